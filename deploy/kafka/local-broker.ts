@@ -1,0 +1,215 @@
+// Starts a single-node Apache Kafka 4.1 broker (KRaft, combined broker + controller) from the jars
+// that deploy/kafka/pom.xml assembles from Maven Central. I/O: spawns java/mvn, writes a temp dir.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+
+const kafkaDir = dirname(fileURLToPath(import.meta.url));
+const libsDir = join(kafkaDir, 'libs');
+const stampFile = join(kafkaDir, '.libs-stamp');
+
+export interface LocalBroker {
+  readonly brokers: string[];
+  readonly version: string;
+  readonly startMs: number;
+  stop(): Promise<void>;
+}
+
+export class BrokerUnavailableError extends Error {
+  readonly code = 'BROKER_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BrokerUnavailableError';
+  }
+}
+
+function requireTool(command: string, args: string[], hint: string): void {
+  const probe = spawnSync(command, args, { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) {
+    throw new BrokerUnavailableError(`${command} is not available (${hint})`);
+  }
+}
+
+/** Fills deploy/kafka/libs once; cached by a hash of pom.xml. */
+export function ensureKafkaLibs(): void {
+  const pomHash = createHash('sha256')
+    .update(readFileSync(join(kafkaDir, 'pom.xml')))
+    .digest('hex');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === pomHash) return;
+  requireTool('java', ['-version'], 'install Java 17+, e.g. apt-get install openjdk-17-jre-headless');
+  requireTool('mvn', ['-v'], 'install Maven, e.g. apt-get install maven');
+  rmSync(libsDir, { recursive: true, force: true });
+  const result = spawnSync(
+    'mvn',
+    ['-q', '-B', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libsDir}`],
+    { cwd: kafkaDir, encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new BrokerUnavailableError(
+      `mvn could not assemble the Kafka jars:\n${result.stdout}${result.stderr}`,
+    );
+  }
+  writeFileSync(stampFile, pomHash);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A KRaft cluster id is 16 random bytes in URL-safe base64 without padding: 22 characters. */
+function newClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${join(dataDir, 'logs')}`,
+    'num.partitions=1',
+    'auto.create.topics.enable=false',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=4',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    // Small heap: the cleaner's dedupe buffer defaults to 128 MiB, too much for -Xmx512m.
+    'log.cleaner.dedupe.buffer.size=4194304',
+    'log.retention.check.interval.ms=60000',
+    'delete.topic.enable=true',
+    '',
+  ].join('\n');
+}
+
+function runJava(args: string[], cwd: string): ChildProcess {
+  return spawn(
+    'java',
+    [
+      '-Xms256m',
+      '-Xmx512m',
+      '-XX:+UseG1GC',
+      `-Dlog4j2.configurationFile=${join(kafkaDir, 'log4j2.properties')}`,
+      '-cp',
+      `${libsDir}/*`,
+      ...args,
+    ],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+async function waitUntilReady(
+  brokers: string[],
+  deadline: number,
+  exited: () => string | null,
+): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'va-launcher',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const exit = exited();
+    if (exit !== null) throw new BrokerUnavailableError(`the Kafka broker exited during start: ${exit}`);
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      await admin.disconnect();
+      if (cluster.brokers.length > 0) return;
+    } catch (error) {
+      lastError = error;
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new BrokerUnavailableError('the Kafka broker did not become ready in time', { cause: lastError });
+}
+
+/** Starts the broker on free loopback ports; `stop()` kills it and removes its data. */
+export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}): Promise<LocalBroker> {
+  const started = Date.now();
+  ensureKafkaLibs();
+  const dataDir = mkdtempSync(join(tmpdir(), 'va-kafka-'));
+  const port = await freePort();
+  const controllerPort = await freePort();
+  const propertiesFile = join(dataDir, 'server.properties');
+  writeFileSync(propertiesFile, serverProperties(dataDir, port, controllerPort));
+
+  const format = spawnSync(
+    'java',
+    [
+      '-Xmx256m',
+      `-Dlog4j2.configurationFile=${join(kafkaDir, 'log4j2.properties')}`,
+      '-cp',
+      `${libsDir}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      newClusterId(),
+      '-c',
+      propertiesFile,
+      '--ignore-formatted',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (format.status !== 0) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new BrokerUnavailableError(`kafka StorageTool format failed:\n${format.stdout}${format.stderr}`);
+  }
+
+  const child = runJava(['kafka.Kafka', propertiesFile], dataDir);
+  let output = '';
+  let version = 'unknown';
+  let exitReason: string | null = null;
+  const collect = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    if (output.length < 64_000) output += text;
+    const match = /Kafka version: (\S+)/.exec(text);
+    if (match) version = match[1];
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.once('exit', (code, signal) => {
+    exitReason = `code ${code ?? 'none'}, signal ${signal ?? 'none'}\n${output.slice(-4000)}`;
+  });
+
+  const brokers = [`127.0.0.1:${port}`];
+  const stop = async (): Promise<void> => {
+    if (exitReason === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilReady(brokers, Date.now() + (options.readyTimeoutMs ?? 90_000), () => exitReason);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { brokers, version, startMs: Date.now() - started, stop };
+}

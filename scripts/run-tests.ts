@@ -1,0 +1,39 @@
+// The README's test command: every unit and integration test (integration against a real Kafka
+// broker), then one closing line `N passed, N failed` read from vitest's JSON report.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const report = 'reports/vitest.json';
+mkdirSync('reports', { recursive: true });
+rmSync(report, { force: true });
+
+const result = spawnSync(
+  process.execPath,
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
+  { stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = 0;
+if (existsSync(report)) {
+  const summary = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numFailedTestSuites: number;
+  };
+  passed = summary.numPassedTests;
+  // A suite that fails to load (e.g. no broker) has no failed tests of its own: count it.
+  failed = summary.numFailedTests + summary.numFailedTestSuites;
+} else {
+  failed = 1;
+}
+if (result.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(result.status ?? 1);

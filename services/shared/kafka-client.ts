@@ -1,0 +1,22 @@
+// One place that builds kafkajs clients for every service and tool, with quiet logging routed to
+// the structured logger. I/O: none until the returned client connects.
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    logLevel: logLevel.ERROR,
+    retry: { initialRetryTime: 100, retries: 8 },
+  };
+  return new Kafka(config);
+}

@@ -1,0 +1,63 @@
+// The product's Kafka topics and their provisioning: created idempotently at service start with
+// partitions and retention from config. I/O: Kafka admin calls through the given admin client.
+import type { Admin, ITopicConfig } from 'kafkajs';
+
+export const TOPICS = {
+  audio: 'va.audio.v1',
+  calls: 'va.calls.v1',
+  features: 'va.features.v1',
+  emotions: 'va.emotions.v1',
+  alerts: 'va.alerts.v1',
+  deadletter: 'va.deadletter.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+export interface TopicSettings {
+  partitions: number;
+  replicationFactor: number;
+  /** Audio only transits: short retention by default. */
+  audioRetentionMs: number;
+  eventRetentionMs: number;
+}
+
+export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
+  partitions: 6,
+  replicationFactor: 1,
+  audioRetentionMs: 60 * 60 * 1000,
+  eventRetentionMs: 7 * 24 * 60 * 60 * 1000,
+};
+
+export function topicConfigs(
+  settings: TopicSettings,
+  names: readonly string[] = Object.values(TOPICS),
+): ITopicConfig[] {
+  return names.map((topic) => ({
+    topic,
+    numPartitions: settings.partitions,
+    replicationFactor: settings.replicationFactor,
+    configEntries: [
+      {
+        name: 'retention.ms',
+        value: String(topic === TOPICS.audio ? settings.audioRetentionMs : settings.eventRetentionMs),
+      },
+    ],
+  }));
+}
+
+/**
+ * Creates the missing topics and waits for their leaders. Safe to call from every service at
+ * start: existing topics are left as they are. Subscribing before a topic exists fails in KRaft.
+ */
+export async function provisionTopics(admin: Admin, configs: ITopicConfig[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = configs.filter((config) => !existing.has(config.topic));
+  if (missing.length === 0) return [];
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (error) {
+    // Another service may have created the same topic a moment ago: that is fine.
+    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+  }
+  return missing.map((config) => config.topic);
+}
