@@ -1,0 +1,21 @@
+// Typed error of the WAV reader and writer, with a stable `code` callers can branch on. Pure.
+
+export type WavErrorCode =
+  | 'NOT_RIFF'
+  | 'NOT_WAVE'
+  | 'TRUNCATED'
+  | 'NO_FMT_CHUNK'
+  | 'NO_DATA_CHUNK'
+  | 'BAD_FMT_CHUNK'
+  | 'UNSUPPORTED_ENCODING'
+  | 'INVALID_ARGUMENT';
+
+export class WavError extends Error {
+  readonly code: WavErrorCode;
+
+  constructor(code: WavErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+    this.name = 'WavError';
+    this.code = code;
+  }
+}
