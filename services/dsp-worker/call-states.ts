@@ -1,0 +1,252 @@
+// The dsp-worker's per-call state: callId → CallAnalyzer (pipelines/dsp), freed at call end, after
+// an idle timeout and on partition revocation, bounded in number. Window indices come from audio
+// time, so a worker that replays from the last committed offset regenerates the same window ids.
+// It also says which offset of a partition is safe to commit. Pure, no I/O.
+import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
+import { ChannelCursor, msToSamples } from './audio-cursor.ts';
+import { OffsetLedger } from './offset-ledger.ts';
+
+export interface CallOutputLike {
+  windows: { channel: Channel; window: SpeakerWindow }[];
+  dynamics: DynamicsWindow[];
+}
+
+export interface CallAnalyzerLike {
+  push(channel: Channel, chunk: Uint8Array): CallOutputLike;
+  flush(): CallOutputLike;
+}
+
+export type AnalyzerFactory = (format: AudioFormat) => CallAnalyzerLike;
+
+export class CallStateError extends Error {
+  readonly code: 'CALL_LIMIT_EXCEEDED' | 'FORMAT_CHANGED';
+  constructor(code: CallStateError['code'], message: string) {
+    super(message);
+    this.name = 'CallStateError';
+    this.code = code;
+  }
+}
+
+export interface CallStatesOptions {
+  createAnalyzer: AnalyzerFactory;
+  /** Window hop of the analyzer (ms): window i starts at i × windowHopMs of audio time. */
+  windowHopMs: number;
+  /** A call with no record for this long (wall clock) is flushed and freed. */
+  idleTimeoutMs: number;
+  /** Most calls held at once by this worker. */
+  maxCalls: number;
+  /** Longest gap in one channel's audio filled with silence; a longer jump is a bad record. */
+  maxGapMs: number;
+  /** How many ended call ids are remembered, so late records of an ended call are ignored. */
+  endedMemory?: number;
+}
+
+/** The windows one step completed, already stamped with call-relative indices and times. */
+export interface CallWindows {
+  callId: string;
+  windows: { channel: Channel; window: SpeakerWindow }[];
+  dynamics: DynamicsWindow[];
+}
+
+interface CallState {
+  readonly callId: string;
+  readonly partition: number;
+  readonly format: AudioFormat;
+  readonly analyzer: CallAnalyzerLike;
+  /** Audio time where this analyzer started (a multiple of the hop), and its window offset. */
+  readonly originMs: number;
+  readonly baseIndex: number;
+  readonly cursors: Partial<Record<Channel, ChannelCursor>>;
+  readonly ledger: OffsetLedger;
+  /** Next window index not yet emitted, per speaker and for dynamics. */
+  nextIndex: Record<Channel | 'dynamics', number>;
+  lastSeenMs: number;
+}
+
+export interface AudioRecord {
+  partition: number;
+  offset: number;
+  callId: string;
+  channel: Channel;
+  /** Audio time of the record's first sample, ms since call start. */
+  startMs: number;
+  format: AudioFormat;
+  payload: Uint8Array;
+}
+
+const CHANNELS: readonly Channel[] = ['agent', 'customer'];
+
+export class CallStates {
+  private readonly options: CallStatesOptions;
+  private readonly calls = new Map<string, CallState>();
+  private readonly ended = new Set<string>();
+
+  constructor(options: CallStatesOptions) {
+    this.options = options;
+  }
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  has(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  /** Pushes one audio record; returns the windows it completed (none for stale records). */
+  push(record: AudioRecord, nowMs: number): CallWindows {
+    const state = this.stateFor(record, nowMs);
+    if (state === null) return { callId: record.callId, windows: [], dynamics: [] };
+    if (
+      state.format.codec !== record.format.codec ||
+      state.format.sampleRateHz !== record.format.sampleRateHz
+    ) {
+      throw new CallStateError('FORMAT_CHANGED', 'the call changed its audio format mid-call');
+    }
+    state.lastSeenMs = nowMs;
+    let cursor = state.cursors[record.channel];
+    if (cursor === undefined) {
+      cursor = new ChannelCursor(
+        state.format,
+        msToSamples(state.originMs, state.format),
+        this.options.maxGapMs,
+      );
+      state.cursors[record.channel] = cursor;
+    }
+    const piece = cursor.align(record.startMs, record.payload);
+    if (piece === null) return { callId: record.callId, windows: [], dynamics: [] };
+    state.ledger.add(record.channel, record.offset, cursor.endMs);
+    const out: CallWindows = { callId: record.callId, windows: [], dynamics: [] };
+    for (const silence of piece.silence)
+      this.collect(state, state.analyzer.push(record.channel, silence), out);
+    if (piece.audio.byteLength > 0)
+      this.collect(state, state.analyzer.push(record.channel, piece.audio), out);
+    this.trimLedger(state);
+    return out;
+  }
+
+  /** Ends a call: flushes its last partial windows and frees its state. */
+  end(callId: string): CallWindows {
+    const state = this.calls.get(callId);
+    const out: CallWindows = { callId, windows: [], dynamics: [] };
+    this.rememberEnded(callId);
+    if (state === undefined) return out;
+    this.collect(state, state.analyzer.flush(), out);
+    this.calls.delete(callId);
+    return out;
+  }
+
+  /** Calls with no record for idleTimeoutMs (free them with `end` once their output is produced). */
+  idleCalls(nowMs: number): string[] {
+    const idle: string[] = [];
+    for (const state of this.calls.values()) {
+      if (nowMs - state.lastSeenMs >= this.options.idleTimeoutMs) idle.push(state.callId);
+    }
+    return idle;
+  }
+
+  /** Drops every call of revoked partitions without output: the next owner replays them. */
+  dropPartitions(partitions: readonly number[]): number {
+    let dropped = 0;
+    for (const state of [...this.calls.values()]) {
+      if (partitions.includes(state.partition)) {
+        this.calls.delete(state.callId);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * The offset safe to commit on `partition` once everything before `nextOffset` is processed and
+   * its output produced: never past the first record still holding audio of an unfinished window,
+   * so a replay from it rebuilds every active call's state and repeats windows with the same ids.
+   */
+  safeCommitOffset(partition: number, nextOffset: number): number {
+    let safe = nextOffset;
+    for (const state of this.calls.values()) {
+      if (state.partition !== partition) continue;
+      const needed = state.ledger.oldestOffset();
+      if (needed !== null && needed < safe) safe = needed;
+    }
+    return safe;
+  }
+
+  private stateFor(record: AudioRecord, nowMs: number): CallState | null {
+    const existing = this.calls.get(record.callId);
+    if (existing !== undefined) return existing;
+    if (this.ended.has(record.callId)) return null;
+    if (this.calls.size >= this.options.maxCalls) {
+      throw new CallStateError('CALL_LIMIT_EXCEEDED', `this worker already holds ${this.calls.size} calls`);
+    }
+    // Start on the window grid at or before the first audio seen: after a restart that is at or
+    // before the earliest unfinished window, whose audio the committed offset still covers.
+    const hop = this.options.windowHopMs;
+    const originMs = Math.max(0, Math.floor(record.startMs / hop) * hop);
+    const baseIndex = originMs / hop;
+    const state: CallState = {
+      callId: record.callId,
+      partition: record.partition,
+      format: { ...record.format },
+      analyzer: this.options.createAnalyzer(record.format),
+      originMs,
+      baseIndex,
+      cursors: {},
+      ledger: new OffsetLedger(),
+      nextIndex: { agent: baseIndex, customer: baseIndex, dynamics: baseIndex },
+      lastSeenMs: nowMs,
+    };
+    this.calls.set(record.callId, state);
+    return state;
+  }
+
+  private collect(state: CallState, output: CallOutputLike, out: CallWindows): void {
+    for (const { channel, window } of output.windows) {
+      const stamped = this.stamp(state, window);
+      state.nextIndex[channel] = stamped.windowIndex + 1;
+      out.windows.push({ channel, window: stamped });
+    }
+    for (const dynamics of output.dynamics) {
+      const stamped = this.stamp(state, dynamics);
+      state.nextIndex.dynamics = stamped.windowIndex + 1;
+      out.dynamics.push(stamped);
+    }
+  }
+
+  /** Analyzer-relative index and times → call-relative ones. */
+  private stamp<T extends { windowIndex: number; startMs: number; endMs: number }>(
+    state: CallState,
+    w: T,
+  ): T {
+    if (state.baseIndex === 0) return w;
+    return {
+      ...w,
+      windowIndex: w.windowIndex + state.baseIndex,
+      startMs: w.startMs + state.originMs,
+      endMs: w.endMs + state.originMs,
+    };
+  }
+
+  /** Forgets records whose audio ends before the earliest window still to be emitted. */
+  private trimLedger(state: CallState): void {
+    // Only speakers that sent audio hold windows back; dynamics need both of them.
+    let earliest = Number.POSITIVE_INFINITY;
+    let speakers = 0;
+    for (const channel of CHANNELS) {
+      if (state.cursors[channel] === undefined) continue;
+      earliest = Math.min(earliest, state.nextIndex[channel]);
+      speakers += 1;
+    }
+    if (speakers === CHANNELS.length) earliest = Math.min(earliest, state.nextIndex.dynamics);
+    if (Number.isFinite(earliest)) state.ledger.trimBefore(earliest * this.options.windowHopMs);
+  }
+
+  private rememberEnded(callId: string): void {
+    this.ended.add(callId);
+    const limit = this.options.endedMemory ?? 10_000;
+    if (this.ended.size > limit) {
+      const oldest = this.ended.values().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
+  }
+}

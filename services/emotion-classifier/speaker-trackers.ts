@@ -1,0 +1,138 @@
+// The emotion-classifier's per-speaker state: one EmotionTracker (pipelines/emotion, holding the
+// speaker's baseline) per call and channel, freed at call end or after an idle timeout, dropped on
+// revocation and rebuilt on assignment by replaying the call's feature windows from the committed
+// offset, which never passes the first window of a call still active. Pure, no I/O.
+import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
+import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
+
+export interface TrackerLike {
+  push(window: SpeakerWindow): EmotionEvent;
+}
+
+export type TrackerFactory = (callId: string, channel: Channel) => TrackerLike;
+
+export class SpeakerStateError extends Error {
+  readonly code = 'CALL_LIMIT_EXCEEDED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpeakerStateError';
+  }
+}
+
+export interface SpeakerTrackersOptions {
+  createTracker: TrackerFactory;
+  idleTimeoutMs: number;
+  maxCalls: number;
+}
+
+export interface FeatureRecord {
+  partition: number;
+  offset: number;
+  callId: string;
+  channel: Channel;
+  window: SpeakerWindow;
+}
+
+export interface TrackedEvent {
+  event: EmotionEvent;
+  /** True while rebuilding state over records whose events were produced before (no need to resend). */
+  replayed: boolean;
+}
+
+interface Speaker {
+  tracker: TrackerLike;
+  nextIndex: number;
+}
+
+interface CallSpeakers {
+  readonly callId: string;
+  readonly partition: number;
+  /** First feature record of the call seen here: a replay from it rebuilds the baselines. */
+  readonly firstOffset: number;
+  readonly speakers: Partial<Record<Channel, Speaker>>;
+  lastSeenMs: number;
+}
+
+export class SpeakerTrackers {
+  private readonly options: SpeakerTrackersOptions;
+  private readonly calls = new Map<string, CallSpeakers>();
+  /** Per partition: records below this offset were processed (and produced) by an earlier owner. */
+  private readonly replayUntil = new Map<number, number>();
+
+  constructor(options: SpeakerTrackersOptions) {
+    this.options = options;
+  }
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  /** Called on assignment when the previous owner said how far it had produced. */
+  setReplayUntil(partition: number, offset: number): void {
+    this.replayUntil.set(partition, offset);
+  }
+
+  /** Feeds one window; null for a window this speaker already had (a duplicate from a replay). */
+  push(record: FeatureRecord, nowMs: number): TrackedEvent | null {
+    let call = this.calls.get(record.callId);
+    if (call === undefined) {
+      if (this.calls.size >= this.options.maxCalls) {
+        throw new SpeakerStateError(`this classifier already holds ${this.calls.size} calls`);
+      }
+      call = {
+        callId: record.callId,
+        partition: record.partition,
+        firstOffset: record.offset,
+        speakers: {},
+        lastSeenMs: nowMs,
+      };
+      this.calls.set(record.callId, call);
+    }
+    call.lastSeenMs = nowMs;
+    let speaker = call.speakers[record.channel];
+    if (speaker === undefined) {
+      speaker = { tracker: this.options.createTracker(record.callId, record.channel), nextIndex: 0 };
+      call.speakers[record.channel] = speaker;
+    }
+    // Windows of one speaker arrive in order; a lower index is a duplicate of one already used.
+    if (record.window.windowIndex < speaker.nextIndex) return null;
+    speaker.nextIndex = record.window.windowIndex + 1;
+    const event = speaker.tracker.push(record.window);
+    const until = this.replayUntil.get(record.partition);
+    return { event, replayed: until !== undefined && record.offset < until };
+  }
+
+  /** Frees a call's speakers (call ended or idle). */
+  end(callId: string): boolean {
+    return this.calls.delete(callId);
+  }
+
+  idleCalls(nowMs: number): string[] {
+    const idle: string[] = [];
+    for (const call of this.calls.values()) {
+      if (nowMs - call.lastSeenMs >= this.options.idleTimeoutMs) idle.push(call.callId);
+    }
+    return idle;
+  }
+
+  dropPartitions(partitions: readonly number[]): number {
+    let dropped = 0;
+    for (const call of [...this.calls.values()]) {
+      if (partitions.includes(call.partition)) {
+        this.calls.delete(call.callId);
+        dropped += 1;
+      }
+    }
+    for (const partition of partitions) this.replayUntil.delete(partition);
+    return dropped;
+  }
+
+  /** Never commits past the first window of a call still held: its baselines are rebuilt from there. */
+  safeCommitOffset(partition: number, nextOffset: number): number {
+    let safe = nextOffset;
+    for (const call of this.calls.values()) {
+      if (call.partition === partition && call.firstOffset < safe) safe = call.firstOffset;
+    }
+    return safe;
+  }
+}
