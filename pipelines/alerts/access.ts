@@ -1,0 +1,38 @@
+// Who may see what: a signed-in user's role, tenant and teams against a call's owner, and an
+// alert's audience against the role. The WebSocket hub filters every frame through these. Pure.
+import type { Audience } from './types.ts';
+
+export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  userId: string;
+  role: Role;
+  /** '*' lets an admin see every tenant. */
+  tenant: string;
+  /** The agent id of an agent user (calls with this agent id are theirs); null otherwise. */
+  agentId: string | null;
+  /** Teams a supervisor watches; empty = the whole tenant. */
+  teams: string[];
+}
+
+export interface CallOwner {
+  tenant: string;
+  agentId: string;
+  team: string;
+}
+
+/** The server-side rule: an agent only ever sees calls whose agent id is theirs. */
+export function canSeeCall(p: Principal, call: CallOwner | undefined): boolean {
+  if (p.role === 'admin' && p.tenant === '*') return true;
+  if (!call || call.tenant !== p.tenant) return false;
+  if (p.role === 'agent') return p.agentId !== null && p.agentId !== '' && call.agentId === p.agentId;
+  if (p.role === 'supervisor') return p.teams.length === 0 || p.teams.includes(call.team);
+  return true;
+}
+
+/** Agents get agent-directed alerts (cues); supervisors and admins get supervisor-directed ones. */
+export function audienceIncludes(p: Principal, audience: Audience): boolean {
+  if (audience === 'both') return true;
+  return p.role === 'agent' ? audience === 'agent' : audience === 'supervisor';
+}

@@ -1,0 +1,270 @@
+// The rules engine: feeds emotion events, speaker feature windows and call dynamics through the
+// rule set and returns the alerts they complete, with minimum duration, dedupe, cooldown,
+// escalation and prior-condition (recovery) logic. Deterministic in audio time. Pure, no I/O.
+import { evaluate, spanOf } from './conditions.ts';
+import { formatValue, METRICS } from './metrics.ts';
+import { maxLookbackMs } from './rule-config.ts';
+import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
+
+export interface AlertEngineOptions {
+  rules: RuleSet;
+  /** A features window counts as speech from this speech fraction on (default 0.2). */
+  minSpeechFraction?: number;
+}
+
+export interface AlertEngine {
+  /** Returns the alerts this observation completes. Replays (window index not newer) return []. */
+  push(obs: Observation): AlertEvent[];
+  /** Frees a call's state (call end, idle timeout, partition revoked). */
+  endCall(callId: string): void;
+  /** Swaps the rule set; per-call state of rules that keep their id is kept. */
+  setRules(rules: RuleSet): void;
+  callCount(): number;
+}
+
+interface StreamState {
+  lastWindowIndex: number;
+  history: Observation[];
+}
+
+interface RuleState {
+  heldMs: number;
+  runStartMs: number;
+  lastHoldEndMs: number;
+  /** Fired and still holding: the same episode does not fire twice (dedupe). */
+  active: boolean;
+  lastFiredMs: number;
+  firedAlertId: string;
+  escalated: boolean;
+  priorHeldMs: number;
+  priorLastEndMs: number;
+  priorSatisfiedEndMs: number;
+  priorEvidence: string[];
+}
+
+interface CallState {
+  streams: Map<string, StreamState>;
+  rules: Map<string, RuleState>;
+}
+
+const SEVERITY_ORDER: readonly Severity[] = ['info', 'warning', 'critical'];
+
+function subjectOf(obs: Observation): Subject {
+  return obs.source === 'dynamics' ? 'call' : obs.channel;
+}
+
+function newRuleState(): RuleState {
+  return {
+    heldMs: 0,
+    runStartMs: -1,
+    lastHoldEndMs: -1,
+    active: false,
+    lastFiredMs: -Infinity,
+    firedAlertId: '',
+    escalated: false,
+    priorHeldMs: 0,
+    priorLastEndMs: -1,
+    priorSatisfiedEndMs: -1,
+    priorEvidence: [],
+  };
+}
+
+function resetRun(st: RuleState): void {
+  st.heldMs = 0;
+  st.runStartMs = -1;
+  st.lastHoldEndMs = -1;
+  st.active = false;
+  st.escalated = false;
+}
+
+/** New audio covered by a window given the end of the previous counted window (windows overlap). */
+function coverage(startMs: number, endMs: number, lastEndMs: number): number {
+  return Math.max(0, endMs - (lastEndMs >= 0 ? Math.max(startMs, lastEndMs) : startMs));
+}
+
+export function renderMessage(
+  template: string,
+  rule: AlertRule,
+  obs: Observation,
+  heldMs: number,
+  evidence: string[],
+): string {
+  return template.replace(/\{([A-Za-z.]+)\}/g, (whole, name: string) => {
+    if (name === 'durationS') return String(Math.round(heldMs / 1000));
+    if (name === 'evidence') return evidence.join('; ') || 'no detail';
+    if (name === 'subject') return rule.subject;
+    const def = METRICS[name];
+    return def ? formatValue(def.read(obs), def.unit) : whole;
+  });
+}
+
+export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
+  const minSpeech = options.minSpeechFraction ?? 0.2;
+  const calls = new Map<string, CallState>();
+  let ruleSet = options.rules;
+  let byStream = indexRules(ruleSet);
+  let keepMs = maxLookbackMs(ruleSet) + 5_000;
+
+  function indexRules(set: RuleSet): Map<string, AlertRule[]> {
+    const map = new Map<string, AlertRule[]>();
+    for (const rule of set.rules) {
+      const key = `${rule.source}:${rule.subject}`;
+      map.set(key, [...(map.get(key) ?? []), rule]);
+    }
+    return map;
+  }
+
+  function isSpeech(obs: Observation): boolean {
+    if (obs.source === 'emotion') return obs.event.state !== 'no-speech';
+    if (obs.source === 'features') return obs.window.speechFraction >= minSpeech;
+    return true;
+  }
+
+  function trackPrior(rule: AlertRule, st: RuleState, obs: Observation, history: Observation[]): void {
+    if (!rule.after) return;
+    const { startMs, endMs } = spanOf(obs);
+    const evidence: string[] = [];
+    if (!evaluate(rule.after.when, obs, history, evidence)) {
+      st.priorHeldMs = 0;
+      st.priorLastEndMs = -1;
+      return;
+    }
+    if (st.priorLastEndMs >= 0 && startMs - st.priorLastEndMs > rule.maxGapMs) st.priorHeldMs = 0;
+    st.priorHeldMs += coverage(startMs, endMs, st.priorHeldMs > 0 ? st.priorLastEndMs : -1);
+    st.priorLastEndMs = endMs;
+    if (st.priorHeldMs >= rule.after.minDurationMs) {
+      st.priorSatisfiedEndMs = endMs;
+      st.priorEvidence = [`before: ${evidence.join(', ')} for ${Math.round(st.priorHeldMs / 1000)} s`];
+    }
+  }
+
+  function alertOf(
+    rule: AlertRule,
+    obs: Observation,
+    st: RuleState,
+    evidence: string[],
+    kind: AlertEvent['kind'],
+  ): AlertEvent {
+    const { windowIndex, endMs } = spanOf(obs);
+    const subject = subjectOf(obs);
+    const escalated = kind === 'escalated';
+    const alertId = `${obs.callId}:${subject}:${windowIndex}:${rule.id}${escalated ? '.escalated' : ''}`;
+    const message = renderMessage(rule.message, rule, obs, st.heldMs, evidence);
+    const severity = escalated
+      ? SEVERITY_ORDER[Math.max(1, SEVERITY_ORDER.indexOf(rule.severity))]
+      : rule.severity;
+    return {
+      alertId,
+      callId: obs.callId,
+      ruleId: rule.id,
+      ruleName: rule.name,
+      kind,
+      subject,
+      windowIndex,
+      conditionStartMs: st.runStartMs,
+      audioMs: endMs,
+      heldMs: st.heldMs,
+      audience: escalated ? 'supervisor' : rule.audience,
+      severity,
+      message: escalated
+        ? `Escalated, still holding after ${Math.round((endMs - st.lastFiredMs) / 1000)} s: ${message}`
+        : message,
+      cue: rule.cue,
+      evidence,
+      escalationOf: escalated ? st.firedAlertId : null,
+    };
+  }
+
+  function step(
+    rule: AlertRule,
+    st: RuleState,
+    obs: Observation,
+    history: Observation[],
+    speech: boolean,
+  ): AlertEvent | null {
+    if (rule.durationBasis === 'speech' && !speech) return null;
+    trackPrior(rule, st, obs, history);
+    const evidence: string[] = [];
+    if (!evaluate(rule.when, obs, history, evidence)) {
+      resetRun(st);
+      return null;
+    }
+    const { startMs, endMs } = spanOf(obs);
+    if (st.lastHoldEndMs >= 0 && startMs - st.lastHoldEndMs > rule.maxGapMs) resetRun(st);
+    if (st.runStartMs < 0) st.runStartMs = startMs;
+    st.heldMs += coverage(startMs, endMs, st.lastHoldEndMs);
+    st.lastHoldEndMs = endMs;
+    if (obs.source === 'emotion') for (const e of obs.event.evidence.slice(0, 3)) evidence.push(e);
+    if (st.active) {
+      const after = rule.escalateAfterMs;
+      if (after === null || st.escalated || endMs - st.lastFiredMs < after) return null;
+      st.escalated = true;
+      return alertOf(rule, obs, st, evidence, 'escalated');
+    }
+    if (st.heldMs < rule.minDurationMs || endMs - st.lastFiredMs < rule.cooldownMs) return null;
+    if (rule.after) {
+      if (st.priorSatisfiedEndMs < 0 || st.runStartMs - st.priorSatisfiedEndMs > rule.after.withinMs)
+        return null;
+      evidence.unshift(...st.priorEvidence);
+      st.priorSatisfiedEndMs = -1;
+    }
+    st.active = true;
+    st.escalated = false;
+    st.lastFiredMs = endMs;
+    const alert = alertOf(rule, obs, st, evidence, 'raised');
+    st.firedAlertId = alert.alertId;
+    return alert;
+  }
+
+  return {
+    push(obs) {
+      let call = calls.get(obs.callId);
+      if (!call) {
+        call = { streams: new Map(), rules: new Map() };
+        calls.set(obs.callId, call);
+      }
+      const subject = subjectOf(obs);
+      const key = `${obs.source}:${subject}`;
+      let stream = call.streams.get(key);
+      if (!stream) {
+        stream = { lastWindowIndex: -1, history: [] };
+        call.streams.set(key, stream);
+      }
+      const { windowIndex, endMs } = spanOf(obs);
+      if (windowIndex <= stream.lastWindowIndex) return [];
+      stream.lastWindowIndex = windowIndex;
+      const speech = isSpeech(obs);
+      const out: AlertEvent[] = [];
+      for (const rule of byStream.get(key) ?? []) {
+        let st = call.rules.get(rule.id);
+        if (!st) {
+          st = newRuleState();
+          call.rules.set(rule.id, st);
+        }
+        const alert = step(rule, st, obs, stream.history, speech);
+        if (alert) out.push(alert);
+      }
+      if (speech) {
+        stream.history.push(obs);
+        let drop = 0;
+        while (drop < stream.history.length && spanOf(stream.history[drop]).endMs < endMs - keepMs) drop += 1;
+        if (drop > 0) stream.history.splice(0, drop);
+      }
+      return out;
+    },
+    endCall(callId) {
+      calls.delete(callId);
+    },
+    setRules(rules) {
+      ruleSet = rules;
+      byStream = indexRules(rules);
+      keepMs = maxLookbackMs(rules) + 5_000;
+      const ids = new Set(rules.rules.map((r) => r.id));
+      for (const call of calls.values())
+        for (const id of call.rules.keys()) if (!ids.has(id)) call.rules.delete(id);
+    },
+    callCount() {
+      return calls.size;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// Live state of one call as the pages show it: per speaker the current emotion, arousal/valence,
+// pace and tension, the customer's mood trend, talk share and the agent's current cue. Updated
+// in place from the event streams; `version` increases on each change. Pure, no I/O.
+import type { Channel } from '../dsp/types.ts';
+import type { AlertEvent } from './types.ts';
+
+export interface SpeakerLive {
+  state: string;
+  arousal: number;
+  valence: number;
+  confidence: number;
+  /** Syllables per second while speaking (articulation rate). */
+  pace: number;
+  tension: number;
+  speaking: boolean;
+  audioMs: number;
+}
+
+export interface CallLive {
+  callId: string;
+  tenant: string;
+  agentId: string;
+  team: string;
+  queue: string;
+  /** Wall clock (Unix ms) of the call start. */
+  startedAtMs: number;
+  endedAtMs: number | null;
+  audioMs: number;
+  agent: SpeakerLive;
+  customer: SpeakerLive;
+  /** Customer valence of the last TREND_POINTS speech windows, oldest first. */
+  moodTrend: number[];
+  talkRatioAgent: number | null;
+  cue: string | null;
+  cueAlertId: string | null;
+  version: number;
+}
+
+export const TREND_POINTS = 40;
+
+function speaker(): SpeakerLive {
+  return {
+    state: 'no-speech',
+    arousal: NaN,
+    valence: NaN,
+    confidence: 0,
+    pace: NaN,
+    tension: NaN,
+    speaking: false,
+    audioMs: 0,
+  };
+}
+
+export function newCallLive(meta: {
+  callId: string;
+  tenant: string;
+  agentId: string;
+  team: string;
+  queue: string;
+  startedAtMs: number;
+}): CallLive {
+  return {
+    ...meta,
+    endedAtMs: null,
+    audioMs: 0,
+    agent: speaker(),
+    customer: speaker(),
+    moodTrend: [],
+    talkRatioAgent: null,
+    cue: null,
+    cueAlertId: null,
+    version: 0,
+  };
+}
+
+export interface EmotionSample {
+  channel: Channel;
+  state: string;
+  arousal: number;
+  valence: number;
+  confidence: number;
+  endMs: number;
+}
+
+export function applyEmotion(call: CallLive, e: EmotionSample): void {
+  const s = call[e.channel];
+  s.state = e.state;
+  s.speaking = e.state !== 'no-speech';
+  if (s.speaking) {
+    s.arousal = e.arousal;
+    s.valence = e.valence;
+    s.confidence = e.confidence;
+    if (e.channel === 'customer') {
+      call.moodTrend.push(e.valence);
+      if (call.moodTrend.length > TREND_POINTS) call.moodTrend.shift();
+    }
+  }
+  s.audioMs = Math.max(s.audioMs, e.endMs);
+  call.audioMs = Math.max(call.audioMs, e.endMs);
+  call.version += 1;
+}
+
+export interface FeatureSample {
+  channel: Channel;
+  articulationRate: number;
+  tensionIndex: number;
+  speechFraction: number;
+  endMs: number;
+}
+
+export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFraction = 0.2): void {
+  const s = call[f.channel];
+  if (f.speechFraction >= minSpeechFraction) {
+    s.pace = f.articulationRate;
+    s.tension = f.tensionIndex;
+  }
+  call.audioMs = Math.max(call.audioMs, f.endMs);
+  call.version += 1;
+}
+
+export function applyDynamics(call: CallLive, d: { talkRatioAgent: number; endMs: number }): void {
+  if (Number.isFinite(d.talkRatioAgent)) call.talkRatioAgent = d.talkRatioAgent;
+  call.audioMs = Math.max(call.audioMs, d.endMs);
+  call.version += 1;
+}
+
+/** Agent-directed alerts with a cue become the call's current cue. */
+export function applyAlert(call: CallLive, alert: Pick<AlertEvent, 'alertId' | 'audience' | 'cue'>): void {
+  if (alert.cue && alert.audience !== 'supervisor') {
+    call.cue = alert.cue;
+    call.cueAlertId = alert.alertId;
+    call.version += 1;
+  }
+}

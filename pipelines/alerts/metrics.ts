@@ -1,0 +1,71 @@
+// The metrics a rule may name, each bound to the stream it comes from, with a reader and the
+// plain words used in alert evidence. Pure, no I/O.
+import type { Observation, Source } from './types.ts';
+
+export interface MetricDef {
+  source: Source;
+  /** Plain words for evidence ("customer valence"). */
+  label: string;
+  unit: string;
+  read(obs: Observation): number;
+}
+
+function emotion(label: string, read: (o: Extract<Observation, { source: 'emotion' }>) => number): MetricDef {
+  return { source: 'emotion', label, unit: '', read: (o) => (o.source === 'emotion' ? read(o) : NaN) };
+}
+
+function features(
+  label: string,
+  unit: string,
+  read: (o: Extract<Observation, { source: 'features' }>) => number,
+): MetricDef {
+  return { source: 'features', label, unit, read: (o) => (o.source === 'features' ? read(o) : NaN) };
+}
+
+function dynamics(
+  label: string,
+  unit: string,
+  read: (o: Extract<Observation, { source: 'dynamics' }>) => number,
+): MetricDef {
+  return { source: 'dynamics', label, unit, read: (o) => (o.source === 'dynamics' ? read(o) : NaN) };
+}
+
+export const METRICS: Readonly<Record<string, MetricDef>> = {
+  arousal: emotion('arousal', (o) => o.event.arousal),
+  valence: emotion('valence', (o) => o.event.valence),
+  confidence: emotion('confidence', (o) => o.event.confidence),
+  'prob.neutral': emotion('probability of neutral', (o) => o.event.probabilities.neutral),
+  'prob.happy': emotion('probability of happy', (o) => o.event.probabilities.happy),
+  'prob.angry': emotion('probability of angry', (o) => o.event.probabilities.angry),
+  'prob.sad': emotion('probability of sad', (o) => o.event.probabilities.sad),
+  'prob.anxious': emotion('probability of anxious', (o) => o.event.probabilities.anxious),
+  'prob.bored': emotion('probability of bored', (o) => o.event.probabilities.bored),
+  'prob.disgust': emotion('probability of disgust', (o) => o.event.probabilities.disgust),
+  tensionIndex: features('vocal tension', '', (o) => o.window.tensionIndex),
+  syllableRate: features('pace', 'syllables/s', (o) => o.window.pace.syllableRate),
+  articulationRate: features('pace while speaking', 'syllables/s', (o) => o.window.pace.articulationRate),
+  pauseRatio: features('pause share', '', (o) => o.window.pace.pauseRatio),
+  speechFraction: features('speech share', '', (o) => o.window.speechFraction),
+  pitchMedianHz: features('median pitch', 'Hz', (o) => o.window.pitch.medianHz),
+  pitchRangeSt: features('pitch range', 'st', (o) => o.window.pitch.rangeSt),
+  loudnessDbfs: features('loudness', 'dBFS', (o) => o.window.loudness.meanDbfs),
+  overtalkCount: dynamics('overtalks', '', (o) => o.window.overtalkCount),
+  overtalkMs: dynamics('overtalk', 'ms', (o) => o.window.overtalkMs),
+  mutualSilenceMs: dynamics('mutual silence', 'ms', (o) => o.window.mutualSilenceMs),
+  mutualSilenceFraction: dynamics('mutual silence share', '', (o) =>
+    o.window.endMs > o.window.startMs ? o.window.mutualSilenceMs / (o.window.endMs - o.window.startMs) : NaN,
+  ),
+  longestMutualSilenceMs: dynamics('longest mutual silence', 'ms', (o) => o.window.longestMutualSilenceMs),
+  talkRatioAgent: dynamics('agent talk share', '', (o) => o.window.talkRatioAgent),
+};
+
+export function metricNames(): string[] {
+  return Object.keys(METRICS);
+}
+
+/** Formats a metric value for messages: 2 decimals below 10, 1 decimal above. */
+export function formatValue(value: number, unit = ''): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const text = Math.abs(value) < 10 ? value.toFixed(2) : value.toFixed(1);
+  return unit ? `${text} ${unit}` : text;
+}

@@ -1,0 +1,117 @@
+// Shapes of the alert stage: rules (as validated from the config file), the observations the
+// engine consumes, and the alerts it emits. Pure types and constants, no I/O.
+import type { Channel, DynamicsWindow, SpeakerWindow } from '../dsp/types.ts';
+import type { EmotionEvent, EmotionState } from '../emotion/types.ts';
+
+export const AUDIENCES = ['agent', 'supervisor', 'both'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Who a rule watches: one speaker, or the two-speaker call (dynamics). */
+export type Subject = Channel | 'call';
+
+/** Which record stream a rule reads; derived from the metrics it uses. */
+export type Source = 'emotion' | 'features' | 'dynamics';
+
+/** Condition tree over one observation plus the recent history of the same stream. */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { state: EmotionState[] }
+  | ThresholdCondition
+  | ChangeCondition
+  | SumCondition;
+
+export interface ThresholdCondition {
+  metric: string;
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+/** The metric moved by at least `dropBy` (down) or `riseBy` (up) from its extreme in the last `withinMs`. */
+export interface ChangeCondition {
+  metric: string;
+  dropBy?: number;
+  riseBy?: number;
+  withinMs: number;
+}
+
+/** Sum of the metric over non-overlapping windows of the last `withinMs` (counts like overtalk). */
+export interface SumCondition {
+  metric: string;
+  sumGte: number;
+  withinMs: number;
+}
+
+/** A condition that must have held earlier (e.g. "was negative") for the rule to fire (recovery). */
+export interface PriorCondition {
+  when: Condition;
+  minDurationMs: number;
+  withinMs: number;
+}
+
+export interface AlertRule {
+  /** Stable id, `[a-z0-9-]+`; part of every alert id. */
+  id: string;
+  name: string;
+  subject: Subject;
+  source: Source;
+  when: Condition;
+  /** How long the condition must hold before the rule fires. */
+  minDurationMs: number;
+  /** 'speech': only windows where the subject speaks count (silence neither counts nor breaks). */
+  durationBasis: 'speech' | 'audio';
+  /** A run is broken when no holding window was seen for this long (speech basis). */
+  maxGapMs: number;
+  after: PriorCondition | null;
+  audience: Audience;
+  severity: Severity;
+  cooldownMs: number;
+  /** Agent-directed alerts still holding this long after firing go to the supervisor; null = never. */
+  escalateAfterMs: number | null;
+  /** Template: {durationS}, {evidence}, {subject} and {<metric>} (current value). */
+  message: string;
+  /** Plain-words cue shown to the agent, or null. */
+  cue: string | null;
+}
+
+export interface RuleSet {
+  version: string;
+  rules: AlertRule[];
+}
+
+export type Observation =
+  | { source: 'emotion'; callId: string; channel: Channel; event: EmotionEvent }
+  | { source: 'features'; callId: string; channel: Channel; window: SpeakerWindow }
+  | { source: 'dynamics'; callId: string; window: DynamicsWindow };
+
+export type AlertKind = 'raised' | 'escalated';
+
+export interface AlertEvent {
+  /** Deterministic: `${callId}:${subject}:${windowIndex}:${ruleId}` (escalations: `${ruleId}.escalated`). */
+  alertId: string;
+  callId: string;
+  ruleId: string;
+  ruleName: string;
+  kind: AlertKind;
+  subject: Subject;
+  windowIndex: number;
+  /** Audio time (ms since call start) when the condition started to hold. */
+  conditionStartMs: number;
+  /** Audio time of the end of the window that made the rule fire. */
+  audioMs: number;
+  /** How long the condition held when the alert fired. */
+  heldMs: number;
+  audience: Audience;
+  severity: Severity;
+  message: string;
+  cue: string | null;
+  evidence: string[];
+  /** For escalations: the alert id that was escalated. */
+  escalationOf: string | null;
+}

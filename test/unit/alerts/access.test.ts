@@ -1,0 +1,46 @@
+// Access rules: an agent sees only their own calls and agent-directed alerts; supervisors their
+// team or tenant; admins their tenant, or everything with tenant '*'.
+import { describe, expect, it } from 'vitest';
+import { audienceIncludes, canSeeCall, type Principal } from '../../../pipelines/alerts/index.ts';
+
+const call = { tenant: 'acme', agentId: 'agent-7', team: 'billing' };
+const agent = (agentId: string): Principal => ({
+  userId: 'u',
+  role: 'agent',
+  tenant: 'acme',
+  agentId,
+  teams: [],
+});
+const supervisor = (teams: string[], tenant = 'acme'): Principal => ({
+  userId: 's',
+  role: 'supervisor',
+  tenant,
+  agentId: null,
+  teams,
+});
+
+describe('access rules', () => {
+  it('lets an agent see only their own calls', () => {
+    expect(canSeeCall(agent('agent-7'), call)).toBe(true);
+    expect(canSeeCall(agent('agent-8'), call)).toBe(false);
+    expect(canSeeCall(agent(''), { ...call, agentId: '' })).toBe(false);
+    expect(canSeeCall(agent('agent-7'), undefined)).toBe(false);
+    expect(canSeeCall({ ...agent('agent-7'), tenant: 'other' }, call)).toBe(false);
+  });
+
+  it('lets a supervisor see their teams, or the whole tenant without teams', () => {
+    expect(canSeeCall(supervisor(['billing']), call)).toBe(true);
+    expect(canSeeCall(supervisor(['sales']), call)).toBe(false);
+    expect(canSeeCall(supervisor([]), call)).toBe(true);
+    expect(canSeeCall(supervisor([], 'other'), call)).toBe(false);
+  });
+
+  it('routes audiences by role', () => {
+    expect(audienceIncludes(agent('a'), 'agent')).toBe(true);
+    expect(audienceIncludes(agent('a'), 'supervisor')).toBe(false);
+    expect(audienceIncludes(supervisor([]), 'agent')).toBe(false);
+    expect(audienceIncludes(supervisor([]), 'both')).toBe(true);
+    const admin: Principal = { userId: 'root', role: 'admin', tenant: '*', agentId: null, teams: [] };
+    expect(canSeeCall(admin, undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,215 @@
+// Every shipped rule on event sequences with known answers: fires, does not fire, cooldown,
+// escalation, dedupe of replays. Windows: 2 s long, 1 s hop (window i covers [i, i+2] s).
+import { describe, expect, it } from 'vitest';
+import { dynamics, emotion, engineWith, features, range, run } from './helpers.ts';
+
+const ids = (alerts: { ruleId: string; kind: string }[]) => alerts.map((a) => `${a.ruleId}/${a.kind}`);
+
+describe('customer-frustration', () => {
+  it('fires once when the customer is angry for 6 s of speech, with the evidence', () => {
+    const alerts = run(
+      engineWith(),
+      range(0, 12).map((i) => emotion(i, 'customer', 'angry')),
+    );
+    expect(ids(alerts)).toEqual(['customer-frustration/raised']);
+    expect(alerts[0].at).toBe(4);
+    expect(alerts[0].alertId).toBe('call-1:customer:4:customer-frustration');
+    expect(alerts[0].audience).toBe('both');
+    expect(alerts[0].heldMs).toBe(6000);
+    expect(alerts[0].message).toContain('pitch +3.1 st over baseline');
+  });
+
+  it('fires on high arousal with low valence even when the label is uncertain', () => {
+    const alerts = run(
+      engineWith(),
+      range(0, 6).map((i) => emotion(i, 'customer', 'uncertain', { arousal: 0.8, valence: 0.2 })),
+    );
+    expect(ids(alerts)).toEqual(['customer-frustration/raised']);
+  });
+
+  it('does not fire on 4 s of anger, nor on an angry agent', () => {
+    const short = [
+      ...range(0, 3).map((i) => emotion(i, 'customer', 'angry')),
+      ...range(3, 10).map((i) => emotion(i, 'customer', 'neutral')),
+    ];
+    expect(run(engineWith(), short).filter((a) => a.ruleId === 'customer-frustration')).toEqual([]);
+    expect(
+      run(
+        engineWith(),
+        range(0, 12).map((i) => emotion(i, 'agent', 'angry')),
+      ),
+    ).toEqual([]);
+  });
+
+  it('counts only customer speech: silent windows neither count nor break the run', () => {
+    const seq = [0, 1].map((i) => emotion(i, 'customer', 'angry'));
+    seq.push(emotion(2, 'customer', 'no-speech'), emotion(3, 'customer', 'no-speech'));
+    seq.push(...[4, 5, 6].map((i) => emotion(i, 'customer', 'angry')));
+    const alerts = run(engineWith(), seq);
+    // Speech covered: [0, 3] s and [4, 7] s: 6 s at window 5.
+    expect(alerts.map((a) => a.at)).toEqual([5]);
+    expect(alerts[0].heldMs).toBe(6000);
+  });
+
+  it('keeps quiet during the cooldown and fires again after it', () => {
+    const seq = [
+      ...range(0, 10).map((i) => emotion(i, 'customer', 'angry')),
+      ...range(10, 15).map((i) => emotion(i, 'customer', 'neutral')),
+      ...range(15, 30).map((i) => emotion(i, 'customer', 'angry')), // second episode inside the 60 s cooldown
+      ...range(30, 70).map((i) => emotion(i, 'customer', 'neutral')),
+      ...range(70, 80).map((i) => emotion(i, 'customer', 'angry')),
+    ];
+    const alerts = run(engineWith(), seq).filter((a) => a.ruleId === 'customer-frustration');
+    expect(alerts.map((a) => a.windowIndex)).toEqual([4, 74]);
+  });
+
+  it('drops replayed events (same window index) instead of raising twice', () => {
+    const engine = engineWith();
+    const seq = range(0, 8).map((i) => emotion(i, 'customer', 'angry'));
+    expect(run(engine, seq)).toHaveLength(1);
+    expect(run(engine, seq)).toEqual([]);
+  });
+});
+
+describe('customer-mood-dropping', () => {
+  it('fires when valence falls by 0.3 within 30 s', () => {
+    const seq = [
+      ...range(0, 10).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.7 })),
+      emotion(10, 'customer', 'sad', { valence: 0.35 }),
+    ];
+    const alerts = run(engineWith(), seq);
+    expect(ids(alerts)).toEqual(['customer-mood-dropping/raised']);
+    expect(alerts[0].message).toContain('valence 0.70 → 0.35 within 30 s');
+  });
+
+  it('does not fire on a slow slide (0.27 per 30 s)', () => {
+    const seq = range(0, 60).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.8 - 0.009 * i }));
+    expect(run(engineWith(), seq)).toEqual([]);
+  });
+});
+
+describe('agent-stress-rising', () => {
+  it('cues the agent after 20 s of high tension and escalates to the supervisor 30 s later', () => {
+    const alerts = run(
+      engineWith(),
+      range(0, 60).map((i) => features(i, 'agent', { tension: 0.7 })),
+    );
+    expect(ids(alerts)).toEqual(['agent-stress-rising/raised', 'agent-stress-rising/escalated']);
+    expect(alerts[0].at).toBe(18);
+    expect(alerts[0].audience).toBe('agent');
+    expect(alerts[0].cue).toMatch(/take a breath/);
+    expect(alerts[1].at).toBe(48);
+    expect(alerts[1].audience).toBe('supervisor');
+    expect(alerts[1].escalationOf).toBe(alerts[0].alertId);
+    expect(alerts[1].alertId).toBe('call-1:agent:48:agent-stress-rising.escalated');
+  });
+
+  it('does not escalate when the tension goes away in time', () => {
+    const seq = [
+      ...range(0, 30).map((i) => features(i, 'agent', { tension: 0.7 })),
+      ...range(30, 70).map((i) => features(i, 'agent', { tension: 0.3 })),
+    ];
+    expect(ids(run(engineWith(), seq))).toEqual(['agent-stress-rising/raised']);
+  });
+
+  it('does not fire on 15 s of tension', () => {
+    const seq = [
+      ...range(0, 13).map((i) => features(i, 'agent', { tension: 0.7 })),
+      ...range(13, 40).map((i) => features(i, 'agent')),
+    ];
+    expect(run(engineWith(), seq)).toEqual([]);
+  });
+});
+
+describe('agent-too-fast', () => {
+  it('says "slow down" after 15 s above 5.5 syllables/s', () => {
+    const alerts = run(
+      engineWith(),
+      range(0, 20).map((i) => features(i, 'agent', { rate: 6 })),
+    );
+    expect(ids(alerts)).toEqual(['agent-too-fast/raised']);
+    expect(alerts[0].at).toBe(13);
+    expect(alerts[0].cue).toBe('Slow down');
+    expect(alerts[0].message).toBe('Agent pace 6.00 syllables/s for 15 s');
+  });
+
+  it('ignores 5 syllables/s and windows with almost no speech', () => {
+    expect(
+      run(
+        engineWith(),
+        range(0, 30).map((i) => features(i, 'agent', { rate: 5 })),
+      ),
+    ).toEqual([]);
+    expect(
+      run(
+        engineWith(),
+        range(0, 30).map((i) => features(i, 'agent', { rate: 9, speech: 0.1 })),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('long-silence', () => {
+  it('fires after 8 s of mutual silence', () => {
+    const alerts = run(
+      engineWith(),
+      range(0, 12).map((i) => dynamics(i, { silenceMs: 2000 })),
+    );
+    expect(ids(alerts)).toEqual(['long-silence/raised']);
+    expect(alerts[0].at).toBe(6);
+    expect(alerts[0].alertId).toBe('call-1:call:6:long-silence');
+  });
+
+  it('does not fire when someone speaks every few seconds', () => {
+    const seq = range(0, 30).map((i) => dynamics(i, { silenceMs: i % 5 === 4 ? 500 : 2000 }));
+    expect(run(engineWith(), seq)).toEqual([]);
+  });
+});
+
+describe('repeated-overtalk', () => {
+  it('fires on the third overtalk within 30 s', () => {
+    const seq = range(0, 10).map((i) => dynamics(i, { overtalks: i === 0 || i === 4 || i === 8 ? 1 : 0 }));
+    const alerts = run(engineWith(), seq);
+    expect(ids(alerts)).toEqual(['repeated-overtalk/raised']);
+    expect(alerts[0].at).toBe(8);
+  });
+
+  it('counts an overtalk seen by two overlapping windows once', () => {
+    // Overtalks at 2.5 s and 6.5 s: each lies in two windows.
+    const seq = range(0, 12).map((i) => dynamics(i, { overtalks: [1, 2, 5, 6].includes(i) ? 1 : 0 }));
+    expect(run(engineWith(), seq)).toEqual([]);
+  });
+
+  it('does not fire on three overtalks spread over a minute', () => {
+    const seq = range(0, 60).map((i) => dynamics(i, { overtalks: i % 20 === 0 ? 1 : 0 }));
+    expect(run(engineWith(), seq)).toEqual([]);
+  });
+});
+
+describe('customer-recovered', () => {
+  it('tells the agent it worked when the customer is back to neutral after anger', () => {
+    const seq = [
+      ...range(0, 6).map((i) => emotion(i, 'customer', 'angry')),
+      ...range(6, 14).map((i) => emotion(i, 'customer', 'neutral')),
+    ];
+    const alerts = run(engineWith(), seq);
+    expect(ids(alerts)).toEqual(['customer-frustration/raised', 'customer-recovered/raised']);
+    expect(alerts[1].at).toBe(8);
+    expect(alerts[1].cue).toMatch(/It worked/);
+    expect(alerts[1].evidence[0]).toBe('before: state angry for 7 s');
+  });
+
+  it('does not fire without an earlier negative episode, or after a brief one', () => {
+    expect(
+      run(
+        engineWith(),
+        range(0, 20).map((i) => emotion(i, 'customer', 'neutral')),
+      ),
+    ).toEqual([]);
+    const brief = [
+      ...range(0, 2).map((i) => emotion(i, 'customer', 'angry')),
+      ...range(2, 20).map((i) => emotion(i, 'customer', 'neutral')),
+    ];
+    expect(run(engineWith(), brief)).toEqual([]);
+  });
+});
