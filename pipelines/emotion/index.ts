@@ -1,0 +1,11 @@
+// Public entry of the emotion stage: model-file parser, live tracker, and the shared types.
+// Pure, no I/O.
+export { parseEmotionModel, MODEL_FORMAT, MODEL_VERSION } from './model-file.ts';
+export type { EmotionModel, ModelMember } from './model-file.ts';
+export { createEmotionTracker } from './tracker.ts';
+export type { EmotionTracker, EmotionTrackerOptions } from './tracker.ts';
+export { EmotionError } from './errors.ts';
+export type { EmotionErrorCode } from './errors.ts';
+export { HIGH_AROUSAL, POSITIVE_VALENCE, isHighArousal, isPositiveValence } from './affect.ts';
+export { EMOTION_LABELS } from './types.ts';
+export type { EmotionEvent, EmotionLabel, EmotionState } from './types.ts';

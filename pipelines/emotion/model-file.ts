@@ -1,0 +1,128 @@
+// The versioned emotion model file (models/emotion-v1.json): its shape and a validating parser
+// that rejects bad files with a typed EmotionError code. Pure, no I/O (callers read the file).
+import { z } from 'zod';
+import { EmotionError } from './errors.ts';
+import { EMOTION_LABELS } from './types.ts';
+import type { EmotionLabel } from './types.ts';
+
+export const MODEL_FORMAT = 'voice-analytics/emotion-model';
+export const MODEL_VERSION = 1;
+
+const finite = z.number();
+const vector = z.array(finite);
+const matrix = z.array(vector);
+
+const linearMember = z.object({ kind: z.literal('linear'), weights: matrix, bias: vector });
+const mlpMember = z.object({
+  kind: z.literal('mlp'),
+  hiddenWeights: matrix,
+  hiddenBias: vector,
+  outputWeights: matrix,
+  outputBias: vector,
+});
+
+const schema = z.object({
+  format: z.string(),
+  version: z.number(),
+  name: z.string().min(1),
+  labels: z.array(z.string()),
+  /** Names of SpeakerWindow.functionals at training time (FUNCTIONAL_NAMES); windows must match. */
+  featureNames: z.array(z.string()).min(1),
+  /** Speaker baseline prior over every functional: population mean/std, weight in windows, std floor. */
+  baseline: z.object({ priorMean: vector, priorStd: vector, priorWeight: finite, minStd: vector }),
+  /** Baseline prior of the evidence measures (see evidence.ts EVIDENCE_MEASURES order). */
+  evidenceBaseline: z.object({ priorMean: vector, priorStd: vector }),
+  /** Model inputs: functionals used (indices), clip of the speaker z-scores, then standardisation. */
+  inputs: z.object({ index: z.array(z.number().int()), clip: finite, mean: vector, std: vector }),
+  members: z.array(z.discriminatedUnion('kind', [linearMember, mlpMember])).min(1),
+  temperature: finite,
+  thresholds: z.object({
+    minSpeechFraction: finite,
+    enterConfidence: finite,
+    stayConfidence: finite,
+    dwellWindows: z.number().int().min(1),
+  }),
+  training: z.record(z.string(), z.unknown()),
+});
+
+export type EmotionModel = z.infer<typeof schema> & { labels: EmotionLabel[] };
+export type ModelMember = EmotionModel['members'][number];
+
+function fail(code: 'MODEL_DIMENSIONS' | 'MODEL_NOT_FINITE', message: string): never {
+  throw new EmotionError(code, message);
+}
+
+function checkLength(what: string, got: number, want: number): void {
+  if (got !== want) fail('MODEL_DIMENSIONS', `${what} has length ${got}, expected ${want}`);
+}
+
+function checkMatrix(what: string, m: number[][], rows: number, cols: number): void {
+  checkLength(what, m.length, rows);
+  m.forEach((row, i) => checkLength(`${what}[${i}]`, row.length, cols));
+}
+
+function checkFinite(value: unknown, path: string): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail('MODEL_NOT_FINITE', `${path} is not a finite number`);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkFinite(v, `${path}[${i}]`));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k !== 'training') checkFinite(v, `${path}.${k}`);
+  }
+}
+
+/** Validates a parsed JSON model file; throws EmotionError with a stable code on any defect. */
+export function parseEmotionModel(json: unknown): EmotionModel {
+  if (json === null || typeof json !== 'object')
+    throw new EmotionError('MODEL_SHAPE', 'model is not an object');
+  const head = json as { format?: unknown; version?: unknown };
+  if (head.format !== MODEL_FORMAT)
+    throw new EmotionError('MODEL_FORMAT', `model format is not ${MODEL_FORMAT}`);
+  if (head.version !== MODEL_VERSION) {
+    throw new EmotionError('MODEL_VERSION', `model version ${String(head.version)} is not supported`);
+  }
+  // JSON cannot carry NaN/Infinity, but an in-memory object can: check before zod (which rejects them).
+  checkFinite(json, 'model');
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new EmotionError('MODEL_SHAPE', `model ${issue.path.join('.')}: ${issue.message}`, {
+      cause: parsed.error,
+    });
+  }
+  const m = parsed.data;
+  if (m.labels.length !== EMOTION_LABELS.length || m.labels.some((l, i) => l !== EMOTION_LABELS[i])) {
+    throw new EmotionError('MODEL_LABELS', `model labels must be ${EMOTION_LABELS.join(',')}`);
+  }
+  const nf = m.featureNames.length;
+  for (const key of ['priorMean', 'priorStd', 'minStd'] as const)
+    checkLength(`baseline.${key}`, m.baseline[key].length, nf);
+  checkLength(
+    'evidenceBaseline.priorStd',
+    m.evidenceBaseline.priorStd.length,
+    m.evidenceBaseline.priorMean.length,
+  );
+  const ni = m.inputs.index.length;
+  if (ni === 0) fail('MODEL_DIMENSIONS', 'inputs.index is empty');
+  for (const i of m.inputs.index)
+    if (i < 0 || i >= nf) fail('MODEL_DIMENSIONS', `inputs.index ${i} out of range`);
+  checkLength('inputs.mean', m.inputs.mean.length, ni);
+  checkLength('inputs.std', m.inputs.std.length, ni);
+  if (m.inputs.std.some((s) => s <= 0) || m.baseline.priorStd.some((s) => s <= 0)) {
+    fail('MODEL_DIMENSIONS', 'standard deviations must be positive');
+  }
+  if (!(m.temperature > 0)) fail('MODEL_DIMENSIONS', 'temperature must be positive');
+  const nc = EMOTION_LABELS.length;
+  m.members.forEach((member, j) => {
+    if (member.kind === 'linear') {
+      checkMatrix(`members[${j}].weights`, member.weights, nc, ni);
+      checkLength(`members[${j}].bias`, member.bias.length, nc);
+    } else {
+      const nh = member.hiddenBias.length;
+      checkMatrix(`members[${j}].hiddenWeights`, member.hiddenWeights, nh, ni);
+      checkMatrix(`members[${j}].outputWeights`, member.outputWeights, nc, nh);
+      checkLength(`members[${j}].outputBias`, member.outputBias.length, nc);
+    }
+  });
+  return m as EmotionModel;
+}

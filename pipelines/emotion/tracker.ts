@@ -1,0 +1,104 @@
+// One speaker's live emotion tracker: speaker baseline -> model -> smoothed state + evidence, one
+// EmotionEvent per SpeakerWindow. Pure, no I/O; buffers preallocated per tracker.
+import { groupMass, HIGH_AROUSAL, POSITIVE_VALENCE } from './affect.ts';
+import { SpeakerBaseline } from './baseline.ts';
+import { EmotionError } from './errors.ts';
+import { describeEvidence, EVIDENCE_MEASURES, EVIDENCE_MIN_STD, evidenceMeasures } from './evidence.ts';
+import type { EmotionModel } from './model-file.ts';
+import { createScorer } from './scorer.ts';
+import { candidateState, StateSmoother } from './smoothing.ts';
+import type { CandidateThresholds } from './smoothing.ts';
+import type { EmotionEvent, EmotionLabel } from './types.ts';
+import type { Channel, SpeakerWindow } from '../dsp/types.ts';
+
+export interface EmotionTrackerOptions {
+  model: EmotionModel;
+  callId: string;
+  channel: Channel;
+  /** Overrides of the model's thresholds (e.g. a stricter "uncertain"). */
+  thresholds?: Partial<EmotionModel['thresholds']>;
+  /** The baseline stops learning after this many speech windows (default 60: the call's first minute). */
+  baselineMaxWindows?: number;
+}
+
+export interface EmotionTracker {
+  push(window: SpeakerWindow): EmotionEvent;
+}
+
+export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTracker {
+  const { model, callId, channel } = options;
+  const labels = model.labels;
+  const thresholds: CandidateThresholds & { dwellWindows: number } = {
+    ...model.thresholds,
+    ...options.thresholds,
+  };
+  const maxWindows = options.baselineMaxWindows ?? 60;
+  const scorer = createScorer(model);
+  const nf = model.featureNames.length;
+  const baseline = new SpeakerBaseline({ ...model.baseline, maxWindows });
+  const evidenceBaseline = new SpeakerBaseline({
+    ...model.evidenceBaseline,
+    priorWeight: model.baseline.priorWeight,
+    minStd: EVIDENCE_MIN_STD,
+    maxWindows,
+  });
+  const smoother = new StateSmoother(thresholds.dwellWindows);
+  const z = new Float64Array(nf);
+  const probs = new Float64Array(labels.length);
+  const measures = new Float64Array(EVIDENCE_MEASURES.length);
+  const evidenceZ = new Float64Array(EVIDENCE_MEASURES.length);
+  const order = new Int32Array(EVIDENCE_MEASURES.length);
+
+  return {
+    push(window) {
+      if (window.functionals.length !== nf) {
+        throw new EmotionError(
+          'FEATURE_MISMATCH',
+          `window has ${window.functionals.length} functionals, the model expects ${nf}`,
+        );
+      }
+      baseline.normalise(window.functionals, z);
+      scorer.score(z, probs);
+      let best = 0;
+      for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
+      const rawLabel: EmotionLabel = labels[best];
+      const confidence = probs[best];
+      const candidate = candidateState(
+        smoother.current,
+        window.speechFraction,
+        rawLabel,
+        confidence,
+        thresholds,
+      );
+      const changed = smoother.next(candidate);
+      const isSpeech = window.speechFraction >= thresholds.minSpeechFraction;
+      evidenceMeasures(window, measures);
+      const evidence = isSpeech
+        ? describeEvidence(measures, evidenceBaseline, evidenceZ, order)
+        : [`speech ${Math.round(100 * window.speechFraction)} % of the window: too little to judge`];
+      // Learn the baseline after judging the window: the baseline is the speaker's EARLIER speech.
+      if (isSpeech) {
+        baseline.add(window.functionals);
+        evidenceBaseline.add(measures);
+      }
+      const probabilities = {} as Record<EmotionLabel, number>;
+      for (let k = 0; k < labels.length; k++) probabilities[labels[k]] = probs[k];
+      return {
+        eventId: `${callId}:${channel}:${window.windowIndex}:emotion`,
+        callId,
+        channel,
+        windowIndex: window.windowIndex,
+        startMs: window.startMs,
+        endMs: window.endMs,
+        state: smoother.current ?? candidate,
+        changed,
+        rawLabel,
+        probabilities,
+        arousal: groupMass(probs, labels, HIGH_AROUSAL),
+        valence: groupMass(probs, labels, POSITIVE_VALENCE),
+        confidence,
+        evidence,
+      };
+    },
+  };
+}

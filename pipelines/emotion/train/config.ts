@@ -1,0 +1,23 @@
+// The training recipe of models/emotion-v1.json, fixed in advance (shared by train:emotion and
+// eval:emotion so the evaluated procedure is exactly the shipped one). Pure constants.
+import type { FitOptions } from './fit.ts';
+
+export const TRAINING_SEED = 20261124;
+
+/** Conditions the model is trained on (the first is the primary, telephone condition). */
+export const TRAIN_CONDITIONS = ['pcmu8k', 'linear16k', 'pcma8k', 'pcmu8k-noise', 'pcmu8k-quiet'] as const;
+
+export const FIT_RECIPE: Omit<FitOptions, 'featureNames' | 'log'> = {
+  name: 'emotion-v1',
+  primaryCondition: 'pcmu8k',
+  l2Grid: [0.003, 0.01, 0.03, 0.1],
+  innerFolds: 3,
+  priorWeight: 5,
+  clip: 5,
+  thresholds: { minSpeechFraction: 0.25, enterConfidence: 0.45, stayConfidence: 0.3, dwellWindows: 2 },
+  training: {
+    dataset: 'EmoDB 2-s copy (535 files, 10 speakers)',
+    seed: TRAINING_SEED,
+    conditions: ['pcmu8k', 'linear16k', 'pcma8k', 'pcmu8k-noise', 'pcmu8k-quiet'],
+  },
+};

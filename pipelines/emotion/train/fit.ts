@@ -1,0 +1,197 @@
+// Fits the emotion model from feature rows: population prior of the speaker baseline, speaker
+// normalisation, input selection and standardisation, L2 strength chosen by inner
+// leave-speakers-out cross-validation, temperature scaling on the inner out-of-fold predictions.
+// Deterministic for given rows and options. Pure, no I/O.
+import { EVIDENCE_MEASURES } from '../evidence.ts';
+import { MODEL_FORMAT, MODEL_VERSION } from '../model-file.ts';
+import type { EmotionModel } from '../model-file.ts';
+import { EMOTION_LABELS } from '../types.ts';
+import { unweightedAverageRecall } from './metrics.ts';
+import { balancedWeights, linearLogits, trainSoftmaxRegression } from './softmax-regression.ts';
+import type { Dataset } from './softmax-regression.ts';
+import { columnStats, speakerNormalise } from './speaker-norm.ts';
+import type { FeatureRow } from './speaker-norm.ts';
+import { fitTemperature } from './temperature.ts';
+
+export interface FitOptions {
+  name: string;
+  featureNames: readonly string[];
+  /** Condition whose rows define the population prior and the inner-CV score. */
+  primaryCondition: string;
+  l2Grid: readonly number[];
+  innerFolds: number;
+  priorWeight: number;
+  clip: number;
+  thresholds: EmotionModel['thresholds'];
+  training: Record<string, unknown>;
+  log?: (message: string) => void;
+}
+
+const CLASSES = EMOTION_LABELS.length;
+
+interface Prepared {
+  x: Float64Array;
+  rows: number;
+  dims: number;
+  y: Int32Array;
+}
+
+function prepare(
+  z: readonly Float64Array[],
+  index: readonly number[],
+  clip: number,
+  mean: number[],
+  std: number[],
+): Prepared {
+  const dims = index.length;
+  const x = new Float64Array(z.length * dims);
+  z.forEach((v, i) => {
+    for (let j = 0; j < dims; j++) {
+      let t = v[index[j]];
+      if (!Number.isFinite(t)) t = 0;
+      t = Math.max(-clip, Math.min(clip, t));
+      x[i * dims + j] = (t - mean[j]) / std[j];
+    }
+  });
+  return { x, rows: z.length, dims, y: new Int32Array(z.length) };
+}
+
+/** Selected inputs and their standardisation, from training z-scores only. */
+function inputTransform(z: readonly Float64Array[], nf: number, clip: number) {
+  const finite = columnStats(z, nf).finiteShare;
+  const index: number[] = [];
+  for (let d = 0; d < nf; d++) if (finite[d] >= 0.5) index.push(d);
+  const clipped = z.map((v) =>
+    Float64Array.from(index, (d) => (Number.isFinite(v[d]) ? Math.max(-clip, Math.min(clip, v[d])) : 0)),
+  );
+  const { mean, std } = columnStats(clipped, index.length);
+  return { index, mean, std };
+}
+
+function dataset(p: Prepared, labels: Int32Array): Dataset {
+  return {
+    x: p.x,
+    rows: p.rows,
+    dims: p.dims,
+    y: labels,
+    weight: balancedWeights(labels, CLASSES),
+    classes: CLASSES,
+  };
+}
+
+const argmaxRows = (logits: Float64Array, rows: number): Int32Array => {
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let k = 1; k < CLASSES; k++) if (logits[i * CLASSES + k] > logits[i * CLASSES + best]) best = k;
+    out[i] = best;
+  }
+  return out;
+};
+
+const round = (v: number): number => Number(v.toPrecision(7));
+
+export function fitEmotionModel(rows: readonly FeatureRow[], options: FitOptions): EmotionModel {
+  const log = options.log ?? (() => {});
+  const nf = options.featureNames.length;
+  const primary = rows.filter((r) => r.condition === options.primaryCondition);
+  const pop = columnStats(
+    primary.map((r) => r.functionals),
+    nf,
+  );
+  const baseline = {
+    priorMean: pop.mean,
+    priorStd: pop.std,
+    priorWeight: options.priorWeight,
+    minStd: pop.std.map((s) => 0.1 * s),
+  };
+  const evidencePop = columnStats(
+    primary.map((r) => r.measures),
+    EVIDENCE_MEASURES.length,
+  );
+  const z = speakerNormalise(rows, baseline);
+  const labels = Int32Array.from(rows, (r) => r.label);
+
+  // Inner CV over the training speakers (round-robin folds of the sorted speaker list, fixed in
+  // advance): pick L2 by the UAR on the primary condition, keep the out-of-fold logits for T.
+  const speakers = [...new Set(rows.map((r) => r.speaker))].sort();
+  const foldOf = new Map(speakers.map((s, i) => [s, i % options.innerFolds]));
+  const oofLogits = options.l2Grid.map(() => new Float64Array(rows.length * CLASSES));
+  for (let f = 0; f < options.innerFolds; f++) {
+    const trainIdx = rows.flatMap((r, i) => (foldOf.get(r.speaker) !== f ? [i] : []));
+    const testIdx = rows.flatMap((r, i) => (foldOf.get(r.speaker) === f ? [i] : []));
+    if (testIdx.length === 0) continue;
+    const pick = (idx: number[]): Float64Array[] => idx.map((i) => z[i]);
+    const t = inputTransform(pick(trainIdx), nf, options.clip);
+    const [train, test] = [trainIdx, testIdx].map((idx) =>
+      prepare(pick(idx), t.index, options.clip, t.mean, t.std),
+    );
+    options.l2Grid.forEach((l2, g) => {
+      const params = trainSoftmaxRegression(
+        dataset(
+          train,
+          Int32Array.from(trainIdx, (i) => labels[i]),
+        ),
+        { l2 },
+      );
+      const logits = linearLogits(params, test.x, test.rows, test.dims);
+      testIdx.forEach((row, i) =>
+        oofLogits[g].set(logits.subarray(i * CLASSES, (i + 1) * CLASSES), row * CLASSES),
+      );
+    });
+  }
+  const primaryIdx = rows.flatMap((r, i) => (r.condition === options.primaryCondition ? [i] : []));
+  const primaryY = Int32Array.from(primaryIdx, (i) => labels[i]);
+  let bestG = 0;
+  let bestUar = -1;
+  options.l2Grid.forEach((l2, g) => {
+    const sub = new Float64Array(primaryIdx.length * CLASSES);
+    primaryIdx.forEach((row, i) =>
+      sub.set(oofLogits[g].subarray(row * CLASSES, (row + 1) * CLASSES), i * CLASSES),
+    );
+    const uar = unweightedAverageRecall(primaryY, argmaxRows(sub, primaryIdx.length), CLASSES);
+    log(`  inner CV l2=${l2}: UAR ${uar.toFixed(3)}`);
+    if (uar > bestUar + 1e-9) {
+      bestUar = uar;
+      bestG = g;
+    }
+  });
+  const l2 = options.l2Grid[bestG];
+  const primaryLogits = new Float64Array(primaryIdx.length * CLASSES);
+  primaryIdx.forEach((row, i) =>
+    primaryLogits.set(oofLogits[bestG].subarray(row * CLASSES, (row + 1) * CLASSES), i * CLASSES),
+  );
+  const temperature = fitTemperature(primaryLogits, primaryY, CLASSES);
+
+  const t = inputTransform(z, nf, options.clip);
+  const all = prepare(z, t.index, options.clip, t.mean, t.std);
+  const params = trainSoftmaxRegression(dataset(all, labels), { l2 });
+  const dims = t.index.length;
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    name: options.name,
+    labels: [...EMOTION_LABELS],
+    featureNames: [...options.featureNames],
+    baseline: {
+      priorMean: baseline.priorMean.map(round),
+      priorStd: baseline.priorStd.map(round),
+      priorWeight: baseline.priorWeight,
+      minStd: baseline.minStd.map(round),
+    },
+    evidenceBaseline: { priorMean: evidencePop.mean.map(round), priorStd: evidencePop.std.map(round) },
+    inputs: { index: t.index, clip: options.clip, mean: t.mean.map(round), std: t.std.map(round) },
+    members: [
+      {
+        kind: 'linear',
+        weights: Array.from({ length: CLASSES }, (_, k) =>
+          Array.from(params.weights.subarray(k * dims, (k + 1) * dims), round),
+        ),
+        bias: Array.from(params.bias, round),
+      },
+    ],
+    temperature: round(temperature),
+    thresholds: options.thresholds,
+    training: { ...options.training, l2, innerCvUar: round(bestUar), rows: rows.length, speakers },
+  };
+}
