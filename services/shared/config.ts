@@ -1,0 +1,91 @@
+// Service options validated from the environment with zod: one loadConfig(schema, env) helper,
+// reusable variable schemas, and a ConfigError naming every bad variable. Pure (env passed in).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  /** One line per problem, each starting with the variable's name. */
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses `env` with a zod object schema whose keys are variable names (KAFKA_BROKERS, …).
+ * Throws ConfigError listing every problem as "NAME: reason (got "value")"; secrets are not echoed.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.') || '(environment)';
+    const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+    const shown =
+      raw === undefined ? 'unset' : /TOKEN|SECRET|PASSWORD|KEY/i.test(name) ? '(hidden)' : `"${raw}"`;
+    return `${name}: ${issue.message} (got ${shown})`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Integer variable with bounds and a default, e.g. int({ min: 1, max: 100, def: 50 }). */
+export function intVar(options: { min?: number; max?: number; def?: number } = {}) {
+  let schema = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer' });
+  if (options.min !== undefined) schema = schema.min(options.min, { error: `must be >= ${options.min}` });
+  if (options.max !== undefined) schema = schema.max(options.max, { error: `must be <= ${options.max}` });
+  return options.def === undefined
+    ? schema
+    : z.preprocess((v) => (v === '' ? undefined : v), schema.default(options.def));
+}
+
+/** Comma-separated host:port list. */
+export const brokersVar = z
+  .string({ error: 'is required (comma-separated host:port list)' })
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(/^[\w.-]+:\d{1,5}$/, { error: 'each entry must be host:port' }))
+      .min(1, { error: 'is required (comma-separated host:port list)' }),
+  );
+
+export const logLevelVar = z.enum(['debug', 'info', 'warn', 'error']).default('info');
+
+export const boolVar = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((value) => (value === '' ? def : value === 'true' || value === '1'));
+
+/** Variables every Kafka service reads; spread into a service's z.object({...}). */
+export const commonEnv = {
+  KAFKA_BROKERS: brokersVar,
+  /** Port of /metrics, /healthz, /readyz; 0 = any free port. */
+  HTTP_PORT: intVar({ min: 0, max: 65535, def: 9464 }),
+  LOG_LEVEL: logLevelVar,
+  TOPIC_PARTITIONS: intVar({ min: 1, max: 1000, def: 6 }),
+  TOPIC_REPLICATION_FACTOR: intVar({ min: 1, max: 10, def: 1 }),
+  AUDIO_RETENTION_MS: intVar({ min: 60_000, def: 3_600_000 }),
+  EVENT_RETENTION_MS: intVar({ min: 60_000, def: 7 * 24 * 3_600_000 }),
+};
+
+/** Reads a file named by a variable; the error names the variable, never the content. */
+export function readConfigFile(variable: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([
+      `${variable}: cannot read file "${path}" (${(error as NodeJS.ErrnoException).code})`,
+    ]);
+  }
+}

@@ -1,0 +1,256 @@
+// At-least-once consumer loop shared by the workers: per partition batch, decode -> handle ->
+// produce outputs (and dead letters) -> commit offsets only after the broker acked them. A poison
+// record goes to va.deadletter.v1 with its reason and the loop continues; assignment and
+// revocation hooks let workers drop per-call state. I/O: Kafka through kafkajs.
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { RecordHeaders } from './codec.ts';
+import { deadLetterRecord } from './dead-letter.ts';
+import type { Logger } from './logger.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
+import { TOPICS } from './topics.ts';
+
+export interface ConsumedRecord<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Call id (utf-8 of the Kafka key). */
+  key: string;
+  value: T;
+  /** Broker timestamp, Unix ms. */
+  timestampMs: number;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface ConsumerRunnerOptions<T> {
+  kafka: Kafka;
+  producer: Producer;
+  service: string;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  metrics?: ServiceMetrics;
+  /** Throw a DecodeError (or any error with a `code`) to dead-letter the record. */
+  decode: (value: Buffer | null, headers: RecordHeaders | undefined, topic: string) => T;
+  /**
+   * Called in offset order per partition; returns the records to produce for this input. Throwing
+   * dead-letters the input (reason = the error's `code`, else PROCESSING_FAILED) and continues.
+   */
+  handle: (record: ConsumedRecord<T>) => OutRecord[] | Promise<OutRecord[]>;
+  /** Partitions newly assigned after a rebalance (state for them is rebuilt from their records). */
+  onAssigned?: (partitions: TopicPartition[]) => void;
+  /** Partitions lost (rebalance, stop, produce failure): drop their per-call state now. */
+  onRevoked?: (partitions: TopicPartition[]) => void;
+  /**
+   * Offset to commit after a flush, given the next offset to read. Default: that offset. A worker
+   * whose state depends on earlier records may return a smaller one (the first record still
+   * needed), so a successor rebuilds the state by replaying; duplicates are dropped downstream.
+   */
+  commitOffset?: (topic: string, partition: number, nextOffset: string) => string;
+  deadLetterTopic?: string;
+  /** Produce + commit at least every N inputs within a batch (latency bound). Default 100. */
+  maxRecordsPerFlush?: number;
+  /** ... or when this many ms passed since the last flush. Default 50. */
+  maxFlushDelayMs?: number;
+  /** Partitions processed concurrently (produce I/O overlaps processing). Default 3. */
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  consumerConfig?: Partial<ConsumerConfig>;
+}
+
+export interface ConsumerRunner {
+  readonly consumer: Consumer;
+  /** Connects, subscribes (topics must exist: provision first) and starts the loop. */
+  start(): Promise<void>;
+  /** Stops fetching, finishes the in-flight batch (produce + commit), revokes all, disconnects. */
+  stop(): Promise<void>;
+  /** True once the consumer joined its group and until it stops or crashes. */
+  ready(): boolean;
+  assigned(): TopicPartition[];
+}
+
+const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+function errorCode(error: unknown, fallback: string): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code ? code : fallback;
+}
+
+export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): ConsumerRunner {
+  const { logger, metrics, producer } = options;
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: 100,
+    ...options.consumerConfig,
+  });
+  const origin = { service: options.service, consumerGroup: options.groupId };
+  const deadLetterTopic = options.deadLetterTopic ?? TOPICS.deadletter;
+  const maxRecords = options.maxRecordsPerFlush ?? 100;
+  const maxDelayMs = options.maxFlushDelayMs ?? 50;
+  let assignment = new Map<string, TopicPartition>();
+  /** Offset each partition restarts from after a failed produce: the last commit we made. */
+  const committed = new Map<string, string>();
+  let joined = false;
+  let running = false;
+
+  const revoke = (partitions: TopicPartition[]): void => {
+    if (partitions.length === 0) return;
+    for (const { topic, partition } of partitions) committed.delete(tpKey(topic, partition));
+    logger.info('partitions revoked', { partitions: partitions.map((p) => `${p.topic}/${p.partition}`) });
+    options.onRevoked?.(partitions);
+  };
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const next = new Map<string, TopicPartition>();
+    for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+      for (const partition of partitions) next.set(tpKey(topic, partition), { topic, partition });
+    }
+    revoke([...assignment].filter(([key]) => !next.has(key)).map(([, tp]) => tp));
+    const added = [...next].filter(([key]) => !assignment.has(key)).map(([, tp]) => tp);
+    assignment = next;
+    joined = true;
+    if (added.length > 0) {
+      logger.info('partitions assigned', { partitions: added.map((p) => `${p.topic}/${p.partition}`) });
+      options.onAssigned?.(added);
+    }
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    joined = false;
+    metrics?.errors.inc({ code: 'CONSUMER_CRASH' });
+    logger.error('consumer crashed', { error: event.payload.error, restart: event.payload.restart });
+    // kafkajs rejoins from the committed offsets: state built past them must go.
+    revoke([...assignment.values()]);
+    assignment = new Map();
+  });
+
+  const toDeadLetter = (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    code: string,
+  ) => {
+    metrics?.errors.inc({ code });
+    logger.warn('record dead-lettered', {
+      topic,
+      partition,
+      offset: message.offset,
+      code,
+      reason: (error as Error).message,
+    });
+    return deadLetterRecord(
+      { topic, partition, message, reasonCode: code, reason: (error as Error)?.message ?? String(error) },
+      origin,
+      deadLetterTopic,
+    );
+  };
+
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    const key = tpKey(topic, partition);
+    if (!committed.has(key) && batch.messages.length > 0) committed.set(key, batch.messages[0].offset);
+    metrics?.consumerLag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
+    let pending: OutRecord[] = [];
+    let lastOffset: string | null = null;
+    let sinceFlush = 0;
+    let flushStarted = Date.now();
+
+    const flush = async (): Promise<boolean> => {
+      if (lastOffset === null) return true;
+      const outputs = pending;
+      pending = [];
+      const started = performance.now();
+      try {
+        await sendRecords(producer, outputs);
+      } catch (error) {
+        // Outputs of inputs past the last commit are lost: drop the state built from them and
+        // re-read from the last commit, exactly as a successor worker would.
+        metrics?.errors.inc({ code: 'PRODUCE_FAILED' });
+        logger.error('produce failed; replaying partition from last commit', { topic, partition, error });
+        const replayFrom = committed.get(key) ?? lastOffset;
+        revoke([{ topic, partition }]);
+        options.onAssigned?.([{ topic, partition }]);
+        consumer.seek({ topic, partition, offset: replayFrom });
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return false;
+      }
+      if (metrics) countByTopic(outputs, (t, n) => metrics.recordsOut.inc({ topic: t }, n));
+      resolveOffset(lastOffset);
+      const next = (BigInt(lastOffset) + 1n).toString();
+      const offset = options.commitOffset?.(topic, partition, next) ?? next;
+      await consumer.commitOffsets([{ topic, partition, offset }]);
+      committed.set(key, offset);
+      metrics?.processingSeconds.observe({ stage: 'flush' }, (performance.now() - started) / 1000);
+      await heartbeat();
+      sinceFlush = 0;
+      flushStarted = Date.now();
+      return true;
+    };
+
+    const started = performance.now();
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      metrics?.recordsIn.inc({ topic });
+      let value: T;
+      try {
+        value = options.decode(message.value, message.headers as RecordHeaders, topic);
+      } catch (error) {
+        pending.push(toDeadLetter(topic, partition, message, error, errorCode(error, 'DECODE_FAILED')));
+        lastOffset = message.offset;
+        continue;
+      }
+      try {
+        const outputs = await options.handle({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? '',
+          value,
+          timestampMs: Number(message.timestamp),
+        });
+        for (const output of outputs) pending.push(output);
+      } catch (error) {
+        pending.push(toDeadLetter(topic, partition, message, error, errorCode(error, 'PROCESSING_FAILED')));
+      }
+      lastOffset = message.offset;
+      sinceFlush += 1;
+      if (sinceFlush >= maxRecords || Date.now() - flushStarted >= maxDelayMs) {
+        if (!(await flush())) return;
+      }
+    }
+    await flush();
+    metrics?.processingSeconds.observe({ stage: 'batch' }, (performance.now() - started) / 1000);
+  };
+
+  return {
+    consumer,
+    ready: () => running && joined,
+    assigned: () => [...assignment.values()],
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+      running = true;
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+        eachBatch,
+      });
+    },
+    async stop() {
+      running = false;
+      await consumer.stop();
+      revoke([...assignment.values()]);
+      assignment = new Map();
+      joined = false;
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Loads the product's .proto contracts from <repo>/proto at run time with protobufjs, once per
+// process (cached). I/O: reads the .proto files on first use.
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+/** Root folder of the contracts: imports inside .proto files are relative to it. */
+export const PROTO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../proto');
+
+export const EVENT_PROTO_FILES = [
+  'va/common/v1/common.proto',
+  'va/events/v1/audio_chunk.proto',
+  'va/events/v1/call_event.proto',
+  'va/events/v1/features.proto',
+  'va/events/v1/emotion_event.proto',
+  'va/events/v1/alert_event.proto',
+  'va/events/v1/dead_letter.proto',
+] as const;
+
+let cached: protobuf.Root | undefined;
+
+/** The resolved protobufjs root holding every Kafka record type. */
+export function eventsRoot(): protobuf.Root {
+  if (cached) return cached;
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(PROTO_DIR, target));
+  root.loadSync([...EVENT_PROTO_FILES], { keepCase: false });
+  root.resolveAll();
+  cached = root;
+  return root;
+}

@@ -1,0 +1,198 @@
+// TypeScript shapes of every Kafka record (proto/va/events/v1) and their codecs. Field names are
+// the proto names in camelCase; enums are the friendly names of codec.ts. Pure.
+import type {
+  Channel,
+  DynamicsWindow,
+  LoudnessFeatures,
+  PaceFeatures,
+  PitchFeatures,
+  VoiceQualityFeatures,
+} from '../../pipelines/dsp/types.ts';
+import { createCodec, createMultiDecoder } from './codec.ts';
+
+/** Codecs accepted at the gRPC edge and carried on va.audio.v1 ('float32' is internal only). */
+export type WireCodec = 'linear16' | 'pcmu' | 'pcma';
+export type WireChannel = Channel | 'unspecified';
+
+export interface Consent {
+  analytics: boolean;
+  storeFeatures: boolean;
+}
+
+export interface AudioChunk {
+  callId: string;
+  channel: WireChannel;
+  codec: WireCodec | 'unspecified';
+  sampleRateHz: number;
+  firstSequence: number;
+  lastSequence: number;
+  audioStartMs: number;
+  audioEndMs: number;
+  payload: Uint8Array;
+  firstReceivedAtMs: number;
+  receivedAtMs: number;
+  final: boolean;
+  tenant: string;
+  chunkIndex: number;
+}
+
+export type CallEventType = 'started' | 'ended' | 'unspecified';
+
+export interface CallEvent {
+  eventId: string;
+  callId: string;
+  type: CallEventType;
+  tenant: string;
+  agentId: string;
+  queue: string;
+  team: string;
+  customerRef: string;
+  startTimeMs: number;
+  endTimeMs: number;
+  codec: WireCodec | 'unspecified';
+  sampleRateHz: number;
+  channels: WireChannel[];
+  consent: Consent;
+  endReason: string;
+  framesAccepted: number;
+  gaps: number;
+  audioDurationMs: number;
+  producedAtMs: number;
+}
+
+/** Fields of every per-speaker window event (features, emotions). */
+export interface WindowEventBase {
+  eventId: string;
+  callId: string;
+  channel: WireChannel;
+  windowIndex: number;
+  startMs: number;
+  endMs: number;
+}
+
+/** Times for end-to-end latency (Unix ms) and the tenant, on every derived event. */
+export interface EventTimes {
+  producedAtMs: number;
+  audioCompletedAtMs: number;
+  tenant: string;
+}
+
+export interface FeatureWindowRecord extends WindowEventBase, EventTimes {
+  speechFraction: number;
+  voicedFraction: number;
+  pace: PaceFeatures;
+  pitch: PitchFeatures;
+  loudness: LoudnessFeatures;
+  voiceQuality: VoiceQualityFeatures;
+  tensionIndex: number;
+  functionals: number[];
+}
+
+/** DynamicsWindow of pipelines/dsp/types.ts plus ids and times. */
+export interface DynamicsWindowRecord extends DynamicsWindow, EventTimes {
+  eventId: string;
+  callId: string;
+}
+
+export interface EmotionEventRecord extends WindowEventBase, EventTimes {
+  state: string;
+  changed: boolean;
+  rawLabel: string;
+  probabilities: Record<string, number>;
+  arousal: number;
+  valence: number;
+  confidence: number;
+  evidence: string[];
+}
+
+export type AlertSeverity = 'info' | 'warning' | 'critical' | 'unspecified';
+export type AlertState = 'fired' | 'escalated' | 'resolved' | 'acknowledged' | 'unspecified';
+
+export interface AlertEventRecord {
+  eventId: string;
+  alertId: string;
+  callId: string;
+  ruleId: string;
+  severity: AlertSeverity;
+  audience: string[];
+  message: string;
+  evidence: string[];
+  state: AlertState;
+  channel: WireChannel;
+  windowIndex: number;
+  audioMs: number;
+  firedAtMs: number;
+  updatedAtMs: number;
+  producedAtMs: number;
+  audioCompletedAtMs: number;
+  tenant: string;
+  agentId: string;
+  team: string;
+}
+
+export interface AlertAckRecord {
+  alertId: string;
+  callId: string;
+  acknowledgedBy: string;
+  acknowledgedAtMs: number;
+  tenant: string;
+}
+
+export interface DeadLetterRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Uint8Array;
+  reasonCode: string;
+  message: string;
+  originalValue: Uint8Array;
+  consumerGroup: string;
+  service: string;
+  failedAtMs: number;
+  originalSchema: string;
+}
+
+const needsCallId = (value: { callId: string }): string | null => (value.callId ? null : 'callId is empty');
+const needsIds = (value: { callId: string; eventId: string }): string | null =>
+  needsCallId(value) ?? (value.eventId ? null : 'eventId is empty');
+const needsChannel = (value: { channel: WireChannel }): string | null =>
+  value.channel === 'unspecified' ? 'channel is unspecified' : null;
+
+export const audioChunkCodec = createCodec<AudioChunk>('va.events.v1.AudioChunk', {
+  check: (v) =>
+    needsCallId(v) ??
+    needsChannel(v) ??
+    (v.codec === 'unspecified' ? 'codec is unspecified' : null) ??
+    (v.sampleRateHz > 0 ? null : 'sampleRateHz is 0'),
+});
+export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
+  check: (v) => needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : null),
+});
+export const featureWindowCodec = createCodec<FeatureWindowRecord>('va.events.v1.FeatureWindow', {
+  check: (v) => needsIds(v) ?? needsChannel(v),
+});
+export const dynamicsWindowCodec = createCodec<DynamicsWindowRecord>('va.events.v1.DynamicsWindow', {
+  check: needsIds,
+});
+export const emotionEventCodec = createCodec<EmotionEventRecord>('va.events.v1.EmotionEvent', {
+  check: (v) => needsIds(v) ?? needsChannel(v),
+});
+export const alertEventCodec = createCodec<AlertEventRecord>('va.events.v1.AlertEvent', {
+  check: needsIds,
+});
+export const alertAckCodec = createCodec<AlertAckRecord>('va.events.v1.AlertAck', {
+  check: (v) => (v.alertId ? null : 'alertId is empty'),
+});
+export const deadLetterCodec = createCodec<DeadLetterRecord>('va.events.v1.DeadLetter');
+
+/** va.features.v1 carries FeatureWindow and DynamicsWindow records. */
+export const decodeFeaturesTopic = createMultiDecoder<{
+  features: FeatureWindowRecord;
+  dynamics: DynamicsWindowRecord;
+}>({ features: featureWindowCodec, dynamics: dynamicsWindowCodec });
+
+/** va.alerts.v1 carries AlertEvent and AlertAck records. */
+export const decodeAlertsTopic = createMultiDecoder<{ alert: AlertEventRecord; ack: AlertAckRecord }>({
+  alert: alertEventCodec,
+  ack: alertAckCodec,
+});

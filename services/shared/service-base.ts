@@ -1,0 +1,86 @@
+// What every Kafka service starts with, in one call: logger, metrics registry, the ops HTTP
+// server (/metrics, /healthz, /readyz), graceful shutdown, a Kafka client, the topics
+// provisioned, and a connected producer. I/O: TCP listen, Kafka admin + producer connections.
+import type { Kafka, Producer } from 'kafkajs';
+import { createKafka } from './kafka-client.ts';
+import { createLogger, type Logger, type LogLevel } from './logger.ts';
+import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
+import { startOpsServer, type OpsServer } from './http-server.ts';
+import { createShutdown, type Shutdown } from './shutdown.ts';
+import { provisionTopics, topicConfigs, TOPICS } from './topics.ts';
+
+/** The fields of `commonEnv` (config.ts) after loadConfig. */
+export interface CommonConfig {
+  KAFKA_BROKERS: string[];
+  HTTP_PORT: number;
+  LOG_LEVEL: LogLevel;
+  TOPIC_PARTITIONS: number;
+  TOPIC_REPLICATION_FACTOR: number;
+  AUDIO_RETENTION_MS: number;
+  EVENT_RETENTION_MS: number;
+}
+
+export interface ServiceBase {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly ops: OpsServer;
+  readonly shutdown: Shutdown;
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+}
+
+export interface BootOptions {
+  service: string;
+  config: CommonConfig;
+  /** Topics to create if missing; default: all product topics. */
+  topics?: readonly string[];
+  /** Tests: no signal handlers, no process.exit. */
+  handleSignals?: boolean;
+  logger?: Logger;
+}
+
+export async function bootService(options: BootOptions): Promise<ServiceBase> {
+  const { config, service } = options;
+  const logger = options.logger ?? createLogger({ service, level: config.LOG_LEVEL });
+  const metrics = createServiceMetrics(service);
+  const shutdown = createShutdown({ logger, handleSignals: options.handleSignals ?? true });
+  const ops = await startOpsServer({ port: config.HTTP_PORT, registry: metrics.registry });
+  const kafka = createKafka({ clientId: service, brokers: config.KAFKA_BROKERS });
+
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const created = await provisionTopics(
+      admin,
+      topicConfigs(
+        {
+          partitions: config.TOPIC_PARTITIONS,
+          replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+          audioRetentionMs: config.AUDIO_RETENTION_MS,
+          eventRetentionMs: config.EVENT_RETENTION_MS,
+        },
+        options.topics ?? Object.values(TOPICS),
+      ),
+    );
+    if (created.length > 0) logger.info('topics created', { topics: created });
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  let producerUp = true;
+  producer.on(producer.events.DISCONNECT, () => {
+    producerUp = false;
+  });
+  producer.on(producer.events.CONNECT, () => {
+    producerUp = true;
+  });
+  ops.addReadiness('kafka-producer', () => producerUp);
+  logger.info('service started', { httpPort: ops.port, brokers: config.KAFKA_BROKERS.length });
+
+  // After the service's own steps (stop intake, finish in-flight, commit): close the clients.
+  shutdown.addFinal('producer', () => producer.disconnect());
+  shutdown.addFinal('ops-server', () => ops.close());
+  return { logger, metrics, ops, shutdown, kafka, producer };
+}
