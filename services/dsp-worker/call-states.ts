@@ -61,6 +61,8 @@ interface CallState {
   /** Next window index not yet emitted, per speaker and for dynamics. */
   nextIndex: Record<Channel | 'dynamics', number>;
   lastSeenMs: number;
+  /** Channels whose last record (the gateway's `final` chunk) arrived. */
+  readonly finals: Set<Channel>;
 }
 
 export interface AudioRecord {
@@ -123,6 +125,22 @@ export class CallStates {
       this.collect(state, state.analyzer.push(record.channel, piece.audio), out);
     this.trimLedger(state);
     return out;
+  }
+
+  /** Notes a channel's final record; true once every channel that sent audio has ended. */
+  markFinal(callId: string, channel: Channel): boolean {
+    const state = this.calls.get(callId);
+    if (state === undefined) return false;
+    state.finals.add(channel);
+    return CHANNELS.every((ch) => state.cursors[ch] === undefined || state.finals.has(ch));
+  }
+
+  /** Partition of a held call and the first offset it still needs (null when none). */
+  describe(callId: string): { partition: number; neededOffset: number | null } | null {
+    const state = this.calls.get(callId);
+    return state === undefined
+      ? null
+      : { partition: state.partition, neededOffset: state.ledger.oldestOffset() };
   }
 
   /** Ends a call: flushes its last partial windows and frees its state. */
@@ -195,6 +213,7 @@ export class CallStates {
       ledger: new OffsetLedger(),
       nextIndex: { agent: baseIndex, customer: baseIndex, dynamics: baseIndex },
       lastSeenMs: nowMs,
+      finals: new Set(),
     };
     this.calls.set(record.callId, state);
     return state;

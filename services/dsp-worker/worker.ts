@@ -1,0 +1,140 @@
+// The dsp-worker service: consumer group on va.audio.v1, per-call DSP state, va.features.v1 out,
+// commits held at the first audio record an unfinished window still needs, idle calls flushed on
+// a timer. Exported as a function so tests and the benchmark can run it in-process; main.ts wires
+// it to the process. I/O: Kafka, the ops HTTP server, timers.
+import { Counter, Gauge } from 'prom-client';
+import { createCallAnalyzer } from '../../pipelines/dsp/index.ts';
+import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
+import type { Logger } from '../shared/logger.ts';
+import { countByTopic, sendRecords } from '../shared/producer.ts';
+import { audioChunkCodec } from '../shared/records.ts';
+import { bootService, type ServiceBase } from '../shared/service-base.ts';
+import { CallStates } from './call-states.ts';
+import type { DspWorkerConfig } from './config.ts';
+import { createFeatureProcessor } from './feature-processor.ts';
+
+export const SERVICE = 'dsp-worker';
+
+export interface DspWorker {
+  readonly base: ServiceBase;
+  readonly runner: ConsumerRunner;
+  readonly states: CallStates;
+  /** Graceful stop: stop intake, finish the in-flight batch, produce, commit, close. */
+  stop(reason?: string): Promise<void>;
+}
+
+export async function startDspWorker(
+  config: DspWorkerConfig,
+  options: { handleSignals?: boolean; logger?: Logger } = {},
+): Promise<DspWorker> {
+  const base = await bootService({
+    service: SERVICE,
+    config,
+    topics: [config.TOPIC_AUDIO, config.TOPIC_FEATURES, config.TOPIC_DEADLETTER],
+    handleSignals: options.handleSignals,
+    logger: options.logger,
+  });
+  const { logger, metrics, producer } = base;
+  const registers = [metrics.registry];
+  const states = new CallStates({
+    createAnalyzer: (format) =>
+      createCallAnalyzer({ format, windowMs: config.WINDOW_MS, windowHopMs: config.WINDOW_HOP_MS }),
+    windowHopMs: config.WINDOW_HOP_MS,
+    idleTimeoutMs: config.CALL_IDLE_TIMEOUT_MS,
+    maxCalls: config.MAX_CALLS,
+    maxGapMs: config.MAX_AUDIO_GAP_MS,
+  });
+  new Gauge({
+    name: 'va_dsp_active_calls',
+    help: 'Calls whose DSP state this worker holds',
+    registers,
+    collect() {
+      this.set(states.size);
+    },
+  });
+  const windows = new Counter({
+    name: 'va_dsp_windows_total',
+    help: 'Windows produced, by kind (features = one speaker, dynamics = both)',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const freed = new Counter({
+    name: 'va_dsp_calls_freed_total',
+    help: 'Call states freed, by reason',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+
+  const processor = createFeatureProcessor({
+    states,
+    featuresTopic: config.TOPIC_FEATURES,
+    onWindow(kind, audioCompletedAtMs, producedAtMs) {
+      windows.inc({ kind });
+      metrics.observeLatency(kind, audioCompletedAtMs, producedAtMs);
+    },
+    onCallEnded: () => freed.inc({ reason: 'ended' }),
+  });
+
+  /** Per partition, offsets an idle flush in flight still needs: commits stay below them. */
+  const barriers = new Map<number, Set<number>>();
+  const runner = createConsumerRunner({
+    kafka: base.kafka,
+    producer,
+    service: SERVICE,
+    groupId: config.DSP_GROUP_ID,
+    topics: [config.TOPIC_AUDIO],
+    logger,
+    metrics,
+    deadLetterTopic: config.TOPIC_DEADLETTER,
+    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    decode: (value, headers) => audioChunkCodec.decode(value, headers),
+    handle: (record) => processor.handle(record),
+    onRevoked(partitions) {
+      const dropped = states.dropPartitions(partitions.map((p) => p.partition));
+      processor.prune();
+      if (dropped > 0) freed.inc({ reason: 'revoked' }, dropped);
+    },
+    commitOffset(_topic, partition, nextOffset) {
+      let safe = states.safeCommitOffset(partition, Number(nextOffset));
+      for (const held of barriers.get(partition) ?? []) safe = Math.min(safe, held);
+      return String(safe);
+    },
+  });
+
+  const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.CALL_IDLE_TIMEOUT_MS / 4)));
+  let sweeping = false;
+  const sweep = async (): Promise<void> => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const flush of processor.flushIdle()) {
+        const held = barriers.get(flush.partition) ?? new Set<number>();
+        barriers.set(flush.partition, held);
+        if (flush.neededOffset !== null) held.add(flush.neededOffset);
+        try {
+          await sendRecords(producer, flush.outputs);
+          countByTopic(flush.outputs, (topic, n) => metrics.recordsOut.inc({ topic }, n));
+          freed.inc({ reason: 'idle' });
+          logger.info('idle call freed', { callId: flush.callId, windows: flush.outputs.length });
+        } catch (error) {
+          // The commit stays below the call's audio: a successor replays it and flushes again.
+          metrics.errors.inc({ code: 'PRODUCE_FAILED' });
+          logger.error('idle flush not produced', { callId: flush.callId, error });
+        } finally {
+          if (flush.neededOffset !== null) held.delete(flush.neededOffset);
+        }
+      }
+    } finally {
+      sweeping = false;
+    }
+  };
+  const timer = setInterval(() => void sweep(), sweepEveryMs);
+  timer.unref();
+
+  base.ops.addReadiness('consumer', () => runner.ready());
+  base.shutdown.add('idle sweeper', () => clearInterval(timer));
+  base.shutdown.add('consumer (finish batch, produce, commit)', () => runner.stop());
+  await runner.start();
+  logger.info('dsp-worker consuming', { topic: config.TOPIC_AUDIO, group: config.DSP_GROUP_ID });
+  return { base, runner, states, stop: (reason = 'stop') => base.shutdown.run(reason) };
+}

@@ -1,0 +1,99 @@
+// The emotion-classifier service: consumer group on va.features.v1, one tracker per speaker with
+// its baseline, va.emotions.v1 out; commits held at the first window of every active call so a
+// successor rebuilds the baselines by replay. In-process callable (tests, benchmark); main.ts
+// wires it to the process. I/O: Kafka, the model file, the ops HTTP server, timers.
+import { Counter, Gauge } from 'prom-client';
+import { createEmotionTracker, parseEmotionModel } from '../../pipelines/emotion/index.ts';
+import { readConfigFile } from '../shared/config.ts';
+import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
+import type { Logger } from '../shared/logger.ts';
+import { decodeFeaturesTopic } from '../shared/records.ts';
+import { bootService, type ServiceBase } from '../shared/service-base.ts';
+import type { EmotionClassifierConfig } from './config.ts';
+import { createEmotionProcessor } from './emotion-processor.ts';
+import { SpeakerTrackers } from './speaker-trackers.ts';
+
+export const SERVICE = 'emotion-classifier';
+
+export interface EmotionClassifier {
+  readonly base: ServiceBase;
+  readonly runner: ConsumerRunner;
+  readonly trackers: SpeakerTrackers;
+  stop(reason?: string): Promise<void>;
+}
+
+export async function startEmotionClassifier(
+  config: EmotionClassifierConfig,
+  options: { handleSignals?: boolean; logger?: Logger } = {},
+): Promise<EmotionClassifier> {
+  // Read and validate the model before touching Kafka: a bad model file is a config error.
+  const model = parseEmotionModel(
+    JSON.parse(readConfigFile('EMOTION_MODEL_PATH', config.EMOTION_MODEL_PATH)),
+  );
+  const base = await bootService({
+    service: SERVICE,
+    config,
+    topics: [config.TOPIC_FEATURES, config.TOPIC_EMOTIONS, config.TOPIC_DEADLETTER],
+    handleSignals: options.handleSignals,
+    logger: options.logger,
+  });
+  const { logger, metrics } = base;
+  const registers = [metrics.registry];
+  const trackers = new SpeakerTrackers({
+    createTracker: (callId, channel) => createEmotionTracker({ model, callId, channel }),
+    idleTimeoutMs: config.SPEAKER_IDLE_TIMEOUT_MS,
+    maxCalls: config.MAX_CALLS,
+  });
+  new Gauge({
+    name: 'va_emotion_active_calls',
+    help: 'Calls whose speaker trackers this classifier holds',
+    registers,
+    collect() {
+      this.set(trackers.size);
+    },
+  });
+  const duplicates = new Counter({
+    name: 'va_emotion_duplicate_windows_total',
+    help: 'Feature windows dropped because the speaker had them already (replays)',
+    registers,
+  });
+  const processor = createEmotionProcessor({
+    trackers,
+    emotionsTopic: config.TOPIC_EMOTIONS,
+    onEvent: (audioCompletedAtMs, producedAtMs) =>
+      metrics.observeLatency('emotion', audioCompletedAtMs, producedAtMs),
+    onDuplicate: () => duplicates.inc(),
+  });
+  const runner = createConsumerRunner({
+    kafka: base.kafka,
+    producer: base.producer,
+    service: SERVICE,
+    groupId: config.EMOTION_GROUP_ID,
+    topics: [config.TOPIC_FEATURES],
+    logger,
+    metrics,
+    deadLetterTopic: config.TOPIC_DEADLETTER,
+    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    decode: (value, headers) => decodeFeaturesTopic(value, headers),
+    handle: (record) => processor.handle(record),
+    onRevoked: (partitions) => void trackers.dropPartitions(partitions.map((p) => p.partition)),
+    commitOffset: (_topic, partition, nextOffset) =>
+      String(trackers.safeCommitOffset(partition, Number(nextOffset))),
+  });
+
+  const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.SPEAKER_IDLE_TIMEOUT_MS / 4)));
+  const timer = setInterval(() => {
+    for (const callId of trackers.idleCalls(Date.now())) trackers.end(callId);
+  }, sweepEveryMs);
+  timer.unref();
+
+  base.ops.addReadiness('consumer', () => runner.ready());
+  base.shutdown.add('idle sweeper', () => clearInterval(timer));
+  base.shutdown.add('consumer (finish batch, produce, commit)', () => runner.stop());
+  await runner.start();
+  logger.info('emotion-classifier consuming', {
+    topic: config.TOPIC_FEATURES,
+    group: config.EMOTION_GROUP_ID,
+  });
+  return { base, runner, trackers, stop: (reason = 'stop') => base.shutdown.run(reason) };
+}

@@ -1,0 +1,40 @@
+// The emotion-classifier's options, validated from the environment. Pure.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { commonEnv, intVar, loadConfig } from '../shared/config.ts';
+import { TOPICS } from '../shared/topics.ts';
+
+const topicVar = (def: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
+    .default(def);
+
+/** The committed model, relative to this file so the service runs from any working directory. */
+export const DEFAULT_MODEL_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../models/emotion-v1.json',
+);
+
+export const emotionClassifierEnv = z.object({
+  ...commonEnv,
+  EMOTION_GROUP_ID: z.string().min(1).default('va-emotion-classifier'),
+  TOPIC_FEATURES: topicVar(TOPICS.features),
+  TOPIC_EMOTIONS: topicVar(TOPICS.emotions),
+  TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
+  EMOTION_MODEL_PATH: z.string().min(1).default(DEFAULT_MODEL_PATH),
+  /** A speaker with no window for this long is freed (its call ended or its worker died). */
+  SPEAKER_IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
+  /** Calls held at once; beyond it new calls are dead-lettered (CALL_LIMIT_EXCEEDED). */
+  MAX_CALLS: intVar({ min: 1, max: 100_000, def: 5000 }),
+  PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 64, def: 3 }),
+});
+
+export type EmotionClassifierConfig = z.infer<typeof emotionClassifierEnv>;
+
+export function loadEmotionClassifierConfig(
+  env: Record<string, string | undefined> = process.env,
+): EmotionClassifierConfig {
+  return loadConfig(emotionClassifierEnv, env);
+}

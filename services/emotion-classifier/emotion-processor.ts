@@ -1,0 +1,56 @@
+// Turns va.features.v1 records into va.emotions.v1 records: each speaker window goes to that
+// speaker's tracker (speaker-trackers.ts); dynamics records are not the classifier's business.
+// Pure apart from the clock; producing is the caller's job.
+import type { ConsumedRecord } from '../shared/consumer-runner.ts';
+import type { Decoded } from '../shared/codec.ts';
+import { DecodeError } from '../shared/codec.ts';
+import { fromFeatureWindowRecord, toEmotionEventRecord } from '../shared/mapping.ts';
+import { outRecord, type OutRecord } from '../shared/producer.ts';
+import { emotionEventCodec, type DynamicsWindowRecord, type FeatureWindowRecord } from '../shared/records.ts';
+import type { SpeakerTrackers } from './speaker-trackers.ts';
+
+export type FeaturesTopicRecord = Decoded<{ features: FeatureWindowRecord; dynamics: DynamicsWindowRecord }>;
+
+export interface EmotionProcessorOptions {
+  trackers: SpeakerTrackers;
+  emotionsTopic: string;
+  now?: () => number;
+  /** Called per event produced (latency metric), and per duplicate window dropped. */
+  onEvent?: (audioCompletedAtMs: number, producedAtMs: number) => void;
+  onDuplicate?: () => void;
+}
+
+export function createEmotionProcessor(options: EmotionProcessorOptions) {
+  const now = options.now ?? Date.now;
+  return {
+    handle(record: ConsumedRecord<FeaturesTopicRecord>): OutRecord[] {
+      if (record.value.schema !== 'features') return [];
+      const features = fromFeatureWindowRecord(record.value.value);
+      if (features.callId !== record.key)
+        throw new DecodeError('DECODE_FAILED', 'record key is not the window call id');
+      const tracked = options.trackers.push(
+        {
+          partition: record.partition,
+          offset: Number(record.offset),
+          callId: features.callId,
+          channel: features.channel,
+          window: features.window,
+        },
+        now(),
+      );
+      if (tracked === null) {
+        options.onDuplicate?.();
+        return [];
+      }
+      if (tracked.replayed) return [];
+      const producedAtMs = now();
+      options.onEvent?.(features.audioCompletedAtMs, producedAtMs);
+      const value = toEmotionEventRecord(tracked.event, {
+        tenant: features.tenant,
+        producedAtMs,
+        audioCompletedAtMs: features.audioCompletedAtMs,
+      });
+      return [outRecord(options.emotionsTopic, emotionEventCodec, features.callId, value)];
+    },
+  };
+}
