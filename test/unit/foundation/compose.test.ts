@@ -7,8 +7,10 @@ import { parse } from 'yaml';
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; target?: string };
   command?: string[];
+  volumes?: string[];
+  expose?: string[];
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
@@ -28,6 +30,23 @@ describe('docker-compose.yml', () => {
     }
     for (const part of service.command ?? []) {
       if (/\.(ts|js)$/.test(part)) expect(existsSync(part), part).toBe(true);
+    }
+    for (const volume of service.volumes ?? []) {
+      const host = volume.split(':')[0];
+      if (host.startsWith('.')) expect(existsSync(host), host).toBe(true);
+    }
+  });
+
+  it('Prometheus scrapes only services that exist and expose the scraped port', () => {
+    const prometheus = parse(readFileSync('deploy/prometheus/prometheus.yml', 'utf8')) as {
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) {
+      const [host, port] = target.split(':');
+      expect(compose.services[host], target).toBeDefined();
+      expect(compose.services[host].expose ?? [], target).toContain(port);
     }
   });
 });
