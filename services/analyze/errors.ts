@@ -1,0 +1,34 @@
+// Typed errors of the offline `analyze` command, with stable codes: argument errors stop the run
+// before any work (exit 2); file errors are reported for that file and the others go on.
+
+export type AnalyzeErrorCode =
+  | 'USAGE'
+  | 'UNKNOWN_OPTION'
+  | 'BAD_CHANNELS'
+  | 'BAD_JOBS'
+  | 'PATH_NOT_FOUND'
+  | 'NO_WAV_FILES'
+  | 'MODEL_NOT_FOUND'
+  | 'BAD_MODEL'
+  | 'CHANNEL_OUT_OF_RANGE'
+  | 'READ_FAILED'
+  | 'WORKER_FAILED';
+
+export class AnalyzeError extends Error {
+  readonly code: AnalyzeErrorCode;
+
+  constructor(code: AnalyzeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AnalyzeError';
+    this.code = code;
+  }
+}
+
+/** Stable `code` and message of anything thrown (WavError, DspError, EmotionError, AnalyzeError…). */
+export function describeError(err: unknown): { code: string; message: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { code: typeof code === 'string' ? code : 'INTERNAL', message: err.message };
+  }
+  return { code: 'INTERNAL', message: String(err) };
+}

@@ -1,0 +1,39 @@
+// Writes the `--json` output of a run: a header, then each file's result in input order as the
+// results arrive (any completion order), so a long folder run never holds every window in memory.
+// File I/O: writes <path>.partial and renames it to <path> when the run completes.
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import type { FileResult } from './types.ts';
+
+export interface JsonWriter {
+  add(index: number, result: FileResult): void;
+  close(): void;
+}
+
+export function createJsonWriter(path: string, header: Record<string, unknown>): JsonWriter {
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
+  const head = JSON.stringify({ ...header, files: [] });
+  // The header's closing "]}" is written at close; results go in between.
+  writeSync(fd, head.slice(0, -2));
+  const pending = new Map<number, FileResult>();
+  let nextIndex = 0;
+  let closed = false;
+  return {
+    add(index, result) {
+      pending.set(index, result);
+      while (pending.has(nextIndex)) {
+        const ready = pending.get(nextIndex) as FileResult;
+        pending.delete(nextIndex);
+        writeSync(fd, `${nextIndex === 0 ? '\n' : ',\n'}${JSON.stringify(ready)}`);
+        nextIndex++;
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      writeSync(fd, '\n]}\n');
+      closeSync(fd);
+      renameSync(partial, path);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Loads the emotion model file for the `analyze` command (default: models/emotion-v1.json of this
+// package, found relative to this module so it works from any working directory). Reads one file.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEmotionModel } from '../../pipelines/emotion/index.ts';
+import type { EmotionModel } from '../../pipelines/emotion/index.ts';
+import { AnalyzeError } from './errors.ts';
+
+export const DEFAULT_MODEL_PATH = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../models/emotion-v1.json',
+);
+
+/** The model file's JSON, checked by the model parser (so workers can parse it again cheaply). */
+export function readModelJson(path: string = DEFAULT_MODEL_PATH): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new AnalyzeError('MODEL_NOT_FOUND', `emotion model not found: ${path}`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new AnalyzeError('BAD_MODEL', `emotion model ${path} is not JSON`, { cause: err });
+  }
+  toModel(json, path);
+  return json;
+}
+
+export function toModel(json: unknown, path = 'emotion model'): EmotionModel {
+  try {
+    return parseEmotionModel(json);
+  } catch (err) {
+    throw new AnalyzeError('BAD_MODEL', `${path}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
+}

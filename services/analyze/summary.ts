@@ -1,0 +1,138 @@
+// Per-speaker and per-call summaries of an analysed recording: class probabilities averaged over
+// speech windows, the smoothed emotion timeline, arousal/valence trends, pace, pitch, tension and
+// the conversation's dynamics. Pure, no I/O.
+import type { DynamicsWindow } from '../../pipelines/dsp/types.ts';
+import type { EmotionLabel, EmotionState } from '../../pipelines/emotion/types.ts';
+import type { DynamicsSummary, SpeakerSummary, StateSpan, Trend, WindowRecord } from './types.ts';
+
+/** A change of the mean arousal/valence (0..1) between the first and last third counted as a trend. */
+export const TREND_DELTA = 0.1;
+
+export function summariseSpeaker(
+  windows: readonly WindowRecord[],
+  labels: readonly EmotionLabel[],
+): SpeakerSummary {
+  const speech = windows.filter((w) => w.emotion.state !== 'no-speech');
+  const meanProbabilities = {} as Record<EmotionLabel, number>;
+  for (const label of labels)
+    meanProbabilities[label] = mean(speech.map((w) => w.emotion.probabilities[label]));
+  const stateShares: Partial<Record<EmotionState, number>> = {};
+  for (const w of windows)
+    stateShares[w.emotion.state] = (stateShares[w.emotion.state] ?? 0) + 1 / windows.length;
+  return {
+    windows: windows.length,
+    speechWindows: speech.length,
+    meanProbabilities,
+    stateShares,
+    timeline: timeline(windows),
+    arousal: trend(speech.map((w) => w.emotion.arousal)),
+    valence: trend(speech.map((w) => w.emotion.valence)),
+    pace: {
+      syllableRate: median(speech.map((w) => w.features.pace.syllableRate)),
+      articulationRate: median(speech.map((w) => w.features.pace.articulationRate)),
+      pauseRatio: mean(speech.map((w) => w.features.pace.pauseRatio)),
+    },
+    pitch: {
+      medianHz: median(speech.map((w) => w.features.pitch.medianHz)),
+      rangeSt: median(speech.map((w) => w.features.pitch.rangeSt)),
+    },
+    tension: {
+      mean: mean(speech.map((w) => w.features.tensionIndex)),
+      max: max(speech.map((w) => w.features.tensionIndex)),
+    },
+    loudnessDbfs: mean(speech.map((w) => w.features.loudness.meanDbfs)),
+  };
+}
+
+/** Consecutive windows of one smoothed state merged; a span ends where the next one starts. */
+export function timeline(windows: readonly WindowRecord[]): StateSpan[] {
+  const spans: StateSpan[] = [];
+  for (const w of windows) {
+    const last = spans[spans.length - 1];
+    if (last && last.state === w.emotion.state) {
+      last.endMs = w.endMs;
+      continue;
+    }
+    if (last) last.endMs = w.startMs;
+    spans.push({ state: w.emotion.state, startMs: w.startMs, endMs: w.endMs });
+  }
+  return spans;
+}
+
+/** Mean of the first third against the last third: robust to one odd window. */
+export function trend(values: readonly number[]): Trend | null {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return null;
+  const third = Math.max(1, Math.floor(finite.length / 3));
+  const first = mean(finite.slice(0, third));
+  const last = mean(finite.slice(finite.length - third));
+  const delta = last - first;
+  return {
+    first,
+    last,
+    mean: mean(finite),
+    direction: delta > TREND_DELTA ? 'rising' : delta < -TREND_DELTA ? 'falling' : 'steady',
+  };
+}
+
+/**
+ * Call-level dynamics. Windows overlap (default 2 s every 1 s), so sums are taken over the
+ * non-overlapping tiling (every (window/hop)-th window) to count each moment once; an overtalk
+ * that straddles two tiles is counted in both.
+ */
+export function summariseDynamics(
+  dynamics: readonly DynamicsWindow[],
+  agent: readonly WindowRecord[],
+  customer: readonly WindowRecord[],
+): DynamicsSummary {
+  const step = tileStep(dynamics);
+  const tiles = dynamics.filter((d) => d.windowIndex % step === 0);
+  const speechMs = (ws: readonly WindowRecord[]) =>
+    ws
+      .filter((w) => w.windowIndex % step === 0)
+      .reduce((sum, w) => sum + w.features.speechFraction * (w.endMs - w.startMs), 0);
+  const agentMs = speechMs(agent);
+  const customerMs = speechMs(customer);
+  return {
+    talkRatioAgent: agentMs + customerMs > 0 ? agentMs / (agentMs + customerMs) : NaN,
+    overtalkCount: tiles.reduce((s, d) => s + d.overtalkCount, 0),
+    overtalkS: tiles.reduce((s, d) => s + d.overtalkMs, 0) / 1000,
+    mutualSilenceS: tiles.reduce((s, d) => s + d.mutualSilenceMs, 0) / 1000,
+    longestMutualSilenceS: max(tiles.map((d) => d.longestMutualSilenceMs)) / 1000 || 0,
+    agentResponseLatencyMs: median(tiles.flatMap((d) => d.agentResponseLatencyMs)),
+    customerResponseLatencyMs: median(tiles.flatMap((d) => d.customerResponseLatencyMs)),
+  };
+}
+
+/** Windows per window length: 2 for 2-s windows every 1 s; 1 when they do not overlap. */
+function tileStep(dynamics: readonly DynamicsWindow[]): number {
+  if (dynamics.length < 2) return 1;
+  const length = dynamics[0].endMs - dynamics[0].startMs;
+  const hop = dynamics[1].startMs - dynamics[0].startMs;
+  return hop > 0 && length > hop ? Math.max(1, Math.round(length / hop)) : 1;
+}
+
+export function mean(values: readonly number[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      sum += v;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : NaN;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function max(values: readonly number[]): number {
+  let best = NaN;
+  for (const v of values) if (Number.isFinite(v) && !(v <= best)) best = v;
+  return best;
+}
