@@ -1,0 +1,149 @@
+// Raw post-call measures from a call's windows, emotion events, dynamics and alerts: speech time,
+// anger time, valence trajectory, compliance shares, overtalk, silence, talk ratio, ack delays.
+// Pure. Windows overlap (2 s window, 1 s hop), so every record is weighted by the interval it
+// "owns": from its start to the next record's start of the same series (its own end for the last).
+import type { Channel } from '../dsp/types.ts';
+import type { EmotionState } from '../emotion/types.ts';
+import type { CallMeasures, ScoreEmotion, ScorecardInput, ScoreWindow } from './types.ts';
+
+/** A window counts as speech when at least this share of it is speech. */
+export const SPEECH_MIN_FRACTION = 0.3;
+/** Negative customer states for the "share of negative speech" part. */
+export const NEGATIVE_STATES: ReadonlySet<EmotionState> = new Set(['angry', 'sad', 'anxious', 'disgust']);
+/** States that end a de-escalation after a frustration alert. */
+export const CALM_STATES: ReadonlySet<EmotionState> = new Set(['neutral', 'happy']);
+/** Agent pace limit (syllables/s), the same as the default "speaking too fast" alert rule. */
+export const PACE_LIMIT_SYL_PER_S = 5.5;
+/** Agent tension index above this counts as tense (index is 0..1). */
+export const TENSION_LIMIT = 0.6;
+/** Trajectory compares the first and the last minute of customer speech. */
+export const TRAJECTORY_SPAN_MS = 60_000;
+/** Below this much customer speech the trajectory is not measured. */
+export const TRAJECTORY_MIN_SPEECH_MS = 20_000;
+/** Rule ids containing this word are frustration alerts. */
+export const FRUSTRATION_RULE_WORD = 'frustration';
+
+interface Span {
+  startMs: number;
+  endMs: number;
+}
+
+/** Length each record owns in a series sorted by start (see the module header). */
+export function ownedMs<T extends Span>(sorted: readonly T[]): number[] {
+  return sorted.map((item, i) => {
+    const next = sorted[i + 1];
+    const end = next ? Math.min(next.startMs, item.endMs) : item.endMs;
+    return Math.max(0, end - item.startMs);
+  });
+}
+
+function byStart<T extends Span>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => a.startMs - b.startMs);
+}
+
+function series<T extends Span & { channel: Channel }>(items: readonly T[], channel: Channel): T[] {
+  return byStart(items.filter((item) => item.channel === channel));
+}
+
+function speechMs(windows: readonly ScoreWindow[]): number {
+  const owned = ownedMs(windows);
+  return windows.reduce((sum, w, i) => sum + w.speechFraction * owned[i], 0);
+}
+
+/** Mean valence over the first `spanMs` of speech events, walking forward or backward. */
+function valenceOver(
+  events: ScoreEmotion[],
+  owned: number[],
+  spanMs: number,
+  fromEnd: boolean,
+): number | null {
+  let weight = 0;
+  let sum = 0;
+  for (let k = 0; k < events.length && weight < spanMs; k++) {
+    const i = fromEnd ? events.length - 1 - k : k;
+    const take = Math.min(owned[i], spanMs - weight);
+    sum += events[i].valence * take;
+    weight += take;
+  }
+  return weight > 0 ? sum / weight : null;
+}
+
+function complianceShare(windows: ScoreWindow[], pick: (w: ScoreWindow) => number | null, limit: number) {
+  const owned = ownedMs(windows);
+  let total = 0;
+  let within = 0;
+  windows.forEach((w, i) => {
+    const value = pick(w);
+    if (w.speechFraction < SPEECH_MIN_FRACTION || value === null) return;
+    total += owned[i];
+    if (value <= limit) within += owned[i];
+  });
+  return total > 0 ? within / total : null;
+}
+
+export function computeMeasures(input: ScorecardInput): CallMeasures {
+  const agentWindows = series(input.windows, 'agent');
+  const customerWindows = series(input.windows, 'customer');
+  const customerEvents = series(input.emotions, 'customer').filter((e) => e.state !== 'no-speech');
+  const eventOwned = ownedMs(customerEvents);
+  const timeIn = (states: ReadonlySet<EmotionState>) =>
+    customerEvents.reduce((sum, e, i) => sum + (states.has(e.state) ? eventOwned[i] : 0), 0);
+  const customerEventMs = eventOwned.reduce((a, b) => a + b, 0);
+
+  let startValence: number | null = null;
+  let endValence: number | null = null;
+  if (customerEventMs >= TRAJECTORY_MIN_SPEECH_MS) {
+    const span = Math.min(TRAJECTORY_SPAN_MS, customerEventMs / 2);
+    startValence = valenceOver(customerEvents, eventOwned, span, false);
+    endValence = valenceOver(customerEvents, eventOwned, span, true);
+  }
+
+  const deEscalationS = [...input.alerts]
+    .sort((a, b) => a.startMs - b.startMs)
+    .filter((alert) => alert.ruleId.includes(FRUSTRATION_RULE_WORD))
+    .map((alert) => {
+      const calm = customerEvents.find((e) => e.startMs >= alert.startMs && CALM_STATES.has(e.state));
+      return calm ? (calm.startMs - alert.startMs) / 1000 : null;
+    });
+
+  const dynamics = byStart(input.dynamics);
+  const dynOwned = ownedMs(dynamics);
+  let overtalk = 0;
+  let longestSilence = 0;
+  let talkWeight = 0;
+  let talkSum = 0;
+  dynamics.forEach((d, i) => {
+    const length = d.endMs - d.startMs;
+    // Overlapping windows see the same overtalk twice: count the owned share only.
+    overtalk += length > 0 ? (d.overtalkCount * dynOwned[i]) / length : 0;
+    longestSilence = Math.max(longestSilence, d.longestMutualSilenceMs);
+    if (d.talkRatioAgent !== null && Number.isFinite(d.talkRatioAgent)) {
+      talkSum += d.talkRatioAgent * dynOwned[i];
+      talkWeight += dynOwned[i];
+    }
+  });
+  const minutes = input.durationMs / 60_000;
+  const acked = input.alerts.filter((a) => a.ackedAtMs !== null);
+
+  return {
+    durationMs: input.durationMs,
+    customerSpeechS: speechMs(customerWindows) / 1000,
+    agentSpeechS: speechMs(agentWindows) / 1000,
+    customerEmotionS: customerEventMs / 1000,
+    customerAngerS: timeIn(new Set(['angry'])) / 1000,
+    customerNegativeS: timeIn(NEGATIVE_STATES) / 1000,
+    customerStartValence: startValence,
+    customerEndValence: endValence,
+    trajectory: startValence !== null && endValence !== null ? endValence - startValence : null,
+    deEscalationS,
+    agentPaceCompliance: complianceShare(agentWindows, (w) => w.syllableRate, PACE_LIMIT_SYL_PER_S),
+    agentTensionCompliance: complianceShare(agentWindows, (w) => w.tensionIndex, TENSION_LIMIT),
+    overtalkCount: Math.round(overtalk),
+    overtalkPerMin: minutes > 0 ? overtalk / minutes : 0,
+    longestMutualSilenceMs: longestSilence,
+    talkRatioAgent: talkWeight > 0 ? talkSum / talkWeight : null,
+    alertsCount: input.alerts.length,
+    alertsAcknowledged: acked.length,
+    ackDelaysS: acked.map((a) => Math.max(0, ((a.ackedAtMs as number) - a.firedAtMs) / 1000)),
+  };
+}

@@ -1,0 +1,126 @@
+// The post-call scorecard: nine parts, each a 0..1 value from a measured quantity, combined into a
+// 0..100 score by fixed weights (renormalised over the parts that apply). Pure and deterministic.
+// The formula is documented in pipelines/scorecard/README.md; constants live in measures.ts.
+import { computeMeasures } from './measures.ts';
+import type { CallMeasures, Scorecard, ScorecardInput, ScorePart, ScorePartName } from './types.ts';
+
+/** Weights out of 100 (sum = 100). */
+export const WEIGHTS: Readonly<Record<ScorePartName, number>> = {
+  customerTrajectory: 25,
+  customerNegativeShare: 15,
+  deEscalation: 15,
+  agentPace: 10,
+  agentTension: 10,
+  overtalk: 8,
+  mutualSilence: 5,
+  talkRatio: 5,
+  alertHandling: 7,
+};
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+/** 1 at or below `good`, 0 at or above `bad`, linear between. */
+const falling = (x: number, good: number, bad: number) => clamp01((bad - x) / (bad - good));
+
+function part(name: ScorePartName, value: number | null, measure: number | null, unit: string, text: string) {
+  const rounded = (x: number | null) => (x === null || !Number.isFinite(x) ? x : Math.round(x * 1000) / 1000);
+  const out: ScorePart = {
+    name,
+    weight: WEIGHTS[name],
+    value: rounded(value),
+    measure: rounded(measure),
+    unit,
+    explanation: text,
+  };
+  return out;
+}
+
+export function scoreParts(m: CallMeasures): ScorePart[] {
+  const negativeShare = m.customerEmotionS > 0 ? m.customerNegativeS / m.customerEmotionS : null;
+  const deEsc = m.deEscalationS.map((s) => (s === null ? 0 : falling(s, 30, 120)));
+  const ack = m.ackDelaysS.map((s) => falling(s, 60, 300));
+  const talk = m.talkRatioAgent;
+  const finiteDeEsc = m.deEscalationS.filter((s): s is number => s !== null);
+  return [
+    part(
+      'customerTrajectory',
+      m.trajectory === null ? null : clamp01(0.5 + m.trajectory),
+      m.trajectory,
+      'valence change',
+      'customer valence, last minute of speech minus first (+0.5 or better = 1, -0.5 or worse = 0)',
+    ),
+    part(
+      'customerNegativeShare',
+      negativeShare === null ? null : falling(negativeShare, 0, 0.5),
+      negativeShare,
+      'share',
+      'share of customer speech angry, sad, anxious or disgusted (0 = 1, half or more = 0)',
+    ),
+    part(
+      'deEscalation',
+      deEsc.length > 0 ? deEsc.reduce((a, b) => a + b, 0) / deEsc.length : null,
+      finiteDeEsc.length > 0 ? Math.max(...finiteDeEsc) : null,
+      's (slowest)',
+      'per frustration alert, time until the customer is neutral or happy again (≤ 30 s = 1, ≥ 120 s or never = 0)',
+    ),
+    part(
+      'agentPace',
+      m.agentPaceCompliance,
+      m.agentPaceCompliance,
+      'share',
+      'share of agent speech at or below 5.5 syllables/s',
+    ),
+    part(
+      'agentTension',
+      m.agentTensionCompliance,
+      m.agentTensionCompliance,
+      'share',
+      'share of agent speech with tension index at or below 0.6',
+    ),
+    part(
+      'overtalk',
+      m.durationMs > 0 ? falling(m.overtalkPerMin, 0, 2) : null,
+      m.overtalkPerMin,
+      'per minute',
+      'overtalk events per minute (0 = 1, 2 or more = 0)',
+    ),
+    part(
+      'mutualSilence',
+      m.durationMs > 0 ? falling(m.longestMutualSilenceMs / 1000, 8, 30) : null,
+      m.longestMutualSilenceMs / 1000,
+      's',
+      'longest mutual silence (≤ 8 s = 1, ≥ 30 s = 0)',
+    ),
+    part(
+      'talkRatio',
+      talk === null ? null : talk < 0.35 ? falling(0.35 - talk, 0, 0.3) : falling(talk - 0.65, 0, 0.3),
+      talk,
+      'agent share',
+      'agent share of speech (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)',
+    ),
+    part(
+      'alertHandling',
+      m.alertsCount > 0 ? ack.reduce((a, b) => a + b, 0) / m.alertsCount : null,
+      m.alertsCount > 0 ? m.alertsAcknowledged / m.alertsCount : null,
+      'share acknowledged',
+      'per alert: acknowledged within 60 s = 1, falling to 0 at 300 s; never acknowledged = 0',
+    ),
+  ];
+}
+
+/** Σ weight·value / Σ weight over the parts that apply, scaled to 0..100 and rounded. */
+export function combine(parts: readonly ScorePart[]): number | null {
+  let weight = 0;
+  let sum = 0;
+  for (const p of parts) {
+    if (p.value === null) continue;
+    weight += p.weight;
+    sum += p.weight * p.value;
+  }
+  return weight > 0 ? Math.round((100 * sum) / weight) : null;
+}
+
+export function computeScorecard(input: ScorecardInput): Scorecard {
+  const measures = computeMeasures(input);
+  const parts = scoreParts(measures);
+  return { version: 1, score: combine(parts), parts, measures };
+}

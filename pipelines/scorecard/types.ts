@@ -1,0 +1,107 @@
+// Inputs and output of the post-call scorecard. Pure types, no I/O.
+import type { Channel } from '../dsp/types.ts';
+import type { EmotionState } from '../emotion/types.ts';
+
+/** The parts of a speaker window the scorecard reads (a subset of SpeakerWindow). */
+export interface ScoreWindow {
+  channel: Channel;
+  startMs: number;
+  endMs: number;
+  speechFraction: number;
+  /** Syllables per second; null when unknown. */
+  syllableRate: number | null;
+  tensionIndex: number | null;
+}
+
+export interface ScoreEmotion {
+  channel: Channel;
+  startMs: number;
+  endMs: number;
+  state: EmotionState;
+  valence: number;
+  arousal: number;
+}
+
+export interface ScoreDynamics {
+  startMs: number;
+  endMs: number;
+  overtalkCount: number;
+  longestMutualSilenceMs: number;
+  /** Agent share of speech in the window, null when nobody spoke. */
+  talkRatioAgent: number | null;
+}
+
+export interface ScoreAlert {
+  alertId: string;
+  ruleId: string;
+  /** Audio time the alert fired at, ms since call start. */
+  startMs: number;
+  firedAtMs: number;
+  /** Wall clock of the acknowledgement, null when never acknowledged. */
+  ackedAtMs: number | null;
+}
+
+export interface ScorecardInput {
+  durationMs: number;
+  windows: ScoreWindow[];
+  emotions: ScoreEmotion[];
+  dynamics: ScoreDynamics[];
+  alerts: ScoreAlert[];
+}
+
+export type ScorePartName =
+  | 'customerTrajectory'
+  | 'customerNegativeShare'
+  | 'deEscalation'
+  | 'agentPace'
+  | 'agentTension'
+  | 'overtalk'
+  | 'mutualSilence'
+  | 'talkRatio'
+  | 'alertHandling';
+
+export interface ScorePart {
+  name: ScorePartName;
+  /** Weight out of 100 before renormalisation. */
+  weight: number;
+  /** 0..1 (1 = best), null when it does not apply to this call (left out of the score). */
+  value: number | null;
+  /** The measured quantity the value was derived from, in the unit named by `unit`. */
+  measure: number | null;
+  unit: string;
+  explanation: string;
+}
+
+/** Raw measures of a call, kept as the call's summary (also what search filters on). */
+export interface CallMeasures {
+  durationMs: number;
+  customerSpeechS: number;
+  agentSpeechS: number;
+  /** Time covered by customer emotion events other than no-speech. */
+  customerEmotionS: number;
+  customerAngerS: number;
+  customerNegativeS: number;
+  customerStartValence: number | null;
+  customerEndValence: number | null;
+  /** End minus start valence, null without enough customer speech. */
+  trajectory: number | null;
+  /** Per frustration alert, seconds until the customer was calm again; null = never. */
+  deEscalationS: (number | null)[];
+  agentPaceCompliance: number | null;
+  agentTensionCompliance: number | null;
+  overtalkCount: number;
+  overtalkPerMin: number;
+  longestMutualSilenceMs: number;
+  talkRatioAgent: number | null;
+  alertsCount: number;
+  alertsAcknowledged: number;
+  ackDelaysS: number[];
+}
+
+export interface Scorecard {
+  version: 1;
+  /** 0..100, null when no part applies. */
+  score: number | null;
+  parts: ScorePart[];
+  measures: CallMeasures;
+}

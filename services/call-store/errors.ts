@@ -1,0 +1,30 @@
+// Typed errors of the call store with stable codes; the HTTP adapter maps them to 4xx/5xx and the
+// ingest maps invalid records to the dead-letter topic. Pure.
+
+export type StoreErrorCode =
+  | 'INVALID_RECORD'
+  | 'INVALID_QUERY'
+  | 'INVALID_BODY'
+  | 'INVALID_CURSOR'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INVALID_ANALYSIS';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  readonly details: string[];
+  constructor(code: StoreErrorCode, message: string, details: string[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Formats zod issues as `path: message` lines, for precise 4xx bodies and dead-letter reasons. */
+export function issueLines(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+}

@@ -1,0 +1,164 @@
+// What the call store ingests, as validated shapes independent of the wire format: call lifecycle,
+// speaker windows, dynamics, emotion events, alerts and acknowledgements. Pure (zod validation).
+import { z } from 'zod';
+import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
+import { StoreError, issueLines } from './errors.ts';
+
+const channel = z.enum(['agent', 'customer']);
+const id = z.string().min(1).max(200);
+const ms = z.number().int().min(0);
+/** NaN/Infinity cannot travel in JSON: the store keeps them as null. */
+const num = z.number().nullable();
+const isoTime = z.iso.datetime({ offset: true });
+
+export const callStartSchema = z.object({
+  kind: z.literal('call-start'),
+  callId: id,
+  tenant: id,
+  agentId: id,
+  queue: z.string().max(200).default(''),
+  customerRef: z.string().max(200).nullable().default(null),
+  startedAt: isoTime,
+  consent: z.object({ analytics: z.boolean(), storeFeatures: z.boolean() }),
+  source: z.enum(['live', 'import']).default('live'),
+});
+
+export const callEndSchema = z.object({
+  kind: z.literal('call-end'),
+  callId: id,
+  endedAt: isoTime,
+  durationMs: ms.nullable().default(null),
+});
+
+export const windowSchema = z.object({
+  kind: z.literal('features'),
+  callId: id,
+  channel,
+  windowIndex: ms,
+  startMs: ms,
+  endMs: ms,
+  speechFraction: z.number().min(0).max(1),
+  voicedFraction: z.number().min(0).max(1),
+  pace: z.object({ syllableRate: num, articulationRate: num, pauseRatio: num, meanPauseMs: num }),
+  pitch: z.object({ medianHz: num, medianSt: num, meanSt: num, stdSt: num, rangeSt: num, slopeStPerS: num }),
+  loudness: z.object({ meanDbfs: num, stdDb: num, peakDbfs: num }),
+  voiceQuality: z.record(z.string(), num),
+  tensionIndex: num,
+});
+
+export const dynamicsSchema = z.object({
+  kind: z.literal('dynamics'),
+  callId: id,
+  windowIndex: ms,
+  startMs: ms,
+  endMs: ms,
+  overtalkCount: z.number().int().min(0),
+  overtalkMs: z.number().min(0),
+  mutualSilenceMs: z.number().min(0),
+  longestMutualSilenceMs: z.number().min(0),
+  talkRatioAgent: num,
+  agentResponseLatencyMs: z.array(z.number()),
+  customerResponseLatencyMs: z.array(z.number()),
+});
+
+const unit = z.number().min(0).max(1);
+export const emotionSchema = z.object({
+  kind: z.literal('emotion'),
+  callId: id,
+  channel,
+  windowIndex: ms,
+  startMs: ms,
+  endMs: ms,
+  state: z.enum([...EMOTION_LABELS, 'no-speech', 'uncertain']),
+  rawLabel: z.enum(EMOTION_LABELS),
+  probabilities: z.record(z.string(), z.number()),
+  arousal: unit,
+  valence: unit,
+  confidence: unit,
+  evidence: z.array(z.string().max(500)).max(20),
+});
+
+export const alertSchema = z.object({
+  kind: z.literal('alert'),
+  alertId: id,
+  callId: id,
+  tenant: id,
+  ruleId: id,
+  severity: z.string().min(1).max(40),
+  audience: z.string().min(1).max(40),
+  channel: channel.nullable().default(null),
+  /** Audio time (ms since call start) at which the condition held. */
+  startMs: ms,
+  firedAt: isoTime,
+  message: z.string().max(1000),
+  evidence: z.array(z.string().max(500)).max(20).default([]),
+});
+
+export const ackSchema = z.object({
+  kind: z.literal('ack'),
+  alertId: id,
+  callId: id,
+  ackedBy: id,
+  ackedAt: isoTime,
+});
+
+export const storeEventSchema = z.discriminatedUnion('kind', [
+  callStartSchema,
+  callEndSchema,
+  windowSchema,
+  dynamicsSchema,
+  emotionSchema,
+  alertSchema,
+  ackSchema,
+]);
+
+export type CallStartEvent = z.infer<typeof callStartSchema>;
+export type CallEndEvent = z.infer<typeof callEndSchema>;
+export type WindowEvent = z.infer<typeof windowSchema>;
+export type DynamicsEvent = z.infer<typeof dynamicsSchema>;
+export type EmotionStoreEvent = z.infer<typeof emotionSchema>;
+export type AlertStoreEvent = z.infer<typeof alertSchema>;
+export type AckEvent = z.infer<typeof ackSchema>;
+export type StoreEvent = z.infer<typeof storeEventSchema>;
+
+/** Replaces NaN/±Infinity anywhere in a plain object with null (JSON and zod both need that). */
+export function finiteOrNull(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    return Array.from(value as ArrayLike<unknown>, finiteOrNull);
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = finiteOrNull(inner);
+    return out;
+  }
+  return value;
+}
+
+export function parseStoreEvent(input: unknown): StoreEvent {
+  const parsed = storeEventSchema.safeParse(finiteOrNull(input));
+  if (!parsed.success) {
+    throw new StoreError('INVALID_RECORD', 'invalid store event', issueLines(parsed.error.issues));
+  }
+  return parsed.data;
+}
+
+/** Deterministic event id of a stored event (see notes/apis.md). */
+export function eventIdOf(event: StoreEvent): string {
+  switch (event.kind) {
+    case 'call-start':
+      return `${event.callId}:call:0:start`;
+    case 'call-end':
+      return `${event.callId}:call:0:end`;
+    case 'features':
+      return `${event.callId}:${event.channel}:${event.windowIndex}:features`;
+    case 'dynamics':
+      return `${event.callId}:call:${event.windowIndex}:dynamics`;
+    case 'emotion':
+      return `${event.callId}:${event.channel}:${event.windowIndex}:emotion`;
+    case 'alert':
+      return event.alertId;
+    case 'ack':
+      return `${event.alertId}:ack`;
+  }
+}

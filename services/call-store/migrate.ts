@@ -1,0 +1,60 @@
+// Applies the versioned SQL migrations in services/call-store/migrations (NNN_name.sql, in order,
+// each once) to either backend, recording them in schema_migrations. I/O: reads the folder, database.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlBackend } from './backend/backend.ts';
+
+const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((file) => /^\d{3}_[\w-]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 3)),
+      name: file.slice(4, -4),
+      sql: readFileSync(join(dir, file), 'utf8'),
+    }));
+}
+
+/** Returns the versions applied by this call. Safe to run from several instances at once. */
+export async function migrate(backend: SqlBackend, migrations = listMigrations()): Promise<number[]> {
+  await backend.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    // One transaction per migration; the advisory lock serialises concurrent starters.
+    const done = await backend.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7277001)');
+      const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+      if (seen.length > 0) return false;
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}
+
+/** Our migrations are plain DDL: split on `;` at line ends, dropping `--` comments. */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n')
+    .split(/;\s*(?:\n|$)/)
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.length > 0);
+}

@@ -1,0 +1,83 @@
+// The call store's public face: opens a backend (pg when DATABASE_URL is set, PGlite otherwise),
+// migrates it, and offers idempotent batch writes, call-end summaries, QA queries and retention.
+// I/O: database.
+import { openBackend, type BackendOptions, type SqlBackend } from './backend/backend.ts';
+import { parseStoreEvent, type StoreEvent } from './events.ts';
+import type { StoreError } from './errors.ts';
+import { migrate } from './migrate.ts';
+import { agentSummary } from './store/agents.ts';
+import { addReview, getCall } from './store/calls.ts';
+import { finalizeCall, finalizePending } from './store/finalize.ts';
+import { purgeExpired, setRetention } from './store/retention.ts';
+import { searchCalls, type SearchQuery } from './store/search.ts';
+import type { Scope } from './store/scope.ts';
+import { exportCsv, getTimeline } from './store/timeline.ts';
+import { writeEvents, type WriteResult } from './store/writes.ts';
+
+export interface RejectedEvent {
+  index: number;
+  error: StoreError;
+}
+
+export interface CallStore {
+  readonly backend: SqlBackend;
+  /** Validates and writes a batch in one transaction; invalid events are returned, not written. */
+  write(events: readonly unknown[]): Promise<WriteResult & { rejected: RejectedEvent[] }>;
+  /** Writes events that are already validated. */
+  writeValid(events: readonly StoreEvent[]): Promise<WriteResult>;
+  finalizeCall(callId: string): Promise<boolean>;
+  finalizePending(settleMs: number): Promise<number>;
+  searchCalls(scope: Scope, query: SearchQuery): ReturnType<typeof searchCalls>;
+  getCall(scope: Scope, callId: string): ReturnType<typeof getCall>;
+  getTimeline(scope: Scope, callId: string, maxPoints: number | null): ReturnType<typeof getTimeline>;
+  exportCsv(scope: Scope, callId: string): Promise<string>;
+  agentSummary(scope: Scope, agentId: string, from: string, to: string): ReturnType<typeof agentSummary>;
+  addReview(scope: Scope, callId: string, reviewer: string, body: unknown): ReturnType<typeof addReview>;
+  setRetention(tenant: string, days: number): Promise<void>;
+  purgeExpired(defaultDays: number | null, now?: Date): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export function createCallStore(backend: SqlBackend): CallStore {
+  const writeValid = (events: readonly StoreEvent[]) => backend.transaction((tx) => writeEvents(tx, events));
+  return {
+    backend,
+    async write(events) {
+      const valid: StoreEvent[] = [];
+      const rejected: RejectedEvent[] = [];
+      events.forEach((raw, index) => {
+        try {
+          valid.push(parseStoreEvent(raw));
+        } catch (error) {
+          rejected.push({ index, error: error as StoreError });
+        }
+      });
+      const result = valid.length > 0 ? await writeValid(valid) : { inserted: 0, duplicates: 0 };
+      return { ...result, rejected };
+    },
+    writeValid,
+    finalizeCall: (callId) => finalizeCall(backend, callId),
+    finalizePending: (settleMs) => finalizePending(backend, settleMs),
+    searchCalls: (scope, query) => searchCalls(backend, scope, query),
+    getCall: (scope, callId) => getCall(backend, scope, callId),
+    getTimeline: (scope, callId, maxPoints) => getTimeline(backend, scope, callId, maxPoints),
+    exportCsv: (scope, callId) => exportCsv(backend, scope, callId),
+    agentSummary: (scope, agentId, from, to) => agentSummary(backend, scope, agentId, from, to),
+    addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),
+    setRetention: (tenant, days) => setRetention(backend, tenant, days),
+    purgeExpired: (defaultDays, now) => purgeExpired(backend, defaultDays, now),
+    close: () => backend.close(),
+  };
+}
+
+/** Opens the configured backend and applies pending migrations. */
+export async function openCallStore(options: BackendOptions): Promise<CallStore> {
+  const backend = await openBackend(options);
+  try {
+    await migrate(backend);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  return createCallStore(backend);
+}

@@ -1,0 +1,78 @@
+// GET /agents/:id/summary: one agent's calls over a period, from the per-call summaries: customer
+// trajectory (start → end valence), stress exposure, pace compliance, overtalk rate, alerts
+// received and acknowledged. I/O: database.
+import { z } from 'zod';
+import type { SqlExecutor } from '../backend/backend.ts';
+import { StoreError, issueLines } from '../errors.ts';
+import { num, round } from './rows.ts';
+import { scopeSql, type Scope } from './scope.ts';
+
+export const agentSummaryQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    tenant: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((q) => Date.parse(q.from) <= Date.parse(q.to), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+export function parseAgentSummaryQuery(input: Record<string, string>) {
+  const parsed = agentSummaryQuerySchema.safeParse(input);
+  if (!parsed.success)
+    throw new StoreError('INVALID_QUERY', 'invalid query', issueLines(parsed.error.issues));
+  return parsed.data;
+}
+
+const f = (key: string) => `(c.summary->>'${key}')::float8`;
+
+export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: string, from: string, to: string) {
+  const params: unknown[] = [agentId, from, to];
+  const where = ['c.agent_id = $1', 'c.started_at >= $2::timestamptz', 'c.started_at < $3::timestamptz'];
+  scopeSql(scope, params, where);
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT count(*)::int AS calls,
+       count(c.summary)::int AS summarised,
+       coalesce(sum(c.duration_ms), 0)::float8 AS duration_ms,
+       avg(${f('customerStartValence')}) AS start_valence,
+       avg(${f('customerEndValence')}) AS end_valence,
+       avg(c.trajectory) AS trajectory,
+       coalesce(sum(${f('customerNegativeS')}), 0) AS negative_s,
+       coalesce(sum(c.customer_anger_s), 0)::float8 AS anger_s,
+       avg(${f('agentPaceCompliance')}) AS pace,
+       avg(${f('agentTensionCompliance')}) AS tension,
+       coalesce(sum(${f('overtalkCount')}), 0) AS overtalk,
+       coalesce(sum(c.alerts_count), 0)::int AS alerts,
+       coalesce(sum(c.alerts_count - c.unacked_alerts), 0)::int AS acked,
+       avg(c.score) AS score
+     FROM calls c WHERE ${where.join(' AND ')}`,
+    params,
+  );
+  const r = rows[0];
+  const minutes = Number(r.duration_ms) / 60_000;
+  return {
+    agentId,
+    from,
+    to,
+    calls: Number(r.calls),
+    summarisedCalls: Number(r.summarised),
+    talkMinutes: round(minutes, 1) as number,
+    customerTrajectory: {
+      startValence: round(r.start_valence, 3),
+      endValence: round(r.end_valence, 3),
+      meanChange: round(r.trajectory, 3),
+    },
+    stressExposure: {
+      customerNegativeS: round(r.negative_s, 1) as number,
+      customerAngerS: round(r.anger_s, 1) as number,
+      agentTensionCompliance: round(r.tension, 3),
+    },
+    paceCompliance: round(r.pace, 3),
+    overtalkPerMin: minutes > 0 ? (round(Number(r.overtalk) / minutes, 3) as number) : null,
+    alertsReceived: Number(r.alerts),
+    alertsAcknowledged: Number(r.acked),
+    meanScore: num(r.score) === null ? null : round(r.score, 1),
+  };
+}

@@ -1,0 +1,103 @@
+// One call: metadata, summary, scorecard, alerts with acknowledgements and the reviewers' notes
+// (GET /calls/:id), and adding a review (POST /calls/:id/review). I/O: database.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { SqlExecutor } from '../backend/backend.ts';
+import { StoreError, issueLines } from '../errors.ts';
+import { iso, num } from './rows.ts';
+import { LIST_COLUMNS, callListItem } from './search.ts';
+import { scopeSql, type Scope } from './scope.ts';
+
+/** Loads the call row inside the scope; unknown and out-of-scope calls are both NOT_FOUND. */
+export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string) {
+  const params: unknown[] = [callId];
+  const where = ['c.call_id = $1'];
+  scopeSql(scope, params, where);
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT ${LIST_COLUMNS}, c.store_features, c.summary, c.scorecard FROM calls c WHERE ${where.join(' AND ')}`,
+    params,
+  );
+  if (rows.length === 0) throw new StoreError('NOT_FOUND', `call ${callId} not found`);
+  return rows[0];
+}
+
+export async function listAlerts(db: SqlExecutor, callId: string) {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT a.alert_id, a.rule_id, a.severity, a.audience, a.channel, a.start_ms, a.fired_at, a.message,
+       a.evidence, k.acked_by, k.acked_at
+     FROM alerts a LEFT JOIN alert_acks k ON k.alert_id = a.alert_id
+     WHERE a.call_id = $1 ORDER BY a.start_ms, a.alert_id`,
+    [callId],
+  );
+  return rows.map((r) => ({
+    alertId: String(r.alert_id),
+    ruleId: String(r.rule_id),
+    severity: String(r.severity),
+    audience: String(r.audience),
+    channel: (r.channel ?? null) as 'agent' | 'customer' | null,
+    startMs: Number(r.start_ms),
+    firedAt: iso(r.fired_at) as string,
+    message: String(r.message),
+    evidence: (r.evidence ?? []) as string[],
+    acknowledgement: r.acked_at ? { by: String(r.acked_by), at: iso(r.acked_at) as string } : null,
+  }));
+}
+
+function reviewItem(r: Record<string, unknown>) {
+  return {
+    reviewId: String(r.review_id),
+    reviewer: String(r.reviewer),
+    notes: String(r.notes),
+    scoreOverride: num(r.score_override),
+    createdAt: iso(r.created_at) as string,
+  };
+}
+
+export async function listReviews(db: SqlExecutor, callId: string) {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT review_id, reviewer, notes, score_override, created_at FROM reviews WHERE call_id = $1
+     ORDER BY created_at, review_id`,
+    [callId],
+  );
+  return rows.map(reviewItem);
+}
+
+export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
+  const row = await loadCallRow(db, scope, callId);
+  const [alerts, reviews] = await Promise.all([listAlerts(db, callId), listReviews(db, callId)]);
+  return {
+    ...callListItem(row),
+    storeFeatures: Boolean(row.store_features),
+    summary: row.summary ?? null,
+    scorecard: row.scorecard ?? null,
+    alerts,
+    reviews,
+  };
+}
+
+export const reviewBodySchema = z
+  .object({
+    notes: z.string().trim().min(1).max(10_000),
+    scoreOverride: z.number().min(0).max(100).nullable().default(null),
+  })
+  .strict();
+
+export async function addReview(
+  db: SqlExecutor,
+  scope: Scope,
+  callId: string,
+  reviewer: string,
+  body: unknown,
+) {
+  const parsed = reviewBodySchema.safeParse(body);
+  if (!parsed.success)
+    throw new StoreError('INVALID_BODY', 'invalid review', issueLines(parsed.error.issues));
+  const row = await loadCallRow(db, scope, callId);
+  const reviewId = randomUUID();
+  const rows = await db.query<Record<string, unknown>>(
+    `INSERT INTO reviews (review_id, call_id, tenant, reviewer, notes, score_override)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING review_id, reviewer, notes, score_override, created_at`,
+    [reviewId, callId, row.tenant, reviewer, parsed.data.notes, parsed.data.scoreOverride],
+  );
+  return reviewItem(rows[0]);
+}

@@ -1,0 +1,124 @@
+// Call-end summaries: loads a finished call's rows, runs the pure scorecard, stores the summary and
+// the search columns, and honours consent (store_features=false: the detail rows are deleted once
+// summarised, only the summary stays). I/O: database.
+import { computeScorecard } from '../../../pipelines/scorecard/index.ts';
+import type { ScorecardInput } from '../../../pipelines/scorecard/index.ts';
+import type { EmotionState } from '../../../pipelines/emotion/types.ts';
+import type { Channel } from '../../../pipelines/dsp/types.ts';
+import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
+import { jsonParam, num } from './rows.ts';
+
+const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
+
+export async function loadScorecardInput(tx: SqlExecutor, callId: string, durationMs: number) {
+  const [windows, emotions, dynamics, alerts] = await Promise.all([
+    tx.query<Record<string, unknown>>(
+      `SELECT channel, start_ms, end_ms, speech_fraction, syllable_rate, tension
+       FROM speaker_windows WHERE call_id = $1`,
+      [callId],
+    ),
+    tx.query<Record<string, unknown>>(
+      `SELECT channel, start_ms, end_ms, state, valence, arousal FROM emotion_events WHERE call_id = $1`,
+      [callId],
+    ),
+    tx.query<Record<string, unknown>>(
+      `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent
+       FROM dynamics_windows WHERE call_id = $1`,
+      [callId],
+    ),
+    tx.query<Record<string, unknown>>(
+      `SELECT a.alert_id, a.rule_id, a.start_ms, a.fired_at, k.acked_at
+       FROM alerts a LEFT JOIN alert_acks k ON k.alert_id = a.alert_id WHERE a.call_id = $1`,
+      [callId],
+    ),
+  ]);
+  const input: ScorecardInput = {
+    durationMs,
+    windows: windows.map((r) => ({
+      channel: r.channel as Channel,
+      startMs: Number(r.start_ms),
+      endMs: Number(r.end_ms),
+      speechFraction: Number(r.speech_fraction),
+      syllableRate: num(r.syllable_rate),
+      tensionIndex: num(r.tension),
+    })),
+    emotions: emotions.map((r) => ({
+      channel: r.channel as Channel,
+      startMs: Number(r.start_ms),
+      endMs: Number(r.end_ms),
+      state: r.state as EmotionState,
+      valence: Number(r.valence),
+      arousal: Number(r.arousal),
+    })),
+    dynamics: dynamics.map((r) => ({
+      startMs: Number(r.start_ms),
+      endMs: Number(r.end_ms),
+      overtalkCount: Number(r.overtalk_count),
+      longestMutualSilenceMs: Number(r.longest_mutual_silence_ms),
+      talkRatioAgent: num(r.talk_ratio_agent),
+    })),
+    alerts: alerts.map((r) => ({
+      alertId: String(r.alert_id),
+      ruleId: String(r.rule_id),
+      startMs: Number(r.start_ms),
+      firedAtMs: new Date(r.fired_at as string).getTime(),
+      ackedAtMs: r.acked_at ? new Date(r.acked_at as string).getTime() : null,
+    })),
+  };
+  return input;
+}
+
+/** Summarises one ended call. Returns false when the call is unknown or still live. */
+export async function finalizeCall(backend: SqlBackend, callId: string): Promise<boolean> {
+  return backend.transaction(async (tx) => {
+    // The row lock makes a concurrent writer's "needs_summary = true" wait for this commit.
+    const calls = await tx.query<Record<string, unknown>>(
+      `SELECT duration_ms, store_features, summary IS NOT NULL AS summarised FROM calls
+       WHERE call_id = $1 AND status = 'ended' FOR UPDATE`,
+      [callId],
+    );
+    if (calls.length === 0) return false;
+    const call = calls[0];
+    if (!call.store_features && call.summarised) {
+      // Consent withheld and already summarised: late detail rows are dropped, the summary stays.
+      for (const table of DETAIL_TABLES) await tx.query(`DELETE FROM ${table} WHERE call_id = $1`, [callId]);
+      await tx.query('UPDATE calls SET needs_summary = false WHERE call_id = $1', [callId]);
+      return true;
+    }
+    const input = await loadScorecardInput(tx, callId, Number(call.duration_ms ?? 0));
+    const card = computeScorecard(input);
+    const m = card.measures;
+    await tx.query(
+      `UPDATE calls SET summary = $2::text::jsonb, scorecard = $3::text::jsonb, score = $4,
+         customer_anger_s = $5, alerts_count = $6, unacked_alerts = $7, trajectory = $8,
+         needs_summary = false, updated_at = now()
+       WHERE call_id = $1`,
+      [
+        callId,
+        jsonParam(m),
+        jsonParam({ version: card.version, score: card.score, parts: card.parts }),
+        card.score,
+        m.customerAngerS,
+        m.alertsCount,
+        m.alertsCount - m.alertsAcknowledged,
+        m.trajectory,
+      ],
+    );
+    if (!call.store_features) {
+      for (const table of DETAIL_TABLES) await tx.query(`DELETE FROM ${table} WHERE call_id = $1`, [callId]);
+    }
+    return true;
+  });
+}
+
+/** Summarises every ended call untouched for `settleMs` (late events get a chance to land first). */
+export async function finalizePending(backend: SqlBackend, settleMs: number, limit = 100): Promise<number> {
+  const due = await backend.query<{ call_id: string }>(
+    `SELECT call_id FROM calls WHERE needs_summary AND updated_at <= now() - ($1::int * interval '1 millisecond')
+     ORDER BY updated_at LIMIT $2`,
+    [Math.max(0, Math.round(settleMs)), limit],
+  );
+  let done = 0;
+  for (const row of due) if (await finalizeCall(backend, row.call_id)) done++;
+  return done;
+}

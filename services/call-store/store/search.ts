@@ -1,0 +1,145 @@
+// GET /calls: filtered, sorted, cursor-paginated search over call summaries (keyset pagination on
+// (sort value, call id), served by the calls_by_* indexes). Query validation is zod. I/O: database.
+import { z } from 'zod';
+import type { SqlExecutor } from '../backend/backend.ts';
+import { StoreError, issueLines } from '../errors.ts';
+import { iso, num, round } from './rows.ts';
+import { scopeSql, type Scope } from './scope.ts';
+
+/** |end − start valence| at or above this is an improved / worsened trajectory. */
+export const TRAJECTORY_CHANGE = 0.1;
+
+const SORTS = {
+  startedAt: { sql: 'c.started_at', cast: 'timestamptz' },
+  score: { sql: 'coalesce(c.score, -1)', cast: 'real' },
+  customerAngerS: { sql: 'c.customer_anger_s', cast: 'real' },
+  durationMs: { sql: 'coalesce(c.duration_ms, -1)', cast: 'int' },
+} as const;
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const searchQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    tenant: z.string().min(1).max(200).optional(),
+    agentId: z.string().min(1).max(200).optional(),
+    queue: z.string().min(1).max(200).optional(),
+    status: z.enum(['live', 'ended']).optional(),
+    minCustomerAngerS: z.coerce.number().min(0).optional(),
+    alerts: z.enum(['fired', 'unacknowledged', 'none']).optional(),
+    trajectory: z.enum(['improved', 'worsened']).optional(),
+    minScore: z.coerce.number().min(0).max(100).optional(),
+    maxScore: z.coerce.number().min(0).max(100).optional(),
+    reviewed: bool.optional(),
+    sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS]).default('startedAt'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+export function parseSearchQuery(input: Record<string, string>): SearchQuery {
+  const parsed = searchQuerySchema.safeParse(input);
+  if (!parsed.success)
+    throw new StoreError('INVALID_QUERY', 'invalid query', issueLines(parsed.error.issues));
+  const q = parsed.data;
+  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) {
+    throw new StoreError('INVALID_QUERY', 'invalid query', ['from: must not be after `to`']);
+  }
+  if (q.minScore !== undefined && q.maxScore !== undefined && q.minScore > q.maxScore) {
+    throw new StoreError('INVALID_QUERY', 'invalid query', ['minScore: must not exceed maxScore']);
+  }
+  return q;
+}
+
+function encodeCursor(value: unknown, callId: string): string {
+  return Buffer.from(JSON.stringify([value, callId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string | number, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[1] === 'string') {
+      if (typeof value[0] === 'string' || typeof value[0] === 'number') return [value[0], value[1]];
+    }
+  } catch {
+    // fall through to the typed error
+  }
+  throw new StoreError('INVALID_CURSOR', 'invalid cursor', ['cursor: not a cursor returned by this API']);
+}
+
+export function callListItem(r: Record<string, unknown>) {
+  return {
+    callId: String(r.call_id),
+    tenant: String(r.tenant),
+    agentId: String(r.agent_id),
+    queue: String(r.queue),
+    startedAt: iso(r.started_at) as string,
+    endedAt: iso(r.ended_at),
+    durationMs: num(r.duration_ms),
+    status: r.status as 'live' | 'ended',
+    source: r.source as 'live' | 'import',
+    customerAngerS: round(r.customer_anger_s, 1) as number,
+    alertsCount: Number(r.alerts_count),
+    unacknowledgedAlerts: Number(r.unacked_alerts),
+    trajectory: round(r.trajectory, 3),
+    score: num(r.score),
+    reviewScore: num(r.review_score),
+  };
+}
+
+export const LIST_COLUMNS = `c.call_id, c.tenant, c.agent_id, c.queue, c.started_at, c.ended_at, c.duration_ms,
+  c.status, c.source, c.customer_anger_s, c.alerts_count, c.unacked_alerts, c.trajectory, c.score,
+  (SELECT r.score_override FROM reviews r WHERE r.call_id = c.call_id AND r.score_override IS NOT NULL
+   ORDER BY r.created_at DESC LIMIT 1) AS review_score`;
+
+export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery) {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  scopeSql(scope, params, where);
+  const add = (condition: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(condition(`$${params.length}`));
+  };
+  if (q.from) add((p) => `c.started_at >= ${p}::timestamptz`, q.from);
+  if (q.to) add((p) => `c.started_at < ${p}::timestamptz`, q.to);
+  if (q.agentId) add((p) => `c.agent_id = ${p}`, q.agentId);
+  if (q.queue) add((p) => `c.queue = ${p}`, q.queue);
+  if (q.status) add((p) => `c.status = ${p}`, q.status);
+  if (q.minCustomerAngerS !== undefined) add((p) => `c.customer_anger_s >= ${p}`, q.minCustomerAngerS);
+  if (q.alerts === 'fired') where.push('c.alerts_count > 0');
+  if (q.alerts === 'unacknowledged') where.push('c.unacked_alerts > 0');
+  if (q.alerts === 'none') where.push('c.alerts_count = 0');
+  if (q.trajectory === 'improved') add((p) => `c.trajectory >= ${p}`, TRAJECTORY_CHANGE);
+  if (q.trajectory === 'worsened') add((p) => `c.trajectory <= ${p}`, -TRAJECTORY_CHANGE);
+  if (q.minScore !== undefined) add((p) => `c.score >= ${p}`, q.minScore);
+  if (q.maxScore !== undefined) add((p) => `c.score <= ${p}`, q.maxScore);
+  if (q.reviewed !== undefined) {
+    where.push(`${q.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM reviews r WHERE r.call_id = c.call_id)`);
+  }
+  const sort = SORTS[q.sort];
+  const cmp = q.order === 'desc' ? '<' : '>';
+  if (q.cursor) {
+    const [value, callId] = decodeCursor(q.cursor);
+    params.push(value, callId);
+    const n = params.length;
+    where.push(`(${sort.sql}, c.call_id) ${cmp} ($${n - 1}::${sort.cast}, $${n})`);
+  }
+  params.push(q.limit + 1);
+  const dir = q.order === 'desc' ? 'DESC' : 'ASC';
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT ${LIST_COLUMNS}, ${sort.sql} AS sort_value FROM calls c
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY ${sort.sql} ${dir}, c.call_id ${dir} LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const lastValue = last?.sort_value instanceof Date ? last.sort_value.toISOString() : last?.sort_value;
+  return {
+    calls: page.map(callListItem),
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor(lastValue as string | number, String(last.call_id)) : null,
+  };
+}

@@ -1,0 +1,128 @@
+// Idempotent batch writes of validated store events: one INSERT … ON CONFLICT DO NOTHING per table
+// per batch (primary keys = event-id components), inside one transaction. I/O: database.
+import type { SqlExecutor } from '../backend/backend.ts';
+import type { StoreEvent } from '../events.ts';
+import { eventIdOf } from '../events.ts';
+import { jsonParam } from './rows.ts';
+
+export interface WriteResult {
+  /** Rows that were new. */
+  inserted: number;
+  /** Events already stored (replays) or calls already ended. */
+  duplicates: number;
+}
+
+type Of<K extends StoreEvent['kind']> = Extract<StoreEvent, { kind: K }>;
+
+async function insertCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await tx.query<{ n: number }>(
+    `WITH ins AS (${sql} ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM ins`,
+    [jsonParam(rows)],
+  );
+  return result[0].n;
+}
+
+const SQL = {
+  start: `INSERT INTO calls (call_id, tenant, agent_id, queue, customer_ref, started_at, store_features, source)
+    SELECT "callId", tenant, "agentId", queue, "customerRef", "startedAt", "storeFeatures", source
+    FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, tenant text, "agentId" text, queue text,
+      "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text)`,
+  windows: `INSERT INTO speaker_windows (call_id, channel, window_index, start_ms, end_ms, speech_fraction,
+      voiced_fraction, pitch_hz, pitch_st, loudness_dbfs, syllable_rate, tension, features)
+    SELECT "callId", channel, "windowIndex", "startMs", "endMs", "speechFraction", "voicedFraction",
+      (features->'pitch'->>'medianHz')::real, (features->'pitch'->>'medianSt')::real,
+      (features->'loudness'->>'meanDbfs')::real, (features->'pace'->>'syllableRate')::real,
+      "tensionIndex", features
+    FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, channel text, "windowIndex" int,
+      "startMs" int, "endMs" int, "speechFraction" real, "voicedFraction" real, "tensionIndex" real,
+      features jsonb)`,
+  emotions: `INSERT INTO emotion_events (call_id, channel, window_index, start_ms, end_ms, state, raw_label,
+      arousal, valence, confidence, probabilities, evidence)
+    SELECT "callId", channel, "windowIndex", "startMs", "endMs", state, "rawLabel", arousal, valence,
+      confidence, probabilities, evidence
+    FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, channel text, "windowIndex" int,
+      "startMs" int, "endMs" int, state text, "rawLabel" text, arousal real, valence real, confidence real,
+      probabilities jsonb, evidence jsonb)`,
+  dynamics: `INSERT INTO dynamics_windows (call_id, window_index, start_ms, end_ms, overtalk_count, overtalk_ms,
+      mutual_silence_ms, longest_mutual_silence_ms, talk_ratio_agent, agent_latencies_ms, customer_latencies_ms)
+    SELECT "callId", "windowIndex", "startMs", "endMs", "overtalkCount", round("overtalkMs"),
+      round("mutualSilenceMs"), round("longestMutualSilenceMs"), "talkRatioAgent",
+      "agentResponseLatencyMs", "customerResponseLatencyMs"
+    FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, "windowIndex" int, "startMs" int,
+      "endMs" int, "overtalkCount" int, "overtalkMs" float8, "mutualSilenceMs" float8,
+      "longestMutualSilenceMs" float8, "talkRatioAgent" real, "agentResponseLatencyMs" jsonb,
+      "customerResponseLatencyMs" jsonb)`,
+  alerts: `INSERT INTO alerts (alert_id, call_id, tenant, rule_id, severity, audience, channel, start_ms, fired_at,
+      message, evidence)
+    SELECT "alertId", "callId", tenant, "ruleId", severity, audience, channel, "startMs", "firedAt", message,
+      evidence
+    FROM jsonb_to_recordset($1::text::jsonb) AS x("alertId" text, "callId" text, tenant text, "ruleId" text,
+      severity text, audience text, channel text, "startMs" int, "firedAt" timestamptz, message text,
+      evidence jsonb)`,
+  acks: `INSERT INTO alert_acks (alert_id, call_id, acked_by, acked_at)
+    SELECT "alertId", "callId", "ackedBy", "ackedAt"
+    FROM jsonb_to_recordset($1::text::jsonb) AS x("alertId" text, "callId" text, "ackedBy" text,
+      "ackedAt" timestamptz)`,
+};
+
+/** Drops repeats inside one batch (the database drops repeats across batches). */
+function unique<T extends StoreEvent>(events: T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const event of events) if (!seen.has(eventIdOf(event))) seen.set(eventIdOf(event), event);
+  return [...seen.values()];
+}
+
+export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]): Promise<WriteResult> {
+  const by = <K extends StoreEvent['kind']>(kind: K) =>
+    unique(events.filter((e) => e.kind === kind) as Of<K>[]);
+  let inserted = 0;
+  inserted += await insertCount(
+    tx,
+    SQL.start,
+    by('call-start').map((e) => ({ ...e, storeFeatures: e.consent.storeFeatures })),
+  );
+  inserted += await insertCount(
+    tx,
+    SQL.windows,
+    by('features').map((e) => ({
+      callId: e.callId,
+      channel: e.channel,
+      windowIndex: e.windowIndex,
+      startMs: e.startMs,
+      endMs: e.endMs,
+      speechFraction: e.speechFraction,
+      voicedFraction: e.voicedFraction,
+      tensionIndex: e.tensionIndex,
+      features: { pace: e.pace, pitch: e.pitch, loudness: e.loudness, voiceQuality: e.voiceQuality },
+    })),
+  );
+  inserted += await insertCount(tx, SQL.emotions, by('emotion'));
+  inserted += await insertCount(tx, SQL.dynamics, by('dynamics'));
+  inserted += await insertCount(tx, SQL.alerts, by('alert'));
+  inserted += await insertCount(tx, SQL.acks, by('ack'));
+
+  const ends = by('call-end');
+  for (const end of ends) {
+    const rows = await tx.query(
+      `UPDATE calls SET status = 'ended', ended_at = $2,
+         duration_ms = coalesce($3, (extract(epoch FROM ($2::timestamptz - started_at)) * 1000)::int),
+         needs_summary = true, updated_at = now()
+       WHERE call_id = $1 AND status = 'live' RETURNING 1`,
+      [end.callId, end.endedAt, end.durationMs],
+    );
+    inserted += rows.length;
+  }
+  // Late events of an ended call: summarise it again.
+  const touched = [
+    ...new Set(events.filter((e) => e.kind !== 'call-start' && e.kind !== 'call-end').map((e) => e.callId)),
+  ];
+  if (touched.length > 0) {
+    await tx.query(
+      `UPDATE calls SET needs_summary = true, updated_at = now()
+       WHERE call_id IN (SELECT jsonb_array_elements_text($1::text::jsonb)) AND status = 'ended' AND NOT needs_summary`,
+      [jsonParam(touched)],
+    );
+  }
+  return { inserted, duplicates: events.length - inserted };
+}

@@ -1,0 +1,186 @@
+// Deterministic synthetic calls as store events (call start, windows and emotion events of both
+// speakers, dynamics, an optional frustration alert with its acknowledgement, call end), for the
+// tests, the benchmark and the demo seed. Pure: a seeded generator, no I/O.
+import type { StoreEvent } from './events.ts';
+
+export interface SyntheticCallOptions {
+  callId: string;
+  tenant?: string;
+  agentId?: string;
+  queue?: string;
+  startedAt?: Date;
+  durationS?: number;
+  /** Customer is angry from this second to `angryToS` (none when absent). */
+  angryFromS?: number;
+  angryToS?: number;
+  /** Fire a frustration alert when the anger starts (+6 s), acknowledged after `ackAfterS`. */
+  alert?: boolean;
+  ackAfterS?: number | null;
+  storeFeatures?: boolean;
+  seed?: number;
+  windowMs?: number;
+  hopMs?: number;
+}
+
+/** Mulberry32: small, fast, seeded. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SyntheticCall {
+  start: StoreEvent;
+  /** Windows, emotions and dynamics in audio-time order (what the live topics carry). */
+  body: StoreEvent[];
+  alerts: StoreEvent[];
+  end: StoreEvent;
+}
+
+export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
+  const random = rng(options.seed ?? 1);
+  const durationS = options.durationS ?? 120;
+  const windowMs = options.windowMs ?? 2000;
+  const hopMs = options.hopMs ?? 1000;
+  const startedAt = options.startedAt ?? new Date('2026-11-20T09:00:00Z');
+  const { callId } = options;
+  const tenant = options.tenant ?? 'acme';
+  const angryFrom = (options.angryFromS ?? -1) * 1000;
+  const angryTo = (options.angryToS ?? -1) * 1000;
+  const windows = Math.max(1, Math.floor((durationS * 1000 - windowMs) / hopMs) + 1);
+  const body: StoreEvent[] = [];
+  for (let i = 0; i < windows; i++) {
+    const startMs = i * hopMs;
+    const endMs = startMs + windowMs;
+    for (const channel of ['agent', 'customer'] as const) {
+      // Speakers take turns in 10-s blocks; the customer is loud and fast while angry.
+      const turn = Math.floor(startMs / 10_000) % 2 === (channel === 'agent' ? 0 : 1);
+      const angry = channel === 'customer' && startMs >= angryFrom && startMs < angryTo;
+      const speech = turn ? 0.6 + 0.3 * random() : 0.05 * random();
+      body.push({
+        kind: 'features',
+        callId,
+        channel,
+        windowIndex: i,
+        startMs,
+        endMs,
+        speechFraction: speech,
+        voicedFraction: speech * 0.8,
+        pace: {
+          syllableRate: 3.5 + random() * (angry ? 3 : 1.5),
+          articulationRate: 5,
+          pauseRatio: 0.2,
+          meanPauseMs: 300,
+        },
+        pitch: {
+          medianHz: (channel === 'agent' ? 120 : 210) * (angry ? 1.25 : 1) + random() * 10,
+          medianSt: 25,
+          meanSt: 25,
+          stdSt: 2,
+          rangeSt: 6,
+          slopeStPerS: 0,
+        },
+        loudness: { meanDbfs: -26 + (angry ? 8 : 0) + random() * 3, stdDb: 4, peakDbfs: -6 },
+        voiceQuality: {
+          jitterPct: 1,
+          shimmerPct: 4,
+          shimmerDb: 0.4,
+          hnrDb: 12,
+          alphaRatioDb: -10,
+          hammarbergDb: 20,
+          spectralSlope: -0.02,
+        },
+        tensionIndex: Math.min(1, 0.25 + random() * 0.3 + (angry ? 0.3 : 0)),
+      });
+      const state = speech < 0.3 ? 'no-speech' : angry ? 'angry' : 'neutral';
+      body.push({
+        kind: 'emotion',
+        callId,
+        channel,
+        windowIndex: i,
+        startMs,
+        endMs,
+        state,
+        rawLabel: angry ? 'angry' : 'neutral',
+        probabilities: { neutral: angry ? 0.1 : 0.8, angry: angry ? 0.8 : 0.05 },
+        arousal: angry ? 0.8 : 0.4,
+        valence: angry ? 0.2 : 0.6,
+        confidence: 0.7,
+        evidence: angry ? ['pitch +4 semitones over baseline', 'loudness +8 dB'] : [],
+      });
+    }
+    body.push({
+      kind: 'dynamics',
+      callId,
+      windowIndex: i,
+      startMs,
+      endMs,
+      overtalkCount: random() < 0.02 ? 1 : 0,
+      overtalkMs: 0,
+      mutualSilenceMs: 100,
+      longestMutualSilenceMs: 100 + Math.round(random() * 900),
+      talkRatioAgent: 0.5,
+      agentResponseLatencyMs: [],
+      customerResponseLatencyMs: [],
+    });
+  }
+  const alerts: StoreEvent[] = [];
+  if (options.alert && angryFrom >= 0) {
+    const alertId = `${callId}:customer:${Math.round((angryFrom + 6000) / hopMs)}:customer-frustration`;
+    const firedAt = new Date(startedAt.getTime() + angryFrom + 6000);
+    alerts.push({
+      kind: 'alert',
+      alertId,
+      callId,
+      tenant,
+      ruleId: 'customer-frustration',
+      severity: 'warning',
+      audience: 'supervisor',
+      channel: 'customer',
+      startMs: angryFrom + 6000,
+      firedAt: firedAt.toISOString(),
+      message: 'Customer frustration sustained for 6 s',
+      evidence: ['angry for 6 s of customer speech'],
+    });
+    if (options.ackAfterS !== null && options.ackAfterS !== undefined) {
+      alerts.push({
+        kind: 'ack',
+        alertId,
+        callId,
+        ackedBy: 'supervisor-1',
+        ackedAt: new Date(firedAt.getTime() + options.ackAfterS * 1000).toISOString(),
+      });
+    }
+  }
+  return {
+    start: {
+      kind: 'call-start',
+      callId,
+      tenant,
+      agentId: options.agentId ?? 'agent-1',
+      queue: options.queue ?? 'billing',
+      customerRef: null,
+      startedAt: startedAt.toISOString(),
+      consent: { analytics: true, storeFeatures: options.storeFeatures ?? true },
+      source: 'live',
+    },
+    body,
+    alerts,
+    end: {
+      kind: 'call-end',
+      callId,
+      endedAt: new Date(startedAt.getTime() + durationS * 1000).toISOString(),
+      durationMs: durationS * 1000,
+    },
+  };
+}
+
+/** Every event of a synthetic call in arrival order. */
+export function syntheticEvents(call: SyntheticCall): StoreEvent[] {
+  return [call.start, ...call.body, ...call.alerts, call.end];
+}

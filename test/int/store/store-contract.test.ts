@@ -1,0 +1,218 @@
+// One contract suite for every call-store backend (PGlite and a real PostgreSQL): idempotent
+// writes, dead-letter-worthy rejects, summaries, consent, search, timeline, reviews, retention.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listMigrations, migrate } from '../../../services/call-store/migrate.ts';
+import type { CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { BACKENDS } from './backends.ts';
+
+const tenantScope = { tenant: 'acme', agentId: null };
+
+describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store on %s', (_name, make) => {
+  const fixture = make();
+  let store: CallStore;
+  beforeAll(async () => {
+    await fixture.setup();
+    store = await fixture.open();
+  });
+  afterAll(() => fixture.teardown());
+
+  it('migrations are versioned and a second run applies nothing', async () => {
+    expect(listMigrations().map((m) => m.version)).toEqual([1]);
+    expect(await migrate(store.backend)).toEqual([]);
+  });
+
+  it('stores every window once however often the events are replayed', async () => {
+    const call = syntheticCall({
+      callId: 'replay-1',
+      durationS: 60,
+      angryFromS: 20,
+      angryToS: 40,
+      alert: true,
+      ackAfterS: 12,
+    });
+    const events = syntheticEvents(call);
+    const first = await store.write(events);
+    expect(first.rejected).toEqual([]);
+    // A crash replays a prefix, a rebalance the whole call, in batches of another size.
+    await store.write(events.slice(0, 50));
+    for (let i = 0; i < events.length; i += 37) await store.write(events.slice(i, i + 37));
+    const counts = await store.backend.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM speaker_windows WHERE call_id = 'replay-1')::int AS n
+       UNION ALL SELECT (SELECT count(*) FROM emotion_events WHERE call_id = 'replay-1')::int
+       UNION ALL SELECT (SELECT count(*) FROM dynamics_windows WHERE call_id = 'replay-1')::int
+       UNION ALL SELECT (SELECT count(*) FROM alerts WHERE call_id = 'replay-1')::int`,
+    );
+    expect(counts.map((r) => r.n)).toEqual([118, 118, 59, 1]);
+    const again = await store.write(events);
+    expect(again.inserted).toBe(0);
+    expect(again.duplicates).toBe(events.length);
+  });
+
+  it('rejects a bad record with a reason and still writes the others', async () => {
+    const call = syntheticCall({ callId: 'bad-1', durationS: 10 });
+    const bad = { ...call.body[0], speechFraction: 7 };
+    const result = await store.write([call.start, bad, { kind: 'nonsense' }, ...call.body.slice(1)]);
+    expect(result.rejected.map((r) => r.index)).toEqual([1, 2]);
+    expect(result.rejected[0].error.code).toBe('INVALID_RECORD');
+    expect(result.rejected[0].error.details.join()).toMatch(/speechFraction/);
+    expect(result.inserted).toBe(1 + call.body.length - 1);
+  });
+
+  it('summarises an ended call with its scorecard and search columns', async () => {
+    expect(await store.finalizePending(0)).toBeGreaterThanOrEqual(1);
+    const call = await store.getCall(tenantScope, 'replay-1');
+    expect(call.status).toBe('ended');
+    expect(call.durationMs).toBe(60_000);
+    expect(call.customerAngerS).toBeGreaterThan(5);
+    expect(call.alertsCount).toBe(1);
+    expect(call.unacknowledgedAlerts).toBe(0);
+    expect(call.score).toBeGreaterThanOrEqual(0);
+    expect(call.score).toBeLessThanOrEqual(100);
+    const parts = (call.scorecard as { parts: { name: string }[] }).parts.map((p) => p.name);
+    expect(parts).toContain('deEscalation');
+    expect(call.alerts[0].acknowledgement?.by).toBe('supervisor-1');
+  });
+
+  it('keeps only the summary when the caller did not consent to storing features', async () => {
+    const call = syntheticCall({
+      callId: 'noconsent-1',
+      durationS: 40,
+      storeFeatures: false,
+      angryFromS: 5,
+      angryToS: 20,
+    });
+    await store.write(syntheticEvents(call));
+    await store.finalizeCall('noconsent-1');
+    const stored = await store.getCall(tenantScope, 'noconsent-1');
+    expect(stored.storeFeatures).toBe(false);
+    expect(stored.summary).not.toBeNull();
+    expect(stored.customerAngerS).toBeGreaterThan(0);
+    const timeline = await store.getTimeline(tenantScope, 'noconsent-1', null);
+    expect(timeline.speakers.agent.windows.startMs).toEqual([]);
+    expect(timeline.speakers.customer.emotions.startMs).toEqual([]);
+    // A late replay of the windows does not bring them back.
+    await store.write(call.body.slice(0, 20));
+    await store.finalizePending(0);
+    expect(
+      (await store.getTimeline(tenantScope, 'noconsent-1', null)).speakers.agent.windows.startMs,
+    ).toEqual([]);
+  });
+
+  it('serves a timeline per speaker, downsampled on request', async () => {
+    const full = await store.getTimeline(tenantScope, 'replay-1', null);
+    expect(full.speakers.customer.windows.startMs).toHaveLength(59);
+    expect(full.speakers.customer.emotions.state).toContain('angry');
+    expect(full.alerts).toHaveLength(1);
+    const small = await store.getTimeline(tenantScope, 'replay-1', 10);
+    expect(small.speakers.agent.windows.startMs).toHaveLength(10);
+    expect(small.dynamics.startMs).toHaveLength(10);
+    const csv = await store.exportCsv(tenantScope, 'replay-1');
+    expect(csv.split('\n')[0]).toMatch(/^call_id,channel,window_index/);
+    expect(csv.trim().split('\n')).toHaveLength(1 + 118);
+  });
+
+  it('searches with filters, sorting and cursor pagination inside the scope', async () => {
+    const start = new Date('2026-11-01T08:00:00Z').getTime();
+    for (let i = 0; i < 12; i++) {
+      const call = syntheticCall({
+        callId: `search-${String(i).padStart(2, '0')}`,
+        agentId: i % 3 === 0 ? 'agent-7' : 'agent-8',
+        tenant: i === 11 ? 'other' : 'acme',
+        startedAt: new Date(start + i * 60_000),
+        durationS: 30,
+        angryFromS: i % 2 === 0 ? 2 : undefined,
+        angryToS: i % 2 === 0 ? 28 : undefined,
+        alert: i % 2 === 0,
+        ackAfterS: i % 4 === 0 ? 5 : null,
+        seed: i,
+      });
+      await store.write(syntheticEvents(call));
+    }
+    await store.finalizePending(0);
+    const base = {
+      sort: 'startedAt',
+      order: 'desc',
+      limit: 5,
+      from: '2026-11-01T00:00:00Z',
+      to: '2026-11-02T00:00:00Z',
+    } as const;
+    const pages: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.searchCalls(tenantScope, { ...base, cursor });
+      pages.push(...page.calls.map((c) => c.callId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual(Array.from({ length: 11 }, (_, i) => `search-${String(10 - i).padStart(2, '0')}`));
+    const angry = await store.searchCalls(tenantScope, { ...base, limit: 50, minCustomerAngerS: 10 });
+    expect(angry.calls.map((c) => c.callId).sort()).toEqual([
+      'search-00',
+      'search-02',
+      'search-04',
+      'search-06',
+      'search-08',
+      'search-10',
+    ]);
+    const unacked = await store.searchCalls(tenantScope, { ...base, limit: 50, alerts: 'unacknowledged' });
+    expect(unacked.calls.map((c) => c.callId).sort()).toEqual(['search-02', 'search-06', 'search-10']);
+    const agent = await store.searchCalls({ tenant: 'acme', agentId: 'agent-7' }, { ...base, limit: 50 });
+    expect(agent.calls.every((c) => c.agentId === 'agent-7')).toBe(true);
+    const byScore = await store.searchCalls(tenantScope, { ...base, sort: 'score', order: 'asc', limit: 3 });
+    const next = await store.searchCalls(tenantScope, {
+      ...base,
+      sort: 'score',
+      order: 'asc',
+      limit: 3,
+      cursor: byScore.nextCursor ?? undefined,
+    });
+    expect((next.calls[0].score ?? 0) >= (byScore.calls[2].score ?? 0)).toBe(true);
+    await expect(store.getCall({ tenant: 'acme', agentId: null }, 'search-11')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('summarises an agent over a period', async () => {
+    const summary = await store.agentSummary(
+      tenantScope,
+      'agent-7',
+      '2026-11-01T00:00:00Z',
+      '2026-11-02T00:00:00Z',
+    );
+    expect(summary.calls).toBe(4);
+    expect(summary.alertsReceived).toBe(2);
+    // agent-7 has calls 0, 3, 6, 9: alerts on 0 and 6, only call 0's acknowledged.
+    expect(summary.alertsAcknowledged).toBe(1);
+    expect(summary.paceCompliance).not.toBeNull();
+  });
+
+  it('keeps a reviewer note and score override beside the automatic score', async () => {
+    const review = await store.addReview(tenantScope, 'replay-1', 'qa-1', {
+      notes: 'Good recovery',
+      scoreOverride: 81,
+    });
+    expect(review.scoreOverride).toBe(81);
+    const call = await store.getCall(tenantScope, 'replay-1');
+    expect(call.reviews.map((r) => r.notes)).toEqual(['Good recovery']);
+    expect(call.reviewScore).toBe(81);
+    expect(call.score).not.toBe(null);
+    await expect(store.addReview(tenantScope, 'replay-1', 'qa-1', { notes: '' })).rejects.toMatchObject({
+      code: 'INVALID_BODY',
+    });
+  });
+
+  it('purges calls older than their tenant retention, and only those', async () => {
+    await store.setRetention('acme', 10);
+    const now = new Date('2026-11-25T00:00:00Z');
+    const purged = await store.purgeExpired(null, now);
+    // acme's calls of 2026-11-01 are older than 10 days; "other" has no retention: kept.
+    expect(purged.acme).toBeGreaterThanOrEqual(11);
+    expect(purged.other).toBeUndefined();
+    await expect(store.getCall(tenantScope, 'search-00')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const left = await store.backend.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM speaker_windows WHERE call_id = 'search-00'`,
+    );
+    expect(left[0].n).toBe(0);
+    expect((await store.getCall({ tenant: 'other', agentId: null }, 'search-11')).callId).toBe('search-11');
+  });
+});
