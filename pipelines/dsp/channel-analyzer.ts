@@ -1,0 +1,101 @@
+// One speaker's streaming analyzer: bytes in (any chunking) -> decode -> (resample) -> frames ->
+// SpeakerWindows. Output is identical for any split of the byte stream because every stage is
+// sample-sequential. Pure, no I/O. Never throws on audio content.
+
+import { createStreamDecoder } from './codecs.ts';
+import { createFrameAnalyzer } from './frame-analyzer.ts';
+import { createFrameStore, F } from './frame-store.ts';
+import { resolveOptions, type ChannelOptions, type ResolvedOptions } from './options.ts';
+import { createStreamResampler, type StreamResampler } from './resample.ts';
+import type { SpeakerWindow } from './types.ts';
+import { computeWindow, createWindowScratch } from './window.ts';
+
+export interface ChannelAnalyzer {
+  push(chunk: Uint8Array): SpeakerWindow[];
+  flush(): SpeakerWindow[];
+}
+
+/** Internal hook for the call analyzer: VAD decision of every frame, in order. */
+export type FrameHook = (frame: number, speech: boolean) => void;
+
+export interface ChannelAnalyzerInternal extends ChannelAnalyzer {
+  readonly options: ResolvedOptions;
+  /** Effective frame hop in ms (hop samples / analysis rate). */
+  readonly hopMs: number;
+}
+
+export function createChannelAnalyzer(options: ChannelOptions): ChannelAnalyzer {
+  return createChannelAnalyzerWithHook(options, undefined);
+}
+
+export function createChannelAnalyzerWithHook(
+  options: ChannelOptions,
+  hook: FrameHook | undefined,
+): ChannelAnalyzerInternal {
+  const o = resolveOptions(options);
+  const rate = o.analysisRateHz;
+  const hop = Math.max(1, Math.round((rate * o.hopMs) / 1000));
+  const hopMs = (hop * 1000) / rate;
+  const windowFrames = Math.max(1, Math.round(o.windowMs / hopMs));
+  const windowHopFrames = Math.max(1, Math.round(o.windowHopMs / hopMs));
+  const store = createFrameStore(windowFrames + 1);
+  const scratch = createWindowScratch(windowFrames + 1);
+  const decoder = createStreamDecoder(o.format.codec);
+  const resampler: StreamResampler | null =
+    o.format.sampleRateHz === rate ? null : createStreamResampler(o.format.sampleRateHz, rate);
+  let nextWindow = 0;
+  let out: SpeakerWindow[] = [];
+
+  function emit(w: number, end: number, audioMs: number): void {
+    const first = w * windowHopFrames;
+    const startMs = first * hopMs;
+    const endMs = Math.min(startMs + windowFrames * hopMs, Math.max(startMs + hopMs, audioMs));
+    out.push(computeWindow(store, { windowIndex: w, startMs, endMs, first, end }, hopMs, scratch));
+  }
+
+  const frames = createFrameAnalyzer(
+    {
+      sampleRateHz: rate,
+      frameMs: o.frameMs,
+      hopMs: o.hopMs,
+      pitchMinHz: o.pitchMinHz,
+      pitchMaxHz: o.pitchMaxHz,
+    },
+    store,
+    (i) => {
+      if (hook) hook(i, store.data[store.at(i, F.speech)] > 0);
+      if (i === nextWindow * windowHopFrames + windowFrames - 1) {
+        emit(nextWindow, i + 1, Infinity);
+        nextWindow++;
+      }
+    },
+  );
+
+  function take(): SpeakerWindow[] {
+    const result = out;
+    out = [];
+    return result;
+  }
+
+  return {
+    options: o,
+    hopMs,
+    push(chunk) {
+      if (!(chunk instanceof Uint8Array) || chunk.length === 0) return [];
+      const samples = decoder.decode(chunk);
+      frames.push(resampler ? resampler.push(samples) : samples);
+      return take();
+    },
+    flush() {
+      if (resampler) frames.push(resampler.flush());
+      const audioMs = (frames.samplesIn() * 1000) / rate;
+      frames.flush();
+      const total = frames.framesDone();
+      while (nextWindow * windowHopFrames < total) {
+        emit(nextWindow, Math.min(total, nextWindow * windowHopFrames + windowFrames), audioMs);
+        nextWindow++;
+      }
+      return take();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// Streaming glottal period marks for local jitter and shimmer. Each next period is the lag that
+// maximises the normalised cross-correlation of one period with the next (as Praat's
+// "To PointProcess (periodic, cc)", Boersma & Weenink, Praat manual), searched within ±15 % of the
+// frame's F0 period and refined by parabolic interpolation; the amplitude of a period is its peak
+// |x| around the mark (Praat: Voice report, shimmer from peak amplitudes). Pure, no I/O.
+
+export interface PeriodStats {
+  /** Number of periods, sum of periods (samples), sum |T_i − T_{i−1}| and its pair count. */
+  n: number;
+  sumT: number;
+  sumAbsDT: number;
+  pairs: number;
+  /** Sum of amplitudes, sum |A_i − A_{i−1}|, sum |20 log10(A_i / A_{i−1})|. */
+  sumA: number;
+  sumAbsDA: number;
+  sumAbsDbA: number;
+}
+
+export function clearPeriodStats(s: PeriodStats): void {
+  s.n = s.sumT = s.sumAbsDT = s.pairs = s.sumA = s.sumAbsDA = s.sumAbsDbA = 0;
+}
+
+/** Minimum normalised cross-correlation for two consecutive periods to count as one voiced chain. */
+const MIN_PERIOD_CC = 0.6;
+
+export interface PeriodTracker {
+  /**
+   * Extends the chain of period marks through [hopStart, hopEnd) using samples up to `available`
+   * (absolute indices into `ring`, masked by `mask`). `period` is the frame's F0 period in
+   * samples, 0 when unvoiced (breaks the chain). Adds what it finds to `stats`.
+   */
+  process(
+    ring: Float64Array,
+    mask: number,
+    available: number,
+    hopStart: number,
+    hopEnd: number,
+    period: number,
+    stats: PeriodStats,
+  ): void;
+}
+
+export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
+  let mark = -1; // absolute sample position of the current mark (fractional)
+  let lastT = 0;
+  let lastA = 0;
+  const cc = new Float64Array(Math.ceil(0.3 * maxPeriodSamples) + 8);
+
+  function reset(): void {
+    mark = -1;
+    lastT = 0;
+    lastA = 0;
+  }
+
+  function peakAround(ring: Float64Array, mask: number, centre: number, half: number): number {
+    let m = 0;
+    const c = Math.round(centre);
+    for (let i = c - half; i <= c + half; i++) {
+      const v = ring[i & mask];
+      const a = v < 0 ? -v : v;
+      if (a > m) m = a;
+    }
+    return m;
+  }
+
+  function process(
+    ring: Float64Array,
+    mask: number,
+    available: number,
+    hopStart: number,
+    hopEnd: number,
+    period: number,
+    stats: PeriodStats,
+  ): void {
+    if (!(period > 2)) {
+      reset();
+      return;
+    }
+    const oldest = available - mask; // oldest sample still in the ring
+    const W = Math.round(period);
+    const lo = Math.max(2, Math.floor(0.85 * period));
+    const hi = Math.ceil(1.15 * period);
+    const quarter = Math.max(1, Math.round(period / 4));
+    if (hi - lo + 3 > cc.length) return; // period beyond the configured pitch range
+    if (mark < 0 || mark < hopStart - 2 * period || mark - quarter - W < oldest) {
+      // Start a chain at the largest |x| of the first period of this hop.
+      reset();
+      let best = -1;
+      for (let i = hopStart; i < hopStart + W && i < available; i++) {
+        const v = ring[i & mask];
+        const a = v < 0 ? -v : v;
+        if (a > best) {
+          best = a;
+          mark = i;
+        }
+      }
+      if (mark < 0) return;
+    }
+    while (mark < hopEnd) {
+      const m0 = Math.round(mark) - (W >> 1);
+      if (m0 + hi + 1 + W > available || m0 - 1 < oldest) return; // wait for more samples
+      let e1 = 0;
+      for (let i = 0; i < W; i++) {
+        const v = ring[(m0 + i) & mask];
+        e1 += v * v;
+      }
+      // Normalised cross-correlation for lags lo-1 .. hi+1 (neighbours for interpolation).
+      for (let lag = lo - 1; lag <= hi + 1; lag++) {
+        let xy = 0;
+        let e2 = 0;
+        for (let i = 0; i < W; i++) {
+          const a = ring[(m0 + i) & mask];
+          const b = ring[(m0 + lag + i) & mask];
+          xy += a * b;
+          e2 += b * b;
+        }
+        cc[lag - lo + 1] = e1 > 0 && e2 > 0 ? xy / Math.sqrt(e1 * e2) : 0;
+      }
+      let bestC = -2;
+      let bestLag = lo;
+      for (let lag = lo; lag <= hi; lag++) {
+        const c = cc[lag - lo + 1];
+        if (c > bestC) {
+          bestC = c;
+          bestLag = lag;
+        }
+      }
+      const cPrev = cc[bestLag - lo];
+      const cBest = bestC;
+      const cNext = cc[bestLag - lo + 2];
+      if (bestC < MIN_PERIOD_CC) {
+        reset();
+        return;
+      }
+      const den = cPrev - 2 * cBest + cNext;
+      const d = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (cPrev - cNext)) / den)) : 0;
+      const T = bestLag + d;
+      const A = peakAround(ring, mask, mark, quarter);
+      stats.n++;
+      stats.sumT += T;
+      stats.sumA += A;
+      if (lastT > 0 && lastA > 0 && A > 0) {
+        stats.pairs++;
+        stats.sumAbsDT += Math.abs(T - lastT);
+        stats.sumAbsDA += Math.abs(A - lastA);
+        stats.sumAbsDbA += Math.abs(20 * Math.log10(A / lastA));
+      }
+      lastT = T;
+      lastA = A;
+      mark += T;
+    }
+  }
+
+  return { process };
+}
