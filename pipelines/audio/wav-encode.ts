@@ -1,7 +1,7 @@
 // RIFF/WAVE writer: interleaves Float32 channels into one of the supported sample encodings, with
-// a plain or WAVE_FORMAT_EXTENSIBLE `fmt ` chunk (plus `fact` for non-PCM, as the spec asks).
-// Pure, no I/O: returns the file's bytes.
-import { linearToALaw, linearToMuLaw } from './g711.ts';
+// a plain or WAVE_FORMAT_EXTENSIBLE `fmt ` chunk (plus `fact` for non-PCM, as the spec asks); G.711
+// encoders from pipelines/dsp/codecs.ts. Pure, no I/O: returns the file's bytes.
+import { linearToALaw, linearToMuLaw } from '../dsp/codecs.ts';
 import { WavError } from './wav-error.ts';
 import { ENCODINGS, SUBTYPE_GUID_TAIL, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM } from './wav-format.ts';
 import type { WavEncoding } from './wav-format.ts';

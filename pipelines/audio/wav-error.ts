@@ -14,7 +14,7 @@ export class WavError extends Error {
   readonly code: WavErrorCode;
 
   constructor(code: WavErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
+    super(message, options);
     this.name = 'WavError';
     this.code = code;
   }

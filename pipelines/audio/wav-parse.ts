@@ -1,7 +1,8 @@
 // RIFF/WAVE reader: walks the chunk list (fmt, fact, LIST, data… in any order, odd sizes padded to
 // even per the RIFF spec), reads WAVE_FORMAT_EXTENSIBLE, and decodes PCM 8/16/24/32-bit, IEEE
-// float 32/64, µ-law and A-law into one Float32Array per channel in [-1, 1]. Pure, no I/O.
-import { A_LAW_TABLE, MU_LAW_TABLE } from './g711.ts';
+// float 32/64, µ-law and A-law (G.711 tables of pipelines/dsp/codecs.ts) into one Float32Array per
+// channel in [-1, 1]. Pure, no I/O.
+import { ALAW_TABLE, MULAW_TABLE } from '../dsp/codecs.ts';
 import { WavError } from './wav-error.ts';
 import {
   SUBTYPE_GUID_TAIL,
@@ -173,8 +174,8 @@ function sampleReader(view: DataView, encoding: WavEncoding): (pos: number) => n
     case 'float64':
       return (pos) => view.getFloat64(pos, true);
     case 'mulaw':
-      return (pos) => MU_LAW_TABLE[view.getUint8(pos)];
+      return (pos) => MULAW_TABLE[view.getUint8(pos)];
     case 'alaw':
-      return (pos) => A_LAW_TABLE[view.getUint8(pos)];
+      return (pos) => ALAW_TABLE[view.getUint8(pos)];
   }
 }

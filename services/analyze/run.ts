@@ -1,0 +1,74 @@
+// One `analyze` run: finds the files, loads the model, analyses one file in-process or a folder
+// on a worker pool, prints each file's summary in input order, writes the JSON. I/O: files,
+// threads, the given output streams. Returns the exit code (0 all analysed, 1 some skipped).
+import { FUNCTIONAL_NAMES } from '../../pipelines/dsp/index.ts';
+import { availableParallelism } from 'node:os';
+import { analyzeFile } from './analyze-file.ts';
+import type { AnalyzeOptions } from './args.ts';
+import { formatFileResult } from './format.ts';
+import { findWavFiles } from './files.ts';
+import { createJsonWriter } from './json-writer.ts';
+import { readModelJson, toModel } from './model.ts';
+import { runPool } from './pool.ts';
+import { createProgress } from './progress.ts';
+import type { FileResult } from './types.ts';
+
+export interface RunIo {
+  stdout: { write(text: string): boolean };
+  stderr: { write(text: string): boolean; isTTY?: boolean };
+}
+
+export async function runAnalyze(options: AnalyzeOptions, io: RunIo): Promise<number> {
+  const files = findWavFiles(options.input);
+  const modelJson = readModelJson(options.modelPath);
+  const model = toModel(modelJson);
+  const writer = options.jsonPath
+    ? createJsonWriter(options.jsonPath, {
+        tool: 'voice-analytics analyze',
+        model: model.name,
+        functionalNames: FUNCTIONAL_NAMES,
+      })
+    : undefined;
+  const progress = createProgress(files.length, io.stderr);
+  const printed: ({ text: string; ok: boolean } | undefined)[] = [];
+  let nextToPrint = 0;
+  let failed = 0;
+
+  const onResult = (index: number, result: FileResult) => {
+    writer?.add(index, result);
+    if (!result.ok) failed++;
+    printed[index] = { text: formatFileResult(result), ok: result.ok };
+    progress.clear();
+    // Summaries in input order; the windows themselves went to the JSON writer and are dropped.
+    while (printed[nextToPrint] !== undefined) {
+      const { text, ok } = printed[nextToPrint] as { text: string; ok: boolean };
+      printed[nextToPrint] = { text: '', ok };
+      if (ok) io.stdout.write(`${text}\n\n`);
+      else io.stderr.write(`${text}\n`);
+      nextToPrint++;
+    }
+    progress.tick(!result.ok);
+  };
+
+  try {
+    if (files.length === 1) {
+      onResult(0, analyzeFile(files[0], options.channels, model));
+    } else {
+      await runPool({
+        files,
+        jobs: options.jobs ?? availableParallelism(),
+        workerData: { channels: options.channels, modelJson },
+        onResult,
+      });
+    }
+  } finally {
+    progress.done();
+    writer?.close();
+  }
+  const ok = files.length - failed;
+  io.stdout.write(
+    `${ok} file${ok === 1 ? '' : 's'} analysed${failed > 0 ? `, ${failed} skipped` : ''}` +
+      `${options.jsonPath ? `; JSON written to ${options.jsonPath}` : ''}\n`,
+  );
+  return failed > 0 ? 1 : 0;
+}

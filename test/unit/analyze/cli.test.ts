@@ -1,0 +1,136 @@
+// The `voice-analytics analyze` command run as a user runs it (bin/voice-analytics.js in a child
+// process) on small generated WAVs: a folder in parallel with a bad file skipped, one file, the
+// JSON output, argument errors, and the re-exec under Node 24 from an older node.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../../pipelines/audio/wav.ts';
+import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
+import { voice } from './fixtures/signals.ts';
+import { testModelJson } from './fixtures/test-model.ts';
+
+const BIN = new URL('../../../bin/voice-analytics.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
+const calls = join(dir, 'calls');
+const model = join(dir, 'model.json');
+
+function cli(args: string[], node = process.execPath) {
+  const run = spawnSync(node, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+beforeAll(() => {
+  mkdirSync(join(calls, 'day2'), { recursive: true });
+  writeFileSync(model, JSON.stringify(testModelJson()));
+  const call = { sampleRateHz: 8000, channels: [voice(6, 8000, 120), voice(6, 8000, 230, 7)] };
+  writeFileSync(join(calls, 'call-1.wav'), encodeWav(call, 'mulaw'));
+  writeFileSync(
+    join(calls, 'call-2.wav'),
+    encodeWav({ sampleRateHz: 16000, channels: [voice(4, 16000, 180)] }, 'pcm16'),
+  );
+  writeFileSync(
+    join(calls, 'day2', 'call-3.wav'),
+    encodeWav({ sampleRateHz: 44100, channels: [voice(3, 44100, 150)] }, 'float32'),
+  );
+  writeFileSync(join(calls, 'broken.wav'), Buffer.from('RIFF\x10\x00\x00\x00WAVEjunk'));
+  const truncated = encodeWav(call, 'pcm16');
+  writeFileSync(join(calls, 'truncated.wav'), truncated.subarray(0, 2000));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('voice-analytics analyze', () => {
+  it('analyses a folder in parallel, skips the bad files with their reason, and writes the JSON', () => {
+    const out = join(dir, 'out.json');
+    const r = cli(['analyze', calls, '--model', model, '--json', out, '--jobs', '2']);
+    expect(r.code).toBe(1); // some files were skipped
+    expect(r.stderr).toContain('broken.wav: skipped (NO_FMT_CHUNK');
+    expect(r.stderr).toContain('truncated.wav: skipped (TRUNCATED');
+    expect(r.stderr).not.toContain('['); // no progress bar when stderr is not a terminal
+    expect(r.stdout).toContain('3 files analysed, 2 skipped');
+    expect(r.stdout).toMatch(/call-1\.wav: stereo, 8000 Hz mulaw, 0:06 \(agent = left, customer = right\)/);
+    expect(r.stdout).toContain('dynamics: agent talks');
+    expect(r.stdout).toMatch(/call-3\.wav: mono, 44100 Hz float32/);
+
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.functionalNames).toEqual([...FUNCTIONAL_NAMES]);
+    expect(json.files.map((f: { file: string }) => f.file.slice(calls.length + 1))).toEqual([
+      'broken.wav',
+      'call-1.wav',
+      'call-2.wav',
+      'day2/call-3.wav',
+      'truncated.wav',
+    ]);
+    const call1 = json.files[1];
+    expect(call1.speakers.map((s: { channel: string }) => s.channel)).toEqual(['agent', 'customer']);
+    const customer = call1.speakers[1];
+    expect(customer.windows.length).toBeGreaterThanOrEqual(5);
+    const w = customer.windows[2];
+    expect(w.features.functionals).toHaveLength(FUNCTIONAL_NAMES.length);
+    expect(w.features.pitch.medianHz).toBeGreaterThan(200);
+    expect(w.features.pitch.medianHz).toBeLessThan(260);
+    expect(w.emotion.eventId).toBe(`call-1:customer:${w.windowIndex}:emotion`);
+    expect(customer.summary.meanProbabilities.neutral).toBeGreaterThan(0.5);
+    expect(call1.dynamics.length).toBeGreaterThan(0);
+    expect(call1.dynamicsSummary.talkRatioAgent).toBeGreaterThan(0.3);
+    expect(json.files[2].dynamics).toBeNull();
+    expect(json.files[4].error.code).toBe('TRUNCATED');
+  });
+
+  it('analyses one file, with the channels swapped', () => {
+    const r = cli([
+      'analyze',
+      join(calls, 'call-1.wav'),
+      '--model',
+      model,
+      '--channels',
+      'agent=right,customer=left',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(agent = right, customer = left)');
+    expect(r.stdout).toMatch(/customer \(left\)[^]*pitch 1[12]\d Hz/);
+    expect(r.stdout).toContain('1 file analysed');
+  });
+
+  it('skips a mono file when --channels asks for a right channel', () => {
+    const r = cli(['analyze', join(calls, 'call-2.wav'), '--model', model, '--channels', 'customer=right']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CHANNEL_OUT_OF_RANGE');
+  });
+
+  it.each([
+    [['analyze'], /missing <file-or-folder>/],
+    [['analyze', 'x.wav', '--channels', 'boss=left'], /unknown speaker "boss"/],
+    [['analyze', 'x.wav', '--jobs', '0'], /--jobs must be a whole number/],
+    [['analyze', 'x.wav', '--frobnicate'], /unknown option --frobnicate/],
+  ])('exits 2 with a clear message and the usage on %j', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('usage: voice-analytics analyze');
+  });
+
+  it('exits 2 on a missing path, an empty folder or a missing model', () => {
+    expect(cli(['analyze', join(dir, 'nope.wav'), '--model', model]).stderr).toMatch(/PATH_NOT_FOUND/);
+    mkdirSync(join(dir, 'empty'));
+    expect(cli(['analyze', join(dir, 'empty'), '--model', model]).code).toBe(2);
+    const r = cli(['analyze', calls, '--model', join(dir, 'no-model.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/MODEL_NOT_FOUND/);
+  });
+
+  it('prints the usage on --help', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--channels agent=left,customer=right');
+  });
+
+  const systemNode = spawnSync('node', ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' });
+  const oldNode = systemNode.status === 0 && Number(systemNode.stdout) < 24;
+  it.skipIf(!oldNode)('re-executes itself under Node 24 when started by an older node', () => {
+    const r = cli(['analyze', join(calls, 'call-2.wav'), '--model', model], 'node');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 file analysed');
+  });
+});
