@@ -1,0 +1,218 @@
+// The dsp-worker against the real broker, run as a child process: a worker SIGKILLed mid-call is
+// replaced with no gap in the call's windows, a corrupt record goes to the dead-letter topic while
+// the worker keeps going, and a call that never ends is freed after the idle timeout.
+import type { Kafka, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createCallAnalyzer } from '../../../pipelines/dsp/index.ts';
+import { decodeFeaturesTopic, deadLetterCodec, audioChunkCodec } from '../../../services/shared/records.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { syntheticCall } from './call-audio.ts';
+import {
+  collectTopic,
+  metricValue,
+  produceCallAudio,
+  scrape,
+  startServiceProcess,
+  toTelephoneCall,
+  waitFor,
+  type ServiceProcess,
+  type TelephoneCall,
+} from './harness.ts';
+
+/** The ids pipelines/dsp gives the same audio in one process: what the live pipeline must match. */
+function expectedIds(call: TelephoneCall, ended: boolean): string[] {
+  const analyzer = createCallAnalyzer({ format: { codec: 'pcmu', sampleRateHz: 8000 } });
+  const ids: string[] = [];
+  const take = (out: ReturnType<typeof analyzer.push>): void => {
+    for (const { channel, window } of out.windows)
+      ids.push(`${call.callId}:${channel}:${window.windowIndex}:features`);
+    for (const d of out.dynamics) ids.push(`${call.callId}:both:${d.windowIndex}:dynamics`);
+  };
+  for (let at = 0; at < call.agent.length; at += 800) {
+    take(analyzer.push('agent', call.agent.subarray(at, at + 800)));
+    take(analyzer.push('customer', call.customer.subarray(at, at + 800)));
+  }
+  if (ended) take(analyzer.flush());
+  return ids;
+}
+
+interface Topics {
+  audio: string;
+  features: string;
+  deadletter: string;
+}
+
+async function setUp(
+  kafka: Kafka,
+): Promise<{ topics: Topics; env: Record<string, string>; producer: Producer }> {
+  const topics = {
+    audio: uniqueName('t.audio'),
+    features: uniqueName('t.features'),
+    deadletter: uniqueName('t.dlq'),
+  };
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const env = {
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    TOPIC_AUDIO: topics.audio,
+    TOPIC_FEATURES: topics.features,
+    TOPIC_DEADLETTER: topics.deadletter,
+    TOPIC_PARTITIONS: '3',
+    DSP_GROUP_ID: uniqueName('g.dsp'),
+  };
+  return { topics, env, producer };
+}
+
+async function tearDown(kafka: Kafka, topics: Topics, producer: Producer): Promise<void> {
+  await producer.disconnect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+async function ready(service: ServiceProcess): Promise<number> {
+  const port = await service.port;
+  await waitFor(
+    'the worker to join its group',
+    async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
+    60_000,
+  );
+  return port;
+}
+
+const decodeFeatureIds = (value: Buffer | null, headers: Parameters<typeof decodeFeaturesTopic>[1]) =>
+  decodeFeaturesTopic(value, headers).value.eventId;
+
+describe('dsp-worker, killed mid-call', () => {
+  const kafka = testKafka('dsp-kill');
+  const services: ServiceProcess[] = [];
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  beforeAll(async () => {
+    ctx = await setUp(kafka);
+  });
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop('SIGKILL')));
+    await tearDown(kafka, ctx.topics, ctx.producer);
+  });
+
+  it('a replacement worker continues the call with no gap; duplicates carry the same ids', async () => {
+    const call = toTelephoneCall(uniqueName('call'), syntheticCall(24, 3));
+    const expected = expectedIds(call, true);
+    const features = await collectTopic(kafka, ctx.topics.features, decodeFeatureIds);
+    try {
+      const first = startServiceProcess('dsp-worker', ctx.env);
+      services.push(first);
+      await ready(first);
+      await produceCallAudio(ctx.producer, ctx.topics.audio, call, { toMs: 10_000, speed: 5 });
+      await waitFor('windows from the first worker', () => features.records.length >= 12);
+      await first.stop('SIGKILL');
+      await produceCallAudio(ctx.producer, ctx.topics.audio, call, { fromMs: 10_000, toMs: 16_000 });
+
+      const second = startServiceProcess('dsp-worker', ctx.env);
+      services.push(second);
+      await second.port;
+      await produceCallAudio(ctx.producer, ctx.topics.audio, call, { fromMs: 16_000, speed: 5, final: true });
+      const seen = new Set<string>();
+      await waitFor(
+        'every window of the call',
+        () => {
+          for (const r of features.records) seen.add(r.value);
+          return expected.every((id) => seen.has(id));
+        },
+        90_000,
+      );
+      const ids = features.records.map((r) => r.value);
+      const unique = [...new Set(ids)];
+      expect(unique.sort()).toEqual([...expected].sort());
+      // In order per speaker once duplicates are dropped.
+      for (const channel of ['agent', 'customer', 'both']) {
+        const indices = [...new Set(ids.filter((id) => id.includes(`:${channel}:`)))].map((id) =>
+          Number(id.split(':').at(-2)),
+        );
+        expect(indices).toEqual([...indices].sort((a, b) => a - b));
+      }
+    } finally {
+      await features.stop();
+    }
+  });
+});
+
+describe('dsp-worker, bad input and abandoned calls', () => {
+  const kafka = testKafka('dsp-bad');
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let worker: ServiceProcess;
+  let port: number;
+  beforeAll(async () => {
+    ctx = await setUp(kafka);
+    worker = startServiceProcess('dsp-worker', { ...ctx.env, CALL_IDLE_TIMEOUT_MS: '1500' });
+    port = await ready(worker);
+  });
+  afterAll(async () => {
+    await worker.stop('SIGTERM');
+    await tearDown(kafka, ctx.topics, ctx.producer);
+  });
+
+  it('sends a corrupt record to the dead-letter topic with its reason and keeps going', async () => {
+    const letters = await collectTopic(kafka, ctx.topics.deadletter, (v, h) => deadLetterCodec.decode(v, h));
+    const features = await collectTopic(kafka, ctx.topics.features, decodeFeatureIds);
+    try {
+      const call = toTelephoneCall(uniqueName('after-poison'), syntheticCall(4, 5));
+      await ctx.producer.send({
+        topic: ctx.topics.audio,
+        messages: [
+          {
+            key: call.callId,
+            value: Buffer.from('not a protobuf \u00ff\u00ff\u00ff'),
+            headers: audioChunkCodec.headers(),
+          },
+        ],
+      });
+      await produceCallAudio(ctx.producer, ctx.topics.audio, call, { final: true });
+      const letter = await waitFor('the dead letter', () => letters.records[0]);
+      expect(letter.value).toMatchObject({
+        topic: ctx.topics.audio,
+        reasonCode: 'DECODE_FAILED',
+        service: 'dsp-worker',
+      });
+      const expected = expectedIds(call, true);
+      await waitFor('the next call’s windows', () =>
+        expected.every((id) => features.records.some((r) => r.value === id)),
+      );
+      expect(
+        metricValue(await scrape(port), 'va_errors_total', { code: 'DECODE_FAILED' }),
+      ).toBeGreaterThanOrEqual(1);
+    } finally {
+      await letters.stop();
+      await features.stop();
+    }
+  });
+
+  it('flushes and frees a call that never ends after the idle timeout', async () => {
+    const features = await collectTopic(kafka, ctx.topics.features, decodeFeatureIds);
+    try {
+      const call = toTelephoneCall(uniqueName('abandoned'), syntheticCall(3.5, 9));
+      await produceCallAudio(ctx.producer, ctx.topics.audio, call, { final: false });
+      const expected = expectedIds(call, true);
+      await waitFor(
+        'the abandoned call to be freed',
+        async () => metricValue(await scrape(port), 'va_dsp_calls_freed_total', { reason: 'idle' }) >= 1,
+        15_000,
+      );
+      expect(metricValue(await scrape(port), 'va_dsp_active_calls')).toBe(0);
+      // Its last partial windows were flushed, as at a normal end.
+      await waitFor('the flushed windows', () =>
+        expected.every((id) => features.records.some((r) => r.value === id)),
+      );
+    } finally {
+      await features.stop();
+    }
+  });
+});

@@ -1,0 +1,186 @@
+// Helpers for the live-pipeline tests and the benchmark: run a service as a child process (so it
+// can be SIGKILLed), read its /metrics, produce a call's audio as AudioChunk records the way the
+// gateway batches it, and collect a topic's records. I/O: processes, Kafka, HTTP.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { toTelephoneBand } from '../../../pipelines/dsp/index.ts';
+import type { RecordHeaders } from '../../../services/shared/codec.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { audioChunkCodec } from '../../../services/shared/records.ts';
+import type { StereoCall } from './call-audio.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the ops HTTP port once the service logged that it started. */
+  readonly port: Promise<number>;
+  /** Everything it printed (JSON lines), for assertions and failure messages. */
+  readonly output: () => string;
+  /** SIGTERM (graceful) or SIGKILL; resolves when the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts services/<name>/main.ts on this Node (process.execPath) with the given environment. */
+export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  const port = new Promise<number>((resolvePort, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = /"httpPort":(\d+)/.exec(output);
+      if (match) resolvePort(Number(match[1]));
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then(() => reject(new Error(`${name} exited before it started:\n${output.slice(-3000)}`)));
+  });
+  port.catch(() => undefined);
+  return {
+    child,
+    port,
+    output: () => output,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** One metric's value from a Prometheus text exposition (sum over series matching the labels). */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name + '{') && !line.startsWith(name + ' ')) continue;
+    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+export async function scrape(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  return response.text();
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface TelephoneCall {
+  callId: string;
+  agent: Uint8Array;
+  customer: Uint8Array;
+}
+
+/** The call as the gateway carries it: 8 kHz G.711 µ-law per channel. */
+export function toTelephoneCall(callId: string, call: StereoCall): TelephoneCall {
+  return {
+    callId,
+    agent: toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu'),
+    customer: toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu'),
+  };
+}
+
+const BYTES_PER_MS = 8; // 8 kHz, one byte per µ-law sample
+
+/**
+ * Produces the call's audio from `fromMs` to `toMs` as AudioChunk records of `chunkMs` per
+ * channel, paced at `speed` × real time (0 = as fast as possible); `final` marks the call's end.
+ */
+export async function produceCallAudio(
+  producer: Producer,
+  topic: string,
+  call: TelephoneCall,
+  options: { fromMs?: number; toMs?: number; chunkMs?: number; speed?: number; final?: boolean } = {},
+): Promise<void> {
+  const chunkMs = options.chunkMs ?? 100;
+  const durationMs = Math.floor(call.agent.length / BYTES_PER_MS);
+  const toMs = Math.min(options.toMs ?? durationMs, durationMs);
+  const speed = options.speed ?? 0;
+  const started = Date.now();
+  const startMs = options.fromMs ?? 0;
+  for (let t = startMs; t < toMs; t += chunkMs) {
+    const end = Math.min(t + chunkMs, toMs);
+    if (speed > 0) {
+      const due = started + (end - startMs) / speed;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+    const last = options.final === true && end >= toMs;
+    const now = Date.now();
+    const records = (['agent', 'customer'] as const).map((channel) =>
+      outRecord(topic, audioChunkCodec, call.callId, {
+        callId: call.callId,
+        channel,
+        codec: 'pcmu',
+        sampleRateHz: 8000,
+        firstSequence: t / 20,
+        lastSequence: end / 20 - 1,
+        audioStartMs: t,
+        audioEndMs: end,
+        payload: call[channel].subarray(t * BYTES_PER_MS, end * BYTES_PER_MS),
+        firstReceivedAtMs: now - (end - t) / Math.max(speed, 1),
+        receivedAtMs: now,
+        final: last,
+        tenant: 'test',
+        chunkIndex: t / chunkMs,
+      }),
+    );
+    await sendRecords(producer, records);
+  }
+}
+
+export interface Collected<T> {
+  readonly records: { value: T; partition: number; offset: string }[];
+  stop(): Promise<void>;
+}
+
+/** Reads a topic from the beginning into memory, decoding each record (undecodable ones skipped). */
+export async function collectTopic<T>(
+  kafka: Kafka,
+  topic: string,
+  decode: (value: Buffer | null, headers: RecordHeaders | undefined) => T | null,
+): Promise<Collected<T>> {
+  const consumer: Consumer = kafka.consumer({
+    groupId: `collect.${topic}.${Date.now()}`,
+    maxWaitTimeInMs: 100,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const records: Collected<T>['records'] = [];
+  await consumer.run({
+    eachMessage: async ({ message, partition }) => {
+      let value: T | null = null;
+      try {
+        value = decode(message.value, message.headers as RecordHeaders);
+      } catch {
+        value = null;
+      }
+      if (value !== null) records.push({ value, partition, offset: message.offset });
+    },
+  });
+  return {
+    records,
+    stop: async () => {
+      await consumer.disconnect();
+    },
+  };
+}
