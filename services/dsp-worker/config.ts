@@ -13,9 +13,9 @@ export const dspWorkerEnv = z.object({
   ...commonEnv,
   DSP_GROUP_ID: z.string().min(1).default('va-dsp-worker'),
   /** Topic names: overridable so tests and side-by-side deployments can use their own. */
-  TOPIC_AUDIO: topicVar(TOPICS.audio),
-  TOPIC_FEATURES: topicVar(TOPICS.features),
-  TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
+  AUDIO_TOPIC: topicVar(TOPICS.audio),
+  FEATURES_TOPIC: topicVar(TOPICS.features),
+  DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   /** Analysis window and hop of pipelines/dsp (window i covers [i·hop, i·hop + window)). */
   WINDOW_MS: intVar({ min: 200, max: 10_000, def: 2000 }),
   WINDOW_HOP_MS: intVar({ min: 100, max: 10_000, def: 1000 }),

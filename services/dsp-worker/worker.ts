@@ -30,7 +30,7 @@ export async function startDspWorker(
   const base = await bootService({
     service: SERVICE,
     config,
-    topics: [config.TOPIC_AUDIO, config.TOPIC_FEATURES, config.TOPIC_DEADLETTER],
+    topics: [config.AUDIO_TOPIC, config.FEATURES_TOPIC, config.DEADLETTER_TOPIC],
     handleSignals: options.handleSignals,
     logger: options.logger,
   });
@@ -67,7 +67,7 @@ export async function startDspWorker(
 
   const processor = createFeatureProcessor({
     states,
-    featuresTopic: config.TOPIC_FEATURES,
+    featuresTopic: config.FEATURES_TOPIC,
     onWindow(kind, audioCompletedAtMs, producedAtMs) {
       windows.inc({ kind });
       metrics.observeLatency(kind, audioCompletedAtMs, producedAtMs);
@@ -82,10 +82,10 @@ export async function startDspWorker(
     producer,
     service: SERVICE,
     groupId: config.DSP_GROUP_ID,
-    topics: [config.TOPIC_AUDIO],
+    topics: [config.AUDIO_TOPIC],
     logger,
     metrics,
-    deadLetterTopic: config.TOPIC_DEADLETTER,
+    deadLetterTopic: config.DEADLETTER_TOPIC,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
     decode: (value, headers) => audioChunkCodec.decode(value, headers),
     handle: (record) => processor.handle(record),
@@ -135,6 +135,6 @@ export async function startDspWorker(
   base.shutdown.add('idle sweeper', () => clearInterval(timer));
   base.shutdown.add('consumer (finish batch, produce, commit)', () => runner.stop());
   await runner.start();
-  logger.info('dsp-worker consuming', { topic: config.TOPIC_AUDIO, group: config.DSP_GROUP_ID });
+  logger.info('dsp-worker consuming', { topic: config.AUDIO_TOPIC, group: config.DSP_GROUP_ID });
   return { base, runner, states, stop: (reason = 'stop') => base.shutdown.run(reason) };
 }

@@ -33,7 +33,7 @@ export async function startEmotionClassifier(
   const base = await bootService({
     service: SERVICE,
     config,
-    topics: [config.TOPIC_FEATURES, config.TOPIC_EMOTIONS, config.TOPIC_DEADLETTER],
+    topics: [config.FEATURES_TOPIC, config.EMOTIONS_TOPIC, config.DEADLETTER_TOPIC],
     handleSignals: options.handleSignals,
     logger: options.logger,
   });
@@ -59,7 +59,7 @@ export async function startEmotionClassifier(
   });
   const processor = createEmotionProcessor({
     trackers,
-    emotionsTopic: config.TOPIC_EMOTIONS,
+    emotionsTopic: config.EMOTIONS_TOPIC,
     onEvent: (audioCompletedAtMs, producedAtMs) =>
       metrics.observeLatency('emotion', audioCompletedAtMs, producedAtMs),
     onDuplicate: () => duplicates.inc(),
@@ -69,10 +69,10 @@ export async function startEmotionClassifier(
     producer: base.producer,
     service: SERVICE,
     groupId: config.EMOTION_GROUP_ID,
-    topics: [config.TOPIC_FEATURES],
+    topics: [config.FEATURES_TOPIC],
     logger,
     metrics,
-    deadLetterTopic: config.TOPIC_DEADLETTER,
+    deadLetterTopic: config.DEADLETTER_TOPIC,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
     decode: (value, headers) => decodeFeaturesTopic(value, headers),
     handle: (record) => processor.handle(record),
@@ -92,7 +92,7 @@ export async function startEmotionClassifier(
   base.shutdown.add('consumer (finish batch, produce, commit)', () => runner.stop());
   await runner.start();
   logger.info('emotion-classifier consuming', {
-    topic: config.TOPIC_FEATURES,
+    topic: config.FEATURES_TOPIC,
     group: config.EMOTION_GROUP_ID,
   });
   return { base, runner, trackers, stop: (reason = 'stop') => base.shutdown.run(reason) };

@@ -20,9 +20,9 @@ export const DEFAULT_MODEL_PATH = join(
 export const emotionClassifierEnv = z.object({
   ...commonEnv,
   EMOTION_GROUP_ID: z.string().min(1).default('va-emotion-classifier'),
-  TOPIC_FEATURES: topicVar(TOPICS.features),
-  TOPIC_EMOTIONS: topicVar(TOPICS.emotions),
-  TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
+  FEATURES_TOPIC: topicVar(TOPICS.features),
+  EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
+  DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   EMOTION_MODEL_PATH: z.string().min(1).default(DEFAULT_MODEL_PATH),
   /** A speaker with no window for this long is freed (its call ended or its worker died). */
   SPEAKER_IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),

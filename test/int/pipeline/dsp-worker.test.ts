@@ -61,9 +61,9 @@ async function setUp(
   await producer.connect();
   const env = {
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    TOPIC_AUDIO: topics.audio,
-    TOPIC_FEATURES: topics.features,
-    TOPIC_DEADLETTER: topics.deadletter,
+    AUDIO_TOPIC: topics.audio,
+    FEATURES_TOPIC: topics.features,
+    DEADLETTER_TOPIC: topics.deadletter,
     TOPIC_PARTITIONS: '3',
     DSP_GROUP_ID: uniqueName('g.dsp'),
   };

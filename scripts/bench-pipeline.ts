@@ -1,0 +1,154 @@
+// `npm run bench:pipeline -- --calls N --seconds S [--dsp-workers K]`: the live pipeline measured
+// end to end. Starts a broker (deploy/kafka/find-broker.ts), the ingest gateway, K dsp-workers
+// and the emotion classifier as child processes, streams N concurrent stereo calls of S seconds
+// in real time over gRPC with the call simulator, consumes va.emotions.v1 and prints ONE JSON
+// object: windows expected/received/lost, latency percentiles (arrival at the gateway of the
+// audio completing a window → emotion event consumed), CPU cores and memory of the services.
+// Progress goes to stderr. I/O: processes, Kafka, gRPC, temp files.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findBroker } from '../deploy/kafka/find-broker.ts';
+import { encodeWav } from '../pipelines/audio/wav.ts';
+import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
+import { createKafka } from '../services/shared/kafka-client.ts';
+import { emotionEventCodec } from '../services/shared/records.ts';
+import { syntheticCall } from '../test/int/pipeline/call-audio.ts';
+import {
+  expectedWindowsPerCall,
+  startPipeline,
+  startSimulator,
+} from '../test/int/pipeline/pipeline-procs.ts';
+import { createCpuMeter, peakRssMb } from '../test/int/pipeline/proc-stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '30' },
+    'dsp-workers': { type: 'string', default: '2' },
+  },
+});
+const calls = Number(values.calls);
+const seconds = Number(values.seconds);
+const dspWorkers = Number(values['dsp-workers']);
+if (
+  !Number.isInteger(calls) ||
+  calls < 1 ||
+  !(seconds >= 3) ||
+  !Number.isInteger(dspWorkers) ||
+  dspWorkers < 1
+) {
+  console.error('usage: bench:pipeline -- --calls N (>= 1) --seconds S (>= 3) [--dsp-workers K]');
+  process.exit(2);
+}
+const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[index] * 10) / 10;
+}
+
+const broker = await findBroker();
+log(`kafka ${broker.source} ${broker.brokers.join(',')} (${broker.version})`);
+const workDir = mkdtempSync(join(tmpdir(), 'va-bench-'));
+const suffix = randomBytes(3).toString('hex');
+const pipeline = await startPipeline({
+  brokers: broker.brokers,
+  suffix,
+  dspWorkers,
+  partitions: 6,
+  log,
+});
+const kafka = createKafka({ clientId: 'va-bench', brokers: broker.brokers });
+const consumer = kafka.consumer({ groupId: `va-bench-${suffix}`, maxWaitTimeInMs: 50 });
+let exitCode = 0;
+try {
+  const wavPath = join(workDir, 'call.wav');
+  const call = syntheticCall(seconds, 11);
+  writeFileSync(
+    wavPath,
+    encodeWav({ sampleRateHz: call.sampleRateHz, channels: [call.agent, call.customer] }),
+  );
+  const perCall = expectedWindowsPerCall(call);
+  const expected = perCall * calls;
+
+  const dedupe = createEventDedupe(expected * 2 + 10);
+  const latencies: number[] = [];
+  let received = 0;
+  let duplicates = 0;
+  let lastEventAt = Date.now();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [pipeline.topics.emotions], fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const message of batch.messages) {
+        const event = emotionEventCodec.decode(message.value, message.headers as never);
+        if (!dedupe.firstSeen(event.eventId)) {
+          duplicates += 1;
+          continue;
+        }
+        received += 1;
+        if (event.audioCompletedAtMs > 0) latencies.push(now - event.audioCompletedAtMs);
+      }
+      lastEventAt = now;
+    },
+  });
+
+  const meter = createCpuMeter(() => pipeline.processes());
+  log(`streaming ${calls} stereo calls of ${seconds} s in real time (${perCall} windows each)`);
+  meter.start();
+  const simulator = startSimulator({
+    gateway: pipeline.gatewayAddress,
+    token: pipeline.token,
+    calls,
+    wavPath,
+    speed: 1,
+    log,
+  });
+  const progress = setInterval(() => log(`${received}/${expected} windows, ${latencies.length} timed`), 5000);
+  const simulatorExit = await simulator.done;
+  const cpu = meter.read();
+  log(`simulator finished (${simulatorExit}); waiting for the last windows`);
+  const deadline = Date.now() + 20_000;
+  while (received < expected && Date.now() < deadline && Date.now() - lastEventAt < 10_000) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  clearInterval(progress);
+  latencies.sort((a, b) => a - b);
+  let rss = 0;
+  for (const { pid } of pipeline.processes()) rss += peakRssMb(pid) ?? 0;
+  const result = {
+    calls,
+    seconds,
+    dsp_workers: dspWorkers,
+    windows_expected: expected,
+    windows_received: received,
+    lost_windows: Math.max(0, expected - received),
+    duplicate_windows: duplicates,
+    latency_ms_p50: percentile(latencies, 50),
+    latency_ms_p95: percentile(latencies, 95),
+    latency_ms_p99: percentile(latencies, 99),
+    latency_ms_max: latencies.length > 0 ? latencies[latencies.length - 1] : null,
+    cpu_cores_used: Math.round(cpu.total * 100) / 100,
+    cpu_cores_by_process: Object.fromEntries(
+      Object.entries(cpu.byName).map(([k, v]) => [k, Math.round(v * 100) / 100]),
+    ),
+    rss_mb: Math.round(rss),
+    simulator_exit: simulatorExit,
+  };
+  console.log(JSON.stringify(result));
+  if (result.lost_windows > 0) exitCode = 1;
+} catch (error) {
+  log(`failed: ${(error as Error).stack ?? String(error)}`);
+  exitCode = 1;
+} finally {
+  await consumer.disconnect().catch(() => undefined);
+  await pipeline.stop();
+  await broker.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+process.exit(exitCode);

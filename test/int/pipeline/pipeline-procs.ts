@@ -1,0 +1,192 @@
+// Runs the live pipeline as child processes, for the end-to-end test, the benchmark and the demo:
+// ingest gateway, K dsp-workers and the emotion classifier on one broker, with their ports and
+// topics; and the call simulator. I/O: processes, TCP ports.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { createCallAnalyzer, toTelephoneBand } from '../../../pipelines/dsp/index.ts';
+import { TOPICS } from '../../../services/shared/topics.ts';
+import type { StereoCall } from './call-audio.ts';
+import { REPO_ROOT, startServiceProcess, waitFor, type ServiceProcess } from './harness.ts';
+
+export interface PipelineTopics {
+  audio: string;
+  calls: string;
+  features: string;
+  emotions: string;
+  deadletter: string;
+}
+
+export interface RunningPipeline {
+  readonly topics: PipelineTopics;
+  readonly gatewayAddress: string;
+  readonly token: string;
+  readonly tenant: string;
+  /** Ops HTTP ports by service instance name (ingest-gateway, dsp-worker-1, …). */
+  readonly ports: Record<string, number>;
+  readonly services: Record<string, ServiceProcess>;
+  /** Service processes for CPU/memory accounting. */
+  processes(): { name: string; pid: number }[];
+  /** SIGTERM everything (graceful), SIGKILL what is still there after 10 s. */
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  brokers: string[];
+  /** Appended to every topic and group name, so runs on a shared broker do not mix; '' = product names. */
+  suffix: string;
+  dspWorkers?: number;
+  partitions?: number;
+  /** Fixed ops ports (demo); default: free ports. */
+  basePort?: number;
+  extraEnv?: Record<string, Record<string, string>>;
+  log?: (msg: string) => void;
+}
+
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const tag = options.suffix ? `.${options.suffix}` : '';
+  const topics: PipelineTopics = {
+    audio: TOPICS.audio + tag,
+    calls: TOPICS.calls + tag,
+    features: TOPICS.features + tag,
+    emotions: TOPICS.emotions + tag,
+    deadletter: TOPICS.deadletter + tag,
+  };
+  const tenant = 'demo';
+  const token = randomBytes(24).toString('base64url');
+  const grpcPort = await freePort();
+  const common = {
+    KAFKA_BROKERS: options.brokers.join(','),
+    TOPIC_PARTITIONS: String(options.partitions ?? 6),
+    AUDIO_TOPIC: topics.audio,
+    CALLS_TOPIC: topics.calls,
+    FEATURES_TOPIC: topics.features,
+    EMOTIONS_TOPIC: topics.emotions,
+    DEADLETTER_TOPIC: topics.deadletter,
+    LOG_LEVEL: 'warn',
+  };
+  let nextPort = options.basePort ?? 0;
+  const port = async (): Promise<string> => String(nextPort > 0 ? nextPort++ : await freePort());
+  const specs: { name: string; service: string; env: Record<string, string> }[] = [
+    {
+      name: 'ingest-gateway',
+      service: 'ingest-gateway',
+      env: { GRPC_HOST: '127.0.0.1', GRPC_PORT: String(grpcPort), TENANT_TOKENS: `${tenant}=${token}` },
+    },
+  ];
+  for (let i = 1; i <= (options.dspWorkers ?? 1); i++) {
+    specs.push({
+      name: `dsp-worker-${i}`,
+      service: 'dsp-worker',
+      env: { DSP_GROUP_ID: `va-dsp-worker${tag}` },
+    });
+  }
+  specs.push({
+    name: 'emotion-classifier',
+    service: 'emotion-classifier',
+    env: { EMOTION_GROUP_ID: `va-emotion-classifier${tag}` },
+  });
+
+  const services: Record<string, ServiceProcess> = {};
+  const ports: Record<string, number> = {};
+  const stop = async (): Promise<void> => {
+    const all = Object.values(services);
+    const timer = setTimeout(() => all.forEach((s) => void s.stop('SIGKILL')), 10_000);
+    await Promise.all(all.map((s) => s.stop('SIGTERM')));
+    clearTimeout(timer);
+  };
+  try {
+    // Sequentially: each provisions the topics it uses; in parallel they would race to create them.
+    for (const spec of specs) {
+      const env = { ...common, HTTP_PORT: await port(), ...spec.env, ...options.extraEnv?.[spec.service] };
+      const service = startServiceProcess(spec.service, env);
+      services[spec.name] = service;
+      ports[spec.name] = await service.port;
+      options.log?.(`${spec.name} up, metrics on http://127.0.0.1:${ports[spec.name]}/metrics`);
+    }
+    for (const [name, p] of Object.entries(ports)) {
+      await waitFor(
+        `${name} to be ready`,
+        async () => (await fetch(`http://127.0.0.1:${p}/readyz`).catch(() => null))?.ok,
+        60_000,
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    topics,
+    gatewayAddress: `127.0.0.1:${grpcPort}`,
+    token,
+    tenant,
+    ports,
+    services,
+    processes: () =>
+      Object.entries(services)
+        .filter(([, s]) => s.child.pid !== undefined)
+        .map(([name, s]) => ({ name: name.replace(/-\d+$/, ''), pid: s.child.pid as number })),
+    stop,
+  };
+}
+
+/** Speaker windows (= emotion events) pipelines/dsp gives one call of this audio, ended at its end. */
+export function expectedWindowsPerCall(call: StereoCall): number {
+  const analyzer = createCallAnalyzer({ format: { codec: 'pcmu', sampleRateHz: 8000 } });
+  const agent = toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu');
+  const customer = toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu');
+  let windows = 0;
+  for (let at = 0; at < agent.length; at += 800) {
+    windows += analyzer.push('agent', agent.subarray(at, at + 800)).windows.length;
+    windows += analyzer.push('customer', customer.subarray(at, at + 800)).windows.length;
+  }
+  return windows + analyzer.flush().windows.length;
+}
+
+export interface SimulatorRun {
+  readonly pid: number | undefined;
+  /** Resolves with the simulator's exit code. */
+  readonly done: Promise<number>;
+  stop(): void;
+}
+
+/** Runs the call simulator (`npm run simulate`) against the gateway. */
+export function startSimulator(options: {
+  gateway: string;
+  token: string;
+  calls: number;
+  wavPath: string;
+  speed: number;
+  extraArgs?: string[];
+  log?: (msg: string) => void;
+}): SimulatorRun {
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'services/simulator/main.ts'),
+      '--calls',
+      String(options.calls),
+      '--audio',
+      options.wavPath,
+      '--speed',
+      String(options.speed),
+      '--target',
+      options.gateway,
+      ...(options.extraArgs ?? []),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SIMULATOR_TOKEN: options.token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const forward = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (line.trim()) options.log?.(`simulator: ${line}`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const done = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  return { pid: child.pid, done, stop: () => void child.kill('SIGTERM') };
+}

@@ -1,0 +1,59 @@
+// CPU time and memory of processes from /proc (Linux), for the pipeline benchmark: cores used
+// over an interval and peak resident memory. I/O: reads /proc/<pid>/stat and status.
+import { readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime of a process in seconds, or null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Peak resident set size (VmHWM) in MiB, or null when the process is gone. */
+export function peakRssMb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface CpuMeter {
+  /** Marks the start of the measured interval. */
+  start(): void;
+  /** Cores used per process name since start(), and in total. */
+  read(): { total: number; byName: Record<string, number> };
+}
+
+export function createCpuMeter(processes: () => { name: string; pid: number }[]): CpuMeter {
+  let startedAt = 0;
+  const base = new Map<number, number>();
+  return {
+    start() {
+      startedAt = performance.now();
+      base.clear();
+      for (const { pid } of processes()) base.set(pid, cpuSeconds(pid) ?? 0);
+    },
+    read() {
+      const wallS = (performance.now() - startedAt) / 1000;
+      const byName: Record<string, number> = {};
+      let total = 0;
+      for (const { name, pid } of processes()) {
+        const used = (cpuSeconds(pid) ?? 0) - (base.get(pid) ?? 0);
+        const cores = wallS > 0 ? used / wallS : 0;
+        byName[name] = (byName[name] ?? 0) + cores;
+        total += cores;
+      }
+      return { total, byName };
+    },
+  };
+}
