@@ -1,0 +1,279 @@
+// The alert-service: rules engine over va.emotions.v1 / va.features.v1 (shared consumer group,
+// alerts produced to va.alerts.v1 before offsets are committed), a per-instance fan-out of call
+// state and alerts, and the pages + WebSocket push. In-process callable (tests, benchmark);
+// main.ts wires it to the process. I/O: Kafka, HTTP/WebSocket, the rule and users files, timers.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Counter, Gauge } from 'prom-client';
+import { createAlertEngine, type AlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
+import type { Logger } from '../shared/logger.ts';
+import { outRecord, sendRecords } from '../shared/producer.ts';
+import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
+import { bootService, type ServiceBase } from '../shared/service-base.ts';
+import { toAckRecord } from './alert-records.ts';
+import { createAuth } from './auth.ts';
+import { createCallRegistry, type CallRegistry } from './call-registry.ts';
+import type { AlertServiceConfig } from './config.ts';
+import { alertViewOf, createEvaluator, type EvaluatorInput } from './evaluator.ts';
+import { createFanout, type Fanout } from './fanout.ts';
+import { createHub, type Hub } from './hub.ts';
+import { loadRulesFile, watchRulesFile } from './rules-file.ts';
+import { loadUsers, teamsOfAgents } from './users.ts';
+import { startWebServer, type WebServer } from './web-server.ts';
+
+export const SERVICE = 'alert-service';
+
+export interface AlertService {
+  readonly base: ServiceBase;
+  readonly hub: Hub;
+  readonly registry: CallRegistry;
+  readonly engine: AlertEngine;
+  readonly web: WebServer;
+  readonly runner: ConsumerRunner;
+  readonly fanout: Fanout;
+  readonly instanceId: string;
+  /** Re-reads the rule file (what SIGHUP does); rejects with the validation error. */
+  reloadRules(): Promise<RuleSet>;
+  stop(reason?: string): Promise<void>;
+}
+
+export interface StartOptions {
+  handleSignals?: boolean;
+  logger?: Logger;
+  /** Evaluate from the beginning of the topics when the group has no offsets (tests). */
+  fromBeginning?: boolean;
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting for the Kafka consumers to join');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function startAlertService(
+  config: AlertServiceConfig,
+  options: StartOptions = {},
+): Promise<AlertService> {
+  // Files first: a bad rule or users file is a configuration error, before touching Kafka.
+  let rules = await loadRulesFile(config.ALERT_RULES_FILE);
+  const users = loadUsers(config.ALERT_USERS_FILE);
+  const base = await bootService({
+    service: SERVICE,
+    config,
+    topics: [
+      config.TOPIC_CALLS,
+      config.TOPIC_FEATURES,
+      config.TOPIC_EMOTIONS,
+      config.TOPIC_ALERTS,
+      config.TOPIC_DEADLETTER,
+    ],
+    handleSignals: options.handleSignals,
+    logger: options.logger,
+  });
+  const { logger, metrics, producer } = base;
+  const registers = [metrics.registry];
+  const instanceId =
+    config.ALERT_INSTANCE_ID ??
+    `${hostname()
+      .replace(/[^\w.-]/g, '')
+      .slice(0, 40)}-${randomUUID().slice(0, 8)}`;
+  if (!config.ALERT_JWT_SECRET)
+    logger.warn('ALERT_JWT_SECRET unset: a random key is used, tokens end with this process');
+  const auth = createAuth({
+    secret: config.ALERT_JWT_SECRET ? new TextEncoder().encode(config.ALERT_JWT_SECRET) : randomBytes(32),
+    issuer: config.ALERT_JWT_ISSUER,
+    audience: config.ALERT_JWT_AUDIENCE,
+    tokenTtlS: config.ALERT_TOKEN_TTL_S,
+    jwks: config.ALERT_JWKS_URL
+      ? {
+          url: config.ALERT_JWKS_URL,
+          issuer: config.ALERT_JWKS_ISSUER!,
+          audience: config.ALERT_JWKS_AUDIENCE!,
+        }
+      : undefined,
+  });
+
+  const wsEvents = new Counter({
+    name: 'va_alert_ws_events_total',
+    help: 'WebSocket hub events (connects, auth failures, bad messages, slow clients dropped, pushes)',
+    labelNames: ['event', 'code'] as const,
+    registers,
+  });
+  const raised = new Counter({
+    name: 'va_alerts_raised_total',
+    help: 'Alerts raised by the rules engine',
+    labelNames: ['rule', 'kind'] as const,
+    registers,
+  });
+  const logins = new Counter({
+    name: 'va_alert_logins_total',
+    help: 'Login attempts by outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const reloads = new Counter({
+    name: 'va_alert_rule_reloads_total',
+    help: 'Rule file reloads by outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+
+  const registry = createCallRegistry({
+    teamOfAgent: teamsOfAgents(users),
+    idleMs: config.ALERT_CALL_IDLE_MS,
+  });
+  const engine = createAlertEngine({ rules });
+  const hub = createHub({
+    registry,
+    auth,
+    instanceId,
+    allowedOrigins: config.ALERT_ALLOWED_ORIGINS,
+    maxMessageBytes: config.ALERT_MAX_MESSAGE_BYTES,
+    maxBufferedBytes: config.ALERT_MAX_BUFFERED_BYTES,
+    maxBadMessages: config.ALERT_MAX_BAD_MESSAGES,
+    authTimeoutMs: config.ALERT_AUTH_TIMEOUT_MS,
+    heartbeatMs: config.ALERT_HEARTBEAT_MS,
+    stateIntervalMs: config.ALERT_STATE_INTERVAL_MS,
+    replayCapacity: config.ALERT_REPLAY_CAPACITY,
+    persistAck: async (ack, alert) => {
+      await sendRecords(producer, [
+        outRecord(config.TOPIC_ALERTS, alertAckCodec, ack.callId, toAckRecord(ack, alert.tenant)),
+      ]);
+    },
+    onEvent: (event, labels) => wsEvents.inc({ event, code: labels?.code ?? labels?.role ?? '' }),
+  });
+  new Gauge({
+    name: 'va_alert_ws_clients',
+    help: 'Connected WebSocket clients',
+    registers,
+    collect() {
+      this.set(hub.clientCount());
+    },
+  });
+  new Gauge({
+    name: 'va_alert_live_calls',
+    help: "Calls in this instance's registry",
+    registers,
+    collect() {
+      this.set(registry.size());
+    },
+  });
+
+  const evaluator = createEvaluator({
+    engine,
+    alertsTopic: config.TOPIC_ALERTS,
+    ownerOf: (callId) => registry.owner(callId),
+    onAlert: (rec) => {
+      raised.inc({ rule: rec.ruleId, kind: rec.state });
+      if (rec.audioCompletedAtMs > 0)
+        metrics.observeLatency('alert', rec.audioCompletedAtMs, rec.producedAtMs);
+      hub.publishAlert(alertViewOf(rec));
+      logger.info('alert raised', {
+        alertId: rec.alertId,
+        rule: rec.ruleId,
+        severity: rec.severity,
+        state: rec.state,
+      });
+    },
+  });
+  const runner = createConsumerRunner<EvaluatorInput>({
+    kafka: base.kafka,
+    producer,
+    service: SERVICE,
+    groupId: config.ALERT_GROUP_ID,
+    topics: [config.TOPIC_EMOTIONS, config.TOPIC_FEATURES],
+    logger,
+    metrics,
+    deadLetterTopic: config.TOPIC_DEADLETTER,
+    fromBeginning: options.fromBeginning ?? false,
+    maxFlushDelayMs: 20,
+    decode: (value, headers, topic): EvaluatorInput =>
+      topic === config.TOPIC_EMOTIONS
+        ? { schema: 'emotion', value: emotionEventCodec.decode(value, headers) }
+        : decodeFeaturesTopic(value, headers),
+    handle: (record) => evaluator.handle(record),
+    onRevoked: (partitions) => evaluator.revoke(partitions),
+  });
+  const fanout = createFanout({
+    kafka: base.kafka,
+    groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${instanceId}`,
+    topics: {
+      calls: config.TOPIC_CALLS,
+      emotions: config.TOPIC_EMOTIONS,
+      features: config.TOPIC_FEATURES,
+      alerts: config.TOPIC_ALERTS,
+    },
+    registry,
+    hub,
+    logger,
+    onCallEnded: (callId) => engine.endCall(callId),
+    onBadRecord: (code) => metrics.errors.inc({ code }),
+  });
+
+  const applyRules = (next: RuleSet): void => {
+    rules = next;
+    engine.setRules(next);
+    reloads.inc({ outcome: 'ok' });
+    logger.info('alert rules loaded', { version: next.version, rules: next.rules.length });
+  };
+  const rejectRules = (error: Error): void => {
+    reloads.inc({ outcome: 'rejected' });
+    logger.error('alert rule file rejected; previous rules stay', {
+      code: (error as { code?: string }).code,
+      msg: error.message,
+      version: rules.version,
+    });
+  };
+  const watcher = watchRulesFile(config.ALERT_RULES_FILE, applyRules, rejectRules);
+  const reloadRules = () =>
+    watcher.reload().catch((error: Error) => {
+      rejectRules(error);
+      throw error;
+    });
+  const onHup = (): void => void reloadRules().catch(() => undefined);
+  if (options.handleSignals ?? true) process.on('SIGHUP', onHup);
+
+  const web = await startWebServer({
+    host: config.ALERT_HOST,
+    port: config.ALERT_PORT,
+    webDir: config.ALERT_WEB_DIR,
+    users,
+    auth,
+    hub,
+    loginAttemptsPerMinute: config.ALERT_LOGIN_ATTEMPTS_PER_MINUTE,
+    onLogin: (outcome) => logins.inc({ outcome }),
+  });
+
+  base.ops.addReadiness('evaluator', () => runner.ready());
+  base.ops.addReadiness('fanout', () => fanout.ready());
+  base.shutdown.add('websocket clients and pages', async () => {
+    await hub.close();
+    await web.close();
+  });
+  base.shutdown.add('rules watcher', () => {
+    watcher.close();
+    process.off('SIGHUP', onHup);
+  });
+  base.shutdown.add('evaluator (finish batch, produce, commit)', () => runner.stop());
+  base.shutdown.add('fan-out consumer', () => fanout.stop());
+
+  await fanout.start();
+  await runner.start();
+  await waitFor(() => fanout.ready() && runner.ready(), 60_000);
+  logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.rules.length });
+  return {
+    base,
+    hub,
+    registry,
+    engine,
+    web,
+    runner,
+    fanout,
+    instanceId,
+    reloadRules,
+    stop: (reason = 'stop') => base.shutdown.run(reason),
+  };
+}

@@ -1,0 +1,198 @@
+// The alert-service's in-memory view of live calls: owner metadata (tenant, agent, team, queue),
+// live state per speaker, recent alerts with their acknowledgements, and which calls changed since
+// the last push. Bounded: ended and idle calls are purged. Pure (time passed in).
+import {
+  applyAlert,
+  applyDynamics,
+  applyEmotion,
+  applyFeatures,
+  newCallLive,
+  type CallLive,
+  type CallOwner,
+  type EmotionSample,
+  type FeatureSample,
+  type SpeakerLive,
+} from '../../pipelines/alerts/index.ts';
+import type { AlertView, CallView, SpeakerView } from './protocol.ts';
+
+export interface CallMeta {
+  callId: string;
+  tenant: string;
+  agentId: string;
+  team: string;
+  queue: string;
+  startedAtMs: number;
+}
+
+export interface RegistryOptions {
+  /** Agent id -> team, when the call record carries no team. */
+  teamOfAgent?: Map<string, string>;
+  maxAlertsPerCall?: number;
+  maxRecentAlerts?: number;
+  /** Ended calls stay on the wallboard this long. */
+  endedRetentionMs?: number;
+  /** Calls with no update for this long are dropped (a call end that never came). */
+  idleMs?: number;
+}
+
+export interface CallRegistry {
+  start(meta: CallMeta): void;
+  end(callId: string, atMs: number): void;
+  owner(callId: string): (CallOwner & { queue: string }) | undefined;
+  emotion(callId: string, sample: EmotionSample, nowMs: number): void;
+  features(callId: string, sample: FeatureSample, nowMs: number): void;
+  dynamics(callId: string, sample: { talkRatioAgent: number; endMs: number }, nowMs: number): void;
+  /** Records an alert; returns false when the id is already known (duplicate). */
+  addAlert(view: AlertView): boolean;
+  findAlert(alertId: string): AlertView | undefined;
+  /** Marks an alert acknowledged; returns false when unknown or already acknowledged. */
+  acknowledge(alertId: string, by: string, atMs: number): boolean;
+  calls(): CallLive[];
+  recentAlerts(): AlertView[];
+  /** Calls changed since the last call, and ids purged. */
+  takeChanges(nowMs: number): { changed: CallLive[]; removed: string[] };
+  size(): number;
+}
+
+function num(v: number): number | null {
+  return Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null;
+}
+
+function speakerView(s: SpeakerLive): SpeakerView {
+  return {
+    state: s.state,
+    arousal: num(s.arousal),
+    valence: num(s.valence),
+    pace: num(s.pace),
+    tension: num(s.tension),
+    speaking: s.speaking,
+  };
+}
+
+export function callView(c: CallLive): CallView {
+  return {
+    callId: c.callId,
+    tenant: c.tenant,
+    agentId: c.agentId,
+    team: c.team,
+    queue: c.queue,
+    startedAtMs: c.startedAtMs,
+    endedAtMs: c.endedAtMs,
+    audioMs: c.audioMs,
+    agent: speakerView(c.agent),
+    customer: speakerView(c.customer),
+    moodTrend: c.moodTrend.map((v) => Math.round(v * 100) / 100),
+    talkRatioAgent: c.talkRatioAgent === null ? null : num(c.talkRatioAgent),
+    cue: c.cue,
+  };
+}
+
+export function createCallRegistry(options: RegistryOptions = {}): CallRegistry {
+  const maxPerCall = options.maxAlertsPerCall ?? 50;
+  const maxRecent = options.maxRecentAlerts ?? 300;
+  const endedRetentionMs = options.endedRetentionMs ?? 60_000;
+  const idleMs = options.idleMs ?? 10 * 60_000;
+  const calls = new Map<string, CallLive>();
+  const lastUpdate = new Map<string, number>();
+  const dirty = new Set<string>();
+  const alerts = new Map<string, AlertView>();
+  const recent: AlertView[] = [];
+
+  function live(callId: string, nowMs: number): CallLive {
+    let call = calls.get(callId);
+    if (!call) {
+      // Data before the call's start record: owner unknown, visible to nobody but global admins.
+      call = newCallLive({ callId, tenant: '', agentId: '', team: '', queue: '', startedAtMs: nowMs });
+      calls.set(callId, call);
+    }
+    lastUpdate.set(callId, nowMs);
+    dirty.add(callId);
+    return call;
+  }
+
+  return {
+    start(meta) {
+      const call = live(meta.callId, meta.startedAtMs);
+      call.tenant = meta.tenant;
+      call.agentId = meta.agentId;
+      call.team = meta.team || options.teamOfAgent?.get(meta.agentId) || '';
+      call.queue = meta.queue;
+      call.startedAtMs = meta.startedAtMs;
+      lastUpdate.set(meta.callId, Date.now());
+    },
+    end(callId, atMs) {
+      const call = calls.get(callId);
+      if (!call || call.endedAtMs !== null) return;
+      call.endedAtMs = atMs;
+      call.version += 1;
+      dirty.add(callId);
+      lastUpdate.set(callId, atMs);
+    },
+    owner(callId) {
+      return calls.get(callId);
+    },
+    emotion(callId, sample, nowMs) {
+      applyEmotion(live(callId, nowMs), sample);
+    },
+    features(callId, sample, nowMs) {
+      applyFeatures(live(callId, nowMs), sample);
+    },
+    dynamics(callId, sample, nowMs) {
+      applyDynamics(live(callId, nowMs), sample);
+    },
+    addAlert(view) {
+      if (alerts.has(view.alertId)) return false;
+      alerts.set(view.alertId, view);
+      recent.unshift(view);
+      if (recent.length > maxRecent) alerts.delete(recent.pop()!.alertId);
+      const call = calls.get(view.callId);
+      if (call) {
+        applyAlert(call, { alertId: view.alertId, audience: view.audience as 'agent', cue: view.cue });
+        dirty.add(view.callId);
+      }
+      const ofCall = recent.filter((a) => a.callId === view.callId);
+      if (ofCall.length > maxPerCall) alerts.delete(ofCall[ofCall.length - 1].alertId);
+      return true;
+    },
+    findAlert(alertId) {
+      return alerts.get(alertId);
+    },
+    acknowledge(alertId, by, atMs) {
+      const view = alerts.get(alertId);
+      if (!view || view.acknowledgedBy !== null) return false;
+      view.acknowledgedBy = by;
+      view.acknowledgedAtMs = atMs;
+      return true;
+    },
+    calls() {
+      return [...calls.values()];
+    },
+    recentAlerts() {
+      return recent.filter((a) => alerts.has(a.alertId));
+    },
+    takeChanges(nowMs) {
+      const removed: string[] = [];
+      for (const [callId, call] of calls) {
+        const last = lastUpdate.get(callId) ?? 0;
+        const gone =
+          call.endedAtMs !== null ? nowMs - call.endedAtMs > endedRetentionMs : nowMs - last > idleMs;
+        if (gone) {
+          calls.delete(callId);
+          lastUpdate.delete(callId);
+          dirty.delete(callId);
+          removed.push(callId);
+        }
+      }
+      const changed: CallLive[] = [];
+      for (const callId of dirty) {
+        const call = calls.get(callId);
+        if (call) changed.push(call);
+      }
+      dirty.clear();
+      return { changed, removed };
+    },
+    size() {
+      return calls.size;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// The alert-service's options, validated from the environment (names, units and defaults below;
+// README "Alert service" documents them). Pure.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { commonEnv, intVar, loadConfig } from '../shared/config.ts';
+import { TOPICS } from '../shared/topics.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_RULES_FILE = join(here, '../../config/alert-rules.yaml');
+export const DEFAULT_USERS_FILE = join(here, '../../config/demo-users.json');
+export const DEFAULT_WEB_DIR = join(here, '../../dist/alert-web');
+
+const topicVar = (def: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
+    .default(def);
+
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+export const alertServiceEnv = z.object({
+  ...commonEnv,
+  /** Port of the pages, the login endpoint and the WebSocket (/ws); 0 = any free port. */
+  ALERT_PORT: intVar({ min: 0, max: 65535, def: 8080 }),
+  ALERT_HOST: z.string().min(1).default('0.0.0.0'),
+  ALERT_RULES_FILE: z.string().min(1).default(DEFAULT_RULES_FILE),
+  ALERT_USERS_FILE: z.string().min(1).default(DEFAULT_USERS_FILE),
+  ALERT_WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
+  /** HS256 key (>= 32 chars) of the tokens; the same on every instance. Unset: random per start. */
+  ALERT_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  ALERT_JWT_ISSUER: z.string().min(1).default('va-alert-service'),
+  ALERT_JWT_AUDIENCE: z.string().min(1).default('va-pages'),
+  ALERT_TOKEN_TTL_S: intVar({ min: 60, max: 7 * 24 * 3600, def: 8 * 3600 }),
+  /** Optional external issuer: its JWKS URL, issuer and audience (all three). */
+  ALERT_JWKS_URL: z.url().optional(),
+  ALERT_JWKS_ISSUER: z.string().min(1).optional(),
+  ALERT_JWKS_AUDIENCE: z.string().min(1).optional(),
+  /** Allowed Origin headers of WebSocket upgrades; empty = same host as the page. */
+  ALERT_ALLOWED_ORIGINS: list,
+  /** Consumer group of the rule evaluation (shared by all instances: each call evaluated once). */
+  ALERT_GROUP_ID: z.string().min(1).default('va-alert-service'),
+  /** Prefix of this instance's own fan-out group (it reads every call's state and alerts). */
+  ALERT_FANOUT_GROUP_PREFIX: z.string().min(1).default('va-alert-fanout'),
+  ALERT_INSTANCE_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .optional(),
+  ALERT_MAX_MESSAGE_BYTES: intVar({ min: 256, max: 1_048_576, def: 16_384 }),
+  ALERT_MAX_BUFFERED_BYTES: intVar({ min: 4096, max: 64 * 1_048_576, def: 1_048_576 }),
+  ALERT_MAX_BAD_MESSAGES: intVar({ min: 1, max: 1000, def: 5 }),
+  ALERT_AUTH_TIMEOUT_MS: intVar({ min: 100, max: 60_000, def: 5_000 }),
+  ALERT_HEARTBEAT_MS: intVar({ min: 100, max: 120_000, def: 15_000 }),
+  ALERT_STATE_INTERVAL_MS: intVar({ min: 50, max: 1_000, def: 500 }),
+  ALERT_REPLAY_CAPACITY: intVar({ min: 10, max: 1_000_000, def: 5_000 }),
+  ALERT_LOGIN_ATTEMPTS_PER_MINUTE: intVar({ min: 1, max: 10_000, def: 20 }),
+  /** Calls with no record for this long are freed (a call end that never came). */
+  ALERT_CALL_IDLE_MS: intVar({ min: 1_000, max: 86_400_000, def: 600_000 }),
+  TOPIC_CALLS: topicVar(TOPICS.calls),
+  TOPIC_FEATURES: topicVar(TOPICS.features),
+  TOPIC_EMOTIONS: topicVar(TOPICS.emotions),
+  TOPIC_ALERTS: topicVar(TOPICS.alerts),
+  TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
+});
+
+export type AlertServiceConfig = z.infer<typeof alertServiceEnv>;
+
+export function loadAlertServiceConfig(
+  env: Record<string, string | undefined> = process.env,
+): AlertServiceConfig {
+  const config = loadConfig(alertServiceEnv, env);
+  const jwks = [config.ALERT_JWKS_URL, config.ALERT_JWKS_ISSUER, config.ALERT_JWKS_AUDIENCE];
+  if (jwks.some(Boolean) && !jwks.every(Boolean)) {
+    return loadConfig(
+      alertServiceEnv.refine(() => false, {
+        path: ['ALERT_JWKS_URL'],
+        error: 'set ALERT_JWKS_URL, ALERT_JWKS_ISSUER and ALERT_JWKS_AUDIENCE together',
+      }),
+      env,
+    );
+  }
+  return config;
+}

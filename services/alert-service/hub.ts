@@ -1,0 +1,363 @@
+// WebSocket hub: authenticates each client by a first `auth` message (token never in the URL),
+// then pushes the call list snapshot, live call state, alerts and acknowledgements, filtered per
+// client by the access rules. Heartbeats, resume from a bounded replay buffer, per-client send
+// buffer limit, message size limit, origin check and schema-checked client messages.
+// I/O: WebSocket sockets (ws), timers.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { audienceIncludes, canSeeCall, type Audience, type Principal } from '../../pipelines/alerts/index.ts';
+import type { Auth } from './auth.ts';
+import { callView, type CallRegistry } from './call-registry.ts';
+import { CLOSE, clientMessage, type AckView, type AlertView, type ServerFrame } from './protocol.ts';
+import { createReplayBuffer } from './replay-buffer.ts';
+
+export interface HubOptions {
+  registry: CallRegistry;
+  auth: Auth;
+  instanceId: string;
+  /** Allowed Origin values; empty = same host as the request's Host header. */
+  allowedOrigins: string[];
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  maxBadMessages: number;
+  authTimeoutMs: number;
+  heartbeatMs: number;
+  stateIntervalMs: number;
+  replayCapacity: number;
+  /** Persists an acknowledgement (Kafka); the hub broadcasts it once this resolves. */
+  persistAck: (ack: Omit<AckView, 'seq'>, alert: AlertView, by: Principal) => Promise<void>;
+  onEvent?: (name: HubEventName, labels?: Record<string, string>) => void;
+  now?: () => number;
+}
+
+export type HubEventName =
+  | 'connected'
+  | 'authenticated'
+  | 'auth_failed'
+  | 'bad_message'
+  | 'closed_bad_messages'
+  | 'closed_slow'
+  | 'origin_rejected'
+  | 'alert_pushed'
+  | 'ack';
+
+interface Client {
+  ws: WebSocket;
+  principal: Principal | null;
+  authPending: boolean;
+  badMessages: number;
+  alive: boolean;
+  timers: NodeJS.Timeout[];
+  closing: boolean;
+}
+
+type Replayed = { kind: 'alert'; alert: AlertView } | { kind: 'ack'; ack: AckView; alert: AlertView };
+
+export interface Hub {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Pushes a new alert to every client allowed to see it; duplicates (same id) are dropped. */
+  publishAlert(view: Omit<AlertView, 'seq'>): boolean;
+  /** Applies and pushes an acknowledgement (from this or another instance); idempotent. */
+  publishAck(ack: Omit<AckView, 'seq'>): boolean;
+  clientCount(): number;
+  droppedSlowClients(): number;
+  close(): Promise<void>;
+}
+
+function frame(f: ServerFrame): string {
+  return JSON.stringify(f);
+}
+
+export function createHub(options: HubOptions): Hub {
+  const now = options.now ?? Date.now;
+  const { registry } = options;
+  const clients = new Set<Client>();
+  const replay = createReplayBuffer<Replayed>(options.replayCapacity);
+  const emit = options.onEvent ?? (() => undefined);
+  let droppedSlow = 0;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes,
+    perMessageDeflate: false,
+  });
+
+  function originAllowed(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true; // not a browser: the token still decides
+    if (options.allowedOrigins.length > 0) return options.allowedOrigins.includes(origin);
+    try {
+      return new URL(origin).host === request.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  function send(client: Client, text: string): void {
+    const { ws } = client;
+    if (client.closing || ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount + text.length > options.maxBufferedBytes) {
+      dropSlow(client);
+      return;
+    }
+    ws.send(text);
+  }
+
+  function close(client: Client, code: number, reason: string): void {
+    if (client.closing) return;
+    client.closing = true;
+    client.ws.close(code, reason);
+    // A client that does not read will never complete the closing handshake.
+    const kill = setTimeout(() => client.ws.terminate(), 2_000);
+    kill.unref();
+  }
+
+  function dropSlow(client: Client): void {
+    droppedSlow += 1;
+    emit('closed_slow');
+    close(client, CLOSE.SLOW_CONSUMER, `send buffer over ${options.maxBufferedBytes} bytes: client too slow`);
+  }
+
+  /** Alerts carry their call's owner, so they are routed even before the call record arrived. */
+  function seesAlert(p: Principal, alert: AlertView): boolean {
+    return (
+      canSeeCall(p, registry.owner(alert.callId) ?? alert) && audienceIncludes(p, alert.audience as Audience)
+    );
+  }
+
+  function visibleCalls(p: Principal) {
+    return registry
+      .calls()
+      .filter((c) => canSeeCall(p, c))
+      .map(callView);
+  }
+
+  function bad(client: Client, code: string, message: string): void {
+    client.badMessages += 1;
+    emit('bad_message', { code });
+    if (client.badMessages >= options.maxBadMessages) {
+      emit('closed_bad_messages');
+      close(client, CLOSE.BAD_MESSAGES, 'too many invalid messages');
+      return;
+    }
+    send(client, frame({ type: 'error', code, message }));
+  }
+
+  async function authenticate(
+    client: Client,
+    token: string,
+    resume: { instanceId: string; lastSeq: number } | undefined,
+  ) {
+    client.authPending = true;
+    let verified;
+    try {
+      verified = await options.auth.verify(token);
+    } catch (error) {
+      emit('auth_failed', { code: (error as { code?: string }).code ?? 'TOKEN_INVALID' });
+      close(client, CLOSE.UNAUTHORIZED, (error as { code?: string }).code ?? 'TOKEN_INVALID');
+      return;
+    }
+    if (client.closing) return;
+    client.authPending = false;
+    client.principal = verified.principal;
+    for (const t of client.timers.splice(0)) clearTimeout(t);
+    const untilExpiry = Math.min(verified.expiresAtMs - now(), 2 ** 31 - 1);
+    const expiry = setTimeout(
+      () => close(client, CLOSE.UNAUTHORIZED, 'TOKEN_EXPIRED'),
+      Math.max(0, untilExpiry),
+    );
+    expiry.unref();
+    client.timers.push(expiry);
+    emit('authenticated', { role: verified.principal.role });
+    const p = verified.principal;
+    send(
+      client,
+      frame({
+        type: 'welcome',
+        user: { ...p, displayName: verified.displayName },
+        instanceId: options.instanceId,
+        heartbeatMs: options.heartbeatMs,
+        serverTimeMs: now(),
+      }),
+    );
+    const missed = resume && resume.instanceId === options.instanceId ? replay.since(resume.lastSeq) : null;
+    const alerts = missed ? [] : registry.recentAlerts().filter((a) => seesAlert(p, a));
+    send(client, frame({ type: 'snapshot', seq: replay.lastSeq(), calls: visibleCalls(p), alerts }));
+    if (missed && resume) {
+      let replayed = 0;
+      for (const { item } of missed) {
+        if (!seesAlert(p, item.alert)) continue;
+        replayed += 1;
+        send(
+          client,
+          item.kind === 'alert'
+            ? frame({ type: 'alert', alert: item.alert })
+            : frame({ type: 'ack', ack: item.ack }),
+        );
+      }
+      send(client, frame({ type: 'resumed', fromSeq: resume.lastSeq, replayed }));
+    }
+  }
+
+  async function acknowledge(client: Client, p: Principal, alertId: string): Promise<void> {
+    const alert = registry.findAlert(alertId);
+    if (!alert || !seesAlert(p, alert)) {
+      bad(client, 'UNKNOWN_ALERT', 'no such alert visible to you');
+      return;
+    }
+    if (alert.acknowledgedBy !== null) return; // already acknowledged: idempotent
+    const ack = { alertId, callId: alert.callId, acknowledgedBy: p.userId, acknowledgedAtMs: now() };
+    try {
+      await options.persistAck(ack, alert, p);
+    } catch {
+      send(
+        client,
+        frame({
+          type: 'error',
+          code: 'ACK_FAILED',
+          message: 'could not store the acknowledgement, try again',
+        }),
+      );
+      return;
+    }
+    publishAck(ack);
+  }
+
+  function onMessage(client: Client, data: RawData, isBinary: boolean): void {
+    if (client.closing) return;
+    let json: unknown;
+    try {
+      json = isBinary ? undefined : JSON.parse(data.toString());
+    } catch {
+      json = undefined;
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      bad(
+        client,
+        'BAD_MESSAGE',
+        json === undefined
+          ? 'not a JSON text message'
+          : `invalid message at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      );
+      return;
+    }
+    const msg = parsed.data;
+    if (!client.principal) {
+      if (msg.type !== 'auth' || client.authPending) {
+        if (!client.authPending) close(client, CLOSE.UNAUTHORIZED, 'AUTH_REQUIRED');
+        return;
+      }
+      void authenticate(client, msg.token, msg.resume);
+      return;
+    }
+    if (msg.type === 'auth') bad(client, 'ALREADY_AUTHENTICATED', 'this connection is already authenticated');
+    else if (msg.type === 'ping')
+      send(client, frame({ type: 'pong', t: msg.t ?? null, serverTimeMs: now() }));
+    else void acknowledge(client, client.principal, msg.alertId);
+  }
+
+  function onConnection(ws: WebSocket): void {
+    const client: Client = {
+      ws,
+      principal: null,
+      authPending: false,
+      badMessages: 0,
+      alive: true,
+      timers: [],
+      closing: false,
+    };
+    clients.add(client);
+    emit('connected');
+    const authTimer = setTimeout(() => {
+      if (!client.principal) close(client, CLOSE.UNAUTHORIZED, 'AUTH_TIMEOUT');
+    }, options.authTimeoutMs);
+    authTimer.unref();
+    client.timers.push(authTimer);
+    ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
+    ws.on('pong', () => (client.alive = true));
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      for (const t of client.timers) clearTimeout(t);
+      clients.delete(client);
+    });
+  }
+  wss.on('connection', onConnection);
+
+  const stateTimer = setInterval(() => {
+    const { changed, removed } = registry.takeChanges(now());
+    if (changed.length === 0 && removed.length === 0) return;
+    // Serialise each call once; each client gets the ones it may see.
+    const parts = changed.map((c) => ({ call: c, json: JSON.stringify(callView(c)) }));
+    const removedJson = JSON.stringify(removed);
+    for (const client of clients) {
+      const p = client.principal;
+      if (!p) continue;
+      const mine = parts.filter((x) => canSeeCall(p, x.call)).map((x) => x.json);
+      if (mine.length === 0 && removed.length === 0) continue;
+      send(client, `{"type":"state","calls":[${mine.join(',')}],"removed":${removedJson}}`);
+    }
+  }, options.stateIntervalMs);
+  stateTimer.unref();
+
+  const heartbeatTimer = setInterval(() => {
+    const beat = frame({ type: 'heartbeat', serverTimeMs: now() });
+    for (const client of clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.ping();
+      if (client.principal) send(client, beat);
+    }
+  }, options.heartbeatMs);
+  heartbeatTimer.unref();
+
+  function publishAck(ack: Omit<AckView, 'seq'>): boolean {
+    if (!registry.acknowledge(ack.alertId, ack.acknowledgedBy, ack.acknowledgedAtMs)) return false;
+    const alert = registry.findAlert(ack.alertId)!;
+    const full: AckView = { ...ack, seq: replay.lastSeq() + 1 };
+    replay.append({ kind: 'ack', ack: full, alert });
+    emit('ack');
+    const text = frame({ type: 'ack', ack: full });
+    for (const client of clients)
+      if (client.principal && seesAlert(client.principal, alert)) send(client, text);
+    return true;
+  }
+
+  return {
+    handleUpgrade(request, socket, head) {
+      if (!originAllowed(request)) {
+        emit('origin_rejected');
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    publishAlert(view) {
+      const seq = replay.lastSeq() + 1;
+      const full: AlertView = { ...view, seq };
+      if (!registry.addAlert(full)) return false;
+      replay.append({ kind: 'alert', alert: full });
+      const text = frame({ type: 'alert', alert: full });
+      for (const client of clients) {
+        if (client.principal && seesAlert(client.principal, full)) {
+          send(client, text);
+          emit('alert_pushed');
+        }
+      }
+      return true;
+    },
+    publishAck,
+    clientCount: () => clients.size,
+    droppedSlowClients: () => droppedSlow,
+    async close() {
+      clearInterval(stateTimer);
+      clearInterval(heartbeatTimer);
+      for (const client of clients) close(client, CLOSE.GOING_AWAY, 'server shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// The WebSocket protocol between the alert-service and its pages: client messages (validated
+// with zod), server frames, and close codes. Shared by the server and the browser code. Pure.
+import { z } from 'zod';
+
+/** Close codes (RFC 6455 private range 4000-4999 for the application's own reasons). */
+export const CLOSE = {
+  /** No valid `auth` message in time, bad or expired token. */
+  UNAUTHORIZED: 4001,
+  /** Too many invalid client messages. */
+  BAD_MESSAGES: 4002,
+  /** The client did not read fast enough: its send buffer went over the limit. */
+  SLOW_CONSUMER: 4008,
+  /** The server is shutting down (standard "going away"). */
+  GOING_AWAY: 1001,
+  /** A client message over the size limit (standard, sent by `ws` itself). */
+  TOO_BIG: 1009,
+} as const;
+
+export const clientMessage = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('auth'),
+    token: z.string().min(10).max(8192),
+    /** Resume: the last event sequence this client saw from `instanceId`. */
+    resume: z.strictObject({ instanceId: z.string().max(64), lastSeq: z.number().int().min(0) }).optional(),
+  }),
+  z.strictObject({ type: z.literal('ack'), alertId: z.string().min(1).max(300) }),
+  z.strictObject({ type: z.literal('ping'), t: z.number().optional() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+export interface UserView {
+  userId: string;
+  role: string;
+  tenant: string;
+  agentId: string | null;
+  teams: string[];
+  displayName: string;
+}
+
+export interface SpeakerView {
+  state: string;
+  arousal: number | null;
+  valence: number | null;
+  pace: number | null;
+  tension: number | null;
+  speaking: boolean;
+}
+
+export interface CallView {
+  callId: string;
+  tenant: string;
+  agentId: string;
+  team: string;
+  queue: string;
+  startedAtMs: number;
+  endedAtMs: number | null;
+  audioMs: number;
+  agent: SpeakerView;
+  customer: SpeakerView;
+  moodTrend: number[];
+  talkRatioAgent: number | null;
+  cue: string | null;
+}
+
+export interface AlertView {
+  seq: number;
+  alertId: string;
+  callId: string;
+  ruleId: string;
+  ruleName: string;
+  kind: string;
+  subject: string;
+  severity: string;
+  audience: string;
+  message: string;
+  cue: string | null;
+  evidence: string[];
+  audioMs: number;
+  firedAtMs: number;
+  tenant: string;
+  agentId: string;
+  team: string;
+  queue: string;
+  acknowledgedBy: string | null;
+  acknowledgedAtMs: number | null;
+}
+
+export interface AckView {
+  seq: number;
+  alertId: string;
+  callId: string;
+  acknowledgedBy: string;
+  acknowledgedAtMs: number;
+}
+
+export type ServerFrame =
+  | { type: 'welcome'; user: UserView; instanceId: string; heartbeatMs: number; serverTimeMs: number }
+  | { type: 'snapshot'; seq: number; calls: CallView[]; alerts: AlertView[] }
+  | { type: 'resumed'; fromSeq: number; replayed: number }
+  | { type: 'state'; calls: CallView[]; removed: string[] }
+  | { type: 'alert'; alert: AlertView }
+  | { type: 'ack'; ack: AckView }
+  | { type: 'heartbeat'; serverTimeMs: number }
+  | { type: 'pong'; t: number | null; serverTimeMs: number }
+  | { type: 'error'; code: string; message: string };

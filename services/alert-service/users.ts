@@ -1,0 +1,104 @@
+// Demo users file (dev only): usernames with scrypt password hashes (node:crypto), role, tenant,
+// agent id and teams. Loads and validates the file, verifies passwords in constant time.
+// I/O: reads the file given to loadUsers; hashing uses the libuv thread pool.
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ROLES, type Principal } from '../../pipelines/alerts/index.ts';
+
+export interface DemoUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  principal: Principal;
+}
+
+const userSchema = z.strictObject({
+  username: z.string().regex(/^[a-z0-9._-]{1,64}$/),
+  displayName: z.string().min(1).max(100),
+  passwordHash: z
+    .string()
+    .regex(/^scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'must be scrypt:N:r:p:salt:hash'),
+  role: z.enum(ROLES),
+  tenant: z.string().min(1).max(64),
+  agentId: z.string().min(1).max(64).optional(),
+  teams: z.array(z.string().min(1).max(64)).default([]),
+});
+const fileSchema = z.strictObject({ note: z.string().optional(), users: z.array(userSchema).min(1) });
+
+export class UsersFileError extends Error {
+  readonly code = 'USERS_FILE_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsersFileError';
+  }
+}
+
+function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+export async function hashPassword(password: string, N = 16384, r = 8, p = 1): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, 32, { N, r, p });
+  return `scrypt:${N}:${r}:${p}:${salt.toString('base64')}:${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [, n, r, p, salt, hash] = stored.split(':');
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
+  });
+  return timingSafeEqual(key, expected);
+}
+
+export function parseUsers(raw: unknown): Map<string, DemoUser> {
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsersFileError(`users file field ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const users = new Map<string, DemoUser>();
+  for (const u of parsed.data.users) {
+    if (users.has(u.username)) throw new UsersFileError(`users file: duplicate username "${u.username}"`);
+    if (u.role === 'agent' && !u.agentId)
+      throw new UsersFileError(`users file: agent "${u.username}" needs an agentId`);
+    users.set(u.username, {
+      username: u.username,
+      displayName: u.displayName,
+      passwordHash: u.passwordHash,
+      principal: {
+        userId: u.username,
+        role: u.role,
+        tenant: u.tenant,
+        agentId: u.agentId ?? null,
+        teams: u.teams,
+      },
+    });
+  }
+  return users;
+}
+
+export function loadUsers(path: string): Map<string, DemoUser> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsersFileError(`users file ${path}: ${(error as Error).message}`);
+  }
+  return parseUsers(raw);
+}
+
+/** Agent id -> team, from the agent users (used when a call record carries no team). */
+export function teamsOfAgents(users: Map<string, DemoUser>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const u of users.values())
+    if (u.principal.agentId && u.principal.teams[0]) map.set(u.principal.agentId, u.principal.teams[0]);
+  return map;
+}

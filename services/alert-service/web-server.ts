@@ -1,0 +1,163 @@
+// Public HTTP server of the alert-service: the built pages (login, wallboard, agent view), the
+// demo login endpoint (POST /api/login -> signed token) and the WebSocket upgrade on /ws.
+// I/O: listens on a TCP port, reads page files from the built web folder.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Auth } from './auth.ts';
+import type { Hub } from './hub.ts';
+import { verifyPassword, type DemoUser } from './users.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const loginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export interface WebServerOptions {
+  host: string;
+  port: number;
+  webDir: string;
+  users: Map<string, DemoUser>;
+  auth: Auth;
+  hub: Hub;
+  /** Login attempts allowed per client address per minute. */
+  loginAttemptsPerMinute: number;
+  onLogin?: (outcome: 'ok' | 'denied' | 'rate_limited' | 'bad_request') => void;
+}
+
+export interface WebServer {
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body));
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const root = resolve(options.webDir);
+  const attempts = new Map<string, { count: number; since: number }>();
+  const report = options.onLogin ?? (() => undefined);
+
+  async function login(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const address = request.socket.remoteAddress ?? '?';
+    const nowMs = Date.now();
+    const seen = attempts.get(address);
+    const entry = seen && nowMs - seen.since < 60_000 ? seen : { count: 0, since: nowMs };
+    entry.count += 1;
+    attempts.set(address, entry);
+    if (entry.count > options.loginAttemptsPerMinute) {
+      report('rate_limited');
+      return json(response, 429, { code: 'RATE_LIMITED', message: 'too many login attempts, wait a minute' });
+    }
+    const text = await readBody(request, 4096);
+    let parsed;
+    try {
+      parsed = text === null ? null : loginBody.safeParse(JSON.parse(text));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) {
+      report('bad_request');
+      return json(response, 400, { code: 'BAD_REQUEST', message: 'send JSON {"username", "password"}' });
+    }
+    const user = options.users.get(parsed.data.username);
+    // Verify against a fixed hash when the user is unknown, so timing does not reveal usernames.
+    const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH).catch(
+      () => false,
+    );
+    if (!user || !ok) {
+      report('denied');
+      return json(response, 401, { code: 'LOGIN_FAILED', message: 'wrong username or password' });
+    }
+    report('ok');
+    const token = await options.auth.issue(user.principal, user.displayName);
+    json(response, 200, { token, role: user.principal.role, displayName: user.displayName });
+  }
+
+  function serveFile(request: IncomingMessage, response: ServerResponse, path: string): void {
+    const page = path === '/' ? '/index.html' : path;
+    const file = normalize(join(root, decodeURIComponent(page)));
+    if (!file.startsWith(root + '/') || !existsSync(file) || !statSync(file).isFile()) {
+      const missing = !existsSync(join(root, 'index.html'));
+      response
+        .writeHead(missing ? 503 : 404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(missing ? 'pages not built: run `npm run build:web`\n' : 'not found\n');
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy':
+        "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'",
+    });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(file).pipe(response);
+  }
+
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/api/login') {
+      if (request.method !== 'POST')
+        return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'POST only' });
+      login(request, response).catch(() =>
+        json(response, 500, { code: 'INTERNAL', message: 'login failed' }),
+      );
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'GET only' });
+    serveFile(request, response, path);
+  });
+  server.on('upgrade', (request, socket, head) => {
+    if ((request.url ?? '').split('?')[0] !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    options.hub.handleUpgrade(request, socket, head);
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host, () => ok());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** scrypt hash of a random password nobody knows (N=16384, r=8, p=1). */
+const DUMMY_HASH = 'scrypt:16384:8:1:AAAAAAAAAAAAAAAAAAAAAA==:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -1,0 +1,220 @@
+// Test harness of the alert-service integration tests: starts the real service in-process on a
+// real broker with unique topics, logs users in over HTTP, connects real WebSocket clients that
+// record every frame, and produces call, emotion, feature records with the shared codecs.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Producer } from 'kafkajs';
+import { onTestFinished } from 'vitest';
+import WebSocket from 'ws';
+import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
+import { startAlertService, type AlertService } from '../../../services/alert-service/alert-service.ts';
+import { loadAlertServiceConfig } from '../../../services/alert-service/config.ts';
+import { createLogger } from '../../../services/shared/logger.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import {
+  callEventCodec,
+  emotionEventCodec,
+  type CallEvent,
+  type EmotionEventRecord,
+} from '../../../services/shared/records.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { inject } from 'vitest';
+
+export interface Harness {
+  service: AlertService;
+  producer: Producer;
+  topics: { calls: string; emotions: string; features: string; alerts: string; deadletter: string };
+  baseUrl: string;
+  wsUrl: string;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const kafka = testKafka();
+  const p = uniqueName('t');
+  const topics = {
+    calls: `${p}.calls`,
+    emotions: `${p}.emotions`,
+    features: `${p}.features`,
+    alerts: `${p}.alerts`,
+    deadletter: `${p}.dl`,
+  };
+  await createTestTopics(kafka, Object.values(topics), 3);
+  const config = loadAlertServiceConfig({
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    HTTP_PORT: '0',
+    ALERT_PORT: '0',
+    ALERT_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ALERT_GROUP_ID: `${p}.eval`,
+    ALERT_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    TOPIC_CALLS: topics.calls,
+    TOPIC_EMOTIONS: topics.emotions,
+    TOPIC_FEATURES: topics.features,
+    TOPIC_ALERTS: topics.alerts,
+    TOPIC_DEADLETTER: topics.deadletter,
+    ALERT_WEB_DIR: mkdtempSync(join(tmpdir(), 'va-web-')),
+    ...env,
+  });
+  const service = await startAlertService(config, {
+    handleSignals: false,
+    fromBeginning: true,
+    logger: createLogger({ service: 'alert-service', level: 'warn' }),
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  onTestFinished(async () => {
+    await producer.disconnect();
+    await service.stop('test finished');
+  });
+  const baseUrl = `http://127.0.0.1:${service.web.port}`;
+  return { service, producer, topics, baseUrl, wsUrl: `ws://127.0.0.1:${service.web.port}/ws` };
+}
+
+export async function login(h: Harness, username: string, password = 'demo1234'): Promise<string> {
+  const response = await fetch(`${h.baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+export interface Frame {
+  type: string;
+  receivedAtMs: number;
+  [key: string]: unknown;
+}
+
+export interface TestClient {
+  ws: WebSocket;
+  frames: Frame[];
+  closed: Promise<{ code: number; reason: string }>;
+  send(message: unknown): void;
+  waitFor(predicate: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
+}
+
+export async function connect(
+  h: Harness,
+  token: string | null,
+  options: { origin?: string; resume?: unknown } = {},
+): Promise<TestClient> {
+  const ws = new WebSocket(h.wsUrl, { headers: options.origin ? { origin: options.origin } : {} });
+  const frames: Frame[] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data) => {
+    frames.push({ ...(JSON.parse(String(data)) as Frame), receivedAtMs: Date.now() });
+    for (const w of waiters) w();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  onTestFinished(() => ws.terminate());
+  const client: TestClient = {
+    ws,
+    frames,
+    closed,
+    send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
+    waitFor(predicate, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const found = frames.find(predicate);
+          if (found) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(`no matching frame in ${timeoutMs} ms; got ${frames.map((f) => f.type).join(',')}`),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+  if (token) {
+    client.send({ type: 'auth', token, ...(options.resume ? { resume: options.resume } : {}) });
+    await client.waitFor((f) => f.type === 'snapshot');
+  }
+  return client;
+}
+
+export async function startCall(
+  h: Harness,
+  callId: string,
+  agentId: string,
+  team = '',
+  queue = 'billing-queue',
+): Promise<void> {
+  const event: CallEvent = {
+    eventId: `${callId}:both:0:started`,
+    callId,
+    type: 'started',
+    tenant: 'demo',
+    agentId,
+    queue,
+    team,
+    customerRef: '',
+    startTimeMs: Date.now(),
+    endTimeMs: 0,
+    codec: 'pcmu',
+    sampleRateHz: 8000,
+    channels: ['agent', 'customer'],
+    consent: { analytics: true, storeFeatures: true },
+    endReason: '',
+    framesAccepted: 0,
+    gaps: 0,
+    audioDurationMs: 0,
+    producedAtMs: Date.now(),
+  };
+  await sendRecords(h.producer, [outRecord(h.topics.calls, callEventCodec, callId, event)]);
+}
+
+export function emotionRecord(
+  callId: string,
+  channel: 'agent' | 'customer',
+  i: number,
+  state: string,
+): EmotionEventRecord {
+  const negative = state === 'angry';
+  return {
+    eventId: `${callId}:${channel}:${i}:emotion`,
+    callId,
+    channel,
+    windowIndex: i,
+    startMs: i * 1000,
+    endMs: i * 1000 + 2000,
+    state,
+    changed: false,
+    rawLabel: state === 'no-speech' ? 'neutral' : state,
+    probabilities: Object.fromEntries(EMOTION_LABELS.map((l) => [l, l === state ? 0.7 : 0.05])),
+    arousal: negative ? 0.85 : 0.4,
+    valence: negative ? 0.15 : 0.6,
+    confidence: 0.7,
+    evidence: negative ? ['pitch +3.4 st over baseline', 'loudness +6 dB'] : [],
+    producedAtMs: Date.now(),
+    audioCompletedAtMs: Date.now(),
+    tenant: 'demo',
+  };
+}
+
+export async function sendEmotion(h: Harness, record: EmotionEventRecord): Promise<number> {
+  const at = Date.now();
+  await sendRecords(h.producer, [
+    outRecord(h.topics.emotions, emotionEventCodec, record.callId, {
+      ...record,
+      producedAtMs: at,
+      audioCompletedAtMs: at,
+    }),
+  ]);
+  return at;
+}
