@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'FORBIDDEN'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
-  | 'INVALID_ANALYSIS';
+  | 'INVALID_ANALYSIS'
+  | 'METHOD_NOT_ALLOWED';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

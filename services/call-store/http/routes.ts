@@ -1,0 +1,154 @@
+// The QA API's routes: path + method → handler over the CallStore, with every query and body
+// validated (precise 400s) and the caller's scope applied. Pure routing; I/O through the store.
+import { z } from 'zod';
+import { StoreError, issueLines } from '../errors.ts';
+import { parseAgentSummaryQuery } from '../store/agents.ts';
+import { parseSearchQuery } from '../store/search.ts';
+import type { CallStore } from '../store.ts';
+import { mayReview, scopeOf, type QaPrincipal } from './auth.ts';
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON body (POST only). */
+  body: unknown;
+  principal: QaPrincipal;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** JSON unless `contentType` says otherwise. */
+  body: unknown;
+  contentType?: string;
+  filename?: string;
+}
+
+type Handler = (req: ApiRequest, params: string[], store: CallStore) => Promise<ApiResponse>;
+
+const ID = '([^/]{1,200})';
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 'INVALID_QUERY' | 'INVALID_BODY') {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success)
+    throw new StoreError(
+      code,
+      code === 'INVALID_QUERY' ? 'invalid query' : 'invalid body',
+      issueLines(parsed.error.issues),
+    );
+  return parsed.data as z.infer<S>;
+}
+
+const tenantOnly = z.object({ tenant: z.string().min(1).max(200).optional() }).strict();
+const timelineQuery = z
+  .object({
+    maxPoints: z.coerce.number().int().min(10).max(10_000).optional(),
+    tenant: z.string().min(1).optional(),
+  })
+  .strict();
+const exportQuery = z
+  .object({ format: z.enum(['csv', 'json']).default('json'), tenant: z.string().min(1).optional() })
+  .strict();
+
+const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
+  {
+    method: 'GET',
+    pattern: /^\/calls$/,
+    handler: async (req, _params, store) => {
+      const query = parseSearchQuery(req.query);
+      return { status: 200, body: await store.searchCalls(scopeOf(req.principal, query.tenant), query) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/calls/${ID}$`),
+    handler: async (req, [callId], store) => {
+      const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
+      return { status: 200, body: await store.getCall(scopeOf(req.principal, q.tenant), callId) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/calls/${ID}/timeline$`),
+    handler: async (req, [callId], store) => {
+      const q = parseWith(timelineQuery, req.query, 'INVALID_QUERY');
+      return {
+        status: 200,
+        body: await store.getTimeline(scopeOf(req.principal, q.tenant), callId, q.maxPoints ?? null),
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/calls/${ID}/export$`),
+    handler: async (req, [callId], store) => {
+      const q = parseWith(exportQuery, req.query, 'INVALID_QUERY');
+      const scope = scopeOf(req.principal, q.tenant);
+      if (q.format === 'csv') {
+        return {
+          status: 200,
+          body: await store.exportCsv(scope, callId),
+          contentType: 'text/csv; charset=utf-8',
+          filename: `${callId}.csv`,
+        };
+      }
+      const [call, timeline] = await Promise.all([
+        store.getCall(scope, callId),
+        store.getTimeline(scope, callId, null),
+      ]);
+      return { status: 200, body: { call, timeline }, filename: `${callId}.json` };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/calls/${ID}/review$`),
+    handler: async (req, [callId], store) => {
+      if (!mayReview(req.principal)) throw new StoreError('FORBIDDEN', 'agents cannot review calls');
+      const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
+      const review = await store.addReview(
+        scopeOf(req.principal, q.tenant),
+        callId,
+        req.principal.userId,
+        req.body,
+      );
+      return { status: 201, body: review };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/agents/${ID}/summary$`),
+    handler: async (req, [agentId], store) => {
+      const q = parseAgentSummaryQuery(req.query);
+      const scope = scopeOf(req.principal, q.tenant);
+      if (scope.agentId !== null && scope.agentId !== agentId) {
+        throw new StoreError('FORBIDDEN', 'agents can read their own summary only');
+      }
+      return { status: 200, body: await store.agentSummary(scope, agentId, q.from, q.to) };
+    },
+  },
+];
+
+/** Finds the route; 404 for unknown paths, 405 when the path exists with another method. */
+export function matchRoute(method: string, path: string): { handler: Handler; params: string[] } {
+  let pathKnown = false;
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    pathKnown = true;
+    if (route.method === method) {
+      let params: string[];
+      try {
+        params = m.slice(1).map(decodeURIComponent);
+      } catch {
+        throw new StoreError('INVALID_QUERY', 'invalid path', ['path: bad percent-encoding']);
+      }
+      return { handler: route.handler, params };
+    }
+  }
+  if (pathKnown) throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`);
+  throw new StoreError('NOT_FOUND', `no route ${path}`);
+}
+
+export function isApiPath(path: string): boolean {
+  return path === '/calls' || path.startsWith('/calls/') || path.startsWith('/agents/');
+}

@@ -1,0 +1,188 @@
+// The QA HTTP server: the JSON API (bearer auth, validated input, typed errors → precise 4xx) and
+// the built review page (static files under /qa/, no CDN). I/O: listens on a TCP port, reads the
+// built page files.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { StoreError, type StoreErrorCode } from '../errors.ts';
+import type { CallStore } from '../store.ts';
+import { verifyBearer, type TokenOptions } from './auth.ts';
+import { isApiPath, matchRoute } from './routes.ts';
+
+export interface QaServerOptions {
+  store: CallStore;
+  tokens: TokenOptions;
+  port: number;
+  host?: string;
+  /** Folder of the built review page (vite output); absent = API only. */
+  webRoot?: string;
+  maxBodyBytes?: number;
+  /** Called once per API request (metrics). */
+  observe?: (route: string, status: number, seconds: number) => void;
+  onError?: (error: unknown) => void;
+}
+
+export interface QaServer {
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+const STATUS: Record<StoreErrorCode, number> = {
+  INVALID_RECORD: 400,
+  INVALID_QUERY: 400,
+  INVALID_BODY: 400,
+  INVALID_CURSOR: 400,
+  INVALID_ANALYSIS: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...extra,
+  });
+  res.end(JSON.stringify(body));
+}
+
+function errorBody(error: StoreError) {
+  return { error: { code: error.code, message: error.message, details: error.details } };
+}
+
+function parseQuery(search: URLSearchParams): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of search) {
+    if (key in query)
+      throw new StoreError('INVALID_QUERY', 'invalid query', [`${key}: given more than once`]);
+    query[key] = value;
+  }
+  return query;
+}
+
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  if (type !== 'application/json')
+    throw new StoreError('UNSUPPORTED_MEDIA_TYPE', 'body must be application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new StoreError('PAYLOAD_TOO_LARGE', `body larger than ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new StoreError('INVALID_BODY', 'body is not valid JSON', ['(root): JSON syntax error']);
+  }
+}
+
+function serveStatic(res: ServerResponse, webRoot: string, path: string): boolean {
+  const relative = path === '/qa' || path === '/qa/' ? 'index.html' : path.slice('/qa/'.length);
+  const file = normalize(join(webRoot, relative));
+  if (!file.startsWith(normalize(webRoot) + sep) || !existsSync(file) || !statSync(file).isFile())
+    return false;
+  res.writeHead(200, {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': relative === 'index.html' ? 'no-cache' : 'public, max-age=3600',
+    ...SECURITY_HEADERS,
+  });
+  createReadStream(file).pipe(res);
+  return true;
+}
+
+export async function startQaServer(options: QaServerOptions): Promise<QaServer> {
+  const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (!isApiPath(path)) {
+      if (options.webRoot && (method === 'GET' || method === 'HEAD') && path.startsWith('/qa')) {
+        if (serveStatic(res, options.webRoot, path)) return;
+      }
+      if (path === '/' && options.webRoot) {
+        res.writeHead(302, { location: '/qa/' }).end();
+        return;
+      }
+      return sendJson(res, 404, errorBody(new StoreError('NOT_FOUND', `no route ${path}`)));
+    }
+    const started = performance.now();
+    let route = 'unmatched';
+    let status = 500;
+    try {
+      const { handler, params } = matchRoute(method, path);
+      route = `${method} ${path.replace(/^\/(calls|agents)\/[^/]+/, '/$1/:id')}`;
+      const principal = await verifyBearer(req.headers.authorization, options.tokens);
+      const query = parseQuery(url.searchParams);
+      const body = method === 'POST' ? await readJson(req, maxBody) : undefined;
+      const result = await handler({ method, path, query, body, principal }, params, options.store);
+      status = result.status;
+      const disposition = result.filename
+        ? { 'content-disposition': `attachment; filename="${result.filename}"` }
+        : undefined;
+      if (result.contentType) {
+        res.writeHead(status, {
+          'content-type': result.contentType,
+          'cache-control': 'no-store',
+          ...SECURITY_HEADERS,
+          ...disposition,
+        });
+        res.end(result.body as string);
+      } else {
+        sendJson(res, status, result.body, disposition);
+      }
+    } catch (error) {
+      if (error instanceof StoreError) {
+        status = STATUS[error.code] ?? 400;
+        sendJson(res, status, errorBody(error), status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+      } else {
+        status = 500;
+        options.onError?.(error);
+        sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error', details: [] } });
+      }
+    } finally {
+      options.observe?.(route, status, (performance.now() - started) / 1000);
+    }
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      options.onError?.(error);
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error', details: [] } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,191 @@
+// The QA API over a real socket and a real (embedded) database: every response is validated
+// against openapi.yaml; roles and tenants are enforced; bad input gets a precise 4xx.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { expectDocumented } from './openapi.ts';
+
+const tokens = {
+  secret: new TextEncoder().encode('test-secret-of-at-least-32-bytes!!'),
+  issuer: 'va-test',
+  audience: 'va-test',
+};
+let store: CallStore;
+let server: QaServer;
+const who: Record<string, QaPrincipal> = {
+  qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
+  supervisor: { userId: 'sup-1', role: 'supervisor', tenant: 'acme', agentId: null },
+  agent1: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
+  agent2: { userId: 'u-agent-2', role: 'agent', tenant: 'acme', agentId: 'agent-2' },
+  otherTenant: { userId: 'qa-9', role: 'qa_reviewer', tenant: 'globex', agentId: null },
+  admin: { userId: 'root', role: 'admin', tenant: '*', agentId: null },
+};
+
+async function api(as: keyof typeof who | null, path: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  if (as) headers.set('authorization', `Bearer ${await issueToken(tokens, who[as])}`);
+  const response = await fetch(`http://127.0.0.1:${server.port}${path}`, { ...init, headers });
+  const type = response.headers.get('content-type') ?? '';
+  // Response bodies are checked against openapi.yaml, so they are read untyped here.
+  const body: ReturnType<typeof JSON.parse> = type.startsWith('application/json')
+    ? await response.json()
+    : await response.text();
+  return { status: response.status, body, type };
+}
+
+beforeAll(async () => {
+  store = await openCallStore({});
+  for (let i = 0; i < 6; i++) {
+    const call = syntheticCall({
+      callId: `call-${i}`,
+      agentId: i < 4 ? 'agent-1' : 'agent-2',
+      startedAt: new Date(Date.UTC(2026, 10, 20, 9, i)),
+      durationS: 90,
+      angryFromS: i % 2 === 0 ? 20 : undefined,
+      angryToS: i % 2 === 0 ? 50 : undefined,
+      alert: i % 2 === 0,
+      ackAfterS: i === 0 ? 8 : null,
+      seed: i,
+    });
+    await store.write(syntheticEvents(call));
+  }
+  await store.finalizePending(0);
+  server = await startQaServer({ store, tokens, port: 0 });
+});
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+});
+
+describe('QA API', () => {
+  it('searches calls with filters and pages through them with a cursor', async () => {
+    const first = await api('qa', '/calls?limit=4&sort=startedAt&order=asc');
+    expect(first.status).toBe(200);
+    expectDocumented('/calls', 'GET', 200, first.body);
+    expect(first.body.calls.map((c: { callId: string }) => c.callId)).toEqual([
+      'call-0',
+      'call-1',
+      'call-2',
+      'call-3',
+    ]);
+    const second = await api('qa', `/calls?limit=4&sort=startedAt&order=asc&cursor=${first.body.nextCursor}`);
+    expect(second.body.calls.map((c: { callId: string }) => c.callId)).toEqual(['call-4', 'call-5']);
+    expect(second.body.nextCursor).toBeNull();
+    const angry = await api('supervisor', '/calls?minCustomerAngerS=10&alerts=unacknowledged');
+    expectDocumented('/calls', 'GET', 200, angry.body);
+    expect(angry.body.calls.map((c: { callId: string }) => c.callId).sort()).toEqual(['call-2', 'call-4']);
+  });
+
+  it('returns one call with summary and scorecard, its timeline and exports', async () => {
+    const call = await api('qa', '/calls/call-0');
+    expect(call.status).toBe(200);
+    expectDocumented('/calls/{callId}', 'GET', 200, call.body);
+    expect(call.body.scorecard.parts).toHaveLength(9);
+    expect(call.body.alerts[0].acknowledgement.by).toBe('supervisor-1');
+    const timeline = await api('qa', '/calls/call-0/timeline');
+    expectDocumented('/calls/{callId}/timeline', 'GET', 200, timeline.body);
+    expect(timeline.body.speakers.customer.windows.startMs).toHaveLength(89);
+    const small = await api('qa', '/calls/call-0/timeline?maxPoints=20');
+    expectDocumented('/calls/{callId}/timeline', 'GET', 200, small.body);
+    expect(small.body.speakers.agent.windows.startMs).toHaveLength(20);
+    const json = await api('qa', '/calls/call-0/export?format=json');
+    expectDocumented('/calls/{callId}/export', 'GET', 200, json.body);
+    const csv = await api('qa', '/calls/call-0/export?format=csv');
+    expect(csv.type).toMatch(/^text\/csv/);
+    expect(csv.body.split('\n')[0]).toMatch(/^call_id,channel,window_index/);
+  });
+
+  it('keeps a review beside the automatic score', async () => {
+    const review = await api('qa', '/calls/call-1/review', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notes: 'Calm and clear', scoreOverride: 90 }),
+    });
+    expect(review.status).toBe(201);
+    expectDocumented('/calls/{callId}/review', 'POST', 201, review.body);
+    const call = await api('qa', '/calls/call-1');
+    expect(call.body.reviews[0].notes).toBe('Calm and clear');
+    expect(call.body.reviewScore).toBe(90);
+    expect(call.body.score).not.toBe(90);
+  });
+
+  it('summarises an agent over a period', async () => {
+    const summary = await api(
+      'supervisor',
+      '/agents/agent-1/summary?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z',
+    );
+    expect(summary.status).toBe(200);
+    expectDocumented('/agents/{agentId}/summary', 'GET', 200, summary.body);
+    expect(summary.body.calls).toBe(4);
+    expect(summary.body.alertsReceived).toBe(2);
+    expect(summary.body.alertsAcknowledged).toBe(1);
+  });
+
+  it('lets agents read their own calls only, and never review', async () => {
+    const own = await api('agent1', '/calls?limit=50');
+    expect(own.body.calls.every((c: { agentId: string }) => c.agentId === 'agent-1')).toBe(true);
+    expect(own.body.calls).toHaveLength(4);
+    const foreign = await api('agent2', '/calls/call-0');
+    expect(foreign.status).toBe(404);
+    expectDocumented('/calls/{callId}', 'GET', 404, foreign.body);
+    const otherSummary = await api(
+      'agent2',
+      '/agents/agent-1/summary?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z',
+    );
+    expect(otherSummary.status).toBe(403);
+    const review = await api('agent1', '/calls/call-1/review', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notes: 'my own call is great' }),
+    });
+    expect(review.status).toBe(403);
+    expectDocumented('/calls/{callId}/review', 'POST', 403, review.body);
+  });
+
+  it('keeps tenants apart; an admin of every tenant may pick one', async () => {
+    const other = await api('otherTenant', '/calls');
+    expect(other.body.calls).toEqual([]);
+    expect((await api('otherTenant', '/calls/call-0')).status).toBe(404);
+    expect((await api('qa', '/calls?tenant=globex')).status).toBe(403);
+    const admin = await api('admin', '/calls?tenant=acme&limit=1');
+    expect(admin.body.calls).toHaveLength(1);
+  });
+
+  it('answers bad input with a precise 4xx', async () => {
+    const cases: [keyof typeof who | null, string, RequestInit, number, string, RegExp][] = [
+      [null, '/calls', {}, 401, 'UNAUTHENTICATED', /token/],
+      ['qa', '/calls?limit=0', {}, 400, 'INVALID_QUERY', /limit/],
+      ['qa', '/calls?sort=loudest', {}, 400, 'INVALID_QUERY', /sort/],
+      ['qa', '/calls?from=yesterday', {}, 400, 'INVALID_QUERY', /from/],
+      ['qa', '/calls?minScore=80&maxScore=20', {}, 400, 'INVALID_QUERY', /minScore/],
+      ['qa', '/calls?limit=1&limit=2', {}, 400, 'INVALID_QUERY', /more than once/],
+      ['qa', '/calls?cursor=nonsense', {}, 400, 'INVALID_CURSOR', /cursor/],
+      ['qa', '/calls?colour=red', {}, 400, 'INVALID_QUERY', /colour|Unrecognized/],
+      ['qa', '/calls/call-0/timeline?maxPoints=3', {}, 400, 'INVALID_QUERY', /maxPoints/],
+      ['qa', '/calls/nope', {}, 404, 'NOT_FOUND', /nope/],
+      ['qa', '/agents/agent-1/summary?from=2026-11-21T00:00:00Z', {}, 400, 'INVALID_QUERY', /to/],
+    ];
+    for (const [as, path, init, status, code, detail] of cases) {
+      const response = await api(as, path, init);
+      expect(response.status, path).toBe(status);
+      expect(response.body.error.code, path).toBe(code);
+      expect(JSON.stringify(response.body.error), path).toMatch(detail);
+    }
+    const post = (body: string, type = 'application/json') =>
+      api('qa', '/calls/call-1/review', { method: 'POST', headers: { 'content-type': type }, body });
+    expect((await post('{"notes": ""}')).body.error.details.join()).toMatch(/notes/);
+    expect((await post('{"notes": "x", "scoreOverride": 101}')).body.error.details.join()).toMatch(
+      /scoreOverride/,
+    );
+    expect((await post('{"notes": "x", "extra": 1}')).status).toBe(400);
+    expect((await post('{not json')).body.error.code).toBe('INVALID_BODY');
+    expect((await post('notes=x', 'text/plain')).status).toBe(415);
+    expect((await post(JSON.stringify({ notes: 'x'.repeat(70_000) }))).status).toBe(413);
+    const wrongMethod = await api('qa', '/calls/call-1', { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    const bad = await api('qa', '/calls?limit=0');
+    expectDocumented('/calls', 'GET', 400, bad.body);
+  });
+});
