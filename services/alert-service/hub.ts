@@ -107,8 +107,8 @@ export function createHub(options: HubOptions): Hub {
     if (client.closing) return;
     client.closing = true;
     client.ws.close(code, reason);
-    // A client that does not read will never complete the closing handshake.
-    const kill = setTimeout(() => client.ws.terminate(), 2_000);
+    // A slow client gets its backlog, then the close code; one that never reads is cut after 10 s.
+    const kill = setTimeout(() => client.ws.terminate(), 10_000);
     kill.unref();
   }
 

@@ -1,0 +1,168 @@
+// WebSocket robustness against a real service on a real broker: authentication by first message
+// only, schema-checked messages, size limit, origin check, slow-client disconnect that does not
+// slow the others, resume from the replay buffer, and rule reloads that keep connections.
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AlertView } from '../../../services/alert-service/protocol.ts';
+import { uniqueName } from '../../support/kafka.ts';
+import {
+  connect,
+  emotionRecord,
+  login,
+  sendEmotion,
+  startCall,
+  startHarness,
+  type Harness,
+} from './harness.ts';
+
+function fakeAlert(callId: string, n: number, evidenceBytes = 0): Omit<AlertView, 'seq'> {
+  return {
+    alertId: `${callId}:customer:${n}:customer-frustration`,
+    callId,
+    ruleId: 'customer-frustration',
+    ruleName: 'Customer frustration sustained',
+    kind: 'raised',
+    subject: 'customer',
+    severity: 'critical',
+    audience: 'both',
+    message: 'Customer frustrated',
+    cue: null,
+    evidence: evidenceBytes ? ['x'.repeat(evidenceBytes)] : [],
+    audioMs: n * 1000,
+    firedAtMs: Date.now(),
+    tenant: 'demo',
+    agentId: 'agent-1',
+    team: 'billing',
+    queue: 'q',
+    acknowledgedBy: null,
+    acknowledgedAtMs: null,
+  };
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('WebSocket robustness', () => {
+  it('authenticates by the first message only: a token in the URL does not count, a bad token closes 4001', async () => {
+    const h = await startHarness({ ALERT_AUTH_TIMEOUT_MS: '500' });
+    const token = await login(h, 'supervisor');
+    const inUrl = await connect({ ...h, wsUrl: `${h.wsUrl}?token=${token}` } as Harness, null);
+    expect(await inUrl.closed).toEqual({ code: 4001, reason: 'AUTH_TIMEOUT' });
+    expect(inUrl.frames).toEqual([]);
+
+    const forged = await connect(h, null);
+    forged.send({ type: 'auth', token: token.slice(0, -4) + 'AAAA' });
+    expect(await forged.closed).toEqual({ code: 4001, reason: 'TOKEN_INVALID' });
+
+    const early = await connect(h, null);
+    early.send({ type: 'ack', alertId: 'x' });
+    expect((await early.closed).code).toBe(4001);
+
+    const wrong = await fetch(`${h.baseUrl}/api/login`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'supervisor', password: 'nope' }),
+    });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('answers invalid messages with an error frame, closes after repeated ones, and enforces the size limit', async () => {
+    const h = await startHarness({ ALERT_MAX_BAD_MESSAGES: '3', ALERT_MAX_MESSAGE_BYTES: '1024' });
+    const token = await login(h, 'supervisor');
+    const client = await connect(h, token);
+    client.send('not json');
+    client.send({ type: 'subscribe', everything: true });
+    await client.waitFor(
+      (f) => f.type === 'error' && f.code === 'BAD_MESSAGE' && String(f.message).includes('type'),
+    );
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    client.send({ type: 'ack' });
+    expect(await client.closed).toEqual({ code: 4002, reason: 'too many invalid messages' });
+
+    const big = await connect(h, token);
+    big.send({ type: 'ping', pad: 'x'.repeat(4096) });
+    expect((await big.closed).code).toBe(1009);
+  });
+
+  it('refuses a WebSocket upgrade from a foreign origin', async () => {
+    const h = await startHarness();
+    await expect(connect(h, null, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    const same = await connect(h, await login(h, 'supervisor'), { origin: h.baseUrl });
+    expect(same.frames[0].type).toBe('welcome');
+  });
+
+  it('disconnects a client that does not read with close code 4008, without holding up the others', async () => {
+    const h = await startHarness({ ALERT_MAX_BUFFERED_BYTES: '65536' });
+    const token = await login(h, 'supervisor');
+    const slow = await connect(h, token);
+    const fast = await connect(h, token);
+    const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const callId = uniqueName('call');
+    let n = 0;
+    while (h.service.hub.droppedSlowClients() === 0 && n < 20_000) {
+      for (let k = 0; k < 50; k += 1) h.service.hub.publishAlert(fakeAlert(callId, (n += 1), 8192));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(h.service.hub.droppedSlowClients()).toBe(1);
+    const last = `${callId}:customer:${n}:customer-frustration`;
+    await fast.waitFor((f) => f.type === 'alert' && (f.alert as AlertView).alertId === last, 20_000);
+    socket.resume();
+    const closed = await slow.closed;
+    expect(closed.code).toBe(4008);
+    expect(closed.reason).toMatch(/too slow/);
+  });
+
+  it('replays what a reconnecting client missed, or sends a full snapshot when the gap left the buffer', async () => {
+    const h = await startHarness({ ALERT_REPLAY_CAPACITY: '20' });
+    const token = await login(h, 'supervisor');
+    const client = await connect(h, token);
+    const welcome = client.frames.find((f) => f.type === 'welcome')!;
+    const snapshot = client.frames.find((f) => f.type === 'snapshot')!;
+    client.ws.close();
+    const callId = uniqueName('call');
+    for (let i = 1; i <= 3; i += 1) h.service.hub.publishAlert(fakeAlert(callId, i));
+    const resume = { instanceId: welcome.instanceId, lastSeq: snapshot.seq };
+    const back = await connect(h, token, { resume });
+    const done = await back.waitFor((f) => f.type === 'resumed');
+    expect(done.replayed).toBe(3);
+    expect(back.frames.filter((f) => f.type === 'alert').map((f) => (f.alert as AlertView).audioMs)).toEqual([
+      1000, 2000, 3000,
+    ]);
+
+    for (let i = 4; i <= 40; i += 1) h.service.hub.publishAlert(fakeAlert(callId, i));
+    const late = await connect(h, token, { resume });
+    const full = late.frames.find((f) => f.type === 'snapshot')!;
+    expect((full.alerts as AlertView[]).length).toBe(40);
+    expect(late.frames.some((f) => f.type === 'resumed')).toBe(false);
+  });
+
+  it('reloads rules on file change, rejects an invalid file naming rule and field, and keeps connections', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-rules-'));
+    const file = join(dir, 'rules.yaml');
+    copyFileSync(new URL('../../../config/alert-rules.yaml', import.meta.url), file);
+    const h = await startHarness({ ALERT_RULES_FILE: file });
+    const client = await connect(h, await login(h, 'supervisor'));
+    const original = readFileSync(file, 'utf8');
+
+    writeFileSync(file, original.replace('minDurationMs: 6000', 'minDurationMs: "six"'));
+    await expect(h.service.reloadRules()).rejects.toThrow('rule "customer-frustration" field minDurationMs');
+
+    writeFileSync(file, original.replace('minDurationMs: 6000', 'minDurationMs: 2000'));
+    const callId = uniqueName('call');
+    await startCall(h, callId, 'agent-1');
+    await new Promise((r) => setTimeout(r, 800)); // the watcher debounces 200 ms
+    await sendEmotion(h, emotionRecord(callId, 'customer', 0, 'angry'));
+    const alert = await client.waitFor(
+      (f) => f.type === 'alert' && (f.alert as AlertView).ruleId === 'customer-frustration',
+    );
+    expect((alert.alert as AlertView).alertId).toBe(`${callId}:customer:0:customer-frustration`);
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+  });
+});
