@@ -41,14 +41,6 @@ function fakeAlert(callId: string, n: number, evidenceBytes = 0): Omit<AlertView
   };
 }
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('WebSocket robustness', () => {
   it('authenticates by the first message only: a token in the URL does not count, a bad token closes 4001', async () => {
     const h = await startHarness({ ALERT_AUTH_TIMEOUT_MS: '500' });
