@@ -10,7 +10,8 @@ export const TRAIN_CONDITIONS = ['pcmu8k', 'linear16k', 'pcma8k', 'pcmu8k-noise'
 export const FIT_RECIPE: Omit<FitOptions, 'featureNames' | 'log'> = {
   name: 'emotion-v1',
   primaryCondition: 'pcmu8k',
-  l2Grid: [0.003, 0.01, 0.03, 0.1],
+  l2Grid: [0.001, 0.003, 0.01, 0.03, 0.1],
+  members: [{ kind: 'linear' }],
   innerFolds: 3,
   priorWeight: 5,
   clip: 5,

@@ -7,7 +7,9 @@ import { MODEL_FORMAT, MODEL_VERSION } from '../model-file.ts';
 import type { EmotionModel } from '../model-file.ts';
 import { EMOTION_LABELS } from '../types.ts';
 import { unweightedAverageRecall } from './metrics.ts';
-import { balancedWeights, linearLogits, trainSoftmaxRegression } from './softmax-regression.ts';
+import { ensembleLogits, trainMember } from './members.ts';
+import type { MemberSpec } from './members.ts';
+import { balancedWeights } from './softmax-regression.ts';
 import type { Dataset } from './softmax-regression.ts';
 import { columnStats, speakerNormalise } from './speaker-norm.ts';
 import type { FeatureRow } from './speaker-norm.ts';
@@ -19,6 +21,8 @@ export interface FitOptions {
   /** Condition whose rows define the population prior and the inner-CV score. */
   primaryCondition: string;
   l2Grid: readonly number[];
+  /** Ensemble members; linear members use the L2 chosen by inner CV, MLPs their own settings. */
+  members: readonly MemberSpec[];
   innerFolds: number;
   priorWeight: number;
   clip: number;
@@ -113,43 +117,49 @@ export function fitEmotionModel(rows: readonly FeatureRow[], options: FitOptions
   const labels = Int32Array.from(rows, (r) => r.label);
 
   // Inner CV over the training speakers (round-robin folds of the sorted speaker list, fixed in
-  // advance): pick L2 by the UAR on the primary condition, keep the out-of-fold logits for T.
+  // advance): pick L2 by the ensemble's UAR on the primary condition; keep its out-of-fold logits
+  // to fit the temperature.
   const speakers = [...new Set(rows.map((r) => r.speaker))].sort();
   const foldOf = new Map(speakers.map((s, i) => [s, i % options.innerFolds]));
   const oofLogits = options.l2Grid.map(() => new Float64Array(rows.length * CLASSES));
+  const pick = (idx: number[]): Float64Array[] => idx.map((i) => z[i]);
   for (let f = 0; f < options.innerFolds; f++) {
     const trainIdx = rows.flatMap((r, i) => (foldOf.get(r.speaker) !== f ? [i] : []));
     const testIdx = rows.flatMap((r, i) => (foldOf.get(r.speaker) === f ? [i] : []));
     if (testIdx.length === 0) continue;
-    const pick = (idx: number[]): Float64Array[] => idx.map((i) => z[i]);
     const t = inputTransform(pick(trainIdx), nf, options.clip);
     const [train, test] = [trainIdx, testIdx].map((idx) =>
       prepare(pick(idx), t.index, options.clip, t.mean, t.std),
     );
+    const trainSet = dataset(
+      train,
+      Int32Array.from(trainIdx, (i) => labels[i]),
+    );
+    const fixed = options.members.filter((m) => m.kind !== 'linear').map((m) => trainMember(trainSet, m, 0));
     options.l2Grid.forEach((l2, g) => {
-      const params = trainSoftmaxRegression(
-        dataset(
-          train,
-          Int32Array.from(trainIdx, (i) => labels[i]),
-        ),
-        { l2 },
-      );
-      const logits = linearLogits(params, test.x, test.rows, test.dims);
+      const linear = options.members
+        .filter((m) => m.kind === 'linear')
+        .map((m) => trainMember(trainSet, m, l2));
+      const logits = ensembleLogits([...linear, ...fixed], test.x, test.rows);
       testIdx.forEach((row, i) =>
         oofLogits[g].set(logits.subarray(i * CLASSES, (i + 1) * CLASSES), row * CLASSES),
       );
     });
+    log(`  inner fold ${f + 1}/${options.innerFolds} done`);
   }
   const primaryIdx = rows.flatMap((r, i) => (r.condition === options.primaryCondition ? [i] : []));
   const primaryY = Int32Array.from(primaryIdx, (i) => labels[i]);
-  let bestG = 0;
-  let bestUar = -1;
-  options.l2Grid.forEach((l2, g) => {
+  const primaryLogits = (g: number): Float64Array => {
     const sub = new Float64Array(primaryIdx.length * CLASSES);
     primaryIdx.forEach((row, i) =>
       sub.set(oofLogits[g].subarray(row * CLASSES, (row + 1) * CLASSES), i * CLASSES),
     );
-    const uar = unweightedAverageRecall(primaryY, argmaxRows(sub, primaryIdx.length), CLASSES);
+    return sub;
+  };
+  let bestG = 0;
+  let bestUar = -1;
+  options.l2Grid.forEach((l2, g) => {
+    const uar = unweightedAverageRecall(primaryY, argmaxRows(primaryLogits(g), primaryIdx.length), CLASSES);
     log(`  inner CV l2=${l2}: UAR ${uar.toFixed(3)}`);
     if (uar > bestUar + 1e-9) {
       bestUar = uar;
@@ -157,16 +167,11 @@ export function fitEmotionModel(rows: readonly FeatureRow[], options: FitOptions
     }
   });
   const l2 = options.l2Grid[bestG];
-  const primaryLogits = new Float64Array(primaryIdx.length * CLASSES);
-  primaryIdx.forEach((row, i) =>
-    primaryLogits.set(oofLogits[bestG].subarray(row * CLASSES, (row + 1) * CLASSES), i * CLASSES),
-  );
-  const temperature = fitTemperature(primaryLogits, primaryY, CLASSES);
+  const temperature = fitTemperature(primaryLogits(bestG), primaryY, CLASSES);
 
   const t = inputTransform(z, nf, options.clip);
-  const all = prepare(z, t.index, options.clip, t.mean, t.std);
-  const params = trainSoftmaxRegression(dataset(all, labels), { l2 });
-  const dims = t.index.length;
+  const all = dataset(prepare(z, t.index, options.clip, t.mean, t.std), labels);
+  const members = options.members.map((m) => trainMember(all, m, l2).json);
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -181,15 +186,7 @@ export function fitEmotionModel(rows: readonly FeatureRow[], options: FitOptions
     },
     evidenceBaseline: { priorMean: evidencePop.mean.map(round), priorStd: evidencePop.std.map(round) },
     inputs: { index: t.index, clip: options.clip, mean: t.mean.map(round), std: t.std.map(round) },
-    members: [
-      {
-        kind: 'linear',
-        weights: Array.from({ length: CLASSES }, (_, k) =>
-          Array.from(params.weights.subarray(k * dims, (k + 1) * dims), round),
-        ),
-        bias: Array.from(params.bias, round),
-      },
-    ],
+    members,
     temperature: round(temperature),
     thresholds: options.thresholds,
     training: { ...options.training, l2, innerCvUar: round(bestUar), rows: rows.length, speakers },
