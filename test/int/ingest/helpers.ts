@@ -1,30 +1,42 @@
-// Test helpers for the ingest tests: read N records of a topic from the beginning with a fresh
-// consumer group (cleaned up when the test ends). I/O: Kafka.
+// Test helpers for the ingest tests: read a topic from the beginning with a fresh consumer group
+// until a condition holds (cleaned up when the test ends). I/O: Kafka.
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
 
-export async function collect<T>(
+/** Reads `count` records of a topic from the beginning. */
+export function collect<T>(
   kafka: Kafka,
   topic: string,
   count: number,
-  map: (message: KafkaMessage, partition: number) => T,
+  map: (message: KafkaMessage) => T,
   timeoutMs = 20_000,
 ): Promise<T[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('collect'), maxWaitTimeInMs: 100 });
+  return collectUntil(kafka, topic, map, (items) => items.length >= count, timeoutMs);
+}
+
+/** Reads a topic from the beginning until `done(all so far)` is true. */
+export async function collectUntil<T>(
+  kafka: Kafka,
+  topic: string,
+  map: (message: KafkaMessage) => T,
+  done: (items: T[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<T[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('until'), maxWaitTimeInMs: 100 });
   await consumer.connect();
   onTestFinished(() => consumer.disconnect());
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const out: T[] = [];
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`only ${out.length} of ${count} records arrived on ${topic}`)),
+      () => reject(new Error(`condition not met after ${out.length} records of ${topic}`)),
       timeoutMs,
     );
     void consumer.run({
-      eachMessage: async ({ message, partition }) => {
-        out.push(map(message, partition));
-        if (out.length >= count) {
+      eachMessage: async ({ message }) => {
+        out.push(map(message));
+        if (done(out)) {
           clearTimeout(timer);
           resolve();
         }

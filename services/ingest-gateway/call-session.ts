@@ -1,0 +1,308 @@
+// One call's stream through the gateway: CallStart -> frames -> CallEnd as a small state machine.
+// Validates each message, batches audio per channel (timer bounded by batchMaxDelayMs), sends
+// AudioChunk and CallEvent records through the sink, and answers acks. Consent analytics=false:
+// acknowledged, nothing forwarded. I/O: only through the injected sink, ack writer and timers.
+import type { Channel } from '../../pipelines/dsp/types.ts';
+import type { Logger } from '../shared/logger.ts';
+import { outRecord, type OutRecord } from '../shared/producer.ts';
+import { audioChunkCodec, callEventCodec, type AudioChunk, type CallEvent } from '../shared/records.ts';
+import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
+import { IngestError } from './errors.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
+import type { KafkaSink } from './kafka-sink.ts';
+import type { LiveCall, LiveCalls } from './live-calls.ts';
+import {
+  validateCallStart,
+  validateFrame,
+  type CallSpec,
+  type RawAudioFrame,
+  type RawCallStart,
+} from './validate.ts';
+
+export type AckState = 'CALL_STATE_ACTIVE' | 'CALL_STATE_NOT_ANALYSED' | 'CALL_STATE_ENDED';
+
+export interface IngestAckOut {
+  callId: string;
+  state: AckState;
+  framesAccepted: number;
+  gaps: number;
+  framesMissing: number;
+}
+
+/** va.ingest.v1.CallAudio as decoded by proto-loader with { oneofs: true }. */
+export interface RawCallAudio {
+  message?: 'start' | 'frame' | 'end';
+  start?: RawCallStart | null;
+  frame?: RawAudioFrame | null;
+  end?: { reason: string } | null;
+}
+
+export interface SessionSettings {
+  maxFrameBytes: number;
+  batchMaxDelayMs: number;
+  maxChunkMs: number;
+  maxGapFillMs: number;
+  ackEveryFrames: number;
+  topics: { audio: string; calls: string };
+}
+
+export interface SessionDeps {
+  tenant: string;
+  settings: SessionSettings;
+  liveCalls: LiveCalls;
+  sink: KafkaSink;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  writeAck(ack: IngestAckOut): void;
+  /** Ends the stream: with an error status, or OK after the last ack. */
+  close(error?: IngestError): void;
+  now?: () => number;
+}
+
+export interface CallSession {
+  /** Handles one message; a protocol violation ends the call and closes the stream with its status. */
+  handle(message: RawCallAudio): void;
+  /** Ends the call from outside with an error status (flushing what was accepted). */
+  reject(error: IngestError): void;
+  /** The client went away (cancel, error, half-close without CallEnd): flush and end the call. */
+  abandon(reason: string): void;
+  callId(): string | null;
+  state(): SessionState;
+}
+
+export type SessionState = 'awaiting-start' | 'live' | 'ending' | 'ended';
+type State = SessionState;
+
+export function createCallSession(deps: SessionDeps): CallSession {
+  const { settings, sink, metrics, logger } = deps;
+  const now = deps.now ?? Date.now;
+  let state: State = 'awaiting-start';
+  let spec: CallSpec | null = null;
+  let analysed = false;
+  const batchers = new Map<Channel, ChannelBatcher>();
+  const timers = new Map<Channel, NodeJS.Timeout>();
+  let framesAccepted = 0;
+  let framesSinceAck = 0;
+  let log = logger;
+  let entry: LiveCall | null = null;
+
+  const counts = () => {
+    let gaps = 0;
+    let framesMissing = 0;
+    for (const batcher of batchers.values()) {
+      gaps += batcher.stats.gaps;
+      framesMissing += batcher.stats.framesMissing;
+    }
+    return { gaps, framesMissing };
+  };
+
+  const ack = (ackState: AckState): void => {
+    if (!spec) return;
+    framesSinceAck = 0;
+    deps.writeAck({ callId: spec.callId, state: ackState, framesAccepted, ...counts() });
+  };
+
+  const chunkRecord = (chunk: AudioChunk): OutRecord =>
+    outRecord(settings.topics.audio, audioChunkCodec, chunk.callId, chunk);
+
+  const callEvent = (type: 'started' | 'ended', endReason = ''): OutRecord => {
+    const current = spec as CallSpec;
+    const audioDurationMs = Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
+    const event: CallEvent = {
+      eventId: `${current.callId}:call:${type}`,
+      callId: current.callId,
+      type,
+      tenant: current.tenant,
+      agentId: current.agentId,
+      queue: current.queue,
+      team: current.team,
+      customerRef: current.customerRef,
+      startTimeMs: current.startTimeMs,
+      endTimeMs: type === 'ended' ? now() : 0,
+      codec: current.codec,
+      sampleRateHz: current.sampleRateHz,
+      channels: current.channels,
+      consent: current.consent,
+      endReason,
+      framesAccepted,
+      gaps: counts().gaps,
+      audioDurationMs,
+      producedAtMs: now(),
+    };
+    return outRecord(settings.topics.calls, callEventCodec, current.callId, event);
+  };
+
+  /** Sends records; a broker failure ends the call with UNAVAILABLE. */
+  const send = (records: OutRecord[]): Promise<boolean> =>
+    sink.send(records).then(
+      () => true,
+      () => {
+        if (state === 'live') fail(new IngestError('BROKER_UNAVAILABLE', 'the event broker is unavailable'));
+        return false;
+      },
+    );
+
+  const sendChunk = (chunk: AudioChunk): void => {
+    const firstArrival = chunk.firstReceivedAtMs;
+    void send([chunkRecord(chunk)]).then((ok) => {
+      if (ok) metrics.chunkDelaySeconds.observe((now() - firstArrival) / 1000);
+    });
+  };
+
+  const flushChannel = (channel: Channel): void => {
+    timers.delete(channel);
+    const chunk = batchers.get(channel)?.flush(now(), false);
+    if (chunk) sendChunk(chunk);
+  };
+
+  const armTimer = (channel: Channel, batcher: ChannelBatcher): void => {
+    const oldest = batcher.oldestMs();
+    if (oldest === null || timers.has(channel)) return;
+    const delay = Math.max(0, settings.batchMaxDelayMs - (now() - oldest));
+    timers.set(channel, setTimeout(flushChannel, delay, channel));
+  };
+
+  const clearTimers = (): void => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+  };
+
+  const release = (): void => {
+    if (spec) deps.liveCalls.release(spec.callId);
+    metrics.liveCalls.set(deps.liveCalls.size());
+  };
+
+  /** Flushes what is buffered with final markers and the ended event; resolves when acked. */
+  const finish = async (reason: string): Promise<boolean> => {
+    state = 'ending';
+    clearTimers();
+    if (!analysed) return true;
+    const records: OutRecord[] = [];
+    for (const batcher of batchers.values()) {
+      const chunk = batcher.flush(now(), true);
+      if (chunk) records.push(chunkRecord(chunk));
+    }
+    records.push(callEvent('ended', reason));
+    return send(records);
+  };
+
+  const fail = (error: IngestError): void => {
+    if (state === 'ended') return;
+    const wasLive = state === 'live';
+    metrics.errors.inc({ code: error.code });
+    log.warn('call rejected', { code: error.code, status: error.status, reason: error.message });
+    const done = wasLive ? finish(error.code.toLowerCase()) : Promise.resolve(true);
+    state = 'ended';
+    void done.finally(release);
+    deps.close(error);
+  };
+
+  const start = (raw: RawCallStart): void => {
+    if (state !== 'awaiting-start')
+      throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
+    const current = validateCallStart(raw, deps.tenant, now());
+    const claimed: LiveCall = {
+      callId: current.callId,
+      lastActivityMs: now(),
+      terminate: (error) => fail(error),
+    };
+    deps.liveCalls.claim(claimed);
+    entry = claimed;
+    spec = current;
+    state = 'live';
+    analysed = current.consent.analytics;
+    metrics.liveCalls.set(deps.liveCalls.size());
+    log = logger.child({ callId: current.callId, tenant: current.tenant });
+    log.info('call started', {
+      codec: current.codec,
+      sampleRateHz: current.sampleRateHz,
+      analytics: analysed,
+    });
+    if (analysed) {
+      for (const channel of current.channels) {
+        batchers.set(
+          channel,
+          createChannelBatcher({
+            callId: current.callId,
+            tenant: current.tenant,
+            channel,
+            codec: current.codec,
+            sampleRateHz: current.sampleRateHz,
+            maxChunkMs: settings.maxChunkMs,
+            maxGapFillMs: settings.maxGapFillMs,
+          }),
+        );
+      }
+      void send([callEvent('started')]);
+    }
+    ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
+  };
+
+  const frame = (raw: RawAudioFrame): void => {
+    if (state === 'awaiting-start')
+      throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
+    if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'audio after CallEnd');
+    const current = spec as CallSpec;
+    const channel = validateFrame(raw, current, settings.maxFrameBytes);
+    framesAccepted += 1;
+    framesSinceAck += 1;
+    metrics.frames.inc();
+    if (analysed) {
+      const batcher = batchers.get(channel) as ChannelBatcher;
+      const gapsBefore = batcher.stats.gaps;
+      const chunk = batcher.add(raw.payload, raw.sequence, now());
+      if (batcher.stats.gaps !== gapsBefore) metrics.gaps.inc();
+      if (chunk) {
+        clearTimeout(timers.get(channel));
+        timers.delete(channel);
+        sendChunk(chunk);
+      }
+      armTimer(channel, batcher);
+    }
+    if (framesSinceAck >= settings.ackEveryFrames)
+      ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
+  };
+
+  const end = (reason: string): void => {
+    if (state === 'awaiting-start')
+      throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
+    if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallEnd was already received');
+    void finish(reason || 'hangup').then((ok) => {
+      state = 'ended';
+      release();
+      if (!ok) {
+        metrics.errors.inc({ code: 'BROKER_UNAVAILABLE' });
+        deps.close(new IngestError('BROKER_UNAVAILABLE', 'the event broker is unavailable'));
+        return;
+      }
+      log.info('call ended', { framesAccepted, ...counts() });
+      ack('CALL_STATE_ENDED');
+      deps.close();
+    });
+  };
+
+  return {
+    callId: () => spec?.callId ?? null,
+    state: () => state,
+    handle(message) {
+      if (state === 'ended') return;
+      if (entry) entry.lastActivityMs = now();
+      try {
+        if (message.message === 'start' && message.start) start(message.start);
+        else if (message.message === 'frame' && message.frame) frame(message.frame);
+        else if (message.message === 'end') end(message.end?.reason ?? '');
+        else throw new IngestError('BAD_FRAME', 'empty CallAudio message');
+      } catch (error) {
+        if (!(error instanceof IngestError)) log.error('unexpected error', { error });
+        fail(error instanceof IngestError ? error : new IngestError('INTERNAL_ERROR', 'internal error'));
+      }
+    },
+    reject: (error) => fail(error),
+    abandon(reason) {
+      if (state !== 'live') return;
+      log.info('call abandoned', { reason });
+      void finish(reason).finally(release);
+      state = 'ended';
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Batches one channel's frames into AudioChunk records: keeps the channel's audio timeline from
+// sample counts, counts sequence gaps and fills them with codec silence (so audio time stays
+// exact downstream), drops duplicate or late frames. Pure: the caller owns timers and sending.
+import type { Channel } from '../../pipelines/dsp/types.ts';
+import type { AudioChunk, WireCodec } from '../shared/records.ts';
+import { bytesPerSample } from './validate.ts';
+
+export interface ChannelBatcherOptions {
+  callId: string;
+  tenant: string;
+  channel: Channel;
+  codec: WireCodec;
+  sampleRateHz: number;
+  /** A chunk holds at most this much audio (faster-than-real-time clients). */
+  maxChunkMs: number;
+  /** Silence inserted for one gap at most (a longer outage shifts later audio earlier). */
+  maxGapFillMs: number;
+}
+
+export interface ChannelStats {
+  frames: number;
+  gaps: number;
+  framesMissing: number;
+  duplicates: number;
+}
+
+export interface ChannelBatcher {
+  /** Adds a validated frame; returns a full chunk when the size cap is reached. */
+  add(payload: Uint8Array, sequence: number, nowMs: number): AudioChunk | null;
+  /** Chunk of everything buffered (or an empty final marker); null when nothing to send. */
+  flush(nowMs: number, final: boolean): AudioChunk | null;
+  /** Wall clock of the oldest buffered frame, or null when empty. */
+  oldestMs(): number | null;
+  audioMs(): number;
+  readonly stats: ChannelStats;
+}
+
+/** Silence byte of each codec: G.711 µ-law 0xFF, A-law 0xD5 (ITU-T G.711 tables), PCM 0. */
+const SILENCE: Record<WireCodec, number> = { pcmu: 0xff, pcma: 0xd5, linear16: 0x00 };
+const silenceCache = new Map<string, Uint8Array>();
+
+function silence(codec: WireCodec, bytes: number): Uint8Array {
+  const key = `${codec}:${bytes}`;
+  let block = silenceCache.get(key);
+  if (!block) {
+    block = new Uint8Array(bytes).fill(SILENCE[codec]);
+    silenceCache.set(key, block);
+  }
+  return block;
+}
+
+export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBatcher {
+  const sampleBytes = bytesPerSample(options.codec);
+  const bytesPerMs = (options.sampleRateHz * sampleBytes) / 1000;
+  const maxChunkBytes = Math.max(sampleBytes, Math.round(options.maxChunkMs * bytesPerMs));
+  const maxGapBytes = Math.round(options.maxGapFillMs * bytesPerMs);
+  const parts: Uint8Array[] = [];
+  const stats: ChannelStats = { frames: 0, gaps: 0, framesMissing: 0, duplicates: 0 };
+  let bufferedBytes = 0;
+  let totalBytes = 0; // bytes of audio already in chunks: the timeline
+  let expected: number | null = null;
+  let lastFrameBytes = 0;
+  let firstSequence = 0;
+  let lastSequence = 0;
+  let firstArrival: number | null = null;
+  let lastArrival = 0;
+  let chunkIndex = 0;
+
+  const toMs = (bytes: number): number => (bytes / sampleBytes / options.sampleRateHz) * 1000;
+
+  const flush = (nowMs: number, final: boolean): AudioChunk | null => {
+    if (bufferedBytes === 0 && !final) return null;
+    const payload = Buffer.allocUnsafe(bufferedBytes);
+    let at = 0;
+    for (const part of parts) {
+      payload.set(part, at);
+      at += part.byteLength;
+    }
+    parts.length = 0;
+    const chunk: AudioChunk = {
+      callId: options.callId,
+      channel: options.channel,
+      codec: options.codec,
+      sampleRateHz: options.sampleRateHz,
+      firstSequence: bufferedBytes === 0 ? lastSequence : firstSequence,
+      lastSequence,
+      audioStartMs: toMs(totalBytes),
+      audioEndMs: toMs(totalBytes + bufferedBytes),
+      payload,
+      firstReceivedAtMs: firstArrival ?? nowMs,
+      receivedAtMs: bufferedBytes === 0 ? nowMs : lastArrival,
+      final,
+      tenant: options.tenant,
+      chunkIndex,
+    };
+    chunkIndex += 1;
+    totalBytes += bufferedBytes;
+    bufferedBytes = 0;
+    firstArrival = null;
+    return chunk;
+  };
+
+  return {
+    stats,
+    oldestMs: () => firstArrival,
+    audioMs: () => toMs(totalBytes + bufferedBytes),
+    flush,
+    add(payload, sequence, nowMs) {
+      if (expected !== null && sequence < expected) {
+        stats.duplicates += 1;
+        return null;
+      }
+      if (expected !== null && sequence > expected) {
+        const missing = sequence - expected;
+        stats.gaps += 1;
+        stats.framesMissing += missing;
+        const fill = Math.min(missing * lastFrameBytes, maxGapBytes);
+        if (fill > 0) {
+          if (firstArrival === null) {
+            firstArrival = nowMs;
+            firstSequence = sequence;
+          }
+          parts.push(silence(options.codec, fill));
+          bufferedBytes += fill;
+        }
+      }
+      if (firstArrival === null) {
+        firstArrival = nowMs;
+        firstSequence = sequence;
+      }
+      parts.push(payload);
+      bufferedBytes += payload.byteLength;
+      lastFrameBytes = payload.byteLength;
+      lastSequence = sequence;
+      lastArrival = nowMs;
+      expected = sequence + 1;
+      stats.frames += 1;
+      return bufferedBytes >= maxChunkBytes ? flush(nowMs, false) : null;
+    },
+  };
+}

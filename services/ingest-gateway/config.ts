@@ -1,0 +1,87 @@
+// The ingest gateway's options, validated from the environment (see the README's configuration
+// table). I/O: reads the token and TLS files the variables name.
+import { z } from 'zod';
+import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
+import type { CommonConfig } from '../shared/service-base.ts';
+import { TOPICS } from '../shared/topics.ts';
+import { parseTenantTokens } from './auth.ts';
+import type { SessionSettings } from './call-session.ts';
+
+const schema = z.object({
+  ...commonEnv,
+  GRPC_HOST: z.string().default('0.0.0.0'),
+  /** 0 = any free port (tests). */
+  GRPC_PORT: intVar({ min: 0, max: 65535, def: 50051 }),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  TENANT_TOKENS: z.string().optional(),
+  TENANT_TOKENS_FILE: z.string().optional(),
+  /** Batching may add at most this much delay to a frame (issue 5: <= 100 ms). */
+  BATCH_MAX_DELAY_MS: intVar({ min: 1, max: 100, def: 40 }),
+  /** Audio per chunk at most, when frames arrive faster than real time. */
+  CHUNK_MAX_MS: intVar({ min: 20, max: 2_000, def: 200 }),
+  MAX_FRAME_BYTES: intVar({ min: 160, max: 1_048_576, def: 16_000 }),
+  MAX_GAP_FILL_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
+  MAX_LIVE_CALLS: intVar({ min: 1, max: 100_000, def: 2_000 }),
+  IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
+  ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
+  /** Pause streams while more than this many bytes wait for Kafka. */
+  BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, def: 8 * 1024 * 1024 }),
+  AUDIO_TOPIC: z.string().min(1).default(TOPICS.audio),
+  CALLS_TOPIC: z.string().min(1).default(TOPICS.calls),
+});
+
+export interface GatewayConfig {
+  common: CommonConfig;
+  grpcHost: string;
+  grpcPort: number;
+  tls: { certChain: Buffer; privateKey: Buffer } | null;
+  tenantTokens: Map<string, string>;
+  settings: SessionSettings;
+  idleTimeoutMs: number;
+  maxLiveCalls: number;
+  backpressureHighBytes: number;
+}
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const c = loadConfig(schema, env);
+  if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
+    throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)']);
+  }
+  let tenantTokens: Map<string, string>;
+  if (c.TENANT_TOKENS_FILE) {
+    tenantTokens = parseTenantTokens(
+      readConfigFile('TENANT_TOKENS_FILE', c.TENANT_TOKENS_FILE),
+      'TENANT_TOKENS_FILE',
+    );
+  } else if (c.TENANT_TOKENS) {
+    tenantTokens = parseTenantTokens(c.TENANT_TOKENS, 'TENANT_TOKENS');
+  } else {
+    throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
+  }
+  const tls =
+    c.TLS_CERT_FILE && c.TLS_KEY_FILE
+      ? {
+          certChain: Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE)),
+          privateKey: Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE)),
+        }
+      : null;
+  return {
+    common: c,
+    grpcHost: c.GRPC_HOST,
+    grpcPort: c.GRPC_PORT,
+    tls,
+    tenantTokens,
+    settings: {
+      maxFrameBytes: c.MAX_FRAME_BYTES,
+      batchMaxDelayMs: c.BATCH_MAX_DELAY_MS,
+      maxChunkMs: c.CHUNK_MAX_MS,
+      maxGapFillMs: c.MAX_GAP_FILL_MS,
+      ackEveryFrames: c.ACK_EVERY_FRAMES,
+      topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
+    },
+    idleTimeoutMs: c.IDLE_TIMEOUT_MS,
+    maxLiveCalls: c.MAX_LIVE_CALLS,
+    backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
+  };
+}

@@ -1,0 +1,69 @@
+// Typed errors of the ingest edge. `status` names the gRPC status the adapter maps it to,
+// `code` is the stable reason counted in va_errors_total. Pure.
+
+export type IngestStatus =
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'INVALID_ARGUMENT'
+  | 'FAILED_PRECONDITION'
+  | 'ALREADY_EXISTS'
+  | 'RESOURCE_EXHAUSTED'
+  | 'DEADLINE_EXCEEDED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+export type IngestErrorCode =
+  | 'MISSING_TOKEN'
+  | 'BAD_TOKEN'
+  | 'TENANT_MISMATCH'
+  | 'MISSING_CALL_START'
+  | 'DUPLICATE_CALL_START'
+  | 'BAD_CALL_ID'
+  | 'UNSUPPORTED_CODEC'
+  | 'UNSUPPORTED_SAMPLE_RATE'
+  | 'BAD_CHANNEL_LAYOUT'
+  | 'CALL_ALREADY_LIVE'
+  | 'TOO_MANY_CALLS'
+  | 'UNDECLARED_CHANNEL'
+  | 'FRAME_TOO_LARGE'
+  | 'BAD_FRAME'
+  | 'BAD_METADATA'
+  | 'FRAME_AFTER_END'
+  | 'IDLE_TIMEOUT'
+  | 'SHUTTING_DOWN'
+  | 'BROKER_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+const STATUS: Record<IngestErrorCode, IngestStatus> = {
+  MISSING_TOKEN: 'UNAUTHENTICATED',
+  BAD_TOKEN: 'UNAUTHENTICATED',
+  TENANT_MISMATCH: 'PERMISSION_DENIED',
+  MISSING_CALL_START: 'FAILED_PRECONDITION',
+  DUPLICATE_CALL_START: 'FAILED_PRECONDITION',
+  FRAME_AFTER_END: 'FAILED_PRECONDITION',
+  BAD_CALL_ID: 'INVALID_ARGUMENT',
+  UNSUPPORTED_CODEC: 'INVALID_ARGUMENT',
+  UNSUPPORTED_SAMPLE_RATE: 'INVALID_ARGUMENT',
+  BAD_CHANNEL_LAYOUT: 'INVALID_ARGUMENT',
+  UNDECLARED_CHANNEL: 'INVALID_ARGUMENT',
+  FRAME_TOO_LARGE: 'INVALID_ARGUMENT',
+  BAD_FRAME: 'INVALID_ARGUMENT',
+  BAD_METADATA: 'INVALID_ARGUMENT',
+  CALL_ALREADY_LIVE: 'ALREADY_EXISTS',
+  TOO_MANY_CALLS: 'RESOURCE_EXHAUSTED',
+  IDLE_TIMEOUT: 'DEADLINE_EXCEEDED',
+  SHUTTING_DOWN: 'UNAVAILABLE',
+  BROKER_UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL_ERROR: 'INTERNAL',
+};
+
+export class IngestError extends Error {
+  readonly code: IngestErrorCode;
+  readonly status: IngestStatus;
+  constructor(code: IngestErrorCode, message: string) {
+    super(message);
+    this.name = 'IngestError';
+    this.code = code;
+    this.status = STATUS[code];
+  }
+}

@@ -1,0 +1,39 @@
+// The gateway's own metrics on top of the common ones (shared/metrics.ts): live calls, frames,
+// gaps, and the delay batching adds (first frame of a chunk received -> chunk acked by Kafka).
+// Pure (prom-client objects on the service registry).
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { LATENCY_BUCKETS_S, type ServiceMetrics } from '../shared/metrics.ts';
+
+export interface GatewayMetrics {
+  readonly liveCalls: Gauge;
+  readonly frames: Counter;
+  readonly gaps: Counter;
+  readonly chunkDelaySeconds: Histogram;
+  readonly errors: ServiceMetrics['errors'];
+  readonly streamsPaused: Counter;
+}
+
+export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
+  const registers = [base.registry];
+  return {
+    errors: base.errors,
+    liveCalls: new Gauge({ name: 'va_ingest_live_calls', help: 'Calls streaming now', registers }),
+    frames: new Counter({ name: 'va_ingest_frames_total', help: 'Audio frames accepted', registers }),
+    gaps: new Counter({
+      name: 'va_ingest_gaps_total',
+      help: 'Sequence gaps (missing frames) seen',
+      registers,
+    }),
+    chunkDelaySeconds: new Histogram({
+      name: 'va_ingest_chunk_delay_seconds',
+      help: 'First frame of a chunk received -> the chunk acknowledged by Kafka (batching + produce)',
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    }),
+    streamsPaused: new Counter({
+      name: 'va_ingest_backpressure_pauses_total',
+      help: 'Times a stream was paused because Kafka was behind',
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,60 @@
+// Wires the ingest gateway: shared service base (logger, metrics, ops HTTP, Kafka, topics,
+// shutdown), the Kafka sink, the live-call registry and the gRPC server. Used by main.ts and by
+// the integration tests (in-process). I/O: network listeners and Kafka.
+import { bootService, type ServiceBase } from '../shared/service-base.ts';
+import { createTokenStore } from './auth.ts';
+import type { GatewayConfig } from './config.ts';
+import { createGatewayMetrics } from './gateway-metrics.ts';
+import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
+import { createKafkaSink } from './kafka-sink.ts';
+import { createLiveCalls } from './live-calls.ts';
+
+export const SERVICE_NAME = 'ingest-gateway';
+
+export interface Gateway {
+  readonly base: ServiceBase;
+  readonly grpc: GrpcServer;
+  /** Same as SIGTERM: stop intake, flush live calls, close. */
+  stop(): Promise<void>;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  options: { handleSignals?: boolean } = {},
+): Promise<Gateway> {
+  const base = await bootService({
+    service: SERVICE_NAME,
+    config: config.common,
+    topics: [config.settings.topics.audio, config.settings.topics.calls],
+    handleSignals: options.handleSignals,
+  });
+  const metrics = createGatewayMetrics(base.metrics);
+  const sink = createKafkaSink({
+    producer: base.producer,
+    logger: base.logger,
+    metrics: base.metrics,
+    highWaterBytes: config.backpressureHighBytes,
+    lowWaterBytes: Math.floor(config.backpressureHighBytes / 2),
+  });
+  const grpc = await startGrpcServer({
+    host: config.grpcHost,
+    port: config.grpcPort,
+    tls: config.tls,
+    tokens: createTokenStore(config.tenantTokens),
+    settings: config.settings,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxFrameBytes: config.settings.maxFrameBytes,
+    sink,
+    liveCalls: createLiveCalls(config.maxLiveCalls),
+    logger: base.logger,
+    metrics,
+  });
+  base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
+  base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
+  base.logger.info('ingest gateway listening', {
+    grpcPort: grpc.port,
+    tls: config.tls !== null,
+    tenants: config.tenantTokens.size,
+  });
+  return { base, grpc, stop: () => base.shutdown.run('stop') };
+}

@@ -1,0 +1,165 @@
+// The gRPC adapter: serves va.ingest.v1.Ingest/StreamCall (auth, one CallSession per stream,
+// backpressure by pausing the stream while Kafka is behind) and grpc.health.v1.Health; maps
+// IngestError statuses to gRPC codes. I/O: a gRPC server on a TCP port.
+import * as grpc from '@grpc/grpc-js';
+import { grpcServices } from '../shared/grpc-protos.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { TokenStore } from './auth.ts';
+import {
+  createCallSession,
+  type IngestAckOut,
+  type RawCallAudio,
+  type SessionSettings,
+} from './call-session.ts';
+import { IngestError } from './errors.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
+import { createHealthService, type HealthService } from './health.ts';
+import type { KafkaSink } from './kafka-sink.ts';
+import type { LiveCalls } from './live-calls.ts';
+
+export interface GrpcServerOptions {
+  host: string;
+  port: number;
+  tls: { certChain: Buffer; privateKey: Buffer } | null;
+  tokens: TokenStore;
+  settings: SessionSettings;
+  idleTimeoutMs: number;
+  maxFrameBytes: number;
+  sink: KafkaSink;
+  liveCalls: LiveCalls;
+  logger: Logger;
+  metrics: GatewayMetrics;
+}
+
+export interface GrpcServer {
+  readonly port: number;
+  readonly health: HealthService;
+  /** Refuses new calls, ends live ones (flushing their audio), waits for Kafka, closes. */
+  stop(): Promise<void>;
+}
+
+function toStatus(error: IngestError): Partial<grpc.StatusObject> {
+  return { code: grpc.status[error.status], details: `${error.code}: ${error.message}` };
+}
+
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
+  const { sink, liveCalls, logger, metrics } = options;
+  const health = createHealthService('NOT_SERVING');
+  let accepting = true;
+
+  const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
+    let closed = false;
+    const close = (error?: IngestError): void => {
+      if (closed) return;
+      closed = true;
+      if (error) call.emit('error', toStatus(error));
+      else call.end();
+    };
+    const reject = (error: IngestError): void => {
+      metrics.errors.inc({ code: error.code });
+      logger.warn('stream rejected', { code: error.code, status: error.status });
+      close(error);
+    };
+    if (!accepting) return reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+    let tenant: string;
+    try {
+      tenant = options.tokens.tenantFor(call.metadata.get('authorization')[0]?.toString());
+    } catch (error) {
+      return reject(error as IngestError);
+    }
+    const session = createCallSession({
+      tenant,
+      settings: options.settings,
+      liveCalls,
+      sink,
+      logger,
+      metrics,
+      writeAck: (ack) => {
+        if (!closed) call.write(ack);
+      },
+      close,
+    });
+    let paused = false;
+    call.on('data', (message: RawCallAudio) => {
+      session.handle(message);
+      if (!paused && sink.isBehind()) {
+        paused = true;
+        metrics.streamsPaused.inc();
+        call.pause();
+        sink.onceDrained(() => {
+          paused = false;
+          if (!closed) call.resume();
+        });
+      }
+    });
+    // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept).
+    call.on('end', () => {
+      if (closed) return;
+      const state = session.state();
+      if (state === 'awaiting-start') {
+        session.reject(new IngestError('MISSING_CALL_START', 'the stream ended before CallStart'));
+      } else if (state === 'live') {
+        session.handle({ message: 'end', end: { reason: 'client-closed' } });
+      }
+    });
+    call.on('cancelled', () => {
+      closed = true;
+      session.abandon('cancelled');
+    });
+    call.on('error', () => session.abandon('stream-error'));
+  };
+
+  const services = grpcServices();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': Math.max(64 * 1024, options.maxFrameBytes * 2 + 1024),
+    'grpc.keepalive_time_ms': 30_000,
+  });
+  server.addService(services.Ingest.service, { StreamCall: streamCall });
+  server.addService(services.Health.service, health.implementation);
+  const credentials = options.tls
+    ? grpc.ServerCredentials.createSsl(
+        null,
+        [{ cert_chain: options.tls.certChain, private_key: options.tls.privateKey }],
+        false,
+      )
+    : grpc.ServerCredentials.createInsecure();
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${options.host}:${options.port}`, credentials, (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+
+  const sweeper = setInterval(
+    () => {
+      for (const call of liveCalls.idle(Date.now(), options.idleTimeoutMs)) {
+        call.terminate(new IngestError('IDLE_TIMEOUT', `no audio for ${options.idleTimeoutMs} ms`));
+      }
+    },
+    Math.min(1_000, options.idleTimeoutMs),
+  );
+  sweeper.unref();
+  health.set('SERVING');
+
+  return {
+    port,
+    health,
+    async stop() {
+      accepting = false;
+      health.set('NOT_SERVING');
+      clearInterval(sweeper);
+      for (const call of liveCalls.all())
+        call.terminate(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+      await sink.idle();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}

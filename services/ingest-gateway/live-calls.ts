@@ -1,0 +1,39 @@
+// The gateway's registry of live calls: claims call ids (a live id cannot be claimed twice),
+// bounds the number of concurrent calls, and finds idle ones. Pure (the caller sweeps on a timer).
+import { IngestError } from './errors.ts';
+
+export interface LiveCall {
+  readonly callId: string;
+  /** Wall clock of the last message on the stream. */
+  lastActivityMs: number;
+  /** Ends the call from outside (idle timeout, shutdown). */
+  terminate(error: IngestError): void;
+}
+
+export interface LiveCalls {
+  claim(call: LiveCall): void;
+  release(callId: string): void;
+  size(): number;
+  all(): LiveCall[];
+  idle(nowMs: number, idleTimeoutMs: number): LiveCall[];
+}
+
+export function createLiveCalls(maxCalls: number): LiveCalls {
+  const calls = new Map<string, LiveCall>();
+  return {
+    claim(call) {
+      if (calls.has(call.callId)) {
+        throw new IngestError('CALL_ALREADY_LIVE', `call ${call.callId} is already streaming`);
+      }
+      if (calls.size >= maxCalls) {
+        throw new IngestError('TOO_MANY_CALLS', `this gateway carries its maximum of ${maxCalls} calls`);
+      }
+      calls.set(call.callId, call);
+    },
+    release: (callId) => void calls.delete(callId),
+    size: () => calls.size,
+    all: () => [...calls.values()],
+    idle: (nowMs, idleTimeoutMs) =>
+      [...calls.values()].filter((call) => nowMs - call.lastActivityMs > idleTimeoutMs),
+  };
+}

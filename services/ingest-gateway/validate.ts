@@ -1,0 +1,118 @@
+// Validation of what a client sends: CallStart into a CallSpec, and each AudioFrame against it.
+// Input shapes are what @grpc/proto-loader decodes (enums as their proto names). Pure.
+import { randomUUID } from 'node:crypto';
+import type { Channel } from '../../pipelines/dsp/types.ts';
+import type { CallEvent, WireCodec } from '../shared/records.ts';
+import { IngestError } from './errors.ts';
+
+/** va.ingest.v1.CallStart as decoded with { enums: String, longs: Number, defaults: true }. */
+export interface RawCallStart {
+  callId: string;
+  tenant: string;
+  agentId: string;
+  queue: string;
+  customerRef: string;
+  startTimeMs: number;
+  codec: string;
+  sampleRateHz: number;
+  channels: string[];
+  consent: { analytics: boolean; storeFeatures: boolean } | null;
+  team: string;
+}
+
+export interface RawAudioFrame {
+  channel: string;
+  sequence: number;
+  audioTimeMs: number;
+  payload: Buffer;
+}
+
+/** A validated CallStart: the call's metadata as CallEvent carries it, with a supported format. */
+export interface CallSpec extends Pick<
+  CallEvent,
+  'callId' | 'tenant' | 'agentId' | 'queue' | 'team' | 'customerRef' | 'startTimeMs' | 'consent'
+> {
+  codec: WireCodec;
+  sampleRateHz: 8000 | 16000;
+  channels: Channel[];
+}
+
+const CODECS: Record<string, WireCodec> = {
+  CODEC_LINEAR16: 'linear16',
+  CODEC_PCMU: 'pcmu',
+  CODEC_PCMA: 'pcma',
+};
+const CHANNELS: Record<string, Channel> = { CHANNEL_AGENT: 'agent', CHANNEL_CUSTOMER: 'customer' };
+/** No colon: event ids are `${callId}:${channel}:…`. */
+const CALL_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const SHORT_TEXT = 256;
+
+function text(value: string | undefined, name: string): string {
+  const out = value ?? '';
+  if (out.length > SHORT_TEXT)
+    throw new IngestError('BAD_METADATA', `${name} is longer than ${SHORT_TEXT} characters`);
+  return out;
+}
+
+export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs: number): CallSpec {
+  const callId = raw.callId === '' ? randomUUID() : raw.callId;
+  if (!CALL_ID.test(callId)) {
+    throw new IngestError('BAD_CALL_ID', 'call id must be 1-128 characters of A-Z a-z 0-9 . _ -');
+  }
+  if (raw.tenant !== '' && raw.tenant !== tokenTenant) {
+    throw new IngestError('TENANT_MISMATCH', 'the call names another tenant than its token');
+  }
+  const codec = CODECS[raw.codec];
+  if (!codec)
+    throw new IngestError('UNSUPPORTED_CODEC', `codec ${raw.codec} is not supported (LINEAR16, PCMU, PCMA)`);
+  if (raw.sampleRateHz !== 8000 && raw.sampleRateHz !== 16000) {
+    throw new IngestError(
+      'UNSUPPORTED_SAMPLE_RATE',
+      `sample rate ${raw.sampleRateHz} Hz is not supported (8000, 16000)`,
+    );
+  }
+  const declared = raw.channels.length === 0 ? ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'] : raw.channels;
+  const channels = declared.map((name) => CHANNELS[name]);
+  if (channels.some((channel) => !channel) || new Set(channels).size !== channels.length) {
+    throw new IngestError('BAD_CHANNEL_LAYOUT', 'channels must be agent and/or customer, each at most once');
+  }
+  return {
+    callId,
+    tenant: tokenTenant,
+    agentId: text(raw.agentId, 'agent id'),
+    queue: text(raw.queue, 'queue'),
+    team: text(raw.team, 'team'),
+    customerRef: text(raw.customerRef, 'customer reference'),
+    startTimeMs: raw.startTimeMs > 0 ? raw.startTimeMs : nowMs,
+    codec,
+    sampleRateHz: raw.sampleRateHz,
+    channels,
+    consent: {
+      analytics: raw.consent?.analytics ?? false,
+      storeFeatures: raw.consent?.storeFeatures ?? false,
+    },
+  };
+}
+
+export function bytesPerSample(codec: WireCodec): number {
+  return codec === 'linear16' ? 2 : 1;
+}
+
+/** Checks one frame against the call; returns its channel. */
+export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameBytes: number): Channel {
+  const channel = CHANNELS[frame.channel];
+  if (!channel || !spec.channels.includes(channel)) {
+    throw new IngestError(
+      'UNDECLARED_CHANNEL',
+      `frame on channel ${frame.channel}, not declared in CallStart`,
+    );
+  }
+  const bytes = frame.payload.byteLength;
+  if (bytes > maxFrameBytes) {
+    throw new IngestError('FRAME_TOO_LARGE', `frame of ${bytes} bytes exceeds the limit of ${maxFrameBytes}`);
+  }
+  if (bytes === 0 || bytes % bytesPerSample(spec.codec) !== 0) {
+    throw new IngestError('BAD_FRAME', `frame payload of ${bytes} bytes is not whole ${spec.codec} samples`);
+  }
+  return channel;
+}

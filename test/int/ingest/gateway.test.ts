@@ -1,0 +1,258 @@
+// The ingest gateway over real gRPC (loopback) and the real broker: each rejection status, a
+// stereo call landing in the audio topic in order keyed by call id with its lifecycle events,
+// analytics=false acknowledged but not forwarded, the health service and /metrics.
+import * as grpc from '@grpc/grpc-js';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
+import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { grpcServices } from '../../../services/shared/grpc-protos.ts';
+import {
+  audioChunkCodec,
+  callEventCodec,
+  type AudioChunk,
+  type CallEvent,
+} from '../../../services/shared/records.ts';
+import {
+  createIngestClient,
+  openCallStream,
+  type CallResult,
+  type CallStartMessage,
+} from '../../../services/simulator/ingest-client.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { collectUntil } from './helpers.ts';
+
+const TOKEN = 'acme-token-0123456789';
+const audioTopic = uniqueName('test.audio');
+const callsTopic = uniqueName('test.calls');
+let gateway: Gateway;
+let client: ReturnType<typeof createIngestClient>;
+let kafka: Kafka;
+
+const start = (over: Partial<CallStartMessage> = {}): { start: CallStartMessage } => ({
+  start: {
+    callId: uniqueName('call').replace('.', '-'),
+    agentId: 'agent-7',
+    queue: 'billing',
+    team: 'blue',
+    customerRef: 'crm-42',
+    codec: 'CODEC_PCMU',
+    sampleRateHz: 8000,
+    consent: { analytics: true, storeFeatures: true },
+    ...over,
+  },
+});
+
+/** 20 ms of µ-law at 8 kHz whose bytes encode the channel and sequence, to check order. */
+function frame(channel: 'CHANNEL_AGENT' | 'CHANNEL_CUSTOMER', sequence: number, bytes = 160) {
+  const payload = new Uint8Array(bytes).fill((sequence * 2 + (channel === 'CHANNEL_AGENT' ? 0 : 1)) % 256);
+  return { frame: { channel, sequence, audioTimeMs: sequence * 20, payload } };
+}
+
+async function rejected(
+  messages: Parameters<ReturnType<typeof openCallStream>['write']>[0][],
+  token: string | null = TOKEN,
+): Promise<CallResult> {
+  const stream = openCallStream(client, token);
+  for (const message of messages) await stream.write(message);
+  return Promise.race([
+    stream.result,
+    new Promise<CallResult>((r) => setTimeout(() => r(stream.finish()), 2_000)),
+  ]);
+}
+
+beforeAll(async () => {
+  const config = loadGatewayConfig({
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    HTTP_PORT: '0',
+    TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
+    AUDIO_TOPIC: audioTopic,
+    CALLS_TOPIC: callsTopic,
+    TOPIC_PARTITIONS: '1',
+    BATCH_MAX_DELAY_MS: '40',
+    LOG_LEVEL: 'warn',
+  });
+  gateway = await startGateway(config, { handleSignals: false });
+  client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
+  kafka = testKafka();
+});
+
+afterAll(async () => {
+  client?.close();
+  await gateway?.stop();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [audioTopic, callsTopic] }).catch(() => undefined);
+  await admin.disconnect();
+});
+
+describe('ingest gateway rejections', () => {
+  it('answers UNAUTHENTICATED without a token or with an unknown one', async () => {
+    expect((await rejected([start()], null)).code).toBe(grpc.status.UNAUTHENTICATED);
+    const bad = await rejected([start()], 'wrong-token-0123456789');
+    expect(bad.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect(bad.details).toMatch(/BAD_TOKEN/);
+  });
+
+  it('answers INVALID_ARGUMENT for an unsupported codec or sample rate', async () => {
+    const codec = await rejected([start({ codec: 'CODEC_UNSPECIFIED' })]);
+    expect([codec.code, codec.details]).toEqual([
+      grpc.status.INVALID_ARGUMENT,
+      expect.stringMatching(/UNSUPPORTED_CODEC/),
+    ]);
+    const rate = await rejected([start({ sampleRateHz: 44100 })]);
+    expect([rate.code, rate.details]).toEqual([
+      grpc.status.INVALID_ARGUMENT,
+      expect.stringMatching(/UNSUPPORTED_SAMPLE_RATE/),
+    ]);
+  });
+
+  it('answers INVALID_ARGUMENT for an oversize frame', async () => {
+    const result = await rejected([start(), frame('CHANNEL_AGENT', 0, 20_000)]);
+    expect([result.code, result.details]).toEqual([
+      grpc.status.INVALID_ARGUMENT,
+      expect.stringMatching(/FRAME_TOO_LARGE/),
+    ]);
+  });
+
+  it('answers FAILED_PRECONDITION for audio before CallStart', async () => {
+    const result = await rejected([frame('CHANNEL_AGENT', 0)]);
+    expect([result.code, result.details]).toEqual([
+      grpc.status.FAILED_PRECONDITION,
+      expect.stringMatching(/MISSING_CALL_START/),
+    ]);
+  });
+
+  it('answers ALREADY_EXISTS for a second stream of a live call id', async () => {
+    const first = openCallStream(client, TOKEN);
+    const message = start({ consent: { analytics: false, storeFeatures: false } });
+    await first.write(message);
+    await expect.poll(() => first.acks.length).toBeGreaterThan(0);
+    const second = await rejected([message]);
+    expect([second.code, second.details]).toEqual([
+      grpc.status.ALREADY_EXISTS,
+      expect.stringMatching(/CALL_ALREADY_LIVE/),
+    ]);
+    await first.write({ end: { reason: 'hangup' } });
+    expect((await first.finish()).code).toBe(grpc.status.OK);
+  });
+
+  it('answers PERMISSION_DENIED when the call names another tenant than its token', async () => {
+    expect((await rejected([start({ tenant: 'beta' })])).code).toBe(grpc.status.PERMISSION_DENIED);
+  });
+});
+
+describe('ingest gateway forwarding', () => {
+  it('lands a stereo call in the audio topic in order, keyed by call id, with lifecycle events', async () => {
+    const declined = start({ consent: { analytics: false, storeFeatures: false } });
+    const quiet = openCallStream(client, TOKEN);
+    await quiet.write(declined);
+    for (let seq = 0; seq < 20; seq += 1) await quiet.write(frame('CHANNEL_CUSTOMER', seq));
+    await quiet.write({ end: { reason: 'hangup' } });
+    const quietResult = await quiet.finish();
+    expect(quietResult.code).toBe(grpc.status.OK);
+    expect(quietResult.acks[0].state).toBe('CALL_STATE_NOT_ANALYSED');
+    expect(quietResult.acks.at(-1)).toMatchObject({ state: 'CALL_STATE_ENDED', framesAccepted: 20 });
+
+    const message = start();
+    const callId = message.start.callId as string;
+    const stream = openCallStream(client, TOKEN);
+    await stream.write(message);
+    const frames = 100; // 2 s per channel
+    for (let seq = 0; seq < frames; seq += 1) {
+      await stream.write(frame('CHANNEL_AGENT', seq));
+      // One lost customer frame: a gap, filled with µ-law silence so audio time stays exact.
+      if (seq !== 50) await stream.write(frame('CHANNEL_CUSTOMER', seq));
+      if (seq % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await stream.write({ end: { reason: 'hangup' } });
+    const result = await stream.finish();
+    expect(result.code).toBe(grpc.status.OK);
+    expect(result.acks[0]).toMatchObject({ callId, state: 'CALL_STATE_ACTIVE' });
+    expect(result.acks.at(-1)).toMatchObject({
+      state: 'CALL_STATE_ENDED',
+      framesAccepted: 199,
+      gaps: 1,
+      framesMissing: 1,
+    });
+
+    // Calls topic: the declined call never appears, ours starts then ends, keyed by its id.
+    const events = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => ({ key: m.key?.toString(), event: callEventCodec.decode(m.value, m.headers) }),
+      (all) => all.some((e) => e.event.callId === callId && e.event.type === 'ended'),
+    );
+    expect(events.some((e) => e.event.callId === declined.start.callId)).toBe(false);
+    const own = events.filter((e) => e.key === callId);
+    expect(own.map((e) => e.event.type)).toEqual(['started', 'ended']);
+    const ended = own[1].event as CallEvent;
+    expect(ended).toMatchObject({
+      tenant: 'acme',
+      agentId: 'agent-7',
+      team: 'blue',
+      endReason: 'hangup',
+      framesAccepted: 199,
+      gaps: 1,
+    });
+    expect(ended.consent).toEqual({ analytics: true, storeFeatures: true });
+
+    // Audio topic: every chunk keyed by its call id; nothing from the declined call.
+    const records = await collectUntil(
+      kafka,
+      audioTopic,
+      (m) => ({ key: m.key?.toString(), chunk: audioChunkCodec.decode(m.value, m.headers) }),
+      (all) => all.filter((r) => r.chunk.callId === callId && r.chunk.final).length === 2,
+    );
+    expect(records.every((r) => r.key === r.chunk.callId)).toBe(true);
+    expect(records.some((r) => r.chunk.callId === declined.start.callId)).toBe(false);
+    const chunks: AudioChunk[] = records.filter((r) => r.chunk.callId === callId).map((r) => r.chunk);
+    for (const channel of ['agent', 'customer'] as const) {
+      const own = chunks.filter((c) => c.channel === channel);
+      expect(own.map((c) => c.chunkIndex)).toEqual(own.map((_, i) => i));
+      for (let i = 1; i < own.length; i += 1)
+        expect(own[i].audioStartMs).toBeCloseTo(own[i - 1].audioEndMs, 6);
+      expect(own.at(-1)?.final).toBe(true);
+      expect(own.at(-1)?.audioEndMs).toBeCloseTo(frames * 20, 6);
+      const bytes = Buffer.concat(own.map((c) => c.payload));
+      expect(bytes.byteLength).toBe(frames * 160);
+      const code = channel === 'agent' ? 0 : 1;
+      for (let seq = 0; seq < frames; seq += 1) {
+        const expected = channel === 'customer' && seq === 50 ? 0xff : (seq * 2 + code) % 256;
+        expect(bytes[seq * 160]).toBe(expected);
+      }
+    }
+    expect(chunks.every((c) => c.firstReceivedAtMs <= c.receivedAtMs)).toBe(true);
+  });
+});
+
+describe('ingest gateway operations', () => {
+  it('serves the standard gRPC health service and /metrics', async () => {
+    const { Health } = grpcServices();
+    const health = new Health(
+      `127.0.0.1:${gateway.grpc.port}`,
+      grpc.credentials.createInsecure(),
+    ) as unknown as {
+      Check(
+        request: { service: string },
+        callback: (error: grpc.ServiceError | null, response: { status: string }) => void,
+      ): void;
+      close(): void;
+    };
+    const check = (service: string) =>
+      new Promise<{ status?: string; code?: number }>((resolve) =>
+        health.Check({ service }, (error, response) => resolve(error ? { code: error.code } : response)),
+      );
+    expect(await check('')).toEqual({ status: 'SERVING' });
+    expect(await check('va.ingest.v1.Ingest')).toEqual({ status: 'SERVING' });
+    expect(await check('nope')).toEqual({ code: grpc.status.NOT_FOUND });
+    health.close();
+
+    const metrics = await (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
+    expect(metrics).toMatch(/va_ingest_frames_total\{service="ingest-gateway"\} \d+/);
+    expect(metrics).toMatch(/va_errors_total\{code="UNSUPPORTED_CODEC",service="ingest-gateway"\} 1/);
+    expect((await fetch(`http://127.0.0.1:${gateway.base.ops.port}/readyz`)).status).toBe(200);
+  });
+});
