@@ -29,7 +29,8 @@ function formatSpeaker({ channel, source, summary }: SpeakerResult): string[] {
     .slice(0, 3)
     .map(([state, share]) => `${state} ${pct(share)}`)
     .join(', ');
-  const lines = [`  ${channel} (${source}), ${summary.windows} windows: mostly ${shares || 'nothing'}`];
+  if (summary.windows === 0) return [`  ${channel} (${source}): no audio`];
+  const lines = [`  ${channel} (${source}), ${plural(summary.windows, 'window')}: mostly ${shares}`];
   if (summary.speechWindows === 0) {
     lines.push('    no speech detected');
     return lines;
@@ -67,6 +68,10 @@ function formatDynamics(d: DynamicsSummary): string {
 function trendText(t: Trend | null): string {
   if (!t) return '–';
   return `${t.first.toFixed(2)} → ${t.last.toFixed(2)} (${t.direction})`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function num(v: number, digits: number): string {

@@ -93,6 +93,31 @@ describe('voice-analytics analyze', () => {
     expect(r.stdout).toContain('1 file analysed');
   });
 
+  it('analyses empty, silent and NaN-laden files without failing', () => {
+    const edge = join(dir, 'edge');
+    mkdirSync(edge);
+    const nan = new Float32Array(24000).map((_, i) =>
+      i % 7 === 0 ? NaN : i % 11 === 0 ? Infinity : Math.sin(i / 10),
+    );
+    writeFileSync(
+      join(edge, 'empty.wav'),
+      encodeWav({ sampleRateHz: 8000, channels: [new Float32Array(0), new Float32Array(0)] }),
+    );
+    writeFileSync(
+      join(edge, 'silent.wav'),
+      encodeWav({ sampleRateHz: 8000, channels: [new Float32Array(40000), new Float32Array(40000)] }, 'alaw'),
+    );
+    writeFileSync(join(edge, 'nan.wav'), encodeWav({ sampleRateHz: 8000, channels: [nan] }, 'float32'));
+    const r = cli(['analyze', edge, '--model', model, '--jobs', '1']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('agent (left): no audio');
+    expect(r.stdout).toMatch(
+      /silent\.wav[^]*customer \(right\), 5 windows: mostly no-speech 100 %\n {4}no speech detected/,
+    );
+    expect(r.stdout).toContain('3 files analysed');
+  });
+
   it('skips a mono file when --channels asks for a right channel', () => {
     const r = cli(['analyze', join(calls, 'call-2.wav'), '--model', model, '--channels', 'customer=right']);
     expect(r.code).toBe(1);
