@@ -11,27 +11,26 @@ import { jsonParam, num } from './rows.ts';
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
 export async function loadScorecardInput(tx: SqlExecutor, callId: string, durationMs: number) {
-  const [windows, emotions, dynamics, alerts] = await Promise.all([
-    tx.query<Record<string, unknown>>(
-      `SELECT channel, start_ms, end_ms, speech_fraction, syllable_rate, tension
+  // Sequential: a pg transaction is one connection, which runs one query at a time anyway.
+  const windows = await tx.query<Record<string, unknown>>(
+    `SELECT channel, start_ms, end_ms, speech_fraction, syllable_rate, tension
        FROM speaker_windows WHERE call_id = $1`,
-      [callId],
-    ),
-    tx.query<Record<string, unknown>>(
-      `SELECT channel, start_ms, end_ms, state, valence, arousal FROM emotion_events WHERE call_id = $1`,
-      [callId],
-    ),
-    tx.query<Record<string, unknown>>(
-      `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent
+    [callId],
+  );
+  const emotions = await tx.query<Record<string, unknown>>(
+    `SELECT channel, start_ms, end_ms, state, valence, arousal FROM emotion_events WHERE call_id = $1`,
+    [callId],
+  );
+  const dynamics = await tx.query<Record<string, unknown>>(
+    `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent
        FROM dynamics_windows WHERE call_id = $1`,
-      [callId],
-    ),
-    tx.query<Record<string, unknown>>(
-      `SELECT a.alert_id, a.rule_id, a.start_ms, a.fired_at, k.acked_at
+    [callId],
+  );
+  const alerts = await tx.query<Record<string, unknown>>(
+    `SELECT a.alert_id, a.rule_id, a.start_ms, a.fired_at, k.acked_at
        FROM alerts a LEFT JOIN alert_acks k ON k.alert_id = a.alert_id WHERE a.call_id = $1`,
-      [callId],
-    ),
-  ]);
+    [callId],
+  );
   const input: ScorecardInput = {
     durationMs,
     windows: windows.map((r) => ({

@@ -1,0 +1,116 @@
+// Offline import: the JSON of `voice-analytics analyze <folder> --json` (or one file's result)
+// written into the call store as calls, so recordings get the same QA pages as live calls.
+// Call ids are deterministic per file path, so importing twice changes nothing. I/O: database.
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { z } from 'zod';
+import { StoreError, issueLines } from './errors.ts';
+import type { CallStore } from './store.ts';
+
+export interface ImportOptions {
+  tenant?: string;
+  agentId?: string;
+  queue?: string;
+  /** Start time given to imported calls; default now (the analysis does not carry one). */
+  startedAt?: Date;
+  storeFeatures?: boolean;
+}
+
+export interface ImportResult {
+  imported: { file: string; callId: string; windows: number; rejected: number }[];
+  skipped: { file: string; code: string; message: string }[];
+}
+
+const windowRecord = z.object({
+  windowIndex: z.number(),
+  startMs: z.number(),
+  endMs: z.number(),
+  features: z.record(z.string(), z.unknown()),
+  emotion: z.record(z.string(), z.unknown()),
+});
+const fileAnalysis = z.object({
+  file: z.string(),
+  ok: z.literal(true),
+  durationS: z.number().min(0),
+  speakers: z.array(z.object({ channel: z.enum(['agent', 'customer']), windows: z.array(windowRecord) })),
+  dynamics: z.array(z.record(z.string(), z.unknown())).nullable(),
+});
+const fileFailure = z.object({
+  file: z.string(),
+  ok: z.literal(false),
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+const fileResult = z.union([fileAnalysis, fileFailure]);
+const analysisDocument = z.union([z.object({ files: z.array(fileResult) }), fileResult]);
+
+/** `import-<file name>-<8 hex of the path>`: stable across re-imports of the same file. */
+export function importedCallId(file: string): string {
+  const stem = basename(file, extname(file))
+    .replace(/[^\w.-]/g, '_')
+    .slice(0, 80);
+  return `import-${stem}-${createHash('sha256').update(file).digest('hex').slice(0, 8)}`;
+}
+
+export async function importAnalysis(
+  store: CallStore,
+  analysisJson: unknown,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const parsed = analysisDocument.safeParse(analysisJson);
+  if (!parsed.success)
+    throw new StoreError(
+      'INVALID_ANALYSIS',
+      'not an analyze JSON document',
+      issueLines(parsed.error.issues).slice(0, 10),
+    );
+  const files = 'files' in parsed.data ? parsed.data.files : [parsed.data];
+  const result: ImportResult = { imported: [], skipped: [] };
+  const startedAt = (options.startedAt ?? new Date()).getTime();
+  for (const file of files) {
+    if (!file.ok) {
+      result.skipped.push({ file: file.file, code: file.error.code, message: file.error.message });
+      continue;
+    }
+    const callId = importedCallId(file.file);
+    const durationMs = Math.round(file.durationS * 1000);
+    const events: unknown[] = [
+      {
+        kind: 'call-start',
+        callId,
+        tenant: options.tenant ?? 'default',
+        agentId: options.agentId ?? 'unknown',
+        queue: options.queue ?? 'import',
+        startedAt: new Date(startedAt).toISOString(),
+        consent: { analytics: true, storeFeatures: options.storeFeatures ?? true },
+        source: 'import',
+      },
+    ];
+    for (const speaker of file.speakers) {
+      for (const w of speaker.windows) {
+        const base = {
+          callId,
+          channel: speaker.channel,
+          windowIndex: w.windowIndex,
+          startMs: w.startMs,
+          endMs: w.endMs,
+        };
+        events.push({ ...w.features, ...base, kind: 'features' });
+        events.push({ ...w.emotion, ...base, kind: 'emotion' });
+      }
+    }
+    for (const d of file.dynamics ?? []) events.push({ ...d, callId, kind: 'dynamics' });
+    events.push({
+      kind: 'call-end',
+      callId,
+      endedAt: new Date(startedAt + durationMs).toISOString(),
+      durationMs,
+    });
+    let rejected = 0;
+    for (let i = 0; i < events.length; i += 2000)
+      rejected += (await store.write(events.slice(i, i + 2000))).rejected.length;
+    await store.finalizeCall(callId);
+    const windows = file.speakers.reduce((n, s) => n + s.windows.length, 0);
+    result.imported.push({ file: file.file, callId, windows, rejected });
+  }
+  return result;
+}

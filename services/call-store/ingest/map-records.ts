@@ -1,0 +1,111 @@
+// Kafka records (services/shared codecs) → the store's events: one decode per topic, then a plain
+// mapping. A record the store cannot use throws a typed error and is dead-lettered. Pure.
+import {
+  callEventCodec,
+  decodeAlertsTopic,
+  decodeFeaturesTopic,
+  emotionEventCodec,
+  type CallEvent,
+  type RecordHeaders,
+} from '../../shared/index.ts';
+
+const isoOf = (ms: number) => new Date(ms).toISOString();
+
+function callEvent(value: CallEvent): unknown | null {
+  if (value.type === 'started') {
+    return {
+      kind: 'call-start',
+      callId: value.callId,
+      tenant: value.tenant,
+      agentId: value.agentId,
+      queue: value.queue,
+      customerRef: value.customerRef || null,
+      startedAt: isoOf(value.startTimeMs),
+      consent: value.consent ?? { analytics: true, storeFeatures: true },
+      source: 'live',
+    };
+  }
+  if (value.type === 'ended') {
+    return {
+      kind: 'call-end',
+      callId: value.callId,
+      endedAt: isoOf(value.endTimeMs || value.producedAtMs),
+      durationMs: value.audioDurationMs > 0 ? Math.round(value.audioDurationMs) : null,
+    };
+  }
+  return null;
+}
+
+/**
+ * Decodes one record of a consumed topic into an unvalidated store event (validated later in the
+ * batch), or null for record types the store ignores (e.g. an alert's "resolved" update).
+ */
+export type StoreTopic = 'calls' | 'features' | 'emotions' | 'alerts';
+
+export function decodeStoreRecord(
+  topic: StoreTopic,
+  value: Buffer | null,
+  headers: RecordHeaders | undefined,
+): unknown | null {
+  switch (topic) {
+    case 'calls':
+      return callEvent(callEventCodec.decode(value, headers));
+    case 'features': {
+      const record = decodeFeaturesTopic(value, headers);
+      if (record.schema === 'features') {
+        const {
+          eventId: _e,
+          functionals: _f,
+          producedAtMs: _p,
+          audioCompletedAtMs: _a,
+          tenant: _t,
+          ...window
+        } = record.value;
+        return { kind: 'features', ...window };
+      }
+      const { eventId: _e, producedAtMs: _p, audioCompletedAtMs: _a, tenant: _t, ...dynamics } = record.value;
+      return { kind: 'dynamics', ...dynamics };
+    }
+    case 'emotions': {
+      const {
+        eventId: _e,
+        changed: _c,
+        producedAtMs: _p,
+        audioCompletedAtMs: _a,
+        tenant: _t,
+        ...event
+      } = emotionEventCodec.decode(value, headers);
+      return { kind: 'emotion', ...event };
+    }
+    case 'alerts': {
+      const record = decodeAlertsTopic(value, headers);
+      if (record.schema === 'ack') {
+        const ack = record.value;
+        return {
+          kind: 'ack',
+          alertId: ack.alertId,
+          callId: ack.callId,
+          ackedBy: ack.acknowledgedBy,
+          ackedAt: isoOf(ack.acknowledgedAtMs),
+        };
+      }
+      const alert = record.value;
+      // One alert row per alert id, from its first record; later state updates add nothing here.
+      if (alert.state !== 'fired' && alert.state !== 'escalated') return null;
+      return {
+        kind: 'alert',
+        alertId: alert.alertId,
+        callId: alert.callId,
+        tenant: alert.tenant,
+        ruleId: alert.ruleId,
+        severity: alert.severity,
+        audience: alert.audience.join(',') || 'supervisor',
+        channel: alert.channel === 'unspecified' ? null : alert.channel,
+        startMs: Math.max(0, Math.round(alert.audioMs)),
+        firedAt: isoOf(alert.firedAtMs || alert.producedAtMs),
+        message: alert.message,
+        evidence: alert.evidence,
+      };
+    }
+  }
+}

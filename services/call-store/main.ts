@@ -1,0 +1,95 @@
+// call-store service entry: consumes calls, features, emotions and alerts into the store, summarises
+// ended calls, purges per tenant retention, and serves the QA API and review page.
+// I/O: Kafka, database, HTTP; run with `sh scripts/node24.sh services/call-store/main.ts`.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Counter, Histogram } from 'prom-client';
+import { bootService } from '../shared/index.ts';
+import { loadCallStoreConfig } from './config.ts';
+import { startQaServer } from './http/server.ts';
+import { createStoreIngest } from './ingest/consumer.ts';
+import { openCallStore } from './store.ts';
+
+const config = loadCallStoreConfig();
+const base = await bootService({ service: 'call-store', config });
+const { logger, metrics, shutdown } = base;
+const store = await openCallStore({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
+  poolSize: config.DATABASE_POOL_SIZE,
+});
+logger.info('store open', { backend: store.backend.kind });
+
+const rows = new Counter({
+  name: 'call_store_rows_total',
+  help: 'Rows written / duplicates dropped',
+  labelNames: ['result'],
+  registers: [metrics.registry],
+});
+const batchSeconds = new Histogram({
+  name: 'call_store_batch_seconds',
+  help: 'One ingest batch: decode, validate, write, commit',
+  registers: [metrics.registry],
+});
+const apiSeconds = new Histogram({
+  name: 'call_store_api_seconds',
+  help: 'QA API requests',
+  labelNames: ['route', 'status'],
+  registers: [metrics.registry],
+});
+
+const ingest = createStoreIngest({
+  kafka: base.kafka,
+  producer: base.producer,
+  store,
+  logger,
+  groupId: config.CONSUMER_GROUP,
+  maxBatchRecords: config.STORE_BATCH_RECORDS,
+  onBatch: (stats, seconds) => {
+    rows.inc({ result: 'inserted' }, stats.inserted);
+    rows.inc({ result: 'duplicate' }, stats.duplicates);
+    metrics.recordsIn.inc({ topic: 'all' }, stats.records);
+    batchSeconds.observe(seconds);
+  },
+  onDeadLetter: (code) => metrics.errors.inc({ code }),
+});
+await ingest.start();
+base.ops.addReadiness('kafka-consumer', () => ingest.ready());
+
+const webRoot = resolve(config.STORE_WEB_ROOT);
+if (config.SERVE_WEB && !existsSync(webRoot))
+  logger.warn('review page not built (npm run build:store-web)', { webRoot });
+const api = await startQaServer({
+  store,
+  tokens: {
+    secret: new TextEncoder().encode(config.JWT_SECRET),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  },
+  port: config.API_PORT,
+  host: config.API_HOST,
+  webRoot: config.SERVE_WEB ? webRoot : undefined,
+  observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
+  onError: (error) => logger.error('api request failed', { error }),
+});
+logger.info('QA API listening', { port: api.port, page: `http://${config.API_HOST}:${api.port}/qa/` });
+
+const summaries = setInterval(() => {
+  store
+    .finalizePending(config.SUMMARY_SETTLE_MS)
+    .catch((error) => logger.error('summaries failed', { error }));
+}, config.SUMMARY_INTERVAL_MS);
+const retention = setInterval(() => {
+  store
+    .purgeExpired(config.DEFAULT_RETENTION_DAYS || null)
+    .then((purged) => Object.keys(purged).length > 0 && logger.info('retention purge', { purged }))
+    .catch((error) => logger.error('retention purge failed', { error }));
+}, config.RETENTION_INTERVAL_MS);
+
+shutdown.add('stop intake', async () => {
+  clearInterval(summaries);
+  clearInterval(retention);
+  await api.close();
+  await ingest.stop();
+});
+shutdown.add('close store', () => store.close());

@@ -1,0 +1,138 @@
+// The call store's Kafka ingest against a real broker and both databases: a call streamed as
+// the live pipeline's records is stored with every window once, replays change nothing, bad
+// records go to the dead-letter topic with their reason while the rest is written.
+import type { Kafka, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStoreIngest, type StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
+import type { CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { createLogger, deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { BACKENDS } from './backends.ts';
+import { toKafka } from './kafka-records.ts';
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe.each(BACKENDS.map((make) => [make().name, make] as const))(
+  'call-store ingest on %s',
+  (_name, make) => {
+    const fixture = make();
+    let store: CallStore;
+    let kafka: Kafka;
+    let producer: Producer;
+    beforeAll(async () => {
+      await fixture.setup();
+      store = await fixture.open();
+      kafka = testKafka('call-store-test');
+      producer = kafka.producer();
+      await producer.connect();
+    });
+    afterAll(async () => {
+      await producer?.disconnect();
+      await fixture.teardown();
+    });
+
+    it('stores a streamed call with every window once and dead-letters bad records', async () => {
+      const topics: StoreTopics = {
+        calls: uniqueName('calls'),
+        features: uniqueName('features'),
+        emotions: uniqueName('emotions'),
+        alerts: uniqueName('alerts'),
+      };
+      const deadTopic = uniqueName('dead');
+      await createTestTopics(kafka, [...Object.values(topics), deadTopic]);
+      const call = syntheticCall({
+        callId: `live-${uniqueName('c')}`,
+        durationS: 90,
+        angryFromS: 30,
+        angryToS: 60,
+        alert: true,
+        ackAfterS: 5,
+      });
+      const events = syntheticEvents(call);
+      const windows = call.body.filter((e) => e.kind === 'features').length;
+      for (const batch of toKafka(events, topics)) await producer.send(batch);
+      // A corrupt value and a well-formed record with an impossible value.
+      await producer.send({
+        topic: topics.features,
+        messages: [
+          {
+            key: call.start.callId,
+            value: Buffer.from('not protobuf'),
+            headers: featureWindowCodec.headers(),
+          },
+          ...toKafka(
+            [
+              {
+                ...(call.body[0] as Extract<(typeof call.body)[0], { kind: 'features' }>),
+                windowIndex: 999,
+                speechFraction: 7,
+              },
+            ],
+            topics,
+          )[0].messages,
+        ],
+      });
+      const ingest = createStoreIngest({
+        kafka,
+        producer,
+        store,
+        topics,
+        deadLetterTopic: deadTopic,
+        groupId: uniqueName('store'),
+        logger: createLogger({ service: 'call-store-test', level: 'error' }),
+      });
+      await ingest.start();
+      try {
+        const count = async () =>
+          (
+            await store.backend.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM speaker_windows WHERE call_id = $1`,
+              [call.start.callId],
+            )
+          )[0].n;
+        await waitFor(
+          'every window',
+          async () => (await count()) >= windows && ingest.totals().deadLettered >= 2,
+        );
+        // The pipeline replays the whole call (crash, rebalance): nothing changes.
+        const before = ingest.totals().records;
+        for (const batch of toKafka(events, topics)) await producer.send(batch);
+        await waitFor(
+          'the replay to be consumed',
+          async () => ingest.totals().records >= before + events.length,
+        );
+        expect(await count()).toBe(windows);
+        expect(ingest.totals().deadLettered).toBe(2);
+        await store.finalizePending(0);
+        const stored = await store.getCall({ tenant: 'acme', agentId: null }, call.start.callId);
+        expect(stored.status).toBe('ended');
+        expect(stored.alerts).toHaveLength(1);
+        expect(stored.alerts[0].acknowledgement).not.toBeNull();
+        expect(stored.customerAngerS).toBeGreaterThan(20);
+        const timeline = await store.getTimeline({ tenant: 'acme', agentId: null }, call.start.callId, null);
+        expect(timeline.speakers.customer.windows.windowIndex).toEqual([...Array(windows / 2).keys()]);
+      } finally {
+        await ingest.stop();
+      }
+      // The dead letters name their reasons.
+      const reader = kafka.consumer({ groupId: uniqueName('dl-reader') });
+      await reader.connect();
+      await reader.subscribe({ topic: deadTopic, fromBeginning: true });
+      const codes: string[] = [];
+      await reader.run({
+        eachMessage: async ({ message }) =>
+          void codes.push(deadLetterCodec.decode(message.value, message.headers as never).reasonCode),
+      });
+      await waitFor('dead letters', async () => codes.length >= 2);
+      await reader.disconnect();
+      expect(codes.sort()).toEqual(['DECODE_FAILED', 'INVALID_RECORD']);
+    });
+  },
+);
