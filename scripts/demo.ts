@@ -1,18 +1,142 @@
-// `npm run demo`: the product's main job. Until the live pipeline exists it starts the local
-// Kafka broker, provisions the product's topics, prints what it did and stops.
+// `npm run demo [-- --calls 3 --speed 1 --exit]`: the product's main job on one machine. Starts a
+// Kafka broker (deploy/kafka/find-broker.ts), the ingest gateway, the dsp-worker and the emotion
+// classifier as child processes, streams a few stereo calls through gRPC with the call simulator,
+// prints where to look (metrics URLs) and the live emotion events on the console, and stops
+// everything cleanly on Ctrl-C (or when the calls are done, with --exit).
+// I/O: processes, Kafka, gRPC, a temp WAV file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { findBroker } from '../deploy/kafka/find-broker.ts';
+import { encodeWav } from '../pipelines/audio/wav.ts';
+import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
-import { DEFAULT_TOPIC_SETTINGS, provisionTopics, topicConfigs } from '../services/shared/topics.ts';
+import { emotionEventCodec, type EmotionEventRecord } from '../services/shared/records.ts';
+import {
+  emodbAvailable,
+  emodbCall,
+  syntheticCall,
+  type StereoCall,
+} from '../test/int/pipeline/call-audio.ts';
+import { startPipeline, startSimulator, type SimulatorRun } from '../test/int/pipeline/pipeline-procs.ts';
 
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '3' },
+    speed: { type: 'string', default: '1' },
+    exit: { type: 'boolean', default: false },
+  },
+});
+const calls = Math.max(1, Math.min(50, Number(values.calls) || 3));
+const speed = Math.max(0.1, Number(values.speed) || 1);
+const say = (line: string): void => console.log(line);
+
+function demoAudio(): { call: StereoCall; source: string } {
+  if (emodbAvailable()) {
+    return {
+      call: emodbCall({ neutralCount: 8, angryCount: 8 }),
+      source: 'EmoDB (customer neutral, then angry)',
+    };
+  }
+  return { call: syntheticCall(30, 5), source: 'synthetic voices (EmoDB not found beside the repo)' };
+}
+
+function describeEvent(event: EmotionEventRecord): string {
+  const at = (event.endMs / 1000).toFixed(0).padStart(4);
+  const who = event.channel.padEnd(8);
+  const state = event.changed ? `${event.state.toUpperCase()} (changed)` : event.state;
+  const confidence = `${Math.round(event.confidence * 100)}%`;
+  const evidence = event.evidence.slice(0, 2).join('; ');
+  return `${at} s  ${event.callId.slice(0, 18).padEnd(18)} ${who} ${state.padEnd(22)} ${confidence.padStart(4)}  ${evidence}`;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'va-demo-'));
 const broker = await findBroker();
+say(`Kafka ${broker.version} (${broker.source}) at ${broker.brokers.join(',')}`);
+const pipeline = await startPipeline({
+  brokers: broker.brokers,
+  suffix: '',
+  dspWorkers: 1,
+  log: (msg) => say(`  ${msg}`),
+});
+const kafka = createKafka({ clientId: 'va-demo', brokers: broker.brokers });
+const consumer = kafka.consumer({ groupId: `va-demo-console-${Date.now()}`, maxWaitTimeInMs: 100 });
+let simulator: SimulatorRun | undefined;
+let stopping: Promise<void> | undefined;
+
+const stopAll = (reason: string): Promise<void> =>
+  (stopping ??= (async () => {
+    say(`\nstopping (${reason}) …`);
+    simulator?.stop();
+    await consumer.disconnect().catch(() => undefined);
+    await pipeline.stop();
+    await broker.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    say('stopped: services, broker and temp files are gone.');
+  })());
+
+process.on('SIGINT', () => {
+  if (stopping) process.exit(1);
+  void stopAll('Ctrl-C').then(() => process.exit(0));
+});
+process.on('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
+
 try {
-  console.log(`Kafka (${broker.source}, version ${broker.version}) at ${broker.brokers.join(',')}`);
-  const admin = createKafka({ clientId: 'va-demo', brokers: broker.brokers }).admin();
-  await admin.connect();
-  const created = await provisionTopics(admin, topicConfigs(DEFAULT_TOPIC_SETTINGS));
-  await admin.disconnect();
-  console.log(`topics provisioned: ${created.join(', ')}`);
-  console.log('The live pipeline is not built yet: nothing more to show.');
-} finally {
-  await broker.stop();
+  const { call, source } = demoAudio();
+  const wavPath = join(workDir, 'demo-call.wav');
+  writeFileSync(
+    wavPath,
+    encodeWav({ sampleRateHz: call.sampleRateHz, channels: [call.agent, call.customer] }),
+  );
+
+  say('\nWhere to look:');
+  for (const [name, port] of Object.entries(pipeline.ports)) {
+    say(`  ${name.padEnd(20)} http://127.0.0.1:${port}/metrics   (/healthz, /readyz)`);
+  }
+  say(
+    `  gRPC ingest           ${pipeline.gatewayAddress}  (tenant "${pipeline.tenant}", bearer token set for the simulator)`,
+  );
+  say(`  end-to-end latency    va_e2e_latency_seconds on the emotion-classifier's /metrics`);
+  say(`  Kafka topics          ${Object.values(pipeline.topics).join(', ')}`);
+
+  const dedupe = createEventDedupe();
+  const counts = new Map<string, number>();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [pipeline.topics.emotions], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const event = emotionEventCodec.decode(message.value, message.headers as never);
+      if (!dedupe.firstSeen(event.eventId)) return;
+      const key = `${event.channel} ${event.state}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      say(describeEvent(event));
+    },
+  });
+
+  say(
+    `\nStreaming ${calls} stereo call(s) of ${(call.agent.length / call.sampleRateHz).toFixed(0)} s at ${speed}× real time: ${source}`,
+  );
+  say('Emotion events (audio time, call, speaker, state, confidence, evidence):');
+  simulator = startSimulator({
+    gateway: pipeline.gatewayAddress,
+    token: pipeline.token,
+    calls,
+    wavPath,
+    speed,
+    log: (msg) => process.stderr.write(`  ${msg}\n`),
+  });
+  const code = await simulator.done;
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  say(`\nCalls done (simulator exit ${code}). Events by speaker and state:`);
+  for (const [key, count] of [...counts].sort()) say(`  ${key.padEnd(24)} ${count}`);
+  if (values.exit) {
+    await stopAll('calls done');
+    process.exit(code === 0 && counts.size > 0 ? 0 : 1);
+  }
+  say('\nServices keep running: look at the metrics above. Ctrl-C stops everything.');
+} catch (error) {
+  console.error(`demo failed: ${(error as Error).stack ?? String(error)}`);
+  await stopAll('error');
+  process.exit(1);
 }

@@ -23,7 +23,10 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts services/<name>/main.ts on this Node (process.execPath) with the given environment. */
+/**
+ * Starts services/<name>/main.ts on this Node (process.execPath) with the given environment. With
+ * HTTP_PORT=0 the port is read from the service's "service started" log line (LOG_LEVEL info).
+ */
 export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'main.ts')], {
     cwd: REPO_ROOT,
@@ -32,9 +35,11 @@ export function startServiceProcess(name: string, env: Record<string, string>): 
   });
   let output = '';
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  const fixedPort = Number(env.HTTP_PORT ?? 0);
   const port = new Promise<number>((resolvePort, reject) => {
+    if (fixedPort > 0) resolvePort(fixedPort);
     const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
+      if (output.length < 200_000) output += chunk.toString('utf8');
       const match = /"httpPort":(\d+)/.exec(output);
       if (match) resolvePort(Number(match[1]));
     };

@@ -6,7 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort } from '../../../deploy/kafka/local-broker.ts';
 import { createCallAnalyzer, toTelephoneBand } from '../../../pipelines/dsp/index.ts';
-import { TOPICS } from '../../../services/shared/topics.ts';
+import { createKafka } from '../../../services/shared/kafka-client.ts';
+import {
+  DEFAULT_TOPIC_SETTINGS,
+  provisionTopics,
+  topicConfigs,
+  TOPICS,
+} from '../../../services/shared/topics.ts';
 import type { StereoCall } from './call-audio.ts';
 import { REPO_ROOT, startServiceProcess, waitFor, type ServiceProcess } from './harness.ts';
 
@@ -67,6 +73,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     LOG_LEVEL: 'warn',
   };
   let nextPort = options.basePort ?? 0;
+  // Ports chosen here, not by the services: their logs stay at warn level.
   const port = async (): Promise<string> => String(nextPort > 0 ? nextPort++ : await freePort());
   const specs: { name: string; service: string; env: Record<string, string> }[] = [
     {
@@ -96,8 +103,20 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     await Promise.all(all.map((s) => s.stop('SIGTERM')));
     clearTimeout(timer);
   };
+  // Topics first, with their leaders: services starting together would race to create them, and
+  // one may subscribe to a topic another has only just created.
+  const admin = createKafka({ clientId: 'va-pipeline-procs', brokers: options.brokers }).admin();
+  await admin.connect();
   try {
-    // Sequentially: each provisions the topics it uses; in parallel they would race to create them.
+    const settings = {
+      ...DEFAULT_TOPIC_SETTINGS,
+      partitions: options.partitions ?? DEFAULT_TOPIC_SETTINGS.partitions,
+    };
+    await provisionTopics(admin, topicConfigs(settings, Object.values(topics)));
+  } finally {
+    await admin.disconnect();
+  }
+  try {
     for (const spec of specs) {
       const env = { ...common, HTTP_PORT: await port(), ...spec.env, ...options.extraEnv?.[spec.service] };
       const service = startServiceProcess(spec.service, env);
@@ -106,11 +125,18 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       options.log?.(`${spec.name} up, metrics on http://127.0.0.1:${ports[spec.name]}/metrics`);
     }
     for (const [name, p] of Object.entries(ports)) {
+      const service = services[name];
       await waitFor(
         `${name} to be ready`,
-        async () => (await fetch(`http://127.0.0.1:${p}/readyz`).catch(() => null))?.ok,
+        async () => {
+          if (service.child.exitCode !== null)
+            throw new Error(`${name} exited:\n${service.output().slice(-3000)}`);
+          return (await fetch(`http://127.0.0.1:${p}/readyz`).catch(() => null))?.ok;
+        },
         60_000,
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\n${name} output:\n${service.output().slice(-3000)}`);
+      });
     }
   } catch (error) {
     await stop();
