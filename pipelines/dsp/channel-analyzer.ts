@@ -5,6 +5,7 @@
 import { createStreamDecoder } from './codecs.ts';
 import { createFrameAnalyzer } from './frame-analyzer.ts';
 import { createFrameStore, F } from './frame-store.ts';
+import { PATH_LAG } from './pitch-path.ts';
 import { resolveOptions, type ChannelOptions, type ResolvedOptions } from './options.ts';
 import { createStreamResampler, type StreamResampler } from './resample.ts';
 import type { SpeakerWindow } from './types.ts';
@@ -38,7 +39,8 @@ export function createChannelAnalyzerWithHook(
   const hopMs = (hop * 1000) / rate;
   const windowFrames = Math.max(1, Math.round(o.windowMs / hopMs));
   const windowHopFrames = Math.max(1, Math.round(o.windowHopMs / hopMs));
-  const store = createFrameStore(windowFrames + 1);
+  // Frames are analysed up to PATH_LAG + 1 frames before they are final (pitch decision lag).
+  const store = createFrameStore(windowFrames + PATH_LAG + 2);
   const scratch = createWindowScratch(windowFrames + 1);
   const decoder = createStreamDecoder(o.format.codec);
   const resampler: StreamResampler | null =

@@ -30,7 +30,7 @@ export interface PeriodTracker {
    * samples, 0 when unvoiced (breaks the chain). Adds what it finds to `stats`.
    */
   process(
-    ring: Float64Array,
+    ring: Float32Array,
     mask: number,
     available: number,
     hopStart: number,
@@ -52,7 +52,7 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
     lastA = 0;
   }
 
-  function peakAround(ring: Float64Array, mask: number, centre: number, half: number): number {
+  function peakAround(ring: Float32Array, mask: number, centre: number, half: number): number {
     let m = 0;
     const c = Math.round(centre);
     for (let i = c - half; i <= c + half; i++) {
@@ -64,7 +64,7 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
   }
 
   function process(
-    ring: Float64Array,
+    ring: Float32Array,
     mask: number,
     available: number,
     hopStart: number,

@@ -1,27 +1,33 @@
 // Per-frame pitch candidates by the autocorrelation method of Boersma (1993), "Accurate
 // short-term analysis of the fundamental frequency and the harmonics-to-noise ratio of a sampled
-// sound", IFA Proceedings 17 (the algorithm of Praat's To Pitch (ac)): Hann window, ACF via one
-// forward + one inverse real FFT, divided by the window's own ACF, parabolic peak interpolation,
-// octave cost. Works from the harmonic structure, so a missing fundamental (telephone band,
-// < 300 Hz removed) still gives the period. Pure, no I/O, no allocation per frame.
+// sound", IFA Proceedings 17 (Praat's To Pitch (ac)): Hann window of 3 periods of the lowest
+// pitch, autocorrelation via one forward + one inverse real FFT, divided by the window's own
+// autocorrelation, parabolic peak interpolation, values > 1 reflected, octave cost.
+// Telephone band: the fundamental (< 300 Hz) is missing and formants dominate the power
+// spectrum, so candidates come from the autocorrelation of the MAGNITUDE spectrum (compression
+// exponent 1/2 of the power, Tolonen & Karjalainen 2000, IEEE TSAP 8(6)), which flattens
+// formants and keeps the harmonic comb. Pure, no I/O, no allocation per frame.
 
 import { createRealFft, type RealFft } from './fft.ts';
+import { shared } from './scratch.ts';
 
 /** Maximum candidates kept per frame. */
 export const MAX_CANDIDATES = 6;
 /** Praat's default octave cost per octave (favours higher F0 among equal peaks). */
 const OCTAVE_COST = 0.01;
 /** Candidate peaks below this normalised autocorrelation are ignored. */
-const MIN_CANDIDATE_R = 0.25;
+const MIN_CANDIDATE_R = 0.2;
+/** Praat's AC window: 3 periods of the lowest pitch. */
+export const PERIODS_PER_WINDOW = 3;
 
 export interface PitchCandidates {
   count: number;
-  /** Candidate frequencies (Hz) and normalised ACF heights r (0..1). */
+  /** Candidate frequencies (Hz) and normalised ACF heights r (0..1), strongest first. */
   freqHz: Float64Array;
   r: Float64Array;
   /** r − octave cost: Praat's candidate strength. */
   strength: Float64Array;
-  /** Peak absolute amplitude of the frame (for Praat's silence criterion). */
+  /** Peak absolute amplitude of the frame (Praat's silence criterion). */
   peak: number;
 }
 
@@ -35,23 +41,34 @@ export function createPitchCandidates(): PitchCandidates {
   };
 }
 
-export interface PitchAnalyzer {
-  /** Analysis frame length in samples (2.5 periods of the lowest pitch). */
-  readonly frameLength: number;
-  /** Fills `out` from `frame` (length frameLength). `frame` is overwritten. */
-  analyze(frame: Float64Array, out: PitchCandidates): void;
-}
-
 export function pitchFrameLength(sampleRateHz: number, minHz: number): number {
-  return Math.round((2.5 * sampleRateHz) / minHz);
+  return Math.round((PERIODS_PER_WINDOW * sampleRateHz) / minHz);
 }
 
+export interface PitchAnalyzer {
+  /** Analysis frame length in samples. */
+  readonly frameLength: number;
+  /** Hann window and its normalised autocorrelation (for HNR on the power ACF). */
+  readonly window: Float64Array;
+  readonly windowAcf: Float64Array;
+  /** Fills `out` from ring samples [start, start + frameLength) (absolute, masked). */
+  analyze(ring: Float32Array, mask: number, start: number, out: PitchCandidates): void;
+}
+
+/** Shared per configuration: holds only tables and per-frame scratch (see scratch.ts). */
 export function createPitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): PitchAnalyzer {
+  return shared(`pitch:${sampleRateHz}:${minHz}:${maxHz}`, () =>
+    makePitchAnalyzer(sampleRateHz, minHz, maxHz),
+  );
+}
+
+function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): PitchAnalyzer {
   const L = pitchFrameLength(sampleRateHz, minHz);
   const minLag = Math.max(2, Math.floor(sampleRateHz / maxHz));
-  const maxLag = Math.min(L - 2, Math.ceil(sampleRateHz / minHz));
+  const maxLag = Math.min(Math.floor(L / 2), Math.ceil(sampleRateHz / minHz));
+  // Circular wrap adds ac(n − lag); negligible once n − lag is near L (Hann tails).
   let n = 4;
-  while (n < L + maxLag + 2) n <<= 1;
+  while (n < L + maxLag / 4) n <<= 1;
   const fft: RealFft = createRealFft(n);
   const win = new Float64Array(L);
   for (let i = 0; i < L; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / L);
@@ -61,24 +78,21 @@ export function createPitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: 
   const ac = new Float64Array(n);
   // Normalised autocorrelation of the window itself (Boersma 1993, eq. 9).
   const rw = new Float64Array(maxLag + 2);
-  {
-    let w0 = 0;
-    for (let i = 0; i < L; i++) w0 += win[i] * win[i];
-    for (let lag = 0; lag < rw.length; lag++) {
-      let s = 0;
-      for (let i = 0; i + lag < L; i++) s += win[i] * win[i + lag];
-      rw[lag] = s / w0;
-    }
+  let w0 = 0;
+  for (let i = 0; i < L; i++) w0 += win[i] * win[i];
+  for (let lag = 0; lag < rw.length; lag++) {
+    let s = 0;
+    for (let i = 0; i + lag < L; i++) s += win[i] * win[i + lag];
+    rw[lag] = s / w0;
   }
-  const r = new Float64Array(maxLag + 2);
 
-  function analyze(frame: Float64Array, out: PitchCandidates): void {
+  function analyze(ring: Float32Array, mask: number, start: number, out: PitchCandidates): void {
     let mean = 0;
-    let peak = 0;
-    for (let i = 0; i < L; i++) mean += frame[i];
+    for (let i = 0; i < L; i++) mean += ring[(start + i) & mask];
     mean /= L;
+    let peak = 0;
     for (let i = 0; i < L; i++) {
-      const v = frame[i] - mean;
+      const v = ring[(start + i) & mask] - mean;
       const a = v < 0 ? -v : v;
       if (a > peak) peak = a;
       buf[i] = v * win[i];
@@ -87,28 +101,32 @@ export function createPitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: 
     out.peak = peak;
     out.count = 0;
     fft.forward(buf, re, im);
-    for (let k = 0; k <= n / 2; k++) re[k] = re[k] * re[k] + im[k] * im[k];
+    for (let k = 0; k <= n / 2; k++) re[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
     fft.inverseEvenReal(re, ac);
     const a0 = ac[0];
     if (!(a0 > 1e-12)) return;
-    for (let lag = minLag - 1; lag <= maxLag + 1; lag++) r[lag] = ac[lag] / (a0 * rw[lag]);
+    const inv = 1 / a0;
+    let r1 = (ac[minLag - 1] * inv) / rw[minLag - 1];
+    let r2 = (ac[minLag] * inv) / rw[minLag];
     for (let lag = minLag; lag <= maxLag; lag++) {
-      const c = r[lag];
-      if (c < MIN_CANDIDATE_R || c < r[lag - 1] || c <= r[lag + 1]) continue;
+      const r0 = r1;
+      const c = r2;
+      r1 = r2;
+      r2 = (ac[lag + 1] * inv) / rw[lag + 1];
+      if (c < MIN_CANDIDATE_R || c < r0 || c <= r2) continue;
       // Parabolic interpolation of the peak (position and height).
-      const a = r[lag - 1];
-      const b = r[lag + 1];
-      const den = a - 2 * c + b;
-      const d = den < 0 ? (0.5 * (a - b)) / den : 0;
-      const height = Math.min(1, c - 0.25 * (a - b) * d);
+      const den = r0 - 2 * c + r2;
+      const d = den < 0 ? (0.5 * (r0 - r2)) / den : 0;
+      let height = c - 0.25 * (r0 - r2) * d;
+      // Praat: values above 1 (short-window artefacts at long lags) are reflected around 1.
+      if (height > 1) height = 1 / height;
       const tau = lag + d;
-      const f = sampleRateHz / tau;
       const strength = height - OCTAVE_COST * Math.log2((minHz * tau) / sampleRateHz);
-      insertCandidate(out, f, height, strength);
+      insertCandidate(out, sampleRateHz / tau, height, strength);
     }
   }
 
-  return { frameLength: L, analyze };
+  return { frameLength: L, window: win, windowAcf: rw, analyze };
 }
 
 function insertCandidate(out: PitchCandidates, f: number, r: number, strength: number): void {
@@ -128,4 +146,49 @@ function insertCandidate(out: PitchCandidates, f: number, r: number, strength: n
   out.freqHz[pos] = f;
   out.r[pos] = r;
   out.strength[pos] = strength;
+}
+
+/**
+ * Harmonics-to-noise ratio (dB) of the ring frame at `start` for period `periodSamples`, from the
+ * POWER autocorrelation (Boersma 1993: HNR = 10·log10(r / (1 − r))), computed in the time domain
+ * at the three lags around the period only.
+ */
+export function hnrAt(
+  p: PitchAnalyzer,
+  ring: Float32Array,
+  mask: number,
+  start: number,
+  periodSamples: number,
+): number {
+  const L = p.frameLength;
+  const win = p.window;
+  let mean = 0;
+  for (let i = 0; i < L; i++) mean += ring[(start + i) & mask];
+  mean /= L;
+  const lag0 = Math.round(periodSamples);
+  if (lag0 + 1 >= p.windowAcf.length) return NaN;
+  let e = 0;
+  for (let i = 0; i < L; i++) {
+    const v = (ring[(start + i) & mask] - mean) * win[i];
+    e += v * v;
+  }
+  if (!(e > 1e-12)) return NaN;
+  let rm = 0;
+  let rc = 0;
+  let rp = 0;
+  for (let i = 0; i + lag0 + 1 < L; i++) {
+    const a = (ring[(start + i) & mask] - mean) * win[i];
+    rm += a * (ring[(start + i + lag0 - 1) & mask] - mean) * win[i + lag0 - 1];
+    rc += a * (ring[(start + i + lag0) & mask] - mean) * win[i + lag0];
+    rp += a * (ring[(start + i + lag0 + 1) & mask] - mean) * win[i + lag0 + 1];
+  }
+  rm /= e * p.windowAcf[lag0 - 1];
+  rc /= e * p.windowAcf[lag0];
+  rp /= e * p.windowAcf[lag0 + 1];
+  const den = rm - 2 * rc + rp;
+  const d = den < 0 ? Math.max(-1, Math.min(1, (0.5 * (rm - rp)) / den)) : 0;
+  let r = rc - 0.25 * (rm - rp) * d;
+  if (r > 1) r = 1 / r;
+  r = Math.min(0.99999, Math.max(1e-5, r));
+  return 10 * Math.log10(r / (1 - r));
 }

@@ -1,0 +1,15 @@
+// Process-wide cache of read-only tables and per-frame scratch buffers, keyed by configuration.
+// Pure, no I/O. Safe because every frame is computed synchronously to completion (JS is single
+// threaded): scratch holds no state between frames, so every live channel can share it and a
+// channel's own state stays small (see bench:dsp bytes_per_channel_state).
+
+const cache = new Map<string, unknown>();
+
+export function shared<T>(key: string, make: () => T): T {
+  let v = cache.get(key) as T | undefined;
+  if (v === undefined) {
+    v = make();
+    cache.set(key, v);
+  }
+  return v;
+}
