@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
-import { onTestFinished } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
 import { startAlertService, type AlertService } from '../../../services/alert-service/alert-service.ts';
@@ -15,11 +15,13 @@ import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import {
   callEventCodec,
   emotionEventCodec,
+  featureWindowCodec,
   type CallEvent,
   type EmotionEventRecord,
 } from '../../../services/shared/records.ts';
+import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';
+import type { SpeakerWindow } from '../../../pipelines/dsp/types.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
-import { inject } from 'vitest';
 
 export interface Harness {
   service: AlertService;
@@ -217,4 +219,49 @@ export async function sendEmotion(h: Harness, record: EmotionEventRecord): Promi
     }),
   ]);
   return at;
+}
+
+/** A feature window of one speaker (2 s window, 1 s hop) with the given tension and pace. */
+export async function sendFeatures(
+  h: Harness,
+  callId: string,
+  channel: 'agent' | 'customer',
+  i: number,
+  values: { tension: number; rate: number },
+): Promise<void> {
+  const window: SpeakerWindow = {
+    windowIndex: i,
+    startMs: i * 1000,
+    endMs: i * 1000 + 2000,
+    speechFraction: 0.7,
+    voicedFraction: 0.5,
+    pace: {
+      syllableRate: values.rate * 0.8,
+      articulationRate: values.rate,
+      pauseRatio: 0.2,
+      meanPauseMs: 250,
+    },
+    pitch: { medianHz: 140, medianSt: 29, meanSt: 29, stdSt: 2, rangeSt: 6, slopeStPerS: 0 },
+    loudness: { meanDbfs: -24, stdDb: 4, peakDbfs: -6 },
+    voiceQuality: {
+      jitterPct: 1,
+      shimmerPct: 3,
+      shimmerDb: 0.3,
+      hnrDb: 14,
+      alphaRatioDb: -10,
+      hammarbergDb: 20,
+      spectralSlope: -0.02,
+    },
+    tensionIndex: values.tension,
+    functionals: new Float64Array(0),
+  };
+  const now = Date.now();
+  const record = toFeatureWindowRecord(window, {
+    callId,
+    channel,
+    tenant: 'demo',
+    producedAtMs: now,
+    audioCompletedAtMs: now,
+  });
+  await sendRecords(h.producer, [outRecord(h.topics.features, featureWindowCodec, callId, record)]);
 }

@@ -1,0 +1,92 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Agent view: the agent's own live call (the server sends nothing else): customer mood meter and
+// trend, own pace and tension, the current cue in plain words, and this call's alerts.
+import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
+import { clock, drawTrend, duration, el, fixed, mood, percent, severityLabel } from './format.ts';
+import { openLive, signOut } from './live-socket.ts';
+
+const calls = new Map<string, CallView>();
+const alerts: AlertView[] = [];
+const statusEl = document.getElementById('status')!;
+const history = document.getElementById('history')!;
+let current: string | null = null;
+
+document.getElementById('sign-out')!.addEventListener('click', () => signOut());
+
+function pickCurrent(): CallView | undefined {
+  const live = [...calls.values()]
+    .filter((c) => c.endedAtMs === null)
+    .sort((a, b) => b.startedAtMs - a.startedAtMs);
+  const chosen = live[0] ?? [...calls.values()].sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
+  current = chosen?.callId ?? null;
+  return chosen;
+}
+
+function render(): void {
+  const call = pickCurrent();
+  const info = document.getElementById('call-info')!;
+  if (!call) {
+    info.textContent = 'waiting for a call';
+    return;
+  }
+  info.textContent = `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : ''}`;
+  const m = mood(call.customer);
+  const marker = document.getElementById('mood-marker')!;
+  marker.style.left = `${Math.round((call.customer.valence ?? 0.5) * 100)}%`;
+  marker.className = `mood-marker ${m.cls}`;
+  const label = document.getElementById('mood-label')!;
+  label.textContent = `${m.icon} ${m.word}`;
+  label.className = `big-label ${m.cls}`;
+  drawTrend(document.getElementById('mood-trend') as unknown as SVGSVGElement, call.moodTrend);
+  const pace = call.agent.pace;
+  document.getElementById('pace')!.textContent = `${fixed(pace)} syl/s`;
+  document.getElementById('pace-note')!.textContent =
+    pace === null ? '' : pace > 5.5 ? '▲ too fast: slow down' : 'good pace';
+  const tension = call.agent.tension;
+  const fill = document.getElementById('tension-bar')!;
+  fill.style.width = `${Math.round((tension ?? 0) * 100)}%`;
+  fill.className = `bar-fill ${tension !== null && tension >= 0.6 ? 'bar-high' : ''}`;
+  document.getElementById('tension')!.textContent = percent(tension);
+  document.getElementById('cue')!.textContent = call.cue ?? 'No cue right now.';
+  renderHistory();
+}
+
+function renderHistory(): void {
+  const mine = alerts.filter((a) => a.callId === current);
+  history.replaceChildren(
+    ...mine.map((a) => {
+      const s = severityLabel(a.severity);
+      const item = el('li', `alert sev-${a.severity}`);
+      item.dataset.alertId = a.alertId;
+      item.append(
+        el('span', 'sev-badge', `${s.icon} ${s.word}`),
+        el('strong', 'alert-title', a.cue ?? a.ruleName),
+        el('span', 'alert-meta num', clock(a.firedAtMs)),
+      );
+      return item;
+    }),
+  );
+}
+
+function onFrame(frame: ServerFrame): void {
+  if (frame.type === 'welcome') document.getElementById('user')!.textContent = frame.user.displayName;
+  else if (frame.type === 'snapshot') {
+    for (const c of frame.calls) calls.set(c.callId, c);
+    for (const a of frame.alerts) if (!alerts.some((x) => x.alertId === a.alertId)) alerts.push(a);
+    alerts.sort((a, b) => b.firedAtMs - a.firedAtMs);
+  } else if (frame.type === 'state') {
+    for (const c of frame.calls) calls.set(c.callId, c);
+    for (const id of frame.removed) calls.delete(id);
+  } else if (frame.type === 'alert') {
+    if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);
+  } else return;
+  render();
+}
+
+openLive(onFrame, (status) => {
+  statusEl.textContent =
+    status === 'live' ? '● live' : status === 'connecting' ? '○ connecting' : '◌ reconnecting';
+  statusEl.className = `status status-${status}`;
+});
+setInterval(render, 1000);

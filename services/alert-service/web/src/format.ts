@@ -1,0 +1,75 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Shared presentation helpers of the pages: mood words and colour classes (colour-blind safe:
+// blue/grey/orange plus a shape and a word, never colour alone), durations, trend lines. Pure DOM.
+import type { CallView, SpeakerView } from '../../protocol.ts';
+
+export type MoodClass = 'mood-positive' | 'mood-neutral' | 'mood-negative' | 'mood-unknown';
+
+const NEGATIVE = new Set(['angry', 'sad', 'disgust', 'anxious']);
+
+export function mood(s: SpeakerView): { cls: MoodClass; icon: string; word: string } {
+  if (!s.speaking && s.valence === null) return { cls: 'mood-unknown', icon: '○', word: 'no speech yet' };
+  const v = s.valence ?? 0.5;
+  const word = s.state === 'no-speech' ? 'silent' : s.state === 'uncertain' ? 'unclear' : s.state;
+  if (NEGATIVE.has(s.state) || v < 0.4) return { cls: 'mood-negative', icon: '▼', word };
+  if (v > 0.6 || s.state === 'happy') return { cls: 'mood-positive', icon: '▲', word };
+  return { cls: 'mood-neutral', icon: '●', word };
+}
+
+export function duration(call: CallView, nowMs: number): string {
+  const end = call.endedAtMs ?? nowMs;
+  const s = Math.max(0, Math.floor((end - call.startedAtMs) / 1000));
+  const mm = Math.floor(s / 60);
+  return `${String(mm).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function fixed(value: number | null, digits = 1): string {
+  return value === null ? '—' : value.toFixed(digits);
+}
+
+export function percent(value: number | null): string {
+  return value === null ? '—' : `${Math.round(value * 100)}%`;
+}
+
+export function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** Draws valence points (0..1) as a polyline in a 200 x 40 SVG viewBox with a neutral band. */
+export function drawTrend(svg: SVGSVGElement, points: number[]): void {
+  const ns = 'http://www.w3.org/2000/svg';
+  if (!svg.firstChild) {
+    const band = document.createElementNS(ns, 'rect');
+    band.setAttribute('x', '0');
+    band.setAttribute('y', '16');
+    band.setAttribute('width', '200');
+    band.setAttribute('height', '8');
+    band.setAttribute('class', 'trend-band');
+    svg.appendChild(band);
+    svg.appendChild(document.createElementNS(ns, 'polyline'));
+  }
+  const line = svg.lastChild as SVGPolylineElement;
+  const n = Math.max(points.length - 1, 1);
+  line.setAttribute(
+    'points',
+    points.map((v, i) => `${((i / n) * 200).toFixed(1)},${(38 - v * 36).toFixed(1)}`).join(' '),
+  );
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls = '',
+  text = '',
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text) node.textContent = text;
+  return node;
+}
+
+export function severityLabel(severity: string): { icon: string; word: string } {
+  if (severity === 'critical') return { icon: '‼', word: 'Critical' };
+  if (severity === 'warning') return { icon: '!', word: 'Warning' };
+  return { icon: 'i', word: 'Info' };
+}

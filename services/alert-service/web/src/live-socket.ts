@@ -1,0 +1,90 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Browser side of the live connection: opens /ws, sends the token as the first message (never in
+// the URL), keeps the last event sequence and resumes from it after a reconnect (with backoff),
+// detects a silent server by missing heartbeats, and returns to sign-in on an auth close.
+import type { ServerFrame } from '../../protocol.ts';
+
+export type Status = 'connecting' | 'live' | 'reconnecting';
+
+const TOKEN_KEY = 'va.token';
+const UNAUTHORIZED = 4001;
+
+export function token(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function saveToken(value: string): void {
+  sessionStorage.setItem(TOKEN_KEY, value);
+}
+
+export function signOut(reason = ''): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  location.assign(reason ? `/?reason=${encodeURIComponent(reason)}` : '/');
+}
+
+export interface LiveSocket {
+  send(message: unknown): void;
+}
+
+export function openLive(
+  onFrame: (frame: ServerFrame) => void,
+  onStatus: (status: Status) => void,
+): LiveSocket {
+  const t = token();
+  if (!t) {
+    signOut();
+    return { send: () => undefined };
+  }
+  let ws: WebSocket | null = null;
+  let instanceId = '';
+  let lastSeq = -1;
+  let attempt = 0;
+  let heartbeatMs = 15_000;
+  let lastFrameAt = Date.now();
+
+  function connect(): void {
+    onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
+    const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+    ws = socket;
+    socket.onopen = () => {
+      const resume = instanceId && lastSeq >= 0 ? { instanceId, lastSeq } : undefined;
+      socket.send(JSON.stringify({ type: 'auth', token: t, ...(resume ? { resume } : {}) }));
+    };
+    socket.onmessage = (event) => {
+      lastFrameAt = Date.now();
+      const frame = JSON.parse(String(event.data)) as ServerFrame;
+      if (frame.type === 'welcome') {
+        instanceId = frame.instanceId;
+        heartbeatMs = frame.heartbeatMs;
+        attempt = 0;
+        onStatus('live');
+      } else if (frame.type === 'snapshot') lastSeq = Math.max(lastSeq, frame.seq);
+      else if (frame.type === 'alert') lastSeq = Math.max(lastSeq, frame.alert.seq);
+      else if (frame.type === 'ack') lastSeq = Math.max(lastSeq, frame.ack.seq);
+      onFrame(frame);
+    };
+    socket.onclose = (event) => {
+      if (ws !== socket) return;
+      ws = null;
+      if (event.code === UNAUTHORIZED) {
+        signOut(event.reason === 'TOKEN_EXPIRED' ? 'Your session expired.' : 'Please sign in again.');
+        return;
+      }
+      attempt += 1;
+      onStatus('reconnecting');
+      setTimeout(connect, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+    };
+  }
+
+  // A server that stopped sending (network gone without a close) is noticed by the heartbeat.
+  setInterval(() => {
+    if (ws && ws.readyState === WebSocket.OPEN && Date.now() - lastFrameAt > 2.5 * heartbeatMs) ws.close();
+  }, 2_000);
+  connect();
+  return {
+    send(message) {
+      if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    },
+  };
+}

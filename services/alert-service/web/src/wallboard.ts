@@ -1,0 +1,248 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Supervisor wallboard: a grid of live calls (agent, queue, duration, customer mood as colour,
+// shape and word with a trend line, agent stress and pace) and the alerts, newest first, with an
+// acknowledge button; filters by team and queue. Tiles are fixed-size and updated in place.
+import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
+import { clock, drawTrend, duration, el, fixed, mood, percent, severityLabel } from './format.ts';
+import { openLive, signOut } from './live-socket.ts';
+
+interface Tile {
+  root: HTMLElement;
+  agent: HTMLElement;
+  queue: HTMLElement;
+  dur: HTMLElement;
+  mood: HTMLElement;
+  moodIcon: HTMLElement;
+  moodWord: HTMLElement;
+  trend: SVGSVGElement;
+  stressFill: HTMLElement;
+  stress: HTMLElement;
+  pace: HTMLElement;
+  alert: HTMLElement;
+}
+
+const grid = document.getElementById('calls')!;
+const alertList = document.getElementById('alerts')!;
+const teamFilter = document.getElementById('filter-team') as HTMLSelectElement;
+const queueFilter = document.getElementById('filter-queue') as HTMLSelectElement;
+const statusEl = document.getElementById('status')!;
+const countEl = document.getElementById('call-count')!;
+const calls = new Map<string, CallView>();
+const tiles = new Map<string, Tile>();
+const alerts = new Map<string, { view: AlertView; item: HTMLLIElement }>();
+const latestAlert = new Map<string, AlertView>();
+const MAX_ALERTS = 100;
+
+document.getElementById('sign-out')!.addEventListener('click', () => signOut());
+
+function tileFor(call: CallView): Tile {
+  let tile = tiles.get(call.callId);
+  if (tile) return tile;
+  const root = el('article', 'tile');
+  root.dataset.callId = call.callId;
+  const head = el('header', 'tile-head');
+  const agent = el('span', 'tile-agent');
+  const queue = el('span', 'tile-queue');
+  const dur = el('span', 'num tile-dur');
+  head.append(agent, queue, dur);
+  const moodRow = el('div', 'tile-mood mood-unknown');
+  const moodIcon = el('span', 'mood-icon');
+  const moodWord = el('span', 'mood-word');
+  const trend = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  trend.setAttribute('viewBox', '0 0 200 40');
+  trend.setAttribute('preserveAspectRatio', 'none');
+  trend.setAttribute('class', 'trend');
+  trend.setAttribute('aria-hidden', 'true');
+  moodRow.append(el('span', 'label', 'Customer'), moodIcon, moodWord, trend);
+  const metrics = el('div', 'tile-metrics');
+  const bar = el('span', 'bar');
+  const stressFill = el('span', 'bar-fill');
+  bar.append(stressFill);
+  const stress = el('span', 'num');
+  const pace = el('span', 'num');
+  metrics.append(el('span', 'label', 'Agent stress'), bar, stress, el('span', 'label', 'Pace'), pace);
+  const alert = el('p', 'tile-alert');
+  root.append(head, moodRow, metrics, alert);
+  grid.append(root);
+  tile = {
+    root,
+    agent,
+    queue,
+    dur,
+    mood: moodRow,
+    moodIcon,
+    moodWord,
+    trend,
+    stressFill,
+    stress,
+    pace,
+    alert,
+  };
+  tiles.set(call.callId, tile);
+  return tile;
+}
+
+function renderCall(call: CallView): void {
+  const t = tileFor(call);
+  t.agent.textContent = call.agentId || 'unknown agent';
+  t.queue.textContent = [call.team, call.queue].filter(Boolean).join(' · ');
+  t.dur.textContent = duration(call, Date.now());
+  const m = mood(call.customer);
+  t.mood.className = `tile-mood ${m.cls}`;
+  t.moodIcon.textContent = m.icon;
+  t.moodWord.textContent = m.word;
+  drawTrend(t.trend, call.moodTrend);
+  const tension = call.agent.tension;
+  t.stressFill.style.width = `${Math.round((tension ?? 0) * 100)}%`;
+  t.stressFill.className = `bar-fill ${tension !== null && tension >= 0.6 ? 'bar-high' : ''}`;
+  t.stress.textContent = percent(tension);
+  t.pace.textContent = `${fixed(call.agent.pace)} syl/s`;
+  t.root.classList.toggle('tile-ended', call.endedAtMs !== null);
+  renderTileAlert(call.callId);
+  applyFilter(call);
+}
+
+function renderTileAlert(callId: string): void {
+  const t = tiles.get(callId);
+  if (!t) return;
+  const a = latestAlert.get(callId);
+  const open = a && a.acknowledgedBy === null;
+  t.root.classList.remove('sev-info', 'sev-warning', 'sev-critical');
+  if (open) t.root.classList.add(`sev-${a.severity}`);
+  const s = a ? severityLabel(a.severity) : null;
+  t.alert.textContent =
+    a && s ? `${s.icon} ${s.word}: ${a.ruleName}${open ? '' : ' (acknowledged)'}` : 'No alerts';
+}
+
+function applyFilter(call: CallView): void {
+  const t = tiles.get(call.callId);
+  if (!t) return;
+  const show =
+    (!teamFilter.value || call.team === teamFilter.value) &&
+    (!queueFilter.value || call.queue === queueFilter.value);
+  t.root.hidden = !show;
+  for (const [select, value] of [
+    [teamFilter, call.team],
+    [queueFilter, call.queue],
+  ] as const) {
+    if (value && ![...select.options].some((o) => o.value === value)) select.append(new Option(value, value));
+  }
+}
+
+function refreshCount(): void {
+  const live = [...calls.values()].filter((c) => c.endedAtMs === null).length;
+  countEl.textContent = `${live} live call${live === 1 ? '' : 's'}`;
+}
+
+function renderAlert(view: AlertView): void {
+  if (alerts.has(view.alertId)) return;
+  const s = severityLabel(view.severity);
+  const item = el('li', `alert sev-${view.severity}`);
+  item.dataset.alertId = view.alertId;
+  const badge = el('span', 'sev-badge', `${s.icon} ${s.word}`);
+  const title = el(
+    'strong',
+    'alert-title',
+    view.kind === 'escalated' ? `Escalated: ${view.ruleName}` : view.ruleName,
+  );
+  const meta = el(
+    'span',
+    'alert-meta num',
+    `${clock(view.firedAtMs)} · ${view.agentId || 'unknown agent'} · ${view.queue}`,
+  );
+  const message = el('p', 'alert-message', view.message);
+  const action = el('div', 'alert-action');
+  item.append(badge, title, meta, message, action);
+  alerts.set(view.alertId, { view, item });
+  renderAck(view);
+  alertList.prepend(item);
+  while (alertList.children.length > MAX_ALERTS) {
+    const last = alertList.lastElementChild as HTMLElement;
+    alerts.delete(last.dataset.alertId ?? '');
+    last.remove();
+  }
+  const prev = latestAlert.get(view.callId);
+  if (!prev || prev.firedAtMs <= view.firedAtMs) latestAlert.set(view.callId, view);
+  renderTileAlert(view.callId);
+}
+
+function renderAck(view: AlertView): void {
+  const entry = alerts.get(view.alertId);
+  if (!entry) return;
+  const action = entry.item.querySelector('.alert-action')!;
+  action.replaceChildren();
+  if (view.acknowledgedBy !== null) {
+    entry.item.classList.add('acked');
+    action.append(
+      el(
+        'span',
+        'acked-note',
+        `✓ Acknowledged by ${view.acknowledgedBy} at ${clock(view.acknowledgedAtMs ?? 0)}`,
+      ),
+    );
+  } else {
+    const button = el('button', 'ack', 'Acknowledge');
+    button.type = 'button';
+    button.setAttribute('aria-label', `Acknowledge alert: ${view.ruleName} on ${view.agentId}'s call`);
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      button.textContent = 'Sending…';
+      live.send({ type: 'ack', alertId: view.alertId });
+    });
+    action.append(button);
+  }
+}
+
+function onAck(ack: AckView): void {
+  const entry = alerts.get(ack.alertId);
+  if (!entry) return;
+  entry.view.acknowledgedBy = ack.acknowledgedBy;
+  entry.view.acknowledgedAtMs = ack.acknowledgedAtMs;
+  renderAck(entry.view);
+  renderTileAlert(entry.view.callId);
+}
+
+function onFrame(frame: ServerFrame): void {
+  if (frame.type === 'welcome')
+    document.getElementById('user')!.textContent = `${frame.user.displayName} (${frame.user.role})`;
+  else if (frame.type === 'snapshot') {
+    for (const call of frame.calls) calls.set(call.callId, call);
+    for (const call of frame.calls) renderCall(call);
+    for (const a of [...frame.alerts].reverse()) renderAlert(a);
+    refreshCount();
+  } else if (frame.type === 'state') {
+    for (const call of frame.calls) {
+      calls.set(call.callId, call);
+      renderCall(call);
+    }
+    for (const id of frame.removed) {
+      calls.delete(id);
+      tiles.get(id)?.root.remove();
+      tiles.delete(id);
+    }
+    refreshCount();
+  } else if (frame.type === 'alert') renderAlert(frame.alert);
+  else if (frame.type === 'ack') onAck(frame.ack);
+  else if (frame.type === 'error') {
+    for (const button of alertList.querySelectorAll<HTMLButtonElement>('button.ack:disabled')) {
+      button.disabled = false;
+      button.textContent = 'Acknowledge';
+    }
+  }
+}
+
+const live = openLive(onFrame, (status) => {
+  statusEl.textContent =
+    status === 'live' ? '● live' : status === 'connecting' ? '○ connecting' : '◌ reconnecting';
+  statusEl.className = `status status-${status}`;
+});
+
+for (const select of [teamFilter, queueFilter])
+  select.addEventListener('change', () => calls.forEach(applyFilter));
+setInterval(() => {
+  for (const call of calls.values()) {
+    const t = tiles.get(call.callId);
+    if (t) t.dur.textContent = duration(call, Date.now());
+  }
+}, 1000);

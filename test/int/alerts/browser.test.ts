@@ -1,0 +1,139 @@
+// Real browser (headless Chromium via playwright-core) against the real service and broker: a
+// supervisor signs in, watches the wallboard show the calls and the frustration alert appear,
+// acknowledges it; an agent sees their cue. Screenshots go to reports/screenshots/ (CI artifacts).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { build } from 'vite';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { uniqueName } from '../../support/kafka.ts';
+import {
+  emotionRecord,
+  sendEmotion,
+  sendFeatures,
+  startCall,
+  startHarness,
+  type Harness,
+} from './harness.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = 'reports/screenshots';
+
+async function buildPages(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'va-pages-'));
+  await build({
+    configFile: 'services/alert-service/web/vite.config.ts',
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+async function launch(): Promise<BrowserContext> {
+  const profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1600, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  onTestFinished(async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  return context;
+}
+
+/** Streams `seconds` windows of three calls, compressed in time (one window per 150 ms). */
+async function streamCalls(
+  h: Harness,
+  calls: { id: string; angryFrom: number; agentRate: number }[],
+  seconds: number,
+) {
+  for (let i = 0; i < seconds; i += 1) {
+    for (const c of calls) {
+      await sendEmotion(h, emotionRecord(c.id, 'customer', i, i >= c.angryFrom ? 'angry' : 'neutral'));
+      await sendEmotion(h, emotionRecord(c.id, 'agent', i, 'neutral'));
+      await sendFeatures(h, c.id, 'agent', i, { tension: 0.25 + 0.02 * i, rate: c.agentRate });
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('pages in a real browser', () => {
+  it('shows the wallboard with the call and its alert, acknowledges it, and cues the agent', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const h = await startHarness({ ALERT_WEB_DIR: await buildPages() });
+    const context = await launch();
+    const urls: string[] = [];
+    context.on('request', (request) => urls.push(request.url()));
+
+    const board = await context.newPage();
+    await board.goto(h.baseUrl);
+    await board.fill('#username', 'supervisor');
+    await board.fill('#password', 'demo1234');
+    await board.click('#login-button');
+    await board.waitForURL('**/wallboard.html');
+    await board.getByText('● live').waitFor();
+
+    const angry = uniqueName('call');
+    const calm = uniqueName('call');
+    const fast = uniqueName('call');
+    await startCall(h, angry, 'agent-1', '', 'billing-queue');
+    await startCall(h, calm, 'agent-2', '', 'billing-queue');
+    await startCall(h, fast, 'agent-3', '', 'support-queue');
+    await board.locator(`[data-call-id="${angry}"]`).waitFor();
+    const tile = board.locator(`[data-call-id="${angry}"]`);
+    const before = await tile.boundingBox();
+
+    const agentPage = await context.newPage();
+    await agentPage.goto(h.baseUrl);
+    await agentPage.fill('#username', 'agent-1');
+    await agentPage.fill('#password', 'demo1234');
+    await agentPage.click('#login-button');
+    await agentPage.waitForURL('**/agent.html');
+
+    await streamCalls(
+      h,
+      [
+        { id: angry, angryFrom: 4, agentRate: 4.2 },
+        { id: calm, angryFrom: 99, agentRate: 3.8 },
+        { id: fast, angryFrom: 99, agentRate: 6.1 },
+      ],
+      12,
+    );
+    const alertItem = board.locator(`[data-alert-id="${angry}:customer:8:customer-frustration"]`);
+    await alertItem.waitFor({ timeout: 10_000 });
+    await expect(alertItem.textContent()).resolves.toContain('Critical');
+    await expect(tile.textContent()).resolves.toContain('Customer frustration sustained');
+    // Live updates do not move or resize the tile.
+    expect(await tile.boundingBox()).toEqual(before);
+    await board.screenshot({ path: `${SCREENSHOTS}/wallboard.png` });
+
+    await alertItem.locator('button.ack').click();
+    await alertItem.locator('.acked-note').waitFor();
+    await expect(alertItem.locator('.acked-note').textContent()).resolves.toContain(
+      'Acknowledged by supervisor',
+    );
+    await board.screenshot({ path: `${SCREENSHOTS}/wallboard-acknowledged.png` });
+
+    await agentPage.getByText('acknowledge the feeling before the fix').first().waitFor();
+    await expect(agentPage.locator('#mood-label').textContent()).resolves.toContain('angry');
+    await agentPage.screenshot({ path: `${SCREENSHOTS}/agent-view.png` });
+
+    // The token travels in the first WebSocket message only, never in a URL.
+    const token = await board.evaluate(() => sessionStorage.getItem('va.token'));
+    expect(token).toBeTruthy();
+    expect(urls.filter((u) => u.includes(token!))).toEqual([]);
+  });
+});
