@@ -1,0 +1,98 @@
+// `npm run simulate -- --calls N [--audio <wav or folder>] [--speed 1] [--target host:port]
+// [--token T]`: streams simulated stereo calls to an ingest gateway and prints one JSON summary.
+// `--write-wav <file> [--seconds S] [--seed N]` writes a synthetic stereo call instead.
+// I/O: gRPC, files; progress on stderr.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { encodeWav } from '../../pipelines/audio/wav.ts';
+import type { WireCodec } from '../shared/records.ts';
+import { runSimulation } from './simulate.ts';
+import { synthesizeCall } from './synth.ts';
+
+const USAGE = `usage: npm run simulate -- --calls N [--audio <wav or folder>] [--speed 1 (0 = max)]
+  [--target host:port (INGEST_TARGET, 127.0.0.1:50051)] [--token T (INGEST_TOKEN)]
+  [--codec pcmu|pcma|linear16] [--rate 8000|16000] [--seconds 30] [--stagger-ms 20] [--seed 1]
+  [--no-consent] [--tls] [--ca file]
+or:    npm run simulate -- --write-wav out.wav [--seconds 30] [--seed 1]`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '1' },
+    audio: { type: 'string' },
+    speed: { type: 'string', default: '1' },
+    target: { type: 'string', default: process.env.INGEST_TARGET ?? '127.0.0.1:50051' },
+    token: { type: 'string', default: process.env.INGEST_TOKEN },
+    codec: { type: 'string', default: 'pcmu' },
+    rate: { type: 'string', default: '8000' },
+    seconds: { type: 'string', default: '30' },
+    'stagger-ms': { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
+    'no-consent': { type: 'boolean', default: false },
+    tls: { type: 'boolean', default: false },
+    ca: { type: 'string' },
+    'write-wav': { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+const number = (name: string, text: string, min: number, max: number): number => {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max)
+    fail(`--${name} must be a number in ${min}..${max}`);
+  return value;
+};
+const seconds = number('seconds', values.seconds, 1, 3600);
+const seed = Math.trunc(number('seed', values.seed, 0, 2 ** 31));
+
+if (values['write-wav']) {
+  const call = synthesizeCall({ seconds, seed, sampleRateHz: 16000 });
+  writeFileSync(
+    values['write-wav'],
+    encodeWav({ sampleRateHz: call.sampleRateHz, channels: [call.agent, call.customer] }),
+  );
+  process.stdout.write(
+    `${JSON.stringify({ wrote: values['write-wav'], seconds, seed, turns: call.turns })}\n`,
+  );
+  process.exit(0);
+}
+
+const codec = values.codec as WireCodec;
+if (!['pcmu', 'pcma', 'linear16'].includes(codec)) fail('--codec must be pcmu, pcma or linear16');
+const rate = number('rate', values.rate, 8000, 16000);
+if (rate !== 8000 && rate !== 16000) fail('--rate must be 8000 or 16000');
+if (!values.token) fail('--token (or INGEST_TOKEN) is required');
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+process.once('SIGTERM', () => controller.abort());
+const summary = await runSimulation({
+  calls: Math.trunc(number('calls', values.calls, 1, 100_000)),
+  audioPath: values.audio,
+  seconds,
+  speed: number('speed', values.speed, 0, 1000),
+  target: values.target,
+  token: values.token,
+  codec,
+  sampleRateHz: rate,
+  staggerMs: number('stagger-ms', values['stagger-ms'], 0, 60_000),
+  seed,
+  analytics: !values['no-consent'],
+  tls: values.tls,
+  caFile: values.ca,
+  signal: controller.signal,
+  log: (line) => process.stderr.write(`[simulate] ${line}\n`),
+});
+const { call_ids: callIds, ...rest } = summary;
+process.stdout.write(
+  `${JSON.stringify({ ...rest, call_ids: callIds.length > 20 ? `${callIds.length} ids` : callIds })}\n`,
+);
+process.exit(summary.failed === 0 ? 0 : 1);
