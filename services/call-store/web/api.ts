@@ -1,0 +1,56 @@
+/// <reference lib="dom" />
+// Browser client of the QA API: the bearer token lives in sessionStorage (set by the login page or
+// pasted), never in a URL. I/O: fetch to the same origin.
+
+export const TOKEN_KEY = 'va.token';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: string[];
+  constructor(status: number, code: string, message: string, details: string[]) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function token(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value: string | null): void {
+  if (value) sessionStorage.setItem(TOKEN_KEY, value);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** The claims of the stored token, for the header line (the server verifies; this only displays). */
+export function claims(): { sub?: string; role?: string; tenant?: string } | null {
+  const t = token();
+  if (!t) return null;
+  try {
+    return JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  } catch {
+    return null;
+  }
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  const t = token();
+  if (t) headers.set('authorization', `Bearer ${t}`);
+  if (init.body) headers.set('content-type', 'application/json');
+  const response = await fetch(path, { ...init, headers });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = body?.error ?? {};
+    throw new ApiError(
+      response.status,
+      error.code ?? 'HTTP_ERROR',
+      error.message ?? response.statusText,
+      error.details ?? [],
+    );
+  }
+  return body as T;
+}

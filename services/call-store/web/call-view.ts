@@ -1,0 +1,213 @@
+/// <reference lib="dom" />
+// One call's review page: metadata, the scorecard with its parts, the timeline, the alerts with
+// their acknowledgements, the reviewers' notes and the form to add one. I/O: QA API, DOM.
+import { api, ApiError } from './api.ts';
+import { clock, el, fmt, when } from './dom.ts';
+import { renderTimeline, type TimelineData } from './timeline.ts';
+
+interface Part {
+  name: string;
+  weight: number;
+  value: number | null;
+  measure: number | null;
+  unit: string;
+  explanation: string;
+}
+interface Review {
+  reviewId: string;
+  reviewer: string;
+  notes: string;
+  scoreOverride: number | null;
+  createdAt: string;
+}
+interface CallDetail {
+  callId: string;
+  agentId: string;
+  queue: string;
+  tenant: string;
+  startedAt: string;
+  durationMs: number | null;
+  status: string;
+  source: string;
+  score: number | null;
+  reviewScore: number | null;
+  customerAngerS: number;
+  storeFeatures: boolean;
+  scorecard: { score: number | null; parts: Part[] } | null;
+  alerts: (TimelineData['alerts'][number] & { audience: string; evidence: string[] })[];
+  reviews: Review[];
+}
+
+function scorecard(call: CallDetail): HTMLElement {
+  const parts = call.scorecard?.parts ?? [];
+  return el(
+    'section',
+    { class: 'card', 'data-testid': 'scorecard' },
+    el('h2', {}, 'Scorecard'),
+    el(
+      'p',
+      { class: 'score' },
+      el('strong', {}, call.score === null ? 'not scored yet' : `${call.score} / 100`),
+      call.reviewScore !== null ? ` · reviewer: ${call.reviewScore}` : '',
+    ),
+    el(
+      'table',
+      {},
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, 'part'),
+          el('th', {}, 'weight'),
+          el('th', {}, 'value'),
+          el('th', {}, 'measured'),
+          el('th', {}, 'how'),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        ...parts.map((p) =>
+          el(
+            'tr',
+            { class: p.value === null ? 'na' : '' },
+            el('td', {}, p.name),
+            el('td', {}, String(p.weight)),
+            el(
+              'td',
+              {},
+              p.value === null ? 'n/a' : el('span', { class: 'bar', style: `--v:${p.value}` }, fmt(p.value)),
+            ),
+            el('td', {}, `${fmt(p.measure)} ${p.unit}`),
+            el('td', { class: 'why' }, p.explanation),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function alertList(call: CallDetail): HTMLElement {
+  return el(
+    'section',
+    { class: 'card', 'data-testid': 'alerts' },
+    el('h2', {}, `Alerts (${call.alerts.length})`),
+    call.alerts.length === 0
+      ? el('p', {}, 'No alerts on this call.')
+      : el(
+          'ul',
+          {},
+          ...call.alerts.map((a) =>
+            el(
+              'li',
+              { id: `alert-${a.alertId}` },
+              el('strong', {}, `${clock(a.startMs / 1000)} ${a.severity}`),
+              ` ${a.message} `,
+              el('span', { class: 'muted' }, `(${a.ruleId}; ${a.evidence.join('; ')})`),
+              ' — ',
+              a.acknowledgement
+                ? `acknowledged by ${a.acknowledgement.by} at ${when(a.acknowledgement.at)}`
+                : el('em', {}, 'not acknowledged'),
+            ),
+          ),
+        ),
+  );
+}
+
+function reviews(call: CallDetail, reload: () => void): HTMLElement {
+  const notes = el('textarea', {
+    id: 'review-notes',
+    rows: 3,
+    required: true,
+    maxlength: 10000,
+    'aria-label': 'Reviewer notes',
+  });
+  const override = el('input', {
+    id: 'review-score',
+    type: 'number',
+    min: 0,
+    max: 100,
+    step: 1,
+    'aria-label': 'Score override',
+  });
+  const status = el('p', { class: 'form-status', role: 'status' });
+  const form = el(
+    'form',
+    { class: 'review-form', 'data-testid': 'review-form' },
+    el('label', { for: 'review-notes' }, 'Notes'),
+    notes,
+    el('label', { for: 'review-score' }, 'Score override (optional, 0–100)'),
+    override,
+    el('button', { type: 'submit' }, 'Save review'),
+    status,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    status.textContent = 'Saving…';
+    try {
+      await api(`/calls/${encodeURIComponent(call.callId)}/review`, {
+        method: 'POST',
+        body: JSON.stringify({
+          notes: notes.value,
+          scoreOverride: override.value === '' ? null : Number(override.value),
+        }),
+      });
+      reload();
+    } catch (error) {
+      status.textContent =
+        error instanceof ApiError ? `${error.message}: ${error.details.join('; ')}` : String(error);
+    }
+  });
+  return el(
+    'section',
+    { class: 'card', 'data-testid': 'reviews' },
+    el('h2', {}, 'Reviewer notes'),
+    el(
+      'ul',
+      { class: 'reviews' },
+      ...call.reviews.map((r) =>
+        el(
+          'li',
+          { class: 'review' },
+          el('strong', {}, r.reviewer),
+          ` · ${when(r.createdAt)}${r.scoreOverride !== null ? ` · score ${r.scoreOverride}` : ''}`,
+          el('p', {}, r.notes),
+        ),
+      ),
+    ),
+    form,
+  );
+}
+
+export async function showCall(root: HTMLElement, callId: string): Promise<() => void> {
+  const path = `/calls/${encodeURIComponent(callId)}`;
+  const [call, timeline] = await Promise.all([api<CallDetail>(path), api<TimelineData>(`${path}/timeline`)]);
+  const timelineBox = el(
+    'section',
+    { class: 'card timeline', 'data-testid': 'timeline' },
+    el('h2', {}, 'Timeline'),
+  );
+  root.replaceChildren(
+    el('p', {}, el('a', { href: '#/' }, '← all calls')),
+    el('h1', {}, `Call ${call.callId}`),
+    el(
+      'p',
+      { class: 'meta' },
+      `agent ${call.agentId} · queue ${call.queue || '—'} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
+      `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}`,
+    ),
+    call.storeFeatures
+      ? timelineBox
+      : el(
+          'p',
+          { class: 'card' },
+          'The caller did not consent to storing features: only the summary is kept.',
+        ),
+    scorecard(call),
+    alertList(call),
+    reviews(call, () => void showCall(root, callId)),
+  );
+  return call.storeFeatures ? renderTimeline(timelineBox, timeline) : () => undefined;
+}

@@ -1,0 +1,141 @@
+/// <reference lib="dom" />
+// The search list: filters (time range, agent, queue, customer anger, alerts, trajectory, score),
+// sorting, and "more" through the API's cursor. I/O: QA API, DOM.
+import { api } from './api.ts';
+import { clock, el, fmt, when } from './dom.ts';
+
+interface CallItem {
+  callId: string;
+  agentId: string;
+  queue: string;
+  startedAt: string;
+  durationMs: number | null;
+  status: string;
+  customerAngerS: number;
+  alertsCount: number;
+  unacknowledgedAlerts: number;
+  trajectory: number | null;
+  score: number | null;
+  reviewScore: number | null;
+}
+
+const FILTERS: { name: string; label: string; type?: string; options?: string[] }[] = [
+  { name: 'from', label: 'From', type: 'datetime-local' },
+  { name: 'to', label: 'To', type: 'datetime-local' },
+  { name: 'agentId', label: 'Agent' },
+  { name: 'queue', label: 'Queue' },
+  { name: 'minCustomerAngerS', label: 'Customer angry ≥ s', type: 'number' },
+  { name: 'alerts', label: 'Alerts', options: ['', 'fired', 'unacknowledged', 'none'] },
+  { name: 'trajectory', label: 'Trajectory', options: ['', 'improved', 'worsened'] },
+  { name: 'minScore', label: 'Score ≥', type: 'number' },
+  { name: 'maxScore', label: 'Score ≤', type: 'number' },
+  { name: 'sort', label: 'Sort by', options: ['startedAt', 'score', 'customerAngerS', 'durationMs'] },
+  { name: 'order', label: 'Order', options: ['desc', 'asc'] },
+];
+
+function row(call: CallItem): HTMLElement {
+  return el(
+    'tr',
+    { class: 'call-row', 'data-call-id': call.callId },
+    el('td', {}, el('a', { href: `#/calls/${encodeURIComponent(call.callId)}` }, call.callId)),
+    el('td', {}, call.agentId),
+    el('td', {}, call.queue),
+    el('td', {}, when(call.startedAt)),
+    el('td', {}, call.durationMs === null ? call.status : clock(call.durationMs / 1000)),
+    el('td', {}, fmt(call.customerAngerS, 0)),
+    el(
+      'td',
+      {},
+      `${call.alertsCount}${call.unacknowledgedAlerts > 0 ? ` (${call.unacknowledgedAlerts} unacked)` : ''}`,
+    ),
+    el('td', {}, fmt(call.trajectory)),
+    el(
+      'td',
+      {},
+      call.score === null ? '—' : String(call.score),
+      call.reviewScore !== null ? ` / ${call.reviewScore}` : '',
+    ),
+  );
+}
+
+export function showList(root: HTMLElement): void {
+  const inputs = FILTERS.map((f) => {
+    const input = f.options
+      ? el(
+          'select',
+          { name: f.name, id: `f-${f.name}` },
+          ...f.options.map((o) => el('option', { value: o }, o || 'any')),
+        )
+      : el('input', {
+          name: f.name,
+          id: `f-${f.name}`,
+          type: f.type ?? 'text',
+          min: f.type === 'number' ? 0 : undefined,
+        });
+    return el('label', { for: `f-${f.name}` }, f.label, input);
+  });
+  const body = el('tbody', {});
+  const status = el('p', { class: 'form-status', role: 'status' });
+  const more = el('button', { type: 'button', hidden: true }, 'More');
+  let cursor: string | null = null;
+  const form = el('form', { class: 'filters' }, ...inputs, el('button', { type: 'submit' }, 'Search'));
+  const query = () => {
+    const params = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) {
+      if (value === '') continue;
+      params.set(key, key === 'from' || key === 'to' ? new Date(String(value)).toISOString() : String(value));
+    }
+    return params;
+  };
+  const load = async (append: boolean) => {
+    const params = query();
+    if (append && cursor) params.set('cursor', cursor);
+    status.textContent = 'Loading…';
+    try {
+      const page = await api<{ calls: CallItem[]; nextCursor: string | null }>(`/calls?${params}`);
+      if (!append) body.replaceChildren();
+      body.append(...page.calls.map(row));
+      cursor = page.nextCursor;
+      more.hidden = cursor === null;
+      status.textContent = body.children.length === 0 ? 'No calls match.' : '';
+    } catch (error) {
+      status.textContent = (error as Error).message;
+    }
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void load(false);
+  });
+  more.addEventListener('click', () => void load(true));
+  root.replaceChildren(
+    el('h1', {}, 'Calls'),
+    form,
+    status,
+    el(
+      'table',
+      { class: 'calls', 'data-testid': 'call-list' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...[
+            'call',
+            'agent',
+            'queue',
+            'started',
+            'duration',
+            'anger s',
+            'alerts',
+            'trajectory',
+            'score / review',
+          ].map((h) => el('th', {}, h)),
+        ),
+      ),
+      body,
+    ),
+    more,
+  );
+  void load(false);
+}

@@ -1,0 +1,219 @@
+/// <reference lib="dom" />
+// The call timeline: four uPlot lanes (pitch, loudness, pace, tension) with agent and customer
+// series, an emotion band per speaker coloured by label, alert markers on every lane, synced
+// cursor and drag-to-zoom across lanes (double-click resets), hover values in each legend.
+// I/O: DOM only.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { EMOTION_COLORS, SPEAKER_COLORS } from './colors.ts';
+import { clock, el } from './dom.ts';
+
+type Col = (number | null)[];
+export interface TimelineData {
+  durationMs: number | null;
+  speakers: Record<
+    'agent' | 'customer',
+    { windows: Record<string, Col>; emotions: Record<string, (number | string | null)[]> }
+  >;
+  alerts: {
+    alertId: string;
+    ruleId: string;
+    severity: string;
+    startMs: number;
+    message: string;
+    acknowledgement: { by: string; at: string } | null;
+  }[];
+}
+
+const LANES = [
+  { key: 'pitchHz', label: 'Pitch (Hz)' },
+  { key: 'loudnessDbfs', label: 'Loudness (dBFS)' },
+  { key: 'syllableRate', label: 'Pace (syllables/s)' },
+  { key: 'tension', label: 'Vocal tension (0–1)' },
+] as const;
+
+const mid = (w: Record<string, Col>) =>
+  w.startMs.map((s, i) => ((s as number) + (w.endMs[i] as number)) / 2000);
+
+function alertLines(alerts: TimelineData['alerts']): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const ctx = u.ctx;
+        ctx.save();
+        for (const alert of alerts) {
+          const x = u.valToPos(alert.startMs / 1000, 'x', true);
+          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+          ctx.strokeStyle = alert.acknowledgement ? '#555555' : '#000000';
+          ctx.setLineDash(alert.acknowledgement ? [4, 4] : []);
+          ctx.lineWidth = 2 * devicePixelRatio;
+          ctx.beginPath();
+          ctx.moveTo(x, u.bbox.top);
+          ctx.lineTo(x, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+/** Paints each speaker's emotion events as a row of coloured spans (agent above, customer below). */
+function emotionBand(data: TimelineData): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const ctx = u.ctx;
+        const rows = ['agent', 'customer'] as const;
+        const rowHeight = u.bbox.height / rows.length;
+        rows.forEach((speaker, r) => {
+          const e = data.speakers[speaker].emotions;
+          for (let i = 0; i < e.startMs.length; i++) {
+            const start = (e.startMs[i] as number) / 1000;
+            const next =
+              i + 1 < e.startMs.length ? (e.startMs[i + 1] as number) / 1000 : (e.endMs[i] as number) / 1000;
+            const x0 = u.valToPos(start, 'x', true);
+            const x1 = u.valToPos(Math.min(next, (e.endMs[i] as number) / 1000), 'x', true);
+            ctx.fillStyle = EMOTION_COLORS[e.state[i] as string] ?? '#999999';
+            ctx.fillRect(x0, u.bbox.top + r * rowHeight + 2, Math.max(1, x1 - x0), rowHeight - 4);
+          }
+        });
+      },
+    },
+  };
+}
+
+function emotionAt(data: TimelineData, speaker: 'agent' | 'customer', seconds: number): string {
+  const e = data.speakers[speaker].emotions;
+  let found = '—';
+  for (let i = 0; i < e.startMs.length && (e.startMs[i] as number) / 1000 <= seconds; i++) {
+    found = `${e.state[i]} (valence ${e.valence[i]}, arousal ${e.arousal[i]})`;
+  }
+  return found;
+}
+
+export function renderTimeline(container: HTMLElement, data: TimelineData): () => void {
+  const width = Math.max(600, container.clientWidth - 20);
+  const agent = data.speakers.agent.windows;
+  const customer = data.speakers.customer.windows;
+  const charts: uPlot[] = [];
+  const endS =
+    (data.durationMs ?? Math.max(0, ...(agent.endMs as number[]), ...(customer.endMs as number[]))) / 1000;
+  let syncing = false;
+  const syncZoom: ((u: uPlot, key: string) => void)[] = [
+    (u: uPlot, key: string) => {
+      if (key !== 'x' || syncing) return;
+      syncing = true;
+      const { min, max } = u.scales.x;
+      for (const other of charts)
+        if (other !== u) other.setScale('x', { min: min as number, max: max as number });
+      placeMarkers();
+      syncing = false;
+    },
+  ];
+  const axes = (label: string): uPlot.Axis[] => [
+    { values: (_u, ticks) => ticks.map((t) => clock(t)) },
+    { label, size: 60 },
+  ];
+  const base = (height: number, label: string): Omit<uPlot.Options, 'series'> => ({
+    width,
+    height,
+    scales: { x: { time: false, min: 0, max: endS } },
+    cursor: { sync: { key: 'call-timeline' }, drag: { x: true, y: false } },
+    axes: axes(label),
+    hooks: { setScale: syncZoom },
+  });
+
+  // Emotion band first: the alert markers sit on it.
+  const bandWrap = el('div', { class: 'band', 'data-testid': 'emotion-band' });
+  const hover = el(
+    'p',
+    { class: 'band-hover', 'data-testid': 'band-hover' },
+    'Hover the timeline for the emotion at that moment.',
+  );
+  container.append(el('h3', {}, 'Emotion (agent row above, customer row below)'), hover, bandWrap);
+  const bandX = Array.from({ length: Math.max(2, Math.ceil(endS) + 1) }, (_, i) => i);
+  const band = new uPlot(
+    {
+      ...base(110, 'agent / customer'),
+      series: [
+        { label: 'time', value: (_u, v) => (v === null ? '—' : clock(v)) },
+        { label: 'band', show: false },
+      ],
+      axes: [{ values: (_u, ticks) => ticks.map((t) => clock(t)) }, { size: 60, values: () => [] }],
+      legend: { show: false },
+      plugins: [emotionBand(data), alertLines(data.alerts)],
+      hooks: {
+        setScale: syncZoom,
+        setCursor: [
+          (u) => {
+            const idx = u.cursor.idx;
+            if (idx === null || idx === undefined) return;
+            const seconds = u.posToVal(u.cursor.left ?? 0, 'x');
+            hover.textContent = `${clock(seconds)} · agent: ${emotionAt(data, 'agent', seconds)} · customer: ${emotionAt(data, 'customer', seconds)}`;
+          },
+        ],
+      },
+    },
+    [bandX, bandX.map(() => 0)],
+    bandWrap,
+  );
+  charts.push(band);
+  const legend = el(
+    'p',
+    { class: 'legend' },
+    ...Object.entries(EMOTION_COLORS).map(([name, color]) =>
+      el(
+        'span',
+        { class: 'swatch-item' },
+        el('span', { class: 'swatch', style: `background:${color}` }),
+        name,
+      ),
+    ),
+  );
+  container.append(legend);
+
+  const markers = el('div', { class: 'markers' });
+  bandWrap.style.position = 'relative';
+  bandWrap.append(markers);
+  function placeMarkers() {
+    markers.replaceChildren();
+    for (const alert of data.alerts) {
+      const left = band.valToPos(alert.startMs / 1000, 'x') + band.bbox.left / devicePixelRatio;
+      const marker = el(
+        'button',
+        {
+          class: `alert-marker${alert.acknowledgement ? ' acked' : ''}`,
+          'data-alert-id': alert.alertId,
+          title: `${clock(alert.startMs / 1000)} ${alert.message}${alert.acknowledgement ? ` — acknowledged by ${alert.acknowledgement.by}` : ' — not acknowledged'}`,
+          style: `left:${left}px`,
+          onclick: () =>
+            document.getElementById(`alert-${alert.alertId}`)?.scrollIntoView({ behavior: 'smooth' }),
+        },
+        '▼',
+      );
+      markers.append(marker);
+    }
+  }
+  placeMarkers();
+
+  const joined = uPlot.join([
+    [mid(agent), ...LANES.map((l) => agent[l.key])],
+    [mid(customer), ...LANES.map((l) => customer[l.key])],
+  ] as uPlot.AlignedData[]);
+  LANES.forEach((lane, i) => {
+    const wrap = el('div', { class: 'lane', 'data-testid': `lane-${lane.key}` });
+    container.append(wrap);
+    const series: uPlot.Series[] = [
+      { label: 'time', value: (_u, v) => (v === null ? '—' : clock(v)) },
+      { label: 'agent', stroke: SPEAKER_COLORS.agent, width: 1.5, spanGaps: false },
+      { label: 'customer', stroke: SPEAKER_COLORS.customer, width: 1.5, dash: [6, 3], spanGaps: false },
+    ];
+    const data3 = [joined[0], joined[1 + i], joined[1 + LANES.length + i]] as uPlot.AlignedData;
+    charts.push(
+      new uPlot({ ...base(150, lane.label), series, plugins: [alertLines(data.alerts)] }, data3, wrap),
+    );
+  });
+  container.append(el('p', { class: 'hint' }, 'Drag across a lane to zoom; double-click to reset.'));
+  return () => charts.forEach((chart) => chart.destroy());
+}

@@ -1,0 +1,148 @@
+// Real browser (headless Chromium via playwright-core) on the QA review page served by the real
+// QA server over a real database: find a stored call in the list, open it, see the timeline lanes,
+// the emotion band and the alert marker, add a reviewer note. Screenshots: reports/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = 'reports/screenshots';
+const tokens = {
+  secret: new TextEncoder().encode('review-page-test-secret-32-bytes!!'),
+  issuer: 'va',
+  audience: 'va',
+};
+
+let store: CallStore;
+let server: QaServer;
+let webRoot: string;
+let profile: string;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  webRoot = mkdtempSync(join(tmpdir(), 'va-store-web-'));
+  await build({
+    configFile: 'services/call-store/web/vite.config.ts',
+    logLevel: 'error',
+    build: { outDir: webRoot, emptyOutDir: true },
+  });
+  store = await openCallStore({});
+  const startedAt = new Date(Date.now() - 3600_000);
+  for (const [i, callId] of ['qa-call-angry', 'qa-call-calm'].entries()) {
+    const call = syntheticCall({
+      callId,
+      startedAt: new Date(startedAt.getTime() + i * 600_000),
+      durationS: 240,
+      angryFromS: i === 0 ? 60 : undefined,
+      angryToS: i === 0 ? 130 : undefined,
+      alert: i === 0,
+      ackAfterS: 9,
+      seed: 7 + i,
+    });
+    await store.write(syntheticEvents(call));
+  }
+  await store.finalizePending(0);
+  server = await startQaServer({ store, tokens, port: 0, webRoot });
+  profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await server?.close();
+  await store?.close();
+  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+});
+
+describe('QA review page in a real browser', () => {
+  it('opens a stored call, shows the timeline and the alert marker, and saves a note', async () => {
+    const token = await issueToken(tokens, {
+      userId: 'qa-anna',
+      role: 'qa_reviewer',
+      tenant: 'acme',
+      agentId: null,
+    });
+    const page = await context.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    page.on('requestfailed', (request) => failures.push(`${request.url()} failed`));
+    // Only this origin is contacted: no CDN.
+    page.on('request', (request) => {
+      if (!request.url().startsWith(`http://127.0.0.1:${server.port}/`))
+        failures.push(`external request ${request.url()}`);
+    });
+    await page.goto(`http://127.0.0.1:${server.port}/qa/`);
+    // The token is pasted once (as the login page would store it), never put in a URL.
+    await page.locator('#token').fill(token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.locator('tr.call-row').first().waitFor();
+    expect(await page.locator('tr.call-row').count()).toBe(2);
+    await page.locator('#f-minCustomerAngerS').fill('30');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('tr.call-row').count()).toBe(1);
+    await page.screenshot({ path: `${SCREENSHOTS}/qa-call-list.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'qa-call-angry' }).click();
+    await page.getByTestId('timeline').waitFor();
+    for (const lane of ['pitchHz', 'loudnessDbfs', 'syllableRate', 'tension']) {
+      await expect.poll(() => page.getByTestId(`lane-${lane}`).locator('canvas').count()).toBeGreaterThan(0);
+    }
+    const marker = page.locator('.alert-marker');
+    await marker.waitFor();
+    expect(await marker.count()).toBe(1);
+    expect(await marker.getAttribute('title')).toMatch(/frustration.*acknowledged by supervisor-1/i);
+    // The marker sits over the band where the alert fired: 66 s into a 240-s call.
+    const band = await page.getByTestId('emotion-band').locator('.u-over').boundingBox();
+    const box = await marker.boundingBox();
+    expect(band && box).toBeTruthy();
+    if (band && box) {
+      const share = (box.x + box.width / 2 - band.x) / band.width;
+      expect(share).toBeGreaterThan(0.2);
+      expect(share).toBeLessThan(0.35);
+      // Hover over the band: the emotion under the cursor is named.
+      await page.mouse.move(band.x + band.width * 0.4, band.y + band.height / 2);
+      await expect.poll(() => page.getByTestId('band-hover').textContent()).toMatch(/customer: angry/);
+    }
+    await expect.poll(() => page.getByTestId('scorecard').textContent()).toMatch(/\d+ \/ 100/);
+
+    await page.locator('#review-notes').fill('Agent acknowledged the frustration and recovered the call.');
+    await page.locator('#review-score').fill('78');
+    await page.getByRole('button', { name: 'Save review' }).click();
+    await page.locator('li.review').first().waitFor();
+    expect(await page.locator('li.review').first().textContent()).toMatch(
+      /qa-anna.*score 78.*recovered the call/s,
+    );
+    await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/qa-call-review.png`, fullPage: true });
+
+    const stored = await store.getCall({ tenant: 'acme', agentId: null }, 'qa-call-angry');
+    expect(stored.reviews.map((r) => r.notes)).toEqual([
+      'Agent acknowledged the frustration and recovered the call.',
+    ]);
+    expect(stored.reviewScore).toBe(78);
+    expect(failures).toEqual([]);
+  });
+});
