@@ -7,7 +7,7 @@
 // Progress goes to stderr. I/O: processes, Kafka, gRPC, temp files.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findBroker } from '../deploy/kafka/find-broker.ts';
@@ -112,11 +112,15 @@ try {
   const progress = setInterval(() => log(`${received}/${expected} windows, ${latencies.length} timed`), 5000);
   const simulatorExit = await simulator.done;
   const cpu = meter.read();
+  const summary = simulator.summary();
   log(`simulator finished (${simulatorExit}); waiting for the last windows`);
-  const deadline = Date.now() + 20_000;
-  while (received < expected && Date.now() < deadline && Date.now() - lastEventAt < 10_000) {
+  const drainStarted = Date.now();
+  // A pipeline slower than real time delivers late, not never: wait while events keep coming.
+  const deadline = Date.now() + 300_000;
+  while (received < expected && Date.now() < deadline && Date.now() - lastEventAt < 15_000) {
     await new Promise((r) => setTimeout(r, 200));
   }
+  const drainedS = (Date.now() - drainStarted) / 1000;
   clearInterval(progress);
   latencies.sort((a, b) => a - b);
   let rss = 0;
@@ -138,7 +142,14 @@ try {
       Object.entries(cpu.byName).map(([k, v]) => [k, Math.round(v * 100) / 100]),
     ),
     rss_mb: Math.round(rss),
-    simulator_exit: simulatorExit,
+    load_average_1m: Math.round(loadavg()[0] * 10) / 10,
+    drain_after_calls_s: Math.round(drainedS * 10) / 10,
+    simulator: {
+      exit: simulatorExit,
+      wall_seconds: summary?.wall_seconds ?? null,
+      max_frame_late_ms: summary?.max_frame_late_ms ?? null,
+      failed: summary?.failed ?? null,
+    },
   };
   console.log(JSON.stringify(result));
   if (result.lost_windows > 0) exitCode = 1;

@@ -174,6 +174,8 @@ export interface SimulatorRun {
   readonly pid: number | undefined;
   /** Resolves with the simulator's exit code. */
   readonly done: Promise<number>;
+  /** The simulator's one-line JSON summary once it printed it. */
+  summary(): Record<string, unknown> | null;
   stop(): void;
 }
 
@@ -203,16 +205,26 @@ export function startSimulator(options: {
     ],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, SIMULATOR_TOKEN: options.token },
+      env: { ...process.env, INGEST_TOKEN: options.token },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let summary: Record<string, unknown> | null = null;
   const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.trim()) options.log?.(`simulator: ${line}`);
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      if (line.startsWith('{')) {
+        try {
+          summary = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          // not the summary line
+        }
+      }
+      options.log?.(`simulator: ${line}`);
+    }
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   const done = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
-  return { pid: child.pid, done, stop: () => void child.kill('SIGTERM') };
+  return { pid: child.pid, done, summary: () => summary, stop: () => void child.kill('SIGTERM') };
 }
