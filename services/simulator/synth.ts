@@ -234,8 +234,8 @@ export function synthesizeCall(
   }
   // Line noise floor (-60 dBFS) so silence is not digital zero, as on a real line.
   for (let i = 0; i < length; i += 1) {
-    agent[i] += (random() - 0.5) * 0.002;
-    customer[i] += (random() - 0.5) * 0.002;
+    agent[i] = Math.max(-1, Math.min(1, agent[i] + (random() - 0.5) * 0.002));
+    customer[i] = Math.max(-1, Math.min(1, customer[i] + (random() - 0.5) * 0.002));
   }
   return { sampleRateHz, agent, customer, turns };
 }

@@ -3,9 +3,8 @@
 // analytics=false acknowledged but not forwarded, the health service and /metrics.
 import * as grpc from '@grpc/grpc-js';
 import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
-import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { grpcServices } from '../../../services/shared/grpc-protos.ts';
 import {
   audioChunkCodec,
@@ -20,7 +19,7 @@ import {
   type CallStartMessage,
 } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil } from './helpers.ts';
+import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -62,19 +61,14 @@ async function rejected(
 }
 
 beforeAll(async () => {
-  const config = loadGatewayConfig({
-    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    HTTP_PORT: '0',
-    TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
-    AUDIO_TOPIC: audioTopic,
-    CALLS_TOPIC: callsTopic,
-    TOPIC_PARTITIONS: '1',
-    BATCH_MAX_DELAY_MS: '40',
-    LOG_LEVEL: 'warn',
-  });
-  gateway = await startGateway(config, { handleSignals: false });
+  gateway = await startTestGateway(
+    { audio: audioTopic, calls: callsTopic },
+    {
+      TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
+      TOPIC_PARTITIONS: '1',
+      BATCH_MAX_DELAY_MS: '40',
+    },
+  );
   client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
   kafka = testKafka();
 });
@@ -82,10 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   await gateway?.stop();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [audioTopic, callsTopic] }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopics(kafka, [audioTopic, callsTopic]);
 });
 
 describe('ingest gateway rejections', () => {

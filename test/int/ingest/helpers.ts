@@ -1,7 +1,9 @@
 // Test helpers for the ingest tests: read a topic from the beginning with a fresh consumer group
 // until a condition holds (cleaned up when the test ends). I/O: Kafka.
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { onTestFinished } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
+import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
+import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 /** Reads `count` records of a topic from the beginning. */
@@ -45,4 +47,29 @@ export async function collectUntil<T>(
   });
   await consumer.stop();
   return out;
+}
+
+/** An in-process gateway on loopback (free ports) writing to the given test topics. */
+export function startTestGateway(
+  topics: { audio: string; calls: string },
+  env: Record<string, string>,
+): Promise<Gateway> {
+  const config = loadGatewayConfig({
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    HTTP_PORT: '0',
+    AUDIO_TOPIC: topics.audio,
+    CALLS_TOPIC: topics.calls,
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  return startGateway(config, { handleSignals: false });
+}
+
+export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
 }

@@ -1,12 +1,11 @@
 // The call simulator against a real gateway and broker: several synthetic stereo calls streamed
 // faster than real time all end OK, and each lands completely in the audio topic.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
-import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
 import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil } from './helpers.ts';
+import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
 
 const TOKEN = 'sim-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -14,28 +13,15 @@ const callsTopic = uniqueName('test.calls');
 let gateway: Gateway;
 
 beforeAll(async () => {
-  gateway = await startGateway(
-    loadGatewayConfig({
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      HTTP_PORT: '0',
-      TENANT_TOKENS: `sim=${TOKEN}`,
-      AUDIO_TOPIC: audioTopic,
-      CALLS_TOPIC: callsTopic,
-      TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: 'warn',
-    }),
-    { handleSignals: false },
+  gateway = await startTestGateway(
+    { audio: audioTopic, calls: callsTopic },
+    { TENANT_TOKENS: `sim=${TOKEN}`, TOPIC_PARTITIONS: '3' },
   );
 });
 
 afterAll(async () => {
   await gateway?.stop();
-  const admin = testKafka().admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [audioTopic, callsTopic] }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopics(testKafka(), [audioTopic, callsTopic]);
 });
 
 describe('call simulator', () => {

@@ -1,0 +1,131 @@
+// The gateway at its limits, over real gRPC and the real broker: backpressure (streams pause
+// while Kafka is behind, nothing is lost), a call that goes quiet is ended after the idle timeout,
+// and a graceful stop flushes a live call and tells the client UNAVAILABLE.
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { audioChunkCodec, callEventCodec } from '../../../services/shared/records.ts';
+import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+
+const TOKEN = 'limits-token-0123456789';
+const topics = { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') };
+const gateways: Gateway[] = [];
+
+async function gateway(env: Record<string, string>): Promise<Gateway> {
+  const started = await startTestGateway(topics, {
+    TENANT_TOKENS: `acme=${TOKEN}`,
+    TOPIC_PARTITIONS: '2',
+    ...env,
+  });
+  gateways.push(started);
+  return started;
+}
+
+const start = (callId: string) => ({
+  start: {
+    callId,
+    codec: 'CODEC_PCMU',
+    sampleRateHz: 8000,
+    consent: { analytics: true, storeFeatures: false },
+  },
+});
+const frame = (sequence: number) => ({
+  frame: {
+    channel: 'CHANNEL_AGENT',
+    sequence,
+    audioTimeMs: sequence * 20,
+    payload: new Uint8Array(160).fill(7),
+  },
+});
+
+let shared: Gateway;
+beforeAll(async () => {
+  shared = await gateway({ BACKPRESSURE_HIGH_BYTES: '1024', IDLE_TIMEOUT_MS: '500' });
+});
+
+afterAll(async () => {
+  for (const started of gateways) await started.stop();
+  await deleteTopics(testKafka(), Object.values(topics));
+});
+
+describe('ingest gateway limits', () => {
+  it('pauses streams while Kafka is behind and loses nothing', async () => {
+    const options = {
+      calls: 4,
+      seconds: 6,
+      speed: 0,
+      target: `127.0.0.1:${shared.grpc.port}`,
+      token: TOKEN,
+      codec: 'pcmu' as const,
+      sampleRateHz: 8000 as const,
+      staggerMs: 0,
+      seed: 3,
+      analytics: true,
+    };
+    const audio = prepareAudio(options);
+    const summary = await runSimulation(options, audio);
+    expect(summary.ok).toBe(4);
+    const metrics = await shared.base.metrics.registry.getSingleMetricAsString(
+      'va_ingest_backpressure_pauses_total',
+    );
+    expect(Number(/ (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    const chunks = await collectUntil(
+      testKafka(),
+      topics.audio,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) => all.filter((c) => c.final && summary.call_ids.includes(c.callId)).length === 8,
+    );
+    for (const callId of summary.call_ids) {
+      const bytes = chunks
+        .filter((c) => c.callId === callId)
+        .reduce((sum, c) => sum + c.payload.byteLength, 0);
+      expect(bytes).toBe(audio[0].agent.length + audio[0].customer.length);
+    }
+  });
+
+  it('ends a call that goes quiet after the idle timeout with DEADLINE_EXCEEDED', async () => {
+    const client = createIngestClient(`127.0.0.1:${shared.grpc.port}`);
+    const callId = uniqueName('idle').replace('.', '-');
+    const stream = openCallStream(client, TOKEN);
+    await stream.write(start(callId));
+    await stream.write(frame(0));
+    const result = await stream.result;
+    client.close();
+    expect([result.code, result.details]).toEqual([
+      grpc.status.DEADLINE_EXCEEDED,
+      expect.stringMatching(/IDLE_TIMEOUT/),
+    ]);
+    const events = await collectUntil(
+      testKafka(),
+      topics.calls,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+    );
+    expect(events.find((e) => e.callId === callId && e.type === 'ended')?.endReason).toBe('idle_timeout');
+  });
+
+  it('flushes live calls and answers UNAVAILABLE on a graceful stop', async () => {
+    const leaving = await gateway({});
+    const client = createIngestClient(`127.0.0.1:${leaving.grpc.port}`);
+    const callId = uniqueName('stop').replace('.', '-');
+    const stream = openCallStream(client, TOKEN);
+    await stream.write(start(callId));
+    for (let seq = 0; seq < 10; seq += 1) await stream.write(frame(seq));
+    await expect.poll(() => stream.acks.length).toBeGreaterThan(0);
+    await leaving.stop();
+    const result = await stream.result;
+    client.close();
+    expect(result.code).toBe(grpc.status.UNAVAILABLE);
+    const chunks = await collectUntil(
+      testKafka(),
+      topics.audio,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) => all.some((c) => c.callId === callId && c.final),
+    );
+    const own = chunks.filter((c) => c.callId === callId);
+    expect(own.reduce((sum, c) => sum + c.payload.byteLength, 0)).toBe(10 * 160);
+  });
+});
