@@ -10,6 +10,7 @@ import { frameTrack } from '../pipelines/dsp/frame-track.ts';
 import { listEmodb, readEmodbSamples, type EmodbItem } from './lib/emodb.ts';
 import {
   addNoise,
+  epochPeriods,
   bandPass,
   localJitterPct,
   localShimmerPct,
@@ -168,12 +169,12 @@ function voiceQuality(count: number): { jitter: number; shimmer: number; hnr: nu
       seed: 11 + u,
     });
     const w = analyze(addNoise(bandPass(js.samples, 8000), 45, 3 + u))[0];
-    jErr.push(
-      Math.abs(w.voiceQuality.jitterPct - localJitterPct(js.cyclePeriodS)) / localJitterPct(js.cyclePeriodS),
-    );
-    sErr.push(
-      Math.abs(w.voiceQuality.shimmerPct - localShimmerPct(js.cycleAmplitude)) /
-        localShimmerPct(js.cycleAmplitude),
+    const trueJitter = localJitterPct(epochPeriods(js.epochS));
+    const trueShimmer = localShimmerPct(js.cycleAmplitude);
+    jErr.push(Math.abs(w.voiceQuality.jitterPct - trueJitter) / trueJitter);
+    sErr.push(Math.abs(w.voiceQuality.shimmerPct - trueShimmer) / trueShimmer);
+    log(
+      `f0 ${f0Hz.toFixed(0)} jitter ${trueJitter.toFixed(2)}/${w.voiceQuality.jitterPct.toFixed(2)} shimmer ${trueShimmer.toFixed(2)}/${w.voiceQuality.shimmerPct.toFixed(2)}`,
     );
     // HNR: regular vowel plus in-band noise at a known harmonics-to-noise ratio.
     const clean = bandPass(
@@ -187,6 +188,8 @@ function voiceQuality(count: number): { jitter: number; shimmer: number; hnr: nu
     hErr.push(Math.abs(wh.voiceQuality.hnrDb - snrDb));
   }
   const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  log(`jitter errors ${jErr.map((v) => v.toFixed(2)).join(' ')}`);
+  log(`shimmer errors ${sErr.map((v) => v.toFixed(2)).join(' ')}`);
   return { jitter: mean(jErr), shimmer: mean(sErr), hnr: mean(hErr) };
 }
 

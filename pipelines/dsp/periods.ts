@@ -52,15 +52,32 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
     lastA = 0;
   }
 
+  let peakPos = 0;
+
+  /**
+   * Peak |x| within ±half of centre, refined by parabolic interpolation (sample-phase
+   * independent); its position is left in peakPos so marks stay on the pulse peaks.
+   */
   function peakAround(ring: Float32Array, mask: number, centre: number, half: number): number {
     let m = 0;
+    let at = 0;
     const c = Math.round(centre);
     for (let i = c - half; i <= c + half; i++) {
       const v = ring[i & mask];
       const a = v < 0 ? -v : v;
-      if (a > m) m = a;
+      if (a > m) {
+        m = a;
+        at = i;
+      }
     }
-    return m;
+    const a = Math.abs(ring[(at - 1) & mask]);
+    const b = Math.abs(ring[(at + 1) & mask]);
+    const den = a - 2 * m + b;
+    peakPos = at;
+    if (!(den < 0)) return m;
+    const d = Math.max(-0.5, Math.min(0.5, (0.5 * (a - b)) / den));
+    peakPos = at + d;
+    return m - 0.25 * (a - b) * d;
   }
 
   function process(
@@ -147,7 +164,8 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
       }
       lastT = T;
       lastA = A;
-      mark += T;
+      // Next mark one period after this pulse's peak (Praat's "periodic, peaks" point process).
+      mark = peakPos + T;
     }
   }
 

@@ -64,11 +64,13 @@ export interface VoicedSignal {
   samples: Float32Array;
   /** Start times (s) and lengths (s) and amplitudes of the generated glottal cycles. */
   cycleStartS: number[];
+  /** Pulse (epoch) instants, the centre of each cycle: their spacing is the measurable period. */
+  epochS: number[];
   cyclePeriodS: number[];
   cycleAmplitude: number[];
 }
 
-/** Sum of harmonics up to Nyquist per glottal cycle, phases restarting at each cycle start. */
+/** Sum of harmonics up to Nyquist per glottal cycle, phases restarting at each cycle. */
 export function synthVoiced(spec: VoicedSpec): VoicedSignal {
   const sr = spec.sampleRateHz;
   const n = Math.round(spec.durationS * sr);
@@ -79,6 +81,7 @@ export function synthVoiced(spec: VoicedSpec): VoicedSignal {
   const cycleStartS: number[] = [];
   const cyclePeriodS: number[] = [];
   const cycleAmplitude: number[] = [];
+  const epochS: number[] = [];
   let t = 0;
   while (t < spec.durationS) {
     const f0 = spec.f0(t);
@@ -92,17 +95,22 @@ export function synthVoiced(spec: VoicedSpec): VoicedSignal {
     cycleStartS.push(t);
     cyclePeriodS.push(T);
     cycleAmplitude.push(A);
+    epochS.push(t + T / 2);
     const i0 = Math.ceil(t * sr);
     const i1 = Math.min(n, Math.ceil((t + T) * sr));
     const H = Math.floor(sr / 2 / (1 / T)) - 1;
     for (let h = 1; h <= H; h++) {
       const fh = h / T;
-      const g = Math.pow(10, (tilt * Math.log2(h)) / 20) * formantGain(fh, VOWEL_A) * 0.05;
-      for (let i = i0; i < i1; i++) x[i] += amp * A * g * Math.sin(2 * Math.PI * fh * (i / sr - t));
+      // Harmonic weights from the contour F0, not the jittered period: each cycle is the same
+      // waveform stretched in time, so jitter does not leak into cycle amplitudes (and vice versa).
+      const g = Math.pow(10, (tilt * Math.log2(h)) / 20) * formantGain(h * f0, VOWEL_A) * 0.05;
+      // Phase re the cycle centre: each cycle is one period of a band-limited pulse centred in the
+      // cycle (a glottal excitation), continuous at cycle edges, so cycle amplitudes stay separable.
+      for (let i = i0; i < i1; i++) x[i] += amp * A * g * Math.sin(2 * Math.PI * fh * (i / sr - t - T / 2));
     }
     t += T;
   }
-  return { samples: x, cycleStartS, cyclePeriodS, cycleAmplitude };
+  return { samples: x, cycleStartS, epochS, cyclePeriodS, cycleAmplitude };
 }
 
 export function power(x: Float32Array): number {
@@ -140,6 +148,16 @@ export function localJitterPct(periods: number[]): number {
     if (i > 0) d += Math.abs(periods[i] - periods[i - 1]);
   }
   return (100 * (d / (periods.length - 1))) / (s / periods.length);
+}
+
+/** Periods between consecutive epochs (pulse instants), skipping gaps longer than 1.5 periods. */
+export function epochPeriods(epochS: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < epochS.length; i++) {
+    const p = epochS[i] - epochS[i - 1];
+    if (out.length === 0 || p < 1.5 * out[out.length - 1]) out.push(p);
+  }
+  return out;
 }
 
 /** Local shimmer (%) of an amplitude sequence: mean |A_i − A_{i−1}| / mean A. */
