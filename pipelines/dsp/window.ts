@@ -131,7 +131,7 @@ export function computeWindow(
   put('loudness_p80', percentile(s.a, ne, 80));
   put('loudness_range_p20_p80', percentile(s.a, ne, 80) - percentile(s.a, ne, 20));
 
-  // Spectral shape and MFCC over speech frames.
+  // Spectral shape and MFCC over speech frames (all frames when nobody spoke).
   const meanStd = (field: number, select: Select, meanName: string, stdName: string): number => {
     const k = gather(store, first, end, field, select, s.a);
     const m = mean(s.a, k);
@@ -139,14 +139,14 @@ export function computeWindow(
     put(stdName, std(s.a, k));
     return m;
   };
-  meanStd(F.centroidHz, 'speech', 'centroid_hz_mean', 'centroid_hz_std');
-  meanStd(F.flatness, 'speech', 'flatness_mean', 'flatness_std');
-  const spectralSlope = meanStd(F.slope, 'speech', 'slope_mean', 'slope_std');
-  meanStd(F.rolloffHz, 'speech', 'rolloff_hz_mean', 'rolloff_hz_std');
-  meanStd(F.zcr, 'speech', 'zcr_mean', 'zcr_std');
-  for (let k = 0; k < MFCC_COUNT; k++) meanStd(F.mfcc + k, 'speech', `mfcc${k + 1}_mean`, `mfcc${k + 1}_std`);
+  meanStd(F.centroidHz, sel, 'centroid_hz_mean', 'centroid_hz_std');
+  meanStd(F.flatness, sel, 'flatness_mean', 'flatness_std');
+  const spectralSlope = meanStd(F.slope, sel, 'slope_mean', 'slope_std');
+  meanStd(F.rolloffHz, sel, 'rolloff_hz_mean', 'rolloff_hz_std');
+  meanStd(F.zcr, sel, 'zcr_mean', 'zcr_std');
+  for (let k = 0; k < MFCC_COUNT; k++) meanStd(F.mfcc + k, sel, `mfcc${k + 1}_mean`, `mfcc${k + 1}_std`);
   for (let k = 0; k < 4; k++) {
-    const m = gather(store, first, end, F.mfcc + k, 'speech', s.a);
+    const m = gather(store, first, end, F.mfcc + k, sel, s.a);
     for (let i = 1; i < m; i++) s.b[i - 1] = s.a[i] - s.a[i - 1];
     put(`mfcc${k + 1}_delta_std`, std(s.b, Math.max(0, m - 1)));
   }
