@@ -111,7 +111,6 @@ try {
   });
   const progress = setInterval(() => log(`${received}/${expected} windows, ${latencies.length} timed`), 5000);
   const simulatorExit = await simulator.done;
-  const cpu = meter.read();
   const summary = simulator.summary();
   log(`simulator finished (${simulatorExit}); waiting for the last windows`);
   const drainStarted = Date.now();
@@ -121,6 +120,8 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   const drainedS = (Date.now() - drainStarted) / 1000;
+  // Over the whole run (streaming and draining): the work the windows cost, whatever the pace.
+  const cpu = meter.read();
   clearInterval(progress);
   latencies.sort((a, b) => a - b);
   let rss = 0;
@@ -138,6 +139,8 @@ try {
     latency_ms_p99: percentile(latencies, 99),
     latency_ms_max: latencies.length > 0 ? latencies[latencies.length - 1] : null,
     cpu_cores_used: Math.round(cpu.total * 100) / 100,
+    // CPU seconds of the services per second of stereo call audio: 1 / this = calls per core.
+    cpu_core_s_per_call_s: Math.round((cpu.totalSeconds / (calls * seconds)) * 10_000) / 10_000,
     cpu_cores_by_process: Object.fromEntries(
       Object.entries(cpu.byName).map(([k, v]) => [k, Math.round(v * 100) / 100]),
     ),

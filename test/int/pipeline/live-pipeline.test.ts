@@ -2,10 +2,19 @@
 // gateway, through the dsp-worker and the emotion classifier (child processes), out as emotion
 // events: every expected window exactly once after dedupe, in order, with latency measured, and
 // (with EmoDB beside the repo) the customer's anger detected.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCallAnalyzer } from '../../../pipelines/dsp/index.ts';
+import { createEmotionTracker, parseEmotionModel } from '../../../pipelines/emotion/index.ts';
+import { DEFAULT_MODEL_PATH } from '../../../services/emotion-classifier/config.ts';
+import { fromFeatureWindowRecord } from '../../../services/shared/mapping.ts';
 import { createEventDedupe } from '../../../services/emotion-classifier/event-dedupe.ts';
-import { emotionEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
+import {
+  decodeFeaturesTopic,
+  emotionEventCodec,
+  type EmotionEventRecord,
+  type FeatureWindowRecord,
+} from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { emodbAvailable, emodbCall, syntheticCall } from './call-audio.ts';
 import {
@@ -125,4 +134,48 @@ describe('live pipeline over gRPC and Kafka', () => {
       expect(agentAngry.length).toBeLessThan(customerAngry.length);
     },
   );
+
+  it('a classifier killed mid-call is replaced and rebuilds the baselines by replay: events continue unchanged', async () => {
+    const call = toTelephoneCall(uniqueName('restart'), syntheticCall(20, 33));
+    const features = await collectTopic(kafka, pipeline.topics.features, (v, h) => {
+      const decoded = decodeFeaturesTopic(v, h);
+      return decoded.schema === 'features' && decoded.value.callId === call.callId ? decoded.value : null;
+    });
+    try {
+      const streaming = streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 2 });
+      await waitFor(
+        'the first events',
+        () => emotions.records.filter((r) => r.value.callId === call.callId).length >= 10,
+      );
+      await pipeline.restart('emotion-classifier', 'SIGKILL');
+      expect((await streaming).code).toBe(0);
+      await eventsOfCall(emotions, call);
+
+      // What one uninterrupted tracker per speaker makes of the same windows.
+      const model = parseEmotionModel(JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')));
+      const trackers = {
+        agent: createEmotionTracker({ model, callId: call.callId, channel: 'agent' }),
+        customer: createEmotionTracker({ model, callId: call.callId, channel: 'customer' }),
+      };
+      const expected = new Map<string, { state: string; confidence: number }>();
+      const seen = new Set<string>();
+      for (const { value } of features.records as { value: FeatureWindowRecord }[]) {
+        if (seen.has(value.eventId)) continue;
+        seen.add(value.eventId);
+        const window = fromFeatureWindowRecord(value);
+        const event = trackers[window.channel].push(window.window);
+        expected.set(event.eventId, { state: event.state, confidence: event.confidence });
+      }
+      const received = emotions.records.filter((r) => r.value.callId === call.callId);
+      expect(received.length).toBeGreaterThan(expected.size); // the replay re-sent earlier events
+      for (const { value } of received) {
+        const want = expected.get(value.eventId);
+        expect(want, value.eventId).toBeDefined();
+        expect(value.state, value.eventId).toBe(want?.state);
+        expect(value.confidence, value.eventId).toBeCloseTo(want?.confidence ?? NaN, 9);
+      }
+    } finally {
+      await features.stop();
+    }
+  });
 });

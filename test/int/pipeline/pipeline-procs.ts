@@ -34,6 +34,8 @@ export interface RunningPipeline {
   readonly services: Record<string, ServiceProcess>;
   /** Service processes for CPU/memory accounting. */
   processes(): { name: string; pid: number }[];
+  /** Stops one service instance with `signal` and starts it again with the same environment. */
+  restart(name: string, signal: NodeJS.Signals): Promise<void>;
   /** SIGTERM everything (graceful), SIGKILL what is still there after 10 s. */
   stop(): Promise<void>;
 }
@@ -97,6 +99,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 
   const services: Record<string, ServiceProcess> = {};
   const ports: Record<string, number> = {};
+  const envs: Record<string, Record<string, string>> = {};
+  const launch = (name: string, service: string): ServiceProcess => {
+    services[name] = startServiceProcess(service, envs[name]);
+    return services[name];
+  };
   const stop = async (): Promise<void> => {
     const all = Object.values(services);
     const timer = setTimeout(() => all.forEach((s) => void s.stop('SIGKILL')), 10_000);
@@ -118,9 +125,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   }
   try {
     for (const spec of specs) {
-      const env = { ...common, HTTP_PORT: await port(), ...spec.env, ...options.extraEnv?.[spec.service] };
-      const service = startServiceProcess(spec.service, env);
-      services[spec.name] = service;
+      envs[spec.name] = {
+        ...common,
+        HTTP_PORT: await port(),
+        ...spec.env,
+        ...options.extraEnv?.[spec.service],
+      };
+      const service = launch(spec.name, spec.service);
       ports[spec.name] = await service.port;
       options.log?.(`${spec.name} up, metrics on http://127.0.0.1:${ports[spec.name]}/metrics`);
     }
@@ -142,6 +153,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     await stop();
     throw error;
   }
+  const serviceOf = Object.fromEntries(specs.map((spec) => [spec.name, spec.service]));
   return {
     topics,
     gatewayAddress: `127.0.0.1:${grpcPort}`,
@@ -153,6 +165,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       Object.entries(services)
         .filter(([, s]) => s.child.pid !== undefined)
         .map(([name, s]) => ({ name: name.replace(/-\d+$/, ''), pid: s.child.pid as number })),
+    async restart(name, signal) {
+      await services[name].stop(signal);
+      await launch(name, serviceOf[name]).port;
+    },
     stop,
   };
 }

@@ -30,8 +30,8 @@ export function peakRssMb(pid: number): number | null {
 export interface CpuMeter {
   /** Marks the start of the measured interval. */
   start(): void;
-  /** Cores used per process name since start(), and in total. */
-  read(): { total: number; byName: Record<string, number> };
+  /** Cores used per process name since start(), in total, and the CPU seconds behind them. */
+  read(): { total: number; totalSeconds: number; byName: Record<string, number> };
 }
 
 export function createCpuMeter(processes: () => { name: string; pid: number }[]): CpuMeter {
@@ -47,13 +47,15 @@ export function createCpuMeter(processes: () => { name: string; pid: number }[])
       const wallS = (performance.now() - startedAt) / 1000;
       const byName: Record<string, number> = {};
       let total = 0;
+      let totalSeconds = 0;
       for (const { name, pid } of processes()) {
         const used = (cpuSeconds(pid) ?? 0) - (base.get(pid) ?? 0);
         const cores = wallS > 0 ? used / wallS : 0;
         byName[name] = (byName[name] ?? 0) + cores;
         total += cores;
+        totalSeconds += used;
       }
-      return { total, byName };
+      return { total, totalSeconds, byName };
     },
   };
 }
