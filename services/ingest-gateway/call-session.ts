@@ -134,7 +134,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
 
   /** Sends records; a broker failure ends the call with UNAVAILABLE. */
   const send = (records: OutRecord[]): Promise<boolean> =>
-    sink.send(records).then(
+    sink.send((spec as CallSpec).callId, records).then(
       () => true,
       () => {
         if (state === 'live') fail(new IngestError('BROKER_UNAVAILABLE', 'the event broker is unavailable'));

@@ -27,6 +27,8 @@ const schema = z.object({
   ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
   /** Pause streams while more than this many bytes wait for Kafka. */
   BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, def: 8 * 1024 * 1024 }),
+  /** Concurrent produce requests; one call's records always share one, so they stay in order. */
+  PRODUCE_LANES: intVar({ min: 1, max: 64, def: 4 }),
   AUDIO_TOPIC: z.string().min(1).default(TOPICS.audio),
   CALLS_TOPIC: z.string().min(1).default(TOPICS.calls),
 });
@@ -41,6 +43,7 @@ export interface GatewayConfig {
   idleTimeoutMs: number;
   maxLiveCalls: number;
   backpressureHighBytes: number;
+  produceLanes: number;
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
@@ -83,5 +86,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
+    produceLanes: c.PRODUCE_LANES,
   };
 }

@@ -35,6 +35,7 @@ export async function startGateway(
     metrics: base.metrics,
     highWaterBytes: config.backpressureHighBytes,
     lowWaterBytes: Math.floor(config.backpressureHighBytes / 2),
+    lanes: config.produceLanes,
   });
   const grpc = await startGrpcServer({
     host: config.grpcHost,

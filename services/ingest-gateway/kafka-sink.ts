@@ -1,15 +1,15 @@
-// The gateway's path to Kafka: queues records from every call and sends them with one request in
-// flight at a time (everything queued meanwhile goes in the next request, so batches grow with
-// load and order per call holds). Reports when it is behind, so streams pause (backpressure).
-// I/O: produces through the given kafkajs producer.
+// The gateway's path to Kafka: records from every call go through a few "lanes" (a call always
+// uses the same lane); each lane has one request in flight and sends everything queued meanwhile
+// in the next one, so batches grow with load while one call's records stay in order. Reports when
+// it is behind, so streams pause (backpressure). I/O: produces through the given kafkajs producer.
 import type { Producer } from 'kafkajs';
 import type { Logger } from '../shared/logger.ts';
 import type { ServiceMetrics } from '../shared/metrics.ts';
 import { countByTopic, sendRecords, type OutRecord } from '../shared/producer.ts';
 
 export interface KafkaSink {
-  /** Queues records for the broker; resolves once it acknowledged them. */
-  send(records: OutRecord[]): Promise<void>;
+  /** Queues records of one call (its id picks the lane); resolves once the broker acked them. */
+  send(callId: string, records: OutRecord[]): Promise<void>;
   /** True while more than the high-water mark of bytes waits for the broker. */
   isBehind(): boolean;
   /** Called once when the sink falls back under the low-water mark. */
@@ -27,6 +27,8 @@ export interface KafkaSinkOptions {
   highWaterBytes: number;
   /** Resume intake below this. */
   lowWaterBytes: number;
+  /** Concurrent produce requests (each call's records stay in one lane, in order). Default 4. */
+  lanes?: number;
   /** Records per request at most. */
   maxBatchRecords?: number;
 }
@@ -38,19 +40,36 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+interface Lane {
+  queue: Pending[];
+  inFlight: boolean;
+}
+
 function sizeOf(records: OutRecord[]): number {
   let bytes = 0;
   for (const record of records) bytes += (record.message.value as Buffer | null)?.byteLength ?? 0;
   return bytes;
 }
 
+/** FNV-1a over the call id: a stable lane per call. */
+function laneOf(callId: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < callId.length; i += 1) hash = Math.imul(hash ^ callId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
+}
+
 export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
-  const queue: Pending[] = [];
+  const lanes: Lane[] = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => ({
+    queue: [],
+    inFlight: false,
+  }));
   const maxBatch = options.maxBatchRecords ?? 5_000;
+  const { metrics } = options;
   let drained: (() => void)[] = [];
   let idleWaiters: (() => void)[] = [];
   let pending = 0;
-  let inFlight = false;
+
+  const busy = (): boolean => lanes.some((lane) => lane.inFlight || lane.queue.length > 0);
 
   const settle = (): void => {
     if (pending <= options.lowWaterBytes && drained.length > 0) {
@@ -58,60 +77,57 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
       drained = [];
       for (const listener of listeners) listener();
     }
-    if (!inFlight && queue.length === 0) {
+    if (!busy()) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const waiter of waiters) waiter();
     }
   };
 
-  const pump = (): void => {
-    if (inFlight || queue.length === 0) return;
+  const pump = (lane: Lane): void => {
+    if (lane.inFlight || lane.queue.length === 0) return;
     const taken: Pending[] = [];
     const records: OutRecord[] = [];
     while (
-      queue.length > 0 &&
-      (records.length === 0 || records.length + queue[0].records.length <= maxBatch)
+      lane.queue.length > 0 &&
+      (records.length === 0 || records.length + lane.queue[0].records.length <= maxBatch)
     ) {
-      const next = queue.shift() as Pending;
+      const next = lane.queue.shift() as Pending;
       taken.push(next);
       for (const record of next.records) records.push(record);
     }
-    inFlight = true;
+    lane.inFlight = true;
     const started = performance.now();
     sendRecords(options.producer, records)
       .then(
         () => {
-          options.metrics?.processingSeconds.observe(
-            { stage: 'produce' },
-            (performance.now() - started) / 1000,
-          );
-          if (options.metrics)
-            countByTopic(records, (topic, n) => options.metrics?.recordsOut.inc({ topic }, n));
+          metrics?.processingSeconds.observe({ stage: 'produce' }, (performance.now() - started) / 1000);
+          if (metrics) countByTopic(records, (topic, n) => metrics.recordsOut.inc({ topic }, n));
           for (const entry of taken) entry.resolve();
         },
         (error: unknown) => {
-          options.metrics?.errors.inc({ code: 'PRODUCE_FAILED' });
+          metrics?.errors.inc({ code: 'PRODUCE_FAILED' });
           options.logger.error('produce failed', { records: records.length, error });
           for (const entry of taken) entry.reject(error);
         },
       )
       .finally(() => {
         for (const entry of taken) pending -= entry.bytes;
-        inFlight = false;
-        pump();
+        lane.inFlight = false;
+        pump(lane);
         settle();
       });
   };
 
   return {
-    send(records) {
+    send(callId, records) {
       if (records.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const bytes = sizeOf(records);
         pending += bytes;
-        queue.push({ records, bytes, resolve, reject });
-        pump();
+        const lane = lanes[laneOf(callId, lanes.length)];
+        lane.queue.push({ records, bytes, resolve, reject });
+        pump(lane);
       });
     },
     isBehind: () => pending > options.highWaterBytes,
@@ -120,9 +136,6 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
       else drained.push(listener);
     },
     pendingBytes: () => pending,
-    idle: () =>
-      !inFlight && queue.length === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    idle: () => (busy() ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
   };
 }

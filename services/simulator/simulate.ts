@@ -40,6 +40,8 @@ export interface SimulationSummary {
   audio_seconds: number;
   wall_seconds: number;
   max_frame_late_ms: number;
+  /** CPU time of this process during the run (user + system). */
+  cpu_seconds: number;
   call_ids: string[];
 }
 
@@ -86,6 +88,7 @@ export async function runSimulation(
   });
   const prefix = options.callIdPrefix ?? `sim-${randomUUID().slice(0, 8)}`;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const results: StreamCallResult[] = [];
   log(
     `streaming ${options.calls} call(s) of ${(audio[0].durationMs / 1000).toFixed(1)} s to ${options.target} at speed ${options.speed || 'max'}`,
@@ -137,6 +140,10 @@ export async function runSimulation(
     ),
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,
     max_frame_late_ms: Math.round(Math.max(0, ...results.map((r) => r.maxLateMs))),
+    cpu_seconds: (() => {
+      const cpu = process.cpuUsage(cpuStart);
+      return Math.round((cpu.user + cpu.system) / 1e4) / 100;
+    })(),
     call_ids: results.map((r) => r.callId).sort(),
   };
 }

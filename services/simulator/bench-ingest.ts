@@ -1,0 +1,150 @@
+// `npm run bench:ingest -- --calls N --seconds S`: the ingest edge alone under load. Starts a
+// broker (deploy/kafka/find-broker.ts), the gateway and the simulator as child processes, streams
+// N concurrent stereo calls in real time, and prints ONE JSON object: calls ok, frames, gateway
+// CPU cores and RSS, the delay batching + produce adds (p50/p95/p99 from the gateway's
+// histogram: bucket upper bounds), simulator CPU and pacing. I/O: processes, Kafka, gRPC, HTTP.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { findBroker } from '../../deploy/kafka/find-broker.ts';
+import { freePort } from '../../deploy/kafka/local-broker.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({
+  options: { calls: { type: 'string', default: '50' }, seconds: { type: 'string', default: '20' } },
+});
+const calls = Number(values.calls);
+const seconds = Number(values.seconds);
+if (!Number.isInteger(calls) || calls < 1 || !(seconds >= 2)) {
+  process.stderr.write('usage: bench:ingest -- --calls N --seconds S (>= 2)\n');
+  process.exit(2);
+}
+const log = (msg: string): void => void process.stderr.write(`[bench:ingest] ${msg}\n`);
+
+/** Sum of a metric's samples (all label sets), or of one histogram bucket set. */
+function metricValues(text: string, name: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^(\S+?)(\{[^}]*\})? ([\d.e+-]+|\+Inf)$/.exec(line);
+    if (match && match[1] === name) out.set(match[2] ?? '', Number(match[3]));
+  }
+  return out;
+}
+const total = (text: string, name: string): number =>
+  [...metricValues(text, name).values()].reduce((a, b) => a + b, 0);
+
+function histogramQuantiles(before: string, after: string, name: string, qs: number[]): (number | null)[] {
+  const b = metricValues(before, `${name}_bucket`);
+  const a = metricValues(after, `${name}_bucket`);
+  const buckets = [...a].map(([labels, value]) => {
+    const le = /le="([^"]+)"/.exec(labels)?.[1] ?? '+Inf';
+    return { le: le === '+Inf' ? Infinity : Number(le), count: value - (b.get(labels) ?? 0) };
+  });
+  buckets.sort((x, y) => x.le - y.le);
+  const count = buckets.at(-1)?.count ?? 0;
+  return qs.map((q) => {
+    if (count === 0) return null;
+    const hit = buckets.find((bucket) => bucket.count >= q * count);
+    return hit && Number.isFinite(hit.le) ? Math.round(hit.le * 1000) : null;
+  });
+}
+
+const broker = await findBroker();
+log(`kafka ${broker.source} ${broker.brokers.join(',')}`);
+const suffix = randomBytes(3).toString('hex');
+const token = `bench-${randomBytes(12).toString('hex')}`;
+const [grpcPort, httpPort] = [await freePort(), await freePort()];
+const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/main.ts')], {
+  env: {
+    ...process.env,
+    KAFKA_BROKERS: broker.brokers.join(','),
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: String(grpcPort),
+    HTTP_PORT: String(httpPort),
+    TENANT_TOKENS: `bench=${token}`,
+    AUDIO_TOPIC: `bench.audio.${suffix}`,
+    CALLS_TOPIC: `bench.calls.${suffix}`,
+    LOG_LEVEL: 'warn',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+log(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores`,
+);
+const metrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+
+let summary: Record<string, unknown> | null = null;
+try {
+  for (let i = 0; ; i += 1) {
+    const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (i > 120) throw new Error('the gateway did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const before = await metrics();
+  const startedAt = performance.now();
+  log(`streaming ${calls} calls of ${seconds} s in real time`);
+  const simulator = spawn(
+    process.execPath,
+    [
+      join(root, 'services/simulator/main.ts'),
+      '--calls',
+      String(calls),
+      '--seconds',
+      String(seconds),
+      '--target',
+      `127.0.0.1:${grpcPort}`,
+      '--stagger-ms',
+      String(Math.min(20, 1000 / calls)),
+    ],
+    { env: { ...process.env, INGEST_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  simulator.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => simulator.once('exit', resolve));
+  const wall = (performance.now() - startedAt) / 1000;
+  const after = await metrics();
+  const sim = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+  const [p50, p95, p99] = histogramQuantiles(
+    before,
+    after,
+    'va_ingest_chunk_delay_seconds',
+    [0.5, 0.95, 0.99],
+  );
+  const produce = histogramQuantiles(before, after, 'va_processing_seconds', [0.5, 0.99]);
+  const cpu = total(after, 'va_process_cpu_seconds_total') - total(before, 'va_process_cpu_seconds_total');
+  summary = {
+    calls,
+    seconds,
+    calls_ok: sim.ok ?? 0,
+    frames_sent: sim.frames_sent ?? 0,
+    frames_accepted: total(after, 'va_ingest_frames_total') - total(before, 'va_ingest_frames_total'),
+    chunks_out: total(after, 'va_records_out_total') - total(before, 'va_records_out_total'),
+    backpressure_pauses: total(after, 'va_ingest_backpressure_pauses_total'),
+    chunk_delay_ms_p50_le: p50,
+    chunk_delay_ms_p95_le: p95,
+    chunk_delay_ms_p99_le: p99,
+    produce_ms_p50_le: produce[0],
+    produce_ms_p99_le: produce[1],
+    gateway_cpu_cores: Math.round((cpu / wall) * 100) / 100,
+    gateway_rss_mb: Math.round(total(after, 'va_process_resident_memory_bytes') / 1e6),
+    simulator_cpu_cores:
+      sim.cpu_seconds === undefined ? null : Math.round((sim.cpu_seconds / wall) * 100) / 100,
+    simulator_max_frame_late_ms: sim.max_frame_late_ms ?? null,
+    wall_seconds: Math.round(wall * 10) / 10,
+  };
+} finally {
+  gateway.kill('SIGTERM');
+  await new Promise((resolve) => gateway.once('exit', resolve));
+  await broker.stop();
+}
+process.stdout.write(`${JSON.stringify(summary)}\n`);
