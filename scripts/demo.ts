@@ -1,18 +1,21 @@
 // `npm run demo [-- --calls 3 --speed 1 --exit]`: the product's main job on one machine. Starts a
-// Kafka broker (deploy/kafka/find-broker.ts), the ingest gateway, the dsp-worker and the emotion
-// classifier as child processes, streams a few stereo calls through gRPC with the call simulator,
-// prints where to look (metrics URLs) and the live emotion events on the console, and stops
-// everything cleanly on Ctrl-C (or when the calls are done, with --exit).
-// I/O: processes, Kafka, gRPC, a temp WAV file.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Kafka broker (deploy/kafka/find-broker.ts), the ingest gateway, the dsp-worker, the emotion
+// classifier, the alert service and the call store as child processes, streams a few stereo calls
+// through gRPC with the call simulator, prints where to look (pages, metrics) and the live emotion
+// events on the console, and stops everything cleanly on Ctrl-C (or when the calls are done,
+// with --exit). I/O: processes, Kafka, gRPC, temp files.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findBroker } from '../deploy/kafka/find-broker.ts';
+import { freePort } from '../deploy/kafka/local-broker.ts';
 import { encodeWav } from '../pipelines/audio/wav.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
-import { emotionEventCodec, type EmotionEventRecord } from '../services/shared/records.ts';
+import { decodeAlertsTopic, emotionEventCodec, type EmotionEventRecord } from '../services/shared/records.ts';
+import { TOPICS } from '../services/shared/topics.ts';
 import {
   emodbAvailable,
   emodbCall,
@@ -54,10 +57,31 @@ function describeEvent(event: EmotionEventRecord): string {
 const workDir = mkdtempSync(join(tmpdir(), 'va-demo-'));
 const broker = await findBroker();
 say(`Kafka ${broker.version} (${broker.source}) at ${broker.brokers.join(',')}`);
+// The pages' tokens: one secret shared by the alert service's login and the call store's API.
+const jwtSecret = randomBytes(32).toString('base64url');
+const alertPort = await freePort();
+const storePort = await freePort();
 const pipeline = await startPipeline({
   brokers: broker.brokers,
   suffix: '',
   dspWorkers: 1,
+  extras: [
+    {
+      name: 'alert-service',
+      service: 'alert-service',
+      env: { ALERT_PORT: String(alertPort), ALERT_HOST: '127.0.0.1', ALERT_JWT_SECRET: jwtSecret },
+    },
+    {
+      name: 'call-store',
+      service: 'call-store',
+      env: {
+        API_PORT: String(storePort),
+        JWT_SECRET: jwtSecret,
+        STORE_DATA_DIR: join(workDir, 'call-store'),
+        SERVE_WEB: existsSync('dist/store-web') ? 'true' : 'false',
+      },
+    },
+  ],
   log: (msg) => say(`  ${msg}`),
 });
 const kafka = createKafka({ clientId: 'va-demo', brokers: broker.brokers });
@@ -98,14 +122,27 @@ try {
     `  gRPC ingest           ${pipeline.gatewayAddress}  (tenant "${pipeline.tenant}", bearer token set for the simulator)`,
   );
   say(`  end-to-end latency    va_e2e_latency_seconds on the emotion-classifier's /metrics`);
+  const built = (dir: string): string =>
+    existsSync(dir) ? '' : '  (pages not built: run `npm run build` first)';
+  say(
+    `  live wallboard        http://127.0.0.1:${alertPort}/  (users in config/demo-users.json)${built('dist/alert-web')}`,
+  );
+  say(`  QA API / review page  http://127.0.0.1:${storePort}/${built('dist/store-web')}`);
   say(`  Kafka topics          ${Object.values(pipeline.topics).join(', ')}`);
 
   const dedupe = createEventDedupe();
   const counts = new Map<string, number>();
   await consumer.connect();
-  await consumer.subscribe({ topics: [pipeline.topics.emotions], fromBeginning: true });
+  await consumer.subscribe({ topics: [pipeline.topics.emotions, TOPICS.alerts], fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: async ({ topic, message }) => {
+      if (topic === TOPICS.alerts) {
+        const decoded = decodeAlertsTopic(message.value, message.headers as never);
+        if (decoded.schema !== 'alert' || !dedupe.firstSeen(decoded.value.eventId)) return;
+        const alert = decoded.value;
+        say(`  >>> ALERT ${alert.state} ${alert.severity}: ${alert.callId} ${alert.message}`);
+        return;
+      }
       const event = emotionEventCodec.decode(message.value, message.headers as never);
       if (!dedupe.firstSeen(event.eventId)) return;
       const key = `${event.channel} ${event.state}`;
@@ -117,7 +154,7 @@ try {
   say(
     `\nStreaming ${calls} stereo call(s) of ${(call.agent.length / call.sampleRateHz).toFixed(0)} s at ${speed}× real time: ${source}`,
   );
-  say('Emotion events (audio time, call, speaker, state, confidence, evidence):');
+  say('Emotion events (audio time, call, speaker, state, confidence, evidence) and alerts (>>>):');
   simulator = startSimulator({
     gateway: pipeline.gatewayAddress,
     token: pipeline.token,

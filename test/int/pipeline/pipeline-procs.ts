@@ -49,6 +49,8 @@ export interface PipelineOptions {
   /** Fixed ops ports (demo); default: free ports. */
   basePort?: number;
   extraEnv?: Record<string, Record<string, string>>;
+  /** More services started after the core ones (demo: alert-service, call-store), ready-checked too. */
+  extras?: { name: string; service: string; env: Record<string, string> }[];
   log?: (msg: string) => void;
 }
 
@@ -96,6 +98,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     service: 'emotion-classifier',
     env: { EMOTION_GROUP_ID: `va-emotion-classifier${tag}` },
   });
+  for (const extra of options.extras ?? []) specs.push(extra);
 
   const services: Record<string, ServiceProcess> = {};
   const ports: Record<string, number> = {};
