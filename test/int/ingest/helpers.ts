@@ -50,7 +50,7 @@ export async function collectUntil<T>(
 }
 
 /** An in-process gateway on loopback (free ports) writing to the given test topics. */
-export function startTestGateway(
+export async function startTestGateway(
   topics: { audio: string; calls: string },
   env: Record<string, string>,
 ): Promise<Gateway> {
