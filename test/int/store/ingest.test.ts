@@ -9,7 +9,7 @@ import { syntheticCall, syntheticEvents } from '../../../services/call-store/syn
 import { createLogger, deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { BACKENDS } from './backends.ts';
-import { toKafka } from './kafka-records.ts';
+import { toKafka } from '../../../services/call-store/ingest/encode-records.ts';
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;

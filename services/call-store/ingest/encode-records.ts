@@ -1,5 +1,5 @@
-// Test helper: the store's synthetic events as the Kafka records the live pipeline produces
-// (services/shared codecs, schema header, key = call id).
+// Store events back to the Kafka records the live pipeline produces (services/shared codecs,
+// schema header, key = call id): for the ingest tests, the benchmark and demo seeding. Pure.
 import {
   alertAckCodec,
   alertEventCodec,
@@ -8,10 +8,10 @@ import {
   emotionEventCodec,
   featureWindowCodec,
   type RecordCodec,
-} from '../../../services/shared/index.ts';
-import type { StoreEvent } from '../../../services/call-store/events.ts';
-import { eventIdOf } from '../../../services/call-store/events.ts';
-import type { StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
+} from '../../shared/index.ts';
+import type { StoreEvent } from '../events.ts';
+import { eventIdOf } from '../events.ts';
+import type { StoreTopics } from './consumer.ts';
 
 export interface TopicMessage {
   topic: string;

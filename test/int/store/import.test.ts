@@ -1,0 +1,92 @@
+// Offline import: a recording analysed in-process by the analyze command's stage (pipelines/dsp +
+// pipelines/emotion) and written to the store as JSON would be, gets the same call pages as a
+// live call; importing twice changes nothing; failures are reported, not stored.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeAudio } from '../../../services/analyze/analyze-audio.ts';
+import { readModelJson, toModel } from '../../../services/analyze/model.ts';
+import { importAnalysis, importedCallId } from '../../../services/call-store/import-analysis.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+
+/** Two speakers taking 3-s turns: harmonic "voices" (agent 120 Hz, customer 210 Hz) with a little noise. */
+function syntheticStereo(seconds: number, rateHz = 8000): Float32Array[] {
+  const n = seconds * rateHz;
+  const agent = new Float32Array(n);
+  const customer = new Float32Array(n);
+  let seed = 1;
+  const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.002;
+  for (let i = 0; i < n; i++) {
+    const t = i / rateHz;
+    const turn = Math.floor(t / 3) % 2;
+    const syllable = 0.5 + 0.5 * Math.sin(2 * Math.PI * 4 * t);
+    let a = 0;
+    let c = 0;
+    for (let h = 1; h <= 8; h++) {
+      a += Math.sin(2 * Math.PI * 120 * h * t) / h;
+      c += Math.sin(2 * Math.PI * 210 * h * t) / h;
+    }
+    agent[i] = (turn === 0 ? 0.2 * syllable * a : 0) + noise();
+    customer[i] = (turn === 1 ? 0.2 * syllable * c : 0) + noise();
+  }
+  return [agent, customer];
+}
+
+let store: CallStore;
+beforeAll(async () => {
+  store = await openCallStore({});
+});
+afterAll(() => store?.close());
+
+describe('voice-analytics analyze --store import', () => {
+  it('stores an analysed recording as a call with its timeline and scorecard, once', async () => {
+    const model = toModel(readModelJson());
+    const analysis = analyzeAudio(
+      { sampleRateHz: 8000, channels: syntheticStereo(40), encoding: 'pcm16', validBits: 16 },
+      { file: 'recordings/call-0042.wav', callId: 'offline', channels: undefined, model },
+    );
+    // As written by --json: NaN becomes null.
+    const document = JSON.parse(
+      JSON.stringify({
+        tool: 'voice-analytics analyze',
+        files: [
+          analysis,
+          { file: 'broken.wav', ok: false, error: { code: 'WAV_INVALID', message: 'not RIFF' } },
+        ],
+      }),
+    );
+    const options = {
+      tenant: 'acme',
+      agentId: 'agent-9',
+      queue: 'recorded',
+      startedAt: new Date('2026-11-01T10:00:00Z'),
+    };
+    const first = await importAnalysis(store, document, options);
+    const callId = importedCallId('recordings/call-0042.wav');
+    expect(first.imported).toEqual([
+      { file: 'recordings/call-0042.wav', callId, windows: expect.any(Number), rejected: 0 },
+    ]);
+    expect(first.skipped).toEqual([{ file: 'broken.wav', code: 'WAV_INVALID', message: 'not RIFF' }]);
+    const windows = analysis.speakers.reduce((n, s) => n + s.windows.length, 0);
+    expect(first.imported[0].windows).toBe(windows);
+
+    const call = await store.getCall({ tenant: 'acme', agentId: null }, callId);
+    expect(call.source).toBe('import');
+    expect(call.status).toBe('ended');
+    expect(call.durationMs).toBe(40_000);
+    expect(call.scorecard).not.toBeNull();
+    const timeline = await store.getTimeline({ tenant: 'acme', agentId: null }, callId, null);
+    expect(
+      timeline.speakers.agent.windows.startMs.length + timeline.speakers.customer.windows.startMs.length,
+    ).toBe(windows);
+    expect(timeline.speakers.customer.emotions.state.length).toBe(analysis.speakers[1].windows.length);
+
+    await importAnalysis(store, document, options);
+    const again = await store.getTimeline({ tenant: 'acme', agentId: null }, callId, null);
+    expect(again.speakers.agent.windows.startMs).toEqual(timeline.speakers.agent.windows.startMs);
+  });
+
+  it('rejects a document that is not analyze output', async () => {
+    await expect(importAnalysis(store, { files: [{ nope: true }] })).rejects.toMatchObject({
+      code: 'INVALID_ANALYSIS',
+    });
+  });
+});
