@@ -77,6 +77,13 @@ export async function startDspWorker(
 
   /** Per partition, offsets an idle flush in flight still needs: commits stay below them. */
   const barriers = new Map<number, Set<number>>();
+  /** Per partition, the next offset whose predecessors' outputs the runner has produced. */
+  const producedNext = new Map<number, number>();
+  const safeOffset = (partition: number, nextOffset: number): number => {
+    let safe = states.safeCommitOffset(partition, nextOffset);
+    for (const held of barriers.get(partition) ?? []) safe = Math.min(safe, held);
+    return safe;
+  };
   const runner = createConsumerRunner({
     kafka: base.kafka,
     producer,
@@ -95,9 +102,8 @@ export async function startDspWorker(
       if (dropped > 0) freed.inc({ reason: 'revoked' }, dropped);
     },
     commitOffset(_topic, partition, nextOffset) {
-      let safe = states.safeCommitOffset(partition, Number(nextOffset));
-      for (const held of barriers.get(partition) ?? []) safe = Math.min(safe, held);
-      return String(safe);
+      producedNext.set(partition, Number(nextOffset));
+      return String(safeOffset(partition, Number(nextOffset)));
     },
   });
 
@@ -123,9 +129,26 @@ export async function startDspWorker(
         } finally {
           if (flush.neededOffset !== null) held.delete(flush.neededOffset);
         }
+        await commitFreed(flush.partition);
       }
     } finally {
       sweeping = false;
+    }
+  };
+  /** A freed call no longer holds its partition's commit back: move it on even if no record comes. */
+  const commitFreed = async (partition: number): Promise<void> => {
+    const next = producedNext.get(partition);
+    const assigned = runner
+      .assigned()
+      .some((tp) => tp.topic === config.AUDIO_TOPIC && tp.partition === partition);
+    if (next === undefined || !assigned) return;
+    try {
+      await runner.consumer.commitOffsets([
+        { topic: config.AUDIO_TOPIC, partition, offset: String(safeOffset(partition, next)) },
+      ]);
+    } catch (error) {
+      // A rebalance took the partition meanwhile: its next owner commits.
+      logger.warn('commit after idle flush failed', { partition, error });
     }
   };
   const timer = setInterval(() => void sweep(), sweepEveryMs);

@@ -64,6 +64,8 @@ export async function startEmotionClassifier(
       metrics.observeLatency('emotion', audioCompletedAtMs, producedAtMs),
     onDuplicate: () => duplicates.inc(),
   });
+  /** Per partition, the next offset whose predecessors' outputs the runner has produced. */
+  const producedNext = new Map<number, number>();
   const runner = createConsumerRunner({
     kafka: base.kafka,
     producer: base.producer,
@@ -77,13 +79,36 @@ export async function startEmotionClassifier(
     decode: (value, headers) => decodeFeaturesTopic(value, headers),
     handle: (record) => processor.handle(record),
     onRevoked: (partitions) => void trackers.dropPartitions(partitions.map((p) => p.partition)),
-    commitOffset: (_topic, partition, nextOffset) =>
-      String(trackers.safeCommitOffset(partition, Number(nextOffset))),
+    commitOffset(_topic, partition, nextOffset) {
+      producedNext.set(partition, Number(nextOffset));
+      return String(trackers.safeCommitOffset(partition, Number(nextOffset)));
+    },
   });
+  /** Freed calls no longer hold their partitions' commits back: move them on now. */
+  const commitFreed = async (partitions: Set<number>): Promise<void> => {
+    const offsets = runner
+      .assigned()
+      .filter((tp) => tp.topic === config.FEATURES_TOPIC && partitions.has(tp.partition))
+      .flatMap(({ topic, partition }) => {
+        const next = producedNext.get(partition);
+        if (next === undefined) return [];
+        return [{ topic, partition, offset: String(trackers.safeCommitOffset(partition, next)) }];
+      });
+    if (offsets.length === 0) return;
+    await runner.consumer.commitOffsets(offsets).catch((error: unknown) => {
+      logger.warn('commit after freeing idle calls failed', { error });
+    });
+  };
 
   const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.SPEAKER_IDLE_TIMEOUT_MS / 4)));
   const timer = setInterval(() => {
-    for (const callId of trackers.idleCalls(Date.now())) trackers.end(callId);
+    const partitions = new Set<number>();
+    for (const callId of trackers.idleCalls(Date.now())) {
+      const partition = trackers.partitionOf(callId);
+      if (partition !== null) partitions.add(partition);
+      trackers.end(callId);
+    }
+    if (partitions.size > 0) void commitFreed(partitions);
   }, sweepEveryMs);
   timer.unref();
 

@@ -102,6 +102,10 @@ export class SpeakerTrackers {
     return { event, replayed: until !== undefined && record.offset < until };
   }
 
+  partitionOf(callId: string): number | null {
+    return this.calls.get(callId)?.partition ?? null;
+  }
+
   /** Frees a call's speakers (call ended or idle). */
   end(callId: string): boolean {
     return this.calls.delete(callId);

@@ -215,4 +215,26 @@ describe('dsp-worker, bad input and abandoned calls', () => {
       await features.stop();
     }
   });
+
+  it('stops on SIGTERM: finishes its work, commits everything no call needs, exits 0', async () => {
+    await worker.stop('SIGTERM');
+    expect(worker.child.exitCode).toBe(0);
+    expect(worker.output()).toContain('"msg":"shut down"');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(ctx.topics.audio);
+      const [committed] = await admin.fetchOffsets({
+        groupId: ctx.env.DSP_GROUP_ID,
+        topics: [ctx.topics.audio],
+      });
+      for (const end of ends) {
+        if (end.high === '0') continue;
+        const mine = committed.partitions.find((p) => p.partition === end.partition);
+        expect(mine?.offset, `partition ${end.partition}`).toBe(end.high);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });
