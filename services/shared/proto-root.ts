@@ -1,11 +1,24 @@
 // Loads the product's .proto contracts from <repo>/proto at run time with protobufjs, once per
 // process (cached). I/O: reads the .proto files on first use.
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
+/** The nearest `proto/` above this module: <repo>/proto from the sources and from dist/ alike. */
+function findProtoDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'proto');
+    if (existsSync(join(candidate, 'va'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('proto/ not found above services/shared (set VA_PROTO_DIR)');
+    dir = parent;
+  }
+}
+
 /** Root folder of the contracts: imports inside .proto files are relative to it. */
-export const PROTO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../proto');
+export const PROTO_DIR = process.env.VA_PROTO_DIR ?? findProtoDir();
 
 export const EVENT_PROTO_FILES = [
   'va/common/v1/common.proto',
