@@ -144,6 +144,12 @@ try {
     cpu_cores_by_process: Object.fromEntries(
       Object.entries(cpu.byName).map(([k, v]) => [k, Math.round(v * 100) / 100]),
     ),
+    cpu_core_s_per_call_s_by_process: Object.fromEntries(
+      Object.entries(cpu.byName).map(([k, v]) => [
+        k,
+        Math.round(((v * cpu.wallSeconds) / (calls * seconds)) * 10_000) / 10_000,
+      ]),
+    ),
     rss_mb: Math.round(rss),
     load_average_1m: Math.round(loadavg()[0] * 10) / 10,
     drain_after_calls_s: Math.round(drainedS * 10) / 10,
@@ -152,6 +158,7 @@ try {
       wall_seconds: summary?.wall_seconds ?? null,
       max_frame_late_ms: summary?.max_frame_late_ms ?? null,
       failed: summary?.failed ?? null,
+      cpu_seconds: summary?.cpu_seconds ?? null,
     },
   };
   console.log(JSON.stringify(result));

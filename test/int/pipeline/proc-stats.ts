@@ -31,7 +31,7 @@ export interface CpuMeter {
   /** Marks the start of the measured interval. */
   start(): void;
   /** Cores used per process name since start(), in total, and the CPU seconds behind them. */
-  read(): { total: number; totalSeconds: number; byName: Record<string, number> };
+  read(): { total: number; totalSeconds: number; wallSeconds: number; byName: Record<string, number> };
 }
 
 export function createCpuMeter(processes: () => { name: string; pid: number }[]): CpuMeter {
@@ -55,7 +55,7 @@ export function createCpuMeter(processes: () => { name: string; pid: number }[])
         total += cores;
         totalSeconds += used;
       }
-      return { total, totalSeconds, byName };
+      return { total, totalSeconds, wallSeconds: wallS, byName };
     },
   };
 }
