@@ -1,8 +1,15 @@
 // The call-store service's options from the environment (zod, via services/shared loadConfig):
 // Kafka, database (DATABASE_URL → PostgreSQL, else PGlite in STORE_DATA_DIR), API port, tokens,
 // batching, summaries and retention. Pure (env passed in).
+import { join } from 'node:path';
 import { z } from 'zod';
-import { boolVar, commonEnv, intVar, loadConfig } from '../shared/index.ts';
+import { boolVar, commonEnv, intVar, loadConfig, TOPICS } from '../shared/index.ts';
+
+const topicVar = (def: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
+    .default(def);
 
 export const callStoreEnv = z.object({
   ...commonEnv,
@@ -18,8 +25,16 @@ export const callStoreEnv = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   /** HS256 key shared with the alert service's login (at least 32 bytes). */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  JWT_ISSUER: z.string().min(1).default('voice-analytics'),
-  JWT_AUDIENCE: z.string().min(1).default('voice-analytics'),
+  /** The alert service's defaults, so its login tokens open the QA pages. */
+  JWT_ISSUER: z.string().min(1).default('va-alert-service'),
+  JWT_AUDIENCE: z.string().min(1).default('va-pages'),
+  /** Demo users (the alert service's file) for POST /auth/login; '' = no login endpoint. */
+  STORE_USERS_FILE: z.string().default(join(import.meta.dirname, '../../config/demo-users.json')),
+  CALLS_TOPIC: topicVar(TOPICS.calls),
+  FEATURES_TOPIC: topicVar(TOPICS.features),
+  EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
+  ALERTS_TOPIC: topicVar(TOPICS.alerts),
+  DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   CONSUMER_GROUP: z.string().min(1).default('call-store'),
   STORE_BATCH_RECORDS: intVar({ min: 1, max: 50_000, def: 2000 }),
   /** An ended call is summarised once it got no new event for this long. */

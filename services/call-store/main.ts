@@ -6,12 +6,23 @@ import { resolve } from 'node:path';
 import { Counter, Histogram } from 'prom-client';
 import { bootService } from '../shared/index.ts';
 import { loadCallStoreConfig } from './config.ts';
+import { demoUsersLogin } from './http/login.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';
 import { openCallStore } from './store.ts';
 
 const config = loadCallStoreConfig();
-const base = await bootService({ service: 'call-store', config });
+const topics = {
+  calls: config.CALLS_TOPIC,
+  features: config.FEATURES_TOPIC,
+  emotions: config.EMOTIONS_TOPIC,
+  alerts: config.ALERTS_TOPIC,
+};
+const base = await bootService({
+  service: 'call-store',
+  config,
+  topics: [...Object.values(topics), config.DEADLETTER_TOPIC],
+});
 const { logger, metrics, shutdown } = base;
 const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
@@ -44,6 +55,8 @@ const ingest = createStoreIngest({
   store,
   logger,
   groupId: config.CONSUMER_GROUP,
+  topics,
+  deadLetterTopic: config.DEADLETTER_TOPIC,
   maxBatchRecords: config.STORE_BATCH_RECORDS,
   onBatch: (stats, seconds) => {
     rows.inc({ result: 'inserted' }, stats.inserted);
@@ -69,6 +82,10 @@ const api = await startQaServer({
   port: config.API_PORT,
   host: config.API_HOST,
   webRoot: config.SERVE_WEB ? webRoot : undefined,
+  login:
+    config.STORE_USERS_FILE && existsSync(config.STORE_USERS_FILE)
+      ? demoUsersLogin(config.STORE_USERS_FILE)
+      : undefined,
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
   onError: (error) => logger.error('api request failed', { error }),
 });

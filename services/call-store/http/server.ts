@@ -8,6 +8,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { StoreError, type StoreErrorCode } from '../errors.ts';
 import type { CallStore } from '../store.ts';
 import { verifyBearer, type TokenOptions } from './auth.ts';
+import { login, type LoginCheck } from './login.ts';
 import { isApiPath, matchRoute } from './routes.ts';
 
 export interface QaServerOptions {
@@ -18,6 +19,8 @@ export interface QaServerOptions {
   /** Folder of the built review page (vite output); absent = API only. */
   webRoot?: string;
   maxBodyBytes?: number;
+  /** Enables POST /auth/login (demo users); absent = tokens come from elsewhere. */
+  login?: LoginCheck;
   /** Called once per API request (metrics). */
   observe?: (route: string, status: number, seconds: number) => void;
   onError?: (error: unknown) => void;
@@ -120,6 +123,16 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    if (path === '/auth/login' && options.login) {
+      try {
+        if (method !== 'POST') throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`);
+        sendJson(res, 200, await login(options.login, options.tokens, await readJson(req, 4096)));
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        sendJson(res, STATUS[error.code] ?? 400, errorBody(error));
+      }
+      return;
+    }
     if (!isApiPath(path)) {
       if (options.webRoot && (method === 'GET' || method === 'HEAD') && path.startsWith('/qa')) {
         if (serveStatic(res, options.webRoot, path)) return;

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call) and the token
 // panel when no token is stored. I/O: DOM, QA API.
-import { claims, setToken, token } from './api.ts';
+import { api, claims, setToken, token } from './api.ts';
 import { showCall } from './call-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
@@ -11,25 +11,56 @@ const app = document.getElementById('app') as HTMLElement;
 let cleanup: () => void = () => undefined;
 
 function signIn(): void {
-  const input = el('textarea', { rows: 3, id: 'token', 'aria-label': 'Access token' });
+  const username = el('input', { id: 'username', autocomplete: 'username', required: true });
+  const password = el('input', {
+    id: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
+  const status = el('p', { class: 'form-status', role: 'status' });
   const form = el(
     'form',
-    { class: 'card' },
+    { class: 'card sign-in' },
     el('h1', {}, 'Sign in'),
+    el('label', { for: 'username' }, 'User'),
+    username,
+    el('label', { for: 'password' }, 'Password'),
+    password,
+    el('button', { type: 'submit' }, 'Sign in'),
+    status,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const { token: issued } = await api<{ token: string }>('/auth/login', {
+        method: 'POST',
+        body: JSON.stringify({ username: username.value, password: password.value }),
+      });
+      setToken(issued);
+      void route();
+    } catch (error) {
+      status.textContent = (error as Error).message;
+    }
+  });
+  const pasted = el('textarea', { rows: 3, id: 'token', 'aria-label': 'Access token' });
+  const tokenForm = el(
+    'form',
+    { class: 'card' },
     el(
       'p',
       {},
-      'Sign in on the login page of the alert service, or paste an access token (QA reviewer, supervisor, agent or admin).',
+      'Or paste an access token issued by your sign-in service (QA reviewer, supervisor, agent or admin).',
     ),
-    input,
+    pasted,
     el('button', { type: 'submit' }, 'Use token'),
   );
-  form.addEventListener('submit', (event) => {
+  tokenForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    setToken(input.value.trim());
+    setToken(pasted.value.trim());
     void route();
   });
-  app.replaceChildren(form);
+  app.replaceChildren(form, tokenForm);
 }
 
 async function route(): Promise<void> {

@@ -2,6 +2,7 @@
 // against openapi.yaml; roles and tenants are enforced; bad input gets a precise 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
@@ -52,7 +53,7 @@ beforeAll(async () => {
     await store.write(syntheticEvents(call));
   }
   await store.finalizePending(0);
-  server = await startQaServer({ store, tokens, port: 0 });
+  server = await startQaServer({ store, tokens, port: 0, login: demoUsersLogin('config/demo-users.json') });
 });
 afterAll(async () => {
   await server?.close();
@@ -151,6 +152,27 @@ describe('QA API', () => {
     expect((await api('qa', '/calls?tenant=globex')).status).toBe(403);
     const admin = await api('admin', '/calls?tenant=acme&limit=1');
     expect(admin.body.calls).toHaveLength(1);
+  });
+
+  it('signs in a demo user and the token opens the API for their tenant', async () => {
+    const post = (body: unknown) =>
+      api(null, '/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await post({ username: 'supervisor', password: 'demo1234' });
+    expect(ok.status).toBe(200);
+    expectDocumented('/auth/login', 'POST', 200, ok.body);
+    const calls = await fetch(`http://127.0.0.1:${server.port}/calls`, {
+      headers: { authorization: `Bearer ${ok.body.token}` },
+    });
+    expect(calls.status).toBe(200);
+    expect((await calls.json()).calls).toEqual([]); // the demo users' tenant is "demo", not "acme"
+    const wrong = await post({ username: 'supervisor', password: 'nope' });
+    expect(wrong.status).toBe(401);
+    expectDocumented('/auth/login', 'POST', 401, wrong.body);
+    expect((await post({ username: 'supervisor' })).status).toBe(400);
   });
 
   it('answers bad input with a precise 4xx', async () => {

@@ -1,13 +1,14 @@
 // Real browser (headless Chromium via playwright-core) on the QA review page served by the real
 // QA server over a real database: find a stored call in the list, open it, see the timeline lanes,
-// the emotion band and the alert marker, add a reviewer note. Screenshots: reports/screenshots/.
+// the emotion band and the alert marker, add a reviewer note. Signs in through the page's form as
+// a demo user (config/demo-users.json, tenant "demo"). Screenshots: reports/screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
@@ -45,11 +46,18 @@ beforeAll(async () => {
       alert: i === 0,
       ackAfterS: 9,
       seed: 7 + i,
+      tenant: 'demo',
     });
     await store.write(syntheticEvents(call));
   }
   await store.finalizePending(0);
-  server = await startQaServer({ store, tokens, port: 0, webRoot });
+  server = await startQaServer({
+    store,
+    tokens,
+    port: 0,
+    webRoot,
+    login: demoUsersLogin('config/demo-users.json'),
+  });
   profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -79,12 +87,6 @@ afterAll(async () => {
 
 describe('QA review page in a real browser', () => {
   it('opens a stored call, shows the timeline and the alert marker, and saves a note', async () => {
-    const token = await issueToken(tokens, {
-      userId: 'qa-anna',
-      role: 'qa_reviewer',
-      tenant: 'acme',
-      agentId: null,
-    });
     const page = await context.newPage();
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
@@ -95,9 +97,10 @@ describe('QA review page in a real browser', () => {
         failures.push(`external request ${request.url()}`);
     });
     await page.goto(`http://127.0.0.1:${server.port}/qa/`);
-    // The token is pasted once (as the login page would store it), never put in a URL.
-    await page.locator('#token').fill(token);
-    await page.getByRole('button', { name: 'Use token' }).click();
+    // Sign in with a demo user (the alert service's users file); the token stays in sessionStorage.
+    await page.locator('#username').fill('supervisor');
+    await page.locator('#password').fill('demo1234');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('tr.call-row').first().waitFor();
     expect(await page.locator('tr.call-row').count()).toBe(2);
     await page.locator('#f-minCustomerAngerS').fill('30');
@@ -133,12 +136,12 @@ describe('QA review page in a real browser', () => {
     await page.getByRole('button', { name: 'Save review' }).click();
     await page.locator('li.review').first().waitFor();
     expect(await page.locator('li.review').first().textContent()).toMatch(
-      /qa-anna.*score 78.*recovered the call/s,
+      /supervisor.*score 78.*recovered the call/s,
     );
     await page.getByTestId('timeline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/qa-call-review.png`, fullPage: true });
 
-    const stored = await store.getCall({ tenant: 'acme', agentId: null }, 'qa-call-angry');
+    const stored = await store.getCall({ tenant: 'demo', agentId: null }, 'qa-call-angry');
     expect(stored.reviews.map((r) => r.notes)).toEqual([
       'Agent acknowledged the frustration and recovered the call.',
     ]);
