@@ -28,6 +28,8 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '30' },
     'dsp-workers': { type: 'string', default: '2' },
+    /** The gateway's BATCH_MAX_DELAY_MS (its default when absent): larger = fewer, bigger records. */
+    'batch-ms': { type: 'string' },
   },
 });
 const calls = Number(values.calls);
@@ -60,6 +62,7 @@ const pipeline = await startPipeline({
   suffix,
   dspWorkers,
   partitions: 6,
+  extraEnv: values['batch-ms'] ? { 'ingest-gateway': { BATCH_MAX_DELAY_MS: values['batch-ms'] } } : undefined,
   log,
 });
 const kafka = createKafka({ clientId: 'va-bench', brokers: broker.brokers });
@@ -130,6 +133,7 @@ try {
     calls,
     seconds,
     dsp_workers: dspWorkers,
+    gateway_batch_ms: values['batch-ms'] ? Number(values['batch-ms']) : 'default',
     windows_expected: expected,
     windows_received: received,
     lost_windows: Math.max(0, expected - received),
