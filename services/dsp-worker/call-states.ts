@@ -108,11 +108,9 @@ export class CallStates {
     state.lastSeenMs = nowMs;
     let cursor = state.cursors[record.channel];
     if (cursor === undefined) {
-      cursor = new ChannelCursor(
-        state.format,
-        msToSamples(state.originMs, state.format),
-        this.options.maxGapMs,
-      );
+      // A channel's first record may start up to a hop (plus batching skew) after the origin.
+      const maxGapMs = Math.max(this.options.maxGapMs, 2 * this.options.windowHopMs);
+      cursor = new ChannelCursor(state.format, msToSamples(state.originMs, state.format), maxGapMs);
       state.cursors[record.channel] = cursor;
     }
     const piece = cursor.align(record.startMs, record.payload);

@@ -148,4 +148,20 @@ describe('CallStates', () => {
     expect(out.windows.map((w) => w.window.windowIndex)).toEqual([0]);
     expect(() => calls.push({ ...first, offset: 11, startMs: 60_000 }, 0)).toThrow(AudioTimeError);
   });
+
+  it('starts a call first seen mid-hop on the window grid, whatever the gap limit', () => {
+    const calls = states({ maxGapMs: 0 });
+    const [first] = callRecords(['late'], 1);
+    const out = calls.push({ ...first, startMs: 1500 }, 0);
+    expect(out.windows).toEqual([]);
+    expect(calls.has('late')).toBe(true);
+    // Window 1 (1-3 s) completes with audio up to 3 s; its id comes from audio time.
+    let windows: number[] = [];
+    for (let t = 1600; t < 3100; t += 100) {
+      windows = windows.concat(
+        calls.push({ ...first, startMs: t }, 0).windows.map((w) => w.window.windowIndex),
+      );
+    }
+    expect(windows).toEqual([1]);
+  });
 });
