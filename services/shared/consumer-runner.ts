@@ -41,9 +41,16 @@ export interface ConsumerRunnerOptions<T> {
    * dead-letters the input (reason = the error's `code`, else PROCESSING_FAILED) and continues.
    */
   handle: (record: ConsumedRecord<T>) => OutRecord[] | Promise<OutRecord[]>;
-  /** Partitions newly assigned after a rebalance (state for them is rebuilt from their records). */
+  /**
+   * Partitions assigned by a rebalance: consumption restarts from their committed offsets, so
+   * their state is rebuilt by replaying from there.
+   */
   onAssigned?: (partitions: TopicPartition[]) => void;
-  /** Partitions lost (rebalance, stop, produce failure): drop their per-call state now. */
+  /**
+   * Drop per-call state of these partitions now. Called for EVERY assigned partition at each
+   * rebalance (kafkajs restarts all of them from the committed offset, kept ones included), on
+   * stop, on a consumer crash, and for one partition after a failed produce.
+   */
   onRevoked?: (partitions: TopicPartition[]) => void;
   /**
    * Offset to commit after a flush, given the next offset to read. Default: that offset. A worker
@@ -107,14 +114,15 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   };
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    const next = new Map<string, TopicPartition>();
+    // kafkajs (eager rebalancing) restarts EVERY assigned partition from its committed offset
+    // after a rebalance, kept ones included: state built past the commit must go everywhere.
+    revoke([...assignment.values()]);
+    assignment = new Map();
     for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
-      for (const partition of partitions) next.set(tpKey(topic, partition), { topic, partition });
+      for (const partition of partitions) assignment.set(tpKey(topic, partition), { topic, partition });
     }
-    revoke([...assignment].filter(([key]) => !next.has(key)).map(([, tp]) => tp));
-    const added = [...next].filter(([key]) => !assignment.has(key)).map(([, tp]) => tp);
-    assignment = next;
     joined = true;
+    const added = [...assignment.values()];
     if (added.length > 0) {
       logger.info('partitions assigned', { partitions: added.map((p) => `${p.topic}/${p.partition}`) });
       options.onAssigned?.(added);

@@ -98,4 +98,60 @@ describe('consumer runner', () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/va_errors_total\{code="DECODE_FAILED",service="test-runner"\} 1/);
   });
+
+  it('revokes every partition at a rebalance and replays kept ones from their commit', async () => {
+    const kafka = testKafka();
+    const [input, output] = [uniqueName('t.in'), uniqueName('t.out')];
+    await createTestTopics(kafka, [input, output], 2);
+    const producer = kafka.producer();
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+    const messages = [0, 1].flatMap((partition) =>
+      [0, 1, 2].map((i) => ({
+        partition,
+        key: `c${partition}`,
+        value: audioChunkCodec.encode(chunk(`c${partition}`, i)),
+        headers: audioChunkCodec.headers(),
+      })),
+    );
+    await producer.send({ topic: input, messages });
+
+    const groupId = uniqueName('g');
+    const seen: string[] = [];
+    const events: string[] = [];
+    const runner = (name: string) =>
+      createConsumerRunner({
+        kafka,
+        producer,
+        service: name,
+        groupId,
+        topics: [input],
+        logger: createLogger({ service: name, write: () => undefined }),
+        decode: (value, headers) => audioChunkCodec.decode(value, headers),
+        handle: (record) => {
+          if (name === 'a') seen.push(`${record.partition}:${record.offset}`);
+          return [];
+        },
+        // Like a worker whose windows still need the first record: the commit never moves.
+        commitOffset: () => '0',
+        onAssigned: (partitions) =>
+          name === 'a' && events.push(`assigned ${partitions.map((p) => p.partition).join(',')}`),
+        onRevoked: (partitions) =>
+          name === 'a' && events.push(`revoked ${partitions.map((p) => p.partition).join(',')}`),
+      });
+    const a = runner('a');
+    await a.start();
+    onTestFinished(() => a.stop());
+    await expect.poll(() => seen.length, { timeout: 20_000 }).toBe(6);
+
+    const b = runner('b');
+    await b.start();
+    onTestFinished(() => b.stop());
+    await expect.poll(() => events.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    expect(events.slice(0, 2)).toEqual(['assigned 0,1', 'revoked 0,1']);
+    const kept = Number(events[2].split(' ')[1]);
+    expect(events[2]).toMatch(/^assigned [01]$/);
+    // The kept partition is read again from its commit (offset 0), all three records.
+    await expect.poll(() => seen.filter((s) => s === `${kept}:0`).length, { timeout: 20_000 }).toBe(2);
+  });
 });
