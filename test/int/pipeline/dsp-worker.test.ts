@@ -145,6 +145,57 @@ describe('dsp-worker, killed mid-call', () => {
   });
 });
 
+describe('dsp-worker, scaled out and in mid-call', () => {
+  const kafka = testKafka('dsp-rebalance');
+  const services: ServiceProcess[] = [];
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  beforeAll(async () => {
+    ctx = await setUp(kafka);
+  });
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop('SIGKILL')));
+    await tearDown(kafka, ctx.topics, ctx.producer);
+  });
+
+  it('rebalances (a worker joins, another leaves gracefully) without a gap in any call', async () => {
+    const calls = [1, 2, 3, 4].map((seed) =>
+      toTelephoneCall(uniqueName(`rb${seed}`), syntheticCall(18, seed)),
+    );
+    const expected = calls.flatMap((call) => expectedIds(call, true));
+    const features = await collectTopic(kafka, ctx.topics.features, decodeFeatureIds);
+    try {
+      const first = startServiceProcess('dsp-worker', ctx.env);
+      services.push(first);
+      await ready(first);
+      const part = (fromMs: number, toMs: number, final = false) =>
+        Promise.all(
+          calls.map((call) =>
+            produceCallAudio(ctx.producer, ctx.topics.audio, call, { fromMs, toMs, speed: 4, final }),
+          ),
+        );
+      await part(0, 6000);
+      const second = startServiceProcess('dsp-worker', ctx.env);
+      services.push(second);
+      await ready(second);
+      await part(6000, 12_000);
+      await first.stop('SIGTERM');
+      expect(first.child.exitCode).toBe(0);
+      await part(12_000, 18_000, true);
+      await waitFor(
+        'every window of the four calls',
+        () => {
+          const seen = new Set(features.records.map((r) => r.value));
+          return expected.every((id) => seen.has(id));
+        },
+        90_000,
+      );
+      expect([...new Set(features.records.map((r) => r.value))].sort()).toEqual([...expected].sort());
+    } finally {
+      await features.stop();
+    }
+  });
+});
+
 describe('dsp-worker, bad input and abandoned calls', () => {
   const kafka = testKafka('dsp-bad');
   let ctx: Awaited<ReturnType<typeof setUp>>;
