@@ -111,7 +111,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
 
   const services = grpcServices();
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': Math.max(64 * 1024, options.maxFrameBytes * 2 + 1024),
+    // Well above MAX_FRAME_BYTES, so an oversize frame reaches validation (INVALID_ARGUMENT)
+    // instead of grpc-js's own RESOURCE_EXHAUSTED; still bounds one message's memory.
+    'grpc.max_receive_message_length': Math.max(4 * 1024 * 1024, options.maxFrameBytes * 4 + 1024),
     'grpc.keepalive_time_ms': 30_000,
   });
   server.addService(services.Ingest.service, { StreamCall: streamCall });

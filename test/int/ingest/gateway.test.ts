@@ -101,11 +101,13 @@ describe('ingest gateway rejections', () => {
   });
 
   it('answers INVALID_ARGUMENT for an oversize frame', async () => {
-    const result = await rejected([start(), frame('CHANNEL_AGENT', 0, 20_000)]);
-    expect([result.code, result.details]).toEqual([
-      grpc.status.INVALID_ARGUMENT,
-      expect.stringMatching(/FRAME_TOO_LARGE/),
-    ]);
+    for (const bytes of [20_000, 1_000_000]) {
+      const result = await rejected([start(), frame('CHANNEL_AGENT', 0, bytes)]);
+      expect([result.code, result.details]).toEqual([
+        grpc.status.INVALID_ARGUMENT,
+        expect.stringMatching(/FRAME_TOO_LARGE/),
+      ]);
+    }
   });
 
   it('answers FAILED_PRECONDITION for audio before CallStart', async () => {
