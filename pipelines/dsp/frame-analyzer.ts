@@ -7,7 +7,14 @@ import { createRealFft } from './fft.ts';
 import { F, type FrameStore } from './frame-store.ts';
 import { clearPeriodStats, createPeriodTracker, type PeriodStats } from './periods.ts';
 import { createPitchPath, PATH_LAG, type PitchDecision } from './pitch-path.ts';
-import { createPitchAnalyzer, createPitchCandidates, hnrAt } from './pitch.ts';
+import { createDecimator, type Decimator } from './decimator.ts';
+import {
+  createPitchAnalyzer,
+  createPitchCandidates,
+  hnrAt,
+  pitchFrameLength,
+  windowTables,
+} from './pitch.ts';
 import { shared } from './scratch.ts';
 import { createSpectralExtractor, createSpectralResult } from './spectral.ts';
 import { createVad } from './vad.ts';
@@ -29,6 +36,8 @@ const SILENCE_THRESHOLD = 0.03;
 /** Running reference peak for Praat's silence criterion decays by half in about 4 s. */
 const PEAK_DECAY_PER_FRAME = Math.pow(0.5, 1 / 400);
 const MIN_DB = -120;
+/** Relative peak below which a frame's unvoiced strength (≥ VT + 1.8) beats any voiced path. */
+const SKIP_PEAK = 0.005;
 
 export interface FrameAnalyzer {
   readonly hop: number;
@@ -58,11 +67,18 @@ export function createFrameAnalyzer(
   const sr = cfg.sampleRateHz;
   const hop = Math.max(1, Math.round((sr * cfg.hopMs) / 1000));
   const frameLen = Math.max(8, Math.round((sr * cfg.frameMs) / 1000));
-  const pitch = createPitchAnalyzer(sr, cfg.pitchMinHz, cfg.pitchMaxHz);
-  const L = pitch.frameLength;
+  // Pitch candidates at 4 kHz when the hop allows it (harmonics below 2 kHz suffice; a quarter
+  // of the cost); HNR and period marks stay at the full rate.
+  const factor = sr % 4000 === 0 && sr > 4000 && hop % (sr / 4000) === 0 ? sr / 4000 : 1;
+  const pitch = createPitchAnalyzer(sr / factor, cfg.pitchMinHz, Math.min(cfg.pitchMaxHz, sr / factor / 4));
+  const maxLagFull = Math.ceil(sr / cfg.pitchMinHz);
+  const hnrTables = windowTables(sr, cfg.pitchMinHz, maxLagFull + 2);
+  const L = pitchFrameLength(sr, cfg.pitchMinHz);
   const span = Math.max(L, frameLen);
-  const pitchOffset = (span - L) >> 1;
+  const pitchOffset = ((span - L) >> 1) - (((span - L) >> 1) % factor);
   const specOffset = (span - frameLen) >> 1;
+  const decimator: Decimator | null = factor > 1 ? createDecimator(factor) : null;
+  const delay = decimator ? decimator.delay : 0;
   let fftSize = 4;
   while (fftSize < frameLen) fftSize <<= 1;
   const fft = shared(`fft:${fftSize}`, () => createRealFft(fftSize));
@@ -84,9 +100,13 @@ export function createFrameAnalyzer(
   const maxPeriod = Math.ceil(sr / cfg.pitchMinHz);
   // Per-channel state: sample ring long enough for the decision lag and period marks.
   let ringSize = 4;
-  while (ringSize < span + (PATH_LAG + 3) * hop + 3 * maxPeriod) ringSize <<= 1;
+  while (ringSize < span + delay + (PATH_LAG + 3) * hop + 3 * maxPeriod) ringSize <<= 1;
   const ring = new Float32Array(ringSize);
   const mask = ringSize - 1;
+  let pitchRingSize = 4;
+  while (pitchRingSize < (span + delay + 2 * hop) / factor) pitchRingSize <<= 1;
+  const pitchRing = decimator ? new Float32Array(pitchRingSize) : ring;
+  const pitchMask = decimator ? pitchRingSize - 1 : mask;
   const periods = createPeriodTracker(maxPeriod);
   const pstats: PeriodStats = { n: 0, sumT: 0, sumAbsDT: 0, pairs: 0, sumA: 0, sumAbsDA: 0, sumAbsDbA: 0 };
   const vad = createVad();
@@ -107,7 +127,15 @@ export function createFrameAnalyzer(
   function analyzeFrame(): void {
     const i = analyzed;
     const start = i * hop;
-    pitch.analyze(ring, mask, start + pitchOffset, cands);
+    // Frames below SKIP_PEAK of the reference peak are unvoiced whatever their candidates
+    // (Praat's silence criterion outweighs any path cost), so their ACF is skipped.
+    pitch.analyze(
+      pitchRing,
+      pitchMask,
+      (start + pitchOffset + delay) / factor,
+      peakRef * PEAK_DECAY_PER_FRAME * SKIP_PEAK,
+      cands,
+    );
     // Praat's unvoiced-candidate strength with a running reference peak.
     peakRef = Math.max(peakRef * PEAK_DECAY_PER_FRAME, cands.peak);
     const rel = peakRef > 0 ? cands.peak / peakRef : 0;
@@ -158,7 +186,7 @@ export function createFrameAnalyzer(
     periods.process(ring, mask, total, centre - (hop >> 1), centre - (hop >> 1) + hop, period, pstats);
     d[F.f0 * cap + slot] = f0;
     d[F.voicing * cap + slot] = decision.r;
-    d[F.hnrDb * cap + slot] = f0 > 0 ? hnrAt(pitch, ring, mask, start + pitchOffset, period) : NaN;
+    d[F.hnrDb * cap + slot] = f0 > 0 ? hnrAt(hnrTables, ring, mask, start + pitchOffset, period) : NaN;
     d[F.speech * cap + slot] = vad.update(d[F.energyDb * cap + slot], f0 > 0) ? 1 : 0;
     d[F.pN * cap + slot] = pstats.n;
     d[F.pSumT * cap + slot] = pstats.sumT;
@@ -171,23 +199,33 @@ export function createFrameAnalyzer(
     onFrame(i);
   }
 
+  /** Next sample count at which a frame is complete. */
+  let due = span + delay;
+
   function write(v: number): void {
     ring[total & mask] = v;
+    if (decimator) decimator.push(v, pitchRing, pitchMask);
     total++;
-    if (total === analyzed * hop + span) analyzeFrame();
+    if (total === due) {
+      analyzeFrame();
+      due += hop;
+    }
   }
 
   return {
     hop,
     span,
     push(samples) {
+      let x1 = dcX;
+      let y1 = dcY;
       for (let k = 0; k < samples.length; k++) {
         const x = samples[k];
-        const y = x - dcX + dcR * dcY;
-        dcX = x;
-        dcY = y;
-        write(y);
+        y1 = x - x1 + dcR * y1;
+        x1 = x;
+        write(y1);
       }
+      dcX = x1;
+      dcY = y1;
     },
     flush() {
       const needed = Math.ceil(total / hop);

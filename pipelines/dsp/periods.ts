@@ -1,6 +1,6 @@
 // Streaming glottal period marks for local jitter and shimmer. Each next period is the lag that
 // maximises the normalised cross-correlation of one period with the next (as Praat's
-// "To PointProcess (periodic, cc)", Boersma & Weenink, Praat manual), searched within ±15 % of the
+// "To PointProcess (periodic, cc)", Boersma & Weenink, Praat manual), searched within ±10 % of the
 // frame's F0 period and refined by parabolic interpolation; the amplitude of a period is its peak
 // |x| around the mark (Praat: Voice report, shimmer from peak amplitudes). Pure, no I/O.
 
@@ -95,8 +95,8 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
     }
     const oldest = available - mask; // oldest sample still in the ring
     const W = Math.round(period);
-    const lo = Math.max(2, Math.floor(0.85 * period));
-    const hi = Math.ceil(1.15 * period);
+    const lo = Math.max(2, Math.floor(0.9 * period));
+    const hi = Math.ceil(1.1 * period);
     const quarter = Math.max(1, Math.round(period / 4));
     if (hi - lo + 3 > cc.length) return; // period beyond the configured pitch range
     if (mark < 0 || mark < hopStart - 2 * period || mark - quarter - W < oldest) {
@@ -122,15 +122,20 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
         e1 += v * v;
       }
       // Normalised cross-correlation for lags lo-1 .. hi+1 (neighbours for interpolation).
+      // Energy of the lagged segment slides by one sample per lag.
+      let e2 = 0;
+      for (let i = 0; i < W; i++) {
+        const b = ring[(m0 + lo - 1 + i) & mask];
+        e2 += b * b;
+      }
       for (let lag = lo - 1; lag <= hi + 1; lag++) {
-        let xy = 0;
-        let e2 = 0;
-        for (let i = 0; i < W; i++) {
-          const a = ring[(m0 + i) & mask];
-          const b = ring[(m0 + lag + i) & mask];
-          xy += a * b;
-          e2 += b * b;
+        if (lag > lo - 1) {
+          const out = ring[(m0 + lag - 1) & mask];
+          const inn = ring[(m0 + lag + W - 1) & mask];
+          e2 += inn * inn - out * out;
         }
+        let xy = 0;
+        for (let i = 0; i < W; i++) xy += ring[(m0 + i) & mask] * ring[(m0 + lag + i) & mask];
         cc[lag - lo + 1] = e1 > 0 && e2 > 0 ? xy / Math.sqrt(e1 * e2) : 0;
       }
       let bestC = -2;

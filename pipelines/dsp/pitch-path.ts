@@ -28,6 +28,7 @@ export interface PitchPath {
 export function createPitchPath(): PitchPath {
   const depth = PATH_LAG + 2;
   const freq = new Float64Array(depth * STATES);
+  const logf = new Float64Array(depth * STATES); // log2 of freq, 0 for the unvoiced state
   const rr = new Float64Array(depth * STATES);
   const count = new Int32Array(depth);
   const back = new Int8Array(depth * STATES);
@@ -36,10 +37,10 @@ export function createPitchPath(): PitchPath {
   let added = 0;
   let decided = 0;
 
-  function cost(f1: number, f2: number): number {
+  function cost(f1: number, f2: number, l1: number, l2: number): number {
     if (f1 === 0 && f2 === 0) return 0;
     if (f1 === 0 || f2 === 0) return VOICED_UNVOICED_COST;
-    return OCTAVE_JUMP_COST * Math.abs(Math.log2(f1 / f2));
+    return OCTAVE_JUMP_COST * Math.abs(l1 - l2);
   }
 
   function add(c: PitchCandidates, unvoicedStrength: number): void {
@@ -49,8 +50,10 @@ export function createPitchPath(): PitchPath {
     count[slot] = n;
     freq[base] = 0;
     rr[base] = 0;
+    logf[base] = 0;
     for (let k = 0; k < c.count; k++) {
       freq[base + k + 1] = c.freqHz[k];
+      logf[base + k + 1] = Math.log2(c.freqHz[k]);
       rr[base + k + 1] = c.r[k];
     }
     if (added === 0) {
@@ -66,7 +69,7 @@ export function createPitchPath(): PitchPath {
         let best = -Infinity;
         let arg = 0;
         for (let j = 0; j < pn; j++) {
-          const v = score[j] - cost(freq[pbase + j], freq[base + k]);
+          const v = score[j] - cost(freq[pbase + j], freq[base + k], logf[pbase + j], logf[base + k]);
           if (v > best) {
             best = v;
             arg = j;

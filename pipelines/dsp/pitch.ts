@@ -45,14 +45,36 @@ export function pitchFrameLength(sampleRateHz: number, minHz: number): number {
   return Math.round((PERIODS_PER_WINDOW * sampleRateHz) / minHz);
 }
 
-export interface PitchAnalyzer {
-  /** Analysis frame length in samples. */
+/** Hann window of 3 periods of the lowest pitch and its normalised autocorrelation (Boersma 1993, eq. 9). */
+export interface WindowTables {
   readonly frameLength: number;
-  /** Hann window and its normalised autocorrelation (for HNR on the power ACF). */
   readonly window: Float64Array;
   readonly windowAcf: Float64Array;
-  /** Fills `out` from ring samples [start, start + frameLength) (absolute, masked). */
-  analyze(ring: Float32Array, mask: number, start: number, out: PitchCandidates): void;
+}
+
+export function windowTables(sampleRateHz: number, minHz: number, maxLag: number): WindowTables {
+  return shared(`pitch-window:${sampleRateHz}:${minHz}:${maxLag}`, () => {
+    const L = pitchFrameLength(sampleRateHz, minHz);
+    const win = new Float64Array(L);
+    for (let i = 0; i < L; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / L);
+    const rw = new Float64Array(maxLag + 2);
+    let w0 = 0;
+    for (let i = 0; i < L; i++) w0 += win[i] * win[i];
+    for (let lag = 0; lag < rw.length; lag++) {
+      let s = 0;
+      for (let i = 0; i + lag < L; i++) s += win[i] * win[i + lag];
+      rw[lag] = s / w0;
+    }
+    return { frameLength: L, window: win, windowAcf: rw };
+  });
+}
+
+export interface PitchAnalyzer extends WindowTables {
+  /**
+   * Fills `out` from ring samples [start, start + frameLength) (absolute, masked). Frames whose
+   * peak is below `minPeak` get no candidates (their autocorrelation is not computed).
+   */
+  analyze(ring: Float32Array, mask: number, start: number, minPeak: number, out: PitchCandidates): void;
 }
 
 /** Shared per configuration: holds only tables and per-frame scratch (see scratch.ts). */
@@ -70,23 +92,19 @@ function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): 
   let n = 4;
   while (n < L + maxLag / 4) n <<= 1;
   const fft: RealFft = createRealFft(n);
-  const win = new Float64Array(L);
-  for (let i = 0; i < L; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / L);
+  const { window: win, windowAcf: rw } = windowTables(sampleRateHz, minHz, maxLag);
   const buf = new Float64Array(n);
   const re = new Float64Array(n / 2 + 1);
   const im = new Float64Array(n / 2 + 1);
   const ac = new Float64Array(n);
-  // Normalised autocorrelation of the window itself (Boersma 1993, eq. 9).
-  const rw = new Float64Array(maxLag + 2);
-  let w0 = 0;
-  for (let i = 0; i < L; i++) w0 += win[i] * win[i];
-  for (let lag = 0; lag < rw.length; lag++) {
-    let s = 0;
-    for (let i = 0; i + lag < L; i++) s += win[i] * win[i + lag];
-    rw[lag] = s / w0;
-  }
 
-  function analyze(ring: Float32Array, mask: number, start: number, out: PitchCandidates): void {
+  function analyze(
+    ring: Float32Array,
+    mask: number,
+    start: number,
+    minPeak: number,
+    out: PitchCandidates,
+  ): void {
     let mean = 0;
     for (let i = 0; i < L; i++) mean += ring[(start + i) & mask];
     mean /= L;
@@ -97,9 +115,10 @@ function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): 
       if (a > peak) peak = a;
       buf[i] = v * win[i];
     }
-    buf.fill(0, L);
     out.peak = peak;
     out.count = 0;
+    if (peak < minPeak) return;
+    buf.fill(0, L);
     fft.forward(buf, re, im);
     for (let k = 0; k <= n / 2; k++) re[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
     fft.inverseEvenReal(re, ac);
@@ -154,7 +173,7 @@ function insertCandidate(out: PitchCandidates, f: number, r: number, strength: n
  * at the three lags around the period only.
  */
 export function hnrAt(
-  p: PitchAnalyzer,
+  p: WindowTables,
   ring: Float32Array,
   mask: number,
   start: number,
@@ -162,25 +181,28 @@ export function hnrAt(
 ): number {
   const L = p.frameLength;
   const win = p.window;
+  const lag0 = Math.round(periodSamples);
+  if (lag0 < 2 || lag0 + 1 >= p.windowAcf.length || lag0 + 1 >= L) return NaN;
+  const x = shared(`hnr-scratch:${L}`, () => new Float64Array(L));
   let mean = 0;
   for (let i = 0; i < L; i++) mean += ring[(start + i) & mask];
   mean /= L;
-  const lag0 = Math.round(periodSamples);
-  if (lag0 + 1 >= p.windowAcf.length) return NaN;
   let e = 0;
   for (let i = 0; i < L; i++) {
     const v = (ring[(start + i) & mask] - mean) * win[i];
+    x[i] = v;
     e += v * v;
   }
   if (!(e > 1e-12)) return NaN;
   let rm = 0;
   let rc = 0;
   let rp = 0;
-  for (let i = 0; i + lag0 + 1 < L; i++) {
-    const a = (ring[(start + i) & mask] - mean) * win[i];
-    rm += a * (ring[(start + i + lag0 - 1) & mask] - mean) * win[i + lag0 - 1];
-    rc += a * (ring[(start + i + lag0) & mask] - mean) * win[i + lag0];
-    rp += a * (ring[(start + i + lag0 + 1) & mask] - mean) * win[i + lag0 + 1];
+  const n = L - lag0 - 1;
+  for (let i = 0; i < n; i++) {
+    const a = x[i];
+    rm += a * x[i + lag0 - 1];
+    rc += a * x[i + lag0];
+    rp += a * x[i + lag0 + 1];
   }
   rm /= e * p.windowAcf[lag0 - 1];
   rc /= e * p.windowAcf[lag0];

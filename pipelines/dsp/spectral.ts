@@ -62,6 +62,8 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
   const bins = fftSize / 2;
   const t: MeydaTables = meydaTables(sampleRateHz, fftSize);
   const melLog = new Float64Array(MEL_FILTERS);
+  const pw = new Float64Array(bins);
+  const { melStart, melFrom, melTo, melWeights, barkLimits, dctCos } = t;
   const binHz = sampleRateHz / fftSize;
   // Slope regression constants (meyda spectralSlope: frequencies i·sr/bufferSize).
   let freqSum = 0;
@@ -87,13 +89,20 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
     let weighted = 0;
     let logSum = 0;
     let ampFreq = 0;
+    let prod = 1;
     for (let i = 0; i < bins; i++) {
       const a = amp[i];
       sum += a;
       weighted += i * a;
-      logSum += Math.log(a);
+      // Σ log a as log of products of 8 (a ∈ [1e-10, ~1e3]: no under/overflow), 8× fewer logs.
+      prod *= a;
+      if ((i & 7) === 7) {
+        logSum += Math.log(prod);
+        prod = 1;
+      }
       ampFreq += i * binHz * a;
     }
+    logSum += Math.log(prod);
     // meyda spectralCentroid returns a bin index (mu(1)); converted to Hz here.
     out.centroidHz = sum > 0 ? (weighted / sum) * binHz : 0;
     out.flatness = sum > 0 ? (Math.exp(logSum / bins) * bins) / sum : 0;
@@ -109,31 +118,33 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
     out.rolloffHz = (n + 1) * nyqBin;
     // meyda loudness: Bark band sums^0.23.
     let loud = 0;
-    const lim = t.barkLimits;
     for (let b = 0; b < BARK_BANDS; b++) {
       let s = 0;
-      for (let j = lim[b]; j < lim[b + 1]; j++) s += amp[j];
+      for (let j = barkLimits[b]; j < barkLimits[b + 1]; j++) s += amp[j];
       loud += Math.pow(s, 0.23);
     }
     out.loudness = loud;
+    for (let j = 0; j < bins; j++) pw[j] = amp[j] * amp[j];
     // meyda mfcc: log(1 + mel-weighted power), DCT-II with scale 2, first 13.
     for (let f = 0; f < MEL_FILTERS; f++) {
       let e = 0;
-      let w = t.melStart[f];
-      for (let j = t.melFrom[f]; j < t.melTo[f]; j++) e += t.melWeights[w++] * amp[j] * amp[j];
+      let w = melStart[f];
+      const to = melTo[f];
+      for (let j = melFrom[f]; j < to; j++) e += melWeights[w++] * pw[j];
       melLog[f] = Math.log(e + 1);
     }
+    const mfcc = out.mfcc;
     for (let k = 0; k < MFCC_COUNT; k++) {
       let c = 0;
       const row = k * MEL_FILTERS;
-      for (let m = 0; m < MEL_FILTERS; m++) c += melLog[m] * t.dctCos[row + m];
-      out.mfcc[k] = 2 * c;
+      for (let m = 0; m < MEL_FILTERS; m++) c += melLog[m] * dctCos[row + m];
+      mfcc[k] = 2 * c;
     }
     // Alpha ratio and Hammarberg index on power (dB), telephone band edges.
     let eLow = 1e-20;
     let eHigh = 1e-20;
-    for (let j = aL0; j < aL1; j++) eLow += amp[j] * amp[j];
-    for (let j = aL1; j < aH1; j++) eHigh += amp[j] * amp[j];
+    for (let j = aL0; j < aL1; j++) eLow += pw[j];
+    for (let j = aL1; j < aH1; j++) eHigh += pw[j];
     out.alphaRatioDb = 10 * Math.log10(eHigh / eLow);
     out.lowBandDb = 10 * Math.log10(eLow * lowBandScale);
     let mLow = 1e-20;
