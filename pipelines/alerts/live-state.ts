@@ -30,6 +30,8 @@ export interface CallLive {
   customer: SpeakerLive;
   /** Customer valence of the last TREND_POINTS speech windows, oldest first. */
   moodTrend: number[];
+  /** Customer valence points added since the call started (lets clients append trend tails). */
+  moodPoints: number;
   talkRatioAgent: number | null;
   cue: string | null;
   cueAlertId: string | null;
@@ -66,6 +68,7 @@ export function newCallLive(meta: {
     agent: speaker(),
     customer: speaker(),
     moodTrend: [],
+    moodPoints: 0,
     talkRatioAgent: null,
     cue: null,
     cueAlertId: null,
@@ -92,6 +95,7 @@ export function applyEmotion(call: CallLive, e: EmotionSample): void {
     s.confidence = e.confidence;
     if (e.channel === 'customer') {
       call.moodTrend.push(e.valence);
+      call.moodPoints += 1;
       if (call.moodTrend.length > TREND_POINTS) call.moodTrend.shift();
     }
   }

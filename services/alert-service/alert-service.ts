@@ -190,6 +190,7 @@ export async function startAlertService(
     deadLetterTopic: config.TOPIC_DEADLETTER,
     fromBeginning: options.fromBeginning ?? false,
     maxFlushDelayMs: 20,
+    partitionsConsumedConcurrently: config.ALERT_PARTITIONS_CONCURRENTLY,
     decode: (value, headers, topic): EvaluatorInput =>
       topic === config.TOPIC_EMOTIONS
         ? { schema: 'emotion', value: emotionEventCodec.decode(value, headers) }

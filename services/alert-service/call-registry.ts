@@ -69,7 +69,8 @@ function speakerView(s: SpeakerLive): SpeakerView {
   };
 }
 
-export function callView(c: CallLive): CallView {
+/** The view pushed to pages; `trendTail` limits the trend to its newest points (state frames). */
+export function callView(c: CallLive, trendTail = Infinity): CallView {
   return {
     callId: c.callId,
     tenant: c.tenant,
@@ -81,7 +82,10 @@ export function callView(c: CallLive): CallView {
     audioMs: c.audioMs,
     agent: speakerView(c.agent),
     customer: speakerView(c.customer),
-    moodTrend: c.moodTrend.map((v) => Math.round(v * 100) / 100),
+    moodTrend: c.moodTrend
+      .slice(-Math.min(trendTail, c.moodTrend.length))
+      .map((v) => Math.round(v * 100) / 100),
+    moodPoints: c.moodPoints,
     talkRatioAgent: c.talkRatioAgent === null ? null : num(c.talkRatioAgent),
     cue: c.cue,
   };

@@ -59,10 +59,13 @@ export const alertServiceEnv = z.object({
   ALERT_MAX_BAD_MESSAGES: intVar({ min: 1, max: 1000, def: 5 }),
   ALERT_AUTH_TIMEOUT_MS: intVar({ min: 100, max: 60_000, def: 5_000 }),
   ALERT_HEARTBEAT_MS: intVar({ min: 100, max: 120_000, def: 15_000 }),
-  ALERT_STATE_INTERVAL_MS: intVar({ min: 50, max: 1_000, def: 500 }),
+  /** Live call state push period (windows arrive every second: 1 s loses nothing). */
+  ALERT_STATE_INTERVAL_MS: intVar({ min: 50, max: 1_000, def: 1_000 }),
   ALERT_REPLAY_CAPACITY: intVar({ min: 10, max: 1_000_000, def: 5_000 }),
   ALERT_LOGIN_ATTEMPTS_PER_MINUTE: intVar({ min: 1, max: 10_000, def: 20 }),
   /** Calls with no record for this long are freed (a call end that never came). */
+  /** Partition batches the evaluator handles at once; their produce + commit round trips overlap. */
+  ALERT_PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 256, def: 12 }),
   ALERT_CALL_IDLE_MS: intVar({ min: 1_000, max: 86_400_000, def: 600_000 }),
   TOPIC_CALLS: topicVar(TOPICS.calls),
   TOPIC_FEATURES: topicVar(TOPICS.features),

@@ -65,8 +65,12 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-function frame(f: ServerFrame): string {
-  return JSON.stringify(f);
+/** Frames are encoded once and the same bytes go to every client that gets them. */
+/** Newest trend points in state frames (the snapshot carries the whole trend). */
+const TREND_TAIL = 4;
+
+function frame(f: ServerFrame): Buffer {
+  return Buffer.from(JSON.stringify(f));
 }
 
 export function createHub(options: HubOptions): Hub {
@@ -93,14 +97,14 @@ export function createHub(options: HubOptions): Hub {
     }
   }
 
-  function send(client: Client, text: string): void {
+  function send(client: Client, data: Buffer): void {
     const { ws } = client;
     if (client.closing || ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount + text.length > options.maxBufferedBytes) {
-      dropSlow(client);
+    if (ws.bufferedAmount + data.length > options.maxBufferedBytes) {
+      dropSlow(client, `send buffer over ${options.maxBufferedBytes} bytes: client too slow`);
       return;
     }
-    ws.send(text);
+    ws.send(data, { binary: false });
   }
 
   function close(client: Client, code: number, reason: string): void {
@@ -112,10 +116,10 @@ export function createHub(options: HubOptions): Hub {
     kill.unref();
   }
 
-  function dropSlow(client: Client): void {
+  function dropSlow(client: Client, reason: string): void {
     droppedSlow += 1;
     emit('closed_slow');
-    close(client, CLOSE.SLOW_CONSUMER, `send buffer over ${options.maxBufferedBytes} bytes: client too slow`);
+    close(client, CLOSE.SLOW_CONSUMER, reason);
   }
 
   /** Alerts carry their call's owner, so they are routed even before the call record arrived. */
@@ -288,15 +292,30 @@ export function createHub(options: HubOptions): Hub {
   const stateTimer = setInterval(() => {
     const { changed, removed } = registry.takeChanges(now());
     if (changed.length === 0 && removed.length === 0) return;
-    // Serialise each call once; each client gets the ones it may see.
-    const parts = changed.map((c) => ({ call: c, json: JSON.stringify(callView(c)) }));
+    // Serialise each call once, and each distinct frame once: clients that see the same calls
+    // (e.g. all supervisors of a tenant) share one buffer.
+    const parts = changed.map((c) => ({ call: c, json: JSON.stringify(callView(c, TREND_TAIL)) }));
     const removedJson = JSON.stringify(removed);
+    const frames = new Map<string, Buffer | null>();
     for (const client of clients) {
       const p = client.principal;
       if (!p) continue;
-      const mine = parts.filter((x) => canSeeCall(p, x.call)).map((x) => x.json);
-      if (mine.length === 0 && removed.length === 0) continue;
-      send(client, `{"type":"state","calls":[${mine.join(',')}],"removed":${removedJson}}`);
+      const visible: number[] = [];
+      parts.forEach((x, i) => {
+        if (canSeeCall(p, x.call)) visible.push(i);
+      });
+      const key = visible.join(',');
+      let data = frames.get(key);
+      if (data === undefined) {
+        data =
+          visible.length === 0 && removed.length === 0
+            ? null
+            : Buffer.from(
+                `{"type":"state","calls":[${visible.map((i) => parts[i].json).join(',')}],"removed":${removedJson}}`,
+              );
+        frames.set(key, data);
+      }
+      if (data) send(client, data);
     }
   }, options.stateIntervalMs);
   stateTimer.unref();
@@ -304,8 +323,10 @@ export function createHub(options: HubOptions): Hub {
   const heartbeatTimer = setInterval(() => {
     const beat = frame({ type: 'heartbeat', serverTimeMs: now() });
     for (const client of clients) {
+      if (client.closing) continue;
       if (!client.alive) {
-        client.ws.terminate();
+        // No pong since the last ping: the client stopped reading (or the network is gone).
+        dropSlow(client, 'no pong within the heartbeat interval: client not reading');
         continue;
       }
       client.alive = false;

@@ -57,7 +57,10 @@ export interface CallView {
   audioMs: number;
   agent: SpeakerView;
   customer: SpeakerView;
+  /** Snapshot: the whole trend; state frames: only the newest points (see moodPoints). */
   moodTrend: number[];
+  /** Points ever added; a client appends the last (moodPoints - what it had) of moodTrend. */
+  moodPoints: number;
   talkRatioAgent: number | null;
   cue: string | null;
 }

@@ -7,20 +7,12 @@ import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
 import { inject, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
 import { startAlertService, type AlertService } from '../../../services/alert-service/alert-service.ts';
 import { loadAlertServiceConfig } from '../../../services/alert-service/config.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
-import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
-import {
-  callEventCodec,
-  emotionEventCodec,
-  featureWindowCodec,
-  type CallEvent,
-  type EmotionEventRecord,
-} from '../../../services/shared/records.ts';
-import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';
-import type { SpeakerWindow } from '../../../pipelines/dsp/types.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
+import type { EmotionEventRecord } from '../../../services/shared/records.ts';
+import { callStarted, emotionOut, emotionRecord, featuresOut } from './records.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 
 export interface Harness {
@@ -41,7 +33,16 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     alerts: `${p}.alerts`,
     deadletter: `${p}.dl`,
   };
-  await createTestTopics(kafka, Object.values(topics), 3);
+  // Under load the broker can answer "does not host this topic-partition" while leaders settle.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await createTestTopics(kafka, Object.values(topics), 3);
+      break;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
   const config = loadAlertServiceConfig({
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     HTTP_PORT: '0',
@@ -156,72 +157,19 @@ export async function startCall(
   agentId: string,
   team = '',
   queue = 'billing-queue',
-): Promise<void> {
-  const event: CallEvent = {
-    eventId: `${callId}:both:0:started`,
-    callId,
-    type: 'started',
-    tenant: 'demo',
-    agentId,
-    queue,
-    team,
-    customerRef: '',
-    startTimeMs: Date.now(),
-    endTimeMs: 0,
-    codec: 'pcmu',
-    sampleRateHz: 8000,
-    channels: ['agent', 'customer'],
-    consent: { analytics: true, storeFeatures: true },
-    endReason: '',
-    framesAccepted: 0,
-    gaps: 0,
-    audioDurationMs: 0,
-    producedAtMs: Date.now(),
-  };
-  await sendRecords(h.producer, [outRecord(h.topics.calls, callEventCodec, callId, event)]);
+) {
+  await sendRecords(h.producer, [callStarted(h.topics.calls, callId, agentId, queue, team)]);
 }
 
-export function emotionRecord(
-  callId: string,
-  channel: 'agent' | 'customer',
-  i: number,
-  state: string,
-): EmotionEventRecord {
-  const negative = state === 'angry';
-  return {
-    eventId: `${callId}:${channel}:${i}:emotion`,
-    callId,
-    channel,
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
-    state,
-    changed: false,
-    rawLabel: state === 'no-speech' ? 'neutral' : state,
-    probabilities: Object.fromEntries(EMOTION_LABELS.map((l) => [l, l === state ? 0.7 : 0.05])),
-    arousal: negative ? 0.85 : 0.4,
-    valence: negative ? 0.15 : 0.6,
-    confidence: 0.7,
-    evidence: negative ? ['pitch +3.4 st over baseline', 'loudness +6 dB'] : [],
-    producedAtMs: Date.now(),
-    audioCompletedAtMs: Date.now(),
-    tenant: 'demo',
-  };
-}
-
+/** Sends an emotion event (produced "now") and returns when it was handed to Kafka. */
 export async function sendEmotion(h: Harness, record: EmotionEventRecord): Promise<number> {
   const at = Date.now();
   await sendRecords(h.producer, [
-    outRecord(h.topics.emotions, emotionEventCodec, record.callId, {
-      ...record,
-      producedAtMs: at,
-      audioCompletedAtMs: at,
-    }),
+    emotionOut(h.topics.emotions, { ...record, producedAtMs: at, audioCompletedAtMs: at }),
   ]);
   return at;
 }
 
-/** A feature window of one speaker (2 s window, 1 s hop) with the given tension and pace. */
 export async function sendFeatures(
   h: Harness,
   callId: string,
@@ -229,39 +177,7 @@ export async function sendFeatures(
   i: number,
   values: { tension: number; rate: number },
 ): Promise<void> {
-  const window: SpeakerWindow = {
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
-    speechFraction: 0.7,
-    voicedFraction: 0.5,
-    pace: {
-      syllableRate: values.rate * 0.8,
-      articulationRate: values.rate,
-      pauseRatio: 0.2,
-      meanPauseMs: 250,
-    },
-    pitch: { medianHz: 140, medianSt: 29, meanSt: 29, stdSt: 2, rangeSt: 6, slopeStPerS: 0 },
-    loudness: { meanDbfs: -24, stdDb: 4, peakDbfs: -6 },
-    voiceQuality: {
-      jitterPct: 1,
-      shimmerPct: 3,
-      shimmerDb: 0.3,
-      hnrDb: 14,
-      alphaRatioDb: -10,
-      hammarbergDb: 20,
-      spectralSlope: -0.02,
-    },
-    tensionIndex: values.tension,
-    functionals: new Float64Array(0),
-  };
-  const now = Date.now();
-  const record = toFeatureWindowRecord(window, {
-    callId,
-    channel,
-    tenant: 'demo',
-    producedAtMs: now,
-    audioCompletedAtMs: now,
-  });
-  await sendRecords(h.producer, [outRecord(h.topics.features, featureWindowCodec, callId, record)]);
+  await sendRecords(h.producer, [featuresOut(h.topics.features, callId, channel, i, values)]);
 }
+
+export { emotionRecord };

@@ -45,12 +45,12 @@ export function emotion(
   return { source: 'emotion', callId: CALL, channel, event };
 }
 
-export function features(
+/** One speaker's window i on the 2 s / 1 s grid with the given tension, pace and speech share. */
+export function speakerWindow(
   i: number,
-  channel: Channel,
   over: { tension?: number; rate?: number; speech?: number } = {},
-): Observation {
-  const window: SpeakerWindow = {
+): SpeakerWindow {
+  return {
     windowIndex: i,
     startMs: i * 1000,
     endMs: i * 1000 + 2000,
@@ -76,7 +76,14 @@ export function features(
     tensionIndex: over.tension ?? 0.3,
     functionals: new Float64Array(0),
   };
-  return { source: 'features', callId: CALL, channel, window };
+}
+
+export function features(
+  i: number,
+  channel: Channel,
+  over: { tension?: number; rate?: number; speech?: number } = {},
+): Observation {
+  return { source: 'features', callId: CALL, channel, window: speakerWindow(i, over) };
 }
 
 export function dynamics(i: number, over: { silenceMs?: number; overtalks?: number } = {}): Observation {

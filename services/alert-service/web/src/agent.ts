@@ -3,7 +3,7 @@
 // Agent view: the agent's own live call (the server sends nothing else): customer mood meter and
 // trend, own pace and tension, the current cue in plain words, and this call's alerts.
 import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
-import { clock, drawTrend, duration, el, fixed, mood, percent, severityLabel } from './format.ts';
+import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
 
 const calls = new Map<string, CallView>();
@@ -76,7 +76,7 @@ function onFrame(frame: ServerFrame): void {
     for (const a of frame.alerts) if (!alerts.some((x) => x.alertId === a.alertId)) alerts.push(a);
     alerts.sort((a, b) => b.firedAtMs - a.firedAtMs);
   } else if (frame.type === 'state') {
-    for (const c of frame.calls) calls.set(c.callId, c);
+    for (const c of frame.calls) calls.set(c.callId, { ...c, moodTrend: mergeTrend(calls.get(c.callId), c) });
     for (const id of frame.removed) calls.delete(id);
   } else if (frame.type === 'alert') {
     if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);

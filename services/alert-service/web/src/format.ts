@@ -73,3 +73,11 @@ export function severityLabel(severity: string): { icon: string; word: string } 
   if (severity === 'warning') return { icon: '!', word: 'Warning' };
   return { icon: 'i', word: 'Info' };
 }
+
+/** Merges a state frame's trend tail into the trend the page already has (see CallView.moodPoints). */
+export function mergeTrend(prev: CallView | undefined, next: CallView, keep = 40): number[] {
+  const added = prev ? next.moodPoints - prev.moodPoints : Infinity;
+  if (!prev || added > next.moodTrend.length || added < 0) return next.moodTrend;
+  const merged = added === 0 ? prev.moodTrend : [...prev.moodTrend, ...next.moodTrend.slice(-added)];
+  return merged.slice(-keep);
+}

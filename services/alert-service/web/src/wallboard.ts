@@ -4,7 +4,7 @@
 // shape and word with a trend line, agent stress and pace) and the alerts, newest first, with an
 // acknowledge button; filters by team and queue. Tiles are fixed-size and updated in place.
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
-import { clock, drawTrend, duration, el, fixed, mood, percent, severityLabel } from './format.ts';
+import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
 
 interface Tile {
@@ -212,7 +212,8 @@ function onFrame(frame: ServerFrame): void {
     for (const a of [...frame.alerts].reverse()) renderAlert(a);
     refreshCount();
   } else if (frame.type === 'state') {
-    for (const call of frame.calls) {
+    for (const view of frame.calls) {
+      const call = { ...view, moodTrend: mergeTrend(calls.get(view.callId), view) };
       calls.set(call.callId, call);
       renderCall(call);
     }

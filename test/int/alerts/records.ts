@@ -1,0 +1,97 @@
+// Kafka records of a synthetic call for the alert-service tests and benchmark: call started,
+// emotion events (angry = high arousal, low valence, with evidence), and agent feature windows
+// with a given pace and tension; all as OutRecords built with the shared codecs. Pure.
+import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
+import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';
+import { outRecord, type OutRecord } from '../../../services/shared/producer.ts';
+import { speakerWindow } from '../../unit/alerts/helpers.ts';
+import {
+  callEventCodec,
+  emotionEventCodec,
+  featureWindowCodec,
+  type EmotionEventRecord,
+} from '../../../services/shared/records.ts';
+
+export function callStarted(
+  topic: string,
+  callId: string,
+  agentId: string,
+  queue: string,
+  team = '',
+): OutRecord {
+  const now = Date.now();
+  return outRecord(topic, callEventCodec, callId, {
+    eventId: `${callId}:both:0:started`,
+    callId,
+    type: 'started',
+    tenant: 'demo',
+    agentId,
+    queue,
+    team,
+    customerRef: '',
+    startTimeMs: now,
+    endTimeMs: 0,
+    codec: 'pcmu',
+    sampleRateHz: 8000,
+    channels: ['agent', 'customer'],
+    consent: { analytics: true, storeFeatures: true },
+    endReason: '',
+    framesAccepted: 0,
+    gaps: 0,
+    audioDurationMs: 0,
+    producedAtMs: now,
+  });
+}
+
+/** Window i covers [i, i + 2] s (2 s window, 1 s hop). */
+export function emotionRecord(
+  callId: string,
+  channel: 'agent' | 'customer',
+  i: number,
+  state: string,
+  nowMs = Date.now(),
+): EmotionEventRecord {
+  const angry = state === 'angry';
+  return {
+    eventId: `${callId}:${channel}:${i}:emotion`,
+    callId,
+    channel,
+    windowIndex: i,
+    startMs: i * 1000,
+    endMs: i * 1000 + 2000,
+    state,
+    changed: false,
+    rawLabel: state === 'no-speech' ? 'neutral' : state,
+    probabilities: Object.fromEntries(EMOTION_LABELS.map((l) => [l, l === state ? 0.7 : 0.05])),
+    arousal: angry ? 0.85 : 0.4,
+    valence: angry ? 0.15 : 0.6,
+    confidence: 0.7,
+    evidence: angry ? ['pitch +3.4 st over baseline', 'loudness +6 dB'] : [],
+    producedAtMs: nowMs,
+    audioCompletedAtMs: nowMs,
+    tenant: 'demo',
+  };
+}
+
+export function emotionOut(topic: string, record: EmotionEventRecord): OutRecord {
+  return outRecord(topic, emotionEventCodec, record.callId, record);
+}
+
+export function featuresOut(
+  topic: string,
+  callId: string,
+  channel: 'agent' | 'customer',
+  i: number,
+  values: { tension: number; rate: number },
+  nowMs = Date.now(),
+): OutRecord {
+  const window = speakerWindow(i, { ...values, speech: 0.7 });
+  const record = toFeatureWindowRecord(window, {
+    callId,
+    channel,
+    tenant: 'demo',
+    producedAtMs: nowMs,
+    audioCompletedAtMs: nowMs,
+  });
+  return outRecord(topic, featureWindowCodec, callId, record);
+}
