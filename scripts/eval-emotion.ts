@@ -28,6 +28,10 @@ const conditions = (process.env.EMOTION_TRAIN_CONDITIONS?.split(',') ?? [
 ]) as (typeof TRAIN_CONDITIONS)[number][];
 
 const rows: FeatureRow[] = conditions.flatMap((c) => loadConditionRows(c, log));
+// 16 kHz is evaluated, not trained on (unless listed in the training conditions).
+const evalOnly: FeatureRow[] = conditions.includes('linear16k' as never)
+  ? []
+  : loadConditionRows('linear16k', log);
 const speakers = [...new Set(rows.map((r) => r.speaker))].sort();
 const predictions: Record<string, Prediction[]> = { pcmu8k: [], linear16k: [] };
 let lastModel: EmotionModel | null = null;
@@ -41,7 +45,7 @@ for (const held of speakers) {
   const model = parseEmotionModel(JSON.parse(JSON.stringify(fitted)));
   lastModel = model;
   for (const c of EVAL_CONDITIONS) {
-    const test = rows.filter((r) => r.speaker === held && r.condition === c);
+    const test = [...rows, ...evalOnly].filter((r) => r.speaker === held && r.condition === c);
     predictions[c].push(...predictSpeaker(model, test));
   }
   const p = predictions.pcmu8k.filter((x) => x.id.startsWith(held));
@@ -72,6 +76,12 @@ const binaryUar = (p: Prediction[], group: (l: (typeof EMOTION_LABELS)[number]) 
   );
 };
 const p8 = predictions.pcmu8k;
+const confusion8 = confusionMatrix(
+  p8.map((x) => x.truth),
+  p8.map((x) => x.predicted),
+  K,
+);
+const confident = p8.filter((x) => x.confidence >= FIT_RECIPE.thresholds.enterConfidence);
 // 4-class UAR: the four classes' files only, decided among the four classes' probabilities.
 const four = [0, 1, 2, 3];
 const p4 = p8.filter((x) => four.includes(x.truth));
@@ -110,14 +120,18 @@ const result = {
   ),
   arousal_uar_8k_mulaw: r4(binaryUar(p8, isHighArousal)),
   valence_uar_8k_mulaw: r4(binaryUar(p8, isPositiveValence)),
-  confusion_8k_mulaw: {
-    labels: [...EMOTION_LABELS],
-    rows_true_cols_predicted: confusionMatrix(
-      p8.map((x) => x.truth),
-      p8.map((x) => x.predicted),
-      K,
-    ),
-  },
+  // Rows: true label, columns: predicted label, both in `labels` order.
+  labels: [...EMOTION_LABELS],
+  confusion_8k_mulaw: confusion8,
+  recall_8k_mulaw: Object.fromEntries(
+    EMOTION_LABELS.map((l, k) => [l, r4(confusion8[k][k] / confusion8[k].reduce((a, b) => a + b, 0))]),
+  ),
+  // Share of windows the tracker would call "uncertain" (confidence < enterConfidence), and the
+  // accuracy of the others.
+  uncertain_share_8k_mulaw: r4(1 - confident.length / p8.length),
+  accuracy_when_confident_8k_mulaw: r4(
+    confident.filter((x) => x.truth === x.predicted).length / confident.length,
+  ),
   ece_8k_mulaw: r4(
     expectedCalibrationError(
       p8.map((x) => x.confidence),

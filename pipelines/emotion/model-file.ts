@@ -42,6 +42,12 @@ const schema = z.object({
     stayConfidence: finite,
     dwellWindows: z.number().int().min(1),
   }),
+  /**
+   * Optional "calm start" correction of the live baseline (see README): per functional, the mean
+   * offset of a speaker's neutral speech from their all-emotion mean (in all-emotion std units)
+   * and the ratio of neutral to all-emotion std, from the training speakers.
+   */
+  calmStart: z.object({ offset: vector, stdRatio: vector }).optional(),
   training: z.record(z.string(), z.unknown()),
 });
 

@@ -17,6 +17,12 @@ export interface EmotionTrackerOptions {
   channel: Channel;
   /** Overrides of the model's thresholds (e.g. a stricter "uncertain"). */
   thresholds?: Partial<EmotionModel['thresholds']>;
+  /**
+   * Assume the speaker starts the call calm (opt-in, needs the model's `calmStart`): the z-scores
+   * against the learnt part of the baseline are mapped to the all-emotion scale the model was
+   * trained on. Steadier "neutral" for calm speakers, but weaker anger detection: README.
+   */
+  calmStart?: boolean;
   /** The baseline stops learning after this many speech windows (default 60: the call's first minute). */
   baselineMaxWindows?: number;
 }
@@ -48,6 +54,8 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
   const measures = new Float64Array(EVIDENCE_MEASURES.length);
   const evidenceZ = new Float64Array(EVIDENCE_MEASURES.length);
   const order = new Int32Array(EVIDENCE_MEASURES.length);
+  const calm = options.calmStart === true ? model.calmStart : undefined;
+  const w0 = model.baseline.priorWeight;
 
   return {
     push(window) {
@@ -58,6 +66,14 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
         );
       }
       baseline.normalise(window.functionals, z);
+      if (calm) {
+        // Weight of the speaker's own windows in the pooled baseline: the prior part is already
+        // on the all-emotion scale, only the learnt part needs the calm-start mapping.
+        for (let d = 0; d < nf; d++) {
+          const w = baseline.windows(d) / (baseline.windows(d) + w0);
+          z[d] = z[d] * (1 - w + w * calm.stdRatio[d]) + w * calm.offset[d];
+        }
+      }
       scorer.score(z, probs);
       let best = 0;
       for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;

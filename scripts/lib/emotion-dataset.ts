@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createChannelAnalyzer,
+  encodeLinear16,
   FUNCTIONAL_NAMES,
   resample,
   toTelephoneBand,
@@ -26,15 +27,6 @@ const DATASET_VERSION = 2;
 /** Evaluation conditions first; the others are training augmentations. */
 export const CONDITIONS = ['pcmu8k', 'linear16k', 'pcma8k', 'pcmu8k-noise', 'pcmu8k-quiet'] as const;
 export type Condition = (typeof CONDITIONS)[number];
-
-function encodeLinear16(samples: Float32Array): Uint8Array {
-  const out = new Uint8Array(samples.length * 2);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < samples.length; i++) {
-    view.setInt16(2 * i, Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), true);
-  }
-  return out;
-}
 
 /** Deterministic per-file seed (FNV-1a of the id) so the noise is reproducible. */
 function seedOf(id: string): number {
@@ -104,7 +96,7 @@ interface CachedRow {
   measures: (number | null)[];
 }
 
-/** Hash of the DSP sources and this file's version: cached rows are reused only while they match. */
+/** Hash of the DSP sources and the extraction code: cached rows are reused only while they match. */
 function cacheKey(condition: Condition): string {
   const h = createHash('sha256');
   h.update(`v${DATASET_VERSION}:${condition}:${FUNCTIONAL_NAMES.join(',')}`);
@@ -113,12 +105,16 @@ function cacheKey(condition: Condition): string {
     .filter((n) => n.endsWith('.ts'))
     .sort())
     h.update(readFileSync(join(dspDir, f)));
-  h.update(readFileSync(fileURLToPath(import.meta.url)));
+  // The extraction code itself (not this whole file: unrelated edits keep the cache).
+  h.update(renderCondition.toString() + analyseFile.toString() + encodeLinear16.toString());
   return h.digest('hex').slice(0, 16);
 }
 
 const toJson = (v: Float64Array): (number | null)[] => Array.from(v, (x) => (Number.isFinite(x) ? x : null));
-const fromJson = (v: (number | null)[]): Float64Array => Float64Array.from(v, (x) => (x === null ? NaN : x));
+/** 7 significant digits (what the fixture and the model are trained on; float noise removed). */
+const r7 = (x: number): number => Number(x.toPrecision(7));
+const fromJson = (v: (number | null)[]): Float64Array =>
+  Float64Array.from(v, (x) => (x === null ? NaN : r7(x)));
 
 /** Feature rows of every EmoDB file under `condition` (cached). */
 export function loadConditionRows(condition: Condition, log: (m: string) => void = () => {}): FeatureRow[] {
@@ -152,10 +148,37 @@ export function loadConditionRows(condition: Condition, log: (m: string) => void
     speaker: r.speaker,
     condition,
     label: r.label,
-    speechFraction: r.speechFraction,
+    speechFraction: r7(r.speechFraction),
     functionals: fromJson(r.functionals),
     measures: fromJson(r.measures),
   }));
 }
 
 export { FUNCTIONAL_NAMES };
+
+/** Serialisable form of feature rows (NaN as null): the committed training-features fixture. */
+export interface FeatureFixture {
+  featureNames: string[];
+  rows: (Omit<FeatureRow, 'functionals' | 'measures'> & {
+    functionals: (number | null)[];
+    measures: (number | null)[];
+  })[];
+}
+
+export function toFixture(rows: readonly FeatureRow[]): FeatureFixture {
+  return {
+    featureNames: [...FUNCTIONAL_NAMES],
+    rows: rows.map((r) => ({ ...r, functionals: toJson(r.functionals), measures: toJson(r.measures) })),
+  };
+}
+
+export function fromFixture(f: FeatureFixture): FeatureRow[] {
+  return f.rows.map((r) => ({ ...r, functionals: fromJson(r.functionals), measures: fromJson(r.measures) }));
+}
+
+/** SHA-256 of the rows' canonical JSON: recorded in the model, checked against the fixture. */
+export function rowsDigest(rows: readonly FeatureRow[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(toFixture(rows).rows))
+    .digest('hex');
+}

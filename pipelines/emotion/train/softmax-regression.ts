@@ -16,11 +16,15 @@ export interface LinearParams {
   /** classes × dims, row-major. */
   weights: Float64Array;
   bias: Float64Array;
+  /** Weights then biases, as L-BFGS sees them (for warm starts). */
+  flat?: Float64Array;
 }
 
 export interface SoftmaxRegressionOptions {
   l2: number;
   maxIterations?: number;
+  /** Start point (weights then biases), e.g. the solution at a neighbouring L2; default zeros. */
+  init?: Float64Array;
 }
 
 /** Sample weights that give every class the same total weight (for unweighted average recall). */
@@ -73,11 +77,11 @@ export function trainSoftmaxRegression(data: Dataset, options: SoftmaxRegression
     }
     return loss;
   };
-  const p = minimizeLbfgs(objective, new Float64Array(nParams), {
+  const p = minimizeLbfgs(objective, options.init ?? new Float64Array(nParams), {
     maxIterations: options.maxIterations ?? 400,
     gradTolerance: 1e-7,
   });
-  return { weights: p.slice(0, classes * dims), bias: p.slice(classes * dims) };
+  return { weights: p.slice(0, classes * dims), bias: p.slice(classes * dims), flat: p };
 }
 
 /** Logits of every row: rows × classes. */

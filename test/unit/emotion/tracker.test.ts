@@ -110,3 +110,25 @@ describe('createEmotionTracker', () => {
     expect(() => tracker().push(w)).toThrow(EmotionError);
   });
 });
+
+describe('calm-start option', () => {
+  const withCalm = () => {
+    const model = toyModel();
+    // Neutral speech sits 1 std below the all-emotion mean on functional 0, with half the spread.
+    model.calmStart = { offset: [-1, 0, 0], stdRatio: [0.5, 1, 1] };
+    return model;
+  };
+
+  it('is off by default and maps the learnt baseline to the all-emotion scale when asked', () => {
+    const plain = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent' });
+    const calm = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent', calmStart: true });
+    for (let i = 0; i < 50; i++) {
+      plain.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
+      calm.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
+    }
+    // +1.5 over a steady baseline: a big jump for the plain tracker, a moderate one after mapping.
+    const a = plain.push(toyWindow(50, [1.5, 0, 0]));
+    const b = calm.push(toyWindow(50, [1.5, 0, 0]));
+    expect(a.probabilities.angry).toBeGreaterThan(b.probabilities.angry);
+  });
+});
