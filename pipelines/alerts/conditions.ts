@@ -47,7 +47,10 @@ export function evaluate(
   if ('sumGte' in cond) {
     const total = windowedSum(cond.metric, obs, history, cond.withinMs);
     const ok = total >= cond.sumGte;
-    if (ok) evidence.push(`${def.label} ${formatValue(total)} in ${Math.round(cond.withinMs / 1000)} s`);
+    if (ok) {
+      const shown = Number.isInteger(total) ? String(total) : formatValue(total);
+      evidence.push(`${shown} ${def.label} in ${Math.round(cond.withinMs / 1000)} s`);
+    }
     return ok;
   }
   if ('withinMs' in cond) {
