@@ -24,6 +24,9 @@ const base = await bootService({
   topics: [...Object.values(topics), config.DEADLETTER_TOPIC],
 });
 const { logger, metrics, shutdown } = base;
+// Not ready until the store is open, the consumer joined and the QA API listens.
+let apiListening = false;
+base.ops.addReadiness('qa-api', () => apiListening);
 const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
@@ -89,6 +92,7 @@ const api = await startQaServer({
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
   onError: (error) => logger.error('api request failed', { error }),
 });
+apiListening = true;
 logger.info('QA API listening', { port: api.port, page: `http://${config.API_HOST}:${api.port}/qa/` });
 
 const summaries = setInterval(() => {

@@ -1,0 +1,105 @@
+// Acceptance: a call streamed over real gRPC through the live pipeline (gateway, dsp-worker,
+// emotion classifier as child processes, real broker) and the call-store service (its main.ts,
+// PGlite in a temp folder) appears in the store with every window once, then is summarised; its
+// consent (the stream sends store_features=false) leaves only the summary.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { syntheticCall } from '../pipeline/call-audio.ts';
+import { toTelephoneCall, waitFor } from '../pipeline/harness.ts';
+import { expectedWindowsPerCall, startPipeline, type RunningPipeline } from '../pipeline/pipeline-procs.ts';
+import { streamCall } from '../pipeline/stream-call.ts';
+import { uniqueName } from '../../support/kafka.ts';
+
+const SECRET = 'live-call-test-secret-of-32-bytes!!';
+let pipeline: RunningPipeline;
+let apiPort: number;
+let dataDir: string;
+
+beforeAll(async () => {
+  const suffix = uniqueName('store').replace('.', '-');
+  dataDir = mkdtempSync(join(tmpdir(), 'va-store-live-'));
+  apiPort = await freePort();
+  pipeline = await startPipeline({
+    brokers: inject('kafkaBrokers'),
+    suffix,
+    partitions: 3,
+    extras: [
+      {
+        name: 'call-store',
+        service: 'call-store',
+        env: {
+          API_PORT: String(apiPort),
+          JWT_SECRET: SECRET,
+          STORE_DATA_DIR: dataDir,
+          ALERTS_TOPIC: `va.alerts.v1.${suffix}`,
+          CONSUMER_GROUP: `call-store-${suffix}`,
+          SUMMARY_SETTLE_MS: '3000',
+          SUMMARY_INTERVAL_MS: '300',
+          SERVE_WEB: 'false',
+        },
+      },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await pipeline?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('call-store behind the live pipeline', () => {
+  it('stores every window of a streamed call once, then keeps only the summary', async () => {
+    const audio = syntheticCall(12, 3);
+    const call = toTelephoneCall(`store-live-${Date.now()}`, audio);
+    const expected = expectedWindowsPerCall(audio);
+    const token = await issueToken(
+      { secret: new TextEncoder().encode(SECRET), issuer: 'va-alert-service', audience: 'va-pages' },
+      { userId: 'qa', role: 'qa_reviewer', tenant: pipeline.tenant, agentId: null },
+    );
+    const get = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
+
+    // Every window lands once, in order without gaps (checked before the summary, which honours
+    // store_features=false and then drops the windows).
+    let lanes: Record<string, number[]> = { agent: [], customer: [] };
+    await waitFor(
+      `${expected} windows of ${call.callId} in the store`,
+      async () => {
+        const timeline = await get(`/calls/${call.callId}/timeline`);
+        if (timeline.status !== 200) return false;
+        lanes = {
+          agent: timeline.body.speakers.agent.windows.windowIndex,
+          customer: timeline.body.speakers.customer.windows.windowIndex,
+        };
+        return lanes.agent.length + lanes.customer.length >= expected;
+      },
+      90_000,
+    );
+    expect(lanes.agent.length + lanes.customer.length).toBe(expected);
+    for (const indices of Object.values(lanes)) expect(indices).toEqual(indices.map((_, i) => i));
+
+    await waitFor(
+      'the call summary',
+      async () => (await get(`/calls/${call.callId}`)).body.summary !== null,
+      60_000,
+    );
+    const stored = (await get(`/calls/${call.callId}`)).body;
+    expect(stored.status).toBe('ended');
+    expect(stored.agentId).toBe('agent-7');
+    expect(stored.storeFeatures).toBe(false);
+    expect(stored.scorecard.parts).toHaveLength(9);
+    const after = (await get(`/calls/${call.callId}/timeline`)).body;
+    expect(after.speakers.agent.windows.windowIndex).toEqual([]);
+    const list = (await get('/calls?limit=10')).body;
+    expect(list.calls.map((c: { callId: string }) => c.callId)).toContain(call.callId);
+  });
+});
