@@ -22,7 +22,12 @@ import {
   syntheticCall,
   type StereoCall,
 } from '../test/int/pipeline/call-audio.ts';
-import { startPipeline, startSimulator, type SimulatorRun } from '../test/int/pipeline/pipeline-procs.ts';
+import {
+  startPipeline,
+  startSimulator,
+  type RunningPipeline,
+  type SimulatorRun,
+} from '../test/int/pipeline/pipeline-procs.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,44 +62,18 @@ function describeEvent(event: EmotionEventRecord): string {
 const workDir = mkdtempSync(join(tmpdir(), 'va-demo-'));
 const broker = await findBroker();
 say(`Kafka ${broker.version} (${broker.source}) at ${broker.brokers.join(',')}`);
-// The pages' tokens: one secret shared by the alert service's login and the call store's API.
-const jwtSecret = randomBytes(32).toString('base64url');
-const alertPort = await freePort();
-const storePort = await freePort();
-const pipeline = await startPipeline({
-  brokers: broker.brokers,
-  suffix: '',
-  dspWorkers: 1,
-  extras: [
-    {
-      name: 'alert-service',
-      service: 'alert-service',
-      env: { ALERT_PORT: String(alertPort), ALERT_HOST: '127.0.0.1', ALERT_JWT_SECRET: jwtSecret },
-    },
-    {
-      name: 'call-store',
-      service: 'call-store',
-      env: {
-        API_PORT: String(storePort),
-        JWT_SECRET: jwtSecret,
-        STORE_DATA_DIR: join(workDir, 'call-store'),
-        SERVE_WEB: existsSync('dist/store-web') ? 'true' : 'false',
-      },
-    },
-  ],
-  log: (msg) => say(`  ${msg}`),
-});
-const kafka = createKafka({ clientId: 'va-demo', brokers: broker.brokers });
-const consumer = kafka.consumer({ groupId: `va-demo-console-${Date.now()}`, maxWaitTimeInMs: 100 });
+let pipeline: RunningPipeline | undefined;
 let simulator: SimulatorRun | undefined;
 let stopping: Promise<void> | undefined;
+const kafka = createKafka({ clientId: 'va-demo', brokers: broker.brokers });
+const consumer = kafka.consumer({ groupId: `va-demo-console-${Date.now()}`, maxWaitTimeInMs: 100 });
 
 const stopAll = (reason: string): Promise<void> =>
   (stopping ??= (async () => {
     say(`\nstopping (${reason}) …`);
     simulator?.stop();
     await consumer.disconnect().catch(() => undefined);
-    await pipeline.stop();
+    await pipeline?.stop();
     await broker.stop();
     rmSync(workDir, { recursive: true, force: true });
     say('stopped: services, broker and temp files are gone.');
@@ -105,8 +84,37 @@ process.on('SIGINT', () => {
   void stopAll('Ctrl-C').then(() => process.exit(0));
 });
 process.on('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
+// Output piped into a command that quit (e.g. `| head`): stop cleanly rather than die mid-way.
+process.stdout.on('error', () => void stopAll('stdout closed').then(() => process.exit(0)));
 
 try {
+  // The pages' tokens: one secret shared by the alert service's login and the call store's API.
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const alertPort = await freePort();
+  const storePort = await freePort();
+  pipeline = await startPipeline({
+    brokers: broker.brokers,
+    suffix: '',
+    dspWorkers: 1,
+    extras: [
+      {
+        name: 'alert-service',
+        service: 'alert-service',
+        env: { ALERT_PORT: String(alertPort), ALERT_HOST: '127.0.0.1', ALERT_JWT_SECRET: jwtSecret },
+      },
+      {
+        name: 'call-store',
+        service: 'call-store',
+        env: {
+          API_PORT: String(storePort),
+          JWT_SECRET: jwtSecret,
+          STORE_DATA_DIR: join(workDir, 'call-store'),
+          SERVE_WEB: existsSync('dist/store-web') ? 'true' : 'false',
+        },
+      },
+    ],
+    log: (msg) => say(`  ${msg}`),
+  });
   const { call, source } = demoAudio();
   const wavPath = join(workDir, 'demo-call.wav');
   writeFileSync(

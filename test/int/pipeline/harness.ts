@@ -34,7 +34,15 @@ export function startServiceProcess(name: string, env: Record<string, string>): 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  // Never leave a service behind when this process ends, however it ends (short of SIGKILL).
+  const reap = (): void => void child.kill('SIGKILL');
+  process.once('exit', reap);
+  const exited = new Promise<void>((resolveExit) =>
+    child.once('exit', () => {
+      process.off('exit', reap);
+      resolveExit();
+    }),
+  );
   const fixedPort = Number(env.HTTP_PORT ?? 0);
   const port = new Promise<number>((resolvePort, reject) => {
     if (fixedPort > 0) resolvePort(fixedPort);

@@ -122,7 +122,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ...DEFAULT_TOPIC_SETTINGS,
       partitions: options.partitions ?? DEFAULT_TOPIC_SETTINGS.partitions,
     };
-    await provisionTopics(admin, topicConfigs(settings, Object.values(topics)));
+    // Every product topic (alerts too): services beyond this pipeline (demo) read and write them.
+    const names = new Set([...Object.values(topics), ...Object.values(TOPICS).map((t) => t + tag)]);
+    await provisionTopics(admin, topicConfigs(settings, [...names]));
   } finally {
     await admin.disconnect();
   }
