@@ -8,7 +8,7 @@ import type { Producer } from 'kafkajs';
 import { inject, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { startAlertService, type AlertService } from '../../../services/alert-service/alert-service.ts';
-import { loadAlertServiceConfig } from '../../../services/alert-service/config.ts';
+import { loadAlertServiceConfig, type AlertServiceConfig } from '../../../services/alert-service/config.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import type { EmotionEventRecord } from '../../../services/shared/records.ts';
@@ -21,6 +21,17 @@ export interface Harness {
   topics: { calls: string; emotions: string; features: string; alerts: string; deadletter: string };
   baseUrl: string;
   wsUrl: string;
+  config: AlertServiceConfig;
+}
+
+async function startService(config: AlertServiceConfig): Promise<AlertService> {
+  const service = await startAlertService(config, {
+    handleSignals: false,
+    fromBeginning: true,
+    logger: createLogger({ service: 'alert-service', level: 'warn' }),
+  });
+  onTestFinished(() => service.stop('test finished'));
+  return service;
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
@@ -59,19 +70,19 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ALERT_WEB_DIR: mkdtempSync(join(tmpdir(), 'va-web-')),
     ...env,
   });
-  const service = await startAlertService(config, {
-    handleSignals: false,
-    fromBeginning: true,
-    logger: createLogger({ service: 'alert-service', level: 'warn' }),
-  });
   const producer = kafka.producer();
   await producer.connect();
-  onTestFinished(async () => {
-    await producer.disconnect();
-    await service.stop('test finished');
-  });
+  onTestFinished(() => producer.disconnect());
+  const service = await startService(config);
   const baseUrl = `http://127.0.0.1:${service.web.port}`;
-  return { service, producer, topics, baseUrl, wsUrl: `ws://127.0.0.1:${service.web.port}/ws` };
+  return { service, producer, topics, baseUrl, wsUrl: `ws://127.0.0.1:${service.web.port}/ws`, config };
+}
+
+/** Another instance on the same topics, evaluator group and token key (its own fan-out group). */
+export async function startAnotherInstance(h: Harness): Promise<Harness> {
+  const service = await startService({ ...h.config, ALERT_INSTANCE_ID: undefined });
+  const baseUrl = `http://127.0.0.1:${service.web.port}`;
+  return { ...h, service, baseUrl, wsUrl: `ws://127.0.0.1:${service.web.port}/ws` };
 }
 
 export async function login(h: Harness, username: string, password = 'demo1234'): Promise<string> {
