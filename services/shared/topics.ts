@@ -54,10 +54,39 @@ export async function provisionTopics(admin: Admin, configs: ITopicConfig[]): Pr
   const missing = configs.filter((config) => !existing.has(config.topic));
   if (missing.length === 0) return [];
   try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // Leaders are awaited below: kafkajs' own wait gives up when a loaded broker briefly answers
+    // UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
   } catch (error) {
     // Another service may have created the same topic a moment ago: that is fine.
     if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
   }
+  await waitForLeaders(
+    admin,
+    missing.map((config) => config.topic),
+  );
   return missing.map((config) => config.topic);
+}
+
+/** Polls metadata until every partition of the topics has a leader (or the deadline passes). */
+export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.topics.every(
+        (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`, {
+        cause: lastError,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -11,8 +11,8 @@ import {
   deadLetterCodec,
   type AudioChunk,
 } from '../../../services/shared/records.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
-import { collect } from './helpers.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { collect, createTopicsAndWait } from './helpers.ts';
 
 const chunk = (callId: string, index: number): AudioChunk => ({
   callId,
@@ -35,7 +35,7 @@ describe('consumer runner', () => {
   it('produces outputs, dead-letters a poison record and commits past both', async () => {
     const kafka = testKafka();
     const [input, output, dead] = [uniqueName('t.in'), uniqueName('t.out'), uniqueName('t.dlq')];
-    await createTestTopics(kafka, [input, output, dead], 1);
+    await createTopicsAndWait(kafka, [input, output, dead], 1);
     const producer = kafka.producer();
     await producer.connect();
     onTestFinished(() => producer.disconnect());
@@ -102,7 +102,7 @@ describe('consumer runner', () => {
   it('revokes every partition at a rebalance and replays kept ones from their commit', async () => {
     const kafka = testKafka();
     const [input, output] = [uniqueName('t.in'), uniqueName('t.out')];
-    await createTestTopics(kafka, [input, output], 2);
+    await createTopicsAndWait(kafka, [input, output], 2);
     const producer = kafka.producer();
     await producer.connect();
     onTestFinished(() => producer.disconnect());

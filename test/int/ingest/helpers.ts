@@ -4,6 +4,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { waitForLeaders } from '../../../services/shared/topics.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 /** Reads `count` records of a topic from the beginning. */
@@ -72,4 +73,23 @@ export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void
   await admin.connect();
   await admin.deleteTopics({ topics }).catch(() => undefined);
   await admin.disconnect();
+}
+
+/**
+ * Creates topics for one test (deleted when it finishes) and waits until every partition has a
+ * leader. Unlike createTestTopics' waitForLeaders, tolerates the broker briefly answering
+ * UNKNOWN_TOPIC_OR_PARTITION for a just-created topic (seen on a loaded machine).
+ */
+export async function createTopicsAndWait(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  onTestFinished(async () => {
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  await admin.createTopics({
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    waitForLeaders: false,
+  });
+  await waitForLeaders(admin, topics);
 }
