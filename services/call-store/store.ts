@@ -11,7 +11,7 @@ import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { purgeExpired, setRetention } from './store/retention.ts';
 import { searchCalls, type SearchQuery } from './store/search.ts';
 import type { Scope } from './store/scope.ts';
-import { exportCsv, getTimeline } from './store/timeline.ts';
+import { exportCsv, getTimeline, getTimelineJson } from './store/timeline.ts';
 import { writeEvents, type WriteResult } from './store/writes.ts';
 
 export interface RejectedEvent {
@@ -30,6 +30,8 @@ export interface CallStore {
   searchCalls(scope: Scope, query: SearchQuery): ReturnType<typeof searchCalls>;
   getCall(scope: Scope, callId: string): ReturnType<typeof getCall>;
   getTimeline(scope: Scope, callId: string, maxPoints: number | null): ReturnType<typeof getTimeline>;
+  /** The same as JSON text, passed through from the database at full resolution. */
+  getTimelineJson(scope: Scope, callId: string, maxPoints: number | null): Promise<string>;
   exportCsv(scope: Scope, callId: string): Promise<string>;
   agentSummary(scope: Scope, agentId: string, from: string, to: string): ReturnType<typeof agentSummary>;
   addReview(scope: Scope, callId: string, reviewer: string, body: unknown): ReturnType<typeof addReview>;
@@ -61,6 +63,7 @@ export function createCallStore(backend: SqlBackend): CallStore {
     searchCalls: (scope, query) => searchCalls(backend, scope, query),
     getCall: (scope, callId) => getCall(backend, scope, callId),
     getTimeline: (scope, callId, maxPoints) => getTimeline(backend, scope, callId, maxPoints),
+    getTimelineJson: (scope, callId, maxPoints) => getTimelineJson(backend, scope, callId, maxPoints),
     exportCsv: (scope, callId) => exportCsv(backend, scope, callId),
     agentSummary: (scope, agentId, from, to) => agentSummary(backend, scope, agentId, from, to),
     addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),

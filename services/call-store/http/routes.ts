@@ -72,10 +72,9 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
     pattern: new RegExp(`^/calls/${ID}/timeline$`),
     handler: async (req, [callId], store) => {
       const q = parseWith(timelineQuery, req.query, 'INVALID_QUERY');
-      return {
-        status: 200,
-        body: await store.getTimeline(scopeOf(req.principal, q.tenant), callId, q.maxPoints ?? null),
-      };
+      const scope = scopeOf(req.principal, q.tenant);
+      const body = await store.getTimelineJson(scope, callId, q.maxPoints ?? null);
+      return { status: 200, body, contentType: 'application/json' };
     },
   },
   {

@@ -50,21 +50,21 @@ const WINDOW_COLUMNS = {
   windowIndex: 'window_index',
   startMs: 'start_ms',
   endMs: 'end_ms',
-  speechFraction: 'round(speech_fraction::numeric, 3)',
-  pitchHz: 'round(pitch_hz::numeric, 1)',
-  pitchSt: 'round(pitch_st::numeric, 2)',
-  loudnessDbfs: 'round(loudness_dbfs::numeric, 1)',
-  syllableRate: 'round(syllable_rate::numeric, 2)',
-  tension: 'round(tension::numeric, 3)',
+  speechFraction: 'round(speech_fraction::numeric, 3)::float8',
+  pitchHz: 'round(pitch_hz::numeric, 1)::float8',
+  pitchSt: 'round(pitch_st::numeric, 2)::float8',
+  loudnessDbfs: 'round(loudness_dbfs::numeric, 1)::float8',
+  syllableRate: 'round(syllable_rate::numeric, 2)::float8',
+  tension: 'round(tension::numeric, 3)::float8',
 };
 const EMOTION_COLUMNS = {
   windowIndex: 'window_index',
   startMs: 'start_ms',
   endMs: 'end_ms',
   state: 'state',
-  valence: 'round(valence::numeric, 3)',
-  arousal: 'round(arousal::numeric, 3)',
-  confidence: 'round(confidence::numeric, 3)',
+  valence: 'round(valence::numeric, 3)::float8',
+  arousal: 'round(arousal::numeric, 3)::float8',
+  confidence: 'round(confidence::numeric, 3)::float8',
 };
 const DYNAMICS_COLUMNS = {
   windowIndex: 'window_index',
@@ -72,12 +72,13 @@ const DYNAMICS_COLUMNS = {
   endMs: 'end_ms',
   overtalkCount: 'overtalk_count',
   mutualSilenceMs: 'mutual_silence_ms',
-  talkRatioAgent: 'round(talk_ratio_agent::numeric, 3)',
+  talkRatioAgent: 'round(talk_ratio_agent::numeric, 3)::float8',
 };
 
 /**
  * Column arrays built by the database (json_agg) rather than row by row in JavaScript: a 30-minute
- * call is ~9 000 rows, and per-row driver parsing dominated the timeline's latency.
+ * call is ~9 000 rows, and per-row driver parsing dominated the timeline's latency. Returned as
+ * JSON text, so a full-resolution timeline is passed through without parse + stringify.
  */
 async function lanes(
   db: SqlExecutor,
@@ -91,39 +92,60 @@ async function lanes(
     .join(', ');
   // One sort in the ordered subquery feeds every aggregate in window order (PostgreSQL keeps the
   // subquery's order into the aggregates when nothing re-sorts in between).
-  const rows = await db.query<{ channel: string; cols: Columns }>(
-    `SELECT ${perChannel ? 'channel' : "'call' AS channel"}, json_build_object(${cols}) AS cols
+  const rows = await db.query<{ channel: string; cols: string }>(
+    `SELECT ${perChannel ? 'channel' : "'call' AS channel"}, json_build_object(${cols})::text AS cols
      FROM (SELECT * FROM ${table} WHERE call_id = $1 ORDER BY ${perChannel ? 'channel, ' : ''}window_index) AS t
      ${perChannel ? 'GROUP BY channel' : ''}`,
     [callId],
   );
-  const empty = () => Object.fromEntries(Object.keys(spec).map((key) => [key, []])) as Columns;
-  const byChannel = new Map(rows.filter((r) => r.cols.startMs?.length).map((r) => [r.channel, r.cols]));
-  return (channel: string) => byChannel.get(channel) ?? empty();
+  const empty = JSON.stringify(Object.fromEntries(Object.keys(spec).map((key) => [key, []])));
+  const byChannel = new Map(rows.map((r) => [r.channel, r.cols]));
+  return (channel: string) => byChannel.get(channel) ?? empty;
 }
 
-export async function getTimeline(db: SqlExecutor, scope: Scope, callId: string, maxPoints: number | null) {
+/** The timeline as JSON text (what GET /calls/:id/timeline sends). */
+export async function getTimelineJson(
+  db: SqlExecutor,
+  scope: Scope,
+  callId: string,
+  maxPoints: number | null,
+): Promise<string> {
   const call = await loadCallRow(db, scope, callId);
   const windows = await lanes(db, 'speaker_windows', WINDOW_COLUMNS, callId, true);
   const emotions = await lanes(db, 'emotion_events', EMOTION_COLUMNS, callId, true);
   const dynamics = await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, callId, false);
   const alerts = await listAlerts(db, callId);
-  const shrink = (cols: Columns) => (maxPoints ? downsample(cols, maxPoints) : cols);
-  const speakers = Object.fromEntries(
-    CHANNELS.map((channel) => [
-      channel,
-      { windows: shrink(windows(channel)), emotions: shrink(emotions(channel)) },
-    ]),
+  // Full resolution: the database's JSON as it is; downsampled: parsed, bucketed, re-serialised.
+  const lane = (text: string) =>
+    maxPoints ? JSON.stringify(downsample(JSON.parse(text) as Columns, maxPoints)) : text;
+  const speakers = CHANNELS.map(
+    (channel) =>
+      `${JSON.stringify(channel)}:{"windows":${lane(windows(channel))},"emotions":${lane(emotions(channel))}}`,
+  ).join(',');
+  return (
+    `{"callId":${JSON.stringify(callId)},"durationMs":${JSON.stringify(num(call.duration_ms))},` +
+    `"storeFeatures":${Boolean(call.store_features)},"downsampledTo":${JSON.stringify(maxPoints)},` +
+    `"speakers":{${speakers}},"dynamics":${lane(dynamics('call'))},"alerts":${JSON.stringify(alerts)}}`
   );
-  return {
-    callId,
-    durationMs: num(call.duration_ms),
-    storeFeatures: Boolean(call.store_features),
-    downsampledTo: maxPoints,
-    speakers,
-    dynamics: shrink(dynamics('call')),
-    alerts,
-  };
+}
+
+export interface Timeline {
+  callId: string;
+  durationMs: number | null;
+  storeFeatures: boolean;
+  downsampledTo: number | null;
+  speakers: Record<(typeof CHANNELS)[number], { windows: Columns; emotions: Columns }>;
+  dynamics: Columns;
+  alerts: Awaited<ReturnType<typeof listAlerts>>;
+}
+
+export async function getTimeline(
+  db: SqlExecutor,
+  scope: Scope,
+  callId: string,
+  maxPoints: number | null,
+): Promise<Timeline> {
+  return JSON.parse(await getTimelineJson(db, scope, callId, maxPoints)) as Timeline;
 }
 
 const CSV_HEADER = [
