@@ -9,6 +9,7 @@ import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { syntheticCall } from './call-audio.ts';
 import {
   collectTopic,
+  createTopicsReady,
   metricValue,
   produceCallAudio,
   scrape,
@@ -52,10 +53,10 @@ async function setUp(
   };
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
-    waitForLeaders: true,
-  });
+  await createTopicsReady(
+    admin,
+    Object.values(topics).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+  );
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
@@ -100,7 +101,7 @@ describe('dsp-worker, killed mid-call', () => {
   });
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await tearDown(kafka, ctx.topics, ctx.producer);
+    if (ctx) await tearDown(kafka, ctx.topics, ctx.producer);
   });
 
   it('a replacement worker continues the call with no gap; duplicates carry the same ids', async () => {
@@ -154,7 +155,7 @@ describe('dsp-worker, scaled out and in mid-call', () => {
   });
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await tearDown(kafka, ctx.topics, ctx.producer);
+    if (ctx) await tearDown(kafka, ctx.topics, ctx.producer);
   });
 
   it('rebalances (a worker joins, another leaves gracefully) without a gap in any call', async () => {
@@ -207,8 +208,8 @@ describe('dsp-worker, bad input and abandoned calls', () => {
     port = await ready(worker);
   });
   afterAll(async () => {
-    await worker.stop('SIGTERM');
-    await tearDown(kafka, ctx.topics, ctx.producer);
+    await worker?.stop('SIGTERM');
+    if (ctx) await tearDown(kafka, ctx.topics, ctx.producer);
   });
 
   it('sends a corrupt record to the dead-letter topic with its reason and keeps going', async () => {

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, ITopicConfig, Kafka, Producer } from 'kafkajs';
 import { toTelephoneBand } from '../../../pipelines/dsp/index.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
@@ -96,6 +96,34 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs' own waitForLeaders gives up
+ * on a transient "does not host this topic-partition" from a busy broker: retry instead.
+ */
+export async function createTopicsReady(admin: Admin, configs: ITopicConfig[]): Promise<void> {
+  const names = configs.map((c) => c.topic);
+  await waitFor(
+    `topics ${names.join(', ')} with leaders`,
+    async () => {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = configs.filter((c) => !existing.has(c.topic));
+        if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: false });
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        return topics.every(
+          (t) =>
+            t.partitions.length === (configs.find((c) => c.topic === t.name)?.numPartitions ?? 1) &&
+            t.partitions.every((p) => p.leader >= 0),
+        );
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+    250,
+  );
 }
 
 export interface TelephoneCall {

@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import { freePort } from '../../../deploy/kafka/local-broker.ts';
 import { createCallAnalyzer, toTelephoneBand } from '../../../pipelines/dsp/index.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';
-import {
-  DEFAULT_TOPIC_SETTINGS,
-  provisionTopics,
-  topicConfigs,
-  TOPICS,
-} from '../../../services/shared/topics.ts';
+import { DEFAULT_TOPIC_SETTINGS, topicConfigs, TOPICS } from '../../../services/shared/topics.ts';
 import type { StereoCall } from './call-audio.ts';
-import { REPO_ROOT, startServiceProcess, waitFor, type ServiceProcess } from './harness.ts';
+import {
+  createTopicsReady,
+  REPO_ROOT,
+  startServiceProcess,
+  waitFor,
+  type ServiceProcess,
+} from './harness.ts';
 
 export interface PipelineTopics {
   audio: string;
@@ -124,7 +125,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     };
     // Every product topic (alerts too): services beyond this pipeline (demo) read and write them.
     const names = new Set([...Object.values(topics), ...Object.values(TOPICS).map((t) => t + tag)]);
-    await provisionTopics(admin, topicConfigs(settings, [...names]));
+    await createTopicsReady(admin, topicConfigs(settings, [...names]));
   } finally {
     await admin.disconnect();
   }
