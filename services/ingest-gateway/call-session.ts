@@ -250,7 +250,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (analysed) {
       const batcher = batchers.get(channel) as ChannelBatcher;
       const gapsBefore = batcher.stats.gaps;
-      const chunk = batcher.add(raw.payload, raw.sequence, now());
+      const chunk = batcher.add(raw.payload, raw.sequence, now(), raw.audioTimeMs);
       if (batcher.stats.gaps !== gapsBefore) metrics.gaps.inc();
       if (chunk) {
         clearTimeout(timers.get(channel));

@@ -1,5 +1,5 @@
 // Batches one channel's frames into AudioChunk records: keeps the channel's audio timeline from
-// sample counts, counts sequence gaps and fills them with codec silence (so audio time stays
+// sample counts (starting at the first frame's audio time), counts sequence gaps and fills them with codec silence (so audio time stays
 // exact downstream), drops duplicate or late frames. Pure: the caller owns timers and sending.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AudioChunk, WireCodec } from '../shared/records.ts';
@@ -25,8 +25,12 @@ export interface ChannelStats {
 }
 
 export interface ChannelBatcher {
-  /** Adds a validated frame; returns a full chunk when the size cap is reached. */
-  add(payload: Uint8Array, sequence: number, nowMs: number): AudioChunk | null;
+  /**
+   * Adds a validated frame; returns a full chunk when the size cap is reached. The first frame's
+   * `audioTimeMs` starts the channel's timeline (0 for a new call; later for a call resumed on
+   * another gateway), after which audio time follows the sample count.
+   */
+  add(payload: Uint8Array, sequence: number, nowMs: number, audioTimeMs?: number): AudioChunk | null;
   /** Chunk of everything buffered (or an empty final marker); null when nothing to send. */
   flush(nowMs: number, final: boolean): AudioChunk | null;
   /** Wall clock of the oldest buffered frame, or null when empty. */
@@ -105,7 +109,10 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
     oldestMs: () => firstArrival,
     audioMs: () => toMs(totalBytes + bufferedBytes),
     flush,
-    add(payload, sequence, nowMs) {
+    add(payload, sequence, nowMs, audioTimeMs = 0) {
+      if (expected === null && audioTimeMs > 0) {
+        totalBytes = Math.round((audioTimeMs * options.sampleRateHz) / 1000) * sampleBytes;
+      }
       if (expected !== null && sequence < expected) {
         stats.duplicates += 1;
         return null;

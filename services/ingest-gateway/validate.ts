@@ -46,6 +46,8 @@ const CHANNELS: Record<string, Channel> = { CHANNEL_AGENT: 'agent', CHANNEL_CUST
 /** No colon: event ids are `${callId}:${channel}:…`. */
 const CALL_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const SHORT_TEXT = 256;
+/** A call's audio time stays under a day. */
+const MAX_AUDIO_TIME_MS = 86_400_000;
 
 function text(value: string | undefined, name: string): string {
   const out = value ?? '';
@@ -110,6 +112,12 @@ export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameByte
   const bytes = frame.payload.byteLength;
   if (bytes > maxFrameBytes) {
     throw new IngestError('FRAME_TOO_LARGE', `frame of ${bytes} bytes exceeds the limit of ${maxFrameBytes}`);
+  }
+  if (!(frame.audioTimeMs >= 0 && frame.audioTimeMs <= MAX_AUDIO_TIME_MS)) {
+    throw new IngestError(
+      'BAD_FRAME',
+      `audio time ${frame.audioTimeMs} ms is outside 0..${MAX_AUDIO_TIME_MS}`,
+    );
   }
   if (bytes === 0 || bytes % bytesPerSample(spec.codec) !== 0) {
     throw new IngestError('BAD_FRAME', `frame payload of ${bytes} bytes is not whole ${spec.codec} samples`);

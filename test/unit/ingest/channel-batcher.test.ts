@@ -93,4 +93,15 @@ describe('channel batcher', () => {
     batcher.add(new Uint8Array(640), 0, 0);
     expect(batcher.audioMs()).toBe(20);
   });
+
+  it('starts the timeline at the first frame audio time (a call resumed elsewhere)', () => {
+    const batcher = createChannelBatcher(options);
+    batcher.add(frame(1), 700, 0, 14_000);
+    batcher.add(frame(2), 701, 20, 14_020);
+    expect(batcher.flush(40, false)).toMatchObject({
+      audioStartMs: 14_000,
+      audioEndMs: 14_040,
+      firstSequence: 700,
+    });
+  });
 });

@@ -86,4 +86,9 @@ describe('validateFrame', () => {
     const caught = error(() => validateFrame(frame(channel, bytes), spec, 1000));
     expect([caught.code, caught.status]).toEqual([code, 'INVALID_ARGUMENT']);
   });
+
+  it('rejects an audio time outside a day', () => {
+    const bad = { ...frame('CHANNEL_CUSTOMER', 320), audioTimeMs: 90_000_000 };
+    expect(error(() => validateFrame(bad, spec, 1000)).code).toBe('BAD_FRAME');
+  });
 });
