@@ -173,9 +173,6 @@ function voiceQuality(count: number): { jitter: number; shimmer: number; hnr: nu
     const trueShimmer = localShimmerPct(js.cycleAmplitude);
     jErr.push(Math.abs(w.voiceQuality.jitterPct - trueJitter) / trueJitter);
     sErr.push(Math.abs(w.voiceQuality.shimmerPct - trueShimmer) / trueShimmer);
-    log(
-      `f0 ${f0Hz.toFixed(0)} jitter ${trueJitter.toFixed(2)}/${w.voiceQuality.jitterPct.toFixed(2)} shimmer ${trueShimmer.toFixed(2)}/${w.voiceQuality.shimmerPct.toFixed(2)}`,
-    );
     // HNR: regular vowel plus in-band noise at a known harmonics-to-noise ratio.
     const clean = bandPass(
       synthVoiced({ sampleRateHz: 8000, durationS: 2, f0: () => f0Hz, seed: 21 + u }).samples,
@@ -188,8 +185,6 @@ function voiceQuality(count: number): { jitter: number; shimmer: number; hnr: nu
     hErr.push(Math.abs(wh.voiceQuality.hnrDb - snrDb));
   }
   const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
-  log(`jitter errors ${jErr.map((v) => v.toFixed(2)).join(' ')}`);
-  log(`shimmer errors ${sErr.map((v) => v.toFixed(2)).join(' ')}`);
   return { jitter: mean(jErr), shimmer: mean(sErr), hnr: mean(hErr) };
 }
 

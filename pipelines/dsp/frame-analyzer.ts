@@ -160,7 +160,8 @@ export function createFrameAnalyzer(
     const slot = i % cap;
     const energyDb = meanSq > 1e-12 ? 10 * Math.log10(meanSq) : MIN_DB;
     d[F.energyDb * cap + slot] = energyDb;
-    d[F.sylDb * cap + slot] = sres.lowBandDb;
+    d[F.bestR * cap + slot] = cands.count > 0 ? cands.r[0] : 0;
+    d[F.sylDb * cap + slot] = energyDb;
     d[F.zcr * cap + slot] = zc / frameLen;
     d[F.centroidHz * cap + slot] = sres.centroidHz;
     d[F.flatness * cap + slot] = sres.flatness;

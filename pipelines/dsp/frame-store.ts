@@ -26,7 +26,8 @@ export const F = {
   pSumA: 18,
   pSumAbsDA: 19,
   pSumAbsDbA: 20,
-  mfcc: 21, // 13 values
+  bestR: 21, // height of the strongest pitch candidate (before the path decision), 0 if none
+  mfcc: 22, // 13 values
 } as const;
 
 export const FIELD_COUNT = F.mfcc + MFCC_COUNT;

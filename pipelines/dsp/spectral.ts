@@ -28,8 +28,6 @@ export interface SpectralResult {
   loudness: number;
   alphaRatioDb: number;
   hammarbergDb: number;
-  /** Power in the alpha ratio's low band (300-1000 Hz) in dB: the vowel (F1) region, for syllable nuclei. */
-  lowBandDb: number;
   /** MFCC 0..12 in meyda's convention (index 0 is the log-energy term). */
   mfcc: Float64Array;
 }
@@ -53,7 +51,6 @@ export function createSpectralResult(): SpectralResult {
     loudness: 0,
     alphaRatioDb: 0,
     hammarbergDb: 0,
-    lowBandDb: 0,
     mfcc: new Float64Array(MFCC_COUNT),
   };
 }
@@ -80,9 +77,6 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
   const hL0 = binOf(HAMMARBERG_LOW_HZ[0], sampleRateHz, fftSize, bins);
   const hL1 = binOf(HAMMARBERG_LOW_HZ[1], sampleRateHz, fftSize, bins);
   const hH1 = binOf(HAMMARBERG_HIGH_HZ[1], sampleRateHz, fftSize, bins);
-  // Hann-windowed power sums scale with fftSize²·(3/8)/... : normalise so a band holding a full-scale
-  // sine reads about 0 dB whatever the frame length (only differences matter for nuclei).
-  const lowBandScale = 4 / (fftSize * fftSize * 0.25);
 
   function compute(amp: Float64Array, out: SpectralResult): void {
     let sum = 0;
@@ -146,7 +140,6 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
     for (let j = aL0; j < aL1; j++) eLow += pw[j];
     for (let j = aL1; j < aH1; j++) eHigh += pw[j];
     out.alphaRatioDb = 10 * Math.log10(eHigh / eLow);
-    out.lowBandDb = 10 * Math.log10(eLow * lowBandScale);
     let mLow = 1e-20;
     let mHigh = 1e-20;
     for (let j = hL0; j < hL1; j++) if (amp[j] > mLow) mLow = amp[j];
