@@ -4,6 +4,7 @@ export * from './codec.ts';
 export * from './config.ts';
 export * from './consumer-runner.ts';
 export * from './dead-letter.ts';
+export * from './grpc-protos.ts';
 export * from './http-server.ts';
 export * from './kafka-client.ts';
 export * from './logger.ts';
