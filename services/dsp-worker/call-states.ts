@@ -3,7 +3,7 @@
 // time, so a worker that replays from the last committed offset regenerates the same window ids.
 // It also says which offset of a partition is safe to commit. Pure, no I/O.
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
-import { ChannelCursor, msToSamples } from './audio-cursor.ts';
+import { AudioTimeError, ChannelCursor, msToSamples } from './audio-cursor.ts';
 import { OffsetLedger } from './offset-ledger.ts';
 
 export interface CallOutputLike {
@@ -35,7 +35,7 @@ export interface CallStatesOptions {
   idleTimeoutMs: number;
   /** Most calls held at once by this worker. */
   maxCalls: number;
-  /** Longest gap in one channel's audio filled with silence; a longer jump is a bad record. */
+  /** Longest gap in one channel's audio filled with silence; after a longer jump the analysis restarts. */
   maxGapMs: number;
   /** How many ended call ids are remembered, so late records of an ended call are ignored. */
   endedMemory?: number;
@@ -77,6 +77,8 @@ export interface AudioRecord {
 }
 
 const CHANNELS: readonly Channel[] = ['agent', 'customer'];
+/** Audio time beyond a day is a corrupt record, not a call. */
+const MAX_AUDIO_TIME_MS = 24 * 3600 * 1000;
 
 export class CallStates {
   private readonly options: CallStatesOptions;
@@ -97,13 +99,25 @@ export class CallStates {
 
   /** Pushes one audio record; returns the windows it completed (none for stale records). */
   push(record: AudioRecord, nowMs: number): CallWindows {
-    const state = this.stateFor(record, nowMs);
-    if (state === null) return { callId: record.callId, windows: [], dynamics: [] };
+    if (!(record.startMs >= 0 && record.startMs <= MAX_AUDIO_TIME_MS)) {
+      throw new AudioTimeError(`audio time ${record.startMs} ms is outside 0..${MAX_AUDIO_TIME_MS}`);
+    }
+    const out: CallWindows = { callId: record.callId, windows: [], dynamics: [] };
+    let state = this.stateFor(record, nowMs);
+    if (state === null) return out;
     if (
       state.format.codec !== record.format.codec ||
       state.format.sampleRateHz !== record.format.sampleRateHz
     ) {
       throw new CallStateError('FORMAT_CHANGED', 'the call changed its audio format mid-call');
+    }
+    const held = state.cursors[record.channel];
+    if (held !== undefined && record.startMs - held.endMs > this.options.maxGapMs) {
+      // A jump too long to fill with silence (e.g. the call resumed on another gateway after an
+      // outage): finish the windows so far and start again on the grid; ids stay audio-time based.
+      this.collect(state, state.analyzer.flush(), out);
+      this.calls.delete(record.callId);
+      state = this.stateFor(record, nowMs) as CallState;
     }
     state.lastSeenMs = nowMs;
     let cursor = state.cursors[record.channel];
@@ -114,9 +128,8 @@ export class CallStates {
       state.cursors[record.channel] = cursor;
     }
     const piece = cursor.align(record.startMs, record.payload);
-    if (piece === null) return { callId: record.callId, windows: [], dynamics: [] };
+    if (piece === null) return out;
     state.ledger.add(record.channel, record.offset, cursor.endMs);
-    const out: CallWindows = { callId: record.callId, windows: [], dynamics: [] };
     for (const silence of piece.silence)
       this.collect(state, state.analyzer.push(record.channel, silence), out);
     if (piece.audio.byteLength > 0)

@@ -23,7 +23,7 @@ export const dspWorkerEnv = z.object({
   CALL_IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
   /** Calls held at once by one worker; beyond it new calls are dead-lettered (CALL_LIMIT_EXCEEDED). */
   MAX_CALLS: intVar({ min: 1, max: 100_000, def: 2000 }),
-  /** Longest gap in a channel's audio filled with silence; a larger jump is a bad record. */
+  /** Longest gap in a channel's audio filled with silence; after a longer jump the call's analysis restarts there. */
   MAX_AUDIO_GAP_MS: intVar({ min: 0, max: 600_000, def: 10_000 }),
   /** Partitions processed concurrently by this worker. */
   PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 64, def: 3 }),

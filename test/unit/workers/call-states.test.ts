@@ -138,7 +138,7 @@ describe('CallStates', () => {
     expect(() => calls.push(callRecords(['two'], 1)[0], 0)).toThrow(CallStateError);
   });
 
-  it('skips duplicate records, pads short gaps with silence and rejects time jumps', () => {
+  it('skips duplicate records, pads short gaps with silence, restarts after long jumps, rejects nonsense', () => {
     const calls = states({ maxGapMs: 2000 });
     const [first] = callRecords(['g'], 1);
     calls.push(first, 0);
@@ -146,7 +146,18 @@ describe('CallStates', () => {
     // 1.9 s later: padded, so the first window (0-2 s) completes with this record's audio.
     const out = calls.push({ ...first, offset: 10, startMs: 2000 }, 0);
     expect(out.windows.map((w) => w.window.windowIndex)).toEqual([0]);
-    expect(() => calls.push({ ...first, offset: 11, startMs: 60_000 }, 0)).toThrow(AudioTimeError);
+    // A minute later (resumed elsewhere): the windows so far are flushed, the call goes on at 60 s.
+    const jump = calls.push({ ...first, offset: 11, startMs: 60_000 }, 0);
+    expect(jump.windows.map((w) => w.window.windowIndex)).toEqual([1]);
+    let later: number[] = [];
+    for (let t = 60_100; t < 62_100; t += 100) {
+      later = later.concat(
+        calls.push({ ...first, offset: 12, startMs: t }, 0).windows.map((w) => w.window.windowIndex),
+      );
+    }
+    expect(later).toEqual([60]);
+    expect(() => calls.push({ ...first, offset: 13, startMs: 1e12 }, 0)).toThrow(AudioTimeError);
+    expect(() => calls.push({ ...first, offset: 14, startMs: -5 }, 0)).toThrow(AudioTimeError);
   });
 
   it('starts a call first seen mid-hop on the window grid, whatever the gap limit', () => {
