@@ -6,7 +6,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Counter, Gauge } from 'prom-client';
 import { createAlertEngine, type AlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
-import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
@@ -15,6 +14,7 @@ import { toAckRecord } from './alert-records.ts';
 import { createAuth } from './auth.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
+import { createEvaluatorConsumer, type EvaluatorConsumer } from './evaluator-consumer.ts';
 import { alertViewOf, createEvaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { createHub, type Hub } from './hub.ts';
@@ -30,7 +30,7 @@ export interface AlertService {
   readonly registry: CallRegistry;
   readonly engine: AlertEngine;
   readonly web: WebServer;
-  readonly runner: ConsumerRunner;
+  readonly runner: EvaluatorConsumer;
   readonly fanout: Fanout;
   readonly instanceId: string;
   /** Re-reads the rule file (what SIGHUP does); rejects with the validation error. */
@@ -179,18 +179,17 @@ export async function startAlertService(
       });
     },
   });
-  const runner = createConsumerRunner<EvaluatorInput>({
+  const runner = createEvaluatorConsumer<EvaluatorInput>({
     kafka: base.kafka,
     producer,
     service: SERVICE,
     groupId: config.ALERT_GROUP_ID,
     topics: [config.TOPIC_EMOTIONS, config.TOPIC_FEATURES],
-    logger,
-    metrics,
     deadLetterTopic: config.TOPIC_DEADLETTER,
     fromBeginning: options.fromBeginning ?? false,
-    maxFlushDelayMs: 20,
     partitionsConsumedConcurrently: config.ALERT_PARTITIONS_CONCURRENTLY,
+    logger,
+    metrics,
     decode: (value, headers, topic): EvaluatorInput =>
       topic === config.TOPIC_EMOTIONS
         ? { schema: 'emotion', value: emotionEventCodec.decode(value, headers) }

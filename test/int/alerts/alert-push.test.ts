@@ -2,7 +2,7 @@
 // supervisor gets the frustration alert within 2 s of the condition holding, the call's agent gets
 // the cue, another agent gets nothing about the call; acknowledgements are stored and broadcast.
 import { describe, expect, it } from 'vitest';
-import { decodeAlertsTopic } from '../../../services/shared/records.ts';
+import { deadLetterCodec, decodeAlertsTopic } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import {
   connect,
@@ -101,5 +101,38 @@ describe('alert-service push', () => {
     await consumer.disconnect();
     expect(schemas).toContain(`ack:${alert.alertId}`);
     expect(schemas).toContain(`alert:${alert.alertId}`);
+  });
+
+  it('dead-letters a corrupt record and keeps evaluating the call', async () => {
+    const h = await startHarness();
+    const callId = uniqueName('call');
+    const supervisor = await connect(h, await login(h, 'supervisor'));
+    await startCall(h, callId, 'agent-1');
+    await h.producer.send({
+      topic: h.topics.emotions,
+      messages: [
+        {
+          key: callId,
+          value: Buffer.from([0xff, 0xff, 0xff]),
+          headers: { 'va-schema': 'va.events.v1.EmotionEvent' },
+        },
+      ],
+    });
+    for (let i = 0; i < 6; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    await supervisor.waitFor(
+      (f) => f.type === 'alert' && (f.alert as { ruleId: string }).ruleId === 'customer-frustration',
+    );
+
+    const consumer = testKafka().consumer({ groupId: uniqueName('dl') });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [h.topics.deadletter], fromBeginning: true });
+    const dead = await new Promise<{ reasonCode: string; topic: string }>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) =>
+          resolve(deadLetterCodec.decode(message.value, message.headers as never)),
+      });
+    });
+    await consumer.disconnect();
+    expect(dead).toMatchObject({ reasonCode: 'DECODE_FAILED', topic: h.topics.emotions });
   });
 });
