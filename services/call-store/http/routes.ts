@@ -50,6 +50,8 @@ const exportQuery = z
   .object({ format: z.enum(['csv', 'json']).default('json'), tenant: z.string().min(1).optional() })
   .strict();
 
+const retentionBody = z.object({ retentionDays: z.number().int().min(1).max(36_500) }).strict();
+
 const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   {
     method: 'GET',
@@ -114,6 +116,17 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
     },
   },
   {
+    method: 'PUT',
+    pattern: new RegExp(`^/tenants/${ID}/retention$`),
+    handler: async (req, [tenant], store) => {
+      if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', 'only admins set retention');
+      scopeOf(req.principal, tenant);
+      const body = parseWith(retentionBody, req.body, 'INVALID_BODY');
+      await store.setRetention(tenant, body.retentionDays);
+      return { status: 200, body: { tenant, retentionDays: body.retentionDays } };
+    },
+  },
+  {
     method: 'GET',
     pattern: new RegExp(`^/agents/${ID}/summary$`),
     handler: async (req, [agentId], store) => {
@@ -149,5 +162,5 @@ export function matchRoute(method: string, path: string): { handler: Handler; pa
 }
 
 export function isApiPath(path: string): boolean {
-  return path === '/calls' || path.startsWith('/calls/') || path.startsWith('/agents/');
+  return path === '/calls' || /^\/(calls|agents|tenants)\//.test(path);
 }

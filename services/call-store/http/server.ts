@@ -148,10 +148,10 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
     let status = 500;
     try {
       const { handler, params } = matchRoute(method, path);
-      route = `${method} ${path.replace(/^\/(calls|agents)\/[^/]+/, '/$1/:id')}`;
+      route = `${method} ${path.replace(/^\/(calls|agents|tenants)\/[^/]+/, '/$1/:id')}`;
       const principal = await verifyBearer(req.headers.authorization, options.tokens);
       const query = parseQuery(url.searchParams);
-      const body = method === 'POST' ? await readJson(req, maxBody) : undefined;
+      const body = method === 'POST' || method === 'PUT' ? await readJson(req, maxBody) : undefined;
       const result = await handler({ method, path, query, body, principal }, params, options.store);
       status = result.status;
       const disposition = result.filename

@@ -7,6 +7,7 @@ import type { EmotionState } from '../../../pipelines/emotion/types.ts';
 import type { Channel } from '../../../pipelines/dsp/types.ts';
 import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { jsonParam, num } from './rows.ts';
+import { buildTimelineJson } from './timeline.ts';
 
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
@@ -105,6 +106,14 @@ export async function finalizeCall(backend: SqlBackend, callId: string): Promise
     );
     if (!call.store_features) {
       for (const table of DETAIL_TABLES) await tx.query(`DELETE FROM ${table} WHERE call_id = $1`, [callId]);
+    } else {
+      // The finished call's timeline, stored once for the review page (dropped on late events).
+      const row = { duration_ms: call.duration_ms, store_features: call.store_features };
+      await tx.query(
+        `INSERT INTO call_timelines (call_id, body) VALUES ($1, $2)
+         ON CONFLICT (call_id) DO UPDATE SET body = excluded.body, built_at = now()`,
+        [callId, await buildTimelineJson(tx, row, callId, null)],
+      );
     }
     return true;
   });

@@ -103,14 +103,13 @@ async function lanes(
   return (channel: string) => byChannel.get(channel) ?? empty;
 }
 
-/** The timeline as JSON text (what GET /calls/:id/timeline sends). */
-export async function getTimelineJson(
+/** Builds the timeline JSON text of a call row from its detail tables. */
+export async function buildTimelineJson(
   db: SqlExecutor,
-  scope: Scope,
+  call: Record<string, unknown>,
   callId: string,
   maxPoints: number | null,
 ): Promise<string> {
-  const call = await loadCallRow(db, scope, callId);
   const windows = await lanes(db, 'speaker_windows', WINDOW_COLUMNS, callId, true);
   const emotions = await lanes(db, 'emotion_events', EMOTION_COLUMNS, callId, true);
   const dynamics = await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, callId, false);
@@ -127,6 +126,26 @@ export async function getTimelineJson(
     `"storeFeatures":${Boolean(call.store_features)},"downsampledTo":${JSON.stringify(maxPoints)},` +
     `"speakers":{${speakers}},"dynamics":${lane(dynamics('call'))},"alerts":${JSON.stringify(alerts)}}`
   );
+}
+
+/**
+ * The timeline as JSON text (what GET /calls/:id/timeline sends): a summarised call's stored
+ * timeline when it has one (built at call end, see finalize.ts), else built from the tables.
+ */
+export async function getTimelineJson(
+  db: SqlExecutor,
+  scope: Scope,
+  callId: string,
+  maxPoints: number | null,
+): Promise<string> {
+  const call = await loadCallRow(db, scope, callId);
+  if (maxPoints === null) {
+    const stored = await db.query<{ body: string }>('SELECT body FROM call_timelines WHERE call_id = $1', [
+      callId,
+    ]);
+    if (stored.length > 0) return stored[0].body;
+  }
+  return buildTimelineJson(db, call, callId, maxPoints);
 }
 
 export interface Timeline {

@@ -119,6 +119,10 @@ export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]
   ];
   if (touched.length > 0) {
     await tx.query(
+      'DELETE FROM call_timelines WHERE call_id IN (SELECT jsonb_array_elements_text($1::text::jsonb))',
+      [jsonParam(touched)],
+    );
+    await tx.query(
       `UPDATE calls SET needs_summary = true, updated_at = now()
        WHERE call_id IN (SELECT jsonb_array_elements_text($1::text::jsonb)) AND status = 'ended' AND NOT needs_summary`,
       [jsonParam(touched)],

@@ -154,6 +154,26 @@ describe('QA API', () => {
     expect(admin.body.calls).toHaveLength(1);
   });
 
+  it('lets an admin set a tenant retention, nobody else', async () => {
+    const put = (as: keyof typeof who, tenant: string, body: unknown) =>
+      api(as, `/tenants/${tenant}/retention`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await put('admin', 'acme', { retentionDays: 400 });
+    expect(ok.status).toBe(200);
+    expectDocumented('/tenants/{tenant}/retention', 'PUT', 200, ok.body);
+    const rows = await store.backend.query<{ retention_days: number }>(
+      `SELECT retention_days FROM tenant_settings WHERE tenant = 'acme'`,
+    );
+    expect(rows[0].retention_days).toBe(400);
+    expect((await put('supervisor', 'acme', { retentionDays: 1 })).status).toBe(403);
+    const bad = await put('admin', 'acme', { retentionDays: 0 });
+    expect(bad.status).toBe(400);
+    expectDocumented('/tenants/{tenant}/retention', 'PUT', 400, bad.body);
+  });
+
   it('signs in a demo user and the token opens the API for their tenant', async () => {
     const post = (body: unknown) =>
       api(null, '/auth/login', {

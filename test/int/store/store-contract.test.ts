@@ -18,7 +18,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   afterAll(() => fixture.teardown());
 
   it('migrations are versioned and a second run applies nothing', async () => {
-    expect(listMigrations().map((m) => m.version)).toEqual([1]);
+    expect(listMigrations().map((m) => m.version)).toEqual([1, 2]);
     expect(await migrate(store.backend)).toEqual([]);
   });
 
@@ -104,12 +104,28 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     expect(full.speakers.customer.windows.startMs).toHaveLength(59);
     expect(full.speakers.customer.emotions.state).toContain('angry');
     expect(full.alerts).toHaveLength(1);
+    // Built once at call end; a late event drops the stored copy and the next read rebuilds it.
+    const stored = () =>
+      store.backend.query(`SELECT 1 FROM call_timelines WHERE call_id = 'replay-1'`).then((r) => r.length);
+    expect(await stored()).toBe(1);
+    const late = syntheticCall({ callId: 'replay-1', durationS: 62 }).body.filter(
+      (e) => e.kind === 'features' && e.windowIndex === 60,
+    );
+    await store.write(late);
+    expect(await stored()).toBe(0);
+    const rebuilt = await store.getTimeline(tenantScope, 'replay-1', null);
+    expect(rebuilt.speakers.agent.windows.startMs).toHaveLength(60);
+    await store.finalizePending(0);
+    expect(await stored()).toBe(1);
+    expect(
+      (await store.getTimeline(tenantScope, 'replay-1', null)).speakers.agent.windows.startMs,
+    ).toHaveLength(60);
     const small = await store.getTimeline(tenantScope, 'replay-1', 10);
     expect(small.speakers.agent.windows.startMs).toHaveLength(10);
     expect(small.dynamics.startMs).toHaveLength(10);
     const csv = await store.exportCsv(tenantScope, 'replay-1');
     expect(csv.split('\n')[0]).toMatch(/^call_id,channel,window_index/);
-    expect(csv.trim().split('\n')).toHaveLength(1 + 118);
+    expect(csv.trim().split('\n')).toHaveLength(1 + 120); // 59 + 1 late window per speaker
   });
 
   it('searches with filters, sorting and cursor pagination inside the scope', async () => {
