@@ -67,7 +67,7 @@ export interface Hub {
 
 /** Frames are encoded once and the same bytes go to every client that gets them. */
 /** Newest trend points in state frames (the snapshot carries the whole trend). */
-const TREND_TAIL = 4;
+const TREND_TAIL = 8;
 
 function frame(f: ServerFrame): Buffer {
   return Buffer.from(JSON.stringify(f));
