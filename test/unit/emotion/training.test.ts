@@ -77,3 +77,22 @@ describe('metrics', () => {
     expect(expectedCalibrationError([0.95, 0.95], [true, false])).toBeCloseTo(0.45);
   });
 });
+
+describe('MLP member', () => {
+  it('learns the blobs, is reproducible for a seed, and the scorer agrees with the trainer', async () => {
+    const { trainMlp, mlpLogits } = await import('../../../pipelines/emotion/train/mlp.ts');
+    const { trainMember } = await import('../../../pipelines/emotion/train/members.ts');
+    const data = blobs(5, 30, 3, 0.5);
+    const spec = { hidden: 8, epochs: 40, batchSize: 16, learningRate: 0.01, l2: 1e-4, seed: 7 };
+    const a = trainMlp(data, spec);
+    expect(Array.from(trainMlp(data, spec).w1)).toEqual(Array.from(a.w1));
+    const logits = mlpLogits(a, data.x, data.rows, data.dims);
+    const pred = Array.from(data.y, (_, i) =>
+      [0, 1, 2].reduce((best, k) => (logits[i * 3 + k] > logits[i * 3 + best] ? k : best), 0),
+    );
+    expect(unweightedAverageRecall(data.y, pred, 3)).toBeGreaterThan(0.9);
+    const member = trainMember(data, { kind: 'mlp', ...spec }, 0);
+    expect(member.json.kind).toBe('mlp');
+    expect(Array.from(member.logits(data.x, 1))).toEqual(Array.from(logits.subarray(0, 3)));
+  });
+});
