@@ -68,6 +68,8 @@ export interface Hub {
 /** Frames are encoded once and the same bytes go to every client that gets them. */
 /** Newest trend points in state frames (the snapshot carries the whole trend). */
 const TREND_TAIL = 8;
+/** Clients served per slice of a state push before yielding to the event loop. */
+const STATE_CHUNK = 200;
 
 function frame(f: ServerFrame): Buffer {
   return Buffer.from(JSON.stringify(f));
@@ -289,7 +291,15 @@ export function createHub(options: HubOptions): Hub {
   }
   wss.on('connection', onConnection);
 
+  let pushingState = false;
   const stateTimer = setInterval(() => {
+    if (pushingState) return; // the previous push is still yielding: skip a beat, never pile up
+    pushingState = true;
+    void pushState().finally(() => (pushingState = false));
+  }, options.stateIntervalMs);
+  stateTimer.unref();
+
+  async function pushState(): Promise<void> {
     const { changed, removed } = registry.takeChanges(now());
     if (changed.length === 0 && removed.length === 0) return;
     // Serialise each call once, and each distinct frame once: clients that see the same calls
@@ -297,7 +307,10 @@ export function createHub(options: HubOptions): Hub {
     const parts = changed.map((c) => ({ call: c, json: JSON.stringify(callView(c, TREND_TAIL)) }));
     const removedJson = JSON.stringify(removed);
     const frames = new Map<string, Buffer | null>();
-    for (const client of clients) {
+    let sent = 0;
+    for (const client of [...clients]) {
+      // Yield every few hundred clients so an alert arriving meanwhile is not held up.
+      if (++sent % STATE_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
       const p = client.principal;
       if (!p) continue;
       const visible: number[] = [];
@@ -317,8 +330,7 @@ export function createHub(options: HubOptions): Hub {
       }
       if (data) send(client, data);
     }
-  }, options.stateIntervalMs);
-  stateTimer.unref();
+  }
 
   const heartbeatTimer = setInterval(() => {
     const beat = frame({ type: 'heartbeat', serverTimeMs: now() });
