@@ -9,7 +9,11 @@ import { PATH_LAG } from './pitch-path.ts';
 import { resolveOptions, type ChannelOptions, type ResolvedOptions } from './options.ts';
 import { createStreamResampler, type StreamResampler } from './resample.ts';
 import type { SpeakerWindow } from './types.ts';
+import { shared } from './scratch.ts';
 import { computeWindow, createWindowScratch } from './window.ts';
+
+/** Largest slice of a chunk decoded at once. */
+const SLICE_BYTES = 512;
 
 export interface ChannelAnalyzer {
   push(chunk: Uint8Array): SpeakerWindow[];
@@ -41,7 +45,8 @@ export function createChannelAnalyzerWithHook(
   const windowHopFrames = Math.max(1, Math.round(o.windowHopMs / hopMs));
   // Frames are analysed up to PATH_LAG + 1 frames before they are final (pitch decision lag).
   const store = createFrameStore(windowFrames + PATH_LAG + 2);
-  const scratch = createWindowScratch(windowFrames + 1);
+  // Window scratch is shared by all analyzers (each window is computed synchronously).
+  const scratch = shared(`window-scratch:${windowFrames + 1}`, () => createWindowScratch(windowFrames + 1));
   const decoder = createStreamDecoder(o.format.codec);
   const resampler: StreamResampler | null =
     o.format.sampleRateHz === rate ? null : createStreamResampler(o.format.sampleRateHz, rate);
@@ -84,8 +89,11 @@ export function createChannelAnalyzerWithHook(
     hopMs,
     push(chunk) {
       if (!(chunk instanceof Uint8Array) || chunk.length === 0) return [];
-      const samples = decoder.decode(chunk);
-      frames.push(resampler ? resampler.push(samples) : samples);
+      // Bounded slices keep the decoder's and resampler's buffers small whatever the chunk size.
+      for (let o = 0; o < chunk.length; o += SLICE_BYTES) {
+        const samples = decoder.decode(chunk.subarray(o, o + SLICE_BYTES));
+        frames.push(resampler ? resampler.push(samples) : samples);
+      }
       return take();
     },
     flush() {

@@ -142,7 +142,7 @@ export function createStreamDecoder(codec: Codec): StreamDecoder {
   const width = bytesPerSample(codec);
   const carry = new Uint8Array(4);
   let carried = 0;
-  let out = new Float32Array(1024);
+  let out = new Float32Array(512);
   const scratch = new DataView(new ArrayBuffer(4));
 
   function sampleFrom(b0: number, b1: number, b2: number, b3: number): number {

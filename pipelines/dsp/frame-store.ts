@@ -6,7 +6,7 @@ import { MFCC_COUNT } from './spectral.ts';
 /** Field offsets of one frame's record. */
 export const F = {
   f0: 0, // Hz, 0 = unvoiced
-  voicing: 1, // best normalised ACF height 0..1
+  voicing: 1, // normalised ACF height of the chosen pitch candidate, 0 when unvoiced
   energyDb: 2, // dBFS of the 25 ms frame (mean square re full scale)
   speech: 3, // VAD 0/1
   zcr: 4, // zero crossings per sample
@@ -18,16 +18,15 @@ export const F = {
   hnrDb: 10, // NaN when unvoiced
   alphaDb: 11,
   hammarbergDb: 12,
-  sylDb: 13, // intensity contour for syllable nuclei, dB
-  pN: 14,
-  pSumT: 15,
-  pSumAbsDT: 16,
-  pPairs: 17,
-  pSumA: 18,
-  pSumAbsDA: 19,
-  pSumAbsDbA: 20,
-  bestR: 21, // height of the strongest pitch candidate (before the path decision), 0 if none
-  mfcc: 22, // 13 values
+  pN: 13,
+  pSumT: 14,
+  pSumAbsDT: 15,
+  pPairs: 16,
+  pSumA: 17,
+  pSumAbsDA: 18,
+  pSumAbsDbA: 19,
+  bestR: 20, // height of the strongest pitch candidate (before the path decision), 0 if none
+  mfcc: 21, // 13 values
 } as const;
 
 export const FIELD_COUNT = F.mfcc + MFCC_COUNT;

@@ -39,7 +39,7 @@ function smoothIntensity(store: FrameStore, first: number, end: number, out: Flo
       const j = i + k;
       if (j < 0 || j >= n) continue;
       const wk = 2 - Math.abs(k);
-      p += wk * Math.pow(10, d[store.at(first + j, F.sylDb)] / 10);
+      p += wk * Math.pow(10, d[store.at(first + j, F.energyDb)] / 10);
       w += wk;
     }
     out[i] = 10 * Math.log10(p / w + 1e-12);
