@@ -70,8 +70,13 @@ async function streamCalls(
   }
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('pages in a real browser', () => {
+describe('pages in a real browser', () => {
   it('shows the wallboard with the call and its alert, acknowledges it, and cues the agent', async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: install the Debian package (apt-get install -y chromium; .ci/run does)`,
+      );
+    }
     mkdirSync(SCREENSHOTS, { recursive: true });
     const h = await startHarness({ ALERT_WEB_DIR: await buildPages() });
     const context = await launch();

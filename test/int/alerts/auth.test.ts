@@ -1,0 +1,75 @@
+// Token verification over real HTTP: the service's own HS256 tokens, and tokens of an external
+// issuer whose key set is fetched from its JWKS URL; forged, expired or foreign tokens fail.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createAuth } from '../../../services/alert-service/auth.ts';
+
+const secret = new TextEncoder().encode('a-local-secret-of-at-least-32-bytes!!');
+
+describe('token verification', () => {
+  it('accepts its own tokens and an external issuer through JWKS, and rejects forgeries', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const server = createServer((_, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+    const auth = createAuth({
+      secret,
+      issuer: 'va-alert-service',
+      audience: 'va-pages',
+      tokenTtlS: 60,
+      jwks: { url, issuer: 'https://idp.example', audience: 'va' },
+    });
+
+    const own = await auth.issue(
+      { userId: 'u1', role: 'agent', tenant: 'demo', agentId: 'agent-9', teams: ['t'] },
+      'U One',
+    );
+    await expect(auth.verify(own)).resolves.toMatchObject({
+      principal: { userId: 'u1', role: 'agent', agentId: 'agent-9' },
+      displayName: 'U One',
+    });
+
+    const external = await new SignJWT({ role: 'supervisor', tenant: 'acme', teams: ['billing'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('sup@acme')
+      .setIssuer('https://idp.example')
+      .setAudience('va')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await expect(auth.verify(external)).resolves.toMatchObject({
+      principal: { userId: 'sup@acme', role: 'supervisor', tenant: 'acme', teams: ['billing'] },
+    });
+
+    await expect(auth.verify(own.slice(0, -3) + 'abc')).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    const expired = await new SignJWT({ role: 'admin', tenant: '*' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer('va-alert-service')
+      .setAudience('va-pages')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(secret);
+    await expect(auth.verify(expired)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    const noAgentId = await new SignJWT({ role: 'agent', tenant: 'demo' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer('va-alert-service')
+      .setAudience('va-pages')
+      .setExpirationTime('5m')
+      .sign(secret);
+    await expect(auth.verify(noAgentId)).rejects.toMatchObject({ code: 'CLAIMS_INVALID' });
+    const otherKey = await new SignJWT({ role: 'admin', tenant: '*' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer('va-alert-service')
+      .setAudience('va-pages')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!!'));
+    await expect(auth.verify(otherKey)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+  });
+});
