@@ -124,6 +124,8 @@ export async function startAlertService(
   const registry = createCallRegistry({
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
+    // A call that never ended (or ended a while ago) also leaves the rules engine.
+    onPurged: (callId) => engine.endCall(callId),
   });
   const engine = createAlertEngine({ rules });
   const hub = createHub({

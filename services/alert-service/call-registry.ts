@@ -33,6 +33,8 @@ export interface RegistryOptions {
   endedRetentionMs?: number;
   /** Calls with no update for this long are dropped (a call end that never came). */
   idleMs?: number;
+  /** Called for every purged call (ended and shown long enough, or idle): free its other state. */
+  onPurged?: (callId: string) => void;
 }
 
 export interface CallRegistry {
@@ -185,6 +187,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
           lastUpdate.delete(callId);
           dirty.delete(callId);
           removed.push(callId);
+          options.onPurged?.(callId);
         }
       }
       const changed: CallLive[] = [];
