@@ -68,6 +68,11 @@ export interface CallSession {
   abandon(reason: string): void;
   callId(): string | null;
   state(): SessionState;
+  /**
+   * The gateway paused (true) or resumed (false) reading this stream: a held call is not idle,
+   * and its idle clock restarts on resume.
+   */
+  hold(held: boolean): void;
 }
 
 export type SessionState = 'awaiting-start' | 'live' | 'ending' | 'ended';
@@ -298,6 +303,11 @@ export function createCallSession(deps: SessionDeps): CallSession {
       }
     },
     reject: (error) => fail(error),
+    hold(held) {
+      if (!entry) return;
+      entry.held = held;
+      entry.lastActivityMs = now();
+    },
     abandon(reason) {
       if (state !== 'live') return;
       log.info('call abandoned', { reason });

@@ -86,8 +86,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         paused = true;
         metrics.streamsPaused.inc();
         call.pause();
+        session.hold(true);
         sink.onceDrained(() => {
           paused = false;
+          session.hold(false);
           if (!closed) call.resume();
         });
       }

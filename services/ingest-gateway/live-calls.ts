@@ -6,6 +6,11 @@ export interface LiveCall {
   readonly callId: string;
   /** Wall clock of the last message on the stream. */
   lastActivityMs: number;
+  /**
+   * True while the gateway itself holds the stream back (backpressure): its silence is ours, so
+   * it is never idle then (overload must not turn into lost calls).
+   */
+  held?: boolean;
   /** Ends the call from outside (idle timeout, shutdown). */
   terminate(error: IngestError): void;
 }
@@ -34,6 +39,6 @@ export function createLiveCalls(maxCalls: number): LiveCalls {
     size: () => calls.size,
     all: () => [...calls.values()],
     idle: (nowMs, idleTimeoutMs) =>
-      [...calls.values()].filter((call) => nowMs - call.lastActivityMs > idleTimeoutMs),
+      [...calls.values()].filter((call) => !call.held && nowMs - call.lastActivityMs > idleTimeoutMs),
   };
 }

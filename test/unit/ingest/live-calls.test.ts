@@ -1,0 +1,24 @@
+// Live-call registry: idle detection skips calls the gateway itself holds back (backpressure).
+import { describe, expect, it } from 'vitest';
+import { createLiveCalls, type LiveCall } from '../../../services/ingest-gateway/live-calls.ts';
+
+const call = (callId: string, lastActivityMs: number): LiveCall => ({
+  callId,
+  lastActivityMs,
+  terminate: () => undefined,
+});
+
+describe('live calls', () => {
+  it('reports silent calls as idle, but never one the gateway holds back', () => {
+    const calls = createLiveCalls(10);
+    const quiet = call('quiet', 0);
+    const held = call('held', 0);
+    held.held = true;
+    calls.claim(quiet);
+    calls.claim(held);
+    calls.claim(call('busy', 9_000));
+    expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['quiet']);
+    held.held = false;
+    expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['quiet', 'held']);
+  });
+});
