@@ -116,11 +116,10 @@ export function createFrameAnalyzer(
   let total = 0; // samples written
   let analyzed = 0; // frames analysed (candidates known)
   let frames = 0; // frames final
-  let dcX = 0;
-  let dcY = 0;
+  // Double-valued state in a typed array: closure slots would box every update (allocation).
+  const st = new Float64Array(3); // [DC blocker x1, DC blocker y1, running reference peak]
   // One-pole DC blocker y = x − x1 + R·y1, corner ≈ 10 Hz (removes DC offsets of bad input).
   const dcR = 1 - (2 * Math.PI * 10) / sr;
-  let peakRef = 0;
   const d = store.data;
   const cap = store.capacity;
 
@@ -133,11 +132,12 @@ export function createFrameAnalyzer(
       pitchRing,
       pitchMask,
       (start + pitchOffset + delay) / factor,
-      peakRef * PEAK_DECAY_PER_FRAME * SKIP_PEAK,
+      st[2] * PEAK_DECAY_PER_FRAME * SKIP_PEAK,
       cands,
     );
     // Praat's unvoiced-candidate strength with a running reference peak.
-    peakRef = Math.max(peakRef * PEAK_DECAY_PER_FRAME, cands.peak);
+    const peakRef = Math.max(st[2] * PEAK_DECAY_PER_FRAME, cands.peak);
+    st[2] = peakRef;
     const rel = peakRef > 0 ? cands.peak / peakRef : 0;
     path.add(cands, VOICING_THRESHOLD + Math.max(0, 2 - rel / (SILENCE_THRESHOLD / (1 + VOICING_THRESHOLD))));
 
@@ -219,16 +219,16 @@ export function createFrameAnalyzer(
     hop,
     span,
     push(samples) {
-      let x1 = dcX;
-      let y1 = dcY;
+      let x1 = st[0];
+      let y1 = st[1];
       for (let k = 0; k < samples.length; k++) {
         const x = samples[k];
         y1 = x - x1 + dcR * y1;
         x1 = x;
         write(y1);
       }
-      dcX = x1;
-      dcY = y1;
+      st[0] = x1;
+      st[1] = y1;
     },
     flush() {
       const needed = Math.ceil(total / hop);

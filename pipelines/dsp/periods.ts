@@ -41,22 +41,20 @@ export interface PeriodTracker {
 }
 
 export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
-  let mark = -1; // absolute sample position of the current mark (fractional)
-  let lastT = 0;
-  let lastA = 0;
+  // Double-valued state in a typed array (closure slots would box every update):
+  // [mark (absolute, fractional; −1 = none), last period, last amplitude, last peak position].
+  const st = Float64Array.of(-1, 0, 0, 0);
   const cc = new Float64Array(Math.ceil(0.3 * maxPeriodSamples) + 8);
 
   function reset(): void {
-    mark = -1;
-    lastT = 0;
-    lastA = 0;
+    st[0] = -1;
+    st[1] = 0;
+    st[2] = 0;
   }
-
-  let peakPos = 0;
 
   /**
    * Peak |x| within ±half of centre, refined by parabolic interpolation (sample-phase
-   * independent); its position is left in peakPos so marks stay on the pulse peaks.
+   * independent); its position is left in st[3] so marks stay on the pulse peaks.
    */
   function peakAround(ring: Float32Array, mask: number, centre: number, half: number): number {
     let m = 0;
@@ -73,10 +71,10 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
     const a = Math.abs(ring[(at - 1) & mask]);
     const b = Math.abs(ring[(at + 1) & mask]);
     const den = a - 2 * m + b;
-    peakPos = at;
+    st[3] = at;
     if (!(den < 0)) return m;
     const d = Math.max(-0.5, Math.min(0.5, (0.5 * (a - b)) / den));
-    peakPos = at + d;
+    st[3] = at + d;
     return m - 0.25 * (a - b) * d;
   }
 
@@ -99,9 +97,11 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
     const hi = Math.ceil(1.1 * period);
     const quarter = Math.max(1, Math.round(period / 4));
     if (hi - lo + 3 > cc.length) return; // period beyond the configured pitch range
+    let mark = st[0];
     if (mark < 0 || mark < hopStart - 2 * period || mark - quarter - W < oldest) {
       // Start a chain at the largest |x| of the first period of this hop.
       reset();
+      mark = -1;
       let best = -1;
       for (let i = hopStart; i < hopStart + W && i < available; i++) {
         const v = ring[i & mask];
@@ -112,10 +112,14 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
         }
       }
       if (mark < 0) return;
+      st[0] = mark;
     }
     while (mark < hopEnd) {
       const m0 = Math.round(mark) - (W >> 1);
-      if (m0 + hi + 1 + W > available || m0 - 1 < oldest) return; // wait for more samples
+      if (m0 + hi + 1 + W > available || m0 - 1 < oldest) {
+        st[0] = mark;
+        return; // wait for more samples
+      }
       let e1 = 0;
       for (let i = 0; i < W; i++) {
         const v = ring[(m0 + i) & mask];
@@ -154,6 +158,8 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
         reset();
         return;
       }
+      const lastT = st[1];
+      const lastA = st[2];
       const den = cPrev - 2 * cBest + cNext;
       const d = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (cPrev - cNext)) / den)) : 0;
       const T = bestLag + d;
@@ -167,10 +173,11 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
         stats.sumAbsDA += Math.abs(A - lastA);
         stats.sumAbsDbA += Math.abs(20 * Math.log10(A / lastA));
       }
-      lastT = T;
-      lastA = A;
+      st[1] = T;
+      st[2] = A;
       // Next mark one period after this pulse's peak (Praat's "periodic, peaks" point process).
-      mark = peakPos + T;
+      mark = st[3] + T;
+      st[0] = mark;
     }
   }
 

@@ -50,6 +50,8 @@ export interface WindowTables {
   readonly frameLength: number;
   readonly window: Float64Array;
   readonly windowAcf: Float64Array;
+  /** Per-frame scratch of frameLength values (shared, see scratch.ts). */
+  readonly scratch: Float64Array;
 }
 
 export function windowTables(sampleRateHz: number, minHz: number, maxLag: number): WindowTables {
@@ -65,7 +67,7 @@ export function windowTables(sampleRateHz: number, minHz: number, maxLag: number
       for (let i = 0; i + lag < L; i++) s += win[i] * win[i + lag];
       rw[lag] = s / w0;
     }
-    return { frameLength: L, window: win, windowAcf: rw };
+    return { frameLength: L, window: win, windowAcf: rw, scratch: new Float64Array(L) };
   });
 }
 
@@ -141,30 +143,27 @@ function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): 
       if (height > 1) height = 1 / height;
       const tau = lag + d;
       const strength = height - OCTAVE_COST * Math.log2((minHz * tau) / sampleRateHz);
-      insertCandidate(out, sampleRateHz / tau, height, strength);
+      // Insert into the candidate list, strongest first (inline: no boxed arguments).
+      let pos = out.count;
+      if (pos === MAX_CANDIDATES) {
+        if (strength <= out.strength[MAX_CANDIDATES - 1]) continue;
+        pos = MAX_CANDIDATES - 1;
+      } else {
+        out.count++;
+      }
+      while (pos > 0 && out.strength[pos - 1] < strength) {
+        out.freqHz[pos] = out.freqHz[pos - 1];
+        out.r[pos] = out.r[pos - 1];
+        out.strength[pos] = out.strength[pos - 1];
+        pos--;
+      }
+      out.freqHz[pos] = sampleRateHz / tau;
+      out.r[pos] = height;
+      out.strength[pos] = strength;
     }
   }
 
-  return { frameLength: L, window: win, windowAcf: rw, analyze };
-}
-
-function insertCandidate(out: PitchCandidates, f: number, r: number, strength: number): void {
-  let pos = out.count;
-  if (pos === MAX_CANDIDATES) {
-    if (strength <= out.strength[MAX_CANDIDATES - 1]) return;
-    pos = MAX_CANDIDATES - 1;
-  } else {
-    out.count++;
-  }
-  while (pos > 0 && out.strength[pos - 1] < strength) {
-    out.freqHz[pos] = out.freqHz[pos - 1];
-    out.r[pos] = out.r[pos - 1];
-    out.strength[pos] = out.strength[pos - 1];
-    pos--;
-  }
-  out.freqHz[pos] = f;
-  out.r[pos] = r;
-  out.strength[pos] = strength;
+  return { frameLength: L, window: win, windowAcf: rw, scratch: buf, analyze };
 }
 
 /**
@@ -183,7 +182,7 @@ export function hnrAt(
   const win = p.window;
   const lag0 = Math.round(periodSamples);
   if (lag0 < 2 || lag0 + 1 >= p.windowAcf.length || lag0 + 1 >= L) return NaN;
-  const x = shared(`hnr-scratch:${L}`, () => new Float64Array(L));
+  const x = p.scratch;
   let mean = 0;
   for (let i = 0; i < L; i++) mean += ring[(start + i) & mask];
   mean /= L;

@@ -21,23 +21,23 @@ export interface Vad {
 
 export function createVad(): Vad {
   const mins = new Float64Array(BLOCKS).fill(PRIOR_FLOOR_DB);
-  let blockMin = 0;
+  const st = new Float64Array(1); // block minimum (typed array: no boxing per update)
   let inBlock = 0;
   let block = 0;
   let hang = 0;
-  let sinceVoiced = Infinity;
+  let sinceVoiced = 1 << 30; // frames since a loud voiced frame (an integer: no boxing)
   return {
     update(energyDb, voiced) {
-      if (inBlock === 0 || energyDb < blockMin) blockMin = energyDb;
-      let floor = blockMin;
+      if (inBlock === 0 || energyDb < st[0]) st[0] = energyDb;
+      let floor = st[0];
       for (let b = 0; b < BLOCKS; b++) if (mins[b] < floor) floor = mins[b];
       if (++inBlock === BLOCK_FRAMES) {
-        mins[block] = blockMin;
+        mins[block] = st[0];
         block = (block + 1) % BLOCKS;
         inBlock = 0;
       }
       const loud = energyDb > ABS_FLOOR_DB && energyDb > floor + MARGIN_DB;
-      sinceVoiced = voiced && loud ? 0 : sinceVoiced + 1;
+      sinceVoiced = voiced && loud ? 0 : Math.min(sinceVoiced + 1, 1 << 30);
       if (loud && sinceVoiced <= VOICED_REACH_FRAMES) {
         hang = HANGOVER_FRAMES;
         return true;
