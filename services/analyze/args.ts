@@ -15,7 +15,19 @@ options:
   --json <out.json>                       also write every window's features and emotion event
   --jobs <n>                              files analysed in parallel (default: CPU count)
   --model <emotion-model.json>            default: models/emotion-v1.json of this package
-  -h, --help                              this text`;
+  --store                                 also write each analysed call into the call store (the
+                                          QA pages of live calls). PostgreSQL when DATABASE_URL is
+                                          set, else PGlite in STORE_DATA_DIR (default
+                                          .data/call-store). PGlite allows one process at a time:
+                                          while the call-store service runs, set DATABASE_URL.
+                                          Re-importing a file changes nothing (its call id is
+                                          derived from the file path).
+  --tenant <id>                           tenant of the stored calls (default: default)
+  --agent <id>                            agent id of the stored calls (default: unknown)
+  --queue <name>                          queue of the stored calls (default: import)
+  -h, --help                              this text
+
+exit code: 0 all analysed (and stored), 1 some files skipped or not stored, 2 usage/setup error.`;
 
 export type ChannelMap = Partial<Record<Channel, number>>;
 
@@ -26,12 +38,37 @@ export interface AnalyzeOptions {
   jsonPath: string | undefined;
   jobs: number | undefined;
   modelPath: string | undefined;
+  /** Where stored calls go; undefined without --store. */
+  store: StoreTarget | undefined;
 }
+
+/** Labels of the calls written with --store (the call store's tenant, agent and queue columns). */
+export interface StoreTarget {
+  tenant: string;
+  agentId: string;
+  queue: string;
+}
+
+export const STORE_DEFAULTS: StoreTarget = { tenant: 'default', agentId: 'unknown', queue: 'import' };
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'analyze'; options: AnalyzeOptions };
 
 const SPEAKERS: readonly Channel[] = ['agent', 'customer'];
-const VALUE_OPTIONS = new Set(['--channels', '--json', '--jobs', '--model']);
+const VALUE_OPTIONS = new Set([
+  '--channels',
+  '--json',
+  '--jobs',
+  '--model',
+  '--tenant',
+  '--agent',
+  '--queue',
+]);
+const FLAG_OPTIONS = new Set(['--store']);
+const STORE_LABELS = [
+  ['--tenant', 'tenant'],
+  ['--agent', 'agentId'],
+  ['--queue', 'queue'],
+] as const;
 
 export function parseArgs(argv: readonly string[]): ParsedCommand {
   if (argv.length === 0 || argv.includes('-h') || argv.includes('--help')) return { kind: 'help' };
@@ -45,6 +82,12 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq > 0 ? arg.slice(0, eq) : arg;
+      if (FLAG_OPTIONS.has(name)) {
+        if (eq > 0) throw new AnalyzeError('USAGE', `${name} takes no value`);
+        if (values.has(name)) throw new AnalyzeError('USAGE', `${name} given twice`);
+        values.set(name, 'true');
+        continue;
+      }
       if (!VALUE_OPTIONS.has(name)) throw new AnalyzeError('UNKNOWN_OPTION', `unknown option ${name}`);
       const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
       if (value === undefined || value === '') throw new AnalyzeError('USAGE', `${name} needs a value`);
@@ -74,8 +117,35 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       jsonPath: values.get('--json'),
       jobs: jobsArg === undefined ? undefined : parseJobs(jobsArg),
       modelPath: values.get('--model'),
+      store: parseStoreTarget(values),
     },
   };
+}
+
+/** --store with its labels; the labels alone are a mistake (they would silently do nothing). */
+function parseStoreTarget(values: ReadonlyMap<string, string>): StoreTarget | undefined {
+  if (!values.has('--store')) {
+    const orphan = STORE_LABELS.find(([flag]) => values.has(flag));
+    if (orphan) throw new AnalyzeError('USAGE', `${orphan[0]} only applies with --store`);
+    return undefined;
+  }
+  const target: StoreTarget = { ...STORE_DEFAULTS };
+  for (const [flag, key] of STORE_LABELS) {
+    const value = values.get(flag);
+    if (value !== undefined) target[key] = parseLabel(flag, value);
+  }
+  return target;
+}
+
+/** Tenant, agent and queue: 1-200 visible characters, as the call store accepts them. */
+function parseLabel(flag: string, text: string): string {
+  if (text.length > 200 || !/^[\w.@:+-][\w .@:+/-]*$/.test(text) || text.trim() !== text) {
+    throw new AnalyzeError(
+      'BAD_STORE_OPTION',
+      `${flag} must be 1-200 letters, digits, spaces or . _ - @ : + / (no leading or trailing space), got "${text.slice(0, 40)}"`,
+    );
+  }
+  return text;
 }
 
 /** `agent=left,customer=right` -> { agent: 0, customer: 1 }; channel numbers count from 1. */

@@ -1,6 +1,7 @@
 // One `analyze` run: finds the files, loads the model, analyses one file in-process or a folder
 // on a worker pool, prints each file's summary in input order, writes the JSON. I/O: files,
-// threads, the given output streams. Returns the exit code (0 all analysed, 1 some skipped).
+// threads, the given output streams, the call store with --store. Returns the exit code (0 all
+// analysed and stored, 1 some skipped or not stored).
 import { FUNCTIONAL_NAMES } from '../../pipelines/dsp/index.ts';
 import { availableParallelism } from 'node:os';
 import { analyzeFile } from './analyze-file.ts';
@@ -11,31 +12,55 @@ import { createJsonWriter } from './json-writer.ts';
 import { readModelJson, toModel } from './model.ts';
 import { runPool } from './pool.ts';
 import { createProgress } from './progress.ts';
+import { openStoreSink, type StoreSink } from './store-sink.ts';
 import type { FileResult } from './types.ts';
 
 export interface RunIo {
   stdout: { write(text: string): boolean };
   stderr: { write(text: string): boolean; isTTY?: boolean };
+  /** DATABASE_URL / STORE_DATA_DIR for --store; default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export async function runAnalyze(options: AnalyzeOptions, io: RunIo): Promise<number> {
   const files = findWavFiles(options.input);
   const modelJson = readModelJson(options.modelPath);
   const model = toModel(modelJson);
-  const writer = options.jsonPath
-    ? createJsonWriter(options.jsonPath, {
-        tool: 'voice-analytics analyze',
-        model: model.name,
-        functionalNames: FUNCTIONAL_NAMES,
-      })
-    : undefined;
   const progress = createProgress(files.length, io.stderr);
+  let sink: StoreSink | undefined;
+  try {
+    // Opened before any analysis so a locked or unreachable store stops the run at once (exit 2).
+    sink = options.store
+      ? await openStoreSink(options.store, io.env ?? process.env, (f) => {
+          progress.clear();
+          io.stderr.write(`${f.file}: not stored (${f.code}: ${f.message})\n`);
+        })
+      : undefined;
+  } catch (err) {
+    progress.done();
+    throw err;
+  }
+  let writer: ReturnType<typeof createJsonWriter> | undefined;
+  try {
+    writer = options.jsonPath
+      ? createJsonWriter(options.jsonPath, {
+          tool: 'voice-analytics analyze',
+          model: model.name,
+          functionalNames: FUNCTIONAL_NAMES,
+        })
+      : undefined;
+  } catch (err) {
+    await sink?.finish(); // nothing queued: just closes the store
+    progress.done();
+    throw err;
+  }
   const printed: ({ text: string; ok: boolean } | undefined)[] = [];
   let nextToPrint = 0;
   let failed = 0;
 
   const onResult = (index: number, result: FileResult) => {
     writer?.add(index, result);
+    sink?.add(result);
     if (!result.ok) failed++;
     printed[index] = { text: formatFileResult(result), ok: result.ok };
     progress.clear();
@@ -50,6 +75,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: RunIo): Promise<nu
     progress.tick(!result.ok);
   };
 
+  let report: Awaited<ReturnType<StoreSink['finish']>> | undefined;
   try {
     if (files.length === 1) {
       onResult(0, analyzeFile(files[0], options.channels, model));
@@ -62,13 +88,21 @@ export async function runAnalyze(options: AnalyzeOptions, io: RunIo): Promise<nu
       });
     }
   } finally {
-    progress.done();
     writer?.close();
+    report = await sink?.finish();
+    progress.done();
   }
   const ok = files.length - failed;
   io.stdout.write(
     `${ok} file${ok === 1 ? '' : 's'} analysed${failed > 0 ? `, ${failed} skipped` : ''}` +
       `${options.jsonPath ? `; JSON written to ${options.jsonPath}` : ''}\n`,
   );
-  return failed > 0 ? 1 : 0;
+  if (sink && report) {
+    const notStored = report.failed.length;
+    io.stdout.write(
+      `${report.stored} call${report.stored === 1 ? '' : 's'} stored in ${sink.where}` +
+        `${notStored > 0 ? `, ${notStored} not stored` : ''}\n`,
+    );
+  }
+  return failed > 0 || (report?.failed.length ?? 0) > 0 ? 1 : 0;
 }

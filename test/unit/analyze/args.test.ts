@@ -1,7 +1,7 @@
 // Argument parsing of `voice-analytics analyze`: defaults, the channel map, and a coded error for
 // every malformed command line.
 import { describe, expect, it } from 'vitest';
-import { parseArgs, parseChannelMap, resolveChannels } from '../../../services/analyze/args.ts';
+import { USAGE, parseArgs, parseChannelMap, resolveChannels } from '../../../services/analyze/args.ts';
 import { AnalyzeError } from '../../../services/analyze/errors.ts';
 
 function codeOf(fn: () => unknown): string {
@@ -34,8 +34,25 @@ describe('parseArgs', () => {
         jsonPath: 'out.json',
         jobs: 3,
         modelPath: undefined,
+        store: undefined,
       },
     });
+  });
+
+  it('reads --store with the documented defaults, and its labels', () => {
+    const store = (argv: string[]) => {
+      const parsed = parseArgs(['analyze', 'calls/', ...argv]);
+      return parsed.kind === 'analyze' ? parsed.options.store : 'help';
+    };
+    expect(store(['--store'])).toEqual({ tenant: 'default', agentId: 'unknown', queue: 'import' });
+    expect(store(['--tenant=acme', '--store', '--agent', 'agent 7', '--queue', 'billing/uk'])).toEqual({
+      tenant: 'acme',
+      agentId: 'agent 7',
+      queue: 'billing/uk',
+    });
+    expect(USAGE).toContain('--store');
+    expect(USAGE).toContain('DATABASE_URL');
+    expect(USAGE).toMatch(/--tenant <id> .*default: default/);
   });
 
   it('asks for help with no arguments, -h or --help', () => {
@@ -55,6 +72,15 @@ describe('parseArgs', () => {
     [['analyze', 'a.wav', '--jobs', '0'], 'BAD_JOBS'],
     [['analyze', 'a.wav', '--jobs', 'many'], 'BAD_JOBS'],
     [['analyze', 'a.wav', '--channels', 'agent'], 'BAD_CHANNELS'],
+    [['analyze', 'a.wav', '--store=yes'], 'USAGE'],
+    [['analyze', 'a.wav', '--store', '--store'], 'USAGE'],
+    [['analyze', 'a.wav', '--tenant', 'acme'], 'USAGE'],
+    [['analyze', 'a.wav', '--store', '--agent'], 'USAGE'],
+    [['analyze', 'a.wav', '--store', '--queue='], 'USAGE'],
+    [['analyze', 'a.wav', '--store', '--tenant', ' acme'], 'BAD_STORE_OPTION'],
+    [['analyze', 'a.wav', '--store', '--tenant', 'a\nb'], 'BAD_STORE_OPTION'],
+    [['analyze', 'a.wav', '--store', '--agent', 'x'.repeat(201)], 'BAD_STORE_OPTION'],
+    [['analyze', 'a.wav', '--store', '--queue', 'q;drop'], 'BAD_STORE_OPTION'],
   ])('rejects %j with %s', (argv, code) => {
     expect(codeOf(() => parseArgs(argv))).toBe(code);
   });

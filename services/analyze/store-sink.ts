@@ -1,0 +1,118 @@
+// `analyze --store`: writes each analysed file into the call store as its result arrives, one
+// import at a time in arrival order, so a recording gets the same QA pages as a live call. A file
+// that fails to import is reported and the others go on. I/O: database (PostgreSQL or PGlite).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { importAnalysis } from '../call-store/import-analysis.ts';
+import { openCallStore, type CallStore } from '../call-store/store.ts';
+import type { StoreTarget } from './args.ts';
+import { AnalyzeError, describeError } from './errors.ts';
+import { pgliteHolders } from './store-lock.ts';
+import type { FileResult } from './types.ts';
+
+export interface StoreFailure {
+  file: string;
+  code: string;
+  message: string;
+}
+
+export interface StoreSink {
+  /** Where the calls go, for printing: `PGlite <folder>` or `PostgreSQL <host/db>` (no credentials). */
+  readonly where: string;
+  /** Queues one file's result; failed analyses are not stored (they are reported as skipped). */
+  add(result: FileResult): void;
+  /** Waits for the queued imports and closes the store. */
+  finish(): Promise<{ stored: number; failed: StoreFailure[] }>;
+}
+
+export const DEFAULT_STORE_DATA_DIR = '.data/call-store';
+
+export async function openStoreSink(
+  target: StoreTarget,
+  env: Record<string, string | undefined>,
+  onFailure: (failure: StoreFailure) => void,
+): Promise<StoreSink> {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const dataDir = resolve(env.STORE_DATA_DIR?.trim() || DEFAULT_STORE_DATA_DIR);
+  const where = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `PGlite ${dataDir}`;
+  if (!databaseUrl) {
+    const holders = pgliteHolders(dataDir);
+    if (holders.length > 0) {
+      throw new AnalyzeError(
+        'STORE_LOCKED',
+        `the PGlite folder ${dataDir} is in use by process ${holders.join(', ')} (the call-store ` +
+          `service?); PGlite allows one process at a time: stop it, or set DATABASE_URL to the ` +
+          `PostgreSQL database the service uses`,
+      );
+    }
+    mkdirSync(dataDir, { recursive: true });
+  }
+  let store: CallStore;
+  try {
+    store = await openCallStore({ databaseUrl, dataDir });
+  } catch (err) {
+    const hint = databaseUrl ? 'check DATABASE_URL' : 'is another process using this PGlite folder?';
+    throw new AnalyzeError(
+      'STORE_OPEN_FAILED',
+      `cannot open the call store (${where}): ${errorText(err)}; ${hint}`,
+      {
+        cause: err,
+      },
+    );
+  }
+
+  let stored = 0;
+  const failed: StoreFailure[] = [];
+  const fail = (failure: StoreFailure) => {
+    failed.push(failure);
+    onFailure(failure);
+  };
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    where,
+    add(result) {
+      if (!result.ok) return;
+      queue = queue.then(async () => {
+        try {
+          // Through JSON, as --json writes it: NaN/Infinity become null, which the store accepts.
+          const doc: unknown = JSON.parse(JSON.stringify(result));
+          const { imported } = await importAnalysis(store, doc, target);
+          const rejected = imported.reduce((n, call) => n + call.rejected, 0);
+          if (rejected > 0) {
+            fail({
+              file: result.file,
+              code: 'EVENTS_REJECTED',
+              message: `${rejected} events rejected by the store`,
+            });
+          } else {
+            stored += imported.length;
+          }
+        } catch (err) {
+          fail({ file: result.file, ...describeError(err) });
+        }
+      });
+    },
+    async finish() {
+      try {
+        await queue;
+      } finally {
+        await store.close();
+      }
+      return { stored, failed };
+    },
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `postgres://user:secret@db:5432/calls?sslmode=…` -> `db:5432/calls`: never print credentials. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return '(DATABASE_URL)';
+  }
+}

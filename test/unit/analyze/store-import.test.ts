@@ -1,0 +1,124 @@
+// `voice-analytics analyze <folder> --store` as a user runs it (bin in a child process) into a
+// PGlite folder in a temp dir: both calls and every window come back through the store API, a
+// second run adds no rows, and an open PGlite folder is refused with STORE_LOCKED.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../../pipelines/audio/wav.ts';
+import { importedCallId } from '../../../services/call-store/import-analysis.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { parseSearchQuery } from '../../../services/call-store/store/search.ts';
+import { voice } from './fixtures/signals.ts';
+import { testModelJson } from './fixtures/test-model.ts';
+
+const BIN = new URL('../../../bin/voice-analytics.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'analyze-store-'));
+const calls = join(dir, 'calls');
+const model = join(dir, 'model.json');
+const dataDir = join(dir, 'store');
+const ADMIN = { tenant: null, agentId: null };
+const TABLES = ['calls', 'speaker_windows', 'emotion_events', 'dynamics_windows'];
+
+function cli(args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, STORE_DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000, env });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+async function withStore<T>(work: (store: CallStore) => Promise<T>): Promise<T> {
+  const store = await openCallStore({ dataDir });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function rowCounts(store: CallStore): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of TABLES) {
+    const [row] = await store.backend.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+    counts[table] = row.n;
+  }
+  return counts;
+}
+
+beforeAll(() => {
+  mkdirSync(calls, { recursive: true });
+  writeFileSync(model, JSON.stringify(testModelJson()));
+  for (const [name, f0] of [
+    ['call-a.wav', 120],
+    ['call-b.wav', 140],
+  ] as const) {
+    const call = { sampleRateHz: 8000, channels: [voice(5, 8000, f0), voice(5, 8000, 230, 7)] };
+    writeFileSync(join(calls, name), encodeWav(call, 'pcm16'));
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('voice-analytics analyze --store', () => {
+  it('stores both calls with every window, and a second run adds no rows', async () => {
+    const out = join(dir, 'out.json');
+    const args = ['analyze', calls, '--model', model, '--store', '--tenant', 'acme', '--agent', 'a-7'];
+    const first = cli([...args, '--json', out, '--jobs', '2']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`2 calls stored in PGlite ${dataDir}`);
+
+    const analysis = JSON.parse(readFileSync(out, 'utf8')) as {
+      files: { file: string; speakers: { channel: string; windows: unknown[] }[]; dynamics: unknown[] }[];
+    };
+    const before = await withStore(async (store) => {
+      const found = await store.searchCalls(ADMIN, parseSearchQuery({ tenant: 'acme' }));
+      expect(found.calls.map((c) => c.callId).sort()).toEqual(
+        analysis.files.map((f) => importedCallId(f.file)).sort(),
+      );
+      for (const call of found.calls) {
+        expect(call).toMatchObject({ agentId: 'a-7', queue: 'import', status: 'ended', source: 'import' });
+      }
+      for (const file of analysis.files) {
+        const timeline = await store.getTimeline(ADMIN, importedCallId(file.file), null);
+        for (const speaker of file.speakers) {
+          const lanes = timeline.speakers[speaker.channel as 'agent' | 'customer'];
+          expect(speaker.windows.length).toBeGreaterThan(0);
+          expect(lanes.windows.startMs).toHaveLength(speaker.windows.length);
+          expect(lanes.emotions.startMs).toHaveLength(speaker.windows.length);
+        }
+        expect(timeline.dynamics.startMs).toHaveLength(file.dynamics.length);
+      }
+      return rowCounts(store);
+    });
+    const windows = analysis.files.flatMap((f) => f.speakers).reduce((n, s) => n + s.windows.length, 0);
+    expect(before).toEqual({
+      calls: 2,
+      speaker_windows: windows,
+      emotion_events: windows,
+      dynamics_windows: analysis.files.reduce((n, f) => n + f.dynamics.length, 0),
+    });
+
+    const second = cli(args);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`2 calls stored in PGlite ${dataDir}`);
+    expect(await withStore(rowCounts)).toEqual(before);
+  }, 600_000);
+
+  it('refuses a PGlite folder another process has open, with STORE_LOCKED and exit code 2', async () => {
+    await withStore(async () => {
+      const r = cli(['analyze', calls, '--model', model, '--store']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('STORE_LOCKED');
+      expect(r.stderr).toContain('DATABASE_URL');
+      expect(r.stdout).toBe('');
+    });
+  }, 300_000);
+
+  it('rejects store labels without --store (exit 2, usage on stderr)', () => {
+    const r = cli(['analyze', calls, '--tenant', 'acme']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--tenant only applies with --store');
+    expect(r.stderr).toContain('--store');
+  });
+});
