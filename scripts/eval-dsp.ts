@@ -7,7 +7,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChannelAnalyzer, encodeMuLaw, toTelephoneBand } from '../pipelines/dsp/index.ts';
 import { frameTrack } from '../pipelines/dsp/frame-track.ts';
+import { applyPaceModel } from '../pipelines/dsp/pace.ts';
+import { PACE_MODEL } from '../pipelines/dsp/pace-model.ts';
 import { listEmodb, readEmodbSamples, type EmodbItem } from './lib/emodb.ts';
+import { paceRows } from './lib/pace-data.ts';
+import { leaveOneGroupOut, PACE_RIDGE_LAMBDA } from './lib/ridge.ts';
 import {
   addNoise,
   epochPeriods,
@@ -123,22 +127,43 @@ function pearson(x: number[], y: number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-function paceComparison(items: EmodbItem[]): { r: number; mae: number; n: number } {
-  const est: number[] = [];
-  const truth: number[] = [];
-  for (const item of items) {
-    if (item.syllablesBelow2s === null) continue;
-    const { samples, sampleRateHz } = readEmodbSamples(item);
+/**
+ * Syllable rate of window 0 against the labels. The estimator is learned, so every speaker is
+ * scored with ridge coefficients refitted on the OTHER nine speakers (leave-one-speaker-out); the
+ * committed all-speaker model (pace-model.ts) is only checked to be what the runtime applies.
+ */
+function paceComparison(items: EmodbItem[]): {
+  r: number;
+  mae: number;
+  n: number;
+  runtimeMismatch: number;
+  baselineR: number;
+} {
+  const rows = paceRows(items);
+  const x = rows.map((row) => row.features);
+  const truth = rows.map((row) => row.rate);
+  const foldModels = leaveOneGroupOut(
+    x,
+    truth,
+    rows.map((row) => row.speaker),
+    PACE_RIDGE_LAMBDA,
+  );
+  // The fold model is applied exactly as at runtime (same zero / clamp rules).
+  const est = rows.map((row, i) => {
+    const m = foldModels.get(row.speaker);
+    return m ? applyPaceModel({ ...m, features: PACE_MODEL.features }, x[i]) : NaN;
+  });
+  // Runtime check: the streaming analyzer's window 0 equals the committed model on the same features.
+  let runtimeMismatch = 0;
+  for (const row of rows) {
     const analyzer = createChannelAnalyzer({ format: mu8k });
-    const bytes = toTelephoneBand(samples, sampleRateHz, 'pcmu');
-    const windows = [...analyzer.push(bytes), ...analyzer.flush()];
-    const w0 = windows.find((w) => w.windowIndex === 0);
-    if (!w0) continue;
-    est.push(w0.pace.syllableRate);
-    truth.push(item.syllablesBelow2s / 2.0);
+    const w0 = [...analyzer.push(row.bytes), ...analyzer.flush()].find((w) => w.windowIndex === 0);
+    const expected = applyPaceModel(PACE_MODEL, row.features);
+    if (!w0 || Math.abs(w0.pace.syllableRate - expected) > 1e-9) runtimeMismatch++;
   }
   const mae = est.reduce((s, e, i) => s + Math.abs(e - truth[i]), 0) / est.length;
-  return { r: pearson(est, truth), mae, n: est.length };
+  const baseline = rows.map((row) => row.features[0]);
+  return { r: pearson(est, truth), mae, n: est.length, runtimeMismatch, baselineR: pearson(baseline, truth) };
 }
 
 /** Jitter, shimmer and HNR on synthetic sustained vowels (8 kHz, telephone band, 16-bit). */
@@ -213,6 +238,9 @@ function main(): void {
     out.pace_r = round(p.r);
     out.pace_mae = round(p.mae);
     out.pace_files = p.n;
+    out.pace_eval = 'leave-one-speaker-out ridge';
+    out.pace_r_nuclei_only = round(p.baselineR);
+    out.pace_runtime_mismatch = p.runtimeMismatch;
   }
   if (parts.has('vq')) {
     log('jitter / shimmer / HNR on synthetic vowels ...');

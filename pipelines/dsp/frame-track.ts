@@ -4,7 +4,7 @@
 
 import { createStreamDecoder } from './codecs.ts';
 import { createFrameAnalyzer } from './frame-analyzer.ts';
-import { createFrameStore, F } from './frame-store.ts';
+import { createFrameStore, F, type FrameStore } from './frame-store.ts';
 import { resolveOptions, type ChannelOptions } from './options.ts';
 import { resample } from './resample.ts';
 
@@ -18,7 +18,11 @@ export interface FrameTrack {
   speech: Uint8Array;
 }
 
-export function frameTrack(bytes: Uint8Array, options: ChannelOptions): FrameTrack {
+/** Every frame of a whole byte buffer in one store (capacity = frame count), as the product computes them. */
+export function frameStoreOf(
+  bytes: Uint8Array,
+  options: ChannelOptions,
+): { store: FrameStore; frames: number; t0S: number; hopS: number } {
   const o = resolveOptions(options);
   const rate = o.analysisRateHz;
   const decoded = createStreamDecoder(o.format.codec).decode(bytes).slice();
@@ -39,14 +43,19 @@ export function frameTrack(bytes: Uint8Array, options: ChannelOptions): FrameTra
   );
   fa.push(samples);
   fa.flush();
+  return { store, frames, t0S: fa.span / 2 / rate, hopS: hop / rate };
+}
+
+export function frameTrack(bytes: Uint8Array, options: ChannelOptions): FrameTrack {
+  const { store, frames, t0S, hopS } = frameStoreOf(bytes, options);
   const get = (field: number): Float32Array => {
     const out = new Float32Array(frames);
     for (let i = 0; i < frames; i++) out[i] = store.data[store.at(i, field)];
     return out;
   };
   return {
-    t0S: fa.span / 2 / rate,
-    hopS: hop / rate,
+    t0S,
+    hopS,
     f0Hz: get(F.f0),
     voicing: get(F.voicing),
     energyDb: get(F.energyDb),
