@@ -1,5 +1,6 @@
 // Entry of `voice-analytics analyze` (bin/voice-analytics.js runs it under Node >= 24): parses the
-// arguments, runs the analysis, sets the exit code (0 ok, 1 some files skipped, 2 usage/setup error).
+// arguments, runs the analysis, sets the exit code (0 ok, 1 some files skipped or not stored, 2
+// usage/setup error, e.g. a locked call store).
 import { AnalyzeError } from './errors.ts';
 import { USAGE, parseArgs } from './args.ts';
 import { runAnalyze } from './run.ts';

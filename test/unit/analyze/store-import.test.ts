@@ -10,6 +10,8 @@ import { encodeWav } from '../../../pipelines/audio/wav.ts';
 import { importedCallId } from '../../../services/call-store/import-analysis.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { parseSearchQuery } from '../../../services/call-store/store/search.ts';
+import { openStoreSink, type StoreFailure } from '../../../services/analyze/store-sink.ts';
+import type { FileAnalysis } from '../../../services/analyze/types.ts';
 import { voice } from './fixtures/signals.ts';
 import { testModelJson } from './fixtures/test-model.ts';
 
@@ -113,6 +115,35 @@ describe('voice-analytics analyze --store', () => {
       expect(r.stderr).toContain('DATABASE_URL');
       expect(r.stdout).toBe('');
     });
+  }, 300_000);
+
+  it('reports a file the store refuses and goes on with the next one', async () => {
+    const failures: StoreFailure[] = [];
+    const sink = await openStoreSink(
+      { tenant: 'sink', agentId: 'a', queue: 'q' },
+      { STORE_DATA_DIR: join(dir, 'sink-store') },
+      (f) => failures.push(f),
+    );
+    expect(sink.where).toBe(`PGlite ${join(dir, 'sink-store')}`);
+    const call = (file: string, durationS: number): FileAnalysis => ({
+      file,
+      ok: true,
+      sampleRateHz: 8000,
+      analysedRateHz: 8000,
+      encoding: 'pcm16',
+      channelCount: 2,
+      durationS,
+      speakers: [],
+      dynamics: null,
+      dynamicsSummary: null,
+    });
+    sink.add(call('bad.wav', -1)); // a negative duration is not a valid analysis for the store
+    sink.add({ file: 'unreadable.wav', ok: false, error: { code: 'TRUNCATED', message: 'x' } });
+    sink.add(call('good.wav', 2));
+    const report = await sink.finish();
+    expect(report.stored).toBe(1);
+    expect(report.failed).toEqual(failures);
+    expect(failures.map((f) => [f.file, f.code])).toEqual([['bad.wav', 'INVALID_ANALYSIS']]);
   }, 300_000);
 
   it('rejects store labels without --store (exit 2, usage on stderr)', () => {
