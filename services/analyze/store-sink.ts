@@ -75,7 +75,9 @@ export async function openStoreSink(
       queue = queue.then(async () => {
         try {
           // Through JSON, as --json writes it: NaN/Infinity become null, which the store accepts.
-          const doc: unknown = JSON.parse(JSON.stringify(result));
+          // The absolute path: the call id derives from it, so `calls/x.wav` and `./calls/x.wav`
+          // (or a run from another folder) are the same call and a re-run adds nothing.
+          const doc: unknown = JSON.parse(JSON.stringify({ ...result, file: resolve(result.file) }));
           const { imported } = await importAnalysis(store, doc, target);
           const rejected = imported.reduce((n, call) => n + call.rejected, 0);
           if (rejected > 0) {

@@ -23,10 +23,10 @@ const dataDir = join(dir, 'store');
 const ADMIN = { tenant: null, agentId: null };
 const TABLES = ['calls', 'speaker_windows', 'emotion_events', 'dynamics_windows'];
 
-function cli(args: string[]) {
+function cli(args: string[], cwd = process.cwd()) {
   const env: NodeJS.ProcessEnv = { ...process.env, STORE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000, env });
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000, env, cwd });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -101,7 +101,11 @@ describe('voice-analytics analyze --store', () => {
       dynamics_windows: analysis.files.reduce((n, f) => n + f.dynamics.length, 0),
     });
 
-    const second = cli(args);
+    // The same folder spelt relatively from another working folder is the same calls.
+    const second = cli(
+      args.map((a) => (a === calls ? './calls' : a)),
+      dir,
+    );
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`2 calls stored in PGlite ${dataDir}`);
     expect(await withStore(rowCounts)).toEqual(before);
