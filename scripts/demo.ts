@@ -4,6 +4,7 @@
 // through gRPC with the call simulator, prints where to look (pages, metrics) and the live emotion
 // events on the console, and stops everything cleanly on Ctrl-C (or when the calls are done,
 // with --exit). I/O: processes, Kafka, gRPC, temp files.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,25 @@ function describeEvent(event: EmotionEventRecord): string {
   return `${at} s  ${event.callId.slice(0, 18).padEnd(18)} ${who} ${state.padEnd(22)} ${confidence.padStart(4)}  ${evidence}`;
 }
 
+/** The pages are built once (Vite, no CDN); a fresh clone gets them on its first demo. */
+function ensurePagesBuilt(): void {
+  const pages = [
+    { dist: 'dist/alert-web', config: 'services/alert-service/web/vite.config.ts' },
+    { dist: 'dist/store-web', config: 'services/call-store/web/vite.config.ts' },
+  ];
+  for (const page of pages) {
+    if (existsSync(page.dist)) continue;
+    say(`building ${page.dist} (first run) …`);
+    const result = spawnSync(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn', '--config', page.config],
+      { stdio: 'inherit' },
+    );
+    if (result.status !== 0) say(`  could not build ${page.dist}: the pages will be missing`);
+  }
+}
+
+ensurePagesBuilt();
 const workDir = mkdtempSync(join(tmpdir(), 'va-demo-'));
 const broker = await findBroker();
 say(`Kafka ${broker.version} (${broker.source}) at ${broker.brokers.join(',')}`);
@@ -133,8 +153,10 @@ try {
   const built = (dir: string): string =>
     existsSync(dir) ? '' : '  (pages not built: run `npm run build` first)';
   say(
-    `  live wallboard        http://127.0.0.1:${alertPort}/  (users in config/demo-users.json)${built('dist/alert-web')}`,
+    `  live wallboard        http://127.0.0.1:${alertPort}/  (agent view: log in as an agent)${built('dist/alert-web')}`,
   );
+  say('  demo logins           supervisor, lead-billing (supervisors), agent-1 … agent-4 (agents), admin;');
+  say('                        password demo1234 for all (dev only: config/demo-users.json)');
   say(`  QA API / review page  http://127.0.0.1:${storePort}/${built('dist/store-web')}`);
   say(`  Kafka topics          ${Object.values(pipeline.topics).join(', ')}`);
 
