@@ -3,6 +3,7 @@
 // and scores the held-out speaker at 8 kHz µ-law and 16 kHz. Prints ONE JSON object on stdout
 // (progress on stderr). Reads EmoDB and the feature cache (I/O).
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { isHighArousal, isPositiveValence } from '../pipelines/emotion/affect.ts';
 import { createEmotionTracker, parseEmotionModel } from '../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../pipelines/emotion/index.ts';
@@ -15,7 +16,14 @@ import {
 } from '../pipelines/emotion/train/metrics.ts';
 import type { FeatureRow } from '../pipelines/emotion/train/speaker-norm.ts';
 import { EMOTION_LABELS } from '../pipelines/emotion/types.ts';
-import { analyseFile, FUNCTIONAL_NAMES, loadConditionRows, renderCondition } from './lib/emotion-dataset.ts';
+import {
+  analyseFile,
+  fromFixture,
+  FUNCTIONAL_NAMES,
+  loadConditionRows,
+  renderCondition,
+} from './lib/emotion-dataset.ts';
+import type { FeatureFixture } from './lib/emotion-dataset.ts';
 import { listEmodb } from './lib/emodb.ts';
 import { predictSpeaker } from './lib/emotion-eval.ts';
 import type { Prediction } from './lib/emotion-eval.ts';
@@ -87,13 +95,35 @@ const four = [0, 1, 2, 3];
 const p4 = p8.filter((x) => four.includes(x.truth));
 const pred4 = p4.map((x) => four.reduce((b, k) => (x.probs[k] > x.probs[b] ? k : b), 0));
 
+const benchItems = listEmodb().slice(0, 40);
+const benchWindows = benchItems.map((it) => {
+  const { bytes, format } = renderCondition(it, 'pcmu8k');
+  return analyseFile(bytes, format);
+});
+
+/** Whether today's DSP still computes the features the model file was trained on (its fixture). */
+function modelMatchesDsp(): boolean {
+  const fixture = fromFixture(
+    JSON.parse(
+      gunzipSync(readFileSync('test/unit/emotion/fixtures/emodb-features.json.gz')).toString('utf8'),
+    ) as FeatureFixture,
+  );
+  return benchItems.every((it, i) => {
+    const row = fixture.find((r) => r.id === it.id && r.condition === 'pcmu8k');
+    return (
+      row !== undefined &&
+      benchWindows[i].functionals.every((v, d) =>
+        Number.isFinite(v)
+          ? Math.abs(row.functionals[d] - v) <= 1e-5 * Math.max(1, Math.abs(v))
+          : Number.isNaN(row.functionals[d]),
+      )
+    );
+  });
+}
+
 // Inference time: the full tracker (baseline, model, smoothing, evidence) on real 8 kHz windows.
 function usPerWindow(model: EmotionModel): number {
-  const items = listEmodb().slice(0, 40);
-  const windows = items.map((it) => {
-    const { bytes, format } = renderCondition(it, 'pcmu8k');
-    return analyseFile(bytes, format);
-  });
+  const windows = benchWindows;
   const tracker = createEmotionTracker({ model, callId: 'bench', channel: 'customer' });
   const n = 20000;
   for (let i = 0; i < 2000; i++) tracker.push(windows[i % windows.length]);
@@ -139,6 +169,7 @@ const result = {
     ),
   ),
   us_per_window: r4(usPerWindow(benchModel)),
+  model_matches_dsp: modelMatchesDsp(),
   protocol: `leave-one-speaker-out over ${speakers.length} speakers, ${p8.length} files; trained on ${conditions.join('+')}`,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
