@@ -25,6 +25,12 @@ export const PACE_FEATURE_NAMES = [
   'periodicity_peaks',
   'voiced_energy_peaks',
   'long_voiced_runs',
+  'lowband_nuclei_30db_dip1',
+  'lowband_nuclei_30db_dip2',
+  'lowband_nuclei_25db_dip3',
+  'mean_log2_f0',
+  'voiced_run_units_150ms',
+  'voiced_run_units_250ms',
 ] as const;
 
 export const PACE_FEATURE_COUNT = PACE_FEATURE_NAMES.length;
@@ -209,14 +215,45 @@ export function paceFeatures(
   out[13] = countPeaks(s.raw, n, 0.5, 0.1, store, first, false) / durS;
   for (let i = 0; i < n; i++) s.raw[i] = c[i] + 20 * d[store.at(first + i, F.voicing)];
   out[14] = countPeaks(s.raw, n, fl + 10, 2, store, first, false) / durS;
+  // Voiced runs ≥ 50 ms, and the runs cut into syllable-sized units (a long run holds several).
   let runs = 0;
   let run = 0;
+  let units150 = 0;
+  let units250 = 0;
   for (let i = 0; i <= n; i++) {
     if (i < n && d[store.at(first + i, F.f0)] > 0) run++;
     else {
       if (run >= 5) runs++;
+      if (run > 0) {
+        units150 += Math.ceil((run * hopMs) / 150);
+        units250 += Math.ceil((run * hopMs) / 250);
+      }
       run = 0;
     }
   }
+  out[20] = units150 / durS;
+  out[21] = units250 / durS;
   out[15] = runs / durS;
+
+  // Low-band (300-1000 Hz) intensity: vowels carry most of it, fricatives little. From the frame's
+  // alpha ratio a = 10·log10(E_high / E_low): E_low = E / (1 + 10^(a/10)).
+  for (let i = 0; i < n; i++) {
+    const a = d[store.at(first + i, F.alphaDb)];
+    s.raw[i] =
+      d[store.at(first + i, F.energyDb)] -
+      (Number.isFinite(a) ? 10 * Math.log10(1 + Math.pow(10, a / 10)) : 0);
+  }
+  smoothIntensity(s.raw, n, s.contour);
+  s.sorted.set(s.contour.subarray(0, n));
+  sortPrefix(s.sorted, n);
+  const lowTop = percentile(s.sorted, n, 99);
+  out[16] = countPeaks(s.contour, n, Math.max(lowTop - 30, -60), 1, store, first, true) / durS;
+  out[17] = countPeaks(s.contour, n, Math.max(lowTop - 30, -60), 2, store, first, true) / durS;
+  out[18] = countPeaks(s.contour, n, Math.max(lowTop - 25, -60), 3, store, first, true) / durS;
+  let lf = 0;
+  for (let i = 0; i < n; i++) {
+    const f0 = d[store.at(first + i, F.f0)];
+    if (f0 > 0) lf += Math.log2(f0);
+  }
+  out[19] = voiced > 0 ? lf / voiced : 0;
 }

@@ -18,6 +18,8 @@ import type { PaceFeatures } from './types.ts';
 export const MIN_PAUSE_FRAMES = 15;
 /** Upper bound of a plausible syllable rate (fast read speech peaks near 8-9 syllables/s). */
 const MAX_RATE = 12;
+/** Largest |z| of a standardised feature the model uses (≈ the 0.1 % / 99.9 % points of a normal). */
+const Z_CLIP = 3;
 const VOICED_FRACTION = PACE_FEATURE_NAMES.indexOf('voiced_fraction');
 
 /** Linear model on standardised features: rate = intercept + Σ w·(x − mean)/scale. */
@@ -43,7 +45,12 @@ export function applyPaceModel(m: PaceModel, x: Float64Array): number {
   const voicedFraction = x[VOICED_FRACTION];
   if (!(voicedFraction > 0)) return 0;
   let s = m.intercept;
-  for (let k = 0; k < x.length; k++) s += (m.weights[k] * (x[k] - m.mean[k])) / m.scale[k];
+  // Standardised features are clipped to ±Z_CLIP so that an unusual signal (outside what the model
+  // was fitted on) cannot push the rate far through one feature.
+  for (let k = 0; k < x.length; k++) {
+    const z = (x[k] - m.mean[k]) / m.scale[k];
+    s += m.weights[k] * Math.min(Z_CLIP, Math.max(-Z_CLIP, z));
+  }
   return Number.isFinite(s) ? Math.min(MAX_RATE, Math.max(0, s)) : 0;
 }
 
