@@ -2,7 +2,8 @@
 // alert's audience against the role. The WebSocket hub filters every frame through these. Pure.
 import type { Audience } from './types.ts';
 
-export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+/** qa_reviewer reads its tenant's calls (post-call QA in the call store; read-only on the wallboard). */
+export const ROLES = ['agent', 'supervisor', 'admin', 'qa_reviewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
