@@ -21,7 +21,7 @@ import {
   startPipeline,
   startSimulator,
 } from '../test/int/pipeline/pipeline-procs.ts';
-import { createCpuMeter, peakRssMb } from '../test/int/pipeline/proc-stats.ts';
+import { createCpuMeter, listenerPid, peakRssMb } from '../test/int/pipeline/proc-stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -102,6 +102,10 @@ try {
   });
 
   const meter = createCpuMeter(() => pipeline.processes());
+  // The broker shares the machine: measured apart (its own field), so service totals stay comparable.
+  const brokerPid = listenerPid(Number(broker.brokers[0].split(':').pop()));
+  const brokerMeter = createCpuMeter(() => (brokerPid === null ? [] : [{ name: 'kafka', pid: brokerPid }]));
+  brokerMeter.start();
   log(`streaming ${calls} stereo calls of ${seconds} s in real time (${perCall} windows each)`);
   meter.start();
   const simulator = startSimulator({
@@ -125,6 +129,7 @@ try {
   const drainedS = (Date.now() - drainStarted) / 1000;
   // Over the whole run (streaming and draining): the work the windows cost, whatever the pace.
   const cpu = meter.read();
+  const brokerCpu = brokerMeter.read();
   clearInterval(progress);
   latencies.sort((a, b) => a - b);
   let rss = 0;
@@ -154,6 +159,10 @@ try {
         Math.round(((v * cpu.wallSeconds) / (calls * seconds)) * 10_000) / 10_000,
       ]),
     ),
+    // The Kafka broker (a local JVM, when findBroker started one on this machine), not in the totals.
+    kafka_broker_cpu_cores: brokerPid === null ? null : Math.round(brokerCpu.total * 100) / 100,
+    kafka_broker_cpu_core_s_per_call_s:
+      brokerPid === null ? null : Math.round((brokerCpu.totalSeconds / (calls * seconds)) * 10_000) / 10_000,
     rss_mb: Math.round(rss),
     load_average_1m: Math.round(loadavg()[0] * 10) / 10,
     drain_after_calls_s: Math.round(drainedS * 10) / 10,

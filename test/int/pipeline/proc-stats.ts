@@ -1,6 +1,6 @@
 // CPU time and memory of processes from /proc (Linux), for the pipeline benchmark: cores used
 // over an interval and peak resident memory. I/O: reads /proc/<pid>/stat and status.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -25,6 +25,48 @@ export function peakRssMb(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Pid of the local process listening on a TCP port (e.g. the Kafka broker, started elsewhere), or
+ * null when none is found or /proc is unreadable: the socket inode from /proc/net/tcp{,6}, then
+ * the process holding it among /proc/<pid>/fd.
+ */
+export function listenerPid(port: number): number | null {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT; state 0A = LISTEN; inode is column 10.
+      if (cols.length > 9 && cols[1].endsWith(`:${hexPort}`) && cols[3] === '0A') inodes.add(cols[9]);
+    }
+  }
+  if (inodes.size === 0) return null;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${entry}/fd/${fd}`));
+        if (match && inodes.has(match[1])) return Number(entry);
+      } catch {
+        // fd closed meanwhile
+      }
+    }
+  }
+  return null;
 }
 
 export interface CpuMeter {
