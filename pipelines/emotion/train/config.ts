@@ -15,6 +15,7 @@ export const FIT_RECIPE: Omit<FitOptions, 'featureNames' | 'log'> = {
   name: 'emotion-v1',
   primaryCondition: 'pcmu8k',
   l2Grid: [0.003, 0.01, 0.03, 0.1],
+  // Linear only: adding two 32-unit MLPs (inner LOSO CV, µ-law only) gave 0.747 vs 0.750 alone.
   members: [{ kind: 'linear' }],
   // Inner leave-one-speaker-out: 3 speaker folds chose L2 noisily (LOSO 0.706 vs 0.750).
   innerFolds: 9,
