@@ -46,6 +46,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const { sink, liveCalls, logger, metrics } = options;
   const health = createHealthService('NOT_SERVING');
   let accepting = true;
+  // While the sink is behind, the gateway holds streams back, and through HTTP/2's shared
+  // connection window it also starves streams it did not pause: no call is idle then, and idle
+  // clocks restart once it drains (overload must not turn into lost calls).
+  let heldBack = false;
 
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
@@ -84,6 +88,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       session.handle(message);
       if (!paused && sink.isBehind()) {
         paused = true;
+        heldBack = true;
         metrics.streamsPaused.inc();
         call.pause();
         session.hold(true);
@@ -135,7 +140,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
 
   const sweeper = setInterval(
     () => {
-      for (const call of liveCalls.idle(Date.now(), options.idleTimeoutMs)) {
+      const now = Date.now();
+      if (sink.isBehind()) {
+        heldBack = true;
+        return;
+      }
+      if (heldBack) {
+        heldBack = false;
+        for (const call of liveCalls.all()) call.lastActivityMs = now;
+        return;
+      }
+      for (const call of liveCalls.idle(now, options.idleTimeoutMs)) {
         call.terminate(new IngestError('IDLE_TIMEOUT', `no audio for ${options.idleTimeoutMs} ms`));
       }
     },
