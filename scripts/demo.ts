@@ -155,7 +155,9 @@ try {
   say(
     `  live wallboard        http://127.0.0.1:${alertPort}/  (agent view: log in as an agent)${built('dist/alert-web')}`,
   );
-  say('  demo logins           supervisor, lead-billing (supervisors), agent-1 … agent-4 (agents), qa (QA reviewer), admin;');
+  say(
+    '  demo logins           supervisor, lead-billing (supervisors), agent-1 … agent-4 (agents), qa (QA reviewer), admin;',
+  );
   say('                        password demo1234 for all (dev only: config/demo-users.json)');
   say(`  QA API / review page  http://127.0.0.1:${storePort}/${built('dist/store-web')}`);
   say(`  Kafka topics          ${Object.values(pipeline.topics).join(', ')}`);
