@@ -18,13 +18,21 @@ export interface EmotionTrackerOptions {
   /** Overrides of the model's thresholds (e.g. a stricter "uncertain"). */
   thresholds?: Partial<EmotionModel['thresholds']>;
   /**
-   * Assume the speaker starts the call calm (opt-in, needs the model's `calmStart`): the z-scores
-   * against the learnt part of the baseline are mapped to the all-emotion scale the model was
-   * trained on. Steadier "neutral" for calm speakers, but weaker anger detection: README.
+   * Assume the speaker starts the call calm (default true when the model has `calmStart`): the
+   * z-scores against the learnt part of the baseline are mapped to the all-emotion scale the model
+   * was trained on. With `calmBaselineOnly` (also default) this keeps calm speakers "neutral" and
+   * still detects anger quickly: README.
    */
   calmStart?: boolean;
   /** The baseline stops learning after this many speech windows (default 60: the call's first minute). */
   baselineMaxWindows?: number;
+  /**
+   * Learn the baseline only from windows judged low-arousal (after `baselineWarmupWindows`, default
+   * 3), so a long stretch of anger does not become "how this person sounds" and hide itself.
+   * Default: on whenever the calm-start mapping is on.
+   */
+  calmBaselineOnly?: boolean;
+  baselineWarmupWindows?: number;
 }
 
 export interface EmotionTracker {
@@ -54,7 +62,8 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
   const measures = new Float64Array(EVIDENCE_MEASURES.length);
   const evidenceZ = new Float64Array(EVIDENCE_MEASURES.length);
   const order = new Int32Array(EVIDENCE_MEASURES.length);
-  const calm = options.calmStart === true ? model.calmStart : undefined;
+  const calm = options.calmStart !== false ? model.calmStart : undefined;
+  const calmBaselineOnly = options.calmBaselineOnly ?? calm !== undefined;
   const w0 = model.baseline.priorWeight;
 
   return {
@@ -93,7 +102,11 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
         ? describeEvidence(measures, evidenceBaseline, evidenceZ, order)
         : [`speech ${Math.round(100 * window.speechFraction)} % of the window: too little to judge`];
       // Learn the baseline after judging the window: the baseline is the speaker's EARLIER speech.
-      if (isSpeech) {
+      const arousal = groupMass(probs, labels, HIGH_AROUSAL);
+      const learn =
+        isSpeech &&
+        (!calmBaselineOnly || baseline.windows() < (options.baselineWarmupWindows ?? 3) || arousal < 0.5);
+      if (learn) {
         baseline.add(window.functionals);
         evidenceBaseline.add(measures);
       }
@@ -110,7 +123,7 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
         changed,
         rawLabel,
         probabilities,
-        arousal: groupMass(probs, labels, HIGH_AROUSAL),
+        arousal,
         valence: groupMass(probs, labels, POSITIVE_VALENCE),
         confidence,
         evidence,

@@ -119,9 +119,14 @@ describe('calm-start option', () => {
     return model;
   };
 
-  it('is off by default and maps the learnt baseline to the all-emotion scale when asked', () => {
-    const plain = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent' });
-    const calm = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent', calmStart: true });
+  it('is on by default and maps the learnt baseline to the all-emotion scale', () => {
+    const plain = createEmotionTracker({
+      model: withCalm(),
+      callId: 'c',
+      channel: 'agent',
+      calmStart: false,
+    });
+    const calm = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent' });
     for (let i = 0; i < 50; i++) {
       plain.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
       calm.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
@@ -129,6 +134,29 @@ describe('calm-start option', () => {
     // +1.5 over a steady baseline: a big jump for the plain tracker, a moderate one after mapping.
     const a = plain.push(toyWindow(50, [1.5, 0, 0]));
     const b = calm.push(toyWindow(50, [1.5, 0, 0]));
+    expect(a.probabilities.angry).toBeGreaterThan(b.probabilities.angry);
+  });
+
+  it('learns the baseline from calm windows only, so sustained anger does not hide itself', () => {
+    const gated = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent' });
+    const learnsAll = createEmotionTracker({
+      model: withCalm(),
+      callId: 'c',
+      channel: 'agent',
+      calmBaselineOnly: false,
+    });
+    let i = 0;
+    for (; i < 10; i++) {
+      gated.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
+      learnsAll.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
+    }
+    let a = gated.push(toyWindow(i, [3, 0, 0]));
+    let b = learnsAll.push(toyWindow(i, [3, 0, 0]));
+    for (i += 1; i < 40; i++) {
+      a = gated.push(toyWindow(i, [3, 0, 0]));
+      b = learnsAll.push(toyWindow(i, [3, 0, 0]));
+    }
+    // Thirty aroused windows later the gated baseline still sees them as a change.
     expect(a.probabilities.angry).toBeGreaterThan(b.probabilities.angry);
   });
 });
