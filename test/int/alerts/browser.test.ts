@@ -16,8 +16,8 @@ import {
   startHarness,
   type Harness,
 } from './harness.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = 'reports/screenshots';
 
 async function buildPages(): Promise<string> {
@@ -36,16 +36,7 @@ async function launch(): Promise<BrowserContext> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1600, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   onTestFinished(async () => {
     await context.close();

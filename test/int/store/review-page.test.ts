@@ -12,8 +12,8 @@ import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = 'reports/screenshots';
 const tokens = {
   secret: new TextEncoder().encode('review-page-test-secret-32-bytes!!'),
@@ -63,16 +63,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
