@@ -1,7 +1,8 @@
 // Turns va.audio.v1 records into va.features.v1 records: feeds each AudioChunk to the call's state
 // (call-states.ts), maps completed windows to FeatureWindow / DynamicsWindow records stamped with
-// the arrival time of the audio that completed them, ends calls at their final chunks and flushes
-// idle ones. Pure apart from the clock; producing is the caller's job.
+// the arrival time of the audio that completed them, ends calls at their final chunks (marking each
+// speaker's last window `final`) and flushes idle ones. Pure apart from the clock; producing is the
+// caller's job.
 import type { Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { ConsumedRecord } from '../shared/consumer-runner.ts';
 import {
@@ -46,7 +47,12 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
   const now = options.now ?? Date.now;
   const tenants = new Map<string, string>();
 
-  const toRecords = (out: CallWindows, arrivalOf: (endMs: number) => number, tenant: string): OutRecord[] => {
+  const toRecords = (
+    out: CallWindows,
+    arrivalOf: (endMs: number) => number,
+    tenant: string,
+    finals?: ReadonlySet<SpeakerWindow>,
+  ): OutRecord[] => {
     const producedAtMs = now();
     const records: OutRecord[] = [];
     const speaker = (channel: Channel, window: SpeakerWindow): OutRecord => {
@@ -56,6 +62,7 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
         tenant,
         producedAtMs,
         audioCompletedAtMs: arrivalOf(window.endMs),
+        final: finals?.has(window) ?? false,
       };
       options.onWindow?.('features', meta.audioCompletedAtMs, producedAtMs);
       return outRecord(featuresTopic, featureWindowCodec, out.callId, toFeatureWindowRecord(window, meta));
@@ -91,13 +98,18 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
         },
         now(),
       );
-      const records = toRecords(out, (endMs) => audioArrivalMs(chunk, endMs), chunk.tenant);
-      if (chunk.final && states.markFinal(chunk.callId, channel)) {
-        tenants.delete(chunk.callId);
-        for (const r of toRecords(states.end(chunk.callId), () => chunk.receivedAtMs, chunk.tenant))
-          records.push(r);
+      const arrivalOf = (endMs: number): number => audioArrivalMs(chunk, endMs);
+      if (!(chunk.final && states.markFinal(chunk.callId, channel))) {
+        return toRecords(out, arrivalOf, chunk.tenant);
       }
-      return records;
+      tenants.delete(chunk.callId);
+      const ended = states.end(chunk.callId);
+      // The call is over: each speaker's last window tells the classifier to free its tracker.
+      const finals = lastWindows(out, ended);
+      return [
+        ...toRecords(out, arrivalOf, chunk.tenant, finals),
+        ...toRecords(ended, () => chunk.receivedAtMs, chunk.tenant, finals),
+      ];
     },
     flushIdle() {
       const flushed: IdleFlush[] = [];
@@ -116,4 +128,11 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
       for (const callId of [...tenants.keys()]) if (!states.has(callId)) tenants.delete(callId);
     },
   };
+}
+
+/** Each speaker's last window among the outputs of a call that just ended. */
+function lastWindows(...outs: CallWindows[]): Set<SpeakerWindow> {
+  const last = new Map<Channel, SpeakerWindow>();
+  for (const out of outs) for (const { channel, window } of out.windows) last.set(channel, window);
+  return new Set(last.values());
 }

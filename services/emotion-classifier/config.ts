@@ -24,7 +24,10 @@ export const emotionClassifierEnv = z.object({
   EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
   DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   EMOTION_MODEL_PATH: z.string().min(1).default(DEFAULT_MODEL_PATH),
-  /** A speaker with no window for this long is freed (its call ended or its worker died). */
+  /**
+   * Fallback: a speaker with no window for this long is freed (no `final` window came: its worker
+   * died, or an older dsp-worker sent none). Normally a speaker is freed at its final window.
+   */
   SPEAKER_IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
   /** Calls held at once; beyond it new calls are dead-lettered (CALL_LIMIT_EXCEEDED). */
   MAX_CALLS: intVar({ min: 1, max: 100_000, def: 5000 }),

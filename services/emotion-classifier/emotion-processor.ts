@@ -35,6 +35,7 @@ export function createEmotionProcessor(options: EmotionProcessorOptions) {
           callId: features.callId,
           channel: features.channel,
           window: features.window,
+          final: features.final,
         },
         now(),
       );

@@ -1,7 +1,8 @@
 // The emotion-classifier's per-speaker state: one EmotionTracker (pipelines/emotion, holding the
-// speaker's baseline) per call and channel, freed at call end or after an idle timeout, dropped on
-// revocation and rebuilt on assignment by replaying the call's feature windows from the committed
-// offset, which never passes the first window of a call still active. Pure, no I/O.
+// speaker's baseline) per call and channel, freed right after its `final` window (call end) or after
+// an idle timeout, dropped on revocation and rebuilt on assignment by replaying the call's feature
+// windows from the committed offset, which never passes the first window of a call still held.
+// Pure, no I/O.
 import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
 
@@ -23,6 +24,8 @@ export interface SpeakerTrackersOptions {
   createTracker: TrackerFactory;
   idleTimeoutMs: number;
   maxCalls: number;
+  /** How many freed speakers to remember so late duplicates of their windows are dropped. */
+  endedMemory?: number;
 }
 
 export interface FeatureRecord {
@@ -31,6 +34,8 @@ export interface FeatureRecord {
   callId: string;
   channel: Channel;
   window: SpeakerWindow;
+  /** The speaker's last window of the call: its tracker is freed once this is pushed. */
+  final?: boolean;
 }
 
 export interface TrackedEvent {
@@ -58,6 +63,8 @@ export class SpeakerTrackers {
   private readonly calls = new Map<string, CallSpeakers>();
   /** Per partition: records below this offset were processed (and produced) by an earlier owner. */
   private readonly replayUntil = new Map<number, number>();
+  /** Speakers freed by their final window (`callId:channel` → partition), oldest first. */
+  private readonly ended = new Map<string, number>();
 
   constructor(options: SpeakerTrackersOptions) {
     this.options = options;
@@ -74,6 +81,8 @@ export class SpeakerTrackers {
 
   /** Feeds one window; null for a window this speaker already had (a duplicate from a replay). */
   push(record: FeatureRecord, nowMs: number): TrackedEvent | null {
+    const speakerKey = `${record.callId}:${record.channel}`;
+    if (this.ended.has(speakerKey)) return null;
     let call = this.calls.get(record.callId);
     if (call === undefined) {
       if (this.calls.size >= this.options.maxCalls) {
@@ -99,6 +108,7 @@ export class SpeakerTrackers {
     speaker.nextIndex = record.window.windowIndex + 1;
     const event = speaker.tracker.push(record.window);
     const until = this.replayUntil.get(record.partition);
+    if (record.final === true) this.endSpeaker(call, record.channel, speakerKey);
     return { event, replayed: until !== undefined && record.offset < until };
   }
 
@@ -128,6 +138,9 @@ export class SpeakerTrackers {
       }
     }
     for (const partition of partitions) this.replayUntil.delete(partition);
+    // A new owner replays these partitions from their committed offset: let it rebuild everything.
+    for (const [key, partition] of [...this.ended])
+      if (partitions.includes(partition)) this.ended.delete(key);
     return dropped;
   }
 
@@ -138,5 +151,19 @@ export class SpeakerTrackers {
       if (call.partition === partition && call.firstOffset < safe) safe = call.firstOffset;
     }
     return safe;
+  }
+
+  /**
+   * Frees one speaker after its final window; the call goes once no speaker is left, so it stops
+   * holding the commit back (its events are produced before the runner commits past them).
+   */
+  private endSpeaker(call: CallSpeakers, channel: Channel, key: string): void {
+    delete call.speakers[channel];
+    if (Object.keys(call.speakers).length === 0) this.calls.delete(call.callId);
+    this.ended.set(key, call.partition);
+    if (this.ended.size > (this.options.endedMemory ?? 10_000)) {
+      const oldest = this.ended.keys().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
   }
 }

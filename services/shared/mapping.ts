@@ -55,7 +55,7 @@ export interface EventMeta {
 
 export function toFeatureWindowRecord(
   window: SpeakerWindow,
-  meta: EventMeta & { channel: Channel },
+  meta: EventMeta & { channel: Channel; final?: boolean },
 ): FeatureWindowRecord {
   return {
     eventId: eventId(meta.callId, meta.channel, window.windowIndex, 'features'),
@@ -75,6 +75,7 @@ export function toFeatureWindowRecord(
     producedAtMs: meta.producedAtMs,
     audioCompletedAtMs: meta.audioCompletedAtMs,
     tenant: meta.tenant ?? '',
+    final: meta.final ?? false,
   };
 }
 
@@ -85,6 +86,8 @@ export interface FeatureWindowEvent {
   tenant: string;
   producedAtMs: number;
   audioCompletedAtMs: number;
+  /** The speaker's last window of the call: its tracker can be freed once this is processed. */
+  final: boolean;
   window: SpeakerWindow;
 }
 
@@ -96,6 +99,7 @@ export function fromFeatureWindowRecord(record: FeatureWindowRecord): FeatureWin
     tenant: record.tenant,
     producedAtMs: record.producedAtMs,
     audioCompletedAtMs: record.audioCompletedAtMs,
+    final: record.final ?? false,
     window: {
       windowIndex: record.windowIndex,
       startMs: record.startMs,

@@ -86,6 +86,8 @@ export interface FeatureWindowRecord extends WindowEventBase, EventTimes {
   voiceQuality: VoiceQualityFeatures;
   tensionIndex: number;
   functionals: number[];
+  /** The speaker's last window of the call (absent from older producers: decodes as false). */
+  final?: boolean;
 }
 
 /** DynamicsWindow of pipelines/dsp/types.ts plus ids and times. */

@@ -74,6 +74,12 @@ describe('feature processor', () => {
     expect(first.tenant).toBe('t1');
     expect(states.size).toBe(0);
     expect(latencies).toHaveLength(6);
+    // Each speaker's last window of the ended call carries the end marker, and only that one.
+    const finals = decoded.filter((d) => d.schema === 'features' && d.value.final === true);
+    expect(finals.map((d) => d.value.eventId)).toEqual([
+      'call-1:agent:1:features',
+      'call-1:customer:1:features',
+    ]);
   });
 
   it('refuses a record whose key is not its call id', () => {

@@ -69,6 +69,28 @@ describe('SpeakerTrackers', () => {
     expect(next.push(record(13, 'a', 'agent', 2), 0)?.replayed).toBe(false);
   });
 
+  it('frees a speaker right after its final window and the call once no speaker is left', () => {
+    const state = trackers();
+    state.push(record(20, 'a', 'agent', 0), 0);
+    state.push(record(21, 'a', 'customer', 0), 0);
+    state.push(record(22, 'b', 'agent', 0), 0);
+    expect(state.push({ ...record(23, 'a', 'agent', 1), final: true }, 0)?.event.confidence).toBe(2);
+    // The customer still holds call a (and the commit at its first window).
+    expect(state.size).toBe(2);
+    expect(state.safeCommitOffset(0, 24)).toBe(20);
+    // A late duplicate of the freed speaker's window starts no new tracker.
+    expect(state.push(record(24, 'a', 'agent', 1), 0)).toBeNull();
+    expect(state.push({ ...record(25, 'a', 'customer', 1), final: true }, 0)?.replayed).toBe(false);
+    expect(state.size).toBe(1);
+    expect(state.partitionOf('a')).toBeNull();
+    expect(state.idleCalls(10_000)).toEqual(['b']);
+    // Call a no longer holds the commit back: only b's first window does.
+    expect(state.safeCommitOffset(0, 26)).toBe(22);
+    // A new owner after a revocation replays the partition and rebuilds (and frees) it again.
+    state.dropPartitions([0]);
+    expect(state.push(record(20, 'a', 'agent', 0), 0)?.event.confidence).toBe(1);
+  });
+
   it('frees idle calls, drops revoked partitions and bounds the number of calls', () => {
     const state = trackers(2);
     state.push(record(0, 'a', 'agent', 0, 0), 0);
