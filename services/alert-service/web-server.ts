@@ -3,7 +3,7 @@
 // I/O: listens on a TCP port, reads page files from the built web folder.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/listen.ts';
 import { extname, join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Auth } from './auth.ts';
@@ -144,19 +144,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     options.hub.handleUpgrade(request, socket, head);
   });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port, options.host, () => ok());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    server,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+  return listen(server, options.port, options.host);
 }
 
 /** scrypt hash of a random password nobody knows (N=16384, r=8, p=1). */

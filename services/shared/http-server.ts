@@ -1,8 +1,8 @@
 // Small HTTP server of every service: GET /metrics (the service's prom-client registry),
 // /healthz (process alive) and /readyz (all readiness checks pass). I/O: listens on a TCP port.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { listen } from './listen.ts';
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
@@ -46,18 +46,6 @@ export async function startOpsServer(options: {
       send(404, 'not found\n');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    server,
-    addReadiness: (name, check) => void checks.set(name, check),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listen(server, options.port, options.host ?? '0.0.0.0');
+  return { ...listening, addReadiness: (name, check) => void checks.set(name, check) };
 }

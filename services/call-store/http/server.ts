@@ -3,7 +3,7 @@
 // built page files.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../shared/listen.ts';
 import { extname, join, normalize, sep } from 'node:path';
 import { StoreError, type StoreErrorCode } from '../errors.ts';
 import type { CallStore } from '../store.ts';
@@ -188,14 +188,5 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
         sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error', details: [] } });
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options.port, options.host ?? '127.0.0.1');
 }
