@@ -17,7 +17,7 @@ function amplitudeAt(x: Float32Array, f: number, fs: number): number {
 }
 
 describe('real FFT', () => {
-  it.each([64, 128, 512])(
+  it.each([4, 8, 64, 128, 256, 512])(
     'matches a direct DFT and inverts a power spectrum into the circular autocorrelation (n = %i)',
     (n) => {
       const fft = createRealFft(n);
@@ -41,7 +41,7 @@ describe('real FFT', () => {
       const p = Float64Array.from({ length: n / 2 + 1 }, (_, k) => re[k] * re[k] + im[k] * im[k]);
       const ac = new Float64Array(n);
       fft.inverseEvenReal(p, ac);
-      for (const lag of [0, 1, 5, 31]) {
+      for (const lag of [0, 1, 5, 31].filter((l) => l < n)) {
         let s = 0;
         for (let t = 0; t < n; t++) s += x[t] * x[(t + lag) % n];
         expect(ac[lag]).toBeCloseTo(s, 8);
