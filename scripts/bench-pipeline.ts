@@ -28,6 +28,9 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '30' },
     'dsp-workers': { type: 'string', default: '2' },
+    /** Calls streamed (same count, this long) before the measured run: the JVM broker and V8
+     * compile their hot code in the first seconds, which a long-running deployment does once. */
+    'warmup-seconds': { type: 'string', default: '10' },
     /** The gateway's BATCH_MAX_DELAY_MS (its default when absent): larger = fewer, bigger records. */
     'batch-ms': { type: 'string' },
   },
@@ -35,14 +38,18 @@ const { values } = parseArgs({
 const calls = Number(values.calls);
 const seconds = Number(values.seconds);
 const dspWorkers = Number(values['dsp-workers']);
+const warmupSeconds = Number(values['warmup-seconds']);
 if (
   !Number.isInteger(calls) ||
   calls < 1 ||
   !(seconds >= 3) ||
   !Number.isInteger(dspWorkers) ||
-  dspWorkers < 1
+  dspWorkers < 1 ||
+  !(warmupSeconds === 0 || warmupSeconds >= 3)
 ) {
-  console.error('usage: bench:pipeline -- --calls N (>= 1) --seconds S (>= 3) [--dsp-workers K]');
+  console.error(
+    'usage: bench:pipeline -- --calls N (>= 1) --seconds S (>= 3) [--dsp-workers K] [--warmup-seconds W (0 or >= 3)]',
+  );
   process.exit(2);
 }
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
@@ -77,15 +84,19 @@ try {
   );
   const perCall = expectedWindowsPerCall(call);
   const expected = perCall * calls;
+  const measuredPrefix = `bench-${suffix}`;
 
-  const dedupe = createEventDedupe(expected * 2 + 10);
+  const dedupe = createEventDedupe(expected * 4 + 10);
   const latencies: number[] = [];
   let received = 0;
+  let warmupReceived = 0;
   let duplicates = 0;
   let lastEventAt = Date.now();
   await consumer.connect();
   await consumer.subscribe({ topics: [pipeline.topics.emotions], fromBeginning: true });
   await consumer.run({
+    // The measuring consumer reads from the start with its own group: no commits (broker load).
+    autoCommit: false,
     eachBatch: async ({ batch }) => {
       const now = Date.now();
       for (const message of batch.messages) {
@@ -94,12 +105,47 @@ try {
           duplicates += 1;
           continue;
         }
+        if (!event.callId.startsWith(`${measuredPrefix}-`)) {
+          warmupReceived += 1;
+          continue;
+        }
         received += 1;
         if (event.audioCompletedAtMs > 0) latencies.push(now - event.audioCompletedAtMs);
       }
       lastEventAt = now;
     },
   });
+
+  /** Waits while events keep coming until `done` (a slow pipeline delivers late, not never). */
+  const drain = async (done: () => boolean, quietMs: number): Promise<void> => {
+    const deadline = Date.now() + 300_000;
+    while (!done() && Date.now() < deadline && Date.now() - lastEventAt < quietMs) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  if (warmupSeconds > 0) {
+    const warmPath = join(workDir, 'warmup.wav');
+    const warmCall = syntheticCall(warmupSeconds, 12);
+    writeFileSync(
+      warmPath,
+      encodeWav({ sampleRateHz: warmCall.sampleRateHz, channels: [warmCall.agent, warmCall.customer] }),
+    );
+    const warmExpected = expectedWindowsPerCall(warmCall) * calls;
+    log(`warm-up: ${calls} calls of ${warmupSeconds} s (not measured)`);
+    const warm = startSimulator({
+      gateway: pipeline.gatewayAddress,
+      token: pipeline.token,
+      calls,
+      wavPath: warmPath,
+      speed: 1,
+      extraArgs: ['--call-id-prefix', `warmup-${suffix}`],
+      log,
+    });
+    await warm.done;
+    await drain(() => warmupReceived >= warmExpected, 15_000);
+    log(`warm-up done: ${warmupReceived}/${warmExpected} windows`);
+  }
 
   const meter = createCpuMeter(() => pipeline.processes());
   // The broker shares the machine: measured apart (its own field), so service totals stay comparable.
@@ -114,6 +160,7 @@ try {
     calls,
     wavPath,
     speed: 1,
+    extraArgs: ['--call-id-prefix', measuredPrefix],
     log,
   });
   const progress = setInterval(() => log(`${received}/${expected} windows, ${latencies.length} timed`), 5000);
@@ -121,11 +168,7 @@ try {
   const summary = simulator.summary();
   log(`simulator finished (${simulatorExit}); waiting for the last windows`);
   const drainStarted = Date.now();
-  // A pipeline slower than real time delivers late, not never: wait while events keep coming.
-  const deadline = Date.now() + 300_000;
-  while (received < expected && Date.now() < deadline && Date.now() - lastEventAt < 15_000) {
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await drain(() => received >= expected, 15_000);
   const drainedS = (Date.now() - drainStarted) / 1000;
   // Over the whole run (streaming and draining): the work the windows cost, whatever the pace.
   const cpu = meter.read();
@@ -138,6 +181,7 @@ try {
     calls,
     seconds,
     dsp_workers: dspWorkers,
+    warmup_seconds: warmupSeconds,
     gateway_batch_ms: values['batch-ms'] ? Number(values['batch-ms']) : 'default',
     windows_expected: expected,
     windows_received: received,

@@ -7,11 +7,13 @@ import type { Logger } from '../shared/logger.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import { audioChunkCodec, callEventCodec, type AudioChunk, type CallEvent } from '../shared/records.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
+import { deinterleave } from './deinterleave.ts';
 import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCall, LiveCalls } from './live-calls.ts';
 import {
+  bytesPerSample,
   validateCallStart,
   validateFrame,
   type CallSpec,
@@ -243,26 +245,34 @@ export function createCallSession(deps: SessionDeps): CallSession {
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
 
+  /** One channel's audio of a frame into its batcher; sends the chunk it completes. */
+  const addToChannel = (channel: Channel, payload: Uint8Array, raw: RawAudioFrame): void => {
+    const batcher = batchers.get(channel) as ChannelBatcher;
+    const gapsBefore = batcher.stats.gaps;
+    const chunk = batcher.add(payload, raw.sequence, now(), raw.audioTimeMs);
+    if (batcher.stats.gaps !== gapsBefore) metrics.gaps.inc();
+    if (chunk) {
+      clearTimeout(timers.get(channel));
+      timers.delete(channel);
+      sendChunk(chunk);
+    }
+    armTimer(channel, batcher);
+  };
+
   const frame = (raw: RawAudioFrame): void => {
     if (state === 'awaiting-start')
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
     if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'audio after CallEnd');
     const current = spec as CallSpec;
     const channel = validateFrame(raw, current, settings.maxFrameBytes);
-    framesAccepted += 1;
-    framesSinceAck += 1;
-    metrics.frames.inc();
-    if (analysed) {
-      const batcher = batchers.get(channel) as ChannelBatcher;
-      const gapsBefore = batcher.stats.gaps;
-      const chunk = batcher.add(raw.payload, raw.sequence, now(), raw.audioTimeMs);
-      if (batcher.stats.gaps !== gapsBefore) metrics.gaps.inc();
-      if (chunk) {
-        clearTimeout(timers.get(channel));
-        timers.delete(channel);
-        sendChunk(chunk);
-      }
-      armTimer(channel, batcher);
+    const frames = channel === null ? current.channels.length : 1;
+    framesAccepted += frames;
+    framesSinceAck += frames;
+    metrics.frames.inc(frames);
+    if (analysed && channel !== null) addToChannel(channel, raw.payload, raw);
+    else if (analysed) {
+      const parts = deinterleave(raw.payload, frames, bytesPerSample(current.codec));
+      current.channels.forEach((c, k) => addToChannel(c, parts[k], raw));
     }
     if (framesSinceAck >= settings.ackEveryFrames)
       ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');

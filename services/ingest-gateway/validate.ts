@@ -18,6 +18,7 @@ export interface RawCallStart {
   channels: string[];
   consent: { analytics: boolean; storeFeatures: boolean } | null;
   team: string;
+  interleaved?: boolean;
 }
 
 export interface RawAudioFrame {
@@ -35,6 +36,8 @@ export interface CallSpec extends Pick<
   codec: WireCodec;
   sampleRateHz: 8000 | 16000;
   channels: Channel[];
+  /** Frames carry every channel, interleaved sample by sample in `channels` order. */
+  interleaved: boolean;
 }
 
 const CODECS: Record<string, WireCodec> = {
@@ -89,6 +92,7 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
     codec,
     sampleRateHz: raw.sampleRateHz,
     channels,
+    interleaved: raw.interleaved === true,
     consent: {
       analytics: raw.consent?.analytics ?? false,
       storeFeatures: raw.consent?.storeFeatures ?? false,
@@ -100,18 +104,31 @@ export function bytesPerSample(codec: WireCodec): number {
   return codec === 'linear16' ? 2 : 1;
 }
 
-/** Checks one frame against the call; returns its channel. */
-export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameBytes: number): Channel {
-  const channel = CHANNELS[frame.channel];
-  if (!channel || !spec.channels.includes(channel)) {
+/**
+ * Checks one frame against the call; returns its channel, or null for a frame of an interleaved
+ * call (every declared channel, sample by sample). The size limit is per channel's audio.
+ */
+export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameBytes: number): Channel | null {
+  const channel = spec.interleaved ? null : CHANNELS[frame.channel];
+  if (spec.interleaved) {
+    if (frame.channel !== 'CHANNEL_UNSPECIFIED')
+      throw new IngestError(
+        'UNDECLARED_CHANNEL',
+        `the call is interleaved: frames carry every channel (channel CHANNEL_UNSPECIFIED), not ${frame.channel}`,
+      );
+  } else if (!channel || !spec.channels.includes(channel)) {
     throw new IngestError(
       'UNDECLARED_CHANNEL',
       `frame on channel ${frame.channel}, not declared in CallStart`,
     );
   }
+  const channelsInFrame = spec.interleaved ? spec.channels.length : 1;
   const bytes = frame.payload.byteLength;
-  if (bytes > maxFrameBytes) {
-    throw new IngestError('FRAME_TOO_LARGE', `frame of ${bytes} bytes exceeds the limit of ${maxFrameBytes}`);
+  if (bytes > maxFrameBytes * channelsInFrame) {
+    throw new IngestError(
+      'FRAME_TOO_LARGE',
+      `frame of ${bytes} bytes exceeds the limit of ${maxFrameBytes} per channel`,
+    );
   }
   if (!(frame.audioTimeMs >= 0 && frame.audioTimeMs <= MAX_AUDIO_TIME_MS)) {
     throw new IngestError(
@@ -119,8 +136,11 @@ export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameByte
       `audio time ${frame.audioTimeMs} ms is outside 0..${MAX_AUDIO_TIME_MS}`,
     );
   }
-  if (bytes === 0 || bytes % bytesPerSample(spec.codec) !== 0) {
-    throw new IngestError('BAD_FRAME', `frame payload of ${bytes} bytes is not whole ${spec.codec} samples`);
+  if (bytes === 0 || bytes % (bytesPerSample(spec.codec) * channelsInFrame) !== 0) {
+    throw new IngestError(
+      'BAD_FRAME',
+      `frame payload of ${bytes} bytes is not whole ${spec.codec} samples of ${channelsInFrame} channel(s)`,
+    );
   }
-  return channel;
+  return channel ?? null;
 }

@@ -31,6 +31,7 @@ export interface CallStartMessage {
   sampleRateHz: number;
   channels?: string[];
   consent?: { analytics: boolean; storeFeatures: boolean };
+  interleaved?: boolean;
 }
 
 export interface FrameMessage {

@@ -12,7 +12,7 @@ import { synthesizeCall } from './synth.ts';
 const USAGE = `usage: npm run simulate -- --calls N [--audio <wav or folder>] [--speed 1 (0 = max)]
   [--target host:port (INGEST_TARGET, 127.0.0.1:50051)] [--token T (INGEST_TOKEN)]
   [--codec pcmu|pcma|linear16] [--rate 8000|16000] [--seconds 30] [--stagger-ms 20] [--seed 1]
-  [--no-consent] [--tls] [--ca file]
+  [--frames interleaved|per-channel] [--call-id-prefix P] [--no-consent] [--tls] [--ca file]
 or:    npm run simulate -- --write-wav out.wav [--seconds 30] [--seed 1]`;
 
 function fail(message: string): never {
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     'stagger-ms': { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
+    frames: { type: 'string', default: 'interleaved' },
+    'call-id-prefix': { type: 'string' },
     'no-consent': { type: 'boolean', default: false },
     tls: { type: 'boolean', default: false },
     ca: { type: 'string' },
@@ -69,6 +71,10 @@ const codec = values.codec as WireCodec;
 if (!['pcmu', 'pcma', 'linear16'].includes(codec)) fail('--codec must be pcmu, pcma or linear16');
 const rate = number('rate', values.rate, 8000, 16000);
 if (rate !== 8000 && rate !== 16000) fail('--rate must be 8000 or 16000');
+if (values.frames !== 'interleaved' && values.frames !== 'per-channel')
+  fail('--frames must be interleaved (one stereo frame per 20 ms) or per-channel');
+if (values['call-id-prefix'] !== undefined && !/^[A-Za-z0-9._-]{1,100}$/.test(values['call-id-prefix']))
+  fail('--call-id-prefix must be 1-100 of A-Z a-z 0-9 . _ -');
 if (!values.token) fail('--token (or INGEST_TOKEN) is required');
 
 const controller = new AbortController();
@@ -84,6 +90,8 @@ const summary = await runSimulation({
   codec,
   sampleRateHz: rate,
   staggerMs: number('stagger-ms', values['stagger-ms'], 0, 60_000),
+  interleaved: values.frames === 'interleaved',
+  callIdPrefix: values['call-id-prefix'],
   seed,
   analytics: !values['no-consent'],
   tls: values.tls,

@@ -19,6 +19,8 @@ export interface SimulationOptions {
   codec: WireCodec;
   sampleRateHz: 8000 | 16000;
   staggerMs: number;
+  /** One interleaved stereo frame per 20 ms (default) or one frame per channel. */
+  interleaved?: boolean;
   seed: number;
   analytics: boolean;
   tls?: boolean;
@@ -104,6 +106,7 @@ export async function runSimulation(
           callId,
           audio: audio[i % audio.length],
           speed: options.speed,
+          interleaved: options.interleaved ?? true,
           signal: options.signal,
           metadata: {
             agentId: `agent-${(i % 50) + 1}`,

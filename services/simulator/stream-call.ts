@@ -1,6 +1,7 @@
 // Streams one encoded stereo call over gRPC as a softphone would: CallStart, then 20 ms frames
-// of both channels paced in real time (or `speed` times faster; 0 = as fast as flow control
-// allows), then CallEnd. I/O: the given gRPC client, timers.
+// of both channels (one interleaved stereo frame, or one frame per channel) paced in real time
+// (or `speed` times faster; 0 = as fast as flow control allows), then CallEnd. I/O: the given
+// gRPC client, timers.
 import type { EncodedCallAudio } from './call-audio.ts';
 import {
   openCallStream,
@@ -17,6 +18,8 @@ export interface StreamCallOptions {
   /** 1 = real time; 0 = no pacing. */
   speed: number;
   frameMs?: number;
+  /** One stereo frame (channels interleaved) per tick instead of one frame per channel. */
+  interleaved?: boolean;
   metadata?: Partial<CallStartMessage>;
   signal?: AbortSignal;
   /** Called after each tick with the wall clock and audio time sent (benchmarks). */
@@ -33,6 +36,27 @@ export interface StreamCallResult extends CallResult {
 }
 
 const CODEC_NAMES = { linear16: 'CODEC_LINEAR16', pcmu: 'CODEC_PCMU', pcma: 'CODEC_PCMA' } as const;
+const interleavedCache = new WeakMap<EncodedCallAudio, Uint8Array>();
+
+/** Agent and customer interleaved sample by sample (built once per audio, shared by its calls). */
+function interleavedOf(audio: EncodedCallAudio): Uint8Array {
+  let both = interleavedCache.get(audio);
+  if (both) return both;
+  const sampleBytes = audio.codec === 'linear16' ? 2 : 1;
+  const samples = Math.max(audio.agent.length, audio.customer.length) / sampleBytes;
+  const silence = audio.codec === 'pcmu' ? 0xff : audio.codec === 'pcma' ? 0xd5 : 0;
+  both = new Uint8Array(samples * 2 * sampleBytes).fill(silence);
+  for (let i = 0; i < samples; i += 1) {
+    for (let b = 0; b < sampleBytes; b += 1) {
+      const from = i * sampleBytes + b;
+      if (from < audio.agent.length) both[2 * i * sampleBytes + b] = audio.agent[from];
+      if (from < audio.customer.length) both[(2 * i + 1) * sampleBytes + b] = audio.customer[from];
+    }
+  }
+  interleavedCache.set(audio, both);
+  return both;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function streamCall(options: StreamCallOptions): Promise<StreamCallResult> {
@@ -56,6 +80,7 @@ export async function streamCall(options: StreamCallOptions): Promise<StreamCall
       sampleRateHz: audio.sampleRateHz,
       channels: ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'],
       consent: { analytics: true, storeFeatures: true },
+      interleaved: options.interleaved === true,
       ...options.metadata,
     },
   });
@@ -71,22 +96,35 @@ export async function streamCall(options: StreamCallOptions): Promise<StreamCall
       if (wait > 1) await sleep(wait);
       else maxLateMs = Math.max(maxLateMs, -wait);
     }
-    for (const [channel, bytes] of [
-      ['CHANNEL_AGENT', audio.agent],
-      ['CHANNEL_CUSTOMER', audio.customer],
-    ] as const) {
-      const from = k * frameBytes;
-      if (from >= bytes.length) continue;
+    if (options.interleaved) {
+      const both = interleavedOf(audio);
       // subarray: a view, no copy; the gRPC serializer copies it into the message.
       await stream.write({
         frame: {
-          channel,
+          channel: 'CHANNEL_UNSPECIFIED',
           sequence: k,
           audioTimeMs: k * frameMs,
-          payload: bytes.subarray(from, from + frameBytes),
+          payload: both.subarray(2 * k * frameBytes, 2 * (k + 1) * frameBytes),
         },
       });
-      framesSent += 1;
+      framesSent += 2;
+    } else {
+      for (const [channel, bytes] of [
+        ['CHANNEL_AGENT', audio.agent],
+        ['CHANNEL_CUSTOMER', audio.customer],
+      ] as const) {
+        const from = k * frameBytes;
+        if (from >= bytes.length) continue;
+        await stream.write({
+          frame: {
+            channel,
+            sequence: k,
+            audioTimeMs: k * frameMs,
+            payload: bytes.subarray(from, from + frameBytes),
+          },
+        });
+        framesSent += 1;
+      }
     }
     options.onFramesSent?.((k + 1) * frameMs, Date.now());
   }

@@ -221,6 +221,49 @@ describe('ingest gateway forwarding', () => {
   });
 });
 
+describe('ingest gateway, interleaved stereo frames', () => {
+  it('splits each stereo frame into the two channels, in order, with gaps filled', async () => {
+    const message = start({ interleaved: true });
+    const callId = message.start.callId as string;
+    const stream = openCallStream(client, TOKEN);
+    await stream.write(message);
+    const frames = 50; // 1 s
+    for (let seq = 0; seq < frames; seq += 1) {
+      if (seq === 20) continue; // one lost stereo frame: a gap on both channels
+      // Sample i of the frame: agent byte = seq, customer byte = 255 - seq (interleaved a, c, a, c…).
+      const payload = new Uint8Array(320);
+      for (let i = 0; i < 160; i += 1) {
+        payload[2 * i] = seq;
+        payload[2 * i + 1] = 255 - seq;
+      }
+      await stream.write({
+        frame: { channel: 'CHANNEL_UNSPECIFIED', sequence: seq, audioTimeMs: seq * 20, payload },
+      });
+    }
+    // A frame naming a channel is refused on an interleaved call.
+    await stream.write(frame('CHANNEL_AGENT', frames));
+    const result = await stream.finish();
+    expect(result.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(result.details).toMatch(/interleaved/);
+
+    const records = await collectUntil(
+      kafka,
+      audioTopic,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) => all.filter((c) => c.callId === callId && c.final).length === 2,
+    );
+    for (const channel of ['agent', 'customer'] as const) {
+      const own = records.filter((c) => c.callId === callId && c.channel === channel);
+      const bytes = Buffer.concat(own.map((c) => c.payload));
+      expect(bytes.byteLength).toBe(frames * 160);
+      for (let seq = 0; seq < frames; seq += 1) {
+        const sent = channel === 'agent' ? seq : 255 - seq;
+        expect([bytes[seq * 160], bytes[seq * 160 + 159]]).toEqual(seq === 20 ? [0xff, 0xff] : [sent, sent]);
+      }
+    }
+  });
+});
+
 describe('ingest gateway operations', () => {
   it('serves the standard gRPC health service and /metrics', async () => {
     const { Health } = grpcServices();

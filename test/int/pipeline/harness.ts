@@ -28,7 +28,13 @@ export interface ServiceProcess {
  * HTTP_PORT=0 the port is read from the service's "service started" log line (LOG_LEVEL info).
  */
 export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'main.ts')], {
+  // VA_CPU_PROFILE_DIR=dir: each service writes a V8 CPU profile there when it exits (where the
+  // time goes under load; NODE_OPTIONS may not carry --cpu-prof).
+  const profileDir = process.env.VA_CPU_PROFILE_DIR;
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, join(REPO_ROOT, 'services', name, 'main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -92,3 +92,26 @@ describe('validateFrame', () => {
     expect(error(() => validateFrame(bad, spec, 1000)).code).toBe('BAD_FRAME');
   });
 });
+
+describe('interleaved frames', () => {
+  const spec = validateCallStart({ ...raw, codec: 'CODEC_LINEAR16', interleaved: true }, 'acme', 0);
+  const stereo = (bytes: number, channel = 'CHANNEL_UNSPECIFIED') => ({
+    channel,
+    sequence: 0,
+    audioTimeMs: 0,
+    payload: Buffer.alloc(bytes),
+  });
+
+  it('accepts whole stereo samples up to the per-channel limit times the channels', () => {
+    expect(spec.interleaved).toBe(true);
+    expect(validateFrame(stereo(640), spec, 320)).toBeNull();
+    expect(error(() => validateFrame(stereo(644), spec, 320)).code).toBe('FRAME_TOO_LARGE');
+  });
+
+  it('refuses half a stereo sample and a frame that names a channel', () => {
+    expect(error(() => validateFrame(stereo(642), spec, 640)).code).toBe('BAD_FRAME');
+    expect(error(() => validateFrame(stereo(640, 'CHANNEL_AGENT'), spec, 640)).code).toBe(
+      'UNDECLARED_CHANNEL',
+    );
+  });
+});
