@@ -101,6 +101,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   });
   for (const extra of options.extras ?? []) specs.push(extra);
 
+  const serviceOf = Object.fromEntries(specs.map((spec) => [spec.name, spec.service]));
   const services: Record<string, ServiceProcess> = {};
   const ports: Record<string, number> = {};
   const envs: Record<string, Record<string, string>> = {};
@@ -141,28 +142,38 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ports[spec.name] = await service.port;
       options.log?.(`${spec.name} up, metrics on http://127.0.0.1:${ports[spec.name]}/metrics`);
     }
-    for (const [name, p] of Object.entries(ports)) {
-      const service = services[name];
+    for (const name of Object.keys(ports)) {
+      let retries = 0;
       await waitFor(
         `${name} to be ready`,
         async () => {
-          if (service.child.exitCode !== null)
+          const service = services[name];
+          if (service.child.exitCode !== null) {
+            // A port picked free was taken before the service bound it (another test's client
+            // connection got it as its ephemeral port): pick again and relaunch.
+            if (retries < 3 && service.output().includes('EADDRINUSE')) {
+              retries += 1;
+              envs[name].HTTP_PORT = String(await freePort());
+              if (envs[name].GRPC_PORT) envs[name].GRPC_PORT = String(await freePort());
+              ports[name] = await launch(name, serviceOf[name]).port;
+              return false;
+            }
             throw new Error(`${name} exited:\n${service.output().slice(-3000)}`);
-          return (await fetch(`http://127.0.0.1:${p}/readyz`).catch(() => null))?.ok;
+          }
+          return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`).catch(() => null))?.ok;
         },
         60_000,
       ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${name} output:\n${service.output().slice(-3000)}`);
+        throw new Error(`${error.message}\n${name} output:\n${services[name].output().slice(-3000)}`);
       });
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  const serviceOf = Object.fromEntries(specs.map((spec) => [spec.name, spec.service]));
   return {
     topics,
-    gatewayAddress: `127.0.0.1:${grpcPort}`,
+    gatewayAddress: `127.0.0.1:${envs['ingest-gateway'].GRPC_PORT}`,
     token,
     tenant,
     ports,
