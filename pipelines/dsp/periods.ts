@@ -4,6 +4,8 @@
 // frame's F0 period and refined by parabolic interpolation; the amplitude of a period is its peak
 // |x| around the mark (Praat: Voice report, shimmer from peak amplitudes). Pure, no I/O.
 
+import { shared } from './scratch.ts';
+
 export interface PeriodStats {
   /** Number of periods, sum of periods (samples), sum |T_i − T_{i−1}| and its pair count. */
   n: number;
@@ -45,6 +47,9 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
   // [mark (absolute, fractional; −1 = none), last period, last amplitude, last peak position].
   const st = Float64Array.of(-1, 0, 0, 0);
   const cc = new Float64Array(Math.ceil(0.3 * maxPeriodSamples) + 8);
+  // Per-mark sample scratch, shared by every tracker (see scratch.ts): the guard on cc.length
+  // below admits periods up to ~5·cc.length samples; a mark needs 2.1 periods + 2 samples.
+  const seg = shared(`periods-seg:${cc.length}`, () => new Float64Array(11 * cc.length + 16));
 
   function reset(): void {
     st[0] = -1;
@@ -96,7 +101,8 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
     const lo = Math.max(2, Math.floor(0.9 * period));
     const hi = Math.ceil(1.1 * period);
     const quarter = Math.max(1, Math.round(period / 4));
-    if (hi - lo + 3 > cc.length) return; // period beyond the configured pitch range
+    // Period beyond the configured pitch range.
+    if (hi - lo + 3 > cc.length || hi + W + 1 > seg.length) return;
     let mark = st[0];
     if (mark < 0 || mark < hopStart - 2 * period || mark - quarter - W < oldest) {
       // Start a chain at the largest |x| of the first period of this hop.
@@ -120,26 +126,53 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
         st[0] = mark;
         return; // wait for more samples
       }
+      // The samples this mark needs, [m0, m0 + hi + W], copied once out of the ring: the
+      // correlation loops below then index a flat array (no masking per product).
+      const x = seg;
+      const count = hi + W + 1;
+      for (let j = 0; j < count; j++) x[j] = ring[(m0 + j) & mask];
       let e1 = 0;
-      for (let i = 0; i < W; i++) {
-        const v = ring[(m0 + i) & mask];
-        e1 += v * v;
-      }
+      for (let i = 0; i < W; i++) e1 += x[i] * x[i];
       // Normalised cross-correlation for lags lo-1 .. hi+1 (neighbours for interpolation).
       // Energy of the lagged segment slides by one sample per lag.
       let e2 = 0;
       for (let i = 0; i < W; i++) {
-        const b = ring[(m0 + lo - 1 + i) & mask];
+        const b = x[lo - 1 + i];
         e2 += b * b;
       }
-      for (let lag = lo - 1; lag <= hi + 1; lag++) {
+      // Cross products four lags at a time: each lag sums in the same order as a plain loop
+      // (same result), four independent add chains run in parallel.
+      const lagEnd = hi + 1;
+      let lag = lo - 1;
+      for (; lag + 3 <= lagEnd; lag += 4) {
+        let xy0 = 0;
+        let xy1 = 0;
+        let xy2 = 0;
+        let xy3 = 0;
+        for (let i = 0; i < W; i++) {
+          const a = x[i];
+          xy0 += a * x[lag + i];
+          xy1 += a * x[lag + 1 + i];
+          xy2 += a * x[lag + 2 + i];
+          xy3 += a * x[lag + 3 + i];
+        }
+        cc[lag - lo + 1] = xy0;
+        cc[lag - lo + 2] = xy1;
+        cc[lag - lo + 3] = xy2;
+        cc[lag - lo + 4] = xy3;
+      }
+      for (; lag <= lagEnd; lag++) {
+        let xy = 0;
+        for (let i = 0; i < W; i++) xy += x[i] * x[lag + i];
+        cc[lag - lo + 1] = xy;
+      }
+      for (lag = lo - 1; lag <= lagEnd; lag++) {
         if (lag > lo - 1) {
-          const out = ring[(m0 + lag - 1) & mask];
-          const inn = ring[(m0 + lag + W - 1) & mask];
+          const out = x[lag - 1];
+          const inn = x[lag + W - 1];
           e2 += inn * inn - out * out;
         }
-        let xy = 0;
-        for (let i = 0; i < W; i++) xy += ring[(m0 + i) & mask] * ring[(m0 + lag + i) & mask];
+        const xy = cc[lag - lo + 1];
         cc[lag - lo + 1] = e1 > 0 && e2 > 0 ? xy / Math.sqrt(e1 * e2) : 0;
       }
       let bestC = -2;

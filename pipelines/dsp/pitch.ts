@@ -184,11 +184,15 @@ export function hnrAt(
   if (lag0 < 2 || lag0 + 1 >= p.windowAcf.length || lag0 + 1 >= L) return NaN;
   const x = p.scratch;
   let mean = 0;
-  for (let i = 0; i < L; i++) mean += ring[(start + i) & mask];
+  for (let i = 0; i < L; i++) {
+    const a = ring[(start + i) & mask];
+    x[i] = a;
+    mean += a;
+  }
   mean /= L;
   let e = 0;
   for (let i = 0; i < L; i++) {
-    const v = (ring[(start + i) & mask] - mean) * win[i];
+    const v = (x[i] - mean) * win[i];
     x[i] = v;
     e += v * v;
   }
