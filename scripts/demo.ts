@@ -160,7 +160,7 @@ try {
   );
   say('                        password demo1234 for all (dev only: config/demo-users.json)');
   say(`  QA API / review page  http://127.0.0.1:${storePort}/${built('dist/store-web')}`);
-  say(`  Kafka topics          ${Object.values(pipeline.topics).join(', ')}`);
+  say(`  Kafka topics          ${[...Object.values(pipeline.topics), TOPICS.alerts].join(', ')}`);
 
   const dedupe = createEventDedupe();
   const counts = new Map<string, number>();
