@@ -41,7 +41,7 @@ describe('real FFT', () => {
       const p = Float64Array.from({ length: n / 2 + 1 }, (_, k) => re[k] * re[k] + im[k] * im[k]);
       const ac = new Float64Array(n);
       fft.inverseEvenReal(p, ac);
-      for (const lag of [0, 1, 5, 31].filter((l) => l < n)) {
+      for (let lag = 0; lag < n; lag++) {
         let s = 0;
         for (let t = 0; t < n; t++) s += x[t] * x[(t + lag) % n];
         expect(ac[lag]).toBeCloseTo(s, 8);
