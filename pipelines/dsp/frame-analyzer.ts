@@ -142,26 +142,31 @@ export function createFrameAnalyzer(
     path.add(cands, VOICING_THRESHOLD + Math.max(0, 2 - rel / (SILENCE_THRESHOLD / (1 + VOICING_THRESHOLD))));
 
     const { sbuf, re, im, amp, hann } = sp;
+    const x = ring; // locals, not closure slots (kept in registers)
+    const m = mask;
+    const n = frameLen;
+    const s0 = start + specOffset;
     let sq = 0;
     let zc = 0;
-    let prev = ring[(start + specOffset) & mask];
-    for (let k = 0; k < frameLen; k++) {
-      const v = ring[(start + specOffset + k) & mask];
+    let prev = x[s0 & m];
+    for (let k = 0; k < n; k++) {
+      const v = x[(s0 + k) & m];
       sq += v * v;
       if (v >= 0 !== prev >= 0) zc++;
       prev = v;
       sbuf[k] = v * hann[k];
     }
-    sbuf.fill(0, frameLen);
-    const meanSq = sq / frameLen;
+    sbuf.fill(0, n);
+    const meanSq = sq / n;
     fft.forward(sbuf, re, im);
-    for (let k = 0; k < amp.length; k++) amp[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]) + 1e-10;
+    const bins = amp.length;
+    for (let k = 0; k < bins; k++) amp[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]) + 1e-10;
     spectral.compute(amp, sres);
     const slot = i % cap;
     const energyDb = meanSq > 1e-12 ? 10 * Math.log10(meanSq) : MIN_DB;
     d[F.energyDb * cap + slot] = energyDb;
     d[F.bestR * cap + slot] = cands.count > 0 ? cands.r[0] : 0;
-    d[F.zcr * cap + slot] = zc / frameLen;
+    d[F.zcr * cap + slot] = zc / n;
     d[F.centroidHz * cap + slot] = sres.centroidHz;
     d[F.flatness * cap + slot] = sres.flatness;
     d[F.slope * cap + slot] = sres.slope;

@@ -46,10 +46,10 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
   // Double-valued state in a typed array (closure slots would box every update):
   // [mark (absolute, fractional; −1 = none), last period, last amplitude, last peak position].
   const st = Float64Array.of(-1, 0, 0, 0);
-  const cc = new Float64Array(Math.ceil(0.3 * maxPeriodSamples) + 8);
+  const ccArr = new Float64Array(Math.ceil(0.3 * maxPeriodSamples) + 8);
   // Per-mark sample scratch, shared by every tracker (see scratch.ts): the guard on cc.length
   // below admits periods up to ~5·cc.length samples; a mark needs 2.1 periods + 2 samples.
-  const seg = shared(`periods-seg:${cc.length}`, () => new Float64Array(11 * cc.length + 16));
+  const segArr = shared(`periods-seg:${ccArr.length}`, () => new Float64Array(11 * ccArr.length + 16));
 
   function reset(): void {
     st[0] = -1;
@@ -96,6 +96,8 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
       reset();
       return;
     }
+    const cc = ccArr; // locals, not closure slots (kept in registers)
+    const seg = segArr;
     const oldest = available - mask; // oldest sample still in the ring
     const W = Math.round(period);
     const lo = Math.max(2, Math.floor(0.9 * period));

@@ -94,11 +94,12 @@ function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): 
   let n = 4;
   while (n < L + maxLag / 4) n <<= 1;
   const fft: RealFft = createRealFft(n);
-  const { window: win, windowAcf: rw } = windowTables(sampleRateHz, minHz, maxLag);
-  const buf = new Float64Array(n);
-  const re = new Float64Array(n / 2 + 1);
-  const im = new Float64Array(n / 2 + 1);
-  const ac = new Float64Array(n);
+  const { window: winArr, windowAcf: rwArr } = windowTables(sampleRateHz, minHz, maxLag);
+  const bufArr = new Float64Array(n);
+  const reArr = new Float64Array(n / 2 + 1);
+  const imArr = new Float64Array(n / 2 + 1);
+  const acArr = new Float64Array(n);
+  const frameLength = L;
 
   function analyze(
     ring: Float32Array,
@@ -107,12 +108,25 @@ function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): 
     minPeak: number,
     out: PitchCandidates,
   ): void {
+    // Locals, not closure slots (the JIT keeps them in registers).
+    const buf = bufArr;
+    const re = reArr;
+    const im = imArr;
+    const ac = acArr;
+    const win = winArr;
+    const rw = rwArr;
+    const L = frameLength;
+    // One masked pass out of the ring, then the windowing on the flat copy.
     let mean = 0;
-    for (let i = 0; i < L; i++) mean += ring[(start + i) & mask];
+    for (let i = 0; i < L; i++) {
+      const v = ring[(start + i) & mask];
+      buf[i] = v;
+      mean += v;
+    }
     mean /= L;
     let peak = 0;
     for (let i = 0; i < L; i++) {
-      const v = ring[(start + i) & mask] - mean;
+      const v = buf[i] - mean;
       const a = v < 0 ? -v : v;
       if (a > peak) peak = a;
       buf[i] = v * win[i];
@@ -163,7 +177,7 @@ function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): 
     }
   }
 
-  return { frameLength: L, window: win, windowAcf: rw, scratch: buf, analyze };
+  return { frameLength: L, window: winArr, windowAcf: rwArr, scratch: bufArr, analyze };
 }
 
 /**

@@ -58,10 +58,11 @@ export function createSpectralResult(): SpectralResult {
 export function createSpectralExtractor(sampleRateHz: number, fftSize: number): SpectralExtractor {
   const bins = fftSize / 2;
   const t: MeydaTables = meydaTables(sampleRateHz, fftSize);
-  const melLog = new Float64Array(MEL_FILTERS);
-  const pw = new Float64Array(bins);
-  const { melStart, melFrom, melTo, melWeights, barkLimits, dctCos } = t;
-  const binHz = sampleRateHz / fftSize;
+  const melLogBuf = new Float64Array(MEL_FILTERS);
+  const pwBuf = new Float64Array(bins);
+  const binCount = bins;
+  const binWidthHz = sampleRateHz / fftSize;
+  const binHz = binWidthHz;
   // Slope regression constants (meyda spectralSlope: frequencies i·sr/bufferSize).
   let freqSum = 0;
   let powFreqSum = 0;
@@ -79,6 +80,13 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
   const hH1 = binOf(HAMMARBERG_HIGH_HZ[1], sampleRateHz, fftSize, bins);
 
   function compute(amp: Float64Array, out: SpectralResult): void {
+    // Locals, not closure slots: several extractors (one per rate) share this code, so the JIT
+    // cannot fold the captured tables into constants; locals stay in registers.
+    const bins = binCount;
+    const binHz = binWidthHz;
+    const melLog = melLogBuf;
+    const pw = pwBuf;
+    const { melStart, melFrom, melTo, melWeights, barkLimits, dctCos } = t;
     let sum = 0;
     let weighted = 0;
     let logSum = 0;
