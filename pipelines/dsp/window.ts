@@ -10,6 +10,11 @@ import { mean, meanAbsDelta, percentile, slope, sortPrefix, std } from './stats.
 import { tensionIndex } from './tension.ts';
 import type { SpeakerWindow } from './types.ts';
 
+/** Functional names of the MFCCs, built once (not per window). */
+const MFCC_MEAN = Array.from({ length: MFCC_COUNT }, (_, k) => `mfcc${k + 1}_mean`);
+const MFCC_STD = Array.from({ length: MFCC_COUNT }, (_, k) => `mfcc${k + 1}_std`);
+const MFCC_DELTA_STD = Array.from({ length: MFCC_COUNT }, (_, k) => `mfcc${k + 1}_delta_std`);
+
 /** Semitones re 27.5 Hz (eGeMAPS convention). */
 export function hzToSt(hz: number): number {
   return 12 * Math.log2(hz / 27.5);
@@ -18,11 +23,22 @@ export function hzToSt(hz: number): number {
 export interface WindowScratch {
   a: Float64Array;
   b: Float64Array;
+  /** Store slots of the window's frames: all, speech, voiced (built once per window). */
+  all: Int32Array;
+  speech: Int32Array;
+  voiced: Int32Array;
   pace: PaceScratch;
 }
 
 export function createWindowScratch(frames: number): WindowScratch {
-  return { a: new Float64Array(frames), b: new Float64Array(frames), pace: createPaceScratch(frames) };
+  return {
+    a: new Float64Array(frames),
+    b: new Float64Array(frames),
+    all: new Int32Array(frames),
+    speech: new Int32Array(frames),
+    voiced: new Int32Array(frames),
+    pace: createPaceScratch(frames),
+  };
 }
 
 export interface WindowSpan {
@@ -34,23 +50,21 @@ export interface WindowSpan {
   end: number;
 }
 
-type Select = 'all' | 'speech' | 'voiced';
+/** Slot lists of a window's frames (selection decided once, not per gathered field). */
+interface Slots {
+  list: Int32Array;
+  count: number;
+}
 
-/** Copies field values of the selected frames into `out`; returns the count. */
-function gather(
-  store: FrameStore,
-  first: number,
-  end: number,
-  field: number,
-  select: Select,
-  out: Float64Array,
-): number {
+/** Copies the non-NaN values of `field` at the listed slots into `out`; returns the count. */
+function gather(store: FrameStore, field: number, slots: Slots, out: Float64Array): number {
   const d = store.data;
+  const base = field * store.capacity;
+  const list = slots.list;
+  const count = slots.count;
   let n = 0;
-  for (let i = first; i < end; i++) {
-    if (select === 'speech' && !(d[store.at(i, F.speech)] > 0)) continue;
-    if (select === 'voiced' && !(d[store.at(i, F.f0)] > 0)) continue;
-    const v = d[store.at(i, field)];
+  for (let k = 0; k < count; k++) {
+    const v = d[base + list[k]];
     if (v === v) out[n++] = v;
   }
   return n;
@@ -75,6 +89,22 @@ export function computeWindow(
   const put = (name: string, v: number): void => {
     fx[FI[name]] = v;
   };
+
+  // Slots of all, speech and voiced frames (field offsets as FrameStore.at).
+  const cap = store.capacity;
+  const speechBase = F.speech * cap;
+  const f0Base = F.f0 * cap;
+  let speechFrames = 0;
+  let voicedFrames = 0;
+  for (let i = first; i < end; i++) {
+    const slot = i % cap;
+    s.all[i - first] = slot;
+    if (d[speechBase + slot] > 0) s.speech[speechFrames++] = slot;
+    if (d[f0Base + slot] > 0) s.voiced[voicedFrames++] = slot;
+  }
+  const all: Slots = { list: s.all, count: n };
+  const speech: Slots = { list: s.speech, count: speechFrames };
+  const voiced: Slots = { list: s.voiced, count: voicedFrames };
 
   // Pitch over voiced frames (semitones), with frame times for the slope.
   let nv = 0;
@@ -110,10 +140,8 @@ export function computeWindow(
   put('f0_st_delta_abs_mean', deltaSt);
 
   // Energy and loudness over speech frames (all frames when nobody spoke).
-  let speechFrames = 0;
-  for (let i = first; i < end; i++) if (d[store.at(i, F.speech)] > 0) speechFrames++;
-  const sel: Select = speechFrames > 0 ? 'speech' : 'all';
-  let ne = gather(store, first, end, F.energyDb, sel, s.a);
+  const sel = speechFrames > 0 ? speech : all;
+  let ne = gather(store, F.energyDb, sel, s.a);
   const loudness = { meanDbfs: mean(s.a, ne), stdDb: std(s.a, ne), peakDbfs: NaN };
   let peak = -Infinity;
   for (let i = 0; i < ne; i++) if (s.a[i] > peak) peak = s.a[i];
@@ -121,7 +149,7 @@ export function computeWindow(
   put('energy_dbfs_mean', loudness.meanDbfs);
   put('energy_db_std', loudness.stdDb);
   put('energy_dbfs_peak', loudness.peakDbfs);
-  ne = gather(store, first, end, F.loudness, sel, s.a);
+  ne = gather(store, F.loudness, sel, s.a);
   put('loudness_mean', mean(s.a, ne));
   put('loudness_std', std(s.a, ne));
   put('loudness_delta_abs_mean', meanAbsDelta(s.a, ne));
@@ -132,8 +160,8 @@ export function computeWindow(
   put('loudness_range_p20_p80', percentile(s.a, ne, 80) - percentile(s.a, ne, 20));
 
   // Spectral shape and MFCC over speech frames (all frames when nobody spoke).
-  const meanStd = (field: number, select: Select, meanName: string, stdName: string): number => {
-    const k = gather(store, first, end, field, select, s.a);
+  const meanStd = (field: number, select: Slots, meanName: string, stdName: string): number => {
+    const k = gather(store, field, select, s.a);
     const m = mean(s.a, k);
     put(meanName, m);
     put(stdName, std(s.a, k));
@@ -144,11 +172,11 @@ export function computeWindow(
   const spectralSlope = meanStd(F.slope, sel, 'slope_mean', 'slope_std');
   meanStd(F.rolloffHz, sel, 'rolloff_hz_mean', 'rolloff_hz_std');
   meanStd(F.zcr, sel, 'zcr_mean', 'zcr_std');
-  for (let k = 0; k < MFCC_COUNT; k++) meanStd(F.mfcc + k, sel, `mfcc${k + 1}_mean`, `mfcc${k + 1}_std`);
+  for (let k = 0; k < MFCC_COUNT; k++) meanStd(F.mfcc + k, sel, MFCC_MEAN[k], MFCC_STD[k]);
   for (let k = 0; k < 4; k++) {
-    const m = gather(store, first, end, F.mfcc + k, sel, s.a);
+    const m = gather(store, F.mfcc + k, sel, s.a);
     for (let i = 1; i < m; i++) s.b[i - 1] = s.a[i] - s.a[i - 1];
-    put(`mfcc${k + 1}_delta_std`, std(s.b, Math.max(0, m - 1)));
+    put(MFCC_DELTA_STD[k], std(s.b, Math.max(0, m - 1)));
   }
 
   // Voice quality: period-mark sums over the window (Praat "local" jitter/shimmer definitions).
@@ -159,14 +187,14 @@ export function computeWindow(
   const jitterPct = pairs > 0 ? (100 * (sumField(store, first, end, F.pSumAbsDT) / pairs)) / meanT : NaN;
   const shimmerPct = pairs > 0 ? (100 * (sumField(store, first, end, F.pSumAbsDA) / pairs)) / meanA : NaN;
   const shimmerDb = pairs > 0 ? sumField(store, first, end, F.pSumAbsDbA) / pairs : NaN;
-  const hnrDb = meanStd(F.hnrDb, 'voiced', 'hnr_db_mean', 'hnr_db_std');
-  const alphaRatioDb = meanStd(F.alphaDb, 'voiced', 'alpha_ratio_db_mean', 'alpha_ratio_db_std');
-  const hammarbergDb = meanStd(F.hammarbergDb, 'voiced', 'hammarberg_db_mean', 'hammarberg_db_std');
+  const hnrDb = meanStd(F.hnrDb, voiced, 'hnr_db_mean', 'hnr_db_std');
+  const alphaRatioDb = meanStd(F.alphaDb, voiced, 'alpha_ratio_db_mean', 'alpha_ratio_db_std');
+  const hammarbergDb = meanStd(F.hammarbergDb, voiced, 'hammarberg_db_mean', 'hammarberg_db_std');
   const voiceQuality = { jitterPct, shimmerPct, shimmerDb, hnrDb, alphaRatioDb, hammarbergDb, spectralSlope };
   put('jitter_local_pct', jitterPct);
   put('shimmer_local_pct', shimmerPct);
   put('shimmer_local_db', shimmerDb);
-  const nvs = gather(store, first, end, F.voicing, 'speech', s.a);
+  const nvs = gather(store, F.voicing, speech, s.a);
   put('voicing_strength_mean', mean(s.a, nvs));
 
   const pace = paceOf(store, first, end, hopMs, s.pace);
