@@ -11,6 +11,15 @@ export interface Decimator {
   readonly delay: number;
   /** Feeds one input sample; writes an output sample into ring[outCount & mask] every factor-th call. */
   push(x: number, ring: Float32Array, mask: number): void;
+  /** Feeds src[(from + j) & srcMask], j < count: the same as `count` calls of push, in one loop. */
+  pushBlock(
+    src: Float32Array,
+    srcMask: number,
+    from: number,
+    count: number,
+    ring: Float32Array,
+    mask: number,
+  ): void;
   outCount(): number;
 }
 
@@ -47,25 +56,50 @@ export function createDecimator(factor: number): Decimator {
   const h = kernel(factor, taps);
   const hist = new Float32Array(2 * taps);
   const half = (taps - 1) / 2; // doubled history avoids modulo in the dot product
-  let pos = 0;
   // Outputs fall on input samples 0, f, 2f, …: output m is centred on input m·f − delay.
-  let phase = factor - 1;
-  let produced = 0;
+  // [write position in hist, phase, outputs produced] (small integers).
+  const st = Float64Array.of(0, factor - 1, 0);
+
+  function pushBlock(
+    src: Float32Array,
+    srcMask: number,
+    from: number,
+    count: number,
+    ring: Float32Array,
+    mask: number,
+  ): void {
+    const hs = hist; // locals, not closure slots (kept in registers)
+    const k = h;
+    let pos = st[0];
+    let phase = st[1];
+    let produced = st[2];
+    for (let j = 0; j < count; j++) {
+      const x = src[(from + j) & srcMask];
+      hs[pos] = x;
+      hs[pos + taps] = x;
+      pos = pos + 1 === taps ? 0 : pos + 1;
+      if (++phase < factor) continue;
+      phase = 0;
+      // hs[pos .. pos + taps) holds the last `taps` samples, oldest first; h is symmetric.
+      let acc = k[half] * hs[pos + half];
+      for (let n = 0; n < half; n++) acc += k[n] * (hs[pos + n] + hs[pos + taps - 1 - n]);
+      ring[produced & mask] = acc;
+      produced++;
+    }
+    st[0] = pos;
+    st[1] = phase;
+    st[2] = produced;
+  }
+
+  const one = new Float32Array(1);
   return {
     factor,
     delay: (taps - 1) / 2,
     push(x, ring, mask) {
-      hist[pos] = x;
-      hist[pos + taps] = x;
-      pos = pos + 1 === taps ? 0 : pos + 1;
-      if (++phase < factor) return;
-      phase = 0;
-      // hist[pos .. pos + taps) holds the last `taps` samples, oldest first; h is symmetric.
-      let acc = h[half] * hist[pos + half];
-      for (let n = 0; n < half; n++) acc += h[n] * (hist[pos + n] + hist[pos + taps - 1 - n]);
-      ring[produced & mask] = acc;
-      produced++;
+      one[0] = x;
+      pushBlock(one, 0, 0, 1, ring, mask);
     },
-    outCount: () => produced,
+    pushBlock,
+    outCount: () => st[2],
   };
 }

@@ -224,13 +224,30 @@ export function createFrameAnalyzer(
     hop,
     span,
     push(samples) {
+      // Block-wise up to the next frame boundary: DC blocker into the ring, then the decimator
+      // over the same block (same samples and order as write() per sample, fewer calls).
+      const r = ring;
+      const m = mask;
+      const n = samples.length;
       let x1 = st[0];
       let y1 = st[1];
-      for (let k = 0; k < samples.length; k++) {
-        const x = samples[k];
-        y1 = x - x1 + dcR * y1;
-        x1 = x;
-        write(y1);
+      let k = 0;
+      while (k < n) {
+        const take = Math.min(n - k, due - total);
+        const t0 = total;
+        for (let j = 0; j < take; j++) {
+          const x = samples[k + j];
+          y1 = x - x1 + dcR * y1;
+          x1 = x;
+          r[(t0 + j) & m] = y1;
+        }
+        if (decimator) decimator.pushBlock(r, m, t0, take, pitchRing, pitchMask);
+        total += take;
+        k += take;
+        if (total === due) {
+          analyzeFrame();
+          due += hop;
+        }
       }
       st[0] = x1;
       st[1] = y1;
