@@ -60,14 +60,7 @@ export function createDecimator(factor: number): Decimator {
   // [write position in hist, phase, outputs produced] (small integers).
   const st = Float64Array.of(0, factor - 1, 0);
 
-  function pushBlock(
-    src: Float32Array,
-    srcMask: number,
-    from: number,
-    count: number,
-    ring: Float32Array,
-    mask: number,
-  ): void {
+  const pushBlock: Decimator['pushBlock'] = (src, srcMask, from, count, ring, mask) => {
     const hs = hist; // locals, not closure slots (kept in registers)
     const k = h;
     let pos = st[0];
@@ -89,7 +82,7 @@ export function createDecimator(factor: number): Decimator {
     st[0] = pos;
     st[1] = phase;
     st[2] = produced;
-  }
+  };
 
   const one = new Float32Array(1);
   return {
