@@ -83,7 +83,37 @@ function complexFft(half: number): void {
     const step = 4 * m;
     const o = 6 * (m - 1);
     for (let g = 0; g < half; g += step) {
-      for (let k = 0; k < m; k++) {
+      // k = 0: every twiddle is 1 (no multiplications).
+      {
+        const s1 = g + m;
+        const s2 = s1 + m;
+        const s3 = s2 + m;
+        const ar = zr[g];
+        const ai = zi[g];
+        const br = zr[s1];
+        const bi = zi[s1];
+        const cr = zr[s2];
+        const ci = zi[s2];
+        const dr = zr[s3];
+        const di = zi[s3];
+        const e0r = ar + br;
+        const e0i = ai + bi;
+        const e1r = ar - br;
+        const e1i = ai - bi;
+        const f0r = cr + dr;
+        const f0i = ci + di;
+        const f1r = ci - di;
+        const f1i = dr - cr;
+        zr[g] = e0r + f0r;
+        zi[g] = e0i + f0i;
+        zr[s2] = e0r - f0r;
+        zi[s2] = e0i - f0i;
+        zr[s1] = e1r + f1r;
+        zi[s1] = e1i + f1i;
+        zr[s3] = e1r - f1r;
+        zi[s3] = e1i - f1i;
+      }
+      for (let k = 1; k < m; k++) {
         const t = o + 6 * k;
         const s0 = g + k;
         const s1 = s0 + m;
