@@ -63,6 +63,45 @@ const DCT_IN = new Float64Array(MAX_HALF >> 1);
 const DCT_RE = new Float64Array((MAX_HALF >> 2) + 1);
 const DCT_IM = new Float64Array((MAX_HALF >> 2) + 1);
 
+/**
+ * Radix-4 DIT butterfly on points s0..s3 given the twiddled inputs b (at s1, W^{2k}), c (at s2,
+ * W^k) and d (at s3, W^{3k}); small enough for the JIT to inline.
+ */
+function butterfly(
+  zr: Float64Array,
+  zi: Float64Array,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  br: number,
+  bi: number,
+  cr: number,
+  ci: number,
+  dr: number,
+  di: number,
+): void {
+  const ar = zr[s0];
+  const ai = zi[s0];
+  const e0r = ar + br;
+  const e0i = ai + bi;
+  const e1r = ar - br;
+  const e1i = ai - bi;
+  const f0r = cr + dr;
+  const f0i = ci + di;
+  // (c − d)·(−i)
+  const f1r = ci - di;
+  const f1i = dr - cr;
+  zr[s0] = e0r + f0r;
+  zi[s0] = e0i + f0i;
+  zr[s2] = e0r - f0r;
+  zi[s2] = e0i - f0i;
+  zr[s1] = e1r + f1r;
+  zi[s1] = e1i + f1i;
+  zr[s3] = e1r - f1r;
+  zi[s3] = e1i - f1i;
+}
+
 /** In-place forward complex FFT of ZR/ZI[0..half), written in bit-reversed order. */
 function complexFft(half: number): void {
   const zr = ZR;
@@ -84,35 +123,10 @@ function complexFft(half: number): void {
     const o = 6 * (m - 1);
     for (let g = 0; g < half; g += step) {
       // k = 0: every twiddle is 1 (no multiplications).
-      {
-        const s1 = g + m;
-        const s2 = s1 + m;
-        const s3 = s2 + m;
-        const ar = zr[g];
-        const ai = zi[g];
-        const br = zr[s1];
-        const bi = zi[s1];
-        const cr = zr[s2];
-        const ci = zi[s2];
-        const dr = zr[s3];
-        const di = zi[s3];
-        const e0r = ar + br;
-        const e0i = ai + bi;
-        const e1r = ar - br;
-        const e1i = ai - bi;
-        const f0r = cr + dr;
-        const f0i = ci + di;
-        const f1r = ci - di;
-        const f1i = dr - cr;
-        zr[g] = e0r + f0r;
-        zi[g] = e0i + f0i;
-        zr[s2] = e0r - f0r;
-        zi[s2] = e0i - f0i;
-        zr[s1] = e1r + f1r;
-        zi[s1] = e1i + f1i;
-        zr[s3] = e1r - f1r;
-        zi[s3] = e1i - f1i;
-      }
+      const g1 = g + m;
+      const g2 = g1 + m;
+      const g3 = g2 + m;
+      butterfly(zr, zi, g, g1, g2, g3, zr[g1], zi[g1], zr[g2], zi[g2], zr[g3], zi[g3]);
       for (let k = 1; k < m; k++) {
         const t = o + 6 * k;
         const s0 = g + k;
@@ -126,31 +140,13 @@ function complexFft(half: number): void {
         const d2 = tw[t + 3];
         const c3 = tw[t + 4];
         const d3 = tw[t + 5];
-        const ar = zr[s0];
-        const ai = zi[s0];
         const br = zr[s1] * c2 - zi[s1] * d2;
         const bi = zr[s1] * d2 + zi[s1] * c2;
         const cr = zr[s2] * c1 - zi[s2] * d1;
         const ci = zr[s2] * d1 + zi[s2] * c1;
         const dr = zr[s3] * c3 - zi[s3] * d3;
         const di = zr[s3] * d3 + zi[s3] * c3;
-        const e0r = ar + br;
-        const e0i = ai + bi;
-        const e1r = ar - br;
-        const e1i = ai - bi;
-        const f0r = cr + dr;
-        const f0i = ci + di;
-        // (c − d)·(−i)
-        const f1r = ci - di;
-        const f1i = dr - cr;
-        zr[s0] = e0r + f0r;
-        zi[s0] = e0i + f0i;
-        zr[s2] = e0r - f0r;
-        zi[s2] = e0i - f0i;
-        zr[s1] = e1r + f1r;
-        zi[s1] = e1i + f1i;
-        zr[s3] = e1r - f1r;
-        zi[s3] = e1i - f1i;
+        butterfly(zr, zi, s0, s1, s2, s3, br, bi, cr, ci, dr, di);
       }
     }
   }
