@@ -1,7 +1,8 @@
 // Streaming FIR decimator (linear-phase windowed-sinc low-pass, Kaiser β 8, then keep every
 // `factor`-th sample) feeding the pitch analysis at 4 kHz: pitch candidates only need the
 // harmonics below 2 kHz, and a 4 kHz autocorrelation costs a quarter of an 8 kHz one.
-// Pure, no I/O, no allocation after construction.
+// Pure, no I/O, no allocation after construction, no state: it reads its history from the
+// caller's sample ring.
 
 import { shared } from './scratch.ts';
 
@@ -9,18 +10,20 @@ export interface Decimator {
   readonly factor: number;
   /** Group delay in INPUT samples (a multiple of factor). */
   readonly delay: number;
-  /** Feeds one input sample; writes an output sample into ring[outCount & mask] every factor-th call. */
-  push(x: number, ring: Float32Array, mask: number): void;
-  /** Feeds src[(from + j) & srcMask], j < count: the same as `count` calls of push, in one loop. */
-  pushBlock(
+  /**
+   * Decimates the input samples src[j & srcMask], j in [from, from + count) (absolute indices;
+   * the ring must also hold the taps − 1 samples before `from`, zeros before the stream start):
+   * output m, on input m·factor, goes to out[m & outMask]. Stateless: the input ring is the
+   * filter history, so streamed blocks of any size give the same outputs.
+   */
+  decimate(
     src: Float32Array,
     srcMask: number,
     from: number,
     count: number,
-    ring: Float32Array,
-    mask: number,
+    out: Float32Array,
+    outMask: number,
   ): void;
-  outCount(): number;
 }
 
 function kernel(factor: number, taps: number): Float64Array {
@@ -53,46 +56,43 @@ function kernel(factor: number, taps: number): Float64Array {
 export function createDecimator(factor: number): Decimator {
   // 4 output periods on each side; (taps − 1) / 2 is a multiple of factor.
   const taps = 8 * factor + 1;
-  const h = kernel(factor, taps);
-  const hist = new Float32Array(2 * taps);
-  const half = (taps - 1) / 2; // doubled history avoids modulo in the dot product
-  // Outputs fall on input samples 0, f, 2f, …: output m is centred on input m·f − delay.
-  // [write position in hist, phase, outputs produced] (small integers).
-  const st = Float64Array.of(0, factor - 1, 0);
+  const kernelTaps = kernel(factor, taps);
+  const half = (taps - 1) / 2;
 
-  const pushBlock: Decimator['pushBlock'] = (src, srcMask, from, count, ring, mask) => {
-    const hs = hist; // locals, not closure slots (kept in registers)
-    const k = h;
-    let pos = st[0];
-    let phase = st[1];
-    let produced = st[2];
-    for (let j = 0; j < count; j++) {
-      const x = src[(from + j) & srcMask];
-      hs[pos] = x;
-      hs[pos + taps] = x;
-      pos = pos + 1 === taps ? 0 : pos + 1;
-      if (++phase < factor) continue;
-      phase = 0;
-      // hs[pos .. pos + taps) holds the last `taps` samples, oldest first; h is symmetric.
-      let acc = k[half] * hs[pos + half];
-      for (let n = 0; n < half; n++) acc += k[n] * (hs[pos + n] + hs[pos + taps - 1 - n]);
-      ring[produced & mask] = acc;
-      produced++;
+  function decimate(
+    src: Float32Array,
+    srcMask: number,
+    from: number,
+    count: number,
+    out: Float32Array,
+    outMask: number,
+  ): void {
+    const h = kernelTaps; // locals, not closure slots (kept in registers)
+    const f = factor;
+    const end = from + count;
+    // First input at or after `from` that carries an output (inputs 0, f, 2f, …).
+    let j = Math.ceil(from / f) * f;
+    // Output at input j: Σ h[n]·x[j − taps + 1 + n] (oldest first; h is symmetric, so pairs
+    // x[j − taps + 1 + n] + x[j − n] share a tap). Two outputs per pass: independent sums.
+    for (; j + f < end; j += 2 * f) {
+      const b0 = j - taps + 1;
+      const b1 = b0 + f;
+      let acc0 = h[half] * src[(b0 + half) & srcMask];
+      let acc1 = h[half] * src[(b1 + half) & srcMask];
+      for (let n = 0; n < half; n++) {
+        acc0 += h[n] * (src[(b0 + n) & srcMask] + src[(j - n) & srcMask]);
+        acc1 += h[n] * (src[(b1 + n) & srcMask] + src[(j + f - n) & srcMask]);
+      }
+      out[(j / f) & outMask] = acc0;
+      out[(j / f + 1) & outMask] = acc1;
     }
-    st[0] = pos;
-    st[1] = phase;
-    st[2] = produced;
-  };
+    for (; j < end; j += f) {
+      const b0 = j - taps + 1;
+      let acc = h[half] * src[(b0 + half) & srcMask];
+      for (let n = 0; n < half; n++) acc += h[n] * (src[(b0 + n) & srcMask] + src[(j - n) & srcMask]);
+      out[(j / f) & outMask] = acc;
+    }
+  }
 
-  const one = new Float32Array(1);
-  return {
-    factor,
-    delay: (taps - 1) / 2,
-    push(x, ring, mask) {
-      one[0] = x;
-      pushBlock(one, 0, 0, 1, ring, mask);
-    },
-    pushBlock,
-    outCount: () => st[2],
-  };
+  return { factor, delay: half, decimate };
 }

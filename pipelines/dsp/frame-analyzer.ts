@@ -212,7 +212,7 @@ export function createFrameAnalyzer(
 
   function write(v: number): void {
     ring[total & mask] = v;
-    if (decimator) decimator.push(v, pitchRing, pitchMask);
+    if (decimator) decimator.decimate(ring, mask, total, 1, pitchRing, pitchMask);
     total++;
     if (total === due) {
       analyzeFrame();
@@ -241,7 +241,7 @@ export function createFrameAnalyzer(
           x1 = x;
           r[(t0 + j) & m] = y1;
         }
-        if (decimator) decimator.pushBlock(r, m, t0, take, pitchRing, pitchMask);
+        if (decimator) decimator.decimate(r, m, t0, take, pitchRing, pitchMask);
         total += take;
         k += take;
         if (total === due) {
