@@ -59,14 +59,7 @@ export function createDecimator(factor: number): Decimator {
   const kernelTaps = kernel(factor, taps);
   const half = (taps - 1) / 2;
 
-  function decimate(
-    src: Float32Array,
-    srcMask: number,
-    from: number,
-    count: number,
-    out: Float32Array,
-    outMask: number,
-  ): void {
+  const decimate: Decimator['decimate'] = (src, srcMask, from, count, out, outMask) => {
     const h = kernelTaps; // locals, not closure slots (kept in registers)
     const f = factor;
     const end = from + count;
@@ -92,7 +85,7 @@ export function createDecimator(factor: number): Decimator {
       for (let n = 0; n < half; n++) acc += h[n] * (src[(b0 + n) & srcMask] + src[(j - n) & srcMask]);
       out[(j / f) & outMask] = acc;
     }
-  }
+  };
 
   return { factor, delay: half, decimate };
 }
