@@ -16,8 +16,9 @@ export interface RealFft {
   /**
    * Inverse of a real, even spectrum given as power values p[0..size/2]
    * (imaginary parts zero): out[n] = (1/size) sum_k p[k] e^{+2πikn/size}. Used for autocorrelation.
+   * Only out[0..lags) is guaranteed written (default: all; lags ≤ size/2 + 1 skips the mirror).
    */
-  inverseEvenReal(power: Float64Array, out: Float64Array): void;
+  inverseEvenReal(power: Float64Array, out: Float64Array, lags?: number): void;
 }
 
 /** Largest transform size (frames up to 200 ms at 16 kHz need 4096). */
@@ -102,13 +103,22 @@ function butterfly(
   zi[s3] = e1i - f1i;
 }
 
-/** In-place forward complex FFT of ZR/ZI[0..half), written in bit-reversed order. */
-function complexFft(half: number): void {
+/** True when log2(half) is odd (one radix-2 stage before the radix-4 passes). */
+function oddStages(half: number): boolean {
+  return Math.round(Math.log2(half)) % 2 === 1;
+}
+
+/**
+ * In-place forward complex FFT of ZR/ZI[0..half), written in bit-reversed order. With an odd
+ * number of radix-2 stages the first (twiddle-free) one is expected done by the loader:
+ * `radix2Done` says so; otherwise it runs here.
+ */
+function complexFft(half: number, radix2Done: boolean): void {
   const zr = ZR;
   const zi = ZI;
   const tw = TW;
-  let m = Math.round(Math.log2(half)) % 2 === 1 ? 2 : 1;
-  if (m === 2) {
+  let m = oddStages(half) ? 2 : 1;
+  if (m === 2 && !radix2Done) {
     for (let a = 0; a < half; a += 2) {
       const tr = zr[a + 1];
       const ti = zi[a + 1];
@@ -158,12 +168,30 @@ function forward(size: number, input: Float64Array, re: Float64Array, im: Float6
   const zi = ZI;
   const bitrev = BITREV;
   const shift = MAX_BITS - Math.round(Math.log2(half));
-  for (let i = 0; i < half; i++) {
-    const j = bitrev[i] >>> shift;
-    zr[j] = input[2 * i];
-    zi[j] = input[2 * i + 1];
+  if (oddStages(half)) {
+    // Load and first radix-2 stage in one pass: bit-reversed slots j (even) and j + 1 hold
+    // the complex samples i and i + half/2.
+    const q = half >> 1;
+    for (let i = 0; i < q; i++) {
+      const j = bitrev[i] >>> shift;
+      const ar = input[2 * i];
+      const ai = input[2 * i + 1];
+      const br = input[2 * (i + q)];
+      const bi = input[2 * (i + q) + 1];
+      zr[j] = ar + br;
+      zi[j] = ai + bi;
+      zr[j + 1] = ar - br;
+      zi[j + 1] = ai - bi;
+    }
+    complexFft(half, true);
+  } else {
+    for (let i = 0; i < half; i++) {
+      const j = bitrev[i] >>> shift;
+      zr[j] = input[2 * i];
+      zi[j] = input[2 * i + 1];
+    }
+    complexFft(half, false);
   }
-  complexFft(half);
   const cos = COS;
   const sin = SIN;
   const stride = MAX_FFT_SIZE / size;
@@ -189,7 +217,7 @@ function forward(size: number, input: Float64Array, re: Float64Array, im: Float6
 }
 
 /** DCT-I route: Y[t] = ½(p0 + (−1)^t pM) + Σ_{k=1}^{M−1} p_k cos(πkt/M), M = size/2; out[t] = Y[t]/M. */
-function inverseEvenReal(size: number, power: Float64Array, out: Float64Array): void {
+function inverseEvenReal(size: number, power: Float64Array, out: Float64Array, lags: number): void {
   const M = size >> 1;
   if (M < 4) {
     inversePacked(size, power, out);
@@ -226,7 +254,8 @@ function inverseEvenReal(size: number, power: Float64Array, out: Float64Array): 
     sum -= hi[m];
     out[2 * m + 1] = sum * scale;
   }
-  for (let t = 1; t < M; t++) out[size - t] = out[t];
+  // Mirror out[size − t] = out[t], only where size − t < lags.
+  for (let t = Math.max(1, size - lags + 1); t < M; t++) out[size - t] = out[t];
 }
 
 /** Size-point packed inverse (sizes too small for the DCT route): IFFT(z) = conj(FFT(conj z)). */
@@ -243,7 +272,7 @@ function inversePacked(size: number, power: Float64Array, out: Float64Array): vo
     ZR[j] = 0.5 * (xr + yr) + dr * SIN[k * stride];
     ZI[j] = -(dr * COS[k * stride]);
   }
-  complexFft(half);
+  complexFft(half, false);
   const scale = 1 / half;
   for (let i = 0; i < half; i++) {
     out[2 * i] = ZR[i] * scale;
@@ -257,6 +286,6 @@ export function createRealFft(size: number): RealFft {
   return {
     size,
     forward: (input, re, im) => forward(size, input, re, im),
-    inverseEvenReal: (power, out) => inverseEvenReal(size, power, out),
+    inverseEvenReal: (power, out, lags = size) => inverseEvenReal(size, power, out, lags),
   };
 }

@@ -137,7 +137,7 @@ function makePitchAnalyzer(sampleRateHz: number, minHz: number, maxHz: number): 
     buf.fill(0, L);
     fft.forward(buf, re, im);
     for (let k = 0; k <= n / 2; k++) re[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
-    fft.inverseEvenReal(re, ac);
+    fft.inverseEvenReal(re, ac, maxLag + 2);
     const a0 = ac[0];
     if (!(a0 > 1e-12)) return;
     const inv = 1 / a0;
