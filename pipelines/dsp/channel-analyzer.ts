@@ -91,8 +91,13 @@ export function createChannelAnalyzerWithHook(
       if (!(chunk instanceof Uint8Array) || chunk.length === 0) return [];
       // Bounded slices keep the decoder's and resampler's buffers small whatever the chunk size.
       for (let o = 0; o < chunk.length; o += SLICE_BYTES) {
-        const samples = decoder.decode(chunk.subarray(o, o + SLICE_BYTES));
-        frames.push(resampler ? resampler.push(samples) : samples);
+        const end = Math.min(chunk.length, o + SLICE_BYTES);
+        if (resampler) frames.push(resampler.push(decoder.decode(chunk.subarray(o, end))));
+        else {
+          // No typed-array views per slice; decodeRange first (it may replace the buffer).
+          const n = decoder.decodeRange(chunk, o, end);
+          frames.push(decoder.samples(), n);
+        }
       }
       return take();
     },

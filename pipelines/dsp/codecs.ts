@@ -134,6 +134,13 @@ export function encodeFloat32(samples: Float32Array): Uint8Array {
 export interface StreamDecoder {
   /** Decodes `chunk`; returns a view of the decoded samples valid until the next call. */
   decode(chunk: Uint8Array): Float32Array;
+  /**
+   * Decodes chunk[from, to) into samples()[0, count) and returns count (no view allocated; the
+   * hot path of the channel analyzer). Valid until the next call.
+   */
+  decodeRange(chunk: Uint8Array, from: number, to: number): number;
+  /** The buffer decodeRange writes into (replaced when it grows). */
+  samples(): Float32Array;
   /** Bytes of an incomplete trailing sample (dropped at end of stream). */
   pendingBytes(): number;
 }
@@ -159,32 +166,37 @@ export function createStreamDecoder(codec: Codec): StreamDecoder {
     return f > 1 ? 1 : f < -1 ? -1 : f;
   }
 
-  function decode(chunk: Uint8Array): Float32Array {
-    const total = carried + chunk.length;
+  function decodeRange(chunk: Uint8Array, from: number, to: number): number {
+    const total = carried + (to - from);
     const n = Math.floor(total / width);
     if (out.length < n) out = new Float32Array(Math.max(n, out.length * 2));
     if (width === 1) {
       const table = codec === 'pcmu' ? MULAW_TABLE : ALAW_TABLE;
-      for (let i = 0; i < chunk.length; i++) out[i] = table[chunk[i]];
-      return out.subarray(0, chunk.length);
+      const o = out;
+      for (let i = from; i < to; i++) o[i - from] = table[chunk[i]];
+      return to - from;
     }
     let k = 0;
-    let i = 0;
+    let i = from;
     if (carried > 0) {
-      while (carried < width && i < chunk.length) carry[carried++] = chunk[i++];
-      if (carried < width) return out.subarray(0, 0);
+      while (carried < width && i < to) carry[carried++] = chunk[i++];
+      if (carried < width) return 0;
       out[k++] = sampleFrom(carry[0], carry[1], carry[2], carry[3]);
       carried = 0;
     }
-    for (; i + width <= chunk.length; i += width) {
+    for (; i + width <= to; i += width) {
       out[k++] =
         width === 2
           ? sampleFrom(chunk[i], chunk[i + 1], 0, 0)
           : sampleFrom(chunk[i], chunk[i + 1], chunk[i + 2], chunk[i + 3]);
     }
-    while (i < chunk.length) carry[carried++] = chunk[i++];
-    return out.subarray(0, k);
+    while (i < to) carry[carried++] = chunk[i++];
+    return k;
   }
 
-  return { decode, pendingBytes: () => carried };
+  function decode(chunk: Uint8Array): Float32Array {
+    return out.subarray(0, decodeRange(chunk, 0, chunk.length));
+  }
+
+  return { decode, decodeRange, samples: () => out, pendingBytes: () => carried };
 }

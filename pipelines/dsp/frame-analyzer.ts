@@ -43,8 +43,8 @@ export interface FrameAnalyzer {
   readonly hop: number;
   /** Samples from a frame's start to the end of its longest analysis span. */
   readonly span: number;
-  /** Feeds analysis-rate samples; calls onFrame(frameIndex) after each FINAL frame. */
-  push(samples: Float32Array): void;
+  /** Feeds analysis-rate samples[0, count) (default all); calls onFrame(frameIndex) after each FINAL frame. */
+  push(samples: Float32Array, count?: number): void;
   /** Pads with zeros until every frame that starts inside the audio is final. */
   flush(): void;
   framesDone(): number;
@@ -223,12 +223,12 @@ export function createFrameAnalyzer(
   return {
     hop,
     span,
-    push(samples) {
+    push(samples, count = samples.length) {
       // Block-wise up to the next frame boundary: DC blocker into the ring, then the decimator
       // over the same block (same samples and order as write() per sample, fewer calls).
       const r = ring;
       const m = mask;
-      const n = samples.length;
+      const n = count;
       let x1 = st[0];
       let y1 = st[1];
       let k = 0;

@@ -37,12 +37,6 @@ export function createPitchPath(): PitchPath {
   let added = 0;
   let decided = 0;
 
-  function cost(f1: number, f2: number, l1: number, l2: number): number {
-    if (f1 === 0 && f2 === 0) return 0;
-    if (f1 === 0 || f2 === 0) return VOICED_UNVOICED_COST;
-    return OCTAVE_JUMP_COST * Math.abs(l1 - l2);
-  }
-
   function add(c: PitchCandidates, unvoicedStrength: number): void {
     const slot = added % depth;
     const base = slot * STATES;
@@ -68,8 +62,20 @@ export function createPitchPath(): PitchPath {
       for (let k = 0; k < n; k++) {
         let best = -Infinity;
         let arg = 0;
+        const f2 = freq[base + k];
+        const l2 = logf[base + k];
         for (let j = 0; j < pn; j++) {
-          const v = score[j] - cost(freq[pbase + j], freq[base + k], logf[pbase + j], logf[base + k]);
+          // Transition cost (Praat): 0 unvoiced→unvoiced, VOICED_UNVOICED_COST across voicing,
+          // OCTAVE_JUMP_COST·|Δlog2 f| voiced→voiced. Inline: no boxed doubles per call.
+          const f1 = freq[pbase + j];
+          let jump = 0;
+          if (f1 === 0 || f2 === 0) {
+            if (f1 !== f2) jump = VOICED_UNVOICED_COST;
+          } else {
+            const dl = logf[pbase + j] - l2;
+            jump = OCTAVE_JUMP_COST * (dl < 0 ? -dl : dl);
+          }
+          const v = score[j] - jump;
           if (v > best) {
             best = v;
             arg = j;

@@ -80,6 +80,27 @@ describe('stream decoder', () => {
       expect(dec.pendingBytes()).toBe(0);
     }
   });
+  it('decodeRange gives the same samples as decode, split at odd byte offsets', () => {
+    const x = Float32Array.from({ length: 501 }, (_, i) => Math.sin(i / 5) * 0.9);
+    for (const codec of ['pcmu', 'pcma', 'linear16', 'float32'] as const) {
+      const bytes =
+        codec === 'pcmu'
+          ? encodeMuLaw(x)
+          : codec === 'pcma'
+            ? encodeALaw(x)
+            : codec === 'linear16'
+              ? encodeLinear16(x)
+              : encodeFloat32(x);
+      const whole = Array.from(createStreamDecoder(codec).decode(bytes));
+      const dec = createStreamDecoder(codec);
+      const parts: number[] = [];
+      for (let i = 0, step = 3; i < bytes.length; i += step, step = (step % 11) + 2) {
+        const n = dec.decodeRange(bytes, i, Math.min(bytes.length, i + step));
+        parts.push(...dec.samples().subarray(0, n));
+      }
+      expect(parts).toEqual(whole);
+    }
+  });
   it('keeps an odd trailing byte pending instead of inventing a sample', () => {
     const dec = createStreamDecoder('linear16');
     expect(dec.decode(new Uint8Array([1, 2, 3])).length).toBe(1);
