@@ -50,12 +50,16 @@ for (let m = 1; 4 * m <= MAX_HALF; m *= 2) {
     }
   }
 }
-/** cos(2πi/MAX) and −sin(2πi/MAX), i < MAX/2. */
-const COS = new Float64Array(MAX_HALF);
-const SIN = new Float64Array(MAX_HALF);
-for (let i = 0; i < MAX_HALF; i++) {
-  COS[i] = Math.cos((2 * Math.PI * i) / MAX_FFT_SIZE);
-  SIN[i] = -Math.sin((2 * Math.PI * i) / MAX_FFT_SIZE);
+/**
+ * Split/DCT twiddles of each size N, contiguous (not strided through one big table: the loops
+ * would touch a cache line per entry): CS[2(N/2 − 2 + k)] = cos(2πk/N), next −sin(2πk/N), k < N/2.
+ */
+const CS = new Float64Array(2 * MAX_FFT_SIZE);
+for (let n = 4; n <= MAX_FFT_SIZE; n *= 2) {
+  for (let k = 0; k < n / 2; k++) {
+    CS[2 * (n / 2 - 2 + k)] = Math.cos((2 * Math.PI * k) / n);
+    CS[2 * (n / 2 - 2 + k) + 1] = -Math.sin((2 * Math.PI * k) / n);
+  }
 }
 // Scratch (transforms run synchronously to completion, so one set serves every instance).
 const ZR = new Float64Array(MAX_HALF);
@@ -192,9 +196,8 @@ function forward(size: number, input: Float64Array, re: Float64Array, im: Float6
     }
     complexFft(half, false);
   }
-  const cos = COS;
-  const sin = SIN;
-  const stride = MAX_FFT_SIZE / size;
+  const cs = CS;
+  const tb = size - 4; // 2 (size/2 − 2)
   // Split: X[k] = (Z[k] + conj Z[N/2-k])/2 + W^k (Z[k] - conj Z[N/2-k])/(2i)
   re[0] = zr[0] + zi[0];
   im[0] = 0;
@@ -209,8 +212,8 @@ function forward(size: number, input: Float64Array, re: Float64Array, im: Float6
     const ei = 0.5 * (ai + bi);
     const or = 0.5 * (ai - bi);
     const oi = -0.5 * (ar - br);
-    const wr = cos[k * stride];
-    const wi = sin[k * stride];
+    const wr = cs[tb + 2 * k];
+    const wi = cs[tb + 2 * k + 1];
     re[k] = er + (or * wr - oi * wi);
     im[k] = ei + (or * wi + oi * wr);
   }
@@ -225,9 +228,8 @@ function inverseEvenReal(size: number, power: Float64Array, out: Float64Array, l
   }
   const q = M >> 1;
   const y = DCT_IN;
-  const cos = COS;
-  const sin = SIN;
-  const stride = MAX_FFT_SIZE / size;
+  const cs = CS;
+  const tb = size - 4;
   y[0] = 0.5 * (power[0] + power[M]);
   let sum = 0.5 * (power[0] - power[M]);
   for (let j = 1; j < q; j++) {
@@ -235,10 +237,10 @@ function inverseEvenReal(size: number, power: Float64Array, out: Float64Array, l
     const b = power[M - j];
     const y1 = 0.5 * (a + b);
     const y2 = a - b;
-    const wi = -sin[j * stride]; // sin(πj/M)
+    const wi = -cs[tb + 2 * j + 1]; // sin(πj/M)
     y[j] = y1 - wi * y2;
     y[M - j] = y1 + wi * y2;
-    sum += cos[j * stride] * y2;
+    sum += cs[tb + 2 * j] * y2;
   }
   y[q] = power[q];
   const hr = DCT_RE;
@@ -262,15 +264,15 @@ function inverseEvenReal(size: number, power: Float64Array, out: Float64Array, l
 function inversePacked(size: number, power: Float64Array, out: Float64Array): void {
   const half = size >> 1;
   const shift = MAX_BITS - Math.round(Math.log2(half));
-  const stride = MAX_FFT_SIZE / size;
+  const tb = size - 4;
   for (let k = 0; k < half; k++) {
     const xr = power[k];
     const yr = power[half - k];
     // Z[k] = E[k] + i W^{-k} O[k], E = (X[k] + X[N/2-k]) / 2, O = (X[k] - X[N/2-k]) / 2; conjugated.
     const dr = 0.5 * (xr - yr);
     const j = BITREV[k] >>> shift;
-    ZR[j] = 0.5 * (xr + yr) + dr * SIN[k * stride];
-    ZI[j] = -(dr * COS[k * stride]);
+    ZR[j] = 0.5 * (xr + yr) + dr * CS[tb + 2 * k + 1];
+    ZI[j] = -(dr * CS[tb + 2 * k]);
   }
   complexFft(half, false);
   const scale = 1 / half;
