@@ -203,7 +203,10 @@ function forward(size: number, input: Float64Array, re: Float64Array, im: Float6
   im[0] = 0;
   re[half] = zr[0] - zi[0];
   im[half] = 0;
-  for (let k = 1; k < half; k++) {
+  // Bins k and N/2 − k share their terms: E' = conj E and O' = conj O (sign flips, exact in
+  // floating point), so both bins come from one pair of loads.
+  const q = half >> 1;
+  for (let k = 1; k <= q; k++) {
     const ar = zr[k];
     const ai = zi[k];
     const br = zr[half - k];
@@ -216,6 +219,12 @@ function forward(size: number, input: Float64Array, re: Float64Array, im: Float6
     const wi = cs[tb + 2 * k + 1];
     re[k] = er + (or * wr - oi * wi);
     im[k] = ei + (or * wi + oi * wr);
+    if (k === q) break;
+    // Bin half − k: E' = (er, −ei), O' = (or, −oi).
+    const vr = cs[tb + 2 * (half - k)];
+    const vi = cs[tb + 2 * (half - k) + 1];
+    re[half - k] = er + (or * vr + oi * vi);
+    im[half - k] = -ei + (or * vi - oi * vr);
   }
 }
 
