@@ -151,12 +151,20 @@ export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
         let xy1 = 0;
         let xy2 = 0;
         let xy3 = 0;
+        // Sliding registers: x[lag + i .. lag + 3 + i] with one new load per step.
+        let v0 = x[lag];
+        let v1 = x[lag + 1];
+        let v2 = x[lag + 2];
         for (let i = 0; i < W; i++) {
           const a = x[i];
-          xy0 += a * x[lag + i];
-          xy1 += a * x[lag + 1 + i];
-          xy2 += a * x[lag + 2 + i];
-          xy3 += a * x[lag + 3 + i];
+          const v3 = x[lag + 3 + i];
+          xy0 += a * v0;
+          xy1 += a * v1;
+          xy2 += a * v2;
+          xy3 += a * v3;
+          v0 = v1;
+          v1 = v2;
+          v2 = v3;
         }
         cc[lag - lo + 1] = xy0;
         cc[lag - lo + 2] = xy1;

@@ -215,11 +215,17 @@ export function hnrAt(
   let rc = 0;
   let rp = 0;
   const n = L - lag0 - 1;
+  // Sliding registers over x[i + lag0 − 1 .. i + lag0 + 1]: one new load per step.
+  let u0 = x[lag0 - 1];
+  let u1 = x[lag0];
   for (let i = 0; i < n; i++) {
     const a = x[i];
-    rm += a * x[i + lag0 - 1];
-    rc += a * x[i + lag0];
-    rp += a * x[i + lag0 + 1];
+    const u2 = x[i + lag0 + 1];
+    rm += a * u0;
+    rc += a * u1;
+    rp += a * u2;
+    u0 = u1;
+    u1 = u2;
   }
   rm /= e * p.windowAcf[lag0 - 1];
   rc /= e * p.windowAcf[lag0];
