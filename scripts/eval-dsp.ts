@@ -7,11 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChannelAnalyzer, encodeMuLaw, toTelephoneBand } from '../pipelines/dsp/index.ts';
 import { frameTrack } from '../pipelines/dsp/frame-track.ts';
-import { applyPaceModel } from '../pipelines/dsp/pace.ts';
-import { PACE_MODEL } from '../pipelines/dsp/pace-model.ts';
+import { paceRate } from '../pipelines/dsp/pace.ts';
+import { PACE_FALLBACK_MODEL, PACE_MODEL } from '../pipelines/dsp/pace-model.ts';
 import { listEmodb, readEmodbSamples, type EmodbItem } from './lib/emodb.ts';
-import { paceRows } from './lib/pace-data.ts';
-import { leaveOneGroupOut, PACE_RIDGE_LAMBDA } from './lib/ridge.ts';
+import { leaveOneGroupOutPace, paceRows } from './lib/pace-data.ts';
 import {
   addNoise,
   epochPeriods,
@@ -128,9 +127,10 @@ function pearson(x: number[], y: number[]): number {
 }
 
 /**
- * Syllable rate of window 0 against the labels. The estimator is learned, so every speaker is
- * scored with ridge coefficients refitted on the OTHER nine speakers (leave-one-speaker-out); the
- * committed all-speaker model (pace-model.ts) is only checked to be what the runtime applies.
+ * Syllable rate of window 0 against the labels. The estimator is learned (syllable-density MLP,
+ * then ridge), so every speaker is scored with both stages refitted on the OTHER nine speakers
+ * (leave-one-speaker-out); a second figure holds out each of the ten sentences instead. The
+ * committed all-speaker models are only checked to be what the runtime applies.
  */
 function paceComparison(items: EmodbItem[]): {
   r: number;
@@ -138,32 +138,36 @@ function paceComparison(items: EmodbItem[]): {
   n: number;
   runtimeMismatch: number;
   baselineR: number;
+  densityR: number;
+  sentenceR: number;
+  sentenceMae: number;
+  fallbacks: number;
 } {
   const rows = paceRows(items);
-  const x = rows.map((row) => row.features);
   const truth = rows.map((row) => row.rate);
-  const foldModels = leaveOneGroupOut(
-    x,
-    truth,
-    rows.map((row) => row.speaker),
-    PACE_RIDGE_LAMBDA,
-  );
-  // The fold model is applied exactly as at runtime (same zero / clamp rules).
-  const est = rows.map((row, i) => {
-    const m = foldModels.get(row.speaker);
-    return m ? applyPaceModel({ ...m, features: PACE_MODEL.features }, x[i]) : NaN;
-  });
+  const bySpeaker = leaveOneGroupOutPace(rows, (r) => r.speaker, log);
+  const bySentence = leaveOneGroupOutPace(rows, (r) => r.text, log);
   // Runtime check: the streaming analyzer's window 0 equals the committed model on the same features.
   let runtimeMismatch = 0;
   for (const row of rows) {
     const analyzer = createChannelAnalyzer({ format: mu8k });
     const w0 = [...analyzer.push(row.bytes), ...analyzer.flush()].find((w) => w.windowIndex === 0);
-    const expected = applyPaceModel(PACE_MODEL, row.features);
+    const expected = paceRate(PACE_MODEL, PACE_FALLBACK_MODEL, row.features, row.outlier);
     if (!w0 || Math.abs(w0.pace.syllableRate - expected) > 1e-9) runtimeMismatch++;
   }
-  const mae = est.reduce((s, e, i) => s + Math.abs(e - truth[i]), 0) / est.length;
+  const mae = (est: number[]): number => est.reduce((s, e, i) => s + Math.abs(e - truth[i]), 0) / est.length;
   const baseline = rows.map((row) => row.features[0]);
-  return { r: pearson(est, truth), mae, n: est.length, runtimeMismatch, baselineR: pearson(baseline, truth) };
+  return {
+    r: pearson(bySpeaker.estimate, truth),
+    mae: mae(bySpeaker.estimate),
+    n: rows.length,
+    runtimeMismatch,
+    baselineR: pearson(baseline, truth),
+    densityR: pearson(bySpeaker.density, truth),
+    sentenceR: pearson(bySentence.estimate, truth),
+    sentenceMae: mae(bySentence.estimate),
+    fallbacks: bySpeaker.fallbacks,
+  };
 }
 
 /** Jitter, shimmer and HNR on synthetic sustained vowels (8 kHz, telephone band, 16-bit). */
@@ -238,8 +242,12 @@ function main(): void {
     out.pace_r = round(p.r);
     out.pace_mae = round(p.mae);
     out.pace_files = p.n;
-    out.pace_eval = 'leave-one-speaker-out ridge';
+    out.pace_eval = 'leave-one-speaker-out syllable-density MLP + ridge';
     out.pace_r_nuclei_only = round(p.baselineR);
+    out.pace_r_density_only = round(p.densityR);
+    out.pace_r_leave_one_sentence_out = round(p.sentenceR);
+    out.pace_mae_leave_one_sentence_out = round(p.sentenceMae);
+    out.pace_fallback_files = p.fallbacks;
     out.pace_runtime_mismatch = p.runtimeMismatch;
   }
   if (parts.has('vq')) {

@@ -1,11 +1,20 @@
 // Per-window rhythm statistics that the learned syllable-rate estimator (pace-model.ts) combines:
 // syllable-nucleus counts at several dip / floor thresholds (de Jong & Wempe 2009), voicing
-// onsets, F0 turning points, energy and spectral-change peak rates, voiced and speech fractions.
-// Pure, no I/O; every array comes from the caller's scratch (nothing allocates per window).
+// onsets, F0 turning points, energy and spectral-change peak rates, voiced and speech fractions,
+// and the learned frame syllable density (syllable-density.ts). Pure, no I/O; every array comes
+// from the caller's scratch (nothing allocates per window).
 
 import { F, type FrameStore } from './frame-store.ts';
 import { MFCC_COUNT } from './spectral.ts';
 import { percentile, sortPrefix } from './stats.ts';
+import {
+  createSyllableScratch,
+  syllableDensity,
+  syllableOutlier,
+  type SyllableModel,
+  type SyllableScratch,
+} from './syllable-density.ts';
+import { SYLLABLE_MODEL } from './syllable-model.ts';
 
 /** Names of the entries of a pace feature vector, in order (rates are per second of window). */
 export const PACE_FEATURE_NAMES = [
@@ -31,6 +40,7 @@ export const PACE_FEATURE_NAMES = [
   'mean_log2_f0',
   'voiced_run_units_150ms',
   'voiced_run_units_250ms',
+  'mlp_syllable_density',
 ] as const;
 
 export const PACE_FEATURE_COUNT = PACE_FEATURE_NAMES.length;
@@ -43,6 +53,7 @@ export interface PaceFeatureScratch {
   raw: Float64Array;
   sorted: Float64Array;
   change: Float64Array;
+  syllable: SyllableScratch;
 }
 
 export function createPaceFeatureScratch(frames: number): PaceFeatureScratch {
@@ -51,6 +62,7 @@ export function createPaceFeatureScratch(frames: number): PaceFeatureScratch {
     raw: new Float64Array(frames),
     sorted: new Float64Array(frames),
     change: new Float64Array(frames),
+    syllable: createSyllableScratch(frames),
   };
 }
 
@@ -111,8 +123,29 @@ function countPeaks(
 }
 
 /**
+ * Window reference level (dB): 99th percentile of the smoothed intensity of frames [first, first + n).
+ * Leaves the raw intensity in s.raw and the smoothed one in s.contour.
+ */
+export function intensityReference(
+  store: FrameStore,
+  first: number,
+  n: number,
+  s: PaceFeatureScratch,
+): number {
+  const d = store.data;
+  for (let i = 0; i < n; i++) s.raw[i] = d[store.at(first + i, F.energyDb)];
+  smoothIntensity(s.raw, n, s.contour);
+  s.sorted.set(s.contour.subarray(0, n));
+  sortPrefix(s.sorted, n);
+  return percentile(s.sorted, n, 99);
+}
+
+/**
  * Writes the PACE_FEATURE_COUNT features of frames [first, end) into out. Counts are divided by
- * the window duration (s) so that windows of any length give rates.
+ * the window duration (s) so that windows of any length give rates. `syllable` is the density
+ * MLP (the committed one at runtime; the eval passes fold models fitted without the test speaker).
+ * Returns how far the window's frames lie from the MLP's training frames (syllableOutlier; 0 for
+ * windows under 3 frames).
  */
 export function paceFeatures(
   store: FrameStore,
@@ -121,19 +154,17 @@ export function paceFeatures(
   hopMs: number,
   s: PaceFeatureScratch,
   out: Float64Array,
-): void {
+  syllable: SyllableModel = SYLLABLE_MODEL,
+): number {
   const n = end - first;
   out.fill(0);
-  if (n < 3) return;
+  if (n < 3) return 0;
   const d = store.data;
   const durS = (n * hopMs) / 1000;
-  for (let i = 0; i < n; i++) s.raw[i] = d[store.at(first + i, F.energyDb)];
+  const top = intensityReference(store, first, n, s);
   const c = s.contour;
-  smoothIntensity(s.raw, n, c);
-  s.sorted.set(c.subarray(0, n));
-  sortPrefix(s.sorted, n);
-  const top = percentile(s.sorted, n, 99);
   const floor = (db: number): number => Math.max(top + db, -60);
+  out[22] = syllableDensity(store, first, n, top, syllable, s.syllable);
   out[0] = countPeaks(c, n, floor(-30), 1, store, first, true) / durS;
   out[1] = countPeaks(c, n, floor(-30), 0.5, store, first, true) / durS;
   out[2] = countPeaks(c, n, floor(-30), 2, store, first, true) / durS;
@@ -256,4 +287,5 @@ export function paceFeatures(
     if (f0 > 0) lf += Math.log2(f0);
   }
   out[19] = voiced > 0 ? lf / voiced : 0;
+  return syllableOutlier(s.syllable);
 }

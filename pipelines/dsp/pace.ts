@@ -1,7 +1,7 @@
 // Pace of one window: syllable rate from a learned estimator (ridge regression, pace-model.ts)
-// over syllable-nucleus counts after de Jong & Wempe (2009) and other rhythm statistics
-// (pace-features.ts); articulation rate over speech time; pauses are VAD gaps between speech.
-// Pure, no I/O; scratch arrays come from the caller.
+// over a learned frame syllable density (syllable-density.ts), syllable-nucleus counts after
+// de Jong & Wempe (2009) and other rhythm statistics (pace-features.ts); articulation rate over
+// speech time; pauses are VAD gaps between speech. Pure, no I/O; scratch arrays come from the caller.
 
 import { F, type FrameStore } from './frame-store.ts';
 import {
@@ -11,7 +11,8 @@ import {
   PACE_FEATURE_NAMES,
   type PaceFeatureScratch,
 } from './pace-features.ts';
-import { PACE_MODEL } from './pace-model.ts';
+import { PACE_FALLBACK_MODEL, PACE_MODEL } from './pace-model.ts';
+import { SYLLABLE_OUTLIER_Z2 } from './syllable-density.ts';
 import type { PaceFeatures } from './types.ts';
 
 /** Shortest gap between speech that counts as a pause (Goldman-Eisler's 250 ms is common; 150 ms here). */
@@ -54,6 +55,15 @@ export function applyPaceModel(m: PaceModel, x: Float64Array): number {
   return Number.isFinite(s) ? Math.min(MAX_RATE, Math.max(0, s)) : 0;
 }
 
+/**
+ * The rate rule shared by runtime and eval: `main` (with the MLP density) unless the window is
+ * unlike the MLP's training frames (outlier score from paceFeatures above SYLLABLE_OUTLIER_Z2),
+ * then `fallback` (the same ridge fitted without the density).
+ */
+export function paceRate(main: PaceModel, fallback: PaceModel, x: Float64Array, outlier: number): number {
+  return applyPaceModel(outlier > SYLLABLE_OUTLIER_Z2 ? fallback : main, x);
+}
+
 export function paceOf(
   store: FrameStore,
   first: number,
@@ -63,8 +73,8 @@ export function paceOf(
 ): PaceFeatures {
   const n = end - first;
   const d = store.data;
-  paceFeatures(store, first, end, hopMs, scratch, scratch.features);
-  const rate = applyPaceModel(PACE_MODEL, scratch.features);
+  const outlier = paceFeatures(store, first, end, hopMs, scratch, scratch.features);
+  const rate = paceRate(PACE_MODEL, PACE_FALLBACK_MODEL, scratch.features, outlier);
   let speechFrames = 0;
   let pauseFrames = 0;
   let pauses = 0;
