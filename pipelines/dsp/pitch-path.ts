@@ -38,6 +38,9 @@ export function createPitchPath(): PitchPath {
   let decided = 0;
 
   function add(c: PitchCandidates, unvoicedStrength: number): void {
+    // As a float (x − 0 is exact): a phi of the tagged argument and a float64 load below would
+    // otherwise be kept tagged, boxing a double per state.
+    const uv = unvoicedStrength - 0;
     const slot = added % depth;
     const base = slot * STATES;
     const n = c.count + 1;
@@ -52,7 +55,7 @@ export function createPitchPath(): PitchPath {
     }
     if (added === 0) {
       for (let k = 0; k < n; k++) {
-        score[k] = k === 0 ? unvoicedStrength : c.strength[k - 1];
+        score[k] = k === 0 ? uv : c.strength[k - 1];
         back[base + k] = 0;
       }
     } else {
@@ -81,7 +84,7 @@ export function createPitchPath(): PitchPath {
             arg = j;
           }
         }
-        next[k] = best + (k === 0 ? unvoicedStrength : c.strength[k - 1]);
+        next[k] = best + (k === 0 ? uv : c.strength[k - 1]);
         back[base + k] = arg;
       }
       // Keep scores near 0 (only differences matter) so long calls lose no precision.
