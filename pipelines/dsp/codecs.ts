@@ -195,7 +195,8 @@ export function createStreamDecoder(codec: Codec): StreamDecoder {
   }
 
   function decode(chunk: Uint8Array): Float32Array {
-    return out.subarray(0, decodeRange(chunk, 0, chunk.length));
+    const n = decodeRange(chunk, 0, chunk.length); // first: it may replace `out`
+    return out.subarray(0, n);
   }
 
   return { decode, decodeRange, samples: () => out, pendingBytes: () => carried };

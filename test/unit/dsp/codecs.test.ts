@@ -80,6 +80,21 @@ describe('stream decoder', () => {
       expect(dec.pendingBytes()).toBe(0);
     }
   });
+  it('decodes a buffer larger than its initial 512-sample buffer in one call', () => {
+    const x = Float32Array.from({ length: 5000 }, (_, i) => Math.round(Math.sin(i / 9) * 30000) / 32768);
+    for (const codec of ['linear16', 'pcmu'] as const) {
+      const bytes = codec === 'linear16' ? encodeLinear16(x) : encodeMuLaw(x);
+      const y = createStreamDecoder(codec).decode(bytes);
+      expect(y.length).toBe(5000);
+      const one = createStreamDecoder(codec);
+      for (let i = 0; i < 5000; i += 997) {
+        const k = codec === 'linear16' ? 2 : 1;
+        expect(Array.from(y.subarray(i, i + 3))).toEqual(
+          Array.from(one.decode(bytes.subarray(k * i, k * (i + 3)))),
+        );
+      }
+    }
+  });
   it('decodeRange gives the same samples as decode, split at odd byte offsets', () => {
     const x = Float32Array.from({ length: 501 }, (_, i) => Math.sin(i / 5) * 0.9);
     for (const codec of ['pcmu', 'pcma', 'linear16', 'float32'] as const) {
