@@ -3,9 +3,9 @@
 // Method: an N/2-point complex FFT of the even/odd-packed signal, then the split step
 // (Cooley & Tukey 1965; real-input packing as in Press et al., Numerical Recipes §12.3). The
 // complex FFT is decimation in time: the packing loop writes straight into bit-reversed order
-// (no swap pass), one twiddle-free radix-2 or radix-4 pass, then radix-4 passes with three
-// complex multiplications per butterfly (twiddles W^k, W^2k, W^3k; Oppenheim & Schafer,
-// Discrete-Time Signal Processing, 3rd ed., §9.5). The inverse of a real, even spectrum is a
+// (no swap pass; with an odd stage count it also does the first radix-2 stage), then radix-4
+// passes with three complex multiplications per butterfly (twiddles W^k, W^2k, W^3k, none for
+// k = 0; Oppenheim & Schafer, Discrete-Time Signal Processing, 3rd ed., §9.5). The inverse of a real, even spectrum is a
 // DCT-I, computed with a real FFT of half the size (Numerical Recipes §12.3, cosft1).
 // Tables and scratch are shared by every size and instance (see below). No allocation per call.
 
@@ -31,8 +31,8 @@ const MAX_BITS = Math.round(Math.log2(MAX_HALF));
 // and typed arrays captured per instance lose that once two instances exist (measured: 3 FFTs
 // per frame took 6 µs with per-instance closures, half of that with these shared tables).
 // Every size reads the same tables: bit reversal of b bits is the MAX_BITS reversal shifted
-// right by MAX_BITS − b; the radix-4 twiddles of a pass depend only on its span m; cos/sin of
-// 2πk/N are every (MAX/N)-th entry of the largest table.
+// right by MAX_BITS − b; the radix-4 twiddles of a pass depend only on its span m; the split
+// twiddles of each size are stored contiguously (CS below).
 const BITREV = new Uint32Array(MAX_HALF);
 for (let i = 0; i < MAX_HALF; i++) {
   let r = 0;
