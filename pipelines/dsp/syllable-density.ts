@@ -124,19 +124,30 @@ export function syllableRawBase(
   out: Float64Array,
 ): void {
   const d = store.data;
+  // The store is a struct of arrays: at(frame, f) − at(frame, 0) does not depend on the frame, so
+  // one at() per frame plus these offsets replaces 25 at() calls (a third of this stage's time).
+  const off = FIELD_OFFSET;
+  const f0 = store.at(0, 0);
+  for (let k = 0; k < SYLLABLE_BASE; k++) off[k] = BASE_FIELDS[k] >= 0 ? store.at(0, BASE_FIELDS[k]) - f0 : 0;
+  const offE = store.at(0, F.energyDb) - f0;
+  const offA = store.at(0, F.alphaDb) - f0;
+  const offF0 = store.at(0, F.f0) - f0;
   for (let i = 0; i < n; i++) {
     const row = i * SYLLABLE_BASE;
-    const e = d[store.at(first + i, F.energyDb)];
-    const a = d[store.at(first + i, F.alphaDb)];
+    const at = store.at(first + i, 0);
+    const e = d[at + offE];
+    const a = d[at + offA];
     // Low band (300-1000 Hz) energy from the alpha ratio a = 10·log10(E_high / E_low) (see pace-features).
     const low = e - (Number.isFinite(a) ? 10 * Math.log10(1 + Math.pow(10, a / 10)) : 0);
     out[row] = Math.max(-FLOOR_DB, e - refDb);
     out[row + 1] = Math.max(-FLOOR_DB, low - refDb);
-    out[row + 4] = d[store.at(first + i, F.f0)] > 0 ? 1 : 0;
-    for (let k = 2; k < SYLLABLE_BASE; k++)
-      if (k !== 4) out[row + k] = d[store.at(first + i, BASE_FIELDS[k])];
+    out[row + 4] = d[at + offF0] > 0 ? 1 : 0;
+    for (let k = 2; k < SYLLABLE_BASE; k++) if (k !== 4) out[row + k] = d[at + off[k]];
   }
 }
+
+/** Scratch of syllableRawBase (module level: filled and used within one synchronous call). */
+const FIELD_OFFSET = new Int32Array(SYLLABLE_BASE);
 
 /** Raw base fields, then z-scored with the model's mean / scale and clipped to ±6 (into s.base). */
 export function syllableBase(
@@ -151,16 +162,27 @@ export function syllableBase(
   const z2 = s.fieldZ2;
   z2.fill(0);
   syllableRawBase(store, first, n, refDb, b);
-  for (let i = 0; i < n; i++) {
-    const row = i * SYLLABLE_BASE;
+  const mean = MEAN;
+  const inv = INV_SCALE;
+  for (let k = 0; k < SYLLABLE_BASE; k++) {
+    mean[k] = m.mean[k];
+    inv[k] = 1 / m.scale[k];
+  }
+  for (let i = 0, row = 0; i < n; i++, row += SYLLABLE_BASE) {
     for (let k = 0; k < SYLLABLE_BASE; k++) {
-      const z = (b[row + k] - m.mean[k]) / m.scale[k];
-      const c = Number.isFinite(z) ? Math.min(6, Math.max(-6, z)) : 0;
+      const z = (b[row + k] - mean[k]) * inv[k];
+      // z − z is 0 exactly when z is finite (NaN / ±Infinity from a non-finite field give 0).
+      const c = z - z === 0 ? (z > 6 ? 6 : z < -6 ? -6 : z) : 0;
       b[row + k] = c;
-      z2[k] += (c * c) / n;
+      z2[k] += c * c;
     }
   }
+  for (let k = 0; k < SYLLABLE_BASE; k++) z2[k] /= n;
 }
+
+/** Model mean and 1 / scale as typed arrays (module-level scratch of syllableBase). */
+const MEAN = new Float64Array(SYLLABLE_BASE);
+const INV_SCALE = new Float64Array(SYLLABLE_BASE);
 
 /** Largest per-field mean z² of the last window syllableBase / syllableDensity saw. */
 export function syllableOutlier(s: SyllableScratch): number {
