@@ -72,14 +72,23 @@ describe('customer-frustration', () => {
 });
 
 describe('customer-mood-dropping', () => {
-  it('fires when valence falls by 0.3 within 30 s', () => {
+  it('fires when valence falls by 0.3 within 30 s and stays down for 3 s of speech', () => {
     const seq = [
       ...range(0, 10).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.7 })),
-      emotion(10, 'customer', 'sad', { valence: 0.35 }),
+      ...range(10, 16).map((i) => emotion(i, 'customer', 'sad', { valence: 0.35 })),
     ];
     const alerts = run(engineWith(), seq);
     expect(ids(alerts)).toEqual(['customer-mood-dropping/raised']);
     expect(alerts[0].message).toContain('valence 0.70 → 0.35 within 30 s');
+  });
+
+  it('does not fire on one low window between neutral ones', () => {
+    const seq = range(0, 20).map((i) =>
+      i === 10
+        ? emotion(i, 'customer', 'sad', { valence: 0.2 })
+        : emotion(i, 'customer', 'neutral', { valence: 0.7 }),
+    );
+    expect(run(engineWith(), seq)).toEqual([]);
   });
 
   it('does not fire on a slow slide (0.27 per 30 s)', () => {
