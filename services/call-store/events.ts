@@ -17,6 +17,8 @@ export const callStartSchema = z.object({
   tenant: id,
   agentId: id,
   queue: z.string().max(200).default(''),
+  /** The call's team (CallEvent `team`); '' = none (imported calls). Scopes supervisors' reads. */
+  team: z.string().max(64).default(''),
   customerRef: z.string().max(200).nullable().default(null),
   startedAt: isoTime,
   consent: z.object({ analytics: z.boolean(), storeFeatures: z.boolean() }),

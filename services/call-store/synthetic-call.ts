@@ -8,6 +8,8 @@ export interface SyntheticCallOptions {
   tenant?: string;
   agentId?: string;
   queue?: string;
+  /** The call's team (CallEvent `team`); '' when absent. */
+  team?: string;
   startedAt?: Date;
   durationS?: number;
   /** Customer is angry from this second to `angryToS` (none when absent). */
@@ -164,6 +166,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       tenant,
       agentId: options.agentId ?? 'agent-1',
       queue: options.queue ?? 'billing',
+      team: options.team ?? '',
       customerRef: null,
       startedAt: startedAt.toISOString(),
       consent: { analytics: true, storeFeatures: options.storeFeatures ?? true },

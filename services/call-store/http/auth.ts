@@ -15,6 +15,8 @@ export interface QaPrincipal {
   /** '*' = an admin of every tenant. */
   tenant: string;
   agentId: string | null;
+  /** Teams of the user (alert-service `teams` claim); a supervisor with teams sees only theirs. */
+  teams?: string[];
 }
 
 export interface TokenOptions {
@@ -29,6 +31,7 @@ const claims = z.object({
   role: z.enum(QA_ROLES),
   tenant: z.string().min(1).max(64),
   agent_id: z.string().min(1).max(64).optional(),
+  teams: z.array(z.string().max(64)).max(100).optional(),
 });
 
 export async function verifyBearer(header: string | undefined, options: TokenOptions): Promise<QaPrincipal> {
@@ -50,18 +53,22 @@ export async function verifyBearer(header: string | undefined, options: TokenOpt
   const c = parsed.data;
   if (c.role === 'agent' && !c.agent_id)
     throw new StoreError('UNAUTHENTICATED', 'agent token without agent_id');
-  return { userId: c.sub, role: c.role, tenant: c.tenant, agentId: c.agent_id ?? null };
+  return { userId: c.sub, role: c.role, tenant: c.tenant, agentId: c.agent_id ?? null, teams: c.teams ?? [] };
 }
 
-/** Agents read their own calls; supervisors and QA reviewers their tenant; admins theirs or all. */
+/**
+ * Agents read their own calls; QA reviewers their tenant; supervisors their tenant, or only their
+ * teams' calls when their user lists teams (the alert service's rule); admins theirs or all.
+ */
 export function scopeOf(principal: QaPrincipal, requestedTenant?: string): Scope {
   if (principal.role === 'admin' && principal.tenant === '*') {
-    return { tenant: requestedTenant ?? null, agentId: null };
+    return { tenant: requestedTenant ?? null, agentId: null, teams: null };
   }
   if (requestedTenant !== undefined && requestedTenant !== principal.tenant) {
     throw new StoreError('FORBIDDEN', `no access to tenant ${requestedTenant}`);
   }
-  return { tenant: principal.tenant, agentId: principal.role === 'agent' ? principal.agentId : null };
+  const teams = principal.role === 'supervisor' && principal.teams?.length ? [...principal.teams] : null;
+  return { tenant: principal.tenant, agentId: principal.role === 'agent' ? principal.agentId : null, teams };
 }
 
 export function mayReview(principal: QaPrincipal): boolean {
@@ -78,6 +85,7 @@ export async function issueToken(
     role: principal.role,
     tenant: principal.tenant,
     ...(principal.agentId ? { agent_id: principal.agentId } : {}),
+    ...(principal.teams?.length ? { teams: principal.teams } : {}),
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(principal.userId)

@@ -18,7 +18,7 @@ export function demoUsersLogin(usersFile: string): LoginCheck {
     const ok = await verifyPassword(password, user?.passwordHash ?? [...users.values()][0].passwordHash);
     if (!user || !ok) return null;
     const p = user.principal;
-    return { userId: p.userId, role: p.role, tenant: p.tenant, agentId: p.agentId };
+    return { userId: p.userId, role: p.role, tenant: p.tenant, agentId: p.agentId, teams: p.teams };
   };
 }
 

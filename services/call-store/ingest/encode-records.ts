@@ -45,7 +45,7 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
             tenant: started ? e.tenant : '',
             agentId: started ? e.agentId : '',
             queue: started ? e.queue : '',
-            team: '',
+            team: started ? e.team : '',
             customerRef: '',
             startTimeMs: started ? Date.parse(e.startedAt) : 0,
             endTimeMs: started ? 0 : Date.parse(e.endedAt),

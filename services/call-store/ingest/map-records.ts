@@ -19,6 +19,7 @@ function callEvent(value: CallEvent): unknown | null {
       tenant: value.tenant,
       agentId: value.agentId,
       queue: value.queue,
+      team: value.team,
       customerRef: value.customerRef || null,
       startedAt: isoOf(value.startTimeMs),
       consent: value.consent ?? { analytics: true, storeFeatures: true },

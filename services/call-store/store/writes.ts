@@ -24,10 +24,12 @@ async function insertCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promi
 }
 
 const SQL = {
-  start: `INSERT INTO calls (call_id, tenant, agent_id, queue, customer_ref, started_at, store_features, source)
-    SELECT "callId", tenant, "agentId", queue, "customerRef", "startedAt", "storeFeatures", source
+  start: `INSERT INTO calls (call_id, tenant, agent_id, queue, team, customer_ref, started_at, store_features,
+      source)
+    SELECT "callId", tenant, "agentId", queue, coalesce(team, ''), "customerRef", "startedAt", "storeFeatures",
+      source
     FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, tenant text, "agentId" text, queue text,
-      "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text)`,
+      team text, "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text)`,
   windows: `INSERT INTO speaker_windows (call_id, channel, window_index, start_ms, end_ms, speech_fraction,
       voiced_fraction, pitch_hz, pitch_st, loudness_dbfs, syllable_rate, tension, features)
     SELECT "callId", channel, "windowIndex", "startMs", "endMs", "speechFraction", "voicedFraction",

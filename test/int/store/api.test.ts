@@ -1,5 +1,6 @@
 // The QA API over a real socket and a real (embedded) database: every response is validated
-// against openapi.yaml; roles and tenants are enforced; bad input gets a precise 4xx.
+// against openapi.yaml; roles, tenants and supervisors' teams are enforced; bad input gets a
+// precise 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
@@ -18,6 +19,7 @@ let server: QaServer;
 const who: Record<string, QaPrincipal> = {
   qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
   supervisor: { userId: 'sup-1', role: 'supervisor', tenant: 'acme', agentId: null },
+  northLead: { userId: 'sup-2', role: 'supervisor', tenant: 'acme', agentId: null, teams: ['north'] },
   agent1: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
   agent2: { userId: 'u-agent-2', role: 'agent', tenant: 'acme', agentId: 'agent-2' },
   otherTenant: { userId: 'qa-9', role: 'qa_reviewer', tenant: 'globex', agentId: null },
@@ -42,6 +44,7 @@ beforeAll(async () => {
     const call = syntheticCall({
       callId: `call-${i}`,
       agentId: i < 4 ? 'agent-1' : 'agent-2',
+      team: i % 2 === 0 ? 'north' : 'south',
       startedAt: new Date(Date.UTC(2026, 10, 20, 9, i)),
       durationS: 90,
       angryFromS: i % 2 === 0 ? 20 : undefined,
@@ -152,6 +155,38 @@ describe('QA API', () => {
     expect((await api('qa', '/calls?tenant=globex')).status).toBe(403);
     const admin = await api('admin', '/calls?tenant=acme&limit=1');
     expect(admin.body.calls).toHaveLength(1);
+  });
+
+  it('limits a supervisor whose user lists teams to those teams, without leaking other calls', async () => {
+    const ids = (body: { calls: { callId: string }[] }) => body.calls.map((c) => c.callId).sort();
+    const list = await api('northLead', '/calls?limit=50');
+    expect(list.status).toBe(200);
+    expectDocumented('/calls', 'GET', 200, list.body);
+    expect(ids(list.body)).toEqual(['call-0', 'call-2', 'call-4']);
+    expect(ids((await api('northLead', '/calls?agentId=agent-1&limit=50')).body)).toEqual([
+      'call-0',
+      'call-2',
+    ]);
+    expect(ids((await api('supervisor', '/calls?limit=50')).body)).toHaveLength(6);
+    expect((await api('northLead', '/calls/call-2')).status).toBe(200);
+    // Another team's call answers exactly like an unknown call or another tenant's call.
+    const foreign = await api('northLead', '/calls/call-1');
+    expect(foreign.status).toBe(404);
+    expectDocumented('/calls/{callId}', 'GET', 404, foreign.body);
+    expect(foreign.body).toEqual((await api('otherTenant', '/calls/call-1')).body);
+    expect((await api('northLead', '/calls/call-1/timeline')).status).toBe(404);
+    expect((await api('northLead', '/calls/call-1/export?format=csv')).status).toBe(404);
+    const review = await api('northLead', '/calls/call-3/review', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notes: 'not my team' }),
+    });
+    expect(review.status).toBe(404);
+    const summary = await api(
+      'northLead',
+      '/agents/agent-1/summary?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z',
+    );
+    expect(summary.body.calls).toBe(2);
   });
 
   it('lets an admin set a tenant retention, nobody else', async () => {

@@ -50,6 +50,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const call = syntheticCall({
         callId: `live-${uniqueName('c')}`,
         durationS: 90,
+        team: 'billing',
         angryFromS: 30,
         angryToS: 60,
         alert: true,
@@ -116,6 +117,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         expect(stored.alerts).toHaveLength(1);
         expect(stored.alerts[0].acknowledgement).not.toBeNull();
         expect(stored.customerAngerS).toBeGreaterThan(20);
+        // CallEvent.team on va.calls.v1 scopes the call to its team's supervisors.
+        const team = (teams: string[]) => ({ tenant: 'acme', agentId: null, teams });
+        expect((await store.getCall(team(['billing']), call.start.callId)).callId).toBe(call.start.callId);
+        await expect(store.getCall(team(['support']), call.start.callId)).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        });
         const timeline = await store.getTimeline({ tenant: 'acme', agentId: null }, call.start.callId, null);
         expect(timeline.speakers.customer.windows.windowIndex).toEqual([...Array(windows / 2).keys()]);
       } finally {

@@ -18,7 +18,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   afterAll(() => fixture.teardown());
 
   it('migrations are versioned and a second run applies nothing', async () => {
-    expect(listMigrations().map((m) => m.version)).toEqual([1, 2]);
+    expect(listMigrations().map((m) => m.version)).toEqual([1, 2, 3]);
     expect(await migrate(store.backend)).toEqual([]);
   });
 
@@ -135,6 +135,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
         callId: `search-${String(i).padStart(2, '0')}`,
         agentId: i % 3 === 0 ? 'agent-7' : 'agent-8',
         tenant: i === 11 ? 'other' : 'acme',
+        team: i % 2 === 0 ? 'north' : 'south',
         startedAt: new Date(start + i * 60_000),
         durationS: 30,
         angryFromS: i % 2 === 0 ? 2 : undefined,
@@ -186,6 +187,24 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     await expect(store.getCall({ tenant: 'acme', agentId: null }, 'search-11')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+    // A supervisor limited to teams: search, detail and agent summary see those teams' calls only.
+    const north = { tenant: 'acme', agentId: null, teams: ['north'] };
+    const teamCalls = await store.searchCalls(north, { ...base, limit: 50 });
+    expect(teamCalls.calls.map((c) => c.callId)).toEqual([
+      'search-10',
+      'search-08',
+      'search-06',
+      'search-04',
+      'search-02',
+      'search-00',
+    ]);
+    await expect(store.getCall(north, 'search-01')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.getTimeline(north, 'search-01', null)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const both = await store.searchCalls({ ...north, teams: ['north', 'south'] }, { ...base, limit: 50 });
+    expect(both.calls).toHaveLength(11);
+    expect((await store.searchCalls({ ...north, teams: ['east'] }, base)).calls).toEqual([]);
+    const summary = await store.agentSummary(north, 'agent-7', base.from, base.to);
+    expect(summary.calls).toBe(2); // agent-7 has calls 0, 3, 6, 9: only 0 and 6 are north's
   });
 
   it('summarises an agent over a period', async () => {
