@@ -110,7 +110,9 @@ export async function runSimulation(
           signal: options.signal,
           metadata: {
             agentId: `agent-${(i % 50) + 1}`,
-            team: `team-${(i % 5) + 1}`,
+            // Agents 1-2, 5-6, … in billing, 3-4, 7-8, … in support: the demo users' teams
+            // (config/demo-users.json), so team-scoped supervisors see their calls live and in QA.
+            team: (i % 50) % 4 < 2 ? 'billing' : 'support',
             consent: { analytics: options.analytics, storeFeatures: options.analytics },
           },
           onFramesSent:
