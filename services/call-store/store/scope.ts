@@ -4,8 +4,8 @@
 export interface Scope {
   tenant: string | null;
   agentId: string | null;
-  /** Calls of these teams only; null or absent = no team restriction. Empty = no call at all. */
-  teams?: string[] | null;
+  /** Calls of these teams only; null = no team restriction (required: no scope is open by omission). */
+  teams: string[] | null;
 }
 
 /** Appends the scope's conditions to `where`, pushing parameters; `alias` is the calls table alias. */
@@ -18,7 +18,7 @@ export function scopeSql(scope: Scope, params: unknown[], where: string[], alias
     params.push(scope.agentId);
     where.push(`${alias}.agent_id = $${params.length}`);
   }
-  if (scope.teams !== null && scope.teams !== undefined) {
+  if (scope.teams !== null) {
     // pg and PGlite both serialise a JS string array as a quoted text[] literal.
     params.push(scope.teams);
     where.push(`${alias}.team = ANY($${params.length}::text[])`);

@@ -68,19 +68,19 @@ describe('voice-analytics analyze --store import', () => {
     const windows = analysis.speakers.reduce((n, s) => n + s.windows.length, 0);
     expect(first.imported[0].windows).toBe(windows);
 
-    const call = await store.getCall({ tenant: 'acme', agentId: null }, callId);
+    const call = await store.getCall({ tenant: 'acme', agentId: null, teams: null }, callId);
     expect(call.source).toBe('import');
     expect(call.status).toBe('ended');
     expect(call.durationMs).toBe(40_000);
     expect(call.scorecard).not.toBeNull();
-    const timeline = await store.getTimeline({ tenant: 'acme', agentId: null }, callId, null);
+    const timeline = await store.getTimeline({ tenant: 'acme', agentId: null, teams: null }, callId, null);
     expect(
       timeline.speakers.agent.windows.startMs.length + timeline.speakers.customer.windows.startMs.length,
     ).toBe(windows);
     expect(timeline.speakers.customer.emotions.state.length).toBe(analysis.speakers[1].windows.length);
 
     await importAnalysis(store, document, options);
-    const again = await store.getTimeline({ tenant: 'acme', agentId: null }, callId, null);
+    const again = await store.getTimeline({ tenant: 'acme', agentId: null, teams: null }, callId, null);
     expect(again.speakers.agent.windows.startMs).toEqual(timeline.speakers.agent.windows.startMs);
   });
 

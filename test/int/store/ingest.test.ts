@@ -112,7 +112,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         expect(await count()).toBe(windows);
         expect(ingest.totals().deadLettered).toBe(2);
         await store.finalizePending(0);
-        const stored = await store.getCall({ tenant: 'acme', agentId: null }, call.start.callId);
+        const stored = await store.getCall({ tenant: 'acme', agentId: null, teams: null }, call.start.callId);
         expect(stored.status).toBe('ended');
         expect(stored.alerts).toHaveLength(1);
         expect(stored.alerts[0].acknowledgement).not.toBeNull();
@@ -123,7 +123,11 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await expect(store.getCall(team(['support']), call.start.callId)).rejects.toMatchObject({
           code: 'NOT_FOUND',
         });
-        const timeline = await store.getTimeline({ tenant: 'acme', agentId: null }, call.start.callId, null);
+        const timeline = await store.getTimeline(
+          { tenant: 'acme', agentId: null, teams: null },
+          call.start.callId,
+          null,
+        );
         expect(timeline.speakers.customer.windows.windowIndex).toEqual([...Array(windows / 2).keys()]);
       } finally {
         await ingest.stop();

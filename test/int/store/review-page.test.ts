@@ -132,7 +132,7 @@ describe('QA review page in a real browser', () => {
     await page.getByTestId('timeline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/qa-call-review.png`, fullPage: true });
 
-    const stored = await store.getCall({ tenant: 'demo', agentId: null }, 'qa-call-angry');
+    const stored = await store.getCall({ tenant: 'demo', agentId: null, teams: null }, 'qa-call-angry');
     expect(stored.reviews.map((r) => r.notes)).toEqual([
       'Agent acknowledged the frustration and recovered the call.',
     ]);

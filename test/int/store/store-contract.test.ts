@@ -6,7 +6,7 @@ import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
 import { BACKENDS } from './backends.ts';
 
-const tenantScope = { tenant: 'acme', agentId: null };
+const tenantScope = { tenant: 'acme', agentId: null, teams: null };
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store on %s', (_name, make) => {
   const fixture = make();
@@ -173,7 +173,10 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     ]);
     const unacked = await store.searchCalls(tenantScope, { ...base, limit: 50, alerts: 'unacknowledged' });
     expect(unacked.calls.map((c) => c.callId).sort()).toEqual(['search-02', 'search-06', 'search-10']);
-    const agent = await store.searchCalls({ tenant: 'acme', agentId: 'agent-7' }, { ...base, limit: 50 });
+    const agent = await store.searchCalls(
+      { tenant: 'acme', agentId: 'agent-7', teams: null },
+      { ...base, limit: 50 },
+    );
     expect(agent.calls.every((c) => c.agentId === 'agent-7')).toBe(true);
     const byScore = await store.searchCalls(tenantScope, { ...base, sort: 'score', order: 'asc', limit: 3 });
     const next = await store.searchCalls(tenantScope, {
@@ -184,7 +187,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
       cursor: byScore.nextCursor ?? undefined,
     });
     expect((next.calls[0].score ?? 0) >= (byScore.calls[2].score ?? 0)).toBe(true);
-    await expect(store.getCall({ tenant: 'acme', agentId: null }, 'search-11')).rejects.toMatchObject({
+    await expect(
+      store.getCall({ tenant: 'acme', agentId: null, teams: null }, 'search-11'),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     // A supervisor limited to teams: search, detail and agent summary see those teams' calls only.
@@ -248,6 +253,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
       `SELECT count(*)::int AS n FROM speaker_windows WHERE call_id = 'search-00'`,
     );
     expect(left[0].n).toBe(0);
-    expect((await store.getCall({ tenant: 'other', agentId: null }, 'search-11')).callId).toBe('search-11');
+    expect((await store.getCall({ tenant: 'other', agentId: null, teams: null }, 'search-11')).callId).toBe(
+      'search-11',
+    );
   });
 });

@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'analyze-store-'));
 const calls = join(dir, 'calls');
 const model = join(dir, 'model.json');
 const dataDir = join(dir, 'store');
-const ADMIN = { tenant: null, agentId: null };
+const ADMIN = { tenant: null, agentId: null, teams: null };
 const TABLES = ['calls', 'speaker_windows', 'emotion_events', 'dynamics_windows'];
 
 function cli(args: string[], cwd = process.cwd()) {

@@ -59,7 +59,10 @@ describe('scopeSql', () => {
 
   it('adds nothing for an unrestricted scope (null or absent teams)', () => {
     expect(sql({ tenant: null, agentId: null, teams: null }).where).toEqual(['c.call_id = $1']);
-    expect(sql({ tenant: 'acme', agentId: null }).where).toEqual(['c.call_id = $1', 'c.tenant = $2']);
+    expect(sql({ tenant: 'acme', agentId: null, teams: null }).where).toEqual([
+      'c.call_id = $1',
+      'c.tenant = $2',
+    ]);
   });
 
   it('uses the given alias', () => {
