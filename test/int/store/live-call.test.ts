@@ -66,6 +66,8 @@ describe('call-store behind the live pipeline', () => {
       });
       return { status: response.status, body: await response.json() };
     };
+    /** For polling: a refused connection (a busy machine, the service still settling) is "not yet". */
+    const poll = (path: string) => get(path).catch(() => ({ status: 0, body: null }));
     await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
 
     // Every window lands once, in order without gaps (checked before the summary, which honours
@@ -74,7 +76,7 @@ describe('call-store behind the live pipeline', () => {
     await waitFor(
       `${expected} windows of ${call.callId} in the store`,
       async () => {
-        const timeline = await get(`/calls/${call.callId}/timeline`);
+        const timeline = await poll(`/calls/${call.callId}/timeline`);
         if (timeline.status !== 200) return false;
         lanes = {
           agent: timeline.body.speakers.agent.windows.windowIndex,
@@ -89,7 +91,10 @@ describe('call-store behind the live pipeline', () => {
 
     await waitFor(
       'the call summary',
-      async () => (await get(`/calls/${call.callId}`)).body.summary !== null,
+      async () => {
+        const detail = await poll(`/calls/${call.callId}`);
+        return detail.status === 200 && detail.body.summary !== null;
+      },
       60_000,
     );
     const stored = (await get(`/calls/${call.callId}`)).body;
