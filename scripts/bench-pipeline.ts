@@ -15,13 +15,9 @@ import { encodeWav } from '../pipelines/audio/wav.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { emotionEventCodec } from '../services/shared/records.ts';
-import { syntheticCall } from '../test/int/pipeline/call-audio.ts';
-import {
-  expectedWindowsPerCall,
-  startPipeline,
-  startSimulator,
-} from '../test/int/pipeline/pipeline-procs.ts';
-import { createCpuMeter, listenerPid, peakRssMb } from '../test/int/pipeline/proc-stats.ts';
+import { syntheticCall } from './lib/pipeline/call-audio.ts';
+import { expectedWindowsPerCall, startPipeline, startSimulator } from './lib/pipeline/pipeline-procs.ts';
+import { createCpuMeter, listenerPid, peakRssMb } from './lib/pipeline/proc-stats.ts';
 
 const { values } = parseArgs({
   options: {

@@ -17,18 +17,13 @@ import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.t
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { decodeAlertsTopic, emotionEventCodec, type EmotionEventRecord } from '../services/shared/records.ts';
 import { TOPICS } from '../services/shared/topics.ts';
-import {
-  emodbAvailable,
-  emodbCall,
-  syntheticCall,
-  type StereoCall,
-} from '../test/int/pipeline/call-audio.ts';
+import { emodbAvailable, emodbCall, syntheticCall, type StereoCall } from './lib/pipeline/call-audio.ts';
 import {
   startPipeline,
   startSimulator,
   type RunningPipeline,
   type SimulatorRun,
-} from '../test/int/pipeline/pipeline-procs.ts';
+} from './lib/pipeline/pipeline-procs.ts';
 
 const { values } = parseArgs({
   options: {

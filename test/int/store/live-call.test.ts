@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../deploy/kafka/local-broker.ts';
 import { issueToken } from '../../../services/call-store/http/auth.ts';
-import { syntheticCall } from '../pipeline/call-audio.ts';
-import { toTelephoneCall, waitFor } from '../pipeline/harness.ts';
-import { expectedWindowsPerCall, startPipeline, type RunningPipeline } from '../pipeline/pipeline-procs.ts';
-import { streamCall } from '../pipeline/stream-call.ts';
+import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import {
+  expectedWindowsPerCall,
+  startPipeline,
+  type RunningPipeline,
+} from '../../../scripts/lib/pipeline/pipeline-procs.ts';
+import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const SECRET = 'live-call-test-secret-of-32-bytes!!';
