@@ -21,6 +21,8 @@ export interface EmodbItem {
   label: EmotionLabel;
   /** Syllables whose onset is below 2.0 s (truth for the 2-s file); null without a usable silb file. */
   syllablesBelow2s: number | null;
+  /** Onsets (s) of those syllables, ascending; null without a usable silb file. */
+  syllableOnsets: number[] | null;
 }
 
 export const EMODB_LABELS: Record<EmodbCode, EmotionLabel> = {
@@ -58,7 +60,7 @@ export function listEmodb(root: string = emodbRoot()): EmodbItem[] {
       text: m[2],
       code,
       label: EMODB_LABELS[code],
-      syllablesBelow2s: countSyllablesBelow2s(join(root, 'silb', `${id}.silb`)),
+      ...syllablesOf(join(root, 'silb', `${id}.silb`)),
     });
   }
   return items;
@@ -72,19 +74,24 @@ const NON_SYLLABLES = new Set(['.', '(']);
  * the final '.' (end of utterance) and '(' pause marks, which labsilb/ lists without a stress value.
  */
 export function countSyllablesBelow2s(silbPath: string): number | null {
-  if (!existsSync(silbPath)) return null;
+  return syllablesOf(silbPath).syllablesBelow2s;
+}
+
+function syllablesOf(silbPath: string): Pick<EmodbItem, 'syllablesBelow2s' | 'syllableOnsets'> {
+  if (!existsSync(silbPath)) return { syllablesBelow2s: null, syllableOnsets: null };
   const text = readFileSync(silbPath, 'latin1');
   let lines = 0;
-  let count = 0;
+  const onsets: number[] = [];
   for (const line of text.split(/\r?\n/)) {
     const parts = line.trim().split(/\s+/);
     if (parts.length < 2) continue;
     const onset = Number(parts[0]);
     if (!Number.isFinite(onset)) continue;
     lines++;
-    if (onset < 2.0 && !NON_SYLLABLES.has(parts[1])) count++;
+    if (onset < 2.0 && !NON_SYLLABLES.has(parts[1])) onsets.push(onset);
   }
-  return lines === 0 ? null : count;
+  if (lines === 0) return { syllablesBelow2s: null, syllableOnsets: null };
+  return { syllablesBelow2s: onsets.length, syllableOnsets: onsets.sort((a, b) => a - b) };
 }
 
 /** Mono samples of one utterance (first channel) at the file's rate. */

@@ -15,7 +15,10 @@ export interface MlpOptions {
   stride: number;
 }
 
-/** Chosen among ~12 settings by the LOSO figure itself, not by inner CV (see pipelines/dsp/README.md, pace). */
+/**
+ * Chosen among ~12 settings by the LOSO figure itself in an earlier session, not by inner CV, and
+ * kept since (see pipelines/dsp/README.md, pace).
+ */
 export const SYLLABLE_MLP_OPTIONS: MlpOptions = {
   hidden: 16,
   epochs: 40,

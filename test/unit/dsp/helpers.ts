@@ -1,10 +1,11 @@
 // Test helpers for pipelines/dsp: run a channel analyzer over bytes in given chunk sizes and
-// serialise its windows for exact comparison. No I/O.
+// serialise its windows for exact comparison; synthetic frame stores with syllable-like bumps. No I/O.
 import {
   createChannelAnalyzer,
   type ChannelOptions,
   type SpeakerWindow,
 } from '../../../pipelines/dsp/index.ts';
+import { createFrameStore, F } from '../../../pipelines/dsp/frame-store.ts';
 
 export function runChunked(
   bytes: Uint8Array,
@@ -32,4 +33,30 @@ export function serialise(windows: SpeakerWindow[]): string {
 
 export function floatBytes(x: Float32Array): Uint8Array {
   return new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength));
+}
+
+/** A window of n frames with `bumps` voiced intensity bumps of random width at random places. */
+export function bumpWindow(
+  n: number,
+  bumps: number,
+  rand: () => number,
+): ReturnType<typeof createFrameStore> {
+  const store = createFrameStore(n);
+  for (let i = 0; i < n; i++) {
+    store.data[store.at(i, F.energyDb)] = -55;
+    store.data[store.at(i, F.alphaDb)] = 0;
+  }
+  const slot = n / bumps;
+  for (let b = 0; b < bumps; b++) {
+    const width = 6 + Math.floor(rand() * 8);
+    const start = Math.floor(b * slot + rand() * Math.max(1, slot - width));
+    for (let i = start; i < Math.min(n, start + width); i++) {
+      const t = (i - start) / width;
+      store.data[store.at(i, F.energyDb)] = -20 - 20 * Math.abs(t - 0.5);
+      store.data[store.at(i, F.f0)] = 150;
+      store.data[store.at(i, F.voicing)] = 0.9;
+      store.data[store.at(i, F.speech)] = 1;
+    }
+  }
+  return store;
 }

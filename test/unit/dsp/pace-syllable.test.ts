@@ -2,7 +2,6 @@
 // count-supervised trainer learns to count bumps it never saw labelled frame by frame, the
 // committed density rises with the bump rate, and outlier windows take the fallback model.
 import { describe, expect, it } from 'vitest';
-import { createFrameStore, F } from '../../../pipelines/dsp/frame-store.ts';
 import {
   createSyllableScratch,
   syllableDensity,
@@ -18,28 +17,7 @@ import { applyPaceModel, paceRate } from '../../../pipelines/dsp/pace.ts';
 import { fitSyllableModel, type SyllableWindow } from '../../../scripts/lib/syllable-fit.ts';
 import { SYLLABLE_MLP_OPTIONS } from '../../../scripts/lib/syllable-mlp.ts';
 import { rng } from '../../../scripts/lib/synth.ts';
-
-/** A window of n frames with `bumps` voiced intensity bumps of random width at random places. */
-function bumpWindow(n: number, bumps: number, rand: () => number): ReturnType<typeof createFrameStore> {
-  const store = createFrameStore(n);
-  for (let i = 0; i < n; i++) {
-    store.data[store.at(i, F.energyDb)] = -55;
-    store.data[store.at(i, F.alphaDb)] = 0;
-  }
-  const slot = n / bumps;
-  for (let b = 0; b < bumps; b++) {
-    const width = 6 + Math.floor(rand() * 8);
-    const start = Math.floor(b * slot + rand() * Math.max(1, slot - width));
-    for (let i = start; i < Math.min(n, start + width); i++) {
-      const t = (i - start) / width;
-      store.data[store.at(i, F.energyDb)] = -20 - 20 * Math.abs(t - 0.5);
-      store.data[store.at(i, F.f0)] = 150;
-      store.data[store.at(i, F.voicing)] = 0.9;
-      store.data[store.at(i, F.speech)] = 1;
-    }
-  }
-  return store;
-}
+import { bumpWindow } from './helpers.ts';
 
 describe('syllable density', () => {
   it('committed model matches the input layout', () => {
