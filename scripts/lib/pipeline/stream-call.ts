@@ -33,28 +33,21 @@ export async function streamCall(
     const durationMs = Math.floor(call.agent.length / 8);
     const toMs = Math.min(options.toMs ?? durationMs, durationMs);
     const speed = options.speed ?? 1;
+    const channels = [
+      ['CHANNEL_AGENT', call.agent],
+      ['CHANNEL_CUSTOMER', call.customer],
+    ] as const;
     const started = Date.now();
     for (let t = options.fromMs ?? 0; t + FRAME_MS <= toMs; t += FRAME_MS) {
       const due = started + (t + FRAME_MS) / speed;
       if (due > Date.now() + 2) await new Promise((r) => setTimeout(r, due - Date.now()));
       const sequence = t / FRAME_MS;
       const at = t * 8;
-      await stream.write({
-        frame: {
-          channel: 'CHANNEL_AGENT',
-          sequence,
-          audioTimeMs: t,
-          payload: call.agent.subarray(at, at + FRAME_BYTES),
-        },
-      });
-      await stream.write({
-        frame: {
-          channel: 'CHANNEL_CUSTOMER',
-          sequence,
-          audioTimeMs: t,
-          payload: call.customer.subarray(at, at + FRAME_BYTES),
-        },
-      });
+      for (const [channel, audio] of channels) {
+        await stream.write({
+          frame: { channel, sequence, audioTimeMs: t, payload: audio.subarray(at, at + FRAME_BYTES) },
+        });
+      }
     }
     if (options.end ?? true) await stream.write({ end: { reason: 'hangup' } });
     return await stream.finish();
