@@ -39,6 +39,8 @@ export interface RunningPipeline {
   restart(name: string, signal: NodeJS.Signals): Promise<void>;
   /** SIGTERM everything (graceful), SIGKILL what is still there after 10 s. */
   stop(): Promise<void>;
+  /** Deletes every topic startPipeline created (alerts and the others too), after stop(). */
+  deleteTopics(): Promise<void>;
 }
 
 export interface PipelineOptions {
@@ -117,16 +119,17 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   };
   // Topics first, with their leaders: services starting together would race to create them, and
   // one may subscribe to a topic another has only just created.
-  const admin = createKafka({ clientId: 'va-pipeline-procs', brokers: options.brokers }).admin();
+  const kafka = createKafka({ clientId: 'va-pipeline-procs', brokers: options.brokers });
+  // Every product topic (alerts too): services beyond this pipeline (demo) read and write them.
+  const created = [...new Set([...Object.values(topics), ...Object.values(TOPICS).map((t) => t + tag)])];
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const settings = {
       ...DEFAULT_TOPIC_SETTINGS,
       partitions: options.partitions ?? DEFAULT_TOPIC_SETTINGS.partitions,
     };
-    // Every product topic (alerts too): services beyond this pipeline (demo) read and write them.
-    const names = new Set([...Object.values(topics), ...Object.values(TOPICS).map((t) => t + tag)]);
-    await createTopicsReady(admin, topicConfigs(settings, [...names]));
+    await createTopicsReady(admin, topicConfigs(settings, created));
   } finally {
     await admin.disconnect();
   }
@@ -187,6 +190,12 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       await launch(name, serviceOf[name]).port;
     },
     stop,
+    async deleteTopics() {
+      const cleaner = kafka.admin();
+      await cleaner.connect();
+      await cleaner.deleteTopics({ topics: created }).catch(() => undefined);
+      await cleaner.disconnect();
+    },
   };
 }
 
