@@ -1,7 +1,20 @@
 // The README's test command: every unit and integration test (integration against a real Kafka
-// broker), then one closing line `N passed, N failed` read from vitest's JSON report.
+// broker), then one closing line `N passed, N failed` read from vitest's JSON report. First, what
+// the tests need outside npm: system programs (scripts/system-deps.sh, shared with .ci/run) and the
+// Kafka jars; either stops the run at once with one line saying what is missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureKafkaLibs } from '../deploy/kafka/local-broker.ts';
+
+if (spawnSync('sh', ['scripts/system-deps.sh'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+if (!process.env.KAFKA_BROKERS) {
+  try {
+    ensureKafkaLibs();
+  } catch (error) {
+    console.error(`Kafka jars (deploy/kafka/libs): ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 
 const report = 'reports/vitest.json';
 mkdirSync('reports', { recursive: true });
