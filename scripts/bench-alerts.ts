@@ -55,6 +55,16 @@ async function startService(env: Record<string, string>): Promise<{ child: Child
   return { child, port };
 }
 
+/** SIGTERM (graceful), SIGKILL after 10 s; resolves when the process is gone. */
+async function stopChild(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -278,7 +288,9 @@ try {
   for (const client of clients) client.ws.terminate();
   console.log(JSON.stringify(result));
 } finally {
-  service?.kill('SIGTERM');
+  // The service before the topics and the broker, and only once it has exited: otherwise it logs
+  // connection errors after the result is printed.
+  await stopChild(service);
   await producer.disconnect();
   await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
   await admin.disconnect();

@@ -1,23 +1,24 @@
-// `npm run demo [-- --calls 3 --speed 1 --exit]`: the product's main job on one machine. Starts a
-// Kafka broker (deploy/kafka/find-broker.ts), the ingest gateway, the dsp-worker, the emotion
-// classifier, the alert service and the call store as child processes, streams a few stereo calls
-// through gRPC with the call simulator, prints where to look (pages, metrics) and the live emotion
-// events on the console, and stops everything cleanly on Ctrl-C (or when the calls are done,
-// with --exit). I/O: processes, Kafka, gRPC, temp files.
+// `npm run demo [-- --exit --speed 1 --calls N --synthetic | --emodb]`: the product's main job on
+// one machine. Starts a Kafka broker (deploy/kafka/find-broker.ts), the ingest gateway, the
+// dsp-worker, the emotion classifier, the alert service and the call store as child processes,
+// streams stereo calls through gRPC with the call simulator (by default the shipped nEMO calls,
+// real speech: scripts/lib/demo/sources.ts), prints where to look (pages, metrics), each call's
+// customer state as it changes and the alerts, and stops everything cleanly on Ctrl-C (or when
+// the calls are done, with --exit), services before the broker. I/O: processes, Kafka, gRPC, temp files.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findBroker } from '../deploy/kafka/find-broker.ts';
+import { findBroker, type FoundBroker } from '../deploy/kafka/find-broker.ts';
 import { freePort } from '../deploy/kafka/local-broker.ts';
-import { encodeWav } from '../pipelines/audio/wav.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
-import { decodeAlertsTopic, emotionEventCodec, type EmotionEventRecord } from '../services/shared/records.ts';
+import { decodeAlertsTopic, emotionEventCodec } from '../services/shared/records.ts';
 import { TOPICS } from '../services/shared/topics.ts';
-import { emodbAvailable, emodbCall, syntheticCall, type StereoCall } from './lib/pipeline/call-audio.ts';
+import { createCallConsole } from './lib/demo/call-console.ts';
+import { demoSource, type DemoSourceKind } from './lib/demo/sources.ts';
 import {
   startPipeline,
   startSimulator,
@@ -27,33 +28,18 @@ import {
 
 const { values } = parseArgs({
   options: {
-    calls: { type: 'string', default: '3' },
+    calls: { type: 'string' },
     speed: { type: 'string', default: '1' },
     exit: { type: 'boolean', default: false },
+    synthetic: { type: 'boolean', default: false },
+    emodb: { type: 'boolean', default: false },
   },
 });
-const calls = Math.max(1, Math.min(50, Number(values.calls) || 3));
+const kind: DemoSourceKind = values.synthetic ? 'synthetic' : values.emodb ? 'emodb' : 'nemo';
+const callsAsked =
+  values.calls === undefined ? undefined : Math.max(1, Math.min(50, Number(values.calls) || 1));
 const speed = Math.max(0.1, Number(values.speed) || 1);
 const say = (line: string): void => console.log(line);
-
-function demoAudio(): { call: StereoCall; source: string } {
-  if (emodbAvailable()) {
-    return {
-      call: emodbCall({ neutralCount: 8, angryCount: 8 }),
-      source: 'EmoDB (customer neutral, then angry)',
-    };
-  }
-  return { call: syntheticCall(30, 5), source: 'synthetic voices (EmoDB not found beside the repo)' };
-}
-
-function describeEvent(event: EmotionEventRecord): string {
-  const at = (event.endMs / 1000).toFixed(0).padStart(4);
-  const who = event.channel.padEnd(8);
-  const state = event.changed ? `${event.state.toUpperCase()} (changed)` : event.state;
-  const confidence = `${Math.round(event.confidence * 100)}%`;
-  const evidence = event.evidence.slice(0, 2).join('; ');
-  return `${at} s  ${event.callId.slice(0, 18).padEnd(18)} ${who} ${state.padEnd(22)} ${confidence.padStart(4)}  ${evidence}`;
-}
 
 /** The pages are built once (Vite, no CDN); a fresh clone gets them on its first demo. */
 function ensurePagesBuilt(): void {
@@ -73,34 +59,47 @@ function ensurePagesBuilt(): void {
   }
 }
 
-ensurePagesBuilt();
 const workDir = mkdtempSync(join(tmpdir(), 'va-demo-'));
-const broker = await findBroker();
-say(`Kafka ${broker.version} (${broker.source}) at ${broker.brokers.join(',')}`);
+// However the demo ends (process.exit included), its temp folder goes; the child processes are
+// reaped the same way by their launchers (harness.ts, local-broker.ts, pipeline-procs.ts).
+process.once('exit', () => rmSync(workDir, { recursive: true, force: true }));
+let broker: FoundBroker | null = null;
 let pipeline: RunningPipeline | undefined;
 let simulator: SimulatorRun | undefined;
+let consumer: ReturnType<ReturnType<typeof createKafka>['consumer']> | undefined;
+let started = false;
 let stopping: Promise<void> | undefined;
-const kafka = createKafka({ clientId: 'va-demo', brokers: broker.brokers });
-const consumer = kafka.consumer({ groupId: `va-demo-console-${Date.now()}`, maxWaitTimeInMs: 100 });
 
+/** In the order that keeps every log quiet: calls, console reader, services, then the broker. */
 const stopAll = (reason: string): Promise<void> =>
   (stopping ??= (async () => {
     say(`\nstopping (${reason}) …`);
-    simulator?.stop();
-    await consumer.disconnect().catch(() => undefined);
+    await simulator?.stop();
+    await consumer?.disconnect().catch(() => undefined);
     await pipeline?.stop();
-    await broker.stop();
+    await broker?.stop();
     rmSync(workDir, { recursive: true, force: true });
     say('stopped: services, broker and temp files are gone.');
   })());
 
-process.on('SIGINT', () => {
-  if (stopping) process.exit(1);
-  void stopAll('Ctrl-C').then(() => process.exit(0));
-});
-process.on('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
+const onSignal = (name: string): void => {
+  // A second Ctrl-C, or one during start-up (a broker or service still starting is not ours to
+  // stop gracefully yet): exit now; the exit hooks SIGKILL every child and remove the temp folders.
+  if (stopping || !started) {
+    say(`\n${name} during start-up: stopping the processes started so far.`);
+    process.exit(130);
+  }
+  void stopAll(name).then(() => process.exit(0));
+};
+process.on('SIGINT', () => onSignal('Ctrl-C'));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
 // Output piped into a command that quit (e.g. `| head`): stop cleanly rather than die mid-way.
 process.stdout.on('error', () => void stopAll('stdout closed').then(() => process.exit(0)));
+
+ensurePagesBuilt();
+broker = await findBroker();
+say(`Kafka ${broker.version} (${broker.source}) at ${broker.brokers.join(',')}`);
+const kafka = createKafka({ clientId: 'va-demo', brokers: broker.brokers });
 
 try {
   // The pages' tokens: one secret shared by the alert service's login and the call store's API.
@@ -130,12 +129,7 @@ try {
     ],
     log: (msg) => say(`  ${msg}`),
   });
-  const { call, source } = demoAudio();
-  const wavPath = join(workDir, 'demo-call.wav');
-  writeFileSync(
-    wavPath,
-    encodeWav({ sampleRateHz: call.sampleRateHz, channels: [call.agent, call.customer] }),
-  );
+  const source = demoSource(kind, callsAsked, workDir);
 
   say('\nWhere to look:');
   for (const [name, port] of Object.entries(pipeline.ports)) {
@@ -158,45 +152,48 @@ try {
   say(`  Kafka topics          ${[...Object.values(pipeline.topics), TOPICS.alerts].join(', ')}`);
 
   const dedupe = createEventDedupe();
-  const counts = new Map<string, number>();
+  const calls = createCallConsole({ truth: source.truth, say });
+  consumer = kafka.consumer({ groupId: `va-demo-console-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: [pipeline.topics.emotions, TOPICS.alerts], fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       if (topic === TOPICS.alerts) {
         const decoded = decodeAlertsTopic(message.value, message.headers as never);
-        if (decoded.schema !== 'alert' || !dedupe.firstSeen(decoded.value.eventId)) return;
-        const alert = decoded.value;
-        say(`  >>> ALERT ${alert.state} ${alert.severity}: ${alert.callId} ${alert.message}`);
+        if (decoded.schema === 'alert' && dedupe.firstSeen(decoded.value.eventId)) calls.alert(decoded.value);
         return;
       }
       const event = emotionEventCodec.decode(message.value, message.headers as never);
-      if (!dedupe.firstSeen(event.eventId)) return;
-      const key = `${event.channel} ${event.state}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      say(describeEvent(event));
+      if (dedupe.firstSeen(event.eventId)) calls.emotion(event);
     },
   });
+  started = true;
 
+  say(`\nStreaming ${source.calls} stereo call(s) at ${speed}× real time: ${source.label}`);
   say(
-    `\nStreaming ${calls} stereo call(s) of ${(call.agent.length / call.sampleRateHz).toFixed(0)} s at ${speed}× real time: ${source}`,
+    "The customer's state each time it changes (audio time, call, state, confidence, evidence) and alerts (>>>):",
   );
-  say('Emotion events (audio time, call, speaker, state, confidence, evidence) and alerts (>>>):');
   simulator = startSimulator({
     gateway: pipeline.gatewayAddress,
     token: pipeline.token,
-    calls,
-    wavPath,
+    calls: source.calls,
+    wavPath: source.audioPath,
     speed,
+    // Names the calls <prefix>-<n>: n tells the console which shipped call it is.
+    extraArgs: ['--call-id-prefix', `demo-${randomBytes(3).toString('hex')}`, '--stagger-ms', '500'],
     log: (msg) => process.stderr.write(`  ${msg}\n`),
   });
   const code = await simulator.done;
+  // The last windows are still on their way through Kafka (two hops) when the simulator exits.
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  say(`\nCalls done (simulator exit ${code}). Events by speaker and state:`);
-  for (const [key, count] of [...counts].sort()) say(`  ${key.padEnd(24)} ${count}`);
+  say(
+    `\nCalls done (simulator exit ${code}). Per call, what a listener hears against what the product showed:`,
+  );
+  const summary = calls.summary();
+  for (const line of summary) say(`  ${line}`);
   if (values.exit) {
     await stopAll('calls done');
-    process.exit(code === 0 && counts.size > 0 ? 0 : 1);
+    process.exit(code === 0 && summary.length > 0 ? 0 : 1);
   }
   say('\nServices keep running: look at the metrics above. Ctrl-C stops everything.');
 } catch (error) {

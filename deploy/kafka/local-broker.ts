@@ -157,6 +157,14 @@ export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}
   const started = Date.now();
   ensureKafkaLibs();
   const dataDir = mkdtempSync(join(tmpdir(), 'va-kafka-'));
+  // However the launching process ends (process.exit on Ctrl-C during start-up included), the
+  // broker and its data go with it; stop() does the same in order.
+  let running: ChildProcess | null = null;
+  const reap = (): void => {
+    running?.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', reap);
   const port = await freePort();
   const controllerPort = await freePort();
   const propertiesFile = join(dataDir, 'server.properties');
@@ -180,11 +188,13 @@ export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}
     { encoding: 'utf8' },
   );
   if (format.status !== 0) {
-    rmSync(dataDir, { recursive: true, force: true });
+    reap();
+    process.off('exit', reap);
     throw new BrokerUnavailableError(`kafka StorageTool format failed:\n${format.stdout}${format.stderr}`);
   }
 
   const child = runJava(['kafka.Kafka', propertiesFile], dataDir);
+  running = child;
   let output = '';
   let version = 'unknown';
   let exitReason: string | null = null;
@@ -208,6 +218,7 @@ export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}
       await exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
+    process.off('exit', reap);
   };
   try {
     await waitUntilReady(brokers, Date.now() + (options.readyTimeoutMs ?? 90_000), () => exitReason);

@@ -19,6 +19,8 @@ export interface CallAudioSource {
   sampleRateHz: number;
   agent: Float32Array;
   customer: Float32Array;
+  /** Set when the file already holds 8 kHz G.711 (e.g. assets/nemo-calls): sent as recorded. */
+  telephoneCodec?: 'pcmu' | 'pcma';
 }
 
 export interface EncodedCallAudio {
@@ -33,11 +35,13 @@ export interface EncodedCallAudio {
 export function readCallWav(path: string): CallAudioSource {
   const wav = parseWav(readFileSync(path));
   const [first, second] = wav.channels;
+  const g711 = wav.encoding === 'mulaw' ? 'pcmu' : wav.encoding === 'alaw' ? 'pcma' : undefined;
   return {
     name: path,
     sampleRateHz: wav.sampleRateHz,
     agent: second ? first : new Float32Array(first.length),
     customer: second ?? first,
+    telephoneCodec: wav.sampleRateHz === 8000 ? g711 : undefined,
   };
 }
 
@@ -66,7 +70,12 @@ function encodeChannel(
   fromHz: number,
   codec: WireCodec,
   toHz: 8000 | 16000,
+  recordedAs?: 'pcmu' | 'pcma',
 ): Uint8Array {
+  // Already a telephone recording in this codec: re-encoding decoded G.711 gives back the file's
+  // bytes, so the call goes out exactly as recorded (no second band-pass).
+  if (recordedAs === codec && toHz === 8000)
+    return codec === 'pcmu' ? encodeMuLaw(samples) : encodeALaw(samples);
   // 8 kHz: the telephone channel (band-limit, 300-3400 Hz band-pass, encode) as a real line does.
   if (toHz === 8000) return toTelephoneBand(samples, fromHz, codec);
   const at = fromHz === toHz ? samples : resample(samples, fromHz, toHz);
@@ -80,8 +89,9 @@ export function encodeCallAudio(
   codec: WireCodec,
   sampleRateHz: 8000 | 16000,
 ): EncodedCallAudio {
-  const agent = encodeChannel(source.agent, source.sampleRateHz, codec, sampleRateHz);
-  const customer = encodeChannel(source.customer, source.sampleRateHz, codec, sampleRateHz);
+  const { sampleRateHz: fromHz, telephoneCodec } = source;
+  const agent = encodeChannel(source.agent, fromHz, codec, sampleRateHz, telephoneCodec);
+  const customer = encodeChannel(source.customer, fromHz, codec, sampleRateHz, telephoneCodec);
   const bytesPerSample = codec === 'linear16' ? 2 : 1;
   return {
     name: source.name,

@@ -218,7 +218,8 @@ export interface SimulatorRun {
   readonly done: Promise<number>;
   /** The simulator's one-line JSON summary once it printed it. */
   summary(): Record<string, unknown> | null;
-  stop(): void;
+  /** SIGTERM; resolves when the simulator is gone. */
+  stop(): Promise<void>;
 }
 
 /** Runs the call simulator (`npm run simulate`) against the gateway. */
@@ -226,7 +227,8 @@ export function startSimulator(options: {
   gateway: string;
   token: string;
   calls: number;
-  wavPath: string;
+  /** WAV file or folder; undefined = the simulator's synthetic voices. */
+  wavPath: string | undefined;
   speed: number;
   extraArgs?: string[];
   log?: (msg: string) => void;
@@ -237,8 +239,7 @@ export function startSimulator(options: {
       join(REPO_ROOT, 'services/simulator/main.ts'),
       '--calls',
       String(options.calls),
-      '--audio',
-      options.wavPath,
+      ...(options.wavPath === undefined ? [] : ['--audio', options.wavPath]),
       '--speed',
       String(options.speed),
       '--target',
@@ -267,6 +268,22 @@ export function startSimulator(options: {
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  const done = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
-  return { pid: child.pid, done, summary: () => summary, stop: () => void child.kill('SIGTERM') };
+  // Never left behind when this process ends, however it ends (short of SIGKILL).
+  const reap = (): void => void child.kill('SIGKILL');
+  process.once('exit', reap);
+  const done = new Promise<number>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', reap);
+      resolve(code ?? 1);
+    }),
+  );
+  return {
+    pid: child.pid,
+    done,
+    summary: () => summary,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await done;
+    },
+  };
 }

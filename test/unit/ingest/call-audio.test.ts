@@ -1,6 +1,6 @@
 // Simulator audio: stereo WAV -> agent left / customer right, mono -> customer with a silent
 // agent, and conversion to the call's codec and rate.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   loadCallAudio,
   syntheticCallAudio,
 } from '../../../services/simulator/call-audio.ts';
+import { NEMO_CALLS_DIR } from '../../support/nemo-calls.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'va-call-audio-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,5 +42,22 @@ describe('simulator call audio', () => {
     expect([pcmu.agent.length, pcmu.customer.length, pcmu.durationMs]).toEqual([16000, 16000, 2000]);
     const wide = encodeCallAudio(source, 'linear16', 16000);
     expect([wide.agent.length, wide.durationMs]).toEqual([64000, 2000]);
+  });
+
+  it('sends a shipped 8 kHz µ-law call byte for byte as recorded (no second band-pass)', () => {
+    const file = readFileSync(join(NEMO_CALLS_DIR, 'call-1-calm.wav'));
+    const [call] = loadCallAudio(join(NEMO_CALLS_DIR, 'call-1-calm.wav'));
+    const sent = encodeCallAudio(call, 'pcmu', 8000);
+    // WAVE data chunk of a stereo 8-bit file: left, right, left, right, … µ-law has two codes for
+    // silence (0x7F, 0xFF, both 0): the encoder writes 0xFF, the same sample.
+    const data = file.subarray(file.indexOf('data') + 8);
+    const channel = (offset: number): Buffer =>
+      Buffer.from(
+        Uint8Array.from({ length: 4000 }, (_, i) =>
+          data[2 * i + offset] === 0x7f ? 0xff : data[2 * i + offset],
+        ),
+      );
+    expect(Buffer.from(sent.agent.subarray(0, 4000))).toEqual(channel(0));
+    expect(Buffer.from(sent.customer.subarray(0, 4000))).toEqual(channel(1));
   });
 });

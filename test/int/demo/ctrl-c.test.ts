@@ -1,0 +1,64 @@
+// Ctrl-C during `npm run demo` start-up leaves nothing behind (issue 14 item 5): SIGINT at 1 s, 3 s
+// and 6 s (finding Kafka, the broker starting, the services starting), then no process the demo
+// started is alive and its temp folders are gone. The demo runs with a TMPDIR of its own, which
+// every child inherits: a process whose environment still names it is one the demo left behind.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+
+/** Pids of live processes whose environment holds `TMPDIR=<dir>`. */
+function processesWithTmpdir(dir: string): number[] {
+  const needle = `TMPDIR=${dir}\0`;
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(needle)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+describe('npm run demo: Ctrl-C during start-up', () => {
+  for (const atMs of [1000, 3000, 6000]) {
+    it(`leaves no process and no temp folder behind when interrupted at ${atMs / 1000} s`, async () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'va-ctrl-c-'));
+      try {
+        // Its own broker (KAFKA_BROKERS empty), as on a developer's machine.
+        const demo = spawn(process.execPath, ['scripts/demo.ts', '--exit'], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, TMPDIR: tmp, KAFKA_BROKERS: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        demo.stdout.on('data', (d: Buffer) => (output += d.toString()));
+        demo.stderr.on('data', (d: Buffer) => (output += d.toString()));
+        const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+        await new Promise((resolve) => setTimeout(resolve, atMs));
+        demo.kill('SIGINT');
+        const code = await Promise.race([
+          exited,
+          new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
+        ]);
+        expect(code, output).not.toBe('timeout');
+        // SIGKILLed children need a moment to be gone from /proc.
+        await waitFor(
+          'no process left with the demo TMPDIR',
+          () => processesWithTmpdir(tmp).length === 0,
+          10_000,
+        ).catch(() => undefined);
+        expect(processesWithTmpdir(tmp), output).toEqual([]);
+        expect(readdirSync(tmp), output).toEqual([]);
+        expect(output).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack trace
+      } finally {
+        for (const pid of processesWithTmpdir(tmp)) process.kill(pid, 'SIGKILL');
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+});
