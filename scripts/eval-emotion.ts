@@ -1,175 +1,140 @@
-// `npm run eval:emotion`: leave-one-speaker-out evaluation of the emotion recipe on EmoDB. For each
-// of the 10 speakers, fits the model on the other nine (hyperparameters by inner CV on those nine)
-// and scores the held-out speaker at 8 kHz µ-law and 16 kHz. Prints ONE JSON object on stdout
-// (progress on stderr). Reads EmoDB and the feature cache (I/O).
+// `npm run eval:emotion [-- --data DIR ...] [--loco-only]`: the emotion recipe judged on voices
+// it has never heard. Per held-out speaker one simulated call (calm start, then one block per
+// emotion, scripts/lib/emotion-data/call-layout.ts) streamed at 8 kHz µ-law through the channel
+// analyzer and the live tracker; clips scored by the windows centred in them. Splits:
+// leave-one-corpus-out and leave-speakers-out within each corpus. Cold protocol: each clip alone.
+// Alert figures through the real rule engine. Prints ONE JSON object (progress on stderr).
+// `--data DIR` evaluates a user's own labelled calls (manifest.csv format) instead of the shipped
+// corpora. I/O: reads the corpora, the feature cache, the committed model.
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { isHighArousal, isPositiveValence } from '../pipelines/emotion/affect.ts';
 import { createEmotionTracker, parseEmotionModel } from '../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../pipelines/emotion/index.ts';
-import { FIT_RECIPE, TRAIN_CONDITIONS } from '../pipelines/emotion/train/config.ts';
-import { fitEmotionModel } from '../pipelines/emotion/train/fit.ts';
-import {
-  confusionMatrix,
-  expectedCalibrationError,
-  unweightedAverageRecall,
-} from '../pipelines/emotion/train/metrics.ts';
-import type { FeatureRow } from '../pipelines/emotion/train/speaker-norm.ts';
 import { EMOTION_LABELS } from '../pipelines/emotion/types.ts';
 import {
-  analyseFile,
-  fromFixture,
-  FUNCTIONAL_NAMES,
-  loadConditionRows,
-  renderCondition,
-} from './lib/emotion-dataset.ts';
-import type { FeatureFixture } from './lib/emotion-dataset.ts';
-import { listEmodb } from './lib/emodb.ts';
-import { predictSpeaker } from './lib/emotion-eval.ts';
-import type { Prediction } from './lib/emotion-eval.ts';
+  binaryUar,
+  chance,
+  classUar,
+  confidenceFigures,
+  confusion,
+} from './lib/emotion-data/clip-metrics.ts';
+import { foldSpecs, runFolds } from './lib/emotion-data/folds.ts';
+import type { FoldResult } from './lib/emotion-data/folds.ts';
+import { loadCalls } from './lib/emotion-data/load.ts';
+import { replayWindow } from './lib/emotion-data/replay-window.ts';
+import type { ClipScore } from './lib/emotion-data/score.ts';
+import { parseDataArgs } from './lib/emotion-data/args.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
-const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
-const EVAL_CONDITIONS = ['pcmu8k', 'linear16k'] as const;
-const conditions = (process.env.EMOTION_TRAIN_CONDITIONS?.split(',') ?? [
-  ...TRAIN_CONDITIONS,
-]) as (typeof TRAIN_CONDITIONS)[number][];
+const r4 = (v: number | null): number | null =>
+  v === null || !Number.isFinite(v) ? null : Math.round(v * 1e4) / 1e4;
+const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 
-const rows: FeatureRow[] = conditions.flatMap((c) => loadConditionRows(c, log));
-// 16 kHz is evaluated, not trained on (unless listed in the training conditions).
-const evalOnly: FeatureRow[] = conditions.includes('linear16k' as never)
-  ? []
-  : loadConditionRows('linear16k', log);
-const speakers = [...new Set(rows.map((r) => r.speaker))].sort();
-const predictions: Record<string, Prediction[]> = { pcmu8k: [], linear16k: [] };
-let lastModel: EmotionModel | null = null;
-for (const held of speakers) {
-  const t0 = Date.now();
-  const fitted = fitEmotionModel(
-    rows.filter((r) => r.speaker !== held),
-    { ...FIT_RECIPE, featureNames: FUNCTIONAL_NAMES },
-  );
-  // Through JSON and the parser: the evaluated model is what a model file would hold.
-  const model = parseEmotionModel(JSON.parse(JSON.stringify(fitted)));
-  lastModel = model;
-  for (const c of EVAL_CONDITIONS) {
-    const test = [...rows, ...evalOnly].filter((r) => r.speaker === held && r.condition === c);
-    predictions[c].push(...predictSpeaker(model, test));
+const args = parseDataArgs(process.argv.slice(2));
+const t0 = Date.now();
+const calls = loadCalls(args.dataDirs, log);
+const speakersByCorpus = new Map<string, string[]>();
+for (const c of calls) speakersByCorpus.set(c.corpus, [...(speakersByCorpus.get(c.corpus) ?? []), c.speaker]);
+const folds = await runFolds(args.dataDirs, foldSpecs(speakersByCorpus, !args.locoOnly), log);
+const of = (kind: FoldResult['spec']['kind'], corpus: string): FoldResult[] =>
+  folds.filter((f) => f.spec.kind === kind && f.spec.corpus === corpus);
+const clips = (fs: FoldResult[], key: 'call' | 'cold'): ClipScore[] => fs.flatMap((f) => f[key]);
+
+const result: Record<string, unknown> = {};
+const ratios: number[] = [];
+const uars: number[] = [];
+const arousal: number[] = [];
+const valence: number[] = [];
+let worst: { corpus: string; ratio: number } | null = null;
+for (const corpus of speakersByCorpus.keys()) {
+  const loco = of('loco', corpus);
+  const call = clips(loco, 'call');
+  const c = chance(call);
+  const uar = classUar(call);
+  result[`loco_call_uar_${corpus}`] = r4(uar);
+  result[`loco_call_arousal_uar_${corpus}`] = r4(binaryUar(call, 'arousal'));
+  result[`loco_call_valence_uar_${corpus}`] = r4(binaryUar(call, 'valence'));
+  result[`loco_cold_uar_${corpus}`] = r4(classUar(clips(loco, 'cold')));
+  result[`loco_cold_arousal_uar_${corpus}`] = r4(binaryUar(clips(loco, 'cold'), 'arousal'));
+  result[`within_call_uar_${corpus}`] = args.locoOnly
+    ? null
+    : r4(classUar(clips(of('within', corpus), 'call')));
+  result[`within_call_arousal_uar_${corpus}`] = args.locoOnly
+    ? null
+    : r4(binaryUar(clips(of('within', corpus), 'call'), 'arousal'));
+  result[`chance_${corpus}`] = r4(c);
+  const a = binaryUar(call, 'arousal');
+  if (a !== null) arousal.push(a);
+  const v = binaryUar(call, 'valence');
+  if (v !== null) valence.push(v);
+  if (uar !== null && c !== null) {
+    uars.push(uar);
+    ratios.push(uar / c);
+    if (!worst || uar / c < worst.ratio) worst = { corpus, ratio: uar / c };
   }
-  const p = predictions.pcmu8k.filter((x) => x.id.startsWith(held));
-  const uar = unweightedAverageRecall(
-    p.map((x) => x.truth),
-    p.map((x) => x.predicted),
-    EMOTION_LABELS.length,
-  );
-  log(
-    `speaker ${held}: l2=${String(model.training.l2)} T=${model.temperature} 8k UAR ${uar.toFixed(3)} (${Date.now() - t0} ms)`,
-  );
 }
+const pooled = folds.filter((f) => f.spec.kind === 'loco');
+const confidence = pooled.map((f) => confidenceFigures(f.call, f.enterConfidence));
+const labelledCount = pooled.map((f) => f.call.filter((x) => x.targets.label >= 0).length);
+const weighted = (k: 'ece' | 'uncertainShare'): number =>
+  confidence.reduce((s, c, i) => s + c[k] * labelledCount[i], 0) /
+  Math.max(1, mean(labelledCount) * labelledCount.length);
+const confidentCount = confidence.map((c, i) => (1 - c.uncertainShare) * labelledCount[i]);
+const alerts = pooled.flatMap((f) => f.alerts);
+const calmHours = alerts.reduce((s, a) => s + a.calmMs, 0) / 3_600_000;
+const angry = alerts.filter((a) => a.hasAngryBlock);
+const latencies = angry
+  .flatMap((a) => (a.angryLatencyS === null ? [] : [a.angryLatencyS]))
+  .sort((x, y) => x - y);
 
-const K = EMOTION_LABELS.length;
-const uar = (p: Prediction[]): number =>
-  unweightedAverageRecall(
-    p.map((x) => x.truth),
-    p.map((x) => x.predicted),
-    K,
-  );
-const binaryUar = (p: Prediction[], group: (l: (typeof EMOTION_LABELS)[number]) => boolean): number => {
-  const truth = p.map((x) => (group(EMOTION_LABELS[x.truth]) ? 1 : 0));
-  const mass = p.map((x) => x.probs.reduce((s, v, k) => s + (group(EMOTION_LABELS[k]) ? v : 0), 0));
-  return unweightedAverageRecall(
-    truth,
-    mass.map((m) => (m >= 0.5 ? 1 : 0)),
-    2,
-  );
-};
-const p8 = predictions.pcmu8k;
-const confusion8 = confusionMatrix(
-  p8.map((x) => x.truth),
-  p8.map((x) => x.predicted),
-  K,
-);
-const confident = p8.filter((x) => x.confidence >= FIT_RECIPE.thresholds.enterConfidence);
-// 4-class UAR: the four classes' files only, decided among the four classes' probabilities.
-const four = [0, 1, 2, 3];
-const p4 = p8.filter((x) => four.includes(x.truth));
-const pred4 = p4.map((x) => four.reduce((b, k) => (x.probs[k] > x.probs[b] ? k : b), 0));
-
-const benchItems = listEmodb().slice(0, 40);
-const benchWindows = benchItems.map((it) => {
-  const { bytes, format } = renderCondition(it, 'pcmu8k');
-  return analyseFile(bytes, format);
-});
-
-/** Whether today's DSP still computes the features the model file was trained on (its fixture). */
-function modelMatchesDsp(): boolean {
-  const fixture = fromFixture(
-    JSON.parse(
-      gunzipSync(readFileSync('test/unit/emotion/fixtures/emodb-features.json.gz')).toString('utf8'),
-    ) as FeatureFixture,
-  );
-  return benchItems.every((it, i) => {
-    const row = fixture.find((r) => r.id === it.id && r.condition === 'pcmu8k');
-    return (
-      row !== undefined &&
-      benchWindows[i].functionals.every((v, d) =>
-        Number.isFinite(v)
-          ? Math.abs(row.functionals[d] - v) <= 1e-5 * Math.max(1, Math.abs(v))
-          : Number.isNaN(row.functionals[d]),
-      )
-    );
-  });
-}
-
-// Inference time: the full tracker (baseline, model, smoothing, evidence) on real 8 kHz windows.
+/** Mean wall time of tracker.push (baseline, model, smoothing, evidence) on real 8 kHz windows. */
 function usPerWindow(model: EmotionModel): number {
-  const windows = benchWindows;
+  const rows = calls.slice(0, 20).flatMap((c) => c.windows);
+  const windows = rows.map((r, i) => replayWindow(r, i));
   const tracker = createEmotionTracker({ model, callId: 'bench', channel: 'customer' });
-  const n = 20000;
   for (let i = 0; i < 2000; i++) tracker.push(windows[i % windows.length]);
-  const t0 = process.hrtime.bigint();
+  const n = 20000;
+  const start = process.hrtime.bigint();
   for (let i = 0; i < n; i++) tracker.push(windows[i % windows.length]);
-  return Number(process.hrtime.bigint() - t0) / 1000 / n;
+  return Number(process.hrtime.bigint() - start) / 1000 / n;
 }
-let benchModel = lastModel!;
+let committed: EmotionModel | null = null;
 try {
-  benchModel = parseEmotionModel(JSON.parse(readFileSync('models/emotion-v1.json', 'utf8')));
-} catch {
-  log('models/emotion-v1.json missing or invalid: timing the last fold model');
+  committed = parseEmotionModel(JSON.parse(readFileSync('models/emotion-v2.json', 'utf8')));
+} catch (error) {
+  log(`models/emotion-v2.json not usable (${(error as Error).message}): us_per_window not measured`);
 }
+const worstConfusion = worst ? confusion(clips(of('loco', worst.corpus), 'call')) : [];
 
-const result = {
-  uar7_8k_mulaw: r4(uar(p8)),
-  uar7_16k: r4(uar(predictions.linear16k)),
-  uar4_8k_mulaw: r4(
-    unweightedAverageRecall(
-      p4.map((x) => x.truth),
-      pred4,
-      K,
-    ),
+Object.assign(result, {
+  loco_call_uar_mean: r4(mean(uars)),
+  loco_call_uar_mean_ratio_to_chance: r4(mean(ratios)),
+  loco_call_arousal_uar_mean: r4(mean(arousal)),
+  loco_call_valence_uar_mean: r4(mean(valence)),
+  worst_corpus_ratio_to_chance: r4(worst?.ratio ?? null),
+  worst_corpus: worst?.corpus ?? null,
+  ece_call: r4(weighted('ece')),
+  uncertain_share_call: r4(weighted('uncertainShare')),
+  accuracy_when_confident_call: r4(
+    confidence.reduce((s, c, i) => s + c.accuracyWhenConfident * confidentCount[i], 0) /
+      Math.max(
+        1,
+        confidentCount.reduce((a, b) => a + b, 0),
+      ),
   ),
-  arousal_uar_8k_mulaw: r4(binaryUar(p8, isHighArousal)),
-  valence_uar_8k_mulaw: r4(binaryUar(p8, isPositiveValence)),
-  // Rows: true label, columns: predicted label, both in `labels` order.
+  false_alert_rate_per_call_hour: r4(
+    alerts.reduce((s, a) => s + a.falseAlerts, 0) / Math.max(1e-9, calmHours),
+  ),
+  false_alerts_by_rule: alerts
+    .flatMap((a) => a.falseAlertRules)
+    .reduce<Record<string, number>>((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {}),
+  calm_call_hours: r4(calmHours),
+  alert_latency_s: r4(latencies.length ? latencies[Math.floor(latencies.length / 2)] : null),
+  alert_latency_s_p90: r4(latencies.length ? latencies[Math.floor(0.9 * (latencies.length - 1))] : null),
+  angry_blocks_alerted: `${latencies.length}/${angry.length}`,
+  us_per_window: committed ? r4(usPerWindow(committed)) : null,
   labels: [...EMOTION_LABELS],
-  confusion_8k_mulaw: confusion8,
-  recall_8k_mulaw: Object.fromEntries(
-    EMOTION_LABELS.map((l, k) => [l, r4(confusion8[k][k] / confusion8[k].reduce((a, b) => a + b, 0))]),
-  ),
-  // Share of windows the tracker would call "uncertain" (confidence < enterConfidence), and the
-  // accuracy of the others.
-  uncertain_share_8k_mulaw: r4(1 - confident.length / p8.length),
-  accuracy_when_confident_8k_mulaw: r4(
-    confident.filter((x) => x.truth === x.predicted).length / confident.length,
-  ),
-  ece_8k_mulaw: r4(
-    expectedCalibrationError(
-      p8.map((x) => x.confidence),
-      p8.map((x) => x.truth === x.predicted),
-    ),
-  ),
-  us_per_window: r4(usPerWindow(benchModel)),
-  model_matches_dsp: modelMatchesDsp(),
-  protocol: `leave-one-speaker-out over ${speakers.length} speakers, ${p8.length} files; trained on ${conditions.join('+')}`,
-};
+  worst_corpus_confusion: worstConfusion,
+  protocol: `call: calm start (≤ 20 s, ≤ 2/3 of the calm clips) then one block per emotion (seeded order, 400 ms gaps), 8 kHz µ-law, live tracker, clip = mean of the windows centred in it; leave-one-corpus-out over ${speakersByCorpus.size} corpora (${calls.length} speakers)${args.locoOnly ? '' : ' and leave-speakers-out within each corpus (min(5, speakers) folds; training keeps the other corpora)'}; cold: each clip alone`,
+  seconds: Math.round((Date.now() - t0) / 1000),
+});
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,43 +1,64 @@
-// `npm run train:emotion`: fits the emotion model on all 10 EmoDB speakers with the fixed recipe
-// (pipelines/emotion/train/config.ts), writes the versioned model file models/emotion-v1.json and
-// the training-features fixture the unit test re-fits from. Deterministic: the same data and code
-// give byte-identical files. `-- --check` only compares with the committed files (exit 1 if they
-// differ). Reads EmoDB, writes the model and the fixture.
+// `npm run train:emotion [-- --data DIR ...] [--out FILE] [--check]`: fits the emotion recipe
+// (pipelines/emotion/train/config.ts) on every speaker of the shipped corpora except the held-out
+// demo speakers, or on a user's own labelled calls (`--data`, manifest.csv format), and writes the
+// versioned model file (default models/emotion-v2.json). Deterministic: the same data and code give
+// a byte-identical file; `--check` compares with the existing file instead (exit 1 if it differs).
+// I/O: reads the corpora and the feature cache, writes the model.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { FUNCTIONAL_NAMES } from '../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../pipelines/emotion/index.ts';
-import { FIT_RECIPE, TRAIN_CONDITIONS } from '../pipelines/emotion/train/config.ts';
-import { fitEmotionModel } from '../pipelines/emotion/train/fit.ts';
-import { FUNCTIONAL_NAMES, loadConditionRows, rowsDigest, toFixture } from './lib/emotion-dataset.ts';
-
-const MODEL_PATH = 'models/emotion-v1.json';
-const FIXTURE_PATH = 'test/unit/emotion/fixtures/emodb-features.json.gz';
+import { FIT_RECIPE, HELD_OUT_SPEAKERS } from '../pipelines/emotion/train/config.ts';
+import { fitCallModel } from '../pipelines/emotion/train/fit-calls.ts';
+import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
+import { dspProbe, PROBE_SPEAKERS } from './lib/emotion-data/dsp-probe.ts';
+import { loadCalls, loadNoisyCalls } from './lib/emotion-data/load.ts';
+import { trainingCall } from './lib/emotion-data/training-calls.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
-const check = process.argv.includes('--check');
-const rows = TRAIN_CONDITIONS.flatMap((c) => loadConditionRows(c, log));
-const featuresSha256 = rowsDigest(rows);
+let args;
+try {
+  args = parseDataArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  log(
+    `train:emotion: ${error.message}\nusage: npm run train:emotion -- [--data DIR ...] [--out FILE] [--check]`,
+  );
+  process.exit(2);
+}
+const own = args.dataDirs.length > 0;
+const modelPath = args.out ?? (own ? 'models/emotion-own.json' : 'models/emotion-v2.json');
+const kept = (c: { speaker: string }): boolean => own || !HELD_OUT_SPEAKERS.includes(c.speaker);
+const calls = loadCalls(args.dataDirs, log).filter(kept);
+const noisy = loadNoisyCalls(args.dataDirs, log).filter(kept);
+const corpora = [...new Set(calls.map((c) => c.corpus))].sort();
+log(`training on ${calls.length} speakers of ${corpora.join(', ')}`);
 const model = parseEmotionModel(
-  fitEmotionModel(rows, {
+  fitCallModel([...calls, ...noisy].map(trainingCall), {
     ...FIT_RECIPE,
+    name: own ? 'emotion-own' : FIT_RECIPE.name,
     featureNames: FUNCTIONAL_NAMES,
-    training: { ...FIT_RECIPE.training, featuresSha256 },
+    training: {
+      ...FIT_RECIPE.training,
+      data: own ? 'user data (--data)' : 'EmoDB, ASED, nEMO, EMOVO, SAVEE, TESS, BAVED (8 kHz µ-law)',
+      ...(own ? {} : { dspProbe: dspProbe(calls.filter((c) => PROBE_SPEAKERS.includes(c.speaker))) }),
+    },
     log,
   }),
 );
-const modelText = `${JSON.stringify(model, null, 1)}\n`;
-const fixture = gzipSync(JSON.stringify(toFixture(rows)), { level: 9 });
-if (check) {
-  const same = readFileSync(MODEL_PATH, 'utf8') === modelText && readFileSync(FIXTURE_PATH).equals(fixture);
-  process.stdout.write(`${JSON.stringify({ reproduced: same, model: MODEL_PATH, featuresSha256 })}\n`);
+const text = `${JSON.stringify(model, null, 1)}\n`;
+if (args.check) {
+  let same = false;
+  try {
+    same = readFileSync(modelPath, 'utf8') === text;
+  } catch {
+    same = false;
+  }
+  process.stdout.write(`${JSON.stringify({ reproduced: same, model: modelPath })}\n`);
   process.exit(same ? 0 : 1);
 }
-mkdirSync(dirname(MODEL_PATH), { recursive: true });
-mkdirSync(dirname(FIXTURE_PATH), { recursive: true });
-writeFileSync(MODEL_PATH, modelText);
-writeFileSync(FIXTURE_PATH, fixture);
-log(`wrote ${MODEL_PATH} (l2=${String(model.training.l2)}, T=${model.temperature}) and ${FIXTURE_PATH}`);
+mkdirSync(dirname(modelPath), { recursive: true });
+writeFileSync(modelPath, text);
 process.stdout.write(
-  `${JSON.stringify({ model: MODEL_PATH, l2: model.training.l2, temperature: model.temperature, innerCvUar: model.training.innerCvUar, featuresSha256 })}\n`,
+  `${JSON.stringify({ model: modelPath, speakers: calls.length, corpora, thresholds: model.thresholds, heads: model.training.heads })}\n`,
 );

@@ -1,4 +1,4 @@
-// The versioned emotion model file (models/emotion-v1.json): its shape and a validating parser
+// The versioned emotion model file (models/emotion-v2.json): its shape and a validating parser
 // that rejects bad files with a typed EmotionError code. Pure, no I/O (callers read the file).
 import { z } from 'zod';
 import { EmotionError } from './errors.ts';
@@ -6,7 +6,8 @@ import { EMOTION_LABELS } from './types.ts';
 import type { EmotionLabel } from './types.ts';
 
 export const MODEL_FORMAT = 'voice-analytics/emotion-model';
-export const MODEL_VERSION = 1;
+/** 2: call-shaped training, calm-start baseline, separate arousal and valence heads. */
+export const MODEL_VERSION = 2;
 
 const finite = z.number();
 const vector = z.array(finite);
@@ -21,6 +22,8 @@ const mlpMember = z.object({
   outputBias: vector,
 });
 
+const binaryHead = z.object({ weights: vector, bias: finite, temperature: finite });
+
 const schema = z.object({
   format: z.string(),
   version: z.number(),
@@ -28,31 +31,42 @@ const schema = z.object({
   labels: z.array(z.string()),
   /** Names of SpeakerWindow.functionals at training time (FUNCTIONAL_NAMES); windows must match. */
   featureNames: z.array(z.string()).min(1),
-  /** Speaker baseline prior over every functional: population mean/std, weight in windows, std floor. */
-  baseline: z.object({ priorMean: vector, priorStd: vector, priorWeight: finite, minStd: vector }),
+  /**
+   * The call's calm-start baseline (call-baseline.ts): population prior of calm speech over every
+   * functional, its weight in windows, std floor, how many speech windows it learns.
+   */
+  baseline: z.object({
+    priorMean: vector,
+    priorStd: vector,
+    priorWeight: finite,
+    minStd: vector,
+    learnWindows: z.number().int().min(0),
+    learnMinSpeech: finite,
+  }),
   /** Baseline prior of the evidence measures (see evidence.ts EVIDENCE_MEASURES order). */
   evidenceBaseline: z.object({ priorMean: vector, priorStd: vector }),
   /** Model inputs: functionals used (indices), clip of the speaker z-scores, then standardisation. */
   inputs: z.object({ index: z.array(z.number().int()), clip: finite, mean: vector, std: vector }),
-  members: z.array(z.discriminatedUnion('kind', [linearMember, mlpMember])).min(1),
-  temperature: finite,
+  /** The 7-class head: ensemble members (logits averaged), divided by the temperature. */
+  emotion: z.object({
+    members: z.array(z.discriminatedUnion('kind', [linearMember, mlpMember])).min(1),
+    temperature: finite,
+  }),
+  /** Binary heads: P(high arousal), P(positive valence) = sigmoid((w·x + b) / temperature). */
+  arousal: binaryHead,
+  valence: binaryHead,
   thresholds: z.object({
     minSpeechFraction: finite,
     enterConfidence: finite,
     stayConfidence: finite,
     dwellWindows: z.number().int().min(1),
   }),
-  /**
-   * Optional "calm start" correction of the live baseline (see README): per functional, the mean
-   * offset of a speaker's neutral speech from their all-emotion mean (in all-emotion std units)
-   * and the ratio of neutral to all-emotion std, from the training speakers.
-   */
-  calmStart: z.object({ offset: vector, stdRatio: vector }).optional(),
   training: z.record(z.string(), z.unknown()),
 });
 
 export type EmotionModel = z.infer<typeof schema> & { labels: EmotionLabel[] };
-export type ModelMember = EmotionModel['members'][number];
+export type ModelMember = EmotionModel['emotion']['members'][number];
+export type BinaryHead = z.infer<typeof binaryHead>;
 
 function fail(code: 'MODEL_DIMENSIONS' | 'MODEL_NOT_FINITE', message: string): never {
   throw new EmotionError(code, message);
@@ -117,17 +131,20 @@ export function parseEmotionModel(json: unknown): EmotionModel {
   if (m.inputs.std.some((s) => s <= 0) || m.baseline.priorStd.some((s) => s <= 0)) {
     fail('MODEL_DIMENSIONS', 'standard deviations must be positive');
   }
-  if (!(m.temperature > 0)) fail('MODEL_DIMENSIONS', 'temperature must be positive');
+  for (const t of [m.emotion.temperature, m.arousal.temperature, m.valence.temperature])
+    if (!(t > 0)) fail('MODEL_DIMENSIONS', 'temperatures must be positive');
+  checkLength('arousal.weights', m.arousal.weights.length, ni);
+  checkLength('valence.weights', m.valence.weights.length, ni);
   const nc = EMOTION_LABELS.length;
-  m.members.forEach((member, j) => {
+  m.emotion.members.forEach((member, j) => {
     if (member.kind === 'linear') {
-      checkMatrix(`members[${j}].weights`, member.weights, nc, ni);
-      checkLength(`members[${j}].bias`, member.bias.length, nc);
+      checkMatrix(`emotion.members[${j}].weights`, member.weights, nc, ni);
+      checkLength(`emotion.members[${j}].bias`, member.bias.length, nc);
     } else {
       const nh = member.hiddenBias.length;
-      checkMatrix(`members[${j}].hiddenWeights`, member.hiddenWeights, nh, ni);
-      checkMatrix(`members[${j}].outputWeights`, member.outputWeights, nc, nh);
-      checkLength(`members[${j}].outputBias`, member.outputBias.length, nc);
+      checkMatrix(`emotion.members[${j}].hiddenWeights`, member.hiddenWeights, nh, ni);
+      checkMatrix(`emotion.members[${j}].outputWeights`, member.outputWeights, nc, nh);
+      checkLength(`emotion.members[${j}].outputBias`, member.outputBias.length, nc);
     }
   });
   return m as EmotionModel;

@@ -1,5 +1,6 @@
 // Forward pass of the emotion model: speaker z-scores -> selected, clipped, standardised inputs ->
-// ensemble of linear / one-hidden-layer members (logits averaged) -> temperature -> softmax.
+// emotion head (ensemble of linear / one-hidden-layer members, logits averaged, temperature,
+// softmax) and the arousal and valence heads (one calibrated logistic each).
 // Pure, no I/O; all buffers preallocated, nothing allocated per window.
 import type { EmotionModel } from './model-file.ts';
 
@@ -15,6 +16,14 @@ export interface Scorer {
   readonly classes: number;
   /** Writes class probabilities into `probs` from the speaker z-scores of every functional. */
   score(z: ArrayLike<number>, probs: Float64Array): void;
+  /** P(high arousal) of the inputs of the last `score` call. */
+  arousal(): number;
+  /** P(positive valence) of the inputs of the last `score` call. */
+  valence(): number;
+}
+
+function sigmoid(v: number): number {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
 export function createScorer(model: EmotionModel): Scorer {
@@ -24,8 +33,8 @@ export function createScorer(model: EmotionModel): Scorer {
   const mean = Float64Array.from(model.inputs.mean);
   const invStd = Float64Array.from(model.inputs.std, (s) => 1 / s);
   const clip = model.inputs.clip;
-  const invT = 1 / model.temperature;
-  const members: FlatMember[] = model.members.map((m) =>
+  const invT = 1 / model.emotion.temperature;
+  const members: FlatMember[] = model.emotion.members.map((m) =>
     m.kind === 'linear'
       ? {
           hidden: 0,
@@ -45,8 +54,22 @@ export function createScorer(model: EmotionModel): Scorer {
   const x = new Float64Array(dims);
   const h = new Float64Array(Math.max(1, ...members.map((m) => m.hidden)));
   const logits = new Float64Array(classes);
+  const binary = (head: EmotionModel['arousal']) => ({
+    w: Float64Array.from(head.weights),
+    b: head.bias,
+    invT: 1 / head.temperature,
+  });
+  const heads = [binary(model.arousal), binary(model.valence)];
+  const headOut = (k: number): number => {
+    const h = heads[k];
+    let s = h.b;
+    for (let j = 0; j < dims; j++) s += h.w[j] * x[j];
+    return sigmoid(s * h.invT);
+  };
   return {
     classes,
+    arousal: () => headOut(0),
+    valence: () => headOut(1),
     score(z, probs) {
       for (let j = 0; j < dims; j++) {
         let v = z[index[j]];

@@ -23,8 +23,15 @@ export interface EmotionEvent {
   /** Unsmoothed most likely label of this window. */
   rawLabel: EmotionLabel;
   probabilities: Record<EmotionLabel, number>;
+  /** P(high arousal), calibrated on corpora the model did not see (0.5 = the decision point). */
   arousal: number;
+  /** P(positive valence), calibrated the same way. */
   valence: number;
+  /** Confidence of the arousal decision (high or low), 0.5..1. */
+  arousalConfidence: number;
+  /** Confidence of the valence decision (positive or negative), 0.5..1. */
+  valenceConfidence: number;
+  /** Probability of `rawLabel`; below the model's enter threshold the state says "uncertain". */
   confidence: number;
   /** Top reasons in plain words with numbers, relative to the speaker's baseline. */
   evidence: string[];

@@ -14,7 +14,7 @@ options:
                                           customer=right; mono customer=left.
   --json <out.json>                       also write every window's features and emotion event
   --jobs <n>                              files analysed in parallel (default: CPU count)
-  --model <emotion-model.json>            default: models/emotion-v1.json of this package
+  --model <emotion-model.json>            default: models/emotion-v2.json of this package
   --store                                 also write each analysed call into the call store (the
                                           QA pages of live calls). PostgreSQL when DATABASE_URL is
                                           set, else PGlite in STORE_DATA_DIR (default

@@ -1,4 +1,4 @@
-// Loads the emotion model file for the `analyze` command (default: models/emotion-v1.json of this
+// Loads the emotion model file for the `analyze` command (default: models/emotion-v2.json of this
 // package, found relative to this module so it works from any working directory). Reads one file.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { AnalyzeError } from './errors.ts';
 
 export const DEFAULT_MODEL_PATH = resolve(
   dirname(fileURLToPath(import.meta.url)),
-  '../../models/emotion-v1.json',
+  '../../models/emotion-v2.json',
 );
 
 /** The model file's JSON, checked by the model parser (so workers can parse it again cheaply). */

@@ -76,6 +76,9 @@ export const emotionSchema = z.object({
   probabilities: z.record(z.string(), z.number()),
   arousal: unit,
   valence: unit,
+  /** Confidence of the arousal / valence decision (absent in analyses before model v2). */
+  arousalConfidence: unit.optional(),
+  valenceConfidence: unit.optional(),
   confidence: unit,
   evidence: z.array(z.string().max(500)).max(20),
 });

@@ -112,6 +112,8 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
         probabilities: { neutral: angry ? 0.1 : 0.8, angry: angry ? 0.8 : 0.05 },
         arousal: angry ? 0.8 : 0.4,
         valence: angry ? 0.2 : 0.6,
+        arousalConfidence: angry ? 0.8 : 0.6,
+        valenceConfidence: angry ? 0.8 : 0.6,
         confidence: 0.7,
         evidence: angry ? ['pitch +4 semitones over baseline', 'loudness +8 dB'] : [],
       });

@@ -14,7 +14,7 @@ const topicVar = (def: string) =>
 /** The committed model, relative to this file so the service runs from any working directory. */
 export const DEFAULT_MODEL_PATH = join(
   dirname(fileURLToPath(import.meta.url)),
-  '../../models/emotion-v1.json',
+  '../../models/emotion-v2.json',
 );
 
 export const emotionClassifierEnv = z.object({

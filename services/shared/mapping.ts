@@ -189,6 +189,9 @@ export function fromEmotionEventRecord(record: EmotionEventRecord): EmotionEvent
       probabilities,
       arousal: record.arousal,
       valence: record.valence,
+      // Records from producers before model v2 carry 0: the decision's own distance from 0.5.
+      arousalConfidence: record.arousalConfidence || Math.max(record.arousal, 1 - record.arousal),
+      valenceConfidence: record.valenceConfidence || Math.max(record.valence, 1 - record.valence),
       confidence: record.confidence,
       evidence: [...record.evidence],
     },

@@ -103,6 +103,9 @@ export interface EmotionEventRecord extends WindowEventBase, EventTimes {
   probabilities: Record<string, number>;
   arousal: number;
   valence: number;
+  /** 0 when a producer before model v2 wrote the record (proto3 default). */
+  arousalConfidence: number;
+  valenceConfidence: number;
   confidence: number;
   evidence: string[];
 }

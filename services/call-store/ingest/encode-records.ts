@@ -97,7 +97,14 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
         const { kind: _k, ...emotion } = e;
         push(
           topics.emotions,
-          record(emotionEventCodec, e.callId, { ...emotion, eventId, changed: false, ...times }),
+          record(emotionEventCodec, e.callId, {
+            ...emotion,
+            arousalConfidence: emotion.arousalConfidence ?? Math.max(emotion.arousal, 1 - emotion.arousal),
+            valenceConfidence: emotion.valenceConfidence ?? Math.max(emotion.valence, 1 - emotion.valence),
+            eventId,
+            changed: false,
+            ...times,
+          }),
         );
         break;
       }

@@ -65,6 +65,8 @@ export function emotionRecord(
     probabilities: Object.fromEntries(EMOTION_LABELS.map((l) => [l, l === state ? 0.7 : 0.05])),
     arousal: angry ? 0.85 : 0.4,
     valence: angry ? 0.15 : 0.6,
+    arousalConfidence: angry ? 0.85 : 0.6,
+    valenceConfidence: angry ? 0.85 : 0.6,
     confidence: 0.7,
     evidence: angry ? ['pitch +3.4 st over baseline', 'loudness +6 dB'] : [],
     producedAtMs: nowMs,

@@ -19,12 +19,13 @@ describe('customer-frustration', () => {
     expect(alerts[0].message).toContain('pitch +3.1 st over baseline');
   });
 
-  it('fires on high arousal with low valence even when the label is uncertain', () => {
-    const alerts = run(
-      engineWith(),
-      range(0, 6).map((i) => emotion(i, 'customer', 'uncertain', { arousal: 0.8, valence: 0.2 })),
+  it('needs the angry state confirmed by high arousal: neither alone fires', () => {
+    const uncertain = range(0, 12).map((i) =>
+      emotion(i, 'customer', 'uncertain', { arousal: 0.9, valence: 0.1 }),
     );
-    expect(ids(alerts)).toEqual(['customer-frustration/raised']);
+    expect(run(engineWith(), uncertain)).toEqual([]);
+    const calmAnger = range(0, 12).map((i) => emotion(i, 'customer', 'angry', { arousal: 0.5 }));
+    expect(run(engineWith(), calmAnger).filter((a) => a.ruleId === 'customer-frustration')).toEqual([]);
   });
 
   it('does not fire on 4 s of anger, nor on an angry agent', () => {
@@ -72,14 +73,14 @@ describe('customer-frustration', () => {
 });
 
 describe('customer-mood-dropping', () => {
-  it('fires when valence falls by 0.3 within 30 s and stays down for 3 s of speech', () => {
+  it('fires when valence falls by 0.35 within 30 s and stays down for 6 s of speech', () => {
     const seq = [
       ...range(0, 10).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.7 })),
-      ...range(10, 16).map((i) => emotion(i, 'customer', 'sad', { valence: 0.35 })),
+      ...range(10, 18).map((i) => emotion(i, 'customer', 'sad', { valence: 0.3 })),
     ];
     const alerts = run(engineWith(), seq);
     expect(ids(alerts)).toEqual(['customer-mood-dropping/raised']);
-    expect(alerts[0].message).toContain('valence 0.70 → 0.35 within 30 s');
+    expect(alerts[0].message).toContain('valence 0.70 → 0.30 within 30 s');
   });
 
   it('does not fire on one low window between neutral ones', () => {

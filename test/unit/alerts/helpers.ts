@@ -39,6 +39,8 @@ export function emotion(
     probabilities,
     arousal: over.arousal ?? (state === 'angry' ? 0.8 : 0.4),
     valence: over.valence ?? (negative ? 0.2 : 0.6),
+    arousalConfidence: 0.8,
+    valenceConfidence: 0.8,
     confidence: 0.7,
     evidence: state === 'angry' ? ['pitch +3.1 st over baseline'] : [],
   };

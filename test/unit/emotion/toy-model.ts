@@ -13,18 +13,30 @@ export function toyModel(): EmotionModel {
     name: 'toy',
     labels: [...EMOTION_LABELS],
     featureNames: ['f0', 'f1', 'f2'],
-    baseline: { priorMean: [0, 0, 0], priorStd: [1, 1, 1], priorWeight: 2, minStd: [0.1, 0.1, 0.1] },
+    baseline: {
+      priorMean: [0, 0, 0],
+      priorStd: [1, 1, 1],
+      priorWeight: 2,
+      minStd: [0.1, 0.1, 0.1],
+      learnWindows: 20,
+      learnMinSpeech: 0.5,
+    },
     evidenceBaseline: { priorMean: [20, 6, 4, -30, 0.4, 0.2], priorStd: [2, 2, 1, 4, 0.1, 0.1] },
     inputs: { index: [0, 1, 2], clip: 5, mean: [0, 0, 0], std: [1, 1, 1] },
-    members: [
-      {
-        kind: 'linear',
-        // neutral, happy, angry, sad, anxious, bored, disgust
-        weights: [row(0, 0), row(0, 0), row(4, 0), row(0, 4), row(0, 0), row(0, 0), row(0, 0)],
-        bias: [2, -2, -2, -2, -2, -2, -2],
-      },
-    ],
-    temperature: 1,
+    emotion: {
+      members: [
+        {
+          kind: 'linear',
+          // neutral, happy, angry, sad, anxious, bored, disgust
+          weights: [row(0, 0), row(0, 0), row(4, 0), row(0, 4), row(0, 0), row(0, 0), row(0, 0)],
+          bias: [2, -2, -2, -2, -2, -2, -2],
+        },
+      ],
+      temperature: 1,
+    },
+    // Functional 0 raises arousal, functional 1 lowers valence.
+    arousal: { weights: [3, 0, 0], bias: -1, temperature: 1 },
+    valence: { weights: [-2, -3, 0], bias: 1, temperature: 1 },
     thresholds: { minSpeechFraction: 0.25, enterConfidence: 0.45, stayConfidence: 0.3, dwellWindows: 2 },
     training: {},
   };

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createEmotionTracker, EmotionError, EMOTION_LABELS } from '../../../pipelines/emotion/index.ts';
 import { toyModel, toyWindow } from './toy-model.ts';
 
-const tracker = () => createEmotionTracker({ model: toyModel(), callId: 'c1', channel: 'customer' });
+// Warm-up off: these tests judge single windows from the first one on.
+const tracker = () =>
+  createEmotionTracker({ model: toyModel(), callId: 'c1', channel: 'customer', warmupWindows: 0 });
 
 describe('createEmotionTracker', () => {
   it('emits one well-formed event per window with a deterministic id', () => {
@@ -111,52 +113,41 @@ describe('createEmotionTracker', () => {
   });
 });
 
-describe('calm-start option', () => {
-  const withCalm = () => {
-    const model = toyModel();
-    // Neutral speech sits 1 std below the all-emotion mean on functional 0, with half the spread.
-    model.calmStart = { offset: [-1, 0, 0], stdRatio: [0.5, 1, 1] };
-    return model;
-  };
-
-  it('is on by default and maps the learnt baseline to the all-emotion scale', () => {
-    const plain = createEmotionTracker({
-      model: withCalm(),
-      callId: 'c',
-      channel: 'agent',
-      calmStart: false,
-    });
-    const calm = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent' });
-    for (let i = 0; i < 50; i++) {
-      plain.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
-      calm.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
-    }
-    // +1.5 over a steady baseline: a big jump for the plain tracker, a moderate one after mapping.
-    const a = plain.push(toyWindow(50, [1.5, 0, 0]));
-    const b = calm.push(toyWindow(50, [1.5, 0, 0]));
-    expect(a.probabilities.angry).toBeGreaterThan(b.probabilities.angry);
+describe('calm-start baseline', () => {
+  it("names no class until it has learnt the caller's first speech windows", () => {
+    const t = createEmotionTracker({ model: toyModel(), callId: 'c', channel: 'customer', warmupWindows: 3 });
+    const events = [9, 9, 9, 0, 0].map((v, i) => t.push(toyWindow(i, [v, 0, 0])));
+    expect(events.slice(0, 3).map((e) => e.state)).toEqual(['uncertain', 'uncertain', 'uncertain']);
+    expect(events[0].rawLabel).toBe('angry');
+    expect(events[0].arousal).toBeGreaterThan(0.5);
   });
 
-  it('learns the baseline from calm windows only, so sustained anger does not hide itself', () => {
-    const gated = createEmotionTracker({ model: withCalm(), callId: 'c', channel: 'agent' });
-    const learnsAll = createEmotionTracker({
-      model: withCalm(),
-      callId: 'c',
-      channel: 'agent',
-      calmBaselineOnly: false,
-    });
-    let i = 0;
-    for (; i < 10; i++) {
-      gated.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
-      learnsAll.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
-    }
-    let a = gated.push(toyWindow(i, [3, 0, 0]));
-    let b = learnsAll.push(toyWindow(i, [3, 0, 0]));
-    for (i += 1; i < 40; i++) {
-      a = gated.push(toyWindow(i, [3, 0, 0]));
-      b = learnsAll.push(toyWindow(i, [3, 0, 0]));
-    }
-    // Thirty aroused windows later the gated baseline still sees them as a change.
-    expect(a.probabilities.angry).toBeGreaterThan(b.probabilities.angry);
+  it('learns only the first learnWindows speech windows, so sustained anger stays visible', () => {
+    const t = tracker();
+    const calm = toyModel().baseline.learnWindows;
+    for (let i = 0; i < calm; i++) t.push(toyWindow(i, [i % 2 ? 0.1 : -0.1, 0, 0]));
+    let last = t.push(toyWindow(calm, [3, 0, 0]));
+    for (let i = calm + 1; i < calm + 40; i++) last = t.push(toyWindow(i, [3, 0, 0]));
+    // Forty aroused windows later they are still judged against the calm start.
+    expect(last.rawLabel).toBe('angry');
+    expect(last.state).toBe('angry');
+    expect(last.arousal).toBeGreaterThan(0.9);
+  });
+
+  it('reports arousal and valence with the confidence of their own decision', () => {
+    const t = tracker();
+    for (let i = 0; i < 6; i++) t.push(toyWindow(i, [0, 0, 0]));
+    const e = t.push(toyWindow(6, [4, 0, 0]));
+    expect(e.arousal).toBeGreaterThan(0.5);
+    expect(e.arousalConfidence).toBeCloseTo(e.arousal, 12);
+    expect(e.valence).toBeLessThan(0.5);
+    expect(e.valenceConfidence).toBeCloseTo(1 - e.valence, 12);
+  });
+
+  it('does not learn windows with too little speech', () => {
+    const t = tracker();
+    for (let i = 0; i < 10; i++) t.push(toyWindow(i, [6, 0, 0], { speechFraction: 0.3 }));
+    // Thin-speech windows (below learnMinSpeech) did not become the baseline: 6 is still high.
+    expect(t.push(toyWindow(10, [6, 0, 0])).rawLabel).toBe('angry');
   });
 });

@@ -95,6 +95,8 @@ describe('pipeline <-> record mapping', () => {
       probabilities: { neutral: 0.1, happy: 0, angry: 0.8, sad: 0, anxious: 0.05, bored: 0, disgust: 0.05 },
       arousal: 0.9,
       valence: 0.2,
+      arousalConfidence: 0.9,
+      valenceConfidence: 0.8,
       confidence: 0.7,
       evidence: ['pitch +3 semitones over baseline'],
     };

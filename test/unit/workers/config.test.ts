@@ -22,7 +22,7 @@ describe('worker configuration', () => {
       EMOTIONS_TOPIC: 'va.emotions.v1',
       EMOTION_GROUP_ID: 'va-emotion-classifier',
     });
-    expect(emotion.EMOTION_MODEL_PATH).toMatch(/models\/emotion-v1\.json$/);
+    expect(emotion.EMOTION_MODEL_PATH).toMatch(/models\/emotion-v2\.json$/);
   });
 
   it('names every bad variable in one typed error', () => {

@@ -1,0 +1,84 @@
+// The evaluation's folds and their pool of worker threads (one per core). Leave-one-corpus-out:
+// train on every other corpus, test every speaker of the held-out one. Within a corpus: its
+// speakers dealt round-robin into min(5, speakers) folds; train on everything but the fold's
+// speakers (the other corpora and the corpus's other speakers), test the fold. I/O: threads.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CallAlertFigures } from './alert-figures.ts';
+import type { ClipScore } from './score.ts';
+
+export interface FoldSpec {
+  kind: 'loco' | 'within';
+  corpus: string;
+  /** Speakers tested (and excluded from training; for 'loco' the whole corpus is excluded). */
+  testSpeakers: string[];
+}
+
+export interface FoldResult {
+  spec: FoldSpec;
+  enterConfidence: number;
+  call: ClipScore[];
+  cold: ClipScore[];
+  alerts: CallAlertFigures[];
+}
+
+export interface WorkerInput {
+  dataDirs: string[];
+  folds: FoldSpec[];
+}
+
+export function foldSpecs(speakersByCorpus: Map<string, string[]>, within: boolean): FoldSpec[] {
+  const out: FoldSpec[] = [];
+  for (const [corpus, speakers] of speakersByCorpus)
+    out.push({ kind: 'loco', corpus, testSpeakers: speakers });
+  if (!within) return out;
+  for (const [corpus, speakers] of speakersByCorpus) {
+    const k = Math.min(5, speakers.length);
+    if (k < 2) continue;
+    for (let f = 0; f < k; f++) {
+      out.push({ kind: 'within', corpus, testSpeakers: speakers.filter((_, i) => i % k === f) });
+    }
+  }
+  return out;
+}
+
+/** Runs the folds on worker threads; results in the order of `folds`. */
+export async function runFolds(
+  dataDirs: readonly string[],
+  folds: readonly FoldSpec[],
+  log: (m: string) => void,
+  workers = availableParallelism(),
+): Promise<FoldResult[]> {
+  const count = Math.max(1, Math.min(workers, folds.length));
+  // Largest folds first (LOCO), dealt round-robin: the workers finish at about the same time.
+  const dealt = Array.from({ length: count }, (_, k) => folds.filter((_, i) => i % count === k));
+  const replies = await Promise.all(
+    dealt.map((mine) => runWorker({ dataDirs: [...dataDirs], folds: mine }, log)),
+  );
+  const flat = replies.flat();
+  return folds.map((spec) => {
+    const r = flat.find(
+      (x) =>
+        x.spec.kind === spec.kind &&
+        x.spec.corpus === spec.corpus &&
+        x.spec.testSpeakers.join() === spec.testSpeakers.join(),
+    );
+    if (!r) throw new Error(`fold ${spec.kind} ${spec.corpus} returned nothing`);
+    return r;
+  });
+}
+
+function runWorker(input: WorkerInput, log: (m: string) => void): Promise<FoldResult[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./fold-worker.ts', import.meta.url), { workerData: input });
+    const results: FoldResult[] = [];
+    worker.on('message', (m: { log?: string; result?: FoldResult }) => {
+      if (m.log) log(m.log);
+      if (m.result) results.push(m.result);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) =>
+      code === 0 ? resolve(results) : reject(new Error(`emotion fold worker exited with ${code}`)),
+    );
+  });
+}
