@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Counter, Gauge } from 'prom-client';
 import { createAlertEngine, type AlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { ConfigError } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
@@ -19,7 +20,8 @@ import { alertViewOf, createEvaluator, type EvaluatorInput } from './evaluator.t
 import { createFanout, type Fanout } from './fanout.ts';
 import { createHub, type Hub } from './hub.ts';
 import { loadRulesFile, watchRulesFile } from './rules-file.ts';
-import { loadUsers, teamsOfAgents } from './users.ts';
+import { loadUsers, teamsOfAgents, type DemoUser } from './users.ts';
+import { productionUsersProblems } from './users-policy.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 
 export const SERVICE = 'alert-service';
@@ -45,6 +47,20 @@ export interface StartOptions {
   fromBeginning?: boolean;
 }
 
+/** The users file; in production a missing file or demo users are configuration errors. */
+async function loadServiceUsers(config: AlertServiceConfig): Promise<Map<string, DemoUser>> {
+  if (config.runMode !== 'production') return loadUsers(config.ALERT_USERS_FILE);
+  let users: Map<string, DemoUser>;
+  try {
+    users = loadUsers(config.ALERT_USERS_FILE);
+  } catch (error) {
+    throw new ConfigError([`ALERT_USERS_FILE: ${(error as Error).message}`]);
+  }
+  const problems = await productionUsersProblems('ALERT_USERS_FILE', config.ALERT_USERS_FILE, users);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return users;
+}
+
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
@@ -59,7 +75,7 @@ export async function startAlertService(
 ): Promise<AlertService> {
   // Files first: a bad rule or users file is a configuration error, before touching Kafka.
   let rules = await loadRulesFile(config.ALERT_RULES_FILE);
-  const users = loadUsers(config.ALERT_USERS_FILE);
+  const users = await loadServiceUsers(config);
   const base = await bootService({
     service: SERVICE,
     config,
