@@ -19,6 +19,7 @@ import { createEvaluatorConsumer, type EvaluatorConsumer } from './evaluator-con
 import { alertViewOf, createEvaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { createHub, type Hub } from './hub.ts';
+import { defaultInstanceId } from './instance-id.ts';
 import { loadRulesFile, watchRulesFile } from './rules-file.ts';
 import { loadUsers, teamsOfAgents, type DemoUser } from './users.ts';
 import { productionUsersProblems } from './users-policy.ts';
@@ -93,9 +94,7 @@ export async function startAlertService(
   const registers = [metrics.registry];
   const instanceId =
     config.ALERT_INSTANCE_ID ??
-    `${hostname()
-      .replace(/[^\w.-]/g, '')
-      .slice(0, 40)}-${randomUUID().slice(0, 8)}`;
+    defaultInstanceId(hostname(), config.ALERT_PORT, () => randomUUID().slice(0, 8));
   if (!config.ALERT_JWT_SECRET)
     logger.warn('ALERT_JWT_SECRET unset: a random key is used, tokens end with this process');
   const auth = createAuth({
@@ -263,6 +262,7 @@ export async function startAlertService(
     hub,
     loginAttemptsPerMinute: config.ALERT_LOGIN_ATTEMPTS_PER_MINUTE,
     onLogin: (outcome) => logins.inc({ outcome }),
+    onError: (error) => logger.error('page request failed', { error }),
   });
 
   base.ops.addReadiness('evaluator', () => runner.ready());
