@@ -39,15 +39,24 @@ function consumed(value: AudioChunk, offset: number): ConsumedRecord<AudioChunk>
   return { topic: 'audio', partition: 0, offset: String(offset), key, value, timestampMs: 0 };
 }
 
+function newStates(): CallStates {
+  return new CallStates({
+    createAnalyzer: createFakeAnalyzer,
+    windowHopMs: 1000,
+    idleTimeoutMs: 10_000,
+    maxCalls: 10,
+    maxGapMs: 1000,
+  });
+}
+
+function newProcessor() {
+  const states = newStates();
+  return { states, processor: createFeatureProcessor({ states, featuresTopic: 'features' }) };
+}
+
 describe('feature processor', () => {
   it('emits one record per speaker window with deterministic ids, then flushes at the final chunks', () => {
-    const states = new CallStates({
-      createAnalyzer: createFakeAnalyzer,
-      windowHopMs: 1000,
-      idleTimeoutMs: 10_000,
-      maxCalls: 10,
-      maxGapMs: 1000,
-    });
+    const states = newStates();
     const latencies: number[] = [];
     const processor = createFeatureProcessor({
       states,
@@ -90,27 +99,13 @@ describe('feature processor', () => {
   });
 
   it('refuses a record whose key is not its call id', () => {
-    const states = new CallStates({
-      createAnalyzer: createFakeAnalyzer,
-      windowHopMs: 1000,
-      idleTimeoutMs: 10_000,
-      maxCalls: 10,
-      maxGapMs: 1000,
-    });
-    const processor = createFeatureProcessor({ states, featuresTopic: 'features' });
+    const { processor } = newProcessor();
     const record = { ...consumed(chunk('a', 'agent', 0), 0), key: 'b' };
     expect(() => processor.handle(record)).toThrow(/key/);
   });
 
   it("keeps two tenants' calls with the same id apart: own state, key and event ids", () => {
-    const states = new CallStates({
-      createAnalyzer: createFakeAnalyzer,
-      windowHopMs: 1000,
-      idleTimeoutMs: 10_000,
-      maxCalls: 10,
-      maxGapMs: 1000,
-    });
-    const processor = createFeatureProcessor({ states, featuresTopic: 'features' });
+    const { states, processor } = newProcessor();
     const out = [];
     let offset = 0;
     for (let t = 0; t < 2100; t += 100) {
@@ -130,14 +125,7 @@ describe('feature processor', () => {
   });
 
   it('accepts the bare call id key of records produced before keys carried the tenant', () => {
-    const states = new CallStates({
-      createAnalyzer: createFakeAnalyzer,
-      windowHopMs: 1000,
-      idleTimeoutMs: 10_000,
-      maxCalls: 10,
-      maxGapMs: 1000,
-    });
-    const processor = createFeatureProcessor({ states, featuresTopic: 'features' });
+    const { processor } = newProcessor();
     const record = { ...consumed(chunk('a', 'agent', 0), 0), key: 'a' };
     expect(() => processor.handle(record)).not.toThrow();
   });
