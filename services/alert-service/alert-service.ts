@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Counter, Gauge } from 'prom-client';
 import { createAlertEngine, type AlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { callKey } from '../shared/call-key.ts';
 import { ConfigError } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
@@ -140,7 +141,7 @@ export async function startAlertService(
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
     // A call that never ended (or ended a while ago) also leaves the rules engine.
-    onPurged: (callId) => engine.endCall(callId),
+    onPurged: (key) => engine.endCall(key),
   });
   const engine = createAlertEngine({ rules });
   const hub = createHub({
@@ -157,7 +158,12 @@ export async function startAlertService(
     replayCapacity: config.ALERT_REPLAY_CAPACITY,
     persistAck: async (ack, alert) => {
       await sendRecords(producer, [
-        outRecord(config.TOPIC_ALERTS, alertAckCodec, ack.callId, toAckRecord(ack, alert.tenant)),
+        outRecord(
+          config.TOPIC_ALERTS,
+          alertAckCodec,
+          callKey(alert.tenant, ack.callId),
+          toAckRecord(ack, alert.tenant),
+        ),
       ]);
     },
     onEvent: (event, labels) => wsEvents.inc({ event, code: labels?.code ?? labels?.role ?? '' }),
@@ -182,7 +188,7 @@ export async function startAlertService(
   const evaluator = createEvaluator({
     engine,
     alertsTopic: config.TOPIC_ALERTS,
-    ownerOf: (callId) => registry.owner(callId),
+    ownerOf: (tenant, callId) => registry.owner(tenant, callId),
     onAlert: (rec) => {
       raised.inc({ rule: rec.ruleId, kind: rec.state });
       if (rec.audioCompletedAtMs > 0)
@@ -226,7 +232,7 @@ export async function startAlertService(
     registry,
     hub,
     logger,
-    onCallEnded: (callId) => engine.endCall(callId),
+    onCallEnded: (key) => engine.endCall(key),
     onBadRecord: (code) => metrics.errors.inc({ code }),
   });
 
