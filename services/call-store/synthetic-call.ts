@@ -67,6 +67,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       body.push({
         kind: 'features',
         callId,
+        tenant,
         channel,
         windowIndex: i,
         startMs,
@@ -103,6 +104,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       body.push({
         kind: 'emotion',
         callId,
+        tenant,
         channel,
         windowIndex: i,
         startMs,
@@ -119,6 +121,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
     body.push({
       kind: 'dynamics',
       callId,
+      tenant,
       windowIndex: i,
       startMs,
       endMs,
@@ -133,7 +136,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
   }
   const alerts: StoreEvent[] = [];
   if (options.alert && angryFrom >= 0) {
-    const alertId = `${callId}:customer:${Math.round((angryFrom + 6000) / hopMs)}:customer-frustration`;
+    const alertId = `${tenant}/${callId}:customer:${Math.round((angryFrom + 6000) / hopMs)}:customer-frustration`;
     const firedAt = new Date(startedAt.getTime() + angryFrom + 6000);
     alerts.push({
       kind: 'alert',
@@ -154,6 +157,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
         kind: 'ack',
         alertId,
         callId,
+        tenant,
         ackedBy: 'supervisor-1',
         ackedAt: new Date(firedAt.getTime() + options.ackAfterS * 1000).toISOString(),
       });
@@ -177,6 +181,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
     end: {
       kind: 'call-end',
       callId,
+      tenant,
       endedAt: new Date(startedAt.getTime() + durationS * 1000).toISOString(),
       durationMs: durationS * 1000,
     },
