@@ -204,7 +204,7 @@ async function main() {
   ] as const) {
     const events = syntheticEvents(long);
     for (let i = 0; i < events.length; i += 2000) await store.writeValid(events.slice(i, i + 2000));
-    await store.finalizeCall('bench-30min');
+    await store.finalizeCall('acme', 'bench-30min');
     await seedSearchCalls(store);
     log(`${name}: measuring the API`);
     results[name] = await apiTimings(store, 'bench-30min');

@@ -28,6 +28,22 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
+/** Our broker's port answered with another cluster: start again on fresh ports. */
+export class BrokerPortTakenError extends BrokerUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrokerPortTakenError';
+  }
+}
+
+/** A broker that lost its port to another process at bind time ("Address already in use"). */
+function lostItsPort(error: unknown): boolean {
+  return (
+    error instanceof BrokerPortTakenError ||
+    (error instanceof BrokerUnavailableError && /Address already in use|BindException/.test(error.message))
+  );
+}
+
 function requireTool(command: string, args: string[], hint: string): void {
   const probe = spawnSync(command, args, { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
@@ -71,7 +87,12 @@ export async function freePort(): Promise<number> {
 
 /** A KRaft cluster id is 16 random bytes in URL-safe base64 without padding: 22 characters. */
 function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // kafka-storage reads an id starting with '-' as an option ("--cluster-id: expected one
+  // argument"): about 1 start in 64 failed that way. Draw again until it does not.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(dataDir: string, port: number, controllerPort: number): string {
@@ -122,8 +143,15 @@ function runJava(args: string[], cwd: string): ChildProcess {
   );
 }
 
+/**
+ * Waits until *our* broker answers. Its ports were free when picked but another process (e.g. a
+ * second checkout's test run starting its own broker at the same time) may take one before Kafka
+ * binds it: our broker then exits, while the port answers with the other cluster. Matching the
+ * cluster id we formatted makes sure a test run never uses someone else's broker.
+ */
 async function waitUntilReady(
   brokers: string[],
+  clusterId: string,
   deadline: number,
   exited: () => string | null,
 ): Promise<void> {
@@ -142,8 +170,14 @@ async function waitUntilReady(
       await admin.connect();
       const cluster = await admin.describeCluster();
       await admin.disconnect();
+      if (cluster.clusterId !== clusterId) {
+        throw new BrokerPortTakenError(
+          `port ${brokers[0]} answers with another Kafka cluster (${cluster.clusterId}), not ours`,
+        );
+      }
       if (cluster.brokers.length > 0) return;
     } catch (error) {
+      if (error instanceof BrokerPortTakenError) throw error;
       lastError = error;
       await admin.disconnect().catch(() => undefined);
     }
@@ -152,10 +186,32 @@ async function waitUntilReady(
   throw new BrokerUnavailableError('the Kafka broker did not become ready in time', { cause: lastError });
 }
 
-/** Starts the broker on free loopback ports; `stop()` kills it and removes its data. */
-export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}): Promise<LocalBroker> {
+/**
+ * Starts the broker on free loopback ports; `stop()` kills it and removes its data. Its data dir is
+ * a fresh temp folder, so concurrent runs (two checkouts of the repo) never share one; a port lost
+ * to another process between picking and binding is retried on new ports.
+ */
+export interface LocalBrokerOptions {
+  readyTimeoutMs?: number;
+  /** Picks a free port (tests inject a taken one to check the retry). */
+  pickPort?: () => Promise<number>;
+}
+
+export async function startLocalBroker(options: LocalBrokerOptions = {}): Promise<LocalBroker> {
   const started = Date.now();
   ensureKafkaLibs();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const broker = await startOnce(options);
+      return { ...broker, startMs: Date.now() - started };
+    } catch (error) {
+      if (attempt >= 3 || !lostItsPort(error)) throw error;
+    }
+  }
+}
+
+async function startOnce(options: LocalBrokerOptions): Promise<LocalBroker> {
+  const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'va-kafka-'));
   // However the launching process ends (process.exit on Ctrl-C during start-up included), the
   // broker and its data go with it; stop() does the same in order.
@@ -165,11 +221,13 @@ export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', reap);
-  const port = await freePort();
-  const controllerPort = await freePort();
+  const pick = options.pickPort ?? freePort;
+  const port = await pick();
+  const controllerPort = await pick();
   const propertiesFile = join(dataDir, 'server.properties');
   writeFileSync(propertiesFile, serverProperties(dataDir, port, controllerPort));
 
+  const clusterId = newClusterId();
   const format = spawnSync(
     'java',
     [
@@ -180,7 +238,7 @@ export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}
       'kafka.tools.StorageTool',
       'format',
       '-t',
-      newClusterId(),
+      clusterId,
       '-c',
       propertiesFile,
       '--ignore-formatted',
@@ -221,7 +279,12 @@ export async function startLocalBroker(options: { readyTimeoutMs?: number } = {}
     process.off('exit', reap);
   };
   try {
-    await waitUntilReady(brokers, Date.now() + (options.readyTimeoutMs ?? 90_000), () => exitReason);
+    await waitUntilReady(
+      brokers,
+      clusterId,
+      Date.now() + (options.readyTimeoutMs ?? 90_000),
+      () => exitReason,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -2,7 +2,7 @@
 // rule set and returns the alerts they complete, with minimum duration, dedupe, cooldown,
 // escalation and prior-condition (recovery) logic. Deterministic in audio time. Pure, no I/O.
 import { evaluate, spanOf } from './conditions.ts';
-import { formatValue, METRICS } from './metrics.ts';
+import { formatValue, metricOf } from './metrics.ts';
 import { maxLookbackMs } from './rule-config.ts';
 import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
 
@@ -93,7 +93,7 @@ export function renderMessage(
     if (name === 'durationS') return String(Math.round(heldMs / 1000));
     if (name === 'evidence') return evidence.join('; ') || 'no detail';
     if (name === 'subject') return rule.subject;
-    const def = METRICS[name];
+    const def = metricOf(name);
     return def ? formatValue(def.read(obs), def.unit) : whole;
   });
 }

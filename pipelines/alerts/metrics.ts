@@ -61,6 +61,16 @@ export const METRICS: Readonly<Record<string, MetricDef>> = {
   talkRatioAgent: dynamics('agent talk share', '', (o) => o.window.talkRatioAgent),
 };
 
+/**
+ * The metric of a name from a rule file, or undefined. Own properties only: `toString`,
+ * `constructor` or `__proto__` are inherited by every object and are not metrics (a rule with
+ * `metric: toString` passed validation and silently never fired; `{constructor}` in a message
+ * threw while rendering).
+ */
+export function metricOf(name: string): MetricDef | undefined {
+  return Object.hasOwn(METRICS, name) ? METRICS[name] : undefined;
+}
+
 export function metricNames(): string[] {
   return Object.keys(METRICS);
 }

@@ -3,7 +3,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { lookbackOf, metricsOf, usesState } from './conditions.ts';
-import { METRICS } from './metrics.ts';
+import { METRICS, metricOf } from './metrics.ts';
 import { AUDIENCES, SEVERITIES } from './types.ts';
 import type { AlertRule, Condition, RuleSet, Source } from './types.ts';
 import { EMOTION_LABELS } from '../emotion/types.ts';
@@ -31,7 +31,7 @@ export class AlertRuleError extends Error {
 const STATES = [...EMOTION_LABELS, 'no-speech', 'uncertain'] as const;
 const ms = z.number().int().min(0).max(3_600_000);
 const metric = z.string().superRefine((m, ctx) => {
-  if (!(m in METRICS))
+  if (!metricOf(m))
     ctx.addIssue({
       code: 'custom',
       message: `unknown metric "${m}" (known: ${Object.keys(METRICS).join(', ')})`,
@@ -178,7 +178,7 @@ export function parseRuleSet(raw: unknown): RuleSet {
       throw new AlertRuleError('RULE_INVALID', `rule "${r.id}" field id: duplicate id`, r.id, 'id');
     seen.add(r.id);
     for (const match of r.message.matchAll(PLACEHOLDER)) {
-      if (!BUILTIN_PLACEHOLDERS.has(match[1]) && !(match[1] in METRICS)) {
+      if (!BUILTIN_PLACEHOLDERS.has(match[1]) && !metricOf(match[1])) {
         throw new AlertRuleError(
           'RULE_INVALID',
           `rule "${r.id}" field message: unknown placeholder {${match[1]}}`,

@@ -6,6 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Counter, Gauge } from 'prom-client';
 import { createAlertEngine, type AlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { callKey } from '../shared/call-key.ts';
+import { ConfigError } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
@@ -18,8 +20,10 @@ import { createEvaluatorConsumer, type EvaluatorConsumer } from './evaluator-con
 import { alertViewOf, createEvaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { createHub, type Hub } from './hub.ts';
+import { defaultInstanceId } from './instance-id.ts';
 import { loadRulesFile, watchRulesFile } from './rules-file.ts';
-import { loadUsers, teamsOfAgents } from './users.ts';
+import { loadUsers, teamsOfAgents, type DemoUser } from './users.ts';
+import { productionUsersProblems } from './users-policy.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 
 export const SERVICE = 'alert-service';
@@ -45,6 +49,20 @@ export interface StartOptions {
   fromBeginning?: boolean;
 }
 
+/** The users file; in production a missing file or demo users are configuration errors. */
+async function loadServiceUsers(config: AlertServiceConfig): Promise<Map<string, DemoUser>> {
+  if (config.runMode !== 'production') return loadUsers(config.ALERT_USERS_FILE);
+  let users: Map<string, DemoUser>;
+  try {
+    users = loadUsers(config.ALERT_USERS_FILE);
+  } catch (error) {
+    throw new ConfigError([`ALERT_USERS_FILE: ${(error as Error).message}`]);
+  }
+  const problems = await productionUsersProblems('ALERT_USERS_FILE', config.ALERT_USERS_FILE, users);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return users;
+}
+
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
@@ -59,7 +77,7 @@ export async function startAlertService(
 ): Promise<AlertService> {
   // Files first: a bad rule or users file is a configuration error, before touching Kafka.
   let rules = await loadRulesFile(config.ALERT_RULES_FILE);
-  const users = loadUsers(config.ALERT_USERS_FILE);
+  const users = await loadServiceUsers(config);
   const base = await bootService({
     service: SERVICE,
     config,
@@ -77,9 +95,7 @@ export async function startAlertService(
   const registers = [metrics.registry];
   const instanceId =
     config.ALERT_INSTANCE_ID ??
-    `${hostname()
-      .replace(/[^\w.-]/g, '')
-      .slice(0, 40)}-${randomUUID().slice(0, 8)}`;
+    defaultInstanceId(hostname(), config.ALERT_PORT, () => randomUUID().slice(0, 8));
   if (!config.ALERT_JWT_SECRET)
     logger.warn('ALERT_JWT_SECRET unset: a random key is used, tokens end with this process');
   const auth = createAuth({
@@ -125,7 +141,7 @@ export async function startAlertService(
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
     // A call that never ended (or ended a while ago) also leaves the rules engine.
-    onPurged: (callId) => engine.endCall(callId),
+    onPurged: (key) => engine.endCall(key),
   });
   const engine = createAlertEngine({ rules });
   const hub = createHub({
@@ -142,7 +158,12 @@ export async function startAlertService(
     replayCapacity: config.ALERT_REPLAY_CAPACITY,
     persistAck: async (ack, alert) => {
       await sendRecords(producer, [
-        outRecord(config.TOPIC_ALERTS, alertAckCodec, ack.callId, toAckRecord(ack, alert.tenant)),
+        outRecord(
+          config.TOPIC_ALERTS,
+          alertAckCodec,
+          callKey(alert.tenant, ack.callId),
+          toAckRecord(ack, alert.tenant),
+        ),
       ]);
     },
     onEvent: (event, labels) => wsEvents.inc({ event, code: labels?.code ?? labels?.role ?? '' }),
@@ -167,7 +188,7 @@ export async function startAlertService(
   const evaluator = createEvaluator({
     engine,
     alertsTopic: config.TOPIC_ALERTS,
-    ownerOf: (callId) => registry.owner(callId),
+    ownerOf: (tenant, callId) => registry.owner(tenant, callId),
     onAlert: (rec) => {
       raised.inc({ rule: rec.ruleId, kind: rec.state });
       if (rec.audioCompletedAtMs > 0)
@@ -211,7 +232,7 @@ export async function startAlertService(
     registry,
     hub,
     logger,
-    onCallEnded: (callId) => engine.endCall(callId),
+    onCallEnded: (key) => engine.endCall(key),
     onBadRecord: (code) => metrics.errors.inc({ code }),
   });
 
@@ -247,6 +268,7 @@ export async function startAlertService(
     hub,
     loginAttemptsPerMinute: config.ALERT_LOGIN_ATTEMPTS_PER_MINUTE,
     onLogin: (outcome) => logins.inc({ outcome }),
+    onError: (error) => logger.error('page request failed', { error }),
   });
 
   base.ops.addReadiness('evaluator', () => runner.ready());

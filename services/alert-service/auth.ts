@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../pipelines/alerts/index.ts';
+import { lifetimeProblem, REQUIRED_CLAIMS } from '../shared/token-lifetime.ts';
 
 export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID';
 
@@ -84,18 +85,22 @@ export function createAuth(options: AuthOptions): Auth {
           ({ payload } = await jwtVerify(token, remote, {
             issuer: options.jwks.issuer,
             audience: options.jwks.audience,
+            requiredClaims: REQUIRED_CLAIMS,
           }));
         } else {
           ({ payload } = await jwtVerify(token, options.secret, {
             issuer: options.issuer,
             audience: options.audience,
             algorithms: ['HS256'],
+            requiredClaims: REQUIRED_CLAIMS,
           }));
         }
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw new AuthError('TOKEN_EXPIRED', 'token expired');
         throw new AuthError('TOKEN_INVALID', 'token invalid');
       }
+      const lifetime = lifetimeProblem(payload.exp, Date.now());
+      if (lifetime) throw new AuthError('TOKEN_INVALID', lifetime);
       const c = claims.safeParse(payload);
       if (!c.success)
         throw new AuthError('CLAIMS_INVALID', `token claims invalid: ${c.error.issues[0].path.join('.')}`);

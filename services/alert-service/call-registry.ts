@@ -1,6 +1,8 @@
 // The alert-service's in-memory view of live calls: owner metadata (tenant, agent, team, queue),
 // live state per speaker, recent alerts with their acknowledgements, and which calls changed since
-// the last push. Bounded: ended and idle calls are purged. Pure (time passed in).
+// the last push. Bounded: ended and idle calls are purged. Calls are keyed by (tenant, call id)
+// (services/shared/call-key.ts): the same client call id in two tenants is two calls, and a start
+// record never changes another tenant's call. Pure (time passed in).
 import {
   applyAlert,
   applyDynamics,
@@ -13,6 +15,7 @@ import {
   type FeatureSample,
   type SpeakerLive,
 } from '../../pipelines/alerts/index.ts';
+import { callKey } from '../shared/call-key.ts';
 import type { AlertView, CallView, SpeakerView } from './protocol.ts';
 
 export interface CallMeta {
@@ -33,17 +36,25 @@ export interface RegistryOptions {
   endedRetentionMs?: number;
   /** Calls with no update for this long are dropped (a call end that never came). */
   idleMs?: number;
-  /** Called for every purged call (ended and shown long enough, or idle): free its other state. */
-  onPurged?: (callId: string) => void;
+  /** Called for every purged call (ended and shown long enough, or idle) with its key: free its other state. */
+  onPurged?: (key: string) => void;
 }
+
+/** A purged call: its owner, so each client is told only of calls it could see. */
+export type RemovedCall = CallOwner & { callId: string };
 
 export interface CallRegistry {
   start(meta: CallMeta): void;
-  end(callId: string, atMs: number): void;
-  owner(callId: string): (CallOwner & { queue: string }) | undefined;
-  emotion(callId: string, sample: EmotionSample, nowMs: number): void;
-  features(callId: string, sample: FeatureSample, nowMs: number): void;
-  dynamics(callId: string, sample: { talkRatioAgent: number; endMs: number }, nowMs: number): void;
+  end(tenant: string, callId: string, atMs: number): void;
+  owner(tenant: string, callId: string): (CallOwner & { queue: string }) | undefined;
+  emotion(tenant: string, callId: string, sample: EmotionSample, nowMs: number): void;
+  features(tenant: string, callId: string, sample: FeatureSample, nowMs: number): void;
+  dynamics(
+    tenant: string,
+    callId: string,
+    sample: { talkRatioAgent: number; endMs: number },
+    nowMs: number,
+  ): void;
   /** Records an alert; returns false when the id is already known (duplicate). */
   addAlert(view: AlertView): boolean;
   findAlert(alertId: string): AlertView | undefined;
@@ -51,8 +62,8 @@ export interface CallRegistry {
   acknowledge(alertId: string, by: string, atMs: number): boolean;
   calls(): CallLive[];
   recentAlerts(): AlertView[];
-  /** Calls changed since the last call, and ids purged. */
-  takeChanges(nowMs: number): { changed: CallLive[]; removed: string[] };
+  /** Calls changed since the last call, and calls purged. */
+  takeChanges(nowMs: number): { changed: CallLive[]; removed: RemovedCall[] };
   size(): number;
 }
 
@@ -104,59 +115,62 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const alerts = new Map<string, AlertView>();
   const recent: AlertView[] = [];
 
-  function live(callId: string, nowMs: number): CallLive {
-    let call = calls.get(callId);
+  function live(tenant: string, callId: string, nowMs: number): CallLive {
+    const key = callKey(tenant, callId);
+    let call = calls.get(key);
     if (!call) {
-      // Data before the call's start record: owner unknown, visible to nobody but global admins.
-      call = newCallLive({ callId, tenant: '', agentId: '', team: '', queue: '', startedAtMs: nowMs });
-      calls.set(callId, call);
+      // Data before the call's start record: the tenant is known (every record carries it), the
+      // agent and team are not yet, so only the tenant's unrestricted supervisors and admins see it.
+      call = newCallLive({ callId, tenant, agentId: '', team: '', queue: '', startedAtMs: nowMs });
+      calls.set(key, call);
     }
-    lastUpdate.set(callId, nowMs);
-    dirty.add(callId);
+    lastUpdate.set(key, nowMs);
+    dirty.add(key);
     return call;
   }
 
   return {
     start(meta) {
-      const call = live(meta.callId, meta.startedAtMs);
-      call.tenant = meta.tenant;
+      const call = live(meta.tenant, meta.callId, meta.startedAtMs);
       call.agentId = meta.agentId;
       call.team = meta.team || options.teamOfAgent?.get(meta.agentId) || '';
       call.queue = meta.queue;
       call.startedAtMs = meta.startedAtMs;
-      lastUpdate.set(meta.callId, Date.now());
+      lastUpdate.set(callKey(meta.tenant, meta.callId), Date.now());
     },
-    end(callId, atMs) {
-      const call = calls.get(callId);
+    end(tenant, callId, atMs) {
+      const key = callKey(tenant, callId);
+      const call = calls.get(key);
       if (!call || call.endedAtMs !== null) return;
       call.endedAtMs = atMs;
       call.version += 1;
-      dirty.add(callId);
-      lastUpdate.set(callId, atMs);
+      dirty.add(key);
+      lastUpdate.set(key, atMs);
     },
-    owner(callId) {
-      return calls.get(callId);
+    owner(tenant, callId) {
+      return calls.get(callKey(tenant, callId));
     },
-    emotion(callId, sample, nowMs) {
-      applyEmotion(live(callId, nowMs), sample);
+    emotion(tenant, callId, sample, nowMs) {
+      applyEmotion(live(tenant, callId, nowMs), sample);
     },
-    features(callId, sample, nowMs) {
-      applyFeatures(live(callId, nowMs), sample);
+    features(tenant, callId, sample, nowMs) {
+      applyFeatures(live(tenant, callId, nowMs), sample);
     },
-    dynamics(callId, sample, nowMs) {
-      applyDynamics(live(callId, nowMs), sample);
+    dynamics(tenant, callId, sample, nowMs) {
+      applyDynamics(live(tenant, callId, nowMs), sample);
     },
     addAlert(view) {
       if (alerts.has(view.alertId)) return false;
       alerts.set(view.alertId, view);
       recent.unshift(view);
       if (recent.length > maxRecent) alerts.delete(recent.pop()!.alertId);
-      const call = calls.get(view.callId);
+      const key = callKey(view.tenant, view.callId);
+      const call = calls.get(key);
       if (call) {
         applyAlert(call, { alertId: view.alertId, audience: view.audience as 'agent', cue: view.cue });
-        dirty.add(view.callId);
+        dirty.add(key);
       }
-      const ofCall = recent.filter((a) => a.callId === view.callId);
+      const ofCall = recent.filter((a) => a.callId === view.callId && a.tenant === view.tenant);
       if (ofCall.length > maxPerCall) alerts.delete(ofCall[ofCall.length - 1].alertId);
       return true;
     },
@@ -177,22 +191,22 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       return recent.filter((a) => alerts.has(a.alertId));
     },
     takeChanges(nowMs) {
-      const removed: string[] = [];
-      for (const [callId, call] of calls) {
-        const last = lastUpdate.get(callId) ?? 0;
+      const removed: RemovedCall[] = [];
+      for (const [key, call] of calls) {
+        const last = lastUpdate.get(key) ?? 0;
         const gone =
           call.endedAtMs !== null ? nowMs - call.endedAtMs > endedRetentionMs : nowMs - last > idleMs;
         if (gone) {
-          calls.delete(callId);
-          lastUpdate.delete(callId);
-          dirty.delete(callId);
-          removed.push(callId);
-          options.onPurged?.(callId);
+          calls.delete(key);
+          lastUpdate.delete(key);
+          dirty.delete(key);
+          removed.push({ callId: call.callId, tenant: call.tenant, agentId: call.agentId, team: call.team });
+          options.onPurged?.(key);
         }
       }
       const changed: CallLive[] = [];
-      for (const callId of dirty) {
-        const call = calls.get(callId);
+      for (const key of dirty) {
+        const call = calls.get(key);
         if (call) changed.push(call);
       }
       dirty.clear();

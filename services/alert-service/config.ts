@@ -3,7 +3,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, intVar, loadConfig } from '../shared/config.ts';
+import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
+import { runModeOf, type RunMode } from '../shared/run-mode.ts';
+import { secretProblems } from '../shared/secret-policy.ts';
 import { TOPICS } from '../shared/topics.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -74,21 +76,37 @@ export const alertServiceEnv = z.object({
   TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
 });
 
-export type AlertServiceConfig = z.infer<typeof alertServiceEnv>;
+export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {
+  /** production: no demo users, no published or weak key (checked here and at start). */
+  runMode: RunMode;
+};
+
+/**
+ * Production refuses what is only safe on a laptop: the random-per-start or a published key, and
+ * the default (demo) users file. The users themselves are checked at start (users-policy.ts).
+ */
+function productionProblems(env: Record<string, string | undefined>): string[] {
+  const problems = secretProblems('ALERT_JWT_SECRET', env.ALERT_JWT_SECRET, 'token key');
+  if (!env.ALERT_USERS_FILE)
+    problems.push('ALERT_USERS_FILE: required in production (the default is the demo users file)');
+  return problems;
+}
 
 export function loadAlertServiceConfig(
   env: Record<string, string | undefined> = process.env,
 ): AlertServiceConfig {
-  const config = loadConfig(alertServiceEnv, env);
+  const runMode = runModeOf(env);
+  const loaded = loadConfig(alertServiceEnv, env);
+  if (runMode === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const config = { ...loaded, runMode };
   const jwks = [config.ALERT_JWKS_URL, config.ALERT_JWKS_ISSUER, config.ALERT_JWKS_AUDIENCE];
   if (jwks.some(Boolean) && !jwks.every(Boolean)) {
-    return loadConfig(
-      alertServiceEnv.refine(() => false, {
-        path: ['ALERT_JWKS_URL'],
-        error: 'set ALERT_JWKS_URL, ALERT_JWKS_ISSUER and ALERT_JWKS_AUDIENCE together',
-      }),
-      env,
-    );
+    throw new ConfigError([
+      'ALERT_JWKS_URL: set ALERT_JWKS_URL, ALERT_JWKS_ISSUER and ALERT_JWKS_AUDIENCE together',
+    ]);
   }
   return config;
 }

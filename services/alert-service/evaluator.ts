@@ -1,8 +1,12 @@
 // Rule evaluation over the consumed records: emotion events, feature windows and dynamics go
 // through the rules engine; each alert is pushed to this instance's clients at once and returned
 // as a va.alerts.v1 record for the consumer runner to produce before it commits. Tracks which
-// partitions hold which calls so a revoked partition's state is dropped. Pure apart from callbacks.
+// partitions hold which calls so a revoked partition's state is dropped. The rules engine sees each
+// call under its key (`${tenant}/${callId}`, call-key.ts), so its state and its deterministic alert
+// ids (`${tenant}/${callId}:${subject}:${windowIndex}:${ruleId}`) are per tenant; the records keep
+// the client's call id and the tenant. Pure apart from callbacks.
 import type { AlertEngine, Observation } from '../../pipelines/alerts/index.ts';
+import { callKey } from '../shared/call-key.ts';
 import type { ConsumedRecord, TopicPartition } from '../shared/consumer-runner.ts';
 import {
   fromDynamicsWindowRecord,
@@ -27,7 +31,7 @@ export type EvaluatorInput =
 export interface EvaluatorOptions {
   engine: AlertEngine;
   alertsTopic: string;
-  ownerOf: (callId: string) => AlertOwner | undefined;
+  ownerOf: (tenant: string, callId: string) => AlertOwner | undefined;
   /** Called with every new alert before it is produced (local push). */
   onAlert: (record: AlertRecord) => void;
   now?: () => number;
@@ -38,31 +42,37 @@ export interface Evaluator {
   revoke(partitions: TopicPartition[]): void;
 }
 
+/** The observation for the engine, whose `callId` is the call's key. */
 function observationOf(input: EvaluatorInput): {
   obs: Observation;
   tenant: string;
+  callId: string;
   audioCompletedAtMs: number;
 } {
   if (input.schema === 'emotion') {
     const e = fromEmotionEventRecord(input.value);
+    const key = callKey(e.tenant, e.event.callId);
     return {
-      obs: { source: 'emotion', callId: e.event.callId, channel: e.event.channel, event: e.event },
+      obs: { source: 'emotion', callId: key, channel: e.event.channel, event: e.event },
       tenant: e.tenant,
+      callId: e.event.callId,
       audioCompletedAtMs: e.audioCompletedAtMs,
     };
   }
   if (input.schema === 'features') {
     const f = fromFeatureWindowRecord(input.value);
     return {
-      obs: { source: 'features', callId: f.callId, channel: f.channel, window: f.window },
+      obs: { source: 'features', callId: callKey(f.tenant, f.callId), channel: f.channel, window: f.window },
       tenant: f.tenant,
+      callId: f.callId,
       audioCompletedAtMs: f.audioCompletedAtMs,
     };
   }
   const d = input.value;
   return {
-    obs: { source: 'dynamics', callId: d.callId, window: fromDynamicsWindowRecord(d) },
+    obs: { source: 'dynamics', callId: callKey(d.tenant, d.callId), window: fromDynamicsWindowRecord(d) },
     tenant: d.tenant,
+    callId: d.callId,
     audioCompletedAtMs: d.audioCompletedAtMs,
   };
 }
@@ -72,18 +82,19 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const callsByPartition = new Map<string, Set<string>>();
   return {
     handle(record) {
-      const { obs, tenant, audioCompletedAtMs } = observationOf(record.value);
+      const { obs, tenant, callId, audioCompletedAtMs } = observationOf(record.value);
       const tp = `${record.topic}\u0000${record.partition}`;
       let calls = callsByPartition.get(tp);
       if (!calls) callsByPartition.set(tp, (calls = new Set()));
       calls.add(obs.callId);
       const alerts = options.engine.push(obs);
       if (alerts.length === 0) return [];
-      const owner = options.ownerOf(obs.callId) ?? { tenant, agentId: '', team: '', queue: '' };
+      // The record's tenant is authoritative (the gateway took it from the stream's token).
+      const owner = { ...(options.ownerOf(tenant, callId) ?? { agentId: '', team: '', queue: '' }), tenant };
       return alerts.map((alert) => {
-        const rec = toAlertRecord(alert, owner, { firedAtMs: now(), audioCompletedAtMs });
+        const rec = { ...toAlertRecord(alert, owner, { firedAtMs: now(), audioCompletedAtMs }), callId };
         options.onAlert(rec);
-        return outRecord(options.alertsTopic, alertRecordCodec, alert.callId, rec);
+        return outRecord(options.alertsTopic, alertRecordCodec, obs.callId, rec);
       });
     },
     revoke(partitions) {

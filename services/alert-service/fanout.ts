@@ -1,10 +1,11 @@
 // This instance's own view of every call: a consumer group of its own (one per instance) reads
 // call lifecycle events from the beginning and live emotions, features and alerts from now on,
 // and feeds the call registry and the WebSocket hub. Several instances each fan out to their own
-// clients. I/O: Kafka (kafkajs consumer).
+// clients. Every record is applied to the call of its (tenant, call id). I/O: Kafka (kafkajs consumer).
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { createMultiDecoder, type RecordHeaders } from '../shared/codec.ts';
 import type { Logger } from '../shared/logger.ts';
+import { callKey } from '../shared/call-key.ts';
 import { asChannel } from '../shared/mapping.ts';
 import { alertAckCodec, callEventCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
 import { alertRecordCodec, alertViewOf } from './alert-records.ts';
@@ -25,7 +26,8 @@ export interface FanoutOptions {
   registry: CallRegistry;
   hub: Hub;
   logger: Logger;
-  onCallEnded: (callId: string) => void;
+  /** A call ended: its key (`${tenant}/${callId}`). */
+  onCallEnded: (key: string) => void;
   onBadRecord: (code: string) => void;
 }
 
@@ -64,17 +66,18 @@ export function createFanout(options: FanoutOptions): Fanout {
           startedAtMs: e.startTimeMs || nowMs,
         });
       } else if (e.type === 'ended') {
-        registry.end(e.callId, e.endTimeMs || nowMs);
-        options.onCallEnded(e.callId);
+        registry.end(e.tenant, e.callId, e.endTimeMs || nowMs);
+        options.onCallEnded(callKey(e.tenant, e.callId));
       }
     } else if (topic === topics.emotions) {
       const e = emotionEventCodec.decode(message.value, headers);
-      registry.emotion(e.callId, { ...e, channel: asChannel(e.channel) }, nowMs);
+      registry.emotion(e.tenant, e.callId, { ...e, channel: asChannel(e.channel) }, nowMs);
     } else if (topic === topics.features) {
       const d = decodeFeaturesTopic(message.value, headers);
       if (d.schema === 'features') {
         const f = d.value;
         registry.features(
+          f.tenant,
           f.callId,
           {
             channel: asChannel(f.channel),
@@ -86,7 +89,7 @@ export function createFanout(options: FanoutOptions): Fanout {
           nowMs,
         );
       } else {
-        registry.dynamics(d.value.callId, d.value, nowMs);
+        registry.dynamics(d.value.tenant, d.value.callId, d.value, nowMs);
       }
     } else if (topic === topics.alerts) {
       const d = decodeAlerts(message.value, headers);

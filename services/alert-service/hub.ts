@@ -127,7 +127,8 @@ export function createHub(options: HubOptions): Hub {
   /** Alerts carry their call's owner, so they are routed even before the call record arrived. */
   function seesAlert(p: Principal, alert: AlertView): boolean {
     return (
-      canSeeCall(p, registry.owner(alert.callId) ?? alert) && audienceIncludes(p, alert.audience as Audience)
+      canSeeCall(p, registry.owner(alert.tenant, alert.callId) ?? alert) &&
+      audienceIncludes(p, alert.audience as Audience)
     );
   }
 
@@ -305,7 +306,6 @@ export function createHub(options: HubOptions): Hub {
     // Serialise each call once, and each distinct frame once: clients that see the same calls
     // (e.g. all supervisors of a tenant) share one buffer.
     const parts = changed.map((c) => ({ call: c, json: JSON.stringify(callView(c, TREND_TAIL)) }));
-    const removedJson = JSON.stringify(removed);
     const frames = new Map<string, Buffer | null>();
     let sent = 0;
     for (const client of [...clients]) {
@@ -317,11 +317,17 @@ export function createHub(options: HubOptions): Hub {
       parts.forEach((x, i) => {
         if (canSeeCall(p, x.call)) visible.push(i);
       });
-      const key = visible.join(',');
+      // Purged calls too go only to clients that could see them (no other tenant's call ids).
+      const gone: number[] = [];
+      removed.forEach((call, i) => {
+        if (canSeeCall(p, call)) gone.push(i);
+      });
+      const key = `${visible.join(',')}|${gone.join(',')}`;
       let data = frames.get(key);
       if (data === undefined) {
+        const removedJson = JSON.stringify(gone.map((i) => removed[i].callId));
         data =
-          visible.length === 0 && removed.length === 0
+          visible.length === 0 && gone.length === 0
             ? null
             : Buffer.from(
                 `{"type":"state","calls":[${visible.map((i) => parts[i].json).join(',')}],"removed":${removedJson}}`,

@@ -36,6 +36,8 @@ export interface WebServerOptions {
   /** Login attempts allowed per client address per minute. */
   loginAttemptsPerMinute: number;
   onLogin?: (outcome: 'ok' | 'denied' | 'rate_limited' | 'bad_request') => void;
+  /** A request handler failed unexpectedly (answered 500; the process carries on). */
+  onError?: (error: unknown) => void;
 }
 
 export interface WebServer {
@@ -104,7 +106,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   function serveFile(request: IncomingMessage, response: ServerResponse, path: string): void {
     const page = path === '/' ? '/index.html' : path;
-    const file = normalize(join(root, decodeURIComponent(page)));
+    const decoded = decodePath(page);
+    if (decoded === null)
+      return json(response, 400, { code: 'BAD_REQUEST', message: 'malformed percent-encoding in the path' });
+    const file = normalize(join(root, decoded));
     if (!file.startsWith(root + '/') || !existsSync(file) || !statSync(file).isFile()) {
       const missing = !existsSync(join(root, 'index.html'));
       response
@@ -124,6 +129,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   const server = createServer((request, response) => {
+    try {
+      route(request, response);
+    } catch (error) {
+      // A synchronous throw here would be an uncaught exception: the whole process (every
+      // wallboard's WebSocket) must not end because of one request.
+      options.onError?.(error);
+      if (!response.headersSent) json(response, 500, { code: 'INTERNAL', message: 'request failed' });
+      else response.destroy();
+    }
+  });
+
+  function route(request: IncomingMessage, response: ServerResponse): void {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/api/login') {
       if (request.method !== 'POST')
@@ -136,7 +153,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'GET only' });
     serveFile(request, response, path);
-  });
+  }
   server.on('upgrade', (request, socket, head) => {
     if ((request.url ?? '').split('?')[0] !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -145,6 +162,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     options.hub.handleUpgrade(request, socket, head);
   });
   return listen(server, options.port, options.host);
+}
+
+/** The decoded path, or null for malformed percent-encoding (`/%E0%A4%A`: URIError). */
+function decodePath(path: string): string | null {
+  try {
+    const decoded = decodeURIComponent(path);
+    // A NUL byte reaches the file system calls as an invalid argument: treat it as malformed too.
+    return decoded.includes('\0') ? null : decoded;
+  } catch {
+    return null;
+  }
 }
 
 /** scrypt hash of a random password nobody knows (N=16384, r=8, p=1). */

@@ -1,23 +1,51 @@
 // Analyses one WAV file end to end: read, decode (pipelines/audio/wav), run the pipeline stages,
 // summarise. Reads the file; never throws: any failure becomes a FileFailure with a stable code.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseWav } from '../../pipelines/audio/wav.ts';
 import type { EmotionModel } from '../../pipelines/emotion/index.ts';
 import { analyzeAudio } from './analyze-audio.ts';
 import type { ChannelMap } from './args.ts';
 import { AnalyzeError, describeError } from './errors.ts';
+import { checkFileSize, checkSampleRate, DEFAULT_MAX_FILE_BYTES } from './limits.ts';
 import type { FileResult } from './types.ts';
 
-export function analyzeFile(file: string, channels: ChannelMap | undefined, model: EmotionModel): FileResult {
+/** The whole file, refused before reading when larger than the cap (size from the open file). */
+function readBounded(file: string, maxBytes: number): Uint8Array {
+  let fd: number;
   try {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(file);
-    } catch (err) {
-      throw new AnalyzeError('READ_FAILED', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new AnalyzeError('READ_FAILED', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const size = fstatSync(fd).size;
+    checkFileSize(file, size, maxBytes);
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const read = readSync(fd, bytes, at, size - at, at);
+      if (read === 0) break;
+      at += read;
     }
-    const wav = parseWav(bytes);
+    return at === size ? bytes : bytes.subarray(0, at);
+  } catch (err) {
+    if (err instanceof AnalyzeError) throw err;
+    throw new AnalyzeError('READ_FAILED', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function analyzeFile(
+  file: string,
+  channels: ChannelMap | undefined,
+  model: EmotionModel,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): FileResult {
+  try {
+    const wav = parseWav(readBounded(file, maxFileBytes));
+    checkSampleRate(file, wav.sampleRateHz);
     // The call id names the recording in event ids; the file name without its extension.
     const callId = basename(file).replace(/\.[^.]*$/, '');
     return analyzeAudio(wav, { file, callId, channels, model });

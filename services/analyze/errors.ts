@@ -16,6 +16,8 @@ export type AnalyzeErrorCode =
   | 'BAD_MODEL'
   | 'CHANNEL_OUT_OF_RANGE'
   | 'READ_FAILED'
+  | 'FILE_TOO_LARGE'
+  | 'BAD_SAMPLE_RATE'
   | 'WORKER_FAILED';
 
 export class AnalyzeError extends Error {

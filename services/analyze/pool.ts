@@ -1,7 +1,8 @@
 // A small worker_threads pool for the `analyze` command: N workers take files one at a time; a
 // worker that crashes reports its file as failed (WORKER_FAILED) and is replaced, so one bad file
 // never stops the others. Starts threads; no file I/O of its own.
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { WORKER_RESOURCE_LIMITS } from './limits.ts';
 import type { ChannelMap } from './args.ts';
 import type { FileResult } from './types.ts';
 
@@ -25,6 +26,8 @@ export interface PoolOptions {
   onResult(index: number, result: FileResult): void;
   /** Worker entry; default ./worker.ts. */
   workerUrl?: URL;
+  /** Heap bounds of each worker (default WORKER_RESOURCE_LIMITS): over them, that file fails alone. */
+  resourceLimits?: ResourceLimits;
 }
 
 export function runPool(options: PoolOptions): Promise<void> {
@@ -40,7 +43,10 @@ export function runPool(options: PoolOptions): Promise<void> {
       if (--remaining === 0) resolve();
     };
     const start = () => {
-      const worker = new Worker(workerUrl, { workerData: options.workerData });
+      const worker = new Worker(workerUrl, {
+        workerData: options.workerData,
+        resourceLimits: options.resourceLimits ?? WORKER_RESOURCE_LIMITS,
+      });
       let current: WorkerTask | undefined;
       let dead = false;
       const feed = () => {

@@ -3,7 +3,10 @@
 // batching, summaries and retention. Pure (env passed in).
 import { join } from 'node:path';
 import { z } from 'zod';
-import { boolVar, commonEnv, intVar, loadConfig, TOPICS } from '../shared/index.ts';
+import { existsSync } from 'node:fs';
+import { boolVar, commonEnv, ConfigError, intVar, loadConfig, TOPICS } from '../shared/index.ts';
+import { runModeOf, type RunMode } from '../shared/run-mode.ts';
+import { secretProblems } from '../shared/secret-policy.ts';
 
 const topicVar = (def: string) =>
   z
@@ -48,8 +51,29 @@ export const callStoreEnv = z.object({
   SERVE_WEB: boolVar(true),
 });
 
-export type CallStoreConfig = z.infer<typeof callStoreEnv>;
+export type CallStoreConfig = z.infer<typeof callStoreEnv> & { runMode: RunMode };
+
+/**
+ * Production refuses a published or weak JWT key and the implicit demo users file: STORE_USERS_FILE
+ * must be set, to your users file or to '' (no login endpoint), and the file must exist (a missing
+ * file silently switching login off is a development convenience only).
+ */
+function productionProblems(env: Record<string, string | undefined>): string[] {
+  const problems = secretProblems('JWT_SECRET', env.JWT_SECRET, 'token key');
+  const users = env.STORE_USERS_FILE;
+  if (users === undefined)
+    problems.push("STORE_USERS_FILE: required in production (your users file, or '' for no login)");
+  else if (users !== '' && !existsSync(users))
+    problems.push(`STORE_USERS_FILE: file "${users}" does not exist`);
+  return problems;
+}
 
 export function loadCallStoreConfig(env: Record<string, string | undefined> = process.env): CallStoreConfig {
-  return loadConfig(callStoreEnv, env);
+  const runMode = runModeOf(env);
+  const config = loadConfig(callStoreEnv, env);
+  if (runMode === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return { ...config, runMode };
 }

@@ -7,6 +7,7 @@ export type StoreErrorCode =
   | 'INVALID_BODY'
   | 'INVALID_CURSOR'
   | 'NOT_FOUND'
+  | 'AMBIGUOUS_CALL'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'UNSUPPORTED_MEDIA_TYPE'

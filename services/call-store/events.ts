@@ -1,5 +1,6 @@
 // What the call store ingests, as validated shapes independent of the wire format: call lifecycle,
-// speaker windows, dynamics, emotion events, alerts and acknowledgements. Pure (zod validation).
+// speaker windows, dynamics, emotion events, alerts and acknowledgements. Every event names its
+// tenant: a call is (tenant, call id), since call ids come from clients. Pure (zod validation).
 import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { StoreError, issueLines } from './errors.ts';
@@ -28,6 +29,7 @@ export const callStartSchema = z.object({
 export const callEndSchema = z.object({
   kind: z.literal('call-end'),
   callId: id,
+  tenant: id,
   endedAt: isoTime,
   durationMs: ms.nullable().default(null),
 });
@@ -35,6 +37,7 @@ export const callEndSchema = z.object({
 export const windowSchema = z.object({
   kind: z.literal('features'),
   callId: id,
+  tenant: id,
   channel,
   windowIndex: ms,
   startMs: ms,
@@ -51,6 +54,7 @@ export const windowSchema = z.object({
 export const dynamicsSchema = z.object({
   kind: z.literal('dynamics'),
   callId: id,
+  tenant: id,
   windowIndex: ms,
   startMs: ms,
   endMs: ms,
@@ -67,6 +71,7 @@ const unit = z.number().min(0).max(1);
 export const emotionSchema = z.object({
   kind: z.literal('emotion'),
   callId: id,
+  tenant: id,
   channel,
   windowIndex: ms,
   startMs: ms,
@@ -103,6 +108,7 @@ export const ackSchema = z.object({
   kind: z.literal('ack'),
   alertId: id,
   callId: id,
+  tenant: id,
   ackedBy: id,
   ackedAt: isoTime,
 });
@@ -148,8 +154,12 @@ export function parseStoreEvent(input: unknown): StoreEvent {
   return parsed.data;
 }
 
-/** Deterministic event id of a stored event (see notes/apis.md). */
+/** Deterministic event id of a stored event, unique across tenants (see notes/apis.md). */
 export function eventIdOf(event: StoreEvent): string {
+  return `${event.tenant}/${callEventIdOf(event)}`;
+}
+
+function callEventIdOf(event: StoreEvent): string {
   switch (event.kind) {
     case 'call-start':
       return `${event.callId}:call:0:start`;

@@ -72,12 +72,13 @@ export async function importAnalysis(
       continue;
     }
     const callId = importedCallId(file.file);
+    const tenant = options.tenant ?? 'default';
     const durationMs = Math.round(file.durationS * 1000);
     const events: unknown[] = [
       {
         kind: 'call-start',
         callId,
-        tenant: options.tenant ?? 'default',
+        tenant,
         agentId: options.agentId ?? 'unknown',
         queue: options.queue ?? 'import',
         startedAt: new Date(startedAt).toISOString(),
@@ -89,6 +90,7 @@ export async function importAnalysis(
       for (const w of speaker.windows) {
         const base = {
           callId,
+          tenant,
           channel: speaker.channel,
           windowIndex: w.windowIndex,
           startMs: w.startMs,
@@ -98,17 +100,18 @@ export async function importAnalysis(
         events.push({ ...w.emotion, ...base, kind: 'emotion' });
       }
     }
-    for (const d of file.dynamics ?? []) events.push({ ...d, callId, kind: 'dynamics' });
+    for (const d of file.dynamics ?? []) events.push({ ...d, callId, tenant, kind: 'dynamics' });
     events.push({
       kind: 'call-end',
       callId,
+      tenant,
       endedAt: new Date(startedAt + durationMs).toISOString(),
       durationMs,
     });
     let rejected = 0;
     for (let i = 0; i < events.length; i += 2000)
       rejected += (await store.write(events.slice(i, i + 2000))).rejected.length;
-    await store.finalizeCall(callId);
+    await store.finalizeCall(tenant, callId);
     const windows = file.speakers.reduce((n, s) => n + s.windows.length, 0);
     result.imported.push({ file: file.file, callId, windows, rejected });
   }

@@ -5,13 +5,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Counter, Histogram } from 'prom-client';
 import { bootService } from '../shared/index.ts';
-import { loadCallStoreConfig } from './config.ts';
-import { demoUsersLogin } from './http/login.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';
+import { exitOnStartError, loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
 
-const config = loadCallStoreConfig();
+// Configuration and users file before anything else: a problem exits 2 with CONFIG_INVALID.
+const { config, login } = await loadCallStoreStartup().catch((error: unknown) =>
+  exitOnStartError('call-store', error),
+);
 const topics = {
   calls: config.CALLS_TOPIC,
   features: config.FEATURES_TOPIC,
@@ -85,10 +87,7 @@ const api = await startQaServer({
   port: config.API_PORT,
   host: config.API_HOST,
   webRoot: config.SERVE_WEB ? webRoot : undefined,
-  login:
-    config.STORE_USERS_FILE && existsSync(config.STORE_USERS_FILE)
-      ? demoUsersLogin(config.STORE_USERS_FILE)
-      : undefined,
+  login,
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
   onError: (error) => logger.error('api request failed', { error }),
 });

@@ -25,7 +25,7 @@ export interface CallStore {
   write(events: readonly unknown[]): Promise<WriteResult & { rejected: RejectedEvent[] }>;
   /** Writes events that are already validated. */
   writeValid(events: readonly StoreEvent[]): Promise<WriteResult>;
-  finalizeCall(callId: string): Promise<boolean>;
+  finalizeCall(tenant: string, callId: string): Promise<boolean>;
   finalizePending(settleMs: number): Promise<number>;
   searchCalls(scope: Scope, query: SearchQuery): ReturnType<typeof searchCalls>;
   getCall(scope: Scope, callId: string): ReturnType<typeof getCall>;
@@ -58,7 +58,7 @@ export function createCallStore(backend: SqlBackend): CallStore {
       return { ...result, rejected };
     },
     writeValid,
-    finalizeCall: (callId) => finalizeCall(backend, callId),
+    finalizeCall: (tenant, callId) => finalizeCall(backend, tenant, callId),
     finalizePending: (settleMs) => finalizePending(backend, settleMs),
     searchCalls: (scope, query) => searchCalls(backend, scope, query),
     getCall: (scope, callId) => getCall(backend, scope, callId),

@@ -67,6 +67,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       body.push({
         kind: 'features',
         callId,
+        tenant,
         channel,
         windowIndex: i,
         startMs,
@@ -103,6 +104,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       body.push({
         kind: 'emotion',
         callId,
+        tenant,
         channel,
         windowIndex: i,
         startMs,
@@ -121,6 +123,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
     body.push({
       kind: 'dynamics',
       callId,
+      tenant,
       windowIndex: i,
       startMs,
       endMs,
@@ -135,7 +138,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
   }
   const alerts: StoreEvent[] = [];
   if (options.alert && angryFrom >= 0) {
-    const alertId = `${callId}:customer:${Math.round((angryFrom + 6000) / hopMs)}:customer-frustration`;
+    const alertId = `${tenant}/${callId}:customer:${Math.round((angryFrom + 6000) / hopMs)}:customer-frustration`;
     const firedAt = new Date(startedAt.getTime() + angryFrom + 6000);
     alerts.push({
       kind: 'alert',
@@ -156,6 +159,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
         kind: 'ack',
         alertId,
         callId,
+        tenant,
         ackedBy: 'supervisor-1',
         ackedAt: new Date(firedAt.getTime() + options.ackAfterS * 1000).toISOString(),
       });
@@ -179,6 +183,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
     end: {
       kind: 'call-end',
       callId,
+      tenant,
       endedAt: new Date(startedAt.getTime() + durationS * 1000).toISOString(),
       durationMs: durationS * 1000,
     },

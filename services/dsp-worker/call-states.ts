@@ -1,6 +1,7 @@
-// The dsp-worker's per-call state: callId → CallAnalyzer (pipelines/dsp), freed at call end, after
-// an idle timeout and on partition revocation, bounded in number. Window indices come from audio
-// time, so a worker that replays from the last committed offset regenerates the same window ids.
+// The dsp-worker's per-call state: call key (`${tenant}/${callId}`, services/shared/call-key.ts;
+// named `callId` below) → CallAnalyzer (pipelines/dsp), freed at call end, after an idle timeout and
+// on partition revocation, bounded in number. Window indices come from audio time, so a worker that
+// replays from the last committed offset regenerates the same window ids.
 // It also says which offset of a partition is safe to commit. Pure, no I/O.
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import { AudioTimeError, ChannelCursor, msToSamples } from './audio-cursor.ts';

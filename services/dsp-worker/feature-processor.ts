@@ -2,7 +2,8 @@
 // (call-states.ts), maps completed windows to FeatureWindow / DynamicsWindow records stamped with
 // the arrival time of the audio that completed them, ends calls at their final chunks (marking each
 // speaker's last window `final`) and flushes idle ones. Pure apart from the clock; producing is the
-// caller's job.
+// caller's job. Per-call state is keyed by the call's key (`${tenant}/${callId}`, call-key.ts): the
+// same call id in two tenants is two calls, and every record and event id carries the tenant.
 import type { Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { ConsumedRecord } from '../shared/consumer-runner.ts';
 import {
@@ -14,6 +15,7 @@ import {
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import { dynamicsWindowCodec, featureWindowCodec, type AudioChunk } from '../shared/records.ts';
 import { DecodeError } from '../shared/codec.ts';
+import { callKey, keyMatches, tenantEventId } from '../shared/call-key.ts';
 import type { CallStates, CallWindows } from './call-states.ts';
 
 export interface FeatureProcessorOptions {
@@ -22,11 +24,12 @@ export interface FeatureProcessorOptions {
   now?: () => number;
   /** Called per window produced: for the window count and the end-to-end latency metrics. */
   onWindow?: (kind: 'features' | 'dynamics', audioCompletedAtMs: number, producedAtMs: number) => void;
-  /** Called when a call's final chunks ended it and its state was freed. */
-  onCallEnded?: (callId: string) => void;
+  /** Called when a call's final chunks ended it and its state was freed (with the call's key). */
+  onCallEnded?: (key: string) => void;
 }
 
 export interface IdleFlush {
+  /** The call's key (`${tenant}/${callId}`). */
   callId: string;
   partition: number;
   /** First offset the call still needed: hold commits of the partition below it until produced. */
@@ -45,19 +48,22 @@ export interface FeatureProcessor {
 export function createFeatureProcessor(options: FeatureProcessorOptions): FeatureProcessor {
   const { states, featuresTopic } = options;
   const now = options.now ?? Date.now;
-  const tenants = new Map<string, string>();
+  /** Call key → (tenant, call id): the states only know the key. */
+  const identities = new Map<string, { tenant: string; callId: string }>();
 
   const toRecords = (
     out: CallWindows,
     arrivalOf: (endMs: number) => number,
-    tenant: string,
+    call: { tenant: string; callId: string },
     finals?: ReadonlySet<SpeakerWindow>,
   ): OutRecord[] => {
+    const { tenant, callId } = call;
+    const key = callKey(tenant, callId);
     const producedAtMs = now();
     const records: OutRecord[] = [];
     const speaker = (channel: Channel, window: SpeakerWindow): OutRecord => {
       const meta = {
-        callId: out.callId,
+        callId,
         channel,
         tenant,
         producedAtMs,
@@ -65,12 +71,16 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
         final: finals?.has(window) ?? false,
       };
       options.onWindow?.('features', meta.audioCompletedAtMs, producedAtMs);
-      return outRecord(featuresTopic, featureWindowCodec, out.callId, toFeatureWindowRecord(window, meta));
+      const record = toFeatureWindowRecord(window, meta);
+      record.eventId = tenantEventId(tenant, record.eventId);
+      return outRecord(featuresTopic, featureWindowCodec, key, record);
     };
     const dynamics = (window: DynamicsWindow): OutRecord => {
-      const meta = { callId: out.callId, tenant, producedAtMs, audioCompletedAtMs: arrivalOf(window.endMs) };
+      const meta = { callId, tenant, producedAtMs, audioCompletedAtMs: arrivalOf(window.endMs) };
       options.onWindow?.('dynamics', meta.audioCompletedAtMs, producedAtMs);
-      return outRecord(featuresTopic, dynamicsWindowCodec, out.callId, toDynamicsWindowRecord(window, meta));
+      const record = toDynamicsWindowRecord(window, meta);
+      record.eventId = tenantEventId(tenant, record.eventId);
+      return outRecord(featuresTopic, dynamicsWindowCodec, key, record);
     };
     for (const { channel, window } of out.windows) records.push(speaker(channel, window));
     for (const window of out.dynamics) records.push(dynamics(window));
@@ -80,17 +90,19 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
   return {
     handle(record) {
       const chunk = record.value;
-      if (chunk.callId !== record.key) {
-        throw new DecodeError('DECODE_FAILED', 'record key is not the chunk call id');
+      if (!keyMatches(record.key, chunk.tenant, chunk.callId)) {
+        throw new DecodeError('DECODE_FAILED', 'record key is not the chunk call');
       }
       const channel = asChannel(chunk.channel);
       if (chunk.codec === 'unspecified') throw new DecodeError('DECODE_FAILED', 'codec is unspecified');
-      tenants.set(chunk.callId, chunk.tenant);
+      const call = { tenant: chunk.tenant, callId: chunk.callId };
+      const key = callKey(call.tenant, call.callId);
+      identities.set(key, call);
       const out = states.push(
         {
           partition: record.partition,
           offset: Number(record.offset),
-          callId: chunk.callId,
+          callId: key,
           channel,
           startMs: chunk.audioStartMs,
           format: { codec: chunk.codec, sampleRateHz: chunk.sampleRateHz },
@@ -99,33 +111,33 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
         now(),
       );
       const arrivalOf = (endMs: number): number => audioArrivalMs(chunk, endMs);
-      if (!(chunk.final && states.markFinal(chunk.callId, channel))) {
-        return toRecords(out, arrivalOf, chunk.tenant);
+      if (!(chunk.final && states.markFinal(key, channel))) {
+        return toRecords(out, arrivalOf, call);
       }
-      tenants.delete(chunk.callId);
-      const ended = states.end(chunk.callId);
+      identities.delete(key);
+      const ended = states.end(key);
       // The call is over: each speaker's last window tells the classifier to free its tracker.
       const finals = lastWindows(out, ended);
       return [
-        ...toRecords(out, arrivalOf, chunk.tenant, finals),
-        ...toRecords(ended, () => chunk.receivedAtMs, chunk.tenant, finals),
+        ...toRecords(out, arrivalOf, call, finals),
+        ...toRecords(ended, () => chunk.receivedAtMs, call, finals),
       ];
     },
     flushIdle() {
       const flushed: IdleFlush[] = [];
-      for (const callId of states.idleCalls(now())) {
-        const held = states.describe(callId);
-        if (held === null) continue;
-        const tenant = tenants.get(callId) ?? '';
-        tenants.delete(callId);
+      for (const key of states.idleCalls(now())) {
+        const held = states.describe(key);
+        const call = identities.get(key);
+        if (held === null || call === undefined) continue;
+        identities.delete(key);
         // No audio completed these windows: arrival 0 = unknown, left out of the latency histogram.
-        const outputs = toRecords(states.end(callId), () => 0, tenant);
-        flushed.push({ callId, partition: held.partition, neededOffset: held.neededOffset, outputs });
+        const outputs = toRecords(states.end(key), () => 0, call);
+        flushed.push({ callId: key, partition: held.partition, neededOffset: held.neededOffset, outputs });
       }
       return flushed;
     },
     prune() {
-      for (const callId of [...tenants.keys()]) if (!states.has(callId)) tenants.delete(callId);
+      for (const key of [...identities.keys()]) if (!states.has(key)) identities.delete(key);
     },
   };
 }

@@ -1,10 +1,12 @@
 // Turns va.features.v1 records into va.emotions.v1 records: each speaker window goes to that
 // speaker's tracker (speaker-trackers.ts); dynamics records are not the classifier's business.
-// Pure apart from the clock; producing is the caller's job.
+// Speakers are tracked under the call's key (`${tenant}/${callId}`, call-key.ts), so one call id in
+// two tenants is two calls. Pure apart from the clock; producing is the caller's job.
 import type { ConsumedRecord } from '../shared/consumer-runner.ts';
 import type { Decoded } from '../shared/codec.ts';
 import { DecodeError } from '../shared/codec.ts';
-import { fromFeatureWindowRecord, toEmotionEventRecord } from '../shared/mapping.ts';
+import { callKey, keyMatches, tenantEventId } from '../shared/call-key.ts';
+import { eventId, fromFeatureWindowRecord, toEmotionEventRecord } from '../shared/mapping.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import { emotionEventCodec, type DynamicsWindowRecord, type FeatureWindowRecord } from '../shared/records.ts';
 import type { SpeakerTrackers } from './speaker-trackers.ts';
@@ -26,13 +28,14 @@ export function createEmotionProcessor(options: EmotionProcessorOptions) {
     handle(record: ConsumedRecord<FeaturesTopicRecord>): OutRecord[] {
       if (record.value.schema !== 'features') return [];
       const features = fromFeatureWindowRecord(record.value.value);
-      if (features.callId !== record.key)
-        throw new DecodeError('DECODE_FAILED', 'record key is not the window call id');
+      if (!keyMatches(record.key, features.tenant, features.callId))
+        throw new DecodeError('DECODE_FAILED', 'record key is not the window call');
+      const key = callKey(features.tenant, features.callId);
       const tracked = options.trackers.push(
         {
           partition: record.partition,
           offset: Number(record.offset),
-          callId: features.callId,
+          callId: key,
           channel: features.channel,
           window: features.window,
           final: features.final,
@@ -51,7 +54,14 @@ export function createEmotionProcessor(options: EmotionProcessorOptions) {
         producedAtMs,
         audioCompletedAtMs: features.audioCompletedAtMs,
       });
-      return [outRecord(options.emotionsTopic, emotionEventCodec, features.callId, value)];
+      // The tracker only knows the call's key: the record names the client's call id, and its id
+      // carries the tenant (two tenants' windows of one call id are two events).
+      value.callId = features.callId;
+      value.eventId = tenantEventId(
+        features.tenant,
+        eventId(features.callId, features.channel, features.window.windowIndex, 'emotion'),
+      );
+      return [outRecord(options.emotionsTopic, emotionEventCodec, key, value)];
     },
   };
 }

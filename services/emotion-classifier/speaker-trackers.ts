@@ -2,7 +2,8 @@
 // speaker's baseline) per call and channel, freed right after its `final` window (call end) or after
 // an idle timeout, dropped on revocation and rebuilt on assignment by replaying the call's feature
 // windows from the committed offset, which never passes the first window of a call still held.
-// Pure, no I/O.
+// `callId` here is the call's key (`${tenant}/${callId}`, services/shared/call-key.ts): calls of
+// two tenants with the same client id never share a baseline. Pure, no I/O.
 import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
 

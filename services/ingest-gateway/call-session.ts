@@ -4,6 +4,7 @@
 // acknowledged, nothing forwarded. I/O: only through the injected sink, ack writer and timers.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { Logger } from '../shared/logger.ts';
+import { callKey, tenantEventId } from '../shared/call-key.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import { audioChunkCodec, callEventCodec, type AudioChunk, type CallEvent } from '../shared/records.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
@@ -110,13 +111,13 @@ export function createCallSession(deps: SessionDeps): CallSession {
   };
 
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
-    outRecord(settings.topics.audio, audioChunkCodec, chunk.callId, chunk);
+    outRecord(settings.topics.audio, audioChunkCodec, callKey(chunk.tenant, chunk.callId), chunk);
 
   const callEvent = (type: 'started' | 'ended', endReason = ''): OutRecord => {
     const current = spec as CallSpec;
     const audioDurationMs = Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
     const event: CallEvent = {
-      eventId: `${current.callId}:call:${type}`,
+      eventId: tenantEventId(current.tenant, `${current.callId}:call:${type}`),
       callId: current.callId,
       type,
       tenant: current.tenant,
@@ -136,12 +137,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
       audioDurationMs,
       producedAtMs: now(),
     };
-    return outRecord(settings.topics.calls, callEventCodec, current.callId, event);
+    return outRecord(settings.topics.calls, callEventCodec, callKey(current.tenant, current.callId), event);
   };
 
   /** Sends records; a broker failure ends the call with UNAVAILABLE. */
   const send = (records: OutRecord[]): Promise<boolean> =>
-    sink.send((spec as CallSpec).callId, records).then(
+    sink.send(callKey((spec as CallSpec).tenant, (spec as CallSpec).callId), records).then(
       () => true,
       () => {
         if (state === 'live') fail(new IngestError('BROKER_UNAVAILABLE', 'the event broker is unavailable'));
@@ -175,7 +176,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   };
 
   const release = (): void => {
-    if (spec) deps.liveCalls.release(spec.callId);
+    if (spec) deps.liveCalls.release(spec.tenant, spec.callId);
     metrics.liveCalls.set(deps.liveCalls.size());
   };
 
@@ -209,6 +210,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
     const current = validateCallStart(raw, deps.tenant, now());
     const claimed: LiveCall = {
+      tenant: current.tenant,
       callId: current.callId,
       lastActivityMs: now(),
       terminate: (error) => fail(error),

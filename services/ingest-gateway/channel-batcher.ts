@@ -3,6 +3,7 @@
 // exact downstream), drops duplicate or late frames. Pure: the caller owns timers and sending.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AudioChunk, WireCodec } from '../shared/records.ts';
+import { silenceBlock } from './silence.ts';
 import { bytesPerSample } from './validate.ts';
 
 export interface ChannelBatcherOptions {
@@ -37,20 +38,6 @@ export interface ChannelBatcher {
   oldestMs(): number | null;
   audioMs(): number;
   readonly stats: ChannelStats;
-}
-
-/** Silence byte of each codec: G.711 µ-law 0xFF, A-law 0xD5 (ITU-T G.711 tables), PCM 0. */
-const SILENCE: Record<WireCodec, number> = { pcmu: 0xff, pcma: 0xd5, linear16: 0x00 };
-const silenceCache = new Map<string, Uint8Array>();
-
-function silence(codec: WireCodec, bytes: number): Uint8Array {
-  const key = `${codec}:${bytes}`;
-  let block = silenceCache.get(key);
-  if (!block) {
-    block = new Uint8Array(bytes).fill(SILENCE[codec]);
-    silenceCache.set(key, block);
-  }
-  return block;
 }
 
 export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBatcher {
@@ -127,7 +114,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
             firstArrival = nowMs;
             firstSequence = sequence;
           }
-          parts.push(silence(options.codec, fill));
+          parts.push(silenceBlock(options.codec, fill));
           bufferedBytes += fill;
         }
       }

@@ -2,6 +2,8 @@
 // table). I/O: reads the token and TLS files the variables name.
 import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
+import { runModeOf } from '../shared/run-mode.ts';
+import { secretProblems } from '../shared/secret-policy.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { parseTenantTokens } from './auth.ts';
@@ -63,6 +65,14 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     tenantTokens = parseTenantTokens(c.TENANT_TOKENS, 'TENANT_TOKENS');
   } else {
     throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
+  }
+  if (runModeOf(env) === 'production') {
+    // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
+    const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
+    const problems = [...tenantTokens].flatMap(([tenant, token]) =>
+      secretProblems(variable, token, `token of tenant "${tenant}"`),
+    );
+    if (problems.length > 0) throw new ConfigError(problems);
   }
   const tls =
     c.TLS_CERT_FILE && c.TLS_KEY_FILE

@@ -1,8 +1,12 @@
-// The gateway's registry of live calls: claims call ids (a live id cannot be claimed twice),
-// bounds the number of concurrent calls, and finds idle ones. Pure (the caller sweeps on a timer).
+// The gateway's registry of live calls: claims (tenant, call id) pairs (a tenant cannot stream one
+// of its live ids twice), bounds the number of concurrent calls, and finds idle ones. Another
+// tenant's live ids are invisible here: the same id in two tenants is two calls, and the refusal
+// names only the caller's own id. Pure (the caller sweeps on a timer).
+import { callKey } from '../shared/call-key.ts';
 import { IngestError } from './errors.ts';
 
 export interface LiveCall {
+  readonly tenant: string;
   readonly callId: string;
   /** Wall clock of the last message on the stream. */
   lastActivityMs: number;
@@ -17,7 +21,7 @@ export interface LiveCall {
 
 export interface LiveCalls {
   claim(call: LiveCall): void;
-  release(callId: string): void;
+  release(tenant: string, callId: string): void;
   size(): number;
   all(): LiveCall[];
   idle(nowMs: number, idleTimeoutMs: number): LiveCall[];
@@ -27,15 +31,16 @@ export function createLiveCalls(maxCalls: number): LiveCalls {
   const calls = new Map<string, LiveCall>();
   return {
     claim(call) {
-      if (calls.has(call.callId)) {
+      const key = callKey(call.tenant, call.callId);
+      if (calls.has(key)) {
         throw new IngestError('CALL_ALREADY_LIVE', `call ${call.callId} is already streaming`);
       }
       if (calls.size >= maxCalls) {
         throw new IngestError('TOO_MANY_CALLS', `this gateway carries its maximum of ${maxCalls} calls`);
       }
-      calls.set(call.callId, call);
+      calls.set(key, call);
     },
-    release: (callId) => void calls.delete(callId),
+    release: (tenant, callId) => void calls.delete(callKey(tenant, callId)),
     size: () => calls.size,
     all: () => [...calls.values()],
     idle: (nowMs, idleTimeoutMs) =>

@@ -12,9 +12,16 @@ try {
     error instanceof ConfigError
       ? error.message
       : `ingest gateway failed to start: ${(error as Error).message}`;
+  const problems = error instanceof ConfigError ? error.problems : undefined;
   process.stderr.write(
-    JSON.stringify({ time: new Date().toISOString(), level: 'error', service: 'ingest-gateway', code, msg }) +
-      '\n',
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'error',
+      service: 'ingest-gateway',
+      code,
+      msg,
+      problems,
+    }) + '\n',
   );
   process.exit(error instanceof ConfigError ? 2 : 1);
 }

@@ -1,5 +1,7 @@
 // Dead-letter helper: wraps a record a consumer could not process, with its origin and a stable
-// reason code, into a DeadLetter record on va.deadletter.v1 (key = the original key).
+// reason code, into a DeadLetter record on va.deadletter.v1 (key = the original key). Only the
+// reason and the coordinates (topic, partition, offset) travel: never the original value, which
+// for va.audio.v1 is call audio that must only transit (1 h retention, not the dead letters' 7 d).
 // I/O: produces through the given kafkajs producer.
 import type { KafkaMessage, Producer } from 'kafkajs';
 import { schemaOf } from './codec.ts';
@@ -30,7 +32,8 @@ export function deadLetterRecord(
     key,
     reasonCode: input.reasonCode,
     message: input.reason.slice(0, 1000),
-    originalValue: input.message.value ?? Buffer.alloc(0),
+    // Never copied (see above): the record stays readable at its coordinates while retained.
+    originalValue: new Uint8Array(0),
     consumerGroup: origin.consumerGroup,
     service: origin.service,
     failedAtMs: Date.now(),

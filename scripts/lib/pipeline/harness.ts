@@ -10,6 +10,10 @@ import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { audioChunkCodec } from '../../../services/shared/records.ts';
 import type { StereoCall } from './call-audio.ts';
+import { callKey } from '../../../services/shared/call-key.ts';
+
+/** The tenant of the audio `produceCallAudio` writes straight to Kafka (as the gateway would). */
+export const HARNESS_TENANT = 'test';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -174,7 +178,7 @@ export async function produceCallAudio(
     const last = options.final === true && end >= toMs;
     const now = Date.now();
     const records = (['agent', 'customer'] as const).map((channel) =>
-      outRecord(topic, audioChunkCodec, call.callId, {
+      outRecord(topic, audioChunkCodec, callKey(HARNESS_TENANT, call.callId), {
         callId: call.callId,
         channel,
         codec: 'pcmu',
@@ -187,7 +191,7 @@ export async function produceCallAudio(
         firstReceivedAtMs: now - (end - t) / Math.max(speed, 1),
         receivedAtMs: now,
         final: last,
-        tenant: 'test',
+        tenant: HARNESS_TENANT,
         chunkIndex: t / chunkMs,
       }),
     );

@@ -30,6 +30,8 @@ export interface RunningPipeline {
   readonly gatewayAddress: string;
   readonly token: string;
   readonly tenant: string;
+  /** Every tenant's ingest token: `tenant` and the `tenants` asked for. */
+  readonly tokens: Record<string, string>;
   /** Ops HTTP ports by service instance name (ingest-gateway, dsp-worker-1, …). */
   readonly ports: Record<string, number>;
   readonly services: Record<string, ServiceProcess>;
@@ -54,6 +56,8 @@ export interface PipelineOptions {
   extraEnv?: Record<string, Record<string, string>>;
   /** More services started after the core ones (demo: alert-service, call-store), ready-checked too. */
   extras?: { name: string; service: string; env: Record<string, string> }[];
+  /** More tenants the gateway accepts besides "demo", each with its own random token. */
+  tenants?: string[];
   log?: (msg: string) => void;
 }
 
@@ -67,7 +71,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     deadletter: TOPICS.deadletter + tag,
   };
   const tenant = 'demo';
-  const token = randomBytes(24).toString('base64url');
+  const tokens = Object.fromEntries(
+    [tenant, ...(options.tenants ?? [])].map((name) => [name, randomBytes(24).toString('base64url')]),
+  );
+  const token = tokens[tenant];
   const grpcPort = await freePort();
   const common = {
     KAFKA_BROKERS: options.brokers.join(','),
@@ -86,7 +93,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     {
       name: 'ingest-gateway',
       service: 'ingest-gateway',
-      env: { GRPC_HOST: '127.0.0.1', GRPC_PORT: String(grpcPort), TENANT_TOKENS: `${tenant}=${token}` },
+      env: {
+        GRPC_HOST: '127.0.0.1',
+        GRPC_PORT: String(grpcPort),
+        TENANT_TOKENS: Object.entries(tokens)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(','),
+      },
     },
   ];
   for (let i = 1; i <= (options.dspWorkers ?? 1); i++) {
@@ -179,6 +192,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     gatewayAddress: `127.0.0.1:${envs['ingest-gateway'].GRPC_PORT}`,
     token,
     tenant,
+    tokens,
     ports,
     services,
     processes: () =>

@@ -14,7 +14,15 @@ export async function streamCall(
   target: string,
   token: string,
   call: TelephoneCall,
-  options: { speed?: number; fromMs?: number; toMs?: number; end?: boolean } = {},
+  options: {
+    speed?: number;
+    fromMs?: number;
+    toMs?: number;
+    end?: boolean;
+    agentId?: string;
+    /** Consent to keep the windows after the summary (default false: summary only). */
+    storeFeatures?: boolean;
+  } = {},
 ): Promise<CallResult> {
   const client = createIngestClient(target);
   try {
@@ -25,8 +33,8 @@ export async function streamCall(
         codec: 'CODEC_PCMU',
         sampleRateHz: 8000,
         channels: ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'],
-        consent: { analytics: true, storeFeatures: false },
-        agentId: 'agent-7',
+        consent: { analytics: true, storeFeatures: options.storeFeatures ?? false },
+        agentId: options.agentId ?? 'agent-7',
         queue: 'billing',
       },
     });

@@ -3,6 +3,7 @@
 // read from the Authorization header only, never from the URL. I/O: none (jose verifies in memory).
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { lifetimeProblem, REQUIRED_CLAIMS } from '../../shared/token-lifetime.ts';
 import { StoreError } from '../errors.ts';
 import type { Scope } from '../store/scope.ts';
 
@@ -32,6 +33,7 @@ const claims = z.object({
   tenant: z.string().min(1).max(64),
   agent_id: z.string().min(1).max(64).optional(),
   teams: z.array(z.string().max(64)).max(100).optional(),
+  exp: z.number(),
 });
 
 export async function verifyBearer(header: string | undefined, options: TokenOptions): Promise<QaPrincipal> {
@@ -43,11 +45,15 @@ export async function verifyBearer(header: string | undefined, options: TokenOpt
       issuer: options.issuer,
       audience: options.audience,
       algorithms: ['HS256'],
+      // Without `exp` a leaked token would open the QA API forever.
+      requiredClaims: REQUIRED_CLAIMS,
     }));
   } catch (error) {
     const expired = error instanceof joseErrors.JWTExpired;
     throw new StoreError('UNAUTHENTICATED', expired ? 'token expired' : 'token invalid');
   }
+  const lifetime = lifetimeProblem((payload as { exp?: unknown }).exp, Date.now());
+  if (lifetime) throw new StoreError('UNAUTHENTICATED', lifetime);
   const parsed = claims.safeParse(payload);
   if (!parsed.success) throw new StoreError('UNAUTHENTICATED', 'token claims invalid');
   const c = parsed.data;

@@ -1,5 +1,6 @@
 // Store events back to the Kafka records the live pipeline produces (services/shared codecs,
-// schema header, key = call id): for the ingest tests, the benchmark and demo seeding. Pure.
+// schema header, key = `${tenant}/${callId}`): for the ingest tests, the benchmark and demo seeding.
+// Pure.
 import {
   alertAckCodec,
   alertEventCodec,
@@ -9,6 +10,7 @@ import {
   featureWindowCodec,
   type RecordCodec,
 } from '../../shared/index.ts';
+import { callKey } from '../../shared/call-key.ts';
 import type { StoreEvent } from '../events.ts';
 import { eventIdOf } from '../events.ts';
 import type { StoreTopics } from './consumer.ts';
@@ -29,20 +31,21 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
     by.get(topic)?.push(message);
   };
   const now = Date.now();
-  const times = { producedAtMs: now, audioCompletedAtMs: now, tenant: 'acme' };
   for (const e of events) {
     const eventId = eventIdOf(e);
+    const key = callKey(e.tenant, e.callId);
+    const times = { producedAtMs: now, audioCompletedAtMs: now, tenant: e.tenant };
     switch (e.kind) {
       case 'call-start':
       case 'call-end': {
         const started = e.kind === 'call-start';
         push(
           topics.calls,
-          record(callEventCodec, e.callId, {
+          record(callEventCodec, key, {
             eventId,
             callId: e.callId,
             type: started ? 'started' : 'ended',
-            tenant: started ? e.tenant : '',
+            tenant: e.tenant,
             agentId: started ? e.agentId : '',
             queue: started ? e.queue : '',
             team: started ? e.team : '',
@@ -66,7 +69,7 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
         const { kind: _k, ...window } = e;
         push(
           topics.features,
-          record(featureWindowCodec, e.callId, {
+          record(featureWindowCodec, key, {
             ...window,
             eventId,
             pace: window.pace as never,
@@ -84,7 +87,7 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
         const { kind: _k, ...dyn } = e;
         push(
           topics.features,
-          record(dynamicsWindowCodec, e.callId, {
+          record(dynamicsWindowCodec, key, {
             ...dyn,
             talkRatioAgent: dyn.talkRatioAgent ?? Number.NaN,
             eventId,
@@ -97,7 +100,7 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
         const { kind: _k, ...emotion } = e;
         push(
           topics.emotions,
-          record(emotionEventCodec, e.callId, {
+          record(emotionEventCodec, key, {
             ...emotion,
             arousalConfidence: emotion.arousalConfidence ?? Math.max(emotion.arousal, 1 - emotion.arousal),
             valenceConfidence: emotion.valenceConfidence ?? Math.max(emotion.valence, 1 - emotion.valence),
@@ -111,7 +114,7 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
       case 'alert':
         push(
           topics.alerts,
-          record(alertEventCodec, e.callId, {
+          record(alertEventCodec, key, {
             eventId,
             alertId: e.alertId,
             callId: e.callId,
@@ -135,12 +138,12 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
       case 'ack':
         push(
           topics.alerts,
-          record(alertAckCodec, e.callId, {
+          record(alertAckCodec, key, {
             alertId: e.alertId,
             callId: e.callId,
             acknowledgedBy: e.ackedBy,
             acknowledgedAtMs: Date.parse(e.ackedAt),
-            tenant: 'acme',
+            tenant: e.tenant,
           }),
         );
         break;

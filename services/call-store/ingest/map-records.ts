@@ -1,5 +1,6 @@
 // Kafka records (services/shared codecs) → the store's events: one decode per topic, then a plain
-// mapping. A record the store cannot use throws a typed error and is dead-lettered. Pure.
+// mapping that keeps every record's tenant (a call is (tenant, call id)). A record the store cannot
+// use throws a typed error and is dead-lettered. Pure.
 import {
   callEventCodec,
   decodeAlertsTopic,
@@ -30,6 +31,7 @@ function callEvent(value: CallEvent): unknown | null {
     return {
       kind: 'call-end',
       callId: value.callId,
+      tenant: value.tenant,
       endedAt: isoOf(value.endTimeMs || value.producedAtMs),
       durationMs: value.audioDurationMs > 0 ? Math.round(value.audioDurationMs) : null,
     };
@@ -59,12 +61,11 @@ export function decodeStoreRecord(
           functionals: _f,
           producedAtMs: _p,
           audioCompletedAtMs: _a,
-          tenant: _t,
           ...window
         } = record.value;
         return { kind: 'features', ...window };
       }
-      const { eventId: _e, producedAtMs: _p, audioCompletedAtMs: _a, tenant: _t, ...dynamics } = record.value;
+      const { eventId: _e, producedAtMs: _p, audioCompletedAtMs: _a, ...dynamics } = record.value;
       return { kind: 'dynamics', ...dynamics };
     }
     case 'emotions': {
@@ -73,7 +74,6 @@ export function decodeStoreRecord(
         changed: _c,
         producedAtMs: _p,
         audioCompletedAtMs: _a,
-        tenant: _t,
         ...event
       } = emotionEventCodec.decode(value, headers);
       return { kind: 'emotion', ...event };
@@ -86,6 +86,7 @@ export function decodeStoreRecord(
           kind: 'ack',
           alertId: ack.alertId,
           callId: ack.callId,
+          tenant: ack.tenant,
           ackedBy: ack.acknowledgedBy,
           ackedAt: isoOf(ack.acknowledgedAtMs),
         };

@@ -1,5 +1,6 @@
 // One call: metadata, summary, scorecard, alerts with acknowledgements and the reviewers' notes
-// (GET /calls/:id), and adding a review (POST /calls/:id/review). I/O: database.
+// (GET /calls/:id), and adding a review (POST /calls/:id/review). A call is (tenant, call id): the
+// scope picks the tenant, and every child row is read by both. I/O: database.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { SqlExecutor } from '../backend/backend.ts';
@@ -8,26 +9,32 @@ import { iso, num } from './rows.ts';
 import { LIST_COLUMNS, callListItem } from './search.ts';
 import { scopeSql, type Scope } from './scope.ts';
 
-/** Loads the call row inside the scope; unknown and out-of-scope calls are both NOT_FOUND. */
+/**
+ * Loads the call row inside the scope; unknown and out-of-scope calls are both NOT_FOUND. A scope
+ * over every tenant (global admins) that matches the id in several tenants must name the tenant.
+ */
 export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string) {
   const params: unknown[] = [callId];
   const where = ['c.call_id = $1'];
   scopeSql(scope, params, where);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${LIST_COLUMNS}, c.store_features, c.summary, c.scorecard FROM calls c WHERE ${where.join(' AND ')}`,
+    `SELECT ${LIST_COLUMNS}, c.store_features, c.summary, c.scorecard FROM calls c WHERE ${where.join(' AND ')}
+     LIMIT 2`,
     params,
   );
   if (rows.length === 0) throw new StoreError('NOT_FOUND', `call ${callId} not found`);
-  return rows[0];
+  if (rows.length > 1)
+    throw new StoreError('AMBIGUOUS_CALL', `call ${callId} exists in several tenants: name the tenant`);
+  return rows[0] as Record<string, unknown> & { tenant: string };
 }
 
-export async function listAlerts(db: SqlExecutor, callId: string) {
+export async function listAlerts(db: SqlExecutor, tenant: string, callId: string) {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT a.alert_id, a.rule_id, a.severity, a.audience, a.channel, a.start_ms, a.fired_at, a.message,
        a.evidence, k.acked_by, k.acked_at
-     FROM alerts a LEFT JOIN alert_acks k ON k.alert_id = a.alert_id
-     WHERE a.call_id = $1 ORDER BY a.start_ms, a.alert_id`,
-    [callId],
+     FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
+     WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
+    [tenant, callId],
   );
   return rows.map((r) => ({
     alertId: String(r.alert_id),
@@ -53,18 +60,21 @@ function reviewItem(r: Record<string, unknown>) {
   };
 }
 
-export async function listReviews(db: SqlExecutor, callId: string) {
+export async function listReviews(db: SqlExecutor, tenant: string, callId: string) {
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT review_id, reviewer, notes, score_override, created_at FROM reviews WHERE call_id = $1
-     ORDER BY created_at, review_id`,
-    [callId],
+    `SELECT review_id, reviewer, notes, score_override, created_at FROM reviews
+     WHERE tenant = $1 AND call_id = $2 ORDER BY created_at, review_id`,
+    [tenant, callId],
   );
   return rows.map(reviewItem);
 }
 
 export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
   const row = await loadCallRow(db, scope, callId);
-  const [alerts, reviews] = await Promise.all([listAlerts(db, callId), listReviews(db, callId)]);
+  const [alerts, reviews] = await Promise.all([
+    listAlerts(db, row.tenant, callId),
+    listReviews(db, row.tenant, callId),
+  ]);
   return {
     ...callListItem(row),
     storeFeatures: Boolean(row.store_features),

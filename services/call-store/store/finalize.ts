@@ -1,6 +1,6 @@
 // Call-end summaries: loads a finished call's rows, runs the pure scorecard, stores the summary and
 // the search columns, and honours consent (store_features=false: the detail rows are deleted once
-// summarised, only the summary stays). I/O: database.
+// summarised, only the summary stays). Every row is read and written by (tenant, call id). I/O: database.
 import { computeScorecard } from '../../../pipelines/scorecard/index.ts';
 import type { ScorecardInput } from '../../../pipelines/scorecard/index.ts';
 import type { EmotionState } from '../../../pipelines/emotion/types.ts';
@@ -11,26 +11,38 @@ import { buildTimelineJson } from './timeline.ts';
 
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
-export async function loadScorecardInput(tx: SqlExecutor, callId: string, durationMs: number) {
+async function deleteDetails(tx: SqlExecutor, tenant: string, callId: string): Promise<void> {
+  for (const table of DETAIL_TABLES)
+    await tx.query(`DELETE FROM ${table} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
+}
+
+export async function loadScorecardInput(
+  tx: SqlExecutor,
+  tenant: string,
+  callId: string,
+  durationMs: number,
+) {
   // Sequential: a pg transaction is one connection, which runs one query at a time anyway.
   const windows = await tx.query<Record<string, unknown>>(
     `SELECT channel, start_ms, end_ms, speech_fraction, syllable_rate, tension
-       FROM speaker_windows WHERE call_id = $1`,
-    [callId],
+       FROM speaker_windows WHERE tenant = $1 AND call_id = $2`,
+    [tenant, callId],
   );
   const emotions = await tx.query<Record<string, unknown>>(
-    `SELECT channel, start_ms, end_ms, state, valence, arousal FROM emotion_events WHERE call_id = $1`,
-    [callId],
+    `SELECT channel, start_ms, end_ms, state, valence, arousal FROM emotion_events
+       WHERE tenant = $1 AND call_id = $2`,
+    [tenant, callId],
   );
   const dynamics = await tx.query<Record<string, unknown>>(
     `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent
-       FROM dynamics_windows WHERE call_id = $1`,
-    [callId],
+       FROM dynamics_windows WHERE tenant = $1 AND call_id = $2`,
+    [tenant, callId],
   );
   const alerts = await tx.query<Record<string, unknown>>(
     `SELECT a.alert_id, a.rule_id, a.start_ms, a.fired_at, k.acked_at
-       FROM alerts a LEFT JOIN alert_acks k ON k.alert_id = a.alert_id WHERE a.call_id = $1`,
-    [callId],
+       FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
+       WHERE a.tenant = $1 AND a.call_id = $2`,
+    [tenant, callId],
   );
   const input: ScorecardInput = {
     durationMs,
@@ -69,30 +81,33 @@ export async function loadScorecardInput(tx: SqlExecutor, callId: string, durati
 }
 
 /** Summarises one ended call. Returns false when the call is unknown or still live. */
-export async function finalizeCall(backend: SqlBackend, callId: string): Promise<boolean> {
+export async function finalizeCall(backend: SqlBackend, tenant: string, callId: string): Promise<boolean> {
   return backend.transaction(async (tx) => {
     // The row lock makes a concurrent writer's "needs_summary = true" wait for this commit.
     const calls = await tx.query<Record<string, unknown>>(
       `SELECT duration_ms, store_features, summary IS NOT NULL AS summarised FROM calls
-       WHERE call_id = $1 AND status = 'ended' FOR UPDATE`,
-      [callId],
+       WHERE tenant = $1 AND call_id = $2 AND status = 'ended' FOR UPDATE`,
+      [tenant, callId],
     );
     if (calls.length === 0) return false;
     const call = calls[0];
     if (!call.store_features && call.summarised) {
       // Consent withheld and already summarised: late detail rows are dropped, the summary stays.
-      for (const table of DETAIL_TABLES) await tx.query(`DELETE FROM ${table} WHERE call_id = $1`, [callId]);
-      await tx.query('UPDATE calls SET needs_summary = false WHERE call_id = $1', [callId]);
+      await deleteDetails(tx, tenant, callId);
+      await tx.query('UPDATE calls SET needs_summary = false WHERE tenant = $1 AND call_id = $2', [
+        tenant,
+        callId,
+      ]);
       return true;
     }
-    const input = await loadScorecardInput(tx, callId, Number(call.duration_ms ?? 0));
+    const input = await loadScorecardInput(tx, tenant, callId, Number(call.duration_ms ?? 0));
     const card = computeScorecard(input);
     const m = card.measures;
     await tx.query(
       `UPDATE calls SET summary = $2::text::jsonb, scorecard = $3::text::jsonb, score = $4,
          customer_anger_s = $5, alerts_count = $6, unacked_alerts = $7, trajectory = $8,
          needs_summary = false, updated_at = now()
-       WHERE call_id = $1`,
+       WHERE tenant = $9 AND call_id = $1`,
       [
         callId,
         jsonParam(m),
@@ -102,17 +117,18 @@ export async function finalizeCall(backend: SqlBackend, callId: string): Promise
         m.alertsCount,
         m.alertsCount - m.alertsAcknowledged,
         m.trajectory,
+        tenant,
       ],
     );
     if (!call.store_features) {
-      for (const table of DETAIL_TABLES) await tx.query(`DELETE FROM ${table} WHERE call_id = $1`, [callId]);
+      await deleteDetails(tx, tenant, callId);
     } else {
       // The finished call's timeline, stored once for the review page (dropped on late events).
       const row = { duration_ms: call.duration_ms, store_features: call.store_features };
       await tx.query(
-        `INSERT INTO call_timelines (call_id, body) VALUES ($1, $2)
-         ON CONFLICT (call_id) DO UPDATE SET body = excluded.body, built_at = now()`,
-        [callId, await buildTimelineJson(tx, row, callId, null)],
+        `INSERT INTO call_timelines (tenant, call_id, body) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant, call_id) DO UPDATE SET body = excluded.body, built_at = now()`,
+        [tenant, callId, await buildTimelineJson(tx, row, tenant, callId, null)],
       );
     }
     return true;
@@ -121,12 +137,12 @@ export async function finalizeCall(backend: SqlBackend, callId: string): Promise
 
 /** Summarises every ended call untouched for `settleMs` (late events get a chance to land first). */
 export async function finalizePending(backend: SqlBackend, settleMs: number, limit = 100): Promise<number> {
-  const due = await backend.query<{ call_id: string }>(
-    `SELECT call_id FROM calls WHERE needs_summary AND updated_at <= now() - ($1::int * interval '1 millisecond')
+  const due = await backend.query<{ tenant: string; call_id: string }>(
+    `SELECT tenant, call_id FROM calls WHERE needs_summary AND updated_at <= now() - ($1::int * interval '1 millisecond')
      ORDER BY updated_at LIMIT $2`,
     [Math.max(0, Math.round(settleMs)), limit],
   );
   let done = 0;
-  for (const row of due) if (await finalizeCall(backend, row.call_id)) done++;
+  for (const row of due) if (await finalizeCall(backend, row.tenant, row.call_id)) done++;
   return done;
 }

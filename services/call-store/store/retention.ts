@@ -10,6 +10,7 @@ const CHILD_TABLES = [
   'alerts',
   'alert_acks',
   'reviews',
+  'call_timelines',
 ];
 
 export async function setRetention(db: SqlBackend, tenant: string, days: number): Promise<void> {
@@ -41,16 +42,12 @@ export async function purgeExpired(
     );
     const purged: Record<string, number> = {};
     if (expired.length === 0) return purged;
-    const ids = JSON.stringify(expired.map((row) => row.call_id));
-    for (const table of CHILD_TABLES) {
-      await tx.query(
-        `DELETE FROM ${table} WHERE call_id IN (SELECT jsonb_array_elements_text($1::text::jsonb))`,
-        [ids],
-      );
+    // A call is (tenant, call id): purging one tenant's call never touches another's with the same id.
+    const pairs = JSON.stringify(expired.map((row) => ({ tenant: row.tenant, callId: row.call_id })));
+    const expiredPairs = `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`;
+    for (const table of [...CHILD_TABLES, 'calls']) {
+      await tx.query(`DELETE FROM ${table} WHERE (tenant, call_id) IN (${expiredPairs})`, [pairs]);
     }
-    await tx.query(`DELETE FROM calls WHERE call_id IN (SELECT jsonb_array_elements_text($1::text::jsonb))`, [
-      ids,
-    ]);
     for (const row of expired) purged[row.tenant] = (purged[row.tenant] ?? 0) + 1;
     return purged;
   });

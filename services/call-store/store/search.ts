@@ -91,7 +91,8 @@ export function callListItem(r: Record<string, unknown>) {
 
 export const LIST_COLUMNS = `c.call_id, c.tenant, c.agent_id, c.queue, c.started_at, c.ended_at, c.duration_ms,
   c.status, c.source, c.customer_anger_s, c.alerts_count, c.unacked_alerts, c.trajectory, c.score,
-  (SELECT r.score_override FROM reviews r WHERE r.call_id = c.call_id AND r.score_override IS NOT NULL
+  (SELECT r.score_override FROM reviews r
+   WHERE r.tenant = c.tenant AND r.call_id = c.call_id AND r.score_override IS NOT NULL
    ORDER BY r.created_at DESC LIMIT 1) AS review_score`;
 
 export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery) {
@@ -116,7 +117,9 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   if (q.minScore !== undefined) add((p) => `c.score >= ${p}`, q.minScore);
   if (q.maxScore !== undefined) add((p) => `c.score <= ${p}`, q.maxScore);
   if (q.reviewed !== undefined) {
-    where.push(`${q.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM reviews r WHERE r.call_id = c.call_id)`);
+    where.push(
+      `${q.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM reviews r WHERE r.tenant = c.tenant AND r.call_id = c.call_id)`,
+    );
   }
   const sort = SORTS[q.sort];
   const cmp = q.order === 'desc' ? '<' : '>';

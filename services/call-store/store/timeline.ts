@@ -1,6 +1,6 @@
 // GET /calls/:id/timeline and the CSV/JSON export: per-speaker window lanes (pitch, loudness, pace,
 // tension) and emotion events as columns (compact, what uPlot draws), dynamics, alerts; optional
-// downsampling to `maxPoints` buckets per lane. I/O: database.
+// downsampling to `maxPoints` buckets per lane. Rows are read by (tenant, call id). I/O: database.
 import type { SqlExecutor } from '../backend/backend.ts';
 import { listAlerts, loadCallRow } from './calls.ts';
 import { num, round } from './rows.ts';
@@ -84,6 +84,7 @@ async function lanes(
   db: SqlExecutor,
   table: string,
   spec: Record<string, string>,
+  tenant: string,
   callId: string,
   perChannel: boolean,
 ) {
@@ -94,9 +95,10 @@ async function lanes(
   // subquery's order into the aggregates when nothing re-sorts in between).
   const rows = await db.query<{ channel: string; cols: string }>(
     `SELECT ${perChannel ? 'channel' : "'call' AS channel"}, json_build_object(${cols})::text AS cols
-     FROM (SELECT * FROM ${table} WHERE call_id = $1 ORDER BY ${perChannel ? 'channel, ' : ''}window_index) AS t
+     FROM (SELECT * FROM ${table} WHERE tenant = $1 AND call_id = $2
+       ORDER BY ${perChannel ? 'channel, ' : ''}window_index) AS t
      ${perChannel ? 'GROUP BY channel' : ''}`,
-    [callId],
+    [tenant, callId],
   );
   const empty = JSON.stringify(Object.fromEntries(Object.keys(spec).map((key) => [key, []])));
   const byChannel = new Map(rows.map((r) => [r.channel, r.cols]));
@@ -107,13 +109,14 @@ async function lanes(
 export async function buildTimelineJson(
   db: SqlExecutor,
   call: Record<string, unknown>,
+  tenant: string,
   callId: string,
   maxPoints: number | null,
 ): Promise<string> {
-  const windows = await lanes(db, 'speaker_windows', WINDOW_COLUMNS, callId, true);
-  const emotions = await lanes(db, 'emotion_events', EMOTION_COLUMNS, callId, true);
-  const dynamics = await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, callId, false);
-  const alerts = await listAlerts(db, callId);
+  const windows = await lanes(db, 'speaker_windows', WINDOW_COLUMNS, tenant, callId, true);
+  const emotions = await lanes(db, 'emotion_events', EMOTION_COLUMNS, tenant, callId, true);
+  const dynamics = await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, tenant, callId, false);
+  const alerts = await listAlerts(db, tenant, callId);
   // Full resolution: the database's JSON as it is; downsampled: parsed, bucketed, re-serialised.
   const lane = (text: string) =>
     maxPoints ? JSON.stringify(downsample(JSON.parse(text) as Columns, maxPoints)) : text;
@@ -140,12 +143,13 @@ export async function getTimelineJson(
 ): Promise<string> {
   const call = await loadCallRow(db, scope, callId);
   if (maxPoints === null) {
-    const stored = await db.query<{ body: string }>('SELECT body FROM call_timelines WHERE call_id = $1', [
-      callId,
-    ]);
+    const stored = await db.query<{ body: string }>(
+      'SELECT body FROM call_timelines WHERE tenant = $1 AND call_id = $2',
+      [call.tenant, callId],
+    );
     if (stored.length > 0) return stored[0].body;
   }
-  return buildTimelineJson(db, call, callId, maxPoints);
+  return buildTimelineJson(db, call, call.tenant, callId, maxPoints);
 }
 
 export interface Timeline {
@@ -192,14 +196,15 @@ function csvCell(value: unknown): string {
 
 /** One CSV row per speaker window, with that window's emotion event beside it. */
 export async function exportCsv(db: SqlExecutor, scope: Scope, callId: string): Promise<string> {
-  await loadCallRow(db, scope, callId);
+  const { tenant } = await loadCallRow(db, scope, callId);
   const rows = await db.query<Record<string, unknown>>(
     `SELECT w.channel, w.window_index, w.start_ms, w.end_ms, w.speech_fraction, w.pitch_hz, w.loudness_dbfs,
        w.syllable_rate, w.tension, e.state, e.valence, e.arousal, e.confidence
      FROM speaker_windows w LEFT JOIN emotion_events e
-       ON e.call_id = w.call_id AND e.channel = w.channel AND e.window_index = w.window_index
-     WHERE w.call_id = $1 ORDER BY w.channel, w.window_index`,
-    [callId],
+       ON e.tenant = w.tenant AND e.call_id = w.call_id AND e.channel = w.channel
+         AND e.window_index = w.window_index
+     WHERE w.tenant = $1 AND w.call_id = $2 ORDER BY w.channel, w.window_index`,
+    [tenant, callId],
   );
   const lines = [CSV_HEADER.join(',')];
   for (const r of rows) {

@@ -1,5 +1,6 @@
 // Idempotent batch writes of validated store events: one INSERT … ON CONFLICT DO NOTHING per table
-// per batch (primary keys = event-id components), inside one transaction. I/O: database.
+// per batch (primary keys = tenant + event-id components), inside one transaction. I/O: database.
+import { callKey } from '../../shared/call-key.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import type { StoreEvent } from '../events.ts';
 import { eventIdOf } from '../events.ts';
@@ -30,29 +31,29 @@ const SQL = {
       source
     FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, tenant text, "agentId" text, queue text,
       team text, "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text)`,
-  windows: `INSERT INTO speaker_windows (call_id, channel, window_index, start_ms, end_ms, speech_fraction,
+  windows: `INSERT INTO speaker_windows (tenant, call_id, channel, window_index, start_ms, end_ms, speech_fraction,
       voiced_fraction, pitch_hz, pitch_st, loudness_dbfs, syllable_rate, tension, features)
-    SELECT "callId", channel, "windowIndex", "startMs", "endMs", "speechFraction", "voicedFraction",
+    SELECT tenant, "callId", channel, "windowIndex", "startMs", "endMs", "speechFraction", "voicedFraction",
       (features->'pitch'->>'medianHz')::real, (features->'pitch'->>'medianSt')::real,
       (features->'loudness'->>'meanDbfs')::real, (features->'pace'->>'syllableRate')::real,
       "tensionIndex", features
-    FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, channel text, "windowIndex" int,
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, channel text, "windowIndex" int,
       "startMs" int, "endMs" int, "speechFraction" real, "voicedFraction" real, "tensionIndex" real,
       features jsonb)`,
-  emotions: `INSERT INTO emotion_events (call_id, channel, window_index, start_ms, end_ms, state, raw_label,
+  emotions: `INSERT INTO emotion_events (tenant, call_id, channel, window_index, start_ms, end_ms, state, raw_label,
       arousal, valence, confidence, probabilities, evidence)
-    SELECT "callId", channel, "windowIndex", "startMs", "endMs", state, "rawLabel", arousal, valence,
+    SELECT tenant, "callId", channel, "windowIndex", "startMs", "endMs", state, "rawLabel", arousal, valence,
       confidence, probabilities, evidence
-    FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, channel text, "windowIndex" int,
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, channel text, "windowIndex" int,
       "startMs" int, "endMs" int, state text, "rawLabel" text, arousal real, valence real, confidence real,
       probabilities jsonb, evidence jsonb)`,
-  dynamics: `INSERT INTO dynamics_windows (call_id, window_index, start_ms, end_ms, overtalk_count, overtalk_ms,
+  dynamics: `INSERT INTO dynamics_windows (tenant, call_id, window_index, start_ms, end_ms, overtalk_count, overtalk_ms,
       mutual_silence_ms, longest_mutual_silence_ms, talk_ratio_agent, agent_latencies_ms, customer_latencies_ms)
-    SELECT "callId", "windowIndex", "startMs", "endMs", "overtalkCount", round("overtalkMs"),
+    SELECT tenant, "callId", "windowIndex", "startMs", "endMs", "overtalkCount", round("overtalkMs"),
       round("mutualSilenceMs"), round("longestMutualSilenceMs"), "talkRatioAgent",
       "agentResponseLatencyMs", "customerResponseLatencyMs"
-    FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, "windowIndex" int, "startMs" int,
-      "endMs" int, "overtalkCount" int, "overtalkMs" float8, "mutualSilenceMs" float8,
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "windowIndex" int,
+      "startMs" int, "endMs" int, "overtalkCount" int, "overtalkMs" float8, "mutualSilenceMs" float8,
       "longestMutualSilenceMs" float8, "talkRatioAgent" real, "agentResponseLatencyMs" jsonb,
       "customerResponseLatencyMs" jsonb)`,
   alerts: `INSERT INTO alerts (alert_id, call_id, tenant, rule_id, severity, audience, channel, start_ms, fired_at,
@@ -62,10 +63,12 @@ const SQL = {
     FROM jsonb_to_recordset($1::text::jsonb) AS x("alertId" text, "callId" text, tenant text, "ruleId" text,
       severity text, audience text, channel text, "startMs" int, "firedAt" timestamptz, message text,
       evidence jsonb)`,
-  acks: `INSERT INTO alert_acks (alert_id, call_id, acked_by, acked_at)
-    SELECT "alertId", "callId", "ackedBy", "ackedAt"
-    FROM jsonb_to_recordset($1::text::jsonb) AS x("alertId" text, "callId" text, "ackedBy" text,
-      "ackedAt" timestamptz)`,
+  acks: `INSERT INTO alert_acks (tenant, alert_id, call_id, acked_by, acked_at)
+    SELECT tenant, "alertId", "callId", "ackedBy", "ackedAt"
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "alertId" text, "callId" text,
+      "ackedBy" text, "ackedAt" timestamptz)`,
+  /** The (tenant, call id) pairs of a batch, as rows to join with. */
+  pairs: `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`,
 };
 
 /** Drops repeats inside one batch (the database drops repeats across batches). */
@@ -88,6 +91,7 @@ export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]
     tx,
     SQL.windows,
     by('features').map((e) => ({
+      tenant: e.tenant,
       callId: e.callId,
       channel: e.channel,
       windowIndex: e.windowIndex,
@@ -110,24 +114,24 @@ export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]
       `UPDATE calls SET status = 'ended', ended_at = $2,
          duration_ms = coalesce($3, (extract(epoch FROM ($2::timestamptz - started_at)) * 1000)::int),
          needs_summary = true, updated_at = now()
-       WHERE call_id = $1 AND status = 'live' RETURNING 1`,
-      [end.callId, end.endedAt, end.durationMs],
+       WHERE tenant = $4 AND call_id = $1 AND status = 'live' RETURNING 1`,
+      [end.callId, end.endedAt, end.durationMs, end.tenant],
     );
     inserted += rows.length;
   }
   // Late events of an ended call: summarise it again.
-  const touched = [
-    ...new Set(events.filter((e) => e.kind !== 'call-start' && e.kind !== 'call-end').map((e) => e.callId)),
-  ];
-  if (touched.length > 0) {
-    await tx.query(
-      'DELETE FROM call_timelines WHERE call_id IN (SELECT jsonb_array_elements_text($1::text::jsonb))',
-      [jsonParam(touched)],
-    );
+  const touched = new Map<string, { tenant: string; callId: string }>();
+  for (const e of events) {
+    if (e.kind !== 'call-start' && e.kind !== 'call-end')
+      touched.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
+  }
+  if (touched.size > 0) {
+    const pairs = jsonParam([...touched.values()]);
+    await tx.query(`DELETE FROM call_timelines WHERE (tenant, call_id) IN (${SQL.pairs})`, [pairs]);
     await tx.query(
       `UPDATE calls SET needs_summary = true, updated_at = now()
-       WHERE call_id IN (SELECT jsonb_array_elements_text($1::text::jsonb)) AND status = 'ended' AND NOT needs_summary`,
-      [jsonParam(touched)],
+       WHERE (tenant, call_id) IN (${SQL.pairs}) AND status = 'ended' AND NOT needs_summary`,
+      [pairs],
     );
   }
   return { inserted, duplicates: events.length - inserted };

@@ -39,7 +39,7 @@ describe('alert-service push', () => {
     );
     const view = alert.alert as { ruleId: string; alertId: string; message: string; severity: string };
     expect(view.ruleId).toBe('customer-frustration');
-    expect(view.alertId).toBe(`${callId}:customer:7:customer-frustration`);
+    expect(view.alertId).toBe(`demo/${callId}:customer:7:customer-frustration`);
     expect(view.severity).toBe('critical');
     expect(view.message).toContain('pitch +3.4 st over baseline');
     expect(alert.receivedAtMs - conditionAt).toBeLessThan(2000);

@@ -110,7 +110,7 @@ export interface TestClient {
 }
 
 export async function connect(
-  h: Harness,
+  h: Pick<Harness, 'wsUrl'>,
   token: string | null,
   options: { origin?: string; resume?: unknown } = {},
 ): Promise<TestClient> {

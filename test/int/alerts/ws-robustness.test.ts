@@ -154,7 +154,7 @@ describe('WebSocket robustness', () => {
     const alert = await client.waitFor(
       (f) => f.type === 'alert' && (f.alert as AlertView).ruleId === 'customer-frustration',
     );
-    expect((alert.alert as AlertView).alertId).toBe(`${callId}:customer:0:customer-frustration`);
+    expect((alert.alert as AlertView).alertId).toBe(`demo/${callId}:customer:0:customer-frustration`);
     expect(client.ws.readyState).toBe(client.ws.OPEN);
   });
 });

@@ -171,7 +171,7 @@ describe('ingest gateway forwarding', () => {
       framesMissing: 1,
     });
 
-    // Calls topic: the declined call never appears, ours starts then ends, keyed by its id.
+    // Calls topic: the declined call never appears, ours starts then ends, keyed by tenant/call id.
     const events = await collectUntil(
       kafka,
       callsTopic,
@@ -179,7 +179,7 @@ describe('ingest gateway forwarding', () => {
       (all) => all.some((e) => e.event.callId === callId && e.event.type === 'ended'),
     );
     expect(events.some((e) => e.event.callId === declined.start.callId)).toBe(false);
-    const own = events.filter((e) => e.key === callId);
+    const own = events.filter((e) => e.key === `acme/${callId}`);
     expect(own.map((e) => e.event.type)).toEqual(['started', 'ended']);
     const ended = own[1].event as CallEvent;
     expect(ended).toMatchObject({
@@ -192,14 +192,14 @@ describe('ingest gateway forwarding', () => {
     });
     expect(ended.consent).toEqual({ analytics: true, storeFeatures: true });
 
-    // Audio topic: every chunk keyed by its call id; nothing from the declined call.
+    // Audio topic: every chunk keyed by tenant/call id; nothing from the declined call.
     const records = await collectUntil(
       kafka,
       audioTopic,
       (m) => ({ key: m.key?.toString(), chunk: audioChunkCodec.decode(m.value, m.headers) }),
       (all) => all.filter((r) => r.chunk.callId === callId && r.chunk.final).length === 2,
     );
-    expect(records.every((r) => r.key === r.chunk.callId)).toBe(true);
+    expect(records.every((r) => r.key === `${r.chunk.tenant}/${r.chunk.callId}`)).toBe(true);
     expect(records.some((r) => r.chunk.callId === declined.start.callId)).toBe(false);
     const chunks: AudioChunk[] = records.filter((r) => r.chunk.callId === callId).map((r) => r.chunk);
     for (const channel of ['agent', 'customer'] as const) {

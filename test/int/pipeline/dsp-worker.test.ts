@@ -10,6 +10,7 @@ import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
 import {
   collectTopic,
   createTopicsReady,
+  HARNESS_TENANT,
   metricValue,
   produceCallAudio,
   scrape,
@@ -26,8 +27,8 @@ function expectedIds(call: TelephoneCall, ended: boolean): string[] {
   const ids: string[] = [];
   const take = (out: ReturnType<typeof analyzer.push>): void => {
     for (const { channel, window } of out.windows)
-      ids.push(`${call.callId}:${channel}:${window.windowIndex}:features`);
-    for (const d of out.dynamics) ids.push(`${call.callId}:both:${d.windowIndex}:dynamics`);
+      ids.push(`${HARNESS_TENANT}/${call.callId}:${channel}:${window.windowIndex}:features`);
+    for (const d of out.dynamics) ids.push(`${HARNESS_TENANT}/${call.callId}:both:${d.windowIndex}:dynamics`);
   };
   for (let at = 0; at < call.agent.length; at += 800) {
     take(analyzer.push('agent', call.agent.subarray(at, at + 800)));

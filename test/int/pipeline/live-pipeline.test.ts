@@ -35,7 +35,7 @@ function expectedEventIds(call: TelephoneCall): string[] {
   const ids: string[] = [];
   const take = (out: ReturnType<typeof analyzer.push>): void => {
     for (const { channel, window } of out.windows)
-      ids.push(`${call.callId}:${channel}:${window.windowIndex}:emotion`);
+      ids.push(`demo/${call.callId}:${channel}:${window.windowIndex}:emotion`);
   };
   for (let at = 0; at < call.agent.length; at += 800) {
     take(analyzer.push('agent', call.agent.subarray(at, at + 800)));
@@ -164,7 +164,11 @@ describe('live pipeline over gRPC and Kafka', () => {
         seen.add(value.eventId);
         const window = fromFeatureWindowRecord(value);
         const event = trackers[window.channel].push(window.window);
-        expected.set(event.eventId, { state: event.state, confidence: event.confidence });
+        // The pipeline's ids carry the tenant (the gateway's "demo").
+        expected.set(`${pipeline.tenant}/${event.eventId}`, {
+          state: event.state,
+          confidence: event.confidence,
+        });
       }
       const received = emotions.records.filter((r) => r.value.callId === call.callId);
       expect(received.length).toBeGreaterThan(expected.size); // the replay re-sent earlier events

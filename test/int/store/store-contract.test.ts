@@ -18,7 +18,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   afterAll(() => fixture.teardown());
 
   it('migrations are versioned and a second run applies nothing', async () => {
-    expect(listMigrations().map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(listMigrations().map((m) => m.version)).toEqual([1, 2, 3, 4]);
     expect(await migrate(store.backend)).toEqual([]);
   });
 
@@ -83,7 +83,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
       angryToS: 20,
     });
     await store.write(syntheticEvents(call));
-    await store.finalizeCall('noconsent-1');
+    await store.finalizeCall('acme', 'noconsent-1');
     const stored = await store.getCall(tenantScope, 'noconsent-1');
     expect(stored.storeFeatures).toBe(false);
     expect(stored.summary).not.toBeNull();
@@ -238,6 +238,52 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     expect(call.score).not.toBe(null);
     await expect(store.addReview(tenantScope, 'replay-1', 'qa-1', { notes: '' })).rejects.toMatchObject({
       code: 'INVALID_BODY',
+    });
+  });
+
+  it("keeps two tenants' calls with the same id apart in every table and query", async () => {
+    const ofAcme = syntheticCall({
+      callId: 'shared-id',
+      durationS: 30,
+      angryFromS: 5,
+      angryToS: 25,
+      alert: true,
+    });
+    const ofRival = syntheticCall({
+      callId: 'shared-id',
+      tenant: 'rival',
+      agentId: 'rival-agent',
+      durationS: 50,
+    });
+    expect((await store.write(syntheticEvents(ofAcme))).rejected).toEqual([]);
+    // Nothing of the rival's call is taken for a replay of acme's (it used to be dropped as one).
+    const second = await store.write(syntheticEvents(ofRival));
+    expect(second).toMatchObject({ rejected: [], duplicates: 0 });
+    expect(await store.finalizeCall('acme', 'shared-id')).toBe(true);
+    expect(await store.finalizeCall('rival', 'shared-id')).toBe(true);
+    const rivalScope = { tenant: 'rival', agentId: null, teams: null };
+    const acme = await store.getCall(tenantScope, 'shared-id');
+    const rival = await store.getCall(rivalScope, 'shared-id');
+    expect([acme.tenant, acme.durationMs, rival.tenant, rival.agentId, rival.durationMs]).toEqual([
+      'acme',
+      30_000,
+      'rival',
+      'rival-agent',
+      50_000,
+    ]);
+    expect(acme.alerts.length).toBeGreaterThan(0);
+    expect(rival.alerts).toEqual([]);
+    const windowsOf = async (scope: typeof tenantScope) =>
+      (await store.getTimeline(scope, 'shared-id', null)).speakers.customer.windows.startMs.length;
+    expect(await windowsOf(tenantScope)).toBeLessThan(30);
+    expect(await windowsOf(rivalScope)).toBeGreaterThan(40);
+    await store.addReview(rivalScope, 'shared-id', 'qa-rival', { notes: 'rival only' });
+    expect((await store.getCall(tenantScope, 'shared-id')).reviews).toEqual([]);
+    // A global admin must say which tenant's call it means.
+    await expect(
+      store.getCall({ tenant: null, agentId: null, teams: null }, 'shared-id'),
+    ).rejects.toMatchObject({
+      code: 'AMBIGUOUS_CALL',
     });
   });
 

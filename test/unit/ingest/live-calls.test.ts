@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLiveCalls, type LiveCall } from '../../../services/ingest-gateway/live-calls.ts';
 
-const call = (callId: string, lastActivityMs: number): LiveCall => ({
+const call = (callId: string, lastActivityMs: number, tenant = 'acme'): LiveCall => ({
+  tenant,
   callId,
   lastActivityMs,
   terminate: () => undefined,
@@ -20,5 +21,16 @@ describe('live calls', () => {
     expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['quiet']);
     held.held = false;
     expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['quiet', 'held']);
+  });
+
+  it('lets two tenants stream the same call id, and refuses only a tenant reusing its own live id', () => {
+    const calls = createLiveCalls(10);
+    calls.claim(call('X', 0, 'tenant-a'));
+    expect(() => calls.claim(call('X', 0, 'tenant-b'))).not.toThrow();
+    expect(() => calls.claim(call('X', 0, 'tenant-b'))).toThrow(
+      expect.objectContaining({ code: 'CALL_ALREADY_LIVE' }),
+    );
+    calls.release('tenant-b', 'X');
+    expect(calls.all().map((c) => `${c.tenant}/${c.callId}`)).toEqual(['tenant-a/X']);
   });
 });

@@ -7,7 +7,13 @@ import { CallStates } from '../../../services/dsp-worker/call-states.ts';
 import { createFeatureProcessor } from '../../../services/dsp-worker/feature-processor.ts';
 import { createFakeAnalyzer } from './fake-analyzer.ts';
 
-function chunk(callId: string, channel: 'agent' | 'customer', startMs: number, final = false): AudioChunk {
+function chunk(
+  callId: string,
+  channel: 'agent' | 'customer',
+  startMs: number,
+  final = false,
+  tenant = 't1',
+): AudioChunk {
   return audioChunkCodec.decode(
     audioChunkCodec.encode({
       callId,
@@ -22,25 +28,35 @@ function chunk(callId: string, channel: 'agent' | 'customer', startMs: number, f
       firstReceivedAtMs: 1_000_000 + startMs,
       receivedAtMs: 1_000_000 + startMs + 80,
       final,
-      tenant: 't1',
+      tenant,
       chunkIndex: startMs / 100,
     }),
   );
 }
 
 function consumed(value: AudioChunk, offset: number): ConsumedRecord<AudioChunk> {
-  return { topic: 'audio', partition: 0, offset: String(offset), key: value.callId, value, timestampMs: 0 };
+  const key = `${value.tenant}/${value.callId}`;
+  return { topic: 'audio', partition: 0, offset: String(offset), key, value, timestampMs: 0 };
+}
+
+function newStates(): CallStates {
+  return new CallStates({
+    createAnalyzer: createFakeAnalyzer,
+    windowHopMs: 1000,
+    idleTimeoutMs: 10_000,
+    maxCalls: 10,
+    maxGapMs: 1000,
+  });
+}
+
+function newProcessor() {
+  const states = newStates();
+  return { states, processor: createFeatureProcessor({ states, featuresTopic: 'features' }) };
 }
 
 describe('feature processor', () => {
   it('emits one record per speaker window with deterministic ids, then flushes at the final chunks', () => {
-    const states = new CallStates({
-      createAnalyzer: createFakeAnalyzer,
-      windowHopMs: 1000,
-      idleTimeoutMs: 10_000,
-      maxCalls: 10,
-      maxGapMs: 1000,
-    });
+    const states = newStates();
     const latencies: number[] = [];
     const processor = createFeatureProcessor({
       states,
@@ -60,14 +76,14 @@ describe('feature processor', () => {
     );
     const ids = decoded.map((d) => d.value.eventId);
     expect(ids).toEqual([
-      'call-1:agent:0:features',
-      'call-1:customer:0:features',
-      'call-1:both:0:dynamics',
-      'call-1:agent:1:features',
-      'call-1:customer:1:features',
-      'call-1:both:1:dynamics',
+      't1/call-1:agent:0:features',
+      't1/call-1:customer:0:features',
+      't1/call-1:both:0:dynamics',
+      't1/call-1:agent:1:features',
+      't1/call-1:customer:1:features',
+      't1/call-1:both:1:dynamics',
     ]);
-    expect(out.every((r) => r.topic === 'features' && r.message.key === 'call-1')).toBe(true);
+    expect(out.every((r) => r.topic === 'features' && r.message.key === 't1/call-1')).toBe(true);
     // Window 0 ends at 2000 ms: the chunk 1900-2000 ms completed it, its last frame arrived at +80.
     const first = decoded[0].value;
     expect(first.audioCompletedAtMs).toBe(1_000_000 + 1900 + 80);
@@ -77,21 +93,40 @@ describe('feature processor', () => {
     // Each speaker's last window of the ended call carries the end marker, and only that one.
     const finals = decoded.filter((d) => d.schema === 'features' && d.value.final === true);
     expect(finals.map((d) => d.value.eventId)).toEqual([
-      'call-1:agent:1:features',
-      'call-1:customer:1:features',
+      't1/call-1:agent:1:features',
+      't1/call-1:customer:1:features',
     ]);
   });
 
   it('refuses a record whose key is not its call id', () => {
-    const states = new CallStates({
-      createAnalyzer: createFakeAnalyzer,
-      windowHopMs: 1000,
-      idleTimeoutMs: 10_000,
-      maxCalls: 10,
-      maxGapMs: 1000,
-    });
-    const processor = createFeatureProcessor({ states, featuresTopic: 'features' });
+    const { processor } = newProcessor();
     const record = { ...consumed(chunk('a', 'agent', 0), 0), key: 'b' };
     expect(() => processor.handle(record)).toThrow(/key/);
+  });
+
+  it("keeps two tenants' calls with the same id apart: own state, key and event ids", () => {
+    const { states, processor } = newProcessor();
+    const out = [];
+    let offset = 0;
+    for (let t = 0; t < 2100; t += 100) {
+      // Shared state would see B's audio as a jump back in A's call and mix their windows.
+      for (const tenant of ['tenant-a', 'tenant-b'])
+        out.push(...processor.handle(consumed(chunk('X', 'agent', t, false, tenant), offset++)));
+    }
+    expect(states.size).toBe(2);
+    const decoded = out.map((r) => ({
+      key: r.message.key,
+      value: decodeFeaturesTopic(r.message.value as Buffer, r.message.headers as never).value,
+    }));
+    expect(decoded.map((d) => `${d.key} ${d.value.tenant} ${d.value.callId} ${d.value.eventId}`)).toEqual([
+      'tenant-a/X tenant-a X tenant-a/X:agent:0:features',
+      'tenant-b/X tenant-b X tenant-b/X:agent:0:features',
+    ]);
+  });
+
+  it('accepts the bare call id key of records produced before keys carried the tenant', () => {
+    const { processor } = newProcessor();
+    const record = { ...consumed(chunk('a', 'agent', 0), 0), key: 'a' };
+    expect(() => processor.handle(record)).not.toThrow();
   });
 });

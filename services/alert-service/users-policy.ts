@@ -1,0 +1,62 @@
+// Production check of a users file: refuses the repository's demo users (the file itself, a copy
+// of its hashes, or a demo username whose password is still the published "demo1234"). Returns
+// problems for ConfigError; passwords and hashes never appear in them. I/O: reads the demo file
+// when it is present (a checkout; the image does not ship it) and runs scrypt a bounded number
+// of times.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { DEFAULT_USERS_FILE } from './config.ts';
+import { parseUsers, verifyPassword, type DemoUser } from './users.ts';
+
+/** The password every demo user has (config/demo-users.json's note says so: it is public). */
+export const DEMO_PASSWORD = 'demo1234';
+/** Usernames of the demo file; checked by password so a renamed copy of the file is caught too. */
+const DEMO_USERNAMES = new Set([
+  'admin',
+  'supervisor',
+  'lead-billing',
+  'qa',
+  'agent-1',
+  'agent-2',
+  'agent-3',
+  'agent-4',
+]);
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+function demoHashes(): Set<string> {
+  if (!existsSync(DEFAULT_USERS_FILE)) return new Set();
+  try {
+    const demo = parseUsers(JSON.parse(readFileSync(DEFAULT_USERS_FILE, 'utf8')));
+    return new Set([...demo.values()].map((user) => user.passwordHash));
+  } catch {
+    return new Set();
+  }
+}
+
+export async function productionUsersProblems(
+  variable: string,
+  path: string,
+  users: Map<string, DemoUser>,
+): Promise<string[]> {
+  if (sameFile(path, DEFAULT_USERS_FILE))
+    return [`${variable}: names the demo users file (config/demo-users.json); use your own users file`];
+  const problems: string[] = [];
+  const known = demoHashes();
+  for (const user of users.values()) {
+    if (known.has(user.passwordHash)) {
+      problems.push(`${variable}: user "${user.username}" has a demo password hash`);
+    } else if (
+      DEMO_USERNAMES.has(user.username) &&
+      (await verifyPassword(DEMO_PASSWORD, user.passwordHash))
+    ) {
+      problems.push(`${variable}: user "${user.username}" still has the public demo password`);
+    }
+  }
+  return problems;
+}

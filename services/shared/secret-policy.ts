@@ -1,0 +1,37 @@
+// What production accepts as a shared secret (JWT keys, tenant tokens): long enough, not one of
+// the defaults published in this repository (compose file, READMEs, tests), not an obvious
+// placeholder. Returns problems as "NAME: reason" lines for ConfigError; never echoes the value.
+// Pure.
+
+/** Defaults that appear in this repository: anyone can read them, so they sign nothing real. */
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  'change-me-a-shared-secret-of-32-chars-or-more',
+  'demo-token-change-me-0001',
+]);
+
+/** Words of placeholders people leave in place ("changeme", "example-secret", "demo…"). */
+const PLACEHOLDER = /change.?me|demo|example|placeholder|password|secret|test/i;
+
+/** A random 32-character secret has ~20+ distinct characters; "aaaa…" or "abab…" is not a key. */
+const MIN_DISTINCT_CHARACTERS = 10;
+
+export const PRODUCTION_MIN_SECRET_LENGTH = 32;
+
+export function secretProblems(
+  variable: string,
+  value: string | undefined,
+  what = 'secret',
+  minLength = PRODUCTION_MIN_SECRET_LENGTH,
+): string[] {
+  if (value === undefined || value === '') return [`${variable}: a ${what} is required in production`];
+  const problems: string[] = [];
+  if (value.length < minLength)
+    problems.push(`${variable}: the ${what} is shorter than ${minLength} characters`);
+  if (PUBLISHED_SECRETS.has(value))
+    problems.push(`${variable}: the ${what} is a published default of this repository; generate your own`);
+  else if (PLACEHOLDER.test(value))
+    problems.push(`${variable}: the ${what} looks like a placeholder (change-me, demo, example, …)`);
+  if (new Set(value).size < MIN_DISTINCT_CHARACTERS)
+    problems.push(`${variable}: the ${what} has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`);
+  return problems;
+}

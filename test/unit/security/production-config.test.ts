@@ -1,0 +1,118 @@
+// Issue 13, Critical 1: production mode refuses what is only safe on a laptop — the compose
+// defaults, short or placeholder secrets, the demo users file or no users file — with a
+// CONFIG_INVALID error that names the variable and never echoes the secret. And the image
+// neither ships the demo users nor runs outside production mode.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadAlertServiceConfig } from '../../../services/alert-service/config.ts';
+import { loadCallStoreConfig } from '../../../services/call-store/config.ts';
+import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
+import { ConfigError } from '../../../services/shared/config.ts';
+import { runModeOf } from '../../../services/shared/run-mode.ts';
+
+const COMPOSE_SECRET = 'change-me-a-shared-secret-of-32-chars-or-more';
+const COMPOSE_TOKEN = 'demo-token-change-me-0001';
+const strong = (): string => randomBytes(33).toString('base64url');
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', NODE_ENV: 'production' };
+
+function configError(load: () => unknown): ConfigError {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('run mode', () => {
+  it('is production when NODE_ENV=production or VA_MODE=production, and VA_MODE wins', () => {
+    expect(runModeOf({ NODE_ENV: 'production' })).toBe('production');
+    expect(runModeOf({ VA_MODE: 'production' })).toBe('production');
+    expect(runModeOf({})).toBe('development');
+    expect(runModeOf({ NODE_ENV: 'production', VA_MODE: 'development' })).toBe('development');
+    expect(configError(() => runModeOf({ VA_MODE: 'prod' })).problems[0]).toMatch(/^VA_MODE/);
+  });
+});
+
+describe('alert service in production', () => {
+  it('refuses the compose default key and the implicit demo users file', () => {
+    const error = configError(() => loadAlertServiceConfig({ ...base, ALERT_JWT_SECRET: COMPOSE_SECRET }));
+    expect(error.problems.join('\n')).toMatch(/ALERT_JWT_SECRET: .*published default/);
+    expect(error.problems.join('\n')).toMatch(/ALERT_USERS_FILE: required in production/);
+    expect(error.message).not.toContain(COMPOSE_SECRET);
+  });
+
+  it('refuses no key (random per start), a short key and a uniform key', () => {
+    const users = { ALERT_USERS_FILE: '/etc/va/users.json' };
+    expect(configError(() => loadAlertServiceConfig({ ...base, ...users })).problems[0]).toMatch(
+      /ALERT_JWT_SECRET: a token key is required/,
+    );
+    for (const key of ['x'.repeat(40), 'Zq3-Lk9_vB2mN8'.padEnd(31, 'r')]) {
+      const error = configError(() => loadAlertServiceConfig({ ...base, ...users, ALERT_JWT_SECRET: key }));
+      expect(error.problems[0]).toMatch(/^ALERT_JWT_SECRET: /);
+    }
+  });
+
+  it('starts with a strong key and an explicit users file', () => {
+    const config = loadAlertServiceConfig({
+      ...base,
+      ALERT_JWT_SECRET: strong(),
+      ALERT_USERS_FILE: '/u.json',
+    });
+    expect(config.runMode).toBe('production');
+  });
+
+  it('keeps development as it was', () => {
+    expect(loadAlertServiceConfig({ KAFKA_BROKERS: '127.0.0.1:9092' }).runMode).toBe('development');
+  });
+});
+
+describe('call store in production', () => {
+  it('refuses the compose default key and an unset users file', () => {
+    const error = configError(() => loadCallStoreConfig({ ...base, JWT_SECRET: COMPOSE_SECRET }));
+    expect(error.problems.join('\n')).toMatch(/JWT_SECRET: .*published default/);
+    expect(error.problems.join('\n')).toMatch(/STORE_USERS_FILE: required in production/);
+  });
+
+  it("refuses a users file that does not exist, accepts '' (no login endpoint)", () => {
+    const missing = { ...base, JWT_SECRET: strong(), STORE_USERS_FILE: '/nope/users.json' };
+    expect(configError(() => loadCallStoreConfig(missing)).problems[0]).toMatch(/does not exist/);
+    expect(loadCallStoreConfig({ ...missing, STORE_USERS_FILE: '' }).runMode).toBe('production');
+  });
+});
+
+describe('ingest gateway in production', () => {
+  it('refuses the compose default tenant token and short tokens, naming the tenant only', () => {
+    const error = configError(() => loadGatewayConfig({ ...base, TENANT_TOKENS: `demo=${COMPOSE_TOKEN}` }));
+    expect(error.problems.join('\n')).toMatch(/TENANT_TOKENS: .*tenant "demo".*published default/);
+    expect(error.message).not.toContain(COMPOSE_TOKEN);
+    const short = 'k7Q2mX9pL4vB8nR1tY6w'; // 20 characters: fine in development, not here
+    expect(
+      configError(() => loadGatewayConfig({ ...base, TENANT_TOKENS: `acme=${short}` })).problems[0],
+    ).toMatch(/shorter than 32/);
+    expect(
+      loadGatewayConfig({ ...base, NODE_ENV: 'test', TENANT_TOKENS: `acme=${short}` }).tenantTokens.size,
+    ).toBe(1);
+    expect(loadGatewayConfig({ ...base, TENANT_TOKENS: `acme=${strong()}` }).tenantTokens.size).toBe(1);
+  });
+});
+
+describe('container image', () => {
+  const dockerfile = readFileSync('deploy/Dockerfile', 'utf8');
+  const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+  it('runs in production mode and does not ship the demo users', () => {
+    expect(runtime).toMatch(/ENV .*VA_MODE=production/);
+    const copies = runtime.split('\n').filter((line) => /^COPY\b/.test(line));
+    const configCopies = copies.filter((line) => /\bconfig\b/.test(line));
+    expect(configCopies).toEqual(['COPY config/alert-rules.yaml ./config/alert-rules.yaml']);
+  });
+
+  it('compose has no default secrets to fall back on', () => {
+    const compose = readFileSync('docker-compose.yml', 'utf8');
+    expect(compose).not.toContain(COMPOSE_SECRET);
+    expect(compose).not.toContain(COMPOSE_TOKEN);
+  });
+});
