@@ -12,7 +12,7 @@ import { FIT_RECIPE, HELD_OUT_SPEAKERS } from '../pipelines/emotion/train/config
 import { fitCallModel } from '../pipelines/emotion/train/fit-calls.ts';
 import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
 import { dspProbe, PROBE_SPEAKERS } from './lib/emotion-data/dsp-probe.ts';
-import { loadCalls, loadNoisyCalls } from './lib/emotion-data/load.ts';
+import { loadCalls, loadAugmentedCalls } from './lib/emotion-data/load.ts';
 import { trainingCall } from './lib/emotion-data/training-calls.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
@@ -30,11 +30,11 @@ const own = args.dataDirs.length > 0;
 const modelPath = args.out ?? (own ? 'models/emotion-own.json' : 'models/emotion-v2.json');
 const kept = (c: { speaker: string }): boolean => own || !HELD_OUT_SPEAKERS.includes(c.speaker);
 const calls = loadCalls(args.dataDirs, log).filter(kept);
-const noisy = loadNoisyCalls(args.dataDirs, log).filter(kept);
+const augmented = loadAugmentedCalls(args.dataDirs, log).filter(kept);
 const corpora = [...new Set(calls.map((c) => c.corpus))].sort();
 log(`training on ${calls.length} speakers of ${corpora.join(', ')}`);
 const model = parseEmotionModel(
-  fitCallModel([...calls, ...noisy].map(trainingCall), {
+  fitCallModel([...calls, ...augmented].map(trainingCall), {
     ...FIT_RECIPE,
     name: own ? 'emotion-own' : FIT_RECIPE.name,
     featureNames: FUNCTIONAL_NAMES,

@@ -70,10 +70,11 @@ export function callSamples(parts: readonly Float32Array[], segments: readonly S
 }
 
 /**
- * Recording conditions: `clean` as the corpus has it; `noise20` the same call with white line
- * noise at 20 dB SNR (against the speech RMS, seeded per speaker), a training augmentation only.
+ * Recording conditions: `clean` as the corpus has it; training augmentations only: `noise20` the
+ * same call with white line noise at 20 dB SNR (against the speech RMS, seeded per speaker),
+ * `quiet20` the same call 20 dB quieter (a low line level).
  */
-export type Condition = 'clean' | 'noise20';
+export type Condition = 'clean' | 'noise20' | 'quiet20';
 
 function withNoise(samples: Float32Array, parts: readonly Float32Array[], seed: number): Float32Array {
   let sum = 0;
@@ -105,7 +106,13 @@ export function analyseSpeaker(
     condition,
     clips,
     segments,
-    windows: analyse(clean ? call : withNoise(call, parts, seedOf(speaker, LAYOUT_SEED + 1))),
+    windows: analyse(
+      clean
+        ? call
+        : condition === 'quiet20'
+          ? call.map((x) => x * 0.1)
+          : withNoise(call, parts, seedOf(speaker, LAYOUT_SEED + 1)),
+    ),
     cold: clean ? parts.map(analyse) : [],
   };
 }

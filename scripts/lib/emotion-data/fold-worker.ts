@@ -11,7 +11,7 @@ import { fitCallModel } from '../../../pipelines/emotion/train/fit-calls.ts';
 import { callAlertFigures } from './alert-figures.ts';
 import { cachedFit } from './fold-cache.ts';
 import type { FoldResult, WorkerInput } from './folds.ts';
-import { loadCalls, loadNoisyCalls } from './load.ts';
+import { loadCalls, loadAugmentedCalls } from './load.ts';
 import { runTracker, scoreCall, scoreCold } from './score.ts';
 import { trainingCall } from './training-calls.ts';
 
@@ -20,7 +20,7 @@ if (!port) throw new Error('fold-worker.ts runs as a worker thread');
 const input = workerData as WorkerInput;
 const log = (m: string): void => port.postMessage({ log: m });
 const calls = loadCalls(input.dataDirs, log);
-const noisy = loadNoisyCalls(input.dataDirs, log);
+const augmented = loadAugmentedCalls(input.dataDirs, log);
 // ALERT_RULES_FILE: score another rule file (the rules are tuned on this protocol, README).
 const rules = parseRuleSetText(
   readFileSync(
@@ -35,7 +35,7 @@ for (const spec of input.folds) {
   const test = new Set(spec.testSpeakers);
   const trains = (c: { corpus: string; speaker: string }): boolean =>
     spec.kind === 'loco' ? c.corpus !== spec.corpus : !test.has(c.speaker);
-  const train = [...calls.filter(trains), ...noisy.filter(trains)];
+  const train = [...calls.filter(trains), ...augmented.filter(trains)];
   // Through JSON and the parser: the evaluated model is what a model file would hold.
   const model = parseEmotionModel(
     cachedFit(

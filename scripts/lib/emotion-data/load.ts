@@ -10,10 +10,13 @@ export function loadCalls(dataDirs: readonly string[], log: (m: string) => void)
 }
 
 /**
- * The training augmentation: the same calls with line noise at 20 dB SNR (features.ts). The
- * arousal head learns from them too, so its decision holds on a noisy line (README).
+ * The training augmentations: the same calls with line noise at 20 dB SNR and 20 dB quieter
+ * (features.ts). The arousal head learns from them too, so its decision holds on a noisy or quiet
+ * line (README).
  */
-export function loadNoisyCalls(dataDirs: readonly string[], log: (m: string) => void): SpeakerCall[] {
+export function loadAugmentedCalls(dataDirs: readonly string[], log: (m: string) => void): SpeakerCall[] {
   const corpora = loadCorpora(corpusLoaders(dataDirs));
-  return [...corpora].flatMap(([name, clips]) => corpusCalls(name, clips, log, 'noise20'));
+  return (['noise20', 'quiet20'] as const).flatMap((condition) =>
+    [...corpora].flatMap(([name, clips]) => corpusCalls(name, clips, log, condition)),
+  );
 }
