@@ -87,13 +87,15 @@ describe.skipIf(!hasEmodb)('analyze on an EmoDB call (customer neutral -> angry,
   });
 
   it('keeps the agent neutral', () => {
-    // Neutral, or the honest "uncertain" / "no-speech", but never a made-up emotion; mostly neutral.
+    // Neutral, or the honest "uncertain" / "no-speech", but never a made-up emotion; calm (low
+    // arousal, the judgement that holds on unseen voices) on most windows. The class itself is
+    // often "uncertain" by design (model v2: pipelines/emotion/README.md).
     const agent = speaker('agent');
     const speech = agent.windows.filter((w) => w.emotion.state !== 'no-speech');
     expect(speech.length).toBeGreaterThan(0.8 * agent.windows.length);
     const emotions = speech.filter((w) => w.emotion.state !== 'neutral' && w.emotion.state !== 'uncertain');
     expect(emotions.map((w) => `${w.windowIndex}:${w.emotion.state}`)).toEqual([]);
-    expect(speech.filter((w) => w.emotion.state === 'neutral').length / speech.length).toBeGreaterThan(0.5);
+    expect(speech.filter((w) => w.emotion.arousal < 0.5).length / speech.length).toBeGreaterThan(0.5);
     expect(agent.summary.arousal?.direction).not.toBe('rising');
   });
 

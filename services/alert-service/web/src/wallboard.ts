@@ -103,6 +103,9 @@ function renderCall(call: CallView): void {
   applyFilter(call);
 }
 
+const SEVERITY_RANK: Record<string, number> = { info: 0, warning: 1, critical: 2 };
+const severityRank = (severity: string): number => SEVERITY_RANK[severity] ?? 0;
+
 function renderTileAlert(callId: string): void {
   const t = tiles.get(callId);
   if (!t) return;
@@ -162,8 +165,12 @@ function renderAlert(view: AlertView): void {
     alerts.delete(last.dataset.alertId ?? '');
     last.remove();
   }
+  // The tile shows the most severe open alert (a later warning must not hide a critical one a
+  // supervisor has not acknowledged yet), else the latest.
   const prev = latestAlert.get(view.callId);
-  if (!prev || prev.firedAtMs <= view.firedAtMs) latestAlert.set(view.callId, view);
+  const outranked =
+    prev && prev.acknowledgedBy === null && severityRank(prev.severity) > severityRank(view.severity);
+  if (!prev || (!outranked && prev.firedAtMs <= view.firedAtMs)) latestAlert.set(view.callId, view);
   renderTileAlert(view.callId);
 }
 
