@@ -22,16 +22,33 @@ import type { FoldResult } from './lib/emotion-data/folds.ts';
 import { loadCalls } from './lib/emotion-data/load.ts';
 import { replayWindow } from './lib/emotion-data/replay-window.ts';
 import type { ClipScore } from './lib/emotion-data/score.ts';
-import { parseDataArgs } from './lib/emotion-data/args.ts';
+import { DataError } from './lib/corpora/index.ts';
+import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
+import type { DataArgs } from './lib/emotion-data/args.ts';
+import type { SpeakerCall } from './lib/emotion-data/features.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const r4 = (v: number | null): number | null =>
   v === null || !Number.isFinite(v) ? null : Math.round(v * 1e4) / 1e4;
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 
-const args = parseDataArgs(process.argv.slice(2));
+/** Usage and data errors end the run with one line and exit code 2 (no stack trace). */
+function fail(error: unknown): never {
+  if (error instanceof UsageError || error instanceof DataError) {
+    log(`eval:emotion: ${error.code}: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+let args: DataArgs;
+let calls: SpeakerCall[];
+try {
+  args = parseDataArgs(process.argv.slice(2));
+  calls = loadCalls(args.dataDirs, log);
+} catch (error) {
+  fail(error);
+}
 const t0 = Date.now();
-const calls = loadCalls(args.dataDirs, log);
 const speakersByCorpus = new Map<string, string[]>();
 for (const c of calls) speakersByCorpus.set(c.corpus, [...(speakersByCorpus.get(c.corpus) ?? []), c.speaker]);
 const folds = await runFolds(args.dataDirs, foldSpecs(speakersByCorpus, !args.locoOnly), log);

@@ -10,6 +10,8 @@ import { FUNCTIONAL_NAMES } from '../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../pipelines/emotion/index.ts';
 import { FIT_RECIPE, HELD_OUT_SPEAKERS } from '../pipelines/emotion/train/config.ts';
 import { fitCallModel } from '../pipelines/emotion/train/fit-calls.ts';
+import { DataError } from './lib/corpora/index.ts';
+import type { SpeakerCall } from './lib/emotion-data/features.ts';
 import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
 import { dspProbe, PROBE_SPEAKERS } from './lib/emotion-data/dsp-probe.ts';
 import { loadCalls, loadAugmentedCalls } from './lib/emotion-data/load.ts';
@@ -29,8 +31,16 @@ try {
 const own = args.dataDirs.length > 0;
 const modelPath = args.out ?? (own ? 'models/emotion-own.json' : 'models/emotion-v2.json');
 const kept = (c: { speaker: string }): boolean => own || !HELD_OUT_SPEAKERS.includes(c.speaker);
-const calls = loadCalls(args.dataDirs, log).filter(kept);
-const augmented = loadAugmentedCalls(args.dataDirs, log).filter(kept);
+let calls: SpeakerCall[];
+let augmented: SpeakerCall[];
+try {
+  calls = loadCalls(args.dataDirs, log).filter(kept);
+  augmented = loadAugmentedCalls(args.dataDirs, log).filter(kept);
+} catch (error) {
+  if (!(error instanceof DataError)) throw error;
+  log(`train:emotion: ${error.code}: ${error.message}`);
+  process.exit(2);
+}
 const corpora = [...new Set(calls.map((c) => c.corpus))].sort();
 log(`training on ${calls.length} speakers of ${corpora.join(', ')}`);
 const model = parseEmotionModel(
