@@ -3,6 +3,9 @@
 // under random `va-schema` headers either decode or throw DecodeError with a documented code.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { StoreError } from '../../../services/call-store/errors.ts';
+import { parseStoreEvent } from '../../../services/call-store/events.ts';
+import { decodeStoreRecord, type StoreTopic } from '../../../services/call-store/ingest/map-records.ts';
 import {
   DecodeError,
   SCHEMA_HEADER,
@@ -28,7 +31,7 @@ import {
   featureWindowCodec,
   type WireChannel,
 } from '../../../services/shared/records.ts';
-import { FUZZ, mutated, settle } from './typed-error.ts';
+import { FUZZ, mutated, settle, type Outcome } from './typed-error.ts';
 
 const CODES = ['DECODE_FAILED', 'SCHEMA_MISMATCH'] as const;
 const ids = { callId: 'call-1', eventId: 'call-1:agent:0:x', tenant: 't', channel: 'agent' };
@@ -136,5 +139,67 @@ describe('fuzz: Kafka record decoders', () => {
       }),
       FUZZ,
     );
+  });
+
+  it('call store: any record of its four topics maps to a valid store event, null, or a typed error', () => {
+    const TOPIC_SEEDS: [StoreTopic, Buffer][] = [
+      ['calls', callEventCodec.encode({ ...ids, type: 'started', startTimeMs: 1, agentId: 'a' } as never)],
+      ['calls', callEventCodec.encode({ ...ids, type: 'ended', endTimeMs: 2 } as never)],
+      ['features', SEEDS[2].valid],
+      ['features', SEEDS[3].valid],
+      ['emotions', SEEDS[4].valid],
+      ['alerts', SEEDS[5].valid],
+      ['alerts', alertAckCodec.encode({ alertId: 'a-1', callId: 'call-1', acknowledgedAtMs: 5 } as never)],
+    ];
+    const SCHEMA_OF = [
+      callEventCodec,
+      callEventCodec,
+      featureWindowCodec,
+      dynamicsWindowCodec,
+      emotionEventCodec,
+      alertEventCodec,
+      alertAckCodec,
+    ].map((c) => c.schema);
+    // Unix-ms fields are int64 on the wire: any safe integer can arrive, not only plausible times.
+    const ms = fc.oneof(
+      fc.integer({ min: 0, max: 2e12 }),
+      fc.maxSafeInteger(),
+      fc.maxSafeNat().map((n) => -n),
+    );
+    const timed = fc.oneof(
+      fc
+        .record({
+          type: fc.constantFrom('started', 'ended'),
+          startTimeMs: ms,
+          endTimeMs: ms,
+          producedAtMs: ms,
+        })
+        .map((t) => [0, callEventCodec.encode({ ...ids, ...t } as never)] as const),
+      fc
+        .record({ firedAtMs: ms, producedAtMs: ms })
+        .map((t) => [5, alertEventCodec.encode({ ...ids, state: 'fired', ...t } as never)] as const),
+      fc
+        .record({ acknowledgedAtMs: ms })
+        .map((t) => [6, alertAckCodec.encode({ alertId: 'a-1', callId: 'call-1', ...t } as never)] as const),
+    );
+    const seeded = fc
+      .nat(TOPIC_SEEDS.length - 1)
+      .chain((i) => fc.tuple(fc.constant(i), mutated([TOPIC_SEEDS[i][1]])));
+    let stored = 0;
+    fc.assert(
+      fc.property(fc.oneof(seeded, timed), ([i, bytes]) => {
+        const [topic] = TOPIC_SEEDS[i];
+        const headers = { [SCHEMA_HEADER]: SCHEMA_OF[i] };
+        // The consumer dead-letters whatever these throw; the reason must be a typed code.
+        const raw = settle(() => decodeStoreRecord(topic, Buffer.from(bytes), headers), DecodeError, CODES);
+        if (!raw.ok || raw.value === null) return;
+        const event: Outcome<unknown> = settle(() => parseStoreEvent(raw.value), StoreError, [
+          'INVALID_RECORD',
+        ]);
+        if (event.ok) stored += 1;
+      }),
+      FUZZ,
+    );
+    expect(stored).toBeGreaterThan(100);
   });
 });
