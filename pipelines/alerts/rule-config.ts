@@ -148,8 +148,27 @@ function sourceOf(id: string, when: Condition, after: Condition | undefined, sub
   return source;
 }
 
+/**
+ * Deepest nesting a rule file may have (the shipped one needs 8). The validators recurse, so a
+ * deeper tree, or a cycle a YAML alias makes (`when: &w { not: *w }`), overflowed the stack with
+ * an untyped RangeError (found by test/unit/fuzz/rule-config.test.ts).
+ */
+const MAX_NESTING = 64;
+
+function nestedTooDeep(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= MAX_NESTING) return true;
+  return Object.values(value).some((item) => nestedTooDeep(item, depth + 1));
+}
+
 /** Validates a parsed rule file. Disabled rules are dropped; ids must be unique. */
 export function parseRuleSet(raw: unknown): RuleSet {
+  if (nestedTooDeep(raw)) {
+    throw new AlertRuleError(
+      'RULES_INVALID',
+      `rule file nests deeper than ${MAX_NESTING} levels (or refers to itself)`,
+    );
+  }
   const file = fileSchema.safeParse(raw);
   if (!file.success) {
     const issue = deepestIssue(file.error);

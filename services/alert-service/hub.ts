@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { audienceIncludes, canSeeCall, type Audience, type Principal } from '../../pipelines/alerts/index.ts';
 import type { Auth } from './auth.ts';
 import { callView, type CallRegistry } from './call-registry.ts';
-import { CLOSE, clientMessage, type AckView, type AlertView, type ServerFrame } from './protocol.ts';
+import { CLOSE, parseClientMessage, type AckView, type AlertView, type ServerFrame } from './protocol.ts';
 import { createReplayBuffer } from './replay-buffer.ts';
 
 export interface HubOptions {
@@ -232,25 +232,12 @@ export function createHub(options: HubOptions): Hub {
 
   function onMessage(client: Client, data: RawData, isBinary: boolean): void {
     if (client.closing) return;
-    let json: unknown;
-    try {
-      json = isBinary ? undefined : JSON.parse(data.toString());
-    } catch {
-      json = undefined;
-    }
-    const parsed = clientMessage.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      bad(
-        client,
-        'BAD_MESSAGE',
-        json === undefined
-          ? 'not a JSON text message'
-          : `invalid message at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      );
+    const parsed = parseClientMessage(isBinary ? undefined : data.toString());
+    if (!parsed.ok) {
+      bad(client, parsed.code, parsed.message);
       return;
     }
-    const msg = parsed.data;
+    const msg = parsed.message;
     if (!client.principal) {
       if (msg.type !== 'auth' || client.authPending) {
         if (!client.authPending) close(client, CLOSE.UNAUTHORIZED, 'AUTH_REQUIRED');

@@ -28,6 +28,31 @@ export const clientMessage = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
+/** A client message, or why it was refused (the hub sends that back as an `error` frame). */
+export type ParsedClientMessage =
+  { ok: true; message: ClientMessage } | { ok: false; code: 'BAD_MESSAGE'; message: string };
+
+/** Parses one WebSocket message (`undefined` for a binary one); never throws. */
+export function parseClientMessage(text: string | undefined): ParsedClientMessage {
+  let json: unknown;
+  try {
+    json = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = clientMessage.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    ok: false,
+    code: 'BAD_MESSAGE',
+    message:
+      json === undefined
+        ? 'not a JSON text message'
+        : `invalid message at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  };
+}
+
 export interface UserView {
   userId: string;
   role: string;

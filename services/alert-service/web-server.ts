@@ -165,7 +165,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 }
 
 /** The decoded path, or null for malformed percent-encoding (`/%E0%A4%A`: URIError). */
-function decodePath(path: string): string | null {
+export function decodePath(path: string): string | null {
   try {
     const decoded = decodeURIComponent(path);
     // A NUL byte reaches the file system calls as an invalid argument: treat it as malformed too.

@@ -76,7 +76,7 @@ function errorBody(error: StoreError) {
   return { error: { code: error.code, message: error.message, details: error.details } };
 }
 
-function parseQuery(search: URLSearchParams): Record<string, string> {
+export function parseQuery(search: URLSearchParams): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [key, value] of search) {
     if (key in query)

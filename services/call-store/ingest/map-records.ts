@@ -2,6 +2,7 @@
 // mapping that keeps every record's tenant (a call is (tenant, call id)). A record the store cannot
 // use throws a typed error and is dead-lettered. Pure.
 import {
+  DecodeError,
   callEventCodec,
   decodeAlertsTopic,
   decodeFeaturesTopic,
@@ -10,7 +11,15 @@ import {
   type RecordHeaders,
 } from '../../shared/index.ts';
 
-const isoOf = (ms: number) => new Date(ms).toISOString();
+/**
+ * Unix ms as ISO text. int64 fields can carry more than a Date holds (±8.64e15 ms), where
+ * toISOString threw an untyped RangeError (found by test/unit/fuzz/records.test.ts).
+ */
+function isoOf(ms: number): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) throw new DecodeError('DECODE_FAILED', `time ${ms} ms is out of range`);
+  return date.toISOString();
+}
 
 function callEvent(value: CallEvent): unknown | null {
   if (value.type === 'started') {

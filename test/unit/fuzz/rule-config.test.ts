@@ -1,0 +1,141 @@
+// Fuzzes the alert-rule loader: random text and mutated copies of the shipped rule file through
+// parseRuleSetText, and the parsed file with one value replaced anywhere (prototype names
+// included, issue 13 point 14) through parseRuleSet. Each loads or throws a typed AlertRuleError.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  AlertRuleError,
+  parseRuleSet,
+  parseRuleSetText,
+  type RuleErrorCode,
+} from '../../../pipelines/alerts/rule-config.ts';
+import { FUZZ, settle } from './typed-error.ts';
+
+const CODES: RuleErrorCode[] = ['RULES_SYNTAX', 'RULES_INVALID', 'RULE_INVALID'];
+const TEXT = readFileSync(new URL('../../../config/alert-rules.yaml', import.meta.url), 'utf8');
+const PARSED = parseYaml(TEXT) as unknown;
+
+/** Names that live on Object.prototype and strings that look like placeholders or YAML tricks. */
+const nasty = fc.constantFrom(
+  'toString',
+  'constructor',
+  '__proto__',
+  'hasOwnProperty',
+  '{constructor}',
+  '{__proto__}',
+  '{toString}',
+  '*alias',
+  '&anchor',
+  '!!js/function',
+  '',
+  null,
+  [],
+  {},
+  Number.NaN,
+  -1,
+  1e308,
+);
+const replacement = fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 }), fc.anything({ maxDepth: 2 }));
+
+/** Every path to a value of `value`, so a mutation can land anywhere in the file. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [prefix];
+  const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  return [prefix, ...keys.flatMap((k) => paths((value as Record<string, unknown>)[k], [...prefix, k]))];
+}
+const PATHS = paths(PARSED);
+
+function withReplaced(path: (string | number)[], key: string | null, value: unknown): unknown {
+  const copy = structuredClone(PARSED) as Record<string | number, unknown>;
+  if (path.length === 0) return value;
+  let parent = copy;
+  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  // Either replace the value at the path or add a sibling key (an unknown or prototype name).
+  if (key !== null && typeof parent[last] === 'object' && parent[last] !== null) {
+    Object.defineProperty(parent[last], key, { value, enumerable: true, configurable: true, writable: true });
+  } else parent[last] = value;
+  return copy;
+}
+
+/** A rule whose `when` is `depth` levels of `wrap` around a state leaf. */
+function nestedRule(depth: number, wrap: 'not' | 'all' | 'any'): unknown {
+  let when: unknown = { state: ['angry'] };
+  for (let i = 0; i < depth; i++) when = wrap === 'not' ? { not: when } : { [wrap]: [when] };
+  return {
+    version: 1,
+    rules: [
+      { id: 'a', name: 'a', subject: 'customer', when, audience: 'agent', severity: 'info', message: 'x' },
+    ],
+  };
+}
+
+describe('fuzz: alert-rule loader', () => {
+  // yaml reports unknown directives and tags through process.emitWarning: thousands of lines here.
+  beforeAll(() => void vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
+  afterAll(() => vi.restoreAllMocks());
+
+  it('the shipped rule file loads (the mutations start from a valid file)', () => {
+    expect(parseRuleSetText(TEXT).rules.length).toBeGreaterThan(0);
+  });
+
+  it('parseRuleSet: one value replaced anywhere loads or throws a typed AlertRuleError', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PATHS),
+        fc.option(fc.oneof(fc.constantFrom('metric', 'not', '__proto__', 'constructor'), fc.string())),
+        replacement,
+        (path, key, value) => {
+          const out = settle(() => parseRuleSet(withReplaced(path, key, value)), AlertRuleError, CODES);
+          if (out.ok) for (const rule of out.value.rules) expect(typeof rule.message).toBe('string');
+        },
+      ),
+      FUZZ,
+    );
+  });
+
+  it('parseRuleSetText: random and spliced text loads or throws a typed AlertRuleError', () => {
+    const spliced = fc
+      .tuple(
+        fc.nat(TEXT.length),
+        fc.nat(40),
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.constantFrom('\n  - ', ': [', '{', '&a x', '*a', '"', '\t', '{constructor}', 'toString'),
+        ),
+      )
+      .map(([at, cut, insert]) => TEXT.slice(0, at) + insert + TEXT.slice(at + cut));
+    fc.assert(
+      fc.property(fc.oneof(spliced, fc.string({ maxLength: 200 }), fc.json()), (text) => {
+        settle(() => parseRuleSetText(text), AlertRuleError, CODES);
+      }),
+      FUZZ,
+    );
+  });
+
+  it('parseRuleSet: conditions nested to any depth load or throw a typed AlertRuleError', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5000 }),
+        fc.constantFrom('not', 'all', 'any') as fc.Arbitrary<'not' | 'all' | 'any'>,
+        (depth, wrap) => {
+          settle(() => parseRuleSet(nestedRule(depth, wrap)), AlertRuleError, CODES);
+        },
+      ),
+      FUZZ,
+    );
+  });
+
+  it('a YAML alias that makes a rule refer to itself is a typed error, not a stack overflow', () => {
+    const text = `version: 1
+rules:
+  - { id: a, name: a, subject: customer, audience: agent, severity: info, message: x, when: &w { not: *w } }
+`;
+    expect(settle(() => parseRuleSetText(text), AlertRuleError, CODES)).toEqual({
+      ok: false,
+      code: 'RULES_INVALID',
+    });
+  });
+});
