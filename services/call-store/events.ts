@@ -3,6 +3,7 @@
 // tenant: a call is (tenant, call id), since call ids come from clients. Pure (zod validation).
 import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
+import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
 import { StoreError, issueLines } from './errors.ts';
 
 const channel = z.enum(['agent', 'customer']);
@@ -11,16 +12,22 @@ const ms = z.number().int().min(0);
 /** NaN/Infinity cannot travel in JSON: the store keeps them as null. */
 const num = z.number().nullable();
 const isoTime = z.iso.datetime({ offset: true });
+/** A CallStart field under the limits the gateway enforces too (one shared definition). */
+const metadata = (field: CallMetadataField) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = callMetadataProblem(field, value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const callStartSchema = z.object({
   kind: z.literal('call-start'),
   callId: id,
   tenant: id,
-  agentId: id,
-  queue: z.string().max(200).default(''),
+  agentId: metadata('agentId'),
+  queue: metadata('queue').default(''),
   /** The call's team (CallEvent `team`); '' = none (imported calls). Scopes supervisors' reads. */
-  team: z.string().max(64).default(''),
-  customerRef: z.string().max(200).nullable().default(null),
+  team: metadata('team').default(''),
+  customerRef: metadata('customerRef').nullable().default(null),
   startedAt: isoTime,
   consent: z.object({ analytics: z.boolean(), storeFeatures: z.boolean() }),
   source: z.enum(['live', 'import']).default('live'),
@@ -146,11 +153,26 @@ export function finiteOrNull(value: unknown): unknown {
   return value;
 }
 
+/** The path of the first string holding NUL, which PostgreSQL text and jsonb cannot store. */
+function nulPath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = nulPath(key, `${path}.${key}`) ?? nulPath(inner, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 export function parseStoreEvent(input: unknown): StoreEvent {
   const parsed = storeEventSchema.safeParse(finiteOrNull(input));
   if (!parsed.success) {
     throw new StoreError('INVALID_RECORD', 'invalid store event', issueLines(parsed.error.issues));
   }
+  // Refused here, one record, rather than by the database, which would fail the whole batch.
+  const nul = nulPath(parsed.data, 'event');
+  if (nul) throw new StoreError('INVALID_RECORD', 'invalid store event', [`${nul}: contains NUL`]);
   return parsed.data;
 }
 

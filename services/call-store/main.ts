@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Counter, Histogram } from 'prom-client';
 import { bootService } from '../shared/index.ts';
+import { startPeriodicProbe } from '../shared/periodic-probe.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';
 import { exitOnStartError, loadCallStoreStartup } from './startup.ts';
@@ -35,6 +36,9 @@ const store = await openCallStore({
   poolSize: config.DATABASE_POOL_SIZE,
 });
 logger.info('store open', { backend: store.backend.kind });
+// Ready only while the database answers: without it every batch fails and the QA API errors.
+const database = startPeriodicProbe(() => store.backend.query('SELECT 1'), { initiallyReady: true });
+base.ops.addReadiness('database', () => database.ready());
 
 const rows = new Counter({
   name: 'call_store_rows_total',
@@ -112,4 +116,7 @@ shutdown.add('stop intake', async () => {
   await api.close();
   await ingest.stop();
 });
-shutdown.add('close store', () => store.close());
+shutdown.add('close store', async () => {
+  await database.stop();
+  await store.close();
+});

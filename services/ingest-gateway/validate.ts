@@ -2,6 +2,7 @@
 // Input shapes are what @grpc/proto-loader decodes (enums as their proto names). Pure.
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../pipelines/dsp/types.ts';
+import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
 import type { CallEvent, WireCodec } from '../shared/records.ts';
 import { IngestError } from './errors.ts';
 
@@ -48,14 +49,14 @@ const CODECS: Record<string, WireCodec> = {
 const CHANNELS: Record<string, Channel> = { CHANNEL_AGENT: 'agent', CHANNEL_CUSTOMER: 'customer' };
 /** No colon: event ids are `${callId}:${channel}:…`. */
 const CALL_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const SHORT_TEXT = 256;
 /** A call's audio time stays under a day. */
 const MAX_AUDIO_TIME_MS = 86_400_000;
 
-function text(value: string | undefined, name: string): string {
+/** The store's limits (services/shared/call-metadata.ts): what passes here, the store keeps. */
+function text(value: string | undefined, field: CallMetadataField): string {
   const out = value ?? '';
-  if (out.length > SHORT_TEXT)
-    throw new IngestError('BAD_METADATA', `${name} is longer than ${SHORT_TEXT} characters`);
+  const problem = callMetadataProblem(field, out);
+  if (problem) throw new IngestError('BAD_METADATA', problem);
   return out;
 }
 
@@ -84,10 +85,10 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
   return {
     callId,
     tenant: tokenTenant,
-    agentId: text(raw.agentId, 'agent id'),
+    agentId: text(raw.agentId, 'agentId'),
     queue: text(raw.queue, 'queue'),
     team: text(raw.team, 'team'),
-    customerRef: text(raw.customerRef, 'customer reference'),
+    customerRef: text(raw.customerRef, 'customerRef'),
     startTimeMs: raw.startTimeMs > 0 ? raw.startTimeMs : nowMs,
     codec,
     sampleRateHz: raw.sampleRateHz,

@@ -1,7 +1,9 @@
 // What every Kafka service starts with, in one call: logger, metrics registry, the ops HTTP
 // server (/metrics, /healthz, /readyz), graceful shutdown, a Kafka client, the topics
-// provisioned, and a connected producer. I/O: TCP listen, Kafka admin + producer connections.
+// provisioned, a connected idempotent producer and a broker probe for /readyz. I/O: TCP listen,
+// Kafka admin + producer connections.
 import type { Kafka, Producer } from 'kafkajs';
+import { startBrokerProbe } from './broker-probe.ts';
 import { createKafka } from './kafka-client.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
@@ -37,6 +39,8 @@ export interface BootOptions {
   /** Tests: no signal handlers, no process.exit. */
   handleSignals?: boolean;
   logger?: Logger;
+  /** Time between two broker reachability probes of /readyz (default 5 s). */
+  brokerProbeIntervalMs?: number;
 }
 
 export async function bootService(options: BootOptions): Promise<ServiceBase> {
@@ -67,19 +71,22 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
     await admin.disconnect();
   }
 
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent: a send retried after a lost acknowledgement is written once, not twice (the
+  // broker drops the repeat by producer id and sequence). kafkajs keeps that order guarantee only
+  // with one request in flight per broker.
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
-  let producerUp = true;
-  producer.on(producer.events.DISCONNECT, () => {
-    producerUp = false;
-  });
-  producer.on(producer.events.CONNECT, () => {
-    producerUp = true;
-  });
-  ops.addReadiness('kafka-producer', () => producerUp);
+  // Ready while a broker answers; the producer's own DISCONNECT event fires only on disconnect().
+  const broker = startBrokerProbe(kafka, { intervalMs: options.brokerProbeIntervalMs, initiallyReady: true });
+  ops.addReadiness('kafka-broker', () => broker.ready());
   logger.info('service started', { httpPort: ops.port, brokers: config.KAFKA_BROKERS.length });
 
   // After the service's own steps (stop intake, finish in-flight, commit): close the clients.
+  shutdown.addFinal('broker-probe', () => broker.stop());
   shutdown.addFinal('producer', () => producer.disconnect());
   shutdown.addFinal('ops-server', () => ops.close());
   return { logger, metrics, ops, shutdown, kafka, producer };

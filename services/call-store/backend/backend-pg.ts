@@ -4,6 +4,9 @@ import type { SqlBackend, SqlExecutor } from './backend.ts';
 
 export async function openPostgresBackend(url: string, poolSize: number): Promise<SqlBackend> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, that would kill
+  // the process. The pool drops that client; the next query fails and /readyz says `database`.
+  pool.on('error', () => undefined);
   // A dead server must fail here, at start, not on the first write.
   const probe = await pool.connect();
   probe.release();

@@ -1,6 +1,6 @@
 // The call store's Kafka ingest: one consumer group over calls, features, emotions and alerts;
-// per fetched partition batch: decode → validate → one database transaction for the whole batch →
-// dead letters → commit. At-least-once: offsets are committed only after the rows are written; a
+// per fetched partition batch: decode → validate → one database transaction for the whole batch
+// (record by record when the database refuses one: isolate-poison.ts) → dead letters → commit. At-least-once: offsets are committed only after the rows are written; a
 // replay is absorbed by the idempotent writes. I/O: Kafka (kafkajs), database.
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
@@ -14,6 +14,7 @@ import {
 import type { StoreEvent } from '../events.ts';
 import { parseStoreEvent } from '../events.ts';
 import type { CallStore } from '../store.ts';
+import { writeIsolatingPoison } from './isolate-poison.ts';
 import { decodeStoreRecord, type StoreTopic } from './map-records.ts';
 
 /** Topic names per record family (tests use unique names). */
@@ -109,6 +110,8 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
         ignored: 0,
       };
       const events: StoreEvent[] = [];
+      /** The Kafka message of each event, to dead-letter an event the database refuses. */
+      const sources: KafkaMessage[] = [];
       const dead: OutRecord[] = [];
       for (const message of messages) {
         try {
@@ -118,14 +121,19 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
             message.headers as RecordHeaders,
           );
           if (raw === null) stats.ignored++;
-          else events.push(parseStoreEvent(raw));
+          else {
+            events.push(parseStoreEvent(raw));
+            sources.push(message);
+          }
         } catch (error) {
           dead.push(deadLetter(topic, partition, message, error));
         }
       }
-      // A database failure throws here: nothing is committed and kafkajs retries the batch.
-      const written =
-        events.length > 0 ? await options.store.writeValid(events) : { inserted: 0, duplicates: 0 };
+      // A database failure throws here: nothing is committed and kafkajs retries the batch. A
+      // record the database refuses for its content is dead-lettered alone; the others are written.
+      const written = await writeIsolatingPoison(options.store, events);
+      for (const { index, error } of written.refused)
+        dead.push(deadLetter(topic, partition, sources[index], error));
       if (dead.length > 0) await sendRecords(options.producer, dead);
       const last = messages[messages.length - 1].offset;
       resolveOffset(last);

@@ -27,6 +27,7 @@ async function gateway(env: Record<string, string>): Promise<Gateway> {
 const start = (callId: string) => ({
   start: {
     callId,
+    agentId: 'agent-1',
     codec: 'CODEC_PCMU',
     sampleRateHz: 8000,
     consent: { analytics: true, storeFeatures: false },

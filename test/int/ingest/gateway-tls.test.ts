@@ -34,7 +34,12 @@ describe('ingest gateway over TLS', () => {
     });
     const stream = openCallStream(secure, TOKEN);
     await stream.write({
-      start: { codec: 'CODEC_PCMU', sampleRateHz: 8000, consent: { analytics: true, storeFeatures: false } },
+      start: {
+        agentId: 'agent-1',
+        codec: 'CODEC_PCMU',
+        sampleRateHz: 8000,
+        consent: { analytics: true, storeFeatures: false },
+      },
     });
     await stream.write({
       frame: { channel: 'CHANNEL_AGENT', sequence: 0, audioTimeMs: 0, payload: new Uint8Array(160) },
@@ -48,7 +53,7 @@ describe('ingest gateway over TLS', () => {
 
     const plain = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
     const refused = openCallStream(plain, TOKEN);
-    await refused.write({ start: { codec: 'CODEC_PCMU', sampleRateHz: 8000 } });
+    await refused.write({ start: { agentId: 'agent-1', codec: 'CODEC_PCMU', sampleRateHz: 8000 } });
     const outcome = await refused.finish();
     plain.close();
     expect(outcome.code).toBe(grpc.status.UNAVAILABLE);

@@ -1,0 +1,66 @@
+// Issue 13 point 16, the call store as a process: its /readyz turns 503 naming `database` once
+// its PostgreSQL stops (it used to say ready, and an idle pooled connection's error could kill
+// it), and a configuration error exits 2 with one CONFIG_INVALID line and no stack trace.
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scripts/lib/pipeline/harness.ts';
+import { findPostgres, type FoundPostgres } from '../../../services/call-store/backend/local-postgres.ts';
+import { uniqueName } from '../../support/kafka.ts';
+
+const started: ServiceProcess[] = [];
+let postgres: FoundPostgres | undefined;
+afterAll(async () => {
+  await Promise.all(started.map((service) => service.stop('SIGKILL')));
+  await postgres?.stop();
+});
+
+const env = () => ({
+  KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+  LOG_LEVEL: 'info',
+  JWT_SECRET: randomBytes(33).toString('base64url'),
+  STORE_USERS_FILE: '',
+  API_PORT: '0',
+  API_HOST: '127.0.0.1',
+  HTTP_PORT: '0',
+  CONSUMER_GROUP: uniqueName('store-ready'),
+  SERVE_WEB: 'false',
+});
+
+describe('call store readiness', () => {
+  it('answers 503 naming the database once PostgreSQL stops', async () => {
+    // A server of its own (not DATABASE_URL): the test stops it.
+    postgres = await findPostgres({});
+    const store = startServiceProcess('call-store', { ...env(), DATABASE_URL: postgres.url });
+    started.push(store);
+    const port = await store.port;
+    const readyz = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return { status: response.status, body: await response.text() };
+    };
+    await waitFor('call store ready', async () => (await readyz()).status === 200, 90_000);
+    await postgres.stop();
+    postgres = undefined;
+    const down = await waitFor(
+      'readyz to name the database',
+      async () => {
+        const answer = await readyz();
+        return answer.status === 503 && answer;
+      },
+      30_000,
+    );
+    expect(down.body).toMatch(/not ready: .*database/);
+    expect(store.child.exitCode, store.output()).toBeNull(); // still running
+  }, 150_000);
+
+  it('exits 2 with one CONFIG_INVALID line for a bad variable, no stack trace', async () => {
+    const store = startServiceProcess('call-store', { ...env(), API_PORT: 'not-a-port' });
+    started.push(store);
+    const code = await new Promise<number>((resolve) => store.child.once('exit', (c) => resolve(c ?? -1)));
+    const output = store.output();
+    expect(code, output).toBe(2);
+    const lines = output.split('\n').filter((line) => line.includes('"code":"CONFIG_INVALID"'));
+    expect(lines, output).toHaveLength(1);
+    expect(lines[0]).toMatch(/API_PORT/);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});
