@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -79,6 +80,7 @@ export const alertServiceEnv = z.object({
 export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {
   /** production: no demo users, no published or weak key (checked here and at start). */
   runMode: RunMode;
+  topicReplication: TopicReplication;
 };
 
 /**
@@ -97,11 +99,10 @@ export function loadAlertServiceConfig(
 ): AlertServiceConfig {
   const runMode = runModeOf(env);
   const loaded = loadConfig(alertServiceEnv, env);
-  if (runMode === 'production') {
-    const problems = productionProblems(env);
-    if (problems.length > 0) throw new ConfigError(problems);
-  }
-  const config = { ...loaded, runMode };
+  const topics = resolveTopicReplication(loaded, runMode);
+  const problems = [...(runMode === 'production' ? productionProblems(env) : []), ...topics.problems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = { ...loaded, runMode, topicReplication: topics.replication };
   const jwks = [config.ALERT_JWKS_URL, config.ALERT_JWKS_ISSUER, config.ALERT_JWKS_AUDIENCE];
   if (jwks.some(Boolean) && !jwks.every(Boolean)) {
     throw new ConfigError([

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { boolVar, commonEnv, ConfigError, intVar, loadConfig, TOPICS } from '../shared/index.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 
 const topicVar = (def: string) =>
   z
@@ -51,7 +52,10 @@ export const callStoreEnv = z.object({
   SERVE_WEB: boolVar(true),
 });
 
-export type CallStoreConfig = z.infer<typeof callStoreEnv> & { runMode: RunMode };
+export type CallStoreConfig = z.infer<typeof callStoreEnv> & {
+  runMode: RunMode;
+  topicReplication: TopicReplication;
+};
 
 /**
  * Production refuses a published or weak JWT key and the implicit demo users file: STORE_USERS_FILE
@@ -71,9 +75,8 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
 export function loadCallStoreConfig(env: Record<string, string | undefined> = process.env): CallStoreConfig {
   const runMode = runModeOf(env);
   const config = loadConfig(callStoreEnv, env);
-  if (runMode === 'production') {
-    const problems = productionProblems(env);
-    if (problems.length > 0) throw new ConfigError(problems);
-  }
-  return { ...config, runMode };
+  const topics = resolveTopicReplication(config, runMode);
+  const problems = [...(runMode === 'production' ? productionProblems(env) : []), ...topics.problems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, runMode, topicReplication: topics.replication };
 }

@@ -1,6 +1,8 @@
 // The dsp-worker's options, validated from the environment (names carry their units). Pure.
 import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
+import { runModeOf } from '../shared/run-mode.ts';
+import { topicReplicationOf, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 
 const topicVar = (def: string) =>
@@ -29,12 +31,12 @@ export const dspWorkerEnv = z.object({
   PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 64, def: 3 }),
 });
 
-export type DspWorkerConfig = z.infer<typeof dspWorkerEnv>;
+export type DspWorkerConfig = z.infer<typeof dspWorkerEnv> & { topicReplication: TopicReplication };
 
 export function loadDspWorkerConfig(env: Record<string, string | undefined> = process.env): DspWorkerConfig {
   const config = loadConfig(dspWorkerEnv, env);
   if (config.WINDOW_HOP_MS > config.WINDOW_MS) {
     throw new ConfigError([`WINDOW_HOP_MS: must not exceed WINDOW_MS (got ${config.WINDOW_HOP_MS})`]);
   }
-  return config;
+  return { ...config, topicReplication: topicReplicationOf(config, runModeOf(env)) };
 }

@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commonEnv, intVar, loadConfig } from '../shared/config.ts';
+import { runModeOf } from '../shared/run-mode.ts';
+import { topicReplicationOf, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 
 const topicVar = (def: string) =>
@@ -34,10 +36,13 @@ export const emotionClassifierEnv = z.object({
   PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 64, def: 3 }),
 });
 
-export type EmotionClassifierConfig = z.infer<typeof emotionClassifierEnv>;
+export type EmotionClassifierConfig = z.infer<typeof emotionClassifierEnv> & {
+  topicReplication: TopicReplication;
+};
 
 export function loadEmotionClassifierConfig(
   env: Record<string, string | undefined> = process.env,
 ): EmotionClassifierConfig {
-  return loadConfig(emotionClassifierEnv, env);
+  const config = loadConfig(emotionClassifierEnv, env);
+  return { ...config, topicReplication: topicReplicationOf(config, runModeOf(env)) };
 }

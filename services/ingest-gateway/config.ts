@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
 import { runModeOf } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { resolveTopicReplication } from '../shared/topic-replication.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { parseTenantTokens } from './auth.ts';
@@ -66,14 +67,17 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   } else {
     throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
   }
-  if (runModeOf(env) === 'production') {
+  const runMode = runModeOf(env);
+  const problems: string[] = [];
+  if (runMode === 'production') {
     // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
     const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
-    const problems = [...tenantTokens].flatMap(([tenant, token]) =>
-      secretProblems(variable, token, `token of tenant "${tenant}"`),
-    );
-    if (problems.length > 0) throw new ConfigError(problems);
+    for (const [tenant, token] of tenantTokens)
+      problems.push(...secretProblems(variable, token, `token of tenant "${tenant}"`));
   }
+  const topics = resolveTopicReplication(c, runMode);
+  problems.push(...topics.problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const tls =
     c.TLS_CERT_FILE && c.TLS_KEY_FILE
       ? {
@@ -82,7 +86,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
         }
       : null;
   return {
-    common: c,
+    common: { ...c, topicReplication: topics.replication },
     grpcHost: c.GRPC_HOST,
     grpcPort: c.GRPC_PORT,
     tls,

@@ -44,6 +44,11 @@ export function intVar(options: { min?: number; max?: number; def?: number } = {
     : z.preprocess((v) => (v === '' ? undefined : v), schema.default(options.def));
 }
 
+/** Integer variable with bounds and no default: unset or '' is undefined. */
+export function optionalIntVar(options: { min?: number; max?: number } = {}) {
+  return z.preprocess((v) => (v === '' ? undefined : v), intVar(options).optional());
+}
+
 /** Comma-separated host:port list. */
 export const brokersVar = z
   .string({ error: 'is required (comma-separated host:port list)' })
@@ -74,7 +79,12 @@ export const commonEnv = {
   HTTP_PORT: intVar({ min: 0, max: 65535, def: 9464 }),
   LOG_LEVEL: logLevelVar,
   TOPIC_PARTITIONS: intVar({ min: 1, max: 1000, def: 6 }),
-  TOPIC_REPLICATION_FACTOR: intVar({ min: 1, max: 10, def: 1 }),
+  /** Unset: 3 in production, 1 in development (topic-replication.ts decides). */
+  TOPIC_REPLICATION_FACTOR: optionalIntVar({ min: 1, max: 10 }),
+  /** Unset: 2 in production, 1 in development; with an explicit factor, factor - 1 (1..2). */
+  TOPIC_MIN_INSYNC_REPLICAS: optionalIntVar({ min: 1, max: 10 }),
+  /** Production only: accept a factor below 3 / min.insync.replicas below 2 (e.g. one broker). */
+  TOPIC_ALLOW_LOW_REPLICATION: boolVar(false),
   AUDIO_RETENTION_MS: intVar({ min: 60_000, def: 3_600_000 }),
   EVENT_RETENTION_MS: intVar({ min: 60_000, def: 7 * 24 * 3_600_000 }),
 };

@@ -1,22 +1,36 @@
 // Provisions the product's topics and exits: `node services/shared/provision-main.ts`.
-// Config: KAFKA_BROKERS (required), TOPIC_PARTITIONS, AUDIO_RETENTION_MS. I/O: Kafka admin.
+// Config: commonEnv (KAFKA_BROKERS required; TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
+// TOPIC_MIN_INSYNC_REPLICAS, TOPIC_ALLOW_LOW_REPLICATION, AUDIO_RETENTION_MS, EVENT_RETENTION_MS),
+// decided as every service decides them; a problem exits 2 with CONFIG_INVALID. I/O: Kafka admin.
+import { z } from 'zod';
+import { commonEnv, ConfigError, loadConfig } from './config.ts';
 import { createKafka } from './kafka-client.ts';
-import { DEFAULT_TOPIC_SETTINGS, provisionTopics, topicConfigs } from './topics.ts';
+import { runModeOf } from './run-mode.ts';
+import { topicReplicationOf, type TopicReplication } from './topic-replication.ts';
+import { provisionTopics, topicConfigs } from './topics.ts';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-if (brokers.length === 0) {
-  console.error(JSON.stringify({ level: 'error', code: 'CONFIG_INVALID', msg: 'KAFKA_BROKERS is required' }));
+let config: z.infer<z.ZodObject<typeof commonEnv>>;
+let replication: TopicReplication;
+try {
+  config = loadConfig(z.object(commonEnv));
+  replication = topicReplicationOf(config, runModeOf());
+} catch (error) {
+  const problems = error instanceof ConfigError ? error.problems : undefined;
+  console.error(
+    JSON.stringify({ level: 'error', code: 'CONFIG_INVALID', msg: (error as Error).message, problems }),
+  );
   process.exit(2);
 }
-const admin = createKafka({ clientId: 'va-provision', brokers }).admin();
+const admin = createKafka({ clientId: 'va-provision', brokers: config.KAFKA_BROKERS }).admin();
 await admin.connect();
 const created = await provisionTopics(
   admin,
   topicConfigs({
-    ...DEFAULT_TOPIC_SETTINGS,
-    partitions: Number(process.env.TOPIC_PARTITIONS ?? DEFAULT_TOPIC_SETTINGS.partitions),
-    audioRetentionMs: Number(process.env.AUDIO_RETENTION_MS ?? DEFAULT_TOPIC_SETTINGS.audioRetentionMs),
+    partitions: config.TOPIC_PARTITIONS,
+    ...replication,
+    audioRetentionMs: config.AUDIO_RETENTION_MS,
+    eventRetentionMs: config.EVENT_RETENTION_MS,
   }),
 );
 await admin.disconnect();
-console.log(JSON.stringify({ level: 'info', msg: 'topics provisioned', created }));
+console.log(JSON.stringify({ level: 'info', msg: 'topics provisioned', created, ...replication }));

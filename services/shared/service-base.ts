@@ -9,6 +9,7 @@ import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './http-server.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
+import type { TopicReplication } from './topic-replication.ts';
 import { provisionTopics, topicConfigs, TOPICS } from './topics.ts';
 
 /** The fields of `commonEnv` (config.ts) after loadConfig. */
@@ -17,7 +18,8 @@ export interface CommonConfig {
   HTTP_PORT: number;
   LOG_LEVEL: LogLevel;
   TOPIC_PARTITIONS: number;
-  TOPIC_REPLICATION_FACTOR: number;
+  /** From TOPIC_REPLICATION_FACTOR / TOPIC_MIN_INSYNC_REPLICAS and the run mode (topic-replication.ts). */
+  topicReplication: TopicReplication;
   AUDIO_RETENTION_MS: number;
   EVENT_RETENTION_MS: number;
 }
@@ -59,7 +61,8 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
       topicConfigs(
         {
           partitions: config.TOPIC_PARTITIONS,
-          replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+          replicationFactor: config.topicReplication.replicationFactor,
+          minInsyncReplicas: config.topicReplication.minInsyncReplicas,
           audioRetentionMs: config.AUDIO_RETENTION_MS,
           eventRetentionMs: config.EVENT_RETENTION_MS,
         },

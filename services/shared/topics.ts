@@ -1,5 +1,6 @@
 // The product's Kafka topics and their provisioning: created idempotently at service start with
-// partitions and retention from config. I/O: Kafka admin calls through the given admin client.
+// partitions, replication (factor and min.insync.replicas) and retention from config; existing
+// topics are left as they are. I/O: Kafka admin calls through the given admin client.
 import type { Admin, ITopicConfig } from 'kafkajs';
 
 export const TOPICS = {
@@ -16,6 +17,8 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 export interface TopicSettings {
   partitions: number;
   replicationFactor: number;
+  /** min.insync.replicas: copies that must hold a record before acks=all acknowledges it. */
+  minInsyncReplicas: number;
   /** Audio only transits: short retention by default. */
   audioRetentionMs: number;
   eventRetentionMs: number;
@@ -23,7 +26,9 @@ export interface TopicSettings {
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   partitions: 6,
+  // Development (one local broker); services decide from the run mode (topic-replication.ts).
   replicationFactor: 1,
+  minInsyncReplicas: 1,
   audioRetentionMs: 60 * 60 * 1000,
   eventRetentionMs: 7 * 24 * 60 * 60 * 1000,
 };
@@ -41,6 +46,7 @@ export function topicConfigs(
         name: 'retention.ms',
         value: String(topic === TOPICS.audio ? settings.audioRetentionMs : settings.eventRetentionMs),
       },
+      { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
     ],
   }));
 }

@@ -77,6 +77,13 @@ describe('production mode refuses to start', () => {
     );
   });
 
+  it('dsp-worker asked for one copy of each topic (issue 13, point 16)', async () => {
+    expectConfigInvalid(
+      await runToExit('dsp-worker', { TOPIC_REPLICATION_FACTOR: '1' }),
+      /TOPIC_REPLICATION_FACTOR: must be at least 3 in production[^]*TOPIC_ALLOW_LOW_REPLICATION=true/,
+    );
+  });
+
   it('ingest gateway with the compose tenant token', async () => {
     expectConfigInvalid(
       await runToExit('ingest-gateway', { TENANT_TOKENS: 'demo=demo-token-change-me-0001' }),
@@ -109,6 +116,9 @@ describe('production mode with real secrets', () => {
       NODE_ENV: 'production',
       KAFKA_BROKERS: inject('kafkaBrokers').join(','),
       LOG_LEVEL: 'info',
+      // The test broker is a single node: one copy, said explicitly (production refuses it otherwise).
+      TOPIC_REPLICATION_FACTOR: '1',
+      TOPIC_ALLOW_LOW_REPLICATION: 'true',
     };
     const alerts = startServiceProcess('alert-service', {
       ...common,

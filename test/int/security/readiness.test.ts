@@ -19,7 +19,7 @@ const config = (brokers: string[]): CommonConfig => ({
   HTTP_PORT: 0,
   LOG_LEVEL: 'error',
   TOPIC_PARTITIONS: 1,
-  TOPIC_REPLICATION_FACTOR: 1,
+  topicReplication: { replicationFactor: 1, minInsyncReplicas: 1 },
   AUDIO_RETENTION_MS: 3_600_000,
   EVENT_RETENTION_MS: 3_600_000,
 });

@@ -14,7 +14,8 @@ import { runModeOf } from '../../../services/shared/run-mode.ts';
 const COMPOSE_SECRET = 'change-me-a-shared-secret-of-32-chars-or-more';
 const COMPOSE_TOKEN = 'demo-token-change-me-0001';
 const strong = (): string => randomBytes(33).toString('base64url');
-const base = { KAFKA_BROKERS: '127.0.0.1:9092', NODE_ENV: 'production' };
+// Three copies of every topic: production's default and minimum (topic-replication.test.ts).
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', NODE_ENV: 'production', TOPIC_REPLICATION_FACTOR: '3' };
 
 function configError(load: () => unknown): ConfigError {
   try {
