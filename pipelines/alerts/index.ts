@@ -5,7 +5,7 @@ export type { RuleErrorCode } from './rule-config.ts';
 export { createAlertEngine, renderMessage } from './engine.ts';
 export type { AlertEngine, AlertEngineOptions } from './engine.ts';
 export { METRICS, metricNames } from './metrics.ts';
-export { ROLES, canSeeCall, audienceIncludes } from './access.ts';
+export { ROLES, canSeeCall, audienceIncludes, audienceOf, mayAcknowledge } from './access.ts';
 export type { Principal, Role, CallOwner } from './access.ts';
 export * from './live-state.ts';
 export * from './types.ts';

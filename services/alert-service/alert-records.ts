@@ -1,6 +1,6 @@
 // Mapping between the rules engine's alerts, the va.alerts.v1 records (AlertEvent, AlertAck) and
 // the views pushed to the pages. Pure.
-import type { AlertEvent, CallOwner } from '../../pipelines/alerts/index.ts';
+import { audienceOf, type AlertEvent, type CallOwner } from '../../pipelines/alerts/index.ts';
 import { createCodec } from '../shared/codec.ts';
 import type { AlertAckRecord, AlertEventRecord, WireChannel } from '../shared/records.ts';
 import type { AckView, AlertView } from './protocol.ts';
@@ -62,10 +62,7 @@ export function toAlertRecord(
 }
 
 export function alertViewOf(r: AlertRecord): Omit<AlertView, 'seq'> {
-  const audience =
-    r.audience.includes('agent') && r.audience.includes('supervisor')
-      ? 'both'
-      : (r.audience[0] ?? 'supervisor');
+  const audience = audienceOf(r.audience);
   return {
     alertId: r.alertId,
     callId: r.callId,

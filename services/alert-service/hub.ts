@@ -6,7 +6,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { audienceIncludes, canSeeCall, type Audience, type Principal } from '../../pipelines/alerts/index.ts';
+import {
+  audienceIncludes,
+  canSeeCall,
+  mayAcknowledge,
+  type Audience,
+  type Principal,
+} from '../../pipelines/alerts/index.ts';
 import type { Auth } from './auth.ts';
 import { callView, type CallRegistry } from './call-registry.ts';
 import { CLOSE, parseClientMessage, type AckView, type AlertView, type ServerFrame } from './protocol.ts';
@@ -210,6 +216,10 @@ export function createHub(options: HubOptions): Hub {
     const alert = registry.findAlert(alertId);
     if (!alert || !seesAlert(p, alert)) {
       bad(client, 'UNKNOWN_ALERT', 'no such alert visible to you');
+      return;
+    }
+    if (!mayAcknowledge(p)) {
+      bad(client, 'FORBIDDEN', `role ${p.role} cannot acknowledge alerts`);
       return;
     }
     if (alert.acknowledgedBy !== null) return; // already acknowledged: idempotent

@@ -5,6 +5,7 @@ import { StoreError, issueLines } from '../errors.ts';
 import { parseAgentSummaryQuery } from '../store/agents.ts';
 import { parseSearchQuery } from '../store/search.ts';
 import type { CallStore } from '../store.ts';
+import { callForViewer, timelineForViewer, visibleAlerts } from './audience.ts';
 import { mayReview, scopeOf, type QaPrincipal } from './auth.ts';
 
 export interface ApiRequest {
@@ -58,7 +59,11 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
     pattern: /^\/calls$/,
     handler: async (req, _params, store) => {
       const query = parseSearchQuery(req.query);
-      return { status: 200, body: await store.searchCalls(scopeOf(req.principal, query.tenant), query) };
+      const found = await store.searchCalls(scopeOf(req.principal, query.tenant), query);
+      return {
+        status: 200,
+        body: { ...found, calls: found.calls.map((c) => callForViewer(req.principal, c)) },
+      };
     },
   },
   {
@@ -66,7 +71,8 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
     pattern: new RegExp(`^/calls/${ID}$`),
     handler: async (req, [callId], store) => {
       const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
-      return { status: 200, body: await store.getCall(scopeOf(req.principal, q.tenant), callId) };
+      const call = await store.getCall(scopeOf(req.principal, q.tenant), callId);
+      return { status: 200, body: callForViewer(req.principal, call) };
     },
   },
   {
@@ -76,7 +82,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
       const q = parseWith(timelineQuery, req.query, 'INVALID_QUERY');
       const scope = scopeOf(req.principal, q.tenant);
       const body = await store.getTimelineJson(scope, callId, q.maxPoints ?? null);
-      return { status: 200, body, contentType: 'application/json' };
+      return { status: 200, body: timelineForViewer(req.principal, body), contentType: 'application/json' };
     },
   },
   {
@@ -97,7 +103,14 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
         store.getCall(scope, callId),
         store.getTimeline(scope, callId, null),
       ]);
-      return { status: 200, body: { call, timeline }, filename: `${callId}.json` };
+      return {
+        status: 200,
+        body: {
+          call: callForViewer(req.principal, call),
+          timeline: { ...timeline, alerts: visibleAlerts(req.principal, timeline.alerts) },
+        },
+        filename: `${callId}.json`,
+      };
     },
   },
   {

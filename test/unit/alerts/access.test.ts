@@ -1,7 +1,13 @@
 // Access rules: an agent sees only their own calls and agent-directed alerts; supervisors their
 // team or tenant; admins their tenant, or everything with tenant '*'.
 import { describe, expect, it } from 'vitest';
-import { audienceIncludes, canSeeCall, type Principal } from '../../../pipelines/alerts/index.ts';
+import {
+  audienceIncludes,
+  audienceOf,
+  canSeeCall,
+  mayAcknowledge,
+  type Principal,
+} from '../../../pipelines/alerts/index.ts';
 
 const call = { tenant: 'acme', agentId: 'agent-7', team: 'billing' };
 const agent = (agentId: string): Principal => ({
@@ -42,5 +48,19 @@ describe('access rules', () => {
     expect(audienceIncludes(supervisor([]), 'both')).toBe(true);
     const admin: Principal = { userId: 'root', role: 'admin', tenant: '*', agentId: null, teams: [] };
     expect(canSeeCall(admin, undefined)).toBe(true);
+  });
+
+  it("reads a record's audience list the same way for the socket and the QA API", () => {
+    expect(audienceOf(['agent', 'supervisor'])).toBe('both');
+    expect(audienceOf(['agent'])).toBe('agent');
+    expect(audienceOf(['supervisor'])).toBe('supervisor');
+    expect(audienceOf([])).toBe('supervisor');
+    expect(audienceOf(['someone-else'])).toBe('supervisor');
+  });
+
+  it('lets every role but the read-only QA reviewer acknowledge', () => {
+    expect(mayAcknowledge(supervisor([]))).toBe(true);
+    expect(mayAcknowledge(agent('a'))).toBe(true);
+    expect(mayAcknowledge({ role: 'qa_reviewer' })).toBe(false);
   });
 });

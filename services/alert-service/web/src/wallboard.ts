@@ -6,6 +6,7 @@
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
+import { mayAcknowledge } from '../../../../pipelines/alerts/access.ts';
 
 interface Tile {
   root: HTMLElement;
@@ -174,6 +175,9 @@ function renderAlert(view: AlertView): void {
   renderTileAlert(view.callId);
 }
 
+/** The server refuses acknowledgements of read-only roles (QA reviewers): no button for them. */
+let canAcknowledge = true;
+
 function renderAck(view: AlertView): void {
   const entry = alerts.get(view.alertId);
   if (!entry) return;
@@ -188,7 +192,7 @@ function renderAck(view: AlertView): void {
         `✓ Acknowledged by ${view.acknowledgedBy} at ${clock(view.acknowledgedAtMs ?? 0)}`,
       ),
     );
-  } else {
+  } else if (canAcknowledge) {
     const button = el('button', 'ack', 'Acknowledge');
     button.type = 'button';
     button.setAttribute('aria-label', `Acknowledge alert: ${view.ruleName} on ${view.agentId}'s call`);
@@ -211,9 +215,10 @@ function onAck(ack: AckView): void {
 }
 
 function onFrame(frame: ServerFrame): void {
-  if (frame.type === 'welcome')
+  if (frame.type === 'welcome') {
     document.getElementById('user')!.textContent = `${frame.user.displayName} (${frame.user.role})`;
-  else if (frame.type === 'snapshot') {
+    canAcknowledge = mayAcknowledge(frame.user);
+  } else if (frame.type === 'snapshot') {
     for (const call of frame.calls) calls.set(call.callId, call);
     for (const call of frame.calls) renderCall(call);
     for (const a of [...frame.alerts].reverse()) renderAlert(a);

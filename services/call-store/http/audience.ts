@@ -1,0 +1,55 @@
+// What of a readable call a principal gets: the alert service's audience rule
+// (pipelines/alerts/access.ts, the one the WebSocket applies) over the call's alerts, and reviewers'
+// notes and review scores only for those who get supervisor-directed alerts. An agent reading its
+// own call here sees what its live socket showed: its cues, no supervisor alerts, no reviews. Pure.
+import { audienceIncludes, audienceOf } from '../../../pipelines/alerts/access.ts';
+import type { QaPrincipal } from './auth.ts';
+
+/** The call store keeps an alert's audience list comma-joined (`agent,supervisor`). */
+export function seesAlert(p: QaPrincipal, alert: { audience: string }): boolean {
+  return audienceIncludes(p, audienceOf(alert.audience.split(',')));
+}
+
+/** Reviews are supervisor-directed: agents do not read their reviewers' notes. */
+export function seesReviews(p: QaPrincipal): boolean {
+  return audienceIncludes(p, 'supervisor');
+}
+
+export function visibleAlerts<A extends { audience: string }>(p: QaPrincipal, alerts: A[]): A[] {
+  return alerts.filter((alert) => seesAlert(p, alert));
+}
+
+/** A call list item or call detail as the principal may read it. */
+export function callForViewer<
+  C extends { reviewScore: number | null; alerts?: { audience: string }[]; reviews?: unknown[] },
+>(p: QaPrincipal, call: C): C {
+  if (seesReviews(p) && (!call.alerts || call.alerts.every((alert) => seesAlert(p, alert)))) return call;
+  const out = { ...call };
+  if (!seesReviews(p)) {
+    out.reviewScore = null;
+    if (out.reviews) out.reviews = [];
+  }
+  if (out.alerts) out.alerts = visibleAlerts(p, out.alerts);
+  return out;
+}
+
+const ALERTS_KEY = ',"alerts":';
+
+/**
+ * The timeline JSON text as the principal may read it. The text is large (a 30-minute call: ~9 000
+ * points) and `alerts` is its last key (store/timeline.ts builds it so): only that tail is parsed,
+ * and the text is rebuilt only when an alert must go. Inside JSON strings every quote is escaped,
+ * so `,"alerts":` can only be the key itself.
+ */
+export function timelineForViewer(p: QaPrincipal, json: string): string {
+  const at = json.indexOf(ALERTS_KEY);
+  if (at < 0 || !json.endsWith(']}')) {
+    const timeline = JSON.parse(json) as { alerts: { audience: string }[] };
+    return JSON.stringify({ ...timeline, alerts: visibleAlerts(p, timeline.alerts) });
+  }
+  const alerts = JSON.parse(json.slice(at + ALERTS_KEY.length, -1)) as { audience: string }[];
+  const visible = visibleAlerts(p, alerts);
+  return visible.length === alerts.length
+    ? json
+    : `${json.slice(0, at)}${ALERTS_KEY}${JSON.stringify(visible)}}`;
+}

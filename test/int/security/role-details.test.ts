@@ -1,0 +1,128 @@
+// Issue 13, point 10: a QA reviewer reads but never acknowledges (FORBIDDEN over the WebSocket,
+// no Acknowledge button), and the QA API gives each role what the WebSocket gives it: an agent
+// reading its own call gets its cues but no supervisor alert and no reviewer's note or score.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
+import type { StoreEvent } from '../../../services/call-store/events.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { uniqueName } from '../../support/kafka.ts';
+import { connect, emotionRecord, login, sendEmotion, startCall, startHarness } from '../alerts/harness.ts';
+
+describe('QA reviewers on the WebSocket', () => {
+  it('see supervisor alerts but their acknowledgement is refused with FORBIDDEN; a supervisor’s is not', async () => {
+    const h = await startHarness();
+    const callId = uniqueName('call');
+    const qa = await connect(h, await login(h, 'qa'));
+    const supervisor = await connect(h, await login(h, 'supervisor'));
+    await startCall(h, callId, 'agent-2');
+    for (let i = 0; i < 6; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    const seen = (await qa.waitFor((f) => f.type === 'alert')).alert as { alertId: string };
+
+    qa.send({ type: 'ack', alertId: seen.alertId });
+    const refused = await qa.waitFor((f) => f.type === 'error');
+    expect(refused.code).toBe('FORBIDDEN');
+    expect(refused.message).toMatch(/qa_reviewer cannot acknowledge/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(supervisor.frames.filter((f) => f.type === 'ack')).toEqual([]);
+
+    supervisor.send({ type: 'ack', alertId: seen.alertId });
+    const ack = await qa.waitFor((f) => f.type === 'ack');
+    expect(ack.ack).toMatchObject({ alertId: seen.alertId, acknowledgedBy: 'supervisor' });
+  });
+});
+
+describe('QA API audience', () => {
+  const tokens = {
+    secret: new TextEncoder().encode('test-secret-of-at-least-32-bytes!!'),
+    issuer: 'va-test',
+    audience: 'va-test',
+  };
+  const who: Record<string, QaPrincipal> = {
+    agent: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
+    supervisor: { userId: 'sup-1', role: 'supervisor', tenant: 'acme', agentId: null },
+    qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
+  };
+  let store: CallStore;
+  let server: QaServer;
+  const alert = (n: number, audience: string): StoreEvent => ({
+    kind: 'alert',
+    alertId: `acme/call-a:agent:${n}:rule-${audience}`,
+    callId: 'call-a',
+    tenant: 'acme',
+    ruleId: `rule-${audience}`,
+    severity: 'warning',
+    audience,
+    channel: 'agent',
+    startMs: n * 1000,
+    firedAt: new Date(Date.UTC(2026, 10, 20, 9, 0, n)).toISOString(),
+    message: `for ${audience}`,
+    evidence: [],
+  });
+
+  async function api(as: keyof typeof who, path: string) {
+    const headers = { authorization: `Bearer ${await issueToken(tokens, who[as])}` };
+    const response = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown> & {
+      alerts: { audience: string }[];
+      reviews: { notes: string }[];
+      calls: { reviewScore: number | null }[];
+      call: { alerts: { audience: string }[]; reviews: unknown[] };
+      timeline: { alerts: { audience: string }[] };
+    };
+  }
+  const audiences = (alerts: { audience: string }[]) => alerts.map((a) => a.audience).sort();
+
+  beforeAll(async () => {
+    store = await openCallStore({});
+    const call = syntheticCall({
+      callId: 'call-a',
+      agentId: 'agent-1',
+      startedAt: new Date(Date.UTC(2026, 10, 20, 9, 0)),
+      durationS: 60,
+      seed: 1,
+    });
+    await store.write([
+      ...syntheticEvents(call),
+      alert(10, 'agent'),
+      alert(20, 'supervisor'),
+      alert(30, 'agent,supervisor'),
+    ]);
+    const scope = { tenant: 'acme', agentId: null, teams: null };
+    await store.addReview(scope, 'call-a', 'qa-1', { notes: 'talks over the customer', scoreOverride: 40 });
+    await store.finalizePending(0);
+    server = await startQaServer({ store, tokens, port: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
+
+  it('gives an agent its cues only, and no reviewer notes or review score', async () => {
+    const call = await api('agent', '/calls/call-a');
+    expect(audiences(call.alerts)).toEqual(['agent', 'agent,supervisor']);
+    expect(call.reviews).toEqual([]);
+    expect(call.reviewScore).toBeNull();
+    for (const path of ['/calls/call-a/timeline', '/calls/call-a/timeline?maxPoints=20']) {
+      expect(audiences((await api('agent', path)).alerts)).toEqual(['agent', 'agent,supervisor']);
+    }
+    const exported = await api('agent', '/calls/call-a/export?format=json');
+    expect(audiences(exported.call.alerts)).toEqual(['agent', 'agent,supervisor']);
+    expect(audiences(exported.timeline.alerts)).toEqual(['agent', 'agent,supervisor']);
+    expect(exported.call.reviews).toEqual([]);
+    expect((await api('agent', '/calls')).calls.map((c) => c.reviewScore)).toEqual([null]);
+  });
+
+  it('gives supervisors and QA reviewers what their socket shows: supervisor alerts and the reviews', async () => {
+    for (const role of ['supervisor', 'qa'] as const) {
+      const call = await api(role, '/calls/call-a');
+      expect(audiences(call.alerts)).toEqual(['agent,supervisor', 'supervisor']);
+      expect(call.reviews.map((r) => r.notes)).toEqual(['talks over the customer']);
+      expect(call.reviewScore).toBe(40);
+      const timeline = await api(role, '/calls/call-a/timeline');
+      expect(audiences(timeline.alerts)).toEqual(['agent,supervisor', 'supervisor']);
+    }
+  });
+});
