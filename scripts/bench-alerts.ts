@@ -161,7 +161,6 @@ try {
     ALERT_GROUP_ID: `${prefix}.eval`,
     ALERT_JWT_SECRET: randomBytes(24).toString('hex'),
     ALERT_MAX_BUFFERED_BYTES: '65536',
-    ALERT_LOGIN_ATTEMPTS_PER_MINUTE: '100',
     TOPIC_CALLS: topics.calls,
     TOPIC_EMOTIONS: topics.emotions,
     TOPIC_FEATURES: topics.features,

@@ -11,6 +11,7 @@ import { ConfigError } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
+import { createLoginLimiter, loginLimitsOf } from '../shared/login-limiter.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import { toAckRecord } from './alert-records.ts';
 import { createAuth } from './auth.ts';
@@ -266,7 +267,8 @@ export async function startAlertService(
     users,
     auth,
     hub,
-    loginAttemptsPerMinute: config.ALERT_LOGIN_ATTEMPTS_PER_MINUTE,
+    loginLimiter: createLoginLimiter(loginLimitsOf(config)),
+    trustedProxies: config.LOGIN_TRUSTED_PROXIES,
     onLogin: (outcome) => logins.inc({ outcome }),
     onError: (error) => logger.error('page request failed', { error }),
   });

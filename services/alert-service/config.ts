@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
+import { loginLimitEnv } from '../shared/login-limiter.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
@@ -65,7 +66,8 @@ export const alertServiceEnv = z.object({
   /** Live call state push period (windows arrive every second: 1 s loses nothing). */
   ALERT_STATE_INTERVAL_MS: intVar({ min: 50, max: 1_000, def: 1_000 }),
   ALERT_REPLAY_CAPACITY: intVar({ min: 10, max: 1_000_000, def: 5_000 }),
-  ALERT_LOGIN_ATTEMPTS_PER_MINUTE: intVar({ min: 1, max: 10_000, def: 20 }),
+  /** Failed-login throttling per account and per address (LOGIN_*, shared with the call store). */
+  ...loginLimitEnv,
   /** Calls with no record for this long are freed (a call end that never came). */
   /** Partition batches the evaluator handles at once; their produce + commit round trips overlap. */
   ALERT_PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 256, def: 12 }),

@@ -13,12 +13,21 @@ export interface DemoUser {
   principal: Principal;
 }
 
+/** Parameters a verification may spend (a typo'd N=2^30 would need 1 TiB per login attempt). */
+function saneParams(hash: string): boolean {
+  const [, n, r, p] = hash.split(':').map(Number);
+  return (
+    Number.isInteger(Math.log2(n)) && n >= 2 ** 10 && n <= 2 ** 20 && r >= 1 && r <= 32 && p >= 1 && p <= 16
+  );
+}
+
 const userSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9._-]{1,64}$/),
   displayName: z.string().min(1).max(100),
   passwordHash: z
     .string()
-    .regex(/^scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'must be scrypt:N:r:p:salt:hash'),
+    .regex(/^scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'must be scrypt:N:r:p:salt:hash')
+    .refine(saneParams, 'scrypt parameters must be N a power of two from 2^10 to 2^20, r 1-32, p 1-16'),
   role: z.enum(ROLES),
   tenant: z.string().min(1).max(64),
   agentId: z.string().min(1).max(64).optional(),
@@ -40,21 +49,48 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
   );
 }
 
-export async function hashPassword(password: string, N = 16384, r = 8, p = 1): Promise<string> {
+/**
+ * Parameters of new hashes: OWASP's scrypt minimum (N=2^17, r=8, p=1: 128 MiB and ~0.3 s per hash).
+ * Each hash string carries its own parameters, so older hashes (N=2^14) still verify.
+ */
+export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+
+/**
+ * Verified instead when the username is unknown: the parameters of the file's first user (else of
+ * new hashes), so the answer takes as long as for a real user and timing does not tell which
+ * usernames exist. Nobody knows a password for it.
+ */
+export function unknownUserHash(users: Map<string, DemoUser>): string {
+  const first = users.values().next().value?.passwordHash.split(':');
+  const [n, r, p] = first ? first.slice(1, 4) : [SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p];
+  return `scrypt:${n}:${r}:${p}:${Buffer.alloc(16).toString('base64')}:${Buffer.alloc(32).toString('base64')}`;
+}
+
+/** scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is below N=2^17's 128 MiB. */
+function paramsOf(N: number, r: number, p: number): ScryptOptions {
+  return { N, r, p, maxmem: 256 * N * r + 1024 * 1024 };
+}
+
+export async function hashPassword(
+  password: string,
+  N: number = SCRYPT_PARAMS.N,
+  r: number = SCRYPT_PARAMS.r,
+  p: number = SCRYPT_PARAMS.p,
+): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, 32, { N, r, p });
+  const key = await scrypt(password, salt, 32, paramsOf(N, r, p));
   return `scrypt:${N}:${r}:${p}:${salt.toString('base64')}:${key.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [, n, r, p, salt, hash] = stored.split(':');
   const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
-  });
+  const key = await scrypt(
+    password,
+    Buffer.from(salt, 'base64'),
+    expected.length,
+    paramsOf(Number(n), Number(r), Number(p)),
+  );
   return timingSafeEqual(key, expected);
 }
 

@@ -8,7 +8,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Auth } from './auth.ts';
 import type { Hub } from './hub.ts';
-import { verifyPassword, type DemoUser } from './users.ts';
+import { clientAddress, retryAfterSeconds, type LoginLimiter } from '../shared/login-limiter.ts';
+import { unknownUserHash, verifyPassword, type DemoUser } from './users.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,8 +34,10 @@ export interface WebServerOptions {
   users: Map<string, DemoUser>;
   auth: Auth;
   hub: Hub;
-  /** Login attempts allowed per client address per minute. */
-  loginAttemptsPerMinute: number;
+  /** Failed logins per account and per client address (services/shared/login-limiter.ts). */
+  loginLimiter: LoginLimiter;
+  /** Proxies whose X-Forwarded-For names the client (LOGIN_TRUSTED_PROXIES). */
+  trustedProxies: readonly string[];
   onLogin?: (outcome: 'ok' | 'denied' | 'rate_limited' | 'bad_request') => void;
   /** A request handler failed unexpectedly (answered 500; the process carries on). */
   onError?: (error: unknown) => void;
@@ -65,20 +68,10 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const root = resolve(options.webDir);
-  const attempts = new Map<string, { count: number; since: number }>();
   const report = options.onLogin ?? (() => undefined);
+  const dummyHash = unknownUserHash(options.users);
 
   async function login(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const address = request.socket.remoteAddress ?? '?';
-    const nowMs = Date.now();
-    const seen = attempts.get(address);
-    const entry = seen && nowMs - seen.since < 60_000 ? seen : { count: 0, since: nowMs };
-    entry.count += 1;
-    attempts.set(address, entry);
-    if (entry.count > options.loginAttemptsPerMinute) {
-      report('rate_limited');
-      return json(response, 429, { code: 'RATE_LIMITED', message: 'too many login attempts, wait a minute' });
-    }
     const text = await readBody(request, 4096);
     let parsed;
     try {
@@ -90,15 +83,30 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       report('bad_request');
       return json(response, 400, { code: 'BAD_REQUEST', message: 'send JSON {"username", "password"}' });
     }
-    const user = options.users.get(parsed.data.username);
-    // Verify against a fixed hash when the user is unknown, so timing does not reveal usernames.
-    const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH).catch(
-      () => false,
+    const { username, password } = parsed.data;
+    const address = clientAddress(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'],
+      options.trustedProxies,
     );
+    const verdict = options.loginLimiter.check(username, address);
+    if (verdict.retryAfterMs > 0) {
+      report('rate_limited');
+      response.setHeader('retry-after', retryAfterSeconds(verdict.retryAfterMs));
+      return json(response, 429, {
+        code: 'RATE_LIMITED',
+        message: `too many failed logins for this ${verdict.limitedBy}, try again later`,
+      });
+    }
+    const user = options.users.get(username);
+    // Verify against a hash nobody knows when the user is unknown: same time, same answer.
+    const ok = await verifyPassword(password, user?.passwordHash ?? dummyHash).catch(() => false);
     if (!user || !ok) {
+      options.loginLimiter.failed(username, address);
       report('denied');
       return json(response, 401, { code: 'LOGIN_FAILED', message: 'wrong username or password' });
     }
+    options.loginLimiter.succeeded(username);
     report('ok');
     const token = await options.auth.issue(user.principal, user.displayName);
     json(response, 200, { token, role: user.principal.role, displayName: user.displayName });
@@ -174,6 +182,3 @@ export function decodePath(path: string): string | null {
     return null;
   }
 }
-
-/** scrypt hash of a random password nobody knows (N=16384, r=8, p=1). */
-const DUMMY_HASH = 'scrypt:16384:8:1:AAAAAAAAAAAAAAAAAAAAAA==:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

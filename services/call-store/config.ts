@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { boolVar, commonEnv, ConfigError, intVar, loadConfig, TOPICS } from '../shared/index.ts';
+import { loginLimitEnv } from '../shared/login-limiter.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
@@ -34,6 +35,8 @@ export const callStoreEnv = z.object({
   JWT_AUDIENCE: z.string().min(1).default('va-pages'),
   /** Demo users (the alert service's file) for POST /auth/login; '' = no login endpoint. */
   STORE_USERS_FILE: z.string().default(join(import.meta.dirname, '../../config/demo-users.json')),
+  /** Failed-login throttling of POST /auth/login (LOGIN_*, shared with the alert service). */
+  ...loginLimitEnv,
   CALLS_TOPIC: topicVar(TOPICS.calls),
   FEATURES_TOPIC: topicVar(TOPICS.features),
   EMOTIONS_TOPIC: topicVar(TOPICS.emotions),

@@ -13,16 +13,25 @@ export type StoreErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'INVALID_ANALYSIS'
-  | 'METHOD_NOT_ALLOWED';
+  | 'METHOD_NOT_ALLOWED'
+  | 'RATE_LIMITED';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
   readonly details: string[];
-  constructor(code: StoreErrorCode, message: string, details: string[] = [], options?: { cause?: unknown }) {
+  /** RATE_LIMITED: how long to wait (the 429's Retry-After). */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    details: string[] = [],
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
     super(message, options);
     this.name = 'StoreError';
     this.code = code;
     this.details = details;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Counter, Histogram } from 'prom-client';
 import { bootService } from '../shared/index.ts';
+import { createLoginLimiter, loginLimitsOf } from '../shared/login-limiter.ts';
 import { startPeriodicProbe } from '../shared/periodic-probe.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';
@@ -92,6 +93,8 @@ const api = await startQaServer({
   host: config.API_HOST,
   webRoot: config.SERVE_WEB ? webRoot : undefined,
   login,
+  loginLimiter: createLoginLimiter(loginLimitsOf(config)),
+  trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
   onError: (error) => logger.error('api request failed', { error }),
 });

@@ -8,6 +8,12 @@ import { extname, join, normalize, sep } from 'node:path';
 import { StoreError, type StoreErrorCode } from '../errors.ts';
 import type { CallStore } from '../store.ts';
 import { verifyBearer, type TokenOptions } from './auth.ts';
+import {
+  clientAddress,
+  createLoginLimiter,
+  retryAfterSeconds,
+  type LoginLimiter,
+} from '../../shared/login-limiter.ts';
 import { login, type LoginCheck } from './login.ts';
 import { isApiPath, matchRoute } from './routes.ts';
 
@@ -21,6 +27,10 @@ export interface QaServerOptions {
   maxBodyBytes?: number;
   /** Enables POST /auth/login (demo users); absent = tokens come from elsewhere. */
   login?: LoginCheck;
+  /** Failed-login throttling of /auth/login; default: the shared limiter's default limits. */
+  loginLimiter?: LoginLimiter;
+  /** Proxies whose X-Forwarded-For names the client (LOGIN_TRUSTED_PROXIES). */
+  trustedProxies?: readonly string[];
   /** Called once per API request (metrics). */
   observe?: (route: string, status: number, seconds: number) => void;
   onError?: (error: unknown) => void;
@@ -45,6 +55,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
 };
 
 const TYPES: Record<string, string> = {
@@ -120,6 +131,7 @@ function serveStatic(res: ServerResponse, webRoot: string, path: string): boolea
 
 export async function startQaServer(options: QaServerOptions): Promise<QaServer> {
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const loginLimiter = options.loginLimiter ?? createLoginLimiter();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -127,10 +139,23 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
     if (path === '/auth/login' && options.login) {
       try {
         if (method !== 'POST') throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`);
-        sendJson(res, 200, await login(options.login, options.tokens, await readJson(req, 4096)));
+        const address = clientAddress(
+          req.socket.remoteAddress,
+          req.headers['x-forwarded-for'],
+          options.trustedProxies ?? [],
+        );
+        const input = await readJson(req, 4096);
+        sendJson(
+          res,
+          200,
+          await login(options.login, options.tokens, input, { limiter: loginLimiter, address }),
+        );
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
-        sendJson(res, STATUS[error.code] ?? 400, errorBody(error));
+        const retry = error.retryAfterMs
+          ? { 'retry-after': retryAfterSeconds(error.retryAfterMs) }
+          : undefined;
+        sendJson(res, STATUS[error.code] ?? 400, errorBody(error), retry);
       }
       return;
     }

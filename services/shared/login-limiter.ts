@@ -1,0 +1,189 @@
+// Failed-login throttling shared by every login endpoint (alert service /api/login, call store
+// /auth/login): failures are counted per account (username) and per client address; past a few
+// free failures each further one doubles a lock-out (capped), answered 429 with Retry-After. Both
+// maps are bounded (oldest entry evicted) and forget an entry once its failures have aged out.
+// The client address is the socket's, or X-Forwarded-For's when the socket is a trusted proxy
+// (a load balancer otherwise makes every user one address). Pure apart from the clock.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { intVar } from './config.ts';
+
+export interface LoginLimits {
+  /** Failures of one username that cost nothing; each further one doubles its lock-out. */
+  accountFreeFailures: number;
+  /** The same per client address (higher: many users may share one NAT). */
+  addressFreeFailures: number;
+  /** Lock-out after the first failure beyond the free ones; doubles with each further failure. */
+  baseLockMs: number;
+  maxLockMs: number;
+  /** Failures older than this (since the entry's last failure) are forgotten. */
+  forgetAfterMs: number;
+  /** Entries kept per map at most. */
+  maxEntries: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  accountFreeFailures: 5,
+  addressFreeFailures: 20,
+  baseLockMs: 1_000,
+  maxLockMs: 15 * 60_000,
+  forgetAfterMs: 60 * 60_000,
+  maxEntries: 10_000,
+};
+
+/** The variables of both login endpoints (spread into a service's schema). */
+export const loginLimitEnv = {
+  LOGIN_ACCOUNT_FREE_FAILURES: intVar({ min: 1, max: 1000, def: DEFAULT_LOGIN_LIMITS.accountFreeFailures }),
+  LOGIN_ADDRESS_FREE_FAILURES: intVar({
+    min: 1,
+    max: 100_000,
+    def: DEFAULT_LOGIN_LIMITS.addressFreeFailures,
+  }),
+  LOGIN_MAX_LOCK_MS: intVar({ min: 1_000, max: 86_400_000, def: DEFAULT_LOGIN_LIMITS.maxLockMs }),
+  /** Addresses of proxies whose X-Forwarded-For names the client (comma-separated IPs). */
+  LOGIN_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine((ip) => isIP(ip) !== 0, { error: 'each entry must be an IP address' }))),
+};
+
+export interface LoginLimitVars {
+  LOGIN_ACCOUNT_FREE_FAILURES: number;
+  LOGIN_ADDRESS_FREE_FAILURES: number;
+  LOGIN_MAX_LOCK_MS: number;
+}
+
+export function loginLimitsOf(vars: LoginLimitVars): LoginLimits {
+  return {
+    ...DEFAULT_LOGIN_LIMITS,
+    accountFreeFailures: vars.LOGIN_ACCOUNT_FREE_FAILURES,
+    addressFreeFailures: vars.LOGIN_ADDRESS_FREE_FAILURES,
+    maxLockMs: vars.LOGIN_MAX_LOCK_MS,
+    forgetAfterMs: Math.max(DEFAULT_LOGIN_LIMITS.forgetAfterMs, vars.LOGIN_MAX_LOCK_MS),
+  };
+}
+
+export interface LoginVerdict {
+  /** 0 = go ahead; else wait this long (the 429's Retry-After, rounded up to seconds). */
+  retryAfterMs: number;
+  /** Which limit refused: the account's or the address's. */
+  limitedBy: 'account' | 'address' | null;
+}
+
+export interface LoginLimiter {
+  /** Before checking a password: may this username try from this address now? */
+  check(username: string, address: string): LoginVerdict;
+  /** A wrong username or password. */
+  failed(username: string, address: string): void;
+  /** A successful login clears the account's failures (not the address's). */
+  succeeded(username: string): void;
+  /** Entries held (accounts, addresses): bounded by maxEntries each. */
+  size(): { accounts: number; addresses: number };
+}
+
+interface Entry {
+  failures: number;
+  lastFailureMs: number;
+  lockedUntilMs: number;
+}
+
+/** One bounded map of failure counters; re-inserting on update keeps it ordered by last failure. */
+function createCounter(freeFailures: number, limits: LoginLimits, now: () => number) {
+  const entries = new Map<string, Entry>();
+  const expired = (entry: Entry, nowMs: number) =>
+    nowMs - entry.lastFailureMs >= limits.forgetAfterMs && nowMs >= entry.lockedUntilMs;
+  const prune = (nowMs: number): void => {
+    // Oldest first: stop at the first entry still in use.
+    for (const [key, entry] of entries) {
+      if (!expired(entry, nowMs)) break;
+      entries.delete(key);
+    }
+  };
+  return {
+    entries,
+    lockedForMs(key: string, nowMs: number): number {
+      const entry = entries.get(key);
+      return entry ? Math.max(0, entry.lockedUntilMs - nowMs) : 0;
+    },
+    fail(key: string): void {
+      const nowMs = now();
+      prune(nowMs);
+      const seen = entries.get(key);
+      const entry =
+        seen && !expired(seen, nowMs) ? seen : { failures: 0, lastFailureMs: nowMs, lockedUntilMs: 0 };
+      entries.delete(key);
+      entry.failures += 1;
+      entry.lastFailureMs = nowMs;
+      const beyond = entry.failures - freeFailures;
+      if (beyond > 0) {
+        const lockMs = Math.min(limits.maxLockMs, limits.baseLockMs * 2 ** Math.min(beyond - 1, 30));
+        entry.lockedUntilMs = nowMs + lockMs;
+      }
+      entries.set(key, entry);
+      // Full even after pruning: the entry whose last failure is oldest goes.
+      while (entries.size > limits.maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+    clear(key: string): void {
+      entries.delete(key);
+    },
+  };
+}
+
+export function createLoginLimiter(
+  limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+  now: () => number = Date.now,
+): LoginLimiter {
+  const accounts = createCounter(limits.accountFreeFailures, limits, now);
+  const addresses = createCounter(limits.addressFreeFailures, limits, now);
+  return {
+    check(username, address) {
+      const nowMs = now();
+      const account = accounts.lockedForMs(username, nowMs);
+      const client = addresses.lockedForMs(address, nowMs);
+      if (account === 0 && client === 0) return { retryAfterMs: 0, limitedBy: null };
+      return account >= client
+        ? { retryAfterMs: account, limitedBy: 'account' }
+        : { retryAfterMs: client, limitedBy: 'address' };
+    },
+    failed(username, address) {
+      accounts.fail(username);
+      addresses.fail(address);
+    },
+    succeeded(username) {
+      accounts.clear(username);
+    },
+    size: () => ({ accounts: accounts.entries.size, addresses: addresses.entries.size }),
+  };
+}
+
+/** Seconds for a Retry-After header: at least 1. */
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/**
+ * The client's address: the socket's, unless the socket is a trusted proxy, then the last
+ * X-Forwarded-For entry that is not itself a trusted proxy (entries before it are client-chosen).
+ */
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedProxies: readonly string[],
+): string {
+  const socket = socketAddress ?? '?';
+  if (trustedProxies.length === 0 || !trustedProxies.includes(socket) || !forwardedFor) return socket;
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i -= 1) {
+    if (!trustedProxies.includes(hops[i])) return isIP(hops[i]) !== 0 ? hops[i] : socket;
+  }
+  return socket;
+}
