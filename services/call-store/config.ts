@@ -47,8 +47,14 @@ export const callStoreEnv = z.object({
   /** An ended call is summarised once it got no new event for this long. */
   SUMMARY_SETTLE_MS: intVar({ min: 0, def: 5000 }),
   SUMMARY_INTERVAL_MS: intVar({ min: 100, def: 2000 }),
-  /** Retention of tenants without their own setting, in days; 0 = keep forever. */
-  DEFAULT_RETENTION_DAYS: intVar({ min: 0, max: 36_500, def: 0 }),
+  /**
+   * Retention of tenants without their own setting, in days. 0 keeps calls forever and is refused
+   * unless RETENTION_KEEP_FOREVER=true says that is meant.
+   */
+  DEFAULT_RETENTION_DAYS: intVar({ min: 0, max: 36_500, def: 90 }),
+  RETENTION_KEEP_FOREVER: boolVar(false),
+  /** Rows of no stored call (its start never came, or came after the purge) go after this long. */
+  ORPHAN_GRACE_HOURS: intVar({ min: 1, max: 8_760, def: 24 }),
   RETENTION_INTERVAL_MS: intVar({ min: 1000, def: 3_600_000 }),
   /** Folder of the built review page (npm run build:store-web). */
   STORE_WEB_ROOT: z.string().min(1).default('dist/store-web'),
@@ -75,11 +81,26 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** Keeping calls forever must be said in so many words, not by a 0 that looks like "unset". */
+function retentionProblems(config: { DEFAULT_RETENTION_DAYS: number; RETENTION_KEEP_FOREVER: boolean }) {
+  if (config.DEFAULT_RETENTION_DAYS === 0 && !config.RETENTION_KEEP_FOREVER)
+    return [
+      'DEFAULT_RETENTION_DAYS: 0 keeps calls forever; set RETENTION_KEEP_FOREVER=true if that is meant',
+    ];
+  if (config.DEFAULT_RETENTION_DAYS > 0 && config.RETENTION_KEEP_FOREVER)
+    return ['RETENTION_KEEP_FOREVER: true needs DEFAULT_RETENTION_DAYS=0 (got a retention of days)'];
+  return [];
+}
+
 export function loadCallStoreConfig(env: Record<string, string | undefined> = process.env): CallStoreConfig {
   const runMode = runModeOf(env);
   const config = loadConfig(callStoreEnv, env);
   const topics = resolveTopicReplication(config, runMode);
-  const problems = [...(runMode === 'production' ? productionProblems(env) : []), ...topics.problems];
+  const problems = [
+    ...(runMode === 'production' ? productionProblems(env) : []),
+    ...retentionProblems(config),
+    ...topics.problems,
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, runMode, topicReplication: topics.replication };
 }

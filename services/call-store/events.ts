@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
+import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { StoreError, issueLines } from './errors.ts';
 
 const channel = z.enum(['agent', 'customer']);
@@ -165,7 +166,27 @@ function nulPath(value: unknown, path: string): string | null {
   return null;
 }
 
-export function parseStoreEvent(input: unknown): StoreEvent {
+/** The wall-clock field of each event kind that has one. */
+function wallTimeOf(event: StoreEvent): [string, string] | null {
+  switch (event.kind) {
+    case 'call-start':
+      return ['startedAt', event.startedAt];
+    case 'call-end':
+      return ['endedAt', event.endedAt];
+    case 'alert':
+      return ['firedAt', event.firedAt];
+    case 'ack':
+      return ['ackedAt', event.ackedAt];
+    default:
+      return null;
+  }
+}
+
+/**
+ * Validates one event for the store. `nowMs` bounds its wall-clock time: a time before 2000 or
+ * more than a day ahead is refused (INVALID_RECORD, dead-lettered), so retention always applies.
+ */
+export function parseStoreEvent(input: unknown, nowMs: number = Date.now()): StoreEvent {
   const parsed = storeEventSchema.safeParse(finiteOrNull(input));
   if (!parsed.success) {
     throw new StoreError('INVALID_RECORD', 'invalid store event', issueLines(parsed.error.issues));
@@ -173,6 +194,10 @@ export function parseStoreEvent(input: unknown): StoreEvent {
   // Refused here, one record, rather than by the database, which would fail the whole batch.
   const nul = nulPath(parsed.data, 'event');
   if (nul) throw new StoreError('INVALID_RECORD', 'invalid store event', [`${nul}: contains NUL`]);
+  const time = wallTimeOf(parsed.data);
+  const problem = time && wallTimeProblem(Date.parse(time[1]), nowMs);
+  if (time && problem)
+    throw new StoreError('INVALID_RECORD', 'invalid store event', [`event.${time[0]}: ${problem}`]);
   return parsed.data;
 }
 

@@ -108,8 +108,14 @@ const summaries = setInterval(() => {
 }, config.SUMMARY_INTERVAL_MS);
 const retention = setInterval(() => {
   store
-    .purgeExpired(config.DEFAULT_RETENTION_DAYS || null)
-    .then((purged) => Object.keys(purged).length > 0 && logger.info('retention purge', { purged }))
+    .purgeExpired({
+      defaultDays: config.RETENTION_KEEP_FOREVER ? null : config.DEFAULT_RETENTION_DAYS,
+      orphanGraceMs: config.ORPHAN_GRACE_HOURS * 3_600_000,
+    })
+    .then((purged) => {
+      if (Object.keys(purged.calls).length + Object.keys(purged.orphanRows).length > 0)
+        logger.info('retention purge', { ...purged });
+    })
     .catch((error) => logger.error('retention purge failed', { error }));
 }, config.RETENTION_INTERVAL_MS);
 

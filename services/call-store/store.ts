@@ -8,7 +8,7 @@ import { migrate } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { addReview, getCall } from './store/calls.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
-import { purgeExpired, setRetention } from './store/retention.ts';
+import { purgeExpired, setRetention, type PurgeResult, type RetentionPolicy } from './store/retention.ts';
 import { searchCalls, type SearchQuery } from './store/search.ts';
 import type { Scope } from './store/scope.ts';
 import { exportCsv, getTimeline, getTimelineJson } from './store/timeline.ts';
@@ -36,7 +36,7 @@ export interface CallStore {
   agentSummary(scope: Scope, agentId: string, from: string, to: string): ReturnType<typeof agentSummary>;
   addReview(scope: Scope, callId: string, reviewer: string, body: unknown): ReturnType<typeof addReview>;
   setRetention(tenant: string, days: number): Promise<void>;
-  purgeExpired(defaultDays: number | null, now?: Date): Promise<Record<string, number>>;
+  purgeExpired(policy: RetentionPolicy, now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
 }
 
@@ -68,7 +68,7 @@ export function createCallStore(backend: SqlBackend): CallStore {
     agentSummary: (scope, agentId, from, to) => agentSummary(backend, scope, agentId, from, to),
     addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
-    purgeExpired: (defaultDays, now) => purgeExpired(backend, defaultDays, now),
+    purgeExpired: (policy, now) => purgeExpired(backend, policy, now),
     close: () => backend.close(),
   };
 }

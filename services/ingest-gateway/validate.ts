@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
 import type { CallEvent, WireCodec } from '../shared/records.ts';
+import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { IngestError } from './errors.ts';
 
 /** va.ingest.v1.CallStart as decoded with { enums: String, longs: Number, defaults: true }. */
@@ -60,6 +61,14 @@ function text(value: string | undefined, field: CallMetadataField): string {
   return out;
 }
 
+/** 0 = now; otherwise a wall-clock time retention can expire (services/shared/wall-clock.ts). */
+function startTime(ms: number, nowMs: number): number {
+  if (ms === 0) return nowMs;
+  const problem = ms < 0 ? 'is negative' : wallTimeProblem(ms, nowMs);
+  if (problem) throw new IngestError('BAD_START_TIME', `start_time_ms ${problem}`);
+  return ms;
+}
+
 export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs: number): CallSpec {
   const callId = raw.callId === '' ? randomUUID() : raw.callId;
   if (!CALL_ID.test(callId)) {
@@ -89,7 +98,7 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
     queue: text(raw.queue, 'queue'),
     team: text(raw.team, 'team'),
     customerRef: text(raw.customerRef, 'customerRef'),
-    startTimeMs: raw.startTimeMs > 0 ? raw.startTimeMs : nowMs,
+    startTimeMs: startTime(raw.startTimeMs, nowMs),
     codec,
     sampleRateHz: raw.sampleRateHz,
     channels,

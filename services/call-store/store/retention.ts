@@ -1,5 +1,6 @@
 // Per-tenant retention: settings (days) and the scheduled purge that deletes calls older than their
-// tenant's retention together with every row that belongs to them. I/O: database.
+// tenant's retention together with every row that belongs to them, and child rows that belong to
+// no call. I/O: database.
 import type { SqlBackend } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 
@@ -11,7 +12,7 @@ const CHILD_TABLES = [
   'alert_acks',
   'reviews',
   'call_timelines',
-];
+] as const;
 
 export async function setRetention(db: SqlBackend, tenant: string, days: number): Promise<void> {
   if (!Number.isInteger(days) || days < 1 || days > 36_500) {
@@ -24,31 +25,72 @@ export async function setRetention(db: SqlBackend, tenant: string, days: number)
   );
 }
 
+export interface RetentionPolicy {
+  /** Tenants without their own setting keep calls this many days; null = forever (explicit only). */
+  defaultDays: number | null;
+  /** Child rows whose call is not in the store are deleted once received longer ago than this. */
+  orphanGraceMs: number;
+}
+
+export interface PurgeResult {
+  /** Expired calls deleted, per tenant (with every row of theirs). */
+  calls: Record<string, number>;
+  /** Child rows of no stored call deleted, per table. */
+  orphanRows: Record<string, number>;
+}
+
+/** When a child row reached the store: the orphan purge's clock. */
+const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
+  speaker_windows: 'received_at',
+  emotion_events: 'received_at',
+  dynamics_windows: 'received_at',
+  alerts: 'received_at',
+  alert_acks: 'received_at',
+  reviews: 'created_at',
+  call_timelines: 'built_at',
+};
+
 /**
- * Deletes the calls whose start is older than their tenant's retention (tenants without a setting
- * use `defaultDays`, null = keep). Returns the number of calls purged per tenant.
+ * Deletes the calls whose start is older than their tenant's retention, with every row that
+ * belongs to them, then the orphans: child rows whose (tenant, call id) has no call — it never
+ * arrived (rows from before migration 004 with tenant ''), or it was purged before they came — once
+ * they are older than the grace (their call start may still be on its way). Nothing of an expired
+ * call stays, so a client reusing its id starts from nothing.
  */
 export async function purgeExpired(
   db: SqlBackend,
-  defaultDays: number | null,
+  policy: RetentionPolicy,
   now: Date = new Date(),
-): Promise<Record<string, number>> {
+): Promise<PurgeResult> {
   return db.transaction(async (tx) => {
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant
        WHERE coalesce(t.retention_days, $1::int) IS NOT NULL
          AND c.started_at < $2::timestamptz - coalesce(t.retention_days, $1::int) * interval '1 day'`,
-      [defaultDays, now.toISOString()],
+      [policy.defaultDays, now.toISOString()],
     );
-    const purged: Record<string, number> = {};
-    if (expired.length === 0) return purged;
-    // A call is (tenant, call id): purging one tenant's call never touches another's with the same id.
-    const pairs = JSON.stringify(expired.map((row) => ({ tenant: row.tenant, callId: row.call_id })));
-    const expiredPairs = `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`;
-    for (const table of [...CHILD_TABLES, 'calls']) {
-      await tx.query(`DELETE FROM ${table} WHERE (tenant, call_id) IN (${expiredPairs})`, [pairs]);
+    const result: PurgeResult = { calls: {}, orphanRows: {} };
+    if (expired.length > 0) {
+      // A call is (tenant, call id): purging one tenant's call never touches another's with the same id.
+      const pairs = JSON.stringify(expired.map((row) => ({ tenant: row.tenant, callId: row.call_id })));
+      const expiredPairs = `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`;
+      for (const table of [...CHILD_TABLES, 'calls']) {
+        await tx.query(`DELETE FROM ${table} WHERE (tenant, call_id) IN (${expiredPairs})`, [pairs]);
+      }
+      for (const row of expired) result.calls[row.tenant] = (result.calls[row.tenant] ?? 0) + 1;
     }
-    for (const row of expired) purged[row.tenant] = (purged[row.tenant] ?? 0) + 1;
-    return purged;
+    const cutoff = new Date(now.getTime() - policy.orphanGraceMs).toISOString();
+    for (const table of CHILD_TABLES) {
+      const [{ n }] = await tx.query<{ n: number }>(
+        `WITH gone AS (
+           DELETE FROM ${table} o WHERE o.${RECEIVED_AT[table]} < $1::timestamptz
+             AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.tenant = o.tenant AND c.call_id = o.call_id)
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [cutoff],
+      );
+      if (n > 0) result.orphanRows[table] = n;
+    }
+    return result;
   });
 }

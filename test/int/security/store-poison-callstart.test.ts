@@ -1,8 +1,9 @@
 // Issue 13 point 5: one bad CallStart must not stall the call store. A batch of va.calls.v1
 // records with poison CallStarts among good ones (NUL in the agent id, an empty agent id, a
-// 65-character team, a start time PostgreSQL cannot hold) is consumed by the real store ingest
-// (real broker, PGlite): the good calls land within seconds, each poison record is dead-lettered
-// alone with a stable code. The real gateway refuses the same metadata with INVALID_ARGUMENT.
+// 65-character team, a start time before 2000 or centuries ahead: issue 13 point 7) is consumed
+// by the real store ingest (real broker, PGlite): the good calls land within seconds, each poison
+// record is dead-lettered alone with a stable code and is not stored. The real gateway refuses the
+// same metadata and start times with INVALID_ARGUMENT.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreIngest, type StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
@@ -75,8 +76,9 @@ describe('a poison CallStart in the call store', () => {
       ...Object.fromEntries(
         Object.entries(BAD_METADATA).map(([name, over]) => [name, started(`${run}-${name}`, over)]),
       ),
-      // Valid for the schema, refused by PostgreSQL itself: there is no year 0.
+      // Out of the wall-clock bounds (issue 13, point 7): before 2000, or never expiring.
       'year-zero': started(`${run}-year-zero`, { startTimeMs: Date.parse('0000-06-01T00:00:00Z') }),
+      'far-future': started(`${run}-far-future`, { startTimeMs: Date.parse('2999-01-01T00:00:00Z') }),
     };
     const good = Array.from({ length: Object.keys(poison).length + 2 }, (_, i) =>
       started(`${run}-good-${i}`),
@@ -129,17 +131,16 @@ describe('a poison CallStart in the call store', () => {
     expect(letters).toHaveLength(Object.keys(poison).length);
     for (const [name, event] of Object.entries(poison)) {
       const letter = byOffset.get(offsetOf(event));
-      const expected = name === 'year-zero' ? 'STORE_REJECTED' : 'INVALID_RECORD';
-      expect([name, letter?.reasonCode, letter?.topic]).toEqual([name, expected, topics.calls]);
+      expect([name, letter?.reasonCode, letter?.topic]).toEqual([name, 'INVALID_RECORD', topics.calls]);
       // Reason and coordinates only: no copy of the record, no value quoted by the database.
       expect(letter?.originalValue.byteLength).toBe(0);
-      expect(letter?.message).not.toMatch(/agent-1|blue|0000-06/);
+      expect(letter?.message).not.toMatch(/agent-1|blue|0000-06|2999/);
       expect(letter?.message).not.toContain('\u0000');
     }
   });
 });
 
-describe('the gateway refuses the metadata the store could not keep', () => {
+describe('the gateway refuses what the store could not keep', () => {
   const TOKEN = 'acme-token-0123456789';
   const audioTopic = uniqueName('poison.audio');
   const callsTopic = uniqueName('poison.calls');
@@ -184,4 +185,29 @@ describe('the gateway refuses the metadata the store could not keep', () => {
       ]);
     },
   );
+
+  it.each([
+    ['more than a day ahead', Date.now() + 2 * 86_400_000],
+    ['before 2000', Date.parse('1999-12-31T23:59:59Z')],
+  ])('refuses a start time %s with INVALID_ARGUMENT BAD_START_TIME', async (_name, startTimeMs) => {
+    const stream = openCallStream(client, TOKEN);
+    await stream.write({
+      start: {
+        callId: uniqueName('call').replace('.', '-'),
+        agentId: 'agent-7',
+        startTimeMs,
+        codec: 'CODEC_PCMU',
+        sampleRateHz: 8000,
+        consent: { analytics: true, storeFeatures: true },
+      },
+    });
+    const result = await Promise.race([
+      stream.result,
+      new Promise<Awaited<typeof stream.result>>((r) => setTimeout(() => r(stream.finish()), 2_000)),
+    ]);
+    expect([result.code, result.details]).toEqual([
+      grpc.status.INVALID_ARGUMENT,
+      expect.stringMatching(/BAD_START_TIME/),
+    ]);
+  });
 });

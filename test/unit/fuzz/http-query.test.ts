@@ -26,9 +26,16 @@ const CODES: StoreErrorCode[] = [
   'METHOD_NOT_ALLOWED',
 ];
 
-/** The real search and review parsing (cursor, body) over an empty database; the rest answer null. */
+/**
+ * The real search and review parsing (cursor, body) over an empty database; a call, its timeline
+ * and export are empty ones (the routes filter their alerts per audience); the rest answer null.
+ */
 const emptyDb = { query: async () => [] };
+const emptyCall = { reviewScore: null, alerts: [], reviews: [] };
 const REAL: Partial<Record<keyof CallStore, unknown>> = {
+  getCall: async () => emptyCall,
+  getTimeline: async () => ({ alerts: [] }),
+  getTimelineJson: async () => '{"callId":"c","alerts":[]}',
   searchCalls: (scope: never, q: never) => searchCalls(emptyDb, scope, q),
   addReview: (scope: never, callId: string, reviewer: string, body: unknown) =>
     addReview(emptyDb, scope, callId, reviewer, body),

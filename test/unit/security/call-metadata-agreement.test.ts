@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseStoreEvent } from '../../../services/call-store/events.ts';
 import { validateCallStart, type RawCallStart } from '../../../services/ingest-gateway/validate.ts';
 
+/** The gateway's clock: the call below started three days before. */
+const NOW_MS = Date.parse('2026-12-04T10:00:00Z');
 const raw: RawCallStart = {
   callId: 'call-1',
   tenant: '',
@@ -55,7 +57,7 @@ describe('gateway and store agree on CallStart metadata', () => {
     ['a 201-character customer reference', { customerRef: 'c'.repeat(201) }],
   ])('both refuse %s', (_what, over) => {
     expect([
-      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', 0)),
+      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', NOW_MS)),
       outcome(() => parseStoreEvent(stored(over))),
     ]).toEqual(['BAD_METADATA', 'INVALID_RECORD']);
   });
@@ -70,7 +72,7 @@ describe('gateway and store agree on CallStart metadata', () => {
     ['non-ASCII names', { agentId: 'agent-Łucja', team: 'équipe' }],
   ])('both keep %s', (_what, over) => {
     expect([
-      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', 0)),
+      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', NOW_MS)),
       outcome(() => parseStoreEvent(stored(over))),
     ]).toEqual(['kept', 'kept']);
   });

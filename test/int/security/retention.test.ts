@@ -1,0 +1,148 @@
+// Issue 13, point 7: after retention nothing of an expired call is left in any table, child rows
+// whose call never arrived (or came after the purge; legacy rows with tenant '') go once older
+// than the grace, and a client reusing the id starts from an empty call. Real database (PGlite).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoreEvent } from '../../../services/call-store/events.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+
+const DAY = 86_400_000;
+const TABLES = [
+  'calls',
+  'speaker_windows',
+  'emotion_events',
+  'dynamics_windows',
+  'alerts',
+  'alert_acks',
+  'reviews',
+  'call_timelines',
+];
+const acme = { tenant: 'acme', agentId: null, teams: null };
+const policy = { defaultDays: 90, orphanGraceMs: DAY };
+
+let store: CallStore;
+beforeAll(async () => {
+  store = await openCallStore({});
+});
+afterAll(() => store?.close());
+
+/** Rows of a call id in every table, whatever their tenant. */
+async function rowsOf(callId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of TABLES) {
+    const [{ n }] = await store.backend.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${table} WHERE call_id = $1`,
+      [callId],
+    );
+    if (n > 0) counts[table] = n;
+  }
+  return counts;
+}
+
+/** A finished call with windows, emotions, dynamics, an acknowledged alert, a review, a timeline. */
+async function storeCall(callId: string, startedAt: Date): Promise<void> {
+  const call = syntheticCall({
+    callId,
+    startedAt,
+    durationS: 40,
+    angryFromS: 5,
+    angryToS: 30,
+    alert: true,
+    ackAfterS: 3,
+    seed: 7,
+  });
+  await store.write(syntheticEvents(call));
+  await store.addReview(acme, callId, 'qa-1', { notes: 'check the tone', scoreOverride: 55 });
+  await store.finalizePending(0);
+}
+
+/** Every child event of a call, without its start and end: what arrives when the start is lost. */
+function childEvents(callId: string, startedAt: Date): StoreEvent[] {
+  const call = syntheticCall({
+    callId,
+    startedAt,
+    durationS: 20,
+    angryFromS: 2,
+    angryToS: 15,
+    alert: true,
+    ackAfterS: 2,
+    seed: 3,
+  });
+  return syntheticEvents(call).filter((e) => e.kind !== 'call-start' && e.kind !== 'call-end');
+}
+
+describe('retention', () => {
+  it('leaves nothing of an expired call in any table, and a reused id starts empty', async () => {
+    const old = new Date(Date.now() - 120 * DAY);
+    await storeCall('expired-1', old);
+    const before = await rowsOf('expired-1');
+    expect(Object.keys(before).sort()).toEqual([...TABLES].sort());
+
+    const purged = await store.purgeExpired(policy);
+    expect(purged.calls.acme).toBe(1);
+    expect(await rowsOf('expired-1')).toEqual({});
+
+    // The same client reuses the id for a new call: none of the old call shows through.
+    await store.write(
+      syntheticEvents(
+        syntheticCall({ callId: 'expired-1', startedAt: new Date(), durationS: 10, seed: 1 }),
+      ).filter((e) => e.kind === 'call-start'),
+    );
+    const reused = await store.getCall(acme, 'expired-1');
+    expect([reused.alerts, reused.reviews, reused.reviewScore]).toEqual([[], [], null]);
+    const timeline = await store.getTimeline(acme, 'expired-1', null);
+    expect(timeline.speakers.customer.windows.startMs).toEqual([]);
+    expect(timeline.alerts).toEqual([]);
+  });
+
+  it('deletes child rows whose call never arrived once they are older than the grace', async () => {
+    await store.write(childEvents('ghost-1', new Date(Date.now() - 2 * DAY)));
+    // A row from before migration 004 whose call never came: tenant ''.
+    await store.backend.query(
+      `INSERT INTO speaker_windows (tenant, call_id, channel, window_index, start_ms, end_ms, speech_fraction,
+         voiced_fraction, features, received_at)
+       VALUES ('', 'ghost-legacy', 'customer', 0, 0, 2000, 0.9, 0.7, '{}'::jsonb, now() - interval '400 days')`,
+    );
+    const ghost = await rowsOf('ghost-1');
+    expect(Object.keys(ghost).sort()).toEqual(
+      ['alert_acks', 'alerts', 'dynamics_windows', 'emotion_events', 'speaker_windows'].sort(),
+    );
+
+    // Within the grace the call start may still come: kept.
+    const early = await store.purgeExpired(policy);
+    expect(early.orphanRows.speaker_windows).toBe(1); // the legacy row only
+    expect(await rowsOf('ghost-1')).toEqual(ghost);
+    expect(await rowsOf('ghost-legacy')).toEqual({});
+
+    // A day and more later it has not: every orphan row goes.
+    const later = await store.purgeExpired(policy, new Date(Date.now() + DAY + 60_000));
+    expect(Object.values(later.orphanRows).reduce((a, b) => a + b, 0)).toBe(
+      Object.values(ghost).reduce((a, b) => a + b, 0),
+    );
+    expect(await rowsOf('ghost-1')).toEqual({});
+  });
+
+  it('keeps the children of a call that is still in the store', async () => {
+    await storeCall('recent-1', new Date(Date.now() - 10 * DAY));
+    const before = await rowsOf('recent-1');
+    await store.purgeExpired(policy, new Date(Date.now() + 2 * DAY));
+    expect(await rowsOf('recent-1')).toEqual(before);
+  });
+
+  it('refuses a far-future start time, so no call escapes retention', async () => {
+    const future = syntheticEvents(
+      syntheticCall({
+        callId: 'future-1',
+        startedAt: new Date(Date.now() + 400 * DAY),
+        durationS: 10,
+        seed: 2,
+      }),
+    ).filter((e) => e.kind === 'call-start');
+    const written = await store.write(future);
+    expect(written.inserted).toBe(0);
+    expect(written.rejected.map((r) => [r.error.code, r.error.details])).toEqual([
+      ['INVALID_RECORD', ['event.startedAt: is more than a day in the future']],
+    ]);
+    expect(await rowsOf('future-1')).toEqual({});
+  });
+});
