@@ -88,7 +88,9 @@ function retentionProblems(config: { DEFAULT_RETENTION_DAYS: number; RETENTION_K
       'DEFAULT_RETENTION_DAYS: 0 keeps calls forever; set RETENTION_KEEP_FOREVER=true if that is meant',
     ];
   if (config.DEFAULT_RETENTION_DAYS > 0 && config.RETENTION_KEEP_FOREVER)
-    return ['RETENTION_KEEP_FOREVER: true needs DEFAULT_RETENTION_DAYS=0 (got a retention of days)'];
+    return [
+      `RETENTION_KEEP_FOREVER: true needs DEFAULT_RETENTION_DAYS=0 (got ${config.DEFAULT_RETENTION_DAYS})`,
+    ];
   return [];
 }
 
