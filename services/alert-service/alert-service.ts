@@ -17,7 +17,7 @@ import { createAuth } from './auth.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
 import { createEvaluatorConsumer, type EvaluatorConsumer } from './evaluator-consumer.ts';
-import { alertViewOf, createEvaluator, type EvaluatorInput } from './evaluator.ts';
+import { createEvaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { createHub, type Hub } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
@@ -189,11 +189,13 @@ export async function startAlertService(
     engine,
     alertsTopic: config.TOPIC_ALERTS,
     ownerOf: (tenant, callId) => registry.owner(tenant, callId),
+    // Counted and logged only: clients get the alert from the fan-out of va.alerts.v1, i.e. once
+    // the broker has it. Pushing here, before the produce, showed clients alerts that a failed
+    // produce never wrote (ghost alerts, issue 13 point 13).
     onAlert: (rec) => {
       raised.inc({ rule: rec.ruleId, kind: rec.state });
       if (rec.audioCompletedAtMs > 0)
         metrics.observeLatency('alert', rec.audioCompletedAtMs, rec.producedAtMs);
-      hub.publishAlert(alertViewOf(rec));
       logger.info('alert raised', {
         alertId: rec.alertId,
         rule: rec.ruleId,
@@ -284,7 +286,9 @@ export async function startAlertService(
   base.shutdown.add('evaluator (finish batch, produce, commit)', () => runner.stop());
   base.shutdown.add('fan-out consumer', () => fanout.stop());
 
+  // The fan-out joins first: it reads va.alerts.v1 from "now", and is the only path to clients.
   await fanout.start();
+  await waitFor(() => fanout.ready(), 60_000);
   await runner.start();
   await waitFor(() => fanout.ready() && runner.ready(), 60_000);
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.rules.length });

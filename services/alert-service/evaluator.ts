@@ -1,6 +1,6 @@
 // Rule evaluation over the consumed records: emotion events, feature windows and dynamics go
-// through the rules engine; each alert is pushed to this instance's clients at once and returned
-// as a va.alerts.v1 record for the consumer runner to produce before it commits. Tracks which
+// through the rules engine; each alert is returned as a va.alerts.v1 record for the consumer to
+// produce before it commits (clients get it from the fan-out of that topic, never from here). Tracks which
 // partitions hold which calls so a revoked partition's state is dropped. The rules engine sees each
 // call under its key (`${tenant}/${callId}`, call-key.ts), so its state and its deterministic alert
 // ids (`${tenant}/${callId}:${subject}:${windowIndex}:${ruleId}`) are per tenant; the records keep
@@ -32,7 +32,7 @@ export interface EvaluatorOptions {
   engine: AlertEngine;
   alertsTopic: string;
   ownerOf: (tenant: string, callId: string) => AlertOwner | undefined;
-  /** Called with every new alert before it is produced (local push). */
+  /** Called with every new alert before it is produced (metrics, log): not a push to clients. */
   onAlert: (record: AlertRecord) => void;
   now?: () => number;
 }
