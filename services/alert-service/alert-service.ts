@@ -17,7 +17,7 @@ import { createAuth } from './auth.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
 import { createEvaluatorConsumer, type EvaluatorConsumer } from './evaluator-consumer.ts';
-import { createEvaluator, type EvaluatorInput } from './evaluator.ts';
+import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { createHub, type Hub } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
@@ -33,6 +33,7 @@ export interface AlertService {
   readonly hub: Hub;
   readonly registry: CallRegistry;
   readonly engine: AlertEngine;
+  readonly evaluator: Evaluator;
   readonly web: WebServer;
   readonly runner: EvaluatorConsumer;
   readonly fanout: Fanout;
@@ -141,7 +142,7 @@ export async function startAlertService(
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
     // A call that never ended (or ended a while ago) also leaves the rules engine.
-    onPurged: (key) => engine.endCall(key),
+    onPurged: (key) => evaluator.endCall(key),
   });
   const engine = createAlertEngine({ rules });
   const hub = createHub({
@@ -234,7 +235,7 @@ export async function startAlertService(
     registry,
     hub,
     logger,
-    onCallEnded: (key) => engine.endCall(key),
+    onCallEnded: (key) => evaluator.endCall(key),
     onBadRecord: (code) => metrics.errors.inc({ code }),
   });
 
@@ -297,6 +298,7 @@ export async function startAlertService(
     hub,
     registry,
     engine,
+    evaluator,
     web,
     runner,
     fanout,

@@ -40,6 +40,10 @@ export interface EvaluatorOptions {
 export interface Evaluator {
   handle(record: ConsumedRecord<EvaluatorInput>): OutRecord[];
   revoke(partitions: TopicPartition[]): void;
+  /** Frees an ended or purged call (its key): rule state and partition bookkeeping. */
+  endCall(key: string): void;
+  /** Calls whose partition this evaluator remembers (what a revocation would free). */
+  trackedCalls(): number;
 }
 
 /** The observation for the engine, whose `callId` is the call's key. */
@@ -103,6 +107,17 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
         for (const callId of callsByPartition.get(tp) ?? []) options.engine.endCall(callId);
         callsByPartition.delete(tp);
       }
+    },
+    endCall(key) {
+      options.engine.endCall(key);
+      // Without this the per-partition sets kept every call ever seen (issue 13 point 13).
+      for (const [tp, calls] of callsByPartition)
+        if (calls.delete(key) && calls.size === 0) callsByPartition.delete(tp);
+    },
+    trackedCalls() {
+      let n = 0;
+      for (const calls of callsByPartition.values()) n += calls.size;
+      return n;
     },
   };
 }
