@@ -93,6 +93,11 @@ export interface ConsumerRunner {
   /** True once the consumer joined its group and until it stops or crashes. */
   ready(): boolean;
   assigned(): TopicPartition[];
+  /**
+   * Commits these partitions now, at what `commitOffset` answers for the position reached: for a
+   * worker whose freed state no longer holds their commit back (instead of waiting for input).
+   */
+  recommit(partitions: TopicPartition[]): Promise<void>;
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -131,6 +136,8 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const produced = new Map<string, string>();
   /** Partitions whose replay mark was handed to onReplayUntil since their assignment. */
   const primed = new Set<string>();
+  /** Next offset to read after the last flush, per partition (the base of a recommit). */
+  const reached = new Map<string, string>();
   let marks: Promise<Map<string, number>> = Promise.resolve(new Map());
   const admin = options.onReplayUntil ? options.kafka.admin() : null;
   let joined = false;
@@ -144,6 +151,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       deferred.delete(tpKey(topic, partition));
       produced.delete(tpKey(topic, partition));
       primed.delete(tpKey(topic, partition));
+      reached.delete(tpKey(topic, partition));
     }
     logger.info('partitions revoked', { partitions: partitions.map((p) => `${p.topic}/${p.partition}`) });
     options.onRevoked?.(partitions);
@@ -275,6 +283,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       if (metrics) countByTopic(outputs, (t, n) => metrics.recordsOut.inc({ topic: t }, n));
       resolveOffset(lastOffset);
       const next = (BigInt(lastOffset) + 1n).toString();
+      reached.set(key, next);
       // Never below the previous owner's mark while replaying under it.
       if (Number(next) > Number(produced.get(key) ?? -1)) produced.set(key, next);
       const offset = options.commitOffset?.(topic, partition, next) ?? next;
@@ -327,6 +336,20 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     consumer,
     ready: () => running && joined,
     assigned: () => [...assignment.values()],
+    async recommit(partitions) {
+      for (const { topic, partition } of partitions) {
+        const key = tpKey(topic, partition);
+        const next = reached.get(key);
+        if (next === undefined || !assignment.has(key)) continue;
+        const offset = options.commitOffset?.(topic, partition, next) ?? next;
+        try {
+          await commitNow(key, topic, partition, offset);
+        } catch (error) {
+          // The next flush commits it anyway; a rebalance meanwhile replays from the last one.
+          logger.warn('recommit failed', { topic, partition, error });
+        }
+      }
+    },
     async start() {
       await consumer.connect();
       await admin?.connect();

@@ -2,6 +2,9 @@
 // of the oldest call still needed, but never more than a bound behind; replay marks in the commit
 // metadata survive a round trip and anything else is no mark.
 import { describe, expect, it } from 'vitest';
+import type { SpeakerWindow } from '../../../pipelines/dsp/types.ts';
+import type { EmotionEvent } from '../../../pipelines/emotion/types.ts';
+import { SpeakerTrackers } from '../../../services/emotion-classifier/speaker-trackers.ts';
 import { heldCommitOffset, OffsetHold } from '../../../services/shared/offset-hold.ts';
 import { parseReplayMark, replayMark } from '../../../services/shared/replay-marks.ts';
 
@@ -26,6 +29,19 @@ describe('held commits', () => {
     expect(heldCommitOffset(500, 10, 1_000)).toBe(10);
     expect(heldCommitOffset(500, undefined, 1_000)).toBe(500);
     expect(heldCommitOffset(500, 700, 1_000)).toBe(500);
+  });
+
+  it("bounds how far back the classifier's commit is held by a long call", () => {
+    const trackers = new SpeakerTrackers({
+      createTracker: () => ({ push: () => ({}) as EmotionEvent }),
+      idleTimeoutMs: 60_000,
+      maxCalls: 10,
+      maxHoldRecords: 1_000,
+    });
+    const window = (windowIndex: number) => ({ windowIndex }) as SpeakerWindow;
+    trackers.push({ partition: 0, offset: 100, callId: 'long', channel: 'agent', window: window(0) }, 0);
+    expect(trackers.safeCommitOffset(0, 900)).toBe(100);
+    expect(trackers.safeCommitOffset(0, 50_000)).toBe(49_000);
   });
 
   it('reads back its replay marks and nothing else', () => {
