@@ -5,9 +5,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Counter, Gauge } from 'prom-client';
-import { createAlertEngine, type AlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import { ConfigError } from '../shared/config.ts';
+import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
@@ -17,8 +18,7 @@ import { toAckRecord } from './alert-records.ts';
 import { createAuth } from './auth.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
-import { createEvaluatorConsumer, type EvaluatorConsumer } from './evaluator-consumer.ts';
-import { alertViewOf, createEvaluator, type EvaluatorInput } from './evaluator.ts';
+import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { createHub, type Hub } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
@@ -33,9 +33,9 @@ export interface AlertService {
   readonly base: ServiceBase;
   readonly hub: Hub;
   readonly registry: CallRegistry;
-  readonly engine: AlertEngine;
+  readonly evaluator: Evaluator;
   readonly web: WebServer;
-  readonly runner: EvaluatorConsumer;
+  readonly runner: ConsumerRunner;
   readonly fanout: Fanout;
   readonly instanceId: string;
   /** Re-reads the rule file (what SIGHUP does); rejects with the validation error. */
@@ -142,9 +142,8 @@ export async function startAlertService(
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
     // A call that never ended (or ended a while ago) also leaves the rules engine.
-    onPurged: (key) => engine.endCall(key),
+    onPurged: (key) => evaluator.endCall(key),
   });
-  const engine = createAlertEngine({ rules });
   const hub = createHub({
     registry,
     auth,
@@ -187,14 +186,17 @@ export async function startAlertService(
   });
 
   const evaluator = createEvaluator({
-    engine,
+    createEngine: () => createAlertEngine({ rules }),
     alertsTopic: config.TOPIC_ALERTS,
+    maxHoldRecords: config.ALERT_COMMIT_HOLD_MAX_RECORDS,
     ownerOf: (tenant, callId) => registry.owner(tenant, callId),
+    // Counted and logged only: clients get the alert from the fan-out of va.alerts.v1, i.e. once
+    // the broker has it. Pushing here, before the produce, showed clients alerts that a failed
+    // produce never wrote (ghost alerts, issue 13 point 13).
     onAlert: (rec) => {
       raised.inc({ rule: rec.ruleId, kind: rec.state });
       if (rec.audioCompletedAtMs > 0)
         metrics.observeLatency('alert', rec.audioCompletedAtMs, rec.producedAtMs);
-      hub.publishAlert(alertViewOf(rec));
       logger.info('alert raised', {
         alertId: rec.alertId,
         rule: rec.ruleId,
@@ -203,7 +205,9 @@ export async function startAlertService(
       });
     },
   });
-  const runner = createEvaluatorConsumer<EvaluatorInput>({
+  // At-least-once with held commits (evaluator.ts): a restart or rebalance replays each call
+  // from its first record and produces only the alerts the previous owner had not produced.
+  const runner = createConsumerRunner<EvaluatorInput>({
     kafka: base.kafka,
     producer,
     service: SERVICE,
@@ -212,6 +216,10 @@ export async function startAlertService(
     deadLetterTopic: config.TOPIC_DEADLETTER,
     fromBeginning: options.fromBeginning ?? false,
     partitionsConsumedConcurrently: config.ALERT_PARTITIONS_CONCURRENTLY,
+    // Low latency: a fetch returns as soon as a record is there; commits every 5 s (a per-flush
+    // commit round trip delays the next fetch, i.e. the next alert).
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
+    commitIntervalMs: 5_000,
     logger,
     metrics,
     decode: (value, headers, topic): EvaluatorInput =>
@@ -220,6 +228,8 @@ export async function startAlertService(
         : decodeFeaturesTopic(value, headers),
     handle: (record) => evaluator.handle(record),
     onRevoked: (partitions) => evaluator.revoke(partitions),
+    commitOffset: (topic, partition, next) => evaluator.commitOffset(topic, partition, next),
+    onReplayUntil: (topic, partition, until) => evaluator.setReplayUntil(topic, partition, until),
   });
   const fanout = createFanout({
     kafka: base.kafka,
@@ -233,13 +243,13 @@ export async function startAlertService(
     registry,
     hub,
     logger,
-    onCallEnded: (key) => engine.endCall(key),
+    onCallEnded: (key) => evaluator.endCall(key),
     onBadRecord: (code) => metrics.errors.inc({ code }),
   });
 
   const applyRules = (next: RuleSet): void => {
     rules = next;
-    engine.setRules(next);
+    evaluator.setRules(next);
     reloads.inc({ outcome: 'ok' });
     logger.info('alert rules loaded', { version: next.version, rules: next.rules.length });
   };
@@ -286,7 +296,9 @@ export async function startAlertService(
   base.shutdown.add('evaluator (finish batch, produce, commit)', () => runner.stop());
   base.shutdown.add('fan-out consumer', () => fanout.stop());
 
+  // The fan-out joins first: it reads va.alerts.v1 from "now", and is the only path to clients.
   await fanout.start();
+  await waitFor(() => fanout.ready(), 60_000);
   await runner.start();
   await waitFor(() => fanout.ready() && runner.ready(), 60_000);
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.rules.length });
@@ -294,7 +306,7 @@ export async function startAlertService(
     base,
     hub,
     registry,
-    engine,
+    evaluator,
     web,
     runner,
     fanout,

@@ -72,6 +72,11 @@ export const alertServiceEnv = z.object({
   /** Partition batches the evaluator handles at once; their produce + commit round trips overlap. */
   ALERT_PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 256, def: 12 }),
   ALERT_CALL_IDLE_MS: intVar({ min: 1_000, max: 86_400_000, def: 600_000 }),
+  /**
+   * The evaluator's commit waits at the first record of its oldest live call (a restart replays
+   * from there and rebuilds the rule state), at most this many records behind per partition.
+   */
+  ALERT_COMMIT_HOLD_MAX_RECORDS: intVar({ min: 1, max: 100_000_000, def: 500_000 }),
   TOPIC_CALLS: topicVar(TOPICS.calls),
   TOPIC_FEATURES: topicVar(TOPICS.features),
   TOPIC_EMOTIONS: topicVar(TOPICS.emotions),

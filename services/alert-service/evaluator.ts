@@ -1,13 +1,18 @@
 // Rule evaluation over the consumed records: emotion events, feature windows and dynamics go
-// through the rules engine; each alert is pushed to this instance's clients at once and returned
-// as a va.alerts.v1 record for the consumer runner to produce before it commits. Tracks which
-// partitions hold which calls so a revoked partition's state is dropped. The rules engine sees each
-// call under its key (`${tenant}/${callId}`, call-key.ts), so its state and its deterministic alert
-// ids (`${tenant}/${callId}:${subject}:${windowIndex}:${ruleId}`) are per tenant; the records keep
-// the client's call id and the tenant. Pure apart from callbacks.
-import type { AlertEngine, Observation } from '../../pipelines/alerts/index.ts';
+// through the rules engine; each alert is returned as a va.alerts.v1 record for the consumer to
+// produce before it commits (clients get it from the fan-out of that topic, never from here).
+// Rule state depends on every earlier record of a call, so each input topic has its own engine
+// and its commits are held at the first record of its oldest live call (offset-hold.ts): after a
+// restart or rebalance the successor replays from there and rebuilds the state; alerts of records
+// the previous owner had produced (below the replay mark) are not produced again. Both topics'
+// rules are independent (a rule reads one source), so one engine per topic equals one engine.
+// The rules engine sees each call under its key (`${tenant}/${callId}`, call-key.ts), so its
+// state and its deterministic alert ids (`${tenant}/${callId}:${subject}:${windowIndex}:${ruleId}`)
+// are per tenant; the records keep the client's call id and the tenant. Pure apart from callbacks.
+import type { AlertEngine, Observation, RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import type { ConsumedRecord, TopicPartition } from '../shared/consumer-runner.ts';
+import { OffsetHold } from '../shared/offset-hold.ts';
 import {
   fromDynamicsWindowRecord,
   fromEmotionEventRecord,
@@ -29,10 +34,13 @@ export type EvaluatorInput =
   | { schema: 'dynamics'; value: DynamicsWindowRecord };
 
 export interface EvaluatorOptions {
-  engine: AlertEngine;
+  /** One engine per input topic, each with the current rules. */
+  createEngine: () => AlertEngine;
   alertsTopic: string;
+  /** How many records a held commit may lag behind the consumed position (offset-hold.ts). */
+  maxHoldRecords: number;
   ownerOf: (tenant: string, callId: string) => AlertOwner | undefined;
-  /** Called with every new alert before it is produced (local push). */
+  /** Called with every new alert before it is produced (metrics, log): not a push to clients. */
   onAlert: (record: AlertRecord) => void;
   now?: () => number;
 }
@@ -40,6 +48,15 @@ export interface EvaluatorOptions {
 export interface Evaluator {
   handle(record: ConsumedRecord<EvaluatorInput>): OutRecord[];
   revoke(partitions: TopicPartition[]): void;
+  /** Frees an ended or purged call (its key): rule state and held commit, in every topic. */
+  endCall(key: string): void;
+  /** The offset to commit: never past the first record of a call whose state is still held. */
+  commitOffset(topic: string, partition: number, nextOffset: string): string;
+  /** Alerts of records below this offset were produced by the previous owner: not again. */
+  setReplayUntil(topic: string, partition: number, producedUntil: number): void;
+  setRules(rules: RuleSet): void;
+  /** Calls whose state (and held commit) this evaluator keeps, summed over its input topics. */
+  trackedCalls(): number;
 }
 
 /** The observation for the engine, whose `callId` is the call's key. */
@@ -77,18 +94,36 @@ function observationOf(input: EvaluatorInput): {
   };
 }
 
+interface Lane {
+  engine: AlertEngine;
+  hold: OffsetHold;
+}
+
 export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const now = options.now ?? Date.now;
-  const callsByPartition = new Map<string, Set<string>>();
+  const lanes = new Map<string, Lane>();
+  const replayUntil = new Map<string, number>();
+  let rules: RuleSet | null = null;
+  const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+  const laneOf = (topic: string): Lane => {
+    let lane = lanes.get(topic);
+    if (!lane) {
+      lane = { engine: options.createEngine(), hold: new OffsetHold(options.maxHoldRecords) };
+      if (rules) lane.engine.setRules(rules);
+      lanes.set(topic, lane);
+    }
+    return lane;
+  };
   return {
     handle(record) {
       const { obs, tenant, callId, audioCompletedAtMs } = observationOf(record.value);
-      const tp = `${record.topic}\u0000${record.partition}`;
-      let calls = callsByPartition.get(tp);
-      if (!calls) callsByPartition.set(tp, (calls = new Set()));
-      calls.add(obs.callId);
-      const alerts = options.engine.push(obs);
+      const lane = laneOf(record.topic);
+      const offset = Number(record.offset);
+      lane.hold.note(record.partition, obs.callId, offset);
+      const alerts = lane.engine.push(obs);
       if (alerts.length === 0) return [];
+      // Rebuilding state over records whose alerts the previous owner produced: not twice.
+      if (offset < (replayUntil.get(tpKey(record.topic, record.partition)) ?? -1)) return [];
       // The record's tenant is authoritative (the gateway took it from the stream's token).
       const owner = { ...(options.ownerOf(tenant, callId) ?? { agentId: '', team: '', queue: '' }), tenant };
       return alerts.map((alert) => {
@@ -99,10 +134,34 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     },
     revoke(partitions) {
       for (const { topic, partition } of partitions) {
-        const tp = `${topic}\u0000${partition}`;
-        for (const callId of callsByPartition.get(tp) ?? []) options.engine.endCall(callId);
-        callsByPartition.delete(tp);
+        replayUntil.delete(tpKey(topic, partition));
+        const lane = lanes.get(topic);
+        if (!lane) continue;
+        for (const key of lane.hold.dropPartitions([partition])) lane.engine.endCall(key);
       }
+    },
+    endCall(key) {
+      // Without the release, every call ever seen stayed tracked (issue 13 point 13).
+      for (const lane of lanes.values()) {
+        lane.engine.endCall(key);
+        lane.hold.release(key);
+      }
+    },
+    commitOffset(topic, partition, nextOffset) {
+      const lane = lanes.get(topic);
+      return lane ? String(lane.hold.safeCommitOffset(partition, Number(nextOffset))) : nextOffset;
+    },
+    setReplayUntil(topic, partition, producedUntil) {
+      replayUntil.set(tpKey(topic, partition), producedUntil);
+    },
+    setRules(next) {
+      rules = next;
+      for (const lane of lanes.values()) lane.engine.setRules(next);
+    },
+    trackedCalls() {
+      let n = 0;
+      for (const lane of lanes.values()) n += lane.hold.size;
+      return n;
     },
   };
 }

@@ -1,6 +1,7 @@
 // The emotion-classifier service: consumer group on va.features.v1, one tracker per speaker with
-// its baseline, va.emotions.v1 out; commits held at the first window of every active call so a
-// successor rebuilds the baselines by replay. In-process callable (tests, benchmark); main.ts
+// its baseline, va.emotions.v1 out; commits held at the first window of every active call (at most
+// COMMIT_HOLD_MAX_RECORDS behind) so a successor rebuilds the baselines by replay, without
+// producing again the events its predecessor produced (the replay mark of the commit). In-process callable (tests, benchmark); main.ts
 // wires it to the process. I/O: Kafka, the model file, the ops HTTP server, timers.
 import { Counter, Gauge } from 'prom-client';
 import { createEmotionTracker, parseEmotionModel } from '../../pipelines/emotion/index.ts';
@@ -43,6 +44,7 @@ export async function startEmotionClassifier(
     createTracker: (callId, channel) => createEmotionTracker({ model, callId, channel }),
     idleTimeoutMs: config.SPEAKER_IDLE_TIMEOUT_MS,
     maxCalls: config.MAX_CALLS,
+    maxHoldRecords: config.COMMIT_HOLD_MAX_RECORDS,
   });
   new Gauge({
     name: 'va_emotion_active_calls',
@@ -64,8 +66,6 @@ export async function startEmotionClassifier(
       metrics.observeLatency('emotion', audioCompletedAtMs, producedAtMs),
     onDuplicate: () => duplicates.inc(),
   });
-  /** Per partition, the next offset whose predecessors' outputs the runner has produced. */
-  const producedNext = new Map<number, number>();
   const runner = createConsumerRunner({
     kafka: base.kafka,
     producer: base.producer,
@@ -79,26 +79,17 @@ export async function startEmotionClassifier(
     decode: (value, headers) => decodeFeaturesTopic(value, headers),
     handle: (record) => processor.handle(record),
     onRevoked: (partitions) => void trackers.dropPartitions(partitions.map((p) => p.partition)),
-    commitOffset(_topic, partition, nextOffset) {
-      producedNext.set(partition, Number(nextOffset));
-      return String(trackers.safeCommitOffset(partition, Number(nextOffset)));
-    },
+    commitOffset: (_topic, partition, nextOffset) =>
+      String(trackers.safeCommitOffset(partition, Number(nextOffset))),
+    // The commit is held at the first window of every live call, so a successor replays those
+    // windows to rebuild the baselines; their events were produced before the mark: not again.
+    onReplayUntil: (_topic, partition, producedUntil) => trackers.setReplayUntil(partition, producedUntil),
   });
   /** Freed calls no longer hold their partitions' commits back: move them on now. */
-  const commitFreed = async (partitions: Set<number>): Promise<void> => {
-    const offsets = runner
-      .assigned()
-      .filter((tp) => tp.topic === config.FEATURES_TOPIC && partitions.has(tp.partition))
-      .flatMap(({ topic, partition }) => {
-        const next = producedNext.get(partition);
-        if (next === undefined) return [];
-        return [{ topic, partition, offset: String(trackers.safeCommitOffset(partition, next)) }];
-      });
-    if (offsets.length === 0) return;
-    await runner.consumer.commitOffsets(offsets).catch((error: unknown) => {
-      logger.warn('commit after freeing idle calls failed', { error });
-    });
-  };
+  const commitFreed = (partitions: Set<number>): Promise<void> =>
+    runner.recommit(
+      runner.assigned().filter((tp) => tp.topic === config.FEATURES_TOPIC && partitions.has(tp.partition)),
+    );
 
   const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.SPEAKER_IDLE_TIMEOUT_MS / 4)));
   const timer = setInterval(() => {

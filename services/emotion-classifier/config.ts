@@ -34,6 +34,11 @@ export const emotionClassifierEnv = z.object({
   /** Calls held at once; beyond it new calls are dead-lettered (CALL_LIMIT_EXCEEDED). */
   MAX_CALLS: intVar({ min: 1, max: 100_000, def: 5000 }),
   PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 64, def: 3 }),
+  /**
+   * The commit waits at the first window of the oldest live call (a restart replays from there
+   * and rebuilds the baselines), at most this many records behind per partition.
+   */
+  COMMIT_HOLD_MAX_RECORDS: intVar({ min: 1, max: 100_000_000, def: 500_000 }),
 });
 
 export type EmotionClassifierConfig = z.infer<typeof emotionClassifierEnv> & {

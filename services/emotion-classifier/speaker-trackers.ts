@@ -6,6 +6,7 @@
 // two tenants with the same client id never share a baseline. Pure, no I/O.
 import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
+import { heldCommitOffset } from '../shared/offset-hold.ts';
 
 export interface TrackerLike {
   push(window: SpeakerWindow): EmotionEvent;
@@ -25,6 +26,8 @@ export interface SpeakerTrackersOptions {
   createTracker: TrackerFactory;
   idleTimeoutMs: number;
   maxCalls: number;
+  /** How far (records) a held commit may stay behind the consumed position (offset-hold.ts). */
+  maxHoldRecords?: number;
   /** How many freed speakers to remember so late duplicates of their windows are dropped. */
   endedMemory?: number;
 }
@@ -75,7 +78,7 @@ export class SpeakerTrackers {
     return this.calls.size;
   }
 
-  /** Called on assignment when the previous owner said how far it had produced. */
+  /** Called before a partition's first window after assignment with its replay mark (replay-marks.ts). */
   setReplayUntil(partition: number, offset: number): void {
     this.replayUntil.set(partition, offset);
   }
@@ -145,13 +148,17 @@ export class SpeakerTrackers {
     return dropped;
   }
 
-  /** Never commits past the first window of a call still held: its baselines are rebuilt from there. */
+  /**
+   * Never commits past the first window of a call still held (its baselines are rebuilt from
+   * there), nor more than `maxHoldRecords` behind: a longer call is rebuilt from the bound on.
+   */
   safeCommitOffset(partition: number, nextOffset: number): number {
-    let safe = nextOffset;
+    let first: number | undefined;
     for (const call of this.calls.values()) {
-      if (call.partition === partition && call.firstOffset < safe) safe = call.firstOffset;
+      if (call.partition === partition && (first === undefined || call.firstOffset < first))
+        first = call.firstOffset;
     }
-    return safe;
+    return heldCommitOffset(nextOffset, first, this.options.maxHoldRecords ?? Number.MAX_SAFE_INTEGER);
   }
 
   /**

@@ -8,6 +8,7 @@ import { deadLetterRecord } from './dead-letter.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
+import { fetchReplayMarks, replayMark } from './replay-marks.ts';
 import { TOPICS } from './topics.ts';
 
 export interface ConsumedRecord<T> {
@@ -58,6 +59,13 @@ export interface ConsumerRunnerOptions<T> {
    * needed), so a successor rebuilds the state by replaying; duplicates are dropped downstream.
    */
   commitOffset?: (topic: string, partition: number, nextOffset: string) => string;
+  /**
+   * Called before a partition's first record after each assignment (and after a failed produce)
+   * with the offset below which the outputs were already produced, by this group's previous owner
+   * (the mark stored with every commit, replay-marks.ts) or by this one: a worker that holds its
+   * commits replays such records to rebuild its state but must not produce their outputs again.
+   */
+  onReplayUntil?: (topic: string, partition: number, producedUntil: number) => void;
   deadLetterTopic?: string;
   /** Produce + commit at least every N inputs within a batch (latency bound). Default 100. */
   maxRecordsPerFlush?: number;
@@ -85,6 +93,11 @@ export interface ConsumerRunner {
   /** True once the consumer joined its group and until it stops or crashes. */
   ready(): boolean;
   assigned(): TopicPartition[];
+  /**
+   * Commits these partitions now, at what `commitOffset` answers for the position reached: for a
+   * worker whose freed state no longer holds their commit back (instead of waiting for input).
+   */
+  recommit(partitions: TopicPartition[]): Promise<void>;
 }
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -119,6 +132,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   let assignment = new Map<string, TopicPartition>();
   /** Offset each partition restarts from after a failed produce: the last commit we made. */
   const committed = new Map<string, string>();
+  /** Next offset whose predecessors' outputs were produced, per partition (the replay mark). */
+  const produced = new Map<string, string>();
+  /** Partitions whose replay mark was handed to onReplayUntil since their assignment. */
+  const primed = new Set<string>();
+  /** Next offset to read after the last flush, per partition (the base of a recommit). */
+  const reached = new Map<string, string>();
+  let marks: Promise<Map<string, number>> = Promise.resolve(new Map());
+  const admin = options.onReplayUntil ? options.kafka.admin() : null;
   let joined = false;
   let running = false;
 
@@ -128,6 +149,9 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       // Not committed: the next owner replays from the last commit (duplicates, dropped by id).
       committed.delete(tpKey(topic, partition));
       deferred.delete(tpKey(topic, partition));
+      produced.delete(tpKey(topic, partition));
+      primed.delete(tpKey(topic, partition));
+      reached.delete(tpKey(topic, partition));
     }
     logger.info('partitions revoked', { partitions: partitions.map((p) => `${p.topic}/${p.partition}`) });
     options.onRevoked?.(partitions);
@@ -142,6 +166,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       for (const partition of partitions) assignment.set(tpKey(topic, partition), { topic, partition });
     }
     joined = true;
+    if (admin) {
+      // Read before the first batch of these partitions is handled (eachBatch waits for it).
+      marks = fetchReplayMarks(admin, options.groupId, options.topics).catch((error: unknown) => {
+        // Without marks a replay produces its outputs again: duplicates, dropped by id downstream.
+        logger.warn('replay marks unavailable', { error });
+        return new Map<string, number>();
+      });
+    }
     const added = [...assignment.values()];
     if (added.length > 0) {
       logger.info('partitions assigned', { partitions: added.map((p) => `${p.topic}/${p.partition}`) });
@@ -182,7 +214,9 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const commitNow = async (key: string, topic: string, partition: number, offset: string) => {
     deferred.delete(key);
     lastCommitAt.set(key, Date.now());
-    await consumer.commitOffsets([{ topic, partition, offset }]);
+    const until = produced.get(key);
+    const metadata = until === undefined ? null : replayMark(until);
+    await consumer.commitOffsets([{ topic, partition, offset, metadata }]);
     committed.set(key, offset);
   };
 
@@ -207,6 +241,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     const { topic, partition } = batch;
     const key = tpKey(topic, partition);
     if (!committed.has(key) && batch.messages.length > 0) committed.set(key, batch.messages[0].offset);
+    if (options.onReplayUntil && !primed.has(key)) {
+      const mark = (await marks).get(key);
+      primed.add(key);
+      if (mark !== undefined) {
+        produced.set(key, String(mark));
+        options.onReplayUntil(topic, partition, mark);
+      }
+    }
     metrics?.consumerLag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
     let pending: OutRecord[] = [];
     let lastOffset: string | null = null;
@@ -226,8 +268,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         metrics?.errors.inc({ code: 'PRODUCE_FAILED' });
         logger.error('produce failed; replaying partition from last commit', { topic, partition, error });
         const replayFrom = committed.get(key) ?? lastOffset;
+        const until = produced.get(key);
         revoke([{ topic, partition }]);
         options.onAssigned?.([{ topic, partition }]);
+        if (until !== undefined && options.onReplayUntil) {
+          primed.add(key);
+          produced.set(key, until);
+          options.onReplayUntil(topic, partition, Number(until));
+        }
         consumer.seek({ topic, partition, offset: replayFrom });
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         return false;
@@ -235,6 +283,9 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       if (metrics) countByTopic(outputs, (t, n) => metrics.recordsOut.inc({ topic: t }, n));
       resolveOffset(lastOffset);
       const next = (BigInt(lastOffset) + 1n).toString();
+      reached.set(key, next);
+      // Never below the previous owner's mark while replaying under it.
+      if (Number(next) > Number(produced.get(key) ?? -1)) produced.set(key, next);
       const offset = options.commitOffset?.(topic, partition, next) ?? next;
       const due = Date.now() - (lastCommitAt.get(key) ?? 0) >= commitIntervalMs;
       if (due || !running || !isRunning()) await commitNow(key, topic, partition, offset);
@@ -285,8 +336,23 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     consumer,
     ready: () => running && joined,
     assigned: () => [...assignment.values()],
+    async recommit(partitions) {
+      for (const { topic, partition } of partitions) {
+        const key = tpKey(topic, partition);
+        const next = reached.get(key);
+        if (next === undefined || !assignment.has(key)) continue;
+        const offset = options.commitOffset?.(topic, partition, next) ?? next;
+        try {
+          await commitNow(key, topic, partition, offset);
+        } catch (error) {
+          // The next flush commits it anyway; a rebalance meanwhile replays from the last one.
+          logger.warn('recommit failed', { topic, partition, error });
+        }
+      }
+    },
     async start() {
       await consumer.connect();
+      await admin?.connect();
       await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
       running = true;
       if (commitIntervalMs > 0) {
@@ -310,6 +376,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       assignment = new Map();
       joined = false;
       await consumer.disconnect();
+      await admin?.disconnect();
     },
   };
 }

@@ -12,6 +12,8 @@ import { loadAlertServiceConfig, type AlertServiceConfig } from '../../../servic
 import { createLogger } from '../../../services/shared/logger.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import type { EmotionEventRecord } from '../../../services/shared/records.ts';
+import { alertRecordCodec } from '../../../services/alert-service/alert-records.ts';
+import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import { callStarted, emotionOut, emotionRecord, featuresOut } from './records.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 
@@ -34,7 +36,10 @@ async function startService(config: AlertServiceConfig): Promise<AlertService> {
   return service;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** Topics, environment and producer of a harness, with no service started (e.g. for a child process). */
+export type Prepared = Omit<Harness, 'service' | 'baseUrl' | 'wsUrl'> & { env: Record<string, string> };
+
+export async function prepareHarness(overrides: Record<string, string> = {}): Promise<Prepared> {
   const kafka = testKafka();
   const p = uniqueName('t');
   const topics = {
@@ -54,7 +59,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await new Promise((r) => setTimeout(r, 500 * attempt));
     }
   }
-  const config = loadAlertServiceConfig({
+  const env = {
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     HTTP_PORT: '0',
     ALERT_PORT: '0',
@@ -68,14 +73,24 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     TOPIC_ALERTS: topics.alerts,
     TOPIC_DEADLETTER: topics.deadletter,
     ALERT_WEB_DIR: mkdtempSync(join(tmpdir(), 'va-web-')),
-    ...env,
-  });
+    ...overrides,
+  };
   const producer = kafka.producer();
   await producer.connect();
   onTestFinished(() => producer.disconnect());
-  const service = await startService(config);
+  return { producer, topics, config: loadAlertServiceConfig(env), env };
+}
+
+/** Starts an instance in this process on prepared topics. */
+export async function startInstance(p: Omit<Prepared, 'env'>): Promise<Harness> {
+  const service = await startService(p.config);
   const baseUrl = `http://127.0.0.1:${service.web.port}`;
-  return { service, producer, topics, baseUrl, wsUrl: `ws://127.0.0.1:${service.web.port}/ws`, config };
+  return { ...p, service, baseUrl, wsUrl: `ws://127.0.0.1:${service.web.port}/ws` };
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const { env: _env, ...prepared } = await prepareHarness(env);
+  return startInstance(prepared);
 }
 
 /** Another instance on the same topics, evaluator group and token key (its own fan-out group). */
@@ -162,8 +177,11 @@ export async function connect(
   return client;
 }
 
+/** What producing test records needs. */
+type Producing = Pick<Harness, 'producer' | 'topics'>;
+
 export async function startCall(
-  h: Harness,
+  h: Producing,
   callId: string,
   agentId: string,
   team = '',
@@ -173,7 +191,7 @@ export async function startCall(
 }
 
 /** Sends an emotion event (produced "now") and returns when it was handed to Kafka. */
-export async function sendEmotion(h: Harness, record: EmotionEventRecord): Promise<number> {
+export async function sendEmotion(h: Producing, record: EmotionEventRecord): Promise<number> {
   const at = Date.now();
   await sendRecords(h.producer, [
     emotionOut(h.topics.emotions, { ...record, producedAtMs: at, audioCompletedAtMs: at }),
@@ -182,7 +200,7 @@ export async function sendEmotion(h: Harness, record: EmotionEventRecord): Promi
 }
 
 export async function sendFeatures(
-  h: Harness,
+  h: Producing,
   callId: string,
   channel: 'agent' | 'customer',
   i: number,
@@ -192,3 +210,26 @@ export async function sendFeatures(
 }
 
 export { emotionRecord };
+
+/** Alert ids in an alerts topic, in order (acknowledgements skipped), read from the beginning. */
+export async function alertIdsInTopic(topic: string, waitMs: number): Promise<string[]> {
+  const consumer = testKafka().consumer({ groupId: uniqueName('alert-ids') });
+  const ids: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        try {
+          ids.push(alertRecordCodec.decode(message.value, message.headers as RecordHeaders).alertId);
+        } catch {
+          // an acknowledgement, or another test's probe record
+        }
+      },
+    });
+    await new Promise((r) => setTimeout(r, waitMs));
+  } finally {
+    await consumer.disconnect();
+  }
+  return ids;
+}

@@ -43,6 +43,19 @@ export function callStarted(
   });
 }
 
+export function callEnded(topic: string, callId: string): OutRecord {
+  const now = Date.now();
+  const started = callEventCodec.decode(callStarted(topic, callId, '', '').message.value as Buffer);
+  return outRecord(topic, callEventCodec, callId, {
+    ...started,
+    eventId: `${callId}:both:0:ended`,
+    type: 'ended',
+    endTimeMs: now,
+    endReason: 'hangup',
+    producedAtMs: now,
+  });
+}
+
 /** Window i covers [i, i + 2] s (2 s window, 1 s hop). */
 export function emotionRecord(
   callId: string,

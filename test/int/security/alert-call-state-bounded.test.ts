@@ -1,0 +1,34 @@
+// Issue 13 point 13(b), against a real broker: the alert evaluator's record of which partition
+// holds which call (what a revocation frees) used to grow for the life of the process; once N
+// calls have ended, nothing of them is left in it.
+import { describe, expect, it } from 'vitest';
+import { sendRecords } from '../../../services/shared/producer.ts';
+import { uniqueName } from '../../support/kafka.ts';
+import { emotionRecord, sendEmotion, startCall, startHarness } from '../alerts/harness.ts';
+import { callEnded } from '../alerts/records.ts';
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+describe('alert evaluator call state', () => {
+  it('holds nothing of calls once they have ended', async () => {
+    const h = await startHarness();
+    const calls = Array.from({ length: 30 }, () => uniqueName('call'));
+    for (const callId of calls) {
+      await startCall(h, callId, 'agent-1');
+      for (let i = 0; i < 3; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'neutral'));
+    }
+    const evaluator = h.service.evaluator;
+    await until(() => evaluator.trackedCalls() === calls.length, 20_000);
+    expect(evaluator.trackedCalls()).toBe(calls.length);
+
+    await sendRecords(
+      h.producer,
+      calls.map((callId) => callEnded(h.topics.calls, callId)),
+    );
+    await until(() => evaluator.trackedCalls() === 0, 20_000);
+    expect(evaluator.trackedCalls()).toBe(0);
+  });
+});
