@@ -46,6 +46,8 @@ export interface SessionSettings {
   maxChunkMs: number;
   maxGapFillMs: number;
   ackEveryFrames: number;
+  /** A stream that has not sent CallStart after this long is ended (CALL_START_TIMEOUT). */
+  callStartTimeoutMs: number;
   topics: { audio: string; calls: string };
 }
 
@@ -93,6 +95,14 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let framesSinceAck = 0;
   let log = logger;
   let entry: LiveCall | null = null;
+  // The live-call registry and its idle sweep only know calls that started: without this
+  // deadline an authenticated stream that never sends CallStart would hold its socket forever.
+  const startDeadline = setTimeout(() => {
+    if (state === 'awaiting-start') {
+      fail(new IngestError('CALL_START_TIMEOUT', `no CallStart within ${settings.callStartTimeoutMs} ms`));
+    }
+  }, settings.callStartTimeoutMs);
+  startDeadline.unref();
 
   const counts = () => {
     let gaps = 0;
@@ -195,6 +205,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   };
 
   const fail = (error: IngestError): void => {
+    clearTimeout(startDeadline);
     if (state === 'ended') return;
     const wasLive = state === 'live';
     metrics.errors.inc({ code: error.code });
@@ -209,6 +220,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (state !== 'awaiting-start')
       throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
     const current = validateCallStart(raw, deps.tenant, now());
+    clearTimeout(startDeadline);
     const claimed: LiveCall = {
       tenant: current.tenant,
       callId: current.callId,
@@ -321,6 +333,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       entry.lastActivityMs = now();
     },
     abandon(reason) {
+      clearTimeout(startDeadline);
       if (state !== 'live') return;
       log.info('call abandoned', { reason });
       void finish(reason).finally(release);

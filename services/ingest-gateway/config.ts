@@ -27,6 +27,8 @@ const schema = z.object({
   MAX_GAP_FILL_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
   MAX_LIVE_CALLS: intVar({ min: 1, max: 100_000, def: 2_000 }),
   IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
+  /** An authenticated stream must send CallStart within this time (issue 13, point 12a). */
+  CALL_START_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: 10_000 }),
   ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
   /** Pause streams while more than this many bytes wait for Kafka. */
   BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, def: 8 * 1024 * 1024 }),
@@ -93,6 +95,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       maxChunkMs: c.CHUNK_MAX_MS,
       maxGapFillMs: c.MAX_GAP_FILL_MS,
       ackEveryFrames: c.ACK_EVERY_FRAMES,
+      callStartTimeoutMs: c.CALL_START_TIMEOUT_MS,
       topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
     },
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
