@@ -16,6 +16,7 @@ import type { LiveCall, LiveCalls } from './live-calls.ts';
 import {
   bytesPerSample,
   validateCallStart,
+  validateEndReason,
   validateFrame,
   type CallSpec,
   type RawAudioFrame,
@@ -296,7 +297,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (state === 'awaiting-start')
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
     if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallEnd was already received');
-    void finish(reason || 'hangup').then((ok) => {
+    void finish(validateEndReason(reason) || 'hangup').then((ok) => {
       state = 'ended';
       release();
       if (!ok) {

@@ -55,7 +55,7 @@ describe('gateway and store agree on CallStart metadata', () => {
     ['a 201-character customer reference', { customerRef: 'c'.repeat(201) }],
   ])('both refuse %s', (_what, over) => {
     expect([
-      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', 0)),
+      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', raw.startTimeMs)),
       outcome(() => parseStoreEvent(stored(over))),
     ]).toEqual(['BAD_METADATA', 'INVALID_RECORD']);
   });
@@ -70,7 +70,7 @@ describe('gateway and store agree on CallStart metadata', () => {
     ['non-ASCII names', { agentId: 'agent-Łucja', team: 'équipe' }],
   ])('both keep %s', (_what, over) => {
     expect([
-      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', 0)),
+      outcome(() => validateCallStart({ ...raw, ...over }, 'acme', raw.startTimeMs)),
       outcome(() => parseStoreEvent(stored(over))),
     ]).toEqual(['kept', 'kept']);
   });
