@@ -8,6 +8,7 @@ import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { parseTenantTokens } from './auth.ts';
 import type { SessionSettings } from './call-session.ts';
+import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
 
 const schema = z.object({
   ...commonEnv,
@@ -26,6 +27,9 @@ const schema = z.object({
   MAX_FRAME_BYTES: intVar({ min: 160, max: 1_048_576, def: 16_000 }),
   MAX_GAP_FILL_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
   MAX_LIVE_CALLS: intVar({ min: 1, max: 100_000, def: 2_000 }),
+  /** Live calls one tenant may hold (issue 13, point 12b); TENANT_LIVE_CALL_QUOTAS overrides. */
+  MAX_LIVE_CALLS_PER_TENANT: intVar({ min: 1, max: 100_000, def: 1_000 }),
+  TENANT_LIVE_CALL_QUOTAS: z.string().optional(),
   IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
   /** An authenticated stream must send CallStart within this time (issue 13, point 12a). */
   CALL_START_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: 10_000 }),
@@ -48,6 +52,7 @@ export interface GatewayConfig {
   settings: SessionSettings;
   idleTimeoutMs: number;
   maxLiveCalls: number;
+  tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
 }
@@ -100,6 +105,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
+    tenantQuotas: parseTenantQuotas(c.TENANT_LIVE_CALL_QUOTAS, c.MAX_LIVE_CALLS_PER_TENANT, [
+      ...tenantTokens.keys(),
+    ]),
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
   };

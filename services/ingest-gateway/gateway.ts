@@ -46,7 +46,7 @@ export async function startGateway(
     idleTimeoutMs: config.idleTimeoutMs,
     maxFrameBytes: config.settings.maxFrameBytes,
     sink,
-    liveCalls: createLiveCalls(config.maxLiveCalls),
+    liveCalls: createLiveCalls(config.maxLiveCalls, config.tenantQuotas),
     logger: base.logger,
     metrics,
   });

@@ -12,6 +12,7 @@ import {
 } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { deleteTopics, startTestGateway } from '../ingest/helpers.ts';
+import { callStart } from './ingest-fixture.ts';
 
 const TOKEN = 'deadline-token-0123456789';
 const topics = { audio: uniqueName('t.audio'), calls: uniqueName('t.calls') };
@@ -40,14 +41,7 @@ describe('a stream that never sends CallStart', () => {
     const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
     const silent = openCallStream(client, TOKEN);
     const started = openCallStream(client, TOKEN);
-    await started.write({
-      start: {
-        callId: uniqueName('started').replace('.', '-'),
-        agentId: 'agent-1',
-        codec: 'CODEC_PCMU',
-        sampleRateHz: 8000,
-      },
-    });
+    await started.write(callStart('started'));
     const outcome = await within(silent.result, 5_000);
     expect(outcome).toMatchObject({
       code: grpc.status.DEADLINE_EXCEEDED,
