@@ -13,6 +13,7 @@ import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCall, LiveCalls } from './live-calls.ts';
+import { createStreamPace, type PaceSettings, type StreamPace } from './stream-pace.ts';
 import {
   bytesPerSample,
   validateCallStart,
@@ -49,6 +50,8 @@ export interface SessionSettings {
   ackEveryFrames: number;
   /** A stream that has not sent CallStart after this long is ended (CALL_START_TIMEOUT). */
   callStartTimeoutMs: number;
+  /** Real-time rate limit of a call's audio. */
+  pace: PaceSettings;
   topics: { audio: string; calls: string };
 }
 
@@ -96,6 +99,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let framesSinceAck = 0;
   let log = logger;
   let entry: LiveCall | null = null;
+  let pace: StreamPace | null = null;
   // The live-call registry and its idle sweep only know calls that started: without this
   // deadline an authenticated stream that never sends CallStart would hold its socket forever.
   const startDeadline = setTimeout(() => {
@@ -186,6 +190,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
     timers.clear();
   };
 
+  /** Audio duration of `bytes` carrying `channels` interleaved channels of the call. */
+  const frameMs = (bytes: number, channels: number): number => {
+    const current = spec as CallSpec;
+    return (bytes / bytesPerSample(current.codec) / channels / current.sampleRateHz) * 1000;
+  };
+
   const release = (): void => {
     if (spec) deps.liveCalls.release(spec.tenant, spec.callId);
     metrics.liveCalls.set(deps.liveCalls.size());
@@ -232,6 +242,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     entry = claimed;
     spec = current;
     state = 'live';
+    pace = createStreamPace(settings.pace, now());
     analysed = current.consent.analytics;
     metrics.liveCalls.set(deps.liveCalls.size());
     log = logger.child({ callId: current.callId, tenant: current.tenant });
@@ -264,8 +275,15 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const addToChannel = (channel: Channel, payload: Uint8Array, raw: RawAudioFrame): void => {
     const batcher = batchers.get(channel) as ChannelBatcher;
     const gapsBefore = batcher.stats.gaps;
+    const audioBefore = batcher.audioMs();
+    const first = batcher.stats.frames === 0;
     const chunk = batcher.add(payload, raw.sequence, now(), raw.audioTimeMs);
-    if (batcher.stats.gaps !== gapsBefore) metrics.gaps.inc();
+    if (batcher.stats.gaps !== gapsBefore) {
+      metrics.gaps.inc();
+      // Filled silence is audio sent downstream too: gaps must not lift the pace limit. (The
+      // first frame's timeline offset is not audio received, so only later frames count.)
+      if (!first) pace?.add(channel, batcher.audioMs() - audioBefore - frameMs(payload.byteLength, 1));
+    }
     if (chunk) {
       clearTimeout(timers.get(channel));
       timers.delete(channel);
@@ -281,6 +299,11 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const current = spec as CallSpec;
     const channel = validateFrame(raw, current, settings.maxFrameBytes);
     const frames = channel === null ? current.channels.length : 1;
+    const audioMs = frameMs(raw.payload.byteLength, frames);
+    for (const c of channel === null ? current.channels : [channel]) {
+      pace?.check(c, audioMs, now());
+      pace?.add(c, audioMs);
+    }
     framesAccepted += frames;
     framesSinceAck += frames;
     metrics.frames.inc(frames);

@@ -33,6 +33,10 @@ const schema = z.object({
   IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
   /** An authenticated stream must send CallStart within this time (issue 13, point 12a). */
   CALL_START_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: 10_000 }),
+  /** A call's audio may arrive at most this many times faster than real time (0 = no limit:
+   * benchmarks and tests that replay recordings), plus STREAM_BURST_MS (issue 13, point 12c). */
+  MAX_STREAM_SPEED: intVar({ min: 0, max: 1_000, def: 2 }),
+  STREAM_BURST_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
   ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
   /** Pause streams while more than this many bytes wait for Kafka. */
   BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, def: 8 * 1024 * 1024 }),
@@ -101,6 +105,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       maxGapFillMs: c.MAX_GAP_FILL_MS,
       ackEveryFrames: c.ACK_EVERY_FRAMES,
       callStartTimeoutMs: c.CALL_START_TIMEOUT_MS,
+      pace: { maxSpeed: c.MAX_STREAM_SPEED, burstMs: c.STREAM_BURST_MS },
       topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
     },
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,

@@ -96,6 +96,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       env: {
         GRPC_HOST: '127.0.0.1',
         GRPC_PORT: String(grpcPort),
+        // Tests and the demo replay recordings at several times real time (--speed): no limit.
+        MAX_STREAM_SPEED: '0',
         TENANT_TOKENS: Object.entries(tokens)
           .map(([name, value]) => `${name}=${value}`)
           .join(','),
