@@ -1,7 +1,7 @@
 // The ingest gateway's options, validated from the environment (see the README's configuration
 // table). I/O: reads the token and TLS files the variables name.
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
+import { boolVar, commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
 import { runModeOf } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
@@ -17,6 +17,9 @@ const schema = z.object({
   GRPC_PORT: intVar({ min: 0, max: 65535, def: 50051 }),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
+  /** Production refuses a gateway without TLS unless this says TLS ends before it (a proxy, a
+   * mesh) or the network is private (issue 13, point 12d). */
+  GRPC_ALLOW_PLAINTEXT: boolVar(false),
   TENANT_TOKENS: z.string().optional(),
   TENANT_TOKENS_FILE: z.string().optional(),
   /** Batching may add at most this much delay to a frame (issue 5: <= 100 ms). The maximum by
@@ -59,6 +62,8 @@ export interface GatewayConfig {
   tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
+  /** Said once at start: e.g. plaintext gRPC allowed in production. */
+  warnings: string[];
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
@@ -77,12 +82,21 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   } else {
     throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
   }
-  if (runModeOf(env) === 'production') {
+  const production = runModeOf(env) === 'production';
+  const plaintext = !c.TLS_CERT_FILE;
+  if (production) {
     // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
     const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
     const problems = [...tenantTokens].flatMap(([tenant, token]) =>
       secretProblems(variable, token, `token of tenant "${tenant}"`),
     );
+    // Tokens and call audio must not cross a network in clear (issue 13, point 12d).
+    if (plaintext && !c.GRPC_ALLOW_PLAINTEXT) {
+      problems.push(
+        'TLS_CERT_FILE, TLS_KEY_FILE: production needs TLS on gRPC, or GRPC_ALLOW_PLAINTEXT=true ' +
+          'where TLS ends before the gateway or the network is private',
+      );
+    }
     if (problems.length > 0) throw new ConfigError(problems);
   }
   const tls =
@@ -115,5 +129,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     ]),
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
+    warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
 }

@@ -52,6 +52,7 @@ export async function startGateway(
   });
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
   base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
+  for (const warning of config.warnings) base.logger.warn(warning);
   base.logger.info('ingest gateway listening', {
     grpcPort: grpc.port,
     tls: config.tls !== null,

@@ -1,6 +1,9 @@
 // Provisions the product's topics and exits: `node services/shared/provision-main.ts`.
-// Config: KAFKA_BROKERS (required), TOPIC_PARTITIONS, AUDIO_RETENTION_MS. I/O: Kafka admin.
+// Config: KAFKA_BROKERS (required), TOPIC_PARTITIONS, AUDIO_RETENTION_MS, and the Kafka TLS / SASL
+// variables of kafka-security.ts. I/O: Kafka admin.
+import { ConfigError } from './config.ts';
 import { createKafka } from './kafka-client.ts';
+import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
 import { DEFAULT_TOPIC_SETTINGS, provisionTopics, topicConfigs } from './topics.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
@@ -8,7 +11,17 @@ if (brokers.length === 0) {
   console.error(JSON.stringify({ level: 'error', code: 'CONFIG_INVALID', msg: 'KAFKA_BROKERS is required' }));
   process.exit(2);
 }
-const admin = createKafka({ clientId: 'va-provision', brokers }).admin();
+let security: KafkaSecurityResult;
+try {
+  security = kafkaSecurityOf(process.env);
+} catch (error) {
+  const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
+  console.error(
+    JSON.stringify({ level: 'error', code: 'CONFIG_INVALID', msg: 'invalid configuration', problems }),
+  );
+  process.exit(2);
+}
+const admin = createKafka({ clientId: 'va-provision', brokers, security: security.security }).admin();
 await admin.connect();
 const created = await provisionTopics(
   admin,
