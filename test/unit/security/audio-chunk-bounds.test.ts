@@ -12,6 +12,7 @@ import {
 } from '../../../services/ingest-gateway/validate.ts';
 import { MAX_CHUNK_PAYLOAD_BYTES } from '../../../services/shared/audio-chunk-limits.ts';
 import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
+import { errorCode as code } from './error-code.ts';
 
 const NOW = Date.parse('2026-12-04T12:00:00Z');
 const chunk: AudioChunk = {
@@ -42,15 +43,6 @@ const start: RawCallStart = {
   sampleRateHz: 16000,
   channels: [],
   consent: { analytics: true, storeFeatures: false },
-};
-
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'accepted';
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
 };
 
 describe('the AudioChunk decoder of the dsp-worker', () => {
