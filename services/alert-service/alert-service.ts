@@ -156,6 +156,12 @@ export async function startAlertService(
     heartbeatMs: config.ALERT_HEARTBEAT_MS,
     stateIntervalMs: config.ALERT_STATE_INTERVAL_MS,
     replayCapacity: config.ALERT_REPLAY_CAPACITY,
+    socketCaps: {
+      maxUnauthenticated: config.ALERT_WS_MAX_UNAUTHENTICATED,
+      maxUnauthenticatedPerAddress: config.ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS,
+      maxPerAddress: config.ALERT_WS_MAX_PER_ADDRESS,
+      maxPerUser: config.ALERT_WS_MAX_PER_USER,
+    },
     persistAck: async (ack, alert) => {
       await sendRecords(producer, [
         outRecord(

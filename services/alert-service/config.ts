@@ -65,6 +65,12 @@ export const alertServiceEnv = z.object({
   ALERT_HEARTBEAT_MS: intVar({ min: 100, max: 120_000, def: 15_000 }),
   /** Live call state push period (windows arrive every second: 1 s loses nothing). */
   ALERT_STATE_INTERVAL_MS: intVar({ min: 50, max: 1_000, def: 1_000 }),
+  /** WebSocket connection caps (issue 13, point 11); 0 = no cap. Over a cap: close 4029. */
+  ALERT_WS_MAX_UNAUTHENTICATED: intVar({ min: 0, max: 1_000_000, def: 1_000 }),
+  ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: intVar({ min: 0, max: 1_000_000, def: 20 }),
+  /** Every socket of one address; behind a proxy all clients share its address: raise or 0. */
+  ALERT_WS_MAX_PER_ADDRESS: intVar({ min: 0, max: 1_000_000, def: 500 }),
+  ALERT_WS_MAX_PER_USER: intVar({ min: 0, max: 1_000_000, def: 10 }),
   ALERT_REPLAY_CAPACITY: intVar({ min: 10, max: 1_000_000, def: 5_000 }),
   /** Failed-login throttling per account and per address (LOGIN_*, shared with the call store). */
   ...loginLimitEnv,

@@ -17,6 +17,8 @@ import type { Auth } from './auth.ts';
 import { callView, type CallRegistry } from './call-registry.ts';
 import { CLOSE, parseClientMessage, type AckView, type AlertView, type ServerFrame } from './protocol.ts';
 import { createReplayBuffer } from './replay-buffer.ts';
+import { createStateFrames } from './state-frames.ts';
+import { createSocketLimits, SocketLimitError, type SocketCaps, type SocketSlot } from './socket-limits.ts';
 
 export interface HubOptions {
   registry: CallRegistry;
@@ -31,6 +33,8 @@ export interface HubOptions {
   heartbeatMs: number;
   stateIntervalMs: number;
   replayCapacity: number;
+  /** Connection caps (unauthenticated, per address, per user); refused with CLOSE.TOO_MANY_SOCKETS. */
+  socketCaps: SocketCaps;
   /** Persists an acknowledgement (Kafka); the hub broadcasts it once this resolves. */
   persistAck: (ack: Omit<AckView, 'seq'>, alert: AlertView, by: Principal) => Promise<void>;
   onEvent?: (name: HubEventName, labels?: Record<string, string>) => void;
@@ -44,6 +48,7 @@ export type HubEventName =
   | 'bad_message'
   | 'closed_bad_messages'
   | 'closed_slow'
+  | 'socket_refused'
   | 'origin_rejected'
   | 'alert_pushed'
   | 'ack';
@@ -56,6 +61,13 @@ interface Client {
   alive: boolean;
   timers: NodeJS.Timeout[];
   closing: boolean;
+  slot: SocketSlot | null;
+  /**
+   * Bytes of the snapshot that may still sit in the send buffer: they do not count against the
+   * slow-client limit, or a wallboard seeing more than ~1 460 calls (a snapshot over 1 MiB) could
+   * never connect. Shrinks with the buffer, so a client that then stops reading is still dropped.
+   */
+  snapshotAllowance: number;
 }
 
 type Replayed = { kind: 'alert'; alert: AlertView } | { kind: 'ack'; ack: AckView; alert: AlertView };
@@ -72,8 +84,6 @@ export interface Hub {
 }
 
 /** Frames are encoded once and the same bytes go to every client that gets them. */
-/** Newest trend points in state frames (the snapshot carries the whole trend). */
-const TREND_TAIL = 8;
 /** Clients served per slice of a state push before yielding to the event loop. */
 const STATE_CHUNK = 200;
 
@@ -88,6 +98,7 @@ export function createHub(options: HubOptions): Hub {
   const replay = createReplayBuffer<Replayed>(options.replayCapacity);
   const emit = options.onEvent ?? (() => undefined);
   let droppedSlow = 0;
+  const limits = createSocketLimits(options.socketCaps);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxMessageBytes,
@@ -108,11 +119,20 @@ export function createHub(options: HubOptions): Hub {
   function send(client: Client, data: Buffer): void {
     const { ws } = client;
     if (client.closing || ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount + data.length > options.maxBufferedBytes) {
+    // What is still buffered of the snapshot is at most what is buffered at all.
+    client.snapshotAllowance = Math.min(client.snapshotAllowance, ws.bufferedAmount);
+    if (ws.bufferedAmount - client.snapshotAllowance + data.length > options.maxBufferedBytes) {
       dropSlow(client, `send buffer over ${options.maxBufferedBytes} bytes: client too slow`);
       return;
     }
     ws.send(data, { binary: false });
+  }
+
+  /** The snapshot bypasses the slow-client limit; what of it is still buffered is allowed for. */
+  function sendSnapshot(client: Client, data: Buffer): void {
+    if (client.closing || client.ws.readyState !== WebSocket.OPEN) return;
+    client.ws.send(data, { binary: false });
+    client.snapshotAllowance = data.length;
   }
 
   function close(client: Client, code: number, reason: string): void {
@@ -122,6 +142,11 @@ export function createHub(options: HubOptions): Hub {
     // A slow client gets its backlog, then the close code; one that never reads is cut after 10 s.
     const kill = setTimeout(() => client.ws.terminate(), 10_000);
     kill.unref();
+  }
+
+  function refuse(client: Client, error: SocketLimitError): void {
+    emit('socket_refused', { code: error.code });
+    close(client, CLOSE.TOO_MANY_SOCKETS, error.code);
   }
 
   function dropSlow(client: Client, reason: string): void {
@@ -171,6 +196,14 @@ export function createHub(options: HubOptions): Hub {
       return;
     }
     if (client.closing) return;
+    try {
+      if (client.slot)
+        limits.authenticate(client.slot, `${verified.principal.tenant}/${verified.principal.userId}`);
+    } catch (error) {
+      if (!(error instanceof SocketLimitError)) throw error;
+      refuse(client, error);
+      return;
+    }
     client.authPending = false;
     client.principal = verified.principal;
     for (const t of client.timers.splice(0)) clearTimeout(t);
@@ -195,7 +228,8 @@ export function createHub(options: HubOptions): Hub {
     );
     const missed = resume && resume.instanceId === options.instanceId ? replay.since(resume.lastSeq) : null;
     const alerts = missed ? [] : registry.recentAlerts().filter((a) => seesAlert(p, a));
-    send(client, frame({ type: 'snapshot', seq: replay.lastSeq(), calls: visibleCalls(p), alerts }));
+    const snapshot = frame({ type: 'snapshot', seq: replay.lastSeq(), calls: visibleCalls(p), alerts });
+    sendSnapshot(client, snapshot);
     if (missed && resume) {
       let replayed = 0;
       for (const { item } of missed) {
@@ -262,7 +296,7 @@ export function createHub(options: HubOptions): Hub {
     else void acknowledge(client, client.principal, msg.alertId);
   }
 
-  function onConnection(ws: WebSocket): void {
+  function onConnection(ws: WebSocket, request: IncomingMessage): void {
     const client: Client = {
       ws,
       principal: null,
@@ -271,9 +305,23 @@ export function createHub(options: HubOptions): Hub {
       alive: true,
       timers: [],
       closing: false,
+      slot: null,
+      snapshotAllowance: 0,
     };
     clients.add(client);
     emit('connected');
+    ws.on('close', () => {
+      for (const t of client.timers) clearTimeout(t);
+      clients.delete(client);
+      if (client.slot) limits.close(client.slot);
+    });
+    try {
+      client.slot = limits.open(request.socket.remoteAddress ?? '?');
+    } catch (error) {
+      if (!(error instanceof SocketLimitError)) throw error;
+      refuse(client, error);
+      return;
+    }
     const authTimer = setTimeout(() => {
       if (!client.principal) close(client, CLOSE.UNAUTHORIZED, 'AUTH_TIMEOUT');
     }, options.authTimeoutMs);
@@ -282,10 +330,6 @@ export function createHub(options: HubOptions): Hub {
     ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     ws.on('pong', () => (client.alive = true));
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
-      for (const t of client.timers) clearTimeout(t);
-      clients.delete(client);
-    });
   }
   wss.on('connection', onConnection);
 
@@ -300,37 +344,12 @@ export function createHub(options: HubOptions): Hub {
   async function pushState(): Promise<void> {
     const { changed, removed } = registry.takeChanges(now());
     if (changed.length === 0 && removed.length === 0) return;
-    // Serialise each call once, and each distinct frame once: clients that see the same calls
-    // (e.g. all supervisors of a tenant) share one buffer.
-    const parts = changed.map((c) => ({ call: c, json: JSON.stringify(callView(c, TREND_TAIL)) }));
-    const frames = new Map<string, Buffer | null>();
+    const frameFor = createStateFrames({ changed, removed });
     let sent = 0;
     for (const client of [...clients]) {
       // Yield every few hundred clients so an alert arriving meanwhile is not held up.
       if (++sent % STATE_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
-      const p = client.principal;
-      if (!p) continue;
-      const visible: number[] = [];
-      parts.forEach((x, i) => {
-        if (canSeeCall(p, x.call)) visible.push(i);
-      });
-      // Purged calls too go only to clients that could see them (no other tenant's call ids).
-      const gone: number[] = [];
-      removed.forEach((call, i) => {
-        if (canSeeCall(p, call)) gone.push(i);
-      });
-      const key = `${visible.join(',')}|${gone.join(',')}`;
-      let data = frames.get(key);
-      if (data === undefined) {
-        const removedJson = JSON.stringify(gone.map((i) => removed[i].callId));
-        data =
-          visible.length === 0 && gone.length === 0
-            ? null
-            : Buffer.from(
-                `{"type":"state","calls":[${visible.map((i) => parts[i].json).join(',')}],"removed":${removedJson}}`,
-              );
-        frames.set(key, data);
-      }
+      const data = client.principal ? frameFor(client.principal) : null;
       if (data) send(client, data);
     }
   }

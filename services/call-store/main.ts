@@ -26,7 +26,7 @@ const base = await bootService({
   service: 'call-store',
   config,
   topics: [...Object.values(topics), config.DEADLETTER_TOPIC],
-});
+}).catch((error: unknown) => exitOnStartError('call-store', error));
 const { logger, metrics, shutdown } = base;
 // Not ready until the store is open, the consumer joined and the QA API listens.
 let apiListening = false;

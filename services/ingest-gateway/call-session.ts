@@ -13,9 +13,11 @@ import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCall, LiveCalls } from './live-calls.ts';
+import { createStreamPace, type PaceSettings, type StreamPace } from './stream-pace.ts';
 import {
   bytesPerSample,
   validateCallStart,
+  validateEndReason,
   validateFrame,
   type CallSpec,
   type RawAudioFrame,
@@ -46,6 +48,10 @@ export interface SessionSettings {
   maxChunkMs: number;
   maxGapFillMs: number;
   ackEveryFrames: number;
+  /** A stream that has not sent CallStart after this long is ended (CALL_START_TIMEOUT). */
+  callStartTimeoutMs: number;
+  /** Real-time rate limit of a call's audio. */
+  pace: PaceSettings;
   topics: { audio: string; calls: string };
 }
 
@@ -93,6 +99,15 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let framesSinceAck = 0;
   let log = logger;
   let entry: LiveCall | null = null;
+  let pace: StreamPace | null = null;
+  // The live-call registry and its idle sweep only know calls that started: without this
+  // deadline an authenticated stream that never sends CallStart would hold its socket forever.
+  const startDeadline = setTimeout(() => {
+    if (state === 'awaiting-start') {
+      fail(new IngestError('CALL_START_TIMEOUT', `no CallStart within ${settings.callStartTimeoutMs} ms`));
+    }
+  }, settings.callStartTimeoutMs);
+  startDeadline.unref();
 
   const counts = () => {
     let gaps = 0;
@@ -175,6 +190,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
     timers.clear();
   };
 
+  /** Audio duration of `bytes` carrying `channels` interleaved channels of the call. */
+  const frameMs = (bytes: number, channels: number): number => {
+    const current = spec as CallSpec;
+    return (bytes / bytesPerSample(current.codec) / channels / current.sampleRateHz) * 1000;
+  };
+
   const release = (): void => {
     if (spec) deps.liveCalls.release(spec.tenant, spec.callId);
     metrics.liveCalls.set(deps.liveCalls.size());
@@ -195,6 +216,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   };
 
   const fail = (error: IngestError): void => {
+    clearTimeout(startDeadline);
     if (state === 'ended') return;
     const wasLive = state === 'live';
     metrics.errors.inc({ code: error.code });
@@ -209,6 +231,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (state !== 'awaiting-start')
       throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
     const current = validateCallStart(raw, deps.tenant, now());
+    clearTimeout(startDeadline);
     const claimed: LiveCall = {
       tenant: current.tenant,
       callId: current.callId,
@@ -219,6 +242,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     entry = claimed;
     spec = current;
     state = 'live';
+    pace = createStreamPace(settings.pace, now());
     analysed = current.consent.analytics;
     metrics.liveCalls.set(deps.liveCalls.size());
     log = logger.child({ callId: current.callId, tenant: current.tenant });
@@ -251,8 +275,15 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const addToChannel = (channel: Channel, payload: Uint8Array, raw: RawAudioFrame): void => {
     const batcher = batchers.get(channel) as ChannelBatcher;
     const gapsBefore = batcher.stats.gaps;
+    const audioBefore = batcher.audioMs();
+    const first = batcher.stats.frames === 0;
     const chunk = batcher.add(payload, raw.sequence, now(), raw.audioTimeMs);
-    if (batcher.stats.gaps !== gapsBefore) metrics.gaps.inc();
+    if (batcher.stats.gaps !== gapsBefore) {
+      metrics.gaps.inc();
+      // Filled silence is audio sent downstream too: gaps must not lift the pace limit. (The
+      // first frame's timeline offset is not audio received, so only later frames count.)
+      if (!first) pace?.add(channel, batcher.audioMs() - audioBefore - frameMs(payload.byteLength, 1));
+    }
     if (chunk) {
       clearTimeout(timers.get(channel));
       timers.delete(channel);
@@ -268,6 +299,11 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const current = spec as CallSpec;
     const channel = validateFrame(raw, current, settings.maxFrameBytes);
     const frames = channel === null ? current.channels.length : 1;
+    const audioMs = frameMs(raw.payload.byteLength, frames);
+    for (const c of channel === null ? current.channels : [channel]) {
+      pace?.check(c, audioMs, now());
+      pace?.add(c, audioMs);
+    }
     framesAccepted += frames;
     framesSinceAck += frames;
     metrics.frames.inc(frames);
@@ -284,7 +320,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (state === 'awaiting-start')
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
     if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallEnd was already received');
-    void finish(reason || 'hangup').then((ok) => {
+    void finish(validateEndReason(reason) || 'hangup').then((ok) => {
       state = 'ended';
       release();
       if (!ok) {
@@ -321,6 +357,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       entry.lastActivityMs = now();
     },
     abandon(reason) {
+      clearTimeout(startDeadline);
       if (state !== 'live') return;
       log.info('call abandoned', { reason });
       void finish(reason).finally(release);

@@ -1,7 +1,7 @@
 // The ingest gateway's options, validated from the environment (see the README's configuration
 // table). I/O: reads the token and TLS files the variables name.
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
+import { boolVar, commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
 import { runModeOf } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication } from '../shared/topic-replication.ts';
@@ -9,6 +9,7 @@ import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { parseTenantTokens } from './auth.ts';
 import type { SessionSettings } from './call-session.ts';
+import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
 
 const schema = z.object({
   ...commonEnv,
@@ -17,6 +18,9 @@ const schema = z.object({
   GRPC_PORT: intVar({ min: 0, max: 65535, def: 50051 }),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
+  /** Production refuses a gateway without TLS unless this says TLS ends before it (a proxy, a
+   * mesh) or the network is private (issue 13, point 12d). */
+  GRPC_ALLOW_PLAINTEXT: boolVar(false),
   TENANT_TOKENS: z.string().optional(),
   TENANT_TOKENS_FILE: z.string().optional(),
   /** Batching may add at most this much delay to a frame (issue 5: <= 100 ms). The maximum by
@@ -27,7 +31,16 @@ const schema = z.object({
   MAX_FRAME_BYTES: intVar({ min: 160, max: 1_048_576, def: 16_000 }),
   MAX_GAP_FILL_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
   MAX_LIVE_CALLS: intVar({ min: 1, max: 100_000, def: 2_000 }),
+  /** Live calls one tenant may hold (issue 13, point 12b); TENANT_LIVE_CALL_QUOTAS overrides. */
+  MAX_LIVE_CALLS_PER_TENANT: intVar({ min: 1, max: 100_000, def: 1_000 }),
+  TENANT_LIVE_CALL_QUOTAS: z.string().optional(),
   IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
+  /** An authenticated stream must send CallStart within this time (issue 13, point 12a). */
+  CALL_START_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: 10_000 }),
+  /** A call's audio may arrive at most this many times faster than real time (0 = no limit:
+   * benchmarks and tests that replay recordings), plus STREAM_BURST_MS (issue 13, point 12c). */
+  MAX_STREAM_SPEED: intVar({ min: 0, max: 1_000, def: 2 }),
+  STREAM_BURST_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
   ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
   /** Pause streams while more than this many bytes wait for Kafka. */
   BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, def: 8 * 1024 * 1024 }),
@@ -47,8 +60,11 @@ export interface GatewayConfig {
   settings: SessionSettings;
   idleTimeoutMs: number;
   maxLiveCalls: number;
+  tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
+  /** Said once at start: e.g. plaintext gRPC allowed in production. */
+  warnings: string[];
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
@@ -68,12 +84,21 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
   }
   const runMode = runModeOf(env);
+  const production = runMode === 'production';
+  const plaintext = !c.TLS_CERT_FILE;
   const problems: string[] = [];
-  if (runMode === 'production') {
+  if (production) {
     // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
     const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
     for (const [tenant, token] of tenantTokens)
       problems.push(...secretProblems(variable, token, `token of tenant "${tenant}"`));
+    // Tokens and call audio must not cross a network in clear (issue 13, point 12d).
+    if (plaintext && !c.GRPC_ALLOW_PLAINTEXT) {
+      problems.push(
+        'TLS_CERT_FILE, TLS_KEY_FILE: production needs TLS on gRPC, or GRPC_ALLOW_PLAINTEXT=true ' +
+          'where TLS ends before the gateway or the network is private',
+      );
+    }
   }
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
@@ -97,11 +122,17 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       maxChunkMs: c.CHUNK_MAX_MS,
       maxGapFillMs: c.MAX_GAP_FILL_MS,
       ackEveryFrames: c.ACK_EVERY_FRAMES,
+      callStartTimeoutMs: c.CALL_START_TIMEOUT_MS,
+      pace: { maxSpeed: c.MAX_STREAM_SPEED, burstMs: c.STREAM_BURST_MS },
       topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
     },
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
+    tenantQuotas: parseTenantQuotas(c.TENANT_LIVE_CALL_QUOTAS, c.MAX_LIVE_CALLS_PER_TENANT, [
+      ...tenantTokens.keys(),
+    ]),
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
+    warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
 }

@@ -46,12 +46,13 @@ export async function startGateway(
     idleTimeoutMs: config.idleTimeoutMs,
     maxFrameBytes: config.settings.maxFrameBytes,
     sink,
-    liveCalls: createLiveCalls(config.maxLiveCalls),
+    liveCalls: createLiveCalls(config.maxLiveCalls, config.tenantQuotas),
     logger: base.logger,
     metrics,
   });
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
   base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
+  for (const warning of config.warnings) base.logger.warn(warning);
   base.logger.info('ingest gateway listening', {
     grpcPort: grpc.port,
     tls: config.tls !== null,

@@ -1,9 +1,11 @@
 // The gateway's registry of live calls: claims (tenant, call id) pairs (a tenant cannot stream one
-// of its live ids twice), bounds the number of concurrent calls, and finds idle ones. Another
+// of its live ids twice), bounds the number of concurrent calls, per tenant (its quota) and in
+// all, and finds idle ones. Another
 // tenant's live ids are invisible here: the same id in two tenants is two calls, and the refusal
 // names only the caller's own id. Pure (the caller sweeps on a timer).
 import { callKey } from '../shared/call-key.ts';
 import { IngestError } from './errors.ts';
+import { NO_TENANT_QUOTAS, type TenantQuotas } from './tenant-quotas.ts';
 
 export interface LiveCall {
   readonly tenant: string;
@@ -27,20 +29,37 @@ export interface LiveCalls {
   idle(nowMs: number, idleTimeoutMs: number): LiveCall[];
 }
 
-export function createLiveCalls(maxCalls: number): LiveCalls {
+export function createLiveCalls(maxCalls: number, quotas: TenantQuotas = NO_TENANT_QUOTAS): LiveCalls {
   const calls = new Map<string, LiveCall>();
+  const perTenant = new Map<string, number>();
   return {
     claim(call) {
       const key = callKey(call.tenant, call.callId);
       if (calls.has(key)) {
         throw new IngestError('CALL_ALREADY_LIVE', `call ${call.callId} is already streaming`);
       }
+      // The tenant's quota first: a tenant at its quota learns about its own limit, not the
+      // gateway's, and cannot fill the gateway for the others.
+      const held = perTenant.get(call.tenant) ?? 0;
+      const quota = quotas.of(call.tenant);
+      if (held >= quota) {
+        throw new IngestError(
+          'TENANT_QUOTA_EXCEEDED',
+          `tenant ${call.tenant} is at its quota of ${quota} live calls (${quotas.sourceOf(call.tenant)})`,
+        );
+      }
       if (calls.size >= maxCalls) {
         throw new IngestError('TOO_MANY_CALLS', `this gateway carries its maximum of ${maxCalls} calls`);
       }
       calls.set(key, call);
+      perTenant.set(call.tenant, held + 1);
     },
-    release: (tenant, callId) => void calls.delete(callKey(tenant, callId)),
+    release(tenant, callId) {
+      if (!calls.delete(callKey(tenant, callId))) return;
+      const held = (perTenant.get(tenant) ?? 1) - 1;
+      if (held > 0) perTenant.set(tenant, held);
+      else perTenant.delete(tenant);
+    },
     size: () => calls.size,
     all: () => [...calls.values()],
     idle: (nowMs, idleTimeoutMs) =>

@@ -2,7 +2,8 @@
 // Input shapes are what @grpc/proto-loader decodes (enums as their proto names). Pure.
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../pipelines/dsp/types.ts';
-import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
+import { CALL_ID_PATTERN, MAX_FRAME_AUDIO_TIME_MS, SAMPLE_RATES_HZ } from '../shared/audio-chunk-limits.ts';
+import { callMetadataProblem, CONTROL_CHARACTER, type CallMetadataField } from '../shared/call-metadata.ts';
 import type { CallEvent, WireCodec } from '../shared/records.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { IngestError } from './errors.ts';
@@ -48,10 +49,10 @@ const CODECS: Record<string, WireCodec> = {
   CODEC_PCMA: 'pcma',
 };
 const CHANNELS: Record<string, Channel> = { CHANNEL_AGENT: 'agent', CHANNEL_CUSTOMER: 'customer' };
-/** No colon: event ids are `${callId}:${channel}:…`. */
-const CALL_ID = /^[A-Za-z0-9._-]{1,128}$/;
-/** A call's audio time stays under a day. */
-const MAX_AUDIO_TIME_MS = 86_400_000;
+/** A call may say it started at most this far in the future of the gateway's clock (skew). */
+const MAX_START_AHEAD_MS = 86_400_000;
+/** CallEnd's reason lands in the call's record and the store: as bounded as the metadata. */
+const MAX_END_REASON_LENGTH = 200;
 
 /** The store's limits (services/shared/call-metadata.ts): what passes here, the store keeps. */
 function text(value: string | undefined, field: CallMetadataField): string {
@@ -71,7 +72,7 @@ function startTime(ms: number, nowMs: number): number {
 
 export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs: number): CallSpec {
   const callId = raw.callId === '' ? randomUUID() : raw.callId;
-  if (!CALL_ID.test(callId)) {
+  if (!CALL_ID_PATTERN.test(callId)) {
     throw new IngestError('BAD_CALL_ID', 'call id must be 1-128 characters of A-Z a-z 0-9 . _ -');
   }
   if (raw.tenant !== '' && raw.tenant !== tokenTenant) {
@@ -80,11 +81,15 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
   const codec = CODECS[raw.codec];
   if (!codec)
     throw new IngestError('UNSUPPORTED_CODEC', `codec ${raw.codec} is not supported (LINEAR16, PCMU, PCMA)`);
-  if (raw.sampleRateHz !== 8000 && raw.sampleRateHz !== 16000) {
+  if (!SAMPLE_RATES_HZ.includes(raw.sampleRateHz)) {
     throw new IngestError(
       'UNSUPPORTED_SAMPLE_RATE',
-      `sample rate ${raw.sampleRateHz} Hz is not supported (8000, 16000)`,
+      `sample rate ${raw.sampleRateHz} Hz is not supported (${SAMPLE_RATES_HZ.join(', ')})`,
     );
+  }
+  // int64 on the wire: a start far in the future would never expire and overflows a Date.
+  if (!(raw.startTimeMs <= nowMs + MAX_START_AHEAD_MS)) {
+    throw new IngestError('BAD_METADATA', 'startTimeMs is more than a day ahead of the gateway clock');
   }
   const declared = raw.channels.length === 0 ? ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'] : raw.channels;
   const channels = declared.map((name) => CHANNELS[name]);
@@ -100,7 +105,7 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
     customerRef: text(raw.customerRef, 'customerRef'),
     startTimeMs: startTime(raw.startTimeMs, nowMs),
     codec,
-    sampleRateHz: raw.sampleRateHz,
+    sampleRateHz: raw.sampleRateHz as CallSpec['sampleRateHz'],
     channels,
     interleaved: raw.interleaved === true,
     consent: {
@@ -140,10 +145,10 @@ export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameByte
       `frame of ${bytes} bytes exceeds the limit of ${maxFrameBytes} per channel`,
     );
   }
-  if (!(frame.audioTimeMs >= 0 && frame.audioTimeMs <= MAX_AUDIO_TIME_MS)) {
+  if (!(frame.audioTimeMs >= 0 && frame.audioTimeMs <= MAX_FRAME_AUDIO_TIME_MS)) {
     throw new IngestError(
       'BAD_FRAME',
-      `audio time ${frame.audioTimeMs} ms is outside 0..${MAX_AUDIO_TIME_MS}`,
+      `audio time ${frame.audioTimeMs} ms is outside 0..${MAX_FRAME_AUDIO_TIME_MS}`,
     );
   }
   if (bytes === 0 || bytes % (bytesPerSample(spec.codec) * channelsInFrame) !== 0) {
@@ -153,4 +158,15 @@ export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameByte
     );
   }
   return channel ?? null;
+}
+
+/** CallEnd's reason, bounded like the call's metadata (it is stored with the call). */
+export function validateEndReason(reason: string): string {
+  if (reason.length > MAX_END_REASON_LENGTH || CONTROL_CHARACTER.test(reason)) {
+    throw new IngestError(
+      'BAD_METADATA',
+      `end reason must be at most ${MAX_END_REASON_LENGTH} characters without control characters`,
+    );
+  }
+  return reason;
 }

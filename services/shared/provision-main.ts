@@ -1,19 +1,23 @@
 // Provisions the product's topics and exits: `node services/shared/provision-main.ts`.
 // Config: commonEnv (KAFKA_BROKERS required; TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-// TOPIC_MIN_INSYNC_REPLICAS, TOPIC_ALLOW_LOW_REPLICATION, AUDIO_RETENTION_MS, EVENT_RETENTION_MS),
-// decided as every service decides them; a problem exits 2 with CONFIG_INVALID. I/O: Kafka admin.
+// TOPIC_MIN_INSYNC_REPLICAS, TOPIC_ALLOW_LOW_REPLICATION, AUDIO_RETENTION_MS, EVENT_RETENTION_MS)
+// and the Kafka TLS / SASL variables of kafka-security.ts, decided as every service decides them;
+// a problem exits 2 with CONFIG_INVALID. I/O: Kafka admin.
 import { z } from 'zod';
 import { commonEnv, ConfigError, loadConfig } from './config.ts';
 import { createKafka } from './kafka-client.ts';
+import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
 import { runModeOf } from './run-mode.ts';
 import { topicReplicationOf, type TopicReplication } from './topic-replication.ts';
 import { provisionTopics, topicConfigs } from './topics.ts';
 
 let config: z.infer<z.ZodObject<typeof commonEnv>>;
 let replication: TopicReplication;
+let security: KafkaSecurityResult;
 try {
   config = loadConfig(z.object(commonEnv));
   replication = topicReplicationOf(config, runModeOf());
+  security = kafkaSecurityOf(process.env);
 } catch (error) {
   const problems = error instanceof ConfigError ? error.problems : undefined;
   console.error(
@@ -21,7 +25,11 @@ try {
   );
   process.exit(2);
 }
-const admin = createKafka({ clientId: 'va-provision', brokers: config.KAFKA_BROKERS }).admin();
+const admin = createKafka({
+  clientId: 'va-provision',
+  brokers: config.KAFKA_BROKERS,
+  security: security.security,
+}).admin();
 await admin.connect();
 const created = await provisionTopics(
   admin,

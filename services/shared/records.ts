@@ -8,6 +8,7 @@ import type {
   PitchFeatures,
   VoiceQualityFeatures,
 } from '../../pipelines/dsp/types.ts';
+import { audioChunkProblem } from './audio-chunk-limits.ts';
 import { createCodec, createMultiDecoder } from './codec.ts';
 
 /** Codecs accepted at the gRPC edge and carried on va.audio.v1 ('float32' is internal only). */
@@ -163,12 +164,9 @@ const needsIds = (value: { callId: string; eventId: string }): string | null =>
 const needsChannel = (value: { channel: WireChannel }): string | null =>
   value.channel === 'unspecified' ? 'channel is unspecified' : null;
 
+/** Every field within the gateway's bounds (a poison chunk is dead-lettered, not analysed). */
 export const audioChunkCodec = createCodec<AudioChunk>('va.events.v1.AudioChunk', {
-  check: (v) =>
-    needsCallId(v) ??
-    needsChannel(v) ??
-    (v.codec === 'unspecified' ? 'codec is unspecified' : null) ??
-    (v.sampleRateHz > 0 ? null : 'sampleRateHz is 0'),
+  check: audioChunkProblem,
 });
 export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
   check: (v) => needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : null),

@@ -5,6 +5,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { startBrokerProbe } from './broker-probe.ts';
 import { createKafka } from './kafka-client.ts';
+import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './http-server.ts';
@@ -43,15 +44,24 @@ export interface BootOptions {
   logger?: Logger;
   /** Time between two broker reachability probes of /readyz (default 5 s). */
   brokerProbeIntervalMs?: number;
+  /** TLS / SASL of the Kafka clients; default: from KAFKA_SSL* / KAFKA_SASL* of the environment. */
+  kafkaSecurity?: KafkaSecurityResult;
 }
 
 export async function bootService(options: BootOptions): Promise<ServiceBase> {
   const { config, service } = options;
+  // First: a bad TLS / SASL setting (or plaintext in production) stops the start (ConfigError).
+  const kafkaSecurity = options.kafkaSecurity ?? kafkaSecurityOf(process.env);
   const logger = options.logger ?? createLogger({ service, level: config.LOG_LEVEL });
+  for (const warning of kafkaSecurity.warnings) logger.warn(warning);
   const metrics = createServiceMetrics(service);
   const shutdown = createShutdown({ logger, handleSignals: options.handleSignals ?? true });
   const ops = await startOpsServer({ port: config.HTTP_PORT, registry: metrics.registry });
-  const kafka = createKafka({ clientId: service, brokers: config.KAFKA_BROKERS });
+  const kafka = createKafka({
+    clientId: service,
+    brokers: config.KAFKA_BROKERS,
+    security: kafkaSecurity.security,
+  });
 
   const admin = kafka.admin();
   await admin.connect();

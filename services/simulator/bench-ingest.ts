@@ -66,6 +66,8 @@ const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/mai
     GRPC_PORT: String(grpcPort),
     HTTP_PORT: String(httpPort),
     TENANT_TOKENS: `bench=${token}`,
+    // One tenant streams every call: it may use the whole gateway (MAX_LIVE_CALLS, default 2000).
+    MAX_LIVE_CALLS_PER_TENANT: '2000',
     AUDIO_TOPIC: `bench.audio.${suffix}`,
     CALLS_TOPIC: `bench.calls.${suffix}`,
     LOG_LEVEL: 'warn',

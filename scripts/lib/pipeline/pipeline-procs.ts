@@ -96,6 +96,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       env: {
         GRPC_HOST: '127.0.0.1',
         GRPC_PORT: String(grpcPort),
+        // Tests and the demo replay recordings at several times real time (--speed): no limit.
+        MAX_STREAM_SPEED: '0',
+        // Benchmarks stream every call as one tenant: it may use the whole gateway.
+        MAX_LIVE_CALLS_PER_TENANT: '2000',
         TENANT_TOKENS: Object.entries(tokens)
           .map(([name, value]) => `${name}=${value}`)
           .join(','),

@@ -44,7 +44,8 @@ const frame = (sequence: number) => ({
 
 let shared: Gateway;
 beforeAll(async () => {
-  shared = await gateway({ BACKPRESSURE_HIGH_BYTES: '1024', IDLE_TIMEOUT_MS: '500' });
+  // MAX_STREAM_SPEED 0: the backpressure test streams as fast as flow control allows.
+  shared = await gateway({ BACKPRESSURE_HIGH_BYTES: '1024', IDLE_TIMEOUT_MS: '500', MAX_STREAM_SPEED: '0' });
 });
 
 afterAll(async () => {

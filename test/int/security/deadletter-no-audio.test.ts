@@ -2,61 +2,24 @@
 // chunk of a second call is dead-lettered (CALL_LIMIT_EXCEEDED). Dead letters are kept 7 days;
 // audio may only transit (1 h). So each dead letter carries the reason and the coordinates of
 // the record, and not one byte of its audio.
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collectTopic,
-  createTopicsReady,
   produceCallAudio,
-  startServiceProcess,
   toTelephoneCall,
   waitFor,
-  type ServiceProcess,
 } from '../../../scripts/lib/pipeline/harness.ts';
 import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
 import { deadLetterCodec, type DeadLetterRecord } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { startDspWorker } from './dsp-worker-fixture.ts';
 
 const kafka = testKafka('va-test-dlq-audio');
-const topics = {
-  audio: uniqueName('t.audio'),
-  features: uniqueName('t.features'),
-  deadletter: uniqueName('t.dlq'),
-};
-let worker: ServiceProcess | undefined;
-
-afterAll(async () => {
-  await worker?.stop('SIGKILL');
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-  await admin.disconnect();
-});
 
 describe('dead letters', () => {
   it('carry no audio bytes when a worker over MAX_CALLS rejects a call', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    // One partition: both calls reach the one worker, in order.
-    await createTopicsReady(
-      admin,
-      Object.values(topics).map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-    );
-    await admin.disconnect();
-    worker = startServiceProcess('dsp-worker', {
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      AUDIO_TOPIC: topics.audio,
-      FEATURES_TOPIC: topics.features,
-      DEADLETTER_TOPIC: topics.deadletter,
-      TOPIC_PARTITIONS: '1',
-      DSP_GROUP_ID: uniqueName('g.dsp'),
-      MAX_CALLS: '1',
-    });
-    const port = await worker.port;
-    await waitFor(
-      'dsp-worker ready',
-      async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.ok,
-      60_000,
-    );
+    // Both calls reach the one worker, in order.
+    const { topics } = await startDspWorker(kafka, { MAX_CALLS: '1' });
 
     const producer = kafka.producer();
     await producer.connect();

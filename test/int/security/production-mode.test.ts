@@ -90,6 +90,18 @@ describe('production mode refuses to start', () => {
       /TENANT_TOKENS/,
     );
   });
+
+  it('ingest gateway without gRPC TLS (issue 13, point 12d)', async () => {
+    const token = randomBytes(33).toString('base64url');
+    expectConfigInvalid(
+      await runToExit('ingest-gateway', { TENANT_TOKENS: `acme=${token}` }),
+      /TLS_CERT_FILE.*GRPC_ALLOW_PLAINTEXT/,
+    );
+  });
+
+  it('a Kafka service without Kafka TLS (issue 13, point 12d)', async () => {
+    expectConfigInvalid(await runToExit('dsp-worker', {}), /KAFKA_SSL: production needs TLS/);
+  });
 });
 
 describe('production mode with real secrets', () => {
@@ -115,6 +127,8 @@ describe('production mode with real secrets', () => {
     const common = {
       NODE_ENV: 'production',
       KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      // The test broker has no TLS listener: production must be told the network is private.
+      KAFKA_ALLOW_PLAINTEXT: 'true',
       LOG_LEVEL: 'info',
       // The test broker is a single node: one copy, said explicitly (production refuses it otherwise).
       TOPIC_REPLICATION_FACTOR: '1',

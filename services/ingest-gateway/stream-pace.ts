@@ -1,0 +1,41 @@
+// Real-time rate limit of one call (issue 13, point 12c): a telephony client sends audio as it is
+// spoken, so a call whose audio runs ahead of its wall-clock age by more than `maxSpeed` × plus a
+// burst is not a live call but a bulk upload (or an attack on the shared backpressure) and is
+// ended. Counted per channel, including the silence the gateway fills into gaps. Pure.
+import type { Channel } from '../../pipelines/dsp/types.ts';
+import { IngestError } from './errors.ts';
+
+export interface PaceSettings {
+  /** Audio may arrive at most this many times faster than real time; 0 = no limit. */
+  maxSpeed: number;
+  /** Audio allowed ahead of that, e.g. a client catching up after a network stall. */
+  burstMs: number;
+}
+
+export interface StreamPace {
+  /** Throws FASTER_THAN_REAL_TIME when `ms` more audio on `channel` would exceed the limit. */
+  check(channel: Channel, ms: number, nowMs: number): void;
+  /** Counts audio the channel received (frames and filled gaps). */
+  add(channel: Channel, ms: number): void;
+}
+
+export function createStreamPace(settings: PaceSettings, startedAtMs: number): StreamPace {
+  const audioMs = new Map<Channel, number>();
+  return {
+    check(channel, ms, nowMs) {
+      if (settings.maxSpeed <= 0) return;
+      const allowed = settings.maxSpeed * Math.max(0, nowMs - startedAtMs) + settings.burstMs;
+      const received = (audioMs.get(channel) ?? 0) + ms;
+      if (received > allowed) {
+        throw new IngestError(
+          'FASTER_THAN_REAL_TIME',
+          `${Math.round(received)} ms of audio after ${nowMs - startedAtMs} ms: more than ` +
+            `${settings.maxSpeed}x real time plus ${settings.burstMs} ms (MAX_STREAM_SPEED, STREAM_BURST_MS)`,
+        );
+      }
+    },
+    add(channel, ms) {
+      audioMs.set(channel, (audioMs.get(channel) ?? 0) + ms);
+    },
+  };
+}
