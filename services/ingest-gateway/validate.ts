@@ -49,8 +49,6 @@ const CODECS: Record<string, WireCodec> = {
   CODEC_PCMA: 'pcma',
 };
 const CHANNELS: Record<string, Channel> = { CHANNEL_AGENT: 'agent', CHANNEL_CUSTOMER: 'customer' };
-/** A call may say it started at most this far in the future of the gateway's clock (skew). */
-const MAX_START_AHEAD_MS = 86_400_000;
 /** CallEnd's reason lands in the call's record and the store: as bounded as the metadata. */
 const MAX_END_REASON_LENGTH = 200;
 
@@ -86,10 +84,6 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
       'UNSUPPORTED_SAMPLE_RATE',
       `sample rate ${raw.sampleRateHz} Hz is not supported (${SAMPLE_RATES_HZ.join(', ')})`,
     );
-  }
-  // int64 on the wire: a start far in the future would never expire and overflows a Date.
-  if (!(raw.startTimeMs <= nowMs + MAX_START_AHEAD_MS)) {
-    throw new IngestError('BAD_METADATA', 'startTimeMs is more than a day ahead of the gateway clock');
   }
   const declared = raw.channels.length === 0 ? ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'] : raw.channels;
   const channels = declared.map((name) => CHANNELS[name]);

@@ -93,7 +93,9 @@ describe('the gateway edge', () => {
   });
 
   it('refuses a start time more than a day ahead, keeps one an hour ahead', () => {
-    expect(code(() => validateCallStart({ ...start, startTimeMs: 9e18 }, 'acme', NOW))).toBe('BAD_METADATA');
+    expect(code(() => validateCallStart({ ...start, startTimeMs: 9e18 }, 'acme', NOW))).toBe(
+      'BAD_START_TIME',
+    );
     expect(code(() => validateCallStart({ ...start, startTimeMs: NOW + 3_600_000 }, 'acme', NOW))).toBe(
       'accepted',
     );
