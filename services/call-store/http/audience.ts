@@ -1,13 +1,15 @@
 // What of a readable call a principal gets: the alert service's audience rule
 // (pipelines/alerts/access.ts, the one the WebSocket applies) over the call's alerts, and reviewers'
 // notes and review scores only for those who get supervisor-directed alerts. An agent reading its
-// own call here sees what its live socket showed: its cues, no supervisor alerts, no reviews. Pure.
+// own call here sees what its live socket showed: its cues, no supervisor alerts, no reviews.
+// Staff (supervisors, QA reviewers, admins) read every alert of a call they may read, agent-only
+// cues included: whether the agent heard and followed its cues is what a QA review checks. Pure.
 import { audienceIncludes, audienceOf } from '../../../pipelines/alerts/access.ts';
 import type { QaPrincipal } from './auth.ts';
 
 /** The call store keeps an alert's audience list comma-joined (`agent,supervisor`). */
 export function seesAlert(p: QaPrincipal, alert: { audience: string }): boolean {
-  return audienceIncludes(p, audienceOf(alert.audience.split(',')));
+  return p.role !== 'agent' || audienceIncludes(p, audienceOf(alert.audience.split(',')));
 }
 
 /** Reviews are supervisor-directed: agents do not read their reviewers' notes. */

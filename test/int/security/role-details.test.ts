@@ -115,14 +115,14 @@ describe('QA API audience', () => {
     expect((await api('agent', '/calls')).calls.map((c) => c.reviewScore)).toEqual([null]);
   });
 
-  it('gives supervisors and QA reviewers what their socket shows: supervisor alerts and the reviews', async () => {
+  it('gives supervisors and QA reviewers every alert (the agent cues too: a review checks them) and the reviews', async () => {
     for (const role of ['supervisor', 'qa'] as const) {
       const call = await api(role, '/calls/call-a');
-      expect(audiences(call.alerts)).toEqual(['agent,supervisor', 'supervisor']);
+      expect(audiences(call.alerts)).toEqual(['agent', 'agent,supervisor', 'supervisor']);
       expect(call.reviews.map((r) => r.notes)).toEqual(['talks over the customer']);
       expect(call.reviewScore).toBe(40);
       const timeline = await api(role, '/calls/call-a/timeline');
-      expect(audiences(timeline.alerts)).toEqual(['agent,supervisor', 'supervisor']);
+      expect(audiences(timeline.alerts)).toEqual(['agent', 'agent,supervisor', 'supervisor']);
     }
   });
 });
