@@ -51,7 +51,8 @@ try {
 const t0 = Date.now();
 const speakersByCorpus = new Map<string, string[]>();
 for (const c of calls) speakersByCorpus.set(c.corpus, [...(speakersByCorpus.get(c.corpus) ?? []), c.speaker]);
-const folds = await runFolds(args.dataDirs, foldSpecs(speakersByCorpus, !args.locoOnly), log);
+const withClasses = new Set(calls.filter((c) => c.clips.some((x) => x.label !== null)).map((c) => c.corpus));
+const folds = await runFolds(args.dataDirs, foldSpecs(speakersByCorpus, !args.locoOnly, withClasses), log);
 const of = (kind: FoldResult['spec']['kind'], corpus: string): FoldResult[] =>
   folds.filter((f) => f.spec.kind === kind && f.spec.corpus === corpus);
 const clips = (fs: FoldResult[], key: 'call' | 'cold'): ClipScore[] => fs.flatMap((f) => f[key]);
@@ -151,7 +152,7 @@ Object.assign(result, {
   us_per_window: committed ? r4(usPerWindow(committed)) : null,
   labels: [...EMOTION_LABELS],
   worst_corpus_confusion: worstConfusion,
-  protocol: `call: calm start (≤ 20 s, ≤ 2/3 of the calm clips) then one block per emotion (seeded order, 400 ms gaps), 8 kHz µ-law, live tracker, clip = mean of the windows centred in it; leave-one-corpus-out over ${speakersByCorpus.size} corpora (${calls.length} speakers)${args.locoOnly ? '' : ' and leave-speakers-out within each corpus (min(5, speakers) folds; training keeps the other corpora)'}; cold: each clip alone`,
+  protocol: `call: calm start (≤ 20 s, ≤ 2/3 of the calm clips) then one block per emotion (seeded order, 400 ms gaps), 8 kHz µ-law, live tracker, clip = mean of the windows centred in it; leave-one-corpus-out over ${speakersByCorpus.size} corpora (${calls.length} speakers)${args.locoOnly ? '' : ' and leave-speakers-out within each corpus (min(5, speakers) folds; trained on the other speakers of the corpus alone with the one-setup recipe: all inputs, 3 context windows)'}; cold: each clip alone`,
   seconds: Math.round((Date.now() - t0) / 1000),
 });
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FUNCTIONAL_NAMES } from '../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../pipelines/emotion/index.ts';
-import { FIT_RECIPE, HELD_OUT_SPEAKERS } from '../pipelines/emotion/train/config.ts';
+import { HELD_OUT_SPEAKERS, recipeFor } from '../pipelines/emotion/train/config.ts';
 import { fitCallModel } from '../pipelines/emotion/train/fit-calls.ts';
 import { DataError } from './lib/corpora/index.ts';
 import type { SpeakerCall } from './lib/emotion-data/features.ts';
@@ -43,13 +43,15 @@ try {
 }
 const corpora = [...new Set(calls.map((c) => c.corpus))].sort();
 log(`training on ${calls.length} speakers of ${corpora.join(', ')}`);
+// One recording setup (e.g. a contact centre's own calls) keeps the channel inputs (config.ts).
+const recipe = recipeFor(corpora.length);
 const model = parseEmotionModel(
   fitCallModel([...calls, ...augmented].map(trainingCall), {
-    ...FIT_RECIPE,
-    name: own ? 'emotion-own' : FIT_RECIPE.name,
+    ...recipe,
+    name: own ? 'emotion-own' : recipe.name,
     featureNames: FUNCTIONAL_NAMES,
     training: {
-      ...FIT_RECIPE.training,
+      ...recipe.training,
       data: own ? 'user data (--data)' : 'EmoDB, ASED, nEMO, EMOVO, SAVEE, TESS, BAVED (8 kHz µ-law)',
       ...(own ? {} : { dspProbe: dspProbe(calls.filter((c) => PROBE_SPEAKERS.includes(c.speaker))) }),
     },

@@ -45,8 +45,18 @@ const schema = z.object({
   }),
   /** Baseline prior of the evidence measures (see evidence.ts EVIDENCE_MEASURES order). */
   evidenceBaseline: z.object({ priorMean: vector, priorStd: vector }),
-  /** Model inputs: functionals used (indices), clip of the speaker z-scores, then standardisation. */
-  inputs: z.object({ index: z.array(z.number().int()), clip: finite, mean: vector, std: vector }),
+  /**
+   * Model inputs: functionals used (indices), clip of the speaker z-scores, then standardisation;
+   * with `context`, the same inputs' mean over the last `windows` speech windows follows them
+   * (recent-mean.ts), standardised by its own mean and std: the heads then have 2 × index inputs.
+   */
+  inputs: z.object({
+    index: z.array(z.number().int()),
+    clip: finite,
+    mean: vector,
+    std: vector,
+    context: z.object({ windows: z.number().int().min(1).max(600), mean: vector, std: vector }).optional(),
+  }),
   /** The 7-class head: ensemble members (logits averaged), divided by the temperature. */
   emotion: z.object({
     members: z.array(z.discriminatedUnion('kind', [linearMember, mlpMember])).min(1),
@@ -128,21 +138,27 @@ export function parseEmotionModel(json: unknown): EmotionModel {
     if (i < 0 || i >= nf) fail('MODEL_DIMENSIONS', `inputs.index ${i} out of range`);
   checkLength('inputs.mean', m.inputs.mean.length, ni);
   checkLength('inputs.std', m.inputs.std.length, ni);
-  if (m.inputs.std.some((s) => s <= 0) || m.baseline.priorStd.some((s) => s <= 0)) {
-    fail('MODEL_DIMENSIONS', 'standard deviations must be positive');
+  const context = m.inputs.context;
+  if (context) {
+    checkLength('inputs.context.mean', context.mean.length, ni);
+    checkLength('inputs.context.std', context.std.length, ni);
   }
+  const stds = [...m.inputs.std, ...(context?.std ?? []), ...m.baseline.priorStd];
+  if (stds.some((s) => s <= 0)) fail('MODEL_DIMENSIONS', 'standard deviations must be positive');
+  // The heads' inputs: the window's own, then (with context) the recent means.
+  const dims = context ? 2 * ni : ni;
   for (const t of [m.emotion.temperature, m.arousal.temperature, m.valence.temperature])
     if (!(t > 0)) fail('MODEL_DIMENSIONS', 'temperatures must be positive');
-  checkLength('arousal.weights', m.arousal.weights.length, ni);
-  checkLength('valence.weights', m.valence.weights.length, ni);
+  checkLength('arousal.weights', m.arousal.weights.length, dims);
+  checkLength('valence.weights', m.valence.weights.length, dims);
   const nc = EMOTION_LABELS.length;
   m.emotion.members.forEach((member, j) => {
     if (member.kind === 'linear') {
-      checkMatrix(`emotion.members[${j}].weights`, member.weights, nc, ni);
+      checkMatrix(`emotion.members[${j}].weights`, member.weights, nc, dims);
       checkLength(`emotion.members[${j}].bias`, member.bias.length, nc);
     } else {
       const nh = member.hiddenBias.length;
-      checkMatrix(`emotion.members[${j}].hiddenWeights`, member.hiddenWeights, nh, ni);
+      checkMatrix(`emotion.members[${j}].hiddenWeights`, member.hiddenWeights, nh, dims);
       checkMatrix(`emotion.members[${j}].outputWeights`, member.outputWeights, nc, nh);
       checkLength(`emotion.members[${j}].outputBias`, member.outputBias.length, nc);
     }

@@ -3,6 +3,7 @@
 // softmax) and the arousal and valence heads (one calibrated logistic each).
 // Pure, no I/O; all buffers preallocated, nothing allocated per window.
 import type { EmotionModel } from './model-file.ts';
+import { RecentMean } from './recent-mean.ts';
 
 interface FlatMember {
   hidden: number;
@@ -14,8 +15,11 @@ interface FlatMember {
 
 export interface Scorer {
   readonly classes: number;
-  /** Writes class probabilities into `probs` from the speaker z-scores of every functional. */
-  score(z: ArrayLike<number>, probs: Float64Array): void;
+  /**
+   * Writes class probabilities into `probs` from the speaker z-scores of every functional. A
+   * `speech` window (enough speech to be judged) joins the model's context inputs; others do not.
+   */
+  score(z: ArrayLike<number>, probs: Float64Array, speech: boolean): void;
   /** P(high arousal) of the inputs of the last `score` call. */
   arousal(): number;
   /** P(positive valence) of the inputs of the last `score` call. */
@@ -29,10 +33,16 @@ function sigmoid(v: number): number {
 export function createScorer(model: EmotionModel): Scorer {
   const classes = model.labels.length;
   const index = Int32Array.from(model.inputs.index);
-  const dims = index.length;
+  const ni = index.length;
+  const context = model.inputs.context;
+  const dims = context ? 2 * ni : ni;
   const mean = Float64Array.from(model.inputs.mean);
   const invStd = Float64Array.from(model.inputs.std, (s) => 1 / s);
   const clip = model.inputs.clip;
+  const recent = context ? new RecentMean(ni, context.windows) : null;
+  const clipped = new Float64Array(ni);
+  const contextMean = Float64Array.from(context?.mean ?? []);
+  const contextInvStd = Float64Array.from(context?.std ?? [], (s) => 1 / s);
   const invT = 1 / model.emotion.temperature;
   const members: FlatMember[] = model.emotion.members.map((m) =>
     m.kind === 'linear'
@@ -70,12 +80,18 @@ export function createScorer(model: EmotionModel): Scorer {
     classes,
     arousal: () => headOut(0),
     valence: () => headOut(1),
-    score(z, probs) {
-      for (let j = 0; j < dims; j++) {
+    score(z, probs, speech) {
+      for (let j = 0; j < ni; j++) {
         let v = z[index[j]];
         if (!Number.isFinite(v)) v = 0; // undefined measure: assume the speaker's baseline
         v = v > clip ? clip : v < -clip ? -clip : v;
+        clipped[j] = v;
         x[j] = (v - mean[j]) * invStd[j];
+      }
+      if (recent) {
+        if (speech) recent.push(clipped);
+        recent.mean(x, ni, clipped);
+        for (let j = 0; j < ni; j++) x[ni + j] = (x[ni + j] - contextMean[j]) * contextInvStd[j];
       }
       logits.fill(0);
       for (const m of members) {

@@ -70,7 +70,7 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
       // Judged against the baseline of EARLIER windows; the call's calm start is then learnt.
       const learntBefore = baseline.windows;
       baseline.next(window.functionals, window.speechFraction, z);
-      scorer.score(z, probs);
+      scorer.score(z, probs, window.speechFraction >= thresholds.minSpeechFraction);
       let best = 0;
       for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
       const rawLabel: EmotionLabel = labels[best];

@@ -4,6 +4,7 @@
 // order), so training sees exactly what a live call shows it. Pure, no I/O.
 import { CallBaseline } from '../call-baseline.ts';
 import type { CallBaselineOptions } from '../call-baseline.ts';
+import { RecentMean } from '../recent-mean.ts';
 
 /** Targets of one clip; -1 = not known (e.g. `surprise` has no class, BAVED no class or valence). */
 export interface ClipTargets {
@@ -45,21 +46,51 @@ export interface InputRow {
   augmented: boolean;
   targets: ClipTargets;
   z: Float64Array;
+  /**
+   * Mean of the clipped z-scores of the last `contextWindows` speech windows, this one included
+   * (scorer.ts computes the same live); empty when the recipe has no context.
+   */
+  context: Float64Array;
+}
+
+/** How rows are built: who counts as speech, and the context inputs (0 windows: none). */
+export interface RowOptions {
+  minSpeechFraction: number;
+  contextWindows: number;
+  /** Clip of the z-scores (the model's inputs.clip). */
+  clip: number;
+}
+
+/** A z-score as the scorer reads it: undefined → the baseline (0), then clipped. */
+export function clippedZ(v: number, clip: number): number {
+  return Number.isFinite(v) ? Math.max(-clip, Math.min(clip, v)) : 0;
 }
 
 /** z-scores of every speech window of every call centred in a clip, through CallBaseline. */
 export function callInputRows(
   calls: readonly TrainingCall[],
   baseline: CallBaselineOptions,
-  minSpeechFraction: number,
+  options: RowOptions,
 ): InputRow[] {
   const rows: InputRow[] = [];
   const nf = baseline.priorMean.length;
+  const { minSpeechFraction, contextWindows, clip } = options;
+  const none = new Float64Array(0);
   calls.forEach((call, c) => {
     const b = new CallBaseline(baseline);
+    const recent = contextWindows > 0 ? new RecentMean(nf, contextWindows) : null;
+    const clipped = new Float64Array(nf);
     for (const w of call.windows) {
       const z = b.next(w.functionals, w.speechFraction, new Float64Array(nf));
-      if (w.clip < 0 || w.speechFraction < minSpeechFraction) continue;
+      if (w.speechFraction < minSpeechFraction) continue;
+      let context = none;
+      if (recent) {
+        for (let d = 0; d < nf; d++) clipped[d] = clippedZ(z[d], clip);
+        recent.push(clipped);
+        context = new Float64Array(nf);
+        recent.mean(context, 0, clipped);
+      }
+      if (w.clip < 0) continue;
       rows.push({
         call: c,
         corpus: call.corpus,
@@ -69,6 +100,7 @@ export function callInputRows(
         augmented: call.augmented,
         targets: call.clips[w.clip],
         z,
+        context,
       });
     }
   });

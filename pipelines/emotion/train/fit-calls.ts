@@ -8,7 +8,7 @@ import { EVIDENCE_MEASURES } from '../evidence.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from '../model-file.ts';
 import type { BinaryHead, EmotionModel } from '../model-file.ts';
 import { EMOTION_LABELS } from '../types.ts';
-import { callInputRows } from './call-data.ts';
+import { callInputRows, clippedZ } from './call-data.ts';
 import type { InputRow, TrainingCall } from './call-data.ts';
 import { fitHead, HEAD_CLASSES, HEADS, labelledRows, pickRows, targetOf } from './heads.ts';
 import type { DesignMatrix, FittedHead, HeadName } from './heads.ts';
@@ -26,6 +26,11 @@ export interface CallFitOptions {
    */
   excludeInputs: string;
   priorWeight: number;
+  /**
+   * Context inputs: the mean of the last this-many speech windows' inputs beside the window's own
+   * (recent-mean.ts); 0 = none.
+   */
+  contextWindows: number;
   learnWindows: number;
   learnMinSpeech: number;
   clip: number;
@@ -84,10 +89,8 @@ export interface InputTransform {
   clip: number;
   mean: number[];
   std: number[];
-}
-
-function clipped(v: number, clip: number): number {
-  return Number.isFinite(v) ? Math.max(-clip, Math.min(clip, v)) : 0;
+  /** Standardisation of the context inputs (same functionals, recent mean), when the recipe has them. */
+  context?: { windows: number; mean: number[]; std: number[] };
 }
 
 /** Inputs kept (not excluded, defined in at least half the rows) and their standardisation. */
@@ -96,6 +99,7 @@ export function inputTransform(
   names: readonly string[],
   clip: number,
   exclude: RegExp,
+  contextWindows = 0,
 ): InputTransform {
   const nf = names.length;
   const finite = columnStats(
@@ -105,18 +109,28 @@ export function inputTransform(
   const index: number[] = [];
   for (let d = 0; d < nf; d++) if (finite[d] >= 0.5 && !exclude.test(names[d])) index.push(d);
   const stats = columnStats(
-    rows.map((r) => Float64Array.from(index, (d) => clipped(r.z[d], clip))),
+    rows.map((r) => Float64Array.from(index, (d) => clippedZ(r.z[d], clip))),
     index.length,
   );
-  return { index, clip, mean: stats.mean.map(round), std: stats.std.map(round) };
+  const transform: InputTransform = { index, clip, mean: stats.mean.map(round), std: stats.std.map(round) };
+  if (contextWindows > 0) {
+    const c = columnStats(
+      rows.map((r) => Float64Array.from(index, (d) => r.context[d])),
+      index.length,
+    );
+    transform.context = { windows: contextWindows, mean: c.mean.map(round), std: c.std.map(round) };
+  }
+  return transform;
 }
 
 export function designMatrix(rows: readonly InputRow[], t: InputTransform): DesignMatrix {
-  const dims = t.index.length;
+  const ni = t.index.length;
+  const c = t.context;
+  const dims = c ? 2 * ni : ni;
   const x = new Float64Array(rows.length * dims);
   rows.forEach((r, i) => {
-    for (let j = 0; j < dims; j++)
-      x[i * dims + j] = (clipped(r.z[t.index[j]], t.clip) - t.mean[j]) / t.std[j];
+    for (let j = 0; j < ni; j++) x[i * dims + j] = (clippedZ(r.z[t.index[j]], t.clip) - t.mean[j]) / t.std[j];
+    if (c) for (let j = 0; j < ni; j++) x[i * dims + ni + j] = (r.context[t.index[j]] - c.mean[j]) / c.std[j];
   });
   return {
     x,
@@ -261,12 +275,18 @@ function binaryHead(head: FittedHead, dims: number, temperature: number): Binary
 /** The whole recipe: data in, validated-shape model out. */
 export function fitCallModel(calls: readonly TrainingCall[], options: CallFitOptions): EmotionModel {
   const prior = calmPrior(calls, options);
-  const rows = callInputRows(calls, prior.baseline, options.minSpeechFraction);
+  const rows = callInputRows(calls, prior.baseline, {
+    minSpeechFraction: options.minSpeechFraction,
+    contextWindows: options.contextWindows,
+    clip: options.clip,
+  });
   const transform = inputTransform(
     rows,
     options.featureNames,
     options.clip,
-    new RegExp(options.excludeInputs),
+    // An empty pattern excludes nothing (new RegExp('') would match every name).
+    options.excludeInputs ? new RegExp(options.excludeInputs) : /(?!)/,
+    options.contextWindows,
   );
   const m = designMatrix(rows, transform);
   const { choice, confidences } = innerChoices(m, rows, options);
@@ -276,7 +296,7 @@ export function fitCallModel(calls: readonly TrainingCall[], options: CallFitOpt
     HeadName,
     FittedHead
   >;
-  const dims = transform.index.length;
+  const dims = m.dims;
   const classes = EMOTION_LABELS.length;
   const ew = fitted.emotion.params.weights;
   return {

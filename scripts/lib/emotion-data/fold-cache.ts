@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIT_RECIPE } from '../../../pipelines/emotion/train/config.ts';
 import { dspDigest } from './features.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -29,11 +28,11 @@ function codeDigest(): string {
   return h.digest('hex');
 }
 
-export function cachedFit(key: unknown, fit: () => unknown): unknown {
+export function cachedFit(key: unknown, recipe: unknown, fit: () => unknown): unknown {
   const name = createHash('sha256')
     .update(codeDigest())
     .update(dspDigest())
-    .update(JSON.stringify({ key, FIT_RECIPE }))
+    .update(JSON.stringify({ key, FIT_RECIPE: recipe }))
     .digest('hex')
     .slice(0, 20);
   const file = join(CACHE_DIR, `${name}.json`);

@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseRuleSetText } from '../../../pipelines/alerts/index.ts';
 import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../../../pipelines/emotion/index.ts';
-import { FIT_RECIPE } from '../../../pipelines/emotion/train/config.ts';
+import { recipeFor } from '../../../pipelines/emotion/train/config.ts';
+import type { FIT_RECIPE } from '../../../pipelines/emotion/train/config.ts';
 import { fitCallModel } from '../../../pipelines/emotion/train/fit-calls.ts';
 import { callAlertFigures } from './alert-figures.ts';
 import { cachedFit } from './fold-cache.ts';
@@ -33,16 +34,20 @@ const overrides = JSON.parse(process.env.EMOTION_RECIPE_OVERRIDES ?? '{}') as Pa
 for (const spec of input.folds) {
   const t0 = Date.now();
   const test = new Set(spec.testSpeakers);
+  // Leave-one-corpus-out: every other corpus. Within a corpus: its other speakers only, as a
+  // contact centre retraining on its own calls would (one recording setup, its own recipe).
   const trains = (c: { corpus: string; speaker: string }): boolean =>
-    spec.kind === 'loco' ? c.corpus !== spec.corpus : !test.has(c.speaker);
+    spec.kind === 'loco' ? c.corpus !== spec.corpus : c.corpus === spec.corpus && !test.has(c.speaker);
   const train = [...calls.filter(trains), ...augmented.filter(trains)];
+  const recipe = recipeFor(new Set(train.map((c) => c.corpus)).size);
   // Through JSON and the parser: the evaluated model is what a model file would hold.
   const model = parseEmotionModel(
     cachedFit(
       { spec, overrides, dataDirs: input.dataDirs, train: train.map((c) => `${c.speaker}:${c.condition}`) },
+      recipe,
       () =>
         fitCallModel(train.map(trainingCall), {
-          ...FIT_RECIPE,
+          ...recipe,
           ...overrides,
           featureNames: FUNCTIONAL_NAMES,
         }),

@@ -1,7 +1,8 @@
 // The evaluation's folds and their pool of worker threads (one per core). Leave-one-corpus-out:
 // train on every other corpus, test every speaker of the held-out one. Within a corpus: its
-// speakers dealt round-robin into min(5, speakers) folds; train on everything but the fold's
-// speakers (the other corpora and the corpus's other speakers), test the fold. I/O: threads.
+// speakers dealt round-robin into min(5, speakers) folds; train on the corpus's other speakers
+// (one recording setup, as a contact centre retraining on its own calls), test the fold; a corpus
+// without emotion classes (BAVED) has no within folds. I/O: threads.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CallAlertFigures } from './alert-figures.ts';
@@ -27,12 +28,17 @@ export interface WorkerInput {
   folds: FoldSpec[];
 }
 
-export function foldSpecs(speakersByCorpus: Map<string, string[]>, within: boolean): FoldSpec[] {
+export function foldSpecs(
+  speakersByCorpus: Map<string, string[]>,
+  within: boolean,
+  withClasses: ReadonlySet<string>,
+): FoldSpec[] {
   const out: FoldSpec[] = [];
   for (const [corpus, speakers] of speakersByCorpus)
     out.push({ kind: 'loco', corpus, testSpeakers: speakers });
   if (!within) return out;
   for (const [corpus, speakers] of speakersByCorpus) {
+    if (!withClasses.has(corpus)) continue;
     const k = Math.min(5, speakers.length);
     if (k < 2) continue;
     for (let f = 0; f < k; f++) {

@@ -46,6 +46,16 @@ describe('parseEmotionModel', () => {
     ['a baseline prior of the wrong length', mutate((m) => m.baseline.priorMean.push(1)), 'MODEL_DIMENSIONS'],
     ['a negative temperature', mutate((m) => (m.arousal.temperature = -1)), 'MODEL_DIMENSIONS'],
     ['a valence head of the wrong length', mutate((m) => m.valence.weights.push(1)), 'MODEL_DIMENSIONS'],
+    [
+      'context inputs without the heads widened for them',
+      mutate((m) => (m.inputs.context = { windows: 3, mean: [...m.inputs.mean], std: [...m.inputs.std] })),
+      'MODEL_DIMENSIONS',
+    ],
+    [
+      'context statistics of the wrong length',
+      mutate((m) => (m.inputs.context = { windows: 3, mean: [0], std: [1] })),
+      'MODEL_DIMENSIONS',
+    ],
     ['NaN in memory', mutate((m) => (m.inputs.mean[0] = NaN)), 'MODEL_NOT_FINITE'],
     [
       'an unknown member kind',
