@@ -142,7 +142,7 @@ export async function startAlertService(
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
     // A call that never ended (or ended a while ago) also leaves the rules engine.
-    onPurged: (key) => evaluator.endCall(key),
+    onPurged: (key) => evaluator.forgetCall(key),
   });
   const hub = createHub({
     registry,
@@ -195,6 +195,7 @@ export async function startAlertService(
     createEngine: () => createAlertEngine({ rules }),
     alertsTopic: config.TOPIC_ALERTS,
     maxHoldRecords: config.ALERT_COMMIT_HOLD_MAX_RECORDS,
+    maxEndedCalls: config.ALERT_ENDED_CALLS_REMEMBERED,
     ownerOf: (tenant, callId) => registry.owner(tenant, callId),
     // Counted and logged only: clients get the alert from the fan-out of va.alerts.v1, i.e. once
     // the broker has it. Pushing here, before the produce, showed clients alerts that a failed

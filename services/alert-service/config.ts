@@ -83,6 +83,11 @@ export const alertServiceEnv = z.object({
    * from there and rebuilds the rule state), at most this many records behind per partition.
    */
   ALERT_COMMIT_HOLD_MAX_RECORDS: intVar({ min: 1, max: 100_000_000, def: 500_000 }),
+  /**
+   * Ended calls the evaluator remembers: their records that come after the end (last windows,
+   * a replay) are evaluated without keeping state. Bounded memory, oldest forgotten first.
+   */
+  ALERT_ENDED_CALLS_REMEMBERED: intVar({ min: 1, max: 10_000_000, def: 100_000 }),
   TOPIC_CALLS: topicVar(TOPICS.calls),
   TOPIC_FEATURES: topicVar(TOPICS.features),
   TOPIC_EMOTIONS: topicVar(TOPICS.emotions),

@@ -8,11 +8,17 @@
 // rules are independent (a rule reads one source), so one engine per topic equals one engine.
 // The rules engine sees each call under its key (`${tenant}/${callId}`, call-key.ts), so its
 // state and its deterministic alert ids (`${tenant}/${callId}:${subject}:${windowIndex}:${ruleId}`)
-// are per tenant; the records keep the client's call id and the tenant. Pure apart from callbacks.
+// are per tenant; the records keep the client's call id and the tenant.
+// A call's end reaches the evaluator from another topic, through the fan-out (endCall), so its last
+// records, or a replay after a rebalance, can come after it: those of a remembered ended call are
+// still evaluated (their alerts are produced) but keep no rule state and hold no commit, which
+// nothing would free again (the fan-out's registry may have purged the call, and a replayed record
+// never reaches it). Pure apart from callbacks.
 import type { AlertEngine, Observation, RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import type { ConsumedRecord, TopicPartition } from '../shared/consumer-runner.ts';
 import { OffsetHold } from '../shared/offset-hold.ts';
+import { RecentKeys } from '../shared/recent-keys.ts';
 import {
   fromDynamicsWindowRecord,
   fromEmotionEventRecord,
@@ -39,6 +45,8 @@ export interface EvaluatorOptions {
   alertsTopic: string;
   /** How many records a held commit may lag behind the consumed position (offset-hold.ts). */
   maxHoldRecords: number;
+  /** How many ended calls are remembered, so that their late or replayed records keep nothing. */
+  maxEndedCalls: number;
   ownerOf: (tenant: string, callId: string) => AlertOwner | undefined;
   /** Called with every new alert before it is produced (metrics, log): not a push to clients. */
   onAlert: (record: AlertRecord) => void;
@@ -48,8 +56,13 @@ export interface EvaluatorOptions {
 export interface Evaluator {
   handle(record: ConsumedRecord<EvaluatorInput>): OutRecord[];
   revoke(partitions: TopicPartition[]): void;
-  /** Frees an ended or purged call (its key): rule state and held commit, in every topic. */
+  /**
+   * A call ended (its key): frees its rule state and held commit, and remembers the end (call ids
+   * are not reused, so a later record of the key is one that came after its end).
+   */
   endCall(key: string): void;
+  /** Frees a purged call (idle, or ended long ago): as endCall, without remembering an end. */
+  forgetCall(key: string): void;
   /** The offset to commit: never past the first record of a call whose state is still held. */
   commitOffset(topic: string, partition: number, nextOffset: string): string;
   /** Alerts of records below this offset were produced by the previous owner: not again. */
@@ -103,6 +116,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const now = options.now ?? Date.now;
   const lanes = new Map<string, Lane>();
   const replayUntil = new Map<string, number>();
+  const ended = new RecentKeys(options.maxEndedCalls);
   let rules: RuleSet | null = null;
   const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
   const laneOf = (topic: string): Lane => {
@@ -114,13 +128,23 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     }
     return lane;
   };
+  const free = (key: string): void => {
+    // Without the release, every call ever seen stayed tracked (issue 13 point 13).
+    for (const lane of lanes.values()) {
+      lane.engine.endCall(key);
+      lane.hold.release(key);
+    }
+  };
   return {
     handle(record) {
       const { obs, tenant, callId, audioCompletedAtMs } = observationOf(record.value);
       const lane = laneOf(record.topic);
       const offset = Number(record.offset);
-      lane.hold.note(record.partition, obs.callId, offset);
+      // A record of an ended call (late, or replayed): evaluated, but nothing of it is kept.
+      const afterEnd = ended.has(obs.callId);
+      if (!afterEnd) lane.hold.note(record.partition, obs.callId, offset);
       const alerts = lane.engine.push(obs);
+      if (afterEnd) lane.engine.endCall(obs.callId);
       if (alerts.length === 0) return [];
       // Rebuilding state over records whose alerts the previous owner produced: not twice.
       if (offset < (replayUntil.get(tpKey(record.topic, record.partition)) ?? -1)) return [];
@@ -141,11 +165,12 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       }
     },
     endCall(key) {
-      // Without the release, every call ever seen stayed tracked (issue 13 point 13).
-      for (const lane of lanes.values()) {
-        lane.engine.endCall(key);
-        lane.hold.release(key);
-      }
+      ended.add(key);
+      free(key);
+    },
+    forgetCall(key) {
+      // Not remembered as ended: an idle call purged by the registry may still be live.
+      free(key);
     },
     commitOffset(topic, partition, nextOffset) {
       const lane = lanes.get(topic);

@@ -1,6 +1,8 @@
 // Issue 13 point 13(b), against a real broker: the alert evaluator's record of which partition
 // holds which call (what a revocation frees) used to grow for the life of the process; once N
-// calls have ended, nothing of them is left in it.
+// calls have ended, nothing of them is left in it, not even once records of a call come after its
+// end (its end comes through the fan-out, another consumer: the last windows of a call, or a
+// replay after a rebalance, can reach the evaluator later; they used to track the call again).
 import { describe, expect, it } from 'vitest';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
@@ -29,6 +31,18 @@ describe('alert evaluator call state', () => {
       calls.map((callId) => callEnded(h.topics.calls, callId)),
     );
     await until(() => evaluator.trackedCalls() === 0, 20_000);
+    expect(evaluator.trackedCalls()).toBe(0);
+
+    // Records of the ended calls that reach the evaluator after their ends.
+    const handle = evaluator.handle.bind(evaluator);
+    let late = 0;
+    evaluator.handle = (record) => {
+      if (record.value.schema === 'emotion' && record.value.value.windowIndex === 3) late += 1;
+      return handle(record);
+    };
+    for (const callId of calls) await sendEmotion(h, emotionRecord(callId, 'customer', 3, 'neutral'));
+    await until(() => late === calls.length, 20_000);
+    expect(late).toBe(calls.length);
     expect(evaluator.trackedCalls()).toBe(0);
   });
 });
