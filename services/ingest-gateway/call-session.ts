@@ -8,6 +8,7 @@ import { callKey, tenantEventId } from '../shared/call-key.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import { audioChunkCodec, callEventCodec, type AudioChunk, type CallEvent } from '../shared/records.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
+import { pseudonymiseCustomerRef } from './customer-ref.ts';
 import { deinterleave } from './deinterleave.ts';
 import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
@@ -43,6 +44,8 @@ export interface RawCallAudio {
 }
 
 export interface SessionSettings {
+  /** Per tenant, the key of its customer-reference pseudonyms (customer-ref.ts). */
+  customerRefKeys: ReadonlyMap<string, string>;
   maxFrameBytes: number;
   batchMaxDelayMs: number;
   maxChunkMs: number;
@@ -230,7 +233,15 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const start = (raw: RawCallStart): void => {
     if (state !== 'awaiting-start')
       throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
-    const current = validateCallStart(raw, deps.tenant, now());
+    const validated = validateCallStart(raw, deps.tenant, now());
+    // The customer reference leaves in clear nowhere: only its keyed pseudonym (customer-ref.ts).
+    const refKey = settings.customerRefKeys.get(validated.tenant);
+    if (validated.customerRef !== '' && refKey === undefined)
+      throw new IngestError('INTERNAL_ERROR', 'no customer-reference key for this tenant');
+    const current: CallSpec = {
+      ...validated,
+      customerRef: pseudonymiseCustomerRef(refKey ?? '', validated.tenant, validated.customerRef),
+    };
     clearTimeout(startDeadline);
     const claimed: LiveCall = {
       tenant: current.tenant,

@@ -8,6 +8,7 @@ import { resolveTopicReplication } from '../shared/topic-replication.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { parseTenantTokens } from './auth.ts';
+import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
 import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
 
@@ -23,6 +24,9 @@ const schema = z.object({
   GRPC_ALLOW_PLAINTEXT: boolVar(false),
   TENANT_TOKENS: z.string().optional(),
   TENANT_TOKENS_FILE: z.string().optional(),
+  /** Per-tenant keys of the customer-reference pseudonyms (customer-ref.ts), `tenant=key,…`. */
+  CUSTOMER_REF_KEYS: z.string().optional(),
+  CUSTOMER_REF_KEYS_FILE: z.string().optional(),
   /** Batching may add at most this much delay to a frame (issue 5: <= 100 ms). The maximum by
    * default: fewer, larger records cost less CPU in every stage (bench:pipeline). */
   BATCH_MAX_DELAY_MS: intVar({ min: 1, max: 100, def: 100 }),
@@ -100,6 +104,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       );
     }
   }
+  const customerRefKeys = customerRefKeysOf(c, tenantTokens, production, problems);
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -117,6 +122,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     tls,
     tenantTokens,
     settings: {
+      customerRefKeys,
       maxFrameBytes: c.MAX_FRAME_BYTES,
       batchMaxDelayMs: c.BATCH_MAX_DELAY_MS,
       maxChunkMs: c.CHUNK_MAX_MS,
@@ -135,4 +141,36 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     produceLanes: c.PRODUCE_LANES,
     warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
+}
+
+/**
+ * The key of every tenant's customer-reference pseudonyms (customer-ref.ts). Production needs each
+ * tenant's own key, as strong as a token; development falls back to a published key.
+ */
+function customerRefKeysOf(
+  c: { CUSTOMER_REF_KEYS?: string; CUSTOMER_REF_KEYS_FILE?: string },
+  tenantTokens: ReadonlyMap<string, string>,
+  production: boolean,
+  problems: string[],
+): Map<string, string> {
+  const variable = c.CUSTOMER_REF_KEYS_FILE ? 'CUSTOMER_REF_KEYS_FILE' : 'CUSTOMER_REF_KEYS';
+  const text = c.CUSTOMER_REF_KEYS_FILE
+    ? readConfigFile('CUSTOMER_REF_KEYS_FILE', c.CUSTOMER_REF_KEYS_FILE)
+    : c.CUSTOMER_REF_KEYS;
+  const own = text ? parseTenantTokens(text, variable) : new Map<string, string>();
+  const keys = new Map<string, string>();
+  for (const tenant of tenantTokens.keys()) {
+    const key = own.get(tenant);
+    if (key) {
+      keys.set(tenant, key);
+      if (production) problems.push(...secretProblems(variable, key, `key of tenant "${tenant}"`));
+    } else if (production) {
+      problems.push(
+        `${variable}: no key for tenant "${tenant}" (customer references are pseudonymised per tenant)`,
+      );
+    } else {
+      keys.set(tenant, DEVELOPMENT_CUSTOMER_REF_KEY);
+    }
+  }
+  return keys;
 }

@@ -97,8 +97,27 @@ describe('ingest gateway in production', () => {
     expect(
       loadGatewayConfig({ ...base, NODE_ENV: 'test', TENANT_TOKENS: `acme=${short}` }).tenantTokens.size,
     ).toBe(1);
-    const env = { ...base, TENANT_TOKENS: `acme=${strong()}`, GRPC_ALLOW_PLAINTEXT: 'true' };
+    const env = {
+      ...base,
+      TENANT_TOKENS: `acme=${strong()}`,
+      CUSTOMER_REF_KEYS: `acme=${strong()}`,
+      GRPC_ALLOW_PLAINTEXT: 'true',
+    };
     expect(loadGatewayConfig(env).tenantTokens.size).toBe(1);
+  });
+
+  it('needs a strong customer-reference key for every tenant', () => {
+    const env = { ...base, TENANT_TOKENS: `acme=${strong()},beta=${strong()}`, GRPC_ALLOW_PLAINTEXT: 'true' };
+    const weak = 'k7Q2mX9pL4vB8nR1tY6w';
+    const problems = configError(() =>
+      loadGatewayConfig({ ...env, CUSTOMER_REF_KEYS: `acme=${weak}` }),
+    ).problems.join('\n');
+    expect(problems).toMatch(/CUSTOMER_REF_KEYS: .*key of tenant "acme".*shorter than 32/);
+    expect(problems).toMatch(/CUSTOMER_REF_KEYS: no key for tenant "beta"/);
+    expect(problems).not.toContain(weak);
+    // Development pseudonymises with the published development key instead of refusing.
+    const dev = loadGatewayConfig({ ...env, NODE_ENV: 'test' });
+    expect(dev.settings.customerRefKeys.get('beta')).toBeDefined();
   });
 });
 

@@ -104,6 +104,7 @@ describe('gRPC TLS of the gateway', () => {
     KAFKA_BROKERS: '127.0.0.1:9092',
     NODE_ENV: 'production',
     TENANT_TOKENS: `acme=${randomBytes(33).toString('base64url')}`,
+    CUSTOMER_REF_KEYS: `acme=${randomBytes(33).toString('base64url')}`,
   };
 
   it('is required in production, unless GRPC_ALLOW_PLAINTEXT=true, which is warned about', () => {

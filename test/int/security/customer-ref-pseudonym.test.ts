@@ -1,0 +1,100 @@
+// A call's customer reference (a phone number here) never reaches Kafka in clear: the gateway
+// replaces it by the tenant's keyed pseudonym, the same on every call of that customer, another
+// for another tenant. Real gRPC, the real gateway, the real broker; the records' raw bytes are read.
+import * as grpc from '@grpc/grpc-js';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
+import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { callEventCodec } from '../../../services/shared/records.ts';
+import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { collectUntil, deleteTopics, startTestGateway } from '../ingest/helpers.ts';
+
+const TOKENS = { acme: 'acme-token-0123456789', beta: 'beta-token-0123456789' };
+const KEYS = { acme: 'acme-customer-ref-key-0123456789', beta: 'beta-customer-ref-key-0123456789' };
+const PHONE = '+44 7700 900123';
+const audioTopic = uniqueName('test.audio');
+const callsTopic = uniqueName('test.calls');
+let gateway: Gateway;
+let client: ReturnType<typeof createIngestClient>;
+let kafka: Kafka;
+
+async function streamCall(tenant: 'acme' | 'beta', callId: string): Promise<void> {
+  const stream = openCallStream(client, TOKENS[tenant]);
+  await stream.write({
+    start: {
+      callId,
+      agentId: 'agent-7',
+      customerRef: PHONE,
+      codec: 'CODEC_PCMU',
+      sampleRateHz: 8000,
+      consent: { analytics: true, storeFeatures: true },
+    },
+  });
+  for (let seq = 0; seq < 10; seq += 1) {
+    await stream.write({
+      frame: {
+        channel: 'CHANNEL_CUSTOMER',
+        sequence: seq,
+        audioTimeMs: seq * 20,
+        payload: new Uint8Array(160).fill(0x7f),
+      },
+    });
+  }
+  await stream.write({ end: { reason: 'hangup' } });
+  expect((await stream.finish()).code).toBe(grpc.status.OK);
+}
+
+beforeAll(async () => {
+  gateway = await startTestGateway(
+    { audio: audioTopic, calls: callsTopic },
+    {
+      TENANT_TOKENS: `acme=${TOKENS.acme},beta=${TOKENS.beta}`,
+      CUSTOMER_REF_KEYS: `acme=${KEYS.acme},beta=${KEYS.beta}`,
+      TOPIC_PARTITIONS: '1',
+      BATCH_MAX_DELAY_MS: '20',
+    },
+  );
+  client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
+  kafka = testKafka();
+});
+
+afterAll(async () => {
+  client?.close();
+  await gateway?.stop();
+  await deleteTopics(kafka, [audioTopic, callsTopic]);
+});
+
+describe('customer reference pseudonyms', () => {
+  it('never put the reference on a topic; one pseudonym per customer and tenant', async () => {
+    const calls = { first: uniqueName('call'), second: uniqueName('call'), other: uniqueName('call') };
+    await streamCall('acme', calls.first);
+    await streamCall('acme', calls.second);
+    await streamCall('beta', calls.other);
+
+    const records = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => ({ raw: Buffer.from(m.value ?? []), event: callEventCodec.decode(m.value, m.headers) }),
+      (all) => all.filter((r) => r.event.type === 'ended').length === 3,
+    );
+    const audio = await collectUntil(
+      kafka,
+      audioTopic,
+      (m) => Buffer.from(m.value ?? []),
+      (all) => all.length > 0,
+    );
+    for (const bytes of [...records.map((r) => r.raw), ...audio]) {
+      expect(bytes.includes(Buffer.from(PHONE))).toBe(false);
+      expect(bytes.includes(Buffer.from('7700900123'))).toBe(false);
+    }
+    const refOf = (callId: string): string =>
+      records.find((r) => r.event.callId === callId && r.event.type === 'started')?.event.customerRef ?? '';
+    expect(refOf(calls.first)).toBe(pseudonymiseCustomerRef(KEYS.acme, 'acme', PHONE));
+    expect(refOf(calls.first)).toMatch(/^cref1_[\w-]{43}$/);
+    expect(refOf(calls.second)).toBe(refOf(calls.first));
+    expect(refOf(calls.other)).not.toBe(refOf(calls.first));
+    expect(refOf(calls.other)).toBe(pseudonymiseCustomerRef(KEYS.beta, 'beta', PHONE));
+  });
+});
