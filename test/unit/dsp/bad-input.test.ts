@@ -16,6 +16,8 @@ import { floatBytes, runChunked } from './helpers.ts';
 const mu8k = { format: { codec: 'pcmu' as const, sampleRateHz: 8000 } };
 
 function wellFormed(windows: SpeakerWindow[]): void {
+  // No window at all would pass every check below: a stage that swallowed the input must fail.
+  expect(windows.length).toBeGreaterThan(0);
   for (const w of windows) {
     expect(w.functionals.length).toBe(FUNCTIONAL_NAMES.length);
     expect(w.speechFraction).toBeGreaterThanOrEqual(0);
@@ -48,9 +50,14 @@ describe('bad input', () => {
     wellFormed(w);
     expect(w[0].pitch.medianHz).toBeGreaterThan(120);
   });
-  it('survives clipping (samples far beyond full scale)', () => {
+  it('survives clipping (samples far beyond full scale) and still hears the voice', () => {
     const x = voiced(2.5).map((v) => v * 40);
-    wellFormed(runChunked(floatBytes(x), { format: { codec: 'float32', sampleRateHz: 8000 } }, () => 320));
+    const w = runChunked(floatBytes(x), { format: { codec: 'float32', sampleRateHz: 8000 } }, () => 320);
+    wellFormed(w);
+    // Clipping squares the waveform but keeps its period: still voiced, still 140 Hz.
+    expect(w[0].voicedFraction).toBeGreaterThan(0.5);
+    expect(w[0].pitch.medianHz).toBeGreaterThan(126);
+    expect(w[0].pitch.medianHz).toBeLessThan(154);
   });
   it('ignores a DC offset (pitch and voicing as without it)', () => {
     const x = voiced(2.5);
