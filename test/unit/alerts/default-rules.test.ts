@@ -6,16 +6,16 @@ import { dynamics, emotion, engineWith, features, range, run } from './helpers.t
 const ids = (alerts: { ruleId: string; kind: string }[]) => alerts.map((a) => `${a.ruleId}/${a.kind}`);
 
 describe('customer-frustration', () => {
-  it('fires once when the customer is angry for 6 s of speech, with the evidence', () => {
+  it('fires once when the customer is angry for 7 s of speech, with the evidence', () => {
     const alerts = run(
       engineWith(),
       range(0, 12).map((i) => emotion(i, 'customer', 'angry')),
     );
     expect(ids(alerts)).toEqual(['customer-frustration/raised']);
-    expect(alerts[0].at).toBe(4);
-    expect(alerts[0].alertId).toBe('call-1:customer:4:customer-frustration');
+    expect(alerts[0].at).toBe(5);
+    expect(alerts[0].alertId).toBe('call-1:customer:5:customer-frustration');
     expect(alerts[0].audience).toBe('both');
-    expect(alerts[0].heldMs).toBe(6000);
+    expect(alerts[0].heldMs).toBe(7000);
     expect(alerts[0].message).toContain('pitch +3.1 st over baseline');
   });
 
@@ -47,9 +47,9 @@ describe('customer-frustration', () => {
     seq.push(emotion(2, 'customer', 'no-speech'), emotion(3, 'customer', 'no-speech'));
     seq.push(...[4, 5, 6].map((i) => emotion(i, 'customer', 'angry')));
     const alerts = run(engineWith(), seq);
-    // Speech covered: [0, 3] s and [4, 7] s: 6 s at window 5.
-    expect(alerts.map((a) => a.at)).toEqual([5]);
-    expect(alerts[0].heldMs).toBe(6000);
+    // Speech covered: [0, 3] s and [4, 8] s: 7 s at window 6.
+    expect(alerts.map((a) => a.at)).toEqual([6]);
+    expect(alerts[0].heldMs).toBe(7000);
   });
 
   it('keeps quiet during the cooldown and fires again after it', () => {
@@ -61,7 +61,7 @@ describe('customer-frustration', () => {
       ...range(70, 80).map((i) => emotion(i, 'customer', 'angry')),
     ];
     const alerts = run(engineWith(), seq).filter((a) => a.ruleId === 'customer-frustration');
-    expect(alerts.map((a) => a.windowIndex)).toEqual([4, 74]);
+    expect(alerts.map((a) => a.windowIndex)).toEqual([5, 75]);
   });
 
   it('drops replayed events (same window index) instead of raising twice', () => {
@@ -73,14 +73,14 @@ describe('customer-frustration', () => {
 });
 
 describe('customer-mood-dropping', () => {
-  it('fires when valence falls by 0.35 within 30 s and stays down for 6 s of speech', () => {
+  it('fires when valence falls by 0.4 within 30 s and stays down for 10 s of speech', () => {
     const seq = [
       ...range(0, 10).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.7 })),
-      ...range(10, 18).map((i) => emotion(i, 'customer', 'sad', { valence: 0.3 })),
+      ...range(10, 22).map((i) => emotion(i, 'customer', 'sad', { valence: 0.25 })),
     ];
     const alerts = run(engineWith(), seq);
     expect(ids(alerts)).toEqual(['customer-mood-dropping/raised']);
-    expect(alerts[0].message).toContain('valence 0.70 → 0.30 within 30 s');
+    expect(alerts[0].message).toContain('valence 0.70 → 0.25 within 30 s');
   });
 
   it('does not fire on one low window between neutral ones', () => {
@@ -90,6 +90,22 @@ describe('customer-mood-dropping', () => {
         : emotion(i, 'customer', 'neutral', { valence: 0.7 }),
     );
     expect(run(engineWith(), seq)).toEqual([]);
+  });
+
+  it('does not fire on a drop of 0.35 (valence is the weakest judgement), nor on 8 s of a large one', () => {
+    const small = [
+      ...range(0, 10).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.7 })),
+      ...range(10, 30).map((i) => emotion(i, 'customer', 'sad', { valence: 0.35 })),
+    ];
+    expect(run(engineWith(), small)).toEqual([]);
+    const brief = [
+      ...range(0, 10).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.7 })),
+      ...range(10, 17).map((i) => emotion(i, 'customer', 'sad', { valence: 0.2 })),
+      ...range(17, 30).map((i) => emotion(i, 'customer', 'neutral', { valence: 0.7 })),
+    ];
+    const dropping = (seq: typeof brief) =>
+      run(engineWith(), seq).filter((a) => a.ruleId === 'customer-mood-dropping');
+    expect(dropping(brief)).toEqual([]);
   });
 
   it('does not fire on a slow slide (0.27 per 30 s)', () => {
@@ -220,6 +236,8 @@ describe('customer-recovered', () => {
       ...range(0, 2).map((i) => emotion(i, 'customer', 'angry')),
       ...range(2, 20).map((i) => emotion(i, 'customer', 'neutral')),
     ];
-    expect(run(engineWith(), brief)).toEqual([]);
+    const dropping = (seq: typeof brief) =>
+      run(engineWith(), seq).filter((a) => a.ruleId === 'customer-mood-dropping');
+    expect(dropping(brief)).toEqual([]);
   });
 });
