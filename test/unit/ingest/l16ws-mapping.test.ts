@@ -2,7 +2,7 @@
 // metadata, addresses) and the first text frame mapped to CallStart (channel order by the
 // source's agent channel, mono, mixed refused, sample rates as jambonz and mod_audio_fork spell them).
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../services/shared/config.ts';
+import type { ConfigError } from '../../../services/shared/config.ts';
 import { callStartFromMetadata, parseMetadata } from '../../../services/ingest-gateway/l16ws/metadata.ts';
 import { closeCodeOf, closeReasonOf } from '../../../services/ingest-gateway/l16ws/server.ts';
 import { IngestError } from '../../../services/ingest-gateway/errors.ts';
