@@ -13,6 +13,7 @@ import {
   type CallEvent,
 } from '../../../services/shared/records.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { createCallAnalyzer, type CallOutput } from '../../../pipelines/dsp/index.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
@@ -204,6 +205,20 @@ describe('l16ws adapter: a real call, same records as gRPC', () => {
     expect(wsEvents[1]).toMatchObject({ endReason: 'hangup', customerRef: '', agentId: 'agent-7' });
   });
 });
+
+/** The dsp pipeline over one call's chunks in topic order (the worker's input). */
+function features(chunks: AudioChunk[], callId: string): CallOutput {
+  const analyzer = createCallAnalyzer({ format: { codec: 'linear16', sampleRateHz: 8000 } });
+  const out: CallOutput = { windows: [], dynamics: [] };
+  const add = (part: CallOutput) => {
+    out.windows.push(...part.windows);
+    out.dynamics.push(...part.dynamics);
+  };
+  for (const chunk of chunks.filter((c) => c.callId === callId))
+    add(analyzer.push(chunk.channel as 'agent' | 'customer', chunk.payload));
+  add(analyzer.flush());
+  return out;
+}
 
 function encodeL16(mulaw: Uint8Array): Buffer {
   // One channel of interleavedL16: decode µ-law, 16-bit little-endian.
