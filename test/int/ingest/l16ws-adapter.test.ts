@@ -89,6 +89,7 @@ beforeAll(async () => {
       L16WS_SOURCES: JSON.stringify({
         // jambonz inbound: the caller (customer) on channel 0, the agent it dials on channel 1.
         'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET, agentChannel: 1 },
+        far: { tenant: 'acme', secret: 'far-secret-0123456789', addresses: ['192.0.2.0/24'] },
         'fs-lab': {
           tenant: 'acme',
           secret: FS_SECRET,
@@ -268,6 +269,8 @@ describe('l16ws adapter: refusals', () => {
     expect([unknown.status, unknown.body]).toEqual([400, expect.stringMatching(/^UNSUPPORTED_SUBPROTOCOL/)]);
     const none = await openL16Socket(port, { authorization: jambonzAuth, protocol: null });
     expect(none.status).toBe(400);
+    const far = await openL16Socket(port, { authorization: basicAuth('far', 'far-secret-0123456789') });
+    expect([far.status, far.body]).toEqual([403, expect.stringMatching(/^SOURCE_NOT_ALLOWED/)]);
   });
 
   it('closes with a code and reason for each protocol violation', async () => {
@@ -332,6 +335,43 @@ describe('l16ws adapter: abrupt close', () => {
       endReason: 'client-closed',
       framesAccepted: 300,
       audioDurationMs: 3000,
+    });
+  });
+});
+
+describe('l16ws adapter: gateway shutdown', () => {
+  it('ends a live call with 1001 SHUTTING_DOWN after flushing every frame it received', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      {
+        TENANT_TOKENS: `acme=${TOKEN}`,
+        TOPIC_PARTITIONS: '1',
+        MAX_STREAM_SPEED: '0',
+        L16WS_PORT: '0',
+        L16WS_HOST: '127.0.0.1',
+        L16WS_SOURCES: JSON.stringify({ 'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET } }),
+      },
+    );
+    const id = callSid();
+    const socket = await openL16Socket(own.l16ws?.port as number, { authorization: jambonzAuth });
+    socket.ws.send(jambonzMetadata(id));
+    await sendFrames(socket.ws, Buffer.alloc(640 * 50, 1), 640);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await own.stop();
+    expect(await socket.closed).toEqual({
+      code: 1001,
+      reason: 'SHUTTING_DOWN: the gateway is shutting down',
+    });
+    const events = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === id && e.type === 'ended'),
+    );
+    expect(events.find((e) => e.callId === id && e.type === 'ended')).toMatchObject({
+      endReason: 'shutting_down',
+      framesAccepted: 100,
+      audioDurationMs: 1000,
     });
   });
 });
