@@ -24,6 +24,14 @@ const JAMBONZ_SECRET = 'jambonz-secret-0123456789';
 const FS_SECRET = 'freeswitch-secret-0123456789';
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
+const GATEWAY_ENV = {
+  TENANT_TOKENS: `acme=${TOKEN}`,
+  TOPIC_PARTITIONS: '1',
+  // The tests replay recordings faster than real time.
+  MAX_STREAM_SPEED: '0',
+  L16WS_PORT: '0',
+  L16WS_HOST: '127.0.0.1',
+};
 let gateway: Gateway;
 let port: number;
 let kafka: Kafka;
@@ -72,6 +80,17 @@ function byChannel(chunks: AudioChunk[], callId: string): Record<string, Buffer>
   return out;
 }
 
+/** The call's `ended` event in the calls topic. */
+async function endedEvent(callId: string): Promise<CallEvent | undefined> {
+  const events = await collectUntil(
+    kafka,
+    callsTopic,
+    (m) => callEventCodec.decode(m.value, m.headers),
+    (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+  );
+  return events.find((e) => e.callId === callId && e.type === 'ended');
+}
+
 const finals = (chunks: AudioChunk[], callId: string): number =>
   chunks.filter((c) => c.callId === callId && c.final).length;
 
@@ -79,13 +98,9 @@ beforeAll(async () => {
   gateway = await startTestGateway(
     { audio: audioTopic, calls: callsTopic },
     {
-      TENANT_TOKENS: `acme=${TOKEN}`,
-      TOPIC_PARTITIONS: '1',
+      ...GATEWAY_ENV,
       BATCH_MAX_DELAY_MS: '40',
-      MAX_STREAM_SPEED: '0',
       CALL_START_TIMEOUT_MS: '1000',
-      L16WS_PORT: '0',
-      L16WS_HOST: '127.0.0.1',
       L16WS_SOURCES: JSON.stringify({
         // jambonz inbound: the caller (customer) on channel 0, the agent it dials on channel 1.
         'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET, agentChannel: 1 },
@@ -179,6 +194,11 @@ describe('l16ws adapter: a real call, same records as gRPC', () => {
       expect(last(wsCallId, channel).audioEndMs).toBeCloseTo(last(grpcCallId, channel).audioEndMs, 6);
       expect(last(wsCallId, channel).codec).toBe('linear16');
     }
+    // What dsp-worker computes from each call's records (its chunks in order, as it consumes
+    // them): the same speaker windows and dynamics, window by window.
+    const wsFeatures = features(chunks, wsCallId);
+    expect(wsFeatures.windows.length).toBeGreaterThan(50);
+    expect(wsFeatures).toEqual(features(chunks, grpcCallId));
 
     const events = await collectUntil(
       kafka,
@@ -325,13 +345,7 @@ describe('l16ws adapter: abrupt close', () => {
     );
     const got = byChannel(chunks, id);
     expect(got.customer.byteLength + got.agent.byteLength).toBe(pcm.byteLength);
-    const events = await collectUntil(
-      kafka,
-      callsTopic,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === id && e.type === 'ended'),
-    );
-    expect(events.find((e) => e.callId === id && e.type === 'ended')).toMatchObject({
+    expect(await endedEvent(id)).toMatchObject({
       endReason: 'client-closed',
       framesAccepted: 300,
       audioDurationMs: 3000,
@@ -344,11 +358,7 @@ describe('l16ws adapter: gateway shutdown', () => {
     const own = await startTestGateway(
       { audio: audioTopic, calls: callsTopic },
       {
-        TENANT_TOKENS: `acme=${TOKEN}`,
-        TOPIC_PARTITIONS: '1',
-        MAX_STREAM_SPEED: '0',
-        L16WS_PORT: '0',
-        L16WS_HOST: '127.0.0.1',
+        ...GATEWAY_ENV,
         L16WS_SOURCES: JSON.stringify({ 'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET } }),
       },
     );
@@ -362,13 +372,7 @@ describe('l16ws adapter: gateway shutdown', () => {
       code: 1001,
       reason: 'SHUTTING_DOWN: the gateway is shutting down',
     });
-    const events = await collectUntil(
-      kafka,
-      callsTopic,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === id && e.type === 'ended'),
-    );
-    expect(events.find((e) => e.callId === id && e.type === 'ended')).toMatchObject({
+    expect(await endedEvent(id)).toMatchObject({
       endReason: 'shutting_down',
       framesAccepted: 100,
       audioDurationMs: 1000,
