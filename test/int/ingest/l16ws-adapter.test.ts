@@ -4,7 +4,7 @@
 // the metadata; every refusal (upgrade and close codes) and an abrupt close losing nothing.
 import * as grpc from '@grpc/grpc-js';
 import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import {
   audioChunkCodec,
@@ -377,5 +377,35 @@ describe('l16ws adapter: gateway shutdown', () => {
       framesAccepted: 100,
       audioDurationMs: 1000,
     });
+  });
+});
+
+describe('l16ws adapter: live pace', () => {
+  it('accepts 20 ms frames in real time under the default pace limit, refuses a replay far faster (4429)', async () => {
+    const { MAX_STREAM_SPEED: _unlimited, ...paced } = GATEWAY_ENV;
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      {
+        ...paced,
+        STREAM_BURST_MS: '1000',
+        L16WS_SOURCES: JSON.stringify({ 'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET } }),
+      },
+    );
+    onTestFinished(() => own.stop());
+    const port = own.l16ws?.port as number;
+    const live = callSid();
+    const socket = await openL16Socket(port, { authorization: jambonzAuth });
+    socket.ws.send(jambonzMetadata(live));
+    const twoSeconds = Buffer.alloc(640 * 100, 3);
+    expect(await sendFrames(socket.ws, twoSeconds, 640, 20)).toBe(100);
+    socket.ws.close(1000);
+    expect((await socket.closed).code).toBe(1000);
+    expect(await endedEvent(live)).toMatchObject({ endReason: 'hangup', audioDurationMs: 2000 });
+
+    const fast = await openL16Socket(port, { authorization: jambonzAuth });
+    fast.ws.send(jambonzMetadata(callSid()));
+    await sendFrames(fast.ws, Buffer.alloc(640 * 500, 3), 640).catch(() => 0);
+    const closed = await fast.closed;
+    expect([closed.code, closed.reason]).toEqual([4429, expect.stringMatching(/^FASTER_THAN_REAL_TIME/)]);
   });
 });

@@ -56,10 +56,24 @@ export function interleavedL16(first: Uint8Array, second: Uint8Array): Buffer {
   return out;
 }
 
-/** Sends `pcm` in frames of `frameBytes`, awaiting each send; yields to the loop every 50 frames. */
-export async function sendFrames(ws: WebSocket, pcm: Buffer, frameBytes: number): Promise<number> {
+/**
+ * Sends `pcm` in frames of `frameBytes`, awaiting each send. With `frameMs`, frame n leaves at
+ * n × frameMs after the first, as the platforms send live audio; without, as fast as possible
+ * (yielding to the loop every 50 frames).
+ */
+export async function sendFrames(
+  ws: WebSocket,
+  pcm: Buffer,
+  frameBytes: number,
+  frameMs?: number,
+): Promise<number> {
   let frames = 0;
+  const started = performance.now();
   for (let at = 0; at < pcm.byteLength; at += frameBytes) {
+    if (frameMs !== undefined) {
+      const wait = started + frames * frameMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     await new Promise<void>((resolve, reject) =>
       ws.send(pcm.subarray(at, Math.min(at + frameBytes, pcm.byteLength)), { binary: true }, (error) =>
         error ? reject(error) : resolve(),
