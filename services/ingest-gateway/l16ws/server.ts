@@ -171,7 +171,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     }, settings.callStartTimeoutMs);
     startDeadline.unref();
 
-    const start = (data: RawData): void => {
+    const start = (data: Buffer): void => {
       const meta = parseMetadata(data.toString());
       if (!source) {
         source = store.fromToken(meta.vaToken);
@@ -221,10 +221,11 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (closed) return;
       try {
-        if (isBinary) audio(Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]));
-        else if (!session) start(data);
-        else if ((data as Buffer).byteLength > MAX_TEXT_BYTES)
+        const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+        if (isBinary) audio(bytes);
+        else if (bytes.byteLength > MAX_TEXT_BYTES)
           throw new IngestError('FRAME_TOO_LARGE', `text frame over ${MAX_TEXT_BYTES} bytes`);
+        else if (!session) start(bytes);
         // Later text frames (jambonz DTMF, mod_audio_fork send_text/stop) carry no audio: ignored.
       } catch (error) {
         if (error instanceof IngestError || (error as Refusal).code) {

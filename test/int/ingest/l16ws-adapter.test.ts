@@ -309,6 +309,8 @@ describe('l16ws adapter: refusals', () => {
     expect([big.code, big.reason]).toEqual([4400, expect.stringMatching(/^FRAME_TOO_LARGE/)]);
     const json = await refusedWith('{"callSid": ', []);
     expect([json.code, json.reason]).toEqual([4400, expect.stringMatching(/^BAD_METADATA/)]);
+    const huge = await refusedWith(JSON.stringify({ callSid: callSid(), note: 'x'.repeat(20_000) }), []);
+    expect([huge.code, huge.reason]).toEqual([4400, expect.stringMatching(/^FRAME_TOO_LARGE: text frame/)]);
     const silent = await refusedWith(null, []);
     expect([silent.code, silent.reason]).toEqual([4408, expect.stringMatching(/^CALL_START_TIMEOUT/)]);
   });

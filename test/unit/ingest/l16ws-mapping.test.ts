@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../../../services/shared/config.ts';
 import { callStartFromMetadata, parseMetadata } from '../../../services/ingest-gateway/l16ws/metadata.ts';
+import { loadL16WsConfig } from '../../../services/ingest-gateway/l16ws/config.ts';
 import { closeCodeOf, closeReasonOf } from '../../../services/ingest-gateway/l16ws/server.ts';
 import { IngestError } from '../../../services/ingest-gateway/errors.ts';
 import {
@@ -151,5 +152,28 @@ describe('l16ws first frame -> CallStart', () => {
     const reason = closeReasonOf(new IngestError('BAD_METADATA', 'é'.repeat(200)));
     expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
     expect(reason.startsWith('BAD_METADATA: ')).toBe(true);
+  });
+});
+
+describe('l16ws configuration', () => {
+  const SOURCES = JSON.stringify({ jambonz: { tenant: 'acme', secret: SECRET } });
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadL16WsConfig(env, false);
+    } catch (error) {
+      return (error as ConfigError).problems.join('\n');
+    }
+    return '';
+  };
+
+  it('is off without L16WS_PORT, and needs its sources with it', () => {
+    expect(loadL16WsConfig({}, false)).toBeNull();
+    expect(problems({ L16WS_SOURCES: SOURCES })).toMatch(/^L16WS_PORT/);
+    expect(problems({ L16WS_PORT: '8443' })).toMatch(/^L16WS_SOURCES/);
+    expect(loadL16WsConfig({ L16WS_PORT: '8443', L16WS_SOURCES: SOURCES }, false)).toMatchObject({
+      host: '0.0.0.0',
+      port: 8443,
+      sources: [{ id: 'jambonz', tenant: 'acme', agentChannel: 1, tokenIn: 'header' }],
+    });
   });
 });
