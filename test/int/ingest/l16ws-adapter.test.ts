@@ -4,7 +4,7 @@
 // the metadata; every refusal (upgrade and close codes) and an abrupt close losing nothing.
 import * as grpc from '@grpc/grpc-js';
 import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import {
   audioChunkCodec,
@@ -18,46 +18,24 @@ import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
 import { basicAuth, interleavedL16, openL16Socket, sendFrames } from './l16ws-client.ts';
+import {
+  byChannel,
+  callSid,
+  endedEvent,
+  finals,
+  jambonzAuth,
+  jambonzMetadata,
+  JAMBONZ_SECRET,
+  L16_GATEWAY_ENV,
+  TOKEN,
+} from './l16ws-fixture.ts';
 
-const TOKEN = 'acme-token-0123456789';
-const JAMBONZ_SECRET = 'jambonz-secret-0123456789';
 const FS_SECRET = 'freeswitch-secret-0123456789';
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
-const GATEWAY_ENV = {
-  TENANT_TOKENS: `acme=${TOKEN}`,
-  TOPIC_PARTITIONS: '1',
-  // The tests replay recordings faster than real time.
-  MAX_STREAM_SPEED: '0',
-  L16WS_PORT: '0',
-  L16WS_HOST: '127.0.0.1',
-};
 let gateway: Gateway;
 let port: number;
 let kafka: Kafka;
-
-/** jambonz's first frame: call attributes, sampleRate and mixType, the verb's metadata on top. */
-function jambonzMetadata(callSid: string, over: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    sampleRate: 8000,
-    mixType: 'stereo',
-    callSid,
-    direction: 'inbound',
-    from: '+15083084809',
-    to: '+15085551212',
-    callId: 'a4b3c2d1@10.0.0.7',
-    accountSid: 'ed649e33-e771-403a-8c99-1780eabbc803',
-    applicationSid: '0e0681b2-ff94-4a4d-9d3f-1d8bde8e8e8f',
-    agentId: 'agent-7',
-    queue: 'billing',
-    team: 'blue',
-    consent: { analytics: true, storeFeatures: true },
-    ...over,
-  });
-}
-
-const callSid = (): string => uniqueName('sid').replace('.', '-');
-const jambonzAuth = basicAuth('jambonz-eu', JAMBONZ_SECRET);
 
 async function refusedWith(
   metadata: string | null,
@@ -70,35 +48,11 @@ async function refusedWith(
   return socket.closed;
 }
 
-function byChannel(chunks: AudioChunk[], callId: string): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  for (const channel of ['agent', 'customer']) {
-    const own = chunks.filter((c) => c.callId === callId && c.channel === channel);
-    own.sort((a, b) => a.chunkIndex - b.chunkIndex);
-    if (own.length > 0) out[channel] = Buffer.concat(own.map((c) => c.payload));
-  }
-  return out;
-}
-
-/** The call's `ended` event in the calls topic. */
-async function endedEvent(callId: string): Promise<CallEvent | undefined> {
-  const events = await collectUntil(
-    kafka,
-    callsTopic,
-    (m) => callEventCodec.decode(m.value, m.headers),
-    (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-  );
-  return events.find((e) => e.callId === callId && e.type === 'ended');
-}
-
-const finals = (chunks: AudioChunk[], callId: string): number =>
-  chunks.filter((c) => c.callId === callId && c.final).length;
-
 beforeAll(async () => {
   gateway = await startTestGateway(
     { audio: audioTopic, calls: callsTopic },
     {
-      ...GATEWAY_ENV,
+      ...L16_GATEWAY_ENV,
       BATCH_MAX_DELAY_MS: '40',
       CALL_START_TIMEOUT_MS: '1000',
       L16WS_SOURCES: JSON.stringify({
@@ -347,67 +301,10 @@ describe('l16ws adapter: abrupt close', () => {
     );
     const got = byChannel(chunks, id);
     expect(got.customer.byteLength + got.agent.byteLength).toBe(pcm.byteLength);
-    expect(await endedEvent(id)).toMatchObject({
+    expect(await endedEvent(kafka, callsTopic, id)).toMatchObject({
       endReason: 'client-closed',
       framesAccepted: 300,
       audioDurationMs: 3000,
     });
-  });
-});
-
-describe('l16ws adapter: gateway shutdown', () => {
-  it('ends a live call with 1001 SHUTTING_DOWN after flushing every frame it received', async () => {
-    const own = await startTestGateway(
-      { audio: audioTopic, calls: callsTopic },
-      {
-        ...GATEWAY_ENV,
-        L16WS_SOURCES: JSON.stringify({ 'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET } }),
-      },
-    );
-    const id = callSid();
-    const socket = await openL16Socket(own.l16ws?.port as number, { authorization: jambonzAuth });
-    socket.ws.send(jambonzMetadata(id));
-    await sendFrames(socket.ws, Buffer.alloc(640 * 50, 1), 640);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await own.stop();
-    expect(await socket.closed).toEqual({
-      code: 1001,
-      reason: 'SHUTTING_DOWN: the gateway is shutting down',
-    });
-    expect(await endedEvent(id)).toMatchObject({
-      endReason: 'shutting_down',
-      framesAccepted: 100,
-      audioDurationMs: 1000,
-    });
-  });
-});
-
-describe('l16ws adapter: live pace', () => {
-  it('accepts 20 ms frames in real time under the default pace limit, refuses a replay far faster (4429)', async () => {
-    const { MAX_STREAM_SPEED: _unlimited, ...paced } = GATEWAY_ENV;
-    const own = await startTestGateway(
-      { audio: audioTopic, calls: callsTopic },
-      {
-        ...paced,
-        STREAM_BURST_MS: '1000',
-        L16WS_SOURCES: JSON.stringify({ 'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET } }),
-      },
-    );
-    onTestFinished(() => own.stop());
-    const port = own.l16ws?.port as number;
-    const live = callSid();
-    const socket = await openL16Socket(port, { authorization: jambonzAuth });
-    socket.ws.send(jambonzMetadata(live));
-    const twoSeconds = Buffer.alloc(640 * 100, 3);
-    expect(await sendFrames(socket.ws, twoSeconds, 640, 20)).toBe(100);
-    socket.ws.close(1000);
-    expect((await socket.closed).code).toBe(1000);
-    expect(await endedEvent(live)).toMatchObject({ endReason: 'hangup', audioDurationMs: 2000 });
-
-    const fast = await openL16Socket(port, { authorization: jambonzAuth });
-    fast.ws.send(jambonzMetadata(callSid()));
-    await sendFrames(fast.ws, Buffer.alloc(640 * 500, 3), 640).catch(() => 0);
-    const closed = await fast.closed;
-    expect([closed.code, closed.reason]).toEqual([4429, expect.stringMatching(/^FASTER_THAN_REAL_TIME/)]);
   });
 });
