@@ -10,6 +10,7 @@ import { TOPICS } from '../shared/topics.ts';
 import { parseTenantTokens } from './auth.ts';
 import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
+import { loadL16WsConfig, type L16WsConfig } from './l16ws/config.ts';
 import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
 
 const schema = z.object({
@@ -67,6 +68,8 @@ export interface GatewayConfig {
   tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
+  /** The L16-over-WebSocket adapter (jambonz, FreeSWITCH); null = off (L16WS_PORT unset). */
+  l16ws: L16WsConfig | null;
   /** Said once at start: e.g. plaintext gRPC allowed in production. */
   warnings: string[];
 }
@@ -108,6 +111,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
   if (problems.length > 0) throw new ConfigError(problems);
+  const l16ws = loadL16WsConfig(env, production);
   const tls =
     c.TLS_CERT_FILE && c.TLS_KEY_FILE
       ? {
@@ -139,6 +143,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     ]),
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
+    l16ws,
     warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
 }

@@ -8,12 +8,16 @@ import { createGatewayMetrics } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
+import { createL16WsMetrics } from './l16ws/metrics.ts';
+import { startL16WsServer, type L16WsServer } from './l16ws/server.ts';
 
 export const SERVICE_NAME = 'ingest-gateway';
 
 export interface Gateway {
   readonly base: ServiceBase;
   readonly grpc: GrpcServer;
+  /** The L16-over-WebSocket adapter, when L16WS_PORT is set. */
+  readonly l16ws: L16WsServer | null;
   /** Same as SIGTERM: stop intake, flush live calls, close. */
   stop(): Promise<void>;
 }
@@ -37,6 +41,8 @@ export async function startGateway(
     lowWaterBytes: Math.floor(config.backpressureHighBytes / 2),
     lanes: config.produceLanes,
   });
+  // One registry for every adapter: the same quotas, duplicate-id refusal and idle sweep.
+  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas);
   const grpc = await startGrpcServer({
     host: config.grpcHost,
     port: config.grpcPort,
@@ -46,17 +52,31 @@ export async function startGateway(
     idleTimeoutMs: config.idleTimeoutMs,
     maxFrameBytes: config.settings.maxFrameBytes,
     sink,
-    liveCalls: createLiveCalls(config.maxLiveCalls, config.tenantQuotas),
+    liveCalls,
     logger: base.logger,
     metrics,
   });
+  const l16ws = config.l16ws
+    ? await startL16WsServer({
+        ...config.l16ws,
+        tls: config.tls,
+        settings: config.settings,
+        sink,
+        liveCalls,
+        logger: base.logger,
+        metrics,
+        adapterMetrics: createL16WsMetrics(base.metrics),
+      })
+    : null;
+  if (l16ws) base.shutdown.add('l16ws: end live calls, flush audio', () => l16ws.stop());
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
   base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
   for (const warning of config.warnings) base.logger.warn(warning);
   base.logger.info('ingest gateway listening', {
     grpcPort: grpc.port,
+    l16wsPort: l16ws?.port ?? null,
     tls: config.tls !== null,
     tenants: config.tenantTokens.size,
   });
-  return { base, grpc, stop: () => base.shutdown.run('stop') };
+  return { base, grpc, l16ws, stop: () => base.shutdown.run('stop') };
 }

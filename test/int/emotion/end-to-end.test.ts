@@ -4,28 +4,25 @@
 // The angry arc raises customer-frustration within 10 s of audio time after the anger starts; the
 // calm call raises no alert at all. Reads only assets/ (no ../shared).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { emotionEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
-import { TOPICS } from '../../../services/shared/topics.ts';
-import { collectTopic, waitFor, type Collected } from '../../../scripts/lib/pipeline/harness.ts';
+import { collectTopic, type Collected } from '../../../scripts/lib/pipeline/harness.ts';
 import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
 import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
 import type { DemoCall } from '../../../scripts/lib/demo-calls/calls-file.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall, segmentStartMs } from '../../support/nemo-calls.ts';
-import { connect, login, startHarness, type TestClient } from '../alerts/harness.ts';
+import type { TestClient } from '../alerts/harness.ts';
+import { alertsOfCall, supervisorClient, type ReceivedAlert } from './supervisor-watch.ts';
 
 /** Audio is streamed this many times faster than real time (the gateway takes it; so does the bench). */
 const SPEED = 4;
 const ALERT_WITHIN_MS = 10_000;
-/** After the last window reached the supervisor: time for an alert still on its way (Kafka hop). */
-const SETTLE_MS = 4_000;
 
 interface Streamed {
   callId: string;
   call: DemoCall;
   startedAtMs: number;
-  alerts: { alert: AlertView; receivedAtMs: number }[];
+  alerts: ReceivedAlert[];
 }
 
 describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifier → alert-service → WebSocket', () => {
@@ -44,18 +41,6 @@ describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifi
     await pipeline?.deleteTopics();
   });
 
-  /** The alert service on the pipeline's topics (its harness's own topics stay unused). */
-  async function supervisorClient(): Promise<TestClient> {
-    const h = await startHarness({
-      TOPIC_CALLS: pipeline.topics.calls,
-      TOPIC_EMOTIONS: pipeline.topics.emotions,
-      TOPIC_FEATURES: pipeline.topics.features,
-      TOPIC_ALERTS: `${TOPICS.alerts}.${suffix}`,
-      TOPIC_DEADLETTER: pipeline.topics.deadletter,
-    });
-    return connect(h, await login(h, 'supervisor'));
-  }
-
   /** Streams a shipped call and waits until the supervisor has seen its last window, plus SETTLE_MS. */
   async function stream(supervisor: TestClient, id: string): Promise<Streamed> {
     const shipped = readShippedCall(id);
@@ -68,23 +53,7 @@ describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifi
       { speed: SPEED },
     );
     expect(result.code).toBe(0);
-    const lastWindowMs = shipped.call.durationMs - 1500;
-    await waitFor(
-      `${callId}'s last window on the WebSocket`,
-      () =>
-        supervisor.frames.some(
-          (f) =>
-            f.type === 'state' &&
-            (f.calls as { callId: string; audioMs: number }[]).some(
-              (c) => c.callId === callId && c.audioMs >= lastWindowMs,
-            ),
-        ),
-      60_000,
-    );
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const alerts = supervisor.frames
-      .filter((f) => f.type === 'alert' && (f.alert as AlertView).callId === callId)
-      .map((f) => ({ alert: f.alert as AlertView, receivedAtMs: f.receivedAtMs }));
+    const alerts = await alertsOfCall(supervisor, callId, shipped.call.durationMs);
     report(callId, shipped.call, startedAtMs, alerts);
     return { callId, call: shipped.call, startedAtMs, alerts };
   }
@@ -111,7 +80,7 @@ describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifi
   }
 
   it('the angry arc raises customer-frustration on the supervisor socket within 10 s of the anger starting', async () => {
-    const supervisor = await supervisorClient();
+    const supervisor = await supervisorClient(pipeline, suffix);
     const { call, startedAtMs, alerts } = await stream(supervisor, 'call-2-angry-recovers');
     const angerStartMs = segmentStartMs(call, 'angry');
     const first = alerts.find((a) => a.alert.ruleId === 'customer-frustration');
@@ -127,7 +96,7 @@ describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifi
   });
 
   it('the calm call raises no alert of any rule (customer, agent or call)', async () => {
-    const supervisor = await supervisorClient();
+    const supervisor = await supervisorClient(pipeline, suffix);
     const { alerts } = await stream(supervisor, 'call-1-calm');
     expect(alerts.map((a) => `${a.alert.subject}:${a.alert.ruleId}`)).toEqual([]);
   });

@@ -94,4 +94,25 @@ describe('kafka sink', () => {
     requests[1].done();
     await expect(next).resolves.toBeUndefined();
   });
+
+  it('bounds a request by bytes, so a backlog never makes a batch the broker refuses', async () => {
+    const { producer, requests } = scriptedProducer();
+    const sink = createKafkaSink({
+      producer,
+      logger,
+      highWaterBytes: 1 << 30,
+      lowWaterBytes: 1 << 29,
+      lanes: 1,
+      maxBatchBytes: 1_000,
+    });
+    for (let i = 0; i < 7; i += 1) void sink.send('a', [record(`r${i}`, 300)]);
+    expect(keys(requests[0].batch)).toEqual(['r0']);
+    requests[0].done();
+    await tick();
+    // 3 x 300 bytes fit in 1000, the 4th would not; one record alone always goes.
+    expect(keys(requests[1].batch)).toEqual(['r1', 'r2', 'r3']);
+    requests[1].done();
+    await tick();
+    expect(keys(requests[2].batch)).toEqual(['r4', 'r5', 'r6']);
+  });
 });

@@ -1,0 +1,43 @@
+// Options of the L16 WebSocket adapter from the environment: off unless L16WS_PORT is set; then
+// its sources (L16WS_SOURCES or L16WS_SOURCES_FILE, JSON). I/O: reads the sources file it names.
+import { z } from 'zod';
+import { ConfigError, loadConfig, optionalIntVar, readConfigFile } from '../../shared/config.ts';
+import { parseSources, type L16WsSource } from './sources.ts';
+
+export interface L16WsConfig {
+  host: string;
+  /** 0 = any free port (tests). */
+  port: number;
+  sources: L16WsSource[];
+}
+
+const schema = z.object({
+  L16WS_PORT: optionalIntVar({ min: 0, max: 65535 }),
+  L16WS_HOST: z.string().default('0.0.0.0'),
+  L16WS_SOURCES: z.string().optional(),
+  L16WS_SOURCES_FILE: z.string().optional(),
+});
+
+export function loadL16WsConfig(
+  env: Record<string, string | undefined>,
+  production: boolean,
+): L16WsConfig | null {
+  const c = loadConfig(schema, env);
+  if (c.L16WS_PORT === undefined) {
+    if (c.L16WS_SOURCES || c.L16WS_SOURCES_FILE)
+      throw new ConfigError(['L16WS_PORT: set it to serve the L16WS_SOURCES (got unset)']);
+    return null;
+  }
+  const sources = c.L16WS_SOURCES_FILE
+    ? parseSources(
+        readConfigFile('L16WS_SOURCES_FILE', c.L16WS_SOURCES_FILE),
+        'L16WS_SOURCES_FILE',
+        production,
+      )
+    : c.L16WS_SOURCES
+      ? parseSources(c.L16WS_SOURCES, 'L16WS_SOURCES', production)
+      : null;
+  if (!sources)
+    throw new ConfigError(['L16WS_SOURCES: set it (or L16WS_SOURCES_FILE) with L16WS_PORT (got unset)']);
+  return { host: c.L16WS_HOST, port: c.L16WS_PORT, sources };
+}

@@ -1,0 +1,287 @@
+// The L16-over-WebSocket adapter (jambonz `listen`, FreeSWITCH mod_audio_fork): checks the
+// upgrade (subprotocol, source's secret, address), then drives one CallSession per socket the way
+// the gRPC server does: first text frame -> CallStart, binary frames -> interleaved AudioFrames,
+// the socket's close -> CallEnd. Same validation, consent, batching, backpressure and records.
+// I/O: an HTTP(S) server on its own port; the platform is never sent anything.
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { listen } from '../../shared/listen.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { createCallSession, type CallSession, type SessionSettings } from '../call-session.ts';
+import { IngestError, type IngestStatus } from '../errors.ts';
+import type { GatewayMetrics } from '../gateway-metrics.ts';
+import type { KafkaSink } from '../kafka-sink.ts';
+import type { LiveCalls } from '../live-calls.ts';
+import { callStartFromMetadata, parseMetadata } from './metadata.ts';
+import type { L16WsMetrics } from './metrics.ts';
+import { addressAllowed, createSourceStore, type L16WsSource } from './sources.ts';
+
+export const L16WS_SUBPROTOCOLS = ['audio.jambonz.org', 'audio.drachtio.org'] as const;
+/** The first frame is small JSON; later text frames (DTMF, send_text) are read and ignored. */
+const MAX_TEXT_BYTES = 16_384;
+
+export interface L16WsServerOptions {
+  host: string;
+  port: number;
+  tls: { certChain: Buffer; privateKey: Buffer } | null;
+  sources: L16WsSource[];
+  settings: SessionSettings;
+  sink: KafkaSink;
+  liveCalls: LiveCalls;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  adapterMetrics: L16WsMetrics;
+}
+
+export interface L16WsServer {
+  readonly port: number;
+  /** Refuses new sockets, ends live calls (flushing their audio), waits for Kafka, closes. */
+  stop(): Promise<void>;
+}
+
+/** An error before or after the upgrade: a stable code, the gRPC-like status it maps from. */
+interface Refusal {
+  code: string;
+  status: IngestStatus | 'BAD_REQUEST';
+  message: string;
+}
+
+const HTTP_STATUS: Record<Refusal['status'], [number, string]> = {
+  BAD_REQUEST: [400, 'Bad Request'],
+  INVALID_ARGUMENT: [400, 'Bad Request'],
+  UNAUTHENTICATED: [401, 'Unauthorized'],
+  PERMISSION_DENIED: [403, 'Forbidden'],
+  FAILED_PRECONDITION: [400, 'Bad Request'],
+  ALREADY_EXISTS: [409, 'Conflict'],
+  RESOURCE_EXHAUSTED: [429, 'Too Many Requests'],
+  DEADLINE_EXCEEDED: [408, 'Request Timeout'],
+  UNAVAILABLE: [503, 'Service Unavailable'],
+  INTERNAL: [500, 'Internal Server Error'],
+};
+
+/** WebSocket close code of an error: 4000 + the HTTP status it would have (registered codes for the rest). */
+export function closeCodeOf(error: Refusal): number {
+  if (error.code === 'SHUTTING_DOWN') return 1001;
+  if (error.status === 'UNAVAILABLE') return 1013;
+  if (error.status === 'INTERNAL') return 1011;
+  if (error.status === 'FAILED_PRECONDITION') return 4412;
+  return 4000 + HTTP_STATUS[error.status][0];
+}
+
+/** Close reasons are at most 123 bytes (RFC 6455 5.5): the code first, then as much message as fits. */
+export function closeReasonOf(error: Refusal): string {
+  let reason = `${error.code}: ${error.message}`;
+  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+  return reason;
+}
+
+function refuseUpgrade(socket: Duplex, refusal: Refusal): void {
+  const [status, text] = HTTP_STATUS[refusal.status];
+  const body = `${refusal.code}: ${refusal.message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export async function startL16WsServer(options: L16WsServerOptions): Promise<L16WsServer> {
+  const { settings, sink, liveCalls, logger, metrics, adapterMetrics } = options;
+  const store = createSourceStore(options.sources);
+  /** Open sockets, each with how to end it at shutdown. */
+  const sockets = new Map<WebSocket, () => void>();
+  let accepting = true;
+  // Larger than any frame validation accepts, so an oversize stereo frame is refused with
+  // FRAME_TOO_LARGE; beyond it ws itself closes with 1009 before buffering more.
+  const maxPayload = Math.max(MAX_TEXT_BYTES, settings.maxFrameBytes * 2 * 4);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => L16WS_SUBPROTOCOLS.find((p) => offered.has(p)) ?? false,
+  });
+
+  const count = (refusal: Refusal): void => {
+    metrics.errors.inc({ code: refusal.code });
+    adapterMetrics.protocolErrors.inc({ code: refusal.code });
+  };
+
+  /** The source of an upgrade; null when its secret comes in the first frame. */
+  const checkUpgrade = (req: IncomingMessage): L16WsSource | null => {
+    if (!accepting) throw new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.some((p) => (L16WS_SUBPROTOCOLS as readonly string[]).includes(p))) {
+      throw {
+        code: 'UNSUPPORTED_SUBPROTOCOL',
+        status: 'BAD_REQUEST',
+        message: `subprotocol must be one of ${L16WS_SUBPROTOCOLS.join(', ')}`,
+      } satisfies Refusal;
+    }
+    if (!req.headers.authorization && store.metadataTokens) return null;
+    const source = store.fromHeader(req.headers.authorization);
+    if (!addressAllowed(source, req.socket.remoteAddress)) throw sourceNotAllowed();
+    return source;
+  };
+
+  const sourceNotAllowed = (): Refusal => ({
+    code: 'SOURCE_NOT_ALLOWED',
+    status: 'PERMISSION_DENIED',
+    message: "the source's allow-list does not include this address",
+  });
+
+  const serve = (ws: WebSocket, req: IncomingMessage, headerSource: L16WsSource | null): void => {
+    sockets.set(ws, () => {
+      const error = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+      if (session) session.reject(error);
+      else close(error);
+    });
+    adapterMetrics.sessions.inc({ subprotocol: ws.protocol });
+    adapterMetrics.liveSessions.set(sockets.size);
+    let source = headerSource;
+    let session: CallSession | null = null;
+    let closed = false;
+    let sequence = 0;
+    let samples = 0;
+    let bytesPerFrameSample = 2;
+    let sampleRateHz = 8000;
+    let paused = false;
+
+    const close = (error?: Refusal): void => {
+      if (closed) return;
+      closed = true;
+      if (error) {
+        adapterMetrics.protocolErrors.inc({ code: error.code });
+        ws.close(closeCodeOf(error), closeReasonOf(error));
+      } else ws.close(1000, 'ENDED');
+    };
+    /** An error before the session exists: counted like the session counts its own. */
+    const reject = (error: Refusal): void => {
+      metrics.errors.inc({ code: error.code });
+      logger.warn('l16ws socket rejected', { code: error.code, subprotocol: ws.protocol });
+      close(error);
+    };
+    // The session's own CallStart deadline starts with the session: this one covers a socket
+    // that never sends its first frame.
+    const startDeadline = setTimeout(() => {
+      if (!session)
+        reject(
+          new IngestError('CALL_START_TIMEOUT', `no metadata frame within ${settings.callStartTimeoutMs} ms`),
+        );
+    }, settings.callStartTimeoutMs);
+    startDeadline.unref();
+
+    const start = (data: Buffer): void => {
+      const meta = parseMetadata(data.toString());
+      if (!source) {
+        source = store.fromToken(meta.vaToken);
+        if (!addressAllowed(source, req.socket.remoteAddress)) throw sourceNotAllowed();
+      }
+      const raw = callStartFromMetadata(meta, source);
+      bytesPerFrameSample = 2 * raw.channels.length;
+      sampleRateHz = raw.sampleRateHz;
+      session = createCallSession({
+        tenant: source.tenant,
+        settings,
+        liveCalls,
+        sink,
+        logger,
+        metrics,
+        // The platforms expect no messages back (jambonz would read them as commands).
+        writeAck: () => undefined,
+        close,
+      });
+      clearTimeout(startDeadline);
+      session.handle({ message: 'start', start: raw });
+    };
+
+    const audio = (data: Buffer): void => {
+      if (!session)
+        throw new IngestError('MISSING_CALL_START', 'binary audio before the JSON metadata frame');
+      adapterMetrics.audioBytes.inc(data.byteLength);
+      const audioTimeMs = (samples / sampleRateHz) * 1000;
+      samples += Math.floor(data.byteLength / bytesPerFrameSample);
+      session.handle({
+        message: 'frame',
+        frame: { channel: 'CHANNEL_UNSPECIFIED', sequence: sequence++, audioTimeMs, payload: data },
+      });
+      if (!paused && sink.isBehind()) {
+        paused = true;
+        metrics.streamsPaused.inc();
+        ws.pause();
+        session.hold(true);
+        sink.onceDrained(() => {
+          paused = false;
+          session?.hold(false);
+          if (!closed) ws.resume();
+        });
+      }
+    };
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (closed) return;
+      try {
+        const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+        if (isBinary) audio(bytes);
+        else if (bytes.byteLength > MAX_TEXT_BYTES)
+          throw new IngestError('FRAME_TOO_LARGE', `text frame over ${MAX_TEXT_BYTES} bytes`);
+        else if (!session) start(bytes);
+        // Later text frames (jambonz DTMF, mod_audio_fork send_text/stop) carry no audio: ignored.
+      } catch (error) {
+        if (error instanceof IngestError || (error as Refusal).code) {
+          if (session) session.reject(error as IngestError);
+          else reject(error as Refusal);
+        } else {
+          logger.error('l16ws unexpected error', { error });
+          reject(new IngestError('INTERNAL_ERROR', 'internal error'));
+        }
+      }
+    });
+    // The platform closes the socket when the call (or the listen) ends, cleanly or not: the call
+    // ends as a gRPC half-close does, everything received is flushed to Kafka.
+    ws.on('close', (code: number) => {
+      clearTimeout(startDeadline);
+      closed = true;
+      sockets.delete(ws);
+      adapterMetrics.liveSessions.set(sockets.size);
+      if (session?.state() === 'live')
+        session.handle({ message: 'end', end: { reason: code === 1000 ? 'hangup' : 'client-closed' } });
+    });
+    ws.on('error', () => undefined);
+  };
+
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.certChain, key: options.tls.privateKey })
+    : createHttpServer();
+  server.on('request', (_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+    res.end('a WebSocket endpoint (subprotocol audio.jambonz.org or audio.drachtio.org)\n');
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    let source: L16WsSource | null;
+    try {
+      source = checkUpgrade(req);
+    } catch (error) {
+      const refusal = error as Refusal;
+      count(refusal);
+      logger.warn('l16ws upgrade refused', { code: refusal.code });
+      refuseUpgrade(socket, refusal);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, source));
+  });
+  const listening = await listen(server, options.port, options.host);
+
+  return {
+    port: listening.port,
+    async stop() {
+      accepting = false;
+      // Each call flushes what it received (reason shutting_down) before its socket closes.
+      for (const end of sockets.values()) end();
+      await sink.idle();
+      for (const ws of sockets.keys()) ws.terminate();
+      await listening.close();
+    },
+  };
+}
