@@ -10,6 +10,7 @@ import { TOPICS } from '../shared/topics.ts';
 import { parseTenantTokens } from './auth.ts';
 import type { SessionSettings } from './call-session.ts';
 import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
+import { loadTwilioConfig, type TwilioConfig } from './twilio-config.ts';
 
 const schema = z.object({
   ...commonEnv,
@@ -63,6 +64,8 @@ export interface GatewayConfig {
   tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
+  /** The Twilio Media Streams adapter (twilio-config.ts); null = off. */
+  twilio: TwilioConfig | null;
   /** Said once at start: e.g. plaintext gRPC allowed in production. */
   warnings: string[];
 }
@@ -133,6 +136,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     ]),
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
+    twilio: loadTwilioConfig(env, [...tenantTokens.keys()]),
     warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
 }

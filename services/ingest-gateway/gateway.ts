@@ -8,12 +8,16 @@ import { createGatewayMetrics } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
+import { createTwilioMetrics } from './twilio-metrics.ts';
+import { startTwilioServer, type TwilioServer } from './twilio-server.ts';
 
 export const SERVICE_NAME = 'ingest-gateway';
 
 export interface Gateway {
   readonly base: ServiceBase;
   readonly grpc: GrpcServer;
+  /** The Twilio Media Streams adapter, when TWILIO_PORT is set. */
+  readonly twilio: TwilioServer | null;
   /** Same as SIGTERM: stop intake, flush live calls, close. */
   stop(): Promise<void>;
 }
@@ -37,6 +41,8 @@ export async function startGateway(
     lowWaterBytes: Math.floor(config.backpressureHighBytes / 2),
     lanes: config.produceLanes,
   });
+  // One registry of live calls for every adapter: limits, quotas and the idle sweep span them all.
+  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas);
   const grpc = await startGrpcServer({
     host: config.grpcHost,
     port: config.grpcPort,
@@ -46,17 +52,31 @@ export async function startGateway(
     idleTimeoutMs: config.idleTimeoutMs,
     maxFrameBytes: config.settings.maxFrameBytes,
     sink,
-    liveCalls: createLiveCalls(config.maxLiveCalls, config.tenantQuotas),
+    liveCalls,
     logger: base.logger,
     metrics,
   });
+  const twilio = config.twilio
+    ? await startTwilioServer({
+        config: config.twilio,
+        tls: config.tls,
+        settings: config.settings,
+        sink,
+        liveCalls,
+        logger: base.logger,
+        metrics,
+        twilioMetrics: createTwilioMetrics(base.metrics.registry),
+      })
+    : null;
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
+  if (twilio) base.shutdown.add('twilio: end live streams, flush audio', () => twilio.stop());
   base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
   for (const warning of config.warnings) base.logger.warn(warning);
   base.logger.info('ingest gateway listening', {
     grpcPort: grpc.port,
     tls: config.tls !== null,
     tenants: config.tenantTokens.size,
+    twilioPort: twilio?.port ?? null,
   });
-  return { base, grpc, stop: () => base.shutdown.run('stop') };
+  return { base, grpc, twilio, stop: () => base.shutdown.run('stop') };
 }

@@ -31,6 +31,12 @@ export interface KafkaSinkOptions {
   lanes?: number;
   /** Records per request at most. */
   maxBatchRecords?: number;
+  /**
+   * Record bytes per request at most (default 512 KiB). One call's records share a partition,
+   * and a burst of one fast call (a replay, a WebSocket client reading ahead) must stay under the
+   * broker's per-partition batch limit (message.max.bytes, 1 MiB by default) or the produce fails.
+   */
+  maxBatchBytes?: number;
 }
 
 interface Pending {
@@ -64,6 +70,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     inFlight: false,
   }));
   const maxBatch = options.maxBatchRecords ?? 5_000;
+  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const { metrics } = options;
   let drained: (() => void)[] = [];
   let idleWaiters: (() => void)[] = [];
@@ -88,12 +95,16 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     if (lane.inFlight || lane.queue.length === 0) return;
     const taken: Pending[] = [];
     const records: OutRecord[] = [];
+    let bytes = 0;
     while (
       lane.queue.length > 0 &&
-      (records.length === 0 || records.length + lane.queue[0].records.length <= maxBatch)
+      (records.length === 0 ||
+        (records.length + lane.queue[0].records.length <= maxBatch &&
+          bytes + lane.queue[0].bytes <= maxBatchBytes))
     ) {
       const next = lane.queue.shift() as Pending;
       taken.push(next);
+      bytes += next.bytes;
       for (const record of next.records) records.push(record);
     }
     lane.inFlight = true;
