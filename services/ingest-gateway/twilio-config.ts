@@ -4,6 +4,7 @@
 // I/O: reads TWILIO_ACCOUNTS_FILE.
 import { z } from 'zod';
 import { ConfigError, intVar, loadConfig, optionalIntVar, readConfigFile } from '../shared/config.ts';
+import { configEntries } from '../shared/config-entries.ts';
 
 export interface TwilioAccount {
   tenant: string;
@@ -41,29 +42,14 @@ export function parseTwilioAccounts(
   tenants: readonly string[],
 ): Map<string, TwilioAccount> {
   const entries: [string, TwilioAccount][] = [];
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      throw new ConfigError([`${variable}: not valid JSON`]);
-    }
-    for (const [sid, value] of Object.entries(parsed as Record<string, unknown>)) {
-      const { tenant, authToken } = (value ?? {}) as Record<string, unknown>;
-      if (typeof tenant !== 'string' || typeof authToken !== 'string')
-        throw new ConfigError([`${variable}: account ${sid} needs string "tenant" and "authToken"`]);
-      entries.push([sid, { tenant, authToken }]);
-    }
-  } else {
-    for (const item of trimmed
-      .split(/[\n,]/)
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'))) {
-      const match = /^([^=]+)=([^:]+):(.+)$/.exec(item);
-      if (!match) throw new ConfigError([`${variable}: entries must be AccountSid=tenant:authToken`]);
-      entries.push([match[1].trim(), { tenant: match[2].trim(), authToken: match[3].trim() }]);
-    }
+  for (const [sid, value] of configEntries(text, variable, 'AccountSid=tenant:authToken')) {
+    const line = typeof value === 'string' ? /^([^:]+):(.+)$/.exec(value) : null;
+    const { tenant, authToken } = line
+      ? { tenant: line[1].trim(), authToken: line[2].trim() }
+      : ((value ?? {}) as Record<string, unknown>);
+    if (typeof tenant !== 'string' || typeof authToken !== 'string')
+      throw new ConfigError([`${variable}: account ${sid.slice(0, 40)} needs a tenant and an auth token`]);
+    entries.push([sid, { tenant, authToken }]);
   }
   const accounts = new Map<string, TwilioAccount>();
   const tokens = new Set<string>();

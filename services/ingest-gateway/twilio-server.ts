@@ -21,6 +21,7 @@ import type { GatewayMetrics } from './gateway-metrics.ts';
 import { CLOSE_NORMAL, closeFrameFor } from './ingest-close-codes.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
+import { holdWhileBehind } from './stream-hold.ts';
 import type { TwilioConfig } from './twilio-config.ts';
 import type { TwilioMetrics } from './twilio-metrics.ts';
 import { parseTwilioMessage, toAudioFrame, toCallStart, type TwilioMessage } from './twilio-protocol.ts';
@@ -160,7 +161,11 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       }
     };
 
-    let paused = false;
+    const checkBackpressure = holdWhileBehind(sink, metrics, session, {
+      pause: () => ws.pause(),
+      resume: () => ws.resume(),
+      isClosed: () => closed,
+    });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (closed) return;
       try {
@@ -173,17 +178,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
         );
         return;
       }
-      if (!paused && !closed && sink.isBehind()) {
-        paused = true;
-        metrics.streamsPaused.inc();
-        ws.pause();
-        session.hold(true);
-        sink.onceDrained(() => {
-          paused = false;
-          session.hold(false);
-          if (!closed) ws.resume();
-        });
-      }
+      checkBackpressure();
     });
     // A socket that goes away without `stop` ends the call as `stop` would: what was sent is kept.
     ws.on('close', () => {
