@@ -135,6 +135,7 @@ export function parseTwilioMessage(text: string): TwilioMessage {
   }
   if (!isObject(message) || typeof message.event !== 'string') throw bad('no event name');
   const streamSid = message.streamSid === undefined ? undefined : sid(message.streamSid, 'MZ', 'streamSid');
+  if (message.sequenceNumber !== undefined) count(message.sequenceNumber, 'sequenceNumber');
   switch (message.event) {
     case 'connected':
       return { event: 'connected' };

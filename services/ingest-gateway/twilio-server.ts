@@ -132,6 +132,10 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     const stream: Stream = { ws, session };
     streams.add(stream);
 
+    const otherStream = (sid: string | undefined): void => {
+      if (streamSid !== null && sid !== undefined && sid !== streamSid)
+        throw new IngestError('BAD_MESSAGE', 'a message of another stream');
+    };
     const handle = (message: TwilioMessage): void => {
       switch (message.event) {
         case 'start':
@@ -144,12 +148,12 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
           session.handle({ message: 'start', start: toCallStart(message.start, tenant) });
           return;
         case 'media':
-          if (streamSid !== null && message.streamSid !== undefined && message.streamSid !== streamSid)
-            throw new IngestError('BAD_MESSAGE', 'media of another stream');
+          otherStream(message.streamSid);
           twilioMetrics.bytes.inc({ track: message.media.track }, message.media.payload.byteLength);
           session.handle({ message: 'frame', frame: toAudioFrame(message.media) });
           return;
         case 'stop':
+          otherStream(message.streamSid);
           session.handle({ message: 'end', end: { reason: 'twilio-stop' } });
           return;
         case 'unknown':

@@ -1,14 +1,18 @@
 // The Twilio Media Streams adapter over a real WebSocket into the real broker: a recorded call
 // (assets/nemo-calls, split into Twilio's inbound/outbound tracks, 20 ms frames) lands in Kafka as
 // exactly the records the same audio produces through gRPC (same bytes, same audio times, same
-// gaps filled); and every refusal: missing or wrong signature, an unsupported media format,
+// gaps filled, and the dsp-worker's processor makes the same feature windows of both); and every refusal: missing or wrong signature, an unsupported media format,
 // media before `start`, another account's `start`, and an abrupt close that loses nothing.
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallStates } from '../../../services/dsp-worker/call-states.ts';
+import { createFeatureProcessor } from '../../../services/dsp-worker/feature-processor.ts';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { createCallAnalyzer } from '../../../pipelines/dsp/index.ts';
 import {
   audioChunkCodec,
   callEventCodec,
+  decodeFeaturesTopic,
   type AudioChunk,
   type CallEvent,
 } from '../../../services/shared/records.ts';
@@ -124,6 +128,37 @@ function channelView(chunks: AudioChunk[], channel: 'agent' | 'customer') {
   };
 }
 
+/**
+ * The dsp-worker's feature records of a call's chunks (its own processor, real analyzer, default
+ * windows), without what names the call or the wall clock: what the classifier and alerts see.
+ */
+function featuresOf(chunks: AudioChunk[]): string[] {
+  const states = new CallStates({
+    createAnalyzer: (format) => createCallAnalyzer({ format, windowMs: 2000, windowHopMs: 1000 }),
+    windowHopMs: 1000,
+    idleTimeoutMs: 60_000,
+    maxCalls: 10,
+    maxGapMs: 10_000,
+  });
+  const processor = createFeatureProcessor({ states, featuresTopic: 'features', now: () => 0 });
+  const out = chunks.flatMap((value, offset) =>
+    processor.handle({
+      topic: 'audio',
+      partition: 0,
+      offset: String(offset),
+      key: `${value.tenant}/${value.callId}`,
+      value,
+      timestampMs: 0,
+    }),
+  );
+  const anonymous = (key: string, value: unknown) =>
+    ['callId', 'eventId', 'producedAtMs', 'audioCompletedAtMs'].includes(key) ? undefined : value;
+  return out
+    .map((r) => decodeFeaturesTopic(r.message.value as Buffer, r.message.headers as never))
+    .map((record) => JSON.stringify(record, anonymous))
+    .sort();
+}
+
 describe('Twilio Media Streams adapter', () => {
   it('lands a recorded call exactly as the same audio through gRPC does', async () => {
     const audio = encodeCallAudio(readCallWav('assets/nemo-calls/call-2-angry-recovers.wav'), 'pcmu', 8000);
@@ -186,6 +221,10 @@ describe('Twilio Media Streams adapter', () => {
       });
       expect(viaTwilio).toMatchObject({ codec: 'pcmu', sampleRateHz: 8000, tenant: 'acme', final: true });
     }
+    // Same windows with the same values downstream (features of both speakers and dynamics).
+    const twilioFeatures = featuresOf(chunks.get(twilio.callSid) as AudioChunk[]);
+    expect(twilioFeatures.length).toBeGreaterThan(100);
+    expect(twilioFeatures).toEqual(featuresOf(chunks.get(grpcCallId) as AudioChunk[]));
     // The customer's lost 100 ms is µ-law silence at its place; the agent starts at 400 ms.
     const customer = channelView(chunks.get(twilio.callSid) as AudioChunk[], 'customer');
     expect(customer.bytes.subarray(100 * FRAME_BYTES, 105 * FRAME_BYTES).every((b) => b === 0xff)).toBe(true);
