@@ -346,4 +346,46 @@ describe('Twilio Media Streams adapter', () => {
     );
     expect(events.some((e) => e.callId === quiet.callSid)).toBe(false);
   });
+
+  it('ends a live stream with 4503 SHUTTING_DOWN when the gateway stops, flushing its audio', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      {
+        TENANT_TOKENS: `acme=${TOKEN}`,
+        TOPIC_PARTITIONS: '1',
+        MAX_STREAM_SPEED: '0',
+        TWILIO_HOST: '127.0.0.1',
+        TWILIO_PORT: '0',
+        TWILIO_PUBLIC_URL: PUBLIC_URL,
+        TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
+      },
+    );
+    const live = call({
+      customer: new Uint8Array(FRAME_BYTES * 100).fill(0x44),
+      agent: new Uint8Array(FRAME_BYTES * 100).fill(0x45),
+    });
+    const sent = 50;
+    const connection = await connectTwilio(
+      `ws://127.0.0.1:${own.twilio?.port}${PATH}`,
+      PUBLIC_URL,
+      AUTH_TOKEN,
+    );
+    await connection.send(twilioMessages(live).slice(0, 2 + sent * 2));
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text()).match(
+            /va_ingest_frames_total\{service="ingest-gateway"\} (\d+)/,
+          )?.[1],
+      )
+      .toBe(String(sent * 2));
+    await own.stop();
+    const closed = await connection.closed;
+    expect(closed.code).toBe(4503);
+    expect(closed.reason).toMatch(/^SHUTTING_DOWN: /);
+    const chunks = (await chunksOf([live.callSid])).get(live.callSid) as AudioChunk[];
+    expect(channelView(chunks, 'customer').bytes.byteLength).toBe(sent * FRAME_BYTES);
+    const ended = (await eventsOf([live.callSid])).find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ endReason: 'shutting_down', framesAccepted: sent * 2 });
+  });
 });
