@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { emotionEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
-import { TOPICS } from '../../../services/shared/topics.ts';
-import { collectTopic, waitFor, type Collected } from '../../../scripts/lib/pipeline/harness.ts';
+import { collectTopic, type Collected } from '../../../scripts/lib/pipeline/harness.ts';
 import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
 import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
 import type { DemoCall } from '../../../scripts/lib/demo-calls/calls-file.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall, segmentStartMs } from '../../support/nemo-calls.ts';
-import { connect, login, startHarness, type TestClient } from '../alerts/harness.ts';
+import type { TestClient } from '../alerts/harness.ts';
+import { alertsAfterLastWindow, pipelineSupervisor } from '../alerts/supervisor-frames.ts';
 
 /** Audio is streamed this many times faster than real time (the gateway takes it; so does the bench). */
 const SPEED = 4;
@@ -45,16 +45,7 @@ describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifi
   });
 
   /** The alert service on the pipeline's topics (its harness's own topics stay unused). */
-  async function supervisorClient(): Promise<TestClient> {
-    const h = await startHarness({
-      TOPIC_CALLS: pipeline.topics.calls,
-      TOPIC_EMOTIONS: pipeline.topics.emotions,
-      TOPIC_FEATURES: pipeline.topics.features,
-      TOPIC_ALERTS: `${TOPICS.alerts}.${suffix}`,
-      TOPIC_DEADLETTER: pipeline.topics.deadletter,
-    });
-    return connect(h, await login(h, 'supervisor'));
-  }
+  const supervisorClient = (): Promise<TestClient> => pipelineSupervisor(pipeline.topics, suffix);
 
   /** Streams a shipped call and waits until the supervisor has seen its last window, plus SETTLE_MS. */
   async function stream(supervisor: TestClient, id: string): Promise<Streamed> {
@@ -69,22 +60,7 @@ describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifi
     );
     expect(result.code).toBe(0);
     const lastWindowMs = shipped.call.durationMs - 1500;
-    await waitFor(
-      `${callId}'s last window on the WebSocket`,
-      () =>
-        supervisor.frames.some(
-          (f) =>
-            f.type === 'state' &&
-            (f.calls as { callId: string; audioMs: number }[]).some(
-              (c) => c.callId === callId && c.audioMs >= lastWindowMs,
-            ),
-        ),
-      60_000,
-    );
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const alerts = supervisor.frames
-      .filter((f) => f.type === 'alert' && (f.alert as AlertView).callId === callId)
-      .map((f) => ({ alert: f.alert as AlertView, receivedAtMs: f.receivedAtMs }));
+    const alerts = await alertsAfterLastWindow(supervisor, callId, lastWindowMs, SETTLE_MS);
     report(callId, shipped.call, startedAtMs, alerts);
     return { callId, call: shipped.call, startedAtMs, alerts };
   }

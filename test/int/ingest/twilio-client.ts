@@ -80,8 +80,8 @@ export function twilioMessages(call: TwilioCall): object[] {
 
 export interface TwilioConnection {
   ws: WebSocket;
-  /** Sends in order, waiting for the socket to take each batch. */
-  send(messages: readonly object[]): Promise<void>;
+  /** Sends in order, waiting for the socket to take each batch; `speed` > 0 paces media at that × real time. */
+  send(messages: readonly object[], speed?: number): Promise<void>;
   /** The close code and reason the server sent. */
   readonly closed: Promise<{ code: number; reason: string }>;
 }
@@ -107,9 +107,14 @@ export async function connectTwilio(
   return {
     ws,
     closed,
-    async send(messages) {
+    async send(messages, speed = 0) {
+      const startedAt = performance.now();
       for (let i = 0; i < messages.length; i += 1) {
         if (ws.readyState !== WebSocket.OPEN) return;
+        // Paced: each media message leaves at its timestamp / speed, as Twilio sends in real time.
+        const at = Number((messages[i] as { media?: { timestamp?: string } }).media?.timestamp ?? 0);
+        const wait = speed > 0 ? startedAt + at / speed - performance.now() : 0;
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
         const last = i % 100 === 99 || i === messages.length - 1;
         const text = JSON.stringify(messages[i]);
         if (last) await new Promise<void>((resolve) => ws.send(text, () => resolve()));
