@@ -90,6 +90,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const production = runMode === 'production';
   const plaintext = !c.TLS_CERT_FILE;
   const problems: string[] = [];
+  const twilio = loadTwilioConfig(env, [...tenantTokens.keys()]);
+  if (production && twilio) {
+    // An auth token lets anyone stream calls as its tenant: held to the tenant tokens' bar.
+    const variable = env.TWILIO_ACCOUNTS_FILE ? 'TWILIO_ACCOUNTS_FILE' : 'TWILIO_ACCOUNTS';
+    for (const [sid, account] of twilio.accounts)
+      problems.push(...secretProblems(variable, account.authToken, `auth token of account ${sid}`));
+  }
   if (production) {
     // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
     const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
@@ -136,7 +143,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     ]),
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
-    twilio: loadTwilioConfig(env, [...tenantTokens.keys()]),
+    twilio,
     warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
 }
