@@ -3,6 +3,7 @@
 // on the token. Tokens are never logged. Pure (file content is passed in).
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../shared/config.ts';
+import { configEntries } from '../shared/config-entries.ts';
 import { IngestError } from './errors.ts';
 
 export interface TokenStore {
@@ -16,28 +17,10 @@ const hash = (token: string): string => createHash('sha256').update(token).diges
 
 export function parseTenantTokens(text: string, variable: string): Map<string, string> {
   const pairs: [string, string][] = [];
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      throw new ConfigError([`${variable}: not valid JSON`]);
-    }
-    for (const [tenant, token] of Object.entries(parsed as Record<string, unknown>)) {
-      if (typeof token !== 'string')
-        throw new ConfigError([`${variable}: token of tenant "${tenant}" is not a string`]);
-      pairs.push([tenant, token]);
-    }
-  } else {
-    for (const item of trimmed
-      .split(/[\n,]/)
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'))) {
-      const at = item.indexOf('=');
-      if (at <= 0) throw new ConfigError([`${variable}: entries must be tenant=token`]);
-      pairs.push([item.slice(0, at).trim(), item.slice(at + 1).trim()]);
-    }
+  for (const [tenant, token] of configEntries(text, variable, 'tenant=token')) {
+    if (typeof token !== 'string')
+      throw new ConfigError([`${variable}: token of tenant "${tenant}" is not a string`]);
+    pairs.push([tenant, token]);
   }
   const tokens = new Map<string, string>();
   for (const [tenant, token] of pairs) {

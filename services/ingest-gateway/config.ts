@@ -12,6 +12,7 @@ import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
 import { loadL16WsConfig, type L16WsConfig } from './l16ws/config.ts';
 import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
+import { loadTwilioConfig, type TwilioConfig } from './twilio-config.ts';
 
 const schema = z.object({
   ...commonEnv,
@@ -70,6 +71,8 @@ export interface GatewayConfig {
   produceLanes: number;
   /** The L16-over-WebSocket adapter (jambonz, FreeSWITCH); null = off (L16WS_PORT unset). */
   l16ws: L16WsConfig | null;
+  /** The Twilio Media Streams adapter (twilio-config.ts); null = off. */
+  twilio: TwilioConfig | null;
   /** Said once at start: e.g. plaintext gRPC allowed in production. */
   warnings: string[];
 }
@@ -94,6 +97,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const production = runMode === 'production';
   const plaintext = !c.TLS_CERT_FILE;
   const problems: string[] = [];
+  const twilio = loadTwilioConfig(env, [...tenantTokens.keys()]);
+  if (production && twilio) {
+    // An auth token lets anyone stream calls as its tenant: held to the tenant tokens' bar.
+    const variable = env.TWILIO_ACCOUNTS_FILE ? 'TWILIO_ACCOUNTS_FILE' : 'TWILIO_ACCOUNTS';
+    for (const [sid, account] of twilio.accounts)
+      problems.push(...secretProblems(variable, account.authToken, `auth token of account ${sid}`));
+  }
   if (production) {
     // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
     const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
@@ -144,6 +154,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
     l16ws,
+    twilio,
     warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
 }

@@ -29,6 +29,8 @@ export type IngestErrorCode =
   | 'UNDECLARED_CHANNEL'
   | 'FRAME_TOO_LARGE'
   | 'BAD_FRAME'
+  /** A message an adapter's protocol does not allow (not JSON, unknown shape); see its README. */
+  | 'BAD_MESSAGE'
   | 'BAD_METADATA'
   | 'BAD_START_TIME'
   | 'FRAME_AFTER_END'
@@ -52,6 +54,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   UNDECLARED_CHANNEL: 'INVALID_ARGUMENT',
   FRAME_TOO_LARGE: 'INVALID_ARGUMENT',
   BAD_FRAME: 'INVALID_ARGUMENT',
+  BAD_MESSAGE: 'INVALID_ARGUMENT',
   BAD_METADATA: 'INVALID_ARGUMENT',
   BAD_START_TIME: 'INVALID_ARGUMENT',
   CALL_ALREADY_LIVE: 'ALREADY_EXISTS',

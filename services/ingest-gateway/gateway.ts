@@ -10,6 +10,8 @@ import { createKafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
 import { createL16WsMetrics } from './l16ws/metrics.ts';
 import { startL16WsServer, type L16WsServer } from './l16ws/server.ts';
+import { createTwilioMetrics } from './twilio-metrics.ts';
+import { startTwilioServer, type TwilioServer } from './twilio-server.ts';
 
 export const SERVICE_NAME = 'ingest-gateway';
 
@@ -18,6 +20,8 @@ export interface Gateway {
   readonly grpc: GrpcServer;
   /** The L16-over-WebSocket adapter, when L16WS_PORT is set. */
   readonly l16ws: L16WsServer | null;
+  /** The Twilio Media Streams adapter, when TWILIO_PORT is set. */
+  readonly twilio: TwilioServer | null;
   /** Same as SIGTERM: stop intake, flush live calls, close. */
   stop(): Promise<void>;
 }
@@ -69,7 +73,20 @@ export async function startGateway(
       })
     : null;
   if (l16ws) base.shutdown.add('l16ws: end live calls, flush audio', () => l16ws.stop());
+  const twilio = config.twilio
+    ? await startTwilioServer({
+        config: config.twilio,
+        tls: config.tls,
+        settings: config.settings,
+        sink,
+        liveCalls,
+        logger: base.logger,
+        metrics,
+        twilioMetrics: createTwilioMetrics(base.metrics.registry),
+      })
+    : null;
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
+  if (twilio) base.shutdown.add('twilio: end live streams, flush audio', () => twilio.stop());
   base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
   for (const warning of config.warnings) base.logger.warn(warning);
   base.logger.info('ingest gateway listening', {
@@ -77,6 +94,7 @@ export async function startGateway(
     l16wsPort: l16ws?.port ?? null,
     tls: config.tls !== null,
     tenants: config.tenantTokens.size,
+    twilioPort: twilio?.port ?? null,
   });
-  return { base, grpc, l16ws, stop: () => base.shutdown.run('stop') };
+  return { base, grpc, l16ws, twilio, stop: () => base.shutdown.run('stop') };
 }

@@ -16,6 +16,7 @@ import type { GatewayMetrics } from './gateway-metrics.ts';
 import { createHealthService, type HealthService } from './health.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
+import { holdWhileBehind } from './stream-hold.ts';
 
 export interface GrpcServerOptions {
   host: string;
@@ -83,21 +84,18 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       },
       close,
     });
-    let paused = false;
+    const checkBackpressure = holdWhileBehind(
+      sink,
+      metrics,
+      session,
+      { pause: () => call.pause(), resume: () => call.resume(), isClosed: () => closed },
+      () => {
+        heldBack = true;
+      },
+    );
     call.on('data', (message: RawCallAudio) => {
       session.handle(message);
-      if (!paused && sink.isBehind()) {
-        paused = true;
-        heldBack = true;
-        metrics.streamsPaused.inc();
-        call.pause();
-        session.hold(true);
-        sink.onceDrained(() => {
-          paused = false;
-          session.hold(false);
-          if (!closed) call.resume();
-        });
-      }
+      checkBackpressure();
     });
     // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept).
     call.on('end', () => {

@@ -32,9 +32,10 @@ export interface KafkaSinkOptions {
   /** Records per request at most. */
   maxBatchRecords?: number;
   /**
-   * Value bytes per request at most (default 768 KiB): a request's records of one partition form
+   * Value bytes per request at most (default 512 KiB): a request's records of one partition form
    * one record batch, which the broker refuses above its message.max.bytes (1 MiB by default) —
-   * reached by a LINEAR16 stream replayed faster than real time, or a backlog after a stall.
+   * reached by a burst of one fast call (a replay, a WebSocket client reading ahead, a LINEAR16
+   * stream) or a backlog after a stall.
    */
   maxBatchBytes?: number;
 }
@@ -70,7 +71,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     inFlight: false,
   }));
   const maxBatch = options.maxBatchRecords ?? 5_000;
-  const maxBytes = options.maxBatchBytes ?? 768 * 1024;
+  const maxBytes = options.maxBatchBytes ?? 512 * 1024;
   const { metrics } = options;
   let drained: (() => void)[] = [];
   let idleWaiters: (() => void)[] = [];

@@ -1,4 +1,5 @@
-// `npm run bench:ingest -- --calls N --seconds S`: the ingest edge alone under load. Starts a
+// `npm run bench:ingest -- [--protocol grpc|twilio] --calls N --seconds S`: the ingest edge alone
+// under load, through gRPC (the simulator) or the Twilio Media Streams adapter (twilio-load.ts). Starts a
 // broker (deploy/kafka/find-broker.ts), the gateway and the simulator as child processes, streams
 // N concurrent stereo calls in real time, and prints ONE JSON object: calls ok, frames, gateway
 // CPU cores and RSS, the delay batching + produce adds (p50/p95/p99 from the gateway's
@@ -14,12 +15,17 @@ import { freePort } from '../../deploy/kafka/local-broker.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
-  options: { calls: { type: 'string', default: '50' }, seconds: { type: 'string', default: '20' } },
+  options: {
+    calls: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '20' },
+    protocol: { type: 'string', default: 'grpc' },
+  },
 });
+const protocol = values.protocol;
 const calls = Number(values.calls);
 const seconds = Number(values.seconds);
-if (!Number.isInteger(calls) || calls < 1 || !(seconds >= 2)) {
-  process.stderr.write('usage: bench:ingest -- --calls N --seconds S (>= 2)\n');
+if (!Number.isInteger(calls) || calls < 1 || !(seconds >= 2) || !['grpc', 'twilio'].includes(protocol)) {
+  process.stderr.write('usage: bench:ingest -- [--protocol grpc|twilio] --calls N --seconds S (>= 2)\n');
   process.exit(2);
 }
 const log = (msg: string): void => void process.stderr.write(`[bench:ingest] ${msg}\n`);
@@ -57,7 +63,12 @@ const broker = await findBroker();
 log(`kafka ${broker.source} ${broker.brokers.join(',')}`);
 const suffix = randomBytes(3).toString('hex');
 const token = `bench-${randomBytes(12).toString('hex')}`;
-const [grpcPort, httpPort] = [await freePort(), await freePort()];
+const [grpcPort, httpPort, twilioPort] = [await freePort(), await freePort(), await freePort()];
+const twilio = {
+  account: `AC${randomBytes(16).toString('hex')}`,
+  authToken: randomBytes(16).toString('hex'),
+  publicUrl: 'wss://ingest.example.com',
+};
 const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/main.ts')], {
   env: {
     ...process.env,
@@ -71,6 +82,14 @@ const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/mai
     AUDIO_TOPIC: `bench.audio.${suffix}`,
     CALLS_TOPIC: `bench.calls.${suffix}`,
     LOG_LEVEL: 'warn',
+    ...(protocol === 'twilio'
+      ? {
+          TWILIO_HOST: '127.0.0.1',
+          TWILIO_PORT: String(twilioPort),
+          TWILIO_PUBLIC_URL: twilio.publicUrl,
+          TWILIO_ACCOUNTS: `${twilio.account}=bench:${twilio.authToken}`,
+        }
+      : {}),
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -95,21 +114,31 @@ try {
   const before = await metrics();
   const startedAt = performance.now();
   log(`streaming ${calls} calls of ${seconds} s in real time`);
-  const simulator = spawn(
-    process.execPath,
-    [
-      join(root, 'services/simulator/main.ts'),
-      '--calls',
-      String(calls),
-      '--seconds',
-      String(seconds),
-      '--target',
-      `127.0.0.1:${grpcPort}`,
-      '--stagger-ms',
-      String(Math.min(20, 1000 / calls)),
-    ],
-    { env: { ...process.env, INGEST_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const stagger = String(Math.min(20, 1000 / calls));
+  const simulator =
+    protocol === 'twilio'
+      ? spawn(
+          process.execPath,
+          [
+            join(root, 'services/simulator/twilio-load.ts'),
+            ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
+            ...['--target', `ws://127.0.0.1:${twilioPort}/twilio`, '--public-url', twilio.publicUrl],
+            ...['--account', twilio.account],
+          ],
+          {
+            env: { ...process.env, TWILIO_AUTH_TOKEN: twilio.authToken },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        )
+      : spawn(
+          process.execPath,
+          [
+            join(root, 'services/simulator/main.ts'),
+            ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
+            ...['--target', `127.0.0.1:${grpcPort}`],
+          ],
+          { env: { ...process.env, INGEST_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
+        );
   let out = '';
   simulator.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => simulator.once('exit', resolve));
@@ -124,12 +153,14 @@ try {
   );
   const produce = histogramQuantiles(before, after, 'va_processing_seconds', [0.5, 0.99]);
   const cpu = total(after, 'va_process_cpu_seconds_total') - total(before, 'va_process_cpu_seconds_total');
+  const frames = total(after, 'va_ingest_frames_total') - total(before, 'va_ingest_frames_total');
   summary = {
+    protocol,
     calls,
     seconds,
     calls_ok: sim.ok ?? 0,
     frames_sent: sim.frames_sent ?? 0,
-    frames_accepted: total(after, 'va_ingest_frames_total') - total(before, 'va_ingest_frames_total'),
+    frames_accepted: frames,
     chunks_out: total(after, 'va_records_out_total') - total(before, 'va_records_out_total'),
     backpressure_pauses: total(after, 'va_ingest_backpressure_pauses_total'),
     chunk_delay_ms_p50_le: p50,
@@ -138,6 +169,10 @@ try {
     produce_ms_p50_le: produce[0],
     produce_ms_p99_le: produce[1],
     gateway_cpu_cores: Math.round((cpu / wall) * 100) / 100,
+    // Per second of one party's audio accepted (a frame = 20 ms of one channel): comparable
+    // across protocols whatever their frame layout.
+    gateway_cpu_ms_per_channel_second:
+      frames > 0 ? Math.round(((cpu * 1000) / (frames * 0.02)) * 1000) / 1000 : null,
     gateway_rss_mb: Math.round(total(after, 'va_process_resident_memory_bytes') / 1e6),
     simulator_cpu_cores:
       sim.cpu_seconds === undefined ? null : Math.round((sim.cpu_seconds / wall) * 100) / 100,

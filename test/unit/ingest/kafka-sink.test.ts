@@ -48,6 +48,31 @@ describe('kafka sink', () => {
     expect(acked).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it('caps a request at maxBatchBytes, so one fast call stays under the broker batch limit', async () => {
+    const { producer, requests } = scriptedProducer();
+    const sink = createKafkaSink({
+      producer,
+      logger,
+      highWaterBytes: 1_000_000,
+      lowWaterBytes: 500_000,
+      lanes: 1,
+      maxBatchBytes: 1_000,
+    });
+    for (let i = 0; i < 9; i += 1) void sink.send('a', [record(`a${i}`, 400)]);
+    requests[0].done();
+    await tick();
+    expect(keys(requests[1].batch)).toEqual(['a1', 'a2']);
+    requests[1].done();
+    await tick();
+    expect(keys(requests[2].batch)).toEqual(['a3', 'a4']);
+    for (let i = 2; i < 5; i += 1) {
+      requests[i].done();
+      await tick();
+    }
+    await sink.idle();
+    expect(requests).toHaveLength(5);
+  });
+
   it('sends different calls concurrently on different lanes', () => {
     const { producer, requests } = scriptedProducer();
     const sink = createKafkaSink({

@@ -119,6 +119,25 @@ describe('ingest gateway in production', () => {
     const dev = loadGatewayConfig({ ...env, NODE_ENV: 'test' });
     expect(dev.settings.customerRefKeys.get('beta')).toBeDefined();
   });
+
+  it('holds Twilio auth tokens to the same bar, naming the account only', () => {
+    const sid = `AC${'0123456789abcdef'.repeat(2)}`;
+    const twilio = (authToken: string) => ({
+      ...base,
+      TENANT_TOKENS: `acme=${strong()}`,
+      CUSTOMER_REF_KEYS: `acme=${strong()}`,
+      GRPC_ALLOW_PLAINTEXT: 'true',
+      TWILIO_PORT: '8443',
+      TWILIO_PUBLIC_URL: 'wss://ingest.example.com',
+      TWILIO_ACCOUNTS: `${sid}=acme:${authToken}`,
+    });
+    const weak = 'abababababababababababababababab';
+    const error = configError(() => loadGatewayConfig(twilio(weak)));
+    expect(error.problems.join('\n')).toMatch(/TWILIO_ACCOUNTS: .*account AC0123.*distinct characters/);
+    expect(error.message).not.toContain(weak);
+    const token = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80'; // a Twilio auth token: 32 hex digits
+    expect(loadGatewayConfig(twilio(token)).twilio?.accounts.get(sid)?.tenant).toBe('acme');
+  });
 });
 
 describe('container image', () => {

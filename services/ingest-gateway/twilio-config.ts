@@ -1,0 +1,107 @@
+// Options of the Twilio Media Streams adapter, from the environment: off unless TWILIO_PORT is
+// set; the accounts (Account SID -> tenant + auth token) from TWILIO_ACCOUNTS or a file; the
+// public URL Twilio connects to (signatures cover it). Throws ConfigError (CONFIG_INVALID).
+// I/O: reads TWILIO_ACCOUNTS_FILE.
+import { z } from 'zod';
+import { ConfigError, intVar, loadConfig, optionalIntVar, readConfigFile } from '../shared/config.ts';
+import { configEntries } from '../shared/config-entries.ts';
+
+export interface TwilioAccount {
+  tenant: string;
+  authToken: string;
+}
+
+export interface TwilioConfig {
+  host: string;
+  port: number;
+  /** Scheme and authority Twilio uses (wss://ingest.example.com); the request path is appended. */
+  publicUrl: string;
+  /** Account SID -> tenant and auth token. */
+  accounts: Map<string, TwilioAccount>;
+  /** Largest WebSocket message accepted (a media message is ~500 bytes; `start` carries parameters). */
+  maxMessageBytes: number;
+}
+
+const schema = z.object({
+  TWILIO_HOST: z.string().default('0.0.0.0'),
+  /** Unset: the adapter is off. 0 = any free port (tests). */
+  TWILIO_PORT: optionalIntVar({ min: 0, max: 65535 }),
+  TWILIO_PUBLIC_URL: z.string().optional(),
+  TWILIO_ACCOUNTS: z.string().optional(),
+  TWILIO_ACCOUNTS_FILE: z.string().optional(),
+  TWILIO_MAX_MESSAGE_BYTES: intVar({ min: 1024, max: 1_048_576, def: 65_536 }),
+});
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const MIN_AUTH_TOKEN_LENGTH = 16;
+
+/** `AC…=tenant:authToken` lines or commas, or JSON `{"AC…": {"tenant": …, "authToken": …}}`. */
+export function parseTwilioAccounts(
+  text: string,
+  variable: string,
+  tenants: readonly string[],
+): Map<string, TwilioAccount> {
+  const entries: [string, TwilioAccount][] = [];
+  for (const [sid, value] of configEntries(text, variable, 'AccountSid=tenant:authToken')) {
+    const line = typeof value === 'string' ? /^([^:]+):(.+)$/.exec(value) : null;
+    const { tenant, authToken } = line
+      ? { tenant: line[1].trim(), authToken: line[2].trim() }
+      : ((value ?? {}) as Record<string, unknown>);
+    if (typeof tenant !== 'string' || typeof authToken !== 'string')
+      throw new ConfigError([`${variable}: account ${sid.slice(0, 40)} needs a tenant and an auth token`]);
+    entries.push([sid, { tenant, authToken }]);
+  }
+  const accounts = new Map<string, TwilioAccount>();
+  const tokens = new Set<string>();
+  for (const [sid, account] of entries) {
+    if (!ACCOUNT_SID.test(sid))
+      throw new ConfigError([
+        `${variable}: "${sid.slice(0, 40)}" is not an Account SID (AC + 32 hex digits)`,
+      ]);
+    if (!tenants.includes(account.tenant))
+      throw new ConfigError([
+        `${variable}: account ${sid} names tenant "${account.tenant}" without a tenant token`,
+      ]);
+    if (account.authToken.length < MIN_AUTH_TOKEN_LENGTH)
+      throw new ConfigError([
+        `${variable}: auth token of account ${sid} is shorter than ${MIN_AUTH_TOKEN_LENGTH}`,
+      ]);
+    // A signature names no account: the token that verifies it picks the account.
+    if (tokens.has(account.authToken))
+      throw new ConfigError([`${variable}: account ${sid} shares its auth token with another account`]);
+    tokens.add(account.authToken);
+    accounts.set(sid, account);
+  }
+  if (accounts.size === 0) throw new ConfigError([`${variable}: no accounts`]);
+  return accounts;
+}
+
+/** null when TWILIO_PORT is unset (the adapter is off). */
+export function loadTwilioConfig(
+  env: Record<string, string | undefined>,
+  tenants: readonly string[],
+): TwilioConfig | null {
+  const c = loadConfig(schema, env);
+  if (c.TWILIO_PORT === undefined) return null;
+  const problems: string[] = [];
+  const publicUrl = (c.TWILIO_PUBLIC_URL ?? '').replace(/\/+$/, '');
+  if (!/^wss?:\/\/[^/?#\s]+$/.test(publicUrl))
+    problems.push('TWILIO_PUBLIC_URL: set it to the wss://host[:port] Twilio connects to (no path)');
+  if (!c.TWILIO_ACCOUNTS && !c.TWILIO_ACCOUNTS_FILE)
+    problems.push('TWILIO_ACCOUNTS: set it ("AccountSid=tenant:authToken,…") or TWILIO_ACCOUNTS_FILE');
+  if (problems.length > 0) throw new ConfigError(problems);
+  const accounts = c.TWILIO_ACCOUNTS_FILE
+    ? parseTwilioAccounts(
+        readConfigFile('TWILIO_ACCOUNTS_FILE', c.TWILIO_ACCOUNTS_FILE),
+        'TWILIO_ACCOUNTS_FILE',
+        tenants,
+      )
+    : parseTwilioAccounts(c.TWILIO_ACCOUNTS as string, 'TWILIO_ACCOUNTS', tenants);
+  return {
+    host: c.TWILIO_HOST,
+    port: c.TWILIO_PORT,
+    publicUrl,
+    accounts,
+    maxMessageBytes: c.TWILIO_MAX_MESSAGE_BYTES,
+  };
+}

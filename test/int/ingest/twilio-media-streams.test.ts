@@ -1,0 +1,391 @@
+// The Twilio Media Streams adapter over a real WebSocket into the real broker: a recorded call
+// (assets/nemo-calls, split into Twilio's inbound/outbound tracks, 20 ms frames) lands in Kafka as
+// exactly the records the same audio produces through gRPC (same bytes, same audio times, same
+// gaps filled, and the dsp-worker's processor makes the same feature windows of both); and every refusal: missing or wrong signature, an unsupported media format,
+// media before `start`, another account's `start`, and an abrupt close that loses nothing.
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallStates } from '../../../services/dsp-worker/call-states.ts';
+import { createFeatureProcessor } from '../../../services/dsp-worker/feature-processor.ts';
+import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { createCallAnalyzer } from '../../../pipelines/dsp/index.ts';
+import {
+  audioChunkCodec,
+  callEventCodec,
+  decodeFeaturesTopic,
+  type AudioChunk,
+  type CallEvent,
+} from '../../../services/shared/records.ts';
+import { encodeCallAudio, readCallWav } from '../../../services/simulator/call-audio.ts';
+import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid, type TwilioCall } from './twilio-client.ts';
+
+const TOKEN = 'acme-token-0123456789';
+const ACCOUNT = twilioSid('AC');
+const AUTH_TOKEN = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80';
+const OTHER_ACCOUNT = twilioSid('AC');
+const OTHER_AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
+// Twilio signs the URL it was given (a public name in front of the gateway), not the socket's.
+const PUBLIC_URL = 'wss://ingest.example.com';
+const PATH = '/twilio/stream?site=lyon';
+const audioTopic = uniqueName('test.audio');
+const callsTopic = uniqueName('test.calls');
+let gateway: Gateway;
+let kafka: Kafka;
+let localUrl: string;
+
+const PARAMETERS = {
+  agentId: 'agent-7',
+  queue: 'billing',
+  team: 'blue',
+  consentAnalytics: 'true',
+  consentStoreFeatures: 'true',
+};
+
+function call(over: Partial<TwilioCall> = {}): TwilioCall {
+  return {
+    accountSid: ACCOUNT,
+    callSid: twilioSid('CA'),
+    streamSid: twilioSid('MZ'),
+    customParameters: PARAMETERS,
+    customer: new Uint8Array(FRAME_BYTES * 10).fill(0x7f),
+    agent: new Uint8Array(FRAME_BYTES * 10).fill(0x7e),
+    ...over,
+  };
+}
+
+const metricsText = async (): Promise<string> =>
+  (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
+
+beforeAll(async () => {
+  gateway = await startTestGateway(
+    { audio: audioTopic, calls: callsTopic },
+    {
+      TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
+      TOPIC_PARTITIONS: '1',
+      BATCH_MAX_DELAY_MS: '40',
+      MAX_STREAM_SPEED: '0',
+      TWILIO_HOST: '127.0.0.1',
+      TWILIO_PORT: '0',
+      TWILIO_PUBLIC_URL: PUBLIC_URL,
+      TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN},${OTHER_ACCOUNT}=beta:${OTHER_AUTH_TOKEN}`,
+    },
+  );
+  localUrl = `ws://127.0.0.1:${gateway.twilio?.port}${PATH}`;
+  kafka = testKafka();
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await deleteTopics(kafka, [audioTopic, callsTopic]);
+});
+
+/** Audio records of a call per channel, once both final chunks are in. */
+async function chunksOf(callIds: string[]): Promise<Map<string, AudioChunk[]>> {
+  const records = await collectUntil(
+    kafka,
+    audioTopic,
+    (m) => ({ key: m.key?.toString(), chunk: audioChunkCodec.decode(m.value, m.headers) }),
+    (all) => callIds.every((id) => all.filter((r) => r.chunk.callId === id && r.chunk.final).length === 2),
+    60_000,
+  );
+  expect(records.every((r) => r.key === `${r.chunk.tenant}/${r.chunk.callId}`)).toBe(true);
+  const out = new Map<string, AudioChunk[]>();
+  for (const id of callIds)
+    out.set(
+      id,
+      records.filter((r) => r.chunk.callId === id).map((r) => r.chunk),
+    );
+  return out;
+}
+
+async function eventsOf(callIds: string[]): Promise<CallEvent[]> {
+  return (
+    await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => callIds.every((id) => all.some((e) => e.callId === id && e.type === 'ended')),
+      30_000,
+    )
+  ).filter((e) => callIds.includes(e.callId));
+}
+
+/** What a channel's chunks say downstream: its bytes and timeline (chunking may differ). */
+function channelView(chunks: AudioChunk[], channel: 'agent' | 'customer') {
+  const own = chunks.filter((c) => c.channel === channel);
+  for (let i = 1; i < own.length; i += 1) expect(own[i].audioStartMs).toBeCloseTo(own[i - 1].audioEndMs, 6);
+  return {
+    bytes: Buffer.concat(own.map((c) => c.payload)),
+    startMs: own[0].audioStartMs,
+    endMs: own.at(-1)?.audioEndMs,
+    final: own.at(-1)?.final,
+    codec: own[0].codec,
+    sampleRateHz: own[0].sampleRateHz,
+    tenant: own[0].tenant,
+  };
+}
+
+/**
+ * The dsp-worker's feature records of a call's chunks (its own processor, real analyzer, default
+ * windows), without what names the call or the wall clock: what the classifier and alerts see.
+ */
+function featuresOf(chunks: AudioChunk[]): string[] {
+  const states = new CallStates({
+    createAnalyzer: (format) => createCallAnalyzer({ format, windowMs: 2000, windowHopMs: 1000 }),
+    windowHopMs: 1000,
+    idleTimeoutMs: 60_000,
+    maxCalls: 10,
+    maxGapMs: 10_000,
+  });
+  const processor = createFeatureProcessor({ states, featuresTopic: 'features', now: () => 0 });
+  const out = chunks.flatMap((value, offset) =>
+    processor.handle({
+      topic: 'audio',
+      partition: 0,
+      offset: String(offset),
+      key: `${value.tenant}/${value.callId}`,
+      value,
+      timestampMs: 0,
+    }),
+  );
+  const anonymous = (key: string, value: unknown) =>
+    ['callId', 'eventId', 'producedAtMs', 'audioCompletedAtMs'].includes(key) ? undefined : value;
+  return out
+    .map((r) => decodeFeaturesTopic(r.message.value as Buffer, r.message.headers as never))
+    .map((record) => JSON.stringify(record, anonymous))
+    .sort();
+}
+
+describe('Twilio Media Streams adapter', () => {
+  it('lands a recorded call exactly as the same audio through gRPC does', async () => {
+    const audio = encodeCallAudio(readCallWav('assets/nemo-calls/call-2-angry-recovers.wav'), 'pcmu', 8000);
+    // Five customer frames lost on the way (a gap filled with silence), and the agent's track
+    // starting 400 ms into the stream (its timeline starts there, as a late frame's would).
+    const dropped = new Set([100, 101, 102, 103, 104]);
+    const agentFirstSlot = 20;
+    const twilio = call({
+      customer: audio.customer,
+      agent: audio.agent,
+      drop: { inbound: dropped },
+      firstSlot: { outbound: agentFirstSlot },
+    });
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send(twilioMessages(twilio));
+    expect(await connection.closed).toEqual({ code: 1000, reason: 'ENDED' });
+
+    // The same audio through the gateway's own gRPC protocol: one frame per channel per 20 ms.
+    const grpcCallId = uniqueName('grpc-twin').replace('.', '-');
+    const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
+    const stream = openCallStream(client, TOKEN);
+    await stream.write({
+      start: {
+        callId: grpcCallId,
+        agentId: 'agent-7',
+        queue: 'billing',
+        team: 'blue',
+        codec: 'CODEC_PCMU',
+        sampleRateHz: 8000,
+        channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
+        consent: { analytics: true, storeFeatures: true },
+      },
+    });
+    const slots = Math.ceil(Math.max(audio.customer.length, audio.agent.length) / FRAME_BYTES);
+    for (let slot = 0; slot < slots; slot += 1) {
+      for (const [channel, bytes] of [
+        ['CHANNEL_CUSTOMER', audio.customer],
+        ['CHANNEL_AGENT', audio.agent],
+      ] as const) {
+        if (slot * FRAME_BYTES >= bytes.length) continue;
+        if (channel === 'CHANNEL_CUSTOMER' && dropped.has(slot)) continue;
+        if (channel === 'CHANNEL_AGENT' && slot < agentFirstSlot) continue;
+        const payload = Buffer.alloc(FRAME_BYTES, 0xff);
+        payload.set(bytes.subarray(slot * FRAME_BYTES, (slot + 1) * FRAME_BYTES));
+        await stream.write({ frame: { channel, sequence: slot, audioTimeMs: slot * 20, payload } });
+      }
+    }
+    await stream.write({ end: { reason: 'hangup' } });
+    expect((await stream.finish()).code).toBe(0);
+    client.close();
+
+    const chunks = await chunksOf([twilio.callSid, grpcCallId]);
+    for (const channel of ['agent', 'customer'] as const) {
+      const viaTwilio = channelView(chunks.get(twilio.callSid) as AudioChunk[], channel);
+      const viaGrpc = channelView(chunks.get(grpcCallId) as AudioChunk[], channel);
+      expect(viaTwilio.bytes.equals(viaGrpc.bytes)).toBe(true);
+      expect({ ...viaTwilio, bytes: viaTwilio.bytes.byteLength }).toEqual({
+        ...viaGrpc,
+        bytes: viaGrpc.bytes.byteLength,
+      });
+      expect(viaTwilio).toMatchObject({ codec: 'pcmu', sampleRateHz: 8000, tenant: 'acme', final: true });
+    }
+    // Same windows with the same values downstream (features of both speakers and dynamics).
+    const twilioFeatures = featuresOf(chunks.get(twilio.callSid) as AudioChunk[]);
+    expect(twilioFeatures.length).toBeGreaterThan(100);
+    expect(twilioFeatures).toEqual(featuresOf(chunks.get(grpcCallId) as AudioChunk[]));
+    // The customer's lost 100 ms is µ-law silence at its place; the agent starts at 400 ms.
+    const customer = channelView(chunks.get(twilio.callSid) as AudioChunk[], 'customer');
+    expect(customer.bytes.subarray(100 * FRAME_BYTES, 105 * FRAME_BYTES).every((b) => b === 0xff)).toBe(true);
+    expect(customer.bytes.byteLength).toBe(slots * FRAME_BYTES);
+    expect(channelView(chunks.get(twilio.callSid) as AudioChunk[], 'agent').startMs).toBe(
+      agentFirstSlot * 20,
+    );
+
+    const events = await eventsOf([twilio.callSid, grpcCallId]);
+    const ended = (id: string) => events.find((e) => e.callId === id && e.type === 'ended') as CallEvent;
+    expect(ended(twilio.callSid)).toMatchObject({
+      tenant: 'acme',
+      agentId: 'agent-7',
+      queue: 'billing',
+      team: 'blue',
+      codec: 'pcmu',
+      sampleRateHz: 8000,
+      consent: { analytics: true, storeFeatures: true },
+      endReason: 'twilio-stop',
+    });
+    for (const field of ['framesAccepted', 'gaps', 'audioDurationMs', 'channels'] as const)
+      expect(ended(twilio.callSid)[field]).toEqual(ended(grpcCallId)[field]);
+    expect(ended(twilio.callSid).gaps).toBe(1);
+
+    const metrics = await metricsText();
+    expect(metrics).toMatch(/va_twilio_sessions_total\{service="ingest-gateway"\} [1-9]/);
+    expect(metrics).toMatch(/va_twilio_audio_bytes_total\{track="inbound",service="ingest-gateway"\} [1-9]/);
+  });
+
+  it('refuses the upgrade without a signature (401) or with a wrong one (403)', async () => {
+    await expect(connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN, null)).rejects.toThrow('HTTP 401');
+    // Signed for another URL (the socket's own instead of the public one), or with a wrong token.
+    await expect(connectTwilio(localUrl, localUrl.replace(PATH, ''), AUTH_TOKEN)).rejects.toThrow('HTTP 403');
+    await expect(connectTwilio(localUrl, PUBLIC_URL, 'ffffffffffffffffffffffffffffffff')).rejects.toThrow(
+      'HTTP 403',
+    );
+    const metrics = await metricsText();
+    expect(metrics).toMatch(
+      /va_twilio_protocol_errors_total\{code="MISSING_SIGNATURE",service="ingest-gateway"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /va_twilio_protocol_errors_total\{code="BAD_SIGNATURE",service="ingest-gateway"\} 2/,
+    );
+  });
+
+  it('closes with 4400 UNSUPPORTED_CODEC on a media format other than µ-law 8 kHz mono', async () => {
+    const bad = call({ mediaFormat: { encoding: 'audio/x-l16', sampleRate: 16000, channels: 1 } });
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send(twilioMessages(bad).slice(0, 3));
+    const closed = await connection.closed;
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/^UNSUPPORTED_CODEC: /);
+    const rate = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await rate.send(
+      twilioMessages(
+        call({ mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 16000, channels: 1 } }),
+      ).slice(0, 2),
+    );
+    expect((await rate.closed).reason).toMatch(/^UNSUPPORTED_SAMPLE_RATE: /);
+  });
+
+  it('closes with 4412 MISSING_CALL_START on media before start', async () => {
+    const messages = twilioMessages(call());
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send([messages[0], messages[2]]); // connected, then media
+    const closed = await connection.closed;
+    expect(closed).toEqual({ code: 4412, reason: expect.stringMatching(/^MISSING_CALL_START: /) });
+  });
+
+  it('closes with 4400 BAD_MESSAGE on a frame that is not a Twilio message', async () => {
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    connection.ws.send('{"event": "media", "media": ');
+    expect(await connection.closed).toEqual({ code: 4400, reason: 'BAD_MESSAGE: not JSON' });
+  });
+
+  it('closes with 4403 TENANT_MISMATCH when start names another account than the signer', async () => {
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send(twilioMessages(call({ accountSid: OTHER_ACCOUNT })).slice(0, 2));
+    expect((await connection.closed).code).toBe(4403);
+  });
+
+  it('ends the call on an abrupt close and keeps every frame sent before it', async () => {
+    const twilio = call({
+      customer: new Uint8Array(FRAME_BYTES * 500).fill(0x55),
+      agent: new Uint8Array(FRAME_BYTES * 500).fill(0x66),
+    });
+    const sent = 150; // 3 s per track, then the socket dies without `stop`
+    const messages = twilioMessages(twilio).slice(0, 2 + sent * 2);
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send(messages);
+    connection.ws.terminate();
+
+    const chunks = (await chunksOf([twilio.callSid])).get(twilio.callSid) as AudioChunk[];
+    for (const channel of ['agent', 'customer'] as const) {
+      const view = channelView(chunks, channel);
+      expect(view.bytes.byteLength).toBe(sent * FRAME_BYTES);
+      expect(view.bytes.every((b) => b === (channel === 'agent' ? 0x66 : 0x55))).toBe(true);
+      expect(view.final).toBe(true);
+    }
+    const ended = (await eventsOf([twilio.callSid])).find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ endReason: 'client-closed', framesAccepted: sent * 2, gaps: 0 });
+  });
+
+  it('acknowledges a stream without consent but forwards nothing', async () => {
+    const quiet = call({ customParameters: { agentId: 'agent-7' } });
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send(twilioMessages(quiet));
+    expect((await connection.closed).code).toBe(1000);
+    // A consenting call after it: once that one is in, the quiet one would be too.
+    const marker = call();
+    const next = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await next.send(twilioMessages(marker));
+    await next.closed;
+    const events = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === marker.callSid && e.type === 'ended'),
+    );
+    expect(events.some((e) => e.callId === quiet.callSid)).toBe(false);
+  });
+
+  it('ends a live stream with 4503 SHUTTING_DOWN when the gateway stops, flushing its audio', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      {
+        TENANT_TOKENS: `acme=${TOKEN}`,
+        TOPIC_PARTITIONS: '1',
+        MAX_STREAM_SPEED: '0',
+        TWILIO_HOST: '127.0.0.1',
+        TWILIO_PORT: '0',
+        TWILIO_PUBLIC_URL: PUBLIC_URL,
+        TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
+      },
+    );
+    const live = call({
+      customer: new Uint8Array(FRAME_BYTES * 100).fill(0x44),
+      agent: new Uint8Array(FRAME_BYTES * 100).fill(0x45),
+    });
+    const sent = 50;
+    const connection = await connectTwilio(
+      `ws://127.0.0.1:${own.twilio?.port}${PATH}`,
+      PUBLIC_URL,
+      AUTH_TOKEN,
+    );
+    await connection.send(twilioMessages(live).slice(0, 2 + sent * 2));
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text()).match(
+            /va_ingest_frames_total\{service="ingest-gateway"\} (\d+)/,
+          )?.[1],
+      )
+      .toBe(String(sent * 2));
+    await own.stop();
+    const closed = await connection.closed;
+    expect(closed.code).toBe(4503);
+    expect(closed.reason).toMatch(/^SHUTTING_DOWN: /);
+    const chunks = (await chunksOf([live.callSid])).get(live.callSid) as AudioChunk[];
+    expect(channelView(chunks, 'customer').bytes.byteLength).toBe(sent * FRAME_BYTES);
+    const ended = (await eventsOf([live.callSid])).find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ endReason: 'shutting_down', framesAccepted: sent * 2 });
+  });
+});
