@@ -10,12 +10,11 @@ import { collectTopic, type Collected } from '../../../scripts/lib/pipeline/harn
 import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall, segmentStartMs } from '../../support/nemo-calls.ts';
-import { alertsAfterLastWindow, pipelineSupervisor } from '../alerts/supervisor-frames.ts';
+import { alertsOfCall, supervisorClient } from '../emotion/supervisor-watch.ts';
 import { connectTwilio, twilioMessages, twilioSid } from './twilio-client.ts';
 
 const SPEED = 4;
 const ALERT_WITHIN_MS = 10_000;
-const SETTLE_MS = 4_000;
 const ACCOUNT = twilioSid('AC');
 const AUTH_TOKEN = '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a';
 const PUBLIC_URL = 'wss://ingest.example.com';
@@ -52,7 +51,7 @@ describe('a Twilio stream end to end: adapter → Kafka → workers → alert on
   });
 
   it('raises customer-frustration for the angry call within 10 s of the anger starting', async () => {
-    const supervisor = await pipelineSupervisor(pipeline.topics, suffix);
+    const supervisor = await supervisorClient(pipeline, suffix);
     const shipped = readShippedCall('call-2-angry-recovers');
     const callSid = twilioSid('CA');
     const connection = await connectTwilio(`ws://127.0.0.1:${twilioPort}/twilio`, PUBLIC_URL, AUTH_TOKEN);
@@ -70,8 +69,7 @@ describe('a Twilio stream end to end: adapter → Kafka → workers → alert on
     );
     expect(await connection.closed).toEqual({ code: 1000, reason: 'ENDED' });
 
-    const lastWindowMs = shipped.call.durationMs - 1500;
-    const alerts = await alertsAfterLastWindow(supervisor, callSid, lastWindowMs, SETTLE_MS);
+    const alerts = await alertsOfCall(supervisor, callSid, shipped.call.durationMs);
     const own = emotions.records.map((r) => r.value).filter((e) => e.callId === callSid);
     expect(new Set(own.map((e) => e.channel))).toEqual(new Set(['agent', 'customer']));
     const first = alerts.find((a) => a.alert.ruleId === 'customer-frustration');
