@@ -26,7 +26,7 @@ describe('alert-service push', () => {
     await startCall(h, callId, 'agent-1');
     await supervisor.waitFor((f) => f.type === 'state' && aboutCall(callId)(f));
 
-    // Customer: 3 calm windows, then angry; the rule holds at the 5th angry window (6 s of speech).
+    // Customer: 3 calm windows, then angry; the rule holds at the 6th angry window (7 s of speech).
     let conditionAt = 0;
     for (let i = 0; i < 10; i += 1) {
       const state = i < 3 ? 'neutral' : 'angry';
@@ -39,7 +39,7 @@ describe('alert-service push', () => {
     );
     const view = alert.alert as { ruleId: string; alertId: string; message: string; severity: string };
     expect(view.ruleId).toBe('customer-frustration');
-    expect(view.alertId).toBe(`demo/${callId}:customer:7:customer-frustration`);
+    expect(view.alertId).toBe(`demo/${callId}:customer:8:customer-frustration`);
     expect(view.severity).toBe('critical');
     expect(view.message).toContain('pitch +3.4 st over baseline');
     expect(alert.receivedAtMs - conditionAt).toBeLessThan(2000);
@@ -73,7 +73,7 @@ describe('alert-service push', () => {
     const first = await connect(h, await login(h, 'supervisor'));
     const second = await connect(h, await login(h, 'lead-billing'));
     await startCall(h, callId, 'agent-2');
-    for (let i = 0; i < 6; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
     const alert = (await first.waitFor((f) => f.type === 'alert')).alert as { alertId: string };
     await second.waitFor((f) => f.type === 'alert');
 
@@ -118,7 +118,7 @@ describe('alert-service push', () => {
         },
       ],
     });
-    for (let i = 0; i < 6; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
     await supervisor.waitFor(
       (f) => f.type === 'alert' && (f.alert as { ruleId: string }).ruleId === 'customer-frustration',
     );
