@@ -125,27 +125,49 @@ describe('overlays differ where they should', () => {
   });
 });
 
-describe('Strimzi resources (deploy/k8s/strimzi)', () => {
-  const strimzi = renderKustomization('deploy/k8s/strimzi');
-  it('are valid and create every product topic with three copies', () => {
+/** Each overlay and the Strimzi resources it runs against. */
+const KAFKA_OF = {
+  'deploy/k8s/overlays/dev': 'deploy/k8s/strimzi-dev',
+  'deploy/k8s/overlays/prod': 'deploy/k8s/strimzi',
+};
+
+describe.each(Object.entries(KAFKA_OF))('the Kafka of %s (%s)', (overlay, dir) => {
+  const strimzi = renderKustomization(dir);
+  const kafkaConfig = find(rendered[overlay], 'ConfigMap', 'va-kafka').data;
+  const topics = strimzi.filter((o) => o.kind === 'KafkaTopic') as Walkable[];
+
+  it('is valid and creates every product topic', () => {
     expect(strimzi.flatMap(schemaProblems)).toEqual([]);
-    const topics = strimzi
-      .filter((o) => o.kind === 'KafkaTopic')
-      .map((o) => (o.spec as { topicName: string }).topicName);
-    expect(topics.sort()).toEqual(Object.values(TOPICS).sort());
+    expect(topics.map((o) => o.spec.topicName).sort()).toEqual(Object.values(TOPICS).sort());
   });
 
-  it('have as many partitions as the services are told (TOPIC_PARTITIONS) and KEDA may use', () => {
-    const partitions = new Set(
-      strimzi
-        .filter((o) => o.kind === 'KafkaTopic')
-        .map((o) => (o.spec as { partitions: number }).partitions),
+  it('matches what the services are told: partitions, copies, and as many partitions as KEDA may use', () => {
+    for (const topic of topics) {
+      expect(topic.spec.partitions, topic.metadata.name).toBe(Number(kafkaConfig.TOPIC_PARTITIONS));
+      expect(topic.spec.replicas, topic.metadata.name).toBe(Number(kafkaConfig.TOPIC_REPLICATION_FACTOR));
+    }
+    const brokers = strimzi.filter(
+      (o) => o.kind === 'KafkaNodePool' && (o.spec as { roles: string[] }).roles.includes('broker'),
     );
-    const prod = rendered['deploy/k8s/overlays/prod'];
-    expect([...partitions]).toEqual([Number(find(prod, 'ConfigMap', 'va-kafka').data.TOPIC_PARTITIONS)]);
-    expect(find(prod, 'ScaledObject', 'dsp-worker').spec.maxReplicaCount).toBeLessThanOrEqual(
-      [...partitions][0],
-    );
+    expect(
+      brokers.reduce((n, pool) => n + (pool.spec as { replicas: number }).replicas, 0),
+    ).toBeGreaterThanOrEqual(Number(kafkaConfig.TOPIC_REPLICATION_FACTOR));
+    for (const name of ['dsp-worker', 'emotion-classifier'])
+      expect(find(rendered[overlay], 'ScaledObject', name).spec.maxReplicaCount).toBeLessThanOrEqual(
+        Number(kafkaConfig.TOPIC_PARTITIONS),
+      );
+  });
+
+  it('serves the listener, user and Secrets the services use', () => {
+    const kafka = find(strimzi, 'Kafka', 'va-kafka');
+    const port = Number(kafkaConfig.KAFKA_BROKERS.split(':')[1]);
+    const listener = kafka.spec.kafka.listeners.find((l: { port: number }) => l.port === port);
+    expect(listener).toMatchObject({ tls: true, authentication: { type: kafkaConfig.KAFKA_SASL_MECHANISM } });
+    expect(kafkaConfig.KAFKA_BROKERS).toBe(`${kafka.metadata.name}-kafka-bootstrap:${port}`);
+    // Strimzi names the user's Secret after the KafkaUser and the CA's after the cluster.
+    expect(() => find(strimzi, 'KafkaUser', kafkaConfig.KAFKA_SASL_USERNAME)).not.toThrow();
+    expect(secrets.has(kafkaConfig.KAFKA_SASL_USERNAME)).toBe(true);
+    expect(secrets.has(`${kafka.metadata.name}-cluster-ca-cert`)).toBe(true);
   });
 });
 
@@ -219,7 +241,7 @@ describe('the same checks fail broken manifests', () => {
 // kubectl is on the polyglot machines (and so in CI there); elsewhere the renderer stands alone.
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 describe.runIf(kubectl)('deploy/checks/kustomize.ts renders what kubectl kustomize renders', () => {
-  it.each([...OVERLAYS, 'deploy/k8s/strimzi'])('%s', (dir) => {
+  it.each([...OVERLAYS, 'deploy/k8s/strimzi', 'deploy/k8s/strimzi-dev'])('%s', (dir) => {
     const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     const theirs = parseAllDocuments(result.stdout).map((d) => d.toJS() as K8sObject);
