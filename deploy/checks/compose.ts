@@ -20,6 +20,36 @@ export interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
+/**
+ * The service keys of the Compose Specification (https://github.com/compose-spec/compose-spec,
+ * spec.md "Services top-level elements"); any other key is a typo compose would refuse.
+ */
+const SERVICE_KEYS = new Set(
+  (
+    'annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command configs ' +
+    'container_name cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime ' +
+    'cpu_shares cpus cpuset credential_spec depends_on deploy develop device_cgroup_rules devices ' +
+    'dns dns_opt dns_search domainname entrypoint env_file environment expose extends ' +
+    'external_links extra_hosts gpus group_add healthcheck hostname image init ipc isolation labels ' +
+    'links logging mac_address mem_limit mem_reservation mem_swappiness memswap_limit network_mode ' +
+    'networks oom_kill_disable oom_score_adj pid pids_limit platform ports post_start pre_stop ' +
+    'privileged profiles pull_policy read_only restart runtime scale secrets security_opt shm_size ' +
+    'stdin_open stop_grace_period stop_signal storage_opt sysctls tmpfs tty ulimits user ' +
+    'userns_mode uts volumes volumes_from working_dir'
+  ).split(' '),
+);
+const TOP_LEVEL_KEYS = new Set([
+  'name',
+  'version',
+  'services',
+  'networks',
+  'volumes',
+  'secrets',
+  'configs',
+  'include',
+  'models',
+]);
+
 /** HOST:CONTAINER or CONTAINER, optional host IP and protocol (compose's short syntax). */
 const PORT = /^((\d{1,3}(\.\d{1,3}){3}:)?\d{1,5}:)?\d{1,5}(\/(tcp|udp))?$/;
 const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
@@ -28,7 +58,12 @@ export function composeProblems(compose: ComposeFile): string[] {
   const services = compose.services ?? {};
   const problems: string[] = [];
   if (Object.keys(services).length === 0) problems.push('compose: no services');
+  for (const key of Object.keys(compose))
+    if (!TOP_LEVEL_KEYS.has(key) && !key.startsWith('x-'))
+      problems.push(`compose: unknown top-level key "${key}"`);
   for (const [name, service] of Object.entries(services)) {
+    for (const key of Object.keys(service))
+      if (!SERVICE_KEYS.has(key) && !key.startsWith('x-')) problems.push(`${name}: unknown key "${key}"`);
     if (!service.image && !service.build) problems.push(`${name}: neither image nor build`);
     const depends = Array.isArray(service.depends_on)
       ? service.depends_on.map((d) => [d, undefined] as const)

@@ -53,8 +53,10 @@ describe('docker-compose.yml', () => {
       ALERT_SECRET: 'x',
     };
     delete broken.volumes;
+    (broken.services.grafana as Record<string, unknown>).enviroment = {};
     expect(composeProblems(broken).sort()).toEqual(
       [
+        'grafana: unknown key "enviroment"',
         'alert-service: ALERT_SECRET is not a variable of its config schema',
         'alert-service: port "8080:eighty" is not [host:]port',
         'call-store: depends_on names no service "topic"',
