@@ -125,6 +125,31 @@ describe('overlays differ where they should', () => {
   });
 });
 
+describe('prod is sized for a 5 000-call site', () => {
+  const prod = rendered['deploy/k8s/overlays/prod'];
+  // CPU per call from bench:pipeline, 200 stereo calls on 2 shared cores (README, "Where the live
+  // pipeline's time goes"): gateway 0.26, DSP worker 0.68, classifier 0.09 core.
+  const MILLICORES_PER_CALL = { 'ingest-gateway': 1.3, 'dsp-worker': 3.4, 'emotion-classifier': 0.45 };
+  const millicores = (cpu: string): number =>
+    cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
+
+  it.each(Object.entries(MILLICORES_PER_CALL))(
+    '%s: its replicas request the CPU of 5 000 calls',
+    (name, perCall) => {
+      const { spec } = find(prod, 'Deployment', name);
+      const requested = spec.replicas * millicores(spec.template.spec.containers[0].resources.requests.cpu);
+      expect(requested / perCall).toBeGreaterThanOrEqual(5000);
+    },
+  );
+
+  it('its gateways admit 5 000 live calls', () => {
+    const replicas = find(prod, 'Deployment', 'ingest-gateway').spec.replicas;
+    expect(
+      replicas * Number(find(prod, 'ConfigMap', 'va-ingest-gateway').data.MAX_LIVE_CALLS),
+    ).toBeGreaterThanOrEqual(5000);
+  });
+});
+
 /** Each overlay and the Strimzi resources it runs against. */
 const KAFKA_OF = {
   'deploy/k8s/overlays/dev': 'deploy/k8s/strimzi-dev',
