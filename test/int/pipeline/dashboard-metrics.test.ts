@@ -67,7 +67,13 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
     expect((await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 })).code).toBe(0);
     await waitFor(
       'the call to reach the call store',
-      async () => /call_store_rows_total\{[^}]*\} [1-9]/.test(await scrape(pipeline.ports['call-store'])),
+      async () => {
+        const store = pipeline.services['call-store'];
+        if (store.child.exitCode !== null)
+          throw new Error(`call-store exited:\n${store.output().slice(-3000)}`);
+        const text = await scrape(pipeline.ports['call-store']).catch(() => '');
+        return /call_store_rows_total\{[^}]*\} [1-9]/.test(text);
+      },
       60_000,
     );
     scrapes = Object.fromEntries(
@@ -113,6 +119,7 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
       ['dsp-worker-1', `va-dsp-worker.${suffix}`],
       ['emotion-classifier', `va-emotion-classifier.${suffix}`],
       ['alert-service', `va-alert-service.${suffix}`],
+      ['call-store', `call-store.${suffix}`],
     ]) {
       expect(scrapes[service], service).toMatch(
         new RegExp(`^va_consumer_lag\\{group="${group.replace(/\./g, '\\.')}"`, 'm'),
