@@ -159,7 +159,7 @@ try {
     ALERT_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     ALERT_GROUP_ID: `${prefix}.eval`,
-    ALERT_JWT_SECRET: randomBytes(24).toString('hex'),
+    JWT_SECRET: randomBytes(24).toString('hex'),
     ALERT_MAX_BUFFERED_BYTES: '65536',
     TOPIC_CALLS: topics.calls,
     TOPIC_EMOTIONS: topics.emotions,

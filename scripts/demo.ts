@@ -114,7 +114,7 @@ try {
       {
         name: 'alert-service',
         service: 'alert-service',
-        env: { ALERT_PORT: String(alertPort), ALERT_HOST: '127.0.0.1', ALERT_JWT_SECRET: jwtSecret },
+        env: { ALERT_PORT: String(alertPort), ALERT_HOST: '127.0.0.1', JWT_SECRET: jwtSecret },
       },
       {
         name: 'call-store',

@@ -97,10 +97,10 @@ export async function startAlertService(
   const instanceId =
     config.ALERT_INSTANCE_ID ??
     defaultInstanceId(hostname(), config.ALERT_PORT, () => randomUUID().slice(0, 8));
-  if (!config.ALERT_JWT_SECRET)
-    logger.warn('ALERT_JWT_SECRET unset: a random key is used, tokens end with this process');
+  for (const warning of config.warnings) logger.warn(warning);
+  if (!config.jwtSecret) logger.warn('JWT_SECRET unset: a random key is used, tokens end with this process');
   const auth = createAuth({
-    secret: config.ALERT_JWT_SECRET ? new TextEncoder().encode(config.ALERT_JWT_SECRET) : randomBytes(32),
+    secret: config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : randomBytes(32),
     issuer: config.ALERT_JWT_ISSUER,
     audience: config.ALERT_JWT_AUDIENCE,
     tokenTtlS: config.ALERT_TOKEN_TTL_S,

@@ -39,7 +39,12 @@ export const alertServiceEnv = z.object({
   ALERT_RULES_FILE: z.string().min(1).default(DEFAULT_RULES_FILE),
   ALERT_USERS_FILE: z.string().min(1).default(DEFAULT_USERS_FILE),
   ALERT_WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
-  /** HS256 key (>= 32 chars) of the tokens; the same on every instance. Unset: random per start. */
+  /**
+   * HS256 key (>= 32 chars) of the tokens; the same on every instance and in the call store, which
+   * reads the same variable (issue 16). Unset: random per start (development only).
+   */
+  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  /** Deprecated name of JWT_SECRET, still read for one release (with a warning at start). */
   ALERT_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   ALERT_JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   ALERT_JWT_AUDIENCE: z.string().min(1).default('va-pages'),
@@ -99,14 +104,42 @@ export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {
   /** production: no demo users, no published or weak key (checked here and at start). */
   runMode: RunMode;
   topicReplication: TopicReplication;
+  /** The token key from JWT_SECRET (or the deprecated ALERT_JWT_SECRET); undefined = random. */
+  jwtSecret: string | undefined;
+  /** Said once at start, e.g. a deprecated variable name in use. */
+  warnings: string[];
 };
+
+/**
+ * The token key's variable: JWT_SECRET, the name the call store reads too; ALERT_JWT_SECRET is the
+ * alert service's old name, accepted for one release. Both set to different keys is an error (the
+ * two services would sign and verify with different keys).
+ */
+function jwtSecretOf(env: Record<string, string | undefined>): {
+  variable: 'JWT_SECRET' | 'ALERT_JWT_SECRET';
+  value: string | undefined;
+  problems: string[];
+  warnings: string[];
+} {
+  const current = env.JWT_SECRET || undefined;
+  const old = env.ALERT_JWT_SECRET || undefined;
+  if (old === undefined) return { variable: 'JWT_SECRET', value: current, problems: [], warnings: [] };
+  const warnings = ['ALERT_JWT_SECRET is deprecated: name the token key JWT_SECRET (as the call store does)'];
+  if (current === undefined) return { variable: 'ALERT_JWT_SECRET', value: old, problems: [], warnings };
+  const problems =
+    current === old ? [] : ['JWT_SECRET, ALERT_JWT_SECRET: both set, to different keys; set JWT_SECRET only'];
+  return { variable: 'JWT_SECRET', value: current, problems, warnings };
+}
 
 /**
  * Production refuses what is only safe on a laptop: the random-per-start or a published key, and
  * the default (demo) users file. The users themselves are checked at start (users-policy.ts).
  */
-function productionProblems(env: Record<string, string | undefined>): string[] {
-  const problems = secretProblems('ALERT_JWT_SECRET', env.ALERT_JWT_SECRET, 'token key');
+function productionProblems(
+  env: Record<string, string | undefined>,
+  secret: ReturnType<typeof jwtSecretOf>,
+): string[] {
+  const problems = secretProblems(secret.variable, secret.value, 'token key');
   if (!env.ALERT_USERS_FILE)
     problems.push('ALERT_USERS_FILE: required in production (the default is the demo users file)');
   return problems;
@@ -118,9 +151,20 @@ export function loadAlertServiceConfig(
   const runMode = runModeOf(env);
   const loaded = loadConfig(alertServiceEnv, env);
   const topics = resolveTopicReplication(loaded, runMode);
-  const problems = [...(runMode === 'production' ? productionProblems(env) : []), ...topics.problems];
+  const secret = jwtSecretOf(env);
+  const problems = [
+    ...secret.problems,
+    ...(runMode === 'production' ? productionProblems(env, secret) : []),
+    ...topics.problems,
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = { ...loaded, runMode, topicReplication: topics.replication };
+  const config = {
+    ...loaded,
+    runMode,
+    topicReplication: topics.replication,
+    jwtSecret: secret.value,
+    warnings: secret.warnings,
+  };
   const jwks = [config.ALERT_JWKS_URL, config.ALERT_JWKS_ISSUER, config.ALERT_JWKS_AUDIENCE];
   if (jwks.some(Boolean) && !jwks.every(Boolean)) {
     throw new ConfigError([

@@ -75,6 +75,10 @@ const ingest = createStoreIngest({
     batchSeconds.observe(seconds);
   },
   onDeadLetter: (code) => metrics.errors.inc({ code }),
+  onLag: (topic, partition, records) =>
+    metrics.consumerLag.set({ group: config.CONSUMER_GROUP, topic, partition: String(partition) }, records),
+  // One group in this process: after a rebalance only the partitions fetched since report a lag.
+  onJoin: () => metrics.consumerLag.reset(),
 });
 await ingest.start();
 base.ops.addReadiness('kafka-consumer', () => ingest.ready());

@@ -14,7 +14,7 @@ import { loadL16WsConfig, type L16WsConfig } from './l16ws/config.ts';
 import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
 import { loadTwilioConfig, type TwilioConfig } from './twilio-config.ts';
 
-const schema = z.object({
+export const gatewayEnv = z.object({
   ...commonEnv,
   GRPC_HOST: z.string().default('0.0.0.0'),
   /** 0 = any free port (tests). */
@@ -78,7 +78,7 @@ export interface GatewayConfig {
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const c = loadConfig(schema, env);
+  const c = loadConfig(gatewayEnv, env);
   if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
     throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)']);
   }

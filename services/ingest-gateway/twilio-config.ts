@@ -22,7 +22,7 @@ export interface TwilioConfig {
   maxMessageBytes: number;
 }
 
-const schema = z.object({
+export const twilioEnv = z.object({
   TWILIO_HOST: z.string().default('0.0.0.0'),
   /** Unset: the adapter is off. 0 = any free port (tests). */
   TWILIO_PORT: optionalIntVar({ min: 0, max: 65535 }),
@@ -81,7 +81,7 @@ export function loadTwilioConfig(
   env: Record<string, string | undefined>,
   tenants: readonly string[],
 ): TwilioConfig | null {
-  const c = loadConfig(schema, env);
+  const c = loadConfig(twilioEnv, env);
   if (c.TWILIO_PORT === undefined) return null;
   const problems: string[] = [];
   const publicUrl = (c.TWILIO_PUBLIC_URL ?? '').replace(/\/+$/, '');

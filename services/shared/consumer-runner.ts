@@ -152,6 +152,8 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       produced.delete(tpKey(topic, partition));
       primed.delete(tpKey(topic, partition));
       reached.delete(tpKey(topic, partition));
+      // Its next owner reports its lag: a stale value here would count it twice in a sum by group.
+      metrics?.consumerLag.remove({ group: options.groupId, topic, partition: String(partition) });
     }
     logger.info('partitions revoked', { partitions: partitions.map((p) => `${p.topic}/${p.partition}`) });
     options.onRevoked?.(partitions);
@@ -249,7 +251,10 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         options.onReplayUntil(topic, partition, mark);
       }
     }
-    metrics?.consumerLag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
+    metrics?.consumerLag.set(
+      { group: options.groupId, topic, partition: String(partition) },
+      Number(batch.offsetLag()),
+    );
     let pending: OutRecord[] = [];
     let lastOffset: string | null = null;
     let sinceFlush = 0;

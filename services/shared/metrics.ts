@@ -12,7 +12,8 @@ export interface ServiceMetrics {
   readonly recordsOut: Counter<'topic'>;
   /** Seconds spent processing one consumed batch (or one gRPC message batch). */
   readonly processingSeconds: Histogram<'stage'>;
-  readonly consumerLag: Gauge<'topic' | 'partition'>;
+  /** Per consumer group (a service may run several: the alert service's evaluator and fan-out). */
+  readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
   readonly errors: Counter<'code'>;
   /** Audio arrival at the gateway -> this service produced the event; label = output kind. */
   readonly e2eLatencySeconds: Histogram<'kind'>;
@@ -58,8 +59,8 @@ export function createServiceMetrics(
     }),
     consumerLag: new Gauge({
       name: 'va_consumer_lag',
-      help: 'Records between the last consumed offset and the partition high watermark',
-      labelNames: ['topic', 'partition'] as const,
+      help: 'Records between the last consumed offset and the partition high watermark, by consumer group',
+      labelNames: ['group', 'topic', 'partition'] as const,
       registers,
     }),
     errors: new Counter({

@@ -47,6 +47,10 @@ export interface StoreIngestOptions {
   partitionsConsumedConcurrently?: number;
   onBatch?: (stats: IngestStats, seconds: number) => void;
   onDeadLetter?: (code: string) => void;
+  /** Records behind the high watermark of a fetched partition (va_consumer_lag). */
+  onLag?: (topic: string, partition: number, records: number) => void;
+  /** The group (re)joined: lags reported before may belong to partitions now elsewhere. */
+  onJoin?: () => void;
 }
 
 export interface StoreIngest {
@@ -78,6 +82,7 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
+    options.onJoin?.();
   });
   consumer.on(consumer.events.CRASH, () => {
     joined = false;
@@ -98,6 +103,7 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     const { topic, partition } = batch;
+    options.onLag?.(topic, partition, Number(batch.offsetLag()));
     for (let from = 0; from < batch.messages.length; from += maxBatch) {
       if (!isRunning() || isStale()) return;
       const started = performance.now();

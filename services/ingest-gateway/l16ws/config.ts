@@ -11,7 +11,7 @@ export interface L16WsConfig {
   sources: L16WsSource[];
 }
 
-const schema = z.object({
+export const l16wsEnv = z.object({
   L16WS_PORT: optionalIntVar({ min: 0, max: 65535 }),
   L16WS_HOST: z.string().default('0.0.0.0'),
   L16WS_SOURCES: z.string().optional(),
@@ -22,7 +22,7 @@ export function loadL16WsConfig(
   env: Record<string, string | undefined>,
   production: boolean,
 ): L16WsConfig | null {
-  const c = loadConfig(schema, env);
+  const c = loadConfig(l16wsEnv, env);
   if (c.L16WS_PORT === undefined) {
     if (c.L16WS_SOURCES || c.L16WS_SOURCES_FILE)
       throw new ConfigError(['L16WS_PORT: set it to serve the L16WS_SOURCES (got unset)']);

@@ -66,7 +66,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     ALERT_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     ALERT_GROUP_ID: `${p}.eval`,
-    ALERT_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     TOPIC_CALLS: topics.calls,
     TOPIC_EMOTIONS: topics.emotions,
     TOPIC_FEATURES: topics.features,

@@ -88,9 +88,17 @@ describe('consumer runner', () => {
     expect(letters[0].originalValue).toHaveLength(0);
     expect(runner.ready()).toBe(true);
     expect(assigned).toEqual([{ topic: input, partition: 0 }]);
+    // Lag is reported per consumer group (the dashboard sums by group)…
+    const lag = new RegExp(
+      `^va_consumer_lag\\{[^}]*group="${groupId.replace(/\./g, '\\.')}"[^}]*\\} \\d+$`,
+      'm',
+    );
+    expect(await metrics.registry.metrics()).toMatch(lag);
 
     await runner.stop();
     expect(revoked).toEqual([{ topic: input, partition: 0 }]);
+    // …and forgotten with a revoked partition: its next owner reports it, a sum must not count it twice.
+    expect(await metrics.registry.metrics()).not.toMatch(/^va_consumer_lag\{/m);
     const admin = kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchOffsets({ groupId, topics: [input] });

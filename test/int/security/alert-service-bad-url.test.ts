@@ -17,7 +17,7 @@ async function startAlerts(env: Record<string, string>): Promise<ServiceProcess>
   const service = startServiceProcess('alert-service', {
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     ALERT_HOST: '127.0.0.1',
-    ALERT_JWT_SECRET: 'bad-url-test-key-bad-url-test-key-0123456',
+    JWT_SECRET: 'bad-url-test-key-bad-url-test-key-0123456',
     ...env,
   });
   running.push(service);

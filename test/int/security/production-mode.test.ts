@@ -46,8 +46,8 @@ function expectConfigInvalid(result: { code: number; output: string }, variable:
 describe('production mode refuses to start', () => {
   it('alert service with the compose key and no users file', async () => {
     expectConfigInvalid(
-      await runToExit('alert-service', { ALERT_JWT_SECRET: COMPOSE_SECRET }),
-      /ALERT_JWT_SECRET[^]*ALERT_USERS_FILE/,
+      await runToExit('alert-service', { JWT_SECRET: COMPOSE_SECRET }),
+      /JWT_SECRET[^]*ALERT_USERS_FILE/,
     );
   });
 
@@ -56,7 +56,7 @@ describe('production mode refuses to start', () => {
     copyFileSync('config/demo-users.json', copy);
     expectConfigInvalid(
       await runToExit('alert-service', {
-        ALERT_JWT_SECRET: randomBytes(33).toString('base64url'),
+        JWT_SECRET: randomBytes(33).toString('base64url'),
         ALERT_USERS_FILE: copy,
       }),
       /ALERT_USERS_FILE: user "supervisor" has a demo password hash/,
@@ -136,7 +136,7 @@ describe('production mode with real secrets', () => {
     };
     const alerts = startServiceProcess('alert-service', {
       ...common,
-      ALERT_JWT_SECRET: secret,
+      JWT_SECRET: secret,
       ALERT_USERS_FILE: usersFile,
       ALERT_PORT: '0',
       ALERT_HOST: '127.0.0.1',

@@ -62,7 +62,7 @@ beforeAll(async () => {
         env: {
           ALERT_PORT: String(alertPort),
           ALERT_HOST: '127.0.0.1',
-          ALERT_JWT_SECRET: SECRET,
+          JWT_SECRET: SECRET,
           ALERT_RULES_FILE: join(workDir, 'rules.yaml'),
           ALERT_WEB_DIR: workDir,
           ALERT_GROUP_ID: `va-alert-service-${suffix}`,

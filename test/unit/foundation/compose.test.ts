@@ -1,30 +1,19 @@
 // docker-compose.yml cannot run here (no Docker engine): check that it parses, that every build
 // context, Dockerfile and service entry file it references exists, and that every service accepts
 // the configuration compose gives it, in the image's production mode, with the operator values of
-// SECURITY.md's production checklist (a service that would refuse to start fails here).
+// SECURITY.md's production checklist (a service that would refuse to start fails here); and
+// (issue 16, point 6) its structure and that each service sets only variables its schema reads.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadAlertServiceConfig } from '../../../services/alert-service/config.ts';
-import { loadCallStoreConfig } from '../../../services/call-store/config.ts';
-import { loadDspWorkerConfig } from '../../../services/dsp-worker/config.ts';
-import { loadEmotionClassifierConfig } from '../../../services/emotion-classifier/config.ts';
-import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
+import { composeProblems, type ComposeFile, type ComposeService } from '../../../deploy/checks/compose.ts';
+import { SERVICE_ENV, serviceOfCommand } from '../../../deploy/checks/service-env.ts';
 
-interface ComposeService {
-  image?: string;
-  environment?: Record<string, string | number>;
-  build?: { context: string; dockerfile?: string; target?: string };
-  command?: string[];
-  volumes?: string[];
-  expose?: string[];
-}
-
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
-  services: Record<string, ComposeService>;
+const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as ComposeFile & {
+  services: Record<string, ComposeService & { build?: { context: string; dockerfile?: string } }>;
 };
 
 describe('docker-compose.yml', () => {
@@ -45,6 +34,43 @@ describe('docker-compose.yml', () => {
       const host = volume.split(':')[0];
       if (host.startsWith('.')) expect(existsSync(host), host).toBe(true);
     }
+  });
+
+  it('is well formed: images or builds, depends_on, ports, volumes, and only variables the schemas read', () => {
+    expect(composeProblems(compose)).toEqual([]);
+  });
+
+  it('the same check fails a broken compose file', () => {
+    const broken = structuredClone(compose);
+    broken.services['dsp-worker'].environment = {
+      ...broken.services['dsp-worker'].environment,
+      DSP_WINDOW_MS: '2000', // the variable is WINDOW_MS
+    };
+    broken.services['call-store'].depends_on = { topic: { condition: 'service_completed_successfully' } };
+    broken.services['alert-service'].ports = ['8080:eighty'];
+    broken.services['alert-service'].environment = {
+      ...broken.services['alert-service'].environment,
+      ALERT_SECRET: 'x',
+    };
+    delete broken.volumes;
+    (broken.services.grafana as Record<string, unknown>).enviroment = {};
+    expect(composeProblems(broken).sort()).toEqual(
+      [
+        'grafana: unknown key "enviroment"',
+        'alert-service: ALERT_SECRET is not a variable of its config schema',
+        'alert-service: port "8080:eighty" is not [host:]port',
+        'call-store: depends_on names no service "topic"',
+        'call-store: volume "call-store-data" is not declared under volumes',
+        'dsp-worker: DSP_WINDOW_MS is not a variable of its config schema',
+      ].sort(),
+    );
+  });
+
+  it('names the JWT key the same in both services that verify tokens', () => {
+    const key = (name: string) =>
+      Object.keys(compose.services[name].environment ?? {}).filter((v) => /JWT/.test(v));
+    expect(key('alert-service')).toEqual(['JWT_SECRET']);
+    expect(key('call-store')).toEqual(['JWT_SECRET']);
   });
 
   it('Prometheus scrapes only services that exist and expose the scraped port', () => {
@@ -84,21 +110,10 @@ describe('docker-compose.yml with the production checklist', () => {
     });
   // Container paths the volumes mount, as host paths here.
   const mounted: Record<string, string> = { '/run/va/users.json': usersFile, '/data': dir };
-  const loaders: Record<string, (env: Record<string, string>) => unknown> = {
-    'services/ingest-gateway/main.ts': loadGatewayConfig,
-    'services/dsp-worker/main.ts': loadDspWorkerConfig,
-    'services/emotion-classifier/main.ts': loadEmotionClassifierConfig,
-    'services/alert-service/main.ts': loadAlertServiceConfig,
-    'services/call-store/main.ts': loadCallStoreConfig,
-  };
-  const services = Object.entries(compose.services).filter(([, s]) =>
-    (s.command ?? []).some((part) => part in loaders),
-  );
+  const services = Object.entries(compose.services).filter(([, s]) => serviceOfCommand(s.command));
 
-  it('covers every service of the product', () => {
-    expect(services.map(([name]) => name).sort()).toEqual(
-      ['alert-service', 'call-store', 'dsp-worker', 'emotion-classifier', 'ingest-gateway'].sort(),
-    );
+  it('covers every service of the product, and topic provisioning', () => {
+    expect(services.map(([name]) => name).sort()).toEqual(Object.keys(SERVICE_ENV).sort());
   });
 
   it.each(services)('%s starts in production mode with what compose passes', (_name, service) => {
@@ -107,7 +122,7 @@ describe('docker-compose.yml with the production checklist', () => {
       const v = interpolate(String(value));
       env[key] = mounted[v] ?? v;
     }
-    const entry = (service.command ?? []).find((part) => part in loaders) as string;
-    expect(() => loaders[entry](env)).not.toThrow();
+    const product = serviceOfCommand(service.command) as string;
+    expect(() => SERVICE_ENV[product].load(env)).not.toThrow();
   });
 });

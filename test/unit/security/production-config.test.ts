@@ -40,8 +40,8 @@ describe('run mode', () => {
 
 describe('alert service in production', () => {
   it('refuses the compose default key and the implicit demo users file', () => {
-    const error = configError(() => loadAlertServiceConfig({ ...base, ALERT_JWT_SECRET: COMPOSE_SECRET }));
-    expect(error.problems.join('\n')).toMatch(/ALERT_JWT_SECRET: .*published default/);
+    const error = configError(() => loadAlertServiceConfig({ ...base, JWT_SECRET: COMPOSE_SECRET }));
+    expect(error.problems.join('\n')).toMatch(/JWT_SECRET: .*published default/);
     expect(error.problems.join('\n')).toMatch(/ALERT_USERS_FILE: required in production/);
     expect(error.message).not.toContain(COMPOSE_SECRET);
   });
@@ -49,25 +49,67 @@ describe('alert service in production', () => {
   it('refuses no key (random per start), a short key and a uniform key', () => {
     const users = { ALERT_USERS_FILE: '/etc/va/users.json' };
     expect(configError(() => loadAlertServiceConfig({ ...base, ...users })).problems[0]).toMatch(
-      /ALERT_JWT_SECRET: a token key is required/,
+      /JWT_SECRET: a token key is required/,
     );
     for (const key of ['x'.repeat(40), 'Zq3-Lk9_vB2mN8'.padEnd(31, 'r')]) {
-      const error = configError(() => loadAlertServiceConfig({ ...base, ...users, ALERT_JWT_SECRET: key }));
-      expect(error.problems[0]).toMatch(/^ALERT_JWT_SECRET: /);
+      const error = configError(() => loadAlertServiceConfig({ ...base, ...users, JWT_SECRET: key }));
+      expect(error.problems[0]).toMatch(/^JWT_SECRET: /);
     }
   });
 
   it('starts with a strong key and an explicit users file', () => {
-    const config = loadAlertServiceConfig({
-      ...base,
-      ALERT_JWT_SECRET: strong(),
-      ALERT_USERS_FILE: '/u.json',
-    });
+    const key = strong();
+    const config = loadAlertServiceConfig({ ...base, JWT_SECRET: key, ALERT_USERS_FILE: '/u.json' });
     expect(config.runMode).toBe('production');
+    expect(config.jwtSecret).toBe(key);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('still reads the old name ALERT_JWT_SECRET for one release, with a deprecation warning', () => {
+    const key = strong();
+    const config = loadAlertServiceConfig({ ...base, ALERT_JWT_SECRET: key, ALERT_USERS_FILE: '/u.json' });
+    expect(config.jwtSecret).toBe(key);
+    expect(config.warnings.join('\n')).toMatch(/ALERT_JWT_SECRET is deprecated.*JWT_SECRET/);
+    // The old name is held to the same bar, and named in the problem.
+    const error = configError(() =>
+      loadAlertServiceConfig({ ...base, ALERT_JWT_SECRET: COMPOSE_SECRET, ALERT_USERS_FILE: '/u.json' }),
+    );
+    expect(error.problems[0]).toMatch(/^ALERT_JWT_SECRET: .*published default/);
+  });
+
+  it('refuses two different keys under the old and the new name', () => {
+    const error = configError(() =>
+      loadAlertServiceConfig({
+        KAFKA_BROKERS: '127.0.0.1:9092',
+        JWT_SECRET: strong(),
+        ALERT_JWT_SECRET: strong(),
+      }),
+    );
+    expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET, ALERT_JWT_SECRET: both set/)]);
+    expect(error.message).not.toMatch(/[A-Za-z0-9_-]{40}/);
   });
 
   it('keeps development as it was', () => {
     expect(loadAlertServiceConfig({ KAFKA_BROKERS: '127.0.0.1:9092' }).runMode).toBe('development');
+  });
+});
+
+describe('the example secret of compose and the READMEs', () => {
+  // "Services refuse to start with the example secret unless a dev flag is set" (issue 16, point 6):
+  // the dev flag is VA_MODE=development, which wins over the image's NODE_ENV=production.
+  const dev = { ...base, VA_MODE: 'development' };
+  it('is refused by both services that verify tokens in production', () => {
+    expect(() =>
+      loadAlertServiceConfig({ ...base, JWT_SECRET: COMPOSE_SECRET, ALERT_USERS_FILE: '/u.json' }),
+    ).toThrow(/JWT_SECRET: .*published default/);
+    expect(() => loadCallStoreConfig({ ...base, JWT_SECRET: COMPOSE_SECRET, STORE_USERS_FILE: '' })).toThrow(
+      /JWT_SECRET: .*published default/,
+    );
+  });
+
+  it('is accepted only with the development flag VA_MODE=development', () => {
+    expect(loadAlertServiceConfig({ ...dev, JWT_SECRET: COMPOSE_SECRET }).jwtSecret).toBe(COMPOSE_SECRET);
+    expect(loadCallStoreConfig({ ...dev, JWT_SECRET: COMPOSE_SECRET }).runMode).toBe('development');
   });
 });
 

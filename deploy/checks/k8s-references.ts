@@ -1,0 +1,171 @@
+// Checks what a schema cannot see in a rendered set of Kubernetes objects: each container runs a
+// known service and sets only variables of its config schema (envFrom ConfigMaps expanded); every
+// ConfigMap it names exists with the keys named; every Secret it names is one the operator is told
+// to create (deploy/k8s/README.md) with that key; probes are /readyz and /healthz on the metrics
+// port; requests are set; every Deployment has a PodDisruptionBudget, and Services, PDBs and
+// scalers select or target something that exists. Pure.
+import type { K8sObject } from './k8s-schema.ts';
+import { serviceOfCommand, unknownVariables } from './service-env.ts';
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string };
+    configMapKeyRef?: { name: string; key: string };
+  };
+}
+interface Container {
+  name: string;
+  command?: string[];
+  ports?: { name?: string; containerPort: number }[];
+  env?: EnvVar[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  readinessProbe?: { httpGet?: { path?: string; port?: string | number } };
+  livenessProbe?: { httpGet?: { path?: string; port?: string | number } };
+  resources?: { requests?: { cpu?: string; memory?: string } };
+}
+interface PodSpec {
+  containers: Container[];
+  volumes?: {
+    name: string;
+    secret?: { secretName: string; items?: { key: string }[] };
+    configMap?: { name: string; items?: { key: string }[] };
+  }[];
+}
+type Workload = K8sObject & {
+  spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+};
+
+/** Secret name -> the keys the operator is told to create (deploy/k8s/README.md, "Secrets"). */
+export type DocumentedSecrets = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** Reads the README's secrets table: rows "| `name` | `key`, `key` | … |". */
+export function documentedSecrets(readme: string): DocumentedSecrets {
+  const secrets = new Map<string, Set<string>>();
+  for (const row of readme.matchAll(/^\| `([\w.-]+)` \| ((?:`[\w.-]+`(?:, )?)+) \|/gm)) {
+    secrets.set(row[1], new Set([...row[2].matchAll(/`([\w.-]+)`/g)].map((m) => m[1])));
+  }
+  return secrets;
+}
+
+const selects = (selector: Record<string, string> | undefined, labels: Record<string, string>): boolean =>
+  selector !== undefined &&
+  Object.keys(selector).length > 0 &&
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+export function referenceProblems(objects: readonly K8sObject[], secrets: DocumentedSecrets): string[] {
+  const problems: string[] = [];
+  const configMaps = new Map(
+    objects
+      .filter((o) => o.kind === 'ConfigMap')
+      .map((o) => [o.metadata.name, (o.data ?? {}) as Record<string, string>]),
+  );
+  const workloads = objects.filter((o): o is Workload => o.kind === 'Deployment');
+  const configKey = (where: string, name: string, key?: string): void => {
+    const data = configMaps.get(name);
+    if (!data) problems.push(`${where}: ConfigMap "${name}" is not in the manifests`);
+    else if (key !== undefined && !(key in data))
+      problems.push(`${where}: ConfigMap "${name}" has no key "${key}"`);
+  };
+  const secretKey = (where: string, name: string, key?: string): void => {
+    const keys = secrets.get(name);
+    if (!keys) problems.push(`${where}: Secret "${name}" is not documented in deploy/k8s/README.md`);
+    else if (key !== undefined && !keys.has(key))
+      problems.push(`${where}: Secret "${name}" is documented without the key "${key}"`);
+  };
+
+  for (const deployment of workloads) {
+    const pod = deployment.spec.template.spec;
+    for (const container of pod.containers) {
+      const where = `Deployment/${deployment.metadata.name}`;
+      const service = serviceOfCommand(container.command);
+      if (!service) {
+        problems.push(`${where}: container ${container.name} runs no known service (command)`);
+        continue;
+      }
+      const variables = new Map<string, string | undefined>();
+      for (const source of container.envFrom ?? []) {
+        if (source.secretRef) problems.push(`${where}: envFrom a Secret hides its variables; name each one`);
+        if (!source.configMapRef) continue;
+        configKey(where, source.configMapRef.name);
+        for (const [k, v] of Object.entries(configMaps.get(source.configMapRef.name) ?? {}))
+          variables.set(k, v);
+      }
+      for (const variable of container.env ?? []) {
+        variables.set(variable.name, variable.value);
+        const { secretKeyRef, configMapKeyRef } = variable.valueFrom ?? {};
+        if (secretKeyRef) secretKey(where, secretKeyRef.name, secretKeyRef.key);
+        if (configMapKeyRef) configKey(where, configMapKeyRef.name, configMapKeyRef.key);
+      }
+      problems.push(...unknownVariables(service, variables.keys()).map((p) => `${where}: ${p}`));
+      const metricsPort = Number(variables.get('HTTP_PORT') ?? 9464);
+      const portName = container.ports?.find((p) => p.containerPort === metricsPort)?.name;
+      for (const [probe, path] of [
+        ['readinessProbe', '/readyz'],
+        ['livenessProbe', '/healthz'],
+      ] as const) {
+        const get = container[probe]?.httpGet;
+        if (get?.path !== path || (get.port !== metricsPort && (!portName || get.port !== portName)))
+          problems.push(`${where}: ${probe} must GET ${path} on the metrics port ${metricsPort}`);
+      }
+      if (!container.resources?.requests?.cpu || !container.resources.requests.memory)
+        problems.push(`${where}: container ${container.name} requests no cpu / memory`);
+    }
+    for (const volume of pod.volumes ?? []) {
+      const where = `Deployment/${deployment.metadata.name} volume ${volume.name}`;
+      if (volume.configMap) {
+        configKey(where, volume.configMap.name);
+        for (const item of volume.configMap.items ?? []) configKey(where, volume.configMap.name, item.key);
+      }
+      if (volume.secret) {
+        secretKey(where, volume.secret.secretName);
+        for (const item of volume.secret.items ?? []) secretKey(where, volume.secret.secretName, item.key);
+      }
+    }
+    const labels = deployment.spec.template.metadata.labels;
+    const budgets = objects.filter(
+      (o) =>
+        o.kind === 'PodDisruptionBudget' &&
+        selects(
+          (o.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels,
+          labels,
+        ),
+    );
+    if (budgets.length !== 1)
+      problems.push(
+        `Deployment/${deployment.metadata.name}: ${budgets.length} PodDisruptionBudgets (want 1)`,
+      );
+  }
+
+  const podLabels = workloads.map((w) => w.spec.template.metadata.labels);
+  for (const service of objects.filter((o) => o.kind === 'Service')) {
+    const selector = (service.spec as { selector?: Record<string, string> }).selector;
+    if (!podLabels.some((labels) => selects(selector, labels)))
+      problems.push(`Service/${service.metadata.name}: selects no Deployment's pods`);
+  }
+  const deploymentNames = new Set(workloads.map((w) => w.metadata.name));
+  for (const scaler of objects.filter((o) => ['ScaledObject', 'HorizontalPodAutoscaler'].includes(o.kind))) {
+    const target = (scaler.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name;
+    if (!deploymentNames.has(target))
+      problems.push(`${scaler.kind}/${scaler.metadata.name}: scales no Deployment "${target}"`);
+  }
+  const auths = new Set(
+    objects.filter((o) => o.kind === 'TriggerAuthentication').map((o) => o.metadata.name),
+  );
+  for (const scaled of objects.filter((o) => o.kind === 'ScaledObject')) {
+    for (const trigger of (scaled.spec as { triggers: { authenticationRef?: { name: string } }[] })
+      .triggers) {
+      if (trigger.authenticationRef && !auths.has(trigger.authenticationRef.name))
+        problems.push(
+          `ScaledObject/${scaled.metadata.name}: TriggerAuthentication "${trigger.authenticationRef.name}" is not in the manifests`,
+        );
+    }
+  }
+  for (const auth of objects.filter((o) => o.kind === 'TriggerAuthentication')) {
+    for (const ref of (auth.spec as { secretTargetRef?: { name: string; key: string }[] }).secretTargetRef ??
+      [])
+      secretKey(`TriggerAuthentication/${auth.metadata.name}`, ref.name, ref.key);
+  }
+  return problems;
+}

@@ -1,0 +1,129 @@
+// Issue 16, point 5: every metric a Grafana dashboard panel queries is one the services export,
+// read from real /metrics scrapes of all five services (child processes on the real broker) after
+// a call went through them. The same check fails a dashboard that queries an unknown metric.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { exportedMetricNames, unknownDashboardMetrics } from '../../../deploy/checks/promql-metrics.ts';
+import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { scrape, toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
+import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+import { TOPICS } from '../../../services/shared/topics.ts';
+import { uniqueName } from '../../support/kafka.ts';
+
+const DIR = 'deploy/grafana/dashboards';
+
+describe('Grafana dashboards against real /metrics scrapes', () => {
+  const suffix = uniqueName('dash').replace('.', '-');
+  const dataDir = mkdtempSync(join(tmpdir(), 'va-dash-'));
+  let pipeline: RunningPipeline;
+  let exported: Set<string>;
+  let scrapes: Record<string, string>;
+
+  beforeAll(async () => {
+    const tag = `.${suffix}`;
+    const jwt = randomBytes(32).toString('base64url');
+    pipeline = await startPipeline({
+      brokers: inject('kafkaBrokers'),
+      suffix,
+      dspWorkers: 1,
+      partitions: 2,
+      extras: [
+        {
+          name: 'alert-service',
+          service: 'alert-service',
+          env: {
+            ALERT_PORT: '0',
+            ALERT_HOST: '127.0.0.1',
+            JWT_SECRET: jwt,
+            ALERT_GROUP_ID: `va-alert-service${tag}`,
+            ALERT_FANOUT_GROUP_PREFIX: `va-alert-fanout${tag}`,
+            TOPIC_CALLS: TOPICS.calls + tag,
+            TOPIC_FEATURES: TOPICS.features + tag,
+            TOPIC_EMOTIONS: TOPICS.emotions + tag,
+            TOPIC_ALERTS: TOPICS.alerts + tag,
+            TOPIC_DEADLETTER: TOPICS.deadletter + tag,
+          },
+        },
+        {
+          name: 'call-store',
+          service: 'call-store',
+          env: {
+            API_PORT: '0',
+            JWT_SECRET: jwt,
+            STORE_DATA_DIR: join(dataDir, 'store'),
+            SERVE_WEB: 'false',
+            CONSUMER_GROUP: `call-store${tag}`,
+            ALERTS_TOPIC: TOPICS.alerts + tag,
+          },
+        },
+      ],
+    });
+    // One call through every stage, so the labelled series have samples too.
+    const call = toTelephoneCall(uniqueName('dash-call'), syntheticCall(6));
+    expect((await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 })).code).toBe(0);
+    await waitFor(
+      'the call to reach the call store',
+      async () => {
+        const store = pipeline.services['call-store'];
+        if (store.child.exitCode !== null)
+          throw new Error(`call-store exited:\n${store.output().slice(-3000)}`);
+        const text = await scrape(pipeline.ports['call-store']).catch(() => '');
+        return /call_store_rows_total\{[^}]*\} [1-9]/.test(text);
+      },
+      60_000,
+    );
+    scrapes = Object.fromEntries(
+      await Promise.all(
+        Object.entries(pipeline.ports).map(async ([name, port]) => [name, await scrape(port)]),
+      ),
+    );
+    exported = new Set(Object.values(scrapes).flatMap((text) => [...exportedMetricNames(text)]));
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+    await pipeline?.deleteTopics();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each(readdirSync(DIR).filter((f) => f.endsWith('.json')))('%s queries only exported metrics', (file) => {
+    const dashboard = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Parameters<
+      typeof unknownDashboardMetrics
+    >[0];
+    expect(exported.size).toBeGreaterThan(50);
+    expect(unknownDashboardMetrics(dashboard, exported)).toEqual([]);
+  });
+
+  it('fails a dashboard that queries a metric no service exports', () => {
+    const dashboard = {
+      panels: [
+        { title: 'Live calls', targets: [{ expr: 'sum(va_calls_live)' }] },
+        { title: 'Lag', targets: [{ expr: 'sum by (group) (va_consumer_lag_records)' }] },
+        {
+          title: 'Latency',
+          targets: [{ expr: 'histogram_quantile(0.99, rate(va_e2e_latency_seconds_bucket[1m]))' }],
+        },
+      ],
+    };
+    expect(unknownDashboardMetrics(dashboard, exported)).toEqual([
+      'Live calls: va_calls_live',
+      'Lag: va_consumer_lag_records',
+    ]);
+  });
+
+  it('reports consumer lag per consumer group (the dashboard sums by group)', () => {
+    for (const [service, group] of [
+      ['dsp-worker-1', `va-dsp-worker.${suffix}`],
+      ['emotion-classifier', `va-emotion-classifier.${suffix}`],
+      ['alert-service', `va-alert-service.${suffix}`],
+      ['call-store', `call-store.${suffix}`],
+    ]) {
+      expect(scrapes[service], service).toMatch(
+        new RegExp(`^va_consumer_lag\\{group="${group.replace(/\./g, '\\.')}"`, 'm'),
+      );
+    }
+  });
+});
