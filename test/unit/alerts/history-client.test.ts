@@ -58,7 +58,7 @@ describe('history client', () => {
     });
     const history = client();
     expect(await history.lookup('acme', REF, 'call-2')).toEqual({
-      line: '2nd call in 7 days',
+      line: 'answer 1',
       outcome: 'line',
     });
     expect(seen[0].pathname).toBe(`/internal/customers/${REF}/history`);
@@ -70,7 +70,7 @@ describe('history client', () => {
     expect((await history.lookup('acme', REF, 'call-3')).outcome).toBe('cached');
     history.invalidate('acme', REF);
     expect(await history.lookup('acme', REF, 'call-3')).toEqual({
-      line: '3nd call in 7 days',
+      line: 'answer 2',
       outcome: 'line',
     });
   });
