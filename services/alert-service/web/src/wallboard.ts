@@ -93,7 +93,9 @@ function renderCall(call: CallView): void {
   t.queue.textContent = [call.team, call.queue].filter(Boolean).join(' · ');
   t.dur.textContent = duration(call, Date.now());
   t.history.textContent = call.history ?? '';
+  t.history.title = call.history ?? '';
   t.history.hidden = !call.history;
+  t.root.classList.toggle('tile-with-history', Boolean(call.history));
   const m = mood(call.customer);
   t.mood.className = `tile-mood ${m.cls}`;
   t.moodIcon.textContent = m.icon;
