@@ -31,7 +31,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function historyLine(s: HistorySummary, nowMs: number): string | null {
   if (s.totalCalls === 0) return null;
   const parts: string[] = [];
-  if (s.recentCalls > 0) parts.push(`${ordinal(s.recentCalls + 1)} call in ${s.windowDays} days`);
+  if (s.recentCalls > 0) parts.push(`${ordinal(s.recentCalls + 1)} call in ${plural(s.windowDays, 'day')}`);
   else if (s.lastCallAt !== null) {
     const days = Math.max(1, Math.floor((nowMs - Date.parse(s.lastCallAt)) / 86_400_000));
     parts.push(`last call ${plural(days, 'day')} ago`);

@@ -7,7 +7,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -23,6 +22,7 @@ import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scri
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { createTopicsAndWait } from '../ingest/helpers.ts';
+import { hasHistoryLine, percentile, rawRecords, tableTexts } from './evidence.ts';
 import {
   connect,
   emotionRecord,
@@ -64,53 +64,6 @@ async function ready(name: string, service: ServiceProcess): Promise<void> {
     async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.ok ?? false,
     60_000,
   );
-}
-
-/** Every record of a topic, raw (key, value, header values), read from the beginning. */
-async function rawRecords(kafka: Kafka, topic: string): Promise<Buffer[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-  for (const [partition, high] of remaining) if (high === 0) remaining.delete(partition);
-  const out: Buffer[] = [];
-  if (remaining.size === 0) return out;
-  const consumer = kafka.consumer({ groupId: uniqueName('grep') });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${topic} not read to its end`)), 30_000);
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        out.push(message.key ?? Buffer.alloc(0), message.value ?? Buffer.alloc(0));
-        for (const value of Object.values(message.headers ?? {})) out.push(Buffer.from(String(value)));
-        if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
-        if (remaining.size === 0) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
-  return out;
-}
-
-/** Rows of every table as text, for the grep. */
-async function tableTexts(db: pg.Client): Promise<Record<string, string[]>> {
-  const { rows } = await db.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-  );
-  const out: Record<string, string[]> = {};
-  for (const { table_name: table } of rows) {
-    out[table] = (await db.query<{ t: string }>(`SELECT t::text AS t FROM ${table} t`)).rows.map((r) => r.t);
-  }
-  return out;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 describe('customer history live, across the real services', () => {
@@ -327,7 +280,7 @@ describe('customer history live, across the real services', () => {
     for (let n = 0; n < MEASURED_CALLS; n += 1) {
       const callId = uniqueName(`hist-m${n}`).replace('.', '-');
       const call = await open(callId);
-      const frame = await socket.waitFor((f) => framesOfFrame(f, callId), 5_000);
+      const frame = await socket.waitFor((f) => hasHistoryLine(f, callId), 5_000);
       latencies.push(frame.receivedAtMs - call.startedAtMs);
       await call.end();
     }
@@ -392,12 +345,3 @@ describe('customer history live, across the real services', () => {
     expect((await api(`/customers/${ref}/calls`)).status).toBe(404);
   });
 });
-
-function framesOfFrame(f: { type: string; calls?: unknown }, callId: string): boolean {
-  return (
-    f.type === 'state' &&
-    ((f.calls ?? []) as { callId: string; history: string | null }[]).some(
-      (c) => c.callId === callId && c.history !== null,
-    )
-  );
-}

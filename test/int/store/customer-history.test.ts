@@ -113,7 +113,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(angry.score).not.toBeNull();
       // The summary line says the same once summarised; another window leaves the old call out.
       const summary = await store.historySummary('acme', ALICE, { windowDays: 1 });
-      expect(summary.line).toBe('2nd call in 1 days · last call ended angry · 1 frustration episode');
+      expect(summary.line).toBe('2nd call in 1 day · last call ended angry · 1 frustration episode');
     });
 
     it('scopes a customer timeline like every read and refuses anything but a pseudonym', async () => {
