@@ -35,6 +35,8 @@ export interface CallLive {
   talkRatioAgent: number | null;
   cue: string | null;
   cueAlertId: string | null;
+  /** The customer's one-line history from earlier calls (pipelines/history); null = none to show. */
+  history: string | null;
   version: number;
 }
 
@@ -72,6 +74,7 @@ export function newCallLive(meta: {
     talkRatioAgent: null,
     cue: null,
     cueAlertId: null,
+    history: null,
     version: 0,
   };
 }

@@ -4,14 +4,14 @@
 // main.ts wires it to the process. I/O: Kafka, HTTP/WebSocket, the rule and users files, timers.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import { ConfigError } from '../shared/config.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
-import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
+import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec, type CallEvent } from '../shared/records.ts';
 import { createLoginLimiter, loginLimitsOf } from '../shared/login-limiter.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import { toAckRecord } from './alert-records.ts';
@@ -20,6 +20,7 @@ import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
 import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
+import { createHistoryClient, historyAllowed } from './history-client.ts';
 import { createHub, type Hub } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { loadRulesFile, watchRulesFile } from './rules-file.ts';
@@ -70,6 +71,54 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
     if (Date.now() > until) throw new Error('timed out waiting for the Kafka consumers to join');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * The customer history line of each starting call (history-client.ts): looked up beside the live
+ * path, pushed to the call's viewers when it comes. Returns the fan-out's call-event hook.
+ */
+function startHistoryLines(
+  config: AlertServiceConfig,
+  base: ServiceBase,
+  hub: Hub,
+): ((event: CallEvent) => void) | undefined {
+  if (!config.ALERT_HISTORY_URL) return undefined;
+  if (!config.ALERT_JWT_SECRET) {
+    base.logger.warn('ALERT_HISTORY_URL set without ALERT_JWT_SECRET: no history line (no key to sign with)');
+    return undefined;
+  }
+  const registers = [base.metrics.registry];
+  const lookups = new Counter({
+    name: 'va_alert_history_lookups_total',
+    help: 'Customer history lookups at call start by outcome (line, none, cached, timeout, error, busy)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const shown = new Histogram({
+    name: 'va_alert_history_line_seconds',
+    help: 'From the CallStart record produced to its history line pushed to clients',
+    buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
+    registers,
+  });
+  const client = createHistoryClient({
+    baseUrl: config.ALERT_HISTORY_URL,
+    tokens: { secret: new TextEncoder().encode(config.ALERT_JWT_SECRET), issuer: config.ALERT_JWT_ISSUER },
+    timeoutMs: config.ALERT_HISTORY_TIMEOUT_MS,
+    cacheMs: config.ALERT_HISTORY_CACHE_MS,
+    windowDays: config.ALERT_HISTORY_WINDOW_DAYS,
+  });
+  return (e) => {
+    if (e.type === 'ended' && e.customerRef) client.invalidate(e.tenant, e.customerRef);
+    if (e.type !== 'started' || !historyAllowed(e)) return;
+    // The fan-out re-reads va.calls.v1 from the beginning after a restart: only calls that may
+    // still be live are looked up, not every call the topic still holds.
+    if (Date.now() - (e.startTimeMs || Date.now()) > config.ALERT_CALL_IDLE_MS) return;
+    void client.lookup(e.tenant, e.customerRef, e.callId).then(({ line, outcome }) => {
+      lookups.inc({ outcome });
+      if (line !== null && hub.publishHistory(e.tenant, e.callId, line) && e.producedAtMs > 0)
+        shown.observe(Math.max(0, Date.now() - e.producedAtMs) / 1000);
+    });
+  };
 }
 
 export async function startAlertService(
@@ -238,6 +287,7 @@ export async function startAlertService(
     commitOffset: (topic, partition, next) => evaluator.commitOffset(topic, partition, next),
     onReplayUntil: (topic, partition, until) => evaluator.setReplayUntil(topic, partition, until),
   });
+  const onCallEvent = startHistoryLines(config, base, hub);
   const fanout = createFanout({
     kafka: base.kafka,
     groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${instanceId}`,
@@ -251,6 +301,7 @@ export async function startAlertService(
     hub,
     logger,
     onCallEnded: (key) => evaluator.endCall(key),
+    onCallEvent,
     onBadRecord: (code) => metrics.errors.inc({ code }),
   });
 

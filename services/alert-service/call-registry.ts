@@ -47,6 +47,8 @@ export interface CallRegistry {
   start(meta: CallMeta): void;
   end(tenant: string, callId: string, atMs: number): void;
   owner(tenant: string, callId: string): (CallOwner & { queue: string }) | undefined;
+  /** Sets a live call's history line; returns the call, or undefined when it is gone or ended. */
+  setHistory(tenant: string, callId: string, line: string): CallLive | undefined;
   emotion(tenant: string, callId: string, sample: EmotionSample, nowMs: number): void;
   features(tenant: string, callId: string, sample: FeatureSample, nowMs: number): void;
   dynamics(
@@ -101,6 +103,7 @@ export function callView(c: CallLive, trendTail = Infinity): CallView {
     moodPoints: c.moodPoints,
     talkRatioAgent: c.talkRatioAgent === null ? null : num(c.talkRatioAgent),
     cue: c.cue,
+    history: c.history,
   };
 }
 
@@ -149,6 +152,14 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     },
     owner(tenant, callId) {
       return calls.get(callKey(tenant, callId));
+    },
+    setHistory(tenant, callId, line) {
+      const key = callKey(tenant, callId);
+      const call = calls.get(key);
+      if (!call || call.endedAtMs !== null) return undefined;
+      call.history = line;
+      dirty.add(key);
+      return call;
     },
     emotion(tenant, callId, sample, nowMs) {
       applyEmotion(live(tenant, callId, nowMs), sample);

@@ -93,6 +93,18 @@ export const alertServiceEnv = z.object({
    * a replay) are evaluated without keeping state. Bounded memory, oldest forgotten first.
    */
   ALERT_ENDED_CALLS_REMEMBERED: intVar({ min: 1, max: 10_000_000, def: 100_000 }),
+  /**
+   * The call-store's API base URL (e.g. http://call-store:8090): a starting call's customer history
+   * line comes from its internal route, with a service token signed by ALERT_JWT_SECRET (the key the
+   * store shares as JWT_SECRET). Unset = no history line.
+   */
+  ALERT_HISTORY_URL: z.url().optional(),
+  /** The line waits this long at most; later it is dropped (the call goes on without it). */
+  ALERT_HISTORY_TIMEOUT_MS: intVar({ min: 50, max: 10_000, def: 500 }),
+  /** A customer's answer is reused this long (dropped early when one of their calls ends). */
+  ALERT_HISTORY_CACHE_MS: intVar({ min: 0, max: 3_600_000, def: 30_000 }),
+  /** "3rd call in N days": the window of the count. */
+  ALERT_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: 365, def: 7 }),
   TOPIC_CALLS: topicVar(TOPICS.calls),
   TOPIC_FEATURES: topicVar(TOPICS.features),
   TOPIC_EMOTIONS: topicVar(TOPICS.emotions),

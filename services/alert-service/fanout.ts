@@ -7,7 +7,13 @@ import { createMultiDecoder, type RecordHeaders } from '../shared/codec.ts';
 import type { Logger } from '../shared/logger.ts';
 import { callKey } from '../shared/call-key.ts';
 import { asChannel } from '../shared/mapping.ts';
-import { alertAckCodec, callEventCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
+import {
+  alertAckCodec,
+  callEventCodec,
+  decodeFeaturesTopic,
+  emotionEventCodec,
+  type CallEvent,
+} from '../shared/records.ts';
 import { alertRecordCodec, alertViewOf } from './alert-records.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { Hub } from './hub.ts';
@@ -28,6 +34,8 @@ export interface FanoutOptions {
   logger: Logger;
   /** A call ended: its key (`${tenant}/${callId}`). */
   onCallEnded: (key: string) => void;
+  /** Every call lifecycle record, after the registry applied it (the live history line). */
+  onCallEvent?: (event: CallEvent) => void;
   onBadRecord: (code: string) => void;
 }
 
@@ -69,6 +77,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         registry.end(e.tenant, e.callId, e.endTimeMs || nowMs);
         options.onCallEnded(callKey(e.tenant, e.callId));
       }
+      options.onCallEvent?.(e);
     } else if (topic === topics.emotions) {
       const e = emotionEventCodec.decode(message.value, headers);
       registry.emotion(e.tenant, e.callId, { ...e, channel: asChannel(e.channel) }, nowMs);

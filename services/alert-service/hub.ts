@@ -51,6 +51,7 @@ export type HubEventName =
   | 'socket_refused'
   | 'origin_rejected'
   | 'alert_pushed'
+  | 'history_pushed'
   | 'ack';
 
 interface Client {
@@ -78,6 +79,8 @@ export interface Hub {
   publishAlert(view: Omit<AlertView, 'seq'>): boolean;
   /** Applies and pushes an acknowledgement (from this or another instance); idempotent. */
   publishAck(ack: Omit<AckView, 'seq'>): boolean;
+  /** Pushes a live call's customer history line now to every client that sees the call. */
+  publishHistory(tenant: string, callId: string, line: string): boolean;
   clientCount(): number;
   droppedSlowClients(): number;
   close(): Promise<void>;
@@ -406,6 +409,20 @@ export function createHub(options: HubOptions): Hub {
       return true;
     },
     publishAck,
+    publishHistory(tenant, callId, line) {
+      // Not through the next state push (up to ALERT_STATE_INTERVAL_MS later): the line is most
+      // useful before the agent says hello. A state frame of this call alone, so a page that has
+      // not got the call yet shows it at once, with its line.
+      const call = registry.setHistory(tenant, callId, line);
+      if (!call) return false;
+      const frameFor = createStateFrames({ changed: [call], removed: [] });
+      for (const client of clients) {
+        const data = client.principal ? frameFor(client.principal) : null;
+        if (data) send(client, data);
+      }
+      emit('history_pushed');
+      return true;
+    },
     clientCount: () => clients.size,
     droppedSlowClients: () => droppedSlow,
     async close() {

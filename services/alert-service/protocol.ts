@@ -90,6 +90,8 @@ export interface CallView {
   moodPoints: number;
   talkRatioAgent: number | null;
   cue: string | null;
+  /** "3rd call in 7 days · last call ended angry · 2 escalations"; null when none or opted out. */
+  history: string | null;
 }
 
 export interface AlertView {

@@ -53,6 +53,29 @@ export const callStoreEnv = z.object({
    */
   DEFAULT_RETENTION_DAYS: intVar({ min: 0, max: 36_500, def: 90 }),
   RETENTION_KEEP_FOREVER: boolVar(false),
+  /**
+   * Per-tenant retention in days, `tenant=days,…` (e.g. `acme=30,beta=365`); tenants not listed keep
+   * DEFAULT_RETENTION_DAYS. A setting made with PUT /tenants/:tenant/retention wins over this.
+   */
+  TENANT_RETENTION_DAYS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const days: Record<string, number> = {};
+      for (const entry of text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const m = /^([^=\s]{1,200})=(\d{1,5})$/.exec(entry);
+        const n = m ? Number(m[2]) : 0;
+        if (!m || n < 1 || n > 36_500) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}": expected tenant=days with days 1..36500` });
+          return z.NEVER;
+        }
+        days[m[1]] = n;
+      }
+      return days;
+    }),
   /** Rows of no stored call (its start never came, or came after the purge) go after this long. */
   ORPHAN_GRACE_HOURS: intVar({ min: 1, max: 8_760, def: 24 }),
   RETENTION_INTERVAL_MS: intVar({ min: 1000, def: 3_600_000 }),

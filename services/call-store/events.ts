@@ -13,6 +13,8 @@ const ms = z.number().int().min(0);
 /** NaN/Infinity cannot travel in JSON: the store keeps them as null. */
 const num = z.number().nullable();
 const isoTime = z.iso.datetime({ offset: true });
+/** `cref1_` + base64url(HMAC-SHA-256): the only customer reference the store accepts. */
+export const CUSTOMER_PSEUDONYM = /^cref1_[A-Za-z0-9_-]{43}$/;
 /** A CallStart field under the limits the gateway enforces too (one shared definition). */
 const metadata = (field: CallMetadataField) =>
   z.string().superRefine((value, ctx) => {
@@ -28,9 +30,22 @@ export const callStartSchema = z.object({
   queue: metadata('queue').default(''),
   /** The call's team (CallEvent `team`); '' = none (imported calls). Scopes supervisors' reads. */
   team: metadata('team').default(''),
-  customerRef: metadata('customerRef').nullable().default(null),
+  /**
+   * The customer's keyed pseudonym (services/ingest-gateway/customer-ref.ts). Anything else — a raw
+   * reference from a sender that bypassed the gateway — is dropped here, never stored (nor
+   * dead-lettered, which would copy it to another topic): the call just has no customer.
+   */
+  customerRef: metadata('customerRef')
+    .nullable()
+    .default(null)
+    .transform((ref) => (ref !== null && CUSTOMER_PSEUDONYM.test(ref) ? ref : null)),
   startedAt: isoTime,
-  consent: z.object({ analytics: z.boolean(), storeFeatures: z.boolean() }),
+  consent: z.object({
+    analytics: z.boolean(),
+    storeFeatures: z.boolean(),
+    /** Keeps the call out of the customer's history (CallStart consent.history_opt_out). */
+    historyOptOut: z.boolean().optional(),
+  }),
   source: z.enum(['live', 'import']).default('live'),
 });
 

@@ -114,6 +114,7 @@ const retention = setInterval(() => {
   store
     .purgeExpired({
       defaultDays: config.RETENTION_KEEP_FOREVER ? null : config.DEFAULT_RETENTION_DAYS,
+      tenantDays: config.TENANT_RETENTION_DAYS,
       orphanGraceMs: config.ORPHAN_GRACE_HOURS * 3_600_000,
     })
     .then((purged) => {

@@ -7,7 +7,9 @@ import type { StoreError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { addReview, getCall } from './store/calls.ts';
+import { eraseCustomer, type ErasureResult } from './store/erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
+import { customerCalls, historySummary } from './store/history.ts';
 import { purgeExpired, setRetention, type PurgeResult, type RetentionPolicy } from './store/retention.ts';
 import { searchCalls, type SearchQuery } from './store/search.ts';
 import type { Scope } from './store/scope.ts';
@@ -35,6 +37,16 @@ export interface CallStore {
   exportCsv(scope: Scope, callId: string): Promise<string>;
   agentSummary(scope: Scope, agentId: string, from: string, to: string): ReturnType<typeof agentSummary>;
   addReview(scope: Scope, callId: string, reviewer: string, body: unknown): ReturnType<typeof addReview>;
+  /** A customer's calls (by pseudonym) inside the scope, newest first, with mood at start and end. */
+  customerCalls(scope: Scope, ref: string): ReturnType<typeof customerCalls>;
+  /** What the live history line says about a customer's earlier calls (internal route). */
+  historySummary(
+    tenant: string,
+    ref: string,
+    options: { excludeCallId?: string; windowDays: number },
+  ): ReturnType<typeof historySummary>;
+  /** Deletes every row held about the customer in the tenant; audited without the reference. */
+  eraseCustomer(tenant: string, ref: string, requestedBy: string): Promise<ErasureResult>;
   setRetention(tenant: string, days: number): Promise<void>;
   purgeExpired(policy: RetentionPolicy, now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
@@ -67,6 +79,9 @@ export function createCallStore(backend: SqlBackend): CallStore {
     exportCsv: (scope, callId) => exportCsv(backend, scope, callId),
     agentSummary: (scope, agentId, from, to) => agentSummary(backend, scope, agentId, from, to),
     addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),
+    customerCalls: (scope, ref) => customerCalls(backend, scope, ref),
+    historySummary: (tenant, ref, options) => historySummary(backend, tenant, ref, options),
+    eraseCustomer: (tenant, ref, requestedBy) => eraseCustomer(backend, tenant, ref, requestedBy),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
     purgeExpired: (policy, now) => purgeExpired(backend, policy, now),
     close: () => backend.close(),

@@ -19,6 +19,10 @@ export interface SyntheticCallOptions {
   alert?: boolean;
   ackAfterS?: number | null;
   storeFeatures?: boolean;
+  /** The customer's pseudonym (`cref1_…`); null when absent. */
+  customerRef?: string | null;
+  /** CallStart consent.history_opt_out: the call stays out of the customer's history. */
+  historyOptOut?: boolean;
   seed?: number;
   windowMs?: number;
   hopMs?: number;
@@ -173,9 +177,13 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       agentId: options.agentId ?? 'agent-1',
       queue: options.queue ?? 'billing',
       team: options.team ?? '',
-      customerRef: null,
+      customerRef: options.customerRef ?? null,
       startedAt: startedAt.toISOString(),
-      consent: { analytics: true, storeFeatures: options.storeFeatures ?? true },
+      consent: {
+        analytics: true,
+        storeFeatures: options.storeFeatures ?? true,
+        ...(options.historyOptOut ? { historyOptOut: true } : {}),
+      },
       source: 'live',
     },
     body,

@@ -50,6 +50,8 @@ export const TWILIO_PARAMETERS = {
   customerRef: 'customerRef',
   consentAnalytics: 'consentAnalytics',
   consentStoreFeatures: 'consentStoreFeatures',
+  /** `false` keeps the call out of the customer's history (Consent.history_opt_out). */
+  history: 'history',
 } as const;
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
@@ -195,6 +197,8 @@ export function toCallStart(start: TwilioStart, tenant: string): RawCallStart {
     consent: {
       analytics: flag(p, TWILIO_PARAMETERS.consentAnalytics),
       storeFeatures: flag(p, TWILIO_PARAMETERS.consentStoreFeatures),
+      // Absent = in the history, as for gRPC senders that do not know the field.
+      historyOptOut: p[TWILIO_PARAMETERS.history] !== undefined && !flag(p, TWILIO_PARAMETERS.history),
     },
     interleaved: false,
   };

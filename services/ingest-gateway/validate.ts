@@ -19,7 +19,7 @@ export interface RawCallStart {
   codec: string;
   sampleRateHz: number;
   channels: string[];
-  consent: { analytics: boolean; storeFeatures: boolean } | null;
+  consent: { analytics: boolean; storeFeatures: boolean; historyOptOut?: boolean } | null;
   team: string;
   interleaved?: boolean;
 }
@@ -105,6 +105,7 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
     consent: {
       analytics: raw.consent?.analytics ?? false,
       storeFeatures: raw.consent?.storeFeatures ?? false,
+      historyOptOut: raw.consent?.historyOptOut ?? false,
     },
   };
 }

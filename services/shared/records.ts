@@ -18,6 +18,8 @@ export type WireChannel = Channel | 'unspecified';
 export interface Consent {
   analytics: boolean;
   storeFeatures: boolean;
+  /** Keep the call out of the customer's history (Consent.history_opt_out; decodes as false when absent). */
+  historyOptOut?: boolean;
 }
 
 export interface AudioChunk {

@@ -30,7 +30,7 @@ export interface CallStartMessage {
   codec: 'CODEC_LINEAR16' | 'CODEC_PCMU' | 'CODEC_PCMA' | string;
   sampleRateHz: number;
   channels?: string[];
-  consent?: { analytics: boolean; storeFeatures: boolean };
+  consent?: { analytics: boolean; storeFeatures: boolean; historyOptOut?: boolean };
   interleaved?: boolean;
 }
 

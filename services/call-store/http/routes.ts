@@ -51,6 +51,8 @@ const exportQuery = z
   .object({ format: z.enum(['csv', 'json']).default('json'), tenant: z.string().min(1).optional() })
   .strict();
 
+const customerQuery = z.object({ tenant: z.string().min(1).max(200).optional() }).strict();
+
 const retentionBody = z.object({ retentionDays: z.number().int().min(1).max(36_500) }).strict();
 
 const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
@@ -141,6 +143,34 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: 'GET',
+    pattern: new RegExp(`^/customers/${ID}/calls$`),
+    handler: async (req, [ref], store) => {
+      const q = parseWith(customerQuery, req.query, 'INVALID_QUERY');
+      // Scoped like every read: an agent sees its own calls with the customer, a team supervisor
+      // its teams' calls.
+      const history = await store.customerCalls(scopeOf(req.principal, q.tenant), ref);
+      return {
+        status: 200,
+        body: { ...history, calls: history.calls.map((c) => callForViewer(req.principal, c)) },
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/customers/${ID}$`),
+    handler: async (req, [ref], store) => {
+      if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', 'only admins erase customers');
+      const q = parseWith(customerQuery, req.query, 'INVALID_QUERY');
+      const tenant = scopeOf(req.principal, q.tenant).tenant;
+      if (tenant === null)
+        throw new StoreError('INVALID_QUERY', 'invalid query', [
+          'tenant: required for an admin of every tenant',
+        ]);
+      return { status: 200, body: await store.eraseCustomer(tenant, ref, req.principal.userId) };
+    },
+  },
+  {
+    method: 'GET',
     pattern: new RegExp(`^/agents/${ID}/summary$`),
     handler: async (req, [agentId], store) => {
       const q = parseAgentSummaryQuery(req.query);
@@ -175,5 +205,12 @@ export function matchRoute(method: string, path: string): { handler: Handler; pa
 }
 
 export function isApiPath(path: string): boolean {
-  return path === '/calls' || /^\/(calls|agents|tenants)\//.test(path);
+  return path === '/calls' || API_PREFIX.test(path);
+}
+
+const API_PREFIX = /^\/(calls|agents|tenants|customers)\//;
+
+/** The route as a metrics label: ids (call ids, customer pseudonyms) never become label values. */
+export function routeLabel(method: string, path: string): string {
+  return `${method} ${path.replace(/^\/(calls|agents|tenants|customers)\/[^/]+/, '/$1/:id')}`;
 }

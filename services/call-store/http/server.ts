@@ -15,7 +15,8 @@ import {
   type LoginLimiter,
 } from '../../shared/login-limiter.ts';
 import { login, type LoginCheck } from './login.ts';
-import { isApiPath, matchRoute } from './routes.ts';
+import { handleInternal, isInternalPath } from './internal.ts';
+import { isApiPath, matchRoute, routeLabel } from './routes.ts';
 
 export interface QaServerOptions {
   store: CallStore;
@@ -159,6 +160,35 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
       }
       return;
     }
+    if (isInternalPath(path)) {
+      const started = performance.now();
+      let status = 500;
+      try {
+        const tokens = { secret: options.tokens.secret, issuer: options.tokens.issuer };
+        const query = parseQuery(url.searchParams);
+        const result = await handleInternal(
+          method,
+          path,
+          query,
+          req.headers.authorization,
+          options.store,
+          tokens,
+        );
+        status = result.status;
+        sendJson(res, status, result.body);
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        status = STATUS[error.code] ?? 400;
+        sendJson(res, status, errorBody(error));
+      } finally {
+        options.observe?.(
+          `${method} /internal/customers/:ref/history`,
+          status,
+          (performance.now() - started) / 1000,
+        );
+      }
+      return;
+    }
     if (!isApiPath(path)) {
       if (options.webRoot && (method === 'GET' || method === 'HEAD') && path.startsWith('/qa')) {
         if (serveStatic(res, options.webRoot, path)) return;
@@ -174,7 +204,7 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
     let status = 500;
     try {
       const { handler, params } = matchRoute(method, path);
-      route = `${method} ${path.replace(/^\/(calls|agents|tenants)\/[^/]+/, '/$1/:id')}`;
+      route = routeLabel(method, path);
       const principal = await verifyBearer(req.headers.authorization, options.tokens);
       const query = parseQuery(url.searchParams);
       const body = method === 'POST' || method === 'PUT' ? await readJson(req, maxBody) : undefined;

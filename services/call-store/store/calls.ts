@@ -18,7 +18,8 @@ export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string)
   const where = ['c.call_id = $1'];
   scopeSql(scope, params, where);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${LIST_COLUMNS}, c.store_features, c.summary, c.scorecard FROM calls c WHERE ${where.join(' AND ')}
+    `SELECT ${LIST_COLUMNS}, c.store_features, c.summary, c.scorecard, c.customer_ref, c.in_history
+     FROM calls c WHERE ${where.join(' AND ')}
      LIMIT 2`,
     params,
   );
@@ -78,6 +79,8 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
   return {
     ...callListItem(row),
     storeFeatures: Boolean(row.store_features),
+    /** The customer's pseudonym, for the customer page; null without one or when opted out of history. */
+    customerRef: row.in_history && row.customer_ref ? String(row.customer_ref) : null,
     summary: row.summary ?? null,
     scorecard: row.scorecard ?? null,
     alerts,

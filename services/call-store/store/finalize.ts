@@ -1,6 +1,7 @@
 // Call-end summaries: loads a finished call's rows, runs the pure scorecard, stores the summary and
 // the search columns, and honours consent (store_features=false: the detail rows are deleted once
 // summarised, only the summary stays). Every row is read and written by (tenant, call id). I/O: database.
+import { customerMood } from '../../../pipelines/history/index.ts';
 import { computeScorecard } from '../../../pipelines/scorecard/index.ts';
 import type { ScorecardInput } from '../../../pipelines/scorecard/index.ts';
 import type { EmotionState } from '../../../pipelines/emotion/types.ts';
@@ -103,10 +104,14 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
     const input = await loadScorecardInput(tx, tenant, callId, Number(call.duration_ms ?? 0));
     const card = computeScorecard(input);
     const m = card.measures;
+    const mood = customerMood(
+      input.emotions.filter((e) => e.channel === 'customer'),
+      input.alerts,
+    );
     await tx.query(
       `UPDATE calls SET summary = $2::text::jsonb, scorecard = $3::text::jsonb, score = $4,
          customer_anger_s = $5, alerts_count = $6, unacked_alerts = $7, trajectory = $8,
-         needs_summary = false, updated_at = now()
+         customer_mood = $10::text::jsonb, needs_summary = false, updated_at = now()
        WHERE tenant = $9 AND call_id = $1`,
       [
         callId,
@@ -118,6 +123,7 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
         m.alertsCount - m.alertsAcknowledged,
         m.trajectory,
         tenant,
+        jsonParam(mood),
       ],
     );
     if (!call.store_features) {

@@ -4,7 +4,8 @@
 import type { SqlBackend } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 
-const CHILD_TABLES = [
+/** Every table whose rows belong to one call (tenant, call id); erasure.ts deletes the same. */
+export const CHILD_TABLES = [
   'speaker_windows',
   'emotion_events',
   'dynamics_windows',
@@ -28,6 +29,11 @@ export async function setRetention(db: SqlBackend, tenant: string, days: number)
 export interface RetentionPolicy {
   /** Tenants without their own setting keep calls this many days; null = forever (explicit only). */
   defaultDays: number | null;
+  /**
+   * Per-tenant days from the configuration (TENANT_RETENTION_DAYS), for tenants without a setting
+   * made over the API (PUT /tenants/:tenant/retention, which wins: it is the later decision).
+   */
+  tenantDays?: Readonly<Record<string, number>>;
   /** Child rows whose call is not in the store are deleted once received longer ago than this. */
   orphanGraceMs: number;
 }
@@ -65,9 +71,9 @@ export async function purgeExpired(
   return db.transaction(async (tx) => {
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant
-       WHERE coalesce(t.retention_days, $1::int) IS NOT NULL
-         AND c.started_at < $2::timestamptz - coalesce(t.retention_days, $1::int) * interval '1 day'`,
-      [policy.defaultDays, now.toISOString()],
+       CROSS JOIN LATERAL (SELECT coalesce(t.retention_days, ($3::text::jsonb ->> c.tenant)::int, $1::int) AS days) r
+       WHERE r.days IS NOT NULL AND c.started_at < $2::timestamptz - r.days * interval '1 day'`,
+      [policy.defaultDays, now.toISOString(), JSON.stringify(policy.tenantDays ?? {})],
     );
     const result: PurgeResult = { calls: {}, orphanRows: {} };
     if (expired.length > 0) {

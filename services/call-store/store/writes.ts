@@ -26,11 +26,12 @@ async function insertCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promi
 
 const SQL = {
   start: `INSERT INTO calls (call_id, tenant, agent_id, queue, team, customer_ref, started_at, store_features,
-      source)
+      source, in_history)
     SELECT "callId", tenant, "agentId", queue, coalesce(team, ''), "customerRef", "startedAt", "storeFeatures",
-      source
+      source, "inHistory"
     FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, tenant text, "agentId" text, queue text,
-      team text, "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text)`,
+      team text, "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text,
+      "inHistory" boolean)`,
   windows: `INSERT INTO speaker_windows (tenant, call_id, channel, window_index, start_ms, end_ms, speech_fraction,
       voiced_fraction, pitch_hz, pitch_st, loudness_dbfs, syllable_rate, tension, features)
     SELECT tenant, "callId", channel, "windowIndex", "startMs", "endMs", "speechFraction", "voicedFraction",
@@ -85,7 +86,12 @@ export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]
   inserted += await insertCount(
     tx,
     SQL.start,
-    by('call-start').map((e) => ({ ...e, storeFeatures: e.consent.storeFeatures })),
+    by('call-start').map((e) => ({
+      ...e,
+      storeFeatures: e.consent.storeFeatures,
+      // Opted out, or no analytics consent (then there is no mood to show either): not in the history.
+      inHistory: e.consent.historyOptOut !== true && e.consent.analytics,
+    })),
   );
   inserted += await insertCount(
     tx,

@@ -33,6 +33,7 @@ interface CallDetail {
   reviewScore: number | null;
   customerAngerS: number;
   storeFeatures: boolean;
+  customerRef: string | null;
   scorecard: { score: number | null; parts: Part[] } | null;
   alerts: (TimelineData['alerts'][number] & { audience: string; evidence: string[] })[];
   reviews: Review[];
@@ -197,6 +198,13 @@ export async function showCall(root: HTMLElement, callId: string): Promise<() =>
       { class: 'meta' },
       `agent ${call.agentId} · queue ${call.queue || '—'} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
       `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}`,
+      call.customerRef
+        ? el(
+            'a',
+            { href: `#/customers/${encodeURIComponent(call.customerRef)}`, 'data-testid': 'customer-link' },
+            ' · customer history →',
+          )
+        : '',
     ),
     call.storeFeatures
       ? timelineBox

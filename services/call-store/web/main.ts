@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
-// Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call) and the token
-// panel when no token is stored. I/O: DOM, QA API.
+// Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call, #/customers/<ref>
+// = one customer's calls) and the token panel when no token is stored. I/O: DOM, QA API.
 import { api, claims, setToken, token } from './api.ts';
 import { showCall } from './call-view.ts';
+import { showCustomer } from './customer-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
 import './style.css';
@@ -84,8 +85,10 @@ async function route(): Promise<void> {
     ),
   );
   const match = /^#\/calls\/(.+)$/.exec(location.hash);
+  const customer = /^#\/customers\/(.+)$/.exec(location.hash);
   try {
     if (match) cleanup = await showCall(app, decodeURIComponent(match[1]));
+    else if (customer) await showCustomer(app, decodeURIComponent(customer[1]));
     else showList(app);
   } catch (error) {
     const status = (error as { status?: number }).status;

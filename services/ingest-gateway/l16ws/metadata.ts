@@ -58,10 +58,20 @@ function consentOf(value: unknown, source: L16WsSource): RawCallStart['consent']
   if (value === undefined || value === null) return source.consent;
   const c = value as Record<string, unknown>;
   if (typeof value !== 'object' || typeof c.analytics !== 'boolean')
-    throw new IngestError('BAD_METADATA', 'consent must be {analytics: boolean, storeFeatures?: boolean}');
+    throw new IngestError(
+      'BAD_METADATA',
+      'consent must be {analytics: boolean, storeFeatures?: boolean, history?: boolean}',
+    );
   if (c.storeFeatures !== undefined && typeof c.storeFeatures !== 'boolean')
     throw new IngestError('BAD_METADATA', 'consent.storeFeatures must be a boolean');
-  return { analytics: c.analytics, storeFeatures: c.storeFeatures === true };
+  if (c.history !== undefined && typeof c.history !== 'boolean')
+    throw new IngestError('BAD_METADATA', 'consent.history must be a boolean');
+  // history: false keeps the call out of the customer's history; absent = in it (as before).
+  return {
+    analytics: c.analytics,
+    storeFeatures: c.storeFeatures === true,
+    historyOptOut: c.history === false,
+  };
 }
 
 /**

@@ -115,8 +115,18 @@ describe('l16ws first frame -> CallStart', () => {
       sampleRateHz: 8000,
       channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
       interleaved: true,
-      consent: { analytics: true, storeFeatures: false },
+      consent: { analytics: true, storeFeatures: false, historyOptOut: false },
     });
+  });
+
+  it('keeps a call out of the customer history with consent.history false, and refuses a non-boolean', () => {
+    const start = callStartFromMetadata({ consent: { analytics: true, history: false } }, jambonz);
+    expect(start.consent).toEqual({ analytics: true, storeFeatures: false, historyOptOut: true });
+    const kept = callStartFromMetadata({ consent: { analytics: true, history: true } }, jambonz);
+    expect(kept.consent?.historyOptOut).toBe(false);
+    expect(
+      codeOf(() => callStartFromMetadata({ consent: { analytics: true, history: 'no' } }, jambonz)),
+    ).toBe('BAD_METADATA');
   });
 
   it('takes rate and mix from the source when the frame has none; agentChannel 0 puts the agent first', () => {

@@ -52,8 +52,20 @@ describe('Twilio Media Streams messages', () => {
       codec: 'CODEC_PCMU',
       sampleRateHz: 8000,
       channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
-      consent: { analytics: true, storeFeatures: false },
+      consent: { analytics: true, storeFeatures: false, historyOptOut: false },
     });
+  });
+
+  it('keeps a call out of the customer history with the parameter history=false', () => {
+    const params = (extra: Record<string, string>) =>
+      (
+        parseTwilioMessage(startMessage({ customParameters: { consentAnalytics: 'true', ...extra } })) as {
+          start: TwilioStart;
+        }
+      ).start;
+    expect(toCallStart(params({ history: 'false' }), 'acme').consent?.historyOptOut).toBe(true);
+    expect(toCallStart(params({ history: 'true' }), 'acme').consent?.historyOptOut).toBe(false);
+    expect(codeOf(() => toCallStart(params({ history: 'maybe' }), 'acme'))).toBe('BAD_METADATA');
   });
 
   it('places media by timestamp: slot = timestamp / 20 ms, inbound = customer, outbound = agent', () => {

@@ -106,6 +106,18 @@ describe('call store retention settings', () => {
     );
   });
 
+  it('read per-tenant retention days from TENANT_RETENTION_DAYS and refuse a bad entry', () => {
+    expect(
+      loadCallStoreConfig({ ...env, TENANT_RETENTION_DAYS: 'acme=30, beta=365' }).TENANT_RETENTION_DAYS,
+    ).toEqual({
+      acme: 30,
+      beta: 365,
+    });
+    expect(loadCallStoreConfig(env).TENANT_RETENTION_DAYS).toEqual({});
+    for (const bad of ['acme', 'acme=0', 'acme=40000', 'acme=-1', 'a b=3'])
+      expect(problems({ TENANT_RETENTION_DAYS: bad }).join()).toMatch(/^TENANT_RETENTION_DAYS: /);
+  });
+
   it('refuse 0 days unless RETENTION_KEEP_FOREVER=true says forever is meant', () => {
     expect(problems({ DEFAULT_RETENTION_DAYS: '0' })).toEqual([
       expect.stringMatching(

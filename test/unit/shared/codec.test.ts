@@ -68,7 +68,8 @@ describe('record codecs', () => {
       codec: 'linear16',
       sampleRateHz: 16000,
       channels: ['agent', 'customer'],
-      consent: { analytics: true, storeFeatures: false },
+      // history_opt_out (issue 18) travels too.
+      consent: { analytics: true, storeFeatures: false, historyOptOut: true },
       endReason: '',
       framesAccepted: 0,
       gaps: 0,

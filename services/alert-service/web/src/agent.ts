@@ -26,6 +26,9 @@ function pickCurrent(): CallView | undefined {
 function render(): void {
   const call = pickCurrent();
   const info = document.getElementById('call-info')!;
+  const historyLine = document.getElementById('customer-history')!;
+  historyLine.hidden = !call?.history;
+  historyLine.textContent = call?.history ? `Customer history: ${call.history}` : '';
   if (!call) {
     info.textContent = 'waiting for a call';
     return;

@@ -20,6 +20,7 @@ interface Tile {
   stressFill: HTMLElement;
   stress: HTMLElement;
   pace: HTMLElement;
+  history: HTMLElement;
   alert: HTMLElement;
 }
 
@@ -63,8 +64,9 @@ function tileFor(call: CallView): Tile {
   const stress = el('span', 'num');
   const pace = el('span', 'num');
   metrics.append(el('span', 'label', 'Agent stress'), bar, stress, el('span', 'label', 'Pace'), pace);
+  const history = el('p', 'tile-history');
   const alert = el('p', 'tile-alert');
-  root.append(head, moodRow, metrics, alert);
+  root.append(head, history, moodRow, metrics, alert);
   grid.append(root);
   tile = {
     root,
@@ -78,6 +80,7 @@ function tileFor(call: CallView): Tile {
     stressFill,
     stress,
     pace,
+    history,
     alert,
   };
   tiles.set(call.callId, tile);
@@ -89,6 +92,10 @@ function renderCall(call: CallView): void {
   t.agent.textContent = call.agentId || 'unknown agent';
   t.queue.textContent = [call.team, call.queue].filter(Boolean).join(' · ');
   t.dur.textContent = duration(call, Date.now());
+  t.history.textContent = call.history ?? '';
+  t.history.title = call.history ?? '';
+  t.history.hidden = !call.history;
+  t.root.classList.toggle('tile-with-history', Boolean(call.history));
   const m = mood(call.customer);
   t.mood.className = `tile-mood ${m.cls}`;
   t.moodIcon.textContent = m.icon;

@@ -1,0 +1,36 @@
+// The call-store's internal routes, for other services only (service token, shared/service-token.ts):
+// GET /internal/customers/:ref/history?tenant=&excludeCallId= → the live history summary and line
+// the alert-service shows when a call starts. Not in the QA API's OpenAPI surface for pages; the
+// pseudonym in the path is never logged nor used as a metric label. Pure routing; I/O via the store.
+import { verifyServiceToken, type ServiceTokenOptions } from '../../shared/service-token.ts';
+import { StoreError } from '../errors.ts';
+import { parseHistorySummaryQuery } from '../store/history.ts';
+import type { CallStore } from '../store.ts';
+import type { ApiResponse } from './routes.ts';
+
+const HISTORY = /^\/internal\/customers\/([^/]{1,200})\/history$/;
+
+export function isInternalPath(path: string): boolean {
+  return path.startsWith('/internal/');
+}
+
+export async function handleInternal(
+  method: string,
+  path: string,
+  query: Record<string, string>,
+  authorization: string | undefined,
+  store: CallStore,
+  tokens: ServiceTokenOptions,
+): Promise<ApiResponse> {
+  const match = HISTORY.exec(path);
+  if (!match) throw new StoreError('NOT_FOUND', 'no such internal route');
+  if (method !== 'GET') throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed`);
+  if ((await verifyServiceToken(authorization, tokens)) === null)
+    throw new StoreError('UNAUTHENTICATED', 'service token required');
+  const q = parseHistorySummaryQuery(query);
+  const summary = await store.historySummary(q.tenant, match[1], {
+    excludeCallId: q.excludeCallId,
+    windowDays: q.windowDays,
+  });
+  return { status: 200, body: summary };
+}

@@ -1,0 +1,55 @@
+// Erasure of everything the store holds about one customer of one tenant (issue 18, point 2): one
+// call deletes every row of every call linked to the customer's pseudonym, table by table, in one
+// transaction, and records an audit row that names the tenant, the requester and the row counts —
+// never the reference. A new table with rows of a call joins by adding one line to ERASURE_STEPS.
+// I/O: database.
+import { randomUUID } from 'node:crypto';
+import type { SqlBackend } from '../backend/backend.ts';
+import { parseCustomerRef } from './history.ts';
+import { CHILD_TABLES } from './retention.ts';
+
+/** The customer's calls, as the (tenant, call id) rows every per-call table is keyed by. */
+const CUSTOMER_CALLS = 'SELECT tenant, call_id FROM calls WHERE tenant = $1 AND customer_ref = $2';
+
+/**
+ * One DELETE per table, children first, the calls last (children find their calls through them).
+ * The search columns and indexes live on `calls` (calls_by_*): its rows going takes them along.
+ */
+export const ERASURE_STEPS: readonly { table: string; where: string }[] = [
+  ...CHILD_TABLES.map((table) => ({ table, where: `(tenant, call_id) IN (${CUSTOMER_CALLS})` })),
+  { table: 'calls', where: 'tenant = $1 AND customer_ref = $2' },
+];
+
+export interface ErasureResult {
+  erasureId: string;
+  tenant: string;
+  calls: number;
+  /** Rows deleted per table. */
+  rows: Record<string, number>;
+}
+
+export async function eraseCustomer(
+  db: SqlBackend,
+  tenant: string,
+  ref: string,
+  requestedBy: string,
+): Promise<ErasureResult> {
+  const pseudonym = parseCustomerRef(ref);
+  return db.transaction(async (tx) => {
+    const rows: Record<string, number> = {};
+    for (const step of ERASURE_STEPS) {
+      const [{ n }] = await tx.query<{ n: number }>(
+        `WITH gone AS (DELETE FROM ${step.table} WHERE ${step.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+        [tenant, pseudonym],
+      );
+      rows[step.table] = n;
+    }
+    const result = { erasureId: randomUUID(), tenant, calls: rows.calls, rows };
+    await tx.query(
+      `INSERT INTO customer_erasures (erasure_id, tenant, requested_by, calls, rows_deleted)
+       VALUES ($1, $2, $3, $4, $5::text::jsonb)`,
+      [result.erasureId, tenant, requestedBy, result.calls, JSON.stringify(rows)],
+    );
+    return result;
+  });
+}

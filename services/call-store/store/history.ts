@@ -1,0 +1,140 @@
+// A customer's history across calls, by their keyed pseudonym (never the raw reference): the QA
+// timeline of calls with mood at start and end (GET /customers/:ref/calls, scoped like every read)
+// and the live summary behind the agent's one-line history (services/alert-service/history-client.ts).
+// Calls whose CallStart opted out of the history (in_history = false) are never part of it.
+// I/O: database.
+import { z } from 'zod';
+import { customerMood, historyLine, type CustomerMood } from '../../../pipelines/history/index.ts';
+import type { EmotionState } from '../../../pipelines/emotion/types.ts';
+import type { SqlExecutor } from '../backend/backend.ts';
+import { CUSTOMER_PSEUDONYM } from '../events.ts';
+import { StoreError, issueLines } from '../errors.ts';
+import { iso } from './rows.ts';
+import { LIST_COLUMNS, callListItem } from './search.ts';
+import { scopeSql, type Scope } from './scope.ts';
+
+/** Earlier calls counted by the live line ("3rd call in 7 days"). */
+export const DEFAULT_HISTORY_WINDOW_DAYS = 7;
+/** A customer's timeline page shows at most this many calls (newest first). */
+const MAX_HISTORY_CALLS = 500;
+
+/** A path's customer reference must be a pseudonym: a raw one would never match and must not travel. */
+export function parseCustomerRef(ref: string): string {
+  if (!CUSTOMER_PSEUDONYM.test(ref))
+    throw new StoreError('INVALID_QUERY', 'invalid customer reference', [
+      'ref: the customer pseudonym (cref1_…), never the raw reference',
+    ]);
+  return ref;
+}
+
+/** The customer's mood of a call not summarised yet, from its rows (summaries store it, finalize.ts). */
+async function moodFromRows(db: SqlExecutor, tenant: string, callId: string): Promise<CustomerMood> {
+  const emotions = await db.query<Record<string, unknown>>(
+    `SELECT start_ms, end_ms, state, arousal, valence FROM emotion_events
+     WHERE tenant = $1 AND call_id = $2 AND channel = 'customer'`,
+    [tenant, callId],
+  );
+  const alerts = await db.query<{ alert_id: string; rule_id: string }>(
+    'SELECT alert_id, rule_id FROM alerts WHERE tenant = $1 AND call_id = $2',
+    [tenant, callId],
+  );
+  return customerMood(
+    emotions.map((r) => ({
+      startMs: Number(r.start_ms),
+      endMs: Number(r.end_ms),
+      state: r.state as EmotionState,
+      arousal: Number(r.arousal),
+      valence: Number(r.valence),
+    })),
+    alerts.map((a) => ({ alertId: a.alert_id, ruleId: a.rule_id })),
+  );
+}
+
+async function moodOf(db: SqlExecutor, row: Record<string, unknown>): Promise<CustomerMood> {
+  if (row.customer_mood) return row.customer_mood as CustomerMood;
+  return moodFromRows(db, String(row.tenant), String(row.call_id));
+}
+
+/** The customer's calls inside the scope, newest first, each with the customer's mood. */
+export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) {
+  const params: unknown[] = [parseCustomerRef(ref)];
+  const where = ['c.customer_ref = $1', 'c.in_history'];
+  scopeSql(scope, params, where);
+  params.push(MAX_HISTORY_CALLS);
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT ${LIST_COLUMNS}, c.team, c.customer_mood FROM calls c WHERE ${where.join(' AND ')}
+     ORDER BY c.started_at DESC, c.call_id DESC LIMIT $${params.length}`,
+    params,
+  );
+  if (rows.length === 0) throw new StoreError('NOT_FOUND', 'no calls of this customer');
+  const calls = [];
+  for (const r of rows) {
+    const mood = await moodOf(db, r);
+    calls.push({
+      ...callListItem(r),
+      team: String(r.team),
+      moodAtStart: mood.start,
+      moodAtEnd: mood.end,
+      frustrationEpisodes: mood.frustrationEpisodes,
+      escalations: mood.escalations,
+    });
+  }
+  return { customerRef: ref, calls };
+}
+
+export const historySummaryQuery = z
+  .object({
+    tenant: z.string().min(1).max(200),
+    /** The call being started: never part of its own history. */
+    excludeCallId: z.string().min(1).max(200).optional(),
+    windowDays: z.coerce.number().int().min(1).max(365).default(DEFAULT_HISTORY_WINDOW_DAYS),
+  })
+  .strict();
+
+export function parseHistorySummaryQuery(input: Record<string, string>) {
+  const parsed = historySummaryQuery.safeParse(input);
+  if (!parsed.success)
+    throw new StoreError('INVALID_QUERY', 'invalid query', issueLines(parsed.error.issues));
+  return parsed.data;
+}
+
+/**
+ * What the live line says about a customer's earlier calls of one tenant. Reads the newest calls
+ * through calls_by_customer; the previous call's mood comes from its summary, or from its rows when
+ * it ended seconds ago and is not summarised yet (a customer calling straight back).
+ */
+export async function historySummary(
+  db: SqlExecutor,
+  tenant: string,
+  ref: string,
+  options: { excludeCallId?: string; windowDays: number },
+  now: Date = new Date(),
+) {
+  const since = new Date(now.getTime() - options.windowDays * 86_400_000);
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT call_id, tenant, started_at, status, customer_mood FROM calls
+     WHERE tenant = $1 AND customer_ref = $2 AND in_history AND call_id <> $3 AND started_at <= $4::timestamptz
+     ORDER BY started_at DESC, call_id DESC LIMIT 200`,
+    [tenant, parseCustomerRef(ref), options.excludeCallId ?? '', now.toISOString()],
+  );
+  const recent = rows.filter((r) => new Date(iso(r.started_at) as string).getTime() >= since.getTime());
+  let escalations = 0;
+  let frustrationEpisodes = 0;
+  for (const r of recent) {
+    const mood = await moodOf(db, r);
+    escalations += mood.escalations;
+    frustrationEpisodes += mood.frustrationEpisodes;
+  }
+  const last = rows.find((r) => r.status === 'ended');
+  const lastMood = last ? await moodOf(db, last) : null;
+  const summary = {
+    recentCalls: recent.length,
+    windowDays: options.windowDays,
+    totalCalls: rows.length,
+    lastEndState: lastMood?.end.state ?? null,
+    lastCallAt: rows.length > 0 ? iso(rows[0].started_at) : null,
+    escalations,
+    frustrationEpisodes,
+  };
+  return { ...summary, line: historyLine(summary, now.getTime()) };
+}

@@ -1,0 +1,50 @@
+// Service-to-service tokens between the alert-service and the call-store's internal routes
+// (the live customer history). HS256 with the key both already share for page tokens, but a
+// distinct audience and role: a page token never opens an internal route, and a service token
+// never opens the QA API (whose audience it lacks). Short-lived. I/O: none (jose, in memory).
+import { SignJWT, jwtVerify } from 'jose';
+import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
+
+export const SERVICE_AUDIENCE = 'va-call-store-internal';
+export const SERVICE_ROLE = 'service';
+
+export interface ServiceTokenOptions {
+  secret: Uint8Array;
+  issuer: string;
+}
+
+export async function issueServiceToken(
+  options: ServiceTokenOptions,
+  service: string,
+  ttlS = 300,
+): Promise<string> {
+  return new SignJWT({ role: SERVICE_ROLE })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(service)
+    .setIssuer(options.issuer)
+    .setAudience(SERVICE_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlS}s`)
+    .sign(options.secret);
+}
+
+/** The calling service's name, or null when the header is not a valid service token. */
+export async function verifyServiceToken(
+  header: string | undefined,
+  options: ServiceTokenOptions,
+): Promise<string | null> {
+  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '');
+  if (!match) return null;
+  try {
+    const { payload } = await jwtVerify(match[1], options.secret, {
+      issuer: options.issuer,
+      audience: SERVICE_AUDIENCE,
+      algorithms: ['HS256'],
+      requiredClaims: REQUIRED_CLAIMS,
+    });
+    if (payload.role !== SERVICE_ROLE || typeof payload.sub !== 'string') return null;
+    return lifetimeProblem(payload.exp, Date.now()) === null ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,147 @@
+// The customer routes of the QA API and the internal history route over a real socket and a real
+// (embedded) database: responses match openapi.yaml, reads are scoped, only admins erase, a raw
+// reference is refused, and the internal route takes a service token and nothing else (a page
+// token, even an admin's, is refused), while a service token opens no QA route.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
+import { issueServiceToken } from '../../../services/shared/service-token.ts';
+import { expectDocumented } from './openapi.ts';
+
+const tokens = {
+  secret: new TextEncoder().encode('customer-api-test-secret-32-bytes!!'),
+  issuer: 'va-test',
+  audience: 'va-test',
+};
+const REF = pseudonymiseCustomerRef('customer-api-test-key-0123456789ab', 'acme', '+1 555 0100');
+const who: Record<string, QaPrincipal> = {
+  qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
+  agent1: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
+  admin: { userId: 'admin-1', role: 'admin', tenant: 'acme', agentId: null },
+  root: { userId: 'root', role: 'admin', tenant: '*', agentId: null },
+};
+let store: CallStore;
+let server: QaServer;
+const routes: string[] = [];
+
+async function call(auth: string | null, path: string, method = 'GET') {
+  const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+    method,
+    headers: auth ? { authorization: `Bearer ${auth}` } : {},
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+const as = async (user: keyof typeof who, path: string, method = 'GET') =>
+  call(await issueToken(tokens, who[user]), path, method);
+
+beforeAll(async () => {
+  store = await openCallStore({});
+  const now = Date.now();
+  for (const [i, agentId] of ['agent-1', 'agent-2'].entries()) {
+    const events = syntheticEvents(
+      syntheticCall({
+        callId: `c-${i}`,
+        agentId,
+        customerRef: REF,
+        startedAt: new Date(now - (2 - i) * 3_600_000),
+        durationS: 120,
+        angryFromS: i === 1 ? 60 : undefined,
+        angryToS: i === 1 ? 120 : undefined,
+        alert: i === 1,
+      }),
+    );
+    await store.write(events);
+  }
+  await store.finalizePending(0);
+  server = await startQaServer({ store, tokens, port: 0, observe: (route) => routes.push(route) });
+});
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+});
+
+describe('customer routes', () => {
+  it("lists a customer's calls as documented, scoped to the caller", async () => {
+    const qa = await as('qa', `/customers/${REF}/calls`);
+    expect(qa.status).toBe(200);
+    expectDocumented('/customers/{customerRef}/calls', 'GET', 200, qa.body);
+    expect((qa.body.calls as { callId: string }[]).map((c) => c.callId)).toEqual(['c-1', 'c-0']);
+    const agent = await as('agent1', `/customers/${REF}/calls`);
+    expect((agent.body.calls as { callId: string }[]).map((c) => c.callId)).toEqual(['c-0']);
+    const detail = await as('qa', '/calls/c-1');
+    expectDocumented('/calls/{callId}', 'GET', 200, detail.body);
+    expect(detail.body.customerRef).toBe(REF);
+  });
+
+  it('refuses a raw reference and keeps pseudonyms out of metric labels', async () => {
+    const raw = await as('qa', `/customers/${encodeURIComponent('+1 555 0100')}/calls`);
+    expect(raw.status).toBe(400);
+    expectDocumented('/customers/{customerRef}/calls', 'GET', 400, raw.body);
+    expect(raw.body).toMatchObject({ error: { code: 'INVALID_QUERY' } });
+    expect(routes.filter((r) => r.includes('cref1_') || r.includes('555'))).toEqual([]);
+    expect(routes).toContain('GET /customers/:id/calls');
+  });
+
+  it('lets only admins erase, and an every-tenant admin only naming the tenant', async () => {
+    for (const user of ['qa', 'agent1'] as const) {
+      const refused = await as(user, `/customers/${REF}`, 'DELETE');
+      expect(refused.status).toBe(403);
+      expectDocumented('/customers/{customerRef}', 'DELETE', 403, refused.body);
+    }
+    expect((await as('root', `/customers/${REF}`, 'DELETE')).status).toBe(400);
+    const erased = await as('admin', `/customers/${REF}`, 'DELETE');
+    expect(erased.status).toBe(200);
+    expectDocumented('/customers/{customerRef}', 'DELETE', 200, erased.body);
+    expect(erased.body).toMatchObject({ tenant: 'acme', calls: 2 });
+    expect((await as('qa', `/customers/${REF}/calls`)).status).toBe(404);
+    expect((await as('qa', '/calls/c-1')).status).toBe(404);
+  });
+});
+
+describe('internal history route', () => {
+  const other = pseudonymiseCustomerRef('customer-api-test-key-0123456789ab', 'acme', '+1 555 0199');
+  beforeAll(async () => {
+    const start = new Date(Date.now() - 600_000);
+    const first = syntheticCall({
+      callId: 'h-0',
+      customerRef: other,
+      startedAt: start,
+      durationS: 120,
+      angryFromS: 60,
+      angryToS: 120,
+      alert: true,
+    });
+    await store.write(syntheticEvents(first));
+  });
+
+  it('answers a service token with the line, leaving the starting call out', async () => {
+    const service = await issueServiceToken(
+      { secret: tokens.secret, issuer: tokens.issuer },
+      'alert-service',
+    );
+    const path = `/internal/customers/${other}/history?tenant=acme&excludeCallId=h-1`;
+    const answer = await call(service, path);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ recentCalls: 1, lastEndState: 'angry' });
+    expect(answer.body.line).toBe('2nd call in 7 days · last call ended angry · 1 frustration episode');
+    expect(
+      (await call(service, `/internal/customers/${other}/history?tenant=acme&excludeCallId=h-0`)).body.line,
+    ).toBeNull();
+    expect(routes).toContain('GET /internal/customers/:ref/history');
+  });
+
+  it('refuses page tokens there, and service tokens on the QA API', async () => {
+    const pageToken = await issueToken(tokens, who.root);
+    expect((await call(pageToken, `/internal/customers/${other}/history?tenant=acme`)).status).toBe(401);
+    expect((await call(null, `/internal/customers/${other}/history?tenant=acme`)).status).toBe(401);
+    const service = await issueServiceToken(
+      { secret: tokens.secret, issuer: tokens.issuer },
+      'alert-service',
+    );
+    expect((await call(service, `/customers/${other}/calls`)).status).toBe(401);
+    expect((await call(service, `/internal/customers/raw-ref/history?tenant=acme`)).status).toBe(400);
+  });
+});

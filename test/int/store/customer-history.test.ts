@@ -1,0 +1,188 @@
+// Customer history on every backend (PGlite and a real PostgreSQL): a customer's calls linked by
+// their pseudonym with mood at start and end, opted-out calls left out, the live summary line
+// (also for a previous call that ended seconds ago and is not summarised yet), erasure of every
+// row in every table with nothing left behind, and per-tenant retention from the configuration.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
+import type { CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { BACKENDS } from './backends.ts';
+
+const KEY = 'history-test-key-0123456789abcdef';
+const ALICE = pseudonymiseCustomerRef(KEY, 'acme', '+44 7700 900001');
+const BOB = pseudonymiseCustomerRef(KEY, 'acme', '+44 7700 900002');
+const acme = { tenant: 'acme', agentId: null, teams: null };
+const NOW = new Date();
+const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
+
+/** Every table the store has, with its row count for (tenant, call ids) and rows holding `text`. */
+async function leftovers(store: CallStore, tenant: string, callIds: string[], text: string) {
+  const tables = await store.backend.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+  );
+  const found: Record<string, number> = {};
+  for (const { table_name: table } of tables) {
+    const columns = await store.backend.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+      [table],
+    );
+    const names = new Set(columns.map((c) => c.column_name));
+    const byCall = names.has('call_id') && names.has('tenant');
+    const [{ n }] = await store.backend.query<{ n: number }>(
+      byCall
+        ? `SELECT count(*)::int AS n FROM ${table} t
+           WHERE (tenant = $2 AND call_id = ANY($3::text[])) OR strpos(t::text, $1) > 0`
+        : `SELECT count(*)::int AS n FROM ${table} t WHERE strpos(t::text, $1) > 0`,
+      byCall ? [text, tenant, callIds] : [text],
+    );
+    if (n > 0) found[table] = n;
+  }
+  return { tables: tables.map((t) => t.table_name), found };
+}
+
+describe.each(BACKENDS.map((make) => [make().name, make] as const))(
+  'customer history on %s',
+  (_name, make) => {
+    const fixture = make();
+    let store: CallStore;
+    const aliceCalls = ['alice-1', 'alice-2', 'alice-3'];
+    beforeAll(async () => {
+      await fixture.setup();
+      store = await fixture.open();
+      // Alice: a calm call two days ago, an angry one (alert, ends angry) 3 hours ago, and an
+      // opted-out call in between; Bob: one calm call; and the same pseudonym text in tenant beta.
+      const calls = [
+        syntheticCall({ callId: 'alice-1', customerRef: ALICE, startedAt: hoursAgo(48), durationS: 60 }),
+        syntheticCall({
+          callId: 'alice-2',
+          customerRef: ALICE,
+          startedAt: hoursAgo(3),
+          durationS: 120,
+          angryFromS: 60,
+          angryToS: 120,
+          alert: true,
+          ackAfterS: 5,
+          queue: 'cancellations',
+        }),
+        syntheticCall({
+          callId: 'alice-3',
+          customerRef: ALICE,
+          startedAt: hoursAgo(24),
+          historyOptOut: true,
+          durationS: 30,
+        }),
+        syntheticCall({ callId: 'bob-1', customerRef: BOB, startedAt: hoursAgo(5), durationS: 30 }),
+        syntheticCall({
+          callId: 'alice-1',
+          tenant: 'beta',
+          customerRef: ALICE,
+          startedAt: hoursAgo(5),
+          durationS: 30,
+        }),
+      ];
+      for (const call of calls) expect((await store.write(syntheticEvents(call))).rejected).toEqual([]);
+    });
+    afterAll(() => fixture.teardown());
+
+    it('knows that the last call ended angry before it is summarised, and never counts opted-out calls', async () => {
+      const summary = await store.historySummary('acme', ALICE, {
+        windowDays: 7,
+        excludeCallId: 'alice-new',
+      });
+      expect(summary.recentCalls).toBe(2);
+      expect(summary.lastEndState).toBe('angry');
+      expect(summary.frustrationEpisodes).toBe(1);
+      expect(summary.line).toBe('3rd call in 7 days · last call ended angry · 1 frustration episode');
+    });
+
+    it("lists the customer's calls newest first with mood at start and end, from the summaries", async () => {
+      expect(await store.finalizePending(0)).toBe(5);
+      const history = await store.customerCalls(acme, ALICE);
+      expect(history.calls.map((c) => c.callId)).toEqual(['alice-2', 'alice-1']);
+      const [angry, calm] = history.calls;
+      expect(angry).toMatchObject({
+        queue: 'cancellations',
+        durationMs: 120_000,
+        frustrationEpisodes: 1,
+        alertsCount: 1,
+      });
+      expect(angry.moodAtStart.state).toBe('neutral');
+      expect(angry.moodAtEnd.state).toBe('angry');
+      expect(angry.moodAtEnd.valence!).toBeLessThan(angry.moodAtStart.valence!);
+      expect(calm.moodAtEnd.state).toBe('neutral');
+      expect(angry.score).not.toBeNull();
+      // The summary line says the same once summarised; another window leaves the old call out.
+      const summary = await store.historySummary('acme', ALICE, { windowDays: 1 });
+      expect(summary.line).toBe('2nd call in 1 day · last call ended angry · 1 frustration episode');
+    });
+
+    it('scopes a customer timeline like every read and refuses anything but a pseudonym', async () => {
+      await expect(
+        store.customerCalls({ tenant: 'acme', agentId: 'agent-9', teams: null }, ALICE),
+      ).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await expect(store.customerCalls(acme, '+44 7700 900001')).rejects.toMatchObject({
+        code: 'INVALID_QUERY',
+      });
+      const beta = await store.customerCalls({ tenant: 'beta', agentId: null, teams: null }, ALICE);
+      expect(beta.calls.map((c) => `${c.tenant}/${c.callId}`)).toEqual(['beta/alice-1']);
+    });
+
+    it('never stores a raw customer reference sent past the gateway', async () => {
+      const call = syntheticCall({ callId: 'raw-ref', customerRef: '+44 7700 900003', durationS: 5 });
+      expect((await store.write([call.start])).rejected).toEqual([]);
+      const [row] = await store.backend.query<{ customer_ref: string | null }>(
+        `SELECT customer_ref FROM calls WHERE tenant = 'acme' AND call_id = 'raw-ref'`,
+      );
+      expect(row.customer_ref).toBeNull();
+    });
+
+    it("erases every row of the customer's calls in every table, notes included, and audits without the reference", async () => {
+      await store.addReview(acme, 'alice-2', 'qa-1', {
+        notes: 'Customer furious about the fee',
+        scoreOverride: 40,
+      });
+      const before = await leftovers(store, 'acme', [...aliceCalls], ALICE);
+      expect(before.found.calls).toBe(4); // with tenant beta's call of the same pseudonym text
+      expect(before.found.reviews).toBe(1);
+      expect(before.found.emotion_events).toBeGreaterThan(0);
+      expect(before.found.call_timelines).toBe(3); // the opted-out call is erased too
+
+      const result = await store.eraseCustomer('acme', ALICE, 'admin-1');
+      expect(result.calls).toBe(3);
+      expect(result.rows.reviews).toBe(1);
+
+      const after = await leftovers(store, 'acme', [...aliceCalls], ALICE);
+      // Nothing of Alice in tenant acme, in any table (the audit row names no reference) …
+      expect(
+        Object.keys(after.found).filter((table) => table !== 'calls' || after.found.calls !== 1),
+      ).toEqual([]);
+      // … except tenant beta's own call, which carries the same text and must stay.
+      expect(after.found).toEqual({ calls: 1 });
+      const [audit] = await store.backend.query<Record<string, unknown>>('SELECT * FROM customer_erasures');
+      expect(audit).toMatchObject({ tenant: 'acme', requested_by: 'admin-1', calls: 3 });
+      expect(JSON.stringify(audit)).not.toContain(ALICE);
+      // The search path and the index over the pseudonym find nothing either.
+      const search = await store.searchCalls(acme, { sort: 'startedAt', order: 'desc', limit: 50 });
+      expect(search.calls.map((c) => c.callId).filter((id) => id.startsWith('alice'))).toEqual([]);
+      const indexed = await store.backend.transaction(async (tx) => {
+        await tx.query('SET LOCAL enable_seqscan = off');
+        return tx.query(`SELECT call_id FROM calls WHERE tenant = 'acme' AND customer_ref = $1`, [ALICE]);
+      });
+      expect(indexed).toEqual([]);
+      await expect(store.customerCalls(acme, ALICE)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // Bob is untouched.
+      expect((await store.customerCalls(acme, BOB)).calls).toHaveLength(1);
+    });
+
+    it("purges by the tenant's retention days from the configuration, an API setting winning", async () => {
+      const policy = { defaultDays: 365, orphanGraceMs: 3_600_000, tenantDays: { acme: 1, beta: 1 } };
+      await store.setRetention('beta', 30);
+      const purged = await store.purgeExpired(policy, new Date(NOW.getTime() + 2 * 86_400_000));
+      expect(purged.calls.acme).toBeGreaterThanOrEqual(1);
+      expect(purged.calls.beta).toBeUndefined();
+      await expect(store.customerCalls(acme, BOB)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+  },
+);

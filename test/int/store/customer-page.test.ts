@@ -1,0 +1,155 @@
+// Real browser (headless Chromium) on the QA pages served by the real QA server over a real
+// database: from a call's review page, the link to its customer's history opens a timeline of the
+// customer's calls with mood at start and end; a call the customer opted out of history has no
+// link and is not on the page; an agent sees only their own calls with the customer.
+// Screenshots: reports/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
+import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+
+const SCREENSHOTS = 'reports/screenshots';
+const tokens = {
+  secret: new TextEncoder().encode('customer-page-test-secret-32-bytes!'),
+  issuer: 'va',
+  audience: 'va',
+};
+const REF = pseudonymiseCustomerRef('customer-page-test-key-0123456789', 'demo', 'CRM-000123');
+
+let store: CallStore;
+let server: QaServer;
+let webRoot: string;
+let profile: string;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  webRoot = mkdtempSync(join(tmpdir(), 'va-store-web-'));
+  await build({
+    configFile: 'services/call-store/web/vite.config.ts',
+    logLevel: 'error',
+    build: { outDir: webRoot, emptyOutDir: true },
+  });
+  store = await openCallStore({});
+  const day = 86_400_000;
+  const calls = [
+    { callId: 'cust-calm', agentId: 'agent-2', at: 6 * day, angry: false },
+    { callId: 'cust-angry', agentId: 'agent-1', at: 3 * day, angry: true },
+    { callId: 'cust-optout', agentId: 'agent-1', at: 2 * day, angry: false, optOut: true },
+    { callId: 'cust-recovered', agentId: 'agent-1', at: 3_600_000, angry: false },
+  ];
+  for (const [i, c] of calls.entries()) {
+    const call = syntheticCall({
+      callId: c.callId,
+      agentId: c.agentId,
+      tenant: 'demo',
+      customerRef: REF,
+      historyOptOut: c.optOut,
+      startedAt: new Date(Date.now() - c.at),
+      durationS: 120,
+      angryFromS: c.angry ? 60 : undefined,
+      angryToS: c.angry ? 120 : undefined,
+      alert: c.angry,
+      ackAfterS: 5,
+      seed: 11 + i,
+      queue: c.angry ? 'cancellations' : 'billing',
+    });
+    await store.write(syntheticEvents(call));
+  }
+  await store.finalizePending(0);
+  server = await startQaServer({
+    store,
+    tokens,
+    port: 0,
+    webRoot,
+    login: demoUsersLogin('config/demo-users.json'),
+  });
+  profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: [...CHROMIUM_ARGS],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await server?.close();
+  await store?.close();
+  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+});
+
+async function signIn(username: string): Promise<{ page: Page; failures: string[] }> {
+  const page = await context.newPage();
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`http://127.0.0.1:${server.port}/`))
+      failures.push(`external request ${request.url()}`);
+  });
+  await page.goto(`http://127.0.0.1:${server.port}/qa/`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill('demo1234');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('tr.call-row').first().waitFor();
+  return { page, failures };
+}
+
+describe('customer page in a real browser', () => {
+  it("links a call to its customer's timeline of calls with mood at start and end", async () => {
+    const { page, failures } = await signIn('supervisor');
+    await page.goto(`http://127.0.0.1:${server.port}/qa/#/calls/cust-recovered`);
+    await page.getByTestId('customer-link').click();
+    await page.getByTestId('customer-timeline').waitFor();
+    const items = page.getByTestId('customer-calls').locator('li.customer-call');
+    await expect.poll(() => items.count()).toBe(3);
+    expect(await items.evaluateAll((li) => li.map((x) => (x as HTMLElement).dataset.callId))).toEqual([
+      'cust-recovered',
+      'cust-angry',
+      'cust-calm',
+    ]);
+    const angry = page.locator('li.customer-call[data-call-id="cust-angry"]');
+    expect(await angry.textContent()).toMatch(/cancellations · agent agent-1 · 2:00 · mood neutral → angry/);
+    expect(await angry.textContent()).toMatch(/1 frustration episode\(s\)/);
+    // One step per call in the timeline, the angry call's end dot lower (more negative) than its start.
+    const steps = page.getByTestId('customer-timeline').locator('g[data-call-id]');
+    expect(await steps.count()).toBe(3);
+    const [start, end] = await page
+      .locator('g[data-call-id="cust-angry"] circle')
+      .evaluateAll((dots) => dots.map((d) => Number(d.getAttribute('cy'))));
+    expect(end).toBeGreaterThan(start);
+    expect(await page.content()).not.toContain('CRM-000123');
+    await page.screenshot({ path: `${SCREENSHOTS}/qa-customer-history.png`, fullPage: true });
+    // Back to a call from the list.
+    await angry.getByRole('link').click();
+    await page.getByTestId('scorecard').waitFor();
+    expect(page.url()).toMatch(/#\/calls\/cust-angry$/);
+    expect(failures).toEqual([]);
+  });
+
+  it('gives an opted-out call no link, and an agent only their own calls with the customer', async () => {
+    const { page } = await signIn('supervisor');
+    await page.goto(`http://127.0.0.1:${server.port}/qa/#/calls/cust-optout`);
+    await page.getByTestId('scorecard').waitFor();
+    expect(await page.getByTestId('customer-link').count()).toBe(0);
+
+    const agent = await signIn('agent-1');
+    await agent.page.goto(`http://127.0.0.1:${server.port}/qa/#/customers/${REF}`);
+    await agent.page.getByTestId('customer-timeline').waitFor();
+    const ids = await agent.page
+      .getByTestId('customer-calls')
+      .locator('li.customer-call')
+      .evaluateAll((li) => li.map((x) => (x as HTMLElement).dataset.callId));
+    expect(ids).toEqual(['cust-recovered', 'cust-angry']);
+  });
+});
