@@ -83,8 +83,8 @@ function startHistoryLines(
   hub: Hub,
 ): ((event: CallEvent) => void) | undefined {
   if (!config.ALERT_HISTORY_URL) return undefined;
-  if (!config.ALERT_JWT_SECRET) {
-    base.logger.warn('ALERT_HISTORY_URL set without ALERT_JWT_SECRET: no history line (no key to sign with)');
+  if (!config.jwtSecret) {
+    base.logger.warn('ALERT_HISTORY_URL set without JWT_SECRET: no history line (no key to sign with)');
     return undefined;
   }
   const registers = [base.metrics.registry];
@@ -102,7 +102,7 @@ function startHistoryLines(
   });
   const client = createHistoryClient({
     baseUrl: config.ALERT_HISTORY_URL,
-    tokens: { secret: new TextEncoder().encode(config.ALERT_JWT_SECRET), issuer: config.ALERT_JWT_ISSUER },
+    tokens: { secret: new TextEncoder().encode(config.jwtSecret), issuer: config.ALERT_JWT_ISSUER },
     timeoutMs: config.ALERT_HISTORY_TIMEOUT_MS,
     cacheMs: config.ALERT_HISTORY_CACHE_MS,
     windowDays: config.ALERT_HISTORY_WINDOW_DAYS,

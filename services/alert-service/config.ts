@@ -95,8 +95,8 @@ export const alertServiceEnv = z.object({
   ALERT_ENDED_CALLS_REMEMBERED: intVar({ min: 1, max: 10_000_000, def: 100_000 }),
   /**
    * The call-store's API base URL (e.g. http://call-store:8090): a starting call's customer history
-   * line comes from its internal route, with a service token signed by ALERT_JWT_SECRET (the key the
-   * store shares as JWT_SECRET). Unset = no history line.
+   * line comes from its internal route, with a service token signed by JWT_SECRET (the key the
+   * store verifies with). Unset = no history line.
    */
   ALERT_HISTORY_URL: z.url().optional(),
   /** The line waits this long at most; later it is dropped (the call goes on without it). */

@@ -116,7 +116,7 @@ describe('customer history live, across the real services', () => {
       KAFKA_BROKERS: brokers,
       DATABASE_URL: dbUrl.toString(),
       API_PORT: String(apiPort),
-      JWT_SECRET: prepared.env.ALERT_JWT_SECRET,
+      JWT_SECRET: prepared.env.JWT_SECRET,
       CALLS_TOPIC: topics.calls,
       FEATURES_TOPIC: topics.features,
       EMOTIONS_TOPIC: topics.emotions,
@@ -178,7 +178,7 @@ describe('customer history live, across the real services', () => {
       };
     };
 
-    const secret = new TextEncoder().encode(prepared.env.ALERT_JWT_SECRET);
+    const secret = new TextEncoder().encode(prepared.env.JWT_SECRET);
     const tokens = { secret, issuer: 'va-alert-service', audience: 'va-pages' };
     const adminToken = await issueToken(tokens, {
       userId: 'admin-1',
