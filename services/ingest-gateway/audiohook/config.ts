@@ -70,7 +70,9 @@ export function parseAudioHookOrgs(
     throw new ConfigError([`${variable}: not valid JSON`]);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new ConfigError([`${variable}: must be a JSON object {organizationId: {tenant, apiKey, clientSecret}}`]);
+    throw new ConfigError([
+      `${variable}: must be a JSON object {organizationId: {tenant, apiKey, clientSecret}}`,
+    ]);
   const problems: string[] = [];
   const orgs = new Map<string, AudioHookOrg>();
   const apiKeys = new Set<string>();
@@ -83,7 +85,8 @@ export function parseAudioHookOrgs(
     const result = orgSchema.safeParse(raw);
     if (!result.success) {
       // Messages name the field, never the value (a secret must not reach a log).
-      for (const issue of result.error.issues) problems.push(`${where}: ${issue.path.join('.') || '(org)'} ${issue.message}`);
+      for (const issue of result.error.issues)
+        problems.push(`${where}: ${issue.path.join('.') || '(org)'} ${issue.message}`);
       continue;
     }
     const o = result.data;
@@ -98,7 +101,13 @@ export function parseAudioHookOrgs(
     }
     if (apiKeys.has(o.apiKey)) problems.push(`${where}: apiKey is shared with another organization`);
     apiKeys.add(o.apiKey);
-    orgs.set(id.toLowerCase(), { id: id.toLowerCase(), tenant: o.tenant, apiKey: o.apiKey, signingKey, consent: o.consent });
+    orgs.set(id.toLowerCase(), {
+      id: id.toLowerCase(),
+      tenant: o.tenant,
+      apiKey: o.apiKey,
+      signingKey,
+      consent: o.consent,
+    });
   }
   if (orgs.size === 0 && problems.length === 0) problems.push(`${variable}: no organizations`);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -127,7 +136,10 @@ export function loadAudioHookConfig(
     : c.AUDIOHOOK_ORGS
       ? parseAudioHookOrgs(c.AUDIOHOOK_ORGS, 'AUDIOHOOK_ORGS', tenants, production)
       : null;
-  if (!orgs) throw new ConfigError(['AUDIOHOOK_ORGS: set it (or AUDIOHOOK_ORGS_FILE) with AUDIOHOOK_PORT (got unset)']);
+  if (!orgs)
+    throw new ConfigError([
+      'AUDIOHOOK_ORGS: set it (or AUDIOHOOK_ORGS_FILE) with AUDIOHOOK_PORT (got unset)',
+    ]);
   return {
     host: c.AUDIOHOOK_HOST,
     port: c.AUDIOHOOK_PORT,

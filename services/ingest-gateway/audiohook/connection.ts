@@ -18,7 +18,13 @@ import type { KafkaSink } from '../kafka-sink.ts';
 import { holdWhileBehind } from '../stream-hold.ts';
 import type { AudioHookOrg } from './config.ts';
 import type { Attachment, Conversation, Conversations } from './conversations.ts';
-import { AUDIOHOOK_RATE_HZ, parseClientMessage, serverMessage, type ClientMessage, type ServerType } from './messages.ts';
+import {
+  AUDIOHOOK_RATE_HZ,
+  parseClientMessage,
+  serverMessage,
+  type ClientMessage,
+  type ServerType,
+} from './messages.ts';
 import type { AudioHookMetrics } from './metrics.ts';
 import { callStartFromOpen, selectMedia } from './open.ts';
 
@@ -57,7 +63,8 @@ export function serveConnection(deps: ConnectionDeps): Connection {
   let closeTimer: NodeJS.Timeout | null = null;
 
   const send = (type: ServerType, parameters: Record<string, unknown> = {}): void => {
-    if (ws.readyState === ws.OPEN) ws.send(serverMessage(sessionId, type, ++serverSeq, clientSeq, parameters));
+    if (ws.readyState === ws.OPEN)
+      ws.send(serverMessage(sessionId, type, ++serverSeq, clientSeq, parameters));
   };
   /** The client closes after `closed`/`disconnect`; we close only if it does not. */
   const closeSoon = (code: number, reason: string): void => {
@@ -80,7 +87,8 @@ export function serveConnection(deps: ConnectionDeps): Connection {
   const attached = (): boolean => conversation?.attachment === attachment;
   /** A protocol error: ends the call (flushing what was accepted) when this session carries it. */
   const fail = (error: IngestError): void => {
-    if (conversation && attached() && conversation.session.state() === 'live') conversation.session.reject(error);
+    if (conversation && attached() && conversation.session.state() === 'live')
+      conversation.session.reject(error);
     else signal(error, false);
   };
 
@@ -101,7 +109,10 @@ export function serveConnection(deps: ConnectionDeps): Connection {
 
   const openDeadline = setTimeout(() => {
     if (phase === 'awaiting-open')
-      signal(new IngestError('CALL_START_TIMEOUT', `no open within ${deps.settings.callStartTimeoutMs} ms`), false);
+      signal(
+        new IngestError('CALL_START_TIMEOUT', `no open within ${deps.settings.callStartTimeoutMs} ms`),
+        false,
+      );
   }, deps.settings.callStartTimeoutMs);
   openDeadline.unref();
 
@@ -170,7 +181,10 @@ export function serveConnection(deps: ConnectionDeps): Connection {
     if (message.id !== sessionId)
       throw new IngestError('BAD_MESSAGE', 'message id is not this session (audiohook-session-id)');
     if (message.seq !== clientSeq + 1)
-      throw new IngestError('BAD_SEQUENCE', `seq ${message.seq} after ${clientSeq}: messages lost or reordered`);
+      throw new IngestError(
+        'BAD_SEQUENCE',
+        `seq ${message.seq} after ${clientSeq}: messages lost or reordered`,
+      );
     clientSeq = message.seq;
     if (message.serverseq > serverSeq)
       throw new IngestError('BAD_SEQUENCE', `serverseq ${message.serverseq}: the server sent ${serverSeq}`);
@@ -185,7 +199,10 @@ export function serveConnection(deps: ConnectionDeps): Connection {
         // client advances position past it), so the timeline does too.
         const { startSamples, discardedSamples } = message.parameters;
         if (Math.abs(startSamples - positionSamples) > POSITION_TOLERANCE_SAMPLES)
-          throw new IngestError('BAD_POSITION', `discarded from ${startSamples}, ${positionSamples} received`);
+          throw new IngestError(
+            'BAD_POSITION',
+            `discarded from ${startSamples}, ${positionSamples} received`,
+          );
         positionSamples += discardedSamples;
         adapterMetrics.notSentSeconds.inc({ why: 'discarded' }, discardedSamples / AUDIOHOOK_RATE_HZ);
         if (message.positionSamples !== startSamples) checkPosition(message);
@@ -205,7 +222,10 @@ export function serveConnection(deps: ConnectionDeps): Connection {
         current.session.hold(false);
         // Paused audio is not in positions: it moves the rest of the conversation later.
         current.pausedSamples += message.parameters.discardedSamples;
-        adapterMetrics.notSentSeconds.inc({ why: 'paused' }, message.parameters.discardedSamples / AUDIOHOOK_RATE_HZ);
+        adapterMetrics.notSentSeconds.inc(
+          { why: 'paused' },
+          message.parameters.discardedSamples / AUDIOHOOK_RATE_HZ,
+        );
         return;
       }
       case 'update':
@@ -228,7 +248,10 @@ export function serveConnection(deps: ConnectionDeps): Connection {
     const current = conversation as Conversation;
     const bytes = data.byteLength;
     if (bytes === 0 || bytes % current.channels !== 0)
-      throw new IngestError('BAD_FRAME', `${bytes} bytes are not whole PCMU samples of ${current.channels} channel(s)`);
+      throw new IngestError(
+        'BAD_FRAME',
+        `${bytes} bytes are not whole PCMU samples of ${current.channels} channel(s)`,
+      );
     adapterMetrics.audioBytes.inc(bytes);
     const samples = bytes / current.channels;
     const startSample = positionSamples + current.pausedSamples;
@@ -238,7 +261,12 @@ export function serveConnection(deps: ConnectionDeps): Connection {
     const payload = placed.trimSamples > 0 ? data.subarray(placed.trimSamples * current.channels) : data;
     current.session.handle({
       message: 'frame',
-      frame: { channel: 'CHANNEL_UNSPECIFIED', sequence: placed.sequence, audioTimeMs: placed.audioTimeMs, payload },
+      frame: {
+        channel: 'CHANNEL_UNSPECIFIED',
+        sequence: placed.sequence,
+        audioTimeMs: placed.audioTimeMs,
+        payload,
+      },
     });
   };
 
@@ -264,7 +292,8 @@ export function serveConnection(deps: ConnectionDeps): Connection {
     adapterMetrics.openSessions.dec();
     // Gone without a close transaction (network loss, crash): the conversation waits for the
     // client's reconnect, then ends keeping everything received.
-    if (conversation && attached() && phase !== 'closing') deps.conversations.detach(conversation, attachment);
+    if (conversation && attached() && phase !== 'closing')
+      deps.conversations.detach(conversation, attachment);
     phase = 'done';
   });
   ws.on('error', () => ws.terminate());
@@ -272,7 +301,8 @@ export function serveConnection(deps: ConnectionDeps): Connection {
   return {
     shutdown() {
       const error = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
-      if (conversation && attached() && conversation.session.state() === 'live') conversation.session.reject(error);
+      if (conversation && attached() && conversation.session.state() === 'live')
+        conversation.session.reject(error);
       else signal(error, false);
     },
   };

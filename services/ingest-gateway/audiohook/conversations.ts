@@ -105,7 +105,11 @@ export function createConversations(deps: ConversationsDeps): Conversations {
     };
     session.handle({ message: 'start', start });
     if (session.state() !== 'live')
-      return { ok: false, error: refused ?? new IngestError('INTERNAL_ERROR', 'the call did not start'), counted: true };
+      return {
+        ok: false,
+        error: refused ?? new IngestError('INTERNAL_ERROR', 'the call did not start'),
+        counted: true,
+      };
     started = true;
     live.set(key, conversation);
     return { ok: true, conversation, continued: false };
@@ -119,9 +123,13 @@ export function createConversations(deps: ConversationsDeps): Conversations {
       const previous = existing.attachment;
       const refuse = (error: IngestError): OpenResult => ({ ok: false, error, counted: false });
       if (previous && !continues.includes(previous.sessionId))
-        return refuse(new IngestError('CALL_ALREADY_LIVE', `conversation ${start.callId} is already streaming`));
+        return refuse(
+          new IngestError('CALL_ALREADY_LIVE', `conversation ${start.callId} is already streaming`),
+        );
       if (existing.channels !== start.channels.length)
-        return refuse(new IngestError('BAD_CHANNEL_LAYOUT', 'a reconnect must keep the media of the conversation'));
+        return refuse(
+          new IngestError('BAD_CHANNEL_LAYOUT', 'a reconnect must keep the media of the conversation'),
+        );
       clearTimeout(graceTimers.get(existing));
       graceTimers.delete(existing);
       existing.attachment = attachment;

@@ -48,7 +48,8 @@ export type ClientMessage = ClientBody & {
 };
 
 const bad = (what: string): IngestError => new IngestError('BAD_MESSAGE', what);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const seqOf = (v: unknown, field: string): number => {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
   throw bad(`${field} must be a non-negative integer`);
@@ -82,7 +83,8 @@ function parseOpen(p: Record<string, unknown>): OpenParameters {
   if (!isObject(participant)) throw bad('open: parameters.participant must be an object');
   if (!Array.isArray(p.media)) throw bad('open: parameters.media must be an array');
   const media = p.media.slice(0, 16).map((m, k): MediaOffer => {
-    if (!isObject(m) || !Array.isArray(m.channels)) throw bad(`open: media[${k}] must be {type, format, channels, rate}`);
+    if (!isObject(m) || !Array.isArray(m.channels))
+      throw bad(`open: media[${k}] must be {type, format, channels, rate}`);
     return {
       type: String(m.type),
       format: String(m.format),
@@ -92,7 +94,8 @@ function parseOpen(p: Record<string, unknown>): OpenParameters {
   });
   const continued = p.continuedSessions ?? [];
   if (!Array.isArray(continued)) throw bad('open: continuedSessions must be an array');
-  if (p.customConfig !== undefined && !isObject(p.customConfig)) throw bad('open: customConfig must be an object');
+  if (p.customConfig !== undefined && !isObject(p.customConfig))
+    throw bad('open: customConfig must be an object');
   return {
     organizationId: uuidOf(p.organizationId, 'open: organizationId'),
     conversationId: uuidOf(p.conversationId, 'open: conversationId'),
@@ -139,9 +142,13 @@ function parseBody(type: string, p: Record<string, unknown>): ClientBody {
         },
       };
     case 'update':
-      return { type, parameters: { language: p.language === undefined ? null : textOf(p.language, 'language', 32) } };
+      return {
+        type,
+        parameters: { language: p.language === undefined ? null : textOf(p.language, 'language', 32) },
+      };
     case 'error': {
-      if (typeof p.code !== 'number' || !Number.isInteger(p.code)) throw bad('error: code must be an integer');
+      if (typeof p.code !== 'number' || !Number.isInteger(p.code))
+        throw bad('error: code must be an integer');
       return { type, parameters: { code: p.code, message: textOf(p.message, 'error: message', 1000) } };
     }
     default:

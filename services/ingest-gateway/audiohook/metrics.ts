@@ -25,7 +25,11 @@ export function createAudioHookMetrics(base: ServiceMetrics): AudioHookMetrics {
       help: 'AudioHook WebSocket sessions accepted (API key and signature valid)',
       registers,
     }),
-    openSessions: new Gauge({ name: 'va_audiohook_open_sessions', help: 'AudioHook sessions open now', registers }),
+    openSessions: new Gauge({
+      name: 'va_audiohook_open_sessions',
+      help: 'AudioHook sessions open now',
+      registers,
+    }),
     audioBytes: new Counter({
       name: 'va_audiohook_audio_bytes_total',
       help: 'Bytes of binary PCMU audio frames received (all channels)',

@@ -35,6 +35,9 @@ export function selectMedia(offered: readonly MediaOffer[]): MediaOffer {
   return chosen;
 }
 
+/** `open` names no agent (only the external participant): calls carry this unless customConfig does. */
+export const UNASSIGNED_AGENT = 'audiohook-unassigned';
+
 const configText = (config: Record<string, unknown>, key: string): string => {
   const v = config[key];
   if (v === undefined || v === null) return '';
@@ -46,13 +49,14 @@ const configText = (config: Record<string, unknown>, key: string): string => {
  * CallStart of a conversation: call id = conversationId (every session of the conversation,
  * reconnects included, is the same call); the customer reference = the participant's ANI (or,
  * without one, its participant id), pseudonymised by the session before it leaves the gateway;
- * agent, queue and team from the integration's customConfig; consent from the organisation.
+ * agent (else UNASSIGNED_AGENT), queue and team from the integration's customConfig; consent
+ * from the organisation.
  */
 export function callStartFromOpen(open: OpenParameters, media: MediaOffer, org: AudioHookOrg): RawCallStart {
   return {
     callId: open.conversationId,
     tenant: org.tenant,
-    agentId: configText(open.customConfig, 'agentId'),
+    agentId: configText(open.customConfig, 'agentId') || UNASSIGNED_AGENT,
     queue: configText(open.customConfig, 'queue'),
     team: configText(open.customConfig, 'team'),
     customerRef: open.participant.ani || open.participant.id,

@@ -43,7 +43,11 @@ export interface AudioHookServer {
   stop(): Promise<void>;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  503: 'Service Unavailable',
+};
 
 function refuse(socket: Duplex, status: number, code: string): void {
   const body = `${code}\n`;
@@ -68,7 +72,11 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
   });
   const connections = new Set<Connection>();
   let accepting = true;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+  });
 
   const onRequest = (_: IncomingMessage, response: ServerResponse): void => {
     response.writeHead(426, { Connection: 'close', 'Content-Type': 'text/plain' });

@@ -32,11 +32,7 @@ export const AUDIOHOOK_SIGNED_COMPONENTS = [
 ] as const;
 
 export type SignatureFailure =
-  | 'MISSING_SIGNATURE'
-  | 'BAD_SIGNATURE_INPUT'
-  | 'UNSUPPORTED_SIGNATURE'
-  | 'STALE_SIGNATURE'
-  | 'BAD_SIGNATURE';
+  'MISSING_SIGNATURE' | 'BAD_SIGNATURE_INPUT' | 'UNSUPPORTED_SIGNATURE' | 'STALE_SIGNATURE' | 'BAD_SIGNATURE';
 
 export type VerifyResult =
   | { ok: true; nonce: string; createdS: number; expiresS: number | null }
@@ -85,7 +81,8 @@ export function signatureBase(request: SignedRequest, input: InnerList): string 
   return lines.join('\n');
 }
 
-const hmac = (key: Uint8Array, base: string): Buffer => createHmac('sha256', key).update(base, 'utf8').digest();
+const hmac = (key: Uint8Array, base: string): Buffer =>
+  createHmac('sha256', key).update(base, 'utf8').digest();
 
 function dictionary(request: SignedRequest, name: string): Map<string, Member> | null {
   const value = headerValue(request.headers, name);
@@ -103,7 +100,8 @@ export function verifyAudioHookSignature(request: SignedRequest, options: Verify
     const reason = error instanceof StructuredFieldError ? error.message : 'unparsable';
     return fail('BAD_SIGNATURE_INPUT', `signature headers: ${reason}`);
   }
-  if (!inputs || !signatures || inputs.size === 0) return fail('MISSING_SIGNATURE', 'no signature-input/signature');
+  if (!inputs || !signatures || inputs.size === 0)
+    return fail('MISSING_SIGNATURE', 'no signature-input/signature');
   const [label, input] = [...inputs][0];
   const signature = signatures.get(label);
   if (!isInnerList(input)) return fail('BAD_SIGNATURE_INPUT', 'signature-input is not an inner list');
@@ -122,15 +120,23 @@ export function verifyAudioHookSignature(request: SignedRequest, options: Verify
   if (alg !== 'hmac-sha256') return fail('UNSUPPORTED_SIGNATURE', 'alg must be hmac-sha256');
   const covered = new Set(input.items.map((i) => i.value));
   const missing = AUDIOHOOK_SIGNED_COMPONENTS.filter((c) => !covered.has(c));
-  if (missing.length > 0) return fail('BAD_SIGNATURE_INPUT', `the signature does not cover ${missing.join(', ')}`);
+  if (missing.length > 0)
+    return fail('BAD_SIGNATURE_INPUT', `the signature does not cover ${missing.join(', ')}`);
   const keyid = str('keyid');
   const nonce = str('nonce');
   const created = int('created');
   const expires = params.has('expires') ? int('expires') : null;
-  if (keyid === null || nonce === null || nonce === '' || created === null || (params.has('expires') && expires === null))
+  if (
+    keyid === null ||
+    nonce === null ||
+    nonce === '' ||
+    created === null ||
+    (params.has('expires') && expires === null)
+  )
     return fail('BAD_SIGNATURE_INPUT', 'keyid, nonce and created are required (strings, integer)');
   if (created > options.nowS + CLOCK_SKEW_S) return fail('STALE_SIGNATURE', 'created is in the future');
-  if (created + options.maxAgeS < options.nowS - CLOCK_SKEW_S) return fail('STALE_SIGNATURE', 'created too long ago');
+  if (created + options.maxAgeS < options.nowS - CLOCK_SKEW_S)
+    return fail('STALE_SIGNATURE', 'created too long ago');
   if (expires !== null && expires < options.nowS - CLOCK_SKEW_S) return fail('STALE_SIGNATURE', 'expired');
   const base = signatureBase(request, input);
   if (base === null) return fail('BAD_SIGNATURE_INPUT', 'a covered component is missing from the request');

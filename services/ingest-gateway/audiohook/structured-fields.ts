@@ -122,7 +122,8 @@ function parseInnerList(input: Input): InnerList {
     const value = parseBareItem(input);
     items.push({ value, params: parseParameters(input) });
     const next = input.peek();
-    if (next !== ' ' && next !== ')') throw new StructuredFieldError('inner list items must be separated by spaces');
+    if (next !== ' ' && next !== ')')
+      throw new StructuredFieldError('inner list items must be separated by spaces');
   }
 }
 
@@ -143,7 +144,8 @@ export function parseDictionary(text: string): Map<string, Member> {
     out.set(key, member);
     input.skip(/[ \t]/);
     if (input.at >= input.text.length) break;
-    if (input.peek() !== ',') throw new StructuredFieldError('dictionary members must be separated by commas');
+    if (input.peek() !== ',')
+      throw new StructuredFieldError('dictionary members must be separated by commas');
     input.at += 1;
     input.skip(/[ \t]/);
     if (input.at >= input.text.length) throw new StructuredFieldError('trailing comma');
@@ -162,7 +164,9 @@ function serializeBareItem(value: BareItem): string {
 }
 
 function serializeParameters(params: Parameters): string {
-  return params.map(([key, value]) => (value === true ? `;${key}` : `;${key}=${serializeBareItem(value)}`)).join('');
+  return params
+    .map(([key, value]) => (value === true ? `;${key}` : `;${key}=${serializeBareItem(value)}`))
+    .join('');
 }
 
 /** An Inner List as RFC 8941 section 4.1.1.1 writes it. */

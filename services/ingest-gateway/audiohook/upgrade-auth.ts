@@ -32,7 +32,8 @@ export function authenticateUpgrade(
     return {
       status: 400,
       code: 'MISSING_AUDIOHOOK_HEADERS',
-      reason: 'audiohook-organization-id, audiohook-session-id (UUIDs) and audiohook-correlation-id are required',
+      reason:
+        'audiohook-organization-id, audiohook-session-id (UUIDs) and audiohook-correlation-id are required',
     };
   const apiKey = header(request, 'x-api-key');
   if (!apiKey) return { status: 401, code: 'MISSING_API_KEY', reason: 'no X-API-Key' };
@@ -42,7 +43,12 @@ export function authenticateUpgrade(
     return { status: 401, code: 'BAD_API_KEY', reason: 'unknown organization or API key' };
   const verified = verifyAudioHookSignature(
     { target: request.url ?? '/', headers: request.headers },
-    { key: org.signingKey, apiKey: org.apiKey, nowS: Math.floor(nowMs / 1000), maxAgeS: config.maxSignatureAgeS },
+    {
+      key: org.signingKey,
+      apiKey: org.apiKey,
+      nowS: Math.floor(nowMs / 1000),
+      maxAgeS: config.maxSignatureAgeS,
+    },
   );
   if (!verified.ok) return { status: 401, code: verified.code, reason: verified.reason };
   // The nonce is remembered as long as the signature could pass the age check.

@@ -30,7 +30,13 @@ const API_KEY = 'SGVsbG8sIEkgYW0gdGhlIEFQSSBrZXkh';
 const CREATED = 1641013200;
 
 const verify = (request: SignedRequest, over: Partial<Parameters<typeof verifyAudioHookSignature>[1]> = {}) =>
-  verifyAudioHookSignature(request, { key: EXAMPLE_SECRET, apiKey: API_KEY, nowS: CREATED + 1, maxAgeS: 60, ...over });
+  verifyAudioHookSignature(request, {
+    key: EXAMPLE_SECRET,
+    apiKey: API_KEY,
+    nowS: CREATED + 1,
+    maxAgeS: 60,
+    ...over,
+  });
 
 const withHeaders = (headers: Record<string, string>): SignedRequest => ({
   ...EXAMPLE,
@@ -48,9 +54,9 @@ describe('AudioHook upgrade signature', () => {
   });
 
   it('refuses the example with any signed header changed, or another key', () => {
-    expect(verify(withHeaders({ 'audiohook-session-id': '30b0e395-84d3-4570-ac13-9a62d8f514c1' }))).toMatchObject(
-      { ok: false, code: 'BAD_SIGNATURE' },
-    );
+    expect(
+      verify(withHeaders({ 'audiohook-session-id': '30b0e395-84d3-4570-ac13-9a62d8f514c1' })),
+    ).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
     expect(verify(withHeaders({ host: 'evil.example.com' }))).toMatchObject({ code: 'BAD_SIGNATURE' });
     expect(verify({ ...EXAMPLE, target: '/api/v1/other' })).toMatchObject({ code: 'BAD_SIGNATURE' });
     expect(verify(EXAMPLE, { key: Buffer.alloc(32, 1) })).toMatchObject({ code: 'BAD_SIGNATURE' });
@@ -79,9 +85,13 @@ describe('AudioHook upgrade signature', () => {
       code: 'BAD_SIGNATURE_INPUT',
     });
     const partial = String(EXAMPLE.headers['signature-input']).replace(' "x-api-key"', '');
-    expect(verify(withHeaders({ 'signature-input': partial }))).toMatchObject({ code: 'BAD_SIGNATURE_INPUT' });
+    expect(verify(withHeaders({ 'signature-input': partial }))).toMatchObject({
+      code: 'BAD_SIGNATURE_INPUT',
+    });
     const hs512 = String(EXAMPLE.headers['signature-input']).replace('hmac-sha256', 'hmac-sha512');
-    expect(verify(withHeaders({ 'signature-input': hs512 }))).toMatchObject({ code: 'UNSUPPORTED_SIGNATURE' });
+    expect(verify(withHeaders({ 'signature-input': hs512 }))).toMatchObject({
+      code: 'UNSUPPORTED_SIGNATURE',
+    });
   });
 
   it('signs what it verifies (the test and load clients sign as Genesys does)', () => {
