@@ -317,4 +317,46 @@ describe('Genesys Cloud AudioHook adapter', () => {
     const ended = (await eventsOf(call.conversationId)).find((e) => e.type === 'ended');
     expect(ended).toMatchObject({ endReason: 'client-closed', framesAccepted: 40, gaps: 0 });
   });
+
+  it('disconnects live sessions with SHUTTING_DOWN when the gateway stops, flushing their audio', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      {
+        TENANT_TOKENS: `acme=${TOKEN}`,
+        AUDIOHOOK_HOST: '127.0.0.1',
+        AUDIOHOOK_PORT: '0',
+        AUDIOHOOK_ORGS: JSON.stringify({
+          [ORG.orgId]: {
+            tenant: 'acme',
+            apiKey: ORG.apiKey,
+            clientSecret: ORG.clientSecret,
+            consent: { analytics: true },
+          },
+        }),
+      },
+    );
+    const call = recorded();
+    const client = await connectAudioHook(`ws://127.0.0.1:${own.audiohook?.port}/hook`, ORG);
+    await playCall(client, ORG.orgId, call, { toFrame: 15, noClose: true });
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text()).match(
+            /va_ingest_frames_total\{service="ingest-gateway"\} (\d+)/,
+          )?.[1],
+      )
+      .toBe(String(15 * 2));
+    const stopped = own.stop();
+    const disconnect = await client.next('disconnect');
+    expect(disconnect.parameters).toMatchObject({
+      reason: 'error',
+      info: expect.stringMatching(/^SHUTTING_DOWN: /),
+    });
+    await stopped;
+    expect((await client.closed).code).toBeGreaterThanOrEqual(1000);
+    const chunks = await chunksOf(call.conversationId);
+    expect(channelView(chunks, 'agent').bytes.byteLength).toBe(15 * 1600);
+    const ended = (await eventsOf(call.conversationId)).find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ endReason: 'shutting_down', framesAccepted: 30 });
+  });
 });
