@@ -136,7 +136,10 @@ export function serveConnection(deps: ConnectionDeps): Connection {
     if (result.continued) adapterMetrics.reconnects.inc();
     phase = 'active';
     send('opened', { media: [media], startPaused: false });
-    checkBackpressure = holdWhileBehind(deps.sink, metrics, conversation.session, {
+    const session = conversation.session;
+    // Backpressure ending must not release the hold of a call the client paused (it stays not idle).
+    const held = { ...session, hold: (on: boolean) => session.hold(on || phase === 'paused') };
+    checkBackpressure = holdWhileBehind(deps.sink, metrics, held, {
       pause: () => ws.pause(),
       resume: () => ws.resume(),
       isClosed: () => phase === 'done' || ws.readyState !== ws.OPEN,

@@ -359,4 +359,45 @@ describe('Genesys Cloud AudioHook adapter', () => {
     const ended = (await eventsOf(call.conversationId)).find((e) => e.type === 'ended');
     expect(ended).toMatchObject({ endReason: 'shutting_down', framesAccepted: 30 });
   });
+
+  it('keeps a paused call (not idle) past the idle timeout, and ends a silent unpaused one', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      {
+        TENANT_TOKENS: `acme=${TOKEN}`,
+        IDLE_TIMEOUT_MS: '400',
+        AUDIOHOOK_HOST: '127.0.0.1',
+        AUDIOHOOK_PORT: '0',
+        AUDIOHOOK_ORGS: JSON.stringify({
+          [ORG.orgId]: {
+            tenant: 'acme',
+            apiKey: ORG.apiKey,
+            clientSecret: ORG.clientSecret,
+            consent: { analytics: true },
+          },
+        }),
+      },
+    );
+    const ownUrl = `ws://127.0.0.1:${own.audiohook?.port}/hook`;
+    try {
+      // On hold for 1.6 s of real time (pings continue), 4 × the idle timeout: the call survives.
+      const held = recorded();
+      const client = await connectAudioHook(ownUrl, ORG);
+      const { closed } = await playCall(client, ORG.orgId, held, {
+        speed: 1,
+        toFrame: 12,
+        pause: { at: 3, frames: 8 },
+      });
+      expect(closed?.type).toBe('closed');
+      expect(client.received.some((m) => m.type === 'disconnect')).toBe(false);
+      const ended = (await eventsOf(held.conversationId)).find((e) => e.type === 'ended');
+      expect(ended).toMatchObject({ endReason: 'audiohook-end', framesAccepted: 2 * 4 });
+      // The same silence without `paused`: the sweep ends it.
+      const silent = await connectAudioHook(ownUrl, ORG);
+      await playCall(silent, ORG.orgId, recorded(), { toFrame: 2, noClose: true });
+      expect((await silent.next('disconnect', 5_000)).parameters.info).toMatch(/^IDLE_TIMEOUT: /);
+    } finally {
+      await own.stop();
+    }
+  });
 });
