@@ -45,14 +45,12 @@ let gateway: Gateway;
 let kafka: Kafka;
 let url: string;
 
-beforeAll(async () => {
-  gateway = await startTestGateway(
+/** A gateway of the test's own topics with the AudioHook adapter for ORG (consenting). */
+const hookGateway = (env: Record<string, string> = {}): Promise<Gateway> =>
+  startTestGateway(
     { audio: audioTopic, calls: callsTopic },
     {
       TENANT_TOKENS: `acme=${TOKEN}`,
-      TOPIC_PARTITIONS: '1',
-      BATCH_MAX_DELAY_MS: '40',
-      MAX_STREAM_SPEED: '0',
       AUDIOHOOK_HOST: '127.0.0.1',
       AUDIOHOOK_PORT: '0',
       AUDIOHOOK_ORGS: JSON.stringify({
@@ -63,10 +61,18 @@ beforeAll(async () => {
           consent: { analytics: true, storeFeatures: true },
         },
       }),
-      AUDIOHOOK_RECONNECT_GRACE_MS: '1500',
-      AUDIOHOOK_CLOSE_TIMEOUT_MS: '300',
+      ...env,
     },
   );
+
+beforeAll(async () => {
+  gateway = await hookGateway({
+    TOPIC_PARTITIONS: '1',
+    BATCH_MAX_DELAY_MS: '40',
+    MAX_STREAM_SPEED: '0',
+    AUDIOHOOK_RECONNECT_GRACE_MS: '1500',
+    AUDIOHOOK_CLOSE_TIMEOUT_MS: '300',
+  });
   url = `ws://127.0.0.1:${gateway.audiohook?.port}/api/v1/audiohook/ws`;
   kafka = testKafka();
 });
@@ -319,22 +325,7 @@ describe('Genesys Cloud AudioHook adapter', () => {
   });
 
   it('disconnects live sessions with SHUTTING_DOWN when the gateway stops, flushing their audio', async () => {
-    const own = await startTestGateway(
-      { audio: audioTopic, calls: callsTopic },
-      {
-        TENANT_TOKENS: `acme=${TOKEN}`,
-        AUDIOHOOK_HOST: '127.0.0.1',
-        AUDIOHOOK_PORT: '0',
-        AUDIOHOOK_ORGS: JSON.stringify({
-          [ORG.orgId]: {
-            tenant: 'acme',
-            apiKey: ORG.apiKey,
-            clientSecret: ORG.clientSecret,
-            consent: { analytics: true },
-          },
-        }),
-      },
-    );
+    const own = await hookGateway();
     const call = recorded();
     const client = await connectAudioHook(`ws://127.0.0.1:${own.audiohook?.port}/hook`, ORG);
     await playCall(client, ORG.orgId, call, { toFrame: 15, noClose: true });
@@ -361,23 +352,7 @@ describe('Genesys Cloud AudioHook adapter', () => {
   });
 
   it('keeps a paused call (not idle) past the idle timeout, and ends a silent unpaused one', async () => {
-    const own = await startTestGateway(
-      { audio: audioTopic, calls: callsTopic },
-      {
-        TENANT_TOKENS: `acme=${TOKEN}`,
-        IDLE_TIMEOUT_MS: '400',
-        AUDIOHOOK_HOST: '127.0.0.1',
-        AUDIOHOOK_PORT: '0',
-        AUDIOHOOK_ORGS: JSON.stringify({
-          [ORG.orgId]: {
-            tenant: 'acme',
-            apiKey: ORG.apiKey,
-            clientSecret: ORG.clientSecret,
-            consent: { analytics: true },
-          },
-        }),
-      },
-    );
+    const own = await hookGateway({ IDLE_TIMEOUT_MS: '400' });
     const ownUrl = `ws://127.0.0.1:${own.audiohook?.port}/hook`;
     try {
       // On hold for 1.6 s of real time (pings continue), 4 × the idle timeout: the call survives.
