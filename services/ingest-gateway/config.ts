@@ -7,6 +7,7 @@ import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication } from '../shared/topic-replication.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
+import { loadAudioHookConfig, type AudioHookConfig } from './audiohook/config.ts';
 import { parseTenantTokens } from './auth.ts';
 import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
@@ -73,6 +74,8 @@ export interface GatewayConfig {
   l16ws: L16WsConfig | null;
   /** The Twilio Media Streams adapter (twilio-config.ts); null = off. */
   twilio: TwilioConfig | null;
+  /** The Genesys Cloud AudioHook adapter (audiohook/config.ts); null = off (AUDIOHOOK_PORT unset). */
+  audiohook: AudioHookConfig | null;
   /** Said once at start: e.g. plaintext gRPC allowed in production. */
   warnings: string[];
 }
@@ -122,6 +125,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   problems.push(...topics.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const l16ws = loadL16WsConfig(env, production);
+  const audiohook = loadAudioHookConfig(env, [...tenantTokens.keys()], production);
   const tls =
     c.TLS_CERT_FILE && c.TLS_KEY_FILE
       ? {
@@ -155,6 +159,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     produceLanes: c.PRODUCE_LANES,
     l16ws,
     twilio,
+    audiohook,
     warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
   };
 }

@@ -32,6 +32,10 @@ export type IngestErrorCode =
   /** A message an adapter's protocol does not allow (not JSON, unknown shape); see its README. */
   | 'BAD_MESSAGE'
   | 'BAD_METADATA'
+  /** An adapter message out of order (AudioHook `seq`/`serverseq`); see README-audiohook.md. */
+  | 'BAD_SEQUENCE'
+  /** An adapter message whose stream position disagrees with the audio received (AudioHook). */
+  | 'BAD_POSITION'
   | 'BAD_START_TIME'
   | 'FRAME_AFTER_END'
   | 'IDLE_TIMEOUT'
@@ -56,6 +60,8 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   BAD_FRAME: 'INVALID_ARGUMENT',
   BAD_MESSAGE: 'INVALID_ARGUMENT',
   BAD_METADATA: 'INVALID_ARGUMENT',
+  BAD_SEQUENCE: 'INVALID_ARGUMENT',
+  BAD_POSITION: 'INVALID_ARGUMENT',
   BAD_START_TIME: 'INVALID_ARGUMENT',
   CALL_ALREADY_LIVE: 'ALREADY_EXISTS',
   TOO_MANY_CALLS: 'RESOURCE_EXHAUSTED',

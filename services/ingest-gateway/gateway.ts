@@ -2,6 +2,8 @@
 // shutdown), the Kafka sink, the live-call registry and the gRPC server. Used by main.ts and by
 // the integration tests (in-process). I/O: network listeners and Kafka.
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
+import { createAudioHookMetrics } from './audiohook/metrics.ts';
+import { startAudioHookServer, type AudioHookServer } from './audiohook/server.ts';
 import { createTokenStore } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics } from './gateway-metrics.ts';
@@ -22,6 +24,8 @@ export interface Gateway {
   readonly l16ws: L16WsServer | null;
   /** The Twilio Media Streams adapter, when TWILIO_PORT is set. */
   readonly twilio: TwilioServer | null;
+  /** The Genesys Cloud AudioHook adapter, when AUDIOHOOK_PORT is set. */
+  readonly audiohook: AudioHookServer | null;
   /** Same as SIGTERM: stop intake, flush live calls, close. */
   stop(): Promise<void>;
 }
@@ -85,6 +89,19 @@ export async function startGateway(
         twilioMetrics: createTwilioMetrics(base.metrics.registry),
       })
     : null;
+  const audiohook = config.audiohook
+    ? await startAudioHookServer({
+        config: config.audiohook,
+        tls: config.tls,
+        settings: config.settings,
+        sink,
+        liveCalls,
+        logger: base.logger,
+        metrics,
+        adapterMetrics: createAudioHookMetrics(base.metrics),
+      })
+    : null;
+  if (audiohook) base.shutdown.add('audiohook: end live conversations, flush audio', () => audiohook.stop());
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
   if (twilio) base.shutdown.add('twilio: end live streams, flush audio', () => twilio.stop());
   base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
@@ -95,6 +112,7 @@ export async function startGateway(
     tls: config.tls !== null,
     tenants: config.tenantTokens.size,
     twilioPort: twilio?.port ?? null,
+    audiohookPort: audiohook?.port ?? null,
   });
-  return { base, grpc, l16ws, twilio, stop: () => base.shutdown.run('stop') };
+  return { base, grpc, l16ws, twilio, audiohook, stop: () => base.shutdown.run('stop') };
 }

@@ -1,11 +1,12 @@
-// `npm run bench:ingest -- [--protocol grpc|twilio] --calls N --seconds S`: the ingest edge alone
-// under load, through gRPC (the simulator) or the Twilio Media Streams adapter (twilio-load.ts). Starts a
+// `npm run bench:ingest -- [--protocol grpc|twilio|audiohook] --calls N --seconds S`: the ingest edge
+// alone under load, through gRPC (the simulator) or the Twilio Media Streams (twilio-load.ts) or
+// Genesys AudioHook (audiohook-load.ts) adapter. Starts a
 // broker (deploy/kafka/find-broker.ts), the gateway and the simulator as child processes, streams
 // N concurrent stereo calls in real time, and prints ONE JSON object: calls ok, frames, gateway
 // CPU cores and RSS, the delay batching + produce adds (p50/p95/p99 from the gateway's
 // histogram: bucket upper bounds), simulator CPU and pacing. I/O: processes, Kafka, gRPC, HTTP.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +25,15 @@ const { values } = parseArgs({
 const protocol = values.protocol;
 const calls = Number(values.calls);
 const seconds = Number(values.seconds);
-if (!Number.isInteger(calls) || calls < 1 || !(seconds >= 2) || !['grpc', 'twilio'].includes(protocol)) {
-  process.stderr.write('usage: bench:ingest -- [--protocol grpc|twilio] --calls N --seconds S (>= 2)\n');
+if (
+  !Number.isInteger(calls) ||
+  calls < 1 ||
+  !(seconds >= 2) ||
+  !['grpc', 'twilio', 'audiohook'].includes(protocol)
+) {
+  process.stderr.write(
+    'usage: bench:ingest -- [--protocol grpc|twilio|audiohook] --calls N --seconds S (>= 2)\n',
+  );
   process.exit(2);
 }
 const log = (msg: string): void => void process.stderr.write(`[bench:ingest] ${msg}\n`);
@@ -69,6 +77,11 @@ const twilio = {
   authToken: randomBytes(16).toString('hex'),
   publicUrl: 'wss://ingest.example.com',
 };
+const audiohook = {
+  org: randomUUID(),
+  apiKey: randomBytes(24).toString('hex'),
+  clientSecret: randomBytes(32).toString('base64'),
+};
 const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/main.ts')], {
   env: {
     ...process.env,
@@ -88,6 +101,20 @@ const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/mai
           TWILIO_PORT: String(twilioPort),
           TWILIO_PUBLIC_URL: twilio.publicUrl,
           TWILIO_ACCOUNTS: `${twilio.account}=bench:${twilio.authToken}`,
+        }
+      : {}),
+    ...(protocol === 'audiohook'
+      ? {
+          AUDIOHOOK_HOST: '127.0.0.1',
+          AUDIOHOOK_PORT: String(twilioPort), // the adapter's port, whichever adapter runs
+          AUDIOHOOK_ORGS: JSON.stringify({
+            [audiohook.org]: {
+              tenant: 'bench',
+              apiKey: audiohook.apiKey,
+              clientSecret: audiohook.clientSecret,
+              consent: { analytics: true },
+            },
+          }),
         }
       : {}),
   },
@@ -116,29 +143,46 @@ try {
   log(`streaming ${calls} calls of ${seconds} s in real time`);
   const stagger = String(Math.min(20, 1000 / calls));
   const simulator =
-    protocol === 'twilio'
+    protocol === 'audiohook'
       ? spawn(
           process.execPath,
           [
-            join(root, 'services/simulator/twilio-load.ts'),
+            join(root, 'services/simulator/audiohook-load.ts'),
             ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
-            ...['--target', `ws://127.0.0.1:${twilioPort}/twilio`, '--public-url', twilio.publicUrl],
-            ...['--account', twilio.account],
+            ...['--target', `ws://127.0.0.1:${twilioPort}/audiohook`, '--org', audiohook.org],
           ],
           {
-            env: { ...process.env, TWILIO_AUTH_TOKEN: twilio.authToken },
+            env: {
+              ...process.env,
+              AUDIOHOOK_API_KEY: audiohook.apiKey,
+              AUDIOHOOK_CLIENT_SECRET: audiohook.clientSecret,
+            },
             stdio: ['ignore', 'pipe', 'inherit'],
           },
         )
-      : spawn(
-          process.execPath,
-          [
-            join(root, 'services/simulator/main.ts'),
-            ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
-            ...['--target', `127.0.0.1:${grpcPort}`],
-          ],
-          { env: { ...process.env, INGEST_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
-        );
+      : protocol === 'twilio'
+        ? spawn(
+            process.execPath,
+            [
+              join(root, 'services/simulator/twilio-load.ts'),
+              ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
+              ...['--target', `ws://127.0.0.1:${twilioPort}/twilio`, '--public-url', twilio.publicUrl],
+              ...['--account', twilio.account],
+            ],
+            {
+              env: { ...process.env, TWILIO_AUTH_TOKEN: twilio.authToken },
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          )
+        : spawn(
+            process.execPath,
+            [
+              join(root, 'services/simulator/main.ts'),
+              ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
+              ...['--target', `127.0.0.1:${grpcPort}`],
+            ],
+            { env: { ...process.env, INGEST_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
+          );
   let out = '';
   simulator.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => simulator.once('exit', resolve));
@@ -161,6 +205,7 @@ try {
     calls_ok: sim.ok ?? 0,
     frames_sent: sim.frames_sent ?? 0,
     frames_accepted: frames,
+    lost_frames: (sim.frames_sent ?? 0) - frames,
     chunks_out: total(after, 'va_records_out_total') - total(before, 'va_records_out_total'),
     backpressure_pauses: total(after, 'va_ingest_backpressure_pauses_total'),
     chunk_delay_ms_p50_le: p50,
@@ -173,6 +218,9 @@ try {
     // across protocols whatever their frame layout.
     gateway_cpu_ms_per_channel_second:
       frames > 0 ? Math.round(((cpu * 1000) / (frames * 0.02)) * 1000) / 1000 : null,
+    // Per second of a whole call (both parties), whatever the protocol's frame size.
+    gateway_cpu_ms_per_call_second:
+      sim.ok > 0 ? Math.round(((cpu * 1000) / (sim.ok * seconds)) * 1000) / 1000 : null,
     gateway_rss_mb: Math.round(total(after, 'va_process_resident_memory_bytes') / 1e6),
     simulator_cpu_cores:
       sim.cpu_seconds === undefined ? null : Math.round((sim.cpu_seconds / wall) * 100) / 100,

@@ -5,14 +5,10 @@
 // media before `start`, another account's `start`, and an abrupt close that loses nothing.
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallStates } from '../../../services/dsp-worker/call-states.ts';
-import { createFeatureProcessor } from '../../../services/dsp-worker/feature-processor.ts';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import { createCallAnalyzer } from '../../../pipelines/dsp/index.ts';
 import {
   audioChunkCodec,
   callEventCodec,
-  decodeFeaturesTopic,
   type AudioChunk,
   type CallEvent,
 } from '../../../services/shared/records.ts';
@@ -20,6 +16,7 @@ import { encodeCallAudio, readCallWav } from '../../../services/simulator/call-a
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { channelView, featuresOf } from './record-views.ts';
 import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid, type TwilioCall } from './twilio-client.ts';
 
 const TOKEN = 'acme-token-0123456789';
@@ -111,52 +108,6 @@ async function eventsOf(callIds: string[]): Promise<CallEvent[]> {
       30_000,
     )
   ).filter((e) => callIds.includes(e.callId));
-}
-
-/** What a channel's chunks say downstream: its bytes and timeline (chunking may differ). */
-function channelView(chunks: AudioChunk[], channel: 'agent' | 'customer') {
-  const own = chunks.filter((c) => c.channel === channel);
-  for (let i = 1; i < own.length; i += 1) expect(own[i].audioStartMs).toBeCloseTo(own[i - 1].audioEndMs, 6);
-  return {
-    bytes: Buffer.concat(own.map((c) => c.payload)),
-    startMs: own[0].audioStartMs,
-    endMs: own.at(-1)?.audioEndMs,
-    final: own.at(-1)?.final,
-    codec: own[0].codec,
-    sampleRateHz: own[0].sampleRateHz,
-    tenant: own[0].tenant,
-  };
-}
-
-/**
- * The dsp-worker's feature records of a call's chunks (its own processor, real analyzer, default
- * windows), without what names the call or the wall clock: what the classifier and alerts see.
- */
-function featuresOf(chunks: AudioChunk[]): string[] {
-  const states = new CallStates({
-    createAnalyzer: (format) => createCallAnalyzer({ format, windowMs: 2000, windowHopMs: 1000 }),
-    windowHopMs: 1000,
-    idleTimeoutMs: 60_000,
-    maxCalls: 10,
-    maxGapMs: 10_000,
-  });
-  const processor = createFeatureProcessor({ states, featuresTopic: 'features', now: () => 0 });
-  const out = chunks.flatMap((value, offset) =>
-    processor.handle({
-      topic: 'audio',
-      partition: 0,
-      offset: String(offset),
-      key: `${value.tenant}/${value.callId}`,
-      value,
-      timestampMs: 0,
-    }),
-  );
-  const anonymous = (key: string, value: unknown) =>
-    ['callId', 'eventId', 'producedAtMs', 'audioCompletedAtMs'].includes(key) ? undefined : value;
-  return out
-    .map((r) => decodeFeaturesTopic(r.message.value as Buffer, r.message.headers as never))
-    .map((record) => JSON.stringify(record, anonymous))
-    .sort();
 }
 
 describe('Twilio Media Streams adapter', () => {

@@ -180,6 +180,28 @@ describe('ingest gateway in production', () => {
     const token = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80'; // a Twilio auth token: 32 hex digits
     expect(loadGatewayConfig(twilio(token)).twilio?.accounts.get(sid)?.tenant).toBe('acme');
   });
+
+  it('holds AudioHook API keys and client secrets to the same bar, naming the organization only', () => {
+    const org = 'd7934305-0972-4844-938e-9060eef73d05';
+    const audiohook = (apiKey: string, clientSecret: string) => ({
+      ...base,
+      TENANT_TOKENS: `acme=${strong()}`,
+      CUSTOMER_REF_KEYS: `acme=${strong()}`,
+      GRPC_ALLOW_PLAINTEXT: 'true',
+      AUDIOHOOK_PORT: '8444',
+      AUDIOHOOK_ORGS: JSON.stringify({ [org]: { tenant: 'acme', apiKey, clientSecret } }),
+    });
+    const weakKey = 'abababababababababababababababab';
+    const shortSecret = randomBytes(20).toString('base64');
+    const error = configError(() => loadGatewayConfig(audiohook(weakKey, shortSecret)));
+    const problems = error.problems.join('\n');
+    expect(problems).toMatch(/AUDIOHOOK_ORGS: .*API key of organization d7934305.*distinct characters/);
+    expect(problems).toMatch(/clientSecret decodes to fewer than 32 bytes/);
+    expect(error.message).not.toContain(weakKey);
+    expect(error.message).not.toContain(shortSecret);
+    const ok = loadGatewayConfig(audiohook(strong(), randomBytes(32).toString('base64')));
+    expect(ok.audiohook?.orgs.get(org)?.tenant).toBe('acme');
+  });
 });
 
 describe('container image', () => {

@@ -1,0 +1,138 @@
+// The Genesys Cloud AudioHook adapter: a WebSocket server on its own port. The upgrade must carry
+// the organisation's API key and a valid, fresh, never-seen HTTP Message Signature
+// (upgrade-auth.ts; refused with 400/401 otherwise); each session then speaks the AudioHook
+// protocol (connection.ts) and feeds its conversation's CallSession exactly as a gRPC stream does
+// (same validation, consent, batching, backpressure, live-call limits and records).
+// I/O: an HTTP(S) server on a TCP port.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { listen } from '../../shared/listen.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { SessionSettings } from '../call-session.ts';
+import { IngestError } from '../errors.ts';
+import type { GatewayMetrics } from '../gateway-metrics.ts';
+import type { KafkaSink } from '../kafka-sink.ts';
+import type { LiveCalls } from '../live-calls.ts';
+import type { AudioHookConfig } from './config.ts';
+import { serveConnection, type Connection } from './connection.ts';
+import { createConversations } from './conversations.ts';
+import type { AudioHookMetrics } from './metrics.ts';
+import { createReplayGuard } from './replay-guard.ts';
+import { authenticateUpgrade } from './upgrade-auth.ts';
+
+/** Text messages are JSON under 64 KiB (the protocol's limit); audio frames far smaller. */
+const MAX_MESSAGE_BYTES = 65_536;
+
+export interface AudioHookServerOptions {
+  config: AudioHookConfig;
+  tls: { certChain: Buffer; privateKey: Buffer } | null;
+  settings: SessionSettings;
+  sink: KafkaSink;
+  liveCalls: LiveCalls;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  adapterMetrics: AudioHookMetrics;
+  now?: () => number;
+}
+
+export interface AudioHookServer {
+  readonly port: number;
+  /** Refuses new sessions, ends live conversations (flushing their audio), waits for Kafka, closes. */
+  stop(): Promise<void>;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  503: 'Service Unavailable',
+};
+
+function refuse(socket: Duplex, status: number, code: string): void {
+  const body = `${code}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export async function startAudioHookServer(options: AudioHookServerOptions): Promise<AudioHookServer> {
+  const { config, sink, metrics, adapterMetrics } = options;
+  const now = options.now ?? Date.now;
+  const log = options.logger.child({ adapter: 'audiohook' });
+  const replays = createReplayGuard();
+  const conversations = createConversations({
+    settings: options.settings,
+    sink,
+    liveCalls: options.liveCalls,
+    logger: options.logger,
+    metrics,
+    reconnectGraceMs: config.reconnectGraceMs,
+  });
+  const connections = new Set<Connection>();
+  let accepting = true;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+  });
+
+  const onRequest = (_: IncomingMessage, response: ServerResponse): void => {
+    response.writeHead(426, { Connection: 'close', 'Content-Type': 'text/plain' });
+    response.end('AudioHook: WebSocket only\n');
+  };
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.certChain, key: options.tls.privateKey }, onRequest)
+    : createHttpServer(onRequest);
+
+  const refused = (socket: Duplex, status: number, code: string, reason: string): void => {
+    adapterMetrics.protocolErrors.inc({ code });
+    metrics.errors.inc({ code });
+    // The reason names what was wrong, never a header value (keys, signatures).
+    log.warn('audiohook upgrade refused', { code, reason });
+    refuse(socket, status, code);
+  };
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (!accepting) return refused(socket, 503, 'SHUTTING_DOWN', 'the gateway is shutting down');
+    const auth = authenticateUpgrade(request, config, replays, now());
+    if ('status' in auth) return refused(socket, auth.status, auth.code, auth.reason);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      adapterMetrics.sessions.inc();
+      adapterMetrics.openSessions.inc();
+      const connection = serveConnection({
+        ws,
+        org: auth.org,
+        sessionId: auth.sessionId,
+        conversations,
+        settings: options.settings,
+        sink,
+        logger: options.logger,
+        metrics,
+        adapterMetrics,
+        closeTimeoutMs: config.closeTimeoutMs,
+      });
+      connections.add(connection);
+      ws.on('close', () => connections.delete(connection));
+    });
+  });
+
+  const listening = await listen(server, config.port, config.host);
+  return {
+    port: listening.port,
+    async stop() {
+      accepting = false;
+      for (const connection of connections) connection.shutdown();
+      // Conversations waiting for a reconnect have no socket to tell: end them, flushing.
+      for (const conversation of conversations.all())
+        if (conversation.session.state() === 'live')
+          conversation.session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+      await sink.idle();
+      for (const client of wss.clients) client.close(1001, 'SHUTTING_DOWN');
+      wss.close();
+      await listening.close();
+    },
+  };
+}
