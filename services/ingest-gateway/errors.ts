@@ -32,6 +32,8 @@ export type IngestErrorCode =
   /** A message an adapter's protocol does not allow (not JSON, unknown shape); see its README. */
   | 'BAD_MESSAGE'
   | 'BAD_METADATA'
+  /** A message numbered before one already received (Twilio `sequenceNumber`). */
+  | 'OUT_OF_ORDER'
   | 'BAD_START_TIME'
   | 'FRAME_AFTER_END'
   | 'IDLE_TIMEOUT'
@@ -56,6 +58,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   BAD_FRAME: 'INVALID_ARGUMENT',
   BAD_MESSAGE: 'INVALID_ARGUMENT',
   BAD_METADATA: 'INVALID_ARGUMENT',
+  OUT_OF_ORDER: 'INVALID_ARGUMENT',
   BAD_START_TIME: 'INVALID_ARGUMENT',
   CALL_ALREADY_LIVE: 'ALREADY_EXISTS',
   TOO_MANY_CALLS: 'RESOURCE_EXHAUSTED',

@@ -63,6 +63,7 @@ export async function startGateway(
   const l16ws = config.l16ws
     ? await startL16WsServer({
         ...config.l16ws,
+        reconnectGraceMs: config.reconnectGraceMs,
         tls: config.tls,
         settings: config.settings,
         sink,
@@ -76,6 +77,7 @@ export async function startGateway(
   const twilio = config.twilio
     ? await startTwilioServer({
         config: config.twilio,
+        reconnectGraceMs: config.reconnectGraceMs,
         tls: config.tls,
         settings: config.settings,
         sink,
