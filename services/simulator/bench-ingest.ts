@@ -93,7 +93,18 @@ const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/mai
     LOG_LEVEL: 'warn',
     ...load.gatewayEnv,
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+/** Calls the gateway ended with an error, by code (its `call rejected` warnings; never audio). */
+const rejected: Record<string, number> = {};
+let pending = '';
+gateway.stdout.on('data', (chunk: Buffer) => {
+  const lines = (pending + chunk.toString()).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    const code = /"msg":"call rejected".*?"code":"([A-Z_]+)"/.exec(line)?.[1];
+    if (code) rejected[code] = (rejected[code] ?? 0) + 1;
+  }
 });
 log(
   `load average ${loadavg()
@@ -147,6 +158,7 @@ try {
     frames_accepted: frames,
     // Sent by the client but never accepted by the gateway (refused, dropped): must be 0.
     frames_lost: (sim.frames_sent ?? 0) - frames,
+    calls_rejected: rejected,
     chunks_out: total(after, 'va_records_out_total') - total(before, 'va_records_out_total'),
     backpressure_pauses: total(after, 'va_ingest_backpressure_pauses_total'),
     chunk_delay_ms_p50_le: p50,
