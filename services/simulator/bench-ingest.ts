@@ -174,6 +174,10 @@ try {
     // Per second of a stereo call (two channel frames per 20 ms): the adapter's cost per call.
     gateway_cpu_ms_per_call_second:
       frames > 0 ? Math.round(((cpu * 1000) / (frames * 0.01)) * 1000) / 1000 : null,
+    // The gateway's event-loop delay over the run (prom-client resets it at each scrape): a
+    // starved or overloaded loop fires the batching timers late, which the chunk delay then shows.
+    gateway_event_loop_lag_ms_p99: Math.round(total(after, 'va_nodejs_eventloop_lag_p99_seconds') * 1000),
+    gateway_event_loop_lag_ms_max: Math.round(total(after, 'va_nodejs_eventloop_lag_max_seconds') * 1000),
     gateway_rss_mb: Math.round(total(after, 'va_process_resident_memory_bytes') / 1e6),
     simulator_cpu_cores:
       sim.cpu_seconds === undefined ? null : Math.round((sim.cpu_seconds / wall) * 100) / 100,
