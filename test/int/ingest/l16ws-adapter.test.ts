@@ -14,10 +14,10 @@ import {
   type AudioChunk,
   type CallEvent,
 } from '../../../services/shared/records.ts';
-import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
 import { downstreamOf } from './downstream.ts';
+import { sendGrpcTwin } from './grpc-twin.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
 import { basicAuth, interleavedL16, openL16Socket, sendFrames } from './l16ws-client.ts';
 import {
@@ -106,32 +106,26 @@ describe('l16ws adapter: a real call, same records as gRPC', () => {
     expect((await socket.closed).code).toBe(1000);
 
     const grpcCallId = callSid();
-    const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-    const stream = openCallStream(client, TOKEN);
-    await stream.write({
-      start: {
-        callId: grpcCallId,
-        agentId: 'agent-7',
-        queue: 'billing',
-        team: 'blue',
-        codec: 'CODEC_LINEAR16',
-        sampleRateHz: 8000,
-        channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
-        interleaved: true,
-        consent: { analytics: true, storeFeatures: true },
-      },
-    });
+    const start = {
+      callId: grpcCallId,
+      agentId: 'agent-7',
+      queue: 'billing',
+      team: 'blue',
+      codec: 'CODEC_LINEAR16',
+      sampleRateHz: 8000,
+      channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
+      interleaved: true,
+      consent: { analytics: true, storeFeatures: true },
+    };
     let sequence = 0;
-    for (let at = 0; at < pcm.byteLength; at += frameBytes, sequence += 1) {
-      const payload = pcm.subarray(at, Math.min(at + frameBytes, pcm.byteLength));
-      await stream.write({
-        frame: { channel: 'CHANNEL_UNSPECIFIED', sequence, audioTimeMs: sequence * 20, payload },
-      });
-    }
+    const frames = function* () {
+      for (let at = 0; at < pcm.byteLength; at += frameBytes, sequence += 1) {
+        const payload = pcm.subarray(at, Math.min(at + frameBytes, pcm.byteLength));
+        yield { channel: 'CHANNEL_UNSPECIFIED', sequence, payload };
+      }
+    };
     // A WebSocket closed with 1000 is the platform's hang-up: CallEnd "hangup" on gRPC.
-    await stream.write({ end: { reason: 'hangup' } });
-    expect((await stream.finish()).code).toBe(grpc.status.OK);
-    client.close();
+    expect(await sendGrpcTwin(gateway.grpc.port, TOKEN, start, frames())).toBe(grpc.status.OK);
     expect(sent + rest).toBe(sequence);
 
     const chunks = await collectUntil(

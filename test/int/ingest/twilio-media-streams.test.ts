@@ -16,9 +16,9 @@ import {
   type CallEvent,
 } from '../../../services/shared/records.ts';
 import { encodeCallAudio, readCallWav } from '../../../services/simulator/call-audio.ts';
-import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { downstreamOf } from './downstream.ts';
+import { sendGrpcTwin } from './grpc-twin.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
 import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid, type TwilioCall } from './twilio-client.ts';
 
@@ -150,37 +150,33 @@ describe('Twilio Media Streams adapter', () => {
 
     // The same audio through the gateway's own gRPC protocol: one frame per channel per 20 ms.
     const grpcCallId = uniqueName('grpc-twin').replace('.', '-');
-    const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-    const stream = openCallStream(client, TOKEN);
-    await stream.write({
-      start: {
-        callId: grpcCallId,
-        agentId: 'agent-7',
-        queue: 'billing',
-        team: 'blue',
-        codec: 'CODEC_PCMU',
-        sampleRateHz: 8000,
-        channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
-        consent: { analytics: true, storeFeatures: true },
-      },
-    });
     const slots = Math.ceil(Math.max(audio.customer.length, audio.agent.length) / FRAME_BYTES);
-    for (let slot = 0; slot < slots; slot += 1) {
-      for (const [channel, bytes] of [
-        ['CHANNEL_CUSTOMER', audio.customer],
-        ['CHANNEL_AGENT', audio.agent],
-      ] as const) {
-        if (slot * FRAME_BYTES >= bytes.length) continue;
-        if (channel === 'CHANNEL_CUSTOMER' && dropped.has(slot)) continue;
-        if (channel === 'CHANNEL_AGENT' && slot < agentFirstSlot) continue;
-        const payload = Buffer.alloc(FRAME_BYTES, 0xff);
-        payload.set(bytes.subarray(slot * FRAME_BYTES, (slot + 1) * FRAME_BYTES));
-        await stream.write({ frame: { channel, sequence: slot, audioTimeMs: slot * 20, payload } });
+    const frames = function* () {
+      for (let slot = 0; slot < slots; slot += 1) {
+        for (const [channel, bytes] of [
+          ['CHANNEL_CUSTOMER', audio.customer],
+          ['CHANNEL_AGENT', audio.agent],
+        ] as const) {
+          if (slot * FRAME_BYTES >= bytes.length) continue;
+          if (channel === 'CHANNEL_CUSTOMER' && dropped.has(slot)) continue;
+          if (channel === 'CHANNEL_AGENT' && slot < agentFirstSlot) continue;
+          const payload = Buffer.alloc(FRAME_BYTES, 0xff);
+          payload.set(bytes.subarray(slot * FRAME_BYTES, (slot + 1) * FRAME_BYTES));
+          yield { channel, sequence: slot, payload };
+        }
       }
-    }
-    await stream.write({ end: { reason: 'hangup' } });
-    expect((await stream.finish()).code).toBe(0);
-    client.close();
+    };
+    const start = {
+      callId: grpcCallId,
+      agentId: 'agent-7',
+      queue: 'billing',
+      team: 'blue',
+      codec: 'CODEC_PCMU',
+      sampleRateHz: 8000,
+      channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
+      consent: { analytics: true, storeFeatures: true },
+    };
+    expect(await sendGrpcTwin(gateway.grpc.port, TOKEN, start, frames())).toBe(0);
 
     const chunks = await chunksOf([twilio.callSid, grpcCallId]);
     for (const channel of ['agent', 'customer'] as const) {
