@@ -80,6 +80,8 @@ export interface CallSession {
   abandon(reason: string): void;
   callId(): string | null;
   state(): SessionState;
+  /** Audio time the call has reached (its longest channel), ms: where a resumed stream goes on. */
+  audioMs(): number;
   /**
    * The gateway paused (true) or resumed (false) reading this stream: a held call is not idle,
    * and its idle clock restarts on resume.
@@ -128,12 +130,13 @@ export function createCallSession(deps: SessionDeps): CallSession {
     deps.writeAck({ callId: spec.callId, state: ackState, framesAccepted, ...counts() });
   };
 
+  const reachedAudioMs = (): number => Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
+
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
     outRecord(settings.topics.audio, audioChunkCodec, callKey(chunk.tenant, chunk.callId), chunk);
 
   const callEvent = (type: 'started' | 'ended', endReason = ''): OutRecord => {
     const current = spec as CallSpec;
-    const audioDurationMs = Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
     const event: CallEvent = {
       eventId: tenantEventId(current.tenant, `${current.callId}:call:${type}`),
       callId: current.callId,
@@ -152,7 +155,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       endReason,
       framesAccepted,
       gaps: counts().gaps,
-      audioDurationMs,
+      audioDurationMs: reachedAudioMs(),
       producedAtMs: now(),
     };
     return outRecord(settings.topics.calls, callEventCodec, callKey(current.tenant, current.callId), event);
@@ -348,6 +351,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   return {
     callId: () => spec?.callId ?? null,
     state: () => state,
+    audioMs: reachedAudioMs,
     handle(message) {
       if (state === 'ended') return;
       if (entry) entry.lastActivityMs = now();

@@ -48,6 +48,9 @@ export const gatewayEnv = z.object({
    * benchmarks and tests that replay recordings), plus STREAM_BURST_MS (issue 13, point 12c). */
   MAX_STREAM_SPEED: intVar({ min: 0, max: 1_000, def: 2 }),
   STREAM_BURST_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
+  /** A WebSocket adapter's call whose socket drops without ending it (no Twilio `stop`, no close
+   * frame) stays live this long for the platform to reconnect and continue it; 0 = ends at once. */
+  RECONNECT_GRACE_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
   ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
   /** Pause streams while more than this many bytes wait for Kafka. */
   BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, def: 8 * 1024 * 1024 }),
@@ -66,6 +69,8 @@ export interface GatewayConfig {
   tenantTokens: Map<string, string>;
   settings: SessionSettings;
   idleTimeoutMs: number;
+  /** How long the WebSocket adapters keep a dropped call for a reconnect (reconnect-grace.ts). */
+  reconnectGraceMs: number;
   maxLiveCalls: number;
   tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
@@ -151,6 +156,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
     },
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
+    reconnectGraceMs: c.RECONNECT_GRACE_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
     tenantQuotas: parseTenantQuotas(c.TENANT_LIVE_CALL_QUOTAS, c.MAX_LIVE_CALLS_PER_TENANT, [
       ...tenantTokens.keys(),

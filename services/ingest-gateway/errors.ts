@@ -36,6 +36,8 @@ export type IngestErrorCode =
   | 'BAD_SEQUENCE'
   /** An adapter message whose stream position disagrees with the audio received (AudioHook). */
   | 'BAD_POSITION'
+  /** A message numbered before one already received (Twilio `sequenceNumber`). */
+  | 'OUT_OF_ORDER'
   | 'BAD_START_TIME'
   | 'FRAME_AFTER_END'
   | 'IDLE_TIMEOUT'
@@ -62,6 +64,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   BAD_METADATA: 'INVALID_ARGUMENT',
   BAD_SEQUENCE: 'INVALID_ARGUMENT',
   BAD_POSITION: 'INVALID_ARGUMENT',
+  OUT_OF_ORDER: 'INVALID_ARGUMENT',
   BAD_START_TIME: 'INVALID_ARGUMENT',
   CALL_ALREADY_LIVE: 'ALREADY_EXISTS',
   TOO_MANY_CALLS: 'RESOURCE_EXHAUSTED',

@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   readonly chunkDelaySeconds: Histogram;
   readonly errors: ServiceMetrics['errors'];
   readonly streamsPaused: Counter;
+  /** WebSocket adapters: sockets that dropped mid-call, resumed by a reconnect or ended. */
+  readonly streamDrops: Counter<'adapter' | 'outcome'>;
 }
 
 export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
@@ -33,6 +35,12 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
     streamsPaused: new Counter({
       name: 'va_ingest_backpressure_pauses_total',
       help: 'Times a stream was paused because Kafka was behind',
+      registers,
+    }),
+    streamDrops: new Counter({
+      name: 'va_ingest_stream_drops_total',
+      help: 'Adapter sockets dropped mid-call, by outcome: resumed (reconnect within RECONNECT_GRACE_MS) or ended',
+      labelNames: ['adapter', 'outcome'] as const,
       registers,
     }),
   };

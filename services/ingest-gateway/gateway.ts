@@ -67,6 +67,7 @@ export async function startGateway(
   const l16ws = config.l16ws
     ? await startL16WsServer({
         ...config.l16ws,
+        reconnectGraceMs: config.reconnectGraceMs,
         tls: config.tls,
         settings: config.settings,
         sink,
@@ -80,6 +81,7 @@ export async function startGateway(
   const twilio = config.twilio
     ? await startTwilioServer({
         config: config.twilio,
+        reconnectGraceMs: config.reconnectGraceMs,
         tls: config.tls,
         settings: config.settings,
         sink,

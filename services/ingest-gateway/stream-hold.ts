@@ -15,7 +15,7 @@ export interface HoldableStream {
 export function holdWhileBehind(
   sink: KafkaSink,
   metrics: GatewayMetrics,
-  session: CallSession,
+  session: Pick<CallSession, 'hold'>,
   stream: HoldableStream,
   onHold: () => void = () => undefined,
 ): () => void {

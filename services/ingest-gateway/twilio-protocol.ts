@@ -25,14 +25,18 @@ export interface TwilioMedia {
   payload: Buffer;
 }
 
-export type TwilioMessage =
+export type TwilioMessage = (
   | { event: 'connected' }
   | { event: 'start'; streamSid: string; start: TwilioStart }
   | { event: 'media'; streamSid: string | undefined; media: TwilioMedia }
   | { event: 'stop'; streamSid: string | undefined }
   | { event: 'mark' | 'dtmf' }
   /** An event this adapter does not know (Twilio may add some): ignored, counted. */
-  | { event: 'unknown' };
+  | { event: 'unknown' }
+) & {
+  /** Stream-wide message number (1 = the first after `connected`); absent on `connected`. */
+  sequenceNumber?: number;
+};
 
 /** The only media Twilio Media Streams sends: G.711 µ-law, 8 kHz, mono per track. */
 export const TWILIO_MEDIA_FORMAT = { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } as const;
@@ -137,7 +141,12 @@ export function parseTwilioMessage(text: string): TwilioMessage {
   }
   if (!isObject(message) || typeof message.event !== 'string') throw bad('no event name');
   const streamSid = message.streamSid === undefined ? undefined : sid(message.streamSid, 'MZ', 'streamSid');
-  if (message.sequenceNumber !== undefined) count(message.sequenceNumber, 'sequenceNumber');
+  const sequenceNumber =
+    message.sequenceNumber === undefined ? undefined : count(message.sequenceNumber, 'sequenceNumber');
+  return { ...parseEvent(message, streamSid), sequenceNumber };
+}
+
+function parseEvent(message: Record<string, unknown>, streamSid: string | undefined): TwilioMessage {
   switch (message.event) {
     case 'connected':
       return { event: 'connected' };
@@ -193,7 +202,7 @@ export function toCallStart(start: TwilioStart, tenant: string): RawCallStart {
     startTimeMs: 0,
     codec: 'CODEC_PCMU',
     sampleRateHz: 8000,
-    channels: start.tracks.map((t) => TRACK_CHANNEL[t]),
+    channels: channelsOfTracks(start.tracks),
     consent: {
       analytics: flag(p, TWILIO_PARAMETERS.consentAnalytics),
       storeFeatures: flag(p, TWILIO_PARAMETERS.consentStoreFeatures),
@@ -209,12 +218,29 @@ export function toCallStart(start: TwilioStart, tenant: string): RawCallStart {
  * stream's timeline (timestamp / frame duration), so the batcher fills a skipped slot with
  * silence and drops a repeated one; the first frame's timestamp starts the channel's timeline.
  */
-export function toAudioFrame(media: TwilioMedia): RawAudioFrame {
+export function toAudioFrame(media: TwilioMedia, offsetMs = 0): RawAudioFrame {
   const frameMs = media.payload.byteLength / (TWILIO_MEDIA_FORMAT.sampleRate / 1000);
+  const audioTimeMs = media.timestampMs + offsetMs;
   return {
     channel: TRACK_CHANNEL[media.track],
-    sequence: frameMs > 0 ? Math.round(media.timestampMs / frameMs) : 0,
-    audioTimeMs: media.timestampMs,
+    sequence: frameMs > 0 ? Math.round(audioTimeMs / frameMs) : 0,
+    audioTimeMs,
     payload: media.payload,
   };
 }
+
+/** Twilio sends 20 ms of audio per media message. */
+export const TWILIO_FRAME_MS = 20;
+
+/**
+ * Where a new stream of a call that dropped goes on: its timestamps restart at 0, so they are
+ * shifted past the audio the call reached plus the time the call was gone (filled as silence),
+ * on a frame boundary so every later slot stays a whole frame.
+ */
+export function resumeOffsetMs(reachedAudioMs: number, goneMs: number): number {
+  return Math.round((reachedAudioMs + Math.max(0, goneMs)) / TWILIO_FRAME_MS) * TWILIO_FRAME_MS;
+}
+
+/** The tracks of a stream as the call's channels (a reconnect must carry the same ones). */
+export const channelsOfTracks = (tracks: readonly TwilioTrack[]): string[] =>
+  tracks.map((t) => TRACK_CHANNEL[t]);

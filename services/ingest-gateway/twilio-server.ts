@@ -21,10 +21,19 @@ import type { GatewayMetrics } from './gateway-metrics.ts';
 import { CLOSE_NORMAL, closeFrameFor } from './ingest-close-codes.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
+import { createParkedCalls } from './reconnect-grace.ts';
 import { holdWhileBehind } from './stream-hold.ts';
 import type { TwilioConfig } from './twilio-config.ts';
 import type { TwilioMetrics } from './twilio-metrics.ts';
-import { parseTwilioMessage, toAudioFrame, toCallStart, type TwilioMessage } from './twilio-protocol.ts';
+import {
+  channelsOfTracks,
+  parseTwilioMessage,
+  resumeOffsetMs,
+  toAudioFrame,
+  toCallStart,
+  type TwilioMessage,
+  type TwilioStart,
+} from './twilio-protocol.ts';
 import { verifyTwilioSignature } from './twilio-signature.ts';
 
 export interface TwilioServerOptions {
@@ -36,6 +45,8 @@ export interface TwilioServerOptions {
   logger: Logger;
   metrics: GatewayMetrics;
   twilioMetrics: TwilioMetrics;
+  /** How long a call whose socket dropped without `stop` waits for a new stream (0 = ends at once). */
+  reconnectGraceMs: number;
 }
 
 export interface TwilioServer {
@@ -44,9 +55,12 @@ export interface TwilioServer {
   stop(): Promise<void>;
 }
 
-interface Stream {
-  ws: WebSocket;
+/** One call across the streams that carried it: a reconnect moves it to the new socket. */
+interface TwilioCall {
   session: CallSession;
+  channels: string[];
+  /** Closes the socket that carries the call now. */
+  close(error?: IngestError): void;
 }
 
 /** The account whose auth token signed this request's URL, or an error code. */
@@ -72,7 +86,9 @@ function refuse(socket: Duplex, status: number, text: string): void {
 export async function startTwilioServer(options: TwilioServerOptions): Promise<TwilioServer> {
   const { config, sink, logger, metrics, twilioMetrics } = options;
   const log = logger.child({ adapter: 'twilio' });
-  const streams = new Set<Stream>();
+  /** The call each open socket carries. */
+  const streams = new Map<WebSocket, () => TwilioCall>();
+  const parked = createParkedCalls<TwilioCall>(options.reconnectGraceMs);
   let accepting = true;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
 
@@ -109,6 +125,9 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     twilioMetrics.openSessions.inc();
     let closed = false;
     let streamSid: string | null = null;
+    let lastSequenceNumber = 0;
+    /** Shift of this socket's timestamps on the call's timeline (non-zero after a reconnect). */
+    let offsetMs = 0;
     const close = (error?: IngestError): void => {
       if (closed) return;
       closed = true;
@@ -118,43 +137,82 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
         ws.close(frame.code, frame.reason);
       } else ws.close(CLOSE_NORMAL, 'ENDED');
     };
-    const session = createCallSession({
-      tenant,
-      settings: options.settings,
-      liveCalls: options.liveCalls,
-      sink,
-      logger: log,
-      metrics,
-      // Twilio expects nothing back on a unidirectional stream: progress is in the metrics.
-      writeAck: () => undefined,
+    const ownCall: TwilioCall = {
+      channels: [],
       close,
-    });
-    const stream: Stream = { ws, session };
-    streams.add(stream);
+      session: createCallSession({
+        tenant,
+        settings: options.settings,
+        liveCalls: options.liveCalls,
+        sink,
+        logger: log,
+        metrics,
+        // Twilio expects nothing back on a unidirectional stream: progress is in the metrics.
+        writeAck: () => undefined,
+        // Whichever socket carries the call by then (a reconnect moves it).
+        close: (error) => ownCall.close(error),
+      }),
+    };
+    let call = ownCall;
+    streams.set(ws, () => call);
+
+    /** A new stream for a call whose socket dropped: the call goes on here, the gap as silence. */
+    const resume = (start: TwilioStart): boolean => {
+      const channels = channelsOfTracks(start.tracks);
+      const found = parked.take(
+        tenant,
+        start.callSid,
+        (c) => c.session.state() === 'live' && c.channels.join() === channels.join(),
+      );
+      if (!found) return false;
+      ownCall.session.abandon('resumed'); // never started: only its CallStart deadline to clear
+      call = found.call;
+      call.close = close;
+      const goneMs = Date.now() - found.droppedAtMs;
+      offsetMs = resumeOffsetMs(call.session.audioMs(), goneMs);
+      call.session.hold(false);
+      metrics.streamDrops.inc({ adapter: 'twilio', outcome: 'resumed' });
+      log.info('stream resumed', { callId: start.callSid, goneMs });
+      return true;
+    };
 
     const otherStream = (sid: string | undefined): void => {
       if (streamSid !== null && sid !== undefined && sid !== streamSid)
         throw new IngestError('BAD_MESSAGE', 'a message of another stream');
     };
     const handle = (message: TwilioMessage): void => {
+      // Numbers only grow on one stream (Twilio's docs: incremented per message); a gap is a lost
+      // message (its audio slot becomes silence), a repeat or a step back is a broken sender.
+      if (message.sequenceNumber !== undefined) {
+        if (message.sequenceNumber <= lastSequenceNumber)
+          throw new IngestError(
+            'OUT_OF_ORDER',
+            `sequenceNumber ${message.sequenceNumber} after ${lastSequenceNumber}`,
+          );
+        lastSequenceNumber = message.sequenceNumber;
+      }
       switch (message.event) {
-        case 'start':
+        case 'start': {
           if (message.start.accountSid !== accountSid)
             throw new IngestError(
               'TENANT_MISMATCH',
               'start.accountSid is not the account that signed the request',
             );
           streamSid = message.streamSid;
-          session.handle({ message: 'start', start: toCallStart(message.start, tenant) });
+          const raw = toCallStart(message.start, tenant); // validates the format of a reconnect too
+          if (call.session.state() === 'awaiting-start' && resume(message.start)) return;
+          call.channels = raw.channels;
+          call.session.handle({ message: 'start', start: raw });
           return;
+        }
         case 'media':
           otherStream(message.streamSid);
           twilioMetrics.bytes.inc({ track: message.media.track }, message.media.payload.byteLength);
-          session.handle({ message: 'frame', frame: toAudioFrame(message.media) });
+          call.session.handle({ message: 'frame', frame: toAudioFrame(message.media, offsetMs) });
           return;
         case 'stop':
           otherStream(message.streamSid);
-          session.handle({ message: 'end', end: { reason: 'twilio-stop' } });
+          call.session.handle({ message: 'end', end: { reason: 'twilio-stop' } });
           return;
         case 'unknown':
           twilioMetrics.protocolErrors.inc({ code: 'UNKNOWN_EVENT' });
@@ -165,11 +223,12 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       }
     };
 
-    const checkBackpressure = holdWhileBehind(sink, metrics, session, {
-      pause: () => ws.pause(),
-      resume: () => ws.resume(),
-      isClosed: () => closed,
-    });
+    const checkBackpressure = holdWhileBehind(
+      sink,
+      metrics,
+      { hold: (held) => call.session.hold(held) },
+      { pause: () => ws.pause(), resume: () => ws.resume(), isClosed: () => closed },
+    );
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (closed) return;
       try {
@@ -177,20 +236,31 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
         handle(parseTwilioMessage(data.toString()));
       } catch (error) {
         if (!(error instanceof IngestError)) log.error('unexpected error', { error });
-        session.reject(
+        call.session.reject(
           error instanceof IngestError ? error : new IngestError('INTERNAL_ERROR', 'internal error'),
         );
         return;
       }
       checkBackpressure();
     });
-    // A socket that goes away without `stop` ends the call as `stop` would: what was sent is kept.
+    // A socket that goes away without `stop` (Twilio sends `stop` before it closes a stream that
+    // ends) dropped: the call waits RECONNECT_GRACE_MS for a new stream with its CallSid, then
+    // ends as `stop` would. What was received is kept either way.
     ws.on('close', () => {
       closed = true;
-      streams.delete(stream);
+      streams.delete(ws);
       twilioMetrics.openSessions.dec();
-      if (session.state() === 'live') session.handle({ message: 'end', end: { reason: 'client-closed' } });
-      else session.abandon('client-closed');
+      const { session } = call;
+      const callId = session.callId();
+      if (session.state() !== 'live' || callId === null) {
+        session.abandon('client-closed');
+        return;
+      }
+      session.hold(true); // its silence is the drop's, not an idle client's
+      parked.park(tenant, callId, call, () => {
+        metrics.streamDrops.inc({ adapter: 'twilio', outcome: 'ended' });
+        session.handle({ message: 'end', end: { reason: 'client-closed' } });
+      });
     });
     ws.on('error', () => ws.terminate());
   };
@@ -200,8 +270,9 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     port: listening.port,
     async stop() {
       accepting = false;
-      for (const { session } of streams)
-        session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+      const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+      for (const call of [...[...streams.values()].map((current) => current()), ...parked.drain()])
+        call.session.reject(shuttingDown);
       await sink.idle();
       wss.close();
       await listening.close();

@@ -1,18 +1,31 @@
-// `npm run bench:ingest -- [--protocol grpc|twilio|audiohook] --calls N --seconds S`: the ingest edge
-// alone under load, through gRPC (the simulator) or the Twilio Media Streams (twilio-load.ts) or
-// Genesys AudioHook (audiohook-load.ts) adapter. Starts a
-// broker (deploy/kafka/find-broker.ts), the gateway and the simulator as child processes, streams
-// N concurrent stereo calls in real time, and prints ONE JSON object: calls ok, frames, gateway
-// CPU cores and RSS, the delay batching + produce adds (p50/p95/p99 from the gateway's
-// histogram: bucket upper bounds), simulator CPU and pacing. I/O: processes, Kafka, gRPC, HTTP.
+// `npm run bench:ingest -- [--protocol grpc|twilio|l16ws|audiohook] --calls N --seconds S`: the ingest edge
+// alone under load, through gRPC (the simulator) or one of the adapters, each protocol's set-up and
+// load client in its own module (bench-protocols/). Starts a broker (deploy/kafka/find-broker.ts),
+// the gateway and the load client as child processes, streams N concurrent stereo calls in real
+// time, and prints ONE JSON object: calls ok, frames sent / accepted / lost, gateway CPU per
+// call-second and RSS, the delay batching + produce adds (p50/p95/p99 from the gateway's histogram:
+// bucket upper bounds), client CPU and pacing. I/O: processes, Kafka, sockets, HTTP.
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findBroker } from '../../deploy/kafka/find-broker.ts';
 import { freePort } from '../../deploy/kafka/local-broker.ts';
+import { audiohookProtocol } from './bench-protocols/audiohook.ts';
+import { grpcProtocol } from './bench-protocols/grpc.ts';
+import { l16wsProtocol } from './bench-protocols/l16ws.ts';
+import type { BenchProtocolFactory } from './bench-protocols/protocol.ts';
+import { twilioProtocol } from './bench-protocols/twilio.ts';
+
+/** One line per protocol: its module's factory. */
+const PROTOCOLS: Record<string, BenchProtocolFactory> = {
+  grpc: grpcProtocol,
+  twilio: twilioProtocol,
+  l16ws: l16wsProtocol,
+  audiohook: audiohookProtocol,
+};
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -25,15 +38,9 @@ const { values } = parseArgs({
 const protocol = values.protocol;
 const calls = Number(values.calls);
 const seconds = Number(values.seconds);
-if (
-  !Number.isInteger(calls) ||
-  calls < 1 ||
-  !(seconds >= 2) ||
-  !['grpc', 'twilio', 'audiohook'].includes(protocol)
-) {
-  process.stderr.write(
-    'usage: bench:ingest -- [--protocol grpc|twilio|audiohook] --calls N --seconds S (>= 2)\n',
-  );
+if (!Number.isInteger(calls) || calls < 1 || !(seconds >= 2) || !(protocol in PROTOCOLS)) {
+  const names = Object.keys(PROTOCOLS).join('|');
+  process.stderr.write(`usage: bench:ingest -- [--protocol ${names}] --calls N --seconds S (>= 2)\n`);
   process.exit(2);
 }
 const log = (msg: string): void => void process.stderr.write(`[bench:ingest] ${msg}\n`);
@@ -71,17 +78,8 @@ const broker = await findBroker();
 log(`kafka ${broker.source} ${broker.brokers.join(',')}`);
 const suffix = randomBytes(3).toString('hex');
 const token = `bench-${randomBytes(12).toString('hex')}`;
-const [grpcPort, httpPort, twilioPort] = [await freePort(), await freePort(), await freePort()];
-const twilio = {
-  account: `AC${randomBytes(16).toString('hex')}`,
-  authToken: randomBytes(16).toString('hex'),
-  publicUrl: 'wss://ingest.example.com',
-};
-const audiohook = {
-  org: randomUUID(),
-  apiKey: randomBytes(24).toString('hex'),
-  clientSecret: randomBytes(32).toString('base64'),
-};
+const [grpcPort, httpPort] = [await freePort(), await freePort()];
+const load = await PROTOCOLS[protocol]();
 const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/main.ts')], {
   env: {
     ...process.env,
@@ -95,30 +93,20 @@ const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/mai
     AUDIO_TOPIC: `bench.audio.${suffix}`,
     CALLS_TOPIC: `bench.calls.${suffix}`,
     LOG_LEVEL: 'warn',
-    ...(protocol === 'twilio'
-      ? {
-          TWILIO_HOST: '127.0.0.1',
-          TWILIO_PORT: String(twilioPort),
-          TWILIO_PUBLIC_URL: twilio.publicUrl,
-          TWILIO_ACCOUNTS: `${twilio.account}=bench:${twilio.authToken}`,
-        }
-      : {}),
-    ...(protocol === 'audiohook'
-      ? {
-          AUDIOHOOK_HOST: '127.0.0.1',
-          AUDIOHOOK_PORT: String(twilioPort), // the adapter's port, whichever adapter runs
-          AUDIOHOOK_ORGS: JSON.stringify({
-            [audiohook.org]: {
-              tenant: 'bench',
-              apiKey: audiohook.apiKey,
-              clientSecret: audiohook.clientSecret,
-              consent: { analytics: true },
-            },
-          }),
-        }
-      : {}),
+    ...load.gatewayEnv,
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+/** Calls the gateway ended with an error, by code (its `call rejected` warnings; never audio). */
+const rejected: Record<string, number> = {};
+let pending = '';
+gateway.stdout.on('data', (chunk: Buffer) => {
+  const lines = (pending + chunk.toString()).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    const code = /"msg":"call rejected".*?"code":"([A-Z_]+)"/.exec(line)?.[1];
+    if (code) rejected[code] = (rejected[code] ?? 0) + 1;
+  }
 });
 log(
   `load average ${loadavg()
@@ -141,48 +129,13 @@ try {
   const before = await metrics();
   const startedAt = performance.now();
   log(`streaming ${calls} calls of ${seconds} s in real time`);
-  const stagger = String(Math.min(20, 1000 / calls));
-  const simulator =
-    protocol === 'audiohook'
-      ? spawn(
-          process.execPath,
-          [
-            join(root, 'services/simulator/audiohook-load.ts'),
-            ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
-            ...['--target', `ws://127.0.0.1:${twilioPort}/audiohook`, '--org', audiohook.org],
-          ],
-          {
-            env: {
-              ...process.env,
-              AUDIOHOOK_API_KEY: audiohook.apiKey,
-              AUDIOHOOK_CLIENT_SECRET: audiohook.clientSecret,
-            },
-            stdio: ['ignore', 'pipe', 'inherit'],
-          },
-        )
-      : protocol === 'twilio'
-        ? spawn(
-            process.execPath,
-            [
-              join(root, 'services/simulator/twilio-load.ts'),
-              ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
-              ...['--target', `ws://127.0.0.1:${twilioPort}/twilio`, '--public-url', twilio.publicUrl],
-              ...['--account', twilio.account],
-            ],
-            {
-              env: { ...process.env, TWILIO_AUTH_TOKEN: twilio.authToken },
-              stdio: ['ignore', 'pipe', 'inherit'],
-            },
-          )
-        : spawn(
-            process.execPath,
-            [
-              join(root, 'services/simulator/main.ts'),
-              ...['--calls', String(calls), '--seconds', String(seconds), '--stagger-ms', stagger],
-              ...['--target', `127.0.0.1:${grpcPort}`],
-            ],
-            { env: { ...process.env, INGEST_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
-          );
+  const simulator = load.startClient({
+    calls,
+    seconds,
+    staggerMs: Math.min(20, 1000 / calls),
+    grpcPort,
+    token,
+  });
   let out = '';
   simulator.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => simulator.once('exit', resolve));
@@ -205,7 +158,9 @@ try {
     calls_ok: sim.ok ?? 0,
     frames_sent: sim.frames_sent ?? 0,
     frames_accepted: frames,
-    lost_frames: (sim.frames_sent ?? 0) - frames,
+    // Sent by the client but never accepted by the gateway (refused, dropped): must be 0.
+    frames_lost: (sim.frames_sent ?? 0) - frames,
+    calls_rejected: rejected,
     chunks_out: total(after, 'va_records_out_total') - total(before, 'va_records_out_total'),
     backpressure_pauses: total(after, 'va_ingest_backpressure_pauses_total'),
     chunk_delay_ms_p50_le: p50,
@@ -218,9 +173,13 @@ try {
     // across protocols whatever their frame layout.
     gateway_cpu_ms_per_channel_second:
       frames > 0 ? Math.round(((cpu * 1000) / (frames * 0.02)) * 1000) / 1000 : null,
-    // Per second of a whole call (both parties), whatever the protocol's frame size.
+    // Per second of a stereo call (two channel frames per 20 ms): the adapter's cost per call.
     gateway_cpu_ms_per_call_second:
-      sim.ok > 0 ? Math.round(((cpu * 1000) / (sim.ok * seconds)) * 1000) / 1000 : null,
+      frames > 0 ? Math.round(((cpu * 1000) / (frames * 0.01)) * 1000) / 1000 : null,
+    // The gateway's event-loop delay over the run (prom-client resets it at each scrape): a
+    // starved or overloaded loop fires the batching timers late, which the chunk delay then shows.
+    gateway_event_loop_lag_ms_p99: Math.round(total(after, 'va_nodejs_eventloop_lag_p99_seconds') * 1000),
+    gateway_event_loop_lag_ms_max: Math.round(total(after, 'va_nodejs_eventloop_lag_max_seconds') * 1000),
     gateway_rss_mb: Math.round(total(after, 'va_process_resident_memory_bytes') / 1e6),
     simulator_cpu_cores:
       sim.cpu_seconds === undefined ? null : Math.round((sim.cpu_seconds / wall) * 100) / 100,

@@ -37,3 +37,38 @@ export function segmentStartMs(call: DemoCall, label: string): number {
   if (!segment) throw new Error(`${call.id} has no "${label}" span`);
   return segment.startMs;
 }
+
+/**
+ * Shipped calls played one after the other as one call, cut at `durationMs` (8 kHz µ-law: 8 bytes
+ * per ms): e.g. the angry arc then the calm call as a 2-minute call. Its truth follows: each
+ * call's customer spans, shifted to where that call starts, cut at the end.
+ */
+export function concatShippedCalls(ids: string[], durationMs: number): ShippedCall {
+  const parts = ids.map(readShippedCall);
+  const bytes = durationMs * 8;
+  const join = (side: 'agent' | 'customer'): Uint8Array => {
+    const out = new Uint8Array(bytes).fill(0xff); // µ-law silence if the calls are shorter
+    let at = 0;
+    for (const part of parts) {
+      const channel = part[side].subarray(0, Math.max(0, bytes - at));
+      out.set(channel, at);
+      at += part[side].length;
+    }
+    return out;
+  };
+  const customerSegments: DemoCall['customerSegments'] = [];
+  let offsetMs = 0;
+  for (const { call } of parts) {
+    for (const segment of call.customerSegments) {
+      if (offsetMs + segment.startMs >= durationMs) continue;
+      customerSegments.push({
+        ...segment,
+        startMs: offsetMs + segment.startMs,
+        endMs: Math.min(durationMs, offsetMs + segment.endMs),
+      });
+    }
+    offsetMs += call.durationMs;
+  }
+  const call: DemoCall = { ...parts[0].call, id: ids.join('+'), durationMs, customerSegments, clips: [] };
+  return { call, agent: join('agent'), customer: join('customer') };
+}

@@ -14,6 +14,8 @@ import { IngestError, type IngestStatus } from '../errors.ts';
 import type { GatewayMetrics } from '../gateway-metrics.ts';
 import type { KafkaSink } from '../kafka-sink.ts';
 import type { LiveCalls } from '../live-calls.ts';
+import { createParkedCalls } from '../reconnect-grace.ts';
+import type { RawCallStart } from '../validate.ts';
 import { callStartFromMetadata, parseMetadata } from './metadata.ts';
 import type { L16WsMetrics } from './metrics.ts';
 import { addressAllowed, createSourceStore, type L16WsSource } from './sources.ts';
@@ -33,7 +35,28 @@ export interface L16WsServerOptions {
   logger: Logger;
   metrics: GatewayMetrics;
   adapterMetrics: L16WsMetrics;
+  /** How long a call whose socket dropped (no close frame) waits for a new socket (0 = ends at once). */
+  reconnectGraceMs: number;
 }
+
+/** One call across the sockets that carried it: a reconnect moves it, and its timeline, on. */
+interface L16Call {
+  session: CallSession;
+  tenant: string;
+  /** Frames so far: the next frame's sequence. */
+  sequence: number;
+  /** Samples per channel so far: the next frame's audio time. */
+  samples: number;
+  /** Samples per channel of the last frame (a gap is counted in such frames). */
+  lastFrameSamples: number;
+  bytesPerFrameSample: number;
+  sampleRateHz: number;
+  /** Closes the socket that carries the call now. */
+  close(error?: Refusal): void;
+}
+
+/** WebSocket close codes of a platform that ended the stream itself: a clean end of the call. */
+const CLEAN_CLOSE_CODES = new Set([1000, 1005]);
 
 export interface L16WsServer {
   readonly port: number;
@@ -91,6 +114,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
   const store = createSourceStore(options.sources);
   /** Open sockets, each with how to end it at shutdown. */
   const sockets = new Map<WebSocket, () => void>();
+  const parked = createParkedCalls<L16Call>(options.reconnectGraceMs);
   let accepting = true;
   // Larger than any frame validation accepts, so an oversize stereo frame is refused with
   // FRAME_TOO_LARGE; beyond it ws itself closes with 1009 before buffering more.
@@ -133,18 +157,14 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
   const serve = (ws: WebSocket, req: IncomingMessage, headerSource: L16WsSource | null): void => {
     sockets.set(ws, () => {
       const error = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
-      if (session) session.reject(error);
+      if (call) call.session.reject(error);
       else close(error);
     });
     adapterMetrics.sessions.inc({ subprotocol: ws.protocol });
     adapterMetrics.liveSessions.set(sockets.size);
     let source = headerSource;
-    let session: CallSession | null = null;
+    let call: L16Call | null = null;
     let closed = false;
-    let sequence = 0;
-    let samples = 0;
-    let bytesPerFrameSample = 2;
-    let sampleRateHz = 8000;
     let paused = false;
 
     const close = (error?: Refusal): void => {
@@ -164,12 +184,40 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     // The session's own CallStart deadline starts with the session: this one covers a socket
     // that never sends its first frame.
     const startDeadline = setTimeout(() => {
-      if (!session)
+      if (!call)
         reject(
           new IngestError('CALL_START_TIMEOUT', `no metadata frame within ${settings.callStartTimeoutMs} ms`),
         );
     }, settings.callStartTimeoutMs);
     startDeadline.unref();
+
+    /** A new socket for a call whose socket dropped: the call goes on, the gap as silence. */
+    const resume = (tenant: string, raw: RawCallStart): L16Call | null => {
+      const found = parked.take(
+        tenant,
+        raw.callId,
+        (c) =>
+          c.session.state() === 'live' &&
+          c.sampleRateHz === raw.sampleRateHz &&
+          c.bytesPerFrameSample === 2 * raw.channels.length,
+      );
+      if (!found) return null;
+      const goneMs = Date.now() - found.droppedAtMs;
+      const resumed = found.call;
+      // The frames the platform would have sent meanwhile are skipped: the gateway fills them
+      // with silence (sequence gap), so the timeline stays the wall clock's.
+      const missed =
+        resumed.lastFrameSamples > 0
+          ? Math.round((goneMs * resumed.sampleRateHz) / 1000 / resumed.lastFrameSamples)
+          : 0;
+      resumed.sequence += missed;
+      resumed.samples += missed * resumed.lastFrameSamples;
+      resumed.close = close;
+      resumed.session.hold(false);
+      metrics.streamDrops.inc({ adapter: 'l16ws', outcome: 'resumed' });
+      logger.info('l16ws stream resumed', { callId: raw.callId, goneMs });
+      return resumed;
+    };
 
     const start = (data: Buffer): void => {
       const meta = parseMetadata(data.toString());
@@ -178,41 +226,53 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
         if (!addressAllowed(source, req.socket.remoteAddress)) throw sourceNotAllowed();
       }
       const raw = callStartFromMetadata(meta, source);
-      bytesPerFrameSample = 2 * raw.channels.length;
-      sampleRateHz = raw.sampleRateHz;
-      session = createCallSession({
-        tenant: source.tenant,
-        settings,
-        liveCalls,
-        sink,
-        logger,
-        metrics,
-        // The platforms expect no messages back (jambonz would read them as commands).
-        writeAck: () => undefined,
-        close,
-      });
       clearTimeout(startDeadline);
-      session.handle({ message: 'start', start: raw });
+      call = raw.callId ? resume(source.tenant, raw) : null;
+      if (call) return;
+      const own: L16Call = {
+        tenant: source.tenant,
+        sequence: 0,
+        samples: 0,
+        lastFrameSamples: 0,
+        bytesPerFrameSample: 2 * raw.channels.length,
+        sampleRateHz: raw.sampleRateHz,
+        close,
+        session: createCallSession({
+          tenant: source.tenant,
+          settings,
+          liveCalls,
+          sink,
+          logger,
+          metrics,
+          // The platforms expect no messages back (jambonz would read them as commands).
+          writeAck: () => undefined,
+          // Whichever socket carries the call by then (a reconnect moves it).
+          close: (error) => own.close(error),
+        }),
+      };
+      call = own;
+      own.session.handle({ message: 'start', start: raw });
     };
 
     const audio = (data: Buffer): void => {
-      if (!session)
-        throw new IngestError('MISSING_CALL_START', 'binary audio before the JSON metadata frame');
+      if (!call) throw new IngestError('MISSING_CALL_START', 'binary audio before the JSON metadata frame');
+      const current = call;
       adapterMetrics.audioBytes.inc(data.byteLength);
-      const audioTimeMs = (samples / sampleRateHz) * 1000;
-      samples += Math.floor(data.byteLength / bytesPerFrameSample);
-      session.handle({
+      const audioTimeMs = (current.samples / current.sampleRateHz) * 1000;
+      current.lastFrameSamples = Math.floor(data.byteLength / current.bytesPerFrameSample);
+      current.samples += current.lastFrameSamples;
+      current.session.handle({
         message: 'frame',
-        frame: { channel: 'CHANNEL_UNSPECIFIED', sequence: sequence++, audioTimeMs, payload: data },
+        frame: { channel: 'CHANNEL_UNSPECIFIED', sequence: current.sequence++, audioTimeMs, payload: data },
       });
       if (!paused && sink.isBehind()) {
         paused = true;
         metrics.streamsPaused.inc();
         ws.pause();
-        session.hold(true);
+        current.session.hold(true);
         sink.onceDrained(() => {
           paused = false;
-          session?.hold(false);
+          current.session.hold(false);
           if (!closed) ws.resume();
         });
       }
@@ -225,11 +285,11 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
         if (isBinary) audio(bytes);
         else if (bytes.byteLength > MAX_TEXT_BYTES)
           throw new IngestError('FRAME_TOO_LARGE', `text frame over ${MAX_TEXT_BYTES} bytes`);
-        else if (!session) start(bytes);
+        else if (!call) start(bytes);
         // Later text frames (jambonz DTMF, mod_audio_fork send_text/stop) carry no audio: ignored.
       } catch (error) {
         if (error instanceof IngestError || (error as Refusal).code) {
-          if (session) session.reject(error as IngestError);
+          if (call) call.session.reject(error as IngestError);
           else reject(error as Refusal);
         } else {
           logger.error('l16ws unexpected error', { error });
@@ -237,15 +297,28 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
         }
       }
     });
-    // The platform closes the socket when the call (or the listen) ends, cleanly or not: the call
-    // ends as a gRPC half-close does, everything received is flushed to Kafka.
+    // The platform closes the socket when the call (or the listen) ends: a close frame (1000, or
+    // none with no code) ends the call as a gRPC half-close does, everything received flushed to
+    // Kafka. A socket that drops (1006: no close frame; or an error code) leaves the call live for
+    // RECONNECT_GRACE_MS: a new socket with the same call id continues it, else it ends then.
     ws.on('close', (code: number) => {
       clearTimeout(startDeadline);
       closed = true;
       sockets.delete(ws);
       adapterMetrics.liveSessions.set(sockets.size);
-      if (session?.state() === 'live')
-        session.handle({ message: 'end', end: { reason: code === 1000 ? 'hangup' : 'client-closed' } });
+      if (!call) return;
+      const { session, tenant } = call;
+      const callId = session.callId();
+      if (session.state() !== 'live' || !callId) return;
+      if (CLEAN_CLOSE_CODES.has(code)) {
+        session.handle({ message: 'end', end: { reason: 'hangup' } });
+        return;
+      }
+      session.hold(true); // its silence is the drop's, not an idle client's
+      parked.park(tenant, callId, call, () => {
+        metrics.streamDrops.inc({ adapter: 'l16ws', outcome: 'ended' });
+        session.handle({ message: 'end', end: { reason: 'client-closed' } });
+      });
     });
     ws.on('error', () => undefined);
   };
@@ -279,6 +352,8 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       accepting = false;
       // Each call flushes what it received (reason shutting_down) before its socket closes.
       for (const end of sockets.values()) end();
+      const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+      for (const call of parked.drain()) call.session.reject(shuttingDown);
       await sink.idle();
       for (const ws of sockets.keys()) ws.terminate();
       await listening.close();

@@ -30,7 +30,8 @@ import {
   type PlayedCall,
 } from './audiohook-client.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
-import { channelView, featuresOf } from './record-views.ts';
+import { downstreamOf } from './downstream.ts';
+import { channelView } from './record-views.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const ORG: AudioHookOrgAuth = {
@@ -157,9 +158,11 @@ async function expectSameAsGrpc(conversationId: string, twinId: string): Promise
     expect(a.bytes.equals(b.bytes)).toBe(true);
     expect({ ...a, bytes: a.bytes.byteLength }).toEqual({ ...b, bytes: b.bytes.byteLength });
   }
-  const features = featuresOf(viaHook);
-  expect(features.length).toBeGreaterThan(50);
-  expect(features).toEqual(featuresOf(viaGrpc));
+  // Same windows, same values downstream: the dsp-worker's features and the classifier's events.
+  const downstream = downstreamOf(viaHook);
+  expect(downstream.features.length).toBeGreaterThan(50);
+  expect(downstream.emotions.length).toBeGreaterThan(10);
+  expect(downstream).toEqual(downstreamOf(viaGrpc));
   return viaHook;
 }
 

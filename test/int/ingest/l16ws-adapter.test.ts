@@ -1,7 +1,9 @@
 // The L16-over-WebSocket adapter against the real broker: a shipped demo call streamed as jambonz
 // `listen` sends it (stereo 8 kHz L16, 20 ms frames, HTTP Basic auth) lands in Kafka exactly as the
 // same audio sent over gRPC with LINEAR16 does; a FreeSWITCH-style mono socket with its secret in
-// the metadata; every refusal (upgrade and close codes) and an abrupt close losing nothing.
+// the metadata; every refusal (upgrade and close codes) and an abrupt close losing nothing (the
+// call ends once the reconnect grace period, short here, has passed; reconnects:
+// adapter-reconnect.test.ts). Same records means the same features and emotion events downstream.
 import * as grpc from '@grpc/grpc-js';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +14,10 @@ import {
   type AudioChunk,
   type CallEvent,
 } from '../../../services/shared/records.ts';
-import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
-import { createCallAnalyzer, type CallOutput } from '../../../pipelines/dsp/index.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
+import { downstreamOf } from './downstream.ts';
+import { sendGrpcTwin } from './grpc-twin.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
 import { basicAuth, interleavedL16, openL16Socket, sendFrames } from './l16ws-client.ts';
 import {
@@ -31,6 +33,8 @@ import {
 } from './l16ws-fixture.ts';
 
 const FS_SECRET = 'freeswitch-secret-0123456789';
+/** A dropped socket's call waits this long for a reconnect before it ends. */
+const GRACE_MS = 300;
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
 let gateway: Gateway;
@@ -55,6 +59,7 @@ beforeAll(async () => {
       ...L16_GATEWAY_ENV,
       BATCH_MAX_DELAY_MS: '40',
       CALL_START_TIMEOUT_MS: '1000',
+      RECONNECT_GRACE_MS: String(GRACE_MS),
       L16WS_SOURCES: JSON.stringify({
         // jambonz inbound: the caller (customer) on channel 0, the agent it dials on channel 1.
         'jambonz-eu': { tenant: 'acme', secret: JAMBONZ_SECRET, agentChannel: 1 },
@@ -101,32 +106,26 @@ describe('l16ws adapter: a real call, same records as gRPC', () => {
     expect((await socket.closed).code).toBe(1000);
 
     const grpcCallId = callSid();
-    const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-    const stream = openCallStream(client, TOKEN);
-    await stream.write({
-      start: {
-        callId: grpcCallId,
-        agentId: 'agent-7',
-        queue: 'billing',
-        team: 'blue',
-        codec: 'CODEC_LINEAR16',
-        sampleRateHz: 8000,
-        channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
-        interleaved: true,
-        consent: { analytics: true, storeFeatures: true },
-      },
-    });
+    const start = {
+      callId: grpcCallId,
+      agentId: 'agent-7',
+      queue: 'billing',
+      team: 'blue',
+      codec: 'CODEC_LINEAR16',
+      sampleRateHz: 8000,
+      channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
+      interleaved: true,
+      consent: { analytics: true, storeFeatures: true },
+    };
     let sequence = 0;
-    for (let at = 0; at < pcm.byteLength; at += frameBytes, sequence += 1) {
-      const payload = pcm.subarray(at, Math.min(at + frameBytes, pcm.byteLength));
-      await stream.write({
-        frame: { channel: 'CHANNEL_UNSPECIFIED', sequence, audioTimeMs: sequence * 20, payload },
-      });
-    }
+    const frames = function* () {
+      for (let at = 0; at < pcm.byteLength; at += frameBytes, sequence += 1) {
+        const payload = pcm.subarray(at, Math.min(at + frameBytes, pcm.byteLength));
+        yield { channel: 'CHANNEL_UNSPECIFIED', sequence, payload };
+      }
+    };
     // A WebSocket closed with 1000 is the platform's hang-up: CallEnd "hangup" on gRPC.
-    await stream.write({ end: { reason: 'hangup' } });
-    expect((await stream.finish()).code).toBe(grpc.status.OK);
-    client.close();
+    expect(await sendGrpcTwin(gateway.grpc.port, TOKEN, start, frames())).toBe(grpc.status.OK);
     expect(sent + rest).toBe(sequence);
 
     const chunks = await collectUntil(
@@ -148,11 +147,13 @@ describe('l16ws adapter: a real call, same records as gRPC', () => {
       expect(last(wsCallId, channel).audioEndMs).toBeCloseTo(last(grpcCallId, channel).audioEndMs, 6);
       expect(last(wsCallId, channel).codec).toBe('linear16');
     }
-    // What dsp-worker computes from each call's records (its chunks in order, as it consumes
-    // them): the same speaker windows and dynamics, window by window.
-    const wsFeatures = features(chunks, wsCallId);
-    expect(wsFeatures.windows.length).toBeGreaterThan(50);
-    expect(wsFeatures).toEqual(features(chunks, grpcCallId));
+    // What the dsp-worker and the emotion classifier make of each call's records (its chunks in
+    // topic order, as they consume them): the same windows, dynamics and emotion events.
+    const ownChunks = (callId: string) => chunks.filter((c) => c.callId === callId);
+    const viaWsDownstream = downstreamOf(ownChunks(wsCallId));
+    expect(viaWsDownstream.features.length).toBeGreaterThan(50);
+    expect(viaWsDownstream.emotions.length).toBeGreaterThan(50);
+    expect(viaWsDownstream).toEqual(downstreamOf(ownChunks(grpcCallId)));
 
     const events = await collectUntil(
       kafka,
@@ -180,20 +181,6 @@ describe('l16ws adapter: a real call, same records as gRPC', () => {
     expect(wsEvents[1]).toMatchObject({ endReason: 'hangup', customerRef: '', agentId: 'agent-7' });
   });
 });
-
-/** The dsp pipeline over one call's chunks in topic order (the worker's input). */
-function features(chunks: AudioChunk[], callId: string): CallOutput {
-  const analyzer = createCallAnalyzer({ format: { codec: 'linear16', sampleRateHz: 8000 } });
-  const out: CallOutput = { windows: [], dynamics: [] };
-  const add = (part: CallOutput) => {
-    out.windows.push(...part.windows);
-    out.dynamics.push(...part.dynamics);
-  };
-  for (const chunk of chunks.filter((c) => c.callId === callId))
-    add(analyzer.push(chunk.channel as 'agent' | 'customer', chunk.payload));
-  add(analyzer.flush());
-  return out;
-}
 
 function encodeL16(mulaw: Uint8Array): Buffer {
   // One channel of interleavedL16: decode µ-law, 16-bit little-endian.
@@ -283,7 +270,7 @@ describe('l16ws adapter: refusals', () => {
 });
 
 describe('l16ws adapter: abrupt close', () => {
-  it('ends the call when the socket drops without a close frame, with every frame received in Kafka', async () => {
+  it('ends the call after the grace period when the socket drops without a close frame, with every frame received in Kafka', async () => {
     const id = callSid();
     const socket = await openL16Socket(port, { authorization: jambonzAuth });
     socket.ws.send(jambonzMetadata(id));
@@ -292,6 +279,7 @@ describe('l16ws adapter: abrupt close', () => {
     await sendFrames(socket.ws, pcm, 640);
     // Give the frames time to reach the gateway, then drop the TCP connection (no close frame).
     await new Promise((resolve) => setTimeout(resolve, 200));
+    const droppedAtMs = Date.now();
     socket.ws.terminate();
     const chunks = await collectUntil(
       kafka,
@@ -301,10 +289,9 @@ describe('l16ws adapter: abrupt close', () => {
     );
     const got = byChannel(chunks, id);
     expect(got.customer.byteLength + got.agent.byteLength).toBe(pcm.byteLength);
-    expect(await endedEvent(kafka, callsTopic, id)).toMatchObject({
-      endReason: 'client-closed',
-      framesAccepted: 300,
-      audioDurationMs: 3000,
-    });
+    const ended = await endedEvent(kafka, callsTopic, id);
+    expect(ended).toMatchObject({ endReason: 'client-closed', framesAccepted: 300, audioDurationMs: 3000 });
+    // Not at once: the call waited for a reconnect that did not come.
+    expect(ended?.endTimeMs).toBeGreaterThanOrEqual(droppedAtMs + GRACE_MS - 50);
   });
 });

@@ -1,8 +1,11 @@
 // The Twilio Media Streams adapter over a real WebSocket into the real broker: a recorded call
 // (assets/nemo-calls, split into Twilio's inbound/outbound tracks, 20 ms frames) lands in Kafka as
 // exactly the records the same audio produces through gRPC (same bytes, same audio times, same
-// gaps filled, and the dsp-worker's processor makes the same feature windows of both); and every refusal: missing or wrong signature, an unsupported media format,
-// media before `start`, another account's `start`, and an abrupt close that loses nothing.
+// gaps filled, and the dsp-worker's and emotion classifier's processors make the same feature
+// windows and emotion events of both); and every refusal: missing or wrong signature, an
+// unsupported media format, media before `start`, an out-of-order sequenceNumber, another
+// account's `start`, and an abrupt close that loses nothing (ending once the reconnect grace
+// period, kept short here, has passed; reconnects: adapter-reconnect.test.ts).
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
@@ -13,10 +16,11 @@ import {
   type CallEvent,
 } from '../../../services/shared/records.ts';
 import { encodeCallAudio, readCallWav } from '../../../services/simulator/call-audio.ts';
-import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { downstreamOf } from './downstream.ts';
+import { sendGrpcTwin } from './grpc-twin.ts';
 import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
-import { channelView, featuresOf } from './record-views.ts';
+import { channelView } from './record-views.ts';
 import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid, type TwilioCall } from './twilio-client.ts';
 
 const TOKEN = 'acme-token-0123456789';
@@ -27,6 +31,8 @@ const OTHER_AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 // Twilio signs the URL it was given (a public name in front of the gateway), not the socket's.
 const PUBLIC_URL = 'wss://ingest.example.com';
 const PATH = '/twilio/stream?site=lyon';
+/** A dropped stream's call waits this long for a reconnect before it ends. */
+const GRACE_MS = 300;
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
 let gateway: Gateway;
@@ -64,6 +70,7 @@ beforeAll(async () => {
       TOPIC_PARTITIONS: '1',
       BATCH_MAX_DELAY_MS: '40',
       MAX_STREAM_SPEED: '0',
+      RECONNECT_GRACE_MS: String(GRACE_MS),
       TWILIO_HOST: '127.0.0.1',
       TWILIO_PORT: '0',
       TWILIO_PUBLIC_URL: PUBLIC_URL,
@@ -129,37 +136,33 @@ describe('Twilio Media Streams adapter', () => {
 
     // The same audio through the gateway's own gRPC protocol: one frame per channel per 20 ms.
     const grpcCallId = uniqueName('grpc-twin').replace('.', '-');
-    const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-    const stream = openCallStream(client, TOKEN);
-    await stream.write({
-      start: {
-        callId: grpcCallId,
-        agentId: 'agent-7',
-        queue: 'billing',
-        team: 'blue',
-        codec: 'CODEC_PCMU',
-        sampleRateHz: 8000,
-        channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
-        consent: { analytics: true, storeFeatures: true },
-      },
-    });
     const slots = Math.ceil(Math.max(audio.customer.length, audio.agent.length) / FRAME_BYTES);
-    for (let slot = 0; slot < slots; slot += 1) {
-      for (const [channel, bytes] of [
-        ['CHANNEL_CUSTOMER', audio.customer],
-        ['CHANNEL_AGENT', audio.agent],
-      ] as const) {
-        if (slot * FRAME_BYTES >= bytes.length) continue;
-        if (channel === 'CHANNEL_CUSTOMER' && dropped.has(slot)) continue;
-        if (channel === 'CHANNEL_AGENT' && slot < agentFirstSlot) continue;
-        const payload = Buffer.alloc(FRAME_BYTES, 0xff);
-        payload.set(bytes.subarray(slot * FRAME_BYTES, (slot + 1) * FRAME_BYTES));
-        await stream.write({ frame: { channel, sequence: slot, audioTimeMs: slot * 20, payload } });
+    const frames = function* () {
+      for (let slot = 0; slot < slots; slot += 1) {
+        for (const [channel, bytes] of [
+          ['CHANNEL_CUSTOMER', audio.customer],
+          ['CHANNEL_AGENT', audio.agent],
+        ] as const) {
+          if (slot * FRAME_BYTES >= bytes.length) continue;
+          if (channel === 'CHANNEL_CUSTOMER' && dropped.has(slot)) continue;
+          if (channel === 'CHANNEL_AGENT' && slot < agentFirstSlot) continue;
+          const payload = Buffer.alloc(FRAME_BYTES, 0xff);
+          payload.set(bytes.subarray(slot * FRAME_BYTES, (slot + 1) * FRAME_BYTES));
+          yield { channel, sequence: slot, payload };
+        }
       }
-    }
-    await stream.write({ end: { reason: 'hangup' } });
-    expect((await stream.finish()).code).toBe(0);
-    client.close();
+    };
+    const start = {
+      callId: grpcCallId,
+      agentId: 'agent-7',
+      queue: 'billing',
+      team: 'blue',
+      codec: 'CODEC_PCMU',
+      sampleRateHz: 8000,
+      channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
+      consent: { analytics: true, storeFeatures: true },
+    };
+    expect(await sendGrpcTwin(gateway.grpc.port, TOKEN, start, frames())).toBe(0);
 
     const chunks = await chunksOf([twilio.callSid, grpcCallId]);
     for (const channel of ['agent', 'customer'] as const) {
@@ -172,10 +175,12 @@ describe('Twilio Media Streams adapter', () => {
       });
       expect(viaTwilio).toMatchObject({ codec: 'pcmu', sampleRateHz: 8000, tenant: 'acme', final: true });
     }
-    // Same windows with the same values downstream (features of both speakers and dynamics).
-    const twilioFeatures = featuresOf(chunks.get(twilio.callSid) as AudioChunk[]);
-    expect(twilioFeatures.length).toBeGreaterThan(100);
-    expect(twilioFeatures).toEqual(featuresOf(chunks.get(grpcCallId) as AudioChunk[]));
+    // Same windows with the same values downstream: the dsp-worker's features of both speakers
+    // and their dynamics, and the emotion classifier's events of each window.
+    const viaTwilio = downstreamOf(chunks.get(twilio.callSid) as AudioChunk[]);
+    expect(viaTwilio.features.length).toBeGreaterThan(100);
+    expect(viaTwilio.emotions.length).toBeGreaterThan(100);
+    expect(viaTwilio).toEqual(downstreamOf(chunks.get(grpcCallId) as AudioChunk[]));
     // The customer's lost 100 ms is µ-law silence at its place; the agent starts at 400 ms.
     const customer = channelView(chunks.get(twilio.callSid) as AudioChunk[], 'customer');
     expect(customer.bytes.subarray(100 * FRAME_BYTES, 105 * FRAME_BYTES).every((b) => b === 0xff)).toBe(true);
@@ -245,6 +250,20 @@ describe('Twilio Media Streams adapter', () => {
     expect(closed).toEqual({ code: 4412, reason: expect.stringMatching(/^MISSING_CALL_START: /) });
   });
 
+  it('closes with 4400 OUT_OF_ORDER on a sequenceNumber that does not grow', async () => {
+    const messages = twilioMessages(call()) as { sequenceNumber?: string }[];
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    // connected, start (1), media (2), media (3), then media 2 again: a replayed message.
+    await connection.send([messages[0], messages[1], messages[2], messages[3], messages[2]]);
+    expect(await connection.closed).toEqual({ code: 4400, reason: 'OUT_OF_ORDER: sequenceNumber 2 after 3' });
+    // A skipped number is a lost message, not an error: the stream goes on.
+    const skipping = call();
+    const all = twilioMessages(skipping);
+    const ok = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await ok.send([...all.slice(0, 3), ...all.slice(4)]);
+    expect(await ok.closed).toEqual({ code: 1000, reason: 'ENDED' });
+  });
+
   it('closes with 4400 BAD_MESSAGE on a frame that is not a Twilio message', async () => {
     const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
     connection.ws.send('{"event": "media", "media": ');
@@ -257,7 +276,7 @@ describe('Twilio Media Streams adapter', () => {
     expect((await connection.closed).code).toBe(4403);
   });
 
-  it('ends the call on an abrupt close and keeps every frame sent before it', async () => {
+  it('ends the call after the grace period on an abrupt close, keeping every frame sent before it', async () => {
     const twilio = call({
       customer: new Uint8Array(FRAME_BYTES * 500).fill(0x55),
       agent: new Uint8Array(FRAME_BYTES * 500).fill(0x66),
@@ -266,6 +285,9 @@ describe('Twilio Media Streams adapter', () => {
     const messages = twilioMessages(twilio).slice(0, 2 + sent * 2);
     const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
     await connection.send(messages);
+    // Let the frames reach the gateway, then drop the TCP connection (no close frame, no stop).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const droppedAtMs = Date.now();
     connection.ws.terminate();
 
     const chunks = (await chunksOf([twilio.callSid])).get(twilio.callSid) as AudioChunk[];
@@ -277,6 +299,8 @@ describe('Twilio Media Streams adapter', () => {
     }
     const ended = (await eventsOf([twilio.callSid])).find((e) => e.type === 'ended');
     expect(ended).toMatchObject({ endReason: 'client-closed', framesAccepted: sent * 2, gaps: 0 });
+    // Not at once: the call waited for a reconnect that did not come.
+    expect(ended?.endTimeMs).toBeGreaterThanOrEqual(droppedAtMs + GRACE_MS - 50);
   });
 
   it('acknowledges a stream without consent but forwards nothing', async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   parseTwilioMessage,
+  resumeOffsetMs,
   toAudioFrame,
   toCallStart,
   type TwilioStart,
@@ -89,6 +90,18 @@ describe('Twilio Media Streams messages', () => {
     });
     expect(toAudioFrame(outbound.media)).toMatchObject({ channel: 'CHANNEL_AGENT', sequence: 20 });
     expect(toAudioFrame(inbound.media).payload.byteLength).toBe(160);
+    expect(inbound.sequenceNumber).toBe(7);
+  });
+
+  it('places a resumed stream after the audio reached plus the time away, on a 20 ms slot', () => {
+    // Dropped at 30 s of audio, back 417 ms later: the new stream's timestamp 0 is slot 1521.
+    const offsetMs = resumeOffsetMs(30_000, 417);
+    expect(offsetMs).toBe(30_420);
+    const media = { track: 'inbound' as const, chunk: 1, timestampMs: 0, payload: Buffer.alloc(160) };
+    expect(toAudioFrame(media, offsetMs)).toMatchObject({ sequence: 1521, audioTimeMs: 30_420 });
+    expect(toAudioFrame({ ...media, timestampMs: 40 }, offsetMs).sequence).toBe(1523);
+    // A clock step back never moves it before the audio already received.
+    expect(resumeOffsetMs(30_000, -50)).toBe(30_000);
   });
 
   it('accepts connected, mark, dtmf and stop, and ignores unknown events', () => {

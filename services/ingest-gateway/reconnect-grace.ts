@@ -1,0 +1,61 @@
+// Calls whose platform socket dropped without ending the call (Twilio: no `stop`; jambonz /
+// mod_audio_fork: no close frame), kept live for a grace period so that a new socket for the same
+// call (same tenant and call id) continues it instead of starting a second call. When the grace
+// period ends first, `expire` ends the call as the drop itself used to. One registry per adapter
+// (a call resumes on the adapter it started on). Pure apart from timers.
+import { callKey } from '../shared/call-key.ts';
+
+export interface ParkedCall<T> {
+  call: T;
+  /** Wall-clock time the socket dropped: the gap the resumed audio must leave (filled as silence). */
+  droppedAtMs: number;
+}
+
+export interface ParkedCalls<T> {
+  /** Keeps `call` for the grace period, then runs `expire` (at once when the grace period is 0). */
+  park(tenant: string, callId: string, call: T, expire: () => void): void;
+  /**
+   * The parked call of this id (no longer parked), or null; one that `fits` refuses (another
+   * format) stays parked, and the new socket is then refused as a second live call of that id.
+   */
+  take(tenant: string, callId: string, fits?: (call: T) => boolean): ParkedCall<T> | null;
+  /** Every parked call, its timer cleared (shutdown ends them itself). */
+  drain(): T[];
+  size(): number;
+}
+
+export function createParkedCalls<T>(graceMs: number, now: () => number = Date.now): ParkedCalls<T> {
+  const parked = new Map<string, ParkedCall<T> & { timer: NodeJS.Timeout }>();
+  return {
+    park(tenant, callId, call, expire) {
+      if (graceMs <= 0) {
+        expire();
+        return;
+      }
+      const key = callKey(tenant, callId);
+      const timer = setTimeout(() => {
+        parked.delete(key);
+        expire();
+      }, graceMs);
+      timer.unref();
+      parked.set(key, { call, droppedAtMs: now(), timer });
+    },
+    take(tenant, callId, fits = () => true) {
+      const key = callKey(tenant, callId);
+      const entry = parked.get(key);
+      if (!entry || !fits(entry.call)) return null;
+      clearTimeout(entry.timer);
+      parked.delete(key);
+      return { call: entry.call, droppedAtMs: entry.droppedAtMs };
+    },
+    drain() {
+      const calls = [...parked.values()].map((entry) => {
+        clearTimeout(entry.timer);
+        return entry.call;
+      });
+      parked.clear();
+      return calls;
+    },
+    size: () => parked.size,
+  };
+}
