@@ -4,6 +4,7 @@
 // predicts the mean. Seeded: the same rows and options give the same report. Pure, no I/O.
 import { createRng } from '../emotion/train/rng.ts';
 import { bootstrapDistribution, percentileInterval } from './bootstrap.ts';
+import { bootstrapSpearman } from './bootstrap-spearman.ts';
 import { SURVEY_MEASURES } from './measures.ts';
 import { spearman } from './rank-correlation.ts';
 import { crossValidateRidge, fitRidge, type RegressionRow } from './ridge.ts';
@@ -150,7 +151,7 @@ export function csatReport(
       const { x, y } = pairs(calls, measure.name, target);
       const rho = x.length >= options.minPairs ? spearman(x, y) : null;
       const distribution =
-        rho === null ? new Float64Array() : bootstrapDistribution(x, y, spearman, options.resamples, rng);
+        rho === null ? new Float64Array() : bootstrapSpearman(x, y, options.resamples, rng);
       return { measure, target, n: x.length, rho, distribution };
     }),
   );

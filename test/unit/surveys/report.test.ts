@@ -8,6 +8,8 @@ import {
   spearman,
   type SurveyedCall,
 } from '../../../pipelines/surveys/index.ts';
+import { bootstrapDistribution } from '../../../pipelines/surveys/bootstrap.ts';
+import { bootstrapSpearman } from '../../../pipelines/surveys/bootstrap-spearman.ts';
 import { crossValidateRidge, fitRidge } from '../../../pipelines/surveys/ridge.ts';
 
 /** Calls with independent random measures; CSAT/NPS depend on frustration time by `effect`. */
@@ -83,5 +85,18 @@ describe('csat report', () => {
     const few = csatReport(calls.slice(0, 5), { resamples: 50 });
     expect(few.measures.every((m) => m.csat.rho === null && m.csat.ci95 === null)).toBe(true);
     expect(few.model).toBeNull();
+  });
+});
+
+describe('bootstrap of rho', () => {
+  it('ranks each resample by counts exactly as re-sorting it would (same draws, same rho)', () => {
+    const rng = createRng(3);
+    // Few distinct values: ties within the data and copies drawn by the resample.
+    const x = Float64Array.from({ length: 80 }, () => Math.floor(rng.next() * 5));
+    const y = Float64Array.from(x, (v) => v + Math.floor(rng.next() * 4));
+    const fast = bootstrapSpearman(x, y, 300, createRng(9));
+    const slow = bootstrapDistribution(x, y, spearman, 300, createRng(9));
+    expect(fast.length).toBe(slow.length);
+    fast.forEach((v, i) => expect(v).toBeCloseTo(slow[i], 10));
   });
 });
