@@ -3,21 +3,7 @@
 // drawn value its average rank (ties, including copies of one pair, share it). Draws the same
 // indices as bootstrapDistribution, so both give the same numbers for a seed. Pure, no I/O.
 import type { Rng } from '../emotion/train/rng.ts';
-
-/** Indices sorted by value, and where each run of equal values ends (exclusive). */
-function tieGroups(values: ArrayLike<number>): { order: Uint32Array; groupEnd: Uint32Array } {
-  const n = values.length;
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
-  const groupEnd = new Uint32Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i + 1;
-    while (j < n && values[order[j]] === values[order[i]]) j++;
-    for (let k = i; k < j; k++) groupEnd[k] = j;
-    i = j;
-  }
-  return { order, groupEnd };
-}
+import { tieGroups } from './rank-correlation.ts';
 
 function rankByCounts(
   groups: { order: Uint32Array; groupEnd: Uint32Array },

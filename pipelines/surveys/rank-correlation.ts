@@ -2,18 +2,28 @@
 // (the usual definition, e.g. Myers & Well, "Research Design and Statistical Analysis", ch. 18).
 // Pure, no I/O.
 
-/** 1-based ranks; tied values share the mean of the ranks they span. */
-export function ranks(values: ArrayLike<number>): Float64Array {
+/** Indices sorted by value, and where each run of equal values ends (exclusive). */
+export function tieGroups(values: ArrayLike<number>): { order: Uint32Array; groupEnd: Uint32Array } {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
-  const out = new Float64Array(n);
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const groupEnd = new Uint32Array(n);
   let i = 0;
   while (i < n) {
     let j = i + 1;
     while (j < n && values[order[j]] === values[order[i]]) j++;
-    const mean = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) out[order[k]] = mean;
+    groupEnd.fill(j, i, j);
     i = j;
+  }
+  return { order, groupEnd };
+}
+
+/** 1-based ranks; tied values share the mean of the ranks they span. */
+export function ranks(values: ArrayLike<number>): Float64Array {
+  const { order, groupEnd } = tieGroups(values);
+  const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i = groupEnd[i]) {
+    const mean = (i + 1 + groupEnd[i]) / 2;
+    for (let k = i; k < groupEnd[i]; k++) out[order[k]] = mean;
   }
   return out;
 }
