@@ -10,6 +10,9 @@ import { addReview, getCall } from './store/calls.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { purgeExpired, setRetention, type PurgeResult, type RetentionPolicy } from './store/retention.ts';
 import { searchCalls, type SearchQuery } from './store/search.ts';
+import { surveyReport } from './store/survey-report.ts';
+import { importSurveys, type SurveyImportResult } from './store/surveys.ts';
+import type { CsatReport, CsatReportOptions } from '../../pipelines/surveys/index.ts';
 import type { Scope } from './store/scope.ts';
 import { exportCsv, getTimeline, getTimelineJson } from './store/timeline.ts';
 import { writeEvents, type WriteResult } from './store/writes.ts';
@@ -35,6 +38,14 @@ export interface CallStore {
   exportCsv(scope: Scope, callId: string): Promise<string>;
   agentSummary(scope: Scope, agentId: string, from: string, to: string): ReturnType<typeof agentSummary>;
   addReview(scope: Scope, callId: string, reviewer: string, body: unknown): ReturnType<typeof addReview>;
+  /** Upserts validated survey rows of calls in the scope; bad rows come back with their place. */
+  importSurveys(
+    scope: Scope,
+    rows: Parameters<typeof importSurveys>[2],
+    source: 'api' | 'csv',
+  ): Promise<SurveyImportResult>;
+  /** The CSAT/NPS report over the surveyed calls in the scope. */
+  csatReport(scope: Scope, options?: Partial<CsatReportOptions>): Promise<CsatReport>;
   setRetention(tenant: string, days: number): Promise<void>;
   purgeExpired(policy: RetentionPolicy, now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
@@ -67,6 +78,8 @@ export function createCallStore(backend: SqlBackend): CallStore {
     exportCsv: (scope, callId) => exportCsv(backend, scope, callId),
     agentSummary: (scope, agentId, from, to) => agentSummary(backend, scope, agentId, from, to),
     addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),
+    importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
+    csatReport: (scope, options) => surveyReport(backend, scope, options),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
     purgeExpired: (policy, now) => purgeExpired(backend, policy, now),
     close: () => backend.close(),
