@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
-// Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call) and the token
-// panel when no token is stored. I/O: DOM, QA API.
+// Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call, #/reports/csat =
+// what moves CSAT) and the token panel when no token is stored. I/O: DOM, QA API.
 import { api, claims, setToken, token } from './api.ts';
 import { showCall } from './call-view.ts';
+import { showCsatReport } from './csat-report-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
 import './style.css';
@@ -86,6 +87,7 @@ async function route(): Promise<void> {
   const match = /^#\/calls\/(.+)$/.exec(location.hash);
   try {
     if (match) cleanup = await showCall(app, decodeURIComponent(match[1]));
+    else if (location.hash === '#/reports/csat') await showCsatReport(app);
     else showList(app);
   } catch (error) {
     const status = (error as { status?: number }).status;
