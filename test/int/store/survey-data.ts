@@ -1,6 +1,8 @@
 // Test helper: generated surveyed calls with a known planted effect. Each call's customer is angry
 // for a drawn number of seconds (stored through the real write path and summarised by the real
-// scorecard); CSAT and NPS fall with that anger by `effect` plus noise (effect 0: pure noise).
+// scorecard); CSAT and NPS fall with that anger by `effect` plus noise (effect 0: pure noise). The
+// agent's pace and tension are shifted per call at random, independently of the answers, so the
+// report has varying measures that must show no association.
 import { createRng } from '../../../pipelines/emotion/train/rng.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
@@ -29,7 +31,18 @@ export async function writeSurveyCalls(store: CallStore, tenant: string, n: numb
       ...(anger > 0 ? { angryFromS: 10, angryToS: 10 + anger } : {}),
       seed: seed * 1000 + i,
     });
-    await store.write(syntheticEvents(call));
+    const paceShift = rng.next() * 2.5;
+    const tensionShift = rng.next() * 0.2;
+    const events = syntheticEvents(call).map((event) =>
+      event.kind === 'features' && event.channel === 'agent'
+        ? {
+            ...event,
+            pace: { ...event.pace, syllableRate: (event.pace.syllableRate ?? 0) + paceShift },
+            tensionIndex: Math.min(1, (event.tensionIndex ?? 0) + tensionShift),
+          }
+        : event,
+    );
+    await store.write(events);
   }
   while ((await store.finalizePending(0)) > 0);
   return angerS;

@@ -190,15 +190,12 @@ describe('survey import and report over the QA API', () => {
     expect(anger.csat.ci95[1]).toBeLessThan(0);
     expect(anger.csat.evidence).toBe(true);
     expect(anger.nps.evidence).toBe(true);
-    // Agent pace and tension, overtalk and silence are drawn independently of the answers.
-    for (const name of [
-      'agentPaceCompliance',
-      'agentTensionCompliance',
-      'overtalkPerMin',
-      'part.mutualSilence',
-    ]) {
+    // Agent pace and tension and overtalk vary independently of the answers: no evidence.
+    for (const name of ['agentPaceCompliance', 'agentTensionCompliance', 'overtalkPerMin']) {
       const m = body.measures.find((x: { name: string }) => x.name === name);
+      expect(m.csat.rho, name).not.toBeNull();
       expect(m.csat.evidence, name).toBe(false);
+      expect(m.nps.evidence, name).toBe(false);
     }
     expect(body.model.beatsBaseline).toBe(true);
     expect(body.model.rmse).toBeLessThan(body.model.baselineRmse);
