@@ -1,8 +1,8 @@
 // Test helper: generated surveyed calls with a known planted effect. Each call's customer is angry
 // for a drawn number of seconds (stored through the real write path and summarised by the real
 // scorecard); CSAT and NPS fall with that anger by `effect` plus noise (effect 0: pure noise). The
-// agent's pace and tension are shifted per call at random, independently of the answers, so the
-// report has varying measures that must show no association.
+// agent's pace, tension and response latency are drawn per call at random, independently of the
+// answers, so the report has varying measures that must show no association.
 import { createRng } from '../../../pipelines/emotion/train/rng.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
@@ -33,6 +33,7 @@ export async function writeSurveyCalls(store: CallStore, tenant: string, n: numb
     });
     const paceShift = rng.next() * 2.5;
     const tensionShift = rng.next() * 0.2;
+    const latencyMs = 300 + rng.next() * 1500;
     const events = syntheticEvents(call).map((event) =>
       event.kind === 'features' && event.channel === 'agent'
         ? {
@@ -40,7 +41,9 @@ export async function writeSurveyCalls(store: CallStore, tenant: string, n: numb
             pace: { ...event.pace, syllableRate: (event.pace.syllableRate ?? 0) + paceShift },
             tensionIndex: Math.min(1, (event.tensionIndex ?? 0) + tensionShift),
           }
-        : event,
+        : event.kind === 'dynamics'
+          ? { ...event, agentResponseLatencyMs: [latencyMs, latencyMs + 200] }
+          : event,
     );
     await store.write(events);
   }

@@ -84,6 +84,10 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('surveys on 
     );
     expect(result).toMatchObject({ inserted: 0, updated: 1, unchanged: 0, rejected: [] });
     expect((await stored()).find((r) => r.call_id === 'c-2')).toMatchObject({ csat: 3, nps: 8 });
+    // The report's query runs on this backend too (too few calls for a rho: nulls, not errors).
+    const report = await store.csatReport(acme, { resamples: 100 });
+    expect(report).toMatchObject({ calls: 2, withCsat: 2, withNps: 2, model: null });
+    expect(report.measures.find((m) => m.name === 'customerAngerS')?.csat).toMatchObject({ n: 2, rho: null });
   });
 
   it('deletes a call’s survey with the call when retention purges it', async () => {
@@ -190,8 +194,13 @@ describe('survey import and report over the QA API', () => {
     expect(anger.csat.ci95[1]).toBeLessThan(0);
     expect(anger.csat.evidence).toBe(true);
     expect(anger.nps.evidence).toBe(true);
-    // Agent pace and tension and overtalk vary independently of the answers: no evidence.
-    for (const name of ['agentPaceCompliance', 'agentTensionCompliance', 'overtalkPerMin']) {
+    // Agent pace, tension, latency and overtalk vary independently of the answers: no evidence.
+    for (const name of [
+      'agentPaceCompliance',
+      'agentTensionCompliance',
+      'overtalkPerMin',
+      'agentResponseLatencyMs',
+    ]) {
       const m = body.measures.find((x: { name: string }) => x.name === name);
       expect(m.csat.rho, name).not.toBeNull();
       expect(m.csat.evidence, name).toBe(false);
