@@ -14,7 +14,7 @@ import { routingHintCodec } from '../../../services/routing-service/routing-reco
 import { startRoutingService } from '../../../services/routing-service/routing-service.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
-import { alertEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
+import { alertEventCodec, callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
 import { callStarted } from '../alerts/records.ts';
 import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
 
@@ -153,13 +153,24 @@ async function produce(producer: Producer, ...records: ReturnType<typeof outReco
 describe('routing-service', () => {
   it('publishes a start hint from history and a live hint on sustained frustration, to the topic and the signed webhook', async () => {
     const hook = await receiver(() => ({ status: 204 }));
-    const { topics, producer, seen } = await setup(hook.url, {}, (ref) =>
-      ref === 'cr_returning'
+    const looked: string[] = [];
+    const { topics, producer, seen } = await setup(hook.url, {}, (ref) => {
+      looked.push(ref);
+      return ref === 'cr_returning'
         ? { callsInWindow: 2, windowDays: 7, lastEndState: 'angry', escalations: 0 }
-        : null,
+        : null;
+    });
+    // Call c is the same returning customer, without analytics consent: no lookup, no hint.
+    const noConsent = callEventCodec.decode(
+      callStarted(topics.calls, 'call-c', 'agent-1', 'billing', 'billing', 'cr_returning').message
+        .value as Buffer,
     );
     await produce(
       producer,
+      outRecord(topics.calls, callEventCodec, 'demo/call-c', {
+        ...noConsent,
+        consent: { analytics: false, storeFeatures: false },
+      }),
       callStarted(topics.calls, 'call-a', 'agent-1', 'billing', 'billing', 'cr_returning'),
       callStarted(topics.calls, 'call-b', 'agent-1', 'billing', 'billing', 'cr_new'),
     );
@@ -192,6 +203,8 @@ describe('routing-service', () => {
       customerRef: 'cr_new',
     });
     for (const hint of seen.hints) expect(hint.value.expiresAtMs).toBeGreaterThan(Date.now());
+    expect(seen.hints.some((h) => h.value.callId === 'call-c')).toBe(false);
+    expect(looked.sort()).toEqual(['cr_new', 'cr_returning']);
 
     await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(3);
     for (const request of hook.requests) {
