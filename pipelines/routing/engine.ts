@@ -85,6 +85,8 @@ function historyMatches(rule: RoutingRule, history: CustomerHistory): boolean {
 export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000): RoutingEngine {
   let rules = initial;
   const calls = new Map<string, CallState>();
+  /** Recently ended calls (insertion order, bounded): their late records make no hint. */
+  const ended = new Set<string>();
   const keyOf = (tenant: string, callId: string) => `${tenant}/${callId}`;
   const longestWithinMs = () =>
     Math.max(0, ...rules.rules.map((r) => ('withinMs' in r.when ? r.when.withinMs : 0)));
@@ -146,6 +148,8 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
     },
     size: () => calls.size,
     start(call, history) {
+      // A client may reuse a call id after its end: a new start opens the call again.
+      ended.delete(keyOf(call.tenant, call.callId));
       const state = stateOf(call.tenant, call.callId);
       state.call = call;
       if (!history) return null;
@@ -163,7 +167,7 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
       return decide(state, matched, { kind: 'call-start', tag: 'start', atMs: call.startedAtMs, audioMs: 0 });
     },
     emotion(event) {
-      if (event.channel !== 'customer') return null;
+      if (event.channel !== 'customer' || ended.has(keyOf(event.tenant, event.callId))) return null;
       const state = stateOf(event.tenant, event.callId);
       state.windows.push({ startMs: event.startMs, state: event.state });
       const horizon = event.startMs - longestWithinMs();
@@ -189,7 +193,7 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
       });
     },
     alert(alert) {
-      if (alert.state !== 'fired') return null;
+      if (alert.state !== 'fired' || ended.has(keyOf(alert.tenant, alert.callId))) return null;
       const state = stateOf(alert.tenant, alert.callId);
       const matched = rules.rules
         .filter((r) => r.on === 'alert' && 'alertRule' in r.when && r.when.alertRule.includes(alert.ruleId))
@@ -202,7 +206,10 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
       });
     },
     end(tenant, callId) {
-      calls.delete(keyOf(tenant, callId));
+      const key = keyOf(tenant, callId);
+      calls.delete(key);
+      ended.add(key);
+      if (ended.size > maxCalls) ended.delete(ended.values().next().value as string);
     },
   };
 }

@@ -122,12 +122,16 @@ describe('routing engine', () => {
     ).toBeNull();
   });
 
-  it('frees a call at its end', () => {
+  it('frees a call at its end and makes no hint from its late records', () => {
     const engine = createRoutingEngine(RULES);
     engine.start(call, null);
     expect(engine.size()).toBe(1);
     engine.end('acme', 'c-1');
     expect(engine.size()).toBe(0);
+    expect(engine.alert(frustration)).toBeNull();
+    expect(engine.size()).toBe(0);
+    engine.start(call, null);
+    expect(engine.alert(frustration)).not.toBeNull();
   });
 });
 
