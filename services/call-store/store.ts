@@ -12,6 +12,9 @@ import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { customerCalls, historySummary } from './store/history.ts';
 import { purgeExpired, setRetention, type PurgeResult, type RetentionPolicy } from './store/retention.ts';
 import { searchCalls, type SearchQuery } from './store/search.ts';
+import { surveyReport } from './store/survey-report.ts';
+import { importSurveys, type SurveyImportResult } from './store/surveys.ts';
+import type { CsatReport, CsatReportOptions } from '../../pipelines/surveys/index.ts';
 import type { Scope } from './store/scope.ts';
 import { exportCsv, getTimeline, getTimelineJson } from './store/timeline.ts';
 import { writeEvents, type WriteResult } from './store/writes.ts';
@@ -47,6 +50,14 @@ export interface CallStore {
   ): ReturnType<typeof historySummary>;
   /** Deletes every row held about the customer in the tenant; audited without the reference. */
   eraseCustomer(tenant: string, ref: string, requestedBy: string): Promise<ErasureResult>;
+  /** Upserts validated survey rows of calls in the scope; bad rows come back with their place. */
+  importSurveys(
+    scope: Scope,
+    rows: Parameters<typeof importSurveys>[2],
+    source: 'api' | 'csv',
+  ): Promise<SurveyImportResult>;
+  /** The CSAT/NPS report over the surveyed calls in the scope. */
+  csatReport(scope: Scope, options?: Partial<CsatReportOptions>): Promise<CsatReport>;
   setRetention(tenant: string, days: number): Promise<void>;
   purgeExpired(policy: RetentionPolicy, now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
@@ -82,6 +93,8 @@ export function createCallStore(backend: SqlBackend): CallStore {
     customerCalls: (scope, ref) => customerCalls(backend, scope, ref),
     historySummary: (tenant, ref, options) => historySummary(backend, tenant, ref, options),
     eraseCustomer: (tenant, ref, requestedBy) => eraseCustomer(backend, tenant, ref, requestedBy),
+    importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
+    csatReport: (scope, options) => surveyReport(backend, scope, options),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
     purgeExpired: (policy, now) => purgeExpired(backend, policy, now),
     close: () => backend.close(),

@@ -67,6 +67,11 @@ export interface ConsumerRunnerOptions<T> {
    */
   onReplayUntil?: (topic: string, partition: number, producedUntil: number) => void;
   deadLetterTopic?: string;
+  /**
+   * Called with the outputs of a flush once the broker acknowledged them (before the commit): for
+   * side effects that must never announce a record a failed produce did not write (a webhook).
+   */
+  onProduced?: (outputs: readonly OutRecord[]) => void;
   /** Produce + commit at least every N inputs within a batch (latency bound). Default 100. */
   maxRecordsPerFlush?: number;
   /** ... or when this many ms passed since the last flush. Default 50. */
@@ -286,6 +291,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         return false;
       }
       if (metrics) countByTopic(outputs, (t, n) => metrics.recordsOut.inc({ topic: t }, n));
+      if (outputs.length > 0) options.onProduced?.(outputs);
       resolveOffset(lastOffset);
       const next = (BigInt(lastOffset) + 1n).toString();
       reached.set(key, next);

@@ -28,6 +28,7 @@ export const EVENT_PROTO_FILES = [
   'va/events/v1/emotion_event.proto',
   'va/events/v1/alert_event.proto',
   'va/events/v1/dead_letter.proto',
+  'va/events/v1/routing_hint.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

@@ -10,6 +10,7 @@ export const TOPICS = {
   emotions: 'va.emotions.v1',
   alerts: 'va.alerts.v1',
   deadletter: 'va.deadletter.v1',
+  routing: 'va.routing.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

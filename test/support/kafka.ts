@@ -26,3 +26,19 @@ export async function createTestTopics(kafka: Kafka, topics: string[], partition
     await admin.disconnect();
   });
 }
+
+/**
+ * createTestTopics, retried: under load the broker can answer "does not host this topic-partition"
+ * while leaders settle.
+ */
+export async function createTestTopicsSettled(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await createTestTopics(kafka, topics, partitions);
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { StoreError, issueLines } from '../errors.ts';
 import { parseAgentSummaryQuery } from '../store/agents.ts';
 import { parseSearchQuery } from '../store/search.ts';
+import { parseSurveyCsv } from '../store/survey-csv.ts';
+import { csvSurveyRows, jsonSurveyRows } from '../store/surveys.ts';
 import type { CallStore } from '../store.ts';
 import { callForViewer, timelineForViewer, visibleAlerts } from './audience.ts';
 import { mayReview, scopeOf, type QaPrincipal } from './auth.ts';
@@ -26,6 +28,20 @@ export interface ApiResponse {
 }
 
 type Handler = (req: ApiRequest, params: string[], store: CallStore) => Promise<ApiResponse>;
+
+/** A text/csv body, as the server hands it to a route that takes CSV (never made from JSON). */
+export class CsvBody {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+/** A route whose body may be larger than the default, or CSV (given to the handler as CsvBody). */
+export interface BodyLimit {
+  maxBytes: number;
+  acceptsCsv: boolean;
+}
 
 const ID = '([^/]{1,200})';
 
@@ -53,9 +69,24 @@ const exportQuery = z
 
 const customerQuery = z.object({ tenant: z.string().min(1).max(200).optional() }).strict();
 
+const reportQuery = z
+  .object({
+    tenant: z.string().min(1).max(200).optional(),
+    seed: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional(),
+  })
+  .strict();
+
+/** CSV of 20 000 surveys with long call ids fits; the JSON API's default stays small. */
+const SURVEY_BODY: BodyLimit = { maxBytes: 4 * 1024 * 1024, acceptsCsv: true };
+
 const retentionBody = z.object({ retentionDays: z.number().int().min(1).max(36_500) }).strict();
 
-const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
+const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLimit }[] = [
   {
     method: 'GET',
     pattern: /^\/calls$/,
@@ -131,6 +162,34 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
     },
   },
   {
+    method: 'POST',
+    pattern: /^\/surveys$/,
+    body: SURVEY_BODY,
+    handler: async (req, _params, store) => {
+      if (!mayReview(req.principal)) throw new StoreError('FORBIDDEN', 'agents cannot import surveys');
+      const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
+      const csv = req.body instanceof CsvBody;
+      const rows = csv ? csvSurveyRows(parseSurveyCsv((req.body as CsvBody).text)) : jsonSurveyRows(req.body);
+      const scope = scopeOf(req.principal, q.tenant);
+      const result = await store.importSurveys(scope, rows, csv ? 'csv' : 'api');
+      return { status: 200, body: result };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/reports\/csat$/,
+    handler: async (req, _params, store) => {
+      if (!mayReview(req.principal))
+        throw new StoreError('FORBIDDEN', 'agents cannot read the survey report');
+      const q = parseWith(reportQuery, req.query, 'INVALID_QUERY');
+      const report = await store.csatReport(
+        scopeOf(req.principal, q.tenant),
+        q.seed === undefined ? {} : { seed: q.seed },
+      );
+      return { status: 200, body: report };
+    },
+  },
+  {
     method: 'PUT',
     pattern: new RegExp(`^/tenants/${ID}/retention$`),
     handler: async (req, [tenant], store) => {
@@ -184,7 +243,10 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
 ];
 
 /** Finds the route; 404 for unknown paths, 405 when the path exists with another method. */
-export function matchRoute(method: string, path: string): { handler: Handler; params: string[] } {
+export function matchRoute(
+  method: string,
+  path: string,
+): { handler: Handler; params: string[]; bodyLimit?: BodyLimit } {
   let pathKnown = false;
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
@@ -197,7 +259,7 @@ export function matchRoute(method: string, path: string): { handler: Handler; pa
       } catch {
         throw new StoreError('INVALID_QUERY', 'invalid path', ['path: bad percent-encoding']);
       }
-      return { handler: route.handler, params };
+      return { handler: route.handler, params, bodyLimit: route.body };
     }
   }
   if (pathKnown) throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`);
@@ -205,7 +267,7 @@ export function matchRoute(method: string, path: string): { handler: Handler; pa
 }
 
 export function isApiPath(path: string): boolean {
-  return path === '/calls' || API_PREFIX.test(path);
+  return path === '/calls' || path === '/surveys' || path === '/reports/csat' || API_PREFIX.test(path);
 }
 
 const API_PREFIX = /^\/(calls|agents|tenants|customers)\//;

@@ -16,7 +16,7 @@ import {
 } from '../../shared/login-limiter.ts';
 import { login, type LoginCheck } from './login.ts';
 import { handleInternal, isInternalPath } from './internal.ts';
-import { isApiPath, matchRoute, routeLabel } from './routes.ts';
+import { CsvBody, isApiPath, matchRoute, routeLabel } from './routes.ts';
 
 export interface QaServerOptions {
   store: CallStore;
@@ -98,10 +98,15 @@ export function parseQuery(search: URLSearchParams): Record<string, string> {
   return query;
 }
 
-async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
-  if (type !== 'application/json')
-    throw new StoreError('UNSUPPORTED_MEDIA_TYPE', 'body must be application/json');
+/** The body as JSON, or as text when the route takes CSV and the client sends text/csv. */
+async function readBody(req: IncomingMessage, maxBytes: number, acceptsCsv = false): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const csv = acceptsCsv && type === 'text/csv';
+  if (type !== 'application/json' && !csv)
+    throw new StoreError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      acceptsCsv ? 'body must be application/json or text/csv' : 'body must be application/json',
+    );
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -109,8 +114,10 @@ async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown
     if (size > maxBytes) throw new StoreError('PAYLOAD_TOO_LARGE', `body larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (csv) return new CsvBody(text);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new StoreError('INVALID_BODY', 'body is not valid JSON', ['(root): JSON syntax error']);
   }
@@ -145,7 +152,7 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
           req.headers['x-forwarded-for'],
           options.trustedProxies ?? [],
         );
-        const input = await readJson(req, 4096);
+        const input = await readBody(req, 4096);
         sendJson(
           res,
           200,
@@ -203,11 +210,14 @@ export async function startQaServer(options: QaServerOptions): Promise<QaServer>
     let route = 'unmatched';
     let status = 500;
     try {
-      const { handler, params } = matchRoute(method, path);
+      const { handler, params, bodyLimit } = matchRoute(method, path);
       route = routeLabel(method, path);
       const principal = await verifyBearer(req.headers.authorization, options.tokens);
       const query = parseQuery(url.searchParams);
-      const body = method === 'POST' || method === 'PUT' ? await readJson(req, maxBody) : undefined;
+      const body =
+        method === 'POST' || method === 'PUT'
+          ? await readBody(req, bodyLimit?.maxBytes ?? maxBody, bodyLimit?.acceptsCsv)
+          : undefined;
       const result = await handler({ method, path, query, body, principal }, params, options.store);
       status = result.status;
       const disposition = result.filename

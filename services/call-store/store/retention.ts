@@ -13,6 +13,7 @@ export const CHILD_TABLES = [
   'alert_acks',
   'reviews',
   'call_timelines',
+  'surveys',
 ] as const;
 
 export async function setRetention(db: SqlBackend, tenant: string, days: number): Promise<void> {
@@ -54,6 +55,7 @@ const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
   alert_acks: 'received_at',
   reviews: 'created_at',
   call_timelines: 'built_at',
+  surveys: 'received_at',
 };
 
 /**

@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
 // Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call, #/customers/<ref>
-// = one customer's calls) and the token panel when no token is stored. I/O: DOM, QA API.
+// = one customer's calls, #/reports/csat = what moves CSAT) and the token panel when no token is
+// stored. I/O: DOM, QA API.
 import { api, claims, setToken, token } from './api.ts';
 import { showCall } from './call-view.ts';
+import { showCsatReport } from './csat-report-view.ts';
 import { showCustomer } from './customer-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
@@ -89,6 +91,7 @@ async function route(): Promise<void> {
   try {
     if (match) cleanup = await showCall(app, decodeURIComponent(match[1]));
     else if (customer) await showCustomer(app, decodeURIComponent(customer[1]));
+    else if (location.hash === '#/reports/csat') await showCsatReport(app);
     else showList(app);
   } catch (error) {
     const status = (error as { status?: number }).status;

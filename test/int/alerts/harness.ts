@@ -15,7 +15,7 @@ import type { EmotionEventRecord } from '../../../services/shared/records.ts';
 import { alertRecordCodec } from '../../../services/alert-service/alert-records.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import { callStarted, emotionOut, emotionRecord, featuresOut } from './records.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
 
 export interface Harness {
   service: AlertService;
@@ -49,16 +49,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     alerts: `${p}.alerts`,
     deadletter: `${p}.dl`,
   };
-  // Under load the broker can answer "does not host this topic-partition" while leaders settle.
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await createTestTopics(kafka, Object.values(topics), 3);
-      break;
-    } catch (error) {
-      if (attempt >= 4) throw error;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
+  await createTestTopicsSettled(kafka, Object.values(topics), 3);
   const env = {
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     HTTP_PORT: '0',

@@ -18,6 +18,7 @@ export function callStarted(
   agentId: string,
   queue: string,
   team = '',
+  customerRef = '',
 ): OutRecord {
   const now = Date.now();
   return outRecord(topic, callEventCodec, callId, {
@@ -28,7 +29,7 @@ export function callStarted(
     agentId,
     queue,
     team,
-    customerRef: '',
+    customerRef,
     startTimeMs: now,
     endTimeMs: 0,
     codec: 'pcmu',

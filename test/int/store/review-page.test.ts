@@ -1,7 +1,8 @@
 // Real browser (headless Chromium via playwright-core) on the QA review page served by the real
 // QA server over a real database: find a stored call in the list, open it, see the timeline lanes,
 // the emotion band and the alert marker, add a reviewer note. Signs in through the page's form as
-// a demo user (config/demo-users.json, tenant "demo"). Screenshots: reports/screenshots/.
+// a demo user (config/demo-users.json, tenant "demo"). Then the survey report page over generated
+// surveyed calls with a planted effect. Screenshots: reports/screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { startQaServer, type QaServer } from '../../../services/call-store/http/
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { plantedSurveys, writeSurveyCalls } from './survey-data.ts';
 
 const SCREENSHOTS = 'reports/screenshots';
 const tokens = {
@@ -137,6 +139,35 @@ describe('QA review page in a real browser', () => {
       'Agent acknowledged the frustration and recovered the call.',
     ]);
     expect(stored.reviewScore).toBe(78);
+    expect(failures).toEqual([]);
+  });
+
+  it('shows what moves CSAT: the planted frustration effect stands out and the model beats the mean', async () => {
+    const angerS = await writeSurveyCalls(store, 'demo', 120, 3);
+    const imported = await store.importSurveys(
+      { tenant: 'demo', agentId: null, teams: null },
+      plantedSurveys(angerS, 1.2).map((raw, index) => ({ at: { index }, raw })),
+      'api',
+    );
+    expect(imported.rejected).toEqual([]);
+    const page = await context.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    await page.goto(`http://127.0.0.1:${server.port}/qa/`);
+    await page.locator('#username').fill('supervisor');
+    await page.locator('#password').fill('demo1234');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('tr.call-row').first().waitFor();
+    await page.getByRole('link', { name: 'What moves CSAT' }).click();
+    await page.getByTestId('csat-report').waitFor();
+    const anger = page.locator('tr[data-measure="customerAngerS"] td');
+    expect(await anger.nth(1).getAttribute('class')).toBe('evidence');
+    expect(await anger.nth(1).textContent()).toMatch(/ρ -0\.\d+ \[-0\.\d+, -0\.\d+\] n 120 ✱/);
+    const pace = page.locator('tr[data-measure="agentPaceCompliance"] td');
+    expect(await pace.nth(1).getAttribute('class')).toBeNull();
+    expect(await pace.nth(1).textContent()).toMatch(/ρ -?0\.\d+ \[/);
+    expect(await page.getByTestId('csat-model').textContent()).toMatch(/predicts CSAT better than the mean/);
+    await page.screenshot({ path: `${SCREENSHOTS}/qa-csat-report.png`, fullPage: true });
     expect(failures).toEqual([]);
   });
 });

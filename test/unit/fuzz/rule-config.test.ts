@@ -11,6 +11,7 @@ import {
   parseRuleSetText,
   type RuleErrorCode,
 } from '../../../pipelines/alerts/rule-config.ts';
+import { paths, withReplaced } from './mutate-parsed.ts';
 import { FUZZ, settle } from './typed-error.ts';
 
 const CODES: RuleErrorCode[] = ['RULES_SYNTAX', 'RULES_INVALID', 'RULE_INVALID'];
@@ -39,26 +40,7 @@ const nasty = fc.constantFrom(
 );
 const replacement = fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 }), fc.anything({ maxDepth: 2 }));
 
-/** Every path to a value of `value`, so a mutation can land anywhere in the file. */
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  if (value === null || typeof value !== 'object') return [prefix];
-  const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-  return [prefix, ...keys.flatMap((k) => paths((value as Record<string, unknown>)[k], [...prefix, k]))];
-}
 const PATHS = paths(PARSED);
-
-function withReplaced(path: (string | number)[], key: string | null, value: unknown): unknown {
-  const copy = structuredClone(PARSED) as Record<string | number, unknown>;
-  if (path.length === 0) return value;
-  let parent = copy;
-  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
-  const last = path[path.length - 1];
-  // Either replace the value at the path or add a sibling key (an unknown or prototype name).
-  if (key !== null && typeof parent[last] === 'object' && parent[last] !== null) {
-    Object.defineProperty(parent[last], key, { value, enumerable: true, configurable: true, writable: true });
-  } else parent[last] = value;
-  return copy;
-}
 
 /** A rule whose `when` is `depth` levels of `wrap` around a state leaf. */
 function nestedRule(depth: number, wrap: 'not' | 'all' | 'any'): unknown {
@@ -92,7 +74,7 @@ describe('fuzz: alert-rule loader', () => {
           // generator skips them, so a failure below is always the loader's.
           let input: unknown;
           try {
-            input = withReplaced(path, key, value);
+            input = withReplaced(PARSED, path, key, value);
           } catch {
             fc.pre(false);
           }

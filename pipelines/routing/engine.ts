@@ -1,0 +1,215 @@
+// The routing-hint engine: per call, the reasons the rules found (from the customer's history at
+// call start, from frustration alerts and from the customer's recent emotions), combined into one
+// risk (noisy-OR: 1 − Π(1 − riskᵢ), so independent reasons add up without passing 1) and the
+// suggestion of the strongest reason. A hint is made when a reason first holds and the risk rose
+// by the rule set's minRiskRise since the call's last hint (the first hint: any reason). Ids and
+// expiry derive from the triggering record, so a replay makes the same hints. Pure, no I/O.
+import type { CustomerHistory, RoutingHint, RoutingRule, RoutingRuleSet } from './types.ts';
+
+export interface CallStartInput {
+  tenant: string;
+  callId: string;
+  customerRef: string;
+  agentId: string;
+  queue: string;
+  /** Wall clock of the call start (Unix ms). */
+  startedAtMs: number;
+}
+
+export interface EmotionInput {
+  tenant: string;
+  callId: string;
+  channel: string;
+  windowIndex: number;
+  startMs: number;
+  state: string;
+  /** Wall clock the event was produced (Unix ms). */
+  producedAtMs: number;
+}
+
+export interface AlertInput {
+  tenant: string;
+  callId: string;
+  ruleId: string;
+  state: string;
+  windowIndex: number;
+  audioMs: number;
+  message: string;
+  firedAtMs: number;
+}
+
+interface Reason {
+  ruleId: string;
+  risk: number;
+  suggested: RoutingRule['suggested'];
+  text: string;
+}
+
+interface CallState {
+  call: CallStartInput;
+  reasons: Reason[];
+  lastHintRisk: number | null;
+  /** Recent customer windows (start ms, state), oldest first. */
+  windows: { startMs: number; state: string }[];
+}
+
+export interface RoutingEngine {
+  setRules(rules: RoutingRuleSet): void;
+  start(call: CallStartInput, history: CustomerHistory | null): RoutingHint | null;
+  emotion(event: EmotionInput): RoutingHint | null;
+  alert(alert: AlertInput): RoutingHint | null;
+  end(tenant: string, callId: string): void;
+  size(): number;
+}
+
+const fill = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{([A-Za-z]+)\}/g, (_m, name: string) => String(values[name] ?? ''));
+
+export function combinedRisk(risks: readonly number[]): number {
+  return 1 - risks.reduce((p, r) => p * (1 - r), 1);
+}
+
+function historyMatches(rule: RoutingRule, history: CustomerHistory): boolean {
+  if (!('history' in rule.when)) return false;
+  const h = rule.when.history;
+  if (h.minCalls !== undefined && history.callsInWindow < h.minCalls) return false;
+  if (h.minEscalations !== undefined && history.escalations < h.minEscalations) return false;
+  if (
+    h.lastEndState !== undefined &&
+    (history.lastEndState === null || !h.lastEndState.includes(history.lastEndState))
+  )
+    return false;
+  return true;
+}
+
+export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000): RoutingEngine {
+  let rules = initial;
+  const calls = new Map<string, CallState>();
+  /** Recently ended calls (insertion order, bounded): their late records make no hint. */
+  const ended = new Set<string>();
+  const keyOf = (tenant: string, callId: string) => `${tenant}/${callId}`;
+  const longestWithinMs = () =>
+    Math.max(0, ...rules.rules.map((r) => ('withinMs' in r.when ? r.when.withinMs : 0)));
+
+  function stateOf(tenant: string, callId: string): CallState {
+    const key = keyOf(tenant, callId);
+    let state = calls.get(key);
+    if (!state) {
+      // A record before (or without) its call start: the hint lacks the customer reference.
+      if (calls.size >= maxCalls) calls.delete(calls.keys().next().value as string);
+      state = {
+        call: { tenant, callId, customerRef: '', agentId: '', queue: '', startedAtMs: 0 },
+        reasons: [],
+        lastHintRisk: null,
+        windows: [],
+      };
+      calls.set(key, state);
+    }
+    return state;
+  }
+
+  /** Adds the matched reasons; returns a hint when the risk rose enough. */
+  function decide(
+    state: CallState,
+    matched: { rule: RoutingRule; text: string }[],
+    trigger: { kind: 'call-start' | 'live'; tag: string; atMs: number; audioMs: number },
+  ): RoutingHint | null {
+    const fresh = matched.filter((m) => !state.reasons.some((r) => r.ruleId === m.rule.id));
+    if (fresh.length === 0) return null;
+    for (const m of fresh)
+      state.reasons.push({ ruleId: m.rule.id, risk: m.rule.risk, suggested: m.rule.suggested, text: m.text });
+    const risk = combinedRisk(state.reasons.map((r) => r.risk));
+    if (state.lastHintRisk !== null && risk < state.lastHintRisk + rules.minRiskRise) return null;
+    state.lastHintRisk = risk;
+    const strongest = state.reasons.reduce((best, r) => (r.risk > best.risk ? r : best));
+    const ttlMs = Math.max(...fresh.map((m) => m.rule.ttlMs));
+    const { call } = state;
+    return {
+      hintId: `${call.tenant}/${call.callId}:routing:${trigger.kind}:${fresh[0].rule.id}:${trigger.tag}`,
+      tenant: call.tenant,
+      callId: call.callId,
+      customerRef: call.customerRef,
+      risk: Math.round(risk * 1000) / 1000,
+      reasons: state.reasons.map((r) => r.text),
+      suggested: strongest.suggested,
+      expiresAtMs: trigger.atMs + ttlMs,
+      trigger: trigger.kind,
+      ruleIds: state.reasons.map((r) => r.ruleId),
+      audioMs: trigger.audioMs,
+      producedAtMs: trigger.atMs,
+      agentId: call.agentId,
+      queue: call.queue,
+    };
+  }
+
+  return {
+    setRules(next) {
+      rules = next;
+    },
+    size: () => calls.size,
+    start(call, history) {
+      // A client may reuse a call id after its end: a new start opens the call again.
+      ended.delete(keyOf(call.tenant, call.callId));
+      const state = stateOf(call.tenant, call.callId);
+      state.call = call;
+      if (!history) return null;
+      const matched = rules.rules
+        .filter((r) => r.on === 'call-start' && historyMatches(r, history))
+        .map((rule) => ({
+          rule,
+          text: fill(rule.reason, {
+            calls: history.callsInWindow,
+            days: history.windowDays,
+            lastEndState: history.lastEndState ?? 'unknown',
+            escalations: history.escalations,
+          }),
+        }));
+      return decide(state, matched, { kind: 'call-start', tag: 'start', atMs: call.startedAtMs, audioMs: 0 });
+    },
+    emotion(event) {
+      if (event.channel !== 'customer' || ended.has(keyOf(event.tenant, event.callId))) return null;
+      const state = stateOf(event.tenant, event.callId);
+      state.windows.push({ startMs: event.startMs, state: event.state });
+      const horizon = event.startMs - longestWithinMs();
+      while (state.windows.length > 0 && state.windows[0].startMs < horizon) state.windows.shift();
+      const matched = rules.rules.flatMap((rule) => {
+        if (rule.on !== 'emotion' || !('states' in rule.when)) return [];
+        const { states, minShare, withinMs, minWindows } = rule.when;
+        const recent = state.windows.filter(
+          (w) => w.startMs > event.startMs - withinMs && w.state !== 'no-speech',
+        );
+        if (recent.length < minWindows) return [];
+        const share = recent.filter((w) => states.includes(w.state)).length / recent.length;
+        if (share < minShare) return [];
+        return [
+          { rule, text: fill(rule.reason, { sharePct: Math.round(share * 100), withinS: withinMs / 1000 }) },
+        ];
+      });
+      return decide(state, matched, {
+        kind: 'live',
+        tag: `w${event.windowIndex}`,
+        atMs: event.producedAtMs,
+        audioMs: event.startMs,
+      });
+    },
+    alert(alert) {
+      if (alert.state !== 'fired' || ended.has(keyOf(alert.tenant, alert.callId))) return null;
+      const state = stateOf(alert.tenant, alert.callId);
+      const matched = rules.rules
+        .filter((r) => r.on === 'alert' && 'alertRule' in r.when && r.when.alertRule.includes(alert.ruleId))
+        .map((rule) => ({ rule, text: fill(rule.reason, { alertMessage: alert.message }) }));
+      return decide(state, matched, {
+        kind: 'live',
+        tag: `a${alert.windowIndex}`,
+        atMs: alert.firedAtMs,
+        audioMs: alert.audioMs,
+      });
+    },
+    end(tenant, callId) {
+      const key = keyOf(tenant, callId);
+      calls.delete(key);
+      ended.add(key);
+      if (ended.size > maxCalls) ended.delete(ended.values().next().value as string);
+    },
+  };
+}

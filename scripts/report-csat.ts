@@ -1,0 +1,36 @@
+// npm run report:csat — what moves CSAT and NPS, as ONE JSON object on stdout: for every measure
+// the call store keeps, Spearman's rho with CSAT and NPS, bootstrap 95 % and simultaneous
+// intervals, n, and a cross-validated model of CSAT against a predict-the-mean baseline
+// (pipelines/surveys). Reads the store the service uses: DATABASE_URL (PostgreSQL), else the PGlite
+// folder STORE_DATA_DIR (default .data/call-store; the service must not hold it open).
+// Options: --tenant T (default: every tenant) --seed N (1) --resamples N (2000).
+import { parseArgs } from 'node:util';
+import { openCallStore } from '../services/call-store/store.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    tenant: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    resamples: { type: 'string', default: '2000' },
+  },
+});
+const seed = Number(args.seed);
+const resamples = Number(args.resamples);
+if (!Number.isInteger(seed) || seed < 0 || !Number.isInteger(resamples) || resamples < 100) {
+  process.stderr.write('report:csat: --seed must be an integer >= 0 and --resamples an integer >= 100\n');
+  process.exit(2);
+}
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const store = await openCallStore({
+  databaseUrl,
+  dataDir: databaseUrl ? undefined : process.env.STORE_DATA_DIR || '.data/call-store',
+});
+try {
+  const report = await store.csatReport(
+    { tenant: args.tenant ?? null, agentId: null, teams: null },
+    { seed, resamples },
+  );
+  process.stdout.write(`${JSON.stringify({ tenant: args.tenant ?? null, ...report })}\n`);
+} finally {
+  await store.close();
+}

@@ -1,0 +1,76 @@
+// The routing-service's options, validated from the environment: topics, the rule file, the
+// optional signed webhook (URL, secret, retries, backoff, queue) and the history lookup's time
+// budget. Pure (env passed in).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
+import { runModeOf, type RunMode } from '../shared/run-mode.ts';
+import { secretProblems } from '../shared/secret-policy.ts';
+import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
+import { TOPICS } from '../shared/topics.ts';
+
+export const DEFAULT_ROUTING_RULES_FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../config/routing-rules.yaml',
+);
+
+const topicVar = (def: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
+    .default(def);
+
+export const routingServiceEnv = z.object({
+  ...commonEnv,
+  ROUTING_GROUP_ID: z.string().min(1).default('va-routing-service'),
+  TOPIC_CALLS: topicVar(TOPICS.calls),
+  TOPIC_EMOTIONS: topicVar(TOPICS.emotions),
+  TOPIC_ALERTS: topicVar(TOPICS.alerts),
+  TOPIC_ROUTING: topicVar(TOPICS.routing),
+  TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
+  ROUTING_RULES_FILE: z.string().min(1).default(DEFAULT_ROUTING_RULES_FILE),
+  /** Calls whose hint state is held at once (oldest freed first beyond it). */
+  ROUTING_MAX_CALLS: intVar({ min: 1, max: 1_000_000, def: 100_000 }),
+  /** A history lookup slower than this counts as "no history": the call-start hint never waits long. */
+  ROUTING_HISTORY_TIMEOUT_MS: intVar({ min: 10, max: 10_000, def: 300 }),
+  /** Unset = no webhook (the topic only). http(s) only. */
+  ROUTING_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** HMAC-SHA256 key of X-VA-Signature; required with a URL. */
+  ROUTING_WEBHOOK_SECRET: z.string().optional(),
+  ROUTING_WEBHOOK_MAX_ATTEMPTS: intVar({ min: 1, max: 20, def: 5 }),
+  ROUTING_WEBHOOK_BACKOFF_MS: intVar({ min: 1, max: 60_000, def: 500 }),
+  ROUTING_WEBHOOK_MAX_BACKOFF_MS: intVar({ min: 1, max: 600_000, def: 30_000 }),
+  ROUTING_WEBHOOK_TIMEOUT_MS: intVar({ min: 100, max: 60_000, def: 2_000 }),
+  ROUTING_WEBHOOK_QUEUE_MAX: intVar({ min: 1, max: 1_000_000, def: 10_000 }),
+  ROUTING_WEBHOOK_CONCURRENCY: intVar({ min: 1, max: 64, def: 4 }),
+});
+
+export type RoutingServiceConfig = z.infer<typeof routingServiceEnv> & {
+  runMode: RunMode;
+  topicReplication: TopicReplication;
+};
+
+export function loadRoutingServiceConfig(
+  env: Record<string, string | undefined> = process.env,
+): RoutingServiceConfig {
+  const runMode = runModeOf(env);
+  const loaded = loadConfig(routingServiceEnv, env);
+  const topics = resolveTopicReplication(loaded, runMode);
+  const problems = [...topics.problems];
+  if (loaded.ROUTING_WEBHOOK_URL) {
+    if (!loaded.ROUTING_WEBHOOK_SECRET || loaded.ROUTING_WEBHOOK_SECRET.length < 32)
+      problems.push('ROUTING_WEBHOOK_SECRET: required with ROUTING_WEBHOOK_URL, at least 32 characters');
+    else if (runMode === 'production')
+      problems.push(
+        ...secretProblems('ROUTING_WEBHOOK_SECRET', loaded.ROUTING_WEBHOOK_SECRET, 'webhook key'),
+      );
+    if (runMode === 'production' && loaded.ROUTING_WEBHOOK_URL.startsWith('http:'))
+      problems.push('ROUTING_WEBHOOK_URL: https required in production (hints carry customer pseudonyms)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...loaded, runMode, topicReplication: topics.replication };
+}

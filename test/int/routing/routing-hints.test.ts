@@ -1,0 +1,268 @@
+// The routing-service on a real broker with a real local webhook receiver: a call start with a
+// customer history gives a start hint and a sustained-frustration alert a live one, both on
+// va.routing.v1 (keyed `${tenant}/${callId}`) and at the webhook with a valid HMAC signature; a
+// webhook that keeps failing dead-letters each hint after N attempts while the hints of other
+// calls keep flowing to the topic.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Producer } from 'kafkajs';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import type { CustomerHistory } from '../../../pipelines/routing/index.ts';
+import { loadRoutingServiceConfig } from '../../../services/routing-service/config.ts';
+import { routingHintCodec } from '../../../services/routing-service/routing-records.ts';
+import { startRoutingService } from '../../../services/routing-service/routing-service.ts';
+import { createLogger } from '../../../services/shared/logger.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { alertEventCodec, callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
+import { callStarted } from '../alerts/records.ts';
+import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+
+const SECRET = 'routing-webhook-test-secret-0123456789';
+
+interface Received {
+  at: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A real HTTP receiver; `answer` decides each response (status after an optional delay). */
+async function receiver(answer: () => { status: number; delayMs?: number }) {
+  const requests: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const { status, delayMs = 0 } = answer();
+      setTimeout(() => res.writeHead(status).end(), delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  server.closeAllConnections?.();
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hints`, requests };
+}
+
+/** What a router does with X-VA-Signature: recompute the HMAC over "<t>.<body>", compare in constant time. */
+function signatureValid(headers: IncomingHttpHeaders, body: string): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['x-va-signature'] ?? ''));
+  if (!match) return false;
+  const expected = createHmac('sha256', SECRET).update(`${match[1]}.${body}`).digest();
+  return (
+    timingSafeEqual(expected, Buffer.from(match[2], 'hex')) &&
+    Math.abs(Date.now() / 1000 - Number(match[1])) < 300
+  );
+}
+
+async function setup(
+  webhookUrl: string,
+  extraEnv: Record<string, string>,
+  history?: (ref: string) => CustomerHistory | null,
+) {
+  const kafka = testKafka();
+  const p = uniqueName('r');
+  const topics = {
+    calls: `${p}.calls`,
+    emotions: `${p}.emotions`,
+    alerts: `${p}.alerts`,
+    routing: `${p}.routing`,
+    dl: `${p}.dl`,
+  };
+  await createTestTopicsSettled(kafka, Object.values(topics), 3);
+  const config = loadRoutingServiceConfig({
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'error',
+    ROUTING_GROUP_ID: `${p}.routing`,
+    TOPIC_CALLS: topics.calls,
+    TOPIC_EMOTIONS: topics.emotions,
+    TOPIC_ALERTS: topics.alerts,
+    TOPIC_ROUTING: topics.routing,
+    TOPIC_DEADLETTER: topics.dl,
+    ROUTING_WEBHOOK_URL: webhookUrl,
+    ROUTING_WEBHOOK_SECRET: SECRET,
+    ...extraEnv,
+  });
+  const service = await startRoutingService(config, {
+    handleSignals: false,
+    fromBeginning: true,
+    logger: createLogger({ service: 'routing-service', level: 'error' }),
+    history: history ? { lookup: async (_tenant, ref) => history(ref) } : undefined,
+  });
+  onTestFinished(() => service.stop('test finished'));
+  const producer = kafka.producer();
+  await producer.connect();
+  onTestFinished(() => producer.disconnect());
+  // Read what the service produced: hints and dead letters, with the time each arrived.
+  const seen = {
+    hints: [] as { at: number; key: string; value: ReturnType<typeof routingHintCodec.decode> }[],
+    dead: [] as { at: number; value: ReturnType<typeof deadLetterCodec.decode> }[],
+  };
+  const consumer = kafka.consumer({ groupId: `${p}.reader`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.routing, topics.dl], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      if (topic === topics.routing)
+        seen.hints.push({
+          at: Date.now(),
+          key: String(message.key),
+          value: routingHintCodec.decode(message.value as Buffer, message.headers as never),
+        });
+      else
+        seen.dead.push({
+          at: Date.now(),
+          value: deadLetterCodec.decode(message.value as Buffer, message.headers as never),
+        });
+    },
+  });
+  onTestFinished(() => consumer.disconnect());
+  return { topics, producer, seen, service };
+}
+
+function frustrationAlert(topic: string, callId: string) {
+  const now = Date.now();
+  return outRecord(topic, alertEventCodec, `demo/${callId}`, {
+    eventId: `demo/${callId}:customer:20:customer-frustration`,
+    alertId: `demo/${callId}:customer:20:customer-frustration`,
+    callId,
+    ruleId: 'customer-frustration',
+    severity: 'critical',
+    audience: ['agent', 'supervisor'],
+    message: 'Customer frustrated for 7 s: pitch +3.4 st over baseline',
+    evidence: ['pitch +3.4 st over baseline'],
+    state: 'fired',
+    channel: 'customer',
+    windowIndex: 20,
+    audioMs: 20_000,
+    firedAtMs: now,
+    updatedAtMs: now,
+    producedAtMs: now,
+    audioCompletedAtMs: now,
+    tenant: 'demo',
+    agentId: 'agent-1',
+    team: 'billing',
+  });
+}
+
+async function produce(producer: Producer, ...records: ReturnType<typeof outRecord>[]) {
+  await sendRecords(producer, records);
+}
+
+describe('routing-service', () => {
+  it('publishes a start hint from history and a live hint on sustained frustration, to the topic and the signed webhook', async () => {
+    const hook = await receiver(() => ({ status: 204 }));
+    const looked: string[] = [];
+    const { topics, producer, seen } = await setup(hook.url, {}, (ref) => {
+      looked.push(ref);
+      return ref === 'cr_returning'
+        ? { callsInWindow: 2, windowDays: 7, lastEndState: 'angry', escalations: 0 }
+        : null;
+    });
+    // Call c is the same returning customer, without analytics consent: no lookup, no hint.
+    const noConsent = callEventCodec.decode(
+      callStarted(topics.calls, 'call-c', 'agent-1', 'billing', 'billing', 'cr_returning').message
+        .value as Buffer,
+    );
+    await produce(
+      producer,
+      outRecord(topics.calls, callEventCodec, 'demo/call-c', {
+        ...noConsent,
+        consent: { analytics: false, storeFeatures: false },
+      }),
+      callStarted(topics.calls, 'call-a', 'agent-1', 'billing', 'billing', 'cr_returning'),
+      callStarted(topics.calls, 'call-b', 'agent-1', 'billing', 'billing', 'cr_new'),
+    );
+    await expect.poll(() => seen.hints.length, { timeout: 30_000 }).toBe(1);
+    await produce(
+      producer,
+      frustrationAlert(topics.alerts, 'call-a'),
+      frustrationAlert(topics.alerts, 'call-b'),
+    );
+    await expect.poll(() => seen.hints.length, { timeout: 30_000 }).toBe(3);
+    const byId = Object.fromEntries(seen.hints.map((h) => [h.value.hintId, h]));
+    expect(byId['demo/call-a:routing:call-start:last-call-ended-angry:start']).toMatchObject({
+      key: 'demo/call-a',
+      value: {
+        trigger: 'call-start',
+        suggested: 'senior',
+        risk: 0.65,
+        customerRef: 'cr_returning',
+        reasons: ['Last call ended angry', '2 earlier calls in 7 days'],
+      },
+    });
+    // Call a already holds 0.65: frustration lifts it to 1 − 0.35 × 0.3 = 0.895.
+    expect(byId['demo/call-a:routing:live:frustration-sustained:a20'].value).toMatchObject({
+      trigger: 'live',
+      risk: 0.895,
+      suggested: 'senior',
+    });
+    expect(byId['demo/call-b:routing:live:frustration-sustained:a20'].value).toMatchObject({
+      risk: 0.7,
+      customerRef: 'cr_new',
+    });
+    for (const hint of seen.hints) expect(hint.value.expiresAtMs).toBeGreaterThan(Date.now());
+    expect(seen.hints.some((h) => h.value.callId === 'call-c')).toBe(false);
+    expect(looked.sort()).toEqual(['cr_new', 'cr_returning']);
+
+    await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(3);
+    for (const request of hook.requests) {
+      expect(signatureValid(request.headers, request.body)).toBe(true);
+      const body = JSON.parse(request.body);
+      expect(request.headers['x-va-hint-id']).toBe(body.hintId);
+      expect(byId[body.hintId]).toBeDefined();
+      expect(body.expiresAt).toBe(new Date(body.expiresAtMs).toISOString());
+    }
+    // A tampered body fails the check a router makes.
+    expect(signatureValid(hook.requests[0].headers, hook.requests[0].body.replace('senior', 'none'))).toBe(
+      false,
+    );
+    expect(seen.dead).toEqual([]);
+  });
+
+  it('dead-letters a hint after N failed deliveries without holding up the hints of other calls', async () => {
+    const hook = await receiver(() => ({ status: 503, delayMs: 300 }));
+    const { topics, producer, seen } = await setup(hook.url, {
+      ROUTING_WEBHOOK_MAX_ATTEMPTS: '3',
+      ROUTING_WEBHOOK_BACKOFF_MS: '200',
+      ROUTING_WEBHOOK_CONCURRENCY: '1',
+    });
+    await produce(producer, frustrationAlert(topics.alerts, 'call-1'));
+    await expect.poll(() => seen.hints.length, { timeout: 30_000 }).toBe(1);
+    // Call 1's delivery is failing and retrying right now; call 2's hint must not wait for it.
+    const sentAt = Date.now();
+    await produce(
+      producer,
+      frustrationAlert(topics.alerts, 'call-2'),
+      frustrationAlert(topics.alerts, 'call-3'),
+    );
+    await expect.poll(() => seen.hints.length, { timeout: 30_000 }).toBe(3);
+    const flowed = Math.max(...seen.hints.slice(1).map((h) => h.at)) - sentAt;
+    await expect.poll(() => seen.dead.length, { timeout: 30_000 }).toBe(3);
+    const firstDead = Math.min(...seen.dead.map((d) => d.at));
+    // The other calls' hints were on the topic before even the first delivery gave up.
+    expect(Math.max(...seen.hints.map((h) => h.at))).toBeLessThan(firstDead);
+    expect(flowed).toBeLessThan(5_000);
+    for (const dead of seen.dead) {
+      expect(dead.value).toMatchObject({
+        reasonCode: 'WEBHOOK_FAILED',
+        topic: topics.routing,
+        service: 'routing-service',
+        originalSchema: 'va.events.v1.RoutingHint',
+      });
+      expect(dead.value.message).toMatch(
+        /^hint demo\/call-\d:routing:live:frustration-sustained:a20: HTTP 503 after 3 attempt\(s\)$/,
+      );
+    }
+    // Exactly N attempts per hint, each signed.
+    const attempts = new Map<string, number>();
+    for (const r of hook.requests)
+      attempts.set(
+        String(r.headers['x-va-hint-id']),
+        (attempts.get(String(r.headers['x-va-hint-id'])) ?? 0) + 1,
+      );
+    expect([...attempts.values()]).toEqual([3, 3, 3]);
+    expect(hook.requests.every((r) => signatureValid(r.headers, r.body))).toBe(true);
+  });
+});
