@@ -37,7 +37,7 @@ describe('migration 004: tenant in every key', () => {
       listMigrations().filter((m) => m.version < 4),
     );
     for (const sql of OLD_ROWS) await backend.query(sql);
-    expect(await migrate(backend)).toEqual([4, 5, 6]);
+    expect(await migrate(backend)).toEqual([4, 5, 6, 7]);
     store = createCallStore(backend);
   });
   afterAll(() => backend.close());
