@@ -13,6 +13,7 @@ import {
 import { gatewayEnv, loadGatewayConfig } from '../../services/ingest-gateway/config.ts';
 import { l16wsEnv } from '../../services/ingest-gateway/l16ws/config.ts';
 import { twilioEnv } from '../../services/ingest-gateway/twilio-config.ts';
+import { loadRoutingServiceConfig, routingServiceEnv } from '../../services/routing-service/config.ts';
 import { commonEnv, loadConfig } from '../../services/shared/config.ts';
 import { kafkaSecurityEnv, kafkaSecurityOf } from '../../services/shared/kafka-security.ts';
 
@@ -73,6 +74,11 @@ export const SERVICE_ENV: Readonly<Record<string, ServiceEnv>> = {
     entry: 'services/call-store/main.ts',
     variables: names(callStoreEnv),
     load: withKafkaSecurity(loadCallStoreConfig),
+  },
+  'routing-service': {
+    entry: 'services/routing-service/main.ts',
+    variables: names(routingServiceEnv),
+    load: withKafkaSecurity(loadRoutingServiceConfig),
   },
 };
 

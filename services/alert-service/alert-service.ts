@@ -20,7 +20,7 @@ import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
 import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
-import { createHistoryClient, historyAllowed } from './history-client.ts';
+import { createHistoryClient, historyAllowed } from '../shared/customer-history-client.ts';
 import { createHub, type Hub } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { loadRulesFile, watchRulesFile } from './rules-file.ts';
@@ -74,7 +74,7 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 /**
- * The customer history line of each starting call (history-client.ts): looked up beside the live
+ * The customer history line of each starting call (shared/customer-history-client.ts): looked up beside the live
  * path, pushed to the call's viewers when it comes. Returns the fan-out's call-event hook.
  */
 function startHistoryLines(
@@ -101,6 +101,7 @@ function startHistoryLines(
     registers,
   });
   const client = createHistoryClient({
+    service: 'alert-service',
     baseUrl: config.ALERT_HISTORY_URL,
     tokens: { secret: new TextEncoder().encode(config.jwtSecret), issuer: config.ALERT_JWT_ISSUER },
     timeoutMs: config.ALERT_HISTORY_TIMEOUT_MS,

@@ -34,6 +34,16 @@ export const routingServiceEnv = z.object({
   ROUTING_MAX_CALLS: intVar({ min: 1, max: 1_000_000, def: 100_000 }),
   /** A history lookup slower than this counts as "no history": the call-start hint never waits long. */
   ROUTING_HISTORY_TIMEOUT_MS: intVar({ min: 10, max: 10_000, def: 300 }),
+  /**
+   * The call-store's API (http://call-store:8090): call-start hints read the customer's history
+   * from its internal route, with a service token signed by JWT_SECRET. Unset = live hints only.
+   */
+  ROUTING_HISTORY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Calls counted in the history (the store's window). */
+  ROUTING_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: 3650, def: 30 }),
+  /** The key the call store verifies service tokens with (its JWT_SECRET); needed with a history URL. */
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   /** Unset = no webhook (the topic only). http(s) only. */
   ROUTING_WEBHOOK_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -70,6 +80,14 @@ export function loadRoutingServiceConfig(
       );
     if (runMode === 'production' && loaded.ROUTING_WEBHOOK_URL.startsWith('http:'))
       problems.push('ROUTING_WEBHOOK_URL: https required in production (hints carry customer pseudonyms)');
+  }
+  if (loaded.ROUTING_HISTORY_URL) {
+    if (!loaded.JWT_SECRET || loaded.JWT_SECRET.length < 32)
+      problems.push(
+        "JWT_SECRET: required with ROUTING_HISTORY_URL (the call store's key), at least 32 characters",
+      );
+    else if (runMode === 'production')
+      problems.push(...secretProblems('JWT_SECRET', loaded.JWT_SECRET, 'token key'));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...loaded, runMode, topicReplication: topics.replication };

@@ -1,15 +1,44 @@
-// Where the call-start rules get the customer's history from: a small interface the call store's
-// customer history (issue 18, point 2) will implement. Until it is connected, `noHistory` answers
-// "none" for everyone, so only live hints are made. A lookup is bounded in time: a slow source
-// delays no call, it only loses that call's start hint. I/O: whatever the source does.
+// Where the call-start rules get the customer's history from: the call store's summary of the
+// customer's earlier calls (its internal route, through the shared customer-history client), or
+// `noHistory` when ROUTING_HISTORY_URL is unset (then only live hints are made). A lookup is
+// bounded in time: a slow source delays no call, it only loses that call's start hint.
+// I/O: whatever the source does (HTTP for the call store's).
+import { EMOTION_LABELS } from '../../pipelines/emotion/index.ts';
 import type { CustomerHistory } from '../../pipelines/routing/index.ts';
+import type { HistoryClient } from '../shared/customer-history-client.ts';
 
 export interface HistorySource {
-  /** The summary of a customer's earlier calls; null = none (or opted out, or unknown). */
-  lookup(tenant: string, customerRef: string, signal: AbortSignal): Promise<CustomerHistory | null>;
+  /** The summary of a customer's calls before `callId`; null = none (or opted out, or unknown). */
+  lookup(
+    tenant: string,
+    customerRef: string,
+    signal: AbortSignal,
+    callId?: string,
+  ): Promise<CustomerHistory | null>;
 }
 
 export const noHistory: HistorySource = { lookup: async () => null };
+
+const END_STATES: readonly string[] = [...EMOTION_LABELS, 'no-speech', 'uncertain'];
+
+/** The call store's summary as the rules read it; an unknown end state reads as unknown. */
+export function callStoreHistory(client: HistoryClient, windowDays: number): HistorySource {
+  return {
+    async lookup(tenant, customerRef, signal, callId) {
+      // The store may already hold this call's start: it is not part of its own history.
+      const { summary } = await client.lookup(tenant, customerRef, callId ?? '', signal);
+      if (!summary) return null;
+      const state = summary.lastEndState;
+      return {
+        callsInWindow: summary.recentCalls,
+        windowDays,
+        lastEndState:
+          state !== null && END_STATES.includes(state) ? (state as CustomerHistory['lastEndState']) : null,
+        escalations: summary.escalations,
+      };
+    },
+  };
+}
 
 /** The source's answer within `timeoutMs`, else null; a failing source counts as no history. */
 export async function historyWithin(
@@ -17,6 +46,7 @@ export async function historyWithin(
   tenant: string,
   customerRef: string,
   timeoutMs: number,
+  callId?: string,
 ): Promise<{ history: CustomerHistory | null; outcome: 'found' | 'none' | 'timeout' | 'error' }> {
   if (!customerRef) return { history: null, outcome: 'none' };
   const controller = new AbortController();
@@ -28,7 +58,10 @@ export async function historyWithin(
     }, timeoutMs);
   });
   try {
-    const answer = await Promise.race([source.lookup(tenant, customerRef, controller.signal), timeout]);
+    const answer = await Promise.race([
+      source.lookup(tenant, customerRef, controller.signal, callId),
+      timeout,
+    ]);
     if (answer === 'timeout') return { history: null, outcome: 'timeout' };
     return { history: answer, outcome: answer ? 'found' : 'none' };
   } catch {

@@ -31,7 +31,8 @@ import {
 } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import type { RoutingServiceConfig } from './config.ts';
-import { historyWithin, noHistory, type HistorySource } from './history-source.ts';
+import { createHistoryClient, historyAllowed } from '../shared/customer-history-client.ts';
+import { callStoreHistory, historyWithin, noHistory, type HistorySource } from './history-source.ts';
 import { routingHintCodec } from './routing-records.ts';
 import { createWebhookSender, type WebhookFailureCode, type WebhookSender } from './webhook.ts';
 
@@ -87,7 +88,7 @@ export async function startRoutingService(
   });
   const { logger, metrics, producer } = base;
   const registers = [metrics.registry];
-  const history = options.history ?? noHistory;
+  const history = options.history ?? historySourceOf(config);
   const engine = createRoutingEngine(rules, config.ROUTING_MAX_CALLS);
 
   const hints = new Counter({
@@ -98,7 +99,7 @@ export async function startRoutingService(
   });
   const lookups = new Counter({
     name: 'va_routing_history_lookups_total',
-    help: 'Customer-history lookups at call start, by outcome (found, none, timeout, error)',
+    help: 'Customer-history lookups at call start, by outcome (found, none, timeout, error, opted_out)',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -175,12 +176,16 @@ export async function startRoutingService(
         }
         // No analytics without consent: such a call gets no history lookup and no hint.
         if (!call.consent.analytics) return [];
-        const found = await historyWithin(
-          history,
-          call.tenant,
-          call.customerRef,
-          config.ROUTING_HISTORY_TIMEOUT_MS,
-        );
+        // A customer who opted out of history gets live hints only: their past is not looked up.
+        const found = historyAllowed(call)
+          ? await historyWithin(
+              history,
+              call.tenant,
+              call.customerRef,
+              config.ROUTING_HISTORY_TIMEOUT_MS,
+              call.callId,
+            )
+          : { history: null, outcome: 'opted_out' as const };
         lookups.inc({ outcome: found.outcome });
         return produce(
           engine.start(
@@ -265,4 +270,20 @@ export async function startRoutingService(
   await waitFor(() => runner.ready(), 60_000);
   logger.info('routing-service ready', { rules: rules.rules.length, webhook: Boolean(webhook) });
   return { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
+}
+
+/** The call store's history when ROUTING_HISTORY_URL is set (the config checked JWT_SECRET), else none. */
+function historySourceOf(config: RoutingServiceConfig): HistorySource {
+  if (!config.ROUTING_HISTORY_URL || !config.JWT_SECRET) return noHistory;
+  const client = createHistoryClient({
+    service: 'routing-service',
+    baseUrl: config.ROUTING_HISTORY_URL,
+    tokens: { secret: new TextEncoder().encode(config.JWT_SECRET), issuer: config.JWT_ISSUER },
+    // historyWithin bounds the wait; the client's own timeout only frees the request.
+    timeoutMs: config.ROUTING_HISTORY_TIMEOUT_MS,
+    // A customer's next call must see the call that just ended: no cache across calls.
+    cacheMs: 0,
+    windowDays: config.ROUTING_HISTORY_WINDOW_DAYS,
+  });
+  return callStoreHistory(client, config.ROUTING_HISTORY_WINDOW_DAYS);
 }

@@ -1,6 +1,6 @@
 // A customer's history across calls, by their keyed pseudonym (never the raw reference): the QA
 // timeline of calls with mood at start and end (GET /customers/:ref/calls, scoped like every read)
-// and the live summary behind the agent's one-line history (services/alert-service/history-client.ts).
+// and the live summary behind the agent's one-line history (services/shared/customer-history-client.ts).
 // Calls whose CallStart opted out of the history (in_history = false) are never part of it.
 // I/O: database.
 import { z } from 'zod';

@@ -1,9 +1,12 @@
-// Issue 18, "Done when" (points 1-3): two calls of one customer through the real services — the
-// ingest gateway and the call-store as child processes, the alert-service in this process, a real
-// broker, a real PostgreSQL, real gRPC, WebSocket and Chromium. The first call ends angry; the
-// agent view of the second shows the history line within 1 s of its CallStart; an opted-out call
-// never shows one; the latency is measured over more calls (p99 printed as JSON); erasure leaves
-// zero rows; and the raw customer reference is in no topic, no log line and no table.
+// Issue 18, "Done when": two calls of one customer through the real services — the ingest gateway
+// and the call-store as child processes, the alert-service and the routing-service in this
+// process, a real broker, a real PostgreSQL, real gRPC, WebSocket, HTTP and Chromium. The first
+// call ends angry; the agent view of the second shows the history line within 1 s of its
+// CallStart, and the second call's routing hint (from the store's history) arrives on
+// va.routing.v1 and at a local webhook receiver with a valid signature; an opted-out call never
+// shows a line nor gets a history hint; the latency is measured over more calls (p99 printed as
+// JSON); erasure leaves zero rows; and the raw customer reference is in no topic, no log line and
+// no table.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +19,17 @@ import { startAlertService } from '../../../services/alert-service/alert-service
 import { issueToken } from '../../../services/call-store/http/auth.ts';
 import { findPostgres } from '../../../services/call-store/backend/local-postgres.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
+import { loadRoutingServiceConfig } from '../../../services/routing-service/config.ts';
+import { routingHintCodec } from '../../../services/routing-service/routing-records.ts';
+import { startRoutingService } from '../../../services/routing-service/routing-service.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scripts/lib/pipeline/harness.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { createTopicsAndWait } from '../ingest/helpers.ts';
-import { hasHistoryLine, percentile, rawRecords, tableTexts } from './evidence.ts';
+import { receiver, signatureValid } from '../routing/webhook-receiver.ts';
+import { hasHistoryLine, percentile, rawRecords, tableTexts, topicMessages } from './evidence.ts';
 import {
   connect,
   emotionRecord,
@@ -38,6 +45,7 @@ const PHONE = '+44 7700 900555';
 const RAW_FORMS = [PHONE, '7700900555', '447700900555'];
 const REF_KEY = 'live-history-test-customer-ref-key-0123';
 const TOKEN = 'live-history-ingest-token-0123456789';
+const WEBHOOK_SECRET = 'live-history-webhook-secret-0123456789';
 const WITHIN_MS = 1000;
 const MEASURED_CALLS = 20;
 
@@ -80,11 +88,14 @@ describe('customer history live, across the real services', () => {
     });
     const { topics } = prepared;
     const audioTopic = `${topics.calls}.audio`;
-    await createTopicsAndWait(kafka, [audioTopic], 3);
+    const routingTopic = `${topics.calls}.routing`;
+    await createTopicsAndWait(kafka, [audioTopic, routingTopic], 3);
     onTestFinished(async () => {
       const admin = kafka.admin();
       await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin
+        .deleteTopics({ topics: [...Object.values(topics), audioTopic, routingTopic] })
+        .catch(() => undefined);
       await admin.disconnect();
     });
 
@@ -136,6 +147,36 @@ describe('customer history live, across the real services', () => {
       logger: createLogger({ service: 'alert-service', level: 'debug', write: (line) => logs.push(line) }),
     });
     onTestFinished(() => service.stop('test finished'));
+    // The routing-service asks the store for the customer's history at call start and posts its
+    // hints to a router's webhook (a real local HTTP receiver).
+    const hook = await receiver(() => ({ status: 204 }));
+    const routing = await startRoutingService(
+      loadRoutingServiceConfig({
+        KAFKA_BROKERS: brokers,
+        HTTP_PORT: '0',
+        ROUTING_GROUP_ID: uniqueName('routing'),
+        TOPIC_CALLS: topics.calls,
+        TOPIC_EMOTIONS: topics.emotions,
+        TOPIC_ALERTS: topics.alerts,
+        TOPIC_ROUTING: routingTopic,
+        TOPIC_DEADLETTER: topics.deadletter,
+        ROUTING_HISTORY_URL: `http://127.0.0.1:${apiPort}`,
+        ROUTING_HISTORY_TIMEOUT_MS: '800',
+        JWT_SECRET: prepared.env.JWT_SECRET,
+        ROUTING_WEBHOOK_URL: hook.url,
+        ROUTING_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      }),
+      {
+        handleSignals: false,
+        fromBeginning: true,
+        logger: createLogger({
+          service: 'routing-service',
+          level: 'debug',
+          write: (line) => logs.push(line),
+        }),
+      },
+    );
+    onTestFinished(() => routing.stop('test finished'));
     const h: Harness = {
       ...prepared,
       service,
@@ -257,6 +298,31 @@ describe('customer history live, across the real services', () => {
     expect(await tile.getAttribute('title')).toMatch(/^2nd call in 7 days · last call ended angry/);
     await agentPage.screenshot({ path: `${SCREENSHOTS}/agent-view-customer-history.png` });
     await board.screenshot({ path: `${SCREENSHOTS}/wallboard-customer-history.png` });
+
+    // Call 2's routing hint from the store's history: at the router's webhook, signed …
+    const startHintOf = (callId: string) =>
+      hook.requests.find((r) => {
+        const body = JSON.parse(r.body) as { callId?: string; trigger?: string };
+        return body.callId === callId && body.trigger === 'call-start';
+      });
+    await waitFor('call 2 start hint at the webhook', async () => startHintOf(second) !== undefined, 10_000);
+    const delivered = startHintOf(second) as { headers: Record<string, unknown>; body: string };
+    expect(signatureValid(delivered.headers as never, delivered.body, WEBHOOK_SECRET)).toBe(true);
+    expect(JSON.parse(delivered.body)).toMatchObject({
+      callId: second,
+      customerRef: ref,
+      suggested: 'senior',
+      reasons: expect.arrayContaining(['Last call ended angry']),
+    });
+    // … and on va.routing.v1, keyed by the call.
+    const hints = (await topicMessages(kafka, routingTopic)).map((m) => ({
+      key: m.key,
+      hint: routingHintCodec.decode(m.value, m.headers as never),
+    }));
+    expect(hints.find((x) => x.hint.callId === second && x.hint.trigger === 'call-start')).toMatchObject({
+      key: `demo/${second}`,
+      hint: { customerRef: ref, suggested: 'senior' },
+    });
     await call2.end();
 
     // An opted-out call of the same customer: no line, on the page nor in any frame.
@@ -273,6 +339,8 @@ describe('customer history live, across the real services', () => {
       );
     expect(framesOf(optedOut).length).toBeGreaterThan(0);
     expect(framesOf(optedOut).every((c) => c.history === null)).toBe(true);
+    // Nor a hint from the history it opted out of.
+    expect(startHintOf(optedOut)).toBeUndefined();
     await call3.end();
 
     // The latency over more calls, from CallStart written to the line on the agent's socket.
@@ -305,7 +373,7 @@ describe('customer history live, across the real services', () => {
     const everyTable = await tableTexts(db);
     expect(everyTable.calls.some((row) => row.includes(ref))).toBe(true);
     const topicBytes = (
-      await Promise.all([audioTopic, ...Object.values(topics)].map((t) => rawRecords(kafka, t)))
+      await Promise.all([audioTopic, routingTopic, ...Object.values(topics)].map((t) => rawRecords(kafka, t)))
     ).flat();
     const allLogs = [gateway.output(), store.output(), ...logs].join('\n');
     expect(allLogs.length).toBeGreaterThan(0);

@@ -3,9 +3,6 @@
 // va.routing.v1 (keyed `${tenant}/${callId}`) and at the webhook with a valid HMAC signature; a
 // webhook that keeps failing dead-letters each hint after N attempts while the hints of other
 // calls keep flowing to the topic.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Producer } from 'kafkajs';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { CustomerHistory } from '../../../pipelines/routing/index.ts';
@@ -17,43 +14,9 @@ import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { alertEventCodec, callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
 import { callStarted } from '../alerts/records.ts';
 import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+import { receiver, signatureValid } from './webhook-receiver.ts';
 
 const SECRET = 'routing-webhook-test-secret-0123456789';
-
-interface Received {
-  at: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real HTTP receiver; `answer` decides each response (status after an optional delay). */
-async function receiver(answer: () => { status: number; delayMs?: number }) {
-  const requests: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const { status, delayMs = 0 } = answer();
-      setTimeout(() => res.writeHead(status).end(), delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  server.closeAllConnections?.();
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hints`, requests };
-}
-
-/** What a router does with X-VA-Signature: recompute the HMAC over "<t>.<body>", compare in constant time. */
-function signatureValid(headers: IncomingHttpHeaders, body: string): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['x-va-signature'] ?? ''));
-  if (!match) return false;
-  const expected = createHmac('sha256', SECRET).update(`${match[1]}.${body}`).digest();
-  return (
-    timingSafeEqual(expected, Buffer.from(match[2], 'hex')) &&
-    Math.abs(Date.now() / 1000 - Number(match[1])) < 300
-  );
-}
 
 async function setup(
   webhookUrl: string,
@@ -208,16 +171,16 @@ describe('routing-service', () => {
 
     await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(3);
     for (const request of hook.requests) {
-      expect(signatureValid(request.headers, request.body)).toBe(true);
+      expect(signatureValid(request.headers, request.body, SECRET)).toBe(true);
       const body = JSON.parse(request.body);
       expect(request.headers['x-va-hint-id']).toBe(body.hintId);
       expect(byId[body.hintId]).toBeDefined();
       expect(body.expiresAt).toBe(new Date(body.expiresAtMs).toISOString());
     }
     // A tampered body fails the check a router makes.
-    expect(signatureValid(hook.requests[0].headers, hook.requests[0].body.replace('senior', 'none'))).toBe(
-      false,
-    );
+    expect(
+      signatureValid(hook.requests[0].headers, hook.requests[0].body.replace('senior', 'none'), SECRET),
+    ).toBe(false);
     expect(seen.dead).toEqual([]);
   });
 
@@ -263,6 +226,6 @@ describe('routing-service', () => {
         (attempts.get(String(r.headers['x-va-hint-id'])) ?? 0) + 1,
       );
     expect([...attempts.values()]).toEqual([3, 3, 3]);
-    expect(hook.requests.every((r) => signatureValid(r.headers, r.body))).toBe(true);
+    expect(hook.requests.every((r) => signatureValid(r.headers, r.body, SECRET))).toBe(true);
   });
 });

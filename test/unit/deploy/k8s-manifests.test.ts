@@ -22,7 +22,14 @@ import { TOPICS } from '../../../services/shared/topics.ts';
 const OVERLAYS = ['deploy/k8s/overlays/dev', 'deploy/k8s/overlays/prod'];
 const secrets = documentedSecrets(readFileSync('deploy/k8s/README.md', 'utf8'));
 const rendered = Object.fromEntries(OVERLAYS.map((dir) => [dir, renderKustomization(dir)]));
-const SERVICES = ['ingest-gateway', 'dsp-worker', 'emotion-classifier', 'alert-service', 'call-store'];
+const SERVICES = [
+  'ingest-gateway',
+  'dsp-worker',
+  'emotion-classifier',
+  'alert-service',
+  'call-store',
+  'routing-service',
+];
 
 /** Rendered objects are walked freely here (and broken on purpose): a wrong path fails the test. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -100,6 +107,13 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     expect(rules).toBe(readFileSync('config/alert-rules.yaml', 'utf8'));
     const env = find(objects, 'ConfigMap', 'va-alert-service').data;
     expect(env.ALERT_RULES_FILE).toBe('/etc/va/rules/alert-rules.yaml');
+  });
+
+  it('mounts the routing rules from a ConfigMap identical to config/routing-rules.yaml', () => {
+    const rules = find(objects, 'ConfigMap', 'va-routing-rules').data['routing-rules.yaml'];
+    expect(rules).toBe(readFileSync('config/routing-rules.yaml', 'utf8'));
+    const env = find(objects, 'ConfigMap', 'va-routing-service').data;
+    expect(env.ROUTING_RULES_FILE).toBe('/etc/va/routing/routing-rules.yaml');
   });
 
   it('embeds no Secret', () => {

@@ -1,8 +1,8 @@
-// The alert-service's client of the call-store's history route, against a real local HTTP server:
+// The shared client of the call-store's history route (alert-service line, routing-service summary), against a real local HTTP server:
 // a service token (never a page token) in the header, the timeout, the cache and its invalidation.
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHistoryClient, historyAllowed } from '../../../services/alert-service/history-client.ts';
+import { createHistoryClient, historyAllowed } from '../../../services/shared/customer-history-client.ts';
 import { verifyServiceToken } from '../../../services/shared/service-token.ts';
 import { listen } from '../../../services/shared/listen.ts';
 
@@ -11,6 +11,15 @@ const tokens = {
   issuer: 'va-alert-service',
 };
 const REF = `cref1_${'A'.repeat(43)}`;
+const SUMMARY = {
+  recentCalls: 2,
+  windowDays: 7,
+  totalCalls: 3,
+  lastEndState: 'angry',
+  lastCallAt: '2026-12-01T10:00:00.000Z',
+  escalations: 1,
+  frustrationEpisodes: 2,
+};
 let server: { port: number; close(): Promise<void> } | undefined;
 
 async function serve(
@@ -39,6 +48,7 @@ afterEach(async () => {
 
 const client = (timeoutMs = 500) =>
   createHistoryClient({
+    service: 'alert-service',
     baseUrl: `http://127.0.0.1:${server!.port}`,
     tokens,
     timeoutMs,
@@ -53,12 +63,13 @@ describe('history client', () => {
       n += 1;
       const caller = await verifyServiceToken(auth, tokens);
       return caller === 'alert-service'
-        ? { status: 200, body: { line: `answer ${n}` } }
+        ? { status: 200, body: { ...SUMMARY, line: `answer ${n}` } }
         : { status: 401, body: {} };
     });
     const history = client();
     expect(await history.lookup('acme', REF, 'call-2')).toEqual({
       line: 'answer 1',
+      summary: { ...SUMMARY, line: 'answer 1' },
       outcome: 'line',
     });
     expect(seen[0].pathname).toBe(`/internal/customers/${REF}/history`);
@@ -69,7 +80,7 @@ describe('history client', () => {
     });
     expect((await history.lookup('acme', REF, 'call-3')).outcome).toBe('cached');
     history.invalidate('acme', REF);
-    expect(await history.lookup('acme', REF, 'call-3')).toEqual({
+    expect(await history.lookup('acme', REF, 'call-3')).toMatchObject({
       line: 'answer 2',
       outcome: 'line',
     });
@@ -82,8 +93,22 @@ describe('history client', () => {
         : { status: 500, body: {} },
     );
     const history = client(100);
-    expect(await history.lookup('acme', REF, 'slow')).toEqual({ line: null, outcome: 'timeout' });
-    expect(await history.lookup('acme', REF, 'other')).toEqual({ line: null, outcome: 'error' });
+    const nothing = { line: null, summary: null };
+    expect(await history.lookup('acme', REF, 'slow')).toEqual({ ...nothing, outcome: 'timeout' });
+    expect(await history.lookup('acme', REF, 'other')).toEqual({ ...nothing, outcome: 'error' });
+  });
+
+  it('reads a malformed answer as no history: bad counts as 0, no line as none', async () => {
+    let body: unknown = { ...SUMMARY, recentCalls: -3, escalations: 'many', line: '2nd call' };
+    await serve(async () => ({ status: 200, body }));
+    const history = client();
+    expect((await history.lookup('acme', REF, 'a')).summary).toMatchObject({
+      recentCalls: 0,
+      escalations: 0,
+    });
+    body = { ...SUMMARY, line: 42 };
+    history.invalidate('acme', REF);
+    expect(await history.lookup('acme', REF, 'b')).toEqual({ line: null, summary: null, outcome: 'none' });
   });
 
   it('never looks up a call without a customer, without analytics consent or opted out', () => {
