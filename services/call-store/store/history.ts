@@ -56,13 +56,17 @@ async function moodOf(db: SqlExecutor, row: Record<string, unknown>): Promise<Cu
 }
 
 /** The customer's calls inside the scope, newest first, each with the customer's mood. */
+const nullableInt = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
 export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) {
   const params: unknown[] = [parseCustomerRef(ref)];
   const where = ['c.customer_ref = $1', 'c.in_history'];
   scopeSql(scope, params, where);
   params.push(MAX_HISTORY_CALLS);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${LIST_COLUMNS}, c.team, c.customer_mood FROM calls c WHERE ${where.join(' AND ')}
+    `SELECT ${LIST_COLUMNS}, c.team, c.customer_mood, s.csat, s.nps
+     FROM calls c LEFT JOIN surveys s ON s.tenant = c.tenant AND s.call_id = c.call_id
+     WHERE ${where.join(' AND ')}
      ORDER BY c.started_at DESC, c.call_id DESC LIMIT $${params.length}`,
     params,
   );
@@ -77,6 +81,8 @@ export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) 
       moodAtEnd: mood.end,
       frustrationEpisodes: mood.frustrationEpisodes,
       escalations: mood.escalations,
+      survey:
+        r.csat === null && r.nps === null ? null : { csat: nullableInt(r.csat), nps: nullableInt(r.nps) },
     });
   }
   return { customerRef: ref, calls };

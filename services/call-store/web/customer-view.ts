@@ -2,7 +2,7 @@
 // One customer's history across calls (by pseudonym, never the raw reference): a timeline of the
 // calls, oldest to newest, each drawn from the customer's mood at its start to the mood at its end,
 // and the list with date, queue, agent, duration, end state, frustration episodes, escalations,
-// alerts and score, each linking to the call's review page. I/O: QA API, DOM.
+// alerts, score and the survey's CSAT/NPS when one came back, each linking to the call's review page. I/O: QA API, DOM.
 import { api } from './api.ts';
 import { EMOTION_COLORS } from './colors.ts';
 import { clock, el, fmt, when } from './dom.ts';
@@ -25,6 +25,17 @@ interface HistoryCall {
   escalations: number;
   alertsCount: number;
   score: number | null;
+  survey: { csat: number | null; nps: number | null } | null;
+}
+
+/** The survey's answers, when the customer gave any. */
+function surveyText(survey: HistoryCall['survey']): string {
+  if (!survey) return '';
+  const parts = [
+    survey.csat === null ? null : `CSAT ${survey.csat}/5`,
+    survey.nps === null ? null : `NPS ${survey.nps}/10`,
+  ];
+  return ` · ${parts.filter(Boolean).join(' · ')}`;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -96,6 +107,7 @@ function callItem(call: HistoryCall): HTMLElement {
     ` · valence ${fmt(call.moodAtStart.valence)} → ${fmt(call.moodAtEnd.valence)}`,
     ` · ${call.frustrationEpisodes} frustration episode(s) · ${call.escalations} escalation(s)`,
     ` · ${call.alertsCount} alert(s) · score ${call.score === null ? '—' : call.score}`,
+    surveyText(call.survey),
   );
 }
 

@@ -64,6 +64,12 @@ beforeAll(async () => {
     await store.write(syntheticEvents(call));
   }
   await store.finalizePending(0);
+  // The angry call's customer answered the post-call survey; the others did not.
+  await store.importSurveys(
+    { tenant: 'demo', agentId: null, teams: null },
+    [{ at: { index: 0 }, raw: { callId: 'cust-angry', csat: 1, nps: 2 } }],
+    'api',
+  );
   server = await startQaServer({
     store,
     tokens,
@@ -121,6 +127,10 @@ describe('customer page in a real browser', () => {
     const angry = page.locator('li.customer-call[data-call-id="cust-angry"]');
     expect(await angry.textContent()).toMatch(/cancellations · agent agent-1 · 2:00 · mood neutral → angry/);
     expect(await angry.textContent()).toMatch(/1 frustration episode\(s\)/);
+    expect(await angry.textContent()).toMatch(/CSAT 1\/5 · NPS 2\/10/);
+    expect(await page.locator('li.customer-call[data-call-id="cust-calm"]').textContent()).not.toMatch(
+      /CSAT/,
+    );
     // One step per call in the timeline, the angry call's end dot lower (more negative) than its start.
     const steps = page.getByTestId('customer-timeline').locator('g[data-call-id]');
     expect(await steps.count()).toBe(3);
