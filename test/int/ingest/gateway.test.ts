@@ -190,7 +190,7 @@ describe('ingest gateway forwarding', () => {
       framesAccepted: 199,
       gaps: 1,
     });
-    expect(ended.consent).toEqual({ analytics: true, storeFeatures: true });
+    expect(ended.consent).toEqual({ analytics: true, storeFeatures: true, historyOptOut: false });
 
     // Audio topic: every chunk keyed by tenant/call id; nothing from the declined call.
     const records = await collectUntil(

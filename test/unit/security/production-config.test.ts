@@ -211,7 +211,11 @@ describe('container image', () => {
     expect(runtime).toMatch(/ENV .*VA_MODE=production/);
     const copies = runtime.split('\n').filter((line) => /^COPY\b/.test(line));
     const configCopies = copies.filter((line) => /\bconfig\b/.test(line));
-    expect(configCopies).toEqual(['COPY config/alert-rules.yaml ./config/alert-rules.yaml']);
+    // Only the rule files the services read at start: never demo-users.json, never config/ whole.
+    expect(configCopies).toEqual([
+      'COPY config/alert-rules.yaml ./config/alert-rules.yaml',
+      'COPY config/routing-rules.yaml ./config/routing-rules.yaml',
+    ]);
   });
 
   it('compose has no default secrets to fall back on', () => {
