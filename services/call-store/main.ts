@@ -9,7 +9,8 @@ import { createLoginLimiter, loginLimitsOf } from '../shared/login-limiter.ts';
 import { startPeriodicProbe } from '../shared/periodic-probe.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';
-import { exitOnStartError, loadCallStoreStartup } from './startup.ts';
+import { exitOnStartError } from '../shared/start-error.ts';
+import { loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
 
 // Configuration and users file before anything else: a problem exits 2 with CONFIG_INVALID.

@@ -33,13 +33,3 @@ export async function loadCallStoreStartup(
   if (problems.length > 0) throw new ConfigError(problems);
   return { config, login: demoUsersLogin(file) };
 }
-
-/** Prints a start failure as one JSON line (never a stack trace) and exits: 2 = configuration. */
-export function exitOnStartError(service: string, error: unknown): never {
-  const code = (error as { code?: string }).code ?? 'START_FAILED';
-  const problems = error instanceof ConfigError ? error.problems : undefined;
-  process.stderr.write(
-    JSON.stringify({ level: 'error', service, code, msg: (error as Error).message, problems }) + '\n',
-  );
-  process.exit(error instanceof ConfigError || code === 'USERS_FILE_INVALID' ? 2 : 1);
-}

@@ -77,6 +77,25 @@ describe('production mode refuses to start', () => {
     );
   });
 
+  it('routing service reading history with the compose key', async () => {
+    expectConfigInvalid(
+      await runToExit('routing-service', {
+        ROUTING_HISTORY_URL: 'http://call-store:8090',
+        JWT_SECRET: COMPOSE_SECRET,
+      }),
+      /JWT_SECRET/,
+    );
+  });
+
+  it('routing service with an invalid rule file: exit 2 naming the rule, no stack trace', async () => {
+    const rules = join(dir, 'routing-rules.yaml');
+    writeFileSync(rules, 'version: 1\nrules:\n  - id: x\n    on: call-start\n    risk: 7\n');
+    const result = await runToExit('routing-service', { ROUTING_RULES_FILE: rules });
+    expect(result.code, result.output).toBe(2);
+    expect(result.output).toMatch(/"code":"ROUTING_RULE[S]?_INVALID"/);
+    expect(result.output).not.toMatch(/\n\s+at /);
+  });
+
   it('dsp-worker asked for one copy of each topic (issue 13, point 16)', async () => {
     expectConfigInvalid(
       await runToExit('dsp-worker', { TOPIC_REPLICATION_FACTOR: '1' }),

@@ -1,0 +1,41 @@
+// How every service's entry point fails to start: one JSON line on stderr naming the service, a
+// stable code and, for a configuration problem, every problem found, never a stack trace; then
+// exit 2 when the operator's input is wrong (environment, users or rule file: fix and restart) or
+// 1 otherwise (a dependency was unreachable: a restart may help). I/O: process.
+import { ConfigError } from './config.ts';
+
+/** Codes of the files an operator provides, beside ConfigError (the environment). */
+const OPERATOR_INPUT_CODES = new Set([
+  'USERS_FILE_INVALID',
+  'RULES_SYNTAX',
+  'RULES_INVALID',
+  'RULE_INVALID',
+  'ROUTING_RULES_SYNTAX',
+  'ROUTING_RULES_INVALID',
+  'ROUTING_RULE_INVALID',
+]);
+
+export function exitOnStartError(service: string, error: unknown): never {
+  const code = (error as { code?: string }).code ?? 'START_FAILED';
+  const problems = error instanceof ConfigError ? error.problems : undefined;
+  process.stderr.write(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'error',
+      service,
+      code,
+      msg: (error as Error).message,
+      problems,
+    }) + '\n',
+  );
+  process.exit(error instanceof ConfigError || OPERATOR_INPUT_CODES.has(code) ? 2 : 1);
+}
+
+/** Runs a service's start (config loading included), exiting as above when it throws. */
+export async function startOrExit<T>(service: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    return exitOnStartError(service, error);
+  }
+}
