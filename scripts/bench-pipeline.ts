@@ -62,6 +62,7 @@ const workDir = mkdtempSync(join(tmpdir(), 'va-bench-'));
 const suffix = randomBytes(3).toString('hex');
 const pipeline = await startPipeline({
   brokers: broker.brokers,
+  replication: broker.replication,
   suffix,
   dspWorkers,
   partitions: 6,
