@@ -11,7 +11,7 @@ import {
   type RawCallAudio,
   type SessionSettings,
 } from './call-session.ts';
-import { endCallsAfterLongOutage, type BrokerOutagePolicy } from './broker-outage.ts';
+import { endCallsAfterLongOutage } from './broker-outage.ts';
 import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import { createHealthService, type HealthService } from './health.ts';
