@@ -8,6 +8,7 @@ import type { Producer } from 'kafkajs';
 import type { Logger } from '../shared/logger.ts';
 import type { ServiceMetrics } from '../shared/metrics.ts';
 import { countByTopic, sendRecords, type OutRecord } from '../shared/producer.ts';
+import { isProducerStateError } from '../shared/renewing-producer.ts';
 
 export interface KafkaSink {
   /** Queues records of one call (its id picks the lane); resolves once the broker acked them. */
@@ -63,14 +64,18 @@ interface Lane {
 }
 
 /**
- * A failure worth sending again: kafkajs gave up after its own retries (the cause was retriable:
- * no leader, connection refused, timeouts), or the error says it is retriable. Protocol errors
- * that replaying cannot fix (MESSAGE_TOO_LARGE, authorization) are not.
- * (kafkajs src/retry/index.js wraps retriable causes in KafkaJSNumberOfRetriesExceeded.)
+ * A failure worth sending again: anything but a broker's refusal that a replay cannot change
+ * (kafkajs marks protocol errors such as MESSAGE_TOO_LARGE, INVALID_RECORD or an authorization
+ * failure `retriable: false`). Lost connections, no leader, timeouts and kafkajs giving up after
+ * its own retries (KafkaJSNumberOfRetriesExceeded, src/retry/index.js) are transient: with the
+ * whole cluster down kafkajs reports them under several names, none of them permanent.
  */
 export function isTransientProduceError(error: unknown): boolean {
   const e = error as { name?: string; retriable?: boolean } | null;
-  return e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.retriable === true;
+  // A refused idempotence state is not the records' fault: the producer is renewed
+  // (renewing-producer.ts) and the same records go again.
+  if (isProducerStateError(error)) return true;
+  return !(e?.name === 'KafkaJSProtocolError' && e.retriable === false);
 }
 
 function sizeOf(records: OutRecord[]): number {

@@ -228,11 +228,17 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 
 /** Speaker windows (= emotion events) pipelines/dsp gives one call of this audio, ended at its end. */
 export function expectedWindowsPerCall(call: StereoCall): number {
+  return windowsOfTelephoneCall(
+    toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu'),
+    toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu'),
+  );
+}
+
+/** The same for a call already in 8 kHz µ-law (what the simulator sends of a WAV file). */
+export function windowsOfTelephoneCall(agent: Uint8Array, customer: Uint8Array): number {
   const analyzer = createCallAnalyzer({ format: { codec: 'pcmu', sampleRateHz: 8000 } });
-  const agent = toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu');
-  const customer = toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu');
   let windows = 0;
-  for (let at = 0; at < agent.length; at += 800) {
+  for (let at = 0; at < Math.max(agent.length, customer.length); at += 800) {
     windows += analyzer.push('agent', agent.subarray(at, at + 800)).windows.length;
     windows += analyzer.push('customer', customer.subarray(at, at + 800)).windows.length;
   }

@@ -113,8 +113,10 @@ describe('kafka sink', () => {
       lanes: 1,
     });
     const failed = sink.send('a', [record('1')]);
-    requests[0].done(new Error('broker down'));
-    await expect(failed).rejects.toThrow('broker down');
+    requests[0].done(
+      Object.assign(new Error('record invalid'), { name: 'KafkaJSProtocolError', retriable: false }),
+    );
+    await expect(failed).rejects.toThrow('record invalid');
     const next = sink.send('a', [record('2')]);
     requests[1].done();
     await expect(next).resolves.toBeUndefined();
