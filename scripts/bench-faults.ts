@@ -19,6 +19,7 @@ import { createKafka } from '../services/shared/kafka-client.ts';
 import { TOPICS } from '../services/shared/topics.ts';
 import { alertsLost } from './lib/faults/alert-ledger.ts';
 import { nemoCallSet } from './lib/faults/call-set.ts';
+import { waitForStableGroup } from './lib/faults/groups.ts';
 import { busiestLeader } from './lib/faults/leaders.ts';
 import { startObserver } from './lib/faults/observer.ts';
 import { runOutage } from './lib/faults/outage.ts';
@@ -109,6 +110,8 @@ async function faultRun(): Promise<void> {
     ],
     log,
   });
+  // The evaluator's new group starts at the latest offsets once joined: calls before would be missed.
+  await waitForStableGroup(kafka, `va-alert-service${tag}`);
   const observer = await startObserver(
     kafka,
     { emotions: pipeline.topics.emotions, alerts: alertTopics.TOPIC_ALERTS },

@@ -1,7 +1,9 @@
 // The fault bench's account of emotion events (one per speaker window, deterministic id
 // `tenant/callId:channel:windowIndex:kind`): distinct windows per call, raw replays, replays that
-// escape the product's bounded dedupe (event-dedupe.ts, what consumers use), and latency by the
-// time it was seen, so p99 can be read per interval (during a fault, after it). Pure.
+// escape the product's bounded dedupe (event-dedupe.ts, what consumers use), and latency (audio
+// completing the window at the gateway -> its emotion event produced, both carried by the event)
+// by the time the event was produced, so p99 can be read per interval (during a fault, after it)
+// and does not depend on when the bench's own consumer, itself hit by a broker loss, read it. Pure.
 import { createEventDedupe } from '../../../services/emotion-classifier/event-dedupe.ts';
 
 export interface WindowEvent {
@@ -9,10 +11,12 @@ export interface WindowEvent {
   callId: string;
   /** When the audio completing the window reached the gateway (0 = unknown). */
   audioCompletedAtMs: number;
+  /** When the classifier produced the event (0 = unknown: the time it was seen is used). */
+  producedAtMs: number;
 }
 
 export interface WindowLedger {
-  /** Counts an event seen at `nowMs` (wall clock). */
+  /** Counts an event seen at `nowMs` (wall clock; its producedAtMs when known). */
   add(event: WindowEvent, nowMs: number): void;
   /** Distinct windows seen of the calls whose id starts with `prefix`. */
   distinct(prefix: string): number;
@@ -22,7 +26,7 @@ export interface WindowLedger {
   duplicatesRaw(prefix: string): number;
   /** Replays the bounded product dedupe let through (must be 0). */
   duplicatesAfterDedupe(prefix: string): number;
-  /** Latencies (ms) of first-seen events of `prefix` calls seen in [fromMs, toMs). */
+  /** Latencies (ms) of first-seen events of `prefix` calls produced in [fromMs, toMs). */
   latencies(prefix: string, fromMs: number, toMs: number): number[];
 }
 
@@ -56,8 +60,9 @@ export function createWindowLedger(dedupeCapacity?: number): WindowLedger {
       }
       seen.add(event.eventId);
       bump(byCall, event.callId);
+      const at = event.producedAtMs > 0 ? event.producedAtMs : nowMs;
       if (event.audioCompletedAtMs > 0)
-        timed.push({ callId: event.callId, atMs: nowMs, latencyMs: nowMs - event.audioCompletedAtMs });
+        timed.push({ callId: event.callId, atMs: at, latencyMs: at - event.audioCompletedAtMs });
     },
     distinct: (prefix) => sum(byCall, prefix),
     perCall: (prefix) => new Map([...byCall].filter(([callId]) => callId.startsWith(prefix))),
