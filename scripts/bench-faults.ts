@@ -14,11 +14,10 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CLUSTER_REPLICATION, startLocalCluster } from '../deploy/kafka/local-cluster.ts';
-import { freePort } from '../deploy/kafka/local-broker.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
-import { TOPICS } from '../services/shared/topics.ts';
 import { alertsLost } from './lib/faults/alert-ledger.ts';
 import { nemoCallSet } from './lib/faults/call-set.ts';
+import { alertServiceSpec } from './lib/faults/alert-service-spec.ts';
 import { waitForStableGroup } from './lib/faults/groups.ts';
 import { busiestLeader } from './lib/faults/leaders.ts';
 import { startObserver } from './lib/faults/observer.ts';
@@ -80,41 +79,21 @@ let exitCode = 0;
 
 async function faultRun(): Promise<void> {
   const suffix = randomBytes(3).toString('hex');
-  const tag = `.${suffix}`;
-  const alertTopics = {
-    TOPIC_CALLS: TOPICS.calls + tag,
-    TOPIC_FEATURES: TOPICS.features + tag,
-    TOPIC_EMOTIONS: TOPICS.emotions + tag,
-    TOPIC_ALERTS: TOPICS.alerts + tag,
-    TOPIC_DEADLETTER: TOPICS.deadletter + tag,
-  };
+  const alerting = await alertServiceSpec(suffix);
   const pipeline = await startPipeline({
     brokers: cluster.brokers,
     replication: CLUSTER_REPLICATION,
     suffix,
     dspWorkers,
     partitions,
-    extras: [
-      {
-        name: 'alert-service',
-        service: 'alert-service',
-        env: {
-          ...alertTopics,
-          ALERT_PORT: String(await freePort()),
-          ALERT_HOST: '127.0.0.1',
-          ALERT_JWT_SECRET: randomBytes(32).toString('base64url'),
-          ALERT_GROUP_ID: `va-alert-service${tag}`,
-          ALERT_FANOUT_GROUP_PREFIX: `va-alert-fanout${tag}`,
-        },
-      },
-    ],
+    extras: [alerting.extra],
     log,
   });
   // The evaluator's new group starts at the latest offsets once joined: calls before would be missed.
-  await waitForStableGroup(kafka, `va-alert-service${tag}`);
+  await waitForStableGroup(kafka, alerting.groupId);
   const observer = await startObserver(
     kafka,
-    { emotions: pipeline.topics.emotions, alerts: alertTopics.TOPIC_ALERTS },
+    { emotions: pipeline.topics.emotions, alerts: alerting.alertsTopic },
     suffix,
   );
   const simulate = (n: number, prefix: string, speed: number) =>

@@ -42,9 +42,10 @@ export async function runOutage(options: OutageOptions) {
   }, 500);
   const probes: { at_s: number; status: number; retry_pushback_ms: number | null }[] = [];
   const probe = (n: number) => async () => {
+    const atS = Math.round((Date.now() - startedAt) / 100) / 10;
     const call = toTelephoneCall(`outage-probe-${options.suffix}-${n}`, syntheticCall(4, 60 + n));
     const result = await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 1 });
-    probes.push({ at_s: 0, status: result.code, retry_pushback_ms: result.retryPushbackMs });
+    probes.push({ at_s: atS, status: result.code, retry_pushback_ms: result.retryPushbackMs });
     return `status ${result.code}, pushback ${result.retryPushbackMs ?? 'none'}`;
   };
   log(`outage: ${options.calls} live calls, the whole cluster down for ${options.outageS} s`);
@@ -59,7 +60,7 @@ export async function runOutage(options: OutageOptions) {
     log: () => undefined,
   });
   const downAt = 5;
-  const timeline = await runTimeline(
+  await runTimeline(
     [
       {
         name: 'SIGKILL every broker',
@@ -76,10 +77,6 @@ export async function runOutage(options: OutageOptions) {
     ],
     startedAt,
     log,
-  );
-  const probeTimes = timeline.filter((t) => t.name === 'a new call');
-  probes.forEach(
-    (p, k) => (p.at_s = probeTimes[k] ? Math.round((probeTimes[k].startedAtMs - startedAt) / 100) / 10 : 0),
   );
   const backAt = Date.now();
   // Served again: a new call, retried after the delay the gateway asks for, until it is taken.

@@ -9,6 +9,7 @@ import { CLUSTER_REPLICATION } from '../../../deploy/kafka/local-cluster.ts';
 import { metricValue, scrape } from '../pipeline/harness.ts';
 import { startPipeline, startSimulator } from '../pipeline/pipeline-procs.ts';
 import { createCpuMeter } from '../pipeline/proc-stats.ts';
+import { alertServiceSpec } from './alert-service-spec.ts';
 import type { CallSet } from './call-set.ts';
 import { startObserver } from './observer.ts';
 import { percentile } from './window-ledger.ts';
@@ -36,12 +37,15 @@ async function scaleRun(options: ScaleOptions, workers: number) {
   const { cluster, callSet, log } = options;
   const suffix = randomBytes(3).toString('hex');
   log(`scale: ${workers} dsp-worker(s), ${options.partitions} partitions, ${options.calls} calls`);
+  // With the alert service, so its CPU per call-second is measured too.
+  const alerting = await alertServiceSpec(suffix);
   const pipeline = await startPipeline({
     brokers: cluster.brokers,
     replication: CLUSTER_REPLICATION,
     suffix,
     dspWorkers: workers,
     partitions: options.partitions,
+    extras: [alerting.extra],
     log,
   });
   const observer = await startObserver(options.kafka, { emotions: pipeline.topics.emotions }, suffix);
