@@ -196,6 +196,10 @@ async function faultRun(): Promise<void> {
       latency_ms_p99_before_fault: p99(startedAt + 3_000, brokerKill.startedAtMs),
       latency_ms_p99_during_fault: p99(brokerKill.startedAtMs, brokerBack.doneAtMs + 5_000),
       recovery_s: recoverySeconds(w, p, brokerKill.startedAtMs, workerKill.startedAtMs),
+      latency_ms_p99_by_second_from_broker_kill: Array.from(
+        { length: Math.ceil((workerKill.startedAtMs - brokerKill.startedAtMs) / 1000) },
+        (_, s) => p99(brokerKill.startedAtMs + s * 1000, brokerKill.startedAtMs + (s + 1) * 1000),
+      ),
       broker_restart_s: round((brokerBack.doneAtMs - brokerBack.startedAtMs) / 1000),
       dsp_worker_kill: faultFigures(workerKill, classifierKill.startedAtMs),
       classifier_kill: faultFigures(classifierKill, streamedUntil),
