@@ -18,7 +18,7 @@ import { createKafka } from '../services/shared/kafka-client.ts';
 import { alertsLost } from './lib/faults/alert-ledger.ts';
 import { nemoCallSet } from './lib/faults/call-set.ts';
 import { alertServiceSpec } from './lib/faults/alert-service-spec.ts';
-import { waitForStableGroup } from './lib/faults/groups.ts';
+import { waitForNoLag, waitForStableGroup } from './lib/faults/groups.ts';
 import { busiestLeader } from './lib/faults/leaders.ts';
 import { startObserver } from './lib/faults/observer.ts';
 import { runOutage } from './lib/faults/outage.ts';
@@ -167,7 +167,10 @@ async function faultRun(): Promise<void> {
     const simulatorExit = await run.done;
     const streamedUntil = Date.now();
     await observer.drain(() => observer.windows.distinct(`${runPrefix}-`) >= expected, 20_000);
-    await observer.drain(() => false, 5_000);
+    // Alerts are sparse: wait until the evaluator has consumed (and committed) everything, then
+    // a little for the alerts of the last records to arrive.
+    const alertsCaughtUp = await waitForNoLag(pipeline.ports['alert-service']);
+    await observer.drain(() => false, 8_000);
     clearInterval(progress);
     const summary = run.summary() as { failed?: number; statuses?: Record<string, number> } | null;
     const w = observer.windows;
@@ -215,6 +218,7 @@ async function faultRun(): Promise<void> {
       alerts_expected: alerts.expected,
       alerts_lost: alerts.lost,
       alerts_reference_calls: files,
+      alert_evaluator_caught_up: alertsCaughtUp,
     });
     if ((result.lost_windows as number) > 0 || alerts.lost > 0 || (result.calls_failed as number) > 0)
       exitCode = 1;
