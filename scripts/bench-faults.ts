@@ -167,7 +167,7 @@ async function faultRun(): Promise<void> {
     const simulatorExit = await run.done;
     const streamedUntil = Date.now();
     await observer.drain(() => observer.windows.distinct(`${runPrefix}-`) >= expected, 20_000);
-    // Alerts are sparse: wait until the evaluator has consumed (and committed) everything, then
+    // Alerts are sparse: wait until the evaluator has consumed everything there is, then
     // a little for the alerts of the last records to arrive.
     const alertsCaughtUp = await waitForNoLag(pipeline.ports['alert-service']);
     await observer.drain(() => false, 8_000);
