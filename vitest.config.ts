@@ -1,5 +1,6 @@
-// Two projects: fast pure unit tests, and integration tests that share one real Kafka broker
-// started by the global setup (see deploy/kafka/find-broker.ts).
+// Three projects: fast pure unit tests, integration tests that share one real Kafka broker
+// started by the global setup (see deploy/kafka/find-broker.ts), and the cluster tests, which
+// start their own 3-node KRaft cluster (deploy/kafka/local-cluster.ts) to kill brokers in.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -16,9 +17,19 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['test/int/**/*.test.ts'],
+          exclude: ['test/int/cluster/**'],
           globalSetup: ['test/support/kafka-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/int/cluster/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

@@ -143,7 +143,12 @@ const kafka = createKafka({ clientId: 'bench-alerts', brokers: broker.brokers })
 const admin = kafka.admin();
 await admin.connect();
 await admin.createTopics({
-  topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })),
+  topics: Object.values(topics).map((topic) => ({
+    topic,
+    numPartitions: 6,
+    replicationFactor: broker.replication.replicationFactor,
+    configEntries: [{ name: 'min.insync.replicas', value: String(broker.replication.minInsyncReplicas) }],
+  })),
   waitForLeaders: true,
 });
 const producer = kafka.producer();
@@ -153,6 +158,8 @@ const opsPort = await freePort();
 try {
   const started = await startService({
     KAFKA_BROKERS: broker.brokers.join(','),
+    TOPIC_REPLICATION_FACTOR: String(broker.replication.replicationFactor),
+    TOPIC_MIN_INSYNC_REPLICAS: String(broker.replication.minInsyncReplicas),
     HTTP_PORT: String(opsPort),
     ALERT_PORT: '0',
     ALERT_HEARTBEAT_MS: '5000',

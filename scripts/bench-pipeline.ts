@@ -62,6 +62,7 @@ const workDir = mkdtempSync(join(tmpdir(), 'va-bench-'));
 const suffix = randomBytes(3).toString('hex');
 const pipeline = await startPipeline({
   brokers: broker.brokers,
+  replication: broker.replication,
   suffix,
   dspWorkers,
   partitions: 6,
@@ -145,8 +146,12 @@ try {
 
   const meter = createCpuMeter(() => pipeline.processes());
   // The broker shares the machine: measured apart (its own field), so service totals stay comparable.
-  const brokerPid = listenerPid(Number(broker.brokers[0].split(':').pop()));
-  const brokerMeter = createCpuMeter(() => (brokerPid === null ? [] : [{ name: 'kafka', pid: brokerPid }]));
+  // KAFKA_CLUSTER=3: the three JVMs of the local cluster together.
+  const brokerPids = broker.cluster
+    ? broker.cluster.nodes.map((node) => node.pid()).filter((pid): pid is number => pid !== undefined)
+    : [listenerPid(Number(broker.brokers[0].split(':').pop()))].filter((pid): pid is number => pid !== null);
+  const brokerPid = brokerPids.length > 0 ? brokerPids[0] : null;
+  const brokerMeter = createCpuMeter(() => brokerPids.map((pid) => ({ name: 'kafka', pid })));
   brokerMeter.start();
   log(`streaming ${calls} stereo calls of ${seconds} s in real time (${perCall} windows each)`);
   meter.start();
@@ -177,6 +182,7 @@ try {
     calls,
     seconds,
     dsp_workers: dspWorkers,
+    kafka_nodes: broker.cluster?.nodes.length ?? 1,
     warmup_seconds: warmupSeconds,
     gateway_batch_ms: values['batch-ms'] ? Number(values['batch-ms']) : 'default',
     windows_expected: expected,
@@ -199,7 +205,7 @@ try {
         Math.round(((v * cpu.wallSeconds) / (calls * seconds)) * 10_000) / 10_000,
       ]),
     ),
-    // The Kafka broker (a local JVM, when findBroker started one on this machine), not in the totals.
+    // The Kafka broker(s) (local JVMs, when findBroker started them on this machine), not in the totals.
     kafka_broker_cpu_cores: brokerPid === null ? null : Math.round(brokerCpu.total * 100) / 100,
     kafka_broker_cpu_core_s_per_call_s:
       brokerPid === null ? null : Math.round((brokerCpu.totalSeconds / (calls * seconds)) * 10_000) / 10_000,

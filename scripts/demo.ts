@@ -108,6 +108,7 @@ try {
   const storePort = await freePort();
   pipeline = await startPipeline({
     brokers: broker.brokers,
+    replication: broker.replication,
     suffix: '',
     dspWorkers: 1,
     extras: [

@@ -1,9 +1,11 @@
 // Finds a Kafka cluster for tests and local runs, in a fixed order: KAFKA_BROKERS, then a Docker
-// engine through Testcontainers, then a local broker assembled from Maven Central. I/O: processes.
+// engine through Testcontainers, then a local broker assembled from Maven Central. KAFKA_CLUSTER=3
+// starts a local 3-node KRaft cluster instead (local-cluster.ts). I/O: processes.
 import { spawnSync } from 'node:child_process';
 import { BrokerUnavailableError, startLocalBroker } from './local-broker.ts';
+import { CLUSTER_REPLICATION, startLocalCluster, type LocalCluster } from './local-cluster.ts';
 
-export type BrokerSource = 'env' | 'testcontainers' | 'local-maven';
+export type BrokerSource = 'env' | 'testcontainers' | 'local-maven' | 'local-cluster';
 
 export interface FoundBroker {
   readonly source: BrokerSource;
@@ -11,7 +13,20 @@ export interface FoundBroker {
   /** Broker version when known (launched by us); "external" for KAFKA_BROKERS. */
   readonly version: string;
   readonly startMs: number;
+  /** Copies of each topic the cluster can keep: 1 on one broker, 3 (min in sync 2) on the cluster. */
+  readonly replication: { replicationFactor: number; minInsyncReplicas: number };
+  /** The nodes, when this is a local cluster we started (fault injection). */
+  readonly cluster?: LocalCluster;
   stop(): Promise<void>;
+}
+
+const SINGLE_NODE = { replicationFactor: 1, minInsyncReplicas: 1 };
+
+/** KAFKA_CLUSTER: unset or 1 = one broker (the fast default), 3 = a local 3-node KRaft cluster. */
+export function clusterSizeFromEnv(value: string | undefined): 1 | 3 {
+  if (value === undefined || value.trim() === '' || value.trim() === '1') return 1;
+  if (value.trim() === '3') return 3;
+  throw new BrokerUnavailableError(`KAFKA_CLUSTER must be 1 or 3 (got "${value}")`);
 }
 
 /** cp-kafka 8.1 ships Apache Kafka 4.1. */
@@ -35,6 +50,7 @@ async function startTestcontainer(): Promise<FoundBroker> {
     brokers: [`${container.getHost()}:${container.getMappedPort(9093)}`],
     version: TESTCONTAINERS_KAFKA_VERSION,
     startMs: Date.now() - started,
+    replication: SINGLE_NODE,
     stop: async () => {
       await container.stop();
     },
@@ -55,7 +71,20 @@ export function brokersFromEnv(value: string | undefined): string[] | null {
 export async function findBroker(env: NodeJS.ProcessEnv = process.env): Promise<FoundBroker> {
   const fromEnv = brokersFromEnv(env.KAFKA_BROKERS);
   if (fromEnv) {
-    return { source: 'env', brokers: fromEnv, version: 'external', startMs: 0, stop: async () => undefined };
+    // An external cluster: its size is the operator's; KAFKA_CLUSTER=3 says it has three brokers.
+    const replication = clusterSizeFromEnv(env.KAFKA_CLUSTER) === 3 ? CLUSTER_REPLICATION : SINGLE_NODE;
+    return {
+      source: 'env',
+      brokers: fromEnv,
+      version: 'external',
+      startMs: 0,
+      replication,
+      stop: async () => undefined,
+    };
+  }
+  if (clusterSizeFromEnv(env.KAFKA_CLUSTER) === 3) {
+    const cluster = await startLocalCluster();
+    return { source: 'local-cluster', ...cluster, replication: CLUSTER_REPLICATION, cluster };
   }
   const failures: string[] = ['1. KAFKA_BROKERS: not set'];
   if (dockerWorks()) {
@@ -69,7 +98,7 @@ export async function findBroker(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   try {
     const local = await startLocalBroker();
-    return { source: 'local-maven', ...local, stop: local.stop };
+    return { source: 'local-maven', ...local, replication: SINGLE_NODE, stop: local.stop };
   } catch (error) {
     failures.push(`3. local Kafka from Maven Central jars: ${(error as Error).message}`);
   }

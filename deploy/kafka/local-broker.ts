@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 
-const kafkaDir = dirname(fileURLToPath(import.meta.url));
-const libsDir = join(kafkaDir, 'libs');
+export const kafkaDir = dirname(fileURLToPath(import.meta.url));
+export const libsDir = join(kafkaDir, 'libs');
 const stampFile = join(kafkaDir, '.libs-stamp');
 
 export interface LocalBroker {
@@ -37,7 +37,7 @@ export class BrokerPortTakenError extends BrokerUnavailableError {
 }
 
 /** A broker that lost its port to another process at bind time ("Address already in use"). */
-function lostItsPort(error: unknown): boolean {
+export function lostItsPort(error: unknown): boolean {
   return (
     error instanceof BrokerPortTakenError ||
     (error instanceof BrokerUnavailableError && /Address already in use|BindException/.test(error.message))
@@ -86,7 +86,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A KRaft cluster id is 16 random bytes in URL-safe base64 without padding: 22 characters. */
-function newClusterId(): string {
+export function newClusterId(): string {
   // kafka-storage reads an id starting with '-' as an option ("--cluster-id: expected one
   // argument"): about 1 start in 64 failed that way. Draw again until it does not.
   for (;;) {
@@ -95,25 +95,45 @@ function newClusterId(): string {
   }
 }
 
-function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+/** One combined broker + controller of a KRaft cluster on loopback ports. */
+export interface NodeSpec {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+}
+
+/**
+ * server.properties of one combined node: `voters` lists every controller of the quorum (one for
+ * the single broker, three for local-cluster.ts); internal topics get `replicas` copies with
+ * `minIsr` in sync (replicas 1 on one node).
+ */
+export function serverProperties(
+  dataDir: string,
+  node: NodeSpec,
+  voters: readonly NodeSpec[],
+  replicas = 1,
+  minIsr = 1,
+): string {
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `node.id=${node.nodeId}`,
+    `controller.quorum.voters=${voters.map((v) => `${v.nodeId}@127.0.0.1:${v.controllerPort}`).join(',')}`,
+    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     `log.dirs=${join(dataDir, 'logs')}`,
     'num.partitions=1',
     'auto.create.topics.enable=false',
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${replicas}`,
+    `min.insync.replicas=${minIsr}`,
+    `offsets.topic.replication.factor=${replicas}`,
     'offsets.topic.num.partitions=4',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${minIsr}`,
+    `share.coordinator.state.topic.replication.factor=${replicas}`,
+    `share.coordinator.state.topic.min.isr=${minIsr}`,
     'group.initial.rebalance.delay.ms=0',
     // Small heap: the cleaner's dedupe buffer defaults to 128 MiB, too much for -Xmx512m.
     'log.cleaner.dedupe.buffer.size=4194304',
@@ -123,12 +143,12 @@ function serverProperties(dataDir: string, port: number, controllerPort: number)
   ].join('\n');
 }
 
-function runJava(args: string[], cwd: string): ChildProcess {
+export function runJava(args: string[], cwd: string, heap = { min: '256m', max: '512m' }): ChildProcess {
   return spawn(
     'java',
     [
-      '-Xms256m',
-      '-Xmx512m',
+      `-Xms${heap.min}`,
+      `-Xmx${heap.max}`,
       // A development broker sharing a small machine with the services it serves: C1 only (the
       // C2 compiler otherwise spends the first minute of load compiling, ~0.1-0.2 core on
       // 2 cores, for code whose work here is light) and the serial collector (no GC threads).
@@ -143,17 +163,40 @@ function runJava(args: string[], cwd: string): ChildProcess {
   );
 }
 
+/** Formats a node's log dir for the cluster id; returns why it failed, or null. */
+export function formatStorage(propertiesFile: string, clusterId: string): string | null {
+  const format = spawnSync(
+    'java',
+    [
+      '-Xmx256m',
+      `-Dlog4j2.configurationFile=${join(kafkaDir, 'log4j2.properties')}`,
+      '-cp',
+      `${libsDir}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      propertiesFile,
+      '--ignore-formatted',
+    ],
+    { encoding: 'utf8' },
+  );
+  return format.status === 0 ? null : `kafka StorageTool format failed:\n${format.stdout}${format.stderr}`;
+}
+
 /**
  * Waits until *our* broker answers. Its ports were free when picked but another process (e.g. a
  * second checkout's test run starting its own broker at the same time) may take one before Kafka
  * binds it: our broker then exits, while the port answers with the other cluster. Matching the
  * cluster id we formatted makes sure a test run never uses someone else's broker.
  */
-async function waitUntilReady(
+export async function waitUntilReady(
   brokers: string[],
   clusterId: string,
   deadline: number,
   exited: () => string | null,
+  expectedBrokers = 1,
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: 'va-launcher',
@@ -175,7 +218,7 @@ async function waitUntilReady(
           `port ${brokers[0]} answers with another Kafka cluster (${cluster.clusterId}), not ours`,
         );
       }
-      if (cluster.brokers.length > 0) return;
+      if (cluster.brokers.length >= expectedBrokers) return;
     } catch (error) {
       if (error instanceof BrokerPortTakenError) throw error;
       lastError = error;
@@ -225,30 +268,17 @@ async function startOnce(options: LocalBrokerOptions): Promise<LocalBroker> {
   const port = await pick();
   const controllerPort = await pick();
   const propertiesFile = join(dataDir, 'server.properties');
-  writeFileSync(propertiesFile, serverProperties(dataDir, port, controllerPort));
+  writeFileSync(
+    propertiesFile,
+    serverProperties(dataDir, { nodeId: 1, port, controllerPort }, [{ nodeId: 1, port, controllerPort }]),
+  );
 
   const clusterId = newClusterId();
-  const format = spawnSync(
-    'java',
-    [
-      '-Xmx256m',
-      `-Dlog4j2.configurationFile=${join(kafkaDir, 'log4j2.properties')}`,
-      '-cp',
-      `${libsDir}/*`,
-      'kafka.tools.StorageTool',
-      'format',
-      '-t',
-      clusterId,
-      '-c',
-      propertiesFile,
-      '--ignore-formatted',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (format.status !== 0) {
+  const formatError = formatStorage(propertiesFile, clusterId);
+  if (formatError !== null) {
     reap();
     process.off('exit', reap);
-    throw new BrokerUnavailableError(`kafka StorageTool format failed:\n${format.stdout}${format.stderr}`);
+    throw new BrokerUnavailableError(formatError);
   }
 
   const child = runJava(['kafka.Kafka', propertiesFile], dataDir);

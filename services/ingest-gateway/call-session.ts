@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger.ts';
 import { callKey, tenantEventId } from '../shared/call-key.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import { audioChunkCodec, callEventCodec, type AudioChunk, type CallEvent } from '../shared/records.ts';
+import { refuseWhileBrokerDown, type BrokerOutagePolicy } from './broker-outage.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
 import { pseudonymiseCustomerRef } from './customer-ref.ts';
 import { deinterleave } from './deinterleave.ts';
@@ -56,6 +57,8 @@ export interface SessionSettings {
   /** Real-time rate limit of a call's audio. */
   pace: PaceSettings;
   topics: { audio: string; calls: string };
+  /** Refusing and ending calls while the broker does not acknowledge (broker-outage.ts). */
+  brokerOutage: BrokerOutagePolicy;
 }
 
 export interface SessionDeps {
@@ -237,6 +240,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (state !== 'awaiting-start')
       throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
     const validated = validateCallStart(raw, deps.tenant, now());
+    refuseWhileBrokerDown(sink, settings.brokerOutage);
     // The customer reference leaves in clear nowhere: only its keyed pseudonym (customer-ref.ts).
     const refKey = settings.customerRefKeys.get(validated.tenant);
     if (validated.customerRef !== '' && refKey === undefined)

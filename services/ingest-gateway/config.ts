@@ -57,6 +57,13 @@ export const gatewayEnv = z.object({
   /** Concurrent produce requests; one call's records always share one, so they stay in order.
    * One by default: everything queued meanwhile goes in the next request (fewest requests). */
   PRODUCE_LANES: intVar({ min: 1, max: 64, def: 1 }),
+  /** New calls are refused (UNAVAILABLE + retry delay) once Kafka has not acknowledged for this long. */
+  BROKER_SHED_AFTER_MS: intVar({ min: 100, max: 600_000, def: 5_000 }),
+  /** Live calls held through a Kafka stall are ended (UNAVAILABLE + retry delay) after this long:
+   * longer than a broker failover (KRaft fences a lost broker after 9 s, then elects leaders). */
+  BROKER_HOLD_MAX_MS: intVar({ min: 1_000, max: 600_000, def: 20_000 }),
+  /** The retry delay the refused clients are told (gRPC trailer grpc-retry-pushback-ms). */
+  RETRY_PUSHBACK_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
   AUDIO_TOPIC: z.string().min(1).default(TOPICS.audio),
   CALLS_TOPIC: z.string().min(1).default(TOPICS.calls),
 });
@@ -154,6 +161,11 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       callStartTimeoutMs: c.CALL_START_TIMEOUT_MS,
       pace: { maxSpeed: c.MAX_STREAM_SPEED, burstMs: c.STREAM_BURST_MS },
       topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
+      brokerOutage: {
+        shedAfterMs: c.BROKER_SHED_AFTER_MS,
+        holdMaxMs: c.BROKER_HOLD_MAX_MS,
+        retryPushbackMs: c.RETRY_PUSHBACK_MS,
+      },
     },
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
     reconnectGraceMs: c.RECONNECT_GRACE_MS,

@@ -80,10 +80,13 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
 export class IngestError extends Error {
   readonly code: IngestErrorCode;
   readonly status: IngestStatus;
-  constructor(code: IngestErrorCode, message: string) {
+  /** When to try again (UNAVAILABLE while the broker is down); the gRPC adapter sends it on. */
+  readonly retryAfterMs: number | null;
+  constructor(code: IngestErrorCode, message: string, retryAfterMs: number | null = null) {
     super(message);
     this.name = 'IngestError';
     this.code = code;
     this.status = STATUS[code];
+    this.retryAfterMs = retryAfterMs;
   }
 }

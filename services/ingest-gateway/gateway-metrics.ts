@@ -3,6 +3,7 @@
 // Pure (prom-client objects on the service registry).
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { LATENCY_BUCKETS_S, type ServiceMetrics } from '../shared/metrics.ts';
+import type { KafkaSink } from './kafka-sink.ts';
 
 export interface GatewayMetrics {
   readonly liveCalls: Gauge;
@@ -44,4 +45,28 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
       registers,
     }),
   };
+}
+
+/**
+ * What waits for Kafka, read at each scrape: the bytes held (bounded by BACKPRESSURE_HIGH_BYTES
+ * plus what paused streams had in flight) and how long the oldest has waited (broker-outage.ts).
+ */
+export function watchSink(base: ServiceMetrics, sink: KafkaSink): void {
+  const registers = [base.registry];
+  new Gauge({
+    name: 'va_ingest_pending_bytes',
+    help: 'Audio and call-event bytes accepted and not yet acknowledged by Kafka',
+    registers,
+    collect() {
+      this.set(sink.pendingBytes());
+    },
+  });
+  new Gauge({
+    name: 'va_ingest_broker_stall_seconds',
+    help: 'Age of the oldest record not yet acknowledged by Kafka (0 when none waits)',
+    registers,
+    collect() {
+      this.set(sink.stalledForMs() / 1000);
+    },
+  });
 }

@@ -6,7 +6,7 @@ import { createAudioHookMetrics } from './audiohook/metrics.ts';
 import { startAudioHookServer, type AudioHookServer } from './audiohook/server.ts';
 import { createTokenStore } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
-import { createGatewayMetrics } from './gateway-metrics.ts';
+import { createGatewayMetrics, watchSink } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
@@ -49,6 +49,7 @@ export async function startGateway(
     lowWaterBytes: Math.floor(config.backpressureHighBytes / 2),
     lanes: config.produceLanes,
   });
+  watchSink(base.metrics, sink);
   // One registry for every adapter: the same quotas, duplicate-id refusal and idle sweep.
   const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas);
   const grpc = await startGrpcServer({

@@ -11,12 +11,15 @@ import {
   type RawCallAudio,
   type SessionSettings,
 } from './call-session.ts';
+import { endCallsAfterLongOutage } from './broker-outage.ts';
 import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import { createHealthService, type HealthService } from './health.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
 import { holdWhileBehind } from './stream-hold.ts';
+
+export const RETRY_PUSHBACK_KEY = 'grpc-retry-pushback-ms';
 
 export interface GrpcServerOptions {
   host: string;
@@ -39,8 +42,20 @@ export interface GrpcServer {
   stop(): Promise<void>;
 }
 
-function toStatus(error: IngestError): Partial<grpc.StatusObject> {
-  return { code: grpc.status[error.status], details: `${error.code}: ${error.message}` };
+/**
+ * The gRPC status of an IngestError. A retry delay travels as the `grpc-retry-pushback-ms` trailer,
+ * which gRPC clients with a retry policy honour (gRFC A6, "Pushback"); others can read it.
+ */
+export function toStatus(error: IngestError): Partial<grpc.StatusObject> {
+  const status: Partial<grpc.StatusObject> = {
+    code: grpc.status[error.status],
+    details: `${error.code}: ${error.message}`,
+  };
+  if (error.retryAfterMs !== null) {
+    status.metadata = new grpc.Metadata();
+    status.metadata.set(RETRY_PUSHBACK_KEY, String(error.retryAfterMs));
+  }
+  return status;
 }
 
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
@@ -139,6 +154,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const sweeper = setInterval(
     () => {
       const now = Date.now();
+      endCallsAfterLongOutage(sink, options.settings.brokerOutage, liveCalls);
       if (sink.isBehind()) {
         heldBack = true;
         return;

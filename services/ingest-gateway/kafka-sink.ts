@@ -1,11 +1,14 @@
 // The gateway's path to Kafka: records from every call go through a few "lanes" (a call always
 // uses the same lane); each lane has one request in flight and sends everything queued meanwhile
 // in the next one, so batches grow with load while one call's records stay in order. Reports when
-// it is behind, so streams pause (backpressure). I/O: produces through the given kafkajs producer.
+// it is behind, so streams pause (backpressure), and for how long the broker has not acknowledged
+// (broker-outage.ts). A request that fails for a transient reason (a broker lost, the cluster
+// down) is kept, in order, and sent again: nothing accepted is dropped. I/O: through the producer.
 import type { Producer } from 'kafkajs';
 import type { Logger } from '../shared/logger.ts';
 import type { ServiceMetrics } from '../shared/metrics.ts';
 import { countByTopic, sendRecords, type OutRecord } from '../shared/producer.ts';
+import { isProducerStateError } from '../shared/renewing-producer.ts';
 
 export interface KafkaSink {
   /** Queues records of one call (its id picks the lane); resolves once the broker acked them. */
@@ -15,6 +18,8 @@ export interface KafkaSink {
   /** Called once when the sink falls back under the low-water mark. */
   onceDrained(listener: () => void): void;
   pendingBytes(): number;
+  /** How long the oldest unacknowledged record has waited for the broker (0 when none waits). */
+  stalledForMs(): number;
   /** Resolves when everything queued so far is acknowledged (or failed). */
   idle(): Promise<void>;
 }
@@ -38,11 +43,15 @@ export interface KafkaSinkOptions {
    * stream) or a backlog after a stall.
    */
   maxBatchBytes?: number;
+  /** Wait before sending a request again after a transient failure (default 1 s). */
+  retryDelayMs?: number;
+  now?: () => number;
 }
 
 interface Pending {
   records: OutRecord[];
   bytes: number;
+  queuedAtMs: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -50,6 +59,23 @@ interface Pending {
 interface Lane {
   queue: Pending[];
   inFlight: boolean;
+  /** Queued time of the oldest record of the request in flight (or waiting to be sent again). */
+  inFlightSinceMs: number;
+}
+
+/**
+ * A failure worth sending again: anything but a broker's refusal that a replay cannot change
+ * (kafkajs marks protocol errors such as MESSAGE_TOO_LARGE, INVALID_RECORD or an authorization
+ * failure `retriable: false`). Lost connections, no leader, timeouts and kafkajs giving up after
+ * its own retries (KafkaJSNumberOfRetriesExceeded, src/retry/index.js) are transient: with the
+ * whole cluster down kafkajs reports them under several names, none of them permanent.
+ */
+export function isTransientProduceError(error: unknown): boolean {
+  const e = error as { name?: string; retriable?: boolean } | null;
+  // A refused idempotence state is not the records' fault: the producer is renewed
+  // (renewing-producer.ts) and the same records go again.
+  if (isProducerStateError(error)) return true;
+  return !(e?.name === 'KafkaJSProtocolError' && e.retriable === false);
 }
 
 function sizeOf(records: OutRecord[]): number {
@@ -69,7 +95,10 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
   const lanes: Lane[] = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => ({
     queue: [],
     inFlight: false,
+    inFlightSinceMs: 0,
   }));
+  const now = options.now ?? Date.now;
+  const retryDelayMs = options.retryDelayMs ?? 1_000;
   const maxBatch = options.maxBatchRecords ?? 5_000;
   const maxBytes = options.maxBatchBytes ?? 512 * 1024;
   const { metrics } = options;
@@ -109,6 +138,8 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
       for (const record of next.records) records.push(record);
     }
     lane.inFlight = true;
+    lane.inFlightSinceMs = taken[0].queuedAtMs;
+    let requeued = false;
     const started = performance.now();
     sendRecords(options.producer, records)
       .then(
@@ -118,13 +149,22 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
           for (const entry of taken) entry.resolve();
         },
         (error: unknown) => {
+          if (isTransientProduceError(error)) {
+            // Kept in order at the head of the lane; intake stays paused meanwhile (pending bytes).
+            metrics?.errors.inc({ code: 'PRODUCE_RETRY' });
+            options.logger.warn('produce failed, sending again', { records: records.length, error });
+            lane.queue.unshift(...taken);
+            requeued = true;
+            return new Promise<void>((resolve) => setTimeout(resolve, retryDelayMs));
+          }
           metrics?.errors.inc({ code: 'PRODUCE_FAILED' });
           options.logger.error('produce failed', { records: records.length, error });
           for (const entry of taken) entry.reject(error);
+          return undefined;
         },
       )
       .finally(() => {
-        for (const entry of taken) pending -= entry.bytes;
+        if (!requeued) for (const entry of taken) pending -= entry.bytes;
         lane.inFlight = false;
         pump(lane);
         settle();
@@ -138,7 +178,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
         const bytes = sizeOf(records);
         pending += bytes;
         const lane = lanes[laneOf(callId, lanes.length)];
-        lane.queue.push({ records, bytes, resolve, reject });
+        lane.queue.push({ records, bytes, queuedAtMs: now(), resolve, reject });
         pump(lane);
       });
     },
@@ -148,6 +188,14 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
       else drained.push(listener);
     },
     pendingBytes: () => pending,
+    stalledForMs() {
+      let oldest = Infinity;
+      for (const lane of lanes) {
+        if (lane.inFlight) oldest = Math.min(oldest, lane.inFlightSinceMs);
+        if (lane.queue.length > 0) oldest = Math.min(oldest, lane.queue[0].queuedAtMs);
+      }
+      return oldest === Infinity ? 0 : Math.max(0, now() - oldest);
+    },
     idle: () => (busy() ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve()),
   };
 }

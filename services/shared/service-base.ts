@@ -9,6 +9,7 @@ import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './http-server.ts';
+import { createRenewingProducer } from './renewing-producer.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import type { TopicReplication } from './topic-replication.ts';
 import { provisionTopics, topicConfigs, TOPICS } from './topics.ts';
@@ -87,11 +88,13 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
   // Idempotent: a send retried after a lost acknowledgement is written once, not twice (the
   // broker drops the repeat by producer id and sequence). kafkajs keeps that order guarantee only
   // with one request in flight per broker.
-  const producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  // acks=all is kafkajs' default (acks -1) and what idempotence requires: with min.insync.replicas
+  // 2 on a 3-broker cluster, an acknowledged record survives the loss of any one broker.
+  const producer = createRenewingProducer(
+    () => kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 }),
+    logger,
+    () => metrics.errors.inc({ code: 'PRODUCER_RENEWED' }),
+  );
   await producer.connect();
   // Ready while a broker answers; the producer's own DISCONNECT event fires only on disconnect().
   const broker = startBrokerProbe(kafka, { intervalMs: options.brokerProbeIntervalMs, initiallyReady: true });

@@ -84,6 +84,8 @@ const gateway = spawn(process.execPath, [join(root, 'services/ingest-gateway/mai
   env: {
     ...process.env,
     KAFKA_BROKERS: broker.brokers.join(','),
+    TOPIC_REPLICATION_FACTOR: String(broker.replication.replicationFactor),
+    TOPIC_MIN_INSYNC_REPLICAS: String(broker.replication.minInsyncReplicas),
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: String(grpcPort),
     HTTP_PORT: String(httpPort),

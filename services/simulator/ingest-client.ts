@@ -17,6 +17,8 @@ export interface CallResult {
   code: number;
   details: string;
   acks: IngestAck[];
+  /** The gateway's `grpc-retry-pushback-ms` trailer (UNAVAILABLE while its broker is down), if sent. */
+  retryPushbackMs: number | null;
 }
 
 export interface CallStartMessage {
@@ -82,7 +84,13 @@ export function openCallStream(
   const result = new Promise<CallResult>((resolve) => {
     stream.on('status', (status: grpc.StatusObject) => {
       ended = true;
-      resolve({ code: status.code, details: status.details, acks });
+      const pushback = status.metadata?.get('grpc-retry-pushback-ms')[0];
+      resolve({
+        code: status.code,
+        details: status.details,
+        acks,
+        retryPushbackMs: pushback === undefined ? null : Number(pushback),
+      });
     });
     // Errors also arrive as a status; swallow the duplicate 'error' event.
     stream.on('error', () => undefined);

@@ -51,6 +51,8 @@ export interface PipelineOptions {
   suffix: string;
   dspWorkers?: number;
   partitions?: number;
+  /** Copies per topic (findBroker's `replication`): 3 with min.insync 2 on the local cluster. */
+  replication?: { replicationFactor: number; minInsyncReplicas: number };
   /** Fixed ops ports (demo); default: free ports. */
   basePort?: number;
   extraEnv?: Record<string, Record<string, string>>;
@@ -76,9 +78,15 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   );
   const token = tokens[tenant];
   const grpcPort = await freePort();
+  const replication = options.replication ?? {
+    replicationFactor: DEFAULT_TOPIC_SETTINGS.replicationFactor,
+    minInsyncReplicas: DEFAULT_TOPIC_SETTINGS.minInsyncReplicas,
+  };
   const common = {
     KAFKA_BROKERS: options.brokers.join(','),
     TOPIC_PARTITIONS: String(options.partitions ?? 6),
+    TOPIC_REPLICATION_FACTOR: String(replication.replicationFactor),
+    TOPIC_MIN_INSYNC_REPLICAS: String(replication.minInsyncReplicas),
     AUDIO_TOPIC: topics.audio,
     CALLS_TOPIC: topics.calls,
     FEATURES_TOPIC: topics.features,
@@ -144,6 +152,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   try {
     const settings = {
       ...DEFAULT_TOPIC_SETTINGS,
+      ...replication,
       partitions: options.partitions ?? DEFAULT_TOPIC_SETTINGS.partitions,
     };
     await createTopicsReady(admin, topicConfigs(settings, created));
@@ -219,11 +228,17 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 
 /** Speaker windows (= emotion events) pipelines/dsp gives one call of this audio, ended at its end. */
 export function expectedWindowsPerCall(call: StereoCall): number {
+  return windowsOfTelephoneCall(
+    toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu'),
+    toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu'),
+  );
+}
+
+/** The same for a call already in 8 kHz µ-law (what the simulator sends of a WAV file). */
+export function windowsOfTelephoneCall(agent: Uint8Array, customer: Uint8Array): number {
   const analyzer = createCallAnalyzer({ format: { codec: 'pcmu', sampleRateHz: 8000 } });
-  const agent = toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu');
-  const customer = toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu');
   let windows = 0;
-  for (let at = 0; at < agent.length; at += 800) {
+  for (let at = 0; at < Math.max(agent.length, customer.length); at += 800) {
     windows += analyzer.push('agent', agent.subarray(at, at + 800)).windows.length;
     windows += analyzer.push('customer', customer.subarray(at, at + 800)).windows.length;
   }

@@ -113,8 +113,10 @@ describe('kafka sink', () => {
       lanes: 1,
     });
     const failed = sink.send('a', [record('1')]);
-    requests[0].done(new Error('broker down'));
-    await expect(failed).rejects.toThrow('broker down');
+    requests[0].done(
+      Object.assign(new Error('record invalid'), { name: 'KafkaJSProtocolError', retriable: false }),
+    );
+    await expect(failed).rejects.toThrow('record invalid');
     const next = sink.send('a', [record('2')]);
     requests[1].done();
     await expect(next).resolves.toBeUndefined();
@@ -139,5 +141,52 @@ describe('kafka sink', () => {
     requests[1].done();
     await tick();
     expect(keys(requests[2].batch)).toEqual(['r4', 'r5', 'r6']);
+  });
+
+  it('keeps a request that failed for a transient reason and sends it again, in order, before newer records', async () => {
+    const { producer, requests } = scriptedProducer();
+    let clock = 1_000;
+    const sink = createKafkaSink({
+      producer,
+      logger,
+      highWaterBytes: 10_000,
+      lowWaterBytes: 5_000,
+      lanes: 1,
+      retryDelayMs: 5,
+      now: () => clock,
+    });
+    const acked: string[] = [];
+    void sink.send('a', [record('a1')]).then(() => acked.push('a1'));
+    clock += 4_000;
+    void sink.send('a', [record('a2')]).then(() => acked.push('a2'));
+    expect(sink.stalledForMs()).toBe(4_000);
+    const retriesExceeded = Object.assign(new Error('no leader'), { name: 'KafkaJSNumberOfRetriesExceeded' });
+    requests[0].done(retriesExceeded);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Nothing dropped: a1 goes again, with a2 queued behind it, and still counts as waiting.
+    expect(keys(requests[1].batch)).toEqual(['a1', 'a2']);
+    expect(sink.pendingBytes()).toBe(200);
+    expect(sink.stalledForMs()).toBe(4_000);
+    requests[1].done();
+    await sink.idle();
+    expect(acked).toEqual(['a1', 'a2']);
+    expect([sink.pendingBytes(), sink.stalledForMs()]).toEqual([0, 0]);
+  });
+
+  it('does not send again what replaying cannot fix (a non-retriable protocol error)', async () => {
+    const { producer, requests } = scriptedProducer();
+    const sink = createKafkaSink({
+      producer,
+      logger,
+      highWaterBytes: 10_000,
+      lowWaterBytes: 5_000,
+      lanes: 1,
+    });
+    const failed = sink.send('a', [record('1')]);
+    requests[0].done(
+      Object.assign(new Error('too large'), { name: 'KafkaJSProtocolError', retriable: false }),
+    );
+    await expect(failed).rejects.toThrow('too large');
+    expect(requests).toHaveLength(1);
   });
 });

@@ -1,0 +1,30 @@
+// The alert service as an extra process of a bench pipeline on topics with a run's suffix (its
+// variables are TOPIC_*, not the workers' *_TOPIC), with its own groups. I/O: picks a free port.
+import { randomBytes } from 'node:crypto';
+import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { TOPICS } from '../../../services/shared/topics.ts';
+
+export async function alertServiceSpec(suffix: string) {
+  const tag = `.${suffix}`;
+  const groupId = `va-alert-service${tag}`;
+  return {
+    groupId,
+    alertsTopic: TOPICS.alerts + tag,
+    extra: {
+      name: 'alert-service',
+      service: 'alert-service',
+      env: {
+        TOPIC_CALLS: TOPICS.calls + tag,
+        TOPIC_FEATURES: TOPICS.features + tag,
+        TOPIC_EMOTIONS: TOPICS.emotions + tag,
+        TOPIC_ALERTS: TOPICS.alerts + tag,
+        TOPIC_DEADLETTER: TOPICS.deadletter + tag,
+        ALERT_PORT: String(await freePort()),
+        ALERT_HOST: '127.0.0.1',
+        ALERT_JWT_SECRET: randomBytes(32).toString('base64url'),
+        ALERT_GROUP_ID: groupId,
+        ALERT_FANOUT_GROUP_PREFIX: `va-alert-fanout${tag}`,
+      },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The fault bench's eyes on the pipeline's outputs: reads va.emotions.v1 and va.alerts.v1 from
+// the beginning with its own group (no commits) into a window ledger and an alert ledger, and
+// knows when the last event came, so a run can drain until its windows are in or all is quiet.
+// I/O: two kafkajs consumers.
+import type { Consumer, Kafka } from 'kafkajs';
+import { alertRecordCodec } from '../../../services/alert-service/alert-records.ts';
+import type { RecordHeaders } from '../../../services/shared/codec.ts';
+import { emotionEventCodec } from '../../../services/shared/records.ts';
+import { createAlertLedger, type AlertLedger } from './alert-ledger.ts';
+import { createWindowLedger, type WindowLedger } from './window-ledger.ts';
+
+export interface Observer {
+  readonly windows: WindowLedger;
+  readonly alerts: AlertLedger;
+  /** Waits while events keep coming until `done()`, or `quietMs` pass without one. */
+  drain(done: () => boolean, quietMs: number, maxMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startObserver(
+  kafka: Kafka,
+  topics: { emotions: string; alerts?: string },
+  groupSuffix: string,
+): Promise<Observer> {
+  const windows = createWindowLedger();
+  const alerts = createAlertLedger();
+  let lastEventAt = Date.now();
+  const consumers: Consumer[] = [];
+  const follow = async (topic: string, onValue: (value: Buffer, headers: RecordHeaders) => void) => {
+    const consumer = kafka.consumer({
+      groupId: `va-bench-faults-${groupSuffix}-${topic}`,
+      maxWaitTimeInMs: 50,
+    });
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (message.value) onValue(message.value, message.headers as RecordHeaders);
+        }
+        lastEventAt = Date.now();
+      },
+    });
+  };
+  await follow(topics.emotions, (value, headers) => {
+    const event = emotionEventCodec.decode(value, headers);
+    windows.add(event, Date.now());
+  });
+  if (topics.alerts !== undefined) {
+    await follow(topics.alerts, (value, headers) => {
+      const alert = alertRecordCodec.decode(value, headers);
+      alerts.add(alert.alertId, alert.callId);
+    });
+  }
+  return {
+    windows,
+    alerts,
+    async drain(done, quietMs, maxMs = 300_000) {
+      const deadline = Date.now() + maxMs;
+      while (!done() && Date.now() < deadline && Date.now() - lastEventAt < quietMs) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    async stop() {
+      await Promise.all(consumers.map((consumer) => consumer.disconnect().catch(() => undefined)));
+    },
+  };
+}
