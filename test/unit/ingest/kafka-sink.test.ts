@@ -24,17 +24,19 @@ const keys = (batch: ProducerBatch) =>
   batch.topicMessages?.flatMap((t) => t.messages.map((m) => m.key)) ?? [];
 const logger = createLogger({ service: 'test', write: () => undefined });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** One lane, 10 kB high water, 5 kB low: the set-up most cases need. */
+function oneLaneSink() {
+  const { producer, requests } = scriptedProducer();
+  const sink = createKafkaSink({ producer, logger, highWaterBytes: 10_000, lowWaterBytes: 5_000, lanes: 1 });
+  return { sink, requests };
+}
+/** What kafkajs throws for a broker error that sending again cannot fix. */
+const permanentError = (message: string) =>
+  Object.assign(new Error(message), { name: 'KafkaJSProtocolError', retriable: false });
 
 describe('kafka sink', () => {
   it('keeps one request in flight per lane and sends what queued meanwhile next, in order', async () => {
-    const { producer, requests } = scriptedProducer();
-    const sink = createKafkaSink({
-      producer,
-      logger,
-      highWaterBytes: 10_000,
-      lowWaterBytes: 5_000,
-      lanes: 1,
-    });
+    const { sink, requests } = oneLaneSink();
     const acked: string[] = [];
     for (const key of ['a1', 'a2', 'a3']) void sink.send('a', [record(key)]).then(() => acked.push(key));
     expect(requests).toHaveLength(1);
@@ -104,18 +106,9 @@ describe('kafka sink', () => {
   });
 
   it('rejects the senders of a failed request and carries on', async () => {
-    const { producer, requests } = scriptedProducer();
-    const sink = createKafkaSink({
-      producer,
-      logger,
-      highWaterBytes: 10_000,
-      lowWaterBytes: 5_000,
-      lanes: 1,
-    });
+    const { sink, requests } = oneLaneSink();
     const failed = sink.send('a', [record('1')]);
-    requests[0].done(
-      Object.assign(new Error('record invalid'), { name: 'KafkaJSProtocolError', retriable: false }),
-    );
+    requests[0].done(permanentError('record invalid'));
     await expect(failed).rejects.toThrow('record invalid');
     const next = sink.send('a', [record('2')]);
     requests[1].done();
@@ -174,18 +167,9 @@ describe('kafka sink', () => {
   });
 
   it('does not send again what replaying cannot fix (a non-retriable protocol error)', async () => {
-    const { producer, requests } = scriptedProducer();
-    const sink = createKafkaSink({
-      producer,
-      logger,
-      highWaterBytes: 10_000,
-      lowWaterBytes: 5_000,
-      lanes: 1,
-    });
+    const { sink, requests } = oneLaneSink();
     const failed = sink.send('a', [record('1')]);
-    requests[0].done(
-      Object.assign(new Error('too large'), { name: 'KafkaJSProtocolError', retriable: false }),
-    );
+    requests[0].done(permanentError('too large'));
     await expect(failed).rejects.toThrow('too large');
     expect(requests).toHaveLength(1);
   });
