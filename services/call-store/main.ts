@@ -43,18 +43,18 @@ const database = startPeriodicProbe(() => store.backend.query('SELECT 1'), { ini
 base.ops.addReadiness('database', () => database.ready());
 
 const rows = new Counter({
-  name: 'call_store_rows_total',
+  name: 'va_store_rows_total',
   help: 'Rows written / duplicates dropped',
   labelNames: ['result'],
   registers: [metrics.registry],
 });
 const batchSeconds = new Histogram({
-  name: 'call_store_batch_seconds',
+  name: 'va_store_batch_seconds',
   help: 'One ingest batch: decode, validate, write, commit',
   registers: [metrics.registry],
 });
 const apiSeconds = new Histogram({
-  name: 'call_store_api_seconds',
+  name: 'va_store_api_seconds',
   help: 'QA API requests',
   labelNames: ['route', 'status'],
   registers: [metrics.registry],

@@ -72,7 +72,7 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
         if (store.child.exitCode !== null)
           throw new Error(`call-store exited:\n${store.output().slice(-3000)}`);
         const text = await scrape(pipeline.ports['call-store']).catch(() => '');
-        return /call_store_rows_total\{[^}]*\} [1-9]/.test(text);
+        return /va_store_rows_total\{[^}]*\} [1-9]/.test(text);
       },
       60_000,
     );

@@ -73,7 +73,7 @@ describe.each(dashboards)('dashboard %s', (_file, dashboard) => {
       'va_alerts_raised_total', // alerts/s
       'va_records_out_total', // dead letters (topic va.deadletter.v1)
       'va_alert_ws_clients', // WebSocket clients
-      'call_store_rows_total', // store ingest
+      'va_store_rows_total', // store ingest
     ])
       expect(queried, metric).toContain(metric);
   });
