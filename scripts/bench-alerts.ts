@@ -16,6 +16,7 @@ import { findBroker } from '../deploy/kafka/find-broker.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { sendRecords, type OutRecord } from '../services/shared/producer.ts';
 import { callStarted, emotionOut, emotionRecord, featuresOut } from '../test/int/alerts/records.ts';
+import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -292,7 +293,7 @@ try {
     load_average_1m: Number(loadavg()[0].toFixed(1)),
   };
   for (const client of clients) client.ws.terminate();
-  console.log(JSON.stringify(result));
+  emitBenchmark('alerts', result);
 } finally {
   // The service before the topics and the broker, and only once it has exited: otherwise it logs
   // connection errors after the result is printed.

@@ -5,6 +5,7 @@
 import meydaModule from 'meyda';
 import { createChannelAnalyzer, encodeMuLaw, encodeLinear16 } from '../pipelines/dsp/index.ts';
 import { addNoise, bandPass, synthVoiced } from './lib/synth.ts';
+import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 /** The fields of meyda's default export used here (its .d.ts does not match Node's CJS interop). */
 interface MeydaLike {
@@ -158,7 +159,7 @@ function main(): void {
     audio_seconds_per_run: seconds,
     node: process.version,
   };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  emitBenchmark('dsp', out);
 }
 
 main();

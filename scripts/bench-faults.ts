@@ -26,6 +26,7 @@ import { runScale } from './lib/faults/scale.ts';
 import { runTimeline, type FaultRecord } from './lib/faults/timeline.ts';
 import { percentile, recoverySeconds } from './lib/faults/window-ledger.ts';
 import { startPipeline, startSimulator } from './lib/pipeline/pipeline-procs.ts';
+import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -246,7 +247,7 @@ try {
     });
   }
   result.load_average_1m = round(loadavg()[0]);
-  console.log(JSON.stringify(result));
+  emitBenchmark(values['scale-only'] ? 'faults-scale' : 'faults', result);
 } catch (error) {
   log(`failed: ${(error as Error).stack ?? String(error)}`);
   exitCode = 1;

@@ -18,6 +18,7 @@ import { emotionEventCodec } from '../services/shared/records.ts';
 import { syntheticCall } from './lib/pipeline/call-audio.ts';
 import { expectedWindowsPerCall, startPipeline, startSimulator } from './lib/pipeline/pipeline-procs.ts';
 import { createCpuMeter, listenerPid, peakRssMb } from './lib/pipeline/proc-stats.ts';
+import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -220,7 +221,7 @@ try {
       cpu_seconds: summary?.cpu_seconds ?? null,
     },
   };
-  console.log(JSON.stringify(result));
+  emitBenchmark('pipeline', result);
   if (result.lost_windows > 0) exitCode = 1;
 } catch (error) {
   log(`failed: ${(error as Error).stack ?? String(error)}`);

@@ -17,6 +17,7 @@ import { toKafka } from '../services/call-store/ingest/encode-records.ts';
 import { decodeStoreRecord, type StoreTopic } from '../services/call-store/ingest/map-records.ts';
 import { openCallStore, type CallStore } from '../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../services/call-store/synthetic-call.ts';
+import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -212,28 +213,26 @@ async function main() {
   const pg = results.postgres as Awaited<ReturnType<typeof apiTimings>>;
   const lite = results.pglite as Awaited<ReturnType<typeof apiTimings>>;
   const needed = CALLS * 5;
-  process.stdout.write(
-    `${JSON.stringify({
-      calls: CALLS,
-      seconds_of_audio: SECONDS,
-      events: data.events,
-      events_needed_per_s: needed,
-      events_per_s_pglite: pgliteRate,
-      events_per_s_postgres: postgresRate,
-      live_calls_sustained_postgres: Math.floor(postgresRate / 5),
-      live_calls_sustained_pglite: Math.floor(pgliteRate / 5),
-      timeline_windows: 2 * Math.floor((1800 * 1000 - 2000) / 1000 + 1),
-      timeline_ms_p95: pg.timeline_ms_p95,
-      timeline_ms_p95_uncached: pg.timeline_ms_p95_uncached,
-      timeline_ms_p95_pglite: lite.timeline_ms_p95,
-      timeline_ms_p95_pglite_uncached: lite.timeline_ms_p95_uncached,
-      stored_calls: SEARCH_CALLS + CALLS + 1,
-      search_queries: pg.searches,
-      search_ms_p95: pg.search_ms_p95,
-      search_ms_p95_pglite: lite.search_ms_p95,
-      postgres_source: server.source,
-    })}\n`,
-  );
+  emitBenchmark('store', {
+    calls: CALLS,
+    seconds_of_audio: SECONDS,
+    events: data.events,
+    events_needed_per_s: needed,
+    events_per_s_pglite: pgliteRate,
+    events_per_s_postgres: postgresRate,
+    live_calls_sustained_postgres: Math.floor(postgresRate / 5),
+    live_calls_sustained_pglite: Math.floor(pgliteRate / 5),
+    timeline_windows: 2 * Math.floor((1800 * 1000 - 2000) / 1000 + 1),
+    timeline_ms_p95: pg.timeline_ms_p95,
+    timeline_ms_p95_uncached: pg.timeline_ms_p95_uncached,
+    timeline_ms_p95_pglite: lite.timeline_ms_p95,
+    timeline_ms_p95_pglite_uncached: lite.timeline_ms_p95_uncached,
+    stored_calls: SEARCH_CALLS + CALLS + 1,
+    search_queries: pg.searches,
+    search_ms_p95: pg.search_ms_p95,
+    search_ms_p95_pglite: lite.search_ms_p95,
+    postgres_source: server.source,
+  });
 }
 
 try {

@@ -23,6 +23,7 @@ import {
   synthVoiced,
   whiteNoise,
 } from './lib/synth.ts';
+import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
@@ -258,7 +259,7 @@ async function main(): Promise<void> {
     out.shimmer_rel_err = round(v.shimmer);
     out.hnr_abs_err_db = round(v.hnr);
   }
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  emitBenchmark('eval-dsp', out);
 }
 
 main().catch((e: unknown) => {

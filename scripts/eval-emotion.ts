@@ -26,6 +26,7 @@ import { DataError } from './lib/corpora/index.ts';
 import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
 import type { DataArgs } from './lib/emotion-data/args.ts';
 import type { SpeakerCall } from './lib/emotion-data/features.ts';
+import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const r4 = (v: number | null): number | null =>
@@ -155,4 +156,4 @@ Object.assign(result, {
   protocol: `call: calm start (≤ 20 s, ≤ 2/3 of the calm clips) then one block per emotion (seeded order, 400 ms gaps), 8 kHz µ-law, live tracker, clip = mean of the windows centred in it; leave-one-corpus-out over ${speakersByCorpus.size} corpora (${calls.length} speakers)${args.locoOnly ? '' : ' and leave-speakers-out within each corpus (min(5, speakers) folds; trained on the other speakers of the corpus alone with the one-setup recipe: all inputs, 3 context windows)'}; cold: each clip alone`,
   seconds: Math.round((Date.now() - t0) / 1000),
 });
-process.stdout.write(`${JSON.stringify(result)}\n`);
+emitBenchmark('eval-emotion', result);

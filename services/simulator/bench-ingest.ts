@@ -18,14 +18,15 @@ import { grpcProtocol } from './bench-protocols/grpc.ts';
 import { l16wsProtocol } from './bench-protocols/l16ws.ts';
 import type { BenchProtocolFactory } from './bench-protocols/protocol.ts';
 import { twilioProtocol } from './bench-protocols/twilio.ts';
+import { emitBenchmark } from '../../scripts/lib/benchmarks/store.ts';
 
 /** One line per protocol: its module's factory. */
-const PROTOCOLS: Record<string, BenchProtocolFactory> = {
+const PROTOCOLS = {
   grpc: grpcProtocol,
   twilio: twilioProtocol,
   l16ws: l16wsProtocol,
   audiohook: audiohookProtocol,
-};
+} satisfies Record<string, BenchProtocolFactory>;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -35,7 +36,7 @@ const { values } = parseArgs({
     protocol: { type: 'string', default: 'grpc' },
   },
 });
-const protocol = values.protocol;
+const protocol = values.protocol as keyof typeof PROTOCOLS;
 const calls = Number(values.calls);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(calls) || calls < 1 || !(seconds >= 2) || !(protocol in PROTOCOLS)) {
@@ -193,4 +194,4 @@ try {
   await new Promise((resolve) => gateway.once('exit', resolve));
   await broker.stop();
 }
-process.stdout.write(`${JSON.stringify(summary)}\n`);
+emitBenchmark(`ingest-${protocol}`, summary);
