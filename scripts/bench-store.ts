@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { findPostgres } from '../services/call-store/backend/local-postgres.ts';
 import type { StoreEvent } from '../services/call-store/events.ts';
 import { parseStoreEvent } from '../services/call-store/events.ts';
-import { issueToken } from '../services/call-store/http/auth.ts';
+import { issueToken } from '../services/shared/auth/tokens.ts';
 import { startQaServer } from '../services/call-store/http/server.ts';
 import { STORE_TOPICS } from '../services/call-store/ingest/consumer.ts';
 import { toKafka } from '../services/call-store/ingest/encode-records.ts';
@@ -111,6 +111,7 @@ async function apiTimings(store: CallStore, longCallId: string) {
     role: 'qa_reviewer',
     tenant: 'acme',
     agentId: null,
+    teams: [],
   });
   const get = async (path: string) => {
     const started = performance.now();

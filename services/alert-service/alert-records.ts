@@ -1,6 +1,8 @@
 // Mapping between the rules engine's alerts, the va.alerts.v1 records (AlertEvent, AlertAck) and
 // the views pushed to the pages. Pure.
-import { audienceOf, type AlertEvent, type CallOwner } from '../../pipelines/alerts/index.ts';
+import type { AlertEvent } from '../../pipelines/alerts/index.ts';
+import { audienceOf } from '../shared/auth/alert-audience.ts';
+import type { CallOwner } from '../shared/auth/call-access.ts';
 import { createCodec } from '../shared/codec.ts';
 import type { AlertAckRecord, AlertEventRecord, WireChannel } from '../shared/records.ts';
 import type { AckView, AlertView } from './protocol.ts';

@@ -7,15 +7,16 @@ import { hostname } from 'node:os';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey } from '../shared/call-key.ts';
-import { ConfigError } from '../shared/config.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec, type CallEvent } from '../shared/records.ts';
-import { createLoginLimiter, loginLimitsOf } from '../shared/login-limiter.ts';
+import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
+import { createAuth } from '../shared/auth/tokens.ts';
+import { teamsOfAgents } from '../shared/auth/users.ts';
+import { loadServiceUsers } from '../shared/auth/users-policy.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import { toAckRecord } from './alert-records.ts';
-import { createAuth } from './auth.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
 import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
@@ -24,8 +25,6 @@ import { createHistoryClient, historyAllowed } from '../shared/customer-history-
 import { createHub, type Hub } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { loadRulesFile, watchRulesFile } from './rules-file.ts';
-import { loadUsers, teamsOfAgents, type DemoUser } from './users.ts';
-import { productionUsersProblems } from './users-policy.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 
 export const SERVICE = 'alert-service';
@@ -49,20 +48,6 @@ export interface StartOptions {
   logger?: Logger;
   /** Evaluate from the beginning of the topics when the group has no offsets (tests). */
   fromBeginning?: boolean;
-}
-
-/** The users file; in production a missing file or demo users are configuration errors. */
-async function loadServiceUsers(config: AlertServiceConfig): Promise<Map<string, DemoUser>> {
-  if (config.runMode !== 'production') return loadUsers(config.ALERT_USERS_FILE);
-  let users: Map<string, DemoUser>;
-  try {
-    users = loadUsers(config.ALERT_USERS_FILE);
-  } catch (error) {
-    throw new ConfigError([`ALERT_USERS_FILE: ${(error as Error).message}`]);
-  }
-  const problems = await productionUsersProblems('ALERT_USERS_FILE', config.ALERT_USERS_FILE, users);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return users;
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
@@ -128,7 +113,7 @@ export async function startAlertService(
 ): Promise<AlertService> {
   // Files first: a bad rule or users file is a configuration error, before touching Kafka.
   let rules = await loadRulesFile(config.ALERT_RULES_FILE);
-  const users = await loadServiceUsers(config);
+  const users = await loadServiceUsers('ALERT_USERS_FILE', config.ALERT_USERS_FILE, config.runMode);
   const base = await bootService({
     service: SERVICE,
     config,

@@ -3,6 +3,7 @@
 // the last push. Bounded: ended and idle calls are purged. Calls are keyed by (tenant, call id)
 // (services/shared/call-key.ts): the same client call id in two tenants is two calls, and a start
 // record never changes another tenant's call. Pure (time passed in).
+import type { CallOwner } from '../shared/auth/call-access.ts';
 import {
   applyAlert,
   applyDynamics,
@@ -10,11 +11,10 @@ import {
   applyFeatures,
   newCallLive,
   type CallLive,
-  type CallOwner,
   type EmotionSample,
   type FeatureSample,
   type SpeakerLive,
-} from '../../pipelines/alerts/index.ts';
+} from './live-state.ts';
 import { callKey } from '../shared/call-key.ts';
 import type { AlertView, CallView, SpeakerView } from './protocol.ts';
 

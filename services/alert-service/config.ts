@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
-import { loginLimitEnv } from '../shared/login-limiter.ts';
+import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
+import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
@@ -12,7 +13,6 @@ import { TOPICS } from '../shared/topics.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_RULES_FILE = join(here, '../../config/alert-rules.yaml');
-export const DEFAULT_USERS_FILE = join(here, '../../config/demo-users.json');
 export const DEFAULT_WEB_DIR = join(here, '../../dist/alert-web');
 
 const topicVar = (def: string) =>
@@ -37,7 +37,7 @@ export const alertServiceEnv = z.object({
   ALERT_PORT: intVar({ min: 0, max: 65535, def: 8080 }),
   ALERT_HOST: z.string().min(1).default('0.0.0.0'),
   ALERT_RULES_FILE: z.string().min(1).default(DEFAULT_RULES_FILE),
-  ALERT_USERS_FILE: z.string().min(1).default(DEFAULT_USERS_FILE),
+  ALERT_USERS_FILE: z.string().min(1).default(DEMO_USERS_FILE),
   ALERT_WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
   /**
    * HS256 key (>= 32 chars) of the tokens; the same on every instance and in the call store, which

@@ -6,14 +6,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import {
-  audienceIncludes,
-  canSeeCall,
-  mayAcknowledge,
-  type Audience,
-  type Principal,
-} from '../../pipelines/alerts/index.ts';
-import type { Auth } from './auth.ts';
+import type { Audience } from '../../pipelines/alerts/index.ts';
+import { audienceIncludes } from '../shared/auth/alert-audience.ts';
+import { canSeeCall } from '../shared/auth/call-access.ts';
+import { mayAcknowledge, type Principal } from '../shared/auth/roles.ts';
+import type { Auth } from '../shared/auth/tokens.ts';
 import { callView, type CallRegistry } from './call-registry.ts';
 import { CLOSE, parseClientMessage, type AckView, type AlertView, type ServerFrame } from './protocol.ts';
 import { createReplayBuffer } from './replay-buffer.ts';

@@ -2,7 +2,8 @@
 // (which changed calls and purged ids a client may see) built once, so clients that see the same
 // calls (e.g. all supervisors of a tenant) share one buffer. Purged call ids too go only to
 // clients that could see the call (no other tenant's call ids). Pure.
-import { canSeeCall, type Principal } from '../../pipelines/alerts/index.ts';
+import { canSeeCall } from '../shared/auth/call-access.ts';
+import type { Principal } from '../shared/auth/roles.ts';
 import { callView, type CallRegistry } from './call-registry.ts';
 
 /** Newest trend points in state frames (the snapshot carries the whole trend). */

@@ -6,10 +6,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { listen } from '../shared/listen.ts';
 import { extname, join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Auth } from './auth.ts';
+import { clientAddress, retryAfterSeconds, type LoginLimiter } from '../shared/auth/login-limiter.ts';
+import { attemptLogin, passwordCheck } from '../shared/auth/password-login.ts';
+import type { Auth } from '../shared/auth/tokens.ts';
+import type { DemoUser } from '../shared/auth/users.ts';
 import type { Hub } from './hub.ts';
-import { clientAddress, retryAfterSeconds, type LoginLimiter } from '../shared/login-limiter.ts';
-import { unknownUserHash, verifyPassword, type DemoUser } from './users.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,7 +35,7 @@ export interface WebServerOptions {
   users: Map<string, DemoUser>;
   auth: Auth;
   hub: Hub;
-  /** Failed logins per account and per client address (services/shared/login-limiter.ts). */
+  /** Failed logins per account and per client address (services/shared/auth/login-limiter.ts). */
   loginLimiter: LoginLimiter;
   /** Proxies whose X-Forwarded-For names the client (LOGIN_TRUSTED_PROXIES). */
   trustedProxies: readonly string[];
@@ -69,7 +70,7 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const root = resolve(options.webDir);
   const report = options.onLogin ?? (() => undefined);
-  const dummyHash = unknownUserHash(options.users);
+  const check = passwordCheck(options.users);
 
   async function login(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const text = await readBody(request, 4096);
@@ -89,25 +90,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       request.headers['x-forwarded-for'],
       options.trustedProxies,
     );
-    const verdict = options.loginLimiter.check(username, address);
-    if (verdict.retryAfterMs > 0) {
-      report('rate_limited');
-      response.setHeader('retry-after', retryAfterSeconds(verdict.retryAfterMs));
+    const outcome = await attemptLogin(check, options.loginLimiter, { username, password, address });
+    report(outcome.kind);
+    if (outcome.kind === 'rate_limited') {
+      response.setHeader('retry-after', retryAfterSeconds(outcome.retryAfterMs));
       return json(response, 429, {
         code: 'RATE_LIMITED',
-        message: `too many failed logins for this ${verdict.limitedBy}, try again later`,
+        message: `too many failed logins for this ${outcome.limitedBy}, try again later`,
       });
     }
-    const user = options.users.get(username);
-    // Verify against a hash nobody knows when the user is unknown: same time, same answer.
-    const ok = await verifyPassword(password, user?.passwordHash ?? dummyHash).catch(() => false);
-    if (!user || !ok) {
-      options.loginLimiter.failed(username, address);
-      report('denied');
+    if (outcome.kind === 'denied') {
       return json(response, 401, { code: 'LOGIN_FAILED', message: 'wrong username or password' });
     }
-    options.loginLimiter.succeeded(username);
-    report('ok');
+    const { user } = outcome;
     const token = await options.auth.issue(user.principal, user.displayName);
     json(response, 200, { token, role: user.principal.role, displayName: user.displayName });
   }

@@ -1,11 +1,11 @@
 // The call-store service's options from the environment (zod, via services/shared loadConfig):
 // Kafka, database (DATABASE_URL → PostgreSQL, else PGlite in STORE_DATA_DIR), API port, tokens,
 // batching, summaries and retention. Pure (env passed in).
-import { join } from 'node:path';
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { boolVar, commonEnv, ConfigError, intVar, loadConfig, TOPICS } from '../shared/index.ts';
-import { loginLimitEnv } from '../shared/login-limiter.ts';
+import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
+import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
@@ -34,7 +34,7 @@ export const callStoreEnv = z.object({
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   JWT_AUDIENCE: z.string().min(1).default('va-pages'),
   /** Demo users (the alert service's file) for POST /auth/login; '' = no login endpoint. */
-  STORE_USERS_FILE: z.string().default(join(import.meta.dirname, '../../config/demo-users.json')),
+  STORE_USERS_FILE: z.string().default(DEMO_USERS_FILE),
   /** Failed-login throttling of POST /auth/login (LOGIN_*, shared with the alert service). */
   ...loginLimitEnv,
   CALLS_TOPIC: topicVar(TOPICS.calls),

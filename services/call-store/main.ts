@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Counter, Histogram } from 'prom-client';
 import { bootService } from '../shared/index.ts';
-import { createLoginLimiter, loginLimitsOf } from '../shared/login-limiter.ts';
+import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
 import { startPeriodicProbe } from '../shared/periodic-probe.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';

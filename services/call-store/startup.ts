@@ -2,16 +2,14 @@
 // the login endpoint, the users file (in production: present and without demo users). A problem
 // is a ConfigError (CONFIG_INVALID); main.ts prints it and exits 2. I/O: reads the users file.
 import { existsSync } from 'node:fs';
-import { productionUsersProblems } from '../alert-service/users-policy.ts';
-import { loadUsers } from '../alert-service/users.ts';
-import { ConfigError } from '../shared/config.ts';
+import { passwordCheck, type PasswordCheck } from '../shared/auth/password-login.ts';
+import { loadServiceUsers } from '../shared/auth/users-policy.ts';
 import { loadCallStoreConfig, type CallStoreConfig } from './config.ts';
-import { demoUsersLogin, type LoginCheck } from './http/login.ts';
 
 export interface CallStoreStartup {
   config: CallStoreConfig;
   /** The login check of POST /auth/login; undefined = no login endpoint. */
-  login: LoginCheck | undefined;
+  login: PasswordCheck | undefined;
 }
 
 export async function loadCallStoreStartup(
@@ -19,17 +17,8 @@ export async function loadCallStoreStartup(
 ): Promise<CallStoreStartup> {
   const config = loadCallStoreConfig(env);
   const file = config.STORE_USERS_FILE;
-  if (config.runMode !== 'production') {
-    return { config, login: file && existsSync(file) ? demoUsersLogin(file) : undefined };
-  }
-  if (!file) return { config, login: undefined };
-  let users;
-  try {
-    users = loadUsers(file);
-  } catch (error) {
-    throw new ConfigError([`STORE_USERS_FILE: ${(error as Error).message}`]);
-  }
-  const problems = await productionUsersProblems('STORE_USERS_FILE', file, users);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { config, login: demoUsersLogin(file) };
+  // Without a file there is no login endpoint; in development a missing file is no error either.
+  if (!file || (config.runMode !== 'production' && !existsSync(file))) return { config, login: undefined };
+  const users = await loadServiceUsers('STORE_USERS_FILE', file, config.runMode);
+  return { config, login: passwordCheck(users) };
 }

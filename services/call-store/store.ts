@@ -15,7 +15,7 @@ import { searchCalls, type SearchQuery } from './store/search.ts';
 import { surveyReport } from './store/survey-report.ts';
 import { importSurveys, type SurveyImportResult } from './store/surveys.ts';
 import type { CsatReport, CsatReportOptions } from '../../pipelines/surveys/index.ts';
-import type { Scope } from './store/scope.ts';
+import type { Scope } from '../shared/auth/call-access.ts';
 import { exportCsv, getTimeline, getTimelineJson } from './store/timeline.ts';
 import { writeEvents, type WriteResult } from './store/writes.ts';
 

@@ -8,7 +8,7 @@
 // briefly per customer (dropped when a call of that customer ends, so a callback sees its last call).
 // I/O: HTTP (fetch).
 import type { HistorySummary } from '../../pipelines/history/history-line.ts';
-import { issueServiceToken, type ServiceTokenOptions } from './service-token.ts';
+import { issueServiceToken, type ServiceTokenOptions } from './auth/service-token.ts';
 
 export interface HistoryClientOptions {
   /** The asking service, the token's subject (e.g. alert-service). */

@@ -21,7 +21,7 @@ export async function alertServiceSpec(suffix: string) {
         TOPIC_DEADLETTER: TOPICS.deadletter + tag,
         ALERT_PORT: String(await freePort()),
         ALERT_HOST: '127.0.0.1',
-        ALERT_JWT_SECRET: randomBytes(32).toString('base64url'),
+        JWT_SECRET: randomBytes(32).toString('base64url'),
         ALERT_GROUP_ID: groupId,
         ALERT_FANOUT_GROUP_PREFIX: `va-alert-fanout${tag}`,
       },

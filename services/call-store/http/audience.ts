@@ -1,30 +1,30 @@
 // What of a readable call a principal gets: the alert service's audience rule
-// (pipelines/alerts/access.ts, the one the WebSocket applies) over the call's alerts, and reviewers'
+// (services/shared/auth/alert-audience.ts, the one the WebSocket applies) over the call's alerts, and reviewers'
 // notes and review scores only for those who get supervisor-directed alerts. An agent reading its
 // own call here sees what its live socket showed: its cues, no supervisor alerts, no reviews.
 // Staff (supervisors, QA reviewers, admins) read every alert of a call they may read, agent-only
 // cues included: whether the agent heard and followed its cues is what a QA review checks. Pure.
-import { audienceIncludes, audienceOf } from '../../../pipelines/alerts/access.ts';
-import type { QaPrincipal } from './auth.ts';
+import { audienceIncludes, audienceOf } from '../../shared/auth/alert-audience.ts';
+import type { Principal } from '../../shared/auth/roles.ts';
 
 /** The call store keeps an alert's audience list comma-joined (`agent,supervisor`). */
-export function seesAlert(p: QaPrincipal, alert: { audience: string }): boolean {
+export function seesAlert(p: Principal, alert: { audience: string }): boolean {
   return p.role !== 'agent' || audienceIncludes(p, audienceOf(alert.audience.split(',')));
 }
 
 /** Reviews are supervisor-directed: agents do not read their reviewers' notes. */
-export function seesReviews(p: QaPrincipal): boolean {
+export function seesReviews(p: Principal): boolean {
   return audienceIncludes(p, 'supervisor');
 }
 
-export function visibleAlerts<A extends { audience: string }>(p: QaPrincipal, alerts: A[]): A[] {
+export function visibleAlerts<A extends { audience: string }>(p: Principal, alerts: A[]): A[] {
   return alerts.filter((alert) => seesAlert(p, alert));
 }
 
 /** A call list item or call detail as the principal may read it. */
 export function callForViewer<
   C extends { reviewScore: number | null; alerts?: { audience: string }[]; reviews?: unknown[] },
->(p: QaPrincipal, call: C): C {
+>(p: Principal, call: C): C {
   if (seesReviews(p) && (!call.alerts || call.alerts.every((alert) => seesAlert(p, alert)))) return call;
   const out = { ...call };
   if (!seesReviews(p)) {
@@ -43,7 +43,7 @@ const ALERTS_KEY = ',"alerts":';
  * and the text is rebuilt only when an alert must go. Inside JSON strings every quote is escaped,
  * so `,"alerts":` can only be the key itself.
  */
-export function timelineForViewer(p: QaPrincipal, json: string): string {
+export function timelineForViewer(p: Principal, json: string): string {
   const at = json.indexOf(ALERTS_KEY);
   if (at < 0 || !json.endsWith(']}')) {
     const timeline = JSON.parse(json) as { alerts: { audience: string }[] };

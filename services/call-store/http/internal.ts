@@ -1,8 +1,8 @@
-// The call-store's internal routes, for other services only (service token, shared/service-token.ts):
+// The call-store's internal routes, for other services only (service token, shared/auth/service-token.ts):
 // GET /internal/customers/:ref/history?tenant=&excludeCallId= → the live history summary and line
 // the alert-service shows when a call starts. Not in the QA API's OpenAPI surface for pages; the
 // pseudonym in the path is never logged nor used as a metric label. Pure routing; I/O via the store.
-import { verifyServiceToken, type ServiceTokenOptions } from '../../shared/service-token.ts';
+import { verifyServiceToken, type ServiceTokenOptions } from '../../shared/auth/service-token.ts';
 import { StoreError } from '../errors.ts';
 import { parseHistorySummaryQuery } from '../store/history.ts';
 import type { CallStore } from '../store.ts';

@@ -1,27 +1,18 @@
-// Demo sign-in for the review page: POST /auth/login checks a username/password against the alert
-// service's demo users file (the same scrypt hashes) and returns a token for the QA API. Dev only,
-// like the file itself. I/O: reads the users file once.
+// Sign-in for the review page: POST /auth/login checks a username/password against the users file
+// (STORE_USERS_FILE, the same file and scrypt hashes as the alert service's login, through
+// services/shared/auth) and returns a token for the QA API. I/O: reads the users file once.
 import { z } from 'zod';
-import { loadUsers, unknownUserHash, verifyPassword } from '../../alert-service/users.ts';
+import type { LoginLimiter } from '../../shared/auth/login-limiter.ts';
+import { attemptLogin, passwordCheck, type PasswordCheck } from '../../shared/auth/password-login.ts';
+import { issueToken, type TokenOptions } from '../../shared/auth/tokens.ts';
+import { loadUsers } from '../../shared/auth/users.ts';
 import { StoreError, issueLines } from '../errors.ts';
-import type { LoginLimiter } from '../../shared/login-limiter.ts';
-import { issueToken, type QaPrincipal, type TokenOptions } from './auth.ts';
-
-export type LoginCheck = (username: string, password: string) => Promise<QaPrincipal | null>;
 
 const body = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
 
-export function demoUsersLogin(usersFile: string): LoginCheck {
-  const users = loadUsers(usersFile);
-  const dummyHash = unknownUserHash(users);
-  return async (username, password) => {
-    const user = users.get(username);
-    // Hash anyway for unknown users, so timing does not tell which usernames exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? dummyHash);
-    if (!user || !ok) return null;
-    const p = user.principal;
-    return { userId: p.userId, role: p.role, tenant: p.tenant, agentId: p.agentId, teams: p.teams };
-  };
+/** The password check of the development demo users (tests, the demo). */
+export function demoUsersLogin(usersFile: string): PasswordCheck {
+  return passwordCheck(loadUsers(usersFile));
 }
 
 /** The login's throttling: the shared limiter and the client's address (login-limiter.ts). */
@@ -31,7 +22,7 @@ export interface LoginThrottle {
 }
 
 export async function login(
-  check: LoginCheck,
+  check: PasswordCheck,
   tokens: TokenOptions,
   input: unknown,
   throttle: LoginThrottle,
@@ -39,24 +30,14 @@ export async function login(
 ) {
   const parsed = body.safeParse(input);
   if (!parsed.success) throw new StoreError('INVALID_BODY', 'invalid login', issueLines(parsed.error.issues));
-  const { username, password } = parsed.data;
-  const verdict = throttle.limiter.check(username, throttle.address);
-  if (verdict.retryAfterMs > 0) {
-    throw new StoreError(
-      'RATE_LIMITED',
-      `too many failed logins for this ${verdict.limitedBy}, try again later`,
-      [],
-      {
-        retryAfterMs: verdict.retryAfterMs,
-      },
-    );
+  const outcome = await attemptLogin(check, throttle.limiter, { ...parsed.data, address: throttle.address });
+  if (outcome.kind === 'rate_limited') {
+    const { retryAfterMs, limitedBy } = outcome;
+    const message = `too many failed logins for this ${limitedBy}, try again later`;
+    throw new StoreError('RATE_LIMITED', message, [], { retryAfterMs });
   }
-  const principal = await check(username, password);
-  if (!principal) {
-    throttle.limiter.failed(username, throttle.address);
-    throw new StoreError('UNAUTHENTICATED', 'wrong username or password');
-  }
-  throttle.limiter.succeeded(username);
+  if (outcome.kind === 'denied') throw new StoreError('UNAUTHENTICATED', 'wrong username or password');
+  const { principal } = outcome.user;
   return {
     token: await issueToken(tokens, principal, ttlS),
     role: principal.role,

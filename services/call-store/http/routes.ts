@@ -8,7 +8,8 @@ import { parseSurveyCsv } from '../store/survey-csv.ts';
 import { csvSurveyRows, jsonSurveyRows } from '../store/surveys.ts';
 import type { CallStore } from '../store.ts';
 import { callForViewer, timelineForViewer, visibleAlerts } from './audience.ts';
-import { mayReview, scopeOf, type QaPrincipal } from './auth.ts';
+import { mayReview, type Principal } from '../../shared/auth/roles.ts';
+import { scopeOf } from './auth.ts';
 
 export interface ApiRequest {
   method: string;
@@ -16,7 +17,7 @@ export interface ApiRequest {
   query: Record<string, string>;
   /** Parsed JSON body (POST only). */
   body: unknown;
-  principal: QaPrincipal;
+  principal: Principal;
 }
 
 export interface ApiResponse {

@@ -7,14 +7,16 @@ import { listen } from '../../shared/listen.ts';
 import { extname, join, normalize, sep } from 'node:path';
 import { StoreError, type StoreErrorCode } from '../errors.ts';
 import type { CallStore } from '../store.ts';
-import { verifyBearer, type TokenOptions } from './auth.ts';
 import {
   clientAddress,
   createLoginLimiter,
   retryAfterSeconds,
   type LoginLimiter,
-} from '../../shared/login-limiter.ts';
-import { login, type LoginCheck } from './login.ts';
+} from '../../shared/auth/login-limiter.ts';
+import type { PasswordCheck } from '../../shared/auth/password-login.ts';
+import type { TokenOptions } from '../../shared/auth/tokens.ts';
+import { verifyBearer } from './auth.ts';
+import { login } from './login.ts';
 import { handleInternal, isInternalPath } from './internal.ts';
 import { CsvBody, isApiPath, matchRoute, routeLabel } from './routes.ts';
 
@@ -27,7 +29,7 @@ export interface QaServerOptions {
   webRoot?: string;
   maxBodyBytes?: number;
   /** Enables POST /auth/login (demo users); absent = tokens come from elsewhere. */
-  login?: LoginCheck;
+  login?: PasswordCheck;
   /** Failed-login throttling of /auth/login; default: the shared limiter's default limits. */
   loginLimiter?: LoginLimiter;
   /** Proxies whose X-Forwarded-For names the client (LOGIN_TRUSTED_PROXIES). */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { num, round } from './rows.ts';
-import { scopeSql, type Scope } from './scope.ts';
+import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
 export const agentSummaryQuerySchema = z
   .object({

@@ -7,7 +7,7 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso, num } from './rows.ts';
 import { LIST_COLUMNS, callListItem } from './search.ts';
-import { scopeSql, type Scope } from './scope.ts';
+import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
 /**
  * Loads the call row inside the scope; unknown and out-of-scope calls are both NOT_FOUND. A scope

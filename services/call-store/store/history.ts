@@ -11,7 +11,7 @@ import { CUSTOMER_PSEUDONYM } from '../events.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso } from './rows.ts';
 import { LIST_COLUMNS, callListItem } from './search.ts';
-import { scopeSql, type Scope } from './scope.ts';
+import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
 /** Earlier calls counted by the live line ("3rd call in 7 days"). */
 export const DEFAULT_HISTORY_WINDOW_DAYS = 7;

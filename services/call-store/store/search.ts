@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso, num, round } from './rows.ts';
-import { scopeSql, type Scope } from './scope.ts';
+import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
 /** |end − start valence| at or above this is an improved / worsened trajectory. */
 export const TRAJECTORY_CHANGE = 0.1;

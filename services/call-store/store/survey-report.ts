@@ -11,7 +11,7 @@ import {
 } from '../../../pipelines/surveys/index.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { num } from './rows.ts';
-import { scopeSql, type Scope } from './scope.ts';
+import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
 export async function loadSurveyedCalls(db: SqlExecutor, scope: Scope): Promise<SurveyedCall[]> {
   const params: unknown[] = [];

@@ -5,7 +5,7 @@
 import type { SqlBackend } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 import { jsonParam } from './rows.ts';
-import { scopeSql, type Scope } from './scope.ts';
+import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 import type { CsvRecord } from './survey-csv.ts';
 
 export const SURVEY_ROW_CODES = [

@@ -4,7 +4,7 @@
 import type { SqlExecutor } from '../backend/backend.ts';
 import { listAlerts, loadCallRow } from './calls.ts';
 import { num, round } from './rows.ts';
-import type { Scope } from './scope.ts';
+import type { Scope } from '../../shared/auth/call-access.ts';
 
 const CHANNELS = ['agent', 'customer'] as const;
 type Columns = Record<string, (number | string | null)[]>;

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createAuth } from '../../../services/alert-service/auth.ts';
+import { createAuth } from '../../../services/shared/auth/tokens.ts';
 
 const secret = new TextEncoder().encode('a-local-secret-of-at-least-32-bytes!!');
 

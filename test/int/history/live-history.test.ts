@@ -16,7 +16,7 @@ import { build } from 'vite';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../../../deploy/kafka/local-broker.ts';
 import { startAlertService } from '../../../services/alert-service/alert-service.ts';
-import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { findPostgres } from '../../../services/call-store/backend/local-postgres.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { loadRoutingServiceConfig } from '../../../services/routing-service/config.ts';
@@ -226,6 +226,7 @@ describe('customer history live, across the real services', () => {
       role: 'admin',
       tenant: 'demo',
       agentId: null,
+      teams: [],
     });
     const api = async (path: string, method = 'GET') => {
       const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {

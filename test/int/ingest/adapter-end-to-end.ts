@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../deploy/kafka/local-broker.ts';
 import { waitFor } from '../../../scripts/lib/pipeline/harness.ts';
 import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 import { uniqueName } from '../../support/kafka.ts';
@@ -148,7 +148,7 @@ export function describeAdapterEndToEnd(adapter: AdapterUnderTest): void {
       // each speaker once and in order, and the alert the supervisor got.
       const token = await issueToken(
         { secret: new TextEncoder().encode(JWT_SECRET), issuer: 'va-alert-service', audience: 'va-pages' },
-        { userId: 'qa', role: 'qa_reviewer', tenant: pipeline.tenant, agentId: null },
+        { userId: 'qa', role: 'qa_reviewer', tenant: pipeline.tenant, agentId: null, teams: [] },
       );
       const get = async (path: string) => {
         const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { DEFAULT_LOGIN_LIMITS } from '../../../services/shared/login-limiter.ts';
+import { DEFAULT_LOGIN_LIMITS } from '../../../services/shared/auth/login-limiter.ts';
 import { startHarness } from '../alerts/harness.ts';
 
 async function post(url: string, username: string, password: string, forwardedFor: string) {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { hashPassword } from '../../../services/alert-service/users.ts';
-import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { hashPassword } from '../../../services/shared/auth/users.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scripts/lib/pipeline/harness.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
@@ -201,6 +201,7 @@ describe('production mode with real secrets', () => {
       role: 'admin',
       tenant: 'acme',
       agentId: null,
+      teams: [],
     });
     const get = (token: string) =>
       fetch(`http://127.0.0.1:${apiPort}/calls`, { headers: { authorization: `Bearer ${token}` } });

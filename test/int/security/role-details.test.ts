@@ -2,7 +2,8 @@
 // no Acknowledge button), and the QA API gives each role what the WebSocket gives it: an agent
 // reading its own call gets its cues but no supervisor alert and no reviewer's note or score.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import type { Principal } from '../../../services/shared/auth/roles.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
@@ -39,10 +40,10 @@ describe('QA API audience', () => {
     issuer: 'va-test',
     audience: 'va-test',
   };
-  const who: Record<string, QaPrincipal> = {
-    agent: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
-    supervisor: { userId: 'sup-1', role: 'supervisor', tenant: 'acme', agentId: null },
-    qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
+  const who: Record<string, Principal> = {
+    agent: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1', teams: [] },
+    supervisor: { userId: 'sup-1', role: 'supervisor', tenant: 'acme', agentId: null, teams: [] },
+    qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null, teams: [] },
   };
   let store: CallStore;
   let server: QaServer;

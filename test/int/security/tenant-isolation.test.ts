@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../deploy/kafka/local-broker.ts';
-import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
 import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
 import { toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
@@ -100,7 +100,7 @@ afterAll(async () => {
 const tokenFor = (tenant: string, role: 'supervisor' | 'qa_reviewer') =>
   issueToken(
     { secret: new TextEncoder().encode(SECRET), issuer: 'va-alert-service', audience: 'va-pages' },
-    { userId: `${role}-${tenant}`, role, tenant, agentId: null },
+    { userId: `${role}-${tenant}`, role, tenant, agentId: null, teams: [] },
   );
 
 interface SeenCall {

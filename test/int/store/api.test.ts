@@ -2,7 +2,8 @@
 // against openapi.yaml; roles, tenants and supervisors' teams are enforced; bad input gets a
 // precise 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import type { Principal } from '../../../services/shared/auth/roles.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
@@ -16,14 +17,14 @@ const tokens = {
 };
 let store: CallStore;
 let server: QaServer;
-const who: Record<string, QaPrincipal> = {
-  qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
-  supervisor: { userId: 'sup-1', role: 'supervisor', tenant: 'acme', agentId: null },
+const who: Record<string, Principal> = {
+  qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null, teams: [] },
+  supervisor: { userId: 'sup-1', role: 'supervisor', tenant: 'acme', agentId: null, teams: [] },
   northLead: { userId: 'sup-2', role: 'supervisor', tenant: 'acme', agentId: null, teams: ['north'] },
-  agent1: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
-  agent2: { userId: 'u-agent-2', role: 'agent', tenant: 'acme', agentId: 'agent-2' },
-  otherTenant: { userId: 'qa-9', role: 'qa_reviewer', tenant: 'globex', agentId: null },
-  admin: { userId: 'root', role: 'admin', tenant: '*', agentId: null },
+  agent1: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1', teams: [] },
+  agent2: { userId: 'u-agent-2', role: 'agent', tenant: 'acme', agentId: 'agent-2', teams: [] },
+  otherTenant: { userId: 'qa-9', role: 'qa_reviewer', tenant: 'globex', agentId: null, teams: [] },
+  admin: { userId: 'root', role: 'admin', tenant: '*', agentId: null, teams: [] },
 };
 
 async function api(as: keyof typeof who | null, path: string, init: RequestInit = {}) {

@@ -3,12 +3,13 @@
 // reference is refused, and the internal route takes a service token and nothing else (a page
 // token, even an admin's, is refused), while a service token opens no QA route.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import type { Principal } from '../../../services/shared/auth/roles.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
-import { issueServiceToken } from '../../../services/shared/service-token.ts';
+import { issueServiceToken } from '../../../services/shared/auth/service-token.ts';
 import { expectDocumented } from './openapi.ts';
 
 const tokens = {
@@ -17,11 +18,11 @@ const tokens = {
   audience: 'va-test',
 };
 const REF = pseudonymiseCustomerRef('customer-api-test-key-0123456789ab', 'acme', '+1 555 0100');
-const who: Record<string, QaPrincipal> = {
-  qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
-  agent1: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
-  admin: { userId: 'admin-1', role: 'admin', tenant: 'acme', agentId: null },
-  root: { userId: 'root', role: 'admin', tenant: '*', agentId: null },
+const who: Record<string, Principal> = {
+  qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null, teams: [] },
+  agent1: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1', teams: [] },
+  admin: { userId: 'admin-1', role: 'admin', tenant: 'acme', agentId: null, teams: [] },
+  root: { userId: 'root', role: 'admin', tenant: '*', agentId: null, teams: [] },
 };
 let store: CallStore;
 let server: QaServer;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../deploy/kafka/local-broker.ts';
-import { issueToken } from '../../../services/call-store/http/auth.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
 import { toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
 import {
@@ -62,7 +62,7 @@ describe('call-store behind the live pipeline', () => {
     const expected = expectedWindowsPerCall(audio);
     const token = await issueToken(
       { secret: new TextEncoder().encode(SECRET), issuer: 'va-alert-service', audience: 'va-pages' },
-      { userId: 'qa', role: 'qa_reviewer', tenant: pipeline.tenant, agentId: null },
+      { userId: 'qa', role: 'qa_reviewer', tenant: pipeline.tenant, agentId: null, teams: [] },
     );
     const get = async (path: string) => {
       const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import type { Principal } from '../../../services/shared/auth/roles.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
@@ -102,10 +103,10 @@ describe('survey import and report over the QA API', () => {
     issuer: 'va-test',
     audience: 'va-test',
   };
-  const who: Record<string, QaPrincipal> = {
-    qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null },
+  const who: Record<string, Principal> = {
+    qa: { userId: 'qa-1', role: 'qa_reviewer', tenant: 'acme', agentId: null, teams: [] },
     northLead: { userId: 'sup-2', role: 'supervisor', tenant: 'acme', agentId: null, teams: ['north'] },
-    agent: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1' },
+    agent: { userId: 'u-agent-1', role: 'agent', tenant: 'acme', agentId: 'agent-1', teams: [] },
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'va-surveys-'));
   let store: CallStore;

@@ -8,7 +8,8 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { decodePath } from '../../../services/alert-service/web-server.ts';
 import { StoreError, type StoreErrorCode } from '../../../services/call-store/errors.ts';
-import { QA_ROLES, verifyBearer, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
+import { verifyBearer } from '../../../services/call-store/http/auth.ts';
+import { ROLES, type Principal } from '../../../services/shared/auth/roles.ts';
 import { matchRoute } from '../../../services/call-store/http/routes.ts';
 import { parseQuery } from '../../../services/call-store/http/server.ts';
 import { addReview } from '../../../services/call-store/store/calls.ts';
@@ -132,12 +133,12 @@ const body = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
-const principal: fc.Arbitrary<QaPrincipal> = fc.record({
+const principal: fc.Arbitrary<Principal> = fc.record({
   userId: fc.constant('u-1'),
-  role: fc.constantFrom(...QA_ROLES),
+  role: fc.constantFrom(...ROLES),
   tenant: fc.constantFrom('acme', '*'),
   agentId: fc.constantFrom(null, 'call-1'),
-  teams: fc.constantFrom(undefined, ['team-a']),
+  teams: fc.constantFrom([], ['team-a']),
 });
 
 describe('fuzz: HTTP query parsers', () => {
@@ -190,7 +191,7 @@ describe('fuzz: HTTP query parsers', () => {
     const claims = fc.record(
       {
         sub: claim,
-        role: fc.oneof(fc.constantFrom(...QA_ROLES), claim),
+        role: fc.oneof(fc.constantFrom(...ROLES), claim),
         tenant: claim,
         agent_id: claim,
         teams: claim,

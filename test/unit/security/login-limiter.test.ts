@@ -7,7 +7,7 @@ import {
   createLoginLimiter,
   DEFAULT_LOGIN_LIMITS,
   retryAfterSeconds,
-} from '../../../services/shared/login-limiter.ts';
+} from '../../../services/shared/auth/login-limiter.ts';
 
 function clock(start = 1_000_000) {
   let t = start;

@@ -9,7 +9,7 @@ import {
   unknownUserHash,
   UsersFileError,
   verifyPassword,
-} from '../../../services/alert-service/users.ts';
+} from '../../../services/shared/auth/users.ts';
 
 describe('password hashes', () => {
   it('hashes with N=2^17, r=8, p=1 and verifies', async () => {

@@ -1,7 +1,7 @@
 // Issue 13, point 8: a WebSocket state frame used to send every client the ids of every purged
 // call, of every tenant. Now the `removed` list of a frame names only calls its client could see.
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../pipelines/alerts/index.ts';
+import type { Principal } from '../../../services/shared/auth/roles.ts';
 import { createCallRegistry } from '../../../services/alert-service/call-registry.ts';
 import { createStateFrames } from '../../../services/alert-service/state-frames.ts';
 

@@ -3,8 +3,8 @@
 // the compose key, role admin and tenant '*' it would be a cross-tenant key that never expires.
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createAuth } from '../../../services/alert-service/auth.ts';
-import { issueToken, verifyBearer } from '../../../services/call-store/http/auth.ts';
+import { verifyBearer } from '../../../services/call-store/http/auth.ts';
+import { createAuth, issueToken } from '../../../services/shared/auth/tokens.ts';
 
 const SECRET = new TextEncoder().encode('change-me-a-shared-secret-of-32-chars-or-more');
 const OPTIONS = { secret: SECRET, issuer: 'va-alert-service', audience: 'va-pages' };
@@ -29,7 +29,13 @@ describe('token expiry', () => {
     await expect(verifyBearer(`Bearer ${await adminToken('3650d')}`, OPTIONS)).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
-    const ok = await issueToken(OPTIONS, { userId: 'a', role: 'admin', tenant: '*', agentId: null });
+    const ok = await issueToken(OPTIONS, {
+      userId: 'a',
+      role: 'admin',
+      tenant: '*',
+      agentId: null,
+      teams: [],
+    });
     await expect(verifyBearer(`Bearer ${ok}`, OPTIONS)).resolves.toMatchObject({ role: 'admin' });
   });
 

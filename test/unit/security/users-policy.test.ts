@@ -2,9 +2,8 @@
 // a copy of its hashes, or a demo username re-hashed with the public password "demo1234".
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_USERS_FILE } from '../../../services/alert-service/config.ts';
-import { DEMO_PASSWORD, productionUsersProblems } from '../../../services/alert-service/users-policy.ts';
-import { hashPassword, parseUsers } from '../../../services/alert-service/users.ts';
+import { DEMO_PASSWORD, productionUsersProblems } from '../../../services/shared/auth/users-policy.ts';
+import { DEMO_USERS_FILE, hashPassword, parseUsers } from '../../../services/shared/auth/users.ts';
 
 const user = (username: string, passwordHash: string) => ({
   username,
@@ -16,8 +15,8 @@ const user = (username: string, passwordHash: string) => ({
 
 describe('production users policy', () => {
   it('refuses the demo file and copies of its hashes', async () => {
-    const demo = parseUsers(JSON.parse(readFileSync(DEFAULT_USERS_FILE, 'utf8')));
-    expect(await productionUsersProblems('U', DEFAULT_USERS_FILE, demo)).toEqual([
+    const demo = parseUsers(JSON.parse(readFileSync(DEMO_USERS_FILE, 'utf8')));
+    expect(await productionUsersProblems('U', DEMO_USERS_FILE, demo)).toEqual([
       'U: names the demo users file (config/demo-users.json); use your own users file',
     ]);
     expect((await productionUsersProblems('U', '/elsewhere.json', demo)).length).toBe(demo.size);

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHistoryClient, historyAllowed } from '../../../services/shared/customer-history-client.ts';
-import { verifyServiceToken } from '../../../services/shared/service-token.ts';
+import { verifyServiceToken } from '../../../services/shared/auth/service-token.ts';
 import { listen } from '../../../services/shared/listen.ts';
 
 const tokens = {

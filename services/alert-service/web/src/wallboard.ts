@@ -6,7 +6,7 @@
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
-import { mayAcknowledge } from '../../../../pipelines/alerts/access.ts';
+import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 
 interface Tile {
   root: HTMLElement;

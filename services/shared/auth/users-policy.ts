@@ -1,11 +1,13 @@
 // Production check of a users file: refuses the repository's demo users (the file itself, a copy
 // of its hashes, or a demo username whose password is still the published "demo1234"). Returns
-// problems for ConfigError; passwords and hashes never appear in them. I/O: reads the demo file
-// when it is present (a checkout; the image does not ship it) and runs scrypt a bounded number
-// of times.
+// problems for ConfigError; passwords and hashes never appear in them. `loadServiceUsers` applies
+// it where a service loads its users file. I/O: reads the users file and the demo file when it is
+// present (a checkout; the image does not ship it) and runs scrypt a bounded number of times.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { DEFAULT_USERS_FILE } from './config.ts';
-import { parseUsers, verifyPassword, type DemoUser } from './users.ts';
+import { ConfigError } from '../config.ts';
+import type { RunMode } from '../run-mode.ts';
+import { loadUsers } from './users.ts';
+import { DEMO_USERS_FILE, parseUsers, verifyPassword, type DemoUser } from './users.ts';
 
 /** The password every demo user has (config/demo-users.json's note says so: it is public). */
 export const DEMO_PASSWORD = 'demo1234';
@@ -30,9 +32,9 @@ function sameFile(a: string, b: string): boolean {
 }
 
 function demoHashes(): Set<string> {
-  if (!existsSync(DEFAULT_USERS_FILE)) return new Set();
+  if (!existsSync(DEMO_USERS_FILE)) return new Set();
   try {
-    const demo = parseUsers(JSON.parse(readFileSync(DEFAULT_USERS_FILE, 'utf8')));
+    const demo = parseUsers(JSON.parse(readFileSync(DEMO_USERS_FILE, 'utf8')));
     return new Set([...demo.values()].map((user) => user.passwordHash));
   } catch {
     return new Set();
@@ -44,7 +46,7 @@ export async function productionUsersProblems(
   path: string,
   users: Map<string, DemoUser>,
 ): Promise<string[]> {
-  if (sameFile(path, DEFAULT_USERS_FILE))
+  if (sameFile(path, DEMO_USERS_FILE))
     return [`${variable}: names the demo users file (config/demo-users.json); use your own users file`];
   const problems: string[] = [];
   const known = demoHashes();
@@ -59,4 +61,25 @@ export async function productionUsersProblems(
     }
   }
   return problems;
+}
+
+/**
+ * A login endpoint's users file (named by `variable`): in production a file that does not load or
+ * holds demo users is a ConfigError (CONFIG_INVALID: the service exits 2 before touching Kafka).
+ */
+export async function loadServiceUsers(
+  variable: string,
+  path: string,
+  runMode: RunMode,
+): Promise<Map<string, DemoUser>> {
+  if (runMode !== 'production') return loadUsers(path);
+  let users: Map<string, DemoUser>;
+  try {
+    users = loadUsers(path);
+  } catch (error) {
+    throw new ConfigError([`${variable}: ${(error as Error).message}`]);
+  }
+  const problems = await productionUsersProblems(variable, path, users);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return users;
 }

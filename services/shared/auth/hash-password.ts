@@ -1,5 +1,5 @@
 // Prints the scrypt hash (N=2^17, r=8, p=1: users.ts SCRYPT_PARAMS) of a password for a users file:
-// `sh scripts/node24.sh services/alert-service/hash-password.ts` (reads the password from stdin,
+// `sh scripts/node24.sh services/shared/auth/hash-password.ts` (reads the password from stdin,
 // so it never lands in the shell history). I/O: stdin, stdout.
 import { hashPassword } from './users.ts';
 

@@ -4,6 +4,7 @@
 // never opens the QA API (whose audience it lacks). Short-lived. I/O: none (jose, in memory).
 import { SignJWT, jwtVerify } from 'jose';
 import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
+import { bearerToken } from './tokens.ts';
 
 export const SERVICE_AUDIENCE = 'va-call-store-internal';
 export const SERVICE_ROLE = 'service';
@@ -33,10 +34,10 @@ export async function verifyServiceToken(
   header: string | undefined,
   options: ServiceTokenOptions,
 ): Promise<string | null> {
-  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '');
-  if (!match) return null;
+  const token = bearerToken(header);
+  if (token === null) return null;
   try {
-    const { payload } = await jwtVerify(match[1], options.secret, {
+    const { payload } = await jwtVerify(token, options.secret, {
       issuer: options.issuer,
       audience: SERVICE_AUDIENCE,
       algorithms: ['HS256'],

@@ -1,8 +1,9 @@
-// Live state of one call as the pages show it: per speaker the current emotion, arousal/valence,
-// pace and tension, the customer's mood trend, talk share and the agent's current cue. Updated
-// in place from the event streams; `version` increases on each change. Pure, no I/O.
-import type { Channel } from '../dsp/types.ts';
-import type { AlertEvent } from './types.ts';
+// The wallboard's view model: the live state of one call as the pages show it, per speaker the
+// current emotion, arousal/valence, pace and tension, the customer's mood trend, talk share and
+// the agent's current cue. Updated in place from the event streams; `version` increases on each
+// change. Pure, no I/O.
+import type { Channel } from '../../pipelines/dsp/types.ts';
+import type { AlertEvent } from '../../pipelines/alerts/types.ts';
 
 export interface SpeakerLive {
   state: string;

@@ -1,13 +1,9 @@
 // Access rules: an agent sees only their own calls and agent-directed alerts; supervisors their
 // team or tenant; admins their tenant, or everything with tenant '*'.
 import { describe, expect, it } from 'vitest';
-import {
-  audienceIncludes,
-  audienceOf,
-  canSeeCall,
-  mayAcknowledge,
-  type Principal,
-} from '../../../pipelines/alerts/index.ts';
+import { audienceIncludes, audienceOf } from '../../../../services/shared/auth/alert-audience.ts';
+import { canSeeCall } from '../../../../services/shared/auth/call-access.ts';
+import { mayAcknowledge, type Principal } from '../../../../services/shared/auth/roles.ts';
 
 const call = { tenant: 'acme', agentId: 'agent-7', team: 'billing' };
 const agent = (agentId: string): Principal => ({

@@ -1,10 +1,15 @@
-// Demo users file (dev only): usernames with scrypt password hashes (node:crypto), role, tenant,
-// agent id and teams. Loads and validates the file, verifies passwords in constant time.
-// I/O: reads the file given to loadUsers; hashing uses the libuv thread pool.
+// The users file of both login endpoints (ALERT_USERS_FILE, STORE_USERS_FILE): usernames with
+// scrypt password hashes (node:crypto), role, tenant, agent id and teams. Loads and validates the
+// file, verifies passwords in constant time. I/O: reads the file given to loadUsers; hashing uses
+// the libuv thread pool.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { ROLES, type Principal } from '../../pipelines/alerts/index.ts';
+import { ROLES, type Principal } from './roles.ts';
+
+/** The repository's demo users (development only; production refuses them: users-policy.ts). */
+export const DEMO_USERS_FILE = join(import.meta.dirname, '../../../config/demo-users.json');
 
 export interface DemoUser {
   username: string;

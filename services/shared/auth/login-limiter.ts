@@ -6,7 +6,7 @@
 // (a load balancer otherwise makes every user one address). Pure apart from the clock.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { intVar } from './config.ts';
+import { intVar } from '../config.ts';
 
 export interface LoginLimits {
   /** Failures of one username that cost nothing; each further one doubles its lock-out. */

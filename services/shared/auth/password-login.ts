@@ -1,0 +1,44 @@
+// One sign-in attempt with a username and password, the same at both login endpoints (the alert
+// service's /api/login, the call store's /auth/login): the failed-login limiter is asked first,
+// then the password is checked against the users file, and the outcome is counted. Each endpoint
+// turns the outcome into its own HTTP answer. I/O: scrypt on the libuv thread pool.
+import type { LoginLimiter } from './login-limiter.ts';
+import { unknownUserHash, verifyPassword, type DemoUser } from './users.ts';
+
+/** The user whose password this is, or null (unknown username or wrong password). */
+export type PasswordCheck = (username: string, password: string) => Promise<DemoUser | null>;
+
+export function passwordCheck(users: Map<string, DemoUser>): PasswordCheck {
+  const dummyHash = unknownUserHash(users);
+  return async (username, password) => {
+    const user = users.get(username);
+    // Verify against a hash nobody knows when the user is unknown: same time, same answer.
+    const ok = await verifyPassword(password, user?.passwordHash ?? dummyHash).catch(() => false);
+    return user && ok ? user : null;
+  };
+}
+
+export type LoginOutcome =
+  | { kind: 'ok'; user: DemoUser }
+  | { kind: 'denied' }
+  /** Refused before the password was checked; retry after this long. */
+  | { kind: 'rate_limited'; retryAfterMs: number; limitedBy: 'account' | 'address' };
+
+export async function attemptLogin(
+  check: PasswordCheck,
+  limiter: LoginLimiter,
+  attempt: { username: string; password: string; address: string },
+): Promise<LoginOutcome> {
+  const { username, password, address } = attempt;
+  const verdict = limiter.check(username, address);
+  if (verdict.retryAfterMs > 0 && verdict.limitedBy !== null) {
+    return { kind: 'rate_limited', retryAfterMs: verdict.retryAfterMs, limitedBy: verdict.limitedBy };
+  }
+  const user = await check(username, password);
+  if (!user) {
+    limiter.failed(username, address);
+    return { kind: 'denied' };
+  }
+  limiter.succeeded(username);
+  return { kind: 'ok', user };
+}

@@ -1,0 +1,156 @@
+// Signed user tokens (JWT, jose), one format for every service: HS256 tokens issued by a login
+// (the alert service's /api/login, the call store's /auth/login) under the shared JWT_SECRET, and
+// optionally tokens of an external issuer checked through its JWKS. Claims (sub, role, tenant,
+// agent_id, teams, name) become a Principal. I/O: only when a JWKS URL is configured (jose fetches
+// and caches the key set).
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { z } from 'zod';
+import { ROLES, type Principal } from './roles.ts';
+import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
+
+export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID';
+
+export class AuthError extends Error {
+  readonly code: AuthErrorCode;
+  constructor(code: AuthErrorCode, message: string) {
+    super(message);
+    this.name = 'AuthError';
+    this.code = code;
+  }
+}
+
+/** The HS256 key and the claims a token of ours carries. */
+export interface TokenOptions {
+  /** HS256 key (JWT_SECRET, at least 32 bytes), the same in every service. */
+  secret: Uint8Array;
+  issuer: string;
+  audience: string;
+}
+
+export interface AuthOptions extends TokenOptions {
+  tokenTtlS: number;
+  /** Optional external issuer whose tokens are accepted too (same claim names). */
+  jwks?: { url: string; issuer: string; audience: string };
+}
+
+export interface VerifiedToken {
+  principal: Principal;
+  displayName: string;
+  /** Unix ms when the token expires. */
+  expiresAtMs: number;
+}
+
+export interface Auth {
+  issue(principal: Principal, displayName: string): Promise<string>;
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+const claims = z.object({
+  sub: z.string().min(1).max(128),
+  role: z.enum(ROLES),
+  tenant: z.string().min(1).max(64),
+  agent_id: z.string().max(64).optional(),
+  teams: z.array(z.string().max(64)).max(100).optional(),
+  name: z.string().max(100).optional(),
+  exp: z.number(),
+});
+
+/** Issues a token; `displayName` becomes the `name` claim (the wallboard greets the user with it). */
+export async function issueToken(
+  options: TokenOptions,
+  principal: Principal,
+  ttlS = 3600,
+  displayName?: string,
+): Promise<string> {
+  return new SignJWT({
+    role: principal.role,
+    tenant: principal.tenant,
+    ...(principal.agentId ? { agent_id: principal.agentId } : {}),
+    teams: principal.teams,
+    ...(displayName === undefined ? {} : { name: displayName }),
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(principal.userId)
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlS}s`)
+    .sign(options.secret);
+}
+
+/** The token of an `Authorization: Bearer …` header (tokens are never read from URLs), else null. */
+export function bearerToken(header: string | undefined): string | null {
+  return /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1] ?? null;
+}
+
+async function verifiedPayload(
+  token: string,
+  options: TokenOptions,
+  external: { keys: JWTVerifyGetKey; issuer: string; audience: string } | null,
+): Promise<JWTPayload> {
+  try {
+    if (external && decodeJwt(token).iss === external.issuer) {
+      const { issuer, audience } = external;
+      return (await jwtVerify(token, external.keys, { issuer, audience, requiredClaims: REQUIRED_CLAIMS }))
+        .payload;
+    }
+    const { payload } = await jwtVerify(token, options.secret, {
+      issuer: options.issuer,
+      audience: options.audience,
+      algorithms: ['HS256'],
+      // Without `exp` a leaked token would open the API forever.
+      requiredClaims: REQUIRED_CLAIMS,
+    });
+    return payload;
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw new AuthError('TOKEN_EXPIRED', 'token expired');
+    throw new AuthError('TOKEN_INVALID', 'token invalid');
+  }
+}
+
+function principalOf(payload: JWTPayload): VerifiedToken {
+  const lifetime = lifetimeProblem(payload.exp, Date.now());
+  if (lifetime) throw new AuthError('TOKEN_INVALID', lifetime);
+  const c = claims.safeParse(payload);
+  if (!c.success)
+    throw new AuthError('CLAIMS_INVALID', `token claims invalid: ${c.error.issues[0].path.join('.')}`);
+  if (c.data.role === 'agent' && !c.data.agent_id)
+    throw new AuthError('CLAIMS_INVALID', 'agent token without agent_id');
+  return {
+    principal: {
+      userId: c.data.sub,
+      role: c.data.role,
+      tenant: c.data.tenant,
+      agentId: c.data.agent_id || null,
+      teams: c.data.teams ?? [],
+    },
+    displayName: c.data.name ?? c.data.sub,
+    expiresAtMs: c.data.exp * 1000,
+  };
+}
+
+/** Verifies one of our HS256 tokens; throws AuthError (expired, invalid, claims invalid). */
+export async function verifyToken(token: string, options: TokenOptions): Promise<VerifiedToken> {
+  return principalOf(await verifiedPayload(token, options, null));
+}
+
+/** The issuer and verifier of a service with a login and, optionally, an external issuer. */
+export function createAuth(options: AuthOptions): Auth {
+  if (options.secret.length < 32)
+    throw new AuthError('TOKEN_INVALID', 'token secret must be at least 32 bytes');
+  const external = options.jwks
+    ? { ...options.jwks, keys: createRemoteJWKSet(new URL(options.jwks.url)) }
+    : null;
+  return {
+    issue: (principal, displayName) => issueToken(options, principal, options.tokenTtlS, displayName),
+    verify: async (token) => principalOf(await verifiedPayload(token, options, external)),
+  };
+}
