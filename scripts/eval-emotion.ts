@@ -99,6 +99,10 @@ const weighted = (k: 'ece' | 'uncertainShare'): number =>
   Math.max(1, mean(labelledCount) * labelledCount.length);
 const confidentCount = confidence.map((c, i) => (1 - c.uncertainShare) * labelledCount[i]);
 const alerts = pooled.flatMap((f) => f.alerts);
+// The "tense" cue shown instead of "uncertain" (pipelines/emotion/shown-state.ts), on clips with
+// an arousal label: share of the uncertain windows that showed it, and how often it was right.
+const cueClips = pooled.flatMap((f) => f.call).filter((x) => x.targets.arousal >= 0);
+const cueSum = (k: keyof ClipScore['cue']): number => cueClips.reduce((s, x) => s + x.cue[k], 0);
 const calmHours = alerts.reduce((s, a) => s + a.calmMs, 0) / 3_600_000;
 const angry = alerts.filter((a) => a.hasAngryBlock);
 const latencies = angry
@@ -147,6 +151,12 @@ Object.assign(result, {
     .flatMap((a) => a.falseAlertRules)
     .reduce<Record<string, number>>((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {}),
   calm_call_hours: r4(calmHours),
+  arousal_cue_when_uncertain_call: {
+    tense_share: r4(cueSum('tense') / Math.max(1, cueSum('uncertain'))),
+    tense_right: r4(cueSum('tenseRight') / Math.max(1, cueSum('tense'))),
+  },
+  returns_after_anger_announced: `${alerts.reduce((s, a) => s + a.returnsAnnounced, 0)}/${alerts.reduce((s, a) => s + a.returns, 0)}`,
+  false_recoveries_in_negative_blocks: `${alerts.reduce((s, a) => s + a.falseRecoveries, 0)}/${alerts.reduce((s, a) => s + a.recoveries, 0)} recovery alerts (${alerts.reduce((s, a) => s + a.negativeBlocks, 0)} negative blocks)`,
   alert_latency_s: r4(latencies.length ? latencies[Math.floor(latencies.length / 2)] : null),
   alert_latency_s_p90: r4(latencies.length ? latencies[Math.floor(0.9 * (latencies.length - 1))] : null),
   angry_blocks_alerted: `${latencies.length}/${angry.length}`,

@@ -8,4 +8,6 @@ export { EmotionError } from './errors.ts';
 export type { EmotionErrorCode } from './errors.ts';
 export { HIGH_AROUSAL, POSITIVE_VALENCE, isHighArousal, isPositiveValence } from './affect.ts';
 export { EMOTION_LABELS } from './types.ts';
+export { TENSE_AT_AROUSAL, arousalCue, shownState } from './shown-state.ts';
+export type { ArousalCue } from './shown-state.ts';
 export type { EmotionEvent, EmotionLabel, EmotionState } from './types.ts';

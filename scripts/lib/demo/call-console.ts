@@ -1,7 +1,9 @@
 // The demo's console: per call, the customer's state each time it changes (with what a listener
 // hears at that moment, when the source knows) and every alert; at the end, per call and per span
-// a listener hears, the states the product showed and the alerts it raised. Pure: output goes
-// through `say`.
+// a listener hears, the states the product showed and the alerts it raised. The state shown is
+// the wallboard's (pipelines/emotion/shown-state.ts): a confident class, else "tense" when high
+// arousal is confident, else "uncertain". Pure: output goes through `say`.
+import { shownState } from '../../../pipelines/emotion/shown-state.ts';
 import type { AlertEventRecord, EmotionEventRecord } from '../../../services/shared/records.ts';
 import type { DemoCallTruth } from './sources.ts';
 
@@ -69,14 +71,15 @@ export function createCallConsole(options: {
       if (event.channel !== 'customer') return;
       const call = view(event.callId);
       const atMs = (event.startMs + event.endMs) / 2;
-      call.states.push({ atMs, state: event.state });
-      if (event.state === call.shown) return;
-      call.shown = event.state;
+      const state = shownState(event.state, event.arousal);
+      call.states.push({ atMs, state });
+      if (state === call.shown) return;
+      call.shown = state;
       const heard = heardAt(call.truth, atMs);
       const evidence = event.evidence.slice(0, 2).join('; ');
       options.say(
-        `${seconds(event.endMs).padStart(6)}  ${call.name.padEnd(24)} customer ${event.state.toUpperCase().padEnd(10)}` +
-          ` ${`${Math.round(event.confidence * 100)}%`.padStart(4)}` +
+        `${seconds(event.endMs).padStart(6)}  ${call.name.padEnd(24)} customer ${state.toUpperCase().padEnd(10)}` +
+          ` ${`${Math.round((state === event.state ? event.confidence : event.arousalConfidence) * 100)}%`.padStart(4)}` +
           `${heard ? `  (listener hears: ${heard})` : ''}${evidence ? `  ${evidence}` : ''}`,
       );
     },

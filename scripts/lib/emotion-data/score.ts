@@ -2,7 +2,7 @@
 // tracker (pipelines/emotion createEmotionTracker, the classifier service's code) in call order,
 // and each clip is judged by the mean probabilities of the windows centred in it (call protocol),
 // or of the windows of the clip analysed alone (cold protocol). No I/O.
-import { createEmotionTracker } from '../../../pipelines/emotion/index.ts';
+import { arousalCue, createEmotionTracker } from '../../../pipelines/emotion/index.ts';
 import type { EmotionEvent, EmotionModel } from '../../../pipelines/emotion/index.ts';
 import type { ClipTargets } from '../../../pipelines/emotion/train/call-data.ts';
 import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
@@ -22,11 +22,20 @@ export interface ClipScore {
   valence: number;
   /** Mean state-is-uncertain share of its windows (the live "uncertain" answer). */
   uncertainWindows: number;
+  /** Its `uncertain` windows, those that read "tense", and those of a high-arousal clip. */
+  cue: { uncertain: number; tense: number; tenseRight: number };
+}
+
+/** The "tense" cues its `uncertain` windows showed (shown-state.ts), against the clip's arousal. */
+function cueFigures(events: readonly EmotionEvent[], targets: ClipTargets): ClipScore['cue'] {
+  const unsure = events.filter((e) => e.state === 'uncertain');
+  const tense = unsure.filter((e) => arousalCue(e.arousal) === 'tense').length;
+  return { uncertain: unsure.length, tense, tenseRight: targets.arousal === 1 ? tense : 0 };
 }
 
 function mean(
   events: readonly EmotionEvent[],
-  score: Omit<ClipScore, 'probs' | 'arousal' | 'valence' | 'uncertainWindows'>,
+  score: Omit<ClipScore, 'probs' | 'arousal' | 'valence' | 'uncertainWindows' | 'cue'>,
 ): ClipScore {
   const n = Math.max(1, events.length);
   const probs = EMOTION_LABELS.map((l) => events.reduce((s, e) => s + e.probabilities[l], 0) / n);
@@ -36,6 +45,7 @@ function mean(
     arousal: events.reduce((s, e) => s + e.arousal, 0) / n,
     valence: events.reduce((s, e) => s + e.valence, 0) / n,
     uncertainWindows: events.filter((e) => e.state === 'uncertain').length / n,
+    cue: cueFigures(events, score.targets),
   };
 }
 

@@ -45,15 +45,26 @@ async function launch(): Promise<BrowserContext> {
   return context;
 }
 
-/** Streams `seconds` windows of three calls, compressed in time (one window per 150 ms). */
+/**
+ * Streams `seconds` windows of three calls, compressed in time (one window per 150 ms). A call
+ * with `unsureArousal` has a customer whose class is `uncertain` at that arousal.
+ */
 async function streamCalls(
   h: Harness,
-  calls: { id: string; angryFrom: number; agentRate: number }[],
+  calls: { id: string; angryFrom: number; agentRate: number; unsureArousal?: number }[],
   seconds: number,
 ) {
   for (let i = 0; i < seconds; i += 1) {
     for (const c of calls) {
-      await sendEmotion(h, emotionRecord(c.id, 'customer', i, i >= c.angryFrom ? 'angry' : 'neutral'));
+      const customer =
+        c.unsureArousal === undefined
+          ? emotionRecord(c.id, 'customer', i, i >= c.angryFrom ? 'angry' : 'neutral')
+          : {
+              ...emotionRecord(c.id, 'customer', i, 'uncertain'),
+              rawLabel: 'neutral',
+              arousal: c.unsureArousal,
+            };
+      await sendEmotion(h, customer);
       await sendEmotion(h, emotionRecord(c.id, 'agent', i, 'neutral'));
       await sendFeatures(h, c.id, 'agent', i, { tension: 0.25 + 0.02 * i, rate: c.agentRate });
     }
@@ -104,7 +115,7 @@ describe('pages in a real browser', () => {
       [
         { id: angry, angryFrom: 4, agentRate: 4.2 },
         { id: calm, angryFrom: 99, agentRate: 3.8 },
-        { id: fast, angryFrom: 99, agentRate: 6.1 },
+        { id: fast, angryFrom: 99, agentRate: 6.1, unsureArousal: 0.8 },
       ],
       12,
     );
@@ -112,6 +123,10 @@ describe('pages in a real browser', () => {
     await alertItem.waitFor({ timeout: 10_000 });
     await expect(alertItem.textContent()).resolves.toContain('Critical');
     await expect(tile.textContent()).resolves.toContain('Customer frustration sustained');
+    // A customer whose class is uncertain but whose arousal is confidently high reads "tense"
+    // (pipelines/emotion/shown-state.ts), not "unclear".
+    await expect(board.locator(`[data-call-id="${fast}"] .mood-word`).textContent()).resolves.toBe('tense');
+    await expect(board.locator(`[data-call-id="${calm}"] .mood-word`).textContent()).resolves.toBe('neutral');
     // Live updates do not move or resize the tile.
     expect(await tile.boundingBox()).toEqual(before);
     await board.screenshot({ path: `${SCREENSHOTS}/wallboard.png` });

@@ -220,9 +220,31 @@ describe('customer-recovered', () => {
     ];
     const alerts = run(engineWith(), seq);
     expect(ids(alerts)).toEqual(['customer-frustration/raised', 'customer-recovered/raised']);
-    expect(alerts[1].at).toBe(8);
+    // Neutral from window 6 (6 s): held 6 s of speech at window 10 (windows 6..10 cover 6..12 s).
+    expect(alerts[1].at).toBe(10);
     expect(alerts[1].cue).toMatch(/It worked/);
     expect(alerts[1].evidence[0]).toBe('before: state angry for 7 s');
+  });
+
+  it('needs the return held 6 s: a 4 s calm spell inside the anger announces nothing', () => {
+    const seq = [
+      ...range(0, 8).map((i) => emotion(i, 'customer', 'angry')),
+      ...range(8, 12).map((i) => emotion(i, 'customer', 'neutral')),
+      ...range(12, 20).map((i) => emotion(i, 'customer', 'angry')),
+    ];
+    expect(run(engineWith(), seq).filter((a) => a.ruleId === 'customer-recovered')).toEqual([]);
+  });
+
+  it('announces no recovery after sadness or disgust: a flip to neutral there is no return', () => {
+    // The demo's sad call: sad, then the state flipped to neutral (low arousal) while the customer
+    // was still sad; the old rule told the agent "it worked".
+    for (const episode of ['sad', 'disgust'] as const) {
+      const seq = [
+        ...range(0, 10).map((i) => emotion(i, 'customer', episode, { arousal: 0.25 })),
+        ...range(10, 24).map((i) => emotion(i, 'customer', 'neutral', { arousal: 0.25 })),
+      ];
+      expect(run(engineWith(), seq).filter((a) => a.ruleId === 'customer-recovered')).toEqual([]);
+    }
   });
 
   it('does not fire without an earlier negative episode, or after a brief one', () => {

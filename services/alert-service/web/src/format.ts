@@ -2,6 +2,7 @@
 /// <reference lib="dom.iterable" />
 // Shared presentation helpers of the pages: mood words and colour classes (colour-blind safe:
 // blue/grey/orange plus a shape and a word, never colour alone), durations, trend lines. Pure DOM.
+import { shownState } from '../../../../pipelines/emotion/shown-state.ts';
 import type { CallView, SpeakerView } from '../../protocol.ts';
 
 export type MoodClass = 'mood-positive' | 'mood-neutral' | 'mood-negative' | 'mood-unknown';
@@ -11,7 +12,10 @@ const NEGATIVE = new Set(['angry', 'sad', 'disgust', 'anxious']);
 export function mood(s: SpeakerView): { cls: MoodClass; icon: string; word: string } {
   if (!s.speaking && s.valence === null) return { cls: 'mood-unknown', icon: '○', word: 'no speech yet' };
   const v = s.valence ?? 0.5;
-  const word = s.state === 'no-speech' ? 'silent' : s.state === 'uncertain' ? 'unclear' : s.state;
+  // Not confident of a class: "tense" when high arousal is (it holds best on unseen voices), else
+  // "unclear".
+  const shown = shownState(s.state, s.arousal);
+  const word = shown === 'no-speech' ? 'silent' : shown === 'uncertain' ? 'unclear' : shown;
   if (NEGATIVE.has(s.state) || v < 0.4) return { cls: 'mood-negative', icon: '▼', word };
   if (v > 0.6 || s.state === 'happy') return { cls: 'mood-positive', icon: '▲', word };
   return { cls: 'mood-neutral', icon: '●', word };
