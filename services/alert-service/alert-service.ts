@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { errorCode } from '../../pipelines/errors.ts';
 import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import { ConfigError } from '../shared/config.ts';
@@ -315,7 +316,7 @@ export async function startAlertService(
   const rejectRules = (error: Error): void => {
     reloads.inc({ outcome: 'rejected' });
     logger.error('alert rule file rejected; previous rules stay', {
-      code: (error as { code?: string }).code,
+      code: errorCode(error),
       msg: error.message,
       version: rules.version,
     });

@@ -10,19 +10,13 @@ import {
   type JWTPayload,
 } from 'jose';
 import { z } from 'zod';
+import { CodedError } from '../../pipelines/errors.ts';
 import { ROLES, type Principal } from '../../pipelines/alerts/index.ts';
 import { lifetimeProblem, REQUIRED_CLAIMS } from '../shared/token-lifetime.ts';
 
 export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID';
 
-export class AuthError extends Error {
-  readonly code: AuthErrorCode;
-  constructor(code: AuthErrorCode, message: string) {
-    super(message);
-    this.name = 'AuthError';
-    this.code = code;
-  }
-}
+export class AuthError extends CodedError<AuthErrorCode> {}
 
 export interface AuthOptions {
   /** HS256 key of the tokens this service issues (at least 32 bytes). */

@@ -4,6 +4,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CodedError } from '../../pipelines/errors.ts';
 import { ROLES, type Principal } from '../../pipelines/alerts/index.ts';
 
 export interface DemoUser {
@@ -35,11 +36,9 @@ const userSchema = z.strictObject({
 });
 const fileSchema = z.strictObject({ note: z.string().optional(), users: z.array(userSchema).min(1) });
 
-export class UsersFileError extends Error {
-  readonly code = 'USERS_FILE_INVALID';
+export class UsersFileError extends CodedError<'USERS_FILE_INVALID'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsersFileError';
+    super('USERS_FILE_INVALID', message);
   }
 }
 
