@@ -292,6 +292,8 @@ export async function startAlertService(
   const onCallEvent = startHistoryLines(config, base, hub);
   const fanout = createFanout({
     kafka: base.kafka,
+    producer,
+    service: SERVICE,
     groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${instanceId}`,
     topics: {
       calls: config.TOPIC_CALLS,
@@ -304,7 +306,7 @@ export async function startAlertService(
     logger,
     onCallEnded: (key) => evaluator.endCall(key),
     onCallEvent,
-    onBadRecord: (code) => metrics.errors.inc({ code }),
+    metrics,
   });
 
   const applyRules = (next: RuleSet): void => {
