@@ -4,18 +4,15 @@
 // goes to va.deadletter.v1 with its reason (or is counted and skipped) and the loop continues;
 // assignment and revocation hooks let workers drop per-call state. I/O: Kafka through kafkajs.
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { errorCode, errorReason } from '../../pipelines/errors.ts';
-import type { RecordHeaders } from './codec.ts';
 import type {
   ConsumedRecord,
   ConsumerRunner,
   ConsumerRunnerOptions,
   TopicPartition,
 } from './consumer-runner-options.ts';
-import { deadLetterRecord } from './dead-letter.ts';
+import { consumedRecord, poisonOutput, subscribeTopics } from './consumer-records.ts';
 import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
 import { fetchReplayMarks, replayMark } from './replay-marks.ts';
-import { TOPICS } from './topics.ts';
 
 export type * from './consumer-runner-options.ts';
 
@@ -34,8 +31,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     maxWaitTimeInMs: 20,
     ...options.consumerConfig,
   });
-  const origin = { service: options.service, consumerGroup: options.groupId };
-  const deadLetterTopic = options.deadLetterTopic ?? TOPICS.deadletter;
+  const poisonPolicy = { ...options, errors: metrics?.errors };
   const maxRecords = options.maxRecordsPerFlush ?? 100;
   const maxDelayMs = options.maxFlushDelayMs ?? 50;
   const commitIntervalMs = options.commitIntervalMs ?? 1_000;
@@ -107,35 +103,6 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     assignment = new Map();
   });
 
-  /** Counts and logs a record that failed decode or handling; returns its dead letter, if any. */
-  const poisonOutput = (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    error: unknown,
-    fallbackCode: string,
-  ): OutRecord | null => {
-    const code = errorCode(error, fallbackCode);
-    metrics?.errors?.inc({ code });
-    const where = { topic, partition, offset: message.offset, code };
-    if (options.poison === 'skip') {
-      logger.warn('record skipped', where);
-      return null;
-    }
-    const reason = errorReason(error);
-    logger.warn('record dead-lettered', { ...where, reason });
-    return deadLetterRecord({ topic, partition, message, reasonCode: code, reason }, origin, deadLetterTopic);
-  };
-
-  const toRecord = (topic: string, partition: number, message: KafkaMessage): ConsumedRecord<T> => ({
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString('utf8') ?? '',
-    value: options.decode(message.value, message.headers as RecordHeaders, topic),
-    timestampMs: Number(message.timestamp),
-  });
-
   const commitNow = async (key: string, topic: string, partition: number, offset: string) => {
     deferred.delete(key);
     lastCommitAt.set(key, Date.now());
@@ -190,7 +157,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
 
     const reject = (message: KafkaMessage, error: unknown, fallbackCode: string): void => {
       poison += 1;
-      const letter = poisonOutput(topic, partition, message, error, fallbackCode);
+      const letter = poisonOutput(poisonPolicy, { topic, partition, message }, error, fallbackCode);
       if (letter) pending.push(letter);
     };
 
@@ -256,7 +223,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       metrics?.recordsIn?.inc({ topic });
       let record: ConsumedRecord<T> | null = null;
       try {
-        record = toRecord(topic, partition, message);
+        record = consumedRecord(options.decode, topic, partition, message);
       } catch (error) {
         reject(message, error, 'DECODE_FAILED');
       }
@@ -301,13 +268,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     async start() {
       await consumer.connect();
       await admin?.connect();
-      const { fromBeginning = true } = options;
-      const early = (topic: string) =>
-        typeof fromBeginning === 'function' ? fromBeginning(topic) : fromBeginning;
-      for (const atBeginning of [true, false]) {
-        const topics = options.topics.filter((topic) => early(topic) === atBeginning);
-        if (topics.length > 0) await consumer.subscribe({ topics, fromBeginning: atBeginning });
-      }
+      await subscribeTopics(consumer, options.topics, options.fromBeginning);
       running = true;
       if (commits && commitIntervalMs > 0) {
         commitTimer = setInterval(() => void commitDeferred(), commitIntervalMs);
