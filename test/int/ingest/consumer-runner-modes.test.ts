@@ -10,7 +10,7 @@ import { createLogger } from '../../../services/shared/logger.ts';
 import { createServiceMetrics } from '../../../services/shared/metrics.ts';
 import { callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collect, createTopicsAndWait } from './helpers.ts';
+import { collect, createTopicsAndWait, idempotentProducer } from './helpers.ts';
 
 /** A call-started record whose event id is `id` (the runner does not look inside). */
 const record = (id: string) => ({
@@ -47,9 +47,7 @@ describe('consumer runner modes', () => {
     const kafka = testKafka();
     const [input, dead] = [uniqueName('t.in'), uniqueName('t.dlq')];
     await createTopicsAndWait(kafka, [input, dead], 1);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    onTestFinished(() => producer.disconnect());
+    const producer = await idempotentProducer(kafka);
     await producer.send({
       topic: input,
       messages: [record('e0'), poison, record('e2'), record('refused'), record('e4')],
@@ -105,9 +103,7 @@ describe('consumer runner modes', () => {
     const kafka = testKafka();
     const [history, live, dead] = [uniqueName('t.history'), uniqueName('t.live'), uniqueName('t.dlq')];
     await createTopicsAndWait(kafka, [history, live, dead], 1);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    onTestFinished(() => producer.disconnect());
+    const producer = await idempotentProducer(kafka);
     await producer.send({ topic: history, messages: [record('h0'), poison, record('h2')] });
     await producer.send({ topic: live, messages: [record('old')] });
 
