@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { CodedError } from '../../pipelines/errors.ts';
 import type { K8sObject } from './k8s-schema.ts';
 
 interface Kustomization {
@@ -28,11 +29,9 @@ const CLUSTER_SCOPED = new Set([
   'CustomResourceDefinition',
 ]);
 
-export class KustomizeError extends Error {
-  readonly code = 'KUSTOMIZE_INVALID';
+export class KustomizeError extends CodedError<'KUSTOMIZE_INVALID'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'KustomizeError';
+    super('KUSTOMIZE_INVALID', message);
   }
 }
 

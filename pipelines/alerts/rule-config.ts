@@ -2,6 +2,7 @@
 // the rule and the field. Pure, no I/O: the service reads the file and calls parseRuleSet.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { RuleFileError } from '../errors.ts';
 import { lookbackOf, metricsOf, usesState } from './conditions.ts';
 import { METRICS, metricOf } from './metrics.ts';
 import { AUDIENCES, SEVERITIES } from './types.ts';
@@ -10,23 +11,7 @@ import { EMOTION_LABELS } from '../emotion/types.ts';
 
 export type RuleErrorCode = 'RULES_SYNTAX' | 'RULES_INVALID' | 'RULE_INVALID';
 
-export class AlertRuleError extends Error {
-  readonly code: RuleErrorCode;
-  readonly ruleId: string | null;
-  readonly field: string | null;
-  constructor(
-    code: RuleErrorCode,
-    message: string,
-    ruleId: string | null = null,
-    field: string | null = null,
-  ) {
-    super(message);
-    this.name = 'AlertRuleError';
-    this.code = code;
-    this.ruleId = ruleId;
-    this.field = field;
-  }
-}
+export class AlertRuleError extends RuleFileError<RuleErrorCode> {}
 
 const STATES = [...EMOTION_LABELS, 'no-speech', 'uncertain'] as const;
 const ms = z.number().int().min(0).max(3_600_000);

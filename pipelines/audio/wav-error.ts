@@ -1,4 +1,5 @@
 // Typed error of the WAV reader and writer, with a stable `code` callers can branch on. Pure.
+import { CodedError } from '../errors.ts';
 
 export type WavErrorCode =
   | 'NOT_RIFF'
@@ -10,12 +11,4 @@ export type WavErrorCode =
   | 'UNSUPPORTED_ENCODING'
   | 'INVALID_ARGUMENT';
 
-export class WavError extends Error {
-  readonly code: WavErrorCode;
-
-  constructor(code: WavErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'WavError';
-    this.code = code;
-  }
-}
+export class WavError extends CodedError<WavErrorCode> {}

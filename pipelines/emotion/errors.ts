@@ -1,4 +1,5 @@
 // Typed errors of the emotion stage, each with a stable `code`. Pure, no I/O.
+import { CodedError } from '../errors.ts';
 
 export type EmotionErrorCode =
   | 'MODEL_SHAPE'
@@ -9,12 +10,4 @@ export type EmotionErrorCode =
   | 'MODEL_NOT_FINITE'
   | 'FEATURE_MISMATCH';
 
-export class EmotionError extends Error {
-  readonly code: EmotionErrorCode;
-
-  constructor(code: EmotionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EmotionError';
-    this.code = code;
-  }
-}
+export class EmotionError extends CodedError<EmotionErrorCode> {}

@@ -3,28 +3,13 @@
 // rule and the field. Pure, no I/O: the service reads the file.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { RuleFileError } from '../errors.ts';
 import { EMOTION_LABELS } from '../emotion/types.ts';
 import { SUGGESTIONS, type RoutingCondition, type RoutingRule, type RoutingRuleSet } from './types.ts';
 
 export type RoutingRuleErrorCode = 'ROUTING_RULES_SYNTAX' | 'ROUTING_RULES_INVALID' | 'ROUTING_RULE_INVALID';
 
-export class RoutingRuleError extends Error {
-  readonly code: RoutingRuleErrorCode;
-  readonly ruleId: string | null;
-  readonly field: string | null;
-  constructor(
-    code: RoutingRuleErrorCode,
-    message: string,
-    ruleId: string | null = null,
-    field: string | null = null,
-  ) {
-    super(message);
-    this.name = 'RoutingRuleError';
-    this.code = code;
-    this.ruleId = ruleId;
-    this.field = field;
-  }
-}
+export class RoutingRuleError extends RuleFileError<RoutingRuleErrorCode> {}
 
 const STATES = [...EMOTION_LABELS, 'no-speech', 'uncertain'] as const;
 const ms = z.number().int().min(1).max(86_400_000);

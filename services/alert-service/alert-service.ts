@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { errorCode } from '../../pipelines/errors.ts';
 import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
@@ -276,6 +277,8 @@ export async function startAlertService(
   const onCallEvent = startHistoryLines(config, base, hub);
   const fanout = createFanout({
     kafka: base.kafka,
+    producer,
+    service: SERVICE,
     groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${instanceId}`,
     topics: {
       calls: config.TOPIC_CALLS,
@@ -288,7 +291,7 @@ export async function startAlertService(
     logger,
     onCallEnded: (key) => evaluator.endCall(key),
     onCallEvent,
-    onBadRecord: (code) => metrics.errors.inc({ code }),
+    metrics,
   });
 
   const applyRules = (next: RuleSet): void => {
@@ -300,7 +303,7 @@ export async function startAlertService(
   const rejectRules = (error: Error): void => {
     reloads.inc({ outcome: 'rejected' });
     logger.error('alert rule file rejected; previous rules stay', {
-      code: (error as { code?: string }).code,
+      code: errorCode(error),
       msg: error.message,
       version: rules.version,
     });

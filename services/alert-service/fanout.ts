@@ -1,9 +1,13 @@
 // This instance's own view of every call: a consumer group of its own (one per instance) reads
 // call lifecycle events from the beginning and live emotions, features and alerts from now on,
 // and feeds the call registry and the WebSocket hub. Several instances each fan out to their own
-// clients. Every record is applied to the call of its (tenant, call id). I/O: Kafka (kafkajs consumer).
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+// clients. Every record is applied to the call of its (tenant, call id). Runs on the shared
+// consumer runner, producing nothing and never committing: the group id is stable across restarts
+// and each start must re-read va.calls.v1 from the beginning. A bad record is counted and skipped
+// (the evaluator dead-letters poison records). I/O: Kafka (kafkajs).
+import type { Kafka, Producer } from 'kafkajs';
 import { createMultiDecoder, type RecordHeaders } from '../shared/codec.ts';
+import { createConsumerRunner, type ConsumerMetrics } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { callKey } from '../shared/call-key.ts';
 import { asChannel } from '../shared/mapping.ts';
@@ -27,6 +31,9 @@ export interface FanoutTopics {
 
 export interface FanoutOptions {
   kafka: Kafka;
+  /** Never used to produce (the runner's contract): the fan-out writes nothing to Kafka. */
+  producer: Producer;
+  service: string;
   groupId: string;
   topics: FanoutTopics;
   registry: CallRegistry;
@@ -36,7 +43,8 @@ export interface FanoutOptions {
   onCallEnded: (key: string) => void;
   /** Every call lifecycle record, after the registry applied it (the live history line). */
   onCallEvent?: (event: CallEvent) => void;
-  onBadRecord: (code: string) => void;
+  /** Skipped records by code; the evaluator's consumer counts records in and lag. */
+  metrics: Pick<ConsumerMetrics, 'errors'>;
 }
 
 export interface Fanout {
@@ -47,23 +55,33 @@ export interface Fanout {
 
 const decodeAlerts = createMultiDecoder({ alert: alertRecordCodec, ack: alertAckCodec });
 
+/** One record of the fan-out's four topics, decoded. */
+type FanoutRecord =
+  | { topic: 'calls'; value: CallEvent }
+  | { topic: 'emotions'; value: ReturnType<typeof emotionEventCodec.decode> }
+  | { topic: 'features'; value: ReturnType<typeof decodeFeaturesTopic> }
+  | { topic: 'alerts'; value: ReturnType<typeof decodeAlerts> };
+
+function decodeFanoutRecord(
+  topics: FanoutTopics,
+  topic: string,
+  value: Buffer | null,
+  headers: RecordHeaders | undefined,
+): FanoutRecord {
+  if (topic === topics.calls) return { topic: 'calls', value: callEventCodec.decode(value, headers) };
+  if (topic === topics.emotions)
+    return { topic: 'emotions', value: emotionEventCodec.decode(value, headers) };
+  if (topic === topics.features) return { topic: 'features', value: decodeFeaturesTopic(value, headers) };
+  return { topic: 'alerts', value: decodeAlerts(value, headers) };
+}
+
 export function createFanout(options: FanoutOptions): Fanout {
   const { registry, hub, topics } = options;
-  let joined = false;
-  const consumer: Consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    sessionTimeout: 10_000,
-    heartbeatInterval: 1_000,
-    maxWaitTimeInMs: 50,
-  });
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  consumer.on(consumer.events.CRASH, () => (joined = false));
 
-  function apply(topic: string, message: KafkaMessage): void {
-    const headers = message.headers as RecordHeaders | undefined;
+  function apply(record: FanoutRecord): void {
     const nowMs = Date.now();
-    if (topic === topics.calls) {
-      const e = callEventCodec.decode(message.value, headers);
+    if (record.topic === 'calls') {
+      const e = record.value;
       if (e.type === 'started') {
         registry.start({
           callId: e.callId,
@@ -78,11 +96,11 @@ export function createFanout(options: FanoutOptions): Fanout {
         options.onCallEnded(callKey(e.tenant, e.callId));
       }
       options.onCallEvent?.(e);
-    } else if (topic === topics.emotions) {
-      const e = emotionEventCodec.decode(message.value, headers);
+    } else if (record.topic === 'emotions') {
+      const e = record.value;
       registry.emotion(e.tenant, e.callId, { ...e, channel: asChannel(e.channel) }, nowMs);
-    } else if (topic === topics.features) {
-      const d = decodeFeaturesTopic(message.value, headers);
+    } else if (record.topic === 'features') {
+      const d = record.value;
       if (d.schema === 'features') {
         const f = d.value;
         registry.features(
@@ -100,8 +118,8 @@ export function createFanout(options: FanoutOptions): Fanout {
       } else {
         registry.dynamics(d.value.tenant, d.value.callId, d.value, nowMs);
       }
-    } else if (topic === topics.alerts) {
-      const d = decodeAlerts(message.value, headers);
+    } else {
+      const d = record.value;
       if (d.schema === 'alert') hub.publishAlert(alertViewOf(d.value));
       else
         hub.publishAck({
@@ -113,41 +131,26 @@ export function createFanout(options: FanoutOptions): Fanout {
     }
   }
 
-  return {
-    async start() {
-      await consumer.connect();
-      // Call lifecycle from the beginning (who owns which live call); the rest from now on.
-      await consumer.subscribe({ topics: [topics.calls], fromBeginning: true });
-      await consumer.subscribe({
-        topics: [topics.emotions, topics.features, topics.alerts],
-        fromBeginning: false,
-      });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: 4,
-        eachBatch: async ({ batch, heartbeat }) => {
-          for (const message of batch.messages) {
-            try {
-              apply(batch.topic, message);
-            } catch (error) {
-              // The evaluator dead-letters poison records; here one bad record is only counted.
-              const code = (error as { code?: string }).code ?? 'PROCESSING_FAILED';
-              options.onBadRecord(code);
-              options.logger.warn('fan-out skipped a record', {
-                topic: batch.topic,
-                offset: message.offset,
-                code,
-              });
-            }
-          }
-          await heartbeat();
-        },
-      });
+  const runner = createConsumerRunner<FanoutRecord>({
+    kafka: options.kafka,
+    producer: options.producer,
+    service: options.service,
+    groupId: options.groupId,
+    topics: [topics.calls, topics.emotions, topics.features, topics.alerts],
+    logger: options.logger,
+    metrics: { errors: options.metrics.errors },
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 50 },
+    partitionsConsumedConcurrently: 4,
+    // Call lifecycle from the beginning (who owns which live call); the rest from now on.
+    fromBeginning: (topic) => topic === topics.calls,
+    commitOffsets: false,
+    poison: 'skip',
+    decode: (value, headers, topic) => decodeFanoutRecord(topics, topic, value, headers),
+    handle: (record) => {
+      apply(record.value);
+      return [];
     },
-    async stop() {
-      joined = false;
-      await consumer.disconnect();
-    },
-    ready: () => joined,
-  };
+  });
+
+  return { start: () => runner.start(), stop: () => runner.stop(), ready: () => runner.ready() };
 }

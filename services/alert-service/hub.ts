@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { errorCode } from '../../pipelines/errors.ts';
 import type { Audience } from '../../pipelines/alerts/index.ts';
 import { audienceIncludes } from '../shared/auth/alert-audience.ts';
 import { canSeeCall } from '../shared/auth/call-access.ts';
@@ -191,8 +192,8 @@ export function createHub(options: HubOptions): Hub {
     try {
       verified = await options.auth.verify(token);
     } catch (error) {
-      emit('auth_failed', { code: (error as { code?: string }).code ?? 'TOKEN_INVALID' });
-      close(client, CLOSE.UNAUTHORIZED, (error as { code?: string }).code ?? 'TOKEN_INVALID');
+      emit('auth_failed', { code: errorCode(error, 'TOKEN_INVALID') });
+      close(client, CLOSE.UNAUTHORIZED, errorCode(error, 'TOKEN_INVALID'));
       return;
     }
     if (client.closing) return;

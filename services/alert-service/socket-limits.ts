@@ -2,6 +2,7 @@
 // address, every socket per address, and authenticated sockets per user, so one address or one
 // account cannot hold the hub's memory (each socket may buffer up to ALERT_MAX_BUFFERED_BYTES and
 // gets a full snapshot). A cap of 0 is no cap. Pure (the hub closes what is refused).
+import { CodedError } from '../../pipelines/errors.ts';
 
 export interface SocketCaps {
   maxUnauthenticated: number;
@@ -12,14 +13,7 @@ export interface SocketCaps {
 
 export type SocketLimitCode = 'TOO_MANY_UNAUTHENTICATED' | 'TOO_MANY_FROM_ADDRESS' | 'TOO_MANY_FOR_USER';
 
-export class SocketLimitError extends Error {
-  readonly code: SocketLimitCode;
-  constructor(code: SocketLimitCode, message: string) {
-    super(message);
-    this.name = 'SocketLimitError';
-    this.code = code;
-  }
-}
+export class SocketLimitError extends CodedError<SocketLimitCode> {}
 
 /** One connection's place in the counts. */
 export interface SocketSlot {

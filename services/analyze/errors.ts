@@ -1,5 +1,6 @@
 // Typed errors of the offline `analyze` command, with stable codes: argument errors stop the run
 // before any work (exit 2); file errors are reported for that file and the others go on.
+import { CodedError, errorCode } from '../../pipelines/errors.ts';
 
 export type AnalyzeErrorCode =
   | 'USAGE'
@@ -20,21 +21,12 @@ export type AnalyzeErrorCode =
   | 'BAD_SAMPLE_RATE'
   | 'WORKER_FAILED';
 
-export class AnalyzeError extends Error {
-  readonly code: AnalyzeErrorCode;
-
-  constructor(code: AnalyzeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AnalyzeError';
-    this.code = code;
-  }
-}
+export class AnalyzeError extends CodedError<AnalyzeErrorCode> {}
 
 /** Stable `code` and message of anything thrown (WavError, DspError, EmotionError, AnalyzeError…). */
 export function describeError(err: unknown): { code: string; message: string } {
   if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { code: typeof code === 'string' ? code : 'INTERNAL', message: err.message };
+    return { code: errorCode(err, 'INTERNAL'), message: err.message };
   }
   return { code: 'INTERNAL', message: String(err) };
 }

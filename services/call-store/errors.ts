@@ -1,5 +1,6 @@
 // Typed errors of the call store with stable codes; the HTTP adapter maps them to 4xx/5xx and the
 // ingest maps invalid records to the dead-letter topic. Pure.
+import { CodedError } from '../../pipelines/errors.ts';
 
 export type StoreErrorCode =
   | 'INVALID_RECORD'
@@ -16,21 +17,16 @@ export type StoreErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'RATE_LIMITED';
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-  readonly details: string[];
+export class StoreError extends CodedError<StoreErrorCode> {
   /** RATE_LIMITED: how long to wait (the 429's Retry-After). */
   readonly retryAfterMs: number | undefined;
   constructor(
     code: StoreErrorCode,
     message: string,
-    details: string[] = [],
+    details: readonly string[] = [],
     options?: { cause?: unknown; retryAfterMs?: number },
   ) {
-    super(message, options);
-    this.name = 'StoreError';
-    this.code = code;
-    this.details = details;
+    super(code, message, { cause: options?.cause, details, retriable: code === 'RATE_LIMITED' });
     this.retryAfterMs = options?.retryAfterMs;
   }
 }

@@ -69,17 +69,13 @@ const ingest = createStoreIngest({
   topics,
   deadLetterTopic: config.DEADLETTER_TOPIC,
   maxBatchRecords: config.STORE_BATCH_RECORDS,
+  metrics,
   onBatch: (stats, seconds) => {
     rows.inc({ result: 'inserted' }, stats.inserted);
     rows.inc({ result: 'duplicate' }, stats.duplicates);
     metrics.recordsIn.inc({ topic: 'all' }, stats.records);
     batchSeconds.observe(seconds);
   },
-  onDeadLetter: (code) => metrics.errors.inc({ code }),
-  onLag: (topic, partition, records) =>
-    metrics.consumerLag.set({ group: config.CONSUMER_GROUP, topic, partition: String(partition) }, records),
-  // One group in this process: after a rebalance only the partitions fetched since report a lag.
-  onJoin: () => metrics.consumerLag.reset(),
 });
 await ingest.start();
 base.ops.addReadiness('kafka-consumer', () => ingest.ready());

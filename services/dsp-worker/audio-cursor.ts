@@ -1,13 +1,12 @@
 // Aligns one channel's incoming audio records to the analyzer's sample clock: drops audio already
 // pushed (replays, duplicate records), pads short gaps with encoded silence, rejects time jumps.
 // Pure, no I/O; the silence buffer is allocated once per channel, not per record.
+import { CodedError } from '../../pipelines/errors.ts';
 import type { AudioFormat } from '../../pipelines/dsp/types.ts';
 
-export class AudioTimeError extends Error {
-  readonly code = 'AUDIO_TIME_JUMP';
+export class AudioTimeError extends CodedError<'AUDIO_TIME_JUMP'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'AudioTimeError';
+    super('AUDIO_TIME_JUMP', message);
   }
 }
 

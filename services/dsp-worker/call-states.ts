@@ -3,6 +3,7 @@
 // on partition revocation, bounded in number. Window indices come from audio time, so a worker that
 // replays from the last committed offset regenerates the same window ids.
 // It also says which offset of a partition is safe to commit. Pure, no I/O.
+import { CodedError } from '../../pipelines/errors.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import { AudioTimeError, ChannelCursor, msToSamples } from './audio-cursor.ts';
 import { OffsetLedger } from './offset-ledger.ts';
@@ -19,14 +20,7 @@ export interface CallAnalyzerLike {
 
 export type AnalyzerFactory = (format: AudioFormat) => CallAnalyzerLike;
 
-export class CallStateError extends Error {
-  readonly code: 'CALL_LIMIT_EXCEEDED' | 'FORMAT_CHANGED';
-  constructor(code: CallStateError['code'], message: string) {
-    super(message);
-    this.name = 'CallStateError';
-    this.code = code;
-  }
-}
+export class CallStateError extends CodedError<'CALL_LIMIT_EXCEEDED' | 'FORMAT_CHANGED'> {}
 
 export interface CallStatesOptions {
   createAnalyzer: AnalyzerFactory;

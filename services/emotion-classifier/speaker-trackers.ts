@@ -4,6 +4,7 @@
 // windows from the committed offset, which never passes the first window of a call still held.
 // `callId` here is the call's key (`${tenant}/${callId}`, services/shared/call-key.ts): calls of
 // two tenants with the same client id never share a baseline. Pure, no I/O.
+import { CodedError } from '../../pipelines/errors.ts';
 import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
 import { heldCommitOffset } from '../shared/offset-hold.ts';
@@ -14,11 +15,9 @@ export interface TrackerLike {
 
 export type TrackerFactory = (callId: string, channel: Channel) => TrackerLike;
 
-export class SpeakerStateError extends Error {
-  readonly code = 'CALL_LIMIT_EXCEEDED';
+export class SpeakerStateError extends CodedError<'CALL_LIMIT_EXCEEDED'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'SpeakerStateError';
+    super('CALL_LIMIT_EXCEEDED', message);
   }
 }
 

@@ -1,5 +1,6 @@
 // Typed errors of the ingest edge. `status` names the gRPC status the adapter maps it to,
 // `code` is the stable reason counted in va_errors_total. Pure.
+import { CodedError } from '../../pipelines/errors.ts';
 
 export type IngestStatus =
   | 'UNAUTHENTICATED'
@@ -77,15 +78,12 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   INTERNAL_ERROR: 'INTERNAL',
 };
 
-export class IngestError extends Error {
-  readonly code: IngestErrorCode;
+export class IngestError extends CodedError<IngestErrorCode> {
   readonly status: IngestStatus;
   /** When to try again (UNAVAILABLE while the broker is down); the gRPC adapter sends it on. */
   readonly retryAfterMs: number | null;
   constructor(code: IngestErrorCode, message: string, retryAfterMs: number | null = null) {
-    super(message);
-    this.name = 'IngestError';
-    this.code = code;
+    super(code, message, { retriable: retryAfterMs !== null });
     this.status = STATUS[code];
     this.retryAfterMs = retryAfterMs;
   }

@@ -2,28 +2,19 @@
 // header. Enum values are exposed without their proto prefix, lower-case ('CHANNEL_AGENT' ->
 // 'agent'), int64 as number, absent fields as defaults. Pure (the proto files load once, cached).
 import protobuf from 'protobufjs';
+import { CodedError } from '../../pipelines/errors.ts';
 import { eventsRoot } from './proto-root.ts';
 
 export const SCHEMA_HEADER = 'va-schema';
 
 export type DecodeErrorCode = 'DECODE_FAILED' | 'SCHEMA_MISMATCH';
 
-export class DecodeError extends Error {
-  readonly code: DecodeErrorCode;
-  /** Replaying the same bytes fails the same way: never retry, dead-letter. */
-  readonly retryable = false;
-  constructor(code: DecodeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DecodeError';
-    this.code = code;
-  }
-}
+/** Replaying the same bytes fails the same way: never retriable, dead-letter. */
+export class DecodeError extends CodedError<DecodeErrorCode> {}
 
-export class EncodeError extends Error {
-  readonly code = 'ENCODE_FAILED';
+export class EncodeError extends CodedError<'ENCODE_FAILED'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'EncodeError';
+    super('ENCODE_FAILED', message);
   }
 }
 

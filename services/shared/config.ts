@@ -2,14 +2,13 @@
 // reusable variable schemas, and a ConfigError naming every bad variable. Pure (env passed in).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CodedError } from '../../pipelines/errors.ts';
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+export class ConfigError extends CodedError<'CONFIG_INVALID'> {
   /** One line per problem, each starting with the variable's name. */
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
+    super('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
     this.problems = problems;
   }
 }

@@ -1,116 +1,22 @@
-// At-least-once consumer loop shared by the workers: per partition batch, decode -> handle ->
-// produce outputs (and dead letters) -> commit offsets only after the broker acked them. A poison
-// record goes to va.deadletter.v1 with its reason and the loop continues; assignment and
-// revocation hooks let workers drop per-call state. I/O: Kafka through kafkajs.
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { RecordHeaders } from './codec.ts';
-import { deadLetterRecord } from './dead-letter.ts';
-import type { Logger } from './logger.ts';
-import type { ServiceMetrics } from './metrics.ts';
+// At-least-once consumer loop shared by every Kafka consumer of the services: per partition batch,
+// decode -> handle (record by record, or a chunk at a time for a transactional write) -> produce
+// outputs and dead letters -> commit offsets only after the broker acked them. A poison record
+// goes to va.deadletter.v1 with its reason (or is counted and skipped) and the loop continues;
+// assignment and revocation hooks let workers drop per-call state. I/O: Kafka through kafkajs.
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type {
+  ConsumedRecord,
+  ConsumerRunner,
+  ConsumerRunnerOptions,
+  TopicPartition,
+} from './consumer-runner-options.ts';
+import { consumedRecord, poisonOutput, subscribeTopics } from './consumer-records.ts';
 import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
 import { fetchReplayMarks, replayMark } from './replay-marks.ts';
-import { TOPICS } from './topics.ts';
 
-export interface ConsumedRecord<T> {
-  topic: string;
-  partition: number;
-  offset: string;
-  /** Call id (utf-8 of the Kafka key). */
-  key: string;
-  value: T;
-  /** Broker timestamp, Unix ms. */
-  timestampMs: number;
-}
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
-export interface ConsumerRunnerOptions<T> {
-  kafka: Kafka;
-  producer: Producer;
-  service: string;
-  groupId: string;
-  topics: string[];
-  logger: Logger;
-  metrics?: ServiceMetrics;
-  /** Throw a DecodeError (or any error with a `code`) to dead-letter the record. */
-  decode: (value: Buffer | null, headers: RecordHeaders | undefined, topic: string) => T;
-  /**
-   * Called in offset order per partition; returns the records to produce for this input. Throwing
-   * dead-letters the input (reason = the error's `code`, else PROCESSING_FAILED) and continues.
-   */
-  handle: (record: ConsumedRecord<T>) => OutRecord[] | Promise<OutRecord[]>;
-  /**
-   * Partitions assigned by a rebalance: consumption restarts from their committed offsets, so
-   * their state is rebuilt by replaying from there.
-   */
-  onAssigned?: (partitions: TopicPartition[]) => void;
-  /**
-   * Drop per-call state of these partitions now. Called for EVERY assigned partition at each
-   * rebalance (kafkajs restarts all of them from the committed offset, kept ones included), on
-   * stop, on a consumer crash, and for one partition after a failed produce.
-   */
-  onRevoked?: (partitions: TopicPartition[]) => void;
-  /**
-   * Offset to commit after a flush, given the next offset to read. Default: that offset. A worker
-   * whose state depends on earlier records may return a smaller one (the first record still
-   * needed), so a successor rebuilds the state by replaying; duplicates are dropped downstream.
-   */
-  commitOffset?: (topic: string, partition: number, nextOffset: string) => string;
-  /**
-   * Called before a partition's first record after each assignment (and after a failed produce)
-   * with the offset below which the outputs were already produced, by this group's previous owner
-   * (the mark stored with every commit, replay-marks.ts) or by this one: a worker that holds its
-   * commits replays such records to rebuild its state but must not produce their outputs again.
-   */
-  onReplayUntil?: (topic: string, partition: number, producedUntil: number) => void;
-  deadLetterTopic?: string;
-  /**
-   * Called with the outputs of a flush once the broker acknowledged them (before the commit): for
-   * side effects that must never announce a record a failed produce did not write (a webhook).
-   */
-  onProduced?: (outputs: readonly OutRecord[]) => void;
-  /** Produce + commit at least every N inputs within a batch (latency bound). Default 100. */
-  maxRecordsPerFlush?: number;
-  /** ... or when this many ms passed since the last flush. Default 50. */
-  maxFlushDelayMs?: number;
-  /**
-   * A partition's offset is committed at most this often (default 1000 ms; 0 = after every
-   * flush), always after its outputs were produced, and at stop. Each commit is a write to the
-   * broker's offsets log (bench:pipeline: commits were its most frequent request); a crash
-   * replays at most this much more input, whose duplicates are dropped downstream by id.
-   */
-  commitIntervalMs?: number;
-  /** Partitions processed concurrently (produce I/O overlaps processing). Default 3. */
-  partitionsConsumedConcurrently?: number;
-  fromBeginning?: boolean;
-  consumerConfig?: Partial<ConsumerConfig>;
-}
-
-export interface ConsumerRunner {
-  readonly consumer: Consumer;
-  /** Connects, subscribes (topics must exist: provision first) and starts the loop. */
-  start(): Promise<void>;
-  /** Stops fetching, finishes the in-flight batch (produce + commit), revokes all, disconnects. */
-  stop(): Promise<void>;
-  /** True once the consumer joined its group and until it stops or crashes. */
-  ready(): boolean;
-  assigned(): TopicPartition[];
-  /**
-   * Commits these partitions now, at what `commitOffset` answers for the position reached: for a
-   * worker whose freed state no longer holds their commit back (instead of waiting for input).
-   */
-  recommit(partitions: TopicPartition[]): Promise<void>;
-}
+export type * from './consumer-runner-options.ts';
 
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-
-function errorCode(error: unknown, fallback: string): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code ? code : fallback;
-}
 
 export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): ConsumerRunner {
   const { logger, metrics, producer } = options;
@@ -125,11 +31,12 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     maxWaitTimeInMs: 20,
     ...options.consumerConfig,
   });
-  const origin = { service: options.service, consumerGroup: options.groupId };
-  const deadLetterTopic = options.deadLetterTopic ?? TOPICS.deadletter;
+  const poisonPolicy = { ...options, errors: metrics?.errors };
   const maxRecords = options.maxRecordsPerFlush ?? 100;
   const maxDelayMs = options.maxFlushDelayMs ?? 50;
   const commitIntervalMs = options.commitIntervalMs ?? 1_000;
+  const commits = options.commitOffsets ?? true;
+  const { handle, handleBatch } = options;
   /** Produced-but-not-yet-committed offset per partition, and when each partition last committed. */
   const deferred = new Map<string, { topic: string; partition: number; offset: string }>();
   const lastCommitAt = new Map<string, number>();
@@ -158,7 +65,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       primed.delete(tpKey(topic, partition));
       reached.delete(tpKey(topic, partition));
       // Its next owner reports its lag: a stale value here would count it twice in a sum by group.
-      metrics?.consumerLag.remove({ group: options.groupId, topic, partition: String(partition) });
+      metrics?.consumerLag?.remove({ group: options.groupId, topic, partition: String(partition) });
     }
     logger.info('partitions revoked', { partitions: partitions.map((p) => `${p.topic}/${p.partition}`) });
     options.onRevoked?.(partitions);
@@ -189,34 +96,12 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   });
   consumer.on(consumer.events.CRASH, (event) => {
     joined = false;
-    metrics?.errors.inc({ code: 'CONSUMER_CRASH' });
+    metrics?.errors?.inc({ code: 'CONSUMER_CRASH' });
     logger.error('consumer crashed', { error: event.payload.error, restart: event.payload.restart });
     // kafkajs rejoins from the committed offsets: state built past them must go.
     revoke([...assignment.values()]);
     assignment = new Map();
   });
-
-  const toDeadLetter = (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    error: unknown,
-    code: string,
-  ) => {
-    metrics?.errors.inc({ code });
-    logger.warn('record dead-lettered', {
-      topic,
-      partition,
-      offset: message.offset,
-      code,
-      reason: (error as Error).message,
-    });
-    return deadLetterRecord(
-      { topic, partition, message, reasonCode: code, reason: (error as Error)?.message ?? String(error) },
-      origin,
-      deadLetterTopic,
-    );
-  };
 
   const commitNow = async (key: string, topic: string, partition: number, offset: string) => {
     deferred.delete(key);
@@ -256,17 +141,36 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         options.onReplayUntil(topic, partition, mark);
       }
     }
-    metrics?.consumerLag.set(
+    metrics?.consumerLag?.set(
       { group: options.groupId, topic, partition: String(partition) },
       Number(batch.offsetLag()),
     );
     let pending: OutRecord[] = [];
+    /** Batch handler only: the records decoded since the last flush, and their messages. */
+    let chunk: ConsumedRecord<T>[] = [];
+    let chunkMessages: KafkaMessage[] = [];
     let lastOffset: string | null = null;
-    let sinceFlush = 0;
-    let flushStarted = Date.now();
+    /** Records consumed since the last flush, and how many of them were poison. */
+    let inputs = 0;
+    let poison = 0;
+    let flushStarted = performance.now();
+
+    const reject = (message: KafkaMessage, error: unknown, fallbackCode: string): void => {
+      poison += 1;
+      const letter = poisonOutput(poisonPolicy, { topic, partition, message }, error, fallbackCode);
+      if (letter) pending.push(letter);
+    };
 
     const flush = async (): Promise<boolean> => {
-      if (lastOffset === null) return true;
+      if (lastOffset === null || inputs === 0) return true;
+      if (handleBatch && chunk.length > 0) {
+        const [records, messages] = [chunk, chunkMessages];
+        [chunk, chunkMessages] = [[], []];
+        // Throws when nothing of the chunk can be written: no produce, no commit (see options).
+        const outcome = await handleBatch(records);
+        for (const output of outcome.outputs) pending.push(output);
+        for (const { index, error } of outcome.refused) reject(messages[index], error, 'PROCESSING_FAILED');
+      }
       const outputs = pending;
       pending = [];
       const started = performance.now();
@@ -275,7 +179,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       } catch (error) {
         // Outputs of inputs past the last commit are lost: drop the state built from them and
         // re-read from the last commit, exactly as a successor worker would.
-        metrics?.errors.inc({ code: 'PRODUCE_FAILED' });
+        metrics?.errors?.inc({ code: 'PRODUCE_FAILED' });
         logger.error('produce failed; replaying partition from last commit', { topic, partition, error });
         const replayFrom = committed.get(key) ?? lastOffset;
         const until = produced.get(key);
@@ -290,57 +194,57 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         return false;
       }
-      if (metrics) countByTopic(outputs, (t, n) => metrics.recordsOut.inc({ topic: t }, n));
+      const recordsOut = metrics?.recordsOut;
+      if (recordsOut) countByTopic(outputs, (t, n) => recordsOut.inc({ topic: t }, n));
       if (outputs.length > 0) options.onProduced?.(outputs);
       resolveOffset(lastOffset);
       const next = (BigInt(lastOffset) + 1n).toString();
       reached.set(key, next);
       // Never below the previous owner's mark while replaying under it.
       if (Number(next) > Number(produced.get(key) ?? -1)) produced.set(key, next);
-      const offset = options.commitOffset?.(topic, partition, next) ?? next;
-      const due = Date.now() - (lastCommitAt.get(key) ?? 0) >= commitIntervalMs;
-      if (due || !running || !isRunning()) await commitNow(key, topic, partition, offset);
-      else deferred.set(key, { topic, partition, offset });
-      metrics?.processingSeconds.observe({ stage: 'flush' }, (performance.now() - started) / 1000);
+      if (commits) {
+        const offset = options.commitOffset?.(topic, partition, next) ?? next;
+        const due = Date.now() - (lastCommitAt.get(key) ?? 0) >= commitIntervalMs;
+        if (due || !running || !isRunning()) await commitNow(key, topic, partition, offset);
+        else deferred.set(key, { topic, partition, offset });
+      }
+      metrics?.processingSeconds?.observe({ stage: 'flush' }, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - flushStarted) / 1000;
+      options.onFlushed?.({ topic, partition, inputs, poison, seconds });
       await heartbeat();
-      sinceFlush = 0;
-      flushStarted = Date.now();
+      [inputs, poison] = [0, 0];
+      flushStarted = performance.now();
       return true;
     };
 
     const started = performance.now();
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      metrics?.recordsIn.inc({ topic });
-      let value: T;
+      metrics?.recordsIn?.inc({ topic });
+      let record: ConsumedRecord<T> | null = null;
       try {
-        value = options.decode(message.value, message.headers as RecordHeaders, topic);
+        record = consumedRecord(options.decode, topic, partition, message);
       } catch (error) {
-        pending.push(toDeadLetter(topic, partition, message, error, errorCode(error, 'DECODE_FAILED')));
-        lastOffset = message.offset;
-        continue;
+        reject(message, error, 'DECODE_FAILED');
       }
-      try {
-        const outputs = await options.handle({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? '',
-          value,
-          timestampMs: Number(message.timestamp),
-        });
-        for (const output of outputs) pending.push(output);
-      } catch (error) {
-        pending.push(toDeadLetter(topic, partition, message, error, errorCode(error, 'PROCESSING_FAILED')));
+      if (record && handleBatch) {
+        chunk.push(record);
+        chunkMessages.push(message);
+      } else if (record && handle) {
+        try {
+          for (const output of await handle(record)) pending.push(output);
+        } catch (error) {
+          reject(message, error, 'PROCESSING_FAILED');
+        }
       }
       lastOffset = message.offset;
-      sinceFlush += 1;
-      if (sinceFlush >= maxRecords || Date.now() - flushStarted >= maxDelayMs) {
+      inputs += 1;
+      if (inputs >= maxRecords || performance.now() - flushStarted >= maxDelayMs) {
         if (!(await flush())) return;
       }
     }
     await flush();
-    metrics?.processingSeconds.observe({ stage: 'batch' }, (performance.now() - started) / 1000);
+    metrics?.processingSeconds?.observe({ stage: 'batch' }, (performance.now() - started) / 1000);
   };
 
   return {
@@ -364,9 +268,9 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     async start() {
       await consumer.connect();
       await admin?.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+      await subscribeTopics(consumer, options.topics, options.fromBeginning);
       running = true;
-      if (commitIntervalMs > 0) {
+      if (commits && commitIntervalMs > 0) {
         commitTimer = setInterval(() => void commitDeferred(), commitIntervalMs);
         commitTimer.unref();
       }

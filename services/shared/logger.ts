@@ -1,6 +1,7 @@
 // JSON-lines structured logger: one object per line on stdout (errors on stderr) with time,
 // level, service and fields. Never pass audio, tokens or personal data: fields named like them
 // are replaced by "[redacted]" as a safety net. I/O: writes to the process streams.
+import { errorCode } from '../../pipelines/errors.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -21,7 +22,7 @@ function clean(fields: LogFields): LogFields {
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_KEYS.test(key)) out[key] = '[redacted]';
     else if (value instanceof Error) {
-      out[key] = { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
+      out[key] = { name: value.name, message: value.message, code: errorCode(value) };
     } else if (value instanceof Uint8Array) out[key] = `[${value.byteLength} bytes]`;
     else out[key] = value;
   }

@@ -2,6 +2,7 @@
 // stable code and, for a configuration problem, every problem found, never a stack trace; then
 // exit 2 when the operator's input is wrong (environment, users or rule file: fix and restart) or
 // 1 otherwise (a dependency was unreachable: a restart may help). I/O: process.
+import { errorCode } from '../../pipelines/errors.ts';
 import { ConfigError } from './config.ts';
 
 /** Codes of the files an operator provides, beside ConfigError (the environment). */
@@ -16,7 +17,7 @@ const OPERATOR_INPUT_CODES = new Set([
 ]);
 
 export function exitOnStartError(service: string, error: unknown): never {
-  const code = (error as { code?: string }).code ?? 'START_FAILED';
+  const code = errorCode(error, 'START_FAILED');
   const problems = error instanceof ConfigError ? error.problems : undefined;
   process.stderr.write(
     JSON.stringify({

@@ -1,5 +1,6 @@
 // One labelled clip of an emotional-speech corpus, whatever the corpus, and the interface every
 // corpus loader implements. Types only, no I/O.
+import { CodedError } from '../../../pipelines/errors.ts';
 import type { EmotionLabel } from '../../../pipelines/emotion/types.ts';
 
 /** The product's classes plus `surprise`, which some corpora have and the product does not. */
@@ -27,11 +28,4 @@ export interface CorpusLoader {
   list(): Clip[];
 }
 
-export class DataError extends Error {
-  readonly code: 'DATA_MISSING' | 'DATA_MANIFEST';
-  constructor(code: DataError['code'], message: string) {
-    super(message);
-    this.name = 'DataError';
-    this.code = code;
-  }
-}
+export class DataError extends CodedError<'DATA_MISSING' | 'DATA_MANIFEST'> {}

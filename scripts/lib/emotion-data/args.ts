@@ -1,6 +1,8 @@
 // Command-line arguments of train:emotion and eval:emotion: `--data DIR` (repeatable: a user's own
 // labelled calls, a folder with manifest.csv) instead of the shipped corpora, `--loco-only`,
 // `--check`, `--out FILE`. Throws a usage error naming the bad argument. No I/O.
+import { CodedError } from '../../../pipelines/errors.ts';
+
 export interface DataArgs {
   dataDirs: string[];
   locoOnly: boolean;
@@ -8,8 +10,10 @@ export interface DataArgs {
   out: string | null;
 }
 
-export class UsageError extends Error {
-  readonly code = 'USAGE';
+export class UsageError extends CodedError<'USAGE'> {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
 }
 
 export function parseDataArgs(argv: readonly string[]): DataArgs {

@@ -6,6 +6,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CodedError } from '../../../pipelines/errors.ts';
 
 export interface FoundPostgres {
   readonly source: 'env' | 'local-binaries';
@@ -14,11 +15,9 @@ export interface FoundPostgres {
   stop(): Promise<void>;
 }
 
-export class PostgresUnavailableError extends Error {
-  readonly code = 'POSTGRES_UNAVAILABLE';
+export class PostgresUnavailableError extends CodedError<'POSTGRES_UNAVAILABLE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'PostgresUnavailableError';
+    super('POSTGRES_UNAVAILABLE', message);
   }
 }
 

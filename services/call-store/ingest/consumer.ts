@@ -1,15 +1,16 @@
-// The call store's Kafka ingest: one consumer group over calls, features, emotions and alerts;
-// per fetched partition batch: decode → validate → one database transaction for the whole batch
-// (record by record when the database refuses one: isolate-poison.ts) → dead letters → commit. At-least-once: offsets are committed only after the rows are written; a
-// replay is absorbed by the idempotent writes. I/O: Kafka (kafkajs), database.
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+// The call store's Kafka ingest: one consumer group over calls, features, emotions and alerts, on
+// the shared consumer runner with a batch handler: decode and validate each record (a bad one is
+// dead-lettered), then one database transaction per chunk of a fetched partition batch (record by
+// record when the database refuses one: isolate-poison.ts), then commit. At-least-once: offsets
+// are committed only after the rows are written; a replay is absorbed by the idempotent writes.
+// I/O: Kafka (kafkajs), database.
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import {
-  deadLetterRecord,
-  sendRecords,
+  createConsumerRunner,
   TOPICS,
+  type ConsumedRecord,
+  type ConsumerMetrics,
   type Logger,
-  type OutRecord,
-  type RecordHeaders,
 } from '../../shared/index.ts';
 import type { StoreEvent } from '../events.ts';
 import { parseStoreEvent } from '../events.ts';
@@ -45,12 +46,10 @@ export interface StoreIngestOptions {
   /** Rows per database transaction (a fetched batch is split into chunks of this size). */
   maxBatchRecords?: number;
   partitionsConsumedConcurrently?: number;
+  /** Dead letters by code (errors) and lag by partition (consumerLag) of the service's metrics. */
+  metrics?: Pick<ConsumerMetrics, 'errors' | 'consumerLag'>;
+  /** After each chunk was written and committed. */
   onBatch?: (stats: IngestStats, seconds: number) => void;
-  onDeadLetter?: (code: string) => void;
-  /** Records behind the high watermark of a fetched partition (va_consumer_lag). */
-  onLag?: (topic: string, partition: number, records: number) => void;
-  /** The group (re)joined: lags reported before may belong to partitions now elsewhere. */
-  onJoin?: () => void;
 }
 
 export interface StoreIngest {
@@ -61,117 +60,78 @@ export interface StoreIngest {
   totals(): IngestStats;
 }
 
-const errorCode = (error: unknown) => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code ? code : 'DECODE_FAILED';
-};
+/** A store event, or null for a record the store does not keep. */
+type StoreInput = StoreEvent | null;
+type Written = Pick<IngestStats, 'inserted' | 'duplicates' | 'ignored'>;
 
 export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
-  const groupId = options.groupId ?? 'call-store';
-  const origin = { service: 'call-store', consumerGroup: groupId };
-  const maxBatch = options.maxBatchRecords ?? 2000;
-  const consumer = options.kafka.consumer({
-    groupId,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-    maxWaitTimeInMs: 200,
-  });
   const topics = options.topics ?? STORE_TOPICS;
   const familyOf = new Map(Object.entries(topics).map(([family, name]) => [name, family as StoreTopic]));
   const totals: IngestStats = { records: 0, inserted: 0, duplicates: 0, deadLettered: 0, ignored: 0 };
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-    options.onJoin?.();
-  });
-  consumer.on(consumer.events.CRASH, () => {
-    joined = false;
-  });
+  /** What the chunk in flight of each partition wrote (a partition's chunks run one at a time). */
+  const writtenBy = new Map<string, Written>();
 
-  const deadLetter = (topic: string, partition: number, message: KafkaMessage, error: unknown): OutRecord => {
-    const code = errorCode(error);
-    options.onDeadLetter?.(code);
-    const details = (error as { details?: string[] }).details;
-    const reason = `${(error as Error).message}${details?.length ? `: ${details.join('; ')}` : ''}`;
-    options.logger.warn('record dead-lettered', { topic, partition, offset: message.offset, code, reason });
-    return deadLetterRecord(
-      { topic, partition, message, reasonCode: code, reason },
-      origin,
-      options.deadLetterTopic,
-    );
-  };
-
-  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
-    const { topic, partition } = batch;
-    options.onLag?.(topic, partition, Number(batch.offsetLag()));
-    for (let from = 0; from < batch.messages.length; from += maxBatch) {
-      if (!isRunning() || isStale()) return;
-      const started = performance.now();
-      const messages = batch.messages.slice(from, from + maxBatch);
-      const stats: IngestStats = {
-        records: messages.length,
-        inserted: 0,
-        duplicates: 0,
-        deadLettered: 0,
-        ignored: 0,
-      };
-      const events: StoreEvent[] = [];
-      /** The Kafka message of each event, to dead-letter an event the database refuses. */
-      const sources: KafkaMessage[] = [];
-      const dead: OutRecord[] = [];
-      for (const message of messages) {
-        try {
-          const raw = decodeStoreRecord(
-            familyOf.get(topic) as StoreTopic,
-            message.value,
-            message.headers as RecordHeaders,
-          );
-          if (raw === null) stats.ignored++;
-          else {
-            events.push(parseStoreEvent(raw));
-            sources.push(message);
-          }
-        } catch (error) {
-          dead.push(deadLetter(topic, partition, message, error));
-        }
-      }
-      // A database failure throws here: nothing is committed and kafkajs retries the batch. A
-      // record the database refuses for its content is dead-lettered alone; the others are written.
-      const written = await writeIsolatingPoison(options.store, events);
-      for (const { index, error } of written.refused)
-        dead.push(deadLetter(topic, partition, sources[index], error));
-      if (dead.length > 0) await sendRecords(options.producer, dead);
-      const last = messages[messages.length - 1].offset;
-      resolveOffset(last);
-      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-      await heartbeat();
-      stats.inserted = written.inserted;
-      stats.duplicates = written.duplicates;
-      stats.deadLettered = dead.length;
-      for (const key of Object.keys(totals) as (keyof IngestStats)[]) totals[key] += stats[key];
-      options.onBatch?.(stats, (performance.now() - started) / 1000);
+  const writeChunk = async (records: ConsumedRecord<StoreInput>[]) => {
+    const events: StoreEvent[] = [];
+    /** Position in `records` of each event, to dead-letter an event the database refuses. */
+    const positions: number[] = [];
+    for (const [index, { value }] of records.entries()) {
+      if (value === null) continue;
+      events.push(value);
+      positions.push(index);
     }
+    // A database failure throws here: nothing is committed and the batch is fetched again. A
+    // record the database refuses for its content is dead-lettered alone; the others are written.
+    const written = await writeIsolatingPoison(options.store, events);
+    const { topic, partition } = records[0];
+    writtenBy.set(`${topic}/${partition}`, {
+      inserted: written.inserted,
+      duplicates: written.duplicates,
+      ignored: records.length - events.length,
+    });
+    return {
+      outputs: [],
+      refused: written.refused.map(({ index, error }) => ({ index: positions[index], error })),
+    };
   };
+
+  const groupId = options.groupId ?? 'call-store';
+  const runner = createConsumerRunner<StoreInput>({
+    kafka: options.kafka,
+    producer: options.producer,
+    service: 'call-store',
+    groupId,
+    topics: Object.values(topics),
+    deadLetterTopic: options.deadLetterTopic,
+    logger: options.logger,
+    // Only these two: records in and batch seconds are counted per chunk by the service (onBatch).
+    metrics: options.metrics && { errors: options.metrics.errors, consumerLag: options.metrics.consumerLag },
+    consumerConfig: { sessionTimeout: 30_000, heartbeatInterval: 3_000, minBytes: 1, maxWaitTimeInMs: 200 },
+    partitionsConsumedConcurrently:
+      options.partitionsConsumedConcurrently ?? (options.store.backend.kind === 'pglite' ? 1 : 4),
+    // One transaction per chunk, committed as soon as it is written.
+    maxRecordsPerFlush: options.maxBatchRecords ?? 2000,
+    maxFlushDelayMs: Number.POSITIVE_INFINITY,
+    commitIntervalMs: 0,
+    decode: (value, headers, topic): StoreInput => {
+      const raw = decodeStoreRecord(familyOf.get(topic) as StoreTopic, value, headers);
+      return raw === null ? null : parseStoreEvent(raw);
+    },
+    handleBatch: writeChunk,
+    onFlushed: ({ topic, partition, inputs, poison, seconds }) => {
+      const written = writtenBy.get(`${topic}/${partition}`) ?? { inserted: 0, duplicates: 0, ignored: 0 };
+      writtenBy.delete(`${topic}/${partition}`);
+      const stats: IngestStats = { records: inputs, deadLettered: poison, ...written };
+      for (const key of Object.keys(totals) as (keyof IngestStats)[]) totals[key] += stats[key];
+      options.onBatch?.(stats, seconds);
+    },
+  });
 
   return {
-    consumer,
-    ready: () => joined,
+    consumer: runner.consumer,
+    ready: () => runner.ready(),
     totals: () => ({ ...totals }),
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently:
-          options.partitionsConsumedConcurrently ?? (options.store.backend.kind === 'pglite' ? 1 : 4),
-        eachBatch,
-      });
-    },
-    async stop() {
-      joined = false;
-      await consumer.stop();
-      await consumer.disconnect();
-    },
+    start: () => runner.start(),
+    stop: () => runner.stop(),
   };
 }

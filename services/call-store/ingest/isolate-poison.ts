@@ -1,18 +1,17 @@
 // Writes a batch of validated events in one transaction and, when the database refuses the batch
 // for the data of some record, writes them one by one so that only the records it refuses are set
 // aside (to be dead-lettered): one bad record never stalls a partition. I/O: database.
+import { CodedError, errorCode } from '../../../pipelines/errors.ts';
 import type { StoreEvent } from '../events.ts';
 import type { CallStore } from '../store.ts';
 import type { WriteResult } from '../store/writes.ts';
 
 /** The database refused this record itself; retrying it can never succeed. */
-export class RecordRefusedError extends Error {
-  readonly code = 'STORE_REJECTED';
+export class RecordRefusedError extends CodedError<'STORE_REJECTED'> {
   readonly sqlState: string;
   constructor(sqlState: string, options?: { cause?: unknown }) {
     // The database's own message may quote the value (a name, an id): only the SQLSTATE travels.
-    super(`the database refused the record (SQLSTATE ${sqlState})`, options);
-    this.name = 'RecordRefusedError';
+    super('STORE_REJECTED', `the database refused the record (SQLSTATE ${sqlState})`, options);
     this.sqlState = sqlState;
   }
 }
@@ -23,8 +22,8 @@ export class RecordRefusedError extends Error {
  * serialization) is the database's state, not the record's: the whole batch is retried.
  */
 export function refusedForData(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code) ? code : null;
+  const code = errorCode(error, '');
+  return /^(22|23|54)[0-9A-Z]{3}$/.test(code) ? code : null;
 }
 
 export interface IsolatedWrite extends WriteResult {

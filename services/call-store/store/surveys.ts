@@ -2,6 +2,7 @@
 // bad rows come back with their line (CSV) or index (JSON) and a stable code, good rows are kept.
 // Rows are upserted by (tenant, call id): re-importing changes nothing; a CSAT-only and an NPS-only
 // import of one call merge. Only calls the caller may see take surveys. I/O: database.
+import { CodedError } from '../../../pipelines/errors.ts';
 import type { SqlBackend } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 import { jsonParam } from './rows.ts';
@@ -46,13 +47,7 @@ export interface SurveyImportResult {
 /** Up to this many rows per import (one request); more is a 413-worthy body, not row errors. */
 export const MAX_SURVEY_ROWS = 20_000;
 
-class RowProblem extends Error {
-  readonly code: SurveyRowCode;
-  constructor(code: SurveyRowCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+class RowProblem extends CodedError<SurveyRowCode> {}
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

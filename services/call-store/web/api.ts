@@ -1,18 +1,15 @@
 /// <reference lib="dom" />
 // Browser client of the QA API: the bearer token lives in sessionStorage (set by the login page or
 // pasted), never in a URL. I/O: fetch to the same origin.
+import { CodedError } from '../../../pipelines/errors.ts';
 
 export const TOKEN_KEY = 'va.token';
 
-export class ApiError extends Error {
+export class ApiError extends CodedError {
   readonly status: number;
-  readonly code: string;
-  readonly details: string[];
-  constructor(status: number, code: string, message: string, details: string[]) {
-    super(message);
+  constructor(status: number, code: string, message: string, details: readonly string[]) {
+    super(code, message, { details });
     this.status = status;
-    this.code = code;
-    this.details = details;
   }
 }
 

@@ -3,6 +3,7 @@
 // Strings or Byte Sequences, each with Parameters (String, Integer, Token, Boolean). Parses
 // strictly (RFC 8941 section 4.2) and serialises an Inner List back (section 4.1.1), since the
 // signature base carries the re-serialised `@signature-params` (RFC 9421 section 2.3). Pure.
+import { CodedError } from '../../../pipelines/errors.ts';
 
 /** A Token (RFC 8941 section 3.3.4): kept apart from a String so it serialises back unquoted. */
 export class Token {
@@ -23,10 +24,9 @@ export interface InnerList {
 }
 export type Member = Item | InnerList;
 
-export class StructuredFieldError extends Error {
+export class StructuredFieldError extends CodedError<'STRUCTURED_FIELD_INVALID'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'StructuredFieldError';
+    super('STRUCTURED_FIELD_INVALID', message);
   }
 }
 

@@ -13,19 +13,13 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { z } from 'zod';
+import { CodedError } from '../../../pipelines/errors.ts';
 import { ROLES, type Principal } from './roles.ts';
 import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
 
 export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID';
 
-export class AuthError extends Error {
-  readonly code: AuthErrorCode;
-  constructor(code: AuthErrorCode, message: string) {
-    super(message);
-    this.name = 'AuthError';
-    this.code = code;
-  }
-}
+export class AuthError extends CodedError<AuthErrorCode> {}
 
 /** The HS256 key and the claims a token of ours carries. */
 export interface TokenOptions {

@@ -6,6 +6,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { CodedError } from '../../../pipelines/errors.ts';
 import { ROLES, type Principal } from './roles.ts';
 
 /** The repository's demo users (development only; production refuses them: users-policy.ts). */
@@ -40,11 +41,9 @@ const userSchema = z.strictObject({
 });
 const fileSchema = z.strictObject({ note: z.string().optional(), users: z.array(userSchema).min(1) });
 
-export class UsersFileError extends Error {
-  readonly code = 'USERS_FILE_INVALID';
+export class UsersFileError extends CodedError<'USERS_FILE_INVALID'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsersFileError';
+    super('USERS_FILE_INVALID', message);
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type AudioChunk,
 } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collect, createTopicsAndWait } from './helpers.ts';
+import { collect, createTopicsAndWait, idempotentProducer } from './helpers.ts';
 
 const chunk = (callId: string, index: number): AudioChunk => ({
   callId,
@@ -36,9 +36,7 @@ describe('consumer runner', () => {
     const kafka = testKafka();
     const [input, output, dead] = [uniqueName('t.in'), uniqueName('t.out'), uniqueName('t.dlq')];
     await createTopicsAndWait(kafka, [input, output, dead], 1);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    onTestFinished(() => producer.disconnect());
+    const producer = await idempotentProducer(kafka);
     await producer.send({
       topic: input,
       messages: [
@@ -112,10 +110,7 @@ describe('consumer runner', () => {
     const kafka = testKafka();
     const [input, output] = [uniqueName('t.in'), uniqueName('t.out')];
     await createTopicsAndWait(kafka, [input, output], 2);
-    // Idempotent: a retried send on a just-created topic must not write the records twice.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    onTestFinished(() => producer.disconnect());
+    const producer = await idempotentProducer(kafka);
     const messages = [0, 1].flatMap((partition) =>
       [0, 1, 2].map((i) => ({
         partition,

@@ -1,11 +1,22 @@
 // Test helpers for the ingest tests: read a topic from the beginning with a fresh consumer group
 // until a condition holds (cleaned up when the test ends). I/O: Kafka.
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { waitForLeaders } from '../../../services/shared/topics.ts';
 import { uniqueName } from '../../support/kafka.ts';
+
+/**
+ * An idempotent producer, disconnected when the test ends: a retried send on a just-created topic
+ * must not write the records twice.
+ */
+export async function idempotentProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  onTestFinished(() => producer.disconnect());
+  return producer;
+}
 
 /** Reads `count` records of a topic from the beginning. */
 export function collect<T>(

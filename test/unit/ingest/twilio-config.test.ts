@@ -1,6 +1,7 @@
 // The Twilio adapter's options: off unless TWILIO_PORT is set; accounts from the variable (lines
 // or JSON) mapped to known tenants; every problem a CONFIG_INVALID naming the variable, never a token.
 import { describe, expect, it } from 'vitest';
+import { errorCode } from '../../../pipelines/errors.ts';
 import { loadTwilioConfig } from '../../../services/ingest-gateway/twilio-config.ts';
 
 const SID = 'AC' + '0123456789abcdef'.repeat(2);
@@ -13,7 +14,7 @@ const problems = (env: Record<string, string>): string[] => {
   try {
     loadTwilioConfig(env, TENANTS);
   } catch (error) {
-    expect((error as { code?: string }).code).toBe('CONFIG_INVALID');
+    expect(errorCode(error)).toBe('CONFIG_INVALID');
     return (error as { problems: string[] }).problems;
   }
   return [];

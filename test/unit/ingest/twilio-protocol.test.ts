@@ -2,6 +2,7 @@
 // parse, tracks map to channels, timestamps become timeline slots, consent comes only from the
 // parameters, and malformed messages fail with their stable codes.
 import { describe, expect, it } from 'vitest';
+import { errorCode } from '../../../pipelines/errors.ts';
 import {
   parseTwilioMessage,
   resumeOffsetMs,
@@ -34,7 +35,7 @@ const codeOf = (fn: () => unknown): string | undefined => {
   try {
     fn();
   } catch (error) {
-    return (error as { code?: string }).code;
+    return errorCode(error);
   }
   return undefined;
 };

@@ -2,6 +2,7 @@
 // shared definition, services/shared/call-metadata.ts). Each value is run through both the
 // gateway's validator and the store's schema: both refuse it, or both keep it.
 import { describe, expect, it } from 'vitest';
+import { errorCode } from '../../../pipelines/errors.ts';
 import { parseStoreEvent } from '../../../services/call-store/events.ts';
 import { validateCallStart, type RawCallStart } from '../../../services/ingest-gateway/validate.ts';
 
@@ -39,7 +40,7 @@ const outcome = (fn: () => unknown) => {
     fn();
     return 'kept';
   } catch (error) {
-    return (error as { code: string }).code;
+    return errorCode(error, 'NO_CODE');
   }
 };
 
