@@ -1,5 +1,5 @@
 // `npm run bench:alerts -- [--clients 1000] [--slow 10] [--calls 20] [--seconds 40]`: the
-// alert-service under load. Starts a broker (deploy/kafka/find-broker.ts) and the alert-service
+// alert-service under load. Starts a broker (devkit/kafka/find-broker.ts) and the alert-service
 // as a child process, connects N real WebSocket clients (supervisors and agents; `--slow` of them
 // stop reading), streams emotion and feature records of concurrent calls in real time to Kafka
 // (customers turn angry, calm down, agents speed up: alerts fire), and measures push latency from
@@ -12,10 +12,10 @@ import { loadavg } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { findBroker } from '../deploy/kafka/find-broker.ts';
+import { findBroker } from '../devkit/kafka/find-broker.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { sendRecords, type OutRecord } from '../services/shared/producer.ts';
-import { callStarted, emotionOut, emotionRecord, featuresOut } from '../test/int/alerts/records.ts';
+import { callStarted, emotionOut, emotionRecord, featuresOut } from '../devkit/records/alert-records.ts';
 
 const { values } = parseArgs({
   options: {

@@ -7,16 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findPostgres } from '../services/call-store/backend/local-postgres.ts';
+import { findPostgres } from '../devkit/postgres/local-postgres.ts';
 import type { StoreEvent } from '../services/call-store/events.ts';
 import { parseStoreEvent } from '../services/call-store/events.ts';
 import { issueToken } from '../services/call-store/http/auth.ts';
 import { startQaServer } from '../services/call-store/http/server.ts';
 import { STORE_TOPICS } from '../services/call-store/ingest/consumer.ts';
-import { toKafka } from '../services/call-store/ingest/encode-records.ts';
+import { toKafka } from '../devkit/records/store-records.ts';
 import { decodeStoreRecord, type StoreTopic } from '../services/call-store/ingest/map-records.ts';
 import { openCallStore, type CallStore } from '../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../devkit/records/store-call.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
 // the latest offsets when it joins, so records produced before would never reach it (the alert
 // service's evaluator, fromBeginning false). I/O: Kafka admin requests.
 import type { Kafka } from 'kafkajs';
-import { metricValue, scrape } from '../pipeline/harness.ts';
+import { metricValue, scrape } from '../../../devkit/pipeline/harness.ts';
 
 export async function waitForStableGroup(kafka: Kafka, groupId: string, timeoutMs = 120_000): Promise<void> {
   const admin = kafka.admin();

@@ -2,12 +2,12 @@
 // `outageS` seconds, new calls tried meanwhile. Measures what the gateway told clients (UNAVAILABLE
 // with a retry delay, or not), how far its held bytes and memory grew, whether any service process
 // exited, and whether a call is taken again once the cluster is back. I/O: processes, gRPC, HTTP.
-import type { LocalCluster } from '../../../deploy/kafka/local-cluster.ts';
-import { syntheticCall } from '../pipeline/call-audio.ts';
-import { metricValue, scrape, toTelephoneCall } from '../pipeline/harness.ts';
-import { startSimulator, type RunningPipeline } from '../pipeline/pipeline-procs.ts';
-import { peakRssMb } from '../pipeline/proc-stats.ts';
-import { streamCall } from '../pipeline/stream-call.ts';
+import type { LocalCluster } from '../../../devkit/kafka/local-cluster.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
+import { metricValue, scrape, toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
+import { startSimulator, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { peakRssMb } from '../../../devkit/pipeline/proc-stats.ts';
+import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import type { CallSet } from './call-set.ts';
 import { runTimeline } from './timeline.ts';
 

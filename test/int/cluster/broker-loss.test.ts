@@ -1,4 +1,4 @@
-// The live pipeline on a 3-node KRaft cluster (deploy/kafka/local-cluster.ts), its own vitest
+// The live pipeline on a 3-node KRaft cluster (devkit/kafka/local-cluster.ts), its own vitest
 // project (`npm run test:cluster`): topics with 3 copies and min.insync.replicas 2; the broker
 // leading the calls' audio SIGKILLed mid-call and started again with every window still delivered
 // once after dedupe; and a whole-cluster outage where the gateway refuses new calls and ends held
@@ -9,23 +9,18 @@ import {
   CLUSTER_REPLICATION,
   startLocalCluster,
   type LocalCluster,
-} from '../../../deploy/kafka/local-cluster.ts';
+} from '../../../devkit/kafka/local-cluster.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';
 import { emotionEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { busiestLeader } from '../../../scripts/lib/faults/leaders.ts';
-import {
-  collectTopic,
-  toTelephoneCall,
-  waitFor,
-  type Collected,
-} from '../../../scripts/lib/pipeline/harness.ts';
+import { collectTopic, toTelephoneCall, waitFor, type Collected } from '../../../devkit/pipeline/harness.ts';
 import {
   expectedWindowsPerCall,
   startPipeline,
   type RunningPipeline,
-} from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+} from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

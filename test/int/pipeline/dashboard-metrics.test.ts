@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportedMetricNames, unknownDashboardMetrics } from '../../../deploy/checks/promql-metrics.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
-import { scrape, toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
-import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
+import { scrape, toTelephoneCall, waitFor } from '../../../devkit/pipeline/harness.ts';
+import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
 import { uniqueName } from '../../support/kafka.ts';
 

@@ -16,7 +16,7 @@ import {
   type FeatureWindowRecord,
 } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { emodbAvailable, emodbCall, syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { emodbAvailable, emodbCall, syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import {
   collectTopic,
   metricValue,
@@ -25,9 +25,9 @@ import {
   waitFor,
   type Collected,
   type TelephoneCall,
-} from '../../../scripts/lib/pipeline/harness.ts';
-import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+} from '../../../devkit/pipeline/harness.ts';
+import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
 
 /** Emotion event ids pipelines/dsp + one tracker per speaker give this call, in order per speaker. */
 function expectedEventIds(call: TelephoneCall): string[] {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { emotionRecord, sendEmotion, startCall, startHarness } from '../alerts/harness.ts';
-import { callEnded } from '../alerts/records.ts';
+import { callEnded } from '../../../devkit/records/alert-records.ts';
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

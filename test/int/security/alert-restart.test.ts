@@ -4,7 +4,7 @@
 // call earns fires exactly once (it was missed: the successor started after the committed windows
 // with empty state). A restart after the alert replays the call without producing it again.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startServiceProcess, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { startServiceProcess, waitFor } from '../../../devkit/pipeline/harness.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import {
   alertIdsInTopic,

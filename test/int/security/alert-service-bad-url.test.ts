@@ -3,8 +3,8 @@
 // process keeps serving. And a restarted instance joins the same fan-out group instead of leaving
 // one more group behind at every start.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scripts/lib/pipeline/harness.ts';
+import { freePort } from '../../../devkit/kafka/local-broker.ts';
+import { startServiceProcess, waitFor, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';
 import { uniqueName } from '../../support/kafka.ts';
 

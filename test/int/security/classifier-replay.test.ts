@@ -8,7 +8,7 @@ import { startEmotionClassifier } from '../../../services/emotion-classifier/cla
 import { loadEmotionClassifierConfig } from '../../../services/emotion-classifier/config.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
-import { collectTopic, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { collectTopic, waitFor } from '../../../devkit/pipeline/harness.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
 import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';

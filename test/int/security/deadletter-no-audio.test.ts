@@ -8,8 +8,8 @@ import {
   produceCallAudio,
   toTelephoneCall,
   waitFor,
-} from '../../../scripts/lib/pipeline/harness.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+} from '../../../devkit/pipeline/harness.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { deadLetterCodec, type DeadLetterRecord } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { startDspWorker } from './dsp-worker-fixture.ts';

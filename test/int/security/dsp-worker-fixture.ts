@@ -9,7 +9,7 @@ import {
   startServiceProcess,
   waitFor,
   type ServiceProcess,
-} from '../../../scripts/lib/pipeline/harness.ts';
+} from '../../../devkit/pipeline/harness.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 export interface DspWorkerFixture {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 
 const DAY = 86_400_000;
 const TABLES = [

@@ -7,17 +7,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/kafka/local-broker.ts';
 import { issueToken } from '../../../services/call-store/http/auth.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
-import { toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
+import { toTelephoneCall, waitFor } from '../../../devkit/pipeline/harness.ts';
 import {
   expectedWindowsPerCall,
   startPipeline,
   type RunningPipeline,
-} from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+} from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { connect, type Frame, type TestClient } from '../alerts/harness.ts';
 import { uniqueName } from '../../support/kafka.ts';
 

@@ -6,7 +6,7 @@ import { issueToken, type QaPrincipal } from '../../../services/call-store/http/
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { expectDocumented } from './openapi.ts';
 
 const tokens = {

@@ -5,11 +5,11 @@ import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreIngest, type StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { createLogger, deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { BACKENDS } from './backends.ts';
-import { toKafka } from '../../../services/call-store/ingest/encode-records.ts';
+import { toKafka } from '../../../devkit/records/store-records.ts';
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 import { plantedSurveys, writeSurveyCalls } from './survey-data.ts';
 

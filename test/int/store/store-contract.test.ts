@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../../../services/call-store/migrate.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 
 const tenantScope = { tenant: 'acme', agentId: null, teams: null };

@@ -5,7 +5,7 @@
 // answers, so the report has varying measures that must show no association.
 import { createRng } from '../../../pipelines/emotion/train/rng.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 
 export interface PlantedSurvey {
   callId: string;

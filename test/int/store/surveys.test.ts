@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, type QaPrincipal } from '../../../services/call-store/http/auth.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 import { expectDocumented } from './openapi.ts';
 import { plantedSurveys, surveyCsv, writeSurveyCalls } from './survey-data.ts';

@@ -4,11 +4,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
-import { createCallAnalyzer, toTelephoneBand } from '../../../pipelines/dsp/index.ts';
-import { createKafka } from '../../../services/shared/kafka-client.ts';
-import { DEFAULT_TOPIC_SETTINGS, topicConfigs, TOPICS } from '../../../services/shared/topics.ts';
-import type { StereoCall } from './call-audio.ts';
+import { freePort } from '../kafka/local-broker.ts';
+import { createCallAnalyzer, toTelephoneBand } from '../../pipelines/dsp/index.ts';
+import { createKafka } from '../../services/shared/kafka-client.ts';
+import { DEFAULT_TOPIC_SETTINGS, topicConfigs, TOPICS } from '../../services/shared/topics.ts';
+import type { StereoCall } from '../audio/stereo-call.ts';
 import {
   createTopicsReady,
   REPO_ROOT,

@@ -5,17 +5,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin, Consumer, ITopicConfig, Kafka, Producer } from 'kafkajs';
-import { toTelephoneBand } from '../../../pipelines/dsp/index.ts';
-import type { RecordHeaders } from '../../../services/shared/codec.ts';
-import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
-import { audioChunkCodec } from '../../../services/shared/records.ts';
-import type { StereoCall } from './call-audio.ts';
-import { callKey } from '../../../services/shared/call-key.ts';
+import { toTelephoneBand } from '../../pipelines/dsp/index.ts';
+import type { RecordHeaders } from '../../services/shared/codec.ts';
+import { outRecord, sendRecords } from '../../services/shared/producer.ts';
+import { audioChunkCodec } from '../../services/shared/records.ts';
+import type { StereoCall } from '../audio/stereo-call.ts';
+import { callKey } from '../../services/shared/call-key.ts';
 
 /** The tenant of the audio `produceCallAudio` writes straight to Kafka (as the gateway would). */
 export const HARNESS_TENANT = 'test';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ServiceProcess {
   readonly child: ChildProcess;

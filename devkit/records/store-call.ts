@@ -1,7 +1,7 @@
 // Deterministic synthetic calls as store events (call start, windows and emotion events of both
 // speakers, dynamics, an optional frustration alert with its acknowledgement, call end), for the
 // tests, the benchmark and the demo seed. Pure: a seeded generator, no I/O.
-import type { StoreEvent } from './events.ts';
+import type { StoreEvent } from '../../services/call-store/events.ts';
 
 export interface SyntheticCallOptions {
   callId: string;

@@ -1,4 +1,4 @@
-// Finds a PostgreSQL server for tests, benchmarks and the demo, the way deploy/kafka finds a broker:
+// Finds a PostgreSQL server for tests, benchmarks and the demo, the way devkit/kafka finds a broker:
 // DATABASE_URL if set, else a throwaway cluster from the installed Debian binaries
 // (/usr/lib/postgresql/*/bin) on a free port in a temp dir, else a loud error. I/O: processes, files.
 import { spawnSync } from 'node:child_process';

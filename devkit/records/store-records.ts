@@ -9,11 +9,11 @@ import {
   emotionEventCodec,
   featureWindowCodec,
   type RecordCodec,
-} from '../../shared/index.ts';
-import { callKey } from '../../shared/call-key.ts';
-import type { StoreEvent } from '../events.ts';
-import { eventIdOf } from '../events.ts';
-import type { StoreTopics } from './consumer.ts';
+} from '../../services/shared/index.ts';
+import { callKey } from '../../services/shared/call-key.ts';
+import type { StoreEvent } from '../../services/call-store/events.ts';
+import { eventIdOf } from '../../services/call-store/events.ts';
+import type { StoreTopics } from '../../services/call-store/ingest/consumer.ts';
 
 export interface TopicMessage {
   topic: string;

@@ -1,16 +1,16 @@
 // Kafka records of a synthetic call for the alert-service tests and benchmark: call started,
 // emotion events (angry = high arousal, low valence, with evidence), and agent feature windows
 // with a given pace and tension; all as OutRecords built with the shared codecs. Pure.
-import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
-import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';
-import { outRecord, type OutRecord } from '../../../services/shared/producer.ts';
-import { speakerWindow } from '../../unit/alerts/helpers.ts';
+import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
+import { toFeatureWindowRecord } from '../../services/shared/mapping.ts';
+import { outRecord, type OutRecord } from '../../services/shared/producer.ts';
+import { speakerWindow } from '../../test/unit/alerts/helpers.ts';
 import {
   callEventCodec,
   emotionEventCodec,
   featureWindowCodec,
   type EmotionEventRecord,
-} from '../../../services/shared/records.ts';
+} from '../../services/shared/records.ts';
 
 export function callStarted(
   topic: string,

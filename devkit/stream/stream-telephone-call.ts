@@ -4,8 +4,8 @@ import {
   createIngestClient,
   openCallStream,
   type CallResult,
-} from '../../../services/simulator/ingest-client.ts';
-import type { TelephoneCall } from './harness.ts';
+} from '../../services/simulator/ingest-client.ts';
+import type { TelephoneCall } from '../pipeline/harness.ts';
 
 const FRAME_MS = 20;
 const FRAME_BYTES = 160; // 20 ms of 8 kHz µ-law

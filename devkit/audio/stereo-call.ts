@@ -3,8 +3,8 @@
 // (voiced harmonic bursts at a syllable-like rate, no data needed). I/O: reads EmoDB files only.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { emodbRoot, listEmodb, readEmodbSamples, type EmodbItem } from '../../../scripts/lib/emodb.ts';
-import { resample } from '../../../pipelines/dsp/index.ts';
+import { emodbRoot, listEmodb, readEmodbSamples, type EmodbItem } from './emodb.ts';
+import { resample } from '../../pipelines/dsp/index.ts';
 
 export interface StereoCall {
   sampleRateHz: number;

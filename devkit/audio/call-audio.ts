@@ -11,8 +11,8 @@ import {
   resample,
   toTelephoneBand,
 } from '../../pipelines/dsp/index.ts';
-import type { WireCodec } from '../shared/records.ts';
-import { synthesizeCall } from './synth.ts';
+import type { WireCodec } from '../../services/shared/records.ts';
+import { synthesizeCall } from './synthetic-voices.ts';
 
 export interface CallAudioSource {
   name: string;
