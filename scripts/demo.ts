@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findBroker, type FoundBroker } from '../devkit/kafka/find-broker.ts';
-import { freePort } from '../devkit/kafka/local-broker.ts';
+import { freePort } from '../devkit/free-port.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { decodeAlertsTopic, emotionEventCodec } from '../services/shared/records.ts';

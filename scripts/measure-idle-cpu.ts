@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { findBroker } from '../devkit/kafka/find-broker.ts';
-import { freePort } from '../devkit/kafka/local-broker.ts';
-import { startServiceProcess, waitFor } from '../devkit/pipeline/harness.ts';
+import { freePort } from '../devkit/free-port.ts';
+import { startServiceProcess } from '../devkit/pipeline/harness.ts';
+import { waitFor } from '../services/shared/wait-for.ts';
 import { cpuSeconds } from '../devkit/pipeline/proc-stats.ts';
 
 const { values } = parseArgs({

@@ -11,6 +11,7 @@ import { outRecord, sendRecords } from '../../services/shared/producer.ts';
 import { audioChunkCodec } from '../../services/shared/records.ts';
 import type { StereoCall } from '../audio/stereo-call.ts';
 import { callKey } from '../../services/shared/call-key.ts';
+import { waitFor } from '../../services/shared/wait-for.ts';
 
 /** The tenant of the audio `produceCallAudio` writes straight to Kafka (as the gateway would). */
 export const HARNESS_TENANT = 'test';
@@ -91,21 +92,6 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 export async function scrape(port: number): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`);
   return response.text();
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-  everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /**

@@ -3,9 +3,9 @@
 // (/usr/lib/postgresql/*/bin) on a free port in a temp dir, else a loud error. I/O: processes, files.
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../free-port.ts';
 
 export interface FoundPostgres {
   readonly source: 'env' | 'local-binaries';
@@ -20,17 +20,6 @@ export class PostgresUnavailableError extends Error {
     super(message);
     this.name = 'PostgresUnavailableError';
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 /** Newest installed server binaries, e.g. /usr/lib/postgresql/15/bin. */

@@ -4,7 +4,7 @@
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { toFeatureWindowRecord } from '../../services/shared/mapping.ts';
 import { outRecord, type OutRecord } from '../../services/shared/producer.ts';
-import { speakerWindow } from '../../test/unit/alerts/helpers.ts';
+import { speakerWindow } from './speaker-window.ts';
 import {
   callEventCodec,
   emotionEventCodec,

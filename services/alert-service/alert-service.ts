@@ -27,6 +27,7 @@ import { loadRulesFile, watchRulesFile } from './rules-file.ts';
 import { loadUsers, teamsOfAgents, type DemoUser } from './users.ts';
 import { productionUsersProblems } from './users-policy.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
+import { waitFor } from '../shared/wait-for.ts';
 
 export const SERVICE = 'alert-service';
 
@@ -63,14 +64,6 @@ async function loadServiceUsers(config: AlertServiceConfig): Promise<Map<string,
   const problems = await productionUsersProblems('ALERT_USERS_FILE', config.ALERT_USERS_FILE, users);
   if (problems.length > 0) throw new ConfigError(problems);
   return users;
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting for the Kafka consumers to join');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**
@@ -357,9 +350,9 @@ export async function startAlertService(
 
   // The fan-out joins first: it reads va.alerts.v1 from "now", and is the only path to clients.
   await fanout.start();
-  await waitFor(() => fanout.ready(), 60_000);
+  await waitFor('the Kafka consumers to join', () => fanout.ready(), 60_000, 50);
   await runner.start();
-  await waitFor(() => fanout.ready() && runner.ready(), 60_000);
+  await waitFor('the Kafka consumers to join', () => fanout.ready() && runner.ready(), 60_000, 50);
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.rules.length });
   return {
     base,

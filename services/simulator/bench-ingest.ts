@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findBroker } from '../../devkit/kafka/find-broker.ts';
-import { freePort } from '../../devkit/kafka/local-broker.ts';
+import { freePort } from '../../devkit/free-port.ts';
 import { audiohookProtocol } from './bench-protocols/audiohook.ts';
 import { grpcProtocol } from './bench-protocols/grpc.ts';
 import { l16wsProtocol } from './bench-protocols/l16ws.ts';

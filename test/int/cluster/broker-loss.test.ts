@@ -14,7 +14,8 @@ import { createKafka } from '../../../services/shared/kafka-client.ts';
 import { emotionEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
 import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { busiestLeader } from '../../../scripts/lib/faults/leaders.ts';
-import { collectTopic, toTelephoneCall, waitFor, type Collected } from '../../../devkit/pipeline/harness.ts';
+import { collectTopic, toTelephoneCall, type Collected } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   expectedWindowsPerCall,
   startPipeline,

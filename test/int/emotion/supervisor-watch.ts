@@ -3,7 +3,7 @@
 // time for an alert still on its way). I/O: the alert service harness and its WebSocket.
 import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
-import { waitFor } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import type { RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
 import { connect, login, startHarness, type TestClient } from '../alerts/harness.ts';
 

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { freePort } from '../../../devkit/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { startAlertService } from '../../../services/alert-service/alert-service.ts';
 import { issueToken } from '../../../services/call-store/http/auth.ts';
 import { findPostgres } from '../../../devkit/postgres/local-postgres.ts';
@@ -24,7 +24,8 @@ import { routingHintCodec } from '../../../services/routing-service/routing-reco
 import { startRoutingService } from '../../../services/routing-service/routing-service.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { createTopicsAndWait } from '../ingest/helpers.ts';

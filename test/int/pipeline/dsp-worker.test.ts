@@ -16,10 +16,10 @@ import {
   scrape,
   startServiceProcess,
   toTelephoneCall,
-  waitFor,
   type ServiceProcess,
   type TelephoneCall,
 } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 
 /** The ids pipelines/dsp gives the same audio in one process: what the live pipeline must match. */
 function expectedIds(call: TelephoneCall, ended: boolean): string[] {

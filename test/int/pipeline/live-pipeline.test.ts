@@ -22,10 +22,10 @@ import {
   metricValue,
   scrape,
   toTelephoneCall,
-  waitFor,
   type Collected,
   type TelephoneCall,
 } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
 import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
 

@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../devkit/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { issueToken } from '../../../services/call-store/http/auth.ts';
 import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
-import { toTelephoneCall, waitFor } from '../../../devkit/pipeline/harness.ts';
+import { toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   expectedWindowsPerCall,
   startPipeline,

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createAlertEngine, parseRuleSetText } from '../../../pipelines/alerts/index.ts';
 import type { AlertEngine, AlertEvent, Observation, RuleSet } from '../../../pipelines/alerts/index.ts';
-import type { Channel, DynamicsWindow, SpeakerWindow } from '../../../pipelines/dsp/types.ts';
+import type { Channel, DynamicsWindow } from '../../../pipelines/dsp/types.ts';
+import { speakerWindow } from '../../../devkit/records/speaker-window.ts';
 import { EMOTION_LABELS, type EmotionEvent, type EmotionState } from '../../../pipelines/emotion/types.ts';
 
 export const CALL = 'call-1';
@@ -45,39 +46,6 @@ export function emotion(
     evidence: state === 'angry' ? ['pitch +3.1 st over baseline'] : [],
   };
   return { source: 'emotion', callId: CALL, channel, event };
-}
-
-/** One speaker's window i on the 2 s / 1 s grid with the given tension, pace and speech share. */
-export function speakerWindow(
-  i: number,
-  over: { tension?: number; rate?: number; speech?: number } = {},
-): SpeakerWindow {
-  return {
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
-    speechFraction: over.speech ?? 0.8,
-    voicedFraction: 0.6,
-    pace: {
-      syllableRate: (over.rate ?? 4) * 0.8,
-      articulationRate: over.rate ?? 4,
-      pauseRatio: 0.2,
-      meanPauseMs: 300,
-    },
-    pitch: { medianHz: 150, medianSt: 30, meanSt: 30, stdSt: 2, rangeSt: 6, slopeStPerS: 0 },
-    loudness: { meanDbfs: -25, stdDb: 4, peakDbfs: -6 },
-    voiceQuality: {
-      jitterPct: 1,
-      shimmerPct: 3,
-      shimmerDb: 0.3,
-      hnrDb: 15,
-      alphaRatioDb: -10,
-      hammarbergDb: 20,
-      spectralSlope: -0.02,
-    },
-    tensionIndex: over.tension ?? 0.3,
-    functionals: new Float64Array(0),
-  };
 }
 
 export function features(
