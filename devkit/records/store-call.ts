@@ -2,6 +2,7 @@
 // speakers, dynamics, an optional frustration alert with its acknowledgement, call end), for the
 // tests, the benchmark and the demo seed. Pure: a seeded generator, no I/O.
 import type { StoreEvent } from '../../services/call-store/events.ts';
+import { mulberry32 } from '../../pipelines/emotion/train/rng.ts';
 
 export interface SyntheticCallOptions {
   callId: string;
@@ -28,18 +29,6 @@ export interface SyntheticCallOptions {
   hopMs?: number;
 }
 
-/** Mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SyntheticCall {
   start: StoreEvent;
   /** Windows, emotions and dynamics in audio-time order (what the live topics carry). */
@@ -49,7 +38,7 @@ export interface SyntheticCall {
 }
 
 export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
-  const random = rng(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const durationS = options.durationS ?? 120;
   const windowMs = options.windowMs ?? 2000;
   const hopMs = options.hopMs ?? 1000;

@@ -21,7 +21,7 @@ import {
   startPipeline,
   type RunningPipeline,
 } from '../../../devkit/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -91,7 +91,7 @@ describe('pipeline on a 3-node Kafka cluster', () => {
     const stereo = syntheticCall(24, 41);
     const calls = [0, 1].map((i) => toTelephoneCall(uniqueName(`loss${i}`), stereo));
     const streams = calls.map((call) =>
-      streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 1 }),
+      streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 1 }),
     );
     await sleep(6_000);
     const nodeId = await busiestLeader(kafka, pipeline.topics.audio);
@@ -118,7 +118,7 @@ describe('pipeline on a 3-node Kafka cluster', () => {
 
   it('refuses and ends calls with UNAVAILABLE and a retry delay while the whole cluster is down, then serves again', async () => {
     const stereo = syntheticCall(40, 43);
-    const held = streamCall(
+    const held = streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.token,
       toTelephoneCall(uniqueName('held'), stereo),
@@ -129,7 +129,7 @@ describe('pipeline on a 3-node Kafka cluster', () => {
     await sleep(3_000);
     await Promise.all(cluster.nodes.map((node) => node.kill('SIGKILL')));
     await sleep(2_500);
-    const refused = await streamCall(
+    const refused = await streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.token,
       toTelephoneCall(uniqueName('refused'), syntheticCall(4, 44)),
@@ -146,10 +146,10 @@ describe('pipeline on a 3-node Kafka cluster', () => {
     await Promise.all(cluster.nodes.map((node) => node.restart()));
     const after = toTelephoneCall(uniqueName('after'), syntheticCall(8, 45));
     // The gateway's held records drain first; then calls are taken again.
-    let result = await streamCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
+    let result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
     for (let attempt = 0; result.code === 14 && attempt < 10; attempt++) {
       await sleep(result.retryPushbackMs ?? 2_500);
-      result = await streamCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
+      result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
     }
     expect(result.code).toBe(0);
     const expected = expectedWindowsPerCall(syntheticCall(8, 45));

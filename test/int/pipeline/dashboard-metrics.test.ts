@@ -11,7 +11,7 @@ import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { scrape, toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
@@ -65,7 +65,9 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
     });
     // One call through every stage, so the labelled series have samples too.
     const call = toTelephoneCall(uniqueName('dash-call'), syntheticCall(6));
-    expect((await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 })).code).toBe(0);
+    expect(
+      (await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 })).code,
+    ).toBe(0);
     await waitFor(
       'the call to reach the call store',
       async () => {

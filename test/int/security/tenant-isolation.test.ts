@@ -18,7 +18,7 @@ import {
   startPipeline,
   type RunningPipeline,
 } from '../../../devkit/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { connect, type Frame, type TestClient } from '../alerts/harness.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
@@ -167,7 +167,7 @@ describe('tenant isolation of client-chosen call ids', () => {
     const socketB = await connect({ wsUrl }, supB);
 
     // A squats X: its call is live (on A's wallboard) while B starts its own X.
-    const streamingA = streamCall(
+    const streamingA = streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.tokens[A],
       toTelephoneCall(callId, audioA),
@@ -181,7 +181,7 @@ describe('tenant isolation of client-chosen call ids', () => {
       (f) => ((f.calls as { callId: string }[]) ?? []).some((c) => c.callId === callId),
       20_000,
     );
-    const resultB = await streamCall(
+    const resultB = await streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.tokens[B],
       toTelephoneCall(callId, audioB),

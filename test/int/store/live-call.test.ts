@@ -16,7 +16,7 @@ import {
   startPipeline,
   type RunningPipeline,
 } from '../../../devkit/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../devkit/stream/stream-telephone-call.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const SECRET = 'live-call-test-secret-of-32-bytes!!';
@@ -73,7 +73,7 @@ describe('call-store behind the live pipeline', () => {
     };
     /** For polling: a refused connection (a busy machine, the service still settling) is "not yet". */
     const poll = (path: string) => get(path).catch(() => ({ status: 0, body: null }));
-    await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
+    await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
 
     // Every window lands once, in order without gaps (checked before the summary, which honours
     // store_features=false and then drops the windows).
