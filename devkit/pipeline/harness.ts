@@ -5,11 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin, Consumer, ITopicConfig, Kafka, Producer } from 'kafkajs';
-import { toTelephoneBand } from '../../pipelines/dsp/index.ts';
 import type { RecordHeaders } from '../../services/shared/codec.ts';
 import { outRecord, sendRecords } from '../../services/shared/producer.ts';
 import { audioChunkCodec } from '../../services/shared/records.ts';
-import type { StereoCall } from '../audio/stereo-call.ts';
+import { encodeCallAudio, type StereoAudio } from '../audio/call-audio.ts';
 import { callKey } from '../../services/shared/call-key.ts';
 import { waitFor } from '../../services/shared/wait-for.ts';
 
@@ -128,13 +127,10 @@ export interface TelephoneCall {
   customer: Uint8Array;
 }
 
-/** The call as the gateway carries it: 8 kHz G.711 µ-law per channel. */
-export function toTelephoneCall(callId: string, call: StereoCall): TelephoneCall {
-  return {
-    callId,
-    agent: toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu'),
-    customer: toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu'),
-  };
+/** The call as the gateway carries it: 8 kHz G.711 µ-law per channel, through the telephone band. */
+export function toTelephoneCall(callId: string, call: StereoAudio): TelephoneCall {
+  const { agent, customer } = encodeCallAudio({ name: callId, ...call }, 'pcmu', 8000);
+  return { callId, agent, customer };
 }
 
 const BYTES_PER_MS = 8; // 8 kHz, one byte per µ-law sample

@@ -3,15 +3,23 @@
 // Pure.
 import type { SpeakerWindow } from '../../pipelines/dsp/types.ts';
 
+/** Window i of the grid: [i, i + 2] s (2 s window, 1 s hop). */
+export function gridWindow(i: number): { windowIndex: number; startMs: number; endMs: number } {
+  return { windowIndex: i, startMs: i * 1000, endMs: i * 1000 + 2000 };
+}
+
+/** The identity and place of speaker `channel`'s emotion event for window i of a call. */
+export function emotionOnGrid<C extends string>(callId: string, channel: C, i: number) {
+  return { eventId: `${callId}:${channel}:${i}:emotion`, callId, channel, ...gridWindow(i) };
+}
+
 /** One speaker's window i on the 2 s / 1 s grid with the given tension, pace and speech share. */
 export function speakerWindow(
   i: number,
   over: { tension?: number; rate?: number; speech?: number } = {},
 ): SpeakerWindow {
   return {
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
+    ...gridWindow(i),
     speechFraction: over.speech ?? 0.8,
     voicedFraction: 0.6,
     pace: {

@@ -4,7 +4,7 @@
 import type { StoreEvent } from '../../services/call-store/events.ts';
 import { mulberry32 } from '../../pipelines/emotion/train/rng.ts';
 
-export interface SyntheticCallOptions {
+export interface SyntheticStoreCallOptions {
   callId: string;
   tenant?: string;
   agentId?: string;
@@ -29,7 +29,7 @@ export interface SyntheticCallOptions {
   hopMs?: number;
 }
 
-export interface SyntheticCall {
+export interface SyntheticStoreCall {
   start: StoreEvent;
   /** Windows, emotions and dynamics in audio-time order (what the live topics carry). */
   body: StoreEvent[];
@@ -37,7 +37,7 @@ export interface SyntheticCall {
   end: StoreEvent;
 }
 
-export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
+export function syntheticStoreCall(options: SyntheticStoreCallOptions): SyntheticStoreCall {
   const random = mulberry32(options.seed ?? 1);
   const durationS = options.durationS ?? 120;
   const windowMs = options.windowMs ?? 2000;
@@ -57,14 +57,10 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       const turn = Math.floor(startMs / 10_000) % 2 === (channel === 'agent' ? 0 : 1);
       const angry = channel === 'customer' && startMs >= angryFrom && startMs < angryTo;
       const speech = turn ? 0.6 + 0.3 * random() : 0.05 * random();
+      const place = { callId, tenant, channel, windowIndex: i, startMs, endMs };
       body.push({
         kind: 'features',
-        callId,
-        tenant,
-        channel,
-        windowIndex: i,
-        startMs,
-        endMs,
+        ...place,
         speechFraction: speech,
         voicedFraction: speech * 0.8,
         pace: {
@@ -96,12 +92,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       const state = speech < 0.3 ? 'no-speech' : angry ? 'angry' : 'neutral';
       body.push({
         kind: 'emotion',
-        callId,
-        tenant,
-        channel,
-        windowIndex: i,
-        startMs,
-        endMs,
+        ...place,
         state,
         rawLabel: angry ? 'angry' : 'neutral',
         probabilities: { neutral: angry ? 0.1 : 0.8, angry: angry ? 0.8 : 0.05 },
@@ -188,6 +179,6 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
 }
 
 /** Every event of a synthetic call in arrival order. */
-export function syntheticEvents(call: SyntheticCall): StoreEvent[] {
+export function syntheticEvents(call: SyntheticStoreCall): StoreEvent[] {
   return [call.start, ...call.body, ...call.alerts, call.end];
 }

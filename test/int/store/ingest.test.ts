@@ -5,7 +5,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreIngest, type StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { createLogger, deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { BACKENDS } from './backends.ts';
@@ -40,7 +40,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       };
       const deadTopic = uniqueName('dead');
       await createTestTopics(kafka, [...Object.values(topics), deadTopic]);
-      const call = syntheticCall({
+      const call = syntheticStoreCall({
         callId: `live-${uniqueName('c')}`,
         durationS: 90,
         team: 'billing',

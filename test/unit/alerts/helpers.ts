@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createAlertEngine, parseRuleSetText } from '../../../pipelines/alerts/index.ts';
 import type { AlertEngine, AlertEvent, Observation, RuleSet } from '../../../pipelines/alerts/index.ts';
 import type { Channel, DynamicsWindow } from '../../../pipelines/dsp/types.ts';
-import { speakerWindow } from '../../../devkit/records/speaker-window.ts';
+import { emotionOnGrid, gridWindow, speakerWindow } from '../../../devkit/records/speaker-window.ts';
 import { EMOTION_LABELS, type EmotionEvent, type EmotionState } from '../../../pipelines/emotion/types.ts';
 
 export const CALL = 'call-1';
@@ -28,12 +28,7 @@ export function emotion(
   ) as EmotionEvent['probabilities'];
   const negative = state === 'angry' || state === 'sad' || state === 'disgust';
   const event: EmotionEvent = {
-    eventId: `${CALL}:${channel}:${i}:emotion`,
-    callId: CALL,
-    channel,
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
+    ...emotionOnGrid(CALL, channel, i),
     state,
     changed: false,
     rawLabel: state === 'no-speech' || state === 'uncertain' ? 'neutral' : state,
@@ -58,9 +53,7 @@ export function features(
 
 export function dynamics(i: number, over: { silenceMs?: number; overtalks?: number } = {}): Observation {
   const window: DynamicsWindow = {
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
+    ...gridWindow(i),
     overtalkCount: over.overtalks ?? 0,
     overtalkMs: (over.overtalks ?? 0) * 400,
     mutualSilenceMs: over.silenceMs ?? 200,
