@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'deploy/kafka/libs/**', '.tools/**', 'reports/**', 'web/dist/**'],
+    ignores: ['dist/**', 'node_modules/**', 'devkit/kafka/libs/**', '.tools/**', 'reports/**', 'web/dist/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

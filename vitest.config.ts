@@ -1,6 +1,6 @@
 // Three projects: fast pure unit tests, integration tests that share one real Kafka broker
-// started by the global setup (see deploy/kafka/find-broker.ts), and the cluster tests, which
-// start their own 3-node KRaft cluster (deploy/kafka/local-cluster.ts) to kill brokers in.
+// started by the global setup (see devkit/kafka/find-broker.ts), and the cluster tests, which
+// start their own 3-node KRaft cluster (devkit/kafka/local-cluster.ts) to kill brokers in.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -1,5 +1,5 @@
 // `npm run bench:alerts -- [--clients 1000] [--slow 10] [--calls 20] [--seconds 40]`: the
-// alert-service under load. Starts a broker (deploy/kafka/find-broker.ts) and the alert-service
+// alert-service under load. Starts a broker (devkit/kafka/find-broker.ts) and the alert-service
 // as a child process, connects N real WebSocket clients (supervisors and agents; `--slow` of them
 // stop reading), streams emotion and feature records of concurrent calls in real time to Kafka
 // (customers turn angry, calm down, agents speed up: alerts fire), and measures push latency from
@@ -7,15 +7,15 @@
 // received by each client allowed to see it. Prints ONE JSON object; progress on stderr.
 // I/O: processes, Kafka, HTTP, WebSocket.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { findBroker } from '../deploy/kafka/find-broker.ts';
+import { findBroker } from '../devkit/kafka/find-broker.ts';
+import { freePort } from '../devkit/free-port.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { sendRecords, type OutRecord } from '../services/shared/producer.ts';
-import { callStarted, emotionOut, emotionRecord, featuresOut } from '../test/int/alerts/records.ts';
+import { callStarted, emotionOut, emotionRecord, featuresOut } from '../devkit/records/alert-records.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values } = parseArgs({
@@ -64,14 +64,6 @@ async function stopChild(child: ChildProcess | null): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Slow clients the service itself closed (send buffer limit or missed heartbeat), from /metrics. */

@@ -4,7 +4,7 @@
 
 import meydaModule from 'meyda';
 import { createChannelAnalyzer, encodeMuLaw, encodeLinear16 } from '../pipelines/dsp/index.ts';
-import { addNoise, bandPass, synthVoiced } from './lib/synth.ts';
+import { addNoise, bandPass, synthVoiced } from '../devkit/audio/test-signals.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 /** The fields of meyda's default export used here (its .d.ts does not match Node's CJS interop). */

@@ -1,5 +1,5 @@
 // `npm run bench:faults -- [--calls 100] [--scale 1,2,4]`: faults under load on a local 3-node
-// KRaft cluster (deploy/kafka/local-cluster.ts), measured, printed as ONE JSON object.
+// KRaft cluster (devkit/kafka/local-cluster.ts), measured, printed as ONE JSON object.
 // 1. Reference: each nEMO call once, no faults: the windows and alerts the same audio must give.
 // 2. Fault run: N stereo calls streamed in real time; at 10 s the broker leading the most audio
 //    partitions is SIGKILLed, at 25 s started again; then a dsp-worker and the emotion classifier
@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CLUSTER_REPLICATION, startLocalCluster } from '../deploy/kafka/local-cluster.ts';
+import { CLUSTER_REPLICATION, startLocalCluster } from '../devkit/kafka/local-cluster.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { alertsLost } from './lib/faults/alert-ledger.ts';
 import { nemoCallSet } from './lib/faults/call-set.ts';
@@ -25,7 +25,7 @@ import { runOutage } from './lib/faults/outage.ts';
 import { runScale } from './lib/faults/scale.ts';
 import { runTimeline, type FaultRecord } from './lib/faults/timeline.ts';
 import { percentile, recoverySeconds } from './lib/faults/window-ledger.ts';
-import { startPipeline, startSimulator } from './lib/pipeline/pipeline-procs.ts';
+import { startPipeline, startSimulator } from '../devkit/pipeline/pipeline-procs.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 // `npm run bench:pipeline -- --calls N --seconds S [--dsp-workers K]`: the live pipeline measured
-// end to end. Starts a broker (deploy/kafka/find-broker.ts), the ingest gateway, K dsp-workers
+// end to end. Starts a broker (devkit/kafka/find-broker.ts), the ingest gateway, K dsp-workers
 // and the emotion classifier as child processes, streams N concurrent stereo calls of S seconds
 // in real time over gRPC with the call simulator, consumes va.emotions.v1 and prints ONE JSON
 // object: windows expected/received/lost, latency percentiles (arrival at the gateway of the
@@ -10,14 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findBroker } from '../deploy/kafka/find-broker.ts';
+import { findBroker } from '../devkit/kafka/find-broker.ts';
 import { encodeWav } from '../pipelines/audio/wav.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { emotionEventCodec } from '../services/shared/records.ts';
-import { syntheticCall } from './lib/pipeline/call-audio.ts';
-import { expectedWindowsPerCall, startPipeline, startSimulator } from './lib/pipeline/pipeline-procs.ts';
-import { createCpuMeter, listenerPid, peakRssMb } from './lib/pipeline/proc-stats.ts';
+import { syntheticCall } from '../devkit/audio/stereo-call.ts';
+import { expectedWindowsPerCall, startPipeline, startSimulator } from '../devkit/pipeline/pipeline-procs.ts';
+import { createCpuMeter, listenerPid, peakRssMb } from '../devkit/pipeline/proc-stats.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values } = parseArgs({

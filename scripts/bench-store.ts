@@ -7,16 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findPostgres } from '../services/call-store/backend/local-postgres.ts';
+import { findPostgres } from '../devkit/postgres/local-postgres.ts';
 import type { StoreEvent } from '../services/call-store/events.ts';
 import { parseStoreEvent } from '../services/call-store/events.ts';
 import { issueToken } from '../services/shared/auth/tokens.ts';
 import { startQaServer } from '../services/call-store/http/server.ts';
 import { STORE_TOPICS } from '../services/call-store/ingest/consumer.ts';
-import { toKafka } from '../services/call-store/ingest/encode-records.ts';
+import { toKafka } from '../devkit/records/store-records.ts';
 import { decodeStoreRecord, type StoreTopic } from '../services/call-store/ingest/map-records.ts';
 import { openCallStore, type CallStore } from '../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../devkit/records/store-call.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const { values: args } = parseArgs({
@@ -53,7 +53,7 @@ const encode = (events: StoreEvent[]): Encoded[] =>
 /** One batch per second of audio: every call's windows of that second, as the live topics carry them. */
 function liveBatches(): { starts: Encoded[]; seconds: Encoded[][]; events: number } {
   const calls = Array.from({ length: CALLS }, (_, i) =>
-    syntheticCall({
+    syntheticStoreCall({
       callId: `bench-live-${i}`,
       durationS: SECONDS + 1,
       angryFromS: 20,
@@ -191,7 +191,7 @@ async function main() {
   log(`PostgreSQL ${postgresRate} events/s`);
 
   log('storing a 30-minute call and 100 000 call summaries');
-  const long = syntheticCall({
+  const long = syntheticStoreCall({
     callId: 'bench-30min',
     durationS: 1800,
     angryFromS: 300,

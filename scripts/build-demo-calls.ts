@@ -10,7 +10,7 @@ import { encodeWav, parseWav } from '../pipelines/audio/wav.ts';
 import { assembleCall, createClipPool, type SourceClip } from './lib/demo-calls/assemble.ts';
 import type { DemoCallsFile } from './lib/demo-calls/calls-file.ts';
 import { CALL_PLANS, HELD_OUT_SPEAKERS } from './lib/demo-calls/plan.ts';
-import { rng } from './lib/synth.ts';
+import { rng } from '../devkit/audio/test-signals.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(REPO_ROOT, 'assets/nemo-calls');

@@ -1,5 +1,5 @@
 // `npm run demo [-- --exit --speed 1 --calls N --synthetic | --emodb]`: the product's main job on
-// one machine. Starts a Kafka broker (deploy/kafka/find-broker.ts), the ingest gateway, the
+// one machine. Starts a Kafka broker (devkit/kafka/find-broker.ts), the ingest gateway, the
 // dsp-worker, the emotion classifier, the alert service and the call store as child processes,
 // streams stereo calls through gRPC with the call simulator (by default the shipped nEMO calls,
 // real speech: scripts/lib/demo/sources.ts), prints where to look (pages, metrics), each call's
@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findBroker, type FoundBroker } from '../deploy/kafka/find-broker.ts';
-import { freePort } from '../deploy/kafka/local-broker.ts';
+import { findBroker, type FoundBroker } from '../devkit/kafka/find-broker.ts';
+import { freePort } from '../devkit/free-port.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { decodeAlertsTopic, emotionEventCodec } from '../services/shared/records.ts';
@@ -24,7 +24,7 @@ import {
   startSimulator,
   type RunningPipeline,
   type SimulatorRun,
-} from './lib/pipeline/pipeline-procs.ts';
+} from '../devkit/pipeline/pipeline-procs.ts';
 
 const { values } = parseArgs({
   options: {

@@ -9,7 +9,7 @@ import { createChannelAnalyzer, encodeMuLaw, toTelephoneBand } from '../pipeline
 import { frameTrack } from '../pipelines/dsp/frame-track.ts';
 import { paceRate } from '../pipelines/dsp/pace.ts';
 import { PACE_FALLBACK_MODEL, PACE_MODEL } from '../pipelines/dsp/pace-model.ts';
-import { listEmodb, readEmodbSamples, type EmodbItem } from './lib/emodb.ts';
+import { listEmodb, readEmodbSamples, type EmodbItem } from '../devkit/audio/emodb.ts';
 import { paceRows } from './lib/pace-data.ts';
 import { parallelPaceFolds } from './lib/pace-folds.ts';
 import {
@@ -22,7 +22,7 @@ import {
   rng,
   synthVoiced,
   whiteNoise,
-} from './lib/synth.ts';
+} from '../devkit/audio/test-signals.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

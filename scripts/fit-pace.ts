@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listEmodb } from './lib/emodb.ts';
+import { listEmodb } from '../devkit/audio/emodb.ts';
 import {
   fitPaceRidges,
   mlpTrainingWindows,

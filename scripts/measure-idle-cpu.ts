@@ -5,10 +5,11 @@
 // I/O: processes, Kafka, /proc.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findBroker } from '../deploy/kafka/find-broker.ts';
-import { freePort } from '../deploy/kafka/local-broker.ts';
-import { startServiceProcess, waitFor } from './lib/pipeline/harness.ts';
-import { cpuSeconds } from './lib/pipeline/proc-stats.ts';
+import { findBroker } from '../devkit/kafka/find-broker.ts';
+import { freePort } from '../devkit/free-port.ts';
+import { startServiceProcess } from '../devkit/pipeline/harness.ts';
+import { waitFor } from '../services/shared/wait-for.ts';
+import { cpuSeconds } from '../devkit/pipeline/proc-stats.ts';
 
 const { values } = parseArgs({
   options: {

@@ -4,14 +4,14 @@
 // Kafka jars; either stops the run at once with one line saying what is missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { ensureKafkaLibs } from '../deploy/kafka/local-broker.ts';
+import { ensureKafkaLibs } from '../devkit/kafka/local-broker.ts';
 
 if (spawnSync('sh', ['scripts/system-deps.sh'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 if (!process.env.KAFKA_BROKERS) {
   try {
     ensureKafkaLibs();
   } catch (error) {
-    console.error(`Kafka jars (deploy/kafka/libs): ${(error as Error).message}`);
+    console.error(`Kafka jars (devkit/kafka/libs): ${(error as Error).message}`);
     process.exit(1);
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '../../pipelines/dsp/pace-features.ts';
 import { paceRate, type PaceModel } from '../../pipelines/dsp/pace.ts';
 import { SYLLABLE_OUTLIER_Z2, type SyllableModel } from '../../pipelines/dsp/syllable-density.ts';
-import { readEmodbSamples, type EmodbItem } from './emodb.ts';
+import { readEmodbSamples, type EmodbItem } from '../../devkit/audio/emodb.ts';
 import { fitRidge, PACE_RIDGE_LAMBDA } from './ridge.ts';
 import { fitSyllableModel, type SyllableWindow } from './syllable-fit.ts';
 

@@ -2,7 +2,7 @@
 // folds it was dealt and posts each fold's scores. Reads EmoDB (file I/O).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { listEmodb } from './emodb.ts';
+import { listEmodb } from '../../devkit/audio/emodb.ts';
 import { leaveOneGroupOutPace, paceRows } from './pace-data.ts';
 import type { FoldReply, FoldTask } from './pace-folds.ts';
 

@@ -2,7 +2,7 @@
 // one tanh hidden layer, a linear output, squared error of the window mean, Adam (Kingma & Ba 2015)
 // with L2 decay on the first layer, seeded init and window order so a fit is deterministic. Pure.
 
-import { rng } from './synth.ts';
+import { rng } from '../../devkit/audio/test-signals.ts';
 
 export interface MlpOptions {
   hidden: number;

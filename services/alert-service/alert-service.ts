@@ -27,6 +27,7 @@ import { createHub, type Hub } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { loadRulesFile, watchRulesFile } from './rules-file.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
+import { waitFor } from '../shared/wait-for.ts';
 
 export const SERVICE = 'alert-service';
 
@@ -49,14 +50,6 @@ export interface StartOptions {
   logger?: Logger;
   /** Evaluate from the beginning of the topics when the group has no offsets (tests). */
   fromBeginning?: boolean;
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting for the Kafka consumers to join');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**
@@ -345,9 +338,9 @@ export async function startAlertService(
 
   // The fan-out joins first: it reads va.alerts.v1 from "now", and is the only path to clients.
   await fanout.start();
-  await waitFor(() => fanout.ready(), 60_000);
+  await waitFor('the Kafka consumers to join', () => fanout.ready(), 60_000, 50);
   await runner.start();
-  await waitFor(() => fanout.ready() && runner.ready(), 60_000);
+  await waitFor('the Kafka consumers to join', () => fanout.ready() && runner.ready(), 60_000, 50);
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.rules.length });
   return {
     base,

@@ -35,6 +35,7 @@ import { createHistoryClient, historyAllowed } from '../shared/customer-history-
 import { callStoreHistory, historyWithin, noHistory, type HistorySource } from './history-source.ts';
 import { routingHintCodec } from './routing-records.ts';
 import { createWebhookSender, type WebhookFailureCode, type WebhookSender } from './webhook.ts';
+import { waitFor } from '../shared/wait-for.ts';
 
 export const SERVICE = 'routing-service';
 
@@ -57,14 +58,6 @@ export interface RoutingStartOptions {
   fromBeginning?: boolean;
   /** The customer-history summary; default: none for everyone (see history-source.ts). */
   history?: HistorySource;
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting for the Kafka consumer to join');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export async function startRoutingService(
@@ -267,7 +260,7 @@ export async function startRoutingService(
   base.shutdown.add('routing consumer (finish batch, produce, commit)', () => runner.stop());
   if (webhook) base.shutdown.add('webhook deliveries in flight', () => webhook.close());
   await runner.start();
-  await waitFor(() => runner.ready(), 60_000);
+  await waitFor('the Kafka consumer to join', () => runner.ready(), 60_000, 50);
   logger.info('routing-service ready', { rules: rules.rules.length, webhook: Boolean(webhook) });
   return { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
 }

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { samplesDuration } from '../ingest-gateway/audiohook/messages.ts';
 import { signAudioHookRequest } from '../ingest-gateway/audiohook/signature.ts';
-import { encodeCallAudio, syntheticCallAudio } from './call-audio.ts';
+import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
 
 const { values } = parseArgs({
   options: {

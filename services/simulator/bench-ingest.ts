@@ -1,6 +1,6 @@
 // `npm run bench:ingest -- [--protocol grpc|twilio|l16ws|audiohook] --calls N --seconds S`: the ingest edge
 // alone under load, through gRPC (the simulator) or one of the adapters, each protocol's set-up and
-// load client in its own module (bench-protocols/). Starts a broker (deploy/kafka/find-broker.ts),
+// load client in its own module (bench-protocols/). Starts a broker (devkit/kafka/find-broker.ts),
 // the gateway and the load client as child processes, streams N concurrent stereo calls in real
 // time, and prints ONE JSON object: calls ok, frames sent / accepted / lost, gateway CPU per
 // call-second and RSS, the delay batching + produce adds (p50/p95/p99 from the gateway's histogram:
@@ -11,8 +11,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findBroker } from '../../deploy/kafka/find-broker.ts';
-import { freePort } from '../../deploy/kafka/local-broker.ts';
+import { findBroker } from '../../devkit/kafka/find-broker.ts';
+import { freePort } from '../../devkit/free-port.ts';
 import { audiohookProtocol } from './bench-protocols/audiohook.ts';
 import { grpcProtocol } from './bench-protocols/grpc.ts';
 import { l16wsProtocol } from './bench-protocols/l16ws.ts';

@@ -6,7 +6,7 @@
 // counts per channel, as the gateway does. I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
 import { decodeMuLaw, encodeLinear16 } from '../../pipelines/dsp/index.ts';
-import { encodeCallAudio, syntheticCallAudio } from './call-audio.ts';
+import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
 import {
   loadOptions,
   openSocket,

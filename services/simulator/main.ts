@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { encodeWav } from '../../pipelines/audio/wav.ts';
 import type { WireCodec } from '../shared/records.ts';
 import { runSimulation } from './simulate.ts';
-import { synthesizeCall } from './synth.ts';
+import { synthesizeCall } from '../../devkit/audio/synthetic-voices.ts';
 
 const USAGE = `usage: npm run simulate -- --calls N [--audio <wav or folder>] [--speed 1 (0 = max)]
   [--target host:port (INGEST_TARGET, 127.0.0.1:50051)] [--token T (INGEST_TOKEN)]

@@ -3,9 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { WireCodec } from '../shared/records.ts';
-import { encodeCallAudio, loadCallAudio, syntheticCallAudio, type EncodedCallAudio } from './call-audio.ts';
+import {
+  encodeCallAudio,
+  loadCallAudio,
+  syntheticCallAudio,
+  type EncodedCallAudio,
+} from '../../devkit/audio/call-audio.ts';
 import { createIngestClient } from './ingest-client.ts';
-import { streamCall, type StreamCallOptions, type StreamCallResult } from './stream-call.ts';
+import {
+  streamCall,
+  type StreamCallOptions,
+  type StreamCallResult,
+} from '../../devkit/stream/stream-call.ts';
 
 export interface SimulationOptions {
   calls: number;

@@ -5,7 +5,7 @@
 // gRPC simulator does (socket-load.ts). I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
 import { twilioSignature } from '../ingest-gateway/twilio-signature.ts';
-import { encodeCallAudio, syntheticCallAudio } from './call-audio.ts';
+import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
 import {
   loadOptions,
   openSocket,

@@ -1,7 +1,7 @@
 // Vitest global setup for integration tests: one real Kafka broker for the whole run, found by
-// deploy/kafka/find-broker.ts and handed to the tests through `inject('kafkaBrokers')`.
+// devkit/kafka/find-broker.ts and handed to the tests through `inject('kafkaBrokers')`.
 import type { TestProject } from 'vitest/node';
-import { findBroker, type FoundBroker } from '../../deploy/kafka/find-broker.ts';
+import { findBroker, type FoundBroker } from '../../devkit/kafka/find-broker.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
 // EmoDB behind the corpus interface (its own folder layout, not a manifest). I/O: lists the folder.
 import { isHighArousal } from '../../../pipelines/emotion/affect.ts';
-import { emodbRoot, listEmodb } from '../emodb.ts';
+import { emodbRoot, listEmodb } from '../../../devkit/audio/emodb.ts';
 import { DataError } from './clip.ts';
 import type { CorpusLoader } from './clip.ts';
 

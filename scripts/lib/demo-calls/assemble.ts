@@ -2,7 +2,7 @@
 // pools, placed one after another with 400–800 ms gaps, each on its speaker's channel while the
 // other channel stays silent (turn-taking), and the listener's truth (calls.json entry) beside.
 // Pure, no I/O: the caller reads the clips and writes the WAV.
-import { gauss } from '../synth.ts';
+import { gauss } from '../../../devkit/audio/test-signals.ts';
 import type { CustomerSegment, DemoCall, PlacedClip } from './calls-file.ts';
 import type { CallPlan } from './plan.ts';
 

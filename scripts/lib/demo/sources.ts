@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeWav } from '../../../pipelines/audio/wav.ts';
 import type { CustomerSegment, DemoCallsFile } from '../demo-calls/calls-file.ts';
-import { emodbAvailable, emodbCall } from '../pipeline/call-audio.ts';
-import { REPO_ROOT } from '../pipeline/harness.ts';
+import { emodbAvailable, emodbCall } from '../../../devkit/audio/stereo-call.ts';
+import { REPO_ROOT } from '../../../devkit/pipeline/harness.ts';
 
 export const NEMO_CALLS_DIR = resolve(REPO_ROOT, 'assets/nemo-calls');
 
@@ -88,7 +88,7 @@ export function demoSource(kind: DemoSourceKind, calls: number | undefined, work
   if (kind === 'emodb') return emodbSource(calls, workDir);
   if (kind === 'synthetic') {
     return {
-      label: 'synthetic source-filter voices (services/simulator/synth.ts; for load, not for emotions)',
+      label: 'synthetic source-filter voices (devkit/audio/synthetic-voices.ts; for load, not for emotions)',
       audioPath: undefined,
       calls: calls ?? 3,
       truth: () => null,

@@ -1,7 +1,7 @@
 // The alert service as an extra process of a bench pipeline on topics with a run's suffix (its
 // variables are TOPIC_*, not the workers' *_TOPIC), with its own groups. I/O: picks a free port.
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
 
 export async function alertServiceSpec(suffix: string) {

@@ -3,9 +3,9 @@
 // call `prefix-i` plays file i % files. For each file: the windows pipelines/dsp gives it (every
 // one must arrive) and its length. I/O: reads the WAV files.
 import { join } from 'node:path';
-import { encodeCallAudio, loadCallAudio } from '../../../services/simulator/call-audio.ts';
-import { REPO_ROOT } from '../pipeline/harness.ts';
-import { windowsOfTelephoneCall } from '../pipeline/pipeline-procs.ts';
+import { encodeCallAudio, loadCallAudio } from '../../../devkit/audio/call-audio.ts';
+import { REPO_ROOT } from '../../../devkit/pipeline/harness.ts';
+import { windowsOfTelephoneCall } from '../../../devkit/pipeline/pipeline-procs.ts';
 
 export const NEMO_DIR = join(REPO_ROOT, 'assets/nemo-calls');
 

@@ -2,19 +2,22 @@
 // the latest offsets when it joins, so records produced before would never reach it (the alert
 // service's evaluator, fromBeginning false). I/O: Kafka admin requests.
 import type { Kafka } from 'kafkajs';
-import { metricValue, scrape } from '../pipeline/harness.ts';
+import { metricValue, scrape } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 
 export async function waitForStableGroup(kafka: Kafka, groupId: string, timeoutMs = 120_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const { groups } = await admin.describeGroups([groupId]).catch(() => ({ groups: [] }));
-      if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    throw new Error(`consumer group ${groupId} did not become stable in ${timeoutMs} ms`);
+    await waitFor(
+      `consumer group ${groupId} to become stable`,
+      async () => {
+        const { groups } = await admin.describeGroups([groupId]).catch(() => ({ groups: [] }));
+        return groups[0]?.state === 'Stable' && groups[0].members.length > 0;
+      },
+      timeoutMs,
+      500,
+    );
   } finally {
     await admin.disconnect();
   }

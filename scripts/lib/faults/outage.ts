@@ -2,12 +2,12 @@
 // `outageS` seconds, new calls tried meanwhile. Measures what the gateway told clients (UNAVAILABLE
 // with a retry delay, or not), how far its held bytes and memory grew, whether any service process
 // exited, and whether a call is taken again once the cluster is back. I/O: processes, gRPC, HTTP.
-import type { LocalCluster } from '../../../deploy/kafka/local-cluster.ts';
-import { syntheticCall } from '../pipeline/call-audio.ts';
-import { metricValue, scrape, toTelephoneCall } from '../pipeline/harness.ts';
-import { startSimulator, type RunningPipeline } from '../pipeline/pipeline-procs.ts';
-import { peakRssMb } from '../pipeline/proc-stats.ts';
-import { streamCall } from '../pipeline/stream-call.ts';
+import type { LocalCluster } from '../../../devkit/kafka/local-cluster.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
+import { metricValue, scrape, toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
+import { startSimulator, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { peakRssMb } from '../../../devkit/pipeline/proc-stats.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import type { CallSet } from './call-set.ts';
 import { runTimeline } from './timeline.ts';
 
@@ -44,7 +44,7 @@ export async function runOutage(options: OutageOptions) {
   const probe = (n: number) => async () => {
     const atS = Math.round((Date.now() - startedAt) / 100) / 10;
     const call = toTelephoneCall(`outage-probe-${options.suffix}-${n}`, syntheticCall(4, 60 + n));
-    const result = await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 1 });
+    const result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 1 });
     probes.push({ at_s: atS, status: result.code, retry_pushback_ms: result.retryPushbackMs });
     return `status ${result.code}, pushback ${result.retryPushbackMs ?? 'none'}`;
   };
@@ -81,11 +81,11 @@ export async function runOutage(options: OutageOptions) {
   const backAt = Date.now();
   // Served again: a new call, retried after the delay the gateway asks for, until it is taken.
   const after = toTelephoneCall(`outage-after-${options.suffix}`, syntheticCall(6, 70));
-  let afterResult = await streamCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
+  let afterResult = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
   let attempts = 1;
   while (afterResult.code !== 0 && Date.now() - backAt < 120_000) {
     await sleep(afterResult.retryPushbackMs ?? 2_000);
-    afterResult = await streamCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
+    afterResult = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
     attempts += 1;
   }
   const liveExit = await live.done;

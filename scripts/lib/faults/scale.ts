@@ -4,11 +4,11 @@
 // the brokers spent per second of call audio (the README's capacity table). I/O: processes, Kafka.
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import type { LocalCluster } from '../../../deploy/kafka/local-cluster.ts';
-import { CLUSTER_REPLICATION } from '../../../deploy/kafka/local-cluster.ts';
-import { metricValue, scrape } from '../pipeline/harness.ts';
-import { startPipeline, startSimulator } from '../pipeline/pipeline-procs.ts';
-import { createCpuMeter } from '../pipeline/proc-stats.ts';
+import type { LocalCluster } from '../../../devkit/kafka/local-cluster.ts';
+import { CLUSTER_REPLICATION } from '../../../devkit/kafka/local-cluster.ts';
+import { metricValue, scrape } from '../../../devkit/pipeline/harness.ts';
+import { startPipeline, startSimulator } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { createCpuMeter } from '../../../devkit/pipeline/proc-stats.ts';
 import { alertServiceSpec } from './alert-service-spec.ts';
 import type { CallSet } from './call-set.ts';
 import { startObserver } from './observer.ts';

@@ -2,7 +2,7 @@
 // organisation (API key, client secret), loaded by audiohook-load.ts (signed upgrades, `open`, PCMU
 // stereo frames in real time with pings, `close`).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { spawnLoadClient, type BenchProtocolFactory } from './protocol.ts';
 
 export const audiohookProtocol: BenchProtocolFactory = async () => {

@@ -1,7 +1,7 @@
 // bench:ingest --protocol l16ws: the L16-over-WebSocket adapter on a free port with one jambonz
 // source (random secret), loaded by l16ws-load.ts (stereo 8 kHz 16-bit PCM, binary 20 ms frames).
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { spawnLoadClient, type BenchProtocolFactory } from './protocol.ts';
 
 export const l16wsProtocol: BenchProtocolFactory = async () => {

@@ -1,7 +1,7 @@
 // bench:ingest --protocol twilio: the Twilio Media Streams adapter on a free port with a random
 // account, loaded by twilio-load.ts (signed upgrades, two µ-law tracks of JSON media messages).
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { spawnLoadClient, type BenchProtocolFactory } from './protocol.ts';
 
 export const twilioProtocol: BenchProtocolFactory = async () => {

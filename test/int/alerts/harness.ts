@@ -14,7 +14,12 @@ import { sendRecords } from '../../../services/shared/producer.ts';
 import type { EmotionEventRecord } from '../../../services/shared/records.ts';
 import { alertRecordCodec } from '../../../services/alert-service/alert-records.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
-import { callStarted, emotionOut, emotionRecord, featuresOut } from './records.ts';
+import {
+  callStarted,
+  emotionOut,
+  emotionRecord,
+  featuresOut,
+} from '../../../devkit/records/alert-records.ts';
 import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
 
 export interface Harness {

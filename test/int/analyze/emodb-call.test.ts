@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emodbRoot, listEmodb } from '../../../scripts/lib/emodb.ts';
+import { emodbRoot, listEmodb } from '../../../devkit/audio/emodb.ts';
 import type { FileAnalysis, SpeakerResult } from '../../../services/analyze/types.ts';
 import { buildEmodbCall } from './emodb-call.ts';
 import type { EmodbCall } from './emodb-call.ts';

@@ -3,8 +3,8 @@
 // another, each channel telephone band (8 kHz G.711 µ-law via pipelines/dsp). Reads EmoDB.
 import { encodeWav } from '../../../pipelines/audio/wav.ts';
 import { decodeMuLaw, toTelephoneBand } from '../../../pipelines/dsp/index.ts';
-import { readEmodbSamples } from '../../../scripts/lib/emodb.ts';
-import type { EmodbItem } from '../../../scripts/lib/emodb.ts';
+import { readEmodbSamples } from '../../../devkit/audio/emodb.ts';
+import type { EmodbItem } from '../../../devkit/audio/emodb.ts';
 
 export interface EmodbCall {
   wav: Uint8Array;

@@ -1,4 +1,4 @@
-// The live pipeline on a 3-node KRaft cluster (deploy/kafka/local-cluster.ts), its own vitest
+// The live pipeline on a 3-node KRaft cluster (devkit/kafka/local-cluster.ts), its own vitest
 // project (`npm run test:cluster`): topics with 3 copies and min.insync.replicas 2; the broker
 // leading the calls' audio SIGKILLed mid-call and started again with every window still delivered
 // once after dedupe; and a whole-cluster outage where the gateway refuses new calls and ends held
@@ -9,23 +9,19 @@ import {
   CLUSTER_REPLICATION,
   startLocalCluster,
   type LocalCluster,
-} from '../../../deploy/kafka/local-cluster.ts';
+} from '../../../devkit/kafka/local-cluster.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';
 import { emotionEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { busiestLeader } from '../../../scripts/lib/faults/leaders.ts';
-import {
-  collectTopic,
-  toTelephoneCall,
-  waitFor,
-  type Collected,
-} from '../../../scripts/lib/pipeline/harness.ts';
+import { collectTopic, toTelephoneCall, type Collected } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   expectedWindowsPerCall,
   startPipeline,
   type RunningPipeline,
-} from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+} from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,7 +91,7 @@ describe('pipeline on a 3-node Kafka cluster', () => {
     const stereo = syntheticCall(24, 41);
     const calls = [0, 1].map((i) => toTelephoneCall(uniqueName(`loss${i}`), stereo));
     const streams = calls.map((call) =>
-      streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 1 }),
+      streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 1 }),
     );
     await sleep(6_000);
     const nodeId = await busiestLeader(kafka, pipeline.topics.audio);
@@ -122,7 +118,7 @@ describe('pipeline on a 3-node Kafka cluster', () => {
 
   it('refuses and ends calls with UNAVAILABLE and a retry delay while the whole cluster is down, then serves again', async () => {
     const stereo = syntheticCall(40, 43);
-    const held = streamCall(
+    const held = streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.token,
       toTelephoneCall(uniqueName('held'), stereo),
@@ -133,7 +129,7 @@ describe('pipeline on a 3-node Kafka cluster', () => {
     await sleep(3_000);
     await Promise.all(cluster.nodes.map((node) => node.kill('SIGKILL')));
     await sleep(2_500);
-    const refused = await streamCall(
+    const refused = await streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.token,
       toTelephoneCall(uniqueName('refused'), syntheticCall(4, 44)),
@@ -150,10 +146,10 @@ describe('pipeline on a 3-node Kafka cluster', () => {
     await Promise.all(cluster.nodes.map((node) => node.restart()));
     const after = toTelephoneCall(uniqueName('after'), syntheticCall(8, 45));
     // The gateway's held records drain first; then calls are taken again.
-    let result = await streamCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
+    let result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
     for (let attempt = 0; result.code === 14 && attempt < 10; attempt++) {
       await sleep(result.retryPushbackMs ?? 2_500);
-      result = await streamCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
+      result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, after, { speed: 2 });
     }
     expect(result.code).toBe(0);
     const expected = expectedWindowsPerCall(syntheticCall(8, 45));

@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { REPO_ROOT } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 
 /** Pids of live processes whose environment holds `TMPDIR=<dir>`. */
 function processesWithTmpdir(dir: string): number[] {

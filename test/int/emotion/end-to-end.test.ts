@@ -5,9 +5,9 @@
 // calm call raises no alert at all. Reads only assets/ (no ../shared).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { emotionEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
-import { collectTopic, type Collected } from '../../../scripts/lib/pipeline/harness.ts';
-import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+import { collectTopic, type Collected } from '../../../devkit/pipeline/harness.ts';
+import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import type { DemoCall } from '../../../scripts/lib/demo-calls/calls-file.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall, segmentStartMs } from '../../support/nemo-calls.ts';
@@ -46,7 +46,7 @@ describe('shipped nEMO calls: gRPC → Kafka → dsp-worker → emotion-classifi
     const shipped = readShippedCall(id);
     const callId = uniqueName(id);
     const startedAtMs = Date.now();
-    const result = await streamCall(
+    const result = await streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.token,
       { callId, agent: shipped.agent, customer: shipped.customer },

@@ -3,8 +3,8 @@
 // time for an alert still on its way). I/O: the alert service harness and its WebSocket.
 import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
-import { waitFor } from '../../../scripts/lib/pipeline/harness.ts';
-import type { RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import type { RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
 import { connect, login, startHarness, type TestClient } from '../alerts/harness.ts';
 
 /** After the last window reached the supervisor: time for an alert still on its way (Kafka hop). */

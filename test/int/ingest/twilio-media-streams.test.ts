@@ -15,7 +15,7 @@ import {
   type AudioChunk,
   type CallEvent,
 } from '../../../services/shared/records.ts';
-import { encodeCallAudio, readCallWav } from '../../../services/simulator/call-audio.ts';
+import { encodeCallAudio, readCallWav } from '../../../devkit/audio/call-audio.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { downstreamOf } from './downstream.ts';
 import { sendGrpcTwin } from './grpc-twin.ts';

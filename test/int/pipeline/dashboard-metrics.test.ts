@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportedMetricNames, unknownDashboardMetrics } from '../../../deploy/checks/promql-metrics.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
-import { scrape, toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
-import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
+import { scrape, toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
@@ -64,7 +65,9 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
     });
     // One call through every stage, so the labelled series have samples too.
     const call = toTelephoneCall(uniqueName('dash-call'), syntheticCall(6));
-    expect((await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 })).code).toBe(0);
+    expect(
+      (await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 })).code,
+    ).toBe(0);
     await waitFor(
       'the call to reach the call store',
       async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCallAnalyzer } from '../../../pipelines/dsp/index.ts';
 import { decodeFeaturesTopic, deadLetterCodec, audioChunkCodec } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import {
   collectTopic,
   createTopicsReady,
@@ -16,10 +16,10 @@ import {
   scrape,
   startServiceProcess,
   toTelephoneCall,
-  waitFor,
   type ServiceProcess,
   type TelephoneCall,
-} from '../../../scripts/lib/pipeline/harness.ts';
+} from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 
 /** The ids pipelines/dsp gives the same audio in one process: what the live pipeline must match. */
 function expectedIds(call: TelephoneCall, ended: boolean): string[] {

@@ -16,18 +16,18 @@ import {
   type FeatureWindowRecord,
 } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { emodbAvailable, emodbCall, syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { emodbAvailable, emodbCall, syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import {
   collectTopic,
   metricValue,
   scrape,
   toTelephoneCall,
-  waitFor,
   type Collected,
   type TelephoneCall,
-} from '../../../scripts/lib/pipeline/harness.ts';
-import { startPipeline, type RunningPipeline } from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+} from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 
 /** Emotion event ids pipelines/dsp + one tracker per speaker give this call, in order per speaker. */
 function expectedEventIds(call: TelephoneCall): string[] {
@@ -101,7 +101,7 @@ describe('live pipeline over gRPC and Kafka', () => {
 
   it('turns a streamed call into one emotion event per speaker window, in order, with latency measured', async () => {
     const call = toTelephoneCall(uniqueName('call'), syntheticCall(16, 21));
-    const result = await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
+    const result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
     expect(result.code).toBe(0);
     const { unique } = await eventsOfCall(emotions, call);
     expect(unique.every((e) => e.audioCompletedAtMs > 0 && e.producedAtMs >= e.audioCompletedAtMs)).toBe(
@@ -120,7 +120,7 @@ describe('live pipeline over gRPC and Kafka', () => {
     async () => {
       const stereo = emodbCall({ neutralCount: 10, angryCount: 10 });
       const call = toTelephoneCall(uniqueName('emodb-call'), stereo);
-      const result = await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
+      const result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
       expect(result.code).toBe(0);
       const { unique } = await eventsOfCall(emotions, call);
       const angryFrom = stereo.angryFromMs ?? 0;
@@ -142,7 +142,7 @@ describe('live pipeline over gRPC and Kafka', () => {
       return decoded.schema === 'features' && decoded.value.callId === call.callId ? decoded.value : null;
     });
     try {
-      const streaming = streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 2 });
+      const streaming = streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 2 });
       await waitFor(
         'the first events',
         () => emotions.records.filter((r) => r.value.callId === call.callId).length >= 10,

@@ -12,7 +12,7 @@ import { startRoutingService } from '../../../services/routing-service/routing-s
 import { createLogger } from '../../../services/shared/logger.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { alertEventCodec, callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
-import { callStarted } from '../alerts/records.ts';
+import { callStarted } from '../../../devkit/records/alert-records.ts';
 import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
 import { receiver, signatureValid } from './webhook-receiver.ts';
 

@@ -7,12 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { emotionRecord, sendEmotion, startCall, startHarness } from '../alerts/harness.ts';
-import { callEnded } from '../alerts/records.ts';
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-}
+import { callEnded } from '../../../devkit/records/alert-records.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 
 describe('alert evaluator call state', () => {
   it('holds nothing of calls once they have ended', async () => {
@@ -23,14 +19,14 @@ describe('alert evaluator call state', () => {
       for (let i = 0; i < 3; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'neutral'));
     }
     const evaluator = h.service.evaluator;
-    await until(() => evaluator.trackedCalls() === calls.length, 20_000);
+    await waitFor('every call tracked', () => evaluator.trackedCalls() === calls.length, 20_000, 100);
     expect(evaluator.trackedCalls()).toBe(calls.length);
 
     await sendRecords(
       h.producer,
       calls.map((callId) => callEnded(h.topics.calls, callId)),
     );
-    await until(() => evaluator.trackedCalls() === 0, 20_000);
+    await waitFor('no call tracked', () => evaluator.trackedCalls() === 0, 20_000, 100);
     expect(evaluator.trackedCalls()).toBe(0);
 
     // Records of the ended calls that reach the evaluator after their ends.
@@ -41,7 +37,7 @@ describe('alert evaluator call state', () => {
       return handle(record);
     };
     for (const callId of calls) await sendEmotion(h, emotionRecord(callId, 'customer', 3, 'neutral'));
-    await until(() => late === calls.length, 20_000);
+    await waitFor('the late records of every call', () => late === calls.length, 20_000, 100);
     expect(late).toBe(calls.length);
     expect(evaluator.trackedCalls()).toBe(0);
   });

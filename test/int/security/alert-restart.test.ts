@@ -4,7 +4,8 @@
 // call earns fires exactly once (it was missed: the successor started after the committed windows
 // with empty state). A restart after the alert replays the call without producing it again.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startServiceProcess, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { startServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import {
   alertIdsInTopic,

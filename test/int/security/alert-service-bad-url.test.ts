@@ -3,8 +3,9 @@
 // process keeps serving. And a restarted instance joins the same fan-out group instead of leaving
 // one more group behind at every start.
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scripts/lib/pipeline/harness.ts';
+import { freePort } from '../../../devkit/free-port.ts';
+import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';
 import { uniqueName } from '../../support/kafka.ts';
 

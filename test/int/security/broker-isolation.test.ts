@@ -3,7 +3,8 @@
 // run's broker (its cluster id differs) but start again on fresh ports.
 import type { Kafka } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
-import { freePort, startLocalBroker } from '../../../deploy/kafka/local-broker.ts';
+import { startLocalBroker } from '../../../devkit/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';
 
 async function clusterIdOf(kafka: Kafka): Promise<string> {

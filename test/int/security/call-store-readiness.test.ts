@@ -3,8 +3,9 @@
 // it), and a configuration error exits 2 with one CONFIG_INVALID line and no stack trace.
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scripts/lib/pipeline/harness.ts';
-import { findPostgres, type FoundPostgres } from '../../../services/call-store/backend/local-postgres.ts';
+import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const started: ServiceProcess[] = [];

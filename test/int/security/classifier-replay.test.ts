@@ -8,13 +8,14 @@ import { startEmotionClassifier } from '../../../services/emotion-classifier/cla
 import { loadEmotionClassifierConfig } from '../../../services/emotion-classifier/config.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
-import { collectTopic, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { collectTopic } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
 import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';
 import { outRecord } from '../../../services/shared/producer.ts';
 import { emotionEventCodec, featureWindowCodec } from '../../../services/shared/records.ts';
-import { speakerWindow } from '../../unit/alerts/helpers.ts';
+import { speakerWindow } from '../../../devkit/records/speaker-window.ts';
 
 /** A speaker's window i with the model's functionals (values of a calm voice are not the point). */
 function windowRecord(topic: string, callId: string, channel: 'agent' | 'customer', i: number) {

@@ -20,7 +20,8 @@ let gateway: Gateway;
 let client: ReturnType<typeof createIngestClient>;
 let kafka: Kafka;
 
-async function streamCall(tenant: 'acme' | 'beta', callId: string): Promise<void> {
+/** The least a call needs to carry a customer reference: CallStart, ten 20 ms customer frames, CallEnd. */
+async function streamCustomerFrames(tenant: 'acme' | 'beta', callId: string): Promise<void> {
   const stream = openCallStream(client, TOKENS[tenant]);
   await stream.write({
     start: {
@@ -69,9 +70,9 @@ afterAll(async () => {
 describe('customer reference pseudonyms', () => {
   it('never put the reference on a topic; one pseudonym per customer and tenant', async () => {
     const calls = { first: uniqueName('call'), second: uniqueName('call'), other: uniqueName('call') };
-    await streamCall('acme', calls.first);
-    await streamCall('acme', calls.second);
-    await streamCall('beta', calls.other);
+    await streamCustomerFrames('acme', calls.first);
+    await streamCustomerFrames('acme', calls.second);
+    await streamCustomerFrames('beta', calls.other);
 
     const records = await collectUntil(
       kafka,

@@ -3,13 +3,9 @@
 // audio may only transit (1 h). So each dead letter carries the reason and the coordinates of
 // the record, and not one byte of its audio.
 import { describe, expect, it } from 'vitest';
-import {
-  collectTopic,
-  produceCallAudio,
-  toTelephoneCall,
-  waitFor,
-} from '../../../scripts/lib/pipeline/harness.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+import { collectTopic, produceCallAudio, toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { deadLetterCodec, type DeadLetterRecord } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { startDspWorker } from './dsp-worker-fixture.ts';

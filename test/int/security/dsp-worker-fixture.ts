@@ -7,9 +7,9 @@ import { afterAll, inject } from 'vitest';
 import {
   createTopicsReady,
   startServiceProcess,
-  waitFor,
   type ServiceProcess,
-} from '../../../scripts/lib/pipeline/harness.ts';
+} from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 export interface DspWorkerFixture {

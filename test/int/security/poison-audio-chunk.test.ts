@@ -9,9 +9,9 @@ import {
   HARNESS_TENANT,
   produceCallAudio,
   toTelephoneCall,
-  waitFor,
-} from '../../../scripts/lib/pipeline/harness.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
+} from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { callKey } from '../../../services/shared/call-key.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import {

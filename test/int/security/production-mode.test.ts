@@ -11,7 +11,8 @@ import { SignJWT } from 'jose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../../services/shared/auth/users.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../../../scripts/lib/pipeline/harness.ts';
+import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const COMPOSE_SECRET = 'change-me-a-shared-secret-of-32-chars-or-more';

@@ -5,7 +5,7 @@
 // (its records carry a producer id, which a plain producer leaves at -1).
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startLocalBroker, type LocalBroker } from '../../../deploy/kafka/local-broker.ts';
+import { startLocalBroker, type LocalBroker } from '../../../devkit/kafka/local-broker.ts';
 import { openCallStore } from '../../../services/call-store/store.ts';
 import { startBrokerProbe } from '../../../services/shared/broker-probe.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';

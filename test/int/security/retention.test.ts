@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 
 const DAY = 86_400_000;
 const TABLES = [
@@ -41,7 +41,7 @@ async function rowsOf(callId: string): Promise<Record<string, number>> {
 
 /** A finished call with windows, emotions, dynamics, an acknowledged alert, a review, a timeline. */
 async function storeCall(callId: string, startedAt: Date): Promise<void> {
-  const call = syntheticCall({
+  const call = syntheticStoreCall({
     callId,
     startedAt,
     durationS: 40,
@@ -58,7 +58,7 @@ async function storeCall(callId: string, startedAt: Date): Promise<void> {
 
 /** Every child event of a call, without its start and end: what arrives when the start is lost. */
 function childEvents(callId: string, startedAt: Date): StoreEvent[] {
-  const call = syntheticCall({
+  const call = syntheticStoreCall({
     callId,
     startedAt,
     durationS: 20,
@@ -85,7 +85,7 @@ describe('retention', () => {
     // The same client reuses the id for a new call: none of the old call shows through.
     await store.write(
       syntheticEvents(
-        syntheticCall({ callId: 'expired-1', startedAt: new Date(), durationS: 10, seed: 1 }),
+        syntheticStoreCall({ callId: 'expired-1', startedAt: new Date(), durationS: 10, seed: 1 }),
       ).filter((e) => e.kind === 'call-start'),
     );
     const reused = await store.getCall(acme, 'expired-1');
@@ -131,7 +131,7 @@ describe('retention', () => {
 
   it('refuses a far-future start time, so no call escapes retention', async () => {
     const future = syntheticEvents(
-      syntheticCall({
+      syntheticStoreCall({
         callId: 'future-1',
         startedAt: new Date(Date.now() + 400 * DAY),
         durationS: 10,

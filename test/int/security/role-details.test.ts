@@ -7,7 +7,7 @@ import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { connect, emotionRecord, login, sendEmotion, startCall, startHarness } from '../alerts/harness.ts';
 
@@ -78,7 +78,7 @@ describe('QA API audience', () => {
 
   beforeAll(async () => {
     store = await openCallStore({});
-    const call = syntheticCall({
+    const call = syntheticStoreCall({
       callId: 'call-a',
       agentId: 'agent-1',
       startedAt: new Date(Date.UTC(2026, 10, 20, 9, 0)),

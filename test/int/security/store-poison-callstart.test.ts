@@ -17,6 +17,7 @@ import {
   type CallEvent,
 } from '../../../services/shared/index.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { callEventRecord } from '../../../devkit/records/call-event.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { collect, deleteTopics, startTestGateway } from '../ingest/helpers.ts';
 
@@ -28,28 +29,16 @@ const BAD_METADATA = {
   'long-team': { team: 't'.repeat(65) },
 } as const;
 
-const started = (callId: string, over: Partial<CallEvent> = {}): CallEvent => ({
-  eventId: `acme/${callId}:call:0:start`,
-  callId,
-  type: 'started',
-  tenant: 'acme',
-  agentId: 'agent-1',
-  queue: 'billing',
-  team: 'blue',
-  customerRef: '',
-  startTimeMs: Date.parse('2026-12-01T10:00:00Z'),
-  endTimeMs: 0,
-  codec: 'pcmu',
-  sampleRateHz: 8000,
-  channels: ['agent', 'customer'],
-  consent: { analytics: true, storeFeatures: true },
-  endReason: '',
-  framesAccepted: 0,
-  gaps: 0,
-  audioDurationMs: 0,
-  producedAtMs: Date.now(),
-  ...over,
-});
+const started = (callId: string, over: Partial<CallEvent> = {}): CallEvent =>
+  callEventRecord(callId, {
+    eventId: `acme/${callId}:call:0:start`,
+    tenant: 'acme',
+    agentId: 'agent-1',
+    queue: 'billing',
+    team: 'blue',
+    startTimeMs: Date.parse('2026-12-01T10:00:00Z'),
+    ...over,
+  });
 
 describe('a poison CallStart in the call store', () => {
   let store: CallStore;

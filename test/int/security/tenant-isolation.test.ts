@@ -7,17 +7,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
-import { toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
+import { toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   expectedWindowsPerCall,
   startPipeline,
   type RunningPipeline,
-} from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+} from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { connect, type Frame, type TestClient } from '../alerts/harness.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
@@ -166,7 +167,7 @@ describe('tenant isolation of client-chosen call ids', () => {
     const socketB = await connect({ wsUrl }, supB);
 
     // A squats X: its call is live (on A's wallboard) while B starts its own X.
-    const streamingA = streamCall(
+    const streamingA = streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.tokens[A],
       toTelephoneCall(callId, audioA),
@@ -180,7 +181,7 @@ describe('tenant isolation of client-chosen call ids', () => {
       (f) => ((f.calls as { callId: string }[]) ?? []).some((c) => c.callId === callId),
       20_000,
     );
-    const resultB = await streamCall(
+    const resultB = await streamTelephoneCall(
       pipeline.gatewayAddress,
       pipeline.tokens[B],
       toTelephoneCall(callId, audioB),

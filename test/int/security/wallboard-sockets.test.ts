@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { connect, login, startHarness } from '../alerts/harness.ts';
-import { callStarted } from '../alerts/records.ts';
+import { callStarted } from '../../../devkit/records/alert-records.ts';
 
 const CALLS = 3_000;
 

@@ -7,7 +7,7 @@ import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { expectDocumented } from './openapi.ts';
 
 const tokens = {
@@ -42,7 +42,7 @@ async function api(as: keyof typeof who | null, path: string, init: RequestInit 
 beforeAll(async () => {
   store = await openCallStore({});
   for (let i = 0; i < 6; i++) {
-    const call = syntheticCall({
+    const call = syntheticStoreCall({
       callId: `call-${i}`,
       agentId: i < 4 ? 'agent-1' : 'agent-2',
       team: i % 2 === 0 ? 'north' : 'south',

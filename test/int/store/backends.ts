@@ -3,7 +3,7 @@
 // else a loud failure). Each `open()` gets a fresh database.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { findPostgres, type FoundPostgres } from '../../../services/call-store/backend/local-postgres.ts';
+import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 
 export interface BackendFixture {

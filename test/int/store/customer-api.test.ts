@@ -7,7 +7,7 @@ import type { Principal } from '../../../services/shared/auth/roles.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { issueServiceToken } from '../../../services/shared/auth/service-token.ts';
 import { expectDocumented } from './openapi.ts';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const now = Date.now();
   for (const [i, agentId] of ['agent-1', 'agent-2'].entries()) {
     const events = syntheticEvents(
-      syntheticCall({
+      syntheticStoreCall({
         callId: `c-${i}`,
         agentId,
         customerRef: REF,
@@ -106,7 +106,7 @@ describe('internal history route', () => {
   const other = pseudonymiseCustomerRef('customer-api-test-key-0123456789ab', 'acme', '+1 555 0199');
   beforeAll(async () => {
     const start = new Date(Date.now() - 600_000);
-    const first = syntheticCall({
+    const first = syntheticStoreCall({
       callId: 'h-0',
       customerRef: other,
       startedAt: start,

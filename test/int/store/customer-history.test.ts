@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 
 const KEY = 'history-test-key-0123456789abcdef';
@@ -52,8 +52,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       // Alice: a calm call two days ago, an angry one (alert, ends angry) 3 hours ago, and an
       // opted-out call in between; Bob: one calm call; and the same pseudonym text in tenant beta.
       const calls = [
-        syntheticCall({ callId: 'alice-1', customerRef: ALICE, startedAt: hoursAgo(48), durationS: 60 }),
-        syntheticCall({
+        syntheticStoreCall({ callId: 'alice-1', customerRef: ALICE, startedAt: hoursAgo(48), durationS: 60 }),
+        syntheticStoreCall({
           callId: 'alice-2',
           customerRef: ALICE,
           startedAt: hoursAgo(3),
@@ -64,15 +64,15 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           ackAfterS: 5,
           queue: 'cancellations',
         }),
-        syntheticCall({
+        syntheticStoreCall({
           callId: 'alice-3',
           customerRef: ALICE,
           startedAt: hoursAgo(24),
           historyOptOut: true,
           durationS: 30,
         }),
-        syntheticCall({ callId: 'bob-1', customerRef: BOB, startedAt: hoursAgo(5), durationS: 30 }),
-        syntheticCall({
+        syntheticStoreCall({ callId: 'bob-1', customerRef: BOB, startedAt: hoursAgo(5), durationS: 30 }),
+        syntheticStoreCall({
           callId: 'alice-1',
           tenant: 'beta',
           customerRef: ALICE,
@@ -130,7 +130,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     });
 
     it('never stores a raw customer reference sent past the gateway', async () => {
-      const call = syntheticCall({ callId: 'raw-ref', customerRef: '+44 7700 900003', durationS: 5 });
+      const call = syntheticStoreCall({ callId: 'raw-ref', customerRef: '+44 7700 900003', durationS: 5 });
       expect((await store.write([call.start])).rejected).toEqual([]);
       const [row] = await store.backend.query<{ customer_ref: string | null }>(
         `SELECT customer_ref FROM calls WHERE tenant = 'acme' AND call_id = 'raw-ref'`,

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
     { callId: 'cust-recovered', agentId: 'agent-1', at: 3_600_000, angry: false },
   ];
   for (const [i, c] of calls.entries()) {
-    const call = syntheticCall({
+    const call = syntheticStoreCall({
       callId: c.callId,
       agentId: c.agentId,
       tenant: 'demo',

@@ -5,19 +5,12 @@ import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreIngest, type StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { createLogger, deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { BACKENDS } from './backends.ts';
-import { toKafka } from '../../../services/call-store/ingest/encode-records.ts';
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { toKafka } from '../../../devkit/records/store-records.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))(
   'call-store ingest on %s',
@@ -47,7 +40,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       };
       const deadTopic = uniqueName('dead');
       await createTestTopics(kafka, [...Object.values(topics), deadTopic]);
-      const call = syntheticCall({
+      const call = syntheticStoreCall({
         callId: `live-${uniqueName('c')}`,
         durationS: 90,
         team: 'billing',
@@ -101,6 +94,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await waitFor(
           'every window',
           async () => (await count()) >= windows && ingest.totals().deadLettered >= 2,
+          60_000,
         );
         // The pipeline replays the whole call (crash, rebalance): nothing changes.
         const before = ingest.totals().records;
@@ -108,6 +102,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await waitFor(
           'the replay to be consumed',
           async () => ingest.totals().records >= before + events.length,
+          60_000,
         );
         expect(await count()).toBe(windows);
         expect(ingest.totals().deadLettered).toBe(2);
@@ -141,7 +136,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         eachMessage: async ({ message }) =>
           void codes.push(deadLetterCodec.decode(message.value, message.headers as never).reasonCode),
       });
-      await waitFor('dead letters', async () => codes.length >= 2);
+      await waitFor('dead letters', async () => codes.length >= 2, 60_000);
       await reader.disconnect();
       expect(codes.sort()).toEqual(['DECODE_FAILED', 'INVALID_RECORD']);
     });

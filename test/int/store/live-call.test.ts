@@ -6,16 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
-import { syntheticCall } from '../../../scripts/lib/pipeline/call-audio.ts';
-import { toTelephoneCall, waitFor } from '../../../scripts/lib/pipeline/harness.ts';
+import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
+import { toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   expectedWindowsPerCall,
   startPipeline,
   type RunningPipeline,
-} from '../../../scripts/lib/pipeline/pipeline-procs.ts';
-import { streamCall } from '../../../scripts/lib/pipeline/stream-call.ts';
+} from '../../../devkit/pipeline/pipeline-procs.ts';
+import { streamTelephoneCall } from '../../../devkit/stream/stream-telephone-call.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
 const SECRET = 'live-call-test-secret-of-32-bytes!!';
@@ -72,7 +73,7 @@ describe('call-store behind the live pipeline', () => {
     };
     /** For polling: a refused connection (a busy machine, the service still settling) is "not yet". */
     const poll = (path: string) => get(path).catch(() => ({ status: 0, body: null }));
-    await streamCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
+    await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
 
     // Every window lands once, in order without gaps (checked before the summary, which honours
     // store_features=false and then drops the windows).

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
 import { plantedSurveys, writeSurveyCalls } from './survey-data.ts';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   store = await openCallStore({});
   const startedAt = new Date(Date.now() - 3600_000);
   for (const [i, callId] of ['qa-call-angry', 'qa-call-calm'].entries()) {
-    const call = syntheticCall({
+    const call = syntheticStoreCall({
       callId,
       startedAt: new Date(startedAt.getTime() + i * 600_000),
       durationS: 240,

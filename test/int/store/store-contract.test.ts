@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../../../services/call-store/migrate.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 
 const tenantScope = { tenant: 'acme', agentId: null, teams: null };
@@ -23,7 +23,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   });
 
   it('stores every window once however often the events are replayed', async () => {
-    const call = syntheticCall({
+    const call = syntheticStoreCall({
       callId: 'replay-1',
       durationS: 60,
       angryFromS: 20,
@@ -50,7 +50,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   });
 
   it('rejects a bad record with a reason and still writes the others', async () => {
-    const call = syntheticCall({ callId: 'bad-1', durationS: 10 });
+    const call = syntheticStoreCall({ callId: 'bad-1', durationS: 10 });
     const bad = { ...call.body[0], speechFraction: 7 };
     const result = await store.write([call.start, bad, { kind: 'nonsense' }, ...call.body.slice(1)]);
     expect(result.rejected.map((r) => r.index)).toEqual([1, 2]);
@@ -75,7 +75,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   });
 
   it('keeps only the summary when the caller did not consent to storing features', async () => {
-    const call = syntheticCall({
+    const call = syntheticStoreCall({
       callId: 'noconsent-1',
       durationS: 40,
       storeFeatures: false,
@@ -108,7 +108,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     const stored = () =>
       store.backend.query(`SELECT 1 FROM call_timelines WHERE call_id = 'replay-1'`).then((r) => r.length);
     expect(await stored()).toBe(1);
-    const late = syntheticCall({ callId: 'replay-1', durationS: 62 }).body.filter(
+    const late = syntheticStoreCall({ callId: 'replay-1', durationS: 62 }).body.filter(
       (e) => e.kind === 'features' && e.windowIndex === 60,
     );
     await store.write(late);
@@ -131,7 +131,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   it('searches with filters, sorting and cursor pagination inside the scope', async () => {
     const start = new Date('2026-11-01T08:00:00Z').getTime();
     for (let i = 0; i < 12; i++) {
-      const call = syntheticCall({
+      const call = syntheticStoreCall({
         callId: `search-${String(i).padStart(2, '0')}`,
         agentId: i % 3 === 0 ? 'agent-7' : 'agent-8',
         tenant: i === 11 ? 'other' : 'acme',
@@ -242,14 +242,14 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   });
 
   it("keeps two tenants' calls with the same id apart in every table and query", async () => {
-    const ofAcme = syntheticCall({
+    const ofAcme = syntheticStoreCall({
       callId: 'shared-id',
       durationS: 30,
       angryFromS: 5,
       angryToS: 25,
       alert: true,
     });
-    const ofRival = syntheticCall({
+    const ofRival = syntheticStoreCall({
       callId: 'shared-id',
       tenant: 'rival',
       agentId: 'rival-agent',

@@ -5,7 +5,7 @@
 // answers, so the report has varying measures that must show no association.
 import { createRng } from '../../../pipelines/emotion/train/rng.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 
 export interface PlantedSurvey {
   callId: string;
@@ -21,7 +21,7 @@ export async function writeSurveyCalls(store: CallStore, tenant: string, n: numb
     const callId = `survey-${i}`;
     const anger = rng.next() < 0.25 ? 0 : Math.floor(rng.next() * 46);
     angerS.set(callId, anger);
-    const call = syntheticCall({
+    const call = syntheticStoreCall({
       callId,
       tenant,
       team: i % 2 === 0 ? 'north' : 'south',

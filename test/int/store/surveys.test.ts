@@ -12,7 +12,7 @@ import type { Principal } from '../../../services/shared/auth/roles.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
-import { syntheticCall, syntheticEvents } from '../../../services/call-store/synthetic-call.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 import { expectDocumented } from './openapi.ts';
 import { plantedSurveys, surveyCsv, writeSurveyCalls } from './survey-data.ts';
@@ -31,7 +31,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('surveys on 
       ['acme', 'c-3'],
       ['globex', 'g-1'],
     ]) {
-      await store.write(syntheticEvents(syntheticCall({ callId, tenant, durationS: 20 })));
+      await store.write(syntheticEvents(syntheticStoreCall({ callId, tenant, durationS: 20 })));
     }
     await store.finalizePending(0);
   });

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createAlertEngine, parseRuleSetText } from '../../../pipelines/alerts/index.ts';
 import type { AlertEngine, AlertEvent, Observation, RuleSet } from '../../../pipelines/alerts/index.ts';
-import type { Channel, DynamicsWindow, SpeakerWindow } from '../../../pipelines/dsp/types.ts';
+import type { Channel, DynamicsWindow } from '../../../pipelines/dsp/types.ts';
+import { emotionOnGrid, gridWindow, speakerWindow } from '../../../devkit/records/speaker-window.ts';
 import { EMOTION_LABELS, type EmotionEvent, type EmotionState } from '../../../pipelines/emotion/types.ts';
 
 export const CALL = 'call-1';
@@ -27,12 +28,7 @@ export function emotion(
   ) as EmotionEvent['probabilities'];
   const negative = state === 'angry' || state === 'sad' || state === 'disgust';
   const event: EmotionEvent = {
-    eventId: `${CALL}:${channel}:${i}:emotion`,
-    callId: CALL,
-    channel,
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
+    ...emotionOnGrid(CALL, channel, i),
     state,
     changed: false,
     rawLabel: state === 'no-speech' || state === 'uncertain' ? 'neutral' : state,
@@ -47,39 +43,6 @@ export function emotion(
   return { source: 'emotion', callId: CALL, channel, event };
 }
 
-/** One speaker's window i on the 2 s / 1 s grid with the given tension, pace and speech share. */
-export function speakerWindow(
-  i: number,
-  over: { tension?: number; rate?: number; speech?: number } = {},
-): SpeakerWindow {
-  return {
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
-    speechFraction: over.speech ?? 0.8,
-    voicedFraction: 0.6,
-    pace: {
-      syllableRate: (over.rate ?? 4) * 0.8,
-      articulationRate: over.rate ?? 4,
-      pauseRatio: 0.2,
-      meanPauseMs: 300,
-    },
-    pitch: { medianHz: 150, medianSt: 30, meanSt: 30, stdSt: 2, rangeSt: 6, slopeStPerS: 0 },
-    loudness: { meanDbfs: -25, stdDb: 4, peakDbfs: -6 },
-    voiceQuality: {
-      jitterPct: 1,
-      shimmerPct: 3,
-      shimmerDb: 0.3,
-      hnrDb: 15,
-      alphaRatioDb: -10,
-      hammarbergDb: 20,
-      spectralSlope: -0.02,
-    },
-    tensionIndex: over.tension ?? 0.3,
-    functionals: new Float64Array(0),
-  };
-}
-
 export function features(
   i: number,
   channel: Channel,
@@ -90,9 +53,7 @@ export function features(
 
 export function dynamics(i: number, over: { silenceMs?: number; overtalks?: number } = {}): Observation {
   const window: DynamicsWindow = {
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
+    ...gridWindow(i),
     overtalkCount: over.overtalks ?? 0,
     overtalkMs: (over.overtalks ?? 0) * 400,
     mutualSilenceMs: over.silenceMs ?? 200,

@@ -1,10 +1,10 @@
-// scripts/lib/emodb.ts on a tiny EmoDB-shaped folder built in a temp dir (works without the data).
+// devkit/audio/emodb.ts on a tiny EmoDB-shaped folder built in a temp dir (works without the data).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../pipelines/audio/wav.ts';
-import { countSyllablesBelow2s, listEmodb, readEmodbSamples } from '../../../scripts/lib/emodb.ts';
+import { countSyllablesBelow2s, listEmodb, readEmodbSamples } from '../../../devkit/audio/emodb.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'emodb-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import {
   toTelephoneBand,
   type SpeakerWindow,
 } from '../../../pipelines/dsp/index.ts';
-import { synthVoiced, tone, whiteNoise } from '../../../scripts/lib/synth.ts';
+import { synthVoiced, tone, whiteNoise } from '../../../devkit/audio/test-signals.ts';
 import { floatBytes, runChunked } from './helpers.ts';
 
 const mu8k = { format: { codec: 'pcmu' as const, sampleRateHz: 8000 } };

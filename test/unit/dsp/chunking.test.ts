@@ -1,7 +1,7 @@
 // The channel analyzer's output is identical whatever the chunking of the byte stream.
 import { describe, expect, it } from 'vitest';
 import { encodeLinear16, encodeMuLaw } from '../../../pipelines/dsp/index.ts';
-import { addNoise, bandPass, synthVoiced } from '../../../scripts/lib/synth.ts';
+import { addNoise, bandPass, synthVoiced } from '../../../devkit/audio/test-signals.ts';
 import { floatBytes, runChunked, serialise } from './helpers.ts';
 
 function speech(sampleRateHz: number, seconds: number): Float32Array {

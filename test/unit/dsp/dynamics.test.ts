@@ -1,7 +1,7 @@
 // Two-speaker dynamics: overtalk, mutual silence, talk ratio and response latency on scripted turns.
 import { describe, expect, it } from 'vitest';
 import { createCallAnalyzer, encodeMuLaw, type DynamicsWindow } from '../../../pipelines/dsp/index.ts';
-import { synthVoiced } from '../../../scripts/lib/synth.ts';
+import { synthVoiced } from '../../../devkit/audio/test-signals.ts';
 
 function talk(turns: [number, number][], seconds: number, f0: number, seed: number): Uint8Array {
   const on = (t: number): boolean => turns.some(([a, b]) => t >= a && t < b);

@@ -13,7 +13,7 @@ import {
   synthVoiced,
   tone,
   whiteNoise,
-} from '../../../scripts/lib/synth.ts';
+} from '../../../devkit/audio/test-signals.ts';
 import { floatBytes, runChunked } from './helpers.ts';
 
 const f32 = (sampleRateHz: number) => ({ format: { codec: 'float32' as const, sampleRateHz } });

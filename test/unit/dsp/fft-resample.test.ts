@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRealFft } from '../../../pipelines/dsp/fft.ts';
 import { createStreamResampler, resample } from '../../../pipelines/dsp/resample.ts';
-import { power, tone } from '../../../scripts/lib/synth.ts';
+import { power, tone } from '../../../devkit/audio/test-signals.ts';
 
 /** Magnitude of the DFT of x at frequency f (Goertzel-free direct sum), normalised to sine amplitude. */
 function amplitudeAt(x: Float32Array, f: number, fs: number): number {

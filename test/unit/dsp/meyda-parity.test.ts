@@ -4,7 +4,7 @@ import meydaModule from 'meyda';
 import { describe, expect, it } from 'vitest';
 import { meydaTables } from '../../../pipelines/dsp/meyda-tables.ts';
 import { createSpectralExtractor, createSpectralResult } from '../../../pipelines/dsp/spectral.ts';
-import { rng } from '../../../scripts/lib/synth.ts';
+import { rng } from '../../../devkit/audio/test-signals.ts';
 
 type Extractor = (args: Record<string, unknown>) => unknown;
 const extractors = (meydaModule as unknown as { featureExtractors: Record<string, Extractor> })

@@ -16,7 +16,7 @@ import { PACE_FALLBACK_MODEL, PACE_MODEL } from '../../../pipelines/dsp/pace-mod
 import { applyPaceModel, paceRate } from '../../../pipelines/dsp/pace.ts';
 import { fitSyllableModel, type SyllableWindow } from '../../../scripts/lib/syllable-fit.ts';
 import { SYLLABLE_MLP_OPTIONS } from '../../../scripts/lib/syllable-mlp.ts';
-import { rng } from '../../../scripts/lib/synth.ts';
+import { rng } from '../../../devkit/audio/test-signals.ts';
 import { bumpWindow } from './helpers.ts';
 
 describe('syllable density', () => {

@@ -11,7 +11,7 @@ import {
 } from '../../../scripts/lib/pace-data.ts';
 import { fitSyllableModel, type SyllableWindow } from '../../../scripts/lib/syllable-fit.ts';
 import { SYLLABLE_MLP_OPTIONS } from '../../../scripts/lib/syllable-mlp.ts';
-import { rng, whiteNoise } from '../../../scripts/lib/synth.ts';
+import { rng, whiteNoise } from '../../../devkit/audio/test-signals.ts';
 import { bumpWindow } from './helpers.ts';
 
 describe('speed perturbation', () => {

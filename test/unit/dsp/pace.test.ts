@@ -10,7 +10,7 @@ import {
 } from '../../../pipelines/dsp/pace-features.ts';
 import { PACE_MODEL } from '../../../pipelines/dsp/pace-model.ts';
 import { applyPaceModel } from '../../../pipelines/dsp/pace.ts';
-import { bandPass, synthVoiced } from '../../../scripts/lib/synth.ts';
+import { bandPass, synthVoiced } from '../../../devkit/audio/test-signals.ts';
 import { floatBytes, runChunked } from './helpers.ts';
 
 const rateOf = (burstHz: number): number => {

@@ -16,7 +16,7 @@ import {
 } from '../../../pipelines/dsp/index.ts';
 import type { AudioFormat } from '../../../pipelines/dsp/index.ts';
 import { createEmotionTracker, parseEmotionModel } from '../../../pipelines/emotion/index.ts';
-import { gauss, rng } from '../../../scripts/lib/synth.ts';
+import { gauss, rng } from '../../../devkit/audio/test-signals.ts';
 import { DEFAULT_MODEL_PATH } from '../../../services/emotion-classifier/config.ts';
 import { readDemoCalls, readShippedCall } from '../../support/nemo-calls.ts';
 

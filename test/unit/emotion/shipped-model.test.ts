@@ -8,7 +8,7 @@ import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../../../pipelines/emotion/index.ts';
 import { HELD_OUT_SPEAKERS } from '../../../pipelines/emotion/train/config.ts';
 import { emodbCorpus } from '../../../scripts/lib/corpora/emodb-corpus.ts';
-import { emodbRoot } from '../../../scripts/lib/emodb.ts';
+import { emodbRoot } from '../../../devkit/audio/emodb.ts';
 import { dspProbe, PROBE_SPEAKERS } from '../../../scripts/lib/emotion-data/dsp-probe.ts';
 import { analyseSpeaker } from '../../../scripts/lib/emotion-data/features.ts';
 

@@ -1,8 +1,8 @@
 // The local Kafka launchers' pure parts: a cluster node's server.properties (every node a voter of
 // one quorum, internal topics with 3 copies and 2 in sync) and the KAFKA_CLUSTER switch.
 import { describe, expect, it } from 'vitest';
-import { clusterSizeFromEnv } from '../../../deploy/kafka/find-broker.ts';
-import { serverProperties } from '../../../deploy/kafka/local-broker.ts';
+import { clusterSizeFromEnv } from '../../../devkit/kafka/find-broker.ts';
+import { serverProperties } from '../../../devkit/kafka/local-broker.ts';
 
 const nodes = [1, 2, 3].map((nodeId) => ({ nodeId, port: 9000 + nodeId, controllerPort: 9100 + nodeId }));
 const props = (text: string) =>

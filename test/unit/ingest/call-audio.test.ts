@@ -5,11 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../pipelines/audio/wav.ts';
-import {
-  encodeCallAudio,
-  loadCallAudio,
-  syntheticCallAudio,
-} from '../../../services/simulator/call-audio.ts';
+import { encodeCallAudio, loadCallAudio, syntheticCallAudio } from '../../../devkit/audio/call-audio.ts';
 import { NEMO_CALLS_DIR } from '../../support/nemo-calls.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'va-call-audio-'));

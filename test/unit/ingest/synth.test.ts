@@ -1,7 +1,7 @@
 // Synthetic call audio: deterministic per seed, turns alternate without overlap, and the angry
 // style is louder and higher than neutral (the cues the DSP measures).
 import { describe, expect, it } from 'vitest';
-import { synthesizeCall } from '../../../services/simulator/synth.ts';
+import { synthesizeCall } from '../../../devkit/audio/synthetic-voices.ts';
 
 function rmsDb(samples: Float32Array, fromMs: number, toMs: number, rate: number): number {
   let sum = 0;

@@ -10,7 +10,7 @@ import { callKey } from '../../../services/shared/call-key.ts';
 import type { ConsumedRecord } from '../../../services/shared/consumer-runner.ts';
 import { RecentKeys } from '../../../services/shared/recent-keys.ts';
 import { defaultRules } from '../alerts/helpers.ts';
-import { emotionRecord } from '../../int/alerts/records.ts';
+import { emotionRecord } from '../../../devkit/records/alert-records.ts';
 
 const TOPIC = 'emotions';
 

@@ -5,17 +5,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin, Consumer, ITopicConfig, Kafka, Producer } from 'kafkajs';
-import { toTelephoneBand } from '../../../pipelines/dsp/index.ts';
-import type { RecordHeaders } from '../../../services/shared/codec.ts';
-import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
-import { audioChunkCodec } from '../../../services/shared/records.ts';
-import type { StereoCall } from './call-audio.ts';
-import { callKey } from '../../../services/shared/call-key.ts';
+import type { RecordHeaders } from '../../services/shared/codec.ts';
+import { outRecord, sendRecords } from '../../services/shared/producer.ts';
+import { audioChunkCodec } from '../../services/shared/records.ts';
+import { encodeCallAudio, type StereoAudio } from '../audio/call-audio.ts';
+import { callKey } from '../../services/shared/call-key.ts';
+import { waitFor } from '../../services/shared/wait-for.ts';
 
 /** The tenant of the audio `produceCallAudio` writes straight to Kafka (as the gateway would). */
 export const HARNESS_TENANT = 'test';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -93,21 +93,6 @@ export async function scrape(port: number): Promise<string> {
   return response.text();
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-  everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /**
  * Creates topics and waits until every partition has a leader. kafkajs' own waitForLeaders gives up
  * on a transient "does not host this topic-partition" from a busy broker: retry instead.
@@ -142,13 +127,10 @@ export interface TelephoneCall {
   customer: Uint8Array;
 }
 
-/** The call as the gateway carries it: 8 kHz G.711 µ-law per channel. */
-export function toTelephoneCall(callId: string, call: StereoCall): TelephoneCall {
-  return {
-    callId,
-    agent: toTelephoneBand(call.agent, call.sampleRateHz, 'pcmu'),
-    customer: toTelephoneBand(call.customer, call.sampleRateHz, 'pcmu'),
-  };
+/** The call as the gateway carries it: 8 kHz G.711 µ-law per channel, through the telephone band. */
+export function toTelephoneCall(callId: string, call: StereoAudio): TelephoneCall {
+  const { agent, customer } = encodeCallAudio({ name: callId, ...call }, 'pcmu', 8000);
+  return { callId, agent, customer };
 }
 
 const BYTES_PER_MS = 8; // 8 kHz, one byte per µ-law sample

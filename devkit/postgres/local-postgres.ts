@@ -1,12 +1,12 @@
-// Finds a PostgreSQL server for tests, benchmarks and the demo, the way deploy/kafka finds a broker:
+// Finds a PostgreSQL server for tests, benchmarks and the demo, the way devkit/kafka finds a broker:
 // DATABASE_URL if set, else a throwaway cluster from the installed Debian binaries
 // (/usr/lib/postgresql/*/bin) on a free port in a temp dir, else a loud error. I/O: processes, files.
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodedError } from '../../../pipelines/errors.ts';
+import { CodedError } from '../../pipelines/errors.ts';
+import { freePort } from '../free-port.ts';
 
 export interface FoundPostgres {
   readonly source: 'env' | 'local-binaries';
@@ -19,17 +19,6 @@ export class PostgresUnavailableError extends CodedError<'POSTGRES_UNAVAILABLE'>
   constructor(message: string) {
     super('POSTGRES_UNAVAILABLE', message);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 /** Newest installed server binaries, e.g. /usr/lib/postgresql/15/bin. */

@@ -2,13 +2,13 @@
 // of both channels (one interleaved stereo frame, or one frame per channel) paced in real time
 // (or `speed` times faster; 0 = as fast as flow control allows), then CallEnd. I/O: the given
 // gRPC client, timers.
-import type { EncodedCallAudio } from './call-audio.ts';
+import type { EncodedCallAudio } from '../audio/call-audio.ts';
 import {
   openCallStream,
   type CallResult,
   type CallStartMessage,
   type createIngestClient,
-} from './ingest-client.ts';
+} from '../../services/simulator/ingest-client.ts';
 
 export interface StreamCallOptions {
   client: ReturnType<typeof createIngestClient>;

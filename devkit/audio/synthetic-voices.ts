@@ -6,6 +6,7 @@
 // Glottal pulse: A. E. Rosenberg, "Effect of glottal pulse shape on the quality of natural
 // vowels", JASA 49 (1971). Resonator: D. H. Klatt, "Software for a cascade/parallel formant
 // synthesizer", JASA 67 (1980), eq. for the 2-pole digital resonator.
+import { mulberry32 } from '../../pipelines/emotion/train/rng.ts';
 
 export type Speaker = 'agent' | 'customer';
 export type VoiceStyle = 'neutral' | 'angry' | 'happy' | 'sad';
@@ -95,18 +96,6 @@ const VOWELS: [number, number, number][] = [
   [300, 870, 2240], // u
 ];
 const BASE_F0: Record<Speaker, number> = { agent: 115, customer: 205 };
-
-/** mulberry32: small, fast, deterministic PRNG. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rosenberg glottal flow over one period, phase in [0, 1). */
 function glottalFlow(phase: number, openQuotient: number): number {
@@ -214,7 +203,7 @@ export function synthesizeCall(
   },
 ): SyntheticCall {
   const sampleRateHz = options.sampleRateHz ?? 16000;
-  const random = createRandom(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const turns = options.turns ?? defaultTurns(options.seconds, random, options.customerLateStyle);
   const length = Math.round(options.seconds * sampleRateHz);
   const agent = new Float32Array(length);

@@ -3,24 +3,10 @@
 // given SNR, 300-3400 Hz band-pass. Used by unit tests and eval:dsp. Pure computation, no I/O.
 
 import { telephoneBandPass } from '../../pipelines/dsp/filters.ts';
+import { mulberry32 as rng, standardNormal as gauss } from '../../pipelines/emotion/train/rng.ts';
 
-/** Deterministic PRNG (mulberry32) so every run sees the same signals. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal deviate (Box-Muller). */
-export function gauss(rand: () => number): number {
-  const u = Math.max(1e-12, rand());
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
+/** The project's PRNG (mulberry32) and its Box-Muller deviate, so every run sees the same signals. */
+export { rng, gauss };
 
 /** Formants of the vowel /a/ (Peterson & Barney 1952, male): centre and bandwidth, Hz. */
 const VOWEL_A: readonly [number, number][] = [

@@ -3,13 +3,11 @@
 // (voiced harmonic bursts at a syllable-like rate, no data needed). I/O: reads EmoDB files only.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { emodbRoot, listEmodb, readEmodbSamples, type EmodbItem } from '../../../scripts/lib/emodb.ts';
-import { resample } from '../../../pipelines/dsp/index.ts';
+import { emodbRoot, listEmodb, readEmodbSamples, type EmodbItem } from './emodb.ts';
+import { resample } from '../../pipelines/dsp/index.ts';
+import type { StereoAudio } from './call-audio.ts';
 
-export interface StereoCall {
-  sampleRateHz: number;
-  agent: Float32Array;
-  customer: Float32Array;
+export interface StereoCall extends StereoAudio {
   /** Audio time where the customer turns angry (EmoDB call), else null. */
   angryFromMs: number | null;
 }

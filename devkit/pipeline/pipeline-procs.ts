@@ -4,18 +4,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from '../../../deploy/kafka/local-broker.ts';
-import { createCallAnalyzer, toTelephoneBand } from '../../../pipelines/dsp/index.ts';
-import { createKafka } from '../../../services/shared/kafka-client.ts';
-import { DEFAULT_TOPIC_SETTINGS, topicConfigs, TOPICS } from '../../../services/shared/topics.ts';
-import type { StereoCall } from './call-audio.ts';
-import {
-  createTopicsReady,
-  REPO_ROOT,
-  startServiceProcess,
-  waitFor,
-  type ServiceProcess,
-} from './harness.ts';
+import { freePort } from '../free-port.ts';
+import { createCallAnalyzer, toTelephoneBand } from '../../pipelines/dsp/index.ts';
+import { createKafka } from '../../services/shared/kafka-client.ts';
+import { DEFAULT_TOPIC_SETTINGS, topicConfigs, TOPICS } from '../../services/shared/topics.ts';
+import type { StereoCall } from '../audio/stereo-call.ts';
+import { waitFor } from '../../services/shared/wait-for.ts';
+import { createTopicsReady, REPO_ROOT, startServiceProcess, type ServiceProcess } from './harness.ts';
 
 export interface PipelineTopics {
   audio: string;

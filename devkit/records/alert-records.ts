@@ -1,16 +1,17 @@
 // Kafka records of a synthetic call for the alert-service tests and benchmark: call started,
 // emotion events (angry = high arousal, low valence, with evidence), and agent feature windows
 // with a given pace and tension; all as OutRecords built with the shared codecs. Pure.
-import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
-import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';
-import { outRecord, type OutRecord } from '../../../services/shared/producer.ts';
-import { speakerWindow } from '../../unit/alerts/helpers.ts';
+import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
+import { toFeatureWindowRecord } from '../../services/shared/mapping.ts';
+import { outRecord, type OutRecord } from '../../services/shared/producer.ts';
+import { callEventRecord } from './call-event.ts';
+import { emotionOnGrid, speakerWindow } from './speaker-window.ts';
 import {
   callEventCodec,
   emotionEventCodec,
   featureWindowCodec,
   type EmotionEventRecord,
-} from '../../../services/shared/records.ts';
+} from '../../services/shared/records.ts';
 
 export function callStarted(
   topic: string,
@@ -20,41 +21,26 @@ export function callStarted(
   team = '',
   customerRef = '',
 ): OutRecord {
-  const now = Date.now();
-  return outRecord(topic, callEventCodec, callId, {
-    eventId: `${callId}:both:0:started`,
+  return outRecord(
+    topic,
+    callEventCodec,
     callId,
-    type: 'started',
-    tenant: 'demo',
-    agentId,
-    queue,
-    team,
-    customerRef,
-    startTimeMs: now,
-    endTimeMs: 0,
-    codec: 'pcmu',
-    sampleRateHz: 8000,
-    channels: ['agent', 'customer'],
-    consent: { analytics: true, storeFeatures: true },
-    endReason: '',
-    framesAccepted: 0,
-    gaps: 0,
-    audioDurationMs: 0,
-    producedAtMs: now,
-  });
+    callEventRecord(callId, { agentId, queue, team, customerRef }),
+  );
 }
 
 export function callEnded(topic: string, callId: string): OutRecord {
-  const now = Date.now();
-  const started = callEventCodec.decode(callStarted(topic, callId, '', '').message.value as Buffer);
-  return outRecord(topic, callEventCodec, callId, {
-    ...started,
-    eventId: `${callId}:both:0:ended`,
-    type: 'ended',
-    endTimeMs: now,
-    endReason: 'hangup',
-    producedAtMs: now,
-  });
+  return outRecord(
+    topic,
+    callEventCodec,
+    callId,
+    callEventRecord(callId, {
+      eventId: `${callId}:both:0:ended`,
+      type: 'ended',
+      endTimeMs: Date.now(),
+      endReason: 'hangup',
+    }),
+  );
 }
 
 /** Window i covers [i, i + 2] s (2 s window, 1 s hop). */
@@ -67,12 +53,7 @@ export function emotionRecord(
 ): EmotionEventRecord {
   const angry = state === 'angry';
   return {
-    eventId: `${callId}:${channel}:${i}:emotion`,
-    callId,
-    channel,
-    windowIndex: i,
-    startMs: i * 1000,
-    endMs: i * 1000 + 2000,
+    ...emotionOnGrid(callId, channel, i),
     state,
     changed: false,
     rawLabel: state === 'no-speech' ? 'neutral' : state,

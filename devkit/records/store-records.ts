@@ -9,11 +9,12 @@ import {
   emotionEventCodec,
   featureWindowCodec,
   type RecordCodec,
-} from '../../shared/index.ts';
-import { callKey } from '../../shared/call-key.ts';
-import type { StoreEvent } from '../events.ts';
-import { eventIdOf } from '../events.ts';
-import type { StoreTopics } from './consumer.ts';
+} from '../../services/shared/index.ts';
+import { callKey } from '../../services/shared/call-key.ts';
+import type { StoreEvent } from '../../services/call-store/events.ts';
+import { eventIdOf } from '../../services/call-store/events.ts';
+import { callEventRecord } from './call-event.ts';
+import type { StoreTopics } from '../../services/call-store/ingest/consumer.ts';
 
 export interface TopicMessage {
   topic: string;
@@ -41,27 +42,23 @@ export function toKafka(events: readonly StoreEvent[], topics: StoreTopics): Top
         const started = e.kind === 'call-start';
         push(
           topics.calls,
-          record(callEventCodec, key, {
-            eventId,
-            callId: e.callId,
-            type: started ? 'started' : 'ended',
-            tenant: e.tenant,
-            agentId: started ? e.agentId : '',
-            queue: started ? e.queue : '',
-            team: started ? e.team : '',
-            customerRef: '',
-            startTimeMs: started ? Date.parse(e.startedAt) : 0,
-            endTimeMs: started ? 0 : Date.parse(e.endedAt),
-            codec: 'pcmu',
-            sampleRateHz: 8000,
-            channels: ['agent', 'customer'],
-            consent: started ? e.consent : { analytics: true, storeFeatures: true },
-            endReason: '',
-            framesAccepted: 0,
-            gaps: 0,
-            audioDurationMs: started ? 0 : (e.durationMs ?? 0),
-            producedAtMs: now,
-          }),
+          record(
+            callEventCodec,
+            key,
+            callEventRecord(e.callId, {
+              eventId,
+              type: started ? 'started' : 'ended',
+              tenant: e.tenant,
+              agentId: started ? e.agentId : '',
+              queue: started ? e.queue : '',
+              team: started ? e.team : '',
+              startTimeMs: started ? Date.parse(e.startedAt) : 0,
+              endTimeMs: started ? 0 : Date.parse(e.endedAt),
+              consent: started ? e.consent : { analytics: true, storeFeatures: true },
+              audioDurationMs: started ? 0 : (e.durationMs ?? 0),
+              producedAtMs: now,
+            }),
+          ),
         );
         break;
       }

@@ -11,14 +11,18 @@ import {
   resample,
   toTelephoneBand,
 } from '../../pipelines/dsp/index.ts';
-import type { WireCodec } from '../shared/records.ts';
-import { synthesizeCall } from './synth.ts';
+import type { WireCodec } from '../../services/shared/records.ts';
+import { synthesizeCall } from './synthetic-voices.ts';
 
-export interface CallAudioSource {
-  name: string;
+/** A two-channel call as float samples at one rate: what every call builder of devkit/ returns. */
+export interface StereoAudio {
   sampleRateHz: number;
   agent: Float32Array;
   customer: Float32Array;
+}
+
+export interface CallAudioSource extends StereoAudio {
+  name: string;
   /** Set when the file already holds 8 kHz G.711 (e.g. assets/nemo-calls): sent as recorded. */
   telephoneCodec?: 'pcmu' | 'pcma';
 }

@@ -1,5 +1,5 @@
 // Starts a single-node Apache Kafka 4.1 broker (KRaft, combined broker + controller) from the jars
-// that deploy/kafka/pom.xml assembles from Maven Central. I/O: spawns java/mvn, writes a temp dir.
+// that devkit/kafka/pom.xml assembles from Maven Central. I/O: spawns java/mvn, writes a temp dir.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +51,7 @@ function requireTool(command: string, args: string[], hint: string): void {
   }
 }
 
-/** Fills deploy/kafka/libs once; cached by a hash of pom.xml. */
+/** Fills devkit/kafka/libs once; cached by a hash of pom.xml. */
 export function ensureKafkaLibs(): void {
   const pomHash = createHash('sha256')
     .update(readFileSync(join(kafkaDir, 'pom.xml')))

@@ -1,9 +1,10 @@
 // Deterministic synthetic calls as store events (call start, windows and emotion events of both
 // speakers, dynamics, an optional frustration alert with its acknowledgement, call end), for the
 // tests, the benchmark and the demo seed. Pure: a seeded generator, no I/O.
-import type { StoreEvent } from './events.ts';
+import type { StoreEvent } from '../../services/call-store/events.ts';
+import { mulberry32 } from '../../pipelines/emotion/train/rng.ts';
 
-export interface SyntheticCallOptions {
+export interface SyntheticStoreCallOptions {
   callId: string;
   tenant?: string;
   agentId?: string;
@@ -28,19 +29,7 @@ export interface SyntheticCallOptions {
   hopMs?: number;
 }
 
-/** Mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface SyntheticCall {
+export interface SyntheticStoreCall {
   start: StoreEvent;
   /** Windows, emotions and dynamics in audio-time order (what the live topics carry). */
   body: StoreEvent[];
@@ -48,8 +37,8 @@ export interface SyntheticCall {
   end: StoreEvent;
 }
 
-export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
-  const random = rng(options.seed ?? 1);
+export function syntheticStoreCall(options: SyntheticStoreCallOptions): SyntheticStoreCall {
+  const random = mulberry32(options.seed ?? 1);
   const durationS = options.durationS ?? 120;
   const windowMs = options.windowMs ?? 2000;
   const hopMs = options.hopMs ?? 1000;
@@ -68,14 +57,10 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       const turn = Math.floor(startMs / 10_000) % 2 === (channel === 'agent' ? 0 : 1);
       const angry = channel === 'customer' && startMs >= angryFrom && startMs < angryTo;
       const speech = turn ? 0.6 + 0.3 * random() : 0.05 * random();
+      const place = { callId, tenant, channel, windowIndex: i, startMs, endMs };
       body.push({
         kind: 'features',
-        callId,
-        tenant,
-        channel,
-        windowIndex: i,
-        startMs,
-        endMs,
+        ...place,
         speechFraction: speech,
         voicedFraction: speech * 0.8,
         pace: {
@@ -107,12 +92,7 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
       const state = speech < 0.3 ? 'no-speech' : angry ? 'angry' : 'neutral';
       body.push({
         kind: 'emotion',
-        callId,
-        tenant,
-        channel,
-        windowIndex: i,
-        startMs,
-        endMs,
+        ...place,
         state,
         rawLabel: angry ? 'angry' : 'neutral',
         probabilities: { neutral: angry ? 0.1 : 0.8, angry: angry ? 0.8 : 0.05 },
@@ -199,6 +179,6 @@ export function syntheticCall(options: SyntheticCallOptions): SyntheticCall {
 }
 
 /** Every event of a synthetic call in arrival order. */
-export function syntheticEvents(call: SyntheticCall): StoreEvent[] {
+export function syntheticEvents(call: SyntheticStoreCall): StoreEvent[] {
   return [call.start, ...call.body, ...call.alerts, call.end];
 }
