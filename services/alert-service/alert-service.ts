@@ -21,11 +21,11 @@ import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
 import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout } from './fanout.ts';
-import { createHub, type Hub } from './hub.ts';
+import { createHub, type Hub, type HubOptions } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { startHistoryLines } from './history-lines.ts';
 import { loadRulesFile } from './rules-file.ts';
-import { keepRulesInForce } from './rules-in-force.ts';
+import { keepRulesInForce, type RulesInForce } from './rules-in-force.ts';
 import { loadUsers, teamsOfAgents, type DemoUser } from './users.ts';
 import { productionUsersProblems } from './users-policy.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
@@ -95,6 +95,57 @@ function hubSettingsOf(config: AlertServiceConfig) {
   };
 }
 
+interface HubWiring {
+  registry: CallRegistry;
+  auth: Auth;
+  instanceId: string;
+  producer: ServiceBase['producer'];
+  onEvent: NonNullable<HubOptions['onEvent']>;
+}
+
+/** The WebSocket hub; an acknowledgement is stored on va.alerts.v1 before it is broadcast. */
+function alertHub(config: AlertServiceConfig, w: HubWiring): Hub {
+  return createHub({
+    ...hubSettingsOf(config),
+    registry: w.registry,
+    auth: w.auth,
+    instanceId: w.instanceId,
+    persistAck: async (ack, alert) => {
+      await sendRecords(w.producer, [
+        outRecord(
+          config.TOPIC_ALERTS,
+          alertAckCodec,
+          callKey(alert.tenant, ack.callId),
+          toAckRecord(ack, alert.tenant),
+        ),
+      ]);
+    },
+    onEvent: w.onEvent,
+  });
+}
+
+/** Every topic the service reads or writes (created if missing at boot). */
+function alertServiceTopics(config: AlertServiceConfig): string[] {
+  return [
+    config.TOPIC_CALLS,
+    config.TOPIC_FEATURES,
+    config.TOPIC_EMOTIONS,
+    config.TOPIC_ALERTS,
+    config.TOPIC_DEADLETTER,
+  ];
+}
+
+/** The page server's address, files and login limits from the service config. */
+function webSettingsOf(config: AlertServiceConfig) {
+  return {
+    host: config.ALERT_HOST,
+    port: config.ALERT_PORT,
+    webDir: config.ALERT_WEB_DIR,
+    loginLimiter: createLoginLimiter(loginLimitsOf(config)),
+    trustedProxies: config.LOGIN_TRUSTED_PROXIES,
+  };
+}
+
 /** Token issue and verification; without JWT_SECRET a random key, so tokens end with the process. */
 function serviceAuth(config: AlertServiceConfig, logger: Logger): Auth {
   if (!config.jwtSecret) logger.warn('JWT_SECRET unset: a random key is used, tokens end with this process');
@@ -147,6 +198,71 @@ function alertEvaluator({ config, registry, rules, raised, metrics, logger }: Ev
   });
 }
 
+/** The rules engine's consumer of va.emotions.v1 and va.features.v1 (the shared group). */
+function evaluatorRunner(
+  config: AlertServiceConfig,
+  base: ServiceBase,
+  evaluator: Evaluator,
+  fromBeginning: boolean,
+): ConsumerRunner {
+  // At-least-once with held commits (evaluator.ts): a restart or rebalance replays each call
+  // from its first record and produces only the alerts the previous owner had not produced.
+  return createConsumerRunner<EvaluatorInput>({
+    kafka: base.kafka,
+    producer: base.producer,
+    service: SERVICE,
+    groupId: config.ALERT_GROUP_ID,
+    topics: [config.TOPIC_EMOTIONS, config.TOPIC_FEATURES],
+    deadLetterTopic: config.TOPIC_DEADLETTER,
+    fromBeginning,
+    partitionsConsumedConcurrently: config.ALERT_PARTITIONS_CONCURRENTLY,
+    // Low latency: a fetch returns as soon as a record is there; commits every 5 s (a per-flush
+    // commit round trip delays the next fetch, i.e. the next alert).
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
+    commitIntervalMs: 5_000,
+    logger: base.logger,
+    metrics: base.metrics,
+    decode: (value, headers, topic): EvaluatorInput =>
+      topic === config.TOPIC_EMOTIONS
+        ? { schema: 'emotion', value: emotionEventCodec.decode(value, headers) }
+        : decodeFeaturesTopic(value, headers),
+    handle: (record) => evaluator.handle(record),
+    onRevoked: (partitions) => evaluator.revoke(partitions),
+    commitOffset: (topic, partition, next) => evaluator.commitOffset(topic, partition, next),
+    onReplayUntil: (topic, partition, until) => evaluator.setReplayUntil(topic, partition, until),
+  });
+}
+
+interface Running {
+  hub: Hub;
+  web: WebServer;
+  rules: RulesInForce;
+  runner: ConsumerRunner;
+  fanout: Fanout;
+}
+
+/** Readiness, the shutdown order, then the consumers: the fan-out first, the evaluator second. */
+async function startConsuming(
+  base: ServiceBase,
+  { hub, web, rules, runner, fanout }: Running,
+): Promise<void> {
+  base.ops.addReadiness('evaluator', () => runner.ready());
+  base.ops.addReadiness('fanout', () => fanout.ready());
+  base.shutdown.add('websocket clients and pages', async () => {
+    await hub.close();
+    await web.close();
+  });
+  base.shutdown.add('rules watcher', () => rules.close());
+  base.shutdown.add('evaluator (finish batch, produce, commit)', () => runner.stop());
+  base.shutdown.add('fan-out consumer', () => fanout.stop());
+
+  // The fan-out joins first: it reads va.alerts.v1 from "now", and is the only path to clients.
+  await fanout.start();
+  await waitFor(() => fanout.ready(), 60_000);
+  await runner.start();
+  await waitFor(() => fanout.ready() && runner.ready(), 60_000);
+}
+
 export async function startAlertService(
   config: AlertServiceConfig,
   options: StartOptions = {},
@@ -157,13 +273,7 @@ export async function startAlertService(
   const base = await bootService({
     service: SERVICE,
     config,
-    topics: [
-      config.TOPIC_CALLS,
-      config.TOPIC_FEATURES,
-      config.TOPIC_EMOTIONS,
-      config.TOPIC_ALERTS,
-      config.TOPIC_DEADLETTER,
-    ],
+    topics: alertServiceTopics(config),
     handleSignals: options.handleSignals,
     logger: options.logger,
   });
@@ -181,21 +291,11 @@ export async function startAlertService(
     // A call that never ended (or ended a while ago) also leaves the rules engine.
     onPurged: (key) => evaluator.forgetCall(key),
   });
-  const hub = createHub({
-    ...hubSettingsOf(config),
+  const hub = alertHub(config, {
     registry,
     auth,
     instanceId,
-    persistAck: async (ack, alert) => {
-      await sendRecords(producer, [
-        outRecord(
-          config.TOPIC_ALERTS,
-          alertAckCodec,
-          callKey(alert.tenant, ack.callId),
-          toAckRecord(ack, alert.tenant),
-        ),
-      ]);
-    },
+    producer,
     onEvent: (event, labels) => counters.wsEvents.inc({ event, code: labels?.code ?? labels?.role ?? '' }),
   });
   registerLiveGauges(metrics.registry, hub, registry);
@@ -216,32 +316,7 @@ export async function startAlertService(
     metrics,
     logger,
   });
-  // At-least-once with held commits (evaluator.ts): a restart or rebalance replays each call
-  // from its first record and produces only the alerts the previous owner had not produced.
-  const runner = createConsumerRunner<EvaluatorInput>({
-    kafka: base.kafka,
-    producer,
-    service: SERVICE,
-    groupId: config.ALERT_GROUP_ID,
-    topics: [config.TOPIC_EMOTIONS, config.TOPIC_FEATURES],
-    deadLetterTopic: config.TOPIC_DEADLETTER,
-    fromBeginning: options.fromBeginning ?? false,
-    partitionsConsumedConcurrently: config.ALERT_PARTITIONS_CONCURRENTLY,
-    // Low latency: a fetch returns as soon as a record is there; commits every 5 s (a per-flush
-    // commit round trip delays the next fetch, i.e. the next alert).
-    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
-    commitIntervalMs: 5_000,
-    logger,
-    metrics,
-    decode: (value, headers, topic): EvaluatorInput =>
-      topic === config.TOPIC_EMOTIONS
-        ? { schema: 'emotion', value: emotionEventCodec.decode(value, headers) }
-        : decodeFeaturesTopic(value, headers),
-    handle: (record) => evaluator.handle(record),
-    onRevoked: (partitions) => evaluator.revoke(partitions),
-    commitOffset: (topic, partition, next) => evaluator.commitOffset(topic, partition, next),
-    onReplayUntil: (topic, partition, until) => evaluator.setReplayUntil(topic, partition, until),
-  });
+  const runner = evaluatorRunner(config, base, evaluator, options.fromBeginning ?? false);
   const onCallEvent = startHistoryLines(config, base, hub);
   const fanout = createFanout({
     kafka: base.kafka,
@@ -261,33 +336,15 @@ export async function startAlertService(
   });
 
   const web = await startWebServer({
-    host: config.ALERT_HOST,
-    port: config.ALERT_PORT,
-    webDir: config.ALERT_WEB_DIR,
+    ...webSettingsOf(config),
     users,
     auth,
     hub,
-    loginLimiter: createLoginLimiter(loginLimitsOf(config)),
-    trustedProxies: config.LOGIN_TRUSTED_PROXIES,
     onLogin: (outcome) => counters.logins.inc({ outcome }),
     onError: (error) => logger.error('page request failed', { error }),
   });
 
-  base.ops.addReadiness('evaluator', () => runner.ready());
-  base.ops.addReadiness('fanout', () => fanout.ready());
-  base.shutdown.add('websocket clients and pages', async () => {
-    await hub.close();
-    await web.close();
-  });
-  base.shutdown.add('rules watcher', () => rules.close());
-  base.shutdown.add('evaluator (finish batch, produce, commit)', () => runner.stop());
-  base.shutdown.add('fan-out consumer', () => fanout.stop());
-
-  // The fan-out joins first: it reads va.alerts.v1 from "now", and is the only path to clients.
-  await fanout.start();
-  await waitFor(() => fanout.ready(), 60_000);
-  await runner.start();
-  await waitFor(() => fanout.ready() && runner.ready(), 60_000);
+  await startConsuming(base, { hub, web, rules, runner, fanout });
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.current().rules.length });
   return {
     base,
