@@ -13,9 +13,8 @@
 //   0-2 kHz peak vs 2-5 kHz peak). Below 300 Hz and above 3400 Hz the telephone channel has no energy.
 
 import { meydaTables, type MeydaTables, MEL_FILTERS, BARK_BANDS } from './meyda-tables.ts';
-import { MFCC_COUNT, mfccInto } from './mfcc.ts';
 
-export { MFCC_COUNT } from './mfcc.ts';
+export const MFCC_COUNT = 13;
 export const ALPHA_LOW_HZ: readonly [number, number] = [300, 1000];
 export const ALPHA_HIGH_HZ: readonly [number, number] = [1000, 3400];
 export const HAMMARBERG_LOW_HZ: readonly [number, number] = [300, 2000];
@@ -56,47 +55,6 @@ export function createSpectralResult(): SpectralResult {
   };
 }
 
-/** meyda spectralRolloff: the last bin index before 99 % of the amplitude sum (-1 when none). */
-function rolloffBin(amp: Float64Array, bins: number, sum: number): number {
-  let ec = sum;
-  const threshold = 0.99 * sum;
-  let n = bins - 1;
-  while (ec > threshold && n >= 0) {
-    ec -= amp[n];
-    --n;
-  }
-  return n;
-}
-
-/** meyda loudness: Bark band sums^0.23, totalled. */
-function barkLoudness(amp: Float64Array, barkLimits: MeydaTables['barkLimits']): number {
-  let loud = 0;
-  for (let b = 0; b < BARK_BANDS; b++) {
-    let s = 0;
-    for (let j = barkLimits[b]; j < barkLimits[b + 1]; j++) s += amp[j];
-    loud += Math.pow(s, 0.23);
-  }
-  return loud;
-}
-
-/** Alpha ratio: power of bins [mid, hi) over power of bins [lo, mid), in dB. */
-function bandEnergyRatioDb(pw: Float64Array, lo: number, mid: number, hi: number): number {
-  let eLow = 1e-20;
-  let eHigh = 1e-20;
-  for (let j = lo; j < mid; j++) eLow += pw[j];
-  for (let j = mid; j < hi; j++) eHigh += pw[j];
-  return 10 * Math.log10(eHigh / eLow);
-}
-
-/** Hammarberg index: peak amplitude of bins [lo, mid) over peak of bins [mid, hi), in dB. */
-function bandPeakRatioDb(amp: Float64Array, lo: number, mid: number, hi: number): number {
-  let mLow = 1e-20;
-  let mHigh = 1e-20;
-  for (let j = lo; j < mid; j++) if (amp[j] > mLow) mLow = amp[j];
-  for (let j = mid; j < hi; j++) if (amp[j] > mHigh) mHigh = amp[j];
-  return 20 * Math.log10(mLow / mHigh);
-}
-
 export function createSpectralExtractor(sampleRateHz: number, fftSize: number): SpectralExtractor {
   const bins = fftSize / 2;
   const t: MeydaTables = meydaTables(sampleRateHz, fftSize);
@@ -126,7 +84,9 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
     // cannot fold the captured tables into constants; locals stay in registers.
     const bins = binCount;
     const binHz = binWidthHz;
+    const melLog = melLogBuf;
     const pw = pwBuf;
+    const { melStart, melFrom, melTo, melWeights, barkLimits, dctCos } = t;
     let sum = 0;
     let weighted = 0;
     let logSum = 0;
@@ -149,11 +109,73 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
     out.centroidHz = sum > 0 ? (weighted / sum) * binHz : 0;
     out.flatness = sum > 0 ? (Math.exp(logSum / bins) * bins) / sum : 0;
     out.slope = sum > 0 ? (bins * ampFreq - freqSum * sum) / (sum * slopeDen) : 0;
-    out.rolloffHz = (rolloffBin(amp, bins, sum) + 1) * nyqBin;
-    out.loudness = barkLoudness(amp, t.barkLimits);
-    mfccInto(pw, t, melLogBuf, out.mfcc);
-    out.alphaRatioDb = bandEnergyRatioDb(pw, aL0, aL1, aH1);
-    out.hammarbergDb = bandPeakRatioDb(amp, hL0, hL1, hH1);
+    // meyda spectralRolloff: 99 % of the amplitude sum.
+    let ec = sum;
+    const threshold = 0.99 * sum;
+    let n = bins - 1;
+    while (ec > threshold && n >= 0) {
+      ec -= amp[n];
+      --n;
+    }
+    out.rolloffHz = (n + 1) * nyqBin;
+    // meyda loudness: Bark band sums^0.23.
+    let loud = 0;
+    for (let b = 0; b < BARK_BANDS; b++) {
+      let s = 0;
+      for (let j = barkLimits[b]; j < barkLimits[b + 1]; j++) s += amp[j];
+      loud += Math.pow(s, 0.23);
+    }
+    out.loudness = loud;
+    // meyda mfcc: log(1 + mel-weighted power), DCT-II with scale 2, first 13.
+    for (let f = 0; f < MEL_FILTERS; f++) {
+      let e = 0;
+      let w = melStart[f];
+      const to = melTo[f];
+      for (let j = melFrom[f]; j < to; j++) e += melWeights[w++] * pw[j];
+      melLog[f] = Math.log(e + 1);
+    }
+    // DCT rows four at a time: each row sums in the same order as a plain loop (same result),
+    // but four independent accumulators hide the floating-point add latency.
+    const mfcc = out.mfcc;
+    let k = 0;
+    for (; k + 4 <= MFCC_COUNT; k += 4) {
+      const r0 = k * MEL_FILTERS;
+      const r1 = r0 + MEL_FILTERS;
+      const r2 = r1 + MEL_FILTERS;
+      const r3 = r2 + MEL_FILTERS;
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
+      for (let m = 0; m < MEL_FILTERS; m++) {
+        const v = melLog[m];
+        c0 += v * dctCos[r0 + m];
+        c1 += v * dctCos[r1 + m];
+        c2 += v * dctCos[r2 + m];
+        c3 += v * dctCos[r3 + m];
+      }
+      mfcc[k] = 2 * c0;
+      mfcc[k + 1] = 2 * c1;
+      mfcc[k + 2] = 2 * c2;
+      mfcc[k + 3] = 2 * c3;
+    }
+    for (; k < MFCC_COUNT; k++) {
+      let c = 0;
+      const row = k * MEL_FILTERS;
+      for (let m = 0; m < MEL_FILTERS; m++) c += melLog[m] * dctCos[row + m];
+      mfcc[k] = 2 * c;
+    }
+    // Alpha ratio and Hammarberg index on power (dB), telephone band edges.
+    let eLow = 1e-20;
+    let eHigh = 1e-20;
+    for (let j = aL0; j < aL1; j++) eLow += pw[j];
+    for (let j = aL1; j < aH1; j++) eHigh += pw[j];
+    out.alphaRatioDb = 10 * Math.log10(eHigh / eLow);
+    let mLow = 1e-20;
+    let mHigh = 1e-20;
+    for (let j = hL0; j < hL1; j++) if (amp[j] > mLow) mLow = amp[j];
+    for (let j = hL1; j < hH1; j++) if (amp[j] > mHigh) mHigh = amp[j];
+    out.hammarbergDb = 20 * Math.log10(mLow / mHigh);
   }
 
   return { bins, compute };
