@@ -233,6 +233,39 @@ function evaluatorRunner(
   });
 }
 
+interface RulesWiring {
+  registry: CallRegistry;
+  counters: AlertMetrics;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  handleSignals: boolean;
+}
+
+/** The rules in force (reloaded on change or SIGHUP) and the evaluator that applies them. */
+function rulesAndEvaluator(
+  config: AlertServiceConfig,
+  initial: RuleSet,
+  { registry, counters, metrics, logger, handleSignals }: RulesWiring,
+): { rules: RulesInForce; evaluator: Evaluator } {
+  const rules = keepRulesInForce({
+    path: config.ALERT_RULES_FILE,
+    initial,
+    onApplied: (next) => evaluator.setRules(next),
+    reloads: counters.reloads,
+    logger,
+    handleSignals,
+  });
+  const evaluator = alertEvaluator({
+    config,
+    registry,
+    rules: rules.current,
+    raised: counters.raised,
+    metrics,
+    logger,
+  });
+  return { rules, evaluator };
+}
+
 interface Running {
   hub: Hub;
   web: WebServer;
@@ -300,21 +333,12 @@ export async function startAlertService(
   });
   registerLiveGauges(metrics.registry, hub, registry);
 
-  const rules = keepRulesInForce({
-    path: config.ALERT_RULES_FILE,
-    initial: initialRules,
-    onApplied: (next) => evaluator.setRules(next),
-    reloads: counters.reloads,
-    logger,
-    handleSignals: options.handleSignals ?? true,
-  });
-  const evaluator = alertEvaluator({
-    config,
+  const { rules, evaluator } = rulesAndEvaluator(config, initialRules, {
     registry,
-    rules: rules.current,
-    raised: counters.raised,
+    counters,
     metrics,
     logger,
+    handleSignals: options.handleSignals ?? true,
   });
   const runner = evaluatorRunner(config, base, evaluator, options.fromBeginning ?? false);
   const onCallEvent = startHistoryLines(config, base, hub);
