@@ -15,16 +15,15 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CLUSTER_REPLICATION, startLocalCluster } from '../devkit/kafka/local-cluster.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
-import { alertsLost } from './lib/faults/alert-ledger.ts';
 import { nemoCallSet } from './lib/faults/call-set.ts';
 import { alertServiceSpec } from './lib/faults/alert-service-spec.ts';
+import { faultRunFigures, type FaultRunFacts } from './lib/faults/fault-run-figures.ts';
+import { faultSchedule } from './lib/faults/fault-schedule.ts';
 import { waitForNoLag, waitForStableGroup } from './lib/faults/groups.ts';
-import { busiestLeader } from './lib/faults/leaders.ts';
 import { startObserver } from './lib/faults/observer.ts';
 import { runOutage } from './lib/faults/outage.ts';
 import { runScale } from './lib/faults/scale.ts';
-import { runTimeline, type FaultRecord } from './lib/faults/timeline.ts';
-import { percentile, recoverySeconds } from './lib/faults/window-ledger.ts';
+import { runTimeline } from './lib/faults/timeline.ts';
 import { startPipeline, startSimulator } from '../devkit/pipeline/pipeline-procs.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
@@ -127,40 +126,7 @@ async function faultRun(): Promise<void> {
     log(`fault run: ${calls} calls, ${expected} windows expected`);
     const startedAt = Date.now();
     const run = simulate(calls, runPrefix, 1);
-    let killed: { nodeId: number } | null = null;
-    const faults = await runTimeline(
-      [
-        {
-          name: 'SIGKILL the broker leading the most audio partitions',
-          atS: 10,
-          run: async () => {
-            const nodeId = await busiestLeader(kafka, pipeline.topics.audio);
-            killed = { nodeId };
-            await cluster.nodes[nodeId - 1].kill('SIGKILL');
-            return `node ${nodeId}`;
-          },
-        },
-        {
-          name: 'start the broker again',
-          atS: 25,
-          run: async () => {
-            if (killed) await cluster.nodes[killed.nodeId - 1].restart();
-          },
-        },
-        {
-          name: 'SIGKILL dsp-worker-1 (started again)',
-          atS: 40,
-          run: () => pipeline.restart('dsp-worker-1', 'SIGKILL'),
-        },
-        {
-          name: 'SIGKILL the emotion classifier (started again)',
-          atS: 55,
-          run: () => pipeline.restart('emotion-classifier', 'SIGKILL'),
-        },
-      ],
-      startedAt,
-      log,
-    );
+    const faults = await runTimeline(faultSchedule(kafka, cluster, pipeline), startedAt, log);
     const progress = setInterval(
       () => log(`${observer.windows.distinct(`${runPrefix}-`)}/${expected} windows`),
       10_000,
@@ -173,56 +139,23 @@ async function faultRun(): Promise<void> {
     const alertsCaughtUp = await waitForNoLag(pipeline.ports['alert-service']);
     await observer.drain(() => false, 8_000);
     clearInterval(progress);
-    const summary = run.summary() as { failed?: number; statuses?: Record<string, number> } | null;
-    const w = observer.windows;
-    const p = `${runPrefix}-`;
-    const [brokerKill, brokerBack, workerKill, classifierKill] = faults;
-    const p99 = (from: number, to: number) => percentile(w.latencies(p, from, to), 99);
-    const faultFigures = (fault: FaultRecord, until: number) => ({
-      at_s: round((fault.startedAtMs - startedAt) / 1000),
-      note: fault.note ?? fault.error,
-      latency_ms_p99_15s_after: p99(fault.startedAtMs, fault.startedAtMs + 15_000),
-      recovery_s: recoverySeconds(w, p, fault.startedAtMs, until),
+    const figures = faultRunFigures({
+      observer,
+      callSet,
+      calls,
+      refPrefix,
+      runPrefix,
+      files,
+      expected,
+      startedAt,
+      streamedUntil,
+      faults,
+      summary: run.summary() as FaultRunFacts['summary'],
+      simulatorExit,
+      alertsCaughtUp,
     });
-    const runCallIds = Array.from({ length: calls }, (_, i) => `${runPrefix}-${i}`);
-    const alerts = alertsLost(observer.alerts, runCallIds, (callId) =>
-      observer.alerts.of(`${refPrefix}-${callSet.fileOf(callId)}`),
-    );
-    Object.assign(result, {
-      windows_expected: expected,
-      windows_received: w.distinct(p),
-      lost_windows: Math.max(0, expected - w.distinct(p)),
-      duplicate_windows_raw: w.duplicatesRaw(p),
-      duplicate_windows_after_dedupe: w.duplicatesAfterDedupe(p),
-      calls_failed: summary?.failed ?? calls,
-      call_statuses: summary?.statuses ?? null,
-      simulator_exit: simulatorExit,
-      latency_ms_p99_before_fault: p99(startedAt + 3_000, brokerKill.startedAtMs),
-      latency_ms_p99_during_fault: p99(brokerKill.startedAtMs, brokerBack.doneAtMs + 5_000),
-      recovery_s: recoverySeconds(w, p, brokerKill.startedAtMs, workerKill.startedAtMs),
-      // On a loaded machine p99 may sit above 500 ms before any fault: back to where it was.
-      recovery_s_to_pre_fault_p99: recoverySeconds(
-        w,
-        p,
-        brokerKill.startedAtMs,
-        workerKill.startedAtMs,
-        Math.max(500, p99(startedAt + 3_000, brokerKill.startedAtMs) ?? 0),
-      ),
-      latency_ms_p99_by_second_from_broker_kill: Array.from(
-        { length: Math.ceil((workerKill.startedAtMs - brokerKill.startedAtMs) / 1000) },
-        (_, s) => p99(brokerKill.startedAtMs + s * 1000, brokerKill.startedAtMs + (s + 1) * 1000),
-      ),
-      broker_restart_s: round((brokerBack.doneAtMs - brokerBack.startedAtMs) / 1000),
-      dsp_worker_kill: faultFigures(workerKill, classifierKill.startedAtMs),
-      classifier_kill: faultFigures(classifierKill, streamedUntil),
-      latency_ms_p99_whole_run: p99(startedAt, Date.now()),
-      alerts_expected: alerts.expected,
-      alerts_lost: alerts.lost,
-      alerts_reference_calls: files,
-      alert_evaluator_caught_up: alertsCaughtUp,
-    });
-    if ((result.lost_windows as number) > 0 || alerts.lost > 0 || (result.calls_failed as number) > 0)
-      exitCode = 1;
+    Object.assign(result, figures);
+    if (figures.lost_windows > 0 || figures.alerts_lost > 0 || figures.calls_failed > 0) exitCode = 1;
 
     // 3. Whole-cluster outage.
     result.outage = await runOutage({ cluster, pipeline, callSet, calls: outageCalls, outageS, suffix, log });

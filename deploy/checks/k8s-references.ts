@@ -54,90 +54,109 @@ const selects = (selector: Record<string, string> | undefined, labels: Record<st
   Object.keys(selector).length > 0 &&
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-export function referenceProblems(objects: readonly K8sObject[], secrets: DocumentedSecrets): string[] {
+/** Where problems are collected, and the checks of ConfigMap and Secret references. */
+interface References {
+  problems: string[];
+  configMaps: ReadonlyMap<string, Record<string, string>>;
+  configKey(where: string, name: string, key?: string): void;
+  secretKey(where: string, name: string, key?: string): void;
+}
+
+function references(objects: readonly K8sObject[], secrets: DocumentedSecrets): References {
   const problems: string[] = [];
   const configMaps = new Map(
     objects
       .filter((o) => o.kind === 'ConfigMap')
       .map((o) => [o.metadata.name, (o.data ?? {}) as Record<string, string>]),
   );
-  const workloads = objects.filter((o): o is Workload => o.kind === 'Deployment');
-  const configKey = (where: string, name: string, key?: string): void => {
-    const data = configMaps.get(name);
-    if (!data) problems.push(`${where}: ConfigMap "${name}" is not in the manifests`);
-    else if (key !== undefined && !(key in data))
-      problems.push(`${where}: ConfigMap "${name}" has no key "${key}"`);
+  return {
+    problems,
+    configMaps,
+    configKey(where, name, key) {
+      const data = configMaps.get(name);
+      if (!data) problems.push(`${where}: ConfigMap "${name}" is not in the manifests`);
+      else if (key !== undefined && !(key in data))
+        problems.push(`${where}: ConfigMap "${name}" has no key "${key}"`);
+    },
+    secretKey(where, name, key) {
+      const keys = secrets.get(name);
+      if (!keys) problems.push(`${where}: Secret "${name}" is not documented in deploy/k8s/README.md`);
+      else if (key !== undefined && !keys.has(key))
+        problems.push(`${where}: Secret "${name}" is documented without the key "${key}"`);
+    },
   };
-  const secretKey = (where: string, name: string, key?: string): void => {
-    const keys = secrets.get(name);
-    if (!keys) problems.push(`${where}: Secret "${name}" is not documented in deploy/k8s/README.md`);
-    else if (key !== undefined && !keys.has(key))
-      problems.push(`${where}: Secret "${name}" is documented without the key "${key}"`);
-  };
+}
 
-  for (const deployment of workloads) {
-    const pod = deployment.spec.template.spec;
-    for (const container of pod.containers) {
-      const where = `Deployment/${deployment.metadata.name}`;
-      const service = serviceOfCommand(container.command);
-      if (!service) {
-        problems.push(`${where}: container ${container.name} runs no known service (command)`);
-        continue;
-      }
-      const variables = new Map<string, string | undefined>();
-      for (const source of container.envFrom ?? []) {
-        if (source.secretRef) problems.push(`${where}: envFrom a Secret hides its variables; name each one`);
-        if (!source.configMapRef) continue;
-        configKey(where, source.configMapRef.name);
-        for (const [k, v] of Object.entries(configMaps.get(source.configMapRef.name) ?? {}))
-          variables.set(k, v);
-      }
-      for (const variable of container.env ?? []) {
-        variables.set(variable.name, variable.value);
-        const { secretKeyRef, configMapKeyRef } = variable.valueFrom ?? {};
-        if (secretKeyRef) secretKey(where, secretKeyRef.name, secretKeyRef.key);
-        if (configMapKeyRef) configKey(where, configMapKeyRef.name, configMapKeyRef.key);
-      }
-      problems.push(...unknownVariables(service, variables.keys()).map((p) => `${where}: ${p}`));
-      const metricsPort = Number(variables.get('HTTP_PORT') ?? 9464);
-      const portName = container.ports?.find((p) => p.containerPort === metricsPort)?.name;
-      for (const [probe, path] of [
-        ['readinessProbe', '/readyz'],
-        ['livenessProbe', '/healthz'],
-      ] as const) {
-        const get = container[probe]?.httpGet;
-        if (get?.path !== path || (get.port !== metricsPort && (!portName || get.port !== portName)))
-          problems.push(`${where}: ${probe} must GET ${path} on the metrics port ${metricsPort}`);
-      }
-      if (!container.resources?.requests?.cpu || !container.resources.requests.memory)
-        problems.push(`${where}: container ${container.name} requests no cpu / memory`);
-    }
-    for (const volume of pod.volumes ?? []) {
-      const where = `Deployment/${deployment.metadata.name} volume ${volume.name}`;
-      if (volume.configMap) {
-        configKey(where, volume.configMap.name);
-        for (const item of volume.configMap.items ?? []) configKey(where, volume.configMap.name, item.key);
-      }
-      if (volume.secret) {
-        secretKey(where, volume.secret.secretName);
-        for (const item of volume.secret.items ?? []) secretKey(where, volume.secret.secretName, item.key);
-      }
-    }
-    const labels = deployment.spec.template.metadata.labels;
-    const budgets = objects.filter(
-      (o) =>
-        o.kind === 'PodDisruptionBudget' &&
-        selects(
-          (o.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels,
-          labels,
-        ),
-    );
-    if (budgets.length !== 1)
-      problems.push(
-        `Deployment/${deployment.metadata.name}: ${budgets.length} PodDisruptionBudgets (want 1)`,
-      );
+/** A container: a known service, only its variables, resolvable references, probes, requests. */
+function checkContainer(where: string, container: Container, refs: References): void {
+  const { problems, configMaps } = refs;
+  const service = serviceOfCommand(container.command);
+  if (!service) {
+    problems.push(`${where}: container ${container.name} runs no known service (command)`);
+    return;
   }
+  const variables = new Map<string, string | undefined>();
+  for (const source of container.envFrom ?? []) {
+    if (source.secretRef) problems.push(`${where}: envFrom a Secret hides its variables; name each one`);
+    if (!source.configMapRef) continue;
+    refs.configKey(where, source.configMapRef.name);
+    for (const [k, v] of Object.entries(configMaps.get(source.configMapRef.name) ?? {})) variables.set(k, v);
+  }
+  for (const variable of container.env ?? []) {
+    variables.set(variable.name, variable.value);
+    const { secretKeyRef, configMapKeyRef } = variable.valueFrom ?? {};
+    if (secretKeyRef) refs.secretKey(where, secretKeyRef.name, secretKeyRef.key);
+    if (configMapKeyRef) refs.configKey(where, configMapKeyRef.name, configMapKeyRef.key);
+  }
+  problems.push(...unknownVariables(service, variables.keys()).map((p) => `${where}: ${p}`));
+  const metricsPort = Number(variables.get('HTTP_PORT') ?? 9464);
+  const portName = container.ports?.find((p) => p.containerPort === metricsPort)?.name;
+  for (const [probe, path] of [
+    ['readinessProbe', '/readyz'],
+    ['livenessProbe', '/healthz'],
+  ] as const) {
+    const get = container[probe]?.httpGet;
+    if (get?.path !== path || (get.port !== metricsPort && (!portName || get.port !== portName)))
+      problems.push(`${where}: ${probe} must GET ${path} on the metrics port ${metricsPort}`);
+  }
+  if (!container.resources?.requests?.cpu || !container.resources.requests.memory)
+    problems.push(`${where}: container ${container.name} requests no cpu / memory`);
+}
 
+/** A Deployment: its containers, its volumes' references and exactly one PodDisruptionBudget. */
+function checkDeployment(deployment: Workload, objects: readonly K8sObject[], refs: References): void {
+  const pod = deployment.spec.template.spec;
+  for (const container of pod.containers)
+    checkContainer(`Deployment/${deployment.metadata.name}`, container, refs);
+  for (const volume of pod.volumes ?? []) {
+    const where = `Deployment/${deployment.metadata.name} volume ${volume.name}`;
+    if (volume.configMap) {
+      refs.configKey(where, volume.configMap.name);
+      for (const item of volume.configMap.items ?? []) refs.configKey(where, volume.configMap.name, item.key);
+    }
+    if (volume.secret) {
+      refs.secretKey(where, volume.secret.secretName);
+      for (const item of volume.secret.items ?? []) refs.secretKey(where, volume.secret.secretName, item.key);
+    }
+  }
+  const labels = deployment.spec.template.metadata.labels;
+  const budgets = objects.filter(
+    (o) =>
+      o.kind === 'PodDisruptionBudget' &&
+      selects(
+        (o.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels,
+        labels,
+      ),
+  );
+  if (budgets.length !== 1)
+    refs.problems.push(
+      `Deployment/${deployment.metadata.name}: ${budgets.length} PodDisruptionBudgets (want 1)`,
+    );
+}
+
+/** Services select some Deployment's pods; scalers target a Deployment and a known TriggerAuthentication. */
+function checkTargets(objects: readonly K8sObject[], workloads: readonly Workload[], refs: References): void {
+  const { problems } = refs;
   const podLabels = workloads.map((w) => w.spec.template.metadata.labels);
   for (const service of objects.filter((o) => o.kind === 'Service')) {
     const selector = (service.spec as { selector?: Record<string, string> }).selector;
@@ -165,7 +184,14 @@ export function referenceProblems(objects: readonly K8sObject[], secrets: Docume
   for (const auth of objects.filter((o) => o.kind === 'TriggerAuthentication')) {
     for (const ref of (auth.spec as { secretTargetRef?: { name: string; key: string }[] }).secretTargetRef ??
       [])
-      secretKey(`TriggerAuthentication/${auth.metadata.name}`, ref.name, ref.key);
+      refs.secretKey(`TriggerAuthentication/${auth.metadata.name}`, ref.name, ref.key);
   }
-  return problems;
+}
+
+export function referenceProblems(objects: readonly K8sObject[], secrets: DocumentedSecrets): string[] {
+  const refs = references(objects, secrets);
+  const workloads = objects.filter((o): o is Workload => o.kind === 'Deployment');
+  for (const deployment of workloads) checkDeployment(deployment, objects, refs);
+  checkTargets(objects, workloads, refs);
+  return refs.problems;
 }

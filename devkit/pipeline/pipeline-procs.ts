@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
 import { freePort } from '../free-port.ts';
 import { createCallAnalyzer, toTelephoneBand } from '../../pipelines/dsp/index.ts';
 import { createKafka } from '../../services/shared/kafka-client.ts';
@@ -58,6 +59,108 @@ export interface PipelineOptions {
   log?: (msg: string) => void;
 }
 
+type ServiceSpec = { name: string; service: string; env: Record<string, string> };
+
+/** The services of a pipeline in start order: gateway, dsp-workers, classifier, then the extras. */
+function serviceSpecs(
+  options: PipelineOptions,
+  tag: string,
+  grpcPort: number,
+  tokens: Record<string, string>,
+): ServiceSpec[] {
+  const specs: ServiceSpec[] = [
+    {
+      name: 'ingest-gateway',
+      service: 'ingest-gateway',
+      env: {
+        GRPC_HOST: '127.0.0.1',
+        GRPC_PORT: String(grpcPort),
+        // Tests and the demo replay recordings at several times real time (--speed): no limit.
+        MAX_STREAM_SPEED: '0',
+        // Benchmarks stream every call as one tenant: it may use the whole gateway.
+        MAX_LIVE_CALLS_PER_TENANT: '2000',
+        TENANT_TOKENS: Object.entries(tokens)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(','),
+      },
+    },
+  ];
+  for (let i = 1; i <= (options.dspWorkers ?? 1); i++) {
+    specs.push({
+      name: `dsp-worker-${i}`,
+      service: 'dsp-worker',
+      env: { DSP_GROUP_ID: `va-dsp-worker${tag}` },
+    });
+  }
+  specs.push({
+    name: 'emotion-classifier',
+    service: 'emotion-classifier',
+    env: { EMOTION_GROUP_ID: `va-emotion-classifier${tag}` },
+  });
+  for (const extra of options.extras ?? []) specs.push(extra);
+
+  return specs;
+}
+
+/** Creates the topics with their leaders before any service starts (see startPipeline). */
+async function createPipelineTopics(
+  kafka: Kafka,
+  created: string[],
+  replication: { replicationFactor: number; minInsyncReplicas: number },
+  partitions: number | undefined,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const settings = {
+      ...DEFAULT_TOPIC_SETTINGS,
+      ...replication,
+      partitions: partitions ?? DEFAULT_TOPIC_SETTINGS.partitions,
+    };
+    await createTopicsReady(admin, topicConfigs(settings, created));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+interface Launched {
+  services: Record<string, ServiceProcess>;
+  ports: Record<string, number>;
+  envs: Record<string, Record<string, string>>;
+  launch: (name: string, service: string) => ServiceProcess;
+  serviceOf: Record<string, string>;
+}
+
+/** Waits for one service's /readyz; relaunches it on a port taken meanwhile (EADDRINUSE). */
+async function untilReady(
+  name: string,
+  { services, ports, envs, launch, serviceOf }: Launched,
+): Promise<void> {
+  let retries = 0;
+  await waitFor(
+    `${name} to be ready`,
+    async () => {
+      const service = services[name];
+      if (service.child.exitCode !== null) {
+        // A port picked free was taken before the service bound it (another test's client
+        // connection got it as its ephemeral port): pick again and relaunch.
+        if (retries < 3 && service.output().includes('EADDRINUSE')) {
+          retries += 1;
+          envs[name].HTTP_PORT = String(await freePort());
+          if (envs[name].GRPC_PORT) envs[name].GRPC_PORT = String(await freePort());
+          ports[name] = await launch(name, serviceOf[name]).port;
+          return false;
+        }
+        throw new Error(`${name} exited:\n${service.output().slice(-3000)}`);
+      }
+      return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`).catch(() => null))?.ok;
+    },
+    60_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${name} output:\n${services[name].output().slice(-3000)}`);
+  });
+}
+
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const tag = options.suffix ? `.${options.suffix}` : '';
   const topics: PipelineTopics = {
@@ -92,36 +195,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   let nextPort = options.basePort ?? 0;
   // Ports chosen here, not by the services: their logs stay at warn level.
   const port = async (): Promise<string> => String(nextPort > 0 ? nextPort++ : await freePort());
-  const specs: { name: string; service: string; env: Record<string, string> }[] = [
-    {
-      name: 'ingest-gateway',
-      service: 'ingest-gateway',
-      env: {
-        GRPC_HOST: '127.0.0.1',
-        GRPC_PORT: String(grpcPort),
-        // Tests and the demo replay recordings at several times real time (--speed): no limit.
-        MAX_STREAM_SPEED: '0',
-        // Benchmarks stream every call as one tenant: it may use the whole gateway.
-        MAX_LIVE_CALLS_PER_TENANT: '2000',
-        TENANT_TOKENS: Object.entries(tokens)
-          .map(([name, value]) => `${name}=${value}`)
-          .join(','),
-      },
-    },
-  ];
-  for (let i = 1; i <= (options.dspWorkers ?? 1); i++) {
-    specs.push({
-      name: `dsp-worker-${i}`,
-      service: 'dsp-worker',
-      env: { DSP_GROUP_ID: `va-dsp-worker${tag}` },
-    });
-  }
-  specs.push({
-    name: 'emotion-classifier',
-    service: 'emotion-classifier',
-    env: { EMOTION_GROUP_ID: `va-emotion-classifier${tag}` },
-  });
-  for (const extra of options.extras ?? []) specs.push(extra);
+  const specs = serviceSpecs(options, tag, grpcPort, tokens);
 
   const serviceOf = Object.fromEntries(specs.map((spec) => [spec.name, spec.service]));
   const services: Record<string, ServiceProcess> = {};
@@ -142,18 +216,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const kafka = createKafka({ clientId: 'va-pipeline-procs', brokers: options.brokers });
   // Every product topic (alerts too): services beyond this pipeline (demo) read and write them.
   const created = [...new Set([...Object.values(topics), ...Object.values(TOPICS).map((t) => t + tag)])];
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const settings = {
-      ...DEFAULT_TOPIC_SETTINGS,
-      ...replication,
-      partitions: options.partitions ?? DEFAULT_TOPIC_SETTINGS.partitions,
-    };
-    await createTopicsReady(admin, topicConfigs(settings, created));
-  } finally {
-    await admin.disconnect();
-  }
+  await createPipelineTopics(kafka, created, replication, options.partitions);
   try {
     for (const spec of specs) {
       envs[spec.name] = {
@@ -166,31 +229,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ports[spec.name] = await service.port;
       options.log?.(`${spec.name} up, metrics on http://127.0.0.1:${ports[spec.name]}/metrics`);
     }
-    for (const name of Object.keys(ports)) {
-      let retries = 0;
-      await waitFor(
-        `${name} to be ready`,
-        async () => {
-          const service = services[name];
-          if (service.child.exitCode !== null) {
-            // A port picked free was taken before the service bound it (another test's client
-            // connection got it as its ephemeral port): pick again and relaunch.
-            if (retries < 3 && service.output().includes('EADDRINUSE')) {
-              retries += 1;
-              envs[name].HTTP_PORT = String(await freePort());
-              if (envs[name].GRPC_PORT) envs[name].GRPC_PORT = String(await freePort());
-              ports[name] = await launch(name, serviceOf[name]).port;
-              return false;
-            }
-            throw new Error(`${name} exited:\n${service.output().slice(-3000)}`);
-          }
-          return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`).catch(() => null))?.ok;
-        },
-        60_000,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${name} output:\n${services[name].output().slice(-3000)}`);
-      });
-    }
+    for (const name of Object.keys(ports))
+      await untilReady(name, { services, ports, envs, launch, serviceOf });
   } catch (error) {
     await stop();
     throw error;

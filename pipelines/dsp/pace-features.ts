@@ -6,6 +6,7 @@
 
 import { F, type FrameStore } from './frame-store.ts';
 import { MFCC_COUNT } from './spectral.ts';
+import { countPeaks, smoothIntensity } from './pace-peaks.ts';
 import { percentile, sortPrefix } from './stats.ts';
 import {
   createSyllableScratch,
@@ -45,9 +46,6 @@ export const PACE_FEATURE_NAMES = [
 
 export const PACE_FEATURE_COUNT = PACE_FEATURE_NAMES.length;
 
-/** Voiced within ±40 ms of an intensity peak (de Jong & Wempe require voicing at the peak). */
-const VOICED_REACH_FRAMES = 4;
-
 export interface PaceFeatureScratch {
   contour: Float64Array;
   raw: Float64Array;
@@ -64,62 +62,6 @@ export function createPaceFeatureScratch(frames: number): PaceFeatureScratch {
     change: new Float64Array(frames),
     syllable: createSyllableScratch(frames),
   };
-}
-
-/** Smoothed intensity (dB): 3-tap triangular kernel on power (≈30 ms at a 10 ms hop). */
-function smoothIntensity(raw: Float64Array, n: number, out: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let p = 0;
-    let w = 0;
-    for (let k = -1; k <= 1; k++) {
-      const j = i + k;
-      if (j < 0 || j >= n) continue;
-      const wk = 2 - Math.abs(k);
-      p += wk * Math.pow(10, raw[j] / 10);
-      w += wk;
-    }
-    out[i] = 10 * Math.log10(p / w + 1e-12);
-  }
-}
-
-function voicedNear(store: FrameStore, first: number, n: number, i: number): boolean {
-  const d = store.data;
-  const lo = Math.max(0, i - VOICED_REACH_FRAMES);
-  const hi = Math.min(n - 1, i + VOICED_REACH_FRAMES);
-  for (let k = lo; k <= hi; k++) if (d[store.at(first + k, F.f0)] > 0) return true;
-  return false;
-}
-
-/**
- * Peaks of contour c above `threshold`, each at least `minDip` dB above the lowest point since the
- * previous accepted peak (else the higher of the two is kept), and voiced within ±40 ms when
- * `needVoiced`.
- */
-function countPeaks(
-  c: Float64Array,
-  n: number,
-  threshold: number,
-  minDip: number,
-  store: FrameStore,
-  first: number,
-  needVoiced: boolean,
-): number {
-  let count = 0;
-  let lastPeak = -1;
-  for (let i = 1; i < n - 1; i++) {
-    if (!(c[i] > threshold && c[i] > c[i - 1] && c[i] >= c[i + 1])) continue;
-    if (lastPeak >= 0) {
-      let dip = Infinity;
-      for (let k = lastPeak; k <= i; k++) if (c[k] < dip) dip = c[k];
-      if (c[i] - dip < minDip) {
-        if (c[i] > c[lastPeak]) lastPeak = i;
-        continue;
-      }
-    }
-    lastPeak = i;
-    if (!needVoiced || voicedNear(store, first, n, i)) count++;
-  }
-  return count;
 }
 
 /**
@@ -159,20 +101,51 @@ export function paceFeatures(
   const n = end - first;
   out.fill(0);
   if (n < 3) return 0;
-  const d = store.data;
-  const durS = (n * hopMs) / 1000;
+  const w: PaceWindow = { store, first, n, hopMs, durS: (n * hopMs) / 1000, s, out };
   const top = intensityReference(store, first, n, s);
-  const c = s.contour;
-  const floor = (db: number): number => Math.max(top + db, -60);
   out[22] = syllableDensity(store, first, n, top, syllable, s.syllable);
-  out[0] = countPeaks(c, n, floor(-30), 1, store, first, true) / durS;
-  out[1] = countPeaks(c, n, floor(-30), 0.5, store, first, true) / durS;
-  out[2] = countPeaks(c, n, floor(-30), 2, store, first, true) / durS;
-  out[3] = countPeaks(c, n, floor(-25), 3, store, first, true) / durS;
-  out[4] = countPeaks(c, n, floor(-20), 1, store, first, true) / durS;
-  out[5] = countPeaks(s.raw, n, floor(-30), 1, store, first, true) / durS;
+  // The groups share the scratch: each leaves s.raw / s.contour / s.change as the next expects.
+  intensityNuclei(w, top);
+  const voiced = voicingRhythm(w);
+  spectralChangePeaks(w);
+  intensityCrossings(w, top);
+  contourPeaks(w, top);
+  voicedRuns(w);
+  lowBandNuclei(w);
+  out[19] = voiced > 0 ? meanLog2F0Sum(w) / voiced : 0;
+  return syllableOutlier(s.syllable);
+}
 
-  // Voicing onsets, F0 turning points within voiced runs, voiced and speech fractions.
+/** One window's frames [first, first + n), its scratch and the feature vector being written. */
+interface PaceWindow {
+  store: FrameStore;
+  first: number;
+  n: number;
+  hopMs: number;
+  durS: number;
+  s: PaceFeatureScratch;
+  out: Float64Array;
+}
+
+/** Intensity floor `db` below the window's reference level, never under -60 dB. */
+function floorBelow(top: number, db: number): number {
+  return Math.max(top + db, -60);
+}
+
+/** Nucleus counts on the smoothed (and the raw) intensity at several floors and dips (out 0-5). */
+function intensityNuclei({ store, first, n, durS, s, out }: PaceWindow, top: number): void {
+  const c = s.contour;
+  out[0] = countPeaks(c, n, floorBelow(top, -30), 1, store, first, true) / durS;
+  out[1] = countPeaks(c, n, floorBelow(top, -30), 0.5, store, first, true) / durS;
+  out[2] = countPeaks(c, n, floorBelow(top, -30), 2, store, first, true) / durS;
+  out[3] = countPeaks(c, n, floorBelow(top, -25), 3, store, first, true) / durS;
+  out[4] = countPeaks(c, n, floorBelow(top, -20), 1, store, first, true) / durS;
+  out[5] = countPeaks(s.raw, n, floorBelow(top, -30), 1, store, first, true) / durS;
+}
+
+/** Voicing onsets, F0 turning points within voiced runs, voiced and speech fractions (out 6, 7, 9, 10). */
+function voicingRhythm({ store, first, n, durS, out }: PaceWindow): number {
+  const d = store.data;
   let onsets = 0;
   let turns = 0;
   let voiced = 0;
@@ -201,8 +174,14 @@ export function paceFeatures(
   }
   out[6] = onsets / durS;
   out[7] = turns / durS;
+  out[9] = voiced / n;
+  out[10] = speech / n;
+  return voiced;
+}
 
-  // Spectral change: Euclidean MFCC distance between frames two hops apart, peaks above the median.
+/** Spectral change: Euclidean MFCC distance between frames two hops apart, peaks above the median (out 8). */
+function spectralChangePeaks({ store, first, n, durS, s, out }: PaceWindow): void {
+  const d = store.data;
   const ch = s.change;
   for (let i = 0; i < n; i++) {
     const a = Math.max(0, i - 1);
@@ -218,13 +197,14 @@ export function paceFeatures(
   sortPrefix(s.sorted, n);
   const med = percentile(s.sorted, n, 50);
   out[8] = countPeaks(ch, n, med, 0, store, first, false) / durS;
-  out[9] = voiced / n;
-  out[10] = speech / n;
+}
 
-  // Crossings of the smoothed intensity through its speech-level mean (a 2-8 Hz modulation proxy).
+/** Crossings of the smoothed intensity through its speech-level mean, a 2-8 Hz modulation proxy (out 11). */
+function intensityCrossings({ n, durS, s, out }: PaceWindow, top: number): void {
+  const c = s.contour;
   let m = 0;
   let k = 0;
-  const fl = floor(-30);
+  const fl = floorBelow(top, -30);
   for (let i = 0; i < n; i++) {
     if (c[i] > fl) {
       m += c[i];
@@ -235,8 +215,13 @@ export function paceFeatures(
   let crossings = 0;
   for (let i = 1; i < n; i++) if (c[i - 1] < m !== c[i] < m) crossings++;
   out[11] = crossings / 2 / durS;
+}
 
-  // Loudness (meyda, log scale), periodicity (best ACF peak) and voicing-weighted energy contours.
+/** Loudness (meyda, log scale), periodicity (best ACF peak) and voicing-weighted energy peaks (out 12-14). */
+function contourPeaks({ store, first, n, durS, s, out }: PaceWindow, top: number): void {
+  const d = store.data;
+  const c = s.contour;
+  const ch = s.change;
   for (let i = 0; i < n; i++) s.raw[i] = 10 * Math.log10(d[store.at(first + i, F.loudness)] + 1e-6);
   smoothIntensity(s.raw, n, ch);
   s.sorted.set(ch.subarray(0, n));
@@ -245,8 +230,12 @@ export function paceFeatures(
   for (let i = 0; i < n; i++) s.raw[i] = d[store.at(first + i, F.bestR)];
   out[13] = countPeaks(s.raw, n, 0.5, 0.1, store, first, false) / durS;
   for (let i = 0; i < n; i++) s.raw[i] = c[i] + 20 * d[store.at(first + i, F.voicing)];
-  out[14] = countPeaks(s.raw, n, fl + 10, 2, store, first, false) / durS;
-  // Voiced runs ≥ 50 ms, and the runs cut into syllable-sized units (a long run holds several).
+  out[14] = countPeaks(s.raw, n, floorBelow(top, -30) + 10, 2, store, first, false) / durS;
+}
+
+/** Voiced runs ≥ 50 ms, and the runs cut into syllable-sized units: a long run holds several (out 15, 20, 21). */
+function voicedRuns({ store, first, n, hopMs, durS, out }: PaceWindow): void {
+  const d = store.data;
   let runs = 0;
   let run = 0;
   let units150 = 0;
@@ -265,9 +254,14 @@ export function paceFeatures(
   out[20] = units150 / durS;
   out[21] = units250 / durS;
   out[15] = runs / durS;
+}
 
-  // Low-band (300-1000 Hz) intensity: vowels carry most of it, fricatives little. From the frame's
-  // alpha ratio a = 10·log10(E_high / E_low): E_low = E / (1 + 10^(a/10)).
+/**
+ * Nuclei on the low-band (300-1000 Hz) intensity: vowels carry most of it, fricatives little
+ * (out 16-18). From the frame's alpha ratio a = 10·log10(E_high / E_low): E_low = E / (1 + 10^(a/10)).
+ */
+function lowBandNuclei({ store, first, n, durS, s, out }: PaceWindow): void {
+  const d = store.data;
   for (let i = 0; i < n; i++) {
     const a = d[store.at(first + i, F.alphaDb)];
     s.raw[i] =
@@ -281,11 +275,15 @@ export function paceFeatures(
   out[16] = countPeaks(s.contour, n, Math.max(lowTop - 30, -60), 1, store, first, true) / durS;
   out[17] = countPeaks(s.contour, n, Math.max(lowTop - 30, -60), 2, store, first, true) / durS;
   out[18] = countPeaks(s.contour, n, Math.max(lowTop - 25, -60), 3, store, first, true) / durS;
+}
+
+/** Sum of log2 F0 over the voiced frames (their mean is feature 19). */
+function meanLog2F0Sum({ store, first, n }: PaceWindow): number {
+  const d = store.data;
   let lf = 0;
   for (let i = 0; i < n; i++) {
     const f0 = d[store.at(first + i, F.f0)];
     if (f0 > 0) lf += Math.log2(f0);
   }
-  out[19] = voiced > 0 ? lf / voiced : 0;
-  return syllableOutlier(s.syllable);
+  return lf;
 }

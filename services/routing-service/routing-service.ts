@@ -7,43 +7,25 @@
 // A separate service, not part of the alert-service: the webhook is an outbound dependency on a
 // third party (its slowness, failures and secret stay out of the service that pushes alerts to
 // agents), and it scales and restarts on its own; it needs only records already on the topics.
-// I/O: Kafka, HTTP (webhook), the rule file, timers.
-import { Counter, Gauge } from 'prom-client';
-import {
-  createRoutingEngine,
-  parseRoutingRulesText,
-  type RoutingHint,
-} from '../../pipelines/routing/index.ts';
-import { callKey } from '../shared/call-key.ts';
+// Parts: routing-handler.ts (each record), routing-webhook.ts, routing-metrics.ts; this file wires
+// them. I/O: Kafka, HTTP (webhook), the rule file, timers.
+import { createRoutingEngine, parseRoutingRulesText } from '../../pipelines/routing/index.ts';
 import { readConfigFile } from '../shared/config.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
-import { outRecord, sendRecords, type OutRecord } from '../shared/producer.ts';
-import {
-  callEventCodec,
-  deadLetterCodec,
-  decodeAlertsTopic,
-  emotionEventCodec,
-  type AlertAckRecord,
-  type AlertEventRecord,
-  type CallEvent,
-  type EmotionEventRecord,
-} from '../shared/records.ts';
+import { callEventCodec, decodeAlertsTopic, emotionEventCodec } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import type { RoutingServiceConfig } from './config.ts';
-import { createHistoryClient, historyAllowed } from '../shared/customer-history-client.ts';
-import { callStoreHistory, historyWithin, noHistory, type HistorySource } from './history-source.ts';
+import { createHistoryClient } from '../shared/customer-history-client.ts';
+import { callStoreHistory, noHistory, type HistorySource } from './history-source.ts';
+import { createRoutingHandler, type RoutingInput } from './routing-handler.ts';
+import { createRoutingMetrics } from './routing-metrics.ts';
 import { routingHintCodec } from './routing-records.ts';
-import { createWebhookSender, type WebhookFailureCode, type WebhookSender } from './webhook.ts';
+import { routingWebhookOf } from './routing-webhook.ts';
+import type { WebhookSender } from './webhook.ts';
 import { waitFor } from '../shared/wait-for.ts';
 
 export const SERVICE = 'routing-service';
-
-type RoutingInput =
-  | { schema: 'call'; value: CallEvent }
-  | { schema: 'emotion'; value: EmotionEventRecord }
-  | { schema: 'alert'; value: AlertEventRecord }
-  | { schema: 'ack'; value: AlertAckRecord };
 
 export interface RoutingService {
   readonly base: ServiceBase;
@@ -80,153 +62,22 @@ export async function startRoutingService(
     logger: options.logger,
   });
   const { logger, metrics, producer } = base;
-  const registers = [metrics.registry];
   const history = options.history ?? historySourceOf(config);
   const engine = createRoutingEngine(rules, config.ROUTING_MAX_CALLS);
-
-  const hints = new Counter({
-    name: 'va_routing_hints_total',
-    help: 'Routing hints produced, by trigger and suggestion',
-    labelNames: ['trigger', 'suggested'] as const,
-    registers,
+  const counters = createRoutingMetrics(metrics.registry, engine);
+  const webhook = routingWebhookOf(config, {
+    producer,
+    logger,
+    deliveries: counters.deliveries,
+    service: SERVICE,
   });
-  const lookups = new Counter({
-    name: 'va_routing_history_lookups_total',
-    help: 'Customer-history lookups at call start, by outcome (found, none, timeout, error, opted_out)',
-    labelNames: ['outcome'] as const,
-    registers,
+  const handle = createRoutingHandler({
+    config,
+    engine,
+    history,
+    hints: counters.hints,
+    lookups: counters.lookups,
   });
-  const deliveries = new Counter({
-    name: 'va_routing_webhook_total',
-    help: 'Webhook deliveries by outcome (delivered, retry, or the dead-letter code)',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  new Gauge({
-    name: 'va_routing_calls',
-    help: 'Calls whose hint state this instance holds',
-    registers,
-    collect() {
-      this.set(engine.size());
-    },
-  });
-
-  const deadLetter = (hint: RoutingHint, code: WebhookFailureCode, problem: string, attempts: number) => {
-    deliveries.inc({ outcome: code });
-    // The hint itself stays on va.routing.v1 (key and hint id below): only the reason travels.
-    logger.warn('routing hint not delivered to the webhook', {
-      hintId: hint.hintId,
-      code,
-      problem,
-      attempts,
-    });
-    const record = outRecord(config.TOPIC_DEADLETTER, deadLetterCodec, callKey(hint.tenant, hint.callId), {
-      topic: config.TOPIC_ROUTING,
-      partition: -1,
-      offset: '',
-      key: Buffer.from(callKey(hint.tenant, hint.callId)),
-      reasonCode: code,
-      message: `hint ${hint.hintId}: ${problem} after ${attempts} attempt(s)`,
-      originalValue: new Uint8Array(0),
-      consumerGroup: config.ROUTING_GROUP_ID,
-      service: SERVICE,
-      failedAtMs: Date.now(),
-      originalSchema: routingHintCodec.schema,
-    });
-    sendRecords(producer, [record]).catch((error) =>
-      logger.error('dead letter of a routing hint not produced', { hintId: hint.hintId, error }),
-    );
-  };
-  const webhook = config.ROUTING_WEBHOOK_URL
-    ? createWebhookSender({
-        url: config.ROUTING_WEBHOOK_URL,
-        secret: config.ROUTING_WEBHOOK_SECRET as string,
-        maxAttempts: config.ROUTING_WEBHOOK_MAX_ATTEMPTS,
-        backoffMs: config.ROUTING_WEBHOOK_BACKOFF_MS,
-        maxBackoffMs: config.ROUTING_WEBHOOK_MAX_BACKOFF_MS,
-        timeoutMs: config.ROUTING_WEBHOOK_TIMEOUT_MS,
-        maxQueue: config.ROUTING_WEBHOOK_QUEUE_MAX,
-        concurrency: config.ROUTING_WEBHOOK_CONCURRENCY,
-        onDelivered: () => deliveries.inc({ outcome: 'delivered' }),
-        onRetry: () => deliveries.inc({ outcome: 'retry' }),
-        onDeadLetter: deadLetter,
-      })
-    : null;
-
-  const produce = (hint: RoutingHint | null): OutRecord[] => {
-    if (!hint) return [];
-    hints.inc({ trigger: hint.trigger, suggested: hint.suggested });
-    return [outRecord(config.TOPIC_ROUTING, routingHintCodec, callKey(hint.tenant, hint.callId), hint)];
-  };
-
-  const handle = async (input: RoutingInput): Promise<OutRecord[]> => {
-    switch (input.schema) {
-      case 'call': {
-        const call = input.value;
-        if (call.type === 'ended') {
-          engine.end(call.tenant, call.callId);
-          return [];
-        }
-        // No analytics without consent: such a call gets no history lookup and no hint.
-        if (!call.consent.analytics) return [];
-        // A customer who opted out of history gets live hints only: their past is not looked up.
-        const found = historyAllowed(call)
-          ? await historyWithin(
-              history,
-              call.tenant,
-              call.customerRef,
-              config.ROUTING_HISTORY_TIMEOUT_MS,
-              call.callId,
-            )
-          : { history: null, outcome: 'opted_out' as const };
-        lookups.inc({ outcome: found.outcome });
-        return produce(
-          engine.start(
-            {
-              tenant: call.tenant,
-              callId: call.callId,
-              customerRef: call.customerRef,
-              agentId: call.agentId,
-              queue: call.queue,
-              startedAtMs: call.startTimeMs,
-            },
-            found.history,
-          ),
-        );
-      }
-      case 'emotion': {
-        const e = input.value;
-        return produce(
-          engine.emotion({
-            tenant: e.tenant,
-            callId: e.callId,
-            channel: e.channel,
-            windowIndex: e.windowIndex,
-            startMs: e.startMs,
-            state: e.state,
-            producedAtMs: e.producedAtMs,
-          }),
-        );
-      }
-      case 'alert': {
-        const a = input.value;
-        return produce(
-          engine.alert({
-            tenant: a.tenant,
-            callId: a.callId,
-            ruleId: a.ruleId,
-            state: a.state,
-            windowIndex: a.windowIndex,
-            audioMs: a.audioMs,
-            message: a.message,
-            firedAtMs: a.firedAtMs,
-          }),
-        );
-      }
-      default:
-        return [];
-    }
-  };
 
   const runner = createConsumerRunner<RoutingInput>({
     kafka: base.kafka,

@@ -17,6 +17,92 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** The last `m` steps s = x_{k+1} − x_k, gradient changes y and 1 / (s·y). */
+interface CurvatureMemory {
+  s: Float64Array[];
+  y: Float64Array[];
+  rho: number[];
+}
+
+/** Two-loop recursion (Nocedal & Wright Alg. 7.4): dir = −H g with H from the memory. */
+function twoLoopDirection(
+  g: Float64Array,
+  mem: CurvatureMemory,
+  dir: Float64Array,
+  alpha: Float64Array,
+): void {
+  const n = g.length;
+  const { s: sList, y: yList, rho } = mem;
+  for (let i = 0; i < n; i++) dir[i] = -g[i];
+  for (let k = sList.length - 1; k >= 0; k--) {
+    alpha[k] = rho[k] * dot(sList[k], dir);
+    const yk = yList[k];
+    for (let i = 0; i < n; i++) dir[i] -= alpha[k] * yk[i];
+  }
+  if (sList.length > 0) {
+    const last = sList.length - 1;
+    const gamma = dot(sList[last], yList[last]) / dot(yList[last], yList[last]);
+    for (let i = 0; i < n; i++) dir[i] *= gamma;
+  } else {
+    const scale = 1 / Math.max(1, Math.sqrt(dot(g, g)));
+    for (let i = 0; i < n; i++) dir[i] *= scale;
+  }
+  for (let k = 0; k < sList.length; k++) {
+    const beta = rho[k] * dot(yList[k], dir);
+    const sk = sList[k];
+    for (let i = 0; i < n; i++) dir[i] += (alpha[k] - beta) * sk[i];
+  }
+}
+
+/** Backtracking Armijo line search from x along dir; leaves the point in xNew, returns f there. */
+function backtrack(
+  f: Objective,
+  x: Float64Array,
+  fx: number,
+  dir: Float64Array,
+  slope: number,
+  xNew: Float64Array,
+  gNew: Float64Array,
+): number {
+  let step = 1;
+  let fNew = Infinity;
+  for (let tries = 0; tries < 40; tries++) {
+    for (let i = 0; i < x.length; i++) xNew[i] = x[i] + step * dir[i];
+    fNew = f(xNew, gNew);
+    if (fNew <= fx + 1e-4 * step * slope) break;
+    step *= 0.5;
+  }
+  return fNew;
+}
+
+/** Adds the step to the memory (kept at `m` entries) when the curvature condition s·y > 0 holds. */
+function remember(
+  mem: CurvatureMemory,
+  m: number,
+  x: Float64Array,
+  xNew: Float64Array,
+  g: Float64Array,
+  gNew: Float64Array,
+): void {
+  const n = x.length;
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s[i] = xNew[i] - x[i];
+    y[i] = gNew[i] - g[i];
+  }
+  const sy = dot(s, y);
+  if (!(sy > 1e-12)) return;
+  if (mem.s.length === m) {
+    mem.s.shift();
+    mem.y.shift();
+    mem.rho.shift();
+  }
+  mem.s.push(s);
+  mem.y.push(y);
+  mem.rho.push(1 / sy);
+}
+
 /** Minimises `f` starting from `x0` (not modified); returns the final point. */
 export function minimizeLbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): Float64Array {
   const maxIterations = options.maxIterations ?? 300;
@@ -26,9 +112,7 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, options: LbfgsOpti
   const x = Float64Array.from(x0);
   const g = new Float64Array(n);
   let fx = f(x, g);
-  const sList: Float64Array[] = [];
-  const yList: Float64Array[] = [];
-  const rho: number[] = [];
+  const mem: CurvatureMemory = { s: [], y: [], rho: [] };
   const dir = new Float64Array(n);
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
@@ -37,61 +121,19 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, options: LbfgsOpti
     let gMax = 0;
     for (let i = 0; i < n; i++) gMax = Math.max(gMax, Math.abs(g[i]));
     if (gMax < tol) break;
-    // Two-loop recursion: dir = -H g.
-    for (let i = 0; i < n; i++) dir[i] = -g[i];
-    for (let k = sList.length - 1; k >= 0; k--) {
-      alpha[k] = rho[k] * dot(sList[k], dir);
-      const yk = yList[k];
-      for (let i = 0; i < n; i++) dir[i] -= alpha[k] * yk[i];
-    }
-    if (sList.length > 0) {
-      const last = sList.length - 1;
-      const gamma = dot(sList[last], yList[last]) / dot(yList[last], yList[last]);
-      for (let i = 0; i < n; i++) dir[i] *= gamma;
-    } else {
-      const scale = 1 / Math.max(1, Math.sqrt(dot(g, g)));
-      for (let i = 0; i < n; i++) dir[i] *= scale;
-    }
-    for (let k = 0; k < sList.length; k++) {
-      const beta = rho[k] * dot(yList[k], dir);
-      const sk = sList[k];
-      for (let i = 0; i < n; i++) dir[i] += (alpha[k] - beta) * sk[i];
-    }
+    twoLoopDirection(g, mem, dir, alpha);
     let slope = dot(g, dir);
     if (slope >= 0) {
       // Not a descent direction (numerical trouble): restart with steepest descent.
       for (let i = 0; i < n; i++) dir[i] = -g[i];
       slope = -dot(g, g);
-      sList.length = 0;
-      yList.length = 0;
-      rho.length = 0;
+      mem.s.length = 0;
+      mem.y.length = 0;
+      mem.rho.length = 0;
     }
-    let step = 1;
-    let fNew = Infinity;
-    for (let tries = 0; tries < 40; tries++) {
-      for (let i = 0; i < n; i++) xNew[i] = x[i] + step * dir[i];
-      fNew = f(xNew, gNew);
-      if (fNew <= fx + 1e-4 * step * slope) break;
-      step *= 0.5;
-    }
+    const fNew = backtrack(f, x, fx, dir, slope, xNew, gNew);
     if (!(fNew < fx)) break;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = xNew[i] - x[i];
-      y[i] = gNew[i] - g[i];
-    }
-    const sy = dot(s, y);
-    if (sy > 1e-12) {
-      if (sList.length === m) {
-        sList.shift();
-        yList.shift();
-        rho.shift();
-      }
-      sList.push(s);
-      yList.push(y);
-      rho.push(1 / sy);
-    }
+    remember(mem, m, x, xNew, g, gNew);
     const improvement = fx - fNew;
     x.set(xNew);
     g.set(gNew);

@@ -1,0 +1,42 @@
+// The customer history line of each starting call (shared/customer-history-client.ts): looked up
+// beside the live path, pushed to the call's viewers when it comes. I/O: HTTP to the call store.
+import type { ServiceBase } from '../shared/service-base.ts';
+import { createHistoryClient, historyAllowed } from '../shared/customer-history-client.ts';
+import type { CallEvent } from '../shared/records.ts';
+import { createHistoryMetrics } from './alert-metrics.ts';
+import type { AlertServiceConfig } from './config.ts';
+import type { Hub } from './hub.ts';
+
+/** Returns the fan-out's call-event hook, or undefined when history lines are off. */
+export function startHistoryLines(
+  config: AlertServiceConfig,
+  base: ServiceBase,
+  hub: Hub,
+): ((event: CallEvent) => void) | undefined {
+  if (!config.ALERT_HISTORY_URL) return undefined;
+  if (!config.jwtSecret) {
+    base.logger.warn('ALERT_HISTORY_URL set without JWT_SECRET: no history line (no key to sign with)');
+    return undefined;
+  }
+  const { lookups, shown } = createHistoryMetrics(base.metrics.registry);
+  const client = createHistoryClient({
+    service: 'alert-service',
+    baseUrl: config.ALERT_HISTORY_URL,
+    tokens: { secret: new TextEncoder().encode(config.jwtSecret), issuer: config.ALERT_JWT_ISSUER },
+    timeoutMs: config.ALERT_HISTORY_TIMEOUT_MS,
+    cacheMs: config.ALERT_HISTORY_CACHE_MS,
+    windowDays: config.ALERT_HISTORY_WINDOW_DAYS,
+  });
+  return (e) => {
+    if (e.type === 'ended' && e.customerRef) client.invalidate(e.tenant, e.customerRef);
+    if (e.type !== 'started' || !historyAllowed(e)) return;
+    // The fan-out re-reads va.calls.v1 from the beginning after a restart: only calls that may
+    // still be live are looked up, not every call the topic still holds.
+    if (Date.now() - (e.startTimeMs || Date.now()) > config.ALERT_CALL_IDLE_MS) return;
+    void client.lookup(e.tenant, e.customerRef, e.callId).then(({ line, outcome }) => {
+      lookups.inc({ outcome });
+      if (line !== null && hub.publishHistory(e.tenant, e.callId, line) && e.producedAtMs > 0)
+        shown.observe(Math.max(0, Date.now() - e.producedAtMs) / 1000);
+    });
+  };
+}

@@ -1,0 +1,124 @@
+// The hub's pushes to many clients: new alerts and acknowledgements (numbered into the replay
+// buffer), a call's history line, the periodic state push of changed calls and the heartbeat
+// that drops clients which stopped answering pings. Each frame is encoded once for all clients.
+// I/O: the clients' sockets (through ClientOutput), two interval timers.
+import { WebSocket } from 'ws';
+import type { CallRegistry } from './call-registry.ts';
+import { frame, type Client, type ClientOutput } from './hub-client.ts';
+import type { HubEmit } from './hub-options.ts';
+import type { Replayed } from './hub-snapshot.ts';
+import { seesAlert } from './hub-visibility.ts';
+import type { AckView, AlertView } from './protocol.ts';
+import type { ReplayBuffer } from './replay-buffer.ts';
+import { createStateFrames } from './state-frames.ts';
+
+/** Clients served per slice of a state push before yielding to the event loop. */
+const STATE_CHUNK = 200;
+
+export interface BroadcasterOptions {
+  clients: Set<Client>;
+  registry: CallRegistry;
+  replay: ReplayBuffer<Replayed>;
+  output: ClientOutput;
+  emit: HubEmit;
+  now: () => number;
+  heartbeatMs: number;
+  stateIntervalMs: number;
+}
+
+export interface Broadcaster {
+  publishAlert(view: Omit<AlertView, 'seq'>): boolean;
+  publishAck(ack: Omit<AckView, 'seq'>): boolean;
+  publishHistory(tenant: string, callId: string, line: string): boolean;
+  /** Stops the state push and the heartbeat. */
+  stop(): void;
+}
+
+export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
+  const { clients, registry, replay, output, emit, now } = o;
+
+  /** Sends the frame built for each authenticated client's principal (null: nothing for it). */
+  function sendPerPrincipal(frameFor: ReturnType<typeof createStateFrames>, client: Client): void {
+    const data = client.principal ? frameFor(client.principal) : null;
+    if (data) output.send(client, data);
+  }
+
+  async function pushState(): Promise<void> {
+    const { changed, removed } = registry.takeChanges(now());
+    if (changed.length === 0 && removed.length === 0) return;
+    const frameFor = createStateFrames({ changed, removed });
+    let sent = 0;
+    for (const client of [...clients]) {
+      // Yield every few hundred clients so an alert arriving meanwhile is not held up.
+      if (++sent % STATE_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+      sendPerPrincipal(frameFor, client);
+    }
+  }
+
+  let pushingState = false;
+  const stateTimer = setInterval(() => {
+    if (pushingState) return; // the previous push is still yielding: skip a beat, never pile up
+    pushingState = true;
+    void pushState().finally(() => (pushingState = false));
+  }, o.stateIntervalMs);
+  stateTimer.unref();
+
+  const heartbeatTimer = setInterval(() => {
+    const beat = frame({ type: 'heartbeat', serverTimeMs: now() });
+    for (const client of clients) {
+      if (client.closing) continue;
+      if (!client.alive) {
+        // No pong since the last ping: the client stopped reading (or the network is gone).
+        output.dropSlow(client, 'no pong within the heartbeat interval: client not reading');
+        continue;
+      }
+      client.alive = false;
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.ping();
+      if (client.principal) output.send(client, beat);
+    }
+  }, o.heartbeatMs);
+  heartbeatTimer.unref();
+
+  return {
+    publishAlert(view) {
+      const seq = replay.lastSeq() + 1;
+      const full: AlertView = { ...view, seq };
+      if (!registry.addAlert(full)) return false;
+      replay.append({ kind: 'alert', alert: full });
+      const text = frame({ type: 'alert', alert: full });
+      for (const client of clients) {
+        if (client.principal && seesAlert(registry, client.principal, full)) {
+          output.send(client, text);
+          emit('alert_pushed');
+        }
+      }
+      return true;
+    },
+    publishAck(ack) {
+      if (!registry.acknowledge(ack.alertId, ack.acknowledgedBy, ack.acknowledgedAtMs)) return false;
+      const alert = registry.findAlert(ack.alertId)!;
+      const full: AckView = { ...ack, seq: replay.lastSeq() + 1 };
+      replay.append({ kind: 'ack', ack: full, alert });
+      emit('ack');
+      const text = frame({ type: 'ack', ack: full });
+      for (const client of clients)
+        if (client.principal && seesAlert(registry, client.principal, alert)) output.send(client, text);
+      return true;
+    },
+    publishHistory(tenant, callId, line) {
+      // Not through the next state push (up to ALERT_STATE_INTERVAL_MS later): the line is most
+      // useful before the agent says hello. A state frame of this call alone, so a page that has
+      // not got the call yet shows it at once, with its line.
+      const call = registry.setHistory(tenant, callId, line);
+      if (!call) return false;
+      const frameFor = createStateFrames({ changed: [call], removed: [] });
+      for (const client of clients) sendPerPrincipal(frameFor, client);
+      emit('history_pushed');
+      return true;
+    },
+    stop() {
+      clearInterval(stateTimer);
+      clearInterval(heartbeatTimer);
+    },
+  };
+}

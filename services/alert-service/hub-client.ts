@@ -1,0 +1,100 @@
+// One connected WebSocket client of the hub and how bytes reach it: the per-client send-buffer
+// limit (a client that does not read is dropped, never buffered without bound), the snapshot
+// allowance, and closing with a deadline. I/O: the client's socket, one timer per close.
+import { WebSocket } from 'ws';
+import type { Principal } from '../shared/auth/roles.ts';
+import type { HubEmit } from './hub-options.ts';
+import { CLOSE, type ServerFrame } from './protocol.ts';
+import type { SocketLimitError, SocketSlot } from './socket-limits.ts';
+
+export interface Client {
+  ws: WebSocket;
+  principal: Principal | null;
+  authPending: boolean;
+  badMessages: number;
+  alive: boolean;
+  timers: NodeJS.Timeout[];
+  closing: boolean;
+  slot: SocketSlot | null;
+  /**
+   * Bytes of the snapshot that may still sit in the send buffer: they do not count against the
+   * slow-client limit, or a wallboard seeing more than ~1 460 calls (a snapshot over 1 MiB) could
+   * never connect. Shrinks with the buffer, so a client that then stops reading is still dropped.
+   */
+  snapshotAllowance: number;
+}
+
+export function newClient(ws: WebSocket): Client {
+  return {
+    ws,
+    principal: null,
+    authPending: false,
+    badMessages: 0,
+    alive: true,
+    timers: [],
+    closing: false,
+    slot: null,
+    snapshotAllowance: 0,
+  };
+}
+
+/** Frames are encoded once and the same bytes go to every client that gets them. */
+export function frame(f: ServerFrame): Buffer {
+  return Buffer.from(JSON.stringify(f));
+}
+
+export interface ClientOutput {
+  send(client: Client, data: Buffer): void;
+  /** The snapshot bypasses the slow-client limit; what of it is still buffered is allowed for. */
+  sendSnapshot(client: Client, data: Buffer): void;
+  close(client: Client, code: number, reason: string): void;
+  /** Closes a client over a socket cap (CLOSE.TOO_MANY_SOCKETS, the cap's code as reason). */
+  refuse(client: Client, error: SocketLimitError): void;
+  dropSlow(client: Client, reason: string): void;
+  droppedSlow(): number;
+}
+
+export function createClientOutput(maxBufferedBytes: number, emit: HubEmit): ClientOutput {
+  let droppedSlow = 0;
+
+  function close(client: Client, code: number, reason: string): void {
+    if (client.closing) return;
+    client.closing = true;
+    client.ws.close(code, reason);
+    // A slow client gets its backlog, then the close code; one that never reads is cut after 10 s.
+    const kill = setTimeout(() => client.ws.terminate(), 10_000);
+    kill.unref();
+  }
+
+  function dropSlow(client: Client, reason: string): void {
+    droppedSlow += 1;
+    emit('closed_slow');
+    close(client, CLOSE.SLOW_CONSUMER, reason);
+  }
+
+  return {
+    send(client, data) {
+      const { ws } = client;
+      if (client.closing || ws.readyState !== WebSocket.OPEN) return;
+      // What is still buffered of the snapshot is at most what is buffered at all.
+      client.snapshotAllowance = Math.min(client.snapshotAllowance, ws.bufferedAmount);
+      if (ws.bufferedAmount - client.snapshotAllowance + data.length > maxBufferedBytes) {
+        dropSlow(client, `send buffer over ${maxBufferedBytes} bytes: client too slow`);
+        return;
+      }
+      ws.send(data, { binary: false });
+    },
+    sendSnapshot(client, data) {
+      if (client.closing || client.ws.readyState !== WebSocket.OPEN) return;
+      client.ws.send(data, { binary: false });
+      client.snapshotAllowance = data.length;
+    },
+    close,
+    refuse(client, error) {
+      emit('socket_refused', { code: error.code });
+      close(client, CLOSE.TOO_MANY_SOCKETS, error.code);
+    },
+    dropSlow,
+    droppedSlow: () => droppedSlow,
+  };
+}

@@ -1,0 +1,42 @@
+// What the WebSocket hub is built from and the events it reports (see hub.ts). Types only.
+import type { Principal } from '../shared/auth/roles.ts';
+import type { Auth } from '../shared/auth/tokens.ts';
+import type { CallRegistry } from './call-registry.ts';
+import type { AckView, AlertView } from './protocol.ts';
+import type { SocketCaps } from './socket-limits.ts';
+
+export interface HubOptions {
+  registry: CallRegistry;
+  auth: Auth;
+  instanceId: string;
+  /** Allowed Origin values; empty = same host as the request's Host header. */
+  allowedOrigins: string[];
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  maxBadMessages: number;
+  authTimeoutMs: number;
+  heartbeatMs: number;
+  stateIntervalMs: number;
+  replayCapacity: number;
+  /** Connection caps (unauthenticated, per address, per user); refused with CLOSE.TOO_MANY_SOCKETS. */
+  socketCaps: SocketCaps;
+  /** Persists an acknowledgement (Kafka); the hub broadcasts it once this resolves. */
+  persistAck: (ack: Omit<AckView, 'seq'>, alert: AlertView, by: Principal) => Promise<void>;
+  onEvent?: (name: HubEventName, labels?: Record<string, string>) => void;
+  now?: () => number;
+}
+
+export type HubEventName =
+  | 'connected'
+  | 'authenticated'
+  | 'auth_failed'
+  | 'bad_message'
+  | 'closed_bad_messages'
+  | 'closed_slow'
+  | 'socket_refused'
+  | 'origin_rejected'
+  | 'alert_pushed'
+  | 'history_pushed'
+  | 'ack';
+
+export type HubEmit = (name: HubEventName, labels?: Record<string, string>) => void;

@@ -1,0 +1,155 @@
+// One client's session on the hub, from connection to close: socket caps, the first-message
+// `auth` (token never in the URL) with its timeout and the token's expiry, schema-checked client
+// messages (ping, acknowledge) and the bad-message budget. I/O: the client's socket, timers.
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import { errorCode } from '../../pipelines/errors.ts';
+import { mayAcknowledge, type Principal } from '../shared/auth/roles.ts';
+import type { Auth } from '../shared/auth/tokens.ts';
+import type { CallRegistry } from './call-registry.ts';
+import { frame, newClient, type Client, type ClientOutput } from './hub-client.ts';
+import type { HubEmit, HubOptions } from './hub-options.ts';
+import { sendWelcome, type Resume, type SnapshotSource } from './hub-snapshot.ts';
+import { seesAlert } from './hub-visibility.ts';
+import { CLOSE, parseClientMessage, type AckView } from './protocol.ts';
+import { SocketLimitError, type SocketLimits } from './socket-limits.ts';
+
+export interface SessionOptions {
+  clients: Set<Client>;
+  registry: CallRegistry;
+  auth: Auth;
+  limits: SocketLimits;
+  output: ClientOutput;
+  snapshot: SnapshotSource;
+  emit: HubEmit;
+  now: () => number;
+  maxBadMessages: number;
+  authTimeoutMs: number;
+  persistAck: HubOptions['persistAck'];
+  /** Applies and broadcasts a stored acknowledgement. */
+  publishAck: (ack: Omit<AckView, 'seq'>) => boolean;
+}
+
+/** Returns the handler of each new connection (the WebSocketServer's `connection` event). */
+export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request: IncomingMessage) => void {
+  const { clients, registry, limits, output, emit, now } = o;
+
+  function bad(client: Client, code: string, message: string): void {
+    client.badMessages += 1;
+    emit('bad_message', { code });
+    if (client.badMessages >= o.maxBadMessages) {
+      emit('closed_bad_messages');
+      output.close(client, CLOSE.BAD_MESSAGES, 'too many invalid messages');
+      return;
+    }
+    output.send(client, frame({ type: 'error', code, message }));
+  }
+
+  /** Binds the principal to the client, swaps the auth timeout for the token's expiry. */
+  function admit(client: Client, principal: Principal, expiresAtMs: number): boolean {
+    try {
+      if (client.slot) limits.authenticate(client.slot, `${principal.tenant}/${principal.userId}`);
+    } catch (error) {
+      if (!(error instanceof SocketLimitError)) throw error;
+      output.refuse(client, error);
+      return false;
+    }
+    client.authPending = false;
+    client.principal = principal;
+    for (const t of client.timers.splice(0)) clearTimeout(t);
+    const untilExpiry = Math.min(expiresAtMs - now(), 2 ** 31 - 1);
+    const expiry = setTimeout(
+      () => output.close(client, CLOSE.UNAUTHORIZED, 'TOKEN_EXPIRED'),
+      Math.max(0, untilExpiry),
+    );
+    expiry.unref();
+    client.timers.push(expiry);
+    return true;
+  }
+
+  async function authenticate(client: Client, token: string, resume: Resume | undefined): Promise<void> {
+    client.authPending = true;
+    let verified;
+    try {
+      verified = await o.auth.verify(token);
+    } catch (error) {
+      emit('auth_failed', { code: errorCode(error, 'TOKEN_INVALID') });
+      output.close(client, CLOSE.UNAUTHORIZED, errorCode(error, 'TOKEN_INVALID'));
+      return;
+    }
+    if (client.closing) return;
+    if (!admit(client, verified.principal, verified.expiresAtMs)) return;
+    emit('authenticated', { role: verified.principal.role });
+    sendWelcome(o.snapshot, client, verified, resume);
+  }
+
+  async function acknowledge(client: Client, p: Principal, alertId: string): Promise<void> {
+    const alert = registry.findAlert(alertId);
+    if (!alert || !seesAlert(registry, p, alert)) {
+      bad(client, 'UNKNOWN_ALERT', 'no such alert visible to you');
+      return;
+    }
+    if (!mayAcknowledge(p)) {
+      bad(client, 'FORBIDDEN', `role ${p.role} cannot acknowledge alerts`);
+      return;
+    }
+    if (alert.acknowledgedBy !== null) return; // already acknowledged: idempotent
+    const ack = { alertId, callId: alert.callId, acknowledgedBy: p.userId, acknowledgedAtMs: now() };
+    try {
+      await o.persistAck(ack, alert, p);
+    } catch {
+      const message = 'could not store the acknowledgement, try again';
+      output.send(client, frame({ type: 'error', code: 'ACK_FAILED', message }));
+      return;
+    }
+    o.publishAck(ack);
+  }
+
+  function onMessage(client: Client, data: RawData, isBinary: boolean): void {
+    if (client.closing) return;
+    const parsed = parseClientMessage(isBinary ? undefined : data.toString());
+    if (!parsed.ok) {
+      bad(client, parsed.code, parsed.message);
+      return;
+    }
+    const msg = parsed.message;
+    if (!client.principal) {
+      if (msg.type !== 'auth' || client.authPending) {
+        if (!client.authPending) output.close(client, CLOSE.UNAUTHORIZED, 'AUTH_REQUIRED');
+        return;
+      }
+      void authenticate(client, msg.token, msg.resume);
+      return;
+    }
+    if (msg.type === 'auth') bad(client, 'ALREADY_AUTHENTICATED', 'this connection is already authenticated');
+    else if (msg.type === 'ping')
+      output.send(client, frame({ type: 'pong', t: msg.t ?? null, serverTimeMs: now() }));
+    else void acknowledge(client, client.principal, msg.alertId);
+  }
+
+  return (ws, request) => {
+    const client = newClient(ws);
+    clients.add(client);
+    emit('connected');
+    ws.on('close', () => {
+      for (const t of client.timers) clearTimeout(t);
+      clients.delete(client);
+      if (client.slot) limits.close(client.slot);
+    });
+    try {
+      client.slot = limits.open(request.socket.remoteAddress ?? '?');
+    } catch (error) {
+      if (!(error instanceof SocketLimitError)) throw error;
+      output.refuse(client, error);
+      return;
+    }
+    const authTimer = setTimeout(() => {
+      if (!client.principal) output.close(client, CLOSE.UNAUTHORIZED, 'AUTH_TIMEOUT');
+    }, o.authTimeoutMs);
+    authTimer.unref();
+    client.timers.push(authTimer);
+    ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
+    ws.on('pong', () => (client.alive = true));
+    ws.on('error', () => ws.terminate());
+  };
+}

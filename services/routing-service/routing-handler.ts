@@ -1,0 +1,110 @@
+// What the routing-service does with each consumed record: a call start looks the customer's
+// history up (consent and opt-out respected) and starts the call in the hint engine, a call end
+// frees it, emotions and alerts feed it; every hint it returns becomes one va.routing.v1 record.
+// I/O: the history lookup (HTTP, bounded by ROUTING_HISTORY_TIMEOUT_MS).
+import type { Counter } from 'prom-client';
+import type { RoutingEngine, RoutingHint } from '../../pipelines/routing/index.ts';
+import { callKey } from '../shared/call-key.ts';
+import { historyAllowed } from '../shared/customer-history-client.ts';
+import { outRecord, type OutRecord } from '../shared/producer.ts';
+import type { AlertAckRecord, AlertEventRecord, CallEvent, EmotionEventRecord } from '../shared/records.ts';
+import type { RoutingServiceConfig } from './config.ts';
+import { historyWithin, type HistorySource } from './history-source.ts';
+import { routingHintCodec } from './routing-records.ts';
+
+export type RoutingInput =
+  | { schema: 'call'; value: CallEvent }
+  | { schema: 'emotion'; value: EmotionEventRecord }
+  | { schema: 'alert'; value: AlertEventRecord }
+  | { schema: 'ack'; value: AlertAckRecord };
+
+export interface RoutingHandlerOptions {
+  config: RoutingServiceConfig;
+  engine: RoutingEngine;
+  history: HistorySource;
+  hints: Counter<'trigger' | 'suggested'>;
+  lookups: Counter<'outcome'>;
+}
+
+export function createRoutingHandler(
+  o: RoutingHandlerOptions,
+): (input: RoutingInput) => Promise<OutRecord[]> {
+  const { config, engine, hints } = o;
+
+  const produce = (hint: RoutingHint | null): OutRecord[] => {
+    if (!hint) return [];
+    hints.inc({ trigger: hint.trigger, suggested: hint.suggested });
+    return [outRecord(config.TOPIC_ROUTING, routingHintCodec, callKey(hint.tenant, hint.callId), hint)];
+  };
+
+  const onCall = async (call: CallEvent): Promise<OutRecord[]> => {
+    if (call.type === 'ended') {
+      engine.end(call.tenant, call.callId);
+      return [];
+    }
+    // No analytics without consent: such a call gets no history lookup and no hint.
+    if (!call.consent.analytics) return [];
+    // A customer who opted out of history gets live hints only: their past is not looked up.
+    const found = historyAllowed(call)
+      ? await historyWithin(
+          o.history,
+          call.tenant,
+          call.customerRef,
+          config.ROUTING_HISTORY_TIMEOUT_MS,
+          call.callId,
+        )
+      : { history: null, outcome: 'opted_out' as const };
+    o.lookups.inc({ outcome: found.outcome });
+    return produce(
+      engine.start(
+        {
+          tenant: call.tenant,
+          callId: call.callId,
+          customerRef: call.customerRef,
+          agentId: call.agentId,
+          queue: call.queue,
+          startedAtMs: call.startTimeMs,
+        },
+        found.history,
+      ),
+    );
+  };
+
+  return async (input) => {
+    switch (input.schema) {
+      case 'call':
+        return onCall(input.value);
+      case 'emotion': {
+        const e = input.value;
+        return produce(
+          engine.emotion({
+            tenant: e.tenant,
+            callId: e.callId,
+            channel: e.channel,
+            windowIndex: e.windowIndex,
+            startMs: e.startMs,
+            state: e.state,
+            producedAtMs: e.producedAtMs,
+          }),
+        );
+      }
+      case 'alert': {
+        const a = input.value;
+        return produce(
+          engine.alert({
+            tenant: a.tenant,
+            callId: a.callId,
+            ruleId: a.ruleId,
+            state: a.state,
+            windowIndex: a.windowIndex,
+            audioMs: a.audioMs,
+            message: a.message,
+            firedAtMs: a.firedAtMs,
+          }),
+        );
+      }
+      default:
+        return [];
+    }
+  };
+}
