@@ -8,7 +8,7 @@ import { startAudioHookServer, type AudioHookServer } from './audiohook/server.t
 import { createTokenStore } from './auth.ts';
 import { createBalancedPartitioner } from './balanced-partitioner.ts';
 import type { GatewayConfig } from './config.ts';
-import { createGatewayMetrics, watchSink } from './gateway-metrics.ts';
+import { createGatewayMetrics, watchPlacement, watchSink } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
@@ -58,6 +58,7 @@ export async function startGateway(
     lanes: config.produceLanes,
   });
   watchSink(base.metrics, sink);
+  if (audioPlacement) watchPlacement(base.metrics, audioPlacement);
   // One registry for every adapter: the same quotas, duplicate-id refusal and idle sweep.
   // A call's audio partition is freed with the call (after its last records were acknowledged).
   const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key) =>

@@ -146,6 +146,11 @@ describe('call-balanced audio partitions (AUDIO_PARTITIONER=balanced, the defaul
     const going = first.slice(12);
     expect(await Promise.all(ending.map((call) => call.end()))).toEqual(ending.map(() => grpc.status.OK));
     expect(running.gateway.audioPlacement?.size()).toBe(18);
+    // The same live calls per partition, as /metrics shows them.
+    const gauge = await running.gateway.base.metrics.registry
+      .getSingleMetric('va_ingest_audio_partition_calls')
+      ?.get();
+    expect(gauge?.values.reduce((sum, v) => sum + v.value, 0)).toBe(18);
     const second: Call[] = await Promise.all(
       Array.from({ length: 12 }, (_, i) => openCall(running, name(100 + i))),
     );
