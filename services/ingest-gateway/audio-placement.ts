@@ -3,7 +3,8 @@
 // follows partitions) spread evenly; hashing the key instead leaves 100 calls on 12 partitions
 // about ±35 % uneven by chance. A call keeps its partition until it is released (call end), even
 // when the partition loses its leader or the topic gains partitions: moving a live call would break
-// the order of its audio. Pure: the caller passes the partitions it knows and the key's hash one.
+// the order of its audio (only a partition gone from the metadata is left). Pure: the caller passes
+// the partitions it knows and the key's hash one.
 
 export interface PartitionState {
   partitionId: number;
@@ -48,24 +49,31 @@ export function createAudioPlacement(): AudioPlacement {
     return best;
   };
 
+  const release = (key: string): void => {
+    const partition = placed.get(key);
+    if (partition === undefined) return;
+    placed.delete(key);
+    const left = (load.get(partition) ?? 1) - 1;
+    if (left > 0) load.set(partition, left);
+    else load.delete(partition);
+  };
+
   return {
     place(key, partitions, hashed) {
       const known = placed.get(key);
-      if (known !== undefined) return known;
-      if (partitions.length === 0) return hashed;
+      if (partitions.length === 0) return known ?? hashed;
+      // A partition the metadata no longer lists (the topic deleted and made again, smaller) must
+      // not be kept: kafkajs 2.2.4 leaves records for a partition it has no metadata of out of the
+      // request and still resolves the send (cluster/index.js findLeaderForPartitions), so they
+      // would be lost. Only then does a live call move.
+      if (known !== undefined && partitions.some((p) => p.partitionId === known)) return known;
+      if (known !== undefined) release(key);
       const partition = choose(partitions, hashed);
       placed.set(key, partition);
       load.set(partition, (load.get(partition) ?? 0) + 1);
       return partition;
     },
-    release(key) {
-      const partition = placed.get(key);
-      if (partition === undefined) return;
-      placed.delete(key);
-      const left = (load.get(partition) ?? 1) - 1;
-      if (left > 0) load.set(partition, left);
-      else load.delete(partition);
-    },
+    release,
     partitionOf: (key) => placed.get(key),
     size: () => placed.size,
     callsPerPartition: () => load,

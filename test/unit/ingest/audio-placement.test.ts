@@ -85,6 +85,20 @@ describe('call-balanced audio partitioner', () => {
     expect(placement.size()).toBe(0);
   });
 
+  it('moves a call only off a partition the metadata no longer lists (its records would be dropped)', () => {
+    const placement = createAudioPlacement();
+    const twelve: PartitionState[] = Array.from({ length: 12 }, (_, partitionId) => ({
+      partitionId,
+      hasLeader: true,
+    }));
+    expect(placement.place('acme/x', twelve, 10)).toBe(10);
+    const six = twelve.slice(0, 6);
+    const moved = placement.place('acme/x', six, 4);
+    expect(moved).toBe(4);
+    expect([...placement.callsPerPartition()]).toEqual([[4, 1]]);
+    expect(placement.place('acme/x', twelve, 10)).toBe(4);
+  });
+
   it('places a new call on a partition with a leader while others have none', () => {
     const placement = createAudioPlacement();
     const partitions: PartitionState[] = Array.from({ length: 6 }, (_, partitionId) => ({
