@@ -107,7 +107,12 @@ export class CallStates {
       throw new CallStateError('FORMAT_CHANGED', 'the call changed its audio format mid-call');
     }
     const held = state.cursors[record.channel];
-    if (held !== undefined && record.startMs - held.endMs > this.options.maxGapMs) {
+    // The call's audio now comes from another partition: it resumed on another gateway replica,
+    // whose call-balanced partitioner placed it elsewhere (services/ingest-gateway/audio-placement.ts).
+    // Handled as a jump: one state never mixes two partitions' offsets, so each partition's commit
+    // and revocation only concern its own records.
+    const moved = state.partition !== record.partition;
+    if (moved || (held !== undefined && record.startMs - held.endMs > this.options.maxGapMs)) {
       // A jump too long to fill with silence (e.g. the call resumed on another gateway after an
       // outage): finish the windows so far and start again on the grid; ids stay audio-time based.
       this.collect(state, state.analyzer.flush(), out);

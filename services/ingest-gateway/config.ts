@@ -9,6 +9,7 @@ import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { loadAudioHookConfig, type AudioHookConfig } from './audiohook/config.ts';
 import { parseTenantTokens } from './auth.ts';
+import type { AudioPartitioner } from './balanced-partitioner.ts';
 import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
 import { loadL16WsConfig, type L16WsConfig } from './l16ws/config.ts';
@@ -64,6 +65,9 @@ export const gatewayEnv = z.object({
   BROKER_HOLD_MAX_MS: intVar({ min: 1_000, max: 600_000, def: 20_000 }),
   /** The retry delay the refused clients are told (gRPC trailer grpc-retry-pushback-ms). */
   RETRY_PUSHBACK_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
+  /** `balanced`: a new call's audio goes to the partition with the fewest of this gateway's live
+   * calls (audio-placement.ts), so dsp-workers get even work; `hash`: the key's murmur2 hash. */
+  AUDIO_PARTITIONER: z.enum(['balanced', 'hash']).default('balanced'),
   AUDIO_TOPIC: z.string().min(1).default(TOPICS.audio),
   CALLS_TOPIC: z.string().min(1).default(TOPICS.calls),
 });
@@ -82,6 +86,8 @@ export interface GatewayConfig {
   tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
+  /** How a call's audio records pick their partition (balanced-partitioner.ts). */
+  audioPartitioner: AudioPartitioner;
   /** The L16-over-WebSocket adapter (jambonz, FreeSWITCH); null = off (L16WS_PORT unset). */
   l16ws: L16WsConfig | null;
   /** The Twilio Media Streams adapter (twilio-config.ts); null = off. */
@@ -175,6 +181,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     ]),
     backpressureHighBytes: c.BACKPRESSURE_HIGH_BYTES,
     produceLanes: c.PRODUCE_LANES,
+    audioPartitioner: c.AUDIO_PARTITIONER,
     l16ws,
     twilio,
     audiohook,

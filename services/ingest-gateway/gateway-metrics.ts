@@ -3,6 +3,7 @@
 // Pure (prom-client objects on the service registry).
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { LATENCY_BUCKETS_S, type ServiceMetrics } from '../shared/metrics.ts';
+import type { AudioPlacement } from './audio-placement.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 
 export interface GatewayMetrics {
@@ -67,6 +68,22 @@ export function watchSink(base: ServiceMetrics, sink: KafkaSink): void {
     registers,
     collect() {
       this.set(sink.stalledForMs() / 1000);
+    },
+  });
+}
+
+/** The balanced partitioner's live calls per audio partition, read at each scrape (its evenness). */
+export function watchPlacement(base: ServiceMetrics, placement: AudioPlacement): void {
+  new Gauge({
+    name: 'va_ingest_audio_partition_calls',
+    help: "This gateway's live calls per audio partition (AUDIO_PARTITIONER=balanced)",
+    labelNames: ['partition'] as const,
+    registers: [base.registry],
+    collect() {
+      // A partition whose last call ended drops out rather than keep its last count.
+      this.reset();
+      for (const [partition, calls] of placement.callsPerPartition())
+        this.set({ partition: String(partition) }, calls);
     },
   });
 }

@@ -2,11 +2,13 @@
 // shutdown), the Kafka sink, the live-call registry and the gRPC server. Used by main.ts and by
 // the integration tests (in-process). I/O: network listeners and Kafka.
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
+import { createAudioPlacement, type AudioPlacement } from './audio-placement.ts';
 import { createAudioHookMetrics } from './audiohook/metrics.ts';
 import { startAudioHookServer, type AudioHookServer } from './audiohook/server.ts';
 import { createTokenStore } from './auth.ts';
+import { createBalancedPartitioner } from './balanced-partitioner.ts';
 import type { GatewayConfig } from './config.ts';
-import { createGatewayMetrics, watchSink } from './gateway-metrics.ts';
+import { createGatewayMetrics, watchPlacement, watchSink } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
@@ -26,6 +28,8 @@ export interface Gateway {
   readonly twilio: TwilioServer | null;
   /** The Genesys Cloud AudioHook adapter, when AUDIOHOOK_PORT is set. */
   readonly audiohook: AudioHookServer | null;
+  /** Live calls' audio partitions (AUDIO_PARTITIONER=balanced); null with `hash`. */
+  readonly audioPlacement: AudioPlacement | null;
   /** Same as SIGTERM: stop intake, flush live calls, close. */
   stop(): Promise<void>;
 }
@@ -34,11 +38,15 @@ export async function startGateway(
   config: GatewayConfig,
   options: { handleSignals?: boolean } = {},
 ): Promise<Gateway> {
+  const audioPlacement = config.audioPartitioner === 'balanced' ? createAudioPlacement() : null;
   const base = await bootService({
     service: SERVICE_NAME,
     config: config.common,
     topics: [config.settings.topics.audio, config.settings.topics.calls],
     handleSignals: options.handleSignals,
+    createPartitioner: audioPlacement
+      ? createBalancedPartitioner(config.settings.topics.audio, audioPlacement)
+      : undefined,
   });
   const metrics = createGatewayMetrics(base.metrics);
   const sink = createKafkaSink({
@@ -50,8 +58,12 @@ export async function startGateway(
     lanes: config.produceLanes,
   });
   watchSink(base.metrics, sink);
+  if (audioPlacement) watchPlacement(base.metrics, audioPlacement);
   // One registry for every adapter: the same quotas, duplicate-id refusal and idle sweep.
-  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas);
+  // A call's audio partition is freed with the call (after its last records were acknowledged).
+  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key) =>
+    audioPlacement?.release(key),
+  );
   const grpc = await startGrpcServer({
     host: config.grpcHost,
     port: config.grpcPort,
@@ -117,5 +129,13 @@ export async function startGateway(
     twilioPort: twilio?.port ?? null,
     audiohookPort: audiohook?.port ?? null,
   });
-  return { base, grpc, l16ws, twilio, audiohook, stop: () => base.shutdown.run('stop') };
+  return {
+    base,
+    grpc,
+    l16ws,
+    twilio,
+    audiohook,
+    audioPlacement,
+    stop: () => base.shutdown.run('stop'),
+  };
 }

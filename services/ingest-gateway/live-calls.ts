@@ -29,7 +29,16 @@ export interface LiveCalls {
   idle(nowMs: number, idleTimeoutMs: number): LiveCall[];
 }
 
-export function createLiveCalls(maxCalls: number, quotas: TenantQuotas = NO_TENANT_QUOTAS): LiveCalls {
+/**
+ * `onReleased` hears each call the registry lets go: the session releases a call once its last
+ * records are acknowledged (or refused), so per-call state kept beside the registry (the audio
+ * placement) is freed with it.
+ */
+export function createLiveCalls(
+  maxCalls: number,
+  quotas: TenantQuotas = NO_TENANT_QUOTAS,
+  onReleased?: (key: string) => void,
+): LiveCalls {
   const calls = new Map<string, LiveCall>();
   const perTenant = new Map<string, number>();
   return {
@@ -55,7 +64,9 @@ export function createLiveCalls(maxCalls: number, quotas: TenantQuotas = NO_TENA
       perTenant.set(call.tenant, held + 1);
     },
     release(tenant, callId) {
-      if (!calls.delete(callKey(tenant, callId))) return;
+      const key = callKey(tenant, callId);
+      if (!calls.delete(key)) return;
+      onReleased?.(key);
       const held = (perTenant.get(tenant) ?? 1) - 1;
       if (held > 0) perTenant.set(tenant, held);
       else perTenant.delete(tenant);

@@ -2,7 +2,7 @@
 // server (/metrics, /healthz, /readyz), graceful shutdown, a Kafka client, the topics
 // provisioned, a connected idempotent producer and a broker probe for /readyz. I/O: TCP listen,
 // Kafka admin + producer connections.
-import type { Kafka, Producer } from 'kafkajs';
+import type { ICustomPartitioner, Kafka, Producer } from 'kafkajs';
 import { startBrokerProbe } from './broker-probe.ts';
 import { createKafka } from './kafka-client.ts';
 import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
@@ -47,6 +47,8 @@ export interface BootOptions {
   brokerProbeIntervalMs?: number;
   /** TLS / SASL of the Kafka clients; default: from KAFKA_SSL* / KAFKA_SASL* of the environment. */
   kafkaSecurity?: KafkaSecurityResult;
+  /** The producer's partitioner; default kafkajs' DefaultPartitioner (murmur2 of the key). */
+  createPartitioner?: ICustomPartitioner;
 }
 
 export async function bootService(options: BootOptions): Promise<ServiceBase> {
@@ -91,7 +93,13 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
   // acks=all is kafkajs' default (acks -1) and what idempotence requires: with min.insync.replicas
   // 2 on a 3-broker cluster, an acknowledged record survives the loss of any one broker.
   const producer = createRenewingProducer(
-    () => kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 }),
+    () =>
+      kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: options.createPartitioner,
+      }),
     logger,
     () => metrics.errors.inc({ code: 'PRODUCER_RENEWED' }),
   );

@@ -25,11 +25,17 @@ export async function startObserver(
   const windows = createWindowLedger();
   const alerts = createAlertLedger();
   let lastEventAt = Date.now();
+  let stopped = false;
   const consumers: Consumer[] = [];
   const follow = async (topic: string, onValue: (value: Buffer, headers: RecordHeaders) => void) => {
     const consumer = kafka.consumer({
       groupId: `va-bench-faults-${groupSuffix}-${topic}`,
       maxWaitTimeInMs: 50,
+      // Stopped means stopped: a crash under way when stop() disconnects (the outage run leaves its
+      // consumers crashing) still schedules kafkajs' restart (consumer/index.js onCrash), and the
+      // restarted consumer then crash-looped every 100 ms on the deleted topics through all the
+      // scale runs (9 500 restarts, metadata requests and group joins on the measured brokers).
+      retry: { restartOnFailure: async () => !stopped },
     });
     consumers.push(consumer);
     await consumer.connect();
@@ -64,6 +70,7 @@ export async function startObserver(
       }
     },
     async stop() {
+      stopped = true;
       await Promise.all(consumers.map((consumer) => consumer.disconnect().catch(() => undefined)));
     },
   };

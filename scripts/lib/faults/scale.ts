@@ -10,6 +10,7 @@ import { metricValue, scrape } from '../../../devkit/pipeline/harness.ts';
 import { startPipeline, startSimulator } from '../../../devkit/pipeline/pipeline-procs.ts';
 import { createCpuMeter } from '../../../devkit/pipeline/proc-stats.ts';
 import { alertServiceSpec } from './alert-service-spec.ts';
+import { waitForNoLag } from './groups.ts';
 import type { CallSet } from './call-set.ts';
 import { startObserver } from './observer.ts';
 import { percentile } from './window-ledger.ts';
@@ -71,6 +72,11 @@ async function scaleRun(options: ScaleOptions, workers: number) {
       log: () => undefined,
     });
     const exit = await simulator.done;
+    // Every worker through its backlog before its records are counted: on a loaded machine a
+    // worker can be minutes behind when the calls end, and its count (and the spread) would be of
+    // the work done so far, and its late windows would count as lost after 20 s without an event.
+    for (let i = 1; i <= workers; i++) await waitForNoLag(pipeline.ports[`dsp-worker-${i}`], 300_000);
+    await waitForNoLag(pipeline.ports['emotion-classifier'], 300_000);
     await observer.drain(() => observer.windows.distinct(`${prefix}-`) >= expected, 20_000);
     const cpu = meter.read();
     const brokerCpu = brokers.read();

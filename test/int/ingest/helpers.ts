@@ -23,7 +23,7 @@ export function collect<T>(
   kafka: Kafka,
   topic: string,
   count: number,
-  map: (message: KafkaMessage) => T,
+  map: (message: KafkaMessage, partition: number) => T,
   timeoutMs = 20_000,
 ): Promise<T[]> {
   return collectUntil(kafka, topic, map, (items) => items.length >= count, timeoutMs);
@@ -33,7 +33,7 @@ export function collect<T>(
 export async function collectUntil<T>(
   kafka: Kafka,
   topic: string,
-  map: (message: KafkaMessage) => T,
+  map: (message: KafkaMessage, partition: number) => T,
   done: (items: T[]) => boolean,
   timeoutMs = 20_000,
 ): Promise<T[]> {
@@ -48,8 +48,8 @@ export async function collectUntil<T>(
       timeoutMs,
     );
     void consumer.run({
-      eachMessage: async ({ message }) => {
-        out.push(map(message));
+      eachMessage: async ({ message, partition }) => {
+        out.push(map(message, partition));
         if (done(out)) {
           clearTimeout(timer);
           resolve();

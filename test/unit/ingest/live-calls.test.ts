@@ -33,4 +33,14 @@ describe('live calls', () => {
     calls.release('tenant-b', 'X');
     expect(calls.all().map((c) => `${c.tenant}/${c.callId}`)).toEqual(['tenant-a/X']);
   });
+
+  it('tells its listener each call it lets go, once, by key (the audio placement is freed with it)', () => {
+    const released: string[] = [];
+    const calls = createLiveCalls(10, undefined, (key) => released.push(key));
+    calls.claim(call('X', 0));
+    calls.release('acme', 'X');
+    calls.release('acme', 'X');
+    calls.release('acme', 'never-claimed');
+    expect(released).toEqual(['acme/X']);
+  });
 });

@@ -175,4 +175,31 @@ describe('CallStates', () => {
     }
     expect(windows).toEqual([1]);
   });
+
+  it('goes on with a call whose audio moves to another partition, keeping each partition to its own offsets', () => {
+    const calls = states();
+    const records = callRecords(['m'], 4);
+    const half = records.length / 2;
+    const before = ids(records.slice(0, half).map((r) => calls.push(r, 0)));
+    expect(calls.safeCommitOffset(0, half)).toBeLessThan(half);
+    // The rest of the call (2-4 s) arrives on partition 3 from offset 0: another gateway placed it.
+    const moved = records.slice(half).map((r, i) => ({ ...r, partition: 3, offset: i }));
+    const after = ids(moved.map((r) => calls.push(r, 0)));
+    // Partition 0 no longer waits for this call; partition 3 holds it from its own first offset.
+    expect(calls.safeCommitOffset(0, half)).toBe(half);
+    expect(calls.safeCommitOffset(3, moved.length)).toBeLessThan(moved.length);
+    expect(calls.describe('m')?.partition).toBe(3);
+    // Windows of the whole call, none twice: the move flushed windows 0-1, the rest goes on at 2 s.
+    const all = [...before, ...after, ...ids([calls.end('m')])];
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.filter((id) => id.startsWith('m:agent:'))).toEqual([
+      'm:agent:0',
+      'm:agent:1',
+      'm:agent:2',
+      'm:agent:3',
+    ]);
+    // Revoking the old partition no longer drops the call's state.
+    calls.push({ ...moved[0], startMs: 4000, offset: 99 }, 0);
+    expect(calls.dropPartitions([0])).toBe(0);
+  });
 });

@@ -1,0 +1,81 @@
+// Which audio partition each live call of this gateway writes to. A new call goes to the partition
+// carrying the fewest of this gateway's live calls, so calls (and the dsp-workers' work, which
+// follows partitions) spread evenly; hashing the key instead leaves 100 calls on 12 partitions
+// about ±35 % uneven by chance. A call keeps its partition until it is released (call end), even
+// when the partition loses its leader or the topic gains partitions: moving a live call would break
+// the order of its audio (only a partition gone from the metadata is left). Pure: the caller passes
+// the partitions it knows and the key's hash one.
+
+export interface PartitionState {
+  partitionId: number;
+  /** False while the partition has no leader (a broker lost): new calls avoid it, placed ones stay. */
+  hasLeader: boolean;
+}
+
+export interface AudioPlacement {
+  /**
+   * The call's partition: the one it was given, or for a new call the least-loaded partition
+   * (only those with a leader, when any has one); ties go to the first from `hashed` on, so one
+   * key gets one answer, and alone a call lands where the key's hash would put it.
+   */
+  place(key: string, partitions: readonly PartitionState[], hashed: number): number;
+  /** Frees the call's place (its last record acknowledged): later calls may take it. */
+  release(key: string): void;
+  partitionOf(key: string): number | undefined;
+  /** Calls placed and not released. */
+  size(): number;
+  /** Live calls per partition (partitions with none are absent). */
+  callsPerPartition(): ReadonlyMap<number, number>;
+}
+
+export function createAudioPlacement(): AudioPlacement {
+  const placed = new Map<string, number>();
+  const load = new Map<number, number>();
+
+  const choose = (partitions: readonly PartitionState[], hashed: number): number => {
+    const led = partitions.filter((p) => p.hasLeader);
+    const candidates = (led.length > 0 ? led : partitions).map((p) => p.partitionId).sort((a, b) => a - b);
+    // Scan from the key's hash partition (or the next id above it) round the ring: the first of
+    // the least-loaded wins, which makes the choice depend only on the loads and the key.
+    const first = Math.max(
+      0,
+      candidates.findIndex((id) => id >= hashed),
+    );
+    let best = candidates[first];
+    for (let i = 1; i < candidates.length; i += 1) {
+      const id = candidates[(first + i) % candidates.length];
+      if ((load.get(id) ?? 0) < (load.get(best) ?? 0)) best = id;
+    }
+    return best;
+  };
+
+  const release = (key: string): void => {
+    const partition = placed.get(key);
+    if (partition === undefined) return;
+    placed.delete(key);
+    const left = (load.get(partition) ?? 1) - 1;
+    if (left > 0) load.set(partition, left);
+    else load.delete(partition);
+  };
+
+  return {
+    place(key, partitions, hashed) {
+      const known = placed.get(key);
+      if (partitions.length === 0) return known ?? hashed;
+      // A partition the metadata no longer lists (the topic deleted and made again, smaller) must
+      // not be kept: kafkajs 2.2.4 leaves records for a partition it has no metadata of out of the
+      // request and still resolves the send (cluster/index.js findLeaderForPartitions), so they
+      // would be lost. Only then does a live call move.
+      if (known !== undefined && partitions.some((p) => p.partitionId === known)) return known;
+      if (known !== undefined) release(key);
+      const partition = choose(partitions, hashed);
+      placed.set(key, partition);
+      load.set(partition, (load.get(partition) ?? 0) + 1);
+      return partition;
+    },
+    release,
+    partitionOf: (key) => placed.get(key),
+    size: () => placed.size,
+    callsPerPartition: () => load,
+  };
+}
