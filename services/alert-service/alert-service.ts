@@ -194,9 +194,10 @@ function evaluatorRunner(
     deadLetterTopic: config.TOPIC_DEADLETTER,
     fromBeginning,
     partitionsConsumedConcurrently: config.ALERT_PARTITIONS_CONCURRENTLY,
-    // Low latency: a fetch returns as soon as a record is there; commits every 5 s (a per-flush
-    // commit round trip delays the next fetch, i.e. the next alert).
-    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
+    // A fetch gathers up to 100 ms of emotions and features (alerts are promised within seconds):
+    // returning at each record meant a fetch per produce of every dsp-worker and classifier, per
+    // broker. Commits every 5 s (a per-flush commit round trip delays the next fetch).
+    consumerConfig: { minBytes: 65_536, maxWaitTimeInMs: 100 },
     commitIntervalMs: 5_000,
     logger: base.logger,
     metrics: base.metrics,

@@ -139,7 +139,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     topics: [topics.calls, topics.emotions, topics.features, topics.alerts],
     logger: options.logger,
     metrics: { errors: options.metrics.errors },
-    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 50 },
+    // Alerts and call starts are rare: a fetch returns at the first record (minBytes 1), and an
+    // empty one waits 500 ms instead of polling each broker 20 times a second.
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 500 },
     partitionsConsumedConcurrently: 4,
     // Call lifecycle from the beginning (who owns which live call); the rest from now on.
     fromBeginning: (topic) => topic === topics.calls,

@@ -56,6 +56,7 @@ export async function startGateway(
     highWaterBytes: config.backpressureHighBytes,
     lowWaterBytes: Math.floor(config.backpressureHighBytes / 2),
     lanes: config.produceLanes,
+    lingerMs: config.produceLingerMs,
   });
   watchSink(base.metrics, sink);
   if (audioPlacement) watchPlacement(base.metrics, audioPlacement);

@@ -1,6 +1,7 @@
 // The gateway's path to Kafka: records from every call go through a few "lanes" (a call always
 // uses the same lane); each lane has one request in flight and sends everything queued meanwhile
-// in the next one, so batches grow with load while one call's records stay in order. Reports when
+// in the next one, so batches grow with load while one call's records stay in order. An idle lane
+// lingers a few ms before sending, so the chunks of other calls arriving meanwhile share the request. Reports when
 // it is behind, so streams pause (backpressure), and for how long the broker has not acknowledged
 // (broker-outage.ts). A request that fails for a transient reason (a broker lost, the cluster
 // down) is kept, in order, and sent again: nothing accepted is dropped. I/O: through the producer.
@@ -45,6 +46,11 @@ export interface KafkaSinkOptions {
   maxBatchBytes?: number;
   /** Wait before sending a request again after a transient failure (default 1 s). */
   retryDelayMs?: number;
+  /**
+   * An idle lane waits this long after its first record before sending (default 0): like the
+   * Kafka producer's linger.ms, fewer and larger requests for at most this much more latency.
+   */
+  lingerMs?: number;
   now?: () => number;
 }
 
@@ -61,6 +67,8 @@ interface Lane {
   inFlight: boolean;
   /** Queued time of the oldest record of the request in flight (or waiting to be sent again). */
   inFlightSinceMs: number;
+  /** Set while an idle lane waits for more records before sending. */
+  lingering: NodeJS.Timeout | null;
 }
 
 /**
@@ -96,9 +104,11 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     queue: [],
     inFlight: false,
     inFlightSinceMs: 0,
+    lingering: null,
   }));
   const now = options.now ?? Date.now;
   const retryDelayMs = options.retryDelayMs ?? 1_000;
+  const lingerMs = options.lingerMs ?? 0;
   const maxBatch = options.maxBatchRecords ?? 5_000;
   const maxBytes = options.maxBatchBytes ?? 512 * 1024;
   const { metrics } = options;
@@ -122,7 +132,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
   };
 
   const pump = (lane: Lane): void => {
-    if (lane.inFlight || lane.queue.length === 0) return;
+    if (lane.inFlight || lane.lingering !== null || lane.queue.length === 0) return;
     const taken: Pending[] = [];
     const records: OutRecord[] = [];
     let bytes = 0;
@@ -179,7 +189,13 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
         pending += bytes;
         const lane = lanes[laneOf(callId, lanes.length)];
         lane.queue.push({ records, bytes, queuedAtMs: now(), resolve, reject });
-        pump(lane);
+        // A busy lane sends what queued meanwhile once its request returns: no linger needed.
+        if (lingerMs > 0 && !lane.inFlight && lane.queue.length === 1) {
+          lane.lingering = setTimeout(() => {
+            lane.lingering = null;
+            pump(lane);
+          }, lingerMs);
+        } else pump(lane);
       });
     },
     isBehind: () => pending > options.highWaterBytes,

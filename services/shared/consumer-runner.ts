@@ -24,11 +24,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     groupId: options.groupId,
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
-    // A fetch waits up to 20 ms for 64 KiB to gather rather than returning each record at once:
-    // under load, a few times fewer fetch requests for the broker (bench:pipeline) for at most
-    // 20 ms more latency per hop.
+    // A fetch waits up to 50 ms for 64 KiB to gather rather than returning each record at once.
+    // Below 64 KiB per 50 ms (every topic but audio at 100 calls) each fetch waits the full time,
+    // so this wait sets the fetch rate: one request per broker per 50 ms per consumer. Fetches
+    // were the brokers' most frequent request, and the request threads their largest CPU share
+    // (bench:faults on the 3-node cluster); 20 ms sent 2.5 times as many for at most 30 ms less
+    // latency per hop.
     minBytes: 65_536,
-    maxWaitTimeInMs: 20,
+    maxWaitTimeInMs: 50,
     ...options.consumerConfig,
   });
   const poisonPolicy = { ...options, errors: metrics?.errors };

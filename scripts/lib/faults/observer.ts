@@ -30,7 +30,11 @@ export async function startObserver(
   const follow = async (topic: string, onValue: (value: Buffer, headers: RecordHeaders) => void) => {
     const consumer = kafka.consumer({
       groupId: `va-bench-faults-${groupSuffix}-${topic}`,
-      maxWaitTimeInMs: 50,
+      // Latency is read from the events' own timestamps, not from when this sees them: it fetches
+      // like a product consumer (consumer-runner.ts), not 20 times a second per broker on top of
+      // the pipeline it measures.
+      minBytes: 65_536,
+      maxWaitTimeInMs: 250,
       // Stopped means stopped: a crash under way when stop() disconnects (the outage run leaves its
       // consumers crashing) still schedules kafkajs' restart (consumer/index.js onCrash), and the
       // restarted consumer then crash-looped every 100 ms on the deleted topics through all the

@@ -1,8 +1,9 @@
 // The gateway's Kafka sink with a scripted producer: one request in flight per lane, a call's
-// records in order, batches growing while a request is out, behind/drained signals, failures.
+// records in order, batches growing while a request is out, an idle lane lingering for more,
+// behind/drained signals, failures.
 import type { Producer, ProducerBatch } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createKafkaSink } from '../../../services/ingest-gateway/kafka-sink.ts';
+import { createKafkaSink, type KafkaSinkOptions } from '../../../services/ingest-gateway/kafka-sink.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import type { OutRecord } from '../../../services/shared/producer.ts';
 
@@ -24,10 +25,17 @@ const keys = (batch: ProducerBatch) =>
   batch.topicMessages?.flatMap((t) => t.messages.map((m) => m.key)) ?? [];
 const logger = createLogger({ service: 'test', write: () => undefined });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-/** One lane, 10 kB high water, 5 kB low: the set-up most cases need. */
-function oneLaneSink() {
+/** One lane, 10 kB high water, 5 kB low: the set-up most cases need (plus `extra`). */
+function oneLaneSink(extra: Partial<KafkaSinkOptions> = {}) {
   const { producer, requests } = scriptedProducer();
-  const sink = createKafkaSink({ producer, logger, highWaterBytes: 10_000, lowWaterBytes: 5_000, lanes: 1 });
+  const sink = createKafkaSink({
+    producer,
+    logger,
+    highWaterBytes: 10_000,
+    lowWaterBytes: 5_000,
+    lanes: 1,
+    ...extra,
+  });
   return { sink, requests };
 }
 /** What kafkajs throws for a broker error that sending again cannot fix. */
@@ -73,6 +81,25 @@ describe('kafka sink', () => {
     }
     await sink.idle();
     expect(requests).toHaveLength(5);
+  });
+
+  it('lingers on an idle lane, so the chunks of calls arriving meanwhile share one request', async () => {
+    const { sink, requests } = oneLaneSink({ lingerMs: 30 });
+    void sink.send('a', [record('a1')]);
+    void sink.send('b', [record('b1')]);
+    expect(requests).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    void sink.send('c', [record('c1')]);
+    expect(requests).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(requests.map((r) => keys(r.batch))).toEqual([['a1', 'b1', 'c1']]);
+    // While a request is out, what queues goes as soon as it returns: no second linger.
+    void sink.send('a', [record('a2')]);
+    requests[0].done();
+    await tick();
+    expect(requests.map((r) => keys(r.batch))).toEqual([['a1', 'b1', 'c1'], ['a2']]);
+    requests[1].done();
+    await sink.idle();
   });
 
   it('sends different calls concurrently on different lanes', () => {
@@ -137,17 +164,8 @@ describe('kafka sink', () => {
   });
 
   it('keeps a request that failed for a transient reason and sends it again, in order, before newer records', async () => {
-    const { producer, requests } = scriptedProducer();
     let clock = 1_000;
-    const sink = createKafkaSink({
-      producer,
-      logger,
-      highWaterBytes: 10_000,
-      lowWaterBytes: 5_000,
-      lanes: 1,
-      retryDelayMs: 5,
-      now: () => clock,
-    });
+    const { sink, requests } = oneLaneSink({ retryDelayMs: 5, now: () => clock });
     const acked: string[] = [];
     void sink.send('a', [record('a1')]).then(() => acked.push('a1'));
     clock += 4_000;
