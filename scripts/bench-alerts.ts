@@ -162,10 +162,12 @@ try {
     JWT_SECRET: randomBytes(24).toString('hex'),
     ALERT_MAX_BUFFERED_BYTES: '65536',
     // The bench's clients are one supervisor's and a few agents' wallboards from one address: the
-    // per-user (10) and per-address (500) socket caps would refuse them, and a refused client waits
+    // per-user (10), per-address (500) and unauthenticated (20 per address) socket caps would refuse them, and a refused client waits
     // for its snapshot forever. The caps are tested by test/int/security/wallboard-sockets.test.ts.
     ALERT_WS_MAX_PER_USER: '0',
     ALERT_WS_MAX_PER_ADDRESS: '0',
+    ALERT_WS_MAX_UNAUTHENTICATED: '0',
+    ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '0',
     TOPIC_CALLS: topics.calls,
     TOPIC_EMOTIONS: topics.emotions,
     TOPIC_FEATURES: topics.features,
