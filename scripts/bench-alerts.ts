@@ -168,11 +168,11 @@ try {
     ALERT_WS_MAX_PER_ADDRESS: '0',
     ALERT_WS_MAX_UNAUTHENTICATED: '0',
     ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '0',
-    TOPIC_CALLS: topics.calls,
-    TOPIC_EMOTIONS: topics.emotions,
-    TOPIC_FEATURES: topics.features,
-    TOPIC_ALERTS: topics.alerts,
-    TOPIC_DEADLETTER: topics.dl,
+    CALLS_TOPIC: topics.calls,
+    EMOTIONS_TOPIC: topics.emotions,
+    FEATURES_TOPIC: topics.features,
+    ALERTS_TOPIC: topics.alerts,
+    DEADLETTER_TOPIC: topics.dl,
   });
   service = started.child;
   const { port } = started;

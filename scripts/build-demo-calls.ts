@@ -16,7 +16,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(REPO_ROOT, 'assets/nemo-calls');
 const SEED = 20240601;
 const RATE_HZ = 8000;
-/** The folder's budget (issue 14: ≤ 25 MB; aim ≤ 8 MB). */
+/** The folder's budget: at most 25 MB, aim at 8 MB. */
 const MAX_TOTAL_BYTES = 8 * 1024 * 1024;
 
 const corporaDir = process.env.CORPORA_DIR || resolve(REPO_ROOT, '../shared/data/corpora');

@@ -1,6 +1,5 @@
 // `sh scripts/node24.sh scripts/measure-idle-cpu.ts [--seconds 60] [--service dsp-worker]`: the CPU
-// one connected service burns with no traffic (issue 14 item 4: kafkajs' 1 ms pending-request loop
-// on Node 24). Starts a broker and the service, lets it settle, then reads its CPU time from /proc
+// one connected service burns with no traffic. Starts a broker and the service, lets it settle, then reads its CPU time from /proc
 // over the interval and counts TimeoutNegativeWarning lines in its output. Prints one JSON object.
 // I/O: processes, Kafka, /proc.
 import { readFileSync } from 'node:fs';

@@ -155,7 +155,9 @@ async function untilReady(
       }
       return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`).catch(() => null))?.ok;
     },
-    60_000,
+    // Start-up, not behaviour: with the suite's other pipelines on the same 2 cores, a call store
+    // (migrations, group join) once needed more than a minute (CI, l16ws end to end).
+    120_000,
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n${name} output:\n${services[name].output().slice(-3000)}`);
   });

@@ -4,7 +4,7 @@
 
 import { createStreamDecoder } from './codecs.ts';
 import { createFrameAnalyzer } from './frame-analyzer.ts';
-import { createFrameStore, F } from './frame-store.ts';
+import { createFrameStore, FRAME_FIELD } from './frame-store.ts';
 import { PATH_LAG } from './pitch-path.ts';
 import { resolveOptions, type ChannelOptions, type ResolvedOptions } from './options.ts';
 import { createStreamResampler, type StreamResampler } from './resample.ts';
@@ -70,7 +70,7 @@ export function createChannelAnalyzerWithHook(
     },
     store,
     (i) => {
-      if (hook) hook(i, store.data[store.at(i, F.speech)] > 0);
+      if (hook) hook(i, store.data[store.at(i, FRAME_FIELD.speech)] > 0);
       if (i === nextWindow * windowHopFrames + windowFrames - 1) {
         emit(nextWindow, i + 1, Infinity);
         nextWindow++;

@@ -4,7 +4,7 @@
 // frame is final PATH_LAG frames after its audio arrived. Pure, no I/O, no allocation per frame.
 
 import { createRealFft } from './fft.ts';
-import { F, type FrameStore } from './frame-store.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 import { clearPeriodStats, createPeriodTracker, type PeriodStats } from './periods.ts';
 import { createPitchPath, PATH_LAG, type PitchDecision } from './pitch-path.ts';
 import { createDecimator, type Decimator } from './decimator.ts';
@@ -164,17 +164,17 @@ export function createFrameAnalyzer(
     spectral.compute(amp, sres);
     const slot = i % cap;
     const energyDb = meanSq > 1e-12 ? 10 * Math.log10(meanSq) : MIN_DB;
-    d[F.energyDb * cap + slot] = energyDb;
-    d[F.bestR * cap + slot] = cands.count > 0 ? cands.r[0] : 0;
-    d[F.zcr * cap + slot] = zc / n;
-    d[F.centroidHz * cap + slot] = sres.centroidHz;
-    d[F.flatness * cap + slot] = sres.flatness;
-    d[F.slope * cap + slot] = sres.slope;
-    d[F.rolloffHz * cap + slot] = sres.rolloffHz;
-    d[F.loudness * cap + slot] = sres.loudness;
-    d[F.alphaDb * cap + slot] = sres.alphaRatioDb;
-    d[F.hammarbergDb * cap + slot] = sres.hammarbergDb;
-    for (let k = 0; k < sres.mfcc.length; k++) d[(F.mfcc + k) * cap + slot] = sres.mfcc[k];
+    d[FRAME_FIELD.energyDb * cap + slot] = energyDb;
+    d[FRAME_FIELD.bestR * cap + slot] = cands.count > 0 ? cands.r[0] : 0;
+    d[FRAME_FIELD.zcr * cap + slot] = zc / n;
+    d[FRAME_FIELD.centroidHz * cap + slot] = sres.centroidHz;
+    d[FRAME_FIELD.flatness * cap + slot] = sres.flatness;
+    d[FRAME_FIELD.slope * cap + slot] = sres.slope;
+    d[FRAME_FIELD.rolloffHz * cap + slot] = sres.rolloffHz;
+    d[FRAME_FIELD.loudness * cap + slot] = sres.loudness;
+    d[FRAME_FIELD.alphaDb * cap + slot] = sres.alphaRatioDb;
+    d[FRAME_FIELD.hammarbergDb * cap + slot] = sres.hammarbergDb;
+    for (let k = 0; k < sres.mfcc.length; k++) d[(FRAME_FIELD.mfcc + k) * cap + slot] = sres.mfcc[k];
     analyzed++;
     while (path.decide(false, decision)) finalize();
   }
@@ -189,20 +189,20 @@ export function createFrameAnalyzer(
     clearPeriodStats(pstats);
     const centre = start + (span >> 1);
     periods.process(ring, mask, total, centre - (hop >> 1), centre - (hop >> 1) + hop, period, pstats);
-    d[F.f0 * cap + slot] = f0;
-    d[F.voicing * cap + slot] = decision.r;
+    d[FRAME_FIELD.f0 * cap + slot] = f0;
+    d[FRAME_FIELD.voicing * cap + slot] = decision.r;
     // HNR on every second voiced frame: windows report its mean over voiced frames, and the
     // 50-ms analysis windows of neighbouring frames overlap by 80 %, so this halves the cost only.
-    d[F.hnrDb * cap + slot] =
+    d[FRAME_FIELD.hnrDb * cap + slot] =
       f0 > 0 && (i & 1) === 0 ? hnrAt(hnrTables, ring, mask, start + pitchOffset, period) : NaN;
-    d[F.speech * cap + slot] = vad.update(d[F.energyDb * cap + slot], f0 > 0) ? 1 : 0;
-    d[F.pN * cap + slot] = pstats.n;
-    d[F.pSumT * cap + slot] = pstats.sumT;
-    d[F.pSumAbsDT * cap + slot] = pstats.sumAbsDT;
-    d[F.pPairs * cap + slot] = pstats.pairs;
-    d[F.pSumA * cap + slot] = pstats.sumA;
-    d[F.pSumAbsDA * cap + slot] = pstats.sumAbsDA;
-    d[F.pSumAbsDbA * cap + slot] = pstats.sumAbsDbA;
+    d[FRAME_FIELD.speech * cap + slot] = vad.update(d[FRAME_FIELD.energyDb * cap + slot], f0 > 0) ? 1 : 0;
+    d[FRAME_FIELD.pN * cap + slot] = pstats.n;
+    d[FRAME_FIELD.pSumT * cap + slot] = pstats.sumT;
+    d[FRAME_FIELD.pSumAbsDT * cap + slot] = pstats.sumAbsDT;
+    d[FRAME_FIELD.pPairs * cap + slot] = pstats.pairs;
+    d[FRAME_FIELD.pSumA * cap + slot] = pstats.sumA;
+    d[FRAME_FIELD.pSumAbsDA * cap + slot] = pstats.sumAbsDA;
+    d[FRAME_FIELD.pSumAbsDbA * cap + slot] = pstats.sumAbsDbA;
     frames++;
     onFrame(i);
   }

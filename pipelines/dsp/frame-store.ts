@@ -4,7 +4,7 @@
 import { MFCC_COUNT } from './spectral.ts';
 
 /** Field offsets of one frame's record. */
-export const F = {
+export const FRAME_FIELD = {
   f0: 0, // Hz, 0 = unvoiced
   voicing: 1, // normalised ACF height of the chosen pitch candidate, 0 when unvoiced
   energyDb: 2, // dBFS of the 25 ms frame (mean square re full scale)
@@ -29,7 +29,7 @@ export const F = {
   mfcc: 21, // 13 values
 } as const;
 
-export const FIELD_COUNT = F.mfcc + MFCC_COUNT;
+export const FIELD_COUNT = FRAME_FIELD.mfcc + MFCC_COUNT;
 
 export interface FrameStore {
   readonly capacity: number;

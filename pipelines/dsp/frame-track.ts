@@ -4,7 +4,7 @@
 
 import { createStreamDecoder } from './codecs.ts';
 import { createFrameAnalyzer } from './frame-analyzer.ts';
-import { createFrameStore, F, type FrameStore } from './frame-store.ts';
+import { createFrameStore, FRAME_FIELD, type FrameStore } from './frame-store.ts';
 import { resolveOptions, type ChannelOptions } from './options.ts';
 import { resample } from './resample.ts';
 
@@ -56,9 +56,9 @@ export function frameTrack(bytes: Uint8Array, options: ChannelOptions): FrameTra
   return {
     t0S,
     hopS,
-    f0Hz: get(F.f0),
-    voicing: get(F.voicing),
-    energyDb: get(F.energyDb),
-    speech: Uint8Array.from(get(F.speech)),
+    f0Hz: get(FRAME_FIELD.f0),
+    voicing: get(FRAME_FIELD.voicing),
+    energyDb: get(FRAME_FIELD.energyDb),
+    speech: Uint8Array.from(get(FRAME_FIELD.speech)),
   };
 }

@@ -70,6 +70,6 @@ export const FUNCTIONAL_NAMES: readonly string[] = Object.freeze([
 ]);
 
 /** Index of each functional name. */
-export const FI: Readonly<Record<string, number>> = Object.freeze(
+export const FUNCTIONAL_INDEX: Readonly<Record<string, number>> = Object.freeze(
   Object.fromEntries(FUNCTIONAL_NAMES.map((name, i) => [name, i])),
 );

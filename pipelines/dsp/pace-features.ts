@@ -4,7 +4,7 @@
 // and the learned frame syllable density (syllable-density.ts). Pure, no I/O; every array comes
 // from the caller's scratch (nothing allocates per window).
 
-import { F, type FrameStore } from './frame-store.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 import { MFCC_COUNT } from './spectral.ts';
 import { countPeaks, smoothIntensity } from './pace-peaks.ts';
 import { percentile, sortPrefix } from './stats.ts';
@@ -75,7 +75,7 @@ export function intensityReference(
   s: PaceFeatureScratch,
 ): number {
   const d = store.data;
-  for (let i = 0; i < n; i++) s.raw[i] = d[store.at(first + i, F.energyDb)];
+  for (let i = 0; i < n; i++) s.raw[i] = d[store.at(first + i, FRAME_FIELD.energyDb)];
   smoothIntensity(s.raw, n, s.contour);
   s.sorted.set(s.contour.subarray(0, n));
   sortPrefix(s.sorted, n);
@@ -153,8 +153,8 @@ function voicingRhythm({ store, first, n, durS, out }: PaceWindow): number {
   let prevF0 = 0;
   let prevDir = 0;
   for (let i = 0; i < n; i++) {
-    const f0 = d[store.at(first + i, F.f0)];
-    if (d[store.at(first + i, F.speech)] > 0) speech++;
+    const f0 = d[store.at(first + i, FRAME_FIELD.f0)];
+    if (d[store.at(first + i, FRAME_FIELD.speech)] > 0) speech++;
     if (f0 > 0) {
       voiced++;
       if (prevF0 <= 0) {
@@ -188,7 +188,8 @@ function spectralChangePeaks({ store, first, n, durS, s, out }: PaceWindow): voi
     const b = Math.min(n - 1, i + 1);
     let sum = 0;
     for (let k = 1; k < MFCC_COUNT; k++) {
-      const diff = d[store.at(first + b, F.mfcc + k)] - d[store.at(first + a, F.mfcc + k)];
+      const diff =
+        d[store.at(first + b, FRAME_FIELD.mfcc + k)] - d[store.at(first + a, FRAME_FIELD.mfcc + k)];
       sum += diff * diff;
     }
     ch[i] = Number.isFinite(sum) ? Math.sqrt(sum) : 0;
@@ -222,14 +223,14 @@ function contourPeaks({ store, first, n, durS, s, out }: PaceWindow, top: number
   const d = store.data;
   const c = s.contour;
   const ch = s.change;
-  for (let i = 0; i < n; i++) s.raw[i] = 10 * Math.log10(d[store.at(first + i, F.loudness)] + 1e-6);
+  for (let i = 0; i < n; i++) s.raw[i] = 10 * Math.log10(d[store.at(first + i, FRAME_FIELD.loudness)] + 1e-6);
   smoothIntensity(s.raw, n, ch);
   s.sorted.set(ch.subarray(0, n));
   sortPrefix(s.sorted, n);
   out[12] = countPeaks(ch, n, percentile(s.sorted, n, 99) - 20, 1, store, first, true) / durS;
-  for (let i = 0; i < n; i++) s.raw[i] = d[store.at(first + i, F.bestR)];
+  for (let i = 0; i < n; i++) s.raw[i] = d[store.at(first + i, FRAME_FIELD.bestR)];
   out[13] = countPeaks(s.raw, n, 0.5, 0.1, store, first, false) / durS;
-  for (let i = 0; i < n; i++) s.raw[i] = c[i] + 20 * d[store.at(first + i, F.voicing)];
+  for (let i = 0; i < n; i++) s.raw[i] = c[i] + 20 * d[store.at(first + i, FRAME_FIELD.voicing)];
   out[14] = countPeaks(s.raw, n, floorBelow(top, -30) + 10, 2, store, first, false) / durS;
 }
 
@@ -241,7 +242,7 @@ function voicedRuns({ store, first, n, hopMs, durS, out }: PaceWindow): void {
   let units150 = 0;
   let units250 = 0;
   for (let i = 0; i <= n; i++) {
-    if (i < n && d[store.at(first + i, F.f0)] > 0) run++;
+    if (i < n && d[store.at(first + i, FRAME_FIELD.f0)] > 0) run++;
     else {
       if (run >= 5) runs++;
       if (run > 0) {
@@ -263,9 +264,9 @@ function voicedRuns({ store, first, n, hopMs, durS, out }: PaceWindow): void {
 function lowBandNuclei({ store, first, n, durS, s, out }: PaceWindow): void {
   const d = store.data;
   for (let i = 0; i < n; i++) {
-    const a = d[store.at(first + i, F.alphaDb)];
+    const a = d[store.at(first + i, FRAME_FIELD.alphaDb)];
     s.raw[i] =
-      d[store.at(first + i, F.energyDb)] -
+      d[store.at(first + i, FRAME_FIELD.energyDb)] -
       (Number.isFinite(a) ? 10 * Math.log10(1 + Math.pow(10, a / 10)) : 0);
   }
   smoothIntensity(s.raw, n, s.contour);
@@ -282,7 +283,7 @@ function meanLog2F0Sum({ store, first, n }: PaceWindow): number {
   const d = store.data;
   let lf = 0;
   for (let i = 0; i < n; i++) {
-    const f0 = d[store.at(first + i, F.f0)];
+    const f0 = d[store.at(first + i, FRAME_FIELD.f0)];
     if (f0 > 0) lf += Math.log2(f0);
   }
   return lf;

@@ -2,7 +2,7 @@
 // smoothed intensity and the de Jong & Wempe (2009) nucleus rule (a peak over a floor, a dip
 // since the previous peak, voiced nearby). Pure, no I/O, no allocation.
 
-import { F, type FrameStore } from './frame-store.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 
 /** Voiced within ±40 ms of an intensity peak (de Jong & Wempe require voicing at the peak). */
 const VOICED_REACH_FRAMES = 4;
@@ -27,7 +27,7 @@ function voicedNear(store: FrameStore, first: number, n: number, i: number): boo
   const d = store.data;
   const lo = Math.max(0, i - VOICED_REACH_FRAMES);
   const hi = Math.min(n - 1, i + VOICED_REACH_FRAMES);
-  for (let k = lo; k <= hi; k++) if (d[store.at(first + k, F.f0)] > 0) return true;
+  for (let k = lo; k <= hi; k++) if (d[store.at(first + k, FRAME_FIELD.f0)] > 0) return true;
   return false;
 }
 

@@ -3,7 +3,7 @@
 // de Jong & Wempe (2009) and other rhythm statistics (pace-features.ts); articulation rate over
 // speech time; pauses are VAD gaps between speech. Pure, no I/O; scratch arrays come from the caller.
 
-import { F, type FrameStore } from './frame-store.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 import {
   createPaceFeatureScratch,
   paceFeatures,
@@ -81,7 +81,7 @@ export function paceOf(
   let gap = 0;
   let seenSpeech = false;
   for (let i = 0; i < n; i++) {
-    if (d[store.at(first + i, F.speech)] > 0) {
+    if (d[store.at(first + i, FRAME_FIELD.speech)] > 0) {
       if (seenSpeech && gap >= MIN_PAUSE_FRAMES) {
         pauseFrames += gap;
         pauses++;

@@ -4,7 +4,7 @@
 // on window syllable counts only ("learning to count", scripts/lib/syllable-mlp.ts). Pure, no I/O;
 // every array comes from the caller's scratch (nothing allocates per window).
 
-import { F, type FrameStore } from './frame-store.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 
 /** Per-frame base fields, in order (before z-scoring with the model's mean / scale). */
 export const SYLLABLE_BASE_NAMES = [
@@ -38,29 +38,29 @@ export const SYLLABLE_BASE = SYLLABLE_BASE_NAMES.length;
 const BASE_FIELDS = [
   -1, // energy_rel_db: computed
   -1, // lowband_rel_db: computed
-  F.voicing,
-  F.bestR,
+  FRAME_FIELD.voicing,
+  FRAME_FIELD.bestR,
   -1, // voiced: f0 > 0
-  F.speech,
-  F.zcr,
-  F.centroidHz,
-  F.flatness,
-  F.slope,
-  F.rolloffHz,
-  F.alphaDb,
-  F.hammarbergDb,
-  F.mfcc + 1,
-  F.mfcc + 2,
-  F.mfcc + 3,
-  F.mfcc + 4,
-  F.mfcc + 5,
-  F.mfcc + 6,
-  F.mfcc + 7,
-  F.mfcc + 8,
-  F.mfcc + 9,
-  F.mfcc + 10,
-  F.mfcc + 11,
-  F.mfcc + 12,
+  FRAME_FIELD.speech,
+  FRAME_FIELD.zcr,
+  FRAME_FIELD.centroidHz,
+  FRAME_FIELD.flatness,
+  FRAME_FIELD.slope,
+  FRAME_FIELD.rolloffHz,
+  FRAME_FIELD.alphaDb,
+  FRAME_FIELD.hammarbergDb,
+  FRAME_FIELD.mfcc + 1,
+  FRAME_FIELD.mfcc + 2,
+  FRAME_FIELD.mfcc + 3,
+  FRAME_FIELD.mfcc + 4,
+  FRAME_FIELD.mfcc + 5,
+  FRAME_FIELD.mfcc + 6,
+  FRAME_FIELD.mfcc + 7,
+  FRAME_FIELD.mfcc + 8,
+  FRAME_FIELD.mfcc + 9,
+  FRAME_FIELD.mfcc + 10,
+  FRAME_FIELD.mfcc + 11,
+  FRAME_FIELD.mfcc + 12,
 ];
 /** Frame offsets of the energy / low-band energy context (relative to the frame's own value). */
 export const SYLLABLE_CONTEXT = [-10, -6, -3, 3, 6, 10] as const;
@@ -129,9 +129,9 @@ export function syllableRawBase(
   const off = FIELD_OFFSET;
   const f0 = store.at(0, 0);
   for (let k = 0; k < SYLLABLE_BASE; k++) off[k] = BASE_FIELDS[k] >= 0 ? store.at(0, BASE_FIELDS[k]) - f0 : 0;
-  const offE = store.at(0, F.energyDb) - f0;
-  const offA = store.at(0, F.alphaDb) - f0;
-  const offF0 = store.at(0, F.f0) - f0;
+  const offE = store.at(0, FRAME_FIELD.energyDb) - f0;
+  const offA = store.at(0, FRAME_FIELD.alphaDb) - f0;
+  const offF0 = store.at(0, FRAME_FIELD.f0) - f0;
   for (let i = 0; i < n; i++) {
     const row = i * SYLLABLE_BASE;
     const at = store.at(first + i, 0);

@@ -1,7 +1,7 @@
 // Pitch group of a window: statistics of the voiced frames' F0 in semitones (mean, spread,
 // percentiles, range, slope, mean absolute delta). Pure, no I/O; works in caller's scratch.
-import { FI } from './functionals.ts';
-import { F, type FrameStore } from './frame-store.ts';
+import { FUNCTIONAL_INDEX } from './functionals.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 import { mean, meanAbsDelta, percentile, slope, sortPrefix, std } from './stats.ts';
 import type { PitchFeatures } from './types.ts';
 
@@ -27,7 +27,7 @@ export function windowPitch(
   // Pitch over voiced frames (semitones), with frame times for the slope.
   let nv = 0;
   for (let i = first; i < end; i++) {
-    const f0 = d[store.at(i, F.f0)];
+    const f0 = d[store.at(i, FRAME_FIELD.f0)];
     if (f0 > 0) {
       st[nv] = hzToSt(f0);
       times[nv] = ((i - first) * hopMs) / 1000;
@@ -48,13 +48,13 @@ export function windowPitch(
     rangeSt: percentile(st, nv, 95) - percentile(st, nv, 5),
     slopeStPerS: slopeSt,
   };
-  fx[FI.f0_st_mean] = meanSt;
-  fx[FI.f0_st_std] = stdSt;
-  fx[FI.f0_st_p20] = percentile(st, nv, 20);
-  fx[FI.f0_st_p50] = medianSt;
-  fx[FI.f0_st_p80] = percentile(st, nv, 80);
-  fx[FI.f0_st_range_p5_p95] = pitch.rangeSt;
-  fx[FI.f0_st_slope_per_s] = slopeSt;
-  fx[FI.f0_st_delta_abs_mean] = deltaSt;
+  fx[FUNCTIONAL_INDEX.f0_st_mean] = meanSt;
+  fx[FUNCTIONAL_INDEX.f0_st_std] = stdSt;
+  fx[FUNCTIONAL_INDEX.f0_st_p20] = percentile(st, nv, 20);
+  fx[FUNCTIONAL_INDEX.f0_st_p50] = medianSt;
+  fx[FUNCTIONAL_INDEX.f0_st_p80] = percentile(st, nv, 80);
+  fx[FUNCTIONAL_INDEX.f0_st_range_p5_p95] = pitch.rangeSt;
+  fx[FUNCTIONAL_INDEX.f0_st_slope_per_s] = slopeSt;
+  fx[FUNCTIONAL_INDEX.f0_st_delta_abs_mean] = deltaSt;
   return pitch;
 }

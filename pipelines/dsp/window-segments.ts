@@ -1,7 +1,7 @@
 // Temporal group of a window: voiced and unvoiced segments (eGeMAPS VoicedSegmentsPerSec,
 // MeanVoicedSegmentLength, MeanUnvoicedSegmentLength). Pure, no I/O, no allocation.
-import { FI } from './functionals.ts';
-import { F, type FrameStore } from './frame-store.ts';
+import { FUNCTIONAL_INDEX } from './functionals.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 
 /** Segment statistics of frames [first, end) into `fx`; `voicedFrames` is the count of voiced frames. */
 export function windowSegments(
@@ -18,7 +18,7 @@ export function windowSegments(
   let uFrames = 0;
   let prevVoiced = false;
   for (let i = first; i < end; i++) {
-    const v = d[store.at(i, F.f0)] > 0;
+    const v = d[store.at(i, FRAME_FIELD.f0)] > 0;
     if (v && !prevVoiced) vSegs++;
     if (!v && prevVoiced) uSegs++;
     if (!v && vSegs > 0) uFrames++;
@@ -27,12 +27,12 @@ export function windowSegments(
   if (!prevVoiced && uSegs > 0) {
     // Trailing unvoiced stretch is not a segment between voiced ones.
     let tail = 0;
-    for (let i = end - 1; i >= first && !(d[store.at(i, F.f0)] > 0); i--) tail++;
+    for (let i = end - 1; i >= first && !(d[store.at(i, FRAME_FIELD.f0)] > 0); i--) tail++;
     uFrames -= tail;
     uSegs--;
   }
   const durS = ((end - first) * hopMs) / 1000;
-  fx[FI.voiced_segments_per_s] = durS > 0 ? vSegs / durS : NaN;
-  fx[FI.voiced_segment_mean_ms] = vSegs > 0 ? (voicedFrames * hopMs) / vSegs : NaN;
-  fx[FI.unvoiced_segment_mean_ms] = uSegs > 0 ? (uFrames * hopMs) / uSegs : NaN;
+  fx[FUNCTIONAL_INDEX.voiced_segments_per_s] = durS > 0 ? vSegs / durS : NaN;
+  fx[FUNCTIONAL_INDEX.voiced_segment_mean_ms] = vSegs > 0 ? (voicedFrames * hopMs) / vSegs : NaN;
+  fx[FUNCTIONAL_INDEX.unvoiced_segment_mean_ms] = uSegs > 0 ? (uFrames * hopMs) / uSegs : NaN;
 }

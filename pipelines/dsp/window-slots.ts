@@ -1,7 +1,7 @@
 // The frames a window aggregates, as store slot lists (all, speech, voiced: selected once per
 // window, not per field), and the readers of one field over a selection. Pure, no I/O; the lists
 // live in the analyzer's scratch, so nothing here allocates per window.
-import { F, type FrameStore } from './frame-store.ts';
+import { FRAME_FIELD, type FrameStore } from './frame-store.ts';
 import { mean, std } from './stats.ts';
 
 /** Slot list of a selection of a window's frames; `count` of `list` are in use. */
@@ -26,8 +26,8 @@ export function selectSlots(store: FrameStore, first: number, end: number, slots
   const d = store.data;
   // Field offsets as FrameStore.at, hoisted out of the loop.
   const cap = store.capacity;
-  const speechBase = F.speech * cap;
-  const f0Base = F.f0 * cap;
+  const speechBase = FRAME_FIELD.speech * cap;
+  const f0Base = FRAME_FIELD.f0 * cap;
   const { all, speech, voiced } = slots;
   let speechFrames = 0;
   let voicedFrames = 0;

@@ -4,7 +4,7 @@
 // -voice-quality, -segments); this one selects the frames and assembles the result.
 // Pure, no I/O; scratch arrays preallocated and shared, only the result is allocated per window.
 
-import { FI, FUNCTIONAL_NAMES } from './functionals.ts';
+import { FUNCTIONAL_INDEX, FUNCTIONAL_NAMES } from './functionals.ts';
 import type { FrameStore } from './frame-store.ts';
 import { createPaceScratch, paceOf, type PaceScratch } from './pace.ts';
 import { tensionIndex } from './tension.ts';
@@ -66,18 +66,18 @@ export function computeWindow(
   const voiceQuality = windowVoiceQuality(store, first, end, slots, spectralSlope, s.a, fx);
 
   const pace = paceOf(store, first, end, hopMs, s.pace);
-  fx[FI.syllable_rate] = pace.syllableRate;
-  fx[FI.articulation_rate] = pace.articulationRate;
-  fx[FI.pause_ratio] = pace.pauseRatio;
-  fx[FI.pause_mean_ms] = pace.meanPauseMs;
+  fx[FUNCTIONAL_INDEX.syllable_rate] = pace.syllableRate;
+  fx[FUNCTIONAL_INDEX.articulation_rate] = pace.articulationRate;
+  fx[FUNCTIONAL_INDEX.pause_ratio] = pace.pauseRatio;
+  fx[FUNCTIONAL_INDEX.pause_mean_ms] = pace.meanPauseMs;
 
   const speechFraction = n > 0 ? speechFrames / n : 0;
   const voicedFraction = n > 0 ? voicedFrames / n : 0;
-  fx[FI.speech_fraction] = speechFraction;
-  fx[FI.voiced_fraction] = voicedFraction;
+  fx[FUNCTIONAL_INDEX.speech_fraction] = speechFraction;
+  fx[FUNCTIONAL_INDEX.voiced_fraction] = voicedFraction;
   windowSegments(store, first, end, hopMs, voicedFrames, fx);
   const tension = tensionIndex(voiceQuality);
-  fx[FI.tension_index] = tension;
+  fx[FUNCTIONAL_INDEX.tension_index] = tension;
 
   return {
     windowIndex: span.windowIndex,

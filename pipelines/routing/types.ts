@@ -6,8 +6,7 @@ export const SUGGESTIONS = ['senior', 'retention', 'callback', 'none'] as const;
 export type Suggested = (typeof SUGGESTIONS)[number];
 
 /**
- * What the customer history knows about a customer when a call starts (the call store's history,
- * issue 18 point 2). Null when the customer has none, gave no reference, or opted out of history.
+ * What the customer history knows about a customer when a call starts (the call store's history). Null when the customer has none, gave no reference, or opted out of history.
  */
 export interface CustomerHistory {
   /** Earlier calls within `windowDays` (this call not counted). */

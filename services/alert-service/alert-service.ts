@@ -91,7 +91,7 @@ function alertHub(config: AlertServiceConfig, w: HubWiring): Hub {
     persistAck: async (ack, alert) => {
       await sendRecords(w.producer, [
         outRecord(
-          config.TOPIC_ALERTS,
+          config.ALERTS_TOPIC,
           alertAckCodec,
           callKey(alert.tenant, ack.callId),
           toAckRecord(ack, alert.tenant),
@@ -105,11 +105,11 @@ function alertHub(config: AlertServiceConfig, w: HubWiring): Hub {
 /** Every topic the service reads or writes (created if missing at boot). */
 function alertServiceTopics(config: AlertServiceConfig): string[] {
   return [
-    config.TOPIC_CALLS,
-    config.TOPIC_FEATURES,
-    config.TOPIC_EMOTIONS,
-    config.TOPIC_ALERTS,
-    config.TOPIC_DEADLETTER,
+    config.CALLS_TOPIC,
+    config.FEATURES_TOPIC,
+    config.EMOTIONS_TOPIC,
+    config.ALERTS_TOPIC,
+    config.DEADLETTER_TOPIC,
   ];
 }
 
@@ -155,7 +155,7 @@ interface EvaluatorWiring {
 function alertEvaluator({ config, registry, rules, raised, metrics, logger }: EvaluatorWiring): Evaluator {
   return createEvaluator({
     createEngine: () => createAlertEngine({ rules: rules() }),
-    alertsTopic: config.TOPIC_ALERTS,
+    alertsTopic: config.ALERTS_TOPIC,
     maxHoldRecords: config.ALERT_COMMIT_HOLD_MAX_RECORDS,
     maxEndedCalls: config.ALERT_ENDED_CALLS_REMEMBERED,
     ownerOf: (tenant, callId) => registry.owner(tenant, callId),
@@ -190,8 +190,8 @@ function evaluatorRunner(
     producer: base.producer,
     service: SERVICE,
     groupId: config.ALERT_GROUP_ID,
-    topics: [config.TOPIC_EMOTIONS, config.TOPIC_FEATURES],
-    deadLetterTopic: config.TOPIC_DEADLETTER,
+    topics: [config.EMOTIONS_TOPIC, config.FEATURES_TOPIC],
+    deadLetterTopic: config.DEADLETTER_TOPIC,
     fromBeginning,
     partitionsConsumedConcurrently: config.ALERT_PARTITIONS_CONCURRENTLY,
     // A fetch gathers up to 100 ms of emotions and features (alerts are promised within seconds):
@@ -202,7 +202,7 @@ function evaluatorRunner(
     logger: base.logger,
     metrics: base.metrics,
     decode: (value, headers, topic): EvaluatorInput =>
-      topic === config.TOPIC_EMOTIONS
+      topic === config.EMOTIONS_TOPIC
         ? { schema: 'emotion', value: emotionEventCodec.decode(value, headers) }
         : decodeFeaturesTopic(value, headers),
     handle: (record) => evaluator.handle(record),
@@ -327,10 +327,10 @@ export async function startAlertService(
     service: SERVICE,
     groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${instanceId}`,
     topics: {
-      calls: config.TOPIC_CALLS,
-      emotions: config.TOPIC_EMOTIONS,
-      features: config.TOPIC_FEATURES,
-      alerts: config.TOPIC_ALERTS,
+      calls: config.CALLS_TOPIC,
+      emotions: config.EMOTIONS_TOPIC,
+      features: config.FEATURES_TOPIC,
+      alerts: config.ALERTS_TOPIC,
     },
     registry,
     hub,

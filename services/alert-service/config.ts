@@ -41,7 +41,7 @@ export const alertServiceEnv = z.object({
   ALERT_WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
   /**
    * HS256 key (>= 32 chars) of the tokens; the same on every instance and in the call store, which
-   * reads the same variable (issue 16). Unset: random per start (development only).
+   * reads the same variable. Unset: random per start (development only).
    */
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   /** Deprecated name of JWT_SECRET, still read for one release (with a warning at start). */
@@ -70,7 +70,7 @@ export const alertServiceEnv = z.object({
   ALERT_HEARTBEAT_MS: intVar({ min: 100, max: 120_000, def: 15_000 }),
   /** Live call state push period (windows arrive every second: 1 s loses nothing). */
   ALERT_STATE_INTERVAL_MS: intVar({ min: 50, max: 1_000, def: 1_000 }),
-  /** WebSocket connection caps (issue 13, point 11); 0 = no cap. Over a cap: close 4029. */
+  /** WebSocket connection caps; 0 = no cap. Over a cap: close 4029. */
   ALERT_WS_MAX_UNAUTHENTICATED: intVar({ min: 0, max: 1_000_000, def: 1_000 }),
   ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: intVar({ min: 0, max: 1_000_000, def: 20 }),
   /** Every socket of one address; behind a proxy all clients share its address: raise or 0. */
@@ -105,11 +105,11 @@ export const alertServiceEnv = z.object({
   ALERT_HISTORY_CACHE_MS: intVar({ min: 0, max: 3_600_000, def: 30_000 }),
   /** "3rd call in N days": the window of the count. */
   ALERT_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: 365, def: 7 }),
-  TOPIC_CALLS: topicVar(TOPICS.calls),
-  TOPIC_FEATURES: topicVar(TOPICS.features),
-  TOPIC_EMOTIONS: topicVar(TOPICS.emotions),
-  TOPIC_ALERTS: topicVar(TOPICS.alerts),
-  TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
+  CALLS_TOPIC: topicVar(TOPICS.calls),
+  FEATURES_TOPIC: topicVar(TOPICS.features),
+  EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
+  ALERTS_TOPIC: topicVar(TOPICS.alerts),
+  DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
 });
 
 export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {

@@ -129,7 +129,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     return lane;
   };
   const free = (key: string): void => {
-    // Without the release, every call ever seen stayed tracked (issue 13 point 13).
+    // Without the release, every call ever seen stayed tracked.
     for (const lane of lanes.values()) {
       lane.engine.endCall(key);
       lane.hold.release(key);

@@ -1,4 +1,4 @@
-// Caps on WebSocket connections (issue 13, point 11): unauthenticated sockets in all and per
+// Caps on WebSocket connections: unauthenticated sockets in all and per
 // address, every socket per address, and authenticated sockets per user, so one address or one
 // account cannot hold the hub's memory (each socket may buffer up to ALERT_MAX_BUFFERED_BYTES and
 // gets a full snapshot). A cap of 0 is no cap. Pure (the hub closes what is refused).

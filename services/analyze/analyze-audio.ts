@@ -13,7 +13,7 @@ import type { FileAnalysis, SpeakerResult, WindowRecord } from './types.ts';
 
 /** Audio pushed per step: the stage's output does not depend on it; 1 s keeps both channels in step. */
 const CHUNK_S = 1;
-/** Rates the stage is guaranteed to take natively (issue 3): the fallback when it refuses the file's. */
+/** Rates the stage is guaranteed to take natively: the fallback when it refuses the file's. */
 const NATIVE_RATES = [8000, 16000];
 
 export interface AnalyzeAudioOptions {

@@ -42,7 +42,7 @@ export const callStoreEnv = z.object({
   EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
   ALERTS_TOPIC: topicVar(TOPICS.alerts),
   DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
-  CONSUMER_GROUP: z.string().min(1).default('call-store'),
+  STORE_GROUP_ID: z.string().min(1).default('call-store'),
   STORE_BATCH_RECORDS: intVar({ min: 1, max: 50_000, def: 2000 }),
   /** An ended call is summarised once it got no new event for this long. */
   SUMMARY_SETTLE_MS: intVar({ min: 0, def: 5000 }),

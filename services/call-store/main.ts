@@ -1,4 +1,4 @@
-// call-store service entry: consumes calls, features, emotions and alerts into the store, summarises
+// Call-store service entry: consumes calls, features, emotions and alerts into the store, summarises
 // ended calls, purges per tenant retention, and serves the QA API and review page.
 // I/O: Kafka, database, HTTP; run with `sh scripts/node24.sh services/call-store/main.ts`.
 import { existsSync } from 'node:fs';
@@ -65,7 +65,7 @@ const ingest = createStoreIngest({
   producer: base.producer,
   store,
   logger,
-  groupId: config.CONSUMER_GROUP,
+  groupId: config.STORE_GROUP_ID,
   topics,
   deadLetterTopic: config.DEADLETTER_TOPIC,
   maxBatchRecords: config.STORE_BATCH_RECORDS,

@@ -24,14 +24,14 @@ export const gatewayEnv = z.object({
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
   /** Production refuses a gateway without TLS unless this says TLS ends before it (a proxy, a
-   * mesh) or the network is private (issue 13, point 12d). */
+   * mesh) or the network is private. */
   GRPC_ALLOW_PLAINTEXT: boolVar(false),
   TENANT_TOKENS: z.string().optional(),
   TENANT_TOKENS_FILE: z.string().optional(),
   /** Per-tenant keys of the customer-reference pseudonyms (customer-ref.ts), `tenant=key,…`. */
   CUSTOMER_REF_KEYS: z.string().optional(),
   CUSTOMER_REF_KEYS_FILE: z.string().optional(),
-  /** Batching may add at most this much delay to a frame (issue 5: <= 100 ms). The maximum by
+  /** Batching may add at most this much delay to a frame (at most 100 ms). The maximum by
    * default: fewer, larger records cost less CPU in every stage (bench:pipeline). */
   BATCH_MAX_DELAY_MS: intVar({ min: 1, max: 100, def: 100 }),
   /** Audio per chunk at most, when frames arrive faster than real time. */
@@ -39,14 +39,14 @@ export const gatewayEnv = z.object({
   MAX_FRAME_BYTES: intVar({ min: 160, max: 1_048_576, def: 16_000 }),
   MAX_GAP_FILL_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
   MAX_LIVE_CALLS: intVar({ min: 1, max: 100_000, def: 2_000 }),
-  /** Live calls one tenant may hold (issue 13, point 12b); TENANT_LIVE_CALL_QUOTAS overrides. */
+  /** Live calls one tenant may hold; TENANT_LIVE_CALL_QUOTAS overrides. */
   MAX_LIVE_CALLS_PER_TENANT: intVar({ min: 1, max: 100_000, def: 1_000 }),
   TENANT_LIVE_CALL_QUOTAS: z.string().optional(),
   IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
-  /** An authenticated stream must send CallStart within this time (issue 13, point 12a). */
+  /** An authenticated stream must send CallStart within this time. */
   CALL_START_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: 10_000 }),
   /** A call's audio may arrive at most this many times faster than real time (0 = no limit:
-   * benchmarks and tests that replay recordings), plus STREAM_BURST_MS (issue 13, point 12c). */
+   * benchmarks and tests that replay recordings), plus STREAM_BURST_MS. */
   MAX_STREAM_SPEED: intVar({ min: 0, max: 1_000, def: 2 }),
   STREAM_BURST_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
   /** A WebSocket adapter's call whose socket drops without ending it (no Twilio `stop`, no close
@@ -134,7 +134,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
     for (const [tenant, token] of tenantTokens)
       problems.push(...secretProblems(variable, token, `token of tenant "${tenant}"`));
-    // Tokens and call audio must not cross a network in clear (issue 13, point 12d).
+    // Tokens and call audio must not cross a network in clear.
     if (plaintext && !c.GRPC_ALLOW_PLAINTEXT) {
       problems.push(
         'TLS_CERT_FILE, TLS_KEY_FILE: production needs TLS on gRPC, or GRPC_ALLOW_PLAINTEXT=true ' +

@@ -1,4 +1,4 @@
-// Real-time rate limit of one call (issue 13, point 12c): a telephony client sends audio as it is
+// Real-time rate limit of one call: a telephony client sends audio as it is
 // spoken, so a call whose audio runs ahead of its wall-clock age by more than `maxSpeed` × plus a
 // burst is not a live call but a bulk upload (or an attack on the shared backpressure) and is
 // ended. Counted per channel, including the silence the gateway fills into gaps. Pure.

@@ -1,4 +1,4 @@
-// Per-tenant live-call quotas (issue 13, point 12b): without them one tenant could take every one
+// Per-tenant live-call quotas: without them one tenant could take every one
 // of the gateway's MAX_LIVE_CALLS and starve the others. A default for every tenant, overridden
 // per tenant by TENANT_LIVE_CALL_QUOTAS ("tenant=calls,…"). Pure.
 import { ConfigError } from '../shared/config.ts';

@@ -24,11 +24,11 @@ const topicVar = (def: string) =>
 export const routingServiceEnv = z.object({
   ...commonEnv,
   ROUTING_GROUP_ID: z.string().min(1).default('va-routing-service'),
-  TOPIC_CALLS: topicVar(TOPICS.calls),
-  TOPIC_EMOTIONS: topicVar(TOPICS.emotions),
-  TOPIC_ALERTS: topicVar(TOPICS.alerts),
-  TOPIC_ROUTING: topicVar(TOPICS.routing),
-  TOPIC_DEADLETTER: topicVar(TOPICS.deadletter),
+  CALLS_TOPIC: topicVar(TOPICS.calls),
+  EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
+  ALERTS_TOPIC: topicVar(TOPICS.alerts),
+  ROUTING_TOPIC: topicVar(TOPICS.routing),
+  DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   ROUTING_RULES_FILE: z.string().min(1).default(DEFAULT_ROUTING_RULES_FILE),
   /** Calls whose hint state is held at once (oldest freed first beyond it). */
   ROUTING_MAX_CALLS: intVar({ min: 1, max: 1_000_000, def: 100_000 }),

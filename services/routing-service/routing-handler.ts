@@ -34,7 +34,7 @@ export function createRoutingHandler(
   const produce = (hint: RoutingHint | null): OutRecord[] => {
     if (!hint) return [];
     hints.inc({ trigger: hint.trigger, suggested: hint.suggested });
-    return [outRecord(config.TOPIC_ROUTING, routingHintCodec, callKey(hint.tenant, hint.callId), hint)];
+    return [outRecord(config.ROUTING_TOPIC, routingHintCodec, callKey(hint.tenant, hint.callId), hint)];
   };
 
   const onCall = async (call: CallEvent): Promise<OutRecord[]> => {

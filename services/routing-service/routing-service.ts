@@ -52,11 +52,11 @@ export async function startRoutingService(
     service: SERVICE,
     config,
     topics: [
-      config.TOPIC_CALLS,
-      config.TOPIC_EMOTIONS,
-      config.TOPIC_ALERTS,
-      config.TOPIC_ROUTING,
-      config.TOPIC_DEADLETTER,
+      config.CALLS_TOPIC,
+      config.EMOTIONS_TOPIC,
+      config.ALERTS_TOPIC,
+      config.ROUTING_TOPIC,
+      config.DEADLETTER_TOPIC,
     ],
     handleSignals: options.handleSignals,
     logger: options.logger,
@@ -84,16 +84,16 @@ export async function startRoutingService(
     producer,
     service: SERVICE,
     groupId: config.ROUTING_GROUP_ID,
-    topics: [config.TOPIC_CALLS, config.TOPIC_EMOTIONS, config.TOPIC_ALERTS],
-    deadLetterTopic: config.TOPIC_DEADLETTER,
+    topics: [config.CALLS_TOPIC, config.EMOTIONS_TOPIC, config.ALERTS_TOPIC],
+    deadLetterTopic: config.DEADLETTER_TOPIC,
     fromBeginning: options.fromBeginning ?? false,
     consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
     logger,
     metrics,
     decode: (value, headers, topic): RoutingInput => {
-      if (topic === config.TOPIC_CALLS)
+      if (topic === config.CALLS_TOPIC)
         return { schema: 'call', value: callEventCodec.decode(value, headers) };
-      if (topic === config.TOPIC_EMOTIONS)
+      if (topic === config.EMOTIONS_TOPIC)
         return { schema: 'emotion', value: emotionEventCodec.decode(value, headers) };
       return decodeAlertsTopic(value, headers) as RoutingInput;
     },
@@ -102,7 +102,7 @@ export async function startRoutingService(
     onProduced: (outputs) => {
       if (!webhook) return;
       for (const out of outputs)
-        if (out.topic === config.TOPIC_ROUTING)
+        if (out.topic === config.ROUTING_TOPIC)
           webhook.enqueue(routingHintCodec.decode(out.message.value as Buffer, out.message.headers as never));
     },
   });

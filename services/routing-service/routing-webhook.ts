@@ -36,8 +36,8 @@ export function routingWebhookOf(
       problem,
       attempts,
     });
-    const record = outRecord(config.TOPIC_DEADLETTER, deadLetterCodec, callKey(hint.tenant, hint.callId), {
-      topic: config.TOPIC_ROUTING,
+    const record = outRecord(config.DEADLETTER_TOPIC, deadLetterCodec, callKey(hint.tenant, hint.callId), {
+      topic: config.ROUTING_TOPIC,
       partition: -1,
       offset: '',
       key: Buffer.from(callKey(hint.tenant, hint.callId)),

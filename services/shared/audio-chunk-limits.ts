@@ -1,7 +1,7 @@
 // What an AudioChunk on va.audio.v1 may hold: one set of bounds shared by the ingest gateway
 // (which refuses anything else at its edge) and the chunk decoder of the dsp-worker (which
-// dead-letters anything else). Issue 13, point 12e: a chunk with sampleRateHz 4e9 made the
-// resampler allocate ~9 GB on every restart. Pure.
+// dead-letters anything else): a chunk with sampleRateHz 4e9 used to make the resampler
+// allocate ~9 GB on every restart. Pure.
 import type { AudioChunk } from './records.ts';
 
 /** The rates the gateway accepts; the DSP analyses at exactly these, so it never resamples. */

@@ -17,19 +17,44 @@ export class ConfigError extends CodedError<'CONFIG_INVALID'> {
  * Parses `env` with a zod object schema whose keys are variable names (KAFKA_BROKERS, …).
  * Throws ConfigError listing every problem as "NAME: reason (got "value")"; secrets are not echoed.
  */
+/**
+ * Variables renamed to the one scheme (`X_TOPIC`, `X_GROUP_ID`): an old name still set is refused
+ * with the new one, rather than silently ignored while the default topic or group is used.
+ */
+export const RENAMED_VARIABLES: Readonly<Record<string, string>> = {
+  TOPIC_AUDIO: 'AUDIO_TOPIC',
+  TOPIC_CALLS: 'CALLS_TOPIC',
+  TOPIC_FEATURES: 'FEATURES_TOPIC',
+  TOPIC_EMOTIONS: 'EMOTIONS_TOPIC',
+  TOPIC_ALERTS: 'ALERTS_TOPIC',
+  TOPIC_ROUTING: 'ROUTING_TOPIC',
+  TOPIC_DEADLETTER: 'DEADLETTER_TOPIC',
+  CONSUMER_GROUP: 'STORE_GROUP_ID',
+};
+
+function renamedProblems(env: Record<string, string | undefined>): string[] {
+  return Object.entries(RENAMED_VARIABLES)
+    .filter(([old]) => env[old] !== undefined && env[old] !== '')
+    .map(([old, now]) => `${old}: renamed ${now}; set ${now} instead`);
+}
+
 export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
+  const renamed = renamedProblems(env);
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.map(String).join('.') || '(environment)';
-    const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-    const shown =
-      raw === undefined ? 'unset' : /TOKEN|SECRET|PASSWORD|KEY/i.test(name) ? '(hidden)' : `"${raw}"`;
-    return `${name}: ${issue.message} (got ${shown})`;
-  });
+  if (result.success && renamed.length === 0) return result.data;
+  if (result.success) throw new ConfigError(renamed);
+  const problems = renamed.concat(
+    result.error.issues.map((issue) => {
+      const name = issue.path.map(String).join('.') || '(environment)';
+      const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+      const shown =
+        raw === undefined ? 'unset' : /TOKEN|SECRET|PASSWORD|KEY/i.test(name) ? '(hidden)' : `"${raw}"`;
+      return `${name}: ${issue.message} (got ${shown})`;
+    }),
+  );
   throw new ConfigError(problems);
 }
 

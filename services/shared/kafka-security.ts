@@ -1,4 +1,4 @@
-// TLS and SASL of the Kafka clients (issue 13, point 12d), from the environment: KAFKA_SSL with
+// TLS and SASL of the Kafka clients, from the environment: KAFKA_SSL with
 // optional CA / client certificate files, KAFKA_SASL_MECHANISM with a username and a password (or
 // a password file). Every service validates them at start; in production a plaintext connection
 // (no TLS, so SASL passwords and audio cross the network in clear) is refused unless

@@ -1,4 +1,4 @@
-// The call protocol of the emotion evaluation (issue 12): one simulated call per speaker, its calm
+// The call protocol of the emotion evaluation: one simulated call per speaker, its calm
 // clips first (up to 20 s, at most two thirds of them so some calm clips are still judged later),
 // then one block per emotion in a seeded random order, 400 ms between clips. Pure, no I/O.
 import { createRng } from '../../../pipelines/emotion/train/rng.ts';

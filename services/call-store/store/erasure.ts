@@ -1,4 +1,4 @@
-// Erasure of everything the store holds about one customer of one tenant (issue 18, point 2): one
+// Erasure of everything the store holds about one customer of one tenant: one
 // call deletes every row of every call linked to the customer's pseudonym, table by table, in one
 // transaction, and records an audit row that names the tenant, the requester and the row counts —
 // never the reference. A new table with rows of a call joins by adding one line to ERASURE_STEPS.

@@ -1,4 +1,4 @@
-// Issue 4 acceptance: `voice-analytics analyze` on a stereo telephone-band call built from EmoDB
+// Acceptance: `voice-analytics analyze` on a stereo telephone-band call built from EmoDB
 // (customer: neutral then angry, one speaker; agent: neutral, another speaker) with the committed
 // model shows the customer's shift to anger with rising arousal within 2 windows of the change and
 // keeps the agent neutral. Needs ../shared/data/emodb (not committed): skipped, saying so, without it.

@@ -1,4 +1,4 @@
-// Ctrl-C during `npm run demo` start-up leaves nothing behind (issue 14 item 5): SIGINT at 1 s, 3 s
+// Ctrl-C during `npm run demo` start-up leaves nothing behind: SIGINT at 1 s, 3 s
 // and 6 s (finding Kafka, the broker starting, the services starting), then no process the demo
 // started is alive and its temp folders are gone. The demo runs with a TMPDIR of its own, which
 // every child inherits: a process whose environment still names it is one the demo left behind.

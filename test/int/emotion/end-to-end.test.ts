@@ -1,4 +1,4 @@
-// End to end on real speech (issue 12 item 5, issue 14 item 2): shipped nEMO calls streamed over
+// End to end on real speech: shipped nEMO calls streamed over
 // real gRPC into the ingest gateway, through Kafka, the dsp-worker and the emotion classifier
 // (child processes) and the alert service (in-process, same broker) to a supervisor's WebSocket.
 // The angry arc raises customer-frustration within 10 s of audio time after the anger starts; the

@@ -18,11 +18,11 @@ export interface ReceivedAlert {
 /** The alert service on the pipeline's topics (its harness's own topics stay unused). */
 export async function supervisorClient(pipeline: RunningPipeline, suffix: string): Promise<TestClient> {
   const h = await startHarness({
-    TOPIC_CALLS: pipeline.topics.calls,
-    TOPIC_EMOTIONS: pipeline.topics.emotions,
-    TOPIC_FEATURES: pipeline.topics.features,
-    TOPIC_ALERTS: `${TOPICS.alerts}.${suffix}`,
-    TOPIC_DEADLETTER: pipeline.topics.deadletter,
+    CALLS_TOPIC: pipeline.topics.calls,
+    EMOTIONS_TOPIC: pipeline.topics.emotions,
+    FEATURES_TOPIC: pipeline.topics.features,
+    ALERTS_TOPIC: `${TOPICS.alerts}.${suffix}`,
+    DEADLETTER_TOPIC: pipeline.topics.deadletter,
   });
   return connect(h, await login(h, 'supervisor'));
 }

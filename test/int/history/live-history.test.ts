@@ -1,4 +1,4 @@
-// Issue 18, "Done when": two calls of one customer through the real services — the ingest gateway
+// "Done when": two calls of one customer through the real services — the ingest gateway
 // and the call-store as child processes, the alert-service and the routing-service in this
 // process, a real broker, a real PostgreSQL, real gRPC, WebSocket, HTTP and Chromium. The first
 // call ends angry; the agent view of the second shows the history line within 1 s of its
@@ -134,7 +134,7 @@ describe('customer history live, across the real services', () => {
       EMOTIONS_TOPIC: topics.emotions,
       ALERTS_TOPIC: topics.alerts,
       DEADLETTER_TOPIC: topics.deadletter,
-      CONSUMER_GROUP: uniqueName('store'),
+      STORE_GROUP_ID: uniqueName('store'),
       SUMMARY_SETTLE_MS: '1000',
       SUMMARY_INTERVAL_MS: '300',
       SERVE_WEB: 'false',
@@ -156,11 +156,11 @@ describe('customer history live, across the real services', () => {
         KAFKA_BROKERS: brokers,
         HTTP_PORT: '0',
         ROUTING_GROUP_ID: uniqueName('routing'),
-        TOPIC_CALLS: topics.calls,
-        TOPIC_EMOTIONS: topics.emotions,
-        TOPIC_ALERTS: topics.alerts,
-        TOPIC_ROUTING: routingTopic,
-        TOPIC_DEADLETTER: topics.deadletter,
+        CALLS_TOPIC: topics.calls,
+        EMOTIONS_TOPIC: topics.emotions,
+        ALERTS_TOPIC: topics.alerts,
+        ROUTING_TOPIC: routingTopic,
+        DEADLETTER_TOPIC: topics.deadletter,
         ROUTING_HISTORY_URL: `http://127.0.0.1:${apiPort}`,
         ROUTING_HISTORY_TIMEOUT_MS: '800',
         JWT_SECRET: prepared.env.JWT_SECRET,

@@ -1,4 +1,4 @@
-// Issue 15's "done when", shared by every adapter: a 2-minute stereo call (the shipped angry arc
+// "done when", shared by every adapter: a 2-minute stereo call (the shipped angry arc
 // then the calm call, test/support/nemo-calls.ts) streamed through an adapter by the function the
 // adapter's test passes in, at SPEED × real time under a gateway pace limit that allows it, with
 // the platform's socket dropping once late in the call and the platform reconnecting; then the
@@ -102,7 +102,7 @@ export function describeAdapterEndToEnd(adapter: AdapterUnderTest): void {
               STORE_DATA_DIR: dataDir,
               STORE_WEB_ROOT: webRoot,
               ALERTS_TOPIC: `${TOPICS.alerts}.${suffix}`,
-              CONSUMER_GROUP: `call-store-${suffix}`,
+              STORE_GROUP_ID: `call-store-${suffix}`,
               SUMMARY_SETTLE_MS: '3000',
               SUMMARY_INTERVAL_MS: '300',
             },

@@ -1,4 +1,4 @@
-// Reconnects on the WebSocket adapters (issue 15, point 1): a platform socket that drops mid-call
+// Reconnects on the WebSocket adapters: a platform socket that drops mid-call
 // (Twilio: no `stop`; jambonz: no close frame) leaves the call live for RECONNECT_GRACE_MS, and a
 // new socket for the same call (Twilio: a new stream with the same CallSid; jambonz: the same
 // callSid) continues it: one call (one `started`, one `ended`), every frame received kept once,

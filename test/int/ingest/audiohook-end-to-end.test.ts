@@ -1,4 +1,4 @@
-// Issue 15's "done when" for Genesys Cloud AudioHook (adapter-end-to-end.ts): the 2-minute call
+// "done when" for Genesys Cloud AudioHook (adapter-end-to-end.ts): the 2-minute call
 // played as Genesys plays it (signed upgrade, open -> opened, 200 ms stereo PCMU frames with
 // external = customer and internal = agent, pings, paced); the session dies without a close
 // transaction late in the call, and Genesys' new session for the same conversation continues it

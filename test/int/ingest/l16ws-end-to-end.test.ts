@@ -1,4 +1,4 @@
-// Issue 15's "done when" for the L16 WebSocket adapter (adapter-end-to-end.ts): the 2-minute call
+// "done when" for the L16 WebSocket adapter (adapter-end-to-end.ts): the 2-minute call
 // streamed as jambonz `listen` sends it (subprotocol audio.jambonz.org, HTTP Basic auth, the
 // metadata frame, then stereo 8 kHz L16 in 20 ms binary frames, the caller first, paced) into a
 // gateway child process; the socket drops without a close frame late in the call and jambonz's

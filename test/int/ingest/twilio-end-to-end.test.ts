@@ -1,4 +1,4 @@
-// Issue 15's "done when" for Twilio Media Streams (adapter-end-to-end.ts): the 2-minute call played
+// "done when" for Twilio Media Streams (adapter-end-to-end.ts): the 2-minute call played
 // as Twilio plays it (inbound = customer, outbound = agent, 20 ms µ-law media messages, paced),
 // into a gateway child process's Twilio port; the stream dies without `stop` late in the call and
 // Twilio's new stream for the same CallSid (new StreamSid, timestamps from 0) continues it.

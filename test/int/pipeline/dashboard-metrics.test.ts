@@ -1,4 +1,4 @@
-// Issue 16, point 5: every metric a Grafana dashboard panel queries is one the services export,
+// Every metric a Grafana dashboard panel queries is one the services export,
 // read from real /metrics scrapes of all five services (child processes on the real broker) after
 // a call went through them. The same check fails a dashboard that queries an unknown metric.
 import { randomBytes } from 'node:crypto';
@@ -42,11 +42,11 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
             JWT_SECRET: jwt,
             ALERT_GROUP_ID: `va-alert-service${tag}`,
             ALERT_FANOUT_GROUP_PREFIX: `va-alert-fanout${tag}`,
-            TOPIC_CALLS: TOPICS.calls + tag,
-            TOPIC_FEATURES: TOPICS.features + tag,
-            TOPIC_EMOTIONS: TOPICS.emotions + tag,
-            TOPIC_ALERTS: TOPICS.alerts + tag,
-            TOPIC_DEADLETTER: TOPICS.deadletter + tag,
+            CALLS_TOPIC: TOPICS.calls + tag,
+            FEATURES_TOPIC: TOPICS.features + tag,
+            EMOTIONS_TOPIC: TOPICS.emotions + tag,
+            ALERTS_TOPIC: TOPICS.alerts + tag,
+            DEADLETTER_TOPIC: TOPICS.deadletter + tag,
           },
         },
         {
@@ -57,7 +57,7 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
             JWT_SECRET: jwt,
             STORE_DATA_DIR: join(dataDir, 'store'),
             SERVE_WEB: 'false',
-            CONSUMER_GROUP: `call-store${tag}`,
+            STORE_GROUP_ID: `call-store${tag}`,
             ALERTS_TOPIC: TOPICS.alerts + tag,
           },
         },

@@ -1,4 +1,4 @@
-// Issue 13 point 13(b), against a real broker: the alert evaluator's record of which partition
+// Against a real broker: the alert evaluator's record of which partition
 // holds which call (what a revocation frees) used to grow for the life of the process; once N
 // calls have ended, nothing of them is left in it, not even once records of a call come after its
 // end (its end comes through the fan-out, another consumer: the last windows of a call, or a

@@ -1,4 +1,4 @@
-// Issue 13 point 13(c), against a real broker: the alert evaluator's rule state survives its
+// Against a real broker: the alert evaluator's rule state survives its
 // process. An evaluator SIGKILLed mid-call (a child process) is replaced by a new instance in the
 // same group, which rebuilds the call's rule state by replaying from the held commit: the alert the
 // call earns fires exactly once (it was missed: the successor started after the committed windows

@@ -1,4 +1,4 @@
-// Issue 13, High 3, against the real process: `GET /%E0%A4%A` (malformed percent-encoding) used to
+// Against the real process: `GET /%E0%A4%A` (malformed percent-encoding) used to
 // throw URIError in a synchronous handler and kill the alert service; it now answers 400 and the
 // process keeps serving. And a restarted instance joins the same fan-out group instead of leaving
 // one more group behind at every start.

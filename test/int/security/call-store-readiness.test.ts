@@ -1,4 +1,4 @@
-// Issue 13 point 16, the call store as a process: its /readyz turns 503 naming `database` once
+// The call store as a process: its /readyz turns 503 naming `database` once
 // its PostgreSQL stops (it used to say ready, and an idle pooled connection's error could kill
 // it), and a configuration error exits 2 with one CONFIG_INVALID line and no stack trace.
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,7 @@ const env = () => ({
   API_PORT: '0',
   API_HOST: '127.0.0.1',
   HTTP_PORT: '0',
-  CONSUMER_GROUP: uniqueName('store-ready'),
+  STORE_GROUP_ID: uniqueName('store-ready'),
   SERVE_WEB: 'false',
 });
 

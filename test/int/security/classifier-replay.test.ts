@@ -1,4 +1,4 @@
-// Issue 13 point 13(d), against a real broker: the emotion classifier holds its commit at the
+// Against a real broker: the emotion classifier holds its commit at the
 // first window of every live call, so a successor replays a long call from its start to rebuild
 // the baselines. It used to emit every replayed window's event again (setReplayUntil was never
 // called); now the commit carries how far events were produced and the successor emits only the

@@ -1,4 +1,4 @@
-// Issue 13, High 6, against a real dsp-worker process and broker: with MAX_CALLS=1 every audio
+// Against a real dsp-worker process and broker: with MAX_CALLS=1 every audio
 // chunk of a second call is dead-lettered (CALL_LIMIT_EXCEEDED). Dead letters are kept 7 days;
 // audio may only transit (1 h). So each dead letter carries the reason and the coordinates of
 // the record, and not one byte of its audio.

@@ -1,4 +1,4 @@
-// Issue 13 point 13(a), against a real broker and real WebSockets: while the broker refuses every
+// Against a real broker and real WebSockets: while the broker refuses every
 // produce to the alerts topic (its max.message.bytes lowered below an alert's size; a stopped
 // broker cannot be timed between the evaluator's fetch and its produce, a refused produce takes the
 // same path), a rule that fires must not reach any client, because the alert is not in

@@ -1,4 +1,4 @@
-// Issue 13, point 12a, over real gRPC and the real broker: a client that authenticates and then
+// Over real gRPC and the real broker: a client that authenticates and then
 // never sends CallStart used to hold its stream (and socket) forever, because only started calls
 // are swept. Now the gateway ends it after CALL_START_TIMEOUT_MS with DEADLINE_EXCEEDED; a call
 // that did start is not affected by that deadline.

@@ -1,4 +1,4 @@
-// Issue 13, point 12c, over real gRPC and the real broker: nothing stopped a client from streaming
+// Over real gRPC and the real broker: nothing stopped a client from streaming
 // a call many times faster than real time (a bulk upload through the live path, starving other
 // tenants through the shared backpressure). Now a call whose audio runs ahead of its age by more
 // than MAX_STREAM_SPEED × plus STREAM_BURST_MS is ended with RESOURCE_EXHAUSTED

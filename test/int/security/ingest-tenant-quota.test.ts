@@ -1,4 +1,4 @@
-// Issue 13, point 12b, over real gRPC and the real broker: MAX_LIVE_CALLS was shared by every
+// Over real gRPC and the real broker: MAX_LIVE_CALLS was shared by every
 // tenant, so one tenant could take all of a gateway's calls and the others were refused. Now each
 // tenant has a live-call quota: tenant A at its quota is refused with RESOURCE_EXHAUSTED naming the
 // quota, tenant B still starts calls, and a call A ends frees a place for A.

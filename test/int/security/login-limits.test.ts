@@ -1,4 +1,4 @@
-// Issue 13, point 9, over real sockets: both login endpoints throttle failed logins per account
+// Over real sockets: both login endpoints throttle failed logins per account
 // with the shared limiter. Many wrong passwords for one user from many addresses (behind a trusted
 // proxy, named by X-Forwarded-For) lock that account with 429 and Retry-After, even for the right
 // password, while another user still signs in.

@@ -1,4 +1,4 @@
-// Issue 13, point 12e, against a real dsp-worker process and broker: an AudioChunk on va.audio.v1
+// Against a real dsp-worker process and broker: an AudioChunk on va.audio.v1
 // claiming sampleRateHz 4e9 made the worker's resampler try to allocate ~9 GB on every restart;
 // audio times and wall clocks were not bounded either. Now the chunk decoder bounds every field:
 // each poison chunk is dead-lettered alone (DECODE_FAILED, before any analysis) and the good call

@@ -1,4 +1,4 @@
-// Issue 13, Critical 1, against the real processes: with NODE_ENV=production (the image's
+// Against the real processes: with NODE_ENV=production (the image's
 // default) each service's main.ts exits 2 with one CONFIG_INVALID line when given the compose
 // defaults, the demo users (even copied elsewhere) or no users file — before touching Kafka.
 // With real secrets and a real users file the alert service and the call store start, and the
@@ -97,7 +97,7 @@ describe('production mode refuses to start', () => {
     expect(result.output).not.toMatch(/\n\s+at /);
   });
 
-  it('dsp-worker asked for one copy of each topic (issue 13, point 16)', async () => {
+  it('dsp-worker asked for one copy of each topic', async () => {
     expectConfigInvalid(
       await runToExit('dsp-worker', { TOPIC_REPLICATION_FACTOR: '1' }),
       /TOPIC_REPLICATION_FACTOR: must be at least 3 in production[^]*TOPIC_ALLOW_LOW_REPLICATION=true/,
@@ -111,7 +111,7 @@ describe('production mode refuses to start', () => {
     );
   });
 
-  it('ingest gateway without gRPC TLS (issue 13, point 12d)', async () => {
+  it('ingest gateway without gRPC TLS', async () => {
     const token = randomBytes(33).toString('base64url');
     expectConfigInvalid(
       await runToExit('ingest-gateway', { TENANT_TOKENS: `acme=${token}` }),
@@ -119,7 +119,7 @@ describe('production mode refuses to start', () => {
     );
   });
 
-  it('a Kafka service without Kafka TLS (issue 13, point 12d)', async () => {
+  it('a Kafka service without Kafka TLS', async () => {
     expectConfigInvalid(await runToExit('dsp-worker', {}), /KAFKA_SSL: production needs TLS/);
   });
 });
@@ -171,7 +171,7 @@ describe('production mode with real secrets', () => {
       STORE_USERS_FILE: usersFile,
       STORE_DATA_DIR: join(dir, 'store'),
       API_PORT: '0',
-      CONSUMER_GROUP: `${p}.store`,
+      STORE_GROUP_ID: `${p}.store`,
       SERVE_WEB: 'false',
     });
     started.push(store);

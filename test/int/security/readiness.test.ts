@@ -1,4 +1,4 @@
-// Issue 13 point 16, against real components: /readyz of a Kafka service turns 503 naming
+// Against real components: /readyz of a Kafka service turns 503 naming
 // `kafka-broker` once its broker is gone (kafkajs never reported it: DISCONNECT fires only on
 // disconnect()); the broker probe answers false for a closed port; the database probe of the
 // call store answers false once its database is closed; and a service's producer is idempotent

@@ -1,4 +1,4 @@
-// Issue 13, point 7: after retention nothing of an expired call is left in any table, child rows
+// After retention nothing of an expired call is left in any table, child rows
 // whose call never arrived (or came after the purge; legacy rows with tenant '') go once older
 // than the grace, and a client reusing the id starts from an empty call. Real database (PGlite).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

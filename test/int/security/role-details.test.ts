@@ -1,4 +1,4 @@
-// Issue 13, point 10: a QA reviewer reads but never acknowledges (FORBIDDEN over the WebSocket,
+// A QA reviewer reads but never acknowledges (FORBIDDEN over the WebSocket,
 // no Acknowledge button), and the QA API gives each role what the WebSocket gives it: an agent
 // reading its own call gets its cues but no supervisor alert and no reviewer's note or score.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

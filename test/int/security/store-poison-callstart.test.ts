@@ -1,6 +1,6 @@
-// Issue 13 point 5: one bad CallStart must not stall the call store. A batch of va.calls.v1
+// One bad CallStart must not stall the call store. A batch of va.calls.v1
 // records with poison CallStarts among good ones (NUL in the agent id, an empty agent id, a
-// 65-character team, a start time before 2000 or centuries ahead: issue 13 point 7) is consumed
+// 65-character team, a start time before 2000 or centuries ahead) is consumed
 // by the real store ingest (real broker, PGlite): the good calls land within seconds, each poison
 // record is dead-lettered alone with a stable code and is not stored. The real gateway refuses the
 // same metadata and start times with INVALID_ARGUMENT.
@@ -65,7 +65,7 @@ describe('a poison CallStart in the call store', () => {
       ...Object.fromEntries(
         Object.entries(BAD_METADATA).map(([name, over]) => [name, started(`${run}-${name}`, over)]),
       ),
-      // Out of the wall-clock bounds (issue 13, point 7): before 2000, or never expiring.
+      // Out of the wall-clock bounds: before 2000, or never expiring.
       'year-zero': started(`${run}-year-zero`, { startTimeMs: Date.parse('0000-06-01T00:00:00Z') }),
       'far-future': started(`${run}-far-future`, { startTimeMs: Date.parse('2999-01-01T00:00:00Z') }),
     };

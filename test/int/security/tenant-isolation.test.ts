@@ -1,4 +1,4 @@
-// Issue 13, point 2: call ids come from clients, so two tenants may use the same one. Tenant A
+// Call ids come from clients, so two tenants may use the same one. Tenant A
 // squats id X (its call is live), tenant B streams its own call X through the real gateway,
 // workers, alert service and call store (child processes, real broker, PGlite). B's call goes
 // ahead (it used to be refused with CALL_ALREADY_LIVE, which also told B that A had a live X),
@@ -68,11 +68,11 @@ beforeAll(async () => {
           ALERT_WEB_DIR: workDir,
           ALERT_GROUP_ID: `va-alert-service-${suffix}`,
           ALERT_FANOUT_GROUP_PREFIX: `va-alert-fanout-${suffix}`,
-          TOPIC_CALLS: topic('calls'),
-          TOPIC_FEATURES: topic('features'),
-          TOPIC_EMOTIONS: topic('emotions'),
-          TOPIC_ALERTS: topic('alerts'),
-          TOPIC_DEADLETTER: topic('deadletter'),
+          CALLS_TOPIC: topic('calls'),
+          FEATURES_TOPIC: topic('features'),
+          EMOTIONS_TOPIC: topic('emotions'),
+          ALERTS_TOPIC: topic('alerts'),
+          DEADLETTER_TOPIC: topic('deadletter'),
         },
       },
       {
@@ -83,7 +83,7 @@ beforeAll(async () => {
           JWT_SECRET: SECRET,
           STORE_DATA_DIR: join(workDir, 'store'),
           ALERTS_TOPIC: topic('alerts'),
-          CONSUMER_GROUP: `call-store-${suffix}`,
+          STORE_GROUP_ID: `call-store-${suffix}`,
           SUMMARY_SETTLE_MS: '2000',
           SUMMARY_INTERVAL_MS: '300',
           SERVE_WEB: 'false',

@@ -1,4 +1,4 @@
-// Issue 13, point 11, against the real alert service on the real broker over real WebSockets: a
+// Against the real alert service on the real broker over real WebSockets: a
 // wallboard seeing more than ~1 460 live calls could not connect (its snapshot, over the 1 MiB
 // send-buffer limit, was taken for a slow client: close 4008); and nothing capped how many sockets
 // one address or one user held. Now the snapshot does not count against the slow-client limit

@@ -41,7 +41,7 @@ beforeAll(async () => {
           JWT_SECRET: SECRET,
           STORE_DATA_DIR: dataDir,
           ALERTS_TOPIC: `va.alerts.v1.${suffix}`,
-          CONSUMER_GROUP: `call-store-${suffix}`,
+          STORE_GROUP_ID: `call-store-${suffix}`,
           SUMMARY_SETTLE_MS: '3000',
           SUMMARY_INTERVAL_MS: '300',
           SERVE_WEB: 'false',

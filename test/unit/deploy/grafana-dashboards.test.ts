@@ -1,4 +1,4 @@
-// Issue 16, point 5, the parts that need no running service: the dashboards are valid JSON that
+// The parts that need no running service: the dashboards are valid JSON that
 // Grafana's provisioning in compose loads, every panel queries the provisioned Prometheus, and the
 // PromQL reader finds the metric names of the expressions the dashboards use. Whether the services
 // export those metrics is checked against real scrapes in test/int/pipeline/dashboard-metrics.test.ts.
@@ -63,7 +63,7 @@ describe.each(dashboards)('dashboard %s', (_file, dashboard) => {
     expect(dashboardQueries(dashboard).length).toBeGreaterThan(10);
   });
 
-  it('shows what issue 16 asks for', () => {
+  it('shows the panels an operator needs', () => {
     const queried = new Set(dashboardQueries(dashboard).flatMap(([, expr]) => metricNamesOf(expr)));
     for (const metric of [
       'va_ingest_live_calls', // live calls

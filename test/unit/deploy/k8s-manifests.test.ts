@@ -1,4 +1,4 @@
-// Issue 16, point 4: the Kubernetes manifests, checked offline. Both overlays and the Strimzi
+// The Kubernetes manifests, checked offline. Both overlays and the Strimzi
 // resources render (deploy/checks/kustomize.ts; where kubectl is installed, identically to
 // `kubectl kustomize`), every object is valid against the Kubernetes / KEDA / Strimzi schemas,
 // strictly, and references only variables, ConfigMaps and Secrets that exist. Each check is also

@@ -5,7 +5,7 @@ import {
   type ChannelOptions,
   type SpeakerWindow,
 } from '../../../pipelines/dsp/index.ts';
-import { createFrameStore, F } from '../../../pipelines/dsp/frame-store.ts';
+import { createFrameStore, FRAME_FIELD } from '../../../pipelines/dsp/frame-store.ts';
 
 export function runChunked(
   bytes: Uint8Array,
@@ -43,8 +43,8 @@ export function bumpWindow(
 ): ReturnType<typeof createFrameStore> {
   const store = createFrameStore(n);
   for (let i = 0; i < n; i++) {
-    store.data[store.at(i, F.energyDb)] = -55;
-    store.data[store.at(i, F.alphaDb)] = 0;
+    store.data[store.at(i, FRAME_FIELD.energyDb)] = -55;
+    store.data[store.at(i, FRAME_FIELD.alphaDb)] = 0;
   }
   const slot = n / bumps;
   for (let b = 0; b < bumps; b++) {
@@ -52,10 +52,10 @@ export function bumpWindow(
     const start = Math.floor(b * slot + rand() * Math.max(1, slot - width));
     for (let i = start; i < Math.min(n, start + width); i++) {
       const t = (i - start) / width;
-      store.data[store.at(i, F.energyDb)] = -20 - 20 * Math.abs(t - 0.5);
-      store.data[store.at(i, F.f0)] = 150;
-      store.data[store.at(i, F.voicing)] = 0.9;
-      store.data[store.at(i, F.speech)] = 1;
+      store.data[store.at(i, FRAME_FIELD.energyDb)] = -20 - 20 * Math.abs(t - 0.5);
+      store.data[store.at(i, FRAME_FIELD.f0)] = 150;
+      store.data[store.at(i, FRAME_FIELD.voicing)] = 0.9;
+      store.data[store.at(i, FRAME_FIELD.speech)] = 1;
     }
   }
   return store;

@@ -1,7 +1,7 @@
 // Pace estimator: the committed model matches the feature vector layout, silence gives 0, the
 // de Jong & Wempe nucleus count of voiced bursts is exact, and rates grow with the burst rate.
 import { describe, expect, it } from 'vitest';
-import { createFrameStore, F } from '../../../pipelines/dsp/frame-store.ts';
+import { createFrameStore, FRAME_FIELD } from '../../../pipelines/dsp/frame-store.ts';
 import {
   createPaceFeatureScratch,
   paceFeatures,
@@ -47,9 +47,9 @@ describe('pace model', () => {
     const store = createFrameStore(n);
     for (let i = 0; i < n; i++) {
       const phase = (i % 25) / 25; // 4 bumps per second at a 10 ms hop
-      store.data[store.at(i, F.energyDb)] = -20 - 20 * Math.abs(phase - 0.5);
-      store.data[store.at(i, F.f0)] = 150;
-      store.data[store.at(i, F.speech)] = 1;
+      store.data[store.at(i, FRAME_FIELD.energyDb)] = -20 - 20 * Math.abs(phase - 0.5);
+      store.data[store.at(i, FRAME_FIELD.f0)] = 150;
+      store.data[store.at(i, FRAME_FIELD.speech)] = 1;
     }
     const out = new Float64Array(PACE_FEATURE_COUNT);
     paceFeatures(store, 0, n, 10, createPaceFeatureScratch(n), out);

@@ -1,4 +1,4 @@
-// Robustness of the arousal decision (issue 12 item 4): every channel (agent and customer) of the
+// Robustness of the arousal decision: every channel (agent and customer) of the
 // four shipped calls (assets/nemo-calls, speakers the model never trained on) through pipelines/dsp
 // and the live tracker with the committed model, as the platform sent it (8 kHz µ-law), 20 dB
 // quieter, at 16 kHz linear PCM, and with white noise at 20 dB SNR. The decision "high arousal"

@@ -1,8 +1,8 @@
-// docker-compose.yml cannot run here (no Docker engine): check that it parses, that every build
+// Docker-compose.yml cannot run here (no Docker engine): check that it parses, that every build
 // context, Dockerfile and service entry file it references exists, and that every service accepts
 // the configuration compose gives it, in the image's production mode, with the operator values of
 // SECURITY.md's production checklist (a service that would refuse to start fails here); and
-// (issue 16, point 6) its structure and that each service sets only variables its schema reads.
+// its structure and that each service sets only variables its schema reads.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

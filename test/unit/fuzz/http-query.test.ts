@@ -2,7 +2,7 @@
 // parseQuery, matchRoute and the route's query validation (the search cursor included) and answer
 // or throw StoreError with a documented code, and any Authorization header verifies or is refused
 // as UNAUTHENTICATED. Alert service: the static-file path decoder never
-// throws on malformed percent-encoding (issue 13 point 3) and never lets a NUL byte through.
+// throws on malformed percent-encoding and never lets a NUL byte through.
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';

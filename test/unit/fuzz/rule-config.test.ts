@@ -1,6 +1,5 @@
 // Fuzzes the alert-rule loader: random text and mutated copies of the shipped rule file through
-// parseRuleSetText, and the parsed file with one value replaced anywhere (prototype names
-// included, issue 13 point 14) through parseRuleSet. Each loads or throws a typed AlertRuleError.
+// parseRuleSetText, and the parsed file with one value replaced anywhere through parseRuleSet. Each loads or throws a typed AlertRuleError.
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';

@@ -1,4 +1,4 @@
-// Issue 13 point 13(b): a call's end reaches the alert evaluator through the fan-out (another
+// A call's end reaches the alert evaluator through the fan-out (another
 // topic, another consumer), so records of the call can be handled after it: its last windows, or
 // a replay after a rebalance. They used to re-create the call's rule state and held commit, which
 // nothing freed until the registry's purge (if ever). Now they are still evaluated, keep nothing,

@@ -1,4 +1,4 @@
-// Issue 13, Medium 14: names every JavaScript object inherits (toString, constructor, __proto__,
+// Names every JavaScript object inherits (toString, constructor, __proto__,
 // hasOwnProperty) are not metrics. `metric: toString` used to pass validation and never fire;
 // `message: "{constructor}"` passed and then threw while rendering, dead-lettering every record
 // that fired the rule. Both are now rejected when the file loads, with the rule and field named.

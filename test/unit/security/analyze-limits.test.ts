@@ -1,4 +1,4 @@
-// Issue 13, Medium 15: `analyze` refuses what would exhaust the machine. A 1 Hz WAV of 2 KB was
+// `analyze` refuses what would exhaust the machine. A 1 Hz WAV of 2 KB was
 // upsampled 8 000× (16 M samples; 1 MB would ask ~32 GB); a 4 GHz header is as absurd; a file is
 // read whole, so its size is capped; and each worker thread has a heap limit, so a runaway file
 // fails alone (WORKER_FAILED) while the others finish.

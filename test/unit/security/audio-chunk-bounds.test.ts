@@ -1,4 +1,4 @@
-// Issue 13, point 12e: sane bounds on every field of an audio record, at both edges. The gateway
+// Sane bounds on every field of an audio record, at both edges. The gateway
 // refuses out-of-range CallStart / frame / CallEnd fields with typed IngestErrors; the AudioChunk
 // decoder the dsp-worker uses refuses out-of-range chunks with DecodeError (dead-lettered, never
 // analysed) and still accepts the largest chunk the gateway can produce.

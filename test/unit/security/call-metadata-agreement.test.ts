@@ -1,4 +1,4 @@
-// Issue 13 point 5: the gateway accepts exactly the CallStart metadata the call store keeps (one
+// The gateway accepts exactly the CallStart metadata the call store keeps (one
 // shared definition, services/shared/call-metadata.ts). Each value is run through both the
 // gateway's validator and the store's schema: both refuse it, or both keep it.
 import { describe, expect, it } from 'vitest';

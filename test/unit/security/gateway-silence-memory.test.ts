@@ -1,4 +1,4 @@
-// Issue 13, High 4: gap sizes are chosen by the client (frame size × missing frames). The gateway
+// Gap sizes are chosen by the client (frame size × missing frames). The gateway
 // cached one silence buffer per distinct size forever (6 000 sizes held 41 MB; a 16 kHz call can
 // ask for 80 000). Now 80 000 distinct gaps leave the process's memory nearly where it was, and
 // gaps are still filled with each codec's silence byte.

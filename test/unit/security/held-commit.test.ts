@@ -1,4 +1,4 @@
-// Issue 13 point 13(c, d): the pure parts of held commits. A commit is held at the first record
+// The pure parts of held commits. A commit is held at the first record
 // of the oldest call still needed, but never more than a bound behind; replay marks in the commit
 // metadata survive a round trip and anything else is no mark.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 13, point 9: failed logins are throttled per account and per client address with a
+// Failed logins are throttled per account and per client address with a
 // doubling lock-out, one module for both login endpoints; the maps stay bounded whatever the
 // number of addresses; a load balancer's X-Forwarded-For names the client only when trusted.
 import { describe, expect, it } from 'vitest';

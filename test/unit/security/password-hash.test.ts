@@ -1,4 +1,4 @@
-// Issue 13, point 9: new password hashes use scrypt N=2^17 (OWASP), the parameters travel in the
+// New password hashes use scrypt N=2^17 (OWASP), the parameters travel in the
 // hash string so the older N=2^14 hashes (the demo file's) still verify, and a users file cannot
 // name parameters that would make one login attempt allocate gigabytes.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 13, Critical 1: production mode refuses what is only safe on a laptop — the compose
+// Production mode refuses what is only safe on a laptop — the compose
 // defaults, short or placeholder secrets, the demo users file or no users file — with a
 // CONFIG_INVALID error that names the variable and never echoes the secret. And the image
 // neither ships the demo users nor runs outside production mode.
@@ -95,7 +95,7 @@ describe('alert service in production', () => {
 });
 
 describe('the example secret of compose and the READMEs', () => {
-  // "Services refuse to start with the example secret unless a dev flag is set" (issue 16, point 6):
+  // "Services refuse to start with the example secret unless a dev flag is set":
   // the dev flag is VA_MODE=development, which wins over the image's NODE_ENV=production.
   const dev = { ...base, VA_MODE: 'development' };
   it('is refused by both services that verify tokens in production', () => {

@@ -1,4 +1,4 @@
-// Issue 13, point 8: a WebSocket state frame used to send every client the ids of every purged
+// A WebSocket state frame used to send every client the ids of every purged
 // call, of every tenant. Now the `removed` list of a frame names only calls its client could see.
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../services/shared/auth/roles.ts';
@@ -22,7 +22,7 @@ const agent = (tenant: string, agentId: string): Principal => ({
 const removedOf = (frame: Buffer | null): string[] =>
   frame === null ? [] : (JSON.parse(frame.toString()) as { removed: string[] }).removed;
 
-describe('purged call ids in state frames (issue 13, point 8)', () => {
+describe('purged call ids in state frames', () => {
   it('go only to clients that could see the call', () => {
     const r = createCallRegistry({
       endedRetentionMs: 10,

@@ -1,4 +1,4 @@
-// Issue 13, point 12c: the per-call real-time limit at its edges — audio up to maxSpeed × the
+// The per-call real-time limit at its edges — audio up to maxSpeed × the
 // call's age plus the burst passes, a millisecond more ends the call; channels count apart; 0 is
 // no limit.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 13, point 12b: the per-tenant live-call quota settings and their bookkeeping in the
+// The per-tenant live-call quota settings and their bookkeeping in the
 // live-call registry (a released call frees its tenant's place; quotas never mix tenants).
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../services/shared/config.ts';

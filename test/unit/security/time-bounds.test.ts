@@ -1,4 +1,4 @@
-// Issue 13, point 7: every wall-clock time is bounded at the edge — the gateway's CallStart and
+// Every wall-clock time is bounded at the edge — the gateway's CallStart and
 // every time field the call store ingests — so no record can sit beyond retention (far future)
 // or before 2000; and retention defaults to 90 days, "forever" only when said explicitly.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 13, Critical 1: a token without `exp` (or one that lives for years) is refused by both
+// A token without `exp` (or one that lives for years) is refused by both
 // verifiers — the call store's QA API and the alert service — even when correctly signed: with
 // the compose key, role admin and tenant '*' it would be a cross-tenant key that never expires.
 import { SignJWT } from 'jose';

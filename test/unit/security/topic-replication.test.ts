@@ -1,4 +1,4 @@
-// Issue 13, point 16: topics are created with three copies and min.insync.replicas 2 in
+// Topics are created with three copies and min.insync.replicas 2 in
 // production; fewer copies refuse to start unless TOPIC_ALLOW_LOW_REPLICATION says so; the single
 // local broker of development keeps one. Every service and the provisioning job decide alike.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 13, point 12d: gRPC TLS and Kafka TLS / SASL settings are parsed and checked at start, and
+// GRPC TLS and Kafka TLS / SASL settings are parsed and checked at start, and
 // production refuses plaintext unless a named setting allows it (GRPC_ALLOW_PLAINTEXT,
 // KAFKA_ALLOW_PLAINTEXT). Errors name the variable and never echo a password.
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Issue 13, Critical 1: a production users file may not carry the demo users — the file itself,
+// A production users file may not carry the demo users — the file itself,
 // a copy of its hashes, or a demo username re-hashed with the public password "demo1234".
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

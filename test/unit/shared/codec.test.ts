@@ -68,7 +68,7 @@ describe('record codecs', () => {
       codec: 'linear16',
       sampleRateHz: 16000,
       channels: ['agent', 'customer'],
-      // history_opt_out (issue 18) travels too.
+      // history_opt_out travels too.
       consent: { analytics: true, storeFeatures: false, historyOptOut: true },
       endReason: '',
       framesAccepted: 0,

@@ -1,4 +1,4 @@
-// loadConfig: defaults, coercion, and errors that name each bad variable without echoing secrets.
+// LoadConfig: defaults, coercion, and errors that name each bad variable without echoing secrets.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { boolVar, commonEnv, ConfigError, intVar, loadConfig } from '../../../services/shared/config.ts';
@@ -11,6 +11,25 @@ const schema = z.object({
 });
 
 describe('loadConfig', () => {
+  it('refuses a renamed variable with its new name, alongside the other problems', () => {
+    const error = (() => {
+      try {
+        loadConfig(schema, { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: 'my.alerts', CONSUMER_GROUP: 'g' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'TOPIC_ALERTS: renamed ALERTS_TOPIC; set ALERTS_TOPIC instead',
+      'CONSUMER_GROUP: renamed STORE_GROUP_ID; set STORE_GROUP_ID instead',
+    ]);
+    expect(() => loadConfig(schema, { TOPIC_CALLS: 'x' })).toThrow(
+      /TOPIC_CALLS: renamed CALLS_TOPIC[\s\S]*KAFKA_BROKERS/,
+    );
+    expect(loadConfig(schema, { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: '' }).KAFKA_BROKERS).toEqual(['k:1']);
+  });
+
   it('applies defaults and splits the broker list', () => {
     const config = loadConfig(schema, { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9093' });
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', 'kafka:9093']);
