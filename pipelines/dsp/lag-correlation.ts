@@ -17,6 +17,12 @@ export function correlateLags(x: Float64Array, W: number, from: number, to: numb
  * plain loop (same result), four independent add chains run in parallel.
  */
 function crossProducts(x: Float64Array, W: number, from: number, to: number, cc: Float64Array): void {
+  // Integers for the JIT (`| 0`, exact for these small whole numbers): the caller derives them with
+  // Math.round / Math.floor, and typed as doubles here the index arithmetic of the loops below ran
+  // in floating point (the period tracker measured 12 % slower).
+  W |= 0;
+  from |= 0;
+  to |= 0;
   let lag = from;
   for (; lag + 3 <= to; lag += 4) {
     let xy0 = 0;
