@@ -18,8 +18,8 @@ export function correlateLags(x: Float64Array, W: number, from: number, to: numb
  */
 function crossProducts(x: Float64Array, W: number, from: number, to: number, cc: Float64Array): void {
   // Integers for the JIT (`| 0`, exact for these small whole numbers): the caller derives them with
-  // Math.round / Math.floor, and typed as doubles here the index arithmetic of the loops below ran
-  // in floating point (the period tracker measured 12 % slower).
+  // Math.round / Math.floor, and as doubles the index arithmetic of the loops below runs in
+  // floating point (the period tracker is then 12 % slower, measured).
   W |= 0;
   from |= 0;
   to |= 0;
