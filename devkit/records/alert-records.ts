@@ -6,6 +6,7 @@ import { toFeatureWindowRecord } from '../../services/shared/mapping.ts';
 import { outRecord, type OutRecord } from '../../services/shared/producer.ts';
 import { callEventRecord } from './call-event.ts';
 import { emotionOnGrid, speakerWindow } from './speaker-window.ts';
+import { syntheticAffect, type SyntheticAnger } from './synthetic-affect.ts';
 import {
   callEventCodec,
   emotionEventCodec,
@@ -43,6 +44,12 @@ export function callEnded(topic: string, callId: string): OutRecord {
   );
 }
 
+const ALERT_ANGER: SyntheticAnger = {
+  arousal: 0.85,
+  valence: 0.15,
+  evidence: ['pitch +3.4 st over baseline', 'loudness +6 dB'],
+};
+
 /** Window i covers [i, i + 2] s (2 s window, 1 s hop). */
 export function emotionRecord(
   callId: string,
@@ -58,12 +65,7 @@ export function emotionRecord(
     changed: false,
     rawLabel: state === 'no-speech' ? 'neutral' : state,
     probabilities: Object.fromEntries(EMOTION_LABELS.map((l) => [l, l === state ? 0.7 : 0.05])),
-    arousal: angry ? 0.85 : 0.4,
-    valence: angry ? 0.15 : 0.6,
-    arousalConfidence: angry ? 0.85 : 0.6,
-    valenceConfidence: angry ? 0.85 : 0.6,
-    confidence: 0.7,
-    evidence: angry ? ['pitch +3.4 st over baseline', 'loudness +6 dB'] : [],
+    ...syntheticAffect(angry, ALERT_ANGER),
     producedAtMs: nowMs,
     audioCompletedAtMs: nowMs,
     tenant: 'demo',

@@ -3,6 +3,7 @@
 // tests, the benchmark and the demo seed. Pure: a seeded generator, no I/O.
 import type { StoreEvent } from '../../services/call-store/events.ts';
 import { mulberry32 } from '../../pipelines/emotion/train/rng.ts';
+import { syntheticAffect, type SyntheticAnger } from './synthetic-affect.ts';
 
 export interface SyntheticStoreCallOptions {
   callId: string;
@@ -37,94 +38,144 @@ export interface SyntheticStoreCall {
   end: StoreEvent;
 }
 
+/** The options with their defaults applied, times in ms (anger −1000 when absent). */
+interface CallPlan {
+  callId: string;
+  tenant: string;
+  startedAt: Date;
+  durationS: number;
+  windowMs: number;
+  hopMs: number;
+  angryFrom: number;
+  angryTo: number;
+}
+
+/** A window's position, shared by the features and emotion events of one speaker. */
+interface WindowPlace {
+  callId: string;
+  tenant: string;
+  channel: 'agent' | 'customer';
+  windowIndex: number;
+  startMs: number;
+  endMs: number;
+}
+
+const STORE_ANGER: SyntheticAnger = {
+  arousal: 0.8,
+  valence: 0.2,
+  evidence: ['pitch +4 semitones over baseline', 'loudness +8 dB'],
+};
+
 export function syntheticStoreCall(options: SyntheticStoreCallOptions): SyntheticStoreCall {
   const random = mulberry32(options.seed ?? 1);
-  const durationS = options.durationS ?? 120;
-  const windowMs = options.windowMs ?? 2000;
-  const hopMs = options.hopMs ?? 1000;
-  const startedAt = options.startedAt ?? new Date('2026-11-20T09:00:00Z');
-  const { callId } = options;
-  const tenant = options.tenant ?? 'acme';
-  const angryFrom = (options.angryFromS ?? -1) * 1000;
-  const angryTo = (options.angryToS ?? -1) * 1000;
+  const plan: CallPlan = {
+    callId: options.callId,
+    tenant: options.tenant ?? 'acme',
+    startedAt: options.startedAt ?? new Date('2026-11-20T09:00:00Z'),
+    durationS: options.durationS ?? 120,
+    windowMs: options.windowMs ?? 2000,
+    hopMs: options.hopMs ?? 1000,
+    angryFrom: (options.angryFromS ?? -1) * 1000,
+    angryTo: (options.angryToS ?? -1) * 1000,
+  };
+  const { durationS, windowMs, hopMs } = plan;
   const windows = Math.max(1, Math.floor((durationS * 1000 - windowMs) / hopMs) + 1);
   const body: StoreEvent[] = [];
-  for (let i = 0; i < windows; i++) {
-    const startMs = i * hopMs;
-    const endMs = startMs + windowMs;
-    for (const channel of ['agent', 'customer'] as const) {
-      // Speakers take turns in 10-s blocks; the customer is loud and fast while angry.
-      const turn = Math.floor(startMs / 10_000) % 2 === (channel === 'agent' ? 0 : 1);
-      const angry = channel === 'customer' && startMs >= angryFrom && startMs < angryTo;
-      const speech = turn ? 0.6 + 0.3 * random() : 0.05 * random();
-      const place = { callId, tenant, channel, windowIndex: i, startMs, endMs };
-      body.push({
-        kind: 'features',
-        ...place,
-        speechFraction: speech,
-        voicedFraction: speech * 0.8,
-        pace: {
-          syllableRate: 3.5 + random() * (angry ? 3 : 1.5),
-          articulationRate: 5,
-          pauseRatio: 0.2,
-          meanPauseMs: 300,
-        },
-        pitch: {
-          medianHz: (channel === 'agent' ? 120 : 210) * (angry ? 1.25 : 1) + random() * 10,
-          medianSt: 25,
-          meanSt: 25,
-          stdSt: 2,
-          rangeSt: 6,
-          slopeStPerS: 0,
-        },
-        loudness: { meanDbfs: -26 + (angry ? 8 : 0) + random() * 3, stdDb: 4, peakDbfs: -6 },
-        voiceQuality: {
-          jitterPct: 1,
-          shimmerPct: 4,
-          shimmerDb: 0.4,
-          hnrDb: 12,
-          alphaRatioDb: -10,
-          hammarbergDb: 20,
-          spectralSlope: -0.02,
-        },
-        tensionIndex: Math.min(1, 0.25 + random() * 0.3 + (angry ? 0.3 : 0)),
-      });
-      const state = speech < 0.3 ? 'no-speech' : angry ? 'angry' : 'neutral';
-      body.push({
-        kind: 'emotion',
-        ...place,
-        state,
-        rawLabel: angry ? 'angry' : 'neutral',
-        probabilities: { neutral: angry ? 0.1 : 0.8, angry: angry ? 0.8 : 0.05 },
-        arousal: angry ? 0.8 : 0.4,
-        valence: angry ? 0.2 : 0.6,
-        arousalConfidence: angry ? 0.8 : 0.6,
-        valenceConfidence: angry ? 0.8 : 0.6,
-        confidence: 0.7,
-        evidence: angry ? ['pitch +4 semitones over baseline', 'loudness +8 dB'] : [],
-      });
-    }
+  for (let i = 0; i < windows; i++) pushWindowEvents(body, plan, i, random);
+  return {
+    start: callStartEvent(plan, options),
+    body,
+    alerts: options.alert && plan.angryFrom >= 0 ? frustrationAlert(plan, options.ackAfterS) : [],
+    end: {
+      kind: 'call-end',
+      callId: plan.callId,
+      tenant: plan.tenant,
+      endedAt: new Date(plan.startedAt.getTime() + durationS * 1000).toISOString(),
+      durationMs: durationS * 1000,
+    },
+  };
+}
+
+/** Window i: features and emotion of the agent, then of the customer, then the dynamics. */
+function pushWindowEvents(body: StoreEvent[], plan: CallPlan, i: number, random: () => number): void {
+  const { callId, tenant } = plan;
+  const startMs = i * plan.hopMs;
+  const endMs = startMs + plan.windowMs;
+  for (const channel of ['agent', 'customer'] as const) {
+    // Speakers take turns in 10-s blocks; the customer is loud and fast while angry.
+    const turn = Math.floor(startMs / 10_000) % 2 === (channel === 'agent' ? 0 : 1);
+    const angry = channel === 'customer' && startMs >= plan.angryFrom && startMs < plan.angryTo;
+    const speech = turn ? 0.6 + 0.3 * random() : 0.05 * random();
+    const place: WindowPlace = { callId, tenant, channel, windowIndex: i, startMs, endMs };
+    body.push(featuresEvent(place, speech, angry, random));
     body.push({
-      kind: 'dynamics',
-      callId,
-      tenant,
-      windowIndex: i,
-      startMs,
-      endMs,
-      overtalkCount: random() < 0.02 ? 1 : 0,
-      overtalkMs: 0,
-      mutualSilenceMs: 100,
-      longestMutualSilenceMs: 100 + Math.round(random() * 900),
-      talkRatioAgent: 0.5,
-      agentResponseLatencyMs: [],
-      customerResponseLatencyMs: [],
+      kind: 'emotion',
+      ...place,
+      state: speech < 0.3 ? 'no-speech' : angry ? 'angry' : 'neutral',
+      rawLabel: angry ? 'angry' : 'neutral',
+      probabilities: { neutral: angry ? 0.1 : 0.8, angry: angry ? 0.8 : 0.05 },
+      ...syntheticAffect(angry, STORE_ANGER),
     });
   }
-  const alerts: StoreEvent[] = [];
-  if (options.alert && angryFrom >= 0) {
-    const alertId = `${tenant}/${callId}:customer:${Math.round((angryFrom + 6000) / hopMs)}:customer-frustration`;
-    const firedAt = new Date(startedAt.getTime() + angryFrom + 6000);
-    alerts.push({
+  body.push({
+    kind: 'dynamics',
+    callId,
+    tenant,
+    windowIndex: i,
+    startMs,
+    endMs,
+    overtalkCount: random() < 0.02 ? 1 : 0,
+    overtalkMs: 0,
+    mutualSilenceMs: 100,
+    longestMutualSilenceMs: 100 + Math.round(random() * 900),
+    talkRatioAgent: 0.5,
+    agentResponseLatencyMs: [],
+    customerResponseLatencyMs: [],
+  });
+}
+
+/** One speaker's feature window; `random` is drawn in field order (the seed fixes every value). */
+function featuresEvent(place: WindowPlace, speech: number, angry: boolean, random: () => number): StoreEvent {
+  return {
+    kind: 'features',
+    ...place,
+    speechFraction: speech,
+    voicedFraction: speech * 0.8,
+    pace: {
+      syllableRate: 3.5 + random() * (angry ? 3 : 1.5),
+      articulationRate: 5,
+      pauseRatio: 0.2,
+      meanPauseMs: 300,
+    },
+    pitch: {
+      medianHz: (place.channel === 'agent' ? 120 : 210) * (angry ? 1.25 : 1) + random() * 10,
+      medianSt: 25,
+      meanSt: 25,
+      stdSt: 2,
+      rangeSt: 6,
+      slopeStPerS: 0,
+    },
+    loudness: { meanDbfs: -26 + (angry ? 8 : 0) + random() * 3, stdDb: 4, peakDbfs: -6 },
+    voiceQuality: {
+      jitterPct: 1,
+      shimmerPct: 4,
+      shimmerDb: 0.4,
+      hnrDb: 12,
+      alphaRatioDb: -10,
+      hammarbergDb: 20,
+      spectralSlope: -0.02,
+    },
+    tensionIndex: Math.min(1, 0.25 + random() * 0.3 + (angry ? 0.3 : 0)),
+  };
+}
+
+/** A customer-frustration alert 6 s into the anger, and its acknowledgement when `ackAfterS` is set. */
+function frustrationAlert(plan: CallPlan, ackAfterS: number | null | undefined): StoreEvent[] {
+  const { callId, tenant, angryFrom } = plan;
+  const alertId = `${tenant}/${callId}:customer:${Math.round((angryFrom + 6000) / plan.hopMs)}:customer-frustration`;
+  const firedAt = new Date(plan.startedAt.getTime() + angryFrom + 6000);
+  const alerts: StoreEvent[] = [
+    {
       kind: 'alert',
       alertId,
       callId,
@@ -137,44 +188,37 @@ export function syntheticStoreCall(options: SyntheticStoreCallOptions): Syntheti
       firedAt: firedAt.toISOString(),
       message: 'Customer frustration sustained for 6 s',
       evidence: ['angry for 6 s of customer speech'],
+    },
+  ];
+  if (ackAfterS !== null && ackAfterS !== undefined) {
+    alerts.push({
+      kind: 'ack',
+      alertId,
+      callId,
+      tenant,
+      ackedBy: 'supervisor-1',
+      ackedAt: new Date(firedAt.getTime() + ackAfterS * 1000).toISOString(),
     });
-    if (options.ackAfterS !== null && options.ackAfterS !== undefined) {
-      alerts.push({
-        kind: 'ack',
-        alertId,
-        callId,
-        tenant,
-        ackedBy: 'supervisor-1',
-        ackedAt: new Date(firedAt.getTime() + options.ackAfterS * 1000).toISOString(),
-      });
-    }
   }
+  return alerts;
+}
+
+function callStartEvent(plan: CallPlan, options: SyntheticStoreCallOptions): StoreEvent {
   return {
-    start: {
-      kind: 'call-start',
-      callId,
-      tenant,
-      agentId: options.agentId ?? 'agent-1',
-      queue: options.queue ?? 'billing',
-      team: options.team ?? '',
-      customerRef: options.customerRef ?? null,
-      startedAt: startedAt.toISOString(),
-      consent: {
-        analytics: true,
-        storeFeatures: options.storeFeatures ?? true,
-        ...(options.historyOptOut ? { historyOptOut: true } : {}),
-      },
-      source: 'live',
+    kind: 'call-start',
+    callId: plan.callId,
+    tenant: plan.tenant,
+    agentId: options.agentId ?? 'agent-1',
+    queue: options.queue ?? 'billing',
+    team: options.team ?? '',
+    customerRef: options.customerRef ?? null,
+    startedAt: plan.startedAt.toISOString(),
+    consent: {
+      analytics: true,
+      storeFeatures: options.storeFeatures ?? true,
+      ...(options.historyOptOut ? { historyOptOut: true } : {}),
     },
-    body,
-    alerts,
-    end: {
-      kind: 'call-end',
-      callId,
-      tenant,
-      endedAt: new Date(startedAt.getTime() + durationS * 1000).toISOString(),
-      durationMs: durationS * 1000,
-    },
+    source: 'live',
   };
 }
 

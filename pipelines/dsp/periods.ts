@@ -4,6 +4,7 @@
 // frame's F0 period and refined by parabolic interpolation; the amplitude of a period is its peak
 // |x| around the mark (Praat: Voice report, shimmer from peak amplitudes). Pure, no I/O.
 
+import { correlateLags } from './lag-correlation.ts';
 import { shared } from './scratch.ts';
 
 export interface PeriodStats {
@@ -42,187 +43,153 @@ export interface PeriodTracker {
   ): void;
 }
 
+// Tracker state, one Float64Array (closure slots would box every double update).
+/** Current mark: absolute sample position, fractional; −1 when no chain is open. */
+const MARK = 0;
+/** Period (samples) and peak amplitude of the previous mark, 0 when none. */
+const LAST_PERIOD = 1;
+const LAST_AMPLITUDE = 2;
+/** Position of the peak peakAround last found. */
+const PEAK_AT = 3;
+
 export function createPeriodTracker(maxPeriodSamples: number): PeriodTracker {
-  // Double-valued state in a typed array (closure slots would box every update):
-  // [mark (absolute, fractional; −1 = none), last period, last amplitude, last peak position].
   const st = Float64Array.of(-1, 0, 0, 0);
   const ccArr = new Float64Array(Math.ceil(0.3 * maxPeriodSamples) + 8);
   // Per-mark sample scratch, shared by every tracker (see scratch.ts): the guard on cc.length
   // below admits periods up to ~5·cc.length samples; a mark needs 2.1 periods + 2 samples.
   const segArr = shared(`periods-seg:${ccArr.length}`, () => new Float64Array(11 * ccArr.length + 16));
 
-  function reset(): void {
-    st[0] = -1;
-    st[1] = 0;
-    st[2] = 0;
-  }
-
-  /**
-   * Peak |x| within ±half of centre, refined by parabolic interpolation (sample-phase
-   * independent); its position is left in st[3] so marks stay on the pulse peaks.
-   */
-  function peakAround(ring: Float32Array, mask: number, centre: number, half: number): number {
-    let m = 0;
-    let at = 0;
-    const c = Math.round(centre);
-    for (let i = c - half; i <= c + half; i++) {
-      const v = ring[i & mask];
-      const a = v < 0 ? -v : v;
-      if (a > m) {
-        m = a;
-        at = i;
-      }
-    }
-    const a = Math.abs(ring[(at - 1) & mask]);
-    const b = Math.abs(ring[(at + 1) & mask]);
-    const den = a - 2 * m + b;
-    st[3] = at;
-    if (!(den < 0)) return m;
-    const d = Math.max(-0.5, Math.min(0.5, (0.5 * (a - b)) / den));
-    st[3] = at + d;
-    return m - 0.25 * (a - b) * d;
-  }
-
-  function process(
-    ring: Float32Array,
-    mask: number,
-    available: number,
-    hopStart: number,
-    hopEnd: number,
-    period: number,
-    stats: PeriodStats,
-  ): void {
-    if (!(period > 2)) {
-      reset();
-      return;
-    }
-    const cc = ccArr; // locals, not closure slots (kept in registers)
-    const seg = segArr;
-    const oldest = available - mask; // oldest sample still in the ring
-    const W = Math.round(period);
-    const lo = Math.max(2, Math.floor(0.9 * period));
-    const hi = Math.ceil(1.1 * period);
-    const quarter = Math.max(1, Math.round(period / 4));
-    // Period beyond the configured pitch range.
-    if (hi - lo + 3 > cc.length || hi + W + 1 > seg.length) return;
-    let mark = st[0];
-    if (mark < 0 || mark < hopStart - 2 * period || mark - quarter - W < oldest) {
-      // Start a chain at the largest |x| of the first period of this hop.
-      reset();
-      mark = -1;
-      let best = -1;
-      for (let i = hopStart; i < hopStart + W && i < available; i++) {
-        const v = ring[i & mask];
-        const a = v < 0 ? -v : v;
-        if (a > best) {
-          best = a;
-          mark = i;
-        }
-      }
-      if (mark < 0) return;
-      st[0] = mark;
-    }
-    while (mark < hopEnd) {
-      const m0 = Math.round(mark) - (W >> 1);
-      if (m0 + hi + 1 + W > available || m0 - 1 < oldest) {
-        st[0] = mark;
-        return; // wait for more samples
-      }
-      // The samples this mark needs, [m0, m0 + hi + W], copied once out of the ring: the
-      // correlation loops below then index a flat array (no masking per product).
-      const x = seg;
-      const count = hi + W + 1;
-      for (let j = 0; j < count; j++) x[j] = ring[(m0 + j) & mask];
-      let e1 = 0;
-      for (let i = 0; i < W; i++) e1 += x[i] * x[i];
-      // Normalised cross-correlation for lags lo-1 .. hi+1 (neighbours for interpolation).
-      // Energy of the lagged segment slides by one sample per lag.
-      let e2 = 0;
-      for (let i = 0; i < W; i++) {
-        const b = x[lo - 1 + i];
-        e2 += b * b;
-      }
-      // Cross products four lags at a time: each lag sums in the same order as a plain loop
-      // (same result), four independent add chains run in parallel.
-      const lagEnd = hi + 1;
-      let lag = lo - 1;
-      for (; lag + 3 <= lagEnd; lag += 4) {
-        let xy0 = 0;
-        let xy1 = 0;
-        let xy2 = 0;
-        let xy3 = 0;
-        // Sliding registers: x[lag + i .. lag + 3 + i] with one new load per step.
-        let v0 = x[lag];
-        let v1 = x[lag + 1];
-        let v2 = x[lag + 2];
-        for (let i = 0; i < W; i++) {
-          const a = x[i];
-          const v3 = x[lag + 3 + i];
-          xy0 += a * v0;
-          xy1 += a * v1;
-          xy2 += a * v2;
-          xy3 += a * v3;
-          v0 = v1;
-          v1 = v2;
-          v2 = v3;
-        }
-        cc[lag - lo + 1] = xy0;
-        cc[lag - lo + 2] = xy1;
-        cc[lag - lo + 3] = xy2;
-        cc[lag - lo + 4] = xy3;
-      }
-      for (; lag <= lagEnd; lag++) {
-        let xy = 0;
-        for (let i = 0; i < W; i++) xy += x[i] * x[lag + i];
-        cc[lag - lo + 1] = xy;
-      }
-      for (lag = lo - 1; lag <= lagEnd; lag++) {
-        if (lag > lo - 1) {
-          const out = x[lag - 1];
-          const inn = x[lag + W - 1];
-          e2 += inn * inn - out * out;
-        }
-        const xy = cc[lag - lo + 1];
-        cc[lag - lo + 1] = e1 > 0 && e2 > 0 ? xy / Math.sqrt(e1 * e2) : 0;
-      }
-      let bestC = -2;
-      let bestLag = lo;
-      for (let lag = lo; lag <= hi; lag++) {
-        const c = cc[lag - lo + 1];
-        if (c > bestC) {
-          bestC = c;
-          bestLag = lag;
-        }
-      }
-      const cPrev = cc[bestLag - lo];
-      const cBest = bestC;
-      const cNext = cc[bestLag - lo + 2];
-      if (bestC < MIN_PERIOD_CC) {
-        reset();
+  return {
+    process(ring, mask, available, hopStart, hopEnd, period, stats) {
+      if (!(period > 2)) {
+        breakChain(st);
         return;
       }
-      const lastT = st[1];
-      const lastA = st[2];
-      const den = cPrev - 2 * cBest + cNext;
-      const d = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (cPrev - cNext)) / den)) : 0;
-      const T = bestLag + d;
-      const A = peakAround(ring, mask, mark, quarter);
-      stats.n++;
-      stats.sumT += T;
-      stats.sumA += A;
-      if (lastT > 0 && lastA > 0 && A > 0) {
-        stats.pairs++;
-        stats.sumAbsDT += Math.abs(T - lastT);
-        stats.sumAbsDA += Math.abs(A - lastA);
-        stats.sumAbsDbA += Math.abs(20 * Math.log10(A / lastA));
+      const cc = ccArr; // locals, not closure slots (kept in registers)
+      const seg = segArr;
+      const oldest = available - mask; // oldest sample still in the ring
+      const W = Math.round(period);
+      const lo = Math.max(2, Math.floor(0.9 * period));
+      const hi = Math.ceil(1.1 * period);
+      const quarter = Math.max(1, Math.round(period / 4));
+      // Period beyond the configured pitch range.
+      if (hi - lo + 3 > cc.length || hi + W + 1 > seg.length) return;
+      let mark = st[MARK];
+      if (mark < 0 || mark < hopStart - 2 * period || mark - quarter - W < oldest) {
+        // Start a chain at the largest |x| of the first period of this hop.
+        breakChain(st);
+        mark = loudestSample(ring, mask, hopStart, Math.min(hopStart + W, available));
+        if (mark < 0) return;
+        st[MARK] = mark;
       }
-      st[1] = T;
-      st[2] = A;
-      // Next mark one period after this pulse's peak (Praat's "periodic, peaks" point process).
-      mark = st[3] + T;
-      st[0] = mark;
+      while (mark < hopEnd) {
+        const m0 = Math.round(mark) - (W >> 1);
+        if (m0 + hi + 1 + W > available || m0 - 1 < oldest) {
+          st[MARK] = mark;
+          return; // wait for more samples
+        }
+        // The samples this mark needs, [m0, m0 + hi + W], copied once out of the ring: the
+        // correlation loops then index a flat array (no masking per product).
+        for (let j = 0; j <= hi + W; j++) seg[j] = ring[(m0 + j) & mask];
+        // Lags lo−1 .. hi+1: the outer two are the neighbours for interpolation.
+        correlateLags(seg, W, lo - 1, hi + 1, cc);
+        const T = bestPeriod(cc, lo, hi);
+        if (T < 0) {
+          breakChain(st);
+          return;
+        }
+        addPeriod(stats, st, T, peakAround(ring, mask, mark, quarter, st));
+        // Next mark one period after this pulse's peak (Praat's "periodic, peaks" point process).
+        mark = st[PEAK_AT] + T;
+        st[MARK] = mark;
+      }
+    },
+  };
+}
+
+function breakChain(st: Float64Array): void {
+  st[MARK] = -1;
+  st[LAST_PERIOD] = 0;
+  st[LAST_AMPLITUDE] = 0;
+}
+
+/** Position of the largest |x| in [from, to), −1 when the range is empty. */
+function loudestSample(ring: Float32Array, mask: number, from: number, to: number): number {
+  let at = -1;
+  let best = -1;
+  for (let i = from; i < to; i++) {
+    const v = ring[i & mask];
+    const a = v < 0 ? -v : v;
+    if (a > best) {
+      best = a;
+      at = i;
     }
   }
+  return at;
+}
 
-  return { process };
+/**
+ * The period (fractional samples) at the highest correlation among lags lo..hi of `cc` (indexed
+ * lag − lo + 1), refined by parabolic interpolation; −1 when that correlation is below
+ * MIN_PERIOD_CC (the chain breaks).
+ */
+function bestPeriod(cc: Float64Array, lo: number, hi: number): number {
+  let bestC = -2;
+  let bestLag = lo;
+  for (let lag = lo; lag <= hi; lag++) {
+    const c = cc[lag - lo + 1];
+    if (c > bestC) {
+      bestC = c;
+      bestLag = lag;
+    }
+  }
+  if (bestC < MIN_PERIOD_CC) return -1;
+  const cPrev = cc[bestLag - lo];
+  const cNext = cc[bestLag - lo + 2];
+  const den = cPrev - 2 * bestC + cNext;
+  const d = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (cPrev - cNext)) / den)) : 0;
+  return bestLag + d;
+}
+
+/** Adds one period T with amplitude A to `stats`, differences against the previous mark's. */
+function addPeriod(stats: PeriodStats, st: Float64Array, T: number, A: number): void {
+  const lastT = st[LAST_PERIOD];
+  const lastA = st[LAST_AMPLITUDE];
+  stats.n++;
+  stats.sumT += T;
+  stats.sumA += A;
+  if (lastT > 0 && lastA > 0 && A > 0) {
+    stats.pairs++;
+    stats.sumAbsDT += Math.abs(T - lastT);
+    stats.sumAbsDA += Math.abs(A - lastA);
+    stats.sumAbsDbA += Math.abs(20 * Math.log10(A / lastA));
+  }
+  st[LAST_PERIOD] = T;
+  st[LAST_AMPLITUDE] = A;
+}
+
+/**
+ * Peak |x| within ±half of mid, refined by parabolic interpolation (sample-phase
+ * independent); its position is left in st[PEAK_AT] so marks stay on the pulse peaks.
+ */
+function peakAround(ring: Float32Array, mask: number, mid: number, half: number, st: Float64Array): number {
+  let m = 0;
+  let at = 0;
+  const c = Math.round(mid);
+  for (let i = c - half; i <= c + half; i++) {
+    const v = ring[i & mask];
+    const a = v < 0 ? -v : v;
+    if (a > m) {
+      m = a;
+      at = i;
+    }
+  }
+  const a = Math.abs(ring[(at - 1) & mask]);
+  const b = Math.abs(ring[(at + 1) & mask]);
+  const den = a - 2 * m + b;
+  st[PEAK_AT] = at;
+  if (!(den < 0)) return m;
+  const d = Math.max(-0.5, Math.min(0.5, (0.5 * (a - b)) / den));
+  st[PEAK_AT] = at + d;
+  return m - 0.25 * (a - b) * d;
 }

@@ -55,14 +55,26 @@ export function createSpectralResult(): SpectralResult {
   };
 }
 
-export function createSpectralExtractor(sampleRateHz: number, fftSize: number): SpectralExtractor {
+/** Per-extractor constants: bin geometry, slope regression sums and band edges (bins). */
+interface SpectralGeometry {
+  bins: number;
+  binHz: number;
+  /** Σ f and Σ f² − (Σ f)² over the bin frequencies (meyda spectralSlope). */
+  freqSum: number;
+  slopeDen: number;
+  /** Hz per rolloff bin (meyda spectralRolloff: nyquist / (bins − 1)). */
+  nyqBin: number;
+  alphaLow0: number;
+  alphaLow1: number;
+  alphaHigh1: number;
+  hammarbergLow0: number;
+  hammarbergLow1: number;
+  hammarbergHigh1: number;
+}
+
+function spectralGeometry(sampleRateHz: number, fftSize: number): SpectralGeometry {
   const bins = fftSize / 2;
-  const t: MeydaTables = meydaTables(sampleRateHz, fftSize);
-  const melLogBuf = new Float64Array(MEL_FILTERS);
-  const pwBuf = new Float64Array(bins);
-  const binCount = bins;
-  const binWidthHz = sampleRateHz / fftSize;
-  const binHz = binWidthHz;
+  const binHz = sampleRateHz / fftSize;
   // Slope regression constants (meyda spectralSlope: frequencies i·sr/bufferSize).
   let freqSum = 0;
   let powFreqSum = 0;
@@ -70,113 +82,151 @@ export function createSpectralExtractor(sampleRateHz: number, fftSize: number): 
     freqSum += i * binHz;
     powFreqSum += i * binHz * i * binHz;
   }
-  const slopeDen = powFreqSum - freqSum * freqSum;
-  const nyqBin = sampleRateHz / (2 * (bins - 1)); // meyda spectralRolloff
-  const aL0 = binOf(ALPHA_LOW_HZ[0], sampleRateHz, fftSize, bins);
-  const aL1 = binOf(ALPHA_LOW_HZ[1], sampleRateHz, fftSize, bins);
-  const aH1 = binOf(ALPHA_HIGH_HZ[1], sampleRateHz, fftSize, bins);
-  const hL0 = binOf(HAMMARBERG_LOW_HZ[0], sampleRateHz, fftSize, bins);
-  const hL1 = binOf(HAMMARBERG_LOW_HZ[1], sampleRateHz, fftSize, bins);
-  const hH1 = binOf(HAMMARBERG_HIGH_HZ[1], sampleRateHz, fftSize, bins);
+  const bin = (hz: number): number => binOf(hz, sampleRateHz, fftSize, bins);
+  return {
+    bins,
+    binHz,
+    freqSum,
+    slopeDen: powFreqSum - freqSum * freqSum,
+    nyqBin: sampleRateHz / (2 * (bins - 1)),
+    alphaLow0: bin(ALPHA_LOW_HZ[0]),
+    alphaLow1: bin(ALPHA_LOW_HZ[1]),
+    alphaHigh1: bin(ALPHA_HIGH_HZ[1]),
+    hammarbergLow0: bin(HAMMARBERG_LOW_HZ[0]),
+    hammarbergLow1: bin(HAMMARBERG_LOW_HZ[1]),
+    hammarbergHigh1: bin(HAMMARBERG_HIGH_HZ[1]),
+  };
+}
 
+export function createSpectralExtractor(sampleRateHz: number, fftSize: number): SpectralExtractor {
+  const g = spectralGeometry(sampleRateHz, fftSize);
+  const t: MeydaTables = meydaTables(sampleRateHz, fftSize);
+  const melLog = new Float64Array(MEL_FILTERS);
+  const pw = new Float64Array(g.bins);
+
+  // Module-level helpers with everything passed in, not closures: several extractors (one per
+  // rate) share this code, so the JIT cannot fold captured tables into constants; arguments
+  // stay in registers.
   function compute(amp: Float64Array, out: SpectralResult): void {
-    // Locals, not closure slots: several extractors (one per rate) share this code, so the JIT
-    // cannot fold the captured tables into constants; locals stay in registers.
-    const bins = binCount;
-    const binHz = binWidthHz;
-    const melLog = melLogBuf;
-    const pw = pwBuf;
-    const { melStart, melFrom, melTo, melWeights, barkLimits, dctCos } = t;
-    let sum = 0;
-    let weighted = 0;
-    let logSum = 0;
-    let ampFreq = 0;
-    // Σ log a as log of products of 16 (a ∈ [1e-10, ~3e2]: no under/overflow), 16× fewer logs.
-    for (let b = 0; b < bins; b += 16) {
-      const e = b + 16 < bins ? b + 16 : bins;
-      let prod = 1;
-      for (let i = b; i < e; i++) {
-        const a = amp[i];
-        sum += a;
-        weighted += i * a;
-        prod *= a;
-        ampFreq += i * binHz * a;
-        pw[i] = a * a;
-      }
-      logSum += Math.log(prod);
-    }
-    // meyda spectralCentroid returns a bin index (mu(1)); converted to Hz here.
-    out.centroidHz = sum > 0 ? (weighted / sum) * binHz : 0;
-    out.flatness = sum > 0 ? (Math.exp(logSum / bins) * bins) / sum : 0;
-    out.slope = sum > 0 ? (bins * ampFreq - freqSum * sum) / (sum * slopeDen) : 0;
-    // meyda spectralRolloff: 99 % of the amplitude sum.
-    let ec = sum;
-    const threshold = 0.99 * sum;
-    let n = bins - 1;
-    while (ec > threshold && n >= 0) {
-      ec -= amp[n];
-      --n;
-    }
-    out.rolloffHz = (n + 1) * nyqBin;
-    // meyda loudness: Bark band sums^0.23.
-    let loud = 0;
-    for (let b = 0; b < BARK_BANDS; b++) {
-      let s = 0;
-      for (let j = barkLimits[b]; j < barkLimits[b + 1]; j++) s += amp[j];
-      loud += Math.pow(s, 0.23);
-    }
-    out.loudness = loud;
-    // meyda mfcc: log(1 + mel-weighted power), DCT-II with scale 2, first 13.
-    for (let f = 0; f < MEL_FILTERS; f++) {
-      let e = 0;
-      let w = melStart[f];
-      const to = melTo[f];
-      for (let j = melFrom[f]; j < to; j++) e += melWeights[w++] * pw[j];
-      melLog[f] = Math.log(e + 1);
-    }
-    // DCT rows four at a time: each row sums in the same order as a plain loop (same result),
-    // but four independent accumulators hide the floating-point add latency.
-    const mfcc = out.mfcc;
-    let k = 0;
-    for (; k + 4 <= MFCC_COUNT; k += 4) {
-      const r0 = k * MEL_FILTERS;
-      const r1 = r0 + MEL_FILTERS;
-      const r2 = r1 + MEL_FILTERS;
-      const r3 = r2 + MEL_FILTERS;
-      let c0 = 0;
-      let c1 = 0;
-      let c2 = 0;
-      let c3 = 0;
-      for (let m = 0; m < MEL_FILTERS; m++) {
-        const v = melLog[m];
-        c0 += v * dctCos[r0 + m];
-        c1 += v * dctCos[r1 + m];
-        c2 += v * dctCos[r2 + m];
-        c3 += v * dctCos[r3 + m];
-      }
-      mfcc[k] = 2 * c0;
-      mfcc[k + 1] = 2 * c1;
-      mfcc[k + 2] = 2 * c2;
-      mfcc[k + 3] = 2 * c3;
-    }
-    for (; k < MFCC_COUNT; k++) {
-      let c = 0;
-      const row = k * MEL_FILTERS;
-      for (let m = 0; m < MEL_FILTERS; m++) c += melLog[m] * dctCos[row + m];
-      mfcc[k] = 2 * c;
-    }
-    // Alpha ratio and Hammarberg index on power (dB), telephone band edges.
-    let eLow = 1e-20;
-    let eHigh = 1e-20;
-    for (let j = aL0; j < aL1; j++) eLow += pw[j];
-    for (let j = aL1; j < aH1; j++) eHigh += pw[j];
-    out.alphaRatioDb = 10 * Math.log10(eHigh / eLow);
-    let mLow = 1e-20;
-    let mHigh = 1e-20;
-    for (let j = hL0; j < hL1; j++) if (amp[j] > mLow) mLow = amp[j];
-    for (let j = hL1; j < hH1; j++) if (amp[j] > mHigh) mHigh = amp[j];
-    out.hammarbergDb = 20 * Math.log10(mLow / mHigh);
+    shapeFeatures(amp, g, pw, out);
+    out.loudness = barkLoudness(amp, t.barkLimits);
+    melLogEnergies(pw, t, melLog);
+    melCepstrum(melLog, t.dctCos, out.mfcc);
+    voiceQuality(amp, pw, g, out);
   }
 
-  return { bins, compute };
+  return { bins: g.bins, compute };
+}
+
+/**
+ * Centroid, flatness, slope and rolloff from the amplitude moments, in one pass that also
+ * leaves the power spectrum in `pw`.
+ */
+function shapeFeatures(amp: Float64Array, g: SpectralGeometry, pw: Float64Array, out: SpectralResult): void {
+  const bins = g.bins;
+  const binHz = g.binHz;
+  let sum = 0;
+  let weighted = 0;
+  let logSum = 0;
+  let ampFreq = 0;
+  // Σ log a as log of products of 16 (a ∈ [1e-10, ~3e2]: no under/overflow), 16× fewer logs.
+  for (let b = 0; b < bins; b += 16) {
+    const e = b + 16 < bins ? b + 16 : bins;
+    let prod = 1;
+    for (let i = b; i < e; i++) {
+      const a = amp[i];
+      sum += a;
+      weighted += i * a;
+      prod *= a;
+      ampFreq += i * binHz * a;
+      pw[i] = a * a;
+    }
+    logSum += Math.log(prod);
+  }
+  // meyda spectralCentroid returns a bin index (mu(1)); converted to Hz here.
+  out.centroidHz = sum > 0 ? (weighted / sum) * binHz : 0;
+  out.flatness = sum > 0 ? (Math.exp(logSum / bins) * bins) / sum : 0;
+  out.slope = sum > 0 ? (bins * ampFreq - g.freqSum * sum) / (sum * g.slopeDen) : 0;
+  // meyda spectralRolloff: 99 % of the amplitude sum.
+  let ec = sum;
+  const threshold = 0.99 * sum;
+  let n = bins - 1;
+  while (ec > threshold && n >= 0) {
+    ec -= amp[n];
+    --n;
+  }
+  out.rolloffHz = (n + 1) * g.nyqBin;
+}
+
+/** meyda loudness: Σ over Bark bands of (band amplitude sum)^0.23. */
+function barkLoudness(amp: Float64Array, barkLimits: MeydaTables['barkLimits']): number {
+  let loud = 0;
+  for (let b = 0; b < BARK_BANDS; b++) {
+    let s = 0;
+    for (let j = barkLimits[b]; j < barkLimits[b + 1]; j++) s += amp[j];
+    loud += Math.pow(s, 0.23);
+  }
+  return loud;
+}
+
+/** meyda mfcc, first half: log(1 + mel-weighted power) per mel filter. */
+function melLogEnergies(pw: Float64Array, t: MeydaTables, melLog: Float64Array): void {
+  const { melStart, melFrom, melTo, melWeights } = t;
+  for (let f = 0; f < MEL_FILTERS; f++) {
+    let e = 0;
+    let w = melStart[f];
+    const to = melTo[f];
+    for (let j = melFrom[f]; j < to; j++) e += melWeights[w++] * pw[j];
+    melLog[f] = Math.log(e + 1);
+  }
+}
+
+/**
+ * meyda mfcc, second half: DCT-II with scale 2, first MFCC_COUNT rows. Rows four at a time: each
+ * row sums in the same order as a plain loop (same result), but four independent accumulators
+ * hide the floating-point add latency.
+ */
+function melCepstrum(melLog: Float64Array, dctCos: MeydaTables['dctCos'], mfcc: Float64Array): void {
+  let k = 0;
+  for (; k + 4 <= MFCC_COUNT; k += 4) {
+    const r0 = k * MEL_FILTERS;
+    const r1 = r0 + MEL_FILTERS;
+    const r2 = r1 + MEL_FILTERS;
+    const r3 = r2 + MEL_FILTERS;
+    let c0 = 0;
+    let c1 = 0;
+    let c2 = 0;
+    let c3 = 0;
+    for (let m = 0; m < MEL_FILTERS; m++) {
+      const v = melLog[m];
+      c0 += v * dctCos[r0 + m];
+      c1 += v * dctCos[r1 + m];
+      c2 += v * dctCos[r2 + m];
+      c3 += v * dctCos[r3 + m];
+    }
+    mfcc[k] = 2 * c0;
+    mfcc[k + 1] = 2 * c1;
+    mfcc[k + 2] = 2 * c2;
+    mfcc[k + 3] = 2 * c3;
+  }
+  for (; k < MFCC_COUNT; k++) {
+    let c = 0;
+    const row = k * MEL_FILTERS;
+    for (let m = 0; m < MEL_FILTERS; m++) c += melLog[m] * dctCos[row + m];
+    mfcc[k] = 2 * c;
+  }
+}
+
+/** Alpha ratio (power, dB) and Hammarberg index (peak amplitude, dB), telephone band edges. */
+function voiceQuality(amp: Float64Array, pw: Float64Array, g: SpectralGeometry, out: SpectralResult): void {
+  let eLow = 1e-20;
+  let eHigh = 1e-20;
+  for (let j = g.alphaLow0; j < g.alphaLow1; j++) eLow += pw[j];
+  for (let j = g.alphaLow1; j < g.alphaHigh1; j++) eHigh += pw[j];
+  out.alphaRatioDb = 10 * Math.log10(eHigh / eLow);
+  let mLow = 1e-20;
+  let mHigh = 1e-20;
+  for (let j = g.hammarbergLow0; j < g.hammarbergLow1; j++) if (amp[j] > mLow) mLow = amp[j];
+  for (let j = g.hammarbergLow1; j < g.hammarbergHigh1; j++) if (amp[j] > mHigh) mHigh = amp[j];
+  out.hammarbergDb = 20 * Math.log10(mLow / mHigh);
 }

@@ -21,7 +21,7 @@ import { toAckRecord } from './alert-records.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import type { AlertServiceConfig } from './config.ts';
 import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
-import { createFanout, type Fanout } from './fanout.ts';
+import { createFanout, type Fanout, type FanoutOptions } from './fanout.ts';
 import { createHub, type Hub, type HubOptions } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { startHistoryLines } from './history-lines.ts';
@@ -253,6 +253,39 @@ interface Running {
   fanout: Fanout;
 }
 
+interface FanoutWiring {
+  instanceId: string;
+  registry: CallRegistry;
+  hub: Hub;
+  onCallEnded: FanoutOptions['onCallEnded'];
+  onCallEvent: FanoutOptions['onCallEvent'];
+}
+
+/**
+ * This instance's own consumer (a group per instance) of calls, emotions, features and alerts:
+ * it keeps the call registry and pushes to this instance's WebSocket clients.
+ */
+function instanceFanout(config: AlertServiceConfig, base: ServiceBase, w: FanoutWiring): Fanout {
+  return createFanout({
+    kafka: base.kafka,
+    producer: base.producer,
+    service: SERVICE,
+    groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${w.instanceId}`,
+    topics: {
+      calls: config.CALLS_TOPIC,
+      emotions: config.EMOTIONS_TOPIC,
+      features: config.FEATURES_TOPIC,
+      alerts: config.ALERTS_TOPIC,
+    },
+    registry: w.registry,
+    hub: w.hub,
+    logger: base.logger,
+    onCallEnded: w.onCallEnded,
+    onCallEvent: w.onCallEvent,
+    metrics: base.metrics,
+  });
+}
+
 /** Readiness, the shutdown order, then the consumers: the fan-out first, the evaluator second. */
 async function startConsuming(
   base: ServiceBase,
@@ -321,23 +354,12 @@ export async function startAlertService(
   });
   const runner = evaluatorRunner(config, base, evaluator, options.fromBeginning ?? false);
   const onCallEvent = startHistoryLines(config, base, hub);
-  const fanout = createFanout({
-    kafka: base.kafka,
-    producer: base.producer,
-    service: SERVICE,
-    groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${instanceId}`,
-    topics: {
-      calls: config.CALLS_TOPIC,
-      emotions: config.EMOTIONS_TOPIC,
-      features: config.FEATURES_TOPIC,
-      alerts: config.ALERTS_TOPIC,
-    },
+  const fanout = instanceFanout(config, base, {
+    instanceId,
     registry,
     hub,
-    logger,
     onCallEnded: (key) => evaluator.endCall(key),
     onCallEvent,
-    metrics,
   });
 
   const web = await startWebServer({

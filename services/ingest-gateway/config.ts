@@ -102,81 +102,32 @@ export interface GatewayConfig {
   warnings: string[];
 }
 
+type GatewayEnv = z.infer<typeof gatewayEnv>;
+
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const c = loadConfig(gatewayEnv, env);
   if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
     throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)']);
   }
-  let tenantTokens: Map<string, string>;
-  if (c.TENANT_TOKENS_FILE) {
-    tenantTokens = parseTenantTokens(
-      readConfigFile('TENANT_TOKENS_FILE', c.TENANT_TOKENS_FILE),
-      'TENANT_TOKENS_FILE',
-    );
-  } else if (c.TENANT_TOKENS) {
-    tenantTokens = parseTenantTokens(c.TENANT_TOKENS, 'TENANT_TOKENS');
-  } else {
-    throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
-  }
+  const tenantTokens = tenantTokensOf(c);
   const runMode = runModeOf(env);
   const production = runMode === 'production';
   const plaintext = !c.TLS_CERT_FILE;
-  const problems: string[] = [];
   const twilio = loadTwilioConfig(env, [...tenantTokens.keys()]);
-  if (production && twilio) {
-    // An auth token lets anyone stream calls as its tenant: held to the tenant tokens' bar.
-    const variable = env.TWILIO_ACCOUNTS_FILE ? 'TWILIO_ACCOUNTS_FILE' : 'TWILIO_ACCOUNTS';
-    for (const [sid, account] of twilio.accounts)
-      problems.push(...secretProblems(variable, account.authToken, `auth token of account ${sid}`));
-  }
-  if (production) {
-    // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
-    const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
-    for (const [tenant, token] of tenantTokens)
-      problems.push(...secretProblems(variable, token, `token of tenant "${tenant}"`));
-    // Tokens and call audio must not cross a network in clear.
-    if (plaintext && !c.GRPC_ALLOW_PLAINTEXT) {
-      problems.push(
-        'TLS_CERT_FILE, TLS_KEY_FILE: production needs TLS on gRPC, or GRPC_ALLOW_PLAINTEXT=true ' +
-          'where TLS ends before the gateway or the network is private',
-      );
-    }
-  }
+  const problems = production ? productionSecretProblems(env, c, tenantTokens, twilio) : [];
   const customerRefKeys = customerRefKeysOf(c, tenantTokens, production, problems);
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const l16ws = loadL16WsConfig(env, production);
   const audiohook = loadAudioHookConfig(env, [...tenantTokens.keys()], production);
-  const tls =
-    c.TLS_CERT_FILE && c.TLS_KEY_FILE
-      ? {
-          certChain: Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE)),
-          privateKey: Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE)),
-        }
-      : null;
   return {
     common: { ...c, topicReplication: topics.replication },
     grpcHost: c.GRPC_HOST,
     grpcPort: c.GRPC_PORT,
-    tls,
+    tls: tlsOf(c),
     tenantTokens,
-    settings: {
-      customerRefKeys,
-      maxFrameBytes: c.MAX_FRAME_BYTES,
-      batchMaxDelayMs: c.BATCH_MAX_DELAY_MS,
-      maxChunkMs: c.CHUNK_MAX_MS,
-      maxGapFillMs: c.MAX_GAP_FILL_MS,
-      ackEveryFrames: c.ACK_EVERY_FRAMES,
-      callStartTimeoutMs: c.CALL_START_TIMEOUT_MS,
-      pace: { maxSpeed: c.MAX_STREAM_SPEED, burstMs: c.STREAM_BURST_MS },
-      topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
-      brokerOutage: {
-        shedAfterMs: c.BROKER_SHED_AFTER_MS,
-        holdMaxMs: c.BROKER_HOLD_MAX_MS,
-        retryPushbackMs: c.RETRY_PUSHBACK_MS,
-      },
-    },
+    settings: sessionSettingsOf(c, customerRefKeys),
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
     reconnectGraceMs: c.RECONNECT_GRACE_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
@@ -191,6 +142,75 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     twilio,
     audiohook,
     warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
+  };
+}
+
+/** Every tenant's stream token, from TENANT_TOKENS_FILE or else TENANT_TOKENS; one is required. */
+function tenantTokensOf(c: GatewayEnv): Map<string, string> {
+  if (c.TENANT_TOKENS_FILE) {
+    return parseTenantTokens(
+      readConfigFile('TENANT_TOKENS_FILE', c.TENANT_TOKENS_FILE),
+      'TENANT_TOKENS_FILE',
+    );
+  }
+  if (c.TENANT_TOKENS) return parseTenantTokens(c.TENANT_TOKENS, 'TENANT_TOKENS');
+  throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
+}
+
+/** What production refuses: weak Twilio auth tokens or tenant tokens, and gRPC in clear. */
+function productionSecretProblems(
+  env: Record<string, string | undefined>,
+  c: GatewayEnv,
+  tenantTokens: ReadonlyMap<string, string>,
+  twilio: TwilioConfig | null,
+): string[] {
+  const problems: string[] = [];
+  if (twilio) {
+    // An auth token lets anyone stream calls as its tenant: held to the tenant tokens' bar.
+    const variable = env.TWILIO_ACCOUNTS_FILE ? 'TWILIO_ACCOUNTS_FILE' : 'TWILIO_ACCOUNTS';
+    for (const [sid, account] of twilio.accounts)
+      problems.push(...secretProblems(variable, account.authToken, `auth token of account ${sid}`));
+  }
+  // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
+  const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
+  for (const [tenant, token] of tenantTokens)
+    problems.push(...secretProblems(variable, token, `token of tenant "${tenant}"`));
+  // Tokens and call audio must not cross a network in clear.
+  if (!c.TLS_CERT_FILE && !c.GRPC_ALLOW_PLAINTEXT) {
+    problems.push(
+      'TLS_CERT_FILE, TLS_KEY_FILE: production needs TLS on gRPC, or GRPC_ALLOW_PLAINTEXT=true ' +
+        'where TLS ends before the gateway or the network is private',
+    );
+  }
+  return problems;
+}
+
+/** The gRPC and WebSocket listeners' certificate and key, read from their files; null = plaintext. */
+function tlsOf(c: GatewayEnv): GatewayConfig['tls'] {
+  if (!c.TLS_CERT_FILE || !c.TLS_KEY_FILE) return null;
+  return {
+    certChain: Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE)),
+    privateKey: Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE)),
+  };
+}
+
+/** What every call session obeys, whichever intake carried it. */
+function sessionSettingsOf(c: GatewayEnv, customerRefKeys: ReadonlyMap<string, string>): SessionSettings {
+  return {
+    customerRefKeys,
+    maxFrameBytes: c.MAX_FRAME_BYTES,
+    batchMaxDelayMs: c.BATCH_MAX_DELAY_MS,
+    maxChunkMs: c.CHUNK_MAX_MS,
+    maxGapFillMs: c.MAX_GAP_FILL_MS,
+    ackEveryFrames: c.ACK_EVERY_FRAMES,
+    callStartTimeoutMs: c.CALL_START_TIMEOUT_MS,
+    pace: { maxSpeed: c.MAX_STREAM_SPEED, burstMs: c.STREAM_BURST_MS },
+    topics: { audio: c.AUDIO_TOPIC, calls: c.CALLS_TOPIC },
+    brokerOutage: {
+      shedAfterMs: c.BROKER_SHED_AFTER_MS,
+      holdMaxMs: c.BROKER_HOLD_MAX_MS,
+      retryPushbackMs: c.RETRY_PUSHBACK_MS,
+    },
   };
 }
 

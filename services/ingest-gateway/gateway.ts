@@ -10,10 +10,10 @@ import { createBalancedPartitioner } from './balanced-partitioner.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics, watchPlacement, watchSink } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
-import { createKafkaSink } from './kafka-sink.ts';
+import { createKafkaSink, type KafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
 import { createL16WsMetrics } from './l16ws/metrics.ts';
-import { startL16WsServer, type L16WsServer } from './l16ws/server.ts';
+import { startL16WsServer, type L16WsServer, type L16WsServerOptions } from './l16ws/server.ts';
 import { createTwilioMetrics } from './twilio-metrics.ts';
 import { startTwilioServer, type TwilioServer } from './twilio-server.ts';
 
@@ -34,6 +34,15 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
+/**
+ * What every intake (gRPC and each adapter) shares: transport security, session settings, the
+ * Kafka sink, the one live-call registry, the logger and the gateway metrics.
+ */
+type Intake = Pick<L16WsServerOptions, 'tls' | 'settings' | 'sink' | 'liveCalls' | 'logger' | 'metrics'>;
+
+/** The optional adapters, each null when its port is not configured. */
+type Adapters = Pick<Gateway, 'l16ws' | 'twilio' | 'audiohook'>;
+
 export async function startGateway(
   config: GatewayConfig,
   options: { handleSignals?: boolean } = {},
@@ -49,6 +58,46 @@ export async function startGateway(
       : undefined,
   });
   const metrics = createGatewayMetrics(base.metrics);
+  const sink = createWatchedSink(config, base);
+  if (audioPlacement) watchPlacement(base.metrics, audioPlacement);
+  // One registry for every adapter: the same quotas, duplicate-id refusal and idle sweep.
+  // A call's audio partition is freed with the call (after its last records were acknowledged).
+  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key) =>
+    audioPlacement?.release(key),
+  );
+  const intake: Intake = {
+    tls: config.tls,
+    settings: config.settings,
+    sink,
+    liveCalls,
+    logger: base.logger,
+    metrics,
+  };
+  const grpc = await startGrpcServer({
+    ...intake,
+    host: config.grpcHost,
+    port: config.grpcPort,
+    tokens: createTokenStore(config.tenantTokens),
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxFrameBytes: config.settings.maxFrameBytes,
+  });
+  const adapters = await startAdapters(config, base, intake);
+  base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
+  base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
+  for (const warning of config.warnings) base.logger.warn(warning);
+  base.logger.info('ingest gateway listening', {
+    grpcPort: grpc.port,
+    l16wsPort: adapters.l16ws?.port ?? null,
+    tls: config.tls !== null,
+    tenants: config.tenantTokens.size,
+    twilioPort: adapters.twilio?.port ?? null,
+    audiohookPort: adapters.audiohook?.port ?? null,
+  });
+  return { base, grpc, ...adapters, audioPlacement, stop: () => base.shutdown.run('stop') };
+}
+
+/** The Kafka sink with its backpressure watermarks, produce lanes and linger, and its gauges. */
+function createWatchedSink(config: GatewayConfig, base: ServiceBase): KafkaSink {
   const sink = createKafkaSink({
     producer: base.producer,
     logger: base.logger,
@@ -59,84 +108,39 @@ export async function startGateway(
     lingerMs: config.produceLingerMs,
   });
   watchSink(base.metrics, sink);
-  if (audioPlacement) watchPlacement(base.metrics, audioPlacement);
-  // One registry for every adapter: the same quotas, duplicate-id refusal and idle sweep.
-  // A call's audio partition is freed with the call (after its last records were acknowledged).
-  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key) =>
-    audioPlacement?.release(key),
-  );
-  const grpc = await startGrpcServer({
-    host: config.grpcHost,
-    port: config.grpcPort,
-    tls: config.tls,
-    tokens: createTokenStore(config.tenantTokens),
-    settings: config.settings,
-    idleTimeoutMs: config.idleTimeoutMs,
-    maxFrameBytes: config.settings.maxFrameBytes,
-    sink,
-    liveCalls,
-    logger: base.logger,
-    metrics,
-  });
+  return sink;
+}
+
+/**
+ * Starts the configured adapters in order (L16 WebSocket, Twilio, AudioHook). Their shutdown
+ * steps run before gRPC's, in the order registered here: steps run in the order added.
+ */
+async function startAdapters(config: GatewayConfig, base: ServiceBase, intake: Intake): Promise<Adapters> {
   const l16ws = config.l16ws
     ? await startL16WsServer({
         ...config.l16ws,
+        ...intake,
         reconnectGraceMs: config.reconnectGraceMs,
-        tls: config.tls,
-        settings: config.settings,
-        sink,
-        liveCalls,
-        logger: base.logger,
-        metrics,
         adapterMetrics: createL16WsMetrics(base.metrics),
       })
     : null;
   if (l16ws) base.shutdown.add('l16ws: end live calls, flush audio', () => l16ws.stop());
   const twilio = config.twilio
     ? await startTwilioServer({
+        ...intake,
         config: config.twilio,
         reconnectGraceMs: config.reconnectGraceMs,
-        tls: config.tls,
-        settings: config.settings,
-        sink,
-        liveCalls,
-        logger: base.logger,
-        metrics,
         twilioMetrics: createTwilioMetrics(base.metrics.registry),
       })
     : null;
   const audiohook = config.audiohook
     ? await startAudioHookServer({
+        ...intake,
         config: config.audiohook,
-        tls: config.tls,
-        settings: config.settings,
-        sink,
-        liveCalls,
-        logger: base.logger,
-        metrics,
         adapterMetrics: createAudioHookMetrics(base.metrics),
       })
     : null;
   if (audiohook) base.shutdown.add('audiohook: end live conversations, flush audio', () => audiohook.stop());
-  base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
   if (twilio) base.shutdown.add('twilio: end live streams, flush audio', () => twilio.stop());
-  base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
-  for (const warning of config.warnings) base.logger.warn(warning);
-  base.logger.info('ingest gateway listening', {
-    grpcPort: grpc.port,
-    l16wsPort: l16ws?.port ?? null,
-    tls: config.tls !== null,
-    tenants: config.tenantTokens.size,
-    twilioPort: twilio?.port ?? null,
-    audiohookPort: audiohook?.port ?? null,
-  });
-  return {
-    base,
-    grpc,
-    l16ws,
-    twilio,
-    audiohook,
-    audioPlacement,
-    stop: () => base.shutdown.run('stop'),
-  };
+  return { l16ws, twilio, audiohook };
 }

@@ -18,7 +18,7 @@ import type { TokenOptions } from '../../shared/auth/tokens.ts';
 import { verifyBearer } from './auth.ts';
 import { login } from './login.ts';
 import { handleInternal, isInternalPath } from './internal.ts';
-import { CsvBody, isApiPath, matchRoute, routeLabel } from './routes.ts';
+import { CsvBody, isApiPath, matchRoute, routeLabel, type ApiResponse } from './routes.ts';
 
 export interface QaServerOptions {
   store: CallStore;
@@ -140,121 +140,161 @@ function serveStatic(res: ServerResponse, webRoot: string, path: string): boolea
 }
 
 export async function startQaServer(options: QaServerOptions): Promise<QaServer> {
-  const maxBody = options.maxBodyBytes ?? 64 * 1024;
-  const loginLimiter = options.loginLimiter ?? createLoginLimiter();
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-    if (path === '/auth/login' && options.login) {
-      try {
-        if (method !== 'POST') throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`);
-        const address = clientAddress(
-          req.socket.remoteAddress,
-          req.headers['x-forwarded-for'],
-          options.trustedProxies ?? [],
-        );
-        const input = await readBody(req, 4096);
-        sendJson(
-          res,
-          200,
-          await login(options.login, options.tokens, input, { limiter: loginLimiter, address }),
-        );
-      } catch (error) {
-        if (!(error instanceof StoreError)) throw error;
-        const retry = error.retryAfterMs
-          ? { 'retry-after': retryAfterSeconds(error.retryAfterMs) }
-          : undefined;
-        sendJson(res, STATUS[error.code] ?? 400, errorBody(error), retry);
-      }
-      return;
-    }
-    if (isInternalPath(path)) {
-      const started = performance.now();
-      let status = 500;
-      try {
-        const tokens = { secret: options.tokens.secret, issuer: options.tokens.issuer };
-        const query = parseQuery(url.searchParams);
-        const result = await handleInternal(
-          method,
-          path,
-          query,
-          req.headers.authorization,
-          options.store,
-          tokens,
-        );
-        status = result.status;
-        sendJson(res, status, result.body);
-      } catch (error) {
-        if (!(error instanceof StoreError)) throw error;
-        status = STATUS[error.code] ?? 400;
-        sendJson(res, status, errorBody(error));
-      } finally {
-        options.observe?.(
-          `${method} /internal/customers/:ref/history`,
-          status,
-          (performance.now() - started) / 1000,
-        );
-      }
-      return;
-    }
-    if (!isApiPath(path)) {
-      if (options.webRoot && (method === 'GET' || method === 'HEAD') && path.startsWith('/qa')) {
-        if (serveStatic(res, options.webRoot, path)) return;
-      }
-      if (path === '/' && options.webRoot) {
-        res.writeHead(302, { location: '/qa/' }).end();
-        return;
-      }
-      return sendJson(res, 404, errorBody(new StoreError('NOT_FOUND', `no route ${path}`)));
-    }
-    const started = performance.now();
-    let route = 'unmatched';
-    let status = 500;
-    try {
-      const { handler, params, bodyLimit } = matchRoute(method, path);
-      route = routeLabel(method, path);
-      const principal = await verifyBearer(req.headers.authorization, options.tokens);
-      const query = parseQuery(url.searchParams);
-      const body =
-        method === 'POST' || method === 'PUT'
-          ? await readBody(req, bodyLimit?.maxBytes ?? maxBody, bodyLimit?.acceptsCsv)
-          : undefined;
-      const result = await handler({ method, path, query, body, principal }, params, options.store);
-      status = result.status;
-      const disposition = result.filename
-        ? { 'content-disposition': `attachment; filename="${result.filename}"` }
-        : undefined;
-      if (result.contentType) {
-        res.writeHead(status, {
-          'content-type': result.contentType,
-          'cache-control': 'no-store',
-          ...SECURITY_HEADERS,
-          ...disposition,
-        });
-        res.end(result.body as string);
-      } else {
-        sendJson(res, status, result.body, disposition);
-      }
-    } catch (error) {
-      if (error instanceof StoreError) {
-        status = STATUS[error.code] ?? 400;
-        sendJson(res, status, errorBody(error), status === 401 ? { 'www-authenticate': 'Bearer' } : {});
-      } else {
-        status = 500;
-        options.onError?.(error);
-        sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error', details: [] } });
-      }
-    } finally {
-      options.observe?.(route, status, (performance.now() - started) / 1000);
-    }
+  const context: QaContext = {
+    options,
+    maxBody: options.maxBodyBytes ?? 64 * 1024,
+    loginLimiter: options.loginLimiter ?? createLoginLimiter(),
   };
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
+    route(context, req, res).catch((error) => {
       options.onError?.(error);
-      if (!res.headersSent)
-        sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error', details: [] } });
+      if (!res.headersSent) sendInternalError(res);
     });
   });
   return listen(server, options.port, options.host ?? '127.0.0.1');
+}
+
+/** What every handler needs: the options and what startQaServer derived from them. */
+interface QaContext {
+  options: QaServerOptions;
+  maxBody: number;
+  loginLimiter: LoginLimiter;
+}
+
+/** One request and its parsed URL, as the handlers below take it. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  method: string;
+}
+
+/** The route table: login, internal service API, pages (and 404), then the bearer JSON API. */
+async function route(context: QaContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const ex: Exchange = { req, res, url, method: req.method ?? 'GET' };
+  const path = url.pathname;
+  if (path === '/auth/login' && context.options.login) return serveLogin(context, ex, context.options.login);
+  if (isInternalPath(path)) return serveInternal(context.options, ex);
+  if (!isApiPath(path)) return servePage(context.options, ex);
+  return serveApi(context, ex);
+}
+
+/** POST /auth/login; a StoreError (throttling included) becomes its status, with Retry-After. */
+async function serveLogin(context: QaContext, ex: Exchange, check: PasswordCheck): Promise<void> {
+  const { options } = context;
+  const { req, res, method } = ex;
+  try {
+    if (method !== 'POST')
+      throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${ex.url.pathname}`);
+    const address = clientAddress(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      options.trustedProxies ?? [],
+    );
+    const input = await readBody(req, 4096);
+    sendJson(res, 200, await login(check, options.tokens, input, { limiter: context.loginLimiter, address }));
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    const retry = error.retryAfterMs ? { 'retry-after': retryAfterSeconds(error.retryAfterMs) } : undefined;
+    sendJson(res, STATUS[error.code] ?? 400, errorBody(error), retry);
+  }
+}
+
+/** The service-to-service API under /internal/ (service tokens, see internal.ts), observed as one route. */
+async function serveInternal(options: QaServerOptions, ex: Exchange): Promise<void> {
+  const { req, res, url, method } = ex;
+  const started = performance.now();
+  let status = 500;
+  try {
+    const tokens = { secret: options.tokens.secret, issuer: options.tokens.issuer };
+    const query = parseQuery(url.searchParams);
+    const result = await handleInternal(
+      method,
+      url.pathname,
+      query,
+      req.headers.authorization,
+      options.store,
+      tokens,
+    );
+    status = result.status;
+    sendJson(res, status, result.body);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    status = STATUS[error.code] ?? 400;
+    sendJson(res, status, errorBody(error));
+  } finally {
+    options.observe?.(
+      `${method} /internal/customers/:ref/history`,
+      status,
+      (performance.now() - started) / 1000,
+    );
+  }
+}
+
+/** The built review page under /qa/, a redirect from / to it, 404 for anything else. */
+function servePage(options: QaServerOptions, ex: Exchange): void {
+  const { res, method } = ex;
+  const path = ex.url.pathname;
+  if (options.webRoot && (method === 'GET' || method === 'HEAD') && path.startsWith('/qa')) {
+    if (serveStatic(res, options.webRoot, path)) return;
+  }
+  if (path === '/' && options.webRoot) {
+    res.writeHead(302, { location: '/qa/' }).end();
+    return;
+  }
+  sendJson(res, 404, errorBody(new StoreError('NOT_FOUND', `no route ${path}`)));
+}
+
+/** The bearer-authenticated JSON API (routes.ts); every request observed under its route label. */
+async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
+  const { options } = context;
+  const { req, res, url, method } = ex;
+  const path = url.pathname;
+  const started = performance.now();
+  let route = 'unmatched';
+  let status = 500;
+  try {
+    const { handler, params, bodyLimit } = matchRoute(method, path);
+    route = routeLabel(method, path);
+    const principal = await verifyBearer(req.headers.authorization, options.tokens);
+    const query = parseQuery(url.searchParams);
+    const body =
+      method === 'POST' || method === 'PUT'
+        ? await readBody(req, bodyLimit?.maxBytes ?? context.maxBody, bodyLimit?.acceptsCsv)
+        : undefined;
+    const result = await handler({ method, path, query, body, principal }, params, options.store);
+    status = result.status;
+    sendApiResult(res, result);
+  } catch (error) {
+    if (error instanceof StoreError) {
+      status = STATUS[error.code] ?? 400;
+      sendJson(res, status, errorBody(error), status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+    } else {
+      status = 500;
+      options.onError?.(error);
+      sendInternalError(res);
+    }
+  } finally {
+    options.observe?.(route, status, (performance.now() - started) / 1000);
+  }
+}
+
+/** A route's answer: JSON, or a typed body (CSV export…), as an attachment when it names a file. */
+function sendApiResult(res: ServerResponse, result: ApiResponse): void {
+  const disposition = result.filename
+    ? { 'content-disposition': `attachment; filename="${result.filename}"` }
+    : undefined;
+  if (!result.contentType) return sendJson(res, result.status, result.body, disposition);
+  res.writeHead(result.status, {
+    'content-type': result.contentType,
+    'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...disposition,
+  });
+  res.end(result.body as string);
+}
+
+function sendInternalError(res: ServerResponse): void {
+  sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error', details: [] } });
 }
