@@ -1,8 +1,9 @@
 // Docker-compose.yml cannot run here (no Docker engine): check that it parses, that every build
 // context, Dockerfile and service entry file it references exists, and that every service accepts
 // the configuration compose gives it, in the image's production mode, with the operator values of
-// SECURITY.md's production checklist (a service that would refuse to start fails here); and
-// its structure and that each service sets only variables its schema reads.
+// SECURITY.md's production checklist (a service that would refuse to start fails here); its
+// structure and that each service sets only variables its schema reads; that every broker and URL
+// a variable names is a service listening on that port; that topics agree with the topics job.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +85,83 @@ describe('docker-compose.yml', () => {
       expect(compose.services[host], target).toBeDefined();
       expect(compose.services[host].expose ?? [], target).toContain(port);
     }
+  });
+});
+
+/**
+ * The ports a service listens on inside the compose network: its `expose`, the container side of
+ * its `ports`, every *_PORT variable it sets, and a broker's KAFKA_LISTENERS.
+ */
+function listeningPorts(service: ComposeService): Set<string> {
+  const env = service.environment ?? {};
+  const ports = [...(service.expose ?? []), ...(service.ports ?? []).map((p) => String(p).split(':').pop())];
+  for (const [key, value] of Object.entries(env)) if (/_PORT$/.test(key)) ports.push(String(value));
+  for (const listener of String(env.KAFKA_LISTENERS ?? '').split(',')) ports.push(listener.split(':').pop());
+  return new Set(ports.map((p) => String(p).replace(/\/(tcp|udp)$/, '')));
+}
+
+/** Each `host:port` an environment value names (a broker list, a URL) that no service listens on. */
+function unreachableAddresses(file: typeof compose): string[] {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(file.services)) {
+    for (const [key, value] of Object.entries(service.environment ?? {})) {
+      if (key === 'KAFKA_ADVERTISED_LISTENERS' || key === 'KAFKA_CONTROLLER_QUORUM_VOTERS') continue;
+      for (const item of String(value).split(',')) {
+        const address = /^(?:[a-z]+:\/\/)?([a-z][\w-]*):(\d+)(?:\/.*)?$/.exec(item.trim());
+        if (!address || address[1] === 'localhost') continue;
+        const [, host, port] = address;
+        const target = file.services[host];
+        if (!target) problems.push(`${name}: ${key} names no service "${host}"`);
+        else if (!listeningPorts(target).has(port))
+          problems.push(`${name}: ${key}: ${host} listens on no port ${port}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Topic and consumer-group variables a service sets that the provisioning job does not set alike. */
+function topicDisagreements(file: typeof compose): string[] {
+  const provisioned = file.services.topics.environment ?? {};
+  return Object.entries(file.services).flatMap(([name, service]) =>
+    Object.entries(service.environment ?? {})
+      .filter(([key, value]) => /_TOPIC$/.test(key) && provisioned[key] !== value)
+      .map(([key]) => `${name}: ${key} differs from the topics job's`),
+  );
+}
+
+describe('docker-compose.yml addresses and topics', () => {
+  it('every host:port a variable names (brokers, the history URLs) is a service listening on it', () => {
+    const named = Object.values(compose.services).flatMap((s) => Object.values(s.environment ?? {}));
+    expect(named).toContain('kafka:29092');
+    expect(named).toContain('http://call-store:8090');
+    expect(unreachableAddresses(compose)).toEqual([]);
+  });
+
+  it('the same check fails a broker or a URL that points nowhere', () => {
+    const broken = structuredClone(compose);
+    broken.services['dsp-worker'].environment = {
+      ...broken.services['dsp-worker'].environment,
+      KAFKA_BROKERS: 'kafka:9999',
+    };
+    broken.services['routing-service'].environment = {
+      ...broken.services['routing-service'].environment,
+      ROUTING_HISTORY_URL: 'http://call-stor:8090',
+    };
+    expect(unreachableAddresses(broken).sort()).toEqual([
+      'dsp-worker: KAFKA_BROKERS: kafka listens on no port 9999',
+      'routing-service: ROUTING_HISTORY_URL names no service "call-stor"',
+    ]);
+  });
+
+  it('a topic a service is given is the topic the provisioning job creates', () => {
+    expect(topicDisagreements(compose)).toEqual([]);
+    const broken = structuredClone(compose);
+    broken.services['alert-service'].environment = {
+      ...broken.services['alert-service'].environment,
+      ALERTS_TOPIC: 'va.alerts.v2',
+    };
+    expect(topicDisagreements(broken)).toEqual(["alert-service: ALERTS_TOPIC differs from the topics job's"]);
   });
 });
 
