@@ -2,20 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { AlertRuleError, parseRuleSetText } from '../../../../pipelines/alerts/index.ts';
 import { defaultRules } from './helpers.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 function ruleFile(rule: string): string {
   return `version: 1\nrules:\n  - id: my-rule\n    name: My rule\n    audience: both\n    severity: warning\n    message: hello\n${rule}`;
 }
 
-function errorOf(text: string): AlertRuleError {
-  try {
-    parseRuleSetText(text);
-  } catch (error) {
-    if (error instanceof AlertRuleError) return error;
-    throw error;
-  }
-  throw new Error('expected an AlertRuleError');
-}
+const errorOf = (text: string) => thrownError(() => parseRuleSetText(text), AlertRuleError);
 
 describe('alert rule file', () => {
   it('ships the seven default rules', () => {

@@ -5,20 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { AlertRuleError, parseRuleSetText, renderMessage } from '../../../../pipelines/alerts/index.ts';
 import type { AlertRule } from '../../../../pipelines/alerts/index.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 function ruleFile(fields: string): string {
   return `version: 1\nrules:\n  - id: my-rule\n    name: My rule\n    audience: both\n    severity: warning\n    subject: customer\n${fields}`;
 }
 
-function errorOf(text: string): AlertRuleError {
-  try {
-    parseRuleSetText(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(AlertRuleError);
-    return error as AlertRuleError;
-  }
-  throw new Error('expected an AlertRuleError');
-}
+const errorOf = (text: string) => thrownError(() => parseRuleSetText(text), AlertRuleError);
 
 const INHERITED = ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__', 'isPrototypeOf'];
 

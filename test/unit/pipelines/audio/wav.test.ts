@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { WavError, encodeWav, parseWav } from '../../../../pipelines/audio/wav.ts';
 import type { WavEncoding } from '../../../../pipelines/audio/wav.ts';
+import { thrownCode } from '../../../support/thrown.ts';
 
 function sine(n: number, hz: number, rate: number, amp = 0.5): Float32Array {
   const out = new Float32Array(n);
@@ -30,15 +31,7 @@ function riff(...chunks: number[][]): Uint8Array {
   const body = chunks.flat();
   return Uint8Array.from([...ascii('RIFF'), ...u32(4 + body.length), ...ascii('WAVE'), ...body]);
 }
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof WavError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
+const codeOf = (fn: () => unknown) => thrownCode(fn, WavError);
 
 const TOLERANCE: Record<WavEncoding, number> = {
   pcm8: 1 / 128,

@@ -12,6 +12,7 @@ import {
 } from '../../../../pipelines/dsp/index.ts';
 import { synthVoiced, tone, whiteNoise } from '../../../../devkit/audio/test-signals.ts';
 import { floatBytes, runChunked } from './helpers.ts';
+import { thrownCode } from '../../../support/thrown.ts';
 
 const mu8k = { format: { codec: 'pcmu' as const, sampleRateHz: 8000 } };
 
@@ -97,15 +98,7 @@ describe('bad input', () => {
 });
 
 describe('typed errors', () => {
-  const code = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(DspError);
-      return (e as DspError).code;
-    }
-    return undefined;
-  };
+  const code = (f: () => unknown) => thrownCode(f, DspError);
   it('rejects an unsupported codec with UNSUPPORTED_CODEC', () => {
     expect(
       code(() => createChannelAnalyzer({ format: { codec: 'opus' as never, sampleRateHz: 8000 } })),

@@ -2,16 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { EmotionError, parseEmotionModel } from '../../../../pipelines/emotion/index.ts';
 import { toyModel } from './toy-model.ts';
+import { thrownCode } from '../../../support/thrown.ts';
 
-function codeOf(json: unknown): string {
-  try {
-    parseEmotionModel(json);
-  } catch (e) {
-    expect(e).toBeInstanceOf(EmotionError);
-    return (e as EmotionError).code;
-  }
-  return 'accepted';
-}
+const codeOf = (json: unknown) => thrownCode(() => parseEmotionModel(json), EmotionError);
 
 const mutate = (f: (m: Record<string, unknown> & ReturnType<typeof toyModel>) => void): unknown => {
   const m = JSON.parse(JSON.stringify(toyModel()));

@@ -3,16 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { USAGE, parseArgs, parseChannelMap, resolveChannels } from '../../../../services/analyze/args.ts';
 import { AnalyzeError } from '../../../../services/analyze/errors.ts';
+import { thrownCode } from '../../../support/thrown.ts';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AnalyzeError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
+const codeOf = (fn: () => unknown) => thrownCode(fn, AnalyzeError);
 
 describe('parseArgs', () => {
   it('reads the path and every option, in either --name value or --name=value form', () => {

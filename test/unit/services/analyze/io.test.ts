@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EMOTION_LABELS } from '../../../../pipelines/emotion/types.ts';
-import type { AnalyzeError } from '../../../../services/analyze/errors.ts';
+import { AnalyzeError } from '../../../../services/analyze/errors.ts';
 import { findWavFiles } from '../../../../services/analyze/files.ts';
 import { clock, formatFileResult } from '../../../../services/analyze/format.ts';
 import { createJsonWriter } from '../../../../services/analyze/json-writer.ts';
@@ -12,6 +12,7 @@ import { createProgress } from '../../../../services/analyze/progress.ts';
 import { summariseDynamics, summariseSpeaker } from '../../../../services/analyze/summary.ts';
 import type { FileAnalysis } from '../../../../services/analyze/types.ts';
 import { fakeWindow } from './fixtures/windows.ts';
+import { thrownCode } from '../../../support/thrown.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'analyze-io-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,13 +33,7 @@ describe('findWavFiles', () => {
     writeFileSync(f, '');
     expect(findWavFiles(f)).toEqual([f]);
     mkdirSync(join(dir, 'empty'));
-    const code = (p: string) => {
-      try {
-        findWavFiles(p);
-      } catch (e) {
-        return (e as AnalyzeError).code;
-      }
-    };
+    const code = (p: string) => thrownCode(() => findWavFiles(p), AnalyzeError);
     expect(code(join(dir, 'nope'))).toBe('PATH_NOT_FOUND');
     expect(code(join(dir, 'empty'))).toBe('NO_WAV_FILES');
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { loadDspWorkerConfig } from '../../../../services/dsp-worker/config.ts';
 import { loadEmotionClassifierConfig } from '../../../../services/emotion-classifier/config.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const brokers = { KAFKA_BROKERS: 'kafka:9092' };
 
@@ -26,18 +27,15 @@ describe('worker configuration', () => {
   });
 
   it('names every bad variable in one typed error', () => {
-    let error: unknown;
-    try {
-      loadDspWorkerConfig({ CALL_IDLE_TIMEOUT_MS: 'soon', MAX_CALLS: '0', AUDIO_TOPIC: 'bad topic!' });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems.join('\n');
+    const error = thrownError(
+      () => loadDspWorkerConfig({ CALL_IDLE_TIMEOUT_MS: 'soon', MAX_CALLS: '0', AUDIO_TOPIC: 'bad topic!' }),
+      ConfigError,
+    );
+    const problems = error.problems.join('\n');
     for (const name of ['KAFKA_BROKERS', 'CALL_IDLE_TIMEOUT_MS', 'MAX_CALLS', 'AUDIO_TOPIC']) {
       expect(problems).toContain(name);
     }
-    expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+    expect(error.code).toBe('CONFIG_INVALID');
   });
 
   it('refuses a hop longer than the window', () => {

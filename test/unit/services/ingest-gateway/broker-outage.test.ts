@@ -11,6 +11,7 @@ import { IngestError } from '../../../../services/ingest-gateway/errors.ts';
 import { RETRY_PUSHBACK_KEY, toStatus } from '../../../../services/ingest-gateway/grpc-server.ts';
 import type { KafkaSink } from '../../../../services/ingest-gateway/kafka-sink.ts';
 import { createLiveCalls } from '../../../../services/ingest-gateway/live-calls.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const policy: BrokerOutagePolicy = { shedAfterMs: 3_000, holdMaxMs: 15_000, retryPushbackMs: 4_000 };
 const stalledSink = (ms: number): KafkaSink => ({ stalledForMs: () => ms }) as unknown as KafkaSink;
@@ -18,13 +19,7 @@ const stalledSink = (ms: number): KafkaSink => ({ stalledForMs: () => ms }) as u
 describe('broker outage', () => {
   it('takes new calls while the broker acknowledges, refuses them with a retry delay once it stalls', () => {
     expect(() => refuseWhileBrokerDown(stalledSink(2_999), policy)).not.toThrow();
-    let refusal: unknown;
-    try {
-      refuseWhileBrokerDown(stalledSink(3_000), policy);
-    } catch (error) {
-      refusal = error;
-    }
-    expect(refusal).toBeInstanceOf(IngestError);
+    const refusal = thrownError(() => refuseWhileBrokerDown(stalledSink(3_000), policy), IngestError);
     expect(refusal).toMatchObject({ code: 'BROKER_UNAVAILABLE', status: 'UNAVAILABLE', retryAfterMs: 4_000 });
   });
 

@@ -3,7 +3,7 @@
 // no limit.
 import { describe, expect, it } from 'vitest';
 import { createStreamPace } from '../../../../services/ingest-gateway/stream-pace.ts';
-import { errorCode as code } from '../../../support/error-code.ts';
+import { thrownCode as code } from '../../../support/thrown.ts';
 
 describe('stream pace', () => {
   it('allows maxSpeed × age + burst on each channel, and not a millisecond more', () => {

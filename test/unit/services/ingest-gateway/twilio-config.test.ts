@@ -1,8 +1,8 @@
 // The Twilio adapter's options: off unless TWILIO_PORT is set; accounts from the variable (lines
 // or JSON) mapped to known tenants; every problem a CONFIG_INVALID naming the variable, never a token.
 import { describe, expect, it } from 'vitest';
-import { errorCode } from '../../../../pipelines/errors.ts';
 import { loadTwilioConfig } from '../../../../services/ingest-gateway/twilio-config.ts';
+import { configProblems } from '../../../support/thrown.ts';
 
 const SID = 'AC' + '0123456789abcdef'.repeat(2);
 const SID2 = 'AC' + 'fedcba9876543210'.repeat(2);
@@ -10,15 +10,7 @@ const TOKEN = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80';
 const TENANTS = ['acme', 'beta'];
 const base = { TWILIO_PORT: '8443', TWILIO_PUBLIC_URL: 'wss://ingest.example.com/' };
 
-const problems = (env: Record<string, string>): string[] => {
-  try {
-    loadTwilioConfig(env, TENANTS);
-  } catch (error) {
-    expect(errorCode(error)).toBe('CONFIG_INVALID');
-    return (error as { problems: string[] }).problems;
-  }
-  return [];
-};
+const problems = (env: Record<string, string>) => configProblems(() => loadTwilioConfig(env, TENANTS));
 
 describe('Twilio adapter configuration', () => {
   it('is off without TWILIO_PORT', () => {

@@ -2,7 +2,6 @@
 // parse, tracks map to channels, timestamps become timeline slots, consent comes only from the
 // parameters, and malformed messages fail with their stable codes.
 import { describe, expect, it } from 'vitest';
-import { errorCode } from '../../../../pipelines/errors.ts';
 import {
   parseTwilioMessage,
   resumeOffsetMs,
@@ -10,6 +9,7 @@ import {
   toCallStart,
   type TwilioStart,
 } from '../../../../services/ingest-gateway/twilio-protocol.ts';
+import { thrownCode as codeOf } from '../../../support/thrown.ts';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const CALL = 'CA' + 'b'.repeat(32);
@@ -30,15 +30,6 @@ const startMessage = (over: Record<string, unknown> = {}) =>
     },
     streamSid: STREAM,
   });
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    return errorCode(error);
-  }
-  return undefined;
-};
 
 describe('Twilio Media Streams messages', () => {
   it('maps start to a CallStart: CallSid, tracks as channels, parameters, consent', () => {

@@ -1,11 +1,12 @@
 // CallStart and AudioFrame validation: typed errors with the gRPC status each maps to.
 import { describe, expect, it } from 'vitest';
-import type { IngestError } from '../../../../services/ingest-gateway/errors.ts';
+import { IngestError } from '../../../../services/ingest-gateway/errors.ts';
 import {
   validateCallStart,
   validateFrame,
   type RawCallStart,
 } from '../../../../services/ingest-gateway/validate.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const raw: RawCallStart = {
   callId: 'call-1',
@@ -21,14 +22,7 @@ const raw: RawCallStart = {
   team: 't',
 };
 
-function error(fn: () => unknown): IngestError {
-  try {
-    fn();
-  } catch (caught) {
-    return caught as IngestError;
-  }
-  throw new Error('expected an IngestError');
-}
+const error = (fn: () => unknown) => thrownError(fn, IngestError);
 
 describe('validateCallStart', () => {
   it('fills defaults: both channels, no consent, token tenant, start time now', () => {

@@ -12,7 +12,7 @@ import {
 } from '../../../../services/ingest-gateway/validate.ts';
 import { MAX_CHUNK_PAYLOAD_BYTES } from '../../../../services/shared/audio-chunk-limits.ts';
 import { audioChunkCodec, type AudioChunk } from '../../../../services/shared/records.ts';
-import { errorCode as code } from '../../../support/error-code.ts';
+import { thrownCode as code } from '../../../support/thrown.ts';
 
 const NOW = Date.parse('2026-12-04T12:00:00Z');
 const chunk: AudioChunk = {

@@ -20,6 +20,7 @@ import {
   type AudioChunk,
   type CallEvent,
 } from '../../../../services/shared/records.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const chunk: AudioChunk = {
   callId: 'call-1',
@@ -38,14 +39,7 @@ const chunk: AudioChunk = {
   chunkIndex: 2,
 };
 
-function caught(fn: () => unknown): DecodeError {
-  try {
-    fn();
-  } catch (error) {
-    return error as DecodeError;
-  }
-  throw new Error('expected a throw');
-}
+const caught = (fn: () => unknown) => thrownError(fn, DecodeError);
 
 describe('record codecs', () => {
   it('round-trips an audio chunk with Unix-ms timestamps as numbers', () => {

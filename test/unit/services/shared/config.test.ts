@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { boolVar, commonEnv, ConfigError, intVar, loadConfig } from '../../../../services/shared/config.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const schema = z.object({
   ...commonEnv,
@@ -12,15 +13,11 @@ const schema = z.object({
 
 describe('loadConfig', () => {
   it('refuses a renamed variable with its new name, alongside the other problems', () => {
-    const error = (() => {
-      try {
-        loadConfig(schema, { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: 'my.alerts', CONSUMER_GROUP: 'g' });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([
+    const error = thrownError(
+      () => loadConfig(schema, { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: 'my.alerts', CONSUMER_GROUP: 'g' }),
+      ConfigError,
+    );
+    expect(error.problems).toEqual([
       'TOPIC_ALERTS: renamed ALERTS_TOPIC; set ALERTS_TOPIC instead',
       'CONSUMER_GROUP: renamed STORE_GROUP_ID; set STORE_GROUP_ID instead',
     ]);
@@ -50,19 +47,16 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable in one CONFIG_INVALID error', () => {
-    let caught: unknown;
-    try {
-      loadConfig(schema, {
-        KAFKA_BROKERS: 'nohost',
-        BATCH_MAX_DELAY_MS: '500',
-        HTTP_PORT: 'x',
-        TLS_ENABLED: 'maybe',
-      });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ConfigError);
-    const error = caught as ConfigError;
+    const error = thrownError(
+      () =>
+        loadConfig(schema, {
+          KAFKA_BROKERS: 'nohost',
+          BATCH_MAX_DELAY_MS: '500',
+          HTTP_PORT: 'x',
+          TLS_ENABLED: 'maybe',
+        }),
+      ConfigError,
+    );
     expect(error.code).toBe('CONFIG_INVALID');
     const names = error.problems.map((line) => line.split(/[.:]/)[0]);
     expect(names).toEqual(

@@ -10,6 +10,7 @@ import { loadCallStoreConfig } from '../../../../services/call-store/config.ts';
 import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { runModeOf } from '../../../../services/shared/run-mode.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const COMPOSE_SECRET = 'change-me-a-shared-secret-of-32-chars-or-more';
 const COMPOSE_TOKEN = 'demo-token-change-me-0001';
@@ -18,14 +19,9 @@ const strong = (): string => randomBytes(33).toString('base64url');
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', NODE_ENV: 'production', TOPIC_REPLICATION_FACTOR: '3' };
 
 function configError(load: () => unknown): ConfigError {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).code).toBe('CONFIG_INVALID');
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
+  const error = thrownError(load, ConfigError);
+  expect(error.code).toBe('CONFIG_INVALID');
+  return error;
 }
 
 describe('run mode', () => {

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadCallStoreConfig } from '../../../../services/call-store/config.ts';
 import { parseStoreEvent } from '../../../../services/call-store/events.ts';
-import { ConfigError } from '../../../../services/shared/config.ts';
 import { wallTimeProblem } from '../../../../services/shared/wall-clock.ts';
 import { validateCallStart, type RawCallStart } from '../../../../services/ingest-gateway/validate.ts';
+import { configProblems } from '../../../support/thrown.ts';
 
 const NOW = Date.parse('2026-12-04T12:00:00Z');
 const DAY = 86_400_000;
@@ -89,15 +89,8 @@ describe('wall-clock bounds', () => {
 
 describe('call store retention settings', () => {
   const env = { KAFKA_BROKERS: '127.0.0.1:9092', JWT_SECRET: 'x'.repeat(32) };
-  const problems = (over: Record<string, string>): string[] => {
-    try {
-      loadCallStoreConfig({ ...env, ...over });
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as ConfigError).problems;
-    }
-    return [];
-  };
+  const problems = (over: Record<string, string>) =>
+    configProblems(() => loadCallStoreConfig({ ...env, ...over }));
 
   it('keep calls 90 days by default', () => {
     const config = loadCallStoreConfig(env);

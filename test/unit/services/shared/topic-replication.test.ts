@@ -10,18 +10,11 @@ import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { topicReplicationOf } from '../../../../services/shared/topic-replication.ts';
 import { topicConfigs } from '../../../../services/shared/topics.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const none = { TOPIC_ALLOW_LOW_REPLICATION: false };
 
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (run: () => unknown) => thrownError(run, ConfigError).problems;
 
 describe('topic replication', () => {
   it('defaults to 3 copies, 2 in sync, in production and 1 in development', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { kafkaSecurityOf } from '../../../../services/shared/kafka-security.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../int/ingest/fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'va-kafka-sec-'));
@@ -16,15 +17,7 @@ const passwordFile = join(dir, 'password');
 const SECRET = 'a-sasl-password-never-shown';
 writeFileSync(passwordFile, `${SECRET}\n`);
 
-function problems(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (load: () => unknown) => thrownError(load, ConfigError).problems;
 
 describe('Kafka TLS and SASL settings', () => {
   it('are plaintext and silent by default outside production', () => {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../../../../scripts/lib/corpora/clip.ts';
 import { manifestCorpora, manifestCorpus } from '../../../../../scripts/lib/corpora/manifest.ts';
 import { clipTargets } from '../../../../../scripts/lib/emotion-data/training-calls.ts';
+import { thrownCode } from '../../../../support/thrown.ts';
 
 const HEAD = 'corpus,file,speaker,gender,language,label_original,label,arousal';
 const dirs: string[] = [];
@@ -22,15 +23,7 @@ function folder(lines: string[], files: string[] = []): string {
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as DataError).code;
-  }
-  return 'accepted';
-};
+const codeOf = (f: () => unknown) => thrownCode(f, DataError);
 
 describe('manifest corpora', () => {
   it('lists each corpus with targets: surprise and arousal-only rows count for arousal only', () => {

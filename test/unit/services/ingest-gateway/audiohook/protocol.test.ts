@@ -13,7 +13,7 @@ import {
 import { selectMedia } from '../../../../../services/ingest-gateway/audiohook/open.ts';
 import { createReplayGuard } from '../../../../../services/ingest-gateway/audiohook/replay-guard.ts';
 import { createConversationTimeline } from '../../../../../services/ingest-gateway/audiohook/timeline.ts';
-import { ConfigError } from '../../../../../services/shared/config.ts';
+import { configProblems } from '../../../../support/thrown.ts';
 
 const ID = '30b0e395-84d3-4570-ac13-9a62d8f514c0';
 const message = (over: Record<string, unknown>) =>
@@ -152,15 +152,7 @@ describe('AudioHook organisations', () => {
   });
 
   it('refuses bad entries with CONFIG errors that never echo a secret', () => {
-    const problems = (value: unknown, production = false): string[] => {
-      try {
-        parse(value, production);
-        return [];
-      } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).problems;
-      }
-    };
+    const problems = (value: unknown, production = false) => configProblems(() => parse(value, production));
     expect(problems({ 'not-a-uuid': good })[0]).toMatch(/not a Genesys Cloud organization id/);
     expect(problems({ [ORG]: { ...good, tenant: 'beta' } })[0]).toMatch(/tenant "beta" has no tenant token/);
     expect(problems({ [ORG]: { ...good, clientSecret: 'c2hvcnQ=' } })[0]).toMatch(/fewer than 16 bytes/);

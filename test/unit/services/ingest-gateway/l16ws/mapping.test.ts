@@ -2,7 +2,7 @@
 // metadata, addresses) and the first text frame mapped to CallStart (channel order by the
 // source's agent channel, mono, mixed refused, sample rates as jambonz and mod_audio_fork spell them).
 import { describe, expect, it } from 'vitest';
-import type { ConfigError } from '../../../../../services/shared/config.ts';
+import { ConfigError } from '../../../../../services/shared/config.ts';
 import {
   callStartFromMetadata,
   parseMetadata,
@@ -15,6 +15,7 @@ import {
   createSourceStore,
   parseSources,
 } from '../../../../../services/ingest-gateway/l16ws/sources.ts';
+import { thrownCode, thrownError } from '../../../../support/thrown.ts';
 
 const SECRET = 'jambonz-secret-0123456789';
 const sources = parseSources(
@@ -36,14 +37,7 @@ const store = createSourceStore(sources);
 const [jambonz, fs] = sources;
 const basic = (user: string, secret: string) =>
   `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run();
-  } catch (error) {
-    return (error as IngestError).code;
-  }
-  return undefined;
-};
+const codeOf = (run: () => unknown) => thrownCode(run, IngestError);
 
 describe('l16ws sources', () => {
   it('finds the source by Basic source:secret or Bearer secret, never by a wrong pair', () => {
@@ -67,14 +61,11 @@ describe('l16ws sources', () => {
   });
 
   it('refuses short, shared or (in production) weak secrets, naming the source and never the value', () => {
-    const bad = (value: unknown, production = false) => {
-      try {
-        parseSources(JSON.stringify(value), 'L16WS_SOURCES', production);
-      } catch (error) {
-        return (error as ConfigError).problems.join('\n');
-      }
-      return '';
-    };
+    const bad = (value: unknown, production = false) =>
+      thrownError(
+        () => parseSources(JSON.stringify(value), 'L16WS_SOURCES', production),
+        ConfigError,
+      ).problems.join('\n');
     expect(bad({ a: { tenant: 'acme', secret: 'short' } })).toMatch(/source "a": secret must be at least 16/);
     expect(bad({ a: { tenant: 'acme', secret: SECRET }, b: { tenant: 'acme', secret: SECRET } })).toMatch(
       /source "b": secret is shared/,
@@ -170,14 +161,8 @@ describe('l16ws first frame -> CallStart', () => {
 
 describe('l16ws configuration', () => {
   const SOURCES = JSON.stringify({ jambonz: { tenant: 'acme', secret: SECRET } });
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadL16WsConfig(env, false);
-    } catch (error) {
-      return (error as ConfigError).problems.join('\n');
-    }
-    return '';
-  };
+  const problems = (env: Record<string, string>) =>
+    thrownError(() => loadL16WsConfig(env, false), ConfigError).problems.join('\n');
 
   it('is off without L16WS_PORT, and needs its sources with it', () => {
     expect(loadL16WsConfig({}, false)).toBeNull();
