@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   parseRoutingRules,
   parseRoutingRulesText,
@@ -12,7 +12,7 @@ import {
   SUGGESTIONS,
   type RoutingRuleErrorCode,
 } from '../../../../pipelines/routing/index.ts';
-import { paths, withReplaced } from '../../../support/fuzz/mutate-parsed.ts';
+import { oneValueReplaced, quietYamlWarnings, splicedText } from '../../../support/fuzz/mutate-parsed.ts';
 import { FUZZ, settle } from '../../../support/fuzz/typed-error.ts';
 
 const CODES: RoutingRuleErrorCode[] = [
@@ -23,7 +23,7 @@ const CODES: RoutingRuleErrorCode[] = [
 const TEXT = readFileSync(new URL('../../../../config/routing-rules.yaml', import.meta.url), 'utf8');
 const PARSED = parseYaml(TEXT) as unknown;
 
-const nasty = fc.constantFrom(
+const NASTY = [
   'toString',
   'constructor',
   '__proto__',
@@ -36,28 +36,16 @@ const nasty = fc.constantFrom(
   Number.NaN,
   -1,
   1e308,
-);
-const replacement = fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 }), fc.anything({ maxDepth: 2 }));
-
-const PATHS = paths(PARSED);
+];
 
 describe('fuzz: routing-rule loader', () => {
-  beforeAll(() => void vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
-  afterAll(() => vi.restoreAllMocks());
+  quietYamlWarnings();
 
   it('parseRoutingRules: one value replaced anywhere loads or throws a typed RoutingRuleError', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...PATHS),
-        fc.option(fc.oneof(fc.constantFrom('history', 'when', '__proto__', 'constructor'), fc.string())),
-        replacement,
-        (path, key, value) => {
-          let input: unknown;
-          try {
-            input = withReplaced(PARSED, path, key, value);
-          } catch {
-            fc.pre(false);
-          }
+        oneValueReplaced(PARSED, ['history', 'when', '__proto__', 'constructor'], NASTY),
+        (input) => {
           const out = settle(() => parseRoutingRules(input), RoutingRuleError, CODES);
           if (out.ok)
             for (const rule of out.value.rules) {
@@ -72,18 +60,8 @@ describe('fuzz: routing-rule loader', () => {
   });
 
   it('parseRoutingRulesText: random and spliced text loads or throws a typed RoutingRuleError', () => {
-    const spliced = fc
-      .tuple(
-        fc.nat(TEXT.length),
-        fc.nat(40),
-        fc.oneof(
-          fc.string({ maxLength: 30 }),
-          fc.constantFrom('\n  - ', ': [', '{', '&a x', '*a', '"', '\t', '{constructor}'),
-        ),
-      )
-      .map(([at, cut, insert]) => TEXT.slice(0, at) + insert + TEXT.slice(at + cut));
     fc.assert(
-      fc.property(fc.oneof(spliced, fc.string({ maxLength: 200 }), fc.json()), (text) => {
+      fc.property(splicedText(TEXT, ['{constructor}']), (text) => {
         settle(() => parseRoutingRulesText(text), RoutingRuleError, CODES);
       }),
       FUZZ,

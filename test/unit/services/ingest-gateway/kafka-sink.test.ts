@@ -25,8 +25,8 @@ const keys = (batch: ProducerBatch) =>
   batch.topicMessages?.flatMap((t) => t.messages.map((m) => m.key)) ?? [];
 const logger = createLogger({ service: 'test', write: () => undefined });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-/** One lane, 10 kB high water, 5 kB low: the set-up most cases need (plus `extra`). */
-function oneLaneSink(extra: Partial<KafkaSinkOptions> = {}) {
+/** A sink over the scripted producer: one lane, 10 kB high water, 5 kB low, unless `extra` says otherwise. */
+function scriptedSink(extra: Partial<KafkaSinkOptions> = {}) {
   const { producer, requests } = scriptedProducer();
   const sink = createKafkaSink({
     producer,
@@ -44,7 +44,7 @@ const permanentError = (message: string) =>
 
 describe('kafka sink', () => {
   it('keeps one request in flight per lane and sends what queued meanwhile next, in order', async () => {
-    const { sink, requests } = oneLaneSink();
+    const { sink, requests } = scriptedSink();
     const acked: string[] = [];
     for (const key of ['a1', 'a2', 'a3']) void sink.send('a', [record(key)]).then(() => acked.push(key));
     expect(requests).toHaveLength(1);
@@ -59,13 +59,9 @@ describe('kafka sink', () => {
   });
 
   it('caps a request at maxBatchBytes, so one fast call stays under the broker batch limit', async () => {
-    const { producer, requests } = scriptedProducer();
-    const sink = createKafkaSink({
-      producer,
-      logger,
+    const { sink, requests } = scriptedSink({
       highWaterBytes: 1_000_000,
       lowWaterBytes: 500_000,
-      lanes: 1,
       maxBatchBytes: 1_000,
     });
     for (let i = 0; i < 9; i += 1) void sink.send('a', [record(`a${i}`, 400)]);
@@ -84,7 +80,7 @@ describe('kafka sink', () => {
   });
 
   it('lingers on an idle lane, so the chunks of calls arriving meanwhile share one request', async () => {
-    const { sink, requests } = oneLaneSink({ lingerMs: 30 });
+    const { sink, requests } = scriptedSink({ lingerMs: 30 });
     void sink.send('a', [record('a1')]);
     void sink.send('b', [record('b1')]);
     expect(requests).toHaveLength(0);
@@ -103,22 +99,14 @@ describe('kafka sink', () => {
   });
 
   it('sends different calls concurrently on different lanes', () => {
-    const { producer, requests } = scriptedProducer();
-    const sink = createKafkaSink({
-      producer,
-      logger,
-      highWaterBytes: 10_000,
-      lowWaterBytes: 5_000,
-      lanes: 8,
-    });
+    const { sink, requests } = scriptedSink({ lanes: 8 });
     for (let i = 0; i < 20; i += 1) void sink.send(`call-${i}`, [record(`call-${i}`)]);
     expect(requests.length).toBeGreaterThan(1);
     expect(requests.length).toBeLessThanOrEqual(8);
   });
 
   it('reports behind above the high-water mark and drained below the low one', async () => {
-    const { producer, requests } = scriptedProducer();
-    const sink = createKafkaSink({ producer, logger, highWaterBytes: 250, lowWaterBytes: 100, lanes: 1 });
+    const { sink, requests } = scriptedSink({ highWaterBytes: 250, lowWaterBytes: 100 });
     void sink.send('a', [record('1', 200)]);
     void sink.send('a', [record('2', 200)]);
     expect(sink.isBehind()).toBe(true);
@@ -133,7 +121,7 @@ describe('kafka sink', () => {
   });
 
   it('rejects the senders of a failed request and carries on', async () => {
-    const { sink, requests } = oneLaneSink();
+    const { sink, requests } = scriptedSink();
     const failed = sink.send('a', [record('1')]);
     requests[0].done(permanentError('record invalid'));
     await expect(failed).rejects.toThrow('record invalid');
@@ -143,13 +131,9 @@ describe('kafka sink', () => {
   });
 
   it('bounds a request by bytes, so a backlog never makes a batch the broker refuses', async () => {
-    const { producer, requests } = scriptedProducer();
-    const sink = createKafkaSink({
-      producer,
-      logger,
+    const { sink, requests } = scriptedSink({
       highWaterBytes: 1 << 30,
       lowWaterBytes: 1 << 29,
-      lanes: 1,
       maxBatchBytes: 1_000,
     });
     for (let i = 0; i < 7; i += 1) void sink.send('a', [record(`r${i}`, 300)]);
@@ -165,7 +149,7 @@ describe('kafka sink', () => {
 
   it('keeps a request that failed for a transient reason and sends it again, in order, before newer records', async () => {
     let clock = 1_000;
-    const { sink, requests } = oneLaneSink({ retryDelayMs: 5, now: () => clock });
+    const { sink, requests } = scriptedSink({ retryDelayMs: 5, now: () => clock });
     const acked: string[] = [];
     void sink.send('a', [record('a1')]).then(() => acked.push('a1'));
     clock += 4_000;
@@ -185,7 +169,7 @@ describe('kafka sink', () => {
   });
 
   it('does not send again what replaying cannot fix (a non-retriable protocol error)', async () => {
-    const { sink, requests } = oneLaneSink();
+    const { sink, requests } = scriptedSink();
     const failed = sink.send('a', [record('1')]);
     requests[0].done(permanentError('too large'));
     await expect(failed).rejects.toThrow('too large');
