@@ -3,18 +3,15 @@
 // customer's calls with mood at start and end; a call the customer opted out of history has no
 // link and is not on the page; an agent sees only their own calls with the customer.
 // Screenshots: reports/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { mkdirSync, rmSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { buildPages, launchChromium, signInToQa, type Chromium } from '../../support/browser.ts';
 
 const SCREENSHOTS = 'reports/screenshots';
 const tokens = {
@@ -27,16 +24,11 @@ const REF = pseudonymiseCustomerRef('customer-page-test-key-0123456789', 'demo',
 let store: CallStore;
 let server: QaServer;
 let webRoot: string;
-let profile: string;
+let browser: Chromium | undefined;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  webRoot = mkdtempSync(join(tmpdir(), 'va-store-web-'));
-  await build({
-    configFile: 'services/call-store/web/vite.config.ts',
-    logLevel: 'error',
-    build: { outDir: webRoot, emptyOutDir: true },
-  });
+  webRoot = await buildPages('services/call-store/web/vite.config.ts');
   store = await openCallStore({});
   const day = 86_400_000;
   const calls = [
@@ -77,19 +69,13 @@ beforeAll(async () => {
     webRoot,
     login: demoUsersLogin('config/demo-users.json'),
   });
-  profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: [...CHROMIUM_ARGS],
-  });
+  browser = await launchChromium({ width: 1400, height: 1000 });
+  context = browser.context;
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await server?.close();
   await store?.close();
   if (webRoot) rmSync(webRoot, { recursive: true, force: true });
@@ -103,11 +89,7 @@ async function signIn(username: string): Promise<{ page: Page; failures: string[
     if (!request.url().startsWith(`http://127.0.0.1:${server.port}/`))
       failures.push(`external request ${request.url()}`);
   });
-  await page.goto(`http://127.0.0.1:${server.port}/qa/`);
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill('demo1234');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('tr.call-row').first().waitFor();
+  await signInToQa(page, `http://127.0.0.1:${server.port}`, username);
   return { page, failures };
 }
 

@@ -3,17 +3,14 @@
 // the emotion band and the alert marker, add a reviewer note. Signs in through the page's form as
 // a demo user (config/demo-users.json, tenant "demo"). Then the survey report page over generated
 // surveyed calls with a planted effect. Screenshots: reports/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { build } from 'vite';
+import { mkdirSync, rmSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
 import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { buildPages, launchChromium, signInToQa, type Chromium } from '../../support/browser.ts';
 import { plantedSurveys, writeSurveyCalls } from './survey-data.ts';
 
 const SCREENSHOTS = 'reports/screenshots';
@@ -26,16 +23,11 @@ const tokens = {
 let store: CallStore;
 let server: QaServer;
 let webRoot: string;
-let profile: string;
+let browser: Chromium | undefined;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  webRoot = mkdtempSync(join(tmpdir(), 'va-store-web-'));
-  await build({
-    configFile: 'services/call-store/web/vite.config.ts',
-    logLevel: 'error',
-    build: { outDir: webRoot, emptyOutDir: true },
-  });
+  webRoot = await buildPages('services/call-store/web/vite.config.ts');
   store = await openCallStore({});
   const startedAt = new Date(Date.now() - 3600_000);
   for (const [i, callId] of ['qa-call-angry', 'qa-call-calm'].entries()) {
@@ -60,19 +52,13 @@ beforeAll(async () => {
     webRoot,
     login: demoUsersLogin('config/demo-users.json'),
   });
-  profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: [...CHROMIUM_ARGS],
-  });
+  browser = await launchChromium({ width: 1400, height: 1000 });
+  context = browser.context;
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await server?.close();
   await store?.close();
   if (webRoot) rmSync(webRoot, { recursive: true, force: true });
@@ -89,12 +75,8 @@ describe('QA review page in a real browser', () => {
       if (!request.url().startsWith(`http://127.0.0.1:${server.port}/`))
         failures.push(`external request ${request.url()}`);
     });
-    await page.goto(`http://127.0.0.1:${server.port}/qa/`);
     // Sign in with a demo user (the alert service's users file); the token stays in sessionStorage.
-    await page.locator('#username').fill('supervisor');
-    await page.locator('#password').fill('demo1234');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('tr.call-row').first().waitFor();
+    await signInToQa(page, `http://127.0.0.1:${server.port}`, 'supervisor');
     expect(await page.locator('tr.call-row').count()).toBe(2);
     await page.locator('#f-minCustomerAngerS').fill('30');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -153,11 +135,7 @@ describe('QA review page in a real browser', () => {
     const page = await context.newPage();
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
-    await page.goto(`http://127.0.0.1:${server.port}/qa/`);
-    await page.locator('#username').fill('supervisor');
-    await page.locator('#password').fill('demo1234');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('tr.call-row').first().waitFor();
+    await signInToQa(page, `http://127.0.0.1:${server.port}`, 'supervisor');
     await page.getByRole('link', { name: 'What moves CSAT' }).click();
     await page.getByTestId('csat-report').waitFor();
     const anger = page.locator('tr[data-measure="customerAngerS"] td');
