@@ -36,6 +36,7 @@ import {
   sendEmotion,
   type Harness,
 } from '../alerts/harness.ts';
+import { muLawFrame } from '../security/ingest-fixture.ts';
 
 const SCREENSHOTS = 'reports/screenshots';
 const PHONE = '+44 7700 900555';
@@ -189,15 +190,7 @@ describe('customer history live, across the real services', () => {
           consent: { analytics: true, storeFeatures: true, historyOptOut },
         },
       });
-      for (let seq = 0; seq < 5; seq += 1)
-        await stream.write({
-          frame: {
-            channel: 'CHANNEL_CUSTOMER',
-            sequence: seq,
-            audioTimeMs: seq * 20,
-            payload: new Uint8Array(160).fill(0x7f),
-          },
-        });
+      for (let seq = 0; seq < 5; seq += 1) await stream.write(muLawFrame('CHANNEL_CUSTOMER', seq, 0x7f));
       return {
         startedAtMs: at,
         end: async () => {

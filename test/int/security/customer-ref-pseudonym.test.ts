@@ -8,6 +8,7 @@ import { callEventCodec } from '../../../services/shared/records.ts';
 import { openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { collectUntil, gatewayForFile } from '../ingest/helpers.ts';
+import { muLawFrame } from './ingest-fixture.ts';
 
 const TOKENS = { acme: 'acme-token-0123456789', beta: 'beta-token-0123456789' };
 const KEYS = { acme: 'acme-customer-ref-key-0123456789', beta: 'beta-customer-ref-key-0123456789' };
@@ -29,16 +30,7 @@ async function streamCustomerFrames(tenant: 'acme' | 'beta', callId: string): Pr
       consent: { analytics: true, storeFeatures: true },
     },
   });
-  for (let seq = 0; seq < 10; seq += 1) {
-    await stream.write({
-      frame: {
-        channel: 'CHANNEL_CUSTOMER',
-        sequence: seq,
-        audioTimeMs: seq * 20,
-        payload: new Uint8Array(160).fill(0x7f),
-      },
-    });
-  }
+  for (let seq = 0; seq < 10; seq += 1) await stream.write(muLawFrame('CHANNEL_CUSTOMER', seq, 0x7f));
   await stream.write({ end: { reason: 'hangup' } });
   expect((await stream.finish()).code).toBe(grpc.status.OK);
 }
