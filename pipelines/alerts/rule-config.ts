@@ -136,7 +136,7 @@ function sourceOf(id: string, when: Condition, after: Condition | undefined, sub
 /**
  * Deepest nesting a rule file may have (the shipped one needs 8). The validators recurse, so a
  * deeper tree, or a cycle a YAML alias makes (`when: &w { not: *w }`), overflowed the stack with
- * an untyped RangeError (found by test/unit/fuzz/rule-config.test.ts).
+ * an untyped RangeError (found by test/unit/pipelines/alerts/rule-config-fuzz.test.ts).
  */
 const MAX_NESTING = 64;
 

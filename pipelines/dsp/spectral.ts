@@ -4,8 +4,9 @@
 // Hammarberg index for the telephone band. Pure, no I/O.
 //
 // Why not call meyda's functions per frame: its mfcc allocates 26 arrays per call (59 µs per
-// frame measured, alone 3x the whole budget) and slope/loudness allocate too. test/unit/dsp
-// checks every value here against meyda's own extractor functions on the same spectrum.
+// frame measured, alone 3x the whole budget) and slope/loudness allocate too.
+// test/unit/pipelines/dsp checks every value here against meyda's own extractor functions on the
+// same spectrum.
 //
 // Telephone-band voice-quality measures (eGeMAPS, Eyben et al. 2016, IEEE TAC 7(2), adapted):
 // - alpha ratio  = 10·log10( E[1000, 3400) / E[300, 1000) ) dB (eGeMAPS: 1-5 kHz over 50-1000 Hz);

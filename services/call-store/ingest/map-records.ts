@@ -13,7 +13,7 @@ import {
 
 /**
  * Unix ms as ISO text. int64 fields can carry more than a Date holds (±8.64e15 ms), where
- * toISOString threw an untyped RangeError (found by test/unit/fuzz/records.test.ts).
+ * toISOString threw an untyped RangeError (found by test/unit/services/shared/records-fuzz.test.ts).
  */
 function isoOf(ms: number): string {
   const date = new Date(ms);

@@ -1,7 +1,7 @@
 // Which calls a principal may see, written once. `callScope` turns a principal into a Scope
 // (tenant, agent, teams); the Scope has two readings that must agree: `scopeAdmits` in memory
 // (the alert service's hub filters every live frame through `canSeeCall`) and `scopeSql`, WHERE
-// conditions over the call store's `calls` table. test/unit/shared/auth/call-access.test.ts runs
+// conditions over the call store's `calls` table. test/unit/services/shared/auth/call-access.test.ts runs
 // one table of cases against both, the SQL on PGlite. Pure.
 import type { Principal } from './roles.ts';
 

@@ -1,11 +1,8 @@
 // Real browser (headless Chromium via playwright-core) against the real service and broker: a
 // supervisor signs in, watches the wallboard show the calls and the frustration alert appear,
 // acknowledges it; an agent sees their cue. Screenshots go to reports/screenshots/ (CI artifacts).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { build } from 'vite';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
 import {
@@ -16,33 +13,15 @@ import {
   startHarness,
   type Harness,
 } from './harness.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
 
 const SCREENSHOTS = 'reports/screenshots';
-
-async function buildPages(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'va-pages-'));
-  await build({
-    configFile: 'services/alert-service/web/vite.config.ts',
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true },
-  });
-  return outDir;
-}
+const ALERT_PAGES = 'services/alert-service/web/vite.config.ts';
 
 async function launch(): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1600, height: 900 },
-    args: [...CHROMIUM_ARGS],
-  });
-  onTestFinished(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  return context;
+  const browser = await launchChromium({ width: 1600, height: 900 });
+  onTestFinished(browser.close);
+  return browser.context;
 }
 
 /**
@@ -80,17 +59,13 @@ describe('pages in a real browser', () => {
       );
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const h = await startHarness({ ALERT_WEB_DIR: await buildPages() });
+    const h = await startHarness({ ALERT_WEB_DIR: await buildPages(ALERT_PAGES) });
     const context = await launch();
     const urls: string[] = [];
     context.on('request', (request) => urls.push(request.url()));
 
     const board = await context.newPage();
-    await board.goto(h.baseUrl);
-    await board.fill('#username', 'supervisor');
-    await board.fill('#password', 'demo1234');
-    await board.click('#login-button');
-    await board.waitForURL('**/wallboard.html');
+    await signInToWallboard(board, h.baseUrl, 'supervisor', '**/wallboard.html');
     await board.getByText('● live').waitFor();
 
     const angry = uniqueName('call');
@@ -104,11 +79,7 @@ describe('pages in a real browser', () => {
     const before = await tile.boundingBox();
 
     const agentPage = await context.newPage();
-    await agentPage.goto(h.baseUrl);
-    await agentPage.fill('#username', 'agent-1');
-    await agentPage.fill('#password', 'demo1234');
-    await agentPage.click('#login-button');
-    await agentPage.waitForURL('**/agent.html');
+    await signInToWallboard(agentPage, h.baseUrl, 'agent-1', '**/agent.html');
 
     await streamCalls(
       h,

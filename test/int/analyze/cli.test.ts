@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../pipelines/audio/wav.ts';
 import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
-import { voice } from '../../unit/analyze/fixtures/signals.ts';
-import { testModelJson } from '../../unit/analyze/fixtures/test-model.ts';
+import { voice } from '../../support/analyze/signals.ts';
+import { testModelJson } from '../../support/analyze/test-model.ts';
 
 const BIN = new URL('../../../bin/voice-analytics.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));

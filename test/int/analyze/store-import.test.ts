@@ -12,8 +12,8 @@ import { openCallStore, type CallStore } from '../../../services/call-store/stor
 import { parseSearchQuery } from '../../../services/call-store/store/search.ts';
 import { openStoreSink, type StoreFailure } from '../../../services/analyze/store-sink.ts';
 import type { FileAnalysis } from '../../../services/analyze/types.ts';
-import { voice } from '../../unit/analyze/fixtures/signals.ts';
-import { testModelJson } from '../../unit/analyze/fixtures/test-model.ts';
+import { voice } from '../../support/analyze/signals.ts';
+import { testModelJson } from '../../support/analyze/test-model.ts';
 
 const BIN = new URL('../../../bin/voice-analytics.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'analyze-store-'));

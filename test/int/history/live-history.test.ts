@@ -7,12 +7,9 @@
 // shows a line nor gets a history hint; the latency is measured over more calls (p99 printed as
 // JSON); erasure leaves zero rows; and the raw customer reference is in no topic, no log line and
 // no table.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
 import pg from 'pg';
-import { chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../../../devkit/free-port.ts';
 import { startAlertService } from '../../../services/alert-service/alert-service.ts';
@@ -26,7 +23,7 @@ import { createLogger } from '../../../services/shared/logger.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { createTopicsAndWait } from '../ingest/helpers.ts';
 import { receiver, signatureValid } from '../routing/webhook-receiver.ts';
@@ -39,6 +36,7 @@ import {
   sendEmotion,
   type Harness,
 } from '../alerts/harness.ts';
+import { muLawFrame } from '../security/ingest-fixture.ts';
 
 const SCREENSHOTS = 'reports/screenshots';
 const PHONE = '+44 7700 900555';
@@ -49,16 +47,6 @@ const TOKEN = 'live-history-ingest-token-0123456789';
 const WEBHOOK_SECRET = 'live-history-webhook-secret-0123456789';
 const WITHIN_MS = 1000;
 const MEASURED_CALLS = 20;
-
-async function buildPages(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'va-pages-'));
-  await build({
-    configFile: 'services/alert-service/web/vite.config.ts',
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true },
-  });
-  return outDir;
-}
 
 function child(name: string, env: Record<string, string>): ServiceProcess {
   const service = startServiceProcess(name, { LOG_LEVEL: 'debug', ...env });
@@ -83,7 +71,7 @@ describe('customer history live, across the real services', () => {
     const logs: string[] = [];
     const [apiPort, grpcPort] = [await freePort(), await freePort()];
     const prepared = await prepareHarness({
-      ALERT_WEB_DIR: await buildPages(),
+      ALERT_WEB_DIR: await buildPages('services/alert-service/web/vite.config.ts'),
       ALERT_HISTORY_URL: `http://127.0.0.1:${apiPort}`,
       ALERT_HISTORY_TIMEOUT_MS: '800',
     });
@@ -202,15 +190,7 @@ describe('customer history live, across the real services', () => {
           consent: { analytics: true, storeFeatures: true, historyOptOut },
         },
       });
-      for (let seq = 0; seq < 5; seq += 1)
-        await stream.write({
-          frame: {
-            channel: 'CHANNEL_CUSTOMER',
-            sequence: seq,
-            audioTimeMs: seq * 20,
-            payload: new Uint8Array(160).fill(0x7f),
-          },
-        });
+      for (let seq = 0; seq < 5; seq += 1) await stream.write(muLawFrame('CHANNEL_CUSTOMER', seq, 0x7f));
       return {
         startedAtMs: at,
         end: async () => {
@@ -239,24 +219,11 @@ describe('customer history live, across the real services', () => {
     const ref = pseudonymiseCustomerRef(REF_KEY, 'demo', PHONE);
 
     // The agent's own page, in Chromium, signed in before the calls.
-    const profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: [...CHROMIUM_ARGS],
-    });
-    onTestFinished(async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
+    const browser = await launchChromium({ width: 1400, height: 900 });
+    onTestFinished(browser.close);
     const signIn = async (username: string, url: string): Promise<Page> => {
-      const page = await context.newPage();
-      await page.goto(h.baseUrl);
-      await page.fill('#username', username);
-      await page.fill('#password', 'demo1234');
-      await page.click('#login-button');
-      await page.waitForURL(url);
+      const page = await browser.context.newPage();
+      await signInToWallboard(page, h.baseUrl, username, url);
       await page.getByText('● live').waitFor();
       return page;
     };

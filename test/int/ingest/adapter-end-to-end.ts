@@ -10,15 +10,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../devkit/free-port.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { buildPages, launchChromium, signInToQa, type Chromium } from '../../support/browser.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { concatShippedCalls, segmentStartMs, type ShippedCall } from '../../support/nemo-calls.ts';
 import { alertsOfCall, supervisorClient } from '../emotion/supervisor-watch.ts';
@@ -67,17 +65,11 @@ export function describeAdapterEndToEnd(adapter: AdapterUnderTest): void {
     let apiPort: number;
     let dataDir: string;
     let webRoot: string;
-    let profile: string;
-    let browser: BrowserContext | undefined;
+    let browser: Chromium | undefined;
 
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'va-e2e-store-'));
-      webRoot = mkdtempSync(join(tmpdir(), 'va-e2e-web-'));
-      await build({
-        configFile: 'services/call-store/web/vite.config.ts',
-        logLevel: 'error',
-        build: { outDir: webRoot, emptyOutDir: true },
-      });
+      webRoot = await buildPages('services/call-store/web/vite.config.ts');
       [adapterPort, apiPort] = [await freePort(), await freePort()];
       pipeline = await startPipeline({
         brokers: inject('kafkaBrokers'),
@@ -109,14 +101,13 @@ export function describeAdapterEndToEnd(adapter: AdapterUnderTest): void {
           },
         ],
       });
-      profile = mkdtempSync(join(tmpdir(), 'va-e2e-chromium-'));
     });
 
     afterAll(async () => {
       await browser?.close();
       await pipeline?.stop();
       await pipeline?.deleteTopics();
-      for (const dir of [dataDir, webRoot, profile]) if (dir) rmSync(dir, { recursive: true, force: true });
+      for (const dir of [dataDir, webRoot]) if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it('alerts the supervisor within 10 s of the anger, and the store shows one whole call with its alert', async () => {
@@ -182,19 +173,11 @@ export function describeAdapterEndToEnd(adapter: AdapterUnderTest): void {
       }
 
       // The review page in a real browser: sign in, open the call, its timeline and alert marker.
-      browser = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1400, height: 1000 },
-        args: [...CHROMIUM_ARGS],
-      });
-      const page = await browser.newPage();
+      browser = await launchChromium({ width: 1400, height: 1000 });
+      const page = await browser.context.newPage();
       const failures: string[] = [];
       page.on('pageerror', (error) => failures.push(error.message));
-      await page.goto(`http://127.0.0.1:${apiPort}/qa/`);
-      await page.locator('#username').fill('supervisor');
-      await page.locator('#password').fill('demo1234');
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await signInToQa(page, `http://127.0.0.1:${apiPort}`, 'supervisor');
       await page.getByRole('link', { name: callId }).click();
       await page.getByTestId('timeline').waitFor();
       await expect.poll(() => page.getByTestId('lane-pitchHz').locator('canvas').count()).toBeGreaterThan(0);

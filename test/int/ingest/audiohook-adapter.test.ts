@@ -29,7 +29,7 @@ import {
   type AudioHookOrgAuth,
   type PlayedCall,
 } from './audiohook-client.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, deleteTopics, framesIngested, startTestGateway } from './helpers.ts';
 import { downstreamOf } from './downstream.ts';
 import { channelView } from './record-views.ts';
 
@@ -332,14 +332,7 @@ describe('Genesys Cloud AudioHook adapter', () => {
     const call = recorded();
     const client = await connectAudioHook(`ws://127.0.0.1:${own.audiohook?.port}/hook`, ORG);
     await playCall(client, ORG.orgId, call, { toFrame: 15, noClose: true });
-    await expect
-      .poll(
-        async () =>
-          (await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text()).match(
-            /va_ingest_frames_total\{service="ingest-gateway"\} (\d+)/,
-          )?.[1],
-      )
-      .toBe(String(15 * 2));
+    await expect.poll(() => framesIngested(own)).toBe(15 * 2);
     const stopped = own.stop();
     const disconnect = await client.next('disconnect');
     expect(disconnect.parameters).toMatchObject({

@@ -2,9 +2,7 @@
 // stereo call landing in the audio topic in order keyed by call id with its lifecycle events,
 // analytics=false acknowledged but not forwarded, the health service and /metrics.
 import * as grpc from '@grpc/grpc-js';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { describe, expect, it } from 'vitest';
 import { grpcServices } from '../../../services/shared/grpc-protos.ts';
 import {
   audioChunkCodec,
@@ -13,20 +11,17 @@ import {
   type CallEvent,
 } from '../../../services/shared/records.ts';
 import {
-  createIngestClient,
   openCallStream,
   type CallResult,
   type CallStartMessage,
 } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, gatewayForFile } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
-let gateway: Gateway;
-let client: ReturnType<typeof createIngestClient>;
-let kafka: Kafka;
+const kafka = testKafka();
 
 const start = (over: Partial<CallStartMessage> = {}): { start: CallStartMessage } => ({
   start: {
@@ -52,7 +47,7 @@ async function rejected(
   messages: Parameters<ReturnType<typeof openCallStream>['write']>[0][],
   token: string | null = TOKEN,
 ): Promise<CallResult> {
-  const stream = openCallStream(client, token);
+  const stream = openCallStream(suite.client, token);
   for (const message of messages) await stream.write(message);
   return Promise.race([
     stream.result,
@@ -60,24 +55,14 @@ async function rejected(
   ]);
 }
 
-beforeAll(async () => {
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    {
-      TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
-      TOPIC_PARTITIONS: '1',
-      BATCH_MAX_DELAY_MS: '40',
-    },
-  );
-  client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-  kafka = testKafka();
-});
-
-afterAll(async () => {
-  client?.close();
-  await gateway?.stop();
-  await deleteTopics(kafka, [audioTopic, callsTopic]);
-});
+const suite = gatewayForFile(
+  { audio: audioTopic, calls: callsTopic },
+  {
+    TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
+    TOPIC_PARTITIONS: '1',
+    BATCH_MAX_DELAY_MS: '40',
+  },
+);
 
 describe('ingest gateway rejections', () => {
   it('answers UNAUTHENTICATED without a token or with an unknown one', async () => {
@@ -119,7 +104,7 @@ describe('ingest gateway rejections', () => {
   });
 
   it('answers ALREADY_EXISTS for a second stream of a live call id', async () => {
-    const first = openCallStream(client, TOKEN);
+    const first = openCallStream(suite.client, TOKEN);
     const message = start({ consent: { analytics: false, storeFeatures: false } });
     await first.write(message);
     await expect.poll(() => first.acks.length).toBeGreaterThan(0);
@@ -140,7 +125,7 @@ describe('ingest gateway rejections', () => {
 describe('ingest gateway forwarding', () => {
   it('lands a stereo call in the audio topic in order, keyed by call id, with lifecycle events', async () => {
     const declined = start({ consent: { analytics: false, storeFeatures: false } });
-    const quiet = openCallStream(client, TOKEN);
+    const quiet = openCallStream(suite.client, TOKEN);
     await quiet.write(declined);
     for (let seq = 0; seq < 20; seq += 1) await quiet.write(frame('CHANNEL_CUSTOMER', seq));
     await quiet.write({ end: { reason: 'hangup' } });
@@ -151,7 +136,7 @@ describe('ingest gateway forwarding', () => {
 
     const message = start();
     const callId = message.start.callId as string;
-    const stream = openCallStream(client, TOKEN);
+    const stream = openCallStream(suite.client, TOKEN);
     await stream.write(message);
     const frames = 100; // 2 s per channel
     for (let seq = 0; seq < frames; seq += 1) {
@@ -225,7 +210,7 @@ describe('ingest gateway, interleaved stereo frames', () => {
   it('splits each stereo frame into the two channels, in order, with gaps filled', async () => {
     const message = start({ interleaved: true });
     const callId = message.start.callId as string;
-    const stream = openCallStream(client, TOKEN);
+    const stream = openCallStream(suite.client, TOKEN);
     await stream.write(message);
     const frames = 50; // 1 s
     for (let seq = 0; seq < frames; seq += 1) {
@@ -268,7 +253,7 @@ describe('ingest gateway operations', () => {
   it('serves the standard gRPC health service and /metrics', async () => {
     const { Health } = grpcServices();
     const health = new Health(
-      `127.0.0.1:${gateway.grpc.port}`,
+      `127.0.0.1:${suite.gateway.grpc.port}`,
       grpc.credentials.createInsecure(),
     ) as unknown as {
       Check(
@@ -286,9 +271,9 @@ describe('ingest gateway operations', () => {
     expect(await check('nope')).toEqual({ code: grpc.status.NOT_FOUND });
     health.close();
 
-    const metrics = await (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
     expect(metrics).toMatch(/va_ingest_frames_total\{service="ingest-gateway"\} \d+/);
     expect(metrics).toMatch(/va_errors_total\{code="UNSUPPORTED_CODEC",service="ingest-gateway"\} 1/);
-    expect((await fetch(`http://127.0.0.1:${gateway.base.ops.port}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/readyz`)).status).toBe(200);
   });
 });

@@ -1,11 +1,13 @@
 // Test helpers for the ingest tests: read a topic from the beginning with a fresh consumer group
-// until a condition holds (cleaned up when the test ends). I/O: Kafka.
+// until a condition holds (cleaned up when the test ends), an in-process gateway for a test or a
+// whole file, its ingested-frame count. I/O: Kafka, gRPC, HTTP.
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { inject, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { waitForLeaders } from '../../../services/shared/topics.ts';
-import { uniqueName } from '../../support/kafka.ts';
+import { createIngestClient } from '../../../services/simulator/ingest-client.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
 
 /**
  * An idempotent producer, disconnected when the test ends: a retried send on a just-created topic
@@ -103,4 +105,40 @@ export async function createTopicsAndWait(kafka: Kafka, topics: string[], partit
     waitForLeaders: false,
   });
   await waitForLeaders(admin, topics);
+}
+
+/** How many frames a gateway has taken in so far: its va_ingest_frames_total, read from /metrics. */
+export async function framesIngested(gateway: Gateway): Promise<number | undefined> {
+  const metrics = await (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
+  const count = /va_ingest_frames_total\{service="ingest-gateway"\} (\d+)/.exec(metrics)?.[1];
+  return count === undefined ? undefined : Number(count);
+}
+
+type IngestClient = ReturnType<typeof createIngestClient>;
+
+export interface FileGateway {
+  gateway: Gateway;
+  /** A gRPC client of the gateway, closed with it. */
+  client: IngestClient;
+}
+
+/**
+ * One in-process gateway for every test of a file: started before them on the given test topics,
+ * stopped and the topics deleted after. Its fields are set once the tests run.
+ */
+export function gatewayForFile(
+  topics: { audio: string; calls: string },
+  env: Record<string, string>,
+): FileGateway {
+  const started = {} as FileGateway;
+  beforeAll(async () => {
+    started.gateway = await startTestGateway(topics, env);
+    started.client = createIngestClient(`127.0.0.1:${started.gateway.grpc.port}`);
+  });
+  afterAll(async () => {
+    started.client?.close();
+    await started.gateway?.stop();
+    await deleteTopics(testKafka(), Object.values(topics));
+  });
+  return started;
 }

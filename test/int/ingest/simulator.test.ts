@@ -1,28 +1,19 @@
 // The call simulator against a real gateway and broker: several synthetic stereo calls streamed
 // faster than real time all end OK, and each lands completely in the audio topic.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { describe, expect, it } from 'vitest';
 import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
 import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, gatewayForFile } from './helpers.ts';
 
 const TOKEN = 'sim-token-0123456789';
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
-let gateway: Gateway;
 
-beforeAll(async () => {
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    { TENANT_TOKENS: `sim=${TOKEN}`, TOPIC_PARTITIONS: '3' },
-  );
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await deleteTopics(testKafka(), [audioTopic, callsTopic]);
-});
+const suite = gatewayForFile(
+  { audio: audioTopic, calls: callsTopic },
+  { TENANT_TOKENS: `sim=${TOKEN}`, TOPIC_PARTITIONS: '3' },
+);
 
 describe('call simulator', () => {
   it('streams synthetic stereo calls that arrive whole in the audio topic', async () => {
@@ -30,7 +21,7 @@ describe('call simulator', () => {
       calls: 3,
       seconds: 4,
       speed: 4,
-      target: `127.0.0.1:${gateway.grpc.port}`,
+      target: `127.0.0.1:${suite.gateway.grpc.port}`,
       token: TOKEN,
       codec: 'pcma' as const,
       sampleRateHz: 8000 as const,

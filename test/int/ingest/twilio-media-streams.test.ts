@@ -19,7 +19,7 @@ import { encodeCallAudio, readCallWav } from '../../../devkit/audio/call-audio.t
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { downstreamOf } from './downstream.ts';
 import { sendGrpcTwin } from './grpc-twin.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, deleteTopics, framesIngested, startTestGateway } from './helpers.ts';
 import { channelView } from './record-views.ts';
 import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid, type TwilioCall } from './twilio-client.ts';
 
@@ -346,14 +346,7 @@ describe('Twilio Media Streams adapter', () => {
       AUTH_TOKEN,
     );
     await connection.send(twilioMessages(live).slice(0, 2 + sent * 2));
-    await expect
-      .poll(
-        async () =>
-          (await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text()).match(
-            /va_ingest_frames_total\{service="ingest-gateway"\} (\d+)/,
-          )?.[1],
-      )
-      .toBe(String(sent * 2));
+    await expect.poll(() => framesIngested(own)).toBe(sent * 2);
     await own.stop();
     const closed = await connection.closed;
     expect(closed.code).toBe(4503);

@@ -93,17 +93,23 @@ async function ready(service: ServiceProcess): Promise<number> {
 const decodeFeatureIds = (value: Buffer | null, headers: Parameters<typeof decodeFeaturesTopic>[1]) =>
   decodeFeaturesTopic(value, headers).value.eventId;
 
-describe('dsp-worker, killed mid-call', () => {
-  const kafka = testKafka('dsp-kill');
-  const services: ServiceProcess[] = [];
-  let ctx: Awaited<ReturnType<typeof setUp>>;
-  beforeAll(async () => {
-    ctx = await setUp(kafka);
-  });
+type WorkerSuite = Awaited<ReturnType<typeof setUp>> & { kafka: Kafka; services: ServiceProcess[] };
+
+/** A describe's topics and producer (set up before it, removed after) and the workers its tests start (killed after). */
+function workerSuite(clientId: string): WorkerSuite {
+  const kafka = testKafka(clientId);
+  const suite = { kafka, services: [] as ServiceProcess[] } as WorkerSuite;
+  beforeAll(async () => void Object.assign(suite, await setUp(kafka)));
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    if (ctx) await tearDown(kafka, ctx.topics, ctx.producer);
+    await Promise.all(suite.services.map((s) => s.stop('SIGKILL')));
+    if (suite.producer) await tearDown(kafka, suite.topics, suite.producer);
   });
+  return suite;
+}
+
+describe('dsp-worker, killed mid-call', () => {
+  const ctx = workerSuite('dsp-kill');
+  const { kafka, services } = ctx;
 
   it('a replacement worker continues the call with no gap; duplicates carry the same ids', async () => {
     const call = toTelephoneCall(uniqueName('call'), syntheticCall(24, 3));
@@ -148,16 +154,8 @@ describe('dsp-worker, killed mid-call', () => {
 });
 
 describe('dsp-worker, scaled out and in mid-call', () => {
-  const kafka = testKafka('dsp-rebalance');
-  const services: ServiceProcess[] = [];
-  let ctx: Awaited<ReturnType<typeof setUp>>;
-  beforeAll(async () => {
-    ctx = await setUp(kafka);
-  });
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    if (ctx) await tearDown(kafka, ctx.topics, ctx.producer);
-  });
+  const ctx = workerSuite('dsp-rebalance');
+  const { kafka, services } = ctx;
 
   it('rebalances (a worker joins, another leaves gracefully) without a gap in any call', async () => {
     const calls = [1, 2, 3, 4].map((seed) =>

@@ -2,27 +2,24 @@
 // replaces it by the tenant's keyed pseudonym, the same on every call of that customer, another
 // for another tenant. Real gRPC, the real gateway, the real broker; the records' raw bytes are read.
 import * as grpc from '@grpc/grpc-js';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { callEventCodec } from '../../../services/shared/records.ts';
-import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway } from '../ingest/helpers.ts';
+import { collectUntil, gatewayForFile } from '../ingest/helpers.ts';
+import { muLawFrame } from './ingest-fixture.ts';
 
 const TOKENS = { acme: 'acme-token-0123456789', beta: 'beta-token-0123456789' };
 const KEYS = { acme: 'acme-customer-ref-key-0123456789', beta: 'beta-customer-ref-key-0123456789' };
 const PHONE = '+44 7700 900123';
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
-let gateway: Gateway;
-let client: ReturnType<typeof createIngestClient>;
-let kafka: Kafka;
+const kafka = testKafka();
 
 /** The least a call needs to carry a customer reference: CallStart, ten 20 ms customer frames, CallEnd. */
 async function streamCustomerFrames(tenant: 'acme' | 'beta', callId: string): Promise<void> {
-  const stream = openCallStream(client, TOKENS[tenant]);
+  const stream = openCallStream(suite.client, TOKENS[tenant]);
   await stream.write({
     start: {
       callId,
@@ -33,39 +30,20 @@ async function streamCustomerFrames(tenant: 'acme' | 'beta', callId: string): Pr
       consent: { analytics: true, storeFeatures: true },
     },
   });
-  for (let seq = 0; seq < 10; seq += 1) {
-    await stream.write({
-      frame: {
-        channel: 'CHANNEL_CUSTOMER',
-        sequence: seq,
-        audioTimeMs: seq * 20,
-        payload: new Uint8Array(160).fill(0x7f),
-      },
-    });
-  }
+  for (let seq = 0; seq < 10; seq += 1) await stream.write(muLawFrame('CHANNEL_CUSTOMER', seq, 0x7f));
   await stream.write({ end: { reason: 'hangup' } });
   expect((await stream.finish()).code).toBe(grpc.status.OK);
 }
 
-beforeAll(async () => {
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    {
-      TENANT_TOKENS: `acme=${TOKENS.acme},beta=${TOKENS.beta}`,
-      CUSTOMER_REF_KEYS: `acme=${KEYS.acme},beta=${KEYS.beta}`,
-      TOPIC_PARTITIONS: '1',
-      BATCH_MAX_DELAY_MS: '20',
-    },
-  );
-  client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-  kafka = testKafka();
-});
-
-afterAll(async () => {
-  client?.close();
-  await gateway?.stop();
-  await deleteTopics(kafka, [audioTopic, callsTopic]);
-});
+const suite = gatewayForFile(
+  { audio: audioTopic, calls: callsTopic },
+  {
+    TENANT_TOKENS: `acme=${TOKENS.acme},beta=${TOKENS.beta}`,
+    CUSTOMER_REF_KEYS: `acme=${KEYS.acme},beta=${KEYS.beta}`,
+    TOPIC_PARTITIONS: '1',
+    BATCH_MAX_DELAY_MS: '20',
+  },
+);
 
 describe('customer reference pseudonyms', () => {
   it('never put the reference on a topic; one pseudonym per customer and tenant', async () => {

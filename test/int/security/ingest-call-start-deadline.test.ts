@@ -3,32 +3,23 @@
 // are swept. Now the gateway ends it after CALL_START_TIMEOUT_MS with DEADLINE_EXCEEDED; a call
 // that did start is not affected by that deadline.
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { describe, expect, it } from 'vitest';
 import {
   createIngestClient,
   openCallStream,
   type CallResult,
 } from '../../../services/simulator/ingest-client.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { deleteTopics, startTestGateway } from '../ingest/helpers.ts';
+import { uniqueName } from '../../support/kafka.ts';
+import { gatewayForFile } from '../ingest/helpers.ts';
 import { callStart } from './ingest-fixture.ts';
 
 const TOKEN = 'deadline-token-0123456789';
 const topics = { audio: uniqueName('t.audio'), calls: uniqueName('t.calls') };
-let gateway: Gateway;
 
-beforeAll(async () => {
-  gateway = await startTestGateway(topics, {
-    TENANT_TOKENS: `acme=${TOKEN}`,
-    TOPIC_PARTITIONS: '1',
-    CALL_START_TIMEOUT_MS: '500',
-  });
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await deleteTopics(testKafka(), Object.values(topics));
+const suite = gatewayForFile(topics, {
+  TENANT_TOKENS: `acme=${TOKEN}`,
+  TOPIC_PARTITIONS: '1',
+  CALL_START_TIMEOUT_MS: '500',
 });
 
 /** The stream's status, or 'still open' when the gateway leaves it open past `ms`. */
@@ -38,7 +29,7 @@ function within(result: Promise<CallResult>, ms: number): Promise<CallResult | '
 
 describe('a stream that never sends CallStart', () => {
   it('is ended with DEADLINE_EXCEEDED (CALL_START_TIMEOUT) after the deadline', async () => {
-    const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
+    const client = createIngestClient(`127.0.0.1:${suite.gateway.grpc.port}`);
     const silent = openCallStream(client, TOKEN);
     const started = openCallStream(client, TOKEN);
     await started.write(callStart('started'));

@@ -1,44 +1,32 @@
-// Over real gRPC and the real broker: nothing stopped a client from streaming
+// Over real gRPC and the real broker: nothing stopped a suite.client from streaming
 // a call many times faster than real time (a bulk upload through the live path, starving other
 // tenants through the shared backpressure). Now a call whose audio runs ahead of its age by more
 // than MAX_STREAM_SPEED × plus STREAM_BURST_MS is ended with RESOURCE_EXHAUSTED
 // (FASTER_THAN_REAL_TIME), also when the audio is silence the gateway fills into sequence gaps;
 // the simulator at 2× real time still streams whole calls.
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { describe, expect, it } from 'vitest';
 import { callEventCodec } from '../../../services/shared/records.ts';
-import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway } from '../ingest/helpers.ts';
+import { collectUntil, gatewayForFile } from '../ingest/helpers.ts';
 import { agentFrame, callStart } from './ingest-fixture.ts';
 
 const TOKEN = 'pace-token-0123456789';
 const topics = { audio: uniqueName('t.audio'), calls: uniqueName('t.calls') };
-let gateway: Gateway;
-let client: ReturnType<typeof createIngestClient>;
 
-beforeAll(async () => {
-  gateway = await startTestGateway(topics, {
-    TENANT_TOKENS: `acme=${TOKEN}`,
-    TOPIC_PARTITIONS: '1',
-    MAX_STREAM_SPEED: '2',
-    STREAM_BURST_MS: '1000',
-  });
-  client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-});
-
-afterAll(async () => {
-  client?.close();
-  await gateway?.stop();
-  await deleteTopics(testKafka(), Object.values(topics));
+const suite = gatewayForFile(topics, {
+  TENANT_TOKENS: `acme=${TOKEN}`,
+  TOPIC_PARTITIONS: '1',
+  MAX_STREAM_SPEED: '2',
+  STREAM_BURST_MS: '1000',
 });
 
 describe('the real-time rate limit', () => {
   it('ends a call streamed as fast as the network allows', async () => {
     const start = callStart('fast');
-    const stream = openCallStream(client, TOKEN);
+    const stream = openCallStream(suite.client, TOKEN);
     await stream.write(start);
     // 10 s of audio, written without pacing (about 0.1 s of wall time).
     for (let seq = 0; seq < 500; seq += 1) await stream.write(agentFrame(seq));
@@ -60,7 +48,7 @@ describe('the real-time rate limit', () => {
   });
 
   it('counts the silence filled into sequence gaps', async () => {
-    const stream = openCallStream(client, TOKEN);
+    const stream = openCallStream(suite.client, TOKEN);
     await stream.write(callStart('gaps'));
     // One frame every 20 ms, each 5 s of sequence ahead: real-time bytes, 250× real-time audio.
     for (let k = 0; k < 10; k += 1) {
@@ -79,7 +67,7 @@ describe('the real-time rate limit', () => {
       calls: 2,
       seconds: 3,
       speed: 2,
-      target: `127.0.0.1:${gateway.grpc.port}`,
+      target: `127.0.0.1:${suite.gateway.grpc.port}`,
       token: TOKEN,
       codec: 'pcmu' as const,
       sampleRateHz: 8000 as const,

@@ -3,43 +3,27 @@
 // tenant has a live-call quota: tenant A at its quota is refused with RESOURCE_EXHAUSTED naming the
 // quota, tenant B still starts calls, and a call A ends frees a place for A.
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import {
-  createIngestClient,
-  openCallStream,
-  type CallStream,
-} from '../../../services/simulator/ingest-client.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { deleteTopics, startTestGateway } from '../ingest/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { openCallStream, type CallStream } from '../../../services/simulator/ingest-client.ts';
+import { uniqueName } from '../../support/kafka.ts';
+import { gatewayForFile } from '../ingest/helpers.ts';
 import { callStart } from './ingest-fixture.ts';
 
 const TOKEN_A = 'quota-token-a-0123456789';
 const TOKEN_B = 'quota-token-b-0123456789';
 const topics = { audio: uniqueName('t.audio'), calls: uniqueName('t.calls') };
-let gateway: Gateway;
-let client: ReturnType<typeof createIngestClient>;
 
-beforeAll(async () => {
-  gateway = await startTestGateway(topics, {
-    TENANT_TOKENS: `tenant-a=${TOKEN_A},tenant-b=${TOKEN_B}`,
-    TOPIC_PARTITIONS: '1',
-    // Room for three calls in all: without quotas, tenant A's three would leave none for B.
-    MAX_LIVE_CALLS: '3',
-    MAX_LIVE_CALLS_PER_TENANT: '2',
-  });
-  client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
-});
-
-afterAll(async () => {
-  client?.close();
-  await gateway?.stop();
-  await deleteTopics(testKafka(), Object.values(topics));
+const suite = gatewayForFile(topics, {
+  TENANT_TOKENS: `tenant-a=${TOKEN_A},tenant-b=${TOKEN_B}`,
+  TOPIC_PARTITIONS: '1',
+  // Room for three calls in all: without quotas, tenant A's three would leave none for B.
+  MAX_LIVE_CALLS: '3',
+  MAX_LIVE_CALLS_PER_TENANT: '2',
 });
 
 /** Opens a stream and sends CallStart; resolves with the stream once the first ack or status came. */
 async function startCall(token: string): Promise<CallStream> {
-  const stream = openCallStream(client, token);
+  const stream = openCallStream(suite.client, token);
   await stream.write(callStart('quota'));
   await Promise.race([stream.result, expect.poll(() => stream.acks.length).toBeGreaterThan(0)]);
   return stream;

@@ -6,19 +6,14 @@
 // same metadata and start times with INVALID_ARGUMENT.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStoreIngest, type StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { callKey } from '../../../services/shared/call-key.ts';
-import {
-  callEventCodec,
-  createLogger,
-  deadLetterCodec,
-  type CallEvent,
-} from '../../../services/shared/index.ts';
+import { callEventCodec, deadLetterCodec, type CallEvent } from '../../../services/shared/index.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { callEventRecord } from '../../../devkit/records/call-event.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { createStoreTopics, storeIngestOn } from '../../support/store-ingest.ts';
 import { collect, deleteTopics, startTestGateway } from '../ingest/helpers.ts';
 
 /** CallStart metadata the store cannot keep, as a client could send it to the gateway. */
@@ -51,15 +46,9 @@ describe('a poison CallStart in the call store', () => {
 
   it('dead-letters only the poison records; the good calls land within seconds', async () => {
     const kafka = testKafka('poison-callstart');
-    const topics: StoreTopics = {
-      calls: uniqueName('calls'),
-      features: uniqueName('features'),
-      emotions: uniqueName('emotions'),
-      alerts: uniqueName('alerts'),
-    };
-    const deadTopic = uniqueName('dead');
     // One partition: every record below arrives in the same fetched batch and transaction.
-    await createTestTopics(kafka, [...Object.values(topics), deadTopic], 1);
+    const on = await createStoreTopics(kafka, 1);
+    const { topics, deadTopic } = on;
     const run = uniqueName('p').replace('.', '-');
     const poison: Record<string, CallEvent> = {
       ...Object.fromEntries(
@@ -83,15 +72,7 @@ describe('a poison CallStart in the call store', () => {
         headers: callEventCodec.headers(),
       })),
     });
-    const ingest = createStoreIngest({
-      kafka,
-      producer,
-      store,
-      topics,
-      deadLetterTopic: deadTopic,
-      groupId: uniqueName('store'),
-      logger: createLogger({ service: 'poison-test', level: 'error' }),
-    });
+    const ingest = storeIngestOn(on, { kafka, producer, store }, 'poison-test');
     const startedAt = Date.now();
     await ingest.start();
     try {

@@ -3,41 +3,18 @@
 // customer's calls with mood at start and end; a call the customer opted out of history has no
 // link and is not on the page; an agent sees only their own calls with the customer.
 // Screenshots: reports/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
-import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
-import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { signInToQa } from '../../support/browser.ts';
+import { qaPagesForFile, SCREENSHOTS } from './qa-pages.ts';
 
-const SCREENSHOTS = 'reports/screenshots';
-const tokens = {
-  secret: new TextEncoder().encode('customer-page-test-secret-32-bytes!'),
-  issuer: 'va',
-  audience: 'va',
-};
 const REF = pseudonymiseCustomerRef('customer-page-test-key-0123456789', 'demo', 'CRM-000123');
 
-let store: CallStore;
-let server: QaServer;
-let webRoot: string;
-let profile: string;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  webRoot = mkdtempSync(join(tmpdir(), 'va-store-web-'));
-  await build({
-    configFile: 'services/call-store/web/vite.config.ts',
-    logLevel: 'error',
-    build: { outDir: webRoot, emptyOutDir: true },
-  });
-  store = await openCallStore({});
+/** The calls the pages show. */
+async function oneCustomersCalls(store: CallStore): Promise<void> {
   const day = 86_400_000;
   const calls = [
     { callId: 'cust-calm', agentId: 'agent-2', at: 6 * day, angry: false },
@@ -70,51 +47,25 @@ beforeAll(async () => {
     [{ at: { index: 0 }, raw: { callId: 'cust-angry', csat: 1, nps: 2 } }],
     'api',
   );
-  server = await startQaServer({
-    store,
-    tokens,
-    port: 0,
-    webRoot,
-    login: demoUsersLogin('config/demo-users.json'),
-  });
-  profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: [...CHROMIUM_ARGS],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
+}
 
-afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  await server?.close();
-  await store?.close();
-  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
-});
+const qa = qaPagesForFile('customer-page-test-secret-32-bytes!', oneCustomersCalls);
 
 async function signIn(username: string): Promise<{ page: Page; failures: string[] }> {
-  const page = await context.newPage();
+  const page = await qa.context.newPage();
   const failures: string[] = [];
   page.on('pageerror', (error) => failures.push(error.message));
   page.on('request', (request) => {
-    if (!request.url().startsWith(`http://127.0.0.1:${server.port}/`))
-      failures.push(`external request ${request.url()}`);
+    if (!request.url().startsWith(`${qa.origin}/`)) failures.push(`external request ${request.url()}`);
   });
-  await page.goto(`http://127.0.0.1:${server.port}/qa/`);
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill('demo1234');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('tr.call-row').first().waitFor();
+  await signInToQa(page, qa.origin, username);
   return { page, failures };
 }
 
 describe('customer page in a real browser', () => {
   it("links a call to its customer's timeline of calls with mood at start and end", async () => {
     const { page, failures } = await signIn('supervisor');
-    await page.goto(`http://127.0.0.1:${server.port}/qa/#/calls/cust-recovered`);
+    await page.goto(`${qa.origin}/qa/#/calls/cust-recovered`);
     await page.getByTestId('customer-link').click();
     await page.getByTestId('customer-timeline').waitFor();
     const items = page.getByTestId('customer-calls').locator('li.customer-call');
@@ -149,12 +100,12 @@ describe('customer page in a real browser', () => {
 
   it('gives an opted-out call no link, and an agent only their own calls with the customer', async () => {
     const { page } = await signIn('supervisor');
-    await page.goto(`http://127.0.0.1:${server.port}/qa/#/calls/cust-optout`);
+    await page.goto(`${qa.origin}/qa/#/calls/cust-optout`);
     await page.getByTestId('scorecard').waitFor();
     expect(await page.getByTestId('customer-link').count()).toBe(0);
 
     const agent = await signIn('agent-1');
-    await agent.page.goto(`http://127.0.0.1:${server.port}/qa/#/customers/${REF}`);
+    await agent.page.goto(`${qa.origin}/qa/#/customers/${REF}`);
     await agent.page.getByTestId('customer-timeline').waitFor();
     const ids = await agent.page
       .getByTestId('customer-calls')

@@ -3,11 +3,11 @@
 // records go to the dead-letter topic with their reason while the rest is written.
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStoreIngest, type StoreTopics } from '../../../services/call-store/ingest/consumer.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
-import { createLogger, deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { createStoreTopics, storeIngestOn } from '../../support/store-ingest.ts';
 import { BACKENDS } from './backends.ts';
 import { toKafka } from '../../../devkit/records/store-records.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
@@ -32,14 +32,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     });
 
     it('stores a streamed call with every window once and dead-letters bad records', async () => {
-      const topics: StoreTopics = {
-        calls: uniqueName('calls'),
-        features: uniqueName('features'),
-        emotions: uniqueName('emotions'),
-        alerts: uniqueName('alerts'),
-      };
-      const deadTopic = uniqueName('dead');
-      await createTestTopics(kafka, [...Object.values(topics), deadTopic]);
+      const on = await createStoreTopics(kafka);
+      const { topics, deadTopic } = on;
       const call = syntheticStoreCall({
         callId: `live-${uniqueName('c')}`,
         durationS: 90,
@@ -73,15 +67,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           )[0].messages,
         ],
       });
-      const ingest = createStoreIngest({
-        kafka,
-        producer,
-        store,
-        topics,
-        deadLetterTopic: deadTopic,
-        groupId: uniqueName('store'),
-        logger: createLogger({ service: 'call-store-test', level: 'error' }),
-      });
+      const ingest = storeIngestOn(on, { kafka, producer, store }, 'call-store-test');
       await ingest.start();
       try {
         const count = async () =>

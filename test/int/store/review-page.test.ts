@@ -3,40 +3,15 @@
 // the emotion band and the alert marker, add a reviewer note. Signs in through the page's form as
 // a demo user (config/demo-users.json, tenant "demo"). Then the survey report page over generated
 // surveyed calls with a planted effect. Screenshots: reports/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoUsersLogin } from '../../../services/call-store/http/login.ts';
-import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
-import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { describe, expect, it } from 'vitest';
+import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../support/browser.ts';
+import { signInToQa } from '../../support/browser.ts';
+import { qaPagesForFile, SCREENSHOTS } from './qa-pages.ts';
 import { plantedSurveys, writeSurveyCalls } from './survey-data.ts';
 
-const SCREENSHOTS = 'reports/screenshots';
-const tokens = {
-  secret: new TextEncoder().encode('review-page-test-secret-32-bytes!!'),
-  issuer: 'va',
-  audience: 'va',
-};
-
-let store: CallStore;
-let server: QaServer;
-let webRoot: string;
-let profile: string;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  webRoot = mkdtempSync(join(tmpdir(), 'va-store-web-'));
-  await build({
-    configFile: 'services/call-store/web/vite.config.ts',
-    logLevel: 'error',
-    build: { outDir: webRoot, emptyOutDir: true },
-  });
-  store = await openCallStore({});
+/** The calls the pages show. */
+async function twoReviewedCalls(store: CallStore): Promise<void> {
   const startedAt = new Date(Date.now() - 3600_000);
   for (const [i, callId] of ['qa-call-angry', 'qa-call-calm'].entries()) {
     const call = syntheticStoreCall({
@@ -53,48 +28,22 @@ beforeAll(async () => {
     await store.write(syntheticEvents(call));
   }
   await store.finalizePending(0);
-  server = await startQaServer({
-    store,
-    tokens,
-    port: 0,
-    webRoot,
-    login: demoUsersLogin('config/demo-users.json'),
-  });
-  profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: [...CHROMIUM_ARGS],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
+}
 
-afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  await server?.close();
-  await store?.close();
-  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
-});
+const qa = qaPagesForFile('review-page-test-secret-32-bytes!!', twoReviewedCalls);
 
 describe('QA review page in a real browser', () => {
   it('opens a stored call, shows the timeline and the alert marker, and saves a note', async () => {
-    const page = await context.newPage();
+    const page = await qa.context.newPage();
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
     page.on('requestfailed', (request) => failures.push(`${request.url()} failed`));
     // Only this origin is contacted: no CDN.
     page.on('request', (request) => {
-      if (!request.url().startsWith(`http://127.0.0.1:${server.port}/`))
-        failures.push(`external request ${request.url()}`);
+      if (!request.url().startsWith(`${qa.origin}/`)) failures.push(`external request ${request.url()}`);
     });
-    await page.goto(`http://127.0.0.1:${server.port}/qa/`);
     // Sign in with a demo user (the alert service's users file); the token stays in sessionStorage.
-    await page.locator('#username').fill('supervisor');
-    await page.locator('#password').fill('demo1234');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('tr.call-row').first().waitFor();
+    await signInToQa(page, qa.origin, 'supervisor');
     expect(await page.locator('tr.call-row').count()).toBe(2);
     await page.locator('#f-minCustomerAngerS').fill('30');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -134,7 +83,7 @@ describe('QA review page in a real browser', () => {
     await page.getByTestId('timeline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/qa-call-review.png`, fullPage: true });
 
-    const stored = await store.getCall({ tenant: 'demo', agentId: null, teams: null }, 'qa-call-angry');
+    const stored = await qa.store.getCall({ tenant: 'demo', agentId: null, teams: null }, 'qa-call-angry');
     expect(stored.reviews.map((r) => r.notes)).toEqual([
       'Agent acknowledged the frustration and recovered the call.',
     ]);
@@ -143,21 +92,17 @@ describe('QA review page in a real browser', () => {
   });
 
   it('shows what moves CSAT: the planted frustration effect stands out and the model beats the mean', async () => {
-    const angerS = await writeSurveyCalls(store, 'demo', 120, 3);
-    const imported = await store.importSurveys(
+    const angerS = await writeSurveyCalls(qa.store, 'demo', 120, 3);
+    const imported = await qa.store.importSurveys(
       { tenant: 'demo', agentId: null, teams: null },
       plantedSurveys(angerS, 1.2).map((raw, index) => ({ at: { index }, raw })),
       'api',
     );
     expect(imported.rejected).toEqual([]);
-    const page = await context.newPage();
+    const page = await qa.context.newPage();
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
-    await page.goto(`http://127.0.0.1:${server.port}/qa/`);
-    await page.locator('#username').fill('supervisor');
-    await page.locator('#password').fill('demo1234');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('tr.call-row').first().waitFor();
+    await signInToQa(page, qa.origin, 'supervisor');
     await page.getByRole('link', { name: 'What moves CSAT' }).click();
     await page.getByTestId('csat-report').waitFor();
     const anger = page.locator('tr[data-measure="customerAngerS"] td');

@@ -1,0 +1,78 @@
+// Two-speaker dynamics: overtalk, mutual silence, talk ratio and response latency on scripted turns.
+import { describe, expect, it } from 'vitest';
+import { createCallAnalyzer, encodeMuLaw, type DynamicsWindow } from '../../../../pipelines/dsp/index.ts';
+import { synthVoiced } from '../../../../devkit/audio/test-signals.ts';
+
+function talk(turns: [number, number][], seconds: number, f0: number, seed: number): Uint8Array {
+  const on = (t: number): boolean => turns.some(([a, b]) => t >= a && t < b);
+  return encodeMuLaw(
+    synthVoiced({ sampleRateHz: 8000, durationS: seconds, f0: () => f0, voiced: on, seed }).samples,
+  );
+}
+
+function run(agent: Uint8Array, customer: Uint8Array, chunk: number): DynamicsWindow[] {
+  const call = createCallAnalyzer({
+    format: { codec: 'pcmu', sampleRateHz: 8000 },
+    windowMs: 4000,
+    windowHopMs: 2000,
+  });
+  const out: DynamicsWindow[] = [];
+  for (let i = 0; i < agent.length; i += chunk) {
+    out.push(...call.push('agent', agent.subarray(i, i + chunk)).dynamics);
+    out.push(...call.push('customer', customer.subarray(i, i + chunk)).dynamics);
+  }
+  out.push(...call.flush().dynamics);
+  return out;
+}
+
+describe('call dynamics', () => {
+  // Agent 0-1.5 s, customer answers after 500 ms (2.0-3.0), agent again 3.8-5.0 overlapping the
+  // customer's 4.6-6.0 by 400 ms.
+  const agent = talk(
+    [
+      [0, 1.5],
+      [3.8, 5.0],
+    ],
+    8,
+    120,
+    1,
+  );
+  const customer = talk(
+    [
+      [2.0, 3.0],
+      [4.6, 6.0],
+    ],
+    8,
+    210,
+    2,
+  );
+  const d = run(agent, customer, 160);
+
+  it('emits one dynamics window per window of the grid, in order', () => {
+    expect(d.map((w) => w.windowIndex)).toEqual([0, 1, 2, 3]);
+    expect(d[0].startMs).toBe(0);
+    expect(d[0].endMs).toBe(4000);
+  });
+  it('measures the customer response latency (500 ms, within VAD hangover and frame span)', () => {
+    expect(d[0].customerResponseLatencyMs.length).toBe(1);
+    expect(d[0].customerResponseLatencyMs[0]).toBeGreaterThan(300);
+    expect(d[0].customerResponseLatencyMs[0]).toBeLessThan(560);
+    expect(d[0].agentResponseLatencyMs[0]).toBeGreaterThan(600);
+  });
+  it('counts the overtalk in the window that holds it', () => {
+    const w = d[1]; // 2-6 s
+    expect(w.overtalkCount).toBe(1);
+    expect(w.overtalkMs).toBeGreaterThan(300);
+    expect(w.overtalkMs).toBeLessThan(600);
+  });
+  it('measures mutual silence and the talk ratio', () => {
+    expect(d[0].longestMutualSilenceMs).toBeGreaterThan(300);
+    expect(d[0].longestMutualSilenceMs).toBeLessThan(800);
+    expect(d[0].talkRatioAgent).toBeGreaterThan(0.5);
+    expect(d[0].talkRatioAgent).toBeLessThan(0.75);
+    expect(d[3].talkRatioAgent).toBe(0); // 6-8 s: only the end of the customer turn
+  });
+  it('does not depend on the chunk size', () => {
+    expect(JSON.stringify(run(agent, customer, 333))).toBe(JSON.stringify(d));
+  });
+});

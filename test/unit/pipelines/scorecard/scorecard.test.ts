@@ -1,0 +1,149 @@
+// The scorecard formula (pipelines/scorecard/README.md) on hand-built calls with known answers.
+import { describe, expect, it } from 'vitest';
+import {
+  combine,
+  computeScorecard,
+  WEIGHTS,
+  type ScorecardInput,
+  type ScoreEmotion,
+} from '../../../../pipelines/scorecard/index.ts';
+import type { EmotionState } from '../../../../pipelines/emotion/types.ts';
+
+/** One event per second (2-s windows, 1-s hop) with the given state and valence per second. */
+function customer(states: [EmotionState, number][]): ScoreEmotion[] {
+  return states.map(([state, valence], i) => ({
+    channel: 'customer',
+    startMs: i * 1000,
+    endMs: i * 1000 + 2000,
+    state,
+    valence,
+    arousal: 0.5,
+  }));
+}
+
+function call(overrides: Partial<ScorecardInput>): ScorecardInput {
+  return { durationMs: 180_000, windows: [], emotions: [], dynamics: [], alerts: [], ...overrides };
+}
+
+const part = (input: ScorecardInput, name: string) =>
+  computeScorecard(input).parts.find((p) => p.name === name);
+
+describe('scorecard', () => {
+  it('weights sum to 100', () => {
+    expect(Object.values(WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('measures the customer trajectory from the first to the last minute of speech', () => {
+    // 180 s of speech: valence 0.2 in the first minute, 0.5 in the middle, 0.8 in the last.
+    const states = Array.from({ length: 180 }, (_, i): [EmotionState, number] => [
+      'neutral',
+      i < 60 ? 0.2 : i < 120 ? 0.5 : 0.8,
+    ]);
+    const card = computeScorecard(call({ emotions: customer(states) }));
+    expect(card.measures.customerStartValence).toBeCloseTo(0.2, 5);
+    expect(card.measures.customerEndValence).toBeCloseTo(0.8, 5);
+    expect(card.measures.trajectory).toBeCloseTo(0.6, 5);
+    expect(part(call({ emotions: customer(states) }), 'customerTrajectory')?.value).toBe(1);
+  });
+
+  it('does not measure a trajectory under 20 s of customer speech, and leaves the part out', () => {
+    const input = call({ emotions: customer(Array.from({ length: 15 }, () => ['angry', 0.1])) });
+    expect(computeScorecard(input).measures.trajectory).toBeNull();
+    expect(part(input, 'customerTrajectory')?.value).toBeNull();
+  });
+
+  it('ignores no-speech events and counts negative customer speech by owned time', () => {
+    const states: [EmotionState, number][] = [
+      ...Array.from({ length: 30 }, (): [EmotionState, number] => ['angry', 0.2]),
+      ...Array.from({ length: 30 }, (): [EmotionState, number] => ['no-speech', 0.5]),
+      ...Array.from({ length: 30 }, (): [EmotionState, number] => ['neutral', 0.6]),
+    ];
+    const card = computeScorecard(call({ emotions: customer(states) }));
+    // The last event before a pause owns its whole 2-s window: angry 0-31 s, neutral 60-91 s.
+    expect(card.measures.customerAngerS).toBe(31);
+    expect(card.measures.customerEmotionS).toBe(62);
+    expect(part(call({ emotions: customer(states) }), 'customerNegativeShare')?.value).toBe(0);
+    const lessAngry = customer(
+      states.map(([s, v], i): [EmotionState, number] => [i < 15 ? s : i < 30 ? 'neutral' : s, v]),
+    );
+    expect(part(call({ emotions: lessAngry }), 'customerNegativeShare')?.value).toBeCloseTo(
+      1 - 15 / 62 / 0.5,
+      3,
+    );
+  });
+
+  it('times de-escalation after a frustration alert; never calm = 0', () => {
+    const states = Array.from({ length: 120 }, (_, i): [EmotionState, number] => [
+      i < 40 || i >= 100 ? 'angry' : 'neutral',
+      0.5,
+    ]);
+    const alert = (startMs: number) => ({
+      alertId: `a${startMs}`,
+      ruleId: 'customer-frustration',
+      startMs,
+      firedAtMs: startMs,
+      ackedAtMs: null,
+    });
+    const quick = call({ emotions: customer(states), alerts: [alert(20_000)] });
+    expect(computeScorecard(quick).measures.deEscalationS).toEqual([20]);
+    expect(part(quick, 'deEscalation')?.value).toBe(1);
+    const never = call({ emotions: customer(states), alerts: [alert(105_000)] });
+    expect(computeScorecard(never).measures.deEscalationS).toEqual([null]);
+    expect(part(never, 'deEscalation')?.value).toBe(0);
+    expect(part(call({ emotions: customer(states) }), 'deEscalation')?.value).toBeNull();
+  });
+
+  it('scores agent pace and tension compliance over agent speech only', () => {
+    const windows = Array.from({ length: 100 }, (_, i) => ({
+      channel: 'agent' as const,
+      startMs: i * 1000,
+      endMs: i * 1000 + 2000,
+      speechFraction: i < 80 ? 0.9 : 0.1,
+      syllableRate: i < 20 ? 6.5 : 4,
+      tensionIndex: i < 40 ? 0.8 : 0.2,
+    }));
+    const input = call({ windows });
+    // 80 speech windows, 20 of them fast, 40 tense; the 20 silent windows do not count.
+    expect(part(input, 'agentPace')?.value).toBeCloseTo(60 / 80, 3);
+    expect(part(input, 'agentTension')?.value).toBeCloseTo(40 / 80, 3);
+  });
+
+  it('counts overtalk once across overlapping windows, and scores silence and talk ratio', () => {
+    const dynamics = Array.from({ length: 60 }, (_, i) => ({
+      startMs: i * 1000,
+      endMs: i * 1000 + 2000,
+      // One overtalk seen by two overlapping windows (10 and 11).
+      overtalkCount: i === 10 || i === 11 ? 1 : 0,
+      longestMutualSilenceMs: i === 30 ? 19_000 : 500,
+      talkRatioAgent: 0.8,
+    }));
+    const input = call({ durationMs: 60_000, dynamics });
+    const card = computeScorecard(input);
+    expect(card.measures.overtalkCount).toBe(1);
+    expect(part(input, 'overtalk')?.value).toBeCloseTo(0.5, 3);
+    expect(part(input, 'mutualSilence')?.value).toBeCloseTo(0.5, 3);
+    expect(part(input, 'talkRatio')?.value).toBeCloseTo(0.5, 3);
+  });
+
+  it('scores alert handling by acknowledgement delay', () => {
+    const alerts = [
+      { alertId: 'a', ruleId: 'agent-pace', startMs: 0, firedAtMs: 0, ackedAtMs: 30_000 },
+      { alertId: 'b', ruleId: 'agent-pace', startMs: 0, firedAtMs: 0, ackedAtMs: 180_000 },
+      { alertId: 'c', ruleId: 'agent-pace', startMs: 0, firedAtMs: 0, ackedAtMs: null },
+    ];
+    const input = call({ alerts });
+    expect(part(input, 'alertHandling')?.value).toBeCloseTo((1 + 0.5 + 0) / 3, 3);
+    expect(part(input, 'alertHandling')?.measure).toBeCloseTo(2 / 3, 3);
+  });
+
+  it('combines the parts that apply by renormalised weights', () => {
+    const parts = [
+      { name: 'customerTrajectory' as const, weight: 25, value: 1, measure: 0.6, unit: '', explanation: '' },
+      { name: 'agentPace' as const, weight: 10, value: 0.5, measure: 0.5, unit: '', explanation: '' },
+      { name: 'alertHandling' as const, weight: 7, value: null, measure: null, unit: '', explanation: '' },
+    ];
+    expect(combine(parts)).toBe(Math.round((100 * (25 + 5)) / 35));
+    expect(combine([])).toBeNull();
+    expect(computeScorecard(call({ durationMs: 0 })).score).toBeNull();
+  });
+});

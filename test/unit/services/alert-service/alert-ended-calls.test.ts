@@ -1,0 +1,94 @@
+// A call's end reaches the alert evaluator through the fan-out (another
+// topic, another consumer), so records of the call can be handled after it: its last windows, or
+// a replay after a rebalance. They used to re-create the call's rule state and held commit, which
+// nothing freed until the registry's purge (if ever). Now they are still evaluated, keep nothing,
+// and the memory of ended calls is bounded.
+import { describe, expect, it } from 'vitest';
+import { createAlertEngine, type AlertEngine } from '../../../../pipelines/alerts/index.ts';
+import { createEvaluator, type EvaluatorInput } from '../../../../services/alert-service/evaluator.ts';
+import { callKey } from '../../../../services/shared/call-key.ts';
+import type { ConsumedRecord } from '../../../../services/shared/consumer-runner.ts';
+import { RecentKeys } from '../../../../services/shared/recent-keys.ts';
+import { defaultRules } from '../../pipelines/alerts/helpers.ts';
+import { emotionRecord } from '../../../../devkit/records/alert-records.ts';
+
+const TOPIC = 'emotions';
+
+function setup(maxEndedCalls = 100) {
+  const engines: AlertEngine[] = [];
+  const pushed: string[] = [];
+  const evaluator = createEvaluator({
+    createEngine: () => {
+      const engine = createAlertEngine({ rules: defaultRules() });
+      engines.push(engine);
+      return {
+        ...engine,
+        push: (obs) => {
+          pushed.push(obs.callId);
+          return engine.push(obs);
+        },
+      };
+    },
+    alertsTopic: 'alerts',
+    maxHoldRecords: 1_000,
+    maxEndedCalls,
+    ownerOf: () => undefined,
+    onAlert: () => undefined,
+  });
+  let offset = 0;
+  const emotion = (callId: string, window: number): ConsumedRecord<EvaluatorInput> => ({
+    topic: TOPIC,
+    partition: 0,
+    offset: String(offset++),
+    key: callKey('demo', callId),
+    value: { schema: 'emotion', value: emotionRecord(callId, 'customer', window, 'neutral') },
+    timestampMs: 0,
+  });
+  const stateCalls = () => engines.reduce((n, e) => n + e.callCount(), 0);
+  return { evaluator, emotion, pushed, stateCalls, next: () => String(offset) };
+}
+
+describe('alert evaluator and ended calls', () => {
+  it('evaluates records that come after a call ended without keeping state or holding the commit', () => {
+    const { evaluator, emotion, pushed, stateCalls, next } = setup();
+    evaluator.handle(emotion('a', 0));
+    evaluator.handle(emotion('b', 0));
+    evaluator.endCall(callKey('demo', 'a'));
+    expect(evaluator.trackedCalls()).toBe(1);
+    expect(evaluator.commitOffset(TOPIC, 0, next())).toBe('1');
+
+    evaluator.handle(emotion('a', 1)); // the end came first: a late or replayed record
+    expect(pushed.at(-1)).toBe(callKey('demo', 'a')); // still evaluated: its alerts are not lost
+    expect(evaluator.trackedCalls()).toBe(1);
+    expect(stateCalls()).toBe(1);
+    expect(evaluator.commitOffset(TOPIC, 0, next())).toBe('1');
+
+    evaluator.endCall(callKey('demo', 'b'));
+    expect(evaluator.trackedCalls()).toBe(0);
+    expect(stateCalls()).toBe(0);
+    expect(evaluator.commitOffset(TOPIC, 0, next())).toBe(next());
+  });
+
+  it('tracks a purged idle call again when it has records again (it had not ended)', () => {
+    const { evaluator, emotion } = setup();
+    evaluator.handle(emotion('idle', 0));
+    evaluator.forgetCall(callKey('demo', 'idle'));
+    expect(evaluator.trackedCalls()).toBe(0);
+    evaluator.handle(emotion('idle', 1));
+    expect(evaluator.trackedCalls()).toBe(1);
+  });
+
+  it('remembers a bounded number of ended calls, the oldest forgotten first', () => {
+    const { evaluator, emotion } = setup(2);
+    for (const id of ['a', 'b', 'c']) evaluator.endCall(callKey('demo', id));
+    evaluator.handle(emotion('c', 0));
+    evaluator.handle(emotion('b', 0));
+    expect(evaluator.trackedCalls()).toBe(0);
+    evaluator.handle(emotion('a', 0));
+    expect(evaluator.trackedCalls()).toBe(1);
+
+    const keys = new RecentKeys(2);
+    for (const k of ['x', 'y', 'x', 'z']) keys.add(k);
+    expect([keys.has('x'), keys.has('y'), keys.has('z'), keys.size]).toEqual([true, false, true, 2]);
+  });
+});

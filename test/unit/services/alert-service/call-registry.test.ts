@@ -1,0 +1,78 @@
+// The service's call registry: owner metadata and live state per call, alert dedupe by id,
+// idempotent acknowledgements, and purging of ended and idle calls (which frees their rule state).
+import { describe, expect, it } from 'vitest';
+import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
+import type { AlertView } from '../../../../services/alert-service/protocol.ts';
+
+const alert = (alertId: string, callId: string, tenant = 'demo') =>
+  ({
+    alertId,
+    callId,
+    tenant,
+    audience: 'both',
+    cue: 'Slow down',
+    acknowledgedBy: null,
+    acknowledgedAtMs: null,
+  }) as unknown as AlertView;
+
+describe('call registry', () => {
+  it('tracks owners and live state, dedupes alerts and acknowledges once', () => {
+    const r = createCallRegistry({ teamOfAgent: new Map([['agent-1', 'billing']]) });
+    r.start({ callId: 'c1', tenant: 'demo', agentId: 'agent-1', team: '', queue: 'q', startedAtMs: 0 });
+    expect(r.owner('demo', 'c1')).toMatchObject({ tenant: 'demo', agentId: 'agent-1', team: 'billing' });
+    r.emotion(
+      'demo',
+      'c1',
+      { channel: 'customer', state: 'angry', arousal: 0.8, valence: 0.2, confidence: 0.7, endMs: 2000 },
+      1,
+    );
+    expect(r.takeChanges(2).changed.map((c) => [c.customer.state, c.moodTrend])).toEqual([['angry', [0.2]]]);
+    expect(r.takeChanges(3).changed).toEqual([]);
+    expect(r.addAlert(alert('a1', 'c1'))).toBe(true);
+    expect(r.addAlert(alert('a1', 'c1'))).toBe(false);
+    expect(r.owner('demo', 'c1')).toMatchObject({ cue: 'Slow down' });
+    expect(r.acknowledge('a1', 'sam', 5)).toBe(true);
+    expect(r.acknowledge('a1', 'bea', 6)).toBe(false);
+    expect(r.findAlert('a1')).toMatchObject({ acknowledgedBy: 'sam' });
+  });
+
+  it('purges ended calls after the retention and idle calls, and reports them', () => {
+    const purged: string[] = [];
+    const r = createCallRegistry({ endedRetentionMs: 100, idleMs: 1000, onPurged: (id) => purged.push(id) });
+    r.start({ callId: 'ended', tenant: 't', agentId: 'a', team: '', queue: '', startedAtMs: 0 });
+    r.dynamics('t', 'idle', { talkRatioAgent: 0.5, endMs: 2000 }, 0);
+    r.end('t', 'ended', 10);
+    expect(r.takeChanges(50).removed).toEqual([]);
+    expect(r.takeChanges(200).removed.map((c) => c.callId)).toEqual(['ended']);
+    expect(r.takeChanges(1500).removed).toEqual([{ callId: 'idle', tenant: 't', agentId: '', team: '' }]);
+    expect(purged).toEqual(['t/ended', 't/idle']);
+    expect(r.size()).toBe(0);
+  });
+
+  it("keeps two tenants' calls with the same id apart: a start never takes over the other call", () => {
+    const r = createCallRegistry();
+    r.start({ callId: 'X', tenant: 'tenant-a', agentId: 'a1', team: 'red', queue: 'q', startedAtMs: 0 });
+    r.start({ callId: 'X', tenant: 'tenant-b', agentId: 'b1', team: 'blue', queue: 'q', startedAtMs: 1 });
+    expect(r.owner('tenant-a', 'X')).toMatchObject({ tenant: 'tenant-a', agentId: 'a1', team: 'red' });
+    expect(r.owner('tenant-b', 'X')).toMatchObject({ tenant: 'tenant-b', agentId: 'b1', team: 'blue' });
+    r.emotion(
+      'tenant-b',
+      'X',
+      { channel: 'customer', state: 'angry', arousal: 0.9, valence: 0.1, confidence: 0.8, endMs: 2000 },
+      2,
+    );
+    expect(r.owner('tenant-a', 'X')).toMatchObject({ moodPoints: 0 });
+    expect(r.addAlert(alert('tenant-b/X:customer:0:r', 'X', 'tenant-b'))).toBe(true);
+    expect(r.owner('tenant-a', 'X')).toMatchObject({ cue: null });
+    r.end('tenant-b', 'X', 3);
+    expect(r.owner('tenant-a', 'X')).toMatchObject({ endedAtMs: null });
+    expect(r.size()).toBe(2);
+  });
+
+  it("files a record that arrives before its call start under the record's tenant", () => {
+    const r = createCallRegistry();
+    r.dynamics('tenant-b', 'X', { talkRatioAgent: 0.5, endMs: 2000 }, 0);
+    expect(r.owner('tenant-b', 'X')).toMatchObject({ tenant: 'tenant-b', agentId: '' });
+    expect(r.owner('tenant-a', 'X')).toBeUndefined();
+  });
+});

@@ -1,0 +1,56 @@
+// A WebSocket state frame used to send every client the ids of every purged
+// call, of every tenant. Now the `removed` list of a frame names only calls its client could see.
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '../../../../services/shared/auth/roles.ts';
+import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
+import { createStateFrames } from '../../../../services/alert-service/state-frames.ts';
+
+const supervisor = (tenant: string, teams: string[] = []): Principal => ({
+  userId: `sup-${tenant}`,
+  role: 'supervisor',
+  tenant,
+  agentId: null,
+  teams,
+});
+const agent = (tenant: string, agentId: string): Principal => ({
+  userId: agentId,
+  role: 'agent',
+  tenant,
+  agentId,
+  teams: [],
+});
+const removedOf = (frame: Buffer | null): string[] =>
+  frame === null ? [] : (JSON.parse(frame.toString()) as { removed: string[] }).removed;
+
+describe('purged call ids in state frames', () => {
+  it('go only to clients that could see the call', () => {
+    const r = createCallRegistry({
+      endedRetentionMs: 10,
+      teamOfAgent: new Map([
+        ['a-1', 'billing'],
+        ['a-2', 'sales'],
+      ]),
+    });
+    const start = (tenant: string, callId: string, agentId: string): void =>
+      r.start({ callId, tenant, agentId, team: '', queue: '', startedAtMs: 0 });
+    start('acme', 'acme-secret-call', 'a-1');
+    start('globex', 'globex-secret-call', 'a-2');
+    start('globex', 'globex-other', 'a-3');
+    r.takeChanges(1);
+    r.end('acme', 'acme-secret-call', 2);
+    r.end('globex', 'globex-secret-call', 2);
+    const frameFor = createStateFrames(r.takeChanges(100));
+
+    expect(removedOf(frameFor(supervisor('acme')))).toEqual(['acme-secret-call']);
+    expect(removedOf(frameFor(supervisor('globex')))).toEqual(['globex-secret-call']);
+    // Within a tenant too: a team supervisor and an agent hear only of their own calls.
+    expect(removedOf(frameFor(supervisor('globex', ['billing'])))).toEqual([]);
+    expect(removedOf(frameFor(agent('globex', 'a-3')))).toEqual([]);
+    expect(removedOf(frameFor(agent('globex', 'a-2')))).toEqual(['globex-secret-call']);
+    // An every-tenant admin sees both.
+    expect(removedOf(frameFor({ ...supervisor('*'), role: 'admin' })).sort()).toEqual([
+      'acme-secret-call',
+      'globex-secret-call',
+    ]);
+  });
+});

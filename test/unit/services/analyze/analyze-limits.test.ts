@@ -1,0 +1,64 @@
+// `analyze` refuses what would exhaust the machine. A 1 Hz WAV of 2 KB was
+// upsampled 8 000× (16 M samples; 1 MB would ask ~32 GB); a 4 GHz header is as absurd; a file is
+// read whole, so its size is capped; and each worker thread has a heap limit, so a runaway file
+// fails alone (WORKER_FAILED) while the others finish.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../../../pipelines/audio/wav.ts';
+import { analyzeFile } from '../../../../services/analyze/analyze-file.ts';
+import { toModel } from '../../../../services/analyze/model.ts';
+import { runPool } from '../../../../services/analyze/pool.ts';
+import type { FileResult } from '../../../../services/analyze/types.ts';
+import { testModelJson } from '../../../support/analyze/test-model.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'va-analyze-limits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const model = toModel(testModelJson());
+
+function wavFile(name: string, sampleRateHz: number, samples: number): string {
+  const path = join(dir, name);
+  const bytes = encodeWav({ sampleRateHz: 8000, channels: [new Float32Array(samples)] });
+  // Patch the header's rate (offset 24) and byte rate (28): the encoder refuses odd rates itself.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(24, sampleRateHz, true);
+  view.setUint32(28, Math.min(0xffffffff, sampleRateHz * 2), true);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+const failure = (result: FileResult) => (result.ok ? null : result.error.code);
+
+describe('analyze limits', () => {
+  it.each([1, 100, 3_999, 4e9])('refuses a %d Hz file with BAD_SAMPLE_RATE, at once', (rate) => {
+    const started = performance.now();
+    const result = analyzeFile(wavFile(`rate-${rate}.wav`, rate, 1000), undefined, model);
+    expect(failure(result)).toBe('BAD_SAMPLE_RATE');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('still analyses an 8 kHz file', () => {
+    expect(analyzeFile(wavFile('ok.wav', 8000, 24_000), undefined, model).ok).toBe(true);
+  });
+
+  it('refuses a file over the size cap without reading it', () => {
+    const path = wavFile('big.wav', 8000, 50_000);
+    expect(failure(analyzeFile(path, undefined, model, 10_000))).toBe('FILE_TOO_LARGE');
+  });
+
+  it('a worker over its heap limit fails its file alone', async () => {
+    const results = new Map<number, FileResult>();
+    await runPool({
+      files: ['a', 'hog', 'b'],
+      jobs: 2,
+      workerUrl: new URL('./fixtures/heap-hog-worker.ts', import.meta.url),
+      workerData: { channels: undefined, modelJson: null },
+      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+      onResult: (index, result) => results.set(index, result),
+    });
+    expect(failure(results.get(1) as FileResult)).toBe('WORKER_FAILED');
+    expect(failure(results.get(0) as FileResult)).toBe('FAKE');
+    expect(failure(results.get(2) as FileResult)).toBe('FAKE');
+  });
+});

@@ -1,0 +1,115 @@
+// The emotion-classifier's per-speaker state and the consumers' dedupe by event id.
+import { describe, expect, it } from 'vitest';
+import type { Channel, SpeakerWindow } from '../../../../pipelines/dsp/types.ts';
+import type { EmotionEvent } from '../../../../pipelines/emotion/types.ts';
+import { createEventDedupe } from '../../../../services/emotion-classifier/event-dedupe.ts';
+import {
+  SpeakerStateError,
+  SpeakerTrackers,
+  type FeatureRecord,
+  type TrackerLike,
+} from '../../../../services/emotion-classifier/speaker-trackers.ts';
+
+/** A tracker whose "baseline" is the number of windows it has seen. */
+function countingTracker(callId: string, channel: Channel): TrackerLike {
+  let seen = 0;
+  return {
+    push(window: SpeakerWindow): EmotionEvent {
+      seen += 1;
+      return {
+        eventId: `${callId}:${channel}:${window.windowIndex}:emotion`,
+        confidence: seen,
+      } as EmotionEvent;
+    },
+  };
+}
+
+function trackers(maxCalls = 10): SpeakerTrackers {
+  return new SpeakerTrackers({ createTracker: countingTracker, idleTimeoutMs: 1000, maxCalls });
+}
+
+function record(
+  offset: number,
+  callId: string,
+  channel: Channel,
+  windowIndex: number,
+  partition = 0,
+): FeatureRecord {
+  return { partition, offset, callId, channel, window: { windowIndex } as SpeakerWindow };
+}
+
+describe('SpeakerTrackers', () => {
+  it('keeps one tracker per speaker and drops windows it already had', () => {
+    const state = trackers();
+    expect(state.push(record(0, 'c', 'agent', 0), 0)?.event.confidence).toBe(1);
+    expect(state.push(record(1, 'c', 'customer', 0), 0)?.event.confidence).toBe(1);
+    expect(state.push(record(2, 'c', 'agent', 1), 0)?.event.confidence).toBe(2);
+    expect(state.push(record(3, 'c', 'agent', 0), 0)).toBeNull();
+    expect(state.push(record(4, 'c', 'agent', 1), 0)).toBeNull();
+    expect(state.push(record(5, 'c', 'agent', 2), 0)?.event.eventId).toBe('c:agent:2:emotion');
+  });
+
+  it('holds commits at the first window of an active call so a new owner rebuilds its baseline', () => {
+    const state = trackers();
+    state.push(record(10, 'a', 'agent', 0), 0);
+    state.push(record(11, 'b', 'agent', 0), 0);
+    state.push(record(12, 'a', 'agent', 1), 0);
+    expect(state.safeCommitOffset(0, 13)).toBe(10);
+    state.end('a');
+    expect(state.safeCommitOffset(0, 13)).toBe(11);
+    state.end('b');
+    expect(state.safeCommitOffset(0, 13)).toBe(13);
+
+    // The new owner replays from the committed offset: same baseline, earlier events flagged.
+    const next = trackers();
+    next.setReplayUntil(0, 12);
+    next.push(record(10, 'a', 'agent', 0), 0);
+    const rebuilt = next.push(record(12, 'a', 'agent', 1), 0);
+    expect(rebuilt).toMatchObject({ replayed: false, event: { confidence: 2 } });
+    expect(next.push(record(13, 'a', 'agent', 2), 0)?.replayed).toBe(false);
+  });
+
+  it('frees a speaker right after its final window and the call once no speaker is left', () => {
+    const state = trackers();
+    state.push(record(20, 'a', 'agent', 0), 0);
+    state.push(record(21, 'a', 'customer', 0), 0);
+    state.push(record(22, 'b', 'agent', 0), 0);
+    expect(state.push({ ...record(23, 'a', 'agent', 1), final: true }, 0)?.event.confidence).toBe(2);
+    // The customer still holds call a (and the commit at its first window).
+    expect(state.size).toBe(2);
+    expect(state.safeCommitOffset(0, 24)).toBe(20);
+    // A late duplicate of the freed speaker's window starts no new tracker.
+    expect(state.push(record(24, 'a', 'agent', 1), 0)).toBeNull();
+    expect(state.push({ ...record(25, 'a', 'customer', 1), final: true }, 0)?.replayed).toBe(false);
+    expect(state.size).toBe(1);
+    expect(state.partitionOf('a')).toBeNull();
+    expect(state.idleCalls(10_000)).toEqual(['b']);
+    // Call a no longer holds the commit back: only b's first window does.
+    expect(state.safeCommitOffset(0, 26)).toBe(22);
+    // A new owner after a revocation replays the partition and rebuilds (and frees) it again.
+    state.dropPartitions([0]);
+    expect(state.push(record(20, 'a', 'agent', 0), 0)?.event.confidence).toBe(1);
+  });
+
+  it('frees idle calls, drops revoked partitions and bounds the number of calls', () => {
+    const state = trackers(2);
+    state.push(record(0, 'a', 'agent', 0, 0), 0);
+    state.push(record(0, 'b', 'agent', 0, 1), 800);
+    expect(state.idleCalls(1200)).toEqual(['a']);
+    expect(() => state.push(record(1, 'c', 'agent', 0), 0)).toThrow(SpeakerStateError);
+    expect(state.dropPartitions([1])).toBe(1);
+    expect(state.size).toBe(1);
+  });
+});
+
+describe('createEventDedupe', () => {
+  it('passes the first copy of an id and forgets the oldest beyond its capacity', () => {
+    const dedupe = createEventDedupe(2);
+    expect(dedupe.firstSeen('x')).toBe(true);
+    expect(dedupe.firstSeen('x')).toBe(false);
+    dedupe.firstSeen('y');
+    dedupe.firstSeen('z');
+    expect(dedupe.size).toBe(2);
+    expect(dedupe.firstSeen('x')).toBe(true);
+  });
+});

@@ -1,0 +1,141 @@
+// The gateway's call-balanced audio partitioner: new calls spread evenly over the partitions, a call
+// keeps its partition for its life (leader lost, partitions added), places are freed at call end,
+// and every other topic keeps kafkajs' key hash.
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import {
+  createAudioPlacement,
+  type PartitionState,
+} from '../../../../services/ingest-gateway/audio-placement.ts';
+import { createBalancedPartitioner } from '../../../../services/ingest-gateway/balanced-partitioner.ts';
+
+const AUDIO = 'va.audio.v1';
+
+const metadata = (count: number, leaderless: number[] = []): PartitionMetadata[] =>
+  Array.from({ length: count }, (_, partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader: leaderless.includes(partitionId) ? -1 : partitionId % 3,
+    replicas: [0, 1, 2],
+    isr: [0, 1, 2],
+    offlineReplicas: [],
+  }));
+
+const keyOf = (i: number): string => `acme/call-${String(i).padStart(4, '0')}`;
+
+/** Partitions the first record of each key, as the gateway's producer does. */
+function placeAll(keys: string[], partitions = metadata(12)) {
+  const placement = createAudioPlacement();
+  const partition = createBalancedPartitioner(AUDIO, placement)();
+  const chosen = keys.map((key) =>
+    partition({ topic: AUDIO, partitionMetadata: partitions, message: { key, value: null } }),
+  );
+  return { placement, partition, chosen };
+}
+
+const spread = (counts: Iterable<number>): number => Math.max(...counts) - Math.min(...counts);
+
+function perPartition(chosen: number[], partitions: number): number[] {
+  const counts: number[] = Array.from({ length: partitions }, () => 0);
+  for (const p of chosen) counts[p] += 1;
+  return counts;
+}
+
+describe('call-balanced audio partitioner', () => {
+  it('puts 100 calls on 12 partitions 8 or 9 each, where the key hash leaves them lumpy', () => {
+    const keys = Array.from({ length: 100 }, (_, i) => keyOf(i));
+    const { chosen } = placeAll(keys);
+    expect(spread(perPartition(chosen, 12))).toBeLessThanOrEqual(1);
+    const hash = Partitioners.DefaultPartitioner();
+    const hashed = keys.map((key) =>
+      hash({ topic: AUDIO, partitionMetadata: metadata(12), message: { key, value: null } }),
+    );
+    // The same keys by murmur2 alone: the unevenness this partitioner exists to remove.
+    expect(spread(perPartition(hashed, 12))).toBeGreaterThan(3);
+  });
+
+  it('sends every record of a call to its partition, also after its leader is lost or partitions are added', () => {
+    const keys = Array.from({ length: 30 }, (_, i) => keyOf(i));
+    const { partition, chosen } = placeAll(keys);
+    const again = (key: string, partitions: PartitionMetadata[]) =>
+      partition({ topic: AUDIO, partitionMetadata: partitions, message: { key, value: null } });
+    keys.forEach((key, i) => {
+      expect(again(key, metadata(12))).toBe(chosen[i]);
+      expect(again(key, metadata(12, [chosen[i]]))).toBe(chosen[i]);
+      expect(again(key, metadata(24))).toBe(chosen[i]);
+    });
+  });
+
+  it('frees a call place at its end, and the next call takes the emptied partition', () => {
+    const keys = Array.from({ length: 24 }, (_, i) => keyOf(i));
+    const { placement, partition, chosen } = placeAll(keys);
+    const emptied = chosen[5];
+    for (const [i, key] of keys.entries()) if (chosen[i] === emptied) placement.release(key);
+    expect(placement.size()).toBe(22);
+    expect(placement.callsPerPartition().has(emptied)).toBe(false);
+    const next = partition({
+      topic: AUDIO,
+      partitionMetadata: metadata(12),
+      message: { key: 'acme/new', value: null },
+    });
+    expect(next).toBe(emptied);
+    for (const key of [...keys, 'acme/new']) placement.release(key);
+    expect([placement.size(), placement.callsPerPartition().size]).toEqual([0, 0]);
+    placement.release('acme/never-placed');
+    expect(placement.size()).toBe(0);
+  });
+
+  it('moves a call only off a partition the metadata no longer lists (its records would be dropped)', () => {
+    const placement = createAudioPlacement();
+    const twelve: PartitionState[] = Array.from({ length: 12 }, (_, partitionId) => ({
+      partitionId,
+      hasLeader: true,
+    }));
+    expect(placement.place('acme/x', twelve, 10)).toBe(10);
+    const six = twelve.slice(0, 6);
+    const moved = placement.place('acme/x', six, 4);
+    expect(moved).toBe(4);
+    expect([...placement.callsPerPartition()]).toEqual([[4, 1]]);
+    expect(placement.place('acme/x', twelve, 10)).toBe(4);
+  });
+
+  it('places a new call on a partition with a leader while others have none', () => {
+    const placement = createAudioPlacement();
+    const partitions: PartitionState[] = Array.from({ length: 6 }, (_, partitionId) => ({
+      partitionId,
+      hasLeader: partitionId >= 4,
+    }));
+    const chosen = Array.from({ length: 10 }, (_, i) => placement.place(keyOf(i), partitions, i % 6));
+    expect(new Set(chosen)).toEqual(new Set([4, 5]));
+    // With no leader anywhere the call still gets a partition: its records wait for the leader.
+    const none = partitions.map((p) => ({ ...p, hasLeader: false }));
+    expect(placement.place('acme/late', none, 2)).toBe(2);
+  });
+
+  it('decides by the loads and the key only: the same calls in the same order land the same way', () => {
+    const keys = Array.from({ length: 50 }, (_, i) => keyOf(i));
+    expect(placeAll(keys).chosen).toEqual(placeAll(keys).chosen);
+    // Alone, a call lands where its key hash would put it.
+    const hash = Partitioners.DefaultPartitioner();
+    const hashed = hash({
+      topic: AUDIO,
+      partitionMetadata: metadata(12),
+      message: { key: keyOf(7), value: null },
+    });
+    expect(placeAll([keyOf(7)]).chosen).toEqual([hashed]);
+  });
+
+  it('leaves every other topic on the key hash, and places nothing for it', () => {
+    const { placement, partition } = placeAll([]);
+    const hash = Partitioners.DefaultPartitioner();
+    for (let i = 0; i < 20; i += 1) {
+      const args = {
+        topic: 'va.calls.v1',
+        partitionMetadata: metadata(12),
+        message: { key: keyOf(i), value: null },
+      };
+      expect(partition(args)).toBe(hash(args));
+    }
+    expect(placement.size()).toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+// Live-call registry: idle detection skips calls the gateway itself holds back (backpressure).
+import { describe, expect, it } from 'vitest';
+import { createLiveCalls, type LiveCall } from '../../../../services/ingest-gateway/live-calls.ts';
+
+const call = (callId: string, lastActivityMs: number, tenant = 'acme'): LiveCall => ({
+  tenant,
+  callId,
+  lastActivityMs,
+  terminate: () => undefined,
+});
+
+describe('live calls', () => {
+  it('reports silent calls as idle, but never one the gateway holds back', () => {
+    const calls = createLiveCalls(10);
+    const quiet = call('quiet', 0);
+    const held = call('held', 0);
+    held.held = true;
+    calls.claim(quiet);
+    calls.claim(held);
+    calls.claim(call('busy', 9_000));
+    expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['quiet']);
+    held.held = false;
+    expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['quiet', 'held']);
+  });
+
+  it('lets two tenants stream the same call id, and refuses only a tenant reusing its own live id', () => {
+    const calls = createLiveCalls(10);
+    calls.claim(call('X', 0, 'tenant-a'));
+    expect(() => calls.claim(call('X', 0, 'tenant-b'))).not.toThrow();
+    expect(() => calls.claim(call('X', 0, 'tenant-b'))).toThrow(
+      expect.objectContaining({ code: 'CALL_ALREADY_LIVE' }),
+    );
+    calls.release('tenant-b', 'X');
+    expect(calls.all().map((c) => `${c.tenant}/${c.callId}`)).toEqual(['tenant-a/X']);
+  });
+
+  it('tells its listener each call it lets go, once, by key (the audio placement is freed with it)', () => {
+    const released: string[] = [];
+    const calls = createLiveCalls(10, undefined, (key) => released.push(key));
+    calls.claim(call('X', 0));
+    calls.release('acme', 'X');
+    calls.release('acme', 'X');
+    calls.release('acme', 'never-claimed');
+    expect(released).toEqual(['acme/X']);
+  });
+});

@@ -1,0 +1,136 @@
+// Twilio Media Streams messages into the gateway's CallStart / AudioFrame: the documented shapes
+// parse, tracks map to channels, timestamps become timeline slots, consent comes only from the
+// parameters, and malformed messages fail with their stable codes.
+import { describe, expect, it } from 'vitest';
+import {
+  parseTwilioMessage,
+  resumeOffsetMs,
+  toAudioFrame,
+  toCallStart,
+  type TwilioStart,
+} from '../../../../services/ingest-gateway/twilio-protocol.ts';
+import { thrownCode as codeOf } from '../../../support/thrown.ts';
+
+const ACCOUNT = 'AC' + 'a'.repeat(32);
+const CALL = 'CA' + 'b'.repeat(32);
+const STREAM = 'MZ' + 'c'.repeat(32);
+
+const startMessage = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    event: 'start',
+    sequenceNumber: '1',
+    start: {
+      accountSid: ACCOUNT,
+      streamSid: STREAM,
+      callSid: CALL,
+      tracks: ['inbound', 'outbound'],
+      customParameters: { agentId: 'agent-7', queue: 'billing', consentAnalytics: 'true', phone: '+33…' },
+      mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
+      ...over,
+    },
+    streamSid: STREAM,
+  });
+
+describe('Twilio Media Streams messages', () => {
+  it('maps start to a CallStart: CallSid, tracks as channels, parameters, consent', () => {
+    const message = parseTwilioMessage(startMessage());
+    expect(message.event).toBe('start');
+    const start = (message as { start: TwilioStart }).start;
+    expect(start.customParameters).not.toHaveProperty('phone'); // unknown parameters are dropped
+    expect(toCallStart(start, 'acme')).toMatchObject({
+      callId: CALL,
+      tenant: 'acme',
+      agentId: 'agent-7',
+      queue: 'billing',
+      codec: 'CODEC_PCMU',
+      sampleRateHz: 8000,
+      channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
+      consent: { analytics: true, storeFeatures: false, historyOptOut: false },
+    });
+  });
+
+  it('keeps a call out of the customer history with the parameter history=false', () => {
+    const params = (extra: Record<string, string>) =>
+      (
+        parseTwilioMessage(startMessage({ customParameters: { consentAnalytics: 'true', ...extra } })) as {
+          start: TwilioStart;
+        }
+      ).start;
+    expect(toCallStart(params({ history: 'false' }), 'acme').consent?.historyOptOut).toBe(true);
+    expect(toCallStart(params({ history: 'true' }), 'acme').consent?.historyOptOut).toBe(false);
+    expect(codeOf(() => toCallStart(params({ history: 'maybe' }), 'acme'))).toBe('BAD_METADATA');
+  });
+
+  it('places media by timestamp: slot = timestamp / 20 ms, inbound = customer, outbound = agent', () => {
+    const payload = Buffer.alloc(160, 0x7f).toString('base64');
+    const media = (track: string, timestamp: string) =>
+      parseTwilioMessage(
+        JSON.stringify({
+          event: 'media',
+          sequenceNumber: '7',
+          media: { track, chunk: '3', timestamp, payload },
+          streamSid: STREAM,
+        }),
+      );
+    const inbound = media('inbound', '101');
+    const outbound = media('outbound', '400');
+    if (inbound.event !== 'media' || outbound.event !== 'media') throw new Error('not media');
+    expect(toAudioFrame(inbound.media)).toMatchObject({
+      channel: 'CHANNEL_CUSTOMER',
+      sequence: 5,
+      audioTimeMs: 101,
+    });
+    expect(toAudioFrame(outbound.media)).toMatchObject({ channel: 'CHANNEL_AGENT', sequence: 20 });
+    expect(toAudioFrame(inbound.media).payload.byteLength).toBe(160);
+    expect(inbound.sequenceNumber).toBe(7);
+  });
+
+  it('places a resumed stream after the audio reached plus the time away, on a 20 ms slot', () => {
+    // Dropped at 30 s of audio, back 417 ms later: the new stream's timestamp 0 is slot 1521.
+    const offsetMs = resumeOffsetMs(30_000, 417);
+    expect(offsetMs).toBe(30_420);
+    const media = { track: 'inbound' as const, chunk: 1, timestampMs: 0, payload: Buffer.alloc(160) };
+    expect(toAudioFrame(media, offsetMs)).toMatchObject({ sequence: 1521, audioTimeMs: 30_420 });
+    expect(toAudioFrame({ ...media, timestampMs: 40 }, offsetMs).sequence).toBe(1523);
+    // A clock step back never moves it before the audio already received.
+    expect(resumeOffsetMs(30_000, -50)).toBe(30_000);
+  });
+
+  it('accepts connected, mark, dtmf and stop, and ignores unknown events', () => {
+    expect(parseTwilioMessage('{"event":"connected","protocol":"Call","version":"1.0.0"}').event).toBe(
+      'connected',
+    );
+    expect(parseTwilioMessage(`{"event":"mark","streamSid":"${STREAM}","mark":{"name":"x"}}`).event).toBe(
+      'mark',
+    );
+    expect(parseTwilioMessage(`{"event":"dtmf","dtmf":{"track":"inbound_track","digit":"1"}}`).event).toBe(
+      'dtmf',
+    );
+    expect(parseTwilioMessage(`{"event":"stop","streamSid":"${STREAM}"}`).event).toBe('stop');
+    expect(parseTwilioMessage('{"event":"future"}').event).toBe('unknown');
+  });
+
+  it('refuses malformed messages and unsupported media with stable codes', () => {
+    const start = (over: Record<string, unknown>) => () => {
+      const message = parseTwilioMessage(startMessage(over));
+      if (message.event === 'start') toCallStart(message.start, 'acme');
+    };
+    expect(codeOf(() => parseTwilioMessage('nope'))).toBe('BAD_MESSAGE');
+    expect(codeOf(() => parseTwilioMessage('{"media":{}}'))).toBe('BAD_MESSAGE');
+    expect(codeOf(start({ callSid: 'CA1' }))).toBe('BAD_MESSAGE');
+    expect(codeOf(start({ tracks: ['inbound', 'inbound'] }))).toBe('BAD_CHANNEL_LAYOUT');
+    expect(codeOf(start({ tracks: ['both'] }))).toBe('BAD_CHANNEL_LAYOUT');
+    expect(codeOf(start({ customParameters: { consentAnalytics: 'yes' } }))).toBe('BAD_METADATA');
+    const format = (encoding: string, sampleRate: number, channels: number) =>
+      start({ mediaFormat: { encoding, sampleRate, channels } });
+    expect(codeOf(format('audio/x-alaw', 8000, 1))).toBe('UNSUPPORTED_CODEC');
+    expect(codeOf(format('audio/x-mulaw', 16000, 1))).toBe('UNSUPPORTED_SAMPLE_RATE');
+    expect(codeOf(format('audio/x-mulaw', 8000, 2))).toBe('BAD_CHANNEL_LAYOUT');
+    const media = (body: Record<string, unknown>) => () =>
+      parseTwilioMessage(JSON.stringify({ event: 'media', media: body }));
+    expect(codeOf(media({ track: 'inbound', chunk: '1', timestamp: '0', payload: 'a*==' }))).toBe(
+      'BAD_FRAME',
+    );
+    expect(codeOf(media({ track: 'inbound', chunk: '1', timestamp: '-5', payload: '' }))).toBe('BAD_MESSAGE');
+  });
+});

@@ -1,0 +1,97 @@
+// Failed logins are throttled per account and per client address with a
+// doubling lock-out, one module for both login endpoints; the maps stay bounded whatever the
+// number of addresses; a load balancer's X-Forwarded-For names the client only when trusted.
+import { describe, expect, it } from 'vitest';
+import {
+  clientAddress,
+  createLoginLimiter,
+  DEFAULT_LOGIN_LIMITS,
+  retryAfterSeconds,
+} from '../../../../../services/shared/auth/login-limiter.ts';
+
+function clock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+describe('login limiter', () => {
+  it('throttles one account attacked from many addresses, and no other account', () => {
+    const time = clock();
+    const limiter = createLoginLimiter(DEFAULT_LOGIN_LIMITS, time.now);
+    for (let i = 0; i < DEFAULT_LOGIN_LIMITS.accountFreeFailures; i += 1) {
+      expect(limiter.check('supervisor', `10.0.0.${i}`).retryAfterMs).toBe(0);
+      limiter.failed('supervisor', `10.0.0.${i}`);
+    }
+    // The free failures are spent: the next one from yet another address locks the account.
+    expect(limiter.check('supervisor', '10.0.1.1').retryAfterMs).toBe(0);
+    limiter.failed('supervisor', '10.0.1.1');
+    const locked = limiter.check('supervisor', '10.9.9.9');
+    expect(locked).toEqual({ retryAfterMs: DEFAULT_LOGIN_LIMITS.baseLockMs, limitedBy: 'account' });
+    expect(limiter.check('agent-1', '10.0.0.1')).toEqual({ retryAfterMs: 0, limitedBy: null });
+  });
+
+  it('doubles the lock-out with each further failure, up to the cap, and forgets old failures', () => {
+    const time = clock();
+    const limits = { ...DEFAULT_LOGIN_LIMITS, accountFreeFailures: 1, maxLockMs: 8_000 };
+    const limiter = createLoginLimiter(limits, time.now);
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      limiter.failed('qa', `192.0.2.${i}`);
+      const wait = limiter.check('qa', '198.51.100.1').retryAfterMs;
+      waits.push(wait);
+      time.advance(wait);
+    }
+    expect(waits).toEqual([0, 1_000, 2_000, 4_000, 8_000, 8_000]);
+    time.advance(limits.forgetAfterMs);
+    limiter.failed('qa', '192.0.2.99');
+    expect(limiter.check('qa', '198.51.100.1').retryAfterMs).toBe(0); // a first failure again
+  });
+
+  it('throttles one address that tries many accounts', () => {
+    const time = clock();
+    const limiter = createLoginLimiter(DEFAULT_LOGIN_LIMITS, time.now);
+    for (let i = 0; i <= DEFAULT_LOGIN_LIMITS.addressFreeFailures; i += 1)
+      limiter.failed(`user-${i}`, '203.0.113.7');
+    expect(limiter.check('someone-new', '203.0.113.7').limitedBy).toBe('address');
+    expect(limiter.check('someone-new', '203.0.113.8').retryAfterMs).toBe(0);
+  });
+
+  it('clears an account on success', () => {
+    const limiter = createLoginLimiter({ ...DEFAULT_LOGIN_LIMITS, accountFreeFailures: 2 });
+    limiter.failed('agent-2', 'a');
+    limiter.failed('agent-2', 'b');
+    limiter.succeeded('agent-2');
+    limiter.failed('agent-2', 'c');
+    expect(limiter.check('agent-2', 'd').retryAfterMs).toBe(0);
+  });
+
+  it('stays bounded under 100 000 distinct addresses and usernames', () => {
+    const time = clock();
+    const limiter = createLoginLimiter(DEFAULT_LOGIN_LIMITS, time.now);
+    for (let i = 0; i < 100_000; i += 1) {
+      limiter.failed(`user-${i}`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+      if (i % 1000 === 0) time.advance(1);
+    }
+    const size = limiter.size();
+    expect(size.accounts).toBeLessThanOrEqual(DEFAULT_LOGIN_LIMITS.maxEntries);
+    expect(size.addresses).toBeLessThanOrEqual(DEFAULT_LOGIN_LIMITS.maxEntries);
+    // Aged-out entries are pruned as new failures arrive.
+    time.advance(DEFAULT_LOGIN_LIMITS.forgetAfterMs);
+    limiter.failed('late', '10.255.255.255');
+    expect(limiter.size()).toEqual({ accounts: 1, addresses: 1 });
+  });
+
+  it('reads the client from X-Forwarded-For only behind a trusted proxy', () => {
+    expect(clientAddress('10.1.1.1', '198.51.100.4', [])).toBe('10.1.1.1');
+    expect(clientAddress('10.1.1.1', '198.51.100.4', ['10.1.1.2'])).toBe('10.1.1.1');
+    expect(clientAddress('10.1.1.1', '198.51.100.4', ['10.1.1.1'])).toBe('198.51.100.4');
+    // The client may prepend anything: the last hop the proxies did not add is the client.
+    expect(clientAddress('10.1.1.1', '1.2.3.4, 198.51.100.4, 10.1.1.2', ['10.1.1.1', '10.1.1.2'])).toBe(
+      '198.51.100.4',
+    );
+    expect(clientAddress('10.1.1.1', 'not-an-ip', ['10.1.1.1'])).toBe('10.1.1.1');
+    expect(clientAddress(undefined, undefined, [])).toBe('?');
+    expect(retryAfterSeconds(1)).toBe('1');
+    expect(retryAfterSeconds(2_001)).toBe('3');
+  });
+});

@@ -1,0 +1,53 @@
+// New password hashes use scrypt N=2^17 (OWASP), the parameters travel in the
+// hash string so the older N=2^14 hashes (the demo file's) still verify, and a users file cannot
+// name parameters that would make one login attempt allocate gigabytes.
+import { describe, expect, it } from 'vitest';
+import {
+  hashPassword,
+  parseUsers,
+  SCRYPT_PARAMS,
+  unknownUserHash,
+  UsersFileError,
+  verifyPassword,
+} from '../../../../../services/shared/auth/users.ts';
+
+describe('password hashes', () => {
+  it('hashes with N=2^17, r=8, p=1 and verifies', async () => {
+    const hash = await hashPassword('correct horse battery staple');
+    expect(hash).toMatch(/^scrypt:131072:8:1:/);
+    expect(SCRYPT_PARAMS).toEqual({ N: 131072, r: 8, p: 1 });
+    expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
+    expect(await verifyPassword('wrong', hash)).toBe(false);
+  });
+
+  it('still verifies hashes made with the old N=2^14', async () => {
+    const old = await hashPassword('demo-password', 16384);
+    expect(old).toMatch(/^scrypt:16384:8:1:/);
+    expect(await verifyPassword('demo-password', old)).toBe(true);
+  });
+
+  it('refuses a users file whose hash parameters are out of bounds', () => {
+    const user = { username: 'ops', displayName: 'Ops', role: 'admin', tenant: 'acme' };
+    for (const n of [2 ** 30, 3000, 512]) {
+      expect(() => parseUsers({ users: [{ ...user, passwordHash: `scrypt:${n}:8:1:AAAA:AAAA` }] })).toThrow(
+        UsersFileError,
+      );
+    }
+  });
+
+  it('checks unknown usernames against the parameters of the file’s users', () => {
+    const users = parseUsers({
+      users: [
+        {
+          username: 'ops',
+          displayName: 'Ops',
+          role: 'admin',
+          tenant: 'acme',
+          passwordHash: 'scrypt:16384:8:1:AAAA:AAAA',
+        },
+      ],
+    });
+    expect(unknownUserHash(users)).toMatch(/^scrypt:16384:8:1:/);
+    expect(unknownUserHash(new Map())).toMatch(/^scrypt:131072:8:1:/);
+  });
+});

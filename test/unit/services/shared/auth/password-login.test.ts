@@ -1,0 +1,93 @@
+// One sign-in attempt, as both login endpoints run it: a locked account or address is refused
+// before any password is checked, a wrong password (or unknown user) counts against both, and a
+// success clears the account's count. The users are a real users file with real scrypt hashes
+// (N=2^10 to keep the test fast).
+import { describe, expect, it } from 'vitest';
+import {
+  createLoginLimiter,
+  DEFAULT_LOGIN_LIMITS,
+} from '../../../../../services/shared/auth/login-limiter.ts';
+import {
+  attemptLogin,
+  passwordCheck,
+  type PasswordCheck,
+} from '../../../../../services/shared/auth/password-login.ts';
+import { hashPassword, parseUsers } from '../../../../../services/shared/auth/users.ts';
+
+async function users() {
+  return parseUsers({
+    users: [
+      {
+        username: 'lead',
+        displayName: 'Team lead',
+        passwordHash: await hashPassword('right-password', 2 ** 10),
+        role: 'supervisor',
+        tenant: 'acme',
+        teams: ['billing'],
+      },
+    ],
+  });
+}
+
+/** The real check, counting how often a password was actually verified. */
+function counted(check: PasswordCheck) {
+  const counter = { calls: 0 };
+  const wrapped: PasswordCheck = (username, password) => {
+    counter.calls += 1;
+    return check(username, password);
+  };
+  return { counter, check: wrapped };
+}
+
+describe('password login', () => {
+  it('signs in with the right password and returns the principal of the users file', async () => {
+    const limiter = createLoginLimiter();
+    const outcome = await attemptLogin(passwordCheck(await users()), limiter, {
+      username: 'lead',
+      password: 'right-password',
+      address: '192.0.2.1',
+    });
+    expect(outcome).toMatchObject({
+      kind: 'ok',
+      user: {
+        principal: { userId: 'lead', role: 'supervisor', tenant: 'acme', agentId: null, teams: ['billing'] },
+      },
+    });
+  });
+
+  it('denies a wrong password and an unknown user alike', async () => {
+    const check = passwordCheck(await users());
+    const limiter = createLoginLimiter();
+    const attempt = (username: string) =>
+      attemptLogin(check, limiter, { username, password: 'x', address: '192.0.2.1' });
+    expect(await attempt('lead')).toEqual({ kind: 'denied' });
+    expect(await attempt('nobody')).toEqual({ kind: 'denied' });
+    expect(limiter.size()).toEqual({ accounts: 2, addresses: 1 });
+  });
+
+  it('refuses a locked account before checking its password, even the right one', async () => {
+    const { counter, check } = counted(passwordCheck(await users()));
+    const limiter = createLoginLimiter({ ...DEFAULT_LOGIN_LIMITS, accountFreeFailures: 1 });
+    const attempt = (password: string) =>
+      attemptLogin(check, limiter, { username: 'lead', password, address: '192.0.2.7' });
+    expect(await attempt('wrong')).toEqual({ kind: 'denied' });
+    expect(await attempt('wrong')).toEqual({ kind: 'denied' });
+    const locked = await attempt('right-password');
+    expect(locked).toMatchObject({ kind: 'rate_limited', limitedBy: 'account' });
+    expect(locked.kind === 'rate_limited' && locked.retryAfterMs).toBeGreaterThan(0);
+    expect(counter.calls).toBe(2);
+  });
+
+  it('clears the account after a success', async () => {
+    const check = passwordCheck(await users());
+    const limiter = createLoginLimiter();
+    await attemptLogin(check, limiter, { username: 'lead', password: 'wrong', address: '192.0.2.9' });
+    expect(limiter.size().accounts).toBe(1);
+    await attemptLogin(check, limiter, {
+      username: 'lead',
+      password: 'right-password',
+      address: '192.0.2.9',
+    });
+    expect(limiter.size().accounts).toBe(0);
+  });
+});

@@ -1,0 +1,77 @@
+// LoadConfig: defaults, coercion, and errors that name each bad variable without echoing secrets.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { boolVar, commonEnv, ConfigError, intVar, loadConfig } from '../../../../services/shared/config.ts';
+import { thrownError } from '../../../support/thrown.ts';
+
+const schema = z.object({
+  ...commonEnv,
+  BATCH_MAX_DELAY_MS: intVar({ min: 1, max: 100, def: 40 }),
+  TLS_ENABLED: boolVar(false),
+  TENANT_TOKENS: z.string().min(1).optional(),
+});
+
+describe('loadConfig', () => {
+  it('refuses a renamed variable with its new name, alongside the other problems', () => {
+    const error = thrownError(
+      () => loadConfig(schema, { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: 'my.alerts', CONSUMER_GROUP: 'g' }),
+      ConfigError,
+    );
+    expect(error.problems).toEqual([
+      'TOPIC_ALERTS: renamed ALERTS_TOPIC; set ALERTS_TOPIC instead',
+      'CONSUMER_GROUP: renamed STORE_GROUP_ID; set STORE_GROUP_ID instead',
+    ]);
+    expect(() => loadConfig(schema, { TOPIC_CALLS: 'x' })).toThrow(
+      /TOPIC_CALLS: renamed CALLS_TOPIC[\s\S]*KAFKA_BROKERS/,
+    );
+    expect(loadConfig(schema, { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: '' }).KAFKA_BROKERS).toEqual(['k:1']);
+  });
+
+  it('applies defaults and splits the broker list', () => {
+    const config = loadConfig(schema, { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9093' });
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', 'kafka:9093']);
+    expect(config.HTTP_PORT).toBe(9464);
+    expect(config.BATCH_MAX_DELAY_MS).toBe(40);
+    expect(config.TLS_ENABLED).toBe(false);
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('coerces numbers and booleans', () => {
+    const config = loadConfig(schema, {
+      KAFKA_BROKERS: 'k:1',
+      BATCH_MAX_DELAY_MS: '100',
+      TLS_ENABLED: 'true',
+    });
+    expect(config.BATCH_MAX_DELAY_MS).toBe(100);
+    expect(config.TLS_ENABLED).toBe(true);
+  });
+
+  it('names every bad variable in one CONFIG_INVALID error', () => {
+    const error = thrownError(
+      () =>
+        loadConfig(schema, {
+          KAFKA_BROKERS: 'nohost',
+          BATCH_MAX_DELAY_MS: '500',
+          HTTP_PORT: 'x',
+          TLS_ENABLED: 'maybe',
+        }),
+      ConfigError,
+    );
+    expect(error.code).toBe('CONFIG_INVALID');
+    const names = error.problems.map((line) => line.split(/[.:]/)[0]);
+    expect(names).toEqual(
+      expect.arrayContaining(['KAFKA_BROKERS', 'BATCH_MAX_DELAY_MS', 'HTTP_PORT', 'TLS_ENABLED']),
+    );
+    expect(error.message).toMatch(/BATCH_MAX_DELAY_MS: must be <= 100 \(got "500"\)/);
+  });
+
+  it('reports a missing required variable as unset', () => {
+    expect(() => loadConfig(schema, {})).toThrow(/KAFKA_BROKERS: .*\(got unset\)/);
+  });
+
+  it('never echoes a secret value', () => {
+    const bad = z.object({ API_TOKEN: z.string().min(40) });
+    expect(() => loadConfig(bad, { API_TOKEN: 's3cret' })).toThrow(/API_TOKEN: .*\(got \(hidden\)\)/);
+    expect(() => loadConfig(bad, { API_TOKEN: 's3cret' })).not.toThrow(/s3cret/);
+  });
+});

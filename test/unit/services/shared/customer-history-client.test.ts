@@ -1,0 +1,121 @@
+// The shared client of the call-store's history route (alert-service line, routing-service summary), against a real local HTTP server:
+// a service token (never a page token) in the header, the timeout, the cache and its invalidation.
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHistoryClient, historyAllowed } from '../../../../services/shared/customer-history-client.ts';
+import { verifyServiceToken } from '../../../../services/shared/auth/service-token.ts';
+import { listen } from '../../../../services/shared/listen.ts';
+
+const tokens = {
+  secret: new TextEncoder().encode('history-client-test-key-0123456789'),
+  issuer: 'va-alert-service',
+};
+const REF = `cref1_${'A'.repeat(43)}`;
+const SUMMARY = {
+  recentCalls: 2,
+  windowDays: 7,
+  totalCalls: 3,
+  lastEndState: 'angry',
+  lastCallAt: '2026-12-01T10:00:00.000Z',
+  escalations: 1,
+  frustrationEpisodes: 2,
+};
+let server: { port: number; close(): Promise<void> } | undefined;
+
+async function serve(
+  handler: (
+    url: URL,
+    auth: string | undefined,
+  ) => Promise<{ status: number; body: unknown; delayMs?: number }>,
+) {
+  const seen: URL[] = [];
+  const http: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    seen.push(url);
+    void handler(url, req.headers.authorization).then(async ({ status, body, delayMs }) => {
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+  server = await listen(http, 0, '127.0.0.1');
+  return seen;
+}
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const client = (timeoutMs = 500) =>
+  createHistoryClient({
+    service: 'alert-service',
+    baseUrl: `http://127.0.0.1:${server!.port}`,
+    tokens,
+    timeoutMs,
+    cacheMs: 60_000,
+    windowDays: 7,
+  });
+
+describe('history client', () => {
+  it('asks with a service token and the call to leave out, then serves the cache until a call ends', async () => {
+    let n = 0;
+    const seen = await serve(async (_url, auth) => {
+      n += 1;
+      const caller = await verifyServiceToken(auth, tokens);
+      return caller === 'alert-service'
+        ? { status: 200, body: { ...SUMMARY, line: `answer ${n}` } }
+        : { status: 401, body: {} };
+    });
+    const history = client();
+    expect(await history.lookup('acme', REF, 'call-2')).toEqual({
+      line: 'answer 1',
+      summary: { ...SUMMARY, line: 'answer 1' },
+      outcome: 'line',
+    });
+    expect(seen[0].pathname).toBe(`/internal/customers/${REF}/history`);
+    expect(Object.fromEntries(seen[0].searchParams)).toEqual({
+      tenant: 'acme',
+      excludeCallId: 'call-2',
+      windowDays: '7',
+    });
+    expect((await history.lookup('acme', REF, 'call-3')).outcome).toBe('cached');
+    history.invalidate('acme', REF);
+    expect(await history.lookup('acme', REF, 'call-3')).toMatchObject({
+      line: 'answer 2',
+      outcome: 'line',
+    });
+  });
+
+  it('gives up after the timeout and on errors, without throwing', async () => {
+    await serve(async (url) =>
+      url.searchParams.get('excludeCallId') === 'slow'
+        ? { status: 200, body: { line: 'late' }, delayMs: 400 }
+        : { status: 500, body: {} },
+    );
+    const history = client(100);
+    const nothing = { line: null, summary: null };
+    expect(await history.lookup('acme', REF, 'slow')).toEqual({ ...nothing, outcome: 'timeout' });
+    expect(await history.lookup('acme', REF, 'other')).toEqual({ ...nothing, outcome: 'error' });
+  });
+
+  it('reads a malformed answer as no history: bad counts as 0, no line as none', async () => {
+    let body: unknown = { ...SUMMARY, recentCalls: -3, escalations: 'many', line: '2nd call' };
+    await serve(async () => ({ status: 200, body }));
+    const history = client();
+    expect((await history.lookup('acme', REF, 'a')).summary).toMatchObject({
+      recentCalls: 0,
+      escalations: 0,
+    });
+    body = { ...SUMMARY, line: 42 };
+    history.invalidate('acme', REF);
+    expect(await history.lookup('acme', REF, 'b')).toEqual({ line: null, summary: null, outcome: 'none' });
+  });
+
+  it('never looks up a call without a customer, without analytics consent or opted out', () => {
+    const ok = { customerRef: REF, consent: { analytics: true } };
+    expect(historyAllowed(ok)).toBe(true);
+    expect(historyAllowed({ ...ok, customerRef: '' })).toBe(false);
+    expect(historyAllowed({ ...ok, consent: { analytics: false } })).toBe(false);
+    expect(historyAllowed({ ...ok, consent: { analytics: true, historyOptOut: true } })).toBe(false);
+  });
+});

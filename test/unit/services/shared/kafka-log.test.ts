@@ -1,0 +1,49 @@
+// kafkajs logs errors thrown by our handlers with their message and stack; a database error can
+// quote a record's values. The lines we let it write keep no such text (SECURITY.md, privacy).
+import { logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { kafkaLogLine } from '../../../../services/shared/kafka-log.ts';
+
+const entry = (namespace: string, message: string, extra: Record<string, unknown>) => ({
+  namespace,
+  level: logLevel.ERROR,
+  label: 'ERROR',
+  log: { timestamp: '2026-12-04T10:00:00Z', message, ...extra },
+});
+
+describe('kafkajs log lines', () => {
+  it('keep no message or stack of an error thrown by a handler', () => {
+    const secret = 'duplicate key (tenant, agent_id)=(acme, agent-jane.doe)';
+    const lines = [
+      kafkaLogLine(
+        entry('Runner', 'Error when calling eachBatch', {
+          topic: 'va.calls.v1',
+          partition: 3,
+          error: secret,
+          stack: `Error: ${secret}\n    at write`,
+        }),
+      ),
+      kafkaLogLine(entry('Consumer', `Crash: DatabaseError: ${secret}`, { groupId: 'g', stack: secret })),
+      kafkaLogLine(entry('Consumer', `Failed to execute listener: ${secret}`, {})),
+    ];
+    for (const line of lines) expect(JSON.stringify(line)).not.toContain('jane.doe');
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      namespace: 'Runner',
+      topic: 'va.calls.v1',
+      partition: 3,
+    });
+    expect(lines[1].msg).toBe('Crash: DatabaseError');
+  });
+
+  it("keep the client's own connection errors readable", () => {
+    const line = kafkaLogLine(
+      entry('Connection', 'Connection error: connect ECONNREFUSED 127.0.0.1:9092', {
+        broker: '127.0.0.1:9092',
+        error: 'connect ECONNREFUSED 127.0.0.1:9092',
+      }),
+    );
+    expect(line).toMatchObject({ broker: '127.0.0.1:9092', error: 'connect ECONNREFUSED 127.0.0.1:9092' });
+    expect(line.msg).toContain('ECONNREFUSED');
+  });
+});

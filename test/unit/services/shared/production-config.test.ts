@@ -1,0 +1,222 @@
+// Production mode refuses what is only safe on a laptop — the compose
+// defaults, short or placeholder secrets, the demo users file or no users file — with a
+// CONFIG_INVALID error that names the variable and never echoes the secret. And the image
+// neither ships the demo users nor runs outside production mode.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadAlertServiceConfig } from '../../../../services/alert-service/config.ts';
+import { loadCallStoreConfig } from '../../../../services/call-store/config.ts';
+import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
+import { ConfigError } from '../../../../services/shared/config.ts';
+import { runModeOf } from '../../../../services/shared/run-mode.ts';
+import { thrownError } from '../../../support/thrown.ts';
+
+const COMPOSE_SECRET = 'change-me-a-shared-secret-of-32-chars-or-more';
+const COMPOSE_TOKEN = 'demo-token-change-me-0001';
+const strong = (): string => randomBytes(33).toString('base64url');
+// Three copies of every topic: production's default and minimum (topic-replication.test.ts).
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', NODE_ENV: 'production', TOPIC_REPLICATION_FACTOR: '3' };
+
+function configError(load: () => unknown): ConfigError {
+  const error = thrownError(load, ConfigError);
+  expect(error.code).toBe('CONFIG_INVALID');
+  return error;
+}
+
+describe('run mode', () => {
+  it('is production when NODE_ENV=production or VA_MODE=production, and VA_MODE wins', () => {
+    expect(runModeOf({ NODE_ENV: 'production' })).toBe('production');
+    expect(runModeOf({ VA_MODE: 'production' })).toBe('production');
+    expect(runModeOf({})).toBe('development');
+    expect(runModeOf({ NODE_ENV: 'production', VA_MODE: 'development' })).toBe('development');
+    expect(configError(() => runModeOf({ VA_MODE: 'prod' })).problems[0]).toMatch(/^VA_MODE/);
+  });
+});
+
+describe('alert service in production', () => {
+  it('refuses the compose default key and the implicit demo users file', () => {
+    const error = configError(() => loadAlertServiceConfig({ ...base, JWT_SECRET: COMPOSE_SECRET }));
+    expect(error.problems.join('\n')).toMatch(/JWT_SECRET: .*published default/);
+    expect(error.problems.join('\n')).toMatch(/ALERT_USERS_FILE: required in production/);
+    expect(error.message).not.toContain(COMPOSE_SECRET);
+  });
+
+  it('refuses no key (random per start), a short key and a uniform key', () => {
+    const users = { ALERT_USERS_FILE: '/etc/va/users.json' };
+    expect(configError(() => loadAlertServiceConfig({ ...base, ...users })).problems[0]).toMatch(
+      /JWT_SECRET: a token key is required/,
+    );
+    for (const key of ['x'.repeat(40), 'Zq3-Lk9_vB2mN8'.padEnd(31, 'r')]) {
+      const error = configError(() => loadAlertServiceConfig({ ...base, ...users, JWT_SECRET: key }));
+      expect(error.problems[0]).toMatch(/^JWT_SECRET: /);
+    }
+  });
+
+  it('starts with a strong key and an explicit users file', () => {
+    const key = strong();
+    const config = loadAlertServiceConfig({ ...base, JWT_SECRET: key, ALERT_USERS_FILE: '/u.json' });
+    expect(config.runMode).toBe('production');
+    expect(config.jwtSecret).toBe(key);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('still reads the old name ALERT_JWT_SECRET for one release, with a deprecation warning', () => {
+    const key = strong();
+    const config = loadAlertServiceConfig({ ...base, ALERT_JWT_SECRET: key, ALERT_USERS_FILE: '/u.json' });
+    expect(config.jwtSecret).toBe(key);
+    expect(config.warnings.join('\n')).toMatch(/ALERT_JWT_SECRET is deprecated.*JWT_SECRET/);
+    // The old name is held to the same bar, and named in the problem.
+    const error = configError(() =>
+      loadAlertServiceConfig({ ...base, ALERT_JWT_SECRET: COMPOSE_SECRET, ALERT_USERS_FILE: '/u.json' }),
+    );
+    expect(error.problems[0]).toMatch(/^ALERT_JWT_SECRET: .*published default/);
+  });
+
+  it('refuses two different keys under the old and the new name', () => {
+    const error = configError(() =>
+      loadAlertServiceConfig({
+        KAFKA_BROKERS: '127.0.0.1:9092',
+        JWT_SECRET: strong(),
+        ALERT_JWT_SECRET: strong(),
+      }),
+    );
+    expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET, ALERT_JWT_SECRET: both set/)]);
+    expect(error.message).not.toMatch(/[A-Za-z0-9_-]{40}/);
+  });
+
+  it('keeps development as it was', () => {
+    expect(loadAlertServiceConfig({ KAFKA_BROKERS: '127.0.0.1:9092' }).runMode).toBe('development');
+  });
+});
+
+describe('the example secret of compose and the READMEs', () => {
+  // "Services refuse to start with the example secret unless a dev flag is set":
+  // the dev flag is VA_MODE=development, which wins over the image's NODE_ENV=production.
+  const dev = { ...base, VA_MODE: 'development' };
+  it('is refused by both services that verify tokens in production', () => {
+    expect(() =>
+      loadAlertServiceConfig({ ...base, JWT_SECRET: COMPOSE_SECRET, ALERT_USERS_FILE: '/u.json' }),
+    ).toThrow(/JWT_SECRET: .*published default/);
+    expect(() => loadCallStoreConfig({ ...base, JWT_SECRET: COMPOSE_SECRET, STORE_USERS_FILE: '' })).toThrow(
+      /JWT_SECRET: .*published default/,
+    );
+  });
+
+  it('is accepted only with the development flag VA_MODE=development', () => {
+    expect(loadAlertServiceConfig({ ...dev, JWT_SECRET: COMPOSE_SECRET }).jwtSecret).toBe(COMPOSE_SECRET);
+    expect(loadCallStoreConfig({ ...dev, JWT_SECRET: COMPOSE_SECRET }).runMode).toBe('development');
+  });
+});
+
+describe('call store in production', () => {
+  it('refuses the compose default key and an unset users file', () => {
+    const error = configError(() => loadCallStoreConfig({ ...base, JWT_SECRET: COMPOSE_SECRET }));
+    expect(error.problems.join('\n')).toMatch(/JWT_SECRET: .*published default/);
+    expect(error.problems.join('\n')).toMatch(/STORE_USERS_FILE: required in production/);
+  });
+
+  it("refuses a users file that does not exist, accepts '' (no login endpoint)", () => {
+    const missing = { ...base, JWT_SECRET: strong(), STORE_USERS_FILE: '/nope/users.json' };
+    expect(configError(() => loadCallStoreConfig(missing)).problems[0]).toMatch(/does not exist/);
+    expect(loadCallStoreConfig({ ...missing, STORE_USERS_FILE: '' }).runMode).toBe('production');
+  });
+});
+
+describe('ingest gateway in production', () => {
+  it('refuses the compose default tenant token and short tokens, naming the tenant only', () => {
+    const error = configError(() => loadGatewayConfig({ ...base, TENANT_TOKENS: `demo=${COMPOSE_TOKEN}` }));
+    expect(error.problems.join('\n')).toMatch(/TENANT_TOKENS: .*tenant "demo".*published default/);
+    expect(error.message).not.toContain(COMPOSE_TOKEN);
+    const short = 'k7Q2mX9pL4vB8nR1tY6w'; // 20 characters: fine in development, not here
+    expect(
+      configError(() => loadGatewayConfig({ ...base, TENANT_TOKENS: `acme=${short}` })).problems[0],
+    ).toMatch(/shorter than 32/);
+    expect(
+      loadGatewayConfig({ ...base, NODE_ENV: 'test', TENANT_TOKENS: `acme=${short}` }).tenantTokens.size,
+    ).toBe(1);
+    const env = {
+      ...base,
+      TENANT_TOKENS: `acme=${strong()}`,
+      CUSTOMER_REF_KEYS: `acme=${strong()}`,
+      GRPC_ALLOW_PLAINTEXT: 'true',
+    };
+    expect(loadGatewayConfig(env).tenantTokens.size).toBe(1);
+  });
+
+  it('needs a strong customer-reference key for every tenant', () => {
+    const env = { ...base, TENANT_TOKENS: `acme=${strong()},beta=${strong()}`, GRPC_ALLOW_PLAINTEXT: 'true' };
+    const weak = 'k7Q2mX9pL4vB8nR1tY6w';
+    const problems = configError(() =>
+      loadGatewayConfig({ ...env, CUSTOMER_REF_KEYS: `acme=${weak}` }),
+    ).problems.join('\n');
+    expect(problems).toMatch(/CUSTOMER_REF_KEYS: .*key of tenant "acme".*shorter than 32/);
+    expect(problems).toMatch(/CUSTOMER_REF_KEYS: no key for tenant "beta"/);
+    expect(problems).not.toContain(weak);
+    // Development pseudonymises with the published development key instead of refusing.
+    const dev = loadGatewayConfig({ ...env, NODE_ENV: 'test' });
+    expect(dev.settings.customerRefKeys.get('beta')).toBeDefined();
+  });
+
+  it('holds Twilio auth tokens to the same bar, naming the account only', () => {
+    const sid = `AC${'0123456789abcdef'.repeat(2)}`;
+    const twilio = (authToken: string) => ({
+      ...base,
+      TENANT_TOKENS: `acme=${strong()}`,
+      CUSTOMER_REF_KEYS: `acme=${strong()}`,
+      GRPC_ALLOW_PLAINTEXT: 'true',
+      TWILIO_PORT: '8443',
+      TWILIO_PUBLIC_URL: 'wss://ingest.example.com',
+      TWILIO_ACCOUNTS: `${sid}=acme:${authToken}`,
+    });
+    const weak = 'abababababababababababababababab';
+    const error = configError(() => loadGatewayConfig(twilio(weak)));
+    expect(error.problems.join('\n')).toMatch(/TWILIO_ACCOUNTS: .*account AC0123.*distinct characters/);
+    expect(error.message).not.toContain(weak);
+    const token = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80'; // a Twilio auth token: 32 hex digits
+    expect(loadGatewayConfig(twilio(token)).twilio?.accounts.get(sid)?.tenant).toBe('acme');
+  });
+
+  it('holds AudioHook API keys and client secrets to the same bar, naming the organization only', () => {
+    const org = 'd7934305-0972-4844-938e-9060eef73d05';
+    const audiohook = (apiKey: string, clientSecret: string) => ({
+      ...base,
+      TENANT_TOKENS: `acme=${strong()}`,
+      CUSTOMER_REF_KEYS: `acme=${strong()}`,
+      GRPC_ALLOW_PLAINTEXT: 'true',
+      AUDIOHOOK_PORT: '8444',
+      AUDIOHOOK_ORGS: JSON.stringify({ [org]: { tenant: 'acme', apiKey, clientSecret } }),
+    });
+    const weakKey = 'abababababababababababababababab';
+    const shortSecret = randomBytes(20).toString('base64');
+    const error = configError(() => loadGatewayConfig(audiohook(weakKey, shortSecret)));
+    const problems = error.problems.join('\n');
+    expect(problems).toMatch(/AUDIOHOOK_ORGS: .*API key of organization d7934305.*distinct characters/);
+    expect(problems).toMatch(/clientSecret decodes to fewer than 32 bytes/);
+    expect(error.message).not.toContain(weakKey);
+    expect(error.message).not.toContain(shortSecret);
+    const ok = loadGatewayConfig(audiohook(strong(), randomBytes(32).toString('base64')));
+    expect(ok.audiohook?.orgs.get(org)?.tenant).toBe('acme');
+  });
+});
+
+describe('container image', () => {
+  const dockerfile = readFileSync('deploy/Dockerfile', 'utf8');
+  const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+  it('runs in production mode and does not ship the demo users', () => {
+    expect(runtime).toMatch(/ENV .*VA_MODE=production/);
+    const copies = runtime.split('\n').filter((line) => /^COPY\b/.test(line));
+    const configCopies = copies.filter((line) => /\bconfig\b/.test(line));
+    // Only the rule files the services read at start: never demo-users.json, never config/ whole.
+    expect(configCopies).toEqual([
+      'COPY config/alert-rules.yaml ./config/alert-rules.yaml',
+      'COPY config/routing-rules.yaml ./config/routing-rules.yaml',
+    ]);
+  });
+
+  it('compose has no default secrets to fall back on', () => {
+    const compose = readFileSync('docker-compose.yml', 'utf8');
+    expect(compose).not.toContain(COMPOSE_SECRET);
+    expect(compose).not.toContain(COMPOSE_TOKEN);
+  });
+});
