@@ -34,7 +34,7 @@ import {
   type TwilioMessage,
   type TwilioStart,
 } from './twilio-protocol.ts';
-import { verifyTwilioSignature } from './twilio-signature.ts';
+import { verifyTwilioSignature } from '../shared/twilio-signature.ts';
 
 export interface TwilioServerOptions {
   config: TwilioConfig;

@@ -8,8 +8,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { samplesDuration } from '../ingest-gateway/audiohook/messages.ts';
-import { signAudioHookRequest } from '../ingest-gateway/audiohook/signature.ts';
+import { samplesDuration } from '../shared/audiohook/duration.ts';
+import { signAudioHookRequest } from '../shared/audiohook/signature.ts';
 import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
 
 const { values } = parseArgs({

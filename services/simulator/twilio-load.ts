@@ -4,7 +4,7 @@
 // once (synthetic calls, 4 seeds) so the client's own CPU stays small. Prints ONE JSON line as the
 // gRPC simulator does (socket-load.ts). I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
-import { twilioSignature } from '../ingest-gateway/twilio-signature.ts';
+import { twilioSignature } from '../shared/twilio-signature.ts';
 import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
 import {
   loadOptions,

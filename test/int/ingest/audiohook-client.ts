@@ -8,8 +8,8 @@
 // message carries seq, serverseq and position as the protocol defines them. I/O: a WebSocket.
 import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { samplesDuration } from '../../../services/ingest-gateway/audiohook/messages.ts';
-import { signAudioHookRequest } from '../../../services/ingest-gateway/audiohook/signature.ts';
+import { samplesDuration } from '../../../services/shared/audiohook/duration.ts';
+import { signAudioHookRequest } from '../../../services/shared/audiohook/signature.ts';
 
 export const RATE = 8000;
 

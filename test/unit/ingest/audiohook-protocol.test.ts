@@ -5,11 +5,8 @@
 // organisations' configuration (typed CONFIG errors, production secrets).
 import { describe, expect, it } from 'vitest';
 import { parseAudioHookOrgs } from '../../../services/ingest-gateway/audiohook/config.ts';
-import {
-  durationSamples,
-  parseClientMessage,
-  samplesDuration,
-} from '../../../services/ingest-gateway/audiohook/messages.ts';
+import { durationSamples, parseClientMessage } from '../../../services/ingest-gateway/audiohook/messages.ts';
+import { samplesDuration } from '../../../services/shared/audiohook/duration.ts';
 import { selectMedia } from '../../../services/ingest-gateway/audiohook/open.ts';
 import { createReplayGuard } from '../../../services/ingest-gateway/audiohook/replay-guard.ts';
 import { createConversationTimeline } from '../../../services/ingest-gateway/audiohook/timeline.ts';
