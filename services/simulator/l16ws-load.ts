@@ -6,8 +6,8 @@
 // counts per channel, as the gateway does. I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
 import { decodeMuLaw, encodeLinear16 } from '../../pipelines/dsp/index.ts';
-import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
 import {
+  benchCalls,
   loadOptions,
   openSocket,
   runLoad,
@@ -27,8 +27,7 @@ const slots = Math.floor((options.seconds * 1000) / SLOT_MS);
 const authorization = `Basic ${Buffer.from(`${options.extra.source}:${options.secret}`).toString('base64')}`;
 
 /** Interleaved stereo frames (customer, agent) per slot, for a few distinct calls. */
-const audio = [1, 2, 3, 4].map((seed) => {
-  const call = encodeCallAudio(syntheticCallAudio(options.seconds, seed), 'pcmu', 8000);
+const audio = benchCalls(options.seconds).map((call) => {
   const customer = encodeLinear16(decodeMuLaw(call.customer));
   const agent = encodeLinear16(decodeMuLaw(call.agent));
   return Array.from({ length: slots }, (_, s) => {
@@ -42,9 +41,7 @@ const audio = [1, 2, 3, 4].map((seed) => {
     return frame;
   });
 });
-const stats: SlotStats = { framesSent: 0, maxLateMs: 0 };
-
-async function streamOne(index: number): Promise<boolean> {
+async function streamOne(index: number, stats: SlotStats): Promise<boolean> {
   const socket = await openSocket(options.target, { headers: { authorization } }, ['audio.jambonz.org']);
   if (!socket) return false;
   const { ws, closed } = socket;
@@ -71,4 +68,4 @@ async function streamOne(index: number): Promise<boolean> {
   return (await closed) === 1000;
 }
 
-await runLoad(options, stats, streamOne);
+await runLoad(options, streamOne);

@@ -5,8 +5,8 @@
 // gRPC simulator does (socket-load.ts). I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
 import { twilioSignature } from '../shared/twilio-signature.ts';
-import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
 import {
+  benchCalls,
   loadOptions,
   openSocket,
   runLoad,
@@ -28,8 +28,7 @@ const FRAME = 160; // 20 ms of 8 kHz µ-law
 const slots = Math.floor((options.seconds * 1000) / SLOT_MS);
 
 /** Base64 payloads per slot, per track, for a few distinct calls. */
-const audio = [1, 2, 3, 4].map((seed) => {
-  const call = encodeCallAudio(syntheticCallAudio(options.seconds, seed), 'pcmu', 8000);
+const audio = benchCalls(options.seconds).map((call) => {
   const frames = (bytes: Uint8Array): string[] =>
     Array.from({ length: slots }, (_, s) => {
       const frame = Buffer.alloc(FRAME, 0xff);
@@ -45,9 +44,7 @@ const signature = twilioSignature(
   options.secret,
   (options.extra['public-url'] ?? 'wss://ingest.example.com') + path,
 );
-const stats: SlotStats = { framesSent: 0, maxLateMs: 0 };
-
-async function streamOne(index: number): Promise<boolean> {
+async function streamOne(index: number, stats: SlotStats): Promise<boolean> {
   const socket = await openSocket(options.target, { headers: { 'X-Twilio-Signature': signature } });
   if (!socket) return false;
   const { ws, closed } = socket;
@@ -103,4 +100,4 @@ async function streamOne(index: number): Promise<boolean> {
   return (await closed) === 1000;
 }
 
-await runLoad(options, stats, streamOne);
+await runLoad(options, streamOne);
