@@ -6,15 +6,7 @@
 // counts per channel, as the gateway does. I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
 import { decodeMuLaw, encodeLinear16 } from '../../pipelines/dsp/index.ts';
-import {
-  benchCalls,
-  loadOptions,
-  openSocket,
-  runLoad,
-  sendSlotsInRealTime,
-  SLOT_MS,
-  type SlotStats,
-} from './socket-load.ts';
+import { benchCalls, loadOptions, runLoad, streamSlotCall, SLOT_MS, type SlotStats } from './socket-load.ts';
 
 const options = loadOptions({
   usage: 'usage: L16WS_SECRET=… l16ws-load --source ID --calls N --seconds S --target ws://…',
@@ -41,31 +33,31 @@ const audio = benchCalls(options.seconds).map((call) => {
     return frame;
   });
 });
-async function streamOne(index: number, stats: SlotStats): Promise<boolean> {
-  const socket = await openSocket(options.target, { headers: { authorization } }, ['audio.jambonz.org']);
-  if (!socket) return false;
-  const { ws, closed } = socket;
+const streamOne = (index: number, stats: SlotStats): Promise<boolean> => {
   const frames = audio[index % audio.length];
-  ws.send(
-    JSON.stringify({
-      callSid: `bench-${randomBytes(8).toString('hex')}`,
-      sampleRate: 8000,
-      mixType: 'stereo',
-      agentId: `agent-${index}`,
-      consent: { analytics: true, storeFeatures: false },
-    }),
-  );
-  await sendSlotsInRealTime(
-    ws,
+  return streamSlotCall(
+    options.target,
+    { options: { headers: { authorization } }, protocols: ['audio.jambonz.org'] },
     slots,
-    (slot) => {
-      ws.send(frames[slot], { binary: true });
-      stats.framesSent += 2;
-    },
     stats,
+    {
+      start: (ws) =>
+        ws.send(
+          JSON.stringify({
+            callSid: `bench-${randomBytes(8).toString('hex')}`,
+            sampleRate: 8000,
+            mixType: 'stereo',
+            agentId: `agent-${index}`,
+            consent: { analytics: true, storeFeatures: false },
+          }),
+        ),
+      sendSlot: (ws, slot) => {
+        ws.send(frames[slot], { binary: true });
+        stats.framesSent += 2;
+      },
+      end: (ws) => ws.close(1000),
+    },
   );
-  ws.close(1000);
-  return (await closed) === 1000;
-}
+};
 
 await runLoad(options, streamOne);

@@ -108,6 +108,33 @@ export async function sendSlotsInRealTime(
   }
 }
 
+/** What one call sends on its socket: a preamble, one slot at a time, a last word. */
+export interface SlotCall {
+  start(ws: WebSocket): void;
+  sendSlot(ws: WebSocket, slot: number): void;
+  end(ws: WebSocket): void;
+}
+
+/**
+ * One call on its own socket: `start` once upgraded, `slots` slots in real time, `end`; true when
+ * the socket then closes normally (1000). False when the upgrade fails.
+ */
+export async function streamSlotCall(
+  target: string,
+  connect: { options: WebSocket.ClientOptions; protocols?: string[] },
+  slots: number,
+  stats: SlotStats,
+  call: SlotCall,
+): Promise<boolean> {
+  const socket = await openSocket(target, connect.options, connect.protocols);
+  if (!socket) return false;
+  const { ws, closed } = socket;
+  call.start(ws);
+  await sendSlotsInRealTime(ws, slots, (slot) => call.sendSlot(ws, slot), stats);
+  call.end(ws);
+  return (await closed) === 1000;
+}
+
 /** Runs `streamOne(i, stats)` for every call, `staggerMs` apart, then prints the summary line. */
 export async function runLoad(
   options: LoadOptions,
