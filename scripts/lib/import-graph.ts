@@ -1,7 +1,8 @@
 // The import edges that break the tree's layering, from the files' text alone: a service importing
-// another service's code (services/shared is common ground and imports no service), a benchmark reaching test code
-// (directly or through what it imports), and a pipelines/ stage importing an I/O module or a
-// service (DESIGN.md "Rooms": pipelines are pure). Pure: the caller reads the files.
+// another service's code (services/shared is common ground and imports no service), a benchmark
+// reaching test code (directly or through what it imports), and a pipelines/ stage importing an
+// I/O module, a service or dev/test tooling (DESIGN.md "Rooms": pipelines are pure). Pure: the
+// caller reads the files.
 import { posix } from 'node:path';
 
 export interface SourceText {
@@ -63,6 +64,9 @@ function isIoModule(spec: string): boolean {
   return IO_MODULES.includes(name) || IO_PACKAGES.test(name);
 }
 
+/** Code with I/O that a pure stage must not reach: the services and the dev and test tooling. */
+const OUTSIDE_PIPELINES = /^(?:services|devkit|scripts|test)\//;
+
 /** `services/<name>/…` -> name; undefined elsewhere. */
 function serviceOf(path: string): string | undefined {
   const match = /^services\/([^/]+)\//.exec(path);
@@ -83,7 +87,7 @@ export function importReport(files: readonly SourceText[]): ImportReport {
       const target = serviceOf(to);
       if (service && target && target !== 'shared' && target !== service)
         report.service_to_service.push({ from, to });
-      if (from.startsWith('pipelines/') && (isIoModule(to) || to.startsWith('services/')))
+      if (from.startsWith('pipelines/') && (isIoModule(to) || OUTSIDE_PIPELINES.test(to)))
         report.pipelines_io.push({ from, to });
     }
   }

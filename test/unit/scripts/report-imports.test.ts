@@ -57,6 +57,7 @@ describe('report:imports', () => {
         path: 'pipelines/q.ts',
         text: "import { zod } from 'zod';\nimport { s } from '../services/shared/z.ts';",
       },
+      { path: 'pipelines/r.ts', text: "import { audio } from '../devkit/audio/a.ts';" },
     ]);
     expect(report.service_to_service).toEqual([
       { from: 'services/a/x.ts', to: 'services/b/y.ts' },
@@ -67,6 +68,7 @@ describe('report:imports', () => {
       { from: 'pipelines/p.ts', to: 'node:fs' },
       { from: 'pipelines/p.ts', to: 'kafkajs' },
       { from: 'pipelines/q.ts', to: 'services/shared/z.ts' },
+      { from: 'pipelines/r.ts', to: 'devkit/audio/a.ts' },
     ]);
   });
 });
