@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `voice-analytics` command (package.json "bin"). Plain JavaScript so any node can start it: on
-// Node >= 24 it runs services/analyze/main.ts directly (native type stripping); on an older node it
+// Node >= 24 it runs bin/analyze.ts directly (native type stripping); on an older node it
 // re-executes itself under the Node 24 that scripts/ensure-node24.sh provides (installed once).
 import { spawnSync } from 'node:child_process';
 import process from 'node:process';
@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major >= 24) {
-  await import('../services/analyze/main.ts');
+  await import('./analyze.ts');
 } else {
   const found = spawnSync('sh', [join(root, 'scripts', 'ensure-node24.sh')], {
     encoding: 'utf8',

@@ -6,10 +6,10 @@
 // in disguise shows up); `ownLines` leaves out the lines of the functions nested in it.
 // Options: --top N (default 15) rows per list; --tests to include test/ (left out by default:
 // describe() bodies are long by nature); --over N (default 80) the own-line limit counted.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
+import { trackedSourceFiles } from './lib/tracked-files.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,20 +32,8 @@ interface FunctionSize {
   ownLines: number;
 }
 
-const SOURCE = /\.(ts|tsx|mts|cts|js|mjs)$/;
-
 function sourceFiles(): string[] {
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return listed
-    .split('\n')
-    .filter((f) => SOURCE.test(f) && !f.endsWith('.d.ts'))
-    .filter(
-      (f) => !f.startsWith('node_modules/') && !f.includes('/dist/') && !f.startsWith('devkit/kafka/libs/'),
-    )
-    .filter((f) => args.tests || !f.startsWith('test/'));
+  return trackedSourceFiles().filter((f) => args.tests || !f.startsWith('test/'));
 }
 
 /** A readable name: declared name, the variable or property it is assigned to, or its call site. */

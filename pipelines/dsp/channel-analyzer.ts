@@ -3,7 +3,7 @@
 // sample-sequential. Pure, no I/O. Never throws on audio content.
 
 import { createStreamDecoder } from './codecs.ts';
-import { createFrameAnalyzer } from './frame-analyzer.ts';
+import { createFrameAnalyzer, frameConfigOf } from './frame-analyzer.ts';
 import { createFrameStore, FRAME_FIELD } from './frame-store.ts';
 import { PATH_LAG } from './pitch-path.ts';
 import { resolveOptions, type ChannelOptions, type ResolvedOptions } from './options.ts';
@@ -60,23 +60,13 @@ export function createChannelAnalyzerWithHook(
     out.push(computeWindow(store, { windowIndex: w, startMs, endMs, first, end }, hopMs, scratch));
   }
 
-  const frames = createFrameAnalyzer(
-    {
-      sampleRateHz: rate,
-      frameMs: o.frameMs,
-      hopMs: o.hopMs,
-      pitchMinHz: o.pitchMinHz,
-      pitchMaxHz: o.pitchMaxHz,
-    },
-    store,
-    (i) => {
-      if (hook) hook(i, store.data[store.at(i, FRAME_FIELD.speech)] > 0);
-      if (i === nextWindow * windowHopFrames + windowFrames - 1) {
-        emit(nextWindow, i + 1, Infinity);
-        nextWindow++;
-      }
-    },
-  );
+  const frames = createFrameAnalyzer(frameConfigOf(o), store, (i) => {
+    if (hook) hook(i, store.data[store.at(i, FRAME_FIELD.speech)] > 0);
+    if (i === nextWindow * windowHopFrames + windowFrames - 1) {
+      emit(nextWindow, i + 1, Infinity);
+      nextWindow++;
+    }
+  });
 
   function take(): SpeakerWindow[] {
     const result = out;

@@ -17,6 +17,7 @@ import {
 } from './pitch.ts';
 import { shared } from './scratch.ts';
 import { createSpectralExtractor, createSpectralResult } from './spectral.ts';
+import type { ResolvedOptions } from './options.ts';
 import { createVad } from './vad.ts';
 
 export interface FrameConfig {
@@ -25,6 +26,17 @@ export interface FrameConfig {
   hopMs: number;
   pitchMinHz: number;
   pitchMaxHz: number;
+}
+
+/** The frame settings of validated channel options: frames are analysed at the analysis rate. */
+export function frameConfigOf(o: ResolvedOptions): FrameConfig {
+  return {
+    sampleRateHz: o.analysisRateHz,
+    frameMs: o.frameMs,
+    hopMs: o.hopMs,
+    pitchMinHz: o.pitchMinHz,
+    pitchMaxHz: o.pitchMaxHz,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 // per-frame pitch, voicing, energy and VAD with frame-centre times. Pure, no I/O.
 
 import { createStreamDecoder } from './codecs.ts';
-import { createFrameAnalyzer } from './frame-analyzer.ts';
+import { createFrameAnalyzer, frameConfigOf } from './frame-analyzer.ts';
 import { createFrameStore, FRAME_FIELD, type FrameStore } from './frame-store.ts';
 import { resolveOptions, type ChannelOptions } from './options.ts';
 import { resample } from './resample.ts';
@@ -30,17 +30,7 @@ export function frameStoreOf(
   const hop = Math.max(1, Math.round((rate * o.hopMs) / 1000));
   const frames = Math.ceil(samples.length / hop);
   const store = createFrameStore(Math.max(1, frames));
-  const fa = createFrameAnalyzer(
-    {
-      sampleRateHz: rate,
-      frameMs: o.frameMs,
-      hopMs: o.hopMs,
-      pitchMinHz: o.pitchMinHz,
-      pitchMaxHz: o.pitchMaxHz,
-    },
-    store,
-    () => {},
-  );
+  const fa = createFrameAnalyzer(frameConfigOf(o), store, () => {});
   fa.push(samples);
   fa.flush();
   return { store, frames, t0S: fa.span / 2 / rate, hopS: hop / rate };

@@ -6,19 +6,24 @@
 
 import type { PaceModel } from './pace.ts';
 
+const FEATURES =
+  'nuclei_30db_dip1,nuclei_30db_dip0.5,nuclei_30db_dip2,nuclei_25db_dip3,nuclei_20db_dip1,energy_peaks_unsmoothed,voicing_onsets,f0_turning_points,spectral_change_peaks,voiced_fraction,speech_fraction,energy_mod_crossings,loudness_peaks,periodicity_peaks,voiced_energy_peaks,long_voiced_runs,lowband_nuclei_30db_dip1,lowband_nuclei_30db_dip2,lowband_nuclei_25db_dip3,mean_log2_f0,voiced_run_units_150ms,voiced_run_units_250ms,mlp_syllable_density';
+// Mean and scale of each feature but the density (the last), the same rows in both fits.
+const MEAN = [
+  5.7799625, 5.9934457, 5.4868914, 5.17603, 5.3773408, 6.6011236, 3.838015, 2.6076779, 15.514045, 0.5930618,
+  0.88672285, 4.1441948, 4.6104869, 6.8370787, 7.4578652, 3.4185393, 5.8230337, 5.5168539, 5.2116105,
+  7.6385982, 5.8099251, 4.5730337,
+];
+const SCALE = [
+  1.3522042, 1.3920097, 1.2887501, 1.2444282, 1.2962174, 1.4893752, 1.0575556, 1.9418313, 1.9567633,
+  0.15162305, 0.10137182, 1.0816585, 1.249705, 2.3373397, 1.5447761, 0.94185495, 1.3369754, 1.2810549,
+  1.2078768, 0.47031262, 1.0766133, 0.88754563,
+];
+
 export const PACE_MODEL: PaceModel = {
-  features:
-    'nuclei_30db_dip1,nuclei_30db_dip0.5,nuclei_30db_dip2,nuclei_25db_dip3,nuclei_20db_dip1,energy_peaks_unsmoothed,voicing_onsets,f0_turning_points,spectral_change_peaks,voiced_fraction,speech_fraction,energy_mod_crossings,loudness_peaks,periodicity_peaks,voiced_energy_peaks,long_voiced_runs,lowband_nuclei_30db_dip1,lowband_nuclei_30db_dip2,lowband_nuclei_25db_dip3,mean_log2_f0,voiced_run_units_150ms,voiced_run_units_250ms,mlp_syllable_density',
-  mean: new Float64Array([
-    5.7799625, 5.9934457, 5.4868914, 5.17603, 5.3773408, 6.6011236, 3.838015, 2.6076779, 15.514045, 0.5930618,
-    0.88672285, 4.1441948, 4.6104869, 6.8370787, 7.4578652, 3.4185393, 5.8230337, 5.5168539, 5.2116105,
-    7.6385982, 5.8099251, 4.5730337, 5.6188412,
-  ]),
-  scale: new Float64Array([
-    1.3522042, 1.3920097, 1.2887501, 1.2444282, 1.2962174, 1.4893752, 1.0575556, 1.9418313, 1.9567633,
-    0.15162305, 0.10137182, 1.0816585, 1.249705, 2.3373397, 1.5447761, 0.94185495, 1.3369754, 1.2810549,
-    1.2078768, 0.47031262, 1.0766133, 0.88754563, 1.290884,
-  ]),
+  features: FEATURES,
+  mean: new Float64Array([...MEAN, 5.6188412]),
+  scale: new Float64Array([...SCALE, 1.290884]),
   weights: new Float64Array([
     0.12582168, 0.064558221, 0.11384456, 0.13518524, -0.046706628, 0.018599014, -0.036668591, -0.025856774,
     0.083605928, 0.040146977, -0.11590264, 0.066921072, 0.0022661103, 0.11275113, 0.088438961, 0.079073207,
@@ -28,18 +33,9 @@ export const PACE_MODEL: PaceModel = {
 };
 
 export const PACE_FALLBACK_MODEL: PaceModel = {
-  features:
-    'nuclei_30db_dip1,nuclei_30db_dip0.5,nuclei_30db_dip2,nuclei_25db_dip3,nuclei_20db_dip1,energy_peaks_unsmoothed,voicing_onsets,f0_turning_points,spectral_change_peaks,voiced_fraction,speech_fraction,energy_mod_crossings,loudness_peaks,periodicity_peaks,voiced_energy_peaks,long_voiced_runs,lowband_nuclei_30db_dip1,lowband_nuclei_30db_dip2,lowband_nuclei_25db_dip3,mean_log2_f0,voiced_run_units_150ms,voiced_run_units_250ms,mlp_syllable_density',
-  mean: new Float64Array([
-    5.7799625, 5.9934457, 5.4868914, 5.17603, 5.3773408, 6.6011236, 3.838015, 2.6076779, 15.514045, 0.5930618,
-    0.88672285, 4.1441948, 4.6104869, 6.8370787, 7.4578652, 3.4185393, 5.8230337, 5.5168539, 5.2116105,
-    7.6385982, 5.8099251, 4.5730337, 0,
-  ]),
-  scale: new Float64Array([
-    1.3522042, 1.3920097, 1.2887501, 1.2444282, 1.2962174, 1.4893752, 1.0575556, 1.9418313, 1.9567633,
-    0.15162305, 0.10137182, 1.0816585, 1.249705, 2.3373397, 1.5447761, 0.94185495, 1.3369754, 1.2810549,
-    1.2078768, 0.47031262, 1.0766133, 0.88754563, 1,
-  ]),
+  features: FEATURES,
+  mean: new Float64Array([...MEAN, 0]),
+  scale: new Float64Array([...SCALE, 1]),
   weights: new Float64Array([
     0.15148765, 0.079056833, 0.12647287, 0.19745847, -0.032210285, 0.095677753, -0.074497971, -0.027100455,
     0.14520497, 0.17650276, -0.16515039, 0.1392461, 0.010363831, 0.18979142, 0.11898582, 0.11989894,

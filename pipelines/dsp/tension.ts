@@ -16,6 +16,17 @@
 import { clamp01 } from './stats.ts';
 import type { VoiceQualityFeatures } from './types.ts';
 
+/** Voice quality with every measure undefined (no voiced speech, or a source without them): tension NaN. */
+export const UNKNOWN_VOICE_QUALITY: Readonly<VoiceQualityFeatures> = Object.freeze({
+  jitterPct: NaN,
+  shimmerPct: NaN,
+  shimmerDb: NaN,
+  hnrDb: NaN,
+  alphaRatioDb: NaN,
+  hammarbergDb: NaN,
+  spectralSlope: NaN,
+});
+
 /** meyda spectralSlope anchors (amplitude-normalised regression slope per Hz). */
 export const SLOPE_RELAXED = -2.5e-4;
 export const SLOPE_TENSE = -0.5e-4;

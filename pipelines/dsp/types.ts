@@ -50,11 +50,8 @@ export interface VoiceQualityFeatures {
   spectralSlope: number;
 }
 
-/** One speaker's features over one analysis window (default 2 s window, 1 s hop). */
-export interface SpeakerWindow {
-  windowIndex: number;
-  startMs: number;
-  endMs: number;
+/** A window's measures of one speaker; the features record (va.features.v1) carries them as they are. */
+export interface WindowMeasures {
   speechFraction: number;
   voicedFraction: number;
   pace: PaceFeatures;
@@ -63,6 +60,13 @@ export interface SpeakerWindow {
   voiceQuality: VoiceQualityFeatures;
   /** Documented vocal-tension index, 0..1. */
   tensionIndex: number;
+}
+
+/** One speaker's features over one analysis window (default 2 s window, 1 s hop). */
+export interface SpeakerWindow extends WindowMeasures {
+  windowIndex: number;
+  startMs: number;
+  endMs: number;
   /**
    * Fixed-order vector of functionals for the emotion model (names in FUNCTIONAL_NAMES of
    * pipelines/dsp/functionals.ts). NaN where a value is undefined (e.g. no voiced frames).

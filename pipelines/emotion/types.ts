@@ -8,7 +8,26 @@ export type EmotionLabel = (typeof EMOTION_LABELS)[number];
 /** What an event says: an emotion, or the honest "no speech" / "not sure". */
 export type EmotionState = EmotionLabel | 'no-speech' | 'uncertain';
 
-export interface EmotionEvent {
+/** An event's dimensions, confidences and reasons; the emotions record carries them as they are. */
+export interface EmotionScores {
+  /** P(high arousal), calibrated on corpora the model did not see (0.5 = the decision point). */
+  arousal: number;
+  /** P(positive valence), calibrated the same way. */
+  valence: number;
+  /**
+   * Confidence of the arousal decision (high or low), 0.5..1. On the wire 0 when a producer
+   * before model v2 wrote the record (proto3 default).
+   */
+  arousalConfidence: number;
+  /** Confidence of the valence decision (positive or negative), 0.5..1. */
+  valenceConfidence: number;
+  /** Probability of `rawLabel`; below the model's enter threshold the state says "uncertain". */
+  confidence: number;
+  /** Top reasons in plain words with numbers, relative to the speaker's baseline. */
+  evidence: string[];
+}
+
+export interface EmotionEvent extends EmotionScores {
   /** Deterministic: `${callId}:${channel}:${windowIndex}:emotion`. */
   eventId: string;
   callId: string;
@@ -23,16 +42,4 @@ export interface EmotionEvent {
   /** Unsmoothed most likely label of this window. */
   rawLabel: EmotionLabel;
   probabilities: Record<EmotionLabel, number>;
-  /** P(high arousal), calibrated on corpora the model did not see (0.5 = the decision point). */
-  arousal: number;
-  /** P(positive valence), calibrated the same way. */
-  valence: number;
-  /** Confidence of the arousal decision (high or low), 0.5..1. */
-  arousalConfidence: number;
-  /** Confidence of the valence decision (positive or negative), 0.5..1. */
-  valenceConfidence: number;
-  /** Probability of `rawLabel`; below the model's enter threshold the state says "uncertain". */
-  confidence: number;
-  /** Top reasons in plain words with numbers, relative to the speaker's baseline. */
-  evidence: string[];
 }

@@ -16,16 +16,7 @@ import {
   type SpeakerLive,
 } from './live-state.ts';
 import { callKey } from '../shared/call-key.ts';
-import type { AlertView, CallView, SpeakerView } from './protocol.ts';
-
-export interface CallMeta {
-  callId: string;
-  tenant: string;
-  agentId: string;
-  team: string;
-  queue: string;
-  startedAtMs: number;
-}
+import type { AlertView, CallMeta, CallView, SpeakerView } from './protocol.ts';
 
 export interface RegistryOptions {
   /** Agent id -> team, when the call record carries no team. */

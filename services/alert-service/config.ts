@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
+import { commonEnv, ConfigError, intVar, listVar, loadConfig } from '../shared/config.ts';
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
@@ -20,16 +20,6 @@ const topicVar = (def: string) =>
     .string()
     .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
     .default(def);
-
-const list = z
-  .string()
-  .default('')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
 
 export const alertServiceEnv = z.object({
   ...commonEnv,
@@ -54,7 +44,7 @@ export const alertServiceEnv = z.object({
   ALERT_JWKS_ISSUER: z.string().min(1).optional(),
   ALERT_JWKS_AUDIENCE: z.string().min(1).optional(),
   /** Allowed Origin headers of WebSocket upgrades; empty = same host as the page. */
-  ALERT_ALLOWED_ORIGINS: list,
+  ALERT_ALLOWED_ORIGINS: listVar,
   /** Consumer group of the rule evaluation (shared by all instances: each call evaluated once). */
   ALERT_GROUP_ID: z.string().min(1).default('va-alert-service'),
   /** Prefix of this instance's own fan-out group (it reads every call's state and alerts). */

@@ -4,6 +4,7 @@
 // change. Pure, no I/O.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AlertEvent } from '../../pipelines/alerts/types.ts';
+import type { CallMeta } from './protocol.ts';
 
 export interface SpeakerLive {
   state: string;
@@ -17,14 +18,7 @@ export interface SpeakerLive {
   audioMs: number;
 }
 
-export interface CallLive {
-  callId: string;
-  tenant: string;
-  agentId: string;
-  team: string;
-  queue: string;
-  /** Wall clock (Unix ms) of the call start. */
-  startedAtMs: number;
+export interface CallLive extends CallMeta {
   endedAtMs: number | null;
   audioMs: number;
   agent: SpeakerLive;
@@ -56,14 +50,7 @@ function speaker(): SpeakerLive {
   };
 }
 
-export function newCallLive(meta: {
-  callId: string;
-  tenant: string;
-  agentId: string;
-  team: string;
-  queue: string;
-  startedAtMs: number;
-}): CallLive {
+export function newCallLive(meta: CallMeta): CallLive {
   return {
     ...meta,
     endedAtMs: null,

@@ -73,13 +73,17 @@ export interface SpeakerView {
   speaking: boolean;
 }
 
-export interface CallView {
+/** What the call's start record says of it: who owns it and when it began (wall clock, Unix ms). */
+export interface CallMeta {
   callId: string;
   tenant: string;
   agentId: string;
   team: string;
   queue: string;
   startedAtMs: number;
+}
+
+export interface CallView extends CallMeta {
   endedAtMs: number | null;
   audioMs: number;
   agent: SpeakerView;

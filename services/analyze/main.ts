@@ -1,11 +1,12 @@
-// Entry of `voice-analytics analyze` (bin/voice-analytics.js runs it under Node >= 24): parses the
-// arguments, runs the analysis, sets the exit code (0 ok, 1 some files skipped or not stored, 2
-// usage/setup error, e.g. a locked call store).
+// The `voice-analytics analyze` command (bin/analyze.ts runs it with the call store's opener):
+// parses the arguments, runs the analysis, returns the exit code (0 ok, 1 some files skipped or
+// not stored, 2 usage/setup error, e.g. a locked call store).
 import { AnalyzeError } from './errors.ts';
 import { USAGE, parseArgs } from './args.ts';
 import { runAnalyze } from './run.ts';
+import type { OpenAnalysisStore } from './store-sink.ts';
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function analyzeCommand(argv: readonly string[], openStore: OpenAnalysisStore): Promise<number> {
   let command;
   try {
     command = parseArgs(argv);
@@ -19,12 +20,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    return await runAnalyze(command.options, { stdout: process.stdout, stderr: process.stderr });
+    return await runAnalyze(command.options, { stdout: process.stdout, stderr: process.stderr }, openStore);
   } catch (err) {
     if (!(err instanceof AnalyzeError)) throw err;
     process.stderr.write(`voice-analytics: ${err.code}: ${err.message}\n`);
     return 2;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 // One `analyze` run: finds the files, loads the model, analyses one file in-process or a folder
 // on a worker pool, prints each file's summary in input order, writes the JSON. I/O: files,
-// threads, the given output streams, the call store with --store. Returns the exit code (0 all
+// threads, the given output streams, the call store (opened by `openStore`) with --store. Returns the exit code (0 all
 // analysed and stored, 1 some skipped or not stored).
 import { FUNCTIONAL_NAMES } from '../../pipelines/dsp/index.ts';
 import { availableParallelism } from 'node:os';
@@ -12,7 +12,7 @@ import { createJsonWriter } from './json-writer.ts';
 import { readModelJson, toModel } from './model.ts';
 import { runPool } from './pool.ts';
 import { createProgress } from './progress.ts';
-import { openStoreSink, type StoreSink } from './store-sink.ts';
+import { openStoreSink, type OpenAnalysisStore, type StoreSink } from './store-sink.ts';
 import type { FileResult } from './types.ts';
 
 export interface RunIo {
@@ -22,7 +22,11 @@ export interface RunIo {
   env?: Record<string, string | undefined>;
 }
 
-export async function runAnalyze(options: AnalyzeOptions, io: RunIo): Promise<number> {
+export async function runAnalyze(
+  options: AnalyzeOptions,
+  io: RunIo,
+  openStore: OpenAnalysisStore,
+): Promise<number> {
   const files = findWavFiles(options.input);
   const modelJson = readModelJson(options.modelPath);
   const model = toModel(modelJson);
@@ -31,10 +35,15 @@ export async function runAnalyze(options: AnalyzeOptions, io: RunIo): Promise<nu
   try {
     // Opened before any analysis so a locked or unreachable store stops the run at once (exit 2).
     sink = options.store
-      ? await openStoreSink(options.store, io.env ?? process.env, (f) => {
-          progress.clear();
-          io.stderr.write(`${f.file}: not stored (${f.code}: ${f.message})\n`);
-        })
+      ? await openStoreSink(
+          options.store,
+          io.env ?? process.env,
+          (f) => {
+            progress.clear();
+            io.stderr.write(`${f.file}: not stored (${f.code}: ${f.message})\n`);
+          },
+          openStore,
+        )
       : undefined;
   } catch (err) {
     progress.done();

@@ -3,8 +3,6 @@
 // that fails to import is reported and the others go on. I/O: database (PostgreSQL or PGlite).
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { importAnalysis } from '../call-store/import-analysis.ts';
-import { openCallStore, type CallStore } from '../call-store/store.ts';
 import type { StoreTarget } from './args.ts';
 import { AnalyzeError, describeError } from './errors.ts';
 import { pgliteHolders } from './store-lock.ts';
@@ -25,12 +23,28 @@ export interface StoreSink {
   finish(): Promise<{ stored: number; failed: StoreFailure[] }>;
 }
 
+/** The call store as this command needs it. The command's entry passes the call store's opener
+ * (services/call-store/analysis-store.ts): this command depends on no other service's code. */
+export interface AnalysisStore {
+  importAnalysis(
+    analysisJson: unknown,
+    target: StoreTarget,
+  ): Promise<{ imported: readonly { rejected: number }[] }>;
+  close(): Promise<void>;
+}
+
+export type OpenAnalysisStore = (location: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}) => Promise<AnalysisStore>;
+
 export const DEFAULT_STORE_DATA_DIR = '.data/call-store';
 
 export async function openStoreSink(
   target: StoreTarget,
   env: Record<string, string | undefined>,
   onFailure: (failure: StoreFailure) => void,
+  openStore: OpenAnalysisStore,
 ): Promise<StoreSink> {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   const dataDir = resolve(env.STORE_DATA_DIR?.trim() || DEFAULT_STORE_DATA_DIR);
@@ -47,9 +61,9 @@ export async function openStoreSink(
     }
     mkdirSync(dataDir, { recursive: true });
   }
-  let store: CallStore;
+  let store: AnalysisStore;
   try {
-    store = await openCallStore({ databaseUrl, dataDir });
+    store = await openStore({ databaseUrl, dataDir });
   } catch (err) {
     const hint = databaseUrl ? 'check DATABASE_URL' : 'is another process using this PGlite folder?';
     throw new AnalyzeError(
@@ -78,7 +92,7 @@ export async function openStoreSink(
           // The absolute path: the call id derives from it, so `calls/x.wav` and `./calls/x.wav`
           // (or a run from another folder) are the same call and a re-run adds nothing.
           const doc: unknown = JSON.parse(JSON.stringify({ ...result, file: resolve(result.file) }));
-          const { imported } = await importAnalysis(store, doc, target);
+          const { imported } = await store.importAnalysis(doc, target);
           const rejected = imported.reduce((n, call) => n + call.rejected, 0);
           if (rejected > 0) {
             fail({

@@ -3,7 +3,7 @@
 // batching, summaries and retention. Pure (env passed in).
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
-import { boolVar, commonEnv, ConfigError, intVar, loadConfig, TOPICS } from '../shared/index.ts';
+import { boolVar, commaList, commonEnv, ConfigError, intVar, loadConfig, TOPICS } from '../shared/index.ts';
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
@@ -62,10 +62,7 @@ export const callStoreEnv = z.object({
     .default('')
     .transform((text, ctx) => {
       const days: Record<string, number> = {};
-      for (const entry of text
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)) {
+      for (const entry of commaList(text)) {
         const m = /^([^=\s]{1,200})=(\d{1,5})$/.exec(entry);
         const n = m ? Number(m[2]) : 0;
         if (!m || n < 1 || n > 36_500) {

@@ -57,14 +57,12 @@ export const callEndSchema = z.object({
   durationMs: ms.nullable().default(null),
 });
 
+/** Which speaker window of which call an event describes (features and emotion events). */
+const speakerWindow = { callId: id, tenant: id, channel, windowIndex: ms, startMs: ms, endMs: ms };
+
 export const windowSchema = z.object({
   kind: z.literal('features'),
-  callId: id,
-  tenant: id,
-  channel,
-  windowIndex: ms,
-  startMs: ms,
-  endMs: ms,
+  ...speakerWindow,
   speechFraction: z.number().min(0).max(1),
   voicedFraction: z.number().min(0).max(1),
   pace: z.object({ syllableRate: num, articulationRate: num, pauseRatio: num, meanPauseMs: num }),
@@ -93,12 +91,7 @@ export const dynamicsSchema = z.object({
 const unit = z.number().min(0).max(1);
 export const emotionSchema = z.object({
   kind: z.literal('emotion'),
-  callId: id,
-  tenant: id,
-  channel,
-  windowIndex: ms,
-  startMs: ms,
-  endMs: ms,
+  ...speakerWindow,
   state: z.enum([...EMOTION_LABELS, 'no-speech', 'uncertain']),
   rawLabel: z.enum(EMOTION_LABELS),
   probabilities: z.record(z.string(), z.number()),

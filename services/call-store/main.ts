@@ -3,9 +3,9 @@
 // I/O: Kafka, database, HTTP; run with `sh scripts/node24.sh services/call-store/main.ts`.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Counter, Histogram } from 'prom-client';
 import { bootService } from '../shared/index.ts';
 import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
+import { metricBuilders } from '../shared/metric-builders.ts';
 import { startPeriodicProbe } from '../shared/periodic-probe.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';
@@ -42,22 +42,14 @@ logger.info('store open', { backend: store.backend.kind });
 const database = startPeriodicProbe(() => store.backend.query('SELECT 1'), { initiallyReady: true });
 base.ops.addReadiness('database', () => database.ready());
 
-const rows = new Counter({
-  name: 'va_store_rows_total',
-  help: 'Rows written / duplicates dropped',
-  labelNames: ['result'],
-  registers: [metrics.registry],
-});
-const batchSeconds = new Histogram({
-  name: 'va_store_batch_seconds',
-  help: 'One ingest batch: decode, validate, write, commit',
-  registers: [metrics.registry],
-});
-const apiSeconds = new Histogram({
-  name: 'va_store_api_seconds',
-  help: 'QA API requests',
+const metric = metricBuilders(metrics.registry);
+const rows = metric.counter('va_store_rows_total', 'Rows written / duplicates dropped', ['result']);
+const batchSeconds = metric.histogram(
+  'va_store_batch_seconds',
+  'One ingest batch: decode, validate, write, commit',
+);
+const apiSeconds = metric.histogram('va_store_api_seconds', 'QA API requests', {
   labelNames: ['route', 'status'],
-  registers: [metrics.registry],
 });
 
 const ingest = createStoreIngest({

@@ -2,10 +2,10 @@
 // commits held at the first audio record an unfinished window still needs, idle calls flushed on
 // a timer. Exported as a function so tests and the benchmark can run it in-process; main.ts wires
 // it to the process. I/O: Kafka, the ops HTTP server, timers.
-import { Counter, Gauge } from 'prom-client';
 import { createCallAnalyzer } from '../../pipelines/dsp/index.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
+import { metricBuilders } from '../shared/metric-builders.ts';
 import { countByTopic, sendRecords } from '../shared/producer.ts';
 import { audioChunkCodec } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
@@ -35,7 +35,7 @@ export async function startDspWorker(
     logger: options.logger,
   });
   const { logger, metrics, producer } = base;
-  const registers = [metrics.registry];
+  const metric = metricBuilders(metrics.registry);
   const states = new CallStates({
     createAnalyzer: (format) =>
       createCallAnalyzer({ format, windowMs: config.WINDOW_MS, windowHopMs: config.WINDOW_HOP_MS }),
@@ -44,26 +44,13 @@ export async function startDspWorker(
     maxCalls: config.MAX_CALLS,
     maxGapMs: config.MAX_AUDIO_GAP_MS,
   });
-  new Gauge({
-    name: 'va_dsp_active_calls',
-    help: 'Calls whose DSP state this worker holds',
-    registers,
-    collect() {
-      this.set(states.size);
-    },
-  });
-  const windows = new Counter({
-    name: 'va_dsp_windows_total',
-    help: 'Windows produced, by kind (features = one speaker, dynamics = both)',
-    labelNames: ['kind'] as const,
-    registers,
-  });
-  const freed = new Counter({
-    name: 'va_dsp_calls_freed_total',
-    help: 'Call states freed, by reason',
-    labelNames: ['reason'] as const,
-    registers,
-  });
+  metric.gaugeReading('va_dsp_active_calls', 'Calls whose DSP state this worker holds', () => states.size);
+  const windows = metric.counter(
+    'va_dsp_windows_total',
+    'Windows produced, by kind (features = one speaker, dynamics = both)',
+    ['kind'],
+  );
+  const freed = metric.counter('va_dsp_calls_freed_total', 'Call states freed, by reason', ['reason']);
 
   const processor = createFeatureProcessor({
     states,

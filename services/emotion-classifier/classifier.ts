@@ -3,11 +3,11 @@
 // COMMIT_HOLD_MAX_RECORDS behind) so a successor rebuilds the baselines by replay, without
 // producing again the events its predecessor produced (the replay mark of the commit). In-process callable (tests, benchmark); main.ts
 // wires it to the process. I/O: Kafka, the model file, the ops HTTP server, timers.
-import { Counter, Gauge } from 'prom-client';
 import { createEmotionTracker, parseEmotionModel } from '../../pipelines/emotion/index.ts';
 import { readConfigFile } from '../shared/config.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
+import { metricBuilders } from '../shared/metric-builders.ts';
 import { decodeFeaturesTopic } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import type { EmotionClassifierConfig } from './config.ts';
@@ -39,26 +39,22 @@ export async function startEmotionClassifier(
     logger: options.logger,
   });
   const { logger, metrics } = base;
-  const registers = [metrics.registry];
+  const metric = metricBuilders(metrics.registry);
   const trackers = new SpeakerTrackers({
     createTracker: (callId, channel) => createEmotionTracker({ model, callId, channel }),
     idleTimeoutMs: config.SPEAKER_IDLE_TIMEOUT_MS,
     maxCalls: config.MAX_CALLS,
     maxHoldRecords: config.COMMIT_HOLD_MAX_RECORDS,
   });
-  new Gauge({
-    name: 'va_emotion_active_calls',
-    help: 'Calls whose speaker trackers this classifier holds',
-    registers,
-    collect() {
-      this.set(trackers.size);
-    },
-  });
-  const duplicates = new Counter({
-    name: 'va_emotion_duplicate_windows_total',
-    help: 'Feature windows dropped because the speaker had them already (replays)',
-    registers,
-  });
+  metric.gaugeReading(
+    'va_emotion_active_calls',
+    'Calls whose speaker trackers this classifier holds',
+    () => trackers.size,
+  );
+  const duplicates = metric.counter(
+    'va_emotion_duplicate_windows_total',
+    'Feature windows dropped because the speaker had them already (replays)',
+  );
   const processor = createEmotionProcessor({
     trackers,
     emotionsTopic: config.EMOTIONS_TOPIC,

@@ -1,7 +1,8 @@
 // The gateway's own metrics on top of the common ones (shared/metrics.ts): live calls, frames,
 // gaps, and the delay batching adds (first frame of a chunk received -> chunk acked by Kafka).
 // Pure (prom-client objects on the service registry).
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, type Counter, type Histogram } from 'prom-client';
+import { metricBuilders } from '../shared/metric-builders.ts';
 import { LATENCY_BUCKETS_S, type ServiceMetrics } from '../shared/metrics.ts';
 import type { AudioPlacement } from './audio-placement.ts';
 import type { KafkaSink } from './kafka-sink.ts';
@@ -18,33 +19,26 @@ export interface GatewayMetrics {
 }
 
 export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
-  const registers = [base.registry];
+  const metric = metricBuilders(base.registry);
   return {
     errors: base.errors,
-    liveCalls: new Gauge({ name: 'va_ingest_live_calls', help: 'Calls streaming now', registers }),
-    frames: new Counter({ name: 'va_ingest_frames_total', help: 'Audio frames accepted', registers }),
-    gaps: new Counter({
-      name: 'va_ingest_gaps_total',
-      help: 'Sequence gaps (missing frames) seen',
-      registers,
-    }),
-    chunkDelaySeconds: new Histogram({
-      name: 'va_ingest_chunk_delay_seconds',
-      help: 'First frame of a chunk received -> the chunk acknowledged by Kafka (batching + produce)',
-      buckets: LATENCY_BUCKETS_S,
-      registers,
-    }),
-    streamsPaused: new Counter({
-      name: 'va_ingest_backpressure_pauses_total',
-      help: 'Times a stream was paused because Kafka was behind',
-      registers,
-    }),
-    streamDrops: new Counter({
-      name: 'va_ingest_stream_drops_total',
-      help: 'Adapter sockets dropped mid-call, by outcome: resumed (reconnect within RECONNECT_GRACE_MS) or ended',
-      labelNames: ['adapter', 'outcome'] as const,
-      registers,
-    }),
+    liveCalls: metric.gauge('va_ingest_live_calls', 'Calls streaming now'),
+    frames: metric.counter('va_ingest_frames_total', 'Audio frames accepted'),
+    gaps: metric.counter('va_ingest_gaps_total', 'Sequence gaps (missing frames) seen'),
+    chunkDelaySeconds: metric.histogram(
+      'va_ingest_chunk_delay_seconds',
+      'First frame of a chunk received -> the chunk acknowledged by Kafka (batching + produce)',
+      { buckets: LATENCY_BUCKETS_S },
+    ),
+    streamsPaused: metric.counter(
+      'va_ingest_backpressure_pauses_total',
+      'Times a stream was paused because Kafka was behind',
+    ),
+    streamDrops: metric.counter(
+      'va_ingest_stream_drops_total',
+      'Adapter sockets dropped mid-call, by outcome: resumed (reconnect within RECONNECT_GRACE_MS) or ended',
+      ['adapter', 'outcome'],
+    ),
   };
 }
 
@@ -53,23 +47,17 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
  * plus what paused streams had in flight) and how long the oldest has waited (broker-outage.ts).
  */
 export function watchSink(base: ServiceMetrics, sink: KafkaSink): void {
-  const registers = [base.registry];
-  new Gauge({
-    name: 'va_ingest_pending_bytes',
-    help: 'Audio and call-event bytes accepted and not yet acknowledged by Kafka',
-    registers,
-    collect() {
-      this.set(sink.pendingBytes());
-    },
-  });
-  new Gauge({
-    name: 'va_ingest_broker_stall_seconds',
-    help: 'Age of the oldest record not yet acknowledged by Kafka (0 when none waits)',
-    registers,
-    collect() {
-      this.set(sink.stalledForMs() / 1000);
-    },
-  });
+  const metric = metricBuilders(base.registry);
+  metric.gaugeReading(
+    'va_ingest_pending_bytes',
+    'Audio and call-event bytes accepted and not yet acknowledged by Kafka',
+    () => sink.pendingBytes(),
+  );
+  metric.gaugeReading(
+    'va_ingest_broker_stall_seconds',
+    'Age of the oldest record not yet acknowledged by Kafka (0 when none waits)',
+    () => sink.stalledForMs() / 1000,
+  );
 }
 
 /** The balanced partitioner's live calls per audio partition, read at each scrape (its evenness). */

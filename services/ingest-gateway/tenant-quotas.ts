@@ -1,7 +1,7 @@
 // Per-tenant live-call quotas: without them one tenant could take every one
 // of the gateway's MAX_LIVE_CALLS and starve the others. A default for every tenant, overridden
 // per tenant by TENANT_LIVE_CALL_QUOTAS ("tenant=calls,…"). Pure.
-import { ConfigError } from '../shared/config.ts';
+import { commaList, ConfigError } from '../shared/config.ts';
 
 export interface TenantQuotas {
   /** Live calls this tenant may hold at once on this gateway. */
@@ -17,10 +17,7 @@ export function parseTenantQuotas(
 ): TenantQuotas {
   const byTenant = new Map<string, number>();
   const problems: string[] = [];
-  for (const item of (text ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)) {
+  for (const item of commaList(text ?? '')) {
     const match = /^([\w.-]{1,64})=(\d{1,6})$/.exec(item);
     if (!match) {
       problems.push(`TENANT_LIVE_CALL_QUOTAS: "${item}" is not tenant=calls`);

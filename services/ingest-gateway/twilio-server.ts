@@ -13,14 +13,12 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { AdapterServer, AdapterServerOptions } from './adapter-server.ts';
+import { refuseUpgrade } from './upgrade-refusal.ts';
 import { listen, type ListeningServer } from '../shared/listen.ts';
-import type { Logger } from '../shared/logger.ts';
-import { createCallSession, type CallSession, type SessionSettings } from './call-session.ts';
+import { createCallSession, type CallSession } from './call-session.ts';
 import { IngestError } from './errors.ts';
-import type { GatewayMetrics } from './gateway-metrics.ts';
 import { CLOSE_NORMAL, closeFrameFor } from './ingest-close-codes.ts';
-import type { KafkaSink } from './kafka-sink.ts';
-import type { LiveCalls } from './live-calls.ts';
 import { createParkedCalls } from './reconnect-grace.ts';
 import { holdWhileBehind } from './stream-hold.ts';
 import type { TwilioConfig } from './twilio-config.ts';
@@ -34,26 +32,16 @@ import {
   type TwilioMessage,
   type TwilioStart,
 } from './twilio-protocol.ts';
-import { verifyTwilioSignature } from './twilio-signature.ts';
+import { verifyTwilioSignature } from '../shared/twilio-signature.ts';
 
-export interface TwilioServerOptions {
+export interface TwilioServerOptions extends AdapterServerOptions {
   config: TwilioConfig;
-  tls: { certChain: Buffer; privateKey: Buffer } | null;
-  settings: SessionSettings;
-  sink: KafkaSink;
-  liveCalls: LiveCalls;
-  logger: Logger;
-  metrics: GatewayMetrics;
   twilioMetrics: TwilioMetrics;
   /** How long a call whose socket dropped without `stop` waits for a new stream (0 = ends at once). */
   reconnectGraceMs: number;
 }
 
-export interface TwilioServer {
-  readonly port: number;
-  /** Refuses new streams, ends open ones (flushing their audio), waits for Kafka, closes. */
-  stop(): Promise<void>;
-}
+export type TwilioServer = AdapterServer;
 
 /** One call across the streams that carried it: a reconnect moves it to the new socket. */
 interface TwilioCall {
@@ -77,10 +65,6 @@ function authenticate(
       return { accountSid, tenant: account.tenant };
   }
   return { refuse: 403, code: 'BAD_SIGNATURE' };
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 export async function startTwilioServer(options: TwilioServerOptions): Promise<TwilioServer> {
@@ -109,13 +93,13 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     socket.on('error', () => socket.destroy());
     if (!accepting) {
       refused('SHUTTING_DOWN');
-      return refuse(socket, 503, 'Service Unavailable');
+      return refuseUpgrade(socket, 503, 'Service Unavailable');
     }
     const auth = authenticate(request, config);
     if ('refuse' in auth) {
       refused(auth.code);
       log.warn('stream refused', { code: auth.code });
-      return refuse(socket, auth.refuse, auth.refuse === 401 ? 'Unauthorized' : 'Forbidden');
+      return refuseUpgrade(socket, auth.refuse, auth.refuse === 401 ? 'Unauthorized' : 'Forbidden');
     }
     wss.handleUpgrade(request, socket, head, (ws) => serve(ws, auth.accountSid, auth.tenant));
   });

@@ -73,15 +73,21 @@ export function optionalIntVar(options: { min?: number; max?: number } = {}) {
   return z.preprocess((v) => (v === '' ? undefined : v), intVar(options).optional());
 }
 
+/** The items of a comma-separated value, trimmed, empty ones dropped. */
+export function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** Comma-separated list variable; unset or '' is the empty list. */
+export const listVar = z.string().default('').transform(commaList);
+
 /** Comma-separated host:port list. */
 export const brokersVar = z
   .string({ error: 'is required (comma-separated host:port list)' })
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
+  .transform(commaList)
   .pipe(
     z
       .array(z.string().regex(/^[\w.-]+:\d{1,5}$/, { error: 'each entry must be host:port' }))

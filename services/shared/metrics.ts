@@ -1,7 +1,8 @@
 // The common Prometheus metrics of every service, on a registry of its own (prom-client):
 // records in/out by topic, processing time, consumer lag, errors by code, and the end-to-end
 // latency from the audio's arrival to the event being produced. Pure (no I/O until scraped).
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry, type Counter, type Gauge, type Histogram } from 'prom-client';
+import { metricBuilders } from './metric-builders.ts';
 
 /** 5 ms .. 5 s: the pipeline's budget is a p99 under 250-500 ms. */
 export const LATENCY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.35, 0.5, 0.75, 1, 1.5, 2.5, 5];
@@ -28,47 +29,36 @@ export function createServiceMetrics(
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'va_' });
-  const registers = [registry];
-  const e2eLatencySeconds = new Histogram({
-    name: 'va_e2e_latency_seconds',
-    help: 'Wall-clock seconds from the arrival at the gateway of the audio completing a window to this event being produced',
-    labelNames: ['kind'] as const,
-    buckets: LATENCY_BUCKETS_S,
-    registers,
-  });
+  const metric = metricBuilders(registry);
+  const e2eLatencySeconds = metric.histogram(
+    'va_e2e_latency_seconds',
+    'Wall-clock seconds from the arrival at the gateway of the audio completing a window to this event being produced',
+    { labelNames: ['kind'], buckets: LATENCY_BUCKETS_S },
+  );
   return {
     registry,
-    recordsIn: new Counter({
-      name: 'va_records_in_total',
-      help: 'Records consumed (or frames received), by topic',
-      labelNames: ['topic'] as const,
-      registers,
-    }),
-    recordsOut: new Counter({
-      name: 'va_records_out_total',
-      help: 'Records produced, by topic',
-      labelNames: ['topic'] as const,
-      registers,
-    }),
-    processingSeconds: new Histogram({
-      name: 'va_processing_seconds',
-      help: 'Seconds spent processing one batch, by stage',
-      labelNames: ['stage'] as const,
-      buckets: LATENCY_BUCKETS_S,
-      registers,
-    }),
-    consumerLag: new Gauge({
-      name: 'va_consumer_lag',
-      help: 'Records between the last consumed offset and the partition high watermark, by consumer group',
-      labelNames: ['group', 'topic', 'partition'] as const,
-      registers,
-    }),
-    errors: new Counter({
-      name: 'va_errors_total',
-      help: 'Errors by stable code (bad input, dead letters, produce failures)',
-      labelNames: ['code'] as const,
-      registers,
-    }),
+    recordsIn: metric.counter('va_records_in_total', 'Records consumed (or frames received), by topic', [
+      'topic',
+    ]),
+    recordsOut: metric.counter('va_records_out_total', 'Records produced, by topic', ['topic']),
+    processingSeconds: metric.histogram(
+      'va_processing_seconds',
+      'Seconds spent processing one batch, by stage',
+      {
+        labelNames: ['stage'],
+        buckets: LATENCY_BUCKETS_S,
+      },
+    ),
+    consumerLag: metric.gauge(
+      'va_consumer_lag',
+      'Records between the last consumed offset and the partition high watermark, by consumer group',
+      ['group', 'topic', 'partition'],
+    ),
+    errors: metric.counter(
+      'va_errors_total',
+      'Errors by stable code (bad input, dead letters, produce failures)',
+      ['code'],
+    ),
     e2eLatencySeconds,
     observeLatency(kind, audioCompletedAtMs, producedAtMs = Date.now()) {
       if (audioCompletedAtMs > 0)

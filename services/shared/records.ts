@@ -1,13 +1,7 @@
 // TypeScript shapes of every Kafka record (proto/va/events/v1) and their codecs. Field names are
 // the proto names in camelCase; enums are the friendly names of codec.ts. Pure.
-import type {
-  Channel,
-  DynamicsWindow,
-  LoudnessFeatures,
-  PaceFeatures,
-  PitchFeatures,
-  VoiceQualityFeatures,
-} from '../../pipelines/dsp/types.ts';
+import type { Channel, DynamicsWindow, WindowMeasures } from '../../pipelines/dsp/types.ts';
+import type { EmotionScores } from '../../pipelines/emotion/types.ts';
 import { audioChunkProblem } from './audio-chunk-limits.ts';
 import { createCodec, createMultiDecoder } from './codec.ts';
 
@@ -80,14 +74,7 @@ export interface EventTimes {
   tenant: string;
 }
 
-export interface FeatureWindowRecord extends WindowEventBase, EventTimes {
-  speechFraction: number;
-  voicedFraction: number;
-  pace: PaceFeatures;
-  pitch: PitchFeatures;
-  loudness: LoudnessFeatures;
-  voiceQuality: VoiceQualityFeatures;
-  tensionIndex: number;
+export interface FeatureWindowRecord extends WindowEventBase, EventTimes, WindowMeasures {
   functionals: number[];
   /** The speaker's last window of the call (absent from older producers: decodes as false). */
   final?: boolean;
@@ -99,18 +86,12 @@ export interface DynamicsWindowRecord extends DynamicsWindow, EventTimes {
   callId: string;
 }
 
-export interface EmotionEventRecord extends WindowEventBase, EventTimes {
+/** The emotion event on the wire: labels as strings (a newer producer may know more of them). */
+export interface EmotionEventRecord extends WindowEventBase, EventTimes, EmotionScores {
   state: string;
   changed: boolean;
   rawLabel: string;
   probabilities: Record<string, number>;
-  arousal: number;
-  valence: number;
-  /** 0 when a producer before model v2 wrote the record (proto3 default). */
-  arousalConfidence: number;
-  valenceConfidence: number;
-  confidence: number;
-  evidence: string[];
 }
 
 export type AlertSeverity = 'info' | 'warning' | 'critical' | 'unspecified';

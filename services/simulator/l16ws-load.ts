@@ -6,15 +6,7 @@
 // counts per channel, as the gateway does. I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
 import { decodeMuLaw, encodeLinear16 } from '../../pipelines/dsp/index.ts';
-import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
-import {
-  loadOptions,
-  openSocket,
-  runLoad,
-  sendSlotsInRealTime,
-  SLOT_MS,
-  type SlotStats,
-} from './socket-load.ts';
+import { benchCalls, loadOptions, runLoad, streamSlotCall, SLOT_MS, type SlotStats } from './socket-load.ts';
 
 const options = loadOptions({
   usage: 'usage: L16WS_SECRET=… l16ws-load --source ID --calls N --seconds S --target ws://…',
@@ -27,8 +19,7 @@ const slots = Math.floor((options.seconds * 1000) / SLOT_MS);
 const authorization = `Basic ${Buffer.from(`${options.extra.source}:${options.secret}`).toString('base64')}`;
 
 /** Interleaved stereo frames (customer, agent) per slot, for a few distinct calls. */
-const audio = [1, 2, 3, 4].map((seed) => {
-  const call = encodeCallAudio(syntheticCallAudio(options.seconds, seed), 'pcmu', 8000);
+const audio = benchCalls(options.seconds).map((call) => {
   const customer = encodeLinear16(decodeMuLaw(call.customer));
   const agent = encodeLinear16(decodeMuLaw(call.agent));
   return Array.from({ length: slots }, (_, s) => {
@@ -42,33 +33,31 @@ const audio = [1, 2, 3, 4].map((seed) => {
     return frame;
   });
 });
-const stats: SlotStats = { framesSent: 0, maxLateMs: 0 };
-
-async function streamOne(index: number): Promise<boolean> {
-  const socket = await openSocket(options.target, { headers: { authorization } }, ['audio.jambonz.org']);
-  if (!socket) return false;
-  const { ws, closed } = socket;
+const streamOne = (index: number, stats: SlotStats): Promise<boolean> => {
   const frames = audio[index % audio.length];
-  ws.send(
-    JSON.stringify({
-      callSid: `bench-${randomBytes(8).toString('hex')}`,
-      sampleRate: 8000,
-      mixType: 'stereo',
-      agentId: `agent-${index}`,
-      consent: { analytics: true, storeFeatures: false },
-    }),
-  );
-  await sendSlotsInRealTime(
-    ws,
+  return streamSlotCall(
+    options.target,
+    { options: { headers: { authorization } }, protocols: ['audio.jambonz.org'] },
     slots,
-    (slot) => {
-      ws.send(frames[slot], { binary: true });
-      stats.framesSent += 2;
-    },
     stats,
+    {
+      start: (ws) =>
+        ws.send(
+          JSON.stringify({
+            callSid: `bench-${randomBytes(8).toString('hex')}`,
+            sampleRate: 8000,
+            mixType: 'stereo',
+            agentId: `agent-${index}`,
+            consent: { analytics: true, storeFeatures: false },
+          }),
+        ),
+      sendSlot: (ws, slot) => {
+        ws.send(frames[slot], { binary: true });
+        stats.framesSent += 2;
+      },
+      end: (ws) => ws.close(1000),
+    },
   );
-  ws.close(1000);
-  return (await closed) === 1000;
-}
+};
 
-await runLoad(options, stats, streamOne);
+await runLoad(options, streamOne);

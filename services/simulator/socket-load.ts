@@ -1,11 +1,18 @@
-// What the WebSocket load clients of bench:ingest share (twilio-load.ts, l16ws-load.ts): their
-// command line, N calls started `--stagger-ms` apart, each sending one 20 ms slot at a time in real
-// time, and ONE JSON line as the gRPC simulator prints it (ok, failed, frames_sent, cpu_seconds,
+// What the WebSocket load clients of bench:ingest share (twilio-load.ts, l16ws-load.ts,
+// audiohook-load.ts): their command line, the synthetic calls they stream, N calls started
+// `--stagger-ms` apart, each sending one slot (20 ms by default) at a time in real time, and ONE
+// JSON line as the gRPC simulator prints it (ok, failed, frames_sent, cpu_seconds,
 // max_frame_late_ms). I/O: timers, stdout.
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { encodeCallAudio, syntheticCallAudio, type EncodedCallAudio } from '../../devkit/audio/call-audio.ts';
 
 export const SLOT_MS = 20;
+
+/** A few distinct synthetic calls as 8 kHz µ-law, encoded once so the client's own CPU stays small. */
+export function benchCalls(seconds: number): EncodedCallAudio[] {
+  return [1, 2, 3, 4].map((seed) => encodeCallAudio(syntheticCallAudio(seconds, seed), 'pcmu', 8000));
+}
 
 export interface LoadOptions {
   calls: number;
@@ -26,6 +33,8 @@ export interface LoadSpec {
   /** The environment variable holding the credential. */
   secretEnv: string;
   defaultTarget: string;
+  /** The protocol's own checks of the parsed options (e.g. a frame length). */
+  valid?: (options: LoadOptions) => boolean;
 }
 
 /** Parses the common options and the protocol's; exits 2 with the usage when they are invalid. */
@@ -50,7 +59,12 @@ export function loadOptions(spec: LoadSpec): LoadOptions {
     secret: process.env[spec.secretEnv] ?? '',
   };
   const valid = options.calls >= 1 && options.seconds >= 1 && options.staggerMs >= 0;
-  if (!valid || !options.secret || spec.required.some((name) => !given[name])) {
+  if (
+    !valid ||
+    !options.secret ||
+    spec.required.some((name) => !given[name]) ||
+    (spec.valid && !spec.valid(options))
+  ) {
     process.stderr.write(`${spec.usage}\n`);
     process.exit(2);
   }
@@ -77,33 +91,61 @@ export async function openSocket(
   return opened ? { ws, closed } : null;
 }
 
-/** Calls `sendSlot(k)` for k = 0 … slots-1 at k × 20 ms after the first, while the socket is open. */
+/** Calls `sendSlot(k)` for k = 0 … slots-1 at k × slotMs after the first, while the socket is open. */
 export async function sendSlotsInRealTime(
   ws: WebSocket,
   slots: number,
   sendSlot: (slot: number) => void,
   stats: SlotStats,
+  slotMs = SLOT_MS,
 ): Promise<void> {
   const startedAt = performance.now();
   for (let slot = 0; slot < slots && ws.readyState === WebSocket.OPEN; slot += 1) {
-    const wait = startedAt + slot * SLOT_MS - performance.now();
+    const wait = startedAt + slot * slotMs - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     else stats.maxLateMs = Math.max(stats.maxLateMs, -wait);
     sendSlot(slot);
   }
 }
 
-/** Runs `streamOne(i)` for every call, `staggerMs` apart, then prints the summary line. */
+/** What one call sends on its socket: a preamble, one slot at a time, a last word. */
+export interface SlotCall {
+  start(ws: WebSocket): void;
+  sendSlot(ws: WebSocket, slot: number): void;
+  end(ws: WebSocket): void;
+}
+
+/**
+ * One call on its own socket: `start` once upgraded, `slots` slots in real time, `end`; true when
+ * the socket then closes normally (1000). False when the upgrade fails.
+ */
+export async function streamSlotCall(
+  target: string,
+  connect: { options: WebSocket.ClientOptions; protocols?: string[] },
+  slots: number,
+  stats: SlotStats,
+  call: SlotCall,
+): Promise<boolean> {
+  const socket = await openSocket(target, connect.options, connect.protocols);
+  if (!socket) return false;
+  const { ws, closed } = socket;
+  call.start(ws);
+  await sendSlotsInRealTime(ws, slots, (slot) => call.sendSlot(ws, slot), stats);
+  call.end(ws);
+  return (await closed) === 1000;
+}
+
+/** Runs `streamOne(i, stats)` for every call, `staggerMs` apart, then prints the summary line. */
 export async function runLoad(
   options: LoadOptions,
-  stats: SlotStats,
-  streamOne: (index: number) => Promise<boolean>,
+  streamOne: (index: number, stats: SlotStats) => Promise<boolean>,
 ): Promise<void> {
+  const stats: SlotStats = { framesSent: 0, maxLateMs: 0 };
   const cpuStart = process.cpuUsage();
   const results = await Promise.all(
     Array.from({ length: options.calls }, async (_, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * options.staggerMs));
-      return streamOne(i);
+      return streamOne(i, stats);
     }),
   );
   const cpu = process.cpuUsage(cpuStart);

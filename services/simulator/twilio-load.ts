@@ -4,16 +4,9 @@
 // once (synthetic calls, 4 seeds) so the client's own CPU stays small. Prints ONE JSON line as the
 // gRPC simulator does (socket-load.ts). I/O: WebSockets.
 import { randomBytes } from 'node:crypto';
-import { twilioSignature } from '../ingest-gateway/twilio-signature.ts';
-import { encodeCallAudio, syntheticCallAudio } from '../../devkit/audio/call-audio.ts';
-import {
-  loadOptions,
-  openSocket,
-  runLoad,
-  sendSlotsInRealTime,
-  SLOT_MS,
-  type SlotStats,
-} from './socket-load.ts';
+import type WebSocket from 'ws';
+import { twilioSignature } from '../shared/twilio-signature.ts';
+import { benchCalls, loadOptions, runLoad, streamSlotCall, SLOT_MS, type SlotStats } from './socket-load.ts';
 
 const options = loadOptions({
   usage:
@@ -28,8 +21,7 @@ const FRAME = 160; // 20 ms of 8 kHz µ-law
 const slots = Math.floor((options.seconds * 1000) / SLOT_MS);
 
 /** Base64 payloads per slot, per track, for a few distinct calls. */
-const audio = [1, 2, 3, 4].map((seed) => {
-  const call = encodeCallAudio(syntheticCallAudio(options.seconds, seed), 'pcmu', 8000);
+const audio = benchCalls(options.seconds).map((call) => {
   const frames = (bytes: Uint8Array): string[] =>
     Array.from({ length: slots }, (_, s) => {
       const frame = Buffer.alloc(FRAME, 0xff);
@@ -45,62 +37,62 @@ const signature = twilioSignature(
   options.secret,
   (options.extra['public-url'] ?? 'wss://ingest.example.com') + path,
 );
-const stats: SlotStats = { framesSent: 0, maxLateMs: 0 };
-
-async function streamOne(index: number): Promise<boolean> {
-  const socket = await openSocket(options.target, { headers: { 'X-Twilio-Signature': signature } });
-  if (!socket) return false;
-  const { ws, closed } = socket;
+const streamOne = (index: number, stats: SlotStats): Promise<boolean> => {
   const { inbound, outbound } = audio[index % audio.length];
   const streamSid = sid('MZ');
   const callSid = sid('CA');
   let sequence = 0;
-  const send = (message: object): void => ws.send(JSON.stringify(message));
-  send({ event: 'connected', protocol: 'Call', version: '1.0.0' });
-  send({
-    event: 'start',
-    sequenceNumber: String(++sequence),
-    start: {
-      accountSid: account,
-      streamSid,
-      callSid,
-      tracks: ['inbound', 'outbound'],
-      customParameters: { agentId: `agent-${index}`, consentAnalytics: 'true' },
-      mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
-    },
-    streamSid,
-  });
-  await sendSlotsInRealTime(
-    ws,
+  const send = (ws: WebSocket, message: object): void => ws.send(JSON.stringify(message));
+  return streamSlotCall(
+    options.target,
+    { options: { headers: { 'X-Twilio-Signature': signature } } },
     slots,
-    (slot) => {
-      for (const [track, payloads] of [
-        ['inbound', inbound],
-        ['outbound', outbound],
-      ] as const) {
-        send({
-          event: 'media',
+    stats,
+    {
+      start: (ws) => {
+        send(ws, { event: 'connected', protocol: 'Call', version: '1.0.0' });
+        send(ws, {
+          event: 'start',
           sequenceNumber: String(++sequence),
-          media: {
-            track,
-            chunk: String(slot + 1),
-            timestamp: String(slot * SLOT_MS),
-            payload: payloads[slot],
+          start: {
+            accountSid: account,
+            streamSid,
+            callSid,
+            tracks: ['inbound', 'outbound'],
+            customParameters: { agentId: `agent-${index}`, consentAnalytics: 'true' },
+            mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
           },
           streamSid,
         });
-        stats.framesSent += 1;
-      }
+      },
+      sendSlot: (ws, slot) => {
+        for (const [track, payloads] of [
+          ['inbound', inbound],
+          ['outbound', outbound],
+        ] as const) {
+          send(ws, {
+            event: 'media',
+            sequenceNumber: String(++sequence),
+            media: {
+              track,
+              chunk: String(slot + 1),
+              timestamp: String(slot * SLOT_MS),
+              payload: payloads[slot],
+            },
+            streamSid,
+          });
+          stats.framesSent += 1;
+        }
+      },
+      end: (ws) =>
+        send(ws, {
+          event: 'stop',
+          sequenceNumber: String(++sequence),
+          stop: { accountSid: account, callSid },
+          streamSid,
+        }),
     },
-    stats,
   );
-  send({
-    event: 'stop',
-    sequenceNumber: String(++sequence),
-    stop: { accountSid: account, callSid },
-    streamSid,
-  });
-  return (await closed) === 1000;
-}
+};
 
-await runLoad(options, stats, streamOne);
+await runLoad(options, streamOne);

@@ -5,6 +5,7 @@
 // tenant tokens' bar (secret-policy.ts). I/O: reads AUDIOHOOK_ORGS_FILE.
 import { z } from 'zod';
 import { ConfigError, intVar, loadConfig, optionalIntVar, readConfigFile } from '../../shared/config.ts';
+import { checkedEntry, jsonObjectEntries } from '../../shared/config-entries.ts';
 import { secretProblems } from '../../shared/secret-policy.ts';
 
 export interface AudioHookOrg {
@@ -63,33 +64,18 @@ export function parseAudioHookOrgs(
   tenants: readonly string[],
   production: boolean,
 ): Map<string, AudioHookOrg> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ConfigError([`${variable}: not valid JSON`]);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new ConfigError([
-      `${variable}: must be a JSON object {organizationId: {tenant, apiKey, clientSecret}}`,
-    ]);
+  const entries = jsonObjectEntries(text, variable, '{organizationId: {tenant, apiKey, clientSecret}}');
   const problems: string[] = [];
   const orgs = new Map<string, AudioHookOrg>();
   const apiKeys = new Set<string>();
-  for (const [id, raw] of Object.entries(parsed)) {
+  for (const [id, raw] of entries) {
     const where = `${variable}: organization "${id.slice(0, 40)}"`;
     if (!UUID.test(id)) {
       problems.push(`${where}: the id is not a Genesys Cloud organization id (a UUID)`);
       continue;
     }
-    const result = orgSchema.safeParse(raw);
-    if (!result.success) {
-      // Messages name the field, never the value (a secret must not reach a log).
-      for (const issue of result.error.issues)
-        problems.push(`${where}: ${issue.path.join('.') || '(org)'} ${issue.message}`);
-      continue;
-    }
-    const o = result.data;
+    const o = checkedEntry(orgSchema, raw, where, '(org)', problems);
+    if (!o) continue;
     const signingKey = Buffer.from(o.clientSecret, 'base64');
     if (!tenants.includes(o.tenant)) problems.push(`${where}: tenant "${o.tenant}" has no tenant token`);
     const minKey = production ? MIN_KEY_BYTES_PRODUCTION : MIN_KEY_BYTES;

@@ -12,19 +12,14 @@ import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../shared/logger.ts';
 import type { SessionSettings } from '../call-session.ts';
 import { IngestError } from '../errors.ts';
+import { AUDIOHOOK_RATE_HZ } from '../../shared/audiohook/duration.ts';
 import type { GatewayMetrics } from '../gateway-metrics.ts';
 import { CLOSE_NORMAL, closeFrameFor } from '../ingest-close-codes.ts';
 import type { KafkaSink } from '../kafka-sink.ts';
 import { holdWhileBehind } from '../stream-hold.ts';
 import type { AudioHookOrg } from './config.ts';
 import type { Attachment, Conversation, Conversations } from './conversations.ts';
-import {
-  AUDIOHOOK_RATE_HZ,
-  parseClientMessage,
-  serverMessage,
-  type ClientMessage,
-  type ServerType,
-} from './messages.ts';
+import { parseClientMessage, serverMessage, type ClientMessage, type ServerType } from './messages.ts';
 import type { AudioHookMetrics } from './metrics.ts';
 import { callStartFromOpen, selectMedia } from './open.ts';
 

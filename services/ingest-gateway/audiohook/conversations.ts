@@ -12,7 +12,7 @@ import type { GatewayMetrics } from '../gateway-metrics.ts';
 import type { KafkaSink } from '../kafka-sink.ts';
 import type { LiveCalls } from '../live-calls.ts';
 import type { RawCallStart } from '../validate.ts';
-import { AUDIOHOOK_RATE_HZ } from './messages.ts';
+import { AUDIOHOOK_RATE_HZ } from '../../shared/audiohook/duration.ts';
 import { createConversationTimeline, type ConversationTimeline } from './timeline.ts';
 
 /** The AudioHook session currently carrying a conversation. */

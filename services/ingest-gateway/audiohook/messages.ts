@@ -6,9 +6,8 @@
 // far); server messages carry `seq` and `clientseq`. Positions are kept in samples at 8 kHz
 // (the protocol's only rate). Pure.
 import { IngestError } from '../errors.ts';
+import { AUDIOHOOK_RATE_HZ } from '../../shared/audiohook/duration.ts';
 import { UUID } from './config.ts';
-
-export const AUDIOHOOK_RATE_HZ = 8000;
 
 export interface MediaOffer {
   type: string;
@@ -71,11 +70,6 @@ export function durationSamples(value: unknown, field: string): number {
   const match = typeof value === 'string' ? DURATION.exec(value) : null;
   if (!match) throw bad(`${field} must be a duration like PT1.5S`);
   return Math.round(Number(match[1]) * AUDIOHOOK_RATE_HZ);
-}
-
-/** Samples as an AudioHook duration, exact to the sample (1/8000 s has at most 6 decimals). */
-export function samplesDuration(samples: number): string {
-  return `PT${Number((samples / AUDIOHOOK_RATE_HZ).toFixed(6))}S`;
 }
 
 function parseOpen(p: Record<string, unknown>): OpenParameters {

@@ -2,7 +2,8 @@
 // open, PCMU bytes received, client `error`/`discarded`/`paused` reports, reconnects, and protocol
 // errors by code (refused upgrades and `disconnect`s). Everything after `open` is also counted by
 // the gateway's own metrics (frames, gaps, errors). Pure (prom-client objects).
-import { Counter, Gauge } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
+import { metricBuilders } from '../../shared/metric-builders.ts';
 import type { ServiceMetrics } from '../../shared/metrics.ts';
 
 export interface AudioHookMetrics {
@@ -18,45 +19,35 @@ export interface AudioHookMetrics {
 }
 
 export function createAudioHookMetrics(base: ServiceMetrics): AudioHookMetrics {
-  const registers = [base.registry];
+  const metric = metricBuilders(base.registry);
   return {
-    sessions: new Counter({
-      name: 'va_audiohook_sessions_total',
-      help: 'AudioHook WebSocket sessions accepted (API key and signature valid)',
-      registers,
-    }),
-    openSessions: new Gauge({
-      name: 'va_audiohook_open_sessions',
-      help: 'AudioHook sessions open now',
-      registers,
-    }),
-    audioBytes: new Counter({
-      name: 'va_audiohook_audio_bytes_total',
-      help: 'Bytes of binary PCMU audio frames received (all channels)',
-      registers,
-    }),
-    reconnects: new Counter({
-      name: 'va_audiohook_reconnects_total',
-      help: 'Sessions that continued a live conversation (AudioHook reconnect)',
-      registers,
-    }),
-    notSentSeconds: new Counter({
-      name: 'va_audiohook_audio_not_sent_seconds_total',
-      help: 'Audio the client did not send, by why (discarded, paused), in seconds',
-      labelNames: ['why'] as const,
-      registers,
-    }),
-    clientErrors: new Counter({
-      name: 'va_audiohook_client_errors_total',
-      help: 'error messages sent by the AudioHook client, by their code',
-      labelNames: ['code'] as const,
-      registers,
-    }),
-    protocolErrors: new Counter({
-      name: 'va_audiohook_protocol_errors_total',
-      help: 'Upgrades refused and sessions disconnected with an error, by code (see README-audiohook.md)',
-      labelNames: ['code'] as const,
-      registers,
-    }),
+    sessions: metric.counter(
+      'va_audiohook_sessions_total',
+      'AudioHook WebSocket sessions accepted (API key and signature valid)',
+    ),
+    openSessions: metric.gauge('va_audiohook_open_sessions', 'AudioHook sessions open now'),
+    audioBytes: metric.counter(
+      'va_audiohook_audio_bytes_total',
+      'Bytes of binary PCMU audio frames received (all channels)',
+    ),
+    reconnects: metric.counter(
+      'va_audiohook_reconnects_total',
+      'Sessions that continued a live conversation (AudioHook reconnect)',
+    ),
+    notSentSeconds: metric.counter(
+      'va_audiohook_audio_not_sent_seconds_total',
+      'Audio the client did not send, by why (discarded, paused), in seconds',
+      ['why'],
+    ),
+    clientErrors: metric.counter(
+      'va_audiohook_client_errors_total',
+      'error messages sent by the AudioHook client, by their code',
+      ['code'],
+    ),
+    protocolErrors: metric.counter(
+      'va_audiohook_protocol_errors_total',
+      'Upgrades refused and sessions disconnected with an error, by code (see README-audiohook.md)',
+      ['code'],
+    ),
   };
 }

@@ -5,7 +5,8 @@
 import { IngestError } from '../errors.ts';
 import type { RawCallStart } from '../validate.ts';
 import type { AudioHookOrg } from './config.ts';
-import { AUDIOHOOK_RATE_HZ, type MediaOffer, type OpenParameters } from './messages.ts';
+import { AUDIOHOOK_RATE_HZ } from '../../shared/audiohook/duration.ts';
+import type { MediaOffer, OpenParameters } from './messages.ts';
 
 const CHANNEL_OF: Record<string, string> = { external: 'CHANNEL_CUSTOMER', internal: 'CHANNEL_AGENT' };
 

@@ -8,13 +8,10 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
+import { refuseUpgrade } from '../upgrade-refusal.ts';
 import { listen } from '../../shared/listen.ts';
-import type { Logger } from '../../shared/logger.ts';
-import type { SessionSettings } from '../call-session.ts';
 import { IngestError } from '../errors.ts';
-import type { GatewayMetrics } from '../gateway-metrics.ts';
-import type { KafkaSink } from '../kafka-sink.ts';
-import type { LiveCalls } from '../live-calls.ts';
 import type { AudioHookConfig } from './config.ts';
 import { serveConnection, type Connection } from './connection.ts';
 import { createConversations } from './conversations.ts';
@@ -25,23 +22,13 @@ import { authenticateUpgrade } from './upgrade-auth.ts';
 /** Text messages are JSON under 64 KiB (the protocol's limit); audio frames far smaller. */
 const MAX_MESSAGE_BYTES = 65_536;
 
-export interface AudioHookServerOptions {
+export interface AudioHookServerOptions extends AdapterServerOptions {
   config: AudioHookConfig;
-  tls: { certChain: Buffer; privateKey: Buffer } | null;
-  settings: SessionSettings;
-  sink: KafkaSink;
-  liveCalls: LiveCalls;
-  logger: Logger;
-  metrics: GatewayMetrics;
   adapterMetrics: AudioHookMetrics;
   now?: () => number;
 }
 
-export interface AudioHookServer {
-  readonly port: number;
-  /** Refuses new sessions, ends live conversations (flushing their audio), waits for Kafka, closes. */
-  stop(): Promise<void>;
-}
+export type AudioHookServer = AdapterServer;
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -50,11 +37,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 function refuse(socket: Duplex, status: number, code: string): void {
-  const body = `${code}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseUpgrade(socket, status, STATUS_TEXT[status], { text: `${code}\n`, contentType: 'text/plain' });
 }
 
 export async function startAudioHookServer(options: AudioHookServerOptions): Promise<AudioHookServer> {

@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { UUID, type AudioHookConfig, type AudioHookOrg } from './config.ts';
 import type { ReplayGuard } from './replay-guard.ts';
-import { verifyAudioHookSignature } from './signature.ts';
+import { verifyAudioHookSignature } from '../../shared/audiohook/signature.ts';
 
 export type UpgradeRefusal = { status: 400 | 401; code: string; reason: string };
 export type UpgradeAuth = { org: AudioHookOrg; sessionId: string } | UpgradeRefusal;

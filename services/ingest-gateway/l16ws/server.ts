@@ -7,13 +7,11 @@ import { createServer as createHttpServer, type IncomingMessage } from 'node:htt
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
+import { refuseUpgrade } from '../upgrade-refusal.ts';
 import { listen } from '../../shared/listen.ts';
-import type { Logger } from '../../shared/logger.ts';
-import { createCallSession, type CallSession, type SessionSettings } from '../call-session.ts';
+import { createCallSession, type CallSession } from '../call-session.ts';
 import { IngestError, type IngestStatus } from '../errors.ts';
-import type { GatewayMetrics } from '../gateway-metrics.ts';
-import type { KafkaSink } from '../kafka-sink.ts';
-import type { LiveCalls } from '../live-calls.ts';
 import { createParkedCalls } from '../reconnect-grace.ts';
 import type { RawCallStart } from '../validate.ts';
 import { callStartFromMetadata, parseMetadata } from './metadata.ts';
@@ -24,16 +22,10 @@ export const L16WS_SUBPROTOCOLS = ['audio.jambonz.org', 'audio.drachtio.org'] as
 /** The first frame is small JSON; later text frames (DTMF, send_text) are read and ignored. */
 const MAX_TEXT_BYTES = 16_384;
 
-export interface L16WsServerOptions {
+export interface L16WsServerOptions extends AdapterServerOptions {
   host: string;
   port: number;
-  tls: { certChain: Buffer; privateKey: Buffer } | null;
   sources: L16WsSource[];
-  settings: SessionSettings;
-  sink: KafkaSink;
-  liveCalls: LiveCalls;
-  logger: Logger;
-  metrics: GatewayMetrics;
   adapterMetrics: L16WsMetrics;
   /** How long a call whose socket dropped (no close frame) waits for a new socket (0 = ends at once). */
   reconnectGraceMs: number;
@@ -58,11 +50,7 @@ interface L16Call {
 /** WebSocket close codes of a platform that ended the stream itself: a clean end of the call. */
 const CLEAN_CLOSE_CODES = new Set([1000, 1005]);
 
-export interface L16WsServer {
-  readonly port: number;
-  /** Refuses new sockets, ends live calls (flushing their audio), waits for Kafka, closes. */
-  stop(): Promise<void>;
-}
+export type L16WsServer = AdapterServer;
 
 /** An error before or after the upgrade: a stable code, the gRPC-like status it maps from. */
 interface Refusal {
@@ -100,13 +88,12 @@ export function closeReasonOf(error: Refusal): string {
   return reason;
 }
 
-function refuseUpgrade(socket: Duplex, refusal: Refusal): void {
+function refuse(socket: Duplex, refusal: Refusal): void {
   const [status, text] = HTTP_STATUS[refusal.status];
-  const body = `${refusal.code}: ${refusal.message}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseUpgrade(socket, status, text, {
+    text: `${refusal.code}: ${refusal.message}\n`,
+    contentType: 'text/plain; charset=utf-8',
+  });
 }
 
 export async function startL16WsServer(options: L16WsServerOptions): Promise<L16WsServer> {
@@ -339,7 +326,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       const refusal = error as Refusal;
       count(refusal);
       logger.warn('l16ws upgrade refused', { code: refusal.code });
-      refuseUpgrade(socket, refusal);
+      refuse(socket, refusal);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, source));

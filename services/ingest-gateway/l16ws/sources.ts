@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from '../../shared/config.ts';
+import { checkedEntry, jsonObjectEntries } from '../../shared/config-entries.ts';
 import { secretProblems } from '../../shared/secret-policy.ts';
 import { IngestError } from '../errors.ts';
 
@@ -77,31 +78,18 @@ function blockList(addresses: string[], where: string): BlockList | null {
 
 /** Parses L16WS_SOURCES (JSON object: source id -> options); production applies the secret policy. */
 export function parseSources(text: string, variable: string, production: boolean): L16WsSource[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ConfigError([`${variable}: not valid JSON`]);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new ConfigError([`${variable}: must be a JSON object {sourceId: {tenant, secret, …}}`]);
+  const entries = jsonObjectEntries(text, variable, '{sourceId: {tenant, secret, …}}');
   const problems: string[] = [];
   const sources: L16WsSource[] = [];
   const secrets = new Set<string>();
-  for (const [id, raw] of Object.entries(parsed)) {
+  for (const [id, raw] of entries) {
     const where = `${variable}: source "${id}"`;
     if (!/^[\w.-]{1,64}$/.test(id)) {
       problems.push(`${variable}: source id "${id}" is not [A-Za-z0-9_.-]{1,64}`);
       continue;
     }
-    const result = sourceSchema.safeParse(raw);
-    if (!result.success) {
-      // Messages name the field, never the value (a secret must not reach a log).
-      for (const issue of result.error.issues)
-        problems.push(`${where}: ${issue.path.join('.') || '(source)'} ${issue.message}`);
-      continue;
-    }
-    const s = result.data;
+    const s = checkedEntry(sourceSchema, raw, where, '(source)', problems);
+    if (!s) continue;
     if (production) problems.push(...secretProblems(variable, s.secret, `secret of source "${id}"`));
     const digest = hash(s.secret).toString('hex');
     if (secrets.has(digest)) problems.push(`${where}: secret is shared with another source`);

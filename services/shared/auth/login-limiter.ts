@@ -6,7 +6,7 @@
 // (a load balancer otherwise makes every user one address). Pure apart from the clock.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { intVar } from '../config.ts';
+import { commaList, intVar, listVar } from '../config.ts';
 
 export interface LoginLimits {
   /** Failures of one username that cost nothing; each further one doubles its lock-out. */
@@ -41,16 +41,9 @@ export const loginLimitEnv = {
   }),
   LOGIN_MAX_LOCK_MS: intVar({ min: 1_000, max: 86_400_000, def: DEFAULT_LOGIN_LIMITS.maxLockMs }),
   /** Addresses of proxies whose X-Forwarded-For names the client (comma-separated IPs). */
-  LOGIN_TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().refine((ip) => isIP(ip) !== 0, { error: 'each entry must be an IP address' }))),
+  LOGIN_TRUSTED_PROXIES: listVar.pipe(
+    z.array(z.string().refine((ip) => isIP(ip) !== 0, { error: 'each entry must be an IP address' })),
+  ),
 };
 
 export interface LoginLimitVars {
@@ -178,10 +171,7 @@ export function clientAddress(
 ): string {
   const socket = socketAddress ?? '?';
   if (trustedProxies.length === 0 || !trustedProxies.includes(socket) || !forwardedFor) return socket;
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const hops = commaList(Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor);
   for (let i = hops.length - 1; i >= 0; i -= 1) {
     if (!trustedProxies.includes(hops[i])) return isIP(hops[i]) !== 0 ? hops[i] : socket;
   }

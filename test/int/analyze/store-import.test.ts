@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../pipelines/audio/wav.ts';
+import { openAnalysisStore } from '../../../services/call-store/analysis-store.ts';
 import { importedCallId } from '../../../services/call-store/import-analysis.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { parseSearchQuery } from '../../../services/call-store/store/search.ts';
@@ -127,6 +128,7 @@ describe('voice-analytics analyze --store', () => {
       { tenant: 'sink', agentId: 'a', queue: 'q' },
       { STORE_DATA_DIR: join(dir, 'sink-store') },
       (f) => failures.push(f),
+      openAnalysisStore,
     );
     expect(sink.where).toBe(`PGlite ${join(dir, 'sink-store')}`);
     const call = (file: string, durationS: number): FileAnalysis => ({

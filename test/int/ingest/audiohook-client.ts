@@ -8,8 +8,9 @@
 // message carries seq, serverseq and position as the protocol defines them. I/O: a WebSocket.
 import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { samplesDuration } from '../../../services/ingest-gateway/audiohook/messages.ts';
-import { signAudioHookRequest } from '../../../services/ingest-gateway/audiohook/signature.ts';
+import { stereoPcmuFrame } from '../../../devkit/audio/stereo-pcmu-frame.ts';
+import { samplesDuration } from '../../../services/shared/audiohook/duration.ts';
+import { signAudioHookRequest } from '../../../services/shared/audiohook/signature.ts';
 
 export const RATE = 8000;
 
@@ -190,14 +191,7 @@ export const STEREO_OFFERS = [
 
 /** Stereo frame k of the call (external = customer first, internal = agent), padded with µ-law silence. */
 export function stereoFrame(call: PlayedCall, k: number): Buffer {
-  const n = ((call.frameMs ?? 200) * RATE) / 1000;
-  const frame = Buffer.alloc(n * 2, 0xff);
-  for (let i = 0; i < n; i += 1) {
-    const at = k * n + i;
-    if (at < call.customer.length) frame[2 * i] = call.customer[at];
-    if (at < call.agent.length) frame[2 * i + 1] = call.agent[at];
-  }
-  return frame;
+  return stereoPcmuFrame(call.customer, call.agent, ((call.frameMs ?? 200) * RATE) / 1000, k);
 }
 
 export function frameCount(call: PlayedCall): number {

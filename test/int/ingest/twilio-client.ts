@@ -6,7 +6,7 @@
 // I/O: a WebSocket.
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { twilioSignature } from '../../../services/ingest-gateway/twilio-signature.ts';
+import { twilioSignature } from '../../../services/shared/twilio-signature.ts';
 
 export const FRAME_BYTES = 160; // 20 ms of 8 kHz µ-law: what Twilio sends per media message
 

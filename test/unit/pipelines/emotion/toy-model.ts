@@ -1,6 +1,7 @@
 // A hand-made 3-functional emotion model and SpeakerWindow builder for the unit tests: functional 0
 // drives "angry", functional 1 drives "sad", otherwise "neutral". Pure, no I/O.
 import type { SpeakerWindow } from '../../../../pipelines/dsp/types.ts';
+import { gridWindow } from '../../../../devkit/records/speaker-window.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from '../../../../pipelines/emotion/model-file.ts';
 import type { EmotionModel } from '../../../../pipelines/emotion/model-file.ts';
 import { EMOTION_LABELS } from '../../../../pipelines/emotion/types.ts';
@@ -48,9 +49,7 @@ export function toyWindow(
   over: Partial<SpeakerWindow> = {},
 ): SpeakerWindow {
   return {
-    windowIndex: index,
-    startMs: index * 1000,
-    endMs: index * 1000 + 2000,
+    ...gridWindow(index),
     speechFraction: 0.8,
     voicedFraction: 0.6,
     pace: { syllableRate: 4, articulationRate: 5, pauseRatio: 0.2, meanPauseMs: 300 },

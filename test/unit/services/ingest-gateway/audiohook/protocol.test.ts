@@ -8,8 +8,8 @@ import { parseAudioHookOrgs } from '../../../../../services/ingest-gateway/audio
 import {
   durationSamples,
   parseClientMessage,
-  samplesDuration,
 } from '../../../../../services/ingest-gateway/audiohook/messages.ts';
+import { samplesDuration } from '../../../../../services/shared/audiohook/duration.ts';
 import { selectMedia } from '../../../../../services/ingest-gateway/audiohook/open.ts';
 import { createReplayGuard } from '../../../../../services/ingest-gateway/audiohook/replay-guard.ts';
 import { createConversationTimeline } from '../../../../../services/ingest-gateway/audiohook/timeline.ts';

@@ -2,10 +2,7 @@
 // test vector: auth token 12345, https://mycompany.com/myapp.php?foo=1&bar=2 and five POST
 // parameters), and the WebSocket upgrade's case: the URL alone, default port or not.
 import { describe, expect, it } from 'vitest';
-import {
-  twilioSignature,
-  verifyTwilioSignature,
-} from '../../../../services/ingest-gateway/twilio-signature.ts';
+import { twilioSignature, verifyTwilioSignature } from '../../../../services/shared/twilio-signature.ts';
 
 const TOKEN = '12345';
 const URL = 'https://mycompany.com/myapp.php?foo=1&bar=2';

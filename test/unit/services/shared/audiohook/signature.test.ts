@@ -7,7 +7,7 @@ import {
   signAudioHookRequest,
   verifyAudioHookSignature,
   type SignedRequest,
-} from '../../../../../services/ingest-gateway/audiohook/signature.ts';
+} from '../../../../../services/shared/audiohook/signature.ts';
 
 // The example of the AudioHook protocol documentation ("Authentication" section).
 const EXAMPLE: SignedRequest = {
