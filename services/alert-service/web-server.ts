@@ -4,24 +4,14 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listen } from '../shared/listen.ts';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
 import { clientAddress, retryAfterSeconds, type LoginLimiter } from '../shared/auth/login-limiter.ts';
 import { attemptLogin, passwordCheck } from '../shared/auth/password-login.ts';
 import type { Auth } from '../shared/auth/tokens.ts';
 import type { DemoUser } from '../shared/auth/users.ts';
 import type { Hub } from './hub.ts';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+import { contentTypeOf } from '../shared/content-type.ts';
 
 const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
@@ -121,7 +111,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     response.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(file),
       'cache-control': file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
       'content-security-policy':

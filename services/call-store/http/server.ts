@@ -4,7 +4,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listen } from '../../shared/listen.ts';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { StoreError, type StoreErrorCode } from '../errors.ts';
 import type { CallStore } from '../store.ts';
 import {
@@ -19,6 +19,7 @@ import { verifyBearer } from './auth.ts';
 import { login } from './login.ts';
 import { handleInternal, isInternalPath } from './internal.ts';
 import { CsvBody, isApiPath, matchRoute, routeLabel, type ApiResponse } from './routes.ts';
+import { contentTypeOf } from '../../shared/content-type.ts';
 
 export interface QaServerOptions {
   store: CallStore;
@@ -59,15 +60,6 @@ const STATUS: Record<StoreErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
-};
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
 };
 
 const SECURITY_HEADERS = {
@@ -131,7 +123,7 @@ function serveStatic(res: ServerResponse, webRoot: string, path: string): boolea
   if (!file.startsWith(normalize(webRoot) + sep) || !existsSync(file) || !statSync(file).isFile())
     return false;
   res.writeHead(200, {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     'cache-control': relative === 'index.html' ? 'no-cache' : 'public, max-age=3600',
     ...SECURITY_HEADERS,
   });
