@@ -28,6 +28,26 @@ export interface FaultRunFacts {
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
+function shortCalls(f: FaultRunFacts): { call: string; missing: string[]; missing_count: number }[] {
+  const w = f.observer.windows;
+  const short: { call: string; missing: string[]; missing_count: number }[] = [];
+  for (const [callId, got] of w.perCall(`${f.runPrefix}-`)) {
+    const reference = [...w.windowsOf(`${referenceOf(callId, f)}`)];
+    if (got >= reference.length) continue;
+    const seen = w.windowsOf(callId);
+    const missing = reference.filter((key) => !seen.has(key));
+    short.push({ call: callId, missing: missing.slice(0, 20), missing_count: missing.length });
+  }
+  return short.slice(0, 10);
+}
+
+/** The reference call (same recording) of a run call, with the run call's tenant prefix. */
+function referenceOf(callId: string, f: FaultRunFacts): string {
+  const slash = callId.indexOf('/');
+  const tenant = slash >= 0 ? callId.slice(0, slash + 1) : '';
+  return `${tenant}${f.refPrefix}-${f.callSet.fileOf(callId)}`;
+}
+
 export function faultRunFigures(f: FaultRunFacts) {
   const { observer, startedAt, calls, expected } = f;
   const w = observer.windows;
@@ -48,6 +68,9 @@ export function faultRunFigures(f: FaultRunFacts) {
     windows_expected: expected,
     windows_received: w.distinct(p),
     lost_windows: Math.max(0, expected - w.distinct(p)),
+    // Which windows, when some are lost: each short call's missing windows against the reference
+    // call of the same recording (at most 10 calls, 20 windows each), for the next diagnosis.
+    short_calls: shortCalls(f),
     duplicate_windows_raw: w.duplicatesRaw(p),
     duplicate_windows_after_dedupe: w.duplicatesAfterDedupe(p),
     calls_failed: f.summary?.failed ?? calls,

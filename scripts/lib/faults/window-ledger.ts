@@ -22,12 +22,20 @@ export interface WindowLedger {
   distinct(prefix: string): number;
   /** Distinct windows per call id of those calls. */
   perCall(prefix: string): Map<string, number>;
+  /** The windows seen of one call, as `channel:windowIndex` (empty when none). */
+  windowsOf(callId: string): ReadonlySet<string>;
   /** Events seen again (replays after a crash or rebalance: expected, dropped by id). */
   duplicatesRaw(prefix: string): number;
   /** Replays the bounded product dedupe let through (must be 0). */
   duplicatesAfterDedupe(prefix: string): number;
   /** Latencies (ms) of first-seen events of `prefix` calls produced in [fromMs, toMs). */
   latencies(prefix: string, fromMs: number, toMs: number): number[];
+}
+
+/** `channel:windowIndex` of an event id `tenant/callId:channel:windowIndex:kind`. */
+export function windowKey(eventId: string): string {
+  const parts = eventId.split(':');
+  return parts.length >= 4 ? `${parts[parts.length - 3]}:${parts[parts.length - 2]}` : eventId;
 }
 
 export function percentile(values: readonly number[], p: number): number | null {
@@ -41,6 +49,7 @@ export function createWindowLedger(dedupeCapacity?: number): WindowLedger {
   const seen = new Set<string>();
   const dedupe = createEventDedupe(dedupeCapacity);
   const byCall = new Map<string, number>();
+  const keysByCall = new Map<string, Set<string>>();
   const raw = new Map<string, number>();
   const escaped = new Map<string, number>();
   const timed: { callId: string; atMs: number; latencyMs: number }[] = [];
@@ -60,12 +69,16 @@ export function createWindowLedger(dedupeCapacity?: number): WindowLedger {
       }
       seen.add(event.eventId);
       bump(byCall, event.callId);
+      const keys = keysByCall.get(event.callId) ?? new Set<string>();
+      keysByCall.set(event.callId, keys);
+      keys.add(windowKey(event.eventId));
       const at = event.producedAtMs > 0 ? event.producedAtMs : nowMs;
       if (event.audioCompletedAtMs > 0)
         timed.push({ callId: event.callId, atMs: at, latencyMs: at - event.audioCompletedAtMs });
     },
     distinct: (prefix) => sum(byCall, prefix),
     perCall: (prefix) => new Map([...byCall].filter(([callId]) => callId.startsWith(prefix))),
+    windowsOf: (callId) => keysByCall.get(callId) ?? new Set(),
     duplicatesRaw: (prefix) => sum(raw, prefix),
     duplicatesAfterDedupe: (prefix) => sum(escaped, prefix),
     latencies: (prefix, fromMs, toMs) =>

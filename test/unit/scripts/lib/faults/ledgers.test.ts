@@ -29,6 +29,16 @@ describe('window ledger', () => {
     expect([ledger.duplicatesRaw('run-'), ledger.duplicatesAfterDedupe('run-')]).toEqual([2, 1]);
   });
 
+  it('names the windows each call got, so a lost one can be named against the reference', () => {
+    const ledger = createWindowLedger();
+    for (const index of [0, 1, 2]) ledger.add(event('ref-0', index, 1_000, 100), 1_000);
+    for (const index of [0, 2]) ledger.add(event('run-0', index, 1_000, 100), 1_000);
+    expect([...ledger.windowsOf('run-0')]).toEqual(['agent:0', 'agent:2']);
+    const missing = [...ledger.windowsOf('ref-0')].filter((k) => !ledger.windowsOf('run-0').has(k));
+    expect(missing).toEqual(['agent:1']);
+    expect(ledger.windowsOf('never-seen').size).toBe(0);
+  });
+
   it('times windows by when they were produced, not when the bench read them', () => {
     const ledger = createWindowLedger();
     ledger.add(event('run-0', 0, 5_000, 200), 60_000);
