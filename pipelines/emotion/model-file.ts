@@ -70,6 +70,11 @@ const schema = z.object({
     enterConfidence: finite,
     stayConfidence: finite,
     dwellWindows: z.number().int().min(1),
+    /**
+     * Weight of the newest speech window in the exponential average of the class probabilities
+     * the state rests on (1 = each window alone; absent in older files = 1).
+     */
+    probabilitySmoothing: z.number().gt(0).lte(1).optional(),
   }),
   training: z.record(z.string(), z.unknown()),
 });

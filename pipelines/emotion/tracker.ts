@@ -5,6 +5,7 @@ import { CallBaseline } from './call-baseline.ts';
 import { EmotionError } from './errors.ts';
 import { describeEvidence, EVIDENCE_MEASURES, EVIDENCE_MIN_STD, evidenceMeasures } from './evidence.ts';
 import type { EmotionModel } from './model-file.ts';
+import { ProbabilityAverage } from './probability-average.ts';
 import { createScorer } from './scorer.ts';
 import { candidateState, StateSmoother } from './smoothing.ts';
 import type { CandidateThresholds } from './smoothing.ts';
@@ -38,7 +39,7 @@ const decisionConfidence = (p: number): number => (p >= 0.5 ? p : 1 - p);
 export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTracker {
   const { model, callId, channel } = options;
   const labels = model.labels;
-  const thresholds: CandidateThresholds & { dwellWindows: number } = {
+  const thresholds: CandidateThresholds & EmotionModel['thresholds'] = {
     ...model.thresholds,
     ...options.thresholds,
   };
@@ -53,7 +54,8 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
   });
   const smoother = new StateSmoother(thresholds.dwellWindows);
   const z = new Float64Array(nf);
-  const probs = new Float64Array(labels.length);
+  const windowProbs = new Float64Array(labels.length);
+  const average = new ProbabilityAverage(labels.length, thresholds.probabilitySmoothing ?? 1);
   const measures = new Float64Array(EVIDENCE_MEASURES.length);
   const evidenceZ = new Float64Array(EVIDENCE_MEASURES.length);
   const order = new Int32Array(EVIDENCE_MEASURES.length);
@@ -70,7 +72,12 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
       // Judged against the baseline of EARLIER windows; the call's calm start is then learnt.
       const learntBefore = baseline.windows;
       baseline.next(window.functionals, window.speechFraction, z);
-      scorer.score(z, probs, window.speechFraction >= thresholds.minSpeechFraction);
+      const isSpeech = window.speechFraction >= thresholds.minSpeechFraction;
+      scorer.score(z, windowProbs, isSpeech);
+      // The class evidence so far: a speech window joins the average; a window without enough
+      // speech (state no-speech) leaves it as it was.
+      if (isSpeech) average.push(windowProbs);
+      const probs = average.count > 0 ? average.mean : windowProbs;
       let best = 0;
       for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
       const rawLabel: EmotionLabel = labels[best];
@@ -84,7 +91,6 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
       );
       const candidate = judged !== 'no-speech' && learntBefore < warmup ? 'uncertain' : judged;
       const changed = smoother.next(candidate);
-      const isSpeech = window.speechFraction >= thresholds.minSpeechFraction;
       evidenceMeasures(window, measures);
       const evidence = isSpeech
         ? describeEvidence(measures, evidenceBaseline, evidenceZ, order)

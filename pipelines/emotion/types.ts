@@ -39,7 +39,11 @@ export interface EmotionEvent extends EmotionScores {
   state: EmotionState;
   /** True when `state` differs from the previous event's state of this speaker. */
   changed: boolean;
-  /** Unsmoothed most likely label of this window. */
+  /** Most likely label of `probabilities`, before the thresholds and dwell of `state`. */
   rawLabel: EmotionLabel;
+  /**
+   * Class probabilities: the speaker's exponentially weighted average over their speech windows
+   * so far (the model's `probabilitySmoothing`; 1 = this window alone), what `state` rests on.
+   */
   probabilities: Record<EmotionLabel, number>;
 }

@@ -7,6 +7,7 @@
 import { EVIDENCE_MEASURES } from '../evidence.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from '../model-file.ts';
 import type { BinaryHead, EmotionModel } from '../model-file.ts';
+import { ProbabilityAverage } from '../probability-average.ts';
 import { EMOTION_LABELS } from '../types.ts';
 import { callInputRows, clippedZ } from './call-data.ts';
 import type { InputRow, TrainingCall } from './call-data.ts';
@@ -43,6 +44,8 @@ export interface CallFitOptions {
    */
   stayMargin: number;
   dwellWindows: number;
+  /** Weight of the newest speech window in the class-probability average (probability-average.ts). */
+  probabilitySmoothing: number;
   training: Record<string, unknown>;
   log?: (message: string) => void;
 }
@@ -223,7 +226,8 @@ function innerChoices(
     const y = Int32Array.from(labelled, (r) => targetOf(m.targets[r], head));
     const temperature = round(fitTemperature(logits, y, k));
     choice[head] = { l2: options.l2Grid[best], temperature, innerUar: round(bestUar) };
-    if (head === 'emotion') confidences = clipConfidences(rows, oof[best], temperature);
+    if (head === 'emotion')
+      confidences = clipConfidences(rows, oof[best], temperature, options.probabilitySmoothing);
   }
   return { choice, confidences };
 }
@@ -236,21 +240,34 @@ function hashFold(s: string, folds: number): number {
 
 /**
  * Out-of-fold confidence of every judged clip (after the calm start) with a class: the top of the
- * mean calibrated probabilities of the windows centred in it, as the evaluation judges a clip.
+ * mean of the probabilities the tracker would report in the windows centred in it (calibrated,
+ * then averaged over the call's speech windows as probability-average.ts does live), as the
+ * evaluation judges a clip. The live average also takes speech windows centred in the gaps
+ * between clips, which are not rows here: a 400 ms gap holds few window centres.
  */
-function clipConfidences(rows: readonly InputRow[], logits: Float64Array, temperature: number): number[] {
+function clipConfidences(
+  rows: readonly InputRow[],
+  logits: Float64Array,
+  temperature: number,
+  smoothing: number,
+): number[] {
   const k = HEAD_CLASSES.emotion;
   const sums = new Map<string, Float64Array>();
   const p = new Float64Array(k);
+  let average = new ProbabilityAverage(k, smoothing);
   rows.forEach((r, i) => {
-    if (r.calmStart || r.augmented || r.targets.label < 0) return;
+    if (r.augmented) return;
+    if (i === 0 || rows[i - 1].call !== r.call) average = new ProbabilityAverage(k, smoothing);
     let max = -Infinity;
     for (let j = 0; j < k; j++) max = Math.max(max, logits[i * k + j] / temperature);
     let sum = 0;
     for (let j = 0; j < k; j++) sum += p[j] = Math.exp(logits[i * k + j] / temperature - max);
+    for (let j = 0; j < k; j++) p[j] /= sum;
+    average.push(p);
+    if (r.calmStart || r.targets.label < 0) return;
     const key = `${r.call}:${r.clip}`;
     const acc = sums.get(key) ?? new Float64Array(k + 1);
-    for (let j = 0; j < k; j++) acc[j] += p[j] / sum;
+    for (let j = 0; j < k; j++) acc[j] += average.mean[j];
     acc[k] += 1;
     sums.set(key, acc);
   });
@@ -327,6 +344,7 @@ export function fitCallModel(calls: readonly TrainingCall[], options: CallFitOpt
       enterConfidence: enter,
       stayConfidence: round(enter - options.stayMargin * Math.max(0, enter - 1 / classes)),
       dwellWindows: options.dwellWindows,
+      probabilitySmoothing: options.probabilitySmoothing,
     },
     training: {
       ...options.training,

@@ -37,13 +37,21 @@ const calls = ['a', 'b', 'c'].flatMap((corpus, c) =>
   [1, 2, 3].map((s) => syntheticCall(corpus, `${corpus}-${s}`, 100 * c + s)),
 );
 const options = { ...FIT_RECIPE, featureNames: ['f0', 'f1', 'f2'], l2Grid: [0.01, 0.1] };
+// These tests judge what the fitted model says of each window alone, not the live average over
+// windows (probability-average.test.ts).
+const EACH_WINDOW = { probabilitySmoothing: 1 };
 
 describe('fitCallModel', () => {
   const model: EmotionModel = parseEmotionModel(JSON.parse(JSON.stringify(fitCallModel(calls, options))));
 
   it('learns the change from the calm start, whatever the speaker level', () => {
     const test = syntheticCall('d', 'd-1', 999);
-    const tracker = createEmotionTracker({ model, callId: 't', channel: 'customer' });
+    const tracker = createEmotionTracker({
+      model,
+      callId: 't',
+      channel: 'customer',
+      thresholds: EACH_WINDOW,
+    });
     const events = test.windows.map((w, i) => tracker.push(toyWindow(i, [...w.functionals] as never)));
     const judged = (clip: number) =>
       events.filter((_, i) => !test.windows[i].calmStart && test.windows[i].clip === clip);
@@ -61,6 +69,7 @@ describe('fitCallModel', () => {
     expect(t.stayConfidence).toBeLessThan(t.enterConfidence);
     expect(t.stayConfidence).toBeGreaterThan(1 / 7);
     expect(model.baseline.learnWindows).toBe(FIT_RECIPE.learnWindows);
+    expect(t.probabilitySmoothing).toBe(FIT_RECIPE.probabilitySmoothing);
   });
 
   it('is deterministic: the same calls give the same file', () => {
@@ -83,7 +92,12 @@ describe("the one-setup recipe (one corpus, e.g. a contact centre's own calls)",
     let total = 0;
     for (const seed of [4242, 4343, 4444, 4545, 4646, 4747]) {
       const test = syntheticCall('own', `own-new-${seed}`, seed, 2.5);
-      const tracker = createEmotionTracker({ model, callId: 't', channel: 'customer' });
+      const tracker = createEmotionTracker({
+        model,
+        callId: 't',
+        channel: 'customer',
+        thresholds: EACH_WINDOW,
+      });
       test.windows.forEach((w, i) => {
         const e = tracker.push(toyWindow(i, [...w.functionals] as never));
         if (w.calmStart || w.clip !== 1) return;
