@@ -11,9 +11,12 @@ import { ProbabilityAverage } from '../probability-average.ts';
 import { EMOTION_LABELS } from '../types.ts';
 import { callInputRows, clippedZ } from './call-data.ts';
 import type { InputRow, TrainingCall } from './call-data.ts';
-import { fitHead, HEAD_CLASSES, HEADS, labelledRows, pickRows, targetOf } from './heads.ts';
+import { fitHead, HEAD_CLASSES, headDataset, HEADS, labelledRows, pickRows, targetOf } from './heads.ts';
 import type { DesignMatrix, FittedHead, HeadName } from './heads.ts';
+import { trainMember } from './members.ts';
+import type { TrainedMember } from './members.ts';
 import { unweightedAverageRecall } from './metrics.ts';
+import type { MlpOptions } from './mlp.ts';
 import { columnStats } from './column-stats.ts';
 import { fitTemperature } from './temperature.ts';
 
@@ -44,6 +47,11 @@ export interface CallFitOptions {
    */
   stayMargin: number;
   dwellWindows: number;
+  /**
+   * A one-hidden-layer network beside the emotion head's softmax regression (logits averaged);
+   * null = the regression alone. Its settings are fixed in advance, not chosen by the folds.
+   */
+  emotionMlp: MlpOptions | null;
   /** Weight of the newest speech window in the class-probability average (probability-average.ts). */
   probabilitySmoothing: number;
   training: Record<string, unknown>;
@@ -220,16 +228,47 @@ function innerChoices(
         best = gi;
       }
     });
+    const headOof =
+      head === 'emotion' && options.emotionMlp
+        ? withMlp(oof[best], m, groupOf, options.emotionMlp)
+        : oof[best];
     const labelled = labelledRows(m, head);
     const logits = new Float64Array(labelled.length * k);
-    labelled.forEach((r, i) => logits.set(oof[best].subarray(r * k, (r + 1) * k), i * k));
+    labelled.forEach((r, i) => logits.set(headOof.subarray(r * k, (r + 1) * k), i * k));
     const y = Int32Array.from(labelled, (r) => targetOf(m.targets[r], head));
     const temperature = round(fitTemperature(logits, y, k));
     choice[head] = { l2: options.l2Grid[best], temperature, innerUar: round(bestUar) };
     if (head === 'emotion')
-      confidences = clipConfidences(rows, oof[best], temperature, options.probabilitySmoothing);
+      confidences = clipConfidences(rows, headOof, temperature, options.probabilitySmoothing);
   }
   return { choice, confidences };
+}
+
+/**
+ * The emotion head's out-of-fold logits with the MLP member: per inner fold the network is trained
+ * on the other groups and its logits averaged with the regression's (as the scorer does live).
+ */
+function withMlp(
+  linearOof: Float64Array,
+  m: DesignMatrix,
+  groupOf: readonly string[],
+  spec: MlpOptions,
+): Float64Array {
+  const k = HEAD_CLASSES.emotion;
+  const out = Float64Array.from(linearOof);
+  for (const g of [...new Set(groupOf)].sort()) {
+    const trainIdx: number[] = [];
+    const testIdx: number[] = [];
+    for (let i = 0; i < m.rows; i++) (groupOf[i] === g ? testIdx : trainIdx).push(i);
+    const data = headDataset(pickRows(m, trainIdx), 'emotion');
+    if (data.rows === 0) continue;
+    const test = pickRows(m, testIdx);
+    const logits = trainMember(data, { kind: 'mlp', ...spec }, 0).logits(test.x, test.rows);
+    testIdx.forEach((row, i) => {
+      for (let j = 0; j < k; j++) out[row * k + j] = (linearOof[row * k + j] + logits[i * k + j]) / 2;
+    });
+  }
+  return out;
 }
 
 function hashFold(s: string, folds: number): number {
@@ -316,6 +355,9 @@ export function fitCallModel(calls: readonly TrainingCall[], options: CallFitOpt
   const dims = m.dims;
   const classes = EMOTION_LABELS.length;
   const ew = fitted.emotion.params.weights;
+  const mlp: TrainedMember | null = options.emotionMlp
+    ? trainMember(headDataset(m, 'emotion'), { kind: 'mlp', ...options.emotionMlp }, 0)
+    : null;
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -334,6 +376,7 @@ export function fitCallModel(calls: readonly TrainingCall[], options: CallFitOpt
           ),
           bias: Array.from(fitted.emotion.params.bias, round),
         },
+        ...(mlp ? [mlp.json] : []),
       ],
       temperature: choice.emotion.temperature,
     },

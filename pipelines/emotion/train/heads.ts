@@ -4,7 +4,7 @@
 import { EMOTION_LABELS } from '../types.ts';
 import type { ClipTargets } from './call-data.ts';
 import { linearLogits, trainSoftmaxRegression } from './softmax-regression.ts';
-import type { LinearParams } from './softmax-regression.ts';
+import type { Dataset, LinearParams } from './softmax-regression.ts';
 
 export const HEADS = ['emotion', 'arousal', 'valence'] as const;
 export type HeadName = (typeof HEADS)[number];
@@ -71,20 +71,22 @@ export interface FittedHead {
   logits(x: Float64Array, rows: number): Float64Array;
 }
 
-/** Fits one head on the rows of `m` where its target is known. */
-export function fitHead(m: DesignMatrix, head: HeadName, l2: number, init?: Float64Array): FittedHead {
+/** The training set of one head: the rows of `m` where its target is known, cell-weighted. */
+export function headDataset(m: DesignMatrix, head: HeadName): Dataset {
   const sub = pickRows(m, labelledRows(m, head, AUGMENTED_HEADS.includes(head)));
   const y = Int32Array.from(sub.targets, (t) => targetOf(t, head));
-  const params = trainSoftmaxRegression(
-    {
-      x: sub.x,
-      rows: sub.rows,
-      dims: sub.dims,
-      y,
-      weight: cellWeights(sub.corpus, y),
-      classes: HEAD_CLASSES[head],
-    },
-    { l2, init },
-  );
+  return {
+    x: sub.x,
+    rows: sub.rows,
+    dims: sub.dims,
+    y,
+    weight: cellWeights(sub.corpus, y),
+    classes: HEAD_CLASSES[head],
+  };
+}
+
+/** Fits one head (softmax regression) on the rows of `m` where its target is known. */
+export function fitHead(m: DesignMatrix, head: HeadName, l2: number, init?: Float64Array): FittedHead {
+  const params = trainSoftmaxRegression(headDataset(m, head), { l2, init });
   return { params, logits: (x, rows) => linearLogits(params, x, rows, m.dims) };
 }

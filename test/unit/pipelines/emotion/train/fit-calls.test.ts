@@ -72,6 +72,12 @@ describe('fitCallModel', () => {
     expect(t.probabilitySmoothing).toBe(FIT_RECIPE.probabilitySmoothing);
   });
 
+  it('carries the network beside the regression when the recipe asks for it', () => {
+    expect(model.emotion.members.map((m) => m.kind)).toEqual(['linear', 'mlp']);
+    const alone = fitCallModel(calls, { ...options, emotionMlp: null });
+    expect(alone.emotion.members.map((m) => m.kind)).toEqual(['linear']);
+  });
+
   it('is deterministic: the same calls give the same file', () => {
     expect(JSON.stringify(fitCallModel(calls, options))).toBe(JSON.stringify(model));
   });
