@@ -64,8 +64,6 @@ export async function startDspWorker(
 
   /** Per partition, offsets an idle flush in flight still needs: commits stay below them. */
   const barriers = new Map<number, Set<number>>();
-  /** Per partition, the next offset whose predecessors' outputs the runner has produced. */
-  const producedNext = new Map<number, number>();
   const safeOffset = (partition: number, nextOffset: number): number => {
     let safe = states.safeCommitOffset(partition, nextOffset);
     for (const held of barriers.get(partition) ?? []) safe = Math.min(safe, held);
@@ -88,10 +86,7 @@ export async function startDspWorker(
       processor.prune();
       if (dropped > 0) freed.inc({ reason: 'revoked' }, dropped);
     },
-    commitOffset(_topic, partition, nextOffset) {
-      producedNext.set(partition, Number(nextOffset));
-      return String(safeOffset(partition, Number(nextOffset)));
-    },
+    commitOffset: (_topic, partition, nextOffset) => String(safeOffset(partition, Number(nextOffset))),
   });
 
   const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.CALL_IDLE_TIMEOUT_MS / 4)));
@@ -122,22 +117,15 @@ export async function startDspWorker(
       sweeping = false;
     }
   };
-  /** A freed call no longer holds its partition's commit back: move it on even if no record comes. */
-  const commitFreed = async (partition: number): Promise<void> => {
-    const next = producedNext.get(partition);
-    const assigned = runner
-      .assigned()
-      .some((tp) => tp.topic === config.AUDIO_TOPIC && tp.partition === partition);
-    if (next === undefined || !assigned) return;
-    try {
-      await runner.consumer.commitOffsets([
-        { topic: config.AUDIO_TOPIC, partition, offset: String(safeOffset(partition, next)) },
-      ]);
-    } catch (error) {
-      // A rebalance took the partition meanwhile: its next owner commits.
-      logger.warn('commit after idle flush failed', { partition, error });
-    }
-  };
+  /**
+   * A freed call no longer holds its partition's commit back: move it on even if no record comes.
+   * Through the runner, which forgets a revoked partition's position (a position kept here outlived
+   * a revocation and committed past the audio of calls the replay had still to rebuild).
+   */
+  const commitFreed = (partition: number): Promise<void> =>
+    runner.recommit(
+      runner.assigned().filter((tp) => tp.topic === config.AUDIO_TOPIC && tp.partition === partition),
+    );
   const timer = setInterval(() => void sweep(), sweepEveryMs);
   timer.unref();
 
