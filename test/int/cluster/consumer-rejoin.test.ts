@@ -6,46 +6,25 @@
 // resolved the batch into kafkajs' new offset manager, which then read on from there: the audio the
 // dropped windows still needed was never read again (bench:faults lost windows after a broker loss).
 // On a 3-node KRaft cluster (devkit/kafka/local-cluster.ts): leaders of other partitions must move.
-import type { Kafka, Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startLocalCluster, type LocalCluster } from '../../../devkit/kafka/local-cluster.ts';
+import type { Producer } from 'kafkajs';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createConsumerRunner } from '../../../services/shared/consumer-runner.ts';
-import { createKafka } from '../../../services/shared/kafka-client.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { uniqueName } from '../../support/kafka.ts';
+import { createPlacedTopic, testAdmin, useLocalCluster } from './helpers.ts';
 
 describe('consumer runner, group rejoined while a batch is in hand', () => {
-  let cluster: LocalCluster;
-  let kafka: Kafka;
-
-  beforeAll(async () => {
-    cluster = await startLocalCluster();
-    kafka = createKafka({ clientId: 'rejoin-test', brokers: cluster.brokers });
-  }, 300_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const started = useLocalCluster('rejoin-test');
 
   it('stops the batch and reads its partition again from the commit', async () => {
     const input = uniqueName('t.rejoin');
-    const admin = kafka.admin();
-    await admin.connect();
-    onTestFinished(() => admin.disconnect());
+    const admin = await testAdmin(started().kafka);
     // Partition 0 led by node 1, partition 1 by node 2: two fetchers.
-    await admin.createTopics({
-      topics: [
-        {
-          topic: input,
-          replicaAssignment: [
-            { partition: 0, replicas: [1, 2, 3] },
-            { partition: 1, replicas: [2, 3, 1] },
-          ],
-        },
-      ],
-      waitForLeaders: true,
-    });
-    const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await createPlacedTopic(admin, input, [
+      [1, 2, 3],
+      [2, 3, 1],
+    ]);
+    const producer: Producer = started().kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     onTestFinished(() => producer.disconnect());
     const send = (partition: number, count: number) =>
@@ -61,7 +40,7 @@ describe('consumer runner, group rejoined while a batch is in hand', () => {
     let release = (): void => undefined;
     let held = false;
     const runner = createConsumerRunner({
-      kafka,
+      kafka: started().kafka,
       producer,
       service: 'rejoin-test',
       groupId: uniqueName('g'),
