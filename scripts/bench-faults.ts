@@ -20,7 +20,7 @@ import { alertServiceSpec } from './lib/faults/alert-service-spec.ts';
 import { faultRunFigures, type FaultRunFacts } from './lib/faults/fault-run-figures.ts';
 import { faultSchedule } from './lib/faults/fault-schedule.ts';
 import { waitForNoLag, waitForStableGroup } from './lib/faults/groups.ts';
-import { startObserver } from './lib/faults/observer.ts';
+import { LAST_WINDOWS_QUIET_MS, startObserver } from './lib/faults/observer.ts';
 import { runOutage } from './lib/faults/outage.ts';
 import { runScale } from './lib/faults/scale.ts';
 import { runTimeline } from './lib/faults/timeline.ts';
@@ -133,7 +133,7 @@ async function faultRun(): Promise<void> {
     );
     const simulatorExit = await run.done;
     const streamedUntil = Date.now();
-    await observer.drain(() => observer.windows.distinct(`${runPrefix}-`) >= expected, 20_000);
+    await observer.drain(() => observer.windows.distinct(`${runPrefix}-`) >= expected, LAST_WINDOWS_QUIET_MS);
     // Alerts are sparse: wait until the evaluator has consumed everything there is, then
     // a little for the alerts of the last records to arrive.
     const alertsCaughtUp = await waitForNoLag(pipeline.ports['alert-service']);

@@ -78,7 +78,8 @@ const MAX_AUDIO_TIME_MS = 24 * 3600 * 1000;
 export class CallStates {
   private readonly options: CallStatesOptions;
   private readonly calls = new Map<string, CallState>();
-  private readonly ended = new Set<string>();
+  /** Ended calls (call key → partition), oldest first: their late records are ignored. */
+  private readonly ended = new Map<string, number>();
 
   constructor(options: CallStatesOptions) {
     this.options = options;
@@ -158,7 +159,7 @@ export class CallStates {
   end(callId: string): CallWindows {
     const state = this.calls.get(callId);
     const out: CallWindows = { callId, windows: [], dynamics: [] };
-    this.rememberEnded(callId);
+    this.rememberEnded(callId, state?.partition ?? -1);
     if (state === undefined) return out;
     this.collect(state, state.analyzer.flush(), out);
     this.calls.delete(callId);
@@ -174,7 +175,11 @@ export class CallStates {
     return idle;
   }
 
-  /** Drops every call of revoked partitions without output: the next owner replays them. */
+  /**
+   * Drops every call of revoked partitions without output: the next owner replays them. Ended calls
+   * of those partitions are forgotten too: the replay from the commit may be this worker's own (a
+   * failed produce, a rejoin) and must rebuild a call whose end was in the outputs never produced.
+   */
   dropPartitions(partitions: readonly number[]): number {
     let dropped = 0;
     for (const state of [...this.calls.values()]) {
@@ -183,6 +188,8 @@ export class CallStates {
         dropped += 1;
       }
     }
+    for (const [callId, partition] of [...this.ended])
+      if (partitions.includes(partition)) this.ended.delete(callId);
     return dropped;
   }
 
@@ -271,11 +278,11 @@ export class CallStates {
     if (Number.isFinite(earliest)) state.ledger.trimBefore(earliest * this.options.windowHopMs);
   }
 
-  private rememberEnded(callId: string): void {
-    this.ended.add(callId);
+  private rememberEnded(callId: string, partition: number): void {
+    this.ended.set(callId, partition);
     const limit = this.options.endedMemory ?? 10_000;
     if (this.ended.size > limit) {
-      const oldest = this.ended.values().next().value;
+      const oldest = this.ended.keys().next().value;
       if (oldest !== undefined) this.ended.delete(oldest);
     }
   }

@@ -12,6 +12,7 @@ import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import { CallStates } from './call-states.ts';
 import type { DspWorkerConfig } from './config.ts';
 import { createFeatureProcessor } from './feature-processor.ts';
+import { createIdleFlusher } from './idle-flusher.ts';
 
 export const SERVICE = 'dsp-worker';
 
@@ -62,15 +63,28 @@ export async function startDspWorker(
     onCallEnded: () => freed.inc({ reason: 'ended' }),
   });
 
-  /** Per partition, offsets an idle flush in flight still needs: commits stay below them. */
-  const barriers = new Map<number, Set<number>>();
-  /** Per partition, the next offset whose predecessors' outputs the runner has produced. */
-  const producedNext = new Map<number, number>();
-  const safeOffset = (partition: number, nextOffset: number): number => {
-    let safe = states.safeCommitOffset(partition, nextOffset);
-    for (const held of barriers.get(partition) ?? []) safe = Math.min(safe, held);
-    return safe;
-  };
+  const flusher = createIdleFlusher({
+    flushIdle: () => processor.flushIdle(),
+    send: (outputs) => sendRecords(producer, outputs),
+    // A freed call no longer holds its partition's commit back: move it on even if no record comes.
+    // Through the runner, which forgets a revoked partition's position.
+    commit: (partition) =>
+      runner.recommit(
+        runner.assigned().filter((tp) => tp.topic === config.AUDIO_TOPIC && tp.partition === partition),
+      ),
+    onProduced(flush) {
+      countByTopic(flush.outputs, (topic, n) => metrics.recordsOut.inc({ topic }, n));
+      freed.inc({ reason: 'idle' });
+      logger.info('idle call freed', { callId: flush.callId, windows: flush.outputs.length });
+    },
+    onFailed(flush, error) {
+      // Kept, its commit held: sent again at the next sweep, or replayed by the partition's next owner.
+      metrics.errors.inc({ code: 'PRODUCE_FAILED' });
+      logger.error('idle flush not produced', { callId: flush.callId, error });
+    },
+  });
+  const safeOffset = (partition: number, nextOffset: number): number =>
+    Math.min(states.safeCommitOffset(partition, nextOffset), flusher.heldBelow(partition));
   const runner = createConsumerRunner({
     kafka: base.kafka,
     producer,
@@ -84,61 +98,16 @@ export async function startDspWorker(
     decode: (value, headers) => audioChunkCodec.decode(value, headers),
     handle: (record) => processor.handle(record),
     onRevoked(partitions) {
+      flusher.dropPartitions(partitions.map((p) => p.partition));
       const dropped = states.dropPartitions(partitions.map((p) => p.partition));
       processor.prune();
       if (dropped > 0) freed.inc({ reason: 'revoked' }, dropped);
     },
-    commitOffset(_topic, partition, nextOffset) {
-      producedNext.set(partition, Number(nextOffset));
-      return String(safeOffset(partition, Number(nextOffset)));
-    },
+    commitOffset: (_topic, partition, nextOffset) => String(safeOffset(partition, Number(nextOffset))),
   });
 
   const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.CALL_IDLE_TIMEOUT_MS / 4)));
-  let sweeping = false;
-  const sweep = async (): Promise<void> => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      for (const flush of processor.flushIdle()) {
-        const held = barriers.get(flush.partition) ?? new Set<number>();
-        barriers.set(flush.partition, held);
-        if (flush.neededOffset !== null) held.add(flush.neededOffset);
-        try {
-          await sendRecords(producer, flush.outputs);
-          countByTopic(flush.outputs, (topic, n) => metrics.recordsOut.inc({ topic }, n));
-          freed.inc({ reason: 'idle' });
-          logger.info('idle call freed', { callId: flush.callId, windows: flush.outputs.length });
-        } catch (error) {
-          // The commit stays below the call's audio: a successor replays it and flushes again.
-          metrics.errors.inc({ code: 'PRODUCE_FAILED' });
-          logger.error('idle flush not produced', { callId: flush.callId, error });
-        } finally {
-          if (flush.neededOffset !== null) held.delete(flush.neededOffset);
-        }
-        await commitFreed(flush.partition);
-      }
-    } finally {
-      sweeping = false;
-    }
-  };
-  /** A freed call no longer holds its partition's commit back: move it on even if no record comes. */
-  const commitFreed = async (partition: number): Promise<void> => {
-    const next = producedNext.get(partition);
-    const assigned = runner
-      .assigned()
-      .some((tp) => tp.topic === config.AUDIO_TOPIC && tp.partition === partition);
-    if (next === undefined || !assigned) return;
-    try {
-      await runner.consumer.commitOffsets([
-        { topic: config.AUDIO_TOPIC, partition, offset: String(safeOffset(partition, next)) },
-      ]);
-    } catch (error) {
-      // A rebalance took the partition meanwhile: its next owner commits.
-      logger.warn('commit after idle flush failed', { partition, error });
-    }
-  };
-  const timer = setInterval(() => void sweep(), sweepEveryMs);
+  const timer = setInterval(() => void flusher.sweep(), sweepEveryMs);
   timer.unref();
 
   base.ops.addReadiness('consumer', () => runner.ready());

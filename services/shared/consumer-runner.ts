@@ -53,6 +53,17 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const primed = new Set<string>();
   /** Next offset to read after the last flush, per partition (the base of a recommit). */
   const reached = new Map<string, string>();
+  /**
+   * Revocations per partition. kafkajs 2.2.4 rejoins the group from inside one fetcher's fetch
+   * when a broker answers that it no longer leads a partition (consumer/consumerGroup.js
+   * recoverFromFetch -> joinAndSync), while other fetchers' batches are still being handled or
+   * wait in the worker queue; its new offset manager then takes the next position from whatever
+   * such a batch resolves. A batch begun before its partition's last revocation therefore stops
+   * (nothing more handled, resolved or committed), so the partition is read again from its commit.
+   */
+  const revocations = new Map<string, number>();
+  /** Kept partitions revoked since their last batch: the offset their next batch must start at. */
+  const restartAt = new Map<string, string>();
   let marks: Promise<Map<string, number>> = Promise.resolve(new Map());
   const admin = options.onReplayUntil ? options.kafka.admin() : null;
   let joined = false;
@@ -61,6 +72,10 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const revoke = (partitions: TopicPartition[]): void => {
     if (partitions.length === 0) return;
     for (const { topic, partition } of partitions) {
+      const key = tpKey(topic, partition);
+      revocations.set(key, (revocations.get(key) ?? 0) + 1);
+      const from = committed.get(key);
+      if (commits && from !== undefined) restartAt.set(key, from);
       // Not committed: the next owner replays from the last commit (duplicates, dropped by id).
       committed.delete(tpKey(topic, partition));
       deferred.delete(tpKey(topic, partition));
@@ -83,6 +98,8 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       for (const partition of partitions) assignment.set(tpKey(topic, partition), { topic, partition });
     }
     joined = true;
+    // Only a partition kept here restarts from this member's last commit; another owner's may be later.
+    for (const key of [...restartAt.keys()]) if (!assignment.has(key)) restartAt.delete(key);
     if (admin) {
       // Read before the first batch of these partitions is handled (eachBatch waits for it).
       marks = fetchReplayMarks(admin, options.groupId, options.topics).catch((error: unknown) => {
@@ -135,9 +152,32 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
     const key = tpKey(topic, partition);
+    const revision = revocations.get(key) ?? 0;
+    /**
+     * False once the partition was revoked after this batch began, or is not ours (see revocations).
+     * A consumer that never commits has no commit to be read again from: it goes on as kafkajs does.
+     */
+    const current = (): boolean =>
+      !commits || ((revocations.get(key) ?? 0) === revision && assignment.has(key));
+    if (!current()) return;
+    const from = restartAt.get(key);
+    if (from !== undefined && batch.messages.length > 0) {
+      restartAt.delete(key);
+      if (BigInt(batch.messages[0].offset) > BigInt(from)) {
+        // Fetched before the revocation, from past the commit: the state it needs is gone.
+        logger.info('stale batch after a rejoin; reading the partition again from its commit', {
+          topic,
+          partition,
+          offset: from,
+        });
+        consumer.seek({ topic, partition, offset: from });
+        return;
+      }
+    }
     if (!committed.has(key) && batch.messages.length > 0) committed.set(key, batch.messages[0].offset);
     if (options.onReplayUntil && !primed.has(key)) {
       const mark = (await marks).get(key);
+      if (!current()) return;
       primed.add(key);
       if (mark !== undefined) {
         produced.set(key, String(mark));
@@ -165,12 +205,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     };
 
     const flush = async (): Promise<boolean> => {
+      if (!current()) return false;
       if (lastOffset === null || inputs === 0) return true;
       if (handleBatch && chunk.length > 0) {
         const [records, messages] = [chunk, chunkMessages];
         [chunk, chunkMessages] = [[], []];
         // Throws when nothing of the chunk can be written: no produce, no commit (see options).
         const outcome = await handleBatch(records);
+        if (!current()) return false;
         for (const output of outcome.outputs) pending.push(output);
         for (const { index, error } of outcome.refused) reject(messages[index], error, 'PROCESSING_FAILED');
       }
@@ -197,6 +239,8 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         return false;
       }
+      // Revoked while producing: the outputs are duplicates of what the replay produces again.
+      if (!current()) return false;
       const recordsOut = metrics?.recordsOut;
       if (recordsOut) countByTopic(outputs, (t, n) => recordsOut.inc({ topic: t }, n));
       if (outputs.length > 0) options.onProduced?.(outputs);
@@ -222,7 +266,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
 
     const started = performance.now();
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
+      if (!isRunning() || isStale() || !current()) break;
       metrics?.recordsIn?.inc({ topic });
       let record: ConsumedRecord<T> | null = null;
       try {
@@ -239,6 +283,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         } catch (error) {
           reject(message, error, 'PROCESSING_FAILED');
         }
+        if (!current()) return;
       }
       lastOffset = message.offset;
       inputs += 1;

@@ -9,6 +9,7 @@ import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './http-server.ts';
+import { createMessagePlacement, withCompleteSends } from './complete-send.ts';
 import { createRenewingProducer } from './renewing-producer.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import type { TopicReplication } from './topic-replication.ts';
@@ -92,16 +93,21 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
   // with one request in flight per broker.
   // acks=all is kafkajs' default (acks -1) and what idempotence requires: with min.insync.replicas
   // 2 on a 3-broker cluster, an acknowledged record survives the loss of any one broker.
-  const producer = createRenewingProducer(
-    () =>
-      kafka.producer({
-        allowAutoTopicCreation: false,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: options.createPartitioner,
-      }),
-    logger,
-    () => metrics.errors.inc({ code: 'PRODUCER_RENEWED' }),
+  // A send resolves only once every partition it wrote to answered (complete-send.ts).
+  const placement = createMessagePlacement();
+  const producer = withCompleteSends(
+    createRenewingProducer(
+      () =>
+        kafka.producer({
+          allowAutoTopicCreation: false,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: placement.partitioner(options.createPartitioner),
+        }),
+      logger,
+      () => metrics.errors.inc({ code: 'PRODUCER_RENEWED' }),
+    ),
+    placement,
   );
   await producer.connect();
   // Ready while a broker answers; the producer's own DISCONNECT event fires only on disconnect().

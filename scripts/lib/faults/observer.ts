@@ -6,8 +6,17 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { alertRecordCodec } from '../../../services/alert-service/alert-records.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import { emotionEventCodec } from '../../../services/shared/records.ts';
+import { dspWorkerEnv } from '../../../services/dsp-worker/config.ts';
 import { createAlertLedger, type AlertLedger } from './alert-ledger.ts';
 import { createWindowLedger, type WindowLedger } from './window-ledger.ts';
+
+/**
+ * How long a run's windows may pause before the count stops: longer than the dsp-worker's idle
+ * timeout (its default, as the bench runs it), after which a call whose end it never saw has its
+ * last windows flushed (idle-flusher.ts). A shorter pause stopped counting before them, so such
+ * windows counted as lost when they were only late. Waiting costs nothing when all windows are in.
+ */
+export const LAST_WINDOWS_QUIET_MS = dspWorkerEnv.shape.CALL_IDLE_TIMEOUT_MS.parse(undefined) + 10_000;
 
 export interface Observer {
   readonly windows: WindowLedger;

@@ -12,7 +12,7 @@ import { createCpuMeter } from '../../../devkit/pipeline/proc-stats.ts';
 import { alertServiceSpec } from './alert-service-spec.ts';
 import { waitForNoLag } from './groups.ts';
 import type { CallSet } from './call-set.ts';
-import { startObserver } from './observer.ts';
+import { LAST_WINDOWS_QUIET_MS, startObserver } from './observer.ts';
 import { percentile } from './window-ledger.ts';
 
 export interface ScaleOptions {
@@ -77,7 +77,7 @@ async function scaleRun(options: ScaleOptions, workers: number) {
     // the work done so far, and its late windows would count as lost after 20 s without an event.
     for (let i = 1; i <= workers; i++) await waitForNoLag(pipeline.ports[`dsp-worker-${i}`], 300_000);
     await waitForNoLag(pipeline.ports['emotion-classifier'], 300_000);
-    await observer.drain(() => observer.windows.distinct(`${prefix}-`) >= expected, 20_000);
+    await observer.drain(() => observer.windows.distinct(`${prefix}-`) >= expected, LAST_WINDOWS_QUIET_MS);
     const cpu = meter.read();
     const brokerCpu = brokers.read();
     const perWorker: number[] = [];

@@ -132,6 +132,29 @@ describe('CallStates', () => {
     expect(calls.has('old')).toBe(true);
   });
 
+  it('rebuilds a call that ended in outputs never produced when its partition is replayed here', () => {
+    const records = callRecords(['a', 'b'], 4);
+    const calls = states();
+    const committed = 10;
+    records.slice(0, committed).forEach((r) => calls.push(r, 0));
+    expect(calls.safeCommitOffset(0, committed)).toBe(0);
+    // The rest of the calls, and their ends, go into a flush whose produce fails…
+    const lost = records.slice(committed).map((r) => calls.push(r, 0));
+    lost.push(calls.end('a'), calls.end('b'));
+    // …so the runner drops the partition's state and reads it again from the commit (offset 0).
+    calls.dropPartitions([0]);
+    const replayed = records.map((r) => calls.push(r, 0));
+    replayed.push(calls.end('a'), calls.end('b'));
+    expect(ids(lost).length).toBeGreaterThan(0);
+    expect(ids(replayed)).toEqual(expect.arrayContaining(ids(lost)));
+    // A call of another partition stays ended: its late records still open nothing.
+    calls.push({ ...callRecords(['z'], 1)[0], partition: 3 }, 0);
+    calls.end('z');
+    calls.dropPartitions([0]);
+    expect(calls.push({ ...callRecords(['z'], 2)[15], partition: 3 }, 0).windows).toEqual([]);
+    expect(calls.has('z')).toBe(false);
+  });
+
   it('refuses a call beyond the limit with a typed error', () => {
     const calls = states({ maxCalls: 1 });
     calls.push(callRecords(['one'], 1)[0], 0);
