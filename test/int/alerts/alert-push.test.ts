@@ -26,12 +26,12 @@ describe('alert-service push', () => {
     await startCall(h, callId, 'agent-1');
     await supervisor.waitFor((f) => f.type === 'state' && aboutCall(callId)(f));
 
-    // Customer: 3 calm windows, then angry; the rule holds at the 6th angry window (7 s of speech).
+    // Customer: 3 calm windows, then angry; the rule holds at the 3rd angry window (4 s of speech).
     let conditionAt = 0;
     for (let i = 0; i < 10; i += 1) {
       const state = i < 3 ? 'neutral' : 'angry';
       const at = await sendEmotion(h, emotionRecord(callId, 'customer', i, state));
-      if (i === 7) conditionAt = at;
+      if (i === 4) conditionAt = at;
       await new Promise((r) => setTimeout(r, 100));
     }
     const alert = await supervisor.waitFor(
@@ -39,7 +39,7 @@ describe('alert-service push', () => {
     );
     const view = alert.alert as { ruleId: string; alertId: string; message: string; severity: string };
     expect(view.ruleId).toBe('customer-frustration');
-    expect(view.alertId).toBe(`demo/${callId}:customer:8:customer-frustration`);
+    expect(view.alertId).toBe(`demo/${callId}:customer:5:customer-frustration`);
     expect(view.severity).toBe('critical');
     expect(view.message).toContain('pitch +3.4 st over baseline');
     expect(alert.receivedAtMs - conditionAt).toBeLessThan(2000);

@@ -20,7 +20,7 @@ import {
   type Harness,
 } from '../alerts/harness.ts';
 
-/** Customer windows from..to: neutral up to 2, angry from 3 (the 7 s rule holds at window 8). */
+/** Customer windows from..to: neutral up to 2, angry from 3 (the 4 s rule holds at window 5). */
 async function sendWindows(
   h: Pick<Harness, 'producer' | 'topics'>,
   callId: string,
@@ -33,7 +33,7 @@ async function sendWindows(
   }
 }
 
-const frustration = (callId: string) => `demo/${callId}:customer:8:customer-frustration`;
+const frustration = (callId: string) => `demo/${callId}:customer:5:customer-frustration`;
 
 describe('alert evaluator restart', () => {
   it('an evaluator killed mid-call is replaced and the alert the call earns fires exactly once', async () => {
@@ -50,14 +50,14 @@ describe('alert evaluator restart', () => {
 
     const callId = uniqueName('call');
     await startCall(prepared, callId, 'agent-1');
-    await sendWindows(prepared, callId, 0, 5);
+    await sendWindows(prepared, callId, 0, 4);
     // Past the evaluator's 5 s commit interval: its windows are committed before it dies.
     await new Promise((r) => setTimeout(r, 7_000));
     await first.stop('SIGKILL');
 
     const second = await startInstance(prepared);
     const supervisor = await connect(second, await login(second, 'supervisor'));
-    await sendWindows(prepared, callId, 6, 9);
+    await sendWindows(prepared, callId, 5, 9);
     await supervisor.waitFor(
       (f) => f.type === 'alert' && (f.alert as { alertId: string }).alertId === frustration(callId),
       45_000,

@@ -59,7 +59,7 @@ describe('ghost alerts', () => {
       await sendEmotion(h, emotionRecord(callId, 'customer', i, i < 3 ? 'neutral' : 'angry'));
       await new Promise((r) => setTimeout(r, 50));
     }
-    // The rule fires on window 8 at once; its produce keeps failing for as long as we hold this.
+    // The rule fires on window 5 at once; its produce keeps failing for as long as we hold this.
     await new Promise((r) => setTimeout(r, 4_000));
     const alertsWhileRefused = supervisor.frames.filter((f) => f.type === 'alert');
     expect(await alertIdsInTopic(h.topics.alerts, 1_500)).toEqual([]);
@@ -68,7 +68,7 @@ describe('ghost alerts', () => {
 
     // The evaluator replays the partition from its held commit: the alert lands, then reaches the
     // client, once.
-    const alertId = `demo/${callId}:customer:8:customer-frustration`;
+    const alertId = `demo/${callId}:customer:5:customer-frustration`;
     await supervisor.waitFor(
       (f) => f.type === 'alert' && (f.alert as { alertId: string }).alertId === alertId,
       60_000,
