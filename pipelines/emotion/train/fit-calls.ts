@@ -7,8 +7,8 @@
 import { EVIDENCE_MEASURES } from '../evidence.ts';
 import { MODEL_FORMAT, MODEL_VERSION } from '../model-file.ts';
 import type { BinaryHead, EmotionModel } from '../model-file.ts';
-import { ProbabilityAverage } from '../probability-average.ts';
 import { EMOTION_LABELS } from '../types.ts';
+import { averagedNll, forEachAveraged } from './averaged-probabilities.ts';
 import { callInputRows, clippedZ } from './call-data.ts';
 import type { InputRow, TrainingCall } from './call-data.ts';
 import { fitHead, HEAD_CLASSES, headDataset, HEADS, labelledRows, pickRows, targetOf } from './heads.ts';
@@ -18,7 +18,7 @@ import type { TrainedMember } from './members.ts';
 import { unweightedAverageRecall } from './metrics.ts';
 import type { MlpOptions } from './mlp.ts';
 import { columnStats } from './column-stats.ts';
-import { fitTemperature } from './temperature.ts';
+import { fitTemperature, minimiseOverTemperature } from './temperature.ts';
 
 export interface CallFitOptions {
   name: string;
@@ -236,7 +236,15 @@ function innerChoices(
     const logits = new Float64Array(labelled.length * k);
     labelled.forEach((r, i) => logits.set(headOof.subarray(r * k, (r + 1) * k), i * k));
     const y = Int32Array.from(labelled, (r) => targetOf(m.targets[r], head));
-    const temperature = round(fitTemperature(logits, y, k));
+    // The emotion head's probabilities are shown averaged over the caller's windows: its
+    // temperature makes that average calibrated (the single-window temperature left it
+    // underconfident: the average of several windows is right more often than one window).
+    const smoothing = options.probabilitySmoothing;
+    const temperature = round(
+      head === 'emotion' && smoothing < 1
+        ? minimiseOverTemperature((t) => averagedNll(rows, headOof, k, t, smoothing))
+        : fitTemperature(logits, y, k),
+    );
     choice[head] = { l2: options.l2Grid[best], temperature, innerUar: round(bestUar) };
     if (head === 'emotion')
       confidences = clipConfidences(rows, headOof, temperature, options.probabilitySmoothing);
@@ -279,10 +287,8 @@ function hashFold(s: string, folds: number): number {
 
 /**
  * Out-of-fold confidence of every judged clip (after the calm start) with a class: the top of the
- * mean of the probabilities the tracker would report in the windows centred in it (calibrated,
- * then averaged over the call's speech windows as probability-average.ts does live), as the
- * evaluation judges a clip. The live average also takes speech windows centred in the gaps
- * between clips, which are not rows here: a 400 ms gap holds few window centres.
+ * mean of the probabilities the tracker would report in the windows centred in it, as the
+ * evaluation judges a clip.
  */
 function clipConfidences(
   rows: readonly InputRow[],
@@ -292,21 +298,12 @@ function clipConfidences(
 ): number[] {
   const k = HEAD_CLASSES.emotion;
   const sums = new Map<string, Float64Array>();
-  const p = new Float64Array(k);
-  let average = new ProbabilityAverage(k, smoothing);
-  rows.forEach((r, i) => {
-    if (r.augmented) return;
-    if (i === 0 || rows[i - 1].call !== r.call) average = new ProbabilityAverage(k, smoothing);
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) max = Math.max(max, logits[i * k + j] / temperature);
-    let sum = 0;
-    for (let j = 0; j < k; j++) sum += p[j] = Math.exp(logits[i * k + j] / temperature - max);
-    for (let j = 0; j < k; j++) p[j] /= sum;
-    average.push(p);
+  forEachAveraged(rows, logits, k, temperature, smoothing, (i, mean) => {
+    const r = rows[i];
     if (r.calmStart || r.targets.label < 0) return;
     const key = `${r.call}:${r.clip}`;
     const acc = sums.get(key) ?? new Float64Array(k + 1);
-    for (let j = 0; j < k; j++) acc[j] += average.mean[j];
+    for (let j = 0; j < k; j++) acc[j] += mean[j];
     acc[k] += 1;
     sums.set(key, acc);
   });

@@ -21,26 +21,31 @@ export function softmaxNll(
 
 /** Temperature in [0.05, 20] minimising the NLL of `logits` (rows × classes) against `y`. */
 export function fitTemperature(logits: Float64Array, y: Int32Array, classes: number): number {
+  return minimiseOverTemperature((t) => softmaxNll(logits, y, classes, t));
+}
+
+/** The temperature in [0.05, 20] minimising `loss(T)` (unimodal in log T). */
+export function minimiseOverTemperature(loss: (temperature: number) => number): number {
   let lo = Math.log(0.05);
   let hi = Math.log(20);
   const ratio = (Math.sqrt(5) - 1) / 2;
   let a = hi - ratio * (hi - lo);
   let b = lo + ratio * (hi - lo);
-  let fa = softmaxNll(logits, y, classes, Math.exp(a));
-  let fb = softmaxNll(logits, y, classes, Math.exp(b));
+  let fa = loss(Math.exp(a));
+  let fb = loss(Math.exp(b));
   for (let i = 0; i < 80; i++) {
     if (fa < fb) {
       hi = b;
       b = a;
       fb = fa;
       a = hi - ratio * (hi - lo);
-      fa = softmaxNll(logits, y, classes, Math.exp(a));
+      fa = loss(Math.exp(a));
     } else {
       lo = a;
       a = b;
       fa = fb;
       b = lo + ratio * (hi - lo);
-      fb = softmaxNll(logits, y, classes, Math.exp(b));
+      fb = loss(Math.exp(b));
     }
   }
   return Math.exp((lo + hi) / 2);
