@@ -90,7 +90,7 @@ describe('pages in a real browser', () => {
       ],
       12,
     );
-    const alertItem = board.locator(`[data-alert-id="demo/${angry}:customer:9:customer-frustration"]`);
+    const alertItem = board.locator(`[data-alert-id="demo/${angry}:customer:6:customer-frustration"]`);
     await alertItem.waitFor({ timeout: 10_000 });
     await expect(alertItem.textContent()).resolves.toContain('Critical');
     await expect(tile.textContent()).resolves.toContain('Customer frustration sustained');

@@ -143,10 +143,12 @@ describe('WebSocket robustness', () => {
     const client = await connect(h, await login(h, 'supervisor'));
     const original = readFileSync(file, 'utf8');
 
-    writeFileSync(file, original.replace('minDurationMs: 7000', 'minDurationMs: "seven"'));
+    // The first rule of the file is customer-frustration.
+    const holdOfFirstRule = /minDurationMs: \d+/;
+    writeFileSync(file, original.replace(holdOfFirstRule, 'minDurationMs: "seven"'));
     await expect(h.service.reloadRules()).rejects.toThrow('rule "customer-frustration" field minDurationMs');
 
-    writeFileSync(file, original.replace('minDurationMs: 7000', 'minDurationMs: 2000'));
+    writeFileSync(file, original.replace(holdOfFirstRule, 'minDurationMs: 2000'));
     const callId = uniqueName('call');
     await startCall(h, callId, 'agent-1');
     await new Promise((r) => setTimeout(r, 800)); // the watcher debounces 200 ms
