@@ -5,9 +5,9 @@
 // leave-one-corpus-out and leave-speakers-out within each corpus. Cold protocol: each clip alone.
 // Alert figures through the real rule engine. Prints ONE JSON object (progress on stderr).
 // `--data DIR` evaluates a user's own labelled calls (manifest.csv format) instead of the shipped
-// corpora. I/O: reads the corpora, the feature cache, the committed model.
-import { readFileSync } from 'node:fs';
-import { createEmotionTracker, parseEmotionModel } from '../pipelines/emotion/index.ts';
+// corpora; with one corpus there, its leave-one-corpus-out figures are the shipped model's. I/O: reads the corpora, the feature cache, the committed model.
+import { relative } from 'node:path';
+import { createEmotionTracker } from '../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../pipelines/emotion/index.ts';
 import { EMOTION_LABELS } from '../pipelines/emotion/types.ts';
 import {
@@ -27,6 +27,7 @@ import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
 import type { DataArgs } from './lib/emotion-data/args.ts';
 import type { SpeakerCall } from './lib/emotion-data/features.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
+import { loadShippedModel, shippedModelPath } from './lib/emotion-data/shipped-model.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const r4 = (v: number | null): number | null =>
@@ -122,9 +123,9 @@ function usPerWindow(model: EmotionModel): number {
 }
 let committed: EmotionModel | null = null;
 try {
-  committed = parseEmotionModel(JSON.parse(readFileSync('models/emotion-v2.json', 'utf8')));
+  committed = loadShippedModel();
 } catch (error) {
-  log(`models/emotion-v2.json not usable (${(error as Error).message}): us_per_window not measured`);
+  log(`${(error as Error).message}: us_per_window not measured`);
 }
 const worstConfusion = worst ? confusion(clips(of('loco', worst.corpus), 'call')) : [];
 
@@ -161,6 +162,10 @@ Object.assign(result, {
   alert_latency_s_p90: r4(latencies.length ? latencies[Math.floor(0.9 * (latencies.length - 1))] : null),
   angry_blocks_alerted: `${latencies.length}/${angry.length}`,
   us_per_window: committed ? r4(usPerWindow(committed)) : null,
+  // One corpus (a user's own calls): the leave-one-corpus-out figures are the shipped model's.
+  loco_model: folds.some((f) => f.spec.shippedModel)
+    ? `shipped: ${relative(process.cwd(), shippedModelPath())}`
+    : 'fitted per fold on the other corpora',
   labels: [...EMOTION_LABELS],
   worst_corpus_confusion: worstConfusion,
   protocol: `call: calm start (≤ 20 s, ≤ 2/3 of the calm clips) then one block per emotion (seeded order, 400 ms gaps), 8 kHz µ-law, live tracker, clip = mean of the windows centred in it; leave-one-corpus-out over ${speakersByCorpus.size} corpora (${calls.length} speakers)${args.locoOnly ? '' : ' and leave-speakers-out within each corpus (min(5, speakers) folds; trained on the other speakers of the corpus alone with the one-setup recipe: all inputs, 3 context windows)'}; cold: each clip alone`,

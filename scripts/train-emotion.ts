@@ -16,6 +16,7 @@ import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
 import { dspProbe, PROBE_SPEAKERS } from './lib/emotion-data/dsp-probe.ts';
 import { loadCalls, loadAugmentedCalls } from './lib/emotion-data/load.ts';
 import { trainingCall } from './lib/emotion-data/training-calls.ts';
+import { assertTrainable } from './lib/emotion-data/trainable.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 let args;
@@ -36,6 +37,7 @@ let augmented: SpeakerCall[];
 try {
   calls = loadCalls(args.dataDirs, log).filter(kept);
   augmented = loadAugmentedCalls(args.dataDirs, log).filter(kept);
+  assertTrainable(calls);
 } catch (error) {
   if (!(error instanceof DataError)) throw error;
   log(`train:emotion: ${error.code}: ${error.message}`);

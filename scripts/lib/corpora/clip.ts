@@ -28,4 +28,4 @@ export interface CorpusLoader {
   list(): Clip[];
 }
 
-export class DataError extends CodedError<'DATA_MISSING' | 'DATA_MANIFEST'> {}
+export class DataError extends CodedError<'DATA_MISSING' | 'DATA_MANIFEST' | 'DATA_TOO_FEW'> {}

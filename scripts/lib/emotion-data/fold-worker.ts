@@ -1,11 +1,13 @@
 // Worker thread of folds.ts: loads the calls (feature cache), and for each fold it was dealt fits
-// the shipped recipe on the training calls, then scores the test speakers through the live tracker
-// (call and, for leave-one-corpus-out, cold protocol and the alert figures). Reads files.
+// the shipped recipe on the training calls (or takes the shipped model, `spec.shippedModel`),
+// then scores the test speakers through the live tracker (call and, for leave-one-corpus-out,
+// cold protocol and the alert figures). Reads files.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseRuleSetText } from '../../../pipelines/alerts/index.ts';
 import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../../../pipelines/emotion/index.ts';
+import type { EmotionModel } from '../../../pipelines/emotion/index.ts';
 import { recipeFor } from '../../../pipelines/emotion/train/config.ts';
 import type { FIT_RECIPE } from '../../../pipelines/emotion/train/config.ts';
 import { fitCallModel } from '../../../pipelines/emotion/train/fit-calls.ts';
@@ -13,6 +15,7 @@ import { callAlertFigures } from './alert-figures.ts';
 import { cachedFit } from './fold-cache.ts';
 import type { FoldResult, WorkerInput } from './folds.ts';
 import { loadCalls, loadAugmentedCalls } from './load.ts';
+import { loadShippedModel } from './shipped-model.ts';
 import { runTracker, scoreCall, scoreCold } from './score.ts';
 import { trainingCall } from './training-calls.ts';
 
@@ -31,6 +34,9 @@ const rules = parseRuleSetText(
 );
 const overrides = JSON.parse(process.env.EMOTION_RECIPE_OVERRIDES ?? '{}') as Partial<typeof FIT_RECIPE>;
 
+let shippedModel: EmotionModel | null = null;
+const shipped = (): EmotionModel => (shippedModel ??= loadShippedModel());
+
 for (const spec of input.folds) {
   const t0 = Date.now();
   const test = new Set(spec.testSpeakers);
@@ -41,18 +47,25 @@ for (const spec of input.folds) {
   const train = [...calls.filter(trains), ...augmented.filter(trains)];
   const recipe = recipeFor(new Set(train.map((c) => c.corpus)).size);
   // Through JSON and the parser: the evaluated model is what a model file would hold.
-  const model = parseEmotionModel(
-    cachedFit(
-      { spec, overrides, dataDirs: input.dataDirs, train: train.map((c) => `${c.speaker}:${c.condition}`) },
-      recipe,
-      () =>
-        fitCallModel(train.map(trainingCall), {
-          ...recipe,
-          ...overrides,
-          featureNames: FUNCTIONAL_NAMES,
-        }),
-    ),
-  );
+  const model = spec.shippedModel
+    ? shipped()
+    : parseEmotionModel(
+        cachedFit(
+          {
+            spec,
+            overrides,
+            dataDirs: input.dataDirs,
+            train: train.map((c) => `${c.speaker}:${c.condition}`),
+          },
+          recipe,
+          () =>
+            fitCallModel(train.map(trainingCall), {
+              ...recipe,
+              ...overrides,
+              featureNames: FUNCTIONAL_NAMES,
+            }),
+        ),
+      );
   const held = calls.filter((c) => c.corpus === spec.corpus && test.has(c.speaker));
   const result: FoldResult = {
     spec,

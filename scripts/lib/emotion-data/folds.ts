@@ -2,7 +2,8 @@
 // train on every other corpus, test every speaker of the held-out one. Within a corpus: its
 // speakers dealt round-robin into min(5, speakers) folds; train on the corpus's other speakers
 // (one recording setup, as a contact centre retraining on its own calls), test the fold; a corpus
-// without emotion classes (BAVED) has no within folds. I/O: threads.
+// without emotion classes (BAVED) has no within folds. With one corpus only (a user's own calls)
+// the leave-one-corpus-out fold is the shipped model's judgement. I/O: threads.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CallAlertFigures } from './alert-figures.ts';
@@ -13,6 +14,11 @@ export interface FoldSpec {
   corpus: string;
   /** Speakers tested (and excluded from training; for 'loco' the whole corpus is excluded). */
   testSpeakers: string[];
+  /**
+   * 'loco' with no other corpus in the data (a user's own calls, one recording setup): the
+   * shipped model, trained on other corpora, judges the corpus instead of a model fitted here.
+   */
+  shippedModel?: boolean;
 }
 
 export interface FoldResult {
@@ -34,8 +40,9 @@ export function foldSpecs(
   withClasses: ReadonlySet<string>,
 ): FoldSpec[] {
   const out: FoldSpec[] = [];
+  const shippedModel = speakersByCorpus.size === 1;
   for (const [corpus, speakers] of speakersByCorpus)
-    out.push({ kind: 'loco', corpus, testSpeakers: speakers });
+    out.push({ kind: 'loco', corpus, testSpeakers: speakers, ...(shippedModel ? { shippedModel } : {}) });
   if (!within) return out;
   for (const [corpus, speakers] of speakersByCorpus) {
     if (!withClasses.has(corpus)) continue;

@@ -1,0 +1,99 @@
+// "Your own data" as a contact centre uses it: a folder with manifest.csv and WAV clips (here cut
+// from the shipped nEMO demo calls: three speakers, 16 kHz linear PCM, one corpus) through the real
+// `eval:emotion` and `train:emotion` commands in child processes. One corpus has nothing to leave
+// out: its leave-one-corpus-out figures are the shipped model's judgement; training needs two
+// speakers and is refused, with one line, for one.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav, parseWav } from '../../../pipelines/audio/wav.ts';
+import { parseEmotionModel } from '../../../pipelines/emotion/index.ts';
+
+const REPO = new URL('../../../', import.meta.url).pathname;
+const CALLS = join(REPO, 'assets/nemo-calls');
+const HEADER = 'corpus,file,speaker,gender,language,label_original,label,arousal';
+const GENDER: Record<string, string> = { 'nemo-IC0': 'f', 'nemo-KD0': 'f', 'nemo-SM0': 'm' };
+const dir = mkdtempSync(join(tmpdir(), 'own-data-'));
+
+interface DemoClip {
+  channel: 'agent' | 'customer';
+  speaker: string;
+  label: string;
+  startMs: number;
+  endMs: number;
+}
+
+function run(script: string, args: string[]) {
+  const r = spawnSync(process.execPath, [join(REPO, 'scripts', script), ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The demo calls' clips as a user's folder: one 16 kHz PCM WAV per clip, one manifest row each. */
+function writeFolder(folder: string, keep: (speaker: string) => boolean): void {
+  mkdirSync(join(folder, 'audio'), { recursive: true });
+  const rows = [HEADER];
+  const meta = JSON.parse(readFileSync(join(CALLS, 'calls.json'), 'utf8')) as {
+    calls: { id: string; file: string; clips: DemoClip[] }[];
+  };
+  for (const call of meta.calls) {
+    const audio = parseWav(readFileSync(join(CALLS, call.file)));
+    call.clips.forEach((clip, i) => {
+      if (!keep(clip.speaker)) return;
+      const samples = audio.channels[clip.channel === 'agent' ? 0 : 1];
+      const at = (ms: number): number => Math.round((ms * audio.sampleRateHz) / 1000);
+      const cut = samples.subarray(at(clip.startMs), at(clip.endMs));
+      // 16 kHz linear, as a recording platform might export (each sample twice: the band is unchanged).
+      const up = new Float32Array(cut.length * 2).map((_, j) => cut[j >> 1]);
+      const file = `audio/${call.id}-${i}.wav`;
+      writeFileSync(join(folder, file), encodeWav({ sampleRateHz: 16000, channels: [up] }, 'pcm16'));
+      rows.push(`centre,${file},${clip.speaker},${GENDER[clip.speaker]},pl,${clip.label},${clip.label},`);
+    });
+  }
+  writeFileSync(join(folder, 'manifest.csv'), `${rows.join('\n')}\n`);
+}
+
+beforeAll(() => {
+  writeFolder(join(dir, 'three'), () => true);
+  writeFolder(join(dir, 'one'), (s) => s === 'nemo-KD0');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('eval:emotion and train:emotion on a user folder', () => {
+  it('evaluates one corpus: the shipped model across corpora, retrained models within', () => {
+    const r = run('eval-emotion.ts', ['--data', join(dir, 'three')]);
+    expect(r.stderr).not.toMatch(/Error|at file:/);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out.loco_model).toBe('shipped: models/emotion-v2.json');
+    expect(out.loco_call_uar_centre).toEqual(expect.any(Number));
+    expect(out.loco_call_arousal_uar_centre).toEqual(expect.any(Number));
+    // Three speakers: three within folds, each trained on the other two alone.
+    expect(out.within_call_uar_centre).toEqual(expect.any(Number));
+    expect(r.stderr.match(/fold within centre/g)).toHaveLength(3);
+    expect(out.chance_centre).toBe(0.25); // neutral, angry, sad, anxious
+  });
+
+  it('trains a model file of its own from the folder', () => {
+    const file = join(dir, 'own.json');
+    const r = run('train-emotion.ts', ['--data', join(dir, 'three'), '--out', file]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { training: { data: string } };
+    expect(json.training.data).toBe('user data (--data)');
+    // One recording setup: the one-setup recipe (the mean of the last 3 speech windows as inputs).
+    expect(parseEmotionModel(json).inputs.context?.windows).toBe(3);
+  });
+
+  it('refuses to train on one speaker, with one line naming the reason', () => {
+    const r = run('train-emotion.ts', ['--data', join(dir, 'one'), '--out', join(dir, 'x.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      /^train:emotion: DATA_TOO_FEW: .*at least 2 speakers \(found 1\)/,
+    );
+  });
+});
