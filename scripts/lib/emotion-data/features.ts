@@ -16,7 +16,8 @@ import { createRng } from '../../../pipelines/emotion/train/rng.ts';
 import type { Segment } from './call-layout.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CACHE_DIR = join(REPO, '.data/cache/emotion-calls');
+// EMOTION_CACHE_DIR: another cache root (the tests keep theirs in a temp folder).
+const CACHE_DIR = join(process.env.EMOTION_CACHE_DIR ?? join(REPO, '.data/cache'), 'emotion-calls');
 const VERSION = 1;
 export const LAYOUT_SEED = 20261204;
 

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { dspDigest } from './features.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CACHE_DIR = join(REPO, '.data/cache/emotion-folds');
+// EMOTION_CACHE_DIR: another cache root (the tests keep theirs in a temp folder).
+const CACHE_DIR = join(process.env.EMOTION_CACHE_DIR ?? join(REPO, '.data/cache'), 'emotion-folds');
 
 function codeDigest(): string {
   const h = createHash('sha256');

@@ -28,6 +28,7 @@ interface DemoClip {
 function run(script: string, args: string[]) {
   const r = spawnSync(process.execPath, [join(REPO, 'scripts', script), ...args], {
     cwd: REPO,
+    env: { ...process.env, EMOTION_CACHE_DIR: join(dir, 'cache') },
     encoding: 'utf8',
     timeout: 300_000,
   });
