@@ -56,7 +56,10 @@ export function createChannelAnalyzerWithHook(
   function emit(w: number, end: number, audioMs: number): void {
     const first = w * windowHopFrames;
     const startMs = first * hopMs;
-    const endMs = Math.min(startMs + windowFrames * hopMs, Math.max(startMs + hopMs, audioMs));
+    // Whole milliseconds, as every record of a window carries them (the call store refuses others):
+    // a stream that stops mid-millisecond (82 028.625 ms of 8 kHz audio) ends its last window at
+    // the nearest one.
+    const endMs = Math.min(startMs + windowFrames * hopMs, Math.max(startMs + hopMs, Math.round(audioMs)));
     out.push(computeWindow(store, { windowIndex: w, startMs, endMs, first, end }, hopMs, scratch));
   }
 

@@ -82,8 +82,9 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
       for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
       const rawLabel: EmotionLabel = labels[best];
       const confidence = probs[best];
+      // Hysteresis against the state before a pause, so a turn of the other side does not reset it.
       const judged = candidateState(
-        smoother.current,
+        smoother.spoken,
         window.speechFraction,
         rawLabel,
         confidence,

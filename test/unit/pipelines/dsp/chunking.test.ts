@@ -63,3 +63,16 @@ describe('chunking invariance', () => {
     );
   });
 });
+
+describe('window times', () => {
+  it('are whole milliseconds, also for a stream that stops mid-millisecond', () => {
+    // 3.5 s and 5 samples of 8 kHz audio: 3500.625 ms.
+    const x = speech(8000, 3.6).subarray(0, 28_005);
+    const windows = runChunked(encodeMuLaw(x), { format: { codec: 'pcmu', sampleRateHz: 8000 } }, () => 160);
+    expect(windows.length).toBeGreaterThan(1);
+    for (const w of windows) {
+      expect(Number.isInteger(w.startMs) && Number.isInteger(w.endMs)).toBe(true);
+    }
+    expect(windows.at(-1)?.endMs).toBe(3501);
+  });
+});

@@ -29,6 +29,25 @@ describe('StateSmoother', () => {
   });
 });
 
+describe('StateSmoother across a pause (the other side speaking)', () => {
+  it('comes back at once to the state the pause interrupted, and remembers it during the pause', () => {
+    const s = new StateSmoother(2);
+    const seq: EmotionState[] = ['angry', 'angry', 'no-speech', 'no-speech', 'angry', 'angry'];
+    const states = seq.map((c) => (s.next(c), s.current));
+    expect(states).toEqual(['angry', 'angry', 'angry', 'no-speech', 'angry', 'angry']);
+    expect(s.spoken).toBe('angry');
+  });
+
+  it('still waits the dwell for a different state after the pause', () => {
+    const s = new StateSmoother(2);
+    for (const c of ['angry', 'no-speech', 'no-speech'] as EmotionState[]) s.next(c);
+    expect(s.next('neutral')).toBe(false);
+    expect(s.current).toBe('no-speech');
+    expect(s.next('neutral')).toBe(true);
+    expect([s.current, s.spoken]).toEqual(['neutral', 'neutral']);
+  });
+});
+
 describe('candidateState', () => {
   it('says no-speech when the window holds too little speech', () => {
     expect(candidateState('angry', 0.1, 'angry', 0.99, T)).toBe('no-speech');
