@@ -83,13 +83,7 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
       const rawLabel: EmotionLabel = labels[best];
       const confidence = probs[best];
       // Hysteresis against the state before a pause, so a turn of the other side does not reset it.
-      const judged = candidateState(
-        smoother.spoken,
-        window.speechFraction,
-        rawLabel,
-        confidence,
-        thresholds,
-      );
+      const judged = candidateState(smoother.spoken, window.speechFraction, rawLabel, confidence, thresholds);
       const candidate = judged !== 'no-speech' && learntBefore < warmup ? 'uncertain' : judged;
       const changed = smoother.next(candidate);
       evidenceMeasures(window, measures);
