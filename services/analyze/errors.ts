@@ -8,6 +8,7 @@ export type AnalyzeErrorCode =
   | 'BAD_CHANNELS'
   | 'BAD_JOBS'
   | 'BAD_STORE_OPTION'
+  | 'BAD_JSON_PATH'
   | 'STORE_LOCKED'
   | 'STORE_OPEN_FAILED'
   | 'STORE_FAILED'

@@ -1,7 +1,10 @@
 // Writes the `--json` output of a run: a header, then each file's result in input order as the
 // results arrive (any completion order), so a long folder run never holds every window in memory.
-// File I/O: writes <path>.partial and renames it to <path> when the run completes.
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+// File I/O: writes <path>.partial and renames it to <path> when the run completes. A path that
+// cannot take the file (a folder, a missing or read-only folder) is refused before any analysis
+// with BAD_JSON_PATH (exit 2), not after it.
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { AnalyzeError } from './errors.ts';
 import type { FileResult } from './types.ts';
 
 export interface JsonWriter {
@@ -11,7 +14,19 @@ export interface JsonWriter {
 
 export function createJsonWriter(path: string, header: Record<string, unknown>): JsonWriter {
   const partial = `${path}.partial`;
-  const fd = openSync(partial, 'w');
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new AnalyzeError('BAD_JSON_PATH', `--json ${path} is a folder: give the file to write`);
+  }
+  let fd: number;
+  try {
+    fd = openSync(partial, 'w');
+  } catch (err) {
+    throw new AnalyzeError(
+      'BAD_JSON_PATH',
+      `--json ${path} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: err },
+    );
+  }
   const head = JSON.stringify({ ...header, files: [] });
   // The header's closing "]}" is written at close; results go in between.
   writeSync(fd, head.slice(0, -2));
@@ -33,7 +48,16 @@ export function createJsonWriter(path: string, header: Record<string, unknown>):
       closed = true;
       writeSync(fd, '\n]}\n');
       closeSync(fd);
-      renameSync(partial, path);
+      try {
+        renameSync(partial, path);
+      } catch (err) {
+        rmSync(partial, { force: true });
+        throw new AnalyzeError(
+          'BAD_JSON_PATH',
+          `--json ${path} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          { cause: err },
+        );
+      }
     },
   };
 }

@@ -2,7 +2,7 @@
 // process) on small generated WAVs: a folder in parallel with a bad file skipped, one file, the
 // JSON output, argument errors, and the re-exec under Node 24 from an older node.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,19 @@ describe('voice-analytics analyze', () => {
     const r = cli(['analyze', calls, '--model', join(dir, 'no-model.json')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/MODEL_NOT_FOUND/);
+  });
+
+  it('exits 2 with BAD_JSON_PATH before analysing when --json cannot be written, leaving no .partial', () => {
+    const one = join(calls, 'call-1.wav');
+    for (const target of [join(dir, 'no-such-folder', 'out.json'), dir]) {
+      const r = cli(['analyze', one, '--model', model, '--json', target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(
+        /^voice-analytics: BAD_JSON_PATH: --json .* (cannot be written \(ENOENT\)|is a folder)/,
+      );
+      expect(r.stdout).not.toContain('analysed');
+      expect(existsSync(`${target}.partial`)).toBe(false);
+    }
   });
 
   it('prints the usage on --help', () => {

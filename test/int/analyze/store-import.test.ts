@@ -52,11 +52,12 @@ async function rowCounts(store: CallStore): Promise<Record<string, number>> {
 beforeAll(() => {
   mkdirSync(calls, { recursive: true });
   writeFileSync(model, JSON.stringify(testModelJson()));
-  for (const [name, f0] of [
-    ['call-a.wav', 120],
-    ['call-b.wav', 140],
+  // call-b stops mid-millisecond (40 005 samples: 5000.625 ms), as recorded calls do.
+  for (const [name, f0, seconds] of [
+    ['call-a.wav', 120, 5],
+    ['call-b.wav', 140, 5.000625],
   ] as const) {
-    const call = { sampleRateHz: 8000, channels: [voice(5, 8000, f0), voice(5, 8000, 230, 7)] };
+    const call = { sampleRateHz: 8000, channels: [voice(seconds, 8000, f0), voice(seconds, 8000, 230, 7)] };
     writeFileSync(join(calls, name), encodeWav(call, 'pcm16'));
   }
 });
