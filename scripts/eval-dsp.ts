@@ -263,6 +263,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  // Missing evaluation data is a setup error: one line, exit 2; anything else is a bug: the stack.
+  if ((e as { code?: unknown }).code === 'DATA_MISSING') {
+    process.stderr.write(`eval:dsp: DATA_MISSING: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

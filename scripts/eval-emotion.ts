@@ -23,7 +23,7 @@ import { loadCalls } from './lib/emotion-data/load.ts';
 import { replayWindow } from './lib/emotion-data/replay-window.ts';
 import type { ClipScore } from './lib/emotion-data/score.ts';
 import { DataError } from './lib/corpora/index.ts';
-import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
+import { missingDataHint, parseDataArgs, USAGE, UsageError } from './lib/emotion-data/args.ts';
 import type { DataArgs } from './lib/emotion-data/args.ts';
 import type { SpeakerCall } from './lib/emotion-data/features.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
@@ -34,21 +34,30 @@ const r4 = (v: number | null): number | null =>
   v === null || !Number.isFinite(v) ? null : Math.round(v * 1e4) / 1e4;
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
 
-/** Usage and data errors end the run with one line and exit code 2 (no stack trace). */
-function fail(error: unknown): never {
-  if (error instanceof UsageError || error instanceof DataError) {
+/** Usage and data errors end the run with one line (and what to do) and exit code 2 (no stack trace). */
+function fail(error: unknown, given?: DataArgs): never {
+  if (error instanceof UsageError) {
+    log(`eval:emotion: ${error.code}: ${error.message}\n${USAGE.eval}`);
+    process.exit(2);
+  }
+  if (error instanceof DataError) {
     log(`eval:emotion: ${error.code}: ${error.message}`);
+    if (error.code === 'DATA_MISSING') log(missingDataHint(given));
     process.exit(2);
   }
   throw error;
 }
-let args: DataArgs;
+let args: DataArgs | undefined;
 let calls: SpeakerCall[];
 try {
   args = parseDataArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE.eval}\n`);
+    process.exit(0);
+  }
   calls = loadCalls(args.dataDirs, log);
 } catch (error) {
-  fail(error);
+  fail(error, args);
 }
 const t0 = Date.now();
 const speakersByCorpus = new Map<string, string[]>();

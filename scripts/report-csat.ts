@@ -4,16 +4,25 @@
 // (pipelines/surveys). Reads the store the service uses: DATABASE_URL (PostgreSQL), else the PGlite
 // folder STORE_DATA_DIR (default .data/call-store; the service must not hold it open).
 // Options: --tenant T (default: every tenant) --seed N (1) --resamples N (2000).
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openCallStore } from '../services/call-store/store.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    tenant: { type: 'string' },
-    seed: { type: 'string', default: '1' },
-    resamples: { type: 'string', default: '2000' },
-  },
-});
+const USAGE = 'usage: npm run report:csat -- [--tenant T] [--seed N] [--resamples N]';
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      tenant: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      resamples: { type: 'string', default: '2000' },
+    },
+  });
+} catch (error) {
+  process.stderr.write(`report:csat: ${(error as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+const args = parsed.values;
 const seed = Number(args.seed);
 const resamples = Number(args.resamples);
 if (!Number.isInteger(seed) || seed < 0 || !Number.isInteger(resamples) || resamples < 100) {
@@ -21,10 +30,15 @@ if (!Number.isInteger(seed) || seed < 0 || !Number.isInteger(resamples) || resam
   process.exit(2);
 }
 const databaseUrl = process.env.DATABASE_URL || undefined;
-const store = await openCallStore({
-  databaseUrl,
-  dataDir: databaseUrl ? undefined : process.env.STORE_DATA_DIR || '.data/call-store',
-});
+const dataDir = process.env.STORE_DATA_DIR || '.data/call-store';
+// A report reads a store; it never creates an empty one where none was kept.
+if (!databaseUrl && !existsSync(dataDir)) {
+  process.stderr.write(
+    `report:csat: no call store at ${dataDir} (STORE_DATA_DIR; or DATABASE_URL for PostgreSQL): run the call store, or \`voice-analytics analyze <calls> --store\`, first\n`,
+  );
+  process.exit(2);
+}
+const store = await openCallStore({ databaseUrl, dataDir: databaseUrl ? undefined : dataDir });
 try {
   const report = await store.csatReport(
     { tenant: args.tenant ?? null, agentId: null, teams: null },

@@ -12,7 +12,7 @@ import { HELD_OUT_SPEAKERS, recipeFor } from '../pipelines/emotion/train/config.
 import { fitCallModel } from '../pipelines/emotion/train/fit-calls.ts';
 import { DataError } from './lib/corpora/index.ts';
 import type { SpeakerCall } from './lib/emotion-data/features.ts';
-import { parseDataArgs, UsageError } from './lib/emotion-data/args.ts';
+import { missingDataHint, parseDataArgs, USAGE, UsageError } from './lib/emotion-data/args.ts';
 import { dspProbe, PROBE_SPEAKERS } from './lib/emotion-data/dsp-probe.ts';
 import { loadCalls, loadAugmentedCalls } from './lib/emotion-data/load.ts';
 import { trainingCall } from './lib/emotion-data/training-calls.ts';
@@ -24,10 +24,12 @@ try {
   args = parseDataArgs(process.argv.slice(2));
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
-  log(
-    `train:emotion: ${error.message}\nusage: npm run train:emotion -- [--data DIR ...] [--out FILE] [--check]`,
-  );
+  log(`train:emotion: ${error.message}\n${USAGE.train}`);
   process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(`${USAGE.train}\n`);
+  process.exit(0);
 }
 const own = args.dataDirs.length > 0;
 const modelPath = args.out ?? (own ? 'models/emotion-own.json' : 'models/emotion-v2.json');
@@ -41,6 +43,7 @@ try {
 } catch (error) {
   if (!(error instanceof DataError)) throw error;
   log(`train:emotion: ${error.code}: ${error.message}`);
+  if (error.code === 'DATA_MISSING') log(missingDataHint(args));
   process.exit(2);
 }
 const corpora = [...new Set(calls.map((c) => c.corpus))].sort();

@@ -45,7 +45,11 @@ export function emodbRoot(): string {
 /** Every utterance in wav/, sorted by id. Throws when the folder is missing. */
 export function listEmodb(root: string = emodbRoot()): EmodbItem[] {
   const wavDir = join(root, 'wav');
-  if (!existsSync(wavDir)) throw new Error(`EmoDB not found: ${wavDir} does not exist (set EMODB_DIR)`);
+  if (!existsSync(wavDir)) {
+    throw Object.assign(new Error(`EmoDB not found: ${wavDir} does not exist (set EMODB_DIR)`), {
+      code: 'DATA_MISSING',
+    });
+  }
   const items: EmodbItem[] = [];
   for (const name of readdirSync(wavDir).sort()) {
     if (!name.endsWith('.wav')) continue;

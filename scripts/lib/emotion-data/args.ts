@@ -1,6 +1,6 @@
 // Command-line arguments of train:emotion and eval:emotion: `--data DIR` (repeatable: a user's own
 // labelled calls, a folder with manifest.csv) instead of the shipped corpora, `--loco-only`,
-// `--check`, `--out FILE`. Throws a usage error naming the bad argument. No I/O.
+// `--check`, `--out FILE`, `--help`. Throws a usage error naming the bad argument. No I/O.
 import { CodedError } from '../../../pipelines/errors.ts';
 
 export interface DataArgs {
@@ -8,6 +8,19 @@ export interface DataArgs {
   locoOnly: boolean;
   check: boolean;
   out: string | null;
+  help: boolean;
+}
+
+export const USAGE = {
+  eval: 'usage: npm run eval:emotion -- [--data DIR ...] [--loco-only]',
+  train: 'usage: npm run train:emotion -- [--data DIR ...] [--out FILE] [--check]',
+};
+
+/** What to do when the data is not there: where the shipped corpora are looked for, or --data. */
+export function missingDataHint(args: Pick<DataArgs, 'dataDirs'> | undefined): string {
+  return args && args.dataDirs.length > 0
+    ? 'each --data folder needs manifest.csv and the files it lists (pipelines/emotion/README.md, "Your own data")'
+    : 'the research corpora are looked for in ../shared/data (CORPORA_DIR, EMODB_DIR); for your own labelled calls give --data DIR (pipelines/emotion/README.md, "Your own data")';
 }
 
 export class UsageError extends CodedError<'USAGE'> {
@@ -17,7 +30,7 @@ export class UsageError extends CodedError<'USAGE'> {
 }
 
 export function parseDataArgs(argv: readonly string[]): DataArgs {
-  const out: DataArgs = { dataDirs: [], locoOnly: false, check: false, out: null };
+  const out: DataArgs = { dataDirs: [], locoOnly: false, check: false, out: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--data' || a === '--out') {
@@ -27,6 +40,7 @@ export function parseDataArgs(argv: readonly string[]): DataArgs {
       else out.out = v;
     } else if (a === '--loco-only') out.locoOnly = true;
     else if (a === '--check') out.check = true;
+    else if (a === '--help' || a === '-h') out.help = true;
     else throw new UsageError(`unknown argument ${a}`);
   }
   return out;

@@ -90,6 +90,18 @@ describe('eval:emotion and train:emotion on a user folder', () => {
     expect(parseEmotionModel(json).inputs.context?.windows).toBe(3);
   });
 
+  it('names a missing folder and what to give instead, without a stack trace; --help prints the usage', () => {
+    const r = run('eval-emotion.ts', ['--data', join(dir, 'nowhere')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `eval:emotion: DATA_MISSING: ${join(dir, 'nowhere', 'manifest.csv')} does not exist`,
+      expect.stringContaining('each --data folder needs manifest.csv'),
+    ]);
+    const help = run('train-emotion.ts', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run train:emotion -- \[--data DIR/);
+  });
+
   it('refuses to train on one speaker, with one line naming the reason', () => {
     const r = run('train-emotion.ts', ['--data', join(dir, 'one'), '--out', join(dir, 'x.json')]);
     expect(r.code).toBe(2);

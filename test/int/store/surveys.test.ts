@@ -2,8 +2,8 @@
 // index and a stable code, good rows kept, re-import idempotent, CSAT and NPS merged, purged with
 // their call), the QA API's scoping, and the CSAT/NPS report recovering a planted effect from
 // generated calls (and finding none in noise), the same through `npm run report:csat`.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -224,6 +224,22 @@ describe('survey import and report over the QA API', () => {
     expect(JSON.parse(stdout)).toEqual({ tenant: 'acme', ...body });
     store = await openCallStore({ dataDir });
     server = await startQaServer({ store, tokens, port: 0 });
+  });
+
+  it('report:csat refuses a missing store and an unknown option with one line, exit 2', () => {
+    const run = (args: string[], env: NodeJS.ProcessEnv) =>
+      spawnSync('sh', ['scripts/node24.sh', 'scripts/report-csat.ts', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: '', ...env },
+      });
+    const missing = join(dataDir, 'no-such-store');
+    const none = run([], { STORE_DATA_DIR: missing });
+    expect(none.status).toBe(2);
+    expect(none.stderr.trim()).toMatch(/^report:csat: no call store at .*no-such-store/);
+    expect(existsSync(missing)).toBe(false); // a report creates no empty store
+    const bad = run(['--frobnicate'], { STORE_DATA_DIR: dataDir });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^report:csat: Unknown option '--frobnicate'\nusage: /);
   });
 
   it('finds nothing when the answers are noise', async () => {
