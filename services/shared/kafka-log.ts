@@ -3,8 +3,18 @@
 // message and stack (`Error when calling eachBatch`, `Crash: Name: message`): a database error
 // there can quote a record's values (agent ids, call ids). Those namespaces keep only the error's
 // name; client-side errors (connections, brokers, metadata) keep kafkajs's message, which is ours
-// to read. I/O: writes stderr.
+// to read. A broker's answer that kafkajs retries by itself (a group coordinator still loading at
+// start, a leader election) is a warning, not an error: kafkajs logs every such response at error
+// level, and an operator who learns to ignore error lines misses the real ones; if the retries run
+// out, the failing call's own error is logged. I/O: writes stderr.
+import { createRequire } from 'node:module';
 import { logLevel, type logCreator, type LogEntry } from 'kafkajs';
+
+// kafkajs's protocol error table (kafkajs is pinned in package.json, patched by scripts/patch-kafkajs.js).
+const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
+  errorCodes: { message: string; retriable: boolean }[];
+};
+const RETRIED_BY_KAFKAJS = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
 
 /** Namespaces where kafkajs reports errors thrown by the product's own callbacks. */
 const HANDLER_NAMESPACES = new Set(['Consumer', 'Runner']);
@@ -39,13 +49,15 @@ function handlerMessage(message: string): string {
 export function kafkaLogLine(entry: LogEntry): Record<string, unknown> {
   const { namespace, level, log } = entry;
   const handler = HANDLER_NAMESPACES.has(namespace);
+  const fields = log as unknown as Record<string, unknown>;
+  const retried =
+    level === logLevel.ERROR && namespace === 'Connection' && RETRIED_BY_KAFKAJS.has(String(fields.error));
   const line: Record<string, unknown> = {
-    level: LEVEL[level] ?? 'error',
+    level: retried ? 'warn' : (LEVEL[level] ?? 'error'),
     service: 'kafkajs',
     namespace,
     msg: handler ? handlerMessage(log.message) : log.message,
   };
-  const fields = log as unknown as Record<string, unknown>;
   for (const key of SAFE_FIELDS) if (fields[key] !== undefined) line[key] = fields[key];
   if (!handler && typeof fields.error === 'string') line.error = fields.error;
   return line;

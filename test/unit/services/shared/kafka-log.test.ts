@@ -46,4 +46,14 @@ describe('kafkajs log lines', () => {
     expect(line).toMatchObject({ broker: '127.0.0.1:9092', error: 'connect ECONNREFUSED 127.0.0.1:9092' });
     expect(line.msg).toContain('ECONNREFUSED');
   });
+
+  it('write a broker answer kafkajs retries by itself as a warning, and the rest as errors', () => {
+    const response = (error: string) =>
+      kafkaLogLine(entry('Connection', 'Response GroupCoordinator(key: 10, version: 2)', { error }));
+    expect(response("The coordinator is loading and hence can't process requests for this group").level).toBe(
+      'warn',
+    );
+    expect(response('The group coordinator is not available').level).toBe('warn');
+    expect(response('Not authorized to access group: Group authorization failed.').level).toBe('error');
+  });
 });
