@@ -228,11 +228,15 @@ export function createCallSession(deps: SessionDeps): CallSession {
     clearTimeout(startDeadline);
     if (state === 'ended') return;
     const wasLive = state === 'live';
+    // A late frame or a second CallEnd while CallEnd's flush is in flight: that flush releases the
+    // call once acknowledged. Releasing it here as well freed its audio partition before the
+    // flush's records were placed, which placed the call again for good (a leaked place).
+    const flushing = state === 'ending';
     metrics.errors.inc({ code: error.code });
     log.warn('call rejected', { code: error.code, status: error.status, reason: error.message });
     const done = wasLive ? finish(error.code.toLowerCase()) : Promise.resolve(true);
     state = 'ended';
-    void done.finally(release);
+    if (!flushing) void done.finally(release);
     deps.close(error);
   };
 

@@ -204,6 +204,43 @@ describe('call-balanced audio partitions (AUDIO_PARTITIONER=balanced, the defaul
     );
     for (const { partition, key } of events) expect(partition).toBe(hashPartition(key));
   });
+
+  it('frees the place of a call refused for a late frame or a second CallEnd', async () => {
+    const name = (i: number) => `${uniqueName('late').replace('.', '-')}-${i}`;
+    // A late frame, or a second CallEnd, while the CallEnd's flush is in flight is refused
+    // (FAILED_PRECONDITION) and leaves no place behind (it had leaked one per call).
+    for (const late of [
+      {
+        frame: {
+          channel: 'CHANNEL_AGENT' as const,
+          sequence: 99,
+          audioTimeMs: 1980,
+          payload: new Uint8Array(160),
+        },
+      },
+      { end: { reason: 'hangup' } },
+    ]) {
+      const stream = openCallStream(running.client, TOKEN);
+      await stream.write({
+        start: {
+          callId: name(200 + (late.end ? 1 : 0)),
+          agentId: 'agent-7',
+          codec: 'CODEC_PCMU',
+          sampleRateHz: 8000,
+          consent: { analytics: true, storeFeatures: true },
+        },
+      });
+      await stream.write({
+        frame: { channel: 'CHANNEL_AGENT', sequence: 0, audioTimeMs: 0, payload: new Uint8Array(160) },
+      });
+      void stream.write({ end: { reason: 'hangup' } });
+      void stream.write(late);
+      expect((await stream.finish()).code).toBe(grpc.status.FAILED_PRECONDITION);
+    }
+    await expect.poll(() => running.gateway.audioPlacement?.size()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the flushes' records are placed
+    expect(running.gateway.audioPlacement?.size()).toBe(0);
+  });
 });
 
 describe('key-hashed audio partitions (AUDIO_PARTITIONER=hash)', () => {
