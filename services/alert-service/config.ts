@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, listVar, loadConfig } from '../shared/config.ts';
+import { commonEnv, ConfigError, intVar, listVar, loadConfig, topicVar } from '../shared/config.ts';
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
@@ -14,12 +14,6 @@ import { TOPICS } from '../shared/topics.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_RULES_FILE = join(here, '../../config/alert-rules.yaml');
 export const DEFAULT_WEB_DIR = join(here, '../../dist/alert-web');
-
-const topicVar = (def: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
-    .default(def);
 
 export const alertServiceEnv = z.object({
   ...commonEnv,

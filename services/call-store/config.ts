@@ -3,18 +3,21 @@
 // batching, summaries and retention. Pure (env passed in).
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
-import { boolVar, commaList, commonEnv, ConfigError, intVar, loadConfig, TOPICS } from '../shared/index.ts';
+import {
+  boolVar,
+  commaList,
+  commonEnv,
+  ConfigError,
+  intVar,
+  loadConfig,
+  TOPICS,
+  topicVar,
+} from '../shared/index.ts';
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
-
-const topicVar = (def: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
-    .default(def);
 
 export const callStoreEnv = z.object({
   ...commonEnv,

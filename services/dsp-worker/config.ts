@@ -1,15 +1,9 @@
 // The dsp-worker's options, validated from the environment (names carry their units). Pure.
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
+import { commonEnv, ConfigError, intVar, loadConfig, topicVar } from '../shared/config.ts';
 import { runModeOf } from '../shared/run-mode.ts';
 import { topicReplicationOf, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
-
-const topicVar = (def: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
-    .default(def);
 
 export const dspWorkerEnv = z.object({
   ...commonEnv,

@@ -2,16 +2,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, intVar, loadConfig } from '../shared/config.ts';
+import { commonEnv, intVar, loadConfig, topicVar } from '../shared/config.ts';
 import { runModeOf } from '../shared/run-mode.ts';
 import { topicReplicationOf, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
-
-const topicVar = (def: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
-    .default(def);
 
 /** The committed model, relative to this file so the service runs from any working directory. */
 export const DEFAULT_MODEL_PATH = join(

@@ -1,7 +1,15 @@
 // The ingest gateway's options, validated from the environment (see the README's configuration
 // table). I/O: reads the token and TLS files the variables name.
 import { z } from 'zod';
-import { boolVar, commonEnv, ConfigError, intVar, loadConfig, readConfigFile } from '../shared/config.ts';
+import {
+  boolVar,
+  commonEnv,
+  ConfigError,
+  intVar,
+  loadConfig,
+  readConfigFile,
+  topicVar,
+} from '../shared/config.ts';
 import { runModeOf } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication } from '../shared/topic-replication.ts';
@@ -71,8 +79,8 @@ export const gatewayEnv = z.object({
   /** `balanced`: a new call's audio goes to the partition with the fewest of this gateway's live
    * calls (audio-placement.ts), so dsp-workers get even work; `hash`: the key's murmur2 hash. */
   AUDIO_PARTITIONER: z.enum(['balanced', 'hash']).default('balanced'),
-  AUDIO_TOPIC: z.string().min(1).default(TOPICS.audio),
-  CALLS_TOPIC: z.string().min(1).default(TOPICS.calls),
+  AUDIO_TOPIC: topicVar(TOPICS.audio),
+  CALLS_TOPIC: topicVar(TOPICS.calls),
 });
 
 export interface GatewayConfig {

@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, loadConfig } from '../shared/config.ts';
+import { commonEnv, ConfigError, intVar, loadConfig, topicVar } from '../shared/config.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
@@ -14,12 +14,6 @@ export const DEFAULT_ROUTING_RULES_FILE = join(
   dirname(fileURLToPath(import.meta.url)),
   '../../config/routing-rules.yaml',
 );
-
-const topicVar = (def: string) =>
-  z
-    .string()
-    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
-    .default(def);
 
 export const routingServiceEnv = z.object({
   ...commonEnv,

@@ -94,6 +94,13 @@ export const brokersVar = z
       .min(1, { error: 'is required (comma-separated host:port list)' }),
   );
 
+/** A Kafka topic name (Kafka's legal characters, at most 200 of them: the broker allows 249). */
+export const topicVar = (def: string) =>
+  z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, { error: 'must be a Kafka topic name' })
+    .default(def);
+
 export const logLevelVar = z.enum(['debug', 'info', 'warn', 'error']).default('info');
 
 export const boolVar = (def: boolean) =>

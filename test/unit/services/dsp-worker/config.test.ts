@@ -1,8 +1,10 @@
-// The workers' options from the environment: documented defaults, and every bad variable named.
+// The workers' options from the environment: documented defaults, and every bad variable named
+// (topic names checked alike in every service, the gateway's too).
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { loadDspWorkerConfig } from '../../../../services/dsp-worker/config.ts';
 import { loadEmotionClassifierConfig } from '../../../../services/emotion-classifier/config.ts';
+import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
 import { thrownError } from '../../../support/thrown.ts';
 
 const brokers = { KAFKA_BROKERS: 'kafka:9092' };
@@ -24,6 +26,22 @@ describe('worker configuration', () => {
       EMOTION_GROUP_ID: 'va-emotion-classifier',
     });
     expect(emotion.EMOTION_MODEL_PATH).toMatch(/models\/emotion-v2\.json$/);
+  });
+
+  it("refuses a bad topic name in every service that names topics, the gateway's too", () => {
+    const gateway = thrownError(
+      () =>
+        loadGatewayConfig({
+          ...brokers,
+          TENANT_TOKENS: 'acme=acme-token-0123456789',
+          AUDIO_TOPIC: 'bad topic!',
+          CALLS_TOPIC: 'x'.repeat(300),
+        }),
+      ConfigError,
+    );
+    expect(gateway.code).toBe('CONFIG_INVALID');
+    expect(gateway.problems.join('\n')).toMatch(/AUDIO_TOPIC: must be a Kafka topic name/);
+    expect(gateway.problems.join('\n')).toMatch(/CALLS_TOPIC: must be a Kafka topic name/);
   });
 
   it('names every bad variable in one typed error', () => {
