@@ -6,6 +6,7 @@ import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { StoreError, issueLines } from './errors.ts';
+import { nulPath } from './nul-path.ts';
 
 const channel = z.enum(['agent', 'customer']);
 const id = z.string().min(1).max(200);
@@ -160,18 +161,6 @@ export function finiteOrNull(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-/** The path of the first string holding NUL, which PostgreSQL text and jsonb cannot store. */
-function nulPath(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      const found = nulPath(key, `${path}.${key}`) ?? nulPath(inner, `${path}.${key}`);
-      if (found) return found;
-    }
-  }
-  return null;
 }
 
 /** The wall-clock field of each event kind that has one. */

@@ -10,6 +10,7 @@ import type { CallStore } from '../store.ts';
 import { callForViewer, timelineForViewer, visibleAlerts } from './audience.ts';
 import { mayReview, type Principal } from '../../shared/auth/roles.ts';
 import { scopeOf } from './auth.ts';
+import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
 
 export interface ApiRequest {
   method: string;
@@ -260,6 +261,8 @@ export function matchRoute(
       } catch {
         throw new StoreError('INVALID_QUERY', 'invalid path', ['path: bad percent-encoding']);
       }
+      if (params.some((p) => CONTROL_CHARACTER.test(p)))
+        throw new StoreError('INVALID_QUERY', 'invalid path', ['path: contains a control character']);
       return { handler: route.handler, params, bodyLimit: route.body };
     }
   }

@@ -20,6 +20,8 @@ import { login } from './login.ts';
 import { handleInternal, isInternalPath } from './internal.ts';
 import { CsvBody, isApiPath, matchRoute, routeLabel, type ApiResponse } from './routes.ts';
 import { contentTypeOf } from '../../shared/content-type.ts';
+import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
+import { nulPath } from '../nul-path.ts';
 
 export interface QaServerOptions {
   store: CallStore;
@@ -87,6 +89,8 @@ export function parseQuery(search: URLSearchParams): Record<string, string> {
   for (const [key, value] of search) {
     if (key in query)
       throw new StoreError('INVALID_QUERY', 'invalid query', [`${key}: given more than once`]);
+    if (CONTROL_CHARACTER.test(key) || CONTROL_CHARACTER.test(value))
+      throw new StoreError('INVALID_QUERY', 'invalid query', [`${key}: contains a control character`]);
     query[key] = value;
   }
   return query;
@@ -110,11 +114,16 @@ async function readBody(req: IncomingMessage, maxBytes: number, acceptsCsv = fal
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (csv) return new CsvBody(text);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new StoreError('INVALID_BODY', 'body is not valid JSON', ['(root): JSON syntax error']);
   }
+  const nul = nulPath(body, '');
+  if (nul !== null)
+    throw new StoreError('INVALID_BODY', 'invalid body', [`${nul.slice(1) || '(root)'}: contains NUL`]);
+  return body;
 }
 
 function serveStatic(res: ServerResponse, webRoot: string, path: string): boolean {

@@ -244,6 +244,12 @@ describe('QA API', () => {
       ['qa', '/calls/call-0/timeline?maxPoints=3', {}, 400, 'INVALID_QUERY', /maxPoints/],
       ['qa', '/calls/nope', {}, 404, 'NOT_FOUND', /nope/],
       ['qa', '/agents/agent-1/summary?from=2026-11-21T00:00:00Z', {}, 400, 'INVALID_QUERY', /to/],
+      // NUL and other control characters, which PostgreSQL refused with a 500 (invalid byte sequence).
+      ['qa', '/calls/a%00b', {}, 400, 'INVALID_QUERY', /path: contains a control character/],
+      ['qa', '/calls/a%00b/timeline', {}, 400, 'INVALID_QUERY', /control character/],
+      ['qa', '/agents/a%00b/summary', {}, 400, 'INVALID_QUERY', /control character/],
+      ['qa', '/calls?agentId=%00', {}, 400, 'INVALID_QUERY', /agentId: contains a control character/],
+      ['qa', '/calls?queue=a%0Ab', {}, 400, 'INVALID_QUERY', /queue: contains a control character/],
     ];
     for (const [as, path, init, status, code, detail] of cases) {
       const response = await api(as, path, init);
@@ -259,6 +265,14 @@ describe('QA API', () => {
     );
     expect((await post('{"notes": "x", "extra": 1}')).status).toBe(400);
     expect((await post('{not json')).body.error.code).toBe('INVALID_BODY');
+    const nul = await post(JSON.stringify({ notes: 'a\u0000b' }));
+    expect([nul.status, nul.body.error.code, nul.body.error.details]).toEqual([
+      400,
+      'INVALID_BODY',
+      ['notes: contains NUL'],
+    ]);
+    // A newline in notes is text, not an attack: still kept.
+    expect((await post(JSON.stringify({ notes: 'line one\nline two' }))).status).toBe(201);
     expect((await post('notes=x', 'text/plain')).status).toBe(415);
     expect((await post(JSON.stringify({ notes: 'x'.repeat(70_000) }))).status).toBe(413);
     const wrongMethod = await api('qa', '/calls/call-1', { method: 'DELETE' });
