@@ -40,12 +40,18 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-function json(response: ServerResponse, status: number, body: unknown): void {
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response
-    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
     .end(JSON.stringify(body));
 }
 
+/** The body as text, or null when it passes `limit` bytes. */
 async function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
   let size = 0;
   const chunks: Buffer[] = [];
@@ -57,16 +63,34 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const LOGIN_BODY_MAX_BYTES = 4096;
+
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const root = resolve(options.webDir);
   const report = options.onLogin ?? (() => undefined);
   const check = passwordCheck(options.users);
 
   async function login(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const text = await readBody(request, 4096);
+    // As the call store's /auth/login answers: JSON only (415), at most 4 KB (413).
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+      report('bad_request');
+      return json(response, 415, {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'body must be application/json',
+      });
+    }
+    const text = await readBody(request, LOGIN_BODY_MAX_BYTES);
+    if (text === null) {
+      report('bad_request');
+      return json(response, 413, {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `body larger than ${LOGIN_BODY_MAX_BYTES} bytes`,
+      });
+    }
     let parsed;
     try {
-      parsed = text === null ? null : loginBody.safeParse(JSON.parse(text));
+      parsed = loginBody.safeParse(JSON.parse(text));
     } catch {
       parsed = null;
     }
@@ -137,14 +161,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/api/login') {
       if (request.method !== 'POST')
-        return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'POST only' });
+        return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'POST only' }, { allow: 'POST' });
       login(request, response).catch(() =>
         json(response, 500, { code: 'INTERNAL', message: 'login failed' }),
       );
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD')
-      return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'GET only' });
+      return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'GET only' }, { allow: 'GET, HEAD' });
     serveFile(request, response, path);
   }
   server.on('upgrade', (request, socket, head) => {

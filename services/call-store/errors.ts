@@ -20,14 +20,17 @@ export type StoreErrorCode =
 export class StoreError extends CodedError<StoreErrorCode> {
   /** RATE_LIMITED: how long to wait (the 429's Retry-After). */
   readonly retryAfterMs: number | undefined;
+  /** METHOD_NOT_ALLOWED: the methods the path takes (the 405's Allow, RFC 9110 §15.5.6). */
+  readonly allow: readonly string[] | undefined;
   constructor(
     code: StoreErrorCode,
     message: string,
     details: readonly string[] = [],
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryAfterMs?: number; allow?: readonly string[] },
   ) {
     super(code, message, { cause: options?.cause, details, retriable: code === 'RATE_LIMITED' });
     this.retryAfterMs = options?.retryAfterMs;
+    this.allow = options?.allow;
   }
 }
 

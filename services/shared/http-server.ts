@@ -23,7 +23,8 @@ export async function startOpsServer(options: {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const send = (status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+      const allow = status === 405 ? { allow: 'GET, HEAD' } : {};
+      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...allow }).end(body);
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'method not allowed\n');
     if (path === '/metrics') {

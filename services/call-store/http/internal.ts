@@ -24,7 +24,8 @@ export async function handleInternal(
 ): Promise<ApiResponse> {
   const match = HISTORY.exec(path);
   if (!match) throw new StoreError('NOT_FOUND', 'no such internal route');
-  if (method !== 'GET') throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed`);
+  if (method !== 'GET')
+    throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed`, [], { allow: ['GET'] });
   if ((await verifyServiceToken(authorization, tokens)) === null)
     throw new StoreError('UNAUTHENTICATED', 'service token required');
   const q = parseHistorySummaryQuery(query);

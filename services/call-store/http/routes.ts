@@ -249,11 +249,11 @@ export function matchRoute(
   method: string,
   path: string,
 ): { handler: Handler; params: string[]; bodyLimit?: BodyLimit } {
-  let pathKnown = false;
+  const allowed: string[] = [];
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
     if (!m) continue;
-    pathKnown = true;
+    allowed.push(route.method);
     if (route.method === method) {
       let params: string[];
       try {
@@ -266,7 +266,8 @@ export function matchRoute(
       return { handler: route.handler, params, bodyLimit: route.body };
     }
   }
-  if (pathKnown) throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`);
+  if (allowed.length > 0)
+    throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`, [], { allow: allowed });
   throw new StoreError('NOT_FOUND', `no route ${path}`);
 }
 

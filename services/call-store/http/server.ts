@@ -80,6 +80,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(JSON.stringify(body));
 }
 
+/** The headers an error's status asks for: Allow (405), Retry-After (429), WWW-Authenticate (401). */
+function errorHeaders(error: StoreError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (error.allow) headers.allow = error.allow.join(', ');
+  if (error.retryAfterMs) headers['retry-after'] = retryAfterSeconds(error.retryAfterMs);
+  if (STATUS[error.code] === 401) headers['www-authenticate'] = 'Bearer';
+  return headers;
+}
+
 function errorBody(error: StoreError) {
   return { error: { code: error.code, message: error.message, details: error.details } };
 }
@@ -187,7 +196,9 @@ async function serveLogin(context: QaContext, ex: Exchange, check: PasswordCheck
   const { req, res, method } = ex;
   try {
     if (method !== 'POST')
-      throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${ex.url.pathname}`);
+      throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${ex.url.pathname}`, [], {
+        allow: ['POST'],
+      });
     const address = clientAddress(
       req.socket.remoteAddress,
       req.headers['x-forwarded-for'],
@@ -197,8 +208,7 @@ async function serveLogin(context: QaContext, ex: Exchange, check: PasswordCheck
     sendJson(res, 200, await login(check, options.tokens, input, { limiter: context.loginLimiter, address }));
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
-    const retry = error.retryAfterMs ? { 'retry-after': retryAfterSeconds(error.retryAfterMs) } : undefined;
-    sendJson(res, STATUS[error.code] ?? 400, errorBody(error), retry);
+    sendJson(res, STATUS[error.code] ?? 400, errorBody(error), errorHeaders(error));
   }
 }
 
@@ -223,7 +233,7 @@ async function serveInternal(options: QaServerOptions, ex: Exchange): Promise<vo
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     status = STATUS[error.code] ?? 400;
-    sendJson(res, status, errorBody(error));
+    sendJson(res, status, errorBody(error), errorHeaders(error));
   } finally {
     options.observe?.(
       `${method} /internal/customers/:ref/history`,
@@ -270,7 +280,7 @@ async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
   } catch (error) {
     if (error instanceof StoreError) {
       status = STATUS[error.code] ?? 400;
-      sendJson(res, status, errorBody(error), status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+      sendJson(res, status, errorBody(error), errorHeaders(error));
     } else {
       status = 500;
       options.onError?.(error);

@@ -57,11 +57,19 @@ describe('WebSocket robustness', () => {
     early.send({ type: 'ack', alertId: 'x' });
     expect((await early.closed).code).toBe(4001);
 
-    const wrong = await fetch(`${h.baseUrl}/api/login`, {
-      method: 'POST',
-      body: JSON.stringify({ username: 'supervisor', password: 'nope' }),
-    });
-    expect(wrong.status).toBe(401);
+    const loginWith = (body: string, type = 'application/json') =>
+      fetch(`${h.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': type }, body });
+    expect((await loginWith(JSON.stringify({ username: 'supervisor', password: 'nope' }))).status).toBe(401);
+    // JSON only and small, as the call store's login: 415 and 413 with their codes.
+    const plain = await loginWith('username=supervisor', 'text/plain');
+    expect([plain.status, ((await plain.json()) as { code: string }).code]).toEqual([
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ]);
+    const huge = await loginWith(JSON.stringify({ username: 'x'.repeat(1_000_000), password: 'y' }));
+    expect([huge.status, ((await huge.json()) as { code: string }).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const get = await fetch(`${h.baseUrl}/api/login`);
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
   });
 
   it('answers invalid messages with an error frame, closes after repeated ones, and enforces the size limit', async () => {
