@@ -2,6 +2,7 @@
 // backpressure by pausing the stream while Kafka is behind) and grpc.health.v1.Health; maps
 // IngestError statuses to gRPC codes. I/O: a gRPC server on a TCP port.
 import * as grpc from '@grpc/grpc-js';
+import { CodedError } from '../../pipelines/errors.ts';
 import { grpcServices } from '../shared/grpc-protos.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { TokenStore } from './auth.ts';
@@ -145,9 +146,23 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         false,
       )
     : grpc.ServerCredentials.createInsecure();
+  // grpc-js reports a failed bind itself as a plain-text console line: keep the logs JSON lines.
+  grpc.setLogger({
+    error: (...args: unknown[]) => logger.warn('grpc-js', { detail: args.map(String).join(' ') }),
+  });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host}:${options.port}`, credentials, (error, bound) =>
-      error ? reject(error) : resolve(bound),
+      error
+        ? reject(
+            new CodedError(
+              'GRPC_LISTEN_FAILED',
+              `cannot listen for gRPC on ${options.host}:${options.port} (in use?): ${error.message}`,
+              {
+                cause: error,
+              },
+            ),
+          )
+        : resolve(bound),
     );
   });
 
