@@ -119,6 +119,15 @@ const latencies = angry
   .flatMap((a) => (a.angryLatencyS === null ? [] : [a.angryLatencyS]))
   .sort((x, y) => x - y);
 
+const openerAlerts = pooled.flatMap((f) => f.opener.alerts);
+const openerLatencies = openerAlerts
+  .flatMap((a) => (a.angryLatencyS === null ? [] : [a.angryLatencyS]))
+  .sort((x, y) => x - y);
+const shownShare = (s: readonly { windows: number; angry: number }[]): number | null => {
+  const windows = s.reduce((a, x) => a + x.windows, 0);
+  return windows === 0 ? null : s.reduce((a, x) => a + x.angry, 0) / windows;
+};
+
 /** Mean wall time of tracker.push (baseline, model, smoothing, evidence) on real 8 kHz windows. */
 function usPerWindow(model: EmotionModel): number {
   const rows = calls.slice(0, 20).flatMap((c) => c.windows);
@@ -170,6 +179,15 @@ Object.assign(result, {
   alert_latency_s: r4(latencies.length ? latencies[Math.floor(latencies.length / 2)] : null),
   alert_latency_s_p90: r4(latencies.length ? latencies[Math.floor(0.9 * (latencies.length - 1))] : null),
   angry_blocks_alerted: `${latencies.length}/${angry.length}`,
+  // The caller who is upset from the first word (opener-layout.ts): the same speakers and models.
+  angry_opener_blocks_alerted: `${openerLatencies.length}/${openerAlerts.filter((a) => a.hasAngryBlock).length}`,
+  angry_opener_alert_latency_s: r4(
+    openerLatencies.length ? openerLatencies[Math.floor(openerLatencies.length / 2)] : null,
+  ),
+  angry_shown_share: {
+    opener: r4(shownShare(pooled.flatMap((f) => f.opener.shown))),
+    calm_start: r4(shownShare(pooled.flatMap((f) => f.opener.calmStartShown))),
+  },
   us_per_window: committed ? r4(usPerWindow(committed)) : null,
   // One corpus (a user's own calls): the leave-one-corpus-out figures are the shipped model's.
   loco_model: folds.some((f) => f.spec.shippedModel)

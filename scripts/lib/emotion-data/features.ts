@@ -12,6 +12,7 @@ import { EVIDENCE_MEASURES, evidenceMeasures } from '../../../pipelines/emotion/
 import type { Clip } from '../corpora/clip.ts';
 import { CALL_RATE_HZ, clipSamples8k } from './clip-audio.ts';
 import { GAP_MS, layoutCall, seedOf } from './call-layout.ts';
+import { openerLayout } from './opener-layout.ts';
 import { createRng } from '../../../pipelines/emotion/train/rng.ts';
 import type { Segment } from './call-layout.ts';
 
@@ -95,10 +96,14 @@ export function analyseSpeaker(
   speaker: string,
   clips: Clip[],
   condition: Condition = 'clean',
+  opener?: string,
 ): SpeakerCall {
   const parts = clips.map((c) => clipSamples8k(c.path));
   const durations = parts.map((p) => (p.length * 1000) / CALL_RATE_HZ);
-  const segments = layoutCall(speaker, clips, durations, LAYOUT_SEED);
+  const segments =
+    opener === undefined
+      ? layoutCall(speaker, clips, durations, LAYOUT_SEED)
+      : openerLayout(speaker, clips, durations, LAYOUT_SEED, opener);
   const call = callSamples(parts, segments);
   const clean = condition === 'clean';
   return {
@@ -114,7 +119,7 @@ export function analyseSpeaker(
           ? call.map((x) => x * 0.1)
           : withNoise(call, parts, seedOf(speaker, LAYOUT_SEED + 1)),
     ),
-    cold: clean ? parts.map(analyse) : [],
+    cold: clean && opener === undefined ? parts.map(analyse) : [],
   };
 }
 
@@ -153,14 +158,20 @@ export function corpusCalls(
   clips: readonly Clip[],
   log: (m: string) => void,
   condition: Condition = 'clean',
+  opener?: string,
 ): SpeakerCall[] {
+  const variant = [condition === 'clean' ? '' : condition, opener ? `opener-${opener}` : '']
+    .filter(Boolean)
+    .join('-');
   const key = createHash('sha256')
     .update(dspDigest())
-    .update(condition === 'clean' ? '' : condition)
+    .update(variant)
+    // The opener protocol's own layout code (the default layout is in dspDigest).
+    .update(opener ? readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'opener-layout.ts')) : '')
     .update(JSON.stringify(clips))
     .digest('hex')
     .slice(0, 16);
-  const file = join(CACHE_DIR, `${corpus}${condition === 'clean' ? '' : `-${condition}`}-${key}.json`);
+  const file = join(CACHE_DIR, `${corpus}${variant ? `-${variant}` : ''}-${key}.json`);
   if (existsSync(file)) {
     const packed = JSON.parse(readFileSync(file, 'utf8')) as (Omit<SpeakerCall, 'windows' | 'cold'> & {
       windows: PackedRow[];
@@ -178,13 +189,14 @@ export function corpusCalls(
   const calls = speakers.map((s, i) => {
     if (i % 10 === 0)
       log(
-        `  ${corpus} ${condition}: speaker ${i + 1}/${speakers.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+        `  ${corpus} ${variant || condition}: speaker ${i + 1}/${speakers.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
       );
     return analyseSpeaker(
       corpus,
       s,
       clips.filter((c) => c.speaker === s),
       condition,
+      opener,
     );
   });
   mkdirSync(CACHE_DIR, { recursive: true });

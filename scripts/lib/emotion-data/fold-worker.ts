@@ -14,7 +14,9 @@ import { fitCallModel } from '../../../pipelines/emotion/train/fit-calls.ts';
 import { callAlertFigures } from './alert-figures.ts';
 import { cachedFit } from './fold-cache.ts';
 import type { FoldResult, WorkerInput } from './folds.ts';
-import { loadCalls, loadAugmentedCalls } from './load.ts';
+import { loadCalls, loadAugmentedCalls, loadOpenerCalls } from './load.ts';
+import { angryShown } from './angry-shown.ts';
+import type { SpeakerCall } from './features.ts';
 import { loadShippedModel } from './shipped-model.ts';
 import { runTracker, scoreCall, scoreCold } from './score.ts';
 import { trainingCall } from './training-calls.ts';
@@ -34,6 +36,8 @@ const rules = parseRuleSetText(
 );
 const overrides = JSON.parse(process.env.EMOTION_RECIPE_OVERRIDES ?? '{}') as Partial<typeof FIT_RECIPE>;
 
+let openerCalls: SpeakerCall[] | null = null;
+const openers = (): SpeakerCall[] => (openerCalls ??= loadOpenerCalls(input.dataDirs, 'angry', log));
 let shippedModel: EmotionModel | null = null;
 const shipped = (): EmotionModel => (shippedModel ??= loadShippedModel());
 
@@ -67,6 +71,10 @@ for (const spec of input.folds) {
         ),
       );
   const held = calls.filter((c) => c.corpus === spec.corpus && test.has(c.speaker));
+  const heldOpeners =
+    spec.kind === 'loco' ? openers().filter((c) => c.corpus === spec.corpus && test.has(c.speaker)) : [];
+  const openerEvents = heldOpeners.map((c) => runTracker(model, c.windows, c.speaker));
+  const withAngry = held.filter((c) => heldOpeners.some((o) => o.speaker === c.speaker));
   const result: FoldResult = {
     spec,
     enterConfidence: model.thresholds.enterConfidence,
@@ -76,6 +84,11 @@ for (const spec of input.folds) {
       spec.kind === 'loco'
         ? held.map((c) => callAlertFigures(c, runTracker(model, c.windows, c.speaker), rules))
         : [],
+    opener: {
+      alerts: heldOpeners.map((c, i) => callAlertFigures(c, openerEvents[i], rules)),
+      shown: heldOpeners.map((c, i) => angryShown(c, openerEvents[i])),
+      calmStartShown: withAngry.map((c) => angryShown(c, runTracker(model, c.windows, c.speaker))),
+    },
   };
   log(
     `fold ${spec.kind} ${spec.corpus} (${spec.testSpeakers.length} speakers): ${((Date.now() - t0) / 1000).toFixed(0)} s`,

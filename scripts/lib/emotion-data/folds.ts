@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CallAlertFigures } from './alert-figures.ts';
+import type { AngryShown } from './angry-shown.ts';
 import type { ClipScore } from './score.ts';
 
 export interface FoldSpec {
@@ -27,6 +28,8 @@ export interface FoldResult {
   call: ClipScore[];
   cold: ClipScore[];
   alerts: CallAlertFigures[];
+  /** Leave-one-corpus-out: the same speakers' calls opening angry (opener-layout.ts). */
+  opener: { alerts: CallAlertFigures[]; shown: AngryShown[]; calmStartShown: AngryShown[] };
 }
 
 export interface WorkerInput {

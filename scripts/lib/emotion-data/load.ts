@@ -20,3 +20,27 @@ export function loadAugmentedCalls(dataDirs: readonly string[], log: (m: string)
     [...corpora].flatMap(([name, clips]) => corpusCalls(name, clips, log, condition)),
   );
 }
+
+/**
+ * The speakers with an `opener` block (e.g. 'angry'), in calls that open with it and have no calm
+ * start (call-layout.ts): the upset caller the calm-start baseline is not built for.
+ */
+export function loadOpenerCalls(
+  dataDirs: readonly string[],
+  opener: string,
+  log: (m: string) => void,
+): SpeakerCall[] {
+  const corpora = loadCorpora(corpusLoaders(dataDirs));
+  return [...corpora].flatMap(([name, clips]) => {
+    const withOpener = new Set(clips.filter((c) => c.label === opener).map((c) => c.speaker));
+    return withOpener.size === 0
+      ? []
+      : corpusCalls(
+          name,
+          clips.filter((c) => withOpener.has(c.speaker)),
+          log,
+          'clean',
+          opener,
+        );
+  });
+}

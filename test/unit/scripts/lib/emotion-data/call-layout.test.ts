@@ -3,6 +3,7 @@
 // the same order for the same seed.
 import { describe, expect, it } from 'vitest';
 import type { Clip } from '../../../../../scripts/lib/corpora/clip.ts';
+import { corpusClip } from '../../../../support/corpus-clip.ts';
 import {
   blockOf,
   GAP_MS,
@@ -10,15 +11,7 @@ import {
   segmentAt,
 } from '../../../../../scripts/lib/emotion-data/call-layout.ts';
 
-const clip = (label: Clip['label'], i: number): Clip => ({
-  corpus: 'x',
-  path: `/x/${label}-${i}.wav`,
-  speaker: 'x-1',
-  language: 'xx',
-  label,
-  arousal: label === 'angry' ? 'high' : 'low',
-  calm: label === 'neutral',
-});
+const clip = corpusClip;
 
 const clips: Clip[] = [
   ...Array.from({ length: 12 }, (_, i) => clip('neutral', i)),
