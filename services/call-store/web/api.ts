@@ -38,16 +38,51 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const t = token();
   if (t) headers.set('authorization', `Bearer ${t}`);
   if (init.body) headers.set('content-type', 'application/json');
-  const response = await fetch(path, { ...init, headers });
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers });
+  } catch {
+    // fetch's own "Failed to fetch" says nothing to a reviewer.
+    throw new ApiError(
+      0,
+      'UNREACHABLE',
+      'The server cannot be reached: check the connection and try again.',
+      [],
+    );
+  }
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const error = body?.error ?? {};
-    throw new ApiError(
+    const failure = new ApiError(
       response.status,
       error.code ?? 'HTTP_ERROR',
       error.message ?? response.statusText,
       error.details ?? [],
     );
+    // A token refused anywhere (garbage, expired, revoked): back to the sign-in form, saying why.
+    if (response.status === 401) {
+      setToken(null);
+      refusedBecause = failure.message;
+      window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: failure.message }));
+    }
+    throw failure;
   }
   return body as T;
+}
+
+/** Fired when the server refused the token; `detail` is its reason. */
+export const SIGNED_OUT_EVENT = 'va:signed-out';
+
+let refusedBecause = '';
+
+/** Why the last token was refused ('' after a sign-in): every view that lands on the sign-in form says it. */
+export function refusalReason(): string {
+  return token() ? '' : refusedBecause;
+}
+
+/** What to show a user for a failed request: the message and the server's details (field: problem). */
+export function describeError(error: unknown): string {
+  const message = (error as Error).message;
+  const details = error instanceof ApiError ? error.details : [];
+  return details.length > 0 ? `${message}: ${details.join('; ')}` : message;
 }

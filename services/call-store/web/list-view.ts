@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The search list: filters (time range, agent, queue, customer anger, alerts, trajectory, score),
 // sorting, and "more" through the API's cursor. I/O: QA API, DOM.
-import { api } from './api.ts';
+import { api, describeError } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 
 interface CallItem {
@@ -99,7 +99,7 @@ export function showList(root: HTMLElement): void {
       more.hidden = cursor === null;
       status.textContent = body.children.length === 0 ? 'No calls match.' : '';
     } catch (error) {
-      status.textContent = (error as Error).message;
+      status.textContent = describeError(error);
     }
   };
   form.addEventListener('submit', (event) => {

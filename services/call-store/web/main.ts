@@ -2,7 +2,7 @@
 // Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call, #/customers/<ref>
 // = one customer's calls, #/reports/csat = what moves CSAT) and the token panel when no token is
 // stored. I/O: DOM, QA API.
-import { api, claims, setToken, token } from './api.ts';
+import { api, claims, describeError, refusalReason, setToken, SIGNED_OUT_EVENT, token } from './api.ts';
 import { showCall } from './call-view.ts';
 import { showCsatReport } from './csat-report-view.ts';
 import { showCustomer } from './customer-view.ts';
@@ -13,7 +13,8 @@ import './style.css';
 const app = document.getElementById('app') as HTMLElement;
 let cleanup: () => void = () => undefined;
 
-function signIn(): void {
+/** The sign-in form; `reason` says why it is back (a refused or expired token). */
+function signIn(reason = refusalReason()): void {
   const username = el('input', { id: 'username', autocomplete: 'username', required: true });
   const password = el('input', {
     id: 'password',
@@ -21,7 +22,11 @@ function signIn(): void {
     autocomplete: 'current-password',
     required: true,
   });
-  const status = el('p', { class: 'form-status', role: 'status' });
+  const status = el(
+    'p',
+    { class: 'form-status', role: 'status' },
+    reason ? `Please sign in again (${reason}).` : '',
+  );
   const form = el(
     'form',
     { class: 'card sign-in' },
@@ -95,13 +100,17 @@ async function route(): Promise<void> {
     else showList(app);
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 401) {
-      setToken(null);
-      return signIn();
-    }
-    app.replaceChildren(el('p', { class: 'card error', role: 'alert' }, (error as Error).message));
+    if (status === 401) return signIn((error as Error).message);
+    app.replaceChildren(el('p', { class: 'card error', role: 'alert' }, describeError(error)));
   }
 }
 
 window.addEventListener('hashchange', () => void route());
+// A view that caught its own 401 (the call list) still leaves for the sign-in form.
+window.addEventListener(SIGNED_OUT_EVENT, (event) => {
+  cleanup();
+  cleanup = () => undefined;
+  document.getElementById('who')?.replaceChildren();
+  signIn(String((event as CustomEvent).detail ?? ''));
+});
 void route();

@@ -115,4 +115,28 @@ describe('QA review page in a real browser', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/qa-csat-report.png`, fullPage: true });
     expect(failures).toEqual([]);
   });
+
+  it('sends a refused token back to the sign-in form with the reason, and wraps a one-word note', async () => {
+    const page = await qa.context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${qa.origin}/qa/`);
+    await page.evaluate(() => sessionStorage.setItem('va.token', 'not-a-token'));
+    await page.goto(`${qa.origin}/qa/#/`);
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.form-status').textContent())
+      .toMatch(/^Please sign in again \(.+\)\.$/);
+    expect(await page.locator('#username').isVisible()).toBe(true);
+
+    await signInToQa(page, qa.origin, 'supervisor');
+    await page.getByRole('link', { name: 'qa-call-calm' }).click();
+    await page.locator('#review-notes').fill('x'.repeat(3000));
+    await page.getByRole('button', { name: 'Save review' }).click();
+    await expect.poll(() => page.getByText('x'.repeat(50)).count()).toBeGreaterThan(0);
+    // The word wraps within the screen's width (it had widened the page to 94 727 px).
+    const note = page.locator('li.review p', { hasText: 'x'.repeat(50) }).first();
+    expect((await note.boundingBox())?.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThan(1000);
+    await page.close();
+  });
 });

@@ -16,8 +16,13 @@ export function mood(s: SpeakerView): { cls: MoodClass; icon: string; word: stri
   // "unclear".
   const shown = shownState(s.state, s.arousal);
   const word = shown === 'no-speech' ? 'silent' : shown === 'uncertain' ? 'unclear' : shown;
-  if (NEGATIVE.has(s.state) || v < 0.4) return { cls: 'mood-negative', icon: '▼', word };
-  if (v > 0.6 || s.state === 'happy') return { cls: 'mood-positive', icon: '▲', word };
+  // A class shown with confidence sets the marker too ("▼ neutral" had said two things at once);
+  // without one, valence is the only hint.
+  const named = shown !== 'no-speech' && shown !== 'uncertain' && shown !== 'tense';
+  const negative = named ? NEGATIVE.has(shown) : v < 0.4;
+  const positive = named ? shown === 'happy' : v > 0.6;
+  if (negative) return { cls: 'mood-negative', icon: '▼', word };
+  if (positive) return { cls: 'mood-positive', icon: '▲', word };
   return { cls: 'mood-neutral', icon: '●', word };
 }
 

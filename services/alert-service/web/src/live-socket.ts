@@ -24,7 +24,8 @@ export function signOut(reason = ''): void {
 }
 
 export interface LiveSocket {
-  send(message: unknown): void;
+  /** Sends when connected; false when not (the caller tells the user, nothing is queued). */
+  send(message: unknown): boolean;
 }
 
 export function openLive(
@@ -34,7 +35,7 @@ export function openLive(
   const t = token();
   if (!t) {
     signOut();
-    return { send: () => undefined };
+    return { send: () => false };
   }
   let ws: WebSocket | null = null;
   let instanceId = '';
@@ -84,7 +85,9 @@ export function openLive(
   connect();
   return {
     send(message) {
-      if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+      if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+      ws.send(JSON.stringify(message));
+      return true;
     },
   };
 }

@@ -163,6 +163,7 @@ function renderAlert(view: AlertView): void {
     `${clock(view.firedAtMs)} · ${view.agentId || 'unknown agent'} · ${view.queue}`,
   );
   const message = el('p', 'alert-message', view.message);
+  title.title = title.textContent ?? '';
   const action = el('div', 'alert-action');
   item.append(badge, title, meta, message, action);
   alerts.set(view.alertId, { view, item });
@@ -204,9 +205,19 @@ function renderAck(view: AlertView): void {
     button.type = 'button';
     button.setAttribute('aria-label', `Acknowledge alert: ${view.ruleName} on ${view.agentId}'s call`);
     button.addEventListener('click', () => {
+      // Offline the click is not queued: say so and keep the button for a retry once reconnected.
+      if (!live.send({ type: 'ack', alertId: view.alertId })) {
+        button.textContent = 'Not sent (offline): retry';
+        return;
+      }
       button.disabled = true;
       button.textContent = 'Sending…';
-      live.send({ type: 'ack', alertId: view.alertId });
+      // No answer (the connection dropped after sending): the button comes back after 10 s.
+      setTimeout(() => {
+        if (!button.isConnected || !button.disabled) return;
+        button.disabled = false;
+        button.textContent = 'No answer: retry';
+      }, 10_000);
     });
     action.append(button);
   }
