@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // One call's review page: metadata, the scorecard with its parts, the timeline, the alerts with
 // their acknowledgements, the reviewers' notes and the form to add one. I/O: QA API, DOM.
-import { api, ApiError } from './api.ts';
+import { api, claims, describeError } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
 
@@ -157,10 +157,11 @@ function reviews(call: CallDetail, reload: () => void): HTMLElement {
       });
       reload();
     } catch (error) {
-      status.textContent =
-        error instanceof ApiError ? `${error.message}: ${error.details.join('; ')}` : String(error);
+      status.textContent = describeError(error);
     }
   });
+  // A message about the last attempt goes once the reviewer changes the form.
+  form.addEventListener('input', () => (status.textContent = ''));
   return el(
     'section',
     { class: 'card', 'data-testid': 'reviews' },
@@ -178,7 +179,8 @@ function reviews(call: CallDetail, reload: () => void): HTMLElement {
         ),
       ),
     ),
-    form,
+    // Agents may read their calls but not review them (the API refuses them): no form to fail.
+    claims()?.role === 'agent' ? null : form,
   );
 }
 

@@ -112,5 +112,10 @@ describe('customer page in a real browser', () => {
       .locator('li.customer-call')
       .evaluateAll((li) => li.map((x) => (x as HTMLElement).dataset.callId));
     expect(ids).toEqual(['cust-recovered', 'cust-angry']);
+    // An agent reads their call but is not offered the review form the API would refuse them.
+    await agent.page.goto(`${qa.origin}/qa/#/calls/cust-angry`);
+    await agent.page.getByTestId('reviews').waitFor();
+    expect(await agent.page.getByTestId('review-form').count()).toBe(0);
+    expect(await page.getByTestId('review-form').count()).toBe(1);
   });
 });

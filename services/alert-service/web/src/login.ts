@@ -13,6 +13,11 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   const data = new FormData(form);
   error.textContent = '';
+  // Said here, in words, rather than by the server's JSON-shape message.
+  if (String(data.get('username') ?? '').trim() === '' || String(data.get('password') ?? '') === '') {
+    error.textContent = 'Enter your username and password.';
+    return;
+  }
   fetch('/api/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
