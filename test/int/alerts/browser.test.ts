@@ -108,6 +108,16 @@ describe('pages in a real browser', () => {
       'Acknowledged by supervisor',
     );
     await board.screenshot({ path: `${SCREENSHOTS}/wallboard-acknowledged.png` });
+    // On a phone: one column, nothing wider than the screen, the alert's whole message shown.
+    await board.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => board.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(390);
+    expect(await tile.isVisible()).toBe(true);
+    const message = alertItem.locator('.alert-message');
+    expect(await message.evaluate((m) => m.scrollHeight <= m.clientHeight + 1)).toBe(true);
+    await board.screenshot({ path: `${SCREENSHOTS}/wallboard-phone.png`, fullPage: true });
+    await board.setViewportSize({ width: 1280, height: 800 });
 
     await agentPage.getByText('acknowledge the feeling before the fix').first().waitFor();
     await expect(agentPage.locator('#mood-label').textContent()).resolves.toContain('angry');
