@@ -15,11 +15,13 @@ import {
   type FeatureSample,
   type SpeakerLive,
 } from './live-state.ts';
+import { agentTeamKey } from '../shared/auth/users.ts';
 import { callKey } from '../shared/call-key.ts';
 import type { AlertView, CallMeta, CallView, SpeakerView } from './protocol.ts';
 
 export interface RegistryOptions {
   /** Agent id -> team, when the call record carries no team. */
+  /** Team of an agent whose call start names none, by agentTeamKey(tenant, agentId). */
   teamOfAgent?: Map<string, string>;
   maxAlertsPerCall?: number;
   maxRecentAlerts?: number;
@@ -127,7 +129,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     start(meta) {
       const call = live(meta.tenant, meta.callId, meta.startedAtMs);
       call.agentId = meta.agentId;
-      call.team = meta.team || options.teamOfAgent?.get(meta.agentId) || '';
+      call.team = meta.team || options.teamOfAgent?.get(agentTeamKey(meta.tenant, meta.agentId)) || '';
       call.queue = meta.queue;
       call.startedAtMs = meta.startedAtMs;
       lastUpdate.set(callKey(meta.tenant, meta.callId), Date.now());

@@ -138,6 +138,9 @@ function productionProblems(
   const problems = secretProblems(secret.variable, secret.value, 'token key');
   if (!env.ALERT_USERS_FILE)
     problems.push('ALERT_USERS_FILE: required in production (the default is the demo users file)');
+  // Whoever can rewrite the key set in transit can sign any token: the keys come over TLS.
+  if (env.ALERT_JWKS_URL && !/^https:\/\//i.test(env.ALERT_JWKS_URL))
+    problems.push('ALERT_JWKS_URL: must be an https:// URL in production');
   return problems;
 }
 

@@ -51,6 +51,11 @@ export const callStoreEnv = z.object({
   SUMMARY_SETTLE_MS: intVar({ min: 0, def: 5000 }),
   SUMMARY_INTERVAL_MS: intVar({ min: 100, def: 2000 }),
   /**
+   * A live call whose audio stopped this long ago with no call end (a gateway crash, a lost end
+   * record) is ended and summarised, so its consent holds (store/abandoned.ts). Checked every minute.
+   */
+  ABANDONED_CALL_MS: intVar({ min: 60_000, max: 7 * 86_400_000, def: 3_600_000 }),
+  /**
    * Retention of tenants without their own setting, in days. 0 keeps calls forever and is refused
    * unless RETENTION_KEEP_FOREVER=true says that is meant.
    */

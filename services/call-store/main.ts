@@ -94,11 +94,21 @@ const api = await startQaServer({
 apiListening = true;
 logger.info('QA API listening', { port: api.port, page: `http://${config.API_HOST}:${api.port}/qa/` });
 
+/** How often live calls are checked for a lost end (ABANDONED_CALL_MS is at least a minute). */
+const ABANDONED_SWEEP_MS = 60_000;
 const summaries = setInterval(() => {
   store
     .finalizePending(config.SUMMARY_SETTLE_MS)
     .catch((error) => logger.error('summaries failed', { error }));
 }, config.SUMMARY_INTERVAL_MS);
+const abandoned = setInterval(() => {
+  store
+    .closeAbandoned(config.ABANDONED_CALL_MS)
+    .then((closed) => {
+      if (closed.length > 0) logger.warn('ended calls that never sent an end', { calls: closed.length });
+    })
+    .catch((error) => logger.error('closing abandoned calls failed', { error }));
+}, ABANDONED_SWEEP_MS);
 const retention = setInterval(() => {
   store
     .purgeExpired({
@@ -115,6 +125,7 @@ const retention = setInterval(() => {
 
 shutdown.add('stop intake', async () => {
   clearInterval(summaries);
+  clearInterval(abandoned);
   clearInterval(retention);
   await api.close();
   await ingest.stop();

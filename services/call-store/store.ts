@@ -7,6 +7,7 @@ import type { StoreError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { addReview, getCall } from './store/calls.ts';
+import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
 import { eraseCustomer, type ErasureResult } from './store/erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { customerCalls, historySummary } from './store/history.ts';
@@ -32,6 +33,8 @@ export interface CallStore {
   writeValid(events: readonly StoreEvent[]): Promise<WriteResult>;
   finalizeCall(tenant: string, callId: string): Promise<boolean>;
   finalizePending(settleMs: number): Promise<number>;
+  /** Ends the live calls whose audio stopped `idleMs` ago without a call end (store/abandoned.ts). */
+  closeAbandoned(idleMs: number, now?: Date): Promise<ClosedCall[]>;
   searchCalls(scope: Scope, query: SearchQuery): ReturnType<typeof searchCalls>;
   getCall(scope: Scope, callId: string): ReturnType<typeof getCall>;
   getTimeline(scope: Scope, callId: string, maxPoints: number | null): ReturnType<typeof getTimeline>;
@@ -83,6 +86,7 @@ export function createCallStore(backend: SqlBackend): CallStore {
     writeValid,
     finalizeCall: (tenant, callId) => finalizeCall(backend, tenant, callId),
     finalizePending: (settleMs) => finalizePending(backend, settleMs),
+    closeAbandoned: (idleMs, now) => closeAbandonedCalls(backend, idleMs, now),
     searchCalls: (scope, query) => searchCalls(backend, scope, query),
     getCall: (scope, callId) => getCall(backend, scope, callId),
     getTimeline: (scope, callId, maxPoints) => getTimeline(backend, scope, callId, maxPoints),

@@ -23,6 +23,7 @@ export function parseTenantTokens(text: string, variable: string): Map<string, s
     pairs.push([tenant, token]);
   }
   const tokens = new Map<string, string>();
+  const tenantOfToken = new Map<string, string>();
   for (const [tenant, token] of pairs) {
     if (!/^[\w.-]{1,64}$/.test(tenant))
       throw new ConfigError([`${variable}: tenant name "${tenant}" is not [A-Za-z0-9_.-]{1,64}`]);
@@ -31,7 +32,13 @@ export function parseTenantTokens(text: string, variable: string): Map<string, s
         `${variable}: token of tenant "${tenant}" is shorter than ${MIN_TOKEN_LENGTH} characters`,
       ]);
     }
+    if (tokens.has(tenant)) throw new ConfigError([`${variable}: tenant "${tenant}" is listed twice`]);
+    // One token for two tenants would sign one of them in as the other.
+    const other = tenantOfToken.get(token);
+    if (other !== undefined)
+      throw new ConfigError([`${variable}: tenants "${other}" and "${tenant}" have the same token`]);
     tokens.set(tenant, token);
+    tenantOfToken.set(token, tenant);
   }
   if (tokens.size === 0) throw new ConfigError([`${variable}: no tenant tokens`]);
   return tokens;

@@ -50,12 +50,23 @@ export function loadConfig<S extends z.ZodType>(
     result.error.issues.map((issue) => {
       const name = issue.path.map(String).join('.') || '(environment)';
       const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-      const shown =
-        raw === undefined ? 'unset' : /TOKEN|SECRET|PASSWORD|KEY/i.test(name) ? '(hidden)' : `"${raw}"`;
-      return `${name}: ${issue.message} (got ${shown})`;
+      return `${name}: ${issue.message} (got ${shownValue(name, raw)})`;
     }),
   );
   throw new ConfigError(problems);
+}
+
+/**
+ * A rejected value as a config error may echo it: secrets by name hidden; in anything URL-like the
+ * credentials (`user:password@`) and the query (`?access_token=…`) hidden, whatever the name.
+ */
+export function shownValue(name: string, raw: string | undefined): string {
+  if (raw === undefined) return 'unset';
+  if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL/i.test(name)) return '(hidden)';
+  const masked = raw
+    .replace(/\/\/[^/?#\s]*@/g, '//(credentials hidden)@')
+    .replace(/\?[^\s#]*/g, '?(query hidden)');
+  return `"${masked}"`;
 }
 
 /** Integer variable with bounds and a default, e.g. int({ min: 1, max: 100, def: 50 }). */

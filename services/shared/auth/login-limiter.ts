@@ -3,7 +3,10 @@
 // free failures each further one doubles a lock-out (capped), answered 429 with Retry-After. Both
 // maps are bounded (oldest entry evicted) and forget an entry once its failures have aged out.
 // The client address is the socket's, or X-Forwarded-For's when the socket is a trusted proxy
-// (a load balancer otherwise makes every user one address). Pure apart from the clock.
+// (a load balancer otherwise makes every user one address). An attempt whose password is still
+// being checked (scrypt takes a while) counts against the free failures until it ends: otherwise
+// a burst of concurrent guesses is checked in full before the first failure is counted. Pure apart
+// from the clock.
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { commaList, intVar, listVar } from '../config.ts';
@@ -70,12 +73,18 @@ export interface LoginVerdict {
 }
 
 export interface LoginLimiter {
-  /** Before checking a password: may this username try from this address now? */
+  /** May this username try from this address now? (A question only: nothing is reserved.) */
   check(username: string, address: string): LoginVerdict;
-  /** A wrong username or password. */
+  /**
+   * Before checking a password: `check`, and when it allows, the attempt is held as in progress
+   * (it uses up a free failure) until `failed` or `succeeded` ends it. Past the free failures only
+   * one attempt at a time is let through.
+   */
+  begin(username: string, address: string): LoginVerdict;
+  /** A wrong username or password (ends an attempt begun). */
   failed(username: string, address: string): void;
-  /** A successful login clears the account's failures (not the address's). */
-  succeeded(username: string): void;
+  /** A successful login clears the account's failures (not the address's) and ends the attempt. */
+  succeeded(username: string, address?: string): void;
   /** Entries held (accounts, addresses): bounded by maxEntries each. */
   size(): { accounts: number; addresses: number };
 }
@@ -84,13 +93,27 @@ interface Entry {
   failures: number;
   lastFailureMs: number;
   lockedUntilMs: number;
+  /** Attempts begun and not yet ended. */
+  inProgress: number;
 }
 
 /** One bounded map of failure counters; re-inserting on update keeps it ordered by last failure. */
 function createCounter(freeFailures: number, limits: LoginLimits, now: () => number) {
   const entries = new Map<string, Entry>();
   const expired = (entry: Entry, nowMs: number) =>
-    nowMs - entry.lastFailureMs >= limits.forgetAfterMs && nowMs >= entry.lockedUntilMs;
+    entry.inProgress === 0 &&
+    nowMs - entry.lastFailureMs >= limits.forgetAfterMs &&
+    nowMs >= entry.lockedUntilMs;
+  const fresh = (nowMs: number): Entry => ({
+    failures: 0,
+    lastFailureMs: nowMs,
+    lockedUntilMs: 0,
+    inProgress: 0,
+  });
+  const evictOverflow = (): void => {
+    // Full even after pruning: the entry whose last failure is oldest goes.
+    while (entries.size > limits.maxEntries) entries.delete(entries.keys().next().value as string);
+  };
   const prune = (nowMs: number): void => {
     // Oldest first: stop at the first entry still in use.
     for (const [key, entry] of entries) {
@@ -104,12 +127,31 @@ function createCounter(freeFailures: number, limits: LoginLimits, now: () => num
       const entry = entries.get(key);
       return entry ? Math.max(0, entry.lockedUntilMs - nowMs) : 0;
     },
+    /** Would one more attempt in progress exceed the free failures? (one is always let through) */
+    busy(key: string, nowMs: number): boolean {
+      const entry = entries.get(key);
+      if (!entry || entry.inProgress === 0) return false;
+      const failures = expired({ ...entry, inProgress: 0 }, nowMs) ? 0 : entry.failures;
+      return failures + entry.inProgress >= freeFailures;
+    },
+    begin(key: string): void {
+      const nowMs = now();
+      prune(nowMs);
+      const entry = entries.get(key) ?? fresh(nowMs);
+      entry.inProgress += 1;
+      entries.set(key, entry);
+      evictOverflow();
+    },
+    end(key: string): void {
+      const entry = entries.get(key);
+      if (entry && entry.inProgress > 0) entry.inProgress -= 1;
+    },
     fail(key: string): void {
       const nowMs = now();
       prune(nowMs);
       const seen = entries.get(key);
       const entry =
-        seen && !expired(seen, nowMs) ? seen : { failures: 0, lastFailureMs: nowMs, lockedUntilMs: 0 };
+        seen && !expired(seen, nowMs) ? seen : { ...fresh(nowMs), inProgress: seen?.inProgress ?? 0 };
       entries.delete(key);
       entry.failures += 1;
       entry.lastFailureMs = nowMs;
@@ -119,8 +161,7 @@ function createCounter(freeFailures: number, limits: LoginLimits, now: () => num
         entry.lockedUntilMs = nowMs + lockMs;
       }
       entries.set(key, entry);
-      // Full even after pruning: the entry whose last failure is oldest goes.
-      while (entries.size > limits.maxEntries) entries.delete(entries.keys().next().value as string);
+      evictOverflow();
     },
     clear(key: string): void {
       entries.delete(key);
@@ -134,22 +175,37 @@ export function createLoginLimiter(
 ): LoginLimiter {
   const accounts = createCounter(limits.accountFreeFailures, limits, now);
   const addresses = createCounter(limits.addressFreeFailures, limits, now);
+  const check = (username: string, address: string): LoginVerdict => {
+    const nowMs = now();
+    const account = accounts.lockedForMs(username, nowMs);
+    const client = addresses.lockedForMs(address, nowMs);
+    if (account === 0 && client === 0) return { retryAfterMs: 0, limitedBy: null };
+    return account >= client
+      ? { retryAfterMs: account, limitedBy: 'account' }
+      : { retryAfterMs: client, limitedBy: 'address' };
+  };
   return {
-    check(username, address) {
+    check,
+    begin(username, address) {
+      const locked = check(username, address);
+      if (locked.limitedBy !== null) return locked;
       const nowMs = now();
-      const account = accounts.lockedForMs(username, nowMs);
-      const client = addresses.lockedForMs(address, nowMs);
-      if (account === 0 && client === 0) return { retryAfterMs: 0, limitedBy: null };
-      return account >= client
-        ? { retryAfterMs: account, limitedBy: 'account' }
-        : { retryAfterMs: client, limitedBy: 'address' };
+      // Attempts still being checked: retry once they have ended (scrypt: well under a second).
+      if (accounts.busy(username, nowMs)) return { retryAfterMs: limits.baseLockMs, limitedBy: 'account' };
+      if (addresses.busy(address, nowMs)) return { retryAfterMs: limits.baseLockMs, limitedBy: 'address' };
+      accounts.begin(username);
+      addresses.begin(address);
+      return locked;
     },
     failed(username, address) {
+      accounts.end(username);
+      addresses.end(address);
       accounts.fail(username);
       addresses.fail(address);
     },
-    succeeded(username) {
+    succeeded(username, address) {
       accounts.clear(username);
+      if (address !== undefined) addresses.end(address);
     },
     size: () => ({ accounts: accounts.entries.size, addresses: addresses.entries.size }),
   };

@@ -1,6 +1,7 @@
 // One sign-in attempt with a username and password, the same at both login endpoints (the alert
-// service's /api/login, the call store's /auth/login): the failed-login limiter is asked first,
-// then the password is checked against the users file, and the outcome is counted. Each endpoint
+// service's /api/login, the call store's /auth/login): the failed-login limiter is asked first
+// (and holds the attempt as in progress, so concurrent guesses count), then the password is
+// checked against the users file, and the outcome is counted. Each endpoint
 // turns the outcome into its own HTTP answer. I/O: scrypt on the libuv thread pool.
 import type { LoginLimiter } from './login-limiter.ts';
 import { unknownUserHash, verifyPassword, type DemoUser } from './users.ts';
@@ -30,15 +31,15 @@ export async function attemptLogin(
   attempt: { username: string; password: string; address: string },
 ): Promise<LoginOutcome> {
   const { username, password, address } = attempt;
-  const verdict = limiter.check(username, address);
+  const verdict = limiter.begin(username, address);
   if (verdict.retryAfterMs > 0 && verdict.limitedBy !== null) {
     return { kind: 'rate_limited', retryAfterMs: verdict.retryAfterMs, limitedBy: verdict.limitedBy };
   }
-  const user = await check(username, password);
+  const user = await check(username, password).catch(() => null);
   if (!user) {
     limiter.failed(username, address);
     return { kind: 'denied' };
   }
-  limiter.succeeded(username);
+  limiter.succeeded(username, address);
   return { kind: 'ok', user };
 }

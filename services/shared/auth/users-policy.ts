@@ -2,10 +2,11 @@
 // of its hashes, or a demo username whose password is still the published "demo1234"). Returns
 // problems for ConfigError; passwords and hashes never appear in them. `loadServiceUsers` applies
 // it where a service loads its users file. I/O: reads the users file and the demo file when it is
-// present (a checkout; the image does not ship it) and runs scrypt a bounded number of times.
+// present (a checkout; the image does not ship it: its hashes are also in demo-hashes.ts) and runs scrypt a bounded number of times.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { ConfigError } from '../config.ts';
 import type { RunMode } from '../run-mode.ts';
+import { DEMO_PASSWORD_HASHES } from './demo-hashes.ts';
 import { loadUsers } from './users.ts';
 import { DEMO_USERS_FILE, parseUsers, verifyPassword, type DemoUser } from './users.ts';
 
@@ -31,14 +32,17 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-function demoHashes(): Set<string> {
-  if (!existsSync(DEMO_USERS_FILE)) return new Set();
+/** The demo hashes known to the code (the image has no demo file), and the file's when present. */
+export function demoHashes(demoFile = DEMO_USERS_FILE): Set<string> {
+  const known = new Set(DEMO_PASSWORD_HASHES);
+  if (!existsSync(demoFile)) return known;
   try {
-    const demo = parseUsers(JSON.parse(readFileSync(DEMO_USERS_FILE, 'utf8')));
-    return new Set([...demo.values()].map((user) => user.passwordHash));
+    const demo = parseUsers(JSON.parse(readFileSync(demoFile, 'utf8')));
+    for (const user of demo.values()) known.add(user.passwordHash);
   } catch {
-    return new Set();
+    // An unreadable demo file adds nothing; the hashes in the code still count.
   }
+  return known;
 }
 
 export async function productionUsersProblems(

@@ -136,9 +136,15 @@ export function loadUsers(path: string): Map<string, DemoUser> {
 }
 
 /** Agent id -> team, from the agent users (used when a call record carries no team). */
+/** Key of an agent's team: agent ids are a tenant's own, so two tenants may both have "agent-1". */
+export const agentTeamKey = (tenant: string, agentId: string): string => `${tenant}\u0000${agentId}`;
+
+/** Each agent's (first) team, by agentTeamKey. */
 export function teamsOfAgents(users: Map<string, DemoUser>): Map<string, string> {
   const map = new Map<string, string>();
-  for (const u of users.values())
-    if (u.principal.agentId && u.principal.teams[0]) map.set(u.principal.agentId, u.principal.teams[0]);
+  for (const u of users.values()) {
+    const { agentId, teams, tenant } = u.principal;
+    if (agentId && teams[0]) map.set(agentTeamKey(tenant, agentId), teams[0]);
+  }
   return map;
 }

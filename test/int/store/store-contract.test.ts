@@ -99,6 +99,29 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     ).toEqual([]);
   });
 
+  it('ends a call whose end never came once its audio has stopped long enough, and honours its consent', async () => {
+    const startedAt = new Date('2026-11-21T10:00:00Z');
+    const call = syntheticStoreCall({ callId: 'lost-end-1', durationS: 30, storeFeatures: false, startedAt });
+    await store.write([call.start, ...call.body]);
+    const hour = 3_600_000;
+    // 30 s of audio, then silence: not yet an hour after the last window.
+    const lost = { tenant: 'acme', callId: 'lost-end-1' };
+    const early = await store.closeAbandoned(hour, new Date(startedAt.getTime() + 30_000 + hour - 1_000));
+    expect(early).not.toContainEqual(lost);
+    expect((await store.getCall(tenantScope, 'lost-end-1')).status).toBe('live');
+    const closed = await store.closeAbandoned(hour, new Date(startedAt.getTime() + 30_000 + hour + 1_000));
+    expect(closed).toContainEqual(lost); // (and the earlier tests' calls left without an end)
+    await store.finalizePending(0);
+    const stored = await store.getCall(tenantScope, 'lost-end-1');
+    expect(stored).toMatchObject({ status: 'ended', durationMs: 30_000, storeFeatures: false });
+    expect(stored.summary).not.toBeNull();
+    const timeline = await store.getTimeline(tenantScope, 'lost-end-1', null);
+    expect(timeline.speakers.customer.windows.startMs).toEqual([]);
+    // The end arriving late changes nothing.
+    await store.write([call.end]);
+    expect((await store.getCall(tenantScope, 'lost-end-1')).durationMs).toBe(30_000);
+  });
+
   it('serves a timeline per speaker, downsampled on request', async () => {
     const full = await store.getTimeline(tenantScope, 'replay-1', null);
     expect(full.speakers.customer.windows.startMs).toHaveLength(59);

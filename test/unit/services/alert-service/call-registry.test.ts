@@ -1,8 +1,12 @@
 // The service's call registry: owner metadata and live state per call, alert dedupe by id,
 // idempotent acknowledgements, and purging of ended and idle calls (which frees their rule state).
+import { agentTeamKey, parseUsers, teamsOfAgents } from '../../../../services/shared/auth/users.ts';
 import { describe, expect, it } from 'vitest';
 import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
 import type { AlertView } from '../../../../services/alert-service/protocol.ts';
+
+// A well-formed scrypt hash (never checked here).
+const HASH = 'scrypt:16384:8:1:B8YJwTDEA9kcviClLbtMuQ==:xyvx1UEwkzdSfxlAd8/BZGGOCm0nO13vXr7jGW31on0=';
 
 const alert = (alertId: string, callId: string, tenant = 'demo') =>
   ({
@@ -17,7 +21,7 @@ const alert = (alertId: string, callId: string, tenant = 'demo') =>
 
 describe('call registry', () => {
   it('tracks owners and live state, dedupes alerts and acknowledges once', () => {
-    const r = createCallRegistry({ teamOfAgent: new Map([['agent-1', 'billing']]) });
+    const r = createCallRegistry({ teamOfAgent: new Map([[agentTeamKey('demo', 'agent-1'), 'billing']]) });
     r.start({ callId: 'c1', tenant: 'demo', agentId: 'agent-1', team: '', queue: 'q', startedAtMs: 0 });
     expect(r.owner('demo', 'c1')).toMatchObject({ tenant: 'demo', agentId: 'agent-1', team: 'billing' });
     r.emotion(
@@ -34,6 +38,38 @@ describe('call registry', () => {
     expect(r.acknowledge('a1', 'sam', 5)).toBe(true);
     expect(r.acknowledge('a1', 'bea', 6)).toBe(false);
     expect(r.findAlert('a1')).toMatchObject({ acknowledgedBy: 'sam' });
+  });
+
+  it("takes an agent's team from the agent's own tenant: agent ids repeat across tenants", () => {
+    const users = parseUsers({
+      users: [
+        {
+          username: 'acme-a1',
+          displayName: 'A',
+          role: 'agent',
+          tenant: 'acme',
+          agentId: 'agent-1',
+          teams: ['north'],
+          passwordHash: HASH,
+        },
+        {
+          username: 'globex-a1',
+          displayName: 'G',
+          role: 'agent',
+          tenant: 'globex',
+          agentId: 'agent-1',
+          teams: ['billing'],
+          passwordHash: HASH,
+        },
+      ],
+    });
+    const r = createCallRegistry({ teamOfAgent: teamsOfAgents(users) });
+    r.start({ callId: 'c', tenant: 'acme', agentId: 'agent-1', team: '', queue: '', startedAtMs: 0 });
+    r.start({ callId: 'c', tenant: 'globex', agentId: 'agent-1', team: '', queue: '', startedAtMs: 0 });
+    r.start({ callId: 'd', tenant: 'initech', agentId: 'agent-1', team: '', queue: '', startedAtMs: 0 });
+    expect(r.owner('acme', 'c')).toMatchObject({ team: 'north' });
+    expect(r.owner('globex', 'c')).toMatchObject({ team: 'billing' });
+    expect(r.owner('initech', 'd')).toMatchObject({ team: '' });
   });
 
   it('purges ended calls after the retention and idle calls, and reports them', () => {

@@ -1,5 +1,6 @@
 // A WebSocket state frame used to send every client the ids of every purged
 // call, of every tenant. Now the `removed` list of a frame names only calls its client could see.
+import { agentTeamKey } from '../../../../services/shared/auth/users.ts';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../services/shared/auth/roles.ts';
 import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
@@ -27,8 +28,8 @@ describe('purged call ids in state frames', () => {
     const r = createCallRegistry({
       endedRetentionMs: 10,
       teamOfAgent: new Map([
-        ['a-1', 'billing'],
-        ['a-2', 'sales'],
+        [agentTeamKey('acme', 'a-1'), 'billing'],
+        [agentTeamKey('globex', 'a-2'), 'sales'],
       ]),
     });
     const start = (tenant: string, callId: string, agentId: string): void =>

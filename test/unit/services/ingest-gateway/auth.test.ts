@@ -24,6 +24,15 @@ describe('tenant tokens', () => {
     expect(() => parseTenantTokens('', 'TENANT_TOKENS')).toThrow(/no tenant tokens/);
   });
 
+  it('rejects a tenant listed twice and one token shared by two tenants, without echoing it', () => {
+    expect(() => parseTenantTokens('acme=aaaaaaaaaaaaaaaa,acme=bbbbbbbbbbbbbbbb', 'V')).toThrow(
+      /V: tenant "acme" is listed twice/,
+    );
+    const shared = () => parseTenantTokens('acme=aaaaaaaaaaaaaaaa,globex=aaaaaaaaaaaaaaaa', 'V');
+    expect(shared).toThrow(/V: tenants "acme" and "globex" have the same token/);
+    expect(shared).not.toThrow(/aaaa/);
+  });
+
   it('maps a bearer token to its tenant and rejects the rest', () => {
     const store = createTokenStore(parseTenantTokens('acme=aaaaaaaaaaaaaaaa', 'V'));
     expect(store.tenantFor('Bearer aaaaaaaaaaaaaaaa')).toBe('acme');

@@ -74,4 +74,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig(bad, { API_TOKEN: 's3cret' })).toThrow(/API_TOKEN: .*\(got \(hidden\)\)/);
     expect(() => loadConfig(bad, { API_TOKEN: 's3cret' })).not.toThrow(/s3cret/);
   });
+
+  it('never echoes the credentials or the query of a rejected URL', () => {
+    const bad = z.object({
+      DATABASE_URL: z.string().startsWith('postgres://'),
+      ROUTING_WEBHOOK_URL: z.url({ protocol: /^https$/ }),
+    });
+    const attempt = () =>
+      loadConfig(bad, {
+        DATABASE_URL: 'postgresql+psycopg://va:Sup3r-S3cret@db.internal/va',
+        ROUTING_WEBHOOK_URL: 'http://hooks.example/route?access_token=tok-123',
+      });
+    expect(attempt).toThrow(
+      /DATABASE_URL: .*\(got "postgresql\+psycopg:\/\/\(credentials hidden\)@db\.internal\/va"\)/,
+    );
+    expect(attempt).toThrow(
+      /ROUTING_WEBHOOK_URL: .*\(got "http:\/\/hooks\.example\/route\?\(query hidden\)"\)/,
+    );
+    expect(attempt).not.toThrow(/Sup3r|tok-123/);
+  });
 });

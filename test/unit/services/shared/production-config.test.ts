@@ -61,6 +61,18 @@ describe('alert service in production', () => {
     expect(config.warnings).toEqual([]);
   });
 
+  it('refuses a key set (JWKS) fetched without TLS', () => {
+    const jwks = { ALERT_JWKS_ISSUER: 'https://idp.example', ALERT_JWKS_AUDIENCE: 'va' };
+    const env = { ...base, JWT_SECRET: strong(), ALERT_USERS_FILE: '/u.json', ...jwks };
+    const error = configError(() =>
+      loadAlertServiceConfig({ ...env, ALERT_JWKS_URL: 'http://idp.example/jwks.json' }),
+    );
+    expect(error.problems).toEqual(['ALERT_JWKS_URL: must be an https:// URL in production']);
+    expect(
+      loadAlertServiceConfig({ ...env, ALERT_JWKS_URL: 'https://idp.example/jwks.json' }).ALERT_JWKS_URL,
+    ).toBe('https://idp.example/jwks.json');
+  });
+
   it('still reads the old name ALERT_JWT_SECRET for one release, with a deprecation warning', () => {
     const key = strong();
     const config = loadAlertServiceConfig({ ...base, ALERT_JWT_SECRET: key, ALERT_USERS_FILE: '/u.json' });

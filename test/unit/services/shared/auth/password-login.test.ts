@@ -90,4 +90,57 @@ describe('password login', () => {
     });
     expect(limiter.size().accounts).toBe(0);
   });
+
+  it('counts guesses sent at once: no more passwords are checked than the free failures', async () => {
+    const { counter, check } = counted(passwordCheck(await users()));
+    const limiter = createLoginLimiter();
+    const attempt = (password: string) =>
+      attemptLogin(check, limiter, { username: 'lead', password, address: '192.0.2.20' });
+    const burst = await Promise.all([
+      ...Array.from({ length: 60 }, (_, i) => attempt(`guess-${i}`)),
+      attempt('right-password'),
+    ]);
+    expect(counter.calls).toBe(DEFAULT_LOGIN_LIMITS.accountFreeFailures);
+    expect(burst.at(-1)).toMatchObject({ kind: 'rate_limited', limitedBy: 'account' });
+    expect(burst.filter((o) => o.kind === 'denied')).toHaveLength(DEFAULT_LOGIN_LIMITS.accountFreeFailures);
+  });
+
+  it('counts unknown usernames sent at once from one address against the address', async () => {
+    const { counter, check } = counted(passwordCheck(await users()));
+    const limiter = createLoginLimiter();
+    const burst = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        attemptLogin(check, limiter, { username: `nobody-${i}`, password: 'x', address: '192.0.2.21' }),
+      ),
+    );
+    expect(counter.calls).toBe(DEFAULT_LOGIN_LIMITS.addressFreeFailures);
+    expect(burst.filter((o) => o.kind === 'rate_limited' && o.limitedBy === 'address')).toHaveLength(
+      100 - DEFAULT_LOGIN_LIMITS.addressFreeFailures,
+    );
+    // Another address is not held up by them, and the attempts in progress were all ended.
+    const other = await attemptLogin(check, limiter, {
+      username: 'lead',
+      password: 'right-password',
+      address: '192.0.2.22',
+    });
+    expect(other.kind).toBe('ok');
+  });
+
+  it('lets one attempt at a time through once the free failures are used up', async () => {
+    let now = 0;
+    const limiter = createLoginLimiter(DEFAULT_LOGIN_LIMITS, () => now);
+    for (let i = 0; i < DEFAULT_LOGIN_LIMITS.accountFreeFailures; i++) {
+      expect(limiter.begin('lead', 'a').limitedBy).toBeNull();
+      limiter.failed('lead', 'a');
+    }
+    expect(limiter.begin('lead', 'a').limitedBy).toBeNull();
+    expect(limiter.begin('lead', 'b')).toEqual({
+      retryAfterMs: DEFAULT_LOGIN_LIMITS.baseLockMs,
+      limitedBy: 'account',
+    });
+    limiter.failed('lead', 'a');
+    expect(limiter.begin('lead', 'b').limitedBy).toBe('account'); // now locked
+    now += DEFAULT_LOGIN_LIMITS.baseLockMs;
+    expect(limiter.begin('lead', 'b').limitedBy).toBeNull();
+  });
 });

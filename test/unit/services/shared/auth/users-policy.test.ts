@@ -2,7 +2,12 @@
 // a copy of its hashes, or a demo username re-hashed with the public password "demo1234".
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, productionUsersProblems } from '../../../../../services/shared/auth/users-policy.ts';
+import {
+  DEMO_PASSWORD,
+  demoHashes,
+  productionUsersProblems,
+} from '../../../../../services/shared/auth/users-policy.ts';
+import { DEMO_PASSWORD_HASHES } from '../../../../../services/shared/auth/demo-hashes.ts';
 import { DEMO_USERS_FILE, hashPassword, parseUsers } from '../../../../../services/shared/auth/users.ts';
 
 const user = (username: string, passwordHash: string) => ({
@@ -32,5 +37,12 @@ describe('production users policy', () => {
     expect(await productionUsersProblems('U', '/etc/users.json', users)).toEqual([
       'U: user "admin" still has the public demo password',
     ]);
+  });
+
+  it('knows the demo hashes without the demo file (the container image does not ship it)', () => {
+    const demo = parseUsers(JSON.parse(readFileSync(DEMO_USERS_FILE, 'utf8')));
+    const fileHashes = new Set([...demo.values()].map((u) => u.passwordHash));
+    expect(new Set(DEMO_PASSWORD_HASHES)).toEqual(fileHashes);
+    expect(demoHashes('/nonexistent/demo-users.json')).toEqual(fileHashes);
   });
 });
