@@ -21,6 +21,9 @@ export default defineConfig({
           globalSetup: ['test/support/kafka-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // expect.poll waits on real services and a real browser: 1 s (vitest's default) was too
+          // short on a loaded 2-core machine (a page's first API answer took over a second).
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },
@@ -30,6 +33,7 @@ export default defineConfig({
           include: ['test/int/cluster/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 300_000,
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },

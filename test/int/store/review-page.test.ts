@@ -129,6 +129,9 @@ describe('QA review page in a real browser', () => {
     expect(await page.locator('#username').isVisible()).toBe(true);
 
     await signInToQa(page, qa.origin, 'supervisor');
+    // The call list's wide table scrolls in its own box: the page is the phone's width (was 633 px).
+    await page.getByRole('link', { name: 'qa-call-calm' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.getByRole('link', { name: 'qa-call-calm' }).click();
     await page.locator('#review-notes').fill('x'.repeat(3000));
     await page.getByRole('button', { name: 'Save review' }).click();
