@@ -71,6 +71,12 @@ export interface SessionDeps {
   writeAck(ack: IngestAckOut): void;
   /** Ends the stream: with an error status, or OK after the last ack. */
   close(error?: IngestError): void;
+  /**
+   * The client resumes a call refused UNAVAILABLE on another gateway, with the same call id and
+   * the audio time where it left off (gRPC): such a refusal then hands the call over instead of
+   * ending it. Adapters whose client cannot do that (Twilio) end the call.
+   */
+  resumesElsewhere?: boolean;
   now?: () => number;
 }
 
@@ -210,18 +216,36 @@ export function createCallSession(deps: SessionDeps): CallSession {
     metrics.liveCalls.set(deps.liveCalls.size());
   };
 
+  /** Every channel's buffered audio as chunk records (`final`: the call's last ones). */
+  const flushAll = (final: boolean): OutRecord[] => {
+    const records: OutRecord[] = [];
+    for (const batcher of batchers.values()) {
+      const chunk = batcher.flush(now(), final);
+      if (chunk) records.push(chunkRecord(chunk));
+    }
+    return records;
+  };
+
   /** Flushes what is buffered with final markers and the ended event; resolves when acked. */
   const finish = async (reason: string): Promise<boolean> => {
     state = 'ending';
     clearTimers();
     if (!analysed) return true;
-    const records: OutRecord[] = [];
-    for (const batcher of batchers.values()) {
-      const chunk = batcher.flush(now(), true);
-      if (chunk) records.push(chunkRecord(chunk));
-    }
-    records.push(callEvent('ended', reason));
-    return send(records);
+    return send([...flushAll(true), callEvent('ended', reason)]);
+  };
+
+  /**
+   * Sends what is buffered WITHOUT final markers or the ended event: the call is not over, its
+   * client resumes it on another gateway (README: UNAVAILABLE is retried with the same call id and
+   * the audio time where it left off). Final markers here made the dsp-worker ignore the resumed
+   * audio. A client that never comes back is ended downstream by its idle timeouts.
+   */
+  const handOver = async (): Promise<boolean> => {
+    state = 'ending';
+    clearTimers();
+    if (!analysed) return true;
+    const records = flushAll(false);
+    return records.length === 0 ? true : send(records);
   };
 
   const fail = (error: IngestError): void => {
@@ -234,7 +258,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const flushing = state === 'ending';
     metrics.errors.inc({ code: error.code });
     log.warn('call rejected', { code: error.code, status: error.status, reason: error.message });
-    const done = wasLive ? finish(error.code.toLowerCase()) : Promise.resolve(true);
+    // UNAVAILABLE (shutting down, broker unavailable) asks the client to retry elsewhere.
+    const resumable = deps.resumesElsewhere === true && error.status === 'UNAVAILABLE';
+    const done = !wasLive ? Promise.resolve(true) : resumable ? handOver() : finish(error.code.toLowerCase());
     state = 'ended';
     if (!flushing) void done.finally(release);
     deps.close(error);

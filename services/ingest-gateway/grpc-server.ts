@@ -95,6 +95,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       sink,
       logger,
       metrics,
+      // A gRPC client resumes a call refused UNAVAILABLE on another gateway (README).
+      resumesElsewhere: true,
       writeAck: (ack) => {
         if (!closed) call.write(ack);
       },

@@ -1,6 +1,7 @@
 // The gateway at its limits, over real gRPC and the real broker: backpressure (streams pause
 // while Kafka is behind, nothing is lost), a call that goes quiet is ended after the idle timeout,
-// and a graceful stop flushes a live call and tells the client UNAVAILABLE.
+// and a graceful stop flushes a live call, tells the client UNAVAILABLE and lets it resume the call
+// on another gateway.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
@@ -109,8 +110,9 @@ describe('ingest gateway limits', () => {
     expect(events.find((e) => e.callId === callId && e.type === 'ended')?.endReason).toBe('idle_timeout');
   });
 
-  it('flushes live calls and answers UNAVAILABLE on a graceful stop', async () => {
+  it('hands a live call over on a graceful stop: UNAVAILABLE, its audio flushed, and it resumes on another gateway', async () => {
     const leaving = await gateway({});
+    const staying = await gateway({});
     const client = createIngestClient(`127.0.0.1:${leaving.grpc.port}`);
     const callId = uniqueName('stop').replace('.', '-');
     const stream = openCallStream(client, TOKEN);
@@ -121,6 +123,14 @@ describe('ingest gateway limits', () => {
     const result = await stream.result;
     client.close();
     expect(result.code).toBe(grpc.status.UNAVAILABLE);
+    // The client goes on where it left off, on the other gateway (same call id, audio time 200 ms).
+    const other = createIngestClient(`127.0.0.1:${staying.grpc.port}`);
+    const resumed = openCallStream(other, TOKEN);
+    await resumed.write(start(callId));
+    for (let seq = 10; seq < 20; seq += 1) await resumed.write(frame(seq));
+    await resumed.write({ end: { reason: 'hangup' } });
+    expect((await resumed.result).code).toBe(grpc.status.OK);
+    other.close();
     const chunks = await collectUntil(
       testKafka(),
       topics.audio,
@@ -128,6 +138,19 @@ describe('ingest gateway limits', () => {
       (all) => all.some((c) => c.callId === callId && c.final),
     );
     const own = chunks.filter((c) => c.callId === callId);
-    expect(own.reduce((sum, c) => sum + c.payload.byteLength, 0)).toBe(10 * 160);
+    expect(own.reduce((sum, c) => sum + c.payload.byteLength, 0)).toBe(20 * 160);
+    // Only the real end is final: a final chunk at the hand-over made the dsp-worker drop the rest.
+    expect(own.filter((c) => c.final).map((c) => c.audioEndMs)).toEqual([
+      Math.max(...own.map((c) => c.audioEndMs)),
+    ]);
+    const events = await collectUntil(
+      testKafka(),
+      topics.calls,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+    );
+    expect(events.filter((e) => e.callId === callId && e.type === 'ended').map((e) => e.endReason)).toEqual([
+      'hangup',
+    ]);
   });
 });
