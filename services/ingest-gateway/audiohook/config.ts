@@ -28,6 +28,8 @@ export interface AudioHookConfig {
   reconnectGraceMs: number;
   /** After `disconnect`, the client has this long to close before the socket is closed. */
   closeTimeoutMs: number;
+  /** WebSocket ping interval; a socket that missed the last ping's pong is closed (ws-heartbeat.ts). */
+  heartbeatMs: number;
 }
 
 const schema = z.object({
@@ -38,6 +40,7 @@ const schema = z.object({
   AUDIOHOOK_MAX_SIGNATURE_AGE_S: intVar({ min: 1, max: 3_600, def: 60 }),
   AUDIOHOOK_RECONNECT_GRACE_MS: intVar({ min: 0, max: 300_000, def: 10_000 }),
   AUDIOHOOK_CLOSE_TIMEOUT_MS: intVar({ min: 100, max: 60_000, def: 5_000 }),
+  AUDIOHOOK_HEARTBEAT_MS: intVar({ min: 100, max: 300_000, def: 15_000 }),
 });
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -133,5 +136,6 @@ export function loadAudioHookConfig(
     maxSignatureAgeS: c.AUDIOHOOK_MAX_SIGNATURE_AGE_S,
     reconnectGraceMs: c.AUDIOHOOK_RECONNECT_GRACE_MS,
     closeTimeoutMs: c.AUDIOHOOK_CLOSE_TIMEOUT_MS,
+    heartbeatMs: c.AUDIOHOOK_HEARTBEAT_MS,
   };
 }

@@ -20,11 +20,13 @@ import { holdWhileBehind } from '../stream-hold.ts';
 import type { AudioHookOrg } from './config.ts';
 import type { Attachment, Conversation, Conversations } from './conversations.ts';
 import { parseClientMessage, serverMessage, type ClientMessage, type ServerType } from './messages.ts';
-import type { AudioHookMetrics } from './metrics.ts';
+import { clientErrorLabel, type AudioHookMetrics } from './metrics.ts';
 import { callStartFromOpen, selectMedia } from './open.ts';
 
 /** Positions are decimal seconds: a client rounding to the millisecond is still exact enough. */
 const POSITION_TOLERANCE_SAMPLES = AUDIOHOOK_RATE_HZ / 1000;
+/** Client `error` messages logged per session (all are counted in the metric). */
+const LOGGED_CLIENT_ERRORS = 5;
 
 export interface ConnectionDeps {
   ws: WebSocket;
@@ -56,6 +58,7 @@ export function serveConnection(deps: ConnectionDeps): Connection {
   let conversation: Conversation | null = null;
   let checkBackpressure: () => void = () => undefined;
   let closeTimer: NodeJS.Timeout | null = null;
+  let clientErrorsSeen = 0;
 
   const send = (type: ServerType, parameters: Record<string, unknown> = {}): void => {
     if (ws.readyState === ws.OPEN)
@@ -230,8 +233,14 @@ export function serveConnection(deps: ConnectionDeps): Connection {
         return checkPosition(message);
       case 'error':
         // The client's own trouble (429 rate limit, 500, …): counted; its `close` follows.
-        adapterMetrics.clientErrors.inc({ code: String(message.parameters.code) });
-        log.warn('audiohook client reported an error', { code: message.parameters.code });
+        adapterMetrics.clientErrors.inc({ code: clientErrorLabel(message.parameters.code) });
+        // Logged a few times per session, counted always: a client's flood must not flood the log.
+        clientErrorsSeen += 1;
+        if (clientErrorsSeen <= LOGGED_CLIENT_ERRORS)
+          log.warn('audiohook client reported an error', {
+            code: message.parameters.code,
+            ...(clientErrorsSeen === LOGGED_CLIENT_ERRORS ? { furtherNotLogged: true } : {}),
+          });
         return;
       case 'close':
         checkPosition(message);

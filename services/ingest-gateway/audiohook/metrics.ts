@@ -18,6 +18,16 @@ export interface AudioHookMetrics {
   readonly protocolErrors: Counter<'code'>;
 }
 
+/**
+ * The `error` codes the AudioHook protocol defines (HTTP-like statuses); any other client-chosen
+ * number is counted as `other`, so a client cannot grow the metric without bound.
+ */
+const CLIENT_ERROR_CODES = new Set([400, 401, 403, 404, 405, 408, 409, 413, 415, 429, 500, 502, 503, 504]);
+
+/** The label of a client `error` code. */
+export const clientErrorLabel = (code: number): string =>
+  CLIENT_ERROR_CODES.has(code) ? String(code) : 'other';
+
 export function createAudioHookMetrics(base: ServiceMetrics): AudioHookMetrics {
   const metric = metricBuilders(base.registry);
   return {

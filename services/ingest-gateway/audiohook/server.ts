@@ -18,6 +18,7 @@ import { createConversations } from './conversations.ts';
 import type { AudioHookMetrics } from './metrics.ts';
 import { createReplayGuard } from './replay-guard.ts';
 import { authenticateUpgrade } from './upgrade-auth.ts';
+import { startWsHeartbeat } from '../ws-heartbeat.ts';
 
 /** Text messages are JSON under 64 KiB (the protocol's limit); audio frames far smaller. */
 const MAX_MESSAGE_BYTES = 65_536;
@@ -60,6 +61,9 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
     maxPayload: MAX_MESSAGE_BYTES,
     perMessageDeflate: false,
   });
+
+  // A client that vanished during a pause (no audio, no pings, the call not idle) is let go.
+  const stopHeartbeat = startWsHeartbeat(wss, config.heartbeatMs);
 
   const onRequest = (_: IncomingMessage, response: ServerResponse): void => {
     response.writeHead(426, { Connection: 'close', 'Content-Type': 'text/plain' });
@@ -107,6 +111,7 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
     port: listening.port,
     async stop() {
       accepting = false;
+      stopHeartbeat();
       for (const connection of connections) connection.shutdown();
       // Conversations waiting for a reconnect have no socket to tell: end them, flushing.
       for (const conversation of conversations.all())

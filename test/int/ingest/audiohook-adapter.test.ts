@@ -371,4 +371,47 @@ describe('Genesys Cloud AudioHook adapter', () => {
       await own.stop();
     }
   });
+
+  it('lets a paused call go when its client vanishes (no pong to the ping), keeping its audio', async () => {
+    const own = await hookGateway({
+      IDLE_TIMEOUT_MS: '400',
+      AUDIOHOOK_HEARTBEAT_MS: '200',
+      AUDIOHOOK_RECONNECT_GRACE_MS: '200',
+    });
+    const ownUrl = `ws://127.0.0.1:${own.audiohook?.port}/hook`;
+    const liveCalls = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text();
+      return Number(/va_ingest_live_calls\{service="ingest-gateway"\} (\d+)/.exec(text)?.[1] ?? -1);
+    };
+    try {
+      const call = recorded();
+      const client = await connectAudioHook(ownUrl, ORG);
+      await playCall(client, ORG.orgId, call, { toFrame: 3, noClose: true });
+      client.send('paused');
+      await expect.poll(liveCalls).toBe(1);
+      // Half-open: the client's socket stops reading, so it never answers a ping (nor sends one).
+      (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      await expect.poll(liveCalls, { timeout: 10_000 }).toBe(0);
+      const ended = (await eventsOf(call.conversationId)).find((e) => e.type === 'ended');
+      expect(ended).toMatchObject({ framesAccepted: 2 * 3 }); // stereo: a frame per channel
+      client.ws.terminate();
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('counts client error reports under the protocol codes only (others as "other")', async () => {
+    const client = await connectAudioHook(url, ORG);
+    await playCall(client, ORG.orgId, recorded(), { toFrame: 1, noClose: true });
+    for (let code = 1000; code < 1040; code += 1) client.send('error', { code, message: 'x' });
+    client.send('error', { code: 429, message: 'rate limited' });
+    client.send('close', { reason: 'error' });
+    await client.next('closed');
+    const text = await (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
+    const series = text.split('\n').filter((l) => l.startsWith('va_audiohook_client_errors_total{'));
+    const other = series.find((l) => l.includes('code="other"'));
+    expect(Number(other?.split(' ').at(-1))).toBeGreaterThanOrEqual(40);
+    expect(series.some((l) => l.includes('code="429"'))).toBe(true);
+    expect(series.some((l) => l.includes('code="1001"'))).toBe(false);
+  });
 });
