@@ -127,7 +127,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  const l16ws = loadL16WsConfig(env, production);
+  const l16ws = loadL16WsConfig(env, production, [...tenantTokens.keys()]);
   const audiohook = loadAudioHookConfig(env, [...tenantTokens.keys()], production);
   return {
     common: { ...c, topicReplication: topics.replication },

@@ -47,6 +47,8 @@ export type TwilioServer = AdapterServer;
 interface TwilioCall {
   session: CallSession;
   channels: string[];
+  /** The consent the call started with: a reconnect that says otherwise is not this call. */
+  consent: string;
   /** Closes the socket that carries the call now. */
   close(error?: IngestError): void;
 }
@@ -123,6 +125,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     };
     const ownCall: TwilioCall = {
       channels: [],
+      consent: '',
       close,
       session: createCallSession({
         tenant,
@@ -141,12 +144,12 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     streams.set(ws, () => call);
 
     /** A new stream for a call whose socket dropped: the call goes on here, the gap as silence. */
-    const resume = (start: TwilioStart): boolean => {
+    const resume = (start: TwilioStart, consent: string): boolean => {
       const channels = channelsOfTracks(start.tracks);
       const found = parked.take(
         tenant,
         start.callSid,
-        (c) => c.session.state() === 'live' && c.channels.join() === channels.join(),
+        (c) => c.session.state() === 'live' && c.channels.join() === channels.join() && c.consent === consent,
       );
       if (!found) return false;
       ownCall.session.abandon('resumed'); // never started: only its CallStart deadline to clear
@@ -184,8 +187,10 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
             );
           streamSid = message.streamSid;
           const raw = toCallStart(message.start, tenant); // validates the format of a reconnect too
-          if (call.session.state() === 'awaiting-start' && resume(message.start)) return;
+          const consent = JSON.stringify(raw.consent);
+          if (call.session.state() === 'awaiting-start' && resume(message.start, consent)) return;
           call.channels = raw.channels;
+          call.consent = consent;
           call.session.handle({ message: 'start', start: raw });
           return;
         }

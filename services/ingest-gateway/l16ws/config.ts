@@ -18,9 +18,15 @@ export const l16wsEnv = z.object({
   L16WS_SOURCES_FILE: z.string().optional(),
 });
 
+/**
+ * `tenants`: the tenants of TENANT_TOKENS; a source of any other tenant is refused (its calls
+ * would have no customer-reference key and no place in the tenant's quotas), as the Twilio and
+ * AudioHook settings are.
+ */
 export function loadL16WsConfig(
   env: Record<string, string | undefined>,
   production: boolean,
+  tenants: readonly string[],
 ): L16WsConfig | null {
   const c = loadConfig(l16wsEnv, env);
   if (c.L16WS_PORT === undefined) {
@@ -39,5 +45,11 @@ export function loadL16WsConfig(
       : null;
   if (!sources)
     throw new ConfigError(['L16WS_SOURCES: set it (or L16WS_SOURCES_FILE) with L16WS_PORT (got unset)']);
+  const variable = c.L16WS_SOURCES_FILE ? 'L16WS_SOURCES_FILE' : 'L16WS_SOURCES';
+  const strangers = sources.filter((s) => !tenants.includes(s.tenant));
+  if (strangers.length > 0)
+    throw new ConfigError(
+      strangers.map((s) => `${variable}: source "${s.id}": tenant "${s.tenant}" has no tenant token`),
+    );
   return { host: c.L16WS_HOST, port: c.L16WS_PORT, sources };
 }

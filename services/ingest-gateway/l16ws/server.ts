@@ -13,7 +13,7 @@ import { listen } from '../../shared/listen.ts';
 import { createCallSession, type CallSession } from '../call-session.ts';
 import { IngestError, type IngestStatus } from '../errors.ts';
 import { createParkedCalls } from '../reconnect-grace.ts';
-import type { RawCallStart } from '../validate.ts';
+import { validateCallStart, type CallSpec, type RawCallStart } from '../validate.ts';
 import { callStartFromMetadata, parseMetadata } from './metadata.ts';
 import type { L16WsMetrics } from './metrics.ts';
 import { addressAllowed, createSourceStore, type L16WsSource } from './sources.ts';
@@ -43,6 +43,8 @@ interface L16Call {
   lastFrameSamples: number;
   bytesPerFrameSample: number;
   sampleRateHz: number;
+  /** The consent the call started with (validated): a reconnect must repeat it. */
+  consent: CallSpec['consent'];
   /** Closes the socket that carries the call now. */
   close(error?: Refusal): void;
 }
@@ -179,18 +181,20 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     startDeadline.unref();
 
     /** A new socket for a call whose socket dropped: the call goes on, the gap as silence. */
-    const resume = (tenant: string, raw: RawCallStart): L16Call | null => {
+    const resume = (tenant: string, raw: RawCallStart, consent: CallSpec['consent']): L16Call | null => {
       const found = parked.take(
         tenant,
         raw.callId,
         (c) =>
           c.session.state() === 'live' &&
           c.sampleRateHz === raw.sampleRateHz &&
-          c.bytesPerFrameSample === 2 * raw.channels.length,
+          c.bytesPerFrameSample === 2 * raw.channels.length &&
+          // Another consent is not this call going on (refused below as a second live call).
+          JSON.stringify(c.consent) === JSON.stringify(consent),
       );
       if (!found) return null;
-      const goneMs = Date.now() - found.droppedAtMs;
       const resumed = found.call;
+      const goneMs = Date.now() - found.droppedAtMs;
       // The frames the platform would have sent meanwhile are skipped: the gateway fills them
       // with silence (sequence gap), so the timeline stays the wall clock's.
       const missed =
@@ -214,7 +218,10 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       }
       const raw = callStartFromMetadata(meta, source);
       clearTimeout(startDeadline);
-      call = raw.callId ? resume(source.tenant, raw) : null;
+      // A reconnect is held to a new call's checks (tenant, metadata limits), and may not change
+      // the consent the call started with.
+      const checked = validateCallStart(raw, source.tenant, Date.now());
+      call = raw.callId ? resume(source.tenant, raw, checked.consent) : null;
       if (call) return;
       const own: L16Call = {
         tenant: source.tenant,
@@ -223,6 +230,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
         lastFrameSamples: 0,
         bytesPerFrameSample: 2 * raw.channels.length,
         sampleRateHz: raw.sampleRateHz,
+        consent: checked.consent,
         close,
         session: createCallSession({
           tenant: source.tenant,

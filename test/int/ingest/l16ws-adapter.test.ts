@@ -294,4 +294,22 @@ describe('l16ws adapter: abrupt close', () => {
     // Not at once: the call waited for a reconnect that did not come.
     expect(ended?.endTimeMs).toBeGreaterThanOrEqual(droppedAtMs + GRACE_MS - 50);
   });
+
+  it("holds a reconnect to a new call's checks: another tenant or another consent does not resume the call", async () => {
+    const id = callSid();
+    const socket = await openL16Socket(port, { authorization: jambonzAuth });
+    socket.ws.send(jambonzMetadata(id));
+    await sendFrames(socket.ws, Buffer.alloc(640 * 10), 640);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.ws.terminate(); // dropped: the call waits for its reconnect
+    const tenant = await refusedWith(jambonzMetadata(id, { tenant: 'globex' }), []);
+    expect([tenant.code, tenant.reason]).toEqual([4403, expect.stringMatching(/^TENANT_MISMATCH/)]);
+    const long = await refusedWith(jambonzMetadata(id, { customerRef: 'x'.repeat(5000) }), []);
+    expect([long.code, long.reason]).toEqual([4400, expect.stringMatching(/^BAD_METADATA/)]);
+    const consent = await refusedWith(jambonzMetadata(id, { consent: { analytics: false } }), []);
+    expect([consent.code, consent.reason]).toEqual([4409, expect.stringMatching(/^CALL_ALREADY_LIVE/)]);
+    // The call itself is untouched: it ends after the grace period with its 10 frames.
+    const ended = await endedEvent(kafka, callsTopic, id);
+    expect(ended).toMatchObject({ endReason: 'client-closed', framesAccepted: 20 });
+  });
 });

@@ -162,16 +162,23 @@ describe('l16ws first frame -> CallStart', () => {
 describe('l16ws configuration', () => {
   const SOURCES = JSON.stringify({ jambonz: { tenant: 'acme', secret: SECRET } });
   const problems = (env: Record<string, string>) =>
-    thrownError(() => loadL16WsConfig(env, false), ConfigError).problems.join('\n');
+    thrownError(() => loadL16WsConfig(env, false, ['acme']), ConfigError).problems.join('\n');
 
   it('is off without L16WS_PORT, and needs its sources with it', () => {
-    expect(loadL16WsConfig({}, false)).toBeNull();
+    expect(loadL16WsConfig({}, false, ['acme'])).toBeNull();
     expect(problems({ L16WS_SOURCES: SOURCES })).toMatch(/^L16WS_PORT/);
     expect(problems({ L16WS_PORT: '8443' })).toMatch(/^L16WS_SOURCES/);
-    expect(loadL16WsConfig({ L16WS_PORT: '8443', L16WS_SOURCES: SOURCES }, false)).toMatchObject({
+    expect(loadL16WsConfig({ L16WS_PORT: '8443', L16WS_SOURCES: SOURCES }, false, ['acme'])).toMatchObject({
       host: '0.0.0.0',
       port: 8443,
       sources: [{ id: 'jambonz', tenant: 'acme', agentChannel: 1, tokenIn: 'header' }],
     });
+  });
+
+  it('refuses a source of a tenant without a tenant token', () => {
+    const ghost = JSON.stringify({ jambonz: { tenant: 'ghost', secret: SECRET } });
+    expect(problems({ L16WS_PORT: '8443', L16WS_SOURCES: ghost })).toBe(
+      'L16WS_SOURCES: source "jambonz": tenant "ghost" has no tenant token',
+    );
   });
 });
