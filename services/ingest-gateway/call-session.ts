@@ -139,6 +139,13 @@ export function createCallSession(deps: SessionDeps): CallSession {
     deps.writeAck({ callId: spec.callId, state: ackState, framesAccepted, ...counts() });
   };
 
+  /** Frames the batchers kept, all channels (repeats and late frames are dropped there). */
+  const keptFrames = (): number => {
+    let kept = 0;
+    for (const batcher of batchers.values()) kept += batcher.stats.frames;
+    return kept;
+  };
+
   const reachedAudioMs = (): number => Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
 
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
@@ -352,14 +359,18 @@ export function createCallSession(deps: SessionDeps): CallSession {
       pace?.check(c, audioMs, now());
       pace?.add(c, audioMs);
     }
-    framesAccepted += frames;
-    framesSinceAck += frames;
     metrics.frames.inc(frames);
+    const keptBefore = keptFrames();
     if (analysed && channel !== null) addToChannel(channel, raw.payload, raw);
     else if (analysed) {
       const parts = deinterleave(raw.payload, frames, bytesPerSample(current.codec));
       current.channels.forEach((c, k) => addToChannel(c, parts[k], raw));
     }
+    // Accepted = kept: a repeated or late frame the batcher dropped is not (acks told the client
+    // otherwise). A call without analytics keeps nothing and counts what it was sent.
+    const accepted = analysed ? keptFrames() - keptBefore : frames;
+    framesAccepted += accepted;
+    framesSinceAck += frames;
     if (framesSinceAck >= settings.ackEveryFrames)
       ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };

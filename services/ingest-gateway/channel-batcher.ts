@@ -40,6 +40,9 @@ export interface ChannelBatcher {
   readonly stats: ChannelStats;
 }
 
+/** Half the uint32 range: a sequence this far or further "ahead" is behind (RFC 1982). */
+const SERIAL_HALF = 2 ** 31;
+
 export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBatcher {
   const sampleBytes = bytesPerSample(options.codec);
   const bytesPerMs = (options.sampleRateHz * sampleBytes) / 1000;
@@ -100,12 +103,15 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       if (expected === null && audioTimeMs > 0) {
         totalBytes = Math.round((audioTimeMs * options.sampleRateHz) / 1000) * sampleBytes;
       }
-      if (expected !== null && sequence < expected) {
+      // Sequences are uint32 and may start anywhere (ingest.proto), so they wrap: compare them as
+      // serial numbers (RFC 1982), where 0 follows 4294967295 and half the range ahead is "later".
+      const ahead = expected === null ? 0 : (sequence - expected) >>> 0;
+      if (ahead >= SERIAL_HALF) {
         stats.duplicates += 1;
         return null;
       }
-      if (expected !== null && sequence > expected) {
-        const missing = sequence - expected;
+      if (ahead > 0) {
+        const missing = ahead;
         stats.gaps += 1;
         stats.framesMissing += missing;
         const fill = Math.min(missing * lastFrameBytes, maxGapBytes);
@@ -127,7 +133,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       lastFrameBytes = payload.byteLength;
       lastSequence = sequence;
       lastArrival = nowMs;
-      expected = sequence + 1;
+      expected = (sequence + 1) >>> 0;
       stats.frames += 1;
       return bufferedBytes >= maxChunkBytes ? flush(nowMs, false) : null;
     },

@@ -145,6 +145,8 @@ describe('ingest gateway forwarding', () => {
       if (seq !== 50) await stream.write(frame('CHANNEL_CUSTOMER', seq));
       if (seq % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // A repeated frame is dropped, and not counted as accepted.
+    await stream.write(frame('CHANNEL_AGENT', frames - 1));
     await stream.write({ end: { reason: 'hangup' } });
     const result = await stream.finish();
     expect(result.code).toBe(grpc.status.OK);

@@ -72,6 +72,14 @@ describe('channel batcher', () => {
     expect(batcher.flush(3, false)?.payload.byteLength).toBe(160);
   });
 
+  it('follows a sequence that wraps past 4294967295 to 0 (uint32, any start), gaps and repeats included', () => {
+    const batcher = createChannelBatcher({ ...options, maxChunkMs: 10_000 });
+    const top = 2 ** 32 - 2;
+    for (const seq of [top, top + 1, 0, 1, 1, 4294967295, 3]) batcher.add(frame(1), seq, 0);
+    expect(batcher.stats).toMatchObject({ frames: 5, duplicates: 2, gaps: 1, framesMissing: 1 });
+    expect(batcher.flush(1, false)?.payload.byteLength).toBe(6 * 160);
+  });
+
   it('marks the last chunk final, even when empty', () => {
     const batcher = createChannelBatcher(options);
     batcher.add(frame(1), 0, 0);
