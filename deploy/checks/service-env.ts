@@ -11,6 +11,7 @@ import {
   loadEmotionClassifierConfig,
 } from '../../services/emotion-classifier/config.ts';
 import { gatewayEnv, loadGatewayConfig } from '../../services/ingest-gateway/config.ts';
+import { audiohookEnv } from '../../services/ingest-gateway/audiohook/config.ts';
 import { l16wsEnv } from '../../services/ingest-gateway/l16ws/config.ts';
 import { twilioEnv } from '../../services/ingest-gateway/twilio-config.ts';
 import { loadRoutingServiceConfig, routingServiceEnv } from '../../services/routing-service/config.ts';
@@ -52,7 +53,7 @@ export const SERVICE_ENV: Readonly<Record<string, ServiceEnv>> = {
   },
   'ingest-gateway': {
     entry: 'services/ingest-gateway/main.ts',
-    variables: names(gatewayEnv, l16wsEnv, twilioEnv),
+    variables: names(gatewayEnv, l16wsEnv, twilioEnv, audiohookEnv),
     load: withKafkaSecurity(loadGatewayConfig),
   },
   'dsp-worker': {

@@ -121,7 +121,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const runMode = runModeOf(env);
   const production = runMode === 'production';
   const plaintext = !c.TLS_CERT_FILE;
-  const twilio = loadTwilioConfig(env, [...tenantTokens.keys()]);
+  const twilio = loadTwilioConfig(env, [...tenantTokens.keys()], production);
   const problems = production ? productionSecretProblems(env, c, tenantTokens, twilio) : [];
   const customerRefKeys = customerRefKeysOf(c, tenantTokens, production, problems);
   const topics = resolveTopicReplication(c, runMode);

@@ -80,6 +80,7 @@ export function parseTwilioAccounts(
 export function loadTwilioConfig(
   env: Record<string, string | undefined>,
   tenants: readonly string[],
+  production = false,
 ): TwilioConfig | null {
   const c = loadConfig(twilioEnv, env);
   if (c.TWILIO_PORT === undefined) return null;
@@ -87,6 +88,9 @@ export function loadTwilioConfig(
   const publicUrl = (c.TWILIO_PUBLIC_URL ?? '').replace(/\/+$/, '');
   if (!/^wss?:\/\/[^/?#\s]+$/.test(publicUrl))
     problems.push('TWILIO_PUBLIC_URL: set it to the wss://host[:port] Twilio connects to (no path)');
+  // The signature has no nonce: a signed upgrade seen in clear could be replayed (SECURITY.md).
+  else if (production && !publicUrl.startsWith('wss://'))
+    problems.push('TWILIO_PUBLIC_URL: must be wss:// in production (ws:// is for local tests)');
   if (!c.TWILIO_ACCOUNTS && !c.TWILIO_ACCOUNTS_FILE)
     problems.push('TWILIO_ACCOUNTS: set it ("AccountSid=tenant:authToken,…") or TWILIO_ACCOUNTS_FILE');
   if (problems.length > 0) throw new ConfigError(problems);

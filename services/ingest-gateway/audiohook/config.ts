@@ -32,7 +32,8 @@ export interface AudioHookConfig {
   heartbeatMs: number;
 }
 
-const schema = z.object({
+/** The adapter's variables (also read by deploy/checks/service-env.ts). */
+export const audiohookEnv = z.object({
   AUDIOHOOK_PORT: optionalIntVar({ min: 0, max: 65535 }),
   AUDIOHOOK_HOST: z.string().default('0.0.0.0'),
   AUDIOHOOK_ORGS: z.string().optional(),
@@ -109,7 +110,7 @@ export function loadAudioHookConfig(
   tenants: readonly string[],
   production: boolean,
 ): AudioHookConfig | null {
-  const c = loadConfig(schema, env);
+  const c = loadConfig(audiohookEnv, env);
   if (c.AUDIOHOOK_PORT === undefined) {
     if (c.AUDIOHOOK_ORGS || c.AUDIOHOOK_ORGS_FILE)
       throw new ConfigError(['AUDIOHOOK_PORT: set it to serve the AUDIOHOOK_ORGS (got unset)']);

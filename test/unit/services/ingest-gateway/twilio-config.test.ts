@@ -28,6 +28,21 @@ describe('Twilio adapter configuration', () => {
     expect(json?.accounts.get(SID2)?.tenant).toBe('beta');
   });
 
+  it('takes ws:// only outside production (the signature could be replayed from clear text)', () => {
+    const plain = {
+      TWILIO_PORT: '8443',
+      TWILIO_PUBLIC_URL: 'ws://127.0.0.1:8443',
+      TWILIO_ACCOUNTS: `${SID}=acme:${TOKEN}`,
+    };
+    expect(loadTwilioConfig(plain, TENANTS)?.publicUrl).toBe('ws://127.0.0.1:8443');
+    expect(configProblems(() => loadTwilioConfig(plain, TENANTS, true))).toEqual([
+      'TWILIO_PUBLIC_URL: must be wss:// in production (ws:// is for local tests)',
+    ]);
+    expect(loadTwilioConfig({ ...plain, ...base }, TENANTS, true)?.publicUrl).toBe(
+      'wss://ingest.example.com',
+    );
+  });
+
   it('names each problem without echoing a token', () => {
     expect(problems({ TWILIO_PORT: '8443' })[0]).toMatch(/^TWILIO_PUBLIC_URL: /);
     expect(problems({ ...base })[0]).toMatch(/^TWILIO_ACCOUNTS: /);
