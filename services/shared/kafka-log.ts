@@ -12,9 +12,14 @@ import { logLevel, type logCreator, type LogEntry } from 'kafkajs';
 
 // kafkajs's protocol error table (kafkajs is pinned in package.json, patched by scripts/patch-kafkajs.js).
 const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
-  errorCodes: { message: string; retriable: boolean }[];
+  errorCodes: { type: string; message: string; retriable: boolean }[];
 };
-const RETRIED_BY_KAFKAJS = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+// Group membership answers kafkajs marks not retriable because its consumer handles them by
+// rejoining the group (a rebalance: another instance joined or left): routine, not failures.
+const REJOINED_BY_KAFKAJS = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION']);
+const RETRIED_BY_KAFKAJS = new Set(
+  errorCodes.filter((e) => e.retriable || REJOINED_BY_KAFKAJS.has(e.type)).map((e) => e.message),
+);
 
 /** Namespaces where kafkajs reports errors thrown by the product's own callbacks. */
 const HANDLER_NAMESPACES = new Set(['Consumer', 'Runner']);

@@ -54,6 +54,8 @@ describe('kafkajs log lines', () => {
       'warn',
     );
     expect(response('The group coordinator is not available').level).toBe('warn');
+    // A heartbeat answered "rebalancing": the consumer rejoins the group, as designed.
+    expect(response('The group is rebalancing, so a rejoin is needed').level).toBe('warn');
     expect(response('Not authorized to access group: Group authorization failed.').level).toBe('error');
   });
 });
