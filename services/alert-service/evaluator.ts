@@ -15,7 +15,8 @@
 // nothing would free again (the fan-out's registry may have purged the call, and a replayed record
 // never reaches it). Pure apart from callbacks.
 import type { AlertEngine, Observation, RuleSet } from '../../pipelines/alerts/index.ts';
-import { callKey } from '../shared/call-key.ts';
+import { callKey, keyMatches } from '../shared/call-key.ts';
+import { DecodeError } from '../shared/codec.ts';
 import type { ConsumedRecord, TopicPartition } from '../shared/consumer-runner.ts';
 import { OffsetHold } from '../shared/offset-hold.ts';
 import { RecentKeys } from '../shared/recent-keys.ts';
@@ -138,6 +139,10 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   return {
     handle(record) {
       const { obs, tenant, callId, audioCompletedAtMs } = observationOf(record.value);
+      // A body naming another call or tenant than its key: refused (dead-lettered) as the workers
+      // refuse it, not evaluated as the call it names.
+      if (!keyMatches(record.key, tenant, callId))
+        throw new DecodeError('DECODE_FAILED', 'record key is not the record call');
       const lane = laneOf(record.topic);
       const offset = Number(record.offset);
       // A record of an ended call (late, or replayed): evaluated, but nothing of it is kept.

@@ -4,13 +4,15 @@
 import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
+import { MAX_CHUNK_AUDIO_TIME_MS } from '../shared/audio-chunk-limits.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { StoreError, issueLines } from './errors.ts';
 import { nulPath } from './nul-path.ts';
 
 const channel = z.enum(['agent', 'customer']);
 const id = z.string().min(1).max(200);
-const ms = z.number().int().min(0);
+/** Audio times and indices of a call: at most its bound (two days, the gateway's), so sums stay in range. */
+const ms = z.number().int().min(0).max(MAX_CHUNK_AUDIO_TIME_MS);
 /** NaN/Infinity cannot travel in JSON: the store keeps them as null. */
 const num = z.number().nullable();
 const isoTime = z.iso.datetime({ offset: true });

@@ -18,12 +18,13 @@ export function consumedRecord<T>(
   partition: number,
   message: KafkaMessage,
 ): ConsumedRecord<T> {
+  const key = message.key?.toString('utf8') ?? '';
   return {
     topic,
     partition,
     offset: message.offset,
-    key: message.key?.toString('utf8') ?? '',
-    value: decode(message.value, message.headers as RecordHeaders, topic),
+    key,
+    value: decode(message.value, message.headers as RecordHeaders, topic, key),
     timestampMs: Number(message.timestamp),
   };
 }

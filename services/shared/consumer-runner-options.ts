@@ -60,7 +60,7 @@ interface RunnerSettings<T> {
   logger: Logger;
   metrics?: ConsumerMetrics;
   /** Throw a DecodeError (or any error with a `code`) to dead-letter the record. */
-  decode: (value: Buffer | null, headers: RecordHeaders | undefined, topic: string) => T;
+  decode: (value: Buffer | null, headers: RecordHeaders | undefined, topic: string, key: string) => T;
   /**
    * A record that fails decode or handling: 'dead-letter' (default) produces it to
    * deadLetterTopic with its reason code; 'skip' only counts it in `errors` and logs it, for a

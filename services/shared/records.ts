@@ -1,6 +1,7 @@
 // TypeScript shapes of every Kafka record (proto/va/events/v1) and their codecs. Field names are
 // the proto names in camelCase; enums are the friendly names of codec.ts. Pure.
 import type { Channel, DynamicsWindow, WindowMeasures } from '../../pipelines/dsp/types.ts';
+import { emotionEventProblem, featureWindowProblem, windowTimesProblem } from './window-bounds.ts';
 import type { EmotionScores } from '../../pipelines/emotion/types.ts';
 import { audioChunkProblem } from './audio-chunk-limits.ts';
 import { createCodec, createMultiDecoder } from './codec.ts';
@@ -155,13 +156,13 @@ export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
   check: (v) => needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : null),
 });
 export const featureWindowCodec = createCodec<FeatureWindowRecord>('va.events.v1.FeatureWindow', {
-  check: (v) => needsIds(v) ?? needsChannel(v),
+  check: (v) => needsIds(v) ?? needsChannel(v) ?? featureWindowProblem(v),
 });
 export const dynamicsWindowCodec = createCodec<DynamicsWindowRecord>('va.events.v1.DynamicsWindow', {
-  check: needsIds,
+  check: (v) => needsIds(v) ?? windowTimesProblem(v),
 });
 export const emotionEventCodec = createCodec<EmotionEventRecord>('va.events.v1.EmotionEvent', {
-  check: (v) => needsIds(v) ?? needsChannel(v),
+  check: (v) => needsIds(v) ?? needsChannel(v) ?? emotionEventProblem(v),
 });
 export const alertEventCodec = createCodec<AlertEventRecord>('va.events.v1.AlertEvent', {
   check: needsIds,

@@ -17,6 +17,11 @@ import { parseStoreEvent } from '../events.ts';
 import type { CallStore } from '../store.ts';
 import { writeIsolatingPoison } from './isolate-poison.ts';
 import { decodeStoreRecord, type StoreTopic } from './map-records.ts';
+import { keyMatches } from '../../shared/call-key.ts';
+import { StoreError } from '../errors.ts';
+
+/** Topics whose records are keyed by their call (tenant/call id); alerts are keyed otherwise. */
+const KEYED_BY_CALL: ReadonlySet<StoreTopic> = new Set(['calls', 'features', 'emotions']);
 
 /** Topic names per record family (tests use unique names). */
 export type StoreTopics = Record<StoreTopic, string>;
@@ -113,9 +118,16 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
     maxRecordsPerFlush: options.maxBatchRecords ?? 2000,
     maxFlushDelayMs: Number.POSITIVE_INFINITY,
     commitIntervalMs: 0,
-    decode: (value, headers, topic): StoreInput => {
-      const raw = decodeStoreRecord(familyOf.get(topic) as StoreTopic, value, headers);
-      return raw === null ? null : parseStoreEvent(raw);
+    decode: (value, headers, topic, key): StoreInput => {
+      const family = familyOf.get(topic) as StoreTopic;
+      const raw = decodeStoreRecord(family, value, headers);
+      if (raw === null) return null;
+      const event = parseStoreEvent(raw);
+      // The key places a call's records on one partition (in order): a body naming another call
+      // (or tenant) than its key is a broken producer, refused as the workers refuse it.
+      if (KEYED_BY_CALL.has(family) && 'callId' in event && !keyMatches(key, event.tenant, event.callId))
+        throw new StoreError('INVALID_RECORD', 'record key is not the record call');
+      return event;
     },
     handleBatch: writeChunk,
     onFlushed: ({ topic, partition, inputs, poison, seconds }) => {

@@ -21,16 +21,16 @@ export async function closeAbandonedCalls(
     `WITH stale AS (
        SELECT c.tenant, c.call_id, c.started_at,
          coalesce((SELECT max(w.end_ms) FROM speaker_windows w
-                   WHERE w.tenant = c.tenant AND w.call_id = c.call_id), 0) AS last_ms
+                   WHERE w.tenant = c.tenant AND w.call_id = c.call_id), 0)::bigint AS last_ms
        FROM calls c
        WHERE c.status = 'live' AND c.started_at < $1::timestamptz - ($2::int * interval '1 millisecond')
      )
      UPDATE calls SET status = 'ended',
        ended_at = stale.started_at + (stale.last_ms * interval '1 millisecond'),
-       duration_ms = stale.last_ms, needs_summary = true, updated_at = now()
+       duration_ms = least(stale.last_ms, 2147483647)::int, needs_summary = true, updated_at = now()
      FROM stale
      WHERE calls.tenant = stale.tenant AND calls.call_id = stale.call_id AND calls.status = 'live'
-       AND stale.started_at + ((stale.last_ms + $2::int) * interval '1 millisecond') < $1::timestamptz
+       AND stale.started_at + ((stale.last_ms + $2::bigint) * interval '1 millisecond') < $1::timestamptz
      RETURNING calls.tenant, calls.call_id`,
     [now.toISOString(), Math.max(0, Math.round(idleMs))],
   );

@@ -46,7 +46,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const events = syntheticEvents(call);
       const windows = call.body.filter((e) => e.kind === 'features').length;
       for (const batch of toKafka(events, topics)) await producer.send(batch);
-      // A corrupt value and a well-formed record with an impossible value.
+      // A corrupt value, a well-formed record with an impossible value (refused at decode), and a
+      // valid window whose key names another call (refused by the store: INVALID_RECORD).
+      const [misKeyed] = toKafka([call.body[0]], topics)[0].messages;
       await producer.send({
         topic: topics.features,
         messages: [
@@ -65,6 +67,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
             ],
             topics,
           )[0].messages,
+          { ...misKeyed, key: 'acme/another-call' },
         ],
       });
       const ingest = storeIngestOn(on, { kafka, producer, store }, 'call-store-test');
@@ -79,7 +82,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           )[0].n;
         await waitFor(
           'every window',
-          async () => (await count()) >= windows && ingest.totals().deadLettered >= 2,
+          async () => (await count()) >= windows && ingest.totals().deadLettered >= 3,
           60_000,
         );
         // The pipeline replays the whole call (crash, rebalance): nothing changes.
@@ -91,7 +94,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           60_000,
         );
         expect(await count()).toBe(windows);
-        expect(ingest.totals().deadLettered).toBe(2);
+        expect(ingest.totals().deadLettered).toBe(3);
         await store.finalizePending(0);
         const stored = await store.getCall({ tenant: 'acme', agentId: null, teams: null }, call.start.callId);
         expect(stored.status).toBe('ended');
@@ -122,9 +125,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         eachMessage: async ({ message }) =>
           void codes.push(deadLetterCodec.decode(message.value, message.headers as never).reasonCode),
       });
-      await waitFor('dead letters', async () => codes.length >= 2, 60_000);
+      await waitFor('dead letters', async () => codes.length >= 3, 60_000);
       await reader.disconnect();
-      expect(codes.sort()).toEqual(['DECODE_FAILED', 'INVALID_RECORD']);
+      expect(codes.sort()).toEqual(['DECODE_FAILED', 'DECODE_FAILED', 'INVALID_RECORD']);
     });
   },
 );

@@ -91,4 +91,12 @@ describe('alert evaluator and ended calls', () => {
     for (const k of ['x', 'y', 'x', 'z']) keys.add(k);
     expect([keys.has('x'), keys.has('y'), keys.has('z'), keys.size]).toEqual([true, false, true, 2]);
   });
+
+  it('refuses a record whose key names another call or tenant than its body (dead-lettered upstream)', () => {
+    const { evaluator, emotion, pushed } = setup();
+    const forged = { ...emotion('km', 0), key: callKey('acme', 'km') }; // body: tenant demo
+    expect(() => evaluator.handle(forged)).toThrow(/record key is not the record call/);
+    expect(pushed).toEqual([]);
+    expect(evaluator.trackedCalls()).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
 // A stand-in for pipelines/dsp's CallAnalyzer in unit tests of the workers' state: 8 kHz µ-law,
 // 2 s windows with a 1 s hop per channel, dynamics once both channels completed a window. Each
-// window's speechFraction is the mean byte value it covered, so its content is checkable.
+// window's speechFraction is the mean byte value it covered / 255 (a fraction, as the record
+// bounds ask), so its content is checkable.
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../../../pipelines/dsp/types.ts';
 import type { CallAnalyzerLike, CallOutputLike } from '../../../../services/dsp-worker/call-states.ts';
 
@@ -13,7 +14,7 @@ function speakerWindow(index: number, mean: number): SpeakerWindow {
     windowIndex: index,
     startMs: index * 1000,
     endMs: index * 1000 + 2000,
-    speechFraction: mean,
+    speechFraction: mean / 255,
     voicedFraction: 0,
     pace: { syllableRate: 0, articulationRate: 0, pauseRatio: 0, meanPauseMs: 0 },
     pitch: { medianHz: 0, medianSt: 0, meanSt: 0, stdSt: 0, rangeSt: 0, slopeStPerS: 0 },
@@ -74,7 +75,7 @@ export function createFakeAnalyzer(): CallAnalyzerLike {
       const out: CallOutputLike = { windows: [], dynamics: [] };
       for (const channel of ['agent', 'customer'] as const) {
         if (samples[channel].length > emitted[channel] * HOP) {
-          out.windows.push({ channel, window: speakerWindow(emitted[channel], -1) });
+          out.windows.push({ channel, window: speakerWindow(emitted[channel], 0) });
           emitted[channel] += 1;
         }
       }

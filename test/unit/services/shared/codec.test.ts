@@ -84,6 +84,8 @@ describe('record codecs', () => {
       callId: 'c',
       channel: 'agent',
       windowIndex: 3,
+      startMs: 3000,
+      endMs: 5000,
       functionals: [1.5, Number.NaN, -2],
     } as never);
     const back = featureWindowCodec.decode(bytes);

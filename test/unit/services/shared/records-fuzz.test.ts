@@ -53,12 +53,18 @@ const SEEDS: { codec: RecordCodec<never>; valid: Buffer; map?: (value: never) =>
   },
   {
     codec: featureWindowCodec as RecordCodec<never>,
-    valid: featureWindowCodec.encode({ ...ids, windowIndex: 3, functionals: [1, 2] } as never),
+    valid: featureWindowCodec.encode({
+      ...ids,
+      windowIndex: 3,
+      startMs: 3000,
+      endMs: 5000,
+      functionals: [1, 2],
+    } as never),
     map: fromFeatureWindowRecord as (value: never) => unknown,
   },
   {
     codec: dynamicsWindowCodec as RecordCodec<never>,
-    valid: dynamicsWindowCodec.encode({ ...ids, windowIndex: 3 } as never),
+    valid: dynamicsWindowCodec.encode({ ...ids, windowIndex: 3, startMs: 3000, endMs: 5000 } as never),
     map: fromDynamicsWindowRecord as (value: never) => unknown,
   },
   {
