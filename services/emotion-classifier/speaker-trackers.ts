@@ -102,14 +102,24 @@ export class SpeakerTrackers {
     }
     call.lastSeenMs = nowMs;
     let speaker = call.speakers[record.channel];
+    const newSpeaker = speaker === undefined;
     if (speaker === undefined) {
       speaker = { tracker: this.options.createTracker(record.callId, record.channel), nextIndex: 0 };
       call.speakers[record.channel] = speaker;
     }
     // Windows of one speaker arrive in order; a lower index is a duplicate of one already used.
     if (record.window.windowIndex < speaker.nextIndex) return null;
+    let event: EmotionEvent;
+    try {
+      event = speaker.tracker.push(record.window);
+    } catch (error) {
+      // A refused window (FEATURE_MISMATCH: dead-lettered) leaves no trace: a call it opened held
+      // the partition's commit at it until the idle timeout, and counted as active.
+      if (newSpeaker) delete call.speakers[record.channel];
+      if (Object.keys(call.speakers).length === 0) this.calls.delete(record.callId);
+      throw error;
+    }
     speaker.nextIndex = record.window.windowIndex + 1;
-    const event = speaker.tracker.push(record.window);
     const until = this.replayUntil.get(record.partition);
     if (record.final === true) this.endSpeaker(call, record.channel, speakerKey);
     return { event, replayed: until !== undefined && record.offset < until };

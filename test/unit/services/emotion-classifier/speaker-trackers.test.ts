@@ -49,6 +49,27 @@ describe('SpeakerTrackers', () => {
     expect(state.push(record(5, 'c', 'agent', 2), 0)?.event.eventId).toBe('c:agent:2:emotion');
   });
 
+  it('leaves no state for a window its tracker refuses (FEATURE_MISMATCH), so the commit moves on', () => {
+    const refusing = (callId: string, channel: Channel): TrackerLike => {
+      const inner = countingTracker(callId, channel);
+      return {
+        push(window) {
+          if (window.windowIndex === 7) throw new Error('FEATURE_MISMATCH: window has 3 functionals');
+          return inner.push(window);
+        },
+      };
+    };
+    const state = new SpeakerTrackers({ createTracker: refusing, idleTimeoutMs: 1000, maxCalls: 10 });
+    expect(() => state.push(record(4, 'bad', 'customer', 7), 0)).toThrow(/FEATURE_MISMATCH/);
+    expect(state.size).toBe(0);
+    expect(state.safeCommitOffset(0, 5)).toBe(5);
+    // A call already live keeps its other speaker and its place.
+    state.push(record(5, 'live', 'agent', 0), 0);
+    expect(() => state.push(record(6, 'live', 'customer', 7), 0)).toThrow(/FEATURE_MISMATCH/);
+    expect(state.size).toBe(1);
+    expect(state.push(record(7, 'live', 'customer', 8), 0)?.event.confidence).toBe(1);
+  });
+
   it('holds commits at the first window of an active call so a new owner rebuilds its baseline', () => {
     const state = trackers();
     state.push(record(10, 'a', 'agent', 0), 0);
