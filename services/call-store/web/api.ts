@@ -4,6 +4,8 @@
 import { CodedError } from '../../../pipelines/errors.ts';
 
 export const TOKEN_KEY = 'va.token';
+/** Why the last token was refused, kept beside it: a reload of the page still says why. */
+const REFUSED_KEY = 'va.refused';
 
 export class ApiError extends CodedError {
   readonly status: number;
@@ -18,8 +20,10 @@ export function token(): string | null {
 }
 
 export function setToken(value: string | null): void {
-  if (value) sessionStorage.setItem(TOKEN_KEY, value);
-  else sessionStorage.removeItem(TOKEN_KEY);
+  if (value) {
+    sessionStorage.setItem(TOKEN_KEY, value);
+    sessionStorage.removeItem(REFUSED_KEY);
+  } else sessionStorage.removeItem(TOKEN_KEY);
 }
 
 /** The claims of the stored token, for the header line (the server verifies; this only displays). */
@@ -62,7 +66,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     // A token refused anywhere (garbage, expired, revoked): back to the sign-in form, saying why.
     if (response.status === 401) {
       setToken(null);
-      refusedBecause = failure.message;
+      sessionStorage.setItem(REFUSED_KEY, failure.message);
       window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: failure.message }));
     }
     throw failure;
@@ -73,11 +77,12 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 /** Fired when the server refused the token; `detail` is its reason. */
 export const SIGNED_OUT_EVENT = 'va:signed-out';
 
-let refusedBecause = '';
-
-/** Why the last token was refused ('' after a sign-in): every view that lands on the sign-in form says it. */
+/**
+ * Why the last token was refused ('' after a sign-in): every view that lands on the sign-in form
+ * says it, after a reload too (it was a module variable, lost when the page reloaded).
+ */
 export function refusalReason(): string {
-  return token() ? '' : refusedBecause;
+  return token() ? '' : (sessionStorage.getItem(REFUSED_KEY) ?? '');
 }
 
 /** What to show a user for a failed request: the message and the server's details (field: problem). */

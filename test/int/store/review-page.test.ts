@@ -127,6 +127,12 @@ describe('QA review page in a real browser', () => {
       .poll(() => page.locator('.form-status').textContent())
       .toMatch(/^Please sign in again \(.+\)\.$/);
     expect(await page.locator('#username').isVisible()).toBe(true);
+    // A reload still says why (the reason had lived in the page's memory: the test was flaky when
+    // the refusal landed before its own reload).
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.form-status').textContent())
+      .toMatch(/^Please sign in again \(.+\)\.$/);
 
     await signInToQa(page, qa.origin, 'supervisor');
     // The call list's wide table scrolls in its own box: the page is the phone's width (was 633 px).
