@@ -15,6 +15,8 @@ import { findBroker, type FoundBroker } from '../devkit/kafka/find-broker.ts';
 import { freePort } from '../devkit/free-port.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
+import { runConsumerKeptRunning } from '../services/shared/consumer-keep-running.ts';
+import { createLogger } from '../services/shared/logger.ts';
 import { decodeAlertsTopic, emotionEventCodec } from '../services/shared/records.ts';
 import { TOPICS } from '../services/shared/topics.ts';
 import { createCallConsole } from './lib/demo/call-console.ts';
@@ -69,12 +71,15 @@ let simulator: SimulatorRun | undefined;
 let consumer: ReturnType<ReturnType<typeof createKafka>['consumer']> | undefined;
 let started = false;
 let stopping: Promise<void> | undefined;
+/** Aborted when the demo stops: its console reader is not started again after that. */
+const consoleStopping = new AbortController();
 
 /** In the order that keeps every log quiet: calls, console reader, services, then the broker. */
 const stopAll = (reason: string): Promise<void> =>
   (stopping ??= (async () => {
     say(`\nstopping (${reason}) …`);
     await simulator?.stop();
+    consoleStopping.abort();
     await consumer?.disconnect().catch(() => undefined);
     await pipeline?.stop();
     await broker?.stop();
@@ -157,17 +162,23 @@ try {
   consumer = kafka.consumer({ groupId: `va-demo-console-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: [pipeline.topics.emotions, TOPICS.alerts], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      if (topic === TOPICS.alerts) {
-        const decoded = decodeAlertsTopic(message.value, message.headers as never);
-        if (decoded.schema === 'alert' && dedupe.firstSeen(decoded.value.eventId)) calls.alert(decoded.value);
-        return;
-      }
-      const event = emotionEventCodec.decode(message.value, message.headers as never);
-      if (dedupe.firstSeen(event.eventId)) calls.emotion(event);
+  const consoleLogger = createLogger({ service: 'demo-console', level: 'error' });
+  await runConsumerKeptRunning(
+    consumer,
+    {
+      eachMessage: async ({ topic, message }) => {
+        if (topic === TOPICS.alerts) {
+          const decoded = decodeAlertsTopic(message.value, message.headers as never);
+          if (decoded.schema === 'alert' && dedupe.firstSeen(decoded.value.eventId))
+            calls.alert(decoded.value);
+          return;
+        }
+        const event = emotionEventCodec.decode(message.value, message.headers as never);
+        if (dedupe.firstSeen(event.eventId)) calls.emotion(event);
+      },
     },
-  });
+    { logger: consoleLogger, signal: consoleStopping.signal },
+  );
   started = true;
 
   say(`\nStreaming ${source.calls} stereo call(s) at ${speed}× real time: ${source.label}`);

@@ -11,6 +11,8 @@ import { audioChunkCodec } from '../../services/shared/records.ts';
 import { encodeCallAudio, type StereoAudio } from '../audio/call-audio.ts';
 import { callKey } from '../../services/shared/call-key.ts';
 import { waitFor } from '../../services/shared/wait-for.ts';
+import { runConsumerKeptRunning } from '../../services/shared/consumer-keep-running.ts';
+import { createLogger } from '../../services/shared/logger.ts';
 
 /** The tenant of the audio `produceCallAudio` writes straight to Kafka (as the gateway would). */
 export const HARNESS_TENANT = 'test';
@@ -199,20 +201,27 @@ export async function collectTopic<T>(
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const records: Collected<T>['records'] = [];
-  await consumer.run({
-    eachMessage: async ({ message, partition }) => {
-      let value: T | null = null;
-      try {
-        value = decode(message.value, message.headers as RecordHeaders);
-      } catch {
-        value = null;
-      }
-      if (value !== null) records.push({ value, partition, offset: message.offset });
+  const stopping = new AbortController();
+  const logger = createLogger({ service: 'collector', level: 'error' });
+  await runConsumerKeptRunning(
+    consumer,
+    {
+      eachMessage: async ({ message, partition }) => {
+        let value: T | null = null;
+        try {
+          value = decode(message.value, message.headers as RecordHeaders);
+        } catch {
+          value = null;
+        }
+        if (value !== null) records.push({ value, partition, offset: message.offset });
+      },
     },
-  });
+    { logger, signal: stopping.signal },
+  );
   return {
     records,
     stop: async () => {
+      stopping.abort();
       await consumer.disconnect();
     },
   };

@@ -13,6 +13,7 @@ import type {
 import { consumedRecord, poisonOutput, subscribeTopics } from './consumer-records.ts';
 import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
 import { fetchReplayMarks, replayMark } from './replay-marks.ts';
+import { runConsumerKeptRunning } from './consumer-keep-running.ts';
 
 export type * from './consumer-runner-options.ts';
 
@@ -68,6 +69,8 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const admin = options.onReplayUntil ? options.kafka.admin() : null;
   let joined = false;
   let running = false;
+  /** Aborted by stop(): no restart of a crashed consumer after that. */
+  const stopping = new AbortController();
 
   const revoke = (partitions: TopicPartition[]): void => {
     if (partitions.length === 0) return;
@@ -322,15 +325,17 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         commitTimer = setInterval(() => void commitDeferred(), commitIntervalMs);
         commitTimer.unref();
       }
-      await consumer.run({
+      const run = {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
         eachBatch,
-      });
+      };
+      await runConsumerKeptRunning(consumer, run, { logger, signal: stopping.signal });
     },
     async stop() {
       running = false;
+      stopping.abort();
       if (commitTimer) clearInterval(commitTimer);
       // Before stopping: kafkajs leaves the group on stop, after which commits are refused.
       await commitDeferred();
