@@ -50,7 +50,7 @@ function fail(error: unknown, given?: DataArgs): never {
 let args: DataArgs | undefined;
 let calls: SpeakerCall[];
 try {
-  args = parseDataArgs(process.argv.slice(2));
+  args = parseDataArgs(process.argv.slice(2), 'eval');
   if (args.help) {
     process.stdout.write(`${USAGE.eval}\n`);
     process.exit(0);
@@ -62,7 +62,18 @@ try {
 const t0 = Date.now();
 const speakersByCorpus = new Map<string, string[]>();
 for (const c of calls) speakersByCorpus.set(c.corpus, [...(speakersByCorpus.get(c.corpus) ?? []), c.speaker]);
-const withClasses = new Set(calls.filter((c) => c.clips.some((x) => x.label !== null)).map((c) => c.corpus));
+// Within-corpus folds fit the emotion head on the corpus alone: it needs two emotion classes
+// (surprise counts for arousal only), as train:emotion does.
+const emotionClasses = (corpus: string): number =>
+  new Set(
+    calls
+      .filter((c) => c.corpus === corpus)
+      .flatMap((c) => c.clips.flatMap((x) => (x.label === null || x.label === 'surprise' ? [] : [x.label]))),
+  ).size;
+const withClasses = new Set([...speakersByCorpus.keys()].filter((corpus) => emotionClasses(corpus) >= 2));
+for (const corpus of speakersByCorpus.keys())
+  if (!args.locoOnly && !withClasses.has(corpus))
+    log(`${corpus}: no within-corpus folds (fewer than 2 emotion classes): its within_* figures are null`);
 const folds = await runFolds(args.dataDirs, foldSpecs(speakersByCorpus, !args.locoOnly, withClasses), log);
 const of = (kind: FoldResult['spec']['kind'], corpus: string): FoldResult[] =>
   folds.filter((f) => f.spec.kind === kind && f.spec.corpus === corpus);

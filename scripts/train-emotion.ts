@@ -4,7 +4,7 @@
 // versioned model file (default models/emotion-v2.json). Deterministic: the same data and code give
 // a byte-identical file; `--check` compares with the existing file instead (exit 1 if it differs).
 // I/O: reads the corpora and the feature cache, writes the model.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FUNCTIONAL_NAMES } from '../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../pipelines/emotion/index.ts';
@@ -21,7 +21,12 @@ import { assertTrainable } from './lib/emotion-data/trainable.ts';
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 let args;
 try {
-  args = parseDataArgs(process.argv.slice(2));
+  args = parseDataArgs(process.argv.slice(2), 'train');
+  // Before hours of fitting: a model file cannot be written over a folder.
+  if (args.out !== null && existsSync(args.out) && statSync(args.out).isDirectory())
+    throw new UsageError(
+      `--out ${args.out} is a folder: give a file name, e.g. ${args.out}/emotion-own.json`,
+    );
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   log(`train:emotion: ${error.message}\n${USAGE.train}`);

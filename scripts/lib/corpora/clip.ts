@@ -28,4 +28,9 @@ export interface CorpusLoader {
   list(): Clip[];
 }
 
-export class DataError extends CodedError<'DATA_MISSING' | 'DATA_MANIFEST' | 'DATA_TOO_FEW'> {}
+/**
+ * DATA_MISSING: a folder, manifest or listed file is not there; DATA_MANIFEST: a row or the header
+ * is malformed; DATA_AUDIO: a listed file is not usable audio; DATA_TOO_FEW: too little to fit or
+ * judge a model.
+ */
+export class DataError extends CodedError<'DATA_MISSING' | 'DATA_MANIFEST' | 'DATA_AUDIO' | 'DATA_TOO_FEW'> {}

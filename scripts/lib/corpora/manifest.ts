@@ -2,7 +2,7 @@
 // labelled calls): `corpus,file,speaker,gender,language,label_original,label,arousal`. One loader
 // per corpus name; refuses to run when a listed file is missing. I/O: reads the folder.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize, relative } from 'node:path';
 import { EMOTION_LABELS } from '../../../pipelines/emotion/types.ts';
 import { DataError } from './clip.ts';
 import type { Clip, ClipLabel, CorpusLoader } from './clip.ts';
@@ -19,31 +19,56 @@ export interface ManifestRow {
   arousal: string;
 }
 
-/** Parsed rows of `<dir>/manifest.csv` (plain CSV: no quoted commas in this format). */
+/**
+ * Parsed rows of `<dir>/manifest.csv`: plain CSV (no quoted fields: this format has no commas in a
+ * field), exactly the eight columns, each file once and inside the folder. Errors name the line
+ * as an editor numbers it (blank lines counted).
+ */
 export function readManifest(dir: string): ManifestRow[] {
   const file = join(dir, 'manifest.csv');
   if (!existsSync(file)) throw new DataError('DATA_MISSING', `${file} does not exist`);
   const lines = readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
-    .filter((l) => l.trim() !== '');
-  const head = lines[0]?.split(',').map((h) => h.trim());
-  if (!head || HEADER.some((h, i) => head[i] !== h)) {
-    throw new DataError('DATA_MANIFEST', `${file}: header must be ${HEADER.join(',')}`);
+    .map((text, i) => ({ text, number: i + 1 }))
+    .filter((l) => l.text.trim() !== '');
+  const head = lines[0]?.text.split(',').map((h) => h.trim());
+  if (!head || head.length !== HEADER.length || HEADER.some((h, i) => head[i] !== h)) {
+    throw new DataError('DATA_MANIFEST', `${file}: the header must be exactly ${HEADER.join(',')}`);
   }
-  return lines.slice(1).map((line, i) => {
-    const f = line.split(',').map((v) => v.trim());
-    const row = { corpus: f[0], file: f[1], speaker: f[2], language: f[4], label: f[6], arousal: f[7] };
-    if (f.length !== HEADER.length || !row.corpus || !row.file || !row.speaker) {
-      throw new DataError('DATA_MANIFEST', `${file} line ${i + 2}: expected ${HEADER.length} fields`);
+  const firstLineOf = new Map<string, number>();
+  return lines.slice(1).map(({ text, number }) => {
+    const at = `${file} line ${number}`;
+    if (text.includes('"')) {
+      throw new DataError(
+        'DATA_MANIFEST',
+        `${at}: quoted fields are not supported (no field may hold a comma)`,
+      );
     }
+    const f = text.split(',').map((v) => v.trim());
+    if (f.length !== HEADER.length) {
+      throw new DataError('DATA_MANIFEST', `${at}: expected ${HEADER.length} fields, found ${f.length}`);
+    }
+    const row = { corpus: f[0], file: f[1], speaker: f[2], language: f[4], label: f[6], arousal: f[7] };
+    for (const column of ['corpus', 'file', 'speaker'] as const) {
+      if (!row[column]) throw new DataError('DATA_MANIFEST', `${at}: empty ${column}`);
+    }
+    if (isAbsolute(row.file) || relative(dir, join(dir, row.file)).split(/[\\/]/)[0] === '..') {
+      throw new DataError('DATA_MANIFEST', `${at}: ${row.file} is outside ${dir}`);
+    }
+    const seen = firstLineOf.get(normalize(row.file));
+    if (seen !== undefined) {
+      throw new DataError('DATA_MANIFEST', `${at}: ${row.file} is listed already on line ${seen}`);
+    }
+    firstLineOf.set(normalize(row.file), number);
     if (row.label !== '' && !LABELS.includes(row.label)) {
-      throw new DataError('DATA_MANIFEST', `${file} line ${i + 2}: unknown label "${row.label}"`);
+      throw new DataError('DATA_MANIFEST', `${at}: unknown label "${row.label}"`);
     }
     if (!['high', 'low', 'neutral', ''].includes(row.arousal)) {
-      throw new DataError('DATA_MANIFEST', `${file} line ${i + 2}: unknown arousal "${row.arousal}"`);
+      throw new DataError('DATA_MANIFEST', `${at}: unknown arousal "${row.arousal}"`);
     }
     if (row.label === '' && row.arousal === '') {
-      throw new DataError('DATA_MANIFEST', `${file} line ${i + 2}: neither label nor arousal`);
+      throw new DataError('DATA_MANIFEST', `${at}: neither label nor arousal`);
     }
     return row;
   });

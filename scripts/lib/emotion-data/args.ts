@@ -29,10 +29,21 @@ export class UsageError extends CodedError<'USAGE'> {
   }
 }
 
-export function parseDataArgs(argv: readonly string[]): DataArgs {
+/** The flags each script takes: a flag of the other script is refused, never silently ignored. */
+const FLAGS = {
+  eval: ['--data', '--loco-only', '--help', '-h'],
+  train: ['--data', '--out', '--check', '--help', '-h'],
+} as const;
+
+export function parseDataArgs(argv: readonly string[], script: keyof typeof USAGE): DataArgs {
   const out: DataArgs = { dataDirs: [], locoOnly: false, check: false, out: null, help: false };
+  const known: readonly string[] = FLAGS[script];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (!known.includes(a)) {
+      const other = Object.values(FLAGS).some((flags: readonly string[]) => flags.includes(a));
+      throw new UsageError(other ? `${a} is not an option of ${script}:emotion` : `unknown argument ${a}`);
+    }
     if (a === '--data' || a === '--out') {
       const v = argv[++i];
       if (!v || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
@@ -40,8 +51,7 @@ export function parseDataArgs(argv: readonly string[]): DataArgs {
       else out.out = v;
     } else if (a === '--loco-only') out.locoOnly = true;
     else if (a === '--check') out.check = true;
-    else if (a === '--help' || a === '-h') out.help = true;
-    else throw new UsageError(`unknown argument ${a}`);
+    else out.help = true;
   }
   return out;
 }

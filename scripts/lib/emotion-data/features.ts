@@ -1,7 +1,7 @@
 // Window features of the emotion corpora through the product's own DSP (pipelines/dsp) at 8 kHz
 // G.711 µ-law: per speaker, the simulated call of call-layout.ts streamed through one channel
 // analyzer (the live path); per clip, the clip alone (what `analyze` sees of one file). Cached in
-// .data/cache/emotion-calls/ while the DSP sources and this layout are unchanged. I/O.
+// .data/cache/emotion-calls/ while the DSP sources, this layout and the audio files are unchanged. I/O.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -152,6 +152,33 @@ const unpackRow = (r: PackedRow): WindowRow => ({
   measures: unpack(r.measures),
 });
 
+const digests = new Map<string, string>();
+/** A file's content hash, once per process (a corpus is read for several conditions). */
+function fileDigest(path: string): string {
+  let digest = digests.get(path);
+  if (digest === undefined) {
+    try {
+      digest = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
+    } catch {
+      // Unreadable (a folder listed as a file): clipSamples8k names the problem when it is analysed.
+      digest = 'unreadable';
+    }
+    digests.set(path, digest);
+  }
+  return digest;
+}
+
+/** A content hash of calls: their labels, layout and every window's functionals. */
+export function callsDigest(calls: readonly SpeakerCall[]): string {
+  const hash = createHash('sha256');
+  for (const c of calls) {
+    hash.update(JSON.stringify([c.corpus, c.speaker, c.condition, c.clips, c.segments]));
+    for (const w of c.windows)
+      hash.update(new Uint8Array(w.functionals.buffer, w.functionals.byteOffset, w.functionals.byteLength));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 /** Every speaker's call of one corpus (cached per corpus, its file list and the DSP sources). */
 export function corpusCalls(
   corpus: string,
@@ -169,6 +196,8 @@ export function corpusCalls(
     // The opener protocol's own layout code (the default layout is in dspDigest).
     .update(opener ? readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'opener-layout.ts')) : '')
     .update(JSON.stringify(clips))
+    // The audio itself: a file replaced under the same name must not be read from the cache.
+    .update(clips.map((c) => fileDigest(c.path)).join(','))
     .digest('hex')
     .slice(0, 16);
   const file = join(CACHE_DIR, `${corpus}${variant ? `-${variant}` : ''}-${key}.json`);

@@ -16,7 +16,7 @@ import { cachedFit } from './fold-cache.ts';
 import type { FoldResult, WorkerInput } from './folds.ts';
 import { loadCalls, loadAugmentedCalls, loadOpenerCalls } from './load.ts';
 import { angryShown } from './angry-shown.ts';
-import type { SpeakerCall } from './features.ts';
+import { callsDigest, type SpeakerCall } from './features.ts';
 import { loadShippedModel } from './shipped-model.ts';
 import { runTracker, scoreCall, scoreCold } from './score.ts';
 import { trainingCall } from './training-calls.ts';
@@ -60,6 +60,8 @@ for (const spec of input.folds) {
             overrides,
             dataDirs: input.dataDirs,
             train: train.map((c) => `${c.speaker}:${c.condition}`),
+            // What the fit sees: the same speakers with other audio or labels are another fold.
+            data: callsDigest(train),
           },
           recipe,
           () =>

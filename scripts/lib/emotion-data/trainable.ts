@@ -20,8 +20,11 @@ export function assertTrainable(calls: readonly LabelledCall[]): void {
       `training needs clips with an emotion label from at least 2 speakers (found ${speakers}): the recipe's inner choices are judged on speakers it did not train on`,
     );
   }
+  // surprise trains the arousal head only: it is not a class of the emotion head.
   const classes = new Set(
-    labelled.flatMap((c) => c.clips.flatMap((x) => (x.label === null ? [] : [x.label]))),
+    labelled.flatMap((c) =>
+      c.clips.flatMap((x) => (x.label === null || x.label === 'surprise' ? [] : [x.label])),
+    ),
   );
   if (classes.size < 2) {
     throw new DataError(

@@ -109,4 +109,42 @@ describe('eval:emotion and train:emotion on a user folder', () => {
       /^train:emotion: DATA_TOO_FEW: .*at least 2 speakers \(found 1\)/,
     );
   });
+
+  it('reads clips whose audio changed under the same names again, not from the cache', () => {
+    const folder = join(dir, 'changed');
+    writeFolder(folder, (s) => s === 'nemo-KD0');
+    const before = run('eval-emotion.ts', ['--data', folder, '--loco-only']);
+    expect(before.code).toBe(0);
+    // Every clip of the folder now holds the first neutral clip's audio: nothing but calm speech.
+    const rows = readFileSync(join(folder, 'manifest.csv'), 'utf8').trim().split('\n').slice(1);
+    const calm = readFileSync(join(folder, rows.find((r) => r.endsWith(',neutral,'))!.split(',')[1]));
+    for (const row of rows) writeFileSync(join(folder, row.split(',')[1]), calm);
+    const after = run('eval-emotion.ts', ['--data', folder, '--loco-only']);
+    expect(after.code).toBe(0);
+    const figure = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as Record<string, unknown>).loco_call_uar_centre;
+    expect(figure(after)).not.toEqual(figure(before));
+  });
+
+  it('names a clip that is not audio, an option of the other script and an --out folder in one line each', () => {
+    const folder = join(dir, 'broken');
+    writeFolder(folder, (s) => s === 'nemo-KD0');
+    const first = readFileSync(join(folder, 'manifest.csv'), 'utf8').split('\n')[1].split(',')[1];
+    writeFileSync(join(folder, first), 'corpus,file,speaker,gender,language\n');
+    const r = run('eval-emotion.ts', ['--data', folder, '--loco-only']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `eval:emotion: DATA_AUDIO: ${join(folder, first)}: the file does not start with "RIFF"`,
+    );
+    const flag = run('eval-emotion.ts', ['--data', folder, '--check']);
+    expect([flag.code, flag.stderr.split('\n')[0]]).toEqual([
+      2,
+      'eval:emotion: USAGE: --check is not an option of eval:emotion',
+    ]);
+    const out = run('train-emotion.ts', ['--data', join(dir, 'three'), '--out', dir]);
+    expect([out.code, out.stderr.split('\n')[0]]).toEqual([
+      2,
+      `train:emotion: --out ${dir} is a folder: give a file name, e.g. ${dir}/emotion-own.json`,
+    ]);
+  });
 });

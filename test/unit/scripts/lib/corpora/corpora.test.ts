@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../../../../scripts/lib/corpora/clip.ts';
 import { manifestCorpora, manifestCorpus } from '../../../../../scripts/lib/corpora/manifest.ts';
+import { corpusLoaders } from '../../../../../scripts/lib/corpora/index.ts';
 import { clipTargets } from '../../../../../scripts/lib/emotion-data/training-calls.ts';
 import { thrownCode } from '../../../../support/thrown.ts';
 
@@ -65,5 +66,45 @@ describe('manifest corpora', () => {
       (_what === 'a wrong header' ? lines : [HEAD, ...lines]).join('\n'),
     );
     expect(codeOf(() => manifestCorpus(dir, 'own').list())).toBe(code);
+  });
+
+  it.each([
+    ['a header with an extra column', `${HEAD},notes`, [], 'the header must be exactly'],
+    ['a quoted field', HEAD, ['own,a.wav,own-1,f,en,X,"angry, shouting",high'], 'line 2: quoted fields'],
+    ['a long row', HEAD, ['own,a.wav,own-1,f,en,X,angry,high,x'], 'line 2: expected 8 fields, found 9'],
+    ['an empty speaker', HEAD, ['own,a.wav,,f,en,X,angry,high'], 'line 2: empty speaker'],
+    ['a path outside the folder', HEAD, ['own,../b/a.wav,own-1,f,en,X,angry,high'], 'is outside'],
+    ['an absolute path', HEAD, ['own,/etc/passwd,own-1,f,en,X,angry,high'], 'is outside'],
+    [
+      'a file listed twice',
+      HEAD,
+      ['own,a.wav,own-1,f,en,X,angry,high', 'own,./a.wav,own-2,f,en,X,sad,low'],
+      'line 3: ./a.wav is listed already on line 2',
+    ],
+    [
+      'a bad label after blank lines',
+      HEAD,
+      ['', '', 'own,a.wav,own-1,f,en,X,furious,high'],
+      'line 4: unknown',
+    ],
+  ])('refuses %s, naming the line as an editor numbers it', (_what, head, lines, message) => {
+    const dir = folder([]);
+    writeFileSync(join(dir, 'manifest.csv'), [head, ...lines].join('\n'));
+    let error: unknown;
+    try {
+      manifestCorpus(dir, 'own').list();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).code).toBe('DATA_MANIFEST');
+    expect((error as DataError).message).toContain(message);
+  });
+
+  it('refuses one corpus name in two --data folders, and a folder that lists no clip', () => {
+    const one = folder(['own,a.wav,own-1,f,en,ANG,angry,high'], ['a.wav']);
+    const two = folder(['own,b.wav,own-2,f,en,ANG,angry,high'], ['b.wav']);
+    expect(codeOf(() => corpusLoaders([one, two]))).toBe('DATA_MANIFEST');
+    expect(codeOf(() => corpusLoaders([folder([])]))).toBe('DATA_TOO_FEW');
   });
 });

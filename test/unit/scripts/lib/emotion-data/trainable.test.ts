@@ -23,4 +23,10 @@ describe('assertTrainable', () => {
       expect.objectContaining({ code: 'DATA_TOO_FEW', message: expect.stringContaining('(found sad)') }),
     );
   });
+
+  it('does not count surprise (arousal only) as a second class', () => {
+    expect(() => assertTrainable([call('a', ['neutral', 'surprise']), call('b', ['neutral'])])).toThrow(
+      expect.objectContaining({ code: 'DATA_TOO_FEW', message: expect.stringContaining('(found neutral)') }),
+    );
+  });
 });
