@@ -24,6 +24,7 @@ export interface RegistryOptions {
   /** Team of an agent whose call start names none, by agentTeamKey(tenant, agentId). */
   teamOfAgent?: Map<string, string>;
   maxAlertsPerCall?: number;
+  /** Recent alerts kept per tenant (the snapshot's list and what can be acknowledged). */
   maxRecentAlerts?: number;
   /** Ended calls stay on the wallboard this long. */
   endedRetentionMs?: number;
@@ -109,7 +110,20 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const lastUpdate = new Map<string, number>();
   const dirty = new Set<string>();
   const alerts = new Map<string, AlertView>();
+  /** Newest first, every tenant's. */
   const recent: AlertView[] = [];
+  /**
+   * Newest first, per tenant: the bound applies per tenant, so a tenant whose calls raise many
+   * alerts never pushes another tenant's unacknowledged alerts out of the snapshot and out of reach
+   * of an acknowledgement.
+   */
+  const recentOf = new Map<string, AlertView[]>();
+
+  function forget(view: AlertView): void {
+    alerts.delete(view.alertId);
+    const at = recent.indexOf(view);
+    if (at >= 0) recent.splice(at, 1);
+  }
 
   function live(tenant: string, callId: string, nowMs: number): CallLive {
     const key = callKey(tenant, callId);
@@ -167,14 +181,17 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       if (alerts.has(view.alertId)) return false;
       alerts.set(view.alertId, view);
       recent.unshift(view);
-      if (recent.length > maxRecent) alerts.delete(recent.pop()!.alertId);
+      let mine = recentOf.get(view.tenant);
+      if (!mine) recentOf.set(view.tenant, (mine = []));
+      mine.unshift(view);
+      if (mine.length > maxRecent) forget(mine.pop()!);
       const key = callKey(view.tenant, view.callId);
       const call = calls.get(key);
       if (call) {
         applyAlert(call, { alertId: view.alertId, audience: view.audience as 'agent', cue: view.cue });
         dirty.add(key);
       }
-      const ofCall = recent.filter((a) => a.callId === view.callId && a.tenant === view.tenant);
+      const ofCall = mine.filter((a) => a.callId === view.callId);
       if (ofCall.length > maxPerCall) alerts.delete(ofCall[ofCall.length - 1].alertId);
       return true;
     },

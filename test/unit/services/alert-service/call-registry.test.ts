@@ -40,6 +40,24 @@ describe('call registry', () => {
     expect(r.findAlert('a1')).toMatchObject({ acknowledgedBy: 'sam' });
   });
 
+  it("bounds recent alerts per tenant: one tenant's many alerts never push out another's", () => {
+    const r = createCallRegistry({ maxRecentAlerts: 3, maxAlertsPerCall: 10 });
+    r.addAlert(alert('acme-1', 'a1', 'acme'));
+    for (let i = 0; i < 20; i++) r.addAlert(alert(`globex-${i}`, `g${i}`, 'globex'));
+    expect(r.findAlert('acme-1')).toBeDefined();
+    expect(r.acknowledge('acme-1', 'sam', 5)).toBe(true);
+    expect(r.recentAlerts().map((a) => a.alertId)).toEqual(['globex-19', 'globex-18', 'globex-17', 'acme-1']);
+    expect(r.findAlert('globex-16')).toBeUndefined();
+    r.addAlert(alert('acme-2', 'a1', 'acme'));
+    expect(r.recentAlerts().map((a) => a.alertId)).toEqual([
+      'acme-2',
+      'globex-19',
+      'globex-18',
+      'globex-17',
+      'acme-1',
+    ]);
+  });
+
   it("takes an agent's team from the agent's own tenant: agent ids repeat across tenants", () => {
     const users = parseUsers({
       users: [
