@@ -7,7 +7,7 @@ import { parseSearchQuery } from '../store/search.ts';
 import { parseSurveyCsv } from '../store/survey-csv.ts';
 import { csvSurveyRows, jsonSurveyRows } from '../store/surveys.ts';
 import type { CallStore } from '../store.ts';
-import { callForViewer, timelineForViewer, visibleAlerts } from './audience.ts';
+import { callForViewer, seesReviews, timelineForViewer, visibleAlerts } from './audience.ts';
 import { mayReview, type Principal } from '../../shared/auth/roles.ts';
 import { scopeOf } from './auth.ts';
 import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
@@ -94,6 +94,9 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
     pattern: /^\/calls$/,
     handler: async (req, _params, store) => {
       const query = parseSearchQuery(req.query);
+      // Reviews are hidden from agents: filtering by them would tell which calls were reviewed.
+      if (query.reviewed !== undefined && !seesReviews(req.principal))
+        throw new StoreError('FORBIDDEN', 'forbidden', ['reviewed: reviews are not shown to agents']);
       const found = await store.searchCalls(scopeOf(req.principal, query.tenant), query);
       return {
         status: 200,

@@ -25,7 +25,8 @@ export const searchQuerySchema = z
     agentId: z.string().min(1).max(200).optional(),
     queue: z.string().min(1).max(200).optional(),
     status: z.enum(['live', 'ended']).optional(),
-    minCustomerAngerS: z.coerce.number().min(0).optional(),
+    // Bounded to what the real column holds (a larger number was a database error: 500).
+    minCustomerAngerS: z.coerce.number().min(0).max(1e9).optional(),
     alerts: z.enum(['fired', 'unacknowledged', 'none']).optional(),
     trajectory: z.enum(['improved', 'worsened']).optional(),
     minScore: z.coerce.number().min(0).max(100).optional(),
@@ -57,11 +58,19 @@ function encodeCursor(value: unknown, callId: string): string {
   return Buffer.from(JSON.stringify([value, callId])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string | number, string] {
+/** Whether a cursor's value fits the sort column's type (else the database refused it: 500). */
+const CURSOR_VALUE = {
+  timestamptz: (v: unknown) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)),
+  real: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 3.4e38,
+  int: (v: unknown) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1,
+} as const;
+
+function decodeCursor(cursor: string, cast: keyof typeof CURSOR_VALUE): [string | number, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(value) && value.length === 2 && typeof value[1] === 'string') {
-      if (typeof value[0] === 'string' || typeof value[0] === 'number') return [value[0], value[1]];
+      if (CURSOR_VALUE[cast](value[0])) return [value[0] as string | number, value[1]];
     }
   } catch {
     // fall through to the typed error
@@ -124,7 +133,7 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   const sort = SORTS[q.sort];
   const cmp = q.order === 'desc' ? '<' : '>';
   if (q.cursor) {
-    const [value, callId] = decodeCursor(q.cursor);
+    const [value, callId] = decodeCursor(q.cursor, sort.cast);
     params.push(value, callId);
     const n = params.length;
     where.push(`(${sort.sql}, c.call_id) ${cmp} ($${n - 1}::${sort.cast}, $${n})`);

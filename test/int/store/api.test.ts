@@ -64,6 +64,8 @@ afterAll(async () => {
   await store?.close();
 });
 
+const cursorOf = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
 describe('QA API', () => {
   it('searches calls with filters and pages through them with a cursor', async () => {
     const first = await api('qa', '/calls?limit=4&sort=startedAt&order=asc');
@@ -240,6 +242,20 @@ describe('QA API', () => {
       ['qa', '/calls?minScore=80&maxScore=20', {}, 400, 'INVALID_QUERY', /minScore/],
       ['qa', '/calls?limit=1&limit=2', {}, 400, 'INVALID_QUERY', /more than once/],
       ['qa', '/calls?cursor=nonsense', {}, 400, 'INVALID_CURSOR', /cursor/],
+      // Cursors whose value does not fit the sort column, and a number past the column's range:
+      // the database refused them (500) and logged the caller's text.
+      ['qa', `/calls?sort=score&cursor=${cursorOf(['abc', 'x'])}`, {}, 400, 'INVALID_CURSOR', /cursor/],
+      ['qa', `/calls?cursor=${cursorOf(['2026-99-99T00:00:00Z', 'x'])}`, {}, 400, 'INVALID_CURSOR', /cursor/],
+      [
+        'qa',
+        `/calls?sort=durationMs&cursor=${cursorOf([99999999999, 'x'])}`,
+        {},
+        400,
+        'INVALID_CURSOR',
+        /cursor/,
+      ],
+      ['qa', '/calls?minCustomerAngerS=1e308', {}, 400, 'INVALID_QUERY', /minCustomerAngerS/],
+      ['agent1', '/calls?reviewed=true', {}, 403, 'FORBIDDEN', /reviewed/],
       ['qa', '/calls?colour=red', {}, 400, 'INVALID_QUERY', /colour|Unrecognized/],
       ['qa', '/calls/call-0/timeline?maxPoints=3', {}, 400, 'INVALID_QUERY', /maxPoints/],
       ['qa', '/calls/nope', {}, 404, 'NOT_FOUND', /nope/],
