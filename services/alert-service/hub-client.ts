@@ -5,7 +5,7 @@ import { WebSocket } from 'ws';
 import type { Principal } from '../shared/auth/roles.ts';
 import type { HubEmit } from './hub-options.ts';
 import { CLOSE, type ServerFrame } from './protocol.ts';
-import type { SocketLimitError, SocketSlot } from './socket-limits.ts';
+import type { SocketLimitError, SocketSlot } from '../shared/socket-limits.ts';
 
 export interface Client {
   ws: WebSocket;

@@ -3,7 +3,7 @@ import type { Principal } from '../shared/auth/roles.ts';
 import type { Auth } from '../shared/auth/tokens.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { AckView, AlertView } from './protocol.ts';
-import type { SocketCaps } from './socket-limits.ts';
+import type { SocketCaps } from '../shared/socket-limits.ts';
 
 export interface HubOptions {
   registry: CallRegistry;

@@ -12,7 +12,7 @@ import type { HubEmit, HubOptions } from './hub-options.ts';
 import { sendWelcome, type Resume, type SnapshotSource } from './hub-snapshot.ts';
 import { seesAlert } from './hub-visibility.ts';
 import { CLOSE, parseClientMessage, type AckView } from './protocol.ts';
-import { SocketLimitError, type SocketLimits } from './socket-limits.ts';
+import { SocketLimitError, type SocketLimits } from '../shared/socket-limits.ts';
 
 export interface SessionOptions {
   clients: Set<Client>;

@@ -15,7 +15,7 @@ import { createSessionHandler } from './hub-session.ts';
 import type { Replayed } from './hub-snapshot.ts';
 import { CLOSE, type AckView, type AlertView } from './protocol.ts';
 import { createReplayBuffer } from './replay-buffer.ts';
-import { createSocketLimits } from './socket-limits.ts';
+import { createSocketLimits } from '../shared/socket-limits.ts';
 
 export type { HubEventName, HubOptions } from './hub-options.ts';
 

@@ -1,7 +1,7 @@
 // Options of the L16 WebSocket adapter from the environment: off unless L16WS_PORT is set; then
 // its sources (L16WS_SOURCES or L16WS_SOURCES_FILE, JSON). I/O: reads the sources file it names.
 import { z } from 'zod';
-import { ConfigError, loadConfig, optionalIntVar, readConfigFile } from '../../shared/config.ts';
+import { ConfigError, intVar, loadConfig, optionalIntVar, readConfigFile } from '../../shared/config.ts';
 import { parseSources, type L16WsSource } from './sources.ts';
 
 export interface L16WsConfig {
@@ -9,6 +9,9 @@ export interface L16WsConfig {
   /** 0 = any free port (tests). */
   port: number;
   sources: L16WsSource[];
+  /** Sockets without their first metadata frame yet, in all and per address (0 = no cap). */
+  maxWaiting: number;
+  maxWaitingPerAddress: number;
 }
 
 export const l16wsEnv = z.object({
@@ -16,6 +19,11 @@ export const l16wsEnv = z.object({
   L16WS_HOST: z.string().default('0.0.0.0'),
   L16WS_SOURCES: z.string().optional(),
   L16WS_SOURCES_FILE: z.string().optional(),
+  // A socket is "waiting" from its upgrade to its first metadata frame (milliseconds for a real
+  // platform; CALL_START_TIMEOUT_MS for one that sends nothing): the caps keep an address that
+  // opens thousands of silent sockets from holding the gateway's file descriptors.
+  L16WS_MAX_WAITING: intVar({ min: 0, max: 1_000_000, def: 1_000 }),
+  L16WS_MAX_WAITING_PER_ADDRESS: intVar({ min: 0, max: 1_000_000, def: 100 }),
 });
 
 /**
@@ -51,5 +59,11 @@ export function loadL16WsConfig(
     throw new ConfigError(
       strangers.map((s) => `${variable}: source "${s.id}": tenant "${s.tenant}" has no tenant token`),
     );
-  return { host: c.L16WS_HOST, port: c.L16WS_PORT, sources };
+  return {
+    host: c.L16WS_HOST,
+    port: c.L16WS_PORT,
+    sources,
+    maxWaiting: c.L16WS_MAX_WAITING,
+    maxWaitingPerAddress: c.L16WS_MAX_WAITING_PER_ADDRESS,
+  };
 }

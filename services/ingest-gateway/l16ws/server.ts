@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
 import { refuseUpgrade } from '../upgrade-refusal.ts';
+import { createSocketLimits, SocketLimitError, type SocketSlot } from '../../shared/socket-limits.ts';
 import { listen } from '../../shared/listen.ts';
 import { createCallSession, type CallSession } from '../call-session.ts';
 import { IngestError, type IngestStatus } from '../errors.ts';
@@ -29,6 +30,9 @@ export interface L16WsServerOptions extends AdapterServerOptions {
   adapterMetrics: L16WsMetrics;
   /** How long a call whose socket dropped (no close frame) waits for a new socket (0 = ends at once). */
   reconnectGraceMs: number;
+  /** Caps on sockets without their first metadata frame yet, in all and per address (0 = none). */
+  maxWaiting: number;
+  maxWaitingPerAddress: number;
 }
 
 /** One call across the sockets that carried it: a reconnect moves it, and its timeline, on. */
@@ -104,6 +108,13 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
   /** Open sockets, each with how to end it at shutdown. */
   const sockets = new Map<WebSocket, () => void>();
   const parked = createParkedCalls<L16Call>(options.reconnectGraceMs);
+  // A socket counts as waiting (not authenticated, for the caps) until its call starts.
+  const waiting = createSocketLimits({
+    maxUnauthenticated: options.maxWaiting,
+    maxUnauthenticatedPerAddress: options.maxWaitingPerAddress,
+    maxPerAddress: 0,
+    maxPerUser: 0,
+  });
   let accepting = true;
   // Larger than any frame validation accepts, so an oversize stereo frame is refused with
   // FRAME_TOO_LARGE; beyond it ws itself closes with 1009 before buffering more.
@@ -137,13 +148,27 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     return source;
   };
 
+  const openWaiting = (address: string): SocketSlot => {
+    try {
+      return waiting.open(address);
+    } catch (error) {
+      if (!(error instanceof SocketLimitError)) throw error;
+      throw { code: error.code, status: 'RESOURCE_EXHAUSTED', message: error.message } satisfies Refusal;
+    }
+  };
+
   const sourceNotAllowed = (): Refusal => ({
     code: 'SOURCE_NOT_ALLOWED',
     status: 'PERMISSION_DENIED',
     message: "the source's allow-list does not include this address",
   });
 
-  const serve = (ws: WebSocket, req: IncomingMessage, headerSource: L16WsSource | null): void => {
+  const serve = (
+    ws: WebSocket,
+    req: IncomingMessage,
+    headerSource: L16WsSource | null,
+    slot: SocketSlot,
+  ): void => {
     sockets.set(ws, () => {
       const error = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
       if (call) call.session.reject(error);
@@ -221,6 +246,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       // A reconnect is held to a new call's checks (tenant, metadata limits), and may not change
       // the consent the call started with.
       const checked = validateCallStart(raw, source.tenant, Date.now());
+      waiting.authenticate(slot, source.tenant);
       call = raw.callId ? resume(source.tenant, raw, checked.consent) : null;
       if (call) return;
       const own: L16Call = {
@@ -299,6 +325,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     ws.on('close', (code: number) => {
       clearTimeout(startDeadline);
       closed = true;
+      waiting.close(slot);
       sockets.delete(ws);
       adapterMetrics.liveSessions.set(sockets.size);
       if (!call) return;
@@ -328,8 +355,10 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
     let source: L16WsSource | null;
+    let slot: SocketSlot;
     try {
       source = checkUpgrade(req);
+      slot = openWaiting(req.socket.remoteAddress ?? 'unknown');
     } catch (error) {
       const refusal = error as Refusal;
       count(refusal);
@@ -337,7 +366,15 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       refuse(socket, refusal);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, source));
+    let upgraded = false;
+    // An upgrade that never completes (the client went away) releases its place too.
+    socket.once('close', () => {
+      if (!upgraded) waiting.close(slot);
+    });
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded = true;
+      serve(ws, req, source, slot);
+    });
   });
   const listening = await listen(server, options.port, options.host);
 

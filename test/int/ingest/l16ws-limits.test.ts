@@ -122,3 +122,31 @@ describe('l16ws adapter: backpressure and idle sockets', () => {
     expect([closed.code, closed.reason]).toEqual([4408, expect.stringMatching(/^IDLE_TIMEOUT/)]);
   });
 });
+
+describe('l16ws adapter: sockets before their first frame', () => {
+  it('refuses an address that holds too many silent sockets (429), and frees a place when a call starts or a socket closes', async () => {
+    const { port } = await gatewayWith({
+      L16WS_MAX_WAITING_PER_ADDRESS: '3',
+      CALL_START_TIMEOUT_MS: '60000',
+    });
+    const silent = [];
+    for (let i = 0; i < 3; i++) silent.push(await openL16Socket(port, { authorization: jambonzAuth }));
+    expect(silent.map((s) => s.status)).toEqual([101, 101, 101]);
+    const fourth = await openL16Socket(port, { authorization: jambonzAuth });
+    expect([fourth.status, fourth.body]).toEqual([
+      429,
+      'TOO_MANY_UNAUTHENTICATED: too many connections from this address waiting to authenticate\n',
+    ]);
+    // A started call no longer waits: its place goes to the next socket.
+    silent[0].ws.send(jambonzMetadata(callSid()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const afterStart = await openL16Socket(port, { authorization: jambonzAuth });
+    expect(afterStart.status).toBe(101);
+    silent[1].ws.close(1000);
+    await silent[1].closed;
+    const afterClose = await openL16Socket(port, { authorization: jambonzAuth });
+    expect(afterClose.status).toBe(101);
+    expect((await openL16Socket(port, { authorization: jambonzAuth })).status).toBe(429);
+    for (const s of [...silent, afterStart, afterClose]) s.ws.close(1000);
+  });
+});

@@ -1,7 +1,8 @@
-// Caps on WebSocket connections: unauthenticated sockets in all and per
-// address, every socket per address, and authenticated sockets per user, so one address or one
-// account cannot hold the hub's memory (each socket may buffer up to ALERT_MAX_BUFFERED_BYTES and
-// gets a full snapshot). A cap of 0 is no cap. Pure (the hub closes what is refused).
+// Caps on WebSocket connections: unauthenticated sockets in all and per address, every socket per
+// address, and authenticated sockets per user, so one address or one account cannot hold a
+// server's memory and file descriptors: the alert hub's sockets (each may buffer up to
+// ALERT_MAX_BUFFERED_BYTES and gets a full snapshot), the gateway's L16 sockets before their first
+// metadata frame. A cap of 0 is no cap. Pure (the server closes what is refused).
 import { CodedError } from '../../pipelines/errors.ts';
 
 export interface SocketCaps {
