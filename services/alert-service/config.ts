@@ -7,6 +7,7 @@ import { commonEnv, ConfigError, intVar, listVar, loadConfig, topicVar } from '.
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
+import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
@@ -79,10 +80,12 @@ export const alertServiceEnv = z.object({
   ALERT_ENDED_CALLS_REMEMBERED: intVar({ min: 1, max: 10_000_000, def: 100_000 }),
   /**
    * The call-store's API base URL (e.g. http://call-store:8090): a starting call's customer history
-   * line comes from its internal route, with a service token signed by JWT_SECRET (the key the
-   * store verifies with). Unset = no history line.
+   * line comes from its internal route, with a service token signed by SERVICE_TOKEN_SECRET, else
+   * JWT_SECRET (the key the store verifies with). Unset = no history line.
    */
   ALERT_HISTORY_URL: z.url().optional(),
+  /** The service-token key of the history route (shared/auth/service-key.ts); unset = JWT_SECRET. */
+  SERVICE_TOKEN_SECRET: z.string().optional(),
   /** The line waits this long at most; later it is dropped (the call goes on without it). */
   ALERT_HISTORY_TIMEOUT_MS: intVar({ min: 50, max: 10_000, def: 500 }),
   /** A customer's answer is reused this long (dropped early when one of their calls ends). */
@@ -102,6 +105,8 @@ export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {
   topicReplication: TopicReplication;
   /** The token key from JWT_SECRET (or the deprecated ALERT_JWT_SECRET); undefined = random. */
   jwtSecret: string | undefined;
+  /** The service-token key of the history route: SERVICE_TOKEN_SECRET, else the token key. */
+  serviceKey: string | undefined;
   /** Said once at start, e.g. a deprecated variable name in use. */
   warnings: string[];
 };
@@ -151,8 +156,10 @@ export function loadAlertServiceConfig(
   const loaded = loadConfig(alertServiceEnv, env);
   const topics = resolveTopicReplication(loaded, runMode);
   const secret = jwtSecretOf(env);
+  const key = serviceKeyOf(loaded.SERVICE_TOKEN_SECRET, secret.value, runMode === 'production');
   const problems = [
     ...secret.problems,
+    ...key.problems,
     ...(runMode === 'production' ? productionProblems(env, secret) : []),
     ...topics.problems,
   ];
@@ -162,6 +169,7 @@ export function loadAlertServiceConfig(
     runMode,
     topicReplication: topics.replication,
     jwtSecret: secret.value,
+    serviceKey: key.value,
     warnings: secret.warnings,
   };
   const jwks = [config.ALERT_JWKS_URL, config.ALERT_JWKS_ISSUER, config.ALERT_JWKS_AUDIENCE];

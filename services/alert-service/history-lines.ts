@@ -14,15 +14,17 @@ export function startHistoryLines(
   hub: Hub,
 ): ((event: CallEvent) => void) | undefined {
   if (!config.ALERT_HISTORY_URL) return undefined;
-  if (!config.jwtSecret) {
-    base.logger.warn('ALERT_HISTORY_URL set without JWT_SECRET: no history line (no key to sign with)');
+  if (!config.serviceKey) {
+    base.logger.warn(
+      'ALERT_HISTORY_URL set without SERVICE_TOKEN_SECRET or JWT_SECRET: no history line (no key to sign with)',
+    );
     return undefined;
   }
   const { lookups, shown } = createHistoryMetrics(base.metrics.registry);
   const client = createHistoryClient({
     service: 'alert-service',
     baseUrl: config.ALERT_HISTORY_URL,
-    tokens: { secret: new TextEncoder().encode(config.jwtSecret), issuer: config.ALERT_JWT_ISSUER },
+    tokens: { secret: new TextEncoder().encode(config.serviceKey), issuer: config.ALERT_JWT_ISSUER },
     timeoutMs: config.ALERT_HISTORY_TIMEOUT_MS,
     cacheMs: config.ALERT_HISTORY_CACHE_MS,
     windowDays: config.ALERT_HISTORY_WINDOW_DAYS,

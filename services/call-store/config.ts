@@ -17,6 +17,7 @@ import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 
 export const callStoreEnv = z.object({
@@ -33,6 +34,11 @@ export const callStoreEnv = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   /** HS256 key shared with the alert service's login (at least 32 bytes). */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /**
+   * The key of the service tokens its /internal/ route takes (shared/auth/service-key.ts); unset =
+   * JWT_SECRET. Set it here and on the services that call the route (alert, routing).
+   */
+  SERVICE_TOKEN_SECRET: z.string().optional(),
   /** The alert service's defaults, so its login tokens open the QA pages. */
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   JWT_AUDIENCE: z.string().min(1).default('va-pages'),
@@ -92,6 +98,8 @@ export const callStoreEnv = z.object({
 export type CallStoreConfig = z.infer<typeof callStoreEnv> & {
   runMode: RunMode;
   topicReplication: TopicReplication;
+  /** The key /internal/ verifies service tokens with: SERVICE_TOKEN_SECRET, else JWT_SECRET. */
+  serviceKey: string;
 };
 
 /**
@@ -126,11 +134,18 @@ export function loadCallStoreConfig(env: Record<string, string | undefined> = pr
   const runMode = runModeOf(env);
   const config = loadConfig(callStoreEnv, env);
   const topics = resolveTopicReplication(config, runMode);
+  const key = serviceKeyOf(config.SERVICE_TOKEN_SECRET, config.JWT_SECRET, runMode === 'production');
   const problems = [
     ...(runMode === 'production' ? productionProblems(env) : []),
+    ...key.problems,
     ...retentionProblems(config),
     ...topics.problems,
   ];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, runMode, topicReplication: topics.replication };
+  return {
+    ...config,
+    runMode,
+    topicReplication: topics.replication,
+    serviceKey: key.value ?? config.JWT_SECRET,
+  };
 }

@@ -82,6 +82,7 @@ const api = await startQaServer({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   },
+  serviceKey: new TextEncoder().encode(config.serviceKey),
   port: config.API_PORT,
   host: config.API_HOST,
   webRoot: config.SERVE_WEB ? webRoot : undefined,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig, topicVar } from '../shared/config.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 
@@ -30,12 +31,16 @@ export const routingServiceEnv = z.object({
   ROUTING_HISTORY_TIMEOUT_MS: intVar({ min: 10, max: 10_000, def: 300 }),
   /**
    * The call-store's API (http://call-store:8090): call-start hints read the customer's history
-   * from its internal route, with a service token signed by JWT_SECRET. Unset = live hints only.
+   * from its internal route, with a service token signed by SERVICE_TOKEN_SECRET. Unset = live hints only.
    */
   ROUTING_HISTORY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Calls counted in the history (the store's window). */
   ROUTING_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: 3650, def: 30 }),
-  /** The key the call store verifies service tokens with (its JWT_SECRET); needed with a history URL. */
+  /**
+   * The key the call store verifies service tokens with (shared/auth/service-key.ts); needed with a
+   * history URL. JWT_SECRET (the page-token key) is accepted instead outside production only.
+   */
+  SERVICE_TOKEN_SECRET: z.string().optional(),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   /** Unset = no webhook (the topic only). http(s) only. */
@@ -56,6 +61,8 @@ export const routingServiceEnv = z.object({
 export type RoutingServiceConfig = z.infer<typeof routingServiceEnv> & {
   runMode: RunMode;
   topicReplication: TopicReplication;
+  /** The service-token key for the history route; undefined without ROUTING_HISTORY_URL. */
+  serviceKey: string | undefined;
 };
 
 export function loadRoutingServiceConfig(
@@ -75,14 +82,29 @@ export function loadRoutingServiceConfig(
     if (runMode === 'production' && loaded.ROUTING_WEBHOOK_URL.startsWith('http:'))
       problems.push('ROUTING_WEBHOOK_URL: https required in production (hints carry customer pseudonyms)');
   }
-  if (loaded.ROUTING_HISTORY_URL) {
-    if (!loaded.JWT_SECRET || loaded.JWT_SECRET.length < 32)
-      problems.push(
-        "JWT_SECRET: required with ROUTING_HISTORY_URL (the call store's key), at least 32 characters",
-      );
-    else if (runMode === 'production')
-      problems.push(...secretProblems('JWT_SECRET', loaded.JWT_SECRET, 'token key'));
-  }
+  const production = runMode === 'production';
+  // The page-token key signs any tenant's admin token: production keeps it out of this service.
+  if (production && loaded.JWT_SECRET)
+    problems.push(
+      'JWT_SECRET: not for the routing service in production (it signs page tokens); set SERVICE_TOKEN_SECRET',
+    );
+  const key = serviceKeyOf(
+    loaded.SERVICE_TOKEN_SECRET,
+    production ? undefined : loaded.JWT_SECRET,
+    production,
+  );
+  problems.push(...key.problems);
+  if (loaded.ROUTING_HISTORY_URL && key.value === undefined)
+    problems.push(
+      `SERVICE_TOKEN_SECRET: required with ROUTING_HISTORY_URL (the key the call store verifies service tokens with)${production ? '' : '; JWT_SECRET is accepted instead outside production'}`,
+    );
+  else if (loaded.ROUTING_HISTORY_URL && key.variable === 'JWT_SECRET' && key.value!.length < 32)
+    problems.push('JWT_SECRET: must be at least 32 characters');
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...loaded, runMode, topicReplication: topics.replication };
+  return {
+    ...loaded,
+    runMode,
+    topicReplication: topics.replication,
+    serviceKey: loaded.ROUTING_HISTORY_URL ? key.value : undefined,
+  };
 }

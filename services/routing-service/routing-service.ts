@@ -116,13 +116,13 @@ export async function startRoutingService(
   return { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
 }
 
-/** The call store's history when ROUTING_HISTORY_URL is set (the config checked JWT_SECRET), else none. */
+/** The call store's history when ROUTING_HISTORY_URL is set (the config checked its key), else none. */
 function historySourceOf(config: RoutingServiceConfig): HistorySource {
-  if (!config.ROUTING_HISTORY_URL || !config.JWT_SECRET) return noHistory;
+  if (!config.ROUTING_HISTORY_URL || !config.serviceKey) return noHistory;
   const client = createHistoryClient({
     service: 'routing-service',
     baseUrl: config.ROUTING_HISTORY_URL,
-    tokens: { secret: new TextEncoder().encode(config.JWT_SECRET), issuer: config.JWT_ISSUER },
+    tokens: { secret: new TextEncoder().encode(config.serviceKey), issuer: config.JWT_ISSUER },
     // historyWithin bounds the wait; the client's own timeout only frees the request.
     timeoutMs: config.ROUTING_HISTORY_TIMEOUT_MS,
     // A customer's next call must see the call that just ended: no cache across calls.

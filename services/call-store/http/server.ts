@@ -26,6 +26,8 @@ import { nulPath } from '../nul-path.ts';
 export interface QaServerOptions {
   store: CallStore;
   tokens: TokenOptions;
+  /** The key of the /internal/ route's service tokens (SERVICE_TOKEN_SECRET); default tokens.secret. */
+  serviceKey?: Uint8Array;
   port: number;
   host?: string;
   /** Folder of the built review page (vite output); absent = API only. */
@@ -218,7 +220,7 @@ async function serveInternal(options: QaServerOptions, ex: Exchange): Promise<vo
   const started = performance.now();
   let status = 500;
   try {
-    const tokens = { secret: options.tokens.secret, issuer: options.tokens.issuer };
+    const tokens = { secret: options.serviceKey ?? options.tokens.secret, issuer: options.tokens.issuer };
     const query = parseQuery(url.searchParams);
     const result = await handleInternal(
       method,

@@ -1,7 +1,8 @@
-// Service-to-service tokens between the alert-service and the call-store's internal routes
-// (the live customer history). HS256 with the key both already share for page tokens, but a
-// distinct audience and role: a page token never opens an internal route, and a service token
-// never opens the QA API (whose audience it lacks). Short-lived. I/O: none (jose, in memory).
+// Service-to-service tokens from the alert and routing services to the call-store's internal
+// routes (the live customer history). HS256 with SERVICE_TOKEN_SECRET (service-key.ts; without it
+// the page-token key), a distinct audience and role: a page token never opens an internal route,
+// and a service token never opens the QA API (whose audience it lacks). Short-lived. I/O: none
+// (jose, in memory).
 import { SignJWT, jwtVerify } from 'jose';
 import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
 import { bearerToken } from './tokens.ts';

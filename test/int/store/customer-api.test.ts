@@ -145,4 +145,24 @@ describe('internal history route', () => {
     expect((await call(service, `/customers/${other}/calls`)).status).toBe(401);
     expect((await call(service, `/internal/customers/raw-ref/history?tenant=acme`)).status).toBe(400);
   });
+
+  it('takes only SERVICE_TOKEN_SECRET service tokens once the store has that key', async () => {
+    const serviceKey = new TextEncoder().encode('service-key-of-its-own-0123456789abcdef');
+    const own = await startQaServer({ store, tokens, serviceKey, port: 0 });
+    try {
+      const at = (auth: string) =>
+        fetch(`http://127.0.0.1:${own.port}/internal/customers/${other}/history?tenant=acme`, {
+          headers: { authorization: `Bearer ${auth}` },
+        });
+      const signedWithPageKey = await issueServiceToken(
+        { secret: tokens.secret, issuer: tokens.issuer },
+        'x',
+      );
+      const signedWithOwnKey = await issueServiceToken({ secret: serviceKey, issuer: tokens.issuer }, 'x');
+      expect((await at(signedWithPageKey)).status).toBe(401);
+      expect((await at(signedWithOwnKey)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
 });

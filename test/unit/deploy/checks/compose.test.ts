@@ -173,6 +173,7 @@ describe('docker-compose.yml with the production checklist', () => {
   // What SECURITY.md's checklist has the operator export before `docker compose up`.
   const operator: Record<string, string> = {
     VA_JWT_SECRET: secret(),
+    VA_SERVICE_TOKEN_SECRET: secret(),
     VA_TENANT_TOKENS: `acme=${secret()}`,
     VA_CUSTOMER_REF_KEYS: `acme=${secret()}`,
     VA_USERS_FILE: usersFile,

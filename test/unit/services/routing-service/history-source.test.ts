@@ -86,9 +86,33 @@ describe("the call store's history as the rules read it", () => {
     ).toBe(null);
   });
 
-  it('refuses a history URL without the token key, naming JWT_SECRET', () => {
+  it('refuses a history URL without the token key, naming SERVICE_TOKEN_SECRET', () => {
     expect(() =>
       loadRoutingServiceConfig({ KAFKA_BROKERS: 'k:9092', ROUTING_HISTORY_URL: 'http://call-store:8090' }),
-    ).toThrow(/JWT_SECRET: required with ROUTING_HISTORY_URL/);
+    ).toThrow(/SERVICE_TOKEN_SECRET: required with ROUTING_HISTORY_URL/);
+  });
+
+  it('keeps the page-token key out of the routing service in production', () => {
+    const production = {
+      KAFKA_BROKERS: 'k:9092',
+      VA_MODE: 'production',
+      ROUTING_HISTORY_URL: 'https://call-store:8090',
+    };
+    const pageKey = 'p'.repeat(8) + 'Zq4mT8vL2xR7nB3kW9cY6hJ1';
+    const serviceKey = 's'.repeat(8) + 'Hk3nQ7wE1rT9yU5iO2pA8sD4';
+    // JWT_SECRET alone: refused (outside production it would do).
+    expect(() => loadRoutingServiceConfig({ ...production, JWT_SECRET: pageKey })).toThrow(
+      /JWT_SECRET: not for the routing service in production/,
+    );
+    expect(loadRoutingServiceConfig({ ...production, SERVICE_TOKEN_SECRET: serviceKey }).serviceKey).toBe(
+      serviceKey,
+    );
+    expect(
+      loadRoutingServiceConfig({
+        KAFKA_BROKERS: 'k:9092',
+        ROUTING_HISTORY_URL: 'http://c:8090',
+        JWT_SECRET: pageKey,
+      }).serviceKey,
+    ).toBe(pageKey);
   });
 });
