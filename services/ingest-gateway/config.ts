@@ -149,7 +149,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     l16ws,
     twilio,
     audiohook,
-    warnings: production && plaintext ? ['plaintext gRPC allowed by GRPC_ALLOW_PLAINTEXT=true'] : [],
+    // Without TLS files every listener is plaintext: the WebSocket adapters' ws:// too.
+    warnings:
+      production && plaintext
+        ? [
+            `plaintext allowed by GRPC_ALLOW_PLAINTEXT=true: gRPC${l16ws ? ', L16 WebSocket (ws://)' : ''}${audiohook ? ', AudioHook (ws://)' : ''}`,
+          ]
+        : [],
   };
 }
 

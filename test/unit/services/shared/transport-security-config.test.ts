@@ -105,7 +105,22 @@ describe('gRPC TLS of the gateway', () => {
       expect.stringMatching(/^TLS_CERT_FILE, TLS_KEY_FILE: production needs TLS.*GRPC_ALLOW_PLAINTEXT/),
     ]);
     const allowed = loadGatewayConfig({ ...production, GRPC_ALLOW_PLAINTEXT: 'true' });
-    expect([allowed.tls, allowed.warnings]).toEqual([null, [expect.stringMatching(/plaintext gRPC/)]]);
+    expect([allowed.tls, allowed.warnings]).toEqual([
+      null,
+      ['plaintext allowed by GRPC_ALLOW_PLAINTEXT=true: gRPC'],
+    ]);
+    // The WebSocket adapters share the switch: the warning names them.
+    const withL16 = loadGatewayConfig({
+      ...production,
+      GRPC_ALLOW_PLAINTEXT: 'true',
+      L16WS_PORT: '0',
+      L16WS_SOURCES: JSON.stringify({
+        pbx: { tenant: 'acme', secret: randomBytes(33).toString('base64url') },
+      }),
+    });
+    expect(withL16.warnings).toEqual([
+      'plaintext allowed by GRPC_ALLOW_PLAINTEXT=true: gRPC, L16 WebSocket (ws://)',
+    ]);
   });
 
   it('loads the certificate and key files', () => {
