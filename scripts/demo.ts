@@ -15,7 +15,7 @@ import { findBroker, type FoundBroker } from '../devkit/kafka/find-broker.ts';
 import { freePort } from '../devkit/free-port.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
-import { runConsumerKeptRunning } from '../services/shared/consumer-keep-running.ts';
+import { runConsumerKeptRunning, type KeptRunning } from '../services/shared/consumer-keep-running.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { decodeAlertsTopic, emotionEventCodec } from '../services/shared/records.ts';
 import { TOPICS } from '../services/shared/topics.ts';
@@ -73,6 +73,7 @@ let started = false;
 let stopping: Promise<void> | undefined;
 /** Aborted when the demo stops: its console reader is not started again after that. */
 const consoleStopping = new AbortController();
+let consoleReader: KeptRunning | undefined;
 
 /** In the order that keeps every log quiet: calls, console reader, services, then the broker. */
 const stopAll = (reason: string): Promise<void> =>
@@ -80,6 +81,7 @@ const stopAll = (reason: string): Promise<void> =>
     say(`\nstopping (${reason}) …`);
     await simulator?.stop();
     consoleStopping.abort();
+    await consoleReader?.settled();
     await consumer?.disconnect().catch(() => undefined);
     await pipeline?.stop();
     await broker?.stop();
@@ -163,7 +165,7 @@ try {
   await consumer.connect();
   await consumer.subscribe({ topics: [pipeline.topics.emotions, TOPICS.alerts], fromBeginning: true });
   const consoleLogger = createLogger({ service: 'demo-console', level: 'error' });
-  await runConsumerKeptRunning(
+  consoleReader = await runConsumerKeptRunning(
     consumer,
     {
       eachMessage: async ({ topic, message }) => {

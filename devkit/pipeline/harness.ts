@@ -203,7 +203,7 @@ export async function collectTopic<T>(
   const records: Collected<T>['records'] = [];
   const stopping = new AbortController();
   const logger = createLogger({ service: 'collector', level: 'error' });
-  await runConsumerKeptRunning(
+  const kept = await runConsumerKeptRunning(
     consumer,
     {
       eachMessage: async ({ message, partition }) => {
@@ -222,6 +222,7 @@ export async function collectTopic<T>(
     records,
     stop: async () => {
       stopping.abort();
+      await kept.settled();
       await consumer.disconnect();
     },
   };

@@ -192,7 +192,12 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         dirty.add(key);
       }
       const ofCall = mine.filter((a) => a.callId === view.callId);
-      if (ofCall.length > maxPerCall) alerts.delete(ofCall[ofCall.length - 1].alertId);
+      if (ofCall.length > maxPerCall) {
+        // The call's oldest goes from every list: a noisy call cannot fill its tenant's share.
+        const oldest = ofCall[ofCall.length - 1];
+        mine.splice(mine.indexOf(oldest), 1);
+        forget(oldest);
+      }
       return true;
     },
     findAlert(alertId) {

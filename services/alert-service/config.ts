@@ -7,7 +7,7 @@ import { commonEnv, ConfigError, intVar, listVar, loadConfig, topicVar } from '.
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
-import { serviceKeyOf } from '../shared/auth/service-key.ts';
+import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
@@ -156,9 +156,13 @@ export function loadAlertServiceConfig(
   const loaded = loadConfig(alertServiceEnv, env);
   const topics = resolveTopicReplication(loaded, runMode);
   const secret = jwtSecretOf(env);
-  const key = serviceKeyOf(loaded.SERVICE_TOKEN_SECRET, secret.value, runMode === 'production');
+  const production = runMode === 'production';
+  const key = serviceKeyOf(loaded.SERVICE_TOKEN_SECRET, secret.value, production);
   const problems = [
     ...secret.problems,
+    ...(production && loaded.ALERT_HISTORY_URL && key.variable !== 'SERVICE_TOKEN_SECRET'
+      ? [SERVICE_KEY_REQUIRED]
+      : []),
     ...key.problems,
     ...(runMode === 'production' ? productionProblems(env, secret) : []),
     ...topics.problems,

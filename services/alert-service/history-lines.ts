@@ -1,7 +1,7 @@
 // The customer history line of each starting call (shared/customer-history-client.ts): looked up
 // beside the live path, pushed to the call's viewers when it comes. I/O: HTTP to the call store.
 import type { ServiceBase } from '../shared/service-base.ts';
-import { createHistoryClient, historyAllowed } from '../shared/customer-history-client.ts';
+import { createHistoryClient, HISTORY_REFUSED, historyAllowed } from '../shared/customer-history-client.ts';
 import type { CallEvent } from '../shared/records.ts';
 import { createHistoryMetrics } from './alert-metrics.ts';
 import type { AlertServiceConfig } from './config.ts';
@@ -28,6 +28,7 @@ export function startHistoryLines(
     timeoutMs: config.ALERT_HISTORY_TIMEOUT_MS,
     cacheMs: config.ALERT_HISTORY_CACHE_MS,
     windowDays: config.ALERT_HISTORY_WINDOW_DAYS,
+    onRefused: (status) => base.logger.error(HISTORY_REFUSED, { code: 'HISTORY_REFUSED', status }),
   });
   return (e) => {
     if (e.type === 'ended' && e.customerRef) client.invalidate(e.tenant, e.customerRef);

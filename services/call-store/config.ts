@@ -17,7 +17,7 @@ import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
-import { serviceKeyOf } from '../shared/auth/service-key.ts';
+import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 
 export const callStoreEnv = z.object({
@@ -134,9 +134,11 @@ export function loadCallStoreConfig(env: Record<string, string | undefined> = pr
   const runMode = runModeOf(env);
   const config = loadConfig(callStoreEnv, env);
   const topics = resolveTopicReplication(config, runMode);
-  const key = serviceKeyOf(config.SERVICE_TOKEN_SECRET, config.JWT_SECRET, runMode === 'production');
+  const production = runMode === 'production';
+  const key = serviceKeyOf(config.SERVICE_TOKEN_SECRET, config.JWT_SECRET, production);
   const problems = [
-    ...(runMode === 'production' ? productionProblems(env) : []),
+    ...(production ? productionProblems(env) : []),
+    ...(production && key.variable !== 'SERVICE_TOKEN_SECRET' ? [SERVICE_KEY_REQUIRED] : []),
     ...key.problems,
     ...retentionProblems(config),
     ...topics.problems,

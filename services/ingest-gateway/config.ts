@@ -153,7 +153,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     warnings:
       production && plaintext
         ? [
-            `plaintext allowed by GRPC_ALLOW_PLAINTEXT=true: gRPC${l16ws ? ', L16 WebSocket (ws://)' : ''}${audiohook ? ', AudioHook (ws://)' : ''}`,
+            `plaintext allowed by GRPC_ALLOW_PLAINTEXT=true: gRPC${l16ws ? ', L16 WebSocket (ws://)' : ''}${twilio ? ', Twilio Media Streams (ws://)' : ''}${audiohook ? ', AudioHook (ws://)' : ''}`,
           ]
         : [],
   };

@@ -96,7 +96,7 @@ export function loadRoutingServiceConfig(
   problems.push(...key.problems);
   if (loaded.ROUTING_HISTORY_URL && key.value === undefined)
     problems.push(
-      `SERVICE_TOKEN_SECRET: required with ROUTING_HISTORY_URL (the key the call store verifies service tokens with)${production ? '' : '; JWT_SECRET is accepted instead outside production'}`,
+      `SERVICE_TOKEN_SECRET: required with ROUTING_HISTORY_URL, the same value as the call store's${production ? '' : ' (outside production JWT_SECRET is accepted instead)'}`,
     );
   else if (loaded.ROUTING_HISTORY_URL && key.variable === 'JWT_SECRET' && key.value!.length < 32)
     problems.push('JWT_SECRET: must be at least 32 characters');

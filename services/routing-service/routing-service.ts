@@ -16,7 +16,7 @@ import type { Logger } from '../shared/logger.ts';
 import { callEventCodec, decodeAlertsTopic, emotionEventCodec } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import type { RoutingServiceConfig } from './config.ts';
-import { createHistoryClient } from '../shared/customer-history-client.ts';
+import { createHistoryClient, HISTORY_REFUSED } from '../shared/customer-history-client.ts';
 import { callStoreHistory, noHistory, type HistorySource } from './history-source.ts';
 import { createRoutingHandler, type RoutingInput } from './routing-handler.ts';
 import { createRoutingMetrics } from './routing-metrics.ts';
@@ -62,7 +62,7 @@ export async function startRoutingService(
     logger: options.logger,
   });
   const { logger, metrics, producer } = base;
-  const history = options.history ?? historySourceOf(config);
+  const history = options.history ?? historySourceOf(config, logger);
   const engine = createRoutingEngine(rules, config.ROUTING_MAX_CALLS);
   const counters = createRoutingMetrics(metrics.registry, engine);
   const webhook = routingWebhookOf(config, {
@@ -117,7 +117,7 @@ export async function startRoutingService(
 }
 
 /** The call store's history when ROUTING_HISTORY_URL is set (the config checked its key), else none. */
-function historySourceOf(config: RoutingServiceConfig): HistorySource {
+function historySourceOf(config: RoutingServiceConfig, logger: Logger): HistorySource {
   if (!config.ROUTING_HISTORY_URL || !config.serviceKey) return noHistory;
   const client = createHistoryClient({
     service: 'routing-service',
@@ -128,6 +128,7 @@ function historySourceOf(config: RoutingServiceConfig): HistorySource {
     // A customer's next call must see the call that just ended: no cache across calls.
     cacheMs: 0,
     windowDays: config.ROUTING_HISTORY_WINDOW_DAYS,
+    onRefused: (status) => logger.error(HISTORY_REFUSED, { code: 'HISTORY_REFUSED', status }),
   });
   return callStoreHistory(client, config.ROUTING_HISTORY_WINDOW_DAYS);
 }

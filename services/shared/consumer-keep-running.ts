@@ -15,9 +15,15 @@ export interface KeepRunningOptions {
   logger: Pick<Logger, 'error'>;
   /** Aborted when the service stops: no restart after that. */
   signal?: AbortSignal;
-  /** Wait before the first restart (default 1 s); doubles per failed restart up to maxBackoffMs. */
+  /** Wait before the first restart (default 1 s); doubles per crash up to maxBackoffMs. */
   initialBackoffMs?: number;
+  /** Longest wait (default 30 s); a consumer that stayed in its group this long starts over. */
   maxBackoffMs?: number;
+}
+
+export interface KeptRunning {
+  /** Resolves once no restart is under way: stop the consumer after it, never during one. */
+  settled(): Promise<void>;
 }
 
 /** consumer.run(config), and again after every crash kafkajs does not restart itself. */
@@ -25,16 +31,31 @@ export async function runConsumerKeptRunning(
   consumer: Consumer,
   config: ConsumerRunConfig,
   options: KeepRunningOptions,
-): Promise<void> {
+): Promise<KeptRunning> {
   const initialMs = options.initialBackoffMs ?? 1_000;
   const maxMs = options.maxBackoffMs ?? 30_000;
   let backoffMs = initialMs;
+  let joinedAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> = Promise.resolve();
   const stopped = (): boolean => options.signal?.aborted === true;
   options.signal?.addEventListener('abort', () => clearTimeout(timer), { once: true });
 
+  const restart = async (): Promise<void> => {
+    if (stopped()) return;
+    try {
+      await consumer.connect();
+      if (!stopped()) await consumer.run(config);
+      // Stopped meanwhile: the service's stop waits for this (settled) and then disconnects.
+    } catch (error) {
+      schedule(error);
+    }
+  };
   const schedule = (error: unknown): void => {
     if (stopped()) return;
+    // A crash soon after joining is the same fault again (a record that always fails): the wait
+    // keeps doubling. One that ran for a while is a new fault: it starts over.
+    if (joinedAt > 0 && Date.now() - joinedAt >= maxMs) backoffMs = initialMs;
     const delayMs = backoffMs;
     backoffMs = Math.min(backoffMs * 2, maxMs);
     options.logger.error('consumer stopped by kafkajs; starting it again', {
@@ -43,27 +64,24 @@ export async function runConsumerKeptRunning(
       inMs: delayMs,
     });
     clearTimeout(timer);
-    timer = setTimeout(() => void restart(), delayMs);
+    timer = setTimeout(() => {
+      restarting = restart();
+    }, delayMs);
     timer.unref();
-  };
-  const restart = async (): Promise<void> => {
-    if (stopped()) return;
-    try {
-      await consumer.connect();
-      // Stopped while connecting: the service's stop has run (or runs) its disconnect already.
-      if (stopped()) return void (await consumer.disconnect());
-      await consumer.run(config);
-    } catch (error) {
-      schedule(error);
-    }
   };
 
   consumer.on(consumer.events.GROUP_JOIN, () => {
-    backoffMs = initialMs;
+    joinedAt = Date.now();
   });
   consumer.on(consumer.events.CRASH, (event) => {
     // kafkajs emits CRASH after it disconnected the consumer; `restart` says whether it restarts it.
     if (!event.payload.restart) schedule(event.payload.error);
   });
   await consumer.run(config);
+  return {
+    settled: async () => {
+      // A restart may schedule another; wait until the latest one has finished.
+      for (let seen: Promise<void> | null = null; seen !== restarting;) await (seen = restarting);
+    },
+  };
 }

@@ -13,7 +13,7 @@ import type {
 import { consumedRecord, poisonOutput, subscribeTopics } from './consumer-records.ts';
 import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
 import { fetchReplayMarks, replayMark } from './replay-marks.ts';
-import { runConsumerKeptRunning } from './consumer-keep-running.ts';
+import { runConsumerKeptRunning, type KeptRunning } from './consumer-keep-running.ts';
 
 export type * from './consumer-runner-options.ts';
 
@@ -71,6 +71,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   let running = false;
   /** Aborted by stop(): no restart of a crashed consumer after that. */
   const stopping = new AbortController();
+  let kept: KeptRunning | null = null;
 
   const revoke = (partitions: TopicPartition[]): void => {
     if (partitions.length === 0) return;
@@ -331,11 +332,13 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
         eachBatch,
       };
-      await runConsumerKeptRunning(consumer, run, { logger, signal: stopping.signal });
+      kept = await runConsumerKeptRunning(consumer, run, { logger, signal: stopping.signal });
     },
     async stop() {
       running = false;
       stopping.abort();
+      // A restart joining the group now would start fetching after consumer.stop(): let it finish.
+      await kept?.settled();
       if (commitTimer) clearInterval(commitTimer);
       // Before stopping: kafkajs leaves the group on stop, after which commits are refused.
       await commitDeferred();

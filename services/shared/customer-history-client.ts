@@ -25,7 +25,16 @@ export interface HistoryClientOptions {
   maxInFlight?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * Called once, the first time the store refuses this service's token (401/403): almost always
+   * a SERVICE_TOKEN_SECRET that differs from the store's, which else looks like "no history".
+   */
+  onRefused?: (status: number) => void;
 }
+
+/** What a service logs (once) when the store refuses its service token. */
+export const HISTORY_REFUSED =
+  "the call store refuses this service's token: set SERVICE_TOKEN_SECRET to the call store's value";
 
 export type LookupOutcome = 'line' | 'none' | 'cached' | 'timeout' | 'error' | 'busy';
 
@@ -68,6 +77,7 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
 
   const keyOf = (tenant: string, ref: string) => `${tenant}\0${ref}`;
 
+  let refusedSaid = false;
   return {
     async lookup(tenant, customerRef, callId, signal) {
       const key = keyOf(tenant, customerRef);
@@ -90,6 +100,10 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
         });
         if (!response.ok) {
           await response.body?.cancel();
+          if ((response.status === 401 || response.status === 403) && !refusedSaid) {
+            refusedSaid = true;
+            options.onRefused?.(response.status);
+          }
           return { line: null, summary: null, outcome: 'error' };
         }
         const summary = summaryOf(await response.json());

@@ -60,10 +60,11 @@ function encodeCursor(value: unknown, callId: string): string {
 
 /** Whether a cursor's value fits the sort column's type (else the database refused it: 500). */
 const CURSOR_VALUE = {
+  // Exactly the form the API emits (toISOString): V8 parses 2026-02-30, PostgreSQL refuses it.
   timestamptz: (v: unknown) =>
-    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)),
-  real: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 3.4e38,
-  int: (v: unknown) => Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 - 1,
+    typeof v === 'string' && Number.isFinite(Date.parse(v)) && new Date(v).toISOString() === v,
+  real: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 3.4028234e38,
+  int: (v: unknown) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) <= 2 ** 31 - 1,
 } as const;
 
 function decodeCursor(cursor: string, cast: keyof typeof CURSOR_VALUE): [string | number, string] {

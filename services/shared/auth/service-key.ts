@@ -1,13 +1,16 @@
 // The key of service-to-service tokens (service-token.ts): SERVICE_TOKEN_SECRET, a key of its own.
 // JWT_SECRET signs page tokens: whoever holds it can sign an admin token of any tenant, so a
 // service that only calls the call store's internal route (the routing service) must not need it.
-// Without SERVICE_TOKEN_SECRET the page key still signs service tokens (one key, as before): the
-// alert service and the call store hold that key anyway; the routing service refuses it in
-// production. Set SERVICE_TOKEN_SECRET on the call store and on every service that calls it, or on
-// none: the store verifies with the one key it has. Pure.
+// Outside production, without SERVICE_TOKEN_SECRET, the page key still signs service tokens (one
+// key, as before). Production requires it on the call store, on the alert service when it reads
+// history, and on the routing service, which refuses JWT_SECRET: every party then holds the same
+// service key and none needs the page key for it. Pure.
 import { secretProblems } from '../secret-policy.ts';
 
 export const SERVICE_KEY_VARIABLE = 'SERVICE_TOKEN_SECRET';
+
+/** The problem of a production service that takes or sends service tokens without the key. */
+export const SERVICE_KEY_REQUIRED = `${SERVICE_KEY_VARIABLE}: required in production, the same value on the call store and the services that call it (not JWT_SECRET)`;
 
 export interface ServiceKey {
   /** The key service tokens are signed and verified with; undefined = none. */

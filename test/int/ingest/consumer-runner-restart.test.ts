@@ -8,6 +8,7 @@ import {
   type ConsumerRunnerOptions,
 } from '../../../services/shared/consumer-runner.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
+import { runConsumerKeptRunning } from '../../../services/shared/consumer-keep-running.ts';
 import { outRecord } from '../../../services/shared/producer.ts';
 import { callEventCodec } from '../../../services/shared/records.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
@@ -90,5 +91,38 @@ describe('consumer runner after a crash kafkajs does not restart', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(joins).toEqual([]);
     expect(runner.ready()).toBe(false);
+  });
+
+  it('waits longer after each crash of a consumer that fails again as soon as it joins', async () => {
+    const kafka = testKafka();
+    const topic = uniqueName('t.in');
+    await createTopicsAndWait(kafka, [topic], 1);
+    const producer = await idempotentProducer(kafka);
+    onTestFinished(() => producer.disconnect());
+    await producer.send({ topic, messages: [{ key: 'c1', value: 'x' }] });
+    const consumer = kafka.consumer({ groupId: uniqueName('g') });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const waits: number[] = [];
+    const stopping = new AbortController();
+    const kept = await runConsumerKeptRunning(
+      consumer,
+      {
+        eachMessage: async () => {
+          throw new TypeError('a record that always fails');
+        },
+      },
+      {
+        logger: { error: (_msg, fields) => void waits.push(fields?.inMs as number) },
+        signal: stopping.signal,
+        initialBackoffMs: 100,
+        maxBackoffMs: 400,
+      },
+    );
+    await waitFor('four crashes', () => waits.length >= 4, 30_000);
+    stopping.abort();
+    await kept.settled();
+    await consumer.disconnect();
+    expect(waits.slice(0, 4)).toEqual([100, 200, 400, 400]);
   });
 });

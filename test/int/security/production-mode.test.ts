@@ -72,6 +72,7 @@ describe('production mode refuses to start', () => {
     expectConfigInvalid(
       await runToExit('call-store', {
         JWT_SECRET: randomBytes(33).toString('base64url'),
+        SERVICE_TOKEN_SECRET: randomBytes(33).toString('base64url'),
         STORE_USERS_FILE: 'config/demo-users.json',
       }),
       /STORE_USERS_FILE: names the demo users file/,
@@ -168,6 +169,7 @@ describe('production mode with real secrets', () => {
     const store = startServiceProcess('call-store', {
       ...common,
       JWT_SECRET: secret,
+      SERVICE_TOKEN_SECRET: randomBytes(33).toString('base64url'),
       STORE_USERS_FILE: usersFile,
       STORE_DATA_DIR: join(dir, 'store'),
       API_PORT: '0',

@@ -248,6 +248,14 @@ describe('QA API', () => {
       ['qa', `/calls?cursor=${cursorOf(['2026-99-99T00:00:00Z', 'x'])}`, {}, 400, 'INVALID_CURSOR', /cursor/],
       [
         'qa',
+        `/calls?cursor=${cursorOf(['2026-02-30T00:00:00.000Z', 'x'])}`,
+        {},
+        400,
+        'INVALID_CURSOR',
+        /cursor/,
+      ],
+      [
+        'qa',
         `/calls?sort=durationMs&cursor=${cursorOf([99999999999, 'x'])}`,
         {},
         400,

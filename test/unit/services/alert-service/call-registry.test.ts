@@ -58,6 +58,15 @@ describe('call registry', () => {
     ]);
   });
 
+  it("keeps the newest alerts of a noisy call only, leaving room for the tenant's other calls", () => {
+    const r = createCallRegistry({ maxRecentAlerts: 5, maxAlertsPerCall: 3 });
+    r.addAlert(alert('quiet', 'q1', 'acme'));
+    for (let i = 0; i < 10; i++) r.addAlert(alert(`noisy-${i}`, 'n1', 'acme'));
+    expect(r.recentAlerts().map((a) => a.alertId)).toEqual(['noisy-9', 'noisy-8', 'noisy-7', 'quiet']);
+    expect(r.findAlert('noisy-6')).toBeUndefined();
+    expect(r.findAlert('quiet')).toBeDefined();
+  });
+
   it("takes an agent's team from the agent's own tenant: agent ids repeat across tenants", () => {
     const users = parseUsers({
       users: [

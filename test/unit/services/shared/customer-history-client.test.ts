@@ -57,6 +57,23 @@ const client = (timeoutMs = 500) =>
   });
 
 describe('history client', () => {
+  it("says once that the store refuses its token (a service key that differs from the store's)", async () => {
+    await serve(async () => ({ status: 401, body: {} }));
+    const refused: number[] = [];
+    const history = createHistoryClient({
+      service: 'routing-service',
+      baseUrl: `http://127.0.0.1:${server!.port}`,
+      tokens,
+      timeoutMs: 500,
+      cacheMs: 0,
+      windowDays: 7,
+      onRefused: (status) => refused.push(status),
+    });
+    for (const call of ['c1', 'c2', 'c3'])
+      expect((await history.lookup('acme', REF, call)).outcome).toBe('error');
+    expect(refused).toEqual([401]);
+  });
+
   it('asks with a service token and the call to leave out, then serves the cache until a call ends', async () => {
     let n = 0;
     const seen = await serve(async (_url, auth) => {

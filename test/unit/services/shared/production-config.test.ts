@@ -129,9 +129,28 @@ describe('call store in production', () => {
   });
 
   it("refuses a users file that does not exist, accepts '' (no login endpoint)", () => {
-    const missing = { ...base, JWT_SECRET: strong(), STORE_USERS_FILE: '/nope/users.json' };
+    const missing = {
+      ...base,
+      JWT_SECRET: strong(),
+      SERVICE_TOKEN_SECRET: strong(),
+      STORE_USERS_FILE: '/nope/users.json',
+    };
     expect(configError(() => loadCallStoreConfig(missing)).problems[0]).toMatch(/does not exist/);
     expect(loadCallStoreConfig({ ...missing, STORE_USERS_FILE: '' }).runMode).toBe('production');
+  });
+
+  it('needs a service-token key of its own, not the page key', () => {
+    const env = { ...base, JWT_SECRET: strong(), STORE_USERS_FILE: '' };
+    expect(configError(() => loadCallStoreConfig(env)).problems).toEqual([
+      expect.stringMatching(
+        /^SERVICE_TOKEN_SECRET: required in production, the same value on the call store/,
+      ),
+    ]);
+    expect(
+      configError(() => loadCallStoreConfig({ ...env, SERVICE_TOKEN_SECRET: env.JWT_SECRET })).problems,
+    ).toEqual(['SERVICE_TOKEN_SECRET: must differ from JWT_SECRET (the page-token key)']);
+    const key = strong();
+    expect(loadCallStoreConfig({ ...env, SERVICE_TOKEN_SECRET: key }).serviceKey).toBe(key);
   });
 });
 
