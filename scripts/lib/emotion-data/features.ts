@@ -179,6 +179,15 @@ export function callsDigest(calls: readonly SpeakerCall[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+type PackedCall = Omit<SpeakerCall, 'windows' | 'cold'> & { windows: PackedRow[]; cold: PackedRow[][] };
+
+const unpackCall = (c: PackedCall): SpeakerCall => ({
+  ...c,
+  condition: c.condition ?? 'clean',
+  windows: c.windows.map(unpackRow),
+  cold: c.cold.map((w) => w.map(unpackRow)),
+});
+
 /** Every speaker's call of one corpus (cached per corpus, its file list and the DSP sources). */
 export function corpusCalls(
   corpus: string,
@@ -201,18 +210,7 @@ export function corpusCalls(
     .digest('hex')
     .slice(0, 16);
   const file = join(CACHE_DIR, `${corpus}${variant ? `-${variant}` : ''}-${key}.json`);
-  if (existsSync(file)) {
-    const packed = JSON.parse(readFileSync(file, 'utf8')) as (Omit<SpeakerCall, 'windows' | 'cold'> & {
-      windows: PackedRow[];
-      cold: PackedRow[][];
-    })[];
-    return packed.map((c) => ({
-      ...c,
-      condition: c.condition ?? 'clean',
-      windows: c.windows.map(unpackRow),
-      cold: c.cold.map((w) => w.map(unpackRow)),
-    }));
-  }
+  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as PackedCall[]).map(unpackCall);
   const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
   const t0 = Date.now();
   const calls = speakers.map((s, i) => {
@@ -228,12 +226,15 @@ export function corpusCalls(
       opener,
     );
   });
+  const packed: PackedCall[] = calls.map((c) => ({
+    ...c,
+    windows: c.windows.map(pack),
+    cold: c.cold.map((w) => w.map(pack)),
+  }));
   mkdirSync(CACHE_DIR, { recursive: true });
-  writeFileSync(
-    file,
-    JSON.stringify(
-      calls.map((c) => ({ ...c, windows: c.windows.map(pack), cold: c.cold.map((w) => w.map(pack)) })),
-    ),
-  );
-  return calls;
+  writeFileSync(file, JSON.stringify(packed));
+  // What a later run reads from the cache (7 significant digits), not the unrounded values: a
+  // first run on a new machine then fits and scores exactly what every later run does (the
+  // shipped model rebuilds byte for byte either way).
+  return packed.map(unpackCall);
 }
