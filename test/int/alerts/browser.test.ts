@@ -1,7 +1,7 @@
 // Real browser (headless Chromium via playwright-core) against the real service and broker: a
 // supervisor signs in, watches the wallboard show the calls and the frustration alert appear,
 // acknowledges it; an agent sees their cue. Screenshots go to reports/screenshots/ (CI artifacts).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
@@ -59,7 +59,9 @@ describe('pages in a real browser', () => {
       );
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const h = await startHarness({ ALERT_WEB_DIR: await buildPages(ALERT_PAGES) });
+    const pages = await buildPages(ALERT_PAGES);
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+    const h = await startHarness({ ALERT_WEB_DIR: pages });
     const context = await launch();
     const urls: string[] = [];
     context.on('request', (request) => urls.push(request.url()));

@@ -1,7 +1,7 @@
 // Test harness of the alert-service integration tests: starts the real service in-process on a
 // real broker with unique topics, logs users in over HTTP, connects real WebSocket clients that
 // record every frame, and produces call, emotion, feature records with the shared codecs.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
@@ -44,6 +44,13 @@ async function startService(config: AlertServiceConfig): Promise<AlertService> {
 /** Topics, environment and producer of a harness, with no service started (e.g. for a child process). */
 export type Prepared = Omit<Harness, 'service' | 'baseUrl' | 'wsUrl'> & { env: Record<string, string> };
 
+/** An empty page folder for the instance, removed when the test ends. */
+function emptyWebDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'va-web-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 export async function prepareHarness(overrides: Record<string, string> = {}): Promise<Prepared> {
   const kafka = testKafka();
   const p = uniqueName('t');
@@ -68,7 +75,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     FEATURES_TOPIC: topics.features,
     ALERTS_TOPIC: topics.alerts,
     DEADLETTER_TOPIC: topics.deadletter,
-    ALERT_WEB_DIR: mkdtempSync(join(tmpdir(), 'va-web-')),
+    ALERT_WEB_DIR: emptyWebDir(),
     ...overrides,
   };
   const producer = kafka.producer();

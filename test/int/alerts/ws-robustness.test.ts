@@ -1,10 +1,10 @@
 // WebSocket robustness against a real service on a real broker: authentication by first message
 // only, schema-checked messages, size limit, origin check, slow-client disconnect that does not
 // slow the others, resume from the replay buffer, and rule reloads that keep connections.
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import {
@@ -145,6 +145,7 @@ describe('WebSocket robustness', () => {
 
   it('reloads rules on file change, rejects an invalid file naming rule and field, and keeps connections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'va-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'rules.yaml');
     copyFileSync(new URL('../../../config/alert-rules.yaml', import.meta.url), file);
     const h = await startHarness({ ALERT_RULES_FILE: file });

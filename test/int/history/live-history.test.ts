@@ -7,7 +7,7 @@
 // shows a line nor gets a history hint; the latency is measured over more calls (p99 printed as
 // JSON); erasure leaves zero rows; and the raw customer reference is in no topic, no log line and
 // no table.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -70,8 +70,10 @@ describe('customer history live, across the real services', () => {
     const kafka = testKafka('live-history');
     const logs: string[] = [];
     const [apiPort, grpcPort] = [await freePort(), await freePort()];
+    const pages = await buildPages('services/alert-service/web/vite.config.ts');
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
     const prepared = await prepareHarness({
-      ALERT_WEB_DIR: await buildPages('services/alert-service/web/vite.config.ts'),
+      ALERT_WEB_DIR: pages,
       ALERT_HISTORY_URL: `http://127.0.0.1:${apiPort}`,
       ALERT_HISTORY_TIMEOUT_MS: '800',
     });

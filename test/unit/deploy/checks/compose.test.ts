@@ -5,10 +5,10 @@
 // structure and that each service sets only variables its schema reads; that every broker and URL
 // a variable names is a service listening on that port; that topics agree with the topics job.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeProblems, type ComposeFile, type ComposeService } from '../../../../deploy/checks/compose.ts';
 import { SERVICE_ENV, serviceOfCommand } from '../../../../deploy/checks/service-env.ts';
@@ -168,6 +168,7 @@ describe('docker-compose.yml addresses and topics', () => {
 describe('docker-compose.yml with the production checklist', () => {
   const secret = (): string => randomBytes(36).toString('base64url');
   const dir = mkdtempSync(join(tmpdir(), 'va-compose-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const usersFile = join(dir, 'users.json');
   writeFileSync(usersFile, JSON.stringify({ users: [] }));
   // What SECURITY.md's checklist has the operator export before `docker compose up`.

@@ -4,10 +4,10 @@
 // strictly, and references only variables, ConfigMaps and Secrets that exist. Each check is also
 // fed a deliberately broken manifest and must fail on it.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { schemaProblems, type K8sObject } from '../../../../deploy/checks/k8s-schema.ts';
 import { documentedSecrets, referenceProblems } from '../../../../deploy/checks/k8s-references.ts';
 import { KustomizeError, renderKustomization } from '../../../../deploy/checks/kustomize.ts';
@@ -60,6 +60,7 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
   it('gives every service an environment it starts with in production mode, as the image runs', () => {
     // What the operator's Secrets hold (README table), and the files the volumes mount, made here.
     const files = mkdtempSync(join(tmpdir(), 'va-k8s-'));
+    onTestFinished(() => rmSync(files, { recursive: true, force: true }));
     const secretValue = (key: string): string => {
       const random = randomBytes(36).toString('base64url');
       if (key === 'url') return 'postgres://va@postgres:5432/va';

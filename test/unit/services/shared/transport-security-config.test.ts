@@ -2,10 +2,10 @@
 // production refuses plaintext unless a named setting allows it (GRPC_ALLOW_PLAINTEXT,
 // KAFKA_ALLOW_PLAINTEXT). Errors name the variable and never echo a password.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { kafkaSecurityOf } from '../../../../services/shared/kafka-security.ts';
@@ -13,6 +13,7 @@ import { thrownError } from '../../../support/thrown.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../int/ingest/fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'va-kafka-sec-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const passwordFile = join(dir, 'password');
 const SECRET = 'a-sasl-password-never-shown';
 writeFileSync(passwordFile, `${SECRET}\n`);
