@@ -21,9 +21,32 @@ export function visibleAlerts<A extends { audience: string }>(p: Principal, aler
   return alerts.filter((alert) => seesAlert(p, alert));
 }
 
+interface ViewedAlert {
+  audience: string;
+  firedAt: string;
+  acknowledgement: { at: string } | null;
+}
+
+/**
+ * The summary's alert measures over the alerts the viewer sees: the stored summary counts every
+ * alert of the call, which would tell an agent how many supervisor-only alerts it raised.
+ */
+function summaryOverAlerts(summary: unknown, alerts: readonly ViewedAlert[]): unknown {
+  if (summary === null || typeof summary !== 'object' || !('alertsCount' in summary)) return summary;
+  const acked = alerts.filter((a) => a.acknowledgement !== null);
+  return {
+    ...summary,
+    alertsCount: alerts.length,
+    alertsAcknowledged: acked.length,
+    ackDelaysS: acked.map((a) =>
+      Math.max(0, (Date.parse((a.acknowledgement as { at: string }).at) - Date.parse(a.firedAt)) / 1000),
+    ),
+  };
+}
+
 /** A call list item or call detail as the principal may read it. */
 export function callForViewer<
-  C extends { reviewScore: number | null; alerts?: { audience: string }[]; reviews?: unknown[] },
+  C extends { reviewScore: number | null; alerts?: ViewedAlert[]; reviews?: unknown[]; summary?: unknown },
 >(p: Principal, call: C): C {
   if (seesReviews(p) && (!call.alerts || call.alerts.every((alert) => seesAlert(p, alert)))) return call;
   const out = { ...call };
@@ -31,7 +54,11 @@ export function callForViewer<
     out.reviewScore = null;
     if (out.reviews) out.reviews = [];
   }
-  if (out.alerts) out.alerts = visibleAlerts(p, out.alerts);
+  if (out.alerts) {
+    out.alerts = visibleAlerts(p, out.alerts);
+    if (out.alerts.length < (call.alerts as ViewedAlert[]).length)
+      out.summary = summaryOverAlerts(out.summary, out.alerts);
+  }
   return out;
 }
 

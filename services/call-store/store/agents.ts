@@ -6,6 +6,7 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { num, round } from './rows.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import { alertCountColumns } from './search.ts';
 
 export const agentSummaryQuerySchema = z
   .object({
@@ -32,6 +33,7 @@ export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: strin
   const params: unknown[] = [agentId, from, to];
   const where = ['c.agent_id = $1', 'c.started_at >= $2::timestamptz', 'c.started_at < $3::timestamptz'];
   scopeSql(scope, params, where);
+  const { count: alerts, unacked } = alertCountColumns(scope);
   const rows = await db.query<Record<string, unknown>>(
     `SELECT count(*)::int AS calls,
        count(c.summary)::int AS summarised,
@@ -44,8 +46,8 @@ export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: strin
        avg(${f('agentPaceCompliance')}) AS pace,
        avg(${f('agentTensionCompliance')}) AS tension,
        coalesce(sum(${f('overtalkCount')}), 0) AS overtalk,
-       coalesce(sum(c.alerts_count), 0)::int AS alerts,
-       coalesce(sum(c.alerts_count - c.unacked_alerts), 0)::int AS acked,
+       coalesce(sum(${alerts}), 0)::int AS alerts,
+       coalesce(sum(${alerts} - ${unacked}), 0)::int AS acked,
        avg(c.score) AS score
      FROM calls c WHERE ${where.join(' AND ')}`,
     params,

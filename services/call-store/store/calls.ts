@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso, num } from './rows.ts';
-import { LIST_COLUMNS, callListItem } from './search.ts';
+import { callListItem, listColumns } from './search.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
 /**
@@ -18,7 +18,7 @@ export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string)
   const where = ['c.call_id = $1'];
   scopeSql(scope, params, where);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${LIST_COLUMNS}, c.store_features, c.summary, c.scorecard, c.customer_ref, c.in_history
+    `SELECT ${listColumns(scope)}, c.store_features, c.summary, c.scorecard, c.customer_ref, c.in_history
      FROM calls c WHERE ${where.join(' AND ')}
      LIMIT 2`,
     params,

@@ -10,6 +10,9 @@ import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { jsonParam, num } from './rows.ts';
 import { buildTimelineJson } from './timeline.ts';
 
+/** An alert an agent's socket showed: its audience lists 'agent' (shared/auth/alert-audience.ts). */
+const AGENT_DIRECTED = `'agent' = ANY (string_to_array(a.audience, ','))`;
+
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
 async function deleteDetails(tx: SqlExecutor, tenant: string, callId: string): Promise<void> {
@@ -111,7 +114,12 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
     await tx.query(
       `UPDATE calls SET summary = $2::text::jsonb, scorecard = $3::text::jsonb, score = $4,
          customer_anger_s = $5, alerts_count = $6, unacked_alerts = $7, trajectory = $8,
-         customer_mood = $10::text::jsonb, needs_summary = false, updated_at = now()
+         customer_mood = $10::text::jsonb, needs_summary = false, updated_at = now(),
+         agent_alerts_count = (SELECT count(*) FROM alerts a
+           WHERE a.tenant = $9 AND a.call_id = $1 AND ${AGENT_DIRECTED}),
+         agent_unacked_alerts = (SELECT count(*) FROM alerts a
+           WHERE a.tenant = $9 AND a.call_id = $1 AND ${AGENT_DIRECTED} AND NOT EXISTS
+             (SELECT 1 FROM alert_acks k WHERE k.tenant = a.tenant AND k.alert_id = a.alert_id))
        WHERE tenant = $9 AND call_id = $1`,
       [
         callId,

@@ -10,7 +10,7 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { CUSTOMER_PSEUDONYM } from '../events.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso } from './rows.ts';
-import { LIST_COLUMNS, callListItem } from './search.ts';
+import { callListItem, listColumns } from './search.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
 /** Earlier calls counted by the live line ("3rd call in 7 days"). */
@@ -64,7 +64,7 @@ export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) 
   scopeSql(scope, params, where);
   params.push(MAX_HISTORY_CALLS);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${LIST_COLUMNS}, c.team, c.customer_mood, s.csat, s.nps
+    `SELECT ${listColumns(scope)}, c.team, c.customer_mood, s.csat, s.nps
      FROM calls c LEFT JOIN surveys s ON s.tenant = c.tenant AND s.call_id = c.call_id
      WHERE ${where.join(' AND ')}
      ORDER BY c.started_at DESC, c.call_id DESC LIMIT $${params.length}`,

@@ -99,11 +99,26 @@ export function callListItem(r: Record<string, unknown>) {
   };
 }
 
-export const LIST_COLUMNS = `c.call_id, c.tenant, c.agent_id, c.queue, c.started_at, c.ended_at, c.duration_ms,
-  c.status, c.source, c.customer_anger_s, c.alerts_count, c.unacked_alerts, c.trajectory, c.score,
+/**
+ * The alert count columns a scope reads: an agent (a scope with an agent id) counts the alerts
+ * directed at agents, as its live socket showed them (migration 008); staff count every alert.
+ */
+export function alertCountColumns(scope: Scope): { count: string; unacked: string } {
+  return scope.agentId === null
+    ? { count: 'c.alerts_count', unacked: 'c.unacked_alerts' }
+    : { count: 'c.agent_alerts_count', unacked: 'c.agent_unacked_alerts' };
+}
+
+/** The columns of a call list item, with the scope's alert counts. */
+export function listColumns(scope: Scope): string {
+  const alerts = alertCountColumns(scope);
+  return `c.call_id, c.tenant, c.agent_id, c.queue, c.started_at, c.ended_at, c.duration_ms,
+  c.status, c.source, c.customer_anger_s, ${alerts.count} AS alerts_count, ${alerts.unacked} AS unacked_alerts,
+  c.trajectory, c.score,
   (SELECT r.score_override FROM reviews r
    WHERE r.tenant = c.tenant AND r.call_id = c.call_id AND r.score_override IS NOT NULL
    ORDER BY r.created_at DESC LIMIT 1) AS review_score`;
+}
 
 export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery) {
   const params: unknown[] = [];
@@ -119,9 +134,10 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   if (q.queue) add((p) => `c.queue = ${p}`, q.queue);
   if (q.status) add((p) => `c.status = ${p}`, q.status);
   if (q.minCustomerAngerS !== undefined) add((p) => `c.customer_anger_s >= ${p}`, q.minCustomerAngerS);
-  if (q.alerts === 'fired') where.push('c.alerts_count > 0');
-  if (q.alerts === 'unacknowledged') where.push('c.unacked_alerts > 0');
-  if (q.alerts === 'none') where.push('c.alerts_count = 0');
+  const alerts = alertCountColumns(scope);
+  if (q.alerts === 'fired') where.push(`${alerts.count} > 0`);
+  if (q.alerts === 'unacknowledged') where.push(`${alerts.unacked} > 0`);
+  if (q.alerts === 'none') where.push(`${alerts.count} = 0`);
   if (q.trajectory === 'improved') add((p) => `c.trajectory >= ${p}`, TRAJECTORY_CHANGE);
   if (q.trajectory === 'worsened') add((p) => `c.trajectory <= ${p}`, -TRAJECTORY_CHANGE);
   if (q.minScore !== undefined) add((p) => `c.score >= ${p}`, q.minScore);
@@ -142,7 +158,7 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   params.push(q.limit + 1);
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${LIST_COLUMNS}, ${sort.sql} AS sort_value FROM calls c
+    `SELECT ${listColumns(scope)}, ${sort.sql} AS sort_value FROM calls c
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY ${sort.sql} ${dir}, c.call_id ${dir} LIMIT $${params.length}`,
     params,

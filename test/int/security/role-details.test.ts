@@ -78,18 +78,23 @@ describe('QA API audience', () => {
 
   beforeAll(async () => {
     store = await openCallStore({});
-    const call = syntheticStoreCall({
-      callId: 'call-a',
-      agentId: 'agent-1',
-      startedAt: new Date(Date.UTC(2026, 10, 20, 9, 0)),
-      durationS: 60,
-      seed: 1,
-    });
+    const callAt = (callId: string, hour: number, seed: number) =>
+      syntheticStoreCall({
+        callId,
+        agentId: 'agent-1',
+        startedAt: new Date(Date.UTC(2026, 10, 20, hour, 0)),
+        durationS: 60,
+        seed,
+      });
+    const call = callAt('call-a', 9, 1);
+    const quiet = callAt('call-b', 10, 2);
     await store.write([
       ...syntheticEvents(call),
       alert(10, 'agent'),
       alert(20, 'supervisor'),
       alert(30, 'agent,supervisor'),
+      ...syntheticEvents(quiet),
+      { ...alert(40, 'supervisor'), callId: 'call-b', alertId: 'acme/call-b:agent:40:rule-supervisor' },
     ]);
     const scope = { tenant: 'acme', agentId: null, teams: null };
     await store.addReview(scope, 'call-a', 'qa-1', { notes: 'talks over the customer', scoreOverride: 40 });
@@ -113,7 +118,41 @@ describe('QA API audience', () => {
     expect(audiences(exported.call.alerts)).toEqual(['agent', 'agent,supervisor']);
     expect(audiences(exported.timeline.alerts)).toEqual(['agent', 'agent,supervisor']);
     expect(exported.call.reviews).toEqual([]);
-    expect((await api('agent', '/calls')).calls.map((c) => c.reviewScore)).toEqual([null]);
+    expect((await api('agent', '/calls')).calls.map((c) => c.reviewScore)).toEqual([null, null]);
+  });
+
+  it('counts for an agent only the alerts it was shown: list, detail, summary, filters, agent summary', async () => {
+    type Counted = { callId: string; alertsCount: number; unacknowledgedAlerts: number };
+    const counts = (c: Counted) => [c.callId, c.alertsCount, c.unacknowledgedAlerts];
+    const listed = async (as: keyof typeof who, query = '') =>
+      ((await api(as, `/calls${query}`)).calls as unknown as Counted[]).map(counts);
+    // call-a: cues at 10 s and 30 s (both for the agent), a supervisor alert at 20 s; call-b: a
+    // supervisor alert only.
+    expect(await listed('agent')).toEqual([
+      ['call-b', 0, 0],
+      ['call-a', 2, 2],
+    ]);
+    expect(await listed('supervisor')).toEqual([
+      ['call-b', 1, 1],
+      ['call-a', 3, 3],
+    ]);
+    expect((await listed('agent', '?alerts=fired')).map(([id]) => id)).toEqual(['call-a']);
+    expect((await listed('agent', '?alerts=none')).map(([id]) => id)).toEqual(['call-b']);
+    expect((await listed('supervisor', '?alerts=none')).map(([id]) => id)).toEqual([]);
+    const call = (await api('agent', '/calls/call-a')) as unknown as Counted & {
+      summary: { alertsCount: number; alertsAcknowledged: number; ackDelaysS: number[] };
+    };
+    expect(counts(call)).toEqual(['call-a', 2, 2]);
+    expect(call.summary).toMatchObject({ alertsCount: 2, alertsAcknowledged: 0, ackDelaysS: [] });
+    const staffView = (await api('supervisor', '/calls/call-a')) as unknown as {
+      summary: { alertsCount: number };
+    };
+    expect(staffView.summary.alertsCount).toBe(3);
+    const period = 'from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z';
+    const own = await api('agent', `/agents/agent-1/summary?${period}`);
+    expect([own.alertsReceived, own.alertsAcknowledged]).toEqual([2, 0]);
+    const bySupervisor = await api('supervisor', `/agents/agent-1/summary?${period}`);
+    expect([bySupervisor.alertsReceived, bySupervisor.alertsAcknowledged]).toEqual([4, 0]);
   });
 
   it('gives supervisors and QA reviewers every alert (the agent cues too: a review checks them) and the reviews', async () => {

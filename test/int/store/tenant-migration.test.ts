@@ -1,9 +1,9 @@
 // Migration 004 (calls keyed by tenant and call id): rows written before it stay readable by their
 // tenant — child rows take their call's tenant — and stay invisible to every other tenant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBackend, type SqlBackend } from '../../../services/call-store/backend/backend.ts';
-import { listMigrations, migrate } from '../../../services/call-store/migrate.ts';
+import type { SqlBackend } from '../../../services/call-store/backend/backend.ts';
 import { createCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { upgradeFrom } from './old-schema.ts';
 
 const acme = { tenant: 'acme', agentId: null, teams: null };
 const other = { tenant: 'other', agentId: null, teams: null };
@@ -31,13 +31,9 @@ describe('migration 004: tenant in every key', () => {
   let backend: SqlBackend;
   let store: CallStore;
   beforeAll(async () => {
-    backend = await openBackend({});
-    await migrate(
-      backend,
-      listMigrations().filter((m) => m.version < 4),
-    );
-    for (const sql of OLD_ROWS) await backend.query(sql);
-    expect(await migrate(backend)).toEqual([4, 5, 6, 7]);
+    const upgraded = await upgradeFrom(4, OLD_ROWS);
+    backend = upgraded.backend;
+    expect(upgraded.applied).toEqual([4, 5, 6, 7, 8]);
     store = createCallStore(backend);
   });
   afterAll(() => backend.close());
