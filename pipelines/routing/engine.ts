@@ -49,8 +49,8 @@ interface CallState {
   call: CallStartInput;
   reasons: Reason[];
   lastHintRisk: number | null;
-  /** Recent customer windows (start ms, state), oldest first. */
-  windows: { startMs: number; state: string }[];
+  /** Recent customer windows (index, start ms, state), oldest first, one per window index. */
+  windows: { windowIndex: number; startMs: number; state: string }[];
 }
 
 export interface RoutingEngine {
@@ -169,14 +169,17 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
     emotion(event) {
       if (event.channel !== 'customer' || ended.has(keyOf(event.tenant, event.callId))) return null;
       const state = stateOf(event.tenant, event.callId);
-      state.windows.push({ startMs: event.startMs, state: event.state });
-      const horizon = event.startMs - longestWithinMs();
+      // A replayed window (the classifier re-reads after a crash or rebalance) counts once.
+      if (!insertWindow(state.windows, event)) return null;
+      // Shares are of the call's latest windows, also when a late window arrives out of order.
+      const latestMs = state.windows[state.windows.length - 1].startMs;
+      const horizon = latestMs - longestWithinMs();
       while (state.windows.length > 0 && state.windows[0].startMs < horizon) state.windows.shift();
       const matched = rules.rules.flatMap((rule) => {
         if (rule.on !== 'emotion' || !('states' in rule.when)) return [];
         const { states, minShare, withinMs, minWindows } = rule.when;
         const recent = state.windows.filter(
-          (w) => w.startMs > event.startMs - withinMs && w.state !== 'no-speech',
+          (w) => w.startMs > latestMs - withinMs && w.state !== 'no-speech',
         );
         if (recent.length < minWindows) return [];
         const share = recent.filter((w) => states.includes(w.state)).length / recent.length;
@@ -212,4 +215,19 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
       if (ended.size > maxCalls) ended.delete(ended.values().next().value as string);
     },
   };
+}
+
+/**
+ * Files a window in start order; false when its index is already there (a replay: the id, and so
+ * the window, is the same). Windows mostly arrive in order, so the search runs from the end.
+ */
+function insertWindow(
+  windows: CallState['windows'],
+  event: { windowIndex: number; startMs: number; state: string },
+): boolean {
+  if (windows.some((w) => w.windowIndex === event.windowIndex)) return false;
+  let at = windows.length;
+  while (at > 0 && windows[at - 1].startMs > event.startMs) at -= 1;
+  windows.splice(at, 0, { windowIndex: event.windowIndex, startMs: event.startMs, state: event.state });
+  return true;
 }

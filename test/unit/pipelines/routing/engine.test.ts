@@ -122,6 +122,37 @@ describe('routing engine', () => {
     ).toBeNull();
   });
 
+  it('counts a replayed window once and judges shares from the latest windows', () => {
+    const window = (windowIndex: number, state: string) => ({
+      tenant: 'acme',
+      callId: 'c-1',
+      channel: 'customer' as const,
+      windowIndex,
+      startMs: windowIndex * 1000,
+      state,
+      producedAtMs: 2_000_000 + windowIndex * 1000,
+    });
+    const replayed = createRoutingEngine(RULES);
+    replayed.start(call, null);
+    // 9 sad windows, one short of the rule's 10, then the same 9 again (the classifier re-reading
+    // after a rebalance): still no hint.
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 9; i++) expect(replayed.emotion(window(i, 'sad'))).toBeNull();
+    expect(replayed.emotion(window(9, 'sad'))).not.toBeNull();
+
+    // 5 neutral and 5 sad windows (50 %, under the 60 % share): the sad ones replayed stay 50 %.
+    const mixed = createRoutingEngine(RULES);
+    mixed.start(call, null);
+    for (let i = 0; i < 10; i++) mixed.emotion(window(i, i < 5 ? 'neutral' : 'sad'));
+    for (let i = 5; i < 10; i++) expect(mixed.emotion(window(i, 'sad'))).toBeNull();
+
+    // A late window counts where it belongs: windows 0–9 sad arrive, but 10–39 neutral came first.
+    const late = createRoutingEngine(RULES);
+    late.start(call, null);
+    for (let i = 10; i < 40; i++) late.emotion(window(i, 'neutral'));
+    for (let i = 0; i < 10; i++) expect(late.emotion(window(i, 'sad'))).toBeNull();
+  });
+
   it('frees a call at its end and makes no hint from its late records', () => {
     const engine = createRoutingEngine(RULES);
     engine.start(call, null);
