@@ -213,24 +213,38 @@ export function toCallStart(start: TwilioStart, tenant: string): RawCallStart {
   };
 }
 
-/**
- * A media message as a frame of its track's channel. The sequence is the frame's slot on the
- * stream's timeline (timestamp / frame duration), so the batcher fills a skipped slot with
- * silence and drops a repeated one; the first frame's timestamp starts the channel's timeline.
- */
-export function toAudioFrame(media: TwilioMedia, offsetMs = 0): RawAudioFrame {
-  const frameMs = media.payload.byteLength / (TWILIO_MEDIA_FORMAT.sampleRate / 1000);
-  const audioTimeMs = media.timestampMs + offsetMs;
-  return {
-    channel: TRACK_CHANNEL[media.track],
-    sequence: frameMs > 0 ? Math.round(audioTimeMs / frameMs) : 0,
-    audioTimeMs,
-    payload: media.payload,
-  };
-}
-
 /** Twilio sends 20 ms of audio per media message. */
 export const TWILIO_FRAME_MS = 20;
+const FRAME_BYTES = (TWILIO_MEDIA_FORMAT.sampleRate / 1000) * TWILIO_FRAME_MS; // µ-law: 1 byte a sample
+
+/**
+ * A media message as frames of its track's channel, one per 20 ms slot of the stream's timeline
+ * (timestamp / 20 ms), so the batcher fills a skipped slot with silence and drops a repeated one;
+ * the first frame's timestamp starts the channel's timeline. The slot is Twilio's fixed frame
+ * size, never the message's own length: a 1-byte payload once made its slot 1/160 of a frame,
+ * its sequence 160 times too far ahead, and the batcher dropped the track's next seconds as late.
+ * A payload of another length is cut into 20 ms frames, the last padded with µ-law silence
+ * (0xFF), so every slot is a whole frame and later audio keeps its time.
+ */
+export function toAudioFrames(media: TwilioMedia, offsetMs = 0): RawAudioFrame[] {
+  const audioTimeMs = media.timestampMs + offsetMs;
+  const channel = TRACK_CHANNEL[media.track];
+  const first = Math.round(audioTimeMs / TWILIO_FRAME_MS);
+  const { payload } = media;
+  if (payload.byteLength === FRAME_BYTES) return [{ channel, sequence: first, audioTimeMs, payload }];
+  const frames: RawAudioFrame[] = [];
+  for (let at = 0, n = 0; at < payload.byteLength; at += FRAME_BYTES, n += 1) {
+    const part = Buffer.alloc(FRAME_BYTES, 0xff);
+    part.set(payload.subarray(at, at + FRAME_BYTES));
+    frames.push({
+      channel,
+      sequence: first + n,
+      audioTimeMs: audioTimeMs + n * TWILIO_FRAME_MS,
+      payload: part,
+    });
+  }
+  return frames;
+}
 
 /**
  * Where a new stream of a call that dropped goes on: its timestamps restart at 0, so they are

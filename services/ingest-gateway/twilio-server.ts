@@ -27,7 +27,7 @@ import {
   channelsOfTracks,
   parseTwilioMessage,
   resumeOffsetMs,
-  toAudioFrame,
+  toAudioFrames,
   toCallStart,
   type TwilioMessage,
   type TwilioStart,
@@ -197,7 +197,8 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
         case 'media':
           otherStream(message.streamSid);
           twilioMetrics.bytes.inc({ track: message.media.track }, message.media.payload.byteLength);
-          call.session.handle({ message: 'frame', frame: toAudioFrame(message.media, offsetMs) });
+          for (const frame of toAudioFrames(message.media, offsetMs))
+            call.session.handle({ message: 'frame', frame });
           return;
         case 'stop':
           otherStream(message.streamSid);

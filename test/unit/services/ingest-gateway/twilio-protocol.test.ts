@@ -2,10 +2,11 @@
 // parse, tracks map to channels, timestamps become timeline slots, consent comes only from the
 // parameters, and malformed messages fail with their stable codes.
 import { describe, expect, it } from 'vitest';
+import { createChannelBatcher } from '../../../../services/ingest-gateway/channel-batcher.ts';
 import {
   parseTwilioMessage,
   resumeOffsetMs,
-  toAudioFrame,
+  toAudioFrames,
   toCallStart,
   type TwilioStart,
 } from '../../../../services/ingest-gateway/twilio-protocol.ts';
@@ -75,13 +76,13 @@ describe('Twilio Media Streams messages', () => {
     const inbound = media('inbound', '101');
     const outbound = media('outbound', '400');
     if (inbound.event !== 'media' || outbound.event !== 'media') throw new Error('not media');
-    expect(toAudioFrame(inbound.media)).toMatchObject({
+    expect(toAudioFrames(inbound.media)[0]).toMatchObject({
       channel: 'CHANNEL_CUSTOMER',
       sequence: 5,
       audioTimeMs: 101,
     });
-    expect(toAudioFrame(outbound.media)).toMatchObject({ channel: 'CHANNEL_AGENT', sequence: 20 });
-    expect(toAudioFrame(inbound.media).payload.byteLength).toBe(160);
+    expect(toAudioFrames(outbound.media)[0]).toMatchObject({ channel: 'CHANNEL_AGENT', sequence: 20 });
+    expect(toAudioFrames(inbound.media)[0].payload.byteLength).toBe(160);
     expect(inbound.sequenceNumber).toBe(7);
   });
 
@@ -90,10 +91,42 @@ describe('Twilio Media Streams messages', () => {
     const offsetMs = resumeOffsetMs(30_000, 417);
     expect(offsetMs).toBe(30_420);
     const media = { track: 'inbound' as const, chunk: 1, timestampMs: 0, payload: Buffer.alloc(160) };
-    expect(toAudioFrame(media, offsetMs)).toMatchObject({ sequence: 1521, audioTimeMs: 30_420 });
-    expect(toAudioFrame({ ...media, timestampMs: 40 }, offsetMs).sequence).toBe(1523);
+    expect(toAudioFrames(media, offsetMs)[0]).toMatchObject({ sequence: 1521, audioTimeMs: 30_420 });
+    expect(toAudioFrames({ ...media, timestampMs: 40 }, offsetMs)[0].sequence).toBe(1523);
     // A clock step back never moves it before the audio already received.
     expect(resumeOffsetMs(30_000, -50)).toBe(30_000);
+  });
+
+  it('keeps a track on its 20 ms slots when one payload is short or long', () => {
+    const batcher = createChannelBatcher({
+      callId: 'c',
+      tenant: 't',
+      channel: 'customer',
+      codec: 'pcmu',
+      sampleRateHz: 8000,
+      maxChunkMs: 1_000_000,
+      maxGapFillMs: 5_000,
+    });
+    const sizes = (slot: number) => (slot === 100 ? 1 : slot === 200 ? 320 : 160);
+    for (let slot = 0; slot < 500; slot++) {
+      if (slot === 201) continue; // the 320-byte payload at 200 carried slot 201 too
+      const media = {
+        track: 'inbound' as const,
+        chunk: slot,
+        timestampMs: slot * 20,
+        payload: Buffer.alloc(sizes(slot), 7),
+      };
+      for (const frame of toAudioFrames(media)) batcher.add(frame.payload, frame.sequence, 0);
+    }
+    const chunk = batcher.flush(0, true);
+    // Every slot kept, none dropped as late: 10 s of audio, the short slot padded with silence.
+    expect(chunk?.payload.byteLength).toBe(500 * 160);
+    expect(batcher.stats).toMatchObject({ duplicates: 0, framesMissing: 0 });
+    const audio = chunk?.payload as Uint8Array;
+    expect([audio[100 * 160], audio[100 * 160 + 1], audio[499 * 160]]).toEqual([7, 0xff, 7]);
+    expect(toAudioFrames({ track: 'inbound', chunk: 1, timestampMs: 0, payload: Buffer.alloc(0) })).toEqual(
+      [],
+    );
   });
 
   it('accepts connected, mark, dtmf and stop, and ignores unknown events', () => {
