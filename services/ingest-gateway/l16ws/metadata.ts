@@ -54,6 +54,9 @@ export function channelsFor(mixType: string, source: L16WsSource): string[] {
   throw new IngestError('BAD_CHANNEL_LAYOUT', 'mixType must be stereo or mono');
 }
 
+/** A misspelt consent key must not read as "not given": it is refused, not ignored. */
+const CONSENT_KEYS = new Set(['analytics', 'storeFeatures', 'history']);
+
 function consentOf(value: unknown, source: L16WsSource): RawCallStart['consent'] {
   if (value === undefined || value === null) return source.consent;
   const c = value as Record<string, unknown>;
@@ -61,6 +64,12 @@ function consentOf(value: unknown, source: L16WsSource): RawCallStart['consent']
     throw new IngestError(
       'BAD_METADATA',
       'consent must be {analytics: boolean, storeFeatures?: boolean, history?: boolean}',
+    );
+  const unknown = Object.keys(c).find((key) => !CONSENT_KEYS.has(key));
+  if (unknown !== undefined)
+    throw new IngestError(
+      'BAD_METADATA',
+      `consent.${unknown.slice(0, 40)} is not a consent field (analytics, storeFeatures, history)`,
     );
   if (c.storeFeatures !== undefined && typeof c.storeFeatures !== 'boolean')
     throw new IngestError('BAD_METADATA', 'consent.storeFeatures must be a boolean');

@@ -27,7 +27,7 @@ export interface L16WsSource {
   readonly sampleRate: number | null;
   readonly mixType: string | null;
   /** When the first frame names no consent. */
-  readonly consent: { analytics: boolean; storeFeatures: boolean };
+  readonly consent: { analytics: boolean; storeFeatures: boolean; historyOptOut: boolean };
   /** Remote addresses (IPs or CIDR ranges) the source connects from; empty = any. */
   readonly addresses: BlockList | null;
 }
@@ -53,9 +53,16 @@ const sourceSchema = z
     monoParty: z.enum(['agent', 'customer']).default('customer'),
     sampleRate: z.number().int().optional(),
     mixType: z.string().optional(),
+    // Strict: a misspelt key (`storefeatures`, `historyOptOut`) was dropped silently, its consent
+    // read as the default. history: false keeps the source's calls out of the customer history.
     consent: z
-      .object({ analytics: z.boolean().default(false), storeFeatures: z.boolean().default(false) })
-      .default({ analytics: false, storeFeatures: false }),
+      .object({
+        analytics: z.boolean().default(false),
+        storeFeatures: z.boolean().default(false),
+        history: z.boolean().default(true),
+      })
+      .strict()
+      .default({ analytics: false, storeFeatures: false, history: true }),
     addresses: z.array(z.string()).default([]),
   })
   .strict();
@@ -103,7 +110,11 @@ export function parseSources(text: string, variable: string, production: boolean
       monoParty: s.monoParty,
       sampleRate: s.sampleRate ?? null,
       mixType: s.mixType ?? null,
-      consent: s.consent,
+      consent: {
+        analytics: s.consent.analytics,
+        storeFeatures: s.consent.storeFeatures,
+        historyOptOut: !s.consent.history,
+      },
       addresses: blockList(s.addresses, where),
     });
   }

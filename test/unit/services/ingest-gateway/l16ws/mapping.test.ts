@@ -121,6 +121,49 @@ describe('l16ws first frame -> CallStart', () => {
     expect(
       codeOf(() => callStartFromMetadata({ consent: { analytics: true, history: 'no' } }, jambonz)),
     ).toBe('BAD_METADATA');
+    // A misspelt key is refused, not read as "not given".
+    const misspelt = thrownError(
+      () => callStartFromMetadata({ consent: { analytics: true, storefeatures: true } }, jambonz),
+      IngestError,
+    );
+    expect([misspelt.code, misspelt.message]).toEqual([
+      'BAD_METADATA',
+      'consent.storefeatures is not a consent field (analytics, storeFeatures, history)',
+    ]);
+  });
+
+  it("applies a source's consent, history included, and refuses a misspelt consent key in the config", () => {
+    const [source] = parseSources(
+      JSON.stringify({
+        fs: {
+          tenant: 'acme',
+          secret: SECRET,
+          consent: { analytics: true, storeFeatures: true, history: false },
+        },
+      }),
+      'L16WS_SOURCES',
+      false,
+    );
+    expect(callStartFromMetadata({}, source).consent).toEqual({
+      analytics: true,
+      storeFeatures: true,
+      historyOptOut: true,
+    });
+    expect(callStartFromMetadata({}, jambonz).consent).toEqual({
+      analytics: false,
+      storeFeatures: false,
+      historyOptOut: false,
+    });
+    const problems = thrownError(
+      () =>
+        parseSources(
+          JSON.stringify({ fs: { tenant: 'acme', secret: SECRET, consent: { storefeatures: true } } }),
+          'L16WS_SOURCES',
+          false,
+        ),
+      ConfigError,
+    ).problems.join('\n');
+    expect(problems).toMatch(/source "fs".*storefeatures/);
   });
 
   it('takes rate and mix from the source when the frame has none; agentChannel 0 puts the agent first', () => {
@@ -134,7 +177,7 @@ describe('l16ws first frame -> CallStart', () => {
       sampleRateHz: 8000,
       channels: ['CHANNEL_CUSTOMER'],
       callId: '',
-      consent: { analytics: false, storeFeatures: false },
+      consent: { analytics: false, storeFeatures: false, historyOptOut: false },
     });
   });
 
