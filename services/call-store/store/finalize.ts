@@ -96,8 +96,10 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
     if (calls.length === 0) return false;
     const call = calls[0];
     if (!call.store_features && call.summarised) {
-      // Consent withheld and already summarised: late detail rows are dropped, the summary stays.
+      // Consent withheld and already summarised: late detail rows are dropped, the summary stays;
+      // so is the timeline of a call whose consent was narrowed after its summary (writes.ts).
       await deleteDetails(tx, tenant, callId);
+      await tx.query('DELETE FROM call_timelines WHERE tenant = $1 AND call_id = $2', [tenant, callId]);
       await tx.query('UPDATE calls SET needs_summary = false WHERE tenant = $1 AND call_id = $2', [
         tenant,
         callId,

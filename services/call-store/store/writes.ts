@@ -72,6 +72,41 @@ const SQL = {
   pairs: `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`,
 };
 
+/**
+ * Call starts. A call resumed after a gateway hand-over starts again with the same event id,
+ * and its caller may have narrowed the consent meanwhile: the narrowest consent seen wins (never
+ * the first, never a wider one), inside a batch and across batches. A call narrowed to "no
+ * features" after its end is summarised again, which deletes its details (finalize.ts).
+ */
+async function writeStarts(tx: SqlExecutor, starts: Of<'call-start'>[]): Promise<number> {
+  const rows = new Map<string, Of<'call-start'> & { storeFeatures: boolean; inHistory: boolean }>();
+  for (const e of starts) {
+    const storeFeatures = e.consent.storeFeatures;
+    // Opted out, or no analytics consent (then there is no mood to show either): not in the history.
+    const inHistory = e.consent.historyOptOut !== true && e.consent.analytics;
+    const seen = rows.get(eventIdOf(e));
+    rows.set(eventIdOf(e), {
+      ...(seen ?? e),
+      storeFeatures: storeFeatures && (seen?.storeFeatures ?? true),
+      inHistory: inHistory && (seen?.inHistory ?? true),
+    });
+  }
+  if (rows.size === 0) return 0;
+  const result = await tx.query<{ n: number }>(
+    `WITH up AS (${SQL.start}
+       ON CONFLICT (tenant, call_id) DO UPDATE SET
+         store_features = calls.store_features AND excluded.store_features,
+         in_history = calls.in_history AND excluded.in_history,
+         needs_summary = calls.needs_summary OR calls.status = 'ended', updated_at = now()
+       WHERE (calls.store_features AND NOT excluded.store_features)
+         OR (calls.in_history AND NOT excluded.in_history)
+       RETURNING xmax = 0 AS inserted)
+     SELECT count(*) FILTER (WHERE inserted)::int AS n FROM up`,
+    [jsonParam([...rows.values()])],
+  );
+  return result[0].n;
+}
+
 /** Drops repeats inside one batch (the database drops repeats across batches). */
 function unique<T extends StoreEvent>(events: T[]): T[] {
   const seen = new Map<string, T>();
@@ -83,16 +118,7 @@ export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;
-  inserted += await insertCount(
-    tx,
-    SQL.start,
-    by('call-start').map((e) => ({
-      ...e,
-      storeFeatures: e.consent.storeFeatures,
-      // Opted out, or no analytics consent (then there is no mood to show either): not in the history.
-      inHistory: e.consent.historyOptOut !== true && e.consent.analytics,
-    })),
-  );
+  inserted += await writeStarts(tx, events.filter((e) => e.kind === 'call-start') as Of<'call-start'>[]);
   inserted += await insertCount(
     tx,
     SQL.windows,

@@ -99,6 +99,31 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     ).toEqual([]);
   });
 
+  it('applies the narrowest consent of a call started again (a resumed stream), never a wider one', async () => {
+    const call = syntheticStoreCall({ callId: 'narrowed-1', durationS: 30 });
+    const narrowed = (start: typeof call.start, consent: object) =>
+      ({ ...start, consent: { ...(start as { consent: object }).consent, ...consent } }) as typeof call.start;
+    await store.write(syntheticEvents(call));
+    await store.finalizePending(0);
+    const windowsOf = async () =>
+      (await store.getTimeline(tenantScope, 'narrowed-1', null)).speakers.agent.windows.startMs.length;
+    expect(await windowsOf()).toBeGreaterThan(0);
+    // The resumed stream's start (same event id) says: no features kept, not in the history.
+    const result = await store.write([narrowed(call.start, { storeFeatures: false, historyOptOut: true })]);
+    expect(result).toMatchObject({ inserted: 0, duplicates: 1 });
+    await store.finalizePending(0);
+    expect((await store.getCall(tenantScope, 'narrowed-1')).storeFeatures).toBe(false);
+    expect(await windowsOf()).toBe(0);
+    // A later start asking for more again changes nothing.
+    await store.write([call.start]);
+    expect((await store.getCall(tenantScope, 'narrowed-1')).storeFeatures).toBe(false);
+
+    // Both starts in one batch: the narrower one wins too.
+    const twice = syntheticStoreCall({ callId: 'narrowed-2', durationS: 10 });
+    await store.write([twice.start, narrowed(twice.start, { storeFeatures: false })]);
+    expect((await store.getCall(tenantScope, 'narrowed-2')).storeFeatures).toBe(false);
+  });
+
   it('ends a call whose end never came once its audio has stopped long enough, and honours its consent', async () => {
     const startedAt = new Date('2026-11-21T10:00:00Z');
     const call = syntheticStoreCall({ callId: 'lost-end-1', durationS: 30, storeFeatures: false, startedAt });
