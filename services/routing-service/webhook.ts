@@ -91,10 +91,16 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
         },
         body: item.body,
         signal: AbortSignal.timeout(options.timeoutMs),
-        redirect: 'error',
+        // Not followed (a redirect would carry the signed hint elsewhere) and not retried: the
+        // URL is wrong until the operator fixes it. With 'error' it read as a network error.
+        redirect: 'manual',
       });
       await response.body?.cancel();
       if (response.ok) return { ok: true };
+      if (response.status >= 300 && response.status < 400) {
+        const problem = `HTTP ${response.status} redirect (not followed: set ROUTING_WEBHOOK_URL to the final address)`;
+        return { ok: false, retry: false, problem };
+      }
       const retry = response.status === 408 || response.status === 429 || response.status >= 500;
       return { ok: false, retry, problem: `HTTP ${response.status}` };
     } catch (error) {

@@ -1,0 +1,70 @@
+// The webhook sender against a real HTTP receiver: a redirect or a 4xx is the operator's to fix,
+// so it is dead-lettered WEBHOOK_REJECTED after one attempt, never retried as a network error.
+import { describe, expect, it } from 'vitest';
+import { createWebhookSender } from '../../../services/routing-service/webhook.ts';
+import type { RoutingHint } from '../../../pipelines/routing/index.ts';
+import { receiver } from './webhook-receiver.ts';
+
+const hint: RoutingHint = {
+  hintId: 'acme/c-1:routing:live:frustration-sustained:a20',
+  tenant: 'acme',
+  callId: 'c-1',
+  customerRef: '',
+  risk: 0.7,
+  reasons: ['Customer frustrated for 7 s'],
+  suggested: 'senior',
+  expiresAtMs: 1_300_000,
+  trigger: 'live',
+  ruleIds: ['frustration-sustained'],
+  audioMs: 20_000,
+  producedAtMs: 1_000_000,
+  agentId: 'agent-1',
+  queue: 'billing',
+};
+
+async function deliverOnce(status: number) {
+  const hook = await receiver(() => ({ status }));
+  const dead: { code: string; problem: string; attempts: number }[] = [];
+  const sender = createWebhookSender({
+    url: hook.url,
+    secret: 'x'.repeat(32),
+    maxAttempts: 3,
+    backoffMs: 10,
+    maxBackoffMs: 20,
+    timeoutMs: 2_000,
+    maxQueue: 10,
+    concurrency: 1,
+    onDeadLetter: (_hint, code, problem, attempts) => dead.push({ code, problem, attempts }),
+  });
+  sender.enqueue(hint);
+  await sender.idle();
+  await sender.close();
+  return { dead, requests: hook.requests.length };
+}
+
+describe('routing webhook refusals', () => {
+  it('dead-letters a redirect after one attempt, naming it', async () => {
+    for (const status of [301, 302, 307, 308]) {
+      const { dead, requests } = await deliverOnce(status);
+      expect(requests).toBe(1);
+      expect(dead).toEqual([
+        {
+          code: 'WEBHOOK_REJECTED',
+          problem: `HTTP ${status} redirect (not followed: set ROUTING_WEBHOOK_URL to the final address)`,
+          attempts: 1,
+        },
+      ]);
+    }
+  });
+
+  it('dead-letters a 400 after one attempt and retries a 503 up to the limit', async () => {
+    expect((await deliverOnce(400)).dead).toEqual([
+      { code: 'WEBHOOK_REJECTED', problem: 'HTTP 400', attempts: 1 },
+    ]);
+    const failing = await deliverOnce(503);
+    expect([failing.requests, failing.dead]).toEqual([
+      3,
+      [{ code: 'WEBHOOK_FAILED', problem: 'HTTP 503', attempts: 3 }],
+    ]);
+  });
+});
