@@ -46,6 +46,9 @@ function* rows(text: string): Generator<{ line: number; fields: string[]; proble
         } else if (ch === '"') {
           quoted = false;
           i++;
+          const next = text[i];
+          if (i < text.length && next !== ',' && next !== '\n' && !(next === '\r' && text[i + 1] === '\n'))
+            problem ??= 'text after a closing quote (a quote inside a field is written "")';
         } else {
           if (ch === '\n') line++;
           field += ch;
@@ -53,6 +56,10 @@ function* rows(text: string): Generator<{ line: number; fields: string[]; proble
         }
       } else if (ch === '"' && field.length === 0) {
         quoted = true;
+        i++;
+      } else if (ch === '"') {
+        problem ??= 'a quote inside an unquoted field (quote the whole field, a quote in it written "")';
+        field += ch;
         i++;
       } else if (ch === ',') {
         fields.push(field);
@@ -75,11 +82,19 @@ function* rows(text: string): Generator<{ line: number; fields: string[]; proble
 /** Parses the whole file; header problems reject the file (INVALID_BODY), row problems are per row. */
 export function parseSurveyCsv(text: string): CsvRecord[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (body.includes('\r') && !body.includes('\n'))
+    throw new StoreError('INVALID_BODY', 'invalid CSV', [
+      'line 1: lines end with CR alone (old Mac format): save the file with LF or CRLF line ends',
+    ]);
   const iterator = rows(body);
   const header = iterator.next();
   if (header.done) throw new StoreError('INVALID_BODY', 'empty CSV', ['line 1: a header is required']);
-  const columns = header.value.fields.map((name) => ALIASES[name.trim().toLowerCase().replace(/\s+/g, '_')]);
-  const problems = header.value.fields
+  // Spreadsheets often end every line with a comma: empty columns at the end are no columns.
+  const names = header.value.fields.slice();
+  while (names.length > 1 && names[names.length - 1].trim() === '') names.pop();
+  const trailing = header.value.fields.length - names.length;
+  const columns = names.map((name) => ALIASES[name.trim().toLowerCase().replace(/\s+/g, '_')]);
+  const problems = names
     .filter((_, k) => columns[k] === undefined)
     .map((name) => `line 1: unknown column "${name.slice(0, 40)}" (known: ${SURVEY_COLUMNS.join(', ')})`);
   if (!columns.includes('call_id')) problems.push('line 1: the call_id column is required');
@@ -90,6 +105,9 @@ export function parseSurveyCsv(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   for (const row of iterator) {
     if (row.fields.length === 1 && row.fields[0].trim() === '' && !row.problem) continue; // blank line
+    const extra = row.fields.slice(columns.length);
+    if (extra.length > 0 && extra.length <= trailing && extra.every((field) => field.trim() === ''))
+      row.fields.length = columns.length;
     if (row.problem || row.fields.length !== columns.length) {
       const problem = row.problem ?? `${row.fields.length} fields where the header has ${columns.length}`;
       records.push({ line: row.line, cells: {}, problem });

@@ -51,6 +51,15 @@ class RowProblem extends CodedError<SurveyRowCode> {}
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * Whether the date part names a real day: Date.parse rolls 2026-02-30 over to 2 March, which
+ * stored a survey on a day its file never said.
+ */
+function onTheCalendar(t: string): boolean {
+  const [year, month, day] = t.slice(0, 10).split('-').map(Number);
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 function score(value: unknown, min: number, max: number, code: SurveyRowCode, name: string): number | null {
   if (value === null || value === undefined || value === '') return null;
   const n = typeof value === 'string' && /^\d{1,3}$/.test(value.trim()) ? Number(value) : value;
@@ -74,7 +83,7 @@ export function validateSurveyRow(raw: Record<string, unknown>): SurveyRow {
   let respondedAt: string | null = null;
   if (raw.respondedAt !== null && raw.respondedAt !== undefined && raw.respondedAt !== '') {
     const t = raw.respondedAt;
-    if (typeof t !== 'string' || !ISO_TIME.test(t) || Number.isNaN(Date.parse(t)))
+    if (typeof t !== 'string' || !ISO_TIME.test(t) || Number.isNaN(Date.parse(t)) || !onTheCalendar(t))
       throw new RowProblem(
         'INVALID_TIME',
         'respondedAt: an ISO 8601 time with offset, e.g. 2026-11-20T09:30:00Z',

@@ -188,9 +188,13 @@ const CSV_HEADER = [
   'confidence',
 ];
 
-function csvCell(value: unknown): string {
+/**
+ * One CSV field (RFC 4180 quoting). Text that a spreadsheet would run as a formula (=, +, -, @,
+ * tab, CR first: OWASP "CSV injection") gets a leading apostrophe; numbers stay numbers.
+ */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
