@@ -1,7 +1,6 @@
 // Analyses one WAV file end to end: read, decode (pipelines/audio/wav), run the pipeline stages,
 // summarise. Reads the file; never throws: any failure becomes a FileFailure with a stable code.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
 import { parseWav } from '../../pipelines/audio/wav.ts';
 import type { EmotionModel } from '../../pipelines/emotion/index.ts';
 import { analyzeAudio } from './analyze-audio.ts';
@@ -39,6 +38,7 @@ function readBounded(file: string, maxBytes: number): Uint8Array {
 
 export function analyzeFile(
   file: string,
+  callId: string,
   channels: ChannelMap | undefined,
   model: EmotionModel,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
@@ -46,8 +46,6 @@ export function analyzeFile(
   try {
     const wav = parseWav(readBounded(file, maxFileBytes));
     checkSampleRate(file, wav.sampleRateHz);
-    // The call id names the recording in event ids; the file name without its extension.
-    const callId = basename(file).replace(/\.[^.]*$/, '');
     return analyzeAudio(wav, { file, callId, channels, model });
   } catch (err) {
     return { file, ok: false, error: describeError(err) };

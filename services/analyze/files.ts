@@ -1,7 +1,9 @@
 // Finds the WAV files to analyse: the one file given, or every *.wav under a folder (recursive,
-// sorted, hidden entries skipped). Does file-system I/O (stat, readdir).
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// sorted, hidden entries skipped, links followed), and the call id of each. Does file-system I/O
+// (stat, readdir, realpath).
+import { createHash } from 'node:crypto';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { AnalyzeError } from './errors.ts';
 
 export function findWavFiles(input: string): string[] {
@@ -21,14 +23,46 @@ export function findWavFiles(input: string): string[] {
   return found;
 }
 
-function walk(dir: string, out: string[]): void {
+/**
+ * Symbolic links are followed (a folder of links into a recordings archive was silently
+ * skipped); a link back into a folder already walked is not walked again.
+ */
+function walk(dir: string, out: string[], seen = new Set<string>()): void {
+  const real = realpathSync(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
-    else if (entry.isFile() && /\.wave?$/i.test(entry.name)) out.push(path);
+    const kind = entry.isSymbolicLink() ? targetKind(path) : entry;
+    if (kind?.isDirectory()) walk(path, out, seen);
+    else if (kind?.isFile() && /\.wave?$/i.test(entry.name)) out.push(path);
   }
+}
+
+/** What a link points at; undefined for a dangling link (nothing to analyse there). */
+function targetKind(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Each recording's call id in event ids: its file name without the extension; names that occur
+ * twice (`a/call.wav`, `b/call.wav`) get a short hash of the path, so no two share event ids.
+ */
+export function callIdsOf(files: readonly string[]): string[] {
+  const names = files.map((file) => basename(file).replace(/\.[^.]*$/, ''));
+  const count = new Map<string, number>();
+  for (const name of names) count.set(name, (count.get(name) ?? 0) + 1);
+  return names.map((name, k) =>
+    (count.get(name) ?? 0) > 1
+      ? `${name}-${createHash('sha256').update(files[k]).digest('hex').slice(0, 8)}`
+      : name,
+  );
 }

@@ -16,10 +16,14 @@ export interface WorkerInit {
 export interface WorkerTask {
   index: number;
   file: string;
+  /** The recording's call id in event ids (files.ts, callIdsOf). */
+  callId: string;
 }
 
 export interface PoolOptions {
   files: readonly string[];
+  /** Each file's call id, in the order of `files`. */
+  callIds: readonly string[];
   jobs: number;
   workerData: WorkerInit;
   /** Called once per file, in completion order. */
@@ -51,7 +55,7 @@ export function runPool(options: PoolOptions): Promise<void> {
       let dead = false;
       const feed = () => {
         if (next < files.length) {
-          current = { index: next, file: files[next] };
+          current = { index: next, file: files[next], callId: options.callIds[next] };
           next++;
           worker.postMessage(current);
         } else {

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { analyzeFile } from './analyze-file.ts';
 import type { AnalyzeOptions } from './args.ts';
 import { formatFileResult } from './format.ts';
-import { findWavFiles } from './files.ts';
+import { callIdsOf, findWavFiles } from './files.ts';
 import { createJsonWriter } from './json-writer.ts';
 import { readModelJson, toModel } from './model.ts';
 import { runPool } from './pool.ts';
@@ -28,6 +28,7 @@ export async function runAnalyze(
   openStore: OpenAnalysisStore,
 ): Promise<number> {
   const files = findWavFiles(options.input);
+  const callIds = callIdsOf(files);
   const modelJson = readModelJson(options.modelPath);
   const model = toModel(modelJson);
   const progress = createProgress(files.length, io.stderr);
@@ -87,10 +88,11 @@ export async function runAnalyze(
   let report: Awaited<ReturnType<StoreSink['finish']>> | undefined;
   try {
     if (files.length === 1) {
-      onResult(0, analyzeFile(files[0], options.channels, model));
+      onResult(0, analyzeFile(files[0], callIds[0], options.channels, model));
     } else {
       await runPool({
         files,
+        callIds,
         jobs: options.jobs ?? availableParallelism(),
         workerData: { channels: options.channels, modelJson },
         onResult,

@@ -8,5 +8,8 @@ import type { WorkerInit, WorkerTask } from './pool.ts';
 const init = workerData as WorkerInit;
 const model = toModel(init.modelJson);
 parentPort?.on('message', (task: WorkerTask) => {
-  parentPort?.postMessage({ index: task.index, result: analyzeFile(task.file, init.channels, model) });
+  parentPort?.postMessage({
+    index: task.index,
+    result: analyzeFile(task.file, task.callId, init.channels, model),
+  });
 });

@@ -33,24 +33,25 @@ const failure = (result: FileResult) => (result.ok ? null : result.error.code);
 describe('analyze limits', () => {
   it.each([1, 100, 3_999, 4e9])('refuses a %d Hz file with BAD_SAMPLE_RATE, at once', (rate) => {
     const started = performance.now();
-    const result = analyzeFile(wavFile(`rate-${rate}.wav`, rate, 1000), undefined, model);
+    const result = analyzeFile(wavFile(`rate-${rate}.wav`, rate, 1000), 'rate', undefined, model);
     expect(failure(result)).toBe('BAD_SAMPLE_RATE');
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('still analyses an 8 kHz file', () => {
-    expect(analyzeFile(wavFile('ok.wav', 8000, 24_000), undefined, model).ok).toBe(true);
+    expect(analyzeFile(wavFile('ok.wav', 8000, 24_000), 'ok', undefined, model).ok).toBe(true);
   });
 
   it('refuses a file over the size cap without reading it', () => {
     const path = wavFile('big.wav', 8000, 50_000);
-    expect(failure(analyzeFile(path, undefined, model, 10_000))).toBe('FILE_TOO_LARGE');
+    expect(failure(analyzeFile(path, 'big', undefined, model, 10_000))).toBe('FILE_TOO_LARGE');
   });
 
   it('a worker over its heap limit fails its file alone', async () => {
     const results = new Map<number, FileResult>();
     await runPool({
       files: ['a', 'hog', 'b'],
+      callIds: ['a', 'hog', 'b'],
       jobs: 2,
       workerUrl: new URL('./fixtures/heap-hog-worker.ts', import.meta.url),
       workerData: { channels: undefined, modelJson: null },

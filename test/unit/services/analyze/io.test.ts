@@ -1,11 +1,19 @@
 // File walking, the ordered JSON writer, the printed summary and the TTY-only progress bar.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EMOTION_LABELS } from '../../../../pipelines/emotion/types.ts';
 import { AnalyzeError } from '../../../../services/analyze/errors.ts';
-import { findWavFiles } from '../../../../services/analyze/files.ts';
+import { callIdsOf, findWavFiles } from '../../../../services/analyze/files.ts';
 import { clock, formatFileResult } from '../../../../services/analyze/format.ts';
 import { createJsonWriter } from '../../../../services/analyze/json-writer.ts';
 import { createProgress } from '../../../../services/analyze/progress.ts';
@@ -36,6 +44,31 @@ describe('findWavFiles', () => {
     const code = (p: string) => thrownCode(() => findWavFiles(p), AnalyzeError);
     expect(code(join(dir, 'nope'))).toBe('PATH_NOT_FOUND');
     expect(code(join(dir, 'empty'))).toBe('NO_WAV_FILES');
+  });
+
+  it('follows links to files and folders, once each, and skips a dangling one', () => {
+    const archive = join(dir, 'archive');
+    mkdirSync(join(archive, 'day1'), { recursive: true });
+    writeFileSync(join(archive, 'day1', 'call.wav'), '');
+    writeFileSync(join(archive, 'one.wav'), '');
+    const links = join(dir, 'links');
+    mkdirSync(links);
+    symlinkSync(join(archive, 'one.wav'), join(links, 'linked.wav'));
+    symlinkSync(join(archive, 'day1'), join(links, 'day1'));
+    symlinkSync(links, join(links, 'loop')); // a link back to itself is walked once
+    symlinkSync(join(archive, 'gone.wav'), join(links, 'dangling.wav'));
+    expect(findWavFiles(links)).toEqual([join(links, 'day1/call.wav'), join(links, 'linked.wav')]);
+  });
+});
+
+describe('callIdsOf', () => {
+  it('names a recording by its file name, and two of the same name apart', () => {
+    const ids = callIdsOf(['in/a/call.wav', 'in/b/call.wav', 'in/other.WAV']);
+    expect(ids[2]).toBe('other');
+    expect(ids[0]).toMatch(/^call-[0-9a-f]{8}$/);
+    expect(ids[1]).toMatch(/^call-[0-9a-f]{8}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(callIdsOf(['in/a/call.wav', 'in/b/call.wav'])).toEqual(ids.slice(0, 2));
   });
 });
 

@@ -9,6 +9,7 @@ async function run(files: string[], jobs: number): Promise<Map<number, FileResul
   const results = new Map<number, FileResult>();
   await runPool({
     files,
+    callIds: files,
     jobs,
     workerUrl,
     workerData: { channels: undefined, modelJson: null },
