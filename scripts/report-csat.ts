@@ -23,7 +23,7 @@ try {
   process.exit(2);
 }
 const args = parsed.values;
-const seed = Number(args.seed);
+const seed = args.seed.trim() === '' ? Number.NaN : Number(args.seed);
 const resamples = Number(args.resamples);
 if (!Number.isInteger(seed) || seed < 0 || !Number.isInteger(resamples) || resamples < 100) {
   process.stderr.write('report:csat: --seed must be an integer >= 0 and --resamples an integer >= 100\n');

@@ -240,6 +240,12 @@ describe('survey import and report over the QA API', () => {
     const bad = run(['--frobnicate'], { STORE_DATA_DIR: dataDir });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^report:csat: Unknown option '--frobnicate'\nusage: /);
+    // An empty number is not 0.
+    const empty = run(['--seed='], { STORE_DATA_DIR: dataDir });
+    expect([empty.status, empty.stderr.trim()]).toEqual([
+      2,
+      'report:csat: --seed must be an integer >= 0 and --resamples an integer >= 100',
+    ]);
   });
 
   it('finds nothing when the answers are noise', async () => {
