@@ -1,5 +1,5 @@
 // GET /calls: filtered, sorted, cursor-paginated search over call summaries (keyset pagination on
-// (sort value, call id), served by the calls_by_* indexes). Query validation is zod. I/O: database.
+// (sort value, call id[, tenant]), served by the calls_by_* indexes). Query validation is zod. I/O: database.
 import { z } from 'zod';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
@@ -54,8 +54,9 @@ export function parseSearchQuery(input: Record<string, string>): SearchQuery {
   return q;
 }
 
-function encodeCursor(value: unknown, callId: string): string {
-  return Buffer.from(JSON.stringify([value, callId])).toString('base64url');
+/** The cursor: the last row's sort value and tie-breakers (call id; and tenant, across tenants). */
+function encodeCursor(keys: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(keys)).toString('base64url');
 }
 
 /** Whether a cursor's value fits the sort column's type (else the database refused it: 500). */
@@ -67,12 +68,20 @@ const CURSOR_VALUE = {
   int: (v: unknown) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) <= 2 ** 31 - 1,
 } as const;
 
-function decodeCursor(cursor: string, cast: keyof typeof CURSOR_VALUE): [string | number, string] {
+function decodeCursor(
+  cursor: string,
+  cast: keyof typeof CURSOR_VALUE,
+  tieBreakers: number,
+): [string | number, ...string[]] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[1] === 'string') {
-      if (CURSOR_VALUE[cast](value[0])) return [value[0] as string | number, value[1]];
-    }
+    if (
+      Array.isArray(value) &&
+      value.length === 1 + tieBreakers &&
+      value.slice(1).every((key) => typeof key === 'string') &&
+      CURSOR_VALUE[cast](value[0])
+    )
+      return value as [string | number, ...string[]];
   } catch {
     // fall through to the typed error
   }
@@ -149,26 +158,34 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   }
   const sort = SORTS[q.sort];
   const cmp = q.order === 'desc' ? '<' : '>';
+  // Ties are broken by call id; across tenants (an every-tenant admin) also by tenant, since two
+  // tenants may use one call id: a page boundary between such twins skipped the second.
+  const tieBreakers = scope.tenant === null ? ['c.call_id', 'c.tenant'] : ['c.call_id'];
   if (q.cursor) {
-    const [value, callId] = decodeCursor(q.cursor, sort.cast);
-    params.push(value, callId);
-    const n = params.length;
-    where.push(`(${sort.sql}, c.call_id) ${cmp} ($${n - 1}::${sort.cast}, $${n})`);
+    const [value, ...ties] = decodeCursor(q.cursor, sort.cast, tieBreakers.length);
+    params.push(value);
+    const first = params.length;
+    params.push(...ties);
+    const ties$ = ties.map((_, k) => `$${first + 1 + k}`);
+    where.push(
+      `(${sort.sql}, ${tieBreakers.join(', ')}) ${cmp} ($${first}::${sort.cast}, ${ties$.join(', ')})`,
+    );
   }
   params.push(q.limit + 1);
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';
   const rows = await db.query<Record<string, unknown>>(
     `SELECT ${listColumns(scope)}, ${sort.sql} AS sort_value FROM calls c
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY ${sort.sql} ${dir}, c.call_id ${dir} LIMIT $${params.length}`,
+     ORDER BY ${[sort.sql, ...tieBreakers].map((key) => `${key} ${dir}`).join(', ')} LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const lastValue = last?.sort_value instanceof Date ? last.sort_value.toISOString() : last?.sort_value;
+  const lastKeys = last ? [lastValue, String(last.call_id), String(last.tenant)] : [];
   return {
     calls: page.map(callListItem),
     nextCursor:
-      rows.length > q.limit && last ? encodeCursor(lastValue as string | number, String(last.call_id)) : null,
+      rows.length > q.limit && last ? encodeCursor(lastKeys.slice(0, 1 + tieBreakers.length)) : null,
   };
 }

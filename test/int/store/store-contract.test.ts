@@ -335,6 +335,41 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     });
   });
 
+  it("pages an every-tenant search across two tenants' calls with one id and one start, skipping neither", async () => {
+    const startedAt = new Date('2026-10-05T08:00:00Z');
+    for (const tenant of ['acme', 'rival'])
+      await store.write(
+        syntheticEvents(syntheticStoreCall({ callId: 'twin-id', tenant, durationS: 10, startedAt })),
+      );
+    const everyTenant = { tenant: null, agentId: null, teams: null };
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const found = await store.searchCalls(everyTenant, {
+        from: '2026-10-05T00:00:00Z',
+        to: '2026-10-06T00:00:00Z',
+        sort: 'startedAt',
+        order: 'desc',
+        limit: 1,
+        cursor,
+      });
+      seen.push(...found.calls.map((c) => `${c.tenant}/${c.callId}`));
+      if (!found.nextCursor) break;
+      cursor = found.nextCursor;
+    }
+    expect(seen).toEqual(['rival/twin-id', 'acme/twin-id']);
+    // A tenant's own cursor is not one of the every-tenant search (and the other way round).
+    const own = await store.searchCalls(tenantScope, { sort: 'startedAt', order: 'desc', limit: 1 });
+    await expect(
+      store.searchCalls(everyTenant, {
+        sort: 'startedAt',
+        order: 'desc',
+        limit: 1,
+        cursor: own.nextCursor as string,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+  });
+
   it('purges calls older than their tenant retention, and only those', async () => {
     await store.setRetention('acme', 10);
     const now = new Date('2026-11-25T00:00:00Z');
