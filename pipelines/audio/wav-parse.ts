@@ -23,6 +23,17 @@ export interface WavAudio {
   encoding: WavEncoding;
   /** Bits per sample the file declares as meaningful (wValidBitsPerSample, else wBitsPerSample). */
   validBits: number;
+  /** Seconds of audio the data chunk declares but the file lacks (a cut recording, `acceptCut`); else 0. */
+  missingS: number;
+}
+
+export interface ParseWavOptions {
+  /**
+   * Decode what a cut recording holds (a data chunk declaring more bytes than follow: a recorder
+   * that stopped before fixing its header) instead of refusing it TRUNCATED. The `analyze`
+   * command wants the audio and says what was missing; training data is refused when cut.
+   */
+  acceptCut?: boolean;
 }
 
 interface FmtInfo {
@@ -38,7 +49,7 @@ interface FmtInfo {
 const UNKNOWN_SIZE = 0xffffffff;
 const KNOWN_TAGS = new Set([WAVE_FORMAT_PCM, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_ALAW, WAVE_FORMAT_MULAW]);
 
-export function parseWav(bytes: Uint8Array): WavAudio {
+export function parseWav(bytes: Uint8Array, options: ParseWavOptions = {}): WavAudio {
   if (bytes.length < 12)
     throw new WavError('TRUNCATED', `${bytes.length} bytes is too short for a RIFF header`);
   if (fourcc(bytes, 0) !== 'RIFF') throw new WavError('NOT_RIFF', 'the file does not start with "RIFF"');
@@ -48,6 +59,7 @@ export function parseWav(bytes: Uint8Array): WavAudio {
 
   let fmt: FmtInfo | undefined;
   let data: { start: number; length: number } | undefined;
+  let missingBytes = 0;
   // The RIFF size field is often wrong in the wild; walk to the end of the bytes instead.
   let offset = 12;
   while (offset + 8 <= bytes.length) {
@@ -61,8 +73,13 @@ export function parseWav(bytes: Uint8Array): WavAudio {
         data = { start: body, length: available };
         break;
       }
-      if (size > available) {
+      if (size > available && !options.acceptCut) {
         throw new WavError('TRUNCATED', `data chunk declares ${size} bytes but only ${available} follow`);
+      }
+      if (size > available) {
+        missingBytes = size - available;
+        data = { start: body, length: available };
+        break;
       }
       data = { start: body, length: size };
     } else if (size > available) {
@@ -91,6 +108,7 @@ export function parseWav(bytes: Uint8Array): WavAudio {
     channels: decode(view, data.start, data.length, fmt.channelCount, containerBytes, encoding),
     encoding,
     validBits: fmt.validBits,
+    missingS: missingBytes / (fmt.blockAlign * fmt.sampleRateHz),
   };
 }
 

@@ -44,9 +44,13 @@ export function analyzeFile(
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
 ): FileResult {
   try {
-    const wav = parseWav(readBounded(file, maxFileBytes));
+    const wav = parseWav(readBounded(file, maxFileBytes), { acceptCut: true });
     checkSampleRate(file, wav.sampleRateHz);
-    return analyzeAudio(wav, { file, callId, channels, model });
+    const result = analyzeAudio(wav, { file, callId, channels, model });
+    if (wav.missingS === 0) return result;
+    // A recorder that stopped before fixing its header: the audio it wrote is still a call.
+    const note = `cut recording: the header declares ${wav.missingS.toFixed(1)} s more audio than the file holds; analysed what is there`;
+    return { ...result, notes: [note] };
   } catch (err) {
     return { file, ok: false, error: describeError(err) };
   }

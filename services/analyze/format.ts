@@ -18,6 +18,7 @@ export function formatFileResult(result: FileResult): string {
   const lines = [
     `${result.file}: ${kind}, ${result.sampleRateHz} Hz ${result.encoding}, ${clock(result.durationS * 1000)} (${layout})`,
   ];
+  for (const note of result.notes ?? []) lines.push(`  note: ${note}`);
   for (const speaker of result.speakers) lines.push(...formatSpeaker(speaker));
   if (result.dynamicsSummary) lines.push(formatDynamics(result.dynamicsSummary));
   return lines.join('\n');

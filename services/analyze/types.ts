@@ -80,6 +80,8 @@ export interface FileAnalysis {
   speakers: SpeakerResult[];
   dynamics: DynamicsWindow[] | null;
   dynamicsSummary: DynamicsSummary | null;
+  /** What the reader had to work around, in words (a cut recording); absent when nothing. */
+  notes?: string[];
 }
 
 export interface FileFailure {

@@ -40,7 +40,7 @@ describe('voice-analytics analyze --store import', () => {
   it('stores an analysed recording as a call with its timeline and scorecard, once', async () => {
     const model = toModel(readModelJson());
     const analysis = analyzeAudio(
-      { sampleRateHz: 8000, channels: syntheticStereo(40), encoding: 'pcm16', validBits: 16 },
+      { sampleRateHz: 8000, channels: syntheticStereo(40), encoding: 'pcm16', validBits: 16, missingS: 0 },
       { file: 'recordings/call-0042.wav', callId: 'offline', channels: undefined, model },
     );
     // As written by --json: NaN becomes null.

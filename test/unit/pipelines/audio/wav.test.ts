@@ -82,6 +82,19 @@ describe('encodeWav -> parseWav round trip', () => {
     }
   });
 
+  it('decodes a cut recording only when asked, saying how much is missing', () => {
+    const whole = encodeWav(
+      { sampleRateHz: 8000, channels: [sine(8000, 440, 8000), sine(8000, 440, 8000)] },
+      'pcm16',
+    );
+    const cut = whole.subarray(0, whole.length - 16_000 - 2); // 0.5 s and half a frame short
+    expect(() => parseWav(cut)).toThrow(/data chunk declares 32000 bytes but only 15998 follow/);
+    const wav = parseWav(cut, { acceptCut: true });
+    expect(wav.channels.map((ch) => ch.length)).toEqual([3999, 3999]);
+    expect(wav.missingS).toBeCloseTo(0.5000625, 6);
+    expect(parseWav(whole, { acceptCut: true }).missingS).toBe(0);
+  });
+
   it('pads an odd-sized data chunk to an even length', () => {
     const bytes = encodeWav({ sampleRateHz: 8000, channels: [new Float32Array(3)] }, 'mulaw');
     expect(bytes.length % 2).toBe(0);

@@ -1,13 +1,14 @@
 // `analyze` refuses what would exhaust the machine. A 1 Hz WAV of 2 KB was
 // upsampled 8 000× (16 M samples; 1 MB would ask ~32 GB); a 4 GHz header is as absurd; a file is
 // read whole, so its size is capped; and each worker thread has a heap limit, so a runaway file
-// fails alone (WORKER_FAILED) while the others finish.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// fails alone (WORKER_FAILED) while the others finish. A cut recording is analysed, with a note.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../../pipelines/audio/wav.ts';
 import { analyzeFile } from '../../../../services/analyze/analyze-file.ts';
+import { formatFileResult } from '../../../../services/analyze/format.ts';
 import { toModel } from '../../../../services/analyze/model.ts';
 import { runPool } from '../../../../services/analyze/pool.ts';
 import type { FileResult } from '../../../../services/analyze/types.ts';
@@ -40,6 +41,19 @@ describe('analyze limits', () => {
 
   it('still analyses an 8 kHz file', () => {
     expect(analyzeFile(wavFile('ok.wav', 8000, 24_000), 'ok', undefined, model).ok).toBe(true);
+  });
+
+  it('analyses what a cut recording holds and says how much is missing', () => {
+    const path = wavFile('cut.wav', 8000, 48_000);
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 32_000)); // the last 2 s never written
+    const result = analyzeFile(path, 'cut', undefined, model);
+    if (!result.ok) throw new Error(`refused: ${result.error.code}`);
+    expect(result.durationS).toBe(4);
+    expect(result.notes).toEqual([
+      'cut recording: the header declares 2.0 s more audio than the file holds; analysed what is there',
+    ]);
+    expect(formatFileResult(result).split('\n')[1]).toBe(`  note: ${result.notes?.[0]}`);
   });
 
   it('refuses a file over the size cap without reading it', () => {
