@@ -51,7 +51,9 @@ const TOP_LEVEL_KEYS = new Set([
 ]);
 
 /** HOST:CONTAINER or CONTAINER, optional host IP and protocol (compose's short syntax). */
-const PORT = /^((\d{1,3}(\.\d{1,3}){3}:)?\d{1,5}:)?\d{1,5}(\/(tcp|udp))?$/;
+const PORT = /^(((\d{1,3}(\.\d{1,3}){3}|\$\{\w+:-\d{1,3}(\.\d{1,3}){3}\}):)?\d{1,5}:)?\d{1,5}(\/(tcp|udp))?$/;
+/** A published port names its host address (a literal, or a variable with a default). */
+const BOUND = /^(\d{1,3}(\.\d{1,3}){3}|\$\{\w+:-\d{1,3}(\.\d{1,3}){3}\}):/;
 const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
 export function composeProblems(compose: ComposeFile): string[] {
@@ -76,6 +78,12 @@ export function composeProblems(compose: ComposeFile): string[] {
     for (const port of [...(service.ports ?? []), ...(service.expose ?? [])]) {
       if (!PORT.test(String(port))) problems.push(`${name}: port "${String(port)}" is not [host:]port`);
     }
+    // A port published without an address listens on every interface of the host.
+    for (const port of service.ports ?? [])
+      if (!BOUND.test(String(port)))
+        problems.push(
+          `${name}: port "${String(port)}" is published on every interface: name the host address`,
+        );
     for (const volume of service.volumes ?? []) {
       const source = volume.split(':')[0];
       // A bare name (no path, no ${…}) is a named volume: it must be declared at the top level.

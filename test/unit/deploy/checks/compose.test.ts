@@ -49,6 +49,7 @@ describe('docker-compose.yml', () => {
     };
     broken.services['call-store'].depends_on = { topic: { condition: 'service_completed_successfully' } };
     broken.services['alert-service'].ports = ['8080:eighty'];
+    broken.services.kafka.ports = ['9092:9092'];
     broken.services['alert-service'].environment = {
       ...broken.services['alert-service'].environment,
       ALERT_SECRET: 'x',
@@ -60,11 +61,27 @@ describe('docker-compose.yml', () => {
         'grafana: unknown key "enviroment"',
         'alert-service: ALERT_SECRET is not a variable of its config schema',
         'alert-service: port "8080:eighty" is not [host:]port',
+        'alert-service: port "8080:eighty" is published on every interface: name the host address',
+        'kafka: port "9092:9092" is published on every interface: name the host address',
         'call-store: depends_on names no service "topic"',
         'call-store: volume "call-store-data" is not declared under volumes',
         'dsp-worker: DSP_WINDOW_MS is not a variable of its config schema',
       ].sort(),
     );
+  });
+
+  it('gives every named volume a folder the image makes for its non-root user', () => {
+    // Docker creates a named volume's mount point root-owned when the image lacks it.
+    const dockerfile = readFileSync('deploy/Dockerfile', 'utf8');
+    const beforeUser = dockerfile.slice(0, dockerfile.indexOf('USER node'));
+    const mounts = Object.values(compose.services).flatMap((service) =>
+      (service.volumes ?? [])
+        .filter((volume) => service.build && /^[\w-]+:/.test(volume))
+        .map((volume) => volume.split(':')[1]),
+    );
+    expect(mounts).toContain('/data');
+    for (const path of mounts)
+      expect(beforeUser).toMatch(new RegExp(`mkdir -p ${path} && chown node:node ${path}`));
   });
 
   it('names the JWT key the same in both services that verify tokens', () => {
