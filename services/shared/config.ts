@@ -57,15 +57,18 @@ export function loadConfig<S extends z.ZodType>(
 }
 
 /**
- * A rejected value as a config error may echo it: secrets by name hidden; in anything URL-like the
- * credentials (`user:password@`) and the query (`?access_token=…`) hidden, whatever the name.
+ * A rejected value as a config error may echo it: secrets by name hidden, and database
+ * connection strings whole (a libpq `host=… password=…` string is no URL); in anything URL-like
+ * the credentials (`user:password@`, up to the last `@`: a password may hold a `/`), the query
+ * (`?access_token=…`) and any `password=` pair hidden, whatever the name.
  */
 export function shownValue(name: string, raw: string | undefined): string {
   if (raw === undefined) return 'unset';
-  if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL/i.test(name)) return '(hidden)';
+  if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE|DSN/i.test(name)) return '(hidden)';
   const masked = raw
-    .replace(/\/\/[^/?#\s]*@/g, '//(credentials hidden)@')
-    .replace(/\?[^\s#]*/g, '?(query hidden)');
+    .replace(/\/\/[^\s]*@/g, '//(credentials hidden)@')
+    .replace(/\?[^\s#]*/g, '?(query hidden)')
+    .replace(/(password|passwd|pwd)=\S*/gi, '$1=(hidden)');
   return `"${masked}"`;
 }
 

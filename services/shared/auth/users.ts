@@ -126,13 +126,29 @@ export function parseUsers(raw: unknown): Map<string, DemoUser> {
 }
 
 export function loadUsers(path: string): Map<string, DemoUser> {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new UsersFileError(`users file ${path}: ${(error as Error).message}`);
   }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    // V8's message quotes the text around the error: part of a password hash. The line only.
+    throw new UsersFileError(`users file ${path}: not valid JSON${jsonErrorLine(text, error as Error)}`);
+  }
   return parseUsers(raw);
+}
+
+/** " (line N)" where V8 says the parse stopped (it names a position or a line), else "". */
+function jsonErrorLine(text: string, error: Error): string {
+  const line = /line (\d+)/.exec(error.message)?.[1];
+  if (line) return ` (line ${line})`;
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  if (position === undefined) return '';
+  return ` (line ${text.slice(0, Number(position)).split('\n').length})`;
 }
 
 /** Agent id -> team, from the agent users (used when a call record carries no team). */

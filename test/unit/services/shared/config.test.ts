@@ -75,22 +75,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig(bad, { API_TOKEN: 's3cret' })).not.toThrow(/s3cret/);
   });
 
-  it('never echoes the credentials or the query of a rejected URL', () => {
+  it('never echoes a database connection string, nor the credentials or the query of a rejected URL', () => {
     const bad = z.object({
       DATABASE_URL: z.string().startsWith('postgres://'),
       ROUTING_WEBHOOK_URL: z.url({ protocol: /^https$/ }),
+      ALERT_HISTORY_URL: z.url({ protocol: /^https$/ }),
+      ALERT_JWKS_URL: z.url({ protocol: /^https$/ }),
     });
     const attempt = () =>
       loadConfig(bad, {
-        DATABASE_URL: 'postgresql+psycopg://va:Sup3r-S3cret@db.internal/va',
+        DATABASE_URL: 'host=db.internal user=va password=Sup3r-S3cret dbname=va',
         ROUTING_WEBHOOK_URL: 'http://hooks.example/route?access_token=tok-123',
+        // A slash in the password, and a libpq-style pair in another variable.
+        ALERT_HISTORY_URL: 'http://va:S3cr/etPw@store.internal/x',
+        ALERT_JWKS_URL: 'http://idp.example/jwks password=Pw-9',
       });
-    expect(attempt).toThrow(
-      /DATABASE_URL: .*\(got "postgresql\+psycopg:\/\/\(credentials hidden\)@db\.internal\/va"\)/,
-    );
+    expect(attempt).toThrow(/DATABASE_URL: .*\(got \(hidden\)\)/);
     expect(attempt).toThrow(
       /ROUTING_WEBHOOK_URL: .*\(got "http:\/\/hooks\.example\/route\?\(query hidden\)"\)/,
     );
-    expect(attempt).not.toThrow(/Sup3r|tok-123/);
+    expect(attempt).toThrow(
+      /ALERT_HISTORY_URL: .*\(got "http:\/\/\(credentials hidden\)@store\.internal\/x"\)/,
+    );
+    expect(attempt).toThrow(/ALERT_JWKS_URL: .*password=\(hidden\)/);
+    expect(attempt).not.toThrow(/Sup3r|tok-123|S3cr|etPw|Pw-9/);
   });
 });

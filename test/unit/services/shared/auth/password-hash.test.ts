@@ -1,15 +1,20 @@
 // New password hashes use scrypt N=2^17 (OWASP), the parameters travel in the
 // hash string so the older N=2^14 hashes (the demo file's) still verify, and a users file cannot
 // name parameters that would make one login attempt allocate gigabytes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   hashPassword,
+  loadUsers,
   parseUsers,
   SCRYPT_PARAMS,
   unknownUserHash,
   UsersFileError,
   verifyPassword,
 } from '../../../../../services/shared/auth/users.ts';
+import { thrownError } from '../../../../support/thrown.ts';
 
 describe('password hashes', () => {
   it('hashes with N=2^17, r=8, p=1 and verifies', async () => {
@@ -32,6 +37,22 @@ describe('password hashes', () => {
       expect(() => parseUsers({ users: [{ ...user, passwordHash: `scrypt:${n}:8:1:AAAA:AAAA` }] })).toThrow(
         UsersFileError,
       );
+    }
+  });
+
+  it('says where a users file is not JSON without quoting any of it (a hash tail leaked)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-users-'));
+    try {
+      const path = join(dir, 'users.json');
+      writeFileSync(
+        path,
+        '{\n  "users": [\n    { "passwordHash": "scrypt:16384:8:1:c2VjcmV0:sn2xxk=" },\n  ]\n}\n',
+      );
+      const error = thrownError(() => loadUsers(path), UsersFileError);
+      expect(error.message).toMatch(new RegExp(`^users file ${path}: not valid JSON( \\(line [45]\\))?$`));
+      expect(error.message).not.toMatch(/sn2xxk|c2VjcmV0|scrypt/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
