@@ -15,7 +15,8 @@ export type StoreErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'INVALID_ANALYSIS'
   | 'METHOD_NOT_ALLOWED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'STORE_OPEN_FAILED';
 
 export class StoreError extends CodedError<StoreErrorCode> {
   /** RATE_LIMITED: how long to wait (the 429's Retry-After). */

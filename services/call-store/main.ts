@@ -12,6 +12,7 @@ import { createStoreIngest } from './ingest/consumer.ts';
 import { exitOnStartError } from '../shared/start-error.ts';
 import { loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
+import { storeOpenError } from './store-open-error.ts';
 
 // Configuration and users file before anything else: a problem exits 2 with CONFIG_INVALID.
 const { config, login } = await loadCallStoreStartup().catch((error: unknown) =>
@@ -23,6 +24,13 @@ const topics = {
   emotions: config.EMOTIONS_TOPIC,
   alerts: config.ALERTS_TOPIC,
 };
+// The store before Kafka: a database that cannot be reached, or a data folder that cannot be
+// written, is one START_FAILED line naming it, not a driver's stack after "service started".
+const store = await openCallStore({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
+  poolSize: config.DATABASE_POOL_SIZE,
+}).catch((error: unknown) => exitOnStartError('call-store', storeOpenError(config, error)));
 const base = await bootService({
   service: 'call-store',
   config,
@@ -32,11 +40,6 @@ const { logger, metrics, shutdown } = base;
 // Not ready until the store is open, the consumer joined and the QA API listens.
 let apiListening = false;
 base.ops.addReadiness('qa-api', () => apiListening);
-const store = await openCallStore({
-  databaseUrl: config.DATABASE_URL,
-  dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
-  poolSize: config.DATABASE_POOL_SIZE,
-});
 logger.info('store open', { backend: store.backend.kind });
 // Ready only while the database answers: without it every batch fails and the QA API errors.
 const database = startPeriodicProbe(() => store.backend.query('SELECT 1'), { initiallyReady: true });

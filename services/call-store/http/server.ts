@@ -64,6 +64,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  STORE_OPEN_FAILED: 503, // start-up only: never answered, the service exits
 };
 
 const SECURITY_HEADERS = {

@@ -1,6 +1,7 @@
 // The call store as a process: its /readyz turns 503 naming `database` once
 // its PostgreSQL stops (it used to say ready, and an idle pooled connection's error could kill
-// it), and a configuration error exits 2 with one CONFIG_INVALID line and no stack trace.
+// it), a configuration error exits 2 with one CONFIG_INVALID line and no stack trace, and a store
+// that cannot open exits with one STORE_OPEN_FAILED line naming its setting.
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
@@ -63,5 +64,23 @@ describe('call store readiness', () => {
     expect(lines, output).toHaveLength(1);
     expect(lines[0]).toMatch(/API_PORT/);
     expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits with one STORE_OPEN_FAILED line naming the setting when the store cannot open, before Kafka', async () => {
+    const cases = [
+      { DATABASE_URL: 'postgres://va:Sup3r-S3cret@127.0.0.1:1/va', names: 'DATABASE_URL' },
+      { STORE_DATA_DIR: '/proc/no-such-folder', names: 'STORE_DATA_DIR (/proc/no-such-folder' },
+    ];
+    for (const { names, ...setting } of cases) {
+      const store = startServiceProcess('call-store', { ...env(), ...setting });
+      started.push(store);
+      const code = await new Promise<number>((resolve) => store.child.once('exit', (c) => resolve(c ?? -1)));
+      const output = store.output();
+      expect(code, output).toBe(1);
+      const lines = output.split('\n').filter((line) => line.includes('"code":"STORE_OPEN_FAILED"'));
+      expect(lines, output).toHaveLength(1);
+      expect(lines[0]).toContain(names);
+      expect(output).not.toMatch(/\n\s+at |Sup3r|service started/);
+    }
   });
 });
