@@ -54,8 +54,9 @@ export const callStoreEnv = z.object({
   STORE_GROUP_ID: z.string().min(1).default('call-store'),
   STORE_BATCH_RECORDS: intVar({ min: 1, max: 50_000, def: 2000 }),
   /** An ended call is summarised once it got no new event for this long. */
-  SUMMARY_SETTLE_MS: intVar({ min: 0, def: 5000 }),
-  SUMMARY_INTERVAL_MS: intVar({ min: 100, def: 2000 }),
+  // Timers: Node runs a delay past 2^31 - 1 ms after 1 ms (a busy loop): every one is bounded.
+  SUMMARY_SETTLE_MS: intVar({ min: 0, max: 86_400_000, def: 5000 }),
+  SUMMARY_INTERVAL_MS: intVar({ min: 100, max: 3_600_000, def: 2000 }),
   /**
    * A live call whose audio stopped this long ago with no call end (a gateway crash, a lost end
    * record) is ended and summarised, so its consent holds (store/abandoned.ts). Checked every minute.
@@ -89,7 +90,7 @@ export const callStoreEnv = z.object({
     }),
   /** Rows of no stored call (its start never came, or came after the purge) go after this long. */
   ORPHAN_GRACE_HOURS: intVar({ min: 1, max: 8_760, def: 24 }),
-  RETENTION_INTERVAL_MS: intVar({ min: 1000, def: 3_600_000 }),
+  RETENTION_INTERVAL_MS: intVar({ min: 1000, max: 86_400_000, def: 3_600_000 }),
   /** Folder of the built review page (npm run build:store-web). */
   STORE_WEB_ROOT: z.string().min(1).default('dist/store-web'),
   SERVE_WEB: boolVar(true),

@@ -62,7 +62,7 @@ export const gatewayEnv = z.object({
   RECONNECT_GRACE_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
   ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
   /** Pause streams while more than this many bytes wait for Kafka. */
-  BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, def: 8 * 1024 * 1024 }),
+  BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024 }),
   /** Concurrent produce requests; one call's records always share one, so they stay in order.
    * One by default: everything queued meanwhile goes in the next request (fewest requests). */
   PRODUCE_LANES: intVar({ min: 1, max: 64, def: 1 }),

@@ -136,8 +136,9 @@ export const commonEnv = {
   TOPIC_MIN_INSYNC_REPLICAS: optionalIntVar({ min: 1, max: 10 }),
   /** Production only: accept a factor below 3 / min.insync.replicas below 2 (e.g. one broker). */
   TOPIC_ALLOW_LOW_REPLICATION: boolVar(false),
-  AUDIO_RETENTION_MS: intVar({ min: 60_000, def: 3_600_000 }),
-  EVENT_RETENTION_MS: intVar({ min: 60_000, def: 7 * 24 * 3_600_000 }),
+  // Audio only transits: at most a day on the broker (a typo of 9e15 kept call audio for ever).
+  AUDIO_RETENTION_MS: intVar({ min: 60_000, max: 86_400_000, def: 3_600_000 }),
+  EVENT_RETENTION_MS: intVar({ min: 60_000, max: 365 * 24 * 3_600_000, def: 7 * 24 * 3_600_000 }),
 };
 
 /** Reads a file named by a variable; the error names the variable, never the content. */

@@ -67,11 +67,11 @@ describe('call store readiness', () => {
   });
 
   it('exits with one STORE_OPEN_FAILED line naming the setting when the store cannot open, before Kafka', async () => {
-    const cases = [
-      { DATABASE_URL: 'postgres://va:Sup3r-S3cret@127.0.0.1:1/va', names: 'DATABASE_URL' },
-      { STORE_DATA_DIR: '/proc/no-such-folder', names: 'STORE_DATA_DIR (/proc/no-such-folder' },
+    const cases: { setting: Record<string, string>; names: string }[] = [
+      { setting: { DATABASE_URL: 'postgres://va:Sup3r-S3cret@127.0.0.1:1/va' }, names: 'DATABASE_URL' },
+      { setting: { STORE_DATA_DIR: '/proc/no-such-folder' }, names: 'STORE_DATA_DIR (/proc/no-such-folder' },
     ];
-    for (const { names, ...setting } of cases) {
+    for (const { names, setting } of cases) {
       const store = startServiceProcess('call-store', { ...env(), ...setting });
       started.push(store);
       const code = await new Promise<number>((resolve) => store.child.once('exit', (c) => resolve(c ?? -1)));
