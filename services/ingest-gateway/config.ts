@@ -249,6 +249,12 @@ function customerRefKeysOf(
     if (key) {
       keys.set(tenant, key);
       if (production) problems.push(...secretProblems(variable, key, `key of tenant "${tenant}"`));
+      // Whoever holds an ingest token (a telephony platform) could test guessed numbers against
+      // pseudonyms made with that same value: a key is never a tenant token.
+      if ([...tenantTokens.values()].includes(key))
+        problems.push(
+          `${variable}: the key of tenant "${tenant}" is also a tenant token: use a key of its own`,
+        );
     } else if (production) {
       problems.push(
         `${variable}: no key for tenant "${tenant}" (customer references are pseudonymised per tenant)`,

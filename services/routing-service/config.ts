@@ -79,6 +79,15 @@ export function loadRoutingServiceConfig(
       problems.push(
         ...secretProblems('ROUTING_WEBHOOK_SECRET', loaded.ROUTING_WEBHOOK_SECRET, 'webhook key'),
       );
+    // The receiver (often a third party) holds the webhook key: it must sign nothing else.
+    const sameAs = [
+      ['SERVICE_TOKEN_SECRET', loaded.SERVICE_TOKEN_SECRET],
+      ['JWT_SECRET', loaded.JWT_SECRET],
+    ].find(([, value]) => value !== undefined && value === loaded.ROUTING_WEBHOOK_SECRET);
+    if (sameAs)
+      problems.push(
+        `ROUTING_WEBHOOK_SECRET: the same value as ${sameAs[0]}: the webhook's receiver could sign service or page tokens; use a key of its own`,
+      );
     if (runMode === 'production' && loaded.ROUTING_WEBHOOK_URL.startsWith('http:'))
       problems.push('ROUTING_WEBHOOK_URL: https required in production (hints carry customer pseudonyms)');
   }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAlertServiceConfig } from '../../../../services/alert-service/config.ts';
 import { loadCallStoreConfig } from '../../../../services/call-store/config.ts';
 import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
+import { loadRoutingServiceConfig } from '../../../../services/routing-service/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { runModeOf } from '../../../../services/shared/run-mode.ts';
 import { thrownError } from '../../../support/thrown.ts';
@@ -187,6 +188,35 @@ describe('ingest gateway in production', () => {
     // Development pseudonymises with the published development key instead of refusing.
     const dev = loadGatewayConfig({ ...env, NODE_ENV: 'test' });
     expect(dev.settings.customerRefKeys.get('beta')).toBeDefined();
+  });
+
+  it('refuses a secret in two roles: a tenant token as a customer-reference key, the service-token key as the webhook key', () => {
+    const token = strong();
+    const gateway = configError(() =>
+      loadGatewayConfig({
+        ...base,
+        TENANT_TOKENS: `acme=${token}`,
+        CUSTOMER_REF_KEYS: `acme=${token}`,
+        GRPC_ALLOW_PLAINTEXT: 'true',
+      }),
+    );
+    expect(gateway.problems).toEqual([
+      'CUSTOMER_REF_KEYS: the key of tenant "acme" is also a tenant token: use a key of its own',
+    ]);
+    const key = strong();
+    const routing = configError(() =>
+      loadRoutingServiceConfig({
+        ...base,
+        ROUTING_WEBHOOK_URL: 'https://hooks.example/route',
+        ROUTING_WEBHOOK_SECRET: key,
+        SERVICE_TOKEN_SECRET: key,
+        ROUTING_HISTORY_URL: 'https://store.internal:8090',
+      }),
+    );
+    expect(routing.problems.join('\n')).toMatch(
+      /ROUTING_WEBHOOK_SECRET: the same value as SERVICE_TOKEN_SECRET/,
+    );
+    expect(routing.problems.join('\n')).not.toContain(key);
   });
 
   it('holds Twilio auth tokens to the same bar, naming the account only', () => {
