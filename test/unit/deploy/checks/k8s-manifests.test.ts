@@ -83,6 +83,20 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     }
   });
 
+  it("gives each caller of the call store's history route its URL beside its service-token key, as compose does", () => {
+    for (const [name, url] of [
+      ['alert-service', 'ALERT_HISTORY_URL'],
+      ['routing-service', 'ROUTING_HISTORY_URL'],
+    ]) {
+      const [container] = find(objects, 'Deployment', name).spec.template.spec.containers;
+      const variables = new Set<string>((container.env ?? []).map((v: { name: string }) => v.name));
+      for (const { configMapRef } of container.envFrom ?? [])
+        for (const key of Object.keys(find(objects, 'ConfigMap', configMapRef.name).data)) variables.add(key);
+      expect(variables.has('SERVICE_TOKEN_SECRET'), name).toBe(true);
+      expect(variables.has(url), name).toBe(true);
+    }
+  });
+
   it('scales the two workers with KEDA on the lag of their own consumer group and input topic', () => {
     const expected = {
       'dsp-worker': { group: dspWorkerEnv.shape.DSP_GROUP_ID.parse(undefined), topic: TOPICS.audio },
