@@ -1,5 +1,6 @@
 // The ingest gateway's options, validated from the environment (see the README's configuration
 // table). I/O: reads the token and TLS files the variables name.
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import {
   boolVar,
@@ -126,6 +127,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const customerRefKeys = customerRefKeysOf(c, tenantTokens, production, problems);
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
+  const tls = tlsOf(c, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const l16ws = loadL16WsConfig(env, production, [...tenantTokens.keys()]);
   const audiohook = loadAudioHookConfig(env, [...tenantTokens.keys()], production);
@@ -133,7 +135,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     common: { ...c, topicReplication: topics.replication },
     grpcHost: c.GRPC_HOST,
     grpcPort: c.GRPC_PORT,
-    tls: tlsOf(c),
+    tls,
     tenantTokens,
     settings: sessionSettingsOf(c, customerRefKeys),
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
@@ -200,12 +202,29 @@ function productionSecretProblems(
 }
 
 /** The gRPC and WebSocket listeners' certificate and key, read from their files; null = plaintext. */
-function tlsOf(c: GatewayEnv): GatewayConfig['tls'] {
+/**
+ * The TLS files, parsed here so a bad one is a CONFIG_INVALID naming its variable: gRPC's own
+ * error on a non-PEM key read "cannot listen … (in use?)" after the topics were made.
+ */
+function tlsOf(c: GatewayEnv, problems: string[]): GatewayConfig['tls'] {
   if (!c.TLS_CERT_FILE || !c.TLS_KEY_FILE) return null;
-  return {
-    certChain: Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE)),
-    privateKey: Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE)),
-  };
+  const certChain = Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE));
+  const privateKey = Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE));
+  let key: KeyObject | undefined;
+  let cert: X509Certificate | undefined;
+  try {
+    key = createPrivateKey(privateKey);
+  } catch {
+    problems.push('TLS_KEY_FILE: not an unencrypted PEM private key');
+  }
+  try {
+    cert = new X509Certificate(certChain);
+  } catch {
+    problems.push('TLS_CERT_FILE: not a PEM certificate');
+  }
+  if (key && cert && !cert.checkPrivateKey(key))
+    problems.push("TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate");
+  return { certChain, privateKey };
 }
 
 /** What every call session obeys, whichever intake carried it. */

@@ -1,11 +1,11 @@
 // GRPC TLS and Kafka TLS / SASL settings are parsed and checked at start, and
 // production refuses plaintext unless a named setting allows it (GRPC_ALLOW_PLAINTEXT,
 // KAFKA_ALLOW_PLAINTEXT). Errors name the variable and never echo a password.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { kafkaSecurityOf } from '../../../../services/shared/kafka-security.ts';
@@ -132,6 +132,24 @@ describe('gRPC TLS of the gateway', () => {
     });
     expect(config.tls?.certChain.toString()).toContain('BEGIN CERTIFICATE');
     expect(config.warnings).toEqual([]);
+  });
+
+  it("names a TLS file that is not PEM, or a key that is not the certificate's, before listening", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-tls-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const notPem = join(dir, 'not.pem');
+    writeFileSync(notPem, 'not a key');
+    const otherKey = join(dir, 'other.key');
+    writeFileSync(
+      otherKey,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    const tls = (cert: string, key: string) =>
+      problems(() => loadGatewayConfig({ ...production, TLS_CERT_FILE: cert, TLS_KEY_FILE: key }));
+    const cert = join(FIXTURES, 'test-tls.crt');
+    expect(tls(cert, notPem)).toEqual(['TLS_KEY_FILE: not an unencrypted PEM private key']);
+    expect(tls(notPem, join(FIXTURES, 'test-tls.key'))).toEqual(['TLS_CERT_FILE: not a PEM certificate']);
+    expect(tls(cert, otherKey)).toEqual(["TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate"]);
   });
 
   it('stays optional outside production', () => {
