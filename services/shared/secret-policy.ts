@@ -33,5 +33,29 @@ export function secretProblems(
     problems.push(`${variable}: the ${what} looks like a placeholder (change-me, demo, example, …)`);
   if (new Set(value).size < MIN_DISTINCT_CHARACTERS)
     problems.push(`${variable}: the ${what} has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`);
+  else if (runShare(value) >= MAX_RUN_SHARE || repeatsPattern(value))
+    problems.push(`${variable}: the ${what} is a run or a repeated pattern (0123…, abcd…), not random`);
   return problems;
+}
+
+/**
+ * Share of neighbouring characters one code point apart ("0123…", "abcd…", "zyx…"): about 3 % in
+ * a random base64 key, near 100 % in a typed sequence.
+ */
+const MAX_RUN_SHARE = 0.5;
+function runShare(value: string): number {
+  let steps = 0;
+  for (let i = 1; i < value.length; i++)
+    if (Math.abs(value.charCodeAt(i) - value.charCodeAt(i - 1)) === 1) steps++;
+  return steps / Math.max(1, value.length - 1);
+}
+
+/** Whether the value is a pattern of at most a third of its length, repeated ("Qw3rTy7!Zp9KQw3rTy7!Zp9K…"). */
+function repeatsPattern(value: string): boolean {
+  for (let size = 1; size <= value.length / 3; size++) {
+    let repeats = true;
+    for (let i = size; i < value.length && repeats; i++) repeats = value[i] === value[i - size];
+    if (repeats) return true;
+  }
+  return false;
 }
