@@ -22,9 +22,11 @@ export const emotionClassifierEnv = z.object({
   EMOTION_MODEL_PATH: z.string().min(1).default(DEFAULT_MODEL_PATH),
   /**
    * Fallback: a speaker with no window for this long is freed (no `final` window came: its worker
-   * died, or an older dsp-worker sent none). Normally a speaker is freed at its final window.
+   * died, or an older dsp-worker sent none). Normally a speaker is freed at its final window. It
+   * must outlast a dsp-worker outage: a live call freed meanwhile learnt its calm-start baseline
+   * again mid-call from its next window (at 30 s, a 36 s outage changed 60 of 240 states).
    */
-  SPEAKER_IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
+  SPEAKER_IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 300_000 }),
   /** Calls held at once; beyond it new calls are dead-lettered (CALL_LIMIT_EXCEEDED). */
   MAX_CALLS: intVar({ min: 1, max: 100_000, def: 5000 }),
   PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 64, def: 3 }),

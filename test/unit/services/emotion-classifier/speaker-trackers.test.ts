@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel, SpeakerWindow } from '../../../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../../../pipelines/emotion/types.ts';
+import { loadEmotionClassifierConfig } from '../../../../services/emotion-classifier/config.ts';
 import { createEventDedupe } from '../../../../services/emotion-classifier/event-dedupe.ts';
 import {
   SpeakerStateError,
@@ -110,6 +111,18 @@ describe('SpeakerTrackers', () => {
     // A new owner after a revocation replays the partition and rebuilds (and frees) it again.
     state.dropPartitions([0]);
     expect(state.push(record(20, 'a', 'agent', 0), 0)?.event.confidence).toBe(1);
+  });
+
+  it('keeps a live speaker through a dsp-worker outage of minutes by default', () => {
+    const { SPEAKER_IDLE_TIMEOUT_MS } = loadEmotionClassifierConfig({ KAFKA_BROKERS: 'k:1' });
+    const state = new SpeakerTrackers({
+      createTracker: countingTracker,
+      idleTimeoutMs: SPEAKER_IDLE_TIMEOUT_MS,
+      maxCalls: 10,
+    });
+    state.push(record(0, 'a', 'customer', 0), 0);
+    expect(state.idleCalls(120_000)).toEqual([]); // two minutes without a window: still the same baseline
+    expect(state.push(record(1, 'a', 'customer', 1), 120_000)?.event.confidence).toBe(2);
   });
 
   it('frees idle calls, drops revoked partitions and bounds the number of calls', () => {
