@@ -47,6 +47,8 @@ interface Reason {
 
 interface CallState {
   call: CallStartInput;
+  /** Its start was read here (else `call` is what the directory knows, or blank). */
+  started: boolean;
   reasons: Reason[];
   lastHintRisk: number | null;
   /** Recent customer windows (index, start ms, state), oldest first, one per window index. */
@@ -59,7 +61,24 @@ export interface RoutingEngine {
   emotion(event: EmotionInput): RoutingHint | null;
   alert(alert: AlertInput): RoutingHint | null;
   end(tenant: string, callId: string): void;
+  /**
+   * Drops the state of these calls (`${tenant}/${callId}`) without ending them: their partitions
+   * were revoked, and a replay from the held commit builds the state again.
+   */
+  forget(keys: Iterable<string>): void;
+  /** Whether the engine holds state of this live call (not ended, not forgotten). */
+  has(tenant: string, callId: string): boolean;
   size(): number;
+}
+
+export interface RoutingEngineOptions {
+  /** Calls kept at most (the oldest state goes first). */
+  maxCalls?: number;
+  /**
+   * Who a call is (customer, agent, queue) when its start was read elsewhere: another instance's
+   * partition, or before a restart. Asked whenever the engine knows the call without its start.
+   */
+  callOf?: (tenant: string, callId: string) => CallStartInput | undefined;
 }
 
 const fill = (template: string, values: Record<string, string | number>) =>
@@ -82,7 +101,11 @@ function historyMatches(rule: RoutingRule, history: CustomerHistory): boolean {
   return true;
 }
 
-export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000): RoutingEngine {
+export function createRoutingEngine(
+  initial: RoutingRuleSet,
+  options: RoutingEngineOptions = {},
+): RoutingEngine {
+  const maxCalls = options.maxCalls ?? 100_000;
   let rules = initial;
   const calls = new Map<string, CallState>();
   /** Recently ended calls (insertion order, bounded): their late records make no hint. */
@@ -95,15 +118,21 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
     const key = keyOf(tenant, callId);
     let state = calls.get(key);
     if (!state) {
-      // A record before (or without) its call start: the hint lacks the customer reference.
       if (calls.size >= maxCalls) calls.delete(calls.keys().next().value as string);
       state = {
         call: { tenant, callId, customerRef: '', agentId: '', queue: '', startedAtMs: 0 },
+        started: false,
         reasons: [],
         lastHintRisk: null,
         windows: [],
       };
       calls.set(key, state);
+    }
+    // A record before (or without) its call start here: who the call is comes from the directory
+    // (else the hint lacks the customer reference).
+    if (!state.started) {
+      const known = options.callOf?.(tenant, callId);
+      if (known) state.call = known;
     }
     return state;
   }
@@ -152,6 +181,7 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
       ended.delete(keyOf(call.tenant, call.callId));
       const state = stateOf(call.tenant, call.callId);
       state.call = call;
+      state.started = true;
       if (!history) return null;
       const matched = rules.rules
         .filter((r) => r.on === 'call-start' && historyMatches(r, history))
@@ -207,6 +237,10 @@ export function createRoutingEngine(initial: RoutingRuleSet, maxCalls = 100_000)
         atMs: alert.firedAtMs,
         audioMs: alert.audioMs,
       });
+    },
+    has: (tenant, callId) => calls.has(keyOf(tenant, callId)),
+    forget(keys) {
+      for (const key of keys) calls.delete(key);
     },
     end(tenant, callId) {
       const key = keyOf(tenant, callId);

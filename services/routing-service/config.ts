@@ -27,6 +27,11 @@ export const routingServiceEnv = z.object({
   ROUTING_RULES_FILE: z.string().min(1).default(DEFAULT_ROUTING_RULES_FILE),
   /** Calls whose hint state is held at once (oldest freed first beyond it). */
   ROUTING_MAX_CALLS: intVar({ min: 1, max: 1_000_000, def: 100_000 }),
+  /**
+   * How far (records) a topic's commit may stay behind while held at the first record of a live
+   * call, so a successor rebuilds the call's hint state (routing-replay.ts).
+   */
+  ROUTING_COMMIT_HOLD_MAX_RECORDS: intVar({ min: 1, max: 10_000_000, def: 200_000 }),
   /** A history lookup slower than this counts as "no history": the call-start hint never waits long. */
   ROUTING_HISTORY_TIMEOUT_MS: intVar({ min: 10, max: 10_000, def: 300 }),
   /**

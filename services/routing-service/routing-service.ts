@@ -7,8 +7,11 @@
 // A separate service, not part of the alert-service: the webhook is an outbound dependency on a
 // third party (its slowness, failures and secret stay out of the service that pushes alerts to
 // agents), and it scales and restarts on its own; it needs only records already on the topics.
-// Parts: routing-handler.ts (each record), routing-webhook.ts, routing-metrics.ts; this file wires
-// them. I/O: Kafka, HTTP (webhook), the rule file, timers.
+// Parts: routing-handler.ts (each record), routing-replay.ts (held commits, replay marks: a
+// successor rebuilds each live call), call-directory.ts (who every live call is, read by every
+// instance), routing-webhook.ts, routing-metrics.ts; this file wires them. I/O: Kafka, HTTP
+// (webhook), the rule file, timers.
+import { randomUUID } from 'node:crypto';
 import { createRoutingEngine, parseRoutingRulesText } from '../../pipelines/routing/index.ts';
 import { readConfigFile } from '../shared/config.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
@@ -24,6 +27,10 @@ import { routingHintCodec } from './routing-records.ts';
 import { routingWebhookOf } from './routing-webhook.ts';
 import type { WebhookSender } from './webhook.ts';
 import { waitFor } from '../shared/wait-for.ts';
+import { callKey } from '../shared/call-key.ts';
+import type { CallEvent } from '../shared/records.ts';
+import { createCallDirectory } from './call-directory.ts';
+import { createRoutingReplay } from './routing-replay.ts';
 
 export const SERVICE = 'routing-service';
 
@@ -63,7 +70,14 @@ export async function startRoutingService(
   });
   const { logger, metrics, producer } = base;
   const history = options.history ?? historySourceOf(config, logger);
-  const engine = createRoutingEngine(rules, config.ROUTING_MAX_CALLS);
+  const inputs = [config.CALLS_TOPIC, config.EMOTIONS_TOPIC, config.ALERTS_TOPIC];
+  const replay = createRoutingReplay(inputs, config.ROUTING_COMMIT_HOLD_MAX_RECORDS);
+  // Ends read by the directory free the call here too, whichever instance's partition held it.
+  const directory = createCallDirectory(config.ROUTING_MAX_CALLS, (tenant, callId) => {
+    engine.end(tenant, callId);
+    replay.release(callKey(tenant, callId));
+  });
+  const engine = createRoutingEngine(rules, { maxCalls: config.ROUTING_MAX_CALLS, callOf: directory.callOf });
   const counters = createRoutingMetrics(metrics.registry, engine);
   const webhook = routingWebhookOf(config, {
     producer,
@@ -84,7 +98,7 @@ export async function startRoutingService(
     producer,
     service: SERVICE,
     groupId: config.ROUTING_GROUP_ID,
-    topics: [config.CALLS_TOPIC, config.EMOTIONS_TOPIC, config.ALERTS_TOPIC],
+    topics: inputs,
     deadLetterTopic: config.DEADLETTER_TOPIC,
     fromBeginning: options.fromBeginning ?? false,
     consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
@@ -97,7 +111,17 @@ export async function startRoutingService(
         return { schema: 'emotion', value: emotionEventCodec.decode(value, headers) };
       return decodeAlertsTopic(value, headers) as RoutingInput;
     },
-    handle: (record) => handle(record.value),
+    handle: async (record) => {
+      const outputs = await handle(record.value);
+      const { tenant, callId } = record.value.value;
+      const key = callKey(tenant, callId);
+      if (engine.has(tenant, callId)) replay.note(record.topic, record.partition, key, Number(record.offset));
+      else replay.release(key);
+      return replay.replayed(record.topic, record.partition, Number(record.offset)) ? [] : outputs;
+    },
+    onRevoked: (partitions) => engine.forget(replay.revoke(partitions)),
+    commitOffset: (topic, partition, next) => replay.commitOffset(topic, partition, next),
+    onReplayUntil: (topic, partition, until) => replay.setReplayUntil(topic, partition, until),
     // Only after the broker has a hint may a router hear of it (no hint a failed produce lost).
     onProduced: (outputs) => {
       if (!webhook) return;
@@ -107,9 +131,32 @@ export async function startRoutingService(
     },
   });
 
+  const directoryRunner = createConsumerRunner<CallEvent>({
+    kafka: base.kafka,
+    producer,
+    service: SERVICE,
+    // A group of its own per process: every instance reads every call, from the beginning.
+    groupId: `${config.ROUTING_GROUP_ID}-directory-${randomUUID().slice(0, 8)}`,
+    topics: [config.CALLS_TOPIC],
+    fromBeginning: true,
+    commitOffsets: false,
+    poison: 'skip', // the group consumer dead-letters the same records
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 500 },
+    logger,
+    metrics: { errors: metrics.errors },
+    decode: (value, headers) => callEventCodec.decode(value, headers),
+    handle: (record) => {
+      directory.apply(record.value);
+      return [];
+    },
+  });
+
   base.ops.addReadiness('consumer', () => runner.ready());
+  base.ops.addReadiness('call directory', () => directoryRunner.ready());
+  base.shutdown.add('call directory', () => directoryRunner.stop());
   base.shutdown.add('routing consumer (finish batch, produce, commit)', () => runner.stop());
   if (webhook) base.shutdown.add('webhook deliveries in flight', () => webhook.close());
+  await directoryRunner.start();
   await runner.start();
   await waitFor('the Kafka consumer to join', () => runner.ready(), 60_000, 50);
   logger.info('routing-service ready', { rules: rules.rules.length, webhook: Boolean(webhook) });

@@ -12,7 +12,7 @@ import { startRoutingService } from '../../../services/routing-service/routing-s
 import { createLogger } from '../../../services/shared/logger.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { alertEventCodec, callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
-import { callStarted } from '../../../devkit/records/alert-records.ts';
+import { callStarted, emotionOut, emotionRecord } from '../../../devkit/records/alert-records.ts';
 import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
 import { receiver, signatureValid } from './webhook-receiver.ts';
 
@@ -47,13 +47,17 @@ async function setup(
     ROUTING_WEBHOOK_SECRET: SECRET,
     ...extraEnv,
   });
-  const service = await startRoutingService(config, {
-    handleSignals: false,
-    fromBeginning: true,
-    logger: createLogger({ service: 'routing-service', level: 'error' }),
-    history: history ? { lookup: async (_tenant, ref) => history(ref) } : undefined,
-  });
-  onTestFinished(() => service.stop('test finished'));
+  const start = async () => {
+    const started = await startRoutingService(config, {
+      handleSignals: false,
+      fromBeginning: true,
+      logger: createLogger({ service: 'routing-service', level: 'error' }),
+      history: history ? { lookup: async (_tenant, ref) => history(ref) } : undefined,
+    });
+    onTestFinished(() => started.stop('test finished'));
+    return started;
+  };
+  const service = await start();
   const producer = kafka.producer();
   await producer.connect();
   onTestFinished(() => producer.disconnect());
@@ -81,7 +85,7 @@ async function setup(
     },
   });
   onTestFinished(() => consumer.disconnect());
-  return { topics, producer, seen, service };
+  return { topics, producer, seen, service, start };
 }
 
 function frustrationAlert(topic: string, callId: string) {
@@ -182,6 +186,43 @@ describe('routing-service', () => {
       signatureValid(hook.requests[0].headers, hook.requests[0].body.replace('senior', 'none'), SECRET),
     ).toBe(false);
     expect(seen.dead).toEqual([]);
+  });
+
+  it('rebuilds a call after a restart: no reason hinted twice under a new id, the customer kept', async () => {
+    const hook = await receiver(() => ({ status: 204 }));
+    const { topics, producer, seen, service, start } = await setup(hook.url, {});
+    const sad = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) =>
+        emotionOut(topics.emotions, emotionRecord('call-r', 'customer', from + k, 'sad')),
+      );
+    await produce(
+      producer,
+      callStarted(topics.calls, 'call-r', 'agent-7', 'billing', 'billing', 'cr_42'),
+      ...sad(0, 10),
+    );
+    await expect
+      .poll(() => seen.hints.map((h) => h.value.hintId), { timeout: 30_000 })
+      .toEqual(['demo/call-r:routing:live:distress-dominant:w9']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // one commit interval
+    await service.stop('restart');
+    await start();
+    await produce(producer, ...sad(10, 25));
+    // The topics replay side by side: the alert comes once the emotions are read again.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await produce(producer, frustrationAlert(topics.alerts, 'call-r'));
+    await expect.poll(() => seen.hints.length, { timeout: 30_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // nothing else follows
+    expect(seen.hints.map((h) => h.value.hintId)).toEqual([
+      'demo/call-r:routing:live:distress-dominant:w9',
+      'demo/call-r:routing:live:frustration-sustained:a20',
+    ]);
+    // The successor knows who the call is and what it had already found (0.4 with 0.7: 0.82).
+    expect(seen.hints[1].value).toMatchObject({
+      customerRef: 'cr_42',
+      agentId: 'agent-7',
+      queue: 'billing',
+      risk: 0.82,
+    });
   });
 
   it('dead-letters a hint after N failed deliveries without holding up the hints of other calls', async () => {

@@ -153,6 +153,22 @@ describe('routing engine', () => {
     for (let i = 0; i < 10; i++) expect(late.emotion(window(i, 'sad'))).toBeNull();
   });
 
+  it('names the call from the directory when its start was read elsewhere, and forgets on revocation', () => {
+    const engine = createRoutingEngine(RULES, {
+      callOf: (tenant, callId) => (callId === 'c-1' ? call : undefined),
+    });
+    expect(engine.alert(frustration)).toMatchObject({
+      customerRef: 'cr_4f2a',
+      agentId: 'agent-1',
+      queue: 'billing',
+    });
+    expect(engine.has('acme', 'c-1')).toBe(true);
+    engine.forget(['acme/c-1']);
+    expect(engine.has('acme', 'c-1')).toBe(false);
+    // Forgotten, not ended: a replay builds it again and hints as before.
+    expect(engine.alert(frustration)?.hintId).toBe('acme/c-1:routing:live:frustration-sustained:a17');
+  });
+
   it('frees a call at its end and makes no hint from its late records', () => {
     const engine = createRoutingEngine(RULES);
     engine.start(call, null);

@@ -1,0 +1,49 @@
+// What a successor of a routing instance needs to rebuild a call's hint state (recent windows,
+// reasons, last hint's risk) after a restart or rebalance: per input topic, the commit is held at
+// the first record of every live call (offset-hold.ts), so the new owner replays from there; the
+// hints of records below the previous owner's replay mark were produced already: not again (the
+// same ids, so a router would drop them, but the webhook would call it twice). Pure.
+import { OffsetHold } from '../shared/offset-hold.ts';
+import type { TopicPartition } from '../shared/consumer-runner.ts';
+
+export interface RoutingReplay {
+  /** A record of a live call (`${tenant}/${callId}`) at this offset: the first holds the commit. */
+  note(topic: string, partition: number, key: string, offset: number): void;
+  /** The call's state is gone (ended, forgotten): it holds no commit any more. */
+  release(key: string): void;
+  commitOffset(topic: string, partition: number, nextOffset: string): string;
+  setReplayUntil(topic: string, partition: number, producedUntil: number): void;
+  /** Whether the record's hints were produced by the previous owner. */
+  replayed(topic: string, partition: number, offset: number): boolean;
+  /** Releases the calls held by these partitions and returns their keys (their state must go). */
+  revoke(partitions: readonly TopicPartition[]): string[];
+}
+
+export function createRoutingReplay(topics: readonly string[], maxHoldRecords: number): RoutingReplay {
+  const holds = new Map(topics.map((topic) => [topic, new OffsetHold(maxHoldRecords)]));
+  const replayUntil = new Map<string, number>();
+  const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+  const release = (key: string) => {
+    for (const hold of holds.values()) hold.release(key);
+  };
+  return {
+    note: (topic, partition, key, offset) => holds.get(topic)?.note(partition, key, offset),
+    release,
+    commitOffset(topic, partition, nextOffset) {
+      const hold = holds.get(topic);
+      return hold ? String(hold.safeCommitOffset(partition, Number(nextOffset))) : nextOffset;
+    },
+    setReplayUntil: (topic, partition, producedUntil) => replayUntil.set(tp(topic, partition), producedUntil),
+    replayed: (topic, partition, offset) => offset < (replayUntil.get(tp(topic, partition)) ?? -1),
+    revoke(partitions) {
+      const keys = new Set<string>();
+      for (const { topic, partition } of partitions) {
+        replayUntil.delete(tp(topic, partition));
+        for (const key of holds.get(topic)?.dropPartitions([partition]) ?? []) keys.add(key);
+      }
+      // A call's state spans the topics: once it goes, no other topic holds a commit for it.
+      for (const key of keys) release(key);
+      return [...keys];
+    },
+  };
+}
