@@ -17,6 +17,12 @@ import { emotionClassifierEnv } from '../../../../services/emotion-classifier/co
 import { TOPICS } from '../../../../services/shared/topics.ts';
 
 const OVERLAYS = ['deploy/k8s/overlays/dev', 'deploy/k8s/overlays/prod'];
+/** Mounted files the services parse at start (the gateway's TLS pair): a real one each. */
+const TLS_FIXTURES = 'test/int/ingest/fixtures';
+const MOUNTED_CONTENT: Record<string, string> = {
+  TLS_CERT_FILE: readFileSync(join(TLS_FIXTURES, 'test-tls.crt'), 'utf8'),
+  TLS_KEY_FILE: readFileSync(join(TLS_FIXTURES, 'test-tls.key'), 'utf8'),
+};
 const secrets = documentedSecrets(readFileSync('deploy/k8s/README.md', 'utf8'));
 const rendered = Object.fromEntries(OVERLAYS.map((dir) => [dir, renderKustomization(dir)]));
 const SERVICES = [
@@ -76,7 +82,10 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
       for (const [name, value] of Object.entries(env)) {
         if (!value.startsWith('/etc/va/')) continue;
         env[name] = join(files, `${name}-${basename(value)}`);
-        writeFileSync(env[name], basename(value) === 'users.json' ? '{"users":[]}' : 'x');
+        writeFileSync(
+          env[name],
+          MOUNTED_CONTENT[name] ?? (basename(value) === 'users.json' ? '{"users":[]}' : 'x'),
+        );
       }
       const service = serviceOfCommand(container.command) as string;
       expect(() => SERVICE_ENV[service].load(env), deployment.metadata.name).not.toThrow();
