@@ -19,6 +19,18 @@ describe('secretProblems', () => {
     }
   });
 
+  it('refuses placeholder words, the short ones as whole words only', () => {
+    const placeholder = 'K: the secret looks like a placeholder (change-me, demo, example, …)';
+    for (const value of [
+      'demo-token-for-the-pilot-0a9b8c7d6e5f',
+      'x9Zq-test-k2Jw8vR4pL6nT0yB3mQ7hF1sD5gC',
+      'my-Secret-9f8e7d6c5b4a39281706',
+    ])
+      expect(secretProblems('K', value)).toContain(placeholder);
+    // Inside random characters "test" is chance, not a placeholder.
+    expect(secretProblems('K', 'k2Jw8vR4pLtEsT6nT0yB3mQ7hF1sD5gCx9Zq')).toEqual([]);
+  });
+
   it('accepts random keys', () => {
     for (let i = 0; i < 2000; i++) {
       expect(secretProblems('K', randomBytes(36).toString('base64url'))).toEqual([]);
