@@ -24,13 +24,6 @@ const topics = {
   emotions: config.EMOTIONS_TOPIC,
   alerts: config.ALERTS_TOPIC,
 };
-// The store before Kafka: a database that cannot be reached, or a data folder that cannot be
-// written, is one START_FAILED line naming it, not a driver's stack after "service started".
-const store = await openCallStore({
-  databaseUrl: config.DATABASE_URL,
-  dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
-  poolSize: config.DATABASE_POOL_SIZE,
-}).catch((error: unknown) => exitOnStartError('call-store', storeOpenError(config, error)));
 const base = await bootService({
   service: 'call-store',
   config,
@@ -40,6 +33,14 @@ const { logger, metrics, shutdown } = base;
 // Not ready until the store is open, the consumer joined and the QA API listens.
 let apiListening = false;
 base.ops.addReadiness('qa-api', () => apiListening);
+// After the ops server (migrations may take a while: /healthz answers meanwhile, /readyz says
+// not ready). A database that cannot be reached, or a data folder that cannot be written, is one
+// STORE_OPEN_FAILED line naming it, not a driver's stack.
+const store = await openCallStore({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
+  poolSize: config.DATABASE_POOL_SIZE,
+}).catch((error: unknown) => exitOnStartError('call-store', storeOpenError(config, error)));
 logger.info('store open', { backend: store.backend.kind });
 // Ready only while the database answers: without it every batch fails and the QA API errors.
 const database = startPeriodicProbe(() => store.backend.query('SELECT 1'), { initiallyReady: true });

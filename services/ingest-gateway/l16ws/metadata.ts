@@ -75,11 +75,11 @@ function consentOf(value: unknown, source: L16WsSource): RawCallStart['consent']
     throw new IngestError('BAD_METADATA', 'consent.storeFeatures must be a boolean');
   if (c.history !== undefined && typeof c.history !== 'boolean')
     throw new IngestError('BAD_METADATA', 'consent.history must be a boolean');
-  // history: false keeps the call out of the customer's history; absent = in it (as before).
+  // history: false keeps the call out of the customer's history; absent = the source's setting.
   return {
     analytics: c.analytics,
     storeFeatures: c.storeFeatures === true,
-    historyOptOut: c.history === false,
+    historyOptOut: c.history === undefined ? source.consent.historyOptOut : c.history === false,
   };
 }
 

@@ -149,6 +149,11 @@ describe('l16ws first frame -> CallStart', () => {
       storeFeatures: true,
       historyOptOut: true,
     });
+    // A first frame's consent without `history` keeps the source's opt-out; its own history wins.
+    expect(callStartFromMetadata({ consent: { analytics: true } }, source).consent?.historyOptOut).toBe(true);
+    expect(
+      callStartFromMetadata({ consent: { analytics: true, history: true } }, source).consent?.historyOptOut,
+    ).toBe(false);
     expect(callStartFromMetadata({}, jambonz).consent).toEqual({
       analytics: false,
       storeFeatures: false,
