@@ -12,6 +12,14 @@ import { buildTimelineJson } from './timeline.ts';
 
 /** An alert an agent's socket showed: its audience lists 'agent' (shared/auth/alert-audience.ts). */
 const AGENT_DIRECTED = `'agent' = ANY (string_to_array(a.audience, ','))`;
+const UNACKED = `NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.tenant = a.tenant AND k.alert_id = a.alert_id)`;
+/** Alerts of the call ($1 tenant, $2 call id) that also meet `condition`. */
+const countAlerts = (condition = 'true') =>
+  `(SELECT count(*) FROM alerts a WHERE a.tenant = $1 AND a.call_id = $2 AND ${condition})`;
+/** The counts of the search columns (staff and agents), from the alert rows kept without consent too. */
+const ALERT_COUNTS = `alerts_count = ${countAlerts()}, unacked_alerts = ${countAlerts(UNACKED)},
+  agent_alerts_count = ${countAlerts(AGENT_DIRECTED)},
+  agent_unacked_alerts = ${countAlerts(`${AGENT_DIRECTED} AND ${UNACKED}`)}`;
 
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
@@ -100,10 +108,11 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       // so is the timeline of a call whose consent was narrowed after its summary (writes.ts).
       await deleteDetails(tx, tenant, callId);
       await tx.query('DELETE FROM call_timelines WHERE tenant = $1 AND call_id = $2', [tenant, callId]);
-      await tx.query('UPDATE calls SET needs_summary = false WHERE tenant = $1 AND call_id = $2', [
-        tenant,
-        callId,
-      ]);
+      // A late alert or acknowledgement still moves the counts (the alert rows are kept).
+      await tx.query(
+        `UPDATE calls SET ${ALERT_COUNTS}, needs_summary = false WHERE tenant = $1 AND call_id = $2`,
+        [tenant, callId],
+      );
       return true;
     }
     const input = await loadScorecardInput(tx, tenant, callId, Number(call.duration_ms ?? 0));
@@ -115,27 +124,21 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
     );
     await tx.query(
       `UPDATE calls SET summary = $2::text::jsonb, scorecard = $3::text::jsonb, score = $4,
-         customer_anger_s = $5, alerts_count = $6, unacked_alerts = $7, trajectory = $8,
-         customer_mood = $10::text::jsonb, needs_summary = false, updated_at = now(),
-         agent_alerts_count = (SELECT count(*) FROM alerts a
-           WHERE a.tenant = $9 AND a.call_id = $1 AND ${AGENT_DIRECTED}),
-         agent_unacked_alerts = (SELECT count(*) FROM alerts a
-           WHERE a.tenant = $9 AND a.call_id = $1 AND ${AGENT_DIRECTED} AND NOT EXISTS
-             (SELECT 1 FROM alert_acks k WHERE k.tenant = a.tenant AND k.alert_id = a.alert_id))
-       WHERE tenant = $9 AND call_id = $1`,
+         customer_anger_s = $5, trajectory = $6, customer_mood = $8::text::jsonb,
+         needs_summary = false, updated_at = now()
+       WHERE tenant = $7 AND call_id = $1`,
       [
         callId,
         jsonParam(m),
         jsonParam({ version: card.version, score: card.score, parts: card.parts }),
         card.score,
         m.customerAngerS,
-        m.alertsCount,
-        m.alertsCount - m.alertsAcknowledged,
         m.trajectory,
         tenant,
         jsonParam(mood),
       ],
     );
+    await tx.query(`UPDATE calls SET ${ALERT_COUNTS} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
     if (!call.store_features) {
       await deleteDetails(tx, tenant, callId);
     } else {

@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../../../services/call-store/migrate.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
+import type { StoreEvent } from '../../../services/call-store/events.ts';
+import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 
@@ -100,11 +102,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
   });
 
   it('applies the narrowest consent of a call started again (a resumed stream), never a wider one', async () => {
-    const call = syntheticStoreCall({ callId: 'narrowed-1', durationS: 30 });
+    const customerRef = pseudonymiseCustomerRef('k'.repeat(32), 'acme', '+44 7700 900009');
+    const call = syntheticStoreCall({ callId: 'narrowed-1', durationS: 30, customerRef });
     const narrowed = (start: typeof call.start, consent: object) =>
       ({ ...start, consent: { ...(start as { consent: object }).consent, ...consent } }) as typeof call.start;
     await store.write(syntheticEvents(call));
     await store.finalizePending(0);
+    expect((await store.getCall(tenantScope, 'narrowed-1')).customerRef).toBe(customerRef);
     const windowsOf = async () =>
       (await store.getTimeline(tenantScope, 'narrowed-1', null)).speakers.agent.windows.startMs.length;
     expect(await windowsOf()).toBeGreaterThan(0);
@@ -112,7 +116,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     const result = await store.write([narrowed(call.start, { storeFeatures: false, historyOptOut: true })]);
     expect(result).toMatchObject({ inserted: 0, duplicates: 1 });
     await store.finalizePending(0);
-    expect((await store.getCall(tenantScope, 'narrowed-1')).storeFeatures).toBe(false);
+    const narrowedCall = await store.getCall(tenantScope, 'narrowed-1');
+    expect([narrowedCall.storeFeatures, narrowedCall.customerRef]).toEqual([false, null]);
     expect(await windowsOf()).toBe(0);
     // A later start asking for more again changes nothing.
     await store.write([call.start]);
@@ -122,6 +127,29 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     const twice = syntheticStoreCall({ callId: 'narrowed-2', durationS: 10 });
     await store.write([twice.start, narrowed(twice.start, { storeFeatures: false })]);
     expect((await store.getCall(tenantScope, 'narrowed-2')).storeFeatures).toBe(false);
+  });
+
+  it('counts a late acknowledgement of a call kept without its features', async () => {
+    const call = syntheticStoreCall({
+      callId: 'noconsent-ack',
+      durationS: 40,
+      storeFeatures: false,
+      angryFromS: 5,
+      angryToS: 20,
+      alert: true,
+      ackAfterS: 30,
+    });
+    const ack = call.alerts.find((e) => e.kind === 'ack') as StoreEvent;
+    await store.write(syntheticEvents(call).filter((e) => e !== ack));
+    await store.finalizePending(0);
+    const counts = async () => {
+      const c = await store.getCall(tenantScope, 'noconsent-ack');
+      return [c.alertsCount, c.unacknowledgedAlerts];
+    };
+    expect(await counts()).toEqual([1, 1]);
+    await store.write([ack]);
+    await store.finalizePending(0);
+    expect(await counts()).toEqual([1, 0]);
   });
 
   it('ends a call whose end never came once its audio has stopped long enough, and honours its consent', async () => {
