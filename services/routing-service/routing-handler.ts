@@ -24,26 +24,35 @@ export interface RoutingHandlerOptions {
   history: HistorySource;
   hints: Counter<'trigger' | 'suggested'>;
   lookups: Counter<'outcome'>;
+  /** Whether the call is live (the call directory): a replayed start of an ended one is skipped. */
+  isLive: (tenant: string, callId: string) => boolean;
+}
+
+/** A record below the previous owner's replay mark only rebuilds state: no hint, no metric. */
+export interface RecordContext {
+  replayed: boolean;
 }
 
 export function createRoutingHandler(
   o: RoutingHandlerOptions,
-): (input: RoutingInput) => Promise<OutRecord[]> {
+): (input: RoutingInput, context: RecordContext) => Promise<OutRecord[]> {
   const { config, engine, hints } = o;
 
-  const produce = (hint: RoutingHint | null): OutRecord[] => {
-    if (!hint) return [];
+  const produce = (hint: RoutingHint | null, replayed: boolean): OutRecord[] => {
+    if (!hint || replayed) return [];
     hints.inc({ trigger: hint.trigger, suggested: hint.suggested });
     return [outRecord(config.ROUTING_TOPIC, routingHintCodec, callKey(hint.tenant, hint.callId), hint)];
   };
 
-  const onCall = async (call: CallEvent): Promise<OutRecord[]> => {
+  const onCall = async (call: CallEvent, replayed: boolean): Promise<OutRecord[]> => {
     if (call.type === 'ended') {
       engine.end(call.tenant, call.callId);
       return [];
     }
     // No analytics without consent: such a call gets no history lookup and no hint.
     if (!call.consent.analytics) return [];
+    // A restart replays the starts of every held call: the ended ones need no lookup again.
+    if (replayed && !o.isLive(call.tenant, call.callId)) return [];
     // A customer who opted out of history gets live hints only: their past is not looked up.
     const found = historyAllowed(call)
       ? await historyWithin(
@@ -54,7 +63,7 @@ export function createRoutingHandler(
           call.callId,
         )
       : { history: null, outcome: 'opted_out' as const };
-    o.lookups.inc({ outcome: found.outcome });
+    if (!replayed) o.lookups.inc({ outcome: found.outcome });
     return produce(
       engine.start(
         {
@@ -67,13 +76,14 @@ export function createRoutingHandler(
         },
         found.history,
       ),
+      replayed,
     );
   };
 
-  return async (input) => {
+  return async (input, { replayed }) => {
     switch (input.schema) {
       case 'call':
-        return onCall(input.value);
+        return onCall(input.value, replayed);
       case 'emotion': {
         const e = input.value;
         return produce(
@@ -86,6 +96,7 @@ export function createRoutingHandler(
             state: e.state,
             producedAtMs: e.producedAtMs,
           }),
+          replayed,
         );
       }
       case 'alert': {
@@ -101,6 +112,7 @@ export function createRoutingHandler(
             message: a.message,
             firedAtMs: a.firedAtMs,
           }),
+          replayed,
         );
       }
       default:

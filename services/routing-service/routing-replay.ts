@@ -15,7 +15,11 @@ export interface RoutingReplay {
   setReplayUntil(topic: string, partition: number, producedUntil: number): void;
   /** Whether the record's hints were produced by the previous owner. */
   replayed(topic: string, partition: number, offset: number): boolean;
-  /** Releases the calls held by these partitions and returns their keys (their state must go). */
+  /**
+   * Releases the calls these partitions held and returns those no other topic still holds: their
+   * state must go. A call another topic still holds keeps its state (a produce failure revokes
+   * one partition only): the engine takes the replayed records again without counting them twice.
+   */
   revoke(partitions: readonly TopicPartition[]): string[];
 }
 
@@ -41,9 +45,7 @@ export function createRoutingReplay(topics: readonly string[], maxHoldRecords: n
         replayUntil.delete(tp(topic, partition));
         for (const key of holds.get(topic)?.dropPartitions([partition]) ?? []) keys.add(key);
       }
-      // A call's state spans the topics: once it goes, no other topic holds a commit for it.
-      for (const key of keys) release(key);
-      return [...keys];
+      return [...keys].filter((key) => ![...holds.values()].some((hold) => hold.holds(key)));
     },
   };
 }

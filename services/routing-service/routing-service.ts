@@ -91,6 +91,7 @@ export async function startRoutingService(
     history,
     hints: counters.hints,
     lookups: counters.lookups,
+    isLive: (tenant, callId) => directory.callOf(tenant, callId) !== undefined,
   });
 
   const runner = createConsumerRunner<RoutingInput>({
@@ -112,12 +113,14 @@ export async function startRoutingService(
       return decodeAlertsTopic(value, headers) as RoutingInput;
     },
     handle: async (record) => {
-      const outputs = await handle(record.value);
+      const offset = Number(record.offset);
+      const replayed = replay.replayed(record.topic, record.partition, offset);
+      const outputs = await handle(record.value, { replayed });
       const { tenant, callId } = record.value.value;
       const key = callKey(tenant, callId);
-      if (engine.has(tenant, callId)) replay.note(record.topic, record.partition, key, Number(record.offset));
+      if (engine.has(tenant, callId)) replay.note(record.topic, record.partition, key, offset);
       else replay.release(key);
-      return replay.replayed(record.topic, record.partition, Number(record.offset)) ? [] : outputs;
+      return outputs;
     },
     onRevoked: (partitions) => engine.forget(replay.revoke(partitions)),
     commitOffset: (topic, partition, next) => replay.commitOffset(topic, partition, next),
@@ -131,6 +134,8 @@ export async function startRoutingService(
     },
   });
 
+  /** Next offset the directory will read, per partition of the calls topic. */
+  const directoryReached = new Map<number, number>();
   const directoryRunner = createConsumerRunner<CallEvent>({
     kafka: base.kafka,
     producer,
@@ -147,6 +152,7 @@ export async function startRoutingService(
     decode: (value, headers) => callEventCodec.decode(value, headers),
     handle: (record) => {
       directory.apply(record.value);
+      directoryReached.set(record.partition, Number(record.offset) + 1);
       return [];
     },
   });
@@ -157,10 +163,41 @@ export async function startRoutingService(
   base.shutdown.add('routing consumer (finish batch, produce, commit)', () => runner.stop());
   if (webhook) base.shutdown.add('webhook deliveries in flight', () => webhook.close());
   await directoryRunner.start();
+  // The calls live now must be known before the group replays their emotions and alerts.
+  await caughtUp(base, config.CALLS_TOPIC, directoryReached).catch((error: unknown) =>
+    logger.warn('call directory still catching up; hints may lack the customer for a while', {
+      error: (error as Error).message,
+    }),
+  );
   await runner.start();
   await waitFor('the Kafka consumer to join', () => runner.ready(), 60_000, 50);
   logger.info('routing-service ready', { rules: rules.rules.length, webhook: Boolean(webhook) });
   return { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
+}
+
+/** Resolves once `reached` is at the end every partition of `topic` had when asked (60 s at most). */
+async function caughtUp(
+  base: ServiceBase,
+  topic: string,
+  reached: ReadonlyMap<number, number>,
+): Promise<void> {
+  const admin = base.kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await waitFor(
+      `the call directory to read ${topic} to its end`,
+      () =>
+        ends.every(
+          (end) =>
+            Number(end.high) <= Number(end.low) || (reached.get(end.partition) ?? 0) >= Number(end.high),
+        ),
+      60_000,
+      50,
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The call store's history when ROUTING_HISTORY_URL is set (the config checked its key), else none. */
