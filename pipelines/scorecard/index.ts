@@ -1,4 +1,4 @@
 // Public entry of the scorecard stage: post-call measures and the 0..100 score with its parts. Pure.
 export { computeScorecard, combine, scoreParts, WEIGHTS } from './scorecard.ts';
-export { computeMeasures } from './measures.ts';
+export { computeMeasures, FRUSTRATION_RULE_WORD } from './measures.ts';
 export type * from './types.ts';

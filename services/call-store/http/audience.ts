@@ -4,6 +4,7 @@
 // own call here sees what its live socket showed: its cues, no supervisor alerts, no reviews.
 // Staff (supervisors, QA reviewers, admins) read every alert of a call they may read, agent-only
 // cues included: whether the agent heard and followed its cues is what a QA review checks. Pure.
+import { FRUSTRATION_RULE_WORD } from '../../../pipelines/scorecard/index.ts';
 import { audienceIncludes, audienceOf } from '../../shared/auth/alert-audience.ts';
 import type { Principal } from '../../shared/auth/roles.ts';
 
@@ -23,30 +24,66 @@ export function visibleAlerts<A extends { audience: string }>(p: Principal, aler
 
 interface ViewedAlert {
   audience: string;
+  ruleId?: string;
   firedAt: string;
   acknowledgement: { at: string } | null;
 }
 
+const isFrustration = (alert: ViewedAlert) => alert.ruleId?.includes(FRUSTRATION_RULE_WORD) === true;
+
 /**
  * The summary's alert measures over the alerts the viewer sees: the stored summary counts every
- * alert of the call, which would tell an agent how many supervisor-only alerts it raised.
+ * alert of the call, which would tell an agent how many supervisor-only alerts it raised. The
+ * de-escalation times (one per frustration alert, in start order: pipelines/scorecard) keep the
+ * visible alerts' entries.
  */
-function summaryOverAlerts(summary: unknown, alerts: readonly ViewedAlert[]): unknown {
+function summaryOverAlerts(
+  summary: unknown,
+  all: readonly ViewedAlert[],
+  shown: readonly ViewedAlert[],
+): unknown {
   if (summary === null || typeof summary !== 'object' || !('alertsCount' in summary)) return summary;
-  const acked = alerts.filter((a) => a.acknowledgement !== null);
+  const acked = shown.filter((a) => a.acknowledgement !== null);
+  const deEscalation = (summary as { deEscalationS?: unknown }).deEscalationS;
+  const frustrations = all.filter(isFrustration);
   return {
     ...summary,
-    alertsCount: alerts.length,
+    alertsCount: shown.length,
     alertsAcknowledged: acked.length,
     ackDelaysS: acked.map((a) =>
       Math.max(0, (Date.parse((a.acknowledgement as { at: string }).at) - Date.parse(a.firedAt)) / 1000),
+    ),
+    ...(Array.isArray(deEscalation) && deEscalation.length === frustrations.length
+      ? { deEscalationS: deEscalation.filter((_, i) => shown.includes(frustrations[i])) }
+      : { deEscalationS: [] }),
+  };
+}
+
+/**
+ * The scorecard as a viewer who was not shown every alert reads it: the alert-handling part (the
+ * share of all the call's alerts acknowledged) is hidden; the score, a measure of the whole call,
+ * stays.
+ */
+function scorecardWithoutAlertHandling(scorecard: unknown): unknown {
+  const parts = (scorecard as { parts?: unknown } | null)?.parts;
+  if (!Array.isArray(parts)) return scorecard;
+  return {
+    ...(scorecard as object),
+    parts: parts.map((part: { name?: string }) =>
+      part.name === 'alertHandling' ? { ...part, value: null, measure: null } : part,
     ),
   };
 }
 
 /** A call list item or call detail as the principal may read it. */
 export function callForViewer<
-  C extends { reviewScore: number | null; alerts?: ViewedAlert[]; reviews?: unknown[]; summary?: unknown },
+  C extends {
+    reviewScore: number | null;
+    alerts?: ViewedAlert[];
+    reviews?: unknown[];
+    summary?: unknown;
+    scorecard?: unknown;
+  },
 >(p: Principal, call: C): C {
   if (seesReviews(p) && (!call.alerts || call.alerts.every((alert) => seesAlert(p, alert)))) return call;
   const out = { ...call };
@@ -56,8 +93,10 @@ export function callForViewer<
   }
   if (out.alerts) {
     out.alerts = visibleAlerts(p, out.alerts);
-    if (out.alerts.length < (call.alerts as ViewedAlert[]).length)
-      out.summary = summaryOverAlerts(out.summary, out.alerts);
+    if (out.alerts.length < (call.alerts as ViewedAlert[]).length) {
+      out.summary = summaryOverAlerts(out.summary, call.alerts as ViewedAlert[], out.alerts);
+      out.scorecard = scorecardWithoutAlertHandling(out.scorecard);
+    }
   }
   return out;
 }

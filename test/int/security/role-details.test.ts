@@ -78,23 +78,24 @@ describe('QA API audience', () => {
 
   beforeAll(async () => {
     store = await openCallStore({});
-    const callAt = (callId: string, hour: number, seed: number) =>
+    const callAt = (callId: string, hour: number, seed: number, anger = {}) =>
       syntheticStoreCall({
         callId,
         agentId: 'agent-1',
         startedAt: new Date(Date.UTC(2026, 10, 20, hour, 0)),
         durationS: 60,
         seed,
+        ...anger,
       });
     const call = callAt('call-a', 9, 1);
-    const quiet = callAt('call-b', 10, 2);
+    // call-b: the customer angry 10–30 s and a supervisor-only frustration alert, never acknowledged.
+    const angry = callAt('call-b', 10, 2, { angryFromS: 10, angryToS: 30, alert: true });
     await store.write([
       ...syntheticEvents(call),
       alert(10, 'agent'),
       alert(20, 'supervisor'),
       alert(30, 'agent,supervisor'),
-      ...syntheticEvents(quiet),
-      { ...alert(40, 'supervisor'), callId: 'call-b', alertId: 'acme/call-b:agent:40:rule-supervisor' },
+      ...syntheticEvents(angry),
     ]);
     const scope = { tenant: 'acme', agentId: null, teams: null };
     await store.addReview(scope, 'call-a', 'qa-1', { notes: 'talks over the customer', scoreOverride: 40 });
@@ -127,7 +128,7 @@ describe('QA API audience', () => {
     const listed = async (as: keyof typeof who, query = '') =>
       ((await api(as, `/calls${query}`)).calls as unknown as Counted[]).map(counts);
     // call-a: cues at 10 s and 30 s (both for the agent), a supervisor alert at 20 s; call-b: a
-    // supervisor alert only.
+    // supervisor-only frustration alert.
     expect(await listed('agent')).toEqual([
       ['call-b', 0, 0],
       ['call-a', 2, 2],
@@ -153,6 +154,17 @@ describe('QA API audience', () => {
     expect([own.alertsReceived, own.alertsAcknowledged]).toEqual([2, 0]);
     const bySupervisor = await api('supervisor', `/agents/agent-1/summary?${period}`);
     expect([bySupervisor.alertsReceived, bySupervisor.alertsAcknowledged]).toEqual([4, 0]);
+    // Nor does the summary's de-escalation (one time per frustration alert) or the scorecard's
+    // alert-handling part tell the agent of call-b's supervisor-only alert.
+    type Scored = {
+      summary: { deEscalationS: unknown[] };
+      scorecard: { parts: { name: string; value: number | null }[] };
+    };
+    const handling = (c: Scored) => c.scorecard.parts.find((p) => p.name === 'alertHandling')?.value;
+    const agentView = (await api('agent', '/calls/call-b')) as unknown as Scored;
+    const supervisorView = (await api('supervisor', '/calls/call-b')) as unknown as Scored;
+    expect([agentView.summary.deEscalationS, handling(agentView)]).toEqual([[], null]);
+    expect([supervisorView.summary.deEscalationS.length, handling(supervisorView)]).toEqual([1, 0]);
   });
 
   it('gives supervisors and QA reviewers every alert (the agent cues too: a review checks them) and the reviews', async () => {
