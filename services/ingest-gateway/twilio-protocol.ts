@@ -5,7 +5,7 @@
 // the agent). Each track is one channel; its frames are placed by `timestamp` (ms since the
 // stream started), so a track starting late or a lost frame becomes silence in the call.
 import { IngestError } from './errors.ts';
-import type { RawAudioFrame, RawCallStart } from './validate.ts';
+import type { RawCallStart } from './validate.ts';
 
 export type TwilioTrack = 'inbound' | 'outbound';
 
@@ -215,36 +215,9 @@ export function toCallStart(start: TwilioStart, tenant: string): RawCallStart {
 
 /** Twilio sends 20 ms of audio per media message. */
 export const TWILIO_FRAME_MS = 20;
-const FRAME_BYTES = (TWILIO_MEDIA_FORMAT.sampleRate / 1000) * TWILIO_FRAME_MS; // µ-law: 1 byte a sample
 
-/**
- * A media message as frames of its track's channel, one per 20 ms slot of the stream's timeline
- * (timestamp / 20 ms), so the batcher fills a skipped slot with silence and drops a repeated one;
- * the first frame's timestamp starts the channel's timeline. The slot is Twilio's fixed frame
- * size, never the message's own length: a 1-byte payload once made its slot 1/160 of a frame,
- * its sequence 160 times too far ahead, and the batcher dropped the track's next seconds as late.
- * A payload of another length is cut into 20 ms frames, the last padded with µ-law silence
- * (0xFF), so every slot is a whole frame and later audio keeps its time.
- */
-export function toAudioFrames(media: TwilioMedia, offsetMs = 0): RawAudioFrame[] {
-  const audioTimeMs = media.timestampMs + offsetMs;
-  const channel = TRACK_CHANNEL[media.track];
-  const first = Math.round(audioTimeMs / TWILIO_FRAME_MS);
-  const { payload } = media;
-  if (payload.byteLength === FRAME_BYTES) return [{ channel, sequence: first, audioTimeMs, payload }];
-  const frames: RawAudioFrame[] = [];
-  for (let at = 0, n = 0; at < payload.byteLength; at += FRAME_BYTES, n += 1) {
-    const part = Buffer.alloc(FRAME_BYTES, 0xff);
-    part.set(payload.subarray(at, at + FRAME_BYTES));
-    frames.push({
-      channel,
-      sequence: first + n,
-      audioTimeMs: audioTimeMs + n * TWILIO_FRAME_MS,
-      payload: part,
-    });
-  }
-  return frames;
-}
+/** The channel a track's audio goes to. */
+export const channelOfTrack = (track: TwilioTrack): string => TRACK_CHANNEL[track];
 
 /**
  * Where a new stream of a call that dropped goes on: its timestamps restart at 0, so they are

@@ -27,12 +27,13 @@ import {
   channelsOfTracks,
   parseTwilioMessage,
   resumeOffsetMs,
-  toAudioFrames,
   toCallStart,
   type TwilioMessage,
   type TwilioStart,
 } from './twilio-protocol.ts';
 import { verifyTwilioSignature } from '../shared/twilio-signature.ts';
+import { createTwilioFramer } from './twilio-framer.ts';
+import type { RawAudioFrame } from './validate.ts';
 
 export interface TwilioServerOptions extends AdapterServerOptions {
   config: TwilioConfig;
@@ -163,6 +164,10 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       return true;
     };
 
+    // 20 ms frames of this stream's payloads, to whichever call the stream carries by then.
+    const framer = createTwilioFramer();
+    const emitFrame = (frame: RawAudioFrame): void => call.session.handle({ message: 'frame', frame });
+
     const otherStream = (sid: string | undefined): void => {
       if (streamSid !== null && sid !== undefined && sid !== streamSid)
         throw new IngestError('BAD_MESSAGE', 'a message of another stream');
@@ -197,11 +202,11 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
         case 'media':
           otherStream(message.streamSid);
           twilioMetrics.bytes.inc({ track: message.media.track }, message.media.payload.byteLength);
-          for (const frame of toAudioFrames(message.media, offsetMs))
-            call.session.handle({ message: 'frame', frame });
+          framer.push(message.media, offsetMs, emitFrame);
           return;
         case 'stop':
           otherStream(message.streamSid);
+          framer.flush(emitFrame);
           call.session.handle({ message: 'end', end: { reason: 'twilio-stop' } });
           return;
         case 'unknown':

@@ -3,10 +3,23 @@
 // parameters, and malformed messages fail with their stable codes.
 import { describe, expect, it } from 'vitest';
 import { createChannelBatcher } from '../../../../services/ingest-gateway/channel-batcher.ts';
+import { createTwilioFramer } from '../../../../services/ingest-gateway/twilio-framer.ts';
+import type { RawAudioFrame } from '../../../../services/ingest-gateway/validate.ts';
+
+/** The frames of one message, as a fresh stream's framer emits them. */
+function toAudioFrames(
+  media: Parameters<ReturnType<typeof createTwilioFramer>['push']>[0],
+  offsetMs = 0,
+): RawAudioFrame[] {
+  const frames: RawAudioFrame[] = [];
+  const framer = createTwilioFramer();
+  framer.push(media, offsetMs, (f) => frames.push(f));
+  framer.flush((f) => frames.push(f));
+  return frames;
+}
 import {
   parseTwilioMessage,
   resumeOffsetMs,
-  toAudioFrames,
   toCallStart,
   type TwilioStart,
 } from '../../../../services/ingest-gateway/twilio-protocol.ts';
@@ -97,33 +110,45 @@ describe('Twilio Media Streams messages', () => {
     expect(resumeOffsetMs(30_000, -50)).toBe(30_000);
   });
 
-  it('keeps a track on its 20 ms slots when one payload is short or long', () => {
-    const batcher = createChannelBatcher({
-      callId: 'c',
-      tenant: 't',
-      channel: 'customer',
-      codec: 'pcmu',
-      sampleRateHz: 8000,
-      maxChunkMs: 1_000_000,
-      maxGapFillMs: 5_000,
-    });
-    const sizes = (slot: number) => (slot === 100 ? 1 : slot === 200 ? 320 : 160);
-    for (let slot = 0; slot < 500; slot++) {
-      if (slot === 201) continue; // the 320-byte payload at 200 carried slot 201 too
-      const media = {
-        track: 'inbound' as const,
-        chunk: slot,
-        timestampMs: slot * 20,
-        payload: Buffer.alloc(sizes(slot), 7),
-      };
-      for (const frame of toAudioFrames(media)) batcher.add(frame.payload, frame.sequence, 0);
-    }
-    const chunk = batcher.flush(0, true);
-    // Every slot kept, none dropped as late: 10 s of audio, the short slot padded with silence.
-    expect(chunk?.payload.byteLength).toBe(500 * 160);
-    expect(batcher.stats).toMatchObject({ duplicates: 0, framesMissing: 0 });
-    const audio = chunk?.payload as Uint8Array;
-    expect([audio[100 * 160], audio[100 * 160 + 1], audio[499 * 160]]).toEqual([7, 0xff, 7]);
+  it('keeps a track on its 20 ms slots whatever the payload lengths, losing no audio', () => {
+    const batcherOf = () =>
+      createChannelBatcher({
+        callId: 'c',
+        tenant: 't',
+        channel: 'customer',
+        codec: 'pcmu',
+        sampleRateHz: 8000,
+        maxChunkMs: 1_000_000,
+        maxGapFillMs: 5_000,
+      });
+    const stream = (payloads: { atMs: number; bytes: number }[]) => {
+      const batcher = batcherOf();
+      const framer = createTwilioFramer();
+      const emit = (frame: RawAudioFrame) => batcher.add(frame.payload, frame.sequence, 0);
+      let value = 0;
+      for (const { atMs, bytes } of payloads) {
+        const payload = Buffer.alloc(bytes);
+        for (let i = 0; i < bytes; i++) payload[i] = (value++ % 200) + 1; // never 0xFF
+        framer.push({ track: 'inbound', chunk: 0, timestampMs: atMs, payload }, 0, emit);
+      }
+      framer.flush(emit);
+      return { audio: batcher.flush(0, true)?.payload as Uint8Array, stats: batcher.stats };
+    };
+    // 10 ms payloads (80 bytes): every byte kept, in order, no duplicate dropped.
+    const halves = stream(Array.from({ length: 100 }, (_, k) => ({ atMs: k * 10, bytes: 80 })));
+    expect(halves.audio.byteLength).toBe(8000);
+    expect(halves.stats).toMatchObject({ duplicates: 0, framesMissing: 0 });
+    expect(Array.from(halves.audio.subarray(0, 3))).toEqual([1, 2, 3]);
+    // One 1-byte payload at slot 100 and a 40 ms one at slot 200: later slots keep their time.
+    const odd = stream(
+      Array.from({ length: 500 }, (_, slot) => slot)
+        .filter((slot) => slot !== 201)
+        .map((slot) => ({ atMs: slot * 20, bytes: slot === 100 ? 1 : slot === 200 ? 320 : 160 })),
+    );
+    expect(odd.audio.byteLength).toBe(500 * 160);
+    expect(odd.stats).toMatchObject({ duplicates: 0, framesMissing: 0 });
+    expect(odd.audio[100 * 160 + 1]).toBe(0xff); // the short payload's slot: padded with silence
+    expect(odd.audio[101 * 160]).not.toBe(0xff);
     expect(toAudioFrames({ track: 'inbound', chunk: 1, timestampMs: 0, payload: Buffer.alloc(0) })).toEqual(
       [],
     );

@@ -1,0 +1,79 @@
+// Twilio media payloads as the gateway's frames: one per 20 ms slot of the stream's timeline
+// (timestamp / 20 ms), so the batcher fills a skipped slot with silence and drops a repeated one.
+// The slot is Twilio's fixed frame size, never a message's own length: a 1-byte payload once made
+// its slot 1/160 of a frame, its sequence 160 times too far ahead, and the batcher dropped the
+// track's next seconds as late. Twilio sends 160-byte payloads (passed on as they are, no copy);
+// any other length is gathered per track into whole 20 ms frames (two 10 ms payloads make one),
+// and a frame left incomplete by a jump in the timestamps, or at the stream's end, is padded
+// with µ-law silence (0xFF). Pure but for the frames it hands to `emit`.
+import { channelOfTrack, TWILIO_FRAME_MS, type TwilioMedia, type TwilioTrack } from './twilio-protocol.ts';
+import type { RawAudioFrame } from './validate.ts';
+
+const FRAME_BYTES = 8 * TWILIO_FRAME_MS; // 8 kHz µ-law: one byte a sample
+const SILENCE = 0xff;
+
+interface Pending {
+  bytes: Buffer;
+  length: number;
+  /** Audio time of the pending bytes' first sample. */
+  startMs: number;
+}
+
+export interface TwilioFramer {
+  /** Hands the message's whole frames to `emit`, in order; `offsetMs` shifts a resumed stream. */
+  push(media: TwilioMedia, offsetMs: number, emit: (frame: RawAudioFrame) => void): void;
+  /** Hands on each track's incomplete frame, padded with silence (the stream ends). */
+  flush(emit: (frame: RawAudioFrame) => void): void;
+}
+
+export function createTwilioFramer(): TwilioFramer {
+  const pending = new Map<TwilioTrack, Pending>();
+
+  const frame = (track: TwilioTrack, startMs: number, payload: Buffer): RawAudioFrame => ({
+    channel: channelOfTrack(track),
+    sequence: Math.round(startMs / TWILIO_FRAME_MS),
+    audioTimeMs: startMs,
+    payload,
+  });
+  const flushTrack = (track: TwilioTrack, p: Pending, emit: (frame: RawAudioFrame) => void) => {
+    if (p.length === 0) return;
+    const padded = Buffer.alloc(FRAME_BYTES, SILENCE);
+    p.bytes.copy(padded, 0, 0, p.length);
+    p.length = 0;
+    emit(frame(track, p.startMs, padded));
+  };
+
+  return {
+    push(media, offsetMs, emit) {
+      const atMs = media.timestampMs + offsetMs;
+      const { payload, track } = media;
+      let p = pending.get(track);
+      if ((p === undefined || p.length === 0) && payload.byteLength === FRAME_BYTES) {
+        emit(frame(track, atMs, payload));
+        return;
+      }
+      if (p === undefined) {
+        p = { bytes: Buffer.alloc(FRAME_BYTES), length: 0, startMs: atMs };
+        pending.set(track, p);
+      }
+      // Not where the pending bytes end (a lost message, a jump): that frame ends here.
+      if (p.length > 0 && Math.abs(atMs - (p.startMs + p.length / 8)) >= TWILIO_FRAME_MS / 2)
+        flushTrack(track, p, emit);
+      if (p.length === 0) p.startMs = atMs;
+      for (let at = 0; at < payload.byteLength;) {
+        const take = Math.min(FRAME_BYTES - p.length, payload.byteLength - at);
+        payload.copy(p.bytes, p.length, at, at + take);
+        p.length += take;
+        at += take;
+        if (p.length === FRAME_BYTES) {
+          emit(frame(track, p.startMs, Buffer.from(p.bytes)));
+          p.length = 0;
+          p.startMs += TWILIO_FRAME_MS;
+        }
+      }
+    },
+    flush(emit) {
+      for (const [track, p] of pending) flushTrack(track, p, emit);
+    },
+  };
+}
