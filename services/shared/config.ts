@@ -64,11 +64,11 @@ export function loadConfig<S extends z.ZodType>(
  */
 export function shownValue(name: string, raw: string | undefined): string {
   if (raw === undefined) return 'unset';
-  if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE|DSN/i.test(name)) return '(hidden)';
+  if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE_URL|DSN/i.test(name)) return '(hidden)';
   const masked = raw
     .replace(/\/\/[^\s]*@/g, '//(credentials hidden)@')
     .replace(/\?[^\s#]*/g, '?(query hidden)')
-    .replace(/(password|passwd|pwd)=\S*/gi, '$1=(hidden)');
+    .replace(/(password|passwd|pwd)\s*=\s*('(?:[^'\\]|\\.)*'?|\S*)/gi, '$1=(hidden)');
   return `"${masked}"`;
 }
 

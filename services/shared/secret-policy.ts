@@ -11,10 +11,11 @@ export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
 
 /**
  * Words of placeholders people leave in place ("changeme", "example-secret", "demo-token…"). The
- * short ones count only as whole words: "test" or "demo" turns up inside about one random
- * 48-character key in 10 000, which was then refused as a placeholder.
+ * short ones count at the start or as whole words: "test" or "demo" turns up inside about one
+ * random 48-character key in 10 000, which was then refused as a placeholder.
  */
-const PLACEHOLDER = /change.?me|example|placeholder|password|secret|(^|[^a-z0-9])(demo|test)([^a-z0-9]|$)/i;
+const PLACEHOLDER =
+  /change.?me|example|placeholder|password|secret|^(demo|test)|[^a-z0-9](demo|test)([^a-z0-9]|$)/i;
 
 /** A random 32-character secret has ~20+ distinct characters; "aaaa…" or "abab…" is not a key. */
 const MIN_DISTINCT_CHARACTERS = 10;

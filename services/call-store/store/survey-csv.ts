@@ -46,6 +46,7 @@ function* rows(text: string): Generator<{ line: number; fields: string[]; proble
         } else if (ch === '"') {
           quoted = false;
           i++;
+          while (text[i] === ' ' || text[i] === '\t') i++; // `"c-1" ,5`: spaces after the quote
           const next = text[i];
           if (i < text.length && next !== ',' && next !== '\n' && !(next === '\r' && text[i + 1] === '\n'))
             problem ??= 'text after a closing quote (a quote inside a field is written "")';

@@ -23,6 +23,7 @@ describe('secretProblems', () => {
     const placeholder = 'K: the secret looks like a placeholder (change-me, demo, example, …)';
     for (const value of [
       'demo-token-for-the-pilot-0a9b8c7d6e5f',
+      'testtoken-Zq8vR4pL6nT0yB3mQ7hF1sD5gCx9k',
       'x9Zq-test-k2Jw8vR4pL6nT0yB3mQ7hF1sD5gC',
       'my-Secret-9f8e7d6c5b4a39281706',
     ])

@@ -20,11 +20,12 @@ describe('survey CSV', () => {
   });
 
   it('names malformed quoting instead of keeping the stray quote', () => {
-    const records = parseSurveyCsv('call_id,csat\n"c-1"x,5\nc"-2,4\n"c ""3""",3\n');
+    const records = parseSurveyCsv('call_id,csat\n"c-1"x,5\nc"-2,4\n"c ""3""",3\n"c-4" ,2\n');
     expect(records.map((r) => r.problem ?? r.cells.call_id)).toEqual([
       'text after a closing quote (a quote inside a field is written "")',
       'a quote inside an unquoted field (quote the whole field, a quote in it written "")',
       'c "3"',
+      'c-4',
     ]);
   });
 
