@@ -3,7 +3,7 @@
 // (stat, readdir, realpath).
 import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { AnalyzeError } from './errors.ts';
 
 export function findWavFiles(input: string): string[] {
@@ -54,15 +54,16 @@ function targetKind(path: string) {
 
 /**
  * Each recording's call id in event ids: its file name without the extension; names that occur
- * twice (`a/call.wav`, `b/call.wav`) get a short hash of the path, so no two share event ids.
+ * twice (`a/call.wav`, `b/call.wav`) get a short hash of their path inside the input folder
+ * (`root`), so no two share event ids and `recs`, `./recs` or `/abs/recs` give the same ids.
  */
-export function callIdsOf(files: readonly string[]): string[] {
+export function callIdsOf(files: readonly string[], root: string): string[] {
   const names = files.map((file) => basename(file).replace(/\.[^.]*$/, ''));
   const count = new Map<string, number>();
   for (const name of names) count.set(name, (count.get(name) ?? 0) + 1);
   return names.map((name, k) =>
     (count.get(name) ?? 0) > 1
-      ? `${name}-${createHash('sha256').update(files[k]).digest('hex').slice(0, 8)}`
+      ? `${name}-${createHash('sha256').update(relative(root, files[k])).digest('hex').slice(0, 8)}`
       : name,
   );
 }

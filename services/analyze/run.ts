@@ -28,7 +28,7 @@ export async function runAnalyze(
   openStore: OpenAnalysisStore,
 ): Promise<number> {
   const files = findWavFiles(options.input);
-  const callIds = callIdsOf(files);
+  const callIds = callIdsOf(files, options.input);
   const modelJson = readModelJson(options.modelPath);
   const model = toModel(modelJson);
   const progress = createProgress(files.length, io.stderr);

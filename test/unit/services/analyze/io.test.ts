@@ -63,12 +63,14 @@ describe('findWavFiles', () => {
 
 describe('callIdsOf', () => {
   it('names a recording by its file name, and two of the same name apart', () => {
-    const ids = callIdsOf(['in/a/call.wav', 'in/b/call.wav', 'in/other.WAV']);
+    const ids = callIdsOf(['in/a/call.wav', 'in/b/call.wav', 'in/other.WAV'], 'in');
     expect(ids[2]).toBe('other');
     expect(ids[0]).toMatch(/^call-[0-9a-f]{8}$/);
     expect(ids[1]).toMatch(/^call-[0-9a-f]{8}$/);
     expect(ids[0]).not.toBe(ids[1]);
-    expect(callIdsOf(['in/a/call.wav', 'in/b/call.wav'])).toEqual(ids.slice(0, 2));
+    expect(callIdsOf(['in/a/call.wav', 'in/b/call.wav'], 'in')).toEqual(ids.slice(0, 2));
+    // The same folder named another way gives the same ids.
+    expect(callIdsOf(['/abs/in/a/call.wav', '/abs/in/b/call.wav'], '/abs/in')).toEqual(ids.slice(0, 2));
   });
 });
 
