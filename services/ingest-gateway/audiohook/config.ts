@@ -15,7 +15,7 @@ export interface AudioHookOrg {
   /** The client secret, base64-decoded: the HMAC key of the upgrade signature. */
   signingKey: Uint8Array;
   /** AudioHook carries no consent: the organisation's integration is the consent decision. */
-  consent: { analytics: boolean; storeFeatures: boolean };
+  consent: { analytics: boolean; storeFeatures: boolean; historyOptOut: boolean };
 }
 
 export interface AudioHookConfig {
@@ -55,10 +55,16 @@ const orgSchema = z
     tenant: z.string().min(1),
     apiKey: z.string().min(16).max(512),
     clientSecret: z.string().regex(BASE64, 'must be base64'),
+    // history: false keeps the organisation's calls out of the customer history (its ANI-linked
+    // pseudonym links nothing); absent = in it, as for the other intakes.
     consent: z
-      .object({ analytics: z.boolean(), storeFeatures: z.boolean().default(false) })
+      .object({
+        analytics: z.boolean(),
+        storeFeatures: z.boolean().default(false),
+        history: z.boolean().default(true),
+      })
       .strict()
-      .default({ analytics: false, storeFeatures: false }),
+      .default({ analytics: false, storeFeatures: false, history: true }),
   })
   .strict();
 
@@ -96,7 +102,11 @@ export function parseAudioHookOrgs(
       tenant: o.tenant,
       apiKey: o.apiKey,
       signingKey,
-      consent: o.consent,
+      consent: {
+        analytics: o.consent.analytics,
+        storeFeatures: o.consent.storeFeatures,
+        historyOptOut: !o.consent.history,
+      },
     });
   }
   if (orgs.size === 0 && problems.length === 0) problems.push(`${variable}: no organizations`);

@@ -146,9 +146,12 @@ describe('AudioHook organisations', () => {
     expect(org).toMatchObject({
       id: ORG,
       tenant: 'acme',
-      consent: { analytics: false, storeFeatures: false },
+      consent: { analytics: false, storeFeatures: false, historyOptOut: false },
     });
     expect(Buffer.from(org?.signingKey ?? []).toString()).toBe('0123456789abcdefghijklmnopqrstuv');
+    // An organisation may keep its calls out of the customer history (ANI-linked otherwise).
+    const optedOut = parse({ [ORG]: { ...good, consent: { analytics: true, history: false } } }).get(ORG);
+    expect(optedOut?.consent).toEqual({ analytics: true, storeFeatures: false, historyOptOut: true });
   });
 
   it('refuses bad entries with CONFIG errors that never echo a secret', () => {
