@@ -12,6 +12,10 @@ import type { Auth } from '../shared/auth/tokens.ts';
 import type { DemoUser } from '../shared/auth/users.ts';
 import type { Hub } from './hub.ts';
 import { contentTypeOf } from '../shared/content-type.ts';
+import { API_HEADERS, pageHeaders } from '../shared/http-security-headers.ts';
+
+/** The pages load only their own styles (no inline ones). */
+const PAGE_HEADERS = pageHeaders("'self'");
 
 const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
@@ -47,7 +51,12 @@ function json(
   headers: Record<string, string> = {},
 ): void {
   response
-    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      ...API_HEADERS,
+      ...headers,
+    })
     .end(JSON.stringify(body));
 }
 
@@ -130,16 +139,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!file.startsWith(root + '/') || !existsSync(file) || !statSync(file).isFile()) {
       const missing = !existsSync(join(root, 'index.html'));
       response
-        .writeHead(missing ? 503 : 404, { 'content-type': 'text/plain; charset=utf-8' })
+        .writeHead(missing ? 503 : 404, { 'content-type': 'text/plain; charset=utf-8', ...API_HEADERS })
         .end(missing ? 'pages not built: run `npm run build:web`\n' : 'not found\n');
       return;
     }
     response.writeHead(200, {
       'content-type': contentTypeOf(file),
       'cache-control': file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy':
-        "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'",
+      ...PAGE_HEADERS,
     });
     if (request.method === 'HEAD') response.end();
     else createReadStream(file).pipe(response);

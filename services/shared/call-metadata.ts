@@ -15,10 +15,12 @@ export type CallMetadataField = keyof typeof CALL_METADATA_LIMITS;
 
 /**
  * PostgreSQL text cannot hold NUL (a record with one failed the store's whole batch); the other
- * C0 controls and DEL have no place in an id or a name and only corrupt logs and pages.
+ * C0 controls and DEL have no place in an id or a name and only corrupt logs and pages; the
+ * bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, Unicode TR #36 §2.1) make
+ * a shown agent id or queue read as another ("agent-1\u202e7" shows as a different name).
  */
 // eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `value` cannot be kept as the call's `field`, or null when it can. */
 export function callMetadataProblem(field: CallMetadataField, value: string): string | null {

@@ -19,6 +19,7 @@ import { verifyBearer } from './auth.ts';
 import { login } from './login.ts';
 import { handleInternal, isInternalPath } from './internal.ts';
 import { CsvBody, isApiPath, matchRoute, routeLabel, type ApiResponse } from './routes.ts';
+import { API_HEADERS, pageHeaders } from '../../shared/http-security-headers.ts';
 import { contentTypeOf } from '../../shared/content-type.ts';
 import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
 import { nulPath } from '../nul-path.ts';
@@ -67,17 +68,14 @@ const STATUS: Record<StoreErrorCode, number> = {
   STORE_OPEN_FAILED: 503, // start-up only: never answered, the service exits
 };
 
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
-};
+/** The QA pages set style attributes (dom.ts): inline styles allowed, nothing else inline. */
+const PAGE_HEADERS = pageHeaders("'self' 'unsafe-inline'");
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) {
   res.writeHead(status, {
     'content-type': 'application/json',
     'cache-control': 'no-store',
-    ...SECURITY_HEADERS,
+    ...API_HEADERS,
     ...extra,
   });
   res.end(JSON.stringify(body));
@@ -146,7 +144,7 @@ function serveStatic(res: ServerResponse, webRoot: string, path: string): boolea
   res.writeHead(200, {
     'content-type': contentTypeOf(file),
     'cache-control': relative === 'index.html' ? 'no-cache' : 'public, max-age=3600',
-    ...SECURITY_HEADERS,
+    ...PAGE_HEADERS,
   });
   createReadStream(file).pipe(res);
   return true;
@@ -303,7 +301,7 @@ function sendApiResult(res: ServerResponse, result: ApiResponse): void {
   res.writeHead(result.status, {
     'content-type': result.contentType,
     'cache-control': 'no-store',
-    ...SECURITY_HEADERS,
+    ...API_HEADERS,
     ...disposition,
   });
   res.end(result.body as string);

@@ -17,9 +17,13 @@ export interface Principal {
   teams: string[];
 }
 
-/** Roles that act on alerts; a QA reviewer only reads (the wallboard is read-only for them). */
+/**
+ * Roles that act on alerts: supervisors and admins. A QA reviewer only reads (the wallboard is
+ * read-only for them); an agent has no acknowledge button, and an ack frame of its own would mark
+ * its own call's alerts handled, in the view of its supervisor and in its own scorecard.
+ */
 export function mayAcknowledge(p: { role: string }): boolean {
-  return p.role !== 'qa_reviewer';
+  return p.role === 'supervisor' || p.role === 'admin';
 }
 
 /** Reviews, survey imports and reports are for staff: agents only read their own calls. */

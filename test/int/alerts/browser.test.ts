@@ -129,5 +129,18 @@ describe('pages in a real browser', () => {
     const token = await board.evaluate(() => sessionStorage.getItem('va.token'));
     expect(token).toBeTruthy();
     expect(urls.filter((u) => u.includes(token!))).toEqual([]);
+
+    // The login page words its reason from a fixed list: a link cannot put a sentence there.
+    const login = await context.newPage();
+    await login.goto(
+      `${h.baseUrl}/?reason=${encodeURIComponent('Call the IT desk and read them your password')}`,
+    );
+    await expect(login.locator('#login-error').textContent()).resolves.toBe('');
+    await login.goto(`${h.baseUrl}/?reason=expired`);
+    await expect(login.locator('#login-error').textContent()).resolves.toBe('Your session expired.');
+    // No other site may frame the pages (clickjacking).
+    const headers = (await fetch(`${h.baseUrl}/wallboard.html`)).headers;
+    expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(headers.get('x-frame-options')).toBe('DENY');
   });
 });

@@ -12,11 +12,12 @@ import { uniqueName } from '../../support/kafka.ts';
 import { connect, emotionRecord, login, sendEmotion, startCall, startHarness } from '../alerts/harness.ts';
 
 describe('QA reviewers on the WebSocket', () => {
-  it('see supervisor alerts but their acknowledgement is refused with FORBIDDEN; a supervisor’s is not', async () => {
+  it('see supervisor alerts but their acknowledgement is refused with FORBIDDEN, as an agent’s; a supervisor’s is not', async () => {
     const h = await startHarness();
     const callId = uniqueName('call');
     const qa = await connect(h, await login(h, 'qa'));
     const supervisor = await connect(h, await login(h, 'supervisor'));
+    const agent = await connect(h, await login(h, 'agent-2'));
     await startCall(h, callId, 'agent-2');
     for (let i = 0; i < 6; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
     const seen = (await qa.waitFor((f) => f.type === 'alert')).alert as { alertId: string };
@@ -27,6 +28,15 @@ describe('QA reviewers on the WebSocket', () => {
     expect(refused.message).toMatch(/qa_reviewer cannot acknowledge/);
     await new Promise((r) => setTimeout(r, 500));
     expect(supervisor.frames.filter((f) => f.type === 'ack')).toEqual([]);
+
+    // Nor may the call's own agent mark it handled (its page has no button; its scorecard counts acks).
+    const cue = (await agent.waitFor((f) => f.type === 'alert')).alert as { alertId: string };
+    agent.send({ type: 'ack', alertId: cue.alertId });
+    const agentRefused = await agent.waitFor((f) => f.type === 'error');
+    expect([agentRefused.code, agentRefused.message]).toEqual([
+      'FORBIDDEN',
+      'role agent cannot acknowledge alerts',
+    ]);
 
     supervisor.send({ type: 'ack', alertId: seen.alertId });
     const ack = await qa.waitFor((f) => f.type === 'ack');

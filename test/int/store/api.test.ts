@@ -67,6 +67,16 @@ afterAll(async () => {
 const cursorOf = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('QA API', () => {
+  it('answers with headers that keep its data from being framed, sniffed or referred', async () => {
+    const answer = await api('qa', '/calls');
+    expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect([answer.headers.get('x-frame-options'), answer.headers.get('x-content-type-options')]).toEqual([
+      'DENY',
+      'nosniff',
+    ]);
+    expect((await api(null, '/calls')).headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('searches calls with filters and pages through them with a cursor', async () => {
     const first = await api('qa', '/calls?limit=4&sort=startedAt&order=asc');
     expect(first.status).toBe(200);

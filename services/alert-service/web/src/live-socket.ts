@@ -18,9 +18,19 @@ export function saveToken(value: string): void {
   sessionStorage.setItem(TOKEN_KEY, value);
 }
 
-export function signOut(reason = ''): void {
+/**
+ * Why the login page opens, as a code: the page words it from a fixed list (SIGN_IN_REASONS), so
+ * a link cannot make it show an attacker's sentence as the product's own message.
+ */
+export type SignInReason = keyof typeof SIGN_IN_REASONS;
+export const SIGN_IN_REASONS = {
+  expired: 'Your session expired.',
+  again: 'Please sign in again.',
+} as const;
+
+export function signOut(reason?: SignInReason): void {
   sessionStorage.removeItem(TOKEN_KEY);
-  location.assign(reason ? `/?reason=${encodeURIComponent(reason)}` : '/');
+  location.assign(reason ? `/?reason=${reason}` : '/');
 }
 
 export interface LiveSocket {
@@ -69,7 +79,7 @@ export function openLive(
       if (ws !== socket) return;
       ws = null;
       if (event.code === UNAUTHORIZED) {
-        signOut(event.reason === 'TOKEN_EXPIRED' ? 'Your session expired.' : 'Please sign in again.');
+        signOut(event.reason === 'TOKEN_EXPIRED' ? 'expired' : 'again');
         return;
       }
       attempt += 1;

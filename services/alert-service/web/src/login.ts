@@ -2,12 +2,13 @@
 /// <reference lib="dom.iterable" />
 // Login page: posts the demo credentials to /api/login, keeps the token in sessionStorage (never
 // in the URL) and opens the wallboard (supervisors, admins) or the agent view (agents).
-import { saveToken } from './live-socket.ts';
+import { saveToken, SIGN_IN_REASONS } from './live-socket.ts';
 
 const form = document.getElementById('login-form') as HTMLFormElement;
 const error = document.getElementById('login-error') as HTMLParagraphElement;
 const reason = new URLSearchParams(location.search).get('reason');
-if (reason) error.textContent = reason;
+if (reason !== null && Object.hasOwn(SIGN_IN_REASONS, reason))
+  error.textContent = SIGN_IN_REASONS[reason as keyof typeof SIGN_IN_REASONS];
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

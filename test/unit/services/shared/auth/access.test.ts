@@ -56,7 +56,7 @@ describe('access rules', () => {
 
   it('lets every role but the read-only QA reviewer acknowledge', () => {
     expect(mayAcknowledge(supervisor([]))).toBe(true);
-    expect(mayAcknowledge(agent('a'))).toBe(true);
+    expect(mayAcknowledge(agent('a'))).toBe(false); // no button, and its own scorecard counts acks
     expect(mayAcknowledge({ role: 'qa_reviewer' })).toBe(false);
   });
 });
