@@ -104,7 +104,15 @@ process.on('SIGTERM', () => onSignal('SIGTERM'));
 process.stdout.on('error', () => void stopAll('stdout closed').then(() => process.exit(0)));
 
 ensurePagesBuilt();
-broker = await findBroker();
+try {
+  broker = await findBroker();
+} catch (error) {
+  // A Ctrl-C in the terminal also reaches the broker's start-up (one process group), which then
+  // fails: the signal's handler speaks first (it exits 130); without a signal, one line, no stack.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  say(`no Kafka broker: ${(error as Error).message}`);
+  process.exit(1);
+}
 say(`Kafka ${broker.version} (${broker.source}) at ${broker.brokers.join(',')}`);
 const kafka = createKafka({ clientId: 'va-demo', brokers: broker.brokers });
 
