@@ -68,6 +68,8 @@ export interface RoutingEngine {
   forget(keys: Iterable<string>): void;
   /** Whether the engine holds state of this live call (not ended, not forgotten). */
   has(tenant: string, callId: string): boolean;
+  /** Whether the call ended (among the recently ended calls the engine remembers). */
+  hasEnded(tenant: string, callId: string): boolean;
   size(): number;
 }
 
@@ -239,6 +241,7 @@ export function createRoutingEngine(
       });
     },
     has: (tenant, callId) => calls.has(keyOf(tenant, callId)),
+    hasEnded: (tenant, callId) => ended.has(keyOf(tenant, callId)),
     forget(keys) {
       for (const key of keys) calls.delete(key);
     },

@@ -48,6 +48,13 @@ export function createTwilioFramer(): TwilioFramer {
       const atMs = media.timestampMs + offsetMs;
       const { payload, track } = media;
       let p = pending.get(track);
+      // Not where the pending bytes end (a lost message, a jump, a short one): that frame ends here.
+      if (
+        p !== undefined &&
+        p.length > 0 &&
+        Math.abs(atMs - (p.startMs + p.length / 8)) >= TWILIO_FRAME_MS / 2
+      )
+        flushTrack(track, p, emit);
       if ((p === undefined || p.length === 0) && payload.byteLength === FRAME_BYTES) {
         emit(frame(track, atMs, payload));
         return;
@@ -56,9 +63,6 @@ export function createTwilioFramer(): TwilioFramer {
         p = { bytes: Buffer.alloc(FRAME_BYTES), length: 0, startMs: atMs };
         pending.set(track, p);
       }
-      // Not where the pending bytes end (a lost message, a jump): that frame ends here.
-      if (p.length > 0 && Math.abs(atMs - (p.startMs + p.length / 8)) >= TWILIO_FRAME_MS / 2)
-        flushTrack(track, p, emit);
       if (p.length === 0) p.startMs = atMs;
       for (let at = 0; at < payload.byteLength;) {
         const take = Math.min(FRAME_BYTES - p.length, payload.byteLength - at);

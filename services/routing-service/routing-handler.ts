@@ -24,8 +24,8 @@ export interface RoutingHandlerOptions {
   history: HistorySource;
   hints: Counter<'trigger' | 'suggested'>;
   lookups: Counter<'outcome'>;
-  /** Whether the call is live (the call directory): a replayed start of an ended one is skipped. */
-  isLive: (tenant: string, callId: string) => boolean;
+  /** Whether the call is known to have ended: a replayed start of such a call is skipped. */
+  hasEnded: (tenant: string, callId: string) => boolean;
 }
 
 /** A record below the previous owner's replay mark only rebuilds state: no hint, no metric. */
@@ -52,7 +52,7 @@ export function createRoutingHandler(
     // No analytics without consent: such a call gets no history lookup and no hint.
     if (!call.consent.analytics) return [];
     // A restart replays the starts of every held call: the ended ones need no lookup again.
-    if (replayed && !o.isLive(call.tenant, call.callId)) return [];
+    if (replayed && o.hasEnded(call.tenant, call.callId)) return [];
     // A customer who opted out of history gets live hints only: their past is not looked up.
     const found = historyAllowed(call)
       ? await historyWithin(

@@ -16,9 +16,10 @@ export interface RoutingReplay {
   /** Whether the record's hints were produced by the previous owner. */
   replayed(topic: string, partition: number, offset: number): boolean;
   /**
-   * Releases the calls these partitions held and returns those no other topic still holds: their
-   * state must go. A call another topic still holds keeps its state (a produce failure revokes
-   * one partition only): the engine takes the replayed records again without counting them twice.
+   * Releases the calls these partitions held, on every topic, and returns their keys: their state
+   * must go. Also after a failed produce, which revokes one partition only: the re-read records
+   * must make their hints again (kept state would take them as already counted and the lost hint
+   * would never be made), at the price of the other topics' part of those calls' state.
    */
   revoke(partitions: readonly TopicPartition[]): string[];
 }
@@ -45,7 +46,8 @@ export function createRoutingReplay(topics: readonly string[], maxHoldRecords: n
         replayUntil.delete(tp(topic, partition));
         for (const key of holds.get(topic)?.dropPartitions([partition]) ?? []) keys.add(key);
       }
-      return [...keys].filter((key) => ![...holds.values()].some((hold) => hold.holds(key)));
+      for (const key of keys) release(key);
+      return [...keys];
     },
   };
 }

@@ -91,7 +91,8 @@ export async function startRoutingService(
     history,
     hints: counters.hints,
     lookups: counters.lookups,
-    isLive: (tenant, callId) => directory.callOf(tenant, callId) !== undefined,
+    // The directory's ends reach the engine (above): an unknown call is not taken for an ended one.
+    hasEnded: (tenant, callId) => engine.hasEnded(tenant, callId),
   });
 
   const runner = createConsumerRunner<RoutingInput>({
@@ -136,7 +137,7 @@ export async function startRoutingService(
 
   /** Next offset the directory will read, per partition of the calls topic. */
   const directoryReached = new Map<number, number>();
-  const directoryRunner = createConsumerRunner<CallEvent>({
+  const directoryRunner = createConsumerRunner<CallEvent | null>({
     kafka: base.kafka,
     producer,
     service: SERVICE,
@@ -145,13 +146,21 @@ export async function startRoutingService(
     topics: [config.CALLS_TOPIC],
     fromBeginning: true,
     commitOffsets: false,
-    poison: 'skip', // the group consumer dead-letters the same records
+    poison: 'skip', // decode never throws (above); the group consumer dead-letters bad records
     consumerConfig: { minBytes: 1, maxWaitTimeInMs: 500 },
     logger,
     metrics: { errors: metrics.errors },
-    decode: (value, headers) => callEventCodec.decode(value, headers),
+    // A record it cannot read still counts as read (the catch-up below waits for every offset);
+    // the group consumer dead-letters it.
+    decode: (value, headers) => {
+      try {
+        return callEventCodec.decode(value, headers);
+      } catch {
+        return null;
+      }
+    },
     handle: (record) => {
-      directory.apply(record.value);
+      if (record.value) directory.apply(record.value);
       directoryReached.set(record.partition, Number(record.offset) + 1);
       return [];
     },
@@ -169,6 +178,9 @@ export async function startRoutingService(
       error: (error as Error).message,
     }),
   );
+  // A stop during the catch-up already stopped the runner: it must not start after that.
+  if (base.shutdown.signal.aborted)
+    return { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
   await runner.start();
   await waitFor('the Kafka consumer to join', () => runner.ready(), 60_000, 50);
   logger.info('routing-service ready', { rules: rules.rules.length, webhook: Boolean(webhook) });

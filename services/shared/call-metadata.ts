@@ -15,18 +15,24 @@ export type CallMetadataField = keyof typeof CALL_METADATA_LIMITS;
 
 /**
  * PostgreSQL text cannot hold NUL (a record with one failed the store's whole batch); the other
- * C0 controls and DEL have no place in an id or a name and only corrupt logs and pages; the
- * bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, Unicode TR #36 §2.1) make
- * a shown agent id or queue read as another ("agent-1\u202e7" shows as a different name).
+ * C0 controls and DEL have no place in an id or a name and only corrupt logs and pages.
  */
 // eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, Unicode TR #36 §2.1): in a
+ * shown agent id or queue they make it read as another ("agent-1\u202e7"). Refused in call
+ * metadata only: search text and reasons may carry isolates from right-to-left text.
+ */
+export const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `value` cannot be kept as the call's `field`, or null when it can. */
 export function callMetadataProblem(field: CallMetadataField, value: string): string | null {
   const { min, max } = CALL_METADATA_LIMITS[field];
   if (value.length < min) return `${field} must not be empty`;
   if (value.length > max) return `${field} is longer than ${max} characters`;
-  if (CONTROL_CHARACTER.test(value)) return `${field} contains a control character`;
+  if (CONTROL_CHARACTER.test(value) || BIDI_CONTROL.test(value))
+    return `${field} contains a control character`;
   return null;
 }

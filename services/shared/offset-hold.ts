@@ -42,11 +42,6 @@ export class OffsetHold {
     if (!this.calls.has(key)) this.calls.set(key, { partition, firstOffset: offset });
   }
 
-  /** Whether the call holds a commit here. */
-  holds(key: string): boolean {
-    return this.calls.has(key);
-  }
-
   /** The call's state is gone (ended, purged): it no longer holds its partition's commit. */
   release(key: string): boolean {
     return this.calls.delete(key);

@@ -60,17 +60,18 @@ function summaryOverAlerts(
 }
 
 /**
- * The scorecard as a viewer who was not shown every alert reads it: the alert-handling part (the
- * share of all the call's alerts acknowledged) is hidden; the score, a measure of the whole call,
- * stays.
+ * The scorecard as a viewer who was not shown every alert reads it: the parts measured over
+ * alerts it did not see are hidden (alert handling; de-escalation when a hidden alert is a
+ * frustration one); the score, a measure of the whole call, stays (SECURITY.md, known gaps).
  */
-function scorecardWithoutAlertHandling(scorecard: unknown): unknown {
+function scorecardOverAlerts(scorecard: unknown, hiddenFrustration: boolean): unknown {
   const parts = (scorecard as { parts?: unknown } | null)?.parts;
   if (!Array.isArray(parts)) return scorecard;
+  const hidden = new Set(['alertHandling', ...(hiddenFrustration ? ['deEscalation'] : [])]);
   return {
     ...(scorecard as object),
     parts: parts.map((part: { name?: string }) =>
-      part.name === 'alertHandling' ? { ...part, value: null, measure: null } : part,
+      hidden.has(part.name ?? '') ? { ...part, value: null, measure: null } : part,
     ),
   };
 }
@@ -93,9 +94,12 @@ export function callForViewer<
   }
   if (out.alerts) {
     out.alerts = visibleAlerts(p, out.alerts);
-    if (out.alerts.length < (call.alerts as ViewedAlert[]).length) {
-      out.summary = summaryOverAlerts(out.summary, call.alerts as ViewedAlert[], out.alerts);
-      out.scorecard = scorecardWithoutAlertHandling(out.scorecard);
+    const all = call.alerts as ViewedAlert[];
+    if (out.alerts.length < all.length) {
+      const shown = out.alerts;
+      out.summary = summaryOverAlerts(out.summary, all, shown);
+      const hiddenFrustration = all.some((alert) => isFrustration(alert) && !shown.includes(alert));
+      out.scorecard = scorecardOverAlerts(out.scorecard, hiddenFrustration);
     }
   }
   return out;

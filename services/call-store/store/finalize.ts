@@ -35,6 +35,7 @@ export async function loadScorecardInput(
   durationMs: number,
 ) {
   // Sequential: a pg transaction is one connection, which runs one query at a time anyway.
+  // Alerts in the QA API's order (calls.ts listAlerts): a viewer's de-escalation entries match them.
   const windows = await tx.query<Record<string, unknown>>(
     `SELECT channel, start_ms, end_ms, speech_fraction, syllable_rate, tension
        FROM speaker_windows WHERE tenant = $1 AND call_id = $2`,
@@ -53,7 +54,7 @@ export async function loadScorecardInput(
   const alerts = await tx.query<Record<string, unknown>>(
     `SELECT a.alert_id, a.rule_id, a.start_ms, a.fired_at, k.acked_at
        FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
-       WHERE a.tenant = $1 AND a.call_id = $2`,
+       WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
     [tenant, callId],
   );
   const input: ScorecardInput = {

@@ -170,11 +170,18 @@ describe('QA API audience', () => {
       summary: { deEscalationS: unknown[] };
       scorecard: { parts: { name: string; value: number | null }[] };
     };
-    const handling = (c: Scored) => c.scorecard.parts.find((p) => p.name === 'alertHandling')?.value;
+    const part = (c: Scored, name: string) => c.scorecard.parts.find((p) => p.name === name)?.value;
     const agentView = (await api('agent', '/calls/call-b')) as unknown as Scored;
     const supervisorView = (await api('supervisor', '/calls/call-b')) as unknown as Scored;
-    expect([agentView.summary.deEscalationS, handling(agentView)]).toEqual([[], null]);
-    expect([supervisorView.summary.deEscalationS.length, handling(supervisorView)]).toEqual([1, 0]);
+    expect([
+      agentView.summary.deEscalationS,
+      part(agentView, 'alertHandling'),
+      part(agentView, 'deEscalation'),
+    ]).toEqual([[], null, null]);
+    expect([supervisorView.summary.deEscalationS.length, part(supervisorView, 'alertHandling')]).toEqual([
+      1, 0,
+    ]);
+    expect(part(supervisorView, 'deEscalation')).not.toBeNull();
   });
 
   it('gives supervisors and QA reviewers every alert (the agent cues too: a review checks them) and the reviews', async () => {

@@ -152,6 +152,16 @@ describe('Twilio Media Streams messages', () => {
     expect(toAudioFrames({ track: 'inbound', chunk: 1, timestampMs: 0, payload: Buffer.alloc(0) })).toEqual(
       [],
     );
+    // After a short payload, whole ones on their slots pass on as they came again (no copy).
+    const framer = createTwilioFramer();
+    const got: RawAudioFrame[] = [];
+    framer.push({ track: 'inbound', chunk: 0, timestampMs: 0, payload: Buffer.alloc(1) }, 0, (f) =>
+      got.push(f),
+    );
+    const whole = Buffer.alloc(160, 5);
+    framer.push({ track: 'inbound', chunk: 1, timestampMs: 20, payload: whole }, 0, (f) => got.push(f));
+    expect(got.map((f) => f.sequence)).toEqual([0, 1]);
+    expect(got[1].payload).toBe(whole);
   });
 
   it('accepts connected, mark, dtmf and stop, and ignores unknown events', () => {
