@@ -20,7 +20,19 @@ export interface CallAnalyzerLike {
 
 export type AnalyzerFactory = (format: AudioFormat) => CallAnalyzerLike;
 
-export class CallStateError extends CodedError<'CALL_LIMIT_EXCEEDED' | 'FORMAT_CHANGED'> {}
+export class CallStateError extends CodedError<
+  'CALL_LIMIT_EXCEEDED' | 'FORMAT_CHANGED' | 'AUDIO_TIME_JUMP'
+> {}
+
+/**
+ * How far a call's audio may jump ahead for the wall time that passed at the gateway between its
+ * chunks: no stream runs faster than MAX_STREAM_SPEED (at most 1 000 × real time), plus a minute of
+ * slack for clocks. A chunk an hour ahead of its call one second later is no resumed stream: taken
+ * for one, it restarted the call there and its later audio was dropped as already processed. The
+ * clock is the chunks' own (`firstReceivedAtMs`), so a replay judges a record as the first run did.
+ */
+const MAX_AUDIO_PACE = 1000;
+const JUMP_SLACK_MS = 60_000;
 
 export interface CallStatesOptions {
   createAnalyzer: AnalyzerFactory;
@@ -58,6 +70,8 @@ interface CallState {
   lastSeenMs: number;
   /** Channels whose last record (the gateway's `final` chunk) arrived. */
   readonly finals: Set<Channel>;
+  /** Latest gateway wall clock of the call's records (0 = unknown). */
+  lastReceivedMs: number;
 }
 
 export interface AudioRecord {
@@ -67,6 +81,9 @@ export interface AudioRecord {
   channel: Channel;
   /** Audio time of the record's first sample, ms since call start. */
   startMs: number;
+  /** Wall clock at the gateway of the record's first and last frame (AudioChunk), when known. */
+  receivedFirstMs?: number;
+  receivedLastMs?: number;
   format: AudioFormat;
   payload: Uint8Array;
 }
@@ -113,7 +130,16 @@ export class CallStates {
     // Handled as a jump: one state never mixes two partitions' offsets, so each partition's commit
     // and revocation only concern its own records.
     const moved = state.partition !== record.partition;
-    if (moved || (held !== undefined && record.startMs - held.endMs > this.options.maxGapMs)) {
+    const jumpMs = held === undefined ? 0 : record.startMs - held.endMs;
+    if (!moved && jumpMs > this.options.maxGapMs && state.lastReceivedMs > 0 && record.receivedFirstMs) {
+      const wallMs = Math.max(0, record.receivedFirstMs - state.lastReceivedMs);
+      if (jumpMs > MAX_AUDIO_PACE * wallMs + this.options.maxGapMs + JUMP_SLACK_MS)
+        throw new CallStateError(
+          'AUDIO_TIME_JUMP',
+          `audio jumps ${jumpMs} ms ahead of the call ${wallMs} ms after its previous chunk at the gateway`,
+        );
+    }
+    if (moved || jumpMs > this.options.maxGapMs) {
       // A jump too long to fill with silence (e.g. the call resumed on another gateway after an
       // outage): finish the windows so far and start again on the grid; ids stay audio-time based.
       this.collect(state, state.analyzer.flush(), out);
@@ -121,6 +147,10 @@ export class CallStates {
       state = this.stateFor(record, nowMs) as CallState;
     }
     state.lastSeenMs = nowMs;
+    state.lastReceivedMs = Math.max(
+      state.lastReceivedMs,
+      record.receivedLastMs ?? record.receivedFirstMs ?? 0,
+    );
     let cursor = state.cursors[record.channel];
     if (cursor === undefined) {
       // A channel's first record may start up to a hop (plus batching skew) after the origin.
@@ -228,6 +258,7 @@ export class CallStates {
       originMs,
       baseIndex,
       cursors: {},
+      lastReceivedMs: 0,
       ledger: new OffsetLedger(),
       nextIndex: { agent: baseIndex, customer: baseIndex, dynamics: baseIndex },
       lastSeenMs: nowMs,

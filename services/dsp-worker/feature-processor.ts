@@ -105,6 +105,8 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
           callId: key,
           channel,
           startMs: chunk.audioStartMs,
+          receivedFirstMs: chunk.firstReceivedAtMs,
+          receivedLastMs: chunk.receivedAtMs,
           format: { codec: chunk.codec, sampleRateHz: chunk.sampleRateHz },
           payload: chunk.payload,
         },

@@ -1,6 +1,7 @@
 // The dsp-worker's per-call state: window ids from audio time, freeing, bounds, and the commit
 // rule that lets a restarted worker resume without gaps.
 import { describe, expect, it } from 'vitest';
+import { thrownError } from '../../../support/thrown.ts';
 import type { Channel } from '../../../../pipelines/dsp/types.ts';
 import { AudioTimeError } from '../../../../services/dsp-worker/audio-cursor.ts';
 import {
@@ -181,6 +182,26 @@ describe('CallStates', () => {
     expect(later).toEqual([60]);
     expect(() => calls.push({ ...first, offset: 13, startMs: 1e12 }, 0)).toThrow(AudioTimeError);
     expect(() => calls.push({ ...first, offset: 14, startMs: -5 }, 0)).toThrow(AudioTimeError);
+  });
+
+  it('dead-letters a chunk that jumps further ahead than the gateway clock allows, and goes on', () => {
+    const calls = states({ maxGapMs: 2000 });
+    const [first] = callRecords(['far'], 1);
+    const at = (offset: number, startMs: number, receivedMs: number) => ({
+      ...first,
+      offset,
+      startMs,
+      receivedFirstMs: receivedMs,
+      receivedLastMs: receivedMs,
+    });
+    calls.push(at(0, 0, 1_000_000), 0);
+    // An hour ahead, 20 ms later at the gateway: no stream runs that fast.
+    const far = thrownError(() => calls.push(at(1, 3_600_000, 1_000_020), 0), CallStateError);
+    expect(far.code).toBe('AUDIO_TIME_JUMP');
+    // The call goes on where it was: the next chunk's window completes as usual.
+    expect(calls.push(at(2, 2000, 1_000_040), 0).windows.map((w) => w.window.windowIndex)).toEqual([0]);
+    // A resumed stream a real 5 minutes later may jump 5 minutes.
+    expect(calls.push(at(3, 302_000, 1_300_040), 0).windows.map((w) => w.window.windowIndex)).toEqual([1]);
   });
 
   it('starts a call first seen mid-hop on the window grid, whatever the gap limit', () => {
