@@ -178,13 +178,13 @@ export async function startRoutingService(
       error: (error as Error).message,
     }),
   );
+  const service = { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
   // A stop during the catch-up already stopped the runner: it must not start after that.
-  if (base.shutdown.signal.aborted)
-    return { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
+  if (base.shutdown.signal.aborted) return service;
   await runner.start();
   await waitFor('the Kafka consumer to join', () => runner.ready(), 60_000, 50);
   logger.info('routing-service ready', { rules: rules.rules.length, webhook: Boolean(webhook) });
-  return { base, runner, webhook, stop: (reason = 'stop') => base.shutdown.run(reason) };
+  return service;
 }
 
 /** Resolves once `reached` is at the end every partition of `topic` had when asked (60 s at most). */
