@@ -129,11 +129,20 @@ export interface AckView {
   acknowledgedAtMs: number;
 }
 
+/**
+ * A call purged from the live view. With its tenant: call ids are the clients', so an every-tenant
+ * admin may watch two tenants' calls of one id (a bare id would remove both tiles).
+ */
+export interface RemovedCallView {
+  tenant: string;
+  callId: string;
+}
+
 export type ServerFrame =
   | { type: 'welcome'; user: UserView; instanceId: string; heartbeatMs: number; serverTimeMs: number }
   | { type: 'snapshot'; seq: number; calls: CallView[]; alerts: AlertView[] }
   | { type: 'resumed'; fromSeq: number; replayed: number }
-  | { type: 'state'; calls: CallView[]; removed: string[] }
+  | { type: 'state'; calls: CallView[]; removed: RemovedCallView[] }
   | { type: 'alert'; alert: AlertView }
   | { type: 'ack'; ack: AckView }
   | { type: 'heartbeat'; serverTimeMs: number }

@@ -1,10 +1,11 @@
 // The `state` frames of one push: each changed call serialised once, and each distinct frame
 // (which changed calls and purged ids a client may see) built once, so clients that see the same
-// calls (e.g. all supervisors of a tenant) share one buffer. Purged call ids too go only to
-// clients that could see the call (no other tenant's call ids). Pure.
+// calls (e.g. all supervisors of a tenant) share one buffer. Purged calls (tenant and id) too go
+// only to clients that could see the call (no other tenant's call ids). Pure.
 import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
 import { callView, type CallRegistry } from './call-registry.ts';
+import type { RemovedCallView } from './protocol.ts';
 
 /** Newest trend points in state frames (the snapshot carries the whole trend). */
 const TREND_TAIL = 8;
@@ -27,7 +28,9 @@ export function createStateFrames({ changed, removed }: StateChanges): (p: Princ
     const key = `${visible.join(',')}|${gone.join(',')}`;
     let data = frames.get(key);
     if (data === undefined) {
-      const removedJson = JSON.stringify(gone.map((i) => removed[i].callId));
+      const removedJson = JSON.stringify(
+        gone.map((i): RemovedCallView => ({ tenant: removed[i].tenant, callId: removed[i].callId })),
+      );
       data =
         visible.length === 0 && gone.length === 0
           ? null

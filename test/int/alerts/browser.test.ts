@@ -14,6 +14,11 @@ import {
   type Harness,
 } from './harness.ts';
 import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
+import { callEventRecord } from '../../../devkit/records/call-event.ts';
+import { emotionOut } from '../../../devkit/records/alert-records.ts';
+import { callKey } from '../../../services/shared/call-key.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callEventCodec } from '../../../services/shared/records.ts';
 
 const SCREENSHOTS = 'reports/screenshots';
 const ALERT_PAGES = 'services/alert-service/web/vite.config.ts';
@@ -142,5 +147,59 @@ describe('pages in a real browser', () => {
     const headers = (await fetch(`${h.baseUrl}/wallboard.html`)).headers;
     expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it("keeps two tenants' calls of one id apart on an every-tenant admin's wallboard", async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    const pages = await buildPages(ALERT_PAGES);
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+    // Calls with no record for 2 s are purged: the test ends one twin by falling silent.
+    const h = await startHarness({ ALERT_WEB_DIR: pages, ALERT_CALL_IDLE_MS: '2000' });
+    const board = await (await launch()).newPage();
+    await signInToWallboard(board, h.baseUrl, 'admin', '**/wallboard.html');
+    await board.getByText('● live').waitFor();
+
+    const twin = uniqueName('twin');
+    const other = 'other-tenant';
+    await startCall(h, twin, 'agent-1', '', 'billing-queue');
+    await sendRecords(h.producer, [
+      outRecord(
+        h.topics.calls,
+        callEventCodec,
+        callKey(other, twin),
+        callEventRecord(twin, { tenant: other, agentId: 'agent-9', queue: 'other-queue' }),
+      ),
+    ]);
+    const tileOf = (tenant: string) => board.locator(`[data-call-id="${twin}"][data-tenant="${tenant}"]`);
+    await tileOf('demo').waitFor();
+    await tileOf(other).waitFor();
+
+    // The demo tenant's customer gets angry, the other tenant's stays calm.
+    const stream = async (from: number, to: number, tenants: string[]) => {
+      for (let i = from; i < to; i += 1) {
+        for (const tenant of tenants) {
+          const state = tenant === 'demo' ? 'angry' : 'neutral';
+          await sendRecords(h.producer, [
+            emotionOut(h.topics.emotions, { ...emotionRecord(twin, 'customer', i, state), tenant }),
+          ]);
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    };
+    await stream(0, 10, ['demo', other]);
+    await board
+      .locator(`[data-alert-id^="demo/${twin}:customer:"][data-alert-id$=":customer-frustration"]`)
+      .waitFor();
+    await expect(tileOf('demo').locator('.tile-alert').textContent()).resolves.toContain(
+      'Customer frustration sustained',
+    );
+    await expect(tileOf(other).locator('.tile-alert').textContent()).resolves.toBe('No alerts');
+    await expect(tileOf(other).locator('.mood-word').textContent()).resolves.toBe('neutral');
+    expect(await board.locator('.tile').count()).toBe(2);
+
+    // The demo twin falls silent and is purged; only its tile goes.
+    await stream(10, 40, [other]);
+    await expect.poll(() => tileOf('demo').count(), { timeout: 10_000 }).toBe(0);
+    expect(await tileOf(other).count()).toBe(1);
   });
 });

@@ -5,7 +5,10 @@
 import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
+import { callKey } from '../../../shared/call-key.ts';
 
+// Keyed by (tenant, call id), as the wallboard: the server scopes an agent to its tenant, but a
+// call id alone names a call only within one.
 const calls = new Map<string, CallView>();
 const alerts: AlertView[] = [];
 const statusEl = document.getElementById('status')!;
@@ -19,7 +22,7 @@ function pickCurrent(): CallView | undefined {
     .filter((c) => c.endedAtMs === null)
     .sort((a, b) => b.startedAtMs - a.startedAtMs);
   const chosen = live[0] ?? [...calls.values()].sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
-  current = chosen?.callId ?? null;
+  current = chosen ? callKey(chosen.tenant, chosen.callId) : null;
   return chosen;
 }
 
@@ -56,7 +59,7 @@ function render(): void {
 }
 
 function renderHistory(): void {
-  const mine = alerts.filter((a) => a.callId === current);
+  const mine = alerts.filter((a) => callKey(a.tenant, a.callId) === current);
   history.replaceChildren(
     ...mine.map((a) => {
       const s = severityLabel(a.severity);
@@ -75,12 +78,15 @@ function renderHistory(): void {
 function onFrame(frame: ServerFrame): void {
   if (frame.type === 'welcome') document.getElementById('user')!.textContent = frame.user.displayName;
   else if (frame.type === 'snapshot') {
-    for (const c of frame.calls) calls.set(c.callId, c);
+    for (const c of frame.calls) calls.set(callKey(c.tenant, c.callId), c);
     for (const a of frame.alerts) if (!alerts.some((x) => x.alertId === a.alertId)) alerts.push(a);
     alerts.sort((a, b) => b.firedAtMs - a.firedAtMs);
   } else if (frame.type === 'state') {
-    for (const c of frame.calls) calls.set(c.callId, { ...c, moodTrend: mergeTrend(calls.get(c.callId), c) });
-    for (const id of frame.removed) calls.delete(id);
+    for (const c of frame.calls) {
+      const key = callKey(c.tenant, c.callId);
+      calls.set(key, { ...c, moodTrend: mergeTrend(calls.get(key), c) });
+    }
+    for (const gone of frame.removed) calls.delete(callKey(gone.tenant, gone.callId));
   } else if (frame.type === 'alert') {
     if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);
   } else return;

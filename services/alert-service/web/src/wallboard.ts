@@ -7,6 +7,7 @@ import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.t
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
+import { callKey } from '../../../shared/call-key.ts';
 
 interface Tile {
   root: HTMLElement;
@@ -30,19 +31,23 @@ const teamFilter = document.getElementById('filter-team') as HTMLSelectElement;
 const queueFilter = document.getElementById('filter-queue') as HTMLSelectElement;
 const statusEl = document.getElementById('status')!;
 const countEl = document.getElementById('call-count')!;
+// Calls, tiles and their latest alert are keyed by (tenant, call id): an every-tenant admin may
+// watch two tenants' calls of one id.
 const calls = new Map<string, CallView>();
 const tiles = new Map<string, Tile>();
 const alerts = new Map<string, { view: AlertView; item: HTMLLIElement }>();
 const latestAlert = new Map<string, AlertView>();
+const keyOf = (c: { tenant: string; callId: string }): string => callKey(c.tenant, c.callId);
 const MAX_ALERTS = 100;
 
 document.getElementById('sign-out')!.addEventListener('click', () => signOut());
 
 function tileFor(call: CallView): Tile {
-  let tile = tiles.get(call.callId);
+  let tile = tiles.get(keyOf(call));
   if (tile) return tile;
   const root = el('article', 'tile');
   root.dataset.callId = call.callId;
+  root.dataset.tenant = call.tenant;
   const head = el('header', 'tile-head');
   const agent = el('span', 'tile-agent');
   const queue = el('span', 'tile-queue');
@@ -83,7 +88,7 @@ function tileFor(call: CallView): Tile {
     history,
     alert,
   };
-  tiles.set(call.callId, tile);
+  tiles.set(keyOf(call), tile);
   return tile;
 }
 
@@ -107,17 +112,17 @@ function renderCall(call: CallView): void {
   t.stress.textContent = percent(tension);
   t.pace.textContent = `${fixed(call.agent.pace)} syl/s`;
   t.root.classList.toggle('tile-ended', call.endedAtMs !== null);
-  renderTileAlert(call.callId);
+  renderTileAlert(keyOf(call));
   applyFilter(call);
 }
 
 const SEVERITY_RANK: Record<string, number> = { info: 0, warning: 1, critical: 2 };
 const severityRank = (severity: string): number => SEVERITY_RANK[severity] ?? 0;
 
-function renderTileAlert(callId: string): void {
-  const t = tiles.get(callId);
+function renderTileAlert(key: string): void {
+  const t = tiles.get(key);
   if (!t) return;
-  const a = latestAlert.get(callId);
+  const a = latestAlert.get(key);
   const open = a && a.acknowledgedBy === null;
   t.root.classList.remove('sev-info', 'sev-warning', 'sev-critical');
   if (open) t.root.classList.add(`sev-${a.severity}`);
@@ -127,7 +132,7 @@ function renderTileAlert(callId: string): void {
 }
 
 function applyFilter(call: CallView): void {
-  const t = tiles.get(call.callId);
+  const t = tiles.get(keyOf(call));
   if (!t) return;
   const show =
     (!teamFilter.value || call.team === teamFilter.value) &&
@@ -176,11 +181,12 @@ function renderAlert(view: AlertView): void {
   }
   // The tile shows the most severe open alert (a later warning must not hide a critical one a
   // supervisor has not acknowledged yet), else the latest.
-  const prev = latestAlert.get(view.callId);
+  const key = keyOf(view);
+  const prev = latestAlert.get(key);
   const outranked =
     prev && prev.acknowledgedBy === null && severityRank(prev.severity) > severityRank(view.severity);
-  if (!prev || (!outranked && prev.firedAtMs <= view.firedAtMs)) latestAlert.set(view.callId, view);
-  renderTileAlert(view.callId);
+  if (!prev || (!outranked && prev.firedAtMs <= view.firedAtMs)) latestAlert.set(key, view);
+  renderTileAlert(key);
 }
 
 /** The server refuses acknowledgements of read-only roles (QA reviewers): no button for them. */
@@ -229,7 +235,7 @@ function onAck(ack: AckView): void {
   entry.view.acknowledgedBy = ack.acknowledgedBy;
   entry.view.acknowledgedAtMs = ack.acknowledgedAtMs;
   renderAck(entry.view);
-  renderTileAlert(entry.view.callId);
+  renderTileAlert(keyOf(entry.view));
 }
 
 function onFrame(frame: ServerFrame): void {
@@ -237,20 +243,22 @@ function onFrame(frame: ServerFrame): void {
     document.getElementById('user')!.textContent = `${frame.user.displayName} (${frame.user.role})`;
     canAcknowledge = mayAcknowledge(frame.user);
   } else if (frame.type === 'snapshot') {
-    for (const call of frame.calls) calls.set(call.callId, call);
+    for (const call of frame.calls) calls.set(keyOf(call), call);
     for (const call of frame.calls) renderCall(call);
     for (const a of [...frame.alerts].reverse()) renderAlert(a);
     refreshCount();
   } else if (frame.type === 'state') {
     for (const view of frame.calls) {
-      const call = { ...view, moodTrend: mergeTrend(calls.get(view.callId), view) };
-      calls.set(call.callId, call);
+      const call = { ...view, moodTrend: mergeTrend(calls.get(keyOf(view)), view) };
+      calls.set(keyOf(call), call);
       renderCall(call);
     }
-    for (const id of frame.removed) {
-      calls.delete(id);
-      tiles.get(id)?.root.remove();
-      tiles.delete(id);
+    for (const gone of frame.removed) {
+      const key = keyOf(gone);
+      calls.delete(key);
+      tiles.get(key)?.root.remove();
+      tiles.delete(key);
+      latestAlert.delete(key);
     }
     refreshCount();
   } else if (frame.type === 'alert') renderAlert(frame.alert);
@@ -273,7 +281,7 @@ for (const select of [teamFilter, queueFilter])
   select.addEventListener('change', () => calls.forEach(applyFilter));
 setInterval(() => {
   for (const call of calls.values()) {
-    const t = tiles.get(call.callId);
+    const t = tiles.get(keyOf(call));
     if (t) t.dur.textContent = duration(call, Date.now());
   }
 }, 1000);

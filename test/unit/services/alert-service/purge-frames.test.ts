@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../services/shared/auth/roles.ts';
 import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
 import { createStateFrames } from '../../../../services/alert-service/state-frames.ts';
+import type { RemovedCallView } from '../../../../services/alert-service/protocol.ts';
 
 const supervisor = (tenant: string, teams: string[] = []): Principal => ({
   userId: `sup-${tenant}`,
@@ -21,7 +22,11 @@ const agent = (tenant: string, agentId: string): Principal => ({
   teams: [],
 });
 const removedOf = (frame: Buffer | null): string[] =>
-  frame === null ? [] : (JSON.parse(frame.toString()) as { removed: string[] }).removed;
+  frame === null
+    ? []
+    : (JSON.parse(frame.toString()) as { removed: RemovedCallView[] }).removed.map(
+        (c) => `${c.tenant}/${c.callId}`,
+      );
 
 describe('purged call ids in state frames', () => {
   it('go only to clients that could see the call', () => {
@@ -42,16 +47,26 @@ describe('purged call ids in state frames', () => {
     r.end('globex', 'globex-secret-call', 2);
     const frameFor = createStateFrames(r.takeChanges(100));
 
-    expect(removedOf(frameFor(supervisor('acme')))).toEqual(['acme-secret-call']);
-    expect(removedOf(frameFor(supervisor('globex')))).toEqual(['globex-secret-call']);
+    expect(removedOf(frameFor(supervisor('acme')))).toEqual(['acme/acme-secret-call']);
+    expect(removedOf(frameFor(supervisor('globex')))).toEqual(['globex/globex-secret-call']);
     // Within a tenant too: a team supervisor and an agent hear only of their own calls.
     expect(removedOf(frameFor(supervisor('globex', ['billing'])))).toEqual([]);
     expect(removedOf(frameFor(agent('globex', 'a-3')))).toEqual([]);
-    expect(removedOf(frameFor(agent('globex', 'a-2')))).toEqual(['globex-secret-call']);
+    expect(removedOf(frameFor(agent('globex', 'a-2')))).toEqual(['globex/globex-secret-call']);
     // An every-tenant admin sees both.
     expect(removedOf(frameFor({ ...supervisor('*'), role: 'admin' })).sort()).toEqual([
-      'acme-secret-call',
-      'globex-secret-call',
+      'acme/acme-secret-call',
+      'globex/globex-secret-call',
     ]);
+  });
+
+  it("name each purged call with its tenant, so two tenants' calls of one id stay apart", () => {
+    const r = createCallRegistry({ endedRetentionMs: 10, teamOfAgent: new Map() });
+    for (const tenant of ['acme', 'globex'])
+      r.start({ callId: 'twin', tenant, agentId: 'a-1', team: '', queue: '', startedAtMs: 0 });
+    r.takeChanges(1);
+    r.end('acme', 'twin', 2);
+    const frameFor = createStateFrames(r.takeChanges(100));
+    expect(removedOf(frameFor({ ...supervisor('*'), role: 'admin' }))).toEqual(['acme/twin']);
   });
 });
