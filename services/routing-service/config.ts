@@ -1,15 +1,16 @@
 // The routing-service's options, validated from the environment: topics, the rule file, the
-// optional signed webhook (URL, secret, retries, backoff, queue) and the history lookup's time
-// budget. Pure (env passed in).
+// optional signed webhooks (one per tenant, or one for every tenant; retries, backoff, queue) and
+// the history lookup's time budget. I/O: reads ROUTING_TENANT_WEBHOOKS_FILE (env passed in).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, loadConfig, topicVar } from '../shared/config.ts';
+import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile, topicVar } from '../shared/config.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
+import { EVERY_TENANT, parseTenantWebhooks, type WebhookTargets } from './tenant-webhooks.ts';
 
 export const DEFAULT_ROUTING_RULES_FILE = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -48,7 +49,13 @@ export const routingServiceEnv = z.object({
   SERVICE_TOKEN_SECRET: z.string().optional(),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
-  /** Unset = no webhook (the topic only). http(s) only. */
+  /**
+   * One receiver per tenant (tenant-webhooks.ts): a JSON object `{"<tenant>": {"url", "secret"}}`,
+   * inline or in a file. Excludes ROUTING_WEBHOOK_URL.
+   */
+  ROUTING_TENANT_WEBHOOKS: z.string().optional(),
+  ROUTING_TENANT_WEBHOOKS_FILE: z.string().optional(),
+  /** One receiver of every tenant's hints (single-tenant deployments). Unset = no webhook. */
   ROUTING_WEBHOOK_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .optional()
@@ -68,6 +75,8 @@ export type RoutingServiceConfig = z.infer<typeof routingServiceEnv> & {
   topicReplication: TopicReplication;
   /** The service-token key for the history route; undefined without ROUTING_HISTORY_URL. */
   serviceKey: string | undefined;
+  /** Webhook receivers by tenant (`*`: every tenant's hints); empty: the topic only. */
+  webhookTargets: WebhookTargets;
 };
 
 export function loadRoutingServiceConfig(
@@ -114,11 +123,51 @@ export function loadRoutingServiceConfig(
     );
   else if (loaded.ROUTING_HISTORY_URL && key.variable === 'JWT_SECRET' && key.value!.length < 32)
     problems.push('JWT_SECRET: must be at least 32 characters');
+  const webhooks = webhookTargetsOf(loaded, production);
+  problems.push(...webhooks.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...loaded,
     runMode,
     topicReplication: topics.replication,
     serviceKey: loaded.ROUTING_HISTORY_URL ? key.value : undefined,
+    webhookTargets: webhooks.targets,
   };
+}
+
+/** The receivers: per tenant, or ROUTING_WEBHOOK_URL for every tenant (checked above), or none. */
+function webhookTargetsOf(
+  loaded: z.infer<typeof routingServiceEnv>,
+  production: boolean,
+): { targets: WebhookTargets; problems: string[] } {
+  const variable = loaded.ROUTING_TENANT_WEBHOOKS_FILE
+    ? 'ROUTING_TENANT_WEBHOOKS_FILE'
+    : loaded.ROUTING_TENANT_WEBHOOKS
+      ? 'ROUTING_TENANT_WEBHOOKS'
+      : null;
+  if (variable === null) {
+    const { ROUTING_WEBHOOK_URL: url, ROUTING_WEBHOOK_SECRET: secret } = loaded;
+    return { targets: new Map(url && secret ? [[EVERY_TENANT, { url, secret }]] : []), problems: [] };
+  }
+  if (loaded.ROUTING_TENANT_WEBHOOKS_FILE && loaded.ROUTING_TENANT_WEBHOOKS)
+    return {
+      targets: new Map(),
+      problems: ['ROUTING_TENANT_WEBHOOKS: set it or ROUTING_TENANT_WEBHOOKS_FILE, not both'],
+    };
+  // One receiver for every tenant beside per-tenant ones would send each tenant's hints to both.
+  if (loaded.ROUTING_WEBHOOK_URL)
+    return {
+      targets: new Map(),
+      problems: [
+        `ROUTING_WEBHOOK_URL: unset it with ${variable} (it would receive every tenant's hints as well)`,
+      ],
+    };
+  const text =
+    variable === 'ROUTING_TENANT_WEBHOOKS_FILE'
+      ? readConfigFile(variable, loaded.ROUTING_TENANT_WEBHOOKS_FILE as string)
+      : (loaded.ROUTING_TENANT_WEBHOOKS as string);
+  return parseTenantWebhooks(text, variable, {
+    production,
+    reservedKeys: { SERVICE_TOKEN_SECRET: loaded.SERVICE_TOKEN_SECRET, JWT_SECRET: loaded.JWT_SECRET },
+  });
 }

@@ -183,7 +183,7 @@ export async function startRoutingService(
   if (base.shutdown.signal.aborted) return service;
   await runner.start();
   await waitFor('the Kafka consumer to join', () => runner.ready(), 60_000, 50);
-  logger.info('routing-service ready', { rules: rules.rules.length, webhook: Boolean(webhook) });
+  logger.info('routing-service ready', { rules: rules.rules.length, webhooks: config.webhookTargets.size });
   return service;
 }
 

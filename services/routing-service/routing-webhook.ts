@@ -1,6 +1,7 @@
-// The optional signed webhook of the routing-service (webhook.ts) wired to its outcomes: counted,
-// and a hint that could not be delivered is logged and dead-lettered to va.deadletter.v1 with its
-// reason (the hint itself stays on va.routing.v1). I/O: HTTP (webhook), Kafka (dead letters).
+// The optional signed webhooks of the routing-service (webhook.ts; one per tenant or one for every
+// tenant, tenant-webhooks.ts) wired to their outcomes: counted, and a hint that could not be
+// delivered is logged and dead-lettered to va.deadletter.v1 with its reason (the hint itself stays
+// on va.routing.v1). I/O: HTTP (webhooks), Kafka (dead letters).
 import type { Counter } from 'prom-client';
 import type { Producer } from 'kafkajs';
 import type { RoutingHint } from '../../pipelines/routing/index.ts';
@@ -11,6 +12,7 @@ import { deadLetterCodec } from '../shared/records.ts';
 import type { RoutingServiceConfig } from './config.ts';
 import { routingHintCodec } from './routing-records.ts';
 import { createWebhookSender, type WebhookFailureCode, type WebhookSender } from './webhook.ts';
+import { dispatchByTenant } from './webhook-dispatch.ts';
 
 export interface RoutingWebhookWiring {
   producer: Producer;
@@ -20,12 +22,12 @@ export interface RoutingWebhookWiring {
   service: string;
 }
 
-/** The webhook sender when ROUTING_WEBHOOK_URL is set, else null. */
+/** The webhook senders (one per receiver, each hint to its tenant's) when any is set, else null. */
 export function routingWebhookOf(
   config: RoutingServiceConfig,
   w: RoutingWebhookWiring,
 ): WebhookSender | null {
-  if (!config.ROUTING_WEBHOOK_URL) return null;
+  if (config.webhookTargets.size === 0) return null;
   const { producer, logger, deliveries } = w;
   const deadLetter = (hint: RoutingHint, code: WebhookFailureCode, problem: string, attempts: number) => {
     deliveries.inc({ outcome: code });
@@ -53,17 +55,21 @@ export function routingWebhookOf(
       logger.error('dead letter of a routing hint not produced', { hintId: hint.hintId, error }),
     );
   };
-  return createWebhookSender({
-    url: config.ROUTING_WEBHOOK_URL,
-    secret: config.ROUTING_WEBHOOK_SECRET as string,
-    maxAttempts: config.ROUTING_WEBHOOK_MAX_ATTEMPTS,
-    backoffMs: config.ROUTING_WEBHOOK_BACKOFF_MS,
-    maxBackoffMs: config.ROUTING_WEBHOOK_MAX_BACKOFF_MS,
-    timeoutMs: config.ROUTING_WEBHOOK_TIMEOUT_MS,
-    maxQueue: config.ROUTING_WEBHOOK_QUEUE_MAX,
-    concurrency: config.ROUTING_WEBHOOK_CONCURRENCY,
-    onDelivered: () => deliveries.inc({ outcome: 'delivered' }),
-    onRetry: () => deliveries.inc({ outcome: 'retry' }),
-    onDeadLetter: deadLetter,
-  });
+  const senderOf = ({ url, secret }: { url: string; secret: string }) =>
+    createWebhookSender({
+      url,
+      secret,
+      maxAttempts: config.ROUTING_WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: config.ROUTING_WEBHOOK_BACKOFF_MS,
+      maxBackoffMs: config.ROUTING_WEBHOOK_MAX_BACKOFF_MS,
+      timeoutMs: config.ROUTING_WEBHOOK_TIMEOUT_MS,
+      maxQueue: config.ROUTING_WEBHOOK_QUEUE_MAX,
+      concurrency: config.ROUTING_WEBHOOK_CONCURRENCY,
+      onDelivered: () => deliveries.inc({ outcome: 'delivered' }),
+      onRetry: () => deliveries.inc({ outcome: 'retry' }),
+      onDeadLetter: deadLetter,
+    });
+  return dispatchByTenant(
+    new Map([...config.webhookTargets].map(([tenant, target]) => [tenant, senderOf(target)])),
+  );
 }

@@ -2,7 +2,8 @@
 // customer history gives a start hint and a sustained-frustration alert a live one, both on
 // va.routing.v1 (keyed `${tenant}/${callId}`) and at the webhook with a valid HMAC signature; a
 // webhook that keeps failing dead-letters each hint after N attempts while the hints of other
-// calls keep flowing to the topic.
+// calls keep flowing to the topic; with one receiver per tenant, each gets its own tenant's hints
+// only, signed with its own key.
 import type { Producer } from 'kafkajs';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { CustomerHistory } from '../../../pipelines/routing/index.ts';
@@ -88,11 +89,11 @@ async function setup(
   return { topics, producer, seen, service, start };
 }
 
-function frustrationAlert(topic: string, callId: string) {
+function frustrationAlert(topic: string, callId: string, tenant = 'demo') {
   const now = Date.now();
-  return outRecord(topic, alertEventCodec, `demo/${callId}`, {
-    eventId: `demo/${callId}:customer:20:customer-frustration`,
-    alertId: `demo/${callId}:customer:20:customer-frustration`,
+  return outRecord(topic, alertEventCodec, `${tenant}/${callId}`, {
+    eventId: `${tenant}/${callId}:customer:20:customer-frustration`,
+    alertId: `${tenant}/${callId}:customer:20:customer-frustration`,
     callId,
     ruleId: 'customer-frustration',
     severity: 'critical',
@@ -107,7 +108,7 @@ function frustrationAlert(topic: string, callId: string) {
     updatedAtMs: now,
     producedAtMs: now,
     audioCompletedAtMs: now,
-    tenant: 'demo',
+    tenant,
     agentId: 'agent-1',
     team: 'billing',
   });
@@ -268,5 +269,38 @@ describe('routing-service', () => {
       );
     expect([...attempts.values()]).toEqual([3, 3, 3]);
     expect(hook.requests.every((r) => signatureValid(r.headers, r.body, SECRET))).toBe(true);
+  });
+
+  it("sends each tenant's hints to that tenant's receiver only, signed with its key", async () => {
+    const demoHook = await receiver(() => ({ status: 204 }));
+    const acmeHook = await receiver(() => ({ status: 204 }));
+    const keys = {
+      demo: 'routing-webhook-demo-key-0123456789abcdef',
+      acme: 'routing-webhook-acme-key-fedcba9876543210',
+    };
+    const { topics, producer, seen } = await setup('', {
+      ROUTING_TENANT_WEBHOOKS: JSON.stringify({
+        demo: { url: demoHook.url, secret: keys.demo },
+        acme: { url: acmeHook.url, secret: keys.acme },
+      }),
+    });
+    // globex has no receiver: its hint is on the topic only.
+    await produce(
+      producer,
+      frustrationAlert(topics.alerts, 'call-1', 'demo'),
+      frustrationAlert(topics.alerts, 'call-1', 'acme'),
+      frustrationAlert(topics.alerts, 'call-1', 'globex'),
+    );
+    await expect.poll(() => seen.hints.length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => demoHook.requests.length + acmeHook.requests.length, { timeout: 10_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // nothing else follows
+    for (const [tenant, hook] of [
+      ['demo', demoHook],
+      ['acme', acmeHook],
+    ] as const) {
+      expect(hook.requests.map((r) => JSON.parse(r.body).tenant)).toEqual([tenant]);
+      expect(signatureValid(hook.requests[0].headers, hook.requests[0].body, keys[tenant])).toBe(true);
+    }
+    expect(seen.dead).toEqual([]);
   });
 });

@@ -1,0 +1,70 @@
+// Where routing hints are delivered: one receiver per tenant (ROUTING_TENANT_WEBHOOKS, a JSON
+// object `{"<tenant>": {"url": "https://…", "secret": "…"}}`, or the same in
+// ROUTING_TENANT_WEBHOOKS_FILE), so a tenant's router never receives another tenant's hints; or
+// one receiver for every tenant (ROUTING_WEBHOOK_URL, single-tenant deployments). Hints of a tenant
+// without a receiver stay on the topic only. Pure; problems name the variable and the tenant, never
+// a URL or a key (a URL may carry credentials).
+import { z } from 'zod';
+import { checkedEntry, jsonObjectEntries } from '../shared/config-entries.ts';
+import { secretProblems } from '../shared/secret-policy.ts';
+
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+}
+
+/** Tenant name → its receiver; the key `*` (ROUTING_WEBHOOK_URL) receives every tenant's hints. */
+export type WebhookTargets = ReadonlyMap<string, WebhookTarget>;
+
+export const EVERY_TENANT = '*';
+
+const TENANT = /^[\w.-]{1,64}$/;
+const MIN_SECRET_LENGTH = 32;
+
+const entrySchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  secret: z.string().min(MIN_SECRET_LENGTH, { error: `must be at least ${MIN_SECRET_LENGTH} characters` }),
+});
+
+export interface TenantWebhookOptions {
+  production: boolean;
+  /** Keys the receivers must not hold (they sign service or page tokens): variable → value. */
+  reservedKeys: Record<string, string | undefined>;
+}
+
+/** The receivers of ROUTING_TENANT_WEBHOOKS(_FILE) `text`, with one problem per defect found. */
+export function parseTenantWebhooks(
+  text: string,
+  variable: string,
+  options: TenantWebhookOptions,
+): { targets: Map<string, WebhookTarget>; problems: string[] } {
+  const problems: string[] = [];
+  const targets = new Map<string, WebhookTarget>();
+  const entries = jsonObjectEntries(text, variable, '{"<tenant>": {"url": …, "secret": …}}');
+  if (entries.length === 0) problems.push(`${variable}: no tenants (unset it to send no webhooks)`);
+  const owners = new Map<string, string>();
+  for (const [tenant, raw] of entries) {
+    if (!TENANT.test(tenant)) {
+      problems.push(`${variable}: tenant name "${tenant.slice(0, 64)}" is not [A-Za-z0-9_.-]{1,64}`);
+      continue;
+    }
+    const where = `${variable}: tenant "${tenant}"`;
+    const target = checkedEntry(entrySchema, raw, where, 'entry', problems);
+    if (!target) continue;
+    if (options.production && target.url.startsWith('http:'))
+      problems.push(`${where}: url must be https in production (hints carry customer pseudonyms)`);
+    if (options.production) problems.push(...secretProblems(where, target.secret, 'webhook key'));
+    // A receiver holding another receiver's key could forge or read that tenant's deliveries.
+    const sharedWith = owners.get(target.secret);
+    if (sharedWith !== undefined)
+      problems.push(`${where}: the same key as tenant "${sharedWith}"; give each receiver a key of its own`);
+    owners.set(target.secret, tenant);
+    for (const [reserved, value] of Object.entries(options.reservedKeys))
+      if (value !== undefined && value === target.secret)
+        problems.push(
+          `${where}: the same key as ${reserved}: the receiver could sign service or page tokens; use a key of its own`,
+        );
+    targets.set(tenant, target);
+  }
+  return { targets, problems };
+}
