@@ -75,6 +75,10 @@ const DYNAMICS_COLUMNS = {
   talkRatioAgent: 'round(talk_ratio_agent::numeric, 3)::float8',
 };
 
+/** A lane's columns without rows. */
+const emptyLane = (spec: Record<string, string>): string =>
+  JSON.stringify(Object.fromEntries(Object.keys(spec).map((key) => [key, []])));
+
 /**
  * Column arrays built by the database (json_agg) rather than row by row in JavaScript: a 30-minute
  * call is ~9 000 rows, and per-row driver parsing dominated the timeline's latency. Returned as
@@ -100,12 +104,22 @@ async function lanes(
      ${perChannel ? 'GROUP BY channel' : ''}`,
     [tenant, callId],
   );
-  const empty = JSON.stringify(Object.fromEntries(Object.keys(spec).map((key) => [key, []])));
+  const empty = emptyLane(spec);
   const byChannel = new Map(rows.map((r) => [r.channel, r.cols]));
   return (channel: string) => byChannel.get(channel) ?? empty;
 }
 
-/** Builds the timeline JSON text of a call row from its detail tables. */
+/** No rows of any channel: what a call without feature consent shows. */
+const noLanes = (spec: Record<string, string>) => {
+  const empty = emptyLane(spec);
+  return () => empty;
+};
+
+/**
+ * Builds the timeline JSON text of a call row from its detail tables. A call without feature
+ * consent (store_features=false) shows its alerts only: its detail rows are held until its summary
+ * is computed from them (finalize.ts), never served, live or late-replayed.
+ */
 export async function buildTimelineJson(
   db: SqlExecutor,
   call: Record<string, unknown>,
@@ -113,9 +127,16 @@ export async function buildTimelineJson(
   callId: string,
   maxPoints: number | null,
 ): Promise<string> {
-  const windows = await lanes(db, 'speaker_windows', WINDOW_COLUMNS, tenant, callId, true);
-  const emotions = await lanes(db, 'emotion_events', EMOTION_COLUMNS, tenant, callId, true);
-  const dynamics = await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, tenant, callId, false);
+  const consented = Boolean(call.store_features);
+  const windows = consented
+    ? await lanes(db, 'speaker_windows', WINDOW_COLUMNS, tenant, callId, true)
+    : noLanes(WINDOW_COLUMNS);
+  const emotions = consented
+    ? await lanes(db, 'emotion_events', EMOTION_COLUMNS, tenant, callId, true)
+    : noLanes(EMOTION_COLUMNS);
+  const dynamics = consented
+    ? await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, tenant, callId, false)
+    : noLanes(DYNAMICS_COLUMNS);
   const alerts = await listAlerts(db, tenant, callId);
   // Full resolution: the database's JSON as it is; downsampled: parsed, bucketed, re-serialised.
   const lane = (text: string) =>
@@ -198,9 +219,14 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One CSV row per speaker window, with that window's emotion event beside it. */
+/**
+ * One CSV row per speaker window, with that window's emotion event beside it; the header only for
+ * a call without feature consent (see buildTimelineJson).
+ */
 export async function exportCsv(db: SqlExecutor, scope: Scope, callId: string): Promise<string> {
-  const { tenant } = await loadCallRow(db, scope, callId);
+  const call = await loadCallRow(db, scope, callId);
+  const tenant = call.tenant;
+  if (!call.store_features) return `${CSV_HEADER.join(',')}\n`;
   const rows = await db.query<Record<string, unknown>>(
     `SELECT w.channel, w.window_index, w.start_ms, w.end_ms, w.speech_fraction, w.pitch_hz, w.loudness_dbfs,
        w.syllable_rate, w.tension, e.state, e.valence, e.arousal, e.confidence

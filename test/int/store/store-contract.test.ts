@@ -101,6 +101,38 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     ).toEqual([]);
   });
 
+  it('never serves the held details of a call without feature consent: live, or replayed after its summary', async () => {
+    const call = syntheticStoreCall({
+      callId: 'noconsent-live',
+      durationS: 30,
+      storeFeatures: false,
+      angryFromS: 5,
+      angryToS: 20,
+      alert: true,
+    });
+    // Live: the rows are held for the summary, not shown; the alerts are.
+    await store.write([call.start, ...call.body, ...call.alerts]);
+    const expectNoDetails = async () => {
+      for (const points of [null, 50]) {
+        const timeline = await store.getTimeline(tenantScope, 'noconsent-live', points);
+        for (const channel of ['agent', 'customer'] as const) {
+          expect(timeline.speakers[channel].windows.startMs).toEqual([]);
+          expect(timeline.speakers[channel].emotions.startMs).toEqual([]);
+        }
+        expect(timeline.dynamics.startMs).toEqual([]);
+        expect(timeline.alerts).toHaveLength(call.alerts.length);
+      }
+      expect((await store.exportCsv(tenantScope, 'noconsent-live')).trim().split('\n')).toHaveLength(1);
+    };
+    expect(call.alerts.length).toBeGreaterThan(0);
+    await expectNoDetails();
+    // Ended and summarised, then a replay lands before the next summary run drops it again.
+    await store.write([call.end]);
+    await store.finalizeCall('acme', 'noconsent-live');
+    await store.write(call.body.slice(0, 20));
+    await expectNoDetails();
+  });
+
   it('applies the narrowest consent of a call started again (a resumed stream), never a wider one', async () => {
     const customerRef = pseudonymiseCustomerRef('k'.repeat(32), 'acme', '+44 7700 900009');
     const call = syntheticStoreCall({ callId: 'narrowed-1', durationS: 30, customerRef });
