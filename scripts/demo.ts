@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { findBroker, type FoundBroker } from '../devkit/kafka/find-broker.ts';
 import { freePort } from '../devkit/free-port.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
@@ -20,7 +19,9 @@ import { createLogger } from '../services/shared/logger.ts';
 import { decodeAlertsTopic, emotionEventCodec } from '../services/shared/records.ts';
 import { TOPICS } from '../services/shared/topics.ts';
 import { createCallConsole } from './lib/demo/call-console.ts';
-import { demoSource, type DemoSourceKind } from './lib/demo/sources.ts';
+import { demoSource } from './lib/demo/sources.ts';
+import { DEMO_USAGE, parseDemoArgs, type DemoArgs } from './lib/demo/demo-args.ts';
+import { UsageError } from './lib/emotion-data/args.ts';
 import {
   startPipeline,
   startSimulator,
@@ -28,19 +29,19 @@ import {
   type SimulatorRun,
 } from '../devkit/pipeline/pipeline-procs.ts';
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string' },
-    speed: { type: 'string', default: '1' },
-    exit: { type: 'boolean', default: false },
-    synthetic: { type: 'boolean', default: false },
-    emodb: { type: 'boolean', default: false },
-  },
-});
-const kind: DemoSourceKind = values.synthetic ? 'synthetic' : values.emodb ? 'emodb' : 'nemo';
-const callsAsked =
-  values.calls === undefined ? undefined : Math.max(1, Math.min(50, Number(values.calls) || 1));
-const speed = Math.max(0.1, Number(values.speed) || 1);
+let args: DemoArgs;
+try {
+  args = parseDemoArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`demo: ${error.code}: ${error.message}\n${DEMO_USAGE}\n`);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(`${DEMO_USAGE}\n`);
+  process.exit(0);
+}
+const { kind, speed, calls: callsAsked } = args;
 const say = (line: string): void => console.log(line);
 
 /** The pages are built once (Vite, no CDN); a fresh clone gets them on its first demo. */
@@ -213,7 +214,7 @@ try {
   );
   const summary = calls.summary();
   for (const line of summary) say(`  ${line}`);
-  if (values.exit) {
+  if (args.exit) {
     await stopAll('calls done');
     process.exit(code === 0 && summary.length > 0 ? 0 : 1);
   }
