@@ -49,7 +49,11 @@ export function createHub(options: HubOptions): Hub {
   const { registry } = options;
   const emit = options.onEvent ?? (() => undefined);
   const clients = new Set<Client>();
-  const replay = createReplayBuffer<Replayed>(options.replayCapacity);
+  // Numbered from this start's clock in microseconds: above any number an earlier run of this
+  // instance id gave out (fewer than a million events per second of its uptime), below 2^53. A
+  // resume from before a restart then gets a full snapshot; with the numbering restarting at 1 it
+  // was replayed from the wrong place and skipped the alerts raised since (WebSocket probe).
+  const replay = createReplayBuffer<Replayed>(options.replayCapacity, now() * 1000 + 1);
   const output = createClientOutput(options.maxBufferedBytes, emit);
   const wss = new WebSocketServer({
     noServer: true,

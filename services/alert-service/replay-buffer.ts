@@ -1,5 +1,8 @@
 // Bounded in-memory log of the events pushed to clients (alerts, acknowledgements), numbered by
-// a per-instance sequence, so a reconnecting client can be replayed what it missed. Pure.
+// a per-instance sequence, so a reconnecting client can be replayed what it missed. The sequence
+// starts at `firstSeq`: the hub starts each run above every number the previous run of the same
+// instance id can have given out (hub.ts), so a client's number from before a restart reads as
+// "evicted" (full snapshot), never as a position in the new run. Pure.
 
 export interface ReplayEntry<T> {
   seq: number;
@@ -15,9 +18,9 @@ export interface ReplayBuffer<T> {
   size(): number;
 }
 
-export function createReplayBuffer<T>(capacity: number): ReplayBuffer<T> {
+export function createReplayBuffer<T>(capacity: number, firstSeq = 1): ReplayBuffer<T> {
   const ring: (ReplayEntry<T> | undefined)[] = new Array(capacity);
-  let next = 1;
+  let next = firstSeq;
   return {
     append(item) {
       const seq = next;
@@ -28,7 +31,7 @@ export function createReplayBuffer<T>(capacity: number): ReplayBuffer<T> {
     since(lastSeq) {
       const newest = next - 1;
       if (lastSeq >= newest) return lastSeq > newest ? null : [];
-      const oldest = Math.max(1, newest - capacity + 1);
+      const oldest = Math.max(firstSeq, newest - capacity + 1);
       if (lastSeq + 1 < oldest) return null;
       const out: ReplayEntry<T>[] = [];
       for (let seq = lastSeq + 1; seq <= newest; seq += 1) out.push(ring[seq % capacity] as ReplayEntry<T>);
@@ -38,7 +41,7 @@ export function createReplayBuffer<T>(capacity: number): ReplayBuffer<T> {
       return next - 1;
     },
     size() {
-      return Math.min(next - 1, capacity);
+      return Math.min(next - firstSeq, capacity);
     },
   };
 }

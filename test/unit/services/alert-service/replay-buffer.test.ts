@@ -20,4 +20,15 @@ describe('replay buffer', () => {
     expect(buffer.since(5)).toBeNull();
     expect(buffer.since(11)).toBeNull();
   });
+
+  it('numbers from its first sequence: a number of an earlier run asks for a resync', () => {
+    const buffer = createReplayBuffer<string>(4, 1_000_001);
+    expect(buffer.lastSeq()).toBe(1_000_000);
+    expect(buffer.since(1_000_000)).toEqual([]);
+    expect(buffer.since(5)).toBeNull();
+    buffer.append('a');
+    expect(buffer.since(1_000_000)?.map((e) => e.seq)).toEqual([1_000_001]);
+    expect(buffer.since(5)).toBeNull();
+    expect(buffer.size()).toBe(1);
+  });
 });
