@@ -70,7 +70,8 @@ export function openLive(
         heartbeatMs = frame.heartbeatMs;
         attempt = 0;
         onStatus('live');
-      } else if (frame.type === 'snapshot') lastSeq = frame.seq; // the whole state as of that number
+      } else if (frame.type === 'snapshot')
+        lastSeq = frame.seq; // the whole state as of that number
       else if (frame.type === 'alert') lastSeq = Math.max(lastSeq, frame.alert.seq);
       else if (frame.type === 'ack') lastSeq = Math.max(lastSeq, frame.ack.seq);
       onFrame(frame);
