@@ -1,9 +1,11 @@
 // This instance's own view of every call: a consumer group of its own (one per instance) reads
-// call lifecycle events from the beginning and live emotions, features and alerts from now on,
-// and feeds the call registry and the WebSocket hub. Several instances each fan out to their own
+// call lifecycle events and alerts (with their acknowledgements) from the beginning and live
+// emotions and features from now on, and feeds the call registry and the WebSocket hub. Several instances each fan out to their own
 // clients. Every record is applied to the call of its (tenant, call id). Runs on the shared
 // consumer runner, producing nothing and never committing: the group id is stable across restarts
-// and each start must re-read va.calls.v1 from the beginning. A bad record is counted and skipped
+// and each start must re-read va.calls.v1 and va.alerts.v1 from the beginning (the alerts, so a
+// wallboard's snapshot after a restart or deploy still lists the alerts nobody acknowledged yet;
+// read from now on, they vanished from every wallboard at each restart). A bad record is counted and skipped
 // (the evaluator dead-letters poison records). I/O: Kafka (kafkajs).
 import type { Kafka, Producer } from 'kafkajs';
 import { createMultiDecoder, type RecordHeaders } from '../shared/codec.ts';
@@ -143,8 +145,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     // empty one waits 500 ms instead of polling each broker 20 times a second.
     consumerConfig: { minBytes: 1, maxWaitTimeInMs: 500 },
     partitionsConsumedConcurrently: 4,
-    // Call lifecycle from the beginning (who owns which live call); the rest from now on.
-    fromBeginning: (topic) => topic === topics.calls,
+    // Call lifecycle (who owns which live call) and alerts (the snapshot's recent alerts and their
+    // acknowledgements; a few per call) from the beginning; the rest from now on.
+    fromBeginning: (topic) => topic === topics.calls || topic === topics.alerts,
     commitOffsets: false,
     poison: 'skip',
     decode: (value, headers, topic) => decodeFanoutRecord(topics, topic, value, headers),
