@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { bootService } from '../shared/index.ts';
 import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
 import { metricBuilders } from '../shared/metric-builders.ts';
+import { sqlStateOf } from './backend/sql-state.ts';
 import { startPeriodicProbe } from '../shared/periodic-probe.ts';
 import { startQaServer } from './http/server.ts';
 import { createStoreIngest } from './ingest/consumer.ts';
@@ -94,7 +95,11 @@ const api = await startQaServer({
   loginLimiter: createLoginLimiter(loginLimitsOf(config)),
   trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
-  onError: (error) => logger.error('api request failed', { error }),
+  // A database error's message may quote the caller's text (a time, an id): its SQLSTATE only.
+  onError: (error) => {
+    const sqlState = sqlStateOf(error);
+    logger.error('api request failed', sqlState ? { sqlState } : { error });
+  },
 });
 apiListening = true;
 logger.info('QA API listening', { port: api.port, page: `http://${config.API_HOST}:${api.port}/qa/` });

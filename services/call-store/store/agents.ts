@@ -6,12 +6,12 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { num, round } from './rows.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
-import { alertCountColumns } from './search.ts';
+import { alertCountColumns, queryTime } from './search.ts';
 
 export const agentSummaryQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }),
-    to: z.iso.datetime({ offset: true }),
+    from: queryTime,
+    to: queryTime,
     tenant: z.string().min(1).max(200).optional(),
   })
   .strict()

@@ -17,10 +17,18 @@ const SORTS = {
 } as const;
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** The times a query may name: 1970 to 9999 (PostgreSQL refused year 0 and +010000: a 500). */
+const LATEST_QUERY_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+const inQueryRange = (ms: number): boolean => ms >= 0 && ms <= LATEST_QUERY_TIME_MS;
+export const queryTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => inQueryRange(Date.parse(v)), { error: 'must be a time from 1970 to 9999' });
+
 export const searchQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: queryTime.optional(),
+    to: queryTime.optional(),
     tenant: z.string().min(1).max(200).optional(),
     agentId: z.string().min(1).max(200).optional(),
     queue: z.string().min(1).max(200).optional(),
@@ -63,7 +71,7 @@ function encodeCursor(keys: readonly unknown[]): string {
 const CURSOR_VALUE = {
   // Exactly the form the API emits (toISOString): V8 parses 2026-02-30, PostgreSQL refuses it.
   timestamptz: (v: unknown) =>
-    typeof v === 'string' && Number.isFinite(Date.parse(v)) && new Date(v).toISOString() === v,
+    typeof v === 'string' && inQueryRange(Date.parse(v)) && new Date(v).toISOString() === v,
   real: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 3.4028234e38,
   int: (v: unknown) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) <= 2 ** 31 - 1,
 } as const;
@@ -78,7 +86,8 @@ function decodeCursor(
     if (
       Array.isArray(value) &&
       value.length === 1 + tieBreakers &&
-      value.slice(1).every((key) => typeof key === 'string') &&
+      // No NUL: PostgreSQL text cannot hold it (a database error: 500).
+      value.slice(1).every((key) => typeof key === 'string' && !key.includes('\u0000')) &&
       CURSOR_VALUE[cast](value[0])
     )
       return value as [string | number, ...string[]];
