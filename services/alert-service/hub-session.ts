@@ -13,6 +13,7 @@ import { sendWelcome, type Resume, type SnapshotSource } from './hub-snapshot.ts
 import { seesAlert } from './hub-visibility.ts';
 import { CLOSE, parseClientMessage, type AckView } from './protocol.ts';
 import { SocketLimitError, type SocketLimits } from '../shared/socket-limits.ts';
+import { addressKey } from '../shared/address-key.ts';
 
 export interface SessionOptions {
   clients: Set<Client>;
@@ -137,7 +138,7 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
       if (client.slot) limits.close(client.slot);
     });
     try {
-      client.slot = limits.open(request.socket.remoteAddress ?? '?');
+      client.slot = limits.open(addressKey(request.socket.remoteAddress ?? '?'));
     } catch (error) {
       if (!(error instanceof SocketLimitError)) throw error;
       output.refuse(client, error);

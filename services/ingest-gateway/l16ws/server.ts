@@ -18,6 +18,7 @@ import { validateCallStart, type CallSpec, type RawCallStart } from '../validate
 import { callStartFromMetadata, parseMetadata } from './metadata.ts';
 import type { L16WsMetrics } from './metrics.ts';
 import { addressAllowed, createSourceStore, type L16WsSource } from './sources.ts';
+import { addressKey } from '../../shared/address-key.ts';
 
 export const L16WS_SUBPROTOCOLS = ['audio.jambonz.org', 'audio.drachtio.org'] as const;
 /** The first frame is small JSON; later text frames (DTMF, send_text) are read and ignored. */
@@ -358,7 +359,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     let slot: SocketSlot;
     try {
       source = checkUpgrade(req);
-      slot = openWaiting(req.socket.remoteAddress ?? 'unknown');
+      slot = openWaiting(addressKey(req.socket.remoteAddress ?? 'unknown'));
     } catch (error) {
       const refusal = error as Refusal;
       count(refusal);

@@ -8,6 +8,7 @@
 // a burst of concurrent guesses is checked in full before the first failure is counted. Pure apart
 // from the clock.
 import { isIP } from 'node:net';
+import { addressKey } from '../address-key.ts';
 import { z } from 'zod';
 import { commaList, intVar, listVar } from '../config.ts';
 
@@ -217,8 +218,9 @@ export function retryAfterSeconds(ms: number): string {
 }
 
 /**
- * The client's address: the socket's, unless the socket is a trusted proxy, then the last
- * X-Forwarded-For entry that is not itself a trusted proxy (entries before it are client-chosen).
+ * The key the client's address is counted under (address-key.ts: an IPv6 client by its /64): the
+ * socket's address, unless the socket is a trusted proxy, then the last X-Forwarded-For entry that
+ * is not itself a trusted proxy (entries before it are client-chosen).
  */
 export function clientAddress(
   socketAddress: string | undefined,
@@ -226,10 +228,11 @@ export function clientAddress(
   trustedProxies: readonly string[],
 ): string {
   const socket = socketAddress ?? '?';
-  if (trustedProxies.length === 0 || !trustedProxies.includes(socket) || !forwardedFor) return socket;
+  if (trustedProxies.length === 0 || !trustedProxies.includes(socket) || !forwardedFor)
+    return addressKey(socket);
   const hops = commaList(Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor);
   for (let i = hops.length - 1; i >= 0; i -= 1) {
-    if (!trustedProxies.includes(hops[i])) return isIP(hops[i]) !== 0 ? hops[i] : socket;
+    if (!trustedProxies.includes(hops[i])) return addressKey(isIP(hops[i]) !== 0 ? hops[i] : socket);
   }
-  return socket;
+  return addressKey(socket);
 }

@@ -91,6 +91,10 @@ describe('login limiter', () => {
     );
     expect(clientAddress('10.1.1.1', 'not-an-ip', ['10.1.1.1'])).toBe('10.1.1.1');
     expect(clientAddress(undefined, undefined, [])).toBe('?');
+    // An IPv6 client counts by its /64: one subscriber's 2^64 addresses are one address here.
+    expect(clientAddress('2001:db8:7:7::1', undefined, [])).toBe('2001:db8:7:7::/64');
+    expect(clientAddress('10.1.1.1', '2001:db8:7:7:abcd::9', ['10.1.1.1'])).toBe('2001:db8:7:7::/64');
+    expect(clientAddress('::ffff:198.51.100.4', undefined, [])).toBe('198.51.100.4');
     expect(retryAfterSeconds(1)).toBe('1');
     expect(retryAfterSeconds(2_001)).toBe('3');
   });
