@@ -60,6 +60,7 @@ function hubSettingsOf(config: AlertServiceConfig) {
     maxMessageBytes: config.ALERT_MAX_MESSAGE_BYTES,
     maxBufferedBytes: config.ALERT_MAX_BUFFERED_BYTES,
     maxBadMessages: config.ALERT_MAX_BAD_MESSAGES,
+    maxMessagesPerS: config.ALERT_MAX_MESSAGES_PER_S,
     authTimeoutMs: config.ALERT_AUTH_TIMEOUT_MS,
     heartbeatMs: config.ALERT_HEARTBEAT_MS,
     stateIntervalMs: config.ALERT_STATE_INTERVAL_MS,

@@ -51,6 +51,8 @@ export const alertServiceEnv = z.object({
   ALERT_MAX_MESSAGE_BYTES: intVar({ min: 256, max: 1_048_576, def: 16_384 }),
   ALERT_MAX_BUFFERED_BYTES: intVar({ min: 4096, max: 64 * 1_048_576, def: 1_048_576 }),
   ALERT_MAX_BAD_MESSAGES: intVar({ min: 1, max: 1000, def: 5 }),
+  /** Valid messages one client may send per second, in bursts of up to 5 s of them (message-budget.ts). */
+  ALERT_MAX_MESSAGES_PER_S: intVar({ min: 1, max: 10_000, def: 20 }),
   ALERT_AUTH_TIMEOUT_MS: intVar({ min: 100, max: 60_000, def: 5_000 }),
   ALERT_HEARTBEAT_MS: intVar({ min: 100, max: 120_000, def: 15_000 }),
   /** Live call state push period (windows arrive every second: 1 s loses nothing). */

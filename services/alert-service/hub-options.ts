@@ -14,6 +14,8 @@ export interface HubOptions {
   maxMessageBytes: number;
   maxBufferedBytes: number;
   maxBadMessages: number;
+  /** Valid messages a client may send per second (bursts of 5 s of it); over: CLOSE.TOO_MANY_MESSAGES. */
+  maxMessagesPerS: number;
   authTimeoutMs: number;
   heartbeatMs: number;
   stateIntervalMs: number;
@@ -32,6 +34,7 @@ export type HubEventName =
   | 'auth_failed'
   | 'bad_message'
   | 'closed_bad_messages'
+  | 'closed_too_many_messages'
   | 'closed_slow'
   | 'socket_refused'
   | 'origin_rejected'

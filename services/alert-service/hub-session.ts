@@ -14,6 +14,10 @@ import { seesAlert } from './hub-visibility.ts';
 import { CLOSE, parseClientMessage, type AckView } from './protocol.ts';
 import { SocketLimitError, type SocketLimits } from '../shared/socket-limits.ts';
 import { addressKey } from '../shared/address-key.ts';
+import { createMessageBudget, type MessageBudget } from './message-budget.ts';
+
+/** A client may send this many seconds' worth of its message rate at once. */
+const BURST_SECONDS = 5;
 
 export interface SessionOptions {
   clients: Set<Client>;
@@ -25,6 +29,7 @@ export interface SessionOptions {
   emit: HubEmit;
   now: () => number;
   maxBadMessages: number;
+  maxMessagesPerS: number;
   authTimeoutMs: number;
   persistAck: HubOptions['persistAck'];
   /** Applies and broadcasts a stored acknowledgement. */
@@ -106,8 +111,13 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
     o.publishAck(ack);
   }
 
-  function onMessage(client: Client, data: RawData, isBinary: boolean): void {
+  function onMessage(client: Client, budget: MessageBudget, data: RawData, isBinary: boolean): void {
     if (client.closing) return;
+    if (!budget.spend(now())) {
+      emit('closed_too_many_messages');
+      output.close(client, CLOSE.TOO_MANY_MESSAGES, 'too many messages');
+      return;
+    }
     const parsed = parseClientMessage(isBinary ? undefined : data.toString());
     if (!parsed.ok) {
       bad(client, parsed.code, parsed.message);
@@ -149,7 +159,8 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
     }, o.authTimeoutMs);
     authTimer.unref();
     client.timers.push(authTimer);
-    ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
+    const budget = createMessageBudget(o.maxMessagesPerS, BURST_SECONDS, now());
+    ws.on('message', (data, isBinary) => onMessage(client, budget, data, isBinary));
     ws.on('pong', () => (client.alive = true));
     ws.on('error', () => ws.terminate());
   };

@@ -87,6 +87,7 @@ export function createHub(options: HubOptions): Hub {
     emit,
     now,
     maxBadMessages: options.maxBadMessages,
+    maxMessagesPerS: options.maxMessagesPerS,
     authTimeoutMs: options.authTimeoutMs,
     persistAck: options.persistAck,
     publishAck: broadcaster.publishAck,

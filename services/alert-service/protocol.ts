@@ -10,6 +10,8 @@ export const CLOSE = {
   BAD_MESSAGES: 4002,
   /** The client did not read fast enough: its send buffer went over the limit. */
   SLOW_CONSUMER: 4008,
+  /** More messages than ALERT_MAX_MESSAGES_PER_S allows (message-budget.ts). */
+  TOO_MANY_MESSAGES: 4009,
   /** Over a connection cap (unauthenticated, per address or per user); the reason names which. */
   TOO_MANY_SOCKETS: 4029,
   /** The server is shutting down (standard "going away"). */

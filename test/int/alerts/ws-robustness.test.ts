@@ -91,6 +91,21 @@ describe('WebSocket robustness', () => {
     expect((await big.closed).code).toBe(1009);
   });
 
+  it("closes a client that floods valid messages (4009), and answers one that pings at a page's pace", async () => {
+    const h = await startHarness({ ALERT_MAX_MESSAGES_PER_S: '20' });
+    const token = await login(h, 'supervisor');
+    const calm = await connect(h, token);
+    for (let i = 0; i < 10; i += 1) calm.send({ type: 'ping', t: i });
+    await calm.waitFor((f) => f.type === 'pong' && f.t === 9);
+    const flood = await connect(h, token);
+    for (let i = 0; i < 2_000; i += 1) flood.send({ type: 'ping', t: i });
+    expect(await flood.closed).toEqual({ code: 4009, reason: 'too many messages' });
+    // At most the burst (5 s of 20 a second) was answered.
+    expect(flood.frames.filter((f) => f.type === 'pong').length).toBeLessThanOrEqual(101);
+    calm.send({ type: 'ping', t: 12_345 });
+    await calm.waitFor((f) => f.type === 'pong' && f.t === 12_345);
+  });
+
   it('refuses a WebSocket upgrade from a foreign origin', async () => {
     const h = await startHarness();
     await expect(connect(h, null, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
