@@ -92,10 +92,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const text = await readBody(request, LOGIN_BODY_MAX_BYTES);
     if (text === null) {
       report('bad_request');
-      return json(response, 413, {
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `body larger than ${LOGIN_BODY_MAX_BYTES} bytes`,
-      });
+      // The unread rest of the body makes the connection unusable for another request.
+      return json(
+        response,
+        413,
+        { code: 'PAYLOAD_TOO_LARGE', message: `body larger than ${LOGIN_BODY_MAX_BYTES} bytes` },
+        { connection: 'close' },
+      );
     }
     let parsed;
     try {

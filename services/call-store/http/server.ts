@@ -81,9 +81,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(JSON.stringify(body));
 }
 
-/** The headers an error's status asks for: Allow (405), Retry-After (429), WWW-Authenticate (401). */
+/**
+ * The headers an error's status asks for: Allow (405), Retry-After (429), WWW-Authenticate (401),
+ * and Connection: close for a body too large (413): the rest of it is never read, so the
+ * connection cannot carry another request (a client that reused it got ECONNRESET).
+ */
 function errorHeaders(error: StoreError): Record<string, string> {
   const headers: Record<string, string> = {};
+  if (error.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
   if (error.allow) headers.allow = error.allow.join(', ');
   if (error.retryAfterMs) headers['retry-after'] = retryAfterSeconds(error.retryAfterMs);
   if (STATUS[error.code] === 401) headers['www-authenticate'] = 'Bearer';

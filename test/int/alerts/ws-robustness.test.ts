@@ -68,7 +68,11 @@ describe('WebSocket robustness', () => {
       'UNSUPPORTED_MEDIA_TYPE',
     ]);
     const huge = await loginWith(JSON.stringify({ username: 'x'.repeat(1_000_000), password: 'y' }));
-    expect([huge.status, ((await huge.json()) as { code: string }).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect([
+      huge.status,
+      ((await huge.json()) as { code: string }).code,
+      huge.headers.get('connection'),
+    ]).toEqual([413, 'PAYLOAD_TOO_LARGE', 'close']);
     const get = await fetch(`${h.baseUrl}/api/login`);
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
   });
