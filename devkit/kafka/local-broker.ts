@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { createSecureListener, type SecureListener, type SecureListenerOptions } from './secure-listener.ts';
 
 export const kafkaDir = dirname(fileURLToPath(import.meta.url));
 export const libsDir = join(kafkaDir, 'libs');
@@ -17,6 +18,8 @@ export interface LocalBroker {
   readonly brokers: string[];
   readonly version: string;
   readonly startMs: number;
+  /** With LocalBrokerOptions.secure: the SASL_SSL listener and the CA file that verifies it. */
+  readonly secure?: { brokers: string[]; caFile: string };
   stop(): Promise<void>;
 }
 
@@ -113,16 +116,19 @@ export function serverProperties(
   voters: readonly NodeSpec[],
   replicas = 1,
   minIsr = 1,
+  secure?: { port: number; listener: SecureListener },
 ): string {
+  const extra = secure ? `,SASL_SSL://127.0.0.1:${secure.port}` : '';
   return [
     'process.roles=broker,controller',
     `node.id=${node.nodeId}`,
     `controller.quorum.voters=${voters.map((v) => `${v.nodeId}@127.0.0.1:${v.controllerPort}`).join(',')}`,
-    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}${extra}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}${extra}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...(secure ? secure.listener.properties(secure.port) : []),
     `log.dirs=${join(dataDir, 'logs')}`,
     'num.partitions=1',
     'auto.create.topics.enable=false',
@@ -236,6 +242,8 @@ export async function waitUntilReady(
  */
 export interface LocalBrokerOptions {
   readyTimeoutMs?: number;
+  /** Also a SASL_SSL listener (tests of the clients' TLS and SASL): see secure-listener.ts. */
+  secure?: SecureListenerOptions;
   /** Picks a free port (tests inject a taken one to check the retry). */
   pickPort?: () => Promise<number>;
 }
@@ -268,9 +276,19 @@ async function startOnce(options: LocalBrokerOptions): Promise<LocalBroker> {
   const port = await pick();
   const controllerPort = await pick();
   const propertiesFile = join(dataDir, 'server.properties');
+  const secure = options.secure
+    ? { port: await pick(), listener: createSecureListener(dataDir, options.secure) }
+    : undefined;
   writeFileSync(
     propertiesFile,
-    serverProperties(dataDir, { nodeId: 1, port, controllerPort }, [{ nodeId: 1, port, controllerPort }]),
+    serverProperties(
+      dataDir,
+      { nodeId: 1, port, controllerPort },
+      [{ nodeId: 1, port, controllerPort }],
+      1,
+      1,
+      secure,
+    ),
   );
 
   const clusterId = newClusterId();
@@ -319,5 +337,11 @@ async function startOnce(options: LocalBrokerOptions): Promise<LocalBroker> {
     await stop();
     throw error;
   }
-  return { brokers, version, startMs: Date.now() - started, stop };
+  return {
+    brokers,
+    version,
+    startMs: Date.now() - started,
+    stop,
+    ...(secure ? { secure: { brokers: [`127.0.0.1:${secure.port}`], caFile: secure.listener.caFile } } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import { commonEnv, ConfigError, loadConfig } from './config.ts';
 import { createKafka } from './kafka-client.ts';
 import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
 import { runModeOf } from './run-mode.ts';
+import { startOrExit } from './start-error.ts';
 import { topicReplicationOf, type TopicReplication } from './topic-replication.ts';
 import { provisionTopics, topicConfigs } from './topics.ts';
 
@@ -30,15 +31,21 @@ const admin = createKafka({
   brokers: config.KAFKA_BROKERS,
   security: security.security,
 }).admin();
-await admin.connect();
-const created = await provisionTopics(
-  admin,
-  topicConfigs({
-    partitions: config.TOPIC_PARTITIONS,
-    ...replication,
-    audioRetentionMs: config.AUDIO_RETENTION_MS,
-    eventRetentionMs: config.EVENT_RETENTION_MS,
-  }),
-);
-await admin.disconnect();
+// A refused login, an untrusted certificate or no broker: one line with its code (start-error.ts).
+const created = await startOrExit('va-provision', async () => {
+  await admin.connect();
+  try {
+    return await provisionTopics(
+      admin,
+      topicConfigs({
+        partitions: config.TOPIC_PARTITIONS,
+        ...replication,
+        audioRetentionMs: config.AUDIO_RETENTION_MS,
+        eventRetentionMs: config.EVENT_RETENTION_MS,
+      }),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+});
 console.log(JSON.stringify({ level: 'info', msg: 'topics provisioned', created, ...replication }));

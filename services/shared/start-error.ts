@@ -4,6 +4,7 @@
 // 1 otherwise (a dependency was unreachable: a restart may help). I/O: process.
 import { errorCode } from '../../pipelines/errors.ts';
 import { ConfigError } from './config.ts';
+import { kafkaStartFailure } from './kafka-start-failure.ts';
 
 /** Codes of the files an operator provides, beside ConfigError (the environment). */
 const OPERATOR_INPUT_CODES = new Set([
@@ -17,7 +18,8 @@ const OPERATOR_INPUT_CODES = new Set([
 ]);
 
 export function exitOnStartError(service: string, error: unknown): never {
-  const code = errorCode(error, 'START_FAILED');
+  const kafka = kafkaStartFailure(error);
+  const code = kafka?.code ?? errorCode(error, 'START_FAILED');
   const problems = error instanceof ConfigError ? error.problems : undefined;
   process.stderr.write(
     JSON.stringify({
@@ -25,11 +27,13 @@ export function exitOnStartError(service: string, error: unknown): never {
       level: 'error',
       service,
       code,
-      msg: (error as Error).message,
+      msg: kafka?.message ?? (error as Error).message,
       problems,
     }) + '\n',
   );
-  process.exit(error instanceof ConfigError || OPERATOR_INPUT_CODES.has(code) ? 2 : 1);
+  process.exit(
+    error instanceof ConfigError || OPERATOR_INPUT_CODES.has(code) || kafka?.operatorInput ? 2 : 1,
+  );
 }
 
 /** Runs a service's start (config loading included), exiting as above when it throws. */
