@@ -32,17 +32,27 @@ export const RENAMED_VARIABLES: Readonly<Record<string, string>> = {
   CONSUMER_GROUP: 'STORE_GROUP_ID',
 };
 
-function renamedProblems(env: Record<string, string | undefined>): string[] {
+/**
+ * An old name still set, with the new name: CONSUMER_GROUP (once every service's group) becomes
+ * the consumer group variable of the service reading it (DSP_GROUP_ID, …), not always the call
+ * store's.
+ */
+function renamedProblems(env: Record<string, string | undefined>, schema: z.ZodType): string[] {
+  const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const group = shape.find((name) => name.endsWith('_GROUP_ID'));
   return Object.entries(RENAMED_VARIABLES)
     .filter(([old]) => env[old] !== undefined && env[old] !== '')
-    .map(([old, now]) => `${old}: renamed ${now}; set ${now} instead`);
+    .map(([old, renamedTo]) => {
+      const now = old === 'CONSUMER_GROUP' && shape.length > 0 ? group : renamedTo;
+      return now ? `${old}: renamed ${now}; set ${now} instead` : `${old}: no longer read; unset it`;
+    });
 }
 
 export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
-  const renamed = renamedProblems(env);
+  const renamed = renamedProblems(env, schema);
   const result = schema.safeParse(env);
   if (result.success && renamed.length === 0) return result.data;
   if (result.success) throw new ConfigError(renamed);

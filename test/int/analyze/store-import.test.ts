@@ -123,6 +123,22 @@ describe('voice-analytics analyze --store', () => {
     });
   }, 300_000);
 
+  it('names a PGlite folder it cannot create (through a file, under /proc): STORE_OPEN_FAILED, one line, exit 2', async () => {
+    for (const dataDir of [join(model, 'store'), '/proc/va-no-such-folder/store']) {
+      await expect(
+        openStoreSink(
+          { tenant: 't', agentId: 'a', queue: 'q' },
+          { STORE_DATA_DIR: dataDir },
+          () => undefined,
+          openAnalysisStore,
+        ),
+      ).rejects.toMatchObject({
+        code: 'STORE_OPEN_FAILED',
+        message: expect.stringContaining('STORE_DATA_DIR'),
+      });
+    }
+  });
+
   it('reports a file the store refuses and goes on with the next one', async () => {
     const failures: StoreFailure[] = [];
     const sink = await openStoreSink(

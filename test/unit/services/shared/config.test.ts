@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { boolVar, commonEnv, ConfigError, intVar, loadConfig } from '../../../../services/shared/config.ts';
 import { thrownError } from '../../../support/thrown.ts';
+import { loadDspWorkerConfig } from '../../../../services/dsp-worker/config.ts';
+import { loadCallStoreConfig } from '../../../../services/call-store/config.ts';
 
 const schema = z.object({
   ...commonEnv,
@@ -19,8 +21,16 @@ describe('loadConfig', () => {
     );
     expect(error.problems).toEqual([
       'TOPIC_ALERTS: renamed ALERTS_TOPIC; set ALERTS_TOPIC instead',
-      'CONSUMER_GROUP: renamed STORE_GROUP_ID; set STORE_GROUP_ID instead',
+      'CONSUMER_GROUP: no longer read; unset it',
     ]);
+    // The old group variable is renamed to the group variable of the service that reads it.
+    for (const [group, load] of [
+      ['DSP_GROUP_ID', loadDspWorkerConfig],
+      ['STORE_GROUP_ID', loadCallStoreConfig],
+    ] as const)
+      expect(() => load({ KAFKA_BROKERS: 'k:1', CONSUMER_GROUP: 'g' })).toThrow(
+        `CONSUMER_GROUP: renamed ${group}; set ${group} instead`,
+      );
     expect(() => loadConfig(schema, { TOPIC_CALLS: 'x' })).toThrow(
       /TOPIC_CALLS: renamed CALLS_TOPIC[\s\S]*KAFKA_BROKERS/,
     );
