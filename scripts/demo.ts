@@ -22,6 +22,7 @@ import { createCallConsole } from './lib/demo/call-console.ts';
 import { demoSource } from './lib/demo/sources.ts';
 import { DEMO_USAGE, parseDemoArgs, type DemoArgs } from './lib/demo/demo-args.ts';
 import { UsageError } from './lib/emotion-data/args.ts';
+import { errorCode } from '../pipelines/errors.ts';
 import {
   startPipeline,
   startSimulator,
@@ -105,6 +106,15 @@ process.on('SIGTERM', () => onSignal('SIGTERM'));
 process.stdout.on('error', () => void stopAll('stdout closed').then(() => process.exit(0)));
 
 ensurePagesBuilt();
+// The calls first: a source that is not there (--emodb without the corpus) is one line before any
+// broker or service starts (it was a stack trace once all of them had started).
+let source: ReturnType<typeof demoSource>;
+try {
+  source = demoSource(kind, callsAsked, workDir);
+} catch (error) {
+  say(`demo: ${errorCode(error, 'DATA_MISSING')}: ${(error as Error).message}`);
+  process.exit(2);
+}
 try {
   broker = await findBroker();
 } catch (error) {
@@ -146,7 +156,6 @@ try {
     ],
     log: (msg) => say(`  ${msg}`),
   });
-  const source = demoSource(kind, callsAsked, workDir);
 
   say('\nWhere to look:');
   for (const [name, port] of Object.entries(pipeline.ports)) {
@@ -220,7 +229,8 @@ try {
   }
   say('\nServices keep running: look at the metrics above. Ctrl-C stops everything.');
 } catch (error) {
-  console.error(`demo failed: ${(error as Error).stack ?? String(error)}`);
+  // One line (a service that would not start has said why above, in its own CONFIG_INVALID line).
+  console.error(`demo failed: ${errorCode(error, 'DEMO_FAILED')}: ${(error as Error).message}`);
   await stopAll('error');
   process.exit(1);
 }
