@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../services/shared/cli-args.ts';
 import WebSocket from 'ws';
 import { findBroker } from '../devkit/kafka/find-broker.ts';
 import { freePort } from '../devkit/free-port.ts';
@@ -18,7 +18,8 @@ import { sendRecords, type OutRecord } from '../services/shared/producer.ts';
 import { callStarted, emotionOut, emotionRecord, featuresOut } from '../devkit/records/alert-records.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
-const { values } = parseArgs({
+const USAGE = 'usage: npm run bench:alerts -- [--clients 1000] [--slow 10] [--calls 20] [--seconds 40]';
+const { values } = parseCli('bench:alerts', USAGE, {
   options: {
     clients: { type: 'string', default: '1000' },
     slow: { type: 'string', default: '10' },

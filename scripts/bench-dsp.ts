@@ -6,6 +6,9 @@ import meydaModule from 'meyda';
 import { createChannelAnalyzer, encodeMuLaw, encodeLinear16 } from '../pipelines/dsp/index.ts';
 import { addNoise, bandPass, synthVoiced } from '../devkit/audio/test-signals.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
+import { noArgs } from '../services/shared/cli-args.ts';
+
+noArgs('bench:dsp', 'usage: npm run bench:dsp (no arguments; prints one JSON object)');
 
 /** The fields of meyda's default export used here (its .d.ts does not match Node's CJS interop). */
 interface MeydaLike {

@@ -12,7 +12,7 @@
 // Progress on stderr. I/O: processes, Kafka, gRPC.
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseCli, usageExit } from '../services/shared/cli-args.ts';
 import { CLUSTER_REPLICATION, startLocalCluster } from '../devkit/kafka/local-cluster.ts';
 import { createKafka } from '../services/shared/kafka-client.ts';
 import { nemoCallSet } from './lib/faults/call-set.ts';
@@ -27,7 +27,9 @@ import { runTimeline } from './lib/faults/timeline.ts';
 import { startPipeline, startSimulator } from '../devkit/pipeline/pipeline-procs.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
-const { values } = parseArgs({
+const USAGE =
+  'usage: npm run bench:faults -- [--calls N] [--dsp-workers K >= 2] [--partitions P] [--outage-calls N] [--outage-s S] [--scale 1,2,4] [--scale-calls N] [--scale-only]';
+const { values } = parseCli('bench:faults', USAGE, {
   options: {
     calls: { type: 'string', default: '100' },
     'dsp-workers': { type: 'string', default: '2' },
@@ -53,10 +55,7 @@ if (
   ![calls, dspWorkers, partitions, outageCalls, outageS, scaleCalls, ...scaleWorkers].every(positive) ||
   dspWorkers < 2
 ) {
-  console.error(
-    'usage: bench:faults -- [--calls N] [--dsp-workers K >= 2] [--partitions P] [--outage-calls N] [--outage-s S] [--scale 1,2,4] [--scale-calls N] [--scale-only]',
-  );
-  process.exit(2);
+  usageExit('bench:faults', USAGE, 'every count must be a positive integer, --dsp-workers at least 2');
 }
 const log = (msg: string): void => void process.stderr.write(`[bench:faults] ${msg}\n`);
 const round = (n: number | null, digits = 1): number | null =>

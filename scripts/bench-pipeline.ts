@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli, usageExit } from '../services/shared/cli-args.ts';
 import { findBroker } from '../devkit/kafka/find-broker.ts';
 import { encodeWav } from '../pipelines/audio/wav.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
@@ -20,7 +20,9 @@ import { expectedWindowsPerCall, startPipeline, startSimulator } from '../devkit
 import { createCpuMeter, listenerPid, peakRssMb } from '../devkit/pipeline/proc-stats.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
-const { values } = parseArgs({
+const USAGE =
+  'usage: npm run bench:pipeline -- --calls N (>= 1) --seconds S (>= 3) [--dsp-workers K] [--warmup-seconds W (0 or >= 3)] [--batch-ms MS]';
+const { values } = parseCli('bench:pipeline', USAGE, {
   options: {
     calls: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '30' },
@@ -44,10 +46,7 @@ if (
   dspWorkers < 1 ||
   !(warmupSeconds === 0 || warmupSeconds >= 3)
 ) {
-  console.error(
-    'usage: bench:pipeline -- --calls N (>= 1) --seconds S (>= 3) [--dsp-workers K] [--warmup-seconds W (0 or >= 3)]',
-  );
-  process.exit(2);
+  usageExit('bench:pipeline', USAGE, 'a count or duration out of range');
 }
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../services/shared/cli-args.ts';
 import { findPostgres } from '../devkit/postgres/local-postgres.ts';
 import type { StoreEvent } from '../services/call-store/events.ts';
 import { parseStoreEvent } from '../services/call-store/events.ts';
@@ -19,7 +19,9 @@ import { openCallStore, type CallStore } from '../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../devkit/records/store-call.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 
-const { values: args } = parseArgs({
+const USAGE =
+  'usage: npm run bench:store -- [--calls 200] [--seconds 60] [--search-calls 100000] [--queries 200]';
+const { values: args } = parseCli('bench:store', USAGE, {
   options: {
     calls: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '60' },

@@ -2,7 +2,7 @@
 // of the three held-out speakers: stereo 8 kHz G.711 µ-law WAVs (left = agent, right = customer)
 // and calls.json, the listener's truth. Seeded: the same corpus gives the same bytes. I/O: reads
 // the corpora folder (CORPORA_DIR, default ../shared/data/corpora), writes assets/nemo-calls/.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
@@ -11,6 +11,12 @@ import { assembleCall, createClipPool, type SourceClip } from './lib/demo-calls/
 import type { DemoCallsFile } from './lib/demo-calls/calls-file.ts';
 import { CALL_PLANS, HELD_OUT_SPEAKERS } from './lib/demo-calls/plan.ts';
 import { rng } from '../devkit/audio/test-signals.ts';
+import { noArgs } from '../services/shared/cli-args.ts';
+
+noArgs(
+  'build:demo-calls',
+  'usage: npm run build:demo-calls (no arguments; reads the corpora from ../shared/data/corpora or CORPORA_DIR)',
+);
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(REPO_ROOT, 'assets/nemo-calls');
@@ -20,6 +26,12 @@ const RATE_HZ = 8000;
 const MAX_TOTAL_BYTES = 8 * 1024 * 1024;
 
 const corporaDir = process.env.CORPORA_DIR || resolve(REPO_ROOT, '../shared/data/corpora');
+if (!existsSync(join(corporaDir, 'manifest.csv'))) {
+  process.stderr.write(
+    `build:demo-calls: DATA_MISSING: no manifest.csv in ${corporaDir} (set CORPORA_DIR to the corpora folder)\n`,
+  );
+  process.exit(2);
+}
 
 /** manifest.csv rows of the held-out nEMO speakers (plain CSV: no quoted fields in it). */
 function heldOutRows(): { file: string; speaker: string; label: string }[] {

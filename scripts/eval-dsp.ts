@@ -24,6 +24,12 @@ import {
   whiteNoise,
 } from '../devkit/audio/test-signals.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
+import { noArgs } from '../services/shared/cli-args.ts';
+
+noArgs(
+  'eval:dsp',
+  'usage: npm run eval:dsp (no arguments; reads EmoDB from ../shared/data/emodb or EMODB_DIR; prints one JSON object)',
+);
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);

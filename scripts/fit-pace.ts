@@ -21,9 +21,22 @@ import { PACE_RIDGE_LAMBDA } from './lib/ridge.ts';
 import { formatNumbers, paceModelsSource } from './lib/pace-model-source.ts';
 import { fitSyllableModel } from './lib/syllable-fit.ts';
 import { SYLLABLE_MLP_OPTIONS } from './lib/syllable-mlp.ts';
+import { noArgs } from '../services/shared/cli-args.ts';
+
+noArgs(
+  'fit:pace',
+  'usage: npm run fit:pace (no arguments; reads EmoDB from ../shared/data/emodb or EMODB_DIR)',
+);
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const rows = paceRows(listEmodb());
+let emodb: ReturnType<typeof listEmodb>;
+try {
+  emodb = listEmodb();
+} catch (error) {
+  process.stderr.write(`fit:pace: DATA_MISSING: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+const rows = paceRows(emodb);
 const speakers = new Set(rows.map((r) => r.speaker)).size;
 const mlpWindows = mlpTrainingWindows(rows);
 process.stderr.write(

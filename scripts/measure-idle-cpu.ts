@@ -3,14 +3,15 @@
 // over the interval and counts TimeoutNegativeWarning lines in its output. Prints one JSON object.
 // I/O: processes, Kafka, /proc.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../services/shared/cli-args.ts';
 import { findBroker } from '../devkit/kafka/find-broker.ts';
 import { freePort } from '../devkit/free-port.ts';
 import { startServiceProcess } from '../devkit/pipeline/harness.ts';
 import { waitFor } from '../services/shared/wait-for.ts';
 import { cpuSeconds } from '../devkit/pipeline/proc-stats.ts';
 
-const { values } = parseArgs({
+const USAGE = 'usage: sh scripts/node24.sh scripts/measure-idle-cpu.ts [--seconds 60] [--service dsp-worker]';
+const { values } = parseCli('measure-idle-cpu', USAGE, {
   options: {
     seconds: { type: 'string', default: '60' },
     service: { type: 'string', default: 'dsp-worker' },

@@ -4,6 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { importReport } from './lib/import-graph.ts';
 import { trackedSourceFiles } from './lib/tracked-files.ts';
+import { noArgs } from '../services/shared/cli-args.ts';
+
+noArgs('report:imports', 'usage: npm run report:imports (no arguments; prints one JSON object)');
 
 const files = trackedSourceFiles()
   .filter((path) => path.endsWith('.ts'))

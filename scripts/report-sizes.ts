@@ -7,11 +7,12 @@
 // Options: --top N (default 15) rows per list; --tests to include test/ (left out by default:
 // describe() bodies are long by nature); --over N (default 80) the own-line limit counted.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../services/shared/cli-args.ts';
 import ts from 'typescript';
 import { trackedSourceFiles } from './lib/tracked-files.ts';
 
-const { values: args } = parseArgs({
+const USAGE = 'usage: npm run report:sizes -- [--top 15] [--over 80] [--tests]';
+const { values: args } = parseCli('report:sizes', USAGE, {
   options: {
     top: { type: 'string', default: '15' },
     over: { type: 'string', default: '80' },

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli, usageExit } from '../shared/cli-args.ts';
 import { findBroker } from '../../devkit/kafka/find-broker.ts';
 import { freePort } from '../../devkit/free-port.ts';
 import { audiohookProtocol } from './bench-protocols/audiohook.ts';
@@ -29,7 +29,8 @@ const PROTOCOLS = {
 } satisfies Record<string, BenchProtocolFactory>;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:ingest -- [--protocol ${Object.keys(PROTOCOLS).join('|')}] --calls N --seconds S (>= 2)`;
+const { values } = parseCli('bench:ingest', USAGE, {
   options: {
     calls: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '20' },
@@ -40,9 +41,7 @@ const protocol = values.protocol as keyof typeof PROTOCOLS;
 const calls = Number(values.calls);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(calls) || calls < 1 || !(seconds >= 2) || !(protocol in PROTOCOLS)) {
-  const names = Object.keys(PROTOCOLS).join('|');
-  process.stderr.write(`usage: bench:ingest -- [--protocol ${names}] --calls N --seconds S (>= 2)\n`);
-  process.exit(2);
+  usageExit('bench:ingest', USAGE, 'a count, duration or protocol out of range');
 }
 const log = (msg: string): void => void process.stderr.write(`[bench:ingest] ${msg}\n`);
 

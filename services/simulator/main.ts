@@ -3,8 +3,9 @@
 // `--write-wav <file> [--seconds S] [--seed N]` writes a synthetic stereo call instead.
 // I/O: gRPC, files; progress on stderr.
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCli, usageExit } from '../shared/cli-args.ts';
 import { encodeWav } from '../../pipelines/audio/wav.ts';
+import { errorCode } from '../../pipelines/errors.ts';
 import type { WireCodec } from '../shared/records.ts';
 import { runSimulation } from './simulate.ts';
 import { synthesizeCall } from '../../devkit/audio/synthetic-voices.ts';
@@ -16,11 +17,10 @@ const USAGE = `usage: npm run simulate -- --calls N [--audio <wav or folder>] [-
 or:    npm run simulate -- --write-wav out.wav [--seconds 30] [--seed 1]`;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  return usageExit('simulate', USAGE, message);
 }
 
-const { values } = parseArgs({
+const { values } = parseCli('simulate', USAGE, {
   options: {
     calls: { type: 'string', default: '1' },
     audio: { type: 'string' },
@@ -38,13 +38,8 @@ const { values } = parseArgs({
     tls: { type: 'boolean', default: false },
     ca: { type: 'string' },
     'write-wav': { type: 'string' },
-    help: { type: 'boolean', default: false },
   },
 });
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
 
 const number = (name: string, text: string, min: number, max: number): number => {
   const value = Number(text);
@@ -55,12 +50,24 @@ const number = (name: string, text: string, min: number, max: number): number =>
 const seconds = number('seconds', values.seconds, 1, 3600);
 const seed = Math.trunc(number('seed', values.seed, 0, 2 ** 31));
 
+/** A file that cannot be read or written (a missing path, not a WAV, no .wav in a folder): one line, exit 2. */
+function inputFailed(error: unknown): never {
+  const code = errorCode(error, 'BAD_AUDIO');
+  const message = (error as Error).message;
+  process.stderr.write(`simulate: ${message.startsWith(code) ? message : `${code}: ${message}`}\n`);
+  process.exit(2);
+}
+
 if (values['write-wav']) {
   const call = synthesizeCall({ seconds, seed, sampleRateHz: 16000 });
-  writeFileSync(
-    values['write-wav'],
-    encodeWav({ sampleRateHz: call.sampleRateHz, channels: [call.agent, call.customer] }),
-  );
+  try {
+    writeFileSync(
+      values['write-wav'],
+      encodeWav({ sampleRateHz: call.sampleRateHz, channels: [call.agent, call.customer] }),
+    );
+  } catch (error) {
+    inputFailed(error);
+  }
   process.stdout.write(
     `${JSON.stringify({ wrote: values['write-wav'], seconds, seed, turns: call.turns })}\n`,
   );
@@ -98,7 +105,7 @@ const summary = await runSimulation({
   caFile: values.ca,
   signal: controller.signal,
   log: (line) => process.stderr.write(`[simulate] ${line}\n`),
-});
+}).catch(inputFailed);
 const { call_ids: callIds, ...rest } = summary;
 process.stdout.write(
   `${JSON.stringify({ ...rest, call_ids: callIds.length > 20 ? `${callIds.length} ids` : callIds })}\n`,
