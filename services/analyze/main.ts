@@ -12,7 +12,7 @@ export async function analyzeCommand(argv: readonly string[], openStore: OpenAna
     command = parseArgs(argv);
   } catch (err) {
     if (!(err instanceof AnalyzeError)) throw err;
-    process.stderr.write(`voice-analytics: ${err.message}\n\n${USAGE}\n`);
+    process.stderr.write(`voice-analytics: ${err.code}: ${err.message}\n\n${USAGE}\n`);
     return 2;
   }
   if (command.kind === 'help') {

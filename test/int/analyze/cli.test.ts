@@ -137,6 +137,8 @@ describe('voice-analytics analyze', () => {
     const r = cli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+    // The first line carries the stable code, as the other errors do.
+    expect(r.stderr.split('\n')[0]).toMatch(/^voice-analytics: [A-Z_]+: /);
     expect(r.stderr).toContain('usage: voice-analytics analyze');
   });
 
