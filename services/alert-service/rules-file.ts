@@ -5,9 +5,19 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { parseRuleSetText, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { ConfigError } from '../shared/config.ts';
 
+/** The rules at start: a file that cannot be read is a CONFIG_INVALID naming it (exit 2), as the routing service's. */
 export async function loadRulesFile(path: string): Promise<RuleSet> {
-  return parseRuleSetText(await readFile(path, 'utf8'));
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([
+      `ALERT_RULES_FILE: cannot read file "${path}" (${(error as NodeJS.ErrnoException).code})`,
+    ]);
+  }
+  return parseRuleSetText(text);
 }
 
 export interface RulesWatcher {

@@ -33,7 +33,9 @@ export const callStoreEnv = z.object({
   API_PORT: intVar({ min: 0, max: 65535, def: 8090 }),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   /** HS256 key shared with the alert service's login (at least 32 bytes). */
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  JWT_SECRET: z
+    .string({ error: "required: the page tokens' key (32+ characters), the alert service's value" })
+    .min(32, 'must be at least 32 characters'),
   /**
    * The key of the service tokens its /internal/ route takes (shared/auth/service-key.ts); unset =
    * JWT_SECRET. Set it here and on the services that call the route (alert, routing).

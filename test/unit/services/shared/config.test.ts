@@ -31,6 +31,10 @@ describe('loadConfig', () => {
       expect(() => load({ KAFKA_BROKERS: 'k:1', CONSUMER_GROUP: 'g' })).toThrow(
         `CONSUMER_GROUP: renamed ${group}; set ${group} instead`,
       );
+    // An unset required secret says what it is, not zod's "expected string, received undefined".
+    expect(() => loadCallStoreConfig({ KAFKA_BROKERS: 'k:1' })).toThrow(
+      "JWT_SECRET: required: the page tokens' key (32+ characters)",
+    );
     expect(() => loadConfig(schema, { TOPIC_CALLS: 'x' })).toThrow(
       /TOPIC_CALLS: renamed CALLS_TOPIC[\s\S]*KAFKA_BROKERS/,
     );
