@@ -1,7 +1,6 @@
 // The readable summary the `analyze` command prints per file: per speaker the dominant emotions
 // and their timeline, arousal/valence trend, pace, pitch, tension; the dynamics of two-speaker
 // calls. Pure: returns text.
-import type { EmotionState } from '../../pipelines/emotion/types.ts';
 import type { DynamicsSummary, FileResult, SpeakerResult, Trend } from './types.ts';
 
 const MAX_SPANS = 12;
@@ -25,7 +24,8 @@ export function formatFileResult(result: FileResult): string {
 }
 
 function formatSpeaker({ channel, source, summary }: SpeakerResult): string[] {
-  const shares = (Object.entries(summary.stateShares) as [EmotionState, number][])
+  // As the wallboard words them (shown-state.ts), so the offline line reads like the live page.
+  const shares = (Object.entries(summary.shownShares) as [string, number][])
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
     .map(([state, share]) => `${state} ${pct(share)}`)
@@ -36,7 +36,7 @@ function formatSpeaker({ channel, source, summary }: SpeakerResult): string[] {
     lines.push('    no speech detected');
     return lines;
   }
-  const spans = summary.timeline.map((s) => `${clock(s.startMs)} ${s.state}`);
+  const spans = summary.shownTimeline.map((s) => `${clock(s.startMs)} ${s.state}`);
   const shown = spans.slice(0, MAX_SPANS).join(' → ');
   lines.push(
     `    over time: ${shown}${spans.length > MAX_SPANS ? ` → … (${spans.length - MAX_SPANS} more)` : ''}`,

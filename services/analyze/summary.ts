@@ -4,6 +4,7 @@
 import type { DynamicsWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionLabel, EmotionState } from '../../pipelines/emotion/types.ts';
 import type { DynamicsSummary, SpeakerSummary, StateSpan, Trend, WindowRecord } from './types.ts';
+import { shownState } from '../../pipelines/emotion/shown-state.ts';
 
 /** A change of the mean arousal/valence (0..1) between the first and last third counted as a trend. */
 export const TREND_DELTA = 0.1;
@@ -17,14 +18,20 @@ export function summariseSpeaker(
   for (const label of labels)
     meanProbabilities[label] = mean(speech.map((w) => w.emotion.probabilities[label]));
   const stateShares: Partial<Record<EmotionState, number>> = {};
-  for (const w of windows)
+  const shownShares: SpeakerSummary['shownShares'] = {};
+  for (const w of windows) {
     stateShares[w.emotion.state] = (stateShares[w.emotion.state] ?? 0) + 1 / windows.length;
+    const shown = shownState(w.emotion.state, w.emotion.arousal);
+    shownShares[shown] = (shownShares[shown] ?? 0) + 1 / windows.length;
+  }
   return {
     windows: windows.length,
     speechWindows: speech.length,
     meanProbabilities,
     stateShares,
+    shownShares,
     timeline: timeline(windows),
+    shownTimeline: timeline(windows, (w) => shownState(w.emotion.state, w.emotion.arousal)),
     arousal: trend(speech.map((w) => w.emotion.arousal)),
     valence: trend(speech.map((w) => w.emotion.valence)),
     pace: {
@@ -44,17 +51,24 @@ export function summariseSpeaker(
   };
 }
 
-/** Consecutive windows of one smoothed state merged; a span ends where the next one starts. */
-export function timeline(windows: readonly WindowRecord[]): StateSpan[] {
-  const spans: StateSpan[] = [];
+/**
+ * Consecutive windows of one smoothed state (or of `stateOf` a window) merged; a span ends where
+ * the next one starts.
+ */
+export function timeline<S extends string = EmotionState>(
+  windows: readonly WindowRecord[],
+  stateOf: (w: WindowRecord) => S = (w) => w.emotion.state as S,
+): StateSpan<S>[] {
+  const spans: StateSpan<S>[] = [];
   for (const w of windows) {
+    const state = stateOf(w);
     const last = spans[spans.length - 1];
-    if (last && last.state === w.emotion.state) {
+    if (last && last.state === state) {
       last.endMs = w.endMs;
       continue;
     }
     if (last) last.endMs = w.startMs;
-    spans.push({ state: w.emotion.state, startMs: w.startMs, endMs: w.endMs });
+    spans.push({ state, startMs: w.startMs, endMs: w.endMs });
   }
   return spans;
 }

@@ -2,6 +2,7 @@
 // emotion event), plus summaries. Plain data: it crosses worker threads and is written as JSON.
 import type { Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent, EmotionLabel, EmotionState } from '../../pipelines/emotion/types.ts';
+import type { ArousalCue } from '../../pipelines/emotion/shown-state.ts';
 
 /** A SpeakerWindow with functionals as a plain array (null where undefined), for JSON. */
 export type WindowFeatures = Omit<SpeakerWindow, 'functionals' | 'windowIndex' | 'startMs' | 'endMs'> & {
@@ -25,8 +26,8 @@ export interface Trend {
   direction: 'rising' | 'falling' | 'steady';
 }
 
-export interface StateSpan {
-  state: EmotionState;
+export interface StateSpan<S extends string = EmotionState> {
+  state: S;
   startMs: number;
   endMs: number;
 }
@@ -38,8 +39,16 @@ export interface SpeakerSummary {
   meanProbabilities: Record<EmotionLabel, number>;
   /** Share of windows in each smoothed state. */
   stateShares: Partial<Record<EmotionState, number>>;
+  /**
+   * Share of windows in each state as the wallboard, the agent page and the demo console show it
+   * (pipelines/emotion/shown-state.ts: an `uncertain` window with confidently high arousal reads
+   * `tense`), so the offline figure is the live one.
+   */
+  shownShares: Partial<Record<EmotionState | ArousalCue, number>>;
   /** The smoothed state over time, consecutive equal states merged. */
   timeline: StateSpan[];
+  /** The same as shown (shownShares): what the readable summary prints. */
+  shownTimeline: StateSpan<EmotionState | ArousalCue>[];
   arousal: Trend | null;
   valence: Trend | null;
   pace: { syllableRate: number; articulationRate: number; pauseRatio: number };

@@ -30,6 +30,16 @@ describe('summariseSpeaker', () => {
     expect(s.stateShares['no-speech']).toBeCloseTo(2 / 7);
   });
 
+  it('counts and merges the states as the wallboard shows them: an unsure but tense window reads tense', () => {
+    const unsure = summariseSpeaker(
+      [fakeWindow(0, 'uncertain', 0.8), fakeWindow(1, 'uncertain', 0.3), fakeWindow(2, 'angry', 0.9)],
+      EMOTION_LABELS,
+    );
+    expect(unsure.stateShares.uncertain).toBeCloseTo(2 / 3);
+    expect(unsure.shownShares).toEqual({ tense: 1 / 3, uncertain: 1 / 3, angry: 1 / 3 });
+    expect(unsure.shownTimeline.map((t) => t.state)).toEqual(['tense', 'uncertain', 'angry']);
+  });
+
   it('merges the smoothed states into a timeline', () => {
     expect(s.timeline.map((t) => [t.state, t.startMs, t.endMs])).toEqual([
       ['no-speech', 0, 1000],
