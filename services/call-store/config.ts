@@ -10,6 +10,7 @@ import {
   ConfigError,
   intVar,
   loadConfig,
+  mergeProblems,
   TOPICS,
   topicVar,
 } from '../shared/index.ts';
@@ -135,9 +136,16 @@ function retentionProblems(config: { DEFAULT_RETENTION_DAYS: number; RETENTION_K
 
 export function loadCallStoreConfig(env: Record<string, string | undefined> = process.env): CallStoreConfig {
   const runMode = runModeOf(env);
-  const config = loadConfig(callStoreEnv, env);
-  const topics = resolveTopicReplication(config, runMode);
   const production = runMode === 'production';
+  let config: z.infer<typeof callStoreEnv>;
+  try {
+    config = loadConfig(callStoreEnv, env);
+  } catch (error) {
+    // The production checks read the raw variables: name theirs in the same line.
+    if (!(error instanceof ConfigError) || !production) throw error;
+    throw new ConfigError(mergeProblems(error.problems, productionProblems(env)));
+  }
+  const topics = resolveTopicReplication(config, runMode);
   const key = serviceKeyOf(config.SERVICE_TOKEN_SECRET, config.JWT_SECRET, production);
   const problems = [
     ...(production ? productionProblems(env) : []),

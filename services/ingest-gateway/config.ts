@@ -4,6 +4,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import {
   boolVar,
+  collectProblems,
   commonEnv,
   ConfigError,
   intVar,
@@ -115,22 +116,28 @@ type GatewayEnv = z.infer<typeof gatewayEnv>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const c = loadConfig(gatewayEnv, env);
-  if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
-    throw new ConfigError(['TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)']);
-  }
-  const tenantTokens = tenantTokensOf(c);
+  // Every problem in one line: each stage's are collected before anything is thrown.
+  const problems: string[] = [];
+  if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE))
+    problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)');
+  const tenantTokens = collectProblems(problems, () => tenantTokensOf(c), new Map<string, string>());
   const runMode = runModeOf(env);
   const production = runMode === 'production';
   const plaintext = !c.TLS_CERT_FILE;
-  const twilio = loadTwilioConfig(env, [...tenantTokens.keys()], production);
-  const problems = production ? productionSecretProblems(env, c, tenantTokens, twilio) : [];
+  const twilio = collectProblems(
+    problems,
+    () => loadTwilioConfig(env, [...tenantTokens.keys()], production),
+    null,
+  );
+  if (production) problems.push(...productionSecretProblems(env, c, tenantTokens, twilio));
   const customerRefKeys = customerRefKeysOf(c, tenantTokens, production, problems);
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
-  const tls = tlsOf(c, problems);
+  const tls = collectProblems(problems, () => tlsOf(c, problems), null);
+  const tenants = [...tenantTokens.keys()];
+  const l16ws = collectProblems(problems, () => loadL16WsConfig(env, production, tenants), null);
+  const audiohook = collectProblems(problems, () => loadAudioHookConfig(env, tenants, production), null);
   if (problems.length > 0) throw new ConfigError(problems);
-  const l16ws = loadL16WsConfig(env, production, [...tenantTokens.keys()]);
-  const audiohook = loadAudioHookConfig(env, [...tenantTokens.keys()], production);
   return {
     common: { ...c, topicReplication: topics.replication },
     grpcHost: c.GRPC_HOST,

@@ -82,6 +82,27 @@ export function shownValue(name: string, raw: string | undefined): string {
   return `"${masked}"`;
 }
 
+/**
+ * Runs one stage of a config check, adding the problems of a ConfigError it throws to `problems`
+ * and going on with `fallback`: the operator hears of every problem in one line, not one stage per
+ * restart.
+ */
+export function collectProblems<T>(problems: string[], stage: () => T, fallback: T): T {
+  try {
+    return stage();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return fallback;
+  }
+}
+
+/** `problems`, then those of `more` about a variable none of `problems` names yet. */
+export function mergeProblems(problems: readonly string[], more: readonly string[]): string[] {
+  const named = new Set(problems.map((p) => p.split(':')[0]));
+  return [...problems, ...more.filter((p) => !named.has(p.split(':')[0]))];
+}
+
 /** Integer variable with bounds and a default, e.g. int({ min: 1, max: 100, def: 50 }). */
 export function intVar(options: { min?: number; max?: number; def?: number } = {}) {
   let schema = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer' });

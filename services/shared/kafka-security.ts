@@ -5,7 +5,7 @@
 // KAFKA_ALLOW_PLAINTEXT=true says the network is private. I/O: reads the files named.
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { z } from 'zod';
-import { boolVar, ConfigError, loadConfig, readConfigFile } from './config.ts';
+import { boolVar, collectProblems, ConfigError, loadConfig, readConfigFile } from './config.ts';
 import { runModeOf } from './run-mode.ts';
 
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -34,9 +34,27 @@ export interface KafkaSecurityResult {
   warnings: string[];
 }
 
+/**
+ * The problems of the KAFKA_SSL* / KAFKA_SASL* variables (none: an empty list), for a start that
+ * fails on other settings to name these too (start-error.ts).
+ */
+export function kafkaSecurityProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const c = collectProblems(problems, () => loadConfig(z.object(kafkaSecurityEnv), env), null);
+  return c ? checkedProblems(c, env) : problems;
+}
+
+type KafkaSecurityEnv = z.infer<z.ZodObject<typeof kafkaSecurityEnv>>;
+
 /** Parses and checks the KAFKA_SSL* / KAFKA_SASL* variables; throws ConfigError naming each problem. */
 export function kafkaSecurityOf(env: Record<string, string | undefined>): KafkaSecurityResult {
   const c = loadConfig(z.object(kafkaSecurityEnv), env);
+  const problems = checkedProblems(c, env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { security: securityOf(c), warnings: warningsOf(c, env) };
+}
+
+function checkedProblems(c: KafkaSecurityEnv, env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   const files = [c.KAFKA_SSL_CA_FILE, c.KAFKA_SSL_CERT_FILE, c.KAFKA_SSL_KEY_FILE];
   if (!c.KAFKA_SSL && files.some(Boolean)) {
@@ -62,8 +80,11 @@ export function kafkaSecurityOf(env: Record<string, string | undefined>): KafkaS
         'where the brokers are on a private network',
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
+}
 
+/** What createKafka gets, reading the files the variables name. */
+function securityOf(c: KafkaSecurityEnv): KafkaSecurity {
   const security: KafkaSecurity = {};
   if (c.KAFKA_SSL) {
     const read = (variable: string, path: string | undefined) =>
@@ -83,9 +104,11 @@ export function kafkaSecurityOf(env: Record<string, string | undefined>): KafkaS
       password,
     } as SASLOptions;
   }
-  const warnings: string[] = [];
-  if (production && !c.KAFKA_SSL) {
-    warnings.push('plaintext Kafka connections allowed by KAFKA_ALLOW_PLAINTEXT=true');
-  }
-  return { security, warnings };
+  return security;
+}
+
+function warningsOf(c: KafkaSecurityEnv, env: Record<string, string | undefined>): string[] {
+  return runModeOf(env) === 'production' && !c.KAFKA_SSL
+    ? ['plaintext Kafka connections allowed by KAFKA_ALLOW_PLAINTEXT=true']
+    : [];
 }

@@ -3,7 +3,8 @@
 // exit 2 when the operator's input is wrong (environment, users or rule file: fix and restart) or
 // 1 otherwise (a dependency was unreachable: a restart may help). I/O: process.
 import { errorCode } from '../../pipelines/errors.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError, mergeProblems } from './config.ts';
+import { kafkaSecurityProblems } from './kafka-security.ts';
 import { kafkaStartFailure } from './kafka-start-failure.ts';
 
 /** Codes of the files an operator provides, beside ConfigError (the environment). */
@@ -18,6 +19,10 @@ const OPERATOR_INPUT_CODES = new Set([
 ]);
 
 export function exitOnStartError(service: string, error: unknown): never {
+  // A configuration problem names the Kafka TLS/SASL settings' too: they are checked later, when
+  // the service connects, and were otherwise one more restart away.
+  if (error instanceof ConfigError)
+    error = new ConfigError(mergeProblems(error.problems, kafkaSecurityProblems(process.env)));
   const kafka = kafkaStartFailure(error);
   const code = kafka?.code ?? errorCode(error, 'START_FAILED');
   const problems = error instanceof ConfigError ? error.problems : undefined;

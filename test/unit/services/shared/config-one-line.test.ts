@@ -1,0 +1,32 @@
+// A production start with several settings wrong names them all in one CONFIG_INVALID line, the
+// Kafka TLS/SASL ones and those checked after another stage included: an operator used to fix one
+// stage per restart (three restarts each for the gateway and the call store).
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function problemsOf(main: string): string[] {
+  const r = spawnSync(process.execPath, [main], {
+    env: { PATH: process.env.PATH, VA_MODE: 'production', KAFKA_BROKERS: '127.0.0.1:1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(r.status).toBe(2);
+  const line = JSON.parse(r.stderr.trim().split('\n').pop()!) as { code: string; problems: string[] };
+  expect(line.code).toBe('CONFIG_INVALID');
+  return line.problems.map((p) => p.split(':')[0]);
+}
+
+describe('configuration problems at start', () => {
+  it('are named in one line, every stage and the Kafka settings together', () => {
+    expect(problemsOf('services/ingest-gateway/main.ts')).toEqual([
+      'TENANT_TOKENS',
+      'TLS_CERT_FILE, TLS_KEY_FILE',
+      'KAFKA_SSL',
+    ]);
+    expect(problemsOf('services/call-store/main.ts')).toEqual([
+      'JWT_SECRET',
+      'STORE_USERS_FILE',
+      'KAFKA_SSL',
+    ]);
+  });
+});
