@@ -50,9 +50,12 @@ const UNKNOWN_SIZE = 0xffffffff;
 const KNOWN_TAGS = new Set([WAVE_FORMAT_PCM, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_ALAW, WAVE_FORMAT_MULAW]);
 
 export function parseWav(bytes: Uint8Array, options: ParseWavOptions = {}): WavAudio {
+  // A short file that does not even begin as RIFF is not a WAV (a text file), not a cut one.
+  const riff =
+    bytes.length >= 4 ? fourcc(bytes, 0) === 'RIFF' : 'RIFF'.startsWith(String.fromCharCode(...bytes));
+  if (!riff) throw new WavError('NOT_RIFF', 'the file does not start with "RIFF"');
   if (bytes.length < 12)
     throw new WavError('TRUNCATED', `${bytes.length} bytes is too short for a RIFF header`);
-  if (fourcc(bytes, 0) !== 'RIFF') throw new WavError('NOT_RIFF', 'the file does not start with "RIFF"');
   if (fourcc(bytes, 8) !== 'WAVE')
     throw new WavError('NOT_WAVE', `RIFF form type is "${fourcc(bytes, 8)}", not "WAVE"`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

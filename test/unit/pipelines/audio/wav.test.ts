@@ -212,6 +212,8 @@ describe('parseWav errors', () => {
   const cases: [string, Uint8Array, string][] = [
     ['empty input', new Uint8Array(0), 'TRUNCATED'],
     ['not RIFF', Uint8Array.from(ascii('OggS........')), 'NOT_RIFF'],
+    ['a short text file', Uint8Array.from(ascii('hello\n')), 'NOT_RIFF'],
+    ['a RIFF header cut short', Uint8Array.from(ascii('RIFF\u0004\u0000')), 'TRUNCATED'],
     ['RIFF but not WAVE', Uint8Array.from([...ascii('RIFF'), ...u32(4), ...ascii('AVI ')]), 'NOT_WAVE'],
     ['no fmt chunk', riff(chunk('data', [0, 0])), 'NO_FMT_CHUNK'],
     ['no data chunk', riff(fmt16), 'NO_DATA_CHUNK'],
@@ -248,7 +250,7 @@ describe('parseWav errors', () => {
   }
 
   it('is a WavError with a readable message', () => {
-    expect(() => parseWav(new Uint8Array(3))).toThrow(WavError);
-    expect(() => parseWav(new Uint8Array(3))).toThrow(/too short for a RIFF header/);
+    expect(() => parseWav(Uint8Array.from(ascii('RIF')))).toThrow(WavError);
+    expect(() => parseWav(Uint8Array.from(ascii('RIF')))).toThrow(/too short for a RIFF header/);
   });
 });
