@@ -240,6 +240,17 @@ export async function waitUntilReady(
  * a fresh temp folder, so concurrent runs (two checkouts of the repo) never share one; a port lost
  * to another process between picking and binding is retried on new ports.
  */
+/** `n` different ports from `pick` (a picker that keeps answering one port is an error). */
+async function distinctPorts(pick: () => Promise<number>, n: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let tries = 0; ports.length < n; tries++) {
+    if (tries > 20 * n) throw new BrokerUnavailableError(`no ${n} distinct free ports found`);
+    const port = await pick();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
 export interface LocalBrokerOptions {
   readyTimeoutMs?: number;
   /** Also a SASL_SSL listener (tests of the clients' TLS and SASL): see secure-listener.ts. */
@@ -273,11 +284,12 @@ async function startOnce(options: LocalBrokerOptions): Promise<LocalBroker> {
   };
   process.once('exit', reap);
   const pick = options.pickPort ?? freePort;
-  const port = await pick();
-  const controllerPort = await pick();
+  // Distinct ports: each free port is released once picked, so the next pick may return it again
+  // (the broker then refused two listeners on one port).
+  const [port, controllerPort, securePort] = await distinctPorts(pick, options.secure ? 3 : 2);
   const propertiesFile = join(dataDir, 'server.properties');
   const secure = options.secure
-    ? { port: await pick(), listener: createSecureListener(dataDir, options.secure) }
+    ? { port: securePort, listener: createSecureListener(dataDir, options.secure) }
     : undefined;
   writeFileSync(
     propertiesFile,

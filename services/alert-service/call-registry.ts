@@ -110,14 +110,22 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const lastUpdate = new Map<string, number>();
   const dirty = new Set<string>();
   const alerts = new Map<string, AlertView>();
-  /** Newest first, every tenant's. */
+  /** Newest first (by firing time), every tenant's. */
   const recent: AlertView[] = [];
   /**
-   * Newest first, per tenant: the bound applies per tenant, so a tenant whose calls raise many
+   * Newest first (by firing time: a start re-reads va.alerts.v1 partition by partition, not in
+   * time order, and evicting by arrival dropped some of the newest alerts), per tenant: the bound applies per tenant, so a tenant whose calls raise many
    * alerts never pushes another tenant's unacknowledged alerts out of the snapshot and out of reach
    * of an acknowledgement.
    */
   const recentOf = new Map<string, AlertView[]>();
+
+  /** Inserts newest first by firing time (a tie: the later arrival first). */
+  function insertByTime(list: AlertView[], view: AlertView): void {
+    const at = list.findIndex((a) => a.firedAtMs <= view.firedAtMs);
+    if (at < 0) list.push(view);
+    else list.splice(at, 0, view);
+  }
 
   function forget(view: AlertView): void {
     alerts.delete(view.alertId);
@@ -180,11 +188,17 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     addAlert(view) {
       if (alerts.has(view.alertId)) return false;
       alerts.set(view.alertId, view);
-      recent.unshift(view);
+      insertByTime(recent, view);
       let mine = recentOf.get(view.tenant);
       if (!mine) recentOf.set(view.tenant, (mine = []));
-      mine.unshift(view);
-      if (mine.length > maxRecent) forget(mine.pop()!);
+      insertByTime(mine, view);
+      // The oldest by firing time goes; when that is this one (re-read late at a start), it is
+      // not news to anyone.
+      if (mine.length > maxRecent) {
+        const oldest = mine.pop()!;
+        forget(oldest);
+        if (oldest === view) return false;
+      }
       const key = callKey(view.tenant, view.callId);
       const call = calls.get(key);
       if (call) {

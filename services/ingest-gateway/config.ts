@@ -120,23 +120,25 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const problems: string[] = [];
   if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE))
     problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)');
+  const before = problems.length;
   const tenantTokens = collectProblems(problems, () => tenantTokensOf(c), new Map<string, string>());
+  // Without the tenants, the stages that name tenants would each report "no such tenant": skipped.
+  const tenantsKnown = problems.length === before;
   const runMode = runModeOf(env);
   const production = runMode === 'production';
   const plaintext = !c.TLS_CERT_FILE;
-  const twilio = collectProblems(
-    problems,
-    () => loadTwilioConfig(env, [...tenantTokens.keys()], production),
-    null,
-  );
+  const tenants = [...tenantTokens.keys()];
+  const ifTenants = <T>(stage: () => T): T | null =>
+    tenantsKnown ? collectProblems<T | null>(problems, stage, null) : null;
+  const twilio = ifTenants(() => loadTwilioConfig(env, tenants, production));
   if (production) problems.push(...productionSecretProblems(env, c, tenantTokens, twilio));
-  const customerRefKeys = customerRefKeysOf(c, tenantTokens, production, problems);
+  const customerRefKeys =
+    ifTenants(() => customerRefKeysOf(c, tenantTokens, production, problems)) ?? new Map<string, string>();
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
   const tls = collectProblems(problems, () => tlsOf(c, problems), null);
-  const tenants = [...tenantTokens.keys()];
-  const l16ws = collectProblems(problems, () => loadL16WsConfig(env, production, tenants), null);
-  const audiohook = collectProblems(problems, () => loadAudioHookConfig(env, tenants, production), null);
+  const l16ws = ifTenants(() => loadL16WsConfig(env, production, tenants));
+  const audiohook = ifTenants(() => loadAudioHookConfig(env, tenants, production));
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     common: { ...c, topicReplication: topics.replication },

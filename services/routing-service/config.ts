@@ -102,7 +102,7 @@ export function loadRoutingServiceConfig(
       problems.push(
         `ROUTING_WEBHOOK_SECRET: the same value as ${sameAs[0]}: the webhook's receiver could sign service or page tokens; use a key of its own`,
       );
-    if (runMode === 'production' && loaded.ROUTING_WEBHOOK_URL.startsWith('http:'))
+    if (runMode === 'production' && new URL(loaded.ROUTING_WEBHOOK_URL).protocol === 'http:')
       problems.push('ROUTING_WEBHOOK_URL: https required in production (hints carry customer pseudonyms)');
   }
   const production = runMode === 'production';

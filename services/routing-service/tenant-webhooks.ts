@@ -51,7 +51,8 @@ export function parseTenantWebhooks(
     const where = `${variable}: tenant "${tenant}"`;
     const target = checkedEntry(entrySchema, raw, where, 'entry', problems);
     if (!target) continue;
-    if (options.production && target.url.startsWith('http:'))
+    // By the parsed scheme: `HTTP://` is http too.
+    if (options.production && new URL(target.url).protocol === 'http:')
       problems.push(`${where}: url must be https in production (hints carry customer pseudonyms)`);
     if (options.production) problems.push(...secretProblems(where, target.secret, 'webhook key'));
     // A receiver holding another receiver's key could forge or read that tenant's deliveries.

@@ -1,11 +1,13 @@
 // What a Kafka client error at start means to an operator, from kafkajs' error and its causes: a
-// refused SASL login (KAFKA_AUTH_FAILED) or a broker certificate the client does not trust
-// (KAFKA_TLS_FAILED) are settings to fix (the same again will fail again); anything else of
-// kafkajs' (KAFKA_UNREACHABLE) may pass with a restart. kafkajs names the problem in its
-// messages, never the password. Pure.
+// refused SASL login (KAFKA_AUTH_FAILED), a broker certificate the client does not trust
+// (KAFKA_TLS_FAILED), a user without the ACLs it needs (KAFKA_NOT_AUTHORIZED) or another request
+// the broker refuses (KAFKA_REFUSED, e.g. a replication factor above its broker count) are settings
+// to fix (the same again will fail again); a broker that did not answer (KAFKA_UNREACHABLE) may come
+// back with a restart. kafkajs names the problem in its messages, never the password. Pure.
 
 export interface KafkaStartFailure {
-  code: 'KAFKA_AUTH_FAILED' | 'KAFKA_TLS_FAILED' | 'KAFKA_UNREACHABLE';
+  code:
+    'KAFKA_AUTH_FAILED' | 'KAFKA_TLS_FAILED' | 'KAFKA_NOT_AUTHORIZED' | 'KAFKA_REFUSED' | 'KAFKA_UNREACHABLE';
   message: string;
   /** True when a setting is wrong (exit 2), false when a restart may help (exit 1). */
   operatorInput: boolean;
@@ -14,15 +16,35 @@ export interface KafkaStartFailure {
 /** Node's codes of a TLS peer that failed verification. */
 const TLS_VERIFY = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|UNABLE_TO_GET_ISSUER/;
 
-function chain(error: unknown): { name: string; code: string; message: string }[] {
-  const out: { name: string; code: string; message: string }[] = [];
-  for (
-    let e = error as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | undefined,
-      depth = 0;
-    e && typeof e === 'object' && depth < 5;
-    e = e.cause as typeof e, depth += 1
-  )
-    out.push({ name: String(e.name ?? ''), code: String(e.code ?? ''), message: String(e.message ?? '') });
+/** kafkajs' errors of a broker that could not be reached, or did not answer in time. */
+const UNREACHABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSNonRetriableError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSRequestTimeoutError',
+]);
+
+interface Link {
+  name: string;
+  code: string;
+  /** kafkajs' protocol error type (TOPIC_AUTHORIZATION_FAILED, …); '' for other errors. */
+  type: string;
+  message: string;
+}
+
+type RawError = { name?: unknown; code?: unknown; type?: unknown; message?: unknown; cause?: unknown };
+
+/** The error and its causes, outermost first (at most five). */
+function chain(error: unknown): Link[] {
+  const out: Link[] = [];
+  let e = error as RawError | undefined;
+  while (e && typeof e === 'object' && out.length < 5) {
+    const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+    out.push({ name: s(e.name), code: s(e.code), type: s(e.type), message: s(e.message) });
+    e = e.cause as RawError | undefined;
+  }
   return out;
 }
 
@@ -43,6 +65,21 @@ export function kafkaStartFailure(error: unknown): KafkaStartFailure | null {
       message: `the broker's certificate is not trusted: ${tls.message.split(';')[0]} (${tls.code}; set KAFKA_SSL_CA_FILE to the CA that signed it)`,
       operatorInput: true,
     };
+  // The broker answered, and said no.
+  const refused = links.find((l) => l.name === 'KafkaJSProtocolError');
+  if (refused && /AUTHORIZATION_FAILED$/.test(refused.type))
+    return {
+      code: 'KAFKA_NOT_AUTHORIZED',
+      message: `${refused.type}: ${refused.message} (grant this Kafka user the topics' and groups' ACLs)`,
+      operatorInput: true,
+    };
+  if (refused)
+    return {
+      code: 'KAFKA_REFUSED',
+      message: `the broker refused a request: ${refused.type || 'protocol error'}: ${refused.message}`,
+      operatorInput: true,
+    };
+  if (!links.every((l) => UNREACHABLE.has(l.name) || !l.name.startsWith('KafkaJS'))) return null;
   const last = links[links.length - 1];
   return {
     code: 'KAFKA_UNREACHABLE',

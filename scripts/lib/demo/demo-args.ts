@@ -50,9 +50,11 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
+  // --help answers whatever else is on the line.
+  if (values.help) return { help: true, exit: false, speed: 1, calls: undefined, kind: 'nemo' };
   if (values.synthetic && values.emodb) throw new UsageError('--synthetic and --emodb: choose one');
   return {
-    help: values.help,
+    help: false,
     exit: values.exit,
     speed: numberIn('speed', values.speed, 0.1, 100, false),
     calls: values.calls === undefined ? undefined : numberIn('calls', values.calls, 1, 50, true),

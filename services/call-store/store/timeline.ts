@@ -163,7 +163,9 @@ export async function getTimelineJson(
   maxPoints: number | null,
 ): Promise<string> {
   const call = await loadCallRow(db, scope, callId);
-  if (maxPoints === null) {
+  // Not for a call without feature consent: consent narrowed after its summary (a resumed stream)
+  // leaves the stored body until the next summary run deletes it.
+  if (maxPoints === null && call.store_features) {
     const stored = await db.query<{ body: string }>(
       'SELECT body FROM call_timelines WHERE tenant = $1 AND call_id = $2',
       [call.tenant, callId],

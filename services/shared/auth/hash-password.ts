@@ -47,6 +47,10 @@ async function readPassword(): Promise<string> {
   return input.replace(/\r?\n$/, '');
 }
 
+if (process.argv[2] === '--help' || process.argv[2] === '-h') {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (process.argv.length > 2) {
   console.error(
     `hash-password: USAGE: no arguments (a password there would land in the shell history)\n${USAGE}`,

@@ -228,11 +228,12 @@ export function clientAddress(
   trustedProxies: readonly string[],
 ): string {
   const socket = socketAddress ?? '?';
-  if (trustedProxies.length === 0 || !trustedProxies.includes(socket) || !forwardedFor)
-    return addressKey(socket);
+  // A dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d: compared unmapped, as listed.
+  const trusted = (ip: string) => trustedProxies.includes(ip.replace(/^::ffff:(?=\d+\.)/i, ''));
+  if (trustedProxies.length === 0 || !trusted(socket) || !forwardedFor) return addressKey(socket);
   const hops = commaList(Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor);
   for (let i = hops.length - 1; i >= 0; i -= 1) {
-    if (!trustedProxies.includes(hops[i])) return addressKey(isIP(hops[i]) !== 0 ? hops[i] : socket);
+    if (!trusted(hops[i])) return addressKey(isIP(hops[i]) !== 0 ? hops[i] : socket);
   }
   return addressKey(socket);
 }

@@ -147,6 +147,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     // The resumed stream's start (same event id) says: no features kept, not in the history.
     const result = await store.write([narrowed(call.start, { storeFeatures: false, historyOptOut: true })]);
     expect(result).toMatchObject({ inserted: 0, duplicates: 1 });
+    // Before the next summary run too: the stored timeline is not served any more.
+    expect(await windowsOf()).toBe(0);
     await store.finalizePending(0);
     const narrowedCall = await store.getCall(tenantScope, 'narrowed-1');
     expect([narrowedCall.storeFeatures, narrowedCall.customerRef]).toEqual([false, null]);

@@ -8,11 +8,14 @@ import type { AlertView } from '../../../../services/alert-service/protocol.ts';
 // A well-formed scrypt hash (never checked here).
 const HASH = 'scrypt:16384:8:1:B8YJwTDEA9kcviClLbtMuQ==:xyvx1UEwkzdSfxlAd8/BZGGOCm0nO13vXr7jGW31on0=';
 
-const alert = (alertId: string, callId: string, tenant = 'demo') =>
+/** Alerts fire in the order the tests add them, unless a firing time is given. */
+let clock = 0;
+const alert = (alertId: string, callId: string, tenant = 'demo', firedAtMs = ++clock) =>
   ({
     alertId,
     callId,
     tenant,
+    firedAtMs,
     audience: 'both',
     cue: 'Slow down',
     acknowledgedBy: null,
@@ -56,6 +59,22 @@ describe('call registry', () => {
       'globex-17',
       'acme-1',
     ]);
+  });
+
+  it('keeps the newest by firing time when alerts arrive out of order (a start re-reading partitions)', () => {
+    const r = createCallRegistry({ maxRecentAlerts: 3, maxAlertsPerCall: 10 });
+    for (const [id, at] of [
+      ['t5', 5000],
+      ['t1', 1000],
+      ['t9', 9000],
+      ['t3', 3000],
+      ['t7', 7000],
+    ] as const)
+      r.addAlert(alert(id, `call-${id}`, 'acme', at));
+    expect(r.recentAlerts().map((a) => a.alertId)).toEqual(['t9', 't7', 't5']);
+    // One older than every kept alert is not news: dropped at once.
+    expect(r.addAlert(alert('t0', 'call-t0', 'acme', 0))).toBe(false);
+    expect(r.findAlert('t0')).toBeUndefined();
   });
 
   it("keeps the newest alerts of a noisy call only, leaving room for the tenant's other calls", () => {

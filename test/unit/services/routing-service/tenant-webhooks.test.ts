@@ -71,7 +71,7 @@ describe('per-tenant routing webhooks', () => {
   it('holds production to https and to real keys', () => {
     const { problems } = parse(
       {
-        acme: { url: 'http://router.acme.example', secret: 'change-me-a-shared-secret-of-32-chars-or-more' },
+        acme: { url: 'HTTP://router.acme.example', secret: 'change-me-a-shared-secret-of-32-chars-or-more' },
       },
       true,
     );
@@ -122,6 +122,15 @@ describe('per-tenant routing webhooks', () => {
       }).webhookTargets.keys(),
     ]).toEqual(['*']);
     expect(loadRoutingServiceConfig(base).webhookTargets.size).toBe(0);
+    // Production wants https whatever the case of the scheme.
+    expect(() =>
+      loadRoutingServiceConfig({
+        ...base,
+        VA_MODE: 'production',
+        ROUTING_WEBHOOK_URL: 'HTTP://all.example',
+        ROUTING_WEBHOOK_SECRET: KEY_B,
+      }),
+    ).toThrow(/ROUTING_WEBHOOK_URL: https required in production/);
   });
 
   it("hands each hint to its tenant's sender, or the every-tenant one, or none", () => {

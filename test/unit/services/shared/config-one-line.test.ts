@@ -3,6 +3,8 @@
 // stage per restart (three restarts each for the gateway and the call store).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
+import { ConfigError } from '../../../../services/shared/config.ts';
 
 function problemsOf(main: string): string[] {
   const r = spawnSync(process.execPath, [main], {
@@ -28,5 +30,22 @@ describe('configuration problems at start', () => {
       'STORE_USERS_FILE',
       'KAFKA_SSL',
     ]);
+  });
+
+  it('does not blame the tenants of later stages when the tenant tokens themselves failed', () => {
+    let problems: string[] = [];
+    try {
+      loadGatewayConfig({
+        KAFKA_BROKERS: 'k:1',
+        TENANT_TOKENS_FILE: '/nonexistent/tokens',
+        TWILIO_PORT: '0',
+        TWILIO_PUBLIC_URL: 'ws://ingest.example',
+        TWILIO_ACCOUNTS: `AC${'0'.repeat(32)}=acme:auth-token-of-account-0`,
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toEqual(['TENANT_TOKENS_FILE: cannot read file "/nonexistent/tokens" (ENOENT)']);
   });
 });

@@ -30,5 +30,26 @@ describe('kafkaStartFailure', () => {
     });
     expect(kafkaStartFailure(down)).toMatchObject({ code: 'KAFKA_UNREACHABLE', operatorInput: false });
     expect(kafkaStartFailure(new Error('not Kafka'))).toBeNull();
+    // The broker answered and said no: a setting to fix, not a broker to wait for.
+    const acl = named(
+      'KafkaJSProtocolError',
+      'Not authorized to access topics: [Topic authorization failed]',
+      {
+        type: 'TOPIC_AUTHORIZATION_FAILED',
+      },
+    );
+    expect(kafkaStartFailure(acl)).toMatchObject({ code: 'KAFKA_NOT_AUTHORIZED', operatorInput: true });
+    const factor = named('KafkaJSAggregateError', 'Topic creation errors', {
+      cause: named('KafkaJSProtocolError', 'Replication factor: 3 larger than available brokers: 1', {
+        type: 'INVALID_REPLICATION_FACTOR',
+      }),
+    });
+    expect(kafkaStartFailure(factor)).toMatchObject({
+      code: 'KAFKA_REFUSED',
+      message: expect.stringContaining('INVALID_REPLICATION_FACTOR'),
+      operatorInput: true,
+    });
+    // Another kafkajs error is passed on as it is, not called "unreachable".
+    expect(kafkaStartFailure(named('KafkaJSOffsetOutOfRange', 'offset out of range'))).toBeNull();
   });
 });

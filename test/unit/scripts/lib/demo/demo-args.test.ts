@@ -15,6 +15,7 @@ describe('demo arguments', () => {
       kind: 'synthetic',
     });
     expect(parseDemoArgs(['-h']).help).toBe(true);
+    expect(parseDemoArgs(['--help', '--speed', '500', '--synthetic', '--emodb']).help).toBe(true);
   });
 
   it.each([

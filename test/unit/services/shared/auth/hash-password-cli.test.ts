@@ -19,5 +19,7 @@ describe('hash-password', () => {
       'hash-password: USAGE: no arguments (a password there would land in the shell history)',
     ]);
     expect(run([], '').stderr).toMatch(/^hash-password: EMPTY/);
+    const help = run(['--help'], '');
+    expect([help.status, help.stdout.startsWith('usage:')]).toEqual([0, true]);
   });
 });

@@ -95,6 +95,8 @@ describe('login limiter', () => {
     expect(clientAddress('2001:db8:7:7::1', undefined, [])).toBe('2001:db8:7:7::/64');
     expect(clientAddress('10.1.1.1', '2001:db8:7:7:abcd::9', ['10.1.1.1'])).toBe('2001:db8:7:7::/64');
     expect(clientAddress('::ffff:198.51.100.4', undefined, [])).toBe('198.51.100.4');
+    // A trusted IPv4 proxy seen on a dual-stack socket.
+    expect(clientAddress('::ffff:10.0.0.5', '203.0.113.9', ['10.0.0.5'])).toBe('203.0.113.9');
     expect(retryAfterSeconds(1)).toBe('1');
     expect(retryAfterSeconds(2_001)).toBe('3');
   });
