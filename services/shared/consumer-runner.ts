@@ -188,9 +188,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         options.onReplayUntil(topic, partition, mark);
       }
     }
+    // The backlog from the first record not yet handled: this batch counts (offsetLag() is the lag
+    // after its last record, so a backlog fetched as one batch read 0 during an incident), and the
+    // value holds while the batch is stuck (a database down); each flush lowers it.
+    const lagLabels = { group: options.groupId, topic, partition: String(partition) };
+    const first = batch.firstOffset();
     metrics?.consumerLag?.set(
-      { group: options.groupId, topic, partition: String(partition) },
-      Number(batch.offsetLag()),
+      lagLabels,
+      first === null ? Number(batch.offsetLag()) : Number(batch.highWatermark) - Number(first),
     );
     let pending: OutRecord[] = [];
     /** Batch handler only: the records decoded since the last flush, and their messages. */
@@ -251,6 +256,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       resolveOffset(lastOffset);
       const next = (BigInt(lastOffset) + 1n).toString();
       reached.set(key, next);
+      metrics?.consumerLag?.set(lagLabels, Math.max(0, Number(batch.highWatermark) - Number(next)));
       // Never below the previous owner's mark while replaying under it.
       if (Number(next) > Number(produced.get(key) ?? -1)) produced.set(key, next);
       if (commits) {

@@ -106,6 +106,56 @@ describe('consumer runner', () => {
     expect(text).toMatch(/va_errors_total\{code="DECODE_FAILED",service="test-runner"\} 1/);
   });
 
+  it('reports the backlog as lag while a batch is stuck, and lowers it as records are handled', async () => {
+    const kafka = testKafka();
+    const [input, output] = [uniqueName('t.lag.in'), uniqueName('t.lag.out')];
+    await createTopicsAndWait(kafka, [input, output], 1);
+    const producer = await idempotentProducer(kafka);
+    onTestFinished(() => producer.disconnect());
+    await producer.send({
+      topic: input,
+      messages: Array.from({ length: 50 }, (_, i) => ({
+        key: 'c1',
+        value: audioChunkCodec.encode(chunk('c1', i)),
+        headers: audioChunkCodec.headers(),
+      })),
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const groupId = uniqueName('g.lag');
+    const metrics = createServiceMetrics('test-lag', { defaultMetrics: false });
+    const runner = createConsumerRunner({
+      kafka,
+      producer,
+      service: 'test-lag',
+      groupId,
+      topics: [input],
+      logger: createLogger({ service: 'test-lag', write: () => undefined }),
+      metrics,
+      decode: (value, headers) => audioChunkCodec.decode(value, headers),
+      // The first record waits (a database down): the whole backlog is behind it.
+      handle: async (record) => {
+        if (record.value.chunkIndex === 0) await gate;
+        return [];
+      },
+    });
+    onTestFinished(() => runner.stop());
+    onTestFinished(() => release()); // runs first: a failed poll must not leave the handler waiting
+    await runner.start();
+    const lagNow = async () => {
+      const text = await metrics.registry.metrics();
+      const m = new RegExp(
+        `^va_consumer_lag\\{[^}]*group="${groupId.replace(/\./g, '\\.')}"[^}]*\\} (\\d+)$`,
+        'm',
+      ).exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    // While stuck: the 50 records not yet handled (kafkajs' offsetLag() said 0 here).
+    await expect.poll(lagNow, { timeout: 30_000 }).toBe(50);
+    release();
+    await expect.poll(lagNow, { timeout: 30_000 }).toBe(0);
+  });
+
   it('revokes every partition at a rebalance and replays kept ones from their commit', async () => {
     const kafka = testKafka();
     const [input, output] = [uniqueName('t.in'), uniqueName('t.out')];
