@@ -76,6 +76,11 @@ export const gatewayEnv = z.object({
   /** Live calls held through a Kafka stall are ended (UNAVAILABLE + retry delay) after this long:
    * longer than a broker failover (KRaft fences a lost broker after 9 s, then elects leaders). */
   BROKER_HOLD_MAX_MS: intVar({ min: 1_000, max: 600_000, def: 20_000 }),
+  /**
+   * How long a stop (SIGTERM) keeps flushing accepted audio to Kafka: most of the orchestrator's
+   * grace period (60 s in deploy/k8s). Audio still held after it is lost, logged, exit 1.
+   */
+  SHUTDOWN_FLUSH_MS: intVar({ min: 1_000, max: 600_000, def: 45_000 }),
   /** The retry delay the refused clients are told (gRPC trailer grpc-retry-pushback-ms). */
   RETRY_PUSHBACK_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
   /** `balanced`: a new call's audio goes to the partition with the fewest of this gateway's live
@@ -110,6 +115,8 @@ export interface GatewayConfig {
   audiohook: AudioHookConfig | null;
   /** Said once at start: e.g. plaintext gRPC allowed in production. */
   warnings: string[];
+  /** How long a stop keeps flushing accepted audio (SHUTDOWN_FLUSH_MS). */
+  shutdownFlushMs: number;
 }
 
 type GatewayEnv = z.infer<typeof gatewayEnv>;
@@ -148,6 +155,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     tenantTokens,
     settings: sessionSettingsOf(c, customerRefKeys),
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
+    shutdownFlushMs: c.SHUTDOWN_FLUSH_MS,
     reconnectGraceMs: c.RECONNECT_GRACE_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
     tenantQuotas: parseTenantQuotas(c.TENANT_LIVE_CALL_QUOTAS, c.MAX_LIVE_CALLS_PER_TENANT, [

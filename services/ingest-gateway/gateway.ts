@@ -83,7 +83,14 @@ export async function startGateway(
   });
   const adapters = await startAdapters(config, base, intake);
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
-  base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop());
+  // Flushing audio to a broker that is down may take most of the grace period (SHUTDOWN_FLUSH_MS);
+  // what is still held after it is lost: said in an error line, and the exit code is 1.
+  base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop(), config.shutdownFlushMs);
+  base.shutdown.add('account for audio not delivered', () => {
+    const bytes = sink.pendingBytes();
+    if (bytes > 0)
+      throw new Error(`${bytes} bytes of accepted audio were not delivered to Kafka before the stop`);
+  });
   for (const warning of config.warnings) base.logger.warn(warning);
   base.logger.info('ingest gateway listening', {
     grpcPort: grpc.port,
@@ -124,7 +131,8 @@ async function startAdapters(config: GatewayConfig, base: ServiceBase, intake: I
         adapterMetrics: createL16WsMetrics(base.metrics),
       })
     : null;
-  if (l16ws) base.shutdown.add('l16ws: end live calls, flush audio', () => l16ws.stop());
+  const flushMs = config.shutdownFlushMs;
+  if (l16ws) base.shutdown.add('l16ws: end live calls, flush audio', () => l16ws.stop(), flushMs);
   const twilio = config.twilio
     ? await startTwilioServer({
         ...intake,
@@ -140,7 +148,8 @@ async function startAdapters(config: GatewayConfig, base: ServiceBase, intake: I
         adapterMetrics: createAudioHookMetrics(base.metrics),
       })
     : null;
-  if (audiohook) base.shutdown.add('audiohook: end live conversations, flush audio', () => audiohook.stop());
-  if (twilio) base.shutdown.add('twilio: end live streams, flush audio', () => twilio.stop());
+  if (audiohook)
+    base.shutdown.add('audiohook: end live conversations, flush audio', () => audiohook.stop(), flushMs);
+  if (twilio) base.shutdown.add('twilio: end live streams, flush audio', () => twilio.stop(), flushMs);
   return { l16ws, twilio, audiohook };
 }

@@ -1,6 +1,6 @@
 // The structured logger (one JSON object per line, secrets and audio redacted, level filter)
 // and graceful shutdown (steps in order, finals last, a hung step skipped after its timeout).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../../../../services/shared/logger.ts';
 import { createShutdown } from '../../../../services/shared/shutdown.ts';
 
@@ -60,5 +60,32 @@ describe('shutdown', () => {
     await first;
     expect(order).toEqual(['stop', 'hung', 'commit', 'close']);
     expect(shutdown.signal.aborted).toBe(true);
+    // Work left undone is no clean stop: said in an error line, and the exit code is 1.
+    expect(shutdown.clean).toBe(false);
+  });
+
+  it('gives a step its own time, and exits 1 after a step that timed out or failed', async () => {
+    const { lines, logger } = capture();
+    const codes: number[] = [];
+    const slow = createShutdown({ logger, handleSignals: false, stepTimeoutMs: 20 });
+    slow.add('flush audio', () => new Promise<void>((resolve) => setTimeout(resolve, 80)), 500);
+    await slow.run('test');
+    expect(slow.clean).toBe(true);
+    const installed = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+    onTestFinished(() => {
+      for (const name of ['SIGTERM', 'SIGINT'] as const)
+        for (const l of process.listeners(name)) if (!installed[name].includes(l)) process.off(name, l);
+    });
+    const failing = createShutdown({ logger, handleSignals: true, exit: (code) => void codes.push(code) });
+    failing.add('flush audio', () => {
+      throw new Error('12 bytes of accepted audio were not delivered');
+    });
+    process.emit('SIGTERM', 'SIGTERM');
+    await failing.run('SIGTERM');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(codes).toEqual([1]);
+    expect(
+      lines.some((l) => l.level === 'error' && l.msg === 'shut down with work left undone (exit 1)'),
+    ).toBe(true);
   });
 });
