@@ -6,9 +6,11 @@
 // to read. A broker's answer that kafkajs retries by itself (a group coordinator still loading at
 // start, a leader election) is a warning, not an error: kafkajs logs every such response at error
 // level, and an operator who learns to ignore error lines misses the real ones; if the retries run
-// out, the failing call's own error is logged. I/O: writes stderr.
+// out, the failing call's own error is logged. The same line is written at most every 10 s
+// (log-throttle.ts: an outage wrote five a second). I/O: writes stderr.
 import { createRequire } from 'node:module';
 import { logLevel, type logCreator, type LogEntry } from 'kafkajs';
+import { createLogThrottle } from './log-throttle.ts';
 
 // kafkajs's protocol error table (kafkajs is pinned in package.json, patched by scripts/patch-kafkajs.js).
 const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
@@ -68,6 +70,13 @@ export function kafkaLogLine(entry: LogEntry): Record<string, unknown> {
   return line;
 }
 
+/** The same kafkajs line (namespace, message, broker) at most every 10 s per process. */
+const throttle = createLogThrottle(10_000);
+
 export const kafkaLogCreator: logCreator = () => (entry) => {
-  process.stderr.write(`${JSON.stringify(kafkaLogLine(entry))}\n`);
+  const line = kafkaLogLine(entry);
+  const held = throttle.admit(`${line.namespace}|${line.msg}|${line.broker ?? ''}|${line.error ?? ''}`);
+  if (held === null) return;
+  const out = { time: new Date().toISOString(), ...line, ...(held > 0 ? { repeated: held } : {}) };
+  process.stderr.write(`${JSON.stringify(out)}\n`);
 };
