@@ -52,6 +52,12 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const produced = new Map<string, string>();
   /** Partitions whose replay mark was handed to onReplayUntil since their assignment. */
   const primed = new Set<string>();
+  /**
+   * The replay mark a partition started with: a poison record below it was dead-lettered by the
+   * previous owner (or run) already, and is not dead-lettered again (each restart of a service
+   * holding its commits re-produced every dead letter since the oldest open call).
+   */
+  const replayedUntil = new Map<string, number>();
   /** Next offset to read after the last flush, per partition (the base of a recommit). */
   const reached = new Map<string, string>();
   /**
@@ -85,6 +91,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       deferred.delete(tpKey(topic, partition));
       produced.delete(tpKey(topic, partition));
       primed.delete(tpKey(topic, partition));
+      replayedUntil.delete(tpKey(topic, partition));
       reached.delete(tpKey(topic, partition));
       // Its next owner reports its lag: a stale value here would count it twice in a sum by group.
       metrics?.consumerLag?.remove({ group: options.groupId, topic, partition: String(partition) });
@@ -185,6 +192,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       primed.add(key);
       if (mark !== undefined) {
         produced.set(key, String(mark));
+        replayedUntil.set(key, mark);
         options.onReplayUntil(topic, partition, mark);
       }
     }
@@ -209,6 +217,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
 
     const reject = (message: KafkaMessage, error: unknown, fallbackCode: string): void => {
       poison += 1;
+      if (Number(message.offset) < (replayedUntil.get(key) ?? -1)) return; // dead-lettered before
       const letter = poisonOutput(poisonPolicy, { topic, partition, message }, error, fallbackCode);
       if (letter) pending.push(letter);
     };
@@ -242,6 +251,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         if (until !== undefined && options.onReplayUntil) {
           primed.add(key);
           produced.set(key, until);
+          replayedUntil.set(key, Number(until));
           options.onReplayUntil(topic, partition, Number(until));
         }
         consumer.seek({ topic, partition, offset: replayFrom });

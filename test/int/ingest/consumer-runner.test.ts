@@ -12,7 +12,7 @@ import {
   type AudioChunk,
 } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collect, createTopicsAndWait, idempotentProducer } from './helpers.ts';
+import { collect, collectUntil, createTopicsAndWait, idempotentProducer } from './helpers.ts';
 
 const chunk = (callId: string, index: number): AudioChunk => ({
   callId,
@@ -154,6 +154,64 @@ describe('consumer runner', () => {
     await expect.poll(lagNow, { timeout: 30_000 }).toBe(50);
     release();
     await expect.poll(lagNow, { timeout: 30_000 }).toBe(0);
+  });
+
+  it('does not dead-letter a poison record again when a successor replays it under its replay mark', async () => {
+    const kafka = testKafka();
+    const [input, output, dead] = [uniqueName('t.rp.in'), uniqueName('t.rp.out'), uniqueName('t.rp.dlq')];
+    await createTopicsAndWait(kafka, [input, output, dead], 1);
+    const producer = await idempotentProducer(kafka);
+    onTestFinished(() => producer.disconnect());
+    await producer.send({
+      topic: input,
+      messages: [
+        { key: 'c1', value: audioChunkCodec.encode(chunk('c1', 0)), headers: audioChunkCodec.headers() },
+        { key: 'c1', value: Buffer.from([0xff, 0xff, 0xff]), headers: audioChunkCodec.headers() },
+        { key: 'c1', value: audioChunkCodec.encode(chunk('c1', 2)), headers: audioChunkCodec.headers() },
+      ],
+    });
+    const groupId = uniqueName('g.rp');
+    const marks: number[] = [];
+    const runnerOf = () =>
+      createConsumerRunner({
+        kafka,
+        producer,
+        service: 'test-replay',
+        groupId,
+        topics: [input],
+        logger: createLogger({ service: 'test-replay', write: () => undefined }),
+        deadLetterTopic: dead,
+        decode: (value, headers) => audioChunkCodec.decode(value, headers),
+        handle: (record) => [
+          outRecord(output, callEventCodec, record.key, {
+            eventId: `${record.value.callId}:${record.value.chunkIndex}`,
+            callId: record.value.callId,
+            type: 'started',
+          } as never),
+        ],
+        // A call still open holds the commit at its first record (as the classifier does): a
+        // successor replays all three records under the mark of what was produced.
+        commitOffset: () => '0',
+        onReplayUntil: (_topic, _partition, until) => void marks.push(until),
+      });
+    const first = runnerOf();
+    await first.start();
+    await collect(kafka, dead, 1, (m) => deadLetterCodec.decode(m.value));
+    await collect(kafka, output, 2, (m) => callEventCodec.decode(m.value).eventId);
+    await first.stop();
+    const second = runnerOf();
+    onTestFinished(() => second.stop());
+    await second.start();
+    await expect.poll(() => marks, { timeout: 30_000 }).toEqual([3]);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const letters = await collectUntil(
+      kafka,
+      dead,
+      (m) => m.offset,
+      () => false,
+      3_000,
+    ).catch((error: Error) => Number(/after (\d+) records/.exec(error.message)?.[1] ?? -1));
+    expect(letters).toBe(1);
   });
 
   it('revokes every partition at a rebalance and replays kept ones from their commit', async () => {
