@@ -1,7 +1,7 @@
 // Acceptance: a call streamed over real gRPC through the live pipeline (gateway, dsp-worker,
 // emotion classifier as child processes, real broker) and the call-store service (its main.ts,
-// PGlite in a temp folder) appears in the store with every window once, then is summarised; its
-// consent (the stream sends store_features=false) leaves only the summary.
+// PGlite in a temp folder) appears in the store with every window once, then is summarised; a call
+// without feature consent (store_features=false) leaves only the summary, its windows never served.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,10 +57,7 @@ afterAll(async () => {
 });
 
 describe('call-store behind the live pipeline', () => {
-  it('stores every window of a streamed call once, then keeps only the summary', async () => {
-    const audio = syntheticCall(12, 3);
-    const call = toTelephoneCall(`store-live-${Date.now()}`, audio);
-    const expected = expectedWindowsPerCall(audio);
+  it('stores every window of a streamed call once; without feature consent it keeps only the summary', async () => {
     const token = await issueToken(
       { secret: new TextEncoder().encode(SECRET), issuer: 'va-alert-service', audience: 'va-pages' },
       { userId: 'qa', role: 'qa_reviewer', tenant: pipeline.tenant, agentId: null, teams: [] },
@@ -73,10 +70,24 @@ describe('call-store behind the live pipeline', () => {
     };
     /** For polling: a refused connection (a busy machine, the service still settling) is "not yet". */
     const poll = (path: string) => get(path).catch(() => ({ status: 0, body: null }));
-    await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
+    const summarised = (callId: string) =>
+      waitFor(
+        `the summary of ${callId}`,
+        async () => {
+          const detail = await poll(`/calls/${callId}`);
+          return detail.status === 200 && detail.body.summary !== null;
+        },
+        60_000,
+      );
 
-    // Every window lands once, in order without gaps (checked before the summary, which honours
-    // store_features=false and then drops the windows).
+    // With consent to keep the windows: every window lands once, in order without gaps.
+    const audio = syntheticCall(12, 3);
+    const call = toTelephoneCall(`store-live-${Date.now()}`, audio);
+    const expected = expectedWindowsPerCall(audio);
+    await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, {
+      speed: 4,
+      storeFeatures: true,
+    });
     let lanes: Record<string, number[]> = { agent: [], customer: [] };
     await waitFor(
       `${expected} windows of ${call.callId} in the store`,
@@ -93,23 +104,24 @@ describe('call-store behind the live pipeline', () => {
     );
     expect(lanes.agent.length + lanes.customer.length).toBe(expected);
     for (const indices of Object.values(lanes)) expect(indices).toEqual(indices.map((_, i) => i));
+    await summarised(call.callId);
+    const kept = (await get(`/calls/${call.callId}`)).body;
+    expect([kept.status, kept.agentId, kept.storeFeatures]).toEqual(['ended', 'agent-7', true]);
 
-    await waitFor(
-      'the call summary',
-      async () => {
-        const detail = await poll(`/calls/${call.callId}`);
-        return detail.status === 200 && detail.body.summary !== null;
-      },
-      60_000,
-    );
-    const stored = (await get(`/calls/${call.callId}`)).body;
+    // Without it (the softphone's default): the windows are held for the summary only, never
+    // served, and dropped once it is made.
+    const noConsent = toTelephoneCall(`store-summary-${Date.now()}`, syntheticCall(12, 4));
+    await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, noConsent, { speed: 4 });
+    await summarised(noConsent.callId);
+    const stored = (await get(`/calls/${noConsent.callId}`)).body;
     expect(stored.status).toBe('ended');
-    expect(stored.agentId).toBe('agent-7');
     expect(stored.storeFeatures).toBe(false);
     expect(stored.scorecard.parts).toHaveLength(9);
-    const after = (await get(`/calls/${call.callId}/timeline`)).body;
+    const after = (await get(`/calls/${noConsent.callId}/timeline`)).body;
     expect(after.speakers.agent.windows.windowIndex).toEqual([]);
     const list = (await get('/calls?limit=10')).body;
-    expect(list.calls.map((c: { callId: string }) => c.callId)).toContain(call.callId);
+    expect(list.calls.map((c: { callId: string }) => c.callId)).toEqual(
+      expect.arrayContaining([call.callId, noConsent.callId]),
+    );
   });
 });
