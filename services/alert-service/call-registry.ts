@@ -199,18 +199,19 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         forget(oldest);
         if (oldest === view) return false;
       }
-      const key = callKey(view.tenant, view.callId);
-      const call = calls.get(key);
-      if (call) {
-        applyAlert(call, { alertId: view.alertId, audience: view.audience as 'agent', cue: view.cue });
-        dirty.add(key);
-      }
       const ofCall = mine.filter((a) => a.callId === view.callId);
       if (ofCall.length > maxPerCall) {
         // The call's oldest goes from every list: a noisy call cannot fill its tenant's share.
         const oldest = ofCall[ofCall.length - 1];
         mine.splice(mine.indexOf(oldest), 1);
         forget(oldest);
+        if (oldest === view) return false; // re-read late: not news, and not the call's cue
+      }
+      const key = callKey(view.tenant, view.callId);
+      const call = calls.get(key);
+      if (call) {
+        applyAlert(call, { alertId: view.alertId, audience: view.audience as 'agent', cue: view.cue });
+        dirty.add(key);
       }
       return true;
     },

@@ -129,14 +129,21 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)');
   const before = problems.length;
   const tenantTokens = collectProblems(problems, () => tenantTokensOf(c), new Map<string, string>());
-  // Without the tenants, the stages that name tenants would each report "no such tenant": skipped.
+  // Without the tenants, the stages that name tenants would each report "no such tenant": their
+  // other problems are kept, those are not.
   const tenantsKnown = problems.length === before;
+  const noTenantProblem = /tenant token/;
   const runMode = runModeOf(env);
   const production = runMode === 'production';
   const plaintext = !c.TLS_CERT_FILE;
   const tenants = [...tenantTokens.keys()];
-  const ifTenants = <T>(stage: () => T): T | null =>
-    tenantsKnown ? collectProblems<T | null>(problems, stage, null) : null;
+  const ifTenants = <T>(stage: () => T): T | null => {
+    if (tenantsKnown) return collectProblems<T | null>(problems, stage, null);
+    const own: string[] = [];
+    collectProblems<T | null>(own, stage, null);
+    problems.push(...own.filter((p) => !noTenantProblem.test(p)));
+    return null;
+  };
   const twilio = ifTenants(() => loadTwilioConfig(env, tenants, production));
   if (production) problems.push(...productionSecretProblems(env, c, tenantTokens, twilio));
   const customerRefKeys =

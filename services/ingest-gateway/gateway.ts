@@ -83,9 +83,18 @@ export async function startGateway(
   });
   const adapters = await startAdapters(config, base, intake);
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
-  // Flushing audio to a broker that is down may take most of the grace period (SHUTDOWN_FLUSH_MS);
-  // what is still held after it is lost: said in an error line, and the exit code is 1.
-  base.shutdown.add('grpc: end live calls, flush audio', () => grpc.stop(), config.shutdownFlushMs);
+  // Every intake ends its calls at once and they share one flush deadline (SHUTDOWN_FLUSH_MS: a
+  // broker that is down may need most of the grace period): as steps of their own, each waited on
+  // the same sink while the next intake still took audio, and their deadlines added up past the
+  // grace. What is still held after it is lost: said in an error line, and the exit code is 1.
+  base.shutdown.add(
+    'end live calls on every intake, flush audio',
+    async () => {
+      const intakes = [grpc, adapters.l16ws, adapters.twilio, adapters.audiohook];
+      await Promise.all(intakes.map((intake) => intake?.stop()));
+    },
+    config.shutdownFlushMs,
+  );
   base.shutdown.add('account for audio not delivered', () => {
     const bytes = sink.pendingBytes();
     if (bytes > 0)
@@ -118,10 +127,7 @@ function createWatchedSink(config: GatewayConfig, base: ServiceBase): KafkaSink 
   return sink;
 }
 
-/**
- * Starts the configured adapters in order (L16 WebSocket, Twilio, AudioHook). Their shutdown
- * steps run before gRPC's, in the order registered here: steps run in the order added.
- */
+/** Starts the configured adapters in order (L16 WebSocket, Twilio, AudioHook); startGateway stops them. */
 async function startAdapters(config: GatewayConfig, base: ServiceBase, intake: Intake): Promise<Adapters> {
   const l16ws = config.l16ws
     ? await startL16WsServer({
@@ -131,8 +137,6 @@ async function startAdapters(config: GatewayConfig, base: ServiceBase, intake: I
         adapterMetrics: createL16WsMetrics(base.metrics),
       })
     : null;
-  const flushMs = config.shutdownFlushMs;
-  if (l16ws) base.shutdown.add('l16ws: end live calls, flush audio', () => l16ws.stop(), flushMs);
   const twilio = config.twilio
     ? await startTwilioServer({
         ...intake,
@@ -148,8 +152,5 @@ async function startAdapters(config: GatewayConfig, base: ServiceBase, intake: I
         adapterMetrics: createAudioHookMetrics(base.metrics),
       })
     : null;
-  if (audiohook)
-    base.shutdown.add('audiohook: end live conversations, flush audio', () => audiohook.stop(), flushMs);
-  if (twilio) base.shutdown.add('twilio: end live streams, flush audio', () => twilio.stop(), flushMs);
   return { l16ws, twilio, audiohook };
 }

@@ -75,7 +75,9 @@ const throttle = createLogThrottle(10_000);
 
 export const kafkaLogCreator: logCreator = () => (entry) => {
   const line = kafkaLogLine(entry);
-  const held = throttle.admit(`${line.namespace}|${line.msg}|${line.broker ?? ''}|${line.error ?? ''}`);
+  // Per client and group too: a process with two consumers must not lose the second's first line.
+  const key = [line.level, line.namespace, line.msg, line.broker, line.error, line.clientId, line.groupId];
+  const held = throttle.admit(key.map((part) => part ?? '').join('|'));
   if (held === null) return;
   const out = { time: new Date().toISOString(), ...line, ...(held > 0 ? { repeated: held } : {}) };
   process.stderr.write(`${JSON.stringify(out)}\n`);

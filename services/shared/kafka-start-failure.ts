@@ -32,18 +32,40 @@ interface Link {
   /** kafkajs' protocol error type (TOPIC_AUTHORIZATION_FAILED, …); '' for other errors. */
   type: string;
   message: string;
+  /** kafkajs' own verdict: false when the same request will be refused again. */
+  retriable: boolean;
 }
 
-type RawError = { name?: unknown; code?: unknown; type?: unknown; message?: unknown; cause?: unknown };
+type RawError = {
+  name?: unknown;
+  code?: unknown;
+  type?: unknown;
+  message?: unknown;
+  retriable?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+};
 
-/** The error and its causes, outermost first (at most five). */
+/**
+ * The error, its causes and the errors it aggregates (kafkajs' KafkaJSAggregateError lists a topic
+ * creation's in `errors`, without a cause), outermost first; at most 20.
+ */
 function chain(error: unknown): Link[] {
   const out: Link[] = [];
-  let e = error as RawError | undefined;
-  while (e && typeof e === 'object' && out.length < 5) {
-    const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-    out.push({ name: s(e.name), code: s(e.code), type: s(e.type), message: s(e.message) });
-    e = e.cause as RawError | undefined;
+  const queue: unknown[] = [error];
+  const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  while (queue.length > 0 && out.length < 20) {
+    const e = queue.shift() as RawError | undefined;
+    if (!e || typeof e !== 'object') continue;
+    out.push({
+      name: s(e.name),
+      code: s(e.code),
+      type: s(e.type),
+      message: s(e.message),
+      retriable: e.retriable !== false,
+    });
+    if (e.cause) queue.push(e.cause);
+    if (Array.isArray(e.errors)) queue.push(...e.errors);
   }
   return out;
 }
@@ -65,8 +87,9 @@ export function kafkaStartFailure(error: unknown): KafkaStartFailure | null {
       message: `the broker's certificate is not trusted: ${tls.message.split(';')[0]} (${tls.code}; set KAFKA_SSL_CA_FILE to the CA that signed it)`,
       operatorInput: true,
     };
-  // The broker answered, and said no.
-  const refused = links.find((l) => l.name === 'KafkaJSProtocolError');
+  // The broker answered, and said no for good (kafkajs retries the answers that may change: a
+  // coordinator still loading, a topic not yet known; those are a broker not ready, below).
+  const refused = links.find((l) => l.type !== '' && !l.retriable);
   if (refused && /AUTHORIZATION_FAILED$/.test(refused.type))
     return {
       code: 'KAFKA_NOT_AUTHORIZED',
@@ -79,11 +102,12 @@ export function kafkaStartFailure(error: unknown): KafkaStartFailure | null {
       message: `the broker refused a request: ${refused.type || 'protocol error'}: ${refused.message}`,
       operatorInput: true,
     };
-  if (!links.every((l) => UNREACHABLE.has(l.name) || !l.name.startsWith('KafkaJS'))) return null;
+  const notReady = (l: Link) => UNREACHABLE.has(l.name) || (l.type !== '' && l.retriable);
+  if (!links.every((l) => notReady(l) || !l.name.startsWith('KafkaJS'))) return null;
   const last = links[links.length - 1];
   return {
     code: 'KAFKA_UNREACHABLE',
-    message: `no Kafka broker answered (${last.message}); check KAFKA_BROKERS and the network`,
+    message: `Kafka did not answer, or was not ready (${last.type || last.message}); check KAFKA_BROKERS and the network`,
     operatorInput: false,
   };
 }

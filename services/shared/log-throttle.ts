@@ -9,9 +9,10 @@ export interface LogThrottle {
   admit(key: string): number | null;
 }
 
+/** `now` is monotonic by default: a wall clock stepping back would stretch the suppression. */
 export function createLogThrottle(
   intervalMs: number,
-  now: () => number = Date.now,
+  now: () => number = () => performance.now(),
   maxKeys = 1_000,
 ): LogThrottle {
   const keys = new Map<string, { lastMs: number; held: number }>();

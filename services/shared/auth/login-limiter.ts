@@ -228,8 +228,10 @@ export function clientAddress(
   trustedProxies: readonly string[],
 ): string {
   const socket = socketAddress ?? '?';
-  // A dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d: compared unmapped, as listed.
-  const trusted = (ip: string) => trustedProxies.includes(ip.replace(/^::ffff:(?=\d+\.)/i, ''));
+  // A dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d: both sides compared unmapped, so a
+  // proxy listed either way is recognised either way.
+  const unmapped = (ip: string) => ip.replace(/^::ffff:(?=\d+\.)/i, '');
+  const trusted = (ip: string) => trustedProxies.some((p) => unmapped(p) === unmapped(ip));
   if (trustedProxies.length === 0 || !trusted(socket) || !forwardedFor) return addressKey(socket);
   const hops = commaList(Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor);
   for (let i = hops.length - 1; i >= 0; i -= 1) {

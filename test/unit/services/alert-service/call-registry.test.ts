@@ -75,6 +75,14 @@ describe('call registry', () => {
     // One older than every kept alert is not news: dropped at once.
     expect(r.addAlert(alert('t0', 'call-t0', 'acme', 0))).toBe(false);
     expect(r.findAlert('t0')).toBeUndefined();
+    // Nor the oldest of a call over its own bound: not pushed, and not the call's cue.
+    const perCall = createCallRegistry({ maxRecentAlerts: 10, maxAlertsPerCall: 2 });
+    perCall.start({ callId: 'c', tenant: 'acme', agentId: 'a', team: '', queue: '', startedAtMs: 0 });
+    perCall.addAlert({ ...alert('new-1', 'c', 'acme', 5000), cue: 'newer cue' } as AlertView);
+    perCall.addAlert({ ...alert('new-2', 'c', 'acme', 6000), cue: 'newer cue' } as AlertView);
+    expect(perCall.addAlert({ ...alert('old', 'c', 'acme', 1000), cue: 'old cue' } as AlertView)).toBe(false);
+    expect(perCall.findAlert('old')).toBeUndefined();
+    expect(perCall.owner('acme', 'c')).toMatchObject({ cue: 'newer cue' });
   });
 
   it("keeps the newest alerts of a noisy call only, leaving room for the tenant's other calls", () => {

@@ -47,5 +47,19 @@ describe('configuration problems at start', () => {
       problems = error.problems;
     }
     expect(problems).toEqual(['TENANT_TOKENS_FILE: cannot read file "/nonexistent/tokens" (ENOENT)']);
+    // …but keeps their problems that do not depend on the tenants.
+    try {
+      loadGatewayConfig({
+        KAFKA_BROKERS: 'k:1',
+        TENANT_TOKENS_FILE: '/nonexistent/tokens',
+        TWILIO_PORT: '0',
+        TWILIO_PUBLIC_URL: 'https://not-a-websocket.example/path',
+        TWILIO_ACCOUNTS: `AC${'0'.repeat(32)}=acme:auth-token-of-account-0`,
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['TENANT_TOKENS_FILE', 'TWILIO_PUBLIC_URL']);
   });
 });

@@ -97,6 +97,8 @@ describe('login limiter', () => {
     expect(clientAddress('::ffff:198.51.100.4', undefined, [])).toBe('198.51.100.4');
     // A trusted IPv4 proxy seen on a dual-stack socket.
     expect(clientAddress('::ffff:10.0.0.5', '203.0.113.9', ['10.0.0.5'])).toBe('203.0.113.9');
+    expect(clientAddress('::ffff:10.0.0.5', '203.0.113.9', ['::ffff:10.0.0.5'])).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.5', '203.0.113.9', ['::ffff:10.0.0.5'])).toBe('203.0.113.9');
     expect(retryAfterSeconds(1)).toBe('1');
     expect(retryAfterSeconds(2_001)).toBe('3');
   });
