@@ -33,33 +33,28 @@ describe('configuration problems at start', () => {
   });
 
   it('does not blame the tenants of later stages when the tenant tokens themselves failed', () => {
-    let problems: string[] = [];
-    try {
-      loadGatewayConfig({
-        KAFKA_BROKERS: 'k:1',
-        TENANT_TOKENS_FILE: '/nonexistent/tokens',
-        TWILIO_PORT: '0',
-        TWILIO_PUBLIC_URL: 'ws://ingest.example',
-        TWILIO_ACCOUNTS: `AC${'0'.repeat(32)}=acme:auth-token-of-account-0`,
-      });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems = error.problems;
-    }
-    expect(problems).toEqual(['TENANT_TOKENS_FILE: cannot read file "/nonexistent/tokens" (ENOENT)']);
+    const problemsWith = (publicUrl: string): string[] => {
+      try {
+        loadGatewayConfig({
+          KAFKA_BROKERS: 'k:1',
+          TENANT_TOKENS_FILE: '/nonexistent/tokens',
+          TWILIO_PORT: '0',
+          TWILIO_PUBLIC_URL: publicUrl,
+          TWILIO_ACCOUNTS: `AC${'0'.repeat(32)}=acme:auth-token-of-account-0`,
+        });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    expect(problemsWith('ws://ingest.example')).toEqual([
+      'TENANT_TOKENS_FILE: cannot read file "/nonexistent/tokens" (ENOENT)',
+    ]);
     // …but keeps their problems that do not depend on the tenants.
-    try {
-      loadGatewayConfig({
-        KAFKA_BROKERS: 'k:1',
-        TENANT_TOKENS_FILE: '/nonexistent/tokens',
-        TWILIO_PORT: '0',
-        TWILIO_PUBLIC_URL: 'https://not-a-websocket.example/path',
-        TWILIO_ACCOUNTS: `AC${'0'.repeat(32)}=acme:auth-token-of-account-0`,
-      });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems = error.problems;
-    }
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['TENANT_TOKENS_FILE', 'TWILIO_PUBLIC_URL']);
+    expect(problemsWith('https://not-a-websocket.example/path').map((p) => p.split(':')[0])).toEqual([
+      'TENANT_TOKENS_FILE',
+      'TWILIO_PUBLIC_URL',
+    ]);
   });
 });
