@@ -2,9 +2,10 @@
 // commit, a poison record dead-lettered with its reason while the others flow, hooks called.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createConsumerRunner, type TopicPartition } from '../../../services/shared/consumer-runner.ts';
+import type { ConsumedRecord } from '../../../services/shared/consumer-runner.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { createServiceMetrics } from '../../../services/shared/metrics.ts';
-import { outRecord } from '../../../services/shared/producer.ts';
+import { outRecord, type OutRecord } from '../../../services/shared/producer.ts';
 import {
   audioChunkCodec,
   callEventCodec,
@@ -31,6 +32,23 @@ const chunk = (callId: string, index: number): AudioChunk => ({
   chunkIndex: index,
 });
 
+/** The tests' handler: one call event per chunk, keyed as the chunk. */
+const echoTo =
+  (output: string) =>
+  (record: ConsumedRecord<AudioChunk>): OutRecord[] => [
+    outRecord(output, callEventCodec, record.key, {
+      eventId: `${record.value.callId}:${record.value.chunkIndex}`,
+      callId: record.value.callId,
+      type: 'started',
+    } as never),
+  ];
+/** A record no codec decodes. */
+const poisonMessage = {
+  key: 'c1',
+  value: Buffer.from([0xff, 0xff, 0xff]),
+  headers: audioChunkCodec.headers(),
+};
+
 describe('consumer runner', () => {
   it('produces outputs, dead-letters a poison record and commits past both', async () => {
     const kafka = testKafka();
@@ -41,7 +59,7 @@ describe('consumer runner', () => {
       topic: input,
       messages: [
         { key: 'c1', value: audioChunkCodec.encode(chunk('c1', 0)), headers: audioChunkCodec.headers() },
-        { key: 'c1', value: Buffer.from([0xff, 0xff, 0xff]), headers: audioChunkCodec.headers() },
+        poisonMessage,
         { key: 'c1', value: audioChunkCodec.encode(chunk('c1', 1)), headers: audioChunkCodec.headers() },
         { key: 'c1', value: audioChunkCodec.encode(chunk('c1', 2)) },
       ],
@@ -61,13 +79,7 @@ describe('consumer runner', () => {
       metrics,
       deadLetterTopic: dead,
       decode: (value, headers) => audioChunkCodec.decode(value, headers),
-      handle: (record) => [
-        outRecord(output, callEventCodec, record.key, {
-          eventId: `${record.value.callId}:${record.value.chunkIndex}`,
-          callId: record.value.callId,
-          type: 'started',
-        } as never),
-      ],
+      handle: echoTo(output),
       onAssigned: (partitions) => assigned.push(...partitions),
       onRevoked: (partitions) => revoked.push(...partitions),
     });
@@ -166,7 +178,7 @@ describe('consumer runner', () => {
       topic: input,
       messages: [
         { key: 'c1', value: audioChunkCodec.encode(chunk('c1', 0)), headers: audioChunkCodec.headers() },
-        { key: 'c1', value: Buffer.from([0xff, 0xff, 0xff]), headers: audioChunkCodec.headers() },
+        poisonMessage,
         { key: 'c1', value: audioChunkCodec.encode(chunk('c1', 2)), headers: audioChunkCodec.headers() },
       ],
     });
@@ -182,13 +194,7 @@ describe('consumer runner', () => {
         logger: createLogger({ service: 'test-replay', write: () => undefined }),
         deadLetterTopic: dead,
         decode: (value, headers) => audioChunkCodec.decode(value, headers),
-        handle: (record) => [
-          outRecord(output, callEventCodec, record.key, {
-            eventId: `${record.value.callId}:${record.value.chunkIndex}`,
-            callId: record.value.callId,
-            type: 'started',
-          } as never),
-        ],
+        handle: echoTo(output),
         // A call still open holds the commit at its first record (as the classifier does): a
         // successor replays all three records under the mark of what was produced.
         commitOffset: () => '0',
