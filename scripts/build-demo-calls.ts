@@ -1,7 +1,8 @@
 // `npm run build:demo-calls`: assembles the shipped demo calls (assets/nemo-calls/) from nEMO clips
 // of the three held-out speakers: stereo 8 kHz G.711 µ-law WAVs (left = agent, right = customer)
 // and calls.json, the listener's truth. Seeded: the same corpus gives the same bytes. I/O: reads
-// the corpora folder (CORPORA_DIR, default ../shared/data/corpora), writes assets/nemo-calls/.
+// the corpora folder (CORPORA_DIR, default ../shared/data/corpora), writes assets/nemo-calls/ (the
+// WAVs, calls.json and the calls table of its README).
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import * as prettier from 'prettier';
 import { encodeWav, parseWav } from '../pipelines/audio/wav.ts';
 import { assembleCall, createClipPool, type SourceClip } from './lib/demo-calls/assemble.ts';
 import type { DemoCallsFile } from './lib/demo-calls/calls-file.ts';
+import { withCallsTable } from './lib/demo-calls/calls-table.ts';
 import { CALL_PLANS, HELD_OUT_SPEAKERS } from './lib/demo-calls/plan.ts';
 import { rng } from '../devkit/audio/test-signals.ts';
 import { noArgs } from '../services/shared/cli-args.ts';
@@ -92,6 +94,8 @@ const jsonPath = join(OUT_DIR, 'calls.json');
 const options = (await prettier.resolveConfig(jsonPath)) ?? {};
 writeFileSync(jsonPath, await prettier.format(JSON.stringify(manifest), { ...options, filepath: jsonPath }));
 totalBytes += statSync(jsonPath).size;
+const readmePath = join(OUT_DIR, 'README.md');
+writeFileSync(readmePath, withCallsTable(readFileSync(readmePath, 'utf8'), calls));
 if (totalBytes > MAX_TOTAL_BYTES) {
   throw new Error(`demo calls take ${totalBytes} bytes, over the ${MAX_TOTAL_BYTES}-byte budget`);
 }
