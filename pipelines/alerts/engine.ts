@@ -5,11 +5,26 @@ import { evaluate, spanOf } from './conditions.ts';
 import { formatValue, metricOf } from './metrics.ts';
 import { maxLookbackMs } from './rule-config.ts';
 import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
+import type { WindowPlace } from '../dsp/types.ts';
+import { CodedError } from '../errors.ts';
 
 export interface AlertEngineOptions {
   rules: RuleSet;
   /** A features window counts as speech from this speech fraction on (default 0.2). */
   minSpeechFraction?: number;
+  /**
+   * Why a window cannot follow its stream's previous one (it jumps too far ahead), or null. A
+   * window taken that far ahead would make every later window of the stream a replay: the engine
+   * refuses it (WindowJumpError, dead-lettered) and the stream goes on. The services pass the
+   * gateway-clock rule of services/shared/audio-pace.ts.
+   */
+  windowJump?: (prev: WindowPlace, next: WindowPlace) => string | null;
+}
+
+export class WindowJumpError extends CodedError<'WINDOW_JUMP'> {
+  constructor(message: string) {
+    super('WINDOW_JUMP', message);
+  }
 }
 
 export interface AlertEngine {
@@ -24,6 +39,7 @@ export interface AlertEngine {
 
 interface StreamState {
   lastWindowIndex: number;
+  last: WindowPlace | null;
   history: Observation[];
 }
 
@@ -227,12 +243,16 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const key = `${obs.source}:${subject}`;
       let stream = call.streams.get(key);
       if (!stream) {
-        stream = { lastWindowIndex: -1, history: [] };
+        stream = { lastWindowIndex: -1, last: null, history: [] };
         call.streams.set(key, stream);
       }
-      const { windowIndex, endMs } = spanOf(obs);
+      const { windowIndex, startMs, endMs } = spanOf(obs);
       if (windowIndex <= stream.lastWindowIndex) return [];
+      const place: WindowPlace = { windowIndex, startMs, arrivalMs: obs.arrivalMs ?? 0 };
+      const jump = stream.last && options.windowJump?.(stream.last, place);
+      if (jump) throw new WindowJumpError(jump);
       stream.lastWindowIndex = windowIndex;
+      stream.last = place;
       const speech = isSpeech(obs);
       const out: AlertEvent[] = [];
       for (const rule of byStream.get(key) ?? []) {

@@ -2,7 +2,7 @@
 // see what is services/shared/auth/; the wallboard's live call state, services/alert-service.)
 export { AlertRuleError, parseRuleSet, parseRuleSetText, maxLookbackMs } from './rule-config.ts';
 export type { RuleErrorCode } from './rule-config.ts';
-export { createAlertEngine, renderMessage } from './engine.ts';
+export { createAlertEngine, renderMessage, WindowJumpError } from './engine.ts';
 export type { AlertEngine, AlertEngineOptions } from './engine.ts';
 export { METRICS, metricNames } from './metrics.ts';
 export * from './types.ts';

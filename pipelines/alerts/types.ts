@@ -85,10 +85,12 @@ export interface RuleSet {
   rules: AlertRule[];
 }
 
-export type Observation =
+/** One window of a call as the engine sees it; `arrivalMs`: when its audio reached the gateway (0/absent = unknown). */
+export type Observation = (
   | { source: 'emotion'; callId: string; channel: Channel; event: EmotionEvent }
   | { source: 'features'; callId: string; channel: Channel; window: SpeakerWindow }
-  | { source: 'dynamics'; callId: string; window: DynamicsWindow };
+  | { source: 'dynamics'; callId: string; window: DynamicsWindow }
+) & { arrivalMs?: number };
 
 export type AlertKind = 'raised' | 'escalated';
 

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { windowJumpProblem } from '../shared/audio-pace.ts';
 import { callKey } from '../shared/call-key.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -155,7 +156,11 @@ interface EvaluatorWiring {
 /** The rules engine's per-call evaluation; raised alerts are counted, timed and logged here. */
 function alertEvaluator({ config, registry, rules, raised, metrics, logger }: EvaluatorWiring): Evaluator {
   return createEvaluator({
-    createEngine: () => createAlertEngine({ rules: rules() }),
+    createEngine: () =>
+      createAlertEngine({
+        rules: rules(),
+        windowJump: (prev, next) => windowJumpProblem(prev, next, Date.now()),
+      }),
     alertsTopic: config.ALERTS_TOPIC,
     maxHoldRecords: config.ALERT_COMMIT_HOLD_MAX_RECORDS,
     maxEndedCalls: config.ALERT_ENDED_CALLS_REMEMBERED,

@@ -84,7 +84,13 @@ function observationOf(input: EvaluatorInput): {
     const e = fromEmotionEventRecord(input.value);
     const key = callKey(e.tenant, e.event.callId);
     return {
-      obs: { source: 'emotion', callId: key, channel: e.event.channel, event: e.event },
+      obs: {
+        source: 'emotion',
+        callId: key,
+        channel: e.event.channel,
+        event: e.event,
+        arrivalMs: e.audioCompletedAtMs,
+      },
       tenant: e.tenant,
       callId: e.event.callId,
       audioCompletedAtMs: e.audioCompletedAtMs,
@@ -93,7 +99,13 @@ function observationOf(input: EvaluatorInput): {
   if (input.schema === 'features') {
     const f = fromFeatureWindowRecord(input.value);
     return {
-      obs: { source: 'features', callId: callKey(f.tenant, f.callId), channel: f.channel, window: f.window },
+      obs: {
+        source: 'features',
+        callId: callKey(f.tenant, f.callId),
+        channel: f.channel,
+        window: f.window,
+        arrivalMs: f.audioCompletedAtMs,
+      },
       tenant: f.tenant,
       callId: f.callId,
       audioCompletedAtMs: f.audioCompletedAtMs,
@@ -101,7 +113,12 @@ function observationOf(input: EvaluatorInput): {
   }
   const d = input.value;
   return {
-    obs: { source: 'dynamics', callId: callKey(d.tenant, d.callId), window: fromDynamicsWindowRecord(d) },
+    obs: {
+      source: 'dynamics',
+      callId: callKey(d.tenant, d.callId),
+      window: fromDynamicsWindowRecord(d),
+      arrivalMs: d.audioCompletedAtMs,
+    },
     tenant: d.tenant,
     callId: d.callId,
     audioCompletedAtMs: d.audioCompletedAtMs,

@@ -7,6 +7,7 @@ import { CodedError } from '../../pipelines/errors.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import { AudioTimeError, ChannelCursor, msToSamples } from './audio-cursor.ts';
 import { OffsetLedger } from './offset-ledger.ts';
+import { gatewayElapsedMs, knownClockMs, maxAudioJumpMs } from '../shared/audio-pace.ts';
 
 export interface CallOutputLike {
   windows: { channel: Channel; window: SpeakerWindow }[];
@@ -23,16 +24,6 @@ export type AnalyzerFactory = (format: AudioFormat) => CallAnalyzerLike;
 export class CallStateError extends CodedError<
   'CALL_LIMIT_EXCEEDED' | 'FORMAT_CHANGED' | 'AUDIO_TIME_JUMP'
 > {}
-
-/**
- * How far a call's audio may jump ahead for the wall time that passed at the gateway between its
- * chunks: no stream runs faster than MAX_STREAM_SPEED (at most 1 000 × real time), plus a minute of
- * slack for clocks. A chunk an hour ahead of its call one second later is no resumed stream: taken
- * for one, it restarted the call there and its later audio was dropped as already processed. The
- * clock is the chunks' own (`firstReceivedAtMs`), so a replay judges a record as the first run did.
- */
-const MAX_AUDIO_PACE = 1000;
-const JUMP_SLACK_MS = 60_000;
 
 export interface CallStatesOptions {
   createAnalyzer: AnalyzerFactory;
@@ -131,9 +122,10 @@ export class CallStates {
     // and revocation only concern its own records.
     const moved = state.partition !== record.partition;
     const jumpMs = held === undefined ? 0 : record.startMs - held.endMs;
-    if (!moved && jumpMs > this.options.maxGapMs && state.lastReceivedMs > 0 && record.receivedFirstMs) {
-      const wallMs = Math.max(0, record.receivedFirstMs - state.lastReceivedMs);
-      if (jumpMs > MAX_AUDIO_PACE * wallMs + this.options.maxGapMs + JUMP_SLACK_MS)
+    // A resumed stream may jump as far as the gateway's clock allows (services/shared/audio-pace.ts).
+    if (!moved && jumpMs > this.options.maxGapMs) {
+      const wallMs = gatewayElapsedMs(state.lastReceivedMs, record.receivedFirstMs, nowMs);
+      if (jumpMs > maxAudioJumpMs(wallMs, this.options.maxGapMs))
         throw new CallStateError(
           'AUDIO_TIME_JUMP',
           `audio jumps ${jumpMs} ms ahead of the call ${wallMs} ms after its previous chunk at the gateway`,
@@ -149,7 +141,7 @@ export class CallStates {
     state.lastSeenMs = nowMs;
     state.lastReceivedMs = Math.max(
       state.lastReceivedMs,
-      record.receivedLastMs ?? record.receivedFirstMs ?? 0,
+      knownClockMs(record.receivedLastMs ?? record.receivedFirstMs, nowMs),
     );
     let cursor = state.cursors[record.channel];
     if (cursor === undefined) {

@@ -4,6 +4,7 @@ import { commonEnv, ConfigError, intVar, loadConfig, topicVar } from '../shared/
 import { runModeOf } from '../shared/run-mode.ts';
 import { topicReplicationOf, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
+import { MAX_FILLED_GAP_MS, MIN_WINDOW_HOP_MS } from '../shared/audio-pace.ts';
 
 export const dspWorkerEnv = z.object({
   ...commonEnv,
@@ -14,13 +15,13 @@ export const dspWorkerEnv = z.object({
   DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   /** Analysis window and hop of pipelines/dsp (window i covers [i·hop, i·hop + window)). */
   WINDOW_MS: intVar({ min: 200, max: 10_000, def: 2000 }),
-  WINDOW_HOP_MS: intVar({ min: 100, max: 10_000, def: 1000 }),
+  WINDOW_HOP_MS: intVar({ min: MIN_WINDOW_HOP_MS, max: 10_000, def: 1000 }),
   /** A call with no audio for this long (no CallEnd seen) is flushed and freed. */
   CALL_IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
   /** Calls held at once by one worker; beyond it new calls are dead-lettered (CALL_LIMIT_EXCEEDED). */
   MAX_CALLS: intVar({ min: 1, max: 100_000, def: 2000 }),
   /** Longest gap in a channel's audio filled with silence; after a longer jump the call's analysis restarts there. */
-  MAX_AUDIO_GAP_MS: intVar({ min: 0, max: 600_000, def: 10_000 }),
+  MAX_AUDIO_GAP_MS: intVar({ min: 0, max: MAX_FILLED_GAP_MS, def: 10_000 }),
   /** Partitions processed concurrently by this worker. */
   PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 64, def: 3 }),
 });

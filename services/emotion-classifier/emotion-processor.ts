@@ -38,6 +38,7 @@ export function createEmotionProcessor(options: EmotionProcessorOptions) {
           callId: key,
           channel: features.channel,
           window: features.window,
+          arrivalMs: features.audioCompletedAtMs,
           final: features.final,
         },
         now(),

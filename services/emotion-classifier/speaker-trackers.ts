@@ -5,9 +5,10 @@
 // `callId` here is the call's key (`${tenant}/${callId}`, services/shared/call-key.ts): calls of
 // two tenants with the same client id never share a baseline. Pure, no I/O.
 import { CodedError } from '../../pipelines/errors.ts';
-import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
+import type { Channel, SpeakerWindow, WindowPlace } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
 import { heldCommitOffset } from '../shared/offset-hold.ts';
+import { windowJumpProblem } from '../shared/audio-pace.ts';
 
 export interface TrackerLike {
   push(window: SpeakerWindow): EmotionEvent;
@@ -15,9 +16,9 @@ export interface TrackerLike {
 
 export type TrackerFactory = (callId: string, channel: Channel) => TrackerLike;
 
-export class SpeakerStateError extends CodedError<'CALL_LIMIT_EXCEEDED'> {
-  constructor(message: string) {
-    super('CALL_LIMIT_EXCEEDED', message);
+export class SpeakerStateError extends CodedError<'CALL_LIMIT_EXCEEDED' | 'WINDOW_JUMP'> {
+  constructor(message: string, code: 'CALL_LIMIT_EXCEEDED' | 'WINDOW_JUMP' = 'CALL_LIMIT_EXCEEDED') {
+    super(code, message);
   }
 }
 
@@ -37,6 +38,8 @@ export interface FeatureRecord {
   callId: string;
   channel: Channel;
   window: SpeakerWindow;
+  /** When the audio completing the window reached the gateway (0 = unknown). */
+  arrivalMs?: number;
   /** The speaker's last window of the call: its tracker is freed once this is pushed. */
   final?: boolean;
 }
@@ -50,6 +53,8 @@ export interface TrackedEvent {
 interface Speaker {
   tracker: TrackerLike;
   nextIndex: number;
+  /** The last window pushed: where the next may be (services/shared/audio-pace.ts). */
+  last: WindowPlace | null;
 }
 
 interface CallSpeakers {
@@ -104,13 +109,26 @@ export class SpeakerTrackers {
     let speaker = call.speakers[record.channel];
     const newSpeaker = speaker === undefined;
     if (speaker === undefined) {
-      speaker = { tracker: this.options.createTracker(record.callId, record.channel), nextIndex: 0 };
+      speaker = {
+        tracker: this.options.createTracker(record.callId, record.channel),
+        nextIndex: 0,
+        last: null,
+      };
       call.speakers[record.channel] = speaker;
     }
     // Windows of one speaker arrive in order; a lower index is a duplicate of one already used.
     if (record.window.windowIndex < speaker.nextIndex) return null;
+    const place: WindowPlace = {
+      windowIndex: record.window.windowIndex,
+      startMs: record.window.startMs,
+      arrivalMs: record.arrivalMs ?? 0,
+    };
     let event: EmotionEvent;
     try {
+      // A window far ahead of the speaker's last would make every later one a "duplicate": refused
+      // (dead-lettered) without moving the speaker on.
+      const jump = speaker.last && windowJumpProblem(speaker.last, place, nowMs);
+      if (jump) throw new SpeakerStateError(jump, 'WINDOW_JUMP');
       event = speaker.tracker.push(record.window);
     } catch (error) {
       // A refused window (FEATURE_MISMATCH: dead-lettered) leaves no trace: a call it opened held
@@ -120,6 +138,7 @@ export class SpeakerTrackers {
       throw error;
     }
     speaker.nextIndex = record.window.windowIndex + 1;
+    speaker.last = place;
     const until = this.replayUntil.get(record.partition);
     if (record.final === true) this.endSpeaker(call, record.channel, speakerKey);
     return { event, replayed: until !== undefined && record.offset < until };

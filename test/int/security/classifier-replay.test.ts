@@ -3,53 +3,18 @@
 // the baselines. It used to emit every replayed window's event again (setReplayUntil was never
 // called); now the commit carries how far events were produced and the successor emits only the
 // events of windows past it: each event id once.
-import { describe, expect, inject, it, onTestFinished } from 'vitest';
-import { startEmotionClassifier } from '../../../services/emotion-classifier/classifier.ts';
-import { loadEmotionClassifierConfig } from '../../../services/emotion-classifier/config.ts';
-import { createLogger } from '../../../services/shared/logger.ts';
+import { classifierOnTopics } from '../../support/classifier-on-topics.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { collectTopic } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
-import { FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
-import { toFeatureWindowRecord } from '../../../services/shared/mapping.ts';
-import { outRecord } from '../../../services/shared/producer.ts';
-import { emotionEventCodec, featureWindowCodec } from '../../../services/shared/records.ts';
-import { speakerWindow } from '../../../devkit/records/speaker-window.ts';
-
-/** A speaker's window i with the model's functionals (values of a calm voice are not the point). */
-function windowRecord(topic: string, callId: string, channel: 'agent' | 'customer', i: number) {
-  const functionals = new Float64Array(FUNCTIONAL_NAMES.length).fill(0.1);
-  const window = { ...speakerWindow(i, { speech: 0.7 }), functionals };
-  const meta = { callId, channel, tenant: 'demo', producedAtMs: Date.now(), audioCompletedAtMs: Date.now() };
-  return outRecord(topic, featureWindowCodec, callId, toFeatureWindowRecord(window, meta));
-}
+import { uniqueName } from '../../support/kafka.ts';
+import { emotionEventCodec } from '../../../services/shared/records.ts';
+import { featureWindowOut } from '../../support/feature-records.ts';
 
 describe('emotion classifier replay', () => {
   it('a successor replaying a live call from its held commit emits no event a second time', async () => {
-    const kafka = testKafka();
-    const topics = {
-      features: uniqueName('t.features'),
-      emotions: uniqueName('t.emotions'),
-      dl: uniqueName('t.dl'),
-    };
-    await createTestTopics(kafka, Object.values(topics), 1);
-    const config = loadEmotionClassifierConfig({
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'warn',
-      FEATURES_TOPIC: topics.features,
-      EMOTIONS_TOPIC: topics.emotions,
-      DEADLETTER_TOPIC: topics.dl,
-      TOPIC_PARTITIONS: '1',
-      EMOTION_GROUP_ID: uniqueName('g.emotion'),
-    });
-    const logger = createLogger({ service: 'emotion-classifier', level: 'warn' });
-    const start = async () => {
-      const classifier = await startEmotionClassifier(config, { handleSignals: false, logger });
-      onTestFinished(() => classifier.stop('test finished'));
-      return classifier;
-    };
+    const { kafka, topics, start } = await classifierOnTopics();
     const producer = kafka.producer();
     await producer.connect();
     onTestFinished(() => producer.disconnect());
@@ -63,8 +28,8 @@ describe('emotion classifier replay', () => {
     const sendWindows = async (from: number, to: number) => {
       for (let i = from; i <= to; i += 1)
         await sendRecords(producer, [
-          windowRecord(topics.features, callId, 'agent', i),
-          windowRecord(topics.features, callId, 'customer', i),
+          featureWindowOut(topics.features, callId, 'agent', i),
+          featureWindowOut(topics.features, callId, 'customer', i),
         ]);
     };
 

@@ -60,6 +60,17 @@ function ids(out: CallWindows[]): string[] {
   return result;
 }
 
+/** Copies of `first` at another offset and audio time, stamped with a gateway clock. */
+const clocked =
+  (first: AudioRecord) =>
+  (offset: number, startMs: number, receivedMs: number): AudioRecord => ({
+    ...first,
+    offset,
+    startMs,
+    receivedFirstMs: receivedMs,
+    receivedLastMs: receivedMs,
+  });
+
 describe('CallStates', () => {
   it('numbers windows from audio time and frees the call at its end', () => {
     const calls = states();
@@ -187,21 +198,35 @@ describe('CallStates', () => {
   it('dead-letters a chunk that jumps further ahead than the gateway clock allows, and goes on', () => {
     const calls = states({ maxGapMs: 2000 });
     const [first] = callRecords(['far'], 1);
-    const at = (offset: number, startMs: number, receivedMs: number) => ({
-      ...first,
-      offset,
-      startMs,
-      receivedFirstMs: receivedMs,
-      receivedLastMs: receivedMs,
-    });
-    calls.push(at(0, 0, 1_000_000), 0);
+    const at = clocked(first);
+    // The worker's clock: each chunk reaches it 50 ms after the gateway.
+    const push = (record: AudioRecord) => calls.push(record, (record.receivedFirstMs ?? 0) + 50);
+    push(at(0, 0, 1_000_000));
     // An hour ahead, 20 ms later at the gateway: no stream runs that fast.
-    const far = thrownError(() => calls.push(at(1, 3_600_000, 1_000_020), 0), CallStateError);
+    const far = thrownError(() => push(at(1, 3_600_000, 1_000_020)), CallStateError);
     expect(far.code).toBe('AUDIO_TIME_JUMP');
     // The call goes on where it was: the next chunk's window completes as usual.
-    expect(calls.push(at(2, 2000, 1_000_040), 0).windows.map((w) => w.window.windowIndex)).toEqual([0]);
+    expect(push(at(2, 2000, 1_000_040)).windows.map((w) => w.window.windowIndex)).toEqual([0]);
     // A resumed stream a real 5 minutes later may jump 5 minutes.
-    expect(calls.push(at(3, 302_000, 1_300_040), 0).windows.map((w) => w.window.windowIndex)).toEqual([1]);
+    expect(push(at(3, 302_000, 1_300_040)).windows.map((w) => w.window.windowIndex)).toEqual([1]);
+  });
+
+  it('judges a jump with an unknown (0) or far-future gateway clock as if no time had passed', () => {
+    const calls = states({ maxGapMs: 2000 });
+    const [first] = callRecords(['clock'], 1);
+    const nowMs = 1_000_100;
+    const at = clocked(first);
+    calls.push(at(0, 0, 1_000_000), nowMs);
+    // No clock: nothing says an hour passed.
+    expect(thrownError(() => calls.push(at(1, 3_600_000, 0), nowMs), CallStateError).code).toBe(
+      'AUDIO_TIME_JUMP',
+    );
+    // A clock 10 000 s ahead of this host's is not a clock.
+    expect(thrownError(() => calls.push(at(2, 3_600_000, nowMs + 1e7), nowMs), CallStateError).code).toBe(
+      'AUDIO_TIME_JUMP',
+    );
+    // Neither moved the call: its next chunk completes window 0 as usual.
+    expect(calls.push(at(3, 2000, 1_000_040), nowMs).windows.map((w) => w.window.windowIndex)).toEqual([0]);
   });
 
   it('starts a call first seen mid-hop on the window grid, whatever the gap limit', () => {

@@ -36,10 +36,51 @@ function record(
   windowIndex: number,
   partition = 0,
 ): FeatureRecord {
-  return { partition, offset, callId, channel, window: { windowIndex } as SpeakerWindow };
+  // On the dsp-worker's grid: window i starts at i × 1 s, and its audio reached the gateway then.
+  const window = { windowIndex, startMs: windowIndex * 1000 } as SpeakerWindow;
+  return { partition, offset, callId, channel, window, arrivalMs: T0 + windowIndex * 1000 + 2000 };
 }
 
+/** The gateway's clock at the call's start; the classifier's clock is a little after each arrival. */
+const T0 = 1_764_900_000_000;
+const nowAt = (windowIndex: number): number => T0 + windowIndex * 1000 + 2050;
+
 describe('SpeakerTrackers', () => {
+  it('refuses (WINDOW_JUMP) a window far ahead of the speaker and goes on with the next ones', () => {
+    const state = trackers();
+    for (let i = 0; i <= 8; i++) state.push(record(i, 'c', 'customer', i), nowAt(i));
+    // Two days of audio ahead, arriving a second after window 8: no stream runs that fast.
+    const far = { ...record(9, 'c', 'customer', 172_000), arrivalMs: T0 + 11_000 };
+    expect(() => state.push(far, nowAt(9))).toThrow(SpeakerStateError);
+    expect(() => state.push(far, nowAt(9))).toThrow(expect.objectContaining({ code: 'WINDOW_JUMP' }));
+    // An index past its time (window 9000 starting at 9 s) is not on any grid either.
+    const offGrid = {
+      ...record(10, 'c', 'customer', 9),
+      window: { windowIndex: 9000, startMs: 9000 } as SpeakerWindow,
+    };
+    expect(() => state.push(offGrid, nowAt(9))).toThrow(expect.objectContaining({ code: 'WINDOW_JUMP' }));
+    const later = [];
+    for (let i = 9; i <= 19; i++) later.push(state.push(record(11 + i, 'c', 'customer', i), nowAt(i)));
+    expect(later.map((t) => t?.event.eventId)).toEqual(
+      Array.from({ length: 11 }, (_, k) => `c:customer:${9 + k}:emotion`),
+    );
+  });
+
+  it('takes a call resumed after a real outage where its audio resumed (the dsp-worker restarts it on the grid)', () => {
+    const state = trackers();
+    for (let i = 0; i <= 4; i++) state.push(record(i, 'c', 'agent', i), nowAt(i));
+    // Five minutes later at the gateway, five minutes on in audio time.
+    expect(state.push(record(5, 'c', 'agent', 305), nowAt(305))?.event.eventId).toBe('c:agent:305:emotion');
+    expect(state.push(record(6, 'c', 'agent', 306), nowAt(306))?.event.eventId).toBe('c:agent:306:emotion');
+    // Without a clock (0) the same jump is taken on the audio's word only up to the longest gap filled.
+    const quiet = trackers();
+    quiet.push({ ...record(0, 'q', 'agent', 0), arrivalMs: 0 }, nowAt(0));
+    expect(quiet.push({ ...record(1, 'q', 'agent', 305), arrivalMs: 0 }, nowAt(305))).not.toBeNull();
+    expect(() => quiet.push({ ...record(2, 'q', 'agent', 3_600), arrivalMs: 0 }, nowAt(3_600))).toThrow(
+      expect.objectContaining({ code: 'WINDOW_JUMP' }),
+    );
+  });
+
   it('keeps one tracker per speaker and drops windows it already had', () => {
     const state = trackers();
     expect(state.push(record(0, 'c', 'agent', 0), 0)?.event.confidence).toBe(1);
