@@ -59,6 +59,9 @@ export function toStatus(error: IngestError): Partial<grpc.StatusObject> {
   return status;
 }
 
+/** How long after a stream's reading side ends a cancel may still be reported (grpc-js: a few ms). */
+const CANCEL_GRACE_MS = 200;
+
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
   const { sink, liveCalls, logger, metrics } = options;
   const health = createHealthService('NOT_SERVING');
@@ -115,17 +118,26 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       session.handle(message);
       checkBackpressure();
     });
-    // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept).
+    // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept). A
+    // cancelled or reset stream ends its reading side too (Node's http2 ends it before closing
+    // the stream), and grpc-js reports the cancel a few ms after that 'end': a half-close is only
+    // taken as one once CANCEL_GRACE_MS passed without a cancel, so a dropped call is abandoned as
+    // `cancelled` instead of passing for a client that hung up.
+    let halfClose: NodeJS.Timeout | undefined;
     call.on('end', () => {
-      if (closed) return;
+      halfClose = setTimeout(halfClosed, CANCEL_GRACE_MS);
+    });
+    const halfClosed = (): void => {
+      if (closed || call.cancelled) return;
       const state = session.state();
       if (state === 'awaiting-start') {
         session.reject(new IngestError('MISSING_CALL_START', 'the stream ended before CallStart'));
       } else if (state === 'live') {
         session.handle({ message: 'end', end: { reason: 'client-closed' } });
       }
-    });
+    };
     call.on('cancelled', () => {
+      clearTimeout(halfClose);
       closed = true;
       session.abandon('cancelled');
     });

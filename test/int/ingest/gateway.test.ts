@@ -252,6 +252,24 @@ describe('ingest gateway, interleaved stereo frames', () => {
 });
 
 describe('ingest gateway operations', () => {
+  it('ends a call whose client cancels its stream as cancelled, not as a half-close, keeping what it sent', async () => {
+    const message = start();
+    const { callId } = message.start;
+    const stream = openCallStream(suite.client, TOKEN);
+    await stream.write(message);
+    for (let seq = 0; seq < 50; seq += 1) await stream.write(frame('CHANNEL_AGENT', seq));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stream.cancel();
+    const events = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+    );
+    const ended = events.find((e) => e.callId === callId && e.type === 'ended') as CallEvent;
+    expect(ended).toMatchObject({ endReason: 'cancelled', framesAccepted: 50 });
+  });
+
   it('serves the standard gRPC health service and /metrics', async () => {
     const { Health } = grpcServices();
     const health = new Health(
