@@ -1,6 +1,7 @@
 // The QA HTTP server: the JSON API (bearer auth, validated input, typed errors → precise 4xx) and
 // the built review page (static files under /qa/, no CDN). I/O: listens on a TCP port, reads the
 // built page files.
+import { attachmentDisposition } from './attachment.ts';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listen } from '../../shared/listen.ts';
@@ -300,7 +301,7 @@ async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
 /** A route's answer: JSON, or a typed body (CSV export…), as an attachment when it names a file. */
 function sendApiResult(res: ServerResponse, result: ApiResponse): void {
   const disposition = result.filename
-    ? { 'content-disposition': `attachment; filename="${result.filename}"` }
+    ? { 'content-disposition': attachmentDisposition(result.filename) }
     : undefined;
   if (!result.contentType) return sendJson(res, result.status, result.body, disposition);
   res.writeHead(result.status, {

@@ -37,6 +37,22 @@ export function claims(): { sub?: string; role?: string; tenant?: string } | nul
   }
 }
 
+/** True for an admin of every tenant: a call id may then name calls of two tenants. */
+export const seesEveryTenant = (): boolean => claims()?.tenant === '*';
+
+/**
+ * The page address of a call. For an admin of every tenant it carries the call's tenant (the API
+ * answers 409 AMBIGUOUS_CALL for an id two tenants use); others are refused a `tenant` parameter.
+ */
+export function callHref(callId: string, tenant: string): string {
+  const base = `#/calls/${encodeURIComponent(callId)}`;
+  return seesEveryTenant() ? `${base}?tenant=${encodeURIComponent(tenant)}` : base;
+}
+
+/** `?tenant=…` for an API path when the page was opened for one tenant's call, else ''. */
+export const tenantParam = (tenant: string | null): string =>
+  tenant === null ? '' : `?tenant=${encodeURIComponent(tenant)}`;
+
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   const t = token();

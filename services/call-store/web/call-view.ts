@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // One call's review page: metadata, the scorecard with its parts, the timeline, the alerts with
 // their acknowledgements, the reviewers' notes and the form to add one. I/O: QA API, DOM.
-import { api, claims, describeError } from './api.ts';
+import { api, claims, describeError, tenantParam } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
 
@@ -117,7 +117,7 @@ function alertList(call: CallDetail): HTMLElement {
   );
 }
 
-function reviews(call: CallDetail, reload: () => void): HTMLElement {
+function reviews(call: CallDetail, tenant: string | null, reload: () => void): HTMLElement {
   const notes = el('textarea', {
     id: 'review-notes',
     rows: 3,
@@ -148,7 +148,7 @@ function reviews(call: CallDetail, reload: () => void): HTMLElement {
     event.preventDefault();
     status.textContent = 'Saving…';
     try {
-      await api(`/calls/${encodeURIComponent(call.callId)}/review`, {
+      await api(`/calls/${encodeURIComponent(call.callId)}/review${tenantParam(tenant)}`, {
         method: 'POST',
         body: JSON.stringify({
           notes: notes.value,
@@ -184,9 +184,16 @@ function reviews(call: CallDetail, reload: () => void): HTMLElement {
   );
 }
 
-export async function showCall(root: HTMLElement, callId: string): Promise<() => void> {
+export async function showCall(
+  root: HTMLElement,
+  callId: string,
+  tenant: string | null = null,
+): Promise<() => void> {
   const path = `/calls/${encodeURIComponent(callId)}`;
-  const [call, timeline] = await Promise.all([api<CallDetail>(path), api<TimelineData>(`${path}/timeline`)]);
+  const [call, timeline] = await Promise.all([
+    api<CallDetail>(`${path}${tenantParam(tenant)}`),
+    api<TimelineData>(`${path}/timeline${tenantParam(tenant)}`),
+  ]);
   const timelineBox = el(
     'section',
     { class: 'card timeline', 'data-testid': 'timeline' },
@@ -203,7 +210,10 @@ export async function showCall(root: HTMLElement, callId: string): Promise<() =>
       call.customerRef
         ? el(
             'a',
-            { href: `#/customers/${encodeURIComponent(call.customerRef)}`, 'data-testid': 'customer-link' },
+            {
+              href: `#/customers/${encodeURIComponent(call.customerRef)}${tenantParam(tenant)}`,
+              'data-testid': 'customer-link',
+            },
             ' · customer history →',
           )
         : '',
@@ -217,7 +227,7 @@ export async function showCall(root: HTMLElement, callId: string): Promise<() =>
         ),
     scorecard(call),
     alertList(call),
-    reviews(call, () => void showCall(root, callId)),
+    reviews(call, tenant, () => void showCall(root, callId, tenant)),
   );
   return call.storeFeatures ? renderTimeline(timelineBox, timeline) : () => undefined;
 }

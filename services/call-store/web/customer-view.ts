@@ -3,7 +3,7 @@
 // calls, oldest to newest, each drawn from the customer's mood at its start to the mood at its end,
 // and the list with date, queue, agent, duration, end state, frustration episodes, escalations,
 // alerts, score and the survey's CSAT/NPS when one came back, each linking to the call's review page. I/O: QA API, DOM.
-import { api } from './api.ts';
+import { api, callHref, tenantParam } from './api.ts';
 import { EMOTION_COLORS } from './colors.ts';
 import { clock, el, fmt, when } from './dom.ts';
 
@@ -95,11 +95,11 @@ function moodChip(end: MoodEnd): HTMLElement {
   return chip;
 }
 
-function callItem(call: HistoryCall): HTMLElement {
+function callItem(call: HistoryCall, tenant: string): HTMLElement {
   return el(
     'li',
     { class: 'customer-call', 'data-call-id': call.callId },
-    el('a', { href: `#/calls/${encodeURIComponent(call.callId)}` }, when(call.startedAt)),
+    el('a', { href: callHref(call.callId, tenant) }, when(call.startedAt)),
     ` · ${call.queue || '—'} · agent ${call.agentId} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · mood `,
     moodChip(call.moodAtStart),
     ' → ',
@@ -111,9 +111,13 @@ function callItem(call: HistoryCall): HTMLElement {
   );
 }
 
-export async function showCustomer(root: HTMLElement, ref: string): Promise<void> {
+export async function showCustomer(
+  root: HTMLElement,
+  ref: string,
+  tenant: string | null = null,
+): Promise<void> {
   const history = await api<{ customerRef: string; calls: HistoryCall[] }>(
-    `/customers/${encodeURIComponent(ref)}/calls`,
+    `/customers/${encodeURIComponent(ref)}/calls${tenantParam(tenant)}`,
   );
   root.replaceChildren(
     el('p', {}, el('a', { href: '#/' }, '← all calls')),
@@ -133,7 +137,11 @@ export async function showCustomer(root: HTMLElement, ref: string): Promise<void
       'section',
       { class: 'card' },
       el('h2', {}, 'Calls, newest first'),
-      el('ol', { class: 'customer-calls', 'data-testid': 'customer-calls' }, ...history.calls.map(callItem)),
+      el(
+        'ol',
+        { class: 'customer-calls', 'data-testid': 'customer-calls' },
+        ...history.calls.map((call) => callItem(call, tenant ?? '')),
+      ),
     ),
   );
 }

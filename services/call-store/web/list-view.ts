@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
 // The search list: filters (time range, agent, queue, customer anger, alerts, trajectory, score),
 // sorting, and "more" through the API's cursor. I/O: QA API, DOM.
-import { api, describeError } from './api.ts';
+import { api, callHref, describeError, seesEveryTenant } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 
 interface CallItem {
   callId: string;
+  tenant: string;
   agentId: string;
   queue: string;
   startedAt: string;
@@ -37,7 +38,9 @@ function row(call: CallItem): HTMLElement {
   return el(
     'tr',
     { class: 'call-row', 'data-call-id': call.callId },
-    el('td', {}, el('a', { href: `#/calls/${encodeURIComponent(call.callId)}` }, call.callId)),
+    el('td', {}, el('a', { href: callHref(call.callId, call.tenant) }, call.callId)),
+    // Two tenants may use one call id: an admin of every tenant sees whose each row is.
+    seesEveryTenant() ? el('td', { class: 'tenant' }, call.tenant) : null,
     el('td', {}, call.agentId),
     el('td', {}, call.queue),
     el('td', {}, when(call.startedAt)),
@@ -78,22 +81,38 @@ export function showList(root: HTMLElement): void {
   const status = el('p', { class: 'form-status', role: 'status' });
   const more = el('button', { type: 'button', hidden: true }, 'More');
   let cursor: string | null = null;
+  /** The search whose results the table lists: "More" goes on with it, whatever the form says now. */
+  let listed = new URLSearchParams();
   const form = el('form', { class: 'filters' }, ...inputs, el('button', { type: 'submit' }, 'Search'));
-  const query = () => {
+  /** The form as query parameters; null (and the reason shown) when a time is out of range. */
+  const query = (): URLSearchParams | null => {
     const params = new URLSearchParams();
     for (const [key, value] of new FormData(form)) {
       if (value === '') continue;
-      params.set(key, key === 'from' || key === 'to' ? new Date(String(value)).toISOString() : String(value));
+      if (key === 'from' || key === 'to') {
+        const time = new Date(String(value));
+        // The browser takes years up to 275760, past what toISOString can write: the API's
+        // own bounds, said before asking.
+        if (!(time.getUTCFullYear() >= 1970 && time.getUTCFullYear() <= 9999)) {
+          status.textContent = `${key === 'from' ? 'From' : 'To'}: must be a time from 1970 to 9999`;
+          return null;
+        }
+        params.set(key, time.toISOString());
+      } else params.set(key, String(value));
     }
     return params;
   };
   const load = async (append: boolean) => {
-    const params = query();
+    const params = append ? new URLSearchParams(listed) : query();
+    if (params === null) return;
     if (append && cursor) params.set('cursor', cursor);
     status.textContent = 'Loading…';
     try {
       const page = await api<{ calls: CallItem[]; nextCursor: string | null }>(`/calls?${params}`);
-      if (!append) body.replaceChildren();
+      if (!append) {
+        body.replaceChildren();
+        listed = params;
+      }
       body.append(...page.calls.map(row));
       cursor = page.nextCursor;
       more.hidden = cursor === null;
@@ -126,6 +145,7 @@ export function showList(root: HTMLElement): void {
             {},
             ...[
               'call',
+              ...(seesEveryTenant() ? ['tenant'] : []),
               'agent',
               'queue',
               'started',

@@ -91,11 +91,13 @@ async function route(): Promise<void> {
       'Sign out',
     ),
   );
-  const match = /^#\/calls\/(.+)$/.exec(location.hash);
-  const customer = /^#\/customers\/(.+)$/.exec(location.hash);
+  // `?tenant=` names the call's tenant for an admin of every tenant (api.ts callHref).
+  const match = /^#\/calls\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
+  const customer = /^#\/customers\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
+  const tenantOf = (m: RegExpExecArray): string | null => (m[2] ? decodeURIComponent(m[2]) : null);
   try {
-    if (match) cleanup = await showCall(app, decodeURIComponent(match[1]));
-    else if (customer) await showCustomer(app, decodeURIComponent(customer[1]));
+    if (match) cleanup = await showCall(app, decodeURIComponent(match[1]), tenantOf(match));
+    else if (customer) await showCustomer(app, decodeURIComponent(customer[1]), tenantOf(customer));
     else if (location.hash === '#/reports/csat') await showCsatReport(app);
     else showList(app);
   } catch (error) {

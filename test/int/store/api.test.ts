@@ -351,4 +351,29 @@ describe('QA API', () => {
     const bad = await api('qa', '/calls?limit=0');
     expectDocumented('/calls', 'GET', 400, bad.body);
   });
+
+  it('names a download by any call id the store holds: an ASCII fallback and the exact UTF-8 name', async () => {
+    // Ids from Kafka records are not held to the gateway's pattern: a quote broke the header, a
+    // non-Latin-1 letter made it a 500.
+    const callId = 'zażółć "x";1';
+    const call = syntheticStoreCall({
+      callId,
+      tenant: 'odd-ids',
+      startedAt: new Date(),
+      durationS: 30,
+      seed: 9,
+    });
+    await store.write(syntheticEvents(call));
+    await store.finalizePending(0);
+    for (const format of ['csv', 'json']) {
+      const answer = await api(
+        'admin',
+        `/calls/${encodeURIComponent(callId)}/export?format=${format}&tenant=odd-ids`,
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-disposition')).toBe(
+        `attachment; filename="za______x__1.${format}"; filename*=UTF-8''za%C5%BC%C3%B3%C5%82%C4%87%20%22x%22%3B1.${format}`,
+      );
+    }
+  });
 });

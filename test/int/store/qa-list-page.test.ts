@@ -1,0 +1,90 @@
+// Real browser (headless Chromium via playwright-core) on the QA call list, served by the real QA
+// server over a real database: "More" goes on with the search the table lists even after the
+// form was edited (it had mixed the new filter with the old search's cursor), a time the browser
+// takes but the API does not gets the API's message instead of an uncaught error, and an admin of
+// every tenant sees whose each row is and opens a call id two tenants use.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { CallStore } from '../../../services/call-store/store.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
+import { signInToQa } from '../../support/browser.ts';
+import { qaPagesForFile } from './qa-pages.ts';
+
+/** 52 calls of agent-1 and 3 of agent-2 (tenant demo), and one call id in two tenants. */
+async function listedCalls(store: CallStore): Promise<void> {
+  const startedAt = Date.now() - 24 * 3600_000;
+  const agents = [...Array(52).fill('agent-1'), 'agent-2', 'agent-2', 'agent-2'];
+  for (const [i, agentId] of agents.entries()) {
+    const call = syntheticStoreCall({
+      callId: `list-${String(i).padStart(2, '0')}`,
+      agentId,
+      tenant: 'demo',
+      startedAt: new Date(startedAt + i * 60_000),
+      durationS: 20,
+      seed: i,
+    });
+    await store.write(syntheticEvents(call));
+  }
+  for (const [i, tenant] of ['demo', 'globex'].entries()) {
+    const call = syntheticStoreCall({
+      callId: 'twin-1',
+      tenant,
+      agentId: 'agent-9',
+      queue: `${tenant}-queue`,
+      startedAt: new Date(startedAt + (60 + i) * 60_000),
+      durationS: 20,
+      seed: 100 + i,
+    });
+    await store.write(syntheticEvents(call));
+  }
+  await store.finalizePending(0);
+}
+
+const qa = qaPagesForFile('qa-list-page-test-secret-32-bytes!', listedCalls);
+
+const agentsListed = (page: Page) => page.locator('tr.call-row td:nth-child(2)').allTextContents();
+
+describe('QA call list in a real browser', () => {
+  it('pages on with the search it lists, and says why a time is refused', async () => {
+    const page = await qa.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await signInToQa(page, qa.origin, 'supervisor');
+    await page.locator('#f-agentId').fill('agent-1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => agentsListed(page)).toEqual(Array(50).fill('agent-1'));
+    // Edited, not searched: the table still lists agent-1's calls, and More goes on with them.
+    await page.locator('#f-agentId').fill('agent-2');
+    await page.getByRole('button', { name: 'More' }).click();
+    await expect.poll(() => agentsListed(page)).toEqual(Array(52).fill('agent-1'));
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => agentsListed(page)).toEqual(Array(3).fill('agent-2'));
+
+    // The browser takes years up to 275760; the API 1970 to 9999.
+    await page.locator('#f-from').fill('275760-09-13T00:00');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect
+      .poll(() => page.locator('.form-status').textContent())
+      .toBe('From: must be a time from 1970 to 9999');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows an admin of every tenant whose each row is, and opens either tenant's call of one id", async () => {
+    const page = await qa.context.newPage();
+    await signInToQa(page, qa.origin, 'admin');
+    await page.locator('#f-queue').fill('-queue');
+    const twins = page.locator('tr.call-row[data-call-id="twin-1"]');
+    await expect.poll(() => twins.count()).toBe(2);
+    const tenants = await twins.locator('td.tenant').allTextContents();
+    expect(tenants.sort()).toEqual(['demo', 'globex']);
+    for (const tenant of ['globex', 'demo']) {
+      await page.goto(`${qa.origin}/qa/#/`);
+      await twins.first().waitFor();
+      await page.locator(`tr.call-row[data-call-id="twin-1"]:has(td.tenant:text-is("${tenant}")) a`).click();
+      await page.getByTestId('scorecard').waitFor();
+      expect(await page.locator('p.meta').first().textContent()).toContain(`queue ${tenant}-queue`);
+    }
+    await page.close();
+  });
+});
