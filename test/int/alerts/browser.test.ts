@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
+import { freePort } from '../../../devkit/free-port.ts';
 import {
   emotionRecord,
   sendEmotion,
@@ -201,5 +202,33 @@ describe('pages in a real browser', () => {
     await stream(10, 40, [other]);
     await expect.poll(() => tileOf('demo').count(), { timeout: 10_000 }).toBe(0);
     expect(await tileOf(other).count()).toBe(1);
+  });
+
+  it('drops the tiles of calls a restarted service no longer has when the page reconnects', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    const pages = await buildPages(ALERT_PAGES);
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+    // Both instances on one port, so the page reconnects to the second; the second reads topics
+    // of its own: the first's call is one it never had (as a call that ended during an outage
+    // and was purged), and no `removed` will ever name it.
+    const env = { ALERT_WEB_DIR: pages, ALERT_PORT: String(await freePort()) };
+    const first = await startHarness(env);
+    const board = await (await launch()).newPage();
+    await signInToWallboard(board, first.baseUrl, 'supervisor', '**/wallboard.html');
+    await board.getByText('● live').waitFor();
+    const gone = uniqueName('gone');
+    const kept = uniqueName('kept');
+    await startCall(first, gone, 'agent-1', '', 'billing-queue');
+    const tile = (callId: string) => board.locator(`[data-call-id="${callId}"]`);
+    await tile(gone).waitFor();
+    expect(await tile(gone).locator('.tile-agent').getAttribute('title')).toBe(`agent-1 · call ${gone}`);
+
+    await first.service.stop('restart');
+    await board.getByText('◌ reconnecting').waitFor();
+    const second = await startHarness(env);
+    await board.getByText('● live').waitFor({ timeout: 20_000 });
+    await startCall(second, kept, 'agent-2', '', 'billing-queue');
+    await tile(kept).waitFor();
+    expect(await tile(gone).count()).toBe(0);
   });
 });

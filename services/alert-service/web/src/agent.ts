@@ -78,6 +78,9 @@ function renderHistory(): void {
 function onFrame(frame: ServerFrame): void {
   if (frame.type === 'welcome') document.getElementById('user')!.textContent = frame.user.displayName;
   else if (frame.type === 'snapshot') {
+    // Every call of this agent now: one the snapshot lacks ended while the page was away.
+    const present = new Set(frame.calls.map((c) => callKey(c.tenant, c.callId)));
+    for (const key of [...calls.keys()]) if (!present.has(key)) calls.delete(key);
     for (const c of frame.calls) calls.set(callKey(c.tenant, c.callId), c);
     for (const a of frame.alerts) if (!alerts.some((x) => x.alertId === a.alertId)) alerts.push(a);
     alerts.sort((a, b) => b.firedAtMs - a.firedAtMs);

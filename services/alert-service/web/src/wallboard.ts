@@ -96,6 +96,9 @@ function renderCall(call: CallView): void {
   const t = tileFor(call);
   t.agent.textContent = call.agentId || 'unknown agent';
   t.queue.textContent = [call.team, call.queue].filter(Boolean).join(' · ');
+  // Long ids are cut to the tile's width: the whole of each, and the call id, on hover.
+  t.agent.title = `${t.agent.textContent} · call ${call.callId}`;
+  t.queue.title = t.queue.textContent;
   t.dur.textContent = duration(call, Date.now());
   t.history.textContent = call.history ?? '';
   t.history.title = call.history ?? '';
@@ -238,14 +241,37 @@ function onAck(ack: AckView): void {
   renderTileAlert(keyOf(entry.view));
 }
 
+function removeCall(key: string): void {
+  calls.delete(key);
+  tiles.get(key)?.root.remove();
+  tiles.delete(key);
+  latestAlert.delete(key);
+}
+
+const ackOf = (a: AlertView): AckView => ({
+  seq: a.seq,
+  alertId: a.alertId,
+  callId: a.callId,
+  acknowledgedBy: a.acknowledgedBy ?? '',
+  acknowledgedAtMs: a.acknowledgedAtMs ?? 0,
+});
+
 function onFrame(frame: ServerFrame): void {
   if (frame.type === 'welcome') {
     document.getElementById('user')!.textContent = `${frame.user.displayName} (${frame.user.role})`;
     canAcknowledge = mayAcknowledge(frame.user);
   } else if (frame.type === 'snapshot') {
+    // Every call this user may see now: one the page still shows but the snapshot lacks ended
+    // while the page was away (or the service restarted), and no `removed` will ever name it.
+    const present = new Set(frame.calls.map(keyOf));
+    for (const key of [...calls.keys()]) if (!present.has(key)) removeCall(key);
     for (const call of frame.calls) calls.set(keyOf(call), call);
     for (const call of frame.calls) renderCall(call);
-    for (const a of [...frame.alerts].reverse()) renderAlert(a);
+    for (const a of [...frame.alerts].reverse()) {
+      // An alert already listed may have been acknowledged meanwhile.
+      if (alerts.has(a.alertId) && a.acknowledgedBy !== null) onAck(ackOf(a));
+      else renderAlert(a);
+    }
     refreshCount();
   } else if (frame.type === 'state') {
     for (const view of frame.calls) {
@@ -253,13 +279,7 @@ function onFrame(frame: ServerFrame): void {
       calls.set(keyOf(call), call);
       renderCall(call);
     }
-    for (const gone of frame.removed) {
-      const key = keyOf(gone);
-      calls.delete(key);
-      tiles.get(key)?.root.remove();
-      tiles.delete(key);
-      latestAlert.delete(key);
-    }
+    for (const gone of frame.removed) removeCall(keyOf(gone));
     refreshCount();
   } else if (frame.type === 'alert') renderAlert(frame.alert);
   else if (frame.type === 'ack') onAck(frame.ack);
