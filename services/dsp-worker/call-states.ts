@@ -25,6 +25,14 @@ export class CallStateError extends CodedError<
   'CALL_LIMIT_EXCEEDED' | 'FORMAT_CHANGED' | 'AUDIO_TIME_JUMP'
 > {}
 
+/**
+ * Audio the analyzer's state reaches back over: the voice-activity detector's noise floor is the
+ * minimum over the last 4 s of frames (pipelines/dsp/vad.ts, Martin 2001), plus a second of
+ * margin. Started cold after a restart, a steady sound read as speech for those seconds (a
+ * probe: 10 windows of a tone went from no speech to speech, and the emotion events with them).
+ */
+const ANALYZER_HISTORY_MS = 5000;
+
 export interface CallStatesOptions {
   createAnalyzer: AnalyzerFactory;
   /** Window hop of the analyzer (ms): window i starts at i × windowHopMs of audio time. */
@@ -287,7 +295,11 @@ export class CallStates {
     };
   }
 
-  /** Forgets records whose audio ends before the earliest window still to be emitted. */
+  /**
+   * Forgets records whose audio ends more than ANALYZER_HISTORY_MS before the earliest window
+   * still to be emitted: a replay from the held commit feeds the analyzer that much audio first,
+   * so the windows it emits are computed as an uninterrupted run computes them.
+   */
   private trimLedger(state: CallState): void {
     // Only speakers that sent audio hold windows back; dynamics need both of them.
     let earliest = Number.POSITIVE_INFINITY;
@@ -298,7 +310,8 @@ export class CallStates {
       speakers += 1;
     }
     if (speakers === CHANNELS.length) earliest = Math.min(earliest, state.nextIndex.dynamics);
-    if (Number.isFinite(earliest)) state.ledger.trimBefore(earliest * this.options.windowHopMs);
+    if (Number.isFinite(earliest))
+      state.ledger.trimBefore(earliest * this.options.windowHopMs - ANALYZER_HISTORY_MS);
   }
 
   private rememberEnded(callId: string, partition: number): void {
