@@ -87,6 +87,12 @@ export interface CallSession {
   reject(error: IngestError): void;
   /** The client went away (cancel, error, half-close without CallEnd): flush and end the call. */
   abandon(reason: string): void;
+  /**
+   * The client half-closed: it has sent everything. The call still ends once the transport has
+   * told a half-close from a cancel; a shutdown or outage that ends it meanwhile ends it as the
+   * client's hang-up (`client-closed`), not as a call to resume elsewhere.
+   */
+  clientDone(): void;
   callId(): string | null;
   state(): SessionState;
   /** Audio time the call has reached (its longest channel), ms: where a resumed stream goes on. */
@@ -105,6 +111,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const { settings, sink, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
   let state: State = 'awaiting-start';
+  let clientDone = false;
   let spec: CallSpec | null = null;
   let analysed = false;
   const batchers = new Map<Channel, ChannelBatcher>();
@@ -291,7 +298,10 @@ export function createCallSession(deps: SessionDeps): CallSession {
       tenant: current.tenant,
       callId: current.callId,
       lastActivityMs: now(),
-      terminate: (error) => fail(error),
+      terminate: (error) => {
+        if (clientDone && state === 'live') end('client-closed');
+        else fail(error);
+      },
     };
     deps.liveCalls.claim(claimed);
     entry = claimed;
@@ -415,6 +425,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
       if (!entry) return;
       entry.held = held;
       entry.lastActivityMs = now();
+    },
+    clientDone() {
+      clientDone = true;
     },
     abandon(reason) {
       clearTimeout(startDeadline);

@@ -125,6 +125,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     // `cancelled` instead of passing for a client that hung up.
     let halfClose: NodeJS.Timeout | undefined;
     call.on('end', () => {
+      session.clientDone();
       halfClose = setTimeout(halfClosed, CANCEL_GRACE_MS);
     });
     const halfClosed = (): void => {

@@ -11,12 +11,13 @@ import {
   type CallEvent,
 } from '../../../services/shared/records.ts';
 import {
+  createIngestClient,
   openCallStream,
   type CallResult,
   type CallStartMessage,
 } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, gatewayForFile } from './helpers.ts';
+import { collectUntil, gatewayForFile, startTestGateway } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -268,6 +269,39 @@ describe('ingest gateway operations', () => {
     );
     const ended = events.find((e) => e.callId === callId && e.type === 'ended') as CallEvent;
     expect(ended).toMatchObject({ endReason: 'cancelled', framesAccepted: 50 });
+  });
+
+  it('ends a call whose client half-closed just before the gateway stops as hung up, not to resume', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      { TENANT_TOKENS: `acme=${TOKEN}`, TOPIC_PARTITIONS: '1' },
+    );
+    const client = createIngestClient(`127.0.0.1:${own.grpc.port}`);
+    try {
+      const message = start();
+      const { callId } = message.start;
+      const stream = openCallStream(client, TOKEN);
+      await stream.write(message);
+      for (let seq = 0; seq < 20; seq += 1) await stream.write(frame('CHANNEL_AGENT', seq));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const result = stream.finish();
+      // Inside the half-close's grace (the gateway waits to tell it from a cancel).
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await own.stop();
+      expect((await result).code).toBe(grpc.status.OK);
+      const events = await collectUntil(
+        kafka,
+        callsTopic,
+        (m) => callEventCodec.decode(m.value, m.headers),
+        (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+      );
+      expect(events.find((e) => e.callId === callId && e.type === 'ended')).toMatchObject({
+        endReason: 'client-closed',
+        framesAccepted: 20,
+      });
+    } finally {
+      client.close();
+    }
   });
 
   it('serves the standard gRPC health service and /metrics', async () => {
