@@ -6,6 +6,7 @@ import { formatValue, metricOf } from './metrics.ts';
 import { maxLookbackMs } from './rule-config.ts';
 import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
 import type { WindowPlace } from '../dsp/types.ts';
+import { nextPlace } from '../dsp/window-place.ts';
 import { CodedError } from '../errors.ts';
 
 export interface AlertEngineOptions {
@@ -252,7 +253,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const jump = stream.last && options.windowJump?.(stream.last, place);
       if (jump) throw new WindowJumpError(jump);
       stream.lastWindowIndex = windowIndex;
-      stream.last = place;
+      stream.last = nextPlace(stream.last, place);
       const speech = isSpeech(obs);
       const out: AlertEvent[] = [];
       for (const rule of byStream.get(key) ?? []) {

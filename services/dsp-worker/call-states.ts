@@ -105,6 +105,11 @@ export class CallStates {
     return this.calls.size;
   }
 
+  /** The longest gap in a channel's audio filled with silence; a longer jump restarts the call. */
+  get fillableGapMs(): number {
+    return this.options.maxGapMs;
+  }
+
   has(callId: string): boolean {
     return this.calls.has(callId);
   }

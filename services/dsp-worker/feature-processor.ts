@@ -112,7 +112,12 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
         },
         now(),
       );
-      const arrivalOf = (endMs: number): number => audioArrivalMs(chunk, endMs);
+      // A window ending further before this chunk than the worker pads with silence was not
+      // completed by it: the call jumped here, and the windows before the jump, flushed now, came
+      // with earlier chunks. Their arrival is unknown (0): stamped with this chunk's, they made a
+      // resume look a burst to the classifier's and the alert engine's pace rule.
+      const arrivalOf = (endMs: number): number =>
+        endMs < chunk.audioStartMs - states.fillableGapMs ? 0 : audioArrivalMs(chunk, endMs);
       if (!(chunk.final && states.markFinal(key, channel))) {
         return toRecords(out, arrivalOf, call);
       }

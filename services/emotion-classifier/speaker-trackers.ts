@@ -9,6 +9,7 @@ import type { Channel, SpeakerWindow, WindowPlace } from '../../pipelines/dsp/ty
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
 import { heldCommitOffset } from '../shared/offset-hold.ts';
 import { windowJumpProblem } from '../shared/audio-pace.ts';
+import { nextPlace } from '../../pipelines/dsp/window-place.ts';
 
 export interface TrackerLike {
   push(window: SpeakerWindow): EmotionEvent;
@@ -138,7 +139,7 @@ export class SpeakerTrackers {
       throw error;
     }
     speaker.nextIndex = record.window.windowIndex + 1;
-    speaker.last = place;
+    speaker.last = nextPlace(speaker.last, place);
     const until = this.replayUntil.get(record.partition);
     if (record.final === true) this.endSpeaker(call, record.channel, speakerKey);
     return { event, replayed: until !== undefined && record.offset < until };

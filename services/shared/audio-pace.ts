@@ -5,14 +5,18 @@
 // dsp-worker restarted the call there and dropped its later audio as already processed, and the
 // classifier dropped the speaker's later windows as duplicates. The clocks are the records' own
 // (the gateway's arrival times), so a replay judges a record as the first run did; a clock of 0 is
-// unknown (no time is known to have passed), and so is one more than a minute ahead of this
-// host's (NTP keeps hosts within a second). Pure.
+// unknown (no time is known to have passed), and so is one more than an hour ahead of this
+// host's. Pure.
 import type { WindowPlace } from '../../pipelines/dsp/types.ts';
 
 export const MAX_AUDIO_PACE = 1000;
 export const JUMP_SLACK_MS = 60_000;
-/** A gateway clock further ahead of this host's than this is not a clock. */
-export const MAX_CLOCK_AHEAD_MS = 60_000;
+/**
+ * A gateway clock further ahead of this host's than this is not a clock. An hour: hosts whose
+ * clocks drifted apart by minutes still judge each other's records by them (a tighter bound
+ * refused every later chunk of a resumed call on a worker whose clock was 2 minutes behind).
+ */
+export const MAX_CLOCK_AHEAD_MS = 3_600_000;
 
 /** A record's arrival clock when it can be one, else 0 (unknown): 0, missing, or far ahead of now. */
 export const knownClockMs = (clockMs: number | undefined, nowMs: number): number =>
@@ -39,6 +43,7 @@ export const MAX_FILLED_GAP_MS = 600_000;
  * restarts a call on the grid only after such a jump (AUDIO_TIME_JUMP refuses the others).
  */
 export function windowJumpProblem(prev: WindowPlace, next: WindowPlace, nowMs: number): string | null {
+  // `prev.arrivalMs` is the last known clock of the speaker's windows (pipelines/dsp/window-place.ts).
   const steps = next.windowIndex - prev.windowIndex;
   const audioMs = next.startMs - prev.startMs;
   if (steps * MIN_WINDOW_HOP_MS > audioMs + MIN_WINDOW_HOP_MS)

@@ -225,6 +225,10 @@ describe('CallStates', () => {
     expect(thrownError(() => calls.push(at(2, 3_600_000, nowMs + 1e7), nowMs), CallStateError).code).toBe(
       'AUDIO_TIME_JUMP',
     );
+    // A worker whose clock is 2 minutes behind the gateway's still takes a resume 5 minutes on.
+    const behind = states({ maxGapMs: 2000 });
+    behind.push(at(0, 0, 1_000_000), 1_000_000 - 120_000);
+    expect(behind.push(at(1, 302_000, 1_300_000), 1_300_000 - 120_000).windows.length).toBeGreaterThan(0);
     // Neither moved the call: its next chunk completes window 0 as usual.
     expect(calls.push(at(3, 2000, 1_000_040), nowMs).windows.map((w) => w.window.windowIndex)).toEqual([0]);
   });

@@ -59,6 +59,24 @@ function newProcessor() {
 }
 
 describe('feature processor', () => {
+  it("stamps the windows a resume flushes with an unknown arrival, not the resumed chunk's", () => {
+    const { processor } = newProcessor();
+    let offset = 0;
+    const push = (t: number) =>
+      (['agent', 'customer'] as const).flatMap((channel) =>
+        processor.handle(consumed(chunk('call-r', channel, t), offset++)),
+      );
+    for (let t = 0; t < 3000; t += 100) push(t);
+    // The call resumes 5 minutes on (its chunks' clock moved 5 minutes too): the windows so far
+    // are flushed; their audio arrived with the chunks before the jump.
+    const flushed = push(303_000).map((r) =>
+      decodeFeaturesTopic(r.message.value as Buffer, r.message.headers as never),
+    );
+    const speakers = flushed.flatMap((d) => (d.schema === 'features' ? [d.value] : []));
+    expect(speakers.length).toBeGreaterThan(0);
+    expect(speakers.every((w) => w.startMs < 3000 && w.audioCompletedAtMs === 0)).toBe(true);
+  });
+
   it('emits one record per speaker window with deterministic ids, then flushes at the final chunks', () => {
     const states = newStates();
     const latencies: number[] = [];

@@ -72,6 +72,13 @@ describe('SpeakerTrackers', () => {
     // Five minutes later at the gateway, five minutes on in audio time.
     expect(state.push(record(5, 'c', 'agent', 305), nowAt(305))?.event.eventId).toBe('c:agent:305:emotion');
     expect(state.push(record(6, 'c', 'agent', 306), nowAt(306))?.event.eventId).toBe('c:agent:306:emotion');
+    // A window of unknown arrival (an idle flush) does not reset the clock a later resume is judged by.
+    const flushed = trackers();
+    for (let i = 0; i <= 4; i++) flushed.push(record(i, 'f', 'agent', i), nowAt(i));
+    flushed.push({ ...record(5, 'f', 'agent', 5), arrivalMs: 0 }, nowAt(5));
+    expect(flushed.push(record(6, 'f', 'agent', 1_805), nowAt(1_805))?.event.eventId).toBe(
+      'f:agent:1805:emotion',
+    );
     // Without a clock (0) the same jump is taken on the audio's word only up to the longest gap filled.
     const quiet = trackers();
     quiet.push({ ...record(0, 'q', 'agent', 0), arrivalMs: 0 }, nowAt(0));
