@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // One call's review page: metadata, the scorecard with its parts, the timeline, the alerts with
 // their acknowledgements, the reviewers' notes and the form to add one. I/O: QA API, DOM.
-import { api, claims, describeError, tenantParam } from './api.ts';
+import { api, claims, describeError, seesEveryTenant, tenantParam } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
 
@@ -211,7 +211,7 @@ export async function showCall(
         ? el(
             'a',
             {
-              href: `#/customers/${encodeURIComponent(call.customerRef)}${tenantParam(tenant)}`,
+              href: `#/customers/${encodeURIComponent(call.customerRef)}${seesEveryTenant() ? tenantParam(call.tenant) : ''}`,
               'data-testid': 'customer-link',
             },
             ' · customer history →',

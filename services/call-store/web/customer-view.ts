@@ -14,6 +14,7 @@ interface MoodEnd {
 }
 interface HistoryCall {
   callId: string;
+  tenant: string;
   agentId: string;
   queue: string;
   startedAt: string;
@@ -95,11 +96,11 @@ function moodChip(end: MoodEnd): HTMLElement {
   return chip;
 }
 
-function callItem(call: HistoryCall, tenant: string): HTMLElement {
+function callItem(call: HistoryCall): HTMLElement {
   return el(
     'li',
     { class: 'customer-call', 'data-call-id': call.callId },
-    el('a', { href: callHref(call.callId, tenant) }, when(call.startedAt)),
+    el('a', { href: callHref(call.callId, call.tenant) }, when(call.startedAt)),
     ` · ${call.queue || '—'} · agent ${call.agentId} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · mood `,
     moodChip(call.moodAtStart),
     ' → ',
@@ -137,11 +138,7 @@ export async function showCustomer(
       'section',
       { class: 'card' },
       el('h2', {}, 'Calls, newest first'),
-      el(
-        'ol',
-        { class: 'customer-calls', 'data-testid': 'customer-calls' },
-        ...history.calls.map((call) => callItem(call, tenant ?? '')),
-      ),
+      el('ol', { class: 'customer-calls', 'data-testid': 'customer-calls' }, ...history.calls.map(callItem)),
     ),
   );
 }

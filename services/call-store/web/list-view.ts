@@ -102,13 +102,19 @@ export function showList(root: HTMLElement): void {
     }
     return params;
   };
+  /** Bumped by every load: an answer to an earlier one (a Search overtook it) is dropped. */
+  let generation = 0;
   const load = async (append: boolean) => {
     const params = append ? new URLSearchParams(listed) : query();
     if (params === null) return;
     if (append && cursor) params.set('cursor', cursor);
+    const mine = ++generation;
+    // One page at a time: a second click would fetch the same cursor again (duplicate rows).
+    more.disabled = true;
     status.textContent = 'Loading…';
     try {
       const page = await api<{ calls: CallItem[]; nextCursor: string | null }>(`/calls?${params}`);
+      if (mine !== generation) return;
       if (!append) {
         body.replaceChildren();
         listed = params;
@@ -118,7 +124,9 @@ export function showList(root: HTMLElement): void {
       more.hidden = cursor === null;
       status.textContent = body.children.length === 0 ? 'No calls match.' : '';
     } catch (error) {
-      status.textContent = describeError(error);
+      if (mine === generation) status.textContent = describeError(error);
+    } finally {
+      if (mine === generation) more.disabled = false;
     }
   };
   form.addEventListener('submit', (event) => {

@@ -217,18 +217,29 @@ describe('pages in a real browser', () => {
     await signInToWallboard(board, first.baseUrl, 'supervisor', '**/wallboard.html');
     await board.getByText('● live').waitFor();
     const gone = uniqueName('gone');
-    const kept = uniqueName('kept');
+    const back = uniqueName('back');
     await startCall(first, gone, 'agent-1', '', 'billing-queue');
+    await startCall(first, back, 'agent-2', '', 'billing-queue');
     const tile = (callId: string) => board.locator(`[data-call-id="${callId}"]`);
     await tile(gone).waitFor();
     expect(await tile(gone).locator('.tile-agent').getAttribute('title')).toBe(`agent-1 · call ${gone}`);
+    for (let i = 0; i < 8; i += 1) await sendEmotion(first, emotionRecord(back, 'customer', i, 'angry'));
+    await expect
+      .poll(() => tile(back).locator('.tile-alert').textContent(), { timeout: 10_000 })
+      .toContain('Customer frustration sustained');
 
     await first.service.stop('restart');
     await board.getByText('◌ reconnecting').waitFor();
     const second = await startHarness(env);
     await board.getByText('● live').waitFor({ timeout: 20_000 });
-    await startCall(second, kept, 'agent-2', '', 'billing-queue');
-    await tile(kept).waitFor();
+    await expect.poll(() => tile(back).count()).toBe(0);
     expect(await tile(gone).count()).toBe(0);
+    // The call comes back (as from a service catching up on its topics): its tile shows the alert
+    // the list still holds for it, which no one sends again.
+    await startCall(second, back, 'agent-2', '', 'billing-queue');
+    await tile(back).waitFor();
+    await expect(tile(back).locator('.tile-alert').textContent()).resolves.toContain(
+      'Customer frustration sustained',
+    );
   });
 });

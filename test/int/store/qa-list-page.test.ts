@@ -22,6 +22,7 @@ async function listedCalls(store: CallStore): Promise<void> {
       startedAt: new Date(startedAt + i * 60_000),
       durationS: 20,
       seed: i,
+      customerRef: i === 0 ? `cref1_${'u'.repeat(43)}` : null,
     });
     await store.write(syntheticEvents(call));
   }
@@ -30,6 +31,7 @@ async function listedCalls(store: CallStore): Promise<void> {
       callId: 'twin-1',
       tenant,
       agentId: 'agent-9',
+      customerRef: `cref1_${'t'.repeat(43)}`,
       queue: `${tenant}-queue`,
       startedAt: new Date(startedAt + (60 + i) * 60_000),
       durationS: 20,
@@ -85,6 +87,45 @@ describe('QA call list in a real browser', () => {
       await page.getByTestId('scorecard').waitFor();
       expect(await page.locator('p.meta').first().textContent()).toContain(`queue ${tenant}-queue`);
     }
+    // From that call (demo's) to its customer's history and back to a call: the tenant goes along.
+    await page.getByTestId('customer-link').click();
+    await page.getByTestId('customer-calls').waitFor();
+    await page.getByTestId('customer-calls').locator('a').first().click();
+    await page.getByTestId('scorecard').waitFor();
+    expect(await page.locator('p.meta').first().textContent()).toContain('queue demo-queue');
+    // The same from a call opened without a tenant (its id is one tenant's only).
+    await page.goto(`${qa.origin}/qa/#/calls/list-00`);
+    await page.getByTestId('customer-link').click();
+    await page.getByTestId('customer-calls').locator('a').first().click();
+    await page.getByTestId('scorecard').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Call list-00');
+    await page.close();
+  });
+
+  it('fetches one page at a time and drops the answer to a search another one overtook', async () => {
+    const page = await qa.context.newPage();
+    await signInToQa(page, qa.origin, 'supervisor');
+    // Every search answer takes 300 ms (the real server's, delayed on the way).
+    await page.route('**/calls?**', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await page.locator('#f-agentId').fill('agent-1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => agentsListed(page)).toHaveLength(50);
+    const more = page.getByRole('button', { name: 'More' });
+    await more.click();
+    await expect(more.isDisabled()).resolves.toBe(true);
+    await expect.poll(() => agentsListed(page)).toHaveLength(52);
+    // A More, overtaken by a Search for another agent: the table is that search's alone.
+    await page.locator('#f-agentId').fill('agent-1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => agentsListed(page)).toHaveLength(50);
+    await more.click();
+    await page.locator('#f-agentId').fill('agent-2');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await agentsListed(page)).toEqual(Array(3).fill('agent-2'));
     await page.close();
   });
 });

@@ -89,6 +89,10 @@ function tileFor(call: CallView): Tile {
     alert,
   };
   tiles.set(keyOf(call), tile);
+  // A call back on the board (a snapshot of a service still catching up had lacked it) shows
+  // the alerts the list already holds for it: they are not sent again.
+  const listed = [...alerts.values()].map((a) => a.view).filter((v) => keyOf(v) === keyOf(call));
+  for (const view of listed.sort((a, b) => a.firedAtMs - b.firedAtMs)) offerTileAlert(view);
   return tile;
 }
 
@@ -182,14 +186,20 @@ function renderAlert(view: AlertView): void {
     alerts.delete(last.dataset.alertId ?? '');
     last.remove();
   }
-  // The tile shows the most severe open alert (a later warning must not hide a critical one a
-  // supervisor has not acknowledged yet), else the latest.
+  offerTileAlert(view);
+  renderTileAlert(keyOf(view));
+}
+
+/**
+ * The tile shows the most severe open alert (a later warning must not hide a critical one a
+ * supervisor has not acknowledged yet), else the latest.
+ */
+function offerTileAlert(view: AlertView): void {
   const key = keyOf(view);
   const prev = latestAlert.get(key);
   const outranked =
     prev && prev.acknowledgedBy === null && severityRank(prev.severity) > severityRank(view.severity);
   if (!prev || (!outranked && prev.firedAtMs <= view.firedAtMs)) latestAlert.set(key, view);
-  renderTileAlert(key);
 }
 
 /** The server refuses acknowledgements of read-only roles (QA reviewers): no button for them. */
