@@ -190,7 +190,11 @@ export function serveConnection(deps: ConnectionDeps): Connection {
     if (message.serverseq > serverSeq)
       throw new IngestError('BAD_SEQUENCE', `serverseq ${message.serverseq}: the server sent ${serverSeq}`);
     if (message.type === 'open') return open(message);
-    if (message.type === 'ping') return send('pong');
+    if (message.type === 'ping') {
+      // Every message's position is the audio sent so far, a ping's too (README-audiohook).
+      if (conversation) checkPosition(message);
+      return send('pong');
+    }
     if (message.type === 'close' && phase === 'awaiting-open') return close(message.parameters.reason);
     if (!conversation) throw new IngestError('MISSING_CALL_START', `${message.type} before open`);
     const current = conversation;

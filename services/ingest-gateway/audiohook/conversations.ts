@@ -30,6 +30,8 @@ export interface Conversation {
   readonly session: CallSession;
   readonly timeline: ConversationTimeline;
   readonly channels: number;
+  /** The conversation's media channels in frame order (CHANNEL_CUSTOMER / CHANNEL_AGENT). */
+  readonly layout: readonly string[];
   /** Audio the client paused (its positions exclude it), on the conversation's timeline. */
   pausedSamples: number;
   attachment: Attachment | null;
@@ -100,6 +102,7 @@ export function createConversations(deps: ConversationsDeps): Conversations {
       session,
       timeline: createConversationTimeline(AUDIOHOOK_RATE_HZ),
       channels: start.channels.length,
+      layout: [...start.channels],
       pausedSamples: 0,
       attachment,
     };
@@ -126,7 +129,12 @@ export function createConversations(deps: ConversationsDeps): Conversations {
         return refuse(
           new IngestError('CALL_ALREADY_LIVE', `conversation ${start.callId} is already streaming`),
         );
-      if (existing.channels !== start.channels.length)
+      // The same parties in the same order: a reconnect offering them the other way round put the
+      // agent's voice on the customer's channel.
+      if (
+        existing.layout.length !== start.channels.length ||
+        existing.layout.some((channel, i) => start.channels[i] !== channel)
+      )
         return refuse(
           new IngestError('BAD_CHANNEL_LAYOUT', 'a reconnect must keep the media of the conversation'),
         );

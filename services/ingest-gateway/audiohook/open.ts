@@ -15,7 +15,8 @@ const usable = (m: MediaOffer): boolean =>
   m.format === 'PCMU' &&
   m.rate === AUDIOHOOK_RATE_HZ &&
   m.channels.length > 0 &&
-  m.channels.every((c) => c in CHANNEL_OF) &&
+  // Own keys only: `in` also matched `__proto__` and `constructor`, taking such an offer as usable.
+  m.channels.every((c) => Object.hasOwn(CHANNEL_OF, c)) &&
   new Set(m.channels).size === m.channels.length;
 
 /**

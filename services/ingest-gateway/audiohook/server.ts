@@ -12,6 +12,7 @@ import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
 import { refuseUpgrade } from '../upgrade-refusal.ts';
 import { listen } from '../../shared/listen.ts';
 import { IngestError } from '../errors.ts';
+import { INGEST_CLOSE_CODES } from '../ingest-close-codes.ts';
 import type { AudioHookConfig } from './config.ts';
 import { serveConnection, type Connection } from './connection.ts';
 import { createConversations } from './conversations.ts';
@@ -118,7 +119,8 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
         if (conversation.session.state() === 'live')
           conversation.session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
       await sink.idle();
-      for (const client of wss.clients) client.close(1001, 'SHUTTING_DOWN');
+      // The documented close (README-audiohook, as the other adapters): 4503, after `disconnect`.
+      for (const client of wss.clients) client.close(INGEST_CLOSE_CODES.UNAVAILABLE, 'SHUTTING_DOWN');
       wss.close();
       await listening.close();
     },

@@ -246,6 +246,52 @@ describe('Genesys Cloud AudioHook adapter', () => {
     await expectSameAsGrpc(call.conversationId, twin);
   });
 
+  it('refuses a reconnect that offers the parties the other way round (BAD_CHANNEL_LAYOUT), keeping the call', async () => {
+    const call = recorded();
+    const before = await audioBytesReceived();
+    const first = await connectAudioHook(url, ORG);
+    await playCall(first, ORG.orgId, call, { toFrame: 10, noClose: true });
+    await expect.poll(audioBytesReceived).toBe(before + 10 * FRAME_BYTES);
+    first.ws.terminate();
+    const second = await connectAudioHook(url, ORG);
+    second.positionSamples = first.positionSamples;
+    second.send('open', {
+      organizationId: ORG.orgId,
+      conversationId: call.conversationId,
+      participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
+      media: [{ type: 'audio', format: 'PCMU', channels: ['internal', 'external'], rate: 8000 }],
+      continuedSessions: [{ id: first.sessionId, serverseq: 1, clientseq: 4 }],
+    });
+    const disconnect = await second.next('disconnect');
+    expect(disconnect.parameters.info).toMatch(/^BAD_CHANNEL_LAYOUT: /);
+    // Nothing of the refused session reached the call: each channel holds its own 10 frames.
+    const chunks = await chunksOf(call.conversationId);
+    for (const channel of ['agent', 'customer'] as const)
+      expect(channelView(chunks, channel).bytes.byteLength).toBe(10 * 1600);
+  });
+
+  it("checks a ping's position like any message's, and takes only offers of known parties", async () => {
+    const call = recorded();
+    const client = await connectAudioHook(url, ORG);
+    await playCall(client, ORG.orgId, call, { toFrame: 2, noClose: true });
+    client.send('ping', {}, { position: 80_000 }); // 10 s; 0.4 s were sent
+    expect((await client.next('disconnect')).parameters.info).toMatch(/^BAD_POSITION: ping at position/);
+
+    const other = await connectAudioHook(url, ORG);
+    other.send('open', {
+      organizationId: ORG.orgId,
+      conversationId: randomUUID(),
+      participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
+      media: [
+        { type: 'audio', format: 'PCMU', channels: ['external', '__proto__'], rate: 8000 },
+        { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
+      ],
+    });
+    expect((await other.next('opened')).parameters.media).toEqual([
+      { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
+    ]);
+  });
+
   it('refuses upgrades without a valid, fresh, unused signature or API key (401)', async () => {
     const missing = { headers: { signature: null, 'signature-input': null } };
     await expect(connectAudioHook(url, ORG, missing)).rejects.toThrow('HTTP 401');
@@ -340,7 +386,7 @@ describe('Genesys Cloud AudioHook adapter', () => {
       info: expect.stringMatching(/^SHUTTING_DOWN: /),
     });
     await stopped;
-    expect((await client.closed).code).toBeGreaterThanOrEqual(1000);
+    expect((await client.closed).code).toBe(4503);
     const chunks = await chunksOf(call.conversationId);
     expect(channelView(chunks, 'agent').bytes.byteLength).toBe(15 * 1600);
     const ended = (await eventsOf(call.conversationId)).find((e) => e.type === 'ended');
