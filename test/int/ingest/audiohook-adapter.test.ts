@@ -204,14 +204,20 @@ describe('Genesys Cloud AudioHook adapter', () => {
     expect(JSON.stringify(ended)).not.toContain('5551234567');
   });
 
-  it('continues the call when the session drops and the client reconnects, resending overlap once', async () => {
-    const call = recorded();
+  /** A session that plays `frames` frames of `call`, then loses its network (no close transaction). */
+  async function playThenDrop(call: ReturnType<typeof recorded>, frames: number) {
     const before = await audioBytesReceived();
     const first = await connectAudioHook(url, ORG);
-    await playCall(first, ORG.orgId, call, { toFrame: 40, noClose: true });
+    await playCall(first, ORG.orgId, call, { toFrame: frames, noClose: true });
     // The frames reached the server (a reset socket may drop what the server has not read yet).
-    await expect.poll(audioBytesReceived).toBe(before + 40 * FRAME_BYTES);
-    first.ws.terminate(); // network loss: no close transaction
+    await expect.poll(audioBytesReceived).toBe(before + frames * FRAME_BYTES);
+    first.ws.terminate();
+    return first;
+  }
+
+  it('continues the call when the session drops and the client reconnects, resending overlap once', async () => {
+    const call = recorded();
+    const first = await playThenDrop(call, 40);
     // The new session continues the conversation's position, resending the last 2 frames.
     const second = await connectAudioHook(url, ORG);
     second.positionSamples = 38 * 1600;
@@ -248,11 +254,7 @@ describe('Genesys Cloud AudioHook adapter', () => {
 
   it('refuses a reconnect that offers the parties the other way round (BAD_CHANNEL_LAYOUT), keeping the call', async () => {
     const call = recorded();
-    const before = await audioBytesReceived();
-    const first = await connectAudioHook(url, ORG);
-    await playCall(first, ORG.orgId, call, { toFrame: 10, noClose: true });
-    await expect.poll(audioBytesReceived).toBe(before + 10 * FRAME_BYTES);
-    first.ws.terminate();
+    const first = await playThenDrop(call, 10);
     const second = await connectAudioHook(url, ORG);
     second.positionSamples = first.positionSamples;
     second.send('open', {
