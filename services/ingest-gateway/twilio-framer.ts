@@ -1,5 +1,6 @@
 // Twilio media payloads as the gateway's frames: one per 20 ms slot of the stream's timeline
-// (timestamp / 20 ms), so the batcher fills a skipped slot with silence and drops a repeated one.
+// (timestamp / 20 ms, from the track's first timestamp), so the batcher fills a skipped slot with
+// silence and drops a repeated one.
 // The slot is Twilio's fixed frame size, never a message's own length: a 1-byte payload once made
 // its slot 1/160 of a frame, its sequence 160 times too far ahead, and the batcher dropped the
 // track's next seconds as late. Twilio sends 160-byte payloads (passed on as they are, no copy);
@@ -28,10 +29,25 @@ export interface TwilioFramer {
 
 export function createTwilioFramer(): TwilioFramer {
   const pending = new Map<TwilioTrack, Pending>();
+  /**
+   * Per track, where its 20 ms slots start: its first timestamp modulo 20 ms. Slots counted from
+   * 0 put a track whose timestamps sit half a slot off the grid (10, 29, 50, 69 …: a 10 ms offset
+   * with 1 ms of jitter) on the rounding edge, two frames to a slot, and the batcher dropped half
+   * of them as repeats.
+   */
+  const phase = new Map<TwilioTrack, number>();
+  const slotOf = (track: TwilioTrack, startMs: number): number => {
+    let origin = phase.get(track);
+    if (origin === undefined) {
+      origin = ((startMs % TWILIO_FRAME_MS) + TWILIO_FRAME_MS) % TWILIO_FRAME_MS;
+      phase.set(track, origin);
+    }
+    return Math.round((startMs - origin) / TWILIO_FRAME_MS);
+  };
 
   const frame = (track: TwilioTrack, startMs: number, payload: Buffer): RawAudioFrame => ({
     channel: channelOfTrack(track),
-    sequence: Math.round(startMs / TWILIO_FRAME_MS),
+    sequence: slotOf(track, startMs),
     audioTimeMs: startMs,
     payload,
   });

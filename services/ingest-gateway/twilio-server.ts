@@ -33,6 +33,7 @@ import {
 } from './twilio-protocol.ts';
 import { verifyTwilioSignature } from '../shared/twilio-signature.ts';
 import { createTwilioFramer } from './twilio-framer.ts';
+import { isMessageTooLarge, messageTooLarge } from './ws-message-limit.ts';
 import type { RawAudioFrame } from './validate.ts';
 
 export interface TwilioServerOptions extends AdapterServerOptions {
@@ -112,6 +113,8 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     twilioMetrics.openSessions.inc();
     let closed = false;
     let streamSid: string | null = null;
+    /** ws refused a message over the size limit (it closes the socket 1009 itself). */
+    let tooLarge = false;
     let lastSequenceNumber = 0;
     /** Shift of this socket's timestamps on the call's timeline (non-zero after a reconnect). */
     let offsetMs = 0;
@@ -251,13 +254,24 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
         session.abandon('client-closed');
         return;
       }
+      // What this socket brought is kept: a 10 ms payload waiting for its other half too.
+      framer.flush(emitFrame);
+      if (tooLarge) {
+        // ws refused a message over the limit (close 1009): a broken sender, not a dropped line.
+        twilioMetrics.protocolErrors.inc({ code: 'FRAME_TOO_LARGE' });
+        session.reject(messageTooLarge(config.maxMessageBytes));
+        return;
+      }
       session.hold(true); // its silence is the drop's, not an idle client's
       parked.park(tenant, callId, call, () => {
         metrics.streamDrops.inc({ adapter: 'twilio', outcome: 'ended' });
         session.handle({ message: 'end', end: { reason: 'client-closed' } });
       });
     });
-    ws.on('error', () => ws.terminate());
+    ws.on('error', (error) => {
+      tooLarge ||= isMessageTooLarge(error);
+      ws.terminate();
+    });
   };
 
   const listening: ListeningServer = await listen(server, config.port, config.host);

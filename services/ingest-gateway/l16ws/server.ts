@@ -3,6 +3,7 @@
 // the gRPC server does: first text frame -> CallStart, binary frames -> interleaved AudioFrames,
 // the socket's close -> CallEnd. Same validation, consent, batching, backpressure and records.
 // I/O: an HTTP(S) server on its own port; the platform is never sent anything.
+import { isMessageTooLarge, messageTooLarge } from '../ws-message-limit.ts';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -181,6 +182,8 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     let call: L16Call | null = null;
     let closed = false;
     let paused = false;
+    /** ws refused a message over the size limit (it closes the socket 1009 itself). */
+    let tooLarge = false;
 
     const close = (error?: Refusal): void => {
       if (closed) return;
@@ -333,6 +336,13 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       const { session, tenant } = call;
       const callId = session.callId();
       if (session.state() !== 'live' || !callId) return;
+      if (tooLarge) {
+        // ws refused a message over the limit (close 1009): a broken sender, not a dropped line.
+        const error = messageTooLarge(maxPayload);
+        adapterMetrics.protocolErrors.inc({ code: error.code });
+        session.reject(error);
+        return;
+      }
       if (CLEAN_CLOSE_CODES.has(code)) {
         session.handle({ message: 'end', end: { reason: 'hangup' } });
         return;
@@ -343,7 +353,9 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
         session.handle({ message: 'end', end: { reason: 'client-closed' } });
       });
     });
-    ws.on('error', () => undefined);
+    ws.on('error', (error) => {
+      tooLarge ||= isMessageTooLarge(error);
+    });
   };
 
   const server = options.tls

@@ -295,12 +295,18 @@ describe('l16ws adapter: abrupt close', () => {
     expect(ended?.endTimeMs).toBeGreaterThanOrEqual(droppedAtMs + GRACE_MS - 50);
   });
 
-  it("holds a reconnect to a new call's checks: another tenant or another consent does not resume the call", async () => {
-    const id = callSid();
+  /** A jambonz call that sent 10 stereo frames, all of them at the gateway by now. */
+  async function liveCallOf10Frames(id: string) {
     const socket = await openL16Socket(port, { authorization: jambonzAuth });
     socket.ws.send(jambonzMetadata(id));
     await sendFrames(socket.ws, Buffer.alloc(640 * 10), 640);
     await new Promise((resolve) => setTimeout(resolve, 200));
+    return socket;
+  }
+
+  it("holds a reconnect to a new call's checks: another tenant or another consent does not resume the call", async () => {
+    const id = callSid();
+    const socket = await liveCallOf10Frames(id);
     socket.ws.terminate(); // dropped: the call waits for its reconnect
     const tenant = await refusedWith(jambonzMetadata(id, { tenant: 'globex' }), []);
     expect([tenant.code, tenant.reason]).toEqual([4403, expect.stringMatching(/^TENANT_MISMATCH/)]);
@@ -311,5 +317,16 @@ describe('l16ws adapter: abrupt close', () => {
     // The call itself is untouched: it ends after the grace period with its 10 frames.
     const ended = await endedEvent(kafka, callsTopic, id);
     expect(ended).toMatchObject({ endReason: 'client-closed', framesAccepted: 20 });
+  });
+
+  it('ends a call whose sender breaks the message size limit at once, not as a drop to wait out', async () => {
+    const id = callSid();
+    const socket = await liveCallOf10Frames(id);
+    const sentAtMs = Date.now();
+    // Far past what ws takes (4 × the largest stereo frame): it closes 1009 before the adapter reads it.
+    socket.ws.send(Buffer.alloc(1_000_000), { binary: true });
+    const ended = await endedEvent(kafka, callsTopic, id);
+    expect(ended).toMatchObject({ endReason: 'frame_too_large', framesAccepted: 20 });
+    expect(ended?.endTimeMs).toBeLessThan(sentAtMs + GRACE_MS);
   });
 });

@@ -86,13 +86,14 @@ afterAll(async () => {
   await deleteTopics(kafka, [audioTopic, callsTopic]);
 });
 
-/** Audio records of a call per channel, once both final chunks are in. */
-async function chunksOf(callIds: string[]): Promise<Map<string, AudioChunk[]>> {
+/** Audio records of a call per channel, once its channels' final chunks (both by default) are in. */
+async function chunksOf(callIds: string[], channels = 2): Promise<Map<string, AudioChunk[]>> {
   const records = await collectUntil(
     kafka,
     audioTopic,
     (m) => ({ key: m.key?.toString(), chunk: audioChunkCodec.decode(m.value, m.headers) }),
-    (all) => callIds.every((id) => all.filter((r) => r.chunk.callId === id && r.chunk.final).length === 2),
+    (all) =>
+      callIds.every((id) => all.filter((r) => r.chunk.callId === id && r.chunk.final).length === channels),
     60_000,
   );
   expect(records.every((r) => r.key === `${r.chunk.tenant}/${r.chunk.callId}`)).toBe(true);
@@ -301,6 +302,51 @@ describe('Twilio Media Streams adapter', () => {
     expect(ended).toMatchObject({ endReason: 'client-closed', framesAccepted: sent * 2, gaps: 0 });
     // Not at once: the call waited for a reconnect that did not come.
     expect(ended?.endTimeMs).toBeGreaterThanOrEqual(droppedAtMs + GRACE_MS - 50);
+  });
+
+  it('keeps the half frame of a socket that dies mid-frame, and ends a call whose sender breaks the size limit', async () => {
+    // Eleven 10 ms payloads, then the connection dies: the 11th waited for its other half.
+    const halves = call({ customer: new Uint8Array(0), agent: new Uint8Array(0), tracks: ['inbound'] });
+    const [connected, start] = twilioMessages(halves);
+    const media = Array.from({ length: 11 }, (_, i) => ({
+      event: 'media',
+      sequenceNumber: String(2 + i),
+      media: {
+        track: 'inbound',
+        chunk: String(1 + i),
+        timestamp: String(i * 10),
+        payload: Buffer.alloc(80, 0x55).toString('base64'),
+      },
+      streamSid: halves.streamSid,
+    }));
+    const first = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await first.send([connected, start, ...media]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    first.ws.terminate();
+    const kept = channelView(
+      (await chunksOf([halves.callSid], 1)).get(halves.callSid) as AudioChunk[],
+      'customer',
+    );
+    expect(kept.bytes.byteLength).toBe(6 * FRAME_BYTES);
+    expect(kept.bytes.subarray(0, 880).every((b) => b === 0x55)).toBe(true);
+
+    // A message over the limit: ws refuses it (1009) before the adapter reads it. Not a drop to
+    // wait out: the call ends at once, as the protocol error it is.
+    const big = call({
+      customer: new Uint8Array(FRAME_BYTES * 10).fill(0x55),
+      agent: new Uint8Array(0),
+      tracks: ['inbound'],
+    });
+    const second = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await second.send(twilioMessages(big).slice(0, 7));
+    const sentAtMs = Date.now();
+    await second.send([{ event: 'mark', streamSid: big.streamSid, mark: { name: 'x'.repeat(70_000) } }]);
+    const ended = (await eventsOf([big.callSid])).find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ endReason: 'frame_too_large', framesAccepted: 5 });
+    expect(ended?.endTimeMs).toBeLessThan(sentAtMs + GRACE_MS);
+    expect(await metricsText()).toMatch(
+      /va_twilio_protocol_errors_total\{code="FRAME_TOO_LARGE",service="ingest-gateway"\} 1/,
+    );
   });
 
   it('acknowledges a stream without consent but forwards nothing', async () => {

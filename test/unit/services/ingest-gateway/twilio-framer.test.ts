@@ -1,0 +1,30 @@
+// Twilio media payloads as the gateway's 20 ms frames: slots counted from each track's first
+// timestamp, so a track whose timestamps sit off the 20 ms grid keeps every frame.
+import { describe, expect, it } from 'vitest';
+import { createTwilioFramer } from '../../../../services/ingest-gateway/twilio-framer.ts';
+import type { RawAudioFrame } from '../../../../services/ingest-gateway/validate.ts';
+
+const media = (timestampMs: number, fill: number, bytes = 160) => ({
+  track: 'inbound' as const,
+  chunk: 0,
+  timestampMs,
+  payload: Buffer.alloc(bytes, fill),
+});
+
+describe('Twilio framer', () => {
+  it('keeps every frame of a track whose timestamps sit half a slot off the grid, with jitter', () => {
+    const framer = createTwilioFramer();
+    const frames: RawAudioFrame[] = [];
+    const stamps = [10, 29, 50, 69, 90, 109, 130, 149, 170, 189];
+    stamps.forEach((t, i) => framer.push(media(t, 0x20 + i), 0, (f) => frames.push(f)));
+    expect(frames.map((f) => f.sequence)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(frames.map((f) => f.payload[0])).toEqual(stamps.map((_, i) => 0x20 + i));
+  });
+
+  it('still leaves a slot free for a lost frame, and numbers a repeated one as its repeat', () => {
+    const framer = createTwilioFramer();
+    const frames: RawAudioFrame[] = [];
+    for (const t of [0, 20, 60, 60, 80]) framer.push(media(t, 1), 0, (f) => frames.push(f));
+    expect(frames.map((f) => f.sequence)).toEqual([0, 1, 3, 3, 4]);
+  });
+});
