@@ -20,6 +20,9 @@ export interface TwilioConfig {
   accounts: Map<string, TwilioAccount>;
   /** Largest WebSocket message accepted (a media message is ~500 bytes; `start` carries parameters). */
   maxMessageBytes: number;
+  /** Sockets without their `start` yet, in all and per address (0 = no cap). */
+  maxWaiting: number;
+  maxWaitingPerAddress: number;
 }
 
 export const twilioEnv = z.object({
@@ -30,6 +33,8 @@ export const twilioEnv = z.object({
   TWILIO_ACCOUNTS: z.string().optional(),
   TWILIO_ACCOUNTS_FILE: z.string().optional(),
   TWILIO_MAX_MESSAGE_BYTES: intVar({ min: 1024, max: 1_048_576, def: 65_536 }),
+  TWILIO_MAX_WAITING: intVar({ min: 0, max: 1_000_000, def: 1_000 }),
+  TWILIO_MAX_WAITING_PER_ADDRESS: intVar({ min: 0, max: 1_000_000, def: 100 }),
 });
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -107,5 +112,7 @@ export function loadTwilioConfig(
     publicUrl,
     accounts,
     maxMessageBytes: c.TWILIO_MAX_MESSAGE_BYTES,
+    maxWaiting: c.TWILIO_MAX_WAITING,
+    maxWaitingPerAddress: c.TWILIO_MAX_WAITING_PER_ADDRESS,
   };
 }

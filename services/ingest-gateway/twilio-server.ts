@@ -4,6 +4,8 @@
 // gRPC stream does (same validation, consent, batching, backpressure, records). Errors close the
 // socket with INGEST_CLOSE_CODES. Never logs audio, tokens, parameters or DTMF digits.
 // I/O: an HTTP(S) server on a TCP port.
+import { addressKey } from '../shared/address-key.ts';
+import { createSocketLimits, SocketLimitError, type SocketSlot } from '../shared/socket-limits.ts';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -79,6 +81,14 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
   const parked = createParkedCalls<TwilioCall>(options.reconnectGraceMs);
   let accepting = true;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+  // A socket counts as waiting until its `start`: Twilio's signature has no nonce, so one signed
+  // upgrade seen once could open any number of silent sockets, each held CALL_START_TIMEOUT_MS.
+  const waiting = createSocketLimits({
+    maxUnauthenticated: config.maxWaiting,
+    maxUnauthenticatedPerAddress: config.maxWaitingPerAddress,
+    maxPerAddress: 0,
+    maxPerUser: 0,
+  });
 
   const onRequest = (_: IncomingMessage, response: ServerResponse): void => {
     response.writeHead(426, { Connection: 'close', 'Content-Type': 'text/plain' });
@@ -105,10 +115,28 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       log.warn('stream refused', { code: auth.code });
       return refuseUpgrade(socket, auth.refuse, auth.refuse === 401 ? 'Unauthorized' : 'Forbidden');
     }
-    wss.handleUpgrade(request, socket, head, (ws) => serve(ws, auth.accountSid, auth.tenant));
+    let slot: SocketSlot;
+    try {
+      slot = waiting.open(addressKey(request.socket.remoteAddress ?? 'unknown'));
+    } catch (error) {
+      if (!(error instanceof SocketLimitError)) throw error;
+      refused(error.code);
+      log.warn('stream refused', { code: error.code });
+      return refuseUpgrade(socket, 429, 'Too Many Requests');
+    }
+    let upgraded = false;
+    // An upgrade that never completes (the client went away) releases its place too.
+    socket.once('close', () => {
+      if (!upgraded) waiting.close(slot);
+    });
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      upgraded = true;
+      ws.once('close', () => waiting.close(slot));
+      serve(ws, auth.accountSid, auth.tenant, () => waiting.authenticate(slot, auth.tenant));
+    });
   });
 
-  const serve = (ws: WebSocket, accountSid: string, tenant: string): void => {
+  const serve = (ws: WebSocket, accountSid: string, tenant: string, started: () => void): void => {
     twilioMetrics.sessions.inc();
     twilioMetrics.openSessions.inc();
     let closed = false;
@@ -196,6 +224,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
           streamSid = message.streamSid;
           const raw = toCallStart(message.start, tenant); // validates the format of a reconnect too
           const consent = JSON.stringify(raw.consent);
+          started(); // no longer waiting: its place in the waiting caps is free
           if (call.session.state() === 'awaiting-start' && resume(message.start, consent)) return;
           call.channels = raw.channels;
           call.consent = consent;

@@ -62,21 +62,20 @@ function call(over: Partial<TwilioCall> = {}): TwilioCall {
 const metricsText = async (): Promise<string> =>
   (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
 
+const GATEWAY_ENV = {
+  TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
+  TOPIC_PARTITIONS: '1',
+  BATCH_MAX_DELAY_MS: '40',
+  MAX_STREAM_SPEED: '0',
+  RECONNECT_GRACE_MS: String(GRACE_MS),
+  TWILIO_HOST: '127.0.0.1',
+  TWILIO_PORT: '0',
+  TWILIO_PUBLIC_URL: PUBLIC_URL,
+  TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN},${OTHER_ACCOUNT}=beta:${OTHER_AUTH_TOKEN}`,
+};
+
 beforeAll(async () => {
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    {
-      TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
-      TOPIC_PARTITIONS: '1',
-      BATCH_MAX_DELAY_MS: '40',
-      MAX_STREAM_SPEED: '0',
-      RECONNECT_GRACE_MS: String(GRACE_MS),
-      TWILIO_HOST: '127.0.0.1',
-      TWILIO_PORT: '0',
-      TWILIO_PUBLIC_URL: PUBLIC_URL,
-      TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN},${OTHER_ACCOUNT}=beta:${OTHER_AUTH_TOKEN}`,
-    },
-  );
+  gateway = await startTestGateway({ audio: audioTopic, calls: callsTopic }, GATEWAY_ENV);
   localUrl = `ws://127.0.0.1:${gateway.twilio?.port}${PATH}`;
   kafka = testKafka();
 });
@@ -347,6 +346,34 @@ describe('Twilio Media Streams adapter', () => {
     expect(await metricsText()).toMatch(
       /va_twilio_protocol_errors_total\{code="FRAME_TOO_LARGE",service="ingest-gateway"\} 1/,
     );
+  });
+
+  it('refuses (429) one socket too many from an address that has not sent start yet, and frees the place at start', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      { ...GATEWAY_ENV, TWILIO_MAX_WAITING_PER_ADDRESS: '2', CALL_START_TIMEOUT_MS: '10000' },
+    );
+    try {
+      const url = `ws://127.0.0.1:${own.twilio?.port}${PATH}`;
+      // One signed upgrade, replayed (Twilio's signature has no nonce).
+      const silent = [
+        await connectTwilio(url, PUBLIC_URL, AUTH_TOKEN),
+        await connectTwilio(url, PUBLIC_URL, AUTH_TOKEN),
+      ];
+      await expect(connectTwilio(url, PUBLIC_URL, AUTH_TOKEN)).rejects.toThrow('HTTP 429');
+      // A socket that starts its call no longer waits: its place goes to the next one.
+      const started = call();
+      await silent[0].send(twilioMessages(started).slice(0, 2));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const next = await connectTwilio(url, PUBLIC_URL, AUTH_TOKEN);
+      for (const connection of [...silent, next]) connection.ws.close();
+      const metrics = await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text();
+      expect(metrics).toMatch(
+        /va_twilio_protocol_errors_total\{code="TOO_MANY_UNAUTHENTICATED",service="ingest-gateway"\} 1/,
+      );
+    } finally {
+      await own.stop();
+    }
   });
 
   it('acknowledges a stream without consent but forwards nothing', async () => {
