@@ -5,8 +5,7 @@ import { evaluate, spanOf } from './conditions.ts';
 import { formatValue, metricOf } from './metrics.ts';
 import { maxLookbackMs } from './rule-config.ts';
 import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
-import type { WindowPlace } from '../dsp/types.ts';
-import { nextPlace } from '../dsp/window-place.ts';
+import { nextPlace, type WindowPlace } from '../window-place.ts';
 import { CodedError } from '../errors.ts';
 
 export interface AlertEngineOptions {

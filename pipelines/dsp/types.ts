@@ -74,14 +74,6 @@ export interface SpeakerWindow extends WindowMeasures {
   functionals: Float64Array;
 }
 
-/** Where a derived window sits on its call's grid, and when its audio reached the gateway. */
-export interface WindowPlace {
-  windowIndex: number;
-  startMs: number;
-  /** Wall clock (ms) when the audio completing the window reached the gateway; 0 = unknown. */
-  arrivalMs: number;
-}
-
 /** Conversational dynamics of a two-speaker call over one window. */
 export interface DynamicsWindow {
   windowIndex: number;

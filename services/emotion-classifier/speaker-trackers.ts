@@ -5,11 +5,11 @@
 // `callId` here is the call's key (`${tenant}/${callId}`, services/shared/call-key.ts): calls of
 // two tenants with the same client id never share a baseline. Pure, no I/O.
 import { CodedError } from '../../pipelines/errors.ts';
-import type { Channel, SpeakerWindow, WindowPlace } from '../../pipelines/dsp/types.ts';
+import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
 import { heldCommitOffset } from '../shared/offset-hold.ts';
 import { windowJumpProblem } from '../shared/audio-pace.ts';
-import { nextPlace } from '../../pipelines/dsp/window-place.ts';
+import { nextPlace, type WindowPlace } from '../../pipelines/window-place.ts';
 
 export interface TrackerLike {
   push(window: SpeakerWindow): EmotionEvent;

@@ -7,7 +7,7 @@
 // (the gateway's arrival times), so a replay judges a record as the first run did; a clock of 0 is
 // unknown (no time is known to have passed), and so is one more than an hour ahead of this
 // host's. Pure.
-import type { WindowPlace } from '../../pipelines/dsp/types.ts';
+import type { WindowPlace } from '../../pipelines/window-place.ts';
 
 export const MAX_AUDIO_PACE = 1000;
 export const JUMP_SLACK_MS = 60_000;
@@ -43,7 +43,7 @@ export const MAX_FILLED_GAP_MS = 600_000;
  * restarts a call on the grid only after such a jump (AUDIO_TIME_JUMP refuses the others).
  */
 export function windowJumpProblem(prev: WindowPlace, next: WindowPlace, nowMs: number): string | null {
-  // `prev.arrivalMs` is the last known clock of the speaker's windows (pipelines/dsp/window-place.ts).
+  // `prev.arrivalMs` is the last known clock of the speaker's windows (pipelines/window-place.ts).
   const steps = next.windowIndex - prev.windowIndex;
   const audioMs = next.startMs - prev.startMs;
   if (steps * MIN_WINDOW_HOP_MS > audioMs + MIN_WINDOW_HOP_MS)

@@ -1,5 +1,14 @@
-// Where a consumer of the derived windows judges a speaker's next window from. Pure.
-import type { WindowPlace } from './types.ts';
+// Where a consumer of the derived windows (the emotion classifier, the alert engine) judges a
+// stream's next window from. Outside pipelines/dsp: the emotion data cache is keyed by that
+// folder's sources. Pure.
+
+/** Where a derived window sits on its call's grid, and when its audio reached the gateway. */
+export interface WindowPlace {
+  windowIndex: number;
+  startMs: number;
+  /** Wall clock (ms) when the audio completing the window reached the gateway; 0 = unknown. */
+  arrivalMs: number;
+}
 
 /**
  * The place to judge a stream's next window from once `next` is taken: its own, with the last
