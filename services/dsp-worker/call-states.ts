@@ -26,12 +26,13 @@ export class CallStateError extends CodedError<
 > {}
 
 /**
- * Audio the analyzer's state reaches back over: the voice-activity detector's noise floor is the
- * minimum over the last 4 s of frames (pipelines/dsp/vad.ts, Martin 2001), plus a second of
- * margin. Started cold after a restart, a steady sound read as speech for those seconds (a
- * probe: 10 windows of a tone went from no speech to speech, and the emotion events with them).
+ * Audio the analyzer's state reaches back over, near enough: the voice-activity detector's noise
+ * floor is the minimum over the last 4 s of frames (pipelines/dsp/vad.ts, Martin 2001), and the
+ * voicing decision's reference peak halves every 4 s (pipelines/dsp/frame-analyzer.ts), so after
+ * 20 s a peak weighs 3 % of what it did. Started cold after a restart, a steady sound read as
+ * speech for several windows (a probe: 10 windows of a tone, and the emotion events with them).
  */
-const ANALYZER_HISTORY_MS = 5000;
+const ANALYZER_HISTORY_MS = 20_000;
 
 export interface CallStatesOptions {
   createAnalyzer: AnalyzerFactory;
@@ -303,7 +304,7 @@ export class CallStates {
   /**
    * Forgets records whose audio ends more than ANALYZER_HISTORY_MS before the earliest window
    * still to be emitted: a replay from the held commit feeds the analyzer that much audio first,
-   * so the windows it emits are computed as an uninterrupted run computes them.
+   * so the windows it emits are computed (almost) as an uninterrupted run computes them.
    */
   private trimLedger(state: CallState): void {
     // Only speakers that sent audio hold windows back; dynamics need both of them.

@@ -98,6 +98,12 @@ export interface CallSession {
   /** Audio time the call has reached (its longest channel), ms: where a resumed stream goes on. */
   audioMs(): number;
   /**
+   * The sequence the call's channels expect next (the furthest; 0 before any frame). Ahead of
+   * audioMs / frame after a gap longer than the silence filled (MAX_GAP_FILL_MS): a stream
+   * resumed by frame slots must start here, or its first frames pass for repeats.
+   */
+  nextSequence(): number;
+  /**
    * The gateway paused (true) or resumed (false) reading this stream: a held call is not idle,
    * and its idle clock restarts on resume.
    */
@@ -300,7 +306,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
       lastActivityMs: now(),
       terminate: (error) => {
         if (clientDone && state === 'live') end('client-closed');
-        else fail(error);
+        // Already ending as the client's hang-up (a second sweep of an outage): its final
+        // records are queued; telling it to retry elsewhere would resume an ended call.
+        else if (!(clientDone && state === 'ending')) fail(error);
       },
     };
     deps.liveCalls.claim(claimed);
@@ -407,6 +415,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     callId: () => spec?.callId ?? null,
     state: () => state,
     audioMs: reachedAudioMs,
+    nextSequence: () => Math.max(0, ...[...batchers.values()].map((b) => b.nextSequence() ?? 0)),
     handle(message) {
       if (state === 'ended') return;
       if (entry) entry.lastActivityMs = now();

@@ -37,6 +37,8 @@ export interface ChannelBatcher {
   /** Wall clock of the oldest buffered frame, or null when empty. */
   oldestMs(): number | null;
   audioMs(): number;
+  /** The sequence the next frame is expected to carry (null before the first frame). */
+  nextSequence(): number | null;
   readonly stats: ChannelStats;
 }
 
@@ -98,6 +100,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
     stats,
     oldestMs: () => firstArrival,
     audioMs: () => toMs(totalBytes + bufferedBytes),
+    nextSequence: () => expected,
     flush,
     add(payload, sequence, nowMs, audioTimeMs = 0) {
       if (expected === null && audioTimeMs > 0) {

@@ -1,6 +1,6 @@
 // Twilio media payloads as the gateway's frames: one per 20 ms slot of the stream's timeline
-// (timestamp / 20 ms, from the track's first timestamp), so the batcher fills a skipped slot with
-// silence and drops a repeated one.
+// (the track's previous slot plus the time since it in 20 ms steps), so the batcher fills a
+// skipped slot with silence and drops a repeated one.
 // The slot is Twilio's fixed frame size, never a message's own length: a 1-byte payload once made
 // its slot 1/160 of a frame, its sequence 160 times too far ahead, and the batcher dropped the
 // track's next seconds as late. Twilio sends 160-byte payloads (passed on as they are, no copy);
@@ -30,19 +30,23 @@ export interface TwilioFramer {
 export function createTwilioFramer(): TwilioFramer {
   const pending = new Map<TwilioTrack, Pending>();
   /**
-   * Per track, where its 20 ms slots start: its first timestamp modulo 20 ms. Slots counted from
-   * 0 put a track whose timestamps sit half a slot off the grid (10, 29, 50, 69 …: a 10 ms offset
-   * with 1 ms of jitter) on the rounding edge, two frames to a slot, and the batcher dropped half
-   * of them as repeats.
+   * Per track, the last frame's time and slot: a frame's slot is the last one's plus the time
+   * between them in 20 ms steps, rounded. Slots of absolute times (timestamp / 20 ms) put a track
+   * whose timestamps sit half a slot off the grid (10, 29, 50, 69 …: a 10 ms offset with 1 ms of
+   * jitter) on the rounding edge, two frames to a slot, and the batcher dropped half of them as
+   * repeats; a grid anchored on one timestamp shifts with that timestamp's own jitter.
    */
-  const phase = new Map<TwilioTrack, number>();
+  const last = new Map<TwilioTrack, { ms: number; slot: number }>();
   const slotOf = (track: TwilioTrack, startMs: number): number => {
-    let origin = phase.get(track);
-    if (origin === undefined) {
-      origin = ((startMs % TWILIO_FRAME_MS) + TWILIO_FRAME_MS) % TWILIO_FRAME_MS;
-      phase.set(track, origin);
+    const prev = last.get(track);
+    if (prev === undefined) {
+      const slot = Math.round(startMs / TWILIO_FRAME_MS);
+      last.set(track, { ms: startMs, slot });
+      return slot;
     }
-    return Math.round((startMs - origin) / TWILIO_FRAME_MS);
+    prev.slot += Math.round((startMs - prev.ms) / TWILIO_FRAME_MS);
+    prev.ms = startMs;
+    return prev.slot;
   };
 
   const frame = (track: TwilioTrack, startMs: number, payload: Buffer): RawAudioFrame => ({

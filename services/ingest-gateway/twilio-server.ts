@@ -32,6 +32,7 @@ import {
   toCallStart,
   type TwilioMessage,
   type TwilioStart,
+  TWILIO_FRAME_MS,
 } from './twilio-protocol.ts';
 import { verifyTwilioSignature } from '../shared/twilio-signature.ts';
 import { createTwilioFramer } from './twilio-framer.ts';
@@ -188,7 +189,8 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       call = found.call;
       call.close = close;
       const goneMs = Date.now() - found.droppedAtMs;
-      offsetMs = resumeOffsetMs(call.session.audioMs(), goneMs);
+      // By frame slots, where the call's frames stand: its audio time lags them after a long gap.
+      offsetMs = resumeOffsetMs(call.session.nextSequence() * TWILIO_FRAME_MS, goneMs);
       call.session.hold(false);
       metrics.streamDrops.inc({ adapter: 'twilio', outcome: 'resumed' });
       log.info('stream resumed', { callId: start.callSid, goneMs });
@@ -279,6 +281,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       twilioMetrics.openSessions.dec();
       const { session } = call;
       const callId = session.callId();
+      if (tooLarge) twilioMetrics.protocolErrors.inc({ code: 'FRAME_TOO_LARGE' });
       if (session.state() !== 'live' || callId === null) {
         session.abandon('client-closed');
         return;
@@ -287,7 +290,6 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       framer.flush(emitFrame);
       if (tooLarge) {
         // ws refused a message over the limit (close 1009): a broken sender, not a dropped line.
-        twilioMetrics.protocolErrors.inc({ code: 'FRAME_TOO_LARGE' });
         session.reject(messageTooLarge(config.maxMessageBytes));
         return;
       }

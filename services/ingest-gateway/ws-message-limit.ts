@@ -4,9 +4,14 @@
 // call as the protocol error it is instead. Pure.
 import { IngestError } from './errors.ts';
 
-/** The error ws emits for a message over `maxPayload` (ws/lib/receiver.js). */
+/** The errors ws emits with its 1009 close (ws/lib/receiver.js): over `maxPayload`, or a frame length past 2^53 − 1. */
+const TOO_LARGE_CODES: ReadonlySet<unknown> = new Set([
+  'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+  'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH',
+]);
+
 export const isMessageTooLarge = (error: unknown): boolean =>
-  (error as { code?: unknown } | null)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+  TOO_LARGE_CODES.has((error as { code?: unknown } | null)?.code);
 
 export const messageTooLarge = (maxBytes: number): IngestError =>
   new IngestError('FRAME_TOO_LARGE', `a WebSocket message over ${maxBytes} bytes`);

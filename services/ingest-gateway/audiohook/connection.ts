@@ -119,7 +119,7 @@ export function serveConnection(deps: ConnectionDeps): Connection {
     const p = message.parameters;
     if (p.organizationId !== org.id)
       throw new IngestError('TENANT_MISMATCH', 'open names another organization than the upgrade headers');
-    const media = selectMedia(p.media);
+    const media = selectMedia(p.media, deps.conversations.layoutOf(org.tenant, p.conversationId));
     const start = callStartFromOpen(p, media, org);
     clearTimeout(openDeadline);
     positionSamples = message.positionSamples;
@@ -311,6 +311,9 @@ export function serveConnection(deps: ConnectionDeps): Connection {
 
   return {
     shutdown() {
+      // A session in its close transaction (the client sent `close`) or already ended answers it
+      // as usual once its audio is in Kafka: no `disconnect` in the middle, no second one after.
+      if (phase === 'closing' || phase === 'done') return;
       const error = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
       if (conversation && attached() && conversation.session.state() === 'live')
         conversation.session.reject(error);

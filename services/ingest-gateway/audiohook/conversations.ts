@@ -58,6 +58,8 @@ export interface Conversations {
    * metric already counted it (the session counts its own).
    */
   open(tenant: string, start: RawCallStart, attachment: Attachment, continues: readonly string[]): OpenResult;
+  /** The channel layout of a live conversation (a reconnect must keep it), or null. */
+  layoutOf(tenant: string, callId: string): readonly string[] | null;
   /** The attachment's socket closed (or `close` reason reconnect): wait for a reconnect. */
   detach(conversation: Conversation, attachment: Attachment): void;
   all(): Conversation[];
@@ -144,6 +146,9 @@ export function createConversations(deps: ConversationsDeps): Conversations {
       existing.session.hold(false);
       previous?.superseded();
       return { ok: true, conversation: existing, continued: true };
+    },
+    layoutOf(tenant, callId) {
+      return live.get(callKey(tenant, callId))?.layout ?? null;
     },
     detach(conversation, attachment) {
       if (conversation.attachment !== attachment || conversation.session.state() !== 'live') return;

@@ -24,9 +24,14 @@ const usable = (m: MediaOffer): boolean =>
  * (L16 only, another rate, unknown channels): UNSUPPORTED_CODEC, which the adapter answers with
  * the protocol's `disconnect` (reason error), never a dropped socket.
  */
-export function selectMedia(offered: readonly MediaOffer[]): MediaOffer {
+export function selectMedia(
+  offered: readonly MediaOffer[],
+  layout: readonly string[] | null = null,
+): MediaOffer {
   const ok = offered.filter(usable);
-  const chosen = ok.find((m) => m.channels.length === 2) ?? ok[0];
+  // A reconnect takes the offer with the conversation's parties in its order, when one has it.
+  const same = layout && ok.find((m) => m.channels.map((c) => CHANNEL_OF[c]).join() === layout.join());
+  const chosen = same || (ok.find((m) => m.channels.length === 2) ?? ok[0]);
   if (!chosen) {
     const what = offered.map((m) => `${m.format}/${m.rate}/${m.channels.join('+')}`).join(', ') || 'nothing';
     throw new IngestError(

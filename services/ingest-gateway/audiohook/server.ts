@@ -120,7 +120,8 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
           conversation.session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
       await sink.idle();
       // The documented close (README-audiohook, as the other adapters): 4503, after `disconnect`.
-      for (const client of wss.clients) client.close(INGEST_CLOSE_CODES.UNAVAILABLE, 'SHUTTING_DOWN');
+      for (const client of wss.clients)
+        client.close(INGEST_CLOSE_CODES.UNAVAILABLE, 'SHUTTING_DOWN: the gateway is shutting down');
       wss.close();
       await listening.close();
     },

@@ -355,6 +355,8 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     });
     ws.on('error', (error) => {
       tooLarge ||= isMessageTooLarge(error);
+      // ws waits up to 30 s for a broken sender's close frame: the call ends now ('close').
+      if (tooLarge) ws.terminate();
     });
   };
 

@@ -272,6 +272,22 @@ describe('Genesys Cloud AudioHook adapter', () => {
       expect(channelView(chunks, channel).bytes.byteLength).toBe(10 * 1600);
   });
 
+  it("takes, on a reconnect, the offer with the conversation's parties in its order when one has it", async () => {
+    const call = recorded();
+    const first = await playThenDrop(call, 10);
+    const second = await connectAudioHook(url, ORG);
+    second.positionSamples = first.positionSamples;
+    const kept = { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 };
+    second.send('open', {
+      organizationId: ORG.orgId,
+      conversationId: call.conversationId,
+      participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
+      media: [{ ...kept, channels: ['internal', 'external'] }, kept],
+      continuedSessions: [{ id: first.sessionId, serverseq: 1, clientseq: 4 }],
+    });
+    expect((await second.next('opened')).parameters.media).toEqual([kept]);
+  });
+
   it("checks a ping's position like any message's, and takes only offers of known parties", async () => {
     const call = recorded();
     const client = await connectAudioHook(url, ORG);

@@ -366,14 +366,61 @@ describe('Twilio Media Streams adapter', () => {
       await silent[0].send(twilioMessages(started).slice(0, 2));
       await new Promise((resolve) => setTimeout(resolve, 100));
       const next = await connectTwilio(url, PUBLIC_URL, AUTH_TOKEN);
-      for (const connection of [...silent, next]) connection.ws.close();
+      await expect(connectTwilio(url, PUBLIC_URL, AUTH_TOKEN)).rejects.toThrow('HTTP 429');
+      // A waiting socket that closes frees its place too.
+      silent[1].ws.close();
+      await silent[1].closed;
+      const after = await connectTwilio(url, PUBLIC_URL, AUTH_TOKEN);
+      for (const connection of [silent[0], next, after]) connection.ws.close();
       const metrics = await (await fetch(`http://127.0.0.1:${own.base.ops.port}/metrics`)).text();
       expect(metrics).toMatch(
-        /va_twilio_protocol_errors_total\{code="TOO_MANY_UNAUTHENTICATED",service="ingest-gateway"\} 1/,
+        /va_twilio_protocol_errors_total\{code="TOO_MANY_UNAUTHENTICATED",service="ingest-gateway"\} 2/,
       );
     } finally {
       await own.stop();
     }
+  });
+
+  it("resumes a call after a gap longer than the silence filled without losing the new stream's first frames", async () => {
+    const resumed = call({ customer: new Uint8Array(0), agent: new Uint8Array(0), tracks: ['inbound'] });
+    const [connected, start] = twilioMessages(resumed);
+    let sequence = 2;
+    const media = (timestampMs: number) => ({
+      event: 'media',
+      sequenceNumber: String(sequence++),
+      media: {
+        track: 'inbound',
+        chunk: '1',
+        timestamp: String(timestampMs),
+        payload: Buffer.alloc(FRAME_BYTES, 0x55).toString('base64'),
+      },
+      streamSid: resumed.streamSid,
+    });
+    // 2 s, then Twilio's timestamps jump 10 s (more than MAX_GAP_FILL_MS fills), 2 s more, drop.
+    const first = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    const slots = [
+      ...Array.from({ length: 100 }, (_, i) => i),
+      ...Array.from({ length: 100 }, (_, i) => 600 + i),
+    ];
+    await first.send([connected, start, ...slots.map((slot) => media(slot * 20))]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    first.ws.terminate();
+    // The new stream's timestamps start at 0 again: every one of its frames is new audio.
+    sequence = 2;
+    const second = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await second.send([
+      connected,
+      start,
+      ...Array.from({ length: 50 }, (_, i) => media(i * 20)),
+      {
+        event: 'stop',
+        sequenceNumber: String(sequence++),
+        stop: { accountSid: ACCOUNT, callSid: resumed.callSid },
+        streamSid: resumed.streamSid,
+      },
+    ]);
+    const ended = (await eventsOf([resumed.callSid])).find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ endReason: 'twilio-stop', framesAccepted: 250 });
   });
 
   it('acknowledges a stream without consent but forwards nothing', async () => {

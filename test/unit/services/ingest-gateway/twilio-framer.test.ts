@@ -17,8 +17,16 @@ describe('Twilio framer', () => {
     const frames: RawAudioFrame[] = [];
     const stamps = [10, 29, 50, 69, 90, 109, 130, 149, 170, 189];
     stamps.forEach((t, i) => framer.push(media(t, 0x20 + i), 0, (f) => frames.push(f)));
-    expect(frames.map((f) => f.sequence)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(frames.map((f) => f.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(frames.map((f) => f.payload[0])).toEqual(stamps.map((_, i) => 0x20 + i));
+  });
+
+  it('keeps every frame when the first timestamp itself is off by the jitter', () => {
+    const framer = createTwilioFramer();
+    const frames: RawAudioFrame[] = [];
+    const stamps = [9, 20, 40, 60, 71, 91, 111];
+    stamps.forEach((t, i) => framer.push(media(t, i), 0, (f) => frames.push(f)));
+    expect(frames.map((f) => f.sequence)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('still leaves a slot free for a lost frame, and numbers a repeated one as its repeat', () => {
