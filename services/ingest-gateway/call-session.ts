@@ -306,9 +306,10 @@ export function createCallSession(deps: SessionDeps): CallSession {
       lastActivityMs: now(),
       terminate: (error) => {
         if (clientDone && state === 'live') end('client-closed');
-        // Already ending as the client's hang-up (a second sweep of an outage): its final
-        // records are queued; telling it to retry elsewhere would resume an ended call.
-        else if (!(clientDone && state === 'ending')) fail(error);
+        // Already ending (CallEnd or a hang-up; a second sweep of an outage): its final records
+        // are queued and it gets its ENDED once they are in; telling it to retry elsewhere would
+        // resume a call that has ended.
+        else if (state !== 'ending') fail(error);
       },
     };
     deps.liveCalls.claim(claimed);

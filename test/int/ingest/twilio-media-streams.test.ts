@@ -405,6 +405,8 @@ describe('Twilio Media Streams adapter', () => {
     await first.send([connected, start, ...slots.map((slot) => media(slot * 20))]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     first.ws.terminate();
+    await first.closed;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the gateway parks the call
     // The new stream's timestamps start at 0 again: every one of its frames is new audio.
     sequence = 2;
     const second = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);

@@ -25,15 +25,15 @@ function states(): CallStates {
   });
 }
 
-/** 40 s of a call: a steady hum on the customer's line, a quieter one on the agent's. */
+/** 60 s of a call: a steady hum on the customer's line, a quieter one on the agent's. */
 function humRecords(): AudioRecord[] {
   const lines: Record<Channel, Uint8Array> = {
-    agent: encodeMuLaw(tone(120, 8000, 40, 0.05)),
-    customer: encodeMuLaw(tone(150, 8000, 40, 0.3)),
+    agent: encodeMuLaw(tone(120, 8000, 60, 0.05)),
+    customer: encodeMuLaw(tone(150, 8000, 60, 0.3)),
   };
   const records: AudioRecord[] = [];
   const bytes = (8000 * CHUNK_MS) / 1000;
-  for (let t = 0; t < 40_000; t += CHUNK_MS) {
+  for (let t = 0; t < 60_000; t += CHUNK_MS) {
     for (const channel of ['agent', 'customer'] as Channel[]) {
       const from = (t / CHUNK_MS) * bytes;
       records.push({
@@ -63,12 +63,15 @@ describe('a dsp-worker restarted from its held commit', () => {
     const reference = states();
     const full = speech(records.map((r) => reference.push(r, 0)));
     // A hum is no speech once the noise floor has learnt it (4 s).
-    expect(full.get('customer:20')).toBe(0);
+    expect(full.get('customer:40')).toBe(0);
 
-    const crashAt = 2 * 200; // 20 s in
+    const crashAt = 2 * 450; // 45 s in
     const first = states();
     const before = speech(records.slice(0, crashAt).map((r) => first.push(r, 0)));
     const committed = first.safeCommitOffset(0, crashAt);
+    // The replay starts mid-call (the analyzer's history before the first unfinished window).
+    expect(committed).toBeGreaterThan(0);
+    expect(committed).toBeLessThan(crashAt - 2 * 190);
     const second = states();
     const after = speech(records.slice(committed).map((r) => second.push(r, 0)));
     const firstEmittedAfter = [...after].filter(([id]) => !before.has(id));
