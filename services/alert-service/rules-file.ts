@@ -3,7 +3,7 @@
 // I/O: reads and watches the file.
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { parseRuleSetText, type RuleSet } from '../../pipelines/alerts/index.ts';
 import { ConfigError } from '../shared/config.ts';
 
@@ -43,9 +43,10 @@ export function watchRulesFile(
   }
   let watcher: FSWatcher | null = null;
   try {
-    // Watch the folder: editors and config maps replace the file rather than write it in place.
-    watcher = watch(dirname(path), (_event, name) => {
-      if (name !== null && name !== basename(path)) return;
+    // Watch the folder, and any name in it: editors replace the file rather than write it in
+    // place, and a mounted ConfigMap changes only its `..data` link (the file itself is a link
+    // to `..data/alert-rules.yaml`, and no event names it). The content is compared below.
+    watcher = watch(dirname(path), () => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         readFile(path, 'utf8')

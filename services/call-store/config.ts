@@ -18,6 +18,7 @@ import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { databaseTlsProblem } from './database-tls.ts';
 import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 
@@ -28,6 +29,8 @@ export const callStoreEnv = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /** Production: a DATABASE_URL without TLS (sslmode) is refused unless this says the network is private. */
+  DATABASE_ALLOW_PLAINTEXT: boolVar(false),
   STORE_DATA_DIR: z.string().min(1).default('.data/call-store'),
   DATABASE_POOL_SIZE: intVar({ min: 1, max: 100, def: 8 }),
   /** Port of the QA API and review page; 0 = any free port. */
@@ -113,6 +116,11 @@ export type CallStoreConfig = z.infer<typeof callStoreEnv> & {
  */
 function productionProblems(env: Record<string, string | undefined>): string[] {
   const problems = secretProblems('JWT_SECRET', env.JWT_SECRET, 'token key');
+  const plaintext = databaseTlsProblem(
+    env.DATABASE_URL,
+    ['true', '1'].includes(env.DATABASE_ALLOW_PLAINTEXT ?? ''),
+  );
+  if (plaintext) problems.push(plaintext);
   const users = env.STORE_USERS_FILE;
   if (users === undefined)
     problems.push("STORE_USERS_FILE: required in production (your users file, or '' for no login)");

@@ -15,32 +15,35 @@ export interface TokenStore {
 const MIN_TOKEN_LENGTH = 16;
 const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export function parseTenantTokens(text: string, variable: string): Map<string, string> {
-  const pairs: [string, string][] = [];
-  for (const [tenant, token] of configEntries(text, variable, 'tenant=token')) {
-    if (typeof token !== 'string')
-      throw new ConfigError([`${variable}: token of tenant "${tenant}" is not a string`]);
-    pairs.push([tenant, token]);
-  }
+/**
+ * `tenant=token` entries. Problems name an entry by its position, never by its text: an entry
+ * written the wrong way round (`token=tenant`) would otherwise print the secret as a "tenant".
+ * `secret` words the value in messages (CUSTOMER_REF_KEYS holds keys, not tokens).
+ */
+export function parseTenantTokens(text: string, variable: string, secret = 'token'): Map<string, string> {
   const tokens = new Map<string, string>();
-  const tenantOfToken = new Map<string, string>();
-  for (const [tenant, token] of pairs) {
+  const entryOfTenant = new Map<string, number>();
+  const entryOfToken = new Map<string, number>();
+  const entries = configEntries(text, variable, `tenant=${secret}`);
+  entries.forEach(([tenant, token], i) => {
+    const entry = `${variable}: entry ${i + 1} of ${entries.length} (tenant=${secret})`;
+    if (typeof token !== 'string') throw new ConfigError([`${entry}: the ${secret} is not a string`]);
     if (!/^[\w.-]{1,64}$/.test(tenant))
-      throw new ConfigError([`${variable}: tenant name "${tenant}" is not [A-Za-z0-9_.-]{1,64}`]);
-    if (token.length < MIN_TOKEN_LENGTH) {
-      throw new ConfigError([
-        `${variable}: token of tenant "${tenant}" is shorter than ${MIN_TOKEN_LENGTH} characters`,
-      ]);
-    }
-    if (tokens.has(tenant)) throw new ConfigError([`${variable}: tenant "${tenant}" is listed twice`]);
+      throw new ConfigError([`${entry}: the tenant name is not [A-Za-z0-9_.-]{1,64}`]);
+    if (token.length < MIN_TOKEN_LENGTH)
+      throw new ConfigError([`${entry}: the ${secret} is shorter than ${MIN_TOKEN_LENGTH} characters`]);
+    const sameTenant = entryOfTenant.get(tenant);
+    if (sameTenant !== undefined)
+      throw new ConfigError([`${entry}: names the same tenant as entry ${sameTenant + 1}`]);
     // One token for two tenants would sign one of them in as the other.
-    const other = tenantOfToken.get(token);
-    if (other !== undefined)
-      throw new ConfigError([`${variable}: tenants "${other}" and "${tenant}" have the same token`]);
+    const sameToken = entryOfToken.get(token);
+    if (sameToken !== undefined)
+      throw new ConfigError([`${entry}: has the same ${secret} as entry ${sameToken + 1}`]);
     tokens.set(tenant, token);
-    tenantOfToken.set(token, tenant);
-  }
-  if (tokens.size === 0) throw new ConfigError([`${variable}: no tenant tokens`]);
+    entryOfTenant.set(tenant, i);
+    entryOfToken.set(token, i);
+  });
+  if (tokens.size === 0) throw new ConfigError([`${variable}: no tenant ${secret}s`]);
   return tokens;
 }
 

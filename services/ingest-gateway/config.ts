@@ -285,7 +285,7 @@ function customerRefKeysOf(
   const text = c.CUSTOMER_REF_KEYS_FILE
     ? readConfigFile('CUSTOMER_REF_KEYS_FILE', c.CUSTOMER_REF_KEYS_FILE)
     : c.CUSTOMER_REF_KEYS;
-  const own = text ? parseTenantTokens(text, variable) : new Map<string, string>();
+  const own = text ? parseTenantTokens(text, variable, 'key') : new Map<string, string>();
   const keys = new Map<string, string>();
   for (const tenant of tenantTokens.keys()) {
     const key = own.get(tenant);

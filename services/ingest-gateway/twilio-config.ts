@@ -40,43 +40,40 @@ export const twilioEnv = z.object({
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const MIN_AUTH_TOKEN_LENGTH = 16;
 
-/** `AC…=tenant:authToken` lines or commas, or JSON `{"AC…": {"tenant": …, "authToken": …}}`. */
+/**
+ * `AC…=tenant:authToken` lines or commas, or JSON `{"AC…": {"tenant": …, "authToken": …}}`.
+ * Problems name an entry by its position, never by its text: an entry written in another order
+ * (`tenant:authToken=AC…`, `AC…=authToken:tenant`) would otherwise print the auth token.
+ */
 export function parseTwilioAccounts(
   text: string,
   variable: string,
   tenants: readonly string[],
 ): Map<string, TwilioAccount> {
-  const entries: [string, TwilioAccount][] = [];
-  for (const [sid, value] of configEntries(text, variable, 'AccountSid=tenant:authToken')) {
+  const raw = configEntries(text, variable, 'AccountSid=tenant:authToken');
+  const accounts = new Map<string, TwilioAccount>();
+  const entryOfToken = new Map<string, number>();
+  raw.forEach(([sid, value], i) => {
+    const entry = `${variable}: entry ${i + 1} of ${raw.length} (AccountSid=tenant:authToken)`;
     const line = typeof value === 'string' ? /^([^:]+):(.+)$/.exec(value) : null;
     const { tenant, authToken } = line
       ? { tenant: line[1].trim(), authToken: line[2].trim() }
       : ((value ?? {}) as Record<string, unknown>);
     if (typeof tenant !== 'string' || typeof authToken !== 'string')
-      throw new ConfigError([`${variable}: account ${sid.slice(0, 40)} needs a tenant and an auth token`]);
-    entries.push([sid, { tenant, authToken }]);
-  }
-  const accounts = new Map<string, TwilioAccount>();
-  const tokens = new Set<string>();
-  for (const [sid, account] of entries) {
+      throw new ConfigError([`${entry}: needs a tenant and an auth token`]);
     if (!ACCOUNT_SID.test(sid))
-      throw new ConfigError([
-        `${variable}: "${sid.slice(0, 40)}" is not an Account SID (AC + 32 hex digits)`,
-      ]);
-    if (!tenants.includes(account.tenant))
-      throw new ConfigError([
-        `${variable}: account ${sid} names tenant "${account.tenant}" without a tenant token`,
-      ]);
-    if (account.authToken.length < MIN_AUTH_TOKEN_LENGTH)
-      throw new ConfigError([
-        `${variable}: auth token of account ${sid} is shorter than ${MIN_AUTH_TOKEN_LENGTH}`,
-      ]);
+      throw new ConfigError([`${entry}: the Account SID is not AC + 32 hex digits`]);
+    if (accounts.has(sid)) throw new ConfigError([`${entry}: the account is listed twice`]);
+    if (!tenants.includes(tenant)) throw new ConfigError([`${entry}: the tenant has no tenant token`]);
+    if (authToken.length < MIN_AUTH_TOKEN_LENGTH)
+      throw new ConfigError([`${entry}: the auth token is shorter than ${MIN_AUTH_TOKEN_LENGTH}`]);
     // A signature names no account: the token that verifies it picks the account.
-    if (tokens.has(account.authToken))
-      throw new ConfigError([`${variable}: account ${sid} shares its auth token with another account`]);
-    tokens.add(account.authToken);
-    accounts.set(sid, account);
-  }
+    const sameToken = entryOfToken.get(authToken);
+    if (sameToken !== undefined)
+      throw new ConfigError([`${entry}: has the same auth token as entry ${sameToken + 1}`]);
+    entryOfToken.set(authToken, i);
+    accounts.set(sid, { tenant, authToken });
+  });
   if (accounts.size === 0) throw new ConfigError([`${variable}: no accounts`]);
   return accounts;
 }

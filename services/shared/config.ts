@@ -69,16 +69,23 @@ export function loadConfig<S extends z.ZodType>(
 /**
  * A rejected value as a config error may echo it: secrets by name hidden, and database
  * connection strings whole (a libpq `host=… password=…` string is no URL); in anything URL-like
- * the credentials (`user:password@`, up to the last `@`: a password may hold a `/`), the query
- * (`?access_token=…`) and any `password=` pair hidden, whatever the name.
+ * the credentials (`user:password@`, up to the last `@`: a password may hold a `/`; with or
+ * without a scheme: `KAFKA_BROKERS=user:pw@host:9093`), the query (`?access_token=…`) and any
+ * `password=` pair hidden, whatever the name; of a webhook address only the host is shown (a
+ * webhook's path is often its secret: `/services/T0/B0/XyZ…`).
  */
 export function shownValue(name: string, raw: string | undefined): string {
   if (raw === undefined) return 'unset';
   if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE_URL|DSN/i.test(name)) return '(hidden)';
-  const masked = raw
+  let masked = raw
     .replace(/\/\/[^\s]*@/g, '//(credentials hidden)@')
+    .replace(/(^|[\s,;])[^\s,;/@:]+:[^\s,;@]*@/g, '$1(credentials hidden)@')
     .replace(/\?[^\s#]*/g, '?(query hidden)')
     .replace(/(password|passwd|pwd)\s*=\s*('(?:[^'\\]|\\.)*'?|\S*)/gi, '$1=(hidden)');
+  if (/WEBHOOK/i.test(name)) {
+    const host = /^\s*(?:[a-z][\w+.-]*:\/\/)?[^/\s?#]*/i.exec(masked)?.[0] ?? '';
+    if (host.length < masked.length) masked = `${host}/(path hidden)`;
+  }
   return `"${masked}"`;
 }
 
@@ -105,12 +112,18 @@ export function mergeProblems(problems: readonly string[], more: readonly string
 
 /** Integer variable with bounds and a default, e.g. int({ min: 1, max: 100, def: 50 }). */
 export function intVar(options: { min?: number; max?: number; def?: number } = {}) {
-  let schema = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer' });
+  let schema = z.number({ error: 'must be a whole number in decimal digits' }).int();
   if (options.min !== undefined) schema = schema.min(options.min, { error: `must be >= ${options.min}` });
   if (options.max !== undefined) schema = schema.max(options.max, { error: `must be <= ${options.max}` });
+  // Decimal digits only: Number() would read " " as 0 (a port of 0 is "any free port": the probes
+  // miss it and the pod restarts in a loop), "0x2330" as 9008 and "1e3" as 1000.
+  const digits = z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    schema,
+  );
   return options.def === undefined
-    ? schema
-    : z.preprocess((v) => (v === '' ? undefined : v), schema.default(options.def));
+    ? digits
+    : z.preprocess((v) => (v === '' ? undefined : v), digits.default(options.def));
 }
 
 /** Integer variable with bounds and no default: unset or '' is undefined. */

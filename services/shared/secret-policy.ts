@@ -7,15 +7,22 @@
 export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
   'change-me-a-shared-secret-of-32-chars-or-more',
   'demo-token-change-me-0001',
+  // The gateway's development customer-reference key (customer-ref.ts): as a production key,
+  // anyone could test guessed phone numbers against the pseudonyms.
+  'voice-analytics development customer reference key',
+  // The AudioHook protocol documentation's example API key and client secret (in the tests).
+  'SGVsbG8sIEkgYW0gdGhlIEFQSSBrZXkh',
+  'TXlTdXBlclNlY3JldEtleVRlbGxOby0xITJAMyM0JDU=',
 ]);
 
 /**
- * Words of placeholders people leave in place ("changeme", "example-secret", "demo-token…"). The
- * short ones count at the start or as whole words: "test" or "demo" turns up inside about one
- * random 48-character key in 10 000, which was then refused as a placeholder.
+ * Words of placeholders people leave in place ("changeme", "example-secret", "demo-token…",
+ * "<generate-with-openssl…>", "YOUR_JWT_KEY_HERE", an unexpanded "${JWT_SECRET}" or "$(openssl…)",
+ * a keyboard row). The short ones count at the start or as whole words: "test" or "demo" turns up
+ * inside about one random 48-character key in 10 000, which was then refused as a placeholder.
  */
 const PLACEHOLDER =
-  /change.?me|example|placeholder|password|secret|^(demo|test)|[^a-z0-9](demo|test)([^a-z0-9]|$)/i;
+  /change.?me|example|placeholder|password|secret|^(demo|test)|[^a-z0-9](demo|test)([^a-z0-9]|$)|^<.*>$|\$\{|\$\(|your[_-]|[_-]here([^a-z0-9]|$)|qwerty|asdfgh|zxcvbn/i;
 
 /** A random 32-character secret has ~20+ distinct characters; "aaaa…" or "abab…" is not a key. */
 const MIN_DISTINCT_CHARACTERS = 10;

@@ -69,7 +69,7 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     onTestFinished(() => rmSync(files, { recursive: true, force: true }));
     const secretValue = (key: string): string => {
       const random = randomBytes(36).toString('base64url');
-      if (key === 'url') return 'postgres://va@postgres:5432/va';
+      if (key === 'url') return 'postgres://va@postgres:5432/va?sslmode=verify-full';
       return key === 'tenant-tokens' || key === 'customer-ref-keys' ? `acme=${random}` : random;
     };
     for (const deployment of objects.filter((o) => o.kind === 'Deployment') as Walkable[]) {

@@ -1,7 +1,21 @@
 // The alert rule file at start: one that cannot be read is CONFIG_INVALID naming the variable and
-// the path (exit 2, as the routing service's), not a bare ENOENT.
+// the path (exit 2, as the routing service's), not a bare ENOENT. On change: reloaded when a
+// Kubernetes ConfigMap volume swaps its `..data` link (the only name its events carry).
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRulesFile } from '../../../../services/alert-service/rules-file.ts';
+import type { RuleSet } from '../../../../pipelines/alerts/index.ts';
+import { loadRulesFile, watchRulesFile } from '../../../../services/alert-service/rules-file.ts';
+import { waitFor } from '../../../../services/shared/wait-for.ts';
 
 describe('loadRulesFile', () => {
   it('names an unreadable rule file as a configuration problem', async () => {
@@ -10,5 +24,40 @@ describe('loadRulesFile', () => {
       problems: ['ALERT_RULES_FILE: cannot read file "/nonexistent/alert-rules.yaml" (ENOENT)'],
     });
     expect((await loadRulesFile('config/alert-rules.yaml')).rules.length).toBeGreaterThan(0);
+  });
+
+  it('reloads the rules when a ConfigMap volume swaps its ..data link', async () => {
+    // The kubelet's layout: alert-rules.yaml -> ..data/alert-rules.yaml, ..data -> ..<timestamp>/;
+    // an update writes a new timestamped folder and renames a new link over ..data.
+    const dir = mkdtempSync(join(tmpdir(), 'va-rules-'));
+    const original = readFileSync('config/alert-rules.yaml', 'utf8');
+    const version = (name: string, text: string) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'alert-rules.yaml'), text);
+    };
+    version('..2026_12_05_01', original);
+    symlinkSync('..2026_12_05_01', join(dir, '..data'));
+    symlinkSync('..data/alert-rules.yaml', join(dir, 'alert-rules.yaml'));
+    const loaded: RuleSet[] = [];
+    const watcher = watchRulesFile(
+      join(dir, 'alert-rules.yaml'),
+      (rules) => loaded.push(rules),
+      () => {},
+      20,
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const count = (await loadRulesFile(join(dir, 'alert-rules.yaml'))).rules.length;
+      // The new version drops the last rule.
+      const trimmed = original.slice(0, original.lastIndexOf('\n  - id:')) + '\n';
+      version('..2026_12_05_02', trimmed);
+      symlinkSync('..2026_12_05_02', join(dir, '..data_tmp'));
+      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      await waitFor('the swapped rules to load', () => loaded.length > 0, 5000, 20);
+      expect(loaded[0].rules.length).toBe(count - 1);
+    } finally {
+      watcher.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

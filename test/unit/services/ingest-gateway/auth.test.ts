@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenStore, parseTenantTokens } from '../../../../services/ingest-gateway/auth.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 describe('tenant tokens', () => {
   it('parses tenant=token lists and JSON objects', () => {
@@ -26,11 +27,28 @@ describe('tenant tokens', () => {
 
   it('rejects a tenant listed twice and one token shared by two tenants, without echoing it', () => {
     expect(() => parseTenantTokens('acme=aaaaaaaaaaaaaaaa,acme=bbbbbbbbbbbbbbbb', 'V')).toThrow(
-      /V: tenant "acme" is listed twice/,
+      /V: entry 2 of 2 \(tenant=token\): names the same tenant as entry 1/,
     );
     const shared = () => parseTenantTokens('acme=aaaaaaaaaaaaaaaa,globex=aaaaaaaaaaaaaaaa', 'V');
-    expect(shared).toThrow(/V: tenants "acme" and "globex" have the same token/);
+    expect(shared).toThrow(/V: entry 2 of 2 \(tenant=token\): has the same token as entry 1/);
     expect(shared).not.toThrow(/aaaa/);
+  });
+
+  it('never prints a token from an entry written the wrong way round', () => {
+    const token = 'S3cretTokenValueXyzq9Rk2Lm7Pw4Nv8Bt';
+    for (const text of [
+      `${token}=acme`,
+      `acme=${token},${token}=beta`,
+      `a+b/c=${token}`,
+      `{"${token}": 3}`,
+    ]) {
+      const thrown = thrownError(() => parseTenantTokens(text, 'TENANT_TOKENS'), ConfigError);
+      expect(thrown.problems.join(' ')).not.toContain(token);
+      expect(thrown.problems.join(' ')).toMatch(/^TENANT_TOKENS: entry \d of \d/);
+    }
+    expect(() => parseTenantTokens('acme=short', 'CUSTOMER_REF_KEYS', 'key')).toThrow(
+      /CUSTOMER_REF_KEYS: entry 1 of 1 \(tenant=key\): the key is shorter than 16/,
+    );
   });
 
   it('maps a bearer token to its tenant and rejects the rest', () => {

@@ -46,16 +46,30 @@ describe('Twilio adapter configuration', () => {
   it('names each problem without echoing a token', () => {
     expect(problems({ TWILIO_PORT: '8443' })[0]).toMatch(/^TWILIO_PUBLIC_URL: /);
     expect(problems({ ...base })[0]).toMatch(/^TWILIO_ACCOUNTS: /);
-    expect(problems({ ...base, TWILIO_ACCOUNTS: `AC12=acme:${TOKEN}` })[0]).toMatch(/not an Account SID/);
+    expect(problems({ ...base, TWILIO_ACCOUNTS: `AC12=acme:${TOKEN}` })[0]).toMatch(
+      /entry 1 of 1 .*: the Account SID is not AC \+ 32 hex digits/,
+    );
     expect(problems({ ...base, TWILIO_ACCOUNTS: `${SID}=gamma:${TOKEN}` })[0]).toMatch(
-      /without a tenant token/,
+      /the tenant has no tenant token/,
     );
     expect(problems({ ...base, TWILIO_ACCOUNTS: `${SID}=acme:short` })[0]).toMatch(/shorter than 16/);
     const shared = problems({ ...base, TWILIO_ACCOUNTS: `${SID}=acme:${TOKEN},${SID2}=beta:${TOKEN}` });
-    expect(shared[0]).toMatch(/shares its auth token/);
+    expect(shared[0]).toMatch(/entry 2 of 2 .*: has the same auth token as entry 1/);
     expect(shared.join(' ')).not.toContain(TOKEN);
+    expect(problems({ ...base, TWILIO_ACCOUNTS: `${SID}=acme:${TOKEN},${SID}=beta:${TOKEN}2` })[0]).toMatch(
+      /entry 2 of 2 .*: the account is listed twice/,
+    );
     expect(problems({ ...base, TWILIO_ACCOUNTS: `${SID}=acme` })[0]).toMatch(
       /needs a tenant and an auth token/,
     );
+  });
+
+  it('never prints an auth token from an entry written in another order', () => {
+    // The operator swaps the parts: whichever field the token lands in, no message shows it.
+    for (const swapped of [`acme:${TOKEN}=${SID}`, `${SID}=${TOKEN}:acme`, `${TOKEN}=acme:${SID}`]) {
+      const found = problems({ ...base, TWILIO_ACCOUNTS: swapped });
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.join(' ')).not.toContain(TOKEN);
+    }
   });
 });

@@ -79,6 +79,19 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/BATCH_MAX_DELAY_MS: must be <= 100 \(got "500"\)/);
   });
 
+  it('reads integers in decimal digits only', () => {
+    const base = { KAFKA_BROKERS: 'k:1' };
+    expect(loadConfig(schema, { ...base, BATCH_MAX_DELAY_MS: ' 50 ' }).BATCH_MAX_DELAY_MS).toBe(50);
+    expect(loadConfig(schema, { ...base, BATCH_MAX_DELAY_MS: '' }).BATCH_MAX_DELAY_MS).toBe(40);
+    // Number() reads all of these as numbers: a blank port would become 0, "any free port".
+    for (const bad of [' ', '0x20', '1e1', '1.5', '50ms', '+5']) {
+      const error = thrownError(() => loadConfig(schema, { ...base, BATCH_MAX_DELAY_MS: bad }), ConfigError);
+      expect(error.problems).toEqual([
+        `BATCH_MAX_DELAY_MS: must be a whole number in decimal digits (got "${bad}")`,
+      ]);
+    }
+  });
+
   it('reports a missing required variable as unset', () => {
     expect(() => loadConfig(schema, {})).toThrow(/KAFKA_BROKERS: .*\(got unset\)/);
   });
@@ -105,13 +118,26 @@ describe('loadConfig', () => {
         ALERT_JWKS_URL: "http://idp.example/jwks password='Pw 9 x'",
       });
     expect(attempt).toThrow(/DATABASE_URL: .*\(got \(hidden\)\)/);
-    expect(attempt).toThrow(
-      /ROUTING_WEBHOOK_URL: .*\(got "http:\/\/hooks\.example\/route\?\(query hidden\)"\)/,
-    );
+    expect(attempt).toThrow(/ROUTING_WEBHOOK_URL: .*\(got "http:\/\/hooks\.example\/\(path hidden\)"\)/);
     expect(attempt).toThrow(
       /ALERT_HISTORY_URL: .*\(got "http:\/\/\(credentials hidden\)@store\.internal\/x"\)/,
     );
     expect(attempt).toThrow(/ALERT_JWKS_URL: .*password=\(hidden\)/);
     expect(attempt).not.toThrow(/Sup3r|tok-123|S3cr|etPw|Pw|9 x/);
+  });
+
+  it('hides credentials written without a scheme and the path of a webhook address', () => {
+    const bad = z.object({
+      KAFKA_BROKERS: z.string().regex(/^[\w.-]+:\d+$/),
+      ROUTING_WEBHOOK_URL: z.url({ protocol: /^https$/ }),
+    });
+    const attempt = () =>
+      loadConfig(bad, {
+        KAFKA_BROKERS: 'broker-0:9093,va-services:Pa55w/0rd@broker-1:9093',
+        ROUTING_WEBHOOK_URL: 'hooks.example.com/services/T000/B000/XyZsecretPart',
+      });
+    expect(attempt).toThrow(/KAFKA_BROKERS: .*\(got "broker-0:9093,\(credentials hidden\)@broker-1:9093"\)/);
+    expect(attempt).toThrow(/ROUTING_WEBHOOK_URL: .*\(got "hooks\.example\.com\/\(path hidden\)"\)/);
+    expect(attempt).not.toThrow(/Pa55w|0rd|XyZsecret|T000/);
   });
 });

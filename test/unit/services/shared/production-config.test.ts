@@ -140,6 +140,34 @@ describe('call store in production', () => {
     expect(loadCallStoreConfig({ ...missing, STORE_USERS_FILE: '' }).runMode).toBe('production');
   });
 
+  it('refuses a PostgreSQL connection without TLS unless DATABASE_ALLOW_PLAINTEXT=true', () => {
+    const env = { ...base, JWT_SECRET: strong(), SERVICE_TOKEN_SECRET: strong(), STORE_USERS_FILE: '' };
+    const plaintext = /^DATABASE_URL: production needs TLS to PostgreSQL/;
+    for (const url of [
+      'postgres://va:pw@db:5432/va',
+      'postgres://va:pw@db/va?sslmode=disable',
+      'postgresql://db/va?sslmode=prefer',
+    ]) {
+      const error = configError(() => loadCallStoreConfig({ ...env, DATABASE_URL: url }));
+      expect(error.problems).toEqual([expect.stringMatching(plaintext)]);
+      expect(error.message).not.toContain('pw');
+      expect(
+        loadCallStoreConfig({ ...env, DATABASE_URL: url, DATABASE_ALLOW_PLAINTEXT: 'true' }).runMode,
+      ).toBe('production');
+    }
+    for (const url of [
+      'postgres://va:pw@db:5432/va?sslmode=require',
+      'postgres://va:pw@db/va?sslmode=verify-full',
+      'postgres://va:pw@db/va?ssl=true',
+      'postgres://va@localhost/va?host=/var/run/postgresql',
+    ])
+      expect(loadCallStoreConfig({ ...env, DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    // Development keeps the throwaway local cluster's plain connection.
+    expect(
+      loadCallStoreConfig({ ...env, VA_MODE: 'development', DATABASE_URL: 'postgres://db/va' }).runMode,
+    ).toBe('development');
+  });
+
   it('needs a service-token key of its own, not the page key', () => {
     const env = { ...base, JWT_SECRET: strong(), STORE_USERS_FILE: '' };
     expect(configError(() => loadCallStoreConfig(env)).problems).toEqual([

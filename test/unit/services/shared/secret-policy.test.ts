@@ -2,6 +2,7 @@
 // and distinct-character checks, and never a random key (base64url or hex, as the checklist makes).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DEVELOPMENT_CUSTOMER_REF_KEY } from '../../../../services/ingest-gateway/customer-ref.ts';
 import { secretProblems } from '../../../../services/shared/secret-policy.ts';
 
 describe('secretProblems', () => {
@@ -26,10 +27,26 @@ describe('secretProblems', () => {
       'testtoken-Zq8vR4pL6nT0yB3mQ7hF1sD5gCx9k',
       'x9Zq-test-k2Jw8vR4pL6nT0yB3mQ7hF1sD5gC',
       'my-Secret-9f8e7d6c5b4a39281706',
+      '<generate-with-openssl-rand-base64-36>',
+      'YOUR_JWT_KEY_HERE_32_CHARACTERS_MINIMUM',
+      '${JWT_SIGNING_KEY_FROM_THE_VAULT_0a9b8c7d}',
+      '$(openssl rand -base64 36 | tr -d = | cut)',
+      'qwertyuiopasdfghjklzxcvbnm1234567890',
     ])
       expect(secretProblems('K', value)).toContain(placeholder);
     // Inside random characters "test" is chance, not a placeholder.
     expect(secretProblems('K', 'k2Jw8vR4pLtEsT6nT0yB3mQ7hF1sD5gCx9Zq')).toEqual([]);
+  });
+
+  it('refuses the development and documentation values this repository publishes', () => {
+    for (const value of [
+      DEVELOPMENT_CUSTOMER_REF_KEY,
+      'SGVsbG8sIEkgYW0gdGhlIEFQSSBrZXkh',
+      'TXlTdXBlclNlY3JldEtleVRlbGxOby0xITJAMyM0JDU=',
+    ])
+      expect(secretProblems('K', value, 'key', 16)).toEqual([
+        'K: the key is a published default of this repository; generate your own',
+      ]);
   });
 
   it('accepts random keys', () => {
