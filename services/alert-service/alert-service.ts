@@ -72,6 +72,7 @@ function hubSettingsOf(config: AlertServiceConfig) {
       maxPerAddress: config.ALERT_WS_MAX_PER_ADDRESS,
       maxPerUser: config.ALERT_WS_MAX_PER_USER,
     },
+    trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   };
 }
 

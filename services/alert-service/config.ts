@@ -38,8 +38,18 @@ export const alertServiceEnv = z.object({
   ALERT_JWKS_URL: z.url().optional(),
   ALERT_JWKS_ISSUER: z.string().min(1).optional(),
   ALERT_JWKS_AUDIENCE: z.string().min(1).optional(),
-  /** Allowed Origin headers of WebSocket upgrades; empty = same host as the page. */
-  ALERT_ALLOWED_ORIGINS: listVar,
+  /**
+   * Allowed Origin headers of WebSocket upgrades (scheme://host[:port], as browsers send them:
+   * compared exactly, so "https://wall.example/" or a path would refuse every wallboard, and is
+   * refused here instead); empty = same host as the page.
+   */
+  ALERT_ALLOWED_ORIGINS: listVar.pipe(
+    z.array(
+      z.string().refine(isOrigin, {
+        error: 'each entry must be an origin, scheme://host[:port] (no path, no trailing slash)',
+      }),
+    ),
+  ),
   /** Consumer group of the rule evaluation (shared by all instances: each call evaluated once). */
   ALERT_GROUP_ID: z.string().min(1).default('va-alert-service'),
   /** Prefix of this instance's own fan-out group (it reads every call's state and alerts). */
@@ -85,7 +95,7 @@ export const alertServiceEnv = z.object({
    * line comes from its internal route, with a service token signed by SERVICE_TOKEN_SECRET, else
    * JWT_SECRET (the key the store verifies with). Unset = no history line.
    */
-  ALERT_HISTORY_URL: z.url().optional(),
+  ALERT_HISTORY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** The service-token key of the history route (shared/auth/service-key.ts); unset = JWT_SECRET. */
   SERVICE_TOKEN_SECRET: z.string().optional(),
   /** The line waits this long at most; later it is dropped (the call goes on without it). */
@@ -185,4 +195,14 @@ export function loadAlertServiceConfig(
     ]);
   }
   return config;
+}
+
+/** Whether a value is exactly an origin as a browser sends it in the Origin header. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
 }

@@ -22,6 +22,11 @@ export interface HubOptions {
   replayCapacity: number;
   /** Connection caps (unauthenticated, per address, per user); refused with CLOSE.TOO_MANY_SOCKETS. */
   socketCaps: SocketCaps;
+  /**
+   * Proxies (addresses or CIDR ranges, LOGIN_TRUSTED_PROXIES) whose X-Forwarded-For names the client
+   * the per-address caps count: behind an ingress every page would otherwise be one address.
+   */
+  trustedProxies?: readonly string[];
   /** Persists an acknowledgement (Kafka); the hub broadcasts it once this resolves. */
   persistAck: (ack: Omit<AckView, 'seq'>, alert: AlertView, by: Principal) => Promise<void>;
   onEvent?: (name: HubEventName, labels?: Record<string, string>) => void;

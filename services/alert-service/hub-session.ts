@@ -13,7 +13,7 @@ import { sendWelcome, type Resume, type SnapshotSource } from './hub-snapshot.ts
 import { seesAlert } from './hub-visibility.ts';
 import { CLOSE, parseClientMessage, type AckView } from './protocol.ts';
 import { SocketLimitError, type SocketLimits } from '../shared/socket-limits.ts';
-import { addressKey } from '../shared/address-key.ts';
+import { clientAddress } from '../shared/auth/login-limiter.ts';
 import { createMessageBudget, type MessageBudget } from './message-budget.ts';
 
 /** A client may send this many seconds' worth of its message rate at once. */
@@ -24,6 +24,7 @@ export interface SessionOptions {
   registry: CallRegistry;
   auth: Auth;
   limits: SocketLimits;
+  trustedProxies: readonly string[];
   output: ClientOutput;
   snapshot: SnapshotSource;
   emit: HubEmit;
@@ -148,7 +149,9 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
       if (client.slot) limits.close(client.slot);
     });
     try {
-      client.slot = limits.open(addressKey(request.socket.remoteAddress ?? '?'));
+      client.slot = limits.open(
+        clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], o.trustedProxies),
+      );
     } catch (error) {
       if (!(error instanceof SocketLimitError)) throw error;
       output.refuse(client, error);

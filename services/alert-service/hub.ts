@@ -75,6 +75,7 @@ export function createHub(options: HubOptions): Hub {
     registry,
     auth: options.auth,
     limits: createSocketLimits(options.socketCaps),
+    trustedProxies: options.trustedProxies ?? [],
     output,
     snapshot: {
       registry,

@@ -28,7 +28,7 @@ import { loadTwilioConfig, type TwilioConfig } from './twilio-config.ts';
 
 export const gatewayEnv = z.object({
   ...commonEnv,
-  GRPC_HOST: z.string().default('0.0.0.0'),
+  GRPC_HOST: z.string().min(1, { error: 'must not be empty (0.0.0.0: every interface)' }).default('0.0.0.0'),
   /** 0 = any free port (tests). */
   GRPC_PORT: intVar({ min: 0, max: 65535, def: 50051 }),
   TLS_CERT_FILE: z.string().optional(),

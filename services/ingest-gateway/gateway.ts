@@ -53,6 +53,8 @@ export async function startGateway(
     config: config.common,
     topics: [config.settings.topics.audio, config.settings.topics.calls],
     handleSignals: options.handleSignals,
+    // In an outage the gateway sheds new calls itself (UNAVAILABLE, retry delay): it stays ready.
+    brokerReadiness: false,
     createPartitioner: audioPlacement
       ? createBalancedPartitioner(config.settings.topics.audio, audioPlacement)
       : undefined,

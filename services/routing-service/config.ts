@@ -86,6 +86,10 @@ export function loadRoutingServiceConfig(
   const loaded = loadConfig(routingServiceEnv, env);
   const topics = resolveTopicReplication(loaded, runMode);
   const problems = [...topics.problems];
+  if (loaded.ROUTING_WEBHOOK_MAX_BACKOFF_MS < loaded.ROUTING_WEBHOOK_BACKOFF_MS)
+    problems.push(
+      `ROUTING_WEBHOOK_MAX_BACKOFF_MS: must be >= ROUTING_WEBHOOK_BACKOFF_MS (${loaded.ROUTING_WEBHOOK_BACKOFF_MS}; got ${loaded.ROUTING_WEBHOOK_MAX_BACKOFF_MS})`,
+    );
   if (loaded.ROUTING_WEBHOOK_URL) {
     if (!loaded.ROUTING_WEBHOOK_SECRET || loaded.ROUTING_WEBHOOK_SECRET.length < 32)
       problems.push('ROUTING_WEBHOOK_SECRET: required with ROUTING_WEBHOOK_URL, at least 32 characters');

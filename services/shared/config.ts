@@ -148,7 +148,14 @@ export const brokersVar = z
   .transform(commaList)
   .pipe(
     z
-      .array(z.string().regex(/^[\w.-]+:\d{1,5}$/, { error: 'each entry must be host:port' }))
+      .array(
+        z
+          .string()
+          .regex(/^[\w.-]+:\d{1,5}$/, { error: 'each entry must be host:port' })
+          .refine((entry) => Number(entry.slice(entry.lastIndexOf(':') + 1)) <= 65535, {
+            error: 'each port must be 0..65535',
+          }),
+      )
       .min(1, { error: 'is required (comma-separated host:port list)' }),
   );
 

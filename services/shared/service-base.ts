@@ -46,6 +46,12 @@ export interface BootOptions {
   logger?: Logger;
   /** Time between two broker reachability probes of /readyz (default 5 s). */
   brokerProbeIntervalMs?: number;
+  /**
+   * Whether /readyz follows the broker (default true). The ingest gateway says false: in an outage
+   * it answers new calls itself (UNAVAILABLE with a retry delay) and keeps buffering live ones; a
+   * not-ready gateway would be taken out of its Service and callers would get connection refused.
+   */
+  brokerReadiness?: boolean;
   /** TLS / SASL of the Kafka clients; default: from KAFKA_SSL* / KAFKA_SASL* of the environment. */
   kafkaSecurity?: KafkaSecurityResult;
   /** The producer's partitioner; default kafkajs' DefaultPartitioner (murmur2 of the key). */
@@ -112,7 +118,7 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
   await producer.connect();
   // Ready while a broker answers; the producer's own DISCONNECT event fires only on disconnect().
   const broker = startBrokerProbe(kafka, { intervalMs: options.brokerProbeIntervalMs, initiallyReady: true });
-  ops.addReadiness('kafka-broker', () => broker.ready());
+  if (options.brokerReadiness ?? true) ops.addReadiness('kafka-broker', () => broker.ready());
   logger.info('service started', { httpPort: ops.port, brokers: config.KAFKA_BROKERS.length });
 
   // After the service's own steps (stop intake, finish in-flight, commit): close the clients.

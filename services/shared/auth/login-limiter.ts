@@ -7,7 +7,7 @@
 // being checked (scrypt takes a while) counts against the free failures until it ends: otherwise
 // a burst of concurrent guesses is checked in full before the first failure is counted. Pure apart
 // from the clock.
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { addressKey } from '../address-key.ts';
 import { z } from 'zod';
 import { commaList, intVar, listVar } from '../config.ts';
@@ -44,9 +44,16 @@ export const loginLimitEnv = {
     def: DEFAULT_LOGIN_LIMITS.addressFreeFailures,
   }),
   LOGIN_MAX_LOCK_MS: intVar({ min: 1_000, max: 86_400_000, def: DEFAULT_LOGIN_LIMITS.maxLockMs }),
-  /** Addresses of proxies whose X-Forwarded-For names the client (comma-separated IPs). */
+  /**
+   * Proxies whose X-Forwarded-For names the client: comma-separated IPs or CIDR ranges (an
+   * ingress controller's pods change address: give their network, e.g. 10.0.0.0/8).
+   */
   LOGIN_TRUSTED_PROXIES: listVar.pipe(
-    z.array(z.string().refine((ip) => isIP(ip) !== 0, { error: 'each entry must be an IP address' })),
+    z.array(
+      z.string().refine((entry) => parseProxyEntry(entry) !== null, {
+        error: 'each entry must be an IP address or a CIDR range (10.0.0.0/8, fd00::/8)',
+      }),
+    ),
   ),
 };
 
@@ -228,14 +235,48 @@ export function clientAddress(
   trustedProxies: readonly string[],
 ): string {
   const socket = socketAddress ?? '?';
-  // A dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d: both sides compared unmapped, so a
-  // proxy listed either way is recognised either way.
-  const unmapped = (ip: string) => ip.replace(/^::ffff:(?=\d+\.)/i, '');
-  const trusted = (ip: string) => trustedProxies.some((p) => unmapped(p) === unmapped(ip));
+  // A proxy listed as an address or inside a listed range; IPv4-mapped or not, either way.
+  const trusted = trustedProxyCheck(trustedProxies);
   if (trustedProxies.length === 0 || !trusted(socket) || !forwardedFor) return addressKey(socket);
   const hops = commaList(Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor);
   for (let i = hops.length - 1; i >= 0; i -= 1) {
     if (!trusted(hops[i])) return addressKey(isIP(hops[i]) !== 0 ? hops[i] : socket);
   }
   return addressKey(socket);
+}
+
+/** An IP address or CIDR range of LOGIN_TRUSTED_PROXIES, or null when it is neither. */
+function parseProxyEntry(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
+  const [raw, bits, extra] = entry.split('/');
+  const address = unmapped(raw);
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return null;
+  const max = version === 4 ? 32 : 128;
+  const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+  if (!(prefix >= 0 && prefix <= max)) return null;
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+/** A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d: compared unmapped, either way. */
+const unmapped = (ip: string): string => ip.replace(/^::ffff:(?=\d+\.)/i, '');
+
+const proxyChecks = new WeakMap<readonly string[], (ip: string) => boolean>();
+
+/** Whether an address is one of the trusted proxies (built once per list). */
+function trustedProxyCheck(trustedProxies: readonly string[]): (ip: string) => boolean {
+  let check = proxyChecks.get(trustedProxies);
+  if (!check) {
+    const list = new BlockList();
+    for (const entry of trustedProxies) {
+      const parsed = parseProxyEntry(entry);
+      if (parsed) list.addSubnet(parsed.address, parsed.prefix, parsed.family);
+    }
+    check = (ip: string) => {
+      const address = unmapped(ip);
+      const version = isIP(address);
+      return version !== 0 && list.check(address, version === 4 ? 'ipv4' : 'ipv6');
+    };
+    proxyChecks.set(trustedProxies, check);
+  }
+  return check;
 }

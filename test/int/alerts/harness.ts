@@ -130,9 +130,12 @@ export interface TestClient {
 export async function connect(
   h: Pick<Harness, 'wsUrl'>,
   token: string | null,
-  options: { origin?: string; resume?: unknown } = {},
+  options: { origin?: string; resume?: unknown; forwardedFor?: string } = {},
 ): Promise<TestClient> {
-  const ws = new WebSocket(h.wsUrl, { headers: options.origin ? { origin: options.origin } : {} });
+  const headers: Record<string, string> = {};
+  if (options.origin) headers.origin = options.origin;
+  if (options.forwardedFor) headers['x-forwarded-for'] = options.forwardedFor;
+  const ws = new WebSocket(h.wsUrl, { headers });
   const frames: Frame[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data) => {

@@ -135,6 +135,10 @@ describe('pipeline on a 3-node Kafka cluster', () => {
       toTelephoneCall(uniqueName('refused'), syntheticCall(4, 44)),
     );
     expect([refused.code, refused.retryPushbackMs]).toEqual([14, 2500]);
+    // It answers calls itself in the outage, so it stays in its Service: ready (a not-ready gateway
+    // would be taken out, and callers would get connection refused instead of a retry delay).
+    const gatewayOps = await pipeline.services['ingest-gateway'].port;
+    expect((await fetch(`http://127.0.0.1:${gatewayOps}/readyz`)).status).toBe(200);
     const heldResult = await held;
     expect([heldResult.code, heldResult.retryPushbackMs, heldResult.details]).toEqual([
       14,

@@ -57,6 +57,16 @@ describe('readiness follows the broker', () => {
       logger,
       brokerProbeIntervalMs: 300,
     });
+    // The ingest gateway's kind: it answers calls itself in an outage, so it stays ready.
+    const gatewayLike = await bootService({
+      service: 'readiness-test-gateway',
+      config: config(broker.brokers),
+      topics: [topic],
+      handleSignals: false,
+      logger,
+      brokerProbeIntervalMs: 300,
+      brokerReadiness: false,
+    });
     try {
       expect(await readyz(base.ops.port)).toEqual({ status: 200, body: 'ready\n' });
       await broker.stop();
@@ -68,8 +78,10 @@ describe('readiness follows the broker', () => {
         last = await readyz(base.ops.port);
       }
       expect(last).toEqual({ status: 503, body: 'not ready: kafka-broker\n' });
+      expect(await readyz(gatewayLike.ops.port)).toEqual({ status: 200, body: 'ready\n' });
     } finally {
       await base.shutdown.run('test done');
+      await gatewayLike.shutdown.run('test done');
     }
   }, 90_000);
 

@@ -59,4 +59,34 @@ describe('wallboard connections', () => {
     const again = await connect(h, token);
     expect(again.frames.some((f) => f.type === 'snapshot')).toBe(true);
   });
+
+  it('counts pages behind a trusted proxy by the address it forwards, and ignores a forged one', async () => {
+    // Behind an ingress every page comes from the controller's address: with the controller's
+    // range in LOGIN_TRUSTED_PROXIES each page counts as its own address.
+    const h = await startHarness({
+      ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '2',
+      ALERT_AUTH_TIMEOUT_MS: '60000',
+      LOGIN_TRUSTED_PROXIES: '127.0.0.0/8,::1',
+    });
+    const from = (forwardedFor: string) => connect(h, null, { forwardedFor });
+    await from('203.0.113.1');
+    await from('203.0.113.1');
+    expect(await (await from('203.0.113.1')).closed).toEqual({
+      code: 4029,
+      reason: 'TOO_MANY_UNAUTHENTICATED',
+    });
+    const other = await from('203.0.113.2');
+    other.send({ type: 'auth', token: await login(h, 'supervisor') });
+    await other.waitFor((f) => f.type === 'snapshot');
+
+    // Without a trusted proxy the header is the client's own word: all count as the socket's address.
+    const direct = await startHarness({
+      ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '2',
+      ALERT_AUTH_TIMEOUT_MS: '60000',
+    });
+    await connect(direct, null, { forwardedFor: '203.0.113.1' });
+    await connect(direct, null, { forwardedFor: '203.0.113.2' });
+    const forged = await connect(direct, null, { forwardedFor: '203.0.113.3' });
+    expect(await forged.closed).toEqual({ code: 4029, reason: 'TOO_MANY_UNAUTHENTICATED' });
+  });
 });

@@ -2,12 +2,16 @@
 // doubling lock-out, one module for both login endpoints; the maps stay bounded whatever the
 // number of addresses; a load balancer's X-Forwarded-For names the client only when trusted.
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   clientAddress,
   createLoginLimiter,
   DEFAULT_LOGIN_LIMITS,
+  loginLimitEnv,
   retryAfterSeconds,
 } from '../../../../../services/shared/auth/login-limiter.ts';
+import { ConfigError, loadConfig } from '../../../../../services/shared/config.ts';
+import { thrownError } from '../../../../support/thrown.ts';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -81,6 +85,17 @@ describe('login limiter', () => {
     expect(limiter.size()).toEqual({ accounts: 1, addresses: 1 });
   });
 
+  it('takes trusted proxies as addresses or CIDR ranges, and refuses anything else', () => {
+    const schema = z.object(loginLimitEnv);
+    expect(
+      loadConfig(schema, { LOGIN_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,fd00::/8' }).LOGIN_TRUSTED_PROXIES,
+    ).toEqual(['10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+    for (const bad of ['10.0.0.0/33', '10.0.0.0/', 'fd00::/129', 'ingress', '10.0.0.0/8/1', '10.0.0.0/x'])
+      expect(
+        thrownError(() => loadConfig(schema, { LOGIN_TRUSTED_PROXIES: bad }), ConfigError).problems[0],
+      ).toMatch(/^LOGIN_TRUSTED_PROXIES.*: each entry must be an IP address or a CIDR range/);
+  });
+
   it('reads the client from X-Forwarded-For only behind a trusted proxy', () => {
     expect(clientAddress('10.1.1.1', '198.51.100.4', [])).toBe('10.1.1.1');
     expect(clientAddress('10.1.1.1', '198.51.100.4', ['10.1.1.2'])).toBe('10.1.1.1');
@@ -98,6 +113,12 @@ describe('login limiter', () => {
     // A trusted IPv4 proxy seen on a dual-stack socket.
     expect(clientAddress('::ffff:10.0.0.5', '203.0.113.9', ['10.0.0.5'])).toBe('203.0.113.9');
     expect(clientAddress('::ffff:10.0.0.5', '203.0.113.9', ['::ffff:10.0.0.5'])).toBe('203.0.113.9');
+    // Ranges: an ingress controller's pods change address within the cluster's network.
+    expect(clientAddress('10.42.7.19', '203.0.113.9', ['10.0.0.0/8'])).toBe('203.0.113.9');
+    expect(clientAddress('::ffff:10.42.7.19', '203.0.113.9', ['10.0.0.0/8'])).toBe('203.0.113.9');
+    expect(clientAddress('11.0.0.1', '203.0.113.9', ['10.0.0.0/8'])).toBe('11.0.0.1');
+    expect(clientAddress('10.1.1.1', '203.0.113.9, 10.200.0.4', ['10.0.0.0/8'])).toBe('203.0.113.9');
+    expect(clientAddress('fd00::17', '203.0.113.9', ['fd00::/8'])).toBe('203.0.113.9');
     expect(clientAddress('10.0.0.5', '203.0.113.9', ['::ffff:10.0.0.5'])).toBe('203.0.113.9');
     expect(retryAfterSeconds(1)).toBe('1');
     expect(retryAfterSeconds(2_001)).toBe('3');

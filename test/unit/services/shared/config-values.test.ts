@@ -1,0 +1,51 @@
+// Values that used to load and then misbehave: each is now a CONFIG_INVALID line naming the
+// variable at start (an Origin with a trailing slash refused every wallboard; a history URL of
+// file://; a broker port past 65535; an empty gRPC host; a webhook backoff cap below its start).
+import { describe, expect, it } from 'vitest';
+import { loadAlertServiceConfig } from '../../../../services/alert-service/config.ts';
+import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
+import { loadRoutingServiceConfig } from '../../../../services/routing-service/config.ts';
+import { ConfigError } from '../../../../services/shared/config.ts';
+import { thrownError } from '../../../support/thrown.ts';
+
+const base = { KAFKA_BROKERS: '127.0.0.1:9092' };
+const problems = (load: () => unknown): string[] => thrownError(load, ConfigError).problems;
+
+describe('config values refused at start', () => {
+  it('takes ALERT_ALLOWED_ORIGINS as exact origins only', () => {
+    const origins = 'https://wall.example.com, http://127.0.0.1:8080';
+    expect(loadAlertServiceConfig({ ...base, ALERT_ALLOWED_ORIGINS: origins }).ALERT_ALLOWED_ORIGINS).toEqual(
+      ['https://wall.example.com', 'http://127.0.0.1:8080'],
+    );
+    for (const bad of [
+      'https://wall.example.com/',
+      'https://wall.example.com/board',
+      'wall.example.com',
+      'ftp://x',
+    ])
+      expect(problems(() => loadAlertServiceConfig({ ...base, ALERT_ALLOWED_ORIGINS: bad }))[0]).toMatch(
+        /^ALERT_ALLOWED_ORIGINS.*: each entry must be an origin, scheme:\/\/host\[:port\]/,
+      );
+  });
+
+  it('takes http(s) history URLs only', () => {
+    expect(
+      problems(() => loadAlertServiceConfig({ ...base, ALERT_HISTORY_URL: 'file:///etc/passwd' }))[0],
+    ).toMatch(/^ALERT_HISTORY_URL: must be an http\(s\) URL/);
+  });
+
+  it('refuses a broker port past 65535 and an empty gRPC host', () => {
+    expect(problems(() => loadRoutingServiceConfig({ KAFKA_BROKERS: 'b:99999' }))[0]).toMatch(
+      /^KAFKA_BROKERS.*: each port must be 0\.\.65535/,
+    );
+    const gateway = { ...base, TENANT_TOKENS: 'acme=aaaaaaaaaaaaaaaaaaaa', GRPC_HOST: '' };
+    expect(problems(() => loadGatewayConfig(gateway))[0]).toMatch(/^GRPC_HOST: must not be empty/);
+  });
+
+  it('refuses a webhook backoff cap below the first backoff', () => {
+    const env = { ...base, ROUTING_WEBHOOK_BACKOFF_MS: '5000', ROUTING_WEBHOOK_MAX_BACKOFF_MS: '1000' };
+    expect(problems(() => loadRoutingServiceConfig(env))).toEqual([
+      'ROUTING_WEBHOOK_MAX_BACKOFF_MS: must be >= ROUTING_WEBHOOK_BACKOFF_MS (5000; got 1000)',
+    ]);
+  });
+});
