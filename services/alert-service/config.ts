@@ -11,6 +11,7 @@ import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.t
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
+import { MAX_HISTORY_WINDOW_DAYS } from '../shared/customer-history-client.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_RULES_FILE = join(here, '../../config/alert-rules.yaml');
@@ -103,7 +104,7 @@ export const alertServiceEnv = z.object({
   /** A customer's answer is reused this long (dropped early when one of their calls ends). */
   ALERT_HISTORY_CACHE_MS: intVar({ min: 0, max: 3_600_000, def: 30_000 }),
   /** "3rd call in N days": the window of the count. */
-  ALERT_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: 365, def: 7 }),
+  ALERT_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: MAX_HISTORY_WINDOW_DAYS, def: 7 }),
   CALLS_TOPIC: topicVar(TOPICS.calls),
   FEATURES_TOPIC: topicVar(TOPICS.features),
   EMOTIONS_TOPIC: topicVar(TOPICS.emotions),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
 import { MAX_CHUNK_AUDIO_TIME_MS } from '../shared/audio-chunk-limits.ts';
+import { MAX_ALERT_MESSAGE_CHARS } from '../shared/records.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { StoreError, issueLines } from './errors.ts';
 import { nulPath } from './nul-path.ts';
@@ -119,7 +120,7 @@ export const alertSchema = z.object({
   /** Audio time (ms since call start) at which the condition held. */
   startMs: ms,
   firedAt: isoTime,
-  message: z.string().max(1000),
+  message: z.string().max(MAX_ALERT_MESSAGE_CHARS),
   evidence: z.array(z.string().max(500)).max(20).default([]),
 });
 

@@ -10,7 +10,8 @@ import { secretProblems } from '../shared/secret-policy.ts';
 import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
-import { EVERY_TENANT, parseTenantWebhooks, type WebhookTargets } from './tenant-webhooks.ts';
+import { MAX_HISTORY_WINDOW_DAYS } from '../shared/customer-history-client.ts';
+import { EVERY_TENANT, parseTenantWebhooks, webhookUrl, type WebhookTargets } from './tenant-webhooks.ts';
 
 export const DEFAULT_ROUTING_RULES_FILE = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -41,7 +42,8 @@ export const routingServiceEnv = z.object({
    */
   ROUTING_HISTORY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Calls counted in the history (the store's window). */
-  ROUTING_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: 3650, def: 30 }),
+  // What the call store answers: a longer window was refused there on every lookup.
+  ROUTING_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: MAX_HISTORY_WINDOW_DAYS, def: 30 }),
   /**
    * The key the call store verifies service tokens with (shared/auth/service-key.ts); needed with a
    * history URL. JWT_SECRET (the page-token key) is accepted instead outside production only.
@@ -56,10 +58,7 @@ export const routingServiceEnv = z.object({
   ROUTING_TENANT_WEBHOOKS: z.string().optional(),
   ROUTING_TENANT_WEBHOOKS_FILE: z.string().optional(),
   /** One receiver of every tenant's hints (single-tenant deployments). Unset = no webhook. */
-  ROUTING_WEBHOOK_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  ROUTING_WEBHOOK_URL: webhookUrl.optional().or(z.literal('').transform(() => undefined)),
   /** HMAC-SHA256 key of X-VA-Signature; required with a URL. */
   ROUTING_WEBHOOK_SECRET: z.string().optional(),
   ROUTING_WEBHOOK_MAX_ATTEMPTS: intVar({ min: 1, max: 20, def: 5 }),

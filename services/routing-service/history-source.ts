@@ -26,7 +26,11 @@ export function callStoreHistory(client: HistoryClient, windowDays: number): His
   return {
     async lookup(tenant, customerRef, signal, callId) {
       // The store may already hold this call's start: it is not part of its own history.
-      const { summary } = await client.lookup(tenant, customerRef, callId ?? '', signal);
+      const { summary, outcome } = await client.lookup(tenant, customerRef, callId ?? '', signal);
+      // No answer is not "no history": counted as the failure it is (a refused token, a store
+      // that answers 400 to the window asked, one that is down).
+      if (outcome === 'error' || outcome === 'busy' || outcome === 'timeout')
+        throw new Error(`history lookup: ${outcome}`);
       if (!summary) return null;
       const state = summary.lastEndState;
       return {

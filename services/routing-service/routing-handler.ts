@@ -9,6 +9,7 @@ import { historyAllowed } from '../shared/customer-history-client.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import type { AlertAckRecord, AlertEventRecord, CallEvent, EmotionEventRecord } from '../shared/records.ts';
 import type { RoutingServiceConfig } from './config.ts';
+import { createHistoryBreaker, type HistoryBreaker } from './history-breaker.ts';
 import { historyWithin, type HistorySource } from './history-source.ts';
 import { routingHintCodec } from './routing-records.ts';
 
@@ -26,7 +27,13 @@ export interface RoutingHandlerOptions {
   lookups: Counter<'outcome'>;
   /** Whether the call is known to have ended: a replayed start of such a call is skipped. */
   hasEnded: (tenant: string, callId: string) => boolean;
+  /** Skips lookups while the history source keeps failing (default: 5 in a row, 30 s). */
+  breaker?: HistoryBreaker;
 }
+
+/** Lookups in a row that time out or fail before starts skip the lookup, and for how long. */
+const HISTORY_BREAKER_FAILURES = 5;
+const HISTORY_BREAKER_OPEN_MS = 30_000;
 
 /** A record below the previous owner's replay mark only rebuilds state: no hint, no metric. */
 export interface RecordContext {
@@ -37,6 +44,9 @@ export function createRoutingHandler(
   o: RoutingHandlerOptions,
 ): (input: RoutingInput, context: RecordContext) => Promise<OutRecord[]> {
   const { config, engine, hints } = o;
+  const breaker =
+    o.breaker ??
+    createHistoryBreaker({ maxFailures: HISTORY_BREAKER_FAILURES, openMs: HISTORY_BREAKER_OPEN_MS });
 
   const produce = (hint: RoutingHint | null, replayed: boolean): OutRecord[] => {
     if (!hint || replayed) return [];
@@ -49,20 +59,28 @@ export function createRoutingHandler(
       engine.end(call.tenant, call.callId);
       return [];
     }
-    // No analytics without consent: such a call gets no history lookup and no hint.
-    if (!call.consent.analytics) return [];
+    // No analytics without consent: such a call gets no history lookup and no hint, live ones
+    // included: closed to the engine at once, so its emotions and alerts (which the pipeline does
+    // not send for it, but a replay or another producer might) are dropped, not a blank new call.
+    if (!call.consent.analytics) {
+      engine.end(call.tenant, call.callId);
+      return [];
+    }
     // A restart replays the starts of every held call: the ended ones need no lookup again.
     if (replayed && o.hasEnded(call.tenant, call.callId)) return [];
     // A customer who opted out of history gets live hints only: their past is not looked up.
-    const found = historyAllowed(call)
-      ? await historyWithin(
-          o.history,
-          call.tenant,
-          call.customerRef,
-          config.ROUTING_HISTORY_TIMEOUT_MS,
-          call.callId,
-        )
-      : { history: null, outcome: 'opted_out' as const };
+    const found = !historyAllowed(call)
+      ? { history: null, outcome: 'opted_out' as const }
+      : !breaker.allows()
+        ? { history: null, outcome: 'skipped' as const }
+        : await historyWithin(
+            o.history,
+            call.tenant,
+            call.customerRef,
+            config.ROUTING_HISTORY_TIMEOUT_MS,
+            call.callId,
+          );
+    if (found.outcome !== 'opted_out' && found.outcome !== 'skipped') breaker.record(found.outcome);
     if (!replayed) o.lookups.inc({ outcome: found.outcome });
     return produce(
       engine.start(

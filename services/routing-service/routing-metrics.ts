@@ -19,7 +19,7 @@ export function createRoutingMetrics(registry: Registry, engine: RoutingEngine):
     ]),
     lookups: metric.counter(
       'va_routing_history_lookups_total',
-      'Customer-history lookups at call start, by outcome (found, none, timeout, error, opted_out)',
+      'Customer-history lookups at call start, by outcome (found, none, timeout, error, opted_out, skipped: the source kept failing)',
       ['outcome'],
     ),
     deliveries: metric.counter(

@@ -21,8 +21,18 @@ export const EVERY_TENANT = '*';
 const TENANT = /^[\w.-]{1,64}$/;
 const MIN_SECRET_LENGTH = 32;
 
+/**
+ * A receiver's address: http(s), and no `user:password@` (fetch refuses such a URL, so every hint
+ * was retried as a "network error" and dead-lettered; the signature authenticates the sender).
+ */
+export const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), {
+    error: 'must not carry user:password@ (the X-VA-Signature header authenticates the sender)',
+  });
+
 const entrySchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  url: webhookUrl,
   secret: z.string().min(MIN_SECRET_LENGTH, { error: `must be at least ${MIN_SECRET_LENGTH} characters` }),
 });
 

@@ -38,7 +38,7 @@ export interface WebhookSender {
   pending(): number;
   /** Resolves when nothing is queued or in flight (tests, shutdown). */
   idle(): Promise<void>;
-  /** Stops taking hints; waits up to `graceMs` for in-flight ones, dead-letters the rest. */
+  /** Stops taking hints; waits up to `graceMs` for in-flight ones, then aborts and dead-letters the rest. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -57,6 +57,8 @@ class Attempt {
   readonly hint: RoutingHint;
   readonly body: string;
   attempts = 0;
+  /** Dead-lettered by close() while its request was still out: its outcome no longer counts. */
+  abandoned = false;
   constructor(hint: RoutingHint) {
     this.hint = hint;
     this.body = webhookBody(hint);
@@ -69,6 +71,8 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
   /** Hints waiting for their next attempt, by their timer. */
   const retries = new Map<NodeJS.Timeout, Attempt>();
   let inFlight = 0;
+  /** Requests out now, to abort the ones close() gives up on. */
+  const requests = new Map<Attempt, AbortController>();
   let closed = false;
   let idleWaiters: (() => void)[] = [];
 
@@ -81,6 +85,8 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
 
   async function post(item: Attempt): Promise<{ ok: true } | { ok: false; retry: boolean; problem: string }> {
     const timestampS = Math.floor(Date.now() / 1000);
+    const stop = new AbortController();
+    requests.set(item, stop);
     try {
       const response = await fetch(options.url, {
         method: 'POST',
@@ -90,7 +96,7 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
           [HINT_ID_HEADER]: item.hint.hintId,
         },
         body: item.body,
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stop.signal]),
         // Not followed (a redirect would carry the signed hint elsewhere) and not retried: the
         // URL is wrong until the operator fixes it. With 'error' it read as a network error.
         redirect: 'manual',
@@ -98,7 +104,7 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
       await response.body?.cancel();
       if (response.ok) return { ok: true };
       if (response.status >= 300 && response.status < 400) {
-        const problem = `HTTP ${response.status} redirect (not followed: set ROUTING_WEBHOOK_URL to the final address)`;
+        const problem = `HTTP ${response.status} redirect (not followed: set the webhook URL, ROUTING_WEBHOOK_URL or the tenant's in ROUTING_TENANT_WEBHOOKS, to the final address)`;
         return { ok: false, retry: false, problem };
       }
       const retry = response.status === 408 || response.status === 429 || response.status >= 500;
@@ -106,6 +112,8 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
     } catch (error) {
       const name = (error as Error).name;
       return { ok: false, retry: true, problem: name === 'TimeoutError' ? 'timeout' : 'network error' };
+    } finally {
+      requests.delete(item);
     }
   }
 
@@ -124,6 +132,7 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
   async function deliver(item: Attempt): Promise<void> {
     item.attempts++;
     const result = await post(item);
+    if (item.abandoned) return;
     if (result.ok) {
       options.onDelivered?.(item.hint, item.attempts);
       return;
@@ -177,6 +186,19 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
         settleIdle();
       });
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      // Requests still out after the grace (a receiver slower than it, up to the timeout): given
+      // up and dead-lettered too, so a stop never drops a hint without a trace.
+      for (const [item, stop] of requests) {
+        item.abandoned = true;
+        stop.abort();
+        options.onDeadLetter(
+          item.hint,
+          'WEBHOOK_FAILED',
+          'service stopping (delivery in flight)',
+          item.attempts,
+        );
+      }
+      requests.clear();
     },
   };
 }

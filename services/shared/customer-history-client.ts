@@ -36,6 +36,9 @@ export interface HistoryClientOptions {
 export const HISTORY_REFUSED =
   "the call store refuses this service's token: set SERVICE_TOKEN_SECRET to the call store's value";
 
+/** The longest history window the call store answers (its internal route refuses more). */
+export const MAX_HISTORY_WINDOW_DAYS = 365;
+
 export type LookupOutcome = 'line' | 'none' | 'cached' | 'timeout' | 'error' | 'busy';
 
 /** What the store says of a customer's earlier calls (pipelines/history/history-line.ts). */

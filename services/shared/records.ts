@@ -164,8 +164,18 @@ export const dynamicsWindowCodec = createCodec<DynamicsWindowRecord>('va.events.
 export const emotionEventCodec = createCodec<EmotionEventRecord>('va.events.v1.EmotionEvent', {
   check: (v) => needsIds(v) ?? needsChannel(v) ?? emotionEventProblem(v),
 });
+/**
+ * An alert's message is a rule's template (at most 500 characters) filled in: 1 000 is generous.
+ * Bounded here so every consumer refuses the same record: a 700 kB message copied into a routing
+ * hint made it larger than the broker takes, and the hint's partition replayed for ever.
+ */
+export const MAX_ALERT_MESSAGE_CHARS = 1_000;
 export const alertEventCodec = createCodec<AlertEventRecord>('va.events.v1.AlertEvent', {
-  check: needsIds,
+  check: (v) =>
+    needsIds(v) ??
+    (v.message.length > MAX_ALERT_MESSAGE_CHARS
+      ? `message is longer than ${MAX_ALERT_MESSAGE_CHARS} characters`
+      : null),
 });
 export const alertAckCodec = createCodec<AlertAckRecord>('va.events.v1.AlertAck', {
   check: (v) => (v.alertId ? null : 'alertId is empty'),

@@ -22,7 +22,7 @@ export function exitOnStartError(service: string, error: unknown): never {
   // A configuration problem names the Kafka TLS/SASL settings' too: they are checked later, when
   // the service connects, and were otherwise one more restart away.
   if (error instanceof ConfigError)
-    error = new ConfigError(mergeProblems(error.problems, kafkaSecurityProblems(process.env)));
+    error = new ConfigError(mergeProblems(error.problems, kafkaSecurityExtra(process.env)));
   const kafka = kafkaStartFailure(error);
   const code = kafka?.code ?? errorCode(error, 'START_FAILED');
   const problems = error instanceof ConfigError ? error.problems : undefined;
@@ -39,6 +39,19 @@ export function exitOnStartError(service: string, error: unknown): never {
   process.exit(
     error instanceof ConfigError || OPERATOR_INPUT_CODES.has(code) || kafka?.operatorInput ? 2 : 1,
   );
+}
+
+/**
+ * The Kafka TLS/SASL problems, or those of reading them: an invalid VA_MODE throws from inside
+ * that check too, and must not escape this handler as a stack trace.
+ */
+function kafkaSecurityExtra(env: Record<string, string | undefined>): string[] {
+  try {
+    return kafkaSecurityProblems(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }
 
 /** Runs a service's start (config loading included), exiting as above when it throws. */

@@ -12,6 +12,7 @@ import { StoreError, issueLines } from '../errors.ts';
 import { iso } from './rows.ts';
 import { callListItem, listColumns } from './search.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import { MAX_HISTORY_WINDOW_DAYS } from '../../shared/customer-history-client.ts';
 
 /** Earlier calls counted by the live line ("3rd call in 7 days"). */
 export const DEFAULT_HISTORY_WINDOW_DAYS = 7;
@@ -93,7 +94,12 @@ export const historySummaryQuery = z
     tenant: z.string().min(1).max(200),
     /** The call being started: never part of its own history. */
     excludeCallId: z.string().min(1).max(200).optional(),
-    windowDays: z.coerce.number().int().min(1).max(365).default(DEFAULT_HISTORY_WINDOW_DAYS),
+    windowDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_HISTORY_WINDOW_DAYS)
+      .default(DEFAULT_HISTORY_WINDOW_DAYS),
   })
   .strict();
 

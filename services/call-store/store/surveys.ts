@@ -8,6 +8,7 @@ import { StoreError } from '../errors.ts';
 import { jsonParam } from './rows.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 import type { CsvRecord } from './survey-csv.ts';
+import { wallTimeProblem } from '../../shared/wall-clock.ts';
 
 export const SURVEY_ROW_CODES = [
   'MALFORMED_ROW',
@@ -88,6 +89,10 @@ export function validateSurveyRow(raw: Record<string, unknown>): SurveyRow {
         'INVALID_TIME',
         'respondedAt: an ISO 8601 time with offset, e.g. 2026-11-20T09:30:00Z',
       );
+    // PostgreSQL has no year 0 (0000-01-01 was a 500 for the whole import): the product's wall
+    // clock bounds, as for every other time a record carries.
+    const when = wallTimeProblem(Date.parse(t), Date.now());
+    if (when) throw new RowProblem('INVALID_TIME', `respondedAt ${when}`);
     respondedAt = new Date(t).toISOString();
   }
   if (csat === null && nps === null) throw new RowProblem('NO_SCORE', 'a csat or an nps is required');

@@ -1,5 +1,6 @@
 // The webhook sender against a real HTTP receiver: a redirect or a 4xx is the operator's to fix,
-// so it is dead-lettered WEBHOOK_REJECTED after one attempt, never retried as a network error.
+// so it is dead-lettered WEBHOOK_REJECTED after one attempt, never retried as a network error; a
+// stop dead-letters what is queued and, after its grace, what is still in flight.
 import { describe, expect, it } from 'vitest';
 import { createWebhookSender } from '../../../services/routing-service/webhook.ts';
 import type { RoutingHint } from '../../../pipelines/routing/index.ts';
@@ -50,7 +51,7 @@ describe('routing webhook refusals', () => {
       expect(dead).toEqual([
         {
           code: 'WEBHOOK_REJECTED',
-          problem: `HTTP ${status} redirect (not followed: set ROUTING_WEBHOOK_URL to the final address)`,
+          problem: `HTTP ${status} redirect (not followed: set the webhook URL, ROUTING_WEBHOOK_URL or the tenant's in ROUTING_TENANT_WEBHOOKS, to the final address)`,
           attempts: 1,
         },
       ]);
@@ -66,5 +67,34 @@ describe('routing webhook refusals', () => {
       3,
       [{ code: 'WEBHOOK_FAILED', problem: 'HTTP 503', attempts: 3 }],
     ]);
+  });
+
+  it('dead-letters hints still in flight when a stop gives up on them, and never delivers them after', async () => {
+    const hook = await receiver(() => ({ status: 200, delayMs: 3_000 }));
+    const dead: { hintId: string; problem: string }[] = [];
+    const delivered: string[] = [];
+    const sender = createWebhookSender({
+      url: hook.url,
+      secret: 'x'.repeat(32),
+      maxAttempts: 3,
+      backoffMs: 10,
+      maxBackoffMs: 20,
+      timeoutMs: 8_000,
+      maxQueue: 10,
+      concurrency: 2,
+      onDelivered: (h) => delivered.push(h.hintId),
+      onDeadLetter: (h, _code, problem) => dead.push({ hintId: h.hintId, problem }),
+    });
+    for (const n of [1, 2, 3]) sender.enqueue({ ...hint, hintId: `${hint.hintId}-${n}` });
+    await expect.poll(() => hook.requests.length).toBe(2);
+    await sender.close(200);
+    expect(dead).toEqual([
+      { hintId: `${hint.hintId}-3`, problem: 'service stopping' },
+      { hintId: `${hint.hintId}-1`, problem: 'service stopping (delivery in flight)' },
+      { hintId: `${hint.hintId}-2`, problem: 'service stopping (delivery in flight)' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(delivered).toEqual([]);
+    expect(sender.pending()).toBe(0);
   });
 });

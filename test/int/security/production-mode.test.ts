@@ -64,6 +64,14 @@ describe('production mode refuses to start', () => {
     );
   });
 
+  it('routing service with a misspelt VA_MODE: one line naming it, exit 2, no stack trace', async () => {
+    // The start-error handler re-reads the run mode for the Kafka TLS check: it threw again there.
+    expectConfigInvalid(
+      await runToExit('routing-service', { VA_MODE: 'prod' }),
+      /VA_MODE: must be production or development/,
+    );
+  });
+
   it('call store with the compose key', async () => {
     expectConfigInvalid(await runToExit('call-store', { JWT_SECRET: COMPOSE_SECRET }), /JWT_SECRET/);
   });

@@ -86,6 +86,32 @@ describe("the call store's history as the rules read it", () => {
     ).toBe(null);
   });
 
+  it('counts a store that does not answer as an error, not as "no history"', async () => {
+    for (const outcome of ['error', 'busy', 'timeout'] as const) {
+      const failing: HistoryClient = {
+        lookup: async () => ({ line: null, summary: null, outcome }),
+        invalidate: () => undefined,
+      };
+      expect(await historyWithin(callStoreHistory(failing, 30), 'acme', 'cref1_x', 100)).toEqual({
+        history: null,
+        outcome: 'error',
+      });
+    }
+    expect(
+      await historyWithin(callStoreHistory(storeSaying(null), 30), 'acme', 'cref1_x', 100),
+    ).toMatchObject({ outcome: 'found' });
+  });
+
+  it('asks the store for no longer a window than it answers (365 days)', () => {
+    expect(
+      loadRoutingServiceConfig({ KAFKA_BROKERS: 'k:9092', ROUTING_HISTORY_WINDOW_DAYS: '365' })
+        .ROUTING_HISTORY_WINDOW_DAYS,
+    ).toBe(365);
+    expect(() =>
+      loadRoutingServiceConfig({ KAFKA_BROKERS: 'k:9092', ROUTING_HISTORY_WINDOW_DAYS: '400' }),
+    ).toThrow(/ROUTING_HISTORY_WINDOW_DAYS: must be <= 365/);
+  });
+
   it('refuses a history URL without the token key, naming SERVICE_TOKEN_SECRET', () => {
     expect(() =>
       loadRoutingServiceConfig({ KAFKA_BROKERS: 'k:9092', ROUTING_HISTORY_URL: 'http://call-store:8090' }),

@@ -6,6 +6,11 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createRoutingEngine, parseRoutingRulesText } from '../../../../pipelines/routing/index.ts';
 import { loadRoutingServiceConfig } from '../../../../services/routing-service/config.ts';
+import {
+  createHistoryBreaker,
+  type HistoryBreaker,
+} from '../../../../services/routing-service/history-breaker.ts';
+import type { HistorySource } from '../../../../services/routing-service/history-source.ts';
 import { createRoutingHandler } from '../../../../services/routing-service/routing-handler.ts';
 import { createRoutingMetrics } from '../../../../services/routing-service/routing-metrics.ts';
 import { callEventRecord } from '../../../../devkit/records/call-event.ts';
@@ -13,7 +18,7 @@ import { callEventRecord } from '../../../../devkit/records/call-event.ts';
 const RULES = parseRoutingRulesText(readFileSync('config/routing-rules.yaml', 'utf8'));
 const returning = { callsInWindow: 3, windowDays: 7, lastEndState: 'angry' as const, escalations: 0 };
 
-function setup() {
+function setup(history: HistorySource = { lookup: async () => returning }, breaker?: HistoryBreaker) {
   const engine = createRoutingEngine(RULES);
   const registry = new Registry();
   const metrics = createRoutingMetrics(registry, engine);
@@ -21,7 +26,13 @@ function setup() {
   const handle = createRoutingHandler({
     config: loadRoutingServiceConfig({ KAFKA_BROKERS: 'k:1' }),
     engine,
-    history: { lookup: async (_tenant, ref) => (looked.push(ref), returning) },
+    history: {
+      lookup: async (tenant, ref, signal, callId) => (
+        looked.push(ref),
+        history.lookup(tenant, ref, signal, callId)
+      ),
+    },
+    breaker,
     hints: metrics.hints,
     lookups: metrics.lookups,
     hasEnded: (tenant, callId) => engine.hasEnded(tenant, callId),
@@ -54,5 +65,54 @@ describe('routing handler on replayed records', () => {
     await handle(start('gone'), { replayed: true });
     await handle(start('unknown-to-the-directory'), { replayed: true });
     expect(looked).toEqual(['cref1_unknown-to-the-directory']);
+  });
+
+  it('gives a call without analytics consent no hint, live ones included', async () => {
+    const { handle, looked } = setup();
+    const call = callEventRecord('quiet', { customerRef: 'cref1_quiet', agentId: 'agent-1' });
+    const noConsent = { ...call, consent: { ...call.consent, analytics: false } };
+    expect(await handle({ schema: 'call', value: noConsent }, { replayed: false })).toEqual([]);
+    const alert = {
+      schema: 'alert' as const,
+      value: {
+        tenant: 'demo',
+        callId: 'quiet',
+        ruleId: 'customer-frustration',
+        state: 'fired',
+        windowIndex: 20,
+        audioMs: 20_000,
+        message: 'Customer frustrated',
+        firedAtMs: Date.now(),
+      } as never,
+    };
+    expect(await handle(alert, { replayed: false })).toEqual([]);
+    expect(looked).toEqual([]);
+    // The same alert on a consented call is a hint (the rule exists).
+    await handle(start('loud'), { replayed: false });
+    const consented = { ...alert, value: { ...(alert.value as object), callId: 'loud' } as never };
+    expect(await handle(consented, { replayed: false })).toHaveLength(1);
+  });
+
+  it('skips the lookup while the history source keeps failing, and tries again after a while', async () => {
+    let t = 0;
+    const breaker = createHistoryBreaker({ maxFailures: 3, openMs: 10_000, now: () => t });
+    let down = true;
+    const { handle, looked, counted } = setup(
+      {
+        lookup: async () => {
+          if (down) throw new Error('store down');
+          return returning;
+        },
+      },
+      breaker,
+    );
+    for (let i = 0; i < 6; i++) await handle(start(`down-${i}`), { replayed: false });
+    // Three failures open the breaker: the other three starts skip the lookup.
+    expect(looked).toHaveLength(3);
+    expect(await counted()).toEqual([3, 3]);
+    t += 10_000;
+    down = false;
+    expect(await handle(start('back'), { replayed: false })).toHaveLength(1);
+    expect(looked).toHaveLength(4);
   });
 });

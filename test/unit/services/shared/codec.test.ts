@@ -125,6 +125,13 @@ describe('record codecs', () => {
       } as never),
     );
     expect([alert.state, alert.severity]).toEqual(['escalated', 'critical']);
+    // A message past the bound is refused by every consumer alike (it became a hint too large to produce).
+    const long = alertEventCodec.encode({
+      eventId: 'c:customer:4:anger',
+      callId: 'c',
+      message: 'x'.repeat(1001),
+    } as never);
+    expect(() => alertEventCodec.decode(long)).toThrow(/message is longer than 1000 characters/);
     const dead = deadLetterCodec.decode(
       deadLetterCodec.encode({
         topic: 'va.audio.v1',

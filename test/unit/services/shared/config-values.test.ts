@@ -48,4 +48,21 @@ describe('config values refused at start', () => {
       'ROUTING_WEBHOOK_MAX_BACKOFF_MS: must be >= ROUTING_WEBHOOK_BACKOFF_MS (5000; got 1000)',
     ]);
   });
+
+  it('refuses a webhook URL carrying credentials, which fetch would refuse on every hint', () => {
+    const secret = 'k'.repeat(8) + 'Zq4mT8vL2xR7nB3kW9cY6hJ1Zq4mT8vL';
+    expect(
+      problems(() =>
+        loadRoutingServiceConfig({
+          ...base,
+          ROUTING_WEBHOOK_URL: 'https://u:p@hooks.example/h',
+          ROUTING_WEBHOOK_SECRET: secret,
+        }),
+      )[0],
+    ).toMatch(/^ROUTING_WEBHOOK_URL: must not carry user:password@/);
+    const tenants = JSON.stringify({ acme: { url: 'https://u:p@hooks.example/h', secret } });
+    expect(
+      problems(() => loadRoutingServiceConfig({ ...base, ROUTING_TENANT_WEBHOOKS: tenants })).join(' '),
+    ).toMatch(/ROUTING_TENANT_WEBHOOKS.*must not carry user:password@/);
+  });
 });

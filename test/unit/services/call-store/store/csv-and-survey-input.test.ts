@@ -46,8 +46,23 @@ describe('survey rows', () => {
         code: 'INVALID_TIME',
       });
     expect(
-      validateSurveyRow({ callId: 'c-1', csat: 4, respondedAt: '2028-02-29T10:00:00Z' }).respondedAt,
-    ).toBe('2028-02-29T10:00:00.000Z');
+      validateSurveyRow({ callId: 'c-1', csat: 4, respondedAt: '2024-02-29T10:00:00Z' }).respondedAt,
+    ).toBe('2024-02-29T10:00:00.000Z');
+  });
+
+  it('refuses a responded-at time outside the wall clock the product keeps (PostgreSQL has no year 0)', () => {
+    for (const respondedAt of [
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:00:00+01:00',
+      '1999-12-31T23:59:59Z',
+      '9999-12-31T00:00:00Z',
+    ])
+      expect(
+        thrownError(() => validateSurveyRow({ callId: 'c-1', csat: 4, respondedAt }), Error),
+        respondedAt,
+      ).toMatchObject({
+        code: 'INVALID_TIME',
+      });
   });
 });
 
