@@ -2,7 +2,7 @@
 // so it is dead-lettered WEBHOOK_REJECTED after one attempt, never retried as a network error; a
 // stop dead-letters what is queued and, after its grace, what is still in flight.
 import { describe, expect, it } from 'vitest';
-import { createWebhookSender } from '../../../services/routing-service/webhook.ts';
+import { createWebhookSender, type WebhookOptions } from '../../../services/routing-service/webhook.ts';
 import type { RoutingHint } from '../../../pipelines/routing/index.ts';
 import { receiver } from './webhook-receiver.ts';
 
@@ -23,11 +23,10 @@ const hint: RoutingHint = {
   queue: 'billing',
 };
 
-async function deliverOnce(status: number) {
-  const hook = await receiver(() => ({ status }));
-  const dead: { code: string; problem: string; attempts: number }[] = [];
-  const sender = createWebhookSender({
-    url: hook.url,
+/** A sender to `url` with short retries; `options` override the rest. */
+const senderTo = (url: string, options: Partial<WebhookOptions> & Pick<WebhookOptions, 'onDeadLetter'>) =>
+  createWebhookSender({
+    url,
     secret: 'x'.repeat(32),
     maxAttempts: 3,
     backoffMs: 10,
@@ -35,6 +34,13 @@ async function deliverOnce(status: number) {
     timeoutMs: 2_000,
     maxQueue: 10,
     concurrency: 1,
+    ...options,
+  });
+
+async function deliverOnce(status: number) {
+  const hook = await receiver(() => ({ status }));
+  const dead: { code: string; problem: string; attempts: number }[] = [];
+  const sender = senderTo(hook.url, {
     onDeadLetter: (_hint, code, problem, attempts) => dead.push({ code, problem, attempts }),
   });
   sender.enqueue(hint);
@@ -73,14 +79,8 @@ describe('routing webhook refusals', () => {
     const hook = await receiver(() => ({ status: 200, delayMs: 3_000 }));
     const dead: { hintId: string; problem: string }[] = [];
     const delivered: string[] = [];
-    const sender = createWebhookSender({
-      url: hook.url,
-      secret: 'x'.repeat(32),
-      maxAttempts: 3,
-      backoffMs: 10,
-      maxBackoffMs: 20,
+    const sender = senderTo(hook.url, {
       timeoutMs: 8_000,
-      maxQueue: 10,
       concurrency: 2,
       onDelivered: (h) => delivered.push(h.hintId),
       onDeadLetter: (h, _code, problem) => dead.push({ hintId: h.hintId, problem }),
