@@ -4,13 +4,26 @@
 // strictly, and references only variables, ConfigMaps and Secrets that exist. Each check is also
 // fed a deliberately broken manifest and must fail on it.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { schemaProblems, type K8sObject } from '../../../../deploy/checks/k8s-schema.ts';
 import { documentedSecrets, referenceProblems } from '../../../../deploy/checks/k8s-references.ts';
 import { KustomizeError, renderKustomization } from '../../../../deploy/checks/kustomize.ts';
+import {
+  autoscaledReplicaProblems,
+  networkPolicyProblems,
+  podSecurityProblems,
+  scalerProblems,
+} from '../../../../deploy/checks/k8s-hardening.ts';
+import {
+  accessTableProblems,
+  deploymentUserProblems,
+  KAFKA_ACCESS,
+  kafkaUserProblems,
+  kedaUserProblems,
+} from '../../../../deploy/checks/kafka-acls.ts';
 import { SERVICE_ENV, serviceOfCommand } from '../../../../deploy/checks/service-env.ts';
 import { dspWorkerEnv } from '../../../../services/dsp-worker/config.ts';
 import { emotionClassifierEnv } from '../../../../services/emotion-classifier/config.ts';
@@ -42,6 +55,14 @@ const find = (objects: K8sObject[], kind: string, name: string): Walkable => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`${kind}/${name} not rendered`);
   return found as Walkable;
+};
+/** A generated ConfigMap: `name-<hash of its content>` (base/kustomization.yaml, configMapGenerator). */
+const configMap = (objects: K8sObject[], name: string): Walkable => {
+  const found = objects.filter(
+    (o) => o.kind === 'ConfigMap' && new RegExp(`^${name}-[a-z0-9]{10}$`).test(o.metadata.name),
+  );
+  if (found.length !== 1) throw new Error(`ConfigMap ${name}-<hash>: ${found.length} rendered`);
+  return found[0] as Walkable;
 };
 
 describe.each(OVERLAYS)('overlay %s', (dir) => {
@@ -125,15 +146,80 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
   it('mounts the alert rules from a ConfigMap identical to config/alert-rules.yaml', () => {
     const rules = find(objects, 'ConfigMap', 'va-alert-rules').data['alert-rules.yaml'];
     expect(rules).toBe(readFileSync('config/alert-rules.yaml', 'utf8'));
-    const env = find(objects, 'ConfigMap', 'va-alert-service').data;
+    const env = configMap(objects, 'va-alert-service').data;
     expect(env.ALERT_RULES_FILE).toBe('/etc/va/rules/alert-rules.yaml');
   });
 
   it('mounts the routing rules from a ConfigMap identical to config/routing-rules.yaml', () => {
-    const rules = find(objects, 'ConfigMap', 'va-routing-rules').data['routing-rules.yaml'];
+    const rules = configMap(objects, 'va-routing-rules').data['routing-rules.yaml'];
     expect(rules).toBe(readFileSync('config/routing-rules.yaml', 'utf8'));
-    const env = find(objects, 'ConfigMap', 'va-routing-service').data;
+    const env = configMap(objects, 'va-routing-service').data;
     expect(env.ROUTING_RULES_FILE).toBe('/etc/va/routing/routing-rules.yaml');
+  });
+
+  it('puts every pod under a default-deny ingress policy and admits every port its Service exposes', () => {
+    expect(networkPolicyProblems(objects)).toEqual([]);
+  });
+
+  it('admits ingest from anywhere, the HTTP ports from the ingress controller, metrics from monitoring', () => {
+    const rules = (name: string) => find(objects, 'NetworkPolicy', name).spec.ingress;
+    expect(rules('ingest-gateway-ingest')).toEqual([{ ports: [{ protocol: 'TCP', port: 50051 }] }]);
+    const ingressController = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+    };
+    expect(rules('alert-service-http')).toEqual([
+      { from: [ingressController], ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
+    // The history route's callers (ALERT_HISTORY_URL, ROUTING_HISTORY_URL) reach the store's API port.
+    const [store] = rules('call-store-http');
+    expect(store.ports).toEqual([{ protocol: 'TCP', port: 8090 }]);
+    expect(store.from).toEqual([
+      ingressController,
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'alert-service' } } },
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'routing-service' } } },
+    ]);
+    for (const [name, variable] of [
+      ['va-alert-service', 'ALERT_HISTORY_URL'],
+      ['va-routing-service', 'ROUTING_HISTORY_URL'],
+    ])
+      expect(configMap(objects, name).data[variable]).toBe(`http://call-store:${store.ports[0].port}`);
+    expect(rules('va-metrics')).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ protocol: 'TCP', port: 9464 }],
+      },
+    ]);
+  });
+
+  it('runs every pod with the RuntimeDefault seccomp profile and no service account token', () => {
+    expect(podSecurityProblems(objects)).toEqual([]);
+  });
+
+  it('leaves replicas to the HPA or KEDA where one scales the Deployment', () => {
+    expect(autoscaledReplicaProblems(objects)).toEqual([]);
+  });
+
+  it("gives KEDA's Kafka triggers a bootstrap address KEDA's namespace resolves, and a fallback size", () => {
+    expect(scalerProblems(objects)).toEqual([]);
+  });
+
+  it('logs every service in to Kafka as its own user, with the Secret Strimzi names after it', () => {
+    expect(deploymentUserProblems(objects, serviceOfCommand)).toEqual([]);
+    const kafka = configMap(objects, 'va-kafka').data;
+    expect(kafka).not.toHaveProperty('KAFKA_SASL_USERNAME');
+    const auth = find(objects, 'TriggerAuthentication', 'va-kafka').spec.secretTargetRef;
+    expect(auth).toContainEqual({ parameter: 'password', name: 'va-keda', key: 'password' });
+  });
+
+  it('names the settings ConfigMaps after their content, so a change rolls the pods that read them', () => {
+    for (const deployment of objects.filter((o) => o.kind === 'Deployment') as Walkable[]) {
+      const [container] = deployment.spec.template.spec.containers;
+      for (const { configMapRef } of container.envFrom ?? [])
+        expect(configMapRef.name, deployment.metadata.name).toMatch(/-[a-z0-9]{10}$/);
+    }
+    // The alert rules keep their name: the service reloads the mounted file live (no restart).
+    const volumes = find(objects, 'Deployment', 'alert-service').spec.template.spec.volumes;
+    expect(volumes).toContainEqual({ name: 'rules', configMap: { name: 'va-alert-rules' } });
   });
 
   it('embeds no Secret', () => {
@@ -145,17 +231,26 @@ describe('overlays differ where they should', () => {
   const dev = rendered['deploy/k8s/overlays/dev'];
   const prod = rendered['deploy/k8s/overlays/prod'];
   it('prod runs more replicas, its own image, and keeps three copies of each topic', () => {
-    expect(find(prod, 'Deployment', 'dsp-worker').spec.replicas).toBeGreaterThan(
-      find(dev, 'Deployment', 'dsp-worker').spec.replicas,
+    expect(find(prod, 'ScaledObject', 'dsp-worker').spec.minReplicaCount).toBeGreaterThan(
+      find(dev, 'ScaledObject', 'dsp-worker').spec.minReplicaCount,
     );
     expect(find(prod, 'Deployment', 'ingest-gateway').spec.template.spec.containers[0].image).toMatch(
       /:0\.1\.0$/,
     );
-    expect(find(prod, 'ConfigMap', 'va-kafka').data.TOPIC_REPLICATION_FACTOR).toBe('3');
-    expect(find(dev, 'ConfigMap', 'va-kafka').data).toMatchObject({
+    expect(configMap(prod, 'va-kafka').data.TOPIC_REPLICATION_FACTOR).toBe('3');
+    expect(configMap(dev, 'va-kafka').data).toMatchObject({
       TOPIC_REPLICATION_FACTOR: '1',
       TOPIC_ALLOW_LOW_REPLICATION: 'true',
     });
+  });
+
+  it('dev drops the TLS volume and its mount, and nothing else', () => {
+    const gateway = (objects: K8sObject[]) =>
+      find(objects, 'Deployment', 'ingest-gateway').spec.template.spec;
+    const names = (list: { name: string }[]) => list.map((v) => v.name);
+    expect(names(gateway(prod).volumes)).toEqual(['kafka-ca', 'tls', 'tmp']);
+    expect(names(gateway(dev).volumes)).toEqual(['kafka-ca', 'tmp']);
+    expect(names(gateway(dev).containers[0].volumeMounts)).toEqual(['kafka-ca', 'tmp']);
   });
 });
 
@@ -167,19 +262,30 @@ describe('prod is sized for a 5 000-call site', () => {
   const millicores = (cpu: string): number =>
     cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
 
+  /** The size its autoscaler holds: the gateway's HPA minimum, KEDA's fallback (lag unreadable). */
+  const plannedReplicas = (name: string): number =>
+    name === 'ingest-gateway'
+      ? find(prod, 'HorizontalPodAutoscaler', name).spec.minReplicas
+      : find(prod, 'ScaledObject', name).spec.fallback.replicas;
+
   it.each(Object.entries(MILLICORES_PER_CALL))(
-    '%s: its replicas request the CPU of 5 000 calls',
+    '%s: its planned replicas, and its most, request the CPU of 5 000 calls',
     (name, perCall) => {
-      const { spec } = find(prod, 'Deployment', name);
-      const requested = spec.replicas * millicores(spec.template.spec.containers[0].resources.requests.cpu);
-      expect(requested / perCall).toBeGreaterThanOrEqual(5000);
+      const cpu = millicores(
+        find(prod, 'Deployment', name).spec.template.spec.containers[0].resources.requests.cpu,
+      );
+      expect((plannedReplicas(name) * cpu) / perCall).toBeGreaterThanOrEqual(5000);
+      const scaler =
+        name === 'ingest-gateway'
+          ? find(prod, 'HorizontalPodAutoscaler', name).spec.maxReplicas
+          : find(prod, 'ScaledObject', name).spec.maxReplicaCount;
+      expect((scaler * cpu) / perCall).toBeGreaterThanOrEqual(5000);
     },
   );
 
-  it('its gateways admit 5 000 live calls', () => {
-    const replicas = find(prod, 'Deployment', 'ingest-gateway').spec.replicas;
+  it('its gateways admit 5 000 live calls at the HPA minimum', () => {
     expect(
-      replicas * Number(find(prod, 'ConfigMap', 'va-ingest-gateway').data.MAX_LIVE_CALLS),
+      plannedReplicas('ingest-gateway') * Number(configMap(prod, 'va-ingest-gateway').data.MAX_LIVE_CALLS),
     ).toBeGreaterThanOrEqual(5000);
   });
 });
@@ -192,7 +298,7 @@ const KAFKA_OF = {
 
 describe.each(Object.entries(KAFKA_OF))('the Kafka of %s (%s)', (overlay, dir) => {
   const strimzi = renderKustomization(dir);
-  const kafkaConfig = find(rendered[overlay], 'ConfigMap', 'va-kafka').data;
+  const kafkaConfig = configMap(rendered[overlay], 'va-kafka').data;
   const topics = strimzi.filter((o) => o.kind === 'KafkaTopic') as Walkable[];
 
   it('is valid and creates every product topic', () => {
@@ -223,10 +329,41 @@ describe.each(Object.entries(KAFKA_OF))('the Kafka of %s (%s)', (overlay, dir) =
     const listener = kafka.spec.kafka.listeners.find((l: { port: number }) => l.port === port);
     expect(listener).toMatchObject({ tls: true, authentication: { type: kafkaConfig.KAFKA_SASL_MECHANISM } });
     expect(kafkaConfig.KAFKA_BROKERS).toBe(`${kafka.metadata.name}-kafka-bootstrap:${port}`);
-    // Strimzi names the user's Secret after the KafkaUser and the CA's after the cluster.
-    expect(() => find(strimzi, 'KafkaUser', kafkaConfig.KAFKA_SASL_USERNAME)).not.toThrow();
-    expect(secrets.has(kafkaConfig.KAFKA_SASL_USERNAME)).toBe(true);
+    // Strimzi names each user's Secret after the KafkaUser and the CA's after the cluster.
+    for (const deployment of rendered[overlay].filter((o) => o.kind === 'Deployment') as Walkable[]) {
+      const [container] = deployment.spec.template.spec.containers;
+      const user = container.env.find((v: { name: string }) => v.name === 'KAFKA_SASL_USERNAME').value;
+      expect(() => find(strimzi, 'KafkaUser', user), deployment.metadata.name).not.toThrow();
+      expect(secrets.has(user), deployment.metadata.name).toBe(true);
+    }
+    expect(secrets.has('va-keda')).toBe(true);
     expect(secrets.has(`${kafka.metadata.name}-cluster-ca-cert`)).toBe(true);
+  });
+
+  it("grants each service's user what its code reads and writes, and KEDA's only the lag it reads", () => {
+    expect(kafkaUserProblems(strimzi)).toEqual([]);
+    const scaled = rendered[overlay].filter((o) => o.kind === 'ScaledObject');
+    expect(kedaUserProblems(strimzi, scaled, 'va-keda')).toEqual([]);
+  });
+});
+
+describe("the Kafka access table matches the services' code", () => {
+  it('names exactly the topic variables and consumer groups of each config schema', () => {
+    expect(accessTableProblems()).toEqual([]);
+    expect(Object.keys(KAFKA_ACCESS).sort()).toEqual([...SERVICES].sort());
+  });
+
+  it('fails a table that forgets a topic or names one the service never touches', () => {
+    const table = structuredClone(KAFKA_ACCESS) as unknown as Record<
+      string,
+      { reads: string[]; writes: string[] }
+    >;
+    table['dsp-worker'].writes = [TOPICS.features];
+    table['call-store'].reads.push(TOPICS.audio);
+    expect(accessTableProblems(table as never).sort()).toEqual([
+      'call-store: KAFKA_ACCESS names va.audio.v1, its config does not',
+      'dsp-worker: its config names va.deadletter.v1, KAFKA_ACCESS does not',
+    ]);
   });
 });
 
@@ -259,7 +396,7 @@ describe('the same checks fail broken manifests', () => {
 
   it('a variable no schema reads, a missing ConfigMap, an undocumented Secret key and a wrong probe', () => {
     const bad = broken();
-    find(bad, 'ConfigMap', 'va-kafka').data.KAFKA_BROKER = 'typo:9093';
+    configMap(bad, 'va-kafka').data.KAFKA_BROKER = 'typo:9093';
     const store = find(bad, 'Deployment', 'call-store').spec.template.spec;
     store.containers[0].env.push({
       name: 'JWT_SECRET_OLD',
@@ -288,6 +425,140 @@ describe('the same checks fail broken manifests', () => {
       'Deployment/ingest-gateway: 0 PodDisruptionBudgets (want 1)',
       'ScaledObject/dsp-worker: scales no Deployment "dsp-workers"',
     ]);
+  });
+
+  it('a pod outside the default deny, and a Service port no policy admits', () => {
+    const bad = broken().filter((o) => o.metadata.name !== 'va-default-deny-ingress');
+    const store = find(bad, 'Deployment', 'call-store').spec.template.spec.containers[0];
+    store.ports.push({ name: 'debug', containerPort: 9229 });
+    find(bad, 'Service', 'call-store').spec.ports.push({ name: 'debug', port: 9229, targetPort: 'debug' });
+    expect(networkPolicyProblems(bad)).toEqual([
+      ...SERVICES.map((s) => `Deployment/${s}: no default-deny ingress NetworkPolicy selects its pods`),
+      'Service/call-store: port debug (container port 9229) of Deployment/call-store is admitted by no NetworkPolicy',
+    ]);
+  });
+
+  it('a pod without seccomp or with a token, autoscaled replicas, a short bootstrap name, no fallback', () => {
+    const bad = broken();
+    const worker = find(bad, 'Deployment', 'dsp-worker');
+    delete worker.spec.template.spec.securityContext.seccompProfile;
+    delete find(bad, 'Deployment', 'call-store').spec.template.spec.automountServiceAccountToken;
+    worker.spec.replicas = 20;
+    find(bad, 'Deployment', 'ingest-gateway').spec.replicas = 10;
+    const classifier = find(bad, 'ScaledObject', 'emotion-classifier');
+    classifier.spec.triggers[0].metadata.bootstrapServers = 'va-kafka-kafka-bootstrap:9093';
+    delete classifier.spec.fallback;
+    find(bad, 'ScaledObject', 'dsp-worker').spec.fallback.replicas = 99;
+    expect(podSecurityProblems(bad)).toEqual([
+      'Deployment/dsp-worker: container dsp-worker has no RuntimeDefault seccompProfile',
+      'Deployment/call-store: automountServiceAccountToken is not false',
+    ]);
+    expect(autoscaledReplicaProblems(bad)).toEqual([
+      'Deployment/ingest-gateway: sets replicas (10) that HorizontalPodAutoscaler/ingest-gateway controls',
+      'Deployment/dsp-worker: sets replicas (20) that ScaledObject/dsp-worker controls',
+    ]);
+    expect(scalerProblems(bad)).toEqual([
+      'ScaledObject/dsp-worker: fallback 99 replicas is outside 10..24',
+      "ScaledObject/emotion-classifier: bootstrap server va-kafka-kafka-bootstrap:9093 is not <service>.va.svc (the scaler runs in KEDA's namespace)",
+      'ScaledObject/emotion-classifier: no fallback (a scaler that cannot read its metric keeps any size)',
+    ]);
+  });
+
+  it('a shared Kafka user, a missing ACL, a spare Write, a prefix and a KEDA user that may read', () => {
+    const bad = broken();
+    const gateway = find(bad, 'Deployment', 'ingest-gateway').spec.template.spec.containers[0];
+    gateway.env.find((v: { name: string }) => v.name === 'KAFKA_SASL_USERNAME').value = 'va-services';
+    expect(deploymentUserProblems(bad, serviceOfCommand)).toEqual([
+      'Deployment/ingest-gateway: KAFKA_SASL_USERNAME is va-services, not va-ingest-gateway',
+    ]);
+    const users = structuredClone(renderKustomization('deploy/k8s/strimzi')) as Walkable[];
+    const acls = (name: string) => find(users, 'KafkaUser', name).spec.authorization.acls;
+    acls('va-emotion-classifier').splice(0, 1); // va.features.v1: Read, Describe, Create
+    acls('va-call-store').push({
+      resource: { type: 'topic', name: 'va.audio.v1', patternType: 'literal' },
+      operations: ['Write'],
+    });
+    acls('va-routing-service').push({
+      resource: { type: 'topic', name: 'va.', patternType: 'prefix' },
+      operations: ['Describe'],
+    });
+    acls('va-keda')[0].operations.push('Read');
+    expect(kafkaUserProblems(users).sort()).toEqual(
+      [
+        'KafkaUser/va-call-store (call-store): Write on topic va.audio.v1 it does not need',
+        'KafkaUser/va-emotion-classifier (emotion-classifier): no Create on topic va.features.v1',
+        'KafkaUser/va-emotion-classifier (emotion-classifier): no Describe on topic va.features.v1',
+        'KafkaUser/va-emotion-classifier (emotion-classifier): no Read on topic va.features.v1',
+        ...Object.values(TOPICS)
+          .filter(
+            (topic) =>
+              ![TOPICS.calls, TOPICS.emotions, TOPICS.alerts, TOPICS.routing, TOPICS.deadletter].includes(
+                topic as never,
+              ),
+          )
+          .map(
+            (topic) =>
+              `KafkaUser/va-routing-service (routing-service): Describe on topic ${topic} it does not need`,
+          ),
+        'KafkaUser/va-routing-service (routing-service): topic ACL va. (prefix) is not one product topic',
+      ].sort(),
+    );
+    const scaled = bad.filter((o) => o.kind === 'ScaledObject');
+    expect(kedaUserProblems(users, scaled, 'va-keda')).toEqual([
+      'KafkaUser/va-keda: Describe, Read on topic va.audio.v1 (Describe reads the lag)',
+    ]);
+  });
+
+  it('a JSON patch whose test fails, as the dev overlay guards its removal of the TLS volume', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-kustomize-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: { template: { spec: { containers: [], volumes: [{ name: 'tmp' }, { name: 'tls' }] } } },
+    };
+    writeFileSync(join(dir, 'd.yaml'), JSON.stringify(deployment));
+    const kustomization = (position: number) =>
+      [
+        'resources: [d.yaml]',
+        'patches:',
+        '  - target: { kind: Deployment, name: d }',
+        '    patch: |-',
+        `      - { op: test, path: /spec/template/spec/volumes/${position}/name, value: tls }`,
+        `      - { op: remove, path: /spec/template/spec/volumes/${position} }`,
+      ].join('\n');
+    writeFileSync(join(dir, 'kustomization.yaml'), kustomization(1));
+    expect(find(renderKustomization(dir), 'Deployment', 'd').spec.template.spec.volumes).toEqual([
+      { name: 'tmp' },
+    ]);
+    writeFileSync(join(dir, 'kustomization.yaml'), kustomization(0));
+    expect(() => renderKustomization(dir)).toThrow(/found "tmp", not "tls"/);
+  });
+
+  it("generated ConfigMaps carry kustomize's own name hash, after the overlay's patches", () => {
+    // Hashes printed by `kubectl kustomize` (kustomize v5.5.0) for the same two folders.
+    const dir = mkdtempSync(join(tmpdir(), 'va-kustomize-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'base'));
+    mkdirSync(join(dir, 'overlay'));
+    writeFileSync(join(dir, 'base', 'a.env'), '# comment\nA=1\n  B=x<y&z \u2028 é\n\nC=http://a:1/b=c\n');
+    writeFileSync(
+      join(dir, 'base', 'kustomization.yaml'),
+      'configMapGenerator:\n  - { name: va-kafka, envs: [a.env] }\n',
+    );
+    writeFileSync(
+      join(dir, 'overlay', 'kustomization.yaml'),
+      "resources: [../base]\npatches:\n  - target: { kind: ConfigMap, name: va-kafka }\n    patch: |-\n      - { op: replace, path: /data/A, value: '2' }\n",
+    );
+    const [base] = renderKustomization(join(dir, 'base'));
+    expect(base).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'va-kafka-25fm46m9hg' },
+      data: { A: '1', B: 'x<y&z \u2028 é', C: 'http://a:1/b=c' },
+    });
+    expect(renderKustomization(join(dir, 'overlay'))[0].metadata.name).toBe('va-kafka-mcf8696hm7');
   });
 
   it('a kustomization with a field the renderer does not understand', () => {
