@@ -1,5 +1,6 @@
 // Analyses one WAV file end to end: read, decode (pipelines/audio/wav), run the pipeline stages,
 // summarise. Reads the file; never throws: any failure becomes a FileFailure with a stable code.
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseWav } from '../../pipelines/audio/wav.ts';
 import type { EmotionModel } from '../../pipelines/emotion/index.ts';
@@ -44,10 +45,14 @@ export function analyzeFile(
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
 ): FileResult {
   try {
-    const wav = parseWav(readBounded(file, maxFileBytes), { acceptCut: true });
+    const bytes = readBounded(file, maxFileBytes);
+    const wav = parseWav(bytes, { acceptCut: true });
     checkSampleRate(file, wav.sampleRateHz);
-    const result = analyzeAudio(wav, { file, callId, channels, model });
-    if (wav.missingS === 0) return result;
+    const analysed = analyzeAudio(wav, { file, callId, channels, model });
+    const result = analysed.ok
+      ? { ...analysed, contentSha256: createHash('sha256').update(bytes).digest('hex') }
+      : analysed;
+    if (wav.missingS === 0 || !result.ok) return result;
     // A recorder that stopped before fixing its header: the audio it wrote is still a call.
     const note = `cut recording: the header declares ${wav.missingS.toFixed(1)} s more audio than the file holds; analysed what is there`;
     return { ...result, notes: [note] };

@@ -2,11 +2,18 @@
 // sorted, hidden entries skipped, links followed), and the call id of each. Does file-system I/O
 // (stat, readdir, realpath).
 import { createHash } from 'node:crypto';
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { AnalyzeError } from './errors.ts';
 
-export function findWavFiles(input: string): string[] {
+/**
+ * `onUnreadable` hears of each folder under `input` that cannot be listed (permissions): it is
+ * skipped and the rest analysed (it had stopped the whole run with a stack trace).
+ */
+export function findWavFiles(
+  input: string,
+  onUnreadable: (folder: string, code: string) => void = () => undefined,
+): string[] {
   let stat;
   try {
     stat = statSync(input);
@@ -18,7 +25,7 @@ export function findWavFiles(input: string): string[] {
   if (!stat.isDirectory())
     throw new AnalyzeError('PATH_NOT_FOUND', `${input} is neither a file nor a folder`);
   const found: string[] = [];
-  walk(input, found);
+  walk(input, found, new Set(), onUnreadable);
   if (found.length === 0) throw new AnalyzeError('NO_WAV_FILES', `no .wav files under ${input}`);
   return found;
 }
@@ -27,18 +34,29 @@ export function findWavFiles(input: string): string[] {
  * Symbolic links are followed (a folder of links into a recordings archive was silently
  * skipped); a link back into a folder already walked is not walked again.
  */
-function walk(dir: string, out: string[], seen = new Set<string>()): void {
-  const real = realpathSync(dir);
-  if (seen.has(real)) return;
+function walk(
+  dir: string,
+  out: string[],
+  seen: Set<string>,
+  onUnreadable: (folder: string, code: string) => void,
+): void {
+  let real: string;
+  let listed: Dirent[];
+  try {
+    real = realpathSync(dir);
+    if (seen.has(real)) return;
+    listed = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    onUnreadable(dir, (err as NodeJS.ErrnoException).code ?? 'ERROR');
+    return;
+  }
   seen.add(real);
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  const entries = listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     const kind = entry.isSymbolicLink() ? targetKind(path) : entry;
-    if (kind?.isDirectory()) walk(path, out, seen);
+    if (kind?.isDirectory()) walk(path, out, seen, onUnreadable);
     else if (kind?.isFile() && /\.wave?$/i.test(entry.name)) out.push(path);
   }
 }

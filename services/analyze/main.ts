@@ -19,6 +19,11 @@ export async function analyzeCommand(argv: readonly string[], openStore: OpenAna
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // A reader that stops early (`| head`, a pager quit): the summaries stop, the run and its JSON
+  // and store writes go on (an EPIPE had thrown out of the run and lost the JSON).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   try {
     return await runAnalyze(command.options, { stdout: process.stdout, stderr: process.stderr }, openStore);
   } catch (err) {

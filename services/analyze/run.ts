@@ -3,7 +3,10 @@
 // threads, the given output streams, the call store (opened by `openStore`) with --store. Returns the exit code (0 all
 // analysed and stored, 1 some skipped or not stored).
 import { FUNCTIONAL_NAMES } from '../../pipelines/dsp/index.ts';
+import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { AnalyzeError } from './errors.ts';
 import { analyzeFile } from './analyze-file.ts';
 import type { AnalyzeOptions } from './args.ts';
 import { formatFileResult } from './format.ts';
@@ -27,7 +30,12 @@ export async function runAnalyze(
   io: RunIo,
   openStore: OpenAnalysisStore,
 ): Promise<number> {
-  const files = findWavFiles(options.input);
+  let unreadable = 0;
+  const files = findWavFiles(options.input, (folder, code) => {
+    unreadable++;
+    io.stderr.write(`${folder}: skipped (FOLDER_UNREADABLE: cannot list it, ${code})\n`);
+  });
+  if (options.jsonPath) refuseJsonOverInput(options.jsonPath, files);
   const callIds = callIdsOf(files, options.input);
   const modelJson = readModelJson(options.modelPath);
   const model = toModel(modelJson);
@@ -104,8 +112,12 @@ export async function runAnalyze(
     progress.done();
   }
   const ok = files.length - failed;
+  const skipped = [
+    ...(failed > 0 ? [`${failed} skipped`] : []),
+    ...(unreadable > 0 ? [`${unreadable} folder${unreadable === 1 ? '' : 's'} unreadable`] : []),
+  ];
   io.stdout.write(
-    `${ok} file${ok === 1 ? '' : 's'} analysed${failed > 0 ? `, ${failed} skipped` : ''}` +
+    `${ok} file${ok === 1 ? '' : 's'} analysed${skipped.map((part) => `, ${part}`).join('')}` +
       `${options.jsonPath ? `; JSON written to ${options.jsonPath}` : ''}\n`,
   );
   if (sink && report) {
@@ -115,5 +127,19 @@ export async function runAnalyze(
         `${notStored > 0 ? `, ${notStored} not stored` : ''}\n`,
     );
   }
-  return failed > 0 || (report?.failed.length ?? 0) > 0 ? 1 : 0;
+  return failed > 0 || unreadable > 0 || (report?.failed.length ?? 0) > 0 ? 1 : 0;
+}
+
+/** `--json` naming one of the recordings would replace it with the JSON: refused before any work. */
+function refuseJsonOverInput(jsonPath: string, files: readonly string[]): void {
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  const target = real(jsonPath);
+  if (files.some((file) => real(file) === target))
+    throw new AnalyzeError('BAD_JSON_PATH', `--json ${jsonPath} is one of the recordings to analyse`);
 }

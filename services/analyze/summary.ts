@@ -112,10 +112,30 @@ export function summariseDynamics(
     overtalkCount: tiles.reduce((s, d) => s + d.overtalkCount, 0),
     overtalkS: tiles.reduce((s, d) => s + d.overtalkMs, 0) / 1000,
     mutualSilenceS: tiles.reduce((s, d) => s + d.mutualSilenceMs, 0) / 1000,
-    longestMutualSilenceS: max(tiles.map((d) => d.longestMutualSilenceMs)) / 1000 || 0,
+    longestMutualSilenceS: longestMutualSilenceMs(tiles) / 1000,
     agentResponseLatencyMs: median(tiles.flatMap((d) => d.agentResponseLatencyMs)),
     customerResponseLatencyMs: median(tiles.flatMap((d) => d.customerResponseLatencyMs)),
   };
+}
+
+/**
+ * The longest mutual silence: a window knows only its own (at most its 2 s), so a silence over
+ * several windows is joined from the consecutive windows silent throughout (12 s of dead air read
+ * "longest 2.0 s"). Its ends inside the windows either side are not added: a lower bound, short by
+ * at most one window at each end.
+ */
+function longestMutualSilenceMs(tiles: readonly DynamicsWindow[]): number {
+  let longest = 0;
+  let run = 0;
+  let previousEndMs = NaN;
+  for (const tile of tiles) {
+    longest = Math.max(longest, tile.longestMutualSilenceMs);
+    const silentThroughout = tile.mutualSilenceMs >= tile.endMs - tile.startMs;
+    run = silentThroughout ? (tile.startMs === previousEndMs ? run : 0) + (tile.endMs - tile.startMs) : 0;
+    previousEndMs = tile.endMs;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
 
 /** Windows per window length: 2 for 2-s windows every 1 s; 1 when they do not overlap. */

@@ -91,6 +91,11 @@ export interface FileAnalysis {
   dynamicsSummary: DynamicsSummary | null;
   /** What the reader had to work around, in words (a cut recording); absent when nothing. */
   notes?: string[];
+  /**
+   * SHA-256 (hex) of the file's bytes: an import names the call by path and content, so another
+   * recording saved under the same path is another call, not merged into the first.
+   */
+  contentSha256?: string;
 }
 
 export interface FileFailure {

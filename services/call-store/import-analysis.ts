@@ -1,6 +1,7 @@
 // Offline import: the JSON of `voice-analytics analyze <folder> --json` (or one file's result)
 // written into the call store as calls, so recordings get the same QA pages as live calls.
-// Call ids are deterministic per file path, so importing twice changes nothing. I/O: database.
+// Call ids are deterministic per file path and content, so importing twice changes nothing. I/O:
+// database.
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
@@ -34,6 +35,10 @@ const fileAnalysis = z.object({
   durationS: z.number().min(0),
   speakers: z.array(z.object({ channel: z.enum(['agent', 'customer']), windows: z.array(windowRecord) })),
   dynamics: z.array(z.record(z.string(), z.unknown())).nullable(),
+  contentSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 const fileFailure = z.object({
   file: z.string(),
@@ -43,12 +48,18 @@ const fileFailure = z.object({
 const fileResult = z.union([fileAnalysis, fileFailure]);
 const analysisDocument = z.union([z.object({ files: z.array(fileResult) }), fileResult]);
 
-/** `import-<file name>-<8 hex of the path>`: stable across re-imports of the same file. */
-export function importedCallId(file: string): string {
+/**
+ * `import-<file name>-<8 hex of the path and content>`: stable across re-imports of the same
+ * recording; another recording saved under the same path (its `contentSha256` differs) is another
+ * call (with the path alone its windows were merged into the first call's). JSON written before
+ * analyze reported the content hash: the path alone, as then.
+ */
+export function importedCallId(file: string, contentSha256?: string): string {
   const stem = basename(file, extname(file))
     .replace(/[^\w.-]/g, '_')
     .slice(0, 80);
-  return `import-${stem}-${createHash('sha256').update(file).digest('hex').slice(0, 8)}`;
+  const identity = contentSha256 ? `${file}\n${contentSha256}` : file;
+  return `import-${stem}-${createHash('sha256').update(identity).digest('hex').slice(0, 8)}`;
 }
 
 export async function importAnalysis(
@@ -71,7 +82,7 @@ export async function importAnalysis(
       result.skipped.push({ file: file.file, code: file.error.code, message: file.error.message });
       continue;
     }
-    const callId = importedCallId(file.file);
+    const callId = importedCallId(file.file, file.contentSha256);
     const tenant = options.tenant ?? 'default';
     const durationMs = Math.round(file.durationS * 1000);
     const events: unknown[] = [

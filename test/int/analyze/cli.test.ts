@@ -1,8 +1,8 @@
 // The `voice-analytics analyze` command run as a user runs it (bin/voice-analytics.js in a child
 // process) on small generated WAVs: a folder in parallel with a bad file skipped, one file, the
 // JSON output, argument errors, and the re-exec under Node 24 from an older node.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,69 @@ describe('voice-analytics analyze', () => {
       );
       expect(r.stdout).not.toContain('analysed');
       expect(existsSync(`${target}.partial`)).toBe(false);
+    }
+  });
+
+  it('refuses --json naming one of the recordings, before analysing', () => {
+    const one = join(calls, 'call-1.wav');
+    const before = readFileSync(one);
+    for (const [input, target] of [
+      [one, one],
+      [calls, join(calls, 'day2', 'call-3.wav')],
+    ]) {
+      const r = cli(['analyze', input, '--model', model, '--json', target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(
+        /^voice-analytics: BAD_JSON_PATH: --json .* is one of the recordings to analyse$/,
+      );
+    }
+    expect(readFileSync(one)).toEqual(before);
+  });
+
+  it('finishes the run and its JSON when its reader stops early (| head)', async () => {
+    const out = join(dir, 'piped.json');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'analyze', calls, '--model', model, '--json', out, '--jobs', '2'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    // The reader goes away after the first line, as head -1 does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(1); // the bad files of the folder, as without a pipe
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { files: unknown[] }).files.length).toBeGreaterThan(3);
+  });
+
+  it('skips a folder it cannot list and analyses the rest (exit 1)', () => {
+    // Root reads any folder: the run is then made as "nobody", as a user without the rights.
+    const root = process.getuid?.() === 0;
+    const tree = join(dir, 'perm');
+    mkdirSync(join(tree, 'locked'), { recursive: true });
+    writeFileSync(join(tree, 'ok.wav'), readFileSync(join(calls, 'call-1.wav')));
+    writeFileSync(join(tree, 'locked', 'hidden.wav'), readFileSync(join(calls, 'call-1.wav')));
+    for (const path of [dir, tree]) chmodSync(path, 0o755);
+    chmodSync(model, 0o644);
+    chmodSync(join(tree, 'ok.wav'), 0o644);
+    chmodSync(join(tree, 'locked'), 0o000);
+    try {
+      const run = spawnSync(process.execPath, [BIN, 'analyze', tree, '--model', model], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        ...(root ? { uid: 65534, gid: 65534 } : {}),
+      });
+      expect(run.stderr).toContain(
+        `${join(tree, 'locked')}: skipped (FOLDER_UNREADABLE: cannot list it, EACCES)`,
+      );
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stdout).toContain('1 file analysed, 1 folder unreadable');
+      expect(run.status).toBe(1);
+    } finally {
+      chmodSync(join(tree, 'locked'), 0o755);
     }
   });
 

@@ -73,18 +73,23 @@ describe('voice-analytics analyze --store', () => {
     expect(first.stdout).toContain(`2 calls stored in PGlite ${dataDir}`);
 
     const analysis = JSON.parse(readFileSync(out, 'utf8')) as {
-      files: { file: string; speakers: { channel: string; windows: unknown[] }[]; dynamics: unknown[] }[];
+      files: {
+        file: string;
+        contentSha256: string;
+        speakers: { channel: string; windows: unknown[] }[];
+        dynamics: unknown[];
+      }[];
     };
     const before = await withStore(async (store) => {
       const found = await store.searchCalls(ADMIN, parseSearchQuery({ tenant: 'acme' }));
       expect(found.calls.map((c) => c.callId).sort()).toEqual(
-        analysis.files.map((f) => importedCallId(f.file)).sort(),
+        analysis.files.map((f) => importedCallId(f.file, f.contentSha256)).sort(),
       );
       for (const call of found.calls) {
         expect(call).toMatchObject({ agentId: 'a-7', queue: 'import', status: 'ended', source: 'import' });
       }
       for (const file of analysis.files) {
-        const timeline = await store.getTimeline(ADMIN, importedCallId(file.file), null);
+        const timeline = await store.getTimeline(ADMIN, importedCallId(file.file, file.contentSha256), null);
         for (const speaker of file.speakers) {
           const lanes = timeline.speakers[speaker.channel as 'agent' | 'customer'];
           expect(speaker.windows.length).toBeGreaterThan(0);
@@ -111,6 +116,29 @@ describe('voice-analytics analyze --store', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`2 calls stored in PGlite ${dataDir}`);
     expect(await withStore(rowCounts)).toEqual(before);
+
+    // Another recording saved under call-a's path is another call: with the path alone as its id,
+    // its windows were merged into call-a's (12 s of one call, 36 windows of two).
+    const other = { sampleRateHz: 8000, channels: [voice(7, 8000, 100), voice(7, 8000, 210, 7)] };
+    writeFileSync(join(calls, 'call-a.wav'), encodeWav(other, 'pcm16'));
+    const third = cli([
+      'analyze',
+      join(calls, 'call-a.wav'),
+      '--model',
+      model,
+      '--store',
+      '--tenant',
+      'acme',
+    ]);
+    expect(third.code, third.stderr).toBe(0);
+    const after = await withStore(rowCounts);
+    expect(after.calls).toBe(3);
+    expect(after.speaker_windows).toBeGreaterThan(before.speaker_windows);
+    await withStore(async (store) => {
+      const first = analysis.files.find((f) => f.file.endsWith('call-a.wav'))!;
+      const timeline = await store.getTimeline(ADMIN, importedCallId(first.file, first.contentSha256), null);
+      expect(timeline.speakers.agent.windows.startMs).toHaveLength(first.speakers[0].windows.length);
+    });
   }, 600_000);
 
   it('refuses a PGlite folder another process has open, with STORE_LOCKED and exit code 2', async () => {

@@ -92,6 +92,22 @@ describe('summariseDynamics', () => {
     customerResponseLatencyMs: [],
   });
 
+  it('joins a mutual silence over several windows (a window holds at most its own 2 s)', () => {
+    const tile = (i: number, silentMs: number, longestMs: number): DynamicsWindow => ({
+      ...dyn(i, 0, []),
+      mutualSilenceMs: silentMs,
+      longestMutualSilenceMs: longestMs,
+    });
+    // 2-s windows every 1 s: tiles are the even ones; 0–2 s speech, 2–14 s silent, 14–16 s speech.
+    const tiles = Array.from({ length: 16 }, (_, i) =>
+      i >= 2 && i < 14 ? tile(i, 2000, 2000) : tile(i, 300, 300),
+    );
+    expect(summariseDynamics(tiles, [], []).longestMutualSilenceS).toBeCloseTo(12);
+    // A silent stretch broken by speech counts its longest part.
+    tiles[8] = tile(8, 1200, 700);
+    expect(summariseDynamics(tiles, [], []).longestMutualSilenceS).toBeCloseTo(6);
+  });
+
   it('counts each moment once over 2-s windows every 1 s', () => {
     const d = summariseDynamics(
       [dyn(0, 300, [200]), dyn(1, 300, [200]), dyn(2, 0, [600]), dyn(3, 0, [600])],
