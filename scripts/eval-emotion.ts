@@ -32,7 +32,9 @@ import { loadShippedModel, shippedModelPath } from './lib/emotion-data/shipped-m
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const r4 = (v: number | null): number | null =>
   v === null || !Number.isFinite(v) ? null : Math.round(v * 1e4) / 1e4;
-const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+// A mean over nothing is no figure (null in the JSON), not 0: arousal-only data has no class UAR.
+const sum = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0);
+const mean = (v: readonly number[]): number => (v.length === 0 ? NaN : sum(v) / v.length);
 
 /** Usage and data errors end the run with one line (and what to do) and exit code 2 (no stack trace). */
 function fail(error: unknown, given?: DataArgs): never {
@@ -56,6 +58,8 @@ try {
     process.exit(0);
   }
   calls = loadCalls(args.dataDirs, log);
+  // Read before the folds: a bad EMOTION_MODEL_PATH is one line and exit 2, not a worker's stack.
+  loadShippedModel();
 } catch (error) {
   fail(error, args);
 }
@@ -70,10 +74,17 @@ const emotionClasses = (corpus: string): number =>
       .filter((c) => c.corpus === corpus)
       .flatMap((c) => c.clips.flatMap((x) => (x.label === null || x.label === 'surprise' ? [] : [x.label]))),
   ).size;
-const withClasses = new Set([...speakersByCorpus.keys()].filter((corpus) => emotionClasses(corpus) >= 2));
+// …and two speakers: a fold is judged on speakers its model did not train on.
+const withinProblem = (corpus: string): string | null =>
+  emotionClasses(corpus) < 2
+    ? 'fewer than 2 emotion classes'
+    : new Set(speakersByCorpus.get(corpus)).size < 2
+      ? 'one speaker'
+      : null;
+const withClasses = new Set([...speakersByCorpus.keys()].filter((corpus) => withinProblem(corpus) === null));
 for (const corpus of speakersByCorpus.keys())
   if (!args.locoOnly && !withClasses.has(corpus))
-    log(`${corpus}: no within-corpus folds (fewer than 2 emotion classes): its within_* figures are null`);
+    log(`${corpus}: no within-corpus folds (${withinProblem(corpus)}): its within_* figures are null`);
 const folds = await runFolds(args.dataDirs, foldSpecs(speakersByCorpus, !args.locoOnly, withClasses), log);
 const of = (kind: FoldResult['spec']['kind'], corpus: string): FoldResult[] =>
   folds.filter((f) => f.spec.kind === kind && f.spec.corpus === corpus);
@@ -116,8 +127,7 @@ const pooled = folds.filter((f) => f.spec.kind === 'loco');
 const confidence = pooled.map((f) => confidenceFigures(f.call, f.enterConfidence));
 const labelledCount = pooled.map((f) => f.call.filter((x) => x.targets.label >= 0).length);
 const weighted = (k: 'ece' | 'uncertainShare'): number =>
-  confidence.reduce((s, c, i) => s + c[k] * labelledCount[i], 0) /
-  Math.max(1, mean(labelledCount) * labelledCount.length);
+  confidence.reduce((s, c, i) => s + c[k] * labelledCount[i], 0) / Math.max(1, sum(labelledCount));
 const confidentCount = confidence.map((c, i) => (1 - c.uncertainShare) * labelledCount[i]);
 const alerts = pooled.flatMap((f) => f.alerts);
 // The "tense" cue shown instead of "uncertain" (pipelines/emotion/shown-state.ts), on clips with

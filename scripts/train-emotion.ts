@@ -4,8 +4,18 @@
 // versioned model file (default models/emotion-v2.json). Deterministic: the same data and code give
 // a byte-identical file; `--check` compares with the existing file instead (exit 1 if it differs).
 // I/O: reads the corpora and the feature cache, writes the model.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { makeFolders } from '../services/shared/make-folders.ts';
 import { FUNCTIONAL_NAMES } from '../pipelines/dsp/index.ts';
 import { parseEmotionModel } from '../pipelines/emotion/index.ts';
 import { HELD_OUT_SPEAKERS, recipeFor } from '../pipelines/emotion/train/config.ts';
@@ -38,6 +48,17 @@ if (args.help) {
 }
 const own = args.dataDirs.length > 0;
 const modelPath = args.out ?? (own ? 'models/emotion-own.json' : 'models/emotion-v2.json');
+// Before the fit (minutes): a path that cannot take the model is found now, not after it.
+if (!args.check) {
+  try {
+    writableModelPath(modelPath);
+  } catch (error) {
+    log(
+      `train:emotion: USAGE: --out ${modelPath} cannot be written (${(error as Error).message})\n${USAGE.train}`,
+    );
+    process.exit(2);
+  }
+}
 const kept = (c: { speaker: string }): boolean => own || !HELD_OUT_SPEAKERS.includes(c.speaker);
 let calls: SpeakerCall[];
 let augmented: SpeakerCall[];
@@ -61,7 +82,8 @@ const model = parseEmotionModel(
     name: own ? 'emotion-own' : recipe.name,
     featureNames: FUNCTIONAL_NAMES,
     training: {
-      ...recipe.training,
+      // The demo speakers held out of the shipped model mean nothing for a user's own data.
+      ...(own ? { seed: recipe.training.seed } : recipe.training),
       data: own ? 'user data (--data)' : 'EmoDB, ASED, nEMO, EMOVO, SAVEE, TESS, BAVED (8 kHz µ-law)',
       ...(own ? {} : { dspProbe: dspProbe(calls.filter((c) => PROBE_SPEAKERS.includes(c.speaker))) }),
     },
@@ -79,8 +101,15 @@ if (args.check) {
   process.stdout.write(`${JSON.stringify({ reproduced: same, model: modelPath })}\n`);
   process.exit(same ? 0 : 1);
 }
-mkdirSync(dirname(modelPath), { recursive: true });
-writeFileSync(modelPath, text);
+writeFileSync(`${modelPath}.partial`, text);
+renameSync(`${modelPath}.partial`, modelPath);
 process.stdout.write(
   `${JSON.stringify({ model: modelPath, speakers: calls.length, corpora, thresholds: model.thresholds, heads: model.training.heads })}\n`,
 );
+
+/** Creates the model's folder and proves a file can be written beside the model (then removes it). */
+function writableModelPath(path: string): void {
+  makeFolders(dirname(resolve(path)));
+  closeSync(openSync(`${path}.partial`, 'w'));
+  rmSync(`${path}.partial`);
+}

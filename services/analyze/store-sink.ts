@@ -1,8 +1,8 @@
 // `analyze --store`: writes each analysed file into the call store as its result arrives, one
 // import at a time in arrival order, so a recording gets the same QA pages as a live call. A file
 // that fails to import is reported and the others go on. I/O: database (PostgreSQL or PGlite).
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { makeFolders } from '../shared/make-folders.ts';
 import type { StoreTarget } from './args.ts';
 import { AnalyzeError, describeError } from './errors.ts';
 import { pgliteHolders } from './store-lock.ts';
@@ -40,21 +40,10 @@ export type OpenAnalysisStore = (location: {
 
 export const DEFAULT_STORE_DATA_DIR = '.data/call-store';
 
-/**
- * Creates the PGlite folder and its missing parents one at a time: a path through a file, or one
- * that cannot be written, is STORE_OPEN_FAILED naming it (it was an ENOTDIR stack trace), and a
- * folder under /proc fails at once (a recursive mkdir there looped at full CPU).
- */
+/** The PGlite folder (shared/make-folders.ts): a path it cannot create is STORE_OPEN_FAILED naming it. */
 function makeFolder(dir: string): void {
-  const missing: string[] = [];
-  for (let p = dir; !existsSync(p); p = dirname(p)) {
-    missing.unshift(p);
-    if (dirname(p) === p) break;
-  }
   try {
-    const nearest = missing.length > 0 ? dirname(missing[0]) : dir;
-    if (!statSync(nearest).isDirectory()) throw new Error(`${nearest} is not a folder`);
-    for (const p of missing) mkdirSync(p);
+    makeFolders(dir);
   } catch (err) {
     throw new AnalyzeError(
       'STORE_OPEN_FAILED',

@@ -33,4 +33,6 @@ export interface CorpusLoader {
  * is malformed; DATA_AUDIO: a listed file is not usable audio; DATA_TOO_FEW: too little to fit or
  * judge a model.
  */
-export class DataError extends CodedError<'DATA_MISSING' | 'DATA_MANIFEST' | 'DATA_AUDIO' | 'DATA_TOO_FEW'> {}
+export class DataError extends CodedError<
+  'DATA_MISSING' | 'DATA_MANIFEST' | 'DATA_AUDIO' | 'DATA_TOO_FEW' | 'MODEL_INVALID'
+> {}

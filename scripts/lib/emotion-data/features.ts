@@ -6,10 +6,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createChannelAnalyzer, encodeMuLaw, FUNCTIONAL_NAMES } from '../../../pipelines/dsp/index.ts';
+import {
+  createChannelAnalyzer,
+  DspError,
+  encodeMuLaw,
+  FUNCTIONAL_NAMES,
+} from '../../../pipelines/dsp/index.ts';
 import type { SpeakerWindow } from '../../../pipelines/dsp/types.ts';
 import { EVIDENCE_MEASURES, evidenceMeasures } from '../../../pipelines/emotion/evidence.ts';
-import type { Clip } from '../corpora/clip.ts';
+import { DataError, type Clip } from '../corpora/clip.ts';
 import { CALL_RATE_HZ, clipSamples8k } from './clip-audio.ts';
 import { GAP_MS, layoutCall, seedOf } from './call-layout.ts';
 import { openerLayout } from './opener-layout.ts';
@@ -90,6 +95,16 @@ function withNoise(samples: Float32Array, parts: readonly Float32Array[], seed: 
   return Float32Array.from(samples, (x) => x + level * rng.normal());
 }
 
+/** A clip's 8 kHz audio; a rate the resampler does not take (1 Hz) is the clip's DATA_AUDIO, named. */
+function clipAudio(path: string): Float32Array {
+  try {
+    return clipSamples8k(path);
+  } catch (error) {
+    if (error instanceof DspError) throw new DataError('DATA_AUDIO', `${path}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Analyses one speaker: the call and (clean only) each clip alone. */
 export function analyseSpeaker(
   corpus: string,
@@ -98,7 +113,7 @@ export function analyseSpeaker(
   condition: Condition = 'clean',
   opener?: string,
 ): SpeakerCall {
-  const parts = clips.map((c) => clipSamples8k(c.path));
+  const parts = clips.map((c) => clipAudio(c.path));
   const durations = parts.map((p) => (p.length * 1000) / CALL_RATE_HZ);
   const segments =
     opener === undefined

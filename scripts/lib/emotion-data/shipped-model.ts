@@ -7,19 +7,26 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEmotionModel } from '../../../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../../../pipelines/emotion/index.ts';
+import { DataError } from '../corpora/clip.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/** EMOTION_MODEL_PATH from the working folder, as the classifier reads it; else the repo's model. */
 export function shippedModelPath(): string {
-  return resolve(REPO, process.env.EMOTION_MODEL_PATH ?? 'models/emotion-v2.json');
+  const given = process.env.EMOTION_MODEL_PATH;
+  return given ? resolve(given) : resolve(REPO, 'models/emotion-v2.json');
 }
 
-/** The shipped model, parsed; throws (with the path named) when it is missing or invalid. */
+/** The shipped model, parsed; MODEL_INVALID (naming the path) when it is missing or invalid. */
 export function loadShippedModel(): EmotionModel {
   const path = shippedModelPath();
   try {
     return parseEmotionModel(JSON.parse(readFileSync(path, 'utf8')));
   } catch (error) {
-    throw new Error(`${path} is not a usable emotion model: ${(error as Error).message}`, { cause: error });
+    throw new DataError(
+      'MODEL_INVALID',
+      `${path} (EMOTION_MODEL_PATH) is not a usable emotion model: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

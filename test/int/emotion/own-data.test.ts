@@ -136,6 +136,16 @@ describe('eval:emotion and train:emotion on a user folder', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toBe(
       `eval:emotion: DATA_AUDIO: ${join(folder, first)}: the file does not start with "RIFF"`,
     );
+    // A sample rate the resampler does not take: the clip named, not a DSP stack trace.
+    writeFileSync(
+      join(folder, first),
+      encodeWav({ sampleRateHz: 1, channels: [new Float32Array(8).fill(0.5)] }, 'pcm16'),
+    );
+    const rate = run('eval-emotion.ts', ['--data', folder, '--loco-only']);
+    expect(rate.code).toBe(2);
+    expect(rate.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^eval:emotion: DATA_AUDIO: ${join(folder, first)}: `),
+    );
     const flag = run('eval-emotion.ts', ['--data', folder, '--check']);
     expect([flag.code, flag.stderr.split('\n')[0]]).toEqual([
       2,
@@ -146,5 +156,51 @@ describe('eval:emotion and train:emotion on a user folder', () => {
       2,
       `train:emotion: --out ${dir} is a folder: give a file name, e.g. ${dir}/emotion-own.json`,
     ]);
+  });
+
+  it('refuses before fitting an --out it cannot write, a label of too few clips, and a bad EMOTION_MODEL_PATH', () => {
+    // Checked first: under /proc a recursive mkdir spun at full CPU once the fit was done.
+    for (const target of ['/proc/va-probe/m.json', join(dir, 'three', 'manifest.csv', 'm.json')]) {
+      const r = run('train-emotion.ts', ['--data', join(dir, 'three'), '--out', target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(
+        new RegExp(`^train:emotion: USAGE: --out ${target} cannot be written`),
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    // Two clips of each label: the fit would be certain of everything. One line naming the labels.
+    const folder = join(dir, 'tiny');
+    writeFolder(folder, () => true);
+    const rows = readFileSync(join(folder, 'manifest.csv'), 'utf8').trim().split('\n');
+    const kept = new Map<string, number>();
+    const few = rows.slice(1).filter((row) => {
+      const key = `${row.split(',')[2]}/${row.split(',')[6]}`;
+      kept.set(key, (kept.get(key) ?? 0) + 1);
+      return kept.get(key)! <= 1;
+    });
+    writeFileSync(join(folder, 'manifest.csv'), `${[rows[0], ...few].join('\n')}\n`);
+    const tiny = run('train-emotion.ts', ['--data', folder, '--out', join(dir, 'tiny.json')]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr.trim().split('\n').at(-1)).toMatch(
+      /^train:emotion: DATA_TOO_FEW: each emotion label needs at least 5 clips \(/,
+    );
+    const model = spawnSync(
+      process.execPath,
+      [join(REPO, 'scripts', 'eval-emotion.ts'), '--data', join(dir, 'three')],
+      {
+        cwd: REPO,
+        env: {
+          ...process.env,
+          EMOTION_CACHE_DIR: join(dir, 'cache'),
+          EMOTION_MODEL_PATH: join(dir, 'three', 'manifest.csv'),
+        },
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
+    expect(model.status).toBe(2);
+    expect(model.stderr.trim().split('\n').at(-1)).toMatch(
+      /^eval:emotion: MODEL_INVALID: .*manifest\.csv \(EMOTION_MODEL_PATH\) is not a usable emotion model/,
+    );
   });
 });
