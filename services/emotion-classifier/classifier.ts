@@ -3,8 +3,8 @@
 // COMMIT_HOLD_MAX_RECORDS behind) so a successor rebuilds the baselines by replay, without
 // producing again the events its predecessor produced (the replay mark of the commit). In-process callable (tests, benchmark); main.ts
 // wires it to the process. I/O: Kafka, the model file, the ops HTTP server, timers.
-import { createEmotionTracker, parseEmotionModel } from '../../pipelines/emotion/index.ts';
-import { readConfigFile } from '../shared/config.ts';
+import { createEmotionTracker, parseEmotionModel, type EmotionModel } from '../../pipelines/emotion/index.ts';
+import { ConfigError, readConfigFile } from '../shared/config.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { metricBuilders } from '../shared/metric-builders.ts';
@@ -27,10 +27,9 @@ export async function startEmotionClassifier(
   config: EmotionClassifierConfig,
   options: { handleSignals?: boolean; logger?: Logger } = {},
 ): Promise<EmotionClassifier> {
-  // Read and validate the model before touching Kafka: a bad model file is a config error.
-  const model = parseEmotionModel(
-    JSON.parse(readConfigFile('EMOTION_MODEL_PATH', config.EMOTION_MODEL_PATH)),
-  );
+  // Read and validate the model before touching Kafka: a bad model file is a config error naming
+  // the variable and the file (it was START_FAILED, or MODEL_FORMAT naming neither).
+  const model = modelOf(config.EMOTION_MODEL_PATH);
   const base = await bootService({
     service: SERVICE,
     config,
@@ -108,4 +107,15 @@ export async function startEmotionClassifier(
     group: config.EMOTION_GROUP_ID,
   });
   return { base, runner, trackers, stop: (reason = 'stop') => base.shutdown.run(reason) };
+}
+
+function modelOf(path: string): EmotionModel {
+  const text = readConfigFile('EMOTION_MODEL_PATH', path);
+  try {
+    return parseEmotionModel(JSON.parse(text));
+  } catch (error) {
+    throw new ConfigError([
+      `EMOTION_MODEL_PATH: "${path}" is not an emotion model: ${(error as Error).message}`,
+    ]);
+  }
 }

@@ -148,10 +148,18 @@ function webhookTargetsOf(
     : loaded.ROUTING_TENANT_WEBHOOKS
       ? 'ROUTING_TENANT_WEBHOOKS'
       : null;
+  // A key with no receiver of its own is a half-done setup: said, not ignored.
+  const strayKey =
+    loaded.ROUTING_WEBHOOK_SECRET && !loaded.ROUTING_WEBHOOK_URL
+      ? [
+          `ROUTING_WEBHOOK_SECRET: unset it, or set ROUTING_WEBHOOK_URL${variable ? ` (${variable} holds each tenant's key)` : ''}`,
+        ]
+      : [];
   if (variable === null) {
     const { ROUTING_WEBHOOK_URL: url, ROUTING_WEBHOOK_SECRET: secret } = loaded;
-    return { targets: new Map(url && secret ? [[EVERY_TENANT, { url, secret }]] : []), problems: [] };
+    return { targets: new Map(url && secret ? [[EVERY_TENANT, { url, secret }]] : []), problems: strayKey };
   }
+  if (strayKey.length > 0) return { targets: new Map(), problems: strayKey };
   if (loaded.ROUTING_TENANT_WEBHOOKS_FILE && loaded.ROUTING_TENANT_WEBHOOKS)
     return {
       targets: new Map(),

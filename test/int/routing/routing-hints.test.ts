@@ -279,6 +279,7 @@ describe('routing-service', () => {
       acme: 'routing-webhook-acme-key-fedcba9876543210',
     };
     const { topics, producer, seen } = await setup('', {
+      ROUTING_WEBHOOK_SECRET: '', // the per-tenant entries hold the keys
       ROUTING_TENANT_WEBHOOKS: JSON.stringify({
         demo: { url: demoHook.url, secret: keys.demo },
         acme: { url: acmeHook.url, secret: keys.acme },

@@ -64,6 +64,15 @@ describe('production mode refuses to start', () => {
     );
   });
 
+  it('emotion classifier with a file that is not a model: one line naming EMOTION_MODEL_PATH, exit 2', async () => {
+    const notModel = join(dir, 'not-a-model.json');
+    writeFileSync(notModel, '{"format": "something else"}');
+    expectConfigInvalid(
+      await runToExit('emotion-classifier', { EMOTION_MODEL_PATH: notModel, KAFKA_ALLOW_PLAINTEXT: 'true' }),
+      /EMOTION_MODEL_PATH: ".*not-a-model\.json" is not an emotion model/,
+    );
+  });
+
   it('routing service with a misspelt VA_MODE: one line naming it, exit 2, no stack trace', async () => {
     // The start-error handler re-reads the run mode for the Kafka TLS check: it threw again there.
     expectConfigInvalid(

@@ -65,4 +65,25 @@ describe('config values refused at start', () => {
       problems(() => loadRoutingServiceConfig({ ...base, ROUTING_TENANT_WEBHOOKS: tenants })).join(' '),
     ).toMatch(/ROUTING_TENANT_WEBHOOKS.*must not carry user:password@/);
   });
+
+  it('refuses a webhook key without its URL (set alone, or beside per-tenant receivers)', () => {
+    const secret = 'k'.repeat(8) + 'Zq4mT8vL2xR7nB3kW9cY6hJ1Zq4mT8vL';
+    expect(problems(() => loadRoutingServiceConfig({ ...base, ROUTING_WEBHOOK_SECRET: secret }))).toEqual([
+      'ROUTING_WEBHOOK_SECRET: unset it, or set ROUTING_WEBHOOK_URL',
+    ]);
+    const tenants = JSON.stringify({
+      acme: { url: 'https://hooks.example/h', secret: secret.replace('k', 'j') },
+    });
+    expect(
+      problems(() =>
+        loadRoutingServiceConfig({
+          ...base,
+          ROUTING_WEBHOOK_SECRET: secret,
+          ROUTING_TENANT_WEBHOOKS: tenants,
+        }),
+      ),
+    ).toEqual([
+      "ROUTING_WEBHOOK_SECRET: unset it, or set ROUTING_WEBHOOK_URL (ROUTING_TENANT_WEBHOOKS holds each tenant's key)",
+    ]);
+  });
 });
