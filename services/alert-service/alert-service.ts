@@ -132,8 +132,8 @@ function serviceAuth(config: AlertServiceConfig, logger: Logger): Auth {
   if (!config.jwtSecret) logger.warn('JWT_SECRET unset: a random key is used, tokens end with this process');
   return createAuth({
     secret: config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : randomBytes(32),
-    issuer: config.ALERT_JWT_ISSUER,
-    audience: config.ALERT_JWT_AUDIENCE,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
     tokenTtlS: config.ALERT_TOKEN_TTL_S,
     jwks: config.ALERT_JWKS_URL
       ? {

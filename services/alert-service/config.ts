@@ -32,8 +32,9 @@ export const alertServiceEnv = z.object({
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   /** Deprecated name of JWT_SECRET, still read for one release (with a warning at start). */
   ALERT_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
-  ALERT_JWT_ISSUER: z.string().min(1).default('va-alert-service'),
-  ALERT_JWT_AUDIENCE: z.string().min(1).default('va-pages'),
+  /** The page tokens' claims: the names (and values) the call store verifies them with. */
+  JWT_ISSUER: z.string().min(1).default('va-alert-service'),
+  JWT_AUDIENCE: z.string().min(1).default('va-pages'),
   ALERT_TOKEN_TTL_S: intVar({ min: 60, max: 7 * 24 * 3600, def: 8 * 3600 }),
   /** Optional external issuer: its JWKS URL, issuer and audience (all three). */
   ALERT_JWKS_URL: z.url().optional(),

@@ -24,7 +24,7 @@ export function startHistoryLines(
   const client = createHistoryClient({
     service: 'alert-service',
     baseUrl: config.ALERT_HISTORY_URL,
-    tokens: { secret: new TextEncoder().encode(config.serviceKey), issuer: config.ALERT_JWT_ISSUER },
+    tokens: { secret: new TextEncoder().encode(config.serviceKey), issuer: config.JWT_ISSUER },
     timeoutMs: config.ALERT_HISTORY_TIMEOUT_MS,
     cacheMs: config.ALERT_HISTORY_CACHE_MS,
     windowDays: config.ALERT_HISTORY_WINDOW_DAYS,

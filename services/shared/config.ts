@@ -30,6 +30,10 @@ export const RENAMED_VARIABLES: Readonly<Record<string, string>> = {
   TOPIC_ROUTING: 'ROUTING_TOPIC',
   TOPIC_DEADLETTER: 'DEADLETTER_TOPIC',
   CONSUMER_GROUP: 'STORE_GROUP_ID',
+  // One name for the page tokens' claims in the alert service (which issues them) and the call
+  // store (which verifies them): changing one of two names broke QA logins with no start error.
+  ALERT_JWT_ISSUER: 'JWT_ISSUER',
+  ALERT_JWT_AUDIENCE: 'JWT_AUDIENCE',
 };
 
 /**

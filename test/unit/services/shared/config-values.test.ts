@@ -86,4 +86,12 @@ describe('config values refused at start', () => {
       "ROUTING_WEBHOOK_SECRET: unset it, or set ROUTING_WEBHOOK_URL (ROUTING_TENANT_WEBHOOKS holds each tenant's key)",
     ]);
   });
+
+  it("names the page tokens' claims as the call store does: the old alert-service names are refused", () => {
+    expect(problems(() => loadAlertServiceConfig({ ...base, ALERT_JWT_ISSUER: 'my-idp' }))).toEqual([
+      'ALERT_JWT_ISSUER: renamed JWT_ISSUER; set JWT_ISSUER instead',
+    ]);
+    const config = loadAlertServiceConfig({ ...base, JWT_ISSUER: 'my-idp', JWT_AUDIENCE: 'my-pages' });
+    expect([config.JWT_ISSUER, config.JWT_AUDIENCE]).toEqual(['my-idp', 'my-pages']);
+  });
 });
