@@ -91,12 +91,27 @@ describe('docker-compose.yml', () => {
     expect(key('call-store')).toEqual(['JWT_SECRET']);
   });
 
-  it('Prometheus scrapes only services that exist and expose the scraped port', () => {
+  it('Prometheus scrapes only services that exist and expose the scraped port, every replica of a scaled one', () => {
     const prometheus = parse(readFileSync('deploy/prometheus/prometheus.yml', 'utf8')) as {
-      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+      scrape_configs: {
+        job_name: string;
+        static_configs?: { targets: string[] }[];
+        dns_sd_configs?: { names: string[]; type: string; port: number }[];
+      }[];
     };
-    const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
+    const targets = prometheus.scrape_configs.flatMap((job) => [
+      ...(job.static_configs ?? []).flatMap((c) => c.targets),
+      ...(job.dns_sd_configs ?? []).flatMap((c) => c.names.map((name) => `${name}:${c.port}`)),
+    ]);
     expect(targets.length).toBeGreaterThan(0);
+    // The services the README scales out are found by DNS (each replica), not one fixed target.
+    for (const scaled of ['dsp-worker', 'emotion-classifier'])
+      expect(
+        prometheus.scrape_configs.find((job) => job.job_name === scaled)?.dns_sd_configs?.[0],
+      ).toMatchObject({
+        names: [scaled],
+        type: 'A',
+      });
     for (const target of targets) {
       const [host, port] = target.split(':');
       expect(compose.services[host], target).toBeDefined();
