@@ -10,6 +10,8 @@ import type { FileResult } from './types.ts';
 export interface JsonWriter {
   add(index: number, result: FileResult): void;
   close(): void;
+  /** The run was interrupted: closes and removes the partial file (nothing is written). */
+  abort(): void;
 }
 
 export function createJsonWriter(path: string, header: Record<string, unknown>): JsonWriter {
@@ -42,6 +44,12 @@ export function createJsonWriter(path: string, header: Record<string, unknown>):
         writeSync(fd, `${nextIndex === 0 ? '\n' : ',\n'}${JSON.stringify(ready)}`);
         nextIndex++;
       }
+    },
+    abort() {
+      if (closed) return;
+      closed = true;
+      closeSync(fd);
+      rmSync(partial, { force: true });
     },
     close() {
       if (closed) return;

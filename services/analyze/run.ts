@@ -72,6 +72,17 @@ export async function runAnalyze(
     progress.done();
     throw err;
   }
+  // Ctrl-C (or a stop) mid-run: no half-written <out>.partial left behind, and said so.
+  const interrupted = (signal: NodeJS.Signals) => {
+    writer?.abort();
+    progress.done();
+    io.stderr.write(
+      `interrupted (${signal})${options.jsonPath ? `: no JSON written to ${options.jsonPath}` : ''}\n`,
+    );
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const printed: ({ text: string; ok: boolean } | undefined)[] = [];
   let nextToPrint = 0;
   let failed = 0;
@@ -107,6 +118,8 @@ export async function runAnalyze(
       });
     }
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     writer?.close();
     report = await sink?.finish();
     progress.done();

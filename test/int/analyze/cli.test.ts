@@ -199,6 +199,26 @@ describe('voice-analytics analyze', () => {
     expect((JSON.parse(readFileSync(out, 'utf8')) as { files: unknown[] }).files.length).toBeGreaterThan(3);
   });
 
+  it('leaves no half-written JSON when interrupted (Ctrl-C), and says so', async () => {
+    const out = join(dir, 'interrupted.json');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'analyze', calls, '--model', model, '--json', out, '--jobs', '1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    // The first file's summary is out: the others are still to come.
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain(`interrupted (SIGINT): no JSON written to ${out}`);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('skips a folder it cannot list and analyses the rest (exit 1)', () => {
     // Root reads any folder: the run is then made as "nobody", as a user without the rights.
     const root = process.getuid?.() === 0;
