@@ -1,6 +1,7 @@
 // What the gateway gives each WebSocket adapter server (Twilio Media Streams, L16 over WebSocket,
 // AudioHook) and what it gets back: the shared session plumbing in, a port and a stop out.
 // Types only.
+import type { TlsIdentity } from './tls-identity.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SessionSettings } from './call-session.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
@@ -9,7 +10,7 @@ import type { LiveCalls } from './live-calls.ts';
 
 export interface AdapterServerOptions {
   /** wss:// with this certificate; null = plain ws:// (TLS ends at a proxy). */
-  tls: { certChain: Buffer; privateKey: Buffer } | null;
+  tls: TlsIdentity | null;
   settings: SessionSettings;
   sink: KafkaSink;
   liveCalls: LiveCalls;

@@ -1,6 +1,5 @@
 // The ingest gateway's options, validated from the environment (see the README's configuration
 // table). I/O: reads the token and TLS files the variables name.
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import {
   boolVar,
@@ -24,6 +23,7 @@ import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
 import { loadL16WsConfig, type L16WsConfig } from './l16ws/config.ts';
 import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
+import { tlsPairProblems, type TlsFiles, type TlsPair } from './tls-identity.ts';
 import { loadTwilioConfig, type TwilioConfig } from './twilio-config.ts';
 
 export const gatewayEnv = z.object({
@@ -33,6 +33,8 @@ export const gatewayEnv = z.object({
   GRPC_PORT: intVar({ min: 0, max: 65535, def: 50051 }),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
+  /** How often the TLS files are checked for a renewed certificate (tls-identity.ts). */
+  TLS_RELOAD_INTERVAL_MS: intVar({ min: 100, max: 3_600_000, def: 60_000 }),
   /** Production refuses a gateway without TLS unless this says TLS ends before it (a proxy, a
    * mesh) or the network is private. */
   GRPC_ALLOW_PLAINTEXT: boolVar(false),
@@ -94,7 +96,8 @@ export interface GatewayConfig {
   common: CommonConfig;
   grpcHost: string;
   grpcPort: number;
-  tls: { certChain: Buffer; privateKey: Buffer } | null;
+  /** The certificate and key at start, their files (watched for renewals) and how often. */
+  tls: (TlsPair & TlsFiles & { reloadIntervalMs: number }) | null;
   tenantTokens: Map<string, string>;
   settings: SessionSettings;
   idleTimeoutMs: number;
@@ -234,21 +237,14 @@ function tlsOf(c: GatewayEnv, problems: string[]): GatewayConfig['tls'] {
   if (!c.TLS_CERT_FILE || !c.TLS_KEY_FILE) return null;
   const certChain = Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE));
   const privateKey = Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE));
-  let key: KeyObject | undefined;
-  let cert: X509Certificate | undefined;
-  try {
-    key = createPrivateKey(privateKey);
-  } catch {
-    problems.push('TLS_KEY_FILE: not an unencrypted PEM private key');
-  }
-  try {
-    cert = new X509Certificate(certChain);
-  } catch {
-    problems.push('TLS_CERT_FILE: not a PEM certificate');
-  }
-  if (key && cert && !cert.checkPrivateKey(key))
-    problems.push("TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate");
-  return { certChain, privateKey };
+  problems.push(...tlsPairProblems({ certChain, privateKey }));
+  return {
+    certChain,
+    privateKey,
+    certFile: c.TLS_CERT_FILE,
+    keyFile: c.TLS_KEY_FILE,
+    reloadIntervalMs: c.TLS_RELOAD_INTERVAL_MS,
+  };
 }
 
 /** What every call session obeys, whichever intake carried it. */

@@ -1,6 +1,7 @@
 // Wires the ingest gateway: shared service base (logger, metrics, ops HTTP, Kafka, topics,
 // shutdown), the Kafka sink, the live-call registry and the gRPC server. Used by main.ts and by
 // the integration tests (in-process). I/O: network listeners and Kafka.
+import { Gauge } from 'prom-client';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import { createAudioPlacement, type AudioPlacement } from './audio-placement.ts';
 import { createAudioHookMetrics } from './audiohook/metrics.ts';
@@ -16,6 +17,7 @@ import { createL16WsMetrics } from './l16ws/metrics.ts';
 import { startL16WsServer, type L16WsServer, type L16WsServerOptions } from './l16ws/server.ts';
 import { createTwilioMetrics } from './twilio-metrics.ts';
 import { startTwilioServer, type TwilioServer } from './twilio-server.ts';
+import { watchTlsIdentity, type TlsIdentity } from './tls-identity.ts';
 
 export const SERVICE_NAME = 'ingest-gateway';
 
@@ -67,8 +69,9 @@ export async function startGateway(
   const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key) =>
     audioPlacement?.release(key),
   );
+  const tls = tlsIdentityOf(config, base);
   const intake: Intake = {
-    tls: config.tls,
+    tls,
     settings: config.settings,
     sink,
     liveCalls,
@@ -155,4 +158,28 @@ async function startAdapters(config: GatewayConfig, base: ServiceBase, intake: I
       })
     : null;
   return { l16ws, twilio, audiohook };
+}
+
+/**
+ * The certificate the listeners serve, following renewals of its files, and its expiry as a gauge
+ * (va_tls_certificate_expiry_timestamp_seconds: alert on it before the date). Null = plaintext.
+ */
+function tlsIdentityOf(config: GatewayConfig, base: ServiceBase): TlsIdentity | null {
+  if (!config.tls) return null;
+  const identity = watchTlsIdentity(config.tls, config.tls, {
+    intervalMs: config.tls.reloadIntervalMs,
+    onProblem: (problem) => base.logger.error(problem, { code: 'TLS_RELOAD_FAILED' }),
+  });
+  const expiry = new Gauge({
+    name: 'va_tls_certificate_expiry_timestamp_seconds',
+    help: 'End of validity of the certificate the gateway serves (Unix seconds); follows renewals',
+    registers: [base.metrics.registry],
+  });
+  expiry.set(identity.notAfterMs() / 1000);
+  identity.onChange(() => {
+    expiry.set(identity.notAfterMs() / 1000);
+    base.logger.info('TLS certificate renewed', { notAfter: new Date(identity.notAfterMs()).toISOString() });
+  });
+  base.shutdown.addFinal('tls-watch', () => identity.stop());
+  return identity;
 }

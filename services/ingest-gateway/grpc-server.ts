@@ -1,6 +1,7 @@
 // The gRPC adapter: serves va.ingest.v1.Ingest/StreamCall (auth, one CallSession per stream,
 // backpressure by pausing the stream while Kafka is behind) and grpc.health.v1.Health; maps
 // IngestError statuses to gRPC codes. I/O: a gRPC server on a TCP port.
+import { grpcCredentials, type TlsIdentity } from './tls-identity.ts';
 import * as grpc from '@grpc/grpc-js';
 import { CodedError } from '../../pipelines/errors.ts';
 import { grpcServices } from '../shared/grpc-protos.ts';
@@ -25,7 +26,8 @@ export const RETRY_PUSHBACK_KEY = 'grpc-retry-pushback-ms';
 export interface GrpcServerOptions {
   host: string;
   port: number;
-  tls: { certChain: Buffer; privateKey: Buffer } | null;
+  /** TLS that follows renewals of its files; null = plaintext. */
+  tls: TlsIdentity | null;
   tokens: TokenStore;
   settings: SessionSettings;
   idleTimeoutMs: number;
@@ -154,13 +156,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   });
   server.addService(services.Ingest.service, { StreamCall: streamCall });
   server.addService(services.Health.service, health.implementation);
-  const credentials = options.tls
-    ? grpc.ServerCredentials.createSsl(
-        null,
-        [{ cert_chain: options.tls.certChain, private_key: options.tls.privateKey }],
-        false,
-      )
-    : grpc.ServerCredentials.createInsecure();
+  const credentials = options.tls ? grpcCredentials(options.tls) : grpc.ServerCredentials.createInsecure();
   // grpc-js reports a failed bind itself as a plain-text console line: keep the logs JSON lines.
   grpc.setLogger({
     error: (...args: unknown[]) => logger.warn('grpc-js', { detail: args.map(String).join(' ') }),

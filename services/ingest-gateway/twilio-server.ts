@@ -16,6 +16,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AdapterServer, AdapterServerOptions } from './adapter-server.ts';
+import { followingIdentity } from './tls-identity.ts';
 import { refuseUpgrade } from './upgrade-refusal.ts';
 import { listen, type ListeningServer } from '../shared/listen.ts';
 import { createCallSession, type CallSession } from './call-session.ts';
@@ -96,7 +97,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     response.end('Twilio Media Streams: WebSocket only\n');
   };
   const server: Server = options.tls
-    ? createHttpsServer({ cert: options.tls.certChain, key: options.tls.privateKey }, onRequest)
+    ? followingIdentity(options.tls, (tls) => createHttpsServer(tls, onRequest))
     : createHttpServer(onRequest);
 
   const refused = (code: string): void => {

@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
+import { followingIdentity } from '../tls-identity.ts';
 import { refuseUpgrade } from '../upgrade-refusal.ts';
 import { listen } from '../../shared/listen.ts';
 import { IngestError } from '../errors.ts';
@@ -71,7 +72,7 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
     response.end('AudioHook: WebSocket only\n');
   };
   const server = options.tls
-    ? createHttpsServer({ cert: options.tls.certChain, key: options.tls.privateKey }, onRequest)
+    ? followingIdentity(options.tls, (tls) => createHttpsServer(tls, onRequest))
     : createHttpServer(onRequest);
 
   const refused = (socket: Duplex, status: number, code: string, reason: string): void => {

@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
+import { followingIdentity } from '../tls-identity.ts';
 import { refuseUpgrade } from '../upgrade-refusal.ts';
 import { createSocketLimits, SocketLimitError, type SocketSlot } from '../../shared/socket-limits.ts';
 import { listen } from '../../shared/listen.ts';
@@ -361,7 +362,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
   };
 
   const server = options.tls
-    ? createHttpsServer({ cert: options.tls.certChain, key: options.tls.privateKey })
+    ? followingIdentity(options.tls, (tls) => createHttpsServer(tls))
     : createHttpServer();
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });

@@ -1,0 +1,54 @@
+// The gateway's certificate follows its files: a renewed pair replaces the one served, a pair
+// that does not load (a key of another certificate: a renewal caught half-written) is reported
+// and the pair in use kept.
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { watchTlsIdentity, type TlsPair } from '../../../../services/ingest-gateway/tls-identity.ts';
+
+const FIXTURES = join(import.meta.dirname, '../../../int/ingest/fixtures');
+const read = (name: string) => readFileSync(join(FIXTURES, name));
+
+describe('watchTlsIdentity', () => {
+  it('takes a renewed pair, and keeps the pair in use when the new files do not make one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-tls-unit-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const files = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+    const replace = (from: string, to: string) => {
+      copyFileSync(join(FIXTURES, from), `${to}.new`);
+      renameSync(`${to}.new`, to);
+    };
+    replace('test-tls.crt', files.certFile);
+    replace('test-tls.key', files.keyFile);
+    const problems: string[] = [];
+    const changes: TlsPair[] = [];
+    const identity = watchTlsIdentity(
+      files,
+      { certChain: read('test-tls.crt'), privateKey: read('test-tls.key') },
+      {
+        intervalMs: 20,
+        onProblem: (p) => problems.push(p),
+      },
+    );
+    onTestFinished(() => identity.stop());
+    identity.onChange((pair) => changes.push(pair));
+
+    // Half a renewal: the new key beside the old certificate.
+    replace('test-tls-renewed.key', files.keyFile);
+    await expect.poll(() => problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatch(
+      /renewed TLS files not used \(TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate\)/,
+    );
+    expect(identity.current().privateKey).toEqual(read('test-tls.key'));
+    expect(changes).toEqual([]);
+
+    replace('test-tls-renewed.crt', files.certFile);
+    await expect.poll(() => changes.length).toBe(1);
+    expect(identity.current()).toEqual({
+      certChain: read('test-tls-renewed.crt'),
+      privateKey: read('test-tls-renewed.key'),
+    });
+    expect(identity.notAfterMs()).toBeGreaterThan(Date.now());
+  });
+});
