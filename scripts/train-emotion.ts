@@ -109,6 +109,7 @@ process.stdout.write(
 
 /** Creates the model's folder and proves a file can be written beside the model (then removes it). */
 function writableModelPath(path: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a folder');
   makeFolders(dirname(resolve(path)));
   closeSync(openSync(`${path}.partial`, 'w'));
   rmSync(`${path}.partial`);

@@ -98,6 +98,19 @@ function coverage(startMs: number, endMs: number, lastEndMs: number): number {
   return Math.max(0, endMs - (lastEndMs >= 0 ? Math.max(startMs, lastEndMs) : startMs));
 }
 
+/**
+ * The longest alert message (a rule's template is at most 500 characters; its placeholders, the
+ * evidence above all, can fill it past that). Every consumer of va.alerts.v1 refuses a longer one
+ * (services/shared/records.ts): cut here, at the source, with an ellipsis.
+ */
+export const MAX_ALERT_MESSAGE_CHARS = 1_000;
+
+function boundedMessage(message: string): string {
+  return message.length <= MAX_ALERT_MESSAGE_CHARS
+    ? message
+    : `${message.slice(0, MAX_ALERT_MESSAGE_CHARS - 1)}…`;
+}
+
 export function renderMessage(
   template: string,
   rule: AlertRule,
@@ -182,9 +195,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       heldMs: st.heldMs,
       audience: escalated ? 'supervisor' : rule.audience,
       severity,
-      message: escalated
-        ? `Escalated, still holding after ${Math.round((endMs - st.lastFiredMs) / 1000)} s: ${message}`
-        : message,
+      message: boundedMessage(
+        escalated
+          ? `Escalated, still holding after ${Math.round((endMs - st.lastFiredMs) / 1000)} s: ${message}`
+          : message,
+      ),
       cue: rule.cue,
       evidence,
       escalationOf: escalated ? st.firedAlertId : null,

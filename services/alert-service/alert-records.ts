@@ -1,5 +1,6 @@
 // Mapping between the rules engine's alerts, the va.alerts.v1 records (AlertEvent, AlertAck) and
 // the views pushed to the pages. Pure.
+import { MAX_ALERT_MESSAGE_CHARS } from '../../pipelines/alerts/engine.ts';
 import type { AlertEvent } from '../../pipelines/alerts/index.ts';
 import { audienceOf } from '../shared/auth/alert-audience.ts';
 import type { CallOwner } from '../shared/auth/call-access.ts';
@@ -18,8 +19,15 @@ export interface AlertRecord extends AlertEventRecord {
   subject: string;
 }
 
+// The same bound as every other consumer's (shared/records.ts): the wallboard does not show an
+// alert the store and the routing service refuse.
 export const alertRecordCodec = createCodec<AlertRecord>('va.events.v1.AlertEvent', {
-  check: (v) => (v.callId && v.eventId && v.alertId ? null : 'callId, eventId and alertId are required'),
+  check: (v) =>
+    !(v.callId && v.eventId && v.alertId)
+      ? 'callId, eventId and alertId are required'
+      : v.message.length > MAX_ALERT_MESSAGE_CHARS
+        ? `message is longer than ${MAX_ALERT_MESSAGE_CHARS} characters`
+        : null,
 });
 
 export interface AlertOwner extends CallOwner {

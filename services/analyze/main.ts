@@ -21,9 +21,10 @@ export async function analyzeCommand(argv: readonly string[], openStore: OpenAna
   }
   // A reader that stops early (`| head`, a pager quit): the summaries stop, the run and its JSON
   // and store writes go on (an EPIPE had thrown out of the run and lost the JSON).
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
   try {
     return await runAnalyze(command.options, { stdout: process.stdout, stderr: process.stderr }, openStore);
   } catch (err) {

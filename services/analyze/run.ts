@@ -72,7 +72,11 @@ export async function runAnalyze(
     progress.done();
     throw err;
   }
-  // Ctrl-C (or a stop) mid-run: no half-written <out>.partial left behind, and said so.
+  // Ctrl-C (or a stop) mid-run: no half-written <out>.partial left behind, and said so. One file
+  // without --json runs on this thread and leaves nothing to clean: the default stop applies; one
+  // file with --json goes to the pool, so this thread stays free to hear the signal (on it, the
+  // signal waited for the whole file and was then dropped).
+  const inProcess = files.length === 1 && !options.jsonPath;
   const interrupted = (signal: NodeJS.Signals) => {
     writer?.abort();
     progress.done();
@@ -81,8 +85,10 @@ export async function runAnalyze(
     );
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  if (!inProcess) {
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
+  }
   const printed: ({ text: string; ok: boolean } | undefined)[] = [];
   let nextToPrint = 0;
   let failed = 0;
@@ -106,7 +112,7 @@ export async function runAnalyze(
 
   let report: Awaited<ReturnType<StoreSink['finish']>> | undefined;
   try {
-    if (files.length === 1) {
+    if (inProcess) {
       onResult(0, analyzeFile(files[0], callIds[0], options.channels, model));
     } else {
       await runPool({

@@ -82,8 +82,8 @@ export async function importAnalysis(
       result.skipped.push({ file: file.file, code: file.error.code, message: file.error.message });
       continue;
     }
-    const callId = importedCallId(file.file, file.contentSha256);
     const tenant = options.tenant ?? 'default';
+    const callId = await callIdFor(store, tenant, file);
     const durationMs = Math.round(file.durationS * 1000);
     const events: unknown[] = [
       {
@@ -127,4 +127,26 @@ export async function importAnalysis(
     result.imported.push({ file: file.file, callId, windows, rejected });
   }
   return result;
+}
+
+/**
+ * The call id of an imported recording: path and content (importedCallId), except that a
+ * recording stored before analyze reported its content keeps the path-only id it was stored
+ * under, when that call has this recording's length: importing it again after an upgrade does not
+ * store it twice, and another recording saved under that path (another length) is another call.
+ */
+async function callIdFor(
+  store: CallStore,
+  tenant: string,
+  file: { file: string; contentSha256?: string; durationS: number },
+): Promise<string> {
+  const current = importedCallId(file.file, file.contentSha256);
+  if (!file.contentSha256) return current;
+  const legacy = importedCallId(file.file);
+  const rows = await store.backend.query<{ duration_ms: number | null }>(
+    'SELECT duration_ms FROM calls WHERE tenant = $1 AND call_id = $2',
+    [tenant, legacy],
+  );
+  const sameLength = rows.some((r) => r.duration_ms === Math.round(file.durationS * 1000));
+  return sameLength ? legacy : current;
 }

@@ -216,8 +216,9 @@ function productionSecretProblems(
   }
   // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
   const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
-  for (const [tenant, token] of tenantTokens)
-    problems.push(...secretProblems(variable, token, `token of tenant "${tenant}"`));
+  [...tenantTokens.values()].forEach((token, i) =>
+    problems.push(...secretProblems(variable, token, `token of entry ${i + 1}`)),
+  );
   // Tokens and call audio must not cross a network in clear.
   if (!c.TLS_CERT_FILE && !c.GRPC_ALLOW_PLAINTEXT) {
     problems.push(
@@ -283,24 +284,23 @@ function customerRefKeysOf(
     : c.CUSTOMER_REF_KEYS;
   const own = text ? parseTenantTokens(text, variable, 'key') : new Map<string, string>();
   const keys = new Map<string, string>();
-  for (const tenant of tenantTokens.keys()) {
+  // Tenants named by their TENANT_TOKENS entry, never by name: an entry written the wrong way
+  // round makes the token the "tenant" (a hex token passes the name check).
+  [...tenantTokens.keys()].forEach((tenant, i) => {
+    const whose = `the tenant of TENANT_TOKENS entry ${i + 1}`;
     const key = own.get(tenant);
     if (key) {
       keys.set(tenant, key);
-      if (production) problems.push(...secretProblems(variable, key, `key of tenant "${tenant}"`));
+      if (production) problems.push(...secretProblems(variable, key, `key of ${whose}`));
       // Whoever holds an ingest token (a telephony platform) could test guessed numbers against
       // pseudonyms made with that same value: a key is never a tenant token.
       if ([...tenantTokens.values()].includes(key))
-        problems.push(
-          `${variable}: the key of tenant "${tenant}" is also a tenant token: use a key of its own`,
-        );
+        problems.push(`${variable}: the key of ${whose} is also a tenant token: use a key of its own`);
     } else if (production) {
-      problems.push(
-        `${variable}: no key for tenant "${tenant}" (customer references are pseudonymised per tenant)`,
-      );
+      problems.push(`${variable}: no key for ${whose} (customer references are pseudonymised per tenant)`);
     } else {
       keys.set(tenant, DEVELOPMENT_CUSTOMER_REF_KEY);
     }
-  }
+  });
   return keys;
 }

@@ -1,5 +1,6 @@
 // TypeScript shapes of every Kafka record (proto/va/events/v1) and their codecs. Field names are
 // the proto names in camelCase; enums are the friendly names of codec.ts. Pure.
+import { MAX_ALERT_MESSAGE_CHARS } from '../../pipelines/alerts/engine.ts';
 import type { Channel, DynamicsWindow, WindowMeasures } from '../../pipelines/dsp/types.ts';
 import { emotionEventProblem, featureWindowProblem, windowTimesProblem } from './window-bounds.ts';
 import type { EmotionScores } from '../../pipelines/emotion/types.ts';
@@ -165,11 +166,12 @@ export const emotionEventCodec = createCodec<EmotionEventRecord>('va.events.v1.E
   check: (v) => needsIds(v) ?? needsChannel(v) ?? emotionEventProblem(v),
 });
 /**
- * An alert's message is a rule's template (at most 500 characters) filled in: 1 000 is generous.
- * Bounded here so every consumer refuses the same record: a 700 kB message copied into a routing
- * hint made it larger than the broker takes, and the hint's partition replayed for ever.
+ * The alert engine cuts a message at MAX_ALERT_MESSAGE_CHARS (pipelines/alerts/engine.ts); a
+ * longer one on the topic did not come from it, and every consumer refuses it alike: a 700 kB
+ * message copied into a routing hint made it larger than the broker takes, and the hint's
+ * partition replayed for ever.
  */
-export const MAX_ALERT_MESSAGE_CHARS = 1_000;
+export { MAX_ALERT_MESSAGE_CHARS };
 export const alertEventCodec = createCodec<AlertEventRecord>('va.events.v1.AlertEvent', {
   check: (v) =>
     needsIds(v) ??

@@ -25,7 +25,7 @@ export function loadShippedModel(): EmotionModel {
   } catch (error) {
     throw new DataError(
       'MODEL_INVALID',
-      `${path} (EMOTION_MODEL_PATH) is not a usable emotion model: ${(error as Error).message}`,
+      `${path}${process.env.EMOTION_MODEL_PATH ? ' (EMOTION_MODEL_PATH)' : ''} is not a usable emotion model: ${(error as Error).message}`,
       { cause: error },
     );
   }

@@ -219,6 +219,54 @@ describe('voice-analytics analyze', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('hears Ctrl-C on a one-file run too (it ran on the thread that had to hear it)', async () => {
+    // 30 minutes of a call: seconds of analysis, long enough to interrupt.
+    const call = { sampleRateHz: 8000, channels: [voice(6, 8000, 120), voice(6, 8000, 230, 7)] };
+    const tile = (x: Float32Array) => {
+      const out = new Float32Array(x.length * 300);
+      for (let k = 0; k < 300; k++) out.set(x, k * x.length);
+      return out;
+    };
+    const long = join(dir, 'long.wav');
+    writeFileSync(long, encodeWav({ sampleRateHz: 8000, channels: call.channels.map(tile) }, 'pcm16'));
+    const out = join(dir, 'long.json');
+    const child = spawn(process.execPath, [BIN, 'analyze', long, '--model', model, '--json', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    setTimeout(() => child.kill('SIGINT'), 1_500);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted (SIGINT)');
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    rmSync(long);
+  });
+
+  it('finishes the run and its JSON when the reader of its errors stops early (2>&1 | head)', async () => {
+    const out = join(dir, 'stderr-piped.json');
+    // Error lines after the reader went away: several bad files among good ones.
+    const mixed = join(dir, 'mixed');
+    mkdirSync(mixed, { recursive: true });
+    for (let k = 0; k < 6; k++) {
+      writeFileSync(join(mixed, `bad-${k}.wav`), Buffer.from('RIFF\x10\x00\x00\x00WAVEjunk'));
+      writeFileSync(join(mixed, `good-${k}.wav`), readFileSync(join(calls, 'call-1.wav')));
+    }
+    const child = spawn(
+      process.execPath,
+      [BIN, 'analyze', mixed, '--model', model, '--json', out, '--jobs', '1'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    // The first error line (a bad file) is read, then the reader goes away.
+    child.stderr.once('data', () => child.stderr.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { files: unknown[] }).files).toHaveLength(12);
+  });
+
   it('skips a folder it cannot list and analyses the rest (exit 1)', () => {
     // Root reads any folder: the run is then made as "nobody", as a user without the rights.
     const root = process.getuid?.() === 0;

@@ -84,6 +84,38 @@ describe('voice-analytics analyze --store import', () => {
     expect(again.speakers.agent.windows.startMs).toEqual(timeline.speakers.agent.windows.startMs);
   });
 
+  it('keeps the path-only id of a recording stored before analyze reported its content, and only for it', async () => {
+    const model = toModel(readModelJson());
+    const analysed = (seconds: number) =>
+      analyzeAudio(
+        {
+          sampleRateHz: 8000,
+          channels: syntheticStereo(seconds),
+          encoding: 'pcm16',
+          validBits: 16,
+          missingS: 0,
+        },
+        { file: 'recordings/call-0099.wav', callId: 'offline', channels: undefined, model },
+      );
+    const options = { tenant: 'acme', startedAt: new Date('2026-11-01T10:00:00Z') };
+    const asJson = (file: object) => JSON.parse(JSON.stringify({ files: [file] }));
+    // Stored by an older analyze: no content hash, the path-only id.
+    const old = await importAnalysis(store, asJson(analysed(20)), options);
+    expect(old.imported[0].callId).toBe(importedCallId('recordings/call-0099.wav'));
+    // The same recording analysed again after the upgrade: the same call, not a second one.
+    const sha = 'a'.repeat(64);
+    const again = await importAnalysis(store, asJson({ ...analysed(20), contentSha256: sha }), options);
+    expect(again.imported[0].callId).toBe(old.imported[0].callId);
+    // Another recording saved under that path (another length): another call.
+    const other = await importAnalysis(
+      store,
+      asJson({ ...analysed(30), contentSha256: 'b'.repeat(64) }),
+      options,
+    );
+    expect(other.imported[0].callId).toBe(importedCallId('recordings/call-0099.wav', 'b'.repeat(64)));
+    expect(other.imported[0].callId).not.toBe(old.imported[0].callId);
+  });
+
   it('rejects a document that is not analyze output', async () => {
     await expect(importAnalysis(store, { files: [{ nope: true }] })).rejects.toMatchObject({
       code: 'INVALID_ANALYSIS',

@@ -184,9 +184,9 @@ describe('call store in production', () => {
 });
 
 describe('ingest gateway in production', () => {
-  it('refuses the compose default tenant token and short tokens, naming the tenant only', () => {
+  it('refuses the compose default tenant token and short tokens, naming the entry only', () => {
     const error = configError(() => loadGatewayConfig({ ...base, TENANT_TOKENS: `demo=${COMPOSE_TOKEN}` }));
-    expect(error.problems.join('\n')).toMatch(/TENANT_TOKENS: .*tenant "demo".*published default/);
+    expect(error.problems.join('\n')).toMatch(/TENANT_TOKENS: .*token of entry 1.*published default/);
     expect(error.message).not.toContain(COMPOSE_TOKEN);
     const short = 'k7Q2mX9pL4vB8nR1tY6w'; // 20 characters: fine in development, not here
     expect(
@@ -204,14 +204,33 @@ describe('ingest gateway in production', () => {
     expect(loadGatewayConfig(env).tenantTokens.size).toBe(1);
   });
 
+  it('never prints a token written as the tenant (an entry the wrong way round that parses)', () => {
+    // A hex token passes the tenant-name check, and a long tenant name the token-length check.
+    const token = randomBytes(32).toString('hex');
+    const error = configError(() =>
+      loadGatewayConfig({
+        ...base,
+        TENANT_TOKENS: `${token}=acme-corporation-eu`,
+        GRPC_ALLOW_PLAINTEXT: 'true',
+      }),
+    );
+    expect(error.problems.join('\n')).toMatch(/TENANT_TOKENS: the token of entry 1 is shorter than 32/);
+    expect(error.problems.join('\n')).toMatch(
+      /CUSTOMER_REF_KEYS: no key for the tenant of TENANT_TOKENS entry 1/,
+    );
+    expect(error.message).not.toContain(token);
+  });
+
   it('needs a strong customer-reference key for every tenant', () => {
     const env = { ...base, TENANT_TOKENS: `acme=${strong()},beta=${strong()}`, GRPC_ALLOW_PLAINTEXT: 'true' };
     const weak = 'k7Q2mX9pL4vB8nR1tY6w';
     const problems = configError(() =>
       loadGatewayConfig({ ...env, CUSTOMER_REF_KEYS: `acme=${weak}` }),
     ).problems.join('\n');
-    expect(problems).toMatch(/CUSTOMER_REF_KEYS: .*key of tenant "acme".*shorter than 32/);
-    expect(problems).toMatch(/CUSTOMER_REF_KEYS: no key for tenant "beta"/);
+    expect(problems).toMatch(
+      /CUSTOMER_REF_KEYS: .*key of the tenant of TENANT_TOKENS entry 1.*shorter than 32/,
+    );
+    expect(problems).toMatch(/CUSTOMER_REF_KEYS: no key for the tenant of TENANT_TOKENS entry 2/);
     expect(problems).not.toContain(weak);
     // Development pseudonymises with the published development key instead of refusing.
     const dev = loadGatewayConfig({ ...env, NODE_ENV: 'test' });
@@ -229,7 +248,7 @@ describe('ingest gateway in production', () => {
       }),
     );
     expect(gateway.problems).toEqual([
-      'CUSTOMER_REF_KEYS: the key of tenant "acme" is also a tenant token: use a key of its own',
+      'CUSTOMER_REF_KEYS: the key of the tenant of TENANT_TOKENS entry 1 is also a tenant token: use a key of its own',
     ]);
     const key = strong();
     const routing = configError(() =>
