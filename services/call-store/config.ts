@@ -119,6 +119,7 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   const plaintext = databaseTlsProblem(
     env.DATABASE_URL,
     ['true', '1'].includes(env.DATABASE_ALLOW_PLAINTEXT ?? ''),
+    env.PGSSLMODE,
   );
   if (plaintext) problems.push(plaintext);
   const users = env.STORE_USERS_FILE;

@@ -3,11 +3,18 @@
 // unless DATABASE_ALLOW_PLAINTEXT=true says the database is on a private network (or a Unix
 // socket). `pg` reads `sslmode` (libpq's names) and `ssl` from the URL. Pure.
 
-/** libpq's modes that encrypt whatever the server offers (prefer/allow may fall back to clear). */
-const ENCRYPTING_MODES = new Set(['require', 'verify-ca', 'verify-full']);
+/**
+ * Modes that encrypt or fail (libpq's require, verify-ca, verify-full; pg's no-verify encrypts
+ * without checking the certificate); prefer and allow may fall back to clear.
+ */
+const ENCRYPTING_MODES = new Set(['require', 'verify-ca', 'verify-full', 'no-verify']);
 
 /** The problem with `url` in production, or null when it asks for TLS (or need not). */
-export function databaseTlsProblem(url: string | undefined, allowPlaintext: boolean): string | null {
+export function databaseTlsProblem(
+  url: string | undefined,
+  allowPlaintext: boolean,
+  pgSslMode?: string,
+): string | null {
   if (!url || allowPlaintext) return null;
   let parsed: URL;
   try {
@@ -15,14 +22,29 @@ export function databaseTlsProblem(url: string | undefined, allowPlaintext: bool
   } catch {
     return null; // the URL check of DATABASE_URL names this one
   }
-  const sslmode = parsed.searchParams.get('sslmode')?.toLowerCase();
-  const ssl = parsed.searchParams.get('ssl')?.toLowerCase();
-  // A Unix socket directory as the host: no network to cross.
-  const socket = (parsed.searchParams.get('host') ?? '').startsWith('/');
+  // pg (pg-connection-string) takes the last of a repeated parameter; so does this check.
+  const last = (name: string) => parsed.searchParams.getAll(name).at(-1)?.toLowerCase();
+  // Without either in the URL, pg reads PGSSLMODE from the environment.
+  const inUrl = last('sslmode') !== undefined || last('ssl') !== undefined;
+  const sslmode = last('sslmode') ?? (inUrl ? undefined : pgSslMode?.toLowerCase());
+  const ssl = last('ssl');
+  // A Unix socket directory as the host (?host=/run/postgresql, or percent-encoded in the
+  // authority): no network to cross.
+  const socket = [parsed.searchParams.get('host') ?? '', safeDecode(parsed.hostname)].some((h) =>
+    h.startsWith('/'),
+  );
   if (socket || (sslmode !== undefined && ENCRYPTING_MODES.has(sslmode))) return null;
   if (sslmode === undefined && (ssl === 'true' || ssl === '1')) return null;
   return (
     'DATABASE_URL: production needs TLS to PostgreSQL (?sslmode=require, verify-ca or verify-full), ' +
     'or DATABASE_ALLOW_PLAINTEXT=true where the database is on a private network'
   );
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

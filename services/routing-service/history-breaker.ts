@@ -2,8 +2,9 @@
 // start's hint is produced with its record's commit), so a call store that stops answering costs
 // every start the whole timeout: after a restart, the replayed starts of thousands of live calls
 // queued one timeout each and held live hints back by minutes. After `maxFailures` lookups in a
-// row time out or fail, starts skip the lookup (outcome `skipped`) for `openMs`; then one lookup
-// tries again. Pure but for the clock passed in.
+// row time out or fail, starts skip the lookup (outcome `skipped`) for `openMs`; then lookups try
+// again (those of the partitions handled at that moment: a few, not one), and a failure opens it
+// for another period. A success in between closes it. Pure but for the clock passed in.
 
 export interface HistoryBreaker {
   /** Whether a lookup may be made now. */

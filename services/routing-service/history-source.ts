@@ -7,6 +7,15 @@ import { EMOTION_LABELS } from '../../pipelines/emotion/index.ts';
 import type { CustomerHistory } from '../../pipelines/routing/index.ts';
 import type { HistoryClient } from '../shared/customer-history-client.ts';
 
+/** The store gave no answer (an error status, too many lookups in flight, its own timeout). */
+class HistoryUnavailable extends Error {
+  readonly outcome: 'error' | 'busy' | 'timeout';
+  constructor(outcome: 'error' | 'busy' | 'timeout') {
+    super(`history lookup: ${outcome}`);
+    this.outcome = outcome;
+  }
+}
+
 export interface HistorySource {
   /** The summary of a customer's calls before `callId`; null = none (or opted out, or unknown). */
   lookup(
@@ -30,7 +39,7 @@ export function callStoreHistory(client: HistoryClient, windowDays: number): His
       // No answer is not "no history": counted as the failure it is (a refused token, a store
       // that answers 400 to the window asked, one that is down).
       if (outcome === 'error' || outcome === 'busy' || outcome === 'timeout')
-        throw new Error(`history lookup: ${outcome}`);
+        throw new HistoryUnavailable(outcome);
       if (!summary) return null;
       const state = summary.lastEndState;
       return {
@@ -68,8 +77,10 @@ export async function historyWithin(
     ]);
     if (answer === 'timeout') return { history: null, outcome: 'timeout' };
     return { history: answer, outcome: answer ? 'found' : 'none' };
-  } catch {
-    return { history: null, outcome: 'error' };
+  } catch (error) {
+    // The client's own timer may fire first (both are ROUTING_HISTORY_TIMEOUT_MS): still a timeout.
+    const timedOut = error instanceof HistoryUnavailable && error.outcome === 'timeout';
+    return { history: null, outcome: timedOut ? 'timeout' : 'error' };
   } finally {
     clearTimeout(timer);
   }

@@ -27,7 +27,7 @@ const MIN_SECRET_LENGTH = 32;
  */
 export const webhookUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), {
+  .refine((url) => !hasCredentials(url), {
     error: 'must not carry user:password@ (the X-VA-Signature header authenticates the sender)',
   });
 
@@ -78,4 +78,14 @@ export function parseTenantWebhooks(
     targets.set(tenant, target);
   }
   return { targets, problems };
+}
+
+/** Whether a URL carries a user or password (a `@` in its query or path is not one). */
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false; // not a URL: the url check above names it
+  }
 }

@@ -83,7 +83,7 @@ export function shownValue(name: string, raw: string | undefined): string {
   if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE_URL|DSN/i.test(name)) return '(hidden)';
   let masked = raw
     .replace(/\/\/[^\s]*@/g, '//(credentials hidden)@')
-    .replace(/(^|[\s,;])[^\s,;/@:]+:[^\s,;@]*@/g, '$1(credentials hidden)@')
+    .replace(/(^|[\s,;])[^\s,;/@:]+:[^\s,;]*@/g, '$1(credentials hidden)@')
     .replace(/\?[^\s#]*/g, '?(query hidden)')
     .replace(/(password|passwd|pwd)\s*=\s*('(?:[^'\\]|\\.)*'?|\S*)/gi, '$1=(hidden)');
   if (/WEBHOOK/i.test(name)) {

@@ -203,7 +203,9 @@ describe('docker-compose.yml with the production checklist', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const usersFile = join(dir, 'users.json');
   writeFileSync(usersFile, JSON.stringify({ users: [] }));
-  // What SECURITY.md's checklist has the operator export before `docker compose up`.
+  // What SECURITY.md's checklist has the operator export before `docker compose up`, with the
+  // TLS proxy in front of the gateway that its VA_GRPC_ALLOW_PLAINTEXT line asks for (without one
+  // the gateway refuses to start: the checklist says so).
   const operator: Record<string, string> = {
     VA_JWT_SECRET: secret(),
     VA_SERVICE_TOKEN_SECRET: secret(),

@@ -133,7 +133,7 @@ describe('loadConfig', () => {
     });
     const attempt = () =>
       loadConfig(bad, {
-        KAFKA_BROKERS: 'broker-0:9093,va-services:Pa55w/0rd@broker-1:9093',
+        KAFKA_BROKERS: 'broker-0:9093,va-services:Pa55w/0@rd@broker-1:9093',
         ROUTING_WEBHOOK_URL: 'hooks.example.com/services/T000/B000/XyZsecretPart',
       });
     expect(attempt).toThrow(/KAFKA_BROKERS: .*\(got "broker-0:9093,\(credentials hidden\)@broker-1:9093"\)/);

@@ -162,6 +162,19 @@ describe('call store in production', () => {
       'postgres://va@localhost/va?host=/var/run/postgresql',
     ])
       expect(loadCallStoreConfig({ ...env, DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    // As pg reads it: the last of a repeated parameter, PGSSLMODE when the URL has none, pg's
+    // no-verify (encrypts), a socket directory percent-encoded in the authority.
+    expect(() =>
+      loadCallStoreConfig({ ...env, DATABASE_URL: 'postgres://db/va?sslmode=require&sslmode=disable' }),
+    ).toThrow(/DATABASE_URL: production needs TLS to PostgreSQL/);
+    expect(
+      loadCallStoreConfig({ ...env, DATABASE_URL: 'postgres://db/va', PGSSLMODE: 'verify-full' }).runMode,
+    ).toBe('production');
+    expect(() =>
+      loadCallStoreConfig({ ...env, DATABASE_URL: 'postgres://db/va?sslmode=disable', PGSSLMODE: 'require' }),
+    ).toThrow(/DATABASE_URL: production needs TLS to PostgreSQL/);
+    for (const url of ['postgres://db/va?sslmode=no-verify', 'postgres://%2Fvar%2Frun%2Fpostgresql/va'])
+      expect(loadCallStoreConfig({ ...env, DATABASE_URL: url }).DATABASE_URL).toBe(url);
     // Development keeps the throwaway local cluster's plain connection.
     expect(
       loadCallStoreConfig({ ...env, VA_MODE: 'development', DATABASE_URL: 'postgres://db/va' }).runMode,
