@@ -106,9 +106,12 @@ function coverage(startMs: number, endMs: number, lastEndMs: number): number {
 export const MAX_ALERT_MESSAGE_CHARS = 1_000;
 
 function boundedMessage(message: string): string {
-  return message.length <= MAX_ALERT_MESSAGE_CHARS
-    ? message
-    : `${message.slice(0, MAX_ALERT_MESSAGE_CHARS - 1)}…`;
+  if (message.length <= MAX_ALERT_MESSAGE_CHARS) return message;
+  let end = MAX_ALERT_MESSAGE_CHARS - 1;
+  // Not between the two halves of a character outside the BMP (an emoji).
+  const code = message.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${message.slice(0, end)}…`;
 }
 
 export function renderMessage(

@@ -26,13 +26,13 @@ export function databaseTlsProblem(
   const last = (name: string) => parsed.searchParams.getAll(name).at(-1)?.toLowerCase();
   // Without either in the URL, pg reads PGSSLMODE from the environment.
   const inUrl = last('sslmode') !== undefined || last('ssl') !== undefined;
-  const sslmode = last('sslmode') ?? (inUrl ? undefined : pgSslMode?.toLowerCase());
+  // pg compares PGSSLMODE as written (REQUIRE is not require: it connects in clear).
+  const sslmode = last('sslmode') ?? (inUrl ? undefined : pgSslMode);
   const ssl = last('ssl');
-  // A Unix socket directory as the host (?host=/run/postgresql, or percent-encoded in the
-  // authority): no network to cross.
-  const socket = [parsed.searchParams.get('host') ?? '', safeDecode(parsed.hostname)].some((h) =>
-    h.startsWith('/'),
-  );
+  // A Unix socket directory as the host: no network to cross. pg takes the last ?host= over the
+  // authority (where a socket directory may be percent-encoded).
+  const hostParam = parsed.searchParams.getAll('host').at(-1);
+  const socket = (hostParam ?? safeDecode(parsed.hostname)).startsWith('/');
   if (socket || (sslmode !== undefined && ENCRYPTING_MODES.has(sslmode))) return null;
   if (sslmode === undefined && (ssl === 'true' || ssl === '1')) return null;
   return (

@@ -132,21 +132,42 @@ export async function importAnalysis(
 /**
  * The call id of an imported recording: path and content (importedCallId), except that a
  * recording stored before analyze reported its content keeps the path-only id it was stored
- * under, when that call has this recording's length: importing it again after an upgrade does not
- * store it twice, and another recording saved under that path (another length) is another call.
+ * under when the stored call is this recording: the same length and the same speech in every
+ * stored window (the DSP's speech fraction does not depend on the model). An upgrade's re-import
+ * then does not store it twice, and another recording saved under that path, of any length, is
+ * another call.
  */
 async function callIdFor(
   store: CallStore,
   tenant: string,
-  file: { file: string; contentSha256?: string; durationS: number },
+  file: z.infer<typeof fileAnalysis>,
 ): Promise<string> {
   const current = importedCallId(file.file, file.contentSha256);
   if (!file.contentSha256) return current;
   const legacy = importedCallId(file.file);
-  const rows = await store.backend.query<{ duration_ms: number | null }>(
+  const [call] = await store.backend.query<{ duration_ms: number | null }>(
     'SELECT duration_ms FROM calls WHERE tenant = $1 AND call_id = $2',
     [tenant, legacy],
   );
-  const sameLength = rows.some((r) => r.duration_ms === Math.round(file.durationS * 1000));
-  return sameLength ? legacy : current;
+  if (!call || call.duration_ms !== Math.round(file.durationS * 1000)) return current;
+  const stored = await store.backend.query<{
+    channel: string;
+    window_index: number;
+    speech_fraction: number;
+  }>(
+    'SELECT channel, window_index, speech_fraction FROM speaker_windows WHERE tenant = $1 AND call_id = $2',
+    [tenant, legacy],
+  );
+  const analysed = new Map<string, number>(
+    file.speakers.flatMap((s) =>
+      s.windows.map((w) => [`${s.channel}:${w.windowIndex}`, Number(w.features.speechFraction)] as const),
+    ),
+  );
+  // Stored as a 4-byte real: equal to 1e-4.
+  const same =
+    stored.length === analysed.size &&
+    stored.every(
+      (w) => Math.abs((analysed.get(`${w.channel}:${w.window_index}`) ?? NaN) - w.speech_fraction) < 1e-4,
+    );
+  return same ? legacy : current;
 }

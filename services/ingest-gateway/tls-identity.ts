@@ -7,7 +7,8 @@
 // I/O: reads the two files on a timer.
 import * as grpc from '@grpc/grpc-js';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { Server as HttpsServer } from 'node:https';
 
 export interface TlsPair {
@@ -46,20 +47,23 @@ export function tlsPairProblems(pair: TlsPair): string[] {
   }
   if (key && cert && !cert.checkPrivateKey(key))
     problems.push("TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate");
+  if (problems.length > 0) return problems;
+  // What the listeners will build from it: the whole chain (an intermediate cut short passes the
+  // checks above) and OpenSSL's own rules (a key too small for its security level).
+  try {
+    createSecureContext({ cert: pair.certChain, key: pair.privateKey });
+  } catch (error) {
+    problems.push(
+      `TLS_CERT_FILE: OpenSSL refuses the certificate chain or key (${(error as Error).message})`,
+    );
+  }
   return problems;
 }
 
 const notAfterOf = (pair: TlsPair): number => Date.parse(new X509Certificate(pair.certChain).validTo);
 
-/** What changes when a file is replaced (a new inode, size or time): compared, not the content. */
-function signatureOf(files: TlsFiles): string {
-  return [files.certFile, files.keyFile]
-    .map((file) => {
-      const s = statSync(file, { throwIfNoEntry: false });
-      return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : 'missing';
-    })
-    .join('|');
-}
+const samePair = (a: TlsPair, b: TlsPair): boolean =>
+  a.certChain.equals(b.certChain) && a.privateKey.equals(b.privateKey);
 
 export function watchTlsIdentity(
   files: TlsFiles,
@@ -68,23 +72,22 @@ export function watchTlsIdentity(
 ): TlsIdentity {
   let pair = initial;
   let notAfterMs = notAfterOf(initial);
-  let signature = signatureOf(files);
+  // The contents, not the files' times: two small files a minute, and a renewal read while half
+  // written, or unreadable for a moment, is simply read again on the next tick.
+  let refused: TlsPair | null = null;
   const listeners: ((pair: TlsPair) => void)[] = [];
-  const timer = setInterval(() => {
-    const now = signatureOf(files);
-    if (now === signature) return;
-    signature = now;
+  const check = (): void => {
     let next: TlsPair;
     try {
       next = { certChain: readFileSync(files.certFile), privateKey: readFileSync(files.keyFile) };
     } catch (error) {
-      options.onProblem(
-        `cannot read the renewed TLS files: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-      );
+      options.onProblem(`cannot read the TLS files: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
       return;
     }
+    if (samePair(next, pair) || (refused && samePair(next, refused))) return;
     const problems = tlsPairProblems(next);
     if (problems.length > 0) {
+      refused = next; // said once per bad pair, not every tick
       options.onProblem(
         `renewed TLS files not used (${problems.join('; ')}): the certificate in use is kept`,
       );
@@ -92,8 +95,15 @@ export function watchTlsIdentity(
     }
     pair = next;
     notAfterMs = notAfterOf(next);
-    for (const listener of listeners) listener(next);
-  }, options.intervalMs);
+    for (const listener of listeners) {
+      try {
+        listener(next);
+      } catch (error) {
+        options.onProblem(`a listener could not take the renewed certificate: ${(error as Error).message}`);
+      }
+    }
+  };
+  const timer = setInterval(check, options.intervalMs);
   timer.unref();
   return {
     current: () => pair,

@@ -106,6 +106,17 @@ describe('voice-analytics analyze --store import', () => {
     const sha = 'a'.repeat(64);
     const again = await importAnalysis(store, asJson({ ...analysed(20), contentSha256: sha }), options);
     expect(again.imported[0].callId).toBe(old.imported[0].callId);
+    // Another recording of the same length saved under that path: another call (its speech differs).
+    const quieter = analysed(20);
+    for (const speaker of quieter.speakers)
+      for (const w of speaker.windows)
+        w.features = { ...w.features, speechFraction: w.features.speechFraction / 2 };
+    const sameLength = await importAnalysis(
+      store,
+      asJson({ ...quieter, contentSha256: 'c'.repeat(64) }),
+      options,
+    );
+    expect(sameLength.imported[0].callId).toBe(importedCallId('recordings/call-0099.wav', 'c'.repeat(64)));
     // Another recording saved under that path (another length): another call.
     const other = await importAnalysis(
       store,

@@ -1,7 +1,7 @@
 // The gateway's certificate follows its files: a renewed pair replaces the one served, a pair
 // that does not load (a key of another certificate: a renewal caught half-written) is reported
 // and the pair in use kept.
-import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -41,6 +41,14 @@ describe('watchTlsIdentity', () => {
       /renewed TLS files not used \(TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate\)/,
     );
     expect(identity.current().privateKey).toEqual(read('test-tls.key'));
+    expect(changes).toEqual([]);
+
+    // A chain cut short (a renewal caught mid-write): the first certificate parses and matches the
+    // key, but OpenSSL refuses the file. Kept out, and no crash (it threw out of the timer).
+    const cut = Buffer.concat([read('test-tls-renewed.crt'), read('test-tls.crt').subarray(0, 200)]);
+    writeFileSync(`${files.certFile}.new`, cut);
+    renameSync(`${files.certFile}.new`, files.certFile);
+    await expect.poll(() => problems.some((p) => /OpenSSL refuses the certificate chain/.test(p))).toBe(true);
     expect(changes).toEqual([]);
 
     replace('test-tls-renewed.crt', files.certFile);

@@ -1,5 +1,6 @@
 // Record codecs: round trips of every Kafka record, friendly enums, int64 as numbers, NaN kept,
 // and typed decode errors for garbage, missing ids and a mismatched schema header.
+import { alertRecordCodec } from '../../../../services/alert-service/alert-records.ts';
 import { describe, expect, it } from 'vitest';
 import {
   DecodeError,
@@ -132,6 +133,17 @@ describe('record codecs', () => {
       message: 'x'.repeat(1001),
     } as never);
     expect(() => alertEventCodec.decode(long)).toThrow(/message is longer than 1000 characters/);
+    // The alert service's own fan-out decoder refuses it too: the wallboard shows no alert the store refuses.
+    expect(() =>
+      alertRecordCodec.decode(
+        alertRecordCodec.encode({
+          eventId: 'e',
+          callId: 'c',
+          alertId: 'a',
+          message: 'x'.repeat(1001),
+        } as never),
+      ),
+    ).toThrow(/message is longer than 1000 characters/);
     const dead = deadLetterCodec.decode(
       deadLetterCodec.encode({
         topic: 'va.audio.v1',

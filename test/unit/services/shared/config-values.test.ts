@@ -64,10 +64,10 @@ describe('config values refused at start', () => {
     expect(
       loadRoutingServiceConfig({
         ...base,
-        ROUTING_WEBHOOK_URL: 'https://hooks.example/h?to=ops@acme.example',
+        ROUTING_WEBHOOK_URL: 'https://hooks.example?to=ops@acme.example',
         ROUTING_WEBHOOK_SECRET: secret,
       }).ROUTING_WEBHOOK_URL,
-    ).toBe('https://hooks.example/h?to=ops@acme.example');
+    ).toBe('https://hooks.example?to=ops@acme.example');
     const tenants = JSON.stringify({ acme: { url: 'https://u:p@hooks.example/h', secret } });
     expect(
       problems(() => loadRoutingServiceConfig({ ...base, ROUTING_TENANT_WEBHOOKS: tenants })).join(' '),

@@ -173,6 +173,14 @@ describe('call store in production', () => {
     expect(() =>
       loadCallStoreConfig({ ...env, DATABASE_URL: 'postgres://db/va?sslmode=disable', PGSSLMODE: 'require' }),
     ).toThrow(/DATABASE_URL: production needs TLS to PostgreSQL/);
+    for (const [url, pgSslMode] of [
+      ['postgres://db/va', 'REQUIRE'], // pg compares PGSSLMODE as written: this one is plaintext
+      ['postgres://va@%2Ftmp/va?host=db.example.com', undefined], // ?host= wins: TCP, in clear
+      ['postgres://va@db/va?host=/tmp&host=db.example.com', undefined],
+    ])
+      expect(() => loadCallStoreConfig({ ...env, DATABASE_URL: url, PGSSLMODE: pgSslMode }), url).toThrow(
+        /DATABASE_URL: production needs TLS to PostgreSQL/,
+      );
     for (const url of ['postgres://db/va?sslmode=no-verify', 'postgres://%2Fvar%2Frun%2Fpostgresql/va'])
       expect(loadCallStoreConfig({ ...env, DATABASE_URL: url }).DATABASE_URL).toBe(url);
     // Development keeps the throwaway local cluster's plain connection.
