@@ -1,9 +1,10 @@
 // The `voice-analytics analyze` command run as a user runs it (bin/voice-analytics.js in a child
 // process) on small generated WAVs: a folder in parallel with a bad file skipped, one file, the
 // JSON output, argument errors, and the re-exec under Node 24 from an older node.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../pipelines/audio/wav.ts';
@@ -19,6 +20,22 @@ const model = join(dir, 'model.json');
 function cli(args: string[], node = process.execPath) {
   const run = spawnSync(node, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/**
+ * The command in a child process, as a user runs it; `meanwhile` acts on it while it runs (a
+ * signal, a reader that goes away). Resolves with its exit code and what it wrote on stderr.
+ */
+async function cliWhile(
+  args: string[],
+  meanwhile: (child: ChildProcessByStdio<null, Readable, Readable>) => void,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  meanwhile(child);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stderr };
 }
 
 beforeAll(() => {
@@ -182,18 +199,11 @@ describe('voice-analytics analyze', () => {
 
   it('finishes the run and its JSON when its reader stops early (| head)', async () => {
     const out = join(dir, 'piped.json');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'analyze', calls, '--model', model, '--json', out, '--jobs', '2'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
     // The reader goes away after the first line, as head -1 does.
-    child.stdout.once('data', () => child.stdout.destroy());
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await cliWhile(
+      ['analyze', calls, '--model', model, '--json', out, '--jobs', '2'],
+      (child) => child.stdout.once('data', () => child.stdout.destroy()),
+    );
     expect(stderr).not.toContain('EPIPE');
     expect(code).toBe(1); // the bad files of the folder, as without a pipe
     expect((JSON.parse(readFileSync(out, 'utf8')) as { files: unknown[] }).files.length).toBeGreaterThan(3);
@@ -201,18 +211,11 @@ describe('voice-analytics analyze', () => {
 
   it('leaves no half-written JSON when interrupted (Ctrl-C), and says so', async () => {
     const out = join(dir, 'interrupted.json');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'analyze', calls, '--model', model, '--json', out, '--jobs', '1'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
     // The first file's summary is out: the others are still to come.
-    child.stdout.once('data', () => child.kill('SIGINT'));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await cliWhile(
+      ['analyze', calls, '--model', model, '--json', out, '--jobs', '1'],
+      (child) => child.stdout.once('data', () => child.kill('SIGINT')),
+    );
     expect(code).toBe(130);
     expect(stderr).toContain(`interrupted (SIGINT): no JSON written to ${out}`);
     expect(existsSync(`${out}.partial`)).toBe(false);
@@ -230,13 +233,9 @@ describe('voice-analytics analyze', () => {
     const long = join(dir, 'long.wav');
     writeFileSync(long, encodeWav({ sampleRateHz: 8000, channels: call.channels.map(tile) }, 'pcm16'));
     const out = join(dir, 'long.json');
-    const child = spawn(process.execPath, [BIN, 'analyze', long, '--model', model, '--json', out], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-    setTimeout(() => child.kill('SIGINT'), 1_500);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await cliWhile(['analyze', long, '--model', model, '--json', out], (child) =>
+      setTimeout(() => child.kill('SIGINT'), 1_500),
+    );
     expect(code).toBe(130);
     expect(stderr).toContain('interrupted (SIGINT)');
     expect(existsSync(`${out}.partial`)).toBe(false);
@@ -252,16 +251,11 @@ describe('voice-analytics analyze', () => {
       writeFileSync(join(mixed, `bad-${k}.wav`), Buffer.from('RIFF\x10\x00\x00\x00WAVEjunk'));
       writeFileSync(join(mixed, `good-${k}.wav`), readFileSync(join(calls, 'call-1.wav')));
     }
-    const child = spawn(
-      process.execPath,
-      [BIN, 'analyze', mixed, '--model', model, '--json', out, '--jobs', '1'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
     // The first error line (a bad file) is read, then the reader goes away.
-    child.stderr.once('data', () => child.stderr.destroy());
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code } = await cliWhile(
+      ['analyze', mixed, '--model', model, '--json', out, '--jobs', '1'],
+      (child) => child.stderr.once('data', () => child.stderr.destroy()),
+    );
     expect(code).toBe(1);
     expect(existsSync(`${out}.partial`)).toBe(false);
     expect((JSON.parse(readFileSync(out, 'utf8')) as { files: unknown[] }).files).toHaveLength(12);
