@@ -1,5 +1,5 @@
-// The hub's pushes to many clients: new alerts and acknowledgements (numbered into the replay
-// buffer), a call's history line, the periodic state push of changed calls and the heartbeat
+// The hub's pushes to many clients: new alerts and acknowledgements (numbered into their tenant's
+// replay log), a call's history line, the periodic state push of changed calls and the heartbeat
 // that drops clients which stopped answering pings. Each frame is encoded once for all clients.
 // I/O: the clients' sockets (through ClientOutput), two interval timers.
 import { WebSocket } from 'ws';
@@ -9,7 +9,7 @@ import type { HubEmit } from './hub-options.ts';
 import type { Replayed } from './hub-snapshot.ts';
 import { seesAlert } from './hub-visibility.ts';
 import type { AckView, AlertView } from './protocol.ts';
-import type { ReplayBuffer } from './replay-buffer.ts';
+import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
 
 /** Clients served per slice of a state push before yielding to the event loop. */
@@ -18,7 +18,7 @@ const STATE_CHUNK = 200;
 export interface BroadcasterOptions {
   clients: Set<Client>;
   registry: CallRegistry;
-  replay: ReplayBuffer<Replayed>;
+  replay: TenantReplay<Replayed>;
   output: ClientOutput;
   emit: HubEmit;
   now: () => number;
@@ -81,10 +81,10 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
 
   return {
     publishAlert(view) {
-      const seq = replay.lastSeq() + 1;
-      const full: AlertView = { ...view, seq };
+      const log = replay.of(view.tenant);
+      const full: AlertView = { ...view, seq: log.lastSeq() + 1 };
       if (!registry.addAlert(full)) return false;
-      replay.append({ kind: 'alert', alert: full });
+      log.append({ kind: 'alert', alert: full });
       const text = frame({ type: 'alert', alert: full });
       for (const client of clients) {
         if (client.principal && seesAlert(registry, client.principal, full)) {
@@ -97,8 +97,9 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
     publishAck(ack) {
       if (!registry.acknowledge(ack.alertId, ack.acknowledgedBy, ack.acknowledgedAtMs)) return false;
       const alert = registry.findAlert(ack.alertId)!;
-      const full: AckView = { ...ack, seq: replay.lastSeq() + 1 };
-      replay.append({ kind: 'ack', ack: full, alert });
+      const log = replay.of(alert.tenant);
+      const full: AckView = { ...ack, seq: log.lastSeq() + 1 };
+      log.append({ kind: 'ack', ack: full, alert });
       emit('ack');
       const text = frame({ type: 'ack', ack: full });
       for (const client of clients)

@@ -1,12 +1,12 @@
 // What a client gets once authenticated: the welcome, the snapshot of the calls and recent alerts
 // it may see, and, when it resumes on this instance, the alerts and acknowledgements it missed
-// (from the replay buffer) instead of the recent alerts. Writes to the one client only.
+// (from its tenant's replay log) instead of the recent alerts. Writes to the one client only.
 import type { Principal } from '../shared/auth/roles.ts';
 import type { CallRegistry } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import { seesAlert, visibleCalls } from './hub-visibility.ts';
 import type { AckView, AlertView } from './protocol.ts';
-import type { ReplayBuffer } from './replay-buffer.ts';
+import type { TenantReplay } from './tenant-replay.ts';
 
 export type Replayed = { kind: 'alert'; alert: AlertView } | { kind: 'ack'; ack: AckView; alert: AlertView };
 
@@ -17,7 +17,7 @@ export interface Resume {
 
 export interface SnapshotSource {
   registry: CallRegistry;
-  replay: ReplayBuffer<Replayed>;
+  replay: TenantReplay<Replayed>;
   output: ClientOutput;
   instanceId: string;
   heartbeatMs: number;
@@ -42,11 +42,14 @@ export function sendWelcome(
       serverTimeMs: src.now(),
     }),
   );
-  const missed = resume && resume.instanceId === src.instanceId ? replay.since(resume.lastSeq) : null;
+  // Numbers count the principal's tenant only (tenant-replay.ts). An admin of every tenant has no
+  // one log to resume from: it gets the full snapshot each time, numbered 0.
+  const log = p.tenant === '*' ? null : replay.of(p.tenant);
+  const missed = log && resume && resume.instanceId === src.instanceId ? log.since(resume.lastSeq) : null;
   const alerts = missed ? [] : registry.recentAlerts().filter((a) => seesAlert(registry, p, a));
   const snapshot = frame({
     type: 'snapshot',
-    seq: replay.lastSeq(),
+    seq: log ? log.lastSeq() : 0,
     calls: visibleCalls(registry, p),
     alerts,
   });

@@ -14,7 +14,7 @@ import type { HubOptions } from './hub-options.ts';
 import { createSessionHandler } from './hub-session.ts';
 import type { Replayed } from './hub-snapshot.ts';
 import { CLOSE, type AckView, type AlertView } from './protocol.ts';
-import { createReplayBuffer } from './replay-buffer.ts';
+import { createTenantReplay } from './tenant-replay.ts';
 import { createSocketLimits } from '../shared/socket-limits.ts';
 
 export type { HubEventName, HubOptions } from './hub-options.ts';
@@ -53,7 +53,7 @@ export function createHub(options: HubOptions): Hub {
   // instance id gave out (fewer than a million events per second of its uptime), below 2^53. A
   // resume from before a restart then gets a full snapshot; with the numbering restarting at 1 it
   // was replayed from the wrong place and skipped the alerts raised since (WebSocket probe).
-  const replay = createReplayBuffer<Replayed>(options.replayCapacity, now() * 1000 + 1);
+  const replay = createTenantReplay<Replayed>(options.replayCapacity, now() * 1000 + 1);
   const output = createClientOutput(options.maxBufferedBytes, emit);
   const wss = new WebSocketServer({
     noServer: true,

@@ -163,6 +163,33 @@ describe('WebSocket robustness', () => {
     expect(late.frames.some((f) => f.type === 'resumed')).toBe(false);
   });
 
+  it("numbers each tenant's events on their own: another tenant's alerts neither show in the gaps nor evict a resume", async () => {
+    const h = await startHarness({ ALERT_REPLAY_CAPACITY: '20' });
+    const token = await login(h, 'supervisor');
+    const client = await connect(h, token);
+    const welcome = client.frames.find((f) => f.type === 'welcome')!;
+    const snapshot = client.frames.find((f) => f.type === 'snapshot')!;
+    const ours = uniqueName('call');
+    const theirs = uniqueName('call');
+    for (let i = 1; i <= 5; i += 1) h.service.hub.publishAlert({ ...fakeAlert(theirs, i), tenant: 'other' });
+    h.service.hub.publishAlert(fakeAlert(ours, 1));
+    const seen = await client.waitFor((f) => f.type === 'alert');
+    // One shared sequence made this snapshot.seq + 6: the supervisor learnt of 5 foreign events.
+    expect((seen.alert as AlertView).seq).toBe((snapshot.seq as number) + 1);
+    client.ws.close();
+
+    for (let i = 6; i <= 40; i += 1) h.service.hub.publishAlert({ ...fakeAlert(theirs, i), tenant: 'other' });
+    h.service.hub.publishAlert(fakeAlert(ours, 2));
+    const back = await connect(h, token, {
+      resume: { instanceId: welcome.instanceId, lastSeq: snapshot.seq },
+    });
+    expect((await back.waitFor((f) => f.type === 'resumed')).replayed).toBe(2);
+    expect(back.frames.filter((f) => f.type === 'alert').map((f) => (f.alert as AlertView).callId)).toEqual([
+      ours,
+      ours,
+    ]);
+  });
+
   it('sends a full snapshot to a client resuming after a restart of the same instance id, never a partial replay', async () => {
     const h = await startHarness({ ALERT_INSTANCE_ID: uniqueName('stable') });
     const token = await login(h, 'supervisor');
