@@ -18,6 +18,7 @@ import {
 import { shared } from './scratch.ts';
 import { createSpectralExtractor, createSpectralResult } from './spectral.ts';
 import type { ResolvedOptions } from './options.ts';
+import { createToneGate } from './tone-gate.ts';
 import { createVad } from './vad.ts';
 
 export interface FrameConfig {
@@ -122,6 +123,7 @@ export function createFrameAnalyzer(
   const periods = createPeriodTracker(maxPeriod);
   const pstats: PeriodStats = { n: 0, sumT: 0, sumAbsDT: 0, pairs: 0, sumA: 0, sumAbsDA: 0, sumAbsDbA: 0 };
   const vad = createVad();
+  const toneGate = createToneGate();
   const path = createPitchPath();
   const decision: PitchDecision = { f0Hz: 0, r: 0 };
 
@@ -207,7 +209,13 @@ export function createFrameAnalyzer(
     // 50-ms analysis windows of neighbouring frames overlap by 80 %, so this halves the cost only.
     d[FRAME_FIELD.hnrDb * cap + slot] =
       f0 > 0 && (i & 1) === 0 ? hnrAt(hnrTables, ring, mask, start + pitchOffset, period) : NaN;
-    d[FRAME_FIELD.speech * cap + slot] = vad.update(d[FRAME_FIELD.energyDb * cap + slot], f0 > 0) ? 1 : 0;
+    d[FRAME_FIELD.speech * cap + slot] = vad.update(
+      d[FRAME_FIELD.energyDb * cap + slot],
+      f0 > 0,
+      toneGate.steady(f0),
+    )
+      ? 1
+      : 0;
     d[FRAME_FIELD.pN * cap + slot] = pstats.n;
     d[FRAME_FIELD.pSumT * cap + slot] = pstats.sumT;
     d[FRAME_FIELD.pSumAbsDT * cap + slot] = pstats.sumAbsDT;

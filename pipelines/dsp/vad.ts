@@ -1,6 +1,7 @@
 // Energy voice-activity detector with a minimum-statistics noise floor (Martin 2001, IEEE TSAP
 // 9(5): minimum of the frame energies over ~4 s, tracked in blocks, starting from a prior), a
-// periodicity gate (speech contains voiced frames: stationary noise does not) and a hangover.
+// periodicity gate (speech contains voiced frames: stationary noise does not), a hangover, and
+// no speech at all during a steady telephone tone (tone-gate.ts: periodic, but not a voice).
 // Pure, no I/O.
 
 const BLOCK_FRAMES = 50;
@@ -16,7 +17,8 @@ const VOICED_REACH_FRAMES = 20;
 const HANGOVER_FRAMES = 8;
 
 export interface Vad {
-  update(energyDb: number, voiced: boolean): boolean;
+  /** `tone`: the frame is part of a steady tone (tone-gate.ts), never speech, nor its hangover. */
+  update(energyDb: number, voiced: boolean, tone: boolean): boolean;
 }
 
 export function createVad(): Vad {
@@ -27,7 +29,7 @@ export function createVad(): Vad {
   let hang = 0;
   let sinceVoiced = 1 << 30; // frames since a loud voiced frame (an integer: no boxing)
   return {
-    update(energyDb, voiced) {
+    update(energyDb, voiced, tone) {
       if (inBlock === 0 || energyDb < st[0]) st[0] = energyDb;
       let floor = st[0];
       for (let b = 0; b < BLOCKS; b++) if (mins[b] < floor) floor = mins[b];
@@ -35,6 +37,12 @@ export function createVad(): Vad {
         mins[block] = st[0];
         block = (block + 1) % BLOCKS;
         inBlock = 0;
+      }
+      if (tone) {
+        // Its loud frames are not "unvoiced speech near a voiced frame" either.
+        sinceVoiced = 1 << 30;
+        hang = 0;
+        return false;
       }
       const loud = energyDb > ABS_FLOOR_DB && energyDb > floor + MARGIN_DB;
       sinceVoiced = voiced && loud ? 0 : Math.min(sinceVoiced + 1, 1 << 30);

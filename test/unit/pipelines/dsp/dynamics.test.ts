@@ -6,7 +6,9 @@ import { synthVoiced } from '../../../../devkit/audio/test-signals.ts';
 function talk(turns: [number, number][], seconds: number, f0: number, seed: number): Uint8Array {
   const on = (t: number): boolean => turns.some(([a, b]) => t >= a && t < b);
   return encodeMuLaw(
-    synthVoiced({ sampleRateHz: 8000, durationS: seconds, f0: () => f0, voiced: on, seed }).samples,
+    // A voice's own jitter, 0.5 % (a zero-jitter monotone is a steady tone, not speech: tone-gate.ts).
+    synthVoiced({ sampleRateHz: 8000, durationS: seconds, f0: () => f0, voiced: on, jitter: 0.005, seed })
+      .samples,
   );
 }
 

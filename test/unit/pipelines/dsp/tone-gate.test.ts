@@ -1,0 +1,93 @@
+// Telephone tones are not speech: a steady tone, a ringback's bursts and a dual-tone pair leave no
+// speech windows (they read as a "tense" caller before, and taught the calm-start baseline a tone),
+// while a voice with its natural jitter, or a tone's frequency changing, stays speech.
+import { describe, expect, it } from 'vitest';
+import { encodeMuLaw } from '../../../../pipelines/dsp/index.ts';
+import { createToneGate, TONE_FRAMES } from '../../../../pipelines/dsp/tone-gate.ts';
+import { synthVoiced, tone } from '../../../../devkit/audio/test-signals.ts';
+import { floatBytes, runChunked } from './helpers.ts';
+
+const RATE = 8000;
+const speechOf = (x: Float32Array): number[] =>
+  runChunked(floatBytes(x), { format: { codec: 'float32', sampleRateHz: RATE } }, () => 160).map(
+    (w) => w.speechFraction,
+  );
+
+/** `on` seconds of the pair, then `off` of silence, repeated for `seconds`. */
+function cadence(pair: [number, number], on: number[], seconds: number): Float32Array {
+  const a = tone(pair[0], RATE, seconds, 0.25);
+  const b = tone(pair[1], RATE, seconds, 0.25);
+  const period = on.reduce((s, v) => s + Math.abs(v), 0);
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < out.length; i++) {
+    let t = (i / RATE) % period;
+    let sounding = false;
+    for (const span of on) {
+      if (t < Math.abs(span)) {
+        sounding = span > 0;
+        break;
+      }
+      t -= Math.abs(span);
+    }
+    out[i] = sounding ? a[i] + b[i] : 0;
+  }
+  return out;
+}
+
+describe('tone gate', () => {
+  it('locks after TONE_FRAMES steady frames, holds through the drift at a burst end, and lets go', () => {
+    const gate = createToneGate();
+    const steady = Array.from({ length: TONE_FRAMES + 5 }, () => gate.steady(440));
+    expect(steady.indexOf(true)).toBe(TONE_FRAMES - 1);
+    expect(steady.slice(TONE_FRAMES - 1).every(Boolean)).toBe(true);
+    expect(gate.steady(440 * Math.pow(2, 12 / 1200))).toBe(true); // 12 cents off: the same tone ending
+    expect(gate.steady(440 * Math.pow(2, 100 / 1200))).toBe(false); // a semitone away: not this tone
+    expect(gate.steady(0)).toBe(false);
+  });
+
+  it('never locks on a voice: 0.5 % jitter, or a pitch moving 3 cents a frame', () => {
+    const gate = createToneGate();
+    let state = 1;
+    const jittered = Array.from({ length: 200 }, () => {
+      state = (state * 48271) % 2147483647;
+      return gate.steady(140 * (1 + 0.005 * (state / 2147483647 - 0.5)));
+    });
+    expect(jittered.some(Boolean)).toBe(false);
+    const gliding = Array.from({ length: 200 }, (_, i) => gate.steady(140 * Math.pow(2, (3 * i) / 1200)));
+    expect(gliding.some(Boolean)).toBe(false);
+  });
+
+  it('reads no speech in a steady tone, a US ringback, a UK ringback or a dial tone, linear or µ-law', () => {
+    const signals = {
+      'tone 440 Hz': tone(440, RATE, 12, 0.3),
+      'US ringback (2 s on, 4 s off)': cadence([440, 480], [2, -4], 12),
+      'UK ringback (0.4 on, 0.2 off, 0.4 on, 2 off)': cadence([400, 450], [0.4, -0.2, 0.4, -2], 12),
+      'dial tone': cadence([350, 440], [1], 12),
+    };
+    for (const [name, x] of Object.entries(signals)) {
+      const windows = speechOf(x);
+      expect(windows.length, name).toBeGreaterThan(8);
+      expect(Math.max(...windows), name).toBeLessThan(0.25);
+    }
+    const mulaw = runChunked(
+      encodeMuLaw(signals['US ringback (2 s on, 4 s off)']),
+      { format: { codec: 'pcmu', sampleRateHz: RATE } },
+      () => 160,
+    );
+    expect(Math.max(...mulaw.map((w) => w.speechFraction))).toBeLessThan(0.25);
+  });
+
+  it('still hears a voice with its natural jitter at the same level', () => {
+    const on = (t: number): boolean => t % 1 < 0.7;
+    const x = synthVoiced({
+      sampleRateHz: RATE,
+      durationS: 6,
+      f0: () => 440,
+      voiced: on,
+      jitter: 0.005,
+      seed: 3,
+    });
+    const windows = speechOf(x.samples);
+    expect(Math.min(...windows.slice(1, -1))).toBeGreaterThan(0.5);
+  });
+});
