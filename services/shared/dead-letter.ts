@@ -5,7 +5,7 @@
 // I/O: produces through the given kafkajs producer.
 import { createHash } from 'node:crypto';
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { schemaOf } from './codec.ts';
+import { namedSchema, schemaOf } from './codec.ts';
 import { outRecord, sendRecords, type OutRecord } from './producer.ts';
 import { deadLetterCodec } from './records.ts';
 import { TOPICS } from './topics.ts';
@@ -26,7 +26,11 @@ export interface DeadLetterInput {
  * same record for good (the partition stalled). A longer key is cut and named by its hash.
  */
 export const DEAD_LETTER_MAX_KEY_BYTES = 512;
-const MAX_SCHEMA_CHARS = 200;
+
+/** The record's schema header when it names one of the contracts: other header text is not copied. */
+function knownSchemaOrEmpty(header: string | undefined): string {
+  return header !== undefined && namedSchema(header) === header ? header : '';
+}
 
 function boundedKey(key: Buffer): { bytes: Buffer; text: string; note: string } {
   if (key.byteLength <= DEAD_LETTER_MAX_KEY_BYTES)
@@ -59,10 +63,7 @@ export function deadLetterRecord(
     consumerGroup: origin.consumerGroup,
     service: origin.service,
     failedAtMs: Date.now(),
-    originalSchema: (schemaOf(input.message.headers as Record<string, Buffer>) ?? '').slice(
-      0,
-      MAX_SCHEMA_CHARS,
-    ),
+    originalSchema: knownSchemaOrEmpty(schemaOf(input.message.headers as Record<string, Buffer>)),
   });
 }
 

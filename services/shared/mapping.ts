@@ -170,9 +170,10 @@ export interface EmotionEventWithMeta {
 
 export function fromEmotionEventRecord(record: EmotionEventRecord): EmotionEventWithMeta {
   if (!STATES.has(record.state))
-    throw new DecodeError('DECODE_FAILED', `unknown emotion state "${record.state}"`);
+    // Not quoted: a bad record's text must not travel into logs and dead letters (privacy probe).
+    throw new DecodeError('DECODE_FAILED', `emotion state is not one of ${[...STATES].join(', ')}`);
   if (!LABELS.has(record.rawLabel))
-    throw new DecodeError('DECODE_FAILED', `unknown label "${record.rawLabel}"`);
+    throw new DecodeError('DECODE_FAILED', `raw label is not one of ${EMOTION_LABELS.join(', ')}`);
   const probabilities = {} as Record<EmotionLabel, number>;
   for (const label of EMOTION_LABELS) probabilities[label] = record.probabilities[label] ?? 0;
   return {

@@ -1,8 +1,11 @@
 // A dead letter stays small whatever the bad record carried: a key of any size is cut (and named
-// by its hash), so the broker never refuses the dead letter and the partition goes on.
+// by its hash), so the broker never refuses the dead letter and the partition goes on; and it
+// carries none of the record's free text (a schema header that names no contract).
 import { describe, expect, it } from 'vitest';
+import { DecodeError } from '../../../../services/shared/codec.ts';
 import { DEAD_LETTER_MAX_KEY_BYTES, deadLetterRecord } from '../../../../services/shared/dead-letter.ts';
-import { deadLetterCodec } from '../../../../services/shared/records.ts';
+import { callEventCodec, deadLetterCodec, featureWindowCodec } from '../../../../services/shared/records.ts';
+import { thrownError } from '../../../support/thrown.ts';
 
 const origin = { service: 'dsp-worker', consumerGroup: 'va-dsp-worker' };
 const letter = (key: Buffer, schema = 'va.events.v1.AudioChunk') =>
@@ -44,5 +47,29 @@ describe('dead-letter record', () => {
       );
       expect(decoded.originalSchema.length).toBeLessThanOrEqual(200);
     }
+  });
+
+  it("names the record's schema only when it is one of the contracts: other header text is the sender's", () => {
+    const decoded = (schema: string) =>
+      deadLetterCodec.decode(letter(Buffer.from('acme/call-1'), schema).message.value as Buffer);
+    expect(decoded('va.events.v1.AudioChunk').originalSchema).toBe('va.events.v1.AudioChunk');
+    expect(decoded('schema-JaneDoe-+447700900777').originalSchema).toBe('');
+  });
+});
+
+describe('schema mismatch', () => {
+  it('quotes a header naming another contract, never free text', () => {
+    const headers = (schema: string) => ({ 'va-schema': Buffer.from(schema) });
+    const bytes = featureWindowCodec.encode({} as never);
+    expect(() => callEventCodec.decode(bytes, headers('va.events.v1.FeatureWindow'))).toThrow(
+      'expected va.events.v1.CallEvent, record says va.events.v1.FeatureWindow',
+    );
+    const thrown = thrownError(
+      () => callEventCodec.decode(bytes, headers('schema-JaneDoe-jane.doe@example.com')),
+      DecodeError,
+    );
+    expect(thrown.message).toBe(
+      'expected va.events.v1.CallEvent, record says an unknown schema (35 characters)',
+    );
   });
 });

@@ -103,7 +103,14 @@ describe('pipeline <-> record mapping', () => {
     const record = toEmotionEventRecord(event, { producedAtMs: 10, audioCompletedAtMs: 5 });
     const back = fromEmotionEventRecord(emotionEventCodec.decode(emotionEventCodec.encode(record)));
     expect(back.event).toEqual(event);
-    expect(() => fromEmotionEventRecord({ ...record, state: 'furious' })).toThrow(/unknown emotion state/);
+    expect(() => fromEmotionEventRecord({ ...record, state: 'furious' })).toThrow(
+      /emotion state is not one of/,
+    );
+    // The bad value is not quoted: it would travel into logs and dead letters.
+    expect(() => fromEmotionEventRecord({ ...record, state: 'Jane Doe' })).not.toThrow(/Jane/);
+    expect(() => fromEmotionEventRecord({ ...record, rawLabel: 'Jane Doe' })).toThrow(
+      /raw label is not one of/,
+    );
   });
 
   it('interpolates the arrival time of audio inside a chunk', () => {
