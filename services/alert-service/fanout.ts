@@ -8,10 +8,10 @@
 // read from now on, they vanished from every wallboard at each restart). A bad record is counted and skipped
 // (the evaluator dead-letters poison records). I/O: Kafka (kafkajs).
 import type { Kafka, Producer } from 'kafkajs';
-import { createMultiDecoder, type RecordHeaders } from '../shared/codec.ts';
+import { createMultiDecoder, DecodeError, type RecordHeaders } from '../shared/codec.ts';
 import { createConsumerRunner, type ConsumerMetrics } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
-import { callKey } from '../shared/call-key.ts';
+import { callKey, keyMatches } from '../shared/call-key.ts';
 import { asChannel } from '../shared/mapping.ts';
 import {
   alertAckCodec,
@@ -77,6 +77,12 @@ function decodeFanoutRecord(
   return { topic: 'alerts', value: decodeAlerts(value, headers) };
 }
 
+/** The call a fan-out record names. */
+function callOf(record: FanoutRecord): { tenant: string; callId: string } {
+  if (record.topic === 'features' || record.topic === 'alerts') return record.value.value;
+  return record.value;
+}
+
 export function createFanout(options: FanoutOptions): Fanout {
   const { registry, hub, topics } = options;
 
@@ -123,7 +129,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     } else {
       const d = record.value;
       if (d.schema === 'alert') hub.publishAlert(alertViewOf(d.value));
-      else
+      // An ack applies to its own tenant's alert only (alert ids carry the tenant; this says so).
+      else if (options.registry.findAlert(d.value.alertId)?.tenant === d.value.tenant)
         hub.publishAck({
           alertId: d.value.alertId,
           callId: d.value.callId,
@@ -152,6 +159,11 @@ export function createFanout(options: FanoutOptions): Fanout {
     poison: 'skip',
     decode: (value, headers, topic) => decodeFanoutRecord(topics, topic, value, headers),
     handle: (record) => {
+      // A body naming another call or tenant than its key (the evaluator dead-letters it) is not
+      // shown as the call it names: counted and skipped, as every other consumer refuses it.
+      const { tenant, callId } = callOf(record.value);
+      if (!keyMatches(record.key, tenant, callId))
+        throw new DecodeError('DECODE_FAILED', 'record key is not the record call');
       apply(record.value);
       return [];
     },

@@ -1,6 +1,7 @@
 // What the call store ingests, as validated shapes independent of the wire format: call lifecycle,
 // speaker windows, dynamics, emotion events, alerts and acknowledgements. Every event names its
 // tenant: a call is (tenant, call id), since call ids come from clients. Pure (zod validation).
+import { CUSTOMER_PSEUDONYM } from '../shared/customer-pseudonym.ts';
 import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
@@ -17,8 +18,6 @@ const ms = z.number().int().min(0).max(MAX_CHUNK_AUDIO_TIME_MS);
 /** NaN/Infinity cannot travel in JSON: the store keeps them as null. */
 const num = z.number().nullable();
 const isoTime = z.iso.datetime({ offset: true });
-/** `cref1_` + base64url(HMAC-SHA-256): the only customer reference the store accepts. */
-export const CUSTOMER_PSEUDONYM = /^cref1_[A-Za-z0-9_-]{43}$/;
 /** A CallStart field under the limits the gateway enforces too (one shared definition). */
 const metadata = (field: CallMetadataField) =>
   z.string().superRefine((value, ctx) => {

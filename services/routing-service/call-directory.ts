@@ -4,6 +4,7 @@
 // the whole of va.calls.v1 in a group of its own, from the beginning and without commits (as the
 // alert service's fan-out does), and keeps the live calls here, bounded; an end forgets the call
 // and is passed on, so the state and held commits of calls ended elsewhere are freed. Pure.
+import { pseudonymOrNone } from '../shared/customer-pseudonym.ts';
 import type { CallStartInput } from '../../pipelines/routing/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import type { CallEvent } from '../shared/records.ts';
@@ -34,7 +35,7 @@ export function createCallDirectory(
       live.set(key, {
         tenant: event.tenant,
         callId: event.callId,
-        customerRef: event.customerRef,
+        customerRef: pseudonymOrNone(event.customerRef),
         agentId: event.agentId,
         queue: event.queue,
         startedAtMs: event.startTimeMs,

@@ -6,6 +6,7 @@ import type { Counter } from 'prom-client';
 import type { RoutingEngine, RoutingHint } from '../../pipelines/routing/index.ts';
 import { callKey } from '../shared/call-key.ts';
 import { historyAllowed } from '../shared/customer-history-client.ts';
+import { pseudonymOrNone } from '../shared/customer-pseudonym.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
 import type { AlertAckRecord, AlertEventRecord, CallEvent, EmotionEventRecord } from '../shared/records.ts';
 import type { RoutingServiceConfig } from './config.ts';
@@ -87,7 +88,7 @@ export function createRoutingHandler(
         {
           tenant: call.tenant,
           callId: call.callId,
-          customerRef: call.customerRef,
+          customerRef: pseudonymOrNone(call.customerRef),
           agentId: call.agentId,
           queue: call.queue,
           startedAtMs: call.startTimeMs,

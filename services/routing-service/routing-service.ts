@@ -27,7 +27,8 @@ import { routingHintCodec } from './routing-records.ts';
 import { routingWebhookOf } from './routing-webhook.ts';
 import type { WebhookSender } from './webhook.ts';
 import { waitFor } from '../shared/wait-for.ts';
-import { callKey } from '../shared/call-key.ts';
+import { callKey, keyMatches } from '../shared/call-key.ts';
+import { DecodeError } from '../shared/codec.ts';
 import type { CallEvent } from '../shared/records.ts';
 import { createCallDirectory } from './call-directory.ts';
 import { createRoutingReplay } from './routing-replay.ts';
@@ -114,10 +115,14 @@ export async function startRoutingService(
       return decodeAlertsTopic(value, headers) as RoutingInput;
     },
     handle: async (record) => {
+      const { tenant, callId } = record.value.value;
+      // A body naming another call or tenant than its key: refused (dead-lettered), as every other
+      // consumer of these topics refuses it, not routed as the call it names.
+      if (!keyMatches(record.key, tenant, callId))
+        throw new DecodeError('DECODE_FAILED', 'record key is not the record call');
       const offset = Number(record.offset);
       const replayed = replay.replayed(record.topic, record.partition, offset);
       const outputs = await handle(record.value, { replayed });
-      const { tenant, callId } = record.value.value;
       const key = callKey(tenant, callId);
       if (engine.has(tenant, callId)) replay.note(record.topic, record.partition, key, offset);
       else replay.release(key);
@@ -160,7 +165,9 @@ export async function startRoutingService(
       }
     },
     handle: (record) => {
-      if (record.value) directory.apply(record.value);
+      // A record keyed for another call is the group consumer's to dead-letter, not a call here.
+      if (record.value && keyMatches(record.key, record.value.tenant, record.value.callId))
+        directory.apply(record.value);
       directoryReached.set(record.partition, Number(record.offset) + 1);
       return [];
     },

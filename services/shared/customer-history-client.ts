@@ -7,6 +7,7 @@
 // lookup runs beside the call (fire and forget), is bounded by a timeout, and answers are cached
 // briefly per customer (dropped when a call of that customer ends, so a callback sees its last call).
 // I/O: HTTP (fetch).
+import { pseudonymOrNone } from './customer-pseudonym.ts';
 import type { HistorySummary } from '../../pipelines/history/history-line.ts';
 import { issueServiceToken, type ServiceTokenOptions } from './auth/service-token.ts';
 
@@ -153,10 +154,13 @@ function summaryOf(body: unknown): CustomerHistorySummary | null {
 
 const answerOf = (summary: CustomerHistorySummary | null) => ({ line: summary?.line ?? null, summary });
 
-/** Whether a started call may show a history line: a customer, analytics consent, no opt-out. */
+/**
+ * Whether a started call may show a history line: a customer (a pseudonym: a raw reference is no
+ * customer, never put in a lookup URL), analytics consent, no opt-out.
+ */
 export function historyAllowed(e: {
   customerRef: string;
   consent: { analytics: boolean; historyOptOut?: boolean };
 }): boolean {
-  return e.customerRef !== '' && e.consent.analytics && e.consent.historyOptOut !== true;
+  return pseudonymOrNone(e.customerRef) !== '' && e.consent.analytics && e.consent.historyOptOut !== true;
 }

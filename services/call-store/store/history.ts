@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { customerMood, historyLine, type CustomerMood } from '../../../pipelines/history/index.ts';
 import type { EmotionState } from '../../../pipelines/emotion/types.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
-import { CUSTOMER_PSEUDONYM } from '../events.ts';
+import { CUSTOMER_PSEUDONYM } from '../../shared/customer-pseudonym.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso } from './rows.ts';
 import { callListItem, listColumns } from './search.ts';

@@ -2,6 +2,8 @@
 // supervisor gets the frustration alert within 2 s of the condition holding, the call's agent gets
 // the cue, another agent gets nothing about the call; acknowledgements are stored and broadcast.
 import { describe, expect, it } from 'vitest';
+import { callStarted } from '../../../devkit/records/alert-records.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
 import { deadLetterCodec, decodeAlertsTopic } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import {
@@ -101,6 +103,17 @@ describe('alert-service push', () => {
     await consumer.disconnect();
     expect(schemas).toContain(`ack:${alert.alertId}`);
     expect(schemas).toContain(`alert:${alert.alertId}`);
+  });
+
+  it('shows no call whose record key names another tenant or call than its body', async () => {
+    const h = await startHarness();
+    const supervisor = await connect(h, await login(h, 'supervisor'));
+    const [forged, real] = [uniqueName('call'), uniqueName('call')];
+    const start = callStarted(h.topics.calls, forged, 'agent-1', 'billing-queue');
+    await sendRecords(h.producer, [{ ...start, message: { ...start.message, key: `other/${forged}` } }]);
+    await startCall(h, real, 'agent-1');
+    await supervisor.waitFor((f) => f.type === 'state' && aboutCall(real)(f));
+    expect(JSON.stringify(supervisor.frames)).not.toContain(forged);
   });
 
   it('dead-letters a corrupt record and keeps evaluating the call', async () => {

@@ -4,6 +4,7 @@
 // webhook that keeps failing dead-letters each hint after N attempts while the hints of other
 // calls keep flowing to the topic; with one receiver per tenant, each gets its own tenant's hints
 // only, signed with its own key.
+import { pseudonymOf } from '../../support/pseudonym.ts';
 import type { Producer } from 'kafkajs';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { CustomerHistory } from '../../../pipelines/routing/index.ts';
@@ -16,6 +17,8 @@ import { alertEventCodec, callEventCodec, deadLetterCodec } from '../../../servi
 import { callStarted, emotionOut, emotionRecord } from '../../../devkit/records/alert-records.ts';
 import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
 import { receiver, signatureValid } from './webhook-receiver.ts';
+
+const [RETURNING, NEW_CUSTOMER] = [pseudonymOf('returning'), pseudonymOf('new')];
 
 const SECRET = 'routing-webhook-test-secret-0123456789';
 
@@ -124,14 +127,13 @@ describe('routing-service', () => {
     const looked: string[] = [];
     const { topics, producer, seen } = await setup(hook.url, {}, (ref) => {
       looked.push(ref);
-      return ref === 'cr_returning'
+      return ref === RETURNING
         ? { callsInWindow: 2, windowDays: 7, lastEndState: 'angry', escalations: 0 }
         : null;
     });
     // Call c is the same returning customer, without analytics consent: no lookup, no hint.
     const noConsent = callEventCodec.decode(
-      callStarted(topics.calls, 'call-c', 'agent-1', 'billing', 'billing', 'cr_returning').message
-        .value as Buffer,
+      callStarted(topics.calls, 'call-c', 'agent-1', 'billing', 'billing', RETURNING).message.value as Buffer,
     );
     await produce(
       producer,
@@ -139,8 +141,8 @@ describe('routing-service', () => {
         ...noConsent,
         consent: { analytics: false, storeFeatures: false },
       }),
-      callStarted(topics.calls, 'call-a', 'agent-1', 'billing', 'billing', 'cr_returning'),
-      callStarted(topics.calls, 'call-b', 'agent-1', 'billing', 'billing', 'cr_new'),
+      callStarted(topics.calls, 'call-a', 'agent-1', 'billing', 'billing', RETURNING),
+      callStarted(topics.calls, 'call-b', 'agent-1', 'billing', 'billing', NEW_CUSTOMER),
     );
     await expect.poll(() => seen.hints.length, { timeout: 30_000 }).toBe(1);
     await produce(
@@ -156,7 +158,7 @@ describe('routing-service', () => {
         trigger: 'call-start',
         suggested: 'senior',
         risk: 0.65,
-        customerRef: 'cr_returning',
+        customerRef: RETURNING,
         reasons: ['Last call ended angry', '2 earlier calls in 7 days'],
       },
     });
@@ -168,11 +170,11 @@ describe('routing-service', () => {
     });
     expect(byId['demo/call-b:routing:live:frustration-sustained:a20'].value).toMatchObject({
       risk: 0.7,
-      customerRef: 'cr_new',
+      customerRef: NEW_CUSTOMER,
     });
     for (const hint of seen.hints) expect(hint.value.expiresAtMs).toBeGreaterThan(Date.now());
     expect(seen.hints.some((h) => h.value.callId === 'call-c')).toBe(false);
-    expect(looked.sort()).toEqual(['cr_new', 'cr_returning']);
+    expect(looked.sort()).toEqual([NEW_CUSTOMER, RETURNING].sort());
 
     await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(3);
     for (const request of hook.requests) {
@@ -189,6 +191,21 @@ describe('routing-service', () => {
     expect(seen.dead).toEqual([]);
   });
 
+  it('dead-letters a record whose key names another tenant or call than its body, and hints nothing of it', async () => {
+    const hook = await receiver(() => ({ status: 204 }));
+    const { topics, producer, seen } = await setup(hook.url, {}, () => null);
+    const start = callStarted(topics.calls, 'call-k', 'agent-1', 'billing', 'billing', NEW_CUSTOMER);
+    const alert = frustrationAlert(topics.alerts, 'call-k');
+    await produce(
+      producer,
+      { ...start, message: { ...start.message, key: 'evil/call-k' } },
+      { ...alert, message: { ...alert.message, key: 'evil/call-k' } },
+    );
+    await expect.poll(() => seen.dead.length, { timeout: 30_000 }).toBe(2);
+    for (const { value } of seen.dead) expect(value.message).toContain('record key is not the record call');
+    expect(seen.hints).toEqual([]);
+  });
+
   it('rebuilds a call after a restart: no reason hinted twice under a new id, the customer kept', async () => {
     const hook = await receiver(() => ({ status: 204 }));
     const { topics, producer, seen, service, start } = await setup(hook.url, {});
@@ -198,7 +215,7 @@ describe('routing-service', () => {
       );
     await produce(
       producer,
-      callStarted(topics.calls, 'call-r', 'agent-7', 'billing', 'billing', 'cr_42'),
+      callStarted(topics.calls, 'call-r', 'agent-7', 'billing', 'billing', pseudonymOf('42')),
       ...sad(0, 10),
     );
     await expect
@@ -219,7 +236,7 @@ describe('routing-service', () => {
     ]);
     // The successor knows who the call is and what it had already found (0.4 with 0.7: 0.82).
     expect(seen.hints[1].value).toMatchObject({
-      customerRef: 'cr_42',
+      customerRef: pseudonymOf('42'),
       agentId: 'agent-7',
       queue: 'billing',
       risk: 0.82,

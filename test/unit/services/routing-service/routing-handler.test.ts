@@ -1,6 +1,7 @@
 // Records a successor re-reads below the previous owner's replay mark rebuild the call's state but
 // make no hint and count in no metric; a replayed start of a call known to have ended looks no
 // history up again, while one of a call merely unknown to the directory does.
+import { pseudonymOf } from '../../../support/pseudonym.ts';
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
 import type { HistorySource } from '../../../../services/routing-service/history-source.ts';
 import { createRoutingHandler } from '../../../../services/routing-service/routing-handler.ts';
 import { createRoutingMetrics } from '../../../../services/routing-service/routing-metrics.ts';
+import { routingHintCodec } from '../../../../services/routing-service/routing-records.ts';
 import { callEventRecord } from '../../../../devkit/records/call-event.ts';
 
 const RULES = parseRoutingRulesText(readFileSync('config/routing-rules.yaml', 'utf8'));
@@ -46,7 +48,22 @@ function setup(history: HistorySource = { lookup: async () => returning }, break
 
 const start = (callId: string) => ({
   schema: 'call' as const,
-  value: callEventRecord(callId, { customerRef: `cref1_${callId}`, agentId: 'agent-1' }),
+  value: callEventRecord(callId, { customerRef: pseudonymOf(callId), agentId: 'agent-1' }),
+});
+
+/** The customer-frustration alert of call `callId`, fired. */
+const frustrationFired = (callId: string) => ({
+  schema: 'alert' as const,
+  value: {
+    tenant: 'demo',
+    callId,
+    ruleId: 'customer-frustration',
+    state: 'fired',
+    windowIndex: 20,
+    audioMs: 20_000,
+    message: 'Customer frustrated',
+    firedAtMs: Date.now(),
+  } as never,
 });
 
 describe('routing handler on replayed records', () => {
@@ -64,33 +81,33 @@ describe('routing handler on replayed records', () => {
     engine.end('demo', 'gone');
     await handle(start('gone'), { replayed: true });
     await handle(start('unknown-to-the-directory'), { replayed: true });
-    expect(looked).toEqual(['cref1_unknown-to-the-directory']);
+    expect(looked).toEqual([pseudonymOf('unknown-to-the-directory')]);
   });
 
   it('gives a call without analytics consent no hint, live ones included', async () => {
     const { handle, looked } = setup();
-    const call = callEventRecord('quiet', { customerRef: 'cref1_quiet', agentId: 'agent-1' });
+    const call = callEventRecord('quiet', { customerRef: pseudonymOf('quiet'), agentId: 'agent-1' });
     const noConsent = { ...call, consent: { ...call.consent, analytics: false } };
     expect(await handle({ schema: 'call', value: noConsent }, { replayed: false })).toEqual([]);
-    const alert = {
-      schema: 'alert' as const,
-      value: {
-        tenant: 'demo',
-        callId: 'quiet',
-        ruleId: 'customer-frustration',
-        state: 'fired',
-        windowIndex: 20,
-        audioMs: 20_000,
-        message: 'Customer frustrated',
-        firedAtMs: Date.now(),
-      } as never,
-    };
-    expect(await handle(alert, { replayed: false })).toEqual([]);
+    expect(await handle(frustrationFired('quiet'), { replayed: false })).toEqual([]);
     expect(looked).toEqual([]);
     // The same alert on a consented call is a hint (the rule exists).
     await handle(start('loud'), { replayed: false });
-    const consented = { ...alert, value: { ...(alert.value as object), callId: 'loud' } as never };
-    expect(await handle(consented, { replayed: false })).toHaveLength(1);
+    expect(await handle(frustrationFired('loud'), { replayed: false })).toHaveLength(1);
+  });
+
+  it('takes a raw customer reference (a sender that bypassed the gateway) for no customer: no lookup, none in the hint', async () => {
+    const { handle, looked } = setup();
+    const raw = {
+      schema: 'call' as const,
+      value: callEventRecord('raw', { customerRef: '+44 7700 900888', agentId: 'agent-1' }),
+    };
+    await handle(raw, { replayed: false });
+    expect(looked).toEqual([]);
+    const [hint] = await handle(frustrationFired('raw'), { replayed: false });
+    const decoded = routingHintCodec.decode(hint.message.value as Buffer, hint.message.headers as never);
+    expect(decoded.customerRef).toBe('');
+    expect(JSON.stringify(decoded)).not.toContain('7700');
   });
 
   it('skips the lookup while the history source keeps failing, and tries again after a while', async () => {

@@ -1,6 +1,7 @@
 // The routing service's replay state: commits held at each live call's first record per topic,
 // replay marks, revocations that forget the revoked partitions' calls whole; and the call
 // directory every instance keeps (live calls, bounded; ends passed on).
+import { pseudonymOf } from '../../../support/pseudonym.ts';
 import { describe, expect, it } from 'vitest';
 import { createCallDirectory } from '../../../../services/routing-service/call-directory.ts';
 import { createRoutingReplay } from '../../../../services/routing-service/routing-replay.ts';
@@ -31,13 +32,13 @@ describe('call directory', () => {
     const ended: string[] = [];
     const directory = createCallDirectory(2, (tenant, callId) => ended.push(`${tenant}/${callId}`));
     const started = (callId: string, analytics = true) => ({
-      ...callEventRecord(callId, { agentId: 'agent-1', queue: 'billing', customerRef: `cr_${callId}` }),
+      ...callEventRecord(callId, { agentId: 'agent-1', queue: 'billing', customerRef: pseudonymOf(callId) }),
       consent: { analytics, storeFeatures: false },
     });
     directory.apply(started('a'));
     directory.apply(started('quiet', false));
     expect(directory.callOf('demo', 'a')).toMatchObject({
-      customerRef: 'cr_a',
+      customerRef: pseudonymOf('a'),
       agentId: 'agent-1',
       queue: 'billing',
     });
