@@ -49,12 +49,20 @@ const fileResult = z.union([fileAnalysis, fileFailure]);
 const analysisDocument = z.union([z.object({ files: z.array(fileResult) }), fileResult]);
 
 /**
- * `import-<file name>-<8 hex of the path and content>`: stable across re-imports of the same
- * recording; another recording saved under the same path (its `contentSha256` differs) is another
- * call (with the path alone its windows were merged into the first call's). JSON written before
- * analyze reported the content hash: the path alone, as then.
+ * `import-<16 hex of the path and content>`: stable across re-imports of the same recording;
+ * another recording saved under the same path (its `contentSha256` differs) is another call. No
+ * part of the file name: recorders name files after the caller (`447700900111_jane.doe@….wav`),
+ * and the id is in every stored row, the QA pages and URLs, where no erasure reaches it (privacy
+ * probe). JSON written before analyze reported the content hash: the id an import gave then.
  */
 export function importedCallId(file: string, contentSha256?: string): string {
+  if (!contentSha256) return namedImportId(file);
+  const digest = createHash('sha256').update(`${file}\n${contentSha256}`).digest('hex');
+  return `import-${digest.slice(0, 16)}`;
+}
+
+/** The ids earlier imports gave: `import-<file name>-<8 hex of the path (and the content)>`. */
+export function namedImportId(file: string, contentSha256?: string): string {
   const stem = basename(file, extname(file))
     .replace(/[^\w.-]/g, '_')
     .slice(0, 80);
@@ -144,7 +152,14 @@ async function callIdFor(
 ): Promise<string> {
   const current = importedCallId(file.file, file.contentSha256);
   if (!file.contentSha256) return current;
-  const legacy = importedCallId(file.file);
+  // The same recording imported with the file-name id (2026-12-05): the same call.
+  const named = namedImportId(file.file, file.contentSha256);
+  const [earlier] = await store.backend.query<{ call_id: string }>(
+    'SELECT call_id FROM calls WHERE tenant = $1 AND call_id = $2',
+    [tenant, named],
+  );
+  if (earlier) return named;
+  const legacy = namedImportId(file.file);
   const [call] = await store.backend.query<{ duration_ms: number | null }>(
     'SELECT duration_ms FROM calls WHERE tenant = $1 AND call_id = $2',
     [tenant, legacy],

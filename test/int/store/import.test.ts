@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeAudio } from '../../../services/analyze/analyze-audio.ts';
 import { readModelJson, toModel } from '../../../services/analyze/model.ts';
-import { importAnalysis, importedCallId } from '../../../services/call-store/import-analysis.ts';
+import {
+  importAnalysis,
+  importedCallId,
+  namedImportId,
+} from '../../../services/call-store/import-analysis.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 
 /** Two speakers taking 3-s turns: harmonic "voices" (agent 120 Hz, customer 210 Hz) with a little noise. */
@@ -125,6 +129,46 @@ describe('voice-analytics analyze --store import', () => {
     );
     expect(other.imported[0].callId).toBe(importedCallId('recordings/call-0099.wav', 'b'.repeat(64)));
     expect(other.imported[0].callId).not.toBe(old.imported[0].callId);
+  });
+
+  it("keeps the caller's file name out of the call id, and finds a recording stored under the file-name id", async () => {
+    const model = toModel(readModelJson());
+    const file = 'recordings/447700900111_jane.doe@example.com.wav';
+    const analysed = {
+      ...analyzeAudio(
+        { sampleRateHz: 8000, channels: syntheticStereo(10), encoding: 'pcm16', validBits: 16, missingS: 0 },
+        { file, callId: 'offline', channels: undefined, model },
+      ),
+      contentSha256: 'd'.repeat(64),
+    };
+    const options = { tenant: 'acme', startedAt: new Date('2026-11-01T10:00:00Z') };
+    const document = JSON.parse(JSON.stringify({ files: [analysed] }));
+    const [imported] = (await importAnalysis(store, document, options)).imported;
+    expect(imported.callId).toMatch(/^import-[0-9a-f]{16}$/);
+    // Imported on 2026-12-05 under `import-<file name>-<hash>`: re-importing keeps that call.
+    const named = namedImportId('recordings/0207.wav', 'e'.repeat(64));
+    await store.write([
+      {
+        kind: 'call-start',
+        callId: named,
+        tenant: 'acme',
+        agentId: 'unknown',
+        queue: 'import',
+        startedAt: '2026-11-01T10:00:00Z',
+        consent: { analytics: true, storeFeatures: true },
+        source: 'import',
+      },
+    ]);
+    const again = await importAnalysis(
+      store,
+      JSON.parse(
+        JSON.stringify({
+          files: [{ ...analysed, file: 'recordings/0207.wav', contentSha256: 'e'.repeat(64) }],
+        }),
+      ),
+      options,
+    );
+    expect(again.imported[0].callId).toBe(named);
   });
 
   it('rejects a document that is not analyze output', async () => {
