@@ -2,6 +2,8 @@
 // call deletes every row of every call linked to the customer's pseudonym, table by table, in one
 // transaction, and records an audit row that names the tenant, the requester and the row counts —
 // never the reference. A new table with rows of a call joins by adding one line to ERASURE_STEPS.
+// The erased calls are remembered (erased_calls, migration 009): a call still live at the erasure
+// kept arriving, and its later windows, emotions and alerts were stored as orphans (privacy probe).
 // I/O: database.
 import { randomUUID } from 'node:crypto';
 import type { SqlBackend } from '../backend/backend.ts';
@@ -37,6 +39,10 @@ export async function eraseCustomer(
   const pseudonym = parseCustomerRef(ref);
   return db.transaction(async (tx) => {
     const rows: Record<string, number> = {};
+    await tx.query(`INSERT INTO erased_calls (tenant, call_id) ${CUSTOMER_CALLS} ON CONFLICT DO NOTHING`, [
+      tenant,
+      pseudonym,
+    ]);
     for (const step of ERASURE_STEPS) {
       const [{ n }] = await tx.query<{ n: number }>(
         `WITH gone AS (DELETE FROM ${step.table} WHERE ${step.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`,

@@ -59,6 +59,12 @@ const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
 };
 
 /**
+ * How long an erased call's id is remembered (erased_calls): past the 7 days the topics keep a
+ * call's records (a replay), and the two days a call may last.
+ */
+export const ERASED_CALL_DAYS = 9;
+
+/**
  * Deletes the calls whose start is older than their tenant's retention, with every row that
  * belongs to them, then the orphans: child rows whose (tenant, call id) has no call — it never
  * arrived (rows from before migration 004 with tenant ''), or it was purged before they came — once
@@ -87,6 +93,10 @@ export async function purgeExpired(
       }
       for (const row of expired) result.calls[row.tenant] = (result.calls[row.tenant] ?? 0) + 1;
     }
+    await tx.query(
+      `DELETE FROM erased_calls WHERE erased_at < $1::timestamptz - $2::int * interval '1 day'`,
+      [now.toISOString(), ERASED_CALL_DAYS],
+    );
     const cutoff = new Date(now.getTime() - policy.orphanGraceMs).toISOString();
     for (const table of CHILD_TABLES) {
       const [{ n }] = await tx.query<{ n: number }>(

@@ -9,7 +9,7 @@ import { jsonParam } from './rows.ts';
 export interface WriteResult {
   /** Rows that were new. */
   inserted: number;
-  /** Events already stored (replays) or calls already ended. */
+  /** Events already stored (replays), of calls already ended, or of calls a customer erasure deleted. */
   duplicates: number;
 }
 
@@ -114,7 +114,22 @@ function unique<T extends StoreEvent>(events: T[]): T[] {
   return [...seen.values()];
 }
 
-export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]): Promise<WriteResult> {
+/** The events of calls a customer erasure deleted dropped (what a live call or a replay still sends). */
+async function withoutErased(tx: SqlExecutor, events: readonly StoreEvent[]): Promise<readonly StoreEvent[]> {
+  const calls = new Map<string, { tenant: string; callId: string }>();
+  for (const e of events) calls.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
+  if (calls.size === 0) return events;
+  const erased = await tx.query<{ tenant: string; call_id: string }>(
+    `SELECT tenant, call_id FROM erased_calls WHERE (tenant, call_id) IN (${SQL.pairs})`,
+    [jsonParam([...calls.values()])],
+  );
+  if (erased.length === 0) return events;
+  const gone = new Set(erased.map((r) => callKey(r.tenant, r.call_id)));
+  return events.filter((e) => !gone.has(callKey(e.tenant, e.callId)));
+}
+
+export async function writeEvents(tx: SqlExecutor, batch: readonly StoreEvent[]): Promise<WriteResult> {
+  const events = await withoutErased(tx, batch);
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;
@@ -166,5 +181,5 @@ export async function writeEvents(tx: SqlExecutor, events: readonly StoreEvent[]
       [pairs],
     );
   }
-  return { inserted, duplicates: events.length - inserted };
+  return { inserted, duplicates: batch.length - inserted };
 }

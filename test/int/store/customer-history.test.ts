@@ -156,10 +156,17 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const after = await leftovers(store, 'acme', [...aliceCalls], ALICE);
       // Nothing of Alice in tenant acme, in any table (the audit row names no reference) …
       expect(
-        Object.keys(after.found).filter((table) => table !== 'calls' || after.found.calls !== 1),
+        Object.keys(after.found).filter(
+          (table) => (table !== 'calls' || after.found.calls !== 1) && table !== 'erased_calls',
+        ),
       ).toEqual([]);
-      // … except tenant beta's own call, which carries the same text and must stay.
-      expect(after.found).toEqual({ calls: 1 });
+      // … except tenant beta's own call, which carries the same text and must stay, and the erased
+      // calls' ids (tenant and call id only), remembered so that what is still on its way is dropped.
+      expect(after.found).toEqual({ calls: 1, erased_calls: 3 });
+      const erased = await store.backend.query<Record<string, unknown>>(
+        'SELECT tenant, call_id FROM erased_calls',
+      );
+      expect(erased.map((r) => r.call_id).sort()).toEqual(aliceCalls);
       const [audit] = await store.backend.query<Record<string, unknown>>('SELECT * FROM customer_erasures');
       expect(audit).toMatchObject({ tenant: 'acme', requested_by: 'admin-1', calls: 3 });
       expect(JSON.stringify(audit)).not.toContain(ALICE);
@@ -174,6 +181,24 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       await expect(store.customerCalls(acme, ALICE)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       // Bob is untouched.
       expect((await store.customerCalls(acme, BOB)).calls).toHaveLength(1);
+    });
+
+    it('drops what a call live at the erasure still sends, and a replay of an erased call', async () => {
+      const CAROL = pseudonymiseCustomerRef(KEY, 'acme', '+44 7700 900003');
+      const live = syntheticStoreCall({
+        callId: 'carol-live',
+        customerRef: CAROL,
+        startedAt: hoursAgo(0.1),
+        durationS: 40,
+      });
+      const half = Math.floor(live.body.length / 2);
+      await store.write([live.start, ...live.body.slice(0, half)]);
+      expect((await store.eraseCustomer('acme', CAROL, 'admin-1')).calls).toBe(1);
+      // The rest of the call, then the whole of it again (a consumer group reset replays the topics).
+      await store.write([...live.body.slice(half), ...live.alerts, live.end]);
+      await store.write(syntheticEvents(live));
+      const after = await leftovers(store, 'acme', ['carol-live'], CAROL);
+      expect(after.found).toEqual({ erased_calls: 1 });
     });
 
     it("purges by the tenant's retention days from the configuration, an API setting winning", async () => {
