@@ -22,13 +22,27 @@ export const TONE_MAX_CENTS = 1.5;
  */
 export const TONE_HOLD_CENTS = 30;
 
+/**
+ * A cadenced tone (busy 0.5 s on / 0.5 s off, reorder 0.25 / 0.25, UK ringback 0.4 / 0.2 / 0.4 /
+ * 2): a burst within this many frames (5 s) of the last tone frame locks again after
+ * RELOCK_FRAMES steady frames within RELOCK_CENTS of that tone, not TONE_FRAMES (each burst read as
+ * 190 ms of speech, up to 0.38 of a window for a reorder tone: review).
+ */
+export const REMEMBER_FRAMES = 500;
+export const RELOCK_FRAMES = 5;
+export const RELOCK_CENTS = 5;
+
 const MAX_RATIO = Math.pow(2, TONE_MAX_CENTS / 1200);
 const HOLD_RATIO = Math.pow(2, TONE_HOLD_CENTS / 1200);
+const RELOCK_RATIO = Math.pow(2, RELOCK_CENTS / 1200);
+
+const within = (a: number, b: number, ratio: number): boolean => a <= b * ratio && b <= a * ratio;
 
 export interface ToneGate {
   /**
-   * True once the last TONE_FRAMES frames were all voiced within TONE_MAX_CENTS of each other, and
-   * then while F0 stays within TONE_HOLD_CENTS of that tone.
+   * True once the last TONE_FRAMES frames were all voiced within TONE_MAX_CENTS of each other (or
+   * RELOCK_FRAMES of them, near a tone heard within REMEMBER_FRAMES), and then while F0 stays
+   * within TONE_HOLD_CENTS of that tone.
    */
   steady(f0Hz: number): boolean;
 }
@@ -38,8 +52,24 @@ export function createToneGate(): ToneGate {
   let next = 0;
   let voicedRun = 0;
   let lockedHz = 0; // the tone's frequency while one holds, else 0
+  let lastToneHz = 0; // the last tone heard, else 0
+  let sinceTone = REMEMBER_FRAMES + 1; // frames since its last frame
+
+  /** Lowest and highest of the newest `n` frames of the ring, within `ratio` of each other. */
+  const steadyOver = (n: number): boolean => {
+    let lo = Infinity;
+    let hi = 0;
+    for (let k = 1; k <= n; k++) {
+      const v = ring[(next - k + TONE_FRAMES) % TONE_FRAMES];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return hi <= lo * MAX_RATIO;
+  };
+
   return {
     steady(f0Hz) {
+      if (sinceTone <= REMEMBER_FRAMES) sinceTone++;
       if (!(f0Hz > 0)) {
         voicedRun = 0;
         lockedHz = 0;
@@ -47,18 +77,21 @@ export function createToneGate(): ToneGate {
       }
       ring[next] = f0Hz;
       next = (next + 1) % TONE_FRAMES;
-      if (lockedHz > 0 && f0Hz <= lockedHz * HOLD_RATIO && f0Hz * HOLD_RATIO >= lockedHz) return true;
-      lockedHz = 0;
-      if (++voicedRun < TONE_FRAMES) return false;
-      voicedRun = TONE_FRAMES;
-      let lo = ring[0];
-      let hi = ring[0];
-      for (let i = 1; i < TONE_FRAMES; i++) {
-        if (ring[i] < lo) lo = ring[i];
-        else if (ring[i] > hi) hi = ring[i];
+      if (lockedHz > 0 && within(f0Hz, lockedHz, HOLD_RATIO)) {
+        sinceTone = 0;
+        return true;
       }
-      if (hi > lo * MAX_RATIO) return false;
+      lockedHz = 0;
+      voicedRun = Math.min(voicedRun + 1, TONE_FRAMES);
+      const relock =
+        sinceTone <= REMEMBER_FRAMES &&
+        voicedRun >= RELOCK_FRAMES &&
+        within(f0Hz, lastToneHz, RELOCK_RATIO) &&
+        steadyOver(RELOCK_FRAMES);
+      if (!relock && (voicedRun < TONE_FRAMES || !steadyOver(TONE_FRAMES))) return false;
       lockedHz = f0Hz;
+      lastToneHz = f0Hz;
+      sinceTone = 0;
       return true;
     },
   };

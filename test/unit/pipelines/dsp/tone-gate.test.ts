@@ -3,7 +3,7 @@
 // while a voice with its natural jitter, or a tone's frequency changing, stays speech.
 import { describe, expect, it } from 'vitest';
 import { encodeMuLaw } from '../../../../pipelines/dsp/index.ts';
-import { createToneGate, TONE_FRAMES } from '../../../../pipelines/dsp/tone-gate.ts';
+import { createToneGate, RELOCK_FRAMES, TONE_FRAMES } from '../../../../pipelines/dsp/tone-gate.ts';
 import { synthVoiced, tone } from '../../../../devkit/audio/test-signals.ts';
 import { floatBytes, runChunked } from './helpers.ts';
 
@@ -57,24 +57,38 @@ describe('tone gate', () => {
     expect(gliding.some(Boolean)).toBe(false);
   });
 
-  it('reads no speech in a steady tone, a US ringback, a UK ringback or a dial tone, linear or µ-law', () => {
+  it('locks again within RELOCK_FRAMES on the next burst of a tone it heard, not on another pitch', () => {
+    const gate = createToneGate();
+    for (let i = 0; i < TONE_FRAMES; i++) gate.steady(480);
+    for (let i = 0; i < 50; i++) gate.steady(0); // a 0.5 s gap of a busy tone
+    const burst = Array.from({ length: 10 }, () => gate.steady(480));
+    expect(burst.indexOf(true)).toBe(RELOCK_FRAMES - 1);
+    for (let i = 0; i < 50; i++) gate.steady(0);
+    const other = Array.from({ length: 10 }, () => gate.steady(300)); // a voice-like pitch elsewhere
+    expect(other.some(Boolean)).toBe(false);
+  });
+
+  it('reads (almost) no speech in tones and cadences: under 0.2 of any window, where the alert rules count speech', () => {
     const signals = {
       'tone 440 Hz': tone(440, RATE, 12, 0.3),
       'US ringback (2 s on, 4 s off)': cadence([440, 480], [2, -4], 12),
       'UK ringback (0.4 on, 0.2 off, 0.4 on, 2 off)': cadence([400, 450], [0.4, -0.2, 0.4, -2], 12),
       'dial tone': cadence([350, 440], [1], 12),
+      'US busy (0.5 on, 0.5 off)': cadence([480, 620], [0.5, -0.5], 12),
+      'reorder (0.25 on, 0.25 off)': cadence([480, 620], [0.25, -0.25], 12),
+      'UK busy (0.375 on, 0.375 off)': cadence([400, 400], [0.375, -0.375], 12),
     };
     for (const [name, x] of Object.entries(signals)) {
       const windows = speechOf(x);
       expect(windows.length, name).toBeGreaterThan(8);
-      expect(Math.max(...windows), name).toBeLessThan(0.25);
+      expect(Math.max(...windows), name).toBeLessThan(0.2);
     }
     const mulaw = runChunked(
       encodeMuLaw(signals['US ringback (2 s on, 4 s off)']),
       { format: { codec: 'pcmu', sampleRateHz: RATE } },
       () => 160,
     );
-    expect(Math.max(...mulaw.map((w) => w.speechFraction))).toBeLessThan(0.25);
+    expect(Math.max(...mulaw.map((w) => w.speechFraction))).toBeLessThan(0.2);
   });
 
   it('still hears a voice with its natural jitter at the same level', () => {
