@@ -149,13 +149,27 @@ export function schemaOf(headers: RecordHeaders | undefined): string | undefined
  * bad record's values (a name or phone number put there travelled into all three: privacy probe).
  */
 export function namedSchema(header: string): string {
-  let known = false;
-  try {
-    known = header.length <= 200 && eventsRoot().lookupType(header) !== null;
-  } catch {
-    known = false;
-  }
-  return known ? header : `an unknown schema (${header.length} characters)`;
+  return contractNames().has(header) ? header : `an unknown schema (${header.length} characters)`;
+}
+
+let contracts: Set<string> | undefined;
+
+/**
+ * The full names of the contracts' messages (e.g. va.events.v1.AudioChunk), listed once. Not a
+ * protobufjs lookup of the header: it caches every name it is asked for, misses too, so a stream
+ * of bad headers grew the heap without bound and kept their text (review).
+ */
+function contractNames(): Set<string> {
+  if (contracts) return contracts;
+  const names = new Set<string>();
+  const visit = (node: protobuf.NamespaceBase): void => {
+    for (const child of node.nestedArray) {
+      if (child instanceof protobuf.Type) names.add(child.fullName.replace(/^\./, ''));
+      if (child instanceof protobuf.Namespace || child instanceof protobuf.Type) visit(child);
+    }
+  };
+  visit(eventsRoot());
+  return (contracts = names);
 }
 
 export interface CodecOptions<T> {
@@ -220,7 +234,7 @@ export function createMultiDecoder<M extends Record<string, unknown>>(codecs: {
     if (!entry) {
       throw new DecodeError(
         'SCHEMA_MISMATCH',
-        `record schema ${named ?? '(no va-schema header)'} is not one of ${[...bySchema.keys()].join(', ')}`,
+        `record schema ${named === undefined ? '(no va-schema header)' : namedSchema(named)} is not one of ${[...bySchema.keys()].join(', ')}`,
       );
     }
     return { schema: entry[0], value: entry[1].decode(bytes, headers) } as Decoded<M>;

@@ -5,12 +5,14 @@
 // dead-lettered instead of poisoning per-call state: a window index of 4294967295 made every
 // later window of the speaker a "duplicate" (no events, no alerts), functionals of 1e200 froze the
 // speaker's baseline, an end time of 2^31 ms overflowed the call store's sweep. Pure.
+import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
 import { MAX_CHUNK_AUDIO_TIME_MS } from './audio-chunk-limits.ts';
 
 /** Functionals and measures are Hz, dB, ms, rates and ratios: far below this in any real window. */
 export const MAX_MEASURE_MAGNITUDE = 1e6;
 /** Class probabilities an emotion event may carry (the product has 7 classes). */
 export const MAX_EMOTION_LABELS = 32;
+const LABELS = new Set<string>(EMOTION_LABELS);
 
 const finiteIn = (v: number, min: number, max: number): boolean => Number.isFinite(v) && v >= min && v <= max;
 
@@ -105,7 +107,9 @@ export function emotionEventProblem(e: {
   const entries = Object.entries(e.probabilities);
   if (entries.length > MAX_EMOTION_LABELS)
     return `${entries.length} probabilities (at most ${MAX_EMOTION_LABELS})`;
+  // The label is the sender's text: named only when it is one of the product's (privacy probe).
   for (const [label, p] of entries)
-    if (!finiteIn(p, 0, 1)) return `probability of ${label.slice(0, 40)} ${p} is not 0..1`;
+    if (!finiteIn(p, 0, 1))
+      return `probability of ${LABELS.has(label) ? label : 'an unknown label'} ${p} is not 0..1`;
   return null;
 }

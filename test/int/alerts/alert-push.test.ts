@@ -3,8 +3,8 @@
 // the cue, another agent gets nothing about the call; acknowledgements are stored and broadcast.
 import { describe, expect, it } from 'vitest';
 import { callStarted } from '../../../devkit/records/alert-records.ts';
-import { sendRecords } from '../../../services/shared/producer.ts';
-import { deadLetterCodec, decodeAlertsTopic } from '../../../services/shared/records.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { alertAckCodec, deadLetterCodec, decodeAlertsTopic } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import {
   connect,
@@ -114,6 +114,28 @@ describe('alert-service push', () => {
     await startCall(h, real, 'agent-1');
     await supervisor.waitFor((f) => f.type === 'state' && aboutCall(real)(f));
     expect(JSON.stringify(supervisor.frames)).not.toContain(forged);
+  });
+
+  it("applies an acknowledgement record to its own tenant's alert only", async () => {
+    const h = await startHarness();
+    const callId = uniqueName('call');
+    const supervisor = await connect(h, await login(h, 'supervisor'));
+    await startCall(h, callId, 'agent-1');
+    for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    const { alertId } = (await supervisor.waitFor((f) => f.type === 'alert')).alert as { alertId: string };
+    const ack = (tenant: string, acknowledgedBy: string) =>
+      outRecord(h.topics.alerts, alertAckCodec, `${tenant}/${callId}`, {
+        alertId,
+        callId,
+        acknowledgedBy,
+        acknowledgedAtMs: Date.now(),
+        tenant,
+      });
+    // Keyed and bodied for tenant "other", naming this tenant's alert: not an ack of it.
+    await sendRecords(h.producer, [ack('other', 'intruder'), ack('demo', 'supervisor')]);
+    const applied = await supervisor.waitFor((f) => f.type === 'ack');
+    expect(applied.ack).toMatchObject({ alertId, acknowledgedBy: 'supervisor' });
+    expect(supervisor.frames.filter((f) => f.type === 'ack')).toHaveLength(1);
   });
 
   it('dead-letters a corrupt record and keeps evaluating the call', async () => {

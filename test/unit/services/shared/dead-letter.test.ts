@@ -2,9 +2,14 @@
 // by its hash), so the broker never refuses the dead letter and the partition goes on; and it
 // carries none of the record's free text (a schema header that names no contract).
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../../../services/shared/codec.ts';
+import { DecodeError, namedSchema } from '../../../../services/shared/codec.ts';
 import { DEAD_LETTER_MAX_KEY_BYTES, deadLetterRecord } from '../../../../services/shared/dead-letter.ts';
-import { callEventCodec, deadLetterCodec, featureWindowCodec } from '../../../../services/shared/records.ts';
+import {
+  callEventCodec,
+  deadLetterCodec,
+  decodeAlertsTopic,
+  featureWindowCodec,
+} from '../../../../services/shared/records.ts';
 import { thrownError } from '../../../support/thrown.ts';
 
 const origin = { service: 'dsp-worker', consumerGroup: 'va-dsp-worker' };
@@ -68,6 +73,13 @@ describe('schema mismatch', () => {
       () => callEventCodec.decode(bytes, headers('schema-JaneDoe-jane.doe@example.com')),
       DecodeError,
     );
+    const multi = thrownError(
+      () => decodeAlertsTopic(bytes, headers('Jane Doe +44 7700 900777')),
+      DecodeError,
+    );
+    expect(multi.message).toMatch(/^record schema an unknown schema \(24 characters\) is not one of /);
+    // Only full names of the contracts count: protobufjs's relative lookups are not names.
+    expect(namedSchema('AudioChunk')).toBe('an unknown schema (10 characters)');
     expect(thrown.message).toBe(
       'expected va.events.v1.CallEvent, record says an unknown schema (35 characters)',
     );

@@ -61,6 +61,10 @@ describe('window record bounds', () => {
     expect(dec({ arousal: 7 })).toMatch(/arousal 7 is not 0\.\.1/);
     expect(dec({ confidence: 99 })).toMatch(/confidence 99/);
     expect(dec({ probabilities: { angry: -3 } })).toMatch(/probability of angry -3/);
+    // A label that is not the product's is the sender's text: not quoted (logs, dead letters).
+    expect(dec({ probabilities: { 'Jane Doe +447700900777': 2 } })).toMatch(
+      /probability of an unknown label 2/,
+    );
     const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`l${i}`, 0.01]));
     expect(dec({ probabilities: many })).toMatch(/100 probabilities/);
   });
