@@ -3,13 +3,18 @@
 // than the grace, and a client reusing the id starts from an empty call. Real database (PGlite).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
-import { CHILD_TABLES } from '../../../services/call-store/store/retention.ts';
+import { CHILD_TABLES, ERASED_CALL_DAYS } from '../../../services/call-store/store/retention.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 
 const DAY = 86_400_000;
-/** Every table with a call_id column, read from the schema: the purge must cover each. */
+/**
+ * Every table with a call_id column, read from the schema: the purge must cover each. Except
+ * erased_calls: the ids of calls a customer erasure deleted (no call rows), kept by a clock of
+ * their own, ERASED_CALL_DAYS (tested below).
+ */
 let TABLES: string[] = [];
+const NOT_CALL_ROWS = new Set(['erased_calls']);
 const acme = { tenant: 'acme', agentId: null, teams: null };
 const policy = { defaultDays: 90, orphanGraceMs: DAY };
 
@@ -20,7 +25,7 @@ beforeAll(async () => {
     `SELECT table_name FROM information_schema.columns
      WHERE column_name = 'call_id' AND table_schema = current_schema() ORDER BY table_name`,
   );
-  TABLES = rows.map((r) => r.table_name);
+  TABLES = rows.map((r) => r.table_name).filter((t) => !NOT_CALL_ROWS.has(t));
 });
 afterAll(() => store?.close());
 
@@ -123,6 +128,16 @@ describe('retention', () => {
       Object.values(ghost).reduce((a, b) => a + b, 0),
     );
     expect(await rowsOf('ghost-1')).toEqual({});
+  });
+
+  it('forgets an erased call id after ERASED_CALL_DAYS, not before', async () => {
+    await store.backend.query(`INSERT INTO erased_calls (tenant, call_id) VALUES ('acme', 'erased-1')`);
+    const remembered = async () =>
+      (await store.backend.query(`SELECT 1 FROM erased_calls WHERE call_id = 'erased-1'`)).length;
+    await store.purgeExpired(policy, new Date(Date.now() + (ERASED_CALL_DAYS - 1) * DAY));
+    expect(await remembered()).toBe(1);
+    await store.purgeExpired(policy, new Date(Date.now() + (ERASED_CALL_DAYS + 1) * DAY));
+    expect(await remembered()).toBe(0);
   });
 
   it('keeps the children of a call that is still in the store', async () => {
