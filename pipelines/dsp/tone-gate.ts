@@ -26,7 +26,9 @@ export const TONE_HOLD_CENTS = 30;
  * A cadenced tone (busy 0.5 s on / 0.5 s off, reorder 0.25 / 0.25, UK ringback 0.4 / 0.2 / 0.4 /
  * 2): a burst within this many frames (5 s) of the last tone frame locks again after
  * RELOCK_FRAMES steady frames within RELOCK_CENTS of that tone, not TONE_FRAMES (each burst read as
- * 190 ms of speech, up to 0.38 of a window for a reorder tone: review).
+ * 190 ms of speech, up to 0.38 of a window for a reorder tone: review). Such a lock is provisional
+ * until its run has been as steady as a tone for TONE_FRAMES; one that is not (a voice near the
+ * tone's pitch) lets go and forgets the tone. Only a full lock renews the memory.
  */
 export const REMEMBER_FRAMES = 500;
 export const RELOCK_FRAMES = 5;
@@ -67,6 +69,11 @@ export function createToneGate(): ToneGate {
     return hi <= lo * MAX_RATIO;
   };
 
+  let provisional = false; // locked by a re-lock, not yet shown to be the tone
+  let provisionalLo = 0; // F0 range of the re-locked run so far
+  let provisionalHi = 0;
+  let provisionalFrames = 0;
+
   return {
     steady(f0Hz) {
       if (sinceTone <= REMEMBER_FRAMES) sinceTone++;
@@ -77,22 +84,53 @@ export function createToneGate(): ToneGate {
       }
       ring[next] = f0Hz;
       next = (next + 1) % TONE_FRAMES;
+      voicedRun = Math.min(voicedRun + 1, TONE_FRAMES);
       if (lockedHz > 0 && within(f0Hz, lockedHz, HOLD_RATIO)) {
-        sinceTone = 0;
+        if (!provisional) {
+          sinceTone = 0;
+          return true;
+        }
+        // A re-locked run is the tone only if it stays as steady as one until it could have
+        // locked on its own; a voice near the tone's pitch does not (it was held as a tone for
+        // its whole run, and each re-lock renewed the memory: review). Then the tone is forgotten.
+        provisionalLo = Math.min(provisionalLo, f0Hz);
+        provisionalHi = Math.max(provisionalHi, f0Hz);
+        if (provisionalHi > provisionalLo * MAX_RATIO) {
+          lockedHz = 0;
+          lastToneHz = 0;
+          provisional = false;
+          return false;
+        }
+        if (++provisionalFrames >= TONE_FRAMES) provisional = false;
         return true;
       }
       lockedHz = 0;
-      voicedRun = Math.min(voicedRun + 1, TONE_FRAMES);
-      const relock =
+      provisional = false;
+      if (voicedRun >= TONE_FRAMES && steadyOver(TONE_FRAMES)) {
+        lockedHz = f0Hz;
+        lastToneHz = f0Hz;
+        sinceTone = 0;
+        return true;
+      }
+      if (
         sinceTone <= REMEMBER_FRAMES &&
         voicedRun >= RELOCK_FRAMES &&
         within(f0Hz, lastToneHz, RELOCK_RATIO) &&
-        steadyOver(RELOCK_FRAMES);
-      if (!relock && (voicedRun < TONE_FRAMES || !steadyOver(TONE_FRAMES))) return false;
-      lockedHz = f0Hz;
-      lastToneHz = f0Hz;
-      sinceTone = 0;
-      return true;
+        steadyOver(RELOCK_FRAMES)
+      ) {
+        lockedHz = f0Hz;
+        provisional = true;
+        provisionalLo = Infinity;
+        provisionalHi = 0;
+        for (let k = 1; k <= RELOCK_FRAMES; k++) {
+          const v = ring[(next - k + TONE_FRAMES) % TONE_FRAMES];
+          provisionalLo = Math.min(provisionalLo, v);
+          provisionalHi = Math.max(provisionalHi, v);
+        }
+        provisionalFrames = RELOCK_FRAMES;
+        return true;
+      }
+      return false;
     },
   };
 }

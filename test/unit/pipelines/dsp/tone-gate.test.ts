@@ -91,6 +91,36 @@ describe('tone gate', () => {
     expect(Math.max(...mulaw.map((w) => w.speechFraction))).toBeLessThan(0.2);
   });
 
+  it("hears a voice at the tone's pitch right after the tone: a re-lock that does not hold steady lets go and forgets", () => {
+    for (const [f0, jitter] of [
+      [400, 0.005],
+      [220, 0.005],
+      [220, 0.002],
+    ]) {
+      const on = (t: number): boolean => t % 0.5 < 0.35;
+      const voice = synthVoiced({
+        sampleRateHz: RATE,
+        durationS: 6,
+        f0: () => f0,
+        voiced: on,
+        jitter,
+        seed: 5,
+      }).samples;
+      const lead = new Float32Array(RATE); // 0.6 s of the tone, then 0.4 s of silence
+      lead.set(tone(f0, RATE, 0.6, 0.3));
+      const afterTone = new Float32Array(lead.length + voice.length);
+      afterTone.set(lead);
+      afterTone.set(voice, lead.length);
+      const alone = new Float32Array(afterTone.length);
+      alone.set(voice, lead.length);
+      const sum = (x: Float32Array) =>
+        speechOf(x)
+          .slice(2, 7)
+          .reduce((a, b) => a + b, 0);
+      expect(sum(afterTone), `${f0} Hz, jitter ${jitter}`).toBeGreaterThan(0.9 * sum(alone));
+    }
+  });
+
   it('still hears a voice with its natural jitter at the same level', () => {
     const on = (t: number): boolean => t % 1 < 0.7;
     const x = synthVoiced({
