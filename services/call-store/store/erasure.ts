@@ -39,10 +39,11 @@ export async function eraseCustomer(
   const pseudonym = parseCustomerRef(ref);
   return db.transaction(async (tx) => {
     const rows: Record<string, number> = {};
-    await tx.query(`INSERT INTO erased_calls (tenant, call_id) ${CUSTOMER_CALLS} ON CONFLICT DO NOTHING`, [
-      tenant,
-      pseudonym,
-    ]);
+    // First: it waits for the ingest batches in flight (writes.ts), and new ones wait for this commit.
+    await tx.query(
+      `INSERT INTO erased_calls (tenant, call_id) ${CUSTOMER_CALLS} ON CONFLICT (tenant, call_id) DO UPDATE SET erased_at = now()`,
+      [tenant, pseudonym],
+    );
     for (const step of ERASURE_STEPS) {
       const [{ n }] = await tx.query<{ n: number }>(
         `WITH gone AS (DELETE FROM ${step.table} WHERE ${step.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`,

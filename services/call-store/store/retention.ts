@@ -59,10 +59,12 @@ const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
 };
 
 /**
- * How long an erased call's id is remembered (erased_calls): past the 7 days the topics keep a
- * call's records (a replay), and the two days a call may last.
+ * How long an erased call's id is remembered (erased_calls): past the longest the topics may keep
+ * a call's records for a replay (EVENT_RETENTION_MS up to 365 days; Kafka deletes a segment only
+ * once its newest record is that old, and a quiet topic's segment rolls after 7 days) and the two
+ * days a call may last. Ids only; 9 days fell short of a 7-day topic's segments (review).
  */
-export const ERASED_CALL_DAYS = 9;
+export const ERASED_CALL_DAYS = 400;
 
 /**
  * Deletes the calls whose start is older than their tenant's retention, with every row that
@@ -76,6 +78,13 @@ export async function purgeExpired(
   policy: RetentionPolicy,
   now: Date = new Date(),
 ): Promise<PurgeResult> {
+  // In a statement of its own, before the rest: it waits only for the ingest batches in flight
+  // (their SHARE lock on erased_calls); inside the purge's transaction a batch waiting on a row the
+  // purge deletes and the purge waiting on that batch's lock would deadlock.
+  await db.query(`DELETE FROM erased_calls WHERE erased_at < $1::timestamptz - $2::int * interval '1 day'`, [
+    now.toISOString(),
+    ERASED_CALL_DAYS,
+  ]);
   return db.transaction(async (tx) => {
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant
@@ -93,10 +102,6 @@ export async function purgeExpired(
       }
       for (const row of expired) result.calls[row.tenant] = (result.calls[row.tenant] ?? 0) + 1;
     }
-    await tx.query(
-      `DELETE FROM erased_calls WHERE erased_at < $1::timestamptz - $2::int * interval '1 day'`,
-      [now.toISOString(), ERASED_CALL_DAYS],
-    );
     const cutoff = new Date(now.getTime() - policy.orphanGraceMs).toISOString();
     for (const table of CHILD_TABLES) {
       const [{ n }] = await tx.query<{ n: number }>(

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
+import { writeEvents } from '../../../services/call-store/store/writes.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 
@@ -200,6 +201,34 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const after = await leftovers(store, 'acme', ['carol-live'], CAROL);
       expect(after.found).toEqual({ erased_calls: 1 });
     });
+
+    it.runIf(fixture.name === 'postgres')(
+      'stores nothing of an ingest batch in flight at the erasure (two connections, READ COMMITTED)',
+      async () => {
+        const DAVE = pseudonymiseCustomerRef(KEY, 'acme', '+44 7700 900004');
+        const live = syntheticStoreCall({
+          callId: 'dave-live',
+          customerRef: DAVE,
+          startedAt: hoursAgo(0.1),
+          durationS: 20,
+        });
+        await store.write([live.start]);
+        let release = (): void => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        // A batch that checked erased_calls and wrote its rows, not yet committed.
+        const batch = store.backend.transaction(async (tx) => {
+          await writeEvents(tx, live.body.slice(0, 10));
+          await held;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const erasing = store.eraseCustomer('acme', DAVE, 'admin-1');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        release();
+        await batch;
+        expect((await erasing).calls).toBe(1);
+        expect((await leftovers(store, 'acme', ['dave-live'], DAVE)).found).toEqual({ erased_calls: 1 });
+      },
+    );
 
     it("purges by the tenant's retention days from the configuration, an API setting winning", async () => {
       const policy = { defaultDays: 365, orphanGraceMs: 3_600_000, tenantDays: { acme: 1, beta: 1 } };
