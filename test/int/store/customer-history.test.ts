@@ -16,6 +16,15 @@ const acme = { tenant: 'acme', agentId: null, teams: null };
 const NOW = new Date();
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
 
+/** A customer's pseudonym and their call that started 6 minutes ago. */
+const liveCall = (callId: string, phone: string, durationS: number) => {
+  const ref = pseudonymiseCustomerRef(KEY, 'acme', phone);
+  return [
+    ref,
+    syntheticStoreCall({ callId, customerRef: ref, startedAt: hoursAgo(0.1), durationS }),
+  ] as const;
+};
+
 /** Every table the store has, with its row count for (tenant, call ids) and rows holding `text`. */
 async function leftovers(store: CallStore, tenant: string, callIds: string[], text: string) {
   const tables = await store.backend.query<{ table_name: string }>(
@@ -185,13 +194,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     });
 
     it('drops what a call live at the erasure still sends, and a replay of an erased call', async () => {
-      const CAROL = pseudonymiseCustomerRef(KEY, 'acme', '+44 7700 900003');
-      const live = syntheticStoreCall({
-        callId: 'carol-live',
-        customerRef: CAROL,
-        startedAt: hoursAgo(0.1),
-        durationS: 40,
-      });
+      const [CAROL, live] = liveCall('carol-live', '+44 7700 900003', 40);
       const half = Math.floor(live.body.length / 2);
       await store.write([live.start, ...live.body.slice(0, half)]);
       expect((await store.eraseCustomer('acme', CAROL, 'admin-1')).calls).toBe(1);
@@ -205,13 +208,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     it.runIf(fixture.name === 'postgres')(
       'stores nothing of an ingest batch in flight at the erasure (two connections, READ COMMITTED)',
       async () => {
-        const DAVE = pseudonymiseCustomerRef(KEY, 'acme', '+44 7700 900004');
-        const live = syntheticStoreCall({
-          callId: 'dave-live',
-          customerRef: DAVE,
-          startedAt: hoursAgo(0.1),
-          durationS: 20,
-        });
+        const [DAVE, live] = liveCall('dave-live', '+44 7700 900004', 20);
         await store.write([live.start]);
         let release = (): void => undefined;
         const held = new Promise<void>((resolve) => (release = resolve));
