@@ -27,12 +27,15 @@ export const TONE_HOLD_CENTS = 30;
  * 2): a burst within this many frames (5 s) of the last tone frame locks again after
  * RELOCK_FRAMES steady frames within RELOCK_CENTS of that tone, not TONE_FRAMES (each burst read as
  * 190 ms of speech, up to 0.38 of a window for a reorder tone: review). Such a lock is provisional
- * until its run has been as steady as a tone for TONE_FRAMES; one that is not (a voice near the
- * tone's pitch) lets go and forgets the tone. Only a full lock renews the memory.
+ * until its run has been as steady as a tone for TONE_FRAMES or ended in silence; one that goes on
+ * voiced DOUBT_FRAMES after it stopped being steady, or leaves the hold band (a voice near the
+ * tone's pitch), lets go and forgets the tone.
  */
 export const REMEMBER_FRAMES = 500;
 export const RELOCK_FRAMES = 5;
 export const RELOCK_CENTS = 5;
+/** Voiced frames a provisional run may go on after it stopped being steady (a burst's end: 3-4). */
+export const DOUBT_FRAMES = 6;
 
 const MAX_RATIO = Math.pow(2, TONE_MAX_CENTS / 1200);
 const HOLD_RATIO = Math.pow(2, TONE_HOLD_CENTS / 1200);
@@ -73,13 +76,29 @@ export function createToneGate(): ToneGate {
   let provisionalLo = 0; // F0 range of the re-locked run so far
   let provisionalHi = 0;
   let provisionalFrames = 0;
+  let doubtFrames = -1; // frames since a provisional run stopped being steady, -1 = none
+
+  /** Lets go of the lock and forgets the tone: what it locked on was a voice. */
+  const forget = (): boolean => {
+    lockedHz = 0;
+    lastToneHz = 0;
+    provisional = false;
+    doubtFrames = -1;
+    return false;
+  };
 
   return {
     steady(f0Hz) {
       if (sinceTone <= REMEMBER_FRAMES) sinceTone++;
       if (!(f0Hz > 0)) {
+        // A provisional run that ends in silence (steady, or drifting for at most DOUBT_FRAMES)
+        // was a burst of the tone: it renews the memory (the tone's frequency stays the one a
+        // full lock heard).
+        if (provisional) sinceTone = 0;
         voicedRun = 0;
         lockedHz = 0;
+        provisional = false;
+        doubtFrames = -1;
         return false;
       }
       ring[next] = f0Hz;
@@ -92,20 +111,23 @@ export function createToneGate(): ToneGate {
         }
         // A re-locked run is the tone only if it stays as steady as one until it could have
         // locked on its own; a voice near the tone's pitch does not (it was held as a tone for
-        // its whole run, and each re-lock renewed the memory: review). Then the tone is forgotten.
+        // its whole run, and each re-lock renewed the memory: review). A burst's end drifts too,
+        // then falls silent: a run still voiced DOUBT_FRAMES after it stopped being steady is a
+        // voice, and the tone is forgotten.
         provisionalLo = Math.min(provisionalLo, f0Hz);
         provisionalHi = Math.max(provisionalHi, f0Hz);
-        if (provisionalHi > provisionalLo * MAX_RATIO) {
-          lockedHz = 0;
-          lastToneHz = 0;
+        if (doubtFrames < 0 && provisionalHi > provisionalLo * MAX_RATIO) doubtFrames = 0;
+        if (doubtFrames >= 0) return ++doubtFrames > DOUBT_FRAMES ? forget() : true;
+        if (++provisionalFrames >= TONE_FRAMES) {
           provisional = false;
-          return false;
+          lastToneHz = lockedHz;
+          sinceTone = 0;
         }
-        if (++provisionalFrames >= TONE_FRAMES) provisional = false;
         return true;
       }
+      // Out of the hold band: a provisional lock was on a voice (a tone's end drifts ~12 cents).
+      if (provisional) return forget();
       lockedHz = 0;
-      provisional = false;
       if (voicedRun >= TONE_FRAMES && steadyOver(TONE_FRAMES)) {
         lockedHz = f0Hz;
         lastToneHz = f0Hz;
@@ -128,6 +150,7 @@ export function createToneGate(): ToneGate {
           provisionalHi = Math.max(provisionalHi, v);
         }
         provisionalFrames = RELOCK_FRAMES;
+        doubtFrames = -1;
         return true;
       }
       return false;

@@ -68,6 +68,19 @@ describe('tone gate', () => {
     expect(other.some(Boolean)).toBe(false);
   });
 
+  it('keeps a cadence of short bursts locked, each burst from its 5th frame, ends drifting included, for as long as it goes on', () => {
+    const gate = createToneGate();
+    for (let i = 0; i < TONE_FRAMES; i++) gate.steady(480);
+    const cents = (c: number): number => 480 * Math.pow(2, c / 1200);
+    const burst = [...Array.from({ length: 14 }, () => 480), cents(3), cents(6), cents(9), cents(12)];
+    for (let b = 0; b < 40; b++) {
+      for (let i = 0; i < 25; i++) gate.steady(0);
+      const held = burst.map((f0) => gate.steady(f0));
+      expect(held.indexOf(true), `burst ${b}`).toBe(RELOCK_FRAMES - 1);
+      expect(held.slice(RELOCK_FRAMES - 1).every(Boolean), `burst ${b}`).toBe(true);
+    }
+  });
+
   it('reads (almost) no speech in tones and cadences: under 0.2 of any window, where the alert rules count speech', () => {
     const signals = {
       'tone 440 Hz': tone(440, RATE, 12, 0.3),
