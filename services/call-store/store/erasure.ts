@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlBackend } from '../backend/backend.ts';
 import { parseCustomerRef } from './history.ts';
+import { lockCalls } from './call-locks.ts';
 import { CHILD_TABLES } from './retention.ts';
 
 /** The customer's calls, as the (tenant, call id) rows every per-call table is keyed by. */
@@ -39,7 +40,14 @@ export async function eraseCustomer(
   const pseudonym = parseCustomerRef(ref);
   return db.transaction(async (tx) => {
     const rows: Record<string, number> = {};
-    // First: it waits for the ingest batches in flight (writes.ts), and new ones wait for this commit.
+    // First: it waits for the ingest batches in flight with these calls, and theirs wait for this
+    // commit (call-locks.ts).
+    const calls = await tx.query<{ tenant: string; call_id: string }>(CUSTOMER_CALLS, [tenant, pseudonym]);
+    await lockCalls(
+      tx,
+      calls.map((c) => ({ tenant: c.tenant, callId: c.call_id })),
+      'exclusive',
+    );
     await tx.query(
       `INSERT INTO erased_calls (tenant, call_id) ${CUSTOMER_CALLS} ON CONFLICT (tenant, call_id) DO UPDATE SET erased_at = now()`,
       [tenant, pseudonym],

@@ -78,9 +78,7 @@ export async function purgeExpired(
   policy: RetentionPolicy,
   now: Date = new Date(),
 ): Promise<PurgeResult> {
-  // In a statement of its own, before the rest: it waits only for the ingest batches in flight
-  // (their SHARE lock on erased_calls); inside the purge's transaction a batch waiting on a row the
-  // purge deletes and the purge waiting on that batch's lock would deadlock.
+  // In a statement of its own, before the rest (it needs nothing of the purge's transaction).
   await db.query(`DELETE FROM erased_calls WHERE erased_at < $1::timestamptz - $2::int * interval '1 day'`, [
     now.toISOString(),
     ERASED_CALL_DAYS,

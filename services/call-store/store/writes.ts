@@ -4,6 +4,7 @@ import { callKey } from '../../shared/call-key.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import type { StoreEvent } from '../events.ts';
 import { eventIdOf } from '../events.ts';
+import { lockCalls } from './call-locks.ts';
 import { jsonParam } from './rows.ts';
 
 export interface WriteResult {
@@ -119,10 +120,9 @@ async function withoutErased(tx: SqlExecutor, events: readonly StoreEvent[]): Pr
   const calls = new Map<string, { tenant: string; callId: string }>();
   for (const e of events) calls.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
   if (calls.size === 0) return events;
-  // Excludes a concurrent erasure (its INSERT into erased_calls waits for this transaction, and
-  // this lock waits for its commit): under READ COMMITTED a batch that checked before the erasure
-  // committed stored its rows after the erasure's deletes (review). Batches do not block each other.
-  await tx.query('LOCK TABLE erased_calls IN SHARE MODE');
+  // Excludes a concurrent erasure of these calls (call-locks.ts): under READ COMMITTED a batch
+  // that checked before the erasure committed stored its rows after the erasure's deletes (review).
+  await lockCalls(tx, [...calls.values()], 'shared');
   const erased = await tx.query<{ tenant: string; call_id: string }>(
     `SELECT tenant, call_id FROM erased_calls WHERE (tenant, call_id) IN (${SQL.pairs})`,
     [jsonParam([...calls.values()])],

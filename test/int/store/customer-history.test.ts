@@ -220,6 +220,18 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await new Promise((resolve) => setTimeout(resolve, 200));
         const erasing = store.eraseCustomer('acme', DAVE, 'admin-1');
         await new Promise((resolve) => setTimeout(resolve, 300));
+        // The erasure waits for that batch; another call's ingest does not wait for either.
+        const other = syntheticStoreCall({
+          callId: 'eve-1',
+          tenant: 'beta',
+          startedAt: hoursAgo(0.1),
+          durationS: 5,
+        });
+        const written = await Promise.race([
+          store.write([other.start]).then(() => 'written'),
+          new Promise((resolve) => setTimeout(() => resolve('blocked'), 2_000)),
+        ]);
+        expect(written).toBe('written');
         release();
         await batch;
         expect((await erasing).calls).toBe(1);
