@@ -239,6 +239,33 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       },
     );
 
+    it.runIf(fixture.name === 'postgres')(
+      'erases a call whose summary is being written, without a deadlock or a timeline left behind',
+      async () => {
+        const [FRANK, call] = liveCall('frank-1', '+44 7700 900005', 20);
+        await store.write([call.start, ...call.body, call.end]);
+        await store.finalizeCall('acme', 'frank-1');
+        let release = (): void => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        // As finalize.ts does: the call's row locked, then its timeline written.
+        const summary = store.backend.transaction(async (tx) => {
+          await tx.query(`SELECT 1 FROM calls WHERE tenant = 'acme' AND call_id = 'frank-1' FOR UPDATE`);
+          await held;
+          await tx.query(
+            `INSERT INTO call_timelines (tenant, call_id, body) VALUES ('acme', 'frank-1', '{}')
+             ON CONFLICT (tenant, call_id) DO UPDATE SET body = excluded.body`,
+          );
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const erasing = store.eraseCustomer('acme', FRANK, 'admin-1');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        release();
+        await summary;
+        expect((await erasing).calls).toBe(1);
+        expect((await leftovers(store, 'acme', ['frank-1'], FRANK)).found).toEqual({ erased_calls: 1 });
+      },
+    );
+
     it("purges by the tenant's retention days from the configuration, an API setting winning", async () => {
       const policy = { defaultDays: 365, orphanGraceMs: 3_600_000, tenantDays: { acme: 1, beta: 1 } };
       await store.setRetention('beta', 30);
