@@ -4,7 +4,11 @@
 // flight at the erasure commits before the erasure deletes (and is erased with it), and a batch
 // after it sees the erased calls (writes.ts). Per call, not the table: a table lock made every
 // tenant's ingest wait behind an erasure and whatever row lock the erasure waited on (review).
-// Both take them in ascending key order, so they cannot deadlock. I/O: database.
+// Customer locks do the same for call starts the store has not read yet: a batch holds the locks
+// of its starts' customers shared, an erasure its customer's exclusive, so a start in flight is
+// either stored before the erasure looks (and erased) or sees the erasure (and is dropped).
+// Both take customer locks before call locks, each in ascending key order: they cannot deadlock.
+// I/O: database.
 import { createHash } from 'node:crypto';
 import { callKey } from '../../shared/call-key.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
@@ -16,23 +20,55 @@ import type { SqlExecutor } from '../backend/backend.ts';
  * most; a call of an erasure's bucket waits for it (erasures are rare and short).
  */
 export const CALL_LOCK_BUCKETS = 256;
-/** The advisory-lock key space of these locks ("va" in the high 32 bits): apart from any other. */
-const NAMESPACE = 0x7661n << 32n;
+/** The advisory-lock key spaces of these locks ("va", "vc" in the high 32 bits): apart from any other. */
+const CALL_NAMESPACE = 0x7661n << 32n;
+const CUSTOMER_NAMESPACE = 0x7663n << 32n;
+
+type LockMode = 'shared' | 'exclusive';
+
+/** 64-bit advisory lock key of the bucket `text` hashes into, in a namespace. */
+function bucketKey(namespace: bigint, text: string): string {
+  const digest = createHash('sha256').update(text).digest();
+  return (namespace + BigInt(digest.readUInt32BE(0) % CALL_LOCK_BUCKETS)).toString();
+}
 
 /** 64-bit advisory lock key of a call's bucket. */
 export function callLockKey(tenant: string, callId: string): string {
-  const digest = createHash('sha256').update(callKey(tenant, callId)).digest();
-  return (NAMESPACE + BigInt(digest.readUInt32BE(0) % CALL_LOCK_BUCKETS)).toString();
+  return bucketKey(CALL_NAMESPACE, callKey(tenant, callId));
 }
 
 /** Takes the calls' locks until the transaction ends: shared (ingest) or exclusive (erasure). */
 export async function lockCalls(
   tx: SqlExecutor,
   calls: readonly { tenant: string; callId: string }[],
-  mode: 'shared' | 'exclusive',
+  mode: LockMode,
 ): Promise<void> {
-  if (calls.length === 0) return;
-  const keys = [...new Set(calls.map((c) => callLockKey(c.tenant, c.callId)))];
+  await lockKeys(
+    tx,
+    calls.map((c) => callLockKey(c.tenant, c.callId)),
+    mode,
+  );
+}
+
+/**
+ * Takes the customers' locks (tenant and pseudonym) until the transaction ends: shared (a batch's
+ * call starts) or exclusive (erasure). Before any call lock of the same transaction.
+ */
+export async function lockCustomers(
+  tx: SqlExecutor,
+  customers: readonly { tenant: string; customerRef: string }[],
+  mode: LockMode,
+): Promise<void> {
+  await lockKeys(
+    tx,
+    customers.map((c) => bucketKey(CUSTOMER_NAMESPACE, `${c.tenant}\n${c.customerRef}`)),
+    mode,
+  );
+}
+
+async function lockKeys(tx: SqlExecutor, lockKeys: readonly string[], mode: LockMode): Promise<void> {
+  if (lockKeys.length === 0) return;
+  const keys = [...new Set(lockKeys)];
   const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
   await tx.query(
     `SELECT count(${lock}(k)) AS n FROM (SELECT k FROM unnest($1::text[]::bigint[]) AS k ORDER BY k) AS ordered`,

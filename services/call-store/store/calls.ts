@@ -107,10 +107,14 @@ export async function addReview(
     throw new StoreError('INVALID_BODY', 'invalid review', issueLines(parsed.error.issues));
   const row = await loadCallRow(db, scope, callId);
   const reviewId = randomUUID();
+  // Only while the call is still there, its row held until the review commits: a customer
+  // erasure between the lookup and the insert left the review behind without its call (review).
   const rows = await db.query<Record<string, unknown>>(
     `INSERT INTO reviews (review_id, call_id, tenant, reviewer, notes, score_override)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING review_id, reviewer, notes, score_override, created_at`,
+     SELECT $1, call_id, tenant, $4, $5, $6 FROM calls WHERE call_id = $2 AND tenant = $3 FOR SHARE
+     RETURNING review_id, reviewer, notes, score_override, created_at`,
     [reviewId, callId, row.tenant, reviewer, parsed.data.notes, parsed.data.scoreOverride],
   );
+  if (rows.length === 0) throw new StoreError('NOT_FOUND', `call ${callId} not found`);
   return reviewItem(rows[0]);
 }

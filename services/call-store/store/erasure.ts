@@ -4,11 +4,14 @@
 // never the reference. A new table with rows of a call joins by adding one line to ERASURE_STEPS.
 // The erased calls are remembered (erased_calls, migration 009): a call still live at the erasure
 // kept arriving, and its later windows, emotions and alerts were stored as orphans (privacy probe).
+// So is the customer (erased_customers, migration 010: a digest): a call that started before the
+// erasure but reaches the store after it is dropped too (erased-customers.ts).
 // I/O: database.
 import { randomUUID } from 'node:crypto';
 import type { SqlBackend } from '../backend/backend.ts';
 import { parseCustomerRef } from './history.ts';
-import { lockCalls } from './call-locks.ts';
+import { lockCalls, lockCustomers } from './call-locks.ts';
+import { rememberErasedCustomer } from './erased-customers.ts';
 import { CHILD_TABLES } from './retention.ts';
 
 /** The customer's calls, as the (tenant, call id) rows every per-call table is keyed by. */
@@ -42,6 +45,9 @@ export async function eraseCustomer(
     const rows: Record<string, number> = {};
     // First: it waits for the ingest batches in flight with these calls, and theirs wait for this
     // commit (call-locks.ts).
+    // The customer's lock before the calls' (call-locks.ts): a batch with a start of theirs in
+    // flight commits first, and a later one sees erased_customers.
+    await lockCustomers(tx, [{ tenant, customerRef: pseudonym }], 'exclusive');
     const calls = await tx.query<{ tenant: string; call_id: string }>(CUSTOMER_CALLS, [tenant, pseudonym]);
     await lockCalls(
       tx,
@@ -56,6 +62,7 @@ export async function eraseCustomer(
       `INSERT INTO erased_calls (tenant, call_id) ${CUSTOMER_CALLS} ON CONFLICT (tenant, call_id) DO UPDATE SET erased_at = now()`,
       [tenant, pseudonym],
     );
+    await rememberErasedCustomer(tx, tenant, pseudonym);
     for (const step of ERASURE_STEPS) {
       const [{ n }] = await tx.query<{ n: number }>(
         `WITH gone AS (DELETE FROM ${step.table} WHERE ${step.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`,

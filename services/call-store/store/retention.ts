@@ -59,10 +59,11 @@ const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
 };
 
 /**
- * How long an erased call's id is remembered (erased_calls): past the longest the topics may keep
+ * How long an erased call's id (erased_calls) and an erased customer's digest (erased_customers)
+ * are remembered: past the longest the topics may keep
  * a call's records for a replay (EVENT_RETENTION_MS up to 365 days; Kafka deletes a segment only
  * once its newest record is that old, and a quiet topic's segment rolls after 7 days) and the two
- * days a call may last. Ids only; 9 days fell short of a 7-day topic's segments (review).
+ * days a call may last. Ids and digests only; 9 days fell short of a 7-day topic's segments (review).
  */
 export const ERASED_CALL_DAYS = 400;
 
@@ -78,11 +79,13 @@ export async function purgeExpired(
   policy: RetentionPolicy,
   now: Date = new Date(),
 ): Promise<PurgeResult> {
-  // In a statement of its own, before the rest (it needs nothing of the purge's transaction).
-  await db.query(`DELETE FROM erased_calls WHERE erased_at < $1::timestamptz - $2::int * interval '1 day'`, [
-    now.toISOString(),
-    ERASED_CALL_DAYS,
-  ]);
+  // In statements of their own, before the rest (they need nothing of the purge's transaction).
+  for (const table of ['erased_calls', 'erased_customers']) {
+    await db.query(`DELETE FROM ${table} WHERE erased_at < $1::timestamptz - $2::int * interval '1 day'`, [
+      now.toISOString(),
+      ERASED_CALL_DAYS,
+    ]);
+  }
   return db.transaction(async (tx) => {
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant

@@ -4,7 +4,8 @@ import { callKey } from '../../shared/call-key.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import type { StoreEvent } from '../events.ts';
 import { eventIdOf } from '../events.ts';
-import { lockCalls } from './call-locks.ts';
+import { lockCalls, lockCustomers } from './call-locks.ts';
+import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from './erased-customers.ts';
 import { jsonParam } from './rows.ts';
 
 export interface WriteResult {
@@ -115,20 +116,41 @@ function unique<T extends StoreEvent>(events: T[]): T[] {
   return [...seen.values()];
 }
 
-/** The events of calls a customer erasure deleted dropped (what a live call or a replay still sends). */
+/**
+ * The events of calls a customer erasure deleted dropped (what a live call or a replay still
+ * sends), and of calls whose start reaches the store only after their customer's erasure.
+ */
 async function withoutErased(tx: SqlExecutor, events: readonly StoreEvent[]): Promise<readonly StoreEvent[]> {
   const calls = new Map<string, { tenant: string; callId: string }>();
   for (const e of events) calls.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
   if (calls.size === 0) return events;
-  // Excludes a concurrent erasure of these calls (call-locks.ts): under READ COMMITTED a batch
-  // that checked before the erasure committed stored its rows after the erasure's deletes (review).
+  const starts: CallStartOfCustomer[] = [];
+  for (const e of events) {
+    if (e.kind === 'call-start' && e.customerRef !== null)
+      starts.push({ tenant: e.tenant, callId: e.callId, customerRef: e.customerRef, startedAt: e.startedAt });
+  }
+  // Excludes a concurrent erasure of these calls and customers (call-locks.ts): under READ
+  // COMMITTED a batch that checked before the erasure committed stored its rows after the
+  // erasure's deletes (review).
+  await lockCustomers(tx, starts, 'shared');
   await lockCalls(tx, [...calls.values()], 'shared');
   const erased = await tx.query<{ tenant: string; call_id: string }>(
     `SELECT tenant, call_id FROM erased_calls WHERE (tenant, call_id) IN (${SQL.pairs})`,
     [jsonParam([...calls.values()])],
   );
-  if (erased.length === 0) return events;
   const gone = new Set(erased.map((r) => callKey(r.tenant, r.call_id)));
+  const late = await startsOfErasedCustomers(
+    tx,
+    starts.filter((s) => !gone.has(callKey(s.tenant, s.callId))),
+  );
+  if (late.size > 0) {
+    await forgetCalls(
+      tx,
+      [...late].map((key) => calls.get(key)!),
+    );
+    for (const key of late) gone.add(key);
+  }
+  if (gone.size === 0) return events;
   return events.filter((e) => !gone.has(callKey(e.tenant, e.callId)));
 }
 

@@ -205,6 +205,29 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(after.found).toEqual({ erased_calls: 1 });
     });
 
+    it("drops a call that started before its customer's erasure but reached the store after it", async () => {
+      const [GINA, lagging] = liveCall('gina-lag', '+44 7700 900007', 30);
+      // Windows on one topic came in; the start, on another, is still in the topic (consumer lag).
+      await store.write(lagging.body.slice(0, 6));
+      expect((await store.eraseCustomer('acme', GINA, 'admin-1')).calls).toBe(0);
+      await store.write([lagging.start, ...lagging.body.slice(6), ...lagging.alerts, lagging.end]);
+      await store.write(syntheticEvents(lagging)); // a replay
+      // Nothing of the call, and the customer remembered as a digest only (no table holds GINA).
+      expect((await leftovers(store, 'acme', ['gina-lag'], GINA)).found).toEqual({ erased_calls: 1 });
+      expect(
+        await store.backend.query('SELECT tenant FROM erased_customers WHERE tenant = $1', ['acme']),
+      ).not.toEqual([]);
+      // The customer calling again after the erasure is stored as any call.
+      const next = syntheticStoreCall({
+        callId: 'gina-next',
+        customerRef: GINA,
+        startedAt: new Date(Date.now() + 1_000),
+        durationS: 10,
+      });
+      expect((await store.write(syntheticEvents(next))).rejected).toEqual([]);
+      expect((await store.customerCalls(acme, GINA)).calls.map((c) => c.callId)).toEqual(['gina-next']);
+    });
+
     it.runIf(fixture.name === 'postgres')(
       'stores nothing of an ingest batch in flight at the erasure (two connections, READ COMMITTED)',
       async () => {
@@ -236,6 +259,63 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await batch;
         expect((await erasing).calls).toBe(1);
         expect((await leftovers(store, 'acme', ['dave-live'], DAVE)).found).toEqual({ erased_calls: 1 });
+      },
+    );
+
+    it.runIf(fixture.name === 'postgres')(
+      "erases a call whose start is in flight at its customer's erasure (two connections)",
+      async () => {
+        const [HENRY, live] = liveCall('henry-live', '+44 7700 900008', 10);
+        let release = (): void => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        // A batch with the call's start, written and not yet committed: the erasure cannot see it.
+        const batch = store.backend.transaction(async (tx) => {
+          await writeEvents(tx, [live.start]);
+          await held;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const erasing = store.eraseCustomer('acme', HENRY, 'admin-1');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        release();
+        await batch;
+        // It waited for the batch, so it found the call and erased it.
+        expect((await erasing).calls).toBe(1);
+        await store.write([...live.body, live.end]);
+        expect((await leftovers(store, 'acme', ['henry-live'], HENRY)).found).toEqual({ erased_calls: 1 });
+      },
+    );
+
+    it.runIf(fixture.name === 'postgres')(
+      'refuses a review or a survey of a call erased while it was being added (two connections)',
+      async () => {
+        const [IRIS, call] = liveCall('iris-1', '+44 7700 900009', 10);
+        await store.write([call.start, ...call.body, call.end]);
+        let release = (): void => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        // An erasure that holds the call's row and has deleted it, not yet committed.
+        const erasure = store.backend.transaction(async (tx) => {
+          await tx.query(`SELECT 1 FROM calls WHERE tenant = 'acme' AND call_id = 'iris-1' FOR UPDATE`);
+          await tx.query(`DELETE FROM calls WHERE tenant = 'acme' AND call_id = 'iris-1'`);
+          await held;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Both still see the call (the delete is not committed) and then wait for its row.
+        const review = store.addReview(acme, 'iris-1', 'qa-1', { notes: 'rude agent' }).then(
+          () => 'stored',
+          (error: { code?: string }) => error.code,
+        );
+        const survey = store.importSurveys(
+          acme,
+          [{ at: { index: 0 }, raw: { callId: 'iris-1', csat: 2 } }],
+          'api',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        release();
+        await erasure;
+        expect(await review).toBe('NOT_FOUND');
+        expect(await survey).toMatchObject({ inserted: 0, updated: 0 });
+        const { found } = await leftovers(store, 'acme', ['iris-1'], IRIS);
+        expect([found.reviews, found.surveys]).toEqual([undefined, undefined]);
       },
     );
 

@@ -1,0 +1,78 @@
+// The customers an erasure was for (erased_customers, migration 010): a call of theirs that started
+// before the erasure but reached the store after it — its start still in the topic (consumer lag,
+// the store down) — was stored with the pseudonym afterwards (privacy probe, session 14's "left
+// alone"). Remembered as a one-way digest, so no table holds an erased customer's pseudonym; the
+// customer calling again after the erasure is stored as usual. I/O: database.
+import { createHash } from 'node:crypto';
+import { callKey } from '../../shared/call-key.ts';
+import type { SqlExecutor } from '../backend/backend.ts';
+import { CHILD_TABLES } from './retention.ts';
+import { jsonParam } from './rows.ts';
+
+/** One-way digest of a pseudonym (a prefix keeps it apart from any other use of SHA-256). */
+export function customerDigest(customerRef: string): string {
+  return createHash('sha256').update(`va-erased-customer\n${customerRef}`).digest('hex');
+}
+
+/** Notes the erasure of a customer (again: the newest erasure counts). */
+export async function rememberErasedCustomer(
+  tx: SqlExecutor,
+  tenant: string,
+  customerRef: string,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO erased_customers (tenant, customer_digest) VALUES ($1, $2)
+     ON CONFLICT (tenant, customer_digest) DO UPDATE SET erased_at = now()`,
+    [tenant, customerDigest(customerRef)],
+  );
+}
+
+export interface CallStartOfCustomer {
+  tenant: string;
+  callId: string;
+  customerRef: string;
+  startedAt: string;
+}
+
+/** Keys (callKey) of the starts whose customer was erased after the call started. */
+export async function startsOfErasedCustomers(
+  tx: SqlExecutor,
+  starts: readonly CallStartOfCustomer[],
+): Promise<Set<string>> {
+  if (starts.length === 0) return new Set();
+  const rows = await tx.query<{ tenant: string; call_id: string }>(
+    `SELECT x.tenant, x."callId" AS call_id
+     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, digest text, "startedAt" timestamptz)
+     JOIN erased_customers e ON e.tenant = x.tenant AND e.customer_digest = x.digest
+     WHERE x."startedAt" <= e.erased_at`,
+    [
+      jsonParam(
+        starts.map((s) => ({
+          tenant: s.tenant,
+          callId: s.callId,
+          digest: customerDigest(s.customerRef),
+          startedAt: s.startedAt,
+        })),
+      ),
+    ],
+  );
+  return new Set(rows.map((r) => callKey(r.tenant, r.call_id)));
+}
+
+/**
+ * Remembers calls as erased (erased_calls: their later records are dropped too) and deletes what
+ * of them reached the store before their start (records of one call come on several topics).
+ */
+export async function forgetCalls(
+  tx: SqlExecutor,
+  calls: readonly { tenant: string; callId: string }[],
+): Promise<void> {
+  const pairs = jsonParam(calls);
+  const rows = `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`;
+  await tx.query(
+    `INSERT INTO erased_calls (tenant, call_id) ${rows} ON CONFLICT (tenant, call_id) DO NOTHING`,
+    [pairs],
+  );
+  for (const table of CHILD_TABLES)
+    await tx.query(`DELETE FROM ${table} WHERE (tenant, call_id) IN (${rows})`, [pairs]);
+}
