@@ -29,6 +29,9 @@ export function routingWebhookOf(
 ): WebhookSender | null {
   if (config.webhookTargets.size === 0) return null;
   const { producer, logger, deliveries } = w;
+  // Dead letters being produced: a stop waits for them before the producer disconnects (the
+  // hints a stop aborts are dead-lettered at that moment; they were sent unawaited, review).
+  const producing = new Set<Promise<void>>();
   const deadLetter = (hint: RoutingHint, code: WebhookFailureCode, problem: string, attempts: number) => {
     deliveries.inc({ outcome: code });
     // The hint itself stays on va.routing.v1 (key and hint id below): only the reason travels.
@@ -51,9 +54,12 @@ export function routingWebhookOf(
       failedAtMs: Date.now(),
       originalSchema: routingHintCodec.schema,
     });
-    sendRecords(producer, [record]).catch((error) =>
-      logger.error('dead letter of a routing hint not produced', { hintId: hint.hintId, error }),
-    );
+    const sending = sendRecords(producer, [record])
+      .catch((error) =>
+        logger.error('dead letter of a routing hint not produced', { hintId: hint.hintId, error }),
+      )
+      .finally(() => producing.delete(sending));
+    producing.add(sending);
   };
   const senderOf = ({ url, secret }: { url: string; secret: string }) =>
     createWebhookSender({
@@ -69,7 +75,14 @@ export function routingWebhookOf(
       onRetry: () => deliveries.inc({ outcome: 'retry' }),
       onDeadLetter: deadLetter,
     });
-  return dispatchByTenant(
+  const senders = dispatchByTenant(
     new Map([...config.webhookTargets].map(([tenant, target]) => [tenant, senderOf(target)])),
   );
+  return {
+    ...senders,
+    close: async (graceMs) => {
+      await senders.close(graceMs);
+      await Promise.all(producing);
+    },
+  };
 }

@@ -3,25 +3,10 @@
 // stop dead-letters what is queued and, after its grace, what is still in flight.
 import { describe, expect, it } from 'vitest';
 import { createWebhookSender, type WebhookOptions } from '../../../services/routing-service/webhook.ts';
-import type { RoutingHint } from '../../../pipelines/routing/index.ts';
 import { receiver } from './webhook-receiver.ts';
+import { sampleHint } from './sample-hint.ts';
 
-const hint: RoutingHint = {
-  hintId: 'acme/c-1:routing:live:frustration-sustained:a20',
-  tenant: 'acme',
-  callId: 'c-1',
-  customerRef: '',
-  risk: 0.7,
-  reasons: ['Customer frustrated for 7 s'],
-  suggested: 'senior',
-  expiresAtMs: 1_300_000,
-  trigger: 'live',
-  ruleIds: ['frustration-sustained'],
-  audioMs: 20_000,
-  producedAtMs: 1_000_000,
-  agentId: 'agent-1',
-  queue: 'billing',
-};
+const hint = sampleHint();
 
 /** A sender to `url` with short retries; `options` override the rest. */
 const senderTo = (url: string, options: Partial<WebhookOptions> & Pick<WebhookOptions, 'onDeadLetter'>) =>
