@@ -43,6 +43,12 @@ export const callStartSchema = z.object({
     .default(null)
     .transform((ref) => (ref !== null && CUSTOMER_PSEUDONYM.test(ref) ? ref : null)),
   startedAt: isoTime,
+  /**
+   * When the gateway announced the start (the record's producedAtMs: the gateway's own clock, not
+   * the client's `start_time_ms`, which may run up to a day ahead). What a customer erasure's time
+   * is compared with (store/erased-customers.ts); absent (imports): startedAt.
+   */
+  announcedAt: isoTime.optional(),
   consent: z.object({
     analytics: z.boolean(),
     storeFeatures: z.boolean(),

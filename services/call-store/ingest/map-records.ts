@@ -32,6 +32,7 @@ function callEvent(value: CallEvent): unknown | null {
       team: value.team,
       customerRef: value.customerRef || null,
       startedAt: isoOf(value.startTimeMs),
+      announcedAt: isoOf(value.producedAtMs || value.startTimeMs),
       consent: value.consent ?? { analytics: true, storeFeatures: true },
       source: 'live',
     };

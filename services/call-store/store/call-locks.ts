@@ -16,38 +16,43 @@ import type { SqlExecutor } from '../backend/backend.ts';
 /**
  * Calls share this many locks (by a hash of their key): every advisory lock a transaction holds
  * takes a slot of PostgreSQL's shared lock table (max_locks_per_transaction × connections, 6 400
- * by default), and a batch of 2 000 records of as many calls took 2 000 of them. 256 per batch at
- * most; a call of an erasure's bucket waits for it (erasures are rare and short).
+ * by default), and a batch of 2 000 records of as many calls took 2 000 of them. A call of an
+ * erasure's bucket waits for it (erasures are rare and short).
  */
 export const CALL_LOCK_BUCKETS = 256;
+/** Customers share this many (only a batch's call starts take them): 320 per batch at most. */
+export const CUSTOMER_LOCK_BUCKETS = 64;
 /** The advisory-lock key spaces of these locks ("va", "vc" in the high 32 bits): apart from any other. */
 const CALL_NAMESPACE = 0x7661n << 32n;
 const CUSTOMER_NAMESPACE = 0x7663n << 32n;
 
 type LockMode = 'shared' | 'exclusive';
+type Call = { tenant: string; callId: string };
 
 /** 64-bit advisory lock key of the bucket `text` hashes into, in a namespace. */
-function bucketKey(namespace: bigint, text: string): string {
+function bucketKey(namespace: bigint, buckets: number, text: string): string {
   const digest = createHash('sha256').update(text).digest();
-  return (namespace + BigInt(digest.readUInt32BE(0) % CALL_LOCK_BUCKETS)).toString();
+  return (namespace + BigInt(digest.readUInt32BE(0) % buckets)).toString();
 }
 
 /** 64-bit advisory lock key of a call's bucket. */
 export function callLockKey(tenant: string, callId: string): string {
-  return bucketKey(CALL_NAMESPACE, callKey(tenant, callId));
+  return bucketKey(CALL_NAMESPACE, CALL_LOCK_BUCKETS, callKey(tenant, callId));
 }
 
-/** Takes the calls' locks until the transaction ends: shared (ingest) or exclusive (erasure). */
+/**
+ * Takes the calls' locks until the transaction ends: shared (ingest) or exclusive (erasure), and
+ * `exclusive` ones exclusive whatever the mode (a batch forgetting a call whose customer was erased
+ * shuts out the batches writing it meanwhile), all in one ascending pass.
+ */
 export async function lockCalls(
   tx: SqlExecutor,
-  calls: readonly { tenant: string; callId: string }[],
+  calls: readonly Call[],
   mode: LockMode,
+  exclusive: readonly Call[] = [],
 ): Promise<void> {
-  await lockKeys(
-    tx,
-    calls.map((c) => callLockKey(c.tenant, c.callId)),
-    mode,
-  );
+  const keyOf = (c: Call) => callLockKey(c.tenant, c.callId);
+  await lockKeys(tx, calls.map(keyOf), mode, exclusive.map(keyOf));
 }
 
 /**
@@ -61,17 +66,26 @@ export async function lockCustomers(
 ): Promise<void> {
   await lockKeys(
     tx,
-    customers.map((c) => bucketKey(CUSTOMER_NAMESPACE, `${c.tenant}\n${c.customerRef}`)),
+    customers.map((c) =>
+      bucketKey(CUSTOMER_NAMESPACE, CUSTOMER_LOCK_BUCKETS, `${c.tenant}\n${c.customerRef}`),
+    ),
     mode,
   );
 }
 
-async function lockKeys(tx: SqlExecutor, lockKeys: readonly string[], mode: LockMode): Promise<void> {
-  if (lockKeys.length === 0) return;
-  const keys = [...new Set(lockKeys)];
-  const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+async function lockKeys(
+  tx: SqlExecutor,
+  lockKeys: readonly string[],
+  mode: LockMode,
+  exclusiveKeys: readonly string[] = [],
+): Promise<void> {
+  const keys = [...new Set([...lockKeys, ...exclusiveKeys])];
+  if (keys.length === 0) return;
+  const exclusive = mode === 'exclusive' ? keys : [...new Set(exclusiveKeys)];
   await tx.query(
-    `SELECT count(${lock}(k)) AS n FROM (SELECT k FROM unnest($1::text[]::bigint[]) AS k ORDER BY k) AS ordered`,
-    [keys],
+    `SELECT count(CASE WHEN k = ANY($2::text[]::bigint[]) THEN pg_advisory_xact_lock(k)
+                       ELSE pg_advisory_xact_lock_shared(k) END) AS n
+     FROM (SELECT k FROM unnest($1::text[]::bigint[]) AS k ORDER BY k) AS ordered`,
+    [keys, exclusive],
   );
 }

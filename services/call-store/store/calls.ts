@@ -109,9 +109,10 @@ export async function addReview(
   const reviewId = randomUUID();
   // Only while the call is still there, its row held until the review commits: a customer
   // erasure between the lookup and the insert left the review behind without its call (review).
+  // KEY SHARE: it waits for a delete, never for ingest's or a summary's updates of the row.
   const rows = await db.query<Record<string, unknown>>(
     `INSERT INTO reviews (review_id, call_id, tenant, reviewer, notes, score_override)
-     SELECT $1, call_id, tenant, $4, $5, $6 FROM calls WHERE call_id = $2 AND tenant = $3 FOR SHARE
+     SELECT $1, call_id, tenant, $4, $5, $6 FROM calls WHERE call_id = $2 AND tenant = $3 FOR KEY SHARE
      RETURNING review_id, reviewer, notes, score_override, created_at`,
     [reviewId, callId, row.tenant, reviewer, parsed.data.notes, parsed.data.scoreOverride],
   );

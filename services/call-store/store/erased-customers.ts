@@ -14,15 +14,18 @@ export function customerDigest(customerRef: string): string {
   return createHash('sha256').update(`va-erased-customer\n${customerRef}`).digest('hex');
 }
 
-/** Notes the erasure of a customer (again: the newest erasure counts). */
+/**
+ * Notes the erasure of a customer (again: the newest erasure counts), at the time it holds its
+ * locks (clock_timestamp, not now(): the transaction's start, before it waited for them).
+ */
 export async function rememberErasedCustomer(
   tx: SqlExecutor,
   tenant: string,
   customerRef: string,
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO erased_customers (tenant, customer_digest) VALUES ($1, $2)
-     ON CONFLICT (tenant, customer_digest) DO UPDATE SET erased_at = now()`,
+    `INSERT INTO erased_customers (tenant, customer_digest, erased_at) VALUES ($1, $2, clock_timestamp())
+     ON CONFLICT (tenant, customer_digest) DO UPDATE SET erased_at = excluded.erased_at`,
     [tenant, customerDigest(customerRef)],
   );
 }
@@ -31,10 +34,11 @@ export interface CallStartOfCustomer {
   tenant: string;
   callId: string;
   customerRef: string;
-  startedAt: string;
+  /** When the gateway announced the start (its clock; the client's may be off), ISO. */
+  announcedAt: string;
 }
 
-/** Keys (callKey) of the starts whose customer was erased after the call started. */
+/** Keys (callKey) of the starts whose customer was erased after the gateway announced the call. */
 export async function startsOfErasedCustomers(
   tx: SqlExecutor,
   starts: readonly CallStartOfCustomer[],
@@ -42,16 +46,16 @@ export async function startsOfErasedCustomers(
   if (starts.length === 0) return new Set();
   const rows = await tx.query<{ tenant: string; call_id: string }>(
     `SELECT x.tenant, x."callId" AS call_id
-     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, digest text, "startedAt" timestamptz)
+     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, digest text, "announcedAt" timestamptz)
      JOIN erased_customers e ON e.tenant = x.tenant AND e.customer_digest = x.digest
-     WHERE x."startedAt" <= e.erased_at`,
+     WHERE x."announcedAt" <= e.erased_at`,
     [
       jsonParam(
         starts.map((s) => ({
           tenant: s.tenant,
           callId: s.callId,
           digest: customerDigest(s.customerRef),
-          startedAt: s.startedAt,
+          announcedAt: s.announcedAt,
         })),
       ),
     ],

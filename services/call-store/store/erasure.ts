@@ -57,7 +57,7 @@ export async function eraseCustomer(
     // Then the calls' rows, before their children: the order finalize.ts takes them in (call,
     // then timeline). Children first deadlocked with a summary in progress, or left its new
     // timeline behind (review).
-    await tx.query(`${CUSTOMER_CALLS} FOR UPDATE`, [tenant, pseudonym]);
+    await tx.query(`${CUSTOMER_CALLS} ORDER BY call_id FOR UPDATE`, [tenant, pseudonym]);
     await tx.query(
       `INSERT INTO erased_calls (tenant, call_id) ${CUSTOMER_CALLS} ON CONFLICT (tenant, call_id) DO UPDATE SET erased_at = now()`,
       [tenant, pseudonym],

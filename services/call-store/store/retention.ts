@@ -90,9 +90,13 @@ export async function purgeExpired(
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant
        CROSS JOIN LATERAL (SELECT coalesce(t.retention_days, ($3::text::jsonb ->> c.tenant)::int, $1::int) AS days) r
-       WHERE r.days IS NOT NULL AND c.started_at < $2::timestamptz - r.days * interval '1 day'`,
+       WHERE r.days IS NOT NULL AND c.started_at < $2::timestamptz - r.days * interval '1 day'
+       ORDER BY c.tenant, c.call_id FOR UPDATE OF c`,
       [policy.defaultDays, now.toISOString(), JSON.stringify(policy.tenantDays ?? {})],
     );
+    // The expired calls' rows are locked first (above), in one order, then their children deleted:
+    // the order an erasure and a summary take them in (erasure.ts, finalize.ts), so neither
+    // deadlocks with the purge.
     const result: PurgeResult = { calls: {}, orphanRows: {} };
     if (expired.length > 0) {
       // A call is (tenant, call id): purging one tenant's call never touches another's with the same id.

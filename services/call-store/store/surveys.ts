@@ -176,12 +176,16 @@ export async function importSurveys(
   if (kept.length === 0) return { inserted: 0, updated: 0, unchanged: 0, rejected };
   // Only for calls still there, their rows held until the import commits: a customer erasure
   // between the lookup above and the insert left the survey behind without its call (review).
+  // KEY SHARE conflicts with a delete, not with ingest's or a summary's updates of the rows (FOR
+  // SHARE deadlocked with a batch updating the same calls in another order: review); in call id
+  // order, as the erasure takes them.
   const changed = await db.query<{ inserted: boolean }>(
     `INSERT INTO surveys (tenant, call_id, csat, nps, responded_at, source)
      SELECT c.tenant, c.call_id, csat, nps, "respondedAt", $2
      FROM jsonb_to_recordset($3::text::jsonb) AS x("callId" text, csat smallint, nps smallint, "respondedAt" timestamptz)
      JOIN calls c ON c.tenant = $1 AND c.call_id = x."callId"
-     FOR SHARE OF c
+     ORDER BY c.call_id
+     FOR KEY SHARE OF c
      ON CONFLICT (tenant, call_id) DO UPDATE SET
        csat = coalesce(excluded.csat, surveys.csat), nps = coalesce(excluded.nps, surveys.nps),
        responded_at = coalesce(excluded.responded_at, surveys.responded_at), source = excluded.source,

@@ -127,30 +127,29 @@ async function withoutErased(tx: SqlExecutor, events: readonly StoreEvent[]): Pr
   const starts: CallStartOfCustomer[] = [];
   for (const e of events) {
     if (e.kind === 'call-start' && e.customerRef !== null)
-      starts.push({ tenant: e.tenant, callId: e.callId, customerRef: e.customerRef, startedAt: e.startedAt });
+      starts.push({
+        tenant: e.tenant,
+        callId: e.callId,
+        customerRef: e.customerRef,
+        announcedAt: e.announcedAt ?? e.startedAt,
+      });
   }
   // Excludes a concurrent erasure of these calls and customers (call-locks.ts): under READ
   // COMMITTED a batch that checked before the erasure committed stored its rows after the
-  // erasure's deletes (review).
+  // erasure's deletes (review). Customers first; a call whose customer was erased after its start
+  // is locked exclusive, so a batch writing its other records meanwhile either commits before
+  // (and is deleted here) or waits and sees it in erased_calls (review).
   await lockCustomers(tx, starts, 'shared');
-  await lockCalls(tx, [...calls.values()], 'shared');
+  const late = await startsOfErasedCustomers(tx, starts);
+  const lateCalls = [...late].map((key) => calls.get(key)!);
+  await lockCalls(tx, [...calls.values()], 'shared', lateCalls);
+  if (lateCalls.length > 0) await forgetCalls(tx, lateCalls);
   const erased = await tx.query<{ tenant: string; call_id: string }>(
     `SELECT tenant, call_id FROM erased_calls WHERE (tenant, call_id) IN (${SQL.pairs})`,
     [jsonParam([...calls.values()])],
   );
+  if (erased.length === 0) return events;
   const gone = new Set(erased.map((r) => callKey(r.tenant, r.call_id)));
-  const late = await startsOfErasedCustomers(
-    tx,
-    starts.filter((s) => !gone.has(callKey(s.tenant, s.callId))),
-  );
-  if (late.size > 0) {
-    await forgetCalls(
-      tx,
-      [...late].map((key) => calls.get(key)!),
-    );
-    for (const key of late) gone.add(key);
-  }
-  if (gone.size === 0) return events;
   return events.filter((e) => !gone.has(callKey(e.tenant, e.callId)));
 }
 

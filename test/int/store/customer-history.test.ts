@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { writeEvents } from '../../../services/call-store/store/writes.ts';
+import type { SqlExecutor } from '../../../services/call-store/backend/backend.ts';
+import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 
@@ -93,6 +95,38 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       for (const call of calls) expect((await store.write(syntheticEvents(call))).rejected).toEqual([]);
     });
     afterAll(() => fixture.teardown());
+
+    /** Transactions that hold their locks on another connection until commit() (the races below). */
+    const held = (work: (tx: SqlExecutor) => Promise<unknown>) => {
+      let ready!: () => void;
+      let commit!: (last?: (tx: SqlExecutor) => Promise<unknown>) => void;
+      const readyP = new Promise<void>((resolve) => (ready = resolve));
+      const go = new Promise<((tx: SqlExecutor) => Promise<unknown>) | undefined>(
+        (resolve) => (commit = resolve),
+      );
+      const done = store.backend.transaction(async (tx) => {
+        await work(tx);
+        ready();
+        await (
+          await go
+        )?.(tx);
+      });
+      return {
+        ready: readyP,
+        commit: async (last?: (tx: SqlExecutor) => Promise<unknown>) => {
+          commit(last);
+          await done;
+        },
+      };
+    };
+    /** Lock requests waiting in the database (a statement blocked by one of the held transactions). */
+    const waitingLocks = async () =>
+      (
+        await store.backend.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE NOT l.granted AND a.datname = current_database()`,
+        )
+      )[0].n;
 
     it('knows that the last call ended angry before it is summarised, and never counts opted-out calls', async () => {
       const summary = await store.historySummary('acme', ALICE, {
@@ -228,21 +262,26 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect((await store.customerCalls(acme, GINA)).calls.map((c) => c.callId)).toEqual(['gina-next']);
     });
 
+    it("compares the erasure with when the gateway announced a start, not the client's clock", async () => {
+      const [LEO, ahead] = liveCall('leo-ahead', '+44 7700 900012', 10);
+      const announcedAt = new Date().toISOString();
+      await store.eraseCustomer('acme', LEO, 'admin-1');
+      // The client's clock runs 10 minutes ahead: its start time is after the erasure, the call is not.
+      const start = { ...ahead.start, startedAt: new Date(Date.now() + 600_000).toISOString(), announcedAt };
+      await store.write([start as StoreEvent, ...ahead.body]);
+      expect((await leftovers(store, 'acme', ['leo-ahead'], LEO)).found).toEqual({ erased_calls: 1 });
+    });
+
     it.runIf(fixture.name === 'postgres')(
       'stores nothing of an ingest batch in flight at the erasure (two connections, READ COMMITTED)',
       async () => {
         const [DAVE, live] = liveCall('dave-live', '+44 7700 900004', 20);
         await store.write([live.start]);
-        let release = (): void => undefined;
-        const held = new Promise<void>((resolve) => (release = resolve));
         // A batch that checked erased_calls and wrote its rows, not yet committed.
-        const batch = store.backend.transaction(async (tx) => {
-          await writeEvents(tx, live.body.slice(0, 10));
-          await held;
-        });
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        const batch = held((tx) => writeEvents(tx, live.body.slice(0, 10)));
+        await batch.ready;
         const erasing = store.eraseCustomer('acme', DAVE, 'admin-1');
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await expect.poll(waitingLocks).toBeGreaterThan(0);
         // The erasure waits for that batch; another call's ingest does not wait for either.
         const other = syntheticStoreCall({
           callId: 'eve-1',
@@ -255,8 +294,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           new Promise((resolve) => setTimeout(() => resolve('blocked'), 2_000)),
         ]);
         expect(written).toBe('written');
-        release();
-        await batch;
+        await batch.commit();
         expect((await erasing).calls).toBe(1);
         expect((await leftovers(store, 'acme', ['dave-live'], DAVE)).found).toEqual({ erased_calls: 1 });
       },
@@ -266,22 +304,58 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       "erases a call whose start is in flight at its customer's erasure (two connections)",
       async () => {
         const [HENRY, live] = liveCall('henry-live', '+44 7700 900008', 10);
-        let release = (): void => undefined;
-        const held = new Promise<void>((resolve) => (release = resolve));
         // A batch with the call's start, written and not yet committed: the erasure cannot see it.
-        const batch = store.backend.transaction(async (tx) => {
-          await writeEvents(tx, [live.start]);
-          await held;
-        });
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        const batch = held((tx) => writeEvents(tx, [live.start]));
+        await batch.ready;
         const erasing = store.eraseCustomer('acme', HENRY, 'admin-1');
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        release();
-        await batch;
-        // It waited for the batch, so it found the call and erased it.
+        // It waits for the batch (the customer's lock), so it finds the call and erases it.
+        await expect.poll(waitingLocks).toBeGreaterThan(0);
+        await batch.commit();
         expect((await erasing).calls).toBe(1);
         await store.write([...live.body, live.end]);
         expect((await leftovers(store, 'acme', ['henry-live'], HENRY)).found).toEqual({ erased_calls: 1 });
+      },
+    );
+
+    it.runIf(fixture.name === 'postgres')(
+      "deletes a late start's call with the records of it written at the same moment (two connections)",
+      async () => {
+        const [JACK, lagging] = liveCall('jack-lag', '+44 7700 900010', 20);
+        // Windows of the call in flight on another partition, not yet committed …
+        const windows = held((tx) => writeEvents(tx, lagging.body.slice(0, 8)));
+        await windows.ready;
+        expect((await store.eraseCustomer('acme', JACK, 'admin-1')).calls).toBe(0);
+        // … when the start, announced before the erasure, arrives: it waits for them, then deletes them.
+        const start = store.write([lagging.start]);
+        await expect.poll(waitingLocks).toBeGreaterThan(0);
+        await windows.commit();
+        await start;
+        await store.write(lagging.body.slice(8));
+        expect((await leftovers(store, 'acme', ['jack-lag'], JACK)).found).toEqual({ erased_calls: 1 });
+      },
+    );
+
+    it.runIf(fixture.name === 'postgres')(
+      'erases a call whose summary is being written, without a deadlock or a timeline left behind',
+      async () => {
+        const [FRANK, call] = liveCall('frank-1', '+44 7700 900005', 20);
+        await store.write([call.start, ...call.body, call.end]);
+        await store.finalizeCall('acme', 'frank-1');
+        // As finalize.ts does: the call's row locked, then (after the erasure queued) its timeline written.
+        const summary = held(async (tx) => {
+          await tx.query(`SELECT 1 FROM calls WHERE tenant = 'acme' AND call_id = 'frank-1' FOR UPDATE`);
+        });
+        await summary.ready;
+        const erasing = store.eraseCustomer('acme', FRANK, 'admin-1');
+        await expect.poll(waitingLocks).toBeGreaterThan(0);
+        await summary.commit((tx) =>
+          tx.query(
+            `INSERT INTO call_timelines (tenant, call_id, body) VALUES ('acme', 'frank-1', '{}')
+             ON CONFLICT (tenant, call_id) DO UPDATE SET body = excluded.body`,
+          ),
+        );
+        expect((await erasing).calls).toBe(1);
+        expect((await leftovers(store, 'acme', ['frank-1'], FRANK)).found).toEqual({ erased_calls: 1 });
       },
     );
 
@@ -290,15 +364,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       async () => {
         const [IRIS, call] = liveCall('iris-1', '+44 7700 900009', 10);
         await store.write([call.start, ...call.body, call.end]);
-        let release = (): void => undefined;
-        const held = new Promise<void>((resolve) => (release = resolve));
         // An erasure that holds the call's row and has deleted it, not yet committed.
-        const erasure = store.backend.transaction(async (tx) => {
+        const erasure = held(async (tx) => {
           await tx.query(`SELECT 1 FROM calls WHERE tenant = 'acme' AND call_id = 'iris-1' FOR UPDATE`);
           await tx.query(`DELETE FROM calls WHERE tenant = 'acme' AND call_id = 'iris-1'`);
-          await held;
         });
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await erasure.ready;
         // Both still see the call (the delete is not committed) and then wait for its row.
         const review = store.addReview(acme, 'iris-1', 'qa-1', { notes: 'rude agent' }).then(
           () => 'stored',
@@ -309,9 +380,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           [{ at: { index: 0 }, raw: { callId: 'iris-1', csat: 2 } }],
           'api',
         );
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        release();
-        await erasure;
+        await expect.poll(waitingLocks).toBe(2);
+        await erasure.commit();
         expect(await review).toBe('NOT_FOUND');
         expect(await survey).toMatchObject({ inserted: 0, updated: 0 });
         const { found } = await leftovers(store, 'acme', ['iris-1'], IRIS);
@@ -320,29 +390,27 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     );
 
     it.runIf(fixture.name === 'postgres')(
-      'erases a call whose summary is being written, without a deadlock or a timeline left behind',
+      'takes a survey of a call that ingest is updating without waiting for it (two connections)',
       async () => {
-        const [FRANK, call] = liveCall('frank-1', '+44 7700 900005', 20);
+        const [, call] = liveCall('kate-1', '+44 7700 900011', 10);
         await store.write([call.start, ...call.body, call.end]);
-        await store.finalizeCall('acme', 'frank-1');
-        let release = (): void => undefined;
-        const held = new Promise<void>((resolve) => (release = resolve));
-        // As finalize.ts does: the call's row locked, then its timeline written.
-        const summary = store.backend.transaction(async (tx) => {
-          await tx.query(`SELECT 1 FROM calls WHERE tenant = 'acme' AND call_id = 'frank-1' FOR UPDATE`);
-          await held;
-          await tx.query(
-            `INSERT INTO call_timelines (tenant, call_id, body) VALUES ('acme', 'frank-1', '{}')
-             ON CONFLICT (tenant, call_id) DO UPDATE SET body = excluded.body`,
-          );
-        });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        const erasing = store.eraseCustomer('acme', FRANK, 'admin-1');
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        release();
-        await summary;
-        expect((await erasing).calls).toBe(1);
-        expect((await leftovers(store, 'acme', ['frank-1'], FRANK)).found).toEqual({ erased_calls: 1 });
+        // A batch marking the call for a new summary (a late record), not yet committed.
+        const batch = held((tx) =>
+          tx.query(`UPDATE calls SET needs_summary = true WHERE call_id = 'kate-1'`),
+        );
+        await batch.ready;
+        const survey = store.importSurveys(
+          acme,
+          [{ at: { index: 0 }, raw: { callId: 'kate-1', csat: 4 } }],
+          'api',
+        );
+        const outcome = await Promise.race([
+          survey.then(() => 'stored'),
+          new Promise((resolve) => setTimeout(() => resolve('blocked'), 2_000)),
+        ]);
+        await batch.commit();
+        expect(outcome).toBe('stored');
+        expect(await survey).toMatchObject({ inserted: 1 });
       },
     );
 
