@@ -9,5 +9,6 @@ export type { EmotionErrorCode } from './errors.ts';
 export { HIGH_AROUSAL, POSITIVE_VALENCE, isHighArousal, isPositiveValence } from './affect.ts';
 export { EMOTION_LABELS } from './types.ts';
 export { TENSE_AT_AROUSAL, arousalCue, shownState } from './shown-state.ts';
+export { MOOD_NEGATIVE_BELOW, MOOD_POSITIVE_ABOVE, NEGATIVE_STATES, moodValue } from './mood-value.ts';
 export type { ArousalCue } from './shown-state.ts';
 export type { EmotionEvent, EmotionLabel, EmotionState } from './types.ts';

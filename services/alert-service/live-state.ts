@@ -4,6 +4,7 @@
 // change. Pure, no I/O.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AlertEvent } from '../../pipelines/alerts/types.ts';
+import { moodValue } from '../../pipelines/emotion/mood-value.ts';
 import type { CallMeta } from './protocol.ts';
 
 export interface SpeakerLive {
@@ -23,7 +24,10 @@ export interface CallLive extends CallMeta {
   audioMs: number;
   agent: SpeakerLive;
   customer: SpeakerLive;
-  /** Customer valence of the last TREND_POINTS speech windows, oldest first. */
+  /**
+   * Customer mood of the last TREND_POINTS speech windows, oldest first: the valence, kept on the
+   * side of the class shown with it (pipelines/emotion/mood-value.ts).
+   */
   moodTrend: number[];
   /** Customer valence points added since the call started (lets clients append trend tails). */
   moodPoints: number;
@@ -85,7 +89,8 @@ export function applyEmotion(call: CallLive, e: EmotionSample): void {
     s.valence = e.valence;
     s.confidence = e.confidence;
     if (e.channel === 'customer') {
-      call.moodTrend.push(e.valence);
+      // On the side of the class shown with it (mood-value.ts): the trend never says otherwise.
+      call.moodTrend.push(moodValue(e.state, e.valence) ?? e.valence);
       call.moodPoints += 1;
       if (call.moodTrend.length > TREND_POINTS) call.moodTrend.shift();
     }

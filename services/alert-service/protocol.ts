@@ -90,7 +90,11 @@ export interface CallView extends CallMeta {
   audioMs: number;
   agent: SpeakerView;
   customer: SpeakerView;
-  /** Snapshot: the whole trend; state frames: only the newest points (see moodPoints). */
+  /**
+   * The customer's mood per speech window, 0..1 (valence kept on the side of the class shown with
+   * it: pipelines/emotion/mood-value.ts). Snapshot: the whole trend; state frames: only the newest
+   * points (see moodPoints).
+   */
   moodTrend: number[];
   /** Points ever added; a client appends the last (moodPoints - what it had) of moodTrend. */
   moodPoints: number;

@@ -53,6 +53,9 @@ export function callHref(callId: string, tenant: string): string {
 export const tenantParam = (tenant: string | null): string =>
   tenant === null ? '' : `?tenant=${encodeURIComponent(tenant)}`;
 
+/** The sign-in endpoint: its 401 means a wrong user name or password, not a refused token. */
+export const LOGIN_PATH = '/auth/login';
+
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   const t = token();
@@ -80,7 +83,9 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
       error.details ?? [],
     );
     // A token refused anywhere (garbage, expired, revoked): back to the sign-in form, saying why.
-    if (response.status === 401) {
+    // Not a refused sign-in (wrong password): that answer is the form's own, and rebuilding the
+    // form had emptied the user name and lost the focus (UX probe).
+    if (response.status === 401 && path !== LOGIN_PATH) {
       setToken(null);
       sessionStorage.setItem(REFUSED_KEY, failure.message);
       window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: failure.message }));

@@ -4,6 +4,7 @@
 import { api, claims, describeError, seesEveryTenant, tenantParam } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
+import { loadDraft, saveDraft } from './review-draft.ts';
 
 interface Part {
   name: string;
@@ -125,6 +126,7 @@ function reviews(call: CallDetail, tenant: string | null, reload: () => void): H
     maxlength: 10000,
     'aria-label': 'Reviewer notes',
   });
+  notes.value = loadDraft(call.callId, tenant);
   const override = el('input', {
     id: 'review-score',
     type: 'number',
@@ -155,13 +157,17 @@ function reviews(call: CallDetail, tenant: string | null, reload: () => void): H
           scoreOverride: override.value === '' ? null : Number(override.value),
         }),
       });
+      saveDraft(call.callId, tenant, '');
       reload();
     } catch (error) {
       status.textContent = describeError(error);
     }
   });
   // A message about the last attempt goes once the reviewer changes the form.
-  form.addEventListener('input', () => (status.textContent = ''));
+  form.addEventListener('input', () => {
+    status.textContent = '';
+    saveDraft(call.callId, tenant, notes.value);
+  });
   return el(
     'section',
     { class: 'card', 'data-testid': 'reviews' },

@@ -12,4 +12,7 @@ export const EMOTION_COLORS: Record<string, string> = {
   'no-speech': '#ffffff',
 };
 
+/** Outline of `uncertain` spans in the band (4.5:1 on white; the fill alone is 1.2:1). */
+export const UNCERTAIN_OUTLINE = '#767676';
+
 export const SPEAKER_COLORS = { agent: '#0072B2', customer: '#D55E00' } as const;

@@ -2,12 +2,22 @@
 // Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call, #/customers/<ref>
 // = one customer's calls, #/reports/csat = what moves CSAT) and the token panel when no token is
 // stored. I/O: DOM, QA API.
-import { api, claims, describeError, refusalReason, setToken, SIGNED_OUT_EVENT, token } from './api.ts';
+import {
+  api,
+  claims,
+  describeError,
+  LOGIN_PATH,
+  refusalReason,
+  setToken,
+  SIGNED_OUT_EVENT,
+  token,
+} from './api.ts';
 import { showCall } from './call-view.ts';
 import { showCsatReport } from './csat-report-view.ts';
 import { showCustomer } from './customer-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
+import { clearDrafts } from './review-draft.ts';
 import './style.css';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -41,7 +51,7 @@ function signIn(reason = refusalReason()): void {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
-      const { token: issued } = await api<{ token: string }>('/auth/login', {
+      const { token: issued } = await api<{ token: string }>(LOGIN_PATH, {
         method: 'POST',
         body: JSON.stringify({ username: username.value, password: password.value }),
       });
@@ -49,6 +59,8 @@ function signIn(reason = refusalReason()): void {
       void route();
     } catch (error) {
       status.textContent = (error as Error).message;
+      password.value = '';
+      password.focus();
     }
   });
   const pasted = el('textarea', { rows: 3, id: 'token', 'aria-label': 'Access token' });
@@ -85,6 +97,7 @@ async function route(): Promise<void> {
         type: 'button',
         onclick: () => {
           setToken(null);
+          clearDrafts();
           void route();
         },
       },

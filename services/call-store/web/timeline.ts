@@ -5,10 +5,9 @@
 // I/O: DOM only.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { EMOTION_COLORS, SPEAKER_COLORS } from './colors.ts';
+import { EMOTION_COLORS, SPEAKER_COLORS, UNCERTAIN_OUTLINE } from './colors.ts';
 import { clock, el } from './dom.ts';
-
-type Col = (number | null)[];
+import { laneValues, type Col } from './lane-values.ts';
 export interface TimelineData {
   durationMs: number | null;
   speakers: Record<
@@ -26,10 +25,10 @@ export interface TimelineData {
 }
 
 const LANES = [
-  { key: 'pitchHz', label: 'Pitch (Hz)' },
-  { key: 'loudnessDbfs', label: 'Loudness (dBFS)' },
-  { key: 'syllableRate', label: 'Pace (syllables/s)' },
-  { key: 'tension', label: 'Vocal tension (0–1)' },
+  { key: 'pitchHz', label: 'Pitch (Hz)', speechOnly: false },
+  { key: 'loudnessDbfs', label: 'Loudness (dBFS)', speechOnly: false },
+  { key: 'syllableRate', label: 'Pace (syllables/s)', speechOnly: true },
+  { key: 'tension', label: 'Vocal tension (0–1)', speechOnly: true },
 ] as const;
 
 const mid = (w: Record<string, Col>) =>
@@ -75,7 +74,14 @@ function emotionBand(data: TimelineData): uPlot.Plugin {
             const x0 = u.valToPos(start, 'x', true);
             const x1 = u.valToPos(Math.min(next, (e.endMs[i] as number) / 1000), 'x', true);
             ctx.fillStyle = EMOTION_COLORS[e.state[i] as string] ?? '#999999';
-            ctx.fillRect(x0, u.bbox.top + r * rowHeight + 2, Math.max(1, x1 - x0), rowHeight - 4);
+            const y = u.bbox.top + r * rowHeight + 2;
+            ctx.fillRect(x0, y, Math.max(1, x1 - x0), rowHeight - 4);
+            // Pale on the white card (1.2:1): outlined, as its legend swatch is (UX probe).
+            if (e.state[i] === 'uncertain') {
+              ctx.strokeStyle = UNCERTAIN_OUTLINE;
+              ctx.lineWidth = devicePixelRatio;
+              ctx.strokeRect(x0, y, Math.max(1, x1 - x0), rowHeight - 4);
+            }
           }
         });
       },
@@ -198,8 +204,8 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
   placeMarkers();
 
   const joined = uPlot.join([
-    [mid(agent), ...LANES.map((l) => agent[l.key])],
-    [mid(customer), ...LANES.map((l) => customer[l.key])],
+    [mid(agent), ...LANES.map((l) => laneValues(agent, l.key, l.speechOnly))],
+    [mid(customer), ...LANES.map((l) => laneValues(customer, l.key, l.speechOnly))],
   ] as uPlot.AlignedData[]);
   LANES.forEach((lane, i) => {
     const wrap = el('div', { class: 'lane', 'data-testid': `lane-${lane.key}` });

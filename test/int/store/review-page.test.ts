@@ -134,7 +134,29 @@ describe('QA review page in a real browser', () => {
       .poll(() => page.locator('.form-status').textContent())
       .toMatch(/^Please sign in again \(.+\)\.$/);
 
+    // A wrong password is the form's own answer: the user name stays, the password is to retype
+    // (the form was rebuilt empty, as for a refused token).
+    await page.locator('#username').fill('supervisor');
+    await page.locator('#password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect
+      .poll(() => page.locator('.form-status').textContent())
+      .toMatch(/wrong username or password/i);
+    expect(await page.locator('.form-status').textContent()).not.toMatch(/sign in again/i);
+    expect(await page.locator('#username').inputValue()).toBe('supervisor');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+
     await signInToQa(page, qa.origin, 'supervisor');
+    // A note typed when the session expires survives the sign-in it leads to.
+    await page.getByRole('link', { name: 'qa-call-angry' }).click();
+    await page.locator('#review-notes').fill('Customer waited 4 minutes on hold');
+    await page.evaluate(() => sessionStorage.setItem('va.token', 'expired-meanwhile'));
+    await page.getByRole('button', { name: 'Save review' }).click();
+    await page.locator('#username').waitFor();
+    await signInToQa(page, qa.origin, 'supervisor');
+    await page.getByRole('link', { name: 'qa-call-angry' }).click();
+    expect(await page.locator('#review-notes').inputValue()).toBe('Customer waited 4 minutes on hold');
+    await page.goto(`${qa.origin}/qa/#/`);
     // The call list's wide table scrolls in its own box: the page is the phone's width (was 633 px).
     await page.getByRole('link', { name: 'qa-call-calm' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

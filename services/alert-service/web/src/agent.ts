@@ -6,6 +6,7 @@ import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
+import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
 
 // Keyed by (tenant, call id), as the wallboard: the server scopes an agent to its tenant, but a
 // call id alone names a call only within one.
@@ -39,7 +40,8 @@ function render(): void {
   info.textContent = `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : ''}`;
   const m = mood(call.customer);
   const marker = document.getElementById('mood-marker')!;
-  marker.style.left = `${Math.round((call.customer.valence ?? 0.5) * 100)}%`;
+  // On the side of the word beside it (mood-value.ts).
+  marker.style.left = `${Math.round((moodValue(call.customer.state, call.customer.valence) ?? 0.5) * 100)}%`;
   marker.className = `mood-marker ${m.cls}`;
   const label = document.getElementById('mood-label')!;
   label.textContent = `${m.icon} ${m.word}`;

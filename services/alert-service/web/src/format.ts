@@ -2,12 +2,15 @@
 /// <reference lib="dom.iterable" />
 // Shared presentation helpers of the pages: mood words and colour classes (colour-blind safe:
 // blue/grey/orange plus a shape and a word, never colour alone), durations, trend lines. Pure DOM.
+import {
+  MOOD_NEGATIVE_BELOW,
+  MOOD_POSITIVE_ABOVE,
+  NEGATIVE_STATES,
+} from '../../../../pipelines/emotion/mood-value.ts';
 import { shownState } from '../../../../pipelines/emotion/shown-state.ts';
 import type { CallView, SpeakerView } from '../../protocol.ts';
 
 export type MoodClass = 'mood-positive' | 'mood-neutral' | 'mood-negative' | 'mood-unknown';
-
-const NEGATIVE = new Set(['angry', 'sad', 'disgust', 'anxious']);
 
 export function mood(s: SpeakerView): { cls: MoodClass; icon: string; word: string } {
   if (!s.speaking && s.valence === null) return { cls: 'mood-unknown', icon: '○', word: 'no speech yet' };
@@ -15,12 +18,14 @@ export function mood(s: SpeakerView): { cls: MoodClass; icon: string; word: stri
   // Not confident of a class: "tense" when high arousal is (it holds best on unseen voices), else
   // "unclear".
   const shown = shownState(s.state, s.arousal);
-  const word = shown === 'no-speech' ? 'silent' : shown === 'uncertain' ? 'unclear' : shown;
+  // Silent: the last valence is stale, so no side ("▼ silent" in orange read as a bad mood: UX probe).
+  if (shown === 'no-speech') return { cls: 'mood-unknown', icon: '○', word: 'silent' };
+  const word = shown === 'uncertain' ? 'unclear' : shown;
   // A class shown with confidence sets the marker too ("▼ neutral" had said two things at once);
   // without one, valence is the only hint.
-  const named = shown !== 'no-speech' && shown !== 'uncertain' && shown !== 'tense';
-  const negative = named ? NEGATIVE.has(shown) : v < 0.4;
-  const positive = named ? shown === 'happy' : v > 0.6;
+  const named = shown !== 'uncertain' && shown !== 'tense';
+  const negative = named ? NEGATIVE_STATES.has(shown) : v < MOOD_NEGATIVE_BELOW;
+  const positive = named ? shown === 'happy' : v > MOOD_POSITIVE_ABOVE;
   if (negative) return { cls: 'mood-negative', icon: '▼', word };
   if (positive) return { cls: 'mood-positive', icon: '▲', word };
   return { cls: 'mood-neutral', icon: '●', word };

@@ -1,0 +1,42 @@
+// What a page gets when it opens or reconnects (the snapshot): every call it may see, each with
+// its whole mood trend. `.map(callView)` once passed each call's index as the trend's tail, so the
+// second call came with 1 point, the third with 2 (UX probe: wallboard tiles showed a stub).
+import { describe, expect, it } from 'vitest';
+import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
+import { visibleCalls } from '../../../../services/alert-service/hub-visibility.ts';
+
+describe('visible calls (snapshot)', () => {
+  it('carries the whole mood trend of every call', () => {
+    const r = createCallRegistry();
+    for (const callId of ['c1', 'c2', 'c3', 'c4']) {
+      r.start({ callId, tenant: 'demo', agentId: `agent-${callId}`, team: '', queue: 'q', startedAtMs: 0 });
+      for (let i = 1; i <= 6; i++)
+        r.emotion(
+          'demo',
+          callId,
+          {
+            channel: 'customer',
+            state: 'neutral',
+            arousal: 0.4,
+            valence: 0.5,
+            confidence: 0.7,
+            endMs: i * 1000,
+          },
+          i,
+        );
+    }
+    const supervisor = {
+      userId: 'sup',
+      role: 'supervisor' as const,
+      tenant: 'demo',
+      agentId: null,
+      teams: [],
+    };
+    expect(visibleCalls(r, supervisor).map((c) => [c.callId, c.moodTrend.length, c.moodPoints])).toEqual([
+      ['c1', 6, 6],
+      ['c2', 6, 6],
+      ['c3', 6, 6],
+      ['c4', 6, 6],
+    ]);
+  });
+});
