@@ -40,6 +40,25 @@ interface CallDetail {
   reviews: Review[];
 }
 
+/** What each scorecard part is called on the page (the API's names are identifiers). */
+const PART_LABELS: Record<string, string> = {
+  customerTrajectory: 'Customer mood trend',
+  customerNegativeShare: 'Customer negative speech',
+  deEscalation: 'De-escalation',
+  agentPace: 'Agent pace',
+  agentTension: 'Agent vocal tension',
+  overtalk: 'Overtalk',
+  mutualSilence: 'Mutual silence',
+  talkRatio: 'Talk ratio',
+  alertHandling: 'Alert handling',
+};
+
+/** A part's measured value; a de-escalation with no time measured never happened ("— s" said nothing). */
+function measured(p: Part): string {
+  if (p.measure === null && p.value !== null && p.name === 'deEscalation') return 'never';
+  return `${fmt(p.measure)} ${p.unit}`;
+}
+
 function scorecard(call: CallDetail): HTMLElement {
   const parts = call.scorecard?.parts ?? [];
   return el(
@@ -75,14 +94,14 @@ function scorecard(call: CallDetail): HTMLElement {
           el(
             'tr',
             { class: p.value === null ? 'na' : '' },
-            el('td', {}, p.name),
+            el('td', { title: p.name }, PART_LABELS[p.name] ?? p.name),
             el('td', {}, String(p.weight)),
             el(
               'td',
               {},
               p.value === null ? 'n/a' : el('span', { class: 'bar', style: `--v:${p.value}` }, fmt(p.value)),
             ),
-            el('td', {}, `${fmt(p.measure)} ${p.unit}`),
+            el('td', {}, measured(p)),
             el('td', { class: 'why' }, p.explanation),
           ),
         ),

@@ -116,7 +116,16 @@ async function route(): Promise<void> {
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 401) return signIn((error as Error).message);
-    app.replaceChildren(el('p', { class: 'card error', role: 'alert' }, describeError(error)));
+    // With a way back: a call that is not there (or not in scope) left the reviewer on a dead end.
+    app.replaceChildren(
+      el(
+        'p',
+        { class: 'card error', role: 'alert' },
+        describeError(error),
+        ' ',
+        el('a', { href: '#/' }, 'Back to the calls'),
+      ),
+    );
   }
 }
 

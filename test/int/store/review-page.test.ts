@@ -72,6 +72,8 @@ describe('QA review page in a real browser', () => {
       await expect.poll(() => page.getByTestId('band-hover').textContent()).toMatch(/customer: angry/);
     }
     await expect.poll(() => page.getByTestId('scorecard').textContent()).toMatch(/\d+ \/ 100/);
+    // Parts are named for people, not by their API identifiers.
+    expect(await page.getByTestId('scorecard').textContent()).toMatch(/Customer mood trend.*De-escalation/s);
 
     await page.locator('#review-notes').fill('Agent acknowledged the frustration and recovered the call.');
     await page.locator('#review-score').fill('78');
@@ -156,7 +158,10 @@ describe('QA review page in a real browser', () => {
     await signInToQa(page, qa.origin, 'supervisor');
     await page.getByRole('link', { name: 'qa-call-angry' }).click();
     expect(await page.locator('#review-notes').inputValue()).toBe('Customer waited 4 minutes on hold');
-    await page.goto(`${qa.origin}/qa/#/`);
+    // A call that is not there says so, with a way back to the list.
+    await page.goto(`${qa.origin}/qa/#/calls/no-such-call`);
+    await page.getByRole('alert').waitFor();
+    await page.getByRole('link', { name: 'Back to the calls' }).click();
     // The call list's wide table scrolls in its own box: the page is the phone's width (was 633 px).
     await page.getByRole('link', { name: 'qa-call-calm' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
