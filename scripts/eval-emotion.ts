@@ -28,6 +28,7 @@ import type { DataArgs } from './lib/emotion-data/args.ts';
 import type { SpeakerCall } from './lib/emotion-data/features.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
 import { loadShippedModel, shippedModelPath } from './lib/emotion-data/shipped-model.ts';
+import { tensionCueFigures } from './lib/emotion-data/tension-figures.ts';
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const r4 = (v: number | null): number | null =>
@@ -209,6 +210,8 @@ Object.assign(result, {
     opener: r4(shownShare(pooled.flatMap((f) => f.opener.shown))),
     calm_start: r4(shownShare(pooled.flatMap((f) => f.opener.calmStartShown))),
   },
+  // The agent-stress cue (config/alert-rules.yaml agent-stress-rising) on the same speakers' calls.
+  agent_tension_cue: tensionCueFigures(calls),
   us_per_window: committed ? r4(usPerWindow(committed)) : null,
   // One corpus (a user's own calls): the leave-one-corpus-out figures are the shipped model's.
   loco_model: folds.some((f) => f.spec.shippedModel)

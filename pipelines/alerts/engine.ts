@@ -6,6 +6,7 @@ import { formatValue, metricOf } from './metrics.ts';
 import { maxLookbackMs } from './rule-config.ts';
 import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
 import { nextPlace, type WindowPlace } from '../window-place.ts';
+import { newTensionBaseline, tensionRise, type TensionBaseline } from './tension-rise.ts';
 import { CodedError } from '../errors.ts';
 
 export interface AlertEngineOptions {
@@ -41,6 +42,8 @@ interface StreamState {
   lastWindowIndex: number;
   last: WindowPlace | null;
   history: Observation[];
+  /** A speaker's tension at the call start (features streams). */
+  tension: TensionBaseline;
 }
 
 interface RuleState {
@@ -251,7 +254,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   }
 
   return {
-    push(obs) {
+    push(pushed) {
+      let obs = pushed;
       let call = calls.get(obs.callId);
       if (!call) {
         call = { streams: new Map(), rules: new Map() };
@@ -261,7 +265,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const key = `${obs.source}:${subject}`;
       let stream = call.streams.get(key);
       if (!stream) {
-        stream = { lastWindowIndex: -1, last: null, history: [] };
+        stream = { lastWindowIndex: -1, last: null, history: [], tension: newTensionBaseline() };
         call.streams.set(key, stream);
       }
       const { windowIndex, startMs, endMs } = spanOf(obs);
@@ -272,6 +276,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       stream.lastWindowIndex = windowIndex;
       stream.last = nextPlace(stream.last, place);
       const speech = isSpeech(obs);
+      if (obs.source === 'features' && speech)
+        obs = { ...obs, tensionRise: tensionRise(stream.tension, obs.window.tensionIndex) };
       const out: AlertEvent[] = [];
       for (const rule of byStream.get(key) ?? []) {
         let st = call.rules.get(rule.id);

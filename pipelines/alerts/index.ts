@@ -5,4 +5,11 @@ export type { RuleErrorCode } from './rule-config.ts';
 export { createAlertEngine, renderMessage, WindowJumpError } from './engine.ts';
 export type { AlertEngine, AlertEngineOptions } from './engine.ts';
 export { METRICS, metricNames } from './metrics.ts';
+export {
+  TENSION_BASELINE_WINDOWS,
+  TENSION_RISE_TENSE,
+  newTensionBaseline,
+  tensionRise,
+  type TensionBaseline,
+} from './tension-rise.ts';
 export * from './types.ts';

@@ -44,6 +44,7 @@ export const METRICS: Readonly<Record<string, MetricDef>> = {
   'prob.bored': emotion('probability of bored', (o) => o.event.probabilities.bored),
   'prob.disgust': emotion('probability of disgust', (o) => o.event.probabilities.disgust),
   tensionIndex: features('vocal tension', '', (o) => o.window.tensionIndex),
+  tensionRise: features('vocal tension above the call start', '', (o) => o.tensionRise ?? NaN),
   syllableRate: features('pace', 'syllables/s', (o) => o.window.pace.syllableRate),
   articulationRate: features('pace while speaking', 'syllables/s', (o) => o.window.pace.articulationRate),
   pauseRatio: features('pause share', '', (o) => o.window.pace.pauseRatio),

@@ -88,7 +88,14 @@ export interface RuleSet {
 /** One window of a call as the engine sees it; `arrivalMs`: when its audio reached the gateway (0/absent = unknown). */
 export type Observation = (
   | { source: 'emotion'; callId: string; channel: Channel; event: EmotionEvent }
-  | { source: 'features'; callId: string; channel: Channel; window: SpeakerWindow }
+  | {
+      source: 'features';
+      callId: string;
+      channel: Channel;
+      window: SpeakerWindow;
+      /** Set by the engine: the tension's rise over the speaker's call start (tension-rise.ts). */
+      tensionRise?: number;
+    }
   | { source: 'dynamics'; callId: string; window: DynamicsWindow }
 ) & { arrivalMs?: number };
 

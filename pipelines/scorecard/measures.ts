@@ -5,6 +5,7 @@
 import type { Channel } from '../dsp/types.ts';
 import type { EmotionState } from '../emotion/types.ts';
 import type { CallMeasures, ScoreEmotion, ScorecardInput, ScoreWindow } from './types.ts';
+import { TENSION_RISE_TENSE, newTensionBaseline, tensionRise } from '../alerts/tension-rise.ts';
 
 /** A window counts as speech when at least this share of it is speech. */
 export const SPEECH_MIN_FRACTION = 0.3;
@@ -14,8 +15,12 @@ export const NEGATIVE_STATES: ReadonlySet<EmotionState> = new Set(['angry', 'sad
 export const CALM_STATES: ReadonlySet<EmotionState> = new Set(['neutral', 'happy']);
 /** Agent pace limit (syllables/s), the same as the default "speaking too fast" alert rule. */
 export const PACE_LIMIT_SYL_PER_S = 5.5;
-/** Agent tension index above this counts as tense (index is 0..1). */
-export const TENSION_LIMIT = 0.6;
+/**
+ * Agent tension counts as tense from this rise over the agent's own call start (pipelines/alerts/
+ * tension-rise.ts, the same line as the agent-stress cue); the absolute index above 0.6 counted
+ * 39 % of calm speech as tense (a voice or a microphone, not stress).
+ */
+export const TENSION_LIMIT = TENSION_RISE_TENSE;
 /** Trajectory compares the first and the last minute of customer speech. */
 export const TRAJECTORY_SPAN_MS = 60_000;
 /** Below this much customer speech the trajectory is not measured. */
@@ -68,12 +73,26 @@ function valenceOver(
   return weight > 0 ? sum / weight : null;
 }
 
-function complianceShare(windows: ScoreWindow[], pick: (w: ScoreWindow) => number | null, limit: number) {
+/** Each window's tension over the speaker's call start, in order; null for silence and the start itself. */
+function tensionRises(windows: ScoreWindow[]): (number | null)[] {
+  const baseline = newTensionBaseline();
+  return windows.map((w) => {
+    if (w.speechFraction < SPEECH_MIN_FRACTION || w.tensionIndex === null) return null;
+    const rise = tensionRise(baseline, w.tensionIndex);
+    return Number.isFinite(rise) ? rise : null;
+  });
+}
+
+function complianceShare(
+  windows: ScoreWindow[],
+  pick: (w: ScoreWindow, i: number) => number | null,
+  limit: number,
+) {
   const owned = ownedMs(windows);
   let total = 0;
   let within = 0;
   windows.forEach((w, i) => {
-    const value = pick(w);
+    const value = pick(w, i);
     if (w.speechFraction < SPEECH_MIN_FRACTION || value === null) return;
     total += owned[i];
     if (value <= limit) within += owned[i];
@@ -83,6 +102,7 @@ function complianceShare(windows: ScoreWindow[], pick: (w: ScoreWindow) => numbe
 
 export function computeMeasures(input: ScorecardInput): CallMeasures {
   const agentWindows = series(input.windows, 'agent');
+  const agentRises = tensionRises(agentWindows);
   const customerWindows = series(input.windows, 'customer');
   const customerEvents = series(input.emotions, 'customer').filter((e) => e.state !== 'no-speech');
   const eventOwned = ownedMs(customerEvents);
@@ -137,7 +157,7 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     trajectory: startValence !== null && endValence !== null ? endValence - startValence : null,
     deEscalationS,
     agentPaceCompliance: complianceShare(agentWindows, (w) => w.syllableRate, PACE_LIMIT_SYL_PER_S),
-    agentTensionCompliance: complianceShare(agentWindows, (w) => w.tensionIndex, TENSION_LIMIT),
+    agentTensionCompliance: complianceShare(agentWindows, (_w, i) => agentRises[i], TENSION_LIMIT),
     overtalkCount: Math.round(overtalk),
     overtalkPerMin: minutes > 0 ? overtalk / minutes : 0,
     longestMutualSilenceMs: longestSilence,

@@ -74,7 +74,7 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
       m.agentTensionCompliance,
       m.agentTensionCompliance,
       'share',
-      'share of agent speech with tension index at or below 0.6',
+      'share of agent speech with vocal tension less than 0.1 above its first 10 s of speech',
     ),
     part(
       'overtalk',

@@ -74,6 +74,7 @@ function speakerView(s: SpeakerLive): SpeakerView {
     valence: num(s.valence),
     pace: num(s.pace),
     tension: num(s.tension),
+    tensionRise: num(s.tensionRise),
     speaking: s.speaking,
   };
 }

@@ -4,6 +4,11 @@
 // change. Pure, no I/O.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AlertEvent } from '../../pipelines/alerts/types.ts';
+import {
+  newTensionBaseline,
+  tensionRise,
+  type TensionBaseline,
+} from '../../pipelines/alerts/tension-rise.ts';
 import { moodValue } from '../../pipelines/emotion/mood-value.ts';
 import type { CallMeta } from './protocol.ts';
 
@@ -15,6 +20,9 @@ export interface SpeakerLive {
   /** Syllables per second while speaking (articulation rate). */
   pace: number;
   tension: number;
+  /** Tension over the speaker's own call start (pipelines/alerts/tension-rise.ts); NaN while learnt. */
+  tensionRise: number;
+  tensionBaseline: TensionBaseline;
   speaking: boolean;
   audioMs: number;
 }
@@ -49,6 +57,8 @@ function speaker(): SpeakerLive {
     confidence: 0,
     pace: NaN,
     tension: NaN,
+    tensionRise: NaN,
+    tensionBaseline: newTensionBaseline(),
     speaking: false,
     audioMs: 0,
   };
@@ -113,6 +123,7 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   if (f.speechFraction >= minSpeechFraction) {
     s.pace = f.articulationRate;
     s.tension = f.tensionIndex;
+    s.tensionRise = tensionRise(s.tensionBaseline, f.tensionIndex);
   }
   call.audioMs = Math.max(call.audioMs, f.endMs);
   call.version += 1;

@@ -71,7 +71,13 @@ export interface SpeakerView {
   arousal: number | null;
   valence: number | null;
   pace: number | null;
+  /** The tension index (0..1): an absolute heuristic, its level set by the voice and microphone. */
   tension: number | null;
+  /**
+   * Tension over the speaker's own first ~10 s of speech (pipelines/alerts/tension-rise.ts): what
+   * the pages show as stress ("high" from TENSION_RISE_TENSE); null while that start is learnt.
+   */
+  tensionRise: number | null;
   speaking: boolean;
 }
 

@@ -3,7 +3,7 @@
 // Agent view: the agent's own live call (the server sends nothing else): customer mood meter and
 // trend, own pace and tension, the current cue in plain words, and this call's alerts.
 import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
-import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
+import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
@@ -51,11 +51,11 @@ function render(): void {
   document.getElementById('pace')!.textContent = `${fixed(pace)} syl/s`;
   document.getElementById('pace-note')!.textContent =
     pace === null ? '' : pace > 5.5 ? '▲ too fast: slow down' : 'good pace';
-  const tension = call.agent.tension;
+  const s = stress(call.agent.tensionRise);
   const fill = document.getElementById('tension-bar')!;
-  fill.style.width = `${Math.round((tension ?? 0) * 100)}%`;
-  fill.className = `bar-fill ${tension !== null && tension >= 0.6 ? 'bar-high' : ''}`;
-  document.getElementById('tension')!.textContent = percent(tension);
+  fill.style.width = `${Math.round(s.fill * 100)}%`;
+  fill.className = `bar-fill ${s.high ? 'bar-high' : ''}`;
+  document.getElementById('tension')!.textContent = s.word;
   document.getElementById('cue')!.textContent = call.cue ?? 'No cue right now.';
   renderHistory();
 }

@@ -8,6 +8,7 @@ import {
   NEGATIVE_STATES,
 } from '../../../../pipelines/emotion/mood-value.ts';
 import { shownState } from '../../../../pipelines/emotion/shown-state.ts';
+import { TENSION_RISE_TENSE } from '../../../../pipelines/alerts/tension-rise.ts';
 import type { CallView, SpeakerView } from '../../protocol.ts';
 
 export type MoodClass = 'mood-positive' | 'mood-neutral' | 'mood-negative' | 'mood-unknown';
@@ -40,10 +41,6 @@ export function duration(call: CallView, nowMs: number): string {
 
 export function fixed(value: number | null, digits = 1): string {
   return value === null ? '—' : value.toFixed(digits);
-}
-
-export function percent(value: number | null): string {
-  return value === null ? '—' : `${Math.round(value * 100)}%`;
 }
 
 export function clock(ms: number): string {
@@ -94,4 +91,16 @@ export function mergeTrend(prev: CallView | undefined, next: CallView, keep = 40
   if (!prev || added > next.moodTrend.length || added < 0) return next.moodTrend;
   const merged = added === 0 ? prev.moodTrend : [...prev.moodTrend, ...next.moodTrend.slice(-added)];
   return merged.slice(-keep);
+}
+
+/**
+ * The agent's vocal stress as the pages show it: the tension's rise over the agent's own call
+ * start (pipelines/alerts/tension-rise.ts), not the absolute index, which read 60-81 % ("high")
+ * for calm agents (UX probe). The bar is full at twice the "raised" line.
+ */
+export function stress(rise: number | null): { fill: number; high: boolean; word: string } {
+  if (rise === null) return { fill: 0, high: false, word: 'learning' };
+  const high = rise >= TENSION_RISE_TENSE;
+  const fill = Math.min(1, Math.max(0, rise / (2 * TENSION_RISE_TENSE)));
+  return { fill, high, word: high ? 'raised' : rise >= TENSION_RISE_TENSE / 2 ? 'slightly raised' : 'usual' };
 }

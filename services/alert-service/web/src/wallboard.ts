@@ -4,7 +4,7 @@
 // shape and word with a trend line, agent stress and pace) and the alerts, newest first, with an
 // acknowledge button; filters by team and queue. Tiles are fixed-size and updated in place.
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
-import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, percent, severityLabel } from './format.ts';
+import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
 import { openLive, signOut } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 import { callKey } from '../../../shared/call-key.ts';
@@ -68,7 +68,7 @@ function tileFor(call: CallView): Tile {
   bar.append(stressFill);
   const stress = el('span', 'num');
   const pace = el('span', 'num');
-  metrics.append(el('span', 'label', 'Agent stress'), bar, stress, el('span', 'label', 'Pace'), pace);
+  metrics.append(el('span', 'label', 'Agent voice stress'), bar, stress, el('span', 'label', 'Pace'), pace);
   const history = el('p', 'tile-history');
   const alert = el('p', 'tile-alert');
   root.append(head, history, moodRow, metrics, alert);
@@ -113,10 +113,10 @@ function renderCall(call: CallView): void {
   t.moodIcon.textContent = m.icon;
   t.moodWord.textContent = m.word;
   drawTrend(t.trend, call.moodTrend);
-  const tension = call.agent.tension;
-  t.stressFill.style.width = `${Math.round((tension ?? 0) * 100)}%`;
-  t.stressFill.className = `bar-fill ${tension !== null && tension >= 0.6 ? 'bar-high' : ''}`;
-  t.stress.textContent = percent(tension);
+  const s = stress(call.agent.tensionRise);
+  t.stressFill.style.width = `${Math.round(s.fill * 100)}%`;
+  t.stressFill.className = `bar-fill ${s.high ? 'bar-high' : ''}`;
+  t.stress.textContent = s.word;
   t.pace.textContent = `${fixed(call.agent.pace)} syl/s`;
   t.root.classList.toggle('tile-ended', call.endedAtMs !== null);
   renderTileAlert(keyOf(call));

@@ -100,12 +100,27 @@ describe('scorecard', () => {
       endMs: i * 1000 + 2000,
       speechFraction: i < 80 ? 0.9 : 0.1,
       syllableRate: i < 20 ? 6.5 : 4,
-      tensionIndex: i < 40 ? 0.8 : 0.2,
+      // Tension: the first 10 windows (the agent's call start) at 0.5, then 30 risen by 0.2.
+      tensionIndex: i < 10 ? 0.5 : i < 40 ? 0.7 : 0.5,
     }));
     const input = call({ windows });
-    // 80 speech windows, 20 of them fast, 40 tense; the 20 silent windows do not count.
+    // 80 speech windows, 20 of them fast; after the 10 of the call start, 30 of 70 tense (risen
+    // by 0.1 or more over them); the 20 silent windows do not count.
     expect(part(input, 'agentPace')?.value).toBeCloseTo(60 / 80, 3);
-    expect(part(input, 'agentTension')?.value).toBeCloseTo(40 / 80, 3);
+    expect(part(input, 'agentTension')?.value).toBeCloseTo(40 / 70, 3);
+  });
+
+  it('never counts a voice whose tension index reads high from the start as tense', () => {
+    // The absolute index >= 0.6 was 39 % of calm speech: the old limit scored calm agents down.
+    const windows = Array.from({ length: 60 }, (_, i) => ({
+      channel: 'agent' as const,
+      startMs: i * 1000,
+      endMs: i * 1000 + 2000,
+      speechFraction: 0.9,
+      syllableRate: 4,
+      tensionIndex: 0.78 + (i % 3) * 0.01,
+    }));
+    expect(part(call({ windows }), 'agentTension')?.value).toBe(1);
   });
 
   it('counts overtalk once across overlapping windows, and scores silence and talk ratio', () => {

@@ -13,6 +13,7 @@ const speaker = (state: string, valence: number | null, arousal: number | null =
   arousal,
   pace: null,
   tension: null,
+  tensionRise: null,
   speaking: true,
 });
 
