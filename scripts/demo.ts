@@ -29,6 +29,7 @@ import {
   type RunningPipeline,
   type SimulatorRun,
 } from '../devkit/pipeline/pipeline-procs.ts';
+import { watchServices } from './lib/demo/service-watch.ts';
 
 let args: DemoArgs;
 try {
@@ -156,6 +157,7 @@ try {
     ],
     log: (msg) => say(`  ${msg}`),
   });
+  watchServices(pipeline.services, () => stopping !== undefined, say);
 
   say('\nWhere to look:');
   for (const [name, port] of Object.entries(pipeline.ports)) {
