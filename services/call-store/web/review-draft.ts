@@ -1,10 +1,13 @@
 // A reviewer's unsaved note, kept in the tab (sessionStorage) until it is saved: a session that
 // expired while the reviewer typed sent them to the sign-in form and the note was gone (UX
-// probe). An explicit sign-out clears every draft, so the next user of the tab sees none. I/O:
-// sessionStorage.
+// probe). Kept per user (another user signing in on the tab after an expiry never sees it), and
+// an explicit sign-out clears every draft. I/O: sessionStorage.
+import { claims } from './api.ts';
+
 const PREFIX = 'va.review-draft:';
 
-const keyOf = (callId: string, tenant: string | null) => `${PREFIX}${tenant ?? ''}/${callId}`;
+const keyOf = (callId: string, tenant: string | null) =>
+  `${PREFIX}${claims()?.sub ?? ''}/${tenant ?? ''}/${callId}`;
 
 export function loadDraft(callId: string, tenant: string | null): string {
   return sessionStorage.getItem(keyOf(callId, tenant)) ?? '';
