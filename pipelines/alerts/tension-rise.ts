@@ -6,8 +6,15 @@
 // Against the mean of the speaker's first TENSION_BASELINE_WINDOWS speech windows, a rise of
 // TENSION_RISE_TENSE or more is 3 times as common in high-arousal speech as in calm speech, and
 // held 10 s it happens in no calm block of those calls (`agent_tension_cue` in the eval's JSON).
+// Limits (review, scratch runs on the same calls through the real engine): a start more relaxed
+// than the rest of the call (a subdued opening) makes ordinary speech read raised (7 of 78 calm
+// blocks flagged with a baseline learnt from sad or bored speech); line noise that starts after
+// a clean start does too (7 of 91), and a noisy start hides real rises (27 → 6 of 294 high-arousal
+// blocks). The baseline is the speaker's first ~10 s whatever they were: it is never relearnt.
 // Pure, no I/O, no allocation per window.
 
+/** A window counts as speech (and teaches the baseline) from this speech fraction on, as in the engine. */
+export const TENSION_MIN_SPEECH = 0.2;
 /** Speech windows (2 s, 1 s hop) the baseline learns from: about the first 10 s of speech. */
 export const TENSION_BASELINE_WINDOWS = 10;
 /** A rise over the baseline from which the voice reads tense. */

@@ -28,6 +28,8 @@ export function moodValue(state: string, valence: number | null): number | null 
   if (valence === null || !Number.isFinite(valence)) return null;
   if (NEGATIVE_STATES.has(state)) return Math.min(valence, NEGATIVE_CLASS_AT_MOST);
   if (state === 'happy') return Math.max(valence, HAPPY_AT_LEAST);
-  if (state === 'neutral') return Math.min(Math.max(valence, MOOD_NEGATIVE_BELOW), MOOD_POSITIVE_ABOVE);
+  // Bored is shown as neither side (format.ts mood(): "● bored"): the neutral band, like neutral.
+  if (state === 'neutral' || state === 'bored')
+    return Math.min(Math.max(valence, MOOD_NEGATIVE_BELOW), MOOD_POSITIVE_ABOVE);
   return valence;
 }

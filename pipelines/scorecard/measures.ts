@@ -5,7 +5,12 @@
 import type { Channel } from '../dsp/types.ts';
 import type { EmotionState } from '../emotion/types.ts';
 import type { CallMeasures, ScoreEmotion, ScorecardInput, ScoreWindow } from './types.ts';
-import { TENSION_RISE_TENSE, newTensionBaseline, tensionRise } from '../alerts/tension-rise.ts';
+import {
+  TENSION_MIN_SPEECH,
+  TENSION_RISE_TENSE,
+  newTensionBaseline,
+  tensionRise,
+} from '../alerts/tension-rise.ts';
 
 /** A window counts as speech when at least this share of it is speech. */
 export const SPEECH_MIN_FRACTION = 0.3;
@@ -73,13 +78,17 @@ function valenceOver(
   return weight > 0 ? sum / weight : null;
 }
 
-/** Each window's tension over the speaker's call start, in order; null for silence and the start itself. */
-function tensionRises(windows: ScoreWindow[]): (number | null)[] {
+/**
+ * Per window, 1 when its tension rose TENSION_LIMIT or more over the speaker's call start, else 0;
+ * null for silence and the start itself. The baseline learns from the windows the live engine
+ * learns from (TENSION_MIN_SPEECH, not this file's speech gate: review), so both agree.
+ */
+function tenseWindows(windows: ScoreWindow[]): (number | null)[] {
   const baseline = newTensionBaseline();
   return windows.map((w) => {
-    if (w.speechFraction < SPEECH_MIN_FRACTION || w.tensionIndex === null) return null;
+    if (w.speechFraction < TENSION_MIN_SPEECH || w.tensionIndex === null) return null;
     const rise = tensionRise(baseline, w.tensionIndex);
-    return Number.isFinite(rise) ? rise : null;
+    return Number.isFinite(rise) ? (rise >= TENSION_LIMIT ? 1 : 0) : null;
   });
 }
 
@@ -102,7 +111,7 @@ function complianceShare(
 
 export function computeMeasures(input: ScorecardInput): CallMeasures {
   const agentWindows = series(input.windows, 'agent');
-  const agentRises = tensionRises(agentWindows);
+  const agentTense = tenseWindows(agentWindows);
   const customerWindows = series(input.windows, 'customer');
   const customerEvents = series(input.emotions, 'customer').filter((e) => e.state !== 'no-speech');
   const eventOwned = ownedMs(customerEvents);
@@ -157,7 +166,8 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     trajectory: startValence !== null && endValence !== null ? endValence - startValence : null,
     deEscalationS,
     agentPaceCompliance: complianceShare(agentWindows, (w) => w.syllableRate, PACE_LIMIT_SYL_PER_S),
-    agentTensionCompliance: complianceShare(agentWindows, (_w, i) => agentRises[i], TENSION_LIMIT),
+    // Compliant: not tense (0 ≤ 0); tense from the rule's own line on (≥, as the rule and pages).
+    agentTensionCompliance: complianceShare(agentWindows, (_w, i) => agentTense[i], 0),
     overtalkCount: Math.round(overtalk),
     overtalkPerMin: minutes > 0 ? overtalk / minutes : 0,
     longestMutualSilenceMs: longestSilence,

@@ -75,6 +75,7 @@ function speakerView(s: SpeakerLive): SpeakerView {
     pace: num(s.pace),
     tension: num(s.tension),
     tensionRise: num(s.tensionRise),
+    tensionFrom: s.tensionFrom,
     speaking: s.speaking,
   };
 }

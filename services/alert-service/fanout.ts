@@ -116,6 +116,7 @@ export function createFanout(options: FanoutOptions): Fanout {
           f.callId,
           {
             channel: asChannel(f.channel),
+            windowIndex: f.windowIndex,
             articulationRate: f.pace.articulationRate,
             tensionIndex: f.tensionIndex,
             speechFraction: f.speechFraction,

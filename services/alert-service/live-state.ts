@@ -23,6 +23,14 @@ export interface SpeakerLive {
   /** Tension over the speaker's own call start (pipelines/alerts/tension-rise.ts); NaN while learnt. */
   tensionRise: number;
   tensionBaseline: TensionBaseline;
+  /**
+   * 'unknown' when this instance joined the call after its start (a restart, a new instance): the
+   * first windows it saw are not the call start, so no baseline (the engine, which replays the call
+   * from its start, has the true one; a page learning from mid-call would contradict its alerts).
+   */
+  tensionFrom: 'learning' | 'call-start' | 'unknown';
+  /** The newest features window applied: repeats (a replay) would teach the baseline twice. */
+  lastFeatureWindow: number;
   speaking: boolean;
   audioMs: number;
 }
@@ -59,6 +67,8 @@ function speaker(): SpeakerLive {
     tension: NaN,
     tensionRise: NaN,
     tensionBaseline: newTensionBaseline(),
+    tensionFrom: 'learning',
+    lastFeatureWindow: -1,
     speaking: false,
     audioMs: 0,
   };
@@ -112,18 +122,28 @@ export function applyEmotion(call: CallLive, e: EmotionSample): void {
 
 export interface FeatureSample {
   channel: Channel;
+  windowIndex: number;
   articulationRate: number;
   tensionIndex: number;
   speechFraction: number;
   endMs: number;
 }
 
+/** A speaker's first features window seen after this one: the instance joined after the call start. */
+export const JOINED_LATE_AFTER_WINDOW = 3;
+
 export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFraction = 0.2): void {
   const s = call[f.channel];
+  if (f.windowIndex <= s.lastFeatureWindow) return;
+  if (s.lastFeatureWindow < 0 && f.windowIndex > JOINED_LATE_AFTER_WINDOW) s.tensionFrom = 'unknown';
+  s.lastFeatureWindow = f.windowIndex;
   if (f.speechFraction >= minSpeechFraction) {
     s.pace = f.articulationRate;
     s.tension = f.tensionIndex;
-    s.tensionRise = tensionRise(s.tensionBaseline, f.tensionIndex);
+    if (s.tensionFrom !== 'unknown') {
+      s.tensionRise = tensionRise(s.tensionBaseline, f.tensionIndex);
+      if (Number.isFinite(s.tensionRise)) s.tensionFrom = 'call-start';
+    }
   }
   call.audioMs = Math.max(call.audioMs, f.endMs);
   call.version += 1;

@@ -78,6 +78,8 @@ export interface SpeakerView {
    * the pages show as stress ("high" from TENSION_RISE_TENSE); null while that start is learnt.
    */
   tensionRise: number | null;
+  /** Where the rise is measured from: still learning, the call start, or unknown (joined mid-call). */
+  tensionFrom: 'learning' | 'call-start' | 'unknown';
   speaking: boolean;
 }
 

@@ -27,8 +27,11 @@ export interface TensionCueFigures {
   high_arousal_blocks_flagged: string;
 }
 
-/** The agent-stress rule's hold (config/alert-rules.yaml: 10 s) in 1-s hops. */
-const HELD_WINDOWS = 10;
+/**
+ * The agent-stress rule's hold (config/alert-rules.yaml: 10 s) in windows: the engine holds from
+ * the first window's start to the last one's end, 2 s + 8 × 1 s (review: 10 undercounted).
+ */
+const HELD_WINDOWS = 9;
 
 export function tensionCueFigures(calls: readonly SpeakerCall[]): TensionCueFigures {
   const n = { calm: 0, calmAbs: 0, calmRise: 0, high: 0, highAbs: 0, highRise: 0 };

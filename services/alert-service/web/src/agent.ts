@@ -40,8 +40,9 @@ function render(): void {
   info.textContent = `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : ''}`;
   const m = mood(call.customer);
   const marker = document.getElementById('mood-marker')!;
-  // On the side of the word beside it (mood-value.ts).
-  marker.style.left = `${Math.round((moodValue(call.customer.state, call.customer.valence) ?? 0.5) * 100)}%`;
+  // On the side of the word beside it (mood-value.ts); silent: in the middle (no side, grey).
+  const markerAt = call.customer.speaking ? moodValue(call.customer.state, call.customer.valence) : null;
+  marker.style.left = `${Math.round((markerAt ?? 0.5) * 100)}%`;
   marker.className = `mood-marker ${m.cls}`;
   const label = document.getElementById('mood-label')!;
   label.textContent = `${m.icon} ${m.word}`;
@@ -51,7 +52,7 @@ function render(): void {
   document.getElementById('pace')!.textContent = `${fixed(pace)} syl/s`;
   document.getElementById('pace-note')!.textContent =
     pace === null ? '' : pace > 5.5 ? '▲ too fast: slow down' : 'good pace';
-  const s = stress(call.agent.tensionRise);
+  const s = stress(call.agent.tensionRise, call.agent.tensionFrom);
   const fill = document.getElementById('tension-bar')!;
   fill.style.width = `${Math.round(s.fill * 100)}%`;
   fill.className = `bar-fill ${s.high ? 'bar-high' : ''}`;

@@ -98,7 +98,12 @@ export function mergeTrend(prev: CallView | undefined, next: CallView, keep = 40
  * start (pipelines/alerts/tension-rise.ts), not the absolute index, which read 60-81 % ("high")
  * for calm agents (UX probe). The bar is full at twice the "raised" line.
  */
-export function stress(rise: number | null): { fill: number; high: boolean; word: string } {
+export function stress(
+  rise: number | null,
+  from: SpeakerView['tensionFrom'] = 'call-start',
+): { fill: number; high: boolean; word: string } {
+  // Joined after the call start (a restart): no baseline here; the alerts still have theirs.
+  if (from === 'unknown') return { fill: 0, high: false, word: 'unknown (joined mid-call)' };
   if (rise === null) return { fill: 0, high: false, word: 'learning' };
   const high = rise >= TENSION_RISE_TENSE;
   const fill = Math.min(1, Math.max(0, rise / (2 * TENSION_RISE_TENSE)));

@@ -113,7 +113,7 @@ function renderCall(call: CallView): void {
   t.moodIcon.textContent = m.icon;
   t.moodWord.textContent = m.word;
   drawTrend(t.trend, call.moodTrend);
-  const s = stress(call.agent.tensionRise);
+  const s = stress(call.agent.tensionRise, call.agent.tensionFrom);
   t.stressFill.style.width = `${Math.round(s.fill * 100)}%`;
   t.stressFill.className = `bar-fill ${s.high ? 'bar-high' : ''}`;
   t.stress.textContent = s.word;

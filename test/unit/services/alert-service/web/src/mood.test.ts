@@ -14,6 +14,7 @@ const speaker = (state: string, valence: number | null, arousal: number | null =
   pace: null,
   tension: null,
   tensionRise: null,
+  tensionFrom: 'learning',
   speaking: true,
 });
 
@@ -46,6 +47,7 @@ describe('mood', () => {
     expect(moodValue('neutral', 0.1)).toBe(0.4);
     expect(moodValue('neutral', 0.55)).toBe(0.55);
     expect(moodValue('uncertain', 0.61)).toBe(0.61);
+    expect(moodValue('bored', 0.1)).toBe(0.4); // shown on no side, as neutral
     expect(moodValue('angry', null)).toBeNull();
   });
 });
