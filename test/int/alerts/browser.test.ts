@@ -108,7 +108,10 @@ describe('pages in a real browser', () => {
     await expect(board.locator(`[data-call-id="${calm}"] .mood-word`).textContent()).resolves.toBe('neutral');
     // The agent's voice stress is its tension over its own call start (first 10 windows at
     // 0.25-0.43, then 0.45 and 0.47: raised), not the absolute index.
-    await expect(tile.locator('.tile-metrics .num').first().textContent()).resolves.toBe('raised');
+    // Polled: the features of the last windows may still be on their way to the page.
+    await expect
+      .poll(() => tile.locator('.tile-metrics .num').first().textContent(), { timeout: 5_000 })
+      .toBe('raised');
     // Live updates do not move or resize the tile.
     expect(await tile.boundingBox()).toEqual(before);
     await board.screenshot({ path: `${SCREENSHOTS}/wallboard.png` });
@@ -132,7 +135,7 @@ describe('pages in a real browser', () => {
 
     await agentPage.getByText('acknowledge the feeling before the fix').first().waitFor();
     await expect(agentPage.locator('#mood-label').textContent()).resolves.toContain('angry');
-    await expect(agentPage.locator('#tension').textContent()).resolves.toBe('raised');
+    await expect.poll(() => agentPage.locator('#tension').textContent(), { timeout: 5_000 }).toBe('raised');
     await agentPage.screenshot({ path: `${SCREENSHOTS}/agent-view.png` });
 
     // The token travels in the first WebSocket message only, never in a URL.
