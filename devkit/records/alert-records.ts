@@ -30,7 +30,7 @@ export function callStarted(
   );
 }
 
-export function callEnded(topic: string, callId: string): OutRecord {
+export function callEnded(topic: string, callId: string, endTimeMs = Date.now()): OutRecord {
   return outRecord(
     topic,
     callEventCodec,
@@ -38,7 +38,7 @@ export function callEnded(topic: string, callId: string): OutRecord {
     callEventRecord(callId, {
       eventId: `${callId}:both:0:ended`,
       type: 'ended',
-      endTimeMs: Date.now(),
+      endTimeMs,
       endReason: 'hangup',
     }),
   );

@@ -278,6 +278,7 @@ function instanceFanout(config: AlertServiceConfig, base: ServiceBase, w: Fanout
     producer: base.producer,
     service: SERVICE,
     groupId: `${config.ALERT_FANOUT_GROUP_PREFIX}-${w.instanceId}`,
+    rebuildMs: config.ALERT_LIVE_REBUILD_MS,
     topics: {
       calls: config.CALLS_TOPIC,
       emotions: config.EMOTIONS_TOPIC,
@@ -340,6 +341,8 @@ export async function startAlertService(
   const registry = createCallRegistry({
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
+    // Its records re-read at a start (ALERT_LIVE_REBUILD_MS) or late must not bring it back.
+    endedRememberedMs: Math.max(config.ALERT_LIVE_REBUILD_MS, config.ALERT_CALL_IDLE_MS),
     // A call that never ended (or ended a while ago) also leaves the rules engine.
     onPurged: (key) => evaluator.forgetCall(key),
   });

@@ -30,6 +30,12 @@ export interface RegistryOptions {
   endedRetentionMs?: number;
   /** Calls with no update for this long are dropped (a call end that never came). */
   idleMs?: number;
+  /**
+   * A purged ended call's records are ignored this long after its end (the last windows of a slow
+   * worker; at a start, the fan-out's re-read of the last minutes): each brought it back as a
+   * call in progress with no agent, on the wallboard until the idle purge. Default 10 minutes.
+   */
+  endedRememberedMs?: number;
   /** Called for every purged call (ended and shown long enough, or idle) with its key: free its other state. */
   onPurged?: (key: string) => void;
 }
@@ -108,6 +114,9 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const maxRecent = options.maxRecentAlerts ?? 300;
   const endedRetentionMs = options.endedRetentionMs ?? 60_000;
   const idleMs = options.idleMs ?? 10 * 60_000;
+  const endedRememberedMs = options.endedRememberedMs ?? 10 * 60_000;
+  /** Purged ended calls by key: when each ended. */
+  const endedCalls = new Map<string, number>();
   const calls = new Map<string, CallLive>();
   const lastUpdate = new Map<string, number>();
   const dirty = new Set<string>();
@@ -135,8 +144,10 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     if (at >= 0) recent.splice(at, 1);
   }
 
-  function live(tenant: string, callId: string, nowMs: number): CallLive {
+  /** The live call of a record, or undefined when it ended and was purged (the record is late). */
+  function live(tenant: string, callId: string, nowMs: number): CallLive | undefined {
     const key = callKey(tenant, callId);
+    if (endedCalls.has(key)) return undefined;
     let call = calls.get(key);
     if (!call) {
       // Data before the call's start record: the tenant is known (every record carries it), the
@@ -151,7 +162,9 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
 
   return {
     start(meta) {
-      const call = live(meta.tenant, meta.callId, meta.startedAtMs);
+      // A start after an end is a new call with the same id.
+      endedCalls.delete(callKey(meta.tenant, meta.callId));
+      const call = live(meta.tenant, meta.callId, meta.startedAtMs)!;
       call.agentId = meta.agentId;
       call.team = meta.team || options.teamOfAgent?.get(agentTeamKey(meta.tenant, meta.agentId)) || '';
       call.queue = meta.queue;
@@ -179,13 +192,16 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       return call;
     },
     emotion(tenant, callId, sample, nowMs) {
-      applyEmotion(live(tenant, callId, nowMs), sample);
+      const call = live(tenant, callId, nowMs);
+      if (call) applyEmotion(call, sample);
     },
     features(tenant, callId, sample, nowMs) {
-      applyFeatures(live(tenant, callId, nowMs), sample);
+      const call = live(tenant, callId, nowMs);
+      if (call) applyFeatures(call, sample);
     },
     dynamics(tenant, callId, sample, nowMs) {
-      applyDynamics(live(tenant, callId, nowMs), sample);
+      const call = live(tenant, callId, nowMs);
+      if (call) applyDynamics(call, sample);
     },
     addAlert(view) {
       if (alerts.has(view.alertId)) return false;
@@ -240,6 +256,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         const gone =
           call.endedAtMs !== null ? nowMs - call.endedAtMs > endedRetentionMs : nowMs - last > idleMs;
         if (gone) {
+          if (call.endedAtMs !== null && nowMs - call.endedAtMs <= endedRememberedMs)
+            endedCalls.set(key, call.endedAtMs);
           calls.delete(key);
           lastUpdate.delete(key);
           dirty.delete(key);
@@ -247,6 +265,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
           options.onPurged?.(key);
         }
       }
+      for (const [key, endedAtMs] of endedCalls)
+        if (nowMs - endedAtMs > endedRememberedMs) endedCalls.delete(key);
       const changed: CallLive[] = [];
       for (const key of dirty) {
         const call = calls.get(key);

@@ -78,10 +78,17 @@ export const alertServiceEnv = z.object({
   ALERT_REPLAY_CAPACITY: intVar({ min: 10, max: 1_000_000, def: 5_000 }),
   /** Failed-login throttling per account and per address (LOGIN_*, shared with the call store). */
   ...loginLimitEnv,
-  /** Calls with no record for this long are freed (a call end that never came). */
   /** Partition batches the evaluator handles at once; their produce + commit round trips overlap. */
   ALERT_PARTITIONS_CONCURRENTLY: intVar({ min: 1, max: 256, def: 12 }),
+  /** Calls with no record for this long are freed (a call end that never came). */
   ALERT_CALL_IDLE_MS: intVar({ min: 1_000, max: 86_400_000, def: 600_000 }),
+  /**
+   * At start, the fan-out re-reads this much of va.emotions.v1 and va.features.v1 (0 = from now):
+   * the live view of calls in progress (states, mood trend, pace, talk share, voice-stress
+   * baseline) is rebuilt after a restart or deploy. A call older than this shows voice stress
+   * "unknown (joined mid-call)"; longer costs more start-up reading.
+   */
+  ALERT_LIVE_REBUILD_MS: intVar({ min: 0, max: 86_400_000, def: 600_000 }),
   /**
    * The evaluator's commit waits at the first record of its oldest live call (a restart replays
    * from there and rebuilds the rule state), at most this many records behind per partition.

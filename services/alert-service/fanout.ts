@@ -1,12 +1,14 @@
 // This instance's own view of every call: a consumer group of its own (one per instance) reads
-// call lifecycle events and alerts (with their acknowledgements) from the beginning and live
-// emotions and features from now on, and feeds the call registry and the WebSocket hub. Several instances each fan out to their own
-// clients. Every record is applied to the call of its (tenant, call id). Runs on the shared
-// consumer runner, producing nothing and never committing: the group id is stable across restarts
-// and each start must re-read va.calls.v1 and va.alerts.v1 from the beginning (the alerts, so a
-// wallboard's snapshot after a restart or deploy still lists the alerts nobody acknowledged yet;
-// read from now on, they vanished from every wallboard at each restart). A bad record is counted and skipped
-// (the evaluator dead-letters poison records). I/O: Kafka (kafkajs).
+// call lifecycle events and alerts (with their acknowledgements) from the beginning and emotions
+// and features from `rebuildMs` ago, and feeds the call registry and the WebSocket hub. Several
+// instances each fan out to their own clients. Every record is applied to the call of its
+// (tenant, call id). Runs on the shared consumer runner, producing nothing and never committing:
+// the group id is stable across restarts and each start must re-read va.calls.v1 and va.alerts.v1
+// from the beginning (the alerts, so a wallboard's snapshot after a restart or deploy still lists
+// the alerts nobody acknowledged yet; read from now on, they vanished from every wallboard at each
+// restart), and the last minutes of emotions and features (read from now on, every call in
+// progress came back with an empty mood trend and voice stress "unknown"). A bad record is counted
+// and skipped (the evaluator dead-letters poison records). I/O: Kafka (kafkajs).
 import type { Kafka, Producer } from 'kafkajs';
 import { createMultiDecoder, DecodeError, type RecordHeaders } from '../shared/codec.ts';
 import { createConsumerRunner, type ConsumerMetrics } from '../shared/consumer-runner.ts';
@@ -38,6 +40,8 @@ export interface FanoutOptions {
   service: string;
   groupId: string;
   topics: FanoutTopics;
+  /** Emotions and features are read from this long before the start (0 = from now). */
+  rebuildMs: number;
   registry: CallRegistry;
   hub: Hub;
   logger: Logger;
@@ -154,8 +158,12 @@ export function createFanout(options: FanoutOptions): Fanout {
     consumerConfig: { minBytes: 1, maxWaitTimeInMs: 500 },
     partitionsConsumedConcurrently: 4,
     // Call lifecycle (who owns which live call) and alerts (the snapshot's recent alerts and their
-    // acknowledgements; a few per call) from the beginning; the rest from now on.
+    // acknowledgements; a few per call) from the beginning; the rest from `rebuildMs` ago.
     fromBeginning: (topic) => topic === topics.calls || topic === topics.alerts,
+    startTimeOf: (topic) =>
+      options.rebuildMs > 0 && (topic === topics.emotions || topic === topics.features)
+        ? Date.now() - options.rebuildMs
+        : undefined,
     commitOffsets: false,
     poison: 'skip',
     decode: (value, headers, topic) => decodeFanoutRecord(topics, topic, value, headers),

@@ -31,6 +31,8 @@ export interface SpeakerLive {
   tensionFrom: 'learning' | 'call-start' | 'unknown';
   /** The newest features window applied: repeats (a replay) would teach the baseline twice. */
   lastFeatureWindow: number;
+  /** The newest emotion window applied: a repeat (a replay, a rejoin) would add trend points twice. */
+  lastEmotionWindow: number;
   speaking: boolean;
   audioMs: number;
 }
@@ -69,6 +71,7 @@ function speaker(): SpeakerLive {
     tensionBaseline: newTensionBaseline(),
     tensionFrom: 'learning',
     lastFeatureWindow: -1,
+    lastEmotionWindow: -1,
     speaking: false,
     audioMs: 0,
   };
@@ -93,6 +96,7 @@ export function newCallLive(meta: CallMeta): CallLive {
 
 export interface EmotionSample {
   channel: Channel;
+  windowIndex: number;
   state: string;
   arousal: number;
   valence: number;
@@ -102,6 +106,8 @@ export interface EmotionSample {
 
 export function applyEmotion(call: CallLive, e: EmotionSample): void {
   const s = call[e.channel];
+  if (e.windowIndex <= s.lastEmotionWindow) return;
+  s.lastEmotionWindow = e.windowIndex;
   s.state = e.state;
   s.speaking = e.state !== 'no-speech';
   if (s.speaking) {

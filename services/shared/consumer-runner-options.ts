@@ -112,13 +112,22 @@ interface RunnerSettings<T> {
   commitIntervalMs?: number;
   /**
    * false: never commit. For a group of one instance's own that starts over at every start (from
-   * the beginning or from now, per `fromBeginning`), such as the alert service's fan-out.
+   * the beginning, from now or from a time, per `fromBeginning` and `startTimeOf`), such as the
+   * alert service's fan-out. Across rejoins (a broker restart, a consumer crash) it goes on from
+   * where it got in this process, kept in memory: without a commit, kafkajs started it over, so
+   * it re-read every call from the beginning and skipped the emotions of the gap.
    */
   commitOffsets?: boolean;
   /** Partitions processed concurrently (produce I/O overlaps processing). Default 3. */
   partitionsConsumedConcurrently?: number;
   /** Where a topic without a committed offset starts; a function decides per topic. Default true. */
   fromBeginning?: boolean | ((topic: string) => boolean);
+  /**
+   * Consumers that never commit: a topic with a time here (Unix ms, asked once at start) starts at
+   * the first record produced at or after it, instead of per `fromBeginning` (the alert service's
+   * fan-out rebuilds the live view of calls in progress from the last minutes of their events).
+   */
+  startTimeOf?: (topic: string) => number | undefined;
   consumerConfig?: Partial<ConsumerConfig>;
 }
 

@@ -14,6 +14,7 @@ import { consumedRecord, poisonOutput, subscribeTopics } from './consumer-record
 import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
 import { fetchReplayMarks, replayMark } from './replay-marks.ts';
 import { runConsumerKeptRunning, type KeptRunning } from './consumer-keep-running.ts';
+import { positionsByTime } from './start-positions.ts';
 
 export type * from './consumer-runner-options.ts';
 
@@ -60,6 +61,12 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const replayedUntil = new Map<string, number>();
   /** Next offset to read after the last flush, per partition (the base of a recommit). */
   const reached = new Map<string, string>();
+  /**
+   * A consumer that never commits: the next offset to read per partition in this process (its
+   * start time's position until its first flush), kept across rejoins, where kafkajs would start it
+   * over from the beginning or from now. Never cleared by a revocation.
+   */
+  const positions = new Map<string, string>();
   /**
    * Revocations per partition. kafkajs 2.2.4 rejoins the group from inside one fetcher's fetch
    * when a broker answers that it no longer leads a partition (consumer/consumerGroup.js
@@ -109,6 +116,13 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       for (const partition of partitions) assignment.set(tpKey(topic, partition), { topic, partition });
     }
     joined = true;
+    if (!commits) {
+      // Registered now, applied at the partition's next fetch (kafkajs consumerGroup.seekOffsets).
+      for (const [key, { topic, partition }] of assignment) {
+        const offset = positions.get(key);
+        if (offset !== undefined) consumer.seek({ topic, partition, offset });
+      }
+    }
     // Only a partition kept here restarts from this member's last commit; another owner's may be later.
     for (const key of [...restartAt.keys()]) if (!assignment.has(key)) restartAt.delete(key);
     if (admin) {
@@ -266,6 +280,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       resolveOffset(lastOffset);
       const next = (BigInt(lastOffset) + 1n).toString();
       reached.set(key, next);
+      if (!commits) positions.set(key, next);
       metrics?.consumerLag?.set(lagLabels, Math.max(0, Number(batch.highWatermark) - Number(next)));
       // Never below the previous owner's mark while replaying under it.
       if (Number(next) > Number(produced.get(key) ?? -1)) produced.set(key, next);
@@ -336,6 +351,10 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     async start() {
       await consumer.connect();
       await admin?.connect();
+      if (!commits && options.startTimeOf) {
+        for (const p of await positionsByTime(options.kafka, options.topics, options.startTimeOf))
+          positions.set(tpKey(p.topic, p.partition), p.offset);
+      }
       await subscribeTopics(consumer, options.topics, options.fromBeginning);
       running = true;
       if (commits && commitIntervalMs > 0) {

@@ -1,18 +1,32 @@
 // A restart or deploy of the alert service must not wipe the wallboard: the snapshot a supervisor
 // gets from the new run lists the alerts raised before it, with their acknowledgements (the fan-out
-// re-reads va.alerts.v1; it used to read it from "now", and every earlier alert vanished).
+// re-reads va.alerts.v1; it used to read it from "now", and every earlier alert vanished), and the
+// live view of the calls in progress (the fan-out re-reads the last minutes of emotions and
+// features; read from now on, each call came back with an empty mood trend and no stress baseline).
 import { describe, expect, it } from 'vitest';
-import type { AlertView } from '../../../services/alert-service/protocol.ts';
+import { callEnded } from '../../../devkit/records/alert-records.ts';
+import type { AlertView, CallView } from '../../../services/alert-service/protocol.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import {
   connect,
   emotionRecord,
   login,
   sendEmotion,
+  sendFeatures,
   startCall,
   startHarness,
   startInstance,
+  type Harness,
 } from './harness.ts';
+
+/** The calls of a fresh supervisor snapshot of this instance. */
+async function snapshotCalls(h: Harness): Promise<CallView[]> {
+  const c = await connect(h, await login(h, 'supervisor'));
+  const snapshot = c.frames.find((f) => f.type === 'snapshot')!;
+  c.ws.close();
+  return snapshot.calls as CallView[];
+}
 
 describe('alert service restart', () => {
   it("keeps the alerts raised before it, and their acknowledgements, in the new run's snapshot", async () => {
@@ -46,5 +60,35 @@ describe('alert service restart', () => {
         { timeout: 20_000 },
       )
       .toEqual([`${first.alertId} supervisor`, `${second.alertId} open`].sort());
+  });
+
+  it('rebuilds the live view of calls in progress from the last minutes, and leaves ended calls out', async () => {
+    const h = await startHarness();
+    const [live, ended] = [uniqueName('call'), uniqueName('call')];
+    for (const callId of [live, ended]) await startCall(h, callId, 'agent-1', '', 'billing-queue');
+    // The agent's first 12 speech windows: the voice-stress baseline is learnt over the first 10.
+    for (let i = 0; i < 12; i += 1) await sendFeatures(h, live, 'agent', i, { tension: 0.3, rate: 4 });
+    for (let i = 0; i < 6; i += 1)
+      for (const callId of [live, ended])
+        await sendEmotion(h, emotionRecord(callId, 'customer', i, 'neutral'));
+    // Ended two minutes ago: past the minute an ended call stays on the wallboard.
+    await sendRecords(h.producer, [callEnded(h.topics.calls, ended, Date.now() - 120_000)]);
+    const rebuilt = (calls: CallView[]) => {
+      const call = calls.find((c) => c.callId === live);
+      return {
+        live: call && { moodPoints: call.moodPoints, tensionFrom: call.agent.tensionFrom },
+        ended: calls.some((c) => c.callId === ended),
+      };
+    };
+    const expected = { live: { moodPoints: 6, tensionFrom: 'call-start' }, ended: false };
+    await expect.poll(async () => rebuilt(await snapshotCalls(h)), { timeout: 20_000 }).toEqual(expected);
+
+    await h.service.stop('deploy');
+    const again = await startInstance(h);
+    await expect.poll(async () => rebuilt(await snapshotCalls(again)), { timeout: 20_000 }).toEqual(expected);
+    // Past the registry's next purge (the state interval, 1 s): the ended call's re-read emotions
+    // did not bring it back as a call in progress.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(rebuilt(await snapshotCalls(again))).toEqual(expected);
   });
 });

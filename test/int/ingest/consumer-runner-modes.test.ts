@@ -2,10 +2,14 @@
 // handler (the call store's transactional write) that refuses single records and fails whole
 // chunks, and a per-instance view (the alert service's fan-out) that never commits, skips poison
 // records without writing and starts each topic where it is told.
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CodedError } from '../../../pipelines/errors.ts';
-import { createConsumerRunner, type FlushReport } from '../../../services/shared/consumer-runner.ts';
+import {
+  createConsumerRunner,
+  type ConsumerRunnerOptions,
+  type FlushReport,
+} from '../../../services/shared/consumer-runner.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { createServiceMetrics } from '../../../services/shared/metrics.ts';
 import { callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
@@ -40,6 +44,39 @@ async function endOffset(kafka: Kafka, topic: string): Promise<string> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * A per-instance view (the alert service's fan-out): never commits, skips poison, reads the first
+ * topic from the beginning and the others from now (unless `extra` says otherwise); every event
+ * id it handles goes to `seen`.
+ */
+function viewRunner(
+  kafka: Kafka,
+  producer: Producer,
+  groupId: string,
+  topics: [string, string],
+  seen: string[],
+  extra: Partial<ConsumerRunnerOptions<string>>,
+) {
+  return createConsumerRunner<string>({
+    kafka,
+    producer,
+    service: 'test-view',
+    groupId,
+    topics,
+    logger: silent('test-view'),
+    poison: 'skip',
+    commitOffsets: false,
+    fromBeginning: (topic) => topic === topics[0],
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 50 },
+    decode: (value, headers) => callEventCodec.decode(value, headers).eventId,
+    handle: (r) => {
+      seen.push(r.value);
+      return [];
+    },
+    ...extra,
+  } as ConsumerRunnerOptions<string>);
 }
 
 describe('consumer runner modes', () => {
@@ -110,24 +147,9 @@ describe('consumer runner modes', () => {
     const groupId = uniqueName('g');
     const seen: string[] = [];
     const metrics = createServiceMetrics('test-view', { defaultMetrics: false });
-    const runner = createConsumerRunner({
-      kafka,
-      producer,
-      service: 'test-view',
-      groupId,
-      topics: [history, live],
-      logger: silent('test-view'),
+    const runner = viewRunner(kafka, producer, groupId, [history, live], seen, {
       metrics: { errors: metrics.errors },
       deadLetterTopic: dead,
-      poison: 'skip',
-      commitOffsets: false,
-      fromBeginning: (topic) => topic === history,
-      consumerConfig: { minBytes: 1, maxWaitTimeInMs: 50 },
-      decode: (value, headers) => callEventCodec.decode(value, headers).eventId,
-      handle: (r) => {
-        seen.push(r.value);
-        return [];
-      },
     });
     await runner.start();
     let stopped = false;
@@ -154,5 +176,48 @@ describe('consumer runner modes', () => {
     expect(await endOffset(kafka, dead)).toBe('0');
     expect(await committedOffsets(kafka, groupId, history)).toEqual(['-1']);
     expect(await committedOffsets(kafka, groupId, live)).toEqual(['-1']);
+  });
+
+  it('a view that never commits: starts a topic at a time, and goes on from where it got across a rejoin (no re-read, no gap)', async () => {
+    const kafka = testKafka();
+    const [history, timed] = [uniqueName('t.history'), uniqueName('t.timed')];
+    await createTopicsAndWait(kafka, [history, timed], 1);
+    const producer = await idempotentProducer(kafka);
+    const now = Date.now();
+    await producer.send({ topic: history, messages: [record('h0'), record('h1')] });
+    await producer.send({
+      topic: timed,
+      messages: [
+        { ...record('old'), timestamp: String(now - 60_000) },
+        { ...record('recent'), timestamp: String(now - 1_000) },
+      ],
+    });
+
+    const groupId = uniqueName('g');
+    const seen: string[] = [];
+    const runner = viewRunner(kafka, producer, groupId, [history, timed], seen, {
+      startTimeOf: (topic) => (topic === timed ? now - 10_000 : undefined),
+    });
+    await runner.start();
+    onTestFinished(() => runner.stop());
+    await expect.poll(() => seen.includes('h1') && seen.includes('recent'), { timeout: 30_000 }).toBe(true);
+
+    // A second member joins the group and leaves again: two rebalances, as a broker restart or a
+    // consumer crash brings. It commits nothing, so only the view's own memory says where it got.
+    const other = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    let otherJoined = false;
+    other.on(other.events.GROUP_JOIN, () => (otherJoined = true));
+    await other.connect();
+    await other.subscribe({ topics: [history, timed], fromBeginning: false });
+    await other.run({ autoCommit: false, eachMessage: async () => undefined });
+    await expect.poll(() => otherJoined, { timeout: 30_000 }).toBe(true);
+    await producer.send({ topic: timed, messages: [record('during')] });
+    await other.disconnect();
+    await expect.poll(() => runner.ready() && runner.assigned().length === 2, { timeout: 30_000 }).toBe(true);
+    await producer.send({ topic: timed, messages: [record('after')] });
+    await expect.poll(() => seen.includes('after'), { timeout: 30_000 }).toBe(true);
+
+    expect(seen.filter((id) => id.startsWith('h'))).toEqual(['h0', 'h1']);
+    expect(seen.filter((id) => !id.startsWith('h'))).toEqual(['recent', 'during', 'after']);
   });
 });

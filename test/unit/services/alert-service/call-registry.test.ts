@@ -30,7 +30,15 @@ describe('call registry', () => {
     r.emotion(
       'demo',
       'c1',
-      { channel: 'customer', state: 'angry', arousal: 0.8, valence: 0.2, confidence: 0.7, endMs: 2000 },
+      {
+        channel: 'customer',
+        windowIndex: 0,
+        state: 'angry',
+        arousal: 0.8,
+        valence: 0.2,
+        confidence: 0.7,
+        endMs: 2000,
+      },
       1,
     );
     expect(r.takeChanges(2).changed.map((c) => [c.customer.state, c.moodTrend])).toEqual([['angry', [0.2]]]);
@@ -148,7 +156,15 @@ describe('call registry', () => {
     r.emotion(
       'tenant-b',
       'X',
-      { channel: 'customer', state: 'angry', arousal: 0.9, valence: 0.1, confidence: 0.8, endMs: 2000 },
+      {
+        channel: 'customer',
+        windowIndex: 0,
+        state: 'angry',
+        arousal: 0.9,
+        valence: 0.1,
+        confidence: 0.8,
+        endMs: 2000,
+      },
       2,
     );
     expect(r.owner('tenant-a', 'X')).toMatchObject({ moodPoints: 0 });
@@ -157,6 +173,75 @@ describe('call registry', () => {
     r.end('tenant-b', 'X', 3);
     expect(r.owner('tenant-a', 'X')).toMatchObject({ endedAtMs: null });
     expect(r.size()).toBe(2);
+  });
+
+  it('ignores the records of an ended call once it is purged (a late window, a re-read at a start); a new start with its id is a new call', () => {
+    const r = createCallRegistry({ endedRetentionMs: 1_000, endedRememberedMs: 60_000 });
+    const sample = (windowIndex: number) => ({
+      channel: 'customer' as const,
+      windowIndex,
+      state: 'angry',
+      arousal: 0.9,
+      valence: 0.1,
+      confidence: 0.8,
+      endMs: windowIndex * 1000,
+    });
+    r.start({ callId: 'X', tenant: 'demo', agentId: 'a1', team: 'red', queue: 'q', startedAtMs: 0 });
+    r.emotion('demo', 'X', sample(0), 1);
+    r.end('demo', 'X', 10_000);
+    expect(r.takeChanges(20_000).removed.map((c) => c.callId)).toEqual(['X']);
+    r.emotion('demo', 'X', sample(1), 20_001);
+    r.features(
+      'demo',
+      'X',
+      {
+        channel: 'agent',
+        windowIndex: 1,
+        articulationRate: 4,
+        tensionIndex: 0.3,
+        speechFraction: 0.8,
+        endMs: 1000,
+      },
+      20_002,
+    );
+    r.dynamics('demo', 'X', { talkRatioAgent: 0.5, endMs: 1000 }, 20_003);
+    expect(r.size()).toBe(0);
+    expect(r.takeChanges(20_004).changed).toEqual([]);
+    r.start({ callId: 'X', tenant: 'demo', agentId: 'a2', team: 'red', queue: 'q', startedAtMs: 30_000 });
+    r.emotion('demo', 'X', sample(0), 30_001);
+    expect(r.owner('demo', 'X')).toMatchObject({ agentId: 'a2', moodPoints: 1 });
+  });
+
+  it('forgets a purged ended call after endedRememberedMs: a record then starts a call again', () => {
+    const r = createCallRegistry({ endedRetentionMs: 1_000, endedRememberedMs: 60_000 });
+    r.start({ callId: 'X', tenant: 'demo', agentId: 'a1', team: 'red', queue: 'q', startedAtMs: 0 });
+    r.end('demo', 'X', 10_000);
+    r.takeChanges(20_000);
+    r.takeChanges(70_001);
+    r.dynamics('demo', 'X', { talkRatioAgent: 0.5, endMs: 1000 }, 70_002);
+    expect(r.owner('demo', 'X')).toMatchObject({ agentId: '', talkRatioAgent: 0.5 });
+  });
+
+  it('applies an emotion window once: a repeat (a replay, a consumer rejoin) adds no trend point', () => {
+    const r = createCallRegistry();
+    const sample = (windowIndex: number, valence: number) => ({
+      channel: 'customer' as const,
+      windowIndex,
+      state: 'neutral',
+      arousal: 0.4,
+      valence,
+      confidence: 0.7,
+      endMs: windowIndex * 1000,
+    });
+    for (const [i, v] of [
+      [0, 0.5],
+      [1, 0.6],
+      [1, 0.6],
+      [0, 0.5],
+      [2, 0.7],
+    ] as const)
+      r.emotion('demo', 'Y', sample(i, v), i);
+    expect(r.owner('demo', 'Y')).toMatchObject({ moodPoints: 3, moodTrend: [0.5, 0.6, 0.6] }); // neutral: the neutral band (mood-value.ts);
   });
 
   it("files a record that arrives before its call start under the record's tenant", () => {

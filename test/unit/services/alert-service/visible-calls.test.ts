@@ -16,6 +16,7 @@ describe('visible calls (snapshot)', () => {
           callId,
           {
             channel: 'customer',
+            windowIndex: i,
             state: 'neutral',
             arousal: 0.4,
             valence: 0.5,
