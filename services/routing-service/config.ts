@@ -6,12 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile, topicVar } from '../shared/config.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
-import { secretProblems } from '../shared/secret-policy.ts';
 import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../shared/customer-history-client.ts';
-import { EVERY_TENANT, parseTenantWebhooks, webhookUrl, type WebhookTargets } from './tenant-webhooks.ts';
+import {
+  EVERY_TENANT,
+  parseTenantWebhooks,
+  webhookKeyProblems,
+  webhookUrl,
+  type WebhookTargets,
+} from './tenant-webhooks.ts';
 
 export const DEFAULT_ROUTING_RULES_FILE = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -61,6 +66,8 @@ export const routingServiceEnv = z.object({
   ROUTING_WEBHOOK_URL: webhookUrl.optional().or(z.literal('').transform(() => undefined)),
   /** HMAC-SHA256 key of X-VA-Signature; required with a URL. */
   ROUTING_WEBHOOK_SECRET: z.string().optional(),
+  /** The receiver's previous key while it is rotated: deliveries carry a signature with each. */
+  ROUTING_WEBHOOK_PREVIOUS_SECRET: z.string().optional(),
   ROUTING_WEBHOOK_MAX_ATTEMPTS: intVar({ min: 1, max: 20, def: 5 }),
   ROUTING_WEBHOOK_BACKOFF_MS: intVar({ min: 1, max: 60_000, def: 500 }),
   ROUTING_WEBHOOK_MAX_BACKOFF_MS: intVar({ min: 1, max: 600_000, def: 30_000 }),
@@ -92,21 +99,13 @@ export function loadRoutingServiceConfig(
   if (loaded.ROUTING_WEBHOOK_URL) {
     if (!loaded.ROUTING_WEBHOOK_SECRET || loaded.ROUTING_WEBHOOK_SECRET.length < 32)
       problems.push('ROUTING_WEBHOOK_SECRET: required with ROUTING_WEBHOOK_URL, at least 32 characters');
-    else if (runMode === 'production')
+    else
       problems.push(
-        ...secretProblems('ROUTING_WEBHOOK_SECRET', loaded.ROUTING_WEBHOOK_SECRET, 'webhook key'),
-      );
-    // The receiver (often a third party) holds the webhook key: it must sign nothing else.
-    const sameAs = [
-      ['SERVICE_TOKEN_SECRET', loaded.SERVICE_TOKEN_SECRET],
-      ['JWT_SECRET', loaded.JWT_SECRET],
-    ].find(([, value]) => value !== undefined && value === loaded.ROUTING_WEBHOOK_SECRET);
-    if (sameAs)
-      problems.push(
-        `ROUTING_WEBHOOK_SECRET: the same value as ${sameAs[0]}: the webhook's receiver could sign service or page tokens; use a key of its own`,
+        ...singleKeyProblems(loaded, 'ROUTING_WEBHOOK_SECRET', loaded.ROUTING_WEBHOOK_SECRET, runMode),
       );
     if (runMode === 'production' && new URL(loaded.ROUTING_WEBHOOK_URL).protocol === 'http:')
       problems.push('ROUTING_WEBHOOK_URL: https required in production (hints carry customer pseudonyms)');
+    problems.push(...previousKeyProblems(loaded, runMode));
   }
   const production = runMode === 'production';
   // The page-token key signs any tenant's admin token: production keeps it out of this service.
@@ -138,6 +137,33 @@ export function loadRoutingServiceConfig(
   };
 }
 
+/**
+ * A key of the one receiver of every tenant's hints: no published or placeholder key in
+ * production, and the receiver (often a third party) must hold no key that signs anything else.
+ */
+function singleKeyProblems(
+  loaded: z.infer<typeof routingServiceEnv>,
+  variable: string,
+  key: string,
+  runMode: RunMode,
+): string[] {
+  return webhookKeyProblems(variable, key, {
+    production: runMode === 'production',
+    reservedKeys: { SERVICE_TOKEN_SECRET: loaded.SERVICE_TOKEN_SECRET, JWT_SECRET: loaded.JWT_SECRET },
+  });
+}
+
+/** ROUTING_WEBHOOK_PREVIOUS_SECRET beside ROUTING_WEBHOOK_URL: the same rules as the key itself. */
+function previousKeyProblems(loaded: z.infer<typeof routingServiceEnv>, runMode: RunMode): string[] {
+  const previous = loaded.ROUTING_WEBHOOK_PREVIOUS_SECRET;
+  const variable = 'ROUTING_WEBHOOK_PREVIOUS_SECRET';
+  if (previous === undefined) return [];
+  if (previous.length < 32) return [`${variable}: at least 32 characters`];
+  if (previous === loaded.ROUTING_WEBHOOK_SECRET)
+    return [`${variable}: the same value as ROUTING_WEBHOOK_SECRET; unset it once the rotation is done`];
+  return singleKeyProblems(loaded, variable, previous, runMode);
+}
+
 /** The receivers: per tenant, or ROUTING_WEBHOOK_URL for every tenant (checked above), or none. */
 function webhookTargetsOf(
   loaded: z.infer<typeof routingServiceEnv>,
@@ -149,15 +175,17 @@ function webhookTargetsOf(
       ? 'ROUTING_TENANT_WEBHOOKS'
       : null;
   // A key with no receiver of its own is a half-done setup: said, not ignored.
-  const strayKey =
-    loaded.ROUTING_WEBHOOK_SECRET && !loaded.ROUTING_WEBHOOK_URL
-      ? [
-          `ROUTING_WEBHOOK_SECRET: unset it, or set ROUTING_WEBHOOK_URL${variable ? ` (${variable} holds each tenant's key)` : ''}`,
-        ]
-      : [];
+  const strayKey = (['ROUTING_WEBHOOK_SECRET', 'ROUTING_WEBHOOK_PREVIOUS_SECRET'] as const)
+    .filter((name) => loaded[name] && !loaded.ROUTING_WEBHOOK_URL)
+    .map(
+      (name) =>
+        `${name}: unset it, or set ROUTING_WEBHOOK_URL${variable ? ` (${variable} holds each tenant's key)` : ''}`,
+    );
   if (variable === null) {
     const { ROUTING_WEBHOOK_URL: url, ROUTING_WEBHOOK_SECRET: secret } = loaded;
-    return { targets: new Map(url && secret ? [[EVERY_TENANT, { url, secret }]] : []), problems: strayKey };
+    const previousSecret = loaded.ROUTING_WEBHOOK_PREVIOUS_SECRET;
+    const target = { url: url!, secret: secret!, ...(previousSecret ? { previousSecret } : {}) };
+    return { targets: new Map(url && secret ? [[EVERY_TENANT, target]] : []), problems: strayKey };
   }
   if (strayKey.length > 0) return { targets: new Map(), problems: strayKey };
   if (loaded.ROUTING_TENANT_WEBHOOKS_FILE && loaded.ROUTING_TENANT_WEBHOOKS)

@@ -12,6 +12,7 @@ import { deadLetterCodec } from '../shared/records.ts';
 import type { RoutingServiceConfig } from './config.ts';
 import { routingHintCodec } from './routing-records.ts';
 import { createWebhookSender, type WebhookFailureCode, type WebhookSender } from './webhook.ts';
+import type { WebhookTarget } from './tenant-webhooks.ts';
 import { dispatchByTenant } from './webhook-dispatch.ts';
 
 export interface RoutingWebhookWiring {
@@ -61,10 +62,10 @@ export function routingWebhookOf(
       .finally(() => producing.delete(sending));
     producing.add(sending);
   };
-  const senderOf = ({ url, secret }: { url: string; secret: string }) =>
+  const senderOf = ({ url, secret, previousSecret }: WebhookTarget) =>
     createWebhookSender({
       url,
-      secret,
+      secrets: previousSecret === undefined ? [secret] : [secret, previousSecret],
       maxAttempts: config.ROUTING_WEBHOOK_MAX_ATTEMPTS,
       backoffMs: config.ROUTING_WEBHOOK_BACKOFF_MS,
       maxBackoffMs: config.ROUTING_WEBHOOK_MAX_BACKOFF_MS,

@@ -1,6 +1,6 @@
 // Where routing hints are delivered: one receiver per tenant (ROUTING_TENANT_WEBHOOKS, a JSON
-// object `{"<tenant>": {"url": "https://…", "secret": "…"}}`, or the same in
-// ROUTING_TENANT_WEBHOOKS_FILE), so a tenant's router never receives another tenant's hints; or
+// object `{"<tenant>": {"url": "https://…", "secret": "…", "previousSecret": "…"}}`, the last
+// only while the receiver's key is rotated, or the same in ROUTING_TENANT_WEBHOOKS_FILE), so a tenant's router never receives another tenant's hints; or
 // one receiver for every tenant (ROUTING_WEBHOOK_URL, single-tenant deployments). Hints of a tenant
 // without a receiver stay on the topic only. Pure; problems name the variable and the tenant, never
 // a URL or a key (a URL may carry credentials).
@@ -11,6 +11,8 @@ import { secretProblems } from '../shared/secret-policy.ts';
 export interface WebhookTarget {
   url: string;
   secret: string;
+  /** The key the receiver may still verify with during a rotation: deliveries are signed with both. */
+  previousSecret?: string;
 }
 
 /** Tenant name → its receiver; the key `*` (ROUTING_WEBHOOK_URL) receives every tenant's hints. */
@@ -31,10 +33,29 @@ export const webhookUrl = z
     error: 'must not carry user:password@ (the X-VA-Signature header authenticates the sender)',
   });
 
+const webhookKey = z
+  .string()
+  .min(MIN_SECRET_LENGTH, { error: `must be at least ${MIN_SECRET_LENGTH} characters` });
+
 const entrySchema = z.strictObject({
   url: webhookUrl,
-  secret: z.string().min(MIN_SECRET_LENGTH, { error: `must be at least ${MIN_SECRET_LENGTH} characters` }),
+  secret: webhookKey,
+  previousSecret: webhookKey.optional(),
 });
+
+/**
+ * What is wrong with a receiver's key (its current or previous one) beside its length: a published
+ * or placeholder key in production, or a key that signs service or page tokens too.
+ */
+export function webhookKeyProblems(where: string, key: string, options: TenantWebhookOptions): string[] {
+  const problems = options.production ? secretProblems(where, key, 'webhook key') : [];
+  for (const [reserved, value] of Object.entries(options.reservedKeys))
+    if (value !== undefined && value === key)
+      problems.push(
+        `${where}: the same key as ${reserved}: the receiver could sign service or page tokens; use a key of its own`,
+      );
+  return problems;
+}
 
 export interface TenantWebhookOptions {
   production: boolean;
@@ -64,17 +85,18 @@ export function parseTenantWebhooks(
     // By the parsed scheme: `HTTP://` is http too.
     if (options.production && new URL(target.url).protocol === 'http:')
       problems.push(`${where}: url must be https in production (hints carry customer pseudonyms)`);
-    if (options.production) problems.push(...secretProblems(where, target.secret, 'webhook key'));
-    // A receiver holding another receiver's key could forge or read that tenant's deliveries.
-    const sharedWith = owners.get(target.secret);
-    if (sharedWith !== undefined)
-      problems.push(`${where}: the same key as tenant "${sharedWith}"; give each receiver a key of its own`);
-    owners.set(target.secret, tenant);
-    for (const [reserved, value] of Object.entries(options.reservedKeys))
-      if (value !== undefined && value === target.secret)
+    if (target.previousSecret === target.secret)
+      problems.push(`${where}: previousSecret is the secret itself; unset it once the rotation is done`);
+    for (const key of new Set([target.secret, target.previousSecret ?? target.secret])) {
+      problems.push(...webhookKeyProblems(where, key, options));
+      // A receiver holding another receiver's key could forge or read that tenant's deliveries.
+      const sharedWith = owners.get(key);
+      if (sharedWith !== undefined)
         problems.push(
-          `${where}: the same key as ${reserved}: the receiver could sign service or page tokens; use a key of its own`,
+          `${where}: the same key as tenant "${sharedWith}"; give each receiver a key of its own`,
         );
+      owners.set(key, tenant);
+    }
     targets.set(tenant, target);
   }
   return { targets, problems };

@@ -2,7 +2,9 @@
 // consumer only enqueues and never waits for the receiver. Each POST carries the hint as JSON and
 // `X-VA-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` — the scheme Stripe
 // documents for its webhooks (https://docs.stripe.com/webhooks#verify-manually): the timestamp in
-// the signed text lets a receiver refuse replays older than its tolerance. Failed deliveries
+// the signed text lets a receiver refuse replays older than its tolerance. During a key rotation
+// the header carries one `v1` per key, the new key's first (as Stripe does while a secret is
+// rolled), so a receiver still on the previous key accepts every delivery until it switches. Failed deliveries
 // (network error, timeout, 408, 429, 5xx) are retried with exponential backoff; after maxAttempts,
 // or at once on another 4xx (a request the receiver will never accept), the hint is dead-lettered.
 // I/O: HTTP (fetch), timers.
@@ -14,7 +16,8 @@ export const HINT_ID_HEADER = 'x-va-hint-id';
 
 export interface WebhookOptions {
   url: string;
-  secret: string;
+  /** The receiver's key, then its previous key while a rotation is under way. */
+  secrets: readonly string[];
   maxAttempts: number;
   /** First retry after this long; doubled per attempt up to maxBackoffMs, with jitter. */
   backoffMs: number;
@@ -42,10 +45,12 @@ export interface WebhookSender {
   close(graceMs?: number): Promise<void>;
 }
 
-/** The `X-VA-Signature` value of a body sent at `timestampS`. */
-export function signature(secret: string, timestampS: number, body: string): string {
-  const mac = createHmac('sha256', secret).update(`${timestampS}.${body}`).digest('hex');
-  return `t=${timestampS},v1=${mac}`;
+/** The `X-VA-Signature` value of a body sent at `timestampS`: one `v1` per key, in order. */
+export function signature(secrets: readonly string[], timestampS: number, body: string): string {
+  const macs = secrets.map(
+    (secret) => `v1=${createHmac('sha256', secret).update(`${timestampS}.${body}`).digest('hex')}`,
+  );
+  return [`t=${timestampS}`, ...macs].join(',');
 }
 
 /** The JSON a receiver gets: the hint with the expiry as ISO time too. */
@@ -92,7 +97,7 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signature(options.secret, timestampS, item.body),
+          [SIGNATURE_HEADER]: signature(options.secrets, timestampS, item.body),
           [HINT_ID_HEADER]: item.hint.hintId,
         },
         body: item.body,

@@ -295,11 +295,13 @@ describe('routing-service', () => {
       demo: 'routing-webhook-demo-key-0123456789abcdef',
       acme: 'routing-webhook-acme-key-fedcba9876543210',
     };
+    // acme's key is being rotated: its router may still verify with the previous one.
+    const acmePrevious = 'routing-webhook-acme-old-key-00112233445566';
     const { topics, producer, seen } = await setup('', {
       ROUTING_WEBHOOK_SECRET: '', // the per-tenant entries hold the keys
       ROUTING_TENANT_WEBHOOKS: JSON.stringify({
         demo: { url: demoHook.url, secret: keys.demo },
-        acme: { url: acmeHook.url, secret: keys.acme },
+        acme: { url: acmeHook.url, secret: keys.acme, previousSecret: acmePrevious },
       }),
     });
     // globex has no receiver: its hint is on the topic only.
@@ -319,6 +321,12 @@ describe('routing-service', () => {
       expect(hook.requests.map((r) => JSON.parse(r.body).tenant)).toEqual([tenant]);
       expect(signatureValid(hook.requests[0].headers, hook.requests[0].body, keys[tenant])).toBe(true);
     }
+    // Signed with both of acme's keys (the new one first), with no other tenant's.
+    const [acme] = acmeHook.requests;
+    expect(signatureValid(acme.headers, acme.body, acmePrevious)).toBe(true);
+    expect(signatureValid(acme.headers, acme.body, keys.demo)).toBe(false);
+    expect(String(acme.headers['x-va-signature']).split(',v1=')).toHaveLength(3);
+    expect(String(demoHook.requests[0].headers['x-va-signature']).split(',v1=')).toHaveLength(2);
     expect(seen.dead).toEqual([]);
   });
 });

@@ -29,13 +29,17 @@ export async function receiver(answer: () => { status: number; delayMs?: number 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hints`, requests };
 }
 
-/** What a router does with X-VA-Signature: recompute the HMAC over "<t>.<body>", compare in constant time. */
+/**
+ * What a router does with X-VA-Signature (Stripe's scheme): recompute the HMAC over "<t>.<body>"
+ * with its key and accept when any `v1` matches (one per key during a rotation), in constant time.
+ */
 export function signatureValid(headers: IncomingHttpHeaders, body: string, secret: string): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['x-va-signature'] ?? ''));
+  const match = /^t=(\d+)((?:,v1=[0-9a-f]{64})+)$/.exec(String(headers['x-va-signature'] ?? ''));
   if (!match) return false;
   const expected = createHmac('sha256', secret).update(`${match[1]}.${body}`).digest();
+  const macs = match[2].split(',v1=').slice(1);
   return (
-    timingSafeEqual(expected, Buffer.from(match[2], 'hex')) &&
+    macs.some((mac) => timingSafeEqual(expected, Buffer.from(mac, 'hex'))) &&
     Math.abs(Date.now() / 1000 - Number(match[1])) < 300
   );
 }

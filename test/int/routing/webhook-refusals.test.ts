@@ -12,7 +12,7 @@ const hint = sampleHint();
 const senderTo = (url: string, options: Partial<WebhookOptions> & Pick<WebhookOptions, 'onDeadLetter'>) =>
   createWebhookSender({
     url,
-    secret: 'x'.repeat(32),
+    secrets: ['x'.repeat(32)],
     maxAttempts: 3,
     backoffMs: 10,
     maxBackoffMs: 20,

@@ -68,6 +68,70 @@ describe('per-tenant routing webhooks', () => {
     ]);
   });
 
+  it("rotates a receiver's key: the previous one is held to the same rules, and to differ from the new one", () => {
+    const KEY_C = 'z9Yx8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0Gf-C';
+    const ok = parse({ acme: { url: 'https://a.example', secret: KEY_A, previousSecret: KEY_C } });
+    expect(ok.problems).toEqual([]);
+    expect(ok.targets.get('acme')).toEqual({
+      url: 'https://a.example',
+      secret: KEY_A,
+      previousSecret: KEY_C,
+    });
+    const { problems } = parse(
+      {
+        acme: { url: 'https://a.example', secret: KEY_A, previousSecret: KEY_A },
+        globex: { url: 'https://g.example', secret: KEY_B, previousSecret: 'short-old-key' },
+        initech: { url: 'https://i.example', secret: KEY_C, previousSecret: KEY_A },
+        umbrella: { url: 'https://u.example', secret: 'u'.repeat(40), previousSecret: 'j'.repeat(40) },
+      },
+      false,
+      { JWT_SECRET: 'j'.repeat(40) },
+    );
+    expect(problems).toEqual([
+      'ROUTING_TENANT_WEBHOOKS: tenant "acme": previousSecret is the secret itself; unset it once the rotation is done',
+      'ROUTING_TENANT_WEBHOOKS: tenant "globex": previousSecret must be at least 32 characters',
+      'ROUTING_TENANT_WEBHOOKS: tenant "initech": the same key as tenant "acme"; give each receiver a key of its own',
+      'ROUTING_TENANT_WEBHOOKS: tenant "umbrella": the same key as JWT_SECRET: the receiver could sign service or page tokens; use a key of its own',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/short-old-key|jjjj/);
+  });
+
+  it("rotates the single receiver's key (ROUTING_WEBHOOK_PREVIOUS_SECRET)", () => {
+    const base = { KAFKA_BROKERS: 'localhost:9092', ROUTING_WEBHOOK_URL: 'https://all.example' };
+    expect(
+      loadRoutingServiceConfig({
+        ...base,
+        ROUTING_WEBHOOK_SECRET: KEY_A,
+        ROUTING_WEBHOOK_PREVIOUS_SECRET: KEY_B,
+      }).webhookTargets.get('*'),
+    ).toEqual({ url: 'https://all.example', secret: KEY_A, previousSecret: KEY_B });
+    expect(() =>
+      loadRoutingServiceConfig({
+        ...base,
+        ROUTING_WEBHOOK_SECRET: KEY_A,
+        ROUTING_WEBHOOK_PREVIOUS_SECRET: KEY_A,
+      }),
+    ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: the same value as ROUTING_WEBHOOK_SECRET/);
+    expect(() =>
+      loadRoutingServiceConfig({
+        ...base,
+        ROUTING_WEBHOOK_SECRET: KEY_A,
+        ROUTING_WEBHOOK_PREVIOUS_SECRET: 'short',
+      }),
+    ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: at least 32 characters/);
+    expect(() =>
+      loadRoutingServiceConfig({
+        ...base,
+        ROUTING_WEBHOOK_SECRET: KEY_A,
+        ROUTING_WEBHOOK_PREVIOUS_SECRET: KEY_B,
+        SERVICE_TOKEN_SECRET: KEY_B,
+      }),
+    ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: the same key as SERVICE_TOKEN_SECRET/);
+    expect(() =>
+      loadRoutingServiceConfig({ KAFKA_BROKERS: 'localhost:9092', ROUTING_WEBHOOK_PREVIOUS_SECRET: KEY_B }),
+    ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: unset it, or set ROUTING_WEBHOOK_URL/);
+  });
+
   it('holds production to https and to real keys', () => {
     const { problems } = parse(
       {

@@ -282,7 +282,7 @@ describe('ingest gateway in production', () => {
       }),
     );
     expect(routing.problems.join('\n')).toMatch(
-      /ROUTING_WEBHOOK_SECRET: the same value as SERVICE_TOKEN_SECRET/,
+      /ROUTING_WEBHOOK_SECRET: the same key as SERVICE_TOKEN_SECRET: the receiver could sign service or page tokens/,
     );
     expect(routing.problems.join('\n')).not.toContain(key);
   });
