@@ -13,6 +13,7 @@ import type { ServiceMetrics } from '../shared/metrics.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
 import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
+import { keyBytes } from '../shared/auth/key-rotation.ts';
 import { createAuth, type Auth } from '../shared/auth/tokens.ts';
 import { teamsOfAgents } from '../shared/auth/users.ts';
 import { loadServiceUsers } from '../shared/auth/users-policy.ts';
@@ -132,6 +133,7 @@ function serviceAuth(config: AlertServiceConfig, logger: Logger): Auth {
   if (!config.jwtSecret) logger.warn('JWT_SECRET unset: a random key is used, tokens end with this process');
   return createAuth({
     secret: config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : randomBytes(32),
+    previousSecret: keyBytes(config.JWT_PREVIOUS_SECRET),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     tokenTtlS: config.ALERT_TOKEN_TTL_S,

@@ -7,6 +7,7 @@ import { commonEnv, ConfigError, intVar, listVar, loadConfig, topicVar } from '.
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
+import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
 import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
@@ -32,6 +33,11 @@ export const alertServiceEnv = z.object({
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   /** Deprecated name of JWT_SECRET, still read for one release (with a warning at start). */
   ALERT_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  /**
+   * The key JWT_SECRET replaced, while a rotation is under way (shared/auth/key-rotation.ts):
+   * tokens it signed are still accepted, new ones are signed with JWT_SECRET only.
+   */
+  JWT_PREVIOUS_SECRET: z.string().optional(),
   /** The page tokens' claims: the names (and values) the call store verifies them with. */
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   JWT_AUDIENCE: z.string().min(1).default('va-pages'),
@@ -185,6 +191,14 @@ export function loadAlertServiceConfig(
       ? [SERVICE_KEY_REQUIRED]
       : []),
     ...key.problems,
+    ...previousKeyProblems({
+      variable: 'JWT_PREVIOUS_SECRET',
+      value: loaded.JWT_PREVIOUS_SECRET,
+      current: { variable: secret.variable, value: secret.value },
+      production,
+      // The service key's holders (the routing service) must not sign page tokens.
+      reservedKeys: { SERVICE_TOKEN_SECRET: loaded.SERVICE_TOKEN_SECRET },
+    }),
     ...(runMode === 'production' ? productionProblems(env, secret) : []),
     ...topics.problems,
   ];

@@ -19,6 +19,7 @@ import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
 import { databaseTlsProblem } from './database-tls.ts';
+import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
 import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 
@@ -45,6 +46,12 @@ export const callStoreEnv = z.object({
    * JWT_SECRET. Set it here and on the services that call the route (alert, routing).
    */
   SERVICE_TOKEN_SECRET: z.string().optional(),
+  /**
+   * The keys JWT_SECRET and SERVICE_TOKEN_SECRET replaced, while a rotation is under way
+   * (shared/auth/key-rotation.ts): tokens they signed are still accepted until they expire.
+   */
+  JWT_PREVIOUS_SECRET: z.string().optional(),
+  SERVICE_TOKEN_PREVIOUS_SECRET: z.string().optional(),
   /** The alert service's defaults, so its login tokens open the QA pages. */
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   JWT_AUDIENCE: z.string().min(1).default('va-pages'),
@@ -107,7 +114,30 @@ export type CallStoreConfig = z.infer<typeof callStoreEnv> & {
   topicReplication: TopicReplication;
   /** The key /internal/ verifies service tokens with: SERVICE_TOKEN_SECRET, else JWT_SECRET. */
   serviceKey: string;
+  /** The key it replaced during a rotation: SERVICE_TOKEN_PREVIOUS_SECRET, else JWT_PREVIOUS_SECRET. */
+  servicePreviousKey: string | undefined;
 };
+
+/** The previous keys beside the current ones: a key's rules, and no key of the other role. */
+function rotationProblems(config: z.infer<typeof callStoreEnv>, production: boolean): string[] {
+  const { JWT_SECRET, JWT_PREVIOUS_SECRET, SERVICE_TOKEN_SECRET, SERVICE_TOKEN_PREVIOUS_SECRET } = config;
+  return [
+    ...previousKeyProblems({
+      variable: 'JWT_PREVIOUS_SECRET',
+      value: JWT_PREVIOUS_SECRET,
+      current: { variable: 'JWT_SECRET', value: JWT_SECRET },
+      production,
+      reservedKeys: { SERVICE_TOKEN_SECRET, SERVICE_TOKEN_PREVIOUS_SECRET },
+    }),
+    ...previousKeyProblems({
+      variable: 'SERVICE_TOKEN_PREVIOUS_SECRET',
+      value: SERVICE_TOKEN_PREVIOUS_SECRET,
+      current: { variable: 'SERVICE_TOKEN_SECRET', value: SERVICE_TOKEN_SECRET },
+      production,
+      reservedKeys: { JWT_SECRET, JWT_PREVIOUS_SECRET },
+    }),
+  ];
+}
 
 /**
  * Production refuses a published or weak JWT key and the implicit demo users file: STORE_USERS_FILE
@@ -160,6 +190,7 @@ export function loadCallStoreConfig(env: Record<string, string | undefined> = pr
     ...(production ? productionProblems(env) : []),
     ...(production && key.variable !== 'SERVICE_TOKEN_SECRET' ? [SERVICE_KEY_REQUIRED] : []),
     ...key.problems,
+    ...rotationProblems(config, production),
     ...retentionProblems(config),
     ...topics.problems,
   ];
@@ -169,5 +200,8 @@ export function loadCallStoreConfig(env: Record<string, string | undefined> = pr
     runMode,
     topicReplication: topics.replication,
     serviceKey: key.value ?? config.JWT_SECRET,
+    servicePreviousKey:
+      (config.SERVICE_TOKEN_SECRET ? config.SERVICE_TOKEN_PREVIOUS_SECRET : config.JWT_PREVIOUS_SECRET) ||
+      undefined,
   };
 }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bootService } from '../shared/index.ts';
+import { keyBytes } from '../shared/auth/key-rotation.ts';
 import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
 import { metricBuilders } from '../shared/metric-builders.ts';
 import { sqlStateOf } from './backend/sql-state.ts';
@@ -84,10 +85,12 @@ const api = await startQaServer({
   store,
   tokens: {
     secret: new TextEncoder().encode(config.JWT_SECRET),
+    previousSecret: keyBytes(config.JWT_PREVIOUS_SECRET),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   },
   serviceKey: new TextEncoder().encode(config.serviceKey),
+  servicePreviousKey: keyBytes(config.servicePreviousKey),
   port: config.API_PORT,
   host: config.API_HOST,
   webRoot: config.SERVE_WEB ? webRoot : undefined,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile, topicVar } from '../shared/config.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
+import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
 import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
@@ -105,7 +106,7 @@ export function loadRoutingServiceConfig(
       );
     if (runMode === 'production' && new URL(loaded.ROUTING_WEBHOOK_URL).protocol === 'http:')
       problems.push('ROUTING_WEBHOOK_URL: https required in production (hints carry customer pseudonyms)');
-    problems.push(...previousKeyProblems(loaded, runMode));
+    problems.push(...webhookPreviousKeyProblems(loaded, runMode));
   }
   const production = runMode === 'production';
   // The page-token key signs any tenant's admin token: production keeps it out of this service.
@@ -154,14 +155,14 @@ function singleKeyProblems(
 }
 
 /** ROUTING_WEBHOOK_PREVIOUS_SECRET beside ROUTING_WEBHOOK_URL: the same rules as the key itself. */
-function previousKeyProblems(loaded: z.infer<typeof routingServiceEnv>, runMode: RunMode): string[] {
-  const previous = loaded.ROUTING_WEBHOOK_PREVIOUS_SECRET;
-  const variable = 'ROUTING_WEBHOOK_PREVIOUS_SECRET';
-  if (previous === undefined) return [];
-  if (previous.length < 32) return [`${variable}: at least 32 characters`];
-  if (previous === loaded.ROUTING_WEBHOOK_SECRET)
-    return [`${variable}: the same value as ROUTING_WEBHOOK_SECRET; unset it once the rotation is done`];
-  return singleKeyProblems(loaded, variable, previous, runMode);
+function webhookPreviousKeyProblems(loaded: z.infer<typeof routingServiceEnv>, runMode: RunMode): string[] {
+  return previousKeyProblems({
+    variable: 'ROUTING_WEBHOOK_PREVIOUS_SECRET',
+    value: loaded.ROUTING_WEBHOOK_PREVIOUS_SECRET,
+    current: { variable: 'ROUTING_WEBHOOK_SECRET', value: loaded.ROUTING_WEBHOOK_SECRET },
+    production: runMode === 'production',
+    reservedKeys: { SERVICE_TOKEN_SECRET: loaded.SERVICE_TOKEN_SECRET, JWT_SECRET: loaded.JWT_SECRET },
+  });
 }
 
 /** The receivers: per tenant, or ROUTING_WEBHOOK_URL for every tenant (checked above), or none. */

@@ -30,6 +30,8 @@ export interface QaServerOptions {
   tokens: TokenOptions;
   /** The key of the /internal/ route's service tokens (SERVICE_TOKEN_SECRET); default tokens.secret. */
   serviceKey?: Uint8Array;
+  /** The key it replaced during a rotation (verified only); default tokens.previousSecret. */
+  servicePreviousKey?: Uint8Array;
   port: number;
   host?: string;
   /** Folder of the built review page (vite output); absent = API only. */
@@ -225,7 +227,11 @@ async function serveInternal(options: QaServerOptions, ex: Exchange): Promise<vo
   const started = performance.now();
   let status = 500;
   try {
-    const tokens = { secret: options.serviceKey ?? options.tokens.secret, issuer: options.tokens.issuer };
+    const tokens = {
+      secret: options.serviceKey ?? options.tokens.secret,
+      previousSecret: options.serviceKey ? options.servicePreviousKey : options.tokens.previousSecret,
+      issuer: options.tokens.issuer,
+    };
     const query = parseQuery(url.searchParams);
     const result = await handleInternal(
       method,

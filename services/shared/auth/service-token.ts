@@ -4,6 +4,7 @@
 // and a service token never opens the QA API (whose audience it lacks). Short-lived. I/O: none
 // (jose, in memory).
 import { SignJWT, jwtVerify } from 'jose';
+import { verifyWithKeys } from './key-rotation.ts';
 import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
 import { bearerToken } from './tokens.ts';
 
@@ -12,6 +13,8 @@ export const SERVICE_ROLE = 'service';
 
 export interface ServiceTokenOptions {
   secret: Uint8Array;
+  /** The key it replaced (SERVICE_TOKEN_PREVIOUS_SECRET) during a rotation: verified only. */
+  previousSecret?: Uint8Array;
   issuer: string;
 }
 
@@ -38,12 +41,14 @@ export async function verifyServiceToken(
   const token = bearerToken(header);
   if (token === null) return null;
   try {
-    const { payload } = await jwtVerify(token, options.secret, {
-      issuer: options.issuer,
-      audience: SERVICE_AUDIENCE,
-      algorithms: ['HS256'],
-      requiredClaims: REQUIRED_CLAIMS,
-    });
+    const { payload } = await verifyWithKeys(options.secret, options.previousSecret, (key) =>
+      jwtVerify(token, key, {
+        issuer: options.issuer,
+        audience: SERVICE_AUDIENCE,
+        algorithms: ['HS256'],
+        requiredClaims: REQUIRED_CLAIMS,
+      }),
+    );
     if (payload.role !== SERVICE_ROLE || typeof payload.sub !== 'string') return null;
     return lifetimeProblem(payload.exp, Date.now()) === null ? payload.sub : null;
   } catch {

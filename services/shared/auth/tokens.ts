@@ -14,6 +14,7 @@ import {
 } from 'jose';
 import { z } from 'zod';
 import { CodedError } from '../../../pipelines/errors.ts';
+import { verifyWithKeys } from './key-rotation.ts';
 import { ROLES, type Principal } from './roles.ts';
 import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
 
@@ -25,6 +26,8 @@ export class AuthError extends CodedError<AuthErrorCode> {}
 export interface TokenOptions {
   /** HS256 key (JWT_SECRET, at least 32 bytes), the same in every service. */
   secret: Uint8Array;
+  /** The key it replaced (JWT_PREVIOUS_SECRET) while a rotation is under way: verified, never signed with. */
+  previousSecret?: Uint8Array;
   issuer: string;
   audience: string;
 }
@@ -96,13 +99,15 @@ async function verifiedPayload(
       return (await jwtVerify(token, external.keys, { issuer, audience, requiredClaims: REQUIRED_CLAIMS }))
         .payload;
     }
-    const { payload } = await jwtVerify(token, options.secret, {
-      issuer: options.issuer,
-      audience: options.audience,
-      algorithms: ['HS256'],
-      // Without `exp` a leaked token would open the API forever.
-      requiredClaims: REQUIRED_CLAIMS,
-    });
+    const { payload } = await verifyWithKeys(options.secret, options.previousSecret, (key) =>
+      jwtVerify(token, key, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['HS256'],
+        // Without `exp` a leaked token would open the API forever.
+        requiredClaims: REQUIRED_CLAIMS,
+      }),
+    );
     return payload;
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new AuthError('TOKEN_EXPIRED', 'token expired');
@@ -138,7 +143,7 @@ export async function verifyToken(token: string, options: TokenOptions): Promise
 
 /** The issuer and verifier of a service with a login and, optionally, an external issuer. */
 export function createAuth(options: AuthOptions): Auth {
-  if (options.secret.length < 32)
+  if (options.secret.length < 32 || (options.previousSecret && options.previousSecret.length < 32))
     throw new AuthError('TOKEN_INVALID', 'token secret must be at least 32 bytes');
   const external = options.jwks
     ? { ...options.jwks, keys: createRemoteJWKSet(new URL(options.jwks.url)) }

@@ -12,6 +12,7 @@ import {
   connect,
   emotionRecord,
   login,
+  prepareHarness,
   sendEmotion,
   sendFeatures,
   startCall,
@@ -19,6 +20,7 @@ import {
   startInstance,
   type Harness,
 } from './harness.ts';
+import { loadAlertServiceConfig } from '../../../services/alert-service/config.ts';
 
 /** The calls of a fresh supervisor snapshot of this instance. */
 async function snapshotCalls(h: Harness): Promise<CallView[]> {
@@ -90,5 +92,23 @@ describe('alert service restart', () => {
     // did not bring it back as a call in progress.
     await new Promise((r) => setTimeout(r, 2_500));
     expect(rebuilt(await snapshotCalls(again))).toEqual(expected);
+  });
+
+  it('keeps signed-in pages signed in across a deploy that rotates the token key (JWT_PREVIOUS_SECRET)', async () => {
+    const [oldKey, newKey] = [
+      'rotation-old-key-k7Qm2Vx9Lp4Rt8Wz1Ys6',
+      'rotation-new-key-p3Xw8Nq1Zr6Tv9Bm2Kd7',
+    ];
+    const { env, ...prepared } = await prepareHarness({ JWT_SECRET: oldKey });
+    const before = await startInstance(prepared);
+    const token = await login(before, 'supervisor');
+    await before.service.stop('deploy');
+
+    const rotated = loadAlertServiceConfig({ ...env, JWT_SECRET: newKey, JWT_PREVIOUS_SECRET: oldKey });
+    const after = await startInstance({ ...prepared, config: rotated });
+    const page = await connect(after, token); // resolves at its snapshot: the old token is accepted
+    expect(page.frames.some((f) => f.type === 'snapshot')).toBe(true);
+    const fresh = await connect(after, await login(after, 'supervisor'));
+    expect(fresh.frames.some((f) => f.type === 'snapshot')).toBe(true);
   });
 });

@@ -118,7 +118,7 @@ describe('per-tenant routing webhooks', () => {
         ROUTING_WEBHOOK_SECRET: KEY_A,
         ROUTING_WEBHOOK_PREVIOUS_SECRET: 'short',
       }),
-    ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: at least 32 characters/);
+    ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: must be at least 32 characters/);
     expect(() =>
       loadRoutingServiceConfig({
         ...base,
@@ -126,7 +126,9 @@ describe('per-tenant routing webhooks', () => {
         ROUTING_WEBHOOK_PREVIOUS_SECRET: KEY_B,
         SERVICE_TOKEN_SECRET: KEY_B,
       }),
-    ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: the same key as SERVICE_TOKEN_SECRET/);
+    ).toThrow(
+      /ROUTING_WEBHOOK_PREVIOUS_SECRET: the same value as SERVICE_TOKEN_SECRET, a key of another role/,
+    );
     expect(() =>
       loadRoutingServiceConfig({ KAFKA_BROKERS: 'localhost:9092', ROUTING_WEBHOOK_PREVIOUS_SECRET: KEY_B }),
     ).toThrow(/ROUTING_WEBHOOK_PREVIOUS_SECRET: unset it, or set ROUTING_WEBHOOK_URL/);
