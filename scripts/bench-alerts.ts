@@ -6,6 +6,7 @@
 // the moment the record completing a rule's condition is sent to Kafka to the alert frame being
 // received by each client allowed to see it. Prints ONE JSON object; progress on stderr.
 // I/O: processes, Kafka, HTTP, WebSocket.
+import { waitFor } from '../services/shared/wait-for.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -39,22 +40,24 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Starts the service on `env`'s ports; resolves once its /readyz says ready (start complete). */
 async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn('sh', ['scripts/node24.sh', 'services/alert-service/main.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its log lines go to stderr: stdout carries the bench's one JSON object.
+  child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /pages at http:\/\/localhost:(\d+)\//.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`alert-service exited with ${code}`)));
-  });
-  return { child, port };
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? -1));
+  const ready = async (): Promise<boolean> => {
+    if (exited !== null) throw new Error(`alert-service exited with ${exited}`);
+    const response = await fetch(`http://127.0.0.1:${env.HTTP_PORT}/readyz`).catch(() => null);
+    return response?.status === 200;
+  };
+  await waitFor('the alert service to be ready', ready, 120_000, 100);
+  return { child, port: Number(env.ALERT_PORT) };
 }
 
 /** SIGTERM (graceful), SIGKILL after 10 s; resolves when the process is gone. */
@@ -165,7 +168,7 @@ try {
     TOPIC_REPLICATION_FACTOR: String(broker.replication.replicationFactor),
     TOPIC_MIN_INSYNC_REPLICAS: String(broker.replication.minInsyncReplicas),
     HTTP_PORT: String(opsPort),
-    ALERT_PORT: '0',
+    ALERT_PORT: String(await freePort()),
     ALERT_HEARTBEAT_MS: '5000',
     ALERT_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',

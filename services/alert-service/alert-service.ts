@@ -384,6 +384,7 @@ export async function startAlertService(
   });
 
   await startConsuming(base, { hub, web, rules, runner, fanout });
+  base.markStarted();
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.current().rules.length });
   return {
     base,

@@ -6,10 +6,5 @@ import { startAlertService } from './alert-service.ts';
 import { loadAlertServiceConfig } from './config.ts';
 
 const service = await startOrExit('alert-service', () => startAlertService(loadAlertServiceConfig()));
-console.log(
-  JSON.stringify({
-    level: 'info',
-    service: 'alert-service',
-    msg: `pages at http://localhost:${service.web.port}/`,
-  }),
-);
+// Through the service's logger: one JSON-lines format (with its time) for every line.
+service.base.logger.info(`pages at http://localhost:${service.web.port}/`);

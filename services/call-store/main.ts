@@ -30,11 +30,12 @@ const base = await bootService({
   service: 'call-store',
   config,
   topics: [...Object.values(topics), config.DEADLETTER_TOPIC],
+  // The QA API answers from the database in a Kafka outage: reviewers keep working
+  // (va_kafka_broker_reachable and the consumer lag say the broker is gone).
+  brokerReadiness: false,
 }).catch((error: unknown) => exitOnStartError('call-store', error));
 const { logger, metrics, shutdown } = base;
-// Not ready until the store is open, the consumer joined and the QA API listens.
-let apiListening = false;
-base.ops.addReadiness('qa-api', () => apiListening);
+// Not ready ("starting") until the store is open, the consumer joined and the QA API listens.
 // After the ops server (migrations may take a while: /healthz answers meanwhile, /readyz says
 // not ready). A database that cannot be reached, or a data folder that cannot be written, is one
 // STORE_OPEN_FAILED line naming it, not a driver's stack.
@@ -76,7 +77,6 @@ const ingest = createStoreIngest({
   },
 });
 await ingest.start();
-base.ops.addReadiness('kafka-consumer', () => ingest.ready());
 
 const webRoot = resolve(config.STORE_WEB_ROOT);
 if (config.SERVE_WEB && !existsSync(webRoot))
@@ -103,8 +103,8 @@ const api = await startQaServer({
     const sqlState = sqlStateOf(error);
     logger.error('api request failed', sqlState ? { sqlState } : { error });
   },
-});
-apiListening = true;
+}).catch((error: unknown) => exitOnStartError('call-store', error)); // e.g. API_PORT in use: one line
+base.markStarted();
 logger.info('QA API listening', { port: api.port, page: `http://${config.API_HOST}:${api.port}/qa/` });
 
 /** How often live calls are checked for a lost end (ABANDONED_CALL_MS is at least a minute). */

@@ -114,6 +114,7 @@ export async function startDspWorker(
   base.shutdown.add('idle sweeper', () => clearInterval(timer));
   base.shutdown.add('consumer (finish batch, produce, commit)', () => runner.stop());
   await runner.start();
+  base.markStarted();
   logger.info('dsp-worker consuming', { topic: config.AUDIO_TOPIC, group: config.DSP_GROUP_ID });
   return { base, runner, states, stop: (reason = 'stop') => base.shutdown.run(reason) };
 }

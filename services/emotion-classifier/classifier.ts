@@ -102,6 +102,7 @@ export async function startEmotionClassifier(
   base.shutdown.add('idle sweeper', () => clearInterval(timer));
   base.shutdown.add('consumer (finish batch, produce, commit)', () => runner.stop());
   await runner.start();
+  base.markStarted();
   logger.info('emotion-classifier consuming', {
     topic: config.FEATURES_TOPIC,
     group: config.EMOTION_GROUP_ID,

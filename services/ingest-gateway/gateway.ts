@@ -106,6 +106,7 @@ export async function startGateway(
       throw new Error(`${bytes} bytes of accepted audio were not delivered to Kafka before the stop`);
   });
   for (const warning of config.warnings) base.logger.warn(warning);
+  base.markStarted();
   base.logger.info('ingest gateway listening', {
     grpcPort: grpc.port,
     l16wsPort: adapters.l16ws?.port ?? null,

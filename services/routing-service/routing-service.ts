@@ -190,6 +190,7 @@ export async function startRoutingService(
   if (base.shutdown.signal.aborted) return service;
   await runner.start();
   await waitFor('the Kafka consumer to join', () => runner.ready(), 60_000, 50);
+  base.markStarted();
   logger.info('routing-service ready', { rules: rules.rules.length, webhooks: config.webhookTargets.size });
   return service;
 }

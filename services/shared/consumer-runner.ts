@@ -141,8 +141,13 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   });
   consumer.on(consumer.events.CRASH, (event) => {
     joined = false;
-    metrics?.errors?.inc({ code: 'CONSUMER_CRASH' });
-    logger.error('consumer crashed', { error: event.payload.error, restart: event.payload.restart });
+    // kafkajs restarts the consumer itself after a retriable error, such as "the coordinator is
+    // loading" on every fresh broker's first join: a warning, not an error an operator must chase.
+    const retriable = event.payload.restart && (event.payload.error as { retriable?: boolean }).retriable;
+    metrics?.errors?.inc({ code: retriable ? 'CONSUMER_RESTARTED' : 'CONSUMER_CRASH' });
+    const details = { error: event.payload.error, restart: event.payload.restart };
+    if (retriable) logger.warn('consumer restarting after a retriable error', details);
+    else logger.error('consumer crashed', details);
     // kafkajs rejoins from the committed offsets: state built past them must go.
     revoke([...assignment.values()]);
     assignment = new Map();

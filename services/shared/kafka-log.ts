@@ -52,13 +52,37 @@ function handlerMessage(message: string): string {
   return colon < 0 ? message : message.slice(0, colon);
 }
 
+/** Groups whose consumer last crashed on an answer kafkajs retries: their restart line is routine too. */
+const restartingAfterRetried = new Set<string>();
+
+/**
+ * A consumer crash on a broker answer kafkajs retries (`Crash: KafkaJSProtocolError: The
+ * coordinator is loading…`, on every fresh broker's first join) and the restart line that follows
+ * it: kafkajs restarts the consumer itself, a warning.
+ */
+function consumerRestartRetried(namespace: string, message: string, groupId: unknown): boolean {
+  if (namespace !== 'Consumer') return false;
+  const group = String(groupId);
+  const crash = /^Crash: KafkaJS\w+: (.*)$/s.exec(message);
+  if (crash) {
+    const retried = RETRIED_BY_KAFKAJS.has(crash[1]);
+    if (retried) restartingAfterRetried.add(group);
+    else restartingAfterRetried.delete(group);
+    return retried;
+  }
+  if (message.startsWith('Restarting the consumer')) return restartingAfterRetried.delete(group);
+  return false;
+}
+
 /** The line kafkajs's entry becomes (exported for its test). */
 export function kafkaLogLine(entry: LogEntry): Record<string, unknown> {
   const { namespace, level, log } = entry;
   const handler = HANDLER_NAMESPACES.has(namespace);
   const fields = log as unknown as Record<string, unknown>;
   const retried =
-    level === logLevel.ERROR && namespace === 'Connection' && RETRIED_BY_KAFKAJS.has(String(fields.error));
+    level === logLevel.ERROR &&
+    ((namespace === 'Connection' && RETRIED_BY_KAFKAJS.has(String(fields.error))) ||
+      consumerRestartRetried(namespace, log.message, fields.groupId));
   const line: Record<string, unknown> = {
     level: retried ? 'warn' : (LEVEL[level] ?? 'error'),
     service: 'kafkajs',

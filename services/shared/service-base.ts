@@ -9,6 +9,7 @@ import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './http-server.ts';
+import { metricBuilders } from './metric-builders.ts';
 import { createMessagePlacement, withCompleteSends } from './complete-send.ts';
 import { createRenewingProducer } from './renewing-producer.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
@@ -34,6 +35,14 @@ export interface ServiceBase {
   readonly shutdown: Shutdown;
   readonly kafka: Kafka;
   readonly producer: Producer;
+  /**
+   * The service's start is complete (consumers joined, ports listening): until then /readyz says
+   * "not ready: starting". The ops server listens first (for /healthz and /metrics during a long
+   * start), and with no check registered yet it answered "ready" while the broker was unreachable
+   * and the service's own port closed: a rollout with a bad KAFKA_BROKERS went on replacing
+   * healthy pods.
+   */
+  markStarted(): void;
 }
 
 export interface BootOptions {
@@ -50,6 +59,8 @@ export interface BootOptions {
    * Whether /readyz follows the broker (default true). The ingest gateway says false: in an outage
    * it answers new calls itself (UNAVAILABLE with a retry delay) and keeps buffering live ones; a
    * not-ready gateway would be taken out of its Service and callers would get connection refused.
+   * The call store too: its QA API answers from the database in an outage. Either way
+   * `va_kafka_broker_reachable` says whether the broker answers.
    */
   brokerReadiness?: boolean;
   /** TLS / SASL of the Kafka clients; default: from KAFKA_SSL* / KAFKA_SASL* of the environment. */
@@ -58,21 +69,14 @@ export interface BootOptions {
   createPartitioner?: ICustomPartitioner;
 }
 
-export async function bootService(options: BootOptions): Promise<ServiceBase> {
-  const { config, service } = options;
-  // First: a bad TLS / SASL setting (or plaintext in production) stops the start (ConfigError).
-  const kafkaSecurity = options.kafkaSecurity ?? kafkaSecurityOf(process.env);
-  const logger = options.logger ?? createLogger({ service, level: config.LOG_LEVEL });
-  for (const warning of kafkaSecurity.warnings) logger.warn(warning);
-  const metrics = createServiceMetrics(service);
-  const shutdown = createShutdown({ logger, handleSignals: options.handleSignals ?? true });
-  const ops = await startOpsServer({ port: config.HTTP_PORT, registry: metrics.registry });
-  const kafka = createKafka({
-    clientId: service,
-    brokers: config.KAFKA_BROKERS,
-    security: kafkaSecurity.security,
-  });
-
+/** The topics provisioned and a connected idempotent producer. */
+async function connectKafka(
+  options: BootOptions,
+  kafka: Kafka,
+  logger: Logger,
+  metrics: ServiceMetrics,
+): Promise<Producer> {
+  const { config } = options;
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -116,14 +120,54 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
     placement,
   );
   await producer.connect();
+  return producer;
+}
+
+export async function bootService(options: BootOptions): Promise<ServiceBase> {
+  const { config, service } = options;
+  // First: a bad TLS / SASL setting (or plaintext in production) stops the start (ConfigError).
+  const kafkaSecurity = options.kafkaSecurity ?? kafkaSecurityOf(process.env);
+  const logger = options.logger ?? createLogger({ service, level: config.LOG_LEVEL });
+  for (const warning of kafkaSecurity.warnings) logger.warn(warning);
+  const metrics = createServiceMetrics(service);
+  const shutdown = createShutdown({ logger, handleSignals: options.handleSignals ?? true });
+  const ops = await startOpsServer({ port: config.HTTP_PORT, registry: metrics.registry });
+  let started = false;
+  ops.addReadiness('starting', () => started);
+  const kafka = createKafka({
+    clientId: service,
+    brokers: config.KAFKA_BROKERS,
+    security: kafkaSecurity.security,
+  });
+  // A start that fails (no broker) closes the ops port: a caller that goes on (a test) finds it free.
+  const producer = await connectKafka(options, kafka, logger, metrics).catch(async (error: unknown) => {
+    await ops.close();
+    throw error;
+  });
   // Ready while a broker answers; the producer's own DISCONNECT event fires only on disconnect().
   const broker = startBrokerProbe(kafka, { intervalMs: options.brokerProbeIntervalMs, initiallyReady: true });
   if (options.brokerReadiness ?? true) ops.addReadiness('kafka-broker', () => broker.ready());
+  // The broker's reachability for dashboards and alerts, also where /readyz does not follow it.
+  metricBuilders(metrics.registry).gaugeReading(
+    'va_kafka_broker_reachable',
+    'Whether the last metadata request to the brokers (every 5 s) was answered: 1 yes, 0 no',
+    () => (broker.ready() ? 1 : 0),
+  );
   logger.info('service started', { httpPort: ops.port, brokers: config.KAFKA_BROKERS.length });
 
   // After the service's own steps (stop intake, finish in-flight, commit): close the clients.
   shutdown.addFinal('broker-probe', () => broker.stop());
   shutdown.addFinal('producer', () => producer.disconnect());
   shutdown.addFinal('ops-server', () => ops.close());
-  return { logger, metrics, ops, shutdown, kafka, producer };
+  return {
+    logger,
+    metrics,
+    ops,
+    shutdown,
+    kafka,
+    producer,
+    markStarted: () => {
+      started = true;
+    },
+  };
 }

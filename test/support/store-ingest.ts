@@ -5,6 +5,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import {
   createStoreIngest,
   type StoreIngest,
+  type StoreIngestOptions,
   type StoreTopics,
 } from '../../services/call-store/ingest/consumer.ts';
 import type { CallStore } from '../../services/call-store/store.ts';
@@ -31,7 +32,7 @@ export async function createStoreTopics(kafka: Kafka, partitions?: number): Prom
 /** The store's ingest on `on`, dead-lettering there, logging errors only as `service`. */
 export function storeIngestOn(
   on: StoreTestTopics,
-  deps: { kafka: Kafka; producer: Producer; store: CallStore },
+  deps: { kafka: Kafka; producer: Producer; store: CallStore; metrics?: StoreIngestOptions['metrics'] },
   service: string,
 ): StoreIngest {
   return createStoreIngest({

@@ -51,8 +51,11 @@ export interface StoreIngestOptions {
   /** Rows per database transaction (a fetched batch is split into chunks of this size). */
   maxBatchRecords?: number;
   partitionsConsumedConcurrently?: number;
-  /** Dead letters by code (errors) and lag by partition (consumerLag) of the service's metrics. */
-  metrics?: Pick<ConsumerMetrics, 'errors' | 'consumerLag'>;
+  /**
+   * Dead letters by code (errors) and by topic (recordsOut: its only output, on the dashboards'
+   * "dead letters / s" panel) and lag by partition (consumerLag) of the service's metrics.
+   */
+  metrics?: Pick<ConsumerMetrics, 'errors' | 'consumerLag' | 'recordsOut'>;
   /** After each chunk was written and committed. */
   onBatch?: (stats: IngestStats, seconds: number) => void;
 }
@@ -110,7 +113,11 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
     deadLetterTopic: options.deadLetterTopic,
     logger: options.logger,
     // Only these two: records in and batch seconds are counted per chunk by the service (onBatch).
-    metrics: options.metrics && { errors: options.metrics.errors, consumerLag: options.metrics.consumerLag },
+    metrics: options.metrics && {
+      errors: options.metrics.errors,
+      consumerLag: options.metrics.consumerLag,
+      recordsOut: options.metrics.recordsOut,
+    },
     consumerConfig: { sessionTimeout: 30_000, heartbeatInterval: 3_000, minBytes: 1, maxWaitTimeInMs: 200 },
     partitionsConsumedConcurrently:
       options.partitionsConsumedConcurrently ?? (options.store.backend.kind === 'pglite' ? 1 : 4),

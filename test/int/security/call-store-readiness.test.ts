@@ -1,8 +1,12 @@
 // The call store as a process: its /readyz turns 503 naming `database` once
 // its PostgreSQL stops (it used to say ready, and an idle pooled connection's error could kill
 // it), a configuration error exits 2 with one CONFIG_INVALID line and no stack trace, and a store
-// that cannot open exits with one STORE_OPEN_FAILED line naming its setting.
+// that cannot open exits with one STORE_OPEN_FAILED line naming its setting, and so does a QA API
+// port in use (it was a Node stack trace); a Kafka outage leaves the QA API in service (reviewers
+// read from the database) and says so in va_kafka_broker_reachable instead.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { startLocalBroker, type LocalBroker } from '../../../devkit/kafka/local-broker.ts';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
@@ -11,9 +15,11 @@ import { uniqueName } from '../../support/kafka.ts';
 
 const started: ServiceProcess[] = [];
 let postgres: FoundPostgres | undefined;
+let broker: LocalBroker | undefined;
 afterAll(async () => {
   await Promise.all(started.map((service) => service.stop('SIGKILL')));
   await postgres?.stop();
+  await broker?.stop();
 });
 
 const env = () => ({
@@ -83,4 +89,41 @@ describe('call store readiness', () => {
       expect(output).not.toMatch(/\n\s+at |Sup3r/);
     }
   });
+
+  it('exits with one EADDRINUSE line when its API port is taken, no stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as { port: number };
+      const store = startServiceProcess('call-store', { ...env(), API_PORT: String(port) });
+      started.push(store);
+      const code = await new Promise<number>((resolve) => store.child.once('exit', (c) => resolve(c ?? -1)));
+      const output = store.output();
+      expect(code, output).toBe(1);
+      const lines = output.split('\n').filter((line) => line.includes('"code":"EADDRINUSE"'));
+      expect(lines, output).toHaveLength(1);
+      expect(output).not.toMatch(/\n\s+at |node:net/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('stays ready in a Kafka outage (the QA API answers from the database) and says the broker is gone', async () => {
+    broker = await startLocalBroker();
+    const store = startServiceProcess('call-store', { ...env(), KAFKA_BROKERS: broker.brokers.join(',') });
+    started.push(store);
+    const port = await store.port;
+    const get = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { status: response.status, body: await response.text() };
+    };
+    const reachable = async () =>
+      /^va_kafka_broker_reachable\{[^}]*\} (\d)/m.exec((await get('/metrics')).body)?.[1];
+    await waitFor('call store ready', async () => (await get('/readyz')).status === 200, 90_000);
+    expect(await reachable()).toBe('1');
+    await broker.stop();
+    broker = undefined;
+    await waitFor('the broker probe to notice', async () => (await reachable()) === '0', 30_000);
+    expect(await get('/readyz')).toEqual({ status: 200, body: 'ready\n' });
+  }, 150_000);
 });

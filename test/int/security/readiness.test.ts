@@ -1,4 +1,5 @@
-// Against real components: /readyz of a Kafka service turns 503 naming
+// Against real components: /readyz says "not ready: starting" until the service's start is
+// complete (it said ready while the broker was unreachable); /readyz of a Kafka service turns 503 naming
 // `kafka-broker` once its broker is gone (kafkajs never reported it: DISCONNECT fires only on
 // disconnect()); the broker probe answers false for a closed port; the database probe of the
 // call store answers false once its database is closed; and a service's producer is idempotent
@@ -68,6 +69,9 @@ describe('readiness follows the broker', () => {
       brokerReadiness: false,
     });
     try {
+      expect(await readyz(base.ops.port)).toEqual({ status: 503, body: 'not ready: starting\n' });
+      base.markStarted();
+      gatewayLike.markStarted();
       expect(await readyz(base.ops.port)).toEqual({ status: 200, body: 'ready\n' });
       await broker.stop();
       broker = undefined;
@@ -83,6 +87,26 @@ describe('readiness follows the broker', () => {
       await base.shutdown.run('test done');
       await gatewayLike.shutdown.run('test done');
     }
+  }, 90_000);
+
+  it('answers "not ready: starting" while the broker cannot be reached at start, and frees its port when the start fails', async () => {
+    const httpPort = await closedPort();
+    const boot = bootService({
+      service: 'readiness-unreachable',
+      config: { ...config([`127.0.0.1:${await closedPort()}`]), HTTP_PORT: httpPort },
+      topics: [uniqueName('never')],
+      handleSignals: false,
+      logger,
+    });
+    const failed = boot.then(
+      () => 'started',
+      (error: unknown) => (error as Error).name,
+    );
+    await expect
+      .poll(() => readyz(httpPort).catch(() => null), { timeout: 10_000 })
+      .toEqual({ status: 503, body: 'not ready: starting\n' });
+    expect(await failed).not.toBe('started');
+    await expect(readyz(httpPort)).rejects.toThrow(); // the port is closed again
   }, 90_000);
 
   it('a probe pointed at a closed port answers not ready; on a live broker, ready', async () => {

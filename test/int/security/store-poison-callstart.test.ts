@@ -7,6 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { createServiceMetrics } from '../../../services/shared/metrics.ts';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { callKey } from '../../../services/shared/call-key.ts';
 import { callEventCodec, deadLetterCodec, type CallEvent } from '../../../services/shared/index.ts';
@@ -72,7 +73,8 @@ describe('a poison CallStart in the call store', () => {
         headers: callEventCodec.headers(),
       })),
     });
-    const ingest = storeIngestOn(on, { kafka, producer, store }, 'poison-test');
+    const metrics = createServiceMetrics('call-store', { defaultMetrics: false });
+    const ingest = storeIngestOn(on, { kafka, producer, store, metrics }, 'poison-test');
     const startedAt = Date.now();
     await ingest.start();
     try {
@@ -99,6 +101,9 @@ describe('a poison CallStart in the call store', () => {
     const offsetOf = (event: CallEvent) => String(records.indexOf(event));
     const byOffset = new Map(letters.map((l) => [l.offset, l]));
     expect(letters).toHaveLength(Object.keys(poison).length);
+    // On the dashboards' "dead letters / s" panel, like every other service's dead letters.
+    const out = await metrics.recordsOut.get();
+    expect(out.values.find((v) => v.labels.topic === deadTopic)?.value).toBe(Object.keys(poison).length);
     for (const [name, event] of Object.entries(poison)) {
       const letter = byOffset.get(offsetOf(event));
       expect([name, letter?.reasonCode, letter?.topic]).toEqual([name, 'INVALID_RECORD', topics.calls]);

@@ -58,4 +58,22 @@ describe('kafkajs log lines', () => {
     expect(response('The group is rebalancing, so a rejoin is needed').level).toBe('warn');
     expect(response('Not authorized to access group: Group authorization failed.').level).toBe('error');
   });
+
+  it("write a consumer's restart after a retried answer as a warning (a fresh broker's first join), other crashes as errors", () => {
+    const crash = (message: string) =>
+      kafkaLogLine(entry('Consumer', `Crash: KafkaJSProtocolError: ${message}`, { groupId: 'g1' }));
+    const restart = () =>
+      kafkaLogLine(entry('Consumer', 'Restarting the consumer in 100ms', { groupId: 'g1' }));
+    expect(crash("The coordinator is loading and hence can't process requests for this group").level).toBe(
+      'warn',
+    );
+    expect(restart().level).toBe('warn');
+    expect(crash('Not authorized to access group: Group authorization failed.').level).toBe('error');
+    expect(restart().level).toBe('error');
+    expect(
+      kafkaLogLine(
+        entry('Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded: Connection timeout', { groupId: 'g1' }),
+      ).level,
+    ).toBe('error');
+  });
 });
