@@ -3,8 +3,10 @@
 // exposes is admitted by some policy (a new port is not silently unreachable); every pod runs the
 // restricted profile's seccomp filter without a service account token; no Deployment that an HPA
 // or a ScaledObject sizes sets spec.replicas (each `kubectl apply` would reset the scaled size);
-// KEDA's Kafka triggers name the bootstrap Service fully qualified in the rendered namespace (the
-// scaler runs in KEDA's namespace) and hold a fallback size within the scaler's bounds. Pure.
+// KEDA's triggers name their server fully qualified (the scaler runs in KEDA's namespace): a Kafka
+// bootstrap Service in the rendered namespace, a Prometheus Service anywhere, whose queries select
+// the rendered namespace, fail on an empty answer and never let the pods they read scale to zero;
+// each ScaledObject holds a fallback size within the scaler's bounds. Pure.
 import type { K8sObject } from './k8s-schema.ts';
 
 type Labels = Record<string, string>;
@@ -142,24 +144,69 @@ interface ScaledObjectSpec {
   minReplicaCount?: number;
   maxReplicaCount?: number;
   fallback?: { failureThreshold: number; replicas: number };
-  triggers: { type: string; metadata: Record<string, string> }[];
+  triggers: { type: string; name?: string; metadata: Record<string, string> }[];
 }
 
-/** KEDA's Kafka triggers: a bootstrap address resolvable from KEDA's namespace, and a fallback size. */
+/** The product's own series (every service exports va_*: services/shared/metrics.ts). */
+const PRODUCT_METRIC = /\bva_\w+/;
+
+/** A Prometheus trigger: a server KEDA's namespace resolves, this namespace's series, no silent 0. */
+function prometheusTriggerProblems(
+  where: string,
+  namespace: string | undefined,
+  min: number,
+  metadata: Record<string, string>,
+): string[] {
+  const problems: string[] = [];
+  let host = '';
+  try {
+    host = new URL(metadata.serverAddress).hostname;
+  } catch {
+    // reported below
+  }
+  if (!host.includes('.'))
+    problems.push(
+      `${where}: Prometheus server ${metadata.serverAddress} is not a fully qualified URL (the scaler runs in KEDA's namespace)`,
+    );
+  if (!PRODUCT_METRIC.test(metadata.query)) return problems;
+  // Every selector of the query: a series of another namespace (dev beside prod) would be added in.
+  const selectors = metadata.query.match(/\bva_\w+\s*(\{[^}]*\})?/g) ?? [];
+  if (selectors.some((s) => !s.includes(`namespace="${namespace}"`)))
+    problems.push(`${where}: query does not select namespace="${namespace}" in every va_* selector`);
+  if (metadata.ignoreNullValues !== 'false')
+    problems.push(
+      `${where}: ignoreNullValues is not 'false' (an empty answer would read as 0, not fall back)`,
+    );
+  if (min < 1)
+    problems.push(`${where}: minReplicaCount ${min} (its metrics come from the pods it scales: at 0 none)`);
+  return problems;
+}
+
+/** KEDA's triggers: servers resolvable from KEDA's namespace, the rendered namespace's series, a fallback size. */
 export function scalerProblems(objects: readonly K8sObject[]): string[] {
   const problems: string[] = [];
   for (const scaled of objects.filter((o) => o.kind === 'ScaledObject')) {
     const where = `ScaledObject/${scaled.metadata.name}`;
     const spec = scaled.spec as ScaledObjectSpec;
+    const { namespace } = scaled.metadata;
     for (const trigger of spec.triggers.filter((t) => t.type === 'kafka')) {
       for (const server of trigger.metadata.bootstrapServers.split(',')) {
         const [host] = server.split(':');
-        if (host !== `${host.split('.')[0]}.${scaled.metadata.namespace}.svc`)
+        if (host !== `${host.split('.')[0]}.${namespace}.svc`)
           problems.push(
-            `${where}: bootstrap server ${server} is not <service>.${scaled.metadata.namespace}.svc (the scaler runs in KEDA's namespace)`,
+            `${where}: bootstrap server ${server} is not <service>.${namespace}.svc (the scaler runs in KEDA's namespace)`,
           );
       }
     }
+    for (const trigger of spec.triggers.filter((t) => t.type === 'prometheus'))
+      problems.push(
+        ...prometheusTriggerProblems(
+          `${where} trigger ${trigger.name ?? '?'}`,
+          namespace,
+          spec.minReplicaCount ?? 0,
+          trigger.metadata,
+        ),
+      );
     const min = spec.minReplicaCount ?? 0;
     const max = spec.maxReplicaCount ?? 100;
     if (!spec.fallback)

@@ -3,7 +3,8 @@
 // writes is in its main code, not its config), and verified against the code: the topics it names
 // must be exactly the `*_TOPIC` variables of the service's config schema (their defaults), which
 // are also what it provisions at start (service-base.ts), and its groups the `*_GROUP_ID` /
-// `*_GROUP_PREFIX` defaults. Pure.
+// `*_GROUP_PREFIX` defaults. Also which services hold their commits back (their committed lag is
+// not their backlog), and that no autoscaler reads the committed lag of one of those. Pure.
 import type { z } from 'zod';
 import { alertServiceEnv } from '../../services/alert-service/config.ts';
 import { callStoreEnv } from '../../services/call-store/config.ts';
@@ -21,6 +22,12 @@ export interface KafkaAccess {
   writes: readonly string[];
   /** Consumer groups: literal names, and prefixes of per-pod groups (`…-<id>`). */
   groups: readonly { name: string; patternType: 'literal' | 'prefix' }[];
+  /**
+   * Its consumers commit behind what they have handled (a successor rebuilds state from the
+   * commit) or never: the groups' committed lag is not their backlog, so no scaler may read it
+   * (KEDA's `kafka` trigger does); va_consumer_lag is the backlog.
+   */
+  holdsCommits: boolean;
 }
 
 /** From services/<name>/*.ts: the consumers' topics and groups, the producers' outputs. */
@@ -31,6 +38,7 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     reads: [],
     writes: [TOPICS.audio, TOPICS.calls],
     groups: [],
+    holdsCommits: false,
   },
   // worker.ts: va.audio.v1 in (DSP_GROUP_ID), feature windows out, poison to the dead letters.
   'dsp-worker': {
@@ -38,6 +46,8 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     reads: [TOPICS.audio],
     writes: [TOPICS.features, TOPICS.deadletter],
     groups: [{ name: 'va-dsp-worker', patternType: 'literal' }],
+    // worker.ts commitOffset: ~20 s of audio per live call held (call-states.ts, ANALYZER_HISTORY_MS).
+    holdsCommits: true,
   },
   // classifier.ts: features in (EMOTION_GROUP_ID), emotion events out.
   'emotion-classifier': {
@@ -45,6 +55,8 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     reads: [TOPICS.features],
     writes: [TOPICS.emotions, TOPICS.deadletter],
     groups: [{ name: 'va-emotion-classifier', patternType: 'literal' }],
+    // classifier.ts commitOffset: held at each live call's first window.
+    holdsCommits: true,
   },
   // alert-service.ts: the evaluator reads emotions and features (ALERT_GROUP_ID) and writes alerts;
   // the per-pod fan-out (ALERT_FANOUT_GROUP_PREFIX-<id>) reads calls, emotions, features, alerts;
@@ -57,6 +69,8 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
       { name: 'va-alert-service', patternType: 'literal' },
       { name: 'va-alert-fanout-', patternType: 'prefix' },
     ],
+    // evaluator.ts commitOffset (up to ALERT_COMMIT_HOLD_MAX_RECORDS held); the fan-out never commits.
+    holdsCommits: true,
   },
   // call-store main.ts / ingest/consumer.ts: stores four topics (STORE_GROUP_ID); poison dead-lettered.
   'call-store': {
@@ -64,6 +78,8 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts],
     writes: [TOPICS.deadletter],
     groups: [{ name: 'call-store', patternType: 'literal' }],
+    // ingest/consumer.ts: each chunk committed as soon as it is written.
+    holdsCommits: false,
   },
   // routing-service.ts: calls, emotions, alerts in (ROUTING_GROUP_ID; the call directory in
   // ROUTING_GROUP_ID-directory-<id>), hints out; routing-webhook.ts dead-letters failed deliveries.
@@ -75,6 +91,8 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
       { name: 'va-routing-service', patternType: 'literal' },
       { name: 'va-routing-service-directory-', patternType: 'prefix' },
     ],
+    // routing-replay.ts commitOffset; the call directory never commits.
+    holdsCommits: true,
   },
 };
 
@@ -147,7 +165,7 @@ function granted(acls: readonly Acl[], type: string, name: string): Set<string> 
 /**
  * Each service's KafkaUser grants what KAFKA_ACCESS says and nothing else: Read on its inputs and
  * groups, Write on its outputs, Create and Describe on every topic it provisions (its inputs and
- * outputs), no prefix on topics, no cluster ACL, no All.
+ * outputs), no prefix on topics, no cluster ACL, no All; and no KafkaUser that no service uses.
  */
 export function kafkaUserProblems(
   users: readonly K8sObject[],
@@ -192,38 +210,55 @@ export function kafkaUserProblems(
       if (acl.operations.includes('All')) problems.push(`${where}: All on ${type} ${name ?? ''}`);
     }
   }
+  const known = new Set(Object.values(table).map((a) => a.user));
+  for (const user of users.filter((u) => u.kind === 'KafkaUser' && !known.has(u.metadata.name)))
+    problems.push(`KafkaUser/${user.metadata.name}: no service logs in as it`);
   return problems;
 }
 
-/** KEDA's user: Describe (only) on each scaled trigger's topic and group, nothing else. */
-export function kedaUserProblems(
-  users: readonly K8sObject[],
-  scaledObjects: readonly K8sObject[],
-  user: string,
+type Trigger = { type: string; name?: string; metadata: Record<string, string> };
+type Container = { command?: string[] };
+
+/**
+ * Each ScaledObject of a consumer scales on its backlog, never on committed lag where the service
+ * holds its commits: no `kafka` trigger on such a group or Deployment (KEDA's Kafka scaler reads
+ * the committed offsets: it would run the most replicas at ordinary load), and a query of
+ * va_consumer_lag selects the service and one of its own groups.
+ */
+export function scalerMetricProblems(
+  objects: readonly K8sObject[],
+  serviceOf: (command: readonly string[] | undefined) => string | undefined,
+  table: Readonly<Record<string, KafkaAccess>> = KAFKA_ACCESS,
 ): string[] {
-  const keda = users.find((u) => u.kind === 'KafkaUser' && u.metadata.name === user);
-  if (!keda) return [`KafkaUser/${user}: missing`];
-  const acls = aclsOf(keda);
   const problems: string[] = [];
-  const needed: [string, string][] = scaledObjects.flatMap((o) =>
-    (o.spec as { triggers: { type: string; metadata: Record<string, string> }[] }).triggers
-      .filter((t) => t.type === 'kafka')
-      .flatMap((t): [string, string][] => [
-        ['topic', t.metadata.topic],
-        ['group', t.metadata.consumerGroup],
-      ]),
-  );
-  for (const [type, name] of needed)
-    if (!granted(acls, type, name).has('Describe'))
-      problems.push(`KafkaUser/${user}: no Describe on ${type} ${name}`);
-  for (const acl of acls) {
-    const { type, name } = acl.resource;
-    if (!needed.some(([t, n]) => t === type && n === name) || acl.resource.patternType === 'prefix')
-      problems.push(`KafkaUser/${user}: ACL on ${type} ${name ?? ''} that no scaler reads`);
-    else if (acl.operations.some((op) => op !== 'Describe'))
-      problems.push(
-        `KafkaUser/${user}: ${acl.operations.join(', ')} on ${type} ${name} (Describe reads the lag)`,
-      );
+  const held = Object.values(table).filter((a) => a.holdsCommits);
+  const heldGroup = (group: string): boolean =>
+    held.some((a) =>
+      a.groups.some((g) => (g.patternType === 'prefix' ? group.startsWith(g.name) : group === g.name)),
+    );
+  for (const scaled of objects.filter((o) => o.kind === 'ScaledObject')) {
+    const spec = scaled.spec as { scaleTargetRef: { name: string }; triggers: Trigger[] };
+    const where = `ScaledObject/${scaled.metadata.name}`;
+    const target = objects.find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === spec.scaleTargetRef.name,
+    );
+    const containers = (target?.spec as { template?: { spec: { containers: Container[] } } } | undefined)
+      ?.template?.spec.containers;
+    const service = containers?.map((c) => serviceOf(c.command)).find((s) => s !== undefined);
+    const access = service ? table[service] : undefined;
+    for (const trigger of spec.triggers) {
+      if (trigger.type === 'kafka' && (access?.holdsCommits || heldGroup(trigger.metadata.consumerGroup)))
+        problems.push(
+          `${where}: a kafka trigger reads the committed lag of ${trigger.metadata.consumerGroup}, whose service holds its commits (scale on va_consumer_lag)`,
+        );
+      const query = trigger.type === 'prometheus' ? trigger.metadata.query : '';
+      if (!/\bva_consumer_lag\b/.test(query)) continue;
+      const groups = (access?.groups ?? []).filter((g) => g.patternType === 'literal').map((g) => g.name);
+      if (!service || !query.includes(`service="${service}"`))
+        problems.push(`${where}: va_consumer_lag is not selected by service="${service ?? '?'}"`);
+      if (!groups.some((group) => query.includes(`group="${group}"`)))
+        problems.push(`${where}: va_consumer_lag is not selected by one of ${service ?? '?'}'s groups`);
+    }
   }
   return problems;
 }

@@ -22,7 +22,7 @@ import {
   deploymentUserProblems,
   KAFKA_ACCESS,
   kafkaUserProblems,
-  kedaUserProblems,
+  scalerMetricProblems,
 } from '../../../../deploy/checks/kafka-acls.ts';
 import { SERVICE_ENV, serviceOfCommand } from '../../../../deploy/checks/service-env.ts';
 import { dspWorkerEnv } from '../../../../services/dsp-worker/config.ts';
@@ -127,19 +127,37 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     }
   });
 
-  it('scales the two workers with KEDA on the lag of their own consumer group and input topic', () => {
-    const expected = {
-      'dsp-worker': { group: dspWorkerEnv.shape.DSP_GROUP_ID.parse(undefined), topic: TOPICS.audio },
-      'emotion-classifier': {
-        group: emotionClassifierEnv.shape.EMOTION_GROUP_ID.parse(undefined),
-        topic: TOPICS.features,
-      },
+  it('scales the two workers with KEDA on the backlog of their own consumer group and their CPU, never committed lag', () => {
+    const groups = {
+      'dsp-worker': dspWorkerEnv.shape.DSP_GROUP_ID.parse(undefined),
+      'emotion-classifier': emotionClassifierEnv.shape.EMOTION_GROUP_ID.parse(undefined),
     };
-    for (const [name, { group, topic }] of Object.entries(expected)) {
-      const [trigger] = find(objects, 'ScaledObject', name).spec.triggers;
-      expect(trigger.type).toBe('kafka');
-      expect(trigger.metadata).toMatchObject({ consumerGroup: group, topic });
-      expect(Number(trigger.metadata.lagThreshold)).toBeGreaterThan(0);
+    const namespace = objects[0].metadata.namespace;
+    for (const [name, group] of Object.entries(groups)) {
+      const [backlog, busy] = find(objects, 'ScaledObject', name).spec.triggers;
+      expect(backlog).toMatchObject({ type: 'prometheus', name: 'backlog', metricType: 'AverageValue' });
+      expect(backlog.metadata.query).toBe(
+        `sum(va_consumer_lag{namespace="${namespace}",service="${name}",group="${group}"}) or vector(0)`,
+      );
+      expect(busy).toMatchObject({ type: 'prometheus', name: 'busy', metricType: 'AverageValue' });
+      expect(busy.metadata.query).toBe(
+        `sum(rate(va_process_cpu_seconds_total{namespace="${namespace}",service="${name}"}[2m]))`,
+      );
+    }
+    expect(scalerMetricProblems(objects, serviceOfCommand)).toEqual([]);
+  });
+
+  it('sets each threshold from the records and CPU of the planned calls per pod (the YAML comments)', () => {
+    // A stereo call: 20 audio records/s (2 channels, a chunk each per 100 ms); 3 feature records/s
+    // (2 speaker windows and 1 dynamics window per 1 s hop). Backlog: 2 s of a planned pod's input.
+    const planned = {
+      'dsp-worker': { calls: 250, recordsPerCall: 20, millicoresPerCall: 3.4 },
+      'emotion-classifier': { calls: 1000, recordsPerCall: 3, millicoresPerCall: 0.45 },
+    };
+    for (const [name, { calls, recordsPerCall, millicoresPerCall }] of Object.entries(planned)) {
+      const [backlog, busy] = find(objects, 'ScaledObject', name).spec.triggers;
+      expect(Number(backlog.metadata.threshold), name).toBe(2 * calls * recordsPerCall);
+      expect(Number(busy.metadata.threshold), name).toBeCloseTo((calls * millicoresPerCall) / 1000);
     }
   });
 
@@ -199,7 +217,7 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     expect(autoscaledReplicaProblems(objects)).toEqual([]);
   });
 
-  it("gives KEDA's Kafka triggers a bootstrap address KEDA's namespace resolves, and a fallback size", () => {
+  it("gives KEDA's triggers a server KEDA's namespace resolves, this namespace's series, and a fallback size", () => {
     expect(scalerProblems(objects)).toEqual([]);
   });
 
@@ -207,8 +225,6 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     expect(deploymentUserProblems(objects, serviceOfCommand)).toEqual([]);
     const kafka = configMap(objects, 'va-kafka').data;
     expect(kafka).not.toHaveProperty('KAFKA_SASL_USERNAME');
-    const auth = find(objects, 'TriggerAuthentication', 'va-kafka').spec.secretTargetRef;
-    expect(auth).toContainEqual({ parameter: 'password', name: 'va-keda', key: 'password' });
   });
 
   it('names the settings ConfigMaps after their content, so a change rolls the pods that read them', () => {
@@ -336,14 +352,11 @@ describe.each(Object.entries(KAFKA_OF))('the Kafka of %s (%s)', (overlay, dir) =
       expect(() => find(strimzi, 'KafkaUser', user), deployment.metadata.name).not.toThrow();
       expect(secrets.has(user), deployment.metadata.name).toBe(true);
     }
-    expect(secrets.has('va-keda')).toBe(true);
     expect(secrets.has(`${kafka.metadata.name}-cluster-ca-cert`)).toBe(true);
   });
 
-  it("grants each service's user what its code reads and writes, and KEDA's only the lag it reads", () => {
+  it("grants each service's user what its code reads and writes, and has no other user", () => {
     expect(kafkaUserProblems(strimzi)).toEqual([]);
-    const scaled = rendered[overlay].filter((o) => o.kind === 'ScaledObject');
-    expect(kedaUserProblems(strimzi, scaled, 'va-keda')).toEqual([]);
   });
 });
 
@@ -438,7 +451,7 @@ describe('the same checks fail broken manifests', () => {
     ]);
   });
 
-  it('a pod without seccomp or with a token, autoscaled replicas, a short bootstrap name, no fallback', () => {
+  it('a pod without seccomp or with a token, autoscaled replicas, a short server name, no fallback', () => {
     const bad = broken();
     const worker = find(bad, 'Deployment', 'dsp-worker');
     delete worker.spec.template.spec.securityContext.seccompProfile;
@@ -446,9 +459,13 @@ describe('the same checks fail broken manifests', () => {
     worker.spec.replicas = 20;
     find(bad, 'Deployment', 'ingest-gateway').spec.replicas = 10;
     const classifier = find(bad, 'ScaledObject', 'emotion-classifier');
-    classifier.spec.triggers[0].metadata.bootstrapServers = 'va-kafka-kafka-bootstrap:9093';
+    classifier.spec.triggers[0].metadata.serverAddress = 'http://prometheus:9090';
+    classifier.spec.triggers[1].metadata.query = 'sum(rate(va_process_cpu_seconds_total[2m]))';
+    delete classifier.spec.triggers[1].metadata.ignoreNullValues;
     delete classifier.spec.fallback;
-    find(bad, 'ScaledObject', 'dsp-worker').spec.fallback.replicas = 99;
+    const scaler = find(bad, 'ScaledObject', 'dsp-worker');
+    scaler.spec.fallback.replicas = 99;
+    scaler.spec.minReplicaCount = 0;
     expect(podSecurityProblems(bad)).toEqual([
       'Deployment/dsp-worker: container dsp-worker has no RuntimeDefault seccompProfile',
       'Deployment/call-store: automountServiceAccountToken is not false',
@@ -458,13 +475,59 @@ describe('the same checks fail broken manifests', () => {
       'Deployment/dsp-worker: sets replicas (20) that ScaledObject/dsp-worker controls',
     ]);
     expect(scalerProblems(bad)).toEqual([
-      'ScaledObject/dsp-worker: fallback 99 replicas is outside 10..24',
-      "ScaledObject/emotion-classifier: bootstrap server va-kafka-kafka-bootstrap:9093 is not <service>.va.svc (the scaler runs in KEDA's namespace)",
+      'ScaledObject/dsp-worker trigger backlog: minReplicaCount 0 (its metrics come from the pods it scales: at 0 none)',
+      'ScaledObject/dsp-worker trigger busy: minReplicaCount 0 (its metrics come from the pods it scales: at 0 none)',
+      'ScaledObject/dsp-worker: fallback 99 replicas is outside 0..24',
+      "ScaledObject/emotion-classifier trigger backlog: Prometheus server http://prometheus:9090 is not a fully qualified URL (the scaler runs in KEDA's namespace)",
+      'ScaledObject/emotion-classifier trigger busy: query does not select namespace="va" in every va_* selector',
+      "ScaledObject/emotion-classifier trigger busy: ignoreNullValues is not 'false' (an empty answer would read as 0, not fall back)",
       'ScaledObject/emotion-classifier: no fallback (a scaler that cannot read its metric keeps any size)',
+    ]);
+    // A Kafka trigger still needs the bootstrap Service of its namespace.
+    const kafka = broken();
+    find(kafka, 'ScaledObject', 'dsp-worker').spec.triggers = [
+      { type: 'kafka', metadata: { bootstrapServers: 'va-kafka-kafka-bootstrap:9093' } },
+    ];
+    expect(scalerProblems(kafka)).toEqual([
+      "ScaledObject/dsp-worker: bootstrap server va-kafka-kafka-bootstrap:9093 is not <service>.va.svc (the scaler runs in KEDA's namespace)",
     ]);
   });
 
-  it('a shared Kafka user, a missing ACL, a spare Write, a prefix and a KEDA user that may read', () => {
+  it("a worker that holds its commits scaled on committed Kafka lag again, or on another group's backlog", () => {
+    const bad = broken();
+    // The triggers these ScaledObjects had: KEDA's Kafka scaler reads the group's committed offsets.
+    find(bad, 'ScaledObject', 'dsp-worker').spec.triggers[0] = {
+      type: 'kafka',
+      metadata: {
+        bootstrapServers: 'va-kafka-kafka-bootstrap.va.svc:9093',
+        consumerGroup: 'va-dsp-worker',
+        topic: TOPICS.audio,
+        lagThreshold: '2000',
+      },
+    };
+    const classifier = find(bad, 'ScaledObject', 'emotion-classifier').spec.triggers[0].metadata;
+    classifier.query = classifier.query.replace('va-emotion-classifier', 'va-dsp-worker');
+    // Any group of a service that holds its commits, whatever Deployment the scaler targets.
+    const gateway = find(bad, 'HorizontalPodAutoscaler', 'ingest-gateway');
+    bad.push({
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'alerts', namespace: 'va' },
+      spec: {
+        scaleTargetRef: { name: gateway.spec.scaleTargetRef.name },
+        triggers: [
+          { type: 'kafka', metadata: { consumerGroup: 'va-alert-service', topic: TOPICS.emotions } },
+        ],
+      },
+    } as K8sObject);
+    expect(scalerMetricProblems(bad, serviceOfCommand)).toEqual([
+      'ScaledObject/dsp-worker: a kafka trigger reads the committed lag of va-dsp-worker, whose service holds its commits (scale on va_consumer_lag)',
+      "ScaledObject/emotion-classifier: va_consumer_lag is not selected by one of emotion-classifier's groups",
+      'ScaledObject/alerts: a kafka trigger reads the committed lag of va-alert-service, whose service holds its commits (scale on va_consumer_lag)',
+    ]);
+  });
+
+  it('a shared Kafka user, a missing ACL, a spare Write, a prefix and a user no service uses', () => {
     const bad = broken();
     const gateway = find(bad, 'Deployment', 'ingest-gateway').spec.template.spec.containers[0];
     gateway.env.find((v: { name: string }) => v.name === 'KAFKA_SASL_USERNAME').value = 'va-services';
@@ -482,7 +545,13 @@ describe('the same checks fail broken manifests', () => {
       resource: { type: 'topic', name: 'va.', patternType: 'prefix' },
       operations: ['Describe'],
     });
-    acls('va-keda')[0].operations.push('Read');
+    // The user KEDA's Kafka scaler had: nothing reads Kafka as it now.
+    users.push({
+      apiVersion: 'kafka.strimzi.io/v1',
+      kind: 'KafkaUser',
+      metadata: { name: 'va-keda' },
+      spec: { authorization: { type: 'simple', acls: [] } },
+    } as Walkable);
     expect(kafkaUserProblems(users).sort()).toEqual(
       [
         'KafkaUser/va-call-store (call-store): Write on topic va.audio.v1 it does not need',
@@ -501,12 +570,9 @@ describe('the same checks fail broken manifests', () => {
               `KafkaUser/va-routing-service (routing-service): Describe on topic ${topic} it does not need`,
           ),
         'KafkaUser/va-routing-service (routing-service): topic ACL va. (prefix) is not one product topic',
+        'KafkaUser/va-keda: no service logs in as it',
       ].sort(),
     );
-    const scaled = bad.filter((o) => o.kind === 'ScaledObject');
-    expect(kedaUserProblems(users, scaled, 'va-keda')).toEqual([
-      'KafkaUser/va-keda: Describe, Read on topic va.audio.v1 (Describe reads the lag)',
-    ]);
   });
 
   it('a JSON patch whose test fails, as the dev overlay guards its removal of the TLS volume', () => {
