@@ -62,6 +62,13 @@ export interface RoutingEngine {
   alert(alert: AlertInput): RoutingHint | null;
   end(tenant: string, callId: string): void;
   /**
+   * Frees a call that went quiet (no record for the service's idle time; its end never came) at
+   * `atMs` (Unix ms): as `end` for every record made until then (a late or replayed one makes no
+   * hint and no state), but a record made after it opens the call again: the call lives on (its
+   * records are judged by another instance, or a new start reused the id).
+   */
+  expire(tenant: string, callId: string, atMs: number): void;
+  /**
    * Drops the state of these calls (`${tenant}/${callId}`) without ending them: their partitions
    * were revoked, and a replay from the held commit builds the state again.
    */
@@ -112,7 +119,21 @@ export function createRoutingEngine(
   const calls = new Map<string, CallState>();
   /** Recently ended calls (insertion order, bounded): their late records make no hint. */
   const ended = new Set<string>();
+  /** Recently expired (idle) calls, when each was freed (insertion order, bounded). */
+  const expired = new Map<string, number>();
   const keyOf = (tenant: string, callId: string) => `${tenant}/${callId}`;
+  /**
+   * Whether a record made at `atMs` belongs to the call as it was before it ended or expired: no
+   * hint, no state. A record of an expired call made after the expiry opens it again.
+   */
+  const closed = (key: string, atMs: number): boolean => {
+    if (ended.has(key)) return true;
+    const freedAtMs = expired.get(key);
+    if (freedAtMs === undefined) return false;
+    if (atMs <= freedAtMs) return true;
+    expired.delete(key);
+    return false;
+  };
   const longestWithinMs = () =>
     Math.max(0, ...rules.rules.map((r) => ('withinMs' in r.when ? r.when.withinMs : 0)));
 
@@ -179,8 +200,11 @@ export function createRoutingEngine(
     },
     size: () => calls.size,
     start(call, history) {
+      const key = keyOf(call.tenant, call.callId);
+      // A start replayed or late after the call expired holds nothing again.
+      if (!ended.has(key) && closed(key, call.startedAtMs)) return null;
       // A client may reuse a call id after its end: a new start opens the call again.
-      ended.delete(keyOf(call.tenant, call.callId));
+      ended.delete(key);
       const state = stateOf(call.tenant, call.callId);
       state.call = call;
       state.started = true;
@@ -199,7 +223,8 @@ export function createRoutingEngine(
       return decide(state, matched, { kind: 'call-start', tag: 'start', atMs: call.startedAtMs, audioMs: 0 });
     },
     emotion(event) {
-      if (event.channel !== 'customer' || ended.has(keyOf(event.tenant, event.callId))) return null;
+      if (event.channel !== 'customer' || closed(keyOf(event.tenant, event.callId), event.producedAtMs))
+        return null;
       const state = stateOf(event.tenant, event.callId);
       // A replayed window (the classifier re-reads after a crash or rebalance) counts once.
       if (!insertWindow(state.windows, event)) return null;
@@ -228,7 +253,7 @@ export function createRoutingEngine(
       });
     },
     alert(alert) {
-      if (alert.state !== 'fired' || ended.has(keyOf(alert.tenant, alert.callId))) return null;
+      if (alert.state !== 'fired' || closed(keyOf(alert.tenant, alert.callId), alert.firedAtMs)) return null;
       const state = stateOf(alert.tenant, alert.callId);
       const matched = rules.rules
         .filter((r) => r.on === 'alert' && 'alertRule' in r.when && r.when.alertRule.includes(alert.ruleId))
@@ -248,8 +273,17 @@ export function createRoutingEngine(
     end(tenant, callId) {
       const key = keyOf(tenant, callId);
       calls.delete(key);
+      expired.delete(key);
       ended.add(key);
       if (ended.size > maxCalls) ended.delete(ended.values().next().value as string);
+    },
+    expire(tenant, callId, atMs) {
+      const key = keyOf(tenant, callId);
+      calls.delete(key);
+      if (ended.has(key)) return;
+      expired.delete(key); // the newest last, so the oldest goes beyond the bound
+      expired.set(key, atMs);
+      if (expired.size > maxCalls) expired.delete(expired.keys().next().value as string);
     },
   };
 }

@@ -40,6 +40,11 @@ export const routingServiceEnv = z.object({
    * call, so a successor rebuilds the call's hint state (routing-replay.ts).
    */
   ROUTING_COMMIT_HOLD_MAX_RECORDS: intVar({ min: 1, max: 10_000_000, def: 200_000 }),
+  /**
+   * A call with no record for this long is freed (its end never came: a stream ended UNAVAILABLE
+   * and never resumed), and the commits it held move on (idle-calls.ts). As ALERT_CALL_IDLE_MS.
+   */
+  ROUTING_CALL_IDLE_MS: intVar({ min: 1_000, max: 86_400_000, def: 600_000 }),
   /** A history lookup slower than this counts as "no history": the call-start hint never waits long. */
   ROUTING_HISTORY_TIMEOUT_MS: intVar({ min: 10, max: 10_000, def: 300 }),
   /**

@@ -9,8 +9,11 @@ import type { TopicPartition } from '../shared/consumer-runner.ts';
 export interface RoutingReplay {
   /** A record of a live call (`${tenant}/${callId}`) at this offset: the first holds the commit. */
   note(topic: string, partition: number, key: string, offset: number): void;
-  /** The call's state is gone (ended, forgotten): it holds no commit any more. */
-  release(key: string): void;
+  /**
+   * The call's state is gone (ended, forgotten, idle): it holds no commit any more. Returns the
+   * partitions it held, whose commits may move on now.
+   */
+  release(key: string): TopicPartition[];
   commitOffset(topic: string, partition: number, nextOffset: string): string;
   setReplayUntil(topic: string, partition: number, producedUntil: number): void;
   /** Whether the record's hints were produced by the previous owner. */
@@ -28,8 +31,14 @@ export function createRoutingReplay(topics: readonly string[], maxHoldRecords: n
   const holds = new Map(topics.map((topic) => [topic, new OffsetHold(maxHoldRecords)]));
   const replayUntil = new Map<string, number>();
   const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
-  const release = (key: string) => {
-    for (const hold of holds.values()) hold.release(key);
+  const release = (key: string): TopicPartition[] => {
+    const held: TopicPartition[] = [];
+    for (const [topic, hold] of holds) {
+      const partition = hold.partitionOf(key);
+      if (partition !== undefined) held.push({ topic, partition });
+      hold.release(key);
+    }
+    return held;
   };
   return {
     note: (topic, partition, key, offset) => holds.get(topic)?.note(partition, key, offset),

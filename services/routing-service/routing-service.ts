@@ -8,7 +8,7 @@
 // third party (its slowness, failures and secret stay out of the service that pushes alerts to
 // agents), and it scales and restarts on its own; it needs only records already on the topics.
 // Parts: routing-handler.ts (each record), routing-replay.ts (held commits, replay marks: a
-// successor rebuilds each live call), call-directory.ts (who every live call is, read by every
+// successor rebuilds each live call), idle-calls.ts (frees calls whose end never came), call-directory.ts (who every live call is, read by every
 // instance), routing-webhook.ts, routing-metrics.ts; this file wires them. I/O: Kafka, HTTP
 // (webhook), the rule file, timers.
 import { randomUUID } from 'node:crypto';
@@ -32,6 +32,7 @@ import { DecodeError } from '../shared/codec.ts';
 import type { CallEvent } from '../shared/records.ts';
 import { createCallDirectory } from './call-directory.ts';
 import { createRoutingReplay } from './routing-replay.ts';
+import { createIdleCalls } from './idle-calls.ts';
 
 export const SERVICE = 'routing-service';
 
@@ -77,8 +78,10 @@ export async function startRoutingService(
   const directory = createCallDirectory(config.ROUTING_MAX_CALLS, (tenant, callId) => {
     engine.end(tenant, callId);
     replay.release(callKey(tenant, callId));
+    idle.forget(callKey(tenant, callId));
   });
   const engine = createRoutingEngine(rules, { maxCalls: config.ROUTING_MAX_CALLS, callOf: directory.callOf });
+  const idle = createIdleCalls(config.ROUTING_CALL_IDLE_MS, engine, replay);
   const counters = createRoutingMetrics(metrics.registry, engine);
   const webhook = routingWebhookOf(config, {
     producer,
@@ -124,11 +127,20 @@ export async function startRoutingService(
       const replayed = replay.replayed(record.topic, record.partition, offset);
       const outputs = await handle(record.value, { replayed });
       const key = callKey(tenant, callId);
-      if (engine.has(tenant, callId)) replay.note(record.topic, record.partition, key, offset);
-      else replay.release(key);
+      if (engine.has(tenant, callId)) {
+        replay.note(record.topic, record.partition, key, offset);
+        idle.seen(tenant, callId, Date.now());
+      } else {
+        replay.release(key);
+        idle.forget(key);
+      }
       return outputs;
     },
-    onRevoked: (partitions) => engine.forget(replay.revoke(partitions)),
+    onRevoked: (partitions) => {
+      const keys = replay.revoke(partitions);
+      engine.forget(keys);
+      for (const key of keys) idle.forget(key);
+    },
     commitOffset: (topic, partition, next) => replay.commitOffset(topic, partition, next),
     onReplayUntil: (topic, partition, until) => replay.setReplayUntil(topic, partition, until),
     // Only after the broker has a hint may a router hear of it (no hint a failed produce lost).
@@ -173,8 +185,18 @@ export async function startRoutingService(
     },
   });
 
+  // Calls whose end never came are freed after ROUTING_CALL_IDLE_MS (idle-calls.ts); the commits
+  // they held move on at once (no record may come to commit them), as the classifier's sweep does.
+  const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.ROUTING_CALL_IDLE_MS / 4)));
+  const sweeper = setInterval(() => {
+    const freed = idle.sweep(Date.now());
+    if (freed.length > 0) void runner.recommit(freed);
+  }, sweepEveryMs);
+  sweeper.unref();
+
   base.ops.addReadiness('consumer', () => runner.ready());
   base.ops.addReadiness('call directory', () => directoryRunner.ready());
+  base.shutdown.add('idle sweeper', () => clearInterval(sweeper));
   base.shutdown.add('call directory', () => directoryRunner.stop());
   base.shutdown.add('routing consumer (finish batch, produce, commit)', () => runner.stop());
   if (webhook) base.shutdown.add('webhook deliveries in flight', () => webhook.close());

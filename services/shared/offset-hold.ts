@@ -42,6 +42,11 @@ export class OffsetHold {
     if (!this.calls.has(key)) this.calls.set(key, { partition, firstOffset: offset });
   }
 
+  /** The partition the call holds, or undefined when it holds none here. */
+  partitionOf(key: string): number | undefined {
+    return this.calls.get(key)?.partition;
+  }
+
   /** The call's state is gone (ended, purged): it no longer holds its partition's commit. */
   release(key: string): boolean {
     return this.calls.delete(key);

@@ -6,17 +6,17 @@
 // only, signed with its own key.
 import { pseudonymOf } from '../../support/pseudonym.ts';
 import type { Producer } from 'kafkajs';
-import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CustomerHistory } from '../../../pipelines/routing/index.ts';
-import { loadRoutingServiceConfig } from '../../../services/routing-service/config.ts';
 import { routingHintCodec } from '../../../services/routing-service/routing-records.ts';
 import { startRoutingService } from '../../../services/routing-service/routing-service.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { alertEventCodec, callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
 import { callStarted, emotionOut, emotionRecord } from '../../../devkit/records/alert-records.ts';
-import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { receiver, signatureValid } from './webhook-receiver.ts';
+import { routingTestConfig } from './routing-env.ts';
 
 const [RETURNING, NEW_CUSTOMER] = [pseudonymOf('returning'), pseudonymOf('new')];
 
@@ -29,24 +29,7 @@ async function setup(
 ) {
   const kafka = testKafka();
   const p = uniqueName('r');
-  const topics = {
-    calls: `${p}.calls`,
-    emotions: `${p}.emotions`,
-    alerts: `${p}.alerts`,
-    routing: `${p}.routing`,
-    dl: `${p}.dl`,
-  };
-  await createTestTopicsSettled(kafka, Object.values(topics), 3);
-  const config = loadRoutingServiceConfig({
-    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    HTTP_PORT: '0',
-    LOG_LEVEL: 'error',
-    ROUTING_GROUP_ID: `${p}.routing`,
-    CALLS_TOPIC: topics.calls,
-    EMOTIONS_TOPIC: topics.emotions,
-    ALERTS_TOPIC: topics.alerts,
-    ROUTING_TOPIC: topics.routing,
-    DEADLETTER_TOPIC: topics.dl,
+  const { topics, config } = await routingTestConfig(kafka, p, {
     ROUTING_WEBHOOK_URL: webhookUrl,
     ROUTING_WEBHOOK_SECRET: SECRET,
     ...extraEnv,
