@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
 import { windowJumpProblem } from '../shared/audio-pace.ts';
 import { callKey } from '../shared/call-key.ts';
-import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
+import { createConsumerRunner, type ConsumerRunner, type TopicPartition } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ServiceMetrics } from '../shared/metrics.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
@@ -346,7 +346,7 @@ export async function startAlertService(
     // Its records re-read at a start (ALERT_LIVE_REBUILD_MS) or late must not bring it back.
     endedRememberedMs: Math.max(config.ALERT_LIVE_REBUILD_MS, config.ALERT_CALL_IDLE_MS),
     // A call that never ended (or ended a while ago) also leaves the rules engine.
-    onPurged: (key) => evaluator.forgetCall(key),
+    onPurged: (key) => recommitFreed(evaluator.forgetCall(key)),
   });
   const hub = alertHub(config, {
     registry,
@@ -365,12 +365,17 @@ export async function startAlertService(
     handleSignals: options.handleSignals ?? true,
   });
   const runner = evaluatorRunner(config, base, evaluator, options.fromBeginning ?? false);
+  // The commit a freed call held moves on now, not at its partition's next record (the classifier
+  // does the same): on a quiet partition the lag looked stuck and a restart replayed the call.
+  const recommitFreed = (held: TopicPartition[]): void => {
+    if (held.length > 0) void runner.recommit(held);
+  };
   const onCallEvent = startHistoryLines(config, base, hub);
   const fanout = instanceFanout(config, base, {
     instanceId,
     registry,
     hub,
-    onCallEnded: (key) => evaluator.endCall(key),
+    onCallEnded: (key) => recommitFreed(evaluator.endCall(key)),
     onCallEvent,
   });
 

@@ -59,11 +59,13 @@ export interface Evaluator {
   revoke(partitions: TopicPartition[]): void;
   /**
    * A call ended (its key): frees its rule state and held commit, and remembers the end (call ids
-   * are not reused, so a later record of the key is one that came after its end).
+   * are not reused, so a later record of the key is one that came after its end). Returns the
+   * partitions whose commit it held: to commit again now (recommit), else the commit stayed at the
+   * call's first record until the partition's next record (none, on a quiet partition).
    */
-  endCall(key: string): void;
+  endCall(key: string): TopicPartition[];
   /** Frees a purged call (idle, or ended long ago): as endCall, without remembering an end. */
-  forgetCall(key: string): void;
+  forgetCall(key: string): TopicPartition[];
   /** The offset to commit: never past the first record of a call whose state is still held. */
   commitOffset(topic: string, partition: number, nextOffset: string): string;
   /** Alerts of records below this offset were produced by the previous owner: not again. */
@@ -146,12 +148,16 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     }
     return lane;
   };
-  const free = (key: string): void => {
+  const free = (key: string): TopicPartition[] => {
+    const held: TopicPartition[] = [];
     // Without the release, every call ever seen stayed tracked.
-    for (const lane of lanes.values()) {
+    for (const [topic, lane] of lanes) {
       lane.engine.endCall(key);
+      const partition = lane.hold.partitionOf(key);
+      if (partition !== undefined) held.push({ topic, partition });
       lane.hold.release(key);
     }
+    return held;
   };
   return {
     handle(record) {
@@ -188,11 +194,11 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     },
     endCall(key) {
       ended.add(key);
-      free(key);
+      return free(key);
     },
     forgetCall(key) {
       // Not remembered as ended: an idle call purged by the registry may still be live.
-      free(key);
+      return free(key);
     },
     commitOffset(topic, partition, nextOffset) {
       const lane = lanes.get(topic);

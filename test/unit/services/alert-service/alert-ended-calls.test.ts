@@ -63,7 +63,9 @@ describe('alert evaluator and ended calls', () => {
     expect(stateCalls()).toBe(1);
     expect(evaluator.commitOffset(TOPIC, 0, next())).toBe('1');
 
-    evaluator.endCall(callKey('demo', 'b'));
+    // The partitions whose commit the call held, to commit again at once (a quiet partition).
+    expect(evaluator.endCall(callKey('demo', 'b'))).toEqual([{ topic: TOPIC, partition: 0 }]);
+    expect(evaluator.endCall(callKey('demo', 'b'))).toEqual([]);
     expect(evaluator.trackedCalls()).toBe(0);
     expect(stateCalls()).toBe(0);
     expect(evaluator.commitOffset(TOPIC, 0, next())).toBe(next());
@@ -72,7 +74,7 @@ describe('alert evaluator and ended calls', () => {
   it('tracks a purged idle call again when it has records again (it had not ended)', () => {
     const { evaluator, emotion } = setup();
     evaluator.handle(emotion('idle', 0));
-    evaluator.forgetCall(callKey('demo', 'idle'));
+    expect(evaluator.forgetCall(callKey('demo', 'idle'))).toEqual([{ topic: TOPIC, partition: 0 }]);
     expect(evaluator.trackedCalls()).toBe(0);
     evaluator.handle(emotion('idle', 1));
     expect(evaluator.trackedCalls()).toBe(1);
