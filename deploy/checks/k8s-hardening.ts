@@ -6,7 +6,9 @@
 // KEDA's triggers name their server fully qualified (the scaler runs in KEDA's namespace): a Kafka
 // bootstrap Service in the rendered namespace, a Prometheus Service anywhere, whose queries select
 // the rendered namespace, fail on an empty answer and never let the pods they read scale to zero;
-// each ScaledObject holds a fallback size within the scaler's bounds. Pure.
+// each ScaledObject holds a fallback size within the scaler's bounds; a pod that a Service sends
+// traffic to (a port other than metrics) waits in a preStop hook before its process is stopped, so
+// the endpoint is gone from every proxy before the server closes its port. Pure.
 import type { K8sObject } from './k8s-schema.ts';
 
 type Labels = Record<string, string>;
@@ -29,10 +31,12 @@ interface PodTemplate {
   spec: {
     automountServiceAccountToken?: boolean;
     securityContext?: { seccompProfile?: { type?: string } };
+    terminationGracePeriodSeconds?: number;
     containers: {
       name: string;
       ports?: ContainerPort[];
       securityContext?: { seccompProfile?: { type?: string } };
+      lifecycle?: { preStop?: { sleep?: { seconds: number } } };
     }[];
   };
 }
@@ -119,6 +123,34 @@ export function podSecurityProblems(objects: readonly K8sObject[]): string[] {
         container.securityContext?.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
       if (type !== 'RuntimeDefault' && type !== 'Localhost')
         problems.push(`${where}: container ${container.name} has no RuntimeDefault seccompProfile`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Pods behind a Service with traffic ports: a preStop sleep before SIGTERM (the endpoint leaves
+ * kube-proxy and the ingress while the server still answers; without it, new streams and page
+ * requests were refused for a moment at every rollout), shorter than the grace period.
+ */
+export function drainProblems(objects: readonly K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const service of objects.filter((o) => o.kind === 'Service')) {
+    const spec = service.spec as { selector?: Labels; ports: { name?: string }[] };
+    if (!spec.selector || spec.ports.every((port) => port.name === 'metrics')) continue;
+    for (const deployment of deploymentsOf(objects)) {
+      const labels = deployment.spec.template.metadata.labels;
+      if (!Object.entries(spec.selector).every(([k, v]) => labels[k] === v)) continue;
+      const pod = deployment.spec.template.spec;
+      const grace = pod.terminationGracePeriodSeconds ?? 30;
+      for (const container of pod.containers) {
+        const seconds = container.lifecycle?.preStop?.sleep?.seconds;
+        const where = `Deployment/${deployment.metadata.name}: container ${container.name}`;
+        if (seconds === undefined || seconds < 1)
+          problems.push(`${where} serves Service/${service.metadata.name} but has no preStop sleep`);
+        else if (seconds >= grace)
+          problems.push(`${where}: preStop sleep ${seconds} s leaves nothing of the ${grace} s grace`);
+      }
     }
   }
   return problems;

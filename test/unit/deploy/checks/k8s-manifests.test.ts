@@ -12,6 +12,7 @@ import { schemaProblems, type K8sObject } from '../../../../deploy/checks/k8s-sc
 import { documentedSecrets, referenceProblems } from '../../../../deploy/checks/k8s-references.ts';
 import { KustomizeError, renderKustomization } from '../../../../deploy/checks/kustomize.ts';
 import {
+  drainProblems,
   autoscaledReplicaProblems,
   networkPolicyProblems,
   podSecurityProblems,
@@ -211,6 +212,20 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
 
   it('runs every pod with the RuntimeDefault seccomp profile and no service account token', () => {
     expect(podSecurityProblems(objects)).toEqual([]);
+  });
+
+  it('lets every pod that serves traffic leave its endpoints before it stops (preStop sleep within the grace)', () => {
+    expect(drainProblems(objects)).toEqual([]);
+    const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingest-gateway')!;
+    const stripped = structuredClone(gateway) as unknown as {
+      spec: { template: { spec: { containers: { lifecycle?: unknown }[] } } };
+    };
+    delete stripped.spec.template.spec.containers[0].lifecycle;
+    expect(
+      drainProblems([...objects.filter((o) => o !== gateway), stripped as unknown as K8sObject]),
+    ).toEqual([
+      'Deployment/ingest-gateway: container ingest-gateway serves Service/ingest-gateway but has no preStop sleep',
+    ]);
   });
 
   it('leaves replicas to the HPA or KEDA where one scales the Deployment', () => {
