@@ -16,10 +16,8 @@ import { l16wsEnv } from '../../services/ingest-gateway/l16ws/config.ts';
 import { twilioEnv } from '../../services/ingest-gateway/twilio-config.ts';
 import { loadRoutingServiceConfig, routingServiceEnv } from '../../services/routing-service/config.ts';
 import { commonEnv, loadConfig } from '../../services/shared/config.ts';
-import { kafkaSecurityEnv, kafkaSecurityOf } from '../../services/shared/kafka-security.ts';
-
-/** Read outside the schemas: the run mode (run-mode.ts) and the proto folder (proto-root.ts). */
-const PROCESS_ENV = ['VA_MODE', 'NODE_ENV', 'VA_PROTO_DIR'];
+import { kafkaSecurityOf } from '../../services/shared/kafka-security.ts';
+import { settingNames } from '../../services/shared/setting-names.ts';
 
 export interface ServiceEnv {
   /** The entry file a container command names. */
@@ -29,12 +27,7 @@ export interface ServiceEnv {
   load(env: Record<string, string | undefined>): unknown;
 }
 
-const names = (...schemas: z.ZodObject[]): Set<string> =>
-  new Set([
-    ...PROCESS_ENV,
-    ...Object.keys(kafkaSecurityEnv),
-    ...schemas.flatMap((s) => Object.keys(s.shape)),
-  ]);
+const names = settingNames;
 
 /** Every service also validates its Kafka TLS / SASL variables at start (service-base.ts). */
 const withKafkaSecurity =

@@ -21,7 +21,7 @@ import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import { createAlertMetrics, registerLiveGauges, type AlertMetrics } from './alert-metrics.ts';
 import { toAckRecord } from './alert-records.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
-import type { AlertServiceConfig } from './config.ts';
+import { alertServiceEnv, type AlertServiceConfig } from './config.ts';
 import { createEvaluator, type Evaluator, type EvaluatorInput } from './evaluator.ts';
 import { createFanout, type Fanout, type FanoutOptions } from './fanout.ts';
 import { createHub, type Hub, type HubOptions } from './hub.ts';
@@ -31,6 +31,7 @@ import { loadRulesFile } from './rules-file.ts';
 import { keepRulesInForce, type RulesInForce } from './rules-in-force.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 import { waitFor } from '../shared/wait-for.ts';
+import { settingNames } from '../shared/setting-names.ts';
 
 export const SERVICE = 'alert-service';
 
@@ -328,6 +329,7 @@ export async function startAlertService(
   const base = await bootService({
     service: SERVICE,
     config,
+    settings: settingNames(alertServiceEnv),
     topics: alertServiceTopics(config),
     handleSignals: options.handleSignals,
     logger: options.logger,

@@ -15,6 +15,8 @@ import { exitOnStartError } from '../shared/start-error.ts';
 import { loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
 import { storeOpenError } from './store-open-error.ts';
+import { settingNames } from '../shared/setting-names.ts';
+import { callStoreEnv } from './config.ts';
 
 // Configuration and users file before anything else: a problem exits 2 with CONFIG_INVALID.
 const { config, login } = await loadCallStoreStartup().catch((error: unknown) =>
@@ -29,6 +31,7 @@ const topics = {
 const base = await bootService({
   service: 'call-store',
   config,
+  settings: settingNames(callStoreEnv),
   topics: [...Object.values(topics), config.DEADLETTER_TOPIC],
   // The QA API answers from the database in a Kafka outage: reviewers keep working
   // (va_kafka_broker_reachable and the consumer lag say the broker is gone).

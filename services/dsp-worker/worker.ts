@@ -10,9 +10,10 @@ import { countByTopic, sendRecords } from '../shared/producer.ts';
 import { audioChunkCodec } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
 import { CallStates } from './call-states.ts';
-import type { DspWorkerConfig } from './config.ts';
+import { dspWorkerEnv, type DspWorkerConfig } from './config.ts';
 import { createFeatureProcessor } from './feature-processor.ts';
 import { createIdleFlusher } from './idle-flusher.ts';
+import { settingNames } from '../shared/setting-names.ts';
 
 export const SERVICE = 'dsp-worker';
 
@@ -31,6 +32,7 @@ export async function startDspWorker(
   const base = await bootService({
     service: SERVICE,
     config,
+    settings: settingNames(dspWorkerEnv),
     topics: [config.AUDIO_TOPIC, config.FEATURES_TOPIC, config.DEADLETTER_TOPIC],
     handleSignals: options.handleSignals,
     logger: options.logger,

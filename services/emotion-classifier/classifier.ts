@@ -10,9 +10,10 @@ import type { Logger } from '../shared/logger.ts';
 import { metricBuilders } from '../shared/metric-builders.ts';
 import { decodeFeaturesTopic } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
-import type { EmotionClassifierConfig } from './config.ts';
+import { emotionClassifierEnv, type EmotionClassifierConfig } from './config.ts';
 import { createEmotionProcessor } from './emotion-processor.ts';
 import { SpeakerTrackers } from './speaker-trackers.ts';
+import { settingNames } from '../shared/setting-names.ts';
 
 export const SERVICE = 'emotion-classifier';
 
@@ -33,6 +34,7 @@ export async function startEmotionClassifier(
   const base = await bootService({
     service: SERVICE,
     config,
+    settings: settingNames(emotionClassifierEnv),
     topics: [config.FEATURES_TOPIC, config.EMOTIONS_TOPIC, config.DEADLETTER_TOPIC],
     handleSignals: options.handleSignals,
     logger: options.logger,

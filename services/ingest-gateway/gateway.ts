@@ -8,7 +8,7 @@ import { createAudioHookMetrics } from './audiohook/metrics.ts';
 import { startAudioHookServer, type AudioHookServer } from './audiohook/server.ts';
 import { createTokenStore } from './auth.ts';
 import { createBalancedPartitioner } from './balanced-partitioner.ts';
-import type { GatewayConfig } from './config.ts';
+import { gatewayEnv, type GatewayConfig } from './config.ts';
 import { createGatewayMetrics, watchPlacement, watchSink } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink, type KafkaSink } from './kafka-sink.ts';
@@ -18,6 +18,10 @@ import { startL16WsServer, type L16WsServer, type L16WsServerOptions } from './l
 import { createTwilioMetrics } from './twilio-metrics.ts';
 import { startTwilioServer, type TwilioServer } from './twilio-server.ts';
 import { watchTlsIdentity, type TlsIdentity } from './tls-identity.ts';
+import { settingNames } from '../shared/setting-names.ts';
+import { audiohookEnv } from './audiohook/config.ts';
+import { l16wsEnv } from './l16ws/config.ts';
+import { twilioEnv } from './twilio-config.ts';
 
 export const SERVICE_NAME = 'ingest-gateway';
 
@@ -53,6 +57,7 @@ export async function startGateway(
   const base = await bootService({
     service: SERVICE_NAME,
     config: config.common,
+    settings: settingNames(gatewayEnv, l16wsEnv, twilioEnv, audiohookEnv),
     topics: [config.settings.topics.audio, config.settings.topics.calls],
     handleSignals: options.handleSignals,
     // In an outage the gateway sheds new calls itself (UNAVAILABLE, retry delay): it stays ready.

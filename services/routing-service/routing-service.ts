@@ -18,7 +18,7 @@ import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-ru
 import type { Logger } from '../shared/logger.ts';
 import { callEventCodec, decodeAlertsTopic, emotionEventCodec } from '../shared/records.ts';
 import { bootService, type ServiceBase } from '../shared/service-base.ts';
-import type { RoutingServiceConfig } from './config.ts';
+import { routingServiceEnv, type RoutingServiceConfig } from './config.ts';
 import { createHistoryClient, HISTORY_REFUSED } from '../shared/customer-history-client.ts';
 import { callStoreHistory, noHistory, type HistorySource } from './history-source.ts';
 import { createRoutingHandler, type RoutingInput } from './routing-handler.ts';
@@ -33,6 +33,7 @@ import type { CallEvent } from '../shared/records.ts';
 import { createCallDirectory } from './call-directory.ts';
 import { createRoutingReplay } from './routing-replay.ts';
 import { createIdleCalls } from './idle-calls.ts';
+import { settingNames } from '../shared/setting-names.ts';
 
 export const SERVICE = 'routing-service';
 
@@ -60,6 +61,7 @@ export async function startRoutingService(
   const base = await bootService({
     service: SERVICE,
     config,
+    settings: settingNames(routingServiceEnv),
     topics: [
       config.CALLS_TOPIC,
       config.EMOTIONS_TOPIC,

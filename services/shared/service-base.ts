@@ -15,6 +15,7 @@ import { createRenewingProducer } from './renewing-producer.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import type { TopicReplication } from './topic-replication.ts';
 import { provisionTopics, topicConfigs, TOPICS } from './topics.ts';
+import { misspeltSettings } from './setting-names.ts';
 
 /** The fields of `commonEnv` (config.ts) after loadConfig. */
 export interface CommonConfig {
@@ -63,6 +64,11 @@ export interface BootOptions {
    * `va_kafka_broker_reachable` says whether the broker answers.
    */
   brokerReadiness?: boolean;
+  /**
+   * Every variable the service reads (setting-names.ts): a variable of the environment that looks
+   * like a misspelt one is named in a warning at start. Absent: not checked.
+   */
+  settings?: ReadonlySet<string>;
   /** TLS / SASL of the Kafka clients; default: from KAFKA_SSL* / KAFKA_SASL* of the environment. */
   kafkaSecurity?: KafkaSecurityResult;
   /** The producer's partitioner; default kafkajs' DefaultPartitioner (murmur2 of the key). */
@@ -129,6 +135,8 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
   const kafkaSecurity = options.kafkaSecurity ?? kafkaSecurityOf(process.env);
   const logger = options.logger ?? createLogger({ service, level: config.LOG_LEVEL });
   for (const warning of kafkaSecurity.warnings) logger.warn(warning);
+  if (options.settings)
+    for (const warning of misspeltSettings(service, options.settings, process.env)) logger.warn(warning);
   const metrics = createServiceMetrics(service);
   const shutdown = createShutdown({ logger, handleSignals: options.handleSignals ?? true });
   const ops = await startOpsServer({ port: config.HTTP_PORT, registry: metrics.registry });
