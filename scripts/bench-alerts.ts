@@ -6,18 +6,21 @@
 // the moment the record completing a rule's condition is sent to Kafka to the alert frame being
 // received by each client allowed to see it. Prints ONE JSON object; progress on stderr.
 // I/O: processes, Kafka, HTTP, WebSocket.
-import { waitFor } from '../services/shared/wait-for.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { parseCli } from '../services/shared/cli-args.ts';
 import WebSocket from 'ws';
-import { findBroker } from '../devkit/kafka/find-broker.ts';
 import { freePort } from '../devkit/free-port.ts';
-import { createKafka } from '../services/shared/kafka-client.ts';
 import { sendRecords, type OutRecord } from '../services/shared/producer.ts';
 import { callStarted, emotionOut, emotionRecord, featuresOut } from '../devkit/records/alert-records.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
+import {
+  demoLogin,
+  startAlertBench,
+  startAlertServiceProcess,
+  stopChild,
+} from './lib/alert-service-process.ts';
 
 const USAGE = 'usage: npm run bench:alerts -- [--clients 1000] [--slow 10] [--calls 20] [--seconds 40]';
 const { values } = parseCli('bench:alerts', USAGE, {
@@ -40,36 +43,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Starts the service on `env`'s ports; resolves once its /readyz says ready (start complete). */
-async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('sh', ['scripts/node24.sh', 'services/alert-service/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Its log lines go to stderr: stdout carries the bench's one JSON object.
-  child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
-  let exited: number | null = null;
-  child.once('exit', (code) => (exited = code ?? -1));
-  const ready = async (): Promise<boolean> => {
-    if (exited !== null) throw new Error(`alert-service exited with ${exited}`);
-    const response = await fetch(`http://127.0.0.1:${env.HTTP_PORT}/readyz`).catch(() => null);
-    return response?.status === 200;
-  };
-  await waitFor('the alert service to be ready', ready, 120_000, 100);
-  return { child, port: Number(env.ALERT_PORT) };
-}
-
-/** SIGTERM (graceful), SIGKILL after 10 s; resolves when the process is gone. */
-async function stopChild(child: ChildProcess | null): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** Slow clients the service itself closed (send buffer limit or missed heartbeat), from /metrics. */
 async function serviceDroppedSlow(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -77,16 +50,6 @@ async function serviceDroppedSlow(port: number): Promise<number> {
     .split('\n')
     .find((l) => l.startsWith('va_alert_ws_events_total') && l.includes('event="closed_slow"'));
   return line ? Number(line.split(' ').at(-1)) : 0;
-}
-
-async function login(port: number, username: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo1234' }),
-  });
-  if (!response.ok) throw new Error(`login ${username}: HTTP ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
 }
 
 /**
@@ -137,42 +100,18 @@ async function connectClient(
   return { ws, agentId, slow, received };
 }
 
-const broker = await findBroker();
-const prefix = `bench.${randomUUID().slice(0, 8)}`;
-const topics = {
-  calls: `${prefix}.calls`,
-  emotions: `${prefix}.emotions`,
-  features: `${prefix}.features`,
-  alerts: `${prefix}.alerts`,
-  dl: `${prefix}.dl`,
-};
-const kafka = createKafka({ clientId: 'bench-alerts', brokers: broker.brokers });
-const admin = kafka.admin();
-await admin.connect();
-await admin.createTopics({
-  topics: Object.values(topics).map((topic) => ({
-    topic,
-    numPartitions: 6,
-    replicationFactor: broker.replication.replicationFactor,
-    configEntries: [{ name: 'min.insync.replicas', value: String(broker.replication.minInsyncReplicas) }],
-  })),
-  waitForLeaders: true,
-});
-const producer = kafka.producer();
-await producer.connect();
+const bench = await startAlertBench('bench-alerts');
+const { producer, prefix, topics } = bench;
 let service: ChildProcess | null = null;
 const opsPort = await freePort();
 try {
-  const started = await startService({
-    KAFKA_BROKERS: broker.brokers.join(','),
-    TOPIC_REPLICATION_FACTOR: String(broker.replication.replicationFactor),
-    TOPIC_MIN_INSYNC_REPLICAS: String(broker.replication.minInsyncReplicas),
+  const started = await startAlertServiceProcess({
+    ...bench.env,
     HTTP_PORT: String(opsPort),
     ALERT_PORT: String(await freePort()),
     ALERT_HEARTBEAT_MS: '5000',
     ALERT_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    ALERT_GROUP_ID: `${prefix}.eval`,
     JWT_SECRET: randomBytes(24).toString('hex'),
     ALERT_MAX_BUFFERED_BYTES: '65536',
     // The bench's clients are one supervisor's and a few agents' wallboards from one address: the
@@ -182,18 +121,13 @@ try {
     ALERT_WS_MAX_PER_ADDRESS: '0',
     ALERT_WS_MAX_UNAUTHENTICATED: '0',
     ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '0',
-    CALLS_TOPIC: topics.calls,
-    EMOTIONS_TOPIC: topics.emotions,
-    FEATURES_TOPIC: topics.features,
-    ALERTS_TOPIC: topics.alerts,
-    DEADLETTER_TOPIC: topics.dl,
   });
   service = started.child;
   const { port } = started;
   log(`alert-service on port ${port}; connecting ${CLIENTS} clients (${SLOW} slow)`);
-  const supervisorToken = await login(port, 'supervisor');
+  const supervisorToken = await demoLogin(port, 'supervisor');
   const agentTokens = new Map<string, string>();
-  for (const a of AGENTS) agentTokens.set(a, await login(port, a));
+  for (const a of AGENTS) agentTokens.set(a, await demoLogin(port, a));
 
   const clients: BenchClient[] = [];
   for (let k = 0; k < CLIENTS; k += 50) {
@@ -311,8 +245,5 @@ try {
   // The service before the topics and the broker, and only once it has exited: otherwise it logs
   // connection errors after the result is printed.
   await stopChild(service);
-  await producer.disconnect();
-  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-  await admin.disconnect();
-  await broker.stop();
+  await bench.close();
 }

@@ -312,11 +312,12 @@ async function startConsuming(
   base.shutdown.add('evaluator (finish batch, produce, commit)', () => runner.stop());
   base.shutdown.add('fan-out consumer', () => fanout.stop());
 
-  // The fan-out joins first: it reads va.alerts.v1 from "now", and is the only path to clients.
+  // The fan-out joins first: it is the only path to clients. Its rebuild of the live view may take
+  // longer than a join: /readyz says "fanout" until it has read what the topics held at start.
   await fanout.start();
-  await waitFor('the Kafka consumers to join', () => fanout.ready(), 60_000, 50);
+  await waitFor('the Kafka consumers to join', () => fanout.joined(), 60_000, 50);
   await runner.start();
-  await waitFor('the Kafka consumers to join', () => fanout.ready() && runner.ready(), 60_000, 50);
+  await waitFor('the Kafka consumers to join', () => fanout.joined() && runner.ready(), 60_000, 50);
 }
 
 export async function startAlertService(
@@ -345,8 +346,11 @@ export async function startAlertService(
   const registry = createCallRegistry({
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
-    // Its records re-read at a start (ALERT_LIVE_REBUILD_MS) or late must not bring it back.
-    endedRememberedMs: Math.max(config.ALERT_LIVE_REBUILD_MS, config.ALERT_CALL_IDLE_MS),
+    // Its records re-read at a start (produced within ALERT_LIVE_REBUILD_MS) must not bring it
+    // back, nor late ones: a worker up to ALERT_CALL_IDLE_MS behind produces windows that long
+    // after the call's end (a record re-read at a start was produced up to the rebuild window ago,
+    // and up to the idle time after the end).
+    endedRememberedMs: config.ALERT_LIVE_REBUILD_MS + config.ALERT_CALL_IDLE_MS,
     // A call that never ended (or ended a while ago) also leaves the rules engine.
     onPurged: (key) => recommitFreed(evaluator.forgetCall(key)),
   });

@@ -32,8 +32,9 @@ export interface RegistryOptions {
   idleMs?: number;
   /**
    * A purged ended call's records are ignored this long after its end (the last windows of a slow
-   * worker; at a start, the fan-out's re-read of the last minutes): each brought it back as a
-   * call in progress with no agent, on the wallboard until the idle purge. Default 10 minutes.
+   * worker; at a start, the fan-out's re-read of the last minutes, chosen by when the records were
+   * produced, which for a worker behind is well after the end): each brought it back as a call in
+   * progress with no agent, on the wallboard until the idle purge. Default 10 minutes.
    */
   endedRememberedMs?: number;
   /** Called for every purged call (ended and shown long enough, or idle) with its key: free its other state. */
@@ -162,8 +163,16 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
 
   return {
     start(meta) {
-      // A start after an end is a new call with the same id.
-      endedCalls.delete(callKey(meta.tenant, meta.callId));
+      // A start after an end is a new call with the same id: nothing of the ended one is kept
+      // (its end, states, trend and window numbers would hide the new call's first windows). A
+      // start from before that end is the ended call's own, repeated (at-least-once): ignored.
+      const key = callKey(meta.tenant, meta.callId);
+      const endedAtMs = calls.get(key)?.endedAtMs ?? endedCalls.get(key);
+      if (endedAtMs != null) {
+        if (meta.startedAtMs <= endedAtMs) return;
+        calls.delete(key);
+        endedCalls.delete(key);
+      }
       const call = live(meta.tenant, meta.callId, meta.startedAtMs)!;
       call.agentId = meta.agentId;
       call.team = meta.team || options.teamOfAgent?.get(agentTeamKey(meta.tenant, meta.agentId)) || '';

@@ -22,7 +22,9 @@ import {
   emotionEventCodec,
   type CallEvent,
 } from '../shared/records.ts';
+import { positionsByTime } from '../shared/start-positions.ts';
 import { alertRecordCodec, alertViewOf } from './alert-records.ts';
+import { createCatchUp } from './fanout-catch-up.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { Hub } from './hub.ts';
 
@@ -56,6 +58,9 @@ export interface FanoutOptions {
 export interface Fanout {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Its consumer joined the group and reads. */
+  joined(): boolean;
+  /** Joined, and has read what the topics held at start (fanout-catch-up.ts). */
   ready(): boolean;
 }
 
@@ -89,6 +94,11 @@ function callOf(record: FanoutRecord): { tenant: string; callId: string } {
 
 export function createFanout(options: FanoutOptions): Fanout {
   const { registry, hub, topics } = options;
+  const catchUp = createCatchUp();
+  /** Emotions and features are read from the rebuild window's start (0: from now, their log end). */
+  const timed = (topic: string): boolean =>
+    options.rebuildMs > 0 && (topic === topics.emotions || topic === topics.features);
+  let rebuildFromMs = 0;
 
   function apply(record: FanoutRecord): void {
     const nowMs = Date.now();
@@ -160,10 +170,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     // Call lifecycle (who owns which live call) and alerts (the snapshot's recent alerts and their
     // acknowledgements; a few per call) from the beginning; the rest from `rebuildMs` ago.
     fromBeginning: (topic) => topic === topics.calls || topic === topics.alerts,
-    startTimeOf: (topic) =>
-      options.rebuildMs > 0 && (topic === topics.emotions || topic === topics.features)
-        ? Date.now() - options.rebuildMs
-        : undefined,
+    startTimeOf: (topic) => (timed(topic) ? rebuildFromMs : undefined),
+    onFlushed: (report) => catchUp.reached(report.topic, report.partition, report.nextOffset),
     commitOffsets: false,
     poison: 'skip',
     decode: (value, headers, topic) => decodeFanoutRecord(topics, topic, value, headers),
@@ -178,5 +186,35 @@ export function createFanout(options: FanoutOptions): Fanout {
     },
   });
 
-  return { start: () => runner.start(), stop: () => runner.stop(), ready: () => runner.ready() };
+  /** Where each partition's reading begins and ends at start, before the consumer joins. */
+  async function markHistory(): Promise<void> {
+    const admin = options.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of [topics.calls, topics.emotions, topics.features, topics.alerts])
+        for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
+          catchUp.endsAt(topic, partition, high);
+          // Calls and alerts from the beginning; emotions and features from now (their end), or
+          // from the rebuild's start (below).
+          const fromBeginning = topic === topics.calls || topic === topics.alerts;
+          if (!timed(topic)) catchUp.begins(topic, partition, fromBeginning ? low : high);
+        }
+    } finally {
+      await admin.disconnect();
+    }
+    const timedTopics = [topics.emotions, topics.features].filter(timed);
+    for (const p of await positionsByTime(options.kafka, timedTopics, () => rebuildFromMs))
+      catchUp.begins(p.topic, p.partition, p.offset);
+  }
+
+  return {
+    async start() {
+      rebuildFromMs = Date.now() - options.rebuildMs;
+      await markHistory();
+      await runner.start();
+    },
+    stop: () => runner.stop(),
+    joined: () => runner.ready(),
+    ready: () => runner.ready() && catchUp.done(),
+  };
 }

@@ -50,6 +50,8 @@ export interface CallLive extends CallMeta {
   /** Customer valence points added since the call started (lets clients append trend tails). */
   moodPoints: number;
   talkRatioAgent: number | null;
+  /** End of the newest dynamics window applied: a repeat (a rejoin) would step the talk share back. */
+  dynamicsEndMs: number;
   cue: string | null;
   cueAlertId: string | null;
   /** The customer's one-line history from earlier calls (pipelines/history); null = none to show. */
@@ -87,6 +89,7 @@ export function newCallLive(meta: CallMeta): CallLive {
     moodTrend: [],
     moodPoints: 0,
     talkRatioAgent: null,
+    dynamicsEndMs: -1,
     cue: null,
     cueAlertId: null,
     history: null,
@@ -156,6 +159,8 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
 }
 
 export function applyDynamics(call: CallLive, d: { talkRatioAgent: number; endMs: number }): void {
+  if (d.endMs <= call.dynamicsEndMs) return;
+  call.dynamicsEndMs = d.endMs;
   if (Number.isFinite(d.talkRatioAgent)) call.talkRatioAgent = d.talkRatioAgent;
   call.audioMs = Math.max(call.audioMs, d.endMs);
   call.version += 1;

@@ -26,6 +26,12 @@ export interface IdleCalls {
    * held commits. Returns the partitions whose commits they held (to commit again now).
    */
   sweep(nowMs: number): TopicPartition[];
+  /**
+   * The consumer is not consuming (crashed, rejoining, cut off from the brokers): no call is idle
+   * meanwhile. Without it, an outage longer than the idle time expired every live call, and their
+   * backlog, produced before that sweep, was then dropped as late.
+   */
+  stalled(nowMs: number): void;
   readonly size: number;
 }
 
@@ -53,6 +59,9 @@ export function createIdleCalls(
         for (const tp of replay.release(key)) freed.set(`${tp.topic}\u0000${tp.partition}`, tp);
       }
       return [...freed.values()];
+    },
+    stalled(nowMs) {
+      for (const call of calls.values()) call.lastSeenMs = nowMs;
     },
     get size() {
       return calls.size;

@@ -191,6 +191,7 @@ export async function startRoutingService(
   // they held move on at once (no record may come to commit them), as the classifier's sweep does.
   const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.ROUTING_CALL_IDLE_MS / 4)));
   const sweeper = setInterval(() => {
+    if (!runner.ready()) return idle.stalled(Date.now());
     const freed = idle.sweep(Date.now());
     if (freed.length > 0) void runner.recommit(freed);
   }, sweepEveryMs);

@@ -49,6 +49,8 @@ export interface FlushReport {
   poison: number;
   /** From the first of these records to the commit. */
   seconds: number;
+  /** The next offset to read in this partition. */
+  nextOffset: string;
 }
 
 interface RunnerSettings<T> {

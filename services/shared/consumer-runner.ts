@@ -297,7 +297,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       }
       metrics?.processingSeconds?.observe({ stage: 'flush' }, (performance.now() - started) / 1000);
       const seconds = (performance.now() - flushStarted) / 1000;
-      options.onFlushed?.({ topic, partition, inputs, poison, seconds });
+      options.onFlushed?.({ topic, partition, inputs, poison, seconds, nextOffset: next });
       await heartbeat();
       [inputs, poison] = [0, 0];
       flushStarted = performance.now();

@@ -22,6 +22,8 @@ const REJOINED_BY_KAFKAJS = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID
 const RETRIED_BY_KAFKAJS = new Set(
   errorCodes.filter((e) => e.retriable || REJOINED_BY_KAFKAJS.has(e.type)).map((e) => e.message),
 );
+/** A consumer that crashed on these answers is restarted by kafkajs (not on the rejoin ones). */
+const RESTARTED_BY_KAFKAJS = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
 
 /** Namespaces where kafkajs reports errors thrown by the product's own callbacks. */
 const HANDLER_NAMESPACES = new Set(['Consumer', 'Runner']);
@@ -65,7 +67,7 @@ function consumerRestartRetried(namespace: string, message: string, groupId: unk
   const group = String(groupId);
   const crash = /^Crash: KafkaJS\w+: (.*)$/s.exec(message);
   if (crash) {
-    const retried = RETRIED_BY_KAFKAJS.has(crash[1]);
+    const retried = RESTARTED_BY_KAFKAJS.has(crash[1]);
     if (retried) restartingAfterRetried.add(group);
     else restartingAfterRetried.delete(group);
     return retried;

@@ -64,6 +64,12 @@ export const BENCHMARKS = {
     measures: 'alert latency from the broker to many connected wallboards',
     headline: ['ws_clients', 'alerts', 'missed_deliveries', 'push_latency_ms_p99'],
   },
+  'alert-rebuild': {
+    title: 'Alert service restart: the live view of calls in progress rebuilt',
+    command: 'npm run bench:alert-rebuild',
+    measures: 'from the spawn to ready and to every call rebuilt from the last minutes of events',
+    headline: ['calls', 'records', 'spawn_to_ready_s', 'spawn_to_rebuilt_s'],
+  },
   store: {
     title: 'Call store ingest and queries',
     command: 'npm run bench:store',

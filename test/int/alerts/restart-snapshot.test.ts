@@ -87,7 +87,11 @@ describe('alert service restart', () => {
 
     await h.service.stop('deploy');
     const again = await startInstance(h);
-    await expect.poll(async () => rebuilt(await snapshotCalls(again)), { timeout: 20_000 }).toEqual(expected);
+    // Ready once the fan-out has read what the topics held at its start (the rebuild included).
+    const readyz = async () => (await fetch(`http://127.0.0.1:${again.service.base.ops.port}/readyz`)).text();
+    await expect.poll(readyz, { timeout: 20_000 }).toBe('ready\n');
+    // (The ended call may show as ended until the registry's next purge, within the state interval.)
+    await expect.poll(async () => rebuilt(await snapshotCalls(again)), { timeout: 5_000 }).toEqual(expected);
     // Past the registry's next purge (the state interval, 1 s): the ended call's re-read emotions
     // did not bring it back as a call in progress.
     await new Promise((r) => setTimeout(r, 2_500));

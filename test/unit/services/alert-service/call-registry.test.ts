@@ -222,6 +222,52 @@ describe('call registry', () => {
     expect(r.owner('demo', 'X')).toMatchObject({ agentId: '', talkRatioAgent: 0.5 });
   });
 
+  it('takes a start after an end (the id reused before the purge) as a new call: nothing of the ended one hides it', () => {
+    const r = createCallRegistry();
+    const sample = (windowIndex: number, state: string) => ({
+      channel: 'customer' as const,
+      windowIndex,
+      state,
+      arousal: 0.5,
+      valence: 0.5,
+      confidence: 0.7,
+      endMs: windowIndex * 1000,
+    });
+    r.start({ callId: 'X', tenant: 'demo', agentId: 'a1', team: '', queue: 'q', startedAtMs: 0 });
+    for (let i = 0; i < 30; i += 1) r.emotion('demo', 'X', sample(i, 'angry'), i);
+    r.end('demo', 'X', 30_000);
+    r.start({ callId: 'X', tenant: 'demo', agentId: 'a2', team: '', queue: 'q', startedAtMs: 31_000 });
+    r.emotion('demo', 'X', sample(0, 'neutral'), 31_001);
+    // The new call's start repeated (at-least-once) changes nothing.
+    r.start({ callId: 'X', tenant: 'demo', agentId: 'a2', team: '', queue: 'q', startedAtMs: 31_000 });
+    expect(r.owner('demo', 'X')).toMatchObject({
+      agentId: 'a2',
+      endedAtMs: null,
+      moodPoints: 1,
+      customer: { state: 'neutral' },
+    });
+  });
+
+  it("ignores an ended call's own start repeated after its end, before and after the purge", () => {
+    const r = createCallRegistry({ endedRetentionMs: 1_000, endedRememberedMs: 60_000 });
+    const start = { callId: 'X', tenant: 'demo', agentId: 'a1', team: '', queue: 'q', startedAtMs: 0 };
+    r.start(start);
+    r.end('demo', 'X', 10_000);
+    r.start(start);
+    expect(r.owner('demo', 'X')).toMatchObject({ endedAtMs: 10_000 });
+    r.takeChanges(20_000);
+    r.start(start);
+    expect(r.size()).toBe(0);
+  });
+
+  it('applies a dynamics window once: a repeat does not step the talk share back', () => {
+    const r = createCallRegistry();
+    r.dynamics('demo', 'Y', { talkRatioAgent: 0.4, endMs: 1000 }, 1);
+    r.dynamics('demo', 'Y', { talkRatioAgent: 0.6, endMs: 2000 }, 2);
+    r.dynamics('demo', 'Y', { talkRatioAgent: 0.4, endMs: 1000 }, 3);
+    expect(r.owner('demo', 'Y')).toMatchObject({ talkRatioAgent: 0.6 });
+  });
+
   it('applies an emotion window once: a repeat (a replay, a consumer rejoin) adds no trend point', () => {
     const r = createCallRegistry();
     const sample = (windowIndex: number, valence: number) => ({

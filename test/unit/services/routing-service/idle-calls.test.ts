@@ -135,4 +135,18 @@ describe('routing idle sweep', () => {
     engine.end('acme', 'split');
     expect(engine.alert(frustration('split', sweptAt + 10 * IDLE_MS))).toBeNull();
   });
+
+  it('counts no idle time while the consumer is stalled: an outage longer than the idle time expires nothing', () => {
+    const { engine, idle, handled } = setup();
+    engine.start(
+      { tenant: 'acme', callId: 'quiet', customerRef: '', agentId: 'a', queue: 'q', startedAtMs: T0 },
+      null,
+    );
+    handled('calls', 0, 'quiet', 3, T0);
+    // Fifteen minutes of outage: the sweeper sees the consumer stalled every second.
+    for (let t = T0; t <= T0 + 900_000; t += 1_000) idle.stalled(t);
+    expect(idle.sweep(T0 + 900_000 + IDLE_MS - 1)).toEqual([]);
+    expect(engine.size()).toBe(1);
+    expect(idle.sweep(T0 + 900_000 + IDLE_MS)).toEqual([{ topic: 'calls', partition: 0 }]);
+  });
 });

@@ -70,6 +70,8 @@ describe('kafkajs log lines', () => {
     expect(restart().level).toBe('warn');
     expect(crash('Not authorized to access group: Group authorization failed.').level).toBe('error');
     expect(restart().level).toBe('error');
+    // A rejoin answer: kafkajs does not restart a consumer that crashed on it.
+    expect(crash('The group is rebalancing, so a rejoin is needed').level).toBe('error');
     expect(
       kafkaLogLine(
         entry('Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded: Connection timeout', { groupId: 'g1' }),
