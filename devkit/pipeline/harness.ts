@@ -33,6 +33,25 @@ export interface ServiceProcess {
  * Starts services/<name>/main.ts on this Node (process.execPath) with the given environment. With
  * HTTP_PORT=0 the port is read from the service's "service started" log line (LOG_LEVEL info).
  */
+/**
+ * Waits until a service process's /readyz answers 200: "not ready: starting" and a refused or
+ * reset connection meanwhile are retries (a start under load), an exit is the failure, with what
+ * the service said.
+ */
+export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000): Promise<number> {
+  const port = await service.port;
+  await waitFor(
+    `${service.child.spawnargs.at(-1)} to be ready`,
+    async () => {
+      if (service.child.exitCode !== null) throw new Error(`exited:\n${service.output().slice(-3000)}`);
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+      return response?.ok;
+    },
+    timeoutMs,
+  );
+  return port;
+}
+
 export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
   // VA_CPU_PROFILE_DIR=dir: each service writes a V8 CPU profile there when it exits (where the
   // time goes under load; NODE_OPTIONS may not carry --cpu-prof).

@@ -59,7 +59,16 @@ export function topicConfigs(
 export async function provisionTopics(admin: Admin, configs: ITopicConfig[]): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = configs.filter((config) => !existing.has(config.topic));
-  if (missing.length === 0) return [];
+  // Listed is not led: a topic another service created a moment ago (services starting together
+  // on a new cluster) may have no leaders yet, and the first offset or metadata request on it
+  // failed this service's start.
+  if (missing.length === 0) {
+    await waitForLeaders(
+      admin,
+      configs.map((config) => config.topic),
+    );
+    return [];
+  }
   try {
     // Leaders are awaited below: kafkajs' own wait gives up when a loaded broker briefly answers
     // UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
@@ -70,7 +79,7 @@ export async function provisionTopics(admin: Admin, configs: ITopicConfig[]): Pr
   }
   await waitForLeaders(
     admin,
-    missing.map((config) => config.topic),
+    configs.map((config) => config.topic),
   );
   return missing.map((config) => config.topic);
 }

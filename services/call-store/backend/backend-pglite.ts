@@ -1,9 +1,30 @@
 // PGlite (PostgreSQL compiled to WebAssembly) implementation of SqlBackend: the embedded default,
 // data in a local folder (or in memory). I/O: files under the data folder.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlBackend, SqlExecutor } from './backend.ts';
 
+/**
+ * The folder and its missing parents, one level at a time: `mkdir -p` in Node (recursive: true)
+ * never settles for a path under /proc, which refuses every mkdir with ENOENT.
+ */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    await makeFolder(dirname(dir));
+    await mkdir(dir);
+  }
+}
+
 export async function openPgliteBackend(dataDir?: string): Promise<SqlBackend> {
+  // Its parents too: PGlite makes the last folder only, so the default `.data/call-store` failed on
+  // a fresh clone (no `.data`) with STORE_OPEN_FAILED.
+  if (dataDir) await makeFolder(dataDir);
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   return {
     kind: 'pglite',

@@ -18,6 +18,7 @@ import {
   toTelephoneCall,
   type ServiceProcess,
   type TelephoneCall,
+  waitUntilReady,
 } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 
@@ -81,13 +82,7 @@ async function tearDown(kafka: Kafka, topics: Topics, producer: Producer): Promi
 }
 
 async function ready(service: ServiceProcess): Promise<number> {
-  const port = await service.port;
-  await waitFor(
-    'the worker to join its group',
-    async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
-    60_000,
-  );
-  return port;
+  return waitUntilReady(service, 60_000);
 }
 
 const decodeFeatureIds = (value: Buffer | null, headers: Parameters<typeof decodeFeaturesTopic>[1]) =>

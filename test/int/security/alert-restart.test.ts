@@ -4,7 +4,7 @@
 // call earns fires exactly once (it was missed: the successor started after the committed windows
 // with empty state). A restart after the alert replays the call without producing it again.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import { startServiceProcess, waitUntilReady } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import {
@@ -40,12 +40,7 @@ describe('alert evaluator restart', () => {
     const prepared = await prepareHarness();
     const first = startServiceProcess('alert-service', { ...prepared.env, LOG_LEVEL: 'info' });
     onTestFinished(() => first.stop('SIGKILL'));
-    const port = await first.port;
-    await waitFor(
-      'the first instance',
-      async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
-      60_000,
-    );
+    await waitUntilReady(first, 60_000);
     await new Promise((r) => setTimeout(r, 1_000));
 
     const callId = uniqueName('call');

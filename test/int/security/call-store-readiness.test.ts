@@ -5,10 +5,17 @@
 // port in use (it was a Node stack trace); a Kafka outage leaves the QA API in service (reviewers
 // read from the database) and says so in va_kafka_broker_reachable instead.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLocalBroker, type LocalBroker } from '../../../devkit/kafka/local-broker.ts';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import {
+  startServiceProcess,
+  waitUntilReady,
+  type ServiceProcess,
+} from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
 import { uniqueName } from '../../support/kafka.ts';
@@ -20,10 +27,20 @@ afterAll(async () => {
   await Promise.all(started.map((service) => service.stop('SIGKILL')));
   await postgres?.stop();
   await broker?.stop();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A PGlite folder of its own under a folder that does not exist yet (made with its parents). */
+const dataDirs: string[] = [];
+const storeDataDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'va-store-ready-'));
+  dataDirs.push(dir);
+  return join(dir, 'nested', 'store');
+};
 
 const env = () => ({
   KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+  STORE_DATA_DIR: storeDataDir(),
   LOG_LEVEL: 'info',
   JWT_SECRET: randomBytes(33).toString('base64url'),
   STORE_USERS_FILE: '',
@@ -45,7 +62,7 @@ describe('call store readiness', () => {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       return { status: response.status, body: await response.text() };
     };
-    await waitFor('call store ready', async () => (await readyz()).status === 200, 90_000);
+    await waitUntilReady(store);
     await postgres.stop();
     postgres = undefined;
     const down = await waitFor(
@@ -119,7 +136,7 @@ describe('call store readiness', () => {
     };
     const reachable = async () =>
       /^va_kafka_broker_reachable\{[^}]*\} (\d)/m.exec((await get('/metrics')).body)?.[1];
-    await waitFor('call store ready', async () => (await get('/readyz')).status === 200, 90_000);
+    await waitUntilReady(store);
     expect(await reachable()).toBe('1');
     await broker.stop();
     broker = undefined;

@@ -11,7 +11,11 @@ import { SignJWT } from 'jose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../../services/shared/auth/users.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
-import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
+import {
+  startServiceProcess,
+  waitUntilReady,
+  type ServiceProcess,
+} from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { uniqueName } from '../../support/kafka.ts';
 
@@ -194,12 +198,7 @@ describe('production mode with real secrets', () => {
       SERVE_WEB: 'false',
     });
     started.push(store);
-    const alertsPort = await alerts.port;
-    await waitFor(
-      'alert service ready',
-      async () => (await fetch(`http://127.0.0.1:${alertsPort}/readyz`)).ok,
-      90_000,
-    );
+    await waitUntilReady(alerts);
     await waitFor('call store API', async () => /QA API listening/.test(store.output()), 90_000);
     const apiPort = Number(
       /"port":(\d+)/.exec(store.output().slice(store.output().indexOf('QA API listening')))?.[1],
