@@ -22,7 +22,7 @@ import {
   emotionEventCodec,
   type CallEvent,
 } from '../shared/records.ts';
-import { positionsByTime } from '../shared/start-positions.ts';
+import { offsetsRetried, positionsByTime } from '../shared/start-positions.ts';
 import { alertRecordCodec, alertViewOf } from './alert-records.ts';
 import { createCatchUp } from './fanout-catch-up.ts';
 import type { CallRegistry } from './call-registry.ts';
@@ -192,7 +192,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     await admin.connect();
     try {
       for (const topic of [topics.calls, topics.emotions, topics.features, topics.alerts])
-        for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
+        for (const { partition, low, high } of await offsetsRetried(() => admin.fetchTopicOffsets(topic))) {
           catchUp.endsAt(topic, partition, high);
           // Calls and alerts from the beginning; emotions and features from now (their end), or
           // from the rebuild's start (below).

@@ -5,6 +5,23 @@
 // admin client.
 import type { Kafka } from 'kafkajs';
 
+/**
+ * An offset request retried until it answers or `timeoutMs` passes: right after a topic is made, a
+ * broker may still answer NOT_LEADER_FOR_PARTITION though the metadata names it leader (two
+ * services starting together on a new cluster: kafkajs gave up at once and the start failed).
+ */
+export async function offsetsRetried<T>(request: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await request();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 export interface StartPosition {
   topic: string;
   partition: number;
@@ -27,7 +44,9 @@ export async function positionsByTime(
   try {
     const out: StartPosition[] = [];
     for (const { topic, at } of timed)
-      for (const { partition, offset } of await admin.fetchTopicOffsetsByTimestamp(topic, at))
+      for (const { partition, offset } of await offsetsRetried(() =>
+        admin.fetchTopicOffsetsByTimestamp(topic, at),
+      ))
         out.push({ topic, partition, offset });
     return out;
   } finally {
