@@ -97,6 +97,9 @@ const VOWELS: [number, number, number][] = [
 ];
 const BASE_F0: Record<Speaker, number> = { agent: 115, customer: 205 };
 
+/** Smallest rise-fall of a syllable's pitch (semitones): even a flat, sad voice moves. */
+const GLIDE_MIN_ST = 1.5;
+
 /** Rosenberg glottal flow over one period, phase in [0, 1). */
 function glottalFlow(phase: number, openQuotient: number): number {
   const rise = openQuotient * 0.66;
@@ -125,12 +128,15 @@ function speak(
   let syllableStart = from;
   let syllableEnd = from;
   let accentSt = 0;
+  let fromSt = 0; // the pitch the syllable glides from: the previous syllable's accent
+  let cycleJitter = 0.5; // this glottal cycle's period perturbation draw (0.5: none)
   let amplitude = 1;
   for (let i = from; i < to; i += 1) {
     if (i >= syllableEnd) {
       // A new syllable: vowel formants, a pitch accent, a duration with some spread.
       syllableStart = i;
       syllableEnd = i + Math.round(syllableLen * (0.75 + 0.5 * random()));
+      fromSt = accentSt;
       accentSt = (random() - 0.5) * p.rangeSt;
       const vowel = VOWELS[Math.floor(random() * VOWELS.length)];
       for (let k = 0; k < 3; k += 1) {
@@ -147,10 +153,20 @@ function speak(
     // Raised-cosine syllable envelope with a short closure at the end (consonant gap).
     const envelope = inSyllable < 0.85 ? Math.sin((Math.PI * inSyllable) / 0.85) : 0;
     const declination = -2 * ((i - from) / Math.max(1, to - from)); // semitones over the turn
-    const f0 = f0Base * Math.pow(2, (accentSt + declination) / 12) * (1 + p.jitter * (random() - 0.5));
+    // A voice glides: each syllable moves from the last accent to its own through a rise-fall of
+    // half the range, at least GLIDE_MIN_ST (a level pitch per syllable, held like a sung note,
+    // made the music gate, pipelines/dsp/music-gate.ts, take this voice for music, where no corpus
+    // voice came close).
+    const riseSt = Math.max(GLIDE_MIN_ST, 0.5 * p.rangeSt);
+    const glideSt = fromSt + (accentSt - fromSt) * inSyllable + riseSt * Math.sin(Math.PI * inSyllable);
+    // Jitter perturbs each glottal period (drawn every sample, used at each cycle's start, so the
+    // random sequence, and every other draw of the call, is what it was).
+    const draw = random();
+    const f0 = f0Base * Math.pow(2, (glideSt + declination) / 12) * (1 + 2 * p.jitter * (cycleJitter - 0.5));
     phase += f0 / sampleRateHz;
     if (phase >= 1) {
       phase -= 1;
+      cycleJitter = draw;
       amplitude = 1 + p.shimmer * (random() - 0.5) * 2;
     }
     const flow = glottalFlow(phase, p.openQuotient);

@@ -18,6 +18,7 @@ import {
 import { shared } from './scratch.ts';
 import { createSpectralExtractor, createSpectralResult } from './spectral.ts';
 import type { ResolvedOptions } from './options.ts';
+import { createMusicGate } from './music-gate.ts';
 import { createToneGate } from './tone-gate.ts';
 import { createVad } from './vad.ts';
 
@@ -124,6 +125,7 @@ export function createFrameAnalyzer(
   const pstats: PeriodStats = { n: 0, sumT: 0, sumAbsDT: 0, pairs: 0, sumA: 0, sumAbsDA: 0, sumAbsDbA: 0 };
   const vad = createVad();
   const toneGate = createToneGate();
+  const musicGate = createMusicGate();
   const path = createPitchPath();
   const decision: PitchDecision = { f0Hz: 0, r: 0 };
 
@@ -209,10 +211,13 @@ export function createFrameAnalyzer(
     // 50-ms analysis windows of neighbouring frames overlap by 80 %, so this halves the cost only.
     d[FRAME_FIELD.hnrDb * cap + slot] =
       f0 > 0 && (i & 1) === 0 ? hnrAt(hnrTables, ring, mask, start + pitchOffset, period) : NaN;
+    // Both gates see every frame (each keeps its own history); either one makes it not a voice.
+    const tone = toneGate.steady(f0);
+    const music = musicGate.update(f0);
     d[FRAME_FIELD.speech * cap + slot] = vad.update(
       d[FRAME_FIELD.energyDb * cap + slot],
       f0 > 0,
-      toneGate.steady(f0),
+      tone || music,
     )
       ? 1
       : 0;

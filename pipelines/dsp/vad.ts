@@ -1,7 +1,8 @@
 // Energy voice-activity detector with a minimum-statistics noise floor (Martin 2001, IEEE TSAP
 // 9(5): minimum of the frame energies over ~4 s, tracked in blocks, starting from a prior), a
 // periodicity gate (speech contains voiced frames: stationary noise does not), a hangover, and
-// no speech at all during a steady telephone tone (tone-gate.ts: periodic, but not a voice).
+// no speech at all during a steady telephone tone (tone-gate.ts) or music (music-gate.ts): periodic,
+// but not a voice.
 // Pure, no I/O.
 
 const BLOCK_FRAMES = 50;
@@ -17,8 +18,11 @@ const VOICED_REACH_FRAMES = 20;
 const HANGOVER_FRAMES = 8;
 
 export interface Vad {
-  /** `tone`: the frame is part of a steady tone (tone-gate.ts), never speech, nor its hangover. */
-  update(energyDb: number, voiced: boolean, tone: boolean): boolean;
+  /**
+   * `notVoice`: the frame is part of a steady tone (tone-gate.ts) or of music (music-gate.ts),
+   * never speech, nor its hangover.
+   */
+  update(energyDb: number, voiced: boolean, notVoice: boolean): boolean;
 }
 
 export function createVad(): Vad {
@@ -29,7 +33,7 @@ export function createVad(): Vad {
   let hang = 0;
   let sinceVoiced = 1 << 30; // frames since a loud voiced frame (an integer: no boxing)
   return {
-    update(energyDb, voiced, tone) {
+    update(energyDb, voiced, notVoice) {
       if (inBlock === 0 || energyDb < st[0]) st[0] = energyDb;
       let floor = st[0];
       for (let b = 0; b < BLOCKS; b++) if (mins[b] < floor) floor = mins[b];
@@ -38,7 +42,7 @@ export function createVad(): Vad {
         block = (block + 1) % BLOCKS;
         inBlock = 0;
       }
-      if (tone) {
+      if (notVoice) {
         // Its loud frames are not "unvoiced speech near a voiced frame" either.
         sinceVoiced = 1 << 30;
         hang = 0;

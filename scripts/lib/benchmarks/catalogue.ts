@@ -48,6 +48,13 @@ export const BENCHMARKS = {
       'us_per_window',
     ],
   },
+  'eval-music': {
+    title: 'Hold music is not speech',
+    command: 'npm run eval:music -- --music DIR',
+    measures:
+      "how much of a folder of music tracks still reads as speech, what the tracker shows on it, how soon a voice is heard after it, corpus speech gated (none)",
+    headline: ['music_speech_window_share', 'voice_after_music_delay_ms', 'corpora_frames_gated'],
+  },
   pipeline: {
     title: 'Whole pipeline under load',
     command: 'npm run bench:pipeline',

@@ -2,6 +2,8 @@
 // style is louder and higher than neutral (the cues the DSP measures).
 import { describe, expect, it } from 'vitest';
 import { synthesizeCall } from '../../../../devkit/audio/synthetic-voices.ts';
+import { frameTrack } from '../../../../pipelines/dsp/frame-track.ts';
+import { createMusicGate } from '../../../../pipelines/dsp/music-gate.ts';
 
 function rmsDb(samples: Float32Array, fromMs: number, toMs: number, rate: number): number {
   let sum = 0;
@@ -43,5 +45,17 @@ describe('synthetic call audio', () => {
     expect(rmsDb(call.customer, angry.startMs, angry.endMs, 8000)).toBeGreaterThan(neutralDb + 6);
     expect(rmsDb(call.agent, neutral.startMs, neutral.endMs, 8000)).toBeLessThan(-55);
     expect(call.customer.every((x) => Math.abs(x) <= 1)).toBe(true);
+  });
+
+  it('glides like a voice: the music gate never takes its turns for music (load tests measure speech)', () => {
+    const long = synthesizeCall({ seconds: 120, seed: 2, sampleRateHz: 8000 });
+    for (const channel of [long.agent, long.customer]) {
+      const track = frameTrack(new Uint8Array(channel.buffer, channel.byteOffset, channel.byteLength), {
+        format: { codec: 'float32', sampleRateHz: 8000 },
+      });
+      const gate = createMusicGate();
+      expect(track.f0Hz.filter((f0) => gate.update(f0)).length).toBe(0);
+      expect(track.speech.reduce((a, b) => a + b, 0)).toBeGreaterThan(4000); // 40 s of speech frames
+    }
   });
 });

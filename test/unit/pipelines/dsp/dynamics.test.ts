@@ -6,9 +6,16 @@ import { synthVoiced } from '../../../../devkit/audio/test-signals.ts';
 function talk(turns: [number, number][], seconds: number, f0: number, seed: number): Uint8Array {
   const on = (t: number): boolean => turns.some(([a, b]) => t >= a && t < b);
   return encodeMuLaw(
-    // A voice's own jitter, 0.5 % (a zero-jitter monotone is a steady tone, not speech: tone-gate.ts).
-    synthVoiced({ sampleRateHz: 8000, durationS: seconds, f0: () => f0, voiced: on, jitter: 0.005, seed })
-      .samples,
+    // A voice's own jitter, 0.5 % (a zero-jitter monotone is a steady tone, not speech: tone-gate.ts),
+    // and its pitch moving (a pitch held for 5 s is music: music-gate.ts).
+    synthVoiced({
+      sampleRateHz: 8000,
+      durationS: seconds,
+      f0: (t) => f0 * Math.pow(2, (2 * Math.sin(2 * Math.PI * 1.3 * t)) / 12),
+      voiced: on,
+      jitter: 0.005,
+      seed,
+    }).samples,
   );
 }
 

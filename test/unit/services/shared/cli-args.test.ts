@@ -3,6 +3,9 @@
 // refuses one instead of ignoring it and running for minutes; the simulator names a missing or
 // foreign audio file in one line.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const run = (...args: string[]) => spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
@@ -12,6 +15,7 @@ describe('script command lines', () => {
     ['scripts/report-sizes.ts', 'report:sizes'],
     ['scripts/bench-dsp.ts', 'bench:dsp'],
     ['services/simulator/main.ts', 'simulate'],
+    ['scripts/eval-music.ts', 'eval:music'],
   ])('%s: --help, and an unknown flag refused in one line', (script, name) => {
     const help = run(script, '--help');
     expect([help.status, help.stdout.startsWith('usage:')]).toEqual([0, true]);
@@ -19,6 +23,31 @@ describe('script command lines', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.split('\n')[0]).toBe(`${name}: USAGE: Unknown option '--bogus'`);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('eval:music: no folder, a folder without tracks, a track that is not audio: one line, exit 2', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'va-music-'));
+    const notAudio = mkdtempSync(join(tmpdir(), 'va-music-'));
+    writeFileSync(join(notAudio, 'track.wav'), 'not a wav');
+    try {
+      for (const [args, line] of [
+        [[], 'eval:music: USAGE: --music DIR is required'],
+        [['--music', empty], `eval:music: USAGE: ${empty} holds no .wav file`],
+        [
+          ['--music', join(empty, 'nope')],
+          `eval:music: DATA_MISSING: ${join(empty, 'nope')} is not a readable folder`,
+        ],
+        [['--music', notAudio], `eval:music: DATA_AUDIO: ${join(notAudio, 'track.wav')}: `],
+      ] as const) {
+        const r = run('scripts/eval-music.ts', ...args);
+        expect(r.status, line).toBe(2);
+        expect(r.stderr.split('\n')[0].startsWith(line), r.stderr).toBe(true);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      rmSync(empty, { recursive: true });
+      rmSync(notAudio, { recursive: true });
+    }
   });
 
   it('simulate: a missing or non-WAV audio file is one line with its code, exit 2', () => {
