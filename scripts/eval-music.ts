@@ -1,8 +1,9 @@
 // eval:music — hold music against the music gate (pipelines/dsp/music-gate.ts): how much of a
 // folder of music tracks still reads as speech, what the live tracker shows on it, how soon a real
-// voice is heard after it (the shipped demo calls' agents picking up), how much of a voice with
-// music under it is gated, and that no frame of the corpora's speech is. Reads the music folder,
-// the corpora and assets/nemo-calls (file I/O); prints ONE JSON object.
+// voice is heard after music the gate held (the demo calls' agents picking up), how much of a
+// voice with music under it is gated, and that no frame of the corpora's speech is (with their
+// highest held share). Reads the music folder, the corpora and assets/nemo-calls (file I/O);
+// prints ONE JSON object.
 //
 // The tracks are not in the repository (licences): any folder of one-channel WAVs, e.g. Debian's
 // wesnoth-1.16-music and planetblupi-music-ogg converted as a telephone line carries them:
@@ -33,8 +34,6 @@ const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 const round = (v: number, d = 4): number => Math.round(v * 10 ** d) / 10 ** d;
 const float8k = { format: { codec: 'float32' as const, sampleRateHz: RATE } };
 const bytesOf = (x: Float32Array): Uint8Array => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-/** Below this speech share a window is `no-speech` to the tracker (pipelines/emotion). */
-const SPEECH_WINDOW = 0.25;
 
 /** A track or corpus file that is not usable audio, a missing folder: one line, exit 2. */
 function guarded<T>(read: () => T): T {
@@ -60,6 +59,8 @@ const tracks = guarded(() => {
 });
 if (tracks.length === 0) usageExit('eval:music', USAGE, `${musicDir} holds no .wav file`);
 const model = parseEmotionModel(JSON.parse(readFileSync(join(ROOT, 'models/emotion-v2.json'), 'utf8')));
+/** Below this speech share a window is `no-speech` to the tracker. */
+const SPEECH_WINDOW = model.thresholds.minSpeechFraction;
 
 // 1. Every track alone through the channel analyzer and the tracker, as an agent channel.
 const shown = new Map<string, number>();
@@ -81,36 +82,57 @@ audio.forEach((x, k) => {
 });
 log(`music: ${tracks.length} tracks, ${windows} windows`);
 
-// 2. A real voice after 20 s of each track: the four demo calls' agent channels (nEMO speakers).
+// 2. A real voice after 20 s of each track (tracks shorter than 25 s left out): the four demo
+// calls' agent channels (nEMO speakers). The delay counts only where the gate held the music's end
+// (elsewhere there was nothing to let go of).
 const DEMO = ['call-1-calm', 'call-2-angry-recovers', 'call-3-sad', 'call-4-anxious-calms'];
+const LEAD_S = 20;
 const agents = DEMO.map((id) => {
   const wav = parseWav(readFileSync(join(ROOT, 'assets/nemo-calls', `${id}.wav`)));
-  return wav.channels[0].subarray(0, 30 * RATE);
+  const voice = wav.channels[0].subarray(0, 30 * RATE);
+  const alone = new Float32Array(LEAD_S * RATE + voice.length);
+  alone.set(voice, LEAD_S * RATE);
+  return { voice, start: frameTrack(bytesOf(alone), float8k).speech.indexOf(1) };
 });
 const delaysMs: number[] = [];
-for (const x of audio) {
-  const lead = x.subarray(0, 20 * RATE);
-  for (const voice of agents) {
+let leadsHeldAtEnd = 0;
+let neverHeard = 0;
+const longTracks = audio.filter((x) => x.length >= 25 * RATE);
+for (const x of longTracks) {
+  const lead = x.subarray(0, LEAD_S * RATE);
+  const gate = createMusicGate();
+  let held = false;
+  for (const f0 of frameTrack(bytesOf(lead), float8k).f0Hz) held = gate.update(f0);
+  if (!held) continue;
+  leadsHeldAtEnd++;
+  for (const { voice, start } of agents) {
     const joined = new Float32Array(lead.length + voice.length);
     joined.set(lead);
     joined.set(voice, lead.length);
-    const alone = new Float32Array(joined.length);
-    alone.set(voice, lead.length);
-    const reference = frameTrack(bytesOf(alone), float8k).speech;
-    const heard = frameTrack(bytesOf(joined), float8k).speech;
-    const start = reference.indexOf(1);
-    const first = heard.indexOf(1, start);
-    delaysMs.push(first < 0 ? Infinity : (first - start) * 10);
+    const first = frameTrack(bytesOf(joined), float8k).speech.indexOf(1, start);
+    if (first < 0) neverHeard++;
+    else delaysMs.push((first - start) * 10);
   }
 }
 delaysMs.sort((a, b) => a - b);
-const pct = (q: number): number => delaysMs[Math.min(delaysMs.length - 1, Math.floor(q * delaysMs.length))];
+const pct = (q: number): number | null =>
+  delaysMs.length === 0 ? null : delaysMs[Math.min(delaysMs.length - 1, Math.floor(q * delaysMs.length))];
 log(`voice after music: ${delaysMs.length} pairs`);
 
 // 3. Music under a voice (a radio behind the caller): the share of the demo customers' speech
 // frames (their channel alone) that the gate takes for music in the mix, the track 20 / 10 dB
-// below the voice (RMS over the channel).
-const rms = (x: Float32Array): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
+// below the voice (RMS over its speech frames).
+/** RMS of the samples of the frames flagged 1 (10 ms hop: 80 samples), or of all without flags. */
+function rmsOver(x: Float32Array, frames?: Uint8Array): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (frames && frames[Math.floor(i / 80)] !== 1) continue;
+    sum += x[i] * x[i];
+    n++;
+  }
+  return Math.sqrt(sum / Math.max(1, n));
+}
 const customers = DEMO.map(
   (id) => parseWav(readFileSync(join(ROOT, 'assets/nemo-calls', `${id}.wav`))).channels[1],
 );
@@ -120,8 +142,9 @@ for (const belowDb of [20, 10]) {
   let gated = 0;
   for (const voice of customers) {
     const speech = frameTrack(bytesOf(voice), float8k).speech;
+    const voiceLevel = rmsOver(voice, speech); // of the speech, not of the channel's silences
     for (const x of audio) {
-      const gain = (rms(voice) * Math.pow(10, -belowDb / 20)) / (rms(x) || 1);
+      const gain = (voiceLevel * Math.pow(10, -belowDb / 20)) / (rmsOver(x) || 1);
       const mix = new Float32Array(voice.length);
       for (let i = 0; i < mix.length; i++) mix[i] = voice[i] + gain * x[i % x.length];
       const gate = createMusicGate();
@@ -142,6 +165,7 @@ log('music under a voice: done');
 // 4. The corpora: every speaker's clips back to back (no pause between clips: harder than a call).
 let corpusFrames = 0;
 let corpusGated = 0;
+let corpusMaxShare = 0;
 let speakers = 0;
 for (const [name, clips] of guarded(() => loadCorpora(corpusLoaders()))) {
   const bySpeaker = new Map<string, string[]>();
@@ -156,7 +180,11 @@ for (const [name, clips] of guarded(() => loadCorpora(corpusLoaders()))) {
     }
     const { store, frames } = frameStoreOf(bytesOf(joined), float8k);
     const gate = createMusicGate();
-    for (let i = 0; i < frames; i++) if (gate.update(store.data[store.at(i, FRAME_FIELD.f0)])) corpusGated++;
+    for (let i = 0; i < frames; i++) {
+      if (gate.update(store.data[store.at(i, FRAME_FIELD.f0)])) corpusGated++;
+      const share = gate.heldShare();
+      if (share > corpusMaxShare) corpusMaxShare = share;
+    }
     corpusFrames += frames;
     speakers++;
   }
@@ -169,11 +197,15 @@ emitBenchmark('eval-music', {
   music_windows: windows,
   music_speech_window_share: round(speechWindows / windows),
   music_windows_shown: Object.fromEntries([...shown].sort().map(([k, v]) => [k, round(v / windows)])),
-  voice_after_music_pairs: delaysMs.length,
-  voice_after_music_delay_ms: { median: pct(0.5), p90: pct(0.9), max: delaysMs[delaysMs.length - 1] },
+  tracks_of_25_s: longTracks.length,
+  tracks_held_at_20_s: leadsHeldAtEnd,
+  voice_after_music_pairs: delaysMs.length + neverHeard,
+  voice_after_music_never_heard: neverHeard,
+  voice_after_music_delay_ms: { median: pct(0.5), p90: pct(0.9), max: pct(1) },
   voice_frames_gated_with_music_under: underVoice,
   corpora_speakers: speakers,
   corpora_frames: corpusFrames,
   corpora_frames_gated: corpusGated,
+  corpora_max_held_share: round(corpusMaxShare),
   seconds: Math.round((Date.now() - started) / 1000),
 });

@@ -125,7 +125,7 @@ export function createFrameAnalyzer(
   const pstats: PeriodStats = { n: 0, sumT: 0, sumAbsDT: 0, pairs: 0, sumA: 0, sumAbsDA: 0, sumAbsDbA: 0 };
   const vad = createVad();
   const toneGate = createToneGate();
-  const musicGate = createMusicGate();
+  const musicGate = createMusicGate(cfg.hopMs);
   const path = createPitchPath();
   const decision: PitchDecision = { f0Hz: 0, r: 0 };
 
@@ -211,9 +211,11 @@ export function createFrameAnalyzer(
     // 50-ms analysis windows of neighbouring frames overlap by 80 %, so this halves the cost only.
     d[FRAME_FIELD.hnrDb * cap + slot] =
       f0 > 0 && (i & 1) === 0 ? hnrAt(hnrTables, ring, mask, start + pitchOffset, period) : NaN;
-    // Both gates see every frame (each keeps its own history); either one makes it not a voice.
+    // Both gates see every frame (each keeps its own history); either one makes it not a voice. A
+    // tone's frames are unvoiced to the music gate: a dial tone of 5 s or more locked it, and the
+    // voice after the tone waited for its release (review: 350-420 ms of "Hello?").
     const tone = toneGate.steady(f0);
-    const music = musicGate.update(f0);
+    const music = musicGate.update(tone ? 0 : f0);
     d[FRAME_FIELD.speech * cap + slot] = vad.update(
       d[FRAME_FIELD.energyDb * cap + slot],
       f0 > 0,

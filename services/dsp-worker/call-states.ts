@@ -29,8 +29,11 @@ export class CallStateError extends CodedError<
  * Audio the analyzer's state reaches back over, near enough: the voice-activity detector's noise
  * floor is the minimum over the last 4 s of frames (pipelines/dsp/vad.ts, Martin 2001), and the
  * voicing decision's reference peak halves every 4 s (pipelines/dsp/frame-analyzer.ts), so after
- * 20 s a peak weighs 3 % of what it did. Started cold after a restart, a steady sound read as
- * speech for several windows (a probe: 10 windows of a tone, and the emotion events with them).
+ * 20 s a peak weighs 3 % of what it did; the music gate (pipelines/dsp/music-gate.ts) looks back
+ * 5 s, though its hysteresis can keep a replayed gate's decision from matching the uninterrupted
+ * one (0.35 % of music frames in a review's probe). Started cold after a restart, a steady sound
+ * read as speech for several windows (a probe: 10 windows of a tone, and the emotion events with
+ * them).
  */
 const ANALYZER_HISTORY_MS = 20_000;
 
