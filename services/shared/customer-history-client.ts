@@ -61,6 +61,7 @@ export interface HistoryClient {
 }
 
 const TOKEN_TTL_S = 300;
+const MAX_TENANT_TOKENS = 1000;
 
 export function createHistoryClient(options: HistoryClientOptions): HistoryClient {
   const doFetch = options.fetch ?? fetch;
@@ -69,14 +70,18 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
   const maxInFlight = options.maxInFlight ?? 64;
   let inFlight = 0;
   const cache = new Map<string, { summary: CustomerHistorySummary | null; untilMs: number }>();
-  let token: { value: string; renewAtMs: number } | null = null;
+  // One token per tenant (a token reads one tenant's history: service-token.ts), renewed halfway
+  // through its life; at most MAX_TENANT_TOKENS kept (the oldest dropped first).
+  const tokens = new Map<string, { value: string; renewAtMs: number }>();
 
-  async function serviceToken(): Promise<string> {
-    if (!token || now() >= token.renewAtMs) {
-      const value = await issueServiceToken(options.tokens, options.service, TOKEN_TTL_S);
-      token = { value, renewAtMs: now() + (TOKEN_TTL_S / 2) * 1000 };
-    }
-    return token.value;
+  async function serviceToken(tenant: string): Promise<string> {
+    const held = tokens.get(tenant);
+    if (held && now() < held.renewAtMs) return held.value;
+    const value = await issueServiceToken(options.tokens, options.service, tenant, TOKEN_TTL_S);
+    tokens.delete(tenant);
+    if (tokens.size >= MAX_TENANT_TOKENS) tokens.delete(tokens.keys().next().value!);
+    tokens.set(tenant, { value, renewAtMs: now() + (TOKEN_TTL_S / 2) * 1000 });
+    return value;
   }
 
   const keyOf = (tenant: string, ref: string) => `${tenant}\0${ref}`;
@@ -97,7 +102,7 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
       }).toString();
       try {
         const response = await doFetch(url, {
-          headers: { authorization: `Bearer ${await serviceToken()}` },
+          headers: { authorization: `Bearer ${await serviceToken(tenant)}` },
           signal: signal
             ? AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)])
             : AbortSignal.timeout(options.timeoutMs),

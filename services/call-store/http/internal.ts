@@ -1,4 +1,5 @@
-// The call-store's internal routes, for other services only (service token, shared/auth/service-token.ts):
+// The call-store's internal routes, for other services only (service token of the tenant asked
+// about, shared/auth/service-token.ts):
 // GET /internal/customers/:ref/history?tenant=&excludeCallId= → the live history summary and line
 // the alert-service shows when a call starts. Not in the QA API's OpenAPI surface for pages; the
 // pseudonym in the path is never logged nor used as a metric label. Pure routing; I/O via the store.
@@ -26,9 +27,11 @@ export async function handleInternal(
   if (!match) throw new StoreError('NOT_FOUND', 'no such internal route');
   if (method !== 'GET')
     throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed`, [], { allow: ['GET'] });
-  if ((await verifyServiceToken(authorization, tokens)) === null)
-    throw new StoreError('UNAUTHENTICATED', 'service token required');
+  const caller = await verifyServiceToken(authorization, tokens);
+  if (caller === null) throw new StoreError('UNAUTHENTICATED', 'service token required');
   const q = parseHistorySummaryQuery(query);
+  // The token names the tenant it was issued for; another tenant's history is not its to read.
+  if (q.tenant !== caller.tenant) throw new StoreError('FORBIDDEN', "the service token is not this tenant's");
   const summary = await store.historySummary(q.tenant, match[1], {
     excludeCallId: q.excludeCallId,
     windowDays: q.windowDays,

@@ -9,7 +9,8 @@ import { startQaServer, type QaServer } from '../../../services/call-store/http/
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
-import { issueServiceToken } from '../../../services/shared/auth/service-token.ts';
+import { SignJWT } from 'jose';
+import { issueServiceToken, SERVICE_AUDIENCE } from '../../../services/shared/auth/service-token.ts';
 import { expectDocumented } from './openapi.ts';
 
 const tokens = {
@@ -122,6 +123,7 @@ describe('internal history route', () => {
     const service = await issueServiceToken(
       { secret: tokens.secret, issuer: tokens.issuer },
       'alert-service',
+      'acme',
     );
     const path = `/internal/customers/${other}/history?tenant=acme&excludeCallId=h-1`;
     const answer = await call(service, path);
@@ -141,9 +143,31 @@ describe('internal history route', () => {
     const service = await issueServiceToken(
       { secret: tokens.secret, issuer: tokens.issuer },
       'alert-service',
+      'acme',
     );
     expect((await call(service, `/customers/${other}/calls`)).status).toBe(401);
     expect((await call(service, `/internal/customers/raw-ref/history?tenant=acme`)).status).toBe(400);
+  });
+
+  it("refuses a service token of another tenant (403) or of none (401): a leaked token reads one tenant's history", async () => {
+    const forGlobex = await issueServiceToken(
+      { secret: tokens.secret, issuer: tokens.issuer },
+      'alert-service',
+      'globex',
+    );
+    const refused = await call(forGlobex, `/internal/customers/${other}/history?tenant=acme`);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect((await call(forGlobex, `/internal/customers/${other}/history?tenant=globex`)).status).toBe(200);
+    // Signed with the right key, audience and role, but bound to no tenant (as issued before).
+    const unbound = await new SignJWT({ role: 'service' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('alert-service')
+      .setIssuer(tokens.issuer)
+      .setAudience(SERVICE_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('300s')
+      .sign(tokens.secret);
+    expect((await call(unbound, `/internal/customers/${other}/history?tenant=acme`)).status).toBe(401);
   });
 
   it('takes only SERVICE_TOKEN_SECRET service tokens once the store has that key', async () => {
@@ -157,8 +181,13 @@ describe('internal history route', () => {
       const signedWithPageKey = await issueServiceToken(
         { secret: tokens.secret, issuer: tokens.issuer },
         'x',
+        'acme',
       );
-      const signedWithOwnKey = await issueServiceToken({ secret: serviceKey, issuer: tokens.issuer }, 'x');
+      const signedWithOwnKey = await issueServiceToken(
+        { secret: serviceKey, issuer: tokens.issuer },
+        'x',
+        'acme',
+      );
       expect((await at(signedWithPageKey)).status).toBe(401);
       expect((await at(signedWithOwnKey)).status).toBe(200);
     } finally {

@@ -1,5 +1,6 @@
 // The shared client of the call-store's history route (alert-service line, routing-service summary), against a real local HTTP server:
-// a service token (never a page token) in the header, the timeout, the cache and its invalidation.
+// a service token of the tenant asked about (never a page token) in the header, the timeout, the cache
+// and its invalidation.
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHistoryClient, historyAllowed } from '../../../../services/shared/customer-history-client.ts';
@@ -79,7 +80,7 @@ describe('history client', () => {
     const seen = await serve(async (_url, auth) => {
       n += 1;
       const caller = await verifyServiceToken(auth, tokens);
-      return caller === 'alert-service'
+      return caller?.service === 'alert-service' && caller.tenant === 'acme'
         ? { status: 200, body: { ...SUMMARY, line: `answer ${n}` } }
         : { status: 401, body: {} };
     });
@@ -101,6 +102,28 @@ describe('history client', () => {
       line: 'answer 2',
       outcome: 'line',
     });
+  });
+
+  it("asks about each tenant with that tenant's own token, reused while it is fresh", async () => {
+    const asked: string[] = [];
+    await serve(async (url, auth) => {
+      const caller = await verifyServiceToken(auth, tokens);
+      asked.push(`${url.searchParams.get('tenant')}:${caller?.tenant}:${auth}`);
+      return { status: 200, body: { ...SUMMARY, line: null } };
+    });
+    const history = createHistoryClient({
+      service: 'alert-service',
+      baseUrl: `http://127.0.0.1:${server!.port}`,
+      tokens,
+      timeoutMs: 500,
+      cacheMs: 0,
+      windowDays: 7,
+    });
+    for (const tenant of ['acme', 'globex', 'acme']) await history.lookup(tenant, REF, 'c1');
+    const [acme1, globex, acme2] = asked.map((a) => a.split(':'));
+    expect([acme1[0], acme1[1], globex[0], globex[1]]).toEqual(['acme', 'acme', 'globex', 'globex']);
+    expect(acme2[2]).toBe(acme1[2]); // the same token
+    expect(globex[2]).not.toBe(acme1[2]);
   });
 
   it('gives up after the timeout and on errors, without throwing', async () => {

@@ -48,12 +48,19 @@ describe('key rotation', () => {
 
   it('service tokens: the previous key still verifies at the store, a third key never', async () => {
     const rotated = { secret: bytes(NEW), previousSecret: bytes(OLD), issuer: 'va-alert-service' };
-    const before = await issueServiceToken({ secret: bytes(OLD), issuer: rotated.issuer }, 'alert-service');
-    expect(await verifyServiceToken(`Bearer ${before}`, rotated)).toBe('alert-service');
+    const before = await issueServiceToken(
+      { secret: bytes(OLD), issuer: rotated.issuer },
+      'alert-service',
+      'acme',
+    );
+    expect(await verifyServiceToken(`Bearer ${before}`, rotated)).toEqual({
+      service: 'alert-service',
+      tenant: 'acme',
+    });
     expect(
       await verifyServiceToken(`Bearer ${before}`, { ...rotated, previousSecret: undefined }),
     ).toBeNull();
-    const forged = await issueServiceToken({ secret: bytes(OTHER), issuer: rotated.issuer }, 'x');
+    const forged = await issueServiceToken({ secret: bytes(OTHER), issuer: rotated.issuer }, 'x', 'acme');
     expect(await verifyServiceToken(`Bearer ${forged}`, rotated)).toBeNull();
   });
 
