@@ -53,7 +53,11 @@ const database = startPeriodicProbe(() => store.backend.query('SELECT 1'), { ini
 base.ops.addReadiness('database', () => database.ready());
 
 const metric = metricBuilders(metrics.registry);
-const rows = metric.counter('va_store_rows_total', 'Rows written / duplicates dropped', ['result']);
+const rows = metric.counter(
+  'va_store_rows_total',
+  'Rows written / duplicates dropped / rows of erased calls dropped',
+  ['result'],
+);
 const batchSeconds = metric.histogram(
   'va_store_batch_seconds',
   'One ingest batch: decode, validate, write, commit',
@@ -75,6 +79,7 @@ const ingest = createStoreIngest({
   onBatch: (stats, seconds) => {
     rows.inc({ result: 'inserted' }, stats.inserted);
     rows.inc({ result: 'duplicate' }, stats.duplicates);
+    rows.inc({ result: 'erased' }, stats.erased);
     metrics.recordsIn.inc({ topic: 'all' }, stats.records);
     batchSeconds.observe(seconds);
   },

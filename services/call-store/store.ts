@@ -80,7 +80,7 @@ export function createCallStore(backend: SqlBackend): CallStore {
           rejected.push({ index, error: error as StoreError });
         }
       });
-      const result = valid.length > 0 ? await writeValid(valid) : { inserted: 0, duplicates: 0 };
+      const result = valid.length > 0 ? await writeValid(valid) : { inserted: 0, duplicates: 0, erased: 0 };
       return { ...result, rejected };
     },
     writeValid,

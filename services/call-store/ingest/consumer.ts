@@ -36,6 +36,8 @@ export interface IngestStats {
   records: number;
   inserted: number;
   duplicates: number;
+  /** Records of calls a customer erasure deleted, dropped. */
+  erased: number;
   deadLettered: number;
   ignored: number;
 }
@@ -70,12 +72,19 @@ export interface StoreIngest {
 
 /** A store event, or null for a record the store does not keep. */
 type StoreInput = StoreEvent | null;
-type Written = Pick<IngestStats, 'inserted' | 'duplicates' | 'ignored'>;
+type Written = Pick<IngestStats, 'inserted' | 'duplicates' | 'erased' | 'ignored'>;
 
 export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
   const topics = options.topics ?? STORE_TOPICS;
   const familyOf = new Map(Object.entries(topics).map(([family, name]) => [name, family as StoreTopic]));
-  const totals: IngestStats = { records: 0, inserted: 0, duplicates: 0, deadLettered: 0, ignored: 0 };
+  const totals: IngestStats = {
+    records: 0,
+    inserted: 0,
+    duplicates: 0,
+    erased: 0,
+    deadLettered: 0,
+    ignored: 0,
+  };
   /** What the chunk in flight of each partition wrote (a partition's chunks run one at a time). */
   const writtenBy = new Map<string, Written>();
 
@@ -95,6 +104,7 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
     writtenBy.set(`${topic}/${partition}`, {
       inserted: written.inserted,
       duplicates: written.duplicates,
+      erased: written.erased,
       ignored: records.length - events.length,
     });
     return {
@@ -138,7 +148,12 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
     },
     handleBatch: writeChunk,
     onFlushed: ({ topic, partition, inputs, poison, seconds }) => {
-      const written = writtenBy.get(`${topic}/${partition}`) ?? { inserted: 0, duplicates: 0, ignored: 0 };
+      const written = writtenBy.get(`${topic}/${partition}`) ?? {
+        inserted: 0,
+        duplicates: 0,
+        erased: 0,
+        ignored: 0,
+      };
       writtenBy.delete(`${topic}/${partition}`);
       const stats: IngestStats = { records: inputs, deadLettered: poison, ...written };
       for (const key of Object.keys(totals) as (keyof IngestStats)[]) totals[key] += stats[key];

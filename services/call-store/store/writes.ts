@@ -11,8 +11,13 @@ import { jsonParam } from './rows.ts';
 export interface WriteResult {
   /** Rows that were new. */
   inserted: number;
-  /** Events already stored (replays), of calls already ended, or of calls a customer erasure deleted. */
+  /** Events already stored (replays) or of calls already ended. */
   duplicates: number;
+  /**
+   * Events of calls a customer erasure deleted, dropped (a live call's or a replay's records): not
+   * duplicates (they read as a replay storm after every erasure).
+   */
+  erased: number;
 }
 
 type Of<K extends StoreEvent['kind']> = Extract<StoreEvent, { kind: K }>;
@@ -206,5 +211,5 @@ export async function writeEvents(tx: SqlExecutor, batch: readonly StoreEvent[])
       [pairs],
     );
   }
-  return { inserted, duplicates: batch.length - inserted };
+  return { inserted, duplicates: events.length - inserted, erased: batch.length - events.length };
 }

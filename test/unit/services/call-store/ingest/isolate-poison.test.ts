@@ -19,7 +19,7 @@ function fakeStore(bad: Set<string>, failure: () => Error) {
     async writeValid(events: readonly StoreEvent[]) {
       transactions.push(events.map((e) => e.callId));
       if (events.some((e) => bad.has(e.callId))) throw failure();
-      return { inserted: events.length, duplicates: 0 };
+      return { inserted: events.length, duplicates: 0, erased: 0 };
     },
   };
 }
