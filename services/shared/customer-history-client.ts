@@ -35,7 +35,7 @@ export interface HistoryClientOptions {
 
 /** What a service logs (once) when the store refuses its service token. */
 export const HISTORY_REFUSED =
-  "the call store refuses this service's token: set SERVICE_TOKEN_SECRET to the call store's value";
+  "the call store refuses this service's token: set SERVICE_TOKEN_SECRET to the call store's value (or, during an upgrade, the store is newer than this service: tokens are bound to a tenant since 2026-12-06; upgrade the alert and routing services before the store)";
 
 /** The longest history window the call store answers (its internal route refuses more). */
 export const MAX_HISTORY_WINDOW_DAYS = 365;

@@ -238,6 +238,16 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(await store.write(rest)).toMatchObject({ inserted: 0, duplicates: 0, erased: rest.length });
       const replay = syntheticEvents(live);
       expect(await store.write(replay)).toMatchObject({ inserted: 0, duplicates: 0, erased: replay.length });
+      // Mixed with a live call's records, some new, some already stored: each counted as what it is.
+      const [, other] = liveCall('carol-other', '+44 7700 900013', 20);
+      const stored = [other.start, ...other.body.slice(0, 4)];
+      await store.write(stored);
+      const fresh = other.body.slice(4, 8);
+      expect(await store.write([...stored, ...replay.slice(0, 3), ...fresh])).toMatchObject({
+        inserted: fresh.length,
+        duplicates: stored.length,
+        erased: 3,
+      });
       const after = await leftovers(store, 'acme', ['carol-live'], CAROL);
       expect(after.found).toEqual({ erased_calls: 1 });
     });

@@ -19,7 +19,9 @@ function fakeStore(bad: Set<string>, failure: () => Error) {
     async writeValid(events: readonly StoreEvent[]) {
       transactions.push(events.map((e) => e.callId));
       if (events.some((e) => bad.has(e.callId))) throw failure();
-      return { inserted: events.length, duplicates: 0, erased: 0 };
+      // A record of call "e" belongs to an erased call: dropped, counted as erased.
+      const erased = events.filter((e) => e.callId === 'e').length;
+      return { inserted: events.length - erased, duplicates: 0, erased };
     },
   };
 }
@@ -27,15 +29,15 @@ function fakeStore(bad: Set<string>, failure: () => Error) {
 describe('writeIsolatingPoison', () => {
   it('writes the good records and sets aside only the one the database refuses', async () => {
     const store = fakeStore(new Set(['b']), () => sqlError('22P05'));
-    const out = await writeIsolatingPoison(store, [event('a'), event('b'), event('c')]);
-    expect(out.inserted).toBe(2);
+    const out = await writeIsolatingPoison(store, [event('a'), event('b'), event('e'), event('c')]);
+    expect([out.inserted, out.erased]).toEqual([2, 1]);
     expect(out.refused.map((r) => [r.index, r.error.code, r.error.sqlState])).toEqual([
       [1, 'STORE_REJECTED', '22P05'],
     ]);
     // The database's message (which may quote a value) is not the dead letter's reason.
     expect(out.refused[0].error.message).not.toMatch(/secret/);
     expect(out.refused[0].error).toBeInstanceOf(RecordRefusedError);
-    expect(store.transactions).toEqual([['a', 'b', 'c'], ['a'], ['b'], ['c']]);
+    expect(store.transactions).toEqual([['a', 'b', 'e', 'c'], ['a'], ['b'], ['e'], ['c']]);
   });
 
   it('writes a clean batch in one transaction', async () => {
