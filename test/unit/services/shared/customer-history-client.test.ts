@@ -126,6 +126,33 @@ describe('history client', () => {
     expect(globex[2]).not.toBe(acme1[2]);
   });
 
+  it('keeps a tenant token for half its 5 minutes, then signs a new one', async () => {
+    const auths: string[] = [];
+    await serve(async (_url, auth) => {
+      auths.push(auth ?? '');
+      return { status: 200, body: { ...SUMMARY, line: null } };
+    });
+    let t = 1_000_000;
+    const history = createHistoryClient({
+      service: 'alert-service',
+      baseUrl: `http://127.0.0.1:${server!.port}`,
+      tokens,
+      timeoutMs: 500,
+      cacheMs: 0,
+      windowDays: 7,
+      now: () => t,
+    });
+    await history.lookup('acme', REF, 'c1');
+    // A token signed a real second later differs (its iat), so a re-signed one would show.
+    await new Promise((r) => setTimeout(r, 1100));
+    t += 149_000;
+    await history.lookup('acme', REF, 'c1');
+    t += 2_000;
+    await history.lookup('acme', REF, 'c1');
+    expect(auths[1]).toBe(auths[0]);
+    expect(auths[2]).not.toBe(auths[0]);
+  });
+
   it('gives up after the timeout and on errors, without throwing', async () => {
     await serve(async (url) =>
       url.searchParams.get('excludeCallId') === 'slow'
