@@ -79,6 +79,10 @@ describe('live pipeline over gRPC and Kafka', () => {
   let pipeline: RunningPipeline;
   let emotions: Collected<EmotionEventRecord>;
 
+  /** A refused call's reason and the gateway's last log lines (a CI run once saw UNAVAILABLE only). */
+  const refusal = (details: string): string =>
+    `${details}\n--- ingest-gateway log ---\n${pipeline.services['ingest-gateway']?.output().slice(-3000) ?? ''}`;
+
   beforeAll(async () => {
     pipeline = await startPipeline({
       brokers: inject('kafkaBrokers'),
@@ -102,7 +106,7 @@ describe('live pipeline over gRPC and Kafka', () => {
   it('turns a streamed call into one emotion event per speaker window, in order, with latency measured', async () => {
     const call = toTelephoneCall(uniqueName('call'), syntheticCall(16, 21));
     const result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
-    expect(result.code).toBe(0);
+    expect(result.code, refusal(result.details)).toBe(0);
     const { unique } = await eventsOfCall(emotions, call);
     expect(unique.every((e) => e.audioCompletedAtMs > 0 && e.producedAtMs >= e.audioCompletedAtMs)).toBe(
       true,
@@ -121,7 +125,7 @@ describe('live pipeline over gRPC and Kafka', () => {
       const stereo = emodbCall({ neutralCount: 10, angryCount: 10 });
       const call = toTelephoneCall(uniqueName('emodb-call'), stereo);
       const result = await streamTelephoneCall(pipeline.gatewayAddress, pipeline.token, call, { speed: 4 });
-      expect(result.code).toBe(0);
+      expect(result.code, refusal(result.details)).toBe(0);
       const { unique } = await eventsOfCall(emotions, call);
       const angryFrom = stereo.angryFromMs ?? 0;
       const customerAngry = unique.filter((e) => e.channel === 'customer' && e.state === 'angry');
@@ -148,7 +152,8 @@ describe('live pipeline over gRPC and Kafka', () => {
         () => emotions.records.filter((r) => r.value.callId === call.callId).length >= 10,
       );
       await pipeline.restart('emotion-classifier', 'SIGKILL');
-      expect((await streaming).code).toBe(0);
+      const streamed = await streaming;
+      expect(streamed.code, refusal(streamed.details)).toBe(0);
       await eventsOfCall(emotions, call);
 
       // What one uninterrupted tracker per speaker makes of the same windows.
