@@ -47,7 +47,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const client = (timeoutMs = 500) =>
+const client = (timeoutMs = 500, more: Partial<Parameters<typeof createHistoryClient>[0]> = {}) =>
   createHistoryClient({
     service: 'alert-service',
     baseUrl: `http://127.0.0.1:${server!.port}`,
@@ -55,6 +55,7 @@ const client = (timeoutMs = 500) =>
     timeoutMs,
     cacheMs: 60_000,
     windowDays: 7,
+    ...more,
   });
 
 describe('history client', () => {
@@ -111,14 +112,7 @@ describe('history client', () => {
       asked.push(`${url.searchParams.get('tenant')}:${caller?.tenant}:${auth}`);
       return { status: 200, body: { ...SUMMARY, line: null } };
     });
-    const history = createHistoryClient({
-      service: 'alert-service',
-      baseUrl: `http://127.0.0.1:${server!.port}`,
-      tokens,
-      timeoutMs: 500,
-      cacheMs: 0,
-      windowDays: 7,
-    });
+    const history = client(500, { cacheMs: 0 });
     for (const tenant of ['acme', 'globex', 'acme']) await history.lookup(tenant, REF, 'c1');
     const [acme1, globex, acme2] = asked.map((a) => a.split(':'));
     expect([acme1[0], acme1[1], globex[0], globex[1]]).toEqual(['acme', 'acme', 'globex', 'globex']);
@@ -133,15 +127,7 @@ describe('history client', () => {
       return { status: 200, body: { ...SUMMARY, line: null } };
     });
     let t = 1_000_000;
-    const history = createHistoryClient({
-      service: 'alert-service',
-      baseUrl: `http://127.0.0.1:${server!.port}`,
-      tokens,
-      timeoutMs: 500,
-      cacheMs: 0,
-      windowDays: 7,
-      now: () => t,
-    });
+    const history = client(500, { cacheMs: 0, now: () => t });
     await history.lookup('acme', REF, 'c1');
     // A token signed a real second later differs (its iat), so a re-signed one would show.
     await new Promise((r) => setTimeout(r, 1100));
