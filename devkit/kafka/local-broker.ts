@@ -76,7 +76,24 @@ export function ensureKafkaLibs(): void {
   writeFileSync(stampFile, pomHash);
 }
 
+/** Ports this process handed out already: the kernel may give one again once it is closed. */
+const handedOut = new Set<number>();
+
+/**
+ * A port free now and not handed out before by this process. Callers bind it later, so two
+ * callers given the same port (a pipeline's gateway and one of its workers) would collide, and the
+ * loser's readiness probe would be answered by the winner.
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -30,10 +30,6 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts services/<name>/main.ts on this Node (process.execPath) with the given environment. With
- * HTTP_PORT=0 the port is read from the service's "service started" log line (LOG_LEVEL info).
- */
-/**
  * Waits until a service process's /readyz answers 200: "not ready: starting" and a refused or
  * reset connection meanwhile are retries (a start under load), an exit is the failure, with what
  * the service said.
@@ -52,6 +48,10 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000
   return port;
 }
 
+/**
+ * Starts services/<name>/main.ts on this Node (process.execPath) with the given environment. With
+ * HTTP_PORT=0 the port is read from the service's "service started" log line (LOG_LEVEL info).
+ */
 export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
   // VA_CPU_PROFILE_DIR=dir: each service writes a V8 CPU profile there when it exits (where the
   // time goes under load; NODE_OPTIONS may not carry --cpu-prof).

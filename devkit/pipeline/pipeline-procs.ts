@@ -153,6 +153,8 @@ async function untilReady(
         }
         throw new Error(`${name} exited:\n${service.output().slice(-3000)}`);
       }
+      // Lost its port to another process: that one may answer /readyz; wait for the exit above.
+      if (service.output().includes('EADDRINUSE')) return false;
       return (await fetch(`http://127.0.0.1:${ports[name]}/readyz`).catch(() => null))?.ok;
     },
     // Start-up, not behaviour: with the suite's other pipelines on the same 2 cores, a call store
