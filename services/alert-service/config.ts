@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, listVar, loadConfig, topicVar } from '../shared/config.ts';
+import { boolVar, commonEnv, ConfigError, intVar, listVar, loadConfig, topicVar } from '../shared/config.ts';
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
@@ -13,6 +13,7 @@ import { secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../shared/customer-history-client.ts';
+import { checkHistoryUrl } from '../shared/history-url-policy.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_RULES_FILE = join(here, '../../config/alert-rules.yaml');
@@ -111,6 +112,8 @@ export const alertServiceEnv = z.object({
    * JWT_SECRET (the key the store verifies with). Unset = no history line.
    */
   ALERT_HISTORY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Production: an http:// history URL is refused unless TLS ends in front of the store (history-url-policy.ts). */
+  ALERT_HISTORY_ALLOW_PLAINTEXT: boolVar(false),
   /** The service-token key of the history route (shared/auth/service-key.ts); unset = JWT_SECRET. */
   SERVICE_TOKEN_SECRET: z.string().optional(),
   /** The line waits this long at most; later it is dropped (the call goes on without it). */
@@ -185,7 +188,14 @@ export function loadAlertServiceConfig(
   const secret = jwtSecretOf(env);
   const production = runMode === 'production';
   const key = serviceKeyOf(loaded.SERVICE_TOKEN_SECRET, secret.value, production);
+  const historyUrl = checkHistoryUrl({
+    variable: 'ALERT_HISTORY_URL',
+    url: loaded.ALERT_HISTORY_URL,
+    allowPlaintext: loaded.ALERT_HISTORY_ALLOW_PLAINTEXT,
+    production,
+  });
   const problems = [
+    ...historyUrl.problems,
     ...secret.problems,
     ...(production && loaded.ALERT_HISTORY_URL && key.variable !== 'SERVICE_TOKEN_SECRET'
       ? [SERVICE_KEY_REQUIRED]
@@ -209,7 +219,7 @@ export function loadAlertServiceConfig(
     topicReplication: topics.replication,
     jwtSecret: secret.value,
     serviceKey: key.value,
-    warnings: secret.warnings,
+    warnings: [...secret.warnings, ...historyUrl.warnings],
   };
   const jwks = [config.ALERT_JWKS_URL, config.ALERT_JWKS_ISSUER, config.ALERT_JWKS_AUDIENCE];
   if (jwks.some(Boolean) && !jwks.every(Boolean)) {

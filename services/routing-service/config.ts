@@ -4,13 +4,22 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commonEnv, ConfigError, intVar, loadConfig, readConfigFile, topicVar } from '../shared/config.ts';
+import {
+  boolVar,
+  commonEnv,
+  ConfigError,
+  intVar,
+  loadConfig,
+  readConfigFile,
+  topicVar,
+} from '../shared/config.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
 import { serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../shared/customer-history-client.ts';
+import { checkHistoryUrl } from '../shared/history-url-policy.ts';
 import {
   EVERY_TENANT,
   parseTenantWebhooks,
@@ -52,6 +61,8 @@ export const routingServiceEnv = z.object({
    * from its internal route, with a service token signed by SERVICE_TOKEN_SECRET. Unset = live hints only.
    */
   ROUTING_HISTORY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Production: an http:// history URL is refused unless TLS ends in front of the store (history-url-policy.ts). */
+  ROUTING_HISTORY_ALLOW_PLAINTEXT: boolVar(false),
   /** Calls counted in the history (the store's window). */
   // What the call store answers: a longer window was refused there on every lookup.
   ROUTING_HISTORY_WINDOW_DAYS: intVar({ min: 1, max: MAX_HISTORY_WINDOW_DAYS, def: 30 }),
@@ -89,6 +100,8 @@ export type RoutingServiceConfig = z.infer<typeof routingServiceEnv> & {
   serviceKey: string | undefined;
   /** Webhook receivers by tenant (`*`: every tenant's hints); empty: the topic only. */
   webhookTargets: WebhookTargets;
+  /** Logged at start: what production allowed by an override. */
+  warnings: string[];
 };
 
 export function loadRoutingServiceConfig(
@@ -133,6 +146,13 @@ export function loadRoutingServiceConfig(
     problems.push('JWT_SECRET: must be at least 32 characters');
   const webhooks = webhookTargetsOf(loaded, production);
   problems.push(...webhooks.problems);
+  const historyUrl = checkHistoryUrl({
+    variable: 'ROUTING_HISTORY_URL',
+    url: loaded.ROUTING_HISTORY_URL,
+    allowPlaintext: loaded.ROUTING_HISTORY_ALLOW_PLAINTEXT,
+    production,
+  });
+  problems.push(...historyUrl.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...loaded,
@@ -140,6 +160,7 @@ export function loadRoutingServiceConfig(
     topicReplication: topics.replication,
     serviceKey: loaded.ROUTING_HISTORY_URL ? key.value : undefined,
     webhookTargets: webhooks.targets,
+    warnings: historyUrl.warnings,
   };
 }
 

@@ -73,6 +73,7 @@ export async function startRoutingService(
     logger: options.logger,
   });
   const { logger, metrics, producer } = base;
+  for (const warning of config.warnings) logger.warn(warning);
   const history = options.history ?? historySourceOf(config, logger);
   const inputs = [config.CALLS_TOPIC, config.EMOTIONS_TOPIC, config.ALERTS_TOPIC];
   const replay = createRoutingReplay(inputs, config.ROUTING_COMMIT_HOLD_MAX_RECORDS);

@@ -204,6 +204,42 @@ describe('call store in production', () => {
   });
 });
 
+describe('history lookups in production (service tokens to the call store)', () => {
+  const services = [
+    {
+      variable: 'ALERT_HISTORY_URL',
+      load: (env: Record<string, string>) =>
+        loadAlertServiceConfig({ ...env, JWT_SECRET: strong(), ALERT_USERS_FILE: '/u.json' }),
+    },
+    { variable: 'ROUTING_HISTORY_URL', load: loadRoutingServiceConfig },
+  ];
+
+  it.each(services)(
+    '$variable: refuses plain http unless told that TLS ends in front of the store',
+    ({ variable, load }) => {
+      const allow = variable.replace('_URL', '_ALLOW_PLAINTEXT');
+      const env = { ...base, SERVICE_TOKEN_SECRET: strong(), [variable]: 'http://call-store:8090' };
+      expect(configError(() => load(env)).problems).toEqual([
+        `${variable}: production needs https to the call store (lookups carry service tokens and customers' history), or ${allow}=true where TLS ends in front of it or the network is private`,
+      ]);
+      expect(load({ ...env, [allow]: 'true' }).warnings).toEqual([
+        `plain-http history lookups allowed by ${allow}=true`,
+      ]);
+      for (const url of [
+        'https://call-store:8090',
+        'http://127.0.0.1:8090',
+        'http://localhost:8090',
+        'http://[::1]:8090',
+      ])
+        expect(load({ ...env, [variable]: url }).warnings, url).toEqual([]);
+      expect(load({ ...env, NODE_ENV: 'development' }).warnings).toEqual([]);
+      expect(configError(() => load({ ...env, [allow]: 'yes' })).problems[0]).toMatch(
+        new RegExp(`^${allow}: must be true or false`),
+      );
+    },
+  );
+});
+
 describe('ingest gateway in production', () => {
   it('refuses the compose default tenant token and short tokens, naming the entry only', () => {
     const error = configError(() => loadGatewayConfig({ ...base, TENANT_TOKENS: `demo=${COMPOSE_TOKEN}` }));
