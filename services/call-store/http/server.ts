@@ -24,6 +24,10 @@ import { API_HEADERS, pageHeaders } from '../../shared/http-security-headers.ts'
 import { contentTypeOf } from '../../shared/content-type.ts';
 import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
 import { nulPath } from '../nul-path.ts';
+import { nestedDeeperThan } from '../../shared/json-depth.ts';
+
+/** No body of the API nests deeper than a few levels (a survey list: 3). */
+const MAX_BODY_NESTING = 16;
 
 export interface QaServerOptions {
   store: CallStore;
@@ -103,9 +107,10 @@ function errorBody(error: StoreError) {
 }
 
 export function parseQuery(search: URLSearchParams): Record<string, string> {
-  const query: Record<string, string> = {};
+  // No prototype: "constructor" or "__proto__" is a parameter name like any other.
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of search) {
-    if (key in query)
+    if (Object.hasOwn(query, key))
       throw new StoreError('INVALID_QUERY', 'invalid query', [`${key}: given more than once`]);
     if (CONTROL_CHARACTER.test(key) || CONTROL_CHARACTER.test(value))
       throw new StoreError('INVALID_QUERY', 'invalid query', [`${key}: contains a control character`]);
@@ -138,6 +143,10 @@ async function readBody(req: IncomingMessage, maxBytes: number, acceptsCsv = fal
   } catch {
     throw new StoreError('INVALID_BODY', 'body is not valid JSON', ['(root): JSON syntax error']);
   }
+  if (nestedDeeperThan(body, MAX_BODY_NESTING))
+    throw new StoreError('INVALID_BODY', 'invalid body', [
+      `(root): nested deeper than ${MAX_BODY_NESTING} levels`,
+    ]);
   const nul = nulPath(body, '');
   if (nul !== null)
     throw new StoreError('INVALID_BODY', 'invalid body', [`${nul.slice(1) || '(root)'}: contains NUL`]);

@@ -21,9 +21,11 @@ const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** The times a query may name: 1970 to 9999 (PostgreSQL refused year 0 and +010000: a 500). */
 const LATEST_QUERY_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
 const inQueryRange = (ms: number): boolean => ms >= 0 && ms <= LATEST_QUERY_TIME_MS;
+// Passed on in UTC: ISO 8601 allows offsets to ±23:59, PostgreSQL only to ±15:59 (a 500).
 export const queryTime = z.iso
   .datetime({ offset: true })
-  .refine((v) => inQueryRange(Date.parse(v)), { error: 'must be a time from 1970 to 9999' });
+  .refine((v) => inQueryRange(Date.parse(v)), { error: 'must be a time from 1970 to 9999' })
+  .transform((v) => new Date(v).toISOString());
 
 export const searchQuerySchema = z
   .object({

@@ -77,6 +77,48 @@ describe('QA API', () => {
     expect((await api(null, '/calls')).headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('takes any ISO 8601 offset, a parameter named like an Object property, and refuses deep bodies with a 400', async () => {
+    // Offsets past ±15:59 are ISO 8601 but not PostgreSQL: they were passed on and answered 500.
+    const far = await api('qa', `/calls?from=${encodeURIComponent('2026-11-19T13:03:00-20:00')}`);
+    const farther = await api('qa', `/calls?from=${encodeURIComponent('2026-11-21T08:03:00+23:00')}`);
+    const utc = await api('qa', '/calls?from=2026-11-20T09:03:00Z');
+    expect([far.status, farther.status, utc.status]).toEqual([200, 200, 200]);
+    expect(utc.body.calls.map((c: { callId: string }) => c.callId).sort()).toEqual([
+      'call-3',
+      'call-4',
+      'call-5',
+    ]);
+    expect(farther.body.calls).toEqual(utc.body.calls);
+    expect(far.body.calls).toEqual(utc.body.calls);
+    const summary = await api(
+      'agent1',
+      `/agents/agent-1/summary?from=${encodeURIComponent('2026-01-01T00:00:00-20:00')}&to=${encodeURIComponent('2027-01-01T00:00:00+16:00')}`,
+    );
+    expect(summary.status).toBe(200);
+    // An unknown parameter named like a property of every object was "given more than once".
+    const named = await api('qa', '/calls?constructor=x');
+    expect([named.status, JSON.stringify(named.body.error.details)]).toEqual([
+      400,
+      expect.stringMatching(/constructor/),
+    ]);
+    expect(JSON.stringify(named.body.error.details)).not.toMatch(/more than once/);
+    // JSON.parse takes 30 000 nested arrays in 60 KB; walking them overflowed the stack (a 500).
+    const post = (body: string) =>
+      api('qa', '/calls/call-1/review', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    for (const body of ['['.repeat(30_000) + ']'.repeat(30_000), '{"a":'.repeat(17) + '1' + '}'.repeat(17)]) {
+      const deep = await post(body);
+      expect([deep.status, deep.body.error.code, deep.body.error.details]).toEqual([
+        400,
+        'INVALID_BODY',
+        ['(root): nested deeper than 16 levels'],
+      ]);
+    }
+  });
+
   it('searches calls with filters and pages through them with a cursor', async () => {
     const first = await api('qa', '/calls?limit=4&sort=startedAt&order=asc');
     expect(first.status).toBe(200);

@@ -160,6 +160,12 @@ describe('survey import and report over the QA API', () => {
     expect(header.status).toBe(400);
     expectDocumented('/surveys', 'POST', 400, header.body);
     expect(header.body.error.details).toContain('line 1: the call_id column is required');
+    // A header of 100 000 unknown columns: named a few at a time (one line each was 36× the body).
+    const wide = await postCsv('qa', `call_id,csat${',x'.repeat(100_000)}\nsurvey-0,5`);
+    expect(wide.status).toBe(400);
+    expect(wide.body.error.details).toHaveLength(6);
+    expect(wide.body.error.details.at(-1)).toBe('line 1: 99995 more unknown columns');
+    expect(wide.body.error.details).not.toContain('line 1: a column is named twice');
   });
 
   it('lets no agent import and no supervisor reach another team’s call; refuses other media types', async () => {
