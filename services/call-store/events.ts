@@ -17,7 +17,8 @@ const id = z.string().min(1).max(200);
 const ms = z.number().int().min(0).max(MAX_CHUNK_AUDIO_TIME_MS);
 /** NaN/Infinity cannot travel in JSON: the store keeps them as null. */
 const num = z.number().nullable();
-const isoTime = z.iso.datetime({ offset: true });
+// Kept in UTC: ISO 8601 allows offsets to ±23:59, PostgreSQL only to ±15:59 (the batch failed).
+const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
 /** A CallStart field under the limits the gateway enforces too (one shared definition). */
 const metadata = (field: CallMetadataField) =>
   z.string().superRefine((value, ctx) => {
@@ -171,19 +172,24 @@ export function finiteOrNull(value: unknown): unknown {
   return value;
 }
 
-/** The wall-clock field of each event kind that has one. */
-function wallTimeOf(event: StoreEvent): [string, string] | null {
+/** The wall-clock fields of each event kind that has them. */
+function wallTimesOf(event: StoreEvent): [string, string][] {
   switch (event.kind) {
     case 'call-start':
-      return ['startedAt', event.startedAt];
+      return event.announcedAt === undefined
+        ? [['startedAt', event.startedAt]]
+        : [
+            ['startedAt', event.startedAt],
+            ['announcedAt', event.announcedAt],
+          ];
     case 'call-end':
-      return ['endedAt', event.endedAt];
+      return [['endedAt', event.endedAt]];
     case 'alert':
-      return ['firedAt', event.firedAt];
+      return [['firedAt', event.firedAt]];
     case 'ack':
-      return ['ackedAt', event.ackedAt];
+      return [['ackedAt', event.ackedAt]];
     default:
-      return null;
+      return [];
   }
 }
 
@@ -199,10 +205,11 @@ export function parseStoreEvent(input: unknown, nowMs: number = Date.now()): Sto
   // Refused here, one record, rather than by the database, which would fail the whole batch.
   const nul = nulPath(parsed.data, 'event');
   if (nul) throw new StoreError('INVALID_RECORD', 'invalid store event', [`${nul}: contains NUL`]);
-  const time = wallTimeOf(parsed.data);
-  const problem = time && wallTimeProblem(Date.parse(time[1]), nowMs);
-  if (time && problem)
-    throw new StoreError('INVALID_RECORD', 'invalid store event', [`event.${time[0]}: ${problem}`]);
+  for (const [field, time] of wallTimesOf(parsed.data)) {
+    const problem = wallTimeProblem(Date.parse(time), nowMs);
+    if (problem)
+      throw new StoreError('INVALID_RECORD', 'invalid store event', [`event.${field}: ${problem}`]);
+  }
   return parsed.data;
 }
 

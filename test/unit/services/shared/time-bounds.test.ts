@@ -84,6 +84,34 @@ describe('wall-clock bounds', () => {
     }
     const ancient = { ...events.startedAt, startedAt: '1970-01-01T00:00:00Z' };
     expect(() => parseStoreEvent(ancient, NOW)).toThrow(expect.objectContaining({ code: 'INVALID_RECORD' }));
+    // The announcement time too: year 0 failed the whole batch in PostgreSQL.
+    const announced = {
+      ...events.startedAt,
+      startedAt: new Date(NOW).toISOString(),
+      announcedAt: '0000-01-01T00:00:00Z',
+    };
+    expect(() => parseStoreEvent(announced, NOW)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_RECORD',
+        details: ['event.announcedAt: is before 2000-01-01'],
+      }),
+    );
+  });
+
+  it('keep every time in UTC: an offset past ±15:59 is ISO 8601 but not PostgreSQL', () => {
+    const start = {
+      kind: 'call-start',
+      callId: 'c',
+      tenant: 'acme',
+      agentId: 'a',
+      startedAt: '2026-12-04T08:00:00+20:00',
+      announcedAt: '2026-12-03T15:59:30-20:00',
+      consent: { analytics: true, storeFeatures: true },
+    };
+    expect(parseStoreEvent(start, NOW)).toMatchObject({
+      startedAt: '2026-12-03T12:00:00.000Z',
+      announcedAt: '2026-12-04T11:59:30.000Z',
+    });
   });
 });
 
