@@ -71,12 +71,14 @@ function targetKind(path: string) {
 }
 
 /**
- * Each recording's call id in event ids: its file name without the extension; names that occur
- * twice (`a/call.wav`, `b/call.wav`) get a short hash of their path inside the input folder
+ * Each recording's call id in event ids: its file name without the extension, in the characters a
+ * live call id may hold (CALL_ID_PATTERN: others become `_`, so `agent:7.wav` is not read as call
+ * `agent`, channel `7` in `agent:7:customer:0:emotion`); names that occur twice (`a/call.wav`,
+ * `b/call.wav`, or `a:b` beside `a_b`) get a short hash of their path inside the input folder
  * (`root`), so no two share event ids and `recs`, `./recs` or `/abs/recs` give the same ids.
  */
 export function callIdsOf(files: readonly string[], root: string): string[] {
-  const names = files.map((file) => basename(file).replace(/\.[^.]*$/, ''));
+  const names = files.map((file) => callIdOfName(basename(file).replace(/\.[^.]*$/, '')));
   const count = new Map<string, number>();
   for (const name of names) count.set(name, (count.get(name) ?? 0) + 1);
   return names.map((name, k) =>
@@ -84,4 +86,9 @@ export function callIdsOf(files: readonly string[], root: string): string[] {
       ? `${name}-${createHash('sha256').update(relative(root, files[k])).digest('hex').slice(0, 8)}`
       : name,
   );
+}
+
+/** A file name as a call id: 1 to 119 characters of A-Z a-z 0-9 . _ - (room for the hash). */
+function callIdOfName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 119) || 'call';
 }

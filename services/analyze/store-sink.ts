@@ -6,6 +6,7 @@ import { makeFolders } from '../shared/make-folders.ts';
 import type { StoreTarget } from './args.ts';
 import { AnalyzeError, describeError } from './errors.ts';
 import { pgliteHolders } from './store-lock.ts';
+import { lockFolder, type FolderLock } from './folder-lock.ts';
 import type { FileResult } from './types.ts';
 
 export interface StoreFailure {
@@ -74,10 +75,12 @@ export async function openStoreSink(
     }
     makeFolder(dataDir);
   }
+  const release = databaseUrl ? () => undefined : takeFolder(dataDir);
   let store: AnalysisStore;
   try {
     store = await openStore({ databaseUrl, dataDir });
   } catch (err) {
+    release();
     const hint = databaseUrl ? 'check DATABASE_URL' : 'is another process using this PGlite folder?';
     throw new AnalyzeError(
       'STORE_OPEN_FAILED',
@@ -125,15 +128,46 @@ export async function openStoreSink(
       try {
         await queue;
       } finally {
-        await store.close();
+        await store.close().finally(release);
       }
       return { stored, failed };
     },
   };
 }
 
+/** The folder's lock (folder-lock.ts), or STORE_LOCKED naming who holds it; returns its release. */
+function takeFolder(dataDir: string): () => void {
+  let lock: FolderLock;
+  try {
+    lock = lockFolder(dataDir);
+  } catch (err) {
+    throw new AnalyzeError(
+      'STORE_OPEN_FAILED',
+      `cannot lock the PGlite folder ${dataDir}: ${errorText(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if ('release' in lock) return lock.release;
+  throw new AnalyzeError(
+    'STORE_LOCKED',
+    `the PGlite folder ${dataDir} is in use by ${lock.heldBy ? `process ${lock.heldBy}` : 'another process'} ` +
+      `(another analyze --store); PGlite allows one process at a time: wait for it, or set DATABASE_URL ` +
+      `to a PostgreSQL database`,
+  );
+}
+
+/** PGlite rejects with plain objects too (printed "[object Object]"): their message, else their JSON. */
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
+    return (err as { message: string }).message;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
 }
 
 /** `postgres://user:secret@db:5432/calls?sslmode=…` -> `db:5432/calls`: never print credentials. */

@@ -1,7 +1,7 @@
 // `voice-analytics analyze <folder> --store` as a user runs it (bin in a child process) into a
 // PGlite folder in a temp dir: both calls and every window come back through the store API, a
 // second run adds no rows, and an open PGlite folder is refused with STORE_LOCKED.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +31,18 @@ function cli(args: string[], cwd = process.cwd()) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-async function withStore<T>(work: (store: CallStore) => Promise<T>): Promise<T> {
-  const store = await openCallStore({ dataDir });
+/** The same, not waiting: two runs at once. */
+function cliAsync(args: string[], storeDir: string): Promise<{ code: number | null; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, STORE_DATA_DIR: storeDir };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done) => child.on('close', (code) => done({ code, stderr })));
+}
+
+async function withStore<T>(work: (store: CallStore) => Promise<T>, folder = dataDir): Promise<T> {
+  const store = await openCallStore({ dataDir: folder });
   try {
     return await work(store);
   } finally {
@@ -149,6 +159,26 @@ describe('voice-analytics analyze --store', () => {
       expect(r.stderr).toContain('DATABASE_URL');
       expect(r.stdout).toBe('');
     });
+  }, 300_000);
+
+  it('lets one of two runs started together into a new PGlite folder: the other is refused, no call lost', async () => {
+    // Both passed the /proc check before either had the folder open, both reported their call
+    // stored, and one call was missing (or the folder left unreadable).
+    for (let round = 0; round < 3; round++) {
+      const folder = join(dir, `race-${round}`);
+      const runs = await Promise.all(
+        ['call-a.wav', 'call-b.wav'].map((name) =>
+          cliAsync(['analyze', join(calls, name), '--model', model, '--store'], folder),
+        ),
+      );
+      const stored = runs.filter((r) => r.code === 0);
+      for (const refused of runs.filter((r) => r.code !== 0)) {
+        expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('STORE_LOCKED')]);
+      }
+      expect(stored.length).toBeGreaterThan(0);
+      const counts = await withStore(rowCounts, folder);
+      expect(counts.calls, JSON.stringify(runs)).toBe(stored.length);
+    }
   }, 300_000);
 
   it('names a PGlite folder it cannot create (through a file, under /proc): STORE_OPEN_FAILED, one line, exit 2', async () => {

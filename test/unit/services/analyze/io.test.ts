@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EMOTION_LABELS } from '../../../../pipelines/emotion/types.ts';
 import { AnalyzeError } from '../../../../services/analyze/errors.ts';
 import { callIdsOf, findWavFiles } from '../../../../services/analyze/files.ts';
+import { CALL_ID_PATTERN } from '../../../../services/shared/audio-chunk-limits.ts';
 import { clock, formatFileResult } from '../../../../services/analyze/format.ts';
 import { createJsonWriter } from '../../../../services/analyze/json-writer.ts';
 import { createProgress } from '../../../../services/analyze/progress.ts';
@@ -71,6 +72,18 @@ describe('callIdsOf', () => {
     expect(callIdsOf(['in/a/call.wav', 'in/b/call.wav'], 'in')).toEqual(ids.slice(0, 2));
     // The same folder named another way gives the same ids.
     expect(callIdsOf(['/abs/in/a/call.wav', '/abs/in/b/call.wav'], '/abs/in')).toEqual(ids.slice(0, 2));
+  });
+
+  it('keeps to the characters of a live call id: event ids split on ":"', () => {
+    const ids = callIdsOf(
+      ['in/agent:7.wav', 'in/jane doe #2.wav', 'in/.wav', `in/${'x'.repeat(300)}.wav`],
+      'in',
+    );
+    expect(ids).toEqual(['agent_7', 'jane_doe__2', 'call', 'x'.repeat(119)]);
+    for (const id of ids) expect(id).toMatch(CALL_ID_PATTERN);
+    const alike = callIdsOf(['in/a:b.wav', 'in/a_b.wav'], 'in');
+    expect(alike[0]).toMatch(/^a_b-[0-9a-f]{8}$/);
+    expect(alike[0]).not.toBe(alike[1]);
   });
 });
 

@@ -1,0 +1,37 @@
+// The PGlite folder's lock of `analyze --store`: one holder at a time, released by its holder
+// only, and taken over from a process that is gone.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lockFolder } from '../../../../services/analyze/folder-lock.ts';
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('lockFolder', () => {
+  it('lets one holder in; the next is told who holds it until it is released', () => {
+    dir = mkdtempSync(join(tmpdir(), 'va-lock-'));
+    const first = lockFolder(dir);
+    expect(first).toHaveProperty('release');
+    expect(lockFolder(dir)).toEqual({ heldBy: process.pid });
+    if ('release' in first) first.release();
+    expect(existsSync(join(dir, '.analyze.lock'))).toBe(false);
+    const again = lockFolder(dir);
+    expect(again).toHaveProperty('release');
+    if ('release' in again) again.release();
+  });
+
+  it('takes over the lock of a process that is gone, and never releases another holder’s', () => {
+    dir = mkdtempSync(join(tmpdir(), 'va-lock-'));
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    writeFileSync(join(dir, '.analyze.lock'), String(gone));
+    const lock = lockFolder(dir);
+    expect(lock).toHaveProperty('release');
+    // Another holder's lock (pid 1 is alive) stays when a stale release runs.
+    writeFileSync(join(dir, '.analyze.lock'), '1');
+    if ('release' in lock) lock.release();
+    expect(lockFolder(dir)).toEqual({ heldBy: 1 });
+  });
+});
