@@ -236,6 +236,13 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
         }
         case 'media':
           otherStream(message.streamSid);
+          // Checked before the framer cuts it into 20 ms frames: a 20 000-byte payload became 2.5 s
+          // of audio, and the real frames after it fell in slots it had filled (dropped as repeats).
+          if (message.media.payload.byteLength > options.settings.maxFrameBytes)
+            throw new IngestError(
+              'FRAME_TOO_LARGE',
+              `media payload of ${message.media.payload.byteLength} bytes over MAX_FRAME_BYTES (${options.settings.maxFrameBytes})`,
+            );
           twilioMetrics.bytes.inc({ track: message.media.track }, message.media.payload.byteLength);
           framer.push(message.media, offsetMs, emitFrame);
           return;

@@ -264,6 +264,23 @@ describe('Twilio Media Streams adapter', () => {
     expect(await ok.closed).toEqual({ code: 1000, reason: 'ENDED' });
   });
 
+  it('closes with 4400 FRAME_TOO_LARGE on a media payload over MAX_FRAME_BYTES, as gRPC and L16 do', async () => {
+    // Cut into 20 ms frames, 20 000 bytes became 2.5 s of audio, and the real frames after it
+    // fell in slots it had filled: dropped as repeats, no error.
+    const messages = twilioMessages(call()) as { event: string; media?: { payload: string } }[];
+    const media = messages.find((m) => m.event === 'media')!;
+    const big = {
+      ...media,
+      media: { ...media.media, payload: Buffer.alloc(20_000, 0xff).toString('base64') },
+    };
+    const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send([messages[0], messages[1], big]);
+    expect(await connection.closed).toEqual({
+      code: 4400,
+      reason: 'FRAME_TOO_LARGE: media payload of 20000 bytes over MAX_FRAME_BYTES (16000)',
+    });
+  });
+
   it('closes with 4400 BAD_MESSAGE on a frame that is not a Twilio message', async () => {
     const connection = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
     connection.ws.send('{"event": "media", "media": ');
@@ -336,6 +353,14 @@ describe('Twilio Media Streams adapter', () => {
       agent: new Uint8Array(0),
       tracks: ['inbound'],
     });
+    // Counted once more (another test's oversized payload counts too).
+    const tooLarge = async () =>
+      Number(
+        /va_twilio_protocol_errors_total\{code="FRAME_TOO_LARGE",service="ingest-gateway"\} (\d+)/.exec(
+          await metricsText(),
+        )?.[1] ?? 0,
+      );
+    const countedBefore = await tooLarge();
     const second = await connectTwilio(localUrl, PUBLIC_URL, AUTH_TOKEN);
     await second.send(twilioMessages(big).slice(0, 7));
     const sentAtMs = Date.now();
@@ -343,9 +368,7 @@ describe('Twilio Media Streams adapter', () => {
     const ended = (await eventsOf([big.callSid])).find((e) => e.type === 'ended');
     expect(ended).toMatchObject({ endReason: 'frame_too_large', framesAccepted: 5 });
     expect(ended?.endTimeMs).toBeLessThan(sentAtMs + GRACE_MS);
-    expect(await metricsText()).toMatch(
-      /va_twilio_protocol_errors_total\{code="FRAME_TOO_LARGE",service="ingest-gateway"\} 1/,
-    );
+    expect(await tooLarge()).toBe(countedBefore + 1);
   });
 
   it('refuses (429) one socket too many from an address that has not sent start yet, and frees the place at start', async () => {
