@@ -1,6 +1,7 @@
-// Where a consumer of the derived windows (the emotion classifier, the alert engine) judges a
-// stream's next window from. Outside pipelines/dsp: the emotion data cache is keyed by that
-// folder's sources. Pure.
+// Where a consumer of the derived windows (the emotion classifier, the alert and routing engines)
+// judges a stream's next window from, and the error of one that cannot follow. Outside
+// pipelines/dsp: the emotion data cache is keyed by that folder's sources. Pure.
+import { CodedError } from './errors.ts';
 
 /** Where a derived window sits on its call's grid, and when its audio reached the gateway. */
 export interface WindowPlace {
@@ -18,3 +19,10 @@ export interface WindowPlace {
  */
 export const nextPlace = (prev: WindowPlace | null, next: WindowPlace): WindowPlace =>
   next.arrivalMs > 0 || prev === null ? next : { ...next, arrivalMs: prev.arrivalMs };
+
+/** A window that cannot follow its stream's previous one (dead-lettered by the services). */
+export class WindowJumpError extends CodedError<'WINDOW_JUMP'> {
+  constructor(message: string) {
+    super('WINDOW_JUMP', message);
+  }
+}

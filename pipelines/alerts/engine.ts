@@ -5,9 +5,8 @@ import { evaluate, spanOf } from './conditions.ts';
 import { formatValue, metricOf } from './metrics.ts';
 import { maxLookbackMs } from './rule-config.ts';
 import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
-import { nextPlace, type WindowPlace } from '../window-place.ts';
+import { nextPlace, WindowJumpError, type WindowPlace } from '../window-place.ts';
 import { newTensionBaseline, tensionRise, type TensionBaseline } from './tension-rise.ts';
-import { CodedError } from '../errors.ts';
 
 export interface AlertEngineOptions {
   rules: RuleSet;
@@ -22,11 +21,7 @@ export interface AlertEngineOptions {
   windowJump?: (prev: WindowPlace, next: WindowPlace) => string | null;
 }
 
-export class WindowJumpError extends CodedError<'WINDOW_JUMP'> {
-  constructor(message: string) {
-    super('WINDOW_JUMP', message);
-  }
-}
+export { WindowJumpError };
 
 export interface AlertEngine {
   /** Returns the alerts this observation completes. Replays (window index not newer) return []. */

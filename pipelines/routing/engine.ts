@@ -5,6 +5,7 @@
 // by the rule set's minRiskRise since the call's last hint (the first hint: any reason). Ids and
 // expiry derive from the triggering record, so a replay makes the same hints. Pure, no I/O.
 import type { CustomerHistory, RoutingHint, RoutingRule, RoutingRuleSet } from './types.ts';
+import { nextPlace, WindowJumpError, type WindowPlace } from '../window-place.ts';
 
 export interface CallStartInput {
   tenant: string;
@@ -25,6 +26,8 @@ export interface EmotionInput {
   state: string;
   /** Wall clock the event was produced (Unix ms). */
   producedAtMs: number;
+  /** The gateway's arrival clock of the window's audio (Unix ms; 0 or absent = unknown). */
+  arrivalMs?: number;
 }
 
 export interface AlertInput {
@@ -53,6 +56,8 @@ interface CallState {
   lastHintRisk: number | null;
   /** Recent customer windows (index, start ms, state), oldest first, one per window index. */
   windows: { windowIndex: number; startMs: number; state: string }[];
+  /** The customer's newest window by index: where the next may be (options.windowJump). */
+  last: WindowPlace | null;
 }
 
 export interface RoutingEngine {
@@ -88,6 +93,12 @@ export interface RoutingEngineOptions {
    * partition, or before a restart. Asked whenever the engine knows the call without its start.
    */
   callOf?: (tenant: string, callId: string) => CallStartInput | undefined;
+  /**
+   * Why a window cannot follow the customer's newest one (services/shared/audio-pace.ts), or null:
+   * one window an hour ahead moved the call's horizon past every real window, so its hints stopped.
+   * Such a window throws WindowJumpError (dead-lettered) and changes nothing.
+   */
+  windowJump?: (prev: WindowPlace, next: WindowPlace) => string | null;
 }
 
 const fill = (template: string, values: Record<string, string | number>) =>
@@ -148,6 +159,7 @@ export function createRoutingEngine(
         reasons: [],
         lastHintRisk: null,
         windows: [],
+        last: null,
       };
       calls.set(key, state);
     }
@@ -226,8 +238,17 @@ export function createRoutingEngine(
       if (event.channel !== 'customer' || closed(keyOf(event.tenant, event.callId), event.producedAtMs))
         return null;
       const state = stateOf(event.tenant, event.callId);
+      const place: WindowPlace = {
+        windowIndex: event.windowIndex,
+        startMs: event.startMs,
+        arrivalMs: event.arrivalMs ?? 0,
+      };
+      const newest = state.last === null || event.windowIndex > state.last.windowIndex;
+      const jump = newest && state.last && options.windowJump?.(state.last, place);
+      if (jump) throw new WindowJumpError(jump);
       // A replayed window (the classifier re-reads after a crash or rebalance) counts once.
       if (!insertWindow(state.windows, event)) return null;
+      if (newest) state.last = nextPlace(state.last, place);
       // Shares are of the call's latest windows, also when a late window arrives out of order.
       const latestMs = state.windows[state.windows.length - 1].startMs;
       const horizon = latestMs - longestWithinMs();

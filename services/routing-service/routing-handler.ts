@@ -114,6 +114,7 @@ export function createRoutingHandler(
             startMs: e.startMs,
             state: e.state,
             producedAtMs: e.producedAtMs,
+            arrivalMs: e.audioCompletedAtMs,
           }),
           replayed,
         );

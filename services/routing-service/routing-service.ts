@@ -28,6 +28,7 @@ import { routingWebhookOf } from './routing-webhook.ts';
 import type { WebhookSender } from './webhook.ts';
 import { waitFor } from '../shared/wait-for.ts';
 import { callKey, keyMatches } from '../shared/call-key.ts';
+import { windowJumpProblem } from '../shared/audio-pace.ts';
 import { DecodeError } from '../shared/codec.ts';
 import type { CallEvent } from '../shared/records.ts';
 import { createCallDirectory } from './call-directory.ts';
@@ -83,7 +84,11 @@ export async function startRoutingService(
     replay.release(callKey(tenant, callId));
     idle.forget(callKey(tenant, callId));
   });
-  const engine = createRoutingEngine(rules, { maxCalls: config.ROUTING_MAX_CALLS, callOf: directory.callOf });
+  const engine = createRoutingEngine(rules, {
+    maxCalls: config.ROUTING_MAX_CALLS,
+    callOf: directory.callOf,
+    windowJump: (prev, next) => windowJumpProblem(prev, next, Date.now()),
+  });
   const idle = createIdleCalls(config.ROUTING_CALL_IDLE_MS, engine, replay);
   const counters = createRoutingMetrics(metrics.registry, engine);
   const webhook = routingWebhookOf(config, {
