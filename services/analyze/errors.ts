@@ -1,6 +1,7 @@
 // Typed errors of the offline `analyze` command, with stable codes: argument errors stop the run
 // before any work (exit 2); file errors are reported for that file and the others go on.
 import { CodedError, errorCode } from '../../pipelines/errors.ts';
+import { errorText } from '../shared/error-text.ts';
 
 export type AnalyzeErrorCode =
   | 'USAGE'
@@ -29,5 +30,5 @@ export function describeError(err: unknown): { code: string; message: string } {
   if (err instanceof Error) {
     return { code: errorCode(err, 'INTERNAL'), message: err.message };
   }
-  return { code: 'INTERNAL', message: String(err) };
+  return { code: 'INTERNAL', message: errorText(err) };
 }

@@ -3,38 +3,70 @@
 // already has the folder open, so two runs started together both passed it, both reported their
 // calls stored, and one call was lost (or the folder left unreadable). A lock file in the folder
 // (PostgreSQL ignores it, as its own postmaster.pid), created exclusively (O_EXCL), lets one of
-// them in. A lock whose process is gone (killed) is taken over; two runs taking over the same
-// stale lock at the same instant can still both get in (a crash, then two starts together).
+// them in; it is removed when the run ends, however it ends short of SIGKILL. A lock left by a
+// process that is gone (killed; its pid reused by this very process after a reboot), or left
+// empty for more than a few seconds (a write that failed), is taken over; two runs taking over
+// the same stale lock at the same instant can still both get in.
 // I/O: creates, reads and removes `<folder>/.analyze.lock`.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+
+export const LOCK_FILE = '.analyze.lock';
+
+/** An empty lock older than this was never finished (its creator writes its pid at once). */
+const EMPTY_LOCK_STALE_MS = 10_000;
 
 export type FolderLock = { release: () => void } | { heldBy: number };
 
+/** Folders this process holds: its own pid in another folder's lock is a stale one. */
+const held = new Set<string>();
+
 export function lockFolder(dataDir: string): FolderLock {
-  const path = join(dataDir, '.analyze.lock');
+  const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, String(process.pid));
-      } finally {
-        closeSync(fd);
-      }
-      return { release: () => releaseLock(path) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if (create(path)) {
+      held.add(path);
+      const release = (): void => {
+        process.removeListener('exit', release);
+        held.delete(path);
+        releaseLock(path);
+      };
+      process.once('exit', release);
+      return { release };
     }
     const holder = holderOf(path);
     if (holder === 'gone' && attempt < 3) continue; // released meanwhile
-    // Empty: its creator is writing it now.
-    if (typeof holder !== 'number' || isAlive(holder) || attempt > 0) return { heldBy: Number(holder) || 0 };
+    const live =
+      typeof holder === 'number'
+        ? isAlive(holder) && !(holder === process.pid && !held.has(path))
+        : holder === 'writing';
+    if (live || attempt > 0) return { heldBy: typeof holder === 'number' ? holder : 0 };
     try {
-      unlinkSync(path); // left by a process that was killed
+      unlinkSync(path); // left by a process that is gone
     } catch {
       // another run took it over first: try once more
     }
   }
+}
+
+/** Creates the lock with this process's pid; false when it exists. */
+function create(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    writeSync(fd, String(process.pid));
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(path); // an empty lock would hold the folder for nothing
+    throw err;
+  }
+  closeSync(fd);
+  return true;
 }
 
 function releaseLock(path: string): void {
@@ -45,12 +77,21 @@ function releaseLock(path: string): void {
   }
 }
 
-function holderOf(path: string): number | 'gone' | 'unknown' {
+/** The pid in the lock; 'gone' (no lock), 'writing' (empty, young) or 'stale' (empty, old or garbage). */
+function holderOf(path: string): number | 'gone' | 'writing' | 'stale' {
+  let text: string;
   try {
-    const pid = Number(readFileSync(path, 'utf8'));
-    return Number.isInteger(pid) && pid > 0 ? pid : 'unknown';
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unknown';
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'stale';
+  }
+  const pid = Number(text);
+  if (text !== '' && Number.isInteger(pid) && pid > 0) return pid;
+  if (text !== '') return 'stale';
+  try {
+    return Date.now() - statSync(path).mtimeMs < EMPTY_LOCK_STALE_MS ? 'writing' : 'stale';
+  } catch {
+    return 'gone';
   }
 }
 

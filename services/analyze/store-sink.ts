@@ -1,12 +1,13 @@
 // `analyze --store`: writes each analysed file into the call store as its result arrives, one
 // import at a time in arrival order, so a recording gets the same QA pages as a live call. A file
 // that fails to import is reported and the others go on. I/O: database (PostgreSQL or PGlite).
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { makeFolders } from '../shared/make-folders.ts';
 import type { StoreTarget } from './args.ts';
 import { AnalyzeError, describeError } from './errors.ts';
 import { pgliteHolders } from './store-lock.ts';
-import { lockFolder, type FolderLock } from './folder-lock.ts';
+import { LOCK_FILE, lockFolder, type FolderLock } from './folder-lock.ts';
+import { errorText } from '../shared/error-text.ts';
 import type { FileResult } from './types.ts';
 
 export interface StoreFailure {
@@ -153,21 +154,9 @@ function takeFolder(dataDir: string): () => void {
   throw new AnalyzeError(
     'STORE_LOCKED',
     `the PGlite folder ${dataDir} is in use by ${lock.heldBy ? `process ${lock.heldBy}` : 'another process'} ` +
-      `(another analyze --store); PGlite allows one process at a time: wait for it, or set DATABASE_URL ` +
-      `to a PostgreSQL database`,
+      `(another analyze --store; its lock ${join(dataDir, LOCK_FILE)} goes when it ends); PGlite allows ` +
+      `one process at a time: wait for it, or set DATABASE_URL to a PostgreSQL database`,
   );
-}
-
-/** PGlite rejects with plain objects too (printed "[object Object]"): their message, else their JSON. */
-function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
-    return (err as { message: string }).message;
-  try {
-    return JSON.stringify(err) ?? String(err);
-  } catch {
-    return String(err);
-  }
 }
 
 /** `postgres://user:secret@db:5432/calls?sslmode=…` -> `db:5432/calls`: never print credentials. */

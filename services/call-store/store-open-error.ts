@@ -2,14 +2,13 @@
 // stacks (pg's ECONNREFUSED, PGlite's bare ErrnoError { errno: 2 }) that name neither. Never
 // echoes DATABASE_URL (it carries the password). Pure.
 import { StoreError } from './errors.ts';
+import { errorText } from '../shared/error-text.ts';
 
 export function storeOpenError(
   config: { DATABASE_URL?: string; STORE_DATA_DIR: string },
   error: unknown,
 ): StoreError {
-  const cause = error as { message?: string; code?: string; errno?: number };
-  const why =
-    cause.message || cause.code || (cause.errno !== undefined ? `errno ${cause.errno}` : String(error));
+  const why = errorText(error);
   const where = config.DATABASE_URL
     ? 'the PostgreSQL database of DATABASE_URL'
     : `the PGlite folder STORE_DATA_DIR (${config.STORE_DATA_DIR}: it must be a folder this user can write)`;

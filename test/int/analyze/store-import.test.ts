@@ -2,7 +2,7 @@
 // PGlite folder in a temp dir: both calls and every window come back through the store API, a
 // second run adds no rows, and an open PGlite folder is refused with STORE_LOCKED.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,11 @@ const ADMIN = { tenant: null, agentId: null, teams: null };
 const TABLES = ['calls', 'speaker_windows', 'emotion_events', 'dynamics_windows'];
 
 function cli(args: string[], cwd = process.cwd()) {
-  const env: NodeJS.ProcessEnv = { ...process.env, STORE_DATA_DIR: dataDir };
+  return cliIn(args, { STORE_DATA_DIR: dataDir }, cwd);
+}
+
+function cliIn(args: string[], extra: Record<string, string>, cwd = process.cwd()) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   delete env.DATABASE_URL;
   const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 240_000, env, cwd });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -81,6 +85,7 @@ describe('voice-analytics analyze --store', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`2 calls stored in PGlite ${dataDir}`);
+    expect(existsSync(join(dataDir, '.analyze.lock')), 'the folder lock is released').toBe(false);
 
     const analysis = JSON.parse(readFileSync(out, 'utf8')) as {
       files: {
@@ -159,6 +164,21 @@ describe('voice-analytics analyze --store', () => {
       expect(r.stderr).toContain('DATABASE_URL');
       expect(r.stdout).toBe('');
     });
+  }, 300_000);
+
+  it('refuses a folder whose lock a live process holds, naming it and the lock, and leaves the lock alone', () => {
+    const folder = join(dir, 'locked');
+    mkdirSync(folder);
+    // This test process is alive and is not the CLI's: its pid holds the folder.
+    writeFileSync(join(folder, '.analyze.lock'), String(process.pid));
+    const env = { STORE_DATA_DIR: folder };
+    const r = cliIn(['analyze', join(calls, 'call-a.wav'), '--model', model, '--store'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `STORE_LOCKED: the PGlite folder ${folder} is in use by process ${process.pid}`,
+    );
+    expect(r.stderr).toContain('.analyze.lock');
+    expect(readFileSync(join(folder, '.analyze.lock'), 'utf8')).toBe(String(process.pid));
   }, 300_000);
 
   it('lets one of two runs started together into a new PGlite folder: the other is refused, no call lost', async () => {
