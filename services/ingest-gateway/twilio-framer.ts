@@ -6,7 +6,11 @@
 // track's next seconds as late. Twilio sends 160-byte payloads (passed on as they are, no copy);
 // any other length is gathered per track into whole 20 ms frames (two 10 ms payloads make one),
 // and a frame left incomplete by a jump in the timestamps, or at the stream's end, is padded
-// with µ-law silence (0xFF). Pure but for the frames it hands to `emit`.
+// with µ-law silence (0xFF). A message whose timestamp falls inside audio the track already
+// sent (but the same timestamp again: a repeat, numbered as one) is a broken sender: a 2 s
+// payload at 0 ms filled the slots of the real frames stamped 20, 40 … after it, and they were
+// dropped as repeats without a word. Pure but for the frames it hands to `emit`.
+import { IngestError } from './errors.ts';
 import { channelOfTrack, TWILIO_FRAME_MS, type TwilioMedia, type TwilioTrack } from './twilio-protocol.ts';
 import type { RawAudioFrame } from './validate.ts';
 
@@ -37,6 +41,8 @@ export function createTwilioFramer(): TwilioFramer {
    * repeats; a grid anchored on one timestamp shifts with that timestamp's own jitter.
    */
   const last = new Map<TwilioTrack, { ms: number; slot: number }>();
+  /** Per track, the previous message's timestamp and where its audio ended (ms). */
+  const sent = new Map<TwilioTrack, { atMs: number; endMs: number }>();
   const slotOf = (track: TwilioTrack, startMs: number): number => {
     const prev = last.get(track);
     if (prev === undefined) {
@@ -67,6 +73,14 @@ export function createTwilioFramer(): TwilioFramer {
     push(media, offsetMs, emit) {
       const atMs = media.timestampMs + offsetMs;
       const { payload, track } = media;
+      const before = sent.get(track);
+      if (before && atMs !== before.atMs && atMs < before.endMs - TWILIO_FRAME_MS / 2)
+        throw new IngestError(
+          'OUT_OF_ORDER',
+          `media at ${media.timestampMs} ms inside the ${track} audio already sent (to ${before.endMs - offsetMs} ms)`,
+        );
+      const endMs = atMs + payload.byteLength / 8;
+      sent.set(track, { atMs, endMs: Math.max(endMs, before?.endMs ?? endMs) });
       let p = pending.get(track);
       // Not where the pending bytes end (a lost message, a jump, a short one): that frame ends here.
       if (

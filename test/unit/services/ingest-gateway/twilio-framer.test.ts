@@ -35,4 +35,28 @@ describe('Twilio framer', () => {
     for (const t of [0, 20, 60, 60, 80]) framer.push(media(t, 1), 0, (f) => frames.push(f));
     expect(frames.map((f) => f.sequence)).toEqual([0, 1, 3, 3, 4]);
   });
+
+  it('refuses a message inside audio the track already sent: a long payload, or a step back', () => {
+    const framer = createTwilioFramer();
+    const frames: RawAudioFrame[] = [];
+    framer.push(media(0, 1, 16_000), 0, (f) => frames.push(f)); // 2 s in one message
+    expect(frames).toHaveLength(100);
+    // The real frame stamped 20 ms took slot 1 of the 2 s already sent: dropped as a repeat.
+    expect(() => framer.push(media(20, 2), 0, (f) => frames.push(f))).toThrow(
+      expect.objectContaining({
+        code: 'OUT_OF_ORDER',
+        message: 'media at 20 ms inside the inbound audio already sent (to 2000 ms)',
+      }),
+    );
+    const back = createTwilioFramer();
+    for (const t of [0, 20, 40]) back.push(media(t, 1), 0, () => undefined);
+    expect(() => back.push(media(20, 1), 0, () => undefined)).toThrow(
+      expect.objectContaining({ code: 'OUT_OF_ORDER' }),
+    );
+    // Ten-millisecond halves and the next message after the long one are fine.
+    const halves = createTwilioFramer();
+    for (const t of [0, 10, 20, 30]) halves.push(media(t, 1, 80), 0, () => undefined);
+    framer.push(media(2000, 3), 0, (f) => frames.push(f));
+    expect(frames.at(-1)?.sequence).toBe(100);
+  });
 });
