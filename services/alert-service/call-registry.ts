@@ -184,7 +184,9 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       const key = callKey(tenant, callId);
       const call = calls.get(key);
       if (!call || call.endedAtMs !== null) return;
-      call.endedAtMs = atMs;
+      // An end stamped in the future (a clock gone wrong) counts as now: kept as stamped, the call
+      // stayed on the wallboard and in memory for good (the purge waits for retention after it).
+      call.endedAtMs = Math.min(atMs, Date.now());
       call.version += 1;
       dirty.add(key);
       lastUpdate.set(key, atMs);

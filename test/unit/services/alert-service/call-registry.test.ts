@@ -147,6 +147,14 @@ describe('call registry', () => {
     expect(r.size()).toBe(0);
   });
 
+  it('purges a call whose end is stamped years ahead after the retention from now', () => {
+    const r = createCallRegistry({ endedRetentionMs: 100, idleMs: 1000 });
+    const now = Date.now();
+    r.start({ callId: 'c', tenant: 't', agentId: 'a', team: '', queue: '', startedAtMs: now - 5000 });
+    r.end('t', 'c', now + 10 * 365 * 86_400_000);
+    expect(r.takeChanges(now + 60_000).removed.map((c) => c.callId)).toEqual(['c']);
+  });
+
   it("keeps two tenants' calls with the same id apart: a start never takes over the other call", () => {
     const r = createCallRegistry();
     r.start({ callId: 'X', tenant: 'tenant-a', agentId: 'a1', team: 'red', queue: 'q', startedAtMs: 0 });
