@@ -168,6 +168,7 @@ function alertEvaluator({ config, registry, rules, raised, metrics, logger }: Ev
     alertsTopic: config.ALERTS_TOPIC,
     maxHoldRecords: config.ALERT_COMMIT_HOLD_MAX_RECORDS,
     maxEndedCalls: config.ALERT_ENDED_CALLS_REMEMBERED,
+    endGraceMs: config.ALERT_END_GRACE_MS,
     ownerOf: (tenant, callId) => registry.owner(tenant, callId),
     // Counted and logged only: clients get the alert from the fan-out of va.alerts.v1, i.e. once
     // the broker has it. Pushing here, before the produce, showed clients alerts that a failed
@@ -376,6 +377,9 @@ export async function startAlertService(
   const recommitFreed = (held: TopicPartition[]): void => {
     if (held.length > 0) void runner.recommit(held);
   };
+  // Ended calls leave the rules engine once their grace is over (evaluator.ts).
+  const endedSweep = setInterval(() => recommitFreed(evaluator.freeEndedCalls()), 1_000);
+  base.shutdown.add('ended-call sweep', () => clearInterval(endedSweep));
   const onCallEvent = startHistoryLines(config, base, hub);
   const fanout = instanceFanout(config, base, {
     instanceId,

@@ -107,6 +107,11 @@ export const alertServiceEnv = z.object({
    */
   ALERT_ENDED_CALLS_REMEMBERED: intVar({ min: 1, max: 10_000_000, def: 100_000 }),
   /**
+   * How long after a call's end its late windows are still judged with the call's rule state (a
+   * classifier behind the calls topic delivers them after the end); then the call is freed.
+   */
+  ALERT_END_GRACE_MS: intVar({ min: 0, max: 600_000, def: 30_000 }),
+  /**
    * The call-store's API base URL (e.g. http://call-store:8090): a starting call's customer history
    * line comes from its internal route, with a service token signed by SERVICE_TOKEN_SECRET, else
    * JWT_SECRET (the key the store verifies with). Unset = no history line.

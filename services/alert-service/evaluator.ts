@@ -10,10 +10,14 @@
 // state and its deterministic alert ids (`${tenant}/${callId}:${subject}:${windowIndex}:${ruleId}`)
 // are per tenant; the records keep the client's call id and the tenant.
 // A call's end reaches the evaluator from another topic, through the fan-out (endCall), so its last
-// records, or a replay after a rebalance, can come after it: those of a remembered ended call are
-// still evaluated (their alerts are produced) but keep no rule state and hold no commit, which
-// nothing would free again (the fan-out's registry may have purged the call, and a replayed record
-// never reaches it). Pure apart from callbacks.
+// records, or a replay after a rebalance, can come after it. For `endGraceMs` after the end the
+// call is still evaluated as before it (state kept, commit held): a classifier behind the calls
+// topic (a backlog, a restart, a demo at 60×) delivered the angry windows after the end, each was
+// judged alone, and the frustration alert, which needs 4 s of them, never came. Then the call is
+// freed (freeEndedCalls, on the service's timer); its later records are still evaluated (their
+// alerts are produced) but keep no rule state and hold no commit, which nothing would free again
+// (the fan-out's registry may have purged the call, and a replayed record never reaches it).
+// Pure apart from callbacks.
 import type { AlertEngine, Observation, RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey, keyMatches } from '../shared/call-key.ts';
 import { DecodeError } from '../shared/codec.ts';
@@ -49,6 +53,8 @@ export interface EvaluatorOptions {
   /** How many ended calls are remembered, so that their late or replayed records keep nothing. */
   maxEndedCalls: number;
   ownerOf: (tenant: string, callId: string) => AlertOwner | undefined;
+  /** How long an ended call's late records are still judged with its state (0: freed at the end). */
+  endGraceMs?: number;
   /** Called with every new alert before it is produced (metrics, log): not a push to clients. */
   onAlert: (record: AlertRecord) => void;
   now?: () => number;
@@ -64,6 +70,8 @@ export interface Evaluator {
    * call's first record until the partition's next record (none, on a quiet partition).
    */
   endCall(key: string): TopicPartition[];
+  /** Frees the ended calls whose grace is over: the partitions whose commit they held (as endCall). */
+  freeEndedCalls(): TopicPartition[];
   /** Frees a purged call (idle, or ended long ago): as endCall, without remembering an end. */
   forgetCall(key: string): TopicPartition[];
   /** The offset to commit: never past the first record of a call whose state is still held. */
@@ -137,6 +145,9 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const lanes = new Map<string, Lane>();
   const replayUntil = new Map<string, number>();
   const ended = new RecentKeys(options.maxEndedCalls);
+  const graceMs = options.endGraceMs ?? 0;
+  /** Ended calls still judged with their state, until when (insertion order is deadline order). */
+  const ending = new Map<string, number>();
   let rules: RuleSet | null = null;
   const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
   const laneOf = (topic: string): Lane => {
@@ -193,11 +204,29 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       }
     },
     endCall(key) {
+      if (graceMs > 0 && !ended.has(key)) {
+        if (!ending.has(key)) ending.set(key, now() + graceMs);
+        return [];
+      }
+      ending.delete(key);
       ended.add(key);
       return free(key);
     },
+    freeEndedCalls() {
+      const held: TopicPartition[] = [];
+      const at = now();
+      for (const [key, until] of ending) {
+        if (until > at) break;
+        ending.delete(key);
+        ended.add(key);
+        for (const tp of free(key))
+          if (!held.some((h) => h.topic === tp.topic && h.partition === tp.partition)) held.push(tp);
+      }
+      return held;
+    },
     forgetCall(key) {
       // Not remembered as ended: an idle call purged by the registry may still be live.
+      ending.delete(key);
       return free(key);
     },
     commitOffset(topic, partition, nextOffset) {

@@ -14,7 +14,7 @@ import { emotionRecord } from '../../../../devkit/records/alert-records.ts';
 
 const TOPIC = 'emotions';
 
-function setup(maxEndedCalls = 100) {
+function setup(maxEndedCalls = 100, endGraceMs = 0, now = () => 0) {
   const engines: AlertEngine[] = [];
   const pushed: string[] = [];
   const evaluator = createEvaluator({
@@ -32,16 +32,18 @@ function setup(maxEndedCalls = 100) {
     alertsTopic: 'alerts',
     maxHoldRecords: 1_000,
     maxEndedCalls,
+    endGraceMs,
+    now,
     ownerOf: () => undefined,
     onAlert: () => undefined,
   });
   let offset = 0;
-  const emotion = (callId: string, window: number): ConsumedRecord<EvaluatorInput> => ({
+  const emotion = (callId: string, window: number, state = 'neutral'): ConsumedRecord<EvaluatorInput> => ({
     topic: TOPIC,
     partition: 0,
     offset: String(offset++),
     key: callKey('demo', callId),
-    value: { schema: 'emotion', value: emotionRecord(callId, 'customer', window, 'neutral') },
+    value: { schema: 'emotion', value: emotionRecord(callId, 'customer', window, state) },
     timestampMs: 0,
   });
   const stateCalls = () => engines.reduce((n, e) => n + e.callCount(), 0);
@@ -49,6 +51,31 @@ function setup(maxEndedCalls = 100) {
 }
 
 describe('alert evaluator and ended calls', () => {
+  it('judges the windows a lagging classifier delivers after the end with the call’s state during the grace', () => {
+    // The angry windows after the end: 2 s before it, 6 s after it (a classifier behind).
+    const rulesFired = (endGraceMs: number) => {
+      let clock = 0;
+      const { evaluator, emotion, stateCalls } = setup(100, endGraceMs, () => clock);
+      const fired: string[] = [];
+      const push = (w: number) => {
+        for (const out of evaluator.handle(emotion('late', w, 'angry'))) fired.push(String(out.message.key));
+      };
+      push(0);
+      push(1);
+      const held = evaluator.endCall(callKey('demo', 'late'));
+      for (let w = 2; w < 8; w++) push(w);
+      clock = endGraceMs + 1;
+      const freed = evaluator.freeEndedCalls();
+      return { fired, held, freed, stateCalls: stateCalls(), tracked: evaluator.trackedCalls() };
+    };
+    const graced = rulesFired(30_000);
+    expect(graced.fired).toHaveLength(1);
+    expect([graced.held, graced.freed]).toEqual([[], [{ topic: TOPIC, partition: 0 }]]);
+    expect([graced.stateCalls, graced.tracked]).toEqual([0, 0]);
+    // Without the grace each late window was judged alone: no 4 s of anger, no alert.
+    expect(rulesFired(0).fired).toEqual([]);
+  });
+
   it('evaluates records that come after a call ended without keeping state or holding the commit', () => {
     const { evaluator, emotion, pushed, stateCalls, next } = setup();
     evaluator.handle(emotion('a', 0));
