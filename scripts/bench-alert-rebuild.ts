@@ -15,7 +15,7 @@ import { freePort } from '../devkit/free-port.ts';
 import { callEventRecord } from '../devkit/records/call-event.ts';
 import { emotionOut, emotionRecord, featuresOut } from '../devkit/records/alert-records.ts';
 import type { CallView } from '../services/alert-service/protocol.ts';
-import { parseCli } from '../services/shared/cli-args.ts';
+import { intArg, parseCli } from '../services/shared/cli-args.ts';
 import { outRecord, sendRecords, type OutRecord } from '../services/shared/producer.ts';
 import { callEventCodec } from '../services/shared/records.ts';
 import {
@@ -33,8 +33,8 @@ const { values } = parseCli('bench:alert-rebuild', USAGE, {
     minutes: { type: 'string', default: '10' },
   },
 });
-const CALLS = Number(values.calls);
-const SECONDS = Number(values.minutes) * 60;
+const CALLS = intArg('bench:alert-rebuild', USAGE, 'calls', values.calls, { min: 1 });
+const SECONDS = intArg('bench:alert-rebuild', USAGE, 'minutes', values.minutes, { min: 1 }) * 60;
 const log = (msg: string): void => void process.stderr.write(`[bench:alert-rebuild] ${msg}\n`);
 
 /** A record stamped `atMs` on the broker (the fan-out finds its start by record time). */

@@ -9,7 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { parseCli } from '../services/shared/cli-args.ts';
+import { intArg, parseCli } from '../services/shared/cli-args.ts';
 import WebSocket from 'ws';
 import { freePort } from '../devkit/free-port.ts';
 import { sendRecords, type OutRecord } from '../services/shared/producer.ts';
@@ -31,10 +31,10 @@ const { values } = parseCli('bench:alerts', USAGE, {
     seconds: { type: 'string', default: '40' },
   },
 });
-const CLIENTS = Number(values.clients);
-const SLOW = Number(values.slow);
-const CALLS = Number(values.calls);
-const SECONDS = Number(values.seconds);
+const CLIENTS = intArg('bench:alerts', USAGE, 'clients', values.clients, { min: 1 });
+const SLOW = intArg('bench:alerts', USAGE, 'slow', values.slow, { min: 0, max: CLIENTS });
+const CALLS = intArg('bench:alerts', USAGE, 'calls', values.calls, { min: 1 });
+const SECONDS = intArg('bench:alerts', USAGE, 'seconds', values.seconds, { min: 5 });
 const AGENTS = ['agent-1', 'agent-2', 'agent-3', 'agent-4'];
 const log = (msg: string): void => void process.stderr.write(`[bench:alerts] ${msg}\n`);
 

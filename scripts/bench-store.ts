@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCli } from '../services/shared/cli-args.ts';
+import { intArg, parseCli } from '../services/shared/cli-args.ts';
 import { findPostgres } from '../devkit/postgres/local-postgres.ts';
 import type { StoreEvent } from '../services/call-store/events.ts';
 import { parseStoreEvent } from '../services/call-store/events.ts';
@@ -29,10 +29,10 @@ const { values: args } = parseCli('bench:store', USAGE, {
     queries: { type: 'string', default: '200' },
   },
 });
-const CALLS = Number(args.calls);
-const SECONDS = Number(args.seconds);
-const SEARCH_CALLS = Number(args['search-calls']);
-const QUERIES = Number(args.queries);
+const CALLS = intArg('bench:store', USAGE, 'calls', args.calls, { min: 1 });
+const SECONDS = intArg('bench:store', USAGE, 'seconds', args.seconds, { min: 5 });
+const SEARCH_CALLS = intArg('bench:store', USAGE, 'search-calls', args['search-calls'], { min: 1 });
+const QUERIES = intArg('bench:store', USAGE, 'queries', args.queries, { min: 1 });
 const log = (message: string) => process.stderr.write(`[bench:store] ${message}\n`);
 const p95 = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -16,11 +16,16 @@ try {
       tenant: { type: 'string' },
       seed: { type: 'string', default: '1' },
       resamples: { type: 'string', default: '2000' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
 } catch (error) {
   process.stderr.write(`report:csat: ${(error as Error).message}\n${USAGE}\n`);
   process.exit(2);
+}
+if (parsed.values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
 }
 const args = parsed.values;
 const seed = args.seed.trim() === '' ? Number.NaN : Number(args.seed);

@@ -33,3 +33,17 @@ export function parseCli<T extends ParseArgsConfig>(
 export function noArgs(name: string, usage: string): void {
   parseCli(name, usage, { options: {} });
 }
+
+/** `--<option>` as an integer in [min, max], else the USAGE line and exit 2 (`Number('x')` ran on as NaN). */
+export function intArg(
+  name: string,
+  usage: string,
+  option: string,
+  value: string | undefined,
+  range: { min: number; max?: number },
+): number {
+  const n = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+  if (Number.isInteger(n) && n >= range.min && n <= (range.max ?? Number.MAX_SAFE_INTEGER)) return n;
+  const bound = range.max === undefined ? `>= ${range.min}` : `from ${range.min} to ${range.max}`;
+  return usageExit(name, usage, `--${option} must be an integer ${bound} (got "${value ?? ''}")`);
+}

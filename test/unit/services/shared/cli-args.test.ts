@@ -16,6 +16,7 @@ describe('script command lines', () => {
     ['scripts/bench-dsp.ts', 'bench:dsp'],
     ['services/simulator/main.ts', 'simulate'],
     ['scripts/eval-music.ts', 'eval:music'],
+    ['scripts/render-benchmarks.ts', 'benchmarks:render'],
   ])('%s: --help, and an unknown flag refused in one line', (script, name) => {
     const help = run(script, '--help');
     expect([help.status, help.stdout.startsWith('usage:')]).toEqual([0, true]);
@@ -48,6 +49,33 @@ describe('script command lines', () => {
       rmSync(empty, { recursive: true });
       rmSync(notAudio, { recursive: true });
     }
+  });
+
+  it.each([
+    [
+      'scripts/bench-alert-rebuild.ts',
+      'bench:alert-rebuild',
+      ['--calls', 'x'],
+      '--calls must be an integer >= 1 (got "x")',
+    ],
+    ['scripts/bench-store.ts', 'bench:store', ['--calls', '0'], '--calls must be an integer >= 1 (got "0")'],
+    [
+      'scripts/bench-alerts.ts',
+      'bench:alerts',
+      ['--slow', '5000'],
+      '--slow must be an integer from 0 to 1000 (got "5000")',
+    ],
+  ])(
+    '%s: a count that is no count is refused before anything starts (it ran on as NaN, then waited for good)',
+    (script, name, args, problem) => {
+      const r = run(script, ...args);
+      expect([r.status, r.stderr.split('\n')[0]]).toEqual([2, `${name}: USAGE: ${problem}`]);
+    },
+  );
+
+  it('report:csat: --help prints the usage', () => {
+    const help = run('scripts/report-csat.ts', '--help');
+    expect([help.status, help.stdout.startsWith('usage: npm run report:csat')]).toEqual([0, true]);
   });
 
   it('simulate: a missing or non-WAV audio file is one line with its code, exit 2', () => {
