@@ -289,6 +289,27 @@ export async function startLocalBroker(options: LocalBrokerOptions = {}): Promis
   }
 }
 
+let signalsWatched = false;
+
+/**
+ * Ctrl-C of a script that set no handler of its own ended Node without its 'exit' event, so the
+ * reap above never ran and the broker's temp folder stayed (`bench:alert-rebuild`, twice). Such a
+ * script now exits (130 / 143) and the 'exit' handlers reap; a script with its own handler
+ * (the demo, bench:store) keeps its orderly stop.
+ */
+function exitOnSignalUnlessHandled(): void {
+  if (signalsWatched) return;
+  signalsWatched = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) === 1) process.exit(code);
+    });
+  }
+}
+
 async function startOnce(options: LocalBrokerOptions): Promise<LocalBroker> {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'va-kafka-'));
@@ -300,6 +321,7 @@ async function startOnce(options: LocalBrokerOptions): Promise<LocalBroker> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', reap);
+  exitOnSignalUnlessHandled();
   const pick = options.pickPort ?? freePort;
   // Distinct ports: each free port is released once picked, so the next pick may return it again
   // (the broker then refused two listeners on one port).
