@@ -184,13 +184,32 @@ function productionProblems(
   return problems;
 }
 
+/**
+ * The settings, or every problem at once: a value the schema refuses stopped the load before the
+ * production checks, so a missing ALERT_USERS_FILE was named only on the next start.
+ */
+function loadWithProductionProblems(
+  env: Record<string, string | undefined>,
+  runMode: RunMode,
+  secret: ReturnType<typeof jwtSecretOf>,
+): z.infer<typeof alertServiceEnv> {
+  try {
+    return loadConfig(alertServiceEnv, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || runMode !== 'production') throw error;
+    const named = new Set(error.problems.map((problem) => problem.split(':')[0]));
+    const more = productionProblems(env, secret).filter((problem) => !named.has(problem.split(':')[0]));
+    throw new ConfigError([...error.problems, ...more]);
+  }
+}
+
 export function loadAlertServiceConfig(
   env: Record<string, string | undefined> = process.env,
 ): AlertServiceConfig {
   const runMode = runModeOf(env);
-  const loaded = loadConfig(alertServiceEnv, env);
-  const topics = resolveTopicReplication(loaded, runMode);
   const secret = jwtSecretOf(env);
+  const loaded = loadWithProductionProblems(env, runMode, secret);
+  const topics = resolveTopicReplication(loaded, runMode);
   const production = runMode === 'production';
   const key = serviceKeyOf(loaded.SERVICE_TOKEN_SECRET, secret.value, production);
   const historyUrl = checkHistoryUrl({

@@ -43,6 +43,11 @@ describe('alert service in production', () => {
     expect(error.message).not.toContain(COMPOSE_SECRET);
   });
 
+  it('names a missing users file beside a key the schema refuses, in one start', () => {
+    const error = configError(() => loadAlertServiceConfig({ ...base, JWT_SECRET: 'change-me' }));
+    expect(error.problems.map((p) => p.split(':')[0])).toEqual(['JWT_SECRET', 'ALERT_USERS_FILE']);
+  });
+
   it('refuses no key (random per start), a short key and a uniform key', () => {
     const users = { ALERT_USERS_FILE: '/etc/va/users.json' };
     expect(configError(() => loadAlertServiceConfig({ ...base, ...users })).problems[0]).toMatch(
