@@ -40,12 +40,19 @@ export interface Chromium {
 /** Headless Chromium on a fresh profile. */
 export async function launchChromium(viewport: { width: number; height: number }): Promise<Chromium> {
   const profile = mkdtempSync(join(tmpdir(), 'va-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    args: [...CHROMIUM_ARGS],
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport,
+      args: [...CHROMIUM_ARGS],
+    });
+  } catch (error) {
+    // A browser that would not start (missing, crashed) left its empty profile folder behind.
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
   return {
     context,
     close: async () => {
