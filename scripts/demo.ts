@@ -191,6 +191,7 @@ try {
     {
       eachMessage: async ({ topic, message }) => {
         if (topic === TOPICS.alerts) {
+          eventsHeard += 1;
           const decoded = decodeAlertsTopic(message.value, message.headers as never);
           if (decoded.schema === 'alert' && dedupe.firstSeen(decoded.value.eventId))
             calls.alert(decoded.value);

@@ -295,7 +295,7 @@ let signalsWatched = false;
  * Ctrl-C of a script that set no handler of its own ended Node without its 'exit' event, so the
  * reap above never ran and the broker's temp folder stayed (`bench:alert-rebuild`, twice). Such a
  * script now exits (130 / 143) and the 'exit' handlers reap; a script with its own handler
- * (the demo, bench:store) keeps its orderly stop.
+ * (the demo) keeps its orderly stop.
  */
 function exitOnSignalUnlessHandled(): void {
   if (signalsWatched) return;
@@ -304,7 +304,8 @@ function exitOnSignalUnlessHandled(): void {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
-    process.on(signal, () => {
+    // First of the listeners, so it counts every other one (a `once` one is gone once it ran).
+    process.prependListener(signal, () => {
       if (process.listenerCount(signal) === 1) process.exit(code);
     });
   }

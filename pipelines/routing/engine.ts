@@ -56,7 +56,7 @@ interface CallState {
   lastHintRisk: number | null;
   /** Recent customer windows (index, start ms, state), oldest first, one per window index. */
   windows: { windowIndex: number; startMs: number; state: string }[];
-  /** The customer's newest window by index: where the next may be (options.windowJump). */
+  /** The customer's latest window by start: where the next may be (options.windowJump). */
   last: WindowPlace | null;
 }
 
@@ -243,7 +243,8 @@ export function createRoutingEngine(
         startMs: event.startMs,
         arrivalMs: event.arrivalMs ?? 0,
       };
-      const newest = state.last === null || event.windowIndex > state.last.windowIndex;
+      // Judged against the latest window by start, which sets the horizon (whatever its index).
+      const newest = state.last === null || event.startMs > state.last.startMs;
       const jump = newest && state.last && options.windowJump?.(state.last, place);
       if (jump) throw new WindowJumpError(jump);
       // A replayed window (the classifier re-reads after a crash or rebalance) counts once.

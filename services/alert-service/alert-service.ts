@@ -378,7 +378,7 @@ export async function startAlertService(
     if (held.length > 0) void runner.recommit(held);
   };
   // Ended calls leave the rules engine once their grace is over (evaluator.ts).
-  const endedSweep = setInterval(() => recommitFreed(evaluator.freeEndedCalls()), 1_000);
+  const endedSweep = setInterval(() => recommitFreed(evaluator.freeEndedCalls()), 1_000).unref();
   base.shutdown.add('ended-call sweep', () => clearInterval(endedSweep));
   const onCallEvent = startHistoryLines(config, base, hub);
   const fanout = instanceFanout(config, base, {

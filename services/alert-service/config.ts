@@ -110,7 +110,8 @@ export const alertServiceEnv = z.object({
    * How long after a call's end its late windows are still judged with the call's rule state (a
    * classifier behind the calls topic delivers them after the end); then the call is freed.
    */
-  ALERT_END_GRACE_MS: intVar({ min: 0, max: 600_000, def: 30_000 }),
+  // At most the registry's 60 s of ended calls: a purge ends the grace (evaluator.forgetCall).
+  ALERT_END_GRACE_MS: intVar({ min: 0, max: 60_000, def: 30_000 }),
   /**
    * The call-store's API base URL (e.g. http://call-store:8090): a starting call's customer history
    * line comes from its internal route, with a service token signed by SERVICE_TOKEN_SECRET, else

@@ -64,9 +64,10 @@ export interface Evaluator {
   handle(record: ConsumedRecord<EvaluatorInput>): OutRecord[];
   revoke(partitions: TopicPartition[]): void;
   /**
-   * A call ended (its key): frees its rule state and held commit, and remembers the end (call ids
-   * are not reused, so a later record of the key is one that came after its end). Returns the
-   * partitions whose commit it held: to commit again now (recommit), else the commit stayed at the
+   * A call ended (its key): frees its rule state and held commit `endGraceMs` later
+   * (freeEndedCalls; at once without a grace), and remembers the end (call ids are not reused, so
+   * a later record of the key is one that came after its end). Returns the partitions whose
+   * commit it held when freed now: to commit again now (recommit), else the commit stayed at the
    * call's first record until the partition's next record (none, on a quiet partition).
    */
   endCall(key: string): TopicPartition[];
@@ -225,8 +226,9 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       return held;
     },
     forgetCall(key) {
-      // Not remembered as ended: an idle call purged by the registry may still be live.
-      ending.delete(key);
+      // Not remembered as ended: an idle call purged by the registry may still be live. One that
+      // had ended (purged during its grace) is: else its replayed records held the commit for good.
+      if (ending.delete(key)) ended.add(key);
       return free(key);
     },
     commitOffset(topic, partition, nextOffset) {

@@ -3,7 +3,8 @@
 // already has the folder open, so two runs started together both passed it, both reported their
 // calls stored, and one call was lost (or the folder left unreadable). A lock file in the folder
 // (PostgreSQL ignores it, as its own postmaster.pid), created exclusively (O_EXCL), lets one of
-// them in; it is removed when the run ends, however it ends short of SIGKILL. A lock left by a
+// them in; it is removed when the run ends (its 'exit' event: not on SIGKILL, nor on a Ctrl-C of
+// a run that set no signal handler). A lock left by a
 // process that is gone (killed; its pid reused by this very process after a reboot), or left
 // empty for more than a few seconds (a write that failed), is taken over; two runs taking over
 // the same stale lock at the same instant can still both get in.

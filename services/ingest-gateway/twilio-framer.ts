@@ -7,7 +7,7 @@
 // any other length is gathered per track into whole 20 ms frames (two 10 ms payloads make one),
 // and a frame left incomplete by a jump in the timestamps, or at the stream's end, is padded
 // with µ-law silence (0xFF). A message whose timestamp falls inside audio the track already
-// sent (but the same timestamp again: a repeat, numbered as one) is a broken sender: a 2 s
+// sent (but the same timestamp again: a repeat, dropped) is a broken sender: a 2 s
 // payload at 0 ms filled the slots of the real frames stamped 20, 40 … after it, and they were
 // dropped as repeats without a word. Pure but for the frames it hands to `emit`.
 import { IngestError } from './errors.ts';
@@ -74,7 +74,10 @@ export function createTwilioFramer(): TwilioFramer {
       const atMs = media.timestampMs + offsetMs;
       const { payload, track } = media;
       const before = sent.get(track);
-      if (before && atMs !== before.atMs && atMs < before.endMs - TWILIO_FRAME_MS / 2)
+      // The same timestamp again: a repeat, dropped (a repeated 10 ms half was spliced into the
+      // audio and shifted every later frame).
+      if (before && atMs === before.atMs) return;
+      if (before && atMs < before.endMs - TWILIO_FRAME_MS / 2)
         throw new IngestError(
           'OUT_OF_ORDER',
           `media at ${media.timestampMs} ms inside the ${track} audio already sent (to ${before.endMs - offsetMs} ms)`,

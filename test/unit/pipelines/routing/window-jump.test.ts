@@ -46,7 +46,16 @@ describe('routing engine, windows far ahead', () => {
     expect(hints.map((h) => h.suggested)).toEqual(['callback']);
   });
 
-  it('judges a late window against nothing: only a window newer than the newest can jump', () => {
+  it('judges a window by its start, whatever its index: a lower index an hour ahead is refused too', () => {
+    const engine = createRoutingEngine(RULES, {
+      windowJump: (prev, next) => windowJumpProblem(prev, next, T0),
+    });
+    engine.start(call, null);
+    for (const i of [0, 1, 2, 5]) engine.emotion(sad(i));
+    expect(() => engine.emotion({ ...sad(3, 3_600_000), arrivalMs: T0 + 6000 })).toThrow(WindowJumpError);
+  });
+
+  it('judges a late window against nothing: only a window later than the latest can jump', () => {
     const engine = createRoutingEngine(RULES, {
       windowJump: (prev, next) => windowJumpProblem(prev, next, T0),
     });

@@ -76,6 +76,16 @@ describe('alert evaluator and ended calls', () => {
     expect(rulesFired(0).fired).toEqual([]);
   });
 
+  it('remembers the end of a call the registry purged during its grace: its replayed records hold nothing', () => {
+    const { evaluator, emotion, next } = setup(100, 30_000, () => 0);
+    evaluator.handle(emotion('purged', 0));
+    evaluator.endCall(callKey('demo', 'purged'));
+    expect(evaluator.forgetCall(callKey('demo', 'purged'))).toEqual([{ topic: TOPIC, partition: 0 }]);
+    evaluator.handle(emotion('purged', 1)); // replayed after a restart
+    expect(evaluator.trackedCalls()).toBe(0);
+    expect(evaluator.commitOffset(TOPIC, 0, next())).toBe(next());
+  });
+
   it('evaluates records that come after a call ended without keeping state or holding the commit', () => {
     const { evaluator, emotion, pushed, stateCalls, next } = setup();
     evaluator.handle(emotion('a', 0));

@@ -61,5 +61,6 @@ describe('errorText', () => {
     expect(errorText({ name: 'ErrnoError', errno: 20 })).toBe('errno 20');
     expect(errorText({ code: 'ENOTDIR' })).toBe('ENOTDIR');
     expect(errorText('text')).toBe('text');
+    expect(errorText({ foo: 1 })).toBe('{"foo":1}');
   });
 });

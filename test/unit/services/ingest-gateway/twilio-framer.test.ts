@@ -29,11 +29,19 @@ describe('Twilio framer', () => {
     expect(frames.map((f) => f.sequence)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it('still leaves a slot free for a lost frame, and numbers a repeated one as its repeat', () => {
+  it('still leaves a slot free for a lost frame, and drops a repeated one (10 ms halves too)', () => {
     const framer = createTwilioFramer();
     const frames: RawAudioFrame[] = [];
     for (const t of [0, 20, 60, 60, 80]) framer.push(media(t, 1), 0, (f) => frames.push(f));
-    expect(frames.map((f) => f.sequence)).toEqual([0, 1, 3, 3, 4]);
+    expect(frames.map((f) => f.sequence)).toEqual([0, 1, 3, 4]);
+    // A repeated half was spliced into the audio: every later frame moved by 10 ms.
+    const halves = createTwilioFramer();
+    const out: RawAudioFrame[] = [];
+    [0, 10, 10, 20, 30].forEach((t, i) => halves.push(media(t, i, 80), 0, (f) => out.push(f)));
+    expect(out.map((f) => [f.sequence, f.audioTimeMs, f.payload[0], f.payload[80]])).toEqual([
+      [0, 0, 0, 1],
+      [1, 20, 3, 4],
+    ]);
   });
 
   it('refuses a message inside audio the track already sent: a long payload, or a step back', () => {
