@@ -30,6 +30,7 @@ import {
   type SimulatorRun,
 } from '../devkit/pipeline/pipeline-procs.ts';
 import { watchServices } from './lib/demo/service-watch.ts';
+import { killChildrenSync } from './lib/demo/kill-children.ts';
 
 let args: DemoArgs;
 try {
@@ -67,7 +68,12 @@ function ensurePagesBuilt(): void {
 const workDir = mkdtempSync(join(tmpdir(), 'va-demo-'));
 // However the demo ends (process.exit included), its temp folder goes; the child processes are
 // reaped the same way by their launchers (harness.ts, local-broker.ts, pipeline-procs.ts).
-process.once('exit', () => rmSync(workDir, { recursive: true, force: true }));
+// The children go first: a call store still starting wrote its PGlite folder back into workDir
+// after it was removed (Ctrl-C at 6 s left va-demo-*).
+process.once('exit', () => {
+  killChildrenSync();
+  rmSync(workDir, { recursive: true, force: true });
+});
 let broker: FoundBroker | null = null;
 let pipeline: RunningPipeline | undefined;
 let simulator: SimulatorRun | undefined;

@@ -3,6 +3,7 @@
 // calls have ended, nothing of them is left in it, not even once records of a call come after its
 // end (its end comes through the fan-out, another consumer: the last windows of a call, or a
 // replay after a rebalance, can reach the evaluator later; they used to track the call again).
+// Ended calls are freed once their end grace is over (ALERT_END_GRACE_MS, 2 s here).
 import { describe, expect, it } from 'vitest';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
@@ -12,7 +13,7 @@ import { waitFor } from '../../../services/shared/wait-for.ts';
 
 describe('alert evaluator call state', () => {
   it('holds nothing of calls once they have ended', async () => {
-    const h = await startHarness();
+    const h = await startHarness({ ALERT_END_GRACE_MS: '2000' });
     const calls = Array.from({ length: 30 }, () => uniqueName('call'));
     for (const callId of calls) {
       await startCall(h, callId, 'agent-1');
