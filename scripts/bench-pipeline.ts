@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCli, usageExit } from '../services/shared/cli-args.ts';
+import { intArg, parseCli, usageExit } from '../services/shared/cli-args.ts';
 import { findBroker } from '../devkit/kafka/find-broker.ts';
 import { encodeWav } from '../pipelines/audio/wav.ts';
 import { createEventDedupe } from '../services/emotion-classifier/event-dedupe.ts';
@@ -34,20 +34,16 @@ const { values } = parseCli('bench:pipeline', USAGE, {
     'batch-ms': { type: 'string' },
   },
 });
-const calls = Number(values.calls);
-const seconds = Number(values.seconds);
-const dspWorkers = Number(values['dsp-workers']);
-const warmupSeconds = Number(values['warmup-seconds']);
-if (
-  !Number.isInteger(calls) ||
-  calls < 1 ||
-  !(seconds >= 3) ||
-  !Number.isInteger(dspWorkers) ||
-  dspWorkers < 1 ||
-  !(warmupSeconds === 0 || warmupSeconds >= 3)
-) {
-  usageExit('bench:pipeline', USAGE, 'a count or duration out of range');
-}
+const calls = intArg('bench:pipeline', USAGE, 'calls', values.calls, { min: 1 });
+const seconds = intArg('bench:pipeline', USAGE, 'seconds', values.seconds, { min: 3 });
+const dspWorkers = intArg('bench:pipeline', USAGE, 'dsp-workers', values['dsp-workers'], { min: 1, max: 64 });
+const warmupSeconds = intArg('bench:pipeline', USAGE, 'warmup-seconds', values['warmup-seconds'], { min: 0 });
+if (warmupSeconds > 0 && warmupSeconds < 3)
+  usageExit('bench:pipeline', USAGE, '--warmup-seconds must be 0 or >= 3');
+const batchMs =
+  values['batch-ms'] === undefined
+    ? undefined
+    : intArg('bench:pipeline', USAGE, 'batch-ms', values['batch-ms'], { min: 1, max: 100 });
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 
 function percentile(sorted: number[], p: number): number | null {
@@ -66,7 +62,7 @@ const pipeline = await startPipeline({
   suffix,
   dspWorkers,
   partitions: 6,
-  extraEnv: values['batch-ms'] ? { 'ingest-gateway': { BATCH_MAX_DELAY_MS: values['batch-ms'] } } : undefined,
+  extraEnv: batchMs === undefined ? undefined : { 'ingest-gateway': { BATCH_MAX_DELAY_MS: String(batchMs) } },
   log,
 });
 const kafka = createKafka({ clientId: 'va-bench', brokers: broker.brokers });
@@ -184,7 +180,7 @@ try {
     dsp_workers: dspWorkers,
     kafka_nodes: broker.cluster?.nodes.length ?? 1,
     warmup_seconds: warmupSeconds,
-    gateway_batch_ms: values['batch-ms'] ? Number(values['batch-ms']) : 'default',
+    gateway_batch_ms: batchMs ?? 'default',
     windows_expected: expected,
     windows_received: received,
     lost_windows: Math.max(0, expected - received),

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openCallStore } from '../services/call-store/store.ts';
+import { PgliteFolderLockedError } from '../services/shared/pglite-folder-lock.ts';
+import { errorText } from '../services/shared/error-text.ts';
 
 const USAGE = 'usage: npm run report:csat -- [--tenant T] [--seed N] [--resamples N]';
 let parsed;
@@ -43,7 +45,18 @@ if (!databaseUrl && !existsSync(dataDir)) {
   );
   process.exit(2);
 }
-const store = await openCallStore({ databaseUrl, dataDir: databaseUrl ? undefined : dataDir });
+const store = await openCallStore({ databaseUrl, dataDir: databaseUrl ? undefined : dataDir }).catch(
+  (error: unknown) => {
+    // The service holding the PGlite folder (STORE_LOCKED) or a database that does not answer:
+    // one line, not a stack (never the URL: it carries the password).
+    const why =
+      error instanceof PgliteFolderLockedError
+        ? `${error.message}: stop the call-store service first, or use its QA page (#/reports/csat)`
+        : errorText(error);
+    process.stderr.write(`report:csat: cannot open the call store: ${why}\n`);
+    return process.exit(1);
+  },
+);
 try {
   const report = await store.csatReport(
     { tenant: args.tenant ?? null, agentId: null, teams: null },

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { AnalyzeError } from './errors.ts';
+import { NOT_CALL_ID_CHAR } from '../shared/audio-chunk-limits.ts';
 
 /**
  * `onUnreadable` hears of each folder under `input` that cannot be listed (permissions): it is
@@ -72,7 +73,7 @@ function targetKind(path: string) {
 
 /**
  * Each recording's call id in event ids: its file name without the extension, in the characters a
- * live call id may hold (CALL_ID_PATTERN: others become `_`, so `agent:7.wav` is not read as call
+ * live call id may hold (NOT_CALL_ID_CHAR become `_`, so `agent:7.wav` is not read as call
  * `agent`, channel `7` in `agent:7:customer:0:emotion`); names that occur twice (`a/call.wav`,
  * `b/call.wav`, or `a:b` beside `a_b`) get a short hash of their path inside the input folder
  * (`root`), so no two share event ids and `recs`, `./recs` or `/abs/recs` give the same ids.
@@ -90,5 +91,5 @@ export function callIdsOf(files: readonly string[], root: string): string[] {
 
 /** A file name as a call id: 1 to 119 characters of A-Z a-z 0-9 . _ - (room for the hash). */
 function callIdOfName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 119) || 'call';
+  return name.replace(NOT_CALL_ID_CHAR, '_').slice(0, 119) || 'call';
 }

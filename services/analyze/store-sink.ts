@@ -1,12 +1,12 @@
 // `analyze --store`: writes each analysed file into the call store as its result arrives, one
 // import at a time in arrival order, so a recording gets the same QA pages as a live call. A file
 // that fails to import is reported and the others go on. I/O: database (PostgreSQL or PGlite).
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { makeFolders } from '../shared/make-folders.ts';
 import type { StoreTarget } from './args.ts';
 import { AnalyzeError, describeError } from './errors.ts';
 import { pgliteHolders } from './store-lock.ts';
-import { LOCK_FILE, lockFolder, type FolderLock } from './folder-lock.ts';
+import { PgliteFolderLockedError } from '../shared/pglite-folder-lock.ts';
 import { errorText } from '../shared/error-text.ts';
 import type { FileResult } from './types.ts';
 
@@ -76,12 +76,17 @@ export async function openStoreSink(
     }
     makeFolder(dataDir);
   }
-  const release = databaseUrl ? () => undefined : takeFolder(dataDir);
   let store: AnalysisStore;
   try {
     store = await openStore({ databaseUrl, dataDir });
   } catch (err) {
-    release();
+    if (err instanceof PgliteFolderLockedError) {
+      throw new AnalyzeError(
+        'STORE_LOCKED',
+        `${err.message}; PGlite allows one process at a time: wait for it, or set DATABASE_URL to a PostgreSQL database`,
+        { cause: err },
+      );
+    }
     const hint = databaseUrl ? 'check DATABASE_URL' : 'is another process using this PGlite folder?';
     throw new AnalyzeError(
       'STORE_OPEN_FAILED',
@@ -129,34 +134,11 @@ export async function openStoreSink(
       try {
         await queue;
       } finally {
-        await store.close().finally(release);
+        await store.close();
       }
       return { stored, failed };
     },
   };
-}
-
-/** The folder's lock (folder-lock.ts), or STORE_LOCKED naming who holds it; returns its release. */
-function takeFolder(dataDir: string): () => void {
-  let lock: FolderLock;
-  try {
-    lock = lockFolder(dataDir);
-  } catch (err) {
-    throw new AnalyzeError(
-      'STORE_OPEN_FAILED',
-      `cannot lock the PGlite folder ${dataDir}: ${errorText(err)}`,
-      {
-        cause: err,
-      },
-    );
-  }
-  if ('release' in lock) return lock.release;
-  throw new AnalyzeError(
-    'STORE_LOCKED',
-    `the PGlite folder ${dataDir} is in use by ${lock.heldBy ? `process ${lock.heldBy}` : 'another process'} ` +
-      `(another analyze --store; its lock ${join(dataDir, LOCK_FILE)} goes when it ends); PGlite allows ` +
-      `one process at a time: wait for it, or set DATABASE_URL to a PostgreSQL database`,
-  );
 }
 
 /** `postgres://user:secret@db:5432/calls?sslmode=…` -> `db:5432/calls`: never print credentials. */

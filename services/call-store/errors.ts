@@ -16,7 +16,8 @@ export type StoreErrorCode =
   | 'INVALID_ANALYSIS'
   | 'METHOD_NOT_ALLOWED'
   | 'RATE_LIMITED'
-  | 'STORE_OPEN_FAILED';
+  | 'STORE_OPEN_FAILED'
+  | 'STORE_LOCKED';
 
 export class StoreError extends CodedError<StoreErrorCode> {
   /** RATE_LIMITED: how long to wait (the 429's Retry-After). */

@@ -3,11 +3,20 @@
 // echoes DATABASE_URL (it carries the password). Pure.
 import { StoreError } from './errors.ts';
 import { errorText } from '../shared/error-text.ts';
+import { PgliteFolderLockedError } from '../shared/pglite-folder-lock.ts';
 
 export function storeOpenError(
   config: { DATABASE_URL?: string; STORE_DATA_DIR: string },
   error: unknown,
 ): StoreError {
+  if (error instanceof PgliteFolderLockedError) {
+    return new StoreError(
+      'STORE_LOCKED',
+      `${error.message}; PGlite allows one process at a time: stop it, or give each its own STORE_DATA_DIR`,
+      [],
+      { cause: error },
+    );
+  }
   const why = errorText(error);
   const where = config.DATABASE_URL
     ? 'the PostgreSQL database of DATABASE_URL'

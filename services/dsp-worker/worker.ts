@@ -34,6 +34,7 @@ export async function startDspWorker(
     config,
     settings: settingNames(dspWorkerEnv),
     topics: [config.AUDIO_TOPIC, config.FEATURES_TOPIC, config.DEADLETTER_TOPIC],
+    audioTopic: config.AUDIO_TOPIC,
     handleSignals: options.handleSignals,
     logger: options.logger,
   });

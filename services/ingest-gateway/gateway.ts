@@ -59,6 +59,7 @@ export async function startGateway(
     config: config.common,
     settings: settingNames(gatewayEnv, l16wsEnv, twilioEnv, audiohookEnv),
     topics: [config.settings.topics.audio, config.settings.topics.calls],
+    audioTopic: config.settings.topics.audio,
     handleSignals: options.handleSignals,
     // In an outage the gateway sheds new calls itself (UNAVAILABLE, retry delay): it stays ready.
     brokerReadiness: false,

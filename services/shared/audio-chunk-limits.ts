@@ -24,6 +24,8 @@ const MAX_WALL_CLOCK_MS = 8.64e15;
 
 /** The gateway's call ids: no colon, since event ids are `${callId}:${channel}:…`. */
 export const CALL_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+/** One character a call id may not hold (CALL_ID_PATTERN's complement), for names made into ids. */
+export const NOT_CALL_ID_CHAR = /[^A-Za-z0-9._-]/g;
 /** Tenant names as TENANT_TOKENS allows them; empty in records written before tenants. */
 export const TENANT_PATTERN = /^[\w.-]{0,64}$/;
 

@@ -51,6 +51,8 @@ export interface BootOptions {
   config: CommonConfig;
   /** Topics to create if missing; default: all product topics. */
   topics?: readonly string[];
+  /** The name of the audio topic among `topics` (AUDIO_TOPIC): created with the audio's short retention. */
+  audioTopic?: string;
   /** Tests: no signal handlers, no process.exit. */
   handleSignals?: boolean;
   logger?: Logger;
@@ -97,6 +99,7 @@ async function connectKafka(
           eventRetentionMs: config.EVENT_RETENTION_MS,
         },
         options.topics ?? Object.values(TOPICS),
+        options.audioTopic,
       ),
     );
     if (created.length > 0) logger.info('topics created', { topics: created });

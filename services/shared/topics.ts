@@ -34,9 +34,14 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   eventRetentionMs: 7 * 24 * 60 * 60 * 1000,
 };
 
+/**
+ * `audioTopic` is the name the audio topic has where these services run (AUDIO_TOPIC): compared
+ * with the default name instead, a renamed audio topic was created with the events' 7 days.
+ */
 export function topicConfigs(
   settings: TopicSettings,
   names: readonly string[] = Object.values(TOPICS),
+  audioTopic: string = TOPICS.audio,
 ): ITopicConfig[] {
   return names.map((topic) => ({
     topic,
@@ -45,7 +50,7 @@ export function topicConfigs(
     configEntries: [
       {
         name: 'retention.ms',
-        value: String(topic === TOPICS.audio ? settings.audioRetentionMs : settings.eventRetentionMs),
+        value: String(topic === audioTopic ? settings.audioRetentionMs : settings.eventRetentionMs),
       },
       { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
     ],

@@ -1,9 +1,11 @@
 // PGlite (PostgreSQL compiled to WebAssembly) implementation of SqlBackend: the embedded default,
-// data in a local folder (or in memory). I/O: files under the data folder.
+// data in a local folder (or in memory), held by one process at a time. I/O: files under the data
+// folder.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlBackend, SqlExecutor } from './backend.ts';
+import { takePgliteFolder } from '../../shared/pglite-folder-lock.ts';
 
 /**
  * The folder and its missing parents, one level at a time: `mkdir -p` in Node (recursive: true)
@@ -25,7 +27,15 @@ export async function openPgliteBackend(dataDir?: string): Promise<SqlBackend> {
   // Its parents too: PGlite makes the last folder only, so the default `.data/call-store` failed on
   // a fresh clone (no `.data`) with STORE_OPEN_FAILED.
   if (dataDir) await makeFolder(dataDir);
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  // One process at a time (PgliteFolderLockedError otherwise): two corrupt the folder.
+  const release = dataDir ? takePgliteFolder(dataDir) : () => undefined;
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir ? { dataDir } : {});
+  } catch (error) {
+    release();
+    throw error;
+  }
   return {
     kind: 'pglite',
     async query<R>(sql: string, params: unknown[] = []) {
@@ -42,7 +52,7 @@ export async function openPgliteBackend(dataDir?: string): Promise<SqlBackend> {
       );
     },
     async close() {
-      await db.close();
+      await db.close().finally(release);
     },
   };
 }

@@ -73,6 +73,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   STORE_OPEN_FAILED: 503, // start-up only: never answered, the service exits
+  STORE_LOCKED: 503, // start-up only, as STORE_OPEN_FAILED
 };
 
 /** The QA pages set style attributes (dom.ts): inline styles allowed, nothing else inline. */

@@ -85,7 +85,7 @@ describe('voice-analytics analyze --store', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`2 calls stored in PGlite ${dataDir}`);
-    expect(existsSync(join(dataDir, '.analyze.lock')), 'the folder lock is released').toBe(false);
+    expect(existsSync(join(dataDir, '.store.lock')), 'the folder lock is released').toBe(false);
 
     const analysis = JSON.parse(readFileSync(out, 'utf8')) as {
       files: {
@@ -170,15 +170,15 @@ describe('voice-analytics analyze --store', () => {
     const folder = join(dir, 'locked');
     mkdirSync(folder);
     // This test process is alive and is not the CLI's: its pid holds the folder.
-    writeFileSync(join(folder, '.analyze.lock'), String(process.pid));
+    writeFileSync(join(folder, '.store.lock'), String(process.pid));
     const env = { STORE_DATA_DIR: folder };
     const r = cliIn(['analyze', join(calls, 'call-a.wav'), '--model', model, '--store'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `STORE_LOCKED: the PGlite folder ${folder} is in use by process ${process.pid}`,
     );
-    expect(r.stderr).toContain('.analyze.lock');
-    expect(readFileSync(join(folder, '.analyze.lock'), 'utf8')).toBe(String(process.pid));
+    expect(r.stderr).toContain('.store.lock');
+    expect(readFileSync(join(folder, '.store.lock'), 'utf8')).toBe(String(process.pid));
   }, 300_000);
 
   it('lets one of two runs started together into a new PGlite folder: the other is refused, no call lost', async () => {

@@ -1,11 +1,12 @@
 // The call store as a process: its /readyz turns 503 naming `database` once
 // its PostgreSQL stops (it used to say ready, and an idle pooled connection's error could kill
 // it), a configuration error exits 2 with one CONFIG_INVALID line and no stack trace, and a store
-// that cannot open exits with one STORE_OPEN_FAILED line naming its setting, and so does a QA API
+// that cannot open exits with one STORE_OPEN_FAILED line naming its setting (STORE_LOCKED when
+// another process holds its PGlite folder), and so does a QA API
 // port in use (it was a Node stack trace); a Kafka outage leaves the QA API in service (reviewers
 // read from the database) and says so in va_kafka_broker_reachable instead.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,24 @@ describe('call store readiness', () => {
       expect(lines[0]).toContain(names);
       expect(output).not.toMatch(/\n\s+at |Sup3r/);
     }
+  });
+
+  it('exits with one STORE_LOCKED line naming the holder when another process holds its PGlite folder', async () => {
+    // PGlite has no lock of its own: a store started while `analyze --store` wrote the folder
+    // opened it too, and two writers corrupt it. This test process is alive: its pid holds it.
+    const folder = storeDataDir();
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, '.store.lock'), String(process.pid));
+    const store = startServiceProcess('call-store', { ...env(), STORE_DATA_DIR: folder });
+    started.push(store);
+    const code = await new Promise<number>((resolve) => store.child.once('exit', (c) => resolve(c ?? -1)));
+    const output = store.output();
+    expect(code, output).toBe(1);
+    const lines = output.split('\n').filter((line) => line.includes('"code":"STORE_LOCKED"'));
+    expect(lines, output).toHaveLength(1);
+    expect(lines[0]).toContain(`in use by process ${process.pid}`);
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(folder, '.store.lock'), 'utf8')).toBe(String(process.pid));
   });
 
   it('exits with one EADDRINUSE line when its API port is taken, no stack trace', async () => {

@@ -252,6 +252,16 @@ describe('survey import and report over the QA API', () => {
       2,
       'report:csat: --seed must be an integer >= 0 and --resamples an integer >= 100',
     ]);
+    // The folder held by the call-store service (this test's open store holds its lock): one
+    // line naming the holder, not a stack, and the lock stays.
+    const held = run([], { STORE_DATA_DIR: dataDir });
+    expect(held.status).toBe(1);
+    expect(held.stderr.trim()).toMatch(
+      new RegExp(
+        `^report:csat: cannot open the call store: the PGlite folder .* is in use by process ${process.pid} `,
+      ),
+    );
+    expect(held.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('finds nothing when the answers are noise', async () => {

@@ -1,18 +1,19 @@
-// One `analyze --store` at a time on a PGlite folder. PGlite (0.5) takes no lock of its own, and
-// two processes on one folder corrupt it; the /proc scan (store-lock.ts) sees only a process that
-// already has the folder open, so two runs started together both passed it, both reported their
-// calls stored, and one call was lost (or the folder left unreadable). A lock file in the folder
-// (PostgreSQL ignores it, as its own postmaster.pid), created exclusively (O_EXCL), lets one of
-// them in; it is removed when the run ends (its 'exit' event: not on SIGKILL, nor on a Ctrl-C of
-// a run that set no signal handler). A lock left by a
-// process that is gone (killed; its pid reused by this very process after a reboot), or left
-// empty for more than a few seconds (a write that failed), is taken over; two runs taking over
-// the same stale lock at the same instant can still both get in.
-// I/O: creates, reads and removes `<folder>/.analyze.lock`.
+// One process at a time on a PGlite folder: the call-store service or one `analyze --store`. PGlite
+// (0.5) takes no lock of its own, and two processes on one folder corrupt it; the /proc scan
+// (analyze/store-lock.ts) sees only a process that already has the folder open, so two runs
+// started together both passed it, both reported their calls stored, and one call was lost (or the
+// folder left unreadable); and a call-store started while an `analyze --store` wrote the folder
+// opened it too. A lock file in the folder (PostgreSQL ignores it, as its own postmaster.pid),
+// created exclusively (O_EXCL), lets one of them in; it is removed when the holder closes the
+// store or exits (its 'exit' event: not on SIGKILL, nor on a Ctrl-C of a process that set no
+// signal handler). A lock left by a process that is gone (killed; its pid reused by this very
+// process after a reboot), or left empty for more than a few seconds (a write that failed), is
+// taken over; two processes taking over the same stale lock at the same instant can still both
+// get in. I/O: creates, reads and removes `<folder>/.store.lock`.
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const LOCK_FILE = '.analyze.lock';
+export const LOCK_FILE = '.store.lock';
 
 /** An empty lock older than this was never finished (its creator writes its pid at once). */
 const EMPTY_LOCK_STALE_MS = 10_000;
@@ -103,4 +104,27 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
+}
+
+/** The folder is held by another live process (`heldBy`, 0 when its pid is still being written). */
+export class PgliteFolderLockedError extends Error {
+  readonly heldBy: number;
+  readonly lockFile: string;
+  constructor(dataDir: string, heldBy: number) {
+    const lockFile = join(dataDir, LOCK_FILE);
+    super(
+      `the PGlite folder ${dataDir} is in use by ${heldBy ? `process ${heldBy}` : 'another process'} ` +
+        `(the call-store service or an analyze --store; its lock ${lockFile} goes when it ends)`,
+    );
+    this.name = 'PgliteFolderLockedError';
+    this.heldBy = heldBy;
+    this.lockFile = lockFile;
+  }
+}
+
+/** Takes the folder's lock or throws PgliteFolderLockedError; returns its release. */
+export function takePgliteFolder(dataDir: string): () => void {
+  const lock = lockFolder(dataDir);
+  if ('release' in lock) return lock.release;
+  throw new PgliteFolderLockedError(dataDir, lock.heldBy);
 }

@@ -1,11 +1,11 @@
-// The PGlite folder's lock of `analyze --store`: one holder at a time, released by its holder
+// The PGlite folder's lock (the call-store service, `analyze --store`): one holder at a time, released by its holder
 // only, and taken over from a process that is gone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lockFolder } from '../../../../services/analyze/folder-lock.ts';
+import { lockFolder } from '../../../../services/shared/pglite-folder-lock.ts';
 import { errorText } from '../../../../services/shared/error-text.ts';
 
 let dir: string;
@@ -18,7 +18,7 @@ describe('lockFolder', () => {
     expect(first).toHaveProperty('release');
     expect(lockFolder(dir)).toEqual({ heldBy: process.pid });
     if ('release' in first) first.release();
-    expect(existsSync(join(dir, '.analyze.lock'))).toBe(false);
+    expect(existsSync(join(dir, '.store.lock'))).toBe(false);
     const again = lockFolder(dir);
     expect(again).toHaveProperty('release');
     if ('release' in again) again.release();
@@ -27,18 +27,18 @@ describe('lockFolder', () => {
   it('takes over the lock of a process that is gone, and never releases another holder’s', () => {
     dir = mkdtempSync(join(tmpdir(), 'va-lock-'));
     const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
-    writeFileSync(join(dir, '.analyze.lock'), String(gone));
+    writeFileSync(join(dir, '.store.lock'), String(gone));
     const lock = lockFolder(dir);
     expect(lock).toHaveProperty('release');
     // Another holder's lock (pid 1 is alive) stays when a stale release runs.
-    writeFileSync(join(dir, '.analyze.lock'), '1');
+    writeFileSync(join(dir, '.store.lock'), '1');
     if ('release' in lock) lock.release();
     expect(lockFolder(dir)).toEqual({ heldBy: 1 });
   });
 
   it('takes over its own pid left from before (a reboot reused it) and an empty lock left by a failed write', () => {
     dir = mkdtempSync(join(tmpdir(), 'va-lock-'));
-    const file = join(dir, '.analyze.lock');
+    const file = join(dir, '.store.lock');
     writeFileSync(file, String(process.pid));
     const own = lockFolder(dir);
     expect(own).toHaveProperty('release');
