@@ -59,11 +59,11 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     holdsCommits: true,
   },
   // alert-service.ts: the evaluator reads emotions and features (ALERT_GROUP_ID) and writes alerts;
-  // the per-pod fan-out (ALERT_FANOUT_GROUP_PREFIX-<id>) reads calls, emotions, features, alerts;
+  // the per-pod fan-out (ALERT_FANOUT_GROUP_PREFIX-<id>) reads calls, emotions, features, alerts, erasures;
   // acknowledgements are written to va.alerts.v1.
   'alert-service': {
     user: 'va-alert-service',
-    reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts],
+    reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts, TOPICS.erasures],
     writes: [TOPICS.alerts, TOPICS.deadletter],
     groups: [
       { name: 'va-alert-service', patternType: 'literal' },
@@ -72,11 +72,12 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     // evaluator.ts commitOffset (up to ALERT_COMMIT_HOLD_MAX_RECORDS held); the fan-out never commits.
     holdsCommits: true,
   },
-  // call-store main.ts / ingest/consumer.ts: stores four topics (STORE_GROUP_ID); poison dead-lettered.
+  // call-store main.ts / ingest/consumer.ts: stores four topics (STORE_GROUP_ID); poison dead-lettered;
+  // a customer's erased calls announced (store/erasure.ts).
   'call-store': {
     user: 'va-call-store',
     reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts],
-    writes: [TOPICS.deadletter],
+    writes: [TOPICS.deadletter, TOPICS.erasures],
     groups: [{ name: 'call-store', patternType: 'literal' }],
     // ingest/consumer.ts: each chunk committed as soon as it is written.
     holdsCommits: false,

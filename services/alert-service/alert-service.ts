@@ -115,6 +115,7 @@ function alertServiceTopics(config: AlertServiceConfig): string[] {
     config.EMOTIONS_TOPIC,
     config.ALERTS_TOPIC,
     config.DEADLETTER_TOPIC,
+    config.ERASURES_TOPIC,
   ];
 }
 
@@ -288,6 +289,7 @@ function instanceFanout(config: AlertServiceConfig, base: ServiceBase, w: Fanout
       emotions: config.EMOTIONS_TOPIC,
       features: config.FEATURES_TOPIC,
       alerts: config.ALERTS_TOPIC,
+      erasures: config.ERASURES_TOPIC,
     },
     registry: w.registry,
     hub: w.hub,

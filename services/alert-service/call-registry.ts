@@ -65,6 +65,16 @@ export interface CallRegistry {
   acknowledge(alertId: string, by: string, atMs: number): boolean;
   calls(): CallLive[];
   recentAlerts(): AlertView[];
+  /**
+   * Forgets a call whose customer the store erased: its live view and alerts go at once (the
+   * call is returned, null when it was erased already), and whatever still arrives for it is
+   * dropped. Remembered until the process ends: the fan-out reads the erasures again at each start.
+   */
+  erase(
+    tenant: string,
+    callId: string,
+  ): { owner: { agentId: string; team: string }; alertIds: string[] } | null;
+  isErased(tenant: string, callId: string): boolean;
   /** Calls changed since the last call, and calls purged. */
   takeChanges(nowMs: number): { changed: CallLive[]; removed: RemovedCall[] };
   size(): number;
@@ -116,6 +126,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const endedRetentionMs = options.endedRetentionMs ?? 60_000;
   const idleMs = options.idleMs ?? 10 * 60_000;
   const endedRememberedMs = options.endedRememberedMs ?? 10 * 60_000;
+  /** Calls erased in the store (their keys): nothing of them is kept or shown again. */
+  const erasedCalls = new Set<string>();
   /** Purged ended calls by key: when each ended. */
   const endedCalls = new Map<string, number>();
   const calls = new Map<string, CallLive>();
@@ -148,7 +160,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   /** The live call of a record, or undefined when it ended and was purged (the record is late). */
   function live(tenant: string, callId: string, nowMs: number): CallLive | undefined {
     const key = callKey(tenant, callId);
-    if (endedCalls.has(key)) return undefined;
+    if (endedCalls.has(key) || erasedCalls.has(key)) return undefined;
     let call = calls.get(key);
     if (!call) {
       // Data before the call's start record: the tenant is known (every record carries it), the
@@ -167,6 +179,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       // (its end, states, trend and window numbers would hide the new call's first windows). A
       // start from before that end is the ended call's own, repeated (at-least-once): ignored.
       const key = callKey(meta.tenant, meta.callId);
+      if (erasedCalls.has(key)) return; // the store drops a reused erased id too
       const endedAtMs = calls.get(key)?.endedAtMs ?? endedCalls.get(key);
       if (endedAtMs != null) {
         if (meta.startedAtMs <= endedAtMs) return;
@@ -215,7 +228,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       if (call) applyDynamics(call, sample);
     },
     addAlert(view) {
-      if (alerts.has(view.alertId)) return false;
+      if (alerts.has(view.alertId) || erasedCalls.has(callKey(view.tenant, view.callId))) return false;
       alerts.set(view.alertId, view);
       insertByTime(recent, view);
       let mine = recentOf.get(view.tenant);
@@ -239,7 +252,12 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       const key = callKey(view.tenant, view.callId);
       const call = calls.get(key);
       if (call) {
-        applyAlert(call, { alertId: view.alertId, audience: view.audience as 'agent', cue: view.cue });
+        applyAlert(call, {
+          alertId: view.alertId,
+          audience: view.audience as 'agent',
+          cue: view.cue,
+          audioMs: view.audioMs,
+        });
         dirty.add(key);
       }
       return true;
@@ -259,6 +277,31 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     },
     recentAlerts() {
       return recent.filter((a) => alerts.has(a.alertId));
+    },
+    erase(tenant, callId) {
+      const key = callKey(tenant, callId);
+      if (erasedCalls.has(key)) return null;
+      erasedCalls.add(key);
+      const call = calls.get(key);
+      const gone = (recentOf.get(tenant) ?? []).filter((a) => a.callId === callId);
+      const mine = recentOf.get(tenant);
+      for (const view of gone) {
+        mine!.splice(mine!.indexOf(view), 1);
+        forget(view);
+      }
+      calls.delete(key);
+      lastUpdate.delete(key);
+      dirty.delete(key);
+      endedCalls.delete(key);
+      const owner = call ?? gone[0];
+      if (call) options.onPurged?.(key);
+      return {
+        owner: { agentId: owner?.agentId ?? '', team: owner?.team ?? '' },
+        alertIds: gone.map((a) => a.alertId),
+      };
+    },
+    isErased(tenant, callId) {
+      return erasedCalls.has(callKey(tenant, callId));
     },
     takeChanges(nowMs) {
       const removed: RemovedCall[] = [];

@@ -133,6 +133,8 @@ export const alertServiceEnv = z.object({
   EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
   ALERTS_TOPIC: topicVar(TOPICS.alerts),
   DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
+  /** Calls whose customer the call store erased (DELETE /customers/{ref}). */
+  ERASURES_TOPIC: topicVar(TOPICS.erasures),
 });
 
 export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {

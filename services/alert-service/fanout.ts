@@ -1,5 +1,5 @@
 // This instance's own view of every call: a consumer group of its own (one per instance) reads
-// call lifecycle events and alerts (with their acknowledgements) from the beginning and emotions
+// call lifecycle events, alerts (with their acknowledgements) and erasures from the beginning and emotions
 // and features from `rebuildMs` ago, and feeds the call registry and the WebSocket hub. Several
 // instances each fan out to their own clients. Every record is applied to the call of its
 // (tenant, call id). Runs on the shared consumer runner, producing nothing and never committing:
@@ -17,9 +17,11 @@ import { callKey, keyMatches } from '../shared/call-key.ts';
 import { asChannel } from '../shared/mapping.ts';
 import {
   alertAckCodec,
+  callErasedCodec,
   callEventCodec,
   decodeFeaturesTopic,
   emotionEventCodec,
+  type CallErased,
   type CallEvent,
 } from '../shared/records.ts';
 import { offsetsRetried, positionsByTime } from '../shared/start-positions.ts';
@@ -33,6 +35,8 @@ export interface FanoutTopics {
   emotions: string;
   features: string;
   alerts: string;
+  /** Calls whose customer the call store erased: forgotten, and dropped when they arrive later. */
+  erasures: string;
 }
 
 export interface FanoutOptions {
@@ -71,7 +75,8 @@ type FanoutRecord =
   | { topic: 'calls'; value: CallEvent }
   | { topic: 'emotions'; value: ReturnType<typeof emotionEventCodec.decode> }
   | { topic: 'features'; value: ReturnType<typeof decodeFeaturesTopic> }
-  | { topic: 'alerts'; value: ReturnType<typeof decodeAlerts> };
+  | { topic: 'alerts'; value: ReturnType<typeof decodeAlerts> }
+  | { topic: 'erasures'; value: CallErased };
 
 function decodeFanoutRecord(
   topics: FanoutTopics,
@@ -83,6 +88,7 @@ function decodeFanoutRecord(
   if (topic === topics.emotions)
     return { topic: 'emotions', value: emotionEventCodec.decode(value, headers) };
   if (topic === topics.features) return { topic: 'features', value: decodeFeaturesTopic(value, headers) };
+  if (topic === topics.erasures) return { topic: 'erasures', value: callErasedCodec.decode(value, headers) };
   return { topic: 'alerts', value: decodeAlerts(value, headers) };
 }
 
@@ -99,10 +105,15 @@ export function createFanout(options: FanoutOptions): Fanout {
   const timed = (topic: string): boolean =>
     options.rebuildMs > 0 && (topic === topics.emotions || topic === topics.features);
   let rebuildFromMs = 0;
+  /** Calls, alerts and erasures are read from the beginning at each start. */
+  const fromBeginning = (topic: string): boolean =>
+    topic === topics.calls || topic === topics.alerts || topic === topics.erasures;
 
   function apply(record: FanoutRecord): void {
     const nowMs = Date.now();
-    if (record.topic === 'calls') {
+    if (record.topic === 'erasures') {
+      hub.eraseCall(record.value.tenant, record.value.callId);
+    } else if (record.topic === 'calls') {
       const e = record.value;
       if (e.type === 'started') {
         registry.start({
@@ -160,7 +171,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     producer: options.producer,
     service: options.service,
     groupId: options.groupId,
-    topics: [topics.calls, topics.emotions, topics.features, topics.alerts],
+    topics: [topics.calls, topics.emotions, topics.features, topics.alerts, topics.erasures],
     logger: options.logger,
     metrics: { errors: options.metrics.errors },
     // Alerts and call starts are rare: a fetch returns at the first record (minBytes 1), and an
@@ -169,7 +180,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     partitionsConsumedConcurrently: 4,
     // Call lifecycle (who owns which live call) and alerts (the snapshot's recent alerts and their
     // acknowledgements; a few per call) from the beginning; the rest from `rebuildMs` ago.
-    fromBeginning: (topic) => topic === topics.calls || topic === topics.alerts,
+    fromBeginning: (topic) => fromBeginning(topic),
     startTimeOf: (topic) => (timed(topic) ? rebuildFromMs : undefined),
     onFlushed: (report) => catchUp.reached(report.topic, report.partition, report.nextOffset),
     commitOffsets: false,
@@ -191,13 +202,12 @@ export function createFanout(options: FanoutOptions): Fanout {
     const admin = options.kafka.admin();
     await admin.connect();
     try {
-      for (const topic of [topics.calls, topics.emotions, topics.features, topics.alerts])
+      for (const topic of [topics.calls, topics.emotions, topics.features, topics.alerts, topics.erasures])
         for (const { partition, low, high } of await offsetsRetried(() => admin.fetchTopicOffsets(topic))) {
           catchUp.endsAt(topic, partition, high);
           // Calls and alerts from the beginning; emotions and features from now (their end), or
           // from the rebuild's start (below).
-          const fromBeginning = topic === topics.calls || topic === topics.alerts;
-          if (!timed(topic)) catchUp.begins(topic, partition, fromBeginning ? low : high);
+          if (!timed(topic)) catchUp.begins(topic, partition, fromBeginning(topic) ? low : high);
         }
     } finally {
       await admin.disconnect();

@@ -7,8 +7,8 @@ import type { CallRegistry } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import type { HubEmit } from './hub-options.ts';
 import type { Replayed } from './hub-snapshot.ts';
-import { seesAlert } from './hub-visibility.ts';
-import type { AckView, AlertView } from './protocol.ts';
+import { seesAlert, seesErasure } from './hub-visibility.ts';
+import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
 
@@ -30,6 +30,8 @@ export interface Broadcaster {
   publishAlert(view: Omit<AlertView, 'seq'>): boolean;
   publishAck(ack: Omit<AckView, 'seq'>): boolean;
   publishHistory(tenant: string, callId: string, line: string): boolean;
+  /** Forgets a call whose customer was erased and tells the clients that could see it; idempotent. */
+  eraseCall(tenant: string, callId: string): boolean;
   /** Stops the state push and the heartbeat. */
   stop(): void;
 }
@@ -115,6 +117,19 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       const frameFor = createStateFrames({ changed: [call], removed: [] });
       for (const client of clients) sendPerPrincipal(frameFor, client);
       emit('history_pushed');
+      return true;
+    },
+    eraseCall(tenant, callId) {
+      const erased = registry.erase(tenant, callId);
+      if (!erased) return false;
+      const log = replay.of(tenant);
+      const view: ErasedView = { seq: log.lastSeq() + 1, tenant, callId, alertIds: erased.alertIds };
+      log.append({ kind: 'erased', erased: view, owner: erased.owner });
+      emit('call_erased');
+      const text = frame({ type: 'erased', erased: view });
+      for (const client of clients)
+        if (client.principal && seesErasure(client.principal, tenant, erased.owner))
+          output.send(client, text);
       return true;
     },
     stop() {

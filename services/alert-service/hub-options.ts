@@ -45,6 +45,7 @@ export type HubEventName =
   | 'origin_rejected'
   | 'alert_pushed'
   | 'history_pushed'
+  | 'call_erased'
   | 'ack';
 
 export type HubEmit = (name: HubEventName, labels?: Record<string, string>) => void;

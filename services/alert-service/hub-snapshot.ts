@@ -4,11 +4,14 @@
 import type { Principal } from '../shared/auth/roles.ts';
 import type { CallRegistry } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
-import { seesAlert, visibleCalls } from './hub-visibility.ts';
-import type { AckView, AlertView } from './protocol.ts';
+import { seesAlert, seesErasure, visibleCalls } from './hub-visibility.ts';
+import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 
-export type Replayed = { kind: 'alert'; alert: AlertView } | { kind: 'ack'; ack: AckView; alert: AlertView };
+export type Replayed =
+  | { kind: 'alert'; alert: AlertView }
+  | { kind: 'ack'; ack: AckView; alert: AlertView }
+  | { kind: 'erased'; erased: ErasedView; owner: { agentId: string; team: string } };
 
 export interface Resume {
   instanceId: string;
@@ -57,7 +60,15 @@ export function sendWelcome(
   if (!missed || !resume) return;
   let replayed = 0;
   for (const { item } of missed) {
-    if (!seesAlert(registry, p, item.alert)) continue;
+    if (item.kind === 'erased') {
+      if (!seesErasure(p, item.erased.tenant, item.owner)) continue;
+      replayed += 1;
+      output.send(client, frame({ type: 'erased', erased: item.erased }));
+      continue;
+    }
+    // An alert of a call erased since: not sent again (its erasure follows in the log anyway).
+    if (registry.isErased(item.alert.tenant, item.alert.callId) || !seesAlert(registry, p, item.alert))
+      continue;
     replayed += 1;
     output.send(
       client,

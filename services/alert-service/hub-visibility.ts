@@ -21,3 +21,8 @@ export function visibleCalls(registry: CallRegistry, p: Principal) {
     .filter((c) => canSeeCall(p, c))
     .map((c) => callView(c)); // not .map(callView): the index would be taken for trendTail (UX probe)
 }
+
+/** Who is told of an erased call: whoever could see the call (by its last owner). */
+export function seesErasure(p: Principal, tenant: string, owner: { agentId: string; team: string }): boolean {
+  return canSeeCall(p, { tenant, ...owner });
+}

@@ -27,6 +27,8 @@ export interface Hub {
   publishAck(ack: Omit<AckView, 'seq'>): boolean;
   /** Pushes a live call's customer history line now to every client that sees the call. */
   publishHistory(tenant: string, callId: string, line: string): boolean;
+  /** Forgets a call whose customer the store erased, and tells the clients that saw it. */
+  eraseCall(tenant: string, callId: string): boolean;
   clientCount(): number;
   droppedSlowClients(): number;
   close(): Promise<void>;
@@ -107,6 +109,7 @@ export function createHub(options: HubOptions): Hub {
     publishAlert: broadcaster.publishAlert,
     publishAck: broadcaster.publishAck,
     publishHistory: broadcaster.publishHistory,
+    eraseCall: broadcaster.eraseCall,
     clientCount: () => clients.size,
     droppedSlowClients: output.droppedSlow,
     async close() {

@@ -54,6 +54,8 @@ export interface CallLive extends CallMeta {
   dynamicsEndMs: number;
   cue: string | null;
   cueAlertId: string | null;
+  /** Audio time of the cue's alert: the cue goes CUE_HOLD_MS later. */
+  cueAudioMs: number;
   /** The customer's one-line history from earlier calls (pipelines/history); null = none to show. */
   history: string | null;
   version: number;
@@ -92,6 +94,7 @@ export function newCallLive(meta: CallMeta): CallLive {
     dynamicsEndMs: -1,
     cue: null,
     cueAlertId: null,
+    cueAudioMs: 0,
     history: null,
     version: 0,
   };
@@ -125,8 +128,7 @@ export function applyEmotion(call: CallLive, e: EmotionSample): void {
     }
   }
   s.audioMs = Math.max(s.audioMs, e.endMs);
-  call.audioMs = Math.max(call.audioMs, e.endMs);
-  call.version += 1;
+  advance(call, e.endMs);
 }
 
 export interface FeatureSample {
@@ -154,23 +156,45 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
       if (Number.isFinite(s.tensionRise)) s.tensionFrom = 'call-start';
     }
   }
-  call.audioMs = Math.max(call.audioMs, f.endMs);
-  call.version += 1;
+  advance(call, f.endMs);
 }
 
 export function applyDynamics(call: CallLive, d: { talkRatioAgent: number; endMs: number }): void {
   if (d.endMs <= call.dynamicsEndMs) return;
   call.dynamicsEndMs = d.endMs;
   if (Number.isFinite(d.talkRatioAgent)) call.talkRatioAgent = d.talkRatioAgent;
-  call.audioMs = Math.max(call.audioMs, d.endMs);
+  advance(call, d.endMs);
+}
+
+/**
+ * How long a cue stays on the agent's page, in the call's audio time: the moment it addresses
+ * (the rules' escalation time, config/alert-rules.yaml escalateAfterMs). Kept until a newer alert
+ * replaced it, "Customer frustration rising" still showed a minute after the caller had calmed
+ * down and at the call's end (page probe); a condition that persists fires again after its rule's
+ * cooldown.
+ */
+export const CUE_HOLD_MS = 30_000;
+
+/** The call's audio reached `endMs`: a cue older than CUE_HOLD_MS goes. */
+function advance(call: CallLive, endMs: number): void {
+  call.audioMs = Math.max(call.audioMs, endMs);
+  if (call.cue !== null && call.audioMs - call.cueAudioMs > CUE_HOLD_MS) {
+    call.cue = null;
+    call.cueAlertId = null;
+  }
   call.version += 1;
 }
 
-/** Agent-directed alerts with a cue become the call's current cue. */
-export function applyAlert(call: CallLive, alert: Pick<AlertEvent, 'alertId' | 'audience' | 'cue'>): void {
-  if (alert.cue && alert.audience !== 'supervisor') {
-    call.cue = alert.cue;
-    call.cueAlertId = alert.alertId;
-    call.version += 1;
-  }
+/** Agent-directed alerts with a cue become the call's current cue for CUE_HOLD_MS of audio. */
+export function applyAlert(
+  call: CallLive,
+  alert: Pick<AlertEvent, 'alertId' | 'audience' | 'cue' | 'audioMs'>,
+): void {
+  // An older alert read late (a restart re-reads them) neither replaces a newer cue nor comes back.
+  if (!alert.cue || alert.audience === 'supervisor' || alert.audioMs < call.cueAudioMs) return;
+  if (call.audioMs - alert.audioMs > CUE_HOLD_MS) return;
+  call.cue = alert.cue;
+  call.cueAlertId = alert.alertId;
+  call.cueAudioMs = alert.audioMs;
+  call.version += 1;
 }

@@ -152,6 +152,17 @@ export interface RemovedCallView {
   callId: string;
 }
 
+/**
+ * A call whose customer the store erased: drop its tile and these alerts (the ones this page may
+ * hold; the frame names no customer). Numbered in the tenant's replay log like alerts and acks.
+ */
+export interface ErasedView {
+  seq: number;
+  tenant: string;
+  callId: string;
+  alertIds: string[];
+}
+
 export type ServerFrame =
   | { type: 'welcome'; user: UserView; instanceId: string; heartbeatMs: number; serverTimeMs: number }
   | { type: 'snapshot'; seq: number; calls: CallView[]; alerts: AlertView[] }
@@ -159,6 +170,7 @@ export type ServerFrame =
   | { type: 'state'; calls: CallView[]; removed: RemovedCallView[] }
   | { type: 'alert'; alert: AlertView }
   | { type: 'ack'; ack: AckView }
+  | { type: 'erased'; erased: ErasedView }
   | { type: 'heartbeat'; serverTimeMs: number }
   | { type: 'pong'; t: number | null; serverTimeMs: number }
   | { type: 'error'; code: string; message: string };

@@ -64,6 +64,8 @@ export const callStoreEnv = z.object({
   EMOTIONS_TOPIC: topicVar(TOPICS.emotions),
   ALERTS_TOPIC: topicVar(TOPICS.alerts),
   DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
+  /** Calls whose customer the call store erased (DELETE /customers/{ref}). */
+  ERASURES_TOPIC: topicVar(TOPICS.erasures),
   STORE_GROUP_ID: z.string().min(1).default('call-store'),
   STORE_BATCH_RECORDS: intVar({ min: 1, max: 50_000, def: 2000 }),
   /** An ended call is summarised once it got no new event for this long. */

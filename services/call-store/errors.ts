@@ -17,7 +17,8 @@ export type StoreErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'RATE_LIMITED'
   | 'STORE_OPEN_FAILED'
-  | 'STORE_LOCKED';
+  | 'STORE_LOCKED'
+  | 'ERASURE_NOT_ANNOUNCED';
 
 export class StoreError extends CodedError<StoreErrorCode> {
   /** RATE_LIMITED: how long to wait (the 429's Retry-After). */
@@ -30,7 +31,11 @@ export class StoreError extends CodedError<StoreErrorCode> {
     details: readonly string[] = [],
     options?: { cause?: unknown; retryAfterMs?: number; allow?: readonly string[] },
   ) {
-    super(code, message, { cause: options?.cause, details, retriable: code === 'RATE_LIMITED' });
+    super(code, message, {
+      cause: options?.cause,
+      details,
+      retriable: code === 'RATE_LIMITED' || code === 'ERASURE_NOT_ANNOUNCED',
+    });
     this.retryAfterMs = options?.retryAfterMs;
     this.allow = options?.allow;
   }

@@ -17,6 +17,9 @@ import { openCallStore } from './store.ts';
 import { storeOpenError } from './store-open-error.ts';
 import { settingNames } from '../shared/setting-names.ts';
 import { callStoreEnv } from './config.ts';
+import { outRecord, sendRecords } from '../shared/producer.ts';
+import { callErasedCodec } from '../shared/records.ts';
+import { callKey } from '../shared/call-key.ts';
 
 // Configuration and users file before anything else: a problem exits 2 with CONFIG_INVALID.
 const { config, login } = await loadCallStoreStartup().catch((error: unknown) =>
@@ -32,7 +35,7 @@ const base = await bootService({
   service: 'call-store',
   config,
   settings: settingNames(callStoreEnv),
-  topics: [...Object.values(topics), config.DEADLETTER_TOPIC],
+  topics: [...Object.values(topics), config.DEADLETTER_TOPIC, config.ERASURES_TOPIC],
   // The QA API answers from the database in a Kafka outage: reviewers keep working
   // (va_kafka_broker_reachable and the consumer lag say the broker is gone).
   brokerReadiness: false,
@@ -46,6 +49,19 @@ const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
   poolSize: config.DATABASE_POOL_SIZE,
+  // The alert service forgets the erased calls' alerts and live state (wallboard snapshots).
+  announceErasure: ({ erasureId, tenant, callIds }) =>
+    sendRecords(
+      base.producer,
+      callIds.map((callId) =>
+        outRecord(config.ERASURES_TOPIC, callErasedCodec, callKey(tenant, callId), {
+          tenant,
+          callId,
+          erasureId,
+          erasedAtMs: Date.now(),
+        }),
+      ),
+    ),
 }).catch((error: unknown) => exitOnStartError('call-store', storeOpenError(config, error)));
 logger.info('store open', { backend: store.backend.kind });
 // Ready only while the database answers: without it every batch fails and the QA API errors.

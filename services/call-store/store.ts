@@ -8,7 +8,7 @@ import { migrate } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { addReview, getCall } from './store/calls.ts';
 import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
-import { eraseCustomer, type ErasureResult } from './store/erasure.ts';
+import { eraseCustomer, type AnnounceErasure, type ErasureResult } from './store/erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { customerCalls, historySummary } from './store/history.ts';
 import { purgeExpired, setRetention, type PurgeResult, type RetentionPolicy } from './store/retention.ts';
@@ -66,7 +66,7 @@ export interface CallStore {
   close(): Promise<void>;
 }
 
-export function createCallStore(backend: SqlBackend): CallStore {
+export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): CallStore {
   const writeValid = (events: readonly StoreEvent[]) => backend.transaction((tx) => writeEvents(tx, events));
   return {
     backend,
@@ -96,7 +96,8 @@ export function createCallStore(backend: SqlBackend): CallStore {
     addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),
     customerCalls: (scope, ref) => customerCalls(backend, scope, ref),
     historySummary: (tenant, ref, options) => historySummary(backend, tenant, ref, options),
-    eraseCustomer: (tenant, ref, requestedBy) => eraseCustomer(backend, tenant, ref, requestedBy),
+    eraseCustomer: (tenant, ref, requestedBy) =>
+      eraseCustomer(backend, tenant, ref, requestedBy, hooks.announceErasure),
     importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
     csatReport: (scope, options) => surveyReport(backend, scope, options),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
@@ -105,8 +106,13 @@ export function createCallStore(backend: SqlBackend): CallStore {
   };
 }
 
+export interface StoreHooks {
+  /** Tells the live services a customer's calls were erased (va.erasures.v1); absent offline. */
+  announceErasure?: AnnounceErasure;
+}
+
 /** Opens the configured backend and applies pending migrations. */
-export async function openCallStore(options: BackendOptions): Promise<CallStore> {
+export async function openCallStore(options: BackendOptions & StoreHooks): Promise<CallStore> {
   const backend = await openBackend(options);
   try {
     await migrate(backend);
@@ -114,5 +120,5 @@ export async function openCallStore(options: BackendOptions): Promise<CallStore>
     await backend.close();
     throw error;
   }
-  return createCallStore(backend);
+  return createCallStore(backend, options);
 }

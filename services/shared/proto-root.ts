@@ -29,6 +29,7 @@ export const EVENT_PROTO_FILES = [
   'va/events/v1/alert_event.proto',
   'va/events/v1/dead_letter.proto',
   'va/events/v1/routing_hint.proto',
+  'va/events/v1/call_erased.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

@@ -153,6 +153,15 @@ const needsChannel = (value: { channel: WireChannel }): string | null =>
 export const audioChunkCodec = createCodec<AudioChunk>('va.events.v1.AudioChunk', {
   check: audioChunkProblem,
 });
+/** A call whose customer the store erased (va.erasures.v1, proto/va/events/v1/call_erased.proto). */
+export interface CallErased {
+  tenant: string;
+  callId: string;
+  erasureId: string;
+  erasedAtMs: number;
+}
+
+export const callErasedCodec = createCodec<CallErased>('va.events.v1.CallErased', { check: needsCallId });
 export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
   check: (v) => needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : null),
 });

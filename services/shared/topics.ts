@@ -11,6 +11,7 @@ export const TOPICS = {
   alerts: 'va.alerts.v1',
   deadletter: 'va.deadletter.v1',
   routing: 'va.routing.v1',
+  erasures: 'va.erasures.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

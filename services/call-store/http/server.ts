@@ -74,6 +74,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   RATE_LIMITED: 429,
   STORE_OPEN_FAILED: 503, // start-up only: never answered, the service exits
   STORE_LOCKED: 503, // start-up only, as STORE_OPEN_FAILED
+  ERASURE_NOT_ANNOUNCED: 503,
 };
 
 /** The QA pages set style attributes (dom.ts): inline styles allowed, nothing else inline. */

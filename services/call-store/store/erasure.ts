@@ -5,10 +5,13 @@
 // The erased calls are remembered (erased_calls, migration 009): a call still live at the erasure
 // kept arriving, and its later windows, emotions and alerts were stored as orphans (privacy probe).
 // So is the customer (erased_customers, migration 010: a digest): a call that started before the
-// erasure but reaches the store after it is dropped too (erased-customers.ts).
+// erasure but reaches the store after it is dropped too (erased-customers.ts). The erased calls
+// are announced on va.erasures.v1 before the commit: the alert service's wallboards kept showing
+// their alerts, evidence included, to every supervisor for as long as va.alerts.v1 kept them.
 // I/O: database.
 import { randomUUID } from 'node:crypto';
 import type { SqlBackend } from '../backend/backend.ts';
+import { StoreError } from '../errors.ts';
 import { parseCustomerRef } from './history.ts';
 import { lockCalls, lockCustomers } from './call-locks.ts';
 import { rememberErasedCustomer } from './erased-customers.ts';
@@ -34,11 +37,24 @@ export interface ErasureResult {
   rows: Record<string, number>;
 }
 
+/** The erased calls, told to the services that keep alerts or live state outside the store. */
+export type AnnounceErasure = (erasure: {
+  erasureId: string;
+  tenant: string;
+  callIds: readonly string[];
+}) => Promise<void>;
+
+/**
+ * `announce` runs inside the transaction, after the deletes: when it fails (Kafka unreachable)
+ * nothing is erased and the caller retries; announced but not committed (the database failed at
+ * the commit) leaves the wallboards without calls still in the store, which a retry erases.
+ */
 export async function eraseCustomer(
   db: SqlBackend,
   tenant: string,
   ref: string,
   requestedBy: string,
+  announce?: AnnounceErasure,
 ): Promise<ErasureResult> {
   const pseudonym = parseCustomerRef(ref);
   return db.transaction(async (tx) => {
@@ -71,6 +87,18 @@ export async function eraseCustomer(
       rows[step.table] = n;
     }
     const result = { erasureId: randomUUID(), tenant, calls: rows.calls, rows };
+    if (announce && calls.length > 0) {
+      try {
+        await announce({ erasureId: result.erasureId, tenant, callIds: calls.map((c) => c.call_id) });
+      } catch (error) {
+        throw new StoreError(
+          'ERASURE_NOT_ANNOUNCED',
+          'the erasure could not be told to the live services (Kafka): nothing was erased, retry',
+          [],
+          { cause: error, retryAfterMs: 5_000 },
+        );
+      }
+    }
     await tx.query(
       `INSERT INTO customer_erasures (erasure_id, tenant, requested_by, calls, rows_deleted)
        VALUES ($1, $2, $3, $4, $5::text::jsonb)`,

@@ -25,7 +25,14 @@ import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/ka
 export interface Harness {
   service: AlertService;
   producer: Producer;
-  topics: { calls: string; emotions: string; features: string; alerts: string; deadletter: string };
+  topics: {
+    calls: string;
+    emotions: string;
+    features: string;
+    alerts: string;
+    deadletter: string;
+    erasures: string;
+  };
   baseUrl: string;
   wsUrl: string;
   config: AlertServiceConfig;
@@ -60,6 +67,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     features: `${p}.features`,
     alerts: `${p}.alerts`,
     deadletter: `${p}.dl`,
+    erasures: `${p}.erasures`,
   };
   await createTestTopicsSettled(kafka, Object.values(topics), 3);
   const env = {
@@ -75,6 +83,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     FEATURES_TOPIC: topics.features,
     ALERTS_TOPIC: topics.alerts,
     DEADLETTER_TOPIC: topics.deadletter,
+    ERASURES_TOPIC: topics.erasures,
     ALERT_WEB_DIR: emptyWebDir(),
     ...overrides,
   };

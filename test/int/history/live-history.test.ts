@@ -5,8 +5,8 @@
 // CallStart, and the second call's routing hint (from the store's history) arrives on
 // va.routing.v1 and at a local webhook receiver with a valid signature; an opted-out call never
 // shows a line nor gets a history hint; the latency is measured over more calls (p99 printed as
-// JSON); erasure leaves zero rows; and the raw customer reference is in no topic, no log line and
-// no table.
+// JSON); erasure leaves zero rows and takes the calls' alerts off the wallboard; and the raw
+// customer reference is in no topic, no log line and no table.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
@@ -124,6 +124,7 @@ describe('customer history live, across the real services', () => {
       EMOTIONS_TOPIC: topics.emotions,
       ALERTS_TOPIC: topics.alerts,
       DEADLETTER_TOPIC: topics.deadletter,
+      ERASURES_TOPIC: topics.erasures,
       STORE_GROUP_ID: uniqueName('store'),
       SUMMARY_SETTLE_MS: '1000',
       SUMMARY_INTERVAL_MS: '300',
@@ -369,6 +370,16 @@ describe('customer history live, across the real services', () => {
       },
       30_000,
     );
+    // The wallboard's snapshot holds the first call's frustration alert until the erasure.
+    const supervisorToken = await login(h, 'supervisor');
+    const snapshotAlerts = async (): Promise<string[]> => {
+      const c = await connect(h, supervisorToken);
+      const snapshot = c.frames.find((f) => f.type === 'snapshot')!;
+      c.ws.close();
+      return (snapshot.alerts as { callId: string }[]).map((a) => a.callId);
+    };
+    expect(await snapshotAlerts()).toContain(first);
+    const watching = await connect(h, supervisorToken);
     const erased = await api(`/customers/${ref}?tenant=demo`, 'DELETE');
     expect(erased.status).toBe(200);
     expect(erased.body.calls).toBe(3 + MEASURED_CALLS);
@@ -384,5 +395,16 @@ describe('customer history live, across the real services', () => {
     expect(remaining.map(([table]) => table)).toEqual(['erased_calls']);
     expect(remaining[0][1].some((r) => r.includes(ref))).toBe(false);
     expect((await api(`/customers/${ref}/calls`)).status).toBe(404);
+    // The erasure reached the alert service (va.erasures.v1): a supervisor watching is told to
+    // drop the call's alerts, and a new snapshot no longer lists them (they stayed for as long
+    // as va.alerts.v1 kept them, evidence included).
+    const told = await watching.waitFor(
+      (f) => f.type === 'erased' && (f.erased as { callId: string }).callId === first,
+      20_000,
+    );
+    expect((told.erased as { alertIds: string[] }).alertIds.length).toBeGreaterThan(0);
+    watching.ws.close();
+    const after = await snapshotAlerts();
+    expect(after.filter((callId) => everyCall.includes(callId))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // row in every table with nothing left behind, and per-tenant retention from the configuration.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
-import type { CallStore } from '../../../services/call-store/store.ts';
+import { createCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { writeEvents } from '../../../services/call-store/store/writes.ts';
 import type { SqlExecutor } from '../../../services/call-store/backend/backend.ts';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
@@ -225,6 +225,35 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       await expect(store.customerCalls(acme, ALICE)).rejects.toMatchObject({ code: 'NOT_FOUND' });
       // Bob is untouched.
       expect((await store.customerCalls(acme, BOB)).calls).toHaveLength(1);
+    });
+
+    it('tells the live services which calls it erased, and erases nothing when it cannot tell them', async () => {
+      const IVY = pseudonymiseCustomerRef(KEY, 'acme', '+44 7700 900020');
+      const ivyCalls = ['ivy-1', 'ivy-2'];
+      for (const callId of ivyCalls) {
+        const call = syntheticStoreCall({ callId, customerRef: IVY, startedAt: hoursAgo(2), durationS: 30 });
+        expect((await store.write(syntheticEvents(call))).rejected).toEqual([]);
+      }
+      // Kafka unreachable: the erasure is refused as a whole (503, retry), not half done.
+      const down = createCallStore(store.backend, {
+        announceErasure: () => Promise.reject(new Error('KafkaJSConnectionError')),
+      });
+      await expect(down.eraseCustomer('acme', IVY, 'admin-1')).rejects.toMatchObject({
+        code: 'ERASURE_NOT_ANNOUNCED',
+        retriable: true,
+      });
+      expect((await store.customerCalls(acme, IVY)).calls).toHaveLength(2);
+      const told: unknown[] = [];
+      const up = createCallStore(store.backend, {
+        announceErasure: async (erasure) => void told.push(erasure),
+      });
+      const result = await up.eraseCustomer('acme', IVY, 'admin-1');
+      expect(told).toEqual([{ erasureId: result.erasureId, tenant: 'acme', callIds: expect.any(Array) }]);
+      expect([...(told[0] as { callIds: string[] }).callIds].sort()).toEqual(ivyCalls);
+      await expect(store.customerCalls(acme, IVY)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // A customer with no calls left: nothing to tell.
+      await up.eraseCustomer('acme', IVY, 'admin-1');
+      expect(told).toHaveLength(1);
     });
 
     it('drops what a call live at the erasure still sends, and a replay of an erased call', async () => {

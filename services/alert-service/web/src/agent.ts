@@ -95,6 +95,11 @@ function onFrame(frame: ServerFrame): void {
     for (const gone of frame.removed) calls.delete(callKey(gone.tenant, gone.callId));
   } else if (frame.type === 'alert') {
     if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);
+  } else if (frame.type === 'erased') {
+    // The customer was erased: the call and its alerts leave the page.
+    calls.delete(callKey(frame.erased.tenant, frame.erased.callId));
+    const gone = new Set(frame.erased.alertIds);
+    alerts.splice(0, alerts.length, ...alerts.filter((a) => !gone.has(a.alertId)));
   } else return;
   render();
 }

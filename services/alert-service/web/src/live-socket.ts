@@ -74,6 +74,7 @@ export function openLive(
         lastSeq = frame.seq; // the whole state as of that number
       else if (frame.type === 'alert') lastSeq = Math.max(lastSeq, frame.alert.seq);
       else if (frame.type === 'ack') lastSeq = Math.max(lastSeq, frame.ack.seq);
+      else if (frame.type === 'erased') lastSeq = Math.max(lastSeq, frame.erased.seq);
       onFrame(frame);
     };
     socket.onclose = (event) => {

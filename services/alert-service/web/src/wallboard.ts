@@ -293,7 +293,15 @@ function onFrame(frame: ServerFrame): void {
     refreshCount();
   } else if (frame.type === 'alert') renderAlert(frame.alert);
   else if (frame.type === 'ack') onAck(frame.ack);
-  else if (frame.type === 'error') {
+  else if (frame.type === 'erased') {
+    // The customer was erased: the call and its alerts leave the page (and the server's memory).
+    removeCall(keyOf(frame.erased));
+    for (const id of frame.erased.alertIds) {
+      alerts.get(id)?.item.remove();
+      alerts.delete(id);
+    }
+    refreshCount();
+  } else if (frame.type === 'error') {
     for (const button of alertList.querySelectorAll<HTMLButtonElement>('button.ack:disabled')) {
       button.disabled = false;
       button.textContent = 'Acknowledge';

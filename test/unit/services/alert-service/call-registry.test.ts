@@ -304,4 +304,74 @@ describe('call registry', () => {
     expect(r.owner('tenant-b', 'X')).toMatchObject({ tenant: 'tenant-b', agentId: '' });
     expect(r.owner('tenant-a', 'X')).toBeUndefined();
   });
+
+  it('forgets an erased call at once: its tile, its alerts, and whatever of it arrives later', () => {
+    const purged: string[] = [];
+    const r = createCallRegistry({ onPurged: (key) => purged.push(key) });
+    for (const callId of ['gone', 'kept'])
+      r.start({ callId, tenant: 'demo', agentId: 'agent-1', team: 't', queue: 'q', startedAtMs: 0 });
+    r.addAlert(alert('g1', 'gone'));
+    r.addAlert(alert('k1', 'kept'));
+    r.addAlert(alert('g2', 'gone'));
+    r.addAlert(alert('x1', 'gone', 'other')); // another tenant's call of the same id stays
+    expect(r.erase('demo', 'gone')).toEqual({
+      owner: { agentId: 'agent-1', team: 't' },
+      alertIds: ['g2', 'g1'],
+    });
+    expect(r.erase('demo', 'gone')).toBeNull(); // idempotent: a re-read erasure changes nothing
+    expect(purged).toEqual(['demo/gone']); // its rule state is freed
+    expect(r.isErased('demo', 'gone')).toBe(true);
+    expect(r.recentAlerts().map((a) => a.alertId)).toEqual(['x1', 'k1']);
+    expect(r.findAlert('g1')).toBeUndefined();
+    expect(r.calls().map((c) => c.callId)).toEqual(['kept']);
+    // Late records of the erased call (a live call goes on, a start re-read) are dropped.
+    expect(r.addAlert(alert('g3', 'gone'))).toBe(false);
+    r.start({ callId: 'gone', tenant: 'demo', agentId: 'agent-1', team: 't', queue: 'q', startedAtMs: 9 });
+    r.emotion(
+      'demo',
+      'gone',
+      {
+        channel: 'customer',
+        windowIndex: 3,
+        state: 'angry',
+        arousal: 0.8,
+        valence: 0.2,
+        confidence: 0.7,
+        endMs: 8000,
+      },
+      10,
+    );
+    expect(r.calls().map((c) => c.callId)).toEqual(['kept']);
+    expect(r.takeChanges(11).removed).toEqual([]);
+  });
+
+  it("shows an alert's cue for 30 s of the call's audio, then no cue (it stayed to the call's end)", () => {
+    const r = createCallRegistry();
+    r.start({ callId: 'c', tenant: 'demo', agentId: 'agent-1', team: '', queue: 'q', startedAtMs: 0 });
+    const window = (endMs: number) =>
+      r.emotion(
+        'demo',
+        'c',
+        {
+          channel: 'customer',
+          windowIndex: endMs / 1000,
+          state: 'neutral',
+          arousal: 0.3,
+          valence: 0.6,
+          confidence: 0.7,
+          endMs,
+        },
+        endMs,
+      );
+    window(50_000);
+    r.addAlert({ ...alert('f1', 'c'), audioMs: 50_000 } as AlertView);
+    expect(r.owner('demo', 'c')!.cue).toBe('Slow down');
+    window(80_000);
+    expect(r.owner('demo', 'c')!.cue).toBe('Slow down');
+    window(81_000);
+    expect(r.owner('demo', 'c')!.cue).toBeNull();
+    // An alert read late (a restart re-reads them), older than the hold: no cue comes back.
+    r.addAlert({ ...alert('f0', 'c'), audioMs: 40_000 } as AlertView);
+    expect(r.owner('demo', 'c')!.cue).toBeNull();
+  });
 });
