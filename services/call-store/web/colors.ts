@@ -8,6 +8,8 @@ export const EMOTION_COLORS: Record<string, string> = {
   anxious: '#E69F00',
   bored: '#CC79A7',
   disgust: '#56B4E9',
+  // An `uncertain` window with confidently high arousal, as the live pages show it (shown-state.ts).
+  tense: '#F0E442',
   uncertain: '#e6e6e6',
   'no-speech': '#ffffff',
 };

@@ -5,6 +5,7 @@
 // I/O: DOM only.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { shownState } from '../../../pipelines/emotion/shown-state.ts';
 import { EMOTION_COLORS, SPEAKER_COLORS, UNCERTAIN_OUTLINE } from './colors.ts';
 import { clock, el } from './dom.ts';
 import { laneValues, type Col } from './lane-values.ts';
@@ -65,6 +66,11 @@ function emotionBand(data: TimelineData): uPlot.Plugin {
         const ctx = u.ctx;
         const rows = ['agent', 'customer'] as const;
         const rowHeight = u.bbox.height / rows.length;
+        // Zoomed in, spans before or after the visible range were painted over the axis gutter.
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+        ctx.clip();
         rows.forEach((speaker, r) => {
           const e = data.speakers[speaker].emotions;
           for (let i = 0; i < e.startMs.length; i++) {
@@ -73,29 +79,50 @@ function emotionBand(data: TimelineData): uPlot.Plugin {
               i + 1 < e.startMs.length ? (e.startMs[i + 1] as number) / 1000 : (e.endMs[i] as number) / 1000;
             const x0 = u.valToPos(start, 'x', true);
             const x1 = u.valToPos(Math.min(next, (e.endMs[i] as number) / 1000), 'x', true);
-            ctx.fillStyle = EMOTION_COLORS[e.state[i] as string] ?? '#999999';
+            const shown = shownAt(e, i);
+            ctx.fillStyle = EMOTION_COLORS[shown] ?? '#999999';
             const y = u.bbox.top + r * rowHeight + 2;
             ctx.fillRect(x0, y, Math.max(1, x1 - x0), rowHeight - 4);
             // Pale on the white card (1.2:1): outlined, as its legend swatch is (UX probe).
-            if (e.state[i] === 'uncertain') {
+            if (shown === 'uncertain') {
               ctx.strokeStyle = UNCERTAIN_OUTLINE;
               ctx.lineWidth = devicePixelRatio;
               ctx.strokeRect(x0, y, Math.max(1, x1 - x0), rowHeight - 4);
             }
           }
         });
+        ctx.restore();
       },
     },
   };
 }
 
+/**
+ * The state as the wallboard, the agent view and the demo showed it (shown-state.ts): an
+ * `uncertain` window with confidently high arousal reads "tense" there, and read `uncertain` here.
+ */
+function shownAt(e: Record<string, (number | string | null)[]>, i: number): string {
+  const arousal = e.arousal[i];
+  return shownState(String(e.state[i]), typeof arousal === 'number' ? arousal : null);
+}
+
+const two = (v: number | string | null): string => (typeof v === 'number' ? v.toFixed(2) : '—');
+
 function emotionAt(data: TimelineData, speaker: 'agent' | 'customer', seconds: number): string {
   const e = data.speakers[speaker].emotions;
   let found = '—';
   for (let i = 0; i < e.startMs.length && (e.startMs[i] as number) / 1000 <= seconds; i++) {
-    found = `${e.state[i]} (valence ${e.valence[i]}, arousal ${e.arousal[i]})`;
+    found = `${shownAt(e, i)} (valence ${two(e.valence[i])}, arousal ${two(e.arousal[i])})`;
   }
   return found;
+}
+
+/** Axis ticks as m:ss, with tenths when they are less than a second apart (zoomed in). */
+function tickLabels(ticks: number[]): string[] {
+  const fine = ticks.length > 1 && ticks[1] - ticks[0] < 1;
+  return ticks.map((t) =>
+    fine ? `${clock(Math.floor(t))}.${Math.floor((t - Math.floor(t)) * 10 + 1e-6)}` : clock(t),
+  );
 }
 
 export function renderTimeline(container: HTMLElement, data: TimelineData): () => void {
@@ -118,7 +145,7 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
     },
   ];
   const axes = (label: string): uPlot.Axis[] => [
-    { values: (_u, ticks) => ticks.map((t) => clock(t)) },
+    { values: (_u, ticks) => tickLabels(ticks) },
     { label, size: 60 },
   ];
   const base = (height: number, label: string): Omit<uPlot.Options, 'series'> => ({
@@ -144,9 +171,15 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
       ...base(110, 'agent / customer'),
       series: [
         { label: 'time', value: (_u, v) => (v === null ? '—' : clock(v)) },
-        { label: 'band', show: false },
+        // Shown but invisible: uPlot hides the axis of a scale with no shown series, and the band's
+        // plot area then started 65 px left of the lanes' (one moment drawn at two places).
+        { label: 'band', stroke: 'transparent', points: { show: false } },
       ],
-      axes: [{ values: (_u, ticks) => ticks.map((t) => clock(t)) }, { size: 60, values: () => [] }],
+      // Labelled as the lanes' are, so it takes the same room.
+      axes: [
+        { values: (_u, ticks) => tickLabels(ticks) },
+        { label: 'agent / customer', size: 60, values: (_u, ticks) => ticks.map(() => '') },
+      ],
       legend: { show: false },
       plugins: [emotionBand(data), alertLines(data.alerts)],
       hooks: {
@@ -184,14 +217,21 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
   bandWrap.append(markers);
   function placeMarkers() {
     markers.replaceChildren();
+    const { min, max } = band.scales.x;
     for (const alert of data.alerts) {
-      const left = band.valToPos(alert.startMs / 1000, 'x') + band.bbox.left / devicePixelRatio;
+      // Outside the zoomed range: no marker (one at left:2548px widened the page).
+      const at = alert.startMs / 1000;
+      if (min !== undefined && max !== undefined && (at < min || at > max)) continue;
+      const left = band.valToPos(at, 'x') + band.bbox.left / devicePixelRatio;
+      const name = `${clock(at)} ${alert.message}${alert.acknowledgement ? ` — acknowledged by ${alert.acknowledgement.by}` : ' — not acknowledged'}`;
       const marker = el(
         'button',
         {
           class: `alert-marker${alert.acknowledgement ? ' acked' : ''}`,
           'data-alert-id': alert.alertId,
-          title: `${clock(alert.startMs / 1000)} ${alert.message}${alert.acknowledgement ? ` — acknowledged by ${alert.acknowledgement.by}` : ' — not acknowledged'}`,
+          title: name,
+          // The button's text is "▼": its name for keyboard and screen-reader users.
+          'aria-label': `Alert at ${name}`,
           style: `left:${left}px`,
           onclick: () =>
             document.getElementById(`alert-${alert.alertId}`)?.scrollIntoView({ behavior: 'smooth' }),

@@ -137,6 +137,13 @@ describe('pages in a real browser', () => {
     await expect(agentPage.locator('#mood-label').textContent()).resolves.toContain('angry');
     await expect.poll(() => agentPage.locator('#tension').textContent(), { timeout: 5_000 }).toBe('raised');
     await agentPage.screenshot({ path: `${SCREENSHOTS}/agent-view.png` });
+    // On a phone: one column, nothing wider than the screen (two columns made it 444 px at 375).
+    await agentPage.setViewportSize({ width: 375, height: 740 });
+    await expect
+      .poll(() => agentPage.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(375);
+    await agentPage.screenshot({ path: `${SCREENSHOTS}/agent-view-phone.png`, fullPage: true });
+    await agentPage.setViewportSize({ width: 1280, height: 800 });
 
     // The token travels in the first WebSocket message only, never in a URL.
     const token = await board.evaluate(() => sessionStorage.getItem('va.token'));

@@ -70,7 +70,27 @@ describe('QA review page in a real browser', () => {
       // Hover over the band: the emotion under the cursor is named.
       await page.mouse.move(band.x + band.width * 0.4, band.y + band.height / 2);
       await expect.poll(() => page.getByTestId('band-hover').textContent()).toMatch(/customer: angry/);
+      // The band and every lane share one time scale: their plot areas start and end at the same
+      // x (the band's started 65 px left of the lanes', so one moment was drawn at two places).
+      const pitch = await page.getByTestId('lane-pitchHz').locator('.u-over').boundingBox();
+      expect(pitch && Math.abs(pitch.x - band.x)).toBeLessThan(1);
+      expect(pitch && Math.abs(pitch.width - band.width)).toBeLessThan(1);
+      // Zoomed to 10-30 s (before the alert): no marker left outside the band, no page widened.
+      if (pitch) {
+        await page.mouse.move(pitch.x + pitch.width * (10 / 240), pitch.y + pitch.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(pitch.x + pitch.width * (30 / 240), pitch.y + pitch.height / 2, { steps: 5 });
+        await page.mouse.up();
+        await expect.poll(() => marker.count()).toBe(0);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          await page.evaluate(() => window.innerWidth),
+        );
+        await page.mouse.dblclick(pitch.x + pitch.width / 2, pitch.y + pitch.height / 2);
+        await expect.poll(() => marker.count()).toBe(1);
+      }
     }
+    // Named for keyboard and screen-reader users (its text is "▼").
+    expect(await marker.getAttribute('aria-label')).toMatch(/^Alert at .*frustration/i);
     await expect.poll(() => page.getByTestId('scorecard').textContent()).toMatch(/\d+ \/ 100/);
     // Parts are named for people, not by their API identifiers.
     expect(await page.getByTestId('scorecard').textContent()).toMatch(/Customer mood trend.*De-escalation/s);

@@ -63,6 +63,7 @@ export function openLive(
       socket.send(JSON.stringify({ type: 'auth', token: t, ...(resume ? { resume } : {}) }));
     };
     socket.onmessage = (event) => {
+      if (ws !== socket) return; // a socket given up on (heartbeat) that still delivers
       lastFrameAt = Date.now();
       const frame = JSON.parse(String(event.data)) as ServerFrame;
       if (frame.type === 'welcome') {
@@ -84,15 +85,26 @@ export function openLive(
         signOut(event.reason === 'TOKEN_EXPIRED' ? 'expired' : 'again');
         return;
       }
-      attempt += 1;
-      onStatus('reconnecting');
-      setTimeout(connect, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+      reconnectLater();
     };
   }
 
-  // A server that stopped sending (network gone without a close) is noticed by the heartbeat.
+  function reconnectLater(): void {
+    attempt += 1;
+    onStatus('reconnecting');
+    setTimeout(connect, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
+  }
+
+  // A server that stopped sending (network gone without a close) is noticed by the heartbeat. The
+  // socket is dropped at once: its close completes only when the browser gives up on the closing
+  // handshake (about a minute in Chromium), and until then the page said "live" over frozen data.
   setInterval(() => {
-    if (ws && ws.readyState === WebSocket.OPEN && Date.now() - lastFrameAt > 2.5 * heartbeatMs) ws.close();
+    if (ws && ws.readyState === WebSocket.OPEN && Date.now() - lastFrameAt > 2.5 * heartbeatMs) {
+      const stale = ws;
+      ws = null; // its late close event is ignored (onclose checks ws)
+      stale.close();
+      reconnectLater();
+    }
   }, 2_000);
   connect();
   return {
