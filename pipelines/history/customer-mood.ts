@@ -1,6 +1,10 @@
 // The customer's mood at the start and at the end of one call, for the customer's history: the
 // dominant decided state and the mean arousal / valence over the first and the last MOOD_SPAN_MS
-// of customer speech, plus the call's frustration episodes and escalations from its alerts. Pure.
+// of customer speech, plus the call's frustration episodes and escalations from its alerts. The
+// spans are of all speech, `uncertain` windows included (they count for arousal and valence, not
+// for the state): spans of decided speech alone reached past a calm start read mostly
+// `uncertain` into the anger after it, and a calm -> angry -> calm call read "angry -> angry"
+// (page probe). Pure.
 import type { EmotionState } from '../emotion/types.ts';
 import { FRUSTRATION_RULE_WORD, ownedMs } from '../scorecard/measures.ts';
 
@@ -33,8 +37,6 @@ export interface CustomerMood {
   escalations: number;
 }
 
-const UNDECIDED: ReadonlySet<string> = new Set(['no-speech', 'uncertain']);
-
 function span(events: readonly MoodEmotion[], owned: readonly number[], fromEnd: boolean): MoodEnd {
   const timeIn = new Map<EmotionState, number>();
   let weight = 0;
@@ -48,9 +50,9 @@ function span(events: readonly MoodEmotion[], owned: readonly number[], fromEnd:
     weight += take;
     arousal += e.arousal * take;
     valence += e.valence * take;
-    timeIn.set(e.state, (timeIn.get(e.state) ?? 0) + take);
+    if (e.state !== 'uncertain') timeIn.set(e.state, (timeIn.get(e.state) ?? 0) + take);
   }
-  if (weight === 0) return { state: null, arousal: null, valence: null };
+  if (timeIn.size === 0) return { state: null, arousal: null, valence: null };
   let state: EmotionState | null = null;
   for (const [candidate, ms] of timeIn) if (state === null || ms > timeIn.get(state)!) state = candidate;
   const round = (x: number) => Math.round((x / weight) * 1000) / 1000;
@@ -62,17 +64,17 @@ export function customerMood(
   customerEmotions: readonly MoodEmotion[],
   alerts: readonly { alertId: string; ruleId: string }[],
 ): CustomerMood {
-  const decided = customerEmotions
-    .filter((e) => !UNDECIDED.has(e.state))
+  const speech = customerEmotions
+    .filter((e) => e.state !== 'no-speech')
     .sort((a, b) => a.startMs - b.startMs);
-  const owned = ownedMs(decided);
+  const owned = ownedMs(speech);
   const escalations = alerts.filter((a) => a.alertId.endsWith(ESCALATION_SUFFIX)).length;
   const frustrationEpisodes = alerts.filter(
     (a) => a.ruleId.includes(FRUSTRATION_RULE_WORD) && !a.alertId.endsWith(ESCALATION_SUFFIX),
   ).length;
   return {
-    start: span(decided, owned, false),
-    end: span(decided, owned, true),
+    start: span(speech, owned, false),
+    end: span(speech, owned, true),
     frustrationEpisodes,
     escalations,
   };

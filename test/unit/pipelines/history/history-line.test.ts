@@ -80,6 +80,18 @@ describe('customer mood of a call', () => {
     expect(mood.escalations).toBe(1);
   });
 
+  it('reads a calm start the model was unsure of as the start, not the anger after it', () => {
+    // 30 s of speech, mostly uncertain with a few neutral windows, then 40 s of anger, then calm.
+    const events = [
+      ...Array.from({ length: 30 }, (_, i) => event(i, i % 5 === 0 ? 'neutral' : 'uncertain', 0.62)),
+      ...Array.from({ length: 40 }, (_, i) => event(30 + i, 'angry', 0.2)),
+      ...Array.from({ length: 30 }, (_, i) => event(70 + i, i % 4 === 0 ? 'neutral' : 'uncertain', 0.6)),
+    ];
+    const mood = customerMood(events, []);
+    expect(mood.start).toMatchObject({ state: 'neutral', valence: 0.62 });
+    expect(mood.end).toMatchObject({ state: 'neutral', valence: 0.6 });
+  });
+
   it('knows nothing of a call without decided customer speech', () => {
     const mood = customerMood([event(0, 'no-speech', 0.5)], []);
     expect(mood.end).toEqual({ state: null, arousal: null, valence: null });
