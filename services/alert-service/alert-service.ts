@@ -84,6 +84,7 @@ interface HubWiring {
   instanceId: string;
   producer: ServiceBase['producer'];
   onEvent: NonNullable<HubOptions['onEvent']>;
+  caughtUp: () => boolean;
 }
 
 /** The WebSocket hub; an acknowledgement is stored on va.alerts.v1 before it is broadcast. */
@@ -93,6 +94,7 @@ function alertHub(config: AlertServiceConfig, w: HubWiring): Hub {
     registry: w.registry,
     auth: w.auth,
     instanceId: w.instanceId,
+    caughtUp: w.caughtUp,
     persistAck: async (ack, alert) => {
       await sendRecords(w.producer, [
         outRecord(
@@ -357,11 +359,14 @@ export async function startAlertService(
     // A call that never ended (or ended a while ago) also leaves the rules engine.
     onPurged: (key) => recommitFreed(evaluator.forgetCall(key)),
   });
+  // The fan-out is built after the hub it feeds: welcomes wait for its rebuild (hub-options.ts).
+  let fanoutCaughtUp = (): boolean => false;
   const hub = alertHub(config, {
     registry,
     auth,
     instanceId,
     producer,
+    caughtUp: () => fanoutCaughtUp(),
     onEvent: (event, labels) => counters.wsEvents.inc({ event, code: labels?.code ?? labels?.role ?? '' }),
   });
   registerLiveGauges(metrics.registry, hub, registry);
@@ -390,6 +395,7 @@ export async function startAlertService(
     onCallEnded: (key) => recommitFreed(evaluator.endCall(key)),
     onCallEvent,
   });
+  fanoutCaughtUp = fanout.ready;
 
   const web = await startWebServer({
     ...webSettingsOf(config),

@@ -27,6 +27,13 @@ export interface HubOptions {
    * the per-address caps count: behind an ingress every page would otherwise be one address.
    */
   trustedProxies?: readonly string[];
+  /**
+   * Whether the live view is rebuilt (the fan-out read what the topics held at its start): a client
+   * is welcomed only then. Welcomed earlier, it got an empty snapshot and then every alert of the
+   * last days again, one `alert` frame each, as the fan-out re-read them (durability probe).
+   * Default: always.
+   */
+  caughtUp?: () => boolean;
   /** Persists an acknowledgement (Kafka); the hub broadcasts it once this resolves. */
   persistAck: (ack: Omit<AckView, 'seq'>, alert: AlertView, by: Principal) => Promise<void>;
   onEvent?: (name: HubEventName, labels?: Record<string, string>) => void;

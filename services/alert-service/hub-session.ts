@@ -35,11 +35,32 @@ export interface SessionOptions {
   persistAck: HubOptions['persistAck'];
   /** Applies and broadcasts a stored acknowledgement. */
   publishAck: (ack: Omit<AckView, 'seq'>) => boolean;
+  /** The live view is rebuilt (HubOptions.caughtUp). */
+  caughtUp: () => boolean;
 }
+
+/** How often a client waiting for the rebuild looks again. */
+const CAUGHT_UP_POLL_MS = 100;
 
 /** Returns the handler of each new connection (the WebSocketServer's `connection` event). */
 export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request: IncomingMessage) => void {
   const { clients, registry, limits, output, emit, now } = o;
+
+  /** Resolves once the live view is rebuilt; one timer for every waiting client. */
+  let rebuilt: Promise<void> | null = null;
+  function whenCaughtUp(): Promise<void> {
+    if (o.caughtUp()) return Promise.resolve();
+    rebuilt ??= new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (!o.caughtUp()) return;
+        clearInterval(timer);
+        rebuilt = null;
+        resolve();
+      }, CAUGHT_UP_POLL_MS);
+      timer.unref();
+    });
+    return rebuilt;
+  }
 
   function bad(client: Client, code: string, message: string): void {
     client.badMessages += 1;
@@ -85,6 +106,12 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
       return;
     }
     if (client.closing) return;
+    if (!o.caughtUp()) {
+      // Authenticated: no auth deadline while the rebuild lasts (the heartbeat still runs).
+      for (const t of client.timers.splice(0)) clearTimeout(t);
+      await whenCaughtUp();
+      if (client.closing) return;
+    }
     if (!admit(client, verified.principal, verified.expiresAtMs)) return;
     emit('authenticated', { role: verified.principal.role });
     sendWelcome(o.snapshot, client, verified, resume);

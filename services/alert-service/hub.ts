@@ -94,6 +94,7 @@ export function createHub(options: HubOptions): Hub {
     authTimeoutMs: options.authTimeoutMs,
     persistAck: options.persistAck,
     publishAck: broadcaster.publishAck,
+    caughtUp: options.caughtUp ?? (() => true),
   });
   wss.on('connection', onConnection);
 

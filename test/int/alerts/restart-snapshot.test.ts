@@ -2,12 +2,16 @@
 // gets from the new run lists the alerts raised before it, with their acknowledgements (the fan-out
 // re-reads va.alerts.v1; it used to read it from "now", and every earlier alert vanished), and the
 // live view of the calls in progress (the fan-out re-reads the last minutes of emotions and
-// features; read from now on, each call came back with an empty mood trend and no stress baseline).
+// features; read from now on, each call came back with an empty mood trend and no stress baseline),
+// and a page connecting during that rebuild is welcomed once it is done (it got an empty snapshot,
+// then every earlier alert pushed again).
 import { describe, expect, it } from 'vitest';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
 import type { AlertView, CallView } from '../../../services/alert-service/protocol.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
+import { freePort } from '../../../devkit/free-port.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   connect,
   emotionRecord,
@@ -62,6 +66,56 @@ describe('alert service restart', () => {
         { timeout: 20_000 },
       )
       .toEqual([`${first.alertId} supervisor`, `${second.alertId} open`].sort());
+  });
+
+  it('welcomes a page that connects during the rebuild only once rebuilt: the earlier alerts in its snapshot, none pushed again', async () => {
+    const h = await startHarness();
+    const token = await login(h, 'supervisor');
+    const client = await connect(h, token);
+    const calls = [uniqueName('call'), uniqueName('call')];
+    for (const callId of calls) await startCall(h, callId, 'agent-1', '', 'billing-queue');
+    for (let i = 0; i < 10; i += 1)
+      for (const callId of calls) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    const ids: string[] = [];
+    for (const callId of calls)
+      ids.push(
+        (
+          (
+            await client.waitFor(
+              (f) => f.type === 'alert' && (f.alert as AlertView).callId === callId,
+              20_000,
+            )
+          ).alert as AlertView
+        ).alertId,
+      );
+    await h.service.stop('deploy');
+
+    // The new run's pages answer before its fan-out has re-read va.alerts.v1: a page that connects
+    // then got an empty snapshot and every earlier alert again as new `alert` frames.
+    const port = await freePort();
+    let started = false;
+    const starting = startInstance({ ...h, config: { ...h.config, ALERT_PORT: port } }).then((again) => {
+      started = true;
+      return again;
+    });
+    const early = { wsUrl: `ws://127.0.0.1:${port}/ws` };
+    let page: Awaited<ReturnType<typeof connect>> | undefined;
+    await waitFor(
+      'the new run to take connections',
+      async () => (page = await connect(early, null).catch(() => undefined)) !== undefined,
+      30_000,
+      20,
+    );
+    expect(started, 'connected before the service was started').toBe(false);
+    page!.send({ type: 'auth', token });
+    const snapshot = await page!.waitFor((f) => f.type === 'snapshot', 30_000);
+    expect((snapshot.alerts as AlertView[]).map((a) => a.alertId)).toEqual(expect.arrayContaining(ids));
+    await starting;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const again = page!.frames.filter(
+      (f) => f.type === 'alert' && ids.includes((f.alert as AlertView).alertId),
+    );
+    expect(again).toEqual([]);
   });
 
   it('rebuilds the live view of calls in progress from the last minutes, and leaves ended calls out', async () => {
