@@ -4,7 +4,13 @@
 // about ±35 % uneven by chance. A call keeps its partition until it is released (call end), even
 // when the partition loses its leader or the topic gains partitions: moving a live call would break
 // the order of its audio (only a partition gone from the metadata is left). Pure: the caller passes
-// the partitions it knows and the key's hash one.
+// the partitions it knows and the key's hash one, and the clock.
+//
+// A call that comes back after its end (a client resuming its call id after UNAVAILABLE, a
+// dropped WebSocket resumed late) goes back to the partition it had for RECENT_MS: placed anew, it
+// landed on another partition while its first records had only just been written to the old one,
+// and the dsp-worker, which reads partitions in no fixed order, cut windows of both sessions and
+// lost emotion events (durability probe, a broker outage with resuming clients).
 
 export interface PartitionState {
   partitionId: number;
@@ -28,9 +34,14 @@ export interface AudioPlacement {
   callsPerPartition(): ReadonlyMap<number, number>;
 }
 
-export function createAudioPlacement(): AudioPlacement {
+/** How long an ended call's partition is kept for it (its records may still be unread). */
+export const RECENT_MS = 10 * 60_000;
+
+export function createAudioPlacement(now: () => number = Date.now): AudioPlacement {
   const placed = new Map<string, number>();
   const load = new Map<number, number>();
+  /** Ended calls' partitions by key, oldest first (insertion order), with when they ended. */
+  const recent = new Map<string, { partition: number; atMs: number }>();
 
   const choose = (partitions: readonly PartitionState[], hashed: number): number => {
     const led = partitions.filter((p) => p.hasLeader);
@@ -49,10 +60,21 @@ export function createAudioPlacement(): AudioPlacement {
     return best;
   };
 
+  const forgetOld = (atMs: number): void => {
+    for (const [key, entry] of recent) {
+      if (atMs - entry.atMs <= RECENT_MS) break;
+      recent.delete(key);
+    }
+  };
+
   const release = (key: string): void => {
     const partition = placed.get(key);
     if (partition === undefined) return;
     placed.delete(key);
+    const atMs = now();
+    recent.delete(key);
+    recent.set(key, { partition, atMs });
+    forgetOld(atMs);
     const left = (load.get(partition) ?? 1) - 1;
     if (left > 0) load.set(partition, left);
     else load.delete(partition);
@@ -66,9 +88,17 @@ export function createAudioPlacement(): AudioPlacement {
       // not be kept: kafkajs 2.2.4 leaves records for a partition it has no metadata of out of the
       // request and still resolves the send (cluster/index.js findLeaderForPartitions), so they
       // would be lost. Only then does a live call move.
-      if (known !== undefined && partitions.some((p) => p.partitionId === known)) return known;
+      const listed = (id: number | undefined): id is number =>
+        id !== undefined && partitions.some((p) => p.partitionId === id);
+      if (listed(known)) return known;
       if (known !== undefined) release(key);
-      const partition = choose(partitions, hashed);
+      // Back within RECENT_MS of its end: where its earlier records are (unless the partition left).
+      const before = recent.get(key);
+      recent.delete(key);
+      const partition =
+        before && now() - before.atMs <= RECENT_MS && listed(before.partition)
+          ? before.partition
+          : choose(partitions, hashed);
       placed.set(key, partition);
       load.set(partition, (load.get(partition) ?? 0) + 1);
       return partition;

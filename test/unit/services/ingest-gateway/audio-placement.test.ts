@@ -5,6 +5,7 @@ import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import {
   createAudioPlacement,
+  RECENT_MS,
   type PartitionState,
 } from '../../../../services/ingest-gateway/audio-placement.ts';
 import { createBalancedPartitioner } from '../../../../services/ingest-gateway/balanced-partitioner.ts';
@@ -83,6 +84,28 @@ describe('call-balanced audio partitioner', () => {
     expect([placement.size(), placement.callsPerPartition().size]).toEqual([0, 0]);
     placement.release('acme/never-placed');
     expect(placement.size()).toBe(0);
+  });
+
+  it('puts a call resumed after its end back on its partition for 10 minutes, then by load', () => {
+    // Placed anew, a call resumed after UNAVAILABLE wrote to another partition than its first
+    // records, and the dsp-worker read the two in no fixed order (windows cut, emotions lost).
+    let clock = 0;
+    const placement = createAudioPlacement(() => clock);
+    const states: PartitionState[] = Array.from({ length: 4 }, (_, partitionId) => ({
+      partitionId,
+      hasLeader: true,
+    }));
+    for (const key of ['a', 'b', 'c', 'd']) placement.place(key, states, 0);
+    const first = placement.partitionOf('b')!;
+    placement.release('b');
+    placement.place('e', states, 0); // takes b's emptied partition: b's comes back beside it
+    clock += RECENT_MS;
+    expect(placement.place('b', states, 0)).toBe(first);
+    placement.release('b');
+    clock += RECENT_MS + 1;
+    const freed = placement.partitionOf('a')!;
+    placement.release('a'); // also forgets b's place: it ended too long ago
+    expect(placement.place('b', states, 0)).toBe(freed);
   });
 
   it('moves a call only off a partition the metadata no longer lists (its records would be dropped)', () => {
