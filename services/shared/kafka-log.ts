@@ -6,7 +6,8 @@
 // to read. A broker's answer that kafkajs retries by itself (a group coordinator still loading at
 // start, a leader election) is a warning, not an error: kafkajs logs every such response at error
 // level, and an operator who learns to ignore error lines misses the real ones; if the retries run
-// out, the failing call's own error is logged. The same line is written at most every 10 s
+// out, the failing call's own error is logged; a CreateTopics answer is the provisioning's to judge
+// (provisioningAnswer). The same line is written at most every 10 s
 // (log-throttle.ts: an outage wrote five a second). I/O: writes stderr.
 import { createRequire } from 'node:module';
 import { logLevel, type logCreator, type LogEntry } from 'kafkajs';
@@ -76,6 +77,22 @@ function consumerRestartRetried(namespace: string, message: string, groupId: unk
   return false;
 }
 
+/**
+ * A CreateTopics answer naming topics it did not create: services starting together each create
+ * the product's topics, and all but the first are told "already exists", which kafkajs logged at
+ * error level from every service (log-based alerting tripped at each deploy). The provisioning
+ * (topics.ts) reads the answer itself: it goes on when the topics exist and fails the start with
+ * its own error line otherwise.
+ */
+function provisioningAnswer({ namespace, log }: LogEntry): boolean {
+  const fields = log as unknown as Record<string, unknown>;
+  return (
+    namespace === 'Connection' &&
+    log.message.startsWith('Response CreateTopics(') &&
+    fields.error === 'Topic creation errors'
+  );
+}
+
 /** The line kafkajs's entry becomes (exported for its test). */
 export function kafkaLogLine(entry: LogEntry): Record<string, unknown> {
   const { namespace, level, log } = entry;
@@ -86,7 +103,7 @@ export function kafkaLogLine(entry: LogEntry): Record<string, unknown> {
     ((namespace === 'Connection' && RETRIED_BY_KAFKAJS.has(String(fields.error))) ||
       consumerRestartRetried(namespace, log.message, fields.groupId));
   const line: Record<string, unknown> = {
-    level: retried ? 'warn' : (LEVEL[level] ?? 'error'),
+    level: provisioningAnswer(entry) ? 'info' : retried ? 'warn' : (LEVEL[level] ?? 'error'),
     service: 'kafkajs',
     namespace,
     msg: handler ? handlerMessage(log.message) : log.message,

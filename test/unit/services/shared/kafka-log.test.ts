@@ -57,6 +57,11 @@ describe('kafkajs log lines', () => {
     // A heartbeat answered "rebalancing": the consumer rejoins the group, as designed.
     expect(response('The group is rebalancing, so a rejoin is needed').level).toBe('warn');
     expect(response('Not authorized to access group: Group authorization failed.').level).toBe('error');
+    // Services starting together: all but the first are told the topics exist (topics.ts judges).
+    const created = kafkaLogLine(
+      entry('Connection', 'Response CreateTopics(key: 19, version: 3)', { error: 'Topic creation errors' }),
+    );
+    expect(created.level).toBe('info');
   });
 
   it("write a consumer's restart after a retried answer as a warning (a fresh broker's first join), other crashes as errors", () => {
