@@ -30,6 +30,21 @@ export function fmt(value: number | null | undefined, digits = 2): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 }
 
+/** A stored time in the reader's local time, with its zone ("6 Dec 2026, 12:34:36 UTC"). */
 export function when(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
+  return iso
+    ? new Date(iso).toLocaleString(undefined, {
+        dateStyle: 'medium',
+        timeStyle: 'long',
+      })
+    : '—';
+}
+
+/** The reader's time zone as the pages name it ("UTC", "CET"). */
+export function localZone(): string {
+  return (
+    new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' })
+      .formatToParts(new Date())
+      .find((part) => part.type === 'timeZoneName')?.value ?? 'local time'
+  );
 }

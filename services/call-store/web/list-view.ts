@@ -2,7 +2,7 @@
 // The search list: filters (time range, agent, queue, customer anger, alerts, trajectory, score),
 // sorting, and "more" through the API's cursor. I/O: QA API, DOM.
 import { api, callHref, describeError, seesEveryTenant } from './api.ts';
-import { clock, el, fmt, when } from './dom.ts';
+import { clock, el, fmt, localZone, when } from './dom.ts';
 
 interface CallItem {
   callId: string;
@@ -21,8 +21,9 @@ interface CallItem {
 }
 
 const FILTERS: { name: string; label: string; type?: string; options?: string[] }[] = [
-  { name: 'from', label: 'From', type: 'datetime-local' },
-  { name: 'to', label: 'To', type: 'datetime-local' },
+  // Local time, as every time on these pages (dom.ts `when` names the zone).
+  { name: 'from', label: `From (${localZone()})`, type: 'datetime-local' },
+  { name: 'to', label: `To (${localZone()})`, type: 'datetime-local' },
   { name: 'agentId', label: 'Agent' },
   { name: 'queue', label: 'Queue' },
   { name: 'minCustomerAngerS', label: 'Customer angry ≥ s', type: 'number' },
@@ -33,6 +34,16 @@ const FILTERS: { name: string; label: string; type?: string; options?: string[] 
   { name: 'sort', label: 'Sort by', options: ['startedAt', 'score', 'customerAngerS', 'durationMs'] },
   { name: 'order', label: 'Order', options: ['desc', 'asc'] },
 ];
+
+/** Options shown in words (the sort keys are the API's names). */
+const OPTION_WORDS: Record<string, string> = {
+  startedAt: 'start time',
+  score: 'score',
+  customerAngerS: 'customer anger',
+  durationMs: 'duration',
+  desc: 'descending',
+  asc: 'ascending',
+};
 
 function row(call: CallItem): HTMLElement {
   return el(
@@ -67,7 +78,7 @@ export function showList(root: HTMLElement): void {
       ? el(
           'select',
           { name: f.name, id: `f-${f.name}` },
-          ...f.options.map((o) => el('option', { value: o }, o || 'any')),
+          ...f.options.map((o) => el('option', { value: o }, OPTION_WORDS[o] ?? (o || 'any'))),
         )
       : el('input', {
           name: f.name,

@@ -108,20 +108,35 @@ async function route(): Promise<void> {
   const match = /^#\/calls\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
   const customer = /^#\/customers\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
   const tenantOf = (m: RegExpExecArray): string | null => (m[2] ? decodeURIComponent(m[2]) : null);
+  // A call, a customer or the report is one request away: say so at once (the list stayed on the
+  // screen for the whole request after a call was clicked).
+  const loading = (): void =>
+    app.replaceChildren(el('p', { class: 'card muted', role: 'status' }, 'Loading…'));
   try {
-    if (match) cleanup = await showCall(app, decodeURIComponent(match[1]), tenantOf(match));
-    else if (customer) await showCustomer(app, decodeURIComponent(customer[1]), tenantOf(customer));
-    else if (location.hash === '#/reports/csat') await showCsatReport(app);
-    else showList(app);
+    if (match) {
+      loading();
+      cleanup = await showCall(app, decodeURIComponent(match[1]), tenantOf(match));
+    } else if (customer) {
+      loading();
+      await showCustomer(app, decodeURIComponent(customer[1]), tenantOf(customer));
+    } else if (location.hash === '#/reports/csat') {
+      loading();
+      await showCsatReport(app);
+    } else showList(app);
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 401) return signIn((error as Error).message);
+    // `#/calls/%E0%A4%A`: the browser's "URI malformed" said nothing to a reviewer.
+    const shown =
+      error instanceof URIError
+        ? new Error('This link is damaged: the call or customer it names is not readable')
+        : error;
     // With a way back: a call that is not there (or not in scope) left the reviewer on a dead end.
     app.replaceChildren(
       el(
         'p',
         { class: 'card error', role: 'alert' },
-        describeError(error),
+        describeError(shown),
         ' ',
         el('a', { href: '#/' }, 'Back to the calls'),
       ),

@@ -110,6 +110,9 @@ describe('QA review page in a real browser', () => {
       'Agent acknowledged the frustration and recovered the call.',
     ]);
     expect(stored.reviewScore).toBe(78);
+    // A damaged link says so in words (it showed the browser's "URI malformed").
+    await page.evaluate(() => (location.hash = '#/calls/%E0%A4%A'));
+    await expect.poll(() => page.locator('.error').textContent()).toMatch(/^This link is damaged/);
     expect(failures).toEqual([]);
   });
 

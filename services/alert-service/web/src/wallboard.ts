@@ -138,13 +138,14 @@ function renderTileAlert(key: string): void {
     a && s ? `${s.icon} ${s.word}: ${a.ruleName}${open ? '' : ' (acknowledged)'}` : 'No alerts';
 }
 
+const passesFilter = (call: CallView): boolean =>
+  (!teamFilter.value || call.team === teamFilter.value) &&
+  (!queueFilter.value || call.queue === queueFilter.value);
+
 function applyFilter(call: CallView): void {
   const t = tiles.get(keyOf(call));
   if (!t) return;
-  const show =
-    (!teamFilter.value || call.team === teamFilter.value) &&
-    (!queueFilter.value || call.queue === queueFilter.value);
-  t.root.hidden = !show;
+  t.root.hidden = !passesFilter(call);
   for (const [select, value] of [
     [teamFilter, call.team],
     [queueFilter, call.queue],
@@ -153,9 +154,13 @@ function applyFilter(call: CallView): void {
   }
 }
 
+/** Live calls, of those the filters show ("12 of 22 live calls": it said 22 over 12 tiles). */
 function refreshCount(): void {
-  const live = [...calls.values()].filter((c) => c.endedAtMs === null).length;
-  countEl.textContent = `${live} live call${live === 1 ? '' : 's'}`;
+  const liveCalls = [...calls.values()].filter((c) => c.endedAtMs === null);
+  const live = liveCalls.length;
+  const shown = liveCalls.filter(passesFilter).length;
+  const noun = `live call${live === 1 ? '' : 's'}`;
+  countEl.textContent = shown === live ? `${live} ${noun}` : `${shown} of ${live} ${noun}`;
 }
 
 function renderAlert(view: AlertView): void {
@@ -316,7 +321,10 @@ const live = openLive(onFrame, (status) => {
 });
 
 for (const select of [teamFilter, queueFilter])
-  select.addEventListener('change', () => calls.forEach(applyFilter));
+  select.addEventListener('change', () => {
+    calls.forEach(applyFilter);
+    refreshCount();
+  });
 setInterval(() => {
   for (const call of calls.values()) {
     const t = tiles.get(keyOf(call));
