@@ -108,6 +108,7 @@ async function createPipelineTopics(
   created: string[],
   replication: { replicationFactor: number; minInsyncReplicas: number },
   partitions: number | undefined,
+  audioTopic: string,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -117,7 +118,7 @@ async function createPipelineTopics(
       ...replication,
       partitions: partitions ?? DEFAULT_TOPIC_SETTINGS.partitions,
     };
-    await createTopicsReady(admin, topicConfigs(settings, created));
+    await createTopicsReady(admin, topicConfigs(settings, created, audioTopic));
   } finally {
     await admin.disconnect();
   }
@@ -194,6 +195,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     FEATURES_TOPIC: topics.features,
     EMOTIONS_TOPIC: topics.emotions,
     DEADLETTER_TOPIC: topics.deadletter,
+    ERASURES_TOPIC: TOPICS.erasures + tag,
     LOG_LEVEL: 'warn',
   };
   let nextPort = options.basePort ?? 0;
@@ -220,7 +222,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const kafka = createKafka({ clientId: 'va-pipeline-procs', brokers: options.brokers });
   // Every product topic (alerts too): services beyond this pipeline (demo) read and write them.
   const created = [...new Set([...Object.values(topics), ...Object.values(TOPICS).map((t) => t + tag)])];
-  await createPipelineTopics(kafka, created, replication, options.partitions);
+  await createPipelineTopics(kafka, created, replication, options.partitions, topics.audio);
   try {
     for (const spec of specs) {
       envs[spec.name] = {

@@ -31,6 +31,7 @@ export async function startAlertBench(clientId: string): Promise<AlertBench> {
     features: `${prefix}.features`,
     alerts: `${prefix}.alerts`,
     dl: `${prefix}.dl`,
+    erasures: `${prefix}.erasures`,
   };
   const kafka = createKafka({ clientId, brokers: broker.brokers });
   const admin: Admin = kafka.admin();
@@ -56,6 +57,7 @@ export async function startAlertBench(clientId: string): Promise<AlertBench> {
     FEATURES_TOPIC: topics.features,
     ALERTS_TOPIC: topics.alerts,
     DEADLETTER_TOPIC: topics.dl,
+    ERASURES_TOPIC: topics.erasures,
   };
   return {
     kafka,

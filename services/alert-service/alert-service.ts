@@ -173,6 +173,7 @@ function alertEvaluator({ config, registry, rules, raised, metrics, logger }: Ev
     maxEndedCalls: config.ALERT_ENDED_CALLS_REMEMBERED,
     endGraceMs: config.ALERT_END_GRACE_MS,
     ownerOf: (tenant, callId) => registry.owner(tenant, callId),
+    isErased: (tenant, callId) => registry.isErased(tenant, callId),
     // Counted and logged only: clients get the alert from the fan-out of va.alerts.v1, i.e. once
     // the broker has it. Pushing here, before the produce, showed clients alerts that a failed
     // produce never wrote (ghost alerts).
@@ -395,7 +396,8 @@ export async function startAlertService(
     onCallEnded: (key) => recommitFreed(evaluator.endCall(key)),
     onCallEvent,
   });
-  fanoutCaughtUp = fanout.ready;
+  // Latched: in a Kafka outage (consumer rejoining) the view kept in memory is still whole.
+  fanoutCaughtUp = fanout.rebuilt;
 
   const web = await startWebServer({
     ...webSettingsOf(config),

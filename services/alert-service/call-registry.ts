@@ -41,6 +41,12 @@ export interface RegistryOptions {
   onPurged?: (key: string) => void;
 }
 
+/** An erased call: its last owner and the alerts it had (ids and audiences only: no evidence kept). */
+export interface ErasedCall {
+  owner: { agentId: string; team: string };
+  alerts: { alertId: string; audience: string }[];
+}
+
 /** A purged call: its owner, so each client is told only of calls it could see. */
 export type RemovedCall = CallOwner & { callId: string };
 
@@ -70,10 +76,7 @@ export interface CallRegistry {
    * call is returned, null when it was erased already), and whatever still arrives for it is
    * dropped. Remembered until the process ends: the fan-out reads the erasures again at each start.
    */
-  erase(
-    tenant: string,
-    callId: string,
-  ): { owner: { agentId: string; team: string }; alertIds: string[] } | null;
+  erase(tenant: string, callId: string): ErasedCall | null;
   isErased(tenant: string, callId: string): boolean;
   /** Calls changed since the last call, and calls purged. */
   takeChanges(nowMs: number): { changed: CallLive[]; removed: RemovedCall[] };
@@ -297,7 +300,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       if (call) options.onPurged?.(key);
       return {
         owner: { agentId: owner?.agentId ?? '', team: owner?.team ?? '' },
-        alertIds: gone.map((a) => a.alertId),
+        alerts: gone.map((a) => ({ alertId: a.alertId, audience: a.audience })),
       };
     },
     isErased(tenant, callId) {

@@ -53,6 +53,12 @@ export interface EvaluatorOptions {
   /** How many ended calls are remembered, so that their late or replayed records keep nothing. */
   maxEndedCalls: number;
   ownerOf: (tenant: string, callId: string) => AlertOwner | undefined;
+  /**
+   * A call whose customer the call store erased (va.erasures.v1, as this instance's fan-out read
+   * it): its windows raise no alert (they outlived the erasure record on va.alerts.v1). Default:
+   * none.
+   */
+  isErased?: (tenant: string, callId: string) => boolean;
   /** How long an ended call's late records are still judged with its state (0: freed at the end). */
   endGraceMs?: number;
   /** Called with every new alert before it is produced (metrics, log): not a push to clients. */
@@ -185,7 +191,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       if (!afterEnd) lane.hold.note(record.partition, obs.callId, offset);
       const alerts = lane.engine.push(obs);
       if (afterEnd) lane.engine.endCall(obs.callId);
-      if (alerts.length === 0) return [];
+      if (alerts.length === 0 || options.isErased?.(tenant, callId)) return [];
       // Rebuilding state over records whose alerts the previous owner produced: not twice.
       if (offset < (replayUntil.get(tpKey(record.topic, record.partition)) ?? -1)) return [];
       // The record's tenant is authoritative (the gateway took it from the stream's token).

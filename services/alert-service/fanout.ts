@@ -66,6 +66,8 @@ export interface Fanout {
   joined(): boolean;
   /** Joined, and has read what the topics held at start (fanout-catch-up.ts). */
   ready(): boolean;
+  /** Has read what the topics held at start, once (latched: a later rejoin keeps the live view). */
+  rebuilt(): boolean;
 }
 
 const decodeAlerts = createMultiDecoder({ alert: alertRecordCodec, ack: alertAckCodec });
@@ -226,5 +228,6 @@ export function createFanout(options: FanoutOptions): Fanout {
     stop: () => runner.stop(),
     joined: () => runner.ready(),
     ready: () => runner.ready() && catchUp.done(),
+    rebuilt: () => catchUp.done(),
   };
 }

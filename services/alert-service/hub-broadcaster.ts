@@ -7,7 +7,7 @@ import type { CallRegistry } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import type { HubEmit } from './hub-options.ts';
 import type { Replayed } from './hub-snapshot.ts';
-import { seesAlert, seesErasure } from './hub-visibility.ts';
+import { erasedViewFor, seesAlert } from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
@@ -76,7 +76,7 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       }
       client.alive = false;
       if (client.ws.readyState === WebSocket.OPEN) client.ws.ping();
-      if (client.principal) output.send(client, beat);
+      if (client.principal || client.awaitingRebuild) output.send(client, beat);
     }
   }, o.heartbeatMs);
   heartbeatTimer.unref();
@@ -123,13 +123,13 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       const erased = registry.erase(tenant, callId);
       if (!erased) return false;
       const log = replay.of(tenant);
-      const view: ErasedView = { seq: log.lastSeq() + 1, tenant, callId, alertIds: erased.alertIds };
-      log.append({ kind: 'erased', erased: view, owner: erased.owner });
+      const view: ErasedView = { seq: log.lastSeq() + 1, tenant, callId, alertIds: [] };
+      log.append({ kind: 'erased', erased: view, call: erased });
       emit('call_erased');
-      const text = frame({ type: 'erased', erased: view });
-      for (const client of clients)
-        if (client.principal && seesErasure(client.principal, tenant, erased.owner))
-          output.send(client, text);
+      for (const client of clients) {
+        const mine = client.principal ? erasedViewFor(client.principal, view, erased) : null;
+        if (mine) output.send(client, frame({ type: 'erased', erased: mine }));
+      }
       return true;
     },
     stop() {

@@ -15,6 +15,8 @@ export interface Client {
   alive: boolean;
   timers: NodeJS.Timeout[];
   closing: boolean;
+  /** Authenticated, waiting for its welcome until the live view is rebuilt: sent heartbeats only. */
+  awaitingRebuild: boolean;
   slot: SocketSlot | null;
   /**
    * Bytes of the snapshot that may still sit in the send buffer: they do not count against the
@@ -33,6 +35,7 @@ export function newClient(ws: WebSocket): Client {
     alive: true,
     timers: [],
     closing: false,
+    awaitingRebuild: false,
     slot: null,
     snapshotAllowance: 0,
   };

@@ -95,6 +95,12 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
     return true;
   }
 
+  /**
+   * Closed by the server, or by the browser while a verify or the rebuild was awaited: its slot is
+   * freed already (the 'close' handler), and admitting it took a per-user slot for good.
+   */
+  const gone = (client: Client): boolean => client.closing || !clients.has(client);
+
   async function authenticate(client: Client, token: string, resume: Resume | undefined): Promise<void> {
     client.authPending = true;
     let verified;
@@ -105,12 +111,15 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
       output.close(client, CLOSE.UNAUTHORIZED, errorCode(error, 'TOKEN_INVALID'));
       return;
     }
-    if (client.closing) return;
+    if (gone(client)) return;
     if (!o.caughtUp()) {
-      // Authenticated: no auth deadline while the rebuild lasts (the heartbeat still runs).
+      // Authenticated: no auth deadline while the rebuild lasts; heartbeats tell the page the
+      // server is alive (hub-broadcaster.ts), or it gave up on the socket and retried.
       for (const t of client.timers.splice(0)) clearTimeout(t);
+      client.awaitingRebuild = true;
       await whenCaughtUp();
-      if (client.closing) return;
+      client.awaitingRebuild = false;
+      if (gone(client)) return;
     }
     if (!admit(client, verified.principal, verified.expiresAtMs)) return;
     emit('authenticated', { role: verified.principal.role });

@@ -2,16 +2,16 @@
 // it may see, and, when it resumes on this instance, the alerts and acknowledgements it missed
 // (from its tenant's replay log) instead of the recent alerts. Writes to the one client only.
 import type { Principal } from '../shared/auth/roles.ts';
-import type { CallRegistry } from './call-registry.ts';
+import type { CallRegistry, ErasedCall } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
-import { seesAlert, seesErasure, visibleCalls } from './hub-visibility.ts';
+import { erasedViewFor, seesAlert, visibleCalls } from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 
 export type Replayed =
   | { kind: 'alert'; alert: AlertView }
   | { kind: 'ack'; ack: AckView; alert: AlertView }
-  | { kind: 'erased'; erased: ErasedView; owner: { agentId: string; team: string } };
+  | { kind: 'erased'; erased: ErasedView; call: ErasedCall };
 
 export interface Resume {
   instanceId: string;
@@ -53,6 +53,7 @@ export function sendWelcome(
   const snapshot = frame({
     type: 'snapshot',
     seq: log ? log.lastSeq() : 0,
+    full: !missed,
     calls: visibleCalls(registry, p),
     alerts,
   });
@@ -61,9 +62,10 @@ export function sendWelcome(
   let replayed = 0;
   for (const { item } of missed) {
     if (item.kind === 'erased') {
-      if (!seesErasure(p, item.erased.tenant, item.owner)) continue;
+      const view = erasedViewFor(p, item.erased, item.call);
+      if (!view) continue;
       replayed += 1;
-      output.send(client, frame({ type: 'erased', erased: item.erased }));
+      output.send(client, frame({ type: 'erased', erased: view }));
       continue;
     }
     // An alert of a call erased since: not sent again (its erasure follows in the log anyway).

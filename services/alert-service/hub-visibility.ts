@@ -4,8 +4,8 @@ import type { Audience } from '../../pipelines/alerts/index.ts';
 import { audienceIncludes } from '../shared/auth/alert-audience.ts';
 import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
-import { callView, type CallRegistry } from './call-registry.ts';
-import type { AlertView } from './protocol.ts';
+import { callView, type CallRegistry, type ErasedCall } from './call-registry.ts';
+import type { AlertView, ErasedView } from './protocol.ts';
 
 /** Alerts carry their call's owner, so they are routed even before the call record arrived. */
 export function seesAlert(registry: CallRegistry, p: Principal, alert: AlertView): boolean {
@@ -22,7 +22,15 @@ export function visibleCalls(registry: CallRegistry, p: Principal) {
     .map((c) => callView(c)); // not .map(callView): the index would be taken for trendTail (UX probe)
 }
 
-/** Who is told of an erased call: whoever could see the call (by its last owner). */
-export function seesErasure(p: Principal, tenant: string, owner: { agentId: string; team: string }): boolean {
-  return canSeeCall(p, { tenant, ...owner });
+/**
+ * What `p` is told of an erased call: null when it could not see the call (by its last owner),
+ * else the frame naming the alerts of it `p` could see (an agent never learns of a supervisor-only
+ * alert).
+ */
+export function erasedViewFor(p: Principal, view: ErasedView, erased: ErasedCall): ErasedView | null {
+  if (!canSeeCall(p, { tenant: view.tenant, ...erased.owner })) return null;
+  const alertIds = erased.alerts
+    .filter((a) => audienceIncludes(p, a.audience as Audience))
+    .map((a) => a.alertId);
+  return { ...view, alertIds };
 }

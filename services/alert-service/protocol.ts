@@ -165,7 +165,11 @@ export interface ErasedView {
 
 export type ServerFrame =
   | { type: 'welcome'; user: UserView; instanceId: string; heartbeatMs: number; serverTimeMs: number }
-  | { type: 'snapshot'; seq: number; calls: CallView[]; alerts: AlertView[] }
+  /**
+   * `full`: `alerts` is the whole list of recent alerts the client may see (a page drops the ones
+   * it holds that are not in it: erased meanwhile); false when resuming (the missed frames follow).
+   */
+  | { type: 'snapshot'; seq: number; full: boolean; calls: CallView[]; alerts: AlertView[] }
   | { type: 'resumed'; fromSeq: number; replayed: number }
   | { type: 'state'; calls: CallView[]; removed: RemovedCallView[] }
   | { type: 'alert'; alert: AlertView }

@@ -67,7 +67,8 @@ export interface CallStore {
 }
 
 export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): CallStore {
-  const writeValid = (events: readonly StoreEvent[]) => backend.transaction((tx) => writeEvents(tx, events));
+  const writeValid = (events: readonly StoreEvent[]) =>
+    backend.transaction((tx) => writeEvents(tx, events, hooks.announceErasure));
   return {
     backend,
     async write(events) {

@@ -19,6 +19,7 @@ export async function alertServiceSpec(suffix: string) {
         EMOTIONS_TOPIC: TOPICS.emotions + tag,
         ALERTS_TOPIC: TOPICS.alerts + tag,
         DEADLETTER_TOPIC: TOPICS.deadletter + tag,
+        ERASURES_TOPIC: TOPICS.erasures + tag,
         ALERT_PORT: String(await freePort()),
         ALERT_HOST: '127.0.0.1',
         JWT_SECRET: randomBytes(32).toString('base64url'),

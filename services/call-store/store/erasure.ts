@@ -45,6 +45,44 @@ export type AnnounceErasure = (erasure: {
 }) => Promise<void>;
 
 /**
+ * How long an announcement may hold the transaction: the producer retries for about half a minute
+ * in a Kafka outage, and meanwhile the transaction held its calls' locks (PGlite: the whole
+ * database, so the QA API, ingest and summaries waited and /readyz said `database`).
+ */
+export const ANNOUNCE_TIMEOUT_MS = 5_000;
+
+/**
+ * Announces erased calls (none: nothing to do), or ERASURE_NOT_ANNOUNCED within
+ * ANNOUNCE_TIMEOUT_MS; the caller's transaction then rolls back. A send that times out here may
+ * still land: the wallboards then forget calls a retry erases.
+ */
+export async function announceWithin(
+  announce: AnnounceErasure | undefined,
+  erasure: Parameters<AnnounceErasure>[0],
+): Promise<void> {
+  if (!announce || erasure.callIds.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no acknowledgement in ${ANNOUNCE_TIMEOUT_MS} ms`)),
+      ANNOUNCE_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([announce(erasure), timeout]);
+  } catch (error) {
+    throw new StoreError(
+      'ERASURE_NOT_ANNOUNCED',
+      'the erasure could not be told to the live services (Kafka): nothing was erased, retry',
+      [],
+      { cause: error, retryAfterMs: 5_000 },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * `announce` runs inside the transaction, after the deletes: when it fails (Kafka unreachable)
  * nothing is erased and the caller retries; announced but not committed (the database failed at
  * the commit) leaves the wallboards without calls still in the store, which a retry erases.
@@ -87,18 +125,11 @@ export async function eraseCustomer(
       rows[step.table] = n;
     }
     const result = { erasureId: randomUUID(), tenant, calls: rows.calls, rows };
-    if (announce && calls.length > 0) {
-      try {
-        await announce({ erasureId: result.erasureId, tenant, callIds: calls.map((c) => c.call_id) });
-      } catch (error) {
-        throw new StoreError(
-          'ERASURE_NOT_ANNOUNCED',
-          'the erasure could not be told to the live services (Kafka): nothing was erased, retry',
-          [],
-          { cause: error, retryAfterMs: 5_000 },
-        );
-      }
-    }
+    await announceWithin(announce, {
+      erasureId: result.erasureId,
+      tenant,
+      callIds: calls.map((c) => c.call_id),
+    });
     await tx.query(
       `INSERT INTO customer_erasures (erasure_id, tenant, requested_by, calls, rows_deleted)
        VALUES ($1, $2, $3, $4, $5::text::jsonb)`,

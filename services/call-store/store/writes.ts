@@ -7,6 +7,7 @@ import { eventIdOf } from '../events.ts';
 import { lockCalls, lockCustomers } from './call-locks.ts';
 import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from './erased-customers.ts';
 import { jsonParam } from './rows.ts';
+import { announceWithin, type AnnounceErasure } from './erasure.ts';
 
 export interface WriteResult {
   /** Rows that were new. */
@@ -125,7 +126,11 @@ function unique<T extends StoreEvent>(events: T[]): T[] {
  * The events of calls a customer erasure deleted dropped (what a live call or a replay still
  * sends), and of calls whose start reaches the store only after their customer's erasure.
  */
-async function withoutErased(tx: SqlExecutor, events: readonly StoreEvent[]): Promise<readonly StoreEvent[]> {
+async function withoutErased(
+  tx: SqlExecutor,
+  events: readonly StoreEvent[],
+  announce: AnnounceErasure | undefined,
+): Promise<readonly StoreEvent[]> {
   const calls = new Map<string, { tenant: string; callId: string }>();
   for (const e of events) calls.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
   if (calls.size === 0) return events;
@@ -148,7 +153,17 @@ async function withoutErased(tx: SqlExecutor, events: readonly StoreEvent[]): Pr
   const late = await startsOfErasedCustomers(tx, starts);
   const lateCalls = [...late].map((key) => calls.get(key)!);
   await lockCalls(tx, [...calls.values()], 'shared', lateCalls);
-  if (lateCalls.length > 0) await forgetCalls(tx, lateCalls);
+  if (lateCalls.length > 0) {
+    await forgetCalls(tx, lateCalls);
+    // The alert service saw these calls (it reads va.calls.v1 itself): its wallboards forget them
+    // too. Before the commit: a failure fails the batch, which is retried.
+    for (const tenant of new Set(lateCalls.map((c) => c.tenant)))
+      await announceWithin(announce, {
+        erasureId: '',
+        tenant,
+        callIds: lateCalls.filter((c) => c.tenant === tenant).map((c) => c.callId),
+      });
+  }
   const erased = await tx.query<{ tenant: string; call_id: string }>(
     `SELECT tenant, call_id FROM erased_calls WHERE (tenant, call_id) IN (${SQL.pairs})`,
     [jsonParam([...calls.values()])],
@@ -158,8 +173,12 @@ async function withoutErased(tx: SqlExecutor, events: readonly StoreEvent[]): Pr
   return events.filter((e) => !gone.has(callKey(e.tenant, e.callId)));
 }
 
-export async function writeEvents(tx: SqlExecutor, batch: readonly StoreEvent[]): Promise<WriteResult> {
-  const events = await withoutErased(tx, batch);
+export async function writeEvents(
+  tx: SqlExecutor,
+  batch: readonly StoreEvent[],
+  announce?: AnnounceErasure,
+): Promise<WriteResult> {
+  const events = await withoutErased(tx, batch, announce);
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;

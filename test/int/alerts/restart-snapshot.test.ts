@@ -94,7 +94,9 @@ describe('alert service restart', () => {
     // then got an empty snapshot and every earlier alert again as new `alert` frames.
     const port = await freePort();
     let started = false;
-    const starting = startInstance({ ...h, config: { ...h.config, ALERT_PORT: port } }).then((again) => {
+    // Two connections per user: pages that leave while waiting must not hold theirs for good.
+    const config = { ...h.config, ALERT_PORT: port, ALERT_WS_MAX_PER_USER: 2 };
+    const starting = startInstance({ ...h, config }).then((again) => {
       started = true;
       return again;
     });
@@ -107,6 +109,14 @@ describe('alert service restart', () => {
       20,
     );
     expect(started, 'connected before the service was started').toBe(false);
+    // Two pages of the same user authenticate and leave before their welcome.
+    for (let i = 0; i < 2; i += 1) {
+      const leaving = await connect(early, null);
+      leaving.send({ type: 'auth', token });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      leaving.ws.close();
+      await leaving.closed;
+    }
     page!.send({ type: 'auth', token });
     const snapshot = await page!.waitFor((f) => f.type === 'snapshot', 30_000);
     expect((snapshot.alerts as AlertView[]).map((a) => a.alertId)).toEqual(expect.arrayContaining(ids));
@@ -116,6 +126,9 @@ describe('alert service restart', () => {
       (f) => f.type === 'alert' && ids.includes((f.alert as AlertView).alertId),
     );
     expect(again).toEqual([]);
+    // The user's second page still gets in (the leavers' slots were freed, not kept).
+    const second = await connect(early, token);
+    expect(second.frames.some((f) => f.type === 'snapshot')).toBe(true);
   });
 
   it('rebuilds the live view of calls in progress from the last minutes, and leaves ended calls out', async () => {

@@ -254,6 +254,15 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       // A customer with no calls left: nothing to tell.
       await up.eraseCustomer('acme', IVY, 'admin-1');
       expect(told).toHaveLength(1);
+      // A call whose start reaches the store only after the erasure (consumer lag) is dropped,
+      // and told too: the alert service read its start and alerts from the topics itself.
+      const [IRA, lagging] = liveCall('ira-lag', '+44 7700 900021', 20);
+      await up.eraseCustomer('acme', IRA, 'admin-1');
+      expect(told).toHaveLength(1);
+      await up.write([lagging.start, ...lagging.body]);
+      expect(told[1]).toEqual({ erasureId: '', tenant: 'acme', callIds: ['ira-lag'] });
+      // Kafka unreachable then: the batch fails as a whole and is fetched again.
+      await expect(down.write([lagging.start])).rejects.toMatchObject({ code: 'ERASURE_NOT_ANNOUNCED' });
     });
 
     it('drops what a call live at the erasure still sends, and a replay of an erased call', async () => {

@@ -85,6 +85,8 @@ function onFrame(frame: ServerFrame): void {
     const present = new Set(frame.calls.map((c) => callKey(c.tenant, c.callId)));
     for (const key of [...calls.keys()]) if (!present.has(key)) calls.delete(key);
     for (const c of frame.calls) calls.set(callKey(c.tenant, c.callId), c);
+    // A full snapshot is the whole list (an alert missing from it was erased while away).
+    if (frame.full) alerts.splice(0, alerts.length);
     for (const a of frame.alerts) if (!alerts.some((x) => x.alertId === a.alertId)) alerts.push(a);
     alerts.sort((a, b) => b.firedAtMs - a.firedAtMs);
   } else if (frame.type === 'state') {

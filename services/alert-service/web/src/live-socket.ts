@@ -59,6 +59,7 @@ export function openLive(
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
     ws = socket;
     socket.onopen = () => {
+      lastFrameAt = Date.now(); // a new socket: the old one's silence is not this one's
       const resume = instanceId && lastSeq >= 0 ? { instanceId, lastSeq } : undefined;
       socket.send(JSON.stringify({ type: 'auth', token: t, ...(resume ? { resume } : {}) }));
     };

@@ -282,6 +282,15 @@ function onFrame(frame: ServerFrame): void {
     for (const key of [...calls.keys()]) if (!present.has(key)) removeCall(key);
     for (const call of frame.calls) calls.set(keyOf(call), call);
     for (const call of frame.calls) renderCall(call);
+    if (frame.full) {
+      // The whole list: an alert the page holds that is not in it was erased while it was away.
+      const kept = new Set(frame.alerts.map((a) => a.alertId));
+      for (const [id, entry] of [...alerts]) {
+        if (kept.has(id)) continue;
+        entry.item.remove();
+        alerts.delete(id);
+      }
+    }
     for (const a of [...frame.alerts].reverse()) {
       // An alert already listed may have been acknowledged meanwhile.
       if (alerts.has(a.alertId) && a.acknowledgedBy !== null) onAck(ackOf(a));

@@ -316,7 +316,10 @@ describe('call registry', () => {
     r.addAlert(alert('x1', 'gone', 'other')); // another tenant's call of the same id stays
     expect(r.erase('demo', 'gone')).toEqual({
       owner: { agentId: 'agent-1', team: 't' },
-      alertIds: ['g2', 'g1'],
+      alerts: [
+        { alertId: 'g2', audience: 'both' },
+        { alertId: 'g1', audience: 'both' },
+      ],
     });
     expect(r.erase('demo', 'gone')).toBeNull(); // idempotent: a re-read erasure changes nothing
     expect(purged).toEqual(['demo/gone']); // its rule state is freed
