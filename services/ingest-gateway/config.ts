@@ -57,6 +57,9 @@ export const gatewayEnv = z.object({
   IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
   /** An authenticated stream must send CallStart within this time. */
   CALL_START_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: 10_000 }),
+  /** gRPC streams waiting for their CallStart, in all and per tenant (grpc-server.ts, waiting-streams.ts). */
+  GRPC_MAX_WAITING: intVar({ min: 1, max: 1_000_000, def: 1_000 }),
+  GRPC_MAX_WAITING_PER_TENANT: intVar({ min: 1, max: 1_000_000, def: 100 }),
   /** A call's audio may arrive at most this many times faster than real time (0 = no limit:
    * benchmarks and tests that replay recordings), plus STREAM_BURST_MS. */
   MAX_STREAM_SPEED: intVar({ min: 0, max: 1_000, def: 2 }),
@@ -104,6 +107,8 @@ export interface GatewayConfig {
   /** How long the WebSocket adapters keep a dropped call for a reconnect (reconnect-grace.ts). */
   reconnectGraceMs: number;
   maxLiveCalls: number;
+  /** gRPC streams waiting for their CallStart: at most this many, in all and per tenant. */
+  maxWaitingStreams: { total: number; perTenant: number };
   tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
@@ -168,6 +173,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     shutdownFlushMs: c.SHUTDOWN_FLUSH_MS,
     reconnectGraceMs: c.RECONNECT_GRACE_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
+    maxWaitingStreams: { total: c.GRPC_MAX_WAITING, perTenant: c.GRPC_MAX_WAITING_PER_TENANT },
     tenantQuotas: parseTenantQuotas(c.TENANT_LIVE_CALL_QUOTAS, c.MAX_LIVE_CALLS_PER_TENANT, [
       ...tenantTokens.keys(),
     ]),

@@ -91,6 +91,7 @@ export async function startGateway(
     tokens: createTokenStore(config.tenantTokens),
     idleTimeoutMs: config.idleTimeoutMs,
     maxFrameBytes: config.settings.maxFrameBytes,
+    maxWaitingStreams: config.maxWaitingStreams,
   });
   const adapters = await startAdapters(config, base, intake);
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');

@@ -16,6 +16,7 @@ import {
 import { endCallsAfterLongOutage } from './broker-outage.ts';
 import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
+import { createWaitingStreams } from './waiting-streams.ts';
 import { createHealthService, type HealthService } from './health.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
@@ -34,9 +35,14 @@ export interface GrpcServerOptions {
   maxFrameBytes: number;
   sink: KafkaSink;
   liveCalls: LiveCalls;
+  /** Streams waiting for their CallStart: at most this many, in all and per tenant. */
+  maxWaitingStreams: { total: number; perTenant: number };
   logger: Logger;
   metrics: GatewayMetrics;
 }
+
+/** The retry delay told to a stream refused TOO_MANY_WAITING (others' CallStarts free places). */
+const WAITING_RETRY_MS = 1_000;
 
 export interface GrpcServer {
   readonly port: number;
@@ -72,12 +78,16 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // connection window it also starves streams it did not pause: no call is idle then, and idle
   // clocks restart once it drains (overload must not turn into lost calls).
   let heldBack = false;
+  const waiting = createWaitingStreams(options.maxWaitingStreams);
 
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
+    /** Out of the waiting count once its CallStart came or it ended (set once it is counted). */
+    let stopWaiting = (): void => undefined;
     const close = (error?: IngestError): void => {
       if (closed) return;
       closed = true;
+      stopWaiting();
       if (error) call.emit('error', toStatus(error));
       else call.end();
     };
@@ -93,6 +103,21 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     } catch (error) {
       return reject(error as IngestError);
     }
+    if (!waiting.enter(tenant))
+      return reject(
+        new IngestError(
+          'TOO_MANY_WAITING',
+          `too many streams are waiting for their CallStart (GRPC_MAX_WAITING ${options.maxWaitingStreams.total}, ` +
+            `per tenant GRPC_MAX_WAITING_PER_TENANT ${options.maxWaitingStreams.perTenant}): send CallStart first`,
+          WAITING_RETRY_MS,
+        ),
+      );
+    let counted = true;
+    stopWaiting = () => {
+      if (!counted) return;
+      counted = false;
+      waiting.leave(tenant);
+    };
     const session = createCallSession({
       tenant,
       settings: options.settings,
@@ -118,6 +143,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     );
     call.on('data', (message: RawCallAudio) => {
       session.handle(message);
+      if (session.state() !== 'awaiting-start') stopWaiting();
       checkBackpressure();
     });
     // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept). A
@@ -142,9 +168,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     call.on('cancelled', () => {
       clearTimeout(halfClose);
       closed = true;
+      stopWaiting();
       session.abandon('cancelled');
     });
-    call.on('error', () => session.abandon('stream-error'));
+    call.on('error', () => {
+      stopWaiting();
+      session.abandon('stream-error');
+    });
   };
 
   const services = grpcServices();

@@ -1,7 +1,7 @@
 // The gateway at its limits, over real gRPC and the real broker: backpressure (streams pause
 // while Kafka is behind, nothing is lost), a call that goes quiet is ended after the idle timeout,
-// and a graceful stop flushes a live call, tells the client UNAVAILABLE and lets it resume the call
-// on another gateway.
+// a graceful stop flushes a live call, tells the client UNAVAILABLE and lets it resume the call
+// on another gateway, and streams waiting for their CallStart are capped per tenant and in all.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
@@ -108,6 +108,52 @@ describe('ingest gateway limits', () => {
       (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
     );
     expect(events.find((e) => e.callId === callId && e.type === 'ended')?.endReason).toBe('idle_timeout');
+  });
+
+  it('caps the streams waiting for their CallStart per tenant and in all, with a retry delay', async () => {
+    // Counted by nothing else: one tenant's silent streams grew the gateway past its memory limit.
+    const other = 'limits-other-token-0123456789';
+    const capped = await gateway({
+      TENANT_TOKENS: `acme=${TOKEN},beta=${other}`,
+      GRPC_MAX_WAITING_PER_TENANT: '3',
+      GRPC_MAX_WAITING: '4',
+    });
+    const client = createIngestClient(`127.0.0.1:${capped.grpc.port}`);
+    try {
+      const silent = [0, 1, 2].map(() => openCallStream(client, TOKEN));
+      // A stream is counted once the gateway has it: wait until the 4th of acme is refused.
+      let refused: Awaited<ReturnType<typeof openCallStream>['result']> | undefined;
+      for (let attempt = 0; attempt < 50 && !refused; attempt += 1) {
+        const extra = openCallStream(client, TOKEN);
+        const outcome = await Promise.race([
+          extra.result,
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 200)),
+        ]);
+        if (outcome) refused = outcome;
+        else extra.cancel();
+      }
+      expect(refused?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+      expect(refused?.details).toMatch(/^TOO_MANY_WAITING: /);
+      expect(refused?.retryPushbackMs).toBe(1000);
+      // Another tenant still gets in (one place left of the 4), then the gateway is full for it too.
+      const beta = openCallStream(client, other);
+      await beta.write(start(uniqueName('beta').replace('.', '-')));
+      await beta.write(frame(0));
+      await expect.poll(() => beta.acks.length, { timeout: 5_000 }).toBeGreaterThan(0);
+      // A CallStart frees the stream's place: acme may open another.
+      await silent[0].write(start(uniqueName('acme').replace('.', '-')));
+      await silent[0].write(frame(0));
+      await expect.poll(() => silent[0].acks.length, { timeout: 5_000 }).toBeGreaterThan(0);
+      const next = openCallStream(client, TOKEN);
+      const outcome = await Promise.race([
+        next.result,
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 500)),
+      ]);
+      expect(outcome).toBeNull();
+      for (const stream of [...silent, beta, next]) stream.cancel();
+    } finally {
+      client.close();
+    }
   });
 
   it('hands a live call over on a graceful stop: UNAVAILABLE, its audio flushed, and it resumes on another gateway', async () => {
