@@ -5,9 +5,11 @@
 // the signed text lets a receiver refuse replays older than its tolerance. During a key rotation
 // the header carries one `v1` per key, the new key's first (as Stripe does while a secret is
 // rolled), so a receiver still on the previous key accepts every delivery until it switches. Failed deliveries
-// (network error, timeout, 408, 429, 5xx) are retried with exponential backoff; after maxAttempts,
+// (network error, timeout, 408, 429, 5xx) are retried with exponential backoff (at least the
+// receiver's Retry-After, up to the longest backoff); after maxAttempts,
 // or at once on another 4xx (a request the receiver will never accept), the hint is dead-lettered.
 // I/O: HTTP (fetch), timers.
+import { retryAfterMs } from '../shared/retry-after.ts';
 import { createHmac } from 'node:crypto';
 import type { RoutingHint } from '../../pipelines/routing/index.ts';
 
@@ -88,7 +90,9 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
     for (const resolve of waiters) resolve();
   };
 
-  async function post(item: Attempt): Promise<{ ok: true } | { ok: false; retry: boolean; problem: string }> {
+  async function post(
+    item: Attempt,
+  ): Promise<{ ok: true } | { ok: false; retry: boolean; problem: string; waitMs?: number | null }> {
     const timestampS = Math.floor(Date.now() / 1000);
     const stop = new AbortController();
     requests.set(item, stop);
@@ -113,7 +117,10 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
         return { ok: false, retry: false, problem };
       }
       const retry = response.status === 408 || response.status === 429 || response.status >= 500;
-      return { ok: false, retry, problem: `HTTP ${response.status}` };
+      // A receiver shedding load says when to come back (429, 503): all five attempts were spent
+      // within seconds of a `Retry-After: 20`.
+      const waitMs = retryAfterMs(response.headers.get('retry-after'), Date.now());
+      return { ok: false, retry, problem: `HTTP ${response.status}`, waitMs };
     } catch (error) {
       const name = (error as Error).name;
       return { ok: false, retry: true, problem: name === 'TimeoutError' ? 'timeout' : 'network error' };
@@ -153,7 +160,11 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
     options.onRetry?.(item.hint, item.attempts, result.problem);
     // Exponential backoff with "equal jitter": half fixed, half random, so retries spread out.
     const base = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** (item.attempts - 1));
-    const delay = base / 2 + (random() * base) / 2;
+    // At least the receiver's Retry-After, within the longest backoff.
+    const delay = Math.max(
+      base / 2 + (random() * base) / 2,
+      Math.min(result.waitMs ?? 0, options.maxBackoffMs),
+    );
     const timer = setTimeout(() => {
       retries.delete(timer);
       queue.push(item);

@@ -12,15 +12,17 @@ export interface Received {
 }
 
 /** A real HTTP receiver; `answer` decides each response (status after an optional delay). */
-export async function receiver(answer: () => { status: number; delayMs?: number }) {
+export async function receiver(
+  answer: () => { status: number; delayMs?: number; headers?: Record<string, string> },
+) {
   const requests: Received[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const { status, delayMs = 0 } = answer();
-      setTimeout(() => res.writeHead(status).end(), delayMs);
+      const { status, delayMs = 0, headers = {} } = answer();
+      setTimeout(() => res.writeHead(status, headers).end(), delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -60,6 +60,25 @@ describe('routing webhook refusals', () => {
     ]);
   });
 
+  it("waits the receiver's Retry-After before the next attempt, within the longest backoff", async () => {
+    let answered = 0;
+    const hook = await receiver(() =>
+      answered++ === 0 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
+    const delivered: number[] = [];
+    const sender = senderTo(hook.url, {
+      maxBackoffMs: 5_000,
+      onDelivered: (_h, attempts) => delivered.push(attempts),
+      onDeadLetter: () => undefined,
+    });
+    sender.enqueue(hint);
+    await sender.idle();
+    await sender.close();
+    expect(delivered).toEqual([2]);
+    // The backoff alone is 10 ms: the second attempt came after the 1 s asked for.
+    expect(hook.requests[1].at - hook.requests[0].at).toBeGreaterThanOrEqual(950);
+  });
+
   it('dead-letters hints still in flight when a stop gives up on them, and never delivers them after', async () => {
     const hook = await receiver(() => ({ status: 200, delayMs: 3_000 }));
     const dead: { hintId: string; problem: string }[] = [];
