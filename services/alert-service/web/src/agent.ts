@@ -27,6 +27,9 @@ function pickCurrent(): CallView | undefined {
   return chosen;
 }
 
+/** The signed-in user's role (from the welcome); null before it. */
+let role: string | null = null;
+
 function render(): void {
   const call = pickCurrent();
   const info = document.getElementById('call-info')!;
@@ -34,7 +37,11 @@ function render(): void {
   historyLine.hidden = !call?.history;
   historyLine.textContent = call?.history ? `Customer history: ${call.history}` : '';
   if (!call) {
-    info.textContent = 'waiting for a call';
+    // The agent view follows the signed-in agent's own calls: anyone else waited here for ever.
+    info.textContent =
+      role === null || role === 'agent'
+        ? 'waiting for a call'
+        : `this page shows an agent's own call: as ${role}, open the wallboard (/wallboard.html)`;
     return;
   }
   info.textContent = `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : ''}`;
@@ -79,8 +86,10 @@ function renderHistory(): void {
 }
 
 function onFrame(frame: ServerFrame): void {
-  if (frame.type === 'welcome') document.getElementById('user')!.textContent = frame.user.displayName;
-  else if (frame.type === 'snapshot') {
+  if (frame.type === 'welcome') {
+    document.getElementById('user')!.textContent = frame.user.displayName;
+    role = frame.user.role;
+  } else if (frame.type === 'snapshot') {
     // Every call of this agent now: one the snapshot lacks ended while the page was away.
     const present = new Set(frame.calls.map((c) => callKey(c.tenant, c.callId)));
     for (const key of [...calls.keys()]) if (!present.has(key)) calls.delete(key);
