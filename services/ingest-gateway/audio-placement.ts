@@ -6,11 +6,13 @@
 // the order of its audio (only a partition gone from the metadata is left). Pure: the caller passes
 // the partitions it knows and the key's hash one, and the clock.
 //
-// A call that comes back after its end (a client resuming its call id after UNAVAILABLE, a
-// dropped WebSocket resumed late) goes back to the partition it had for RECENT_MS: placed anew, it
-// landed on another partition while its first records had only just been written to the old one,
-// and the dsp-worker, which reads partitions in no fixed order, cut windows of both sessions and
-// lost emotion events (durability probe, a broker outage with resuming clients).
+// A call handed over (refused UNAVAILABLE without final markers: its gRPC client resumes it)
+// goes back to the partition it had for RECENT_MS: placed anew, it landed on another partition
+// while its first records had only just been written to the old one, and the dsp-worker, which
+// reads partitions in no fixed order, cut windows of both sessions and lost emotion events
+// (durability probe, a broker outage with resuming clients). Only then: a call that ended (final
+// markers) is remembered as ended by the worker of its partition, which drops later audio of it,
+// and placed anew a resumed or reused id is analysed by whichever worker gets it.
 
 export interface PartitionState {
   partitionId: number;
@@ -25,8 +27,11 @@ export interface AudioPlacement {
    * key gets one answer, and alone a call lands where the key's hash would put it.
    */
   place(key: string, partitions: readonly PartitionState[], hashed: number): number;
-  /** Frees the call's place (its last record acknowledged): later calls may take it. */
-  release(key: string): void;
+  /**
+   * Frees the call's place (its last record acknowledged): later calls may take it. `handedOver`:
+   * kept for the call's own resume for RECENT_MS.
+   */
+  release(key: string, handedOver?: boolean): void;
   partitionOf(key: string): number | undefined;
   /** Calls placed and not released. */
   size(): number;
@@ -34,8 +39,11 @@ export interface AudioPlacement {
   callsPerPartition(): ReadonlyMap<number, number>;
 }
 
-/** How long an ended call's partition is kept for it (its records may still be unread). */
-export const RECENT_MS = 10 * 60_000;
+/**
+ * How long a handed-over call's partition is kept for it: the dsp-worker's CALL_IDLE_TIMEOUT_MS
+ * (default 30 s), after which the worker has ended the call and would drop its resumed audio.
+ */
+export const RECENT_MS = 30_000;
 
 export function createAudioPlacement(now: () => number = Date.now): AudioPlacement {
   const placed = new Map<string, number>();
@@ -67,13 +75,13 @@ export function createAudioPlacement(now: () => number = Date.now): AudioPlaceme
     }
   };
 
-  const release = (key: string): void => {
+  const release = (key: string, handedOver = false): void => {
     const partition = placed.get(key);
     if (partition === undefined) return;
     placed.delete(key);
     const atMs = now();
     recent.delete(key);
-    recent.set(key, { partition, atMs });
+    if (handedOver) recent.set(key, { partition, atMs });
     forgetOld(atMs);
     const left = (load.get(partition) ?? 1) - 1;
     if (left > 0) load.set(partition, left);

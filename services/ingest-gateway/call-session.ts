@@ -231,8 +231,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
     return (bytes / bytesPerSample(current.codec) / channels / current.sampleRateHz) * 1000;
   };
 
-  const release = (): void => {
-    if (spec) deps.liveCalls.release(spec.tenant, spec.callId);
+  const release = (handedOver = false): void => {
+    if (spec) deps.liveCalls.release(spec.tenant, spec.callId, handedOver);
     metrics.liveCalls.set(deps.liveCalls.size());
   };
 
@@ -282,7 +282,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const resumable = deps.resumesElsewhere === true && error.status === 'UNAVAILABLE';
     const done = !wasLive ? Promise.resolve(true) : resumable ? handOver() : finish(error.code.toLowerCase());
     state = 'ended';
-    if (!flushing) void done.finally(release);
+    if (!flushing) void done.finally(() => release(wasLive && resumable));
     deps.close(error);
   };
 

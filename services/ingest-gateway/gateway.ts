@@ -72,8 +72,8 @@ export async function startGateway(
   if (audioPlacement) watchPlacement(base.metrics, audioPlacement);
   // One registry for every adapter: the same quotas, duplicate-id refusal and idle sweep.
   // A call's audio partition is freed with the call (after its last records were acknowledged).
-  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key) =>
-    audioPlacement?.release(key),
+  const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key, handedOver) =>
+    audioPlacement?.release(key, handedOver),
   );
   const tls = tlsIdentityOf(config, base);
   const intake: Intake = {

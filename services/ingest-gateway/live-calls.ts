@@ -23,7 +23,8 @@ export interface LiveCall {
 
 export interface LiveCalls {
   claim(call: LiveCall): void;
-  release(tenant: string, callId: string): void;
+  /** `handedOver`: the call was not ended (UNAVAILABLE, no final markers): its client resumes it. */
+  release(tenant: string, callId: string, handedOver?: boolean): void;
   size(): number;
   all(): LiveCall[];
   idle(nowMs: number, idleTimeoutMs: number): LiveCall[];
@@ -37,7 +38,7 @@ export interface LiveCalls {
 export function createLiveCalls(
   maxCalls: number,
   quotas: TenantQuotas = NO_TENANT_QUOTAS,
-  onReleased?: (key: string) => void,
+  onReleased?: (key: string, handedOver: boolean) => void,
 ): LiveCalls {
   const calls = new Map<string, LiveCall>();
   const perTenant = new Map<string, number>();
@@ -63,10 +64,10 @@ export function createLiveCalls(
       calls.set(key, call);
       perTenant.set(call.tenant, held + 1);
     },
-    release(tenant, callId) {
+    release(tenant, callId, handedOver = false) {
       const key = callKey(tenant, callId);
       if (!calls.delete(key)) return;
-      onReleased?.(key);
+      onReleased?.(key, handedOver);
       const held = (perTenant.get(tenant) ?? 1) - 1;
       if (held > 0) perTenant.set(tenant, held);
       else perTenant.delete(tenant);

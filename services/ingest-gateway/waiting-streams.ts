@@ -2,14 +2,14 @@
 // tenant. They are counted by nothing else (not live calls yet, not in a tenant's quota) and one
 // HTTP/2 connection carries any number of them: a tenant opening 45 000 silent streams grew the
 // gateway to 805 MB, past its pod's 768 Mi, until each timed out (noisy-tenant probe). The L16
-// WebSocket adapter caps its waiting sockets the same way (L16WS_MAX_WAITING). Pure.
+// WebSocket adapter caps its waiting sockets likewise (L16WS_MAX_WAITING, per address; 0 turns it
+// off there, while these caps are always on). Pure.
 
 export interface WaitingStreams {
   /** Counts a stream of `tenant` in; false (not counted) when it is over a cap. */
   enter(tenant: string): boolean;
   /** Counts it out (its CallStart came, or it ended): call once per stream entered. */
   leave(tenant: string): void;
-  size(): number;
 }
 
 export function createWaitingStreams(caps: { total: number; perTenant: number }): WaitingStreams {
@@ -30,6 +30,5 @@ export function createWaitingStreams(caps: { total: number; perTenant: number })
       else perTenant.set(tenant, mine - 1);
       total -= 1;
     },
-    size: () => total,
   };
 }

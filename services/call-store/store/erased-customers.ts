@@ -67,16 +67,18 @@ export async function startsOfErasedCustomers(
  * Remembers calls as erased (erased_calls: their later records are dropped too) and deletes what
  * of them reached the store before their start (records of one call come on several topics).
  */
+/** Returns the calls forgotten now (not already in erased_calls: a replay of one changes nothing). */
 export async function forgetCalls(
   tx: SqlExecutor,
   calls: readonly { tenant: string; callId: string }[],
-): Promise<void> {
+): Promise<{ tenant: string; callId: string }[]> {
   const pairs = jsonParam(calls);
   const rows = `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`;
-  await tx.query(
-    `INSERT INTO erased_calls (tenant, call_id) ${rows} ON CONFLICT (tenant, call_id) DO NOTHING`,
+  const added = await tx.query<{ tenant: string; call_id: string }>(
+    `INSERT INTO erased_calls (tenant, call_id) ${rows} ON CONFLICT (tenant, call_id) DO NOTHING RETURNING tenant, call_id`,
     [pairs],
   );
   for (const table of CHILD_TABLES)
     await tx.query(`DELETE FROM ${table} WHERE (tenant, call_id) IN (${rows})`, [pairs]);
+  return added.map((r) => ({ tenant: r.tenant, callId: r.call_id }));
 }

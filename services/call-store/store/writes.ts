@@ -154,14 +154,15 @@ async function withoutErased(
   const lateCalls = [...late].map((key) => calls.get(key)!);
   await lockCalls(tx, [...calls.values()], 'shared', lateCalls);
   if (lateCalls.length > 0) {
-    await forgetCalls(tx, lateCalls);
-    // The alert service saw these calls (it reads va.calls.v1 itself): its wallboards forget them
-    // too. Before the commit: a failure fails the batch, which is retried.
-    for (const tenant of new Set(lateCalls.map((c) => c.tenant)))
+    // The alert service saw the calls forgotten now (it reads va.calls.v1 itself): its wallboards
+    // forget them too. Before the commit: a failure fails the batch, which is retried; a replay of
+    // a start forgotten before announces nothing again (and needs no Kafka).
+    const forgotten = await forgetCalls(tx, lateCalls);
+    for (const tenant of new Set(forgotten.map((c) => c.tenant)))
       await announceWithin(announce, {
         erasureId: '',
         tenant,
-        callIds: lateCalls.filter((c) => c.tenant === tenant).map((c) => c.callId),
+        callIds: forgotten.filter((c) => c.tenant === tenant).map((c) => c.callId),
       });
   }
   const erased = await tx.query<{ tenant: string; call_id: string }>(

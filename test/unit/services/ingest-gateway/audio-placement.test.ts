@@ -86,7 +86,7 @@ describe('call-balanced audio partitioner', () => {
     expect(placement.size()).toBe(0);
   });
 
-  it('puts a call resumed after its end back on its partition for 10 minutes, then by load', () => {
+  it('puts a handed-over call back on its partition for 30 s, then by load; an ended call by load', () => {
     // Placed anew, a call resumed after UNAVAILABLE wrote to another partition than its first
     // records, and the dsp-worker read the two in no fixed order (windows cut, emotions lost).
     let clock = 0;
@@ -97,15 +97,20 @@ describe('call-balanced audio partitioner', () => {
     }));
     for (const key of ['a', 'b', 'c', 'd']) placement.place(key, states, 0);
     const first = placement.partitionOf('b')!;
-    placement.release('b');
+    placement.release('b', true); // handed over: its client resumes it
     placement.place('e', states, 0); // takes b's emptied partition: b's comes back beside it
     clock += RECENT_MS;
     expect(placement.place('b', states, 0)).toBe(first);
-    placement.release('b');
+    placement.release('b', true);
     clock += RECENT_MS + 1;
     const freed = placement.partitionOf('a')!;
-    placement.release('a'); // also forgets b's place: it ended too long ago
+    placement.release('a'); // also forgets b's place: handed over too long ago
     expect(placement.place('b', states, 0)).toBe(freed);
+    // Ended (final markers): its worker drops later audio of it, so a resume is placed by load.
+    const ended = placement.partitionOf('c')!;
+    placement.release('c');
+    placement.place('f', states, 0); // takes c's emptied partition
+    expect(placement.place('c', states, 0)).not.toBe(ended);
   });
 
   it('moves a call only off a partition the metadata no longer lists (its records would be dropped)', () => {
