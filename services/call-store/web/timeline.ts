@@ -168,7 +168,7 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
   const bandX = Array.from({ length: Math.max(2, Math.ceil(endS) + 1) }, (_, i) => i);
   const band = new uPlot(
     {
-      ...base(110, 'agent / customer'),
+      ...base(110, 'emotion'),
       series: [
         { label: 'time', value: (_u, v) => (v === null ? '—' : clock(v)) },
         // Shown but invisible: uPlot hides the axis of a scale with no shown series, and the band's
@@ -178,7 +178,7 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
       // Labelled as the lanes' are, so it takes the same room.
       axes: [
         { values: (_u, ticks) => tickLabels(ticks) },
-        { label: 'agent / customer', size: 60, values: (_u, ticks) => ticks.map(() => '') },
+        { label: 'emotion', size: 60, values: (_u, ticks) => ticks.map(() => '') },
       ],
       legend: { show: false },
       plugins: [emotionBand(data), alertLines(data.alerts)],
