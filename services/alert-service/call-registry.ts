@@ -37,6 +37,12 @@ export interface RegistryOptions {
    * progress with no agent, on the wallboard until the idle purge. Default 10 minutes.
    */
   endedRememberedMs?: number;
+  /**
+   * An erased call is remembered this long after its erasure (the store's clock), then forgotten:
+   * by then the alerts topic (7 days' retention, as the erasures topic) holds nothing of it from
+   * before the erasure, and the set of a long-running process stays bounded. Default 7 days.
+   */
+  erasedRememberedMs?: number;
   /** Called for every purged call (ended and shown long enough, or idle) with its key: free its other state. */
   onPurged?: (key: string) => void;
 }
@@ -74,9 +80,10 @@ export interface CallRegistry {
   /**
    * Forgets a call whose customer the store erased: its live view and alerts go at once (the
    * call is returned, null when it was erased already), and whatever still arrives for it is
-   * dropped. Remembered until the process ends: the fan-out reads the erasures again at each start.
+   * dropped. Remembered for `erasedRememberedMs` after `erasedAtMs`; the fan-out reads the erasures
+   * again at each start.
    */
-  erase(tenant: string, callId: string): ErasedCall | null;
+  erase(tenant: string, callId: string, erasedAtMs?: number): ErasedCall | null;
   isErased(tenant: string, callId: string): boolean;
   /** Calls changed since the last call, and calls purged. */
   takeChanges(nowMs: number): { changed: CallLive[]; removed: RemovedCall[] };
@@ -129,8 +136,9 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const endedRetentionMs = options.endedRetentionMs ?? 60_000;
   const idleMs = options.idleMs ?? 10 * 60_000;
   const endedRememberedMs = options.endedRememberedMs ?? 10 * 60_000;
-  /** Calls erased in the store (their keys): nothing of them is kept or shown again. */
-  const erasedCalls = new Set<string>();
+  const erasedRememberedMs = options.erasedRememberedMs ?? 7 * 24 * 3_600_000;
+  /** Calls erased in the store (their keys, when erased): nothing of them is kept or shown again. */
+  const erasedCalls = new Map<string, number>();
   /** Purged ended calls by key: when each ended. */
   const endedCalls = new Map<string, number>();
   const calls = new Map<string, CallLive>();
@@ -281,10 +289,10 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     recentAlerts() {
       return recent.filter((a) => alerts.has(a.alertId));
     },
-    erase(tenant, callId) {
+    erase(tenant, callId, erasedAtMs = Date.now()) {
       const key = callKey(tenant, callId);
       if (erasedCalls.has(key)) return null;
-      erasedCalls.add(key);
+      erasedCalls.set(key, erasedAtMs);
       const call = calls.get(key);
       const gone = (recentOf.get(tenant) ?? []).filter((a) => a.callId === callId);
       const mine = recentOf.get(tenant);
@@ -324,6 +332,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       }
       for (const [key, endedAtMs] of endedCalls)
         if (nowMs - endedAtMs > endedRememberedMs) endedCalls.delete(key);
+      for (const [key, erasedAtMs] of erasedCalls)
+        if (nowMs - erasedAtMs > erasedRememberedMs) erasedCalls.delete(key);
       const changed: CallLive[] = [];
       for (const key of dirty) {
         const call = calls.get(key);

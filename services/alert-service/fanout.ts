@@ -114,7 +114,7 @@ export function createFanout(options: FanoutOptions): Fanout {
   function apply(record: FanoutRecord): void {
     const nowMs = Date.now();
     if (record.topic === 'erasures') {
-      hub.eraseCall(record.value.tenant, record.value.callId);
+      hub.eraseCall(record.value.tenant, record.value.callId, record.value.erasedAtMs || nowMs);
     } else if (record.topic === 'calls') {
       const e = record.value;
       if (e.type === 'started') {

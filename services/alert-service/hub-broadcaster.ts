@@ -31,7 +31,7 @@ export interface Broadcaster {
   publishAck(ack: Omit<AckView, 'seq'>): boolean;
   publishHistory(tenant: string, callId: string, line: string): boolean;
   /** Forgets a call whose customer was erased and tells the clients that could see it; idempotent. */
-  eraseCall(tenant: string, callId: string): boolean;
+  eraseCall(tenant: string, callId: string, erasedAtMs?: number): boolean;
   /** Stops the state push and the heartbeat. */
   stop(): void;
 }
@@ -119,8 +119,8 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       emit('history_pushed');
       return true;
     },
-    eraseCall(tenant, callId) {
-      const erased = registry.erase(tenant, callId);
+    eraseCall(tenant, callId, erasedAtMs) {
+      const erased = registry.erase(tenant, callId, erasedAtMs);
       if (!erased) return false;
       const log = replay.of(tenant);
       const view: ErasedView = { seq: log.lastSeq() + 1, tenant, callId, alertIds: [] };

@@ -28,7 +28,7 @@ export interface Hub {
   /** Pushes a live call's customer history line now to every client that sees the call. */
   publishHistory(tenant: string, callId: string, line: string): boolean;
   /** Forgets a call whose customer the store erased, and tells the clients that saw it. */
-  eraseCall(tenant: string, callId: string): boolean;
+  eraseCall(tenant: string, callId: string, erasedAtMs?: number): boolean;
   clientCount(): number;
   droppedSlowClients(): number;
   close(): Promise<void>;

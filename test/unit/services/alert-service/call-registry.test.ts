@@ -348,6 +348,16 @@ describe('call registry', () => {
     expect(r.takeChanges(11).removed).toEqual([]);
   });
 
+  it('forgets an erasure once the alerts topic can hold nothing of the call from before it', () => {
+    const day = 24 * 3_600_000;
+    const r = createCallRegistry();
+    r.erase('demo', 'gone', 1_000);
+    r.takeChanges(1_000 + 7 * day);
+    expect(r.isErased('demo', 'gone')).toBe(true); // 7 days: the topics' retention
+    r.takeChanges(1_001 + 7 * day);
+    expect(r.isErased('demo', 'gone')).toBe(false); // the process does not hold it for ever
+  });
+
   it("shows an alert's cue for 30 s of the call's audio, then no cue (it stayed to the call's end)", () => {
     const r = createCallRegistry();
     r.start({ callId: 'c', tenant: 'demo', agentId: 'agent-1', team: '', queue: 'q', startedAtMs: 0 });
