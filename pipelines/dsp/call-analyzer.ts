@@ -34,8 +34,8 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
   const tracks: Record<Channel, VadTrack> = { agent: createVadTrack(), customer: createVadTrack() };
   const done: Record<Channel, number> = { agent: 0, customer: 0 };
   const mk = (ch: Channel): ChannelAnalyzerInternal =>
-    createChannelAnalyzerWithHook(options, (frame, speech) => {
-      appendVad(tracks[ch], frame, speech);
+    createChannelAnalyzerWithHook(options, (frame, speech, energyDb) => {
+      appendVad(tracks[ch], frame, speech, energyDb);
       done[ch] = frame + 1;
     });
   const analyzers: Record<Channel, ChannelAnalyzerInternal> = {

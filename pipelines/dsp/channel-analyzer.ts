@@ -20,8 +20,8 @@ export interface ChannelAnalyzer {
   flush(): SpeakerWindow[];
 }
 
-/** Internal hook for the call analyzer: VAD decision of every frame, in order. */
-export type FrameHook = (frame: number, speech: boolean) => void;
+/** Internal hook for the call analyzer: VAD decision and energy (dBFS) of every frame, in order. */
+export type FrameHook = (frame: number, speech: boolean, energyDb: number) => void;
 
 export interface ChannelAnalyzerInternal extends ChannelAnalyzer {
   readonly options: ResolvedOptions;
@@ -64,7 +64,8 @@ export function createChannelAnalyzerWithHook(
   }
 
   const frames = createFrameAnalyzer(frameConfigOf(o), store, (i) => {
-    if (hook) hook(i, store.data[store.at(i, FRAME_FIELD.speech)] > 0);
+    if (hook)
+      hook(i, store.data[store.at(i, FRAME_FIELD.speech)] > 0, store.data[store.at(i, FRAME_FIELD.energyDb)]);
     if (i === nextWindow * windowHopFrames + windowFrames - 1) {
       emit(nextWindow, i + 1, Infinity);
       nextWindow++;

@@ -3,21 +3,32 @@ import { describe, expect, it } from 'vitest';
 import { createCallAnalyzer, encodeMuLaw, type DynamicsWindow } from '../../../../pipelines/dsp/index.ts';
 import { synthVoiced } from '../../../../devkit/audio/test-signals.ts';
 
-function talk(turns: [number, number][], seconds: number, f0: number, seed: number): Uint8Array {
+function voice(turns: [number, number][], seconds: number, f0: number, seed: number): Float32Array {
   const on = (t: number): boolean => turns.some(([a, b]) => t >= a && t < b);
-  return encodeMuLaw(
-    // A voice's own jitter, 0.5 % (a zero-jitter monotone is a steady tone, not speech: tone-gate.ts),
-    // and its pitch moving (a pitch held for 5 s is music: music-gate.ts).
-    synthVoiced({
-      sampleRateHz: 8000,
-      durationS: seconds,
-      f0: (t) => f0 * Math.pow(2, (2 * Math.sin(2 * Math.PI * 1.3 * t)) / 12),
-      voiced: on,
-      jitter: 0.005,
-      seed,
-    }).samples,
-  );
+  // A voice's own jitter, 0.5 % (a zero-jitter monotone is a steady tone, not speech: tone-gate.ts),
+  // and its pitch moving (a pitch held for 5 s is music: music-gate.ts).
+  return synthVoiced({
+    sampleRateHz: 8000,
+    durationS: seconds,
+    f0: (t) => f0 * Math.pow(2, (2 * Math.sin(2 * Math.PI * 1.3 * t)) / 12),
+    voiced: on,
+    jitter: 0.005,
+    seed,
+  }).samples;
 }
+
+function talk(turns: [number, number][], seconds: number, f0: number, seed: number): Uint8Array {
+  return encodeMuLaw(voice(turns, seconds, f0, seed));
+}
+
+/** `own` plus `other` attenuated by `lossDb`: the other speaker's echo on this channel. */
+function withEcho(own: Float32Array, other: Float32Array, lossDb: number): Uint8Array {
+  const gain = Math.pow(10, -lossDb / 20);
+  return encodeMuLaw(own.map((v, i) => v + gain * other[i]));
+}
+
+const total = (ws: DynamicsWindow[], k: 'overtalkCount' | 'overtalkMs'): number =>
+  ws.filter((w) => w.windowIndex % 2 === 0).reduce((s, w) => s + w[k], 0); // the 4 s windows tile
 
 function run(agent: Uint8Array, customer: Uint8Array, chunk: number): DynamicsWindow[] {
   const call = createCallAnalyzer({
@@ -83,5 +94,39 @@ describe('call dynamics', () => {
   });
   it('does not depend on the chunk size', () => {
     expect(JSON.stringify(run(agent, customer, 333))).toBe(JSON.stringify(d));
+  });
+});
+
+describe('what is not overtalk', () => {
+  // Agent and customer take turns for 12 s; the customer always starts the moment the agent stops.
+  const agentTurns: [number, number][] = [
+    [0, 1.5],
+    [3, 4.5],
+    [6, 7.5],
+    [9, 10.5],
+  ];
+  const customerTurns: [number, number][] = agentTurns.map(([, b]) => [b, b + 1.5]);
+
+  it('a latched handover (no gap between turns) is turn-taking, not overtalk', () => {
+    // Each VAD's hangover (80 ms) overlapped every handover: four overtalks before.
+    const d = run(talk(agentTurns, 12, 120, 1), talk(customerTurns, 12, 210, 2), 160);
+    expect(total(d, 'overtalkCount')).toBe(0);
+  });
+
+  it('a 200 ms backchannel under the other speaker is not overtalk; a 600 ms one is', () => {
+    const agent = talk([[0, 6]], 8, 120, 1);
+    expect(total(run(agent, talk([[2, 2.2]], 8, 210, 2), 160), 'overtalkCount')).toBe(0);
+    expect(total(run(agent, talk([[2, 2.6]], 8, 210, 2), 160), 'overtalkCount')).toBe(1);
+  });
+
+  it("the other speaker's echo on a channel is not a second voice, a real overlap still counts", () => {
+    const agentVoice = voice(agentTurns, 12, 120, 1);
+    const customerVoice = voice([...customerTurns, [6.5, 7.3]], 12, 210, 2); // one 800 ms overlap
+    for (const lossDb of [25, 35]) {
+      const d = run(encodeMuLaw(agentVoice), withEcho(customerVoice, agentVoice, lossDb), 160);
+      expect(total(d, 'overtalkCount')).toBe(1);
+      expect(total(d, 'overtalkMs')).toBeGreaterThan(700);
+      expect(total(d, 'overtalkMs')).toBeLessThan(1100);
+    }
   });
 });
