@@ -168,7 +168,7 @@ try {
           callId,
           'agent',
           i,
-          { tension: 0.3, rate: c % 4 === 0 ? 6.2 : 4.0 },
+          { tension: 0.3, rate: c % 4 === 0 ? 7.6 : 4.0 },
           now,
         ),
       );

@@ -11,6 +11,7 @@ import {
   newTensionBaseline,
   tensionRise,
 } from '../alerts/tension-rise.ts';
+import { AGENT_PACE_LIMIT, PACE_MIN_SPEECH_FRACTION } from '../alerts/agent-pace.ts';
 
 /** A window counts as speech when at least this share of it is speech. */
 export const SPEECH_MIN_FRACTION = 0.3;
@@ -18,8 +19,11 @@ export const SPEECH_MIN_FRACTION = 0.3;
 export const NEGATIVE_STATES: ReadonlySet<EmotionState> = new Set(['angry', 'sad', 'anxious', 'disgust']);
 /** States that end a de-escalation after a frustration alert. */
 export const CALM_STATES: ReadonlySet<EmotionState> = new Set(['neutral', 'happy']);
-/** Agent pace limit (syllables/s), the same as the default "speaking too fast" alert rule. */
-export const PACE_LIMIT_SYL_PER_S = 5.5;
+/** Pace while speaking (the rule's articulation rate: syllables over the window's speech time). */
+function paceWhileSpeaking(w: ScoreWindow): number | null {
+  if (w.syllableRate === null || w.speechFraction < PACE_MIN_SPEECH_FRACTION) return null;
+  return w.syllableRate / w.speechFraction;
+}
 /**
  * Agent tension counts as tense from this rise over the agent's own call start (pipelines/alerts/
  * tension-rise.ts, the same line as the agent-stress cue); the absolute index above 0.6 counted
@@ -165,7 +169,7 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     customerEndValence: endValence,
     trajectory: startValence !== null && endValence !== null ? endValence - startValence : null,
     deEscalationS,
-    agentPaceCompliance: complianceShare(agentWindows, (w) => w.syllableRate, PACE_LIMIT_SYL_PER_S),
+    agentPaceCompliance: complianceShare(agentWindows, paceWhileSpeaking, AGENT_PACE_LIMIT),
     // Compliant: not tense (0 ≤ 0); tense from the rule's own line on (≥, as the rule and pages).
     agentTensionCompliance: complianceShare(agentWindows, (_w, i) => agentTense[i], 0),
     overtalkCount: Math.round(overtalk),

@@ -67,7 +67,7 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
       m.agentPaceCompliance,
       m.agentPaceCompliance,
       'share',
-      'share of agent speech at or below 5.5 syllables/s',
+      'share of agent speech at or below 7 syllables per second of speech',
     ),
     part(
       'agentTension',

@@ -10,6 +10,7 @@ import {
   type TensionBaseline,
 } from '../../pipelines/alerts/tension-rise.ts';
 import { moodValue } from '../../pipelines/emotion/mood-value.ts';
+import { PACE_MIN_SPEECH_FRACTION } from '../../pipelines/alerts/agent-pace.ts';
 import type { CallMeta } from './protocol.ts';
 
 export interface SpeakerLive {
@@ -148,8 +149,9 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   if (f.windowIndex <= s.lastFeatureWindow) return;
   if (s.lastFeatureWindow < 0 && f.windowIndex > JOINED_LATE_AFTER_WINDOW) s.tensionFrom = 'unknown';
   s.lastFeatureWindow = f.windowIndex;
+  // Pace while speaking over little speech is no pace (agent-pace.ts): the last one judged stays.
+  if (f.speechFraction >= PACE_MIN_SPEECH_FRACTION) s.pace = f.articulationRate;
   if (f.speechFraction >= minSpeechFraction) {
-    s.pace = f.articulationRate;
     s.tension = f.tensionIndex;
     if (s.tensionFrom !== 'unknown') {
       s.tensionRise = tensionRise(s.tensionBaseline, f.tensionIndex);

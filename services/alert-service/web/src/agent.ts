@@ -7,6 +7,7 @@ import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel,
 import { openLive, signOut } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
+import { AGENT_PACE_LIMIT } from '../../../../pipelines/alerts/agent-pace.ts';
 
 // Keyed by (tenant, call id), as the wallboard: the server scopes an agent to its tenant, but a
 // call id alone names a call only within one.
@@ -58,7 +59,7 @@ function render(): void {
   const pace = call.agent.pace;
   document.getElementById('pace')!.textContent = `${fixed(pace)} syl/s`;
   document.getElementById('pace-note')!.textContent =
-    pace === null ? '' : pace > 5.5 ? '▲ too fast: slow down' : 'good pace';
+    pace === null ? '' : pace > AGENT_PACE_LIMIT ? '▲ too fast: slow down' : 'good pace';
   const s = stress(call.agent.tensionRise, call.agent.tensionFrom);
   const fill = document.getElementById('tension-bar')!;
   fill.style.width = `${Math.round(s.fill * 100)}%`;

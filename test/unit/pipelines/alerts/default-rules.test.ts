@@ -1,7 +1,8 @@
 // Every shipped rule on event sequences with known answers: fires, does not fire, cooldown,
 // escalation, dedupe of replays. Windows: 2 s long, 1 s hop (window i covers [i, i+2] s).
 import { describe, expect, it } from 'vitest';
-import { dynamics, emotion, engineWith, features, range, run } from './helpers.ts';
+import { defaultRules, dynamics, emotion, engineWith, features, range, run } from './helpers.ts';
+import { AGENT_PACE_LIMIT, PACE_MIN_SPEECH_FRACTION } from '../../../../pipelines/alerts/agent-pace.ts';
 
 const ids = (alerts: { ruleId: string; kind: string }[]) => alerts.map((a) => `${a.ruleId}/${a.kind}`);
 
@@ -160,28 +161,40 @@ describe('agent-stress-rising', () => {
 });
 
 describe('agent-too-fast', () => {
-  it('says "slow down" after 15 s above 5.5 syllables/s', () => {
+  it("draws the line of the agent's page and the scorecard (agent-pace.ts)", () => {
+    const rule = defaultRules().rules.find((r) => r.id === 'agent-too-fast');
+    expect(rule?.when).toEqual({
+      all: [
+        { metric: 'articulationRate', gt: AGENT_PACE_LIMIT },
+        { metric: 'speechFraction', gte: PACE_MIN_SPEECH_FRACTION },
+      ],
+    });
+  });
+
+  it('says "slow down" after 15 s above 7 syllables per second of speech', () => {
     const alerts = run(
       engineWith(),
-      range(0, 20).map((i) => features(i, 'agent', { rate: 6 })),
+      range(0, 20).map((i) => features(i, 'agent', { rate: 7.5 })),
     );
     expect(ids(alerts)).toEqual(['agent-too-fast/raised']);
     expect(alerts[0].at).toBe(13);
     expect(alerts[0].cue).toBe('Slow down');
-    expect(alerts[0].message).toBe('Agent pace 6.00 syllables/s for 15 s');
+    expect(alerts[0].message).toBe('Agent pace 7.50 syllables/s for 15 s');
   });
 
-  it('ignores 5 syllables/s and windows with almost no speech', () => {
+  it("ignores 6.5 syllables/s (many languages' usual pace) and windows less than half speech", () => {
     expect(
       run(
         engineWith(),
-        range(0, 30).map((i) => features(i, 'agent', { rate: 5 })),
+        range(0, 30).map((i) => features(i, 'agent', { rate: 6.5 })),
       ),
     ).toEqual([]);
+    // A syllable count over little speech time balloons: line noise that hid half of the speech
+    // from the VAD read 15-35 syllables/s.
     expect(
       run(
         engineWith(),
-        range(0, 30).map((i) => features(i, 'agent', { rate: 9, speech: 0.1 })),
+        range(0, 30).map((i) => features(i, 'agent', { rate: 20, speech: 0.4 })),
       ),
     ).toEqual([]);
   });

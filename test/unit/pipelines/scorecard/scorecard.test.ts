@@ -99,6 +99,7 @@ describe('scorecard', () => {
       startMs: i * 1000,
       endMs: i * 1000 + 2000,
       speechFraction: i < 80 ? 0.9 : 0.1,
+      // 6.5 syllables/s over 0.9 of speech: 7.2 per second of speech, above the limit.
       syllableRate: i < 20 ? 6.5 : 4,
       // Tension: the first 10 windows (the agent's call start) at 0.5, then 30 risen by 0.2.
       tensionIndex: i < 10 ? 0.5 : i < 40 ? 0.7 : 0.5,
@@ -108,6 +109,20 @@ describe('scorecard', () => {
     // by 0.1 or more over them); the 20 silent windows do not count.
     expect(part(input, 'agentPace')?.value).toBeCloseTo(60 / 80, 3);
     expect(part(input, 'agentTension')?.value).toBeCloseTo(40 / 70, 3);
+  });
+
+  it('judges pace as the "speaking too fast" rule does: per second of speech, windows at least half speech', () => {
+    const windows = Array.from({ length: 100 }, (_, i) => ({
+      channel: 'agent' as const,
+      startMs: i * 1000,
+      endMs: i * 1000 + 2000,
+      // 20 windows at 5 over 0.9 of speech (5.6 while speaking: not fast), 40 at 4.5 over 0.6
+      // (7.5: fast), 40 at 4 over 0.4 (too little speech to judge a pace).
+      speechFraction: i < 20 ? 0.9 : i < 60 ? 0.6 : 0.4,
+      syllableRate: i < 20 ? 5 : i < 60 ? 4.5 : 4,
+      tensionIndex: 0.5,
+    }));
+    expect(part(call({ windows }), 'agentPace')?.value).toBeCloseTo(20 / 60, 3);
   });
 
   it('never counts a voice whose tension index reads high from the start as tense', () => {

@@ -1,0 +1,15 @@
+// The "speaking too fast" line: the default rule (config/alert-rules.yaml, agent-too-fast), the
+// agent's page and the scorecard's agentPace part judge the same measure against the same limit.
+// The measure is pace while speaking (the articulation rate: syllables per second of speech,
+// pipelines/dsp/pace.ts), on windows at least PACE_MIN_SPEECH_FRACTION speech: over less, the
+// syllable count is divided by little speech time and balloons (line noise that hid half of a
+// voice from the VAD read 15-35 syllables/s). The limit: the usual pace differs by language (read
+// speech 5.2 syllables/s in Mandarin to 7.8 in Spanish and Japanese: Pellegrino, Coupé & Marsico
+// 2011, "A cross-language perspective on speech information rate", Language 87(3)); the old 5.5
+// was exceeded by 46-79 % of the neutral speech windows of EmoDB, nEMO, EMOVO and ASED, 7 by
+// 4-13 % (EmoDB's read sentences: 43 %). Pure, no I/O.
+
+/** Pace while speaking above this (syllables per second of speech) is too fast. */
+export const AGENT_PACE_LIMIT = 7;
+/** A window's pace while speaking counts from this speech fraction on. */
+export const PACE_MIN_SPEECH_FRACTION = 0.5;
