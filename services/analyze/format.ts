@@ -51,7 +51,7 @@ function formatSpeaker({ channel, source, summary }: SpeakerResult): string[] {
   const { pace, pitch, tension } = summary;
   lines.push(
     `    pace ${num(pace.syllableRate, 1)} syl/s (articulation ${num(pace.articulationRate, 1)}, pauses ${pct(pace.pauseRatio)})` +
-      ` · pitch ${num(pitch.medianHz, 0)} Hz, range ${num(pitch.rangeSt, 1)} st` +
+      ` · pitch ${num(pitch.medianHz, 0)} Hz, range ${num(pitch.rangeSt, 1)} st per 2 s` +
       ` · tension ${num(tension.mean, 2)} (max ${num(tension.max, 2)}) · loudness ${num(summary.loudnessDbfs, 0)} dBFS`,
   );
   return lines;

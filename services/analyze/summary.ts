@@ -8,12 +8,21 @@ import { shownState } from '../../pipelines/emotion/shown-state.ts';
 
 /** A change of the mean arousal/valence (0..1) between the first and last third counted as a trend. */
 export const TREND_DELTA = 0.1;
+/**
+ * Pace, pitch, tension and loudness are summarised over windows at least this share speech (the
+ * model's own line for "no-speech"). By emotion state alone, the first silent window after a turn
+ * (still `uncertain`: the state holds) counted, with a silent window's tension (1.00, from the
+ * noise floor's spectral slope), loudness (-70 dBFS) and pause share (0): every demo speaker read
+ * "tension max 1.00" and loudness 3-7 dB low.
+ */
+export const SUMMARY_MIN_SPEECH_FRACTION = 0.25;
 
 export function summariseSpeaker(
   windows: readonly WindowRecord[],
   labels: readonly EmotionLabel[],
 ): SpeakerSummary {
   const speech = windows.filter((w) => w.emotion.state !== 'no-speech');
+  const spoken = windows.filter((w) => w.features.speechFraction >= SUMMARY_MIN_SPEECH_FRACTION);
   const meanProbabilities = {} as Record<EmotionLabel, number>;
   for (const label of labels)
     meanProbabilities[label] = mean(speech.map((w) => w.emotion.probabilities[label]));
@@ -35,19 +44,19 @@ export function summariseSpeaker(
     arousal: trend(speech.map((w) => w.emotion.arousal)),
     valence: trend(speech.map((w) => w.emotion.valence)),
     pace: {
-      syllableRate: median(speech.map((w) => w.features.pace.syllableRate)),
-      articulationRate: median(speech.map((w) => w.features.pace.articulationRate)),
-      pauseRatio: mean(speech.map((w) => w.features.pace.pauseRatio)),
+      syllableRate: median(spoken.map((w) => w.features.pace.syllableRate)),
+      articulationRate: median(spoken.map((w) => w.features.pace.articulationRate)),
+      pauseRatio: mean(spoken.map((w) => w.features.pace.pauseRatio)),
     },
     pitch: {
-      medianHz: median(speech.map((w) => w.features.pitch.medianHz)),
-      rangeSt: median(speech.map((w) => w.features.pitch.rangeSt)),
+      medianHz: median(spoken.map((w) => w.features.pitch.medianHz)),
+      rangeSt: median(spoken.map((w) => w.features.pitch.rangeSt)),
     },
     tension: {
-      mean: mean(speech.map((w) => w.features.tensionIndex)),
-      max: max(speech.map((w) => w.features.tensionIndex)),
+      mean: mean(spoken.map((w) => w.features.tensionIndex)),
+      max: max(spoken.map((w) => w.features.tensionIndex)),
     },
-    loudnessDbfs: mean(speech.map((w) => w.features.loudness.meanDbfs)),
+    loudnessDbfs: mean(spoken.map((w) => w.features.loudness.meanDbfs)),
   };
 }
 
@@ -112,7 +121,7 @@ export function summariseDynamics(
     overtalkCount: tiles.reduce((s, d) => s + d.overtalkCount, 0),
     overtalkS: tiles.reduce((s, d) => s + d.overtalkMs, 0) / 1000,
     mutualSilenceS: tiles.reduce((s, d) => s + d.mutualSilenceMs, 0) / 1000,
-    longestMutualSilenceS: longestMutualSilenceMs(tiles) / 1000,
+    longestMutualSilenceS: longestMutualSilenceMs(tiles, dynamics) / 1000,
     agentResponseLatencyMs: median(tiles.flatMap((d) => d.agentResponseLatencyMs)),
     customerResponseLatencyMs: median(tiles.flatMap((d) => d.customerResponseLatencyMs)),
   };
@@ -122,10 +131,12 @@ export function summariseDynamics(
  * The longest mutual silence: a window knows only its own (at most its 2 s), so a silence over
  * several windows is joined from the consecutive windows silent throughout (12 s of dead air read
  * "longest 2.0 s"). Its ends inside the windows either side are not added: a lower bound, short by
- * at most one window at each end.
+ * at most one window at each end. Every window's own longest counts, not only the tiles' (a 2.0 s
+ * silence across two tiles read "longest 1.0 s").
  */
-function longestMutualSilenceMs(tiles: readonly DynamicsWindow[]): number {
+function longestMutualSilenceMs(tiles: readonly DynamicsWindow[], all: readonly DynamicsWindow[]): number {
   let longest = 0;
+  for (const window of all) longest = Math.max(longest, window.longestMutualSilenceMs);
   let run = 0;
   let previousEndMs = NaN;
   for (const tile of tiles) {

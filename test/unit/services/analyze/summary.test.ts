@@ -49,6 +49,26 @@ describe('summariseSpeaker', () => {
     ]);
   });
 
+  it("leaves a turn's trailing silent window out of pace, pitch, tension and loudness", () => {
+    // The state holds ('uncertain') into the first silent window after a turn; its features are a
+    // silent window's: tension from the noise floor's spectral slope, loudness of the line noise.
+    const silentTail = fakeWindow(3, 'uncertain', 0.5, { speech: 0.05 });
+    silentTail.features.tensionIndex = 1;
+    silentTail.features.loudness.meanDbfs = -70;
+    const summary = summariseSpeaker(
+      [
+        fakeWindow(0, 'neutral', 0.3),
+        fakeWindow(1, 'neutral', 0.3),
+        fakeWindow(2, 'neutral', 0.3),
+        silentTail,
+      ],
+      EMOTION_LABELS,
+    );
+    expect(summary.tension.max).toBeCloseTo(0.2);
+    expect(summary.loudnessDbfs).toBeCloseTo(-20);
+    expect(summary.speechWindows).toBe(4); // its emotion still counts where the state does
+  });
+
   it('reports rising arousal and medians of pace and pitch over speech', () => {
     expect(s.arousal?.direction).toBe('rising');
     expect(s.arousal?.first).toBeCloseTo(0.3);
@@ -108,6 +128,16 @@ describe('summariseDynamics', () => {
     expect(summariseDynamics(tiles, [], []).longestMutualSilenceS).toBeCloseTo(6);
   });
 
+  it('takes a silence across two tiles from the window between them', () => {
+    // 1-3 s silent: half of tile 0 (0-2 s) and of tile 2 (2-4 s), all of window 1.
+    const windows = [0, 1, 2, 3].map((i) => ({
+      ...dyn(i, 0, []),
+      mutualSilenceMs: i === 1 ? 2000 : 1000,
+      longestMutualSilenceMs: i === 1 ? 2000 : 1000,
+    }));
+    expect(summariseDynamics(windows, [], []).longestMutualSilenceS).toBeCloseTo(2);
+  });
+
   it('counts each moment once over 2-s windows every 1 s', () => {
     const d = summariseDynamics(
       [dyn(0, 300, [200]), dyn(1, 300, [200]), dyn(2, 0, [600]), dyn(3, 0, [600])],
@@ -117,7 +147,7 @@ describe('summariseDynamics', () => {
     expect(d.overtalkCount).toBe(1);
     expect(d.overtalkS).toBeCloseTo(0.3);
     expect(d.mutualSilenceS).toBeCloseTo(1);
-    expect(d.longestMutualSilenceS).toBeCloseTo(0.402);
+    expect(d.longestMutualSilenceS).toBeCloseTo(0.403); // window 3's own, though not a tile
     expect(d.talkRatioAgent).toBeCloseTo(0.25);
     expect(d.agentResponseLatencyMs).toBe(400);
     expect(Number.isNaN(d.customerResponseLatencyMs)).toBe(true);
