@@ -3,6 +3,7 @@
 // volumes are declared, and each product service sets only variables its config schema reads.
 // Whether the values validate is checked by loading them (compose.test.ts). Pure.
 import { serviceOfCommand, unknownVariables } from './service-env.ts';
+import { isSecretSetting } from '../../services/shared/config.ts';
 
 export interface ComposeService {
   image?: string;
@@ -50,6 +51,9 @@ const TOP_LEVEL_KEYS = new Set([
   'models',
 ]);
 
+/** A secret comes from the operator's environment: `${VAR:?message}` (required) or `${VAR:-}` (optional, empty). */
+const FROM_ENVIRONMENT = /^\$\{\w+(:\?[^}]*|:-)\}$/;
+
 /** HOST:CONTAINER or CONTAINER, optional host IP and protocol (compose's short syntax). */
 const PORT = /^(((\d{1,3}(\.\d{1,3}){3}|\$\{\w+:-\d{1,3}(\.\d{1,3}){3}\}):)?\d{1,5}:)?\d{1,5}(\/(tcp|udp))?$/;
 /** A published port names its host address (a literal, or a variable with a default). */
@@ -93,6 +97,13 @@ export function composeProblems(compose: ComposeFile): string[] {
     for (const [variable, value] of Object.entries(service.environment ?? {})) {
       if (value === null || typeof value === 'object')
         problems.push(`${name}: ${variable} has no value (write it as a string)`);
+      else if (
+        (isSecretSetting(variable) || /PASSWORD/.test(variable)) &&
+        !FROM_ENVIRONMENT.test(String(value))
+      )
+        problems.push(
+          `${name}: ${variable} is a secret: write it as \${VA_…:?message}, never a value or a default in the file`,
+        );
     }
     const product = serviceOfCommand(service.command);
     if (product) problems.push(...unknownVariables(product, Object.keys(service.environment ?? {})));

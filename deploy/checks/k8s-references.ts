@@ -6,6 +6,7 @@
 // scalers select or target something that exists. Pure.
 import type { K8sObject } from './k8s-schema.ts';
 import { serviceOfCommand, unknownVariables } from './service-env.ts';
+import { isSecretSetting } from '../../services/shared/config.ts';
 
 interface EnvVar {
   name: string;
@@ -96,14 +97,21 @@ function checkContainer(where: string, container: Container, refs: References): 
     return;
   }
   const variables = new Map<string, string | undefined>();
+  const inSecret = (name: string): string =>
+    `${where}: ${name} is a secret: give it from a Secret (secretKeyRef), never in a manifest or ConfigMap`;
   for (const source of container.envFrom ?? []) {
     if (source.secretRef) problems.push(`${where}: envFrom a Secret hides its variables; name each one`);
     if (!source.configMapRef) continue;
     refs.configKey(where, source.configMapRef.name);
-    for (const [k, v] of Object.entries(configMaps.get(source.configMapRef.name) ?? {})) variables.set(k, v);
+    for (const [k, v] of Object.entries(configMaps.get(source.configMapRef.name) ?? {})) {
+      variables.set(k, v);
+      if (isSecretSetting(k)) problems.push(inSecret(k));
+    }
   }
   for (const variable of container.env ?? []) {
     variables.set(variable.name, variable.value);
+    if (isSecretSetting(variable.name) && !variable.valueFrom?.secretKeyRef)
+      problems.push(inSecret(variable.name));
     const { secretKeyRef, configMapKeyRef } = variable.valueFrom ?? {};
     if (secretKeyRef) refs.secretKey(where, secretKeyRef.name, secretKeyRef.key);
     if (configMapKeyRef) refs.configKey(where, configMapKeyRef.name, configMapKeyRef.key);

@@ -71,6 +71,15 @@ export function loadConfig<S extends z.ZodType>(
 }
 
 /**
+ * Whether a setting holds a secret, by its name: keys, tokens, passwords and connection strings.
+ * A `*_FILE` setting names the file that holds one (a path, no secret); `*_TTL_S` is a duration
+ * (`ALERT_TOKEN_TTL_S` was shown as "(hidden)").
+ */
+export function isSecretSetting(name: string): boolean {
+  return /TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE_URL|DSN/i.test(name) && !/_FILE$|_TTL_S$/i.test(name);
+}
+
+/**
  * A rejected value as a config error may echo it: secrets by name hidden, and database
  * connection strings whole (a libpq `host=… password=…` string is no URL); in anything URL-like
  * the credentials (`user:password@`, up to the last `@`: a password may hold a `/`; with or
@@ -80,7 +89,7 @@ export function loadConfig<S extends z.ZodType>(
  */
 export function shownValue(name: string, raw: string | undefined): string {
   if (raw === undefined) return 'unset';
-  if (/TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE_URL|DSN/i.test(name)) return '(hidden)';
+  if (isSecretSetting(name)) return '(hidden)';
   let masked = raw
     .replace(/\/\/[^\s]*@/g, '//(credentials hidden)@')
     .replace(/(^|[\s,;])[^\s,;/@:]+:[^\s,;]*@/g, '$1(credentials hidden)@')

@@ -53,6 +53,11 @@ describe('docker-compose.yml', () => {
     broken.services['alert-service'].environment = {
       ...broken.services['alert-service'].environment,
       ALERT_SECRET: 'x',
+      JWT_SECRET: 'a-literal-key-in-the-file-of-32-characters', // a review's: passed before
+    };
+    broken.services['call-store'].environment = {
+      ...broken.services['call-store'].environment,
+      JWT_SECRET: '${VA_JWT_SECRET:-a-default-key-of-32-characters-here}',
     };
     delete broken.volumes;
     (broken.services.grafana as Record<string, unknown>).enviroment = {};
@@ -60,6 +65,9 @@ describe('docker-compose.yml', () => {
       [
         'grafana: unknown key "enviroment"',
         'alert-service: ALERT_SECRET is not a variable of its config schema',
+        'alert-service: ALERT_SECRET is a secret: write it as ${VA_…:?message}, never a value or a default in the file',
+        'alert-service: JWT_SECRET is a secret: write it as ${VA_…:?message}, never a value or a default in the file',
+        'call-store: JWT_SECRET is a secret: write it as ${VA_…:?message}, never a value or a default in the file',
         'alert-service: port "8080:eighty" is not [host:]port',
         'alert-service: port "8080:eighty" is published on every interface: name the host address',
         'kafka: port "9092:9092" is published on every interface: name the host address',

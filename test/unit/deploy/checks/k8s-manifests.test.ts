@@ -210,8 +210,24 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     ]);
   });
 
-  it('runs every pod with the RuntimeDefault seccomp profile and no service account token', () => {
+  it('runs every pod restricted: seccomp, non-root, no escalation or capabilities, read-only root, memory limit, no token', () => {
     expect(podSecurityProblems(objects)).toEqual([]);
+    const bad = structuredClone(objects);
+    const container = (name: string) => find(bad, 'Deployment', name).spec.template.spec.containers[0];
+    find(bad, 'Deployment', 'call-store').spec.template.spec.securityContext.runAsNonRoot = false;
+    container('dsp-worker').securityContext.readOnlyRootFilesystem = false;
+    delete container('dsp-worker').resources.limits.memory;
+    container('routing-service').securityContext.allowPrivilegeEscalation = true;
+    container('ingest-gateway').securityContext.capabilities = { drop: ['ALL'], add: ['NET_ADMIN'] };
+    expect(podSecurityProblems(bad).sort()).toEqual(
+      [
+        'Deployment/call-store: container call-store may run as root (runAsNonRoot is not true)',
+        'Deployment/dsp-worker: container dsp-worker: readOnlyRootFilesystem is not true',
+        'Deployment/dsp-worker: container dsp-worker has no memory limit',
+        'Deployment/routing-service: container routing-service: allowPrivilegeEscalation is not false',
+        'Deployment/ingest-gateway: container ingest-gateway adds capabilities NET_ADMIN',
+      ].sort(),
+    );
   });
 
   it('lets every pod that serves traffic leave its endpoints before it stops (preStop sleep within the grace)', () => {
@@ -273,6 +289,11 @@ describe('overlays differ where they should', () => {
       TOPIC_REPLICATION_FACTOR: '1',
       TOPIC_ALLOW_LOW_REPLICATION: 'true',
     });
+  });
+
+  it('prod reads the client of a page request from its ingress pods (login limits, socket caps)', () => {
+    for (const name of ['va-alert-service', 'va-call-store'])
+      expect(configMap(prod, name).data.LOGIN_TRUSTED_PROXIES, name).toMatch(/^[\d.:a-f]+\/\d+$/);
   });
 
   it('dev drops the TLS volume and its mount, and nothing else', () => {
@@ -359,6 +380,11 @@ describe.each(Object.entries(KAFKA_OF))('the Kafka of %s (%s)', (overlay, dir) =
     const port = Number(kafkaConfig.KAFKA_BROKERS.split(':')[1]);
     const listener = kafka.spec.kafka.listeners.find((l: { port: number }) => l.port === port);
     expect(listener).toMatchObject({ tls: true, authentication: { type: kafkaConfig.KAFKA_SASL_MECHANISM } });
+    // The per-service ACLs (users.yaml) are the boundary (SECURITY.md) only where the brokers
+    // enforce them: deleting this block had passed every deploy test.
+    expect(kafka.spec.kafka.authorization).toEqual({ type: 'simple' });
+    expect(kafka.spec.kafka.config['allow.everyone.if.no.acl.found']).not.toBe(true);
+    for (const l of kafka.spec.kafka.listeners) expect(l.authentication, l.name).toBeDefined();
     expect(kafkaConfig.KAFKA_BROKERS).toBe(`${kafka.metadata.name}-kafka-bootstrap:${port}`);
     // Strimzi names each user's Secret after the KafkaUser and the CA's after the cluster.
     for (const deployment of rendered[overlay].filter((o) => o.kind === 'Deployment') as Walkable[]) {
@@ -441,6 +467,21 @@ describe('the same checks fail broken manifests', () => {
         'Deployment/call-store volume x: ConfigMap "va-missing" is not in the manifests',
         'Deployment/alert-service: readinessProbe must GET /readyz on the metrics port 9464',
       ].sort(),
+    );
+  });
+
+  it('a secret written in a manifest or a ConfigMap', () => {
+    const bad = broken();
+    configMap(bad, 'va-alert-service').data.JWT_PREVIOUS_SECRET = 'a-literal-previous-key-of-32-characters';
+    const jwt = find(bad, 'Deployment', 'call-store').spec.template.spec.containers[0].env.find(
+      (e: { name: string }) => e.name === 'JWT_SECRET',
+    );
+    delete jwt.valueFrom;
+    jwt.value = 'a-literal-key-in-the-manifest-of-32-chars';
+    const secretIn = (service: string, name: string) =>
+      `Deployment/${service}: ${name} is a secret: give it from a Secret (secretKeyRef), never in a manifest or ConfigMap`;
+    expect(referenceProblems(bad, secrets).sort()).toEqual(
+      [secretIn('alert-service', 'JWT_PREVIOUS_SECRET'), secretIn('call-store', 'JWT_SECRET')].sort(),
     );
   });
 
