@@ -15,13 +15,22 @@ export interface TokenStore {
 const MIN_TOKEN_LENGTH = 16;
 const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/** How many tokens a tenant may have at once: the current one and the next, during a rotation. */
+export const TOKENS_PER_TENANT = 2;
+
 /**
- * `tenant=token` entries. Problems name an entry by its position, never by its text: an entry
- * written the wrong way round (`token=tenant`) would otherwise print the secret as a "tenant".
- * `secret` words the value in messages (CUSTOMER_REF_KEYS holds keys, not tokens).
+ * `tenant=token` entries, a tenant listed at most `perTenant` times. Problems name an entry by its
+ * position, never by its text: an entry written the wrong way round (`token=tenant`) would
+ * otherwise print the secret as a "tenant". `secret` words the value in messages
+ * (CUSTOMER_REF_KEYS holds keys, not tokens).
  */
-export function parseTenantTokens(text: string, variable: string, secret = 'token'): Map<string, string> {
-  const tokens = new Map<string, string>();
+export function parseTenantTokenLists(
+  text: string,
+  variable: string,
+  secret = 'token',
+  perTenant = TOKENS_PER_TENANT,
+): Map<string, string[]> {
+  const tokens = new Map<string, string[]>();
   const entryOfTenant = new Map<string, number>();
   const entryOfToken = new Map<string, number>();
   const entries = configEntries(text, variable, `tenant=${secret}`);
@@ -33,13 +42,17 @@ export function parseTenantTokens(text: string, variable: string, secret = 'toke
     if (token.length < MIN_TOKEN_LENGTH)
       throw new ConfigError([`${entry}: the ${secret} is shorter than ${MIN_TOKEN_LENGTH} characters`]);
     const sameTenant = entryOfTenant.get(tenant);
-    if (sameTenant !== undefined)
-      throw new ConfigError([`${entry}: names the same tenant as entry ${sameTenant + 1}`]);
+    if (sameTenant !== undefined && (tokens.get(tenant)?.length ?? 0) >= perTenant)
+      throw new ConfigError([
+        perTenant === 1
+          ? `${entry}: names the same tenant as entry ${sameTenant + 1}`
+          : `${entry}: a tenant has at most ${perTenant} ${secret}s (the current one and the next, while rotating)`,
+      ]);
     // One token for two tenants would sign one of them in as the other.
     const sameToken = entryOfToken.get(token);
     if (sameToken !== undefined)
       throw new ConfigError([`${entry}: has the same ${secret} as entry ${sameToken + 1}`]);
-    tokens.set(tenant, token);
+    tokens.set(tenant, [...(tokens.get(tenant) ?? []), token]);
     entryOfTenant.set(tenant, i);
     entryOfToken.set(token, i);
   });
@@ -47,9 +60,16 @@ export function parseTenantTokens(text: string, variable: string, secret = 'toke
   return tokens;
 }
 
-export function createTokenStore(tokens: Map<string, string>): TokenStore {
+/** `tenant=secret` entries with one secret per tenant (CUSTOMER_REF_KEYS: a pseudonym has one key). */
+export function parseTenantTokens(text: string, variable: string, secret = 'token'): Map<string, string> {
+  const lists = parseTenantTokenLists(text, variable, secret, 1);
+  return new Map([...lists].map(([tenant, [token]]) => [tenant, token]));
+}
+
+/** Each tenant's tokens (two while rotating: streams with either are the tenant's). */
+export function createTokenStore(tokens: ReadonlyMap<string, readonly string[]>): TokenStore {
   const byHash = new Map<string, string>();
-  for (const [tenant, token] of tokens) byHash.set(hash(token), tenant);
+  for (const [tenant, list] of tokens) for (const token of list) byHash.set(hash(token), tenant);
   return {
     tenants: [...tokens.keys()],
     tenantFor(authorization) {

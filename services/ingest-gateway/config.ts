@@ -17,7 +17,7 @@ import { resolveTopicReplication } from '../shared/topic-replication.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { loadAudioHookConfig, type AudioHookConfig } from './audiohook/config.ts';
-import { parseTenantTokens } from './auth.ts';
+import { parseTenantTokenLists, parseTenantTokens } from './auth.ts';
 import type { AudioPartitioner } from './balanced-partitioner.ts';
 import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
@@ -101,7 +101,8 @@ export interface GatewayConfig {
   grpcPort: number;
   /** The certificate and key at start, their files (watched for renewals) and how often. */
   tls: (TlsPair & TlsFiles & { reloadIntervalMs: number }) | null;
-  tenantTokens: Map<string, string>;
+  /** Each tenant's stream tokens: one, or two while rotating (TOKENS_PER_TENANT). */
+  tenantTokens: Map<string, string[]>;
   settings: SessionSettings;
   idleTimeoutMs: number;
   /** How long the WebSocket adapters keep a dropped call for a reconnect (reconnect-grace.ts). */
@@ -136,7 +137,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE))
     problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)');
   const before = problems.length;
-  const tenantTokens = collectProblems(problems, () => tenantTokensOf(c), new Map<string, string>());
+  const tenantTokens = collectProblems(problems, () => tenantTokensOf(c), new Map<string, string[]>());
   // Without the tenants, the stages that name tenants would each report "no such tenant": their
   // other problems are kept, those are not.
   const tenantsKnown = problems.length === before;
@@ -195,14 +196,17 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
 }
 
 /** Every tenant's stream token, from TENANT_TOKENS_FILE or else TENANT_TOKENS; one is required. */
-function tenantTokensOf(c: GatewayEnv): Map<string, string> {
+function tenantTokensOf(c: GatewayEnv): Map<string, string[]> {
+  // Both set: the file had won without a word, and the tokens in the environment were ignored.
+  if (c.TENANT_TOKENS_FILE && c.TENANT_TOKENS)
+    throw new ConfigError(['TENANT_TOKENS, TENANT_TOKENS_FILE: set one, not both']);
   if (c.TENANT_TOKENS_FILE) {
-    return parseTenantTokens(
+    return parseTenantTokenLists(
       readConfigFile('TENANT_TOKENS_FILE', c.TENANT_TOKENS_FILE),
       'TENANT_TOKENS_FILE',
     );
   }
-  if (c.TENANT_TOKENS) return parseTenantTokens(c.TENANT_TOKENS, 'TENANT_TOKENS');
+  if (c.TENANT_TOKENS) return parseTenantTokenLists(c.TENANT_TOKENS, 'TENANT_TOKENS');
   throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
 }
 
@@ -210,7 +214,7 @@ function tenantTokensOf(c: GatewayEnv): Map<string, string> {
 function productionSecretProblems(
   env: Record<string, string | undefined>,
   c: GatewayEnv,
-  tenantTokens: ReadonlyMap<string, string>,
+  tenantTokens: ReadonlyMap<string, readonly string[]>,
   twilio: TwilioConfig | null,
 ): string[] {
   const problems: string[] = [];
@@ -222,9 +226,9 @@ function productionSecretProblems(
   }
   // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
   const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
-  [...tenantTokens.values()].forEach((token, i) =>
-    problems.push(...secretProblems(variable, token, `token of entry ${i + 1}`)),
-  );
+  [...tenantTokens.values()]
+    .flat()
+    .forEach((token, i) => problems.push(...secretProblems(variable, token, `token of entry ${i + 1}`)));
   // Tokens and call audio must not cross a network in clear.
   if (!c.TLS_CERT_FILE && !c.GRPC_ALLOW_PLAINTEXT) {
     problems.push(
@@ -280,11 +284,15 @@ function sessionSettingsOf(c: GatewayEnv, customerRefKeys: ReadonlyMap<string, s
  */
 function customerRefKeysOf(
   c: { CUSTOMER_REF_KEYS?: string; CUSTOMER_REF_KEYS_FILE?: string },
-  tenantTokens: ReadonlyMap<string, string>,
+  tenantTokens: ReadonlyMap<string, readonly string[]>,
   production: boolean,
   problems: string[],
 ): Map<string, string> {
   const variable = c.CUSTOMER_REF_KEYS_FILE ? 'CUSTOMER_REF_KEYS_FILE' : 'CUSTOMER_REF_KEYS';
+  if (c.CUSTOMER_REF_KEYS_FILE && c.CUSTOMER_REF_KEYS) {
+    problems.push('CUSTOMER_REF_KEYS, CUSTOMER_REF_KEYS_FILE: set one, not both');
+    return new Map();
+  }
   const text = c.CUSTOMER_REF_KEYS_FILE
     ? readConfigFile('CUSTOMER_REF_KEYS_FILE', c.CUSTOMER_REF_KEYS_FILE)
     : c.CUSTOMER_REF_KEYS;
@@ -300,7 +308,7 @@ function customerRefKeysOf(
       if (production) problems.push(...secretProblems(variable, key, `key of ${whose}`));
       // Whoever holds an ingest token (a telephony platform) could test guessed numbers against
       // pseudonyms made with that same value: a key is never a tenant token.
-      if ([...tenantTokens.values()].includes(key))
+      if ([...tenantTokens.values()].flat().includes(key))
         problems.push(`${variable}: the key of ${whose} is also a tenant token: use a key of its own`);
     } else if (production) {
       problems.push(`${variable}: no key for ${whose} (customer references are pseudonymised per tenant)`);

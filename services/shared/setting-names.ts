@@ -52,6 +52,27 @@ function meant(name: string, known: ReadonlySet<string>): string | undefined {
   return undefined;
 }
 
+/**
+ * Variables of Node, OpenSSL and the usual container environments, never a misspelt setting:
+ * `SSL_CERT_FILE` (OpenSSL's CA bundle, set on many hosts) was reported as "did you mean
+ * TLS_CERT_FILE?" at every gateway start.
+ */
+const FOREIGN = new Set([
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'NODE_OPTIONS',
+  'NODE_ENV',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'HOSTNAME',
+  'HOME',
+  'PATH',
+  'TZ',
+  'LANG',
+]);
+
 /** One warning per variable of `env` that is not a setting but looks like a misspelt one. */
 export function misspeltSettings(
   service: string,
@@ -60,7 +81,7 @@ export function misspeltSettings(
 ): string[] {
   const warnings: string[] = [];
   for (const name of Object.keys(env)) {
-    if (known.has(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
+    if (known.has(name) || FOREIGN.has(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
     const setting = meant(name, known);
     if (setting)
       warnings.push(`${name} is not a setting of ${service} (did you mean ${setting}?); it is ignored`);

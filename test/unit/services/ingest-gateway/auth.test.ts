@@ -1,6 +1,10 @@
 // Tenant tokens: parsing from env or file content, lookup, and UNAUTHENTICATED errors.
 import { describe, expect, it } from 'vitest';
-import { createTokenStore, parseTenantTokens } from '../../../../services/ingest-gateway/auth.ts';
+import {
+  createTokenStore,
+  parseTenantTokenLists,
+  parseTenantTokens,
+} from '../../../../services/ingest-gateway/auth.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { thrownError } from '../../../support/thrown.ts';
 
@@ -34,6 +38,27 @@ describe('tenant tokens', () => {
     expect(shared).not.toThrow(/aaaa/);
   });
 
+  it('takes two tokens of one tenant while rotating, never three, and either signs the tenant in', () => {
+    const two = parseTenantTokenLists(
+      'acme=aaaaaaaaaaaaaaaa,acme=bbbbbbbbbbbbbbbb,beta=cccccccccccccccc',
+      'V',
+    );
+    expect([...two]).toEqual([
+      ['acme', ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']],
+      ['beta', ['cccccccccccccccc']],
+    ]);
+    const store = createTokenStore(two);
+    expect(store.tenantFor('Bearer aaaaaaaaaaaaaaaa')).toBe('acme');
+    expect(store.tenantFor('Bearer bbbbbbbbbbbbbbbb')).toBe('acme');
+    expect(store.tenants).toEqual(['acme', 'beta']);
+    expect(() =>
+      parseTenantTokenLists('acme=aaaaaaaaaaaaaaaa,acme=bbbbbbbbbbbbbbbb,acme=cccccccccccccccc', 'V'),
+    ).toThrow(/V: entry 3 of 3 \(tenant=token\): a tenant has at most 2 tokens/);
+    expect(() => parseTenantTokenLists('acme=aaaaaaaaaaaaaaaa,acme=aaaaaaaaaaaaaaaa', 'V')).toThrow(
+      /has the same token as entry 1/,
+    );
+  });
+
   it('never prints a token from an entry written the wrong way round', () => {
     const token = 'S3cretTokenValueXyzq9Rk2Lm7Pw4Nv8Bt';
     for (const text of [
@@ -52,7 +77,7 @@ describe('tenant tokens', () => {
   });
 
   it('maps a bearer token to its tenant and rejects the rest', () => {
-    const store = createTokenStore(parseTenantTokens('acme=aaaaaaaaaaaaaaaa', 'V'));
+    const store = createTokenStore(parseTenantTokenLists('acme=aaaaaaaaaaaaaaaa', 'V'));
     expect(store.tenantFor('Bearer aaaaaaaaaaaaaaaa')).toBe('acme');
     expect(() => store.tenantFor(undefined)).toThrow(
       expect.objectContaining({ code: 'MISSING_TOKEN', status: 'UNAUTHENTICATED' }),

@@ -264,6 +264,19 @@ describe('ingest gateway in production', () => {
       GRPC_ALLOW_PLAINTEXT: 'true',
     };
     expect(loadGatewayConfig(env).tenantTokens.size).toBe(1);
+    // Rotating: the tenant's next token beside the current one; each held to the same bar.
+    const next = strong();
+    expect(
+      loadGatewayConfig({ ...env, TENANT_TOKENS: `${env.TENANT_TOKENS},acme=${next}` }).tenantTokens,
+    ).toEqual(new Map([['acme', [env.TENANT_TOKENS.slice(5), next]]]));
+    expect(
+      configError(() => loadGatewayConfig({ ...env, TENANT_TOKENS: `${env.TENANT_TOKENS},acme=${short}` }))
+        .problems[0],
+    ).toMatch(/token of entry 2.*shorter than 32/);
+    // A file and the variable both set: the file had won without a word.
+    expect(
+      configError(() => loadGatewayConfig({ ...env, TENANT_TOKENS_FILE: '/nonexistent/tokens' })).problems,
+    ).toContain('TENANT_TOKENS, TENANT_TOKENS_FILE: set one, not both');
   });
 
   it('never prints a token written as the tenant (an entry the wrong way round that parses)', () => {

@@ -41,5 +41,10 @@ describe('misspelt settings', () => {
         ALERT_GROUP_ID: 'another service’s setting, far from any of this one',
       }),
     ).toEqual([]);
+    // OpenSSL's CA bundle is near the gateway's TLS_CERT_FILE, and is not a typo of it.
+    const gateway = new Set([...known, 'TLS_CERT_FILE', 'TLS_KEY_FILE']);
+    expect(misspeltSettings('ingest-gateway', gateway, { SSL_CERT_FILE: '/etc/ssl/certs/ca.pem' })).toEqual(
+      [],
+    );
   });
 });
