@@ -39,7 +39,9 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
   const deEsc = m.deEscalationS.map((s) => (s === null ? 0 : falling(s, 30, 120)));
   const ack = m.ackDelaysS.map((s) => falling(s, 60, 300));
   const talk = m.talkRatioAgent;
-  const finiteDeEsc = m.deEscalationS.filter((s): s is number => s !== null);
+  // The slowest return; "never" (null) when any frustration never calmed (the page showed the
+  // slowest of those that did).
+  const slowestDeEsc = m.deEscalationS.includes(null) ? null : Math.max(...(m.deEscalationS as number[]));
   return [
     part(
       'customerTrajectory',
@@ -58,7 +60,7 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
     part(
       'deEscalation',
       deEsc.length > 0 ? deEsc.reduce((a, b) => a + b, 0) / deEsc.length : null,
-      finiteDeEsc.length > 0 ? Math.max(...finiteDeEsc) : null,
+      m.deEscalationS.length > 0 ? slowestDeEsc : null,
       's (slowest)',
       'per frustration alert, time until the customer is neutral or happy again (≤ 30 s = 1, ≥ 120 s or never = 0)',
     ),
@@ -119,8 +121,33 @@ export function combine(parts: readonly ScorePart[]): number | null {
   return weight > 0 ? Math.round((100 * sum) / weight) : null;
 }
 
+/** Speech each side needs before the call is scored (s). */
+export const MIN_SCORED_SPEECH_S = 10;
+/** Weight of the parts that must apply before the call is scored (of 100). */
+export const MIN_SCORED_WEIGHT = 50;
+
+/**
+ * Why a call is not scored, or null. The score is a mean over the parts that apply, so a call
+ * where little applies read excellent: a 0.2 s call scored 100 on its overtalk and silence parts
+ * alone, a call whose customer never spoke (one-way audio) 76, and sorting by score, the agents'
+ * mean score and the CSAT report took dropped calls for the best ones.
+ */
+export function unscoredReason(m: CallMeasures, parts: readonly ScorePart[]): string | null {
+  const s = (x: number) => `${Math.round(x * 10) / 10} s`;
+  if (m.customerSpeechS < MIN_SCORED_SPEECH_S || m.agentSpeechS < MIN_SCORED_SPEECH_S)
+    return (
+      `too little speech to judge (customer ${s(m.customerSpeechS)}, agent ${s(m.agentSpeechS)}; ` +
+      `each needs ${MIN_SCORED_SPEECH_S} s)`
+    );
+  const applies = parts.reduce((sum, p) => sum + (p.value === null ? 0 : p.weight), 0);
+  if (applies < MIN_SCORED_WEIGHT)
+    return `too few parts apply (weight ${applies} of 100, at least ${MIN_SCORED_WEIGHT} needed)`;
+  return null;
+}
+
 export function computeScorecard(input: ScorecardInput): Scorecard {
   const measures = computeMeasures(input);
   const parts = scoreParts(measures);
-  return { version: 1, score: combine(parts), parts, measures };
+  const unscored = unscoredReason(measures, parts);
+  return { version: 1, score: unscored === null ? combine(parts) : null, unscored, parts, measures };
 }

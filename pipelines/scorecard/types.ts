@@ -100,8 +100,10 @@ export interface CallMeasures {
 
 export interface Scorecard {
   version: 1;
-  /** 0..100, null when no part applies. */
+  /** 0..100, null when the call cannot be judged (`unscored` says why). */
   score: number | null;
+  /** Why there is no score (too little speech from one side, too few parts apply), else null. */
+  unscored: string | null;
   parts: ScorePart[];
   measures: CallMeasures;
 }

@@ -131,7 +131,7 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       [
         callId,
         jsonParam(m),
-        jsonParam({ version: card.version, score: card.score, parts: card.parts }),
+        jsonParam({ version: card.version, score: card.score, unscored: card.unscored, parts: card.parts }),
         card.score,
         m.customerAngerS,
         m.trajectory,

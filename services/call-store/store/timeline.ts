@@ -225,19 +225,39 @@ export function csvCell(value: unknown): string {
  * One CSV row per speaker window, with that window's emotion event beside it; the header only for
  * a call without feature consent (see buildTimelineJson).
  */
+/** An emotion event's columns of the CSV export (nulls when the window has none). */
+function pickEvent(e: Record<string, unknown> | undefined): Record<string, unknown> {
+  return {
+    state: e?.state ?? null,
+    valence: e?.valence ?? null,
+    arousal: e?.arousal ?? null,
+    confidence: e?.confidence ?? null,
+  };
+}
+
 export async function exportCsv(db: SqlExecutor, scope: Scope, callId: string): Promise<string> {
   const call = await loadCallRow(db, scope, callId);
   const tenant = call.tenant;
   if (!call.store_features) return `${CSV_HEADER.join(',')}\n`;
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT w.channel, w.window_index, w.start_ms, w.end_ms, w.speech_fraction, w.pitch_hz, w.loudness_dbfs,
-       w.syllable_rate, w.tension, e.state, e.valence, e.arousal, e.confidence
-     FROM speaker_windows w LEFT JOIN emotion_events e
-       ON e.tenant = w.tenant AND e.call_id = w.call_id AND e.channel = w.channel
-         AND e.window_index = w.window_index
-     WHERE w.tenant = $1 AND w.call_id = $2 ORDER BY w.channel, w.window_index`,
+  // Each table read in key order and joined here: the database's join chose a nested loop over
+  // the (tenant, call id) prefix without fresh statistics (PGlite has no autovacuum): an hour's
+  // call took 15-40 s and held the single-connection store for all of it.
+  const windows = await db.query<Record<string, unknown>>(
+    `SELECT channel, window_index, start_ms, end_ms, speech_fraction, pitch_hz, loudness_dbfs,
+       syllable_rate, tension
+     FROM speaker_windows WHERE tenant = $1 AND call_id = $2 ORDER BY channel, window_index`,
     [tenant, callId],
   );
+  const events = await db.query<Record<string, unknown>>(
+    `SELECT channel, window_index, state, valence, arousal, confidence
+     FROM emotion_events WHERE tenant = $1 AND call_id = $2 ORDER BY channel, window_index`,
+    [tenant, callId],
+  );
+  const eventOf = new Map(events.map((e) => [`${String(e.channel)}:${String(e.window_index)}`, e]));
+  const rows = windows.map((w) => ({
+    ...w,
+    ...pickEvent(eventOf.get(`${String(w.channel)}:${String(w.window_index)}`)),
+  }));
   const lines = [CSV_HEADER.join(',')];
   for (const r of rows) {
     lines.push(

@@ -35,7 +35,7 @@ interface CallDetail {
   customerAngerS: number;
   storeFeatures: boolean;
   customerRef: string | null;
-  scorecard: { score: number | null; parts: Part[] } | null;
+  scorecard: { score: number | null; unscored?: string | null; parts: Part[] } | null;
   alerts: (TimelineData['alerts'][number] & { audience: string; evidence: string[] })[];
   reviews: Review[];
 }
@@ -68,7 +68,16 @@ function scorecard(call: CallDetail): HTMLElement {
     el(
       'p',
       { class: 'score' },
-      el('strong', {}, call.score === null ? 'not scored yet' : `${call.score} / 100`),
+      el(
+        'strong',
+        {},
+        call.score !== null
+          ? `${call.score} / 100`
+          : call.scorecard?.unscored
+            ? 'not scored'
+            : 'not scored yet',
+      ),
+      call.score === null && call.scorecard?.unscored ? `: ${call.scorecard.unscored}` : '',
       call.reviewScore !== null ? ` · reviewer: ${call.reviewScore}` : '',
     ),
     el(

@@ -59,15 +59,19 @@ describe('scorecard', () => {
       ...Array.from({ length: 30 }, (): [EmotionState, number] => ['neutral', 0.6]),
     ];
     const card = computeScorecard(call({ emotions: customer(states) }));
-    // The last event before a pause owns its whole 2-s window: angry 0-31 s, neutral 60-91 s.
-    expect(card.measures.customerAngerS).toBe(31);
-    expect(card.measures.customerEmotionS).toBe(62);
-    expect(part(call({ emotions: customer(states) }), 'customerNegativeShare')?.value).toBe(0);
+    // Each event owns the time to the next one, a no-speech one included: angry 0-30 s (the
+    // first silent window owns 30-31 s), neutral 60-91 s (the call's last event, its whole 2 s).
+    expect(card.measures.customerAngerS).toBe(30);
+    expect(card.measures.customerEmotionS).toBe(61);
+    expect(part(call({ emotions: customer(states) }), 'customerNegativeShare')?.value).toBeCloseTo(
+      1 - 30 / 61 / 0.5,
+      3,
+    );
     const lessAngry = customer(
       states.map(([s, v], i): [EmotionState, number] => [i < 15 ? s : i < 30 ? 'neutral' : s, v]),
     );
     expect(part(call({ emotions: lessAngry }), 'customerNegativeShare')?.value).toBeCloseTo(
-      1 - 15 / 62 / 0.5,
+      1 - 15 / 61 / 0.5,
       3,
     );
   });
@@ -91,6 +95,10 @@ describe('scorecard', () => {
     expect(computeScorecard(never).measures.deEscalationS).toEqual([null]);
     expect(part(never, 'deEscalation')?.value).toBe(0);
     expect(part(call({ emotions: customer(states) }), 'deEscalation')?.value).toBeNull();
+    // The slowest return is "never" (null) when one of them never came, not the slowest that did.
+    const both = call({ emotions: customer(states), alerts: [alert(20_000), alert(105_000)] });
+    expect(computeScorecard(both).measures.deEscalationS).toEqual([20, null]);
+    expect(part(both, 'deEscalation')).toMatchObject({ value: 0.5, measure: null });
   });
 
   it('scores agent pace and tension compliance over agent speech only', () => {
@@ -175,5 +183,38 @@ describe('scorecard', () => {
     expect(combine(parts)).toBe(Math.round((100 * (25 + 5)) / 35));
     expect(combine([])).toBeNull();
     expect(computeScorecard(call({ durationMs: 0 })).score).toBeNull();
+  });
+
+  it('scores no call where one side barely spoke or too few parts apply, and says why', () => {
+    const speaker = (channel: 'agent' | 'customer', seconds: number) =>
+      Array.from({ length: seconds }, (_, i) => ({
+        channel,
+        startMs: i * 1000,
+        endMs: i * 1000 + 2000,
+        speechFraction: 0.9,
+        syllableRate: 4,
+        tensionIndex: 0.5,
+      }));
+    const talkative = (customerS: number) => ({
+      windows: [...speaker('agent', 60), ...speaker('customer', customerS)],
+      emotions: customer(Array.from({ length: customerS }, (): [EmotionState, number] => ['neutral', 0.6])),
+      dynamics: Array.from({ length: 60 }, (_, i) => ({
+        startMs: i * 1000,
+        endMs: i * 1000 + 2000,
+        overtalkCount: 0,
+        longestMutualSilenceMs: 300,
+        talkRatioAgent: 0.5,
+      })),
+    });
+    // One-way audio: the customer never spoke. It read 76 / 100 before.
+    const oneWay = computeScorecard(call(talkative(0)));
+    expect(oneWay.score).toBeNull();
+    expect(oneWay.unscored).toBe('too little speech to judge (customer 0 s, agent 54.9 s; each needs 10 s)');
+    // A 0.2 s call scored 100 on its overtalk and silence parts (13 of 100) alone.
+    const blip = computeScorecard(call({ durationMs: 200, dynamics: talkative(0).dynamics.slice(0, 1) }));
+    expect(blip.score).toBeNull();
+    const heard = computeScorecard(call(talkative(40)));
+    expect(heard.unscored).toBeNull();
+    expect(heard.score).toBeGreaterThan(50);
   });
 });
