@@ -64,7 +64,11 @@ export function parseSearchQuery(input: Record<string, string>): SearchQuery {
   return q;
 }
 
-/** The cursor: the last row's sort value and tie-breakers (call id; and tenant, across tenants). */
+/**
+ * The cursor: the sort and order it continues, the last row's sort value and tie-breakers (call
+ * id; and tenant, across tenants). A cursor of another sort was taken and returned an arbitrary
+ * page (a score compared as a duration).
+ */
 function encodeCursor(keys: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(keys)).toString('base64url');
 }
@@ -80,13 +84,14 @@ const CURSOR_VALUE = {
 
 function decodeCursor(
   cursor: string,
+  sorted: string,
   cast: keyof typeof CURSOR_VALUE,
   tieBreakers: number,
 ): [string | number, ...string[]] {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const [tag, ...value] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     if (
-      Array.isArray(value) &&
+      tag === sorted &&
       value.length === 1 + tieBreakers &&
       // No NUL: PostgreSQL text cannot hold it (a database error: 500).
       value.slice(1).every((key) => typeof key === 'string' && !key.includes('\u0000')) &&
@@ -96,7 +101,9 @@ function decodeCursor(
   } catch {
     // fall through to the typed error
   }
-  throw new StoreError('INVALID_CURSOR', 'invalid cursor', ['cursor: not a cursor returned by this API']);
+  throw new StoreError('INVALID_CURSOR', 'invalid cursor', [
+    `cursor: not a cursor this API returned for sort=${sorted.replace(' ', ' and order=')}`,
+  ]);
 }
 
 export function callListItem(r: Record<string, unknown>) {
@@ -173,7 +180,7 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   // tenants may use one call id: a page boundary between such twins skipped the second.
   const tieBreakers = scope.tenant === null ? ['c.call_id', 'c.tenant'] : ['c.call_id'];
   if (q.cursor) {
-    const [value, ...ties] = decodeCursor(q.cursor, sort.cast, tieBreakers.length);
+    const [value, ...ties] = decodeCursor(q.cursor, `${q.sort} ${q.order}`, sort.cast, tieBreakers.length);
     params.push(value);
     const first = params.length;
     params.push(...ties);
@@ -197,6 +204,8 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   return {
     calls: page.map(callListItem),
     nextCursor:
-      rows.length > q.limit && last ? encodeCursor(lastKeys.slice(0, 1 + tieBreakers.length)) : null,
+      rows.length > q.limit && last
+        ? encodeCursor([`${q.sort} ${q.order}`, ...lastKeys.slice(0, 1 + tieBreakers.length)])
+        : null,
   };
 }

@@ -209,7 +209,7 @@ function reviews(call: CallDetail, tenant: string | null, reload: () => void): H
           { class: 'review' },
           el('strong', {}, r.reviewer),
           ` · ${when(r.createdAt)}${r.scoreOverride !== null ? ` · score ${r.scoreOverride}` : ''}`,
-          el('p', {}, r.notes),
+          el('p', { class: 'review-notes' }, r.notes),
         ),
       ),
     ),

@@ -64,7 +64,9 @@ afterAll(async () => {
   await store?.close();
 });
 
-const cursorOf = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A cursor as the API writes them: the sort and order it continues, then the keys. */
+const cursorOf = (keys: unknown[], sorted = 'startedAt desc'): string =>
+  Buffer.from(JSON.stringify([sorted, ...keys])).toString('base64url');
 
 describe('QA API', () => {
   it('answers with headers that keep its data from being framed, sniffed or referred', async () => {
@@ -294,9 +296,33 @@ describe('QA API', () => {
       ['qa', '/calls?minScore=80&maxScore=20', {}, 400, 'INVALID_QUERY', /minScore/],
       ['qa', '/calls?limit=1&limit=2', {}, 400, 'INVALID_QUERY', /more than once/],
       ['qa', '/calls?cursor=nonsense', {}, 400, 'INVALID_CURSOR', /cursor/],
+      // A valid cursor of another sort, or of the other order: it returned an arbitrary page.
+      [
+        'qa',
+        `/calls?sort=durationMs&cursor=${cursorOf([100, 'qa-h7'], 'score desc')}`,
+        {},
+        400,
+        'INVALID_CURSOR',
+        /sort=durationMs and order=desc/,
+      ],
+      [
+        'qa',
+        `/calls?order=asc&cursor=${cursorOf(['2026-11-20T09:00:00.000Z', 'x'])}`,
+        {},
+        400,
+        'INVALID_CURSOR',
+        /cursor/,
+      ],
       // Cursors whose value does not fit the sort column, and a number past the column's range:
       // the database refused them (500) and logged the caller's text.
-      ['qa', `/calls?sort=score&cursor=${cursorOf(['abc', 'x'])}`, {}, 400, 'INVALID_CURSOR', /cursor/],
+      [
+        'qa',
+        `/calls?sort=score&cursor=${cursorOf(['abc', 'x'], 'score desc')}`,
+        {},
+        400,
+        'INVALID_CURSOR',
+        /cursor/,
+      ],
       ['qa', `/calls?cursor=${cursorOf(['2026-99-99T00:00:00Z', 'x'])}`, {}, 400, 'INVALID_CURSOR', /cursor/],
       [
         'qa',
@@ -308,7 +334,7 @@ describe('QA API', () => {
       ],
       [
         'qa',
-        `/calls?sort=durationMs&cursor=${cursorOf([99999999999, 'x'])}`,
+        `/calls?sort=durationMs&cursor=${cursorOf([99999999999, 'x'], 'durationMs desc')}`,
         {},
         400,
         'INVALID_CURSOR',

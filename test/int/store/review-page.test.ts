@@ -95,19 +95,22 @@ describe('QA review page in a real browser', () => {
     // Parts are named for people, not by their API identifiers.
     expect(await page.getByTestId('scorecard').textContent()).toMatch(/Customer mood trend.*De-escalation/s);
 
-    await page.locator('#review-notes').fill('Agent acknowledged the frustration and recovered the call.');
+    await page.locator('#review-notes').fill('Agent acknowledged the frustration\nand recovered the call.');
     await page.locator('#review-score').fill('78');
     await page.getByRole('button', { name: 'Save review' }).click();
     await page.locator('li.review').first().waitFor();
     expect(await page.locator('li.review').first().textContent()).toMatch(
       /supervisor.*score 78.*recovered the call/s,
     );
+    // The note keeps its two lines (a checklist read as one run-on line).
+    const note = page.locator('li.review .review-notes').first();
+    expect(await note.evaluate((p) => getComputedStyle(p).whiteSpace)).toBe('pre-wrap');
     await page.getByTestId('timeline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/qa-call-review.png`, fullPage: true });
 
     const stored = await qa.store.getCall({ tenant: 'demo', agentId: null, teams: null }, 'qa-call-angry');
     expect(stored.reviews.map((r) => r.notes)).toEqual([
-      'Agent acknowledged the frustration and recovered the call.',
+      'Agent acknowledged the frustration\nand recovered the call.',
     ]);
     expect(stored.reviewScore).toBe(78);
     // A damaged link says so in words (it showed the browser's "URI malformed").
