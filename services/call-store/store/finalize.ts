@@ -17,7 +17,7 @@ const UNACKED = `NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.tenant = a.tenan
 const countAlerts = (condition = 'true') =>
   `(SELECT count(*) FROM alerts a WHERE a.tenant = $1 AND a.call_id = $2 AND ${condition})`;
 /** The counts of the search columns (staff and agents), from the alert rows kept without consent too. */
-const ALERT_COUNTS = `alerts_count = ${countAlerts()}, unacked_alerts = ${countAlerts(UNACKED)},
+export const ALERT_COUNTS = `alerts_count = ${countAlerts()}, unacked_alerts = ${countAlerts(UNACKED)},
   agent_alerts_count = ${countAlerts(AGENT_DIRECTED)},
   agent_unacked_alerts = ${countAlerts(`${AGENT_DIRECTED} AND ${UNACKED}`)}`;
 

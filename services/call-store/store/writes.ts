@@ -8,6 +8,7 @@ import { lockCalls, lockCustomers } from './call-locks.ts';
 import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from './erased-customers.ts';
 import { jsonParam } from './rows.ts';
 import { announceWithin, type AnnounceErasure } from './erasure.ts';
+import { ALERT_COUNTS } from './finalize.ts';
 
 export interface WriteResult {
   /** Rows that were new. */
@@ -204,6 +205,12 @@ export async function writeEvents(
   inserted += await insertCount(tx, SQL.dynamics, by('dynamics'));
   inserted += await insertCount(tx, SQL.alerts, by('alert'));
   inserted += await insertCount(tx, SQL.acks, by('ack'));
+  // A live call's list counts move with its alerts (they were filled at the summary only: a live
+  // call with an open alert listed 0 and `alerts=unacknowledged` could not find it).
+  const alerted = new Map<string, { tenant: string; callId: string }>();
+  for (const e of [...by('alert'), ...by('ack')]) alerted.set(callKey(e.tenant, e.callId), e);
+  for (const { tenant, callId } of alerted.values())
+    await tx.query(`UPDATE calls SET ${ALERT_COUNTS} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
 
   const ends = by('call-end');
   for (const end of ends) {

@@ -252,6 +252,34 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     expect(lines.every((l, i) => i === 0 || l.split(',')[10] !== '')).toBe(true);
   });
 
+  it("counts a live call's alerts in the list as they arrive, not at its summary", async () => {
+    const live = syntheticStoreCall({
+      callId: 'live-alerted',
+      startedAt: new Date('2026-11-03T08:00:00Z'),
+      durationS: 60,
+      angryFromS: 10,
+      angryToS: 40,
+      alert: true,
+      ackAfterS: 5,
+    });
+    const [alert, ack] = live.alerts;
+    await store.write([live.start, ...live.body, alert]);
+    const search = () =>
+      store.searchCalls(tenantScope, {
+        sort: 'startedAt',
+        order: 'desc',
+        limit: 5,
+        status: 'live',
+        from: '2026-11-03T00:00:00Z',
+        to: '2026-11-04T00:00:00Z',
+      });
+    expect((await search()).calls).toEqual([
+      expect.objectContaining({ callId: 'live-alerted', alertsCount: 1, unacknowledgedAlerts: 1 }),
+    ]);
+    await store.write([ack]);
+    expect((await search()).calls[0]).toMatchObject({ alertsCount: 1, unacknowledgedAlerts: 0 });
+  });
+
   it('searches with filters, sorting and cursor pagination inside the scope', async () => {
     const start = new Date('2026-11-01T08:00:00Z').getTime();
     for (let i = 0; i < 12; i++) {
