@@ -22,8 +22,10 @@ const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const LATEST_QUERY_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
 const inQueryRange = (ms: number): boolean => ms >= 0 && ms <= LATEST_QUERY_TIME_MS;
 // Passed on in UTC: ISO 8601 allows offsets to ±23:59, PostgreSQL only to ±15:59 (a 500).
+// `abort`: a text that is no date-time gets that one message (it also got "must be a time from
+// 1970 to 9999", which sent a user with an unencoded `+` looking for a year problem).
 export const queryTime = z.iso
-  .datetime({ offset: true })
+  .datetime({ offset: true, abort: true })
   .refine((v) => inQueryRange(Date.parse(v)), { error: 'must be a time from 1970 to 9999' })
   .transform((v) => new Date(v).toISOString());
 

@@ -293,6 +293,15 @@ describe('QA API', () => {
       ['qa', '/calls?limit=0', {}, 400, 'INVALID_QUERY', /limit/],
       ['qa', '/calls?sort=loudest', {}, 400, 'INVALID_QUERY', /sort/],
       ['qa', '/calls?from=yesterday', {}, 400, 'INVALID_QUERY', /from/],
+      // An unencoded "+" arrives as a space: one message about the form, none about the year.
+      [
+        'qa',
+        '/calls?from=2026-11-20T00:00:00+01:00',
+        {},
+        400,
+        'INVALID_QUERY',
+        /^(?!.*1970).*from: Invalid ISO datetime/,
+      ],
       ['qa', '/calls?minScore=80&maxScore=20', {}, 400, 'INVALID_QUERY', /minScore/],
       ['qa', '/calls?limit=1&limit=2', {}, 400, 'INVALID_QUERY', /more than once/],
       ['qa', '/calls?cursor=nonsense', {}, 400, 'INVALID_CURSOR', /cursor/],
