@@ -18,12 +18,15 @@ export interface MeasureDefinition {
   read(call: StoredCallMeasures): number | null;
 }
 
-const PART_LABELS: Record<ScorePartName, string> = {
+/**
+ * The scorecard parts related to the answers. Not agentPace and agentTension: their value is the
+ * share the summary's agentPaceCompliance and agentTensionCompliance already are (the report listed
+ * each twice, with the same ρ, and the Bonferroni correction counted them twice).
+ */
+const PART_LABELS: Partial<Record<ScorePartName, string>> = {
   customerTrajectory: 'Scorecard: customer mood trajectory',
   customerNegativeShare: 'Scorecard: customer negative speech',
   deEscalation: 'Scorecard: de-escalation',
-  agentPace: 'Scorecard: agent pace',
-  agentTension: 'Scorecard: agent tension',
   overtalk: 'Scorecard: overtalk',
   mutualSilence: 'Scorecard: mutual silence',
   talkRatio: 'Scorecard: talk ratio',
@@ -42,11 +45,11 @@ export const SURVEY_MEASURES: readonly MeasureDefinition[] = [
   { name: 'score', label: 'Scorecard: overall score', read: (call) => finite(call.scorecard?.score) },
   ...(Object.keys(PART_LABELS) as ScorePartName[]).map((part): MeasureDefinition => ({
     name: `part.${part}`,
-    label: PART_LABELS[part],
+    label: PART_LABELS[part]!,
     read: (call) => finite(call.scorecard?.parts.find((p) => p.name === part)?.value),
   })),
   summaryField('customerEndValence', 'Customer end state (valence of the last minute)'),
-  summaryField('customerAngerS', 'Customer frustration time (s)'),
+  summaryField('customerAngerS', 'Customer anger time (s)'),
   summaryField('agentPaceCompliance', 'Agent pace within limit (share)'),
   summaryField('agentTensionCompliance', 'Agent tension within limit (share)'),
   summaryField('overtalkPerMin', 'Overtalk (per minute)'),

@@ -15,7 +15,7 @@ import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCall, LiveCalls } from './live-calls.ts';
-import { createStreamPace, type PaceSettings, type StreamPace } from './stream-pace.ts';
+import { createStreamPace, paceClockStart, type PaceSettings, type StreamPace } from './stream-pace.ts';
 import {
   bytesPerSample,
   validateCallStart,
@@ -316,7 +316,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     entry = claimed;
     spec = current;
     state = 'live';
-    pace = createStreamPace(settings.pace, now());
+    pace = createStreamPace(settings.pace, paceClockStart(current.startTimeMs, now()));
     analysed = current.consent.analytics;
     metrics.liveCalls.set(deps.liveCalls.size());
     log = logger.child({ callId: current.callId, tenant: current.tenant });

@@ -19,6 +19,21 @@ export interface StreamPace {
   add(channel: Channel, ms: number): void;
 }
 
+/**
+ * How far before CallStart reached the gateway the pace clock may start: the call's own start
+ * time (start_time_ms), when the client gives one, up to this much earlier. A CallStart the gateway
+ * read late (a broker outage, a shared HTTP/2 connection held behind it) found the audio spoken
+ * meanwhile queued behind it; counted from the late CallStart, that audio arrived "faster than real
+ * time" and 10 calls started around a 20 s broker outage were ended (soak probe: "5840 ms of
+ * audio after 413 ms"). Bounded, so an invented start time buys at most this much more burst.
+ */
+export const PACE_CLOCK_BACKDATE_MS = 30_000;
+
+/** When a call's pace clock starts: its start time, clamped to [now - PACE_CLOCK_BACKDATE_MS, now]. */
+export function paceClockStart(callStartMs: number, nowMs: number): number {
+  return Math.max(nowMs - PACE_CLOCK_BACKDATE_MS, Math.min(nowMs, callStartMs));
+}
+
 export function createStreamPace(settings: PaceSettings, startedAtMs: number): StreamPace {
   const audioMs = new Map<Channel, number>();
   return {
