@@ -12,7 +12,14 @@ import { StoreError, issueLines } from './errors.ts';
 import { nulPath } from './nul-path.ts';
 
 const channel = z.enum(['agent', 'customer']);
-const id = z.string().min(1).max(200);
+// No control characters: such an id was stored and listed, but every route of the call refused it
+// ("path contains a control character"); the gateway's ids are [A-Za-z0-9._-] anyway.
+const id = z
+  .string()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'contains a control character');
 /** Audio times and indices of a call: at most its bound (two days, the gateway's), so sums stay in range. */
 const ms = z.number().int().min(0).max(MAX_CHUNK_AUDIO_TIME_MS);
 /** NaN/Infinity cannot travel in JSON: the store keeps them as null. */

@@ -12,6 +12,9 @@ import { mayReview, type Principal } from '../../shared/auth/roles.ts';
 import { scopeOf } from './auth.ts';
 import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
 
+/** A tenant name as every record carries it (services/shared/audio-chunk-limits.ts), never empty. */
+const TENANT_NAME = /^[\w.-]{1,64}$/;
+
 export interface ApiRequest {
   method: string;
   path: string;
@@ -199,6 +202,12 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
     pattern: new RegExp(`^/tenants/${ID}/retention$`),
     handler: async (req, [tenant], store) => {
       if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', 'only admins set retention');
+      // A name no call can carry (`*`, a zero-width space, 200 characters) was stored with 200:
+      // the real tenant stayed on the default and nobody was told.
+      if (!TENANT_NAME.test(tenant))
+        throw new StoreError('INVALID_QUERY', 'invalid tenant', [
+          'tenant: not a tenant name (1-64 characters of A-Z a-z 0-9 _ . -)',
+        ]);
       scopeOf(req.principal, tenant);
       const body = parseWith(retentionBody, req.body, 'INVALID_BODY');
       await store.setRetention(tenant, body.retentionDays);

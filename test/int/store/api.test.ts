@@ -264,6 +264,11 @@ describe('QA API', () => {
     const bad = await put('admin', 'acme', { retentionDays: 0 });
     expect(bad.status).toBe(400);
     expectDocumented('/tenants/{tenant}/retention', 'PUT', 400, bad.body);
+    // A name no call can carry was stored, and the real tenant stayed on the default.
+    for (const name of ['*', '%E2%80%8Bacme', 'a'.repeat(65)]) {
+      const typo = await put('admin', name, { retentionDays: 30 });
+      expect([typo.status, typo.body.error.code], name).toEqual([400, 'INVALID_QUERY']);
+    }
   });
 
   it('signs in a demo user and the token opens the API for their tenant', async () => {

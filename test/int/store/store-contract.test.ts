@@ -59,6 +59,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     expect(result.rejected[0].error.code).toBe('INVALID_RECORD');
     expect(result.rejected[0].error.details.join()).toMatch(/speechFraction/);
     expect(result.inserted).toBe(1 + call.body.length - 1);
+    // A call id no route can open (a control character): refused, not stored and listed.
+    const odd = syntheticStoreCall({ callId: '\t=cmd', durationS: 4 });
+    const refused = await store.write([odd.start]);
+    expect(refused.rejected.map((r) => r.error.details.join())).toEqual([
+      expect.stringMatching(/control character/),
+    ]);
   });
 
   it('summarises an ended call with its scorecard and search columns', async () => {
