@@ -97,10 +97,7 @@ export function composeProblems(compose: ComposeFile): string[] {
     for (const [variable, value] of Object.entries(service.environment ?? {})) {
       if (value === null || typeof value === 'object')
         problems.push(`${name}: ${variable} has no value (write it as a string)`);
-      else if (
-        (isSecretSetting(variable) || /PASSWORD/.test(variable)) &&
-        !FROM_ENVIRONMENT.test(String(value))
-      )
+      else if (isSecretSetting(variable) && !FROM_ENVIRONMENT.test(String(value)))
         problems.push(
           `${name}: ${variable} is a secret: write it as \${VA_…:?message}, never a value or a default in the file`,
         );

@@ -38,9 +38,11 @@ export interface RegistryOptions {
    */
   endedRememberedMs?: number;
   /**
-   * An erased call is remembered this long after its erasure (the store's clock), then forgotten:
-   * by then the alerts topic (7 days' retention, as the erasures topic) holds nothing of it from
-   * before the erasure, and the set of a long-running process stays bounded. Default 7 days.
+   * An erased call is remembered this long after its erasure (the store's clock), then forgotten,
+   * so the set of a long-running process stays bounded. Kafka deletes whole segments: a record of
+   * the alerts topic (7 days' retention, segments rolled every 7 days by default) can be read for
+   * up to 14 days, and a restart re-reads it; forgotten at 7 days, a re-read erasure was dropped
+   * before the catch-up reached the call's alerts, which came back (review). Default 30 days.
    */
   erasedRememberedMs?: number;
   /** Called for every purged call (ended and shown long enough, or idle) with its key: free its other state. */
@@ -136,7 +138,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const endedRetentionMs = options.endedRetentionMs ?? 60_000;
   const idleMs = options.idleMs ?? 10 * 60_000;
   const endedRememberedMs = options.endedRememberedMs ?? 10 * 60_000;
-  const erasedRememberedMs = options.erasedRememberedMs ?? 7 * 24 * 3_600_000;
+  const erasedRememberedMs = options.erasedRememberedMs ?? 30 * 24 * 3_600_000;
   /** Calls erased in the store (their keys, when erased): nothing of them is kept or shown again. */
   const erasedCalls = new Map<string, number>();
   /** Purged ended calls by key: when each ended. */

@@ -76,8 +76,16 @@ export function loadConfig<S extends z.ZodType>(
  * (`ALERT_TOKEN_TTL_S` was shown as "(hidden)").
  */
 export function isSecretSetting(name: string): boolean {
+  if (SECRET_BEARING.has(name)) return true;
   return /TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE_URL|DSN/i.test(name) && !/_FILE$|_TTL_S$/i.test(name);
 }
+
+/** Settings whose value holds secrets among other fields, whatever their name says (review). */
+const SECRET_BEARING = new Set([
+  'AUDIOHOOK_ORGS', // each organisation's API key and client secret
+  'TWILIO_ACCOUNTS', // each account's auth token
+  'ROUTING_TENANT_WEBHOOKS', // each tenant's webhook signing key
+]);
 
 /**
  * A rejected value as a config error may echo it: secrets by name hidden, and database

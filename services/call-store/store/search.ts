@@ -91,7 +91,11 @@ function decodeCursor(
   tieBreakers: number,
 ): [string | number, ...string[]] {
   try {
-    const [tag, ...value] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    // An untagged cursor (issued before the tag, by a page open across the upgrade) is still taken
+    // for one release, as it was: its value is type-checked below. Remove with the next one.
+    const legacy = Array.isArray(keys) && keys.length === 1 + tieBreakers;
+    const [tag, ...value] = legacy ? [sorted, ...keys] : keys;
     if (
       tag === sorted &&
       value.length === 1 + tieBreakers &&

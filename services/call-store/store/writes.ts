@@ -206,11 +206,16 @@ export async function writeEvents(
   inserted += await insertCount(tx, SQL.alerts, by('alert'));
   inserted += await insertCount(tx, SQL.acks, by('ack'));
   // A live call's list counts move with its alerts (they were filled at the summary only: a live
-  // call with an open alert listed 0 and `alerts=unacknowledged` could not find it).
-  const alerted = new Map<string, { tenant: string; callId: string }>();
-  for (const e of [...by('alert'), ...by('ack')]) alerted.set(callKey(e.tenant, e.callId), e);
-  for (const { tenant, callId } of alerted.values())
+  // call with an open alert listed 0 and `alerts=unacknowledged` could not find it); a start
+  // counts the alerts that reached the store before it (the topics are not ordered). In key
+  // order, so concurrent batches lock the rows in one order.
+  const counted = new Map<string, { tenant: string; callId: string }>();
+  for (const e of [...by('alert'), ...by('ack'), ...by('call-start')])
+    counted.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
+  for (const key of [...counted.keys()].sort()) {
+    const { tenant, callId } = counted.get(key)!;
     await tx.query(`UPDATE calls SET ${ALERT_COUNTS} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
+  }
 
   const ends = by('call-end');
   for (const end of ends) {

@@ -117,6 +117,12 @@ function emotionAt(data: TimelineData, speaker: 'agent' | 'customer', seconds: n
   return found;
 }
 
+/**
+ * Time-axis steps (s): never finer than the tenths the labels show (a 0.2 s call's axis read
+ * "0:00.0" twenty times).
+ */
+const TIME_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+
 /** Axis ticks as m:ss, with tenths when they are less than a second apart (zoomed in). */
 function tickLabels(ticks: number[]): string[] {
   const fine = ticks.length > 1 && ticks[1] - ticks[0] < 1;
@@ -131,7 +137,11 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
   const customer = data.speakers.customer.windows;
   const charts: uPlot[] = [];
   const endS =
-    (data.durationMs ?? Math.max(0, ...(agent.endMs as number[]), ...(customer.endMs as number[]))) / 1000;
+    // At least a tenth of a second: a 0 s call's scale had no width.
+    Math.max(
+      0.1,
+      (data.durationMs ?? Math.max(0, ...(agent.endMs as number[]), ...(customer.endMs as number[]))) / 1000,
+    );
   let syncing = false;
   const syncZoom: ((u: uPlot, key: string) => void)[] = [
     (u: uPlot, key: string) => {
@@ -145,7 +155,7 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
     },
   ];
   const axes = (label: string): uPlot.Axis[] => [
-    { values: (_u, ticks) => tickLabels(ticks) },
+    { incrs: TIME_STEPS, values: (_u, ticks) => tickLabels(ticks) },
     { label, size: 60 },
   ];
   const base = (height: number, label: string): Omit<uPlot.Options, 'series'> => ({
@@ -177,7 +187,7 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
       ],
       // Labelled as the lanes' are, so it takes the same room.
       axes: [
-        { values: (_u, ticks) => tickLabels(ticks) },
+        { incrs: TIME_STEPS, values: (_u, ticks) => tickLabels(ticks) },
         { label: 'emotion', size: 60, values: (_u, ticks) => ticks.map(() => '') },
       ],
       legend: { show: false },

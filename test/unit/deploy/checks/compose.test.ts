@@ -58,6 +58,11 @@ describe('docker-compose.yml', () => {
     broken.services['call-store'].environment = {
       ...broken.services['call-store'].environment,
       JWT_SECRET: '${VA_JWT_SECRET:-a-default-key-of-32-characters-here}',
+      KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka', // a file's path: the safe way, no problem
+    };
+    broken.services['ingest-gateway'].environment = {
+      ...broken.services['ingest-gateway'].environment,
+      TWILIO_ACCOUNTS: 'AC0123=an-auth-token-written-in-the-file', // its name says no secret
     };
     delete broken.volumes;
     (broken.services.grafana as Record<string, unknown>).enviroment = {};
@@ -68,6 +73,7 @@ describe('docker-compose.yml', () => {
         'alert-service: ALERT_SECRET is a secret: write it as ${VA_…:?message}, never a value or a default in the file',
         'alert-service: JWT_SECRET is a secret: write it as ${VA_…:?message}, never a value or a default in the file',
         'call-store: JWT_SECRET is a secret: write it as ${VA_…:?message}, never a value or a default in the file',
+        'ingest-gateway: TWILIO_ACCOUNTS is a secret: write it as ${VA_…:?message}, never a value or a default in the file',
         'alert-service: port "8080:eighty" is not [host:]port',
         'alert-service: port "8080:eighty" is published on every interface: name the host address',
         'kafka: port "9092:9092" is published on every interface: name the host address',
