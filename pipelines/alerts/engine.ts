@@ -215,6 +215,13 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     speech: boolean,
   ): AlertEvent | null {
     if (rule.durationBasis === 'speech' && !speech) return null;
+    if (
+      rule.durationBasis === 'speech' &&
+      rule.minSpeechFraction !== null &&
+      obs.source === 'features' &&
+      obs.window.speechFraction < rule.minSpeechFraction
+    )
+      return null;
     trackPrior(rule, st, obs, history);
     const evidence: string[] = [];
     if (!evaluate(rule.when, obs, history, evidence)) {

@@ -67,6 +67,8 @@ const ruleSchema = z.strictObject({
   when: condition,
   minDurationMs: ms.default(0),
   durationBasis: z.enum(['speech', 'audio']).default('speech'),
+  /** Speech basis on the features stream: windows under this share of speech are silence here. */
+  minSpeechFraction: z.number().min(0).max(1).optional(),
   maxGapMs: ms.optional(),
   after: z.strictObject({ when: condition, minDurationMs: ms.default(0), withinMs: ms.min(1) }).optional(),
   audience: z.enum(AUDIENCES),
@@ -201,6 +203,7 @@ export function parseRuleSet(raw: unknown): RuleSet {
       when: r.when,
       minDurationMs: r.minDurationMs,
       durationBasis: source === 'dynamics' ? 'audio' : r.durationBasis,
+      minSpeechFraction: r.minSpeechFraction ?? null,
       maxGapMs: r.maxGapMs ?? defaults.maxGapMs,
       after: r.after
         ? { when: r.after.when, minDurationMs: r.after.minDurationMs, withinMs: r.after.withinMs }

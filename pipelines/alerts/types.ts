@@ -66,6 +66,12 @@ export interface AlertRule {
   minDurationMs: number;
   /** 'speech': only windows where the subject speaks count (silence neither counts nor breaks). */
   durationBasis: 'speech' | 'audio';
+  /**
+   * Speech basis, features stream: a window with less speech than this counts as silence for the
+   * rule (skipped, neither holding nor breaking it), null = the engine's line. A pace over half a
+   * window of speech is no pace (agent-pace.ts); as a condition, a breath broke the run.
+   */
+  minSpeechFraction: number | null;
   /** A run is broken when no holding window was seen for this long (speech basis). */
   maxGapMs: number;
   after: PriorCondition | null;

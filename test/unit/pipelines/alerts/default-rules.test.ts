@@ -163,11 +163,9 @@ describe('agent-stress-rising', () => {
 describe('agent-too-fast', () => {
   it("draws the line of the agent's page and the scorecard (agent-pace.ts)", () => {
     const rule = defaultRules().rules.find((r) => r.id === 'agent-too-fast');
-    expect(rule?.when).toEqual({
-      all: [
-        { metric: 'articulationRate', gt: AGENT_PACE_LIMIT },
-        { metric: 'speechFraction', gte: PACE_MIN_SPEECH_FRACTION },
-      ],
+    expect(rule).toMatchObject({
+      when: { metric: 'articulationRate', gt: AGENT_PACE_LIMIT },
+      minSpeechFraction: PACE_MIN_SPEECH_FRACTION,
     });
   });
 
@@ -197,6 +195,16 @@ describe('agent-too-fast', () => {
         range(0, 30).map((i) => features(i, 'agent', { rate: 20, speech: 0.4 })),
       ),
     ).toEqual([]);
+  });
+
+  it('holds through a breath: a window under half speech neither holds nor breaks the run', () => {
+    // Every third window at 0.45 speech: as a condition, each reset the run and no alert came,
+    // while the scorecard counted the same speech as too fast.
+    const alerts = run(
+      engineWith(),
+      range(0, 40).map((i) => features(i, 'agent', { rate: 8, speech: i % 3 === 2 ? 0.45 : 0.9 })),
+    );
+    expect(ids(alerts)).toEqual(['agent-too-fast/raised']);
   });
 });
 
