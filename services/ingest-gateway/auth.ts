@@ -22,13 +22,15 @@ export const TOKENS_PER_TENANT = 2;
  * `tenant=token` entries, a tenant listed at most `perTenant` times. Problems name an entry by its
  * position, never by its text: an entry written the wrong way round (`token=tenant`) would
  * otherwise print the secret as a "tenant". `secret` words the value in messages
- * (CUSTOMER_REF_KEYS holds keys, not tokens).
+ * (CUSTOMER_REF_KEYS holds keys, not tokens). `entryOf`, when given, gets each token's entry
+ * number (1-based), for later problems to name the entry as written.
  */
 export function parseTenantTokenLists(
   text: string,
   variable: string,
   secret = 'token',
   perTenant = TOKENS_PER_TENANT,
+  entryOf?: Map<string, number>,
 ): Map<string, string[]> {
   const tokens = new Map<string, string[]>();
   const entryOfTenant = new Map<string, number>();
@@ -55,6 +57,7 @@ export function parseTenantTokenLists(
     tokens.set(tenant, [...(tokens.get(tenant) ?? []), token]);
     entryOfTenant.set(tenant, i);
     entryOfToken.set(token, i);
+    entryOf?.set(token, i + 1);
   });
   if (tokens.size === 0) throw new ConfigError([`${variable}: no tenant ${secret}s`]);
   return tokens;

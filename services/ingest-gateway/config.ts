@@ -17,7 +17,7 @@ import { resolveTopicReplication } from '../shared/topic-replication.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { loadAudioHookConfig, type AudioHookConfig } from './audiohook/config.ts';
-import { parseTenantTokenLists, parseTenantTokens } from './auth.ts';
+import { parseTenantTokenLists, parseTenantTokens, TOKENS_PER_TENANT } from './auth.ts';
 import type { AudioPartitioner } from './balanced-partitioner.ts';
 import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
 import type { SessionSettings } from './call-session.ts';
@@ -137,7 +137,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE))
     problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)');
   const before = problems.length;
-  const tenantTokens = collectProblems(problems, () => tenantTokensOf(c), new Map<string, string[]>());
+  /** Each token's entry number as written (a rotation's second token of a tenant comes later). */
+  const entryOf = new Map<string, number>();
+  const tenantTokens = collectProblems(
+    problems,
+    () => tenantTokensOf(c, entryOf),
+    new Map<string, string[]>(),
+  );
   // Without the tenants, the stages that name tenants would each report "no such tenant": their
   // other problems are kept, those are not.
   const tenantsKnown = problems.length === before;
@@ -154,7 +160,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     return null;
   };
   const twilio = ifTenants(() => loadTwilioConfig(env, tenants, production));
-  if (production) problems.push(...productionSecretProblems(env, c, tenantTokens, twilio));
+  if (production) problems.push(...productionSecretProblems(env, c, entryOf, twilio));
   const customerRefKeys =
     ifTenants(() => customerRefKeysOf(c, tenantTokens, production, problems)) ?? new Map<string, string>();
   const topics = resolveTopicReplication(c, runMode);
@@ -196,7 +202,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
 }
 
 /** Every tenant's stream token, from TENANT_TOKENS_FILE or else TENANT_TOKENS; one is required. */
-function tenantTokensOf(c: GatewayEnv): Map<string, string[]> {
+function tenantTokensOf(c: GatewayEnv, entryOf: Map<string, number>): Map<string, string[]> {
   // Both set: the file had won without a word, and the tokens in the environment were ignored.
   if (c.TENANT_TOKENS_FILE && c.TENANT_TOKENS)
     throw new ConfigError(['TENANT_TOKENS, TENANT_TOKENS_FILE: set one, not both']);
@@ -204,9 +210,13 @@ function tenantTokensOf(c: GatewayEnv): Map<string, string[]> {
     return parseTenantTokenLists(
       readConfigFile('TENANT_TOKENS_FILE', c.TENANT_TOKENS_FILE),
       'TENANT_TOKENS_FILE',
+      'token',
+      TOKENS_PER_TENANT,
+      entryOf,
     );
   }
-  if (c.TENANT_TOKENS) return parseTenantTokenLists(c.TENANT_TOKENS, 'TENANT_TOKENS');
+  if (c.TENANT_TOKENS)
+    return parseTenantTokenLists(c.TENANT_TOKENS, 'TENANT_TOKENS', 'token', TOKENS_PER_TENANT, entryOf);
   throw new ConfigError(['TENANT_TOKENS: set it ("tenant=token,…") or TENANT_TOKENS_FILE (got unset)']);
 }
 
@@ -214,7 +224,7 @@ function tenantTokensOf(c: GatewayEnv): Map<string, string[]> {
 function productionSecretProblems(
   env: Record<string, string | undefined>,
   c: GatewayEnv,
-  tenantTokens: ReadonlyMap<string, readonly string[]>,
+  entryOf: ReadonlyMap<string, number>,
   twilio: TwilioConfig | null,
 ): string[] {
   const problems: string[] = [];
@@ -226,9 +236,8 @@ function productionSecretProblems(
   }
   // Tenant tokens are bearer secrets: in production as long and unguessable as the JWT keys.
   const variable = c.TENANT_TOKENS_FILE ? 'TENANT_TOKENS_FILE' : 'TENANT_TOKENS';
-  [...tenantTokens.values()]
-    .flat()
-    .forEach((token, i) => problems.push(...secretProblems(variable, token, `token of entry ${i + 1}`)));
+  for (const [token, entry] of entryOf)
+    problems.push(...secretProblems(variable, token, `token of entry ${entry}`));
   // Tokens and call audio must not cross a network in clear.
   if (!c.TLS_CERT_FILE && !c.GRPC_ALLOW_PLAINTEXT) {
     problems.push(

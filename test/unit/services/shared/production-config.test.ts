@@ -273,6 +273,17 @@ describe('ingest gateway in production', () => {
       configError(() => loadGatewayConfig({ ...env, TENANT_TOKENS: `${env.TENANT_TOKENS},acme=${short}` }))
         .problems[0],
     ).toMatch(/token of entry 2.*shorter than 32/);
+    // Named by its entry as written, not by its place among the tenant's tokens (review: "entry 2"
+    // was beta's good token).
+    expect(
+      configError(() =>
+        loadGatewayConfig({
+          ...env,
+          TENANT_TOKENS: `${env.TENANT_TOKENS},beta=${strong()},acme=${short}`,
+          CUSTOMER_REF_KEYS: `acme=${strong()},beta=${strong()}`,
+        }),
+      ).problems,
+    ).toEqual([expect.stringMatching(/token of entry 3.*shorter than 32/)]);
     // A file and the variable both set: the file had won without a word.
     expect(
       configError(() => loadGatewayConfig({ ...env, TENANT_TOKENS_FILE: '/nonexistent/tokens' })).problems,
