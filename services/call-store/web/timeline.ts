@@ -8,7 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import { shownState } from '../../../pipelines/emotion/shown-state.ts';
 import { EMOTION_COLORS, SPEAKER_COLORS, UNCERTAIN_OUTLINE } from './colors.ts';
 import { clock, el } from './dom.ts';
-import { laneValues, type Col } from './lane-values.ts';
+import { laneValues, PACE_WHILE_SPEAKING, type Col } from './lane-values.ts';
 export interface TimelineData {
   durationMs: number | null;
   speakers: Record<
@@ -28,7 +28,7 @@ export interface TimelineData {
 const LANES = [
   { key: 'pitchHz', label: 'Pitch (Hz)', speechOnly: false },
   { key: 'loudnessDbfs', label: 'Loudness (dBFS)', speechOnly: false },
-  { key: 'syllableRate', label: 'Pace (syllables/s)', speechOnly: true },
+  { key: PACE_WHILE_SPEAKING, label: 'Pace while speaking (syllables/s; over 7 is fast)', speechOnly: true },
   { key: 'tension', label: 'Vocal tension (0–1)', speechOnly: true },
 ] as const;
 

@@ -52,7 +52,7 @@ describe('QA review page in a real browser', () => {
 
     await page.getByRole('link', { name: 'qa-call-angry' }).click();
     await page.getByTestId('timeline').waitFor();
-    for (const lane of ['pitchHz', 'loudnessDbfs', 'syllableRate', 'tension']) {
+    for (const lane of ['pitchHz', 'loudnessDbfs', 'paceWhileSpeaking', 'tension']) {
       await expect.poll(() => page.getByTestId(`lane-${lane}`).locator('canvas').count()).toBeGreaterThan(0);
     }
     const marker = page.locator('.alert-marker');
