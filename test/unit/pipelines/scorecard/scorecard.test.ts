@@ -213,6 +213,11 @@ describe('scorecard', () => {
     // A 0.2 s call scored 100 on its overtalk and silence parts (13 of 100) alone.
     const blip = computeScorecard(call({ durationMs: 200, dynamics: talkative(0).dynamics.slice(0, 1) }));
     expect(blip.score).toBeNull();
+    // Both spoke, but without emotion events or dynamics only agent pace, tension, overtalk and
+    // silence apply (33 of 100).
+    const bare = computeScorecard(call({ windows: talkative(40).windows }));
+    expect(bare.score).toBeNull();
+    expect(bare.unscored).toBe('too few parts apply (weight 33 of 100, at least 50 needed)');
     const heard = computeScorecard(call(talkative(40)));
     expect(heard.unscored).toBeNull();
     expect(heard.score).toBeGreaterThan(50);
