@@ -5,6 +5,7 @@ import type { DynamicsWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionLabel, EmotionState } from '../../pipelines/emotion/types.ts';
 import type { DynamicsSummary, SpeakerSummary, StateSpan, Trend, WindowRecord } from './types.ts';
 import { shownState } from '../../pipelines/emotion/shown-state.ts';
+import { PACE_MIN_SPEECH_FRACTION } from '../../pipelines/alerts/agent-pace.ts';
 
 /** A change of the mean arousal/valence (0..1) between the first and last third counted as a trend. */
 export const TREND_DELTA = 0.1;
@@ -45,7 +46,13 @@ export function summariseSpeaker(
     valence: trend(speech.map((w) => w.emotion.valence)),
     pace: {
       syllableRate: median(spoken.map((w) => w.features.pace.syllableRate)),
-      articulationRate: median(spoken.map((w) => w.features.pace.articulationRate)),
+      // Over windows at least half speech, as the pace rule judges it (agent-pace.ts): over less,
+      // the syllable count divided by little speech time balloons.
+      articulationRate: median(
+        spoken
+          .filter((w) => w.features.speechFraction >= PACE_MIN_SPEECH_FRACTION)
+          .map((w) => w.features.pace.articulationRate),
+      ),
       pauseRatio: mean(spoken.map((w) => w.features.pace.pauseRatio)),
     },
     pitch: {
