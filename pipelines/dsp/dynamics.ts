@@ -2,8 +2,8 @@
 // overtalk, mutual silence, talk ratio and response latencies (turn onset after the other
 // speaker's last speech frame). Pure, no I/O.
 //
-// Overtalk is both speaking at once for at least MIN_OVERTALK_MS, each with a voice of its own
-// (neither channel only the other's echo: echo-gate.ts). Gaps and overlaps between turns are measured from the two speakers' voice activity as in
+// Overtalk is both speaking at once for at least MIN_OVERTALK_MS, with both voices at comparable
+// levels. Gaps and overlaps between turns are measured from the two speakers' voice activity as in
 // Heldner & Edlund (2010), "Pauses, gaps and overlaps in conversations", J. Phonetics 38(4); what
 // is not overtalk here, measured on real turn-taking (nEMO clips as alternating turns): a latched
 // handover (each VAD's 80 ms hangover made every turn change an "overlap" of 30-80 ms, 19 of them
@@ -12,15 +12,90 @@
 // 25-35 dB below the talker, counted as 10-14 overtalks and up to 20 s of it in a 60 s call).
 
 import type { DynamicsWindow } from './types.ts';
-import { followVoices, overlapsAt } from './echo-gate.ts';
-import { vadAt, type VadTrack } from './vad-track.ts';
-
-export { appendVad, createVadTrack, trimVad, vadAt, type VadTrack } from './vad-track.ts';
 
 /** A response is only counted if the other speaker stopped at most this long before (ms). */
 export const MAX_RESPONSE_LATENCY_MS = 5000;
 /** Both speaking for less than this is a handover or a backchannel, not overtalk (ms). */
 export const MIN_OVERTALK_MS = 300;
+/**
+ * The quieter channel's peak (its loudest frame in the last 100 ms) this far below the louder
+ * one's: it carries the other voice's echo or crosstalk, not a second voice (dB). Network echo is
+ * at least 20-30 dB down (ITU-T G.168's echo return loss); two voices talking over each other
+ * are not.
+ */
+export const OVERTALK_BALANCE_DB = 20;
+
+/** Per-frame VAD and level of one channel with an absolute frame offset (frames before it are dropped). */
+export interface VadTrack {
+  offset: number;
+  length: number;
+  data: Uint8Array;
+  /** Frame energy (dBFS), parallel to `data`. */
+  level: Float32Array;
+}
+
+export function createVadTrack(): VadTrack {
+  return { offset: 0, length: 0, data: new Uint8Array(1024), level: new Float32Array(1024) };
+}
+
+export function appendVad(t: VadTrack, frame: number, speech: boolean, levelDb: number): void {
+  const idx = frame - t.offset;
+  if (idx < 0) return;
+  if (idx >= t.data.length) {
+    const size = Math.max(t.data.length * 2, idx + 1);
+    const bigger = new Uint8Array(size);
+    bigger.set(t.data.subarray(0, t.length));
+    t.data = bigger;
+    const louder = new Float32Array(size);
+    louder.set(t.level.subarray(0, t.length));
+    t.level = louder;
+  }
+  for (let k = t.length; k < idx; k++) {
+    t.data[k] = 0;
+    t.level[k] = -Infinity;
+  }
+  t.data[idx] = speech ? 1 : 0;
+  t.level[idx] = levelDb;
+  t.length = Math.max(t.length, idx + 1);
+}
+
+export function vadAt(t: VadTrack, frame: number): number {
+  const idx = frame - t.offset;
+  return idx >= 0 && idx < t.length ? t.data[idx] : 0;
+}
+
+function levelAt(t: VadTrack, frame: number): number {
+  const idx = frame - t.offset;
+  return idx >= 0 && idx < t.length ? t.level[idx] : -Infinity;
+}
+
+/** Drops frames before `frame` (keeps memory bounded). */
+export function trimVad(t: VadTrack, frame: number): void {
+  const drop = Math.min(t.length, frame - t.offset);
+  if (drop <= 0) return;
+  t.data.copyWithin(0, drop, t.length);
+  t.level.copyWithin(0, drop, t.length);
+  t.length -= drop;
+  t.offset += drop;
+}
+
+/** Frames over which a channel's level is its loudest (100 ms at the 10 ms hop): a syllable's peak. */
+const LEVEL_REACH_FRAMES = 10;
+
+function recentPeakDb(t: VadTrack, frame: number): number {
+  let peak = -Infinity;
+  for (let j = frame - LEVEL_REACH_FRAMES + 1; j <= frame; j++) peak = Math.max(peak, levelAt(t, j));
+  return peak;
+}
+
+/** Both speak at this frame, at comparable levels (neither channel only the other's echo). */
+function overlapsAt(agent: VadTrack, customer: VadTrack, frame: number): boolean {
+  return (
+    vadAt(agent, frame) === 1 &&
+    vadAt(customer, frame) === 1 &&
+    Math.abs(recentPeakDb(agent, frame) - recentPeakDb(customer, frame)) <= OVERTALK_BALANCE_DB
+  );
+}
 
 /** Latency of a turn onset of `me` at frame i after `other` spoke last, or -1 when it is none. */
 function responseFrames(me: VadTrack, other: VadTrack, i: number, maxBack: number): number {
@@ -51,7 +126,6 @@ export function computeDynamics(
   const customerLat: number[] = [];
   const maxBack = Math.round(MAX_RESPONSE_LATENCY_MS / hopMs);
   const minOverlap = Math.max(1, Math.round(MIN_OVERTALK_MS / hopMs));
-  followVoices(agent, customer, end);
   // The overlap going on when the window starts (its frames so far; counted before when long enough).
   let overlap = 0;
   for (let j = first - 1; j >= Math.max(agent.offset, customer.offset); j--) {
