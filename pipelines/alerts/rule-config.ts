@@ -194,6 +194,15 @@ export function parseRuleSet(raw: unknown): RuleSet {
       }
     }
     const source = sourceOf(r.id, r.when, r.after?.when, r.subject);
+    // Only a speech-basis rule on a speaker's features skips windows by their speech share: set
+    // anywhere else it was accepted and did nothing.
+    if (r.minSpeechFraction !== undefined && (source !== 'features' || r.durationBasis !== 'speech'))
+      throw new AlertRuleError(
+        'RULE_INVALID',
+        `rule "${r.id}" field minSpeechFraction: only for a speaker-features rule with durationBasis speech`,
+        r.id,
+        'minSpeechFraction',
+      );
     if (!r.enabled) return;
     rules.push({
       id: r.id,

@@ -51,6 +51,12 @@ describe('alert rule file', () => {
       'message: "{nope}"',
     );
     expect(errorOf(text).field).toBe('message');
+    // minSpeechFraction only where it acts: a speech-basis rule on a speaker's features.
+    for (const body of [
+      '    subject: customer\n    when: { state: [angry] }\n    minSpeechFraction: 0.5\n',
+      '    subject: agent\n    when: { metric: tensionIndex, gte: 0.5 }\n    durationBasis: audio\n    minSpeechFraction: 0.5\n',
+    ])
+      expect(errorOf(ruleFile(body)).field).toBe('minSpeechFraction');
   });
 
   it('rejects duplicate ids, a missing threshold and YAML syntax errors', () => {
