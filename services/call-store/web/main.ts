@@ -89,6 +89,8 @@ async function route(): Promise<void> {
   const who = document.getElementById('who') as HTMLElement;
   if (!token()) return signIn();
   const c = claims();
+  // The survey report is staff's (the API refuses agents): an agent saw the link and got a 403.
+  (document.getElementById('nav-csat') as HTMLElement).hidden = c?.role === 'agent';
   who.replaceChildren(
     `${c?.sub ?? '?'} (${c?.role ?? '?'}, ${c?.tenant ?? '?'}) `,
     el(

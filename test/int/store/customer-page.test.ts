@@ -117,5 +117,8 @@ describe('customer page in a real browser', () => {
     await agent.page.getByTestId('reviews').waitFor();
     expect(await agent.page.getByTestId('review-form').count()).toBe(0);
     expect(await page.getByTestId('review-form').count()).toBe(1);
+    // Nor the survey report, which the API refuses agents (the link led to a 403).
+    expect(await agent.page.locator('#nav-csat').isVisible()).toBe(false);
+    expect(await page.locator('#nav-csat').isVisible()).toBe(true);
   });
 });
