@@ -6,6 +6,7 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { num, round } from './rows.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import { soleTenant } from './sole-tenant.ts';
 import { alertCountColumns, queryTime } from './search.ts';
 
 export const agentSummaryQuerySchema = z
@@ -33,6 +34,11 @@ export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: strin
   const params: unknown[] = [agentId, from, to];
   const where = ['c.agent_id = $1', 'c.started_at >= $2::timestamptz', 'c.started_at < $3::timestamptz'];
   scopeSql(scope, params, where);
+  // Agent ids are a tenant's own: over every tenant, two tenants' agent-7 summed into one
+  // summary would be nobody's, so such an admin names the tenant (as for a call id).
+  const tenant = await soleTenant(db, scope, where, params, () => {
+    throw new StoreError('AMBIGUOUS_AGENT', `agent ${agentId} exists in several tenants: name the tenant`);
+  });
   const { count: alerts, unacked } = alertCountColumns(scope);
   const rows = await db.query<Record<string, unknown>>(
     `SELECT count(*)::int AS calls,
@@ -56,6 +62,7 @@ export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: strin
   const minutes = Number(r.duration_ms) / 60_000;
   return {
     agentId,
+    tenant,
     from,
     to,
     calls: Number(r.calls),

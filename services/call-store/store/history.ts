@@ -11,6 +11,7 @@ import { CUSTOMER_PSEUDONYM } from '../../shared/customer-pseudonym.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso } from './rows.ts';
 import { callListItem, listColumns } from './search.ts';
+import { soleTenant } from './sole-tenant.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../../shared/customer-history-client.ts';
 
@@ -63,6 +64,14 @@ export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) 
   const params: unknown[] = [parseCustomerRef(ref)];
   const where = ['c.customer_ref = $1', 'c.in_history'];
   scopeSql(scope, params, where);
+  // A reference is pseudonymised with its tenant's key: two tenants' calls under one reference
+  // are two customers (or a shared key), never one history.
+  await soleTenant(db, scope, where, params, () => {
+    throw new StoreError(
+      'AMBIGUOUS_CUSTOMER',
+      'this customer reference exists in several tenants: name the tenant',
+    );
+  });
   params.push(MAX_HISTORY_CALLS);
   const rows = await db.query<Record<string, unknown>>(
     `SELECT ${listColumns(scope)}, c.team, c.customer_mood, s.csat, s.nps

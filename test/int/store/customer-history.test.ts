@@ -171,6 +171,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       });
       const beta = await store.customerCalls({ tenant: 'beta', agentId: null, teams: null }, ALICE);
       expect(beta.calls.map((c) => `${c.tenant}/${c.callId}`)).toEqual(['beta/alice-1']);
+      // An admin of every tenant names the tenant: two tenants' calls are never one history.
+      await expect(
+        store.customerCalls({ tenant: null, agentId: null, teams: null }, ALICE),
+      ).rejects.toMatchObject({
+        code: 'AMBIGUOUS_CUSTOMER',
+      });
     });
 
     it('never stores a raw customer reference sent past the gateway', async () => {

@@ -447,6 +447,27 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     });
   });
 
+  it("never sums two tenants' agents of one id into one summary for an admin of every tenant", async () => {
+    const startedAt = new Date('2026-10-07T08:00:00Z');
+    for (const [tenant, callId, durationS] of [
+      ['acme', 'agent-twin-a', 30],
+      ['rival', 'agent-twin-r', 50],
+    ] as const)
+      await store.write(
+        syntheticEvents(syntheticStoreCall({ callId, tenant, agentId: 'agent-twin', durationS, startedAt })),
+      );
+    const period = ['2026-10-07T00:00:00Z', '2026-10-08T00:00:00Z'] as const;
+    const everyTenant = { tenant: null, agentId: null, teams: null };
+    await expect(store.agentSummary(everyTenant, 'agent-twin', ...period)).rejects.toMatchObject({
+      code: 'AMBIGUOUS_AGENT',
+    });
+    const named = await store.agentSummary({ ...everyTenant, tenant: 'rival' }, 'agent-twin', ...period);
+    expect([named.tenant, named.calls, named.talkMinutes]).toEqual(['rival', 1, 0.8]);
+    // One tenant's agent alone is answered, and the answer says whose.
+    const alone = await store.agentSummary(everyTenant, 'agent-7-nowhere-else', ...period);
+    expect([alone.tenant, alone.calls]).toEqual([null, 0]);
+  });
+
   it("pages an every-tenant search across two tenants' calls with one id and one start, skipping neither", async () => {
     const startedAt = new Date('2026-10-05T08:00:00Z');
     for (const tenant of ['acme', 'rival'])
