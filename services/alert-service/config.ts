@@ -10,6 +10,7 @@ import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
 import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { resolveSecretFiles } from '../shared/secret-files.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../shared/customer-history-client.ts';
@@ -207,8 +208,9 @@ function loadWithProductionProblems(
 }
 
 export function loadAlertServiceConfig(
-  env: Record<string, string | undefined> = process.env,
+  environment: Record<string, string | undefined> = process.env,
 ): AlertServiceConfig {
+  const env = resolveSecretFiles(alertServiceEnv, environment);
   const runMode = runModeOf(env);
   const secret = jwtSecretOf(env);
   const loaded = loadWithProductionProblems(env, runMode, secret);

@@ -18,6 +18,7 @@ import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { resolveSecretFiles } from '../shared/secret-files.ts';
 import { databaseTlsProblem } from './database-tls.ts';
 import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
 import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
@@ -175,7 +176,10 @@ function retentionProblems(config: { DEFAULT_RETENTION_DAYS: number; RETENTION_K
   return [];
 }
 
-export function loadCallStoreConfig(env: Record<string, string | undefined> = process.env): CallStoreConfig {
+export function loadCallStoreConfig(
+  environment: Record<string, string | undefined> = process.env,
+): CallStoreConfig {
+  const env = resolveSecretFiles(callStoreEnv, environment);
   const runMode = runModeOf(env);
   const production = runMode === 'production';
   let config: z.infer<typeof callStoreEnv>;

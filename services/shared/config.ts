@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CodedError } from '../../pipelines/errors.ts';
+import { isSecretSetting, withSecretFiles } from './secret-files.ts';
+
+export { isSecretSetting };
 
 export class ConfigError extends CodedError<'CONFIG_INVALID'> {
   /** One line per problem, each starting with the variable's name. */
@@ -56,7 +59,9 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
-  const renamed = renamedProblems(env, schema);
+  const files = withSecretFiles(schema, env);
+  env = files.env;
+  const renamed = renamedProblems(env, schema).concat(files.problems);
   const result = schema.safeParse(env);
   if (result.success && renamed.length === 0) return result.data;
   if (result.success) throw new ConfigError(renamed);
@@ -69,23 +74,6 @@ export function loadConfig<S extends z.ZodType>(
   );
   throw new ConfigError(problems);
 }
-
-/**
- * Whether a setting holds a secret, by its name: keys, tokens, passwords and connection strings.
- * A `*_FILE` setting names the file that holds one (a path, no secret); `*_TTL_S` is a duration
- * (`ALERT_TOKEN_TTL_S` was shown as "(hidden)").
- */
-export function isSecretSetting(name: string): boolean {
-  if (SECRET_BEARING.has(name)) return true;
-  return /TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL|DATABASE_URL|DSN/i.test(name) && !/_FILE$|_TTL_S$/i.test(name);
-}
-
-/** Settings whose value holds secrets among other fields, whatever their name says (review). */
-const SECRET_BEARING = new Set([
-  'AUDIOHOOK_ORGS', // each organisation's API key and client secret
-  'TWILIO_ACCOUNTS', // each account's auth token
-  'ROUTING_TENANT_WEBHOOKS', // each tenant's webhook signing key
-]);
 
 /**
  * A rejected value as a config error may echo it: secrets by name hidden, and database

@@ -5,6 +5,7 @@
 // Pure.
 import type { z } from 'zod';
 import { kafkaSecurityEnv } from './kafka-security.ts';
+import { secretFileSettings } from './secret-files.ts';
 
 /** Read outside the schemas: the run mode (run-mode.ts) and the proto folder (proto-root.ts). */
 export const PROCESS_ENV = ['VA_MODE', 'NODE_ENV', 'VA_PROTO_DIR'] as const;
@@ -15,6 +16,7 @@ export function settingNames(...schemas: z.ZodObject[]): Set<string> {
     ...PROCESS_ENV,
     ...Object.keys(kafkaSecurityEnv),
     ...schemas.flatMap((schema) => Object.keys(schema.shape)),
+    ...schemas.flatMap((schema) => secretFileSettings(schema).map((name) => `${name}_FILE`)),
   ]);
 }
 
