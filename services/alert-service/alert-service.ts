@@ -140,7 +140,7 @@ function serviceAuth(config: AlertServiceConfig, logger: Logger): Auth {
     previousSecret: keyBytes(config.JWT_PREVIOUS_SECRET),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    tokenTtlS: config.ALERT_TOKEN_TTL_S,
+    tokenTtlS: config.TOKEN_TTL_S,
     jwks: config.ALERT_JWKS_URL
       ? {
           url: config.ALERT_JWKS_URL,

@@ -10,6 +10,7 @@ import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
 import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { tokenTtlEnv } from '../shared/auth/token-lifetime.ts';
 import { resolveSecretFiles } from '../shared/secret-files.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
@@ -43,7 +44,7 @@ export const alertServiceEnv = z.object({
   /** The page tokens' claims: the names (and values) the call store verifies them with. */
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   JWT_AUDIENCE: z.string().min(1).default('va-pages'),
-  ALERT_TOKEN_TTL_S: intVar({ min: 60, max: 7 * 24 * 3600, def: 8 * 3600 }),
+  ...tokenTtlEnv,
   /** Optional external issuer: its JWKS URL, issuer and audience (all three). */
   ALERT_JWKS_URL: z.url().optional(),
   ALERT_JWKS_ISSUER: z.string().min(1).optional(),

@@ -18,6 +18,7 @@ import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { secretProblems } from '../shared/secret-policy.ts';
+import { tokenTtlEnv } from '../shared/auth/token-lifetime.ts';
 import { resolveSecretFiles } from '../shared/secret-files.ts';
 import { databaseTlsProblem } from './database-tls.ts';
 import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
@@ -56,6 +57,7 @@ export const callStoreEnv = z.object({
   /** The alert service's defaults, so its login tokens open the QA pages. */
   JWT_ISSUER: z.string().min(1).default('va-alert-service'),
   JWT_AUDIENCE: z.string().min(1).default('va-pages'),
+  ...tokenTtlEnv,
   /** Demo users (the alert service's file) for POST /auth/login; '' = no login endpoint. */
   STORE_USERS_FILE: z.string().default(DEMO_USERS_FILE),
   /** Failed-login throttling of POST /auth/login (LOGIN_*, shared with the alert service). */

@@ -112,6 +112,7 @@ const api = await startQaServer({
     previousSecret: keyBytes(config.JWT_PREVIOUS_SECRET),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    tokenTtlS: config.TOKEN_TTL_S,
   },
   serviceKey: new TextEncoder().encode(config.serviceKey),
   servicePreviousKey: keyBytes(config.servicePreviousKey),

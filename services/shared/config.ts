@@ -37,6 +37,9 @@ export const RENAMED_VARIABLES: Readonly<Record<string, string>> = {
   // store (which verifies them): changing one of two names broke QA logins with no start error.
   ALERT_JWT_ISSUER: 'JWT_ISSUER',
   ALERT_JWT_AUDIENCE: 'JWT_AUDIENCE',
+  // The call store's login granted 8 h whatever the alert service's setting said: one name, read
+  // by both, also bounds the expiry a verifier accepts.
+  ALERT_TOKEN_TTL_S: 'TOKEN_TTL_S',
 };
 
 /**

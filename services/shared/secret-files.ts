@@ -9,7 +9,7 @@ import { z } from 'zod';
 /**
  * Whether a setting holds a secret, by its name: keys, tokens, passwords and connection strings.
  * A `*_FILE` setting names the file that holds one (a path, no secret); `*_TTL_S` is a duration
- * (`ALERT_TOKEN_TTL_S` was shown as "(hidden)").
+ * (`TOKEN_TTL_S` was shown as "(hidden)").
  */
 export function isSecretSetting(name: string): boolean {
   if (SECRET_BEARING.has(name)) return true;

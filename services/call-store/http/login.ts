@@ -26,7 +26,7 @@ export async function login(
   tokens: TokenOptions,
   input: unknown,
   throttle: LoginThrottle,
-  ttlS = 8 * 3600,
+  ttlS = tokens.tokenTtlS ?? 8 * 3600,
 ) {
   const parsed = body.safeParse(input);
   if (!parsed.success) throw new StoreError('INVALID_BODY', 'invalid login', issueLines(parsed.error.issues));

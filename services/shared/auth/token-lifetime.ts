@@ -1,16 +1,34 @@
 // Rules every JWT verifier of the product applies on top of the signature: an expiry is required
 // (a token without `exp` would never die) and may not lie further ahead than the longest lifetime
-// any issuer of ours grants (ALERT_TOKEN_TTL_S max 7 days), plus clock skew. Pure.
+// any issuer of ours grants (TOKEN_TTL_S, at most 7 days), plus clock skew. Pure.
 
-/** The alert service's maximum ALERT_TOKEN_TTL_S plus one minute of clock skew. */
+import { intVar } from '../config.ts';
+
+/**
+ * TOKEN_TTL_S, read by both services with a login (alert service, call store): the lifetime a
+ * login grants, and what their verifiers accept (plus the clock skew). Default 8 h, a shift.
+ */
+export const tokenTtlEnv = { TOKEN_TTL_S: intVar({ min: 60, max: 7 * 24 * 3600, def: 8 * 3600 }) };
+
+/** The longest TOKEN_TTL_S plus one minute of clock skew. */
 export const MAX_TOKEN_LIFETIME_S = 7 * 24 * 3600 + 60;
 
 /** jose's `requiredClaims`: verification fails when one is missing. */
 export const REQUIRED_CLAIMS = ['exp'];
 
-/** Null when `exp` (seconds) is acceptable at `nowMs`, else why not. */
-export function lifetimeProblem(exp: unknown, nowMs: number): string | null {
+/** Clock skew allowed between an issuer and a verifier. */
+export const TOKEN_CLOCK_SKEW_S = 60;
+
+/**
+ * Null when `exp` (seconds) is acceptable at `nowMs`, else why not: at most `maxLifetimeS` ahead
+ * (a verifier that knows the lifetime its issuers grant, TOKEN_TTL_S, passes it plus the skew).
+ */
+export function lifetimeProblem(
+  exp: unknown,
+  nowMs: number,
+  maxLifetimeS = MAX_TOKEN_LIFETIME_S,
+): string | null {
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return 'token without expiry';
-  if (exp * 1000 - nowMs > MAX_TOKEN_LIFETIME_S * 1000) return 'token lifetime too long';
+  if (exp * 1000 - nowMs > maxLifetimeS * 1000) return 'token lifetime too long';
   return null;
 }

@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { CodedError } from '../../../pipelines/errors.ts';
 import { verifyWithKeys } from './key-rotation.ts';
 import { ROLES, type Principal } from './roles.ts';
-import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
+import { lifetimeProblem, REQUIRED_CLAIMS, TOKEN_CLOCK_SKEW_S } from './token-lifetime.ts';
+import { TENANT_CLAIM } from './tenant-claim.ts';
 
 export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID';
 
@@ -30,6 +31,11 @@ export interface TokenOptions {
   previousSecret?: Uint8Array;
   issuer: string;
   audience: string;
+  /**
+   * TOKEN_TTL_S: the lifetime a login grants, and (plus clock skew) the furthest expiry a token
+   * may carry; unset, only the 7-day ceiling. One value on every service that signs or verifies.
+   */
+  tokenTtlS?: number;
 }
 
 export interface AuthOptions extends TokenOptions {
@@ -53,7 +59,7 @@ export interface Auth {
 const claims = z.object({
   sub: z.string().min(1).max(128),
   role: z.enum(ROLES),
-  tenant: z.string().min(1).max(64),
+  tenant: z.string().regex(TENANT_CLAIM),
   agent_id: z.string().max(64).optional(),
   teams: z.array(z.string().max(64)).max(100).optional(),
   name: z.string().max(100).optional(),
@@ -88,16 +94,26 @@ export function bearerToken(header: string | undefined): string | null {
   return /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1] ?? null;
 }
 
+/** A verified payload, and whether an external issuer (JWKS) signed it. */
+interface Verified {
+  payload: JWTPayload;
+  externalIssuer: string | null;
+}
+
 async function verifiedPayload(
   token: string,
   options: TokenOptions,
   external: { keys: JWTVerifyGetKey; issuer: string; audience: string } | null,
-): Promise<JWTPayload> {
+): Promise<Verified> {
   try {
     if (external && decodeJwt(token).iss === external.issuer) {
       const { issuer, audience } = external;
-      return (await jwtVerify(token, external.keys, { issuer, audience, requiredClaims: REQUIRED_CLAIMS }))
-        .payload;
+      const { payload } = await jwtVerify(token, external.keys, {
+        issuer,
+        audience,
+        requiredClaims: REQUIRED_CLAIMS,
+      });
+      return { payload, externalIssuer: issuer };
     }
     const { payload } = await verifyWithKeys(options.secret, options.previousSecret, (key) =>
       jwtVerify(token, key, {
@@ -108,24 +124,38 @@ async function verifiedPayload(
         requiredClaims: REQUIRED_CLAIMS,
       }),
     );
-    return payload;
+    return { payload, externalIssuer: null };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new AuthError('TOKEN_EXPIRED', 'token expired');
     throw new AuthError('TOKEN_INVALID', 'token invalid');
   }
 }
 
-function principalOf(payload: JWTPayload): VerifiedToken {
-  const lifetime = lifetimeProblem(payload.exp, Date.now());
+/**
+ * The claims' Principal. Fails closed where a claim's absence would widen access: a supervisor
+ * without `teams` (an identity provider drops group claims past its limits) would read the whole
+ * tenant, so whole-tenant supervisors carry `teams: []`; tenant `*` is an admin's only, and never
+ * an external issuer's (every-tenant admins sign in here). An external issuer's users are named
+ * `<issuer>#<sub>`, so that its `sam` never acknowledges or reviews as the users file's `sam`.
+ */
+function principalOf({ payload, externalIssuer }: Verified, options: TokenOptions): VerifiedToken {
+  // Our own logins grant TOKEN_TTL_S; an external issuer's lifetimes are its own (the 7-day ceiling).
+  const ownTtlS = externalIssuer === null ? options.tokenTtlS : undefined;
+  const maxLifetimeS = ownTtlS === undefined ? undefined : ownTtlS + TOKEN_CLOCK_SKEW_S;
+  const lifetime = lifetimeProblem(payload.exp, Date.now(), maxLifetimeS);
   if (lifetime) throw new AuthError('TOKEN_INVALID', lifetime);
   const c = claims.safeParse(payload);
   if (!c.success)
     throw new AuthError('CLAIMS_INVALID', `token claims invalid: ${c.error.issues[0].path.join('.')}`);
   if (c.data.role === 'agent' && !c.data.agent_id)
     throw new AuthError('CLAIMS_INVALID', 'agent token without agent_id');
+  if (c.data.role === 'supervisor' && c.data.teams === undefined)
+    throw new AuthError('CLAIMS_INVALID', 'supervisor token without teams ([] for the whole tenant)');
+  if (c.data.tenant === '*' && (c.data.role !== 'admin' || externalIssuer !== null))
+    throw new AuthError('CLAIMS_INVALID', 'tenant * is for admins signed in by this product only');
   return {
     principal: {
-      userId: c.data.sub,
+      userId: externalIssuer === null ? c.data.sub : `${externalIssuer}#${c.data.sub}`,
       role: c.data.role,
       tenant: c.data.tenant,
       agentId: c.data.agent_id || null,
@@ -138,7 +168,7 @@ function principalOf(payload: JWTPayload): VerifiedToken {
 
 /** Verifies one of our HS256 tokens; throws AuthError (expired, invalid, claims invalid). */
 export async function verifyToken(token: string, options: TokenOptions): Promise<VerifiedToken> {
-  return principalOf(await verifiedPayload(token, options, null));
+  return principalOf(await verifiedPayload(token, options, null), options);
 }
 
 /** The issuer and verifier of a service with a login and, optionally, an external issuer. */
@@ -150,6 +180,6 @@ export function createAuth(options: AuthOptions): Auth {
     : null;
   return {
     issue: (principal, displayName) => issueToken(options, principal, options.tokenTtlS, displayName),
-    verify: async (token) => principalOf(await verifiedPayload(token, options, external)),
+    verify: async (token) => principalOf(await verifiedPayload(token, options, external), options),
   };
 }

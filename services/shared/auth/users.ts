@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { CodedError } from '../../../pipelines/errors.ts';
 import { ROLES, type Principal } from './roles.ts';
+import { TENANT_CLAIM, TENANT_CLAIM_RULE } from './tenant-claim.ts';
 
 /** The repository's demo users (development only; production refuses them: users-policy.ts). */
 export const DEMO_USERS_FILE = join(import.meta.dirname, '../../../config/demo-users.json');
@@ -35,7 +36,7 @@ const userSchema = z.strictObject({
     .regex(/^scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'must be scrypt:N:r:p:salt:hash')
     .refine(saneParams, 'scrypt parameters must be N a power of two from 2^10 to 2^20, r 1-32, p 1-16'),
   role: z.enum(ROLES),
-  tenant: z.string().min(1).max(64),
+  tenant: z.string().regex(TENANT_CLAIM, TENANT_CLAIM_RULE),
   agentId: z.string().min(1).max(64).optional(),
   teams: z.array(z.string().min(1).max(64)).default([]),
 });
@@ -109,6 +110,10 @@ export function parseUsers(raw: unknown): Map<string, DemoUser> {
     if (users.has(u.username)) throw new UsersFileError(`users file: duplicate username "${u.username}"`);
     if (u.role === 'agent' && !u.agentId)
       throw new UsersFileError(`users file: agent "${u.username}" needs an agentId`);
+    if (u.tenant === '*' && u.role !== 'admin')
+      throw new UsersFileError(
+        `users file: "${u.username}" has tenant * (every tenant), which only an admin may`,
+      );
     users.set(u.username, {
       username: u.username,
       displayName: u.displayName,

@@ -1,5 +1,6 @@
 // Token verification over real HTTP: the service's own HS256 tokens, and tokens of an external
-// issuer whose key set is fetched from its JWKS URL; forged, expired or foreign tokens fail.
+// issuer whose key set is fetched from its JWKS URL; forged, expired or foreign tokens fail, and
+// so do claims whose absence or form would widen access.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -22,7 +23,7 @@ describe('token verification', () => {
       secret,
       issuer: 'va-alert-service',
       audience: 'va-pages',
-      tokenTtlS: 60,
+      tokenTtlS: 600,
       jwks: { url, issuer: 'https://idp.example', audience: 'va' },
     });
 
@@ -43,8 +44,34 @@ describe('token verification', () => {
       .setExpirationTime('5m')
       .sign(privateKey);
     await expect(auth.verify(external)).resolves.toMatchObject({
-      principal: { userId: 'sup@acme', role: 'supervisor', tenant: 'acme', teams: ['billing'] },
+      // Named by its issuer: the identity provider's users are not the users file's.
+      principal: {
+        userId: 'https://idp.example#sup@acme',
+        role: 'supervisor',
+        tenant: 'acme',
+        teams: ['billing'],
+      },
     });
+    const externalToken = (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('someone')
+        .setIssuer('https://idp.example')
+        .setAudience('va')
+        .setExpirationTime('5m')
+        .sign(privateKey);
+    // A provider that drops the group claim must not open the whole tenant; nor may it name
+    // an admin of every tenant.
+    for (const claims of [
+      { role: 'supervisor', tenant: 'acme' },
+      { role: 'admin', tenant: '*' },
+    ])
+      await expect(auth.verify(await externalToken(claims))).rejects.toMatchObject({
+        code: 'CLAIMS_INVALID',
+      });
+    await expect(
+      auth.verify(await externalToken({ role: 'supervisor', tenant: 'acme', teams: [] })),
+    ).resolves.toMatchObject({ principal: { tenant: 'acme', teams: [] } });
 
     await expect(auth.verify(own.slice(0, -3) + 'abc')).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
     const expired = await new SignJWT({ role: 'admin', tenant: '*' })
@@ -71,5 +98,32 @@ describe('token verification', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!!'));
     await expect(auth.verify(otherKey)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+  });
+
+  it('refuses own tokens whose claims would widen access or outlive TOKEN_TTL_S', async () => {
+    const auth = createAuth({ secret, issuer: 'va-alert-service', audience: 'va-pages', tokenTtlS: 600 });
+    const token = (claims: Record<string, unknown>, expiresIn = '5m') =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setIssuer('va-alert-service')
+        .setAudience('va-pages')
+        .setExpirationTime(expiresIn)
+        .sign(secret);
+    for (const claims of [
+      { role: 'supervisor', tenant: 'demo' }, // no teams: was the whole tenant
+      { role: 'supervisor', tenant: '*', teams: [] }, // every tenant is an admin's only
+      { role: 'qa_reviewer', tenant: ' demo' }, // matched nothing, silently
+      { role: 'qa_reviewer', tenant: 'Demo Corp' },
+    ])
+      await expect(auth.verify(await token(claims))).rejects.toMatchObject({ code: 'CLAIMS_INVALID' });
+    await expect(auth.verify(await token({ role: 'admin', tenant: '*' }))).resolves.toMatchObject({
+      principal: { tenant: '*' },
+    });
+    // A login grants TOKEN_TTL_S (600 s here): an expiry an hour ahead was signed elsewhere.
+    await expect(auth.verify(await token({ role: 'admin', tenant: 'demo' }, '1h'))).rejects.toMatchObject({
+      code: 'TOKEN_INVALID',
+    });
+    await expect(auth.verify(await token({ role: 'admin', tenant: 'demo' }, '11m'))).resolves.toBeTruthy();
   });
 });

@@ -40,6 +40,21 @@ describe('password hashes', () => {
     }
   });
 
+  it('refuses a tenant that no call can carry, and every tenant for anyone but an admin', () => {
+    const user = { username: 'sam', displayName: 'Sam', passwordHash: 'scrypt:16384:8:1:AAAA:AAAA' };
+    // These users saw nothing, without a word: no call's tenant has a space or matches "*".
+    for (const [role, tenant] of [
+      ['supervisor', 'Acme Corp'],
+      ['supervisor', ' acme'],
+      ['supervisor', '*'],
+      ['qa_reviewer', '*'],
+    ])
+      expect(() => parseUsers({ users: [{ ...user, role, tenant }] })).toThrow(UsersFileError);
+    expect(
+      parseUsers({ users: [{ ...user, role: 'admin', tenant: '*' }] }).get('sam')?.principal.tenant,
+    ).toBe('*');
+  });
+
   it('says where a users file is not JSON without quoting any of it (a hash tail leaked)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'va-users-'));
     try {

@@ -1,0 +1,8 @@
+// What may name a tenant in a users file or a token: the characters the gateway accepts in a
+// tenant id (audio-chunk-limits.ts), or `*` (every tenant, admins only). A tenant written
+// "Acme Corp" or " acme" matched no call and its users saw nothing, without a word. Pure.
+
+/** A tenant id (1-64 of A-Z a-z 0-9 _ . -) or `*`. */
+export const TENANT_CLAIM = /^(\*|[\w.-]{1,64})$/;
+
+export const TENANT_CLAIM_RULE = 'a tenant id (1-64 of A-Z a-z 0-9 _ . -), or * (every tenant, admins only)';
