@@ -1,7 +1,7 @@
 // Failed-login throttling shared by every login endpoint (alert service /api/login, call store
 // /auth/login): failures are counted per account (username) and per client address; past a few
 // free failures each further one doubles a lock-out (capped), answered 429 with Retry-After. Both
-// maps are bounded (oldest entry evicted) and forget an entry once its failures have aged out.
+// maps are bounded (oldest unlocked entry evicted) and forget an entry once its failures have aged out.
 // The client address is the socket's, or X-Forwarded-For's when the socket is a trusted proxy
 // (a load balancer otherwise makes every user one address). An attempt whose password is still
 // being checked (scrypt takes a while) counts against the free failures until it ends: otherwise
@@ -118,9 +118,28 @@ function createCounter(freeFailures: number, limits: LoginLimits, now: () => num
     lockedUntilMs: 0,
     inProgress: 0,
   });
-  const evictOverflow = (): void => {
-    // Full even after pruning: the entry whose last failure is oldest goes.
-    while (entries.size > limits.maxEntries) entries.delete(entries.keys().next().value as string);
+  /**
+   * The entry to drop when the map is full even after pruning: the one whose last failure is
+   * oldest among those neither locked nor in use, else the lock that ends first; never `keep`
+   * (the entry just updated). Dropping the oldest whatever it held let 10 000 failures on made-up
+   * usernames lift a victim's lock-out (a review: 6 more guesses on it per 10 000 requests).
+   */
+  const evictable = (nowMs: number, keep: string): string | undefined => {
+    let soonest: string | undefined;
+    let soonestEndMs = Infinity;
+    for (const [key, entry] of entries) {
+      if (key === keep) continue;
+      if (entry.inProgress === 0 && entry.lockedUntilMs <= nowMs) return key;
+      if (entry.lockedUntilMs < soonestEndMs) [soonest, soonestEndMs] = [key, entry.lockedUntilMs];
+    }
+    return soonest;
+  };
+  const evictOverflow = (nowMs: number, keep: string): void => {
+    while (entries.size > limits.maxEntries) {
+      const key = evictable(nowMs, keep);
+      if (key === undefined) return;
+      entries.delete(key);
+    }
   };
   const prune = (nowMs: number): void => {
     // Oldest first: stop at the first entry still in use.
@@ -148,7 +167,7 @@ function createCounter(freeFailures: number, limits: LoginLimits, now: () => num
       const entry = entries.get(key) ?? fresh(nowMs);
       entry.inProgress += 1;
       entries.set(key, entry);
-      evictOverflow();
+      evictOverflow(nowMs, key);
     },
     end(key: string): void {
       const entry = entries.get(key);
@@ -169,7 +188,7 @@ function createCounter(freeFailures: number, limits: LoginLimits, now: () => num
         entry.lockedUntilMs = nowMs + lockMs;
       }
       entries.set(key, entry);
-      evictOverflow();
+      evictOverflow(nowMs, key);
     },
     clear(key: string): void {
       entries.delete(key);

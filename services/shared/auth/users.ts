@@ -60,14 +60,24 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
  */
 export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
 
+/** The work a hash's parameters ask for (scrypt's time grows with N·r·p). */
+export function hashCost(hash: string): number {
+  const [, n, r, p] = hash.split(':').map(Number);
+  return n * r * p;
+}
+
 /**
- * Verified instead when the username is unknown: the parameters of the file's first user (else of
- * new hashes), so the answer takes as long as for a real user and timing does not tell which
- * usernames exist. Nobody knows a password for it.
+ * Verified instead when the username is unknown: the strongest parameters of the file's users
+ * (else of new hashes), so the answer takes as long as for the slowest real user; a user with a
+ * weaker (older) hash is checked against this too (password-login.ts), so timing tells neither
+ * which usernames exist nor which have old hashes. Nobody knows a password for it.
  */
 export function unknownUserHash(users: Map<string, DemoUser>): string {
-  const first = users.values().next().value?.passwordHash.split(':');
-  const [n, r, p] = first ? first.slice(1, 4) : [SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p];
+  let strongest: string[] | undefined;
+  for (const user of users.values())
+    if (!strongest || hashCost(user.passwordHash) > hashCost(strongest.join(':')))
+      strongest = user.passwordHash.split(':');
+  const [n, r, p] = strongest ? strongest.slice(1, 4) : [SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p];
   return `scrypt:${n}:${r}:${p}:${Buffer.alloc(16).toString('base64')}:${Buffer.alloc(32).toString('base64')}`;
 }
 

@@ -85,6 +85,19 @@ describe('login limiter', () => {
     expect(limiter.size()).toEqual({ accounts: 1, addresses: 1 });
   });
 
+  it('keeps a lock-out when the map is flooded with made-up usernames', () => {
+    const time = clock();
+    const limits = { ...DEFAULT_LOGIN_LIMITS, maxEntries: 1000 };
+    const limiter = createLoginLimiter(limits, time.now);
+    for (let i = 0; i < 8; i += 1) limiter.failed('sam', `192.0.2.${i}`);
+    const locked = limiter.check('sam', '198.51.100.1').retryAfterMs;
+    expect(locked).toBeGreaterThan(0);
+    // Within each address's free failures, from many addresses: it used to push 'sam' out.
+    for (let i = 0; i < 20_000; i += 1) limiter.failed(`nobody-${i}`, `2001:db8:${i >> 4}::1`);
+    expect(limiter.size().accounts).toBeLessThanOrEqual(1000);
+    expect(limiter.check('sam', '198.51.100.1').retryAfterMs).toBe(locked);
+  });
+
   it('takes trusted proxies as addresses or CIDR ranges, and refuses anything else', () => {
     const schema = z.object(loginLimitEnv);
     expect(

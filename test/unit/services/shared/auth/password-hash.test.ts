@@ -14,6 +14,7 @@ import {
   UsersFileError,
   verifyPassword,
 } from '../../../../../services/shared/auth/users.ts';
+import { passwordCheck } from '../../../../../services/shared/auth/password-login.ts';
 import { thrownError } from '../../../../support/thrown.ts';
 
 describe('password hashes', () => {
@@ -85,5 +86,36 @@ describe('password hashes', () => {
     });
     expect(unknownUserHash(users)).toMatch(/^scrypt:16384:8:1:/);
     expect(unknownUserHash(new Map())).toMatch(/^scrypt:131072:8:1:/);
+  });
+
+  it('answers a user with an old, weaker hash as slowly as an unknown one (timing named them)', async () => {
+    const user = (username: string, passwordHash: string) => ({
+      username,
+      displayName: username,
+      role: 'admin',
+      tenant: 'acme',
+      passwordHash,
+    });
+    const users = parseUsers({
+      users: [
+        user('old-ann', await hashPassword('pw-old', 1024)),
+        user('new-bo', await hashPassword('pw-new', 16384)),
+      ],
+    });
+    // The strongest parameters of the file, whichever user comes first.
+    expect(unknownUserHash(users)).toMatch(/^scrypt:16384:8:1:/);
+    const check = passwordCheck(users);
+    const medianMs = async (username: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const started = performance.now();
+        expect(await check(username, 'wrong')).toBeNull();
+        times.push(performance.now() - started);
+      }
+      return times.sort((a, b) => a - b)[2];
+    };
+    // N=2^10 alone takes 1/16 of N=2^14: without the second check the ratio was about 0.06.
+    expect((await medianMs('old-ann')) / (await medianMs('nobody'))).toBeGreaterThan(0.5);
+    expect(await check('old-ann', 'pw-old')).not.toBeNull();
   });
 });
