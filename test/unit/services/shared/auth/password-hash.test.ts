@@ -16,6 +16,7 @@ import {
 } from '../../../../../services/shared/auth/users.ts';
 import { passwordCheck } from '../../../../../services/shared/auth/password-login.ts';
 import { thrownError } from '../../../../support/thrown.ts';
+import { usersFileAdmin } from '../../../../support/users-file.ts';
 
 describe('password hashes', () => {
   it('hashes with N=2^17, r=8, p=1 and verifies', async () => {
@@ -89,13 +90,7 @@ describe('password hashes', () => {
   });
 
   it('answers a user with an old, weaker hash as slowly as an unknown one (timing named them)', async () => {
-    const user = (username: string, passwordHash: string) => ({
-      username,
-      displayName: username,
-      role: 'admin',
-      tenant: 'acme',
-      passwordHash,
-    });
+    const user = usersFileAdmin;
     const users = parseUsers({
       users: [
         user('old-ann', await hashPassword('pw-old', 1024)),

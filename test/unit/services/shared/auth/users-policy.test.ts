@@ -9,14 +9,9 @@ import {
 } from '../../../../../services/shared/auth/users-policy.ts';
 import { DEMO_PASSWORD_HASHES } from '../../../../../services/shared/auth/demo-hashes.ts';
 import { DEMO_USERS_FILE, hashPassword, parseUsers } from '../../../../../services/shared/auth/users.ts';
+import { usersFileAdmin } from '../../../../support/users-file.ts';
 
-const user = (username: string, passwordHash: string) => ({
-  username,
-  displayName: username,
-  role: 'admin',
-  tenant: 'acme',
-  passwordHash,
-});
+const user = usersFileAdmin;
 
 describe('production users policy', () => {
   it('refuses the demo file and copies of its hashes', async () => {
