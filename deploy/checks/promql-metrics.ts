@@ -1,4 +1,4 @@
-// Which metrics a Grafana dashboard queries, and whether the services export them: the metric
+// Which metrics a Grafana dashboard or a Prometheus rule file queries, and whether the services export them: the metric
 // names of every panel's PromQL (functions, aggregation clauses, label matchers, ranges, strings,
 // numbers and Grafana variables taken out), checked against the names a real /metrics scrape
 // declares, a histogram's _bucket/_sum/_count included. Pure.
@@ -78,14 +78,36 @@ export function dashboardQueries(dashboard: { panels?: Panel[] }): [string, stri
 /** Series Prometheus adds itself to every scrape target (not in any /metrics). */
 const PROMETHEUS_SERIES = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
 
+/** "name: metric" for every metric of [name, expression] queries that no scrape exports. */
+export function unknownQueryMetrics(
+  queries: readonly [string, string][],
+  exported: ReadonlySet<string>,
+): string[] {
+  const unknown = new Set<string>();
+  for (const [title, expr] of queries)
+    for (const name of metricNamesOf(expr))
+      if (!exported.has(name) && !PROMETHEUS_SERIES.has(name)) unknown.add(`${title}: ${name}`);
+  return [...unknown];
+}
+
 /** "panel: metric" for every metric a dashboard queries that no scrape exports. */
 export function unknownDashboardMetrics(
   dashboard: { panels?: Panel[] },
   exported: ReadonlySet<string>,
 ): string[] {
-  const unknown = new Set<string>();
-  for (const [title, expr] of dashboardQueries(dashboard))
-    for (const name of metricNamesOf(expr))
-      if (!exported.has(name) && !PROMETHEUS_SERIES.has(name)) unknown.add(`${title}: ${name}`);
-  return [...unknown];
+  return unknownQueryMetrics(dashboardQueries(dashboard), exported);
+}
+
+/** A Prometheus rule file (deploy/prometheus/alerts.yml), as parsed YAML. */
+export interface RuleFile {
+  groups?: { name?: string; rules?: { alert?: string; record?: string; expr?: string }[] }[];
+}
+
+/** [alert (or recording rule) name, expression] of every rule of a rule file. */
+export function ruleQueries(file: RuleFile): [string, string][] {
+  return (file.groups ?? []).flatMap((group) =>
+    (group.rules ?? []).flatMap((rule) =>
+      rule.expr ? [[rule.alert ?? rule.record ?? '', rule.expr] as [string, string]] : [],
+    ),
+  );
 }

@@ -3,11 +3,14 @@
 // (registered only when history lines are on). Registers into the service's registry; no I/O.
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { metricBuilders } from '../shared/metric-builders.ts';
+import { LATENCY_BUCKETS_S } from '../shared/metrics.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { Hub } from './hub.ts';
 
 export interface AlertMetrics {
   wsEvents: Counter<'event' | 'code'>;
+  /** Raised by the rules engine (any instance) -> pushed to this instance's first client. */
+  pushSeconds: Histogram;
   raised: Counter<'rule' | 'kind'>;
   logins: Counter<'outcome'>;
   reloads: Counter<'outcome'>;
@@ -22,6 +25,11 @@ export function createAlertMetrics(registry: Registry): AlertMetrics {
       ['event', 'code'],
     ),
     raised: metric.counter('va_alerts_raised_total', 'Alerts raised by the rules engine', ['rule', 'kind']),
+    pushSeconds: metric.histogram(
+      'va_alert_push_seconds',
+      'Wall-clock seconds from an alert raised by the rules engine to its first WebSocket client on this instance (alerts re-read at a start not counted)',
+      { buckets: LATENCY_BUCKETS_S },
+    ),
     logins: metric.counter('va_alert_logins_total', 'Login attempts by outcome', ['outcome']),
     reloads: metric.counter('va_alert_rule_reloads_total', 'Rule file reloads by outcome', ['outcome']),
   };

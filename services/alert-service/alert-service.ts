@@ -84,6 +84,7 @@ interface HubWiring {
   instanceId: string;
   producer: ServiceBase['producer'];
   onEvent: NonNullable<HubOptions['onEvent']>;
+  onAlertPushed: NonNullable<HubOptions['onAlertPushed']>;
   caughtUp: () => boolean;
 }
 
@@ -106,6 +107,7 @@ function alertHub(config: AlertServiceConfig, w: HubWiring): Hub {
       ]);
     },
     onEvent: w.onEvent,
+    onAlertPushed: w.onAlertPushed,
   });
 }
 
@@ -369,6 +371,10 @@ export async function startAlertService(
     producer,
     caughtUp: () => fanoutCaughtUp(),
     onEvent: (event, labels) => counters.wsEvents.inc({ event, code: labels?.code ?? labels?.role ?? '' }),
+    // Alerts re-read while the live view is rebuilt are days old: not a push delay.
+    onAlertPushed: (alert) => {
+      if (fanoutCaughtUp()) counters.pushSeconds.observe(Math.max(0, Date.now() - alert.firedAtMs) / 1000);
+    },
   });
   registerLiveGauges(metrics.registry, hub, registry);
 

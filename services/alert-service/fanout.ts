@@ -56,7 +56,8 @@ export interface FanoutOptions {
   /** Every call lifecycle record, after the registry applied it (the live history line). */
   onCallEvent?: (event: CallEvent) => void;
   /** Skipped records by code; the evaluator's consumer counts records in and lag. */
-  metrics: Pick<ConsumerMetrics, 'errors'>;
+  /** Errors and the fan-out group's lag (records in and processing time are the evaluator's). */
+  metrics: Pick<ConsumerMetrics, 'errors' | 'consumerLag'>;
 }
 
 export interface Fanout {
@@ -175,7 +176,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     groupId: options.groupId,
     topics: [topics.calls, topics.emotions, topics.features, topics.alerts, topics.erasures],
     logger: options.logger,
-    metrics: { errors: options.metrics.errors },
+    metrics: { errors: options.metrics.errors, consumerLag: options.metrics.consumerLag },
     // Alerts and call starts are rare: a fetch returns at the first record (minBytes 1), and an
     // empty one waits 500 ms instead of polling each broker 20 times a second.
     consumerConfig: { minBytes: 1, maxWaitTimeInMs: 500 },

@@ -21,6 +21,8 @@ export interface BroadcasterOptions {
   replay: TenantReplay<Replayed>;
   output: ClientOutput;
   emit: HubEmit;
+  /** An alert reached its first client on this instance (for the raised-to-pushed latency). */
+  onAlertPushed?: (alert: AlertView) => void;
   now: () => number;
   heartbeatMs: number;
   stateIntervalMs: number;
@@ -88,12 +90,15 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       if (!registry.addAlert(full)) return false;
       log.append({ kind: 'alert', alert: full });
       const text = frame({ type: 'alert', alert: full });
+      let pushed = 0;
       for (const client of clients) {
-        if (client.principal && seesAlert(registry, client.principal, full)) {
-          output.send(client, text);
+        // Counted when sent: a closing socket or a client dropped as too slow got nothing.
+        if (client.principal && seesAlert(registry, client.principal, full) && output.send(client, text)) {
           emit('alert_pushed');
+          pushed += 1;
         }
       }
+      if (pushed > 0) o.onAlertPushed?.(full);
       return true;
     },
     publishAck(ack) {

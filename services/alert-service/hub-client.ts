@@ -47,7 +47,8 @@ export function frame(f: ServerFrame): Buffer {
 }
 
 export interface ClientOutput {
-  send(client: Client, data: Buffer): void;
+  /** False when nothing was sent: the socket is closing, or the client too slow (dropped). */
+  send(client: Client, data: Buffer): boolean;
   /** The snapshot bypasses the slow-client limit; what of it is still buffered is allowed for. */
   sendSnapshot(client: Client, data: Buffer): void;
   close(client: Client, code: number, reason: string): void;
@@ -78,14 +79,15 @@ export function createClientOutput(maxBufferedBytes: number, emit: HubEmit): Cli
   return {
     send(client, data) {
       const { ws } = client;
-      if (client.closing || ws.readyState !== WebSocket.OPEN) return;
+      if (client.closing || ws.readyState !== WebSocket.OPEN) return false;
       // What is still buffered of the snapshot is at most what is buffered at all.
       client.snapshotAllowance = Math.min(client.snapshotAllowance, ws.bufferedAmount);
       if (ws.bufferedAmount - client.snapshotAllowance + data.length > maxBufferedBytes) {
         dropSlow(client, `send buffer over ${maxBufferedBytes} bytes: client too slow`);
-        return;
+        return false;
       }
       ws.send(data, { binary: false });
+      return true;
     },
     sendSnapshot(client, data) {
       if (client.closing || client.ws.readyState !== WebSocket.OPEN) return;

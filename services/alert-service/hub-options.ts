@@ -37,6 +37,8 @@ export interface HubOptions {
   /** Persists an acknowledgement (Kafka); the hub broadcasts it once this resolves. */
   persistAck: (ack: Omit<AckView, 'seq'>, alert: AlertView, by: Principal) => Promise<void>;
   onEvent?: (name: HubEventName, labels?: Record<string, string>) => void;
+  /** An alert reached its first client on this instance (the raised-to-pushed latency). */
+  onAlertPushed?: (alert: AlertView) => void;
   now?: () => number;
 }
 

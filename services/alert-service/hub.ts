@@ -68,6 +68,7 @@ export function createHub(options: HubOptions): Hub {
     replay,
     output,
     emit,
+    onAlertPushed: options.onAlertPushed,
     now,
     heartbeatMs: options.heartbeatMs,
     stateIntervalMs: options.stateIntervalMs,

@@ -50,6 +50,15 @@ describe('alert-service push', () => {
       (f) => f.type === 'alert' && (f.alert as { ruleId: string }).ruleId === 'customer-frustration',
     );
     expect((cue.alert as { cue: string }).cue).toMatch(/acknowledge the feeling/);
+    // The last hop is measured: raised -> first client, and each push that was sent.
+    const registry = h.service.base.metrics.registry;
+    expect(await registry.getSingleMetricAsString('va_alert_push_seconds')).toMatch(
+      /va_alert_push_seconds_count\{[^}]*\} [1-9]/,
+    );
+    const pushes = (await registry.getSingleMetric('va_alert_ws_events_total')!.get()).values.find(
+      (v) => v.labels.event === 'alert_pushed',
+    );
+    expect(pushes?.value).toBe(2); // the supervisor and the call's agent
     await agent.waitFor(
       (f) => f.type === 'state' && ((f.calls as { cue: string | null }[])[0]?.cue ?? '').length > 0,
     );

@@ -1,4 +1,4 @@
-// Every metric a Grafana dashboard panel queries is one the services export,
+// Every metric a Grafana dashboard panel or an alert rule queries is one the services export,
 // read from real /metrics scrapes of all five services (child processes on the real broker) after
 // a call went through them. The same check fails a dashboard that queries an unknown metric.
 import { randomBytes } from 'node:crypto';
@@ -6,7 +6,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { exportedMetricNames, unknownDashboardMetrics } from '../../../deploy/checks/promql-metrics.ts';
+import {
+  exportedMetricNames,
+  ruleQueries,
+  unknownDashboardMetrics,
+  unknownQueryMetrics,
+} from '../../../deploy/checks/promql-metrics.ts';
+import { parse } from 'yaml';
 import { syntheticCall } from '../../../devkit/audio/stereo-call.ts';
 import { scrape, toTelephoneCall } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
@@ -98,6 +104,15 @@ describe('Grafana dashboards against real /metrics scrapes', () => {
     >[0];
     expect(exported.size).toBeGreaterThan(50);
     expect(unknownDashboardMetrics(dashboard, exported)).toEqual([]);
+  });
+
+  it("the operators' alert rules (deploy/prometheus/alerts.yml) query only exported metrics", () => {
+    const rules = ruleQueries(parse(readFileSync('deploy/prometheus/alerts.yml', 'utf8')));
+    expect(rules.length).toBeGreaterThan(5);
+    // The certificate's expiry exists with TLS_CERT_FILE only (this pipeline's gateway is plaintext).
+    const withTls = 'va_tls_certificate_expiry_timestamp_seconds';
+    expect(readFileSync('services/ingest-gateway/gateway.ts', 'utf8')).toContain(`name: '${withTls}'`);
+    expect(unknownQueryMetrics(rules, new Set([...exported, withTls]))).toEqual([]);
   });
 
   it('fails a dashboard that queries a metric no service exports', () => {
