@@ -70,9 +70,17 @@ function chain(error: unknown): Link[] {
   return out;
 }
 
+/**
+ * kafkajs' broker throws a plain Error('Broker not connected') when a request finds its connection
+ * gone (a broker paused or partitioned away after the TCP connect): it was START_FAILED, an unknown
+ * failure, where it is a broker that did not answer.
+ */
+const NOT_CONNECTED = 'Broker not connected';
+const fromKafka = (l: Link) => l.name.startsWith('KafkaJS') || l.message === NOT_CONNECTED;
+
 export function kafkaStartFailure(error: unknown): KafkaStartFailure | null {
   const links = chain(error);
-  if (!links.some((l) => l.name.startsWith('KafkaJS'))) return null;
+  if (!links.some(fromKafka)) return null;
   const auth = links.find((l) => l.name === 'KafkaJSSASLAuthenticationError');
   if (auth)
     return {
@@ -102,8 +110,9 @@ export function kafkaStartFailure(error: unknown): KafkaStartFailure | null {
       message: `the broker refused a request: ${refused.type || 'protocol error'}: ${refused.message}`,
       operatorInput: true,
     };
-  const notReady = (l: Link) => UNREACHABLE.has(l.name) || (l.type !== '' && l.retriable);
-  if (!links.every((l) => notReady(l) || !l.name.startsWith('KafkaJS'))) return null;
+  const notReady = (l: Link) =>
+    UNREACHABLE.has(l.name) || l.message === NOT_CONNECTED || (l.type !== '' && l.retriable);
+  if (!links.every((l) => notReady(l) || !fromKafka(l))) return null;
   const last = links[links.length - 1];
   return {
     code: 'KAFKA_UNREACHABLE',

@@ -38,6 +38,12 @@ describe('kafkaStartFailure', () => {
       cause: named('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:9092'),
     });
     expect(kafkaStartFailure(down)).toMatchObject({ code: 'KAFKA_UNREACHABLE', operatorInput: false });
+    // A broker paused after the connect: kafkajs throws a plain Error (was START_FAILED).
+    expect(kafkaStartFailure(new Error('Broker not connected'))).toMatchObject({
+      code: 'KAFKA_UNREACHABLE',
+      operatorInput: false,
+    });
+    expect(kafkaStartFailure(new Error('something else'))).toBeNull();
     expect(kafkaStartFailure(new Error('not Kafka'))).toBeNull();
     // Built from kafkajs' own errors: the broker answered and said no for good (exit 2), or was
     // not ready yet (a coordinator loading: exit 1, a restart may help).
