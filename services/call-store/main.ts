@@ -22,7 +22,7 @@ import { callErasedCodec } from '../shared/records.ts';
 import { callKey } from '../shared/call-key.ts';
 
 // Configuration and users file before anything else: a problem exits 2 with CONFIG_INVALID.
-const { config, login } = await loadCallStoreStartup().catch((error: unknown) =>
+const { config, login, teamOfAgent } = await loadCallStoreStartup().catch((error: unknown) =>
   exitOnStartError('call-store', error),
 );
 const topics = {
@@ -92,6 +92,7 @@ const ingest = createStoreIngest({
   deadLetterTopic: config.DEADLETTER_TOPIC,
   maxBatchRecords: config.STORE_BATCH_RECORDS,
   metrics,
+  teamOfAgent,
   onBatch: (stats, seconds) => {
     rows.inc({ result: 'inserted' }, stats.inserted);
     rows.inc({ result: 'duplicate' }, stats.duplicates);

@@ -32,7 +32,7 @@ export async function createStoreTopics(kafka: Kafka, partitions?: number): Prom
 /** The store's ingest on `on`, dead-lettering there, logging errors only as `service`. */
 export function storeIngestOn(
   on: StoreTestTopics,
-  deps: { kafka: Kafka; producer: Producer; store: CallStore; metrics?: StoreIngestOptions['metrics'] },
+  deps: Pick<StoreIngestOptions, 'kafka' | 'producer' | 'store' | 'metrics' | 'teamOfAgent'>,
   service: string,
 ): StoreIngest {
   return createStoreIngest({

@@ -14,6 +14,7 @@ import {
 } from '../../shared/index.ts';
 import type { StoreEvent } from '../events.ts';
 import { parseStoreEvent } from '../events.ts';
+import { withAgentTeam } from './agent-team.ts';
 import type { CallStore } from '../store.ts';
 import { writeIsolatingPoison } from './isolate-poison.ts';
 import { decodeStoreRecord, type StoreTopic } from './map-records.ts';
@@ -60,6 +61,8 @@ export interface StoreIngestOptions {
   metrics?: Pick<ConsumerMetrics, 'errors' | 'consumerLag' | 'recordsOut'>;
   /** After each chunk was written and committed. */
   onBatch?: (stats: IngestStats, seconds: number) => void;
+  /** Team of a call started without one, by `agentTeamKey(tenant, agent)` (the users file's). */
+  teamOfAgent?: ReadonlyMap<string, string>;
 }
 
 export interface StoreIngest {
@@ -139,7 +142,7 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
       const family = familyOf.get(topic) as StoreTopic;
       const raw = decodeStoreRecord(family, value, headers);
       if (raw === null) return null;
-      const event = parseStoreEvent(raw);
+      const event = withAgentTeam(parseStoreEvent(raw), options.teamOfAgent);
       // The key places a call's records on one partition (in order): a body naming another call
       // (or tenant) than its key is a broken producer, refused as the workers refuse it.
       if (KEYED_BY_CALL.has(family) && 'callId' in event && !keyMatches(key, event.tenant, event.callId))

@@ -2,7 +2,7 @@
 // the live pipeline's records is stored with every window once, replays change nothing, bad
 // records go to the dead-letter topic with their reason while the rest is written.
 import type { Kafka, Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { deadLetterCodec, featureWindowCodec } from '../../../services/shared/index.ts';
@@ -11,6 +11,7 @@ import { createStoreTopics, storeIngestOn } from '../../support/store-ingest.ts'
 import { BACKENDS } from './backends.ts';
 import { toKafka } from '../../../devkit/records/store-records.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
+import { agentTeamKey } from '../../../services/shared/auth/users.ts';
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))(
   'call-store ingest on %s',
@@ -130,6 +131,56 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       await waitFor('dead letters', async () => codes.length >= 3, 60_000);
       await reader.disconnect();
       expect(codes.sort()).toEqual(['DECODE_FAILED', 'DECODE_FAILED', 'INVALID_RECORD']);
+    });
+
+    it("files a call started without a team under its agent's team of the users file, as the wallboard does", async () => {
+      const on = await createStoreTopics(kafka);
+      const without = syntheticStoreCall({ callId: uniqueName('no-team'), agentId: 'agent-7', durationS: 5 });
+      const own = syntheticStoreCall({
+        callId: uniqueName('own-team'),
+        agentId: 'agent-7',
+        team: 'support',
+        durationS: 5,
+      });
+      // A producer of its own: the shared one still knows the topics the test before deleted, and
+      // its metadata refreshes fail on them (kafkajs keeps every topic it produced to).
+      const ownProducer = kafka.producer();
+      await ownProducer.connect();
+      onTestFinished(() => ownProducer.disconnect());
+      for (const call of [without, own])
+        for (const batch of toKafka(syntheticEvents(call), on.topics)) await ownProducer.send(batch);
+      // What the users file gives (teamsOfAgents): agent-7 of acme is in billing.
+      const teamOfAgent = new Map([[agentTeamKey('acme', 'agent-7'), 'billing']]);
+      const ingest = storeIngestOn(
+        on,
+        { kafka, producer: ownProducer, store, teamOfAgent },
+        'call-store-test',
+      );
+      await ingest.start();
+      try {
+        const billing = { tenant: 'acme', agentId: null, teams: ['billing'] };
+        await waitFor(
+          'the call without a team, filed under billing',
+          async () =>
+            store.getCall(billing, without.start.callId).then(
+              () => true,
+              () => false,
+            ),
+          60_000,
+        );
+        // A team the call names is kept.
+        await waitFor(
+          'the call with its own team',
+          async () =>
+            store.getCall({ ...billing, teams: ['support'] }, own.start.callId).then(
+              () => true,
+              () => false,
+            ),
+          60_000,
+        );
+      } finally {
+        await ingest.stop();
+      }
     });
   },
 );
