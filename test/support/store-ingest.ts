@@ -1,14 +1,13 @@
 // The call store's ingest on topics of one test: its four input topics and a dead-letter topic,
 // named uniquely and created on the broker, and an ingest consuming them with a fresh group.
 // I/O: Kafka.
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   createStoreIngest,
   type StoreIngest,
   type StoreIngestOptions,
   type StoreTopics,
 } from '../../services/call-store/ingest/consumer.ts';
-import type { CallStore } from '../../services/call-store/store.ts';
 import { createLogger } from '../../services/shared/logger.ts';
 import { createTestTopics, uniqueName } from './kafka.ts';
 
