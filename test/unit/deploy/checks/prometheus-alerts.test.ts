@@ -2,7 +2,8 @@
 // runbook link to a section of deploy/RUNBOOK.md that exists (and each section has its rule), and
 // the compose Prometheus loads the file. Whether the services export the metrics the rules query is
 // checked against real scrapes in test/int/pipeline/dashboard-metrics.test.ts.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { metricNamesOf, ruleQueries } from '../../../../deploy/checks/promql-metrics.ts';
@@ -55,5 +56,31 @@ describe('alert rules for the operators', () => {
     expect(readFileSync('docker-compose.yml', 'utf8')).toContain(
       './deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro',
     );
+  });
+});
+
+/** Every `va_…` metric name a service declares (metric builders and prom-client constructors). */
+function declaredMetrics(dir = 'services'): string[] {
+  const names: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'web' && entry.name !== 'node_modules')
+      names.push(...declaredMetrics(path));
+    else if (entry.name.endsWith('.ts')) {
+      const text = readFileSync(path, 'utf8');
+      for (const m of text.matchAll(
+        /(?:counter|gauge|histogram|gaugeReading)\(\s*'(va_[a-z_]+)'|name: '(va_[a-z_]+)'/g,
+      ))
+        names.push(m[1] ?? m[2]);
+    }
+  }
+  return names;
+}
+
+describe('the metrics reference (deploy/RUNBOOK.md)', () => {
+  it('names every metric a service declares', () => {
+    const declared = [...new Set(declaredMetrics())];
+    expect(declared.length).toBeGreaterThan(40);
+    expect(declared.filter((name) => !runbook.includes(`\`${name}\``))).toEqual([]);
   });
 });
