@@ -281,6 +281,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     // UNAVAILABLE (shutting down, broker unavailable) asks the client to retry elsewhere.
     const resumable = deps.resumesElsewhere === true && error.status === 'UNAVAILABLE';
     const done = !wasLive ? Promise.resolve(true) : resumable ? handOver() : finish(error.code.toLowerCase());
+    if (wasLive) metrics.calls.inc({ outcome: resumable ? 'handed_over' : 'failed' });
     state = 'ended';
     if (!flushing) void done.finally(() => release(wasLive && resumable));
     deps.close(error);
@@ -316,6 +317,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     entry = claimed;
     spec = current;
     state = 'live';
+    metrics.calls.inc({ outcome: 'started' });
     pace = createStreamPace(settings.pace, paceClockStart(current.startTimeMs, now()));
     analysed = current.consent.analytics;
     metrics.liveCalls.set(deps.liveCalls.size());
@@ -401,6 +403,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     void finish(validateEndReason(reason) || 'hangup').then((ok) => {
       state = 'ended';
       release();
+      metrics.calls.inc({ outcome: ok ? 'ended' : 'lost' });
       if (!ok) {
         metrics.errors.inc({ code: 'BROKER_UNAVAILABLE' });
         deps.close(new IngestError('BROKER_UNAVAILABLE', 'the event broker is unavailable'));
@@ -443,6 +446,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       clearTimeout(startDeadline);
       if (state !== 'live') return;
       log.info('call abandoned', { reason });
+      metrics.calls.inc({ outcome: 'abandoned' });
       void finish(reason).finally(release);
       state = 'ended';
     },

@@ -9,6 +9,12 @@ import type { KafkaSink } from './kafka-sink.ts';
 
 export interface GatewayMetrics {
   readonly liveCalls: Gauge;
+  /**
+   * Calls by outcome: `started`, then `ended` (CallEnd, flushed), `lost` (CallEnd whose flush the
+   * broker never acknowledged), `failed` (ended by an error), `handed_over` (to resume on another
+   * gateway) or `abandoned` (its client went silent): the ratio of dropped calls an alert needs.
+   */
+  readonly calls: Counter<'outcome'>;
   readonly frames: Counter;
   readonly gaps: Counter;
   readonly chunkDelaySeconds: Histogram;
@@ -23,6 +29,11 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
   return {
     errors: base.errors,
     liveCalls: metric.gauge('va_ingest_live_calls', 'Calls streaming now'),
+    calls: metric.counter(
+      'va_ingest_calls_total',
+      'Calls by outcome: started, then ended, lost (end not acknowledged by Kafka), failed, handed_over or abandoned',
+      ['outcome'],
+    ),
     frames: metric.counter('va_ingest_frames_total', 'Audio frames accepted'),
     gaps: metric.counter('va_ingest_gaps_total', 'Sequence gaps (missing frames) seen'),
     chunkDelaySeconds: metric.histogram(

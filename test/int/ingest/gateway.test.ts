@@ -328,6 +328,18 @@ describe('ingest gateway operations', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
     expect(metrics).toMatch(/va_ingest_frames_total\{service="ingest-gateway"\} \d+/);
     expect(metrics).toMatch(/va_errors_total\{code="UNSUPPORTED_CODEC",service="ingest-gateway"\} 1/);
+    // Calls by outcome (the suite's earlier calls): what a dropped-call ratio divides by.
+    const calls = (outcome: string) =>
+      Number(
+        new RegExp(`va_ingest_calls_total\\{outcome="${outcome}",service="ingest-gateway"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    expect(calls('started')).toBeGreaterThan(0);
+    expect(calls('ended')).toBeGreaterThan(0);
+    expect(calls('ended') + calls('failed') + calls('handed_over') + calls('lost')).toBeLessThanOrEqual(
+      calls('started'),
+    );
     expect((await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/readyz`)).status).toBe(200);
   });
 });
