@@ -38,7 +38,8 @@ const userSchema = z.strictObject({
   role: z.enum(ROLES),
   tenant: z.string().regex(TENANT_CLAIM, TENANT_CLAIM_RULE),
   agentId: z.string().min(1).max(64).optional(),
-  teams: z.array(z.string().min(1).max(64)).default([]),
+  /** Required of a supervisor (`[]`: the whole tenant), so a forgotten line never widens access. */
+  teams: z.array(z.string().min(1).max(64)).optional(),
 });
 const fileSchema = z.strictObject({ note: z.string().optional(), users: z.array(userSchema).min(1) });
 
@@ -120,6 +121,10 @@ export function parseUsers(raw: unknown): Map<string, DemoUser> {
     if (users.has(u.username)) throw new UsersFileError(`users file: duplicate username "${u.username}"`);
     if (u.role === 'agent' && !u.agentId)
       throw new UsersFileError(`users file: agent "${u.username}" needs an agentId`);
+    if (u.role === 'supervisor' && u.teams === undefined)
+      throw new UsersFileError(
+        `users file: supervisor "${u.username}" needs "teams": its teams, or [] for the whole tenant`,
+      );
     if (u.tenant === '*' && u.role !== 'admin')
       throw new UsersFileError(
         `users file: "${u.username}" has tenant * (every tenant), which only an admin may`,
@@ -133,7 +138,7 @@ export function parseUsers(raw: unknown): Map<string, DemoUser> {
         role: u.role,
         tenant: u.tenant,
         agentId: u.agentId ?? null,
-        teams: u.teams,
+        teams: u.teams ?? [],
       },
     });
   }

@@ -55,6 +55,14 @@ describe('password hashes', () => {
     expect(
       parseUsers({ users: [{ ...user, role: 'admin', tenant: '*' }] }).get('sam')?.principal.tenant,
     ).toBe('*');
+    // A supervisor's forgotten teams line read as the whole tenant: it must be said, [] or a list.
+    expect(() => parseUsers({ users: [{ ...user, role: 'supervisor', tenant: 'acme' }] })).toThrow(
+      /supervisor "sam" needs "teams"/,
+    );
+    expect(
+      parseUsers({ users: [{ ...user, role: 'supervisor', tenant: 'acme', teams: [] }] }).get('sam')
+        ?.principal.teams,
+    ).toEqual([]);
   });
 
   it('says where a users file is not JSON without quoting any of it (a hash tail leaked)', () => {
