@@ -4,6 +4,7 @@
 // (pipelines/surveys). Reads the store the service uses: DATABASE_URL (PostgreSQL), else the PGlite
 // folder STORE_DATA_DIR (default .data/call-store; the service must not hold it open).
 // Options: --tenant T (default: every tenant) --seed N (1) --resamples N (2000).
+import { secretSetting } from '../services/shared/secret-files.ts';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openCallStore } from '../services/call-store/store.ts';
@@ -36,7 +37,13 @@ if (!Number.isInteger(seed) || seed < 0 || !Number.isInteger(resamples) || resam
   process.stderr.write('report:csat: --seed must be an integer >= 0 and --resamples an integer >= 100\n');
   process.exit(2);
 }
-const databaseUrl = process.env.DATABASE_URL || undefined;
+let databaseUrl: string | undefined;
+try {
+  databaseUrl = secretSetting(process.env, 'DATABASE_URL');
+} catch (error) {
+  process.stderr.write(`report:csat: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 const dataDir = process.env.STORE_DATA_DIR || '.data/call-store';
 // A report reads a store; it never creates an empty one where none was kept.
 if (!databaseUrl && !existsSync(dataDir)) {

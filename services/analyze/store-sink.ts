@@ -1,6 +1,7 @@
 // `analyze --store`: writes each analysed file into the call store as its result arrives, one
 // import at a time in arrival order, so a recording gets the same QA pages as a live call. A file
 // that fails to import is reported and the others go on. I/O: database (PostgreSQL or PGlite).
+import { secretSetting } from '../shared/secret-files.ts';
 import { resolve } from 'node:path';
 import { makeFolders } from '../shared/make-folders.ts';
 import type { StoreTarget } from './args.ts';
@@ -61,7 +62,12 @@ export async function openStoreSink(
   onFailure: (failure: StoreFailure) => void,
   openStore: OpenAnalysisStore,
 ): Promise<StoreSink> {
-  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  let databaseUrl: string | undefined;
+  try {
+    databaseUrl = secretSetting(env, 'DATABASE_URL');
+  } catch (error) {
+    throw new AnalyzeError('BAD_STORE_OPTION', (error as Error).message);
+  }
   const dataDir = resolve(env.STORE_DATA_DIR?.trim() || DEFAULT_STORE_DATA_DIR);
   const where = databaseUrl ? `PostgreSQL ${redactUrl(databaseUrl)}` : `PGlite ${dataDir}`;
   if (!databaseUrl) {

@@ -26,7 +26,7 @@ export interface GatewayMetrics {
 
 export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
   const metric = metricBuilders(base.registry);
-  return {
+  const metrics: GatewayMetrics = {
     errors: base.errors,
     liveCalls: metric.gauge('va_ingest_live_calls', 'Calls streaming now'),
     calls: metric.counter(
@@ -51,6 +51,12 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
       ['adapter', 'outcome'],
     ),
   };
+  // At 0 from the start: a series born at its first count reads no increase for that count, and
+  // the dropped-call alerts (deploy/prometheus/alerts.yml) missed each process's first drop.
+  for (const outcome of ['started', 'ended', 'lost', 'failed', 'handed_over', 'abandoned'])
+    metrics.calls.inc({ outcome }, 0);
+  for (const code of ['BROKER_UNAVAILABLE', 'PRODUCE_FAILED']) metrics.errors.inc({ code }, 0);
+  return metrics;
 }
 
 /**

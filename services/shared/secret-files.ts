@@ -75,3 +75,14 @@ export function resolveSecretFiles(
 ): Record<string, string | undefined> {
   return withSecretFiles(schema, env).env;
 }
+
+/**
+ * One secret setting outside a service's schema (the `analyze` command's store, the CSAT report):
+ * `name`, or the content of the file `name_FILE` names; undefined when neither is set. Throws a
+ * problem line (naming the variable and the path, never the content) for both set or a bad file.
+ */
+export function secretSetting(env: Record<string, string | undefined>, name: string): string | undefined {
+  const resolved = withSecretFiles(z.object({ [name]: z.string().optional() }), env);
+  if (resolved.problems.length > 0) throw new Error(resolved.problems.join('; '));
+  return resolved.env[name]?.trim() || undefined;
+}

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { CodedError } from '../../../pipelines/errors.ts';
 import { verifyWithKeys } from './key-rotation.ts';
 import { ROLES, type Principal } from './roles.ts';
-import { lifetimeProblem, REQUIRED_CLAIMS, TOKEN_CLOCK_SKEW_S } from './token-lifetime.ts';
+import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
 import { TENANT_CLAIM } from './tenant-claim.ts';
 
 export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID';
@@ -31,10 +31,7 @@ export interface TokenOptions {
   previousSecret?: Uint8Array;
   issuer: string;
   audience: string;
-  /**
-   * TOKEN_TTL_S: the lifetime a login grants, and (plus clock skew) the furthest expiry a token
-   * may carry; unset, only the 7-day ceiling. One value on every service that signs or verifies.
-   */
+  /** TOKEN_TTL_S: the lifetime a login grants (verifiers accept up to the 7-day ceiling). */
   tokenTtlS?: number;
 }
 
@@ -138,11 +135,10 @@ async function verifiedPayload(
  * an external issuer's (every-tenant admins sign in here). An external issuer's users are named
  * `<issuer>#<sub>`, so that its `sam` never acknowledges or reviews as the users file's `sam`.
  */
-function principalOf({ payload, externalIssuer }: Verified, options: TokenOptions): VerifiedToken {
-  // Our own logins grant TOKEN_TTL_S; an external issuer's lifetimes are its own (the 7-day ceiling).
-  const ownTtlS = externalIssuer === null ? options.tokenTtlS : undefined;
-  const maxLifetimeS = ownTtlS === undefined ? undefined : ownTtlS + TOKEN_CLOCK_SKEW_S;
-  const lifetime = lifetimeProblem(payload.exp, Date.now(), maxLifetimeS);
+function principalOf({ payload, externalIssuer }: Verified): VerifiedToken {
+  // The 7-day ceiling, not TOKEN_TTL_S: instances (and the two services) briefly disagree on
+  // TOKEN_TTL_S while it changes, and a tighter bound then signed everyone out (review).
+  const lifetime = lifetimeProblem(payload.exp, Date.now());
   if (lifetime) throw new AuthError('TOKEN_INVALID', lifetime);
   const c = claims.safeParse(payload);
   if (!c.success)
@@ -168,7 +164,7 @@ function principalOf({ payload, externalIssuer }: Verified, options: TokenOption
 
 /** Verifies one of our HS256 tokens; throws AuthError (expired, invalid, claims invalid). */
 export async function verifyToken(token: string, options: TokenOptions): Promise<VerifiedToken> {
-  return principalOf(await verifiedPayload(token, options, null), options);
+  return principalOf(await verifiedPayload(token, options, null));
 }
 
 /** The issuer and verifier of a service with a login and, optionally, an external issuer. */
@@ -180,6 +176,6 @@ export function createAuth(options: AuthOptions): Auth {
     : null;
   return {
     issue: (principal, displayName) => issueToken(options, principal, options.tokenTtlS, displayName),
-    verify: async (token) => principalOf(await verifiedPayload(token, options, external), options),
+    verify: async (token) => principalOf(await verifiedPayload(token, options, external)),
   };
 }

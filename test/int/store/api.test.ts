@@ -14,6 +14,7 @@ const tokens = {
   secret: new TextEncoder().encode('test-secret-of-at-least-32-bytes!!'),
   issuer: 'va-test',
   audience: 'va-test',
+  tokenTtlS: 900, // TOKEN_TTL_S
 };
 let store: CallStore;
 let server: QaServer;
@@ -286,6 +287,10 @@ describe('QA API', () => {
     const ok = await post({ username: 'supervisor', password: 'demo1234' });
     expect(ok.status).toBe(200);
     expectDocumented('/auth/login', 'POST', 200, ok.body);
+    // The login grants TOKEN_TTL_S (it granted 8 h whatever the setting said).
+    expect(ok.body.expiresInS).toBe(900);
+    const { exp, iat } = JSON.parse(Buffer.from(ok.body.token.split('.')[1], 'base64url').toString());
+    expect(exp - iat).toBe(900);
     const calls = await fetch(`http://127.0.0.1:${server.port}/calls`, {
       headers: { authorization: `Bearer ${ok.body.token}` },
     });

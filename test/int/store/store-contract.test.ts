@@ -464,8 +464,15 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     const named = await store.agentSummary({ ...everyTenant, tenant: 'rival' }, 'agent-twin', ...period);
     expect([named.tenant, named.calls, named.talkMinutes]).toEqual(['rival', 1, 0.8]);
     // One tenant's agent alone is answered, and the answer says whose.
-    const alone = await store.agentSummary(everyTenant, 'agent-7-nowhere-else', ...period);
-    expect([alone.tenant, alone.calls]).toEqual([null, 0]);
+    await store.write(
+      syntheticEvents(
+        syntheticStoreCall({ callId: 'agent-solo-a', tenant: 'acme', agentId: 'agent-solo', durationS: 30, startedAt }),
+      ),
+    );
+    const alone = await store.agentSummary(everyTenant, 'agent-solo', ...period);
+    expect([alone.tenant, alone.calls]).toEqual(['acme', 1]);
+    const nobody = await store.agentSummary(everyTenant, 'agent-7-nowhere-else', ...period);
+    expect([nobody.tenant, nobody.calls]).toEqual([null, 0]);
   });
 
   it("pages an every-tenant search across two tenants' calls with one id and one start, skipping neither", async () => {

@@ -2,6 +2,7 @@
 // variable at start (an Origin with a trailing slash refused every wallboard; a history URL of
 // file://; a broker port past 65535; an empty gRPC host; a webhook backoff cap below its start).
 import { describe, expect, it } from 'vitest';
+import { loadCallStoreConfig } from '../../../../services/call-store/config.ts';
 import { loadAlertServiceConfig } from '../../../../services/alert-service/config.ts';
 import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts';
 import { loadRoutingServiceConfig } from '../../../../services/routing-service/config.ts';
@@ -101,5 +102,14 @@ describe('config values refused at start', () => {
     ]);
     const config = loadAlertServiceConfig({ ...base, JWT_ISSUER: 'my-idp', JWT_AUDIENCE: 'my-pages' });
     expect([config.JWT_ISSUER, config.JWT_AUDIENCE]).toEqual(['my-idp', 'my-pages']);
+  });
+
+  it('reads one TOKEN_TTL_S in both services with a login (ALERT_TOKEN_TTL_S is refused)', () => {
+    expect(problems(() => loadAlertServiceConfig({ ...base, ALERT_TOKEN_TTL_S: '900' }))).toEqual([
+      'ALERT_TOKEN_TTL_S: renamed TOKEN_TTL_S; set TOKEN_TTL_S instead',
+    ]);
+    expect(loadAlertServiceConfig({ ...base, TOKEN_TTL_S: '900' }).TOKEN_TTL_S).toBe(900);
+    const jwt = 'a-test-page-token-key-of-32-chars-or-more';
+    expect(loadCallStoreConfig({ ...base, JWT_SECRET: jwt, TOKEN_TTL_S: '900' }).TOKEN_TTL_S).toBe(900);
   });
 });

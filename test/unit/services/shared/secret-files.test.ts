@@ -10,7 +10,7 @@ import { alertServiceEnv, loadAlertServiceConfig } from '../../../../services/al
 import { callStoreEnv, loadCallStoreConfig } from '../../../../services/call-store/config.ts';
 import { loadRoutingServiceConfig } from '../../../../services/routing-service/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
-import { secretFileSettings } from '../../../../services/shared/secret-files.ts';
+import { secretFileSettings, secretSetting } from '../../../../services/shared/secret-files.ts';
 import { misspeltSettings, settingNames } from '../../../../services/shared/setting-names.ts';
 import { thrownError } from '../../../support/thrown.ts';
 
@@ -101,5 +101,15 @@ describe('secret settings read from files', () => {
     expect(misspeltSettings('alert-service', known, { JWT_SECRET_FILE: '/run/secrets/jwt' })).toEqual([]);
     // A setting with its own file variable keeps it (TENANT_TOKENS_FILE is read by the gateway).
     expect(secretFileSettings(callStoreEnv)).not.toContain('STORE_USERS_FILE');
+  });
+
+  it('reads a secret outside a schema too (the analyze command and the CSAT report read DATABASE_URL so)', () => {
+    const url = 'postgres://va:pw@db.internal/va';
+    expect(secretSetting({ DATABASE_URL_FILE: secretFile('report-url', url) }, 'DATABASE_URL')).toBe(url);
+    expect(secretSetting({ DATABASE_URL: url }, 'DATABASE_URL')).toBe(url);
+    expect(secretSetting({}, 'DATABASE_URL')).toBeUndefined();
+    expect(() => secretSetting({ DATABASE_URL: url, DATABASE_URL_FILE: '/x' }, 'DATABASE_URL')).toThrow(
+      'DATABASE_URL, DATABASE_URL_FILE: set one, not both',
+    );
   });
 });
