@@ -466,7 +466,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     // One tenant's agent alone is answered, and the answer says whose.
     await store.write(
       syntheticEvents(
-        syntheticStoreCall({ callId: 'agent-solo-a', tenant: 'acme', agentId: 'agent-solo', durationS: 30, startedAt }),
+        syntheticStoreCall({
+          callId: 'agent-solo-a',
+          tenant: 'acme',
+          agentId: 'agent-solo',
+          durationS: 30,
+          startedAt,
+        }),
       ),
     );
     const alone = await store.agentSummary(everyTenant, 'agent-solo', ...period);
