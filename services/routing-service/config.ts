@@ -81,6 +81,15 @@ export const routingServiceEnv = z.object({
   ROUTING_TENANT_WEBHOOKS_FILE: z.string().optional(),
   /** One receiver of every tenant's hints (single-tenant deployments). Unset = no webhook. */
   ROUTING_WEBHOOK_URL: webhookUrl.optional().or(z.literal('').transform(() => undefined)),
+  /**
+   * Whose hints ROUTING_WEBHOOK_URL receives: one tenant, or `*` for every tenant's. Required in
+   * production: onboarding a second tenant sent its hints to the first tenant's receiver.
+   */
+  ROUTING_WEBHOOK_TENANT: z
+    .string()
+    .regex(/^(\*|[\w.-]{1,64})$/, { error: 'must be a tenant id, or * for every tenant' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** HMAC-SHA256 key of X-VA-Signature; required with a URL. */
   ROUTING_WEBHOOK_SECRET: z.string().optional(),
   /** The receiver's previous key while it is rotated: deliveries carry a signature with each. */
@@ -212,7 +221,17 @@ function webhookTargetsOf(
     const { ROUTING_WEBHOOK_URL: url, ROUTING_WEBHOOK_SECRET: secret } = loaded;
     const previousSecret = loaded.ROUTING_WEBHOOK_PREVIOUS_SECRET;
     const target = { url: url!, secret: secret!, ...(previousSecret ? { previousSecret } : {}) };
-    return { targets: new Map(url && secret ? [[EVERY_TENANT, target]] : []), problems: strayKey };
+    const tenant = loaded.ROUTING_WEBHOOK_TENANT;
+    const problems = [...strayKey];
+    if (url && tenant === undefined && production)
+      problems.push(
+        'ROUTING_WEBHOOK_TENANT: required with ROUTING_WEBHOOK_URL in production: the tenant whose hints it receives, or * for every tenant (with several tenants, give each its receiver in ROUTING_TENANT_WEBHOOKS)',
+      );
+    if (tenant !== undefined && !url) problems.push('ROUTING_WEBHOOK_TENANT: unset it, or set ROUTING_WEBHOOK_URL');
+    return {
+      targets: new Map(url && secret ? [[tenant ?? EVERY_TENANT, target]] : []),
+      problems,
+    };
   }
   if (strayKey.length > 0) return { targets: new Map(), problems: strayKey };
   if (loaded.ROUTING_TENANT_WEBHOOKS_FILE && loaded.ROUTING_TENANT_WEBHOOKS)

@@ -197,6 +197,26 @@ describe('per-tenant routing webhooks', () => {
         ROUTING_WEBHOOK_SECRET: KEY_B,
       }),
     ).toThrow(/ROUTING_WEBHOOK_URL: https required in production/);
+    // Production says whose hints the one receiver gets: a second tenant onboarded later sent its
+    // hints to the first tenant's receiver.
+    const single = {
+      ...base,
+      VA_MODE: 'production',
+      ROUTING_WEBHOOK_URL: 'https://acme.example',
+      ROUTING_WEBHOOK_SECRET: KEY_B,
+    };
+    expect(() => loadRoutingServiceConfig(single)).toThrow(
+      /ROUTING_WEBHOOK_TENANT: required with ROUTING_WEBHOOK_URL/,
+    );
+    expect([
+      ...loadRoutingServiceConfig({ ...single, ROUTING_WEBHOOK_TENANT: 'acme' }).webhookTargets.keys(),
+    ]).toEqual(['acme']);
+    expect([
+      ...loadRoutingServiceConfig({ ...single, ROUTING_WEBHOOK_TENANT: '*' }).webhookTargets.keys(),
+    ]).toEqual(['*']);
+    expect(() => loadRoutingServiceConfig({ ...base, ROUTING_WEBHOOK_TENANT: 'acme' })).toThrow(
+      /ROUTING_WEBHOOK_TENANT: unset it, or set ROUTING_WEBHOOK_URL/,
+    );
   });
 
   it("hands each hint to its tenant's sender, or the every-tenant one, or none", () => {

@@ -65,6 +65,7 @@ describe('secret settings read from files', () => {
     const routing = loadRoutingServiceConfig({
       ...production,
       ROUTING_WEBHOOK_URL: 'https://hooks.example/route',
+      ROUTING_WEBHOOK_TENANT: 'acme',
       ROUTING_WEBHOOK_SECRET_FILE: secretFile('webhook', webhook),
       SERVICE_TOKEN_SECRET_FILE: secretFile('routing-service', service),
     });
