@@ -227,7 +227,8 @@ function webhookTargetsOf(
       problems.push(
         'ROUTING_WEBHOOK_TENANT: required with ROUTING_WEBHOOK_URL in production: the tenant whose hints it receives, or * for every tenant (with several tenants, give each its receiver in ROUTING_TENANT_WEBHOOKS)',
       );
-    if (tenant !== undefined && !url) problems.push('ROUTING_WEBHOOK_TENANT: unset it, or set ROUTING_WEBHOOK_URL');
+    if (tenant !== undefined && !url)
+      problems.push('ROUTING_WEBHOOK_TENANT: unset it, or set ROUTING_WEBHOOK_URL');
     return {
       targets: new Map(url && secret ? [[tenant ?? EVERY_TENANT, target]] : []),
       problems,
