@@ -69,7 +69,7 @@ export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) 
   await soleTenant(db, scope, where, params, () => {
     throw new StoreError(
       'AMBIGUOUS_CUSTOMER',
-      'this customer reference exists in several tenants: name the tenant',
+      'this customer reference exists in several tenants: name the tenant (?tenant=…)',
     );
   });
   params.push(MAX_HISTORY_CALLS);
