@@ -37,7 +37,10 @@ export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: strin
   // Agent ids are a tenant's own: over every tenant, two tenants' agent-7 summed into one
   // summary would be nobody's, so such an admin names the tenant (as for a call id).
   const tenant = await soleTenant(db, scope, where, params, () => {
-    throw new StoreError('AMBIGUOUS_AGENT', `agent ${agentId} exists in several tenants: name the tenant (?tenant=…)`);
+    throw new StoreError(
+      'AMBIGUOUS_AGENT',
+      `agent ${agentId} exists in several tenants: name the tenant (?tenant=…)`,
+    );
   });
   const { count: alerts, unacked } = alertCountColumns(scope);
   const rows = await db.query<Record<string, unknown>>(

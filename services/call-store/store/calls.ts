@@ -25,7 +25,10 @@ export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string)
   );
   if (rows.length === 0) throw new StoreError('NOT_FOUND', `call ${callId} not found`);
   if (rows.length > 1)
-    throw new StoreError('AMBIGUOUS_CALL', `call ${callId} exists in several tenants: name the tenant (?tenant=…)`);
+    throw new StoreError(
+      'AMBIGUOUS_CALL',
+      `call ${callId} exists in several tenants: name the tenant (?tenant=…)`,
+    );
   return rows[0] as Record<string, unknown> & { tenant: string };
 }
 
