@@ -11,7 +11,14 @@ import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
 import { eraseCustomer, type AnnounceErasure, type ErasureResult } from './store/erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { customerCalls, historySummary } from './store/history.ts';
-import { purgeExpired, setRetention, type PurgeResult, type RetentionPolicy } from './store/retention.ts';
+import {
+  clearRetention,
+  getRetention,
+  purgeExpired,
+  setRetention,
+  type PurgeResult,
+  type RetentionPolicy,
+} from './store/retention.ts';
 import { searchCalls, type SearchQuery } from './store/search.ts';
 import { surveyReport } from './store/survey-report.ts';
 import { importSurveys, type SurveyImportResult } from './store/surveys.ts';
@@ -62,6 +69,10 @@ export interface CallStore {
   /** The CSAT/NPS report over the surveyed calls in the scope. */
   csatReport(scope: Scope, options?: Partial<CsatReportOptions>): Promise<CsatReport>;
   setRetention(tenant: string, days: number): Promise<void>;
+  /** The days set over the API, or null (the configuration's or the default apply). */
+  getRetention(tenant: string): Promise<number | null>;
+  /** Forgets the API's setting; false when there was none. */
+  clearRetention(tenant: string): Promise<boolean>;
   purgeExpired(policy: RetentionPolicy, now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
 }
@@ -102,6 +113,8 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
     importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
     csatReport: (scope, options) => surveyReport(backend, scope, options),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
+    getRetention: (tenant) => getRetention(backend, tenant),
+    clearRetention: (tenant) => clearRetention(backend, tenant),
     purgeExpired: (policy, now) => purgeExpired(backend, policy, now),
     close: () => backend.close(),
   };

@@ -15,6 +15,18 @@ import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
 /** A tenant name as every record carries it (services/shared/audio-chunk-limits.ts), never empty. */
 const TENANT_NAME = /^[\w.-]{1,64}$/;
 
+/** The retention routes' checks: admins only, of a tenant name (in their scope). */
+function retentionTenant(req: ApiRequest, tenant: string): void {
+  if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', 'only admins set retention');
+  // A name no call can carry (`*`, a zero-width space, 200 characters) was stored with 200:
+  // the real tenant stayed on the default and nobody was told.
+  if (!TENANT_NAME.test(tenant))
+    throw new StoreError('INVALID_QUERY', 'invalid tenant', [
+      'tenant: not a tenant name (1-64 characters of A-Z a-z 0-9 _ . -)',
+    ]);
+  scopeOf(req.principal, tenant);
+}
+
 export interface ApiRequest {
   method: string;
   path: string;
@@ -201,17 +213,31 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
     method: 'PUT',
     pattern: new RegExp(`^/tenants/${ID}/retention$`),
     handler: async (req, [tenant], store) => {
-      if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', 'only admins set retention');
-      // A name no call can carry (`*`, a zero-width space, 200 characters) was stored with 200:
-      // the real tenant stayed on the default and nobody was told.
-      if (!TENANT_NAME.test(tenant))
-        throw new StoreError('INVALID_QUERY', 'invalid tenant', [
-          'tenant: not a tenant name (1-64 characters of A-Z a-z 0-9 _ . -)',
-        ]);
-      scopeOf(req.principal, tenant);
+      retentionTenant(req, tenant);
       const body = parseWith(retentionBody, req.body, 'INVALID_BODY');
       await store.setRetention(tenant, body.retentionDays);
       return { status: 200, body: { tenant, retentionDays: body.retentionDays } };
+    },
+  },
+  {
+    // What the API set (null: TENANT_RETENTION_DAYS or DEFAULT_RETENTION_DAYS applies): a setting
+    // could be written and never read back.
+    method: 'GET',
+    pattern: new RegExp(`^/tenants/${ID}/retention$`),
+    handler: async (req, [tenant], store) => {
+      retentionTenant(req, tenant);
+      return { status: 200, body: { tenant, retentionDays: await store.getRetention(tenant) } };
+    },
+  },
+  {
+    // Back to the configuration: once set over the API, nothing took a tenant off it.
+    method: 'DELETE',
+    pattern: new RegExp(`^/tenants/${ID}/retention$`),
+    handler: async (req, [tenant], store) => {
+      retentionTenant(req, tenant);
+      if (!(await store.clearRetention(tenant)))
+        throw new StoreError('NOT_FOUND', `no retention set over the API for tenant ${tenant}`);
+      return { status: 200, body: { tenant, retentionDays: null } };
     },
   },
   {

@@ -27,6 +27,21 @@ export async function setRetention(db: SqlBackend, tenant: string, days: number)
   );
 }
 
+/** The days set over the API for a tenant, or null (its configuration or the default applies). */
+export async function getRetention(db: SqlBackend, tenant: string): Promise<number | null> {
+  const rows = await db.query<{ retention_days: number }>(
+    'SELECT retention_days FROM tenant_settings WHERE tenant = $1',
+    [tenant],
+  );
+  return rows.length === 0 ? null : Number(rows[0].retention_days);
+}
+
+/** Forgets the API's setting: the tenant is back on TENANT_RETENTION_DAYS or the default. */
+export async function clearRetention(db: SqlBackend, tenant: string): Promise<boolean> {
+  const rows = await db.query('DELETE FROM tenant_settings WHERE tenant = $1 RETURNING tenant', [tenant]);
+  return rows.length > 0;
+}
+
 export interface RetentionPolicy {
   /** Tenants without their own setting keep calls this many days; null = forever (explicit only). */
   defaultDays: number | null;

@@ -266,6 +266,18 @@ describe('QA API', () => {
       `SELECT retention_days FROM tenant_settings WHERE tenant = 'acme'`,
     );
     expect(rows[0].retention_days).toBe(400);
+    // Read back, then back to the configuration.
+    const read = () => api('admin', '/tenants/acme/retention');
+    const got = await read();
+    expectDocumented('/tenants/{tenant}/retention', 'GET', 200, got.body);
+    expect(got.body).toEqual({ tenant: 'acme', retentionDays: 400 });
+    const cleared = await api('admin', '/tenants/acme/retention', { method: 'DELETE' });
+    expectDocumented('/tenants/{tenant}/retention', 'DELETE', 200, cleared.body);
+    expect((await read()).body.retentionDays).toBeNull();
+    const again = await api('admin', '/tenants/acme/retention', { method: 'DELETE' });
+    expect([again.status, again.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    expect((await api('qa', '/tenants/acme/retention')).status).toBe(403);
+    await put('admin', 'acme', { retentionDays: 400 });
     expect((await put('supervisor', 'acme', { retentionDays: 1 })).status).toBe(403);
     const bad = await put('admin', 'acme', { retentionDays: 0 });
     expect(bad.status).toBe(400);
