@@ -1,0 +1,23 @@
+// `npm run broker`: a Kafka broker for running the services by hand, outside containers, found
+// the way the tests and the demo find one (devkit/kafka/find-broker.ts: KAFKA_BROKERS, Docker, or
+// the local Apache Kafka from Maven Central jars). Prints the KAFKA_BROKERS line to export, then
+// holds the broker until Ctrl-C (or SIGTERM), when it is stopped and its data removed.
+// Development only: a broker of one node keeps one copy of each topic.
+import { findBroker } from '../devkit/kafka/find-broker.ts';
+
+const broker = await findBroker();
+process.stdout.write(
+  `Kafka ${broker.version} (${broker.source}) ready in ${broker.startMs} ms\n` +
+    `export KAFKA_BROKERS=${broker.brokers.join(',')}\n` +
+    'Ctrl-C stops it and removes its data.\n',
+);
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  void broker.stop().finally(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+// Held until a signal: an interval keeps the event loop alive.
+setInterval(() => undefined, 1 << 30);
