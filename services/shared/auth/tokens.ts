@@ -129,11 +129,26 @@ async function verifiedPayload(
 }
 
 /**
+ * An external issuer as its users' names carry it: the host of its URL (at most 60 characters),
+ * so `<issuer>#<sub>` (sub ≤ 128) stays within the 200 characters an acknowledgement's author may
+ * have in the call store (a full issuer URL pushed some past it: the store refused the record).
+ */
+function issuerName(issuer: string): string {
+  let host = issuer;
+  try {
+    host = new URL(issuer).host || issuer;
+  } catch {
+    // Not a URL (ALERT_JWKS_ISSUER may be any string): the string itself.
+  }
+  return host.slice(0, 60);
+}
+
+/**
  * The claims' Principal. Fails closed where a claim's absence would widen access: a supervisor
  * without `teams` (an identity provider drops group claims past its limits) would read the whole
  * tenant, so whole-tenant supervisors carry `teams: []`; tenant `*` is an admin's only, and never
  * an external issuer's (every-tenant admins sign in here). An external issuer's users are named
- * `<issuer>#<sub>`, so that its `sam` never acknowledges or reviews as the users file's `sam`.
+ * `<issuer host>#<sub>`, so that its `sam` never acknowledges or reviews as the users file's `sam`.
  */
 function principalOf({ payload, externalIssuer }: Verified): VerifiedToken {
   // The 7-day ceiling, not TOKEN_TTL_S: instances (and the two services) briefly disagree on
@@ -151,7 +166,7 @@ function principalOf({ payload, externalIssuer }: Verified): VerifiedToken {
     throw new AuthError('CLAIMS_INVALID', 'tenant * is for admins signed in by this product only');
   return {
     principal: {
-      userId: externalIssuer === null ? c.data.sub : `${externalIssuer}#${c.data.sub}`,
+      userId: externalIssuer === null ? c.data.sub : `${issuerName(externalIssuer)}#${c.data.sub}`,
       role: c.data.role,
       tenant: c.data.tenant,
       agentId: c.data.agent_id || null,

@@ -46,7 +46,7 @@ describe('token verification', () => {
     await expect(auth.verify(external)).resolves.toMatchObject({
       // Named by its issuer: the identity provider's users are not the users file's.
       principal: {
-        userId: 'https://idp.example#sup@acme',
+        userId: 'idp.example#sup@acme',
         role: 'supervisor',
         tenant: 'acme',
         teams: ['billing'],
