@@ -14,6 +14,7 @@ const USAGE = `usage: npm run simulate -- --calls N [--audio <wav or folder>] [-
   [--target host:port (INGEST_TARGET, 127.0.0.1:50051)] [--token T (INGEST_TOKEN)]
   [--codec pcmu|pcma|linear16] [--rate 8000|16000] [--seconds 30] [--stagger-ms 20] [--seed 1]
   [--frames interleaved|per-channel] [--call-id-prefix P] [--no-consent] [--tls] [--ca file]
+  [--agent ID] [--team T] [--queue Q] [--customer-ref R (raw: the gateway pseudonymises it)]
 or:    npm run simulate -- --write-wav out.wav [--seconds 30] [--seed 1]`;
 
 function fail(message: string): never {
@@ -34,6 +35,10 @@ const { values } = parseCli('simulate', USAGE, {
     seed: { type: 'string', default: '1' },
     frames: { type: 'string', default: 'interleaved' },
     'call-id-prefix': { type: 'string' },
+    agent: { type: 'string' },
+    team: { type: 'string' },
+    queue: { type: 'string' },
+    'customer-ref': { type: 'string' },
     'no-consent': { type: 'boolean', default: false },
     tls: { type: 'boolean', default: false },
     ca: { type: 'string' },
@@ -99,6 +104,10 @@ const summary = await runSimulation({
   staggerMs: number('stagger-ms', values['stagger-ms'], 0, 60_000),
   interleaved: values.frames === 'interleaved',
   callIdPrefix: values['call-id-prefix'],
+  agentId: values.agent,
+  team: values.team,
+  queue: values.queue,
+  customerRef: values['customer-ref'],
   seed,
   analytics: !values['no-consent'],
   tls: values.tls,

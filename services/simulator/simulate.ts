@@ -35,6 +35,14 @@ export interface SimulationOptions {
   tls?: boolean;
   caFile?: string;
   callIdPrefix?: string;
+  /**
+   * CallStart metadata for every call (a tenant's own agent, team, queue, customer reference, to
+   * try its team scoping and customer history); unset: agents 1-50 of the demo users' teams.
+   */
+  agentId?: string;
+  team?: string;
+  queue?: string;
+  customerRef?: string;
   signal?: AbortSignal;
   onFramesSent?: (callId: string, audioMs: number, wallMs: number) => void;
   onCallDone?: (result: StreamCallResult) => void;
@@ -123,10 +131,12 @@ export async function runSimulation(
           interleaved: options.interleaved ?? true,
           signal: options.signal,
           metadata: {
-            agentId: `agent-${(i % 50) + 1}`,
+            agentId: options.agentId ?? `agent-${(i % 50) + 1}`,
             // Agents 1-2, 5-6, … in billing, 3-4, 7-8, … in support: the demo users' teams
             // (config/demo-users.json), so team-scoped supervisors see their calls live and in QA.
-            team: (i % 50) % 4 < 2 ? 'billing' : 'support',
+            team: options.team ?? ((i % 50) % 4 < 2 ? 'billing' : 'support'),
+            ...(options.queue === undefined ? {} : { queue: options.queue }),
+            ...(options.customerRef === undefined ? {} : { customerRef: options.customerRef }),
             consent: { analytics: options.analytics, storeFeatures: options.analytics },
           },
           onFramesSent:

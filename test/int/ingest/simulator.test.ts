@@ -1,7 +1,7 @@
 // The call simulator against a real gateway and broker: several synthetic stereo calls streamed
 // faster than real time all end OK, and each lands completely in the audio topic.
 import { describe, expect, it } from 'vitest';
-import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
+import { audioChunkCodec, callEventCodec, type AudioChunk } from '../../../services/shared/records.ts';
 import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { collectUntil, gatewayForFile } from './helpers.ts';
@@ -49,6 +49,41 @@ describe('call simulator', () => {
         expect(bytes.equals(Buffer.from(sent))).toBe(true);
         expect(own.every((c) => c.codec === 'pcma' && c.sampleRateHz === 8000)).toBe(true);
       }
+    }
+  });
+
+  it("starts every call as the tenant's own agent, team, queue and customer when told", async () => {
+    const options = {
+      calls: 2,
+      seconds: 1,
+      speed: 2,
+      target: `127.0.0.1:${suite.gateway.grpc.port}`,
+      token: TOKEN,
+      codec: 'pcmu' as const,
+      sampleRateHz: 8000 as const,
+      staggerMs: 0,
+      seed: 3,
+      analytics: true,
+      callIdPrefix: uniqueName('own'),
+      agentId: 'agent-77',
+      team: 'sales',
+      queue: 'renewals',
+      customerRef: '+44 7700 900077',
+    };
+    expect(await runSimulation(options, prepareAudio(options))).toMatchObject({ ok: 2 });
+    const starts = await collectUntil(
+      testKafka(),
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) =>
+        all.filter((e) => e.type === 'started' && e.callId.startsWith(options.callIdPrefix)).length === 2,
+    );
+    for (const start of starts.filter(
+      (e) => e.type === 'started' && e.callId.startsWith(options.callIdPrefix),
+    )) {
+      expect([start.agentId, start.team, start.queue]).toEqual(['agent-77', 'sales', 'renewals']);
+      // Pseudonymised by the gateway, never the raw number.
+      expect(start.customerRef).toMatch(/^cref1_/);
     }
   });
 });
