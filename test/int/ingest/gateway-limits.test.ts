@@ -9,7 +9,7 @@ import { audioChunkCodec, callEventCodec } from '../../../services/shared/record
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, deleteTopics, startTestGateway, simulationOptions } from './helpers.ts';
 
 const TOKEN = 'limits-token-0123456789';
 const topics = { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') };
@@ -56,18 +56,12 @@ afterAll(async () => {
 
 describe('ingest gateway limits', () => {
   it('pauses streams while Kafka is behind and loses nothing', async () => {
-    const options = {
+    const options = simulationOptions(`127.0.0.1:${shared.grpc.port}`, TOKEN, {
       calls: 4,
       seconds: 6,
       speed: 0,
-      target: `127.0.0.1:${shared.grpc.port}`,
-      token: TOKEN,
-      codec: 'pcmu' as const,
-      sampleRateHz: 8000 as const,
-      staggerMs: 0,
       seed: 3,
-      analytics: true,
-    };
+    });
     const audio = prepareAudio(options);
     const summary = await runSimulation(options, audio);
     expect(summary.ok).toBe(4);

@@ -142,3 +142,16 @@ export function gatewayForFile(
   });
   return started;
 }
+
+/** Simulator options for a gateway of this suite: the fields every test sets, and its own. */
+export function simulationOptions<T extends object>(target: string, token: string, own: T) {
+  return {
+    target,
+    token,
+    codec: 'pcmu' as 'pcmu' | 'pcma' | 'linear16',
+    sampleRateHz: 8000 as const,
+    staggerMs: 0,
+    analytics: true,
+    ...own,
+  };
+}

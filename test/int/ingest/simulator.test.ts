@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { audioChunkCodec, callEventCodec, type AudioChunk } from '../../../services/shared/records.ts';
 import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, gatewayForFile } from './helpers.ts';
+import { collectUntil, gatewayForFile, simulationOptions } from './helpers.ts';
 
 const TOKEN = 'sim-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -17,18 +17,14 @@ const suite = gatewayForFile(
 
 describe('call simulator', () => {
   it('streams synthetic stereo calls that arrive whole in the audio topic', async () => {
-    const options = {
+    const options = simulationOptions(`127.0.0.1:${suite.gateway.grpc.port}`, TOKEN, {
       calls: 3,
       seconds: 4,
       speed: 4,
-      target: `127.0.0.1:${suite.gateway.grpc.port}`,
-      token: TOKEN,
       codec: 'pcma' as const,
-      sampleRateHz: 8000 as const,
       staggerMs: 10,
       seed: 7,
-      analytics: true,
-    };
+    });
     const audio = prepareAudio(options);
     const summary = await runSimulation(options, audio);
     expect(summary).toMatchObject({ calls: 3, ok: 3, failed: 0, frames_sent: 3 * 2 * 200 });
@@ -53,23 +49,17 @@ describe('call simulator', () => {
   });
 
   it("starts every call as the tenant's own agent, team, queue and customer when told", async () => {
-    const options = {
+    const options = simulationOptions(`127.0.0.1:${suite.gateway.grpc.port}`, TOKEN, {
       calls: 2,
       seconds: 1,
       speed: 2,
-      target: `127.0.0.1:${suite.gateway.grpc.port}`,
-      token: TOKEN,
-      codec: 'pcmu' as const,
-      sampleRateHz: 8000 as const,
-      staggerMs: 0,
       seed: 3,
-      analytics: true,
       callIdPrefix: uniqueName('own'),
       agentId: 'agent-77',
       team: 'sales',
       queue: 'renewals',
       customerRef: '+44 7700 900077',
-    };
+    });
     expect(await runSimulation(options, prepareAudio(options))).toMatchObject({ ok: 2 });
     const starts = await collectUntil(
       testKafka(),
