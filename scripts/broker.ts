@@ -1,10 +1,17 @@
-// `npm run broker`: a Kafka broker for running the services by hand, outside containers, found
-// the way the tests and the demo find one (devkit/kafka/find-broker.ts: KAFKA_BROKERS, Docker, or
-// the local Apache Kafka from Maven Central jars). Prints the KAFKA_BROKERS line to export, then
+// `npm run broker`: a Kafka broker for running the services by hand, outside compose, found the
+// way the tests and the demo find one (devkit/kafka/find-broker.ts: a Docker engine's container,
+// else the local Apache Kafka from Maven Central jars; with KAFKA_BROKERS set, nothing to start). Prints the KAFKA_BROKERS line to export, then
 // holds the broker until Ctrl-C (or SIGTERM), when it is stopped and its data removed.
 // Development only: a broker of one node keeps one copy of each topic.
 import { findBroker } from '../devkit/kafka/find-broker.ts';
 
+if (process.env.KAFKA_BROKERS) {
+  // findBroker would hand back that cluster: there is nothing to start, hold or remove.
+  process.stdout.write(
+    `KAFKA_BROKERS is set (${process.env.KAFKA_BROKERS}): that broker is used; nothing started\n`,
+  );
+  process.exit(0);
+}
 const broker = await findBroker();
 process.stdout.write(
   `Kafka ${broker.version} (${broker.source}) ready in ${broker.startMs} ms\n` +

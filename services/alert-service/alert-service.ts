@@ -377,6 +377,9 @@ export async function startAlertService(
     },
   });
   registerLiveGauges(metrics.registry, hub, registry);
+  // Each rule's count at 0 from the start: a series born at its first alert reads no increase
+  // for it, and VaAlertsNotPushed (deploy/prometheus/alerts.yml) missed the first alerts.
+  for (const rule of initialRules.rules) counters.raised.inc({ rule: rule.id, kind: 'fired' }, 0);
 
   const { rules, evaluator } = rulesAndEvaluator(config, initialRules, {
     registry,
