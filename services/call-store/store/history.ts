@@ -74,7 +74,7 @@ export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) 
   });
   params.push(MAX_HISTORY_CALLS);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${listColumns(scope)}, c.team, c.customer_mood, s.csat, s.nps
+    `SELECT ${listColumns(scope)}, c.customer_mood, s.csat, s.nps
      FROM calls c LEFT JOIN surveys s ON s.tenant = c.tenant AND s.call_id = c.call_id
      WHERE ${where.join(' AND ')}
      ORDER BY c.started_at DESC, c.call_id DESC LIMIT $${params.length}`,
@@ -86,7 +86,6 @@ export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) 
     const mood = await moodOf(db, r);
     calls.push({
       ...callListItem(r),
-      team: String(r.team),
       moodAtStart: mood.start,
       moodAtEnd: mood.end,
       frustrationEpisodes: mood.frustrationEpisodes,

@@ -36,6 +36,8 @@ export const searchQuerySchema = z
     tenant: z.string().min(1).max(200).optional(),
     agentId: z.string().min(1).max(200).optional(),
     queue: z.string().min(1).max(200).optional(),
+    /** The call's team (a team lead's review list); within the caller's scope like every filter. */
+    team: z.string().min(1).max(64).optional(),
     status: z.enum(['live', 'ended']).optional(),
     // Bounded to what the real column holds (a larger number was a database error: 500).
     minCustomerAngerS: z.coerce.number().min(0).max(1e9).optional(),
@@ -118,6 +120,7 @@ export function callListItem(r: Record<string, unknown>) {
     tenant: String(r.tenant),
     agentId: String(r.agent_id),
     queue: String(r.queue),
+    team: String(r.team ?? ''),
     startedAt: iso(r.started_at) as string,
     endedAt: iso(r.ended_at),
     durationMs: num(r.duration_ms),
@@ -145,7 +148,7 @@ export function alertCountColumns(scope: Scope): { count: string; unacked: strin
 /** The columns of a call list item, with the scope's alert counts. */
 export function listColumns(scope: Scope): string {
   const alerts = alertCountColumns(scope);
-  return `c.call_id, c.tenant, c.agent_id, c.queue, c.started_at, c.ended_at, c.duration_ms,
+  return `c.call_id, c.tenant, c.agent_id, c.queue, c.team, c.started_at, c.ended_at, c.duration_ms,
   c.status, c.source, c.customer_anger_s, ${alerts.count} AS alerts_count, ${alerts.unacked} AS unacked_alerts,
   c.trajectory, c.score,
   (SELECT r.score_override FROM reviews r
@@ -165,6 +168,7 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   if (q.to) add((p) => `c.started_at < ${p}::timestamptz`, q.to);
   if (q.agentId) add((p) => `c.agent_id = ${p}`, q.agentId);
   if (q.queue) add((p) => `c.queue = ${p}`, q.queue);
+  if (q.team) add((p) => `c.team = ${p}`, q.team);
   if (q.status) add((p) => `c.status = ${p}`, q.status);
   if (q.minCustomerAngerS !== undefined) add((p) => `c.customer_anger_s >= ${p}`, q.minCustomerAngerS);
   const alerts = alertCountColumns(scope);

@@ -168,6 +168,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
             ),
           60_000,
         );
+        // Listed with its team, and found by it (a team lead's review list).
+        const found = await store.searchCalls(
+          { tenant: 'acme', agentId: null, teams: null },
+          { team: 'billing', sort: 'startedAt', order: 'desc', limit: 50 },
+        );
+        const ours = found.calls.filter((c) => [without.start.callId, own.start.callId].includes(c.callId));
+        expect(ours.map((c) => [c.callId, c.team])).toEqual([[without.start.callId, 'billing']]);
         // A team the call names is kept.
         await waitFor(
           'the call with its own team',
