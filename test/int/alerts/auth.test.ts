@@ -9,6 +9,16 @@ import { createAuth } from '../../../services/shared/auth/tokens.ts';
 
 const secret = new TextEncoder().encode('a-local-secret-of-at-least-32-bytes!!');
 
+/** One of our own HS256 tokens with these claims (signed with `key`, expiring at `expires`). */
+const ownToken = (claims: Record<string, unknown>, key = secret, expires: string | number = '5m') =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('x')
+    .setIssuer('va-alert-service')
+    .setAudience('va-pages')
+    .setExpirationTime(expires)
+    .sign(key);
+
 describe('token verification', () => {
   it('accepts its own tokens and an external issuer through JWKS, and rejects forgeries', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
@@ -74,50 +84,31 @@ describe('token verification', () => {
     ).resolves.toMatchObject({ principal: { tenant: 'acme', teams: [] } });
 
     await expect(auth.verify(own.slice(0, -3) + 'abc')).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
-    const expired = await new SignJWT({ role: 'admin', tenant: '*' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('x')
-      .setIssuer('va-alert-service')
-      .setAudience('va-pages')
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(secret);
+    const expired = await ownToken(
+      { role: 'admin', tenant: '*' },
+      secret,
+      Math.floor(Date.now() / 1000) - 60,
+    );
     await expect(auth.verify(expired)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
-    const noAgentId = await new SignJWT({ role: 'agent', tenant: 'demo' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('x')
-      .setIssuer('va-alert-service')
-      .setAudience('va-pages')
-      .setExpirationTime('5m')
-      .sign(secret);
+    const noAgentId = await ownToken({ role: 'agent', tenant: 'demo' });
     await expect(auth.verify(noAgentId)).rejects.toMatchObject({ code: 'CLAIMS_INVALID' });
-    const otherKey = await new SignJWT({ role: 'admin', tenant: '*' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('x')
-      .setIssuer('va-alert-service')
-      .setAudience('va-pages')
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!!'));
+    const otherKey = await ownToken(
+      { role: 'admin', tenant: '*' },
+      new TextEncoder().encode('another-secret-of-at-least-32-bytes!!!'),
+    );
     await expect(auth.verify(otherKey)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
   });
 
   it('refuses own tokens whose claims would widen access', async () => {
     const auth = createAuth({ secret, issuer: 'va-alert-service', audience: 'va-pages', tokenTtlS: 600 });
-    const token = (claims: Record<string, unknown>) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('x')
-        .setIssuer('va-alert-service')
-        .setAudience('va-pages')
-        .setExpirationTime('5m')
-        .sign(secret);
     for (const claims of [
       { role: 'supervisor', tenant: 'demo' }, // no teams: was the whole tenant
       { role: 'supervisor', tenant: '*', teams: [] }, // every tenant is an admin's only
       { role: 'qa_reviewer', tenant: ' demo' }, // matched nothing, silently
       { role: 'qa_reviewer', tenant: 'Demo Corp' },
     ])
-      await expect(auth.verify(await token(claims))).rejects.toMatchObject({ code: 'CLAIMS_INVALID' });
-    await expect(auth.verify(await token({ role: 'admin', tenant: '*' }))).resolves.toMatchObject({
+      await expect(auth.verify(await ownToken(claims))).rejects.toMatchObject({ code: 'CLAIMS_INVALID' });
+    await expect(auth.verify(await ownToken({ role: 'admin', tenant: '*' }))).resolves.toMatchObject({
       principal: { tenant: '*' },
     });
   });
