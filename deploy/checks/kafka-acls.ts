@@ -60,25 +60,38 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
   },
   // alert-service.ts: the evaluator reads emotions and features (ALERT_GROUP_ID) and writes alerts;
   // the per-pod fan-out (ALERT_FANOUT_GROUP_PREFIX-<id>) reads calls, emotions, features, alerts, erasures;
-  // acknowledgements are written to va.alerts.v1.
+  // acknowledgements are written to va.alerts.v1; each process reads revoked tokens
+  // (ALERT_REVOCATIONS_GROUP_PREFIX-<id>, revocation-feed.ts) and writes sign-outs.
   'alert-service': {
     user: 'va-alert-service',
-    reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts, TOPICS.erasures],
-    writes: [TOPICS.alerts, TOPICS.deadletter],
+    reads: [
+      TOPICS.calls,
+      TOPICS.features,
+      TOPICS.emotions,
+      TOPICS.alerts,
+      TOPICS.erasures,
+      TOPICS.revocations,
+    ],
+    writes: [TOPICS.alerts, TOPICS.deadletter, TOPICS.revocations],
     groups: [
       { name: 'va-alert-service', patternType: 'literal' },
       { name: 'va-alert-fanout-', patternType: 'prefix' },
+      { name: 'va-alert-revocations-', patternType: 'prefix' },
     ],
     // evaluator.ts commitOffset (up to ALERT_COMMIT_HOLD_MAX_RECORDS held); the fan-out never commits.
     holdsCommits: true,
   },
   // call-store main.ts / ingest/consumer.ts: stores four topics (STORE_GROUP_ID); poison dead-lettered;
-  // a customer's erased calls announced (store/erasure.ts).
+  // a customer's erased calls announced (store/erasure.ts); revoked tokens read
+  // (STORE_REVOCATIONS_GROUP_PREFIX-<id>) and sign-outs written.
   'call-store': {
     user: 'va-call-store',
-    reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts],
-    writes: [TOPICS.deadletter, TOPICS.erasures],
-    groups: [{ name: 'call-store', patternType: 'literal' }],
+    reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts, TOPICS.revocations],
+    writes: [TOPICS.deadletter, TOPICS.erasures, TOPICS.revocations],
+    groups: [
+      { name: 'call-store', patternType: 'literal' },
+      { name: 'va-call-store-revocations-', patternType: 'prefix' },
+    ],
     // ingest/consumer.ts: each chunk committed as soon as it is written.
     holdsCommits: false,
   },
@@ -94,6 +107,15 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     ],
     // routing-replay.ts commitOffset; the call directory never commits.
     holdsCommits: true,
+  },
+  // services/shared/auth/revoke-user.ts (`npm run revoke-user`, an operator's tool): one
+  // revocation out, the topic created if missing; no consumer.
+  'revoke-user': {
+    user: 'va-revoke-user',
+    reads: [],
+    writes: [TOPICS.revocations],
+    groups: [],
+    holdsCommits: false,
   },
 };
 

@@ -32,6 +32,8 @@ import { keepRulesInForce, type RulesInForce } from './rules-in-force.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 import { waitFor } from '../shared/wait-for.ts';
 import { settingNames } from '../shared/setting-names.ts';
+import { createRevocationFeed } from '../shared/auth/revocation-feed.ts';
+import { refusingRevoked } from '../shared/auth/revocations.ts';
 
 export const SERVICE = 'alert-service';
 
@@ -120,6 +122,7 @@ function alertServiceTopics(config: AlertServiceConfig): string[] {
     config.ALERTS_TOPIC,
     config.DEADLETTER_TOPIC,
     config.ERASURES_TOPIC,
+    config.REVOCATIONS_TOPIC,
   ];
 }
 
@@ -340,6 +343,7 @@ export async function startAlertService(
     config,
     settings: settingNames(alertServiceEnv),
     topics: alertServiceTopics(config),
+    revocationsTopic: config.REVOCATIONS_TOPIC,
     handleSignals: options.handleSignals,
     logger: options.logger,
   });
@@ -348,8 +352,21 @@ export async function startAlertService(
     config.ALERT_INSTANCE_ID ??
     defaultInstanceId(hostname(), config.ALERT_PORT, () => randomUUID().slice(0, 8));
   for (const warning of config.warnings) logger.warn(warning);
-  const auth = serviceAuth(config, logger);
   const counters = createAlertMetrics(metrics.registry);
+  // Signed-out tokens and revoked users (any instance, either service): refused at sign-in, and
+  // the sockets they opened are closed when the revocation arrives.
+  let closeRevoked = (): void => undefined;
+  const revocations = createRevocationFeed({
+    kafka: base.kafka,
+    producer,
+    service: SERVICE,
+    groupPrefix: config.ALERT_REVOCATIONS_GROUP_PREFIX,
+    topic: config.REVOCATIONS_TOPIC,
+    logger,
+    metrics,
+    onRevoked: () => closeRevoked(),
+  });
+  const auth = refusingRevoked(serviceAuth(config, logger), revocations.list);
 
   const registry = createCallRegistry({
     teamOfAgent: teamsOfAgents(users),
@@ -369,13 +386,15 @@ export async function startAlertService(
     auth,
     instanceId,
     producer,
-    caughtUp: () => fanoutCaughtUp(),
+    // Welcomes wait for the revoked tokens too: a signed-out token must not get a snapshot.
+    caughtUp: () => fanoutCaughtUp() && revocations.ready(),
     onEvent: (event, labels) => counters.wsEvents.inc({ event, code: labels?.code ?? labels?.role ?? '' }),
     // Alerts re-read while the live view is rebuilt are days old: not a push delay.
     onAlertPushed: (alert) => {
       if (fanoutCaughtUp()) counters.pushSeconds.observe(Math.max(0, Date.now() - alert.firedAtMs) / 1000);
     },
   });
+  closeRevoked = () => void hub.closeRevoked((token) => revocations.list.revokes(token) !== null);
   registerLiveGauges(metrics.registry, hub, registry);
   // Each rule's count at 0 from the start: a series born at its first alert reads no increase
   // for it, and VaAlertsNotPushed (deploy/prometheus/alerts.yml) missed the first alerts.
@@ -414,9 +433,13 @@ export async function startAlertService(
     auth,
     hub,
     onLogin: (outcome) => counters.logins.inc({ outcome }),
+    revoke: revocations.revoke,
     onError: (error) => logger.error('page request failed', { error }),
   });
 
+  base.ops.addReadiness('revocations', () => revocations.ready());
+  base.shutdown.add('revocation feed', () => revocations.stop());
+  await revocations.start();
   await startConsuming(base, { hub, web, rules, runner, fanout });
   base.markStarted();
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.current().rules.length });

@@ -137,6 +137,10 @@ export const alertServiceEnv = z.object({
   DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   /** Calls whose customer the call store erased (DELETE /customers/{ref}). */
   ERASURES_TOPIC: topicVar(TOPICS.erasures),
+  /** Revoked sign-in tokens (sign-outs, revoked users): read from the beginning, refused, sockets closed. */
+  REVOCATIONS_TOPIC: topicVar(TOPICS.revocations),
+  /** Each instance reads the revocations in a group of its own, `<prefix>-<random id>`, never committed. */
+  ALERT_REVOCATIONS_GROUP_PREFIX: z.string().min(1).default('va-alert-revocations'),
 });
 
 export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {

@@ -26,7 +26,7 @@ import {
 } from '../shared/records.ts';
 import { offsetsRetried, positionsByTime } from '../shared/start-positions.ts';
 import { alertRecordCodec, alertViewOf } from './alert-records.ts';
-import { createCatchUp } from './fanout-catch-up.ts';
+import { createCatchUp } from '../shared/catch-up.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { Hub } from './hub.ts';
 

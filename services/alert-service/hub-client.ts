@@ -3,6 +3,7 @@
 // allowance, and closing with a deadline. I/O: the client's socket, one timer per close.
 import { WebSocket } from 'ws';
 import type { Principal } from '../shared/auth/roles.ts';
+import type { VerifiedToken } from '../shared/auth/tokens.ts';
 import type { HubEmit } from './hub-options.ts';
 import { CLOSE, type ServerFrame } from './protocol.ts';
 import type { SocketLimitError, SocketSlot } from '../shared/socket-limits.ts';
@@ -10,6 +11,8 @@ import type { SocketLimitError, SocketSlot } from '../shared/socket-limits.ts';
 export interface Client {
   ws: WebSocket;
   principal: Principal | null;
+  /** The token it signed in with: a revocation that names it closes the socket. */
+  token: VerifiedToken | null;
   authPending: boolean;
   badMessages: number;
   alive: boolean;
@@ -30,6 +33,7 @@ export function newClient(ws: WebSocket): Client {
   return {
     ws,
     principal: null,
+    token: null,
     authPending: false,
     badMessages: 0,
     alive: true,

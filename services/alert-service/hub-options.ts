@@ -50,6 +50,7 @@ export type HubEventName =
   | 'closed_bad_messages'
   | 'closed_too_many_messages'
   | 'closed_slow'
+  | 'closed_revoked'
   | 'socket_refused'
   | 'origin_rejected'
   | 'alert_pushed'

@@ -122,6 +122,7 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
       if (gone(client)) return;
     }
     if (!admit(client, verified.principal, verified.expiresAtMs)) return;
+    client.token = verified;
     emit('authenticated', { role: verified.principal.role });
     sendWelcome(o.snapshot, client, verified, resume);
   }

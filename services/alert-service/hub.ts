@@ -16,6 +16,7 @@ import type { Replayed } from './hub-snapshot.ts';
 import { CLOSE, type AckView, type AlertView } from './protocol.ts';
 import { createTenantReplay } from './tenant-replay.ts';
 import { createSocketLimits } from '../shared/socket-limits.ts';
+import type { VerifiedToken } from '../shared/auth/tokens.ts';
 
 export type { HubEventName, HubOptions } from './hub-options.ts';
 
@@ -29,6 +30,8 @@ export interface Hub {
   publishHistory(tenant: string, callId: string, line: string): boolean;
   /** Forgets a call whose customer the store erased, and tells the clients that saw it. */
   eraseCall(tenant: string, callId: string, erasedAtMs?: number): boolean;
+  /** Closes (4001 TOKEN_REVOKED) every client signed in with a token the predicate says is revoked. */
+  closeRevoked(isRevoked: (token: VerifiedToken) => boolean): number;
   clientCount(): number;
   droppedSlowClients(): number;
   close(): Promise<void>;
@@ -112,6 +115,16 @@ export function createHub(options: HubOptions): Hub {
     publishAck: broadcaster.publishAck,
     publishHistory: broadcaster.publishHistory,
     eraseCall: broadcaster.eraseCall,
+    closeRevoked(isRevoked) {
+      let closed = 0;
+      for (const client of clients) {
+        if (client.token === null || client.closing || !isRevoked(client.token)) continue;
+        emit('closed_revoked');
+        output.close(client, CLOSE.UNAUTHORIZED, 'TOKEN_REVOKED');
+        closed++;
+      }
+      return closed;
+    },
     clientCount: () => clients.size,
     droppedSlowClients: output.droppedSlow,
     async close() {

@@ -1,5 +1,6 @@
 // Public HTTP server of the alert-service: the built pages (login, wallboard, agent view), the
-// demo login endpoint (POST /api/login -> signed token) and the WebSocket upgrade on /ws.
+// demo login endpoint (POST /api/login -> signed token), the sign-out (POST /api/logout,
+// logout.ts) and the WebSocket upgrade on /ws.
 // I/O: listens on a TCP port, reads page files from the built web folder.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,6 +12,8 @@ import { attemptLogin, passwordCheck } from '../shared/auth/password-login.ts';
 import type { Auth } from '../shared/auth/tokens.ts';
 import type { DemoUser } from '../shared/auth/users.ts';
 import type { Hub } from './hub.ts';
+import { logout } from './logout.ts';
+import type { TokenRevoked } from '../shared/records.ts';
 import { contentTypeOf } from '../shared/content-type.ts';
 import { API_HEADERS, pageHeaders } from '../shared/http-security-headers.ts';
 
@@ -34,6 +37,8 @@ export interface WebServerOptions {
   /** Proxies whose X-Forwarded-For names the client (LOGIN_TRUSTED_PROXIES). */
   trustedProxies: readonly string[];
   onLogin?: (outcome: 'ok' | 'denied' | 'rate_limited' | 'bad_request') => void;
+  /** Records a sign-out for every instance (the revocation feed); absent: no POST /api/logout. */
+  revoke?: (revocation: TokenRevoked) => Promise<void>;
   /** A request handler failed unexpectedly (answered 500; the process carries on). */
   onError?: (error: unknown) => void;
 }
@@ -73,6 +78,7 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
 }
 
 const LOGIN_BODY_MAX_BYTES = 4096;
+const LOGOUT_BODY_MAX_BYTES = 1024;
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const root = resolve(options.webDir);
@@ -133,6 +139,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     json(response, 200, { token, role: user.principal.role, displayName: user.displayName });
   }
 
+  async function signOut(
+    request: IncomingMessage,
+    response: ServerResponse,
+    revoke: (revocation: TokenRevoked) => Promise<void>,
+  ): Promise<void> {
+    const text = await readBody(request, LOGOUT_BODY_MAX_BYTES);
+    if (text === null)
+      return json(
+        response,
+        413,
+        { code: 'PAYLOAD_TOO_LARGE', message: `body larger than ${LOGOUT_BODY_MAX_BYTES} bytes` },
+        { connection: 'close' },
+      );
+    const answer = await logout(request.headers.authorization, text, options.auth, revoke);
+    if (answer.body) json(response, answer.status, answer.body);
+    else response.writeHead(answer.status, { 'cache-control': 'no-store', ...API_HEADERS }).end();
+  }
+
   function serveFile(request: IncomingMessage, response: ServerResponse, path: string): void {
     const page = path === '/' ? '/index.html' : path;
     const decoded = decodePath(page);
@@ -175,6 +199,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       login(request, response).catch(() =>
         json(response, 500, { code: 'INTERNAL', message: 'login failed' }),
       );
+      return;
+    }
+    if (path === '/api/logout' && options.revoke) {
+      if (request.method !== 'POST')
+        return json(response, 405, { code: 'METHOD_NOT_ALLOWED', message: 'POST only' }, { allow: 'POST' });
+      signOut(request, response, options.revoke).catch((error: unknown) => {
+        options.onError?.(error);
+        json(response, 500, { code: 'INTERNAL', message: 'sign-out failed' });
+      });
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD')

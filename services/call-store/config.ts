@@ -69,6 +69,10 @@ export const callStoreEnv = z.object({
   DEADLETTER_TOPIC: topicVar(TOPICS.deadletter),
   /** Calls whose customer the call store erased (DELETE /customers/{ref}). */
   ERASURES_TOPIC: topicVar(TOPICS.erasures),
+  /** Revoked sign-in tokens (sign-outs, revoked users): read from the beginning, refused by the API. */
+  REVOCATIONS_TOPIC: topicVar(TOPICS.revocations),
+  /** Each instance reads the revocations in a group of its own, `<prefix>-<random id>`, never committed. */
+  STORE_REVOCATIONS_GROUP_PREFIX: z.string().min(1).default('va-call-store-revocations'),
   STORE_GROUP_ID: z.string().min(1).default('call-store'),
   STORE_BATCH_RECORDS: intVar({ min: 1, max: 50_000, def: 2000 }),
   /** An ended call is summarised once it got no new event for this long. */

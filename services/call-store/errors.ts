@@ -20,7 +20,9 @@ export type StoreErrorCode =
   | 'RATE_LIMITED'
   | 'STORE_OPEN_FAILED'
   | 'STORE_LOCKED'
-  | 'ERASURE_NOT_ANNOUNCED';
+  | 'ERASURE_NOT_ANNOUNCED'
+  | 'REVOCATIONS_NOT_READ'
+  | 'SIGN_OUT_NOT_RECORDED';
 
 export class StoreError extends CodedError<StoreErrorCode> {
   /** RATE_LIMITED: how long to wait (the 429's Retry-After). */
@@ -36,7 +38,11 @@ export class StoreError extends CodedError<StoreErrorCode> {
     super(code, message, {
       cause: options?.cause,
       details,
-      retriable: code === 'RATE_LIMITED' || code === 'ERASURE_NOT_ANNOUNCED',
+      retriable:
+        code === 'RATE_LIMITED' ||
+        code === 'ERASURE_NOT_ANNOUNCED' ||
+        code === 'REVOCATIONS_NOT_READ' ||
+        code === 'SIGN_OUT_NOT_RECORDED',
     });
     this.retryAfterMs = options?.retryAfterMs;
     this.allow = options?.allow;

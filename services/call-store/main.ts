@@ -20,6 +20,7 @@ import { callStoreEnv } from './config.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { callErasedCodec } from '../shared/records.ts';
 import { callKey } from '../shared/call-key.ts';
+import { createRevocationFeed } from '../shared/auth/revocation-feed.ts';
 
 // Configuration and users file before anything else: a problem exits 2 with CONFIG_INVALID.
 const { config, login, teamOfAgent } = await loadCallStoreStartup().catch((error: unknown) =>
@@ -35,7 +36,13 @@ const base = await bootService({
   service: 'call-store',
   config,
   settings: settingNames(callStoreEnv),
-  topics: [...Object.values(topics), config.DEADLETTER_TOPIC, config.ERASURES_TOPIC],
+  topics: [
+    ...Object.values(topics),
+    config.DEADLETTER_TOPIC,
+    config.ERASURES_TOPIC,
+    config.REVOCATIONS_TOPIC,
+  ],
+  revocationsTopic: config.REVOCATIONS_TOPIC,
   // The QA API answers from the database in a Kafka outage: reviewers keep working
   // (va_kafka_broker_reachable and the consumer lag say the broker is gone).
   brokerReadiness: false,
@@ -102,6 +109,19 @@ const ingest = createStoreIngest({
   },
 });
 await ingest.start();
+// Signed-out tokens and revoked users, from every instance of every service: the API refuses
+// them, and answers 503 until it has read the ones there were at start.
+const revocations = createRevocationFeed({
+  kafka: base.kafka,
+  producer: base.producer,
+  service: 'call-store',
+  groupPrefix: config.STORE_REVOCATIONS_GROUP_PREFIX,
+  topic: config.REVOCATIONS_TOPIC,
+  logger,
+  metrics,
+});
+await revocations.start();
+base.ops.addReadiness('revocations', () => revocations.ready());
 
 const webRoot = resolve(config.STORE_WEB_ROOT);
 if (config.SERVE_WEB && !existsSync(webRoot))
@@ -121,6 +141,7 @@ const api = await startQaServer({
   host: config.API_HOST,
   webRoot: config.SERVE_WEB ? webRoot : undefined,
   login,
+  revocations,
   loginLimiter: createLoginLimiter(loginLimitsOf(config)),
   trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
@@ -167,6 +188,7 @@ shutdown.add('stop intake', async () => {
   clearInterval(abandoned);
   clearInterval(retention);
   await api.close();
+  await revocations.stop();
   await ingest.stop();
 });
 shutdown.add('close store', async () => {

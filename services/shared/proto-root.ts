@@ -30,6 +30,7 @@ export const EVENT_PROTO_FILES = [
   'va/events/v1/dead_letter.proto',
   'va/events/v1/routing_hint.proto',
   'va/events/v1/call_erased.proto',
+  'va/events/v1/token_revoked.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

@@ -3,29 +3,13 @@
 // TOPIC_MIN_INSYNC_REPLICAS, TOPIC_ALLOW_LOW_REPLICATION, AUDIO_RETENTION_MS, EVENT_RETENTION_MS)
 // and the Kafka TLS / SASL variables of kafka-security.ts, decided as every service decides them;
 // a problem exits 2 with CONFIG_INVALID. I/O: Kafka admin.
-import { z } from 'zod';
-import { commonEnv, ConfigError, loadConfig } from './config.ts';
+import { commonEnv } from './config.ts';
 import { createKafka } from './kafka-client.ts';
-import { kafkaSecurityOf, type KafkaSecurityResult } from './kafka-security.ts';
-import { runModeOf } from './run-mode.ts';
 import { startOrExit } from './start-error.ts';
-import { topicReplicationOf, type TopicReplication } from './topic-replication.ts';
+import { toolSettingsOrExit } from './tool-settings.ts';
 import { provisionTopics, topicConfigs } from './topics.ts';
 
-let config: z.infer<z.ZodObject<typeof commonEnv>>;
-let replication: TopicReplication;
-let security: KafkaSecurityResult;
-try {
-  config = loadConfig(z.object(commonEnv));
-  replication = topicReplicationOf(config, runModeOf());
-  security = kafkaSecurityOf(process.env);
-} catch (error) {
-  const problems = error instanceof ConfigError ? error.problems : undefined;
-  console.error(
-    JSON.stringify({ level: 'error', code: 'CONFIG_INVALID', msg: (error as Error).message, problems }),
-  );
-  process.exit(2);
-}
+const { config, replication, security } = toolSettingsOrExit(commonEnv);
 const admin = createKafka({
   clientId: 'va-provision',
   brokers: config.KAFKA_BROKERS,

@@ -162,6 +162,24 @@ export interface CallErased {
 }
 
 export const callErasedCodec = createCodec<CallErased>('va.events.v1.CallErased', { check: needsCallId });
+/** A revoked sign-in token, or every token of a user (va.revocations.v1, proto/va/events/v1/token_revoked.proto). */
+export interface TokenRevoked {
+  tenant: string;
+  userId: string;
+  /** '' revokes every token of the user issued at or before revokedAtMs. */
+  tokenId: string;
+  revokedAtMs: number;
+  expiresAtMs: number;
+}
+
+export const tokenRevokedCodec = createCodec<TokenRevoked>('va.events.v1.TokenRevoked', {
+  check: (v) =>
+    !v.userId || !v.tenant
+      ? 'tenant and userId are required'
+      : v.revokedAtMs <= 0
+        ? 'revokedAtMs is not set'
+        : null,
+});
 export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
   check: (v) => needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : null),
 });

@@ -53,6 +53,8 @@ export interface BootOptions {
   topics?: readonly string[];
   /** The name of the audio topic among `topics` (AUDIO_TOPIC): created with the audio's short retention. */
   audioTopic?: string;
+  /** The name of the revocations topic among `topics` (REVOCATIONS_TOPIC): kept longer than tokens live. */
+  revocationsTopic?: string;
   /** Tests: no signal handlers, no process.exit. */
   handleSignals?: boolean;
   logger?: Logger;
@@ -100,6 +102,7 @@ async function connectKafka(
         },
         options.topics ?? Object.values(TOPICS),
         options.audioTopic,
+        options.revocationsTopic,
       ),
     );
     if (created.length > 0) logger.info('topics created', { topics: created });

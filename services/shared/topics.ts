@@ -12,6 +12,7 @@ export const TOPICS = {
   deadletter: 'va.deadletter.v1',
   routing: 'va.routing.v1',
   erasures: 'va.erasures.v1',
+  revocations: 'va.revocations.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -36,14 +37,29 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
 };
 
 /**
- * `audioTopic` is the name the audio topic has where these services run (AUDIO_TOPIC): compared
- * with the default name instead, a renamed audio topic was created with the events' 7 days.
+ * Revoked tokens must be remembered while the tokens live (the 7-day ceiling of every verifier,
+ * MAX_TOKEN_LIFETIME_S), whatever EVENT_RETENTION_MS says: a shorter retention would bring a
+ * signed-out token back to life at the next start of a service.
+ */
+export const REVOCATION_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
+
+/**
+ * `audioTopic` / `revocationsTopic` are the names those topics have where these services run
+ * (AUDIO_TOPIC, REVOCATIONS_TOPIC): compared with the default names instead, a renamed audio
+ * topic was created with the events' 7 days.
  */
 export function topicConfigs(
   settings: TopicSettings,
   names: readonly string[] = Object.values(TOPICS),
   audioTopic: string = TOPICS.audio,
+  revocationsTopic: string = TOPICS.revocations,
 ): ITopicConfig[] {
+  const retentionOf = (topic: string): number =>
+    topic === audioTopic
+      ? settings.audioRetentionMs
+      : topic === revocationsTopic
+        ? Math.max(settings.eventRetentionMs, REVOCATION_RETENTION_MS)
+        : settings.eventRetentionMs;
   return names.map((topic) => ({
     topic,
     numPartitions: settings.partitions,
@@ -51,7 +67,7 @@ export function topicConfigs(
     configEntries: [
       {
         name: 'retention.ms',
-        value: String(topic === audioTopic ? settings.audioRetentionMs : settings.eventRetentionMs),
+        value: String(retentionOf(topic)),
       },
       { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
     ],

@@ -16,7 +16,8 @@ import {
 } from '../../shared/auth/login-limiter.ts';
 import type { PasswordCheck } from '../../shared/auth/password-login.ts';
 import type { TokenOptions } from '../../shared/auth/tokens.ts';
-import { verifyBearer } from './auth.ts';
+import { verifyBearer, type RevokedTokens } from './auth.ts';
+import { signOut, type SignOut } from './logout.ts';
 import { login } from './login.ts';
 import { handleInternal, isInternalPath } from './internal.ts';
 import { CsvBody, isApiPath, matchRoute, routeLabel, type ApiResponse } from './routes.ts';
@@ -45,6 +46,11 @@ export interface QaServerOptions {
   login?: PasswordCheck;
   /** Failed-login throttling of /auth/login; default: the shared limiter's default limits. */
   loginLimiter?: LoginLimiter;
+  /**
+   * The revoked tokens (va.revocations.v1): refused by the API, and POST /auth/logout revokes the
+   * caller's token. Absent (offline, some tests): tokens are good until they expire, no logout.
+   */
+  revocations?: RevokedTokens & SignOut;
   /** Proxies whose X-Forwarded-For names the client (LOGIN_TRUSTED_PROXIES). */
   trustedProxies?: readonly string[];
   /** Called once per API request (metrics). */
@@ -77,6 +83,8 @@ const STATUS: Record<StoreErrorCode, number> = {
   STORE_OPEN_FAILED: 503, // start-up only: never answered, the service exits
   STORE_LOCKED: 503, // start-up only, as STORE_OPEN_FAILED
   ERASURE_NOT_ANNOUNCED: 503,
+  REVOCATIONS_NOT_READ: 503, // just started: the revoked tokens are still being read
+  SIGN_OUT_NOT_RECORDED: 503, // the broker did not take the revocation: the token still works
 };
 
 /** The QA pages set style attributes (dom.ts): inline styles allowed, nothing else inline. */
@@ -207,6 +215,8 @@ async function route(context: QaContext, req: IncomingMessage, res: ServerRespon
   const ex: Exchange = { req, res, url, method: req.method ?? 'GET' };
   const path = url.pathname;
   if (path === '/auth/login' && context.options.login) return serveLogin(context, ex, context.options.login);
+  if (path === '/auth/logout' && context.options.revocations)
+    return serveLogout(context.options.tokens, context.options.revocations, ex);
   if (isInternalPath(path)) return serveInternal(context.options, ex);
   if (!isApiPath(path)) return servePage(context.options, ex);
   return serveApi(context, ex);
@@ -228,6 +238,29 @@ async function serveLogin(context: QaContext, ex: Exchange, check: PasswordCheck
     );
     const input = await readBody(req, 4096);
     sendJson(res, 200, await login(check, options.tokens, input, { limiter: context.loginLimiter, address }));
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    sendJson(res, STATUS[error.code] ?? 400, errorBody(error), errorHeaders(error));
+  }
+}
+
+/** POST /auth/logout (logout.ts): 204 once every instance will refuse the token. */
+async function serveLogout(
+  tokens: TokenOptions,
+  revocations: RevokedTokens & SignOut,
+  ex: Exchange,
+): Promise<void> {
+  const { req, res, method } = ex;
+  try {
+    if (method !== 'POST')
+      throw new StoreError('METHOD_NOT_ALLOWED', `${method} not allowed on ${ex.url.pathname}`, [], {
+        allow: ['POST'],
+      });
+    // A bare POST (no body, no type) is a sign-out of this token, as `{}` is.
+    const bare = req.headers['content-type'] === undefined && (req.headers['content-length'] ?? '0') === '0';
+    const body = bare ? undefined : await readBody(req, 1024);
+    await signOut(req.headers.authorization, body, tokens, revocations);
+    res.writeHead(204).end();
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     sendJson(res, STATUS[error.code] ?? 400, errorBody(error), errorHeaders(error));
@@ -294,7 +327,7 @@ async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
   try {
     const { handler, params, bodyLimit } = matchRoute(method, path);
     route = routeLabel(method, path);
-    const principal = await verifyBearer(req.headers.authorization, options.tokens);
+    const principal = await verifyBearer(req.headers.authorization, options.tokens, options.revocations);
     const query = parseQuery(url.searchParams);
     const body =
       method === 'POST' || method === 'PUT'

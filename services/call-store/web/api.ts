@@ -95,6 +95,21 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T;
 }
 
+/**
+ * Revokes the stored token on the server (POST /auth/logout): a copy of it stops working too.
+ * Best effort: the page forgets the token whatever the answer (an API run without a broker has
+ * no sign-out route).
+ */
+export async function revokeToken(): Promise<void> {
+  const t = token();
+  if (!t) return;
+  await fetch('/auth/logout', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${t}` },
+    keepalive: true,
+  }).catch(() => undefined);
+}
+
 /** Fired when the server refused the token; `detail` is its reason. */
 export const SIGNED_OUT_EVENT = 'va:signed-out';
 

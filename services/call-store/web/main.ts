@@ -11,6 +11,7 @@ import {
   setToken,
   SIGNED_OUT_EVENT,
   token,
+  revokeToken,
 } from './api.ts';
 import { showCall } from './call-view.ts';
 import { showCsatReport } from './csat-report-view.ts';
@@ -97,11 +98,12 @@ async function route(): Promise<void> {
       'button',
       {
         type: 'button',
-        onclick: () => {
-          setToken(null);
-          clearDrafts();
-          void route();
-        },
+        onclick: () =>
+          void revokeToken().finally(() => {
+            setToken(null);
+            clearDrafts();
+            void route();
+          }),
       },
       'Sign out',
     ),

@@ -3,6 +3,7 @@
 // optionally tokens of an external issuer checked through its JWKS. Claims (sub, role, tenant,
 // agent_id, teams, name) become a Principal. I/O: only when a JWKS URL is configured (jose fetches
 // and caches the key set).
+import { randomUUID } from 'node:crypto';
 import {
   createRemoteJWKSet,
   decodeJwt,
@@ -19,7 +20,7 @@ import { ROLES, type Principal } from './roles.ts';
 import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
 import { TENANT_CLAIM } from './tenant-claim.ts';
 
-export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID';
+export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID' | 'TOKEN_REVOKED';
 
 export class AuthError extends CodedError<AuthErrorCode> {}
 
@@ -46,6 +47,10 @@ export interface VerifiedToken {
   displayName: string;
   /** Unix ms when the token expires. */
   expiresAtMs: number;
+  /** Unix ms of its `iat` (0 without one: older than any revocation of its user). */
+  issuedAtMs: number;
+  /** Its `jti` (a sign-out revokes this token alone), null when the issuer set none. */
+  tokenId: string | null;
 }
 
 export interface Auth {
@@ -61,6 +66,8 @@ const claims = z.object({
   teams: z.array(z.string().max(64)).max(100).optional(),
   name: z.string().max(100).optional(),
   exp: z.number(),
+  iat: z.number().optional(),
+  jti: z.string().min(1).max(128).optional(),
 });
 
 /** Issues a token; `displayName` becomes the `name` claim (the wallboard greets the user with it). */
@@ -70,20 +77,24 @@ export async function issueToken(
   ttlS = 3600,
   displayName?: string,
 ): Promise<string> {
-  return new SignJWT({
-    role: principal.role,
-    tenant: principal.tenant,
-    ...(principal.agentId ? { agent_id: principal.agentId } : {}),
-    teams: principal.teams,
-    ...(displayName === undefined ? {} : { name: displayName }),
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(principal.userId)
-    .setIssuer(options.issuer)
-    .setAudience(options.audience)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlS}s`)
-    .sign(options.secret);
+  return (
+    new SignJWT({
+      role: principal.role,
+      tenant: principal.tenant,
+      ...(principal.agentId ? { agent_id: principal.agentId } : {}),
+      teams: principal.teams,
+      ...(displayName === undefined ? {} : { name: displayName }),
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(principal.userId)
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setIssuedAt()
+      // Its id: a sign-out revokes this token alone (va.revocations.v1).
+      .setJti(randomUUID())
+      .setExpirationTime(`${ttlS}s`)
+      .sign(options.secret)
+  );
 }
 
 /** The token of an `Authorization: Bearer …` header (tokens are never read from URLs), else null. */
@@ -174,6 +185,8 @@ function principalOf({ payload, externalIssuer }: Verified): VerifiedToken {
     },
     displayName: c.data.name ?? c.data.sub,
     expiresAtMs: c.data.exp * 1000,
+    issuedAtMs: (c.data.iat ?? 0) * 1000,
+    tokenId: c.data.jti ?? null,
   };
 }
 

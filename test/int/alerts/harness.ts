@@ -32,6 +32,7 @@ export interface Harness {
     alerts: string;
     deadletter: string;
     erasures: string;
+    revocations: string;
   };
   baseUrl: string;
   wsUrl: string;
@@ -68,6 +69,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     alerts: `${p}.alerts`,
     deadletter: `${p}.dl`,
     erasures: `${p}.erasures`,
+    revocations: `${p}.revocations`,
   };
   await createTestTopicsSettled(kafka, Object.values(topics), 3);
   const env = {
@@ -84,6 +86,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     ALERTS_TOPIC: topics.alerts,
     DEADLETTER_TOPIC: topics.deadletter,
     ERASURES_TOPIC: topics.erasures,
+    REVOCATIONS_TOPIC: topics.revocations,
     ALERT_WEB_DIR: emptyWebDir(),
     ...overrides,
   };

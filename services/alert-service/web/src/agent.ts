@@ -4,7 +4,7 @@
 // trend, own pace and tension, the current cue in plain words, and this call's alerts.
 import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
-import { openLive, signOut } from './live-socket.ts';
+import { endSession, openLive } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
 import { AGENT_PACE_LIMIT } from '../../../../pipelines/alerts/agent-pace.ts';
@@ -17,7 +17,7 @@ const statusEl = document.getElementById('status')!;
 const history = document.getElementById('history')!;
 let current: string | null = null;
 
-document.getElementById('sign-out')!.addEventListener('click', () => signOut());
+document.getElementById('sign-out')!.addEventListener('click', () => endSession());
 
 function pickCurrent(): CallView | undefined {
   const live = [...calls.values()]

@@ -26,11 +26,24 @@ export type SignInReason = keyof typeof SIGN_IN_REASONS;
 export const SIGN_IN_REASONS = {
   expired: 'Your session expired.',
   again: 'Please sign in again.',
+  revoked: 'You were signed out.',
 } as const;
 
 export function signOut(reason?: SignInReason): void {
   sessionStorage.removeItem(TOKEN_KEY);
   location.assign(reason ? `/?reason=${reason}` : '/');
+}
+
+/**
+ * "Sign out": revokes the token on the server first (POST /api/logout), so a copy of it stops
+ * working too and the other tabs' sockets close. Best effort: the page signs out whatever the answer.
+ */
+export function endSession(): void {
+  const t = token();
+  if (!t) return signOut();
+  void fetch('/api/logout', { method: 'POST', headers: { authorization: `Bearer ${t}` }, keepalive: true })
+    .catch(() => undefined)
+    .finally(() => signOut());
 }
 
 export interface LiveSocket {
@@ -83,7 +96,13 @@ export function openLive(
       if (ws !== socket) return;
       ws = null;
       if (event.code === UNAUTHORIZED) {
-        signOut(event.reason === 'TOKEN_EXPIRED' ? 'expired' : 'again');
+        signOut(
+          event.reason === 'TOKEN_EXPIRED'
+            ? 'expired'
+            : event.reason === 'TOKEN_REVOKED'
+              ? 'revoked'
+              : 'again',
+        );
         return;
       }
       reconnectLater();

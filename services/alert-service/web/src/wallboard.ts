@@ -5,7 +5,7 @@
 // acknowledge button; filters by team and queue. Tiles are fixed-size and updated in place.
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
-import { openLive, signOut } from './live-socket.ts';
+import { endSession, openLive } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 import { callKey } from '../../../shared/call-key.ts';
 
@@ -40,7 +40,7 @@ const latestAlert = new Map<string, AlertView>();
 const keyOf = (c: { tenant: string; callId: string }): string => callKey(c.tenant, c.callId);
 const MAX_ALERTS = 100;
 
-document.getElementById('sign-out')!.addEventListener('click', () => signOut());
+document.getElementById('sign-out')!.addEventListener('click', () => endSession());
 
 function tileFor(call: CallView): Tile {
   let tile = tiles.get(keyOf(call));

@@ -2,7 +2,7 @@
 // to its log end at that moment, from where its reading began (a partition with nothing to read
 // from there is done at once); latched, so later traffic never makes it "not ready" again.
 import { describe, expect, it } from 'vitest';
-import { createCatchUp } from '../../../../services/alert-service/fanout-catch-up.ts';
+import { createCatchUp } from '../../../../services/shared/catch-up.ts';
 
 describe('fan-out catch-up', () => {
   it('is done when every partition reached its end at start, and stays done', () => {

@@ -1,8 +1,9 @@
-// Whether the fan-out has read what was already there when it started: every call start and end
-// and every alert (from the beginning), and the emotions and features of the rebuild window.
-// Until then the live view is still being rebuilt (a restart at 5 000 calls re-reads millions of
-// records), and an instance that said "ready" meanwhile took wallboards whose calls showed no
-// trend, while a rolling update went on to the next instance. Per partition: the log end at start
+// Whether a consumer that rebuilds state at each start has read what was already there when it
+// started. The alert service's fan-out: every call start and end and every alert (from the
+// beginning), and the emotions and features of the rebuild window; the revocation feed: every
+// revoked token. Until then the fan-out's live view is still being rebuilt (a restart at 5 000
+// calls re-reads millions of records), and an instance that said "ready" meanwhile took
+// wallboards whose calls showed no trend, while a rolling update went on to the next instance. Per partition: the log end at start
 // against where its reading began and the next offset its flushes reached. Pure.
 
 /** `${topic}\u0000${partition}` */
