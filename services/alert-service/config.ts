@@ -3,7 +3,16 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { boolVar, commonEnv, ConfigError, intVar, listVar, loadConfig, topicVar } from '../shared/config.ts';
+import {
+  boolVar,
+  commonEnv,
+  ConfigError,
+  intVar,
+  listVar,
+  mergeProblems,
+  parseConfig,
+  topicVar,
+} from '../shared/config.ts';
 import { loginLimitEnv } from '../shared/auth/login-limiter.ts';
 import { DEMO_USERS_FILE } from '../shared/auth/users.ts';
 import { runModeOf, type RunMode } from '../shared/run-mode.ts';
@@ -197,19 +206,19 @@ function productionProblems(
  * The settings, or every problem at once: a value the schema refuses stopped the load before the
  * production checks, so a missing ALERT_USERS_FILE was named only on the next start.
  */
+/**
+ * The parsed values and the problems found so far (renamed variables, secret files); a schema
+ * that does not parse throws at once, with production's problems about other variables.
+ */
 function loadWithProductionProblems(
   env: Record<string, string | undefined>,
   runMode: RunMode,
   secret: ReturnType<typeof jwtSecretOf>,
-): z.infer<typeof alertServiceEnv> {
-  try {
-    return loadConfig(alertServiceEnv, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError) || runMode !== 'production') throw error;
-    const named = new Set(error.problems.map((problem) => problem.split(':')[0]));
-    const more = productionProblems(env, secret).filter((problem) => !named.has(problem.split(':')[0]));
-    throw new ConfigError([...error.problems, ...more]);
-  }
+): { loaded: z.infer<typeof alertServiceEnv>; early: string[] } {
+  const { data, problems } = parseConfig(alertServiceEnv, env);
+  if (data !== null) return { loaded: data, early: problems };
+  if (runMode !== 'production') throw new ConfigError(problems);
+  throw new ConfigError(mergeProblems(problems, productionProblems(env, secret)));
 }
 
 export function loadAlertServiceConfig(
@@ -218,7 +227,7 @@ export function loadAlertServiceConfig(
   const env = resolveSecretFiles(alertServiceEnv, environment);
   const runMode = runModeOf(env);
   const secret = jwtSecretOf(env);
-  const loaded = loadWithProductionProblems(env, runMode, secret);
+  const { loaded, early } = loadWithProductionProblems(env, runMode, secret);
   const topics = resolveTopicReplication(loaded, runMode);
   const production = runMode === 'production';
   const key = serviceKeyOf(loaded.SERVICE_TOKEN_SECRET, secret.value, production);
@@ -229,6 +238,7 @@ export function loadAlertServiceConfig(
     production,
   });
   const problems = [
+    ...early,
     ...historyUrl.problems,
     ...secret.problems,
     ...(production && loaded.ALERT_HISTORY_URL && key.variable !== 'SERVICE_TOKEN_SECRET'

@@ -69,6 +69,9 @@ const store = await openCallStore({
         }),
       ),
     ),
+  onMigrated: (versions) => {
+    if (versions.length > 0) logger.info('schema migrated', { applied: versions });
+  },
 }).catch((error: unknown) => exitOnStartError('call-store', storeOpenError(config, error)));
 logger.info('store open', { backend: store.backend.kind });
 // Ready only while the database answers: without it every batch fails and the QA API errors.

@@ -1,8 +1,12 @@
 // Applies the versioned SQL migrations in services/call-store/migrations (NNN_name.sql, in order,
-// each once) to either backend, recording them in schema_migrations. I/O: reads the folder, database.
+// each once) to either backend, recording them in schema_migrations, and refuses a schema a newer
+// release migrated (rolled back over it, this release wrote rows the newer one's migrations had
+// backfilled, and nothing filled them again: an agent's alert counts read 0). I/O: reads the
+// folder, database.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlBackend } from './backend/backend.ts';
+import { StoreError } from './errors.ts';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
@@ -23,17 +27,35 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     }));
 }
 
+/** Serialises every starter's schema work (transaction-scoped: released at commit or rollback). */
+const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(7277001)';
+
 /** Returns the versions applied by this call. Safe to run from several instances at once. */
 export async function migrate(backend: SqlBackend, migrations = listMigrations()): Promise<number[]> {
-  await backend.exec(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (
-       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  const newest = await backend.transaction(async (tx) => {
+    // Under the lock: two instances creating it at once on a new database collided in the
+    // catalogue (duplicate key in pg_type_typname_nsp_index) and one of them failed to start.
+    await tx.query(MIGRATION_LOCK);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const rows = await tx.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    );
+    return Number(rows[0]?.version ?? 0);
+  });
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (newest > known)
+    throw new StoreError(
+      'SCHEMA_TOO_NEW',
+      `the database's schema is at version ${newest}, this release knows up to ${known}: a newer release migrated it; run that release (README, "Rolling back")`,
+    );
   const applied: number[] = [];
   for (const migration of migrations) {
     // One transaction per migration; the advisory lock serialises concurrent starters.
     const done = await backend.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7277001)');
+      await tx.query(MIGRATION_LOCK);
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (seen.length > 0) return false;
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);

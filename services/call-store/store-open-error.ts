@@ -9,6 +9,8 @@ export function storeOpenError(
   config: { DATABASE_URL?: string; STORE_DATA_DIR: string },
   error: unknown,
 ): StoreError {
+  // Already one line that says what to do (a schema a newer release migrated).
+  if (error instanceof StoreError) return error;
   if (error instanceof PgliteFolderLockedError) {
     return new StoreError(
       'STORE_LOCKED',

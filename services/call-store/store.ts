@@ -123,13 +123,17 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
 export interface StoreHooks {
   /** Tells the live services a customer's calls were erased (va.erasures.v1); absent offline. */
   announceErasure?: AnnounceErasure;
+  /** The migrations this start applied (the service logs them), called once the schema is current. */
+  onMigrated?: (versions: readonly number[]) => void;
 }
 
 /** Opens the configured backend and applies pending migrations. */
 export async function openCallStore(options: BackendOptions & StoreHooks): Promise<CallStore> {
   const backend = await openBackend(options);
   try {
-    await migrate(backend);
+    // Not inside `onMigrated?.(…)`: an absent hook would skip evaluating (running) the migration.
+    const applied = await migrate(backend);
+    options.onMigrated?.(applied);
   } catch (error) {
     await backend.close();
     throw error;

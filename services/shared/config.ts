@@ -50,8 +50,12 @@ export const RENAMED_VARIABLES: Readonly<Record<string, string>> = {
 function renamedProblems(env: Record<string, string | undefined>, schema: z.ZodType): string[] {
   const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
   const group = shape.find((name) => name.endsWith('_GROUP_ID'));
+  // A service that reads neither name leaves the old one alone: with one settings file shared by
+  // every service, ALERT_TOKEN_TTL_S stopped the dsp-worker, which reads no token lifetime.
+  const readsIt = (renamedTo: string): boolean => shape.length === 0 || shape.includes(renamedTo);
   return Object.entries(RENAMED_VARIABLES)
     .filter(([old]) => env[old] !== undefined && env[old] !== '')
+    .filter(([old, renamedTo]) => old === 'CONSUMER_GROUP' || readsIt(renamedTo))
     .map(([old, renamedTo]) => {
       const now = old === 'CONSUMER_GROUP' && shape.length > 0 ? group : renamedTo;
       return now ? `${old}: renamed ${now}; set ${now} instead` : `${old}: no longer read; unset it`;
@@ -62,12 +66,25 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
+  const { data, problems } = parseConfig(schema, env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return data as z.infer<S>;
+}
+
+/**
+ * loadConfig without the throw: the values when the schema parses (renamed variables and secret
+ * files may still have problems), and every problem, so that a service's later checks name theirs
+ * in the same start error (an operator fixed one line per restart).
+ */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): { data: z.infer<S> | null; problems: string[] } {
   const files = withSecretFiles(schema, env);
   env = files.env;
   const renamed = renamedProblems(env, schema).concat(files.problems);
   const result = schema.safeParse(env);
-  if (result.success && renamed.length === 0) return result.data;
-  if (result.success) throw new ConfigError(renamed);
+  if (result.success) return { data: result.data, problems: renamed };
   const problems = renamed.concat(
     result.error.issues.map((issue) => {
       const name = issue.path.map(String).join('.') || '(environment)';
@@ -75,7 +92,7 @@ export function loadConfig<S extends z.ZodType>(
       return `${name}: ${issue.message} (got ${shownValue(name, raw)})`;
     }),
   );
-  throw new ConfigError(problems);
+  return { data: null, problems };
 }
 
 /**

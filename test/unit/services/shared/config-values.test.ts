@@ -109,6 +109,15 @@ describe('config values refused at start', () => {
       'ALERT_TOKEN_TTL_S: renamed TOKEN_TTL_S; set TOKEN_TTL_S instead',
     ]);
     expect(loadAlertServiceConfig({ ...base, TOKEN_TTL_S: '900' }).TOKEN_TTL_S).toBe(900);
+    // In the same start error as the service's later checks (it took one restart per problem).
+    expect(
+      problems(() =>
+        loadAlertServiceConfig({ ...base, ALERT_TOKEN_TTL_S: '900', JWT_PREVIOUS_SECRET: 'short' }),
+      ),
+    ).toEqual([
+      'ALERT_TOKEN_TTL_S: renamed TOKEN_TTL_S; set TOKEN_TTL_S instead',
+      expect.stringMatching(/^JWT_PREVIOUS_SECRET: /),
+    ]);
     const jwt = 'a-test-page-token-key-of-32-chars-or-more';
     expect(loadCallStoreConfig({ ...base, JWT_SECRET: jwt, TOKEN_TTL_S: '900' }).TOKEN_TTL_S).toBe(900);
   });

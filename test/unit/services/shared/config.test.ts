@@ -1,7 +1,14 @@
 // LoadConfig: defaults, coercion, and errors that name each bad variable without echoing secrets.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { boolVar, commonEnv, ConfigError, intVar, loadConfig } from '../../../../services/shared/config.ts';
+import {
+  boolVar,
+  commonEnv,
+  ConfigError,
+  intVar,
+  loadConfig,
+  topicVar,
+} from '../../../../services/shared/config.ts';
 import { thrownError } from '../../../support/thrown.ts';
 import { loadDspWorkerConfig } from '../../../../services/dsp-worker/config.ts';
 import { loadCallStoreConfig } from '../../../../services/call-store/config.ts';
@@ -11,6 +18,8 @@ const schema = z.object({
   BATCH_MAX_DELAY_MS: intVar({ min: 1, max: 100, def: 40 }),
   TLS_ENABLED: boolVar(false),
   TENANT_TOKENS: z.string().min(1).optional(),
+  ALERTS_TOPIC: topicVar('va.alerts.v1'),
+  CALLS_TOPIC: topicVar('va.calls.v1'),
 });
 
 describe('loadConfig', () => {
@@ -39,6 +48,13 @@ describe('loadConfig', () => {
       /TOPIC_CALLS: renamed CALLS_TOPIC[\s\S]*KAFKA_BROKERS/,
     );
     expect(loadConfig(schema, { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: '' }).KAFKA_BROKERS).toEqual(['k:1']);
+  });
+
+  it('leaves an old name alone in a service that reads neither name (one settings file for all)', () => {
+    expect(loadDspWorkerConfig({ KAFKA_BROKERS: 'k:1', ALERT_TOKEN_TTL_S: '900' }).KAFKA_BROKERS).toEqual([
+      'k:1',
+    ]);
+    expect(() => loadConfig(z.object(commonEnv), { KAFKA_BROKERS: 'k:1', TOPIC_ALERTS: 'x' })).not.toThrow();
   });
 
   it('applies defaults and splits the broker list', () => {

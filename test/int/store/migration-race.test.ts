@@ -1,0 +1,75 @@
+// Schema migrations on a real PostgreSQL: call stores starting together on a new database all
+// come up (the first one's bookkeeping table was created outside the advisory lock, and the other
+// failed with a duplicate key in the catalogue), and a release refuses a schema that a newer
+// release migrated (rolled back over it, it wrote rows the newer migrations had backfilled).
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
+import { openPostgresBackend } from '../../../services/call-store/backend/backend-pg.ts';
+import { listMigrations, migrate } from '../../../services/call-store/migrate.ts';
+import { openCallStore } from '../../../services/call-store/store.ts';
+
+let server: FoundPostgres;
+const created: string[] = [];
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshDatabase(): Promise<string> {
+  const name = `va_mig_${randomUUID().slice(0, 8)}`;
+  await admin(`CREATE DATABASE ${name}`);
+  created.push(name);
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+beforeAll(async () => {
+  server = await findPostgres();
+});
+afterAll(async () => {
+  if (server?.source === 'env') for (const name of created) await admin(`DROP DATABASE IF EXISTS ${name}`);
+  await server?.stop();
+});
+
+describe('call-store migrations on PostgreSQL', () => {
+  it('three instances migrating a new database at once all succeed, each migration applied once', async () => {
+    const known = listMigrations().map((m) => m.version);
+    for (let round = 0; round < 4; round++) {
+      const url = await freshDatabase();
+      const backends = await Promise.all([1, 2, 3].map(() => openPostgresBackend(url, 2)));
+      try {
+        const applied = await Promise.all(backends.map((b) => migrate(b)));
+        expect(applied.flat().sort((a, b) => a - b)).toEqual(known);
+        const rows = await backends[0].query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM schema_migrations',
+        );
+        expect(rows[0].n).toBe(known.length);
+      } finally {
+        await Promise.all(backends.map((b) => b.close()));
+      }
+    }
+  }, 120_000);
+
+  it('refuses a schema a newer release migrated, naming both versions', async () => {
+    const url = await freshDatabase();
+    const store = await openCallStore({ databaseUrl: url, poolSize: 2 });
+    await store.backend.query(
+      "INSERT INTO schema_migrations (version, name) VALUES (999, 'from_the_future')",
+    );
+    await store.close();
+    const newest = Math.max(...listMigrations().map((m) => m.version));
+    await expect(openCallStore({ databaseUrl: url, poolSize: 2 })).rejects.toMatchObject({
+      code: 'SCHEMA_TOO_NEW',
+      message: expect.stringContaining(`version 999, this release knows up to ${newest}`),
+    });
+  }, 60_000);
+});
