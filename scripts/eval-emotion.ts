@@ -6,7 +6,6 @@
 // Alert figures through the real rule engine. Prints ONE JSON object (progress on stderr).
 // `--data DIR` evaluates a user's own labelled calls (manifest.csv format) instead of the shipped
 // corpora; with one corpus there, its leave-one-corpus-out figures are the shipped model's. I/O: reads the corpora, the feature cache, the committed model.
-import { relative } from 'node:path';
 import { createEmotionTracker } from '../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../pipelines/emotion/index.ts';
 import { EMOTION_LABELS } from '../pipelines/emotion/types.ts';
@@ -91,6 +90,11 @@ const of = (kind: FoldResult['spec']['kind'], corpus: string): FoldResult[] =>
   folds.filter((f) => f.spec.kind === kind && f.spec.corpus === corpus);
 const clips = (fs: FoldResult[], key: 'call' | 'cold'): ClipScore[] => fs.flatMap((f) => f[key]);
 
+const usesGivenModel = folds.some((f) => f.spec.shippedModel);
+const trainedOn = usesGivenModel ? loadShippedModel().training.corpora : [];
+const heardCorpora = Array.isArray(trainedOn)
+  ? [...speakersByCorpus.keys()].filter((corpus) => trainedOn.includes(corpus))
+  : [];
 const result: Record<string, unknown> = {};
 const ratios: number[] = [];
 const uars: number[] = [];
@@ -213,13 +217,20 @@ Object.assign(result, {
   // The agent-stress cue (config/alert-rules.yaml agent-stress-rising) on the same speakers' calls.
   agent_tension_cue: tensionCueFigures(calls),
   us_per_window: committed ? r4(usPerWindow(committed)) : null,
-  // One corpus (a user's own calls): the leave-one-corpus-out figures are the shipped model's.
-  loco_model: folds.some((f) => f.spec.shippedModel)
-    ? `shipped: ${relative(process.cwd(), shippedModelPath())}`
+  // One corpus (a user's own calls): the leave-one-corpus-out figures are the given model's (the
+  // shipped one, or EMOTION_MODEL_PATH's: a retrained model was labelled "shipped").
+  loco_model: usesGivenModel
+    ? `${process.env.EMOTION_MODEL_PATH ? 'EMOTION_MODEL_PATH' : 'shipped'}: ${shippedModelPath()}`
     : 'fitted per fold on the other corpora',
+  // The evaluated corpora that model was trained on: its loco_* figures there are not on unseen voices.
+  loco_model_heard: heardCorpora,
   labels: [...EMOTION_LABELS],
   worst_corpus_confusion: worstConfusion,
   protocol: `call: calm start (≤ 20 s, ≤ 2/3 of the calm clips) then one block per emotion (seeded order, 400 ms gaps), 8 kHz µ-law, live tracker, clip = mean of the windows centred in it; leave-one-corpus-out over ${speakersByCorpus.size} corpora (${calls.length} speakers)${args.locoOnly ? '' : ' and leave-speakers-out within each corpus (min(5, speakers) folds; trained on the other speakers of the corpus alone with the one-setup recipe: all inputs, 3 context windows)'}; cold: each clip alone`,
   seconds: Math.round((Date.now() - t0) / 1000),
 });
+if (heardCorpora.length > 0)
+  log(
+    `eval:emotion: the model was trained on ${heardCorpora.join(', ')}: its loco_* figures there are figures on voices it has heard, not on unseen ones (within_* are the honest ones)`,
+  );
 emitBenchmark('eval-emotion', result);

@@ -7,6 +7,7 @@ export type EmotionErrorCode =
   | 'MODEL_VERSION'
   | 'MODEL_LABELS'
   | 'MODEL_DIMENSIONS'
+  | 'MODEL_FEATURES'
   | 'MODEL_NOT_FINITE'
   | 'FEATURE_MISMATCH';
 

@@ -1,6 +1,6 @@
 // Public entry of the emotion stage: model-file parser, live tracker, and the shared types.
 // Pure, no I/O.
-export { parseEmotionModel, MODEL_FORMAT, MODEL_VERSION } from './model-file.ts';
+export { parseDspEmotionModel, parseEmotionModel, MODEL_FORMAT, MODEL_VERSION } from './model-file.ts';
 export type { EmotionModel, ModelMember } from './model-file.ts';
 export { createEmotionTracker } from './tracker.ts';
 export type { EmotionTracker, EmotionTrackerOptions } from './tracker.ts';

@@ -1,6 +1,7 @@
 // The versioned emotion model file (models/emotion-v2.json): its shape and a validating parser
 // that rejects bad files with a typed EmotionError code. Pure, no I/O (callers read the file).
 import { z } from 'zod';
+import { FUNCTIONAL_NAMES } from '../dsp/functionals.ts';
 import { EmotionError } from './errors.ts';
 import { EMOTION_LABELS } from './types.ts';
 import type { EmotionLabel } from './types.ts';
@@ -83,7 +84,7 @@ export type EmotionModel = z.infer<typeof schema> & { labels: EmotionLabel[] };
 export type ModelMember = EmotionModel['emotion']['members'][number];
 export type BinaryHead = z.infer<typeof binaryHead>;
 
-function fail(code: 'MODEL_DIMENSIONS' | 'MODEL_NOT_FINITE', message: string): never {
+function fail(code: 'MODEL_DIMENSIONS' | 'MODEL_NOT_FINITE' | 'MODEL_FEATURES', message: string): never {
   throw new EmotionError(code, message);
 }
 
@@ -104,6 +105,24 @@ function checkFinite(value: unknown, path: string): void {
   } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) if (k !== 'training') checkFinite(v, `${path}.${k}`);
   }
+}
+
+/**
+ * The model was trained on the functionals this DSP computes, in its order: a model with the same
+ * count but other names (or another order) was taken, and read every window wrong without a word.
+ */
+export function checkFeatureNames(names: readonly string[]): void {
+  if (names.length !== FUNCTIONAL_NAMES.length)
+    fail(
+      'MODEL_FEATURES',
+      `model has ${names.length} featureNames, this release's DSP computes ${FUNCTIONAL_NAMES.length}`,
+    );
+  const i = names.findIndex((name, k) => name !== FUNCTIONAL_NAMES[k]);
+  if (i >= 0)
+    fail(
+      'MODEL_FEATURES',
+      `model featureNames[${i}] is "${names[i]}", this release's DSP computes "${FUNCTIONAL_NAMES[i]}" there`,
+    );
 }
 
 /** Validates a parsed JSON model file; throws EmotionError with a stable code on any defect. */
@@ -169,4 +188,11 @@ export function parseEmotionModel(json: unknown): EmotionModel {
     }
   });
   return m as EmotionModel;
+}
+
+/** A model file for this release's DSP: parseEmotionModel, then its featureNames against FUNCTIONAL_NAMES. */
+export function parseDspEmotionModel(json: unknown): EmotionModel {
+  const model = parseEmotionModel(json);
+  checkFeatureNames(model.featureNames);
+  return model;
 }

@@ -37,6 +37,15 @@ function readBounded(file: string, maxBytes: number): Uint8Array {
   }
 }
 
+/** -80 dBFS: below any microphone's noise floor, as the training data check uses. */
+const DIGITAL_SILENCE = 1e-4;
+
+function peakOf(channels: readonly Float32Array[]): number {
+  let peak = 0;
+  for (const c of channels) for (let i = 0; i < c.length; i++) peak = Math.max(peak, Math.abs(c[i]));
+  return peak;
+}
+
 export function analyzeFile(
   file: string,
   callId: string,
@@ -48,14 +57,31 @@ export function analyzeFile(
     const bytes = readBounded(file, maxFileBytes);
     const wav = parseWav(bytes, { acceptCut: true });
     checkSampleRate(file, wav.sampleRateHz);
+    // A header without audio is a failed recording, not an analysed call (it counted as analysed,
+    // exit 0, and a batch job never heard of it).
+    if (wav.channels.every((c) => c.length === 0))
+      throw new AnalyzeError(
+        'EMPTY_AUDIO',
+        `${file}: holds no audio samples${wav.missingS > 0 ? ` (its header declares ${wav.missingS.toFixed(1)} s)` : ''}`,
+      );
     const analysed = analyzeAudio(wav, { file, callId, channels, model });
     const result = analysed.ok
       ? { ...analysed, contentSha256: createHash('sha256').update(bytes).digest('hex') }
       : analysed;
-    if (wav.missingS === 0 || !result.ok) return result;
+    if (!result.ok) return result;
+    const notes: string[] = [];
     // A recorder that stopped before fixing its header: the audio it wrote is still a call.
-    const note = `cut recording: the header declares ${wav.missingS.toFixed(1)} s more audio than the file holds; analysed what is there`;
-    return { ...result, notes: [note] };
+    if (wav.missingS > 0)
+      notes.push(
+        `cut recording: the header declares ${wav.missingS.toFixed(1)} s more audio than the file holds; analysed what is there`,
+      );
+    // Dead air is a call too (analysed), but a whole file of digital zeros is usually a broken
+    // recording path: said, so it is not read as a quiet customer.
+    if (peakOf(wav.channels) < DIGITAL_SILENCE)
+      notes.push(
+        'silent recording: every sample is below -80 dBFS (digital silence: check the recording path)',
+      );
+    return notes.length > 0 ? { ...result, notes } : result;
   } catch (err) {
     return { file, ok: false, error: describeError(err) };
   }

@@ -21,6 +21,7 @@ export type AnalyzeErrorCode =
   | 'READ_FAILED'
   | 'FILE_TOO_LARGE'
   | 'BAD_SAMPLE_RATE'
+  | 'EMPTY_AUDIO'
   | 'WORKER_FAILED';
 
 export class AnalyzeError extends CodedError<AnalyzeErrorCode> {}

@@ -1,9 +1,10 @@
 // Loads the emotion model file for the `analyze` command (default: models/emotion-v2.json of this
 // package, found relative to this module so it works from any working directory). Reads one file.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEmotionModel } from '../../pipelines/emotion/index.ts';
+import { parseDspEmotionModel } from '../../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../../pipelines/emotion/index.ts';
 import { AnalyzeError } from './errors.ts';
 
@@ -32,10 +33,15 @@ export function readModelJson(path: string = DEFAULT_MODEL_PATH): unknown {
 
 export function toModel(json: unknown, path = 'emotion model'): EmotionModel {
   try {
-    return parseEmotionModel(json);
+    return parseDspEmotionModel(json);
   } catch (err) {
     throw new AnalyzeError('BAD_MODEL', `${path}: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err,
     });
   }
+}
+
+/** The sha256 of the model file: which model produced a result (every retrained model may share a name). */
+export function modelFileSha256(path: string = DEFAULT_MODEL_PATH): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }

@@ -12,7 +12,7 @@ import type { AnalyzeOptions } from './args.ts';
 import { formatFileResult } from './format.ts';
 import { callIdsOf, findWavFiles } from './files.ts';
 import { createJsonWriter } from './json-writer.ts';
-import { readModelJson, toModel } from './model.ts';
+import { modelFileSha256, readModelJson, toModel } from './model.ts';
 import { runPool } from './pool.ts';
 import { createProgress } from './progress.ts';
 import { openStoreSink, type OpenAnalysisStore, type StoreSink } from './store-sink.ts';
@@ -64,6 +64,7 @@ export async function runAnalyze(
       ? createJsonWriter(options.jsonPath, {
           tool: 'voice-analytics analyze',
           model: model.name,
+          modelSha256: modelFileSha256(options.modelPath),
           functionalNames: FUNCTIONAL_NAMES,
         })
       : undefined;

@@ -3,7 +3,12 @@
 // COMMIT_HOLD_MAX_RECORDS behind) so a successor rebuilds the baselines by replay, without
 // producing again the events its predecessor produced (the replay mark of the commit). In-process callable (tests, benchmark); main.ts
 // wires it to the process. I/O: Kafka, the model file, the ops HTTP server, timers.
-import { createEmotionTracker, parseEmotionModel, type EmotionModel } from '../../pipelines/emotion/index.ts';
+import { createHash } from 'node:crypto';
+import {
+  createEmotionTracker,
+  parseDspEmotionModel,
+  type EmotionModel,
+} from '../../pipelines/emotion/index.ts';
 import { ConfigError, readConfigFile } from '../shared/config.ts';
 import { createConsumerRunner, type ConsumerRunner } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -30,7 +35,7 @@ export async function startEmotionClassifier(
 ): Promise<EmotionClassifier> {
   // Read and validate the model before touching Kafka: a bad model file is a config error naming
   // the variable and the file (it was START_FAILED, or MODEL_FORMAT naming neither).
-  const model = modelOf(config.EMOTION_MODEL_PATH);
+  const { model, sha256 } = modelOf(config.EMOTION_MODEL_PATH);
   const base = await bootService({
     service: SERVICE,
     config,
@@ -41,6 +46,19 @@ export async function startEmotionClassifier(
   });
   const { logger, metrics } = base;
   const metric = metricBuilders(metrics.registry);
+  // Which model judges the calls: a retrained one changes every state, and nothing said so.
+  logger.info('emotion model', {
+    path: config.EMOTION_MODEL_PATH,
+    name: model.name,
+    sha256,
+    corpora: model.training?.corpora ?? [],
+  });
+  metric
+    .gauge('va_emotion_model_info', 'The emotion model in use (value 1): its name and file sha256', [
+      'name',
+      'sha256',
+    ])
+    .set({ name: model.name, sha256 }, 1);
   const trackers = new SpeakerTrackers({
     createTracker: (callId, channel) => createEmotionTracker({ model, callId, channel }),
     idleTimeoutMs: config.SPEAKER_IDLE_TIMEOUT_MS,
@@ -112,10 +130,13 @@ export async function startEmotionClassifier(
   return { base, runner, trackers, stop: (reason = 'stop') => base.shutdown.run(reason) };
 }
 
-function modelOf(path: string): EmotionModel {
+function modelOf(path: string): { model: EmotionModel; sha256: string } {
   const text = readConfigFile('EMOTION_MODEL_PATH', path);
   try {
-    return parseEmotionModel(JSON.parse(text));
+    return {
+      model: parseDspEmotionModel(JSON.parse(text)),
+      sha256: createHash('sha256').update(text).digest('hex'),
+    };
   } catch (error) {
     throw new ConfigError([
       `EMOTION_MODEL_PATH: "${path}" is not an emotion model: ${(error as Error).message}`,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEmotionModel } from '../../../pipelines/emotion/index.ts';
+import { parseDspEmotionModel } from '../../../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../../../pipelines/emotion/index.ts';
 import { DataError } from '../corpora/clip.ts';
 
@@ -21,7 +21,7 @@ export function shippedModelPath(): string {
 export function loadShippedModel(): EmotionModel {
   const path = shippedModelPath();
   try {
-    return parseEmotionModel(JSON.parse(readFileSync(path, 'utf8')));
+    return parseDspEmotionModel(JSON.parse(readFileSync(path, 'utf8')));
   } catch (error) {
     throw new DataError(
       'MODEL_INVALID',

@@ -114,7 +114,7 @@ describe('voice-analytics analyze', () => {
     expect(r.stdout).toContain('1 file analysed');
   });
 
-  it('analyses empty, silent and NaN-laden files without failing', () => {
+  it('skips a file without audio (EMPTY_AUDIO, exit 1), analyses silent and NaN-laden ones', () => {
     const edge = join(dir, 'edge');
     mkdirSync(edge);
     const nan = new Float32Array(24000).map((_, i) =>
@@ -128,15 +128,24 @@ describe('voice-analytics analyze', () => {
       join(edge, 'silent.wav'),
       encodeWav({ sampleRateHz: 8000, channels: [new Float32Array(40000), new Float32Array(40000)] }, 'alaw'),
     );
+    writeFileSync(
+      join(edge, 'zeros.wav'),
+      encodeWav(
+        { sampleRateHz: 8000, channels: [new Float32Array(40000), new Float32Array(40000)] },
+        'pcm16',
+      ),
+    );
     writeFileSync(join(edge, 'nan.wav'), encodeWav({ sampleRateHz: 8000, channels: [nan] }, 'float32'));
     const r = cli(['analyze', edge, '--model', model, '--jobs', '1']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('agent (left): no audio');
+    // A header without samples is a failed recording: skipped and said, so a batch job hears of it.
+    expect(r.stderr).toContain('empty.wav: skipped (EMPTY_AUDIO');
+    expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
       /silent\.wav[^]*customer \(right\), 5 windows: mostly no-speech 100 %\n {4}no speech detected/,
     );
-    expect(r.stdout).toContain('3 files analysed');
+    // Digital zeros are analysed (dead air is a call), with a note about the recording path.
+    expect(r.stdout).toMatch(/zeros\.wav[^]*note: silent recording/);
+    expect(r.stdout).toContain('3 files analysed, 1 skipped');
   });
 
   it('skips a mono file when --channels asks for a right channel', () => {

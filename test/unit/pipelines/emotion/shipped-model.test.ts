@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONAL_NAMES } from '../../../../pipelines/dsp/index.ts';
-import { parseEmotionModel } from '../../../../pipelines/emotion/index.ts';
+import { parseDspEmotionModel, parseEmotionModel } from '../../../../pipelines/emotion/index.ts';
 import { HELD_OUT_SPEAKERS } from '../../../../pipelines/emotion/train/config.ts';
 import { emodbCorpus } from '../../../../scripts/lib/corpora/emodb-corpus.ts';
 import { emodbRoot } from '../../../../devkit/audio/emodb.ts';
@@ -25,6 +25,25 @@ describe('models/emotion-v2.json', () => {
     expect(training.corpora).toEqual(['ased', 'baved', 'emodb', 'emovo', 'nemo', 'savee', 'tess']);
     expect(training.heldOutSpeakers).toEqual([...HELD_OUT_SPEAKERS]);
     expect(model.thresholds.enterConfidence).toBeGreaterThan(1 / model.labels.length);
+  });
+
+  it('is refused for the DSP when its feature names differ (another order, another feature)', () => {
+    const json = JSON.parse(readFileSync('models/emotion-v2.json', 'utf8'));
+    expect(parseDspEmotionModel(json).featureNames).toEqual([...FUNCTIONAL_NAMES]);
+    const reordered = { ...json, featureNames: [...json.featureNames].reverse() };
+    // The same count passes the generic checks: only the names tell the models apart.
+    expect(() => parseEmotionModel(reordered)).not.toThrow();
+    expect(() => parseDspEmotionModel(reordered)).toThrow(
+      expect.objectContaining({
+        code: 'MODEL_FEATURES',
+        message: expect.stringContaining('featureNames[0]'),
+      }),
+    );
+    const renamed = {
+      ...json,
+      featureNames: json.featureNames.map((n: string, i: number) => (i === 5 ? 'other' : n)),
+    };
+    expect(() => parseDspEmotionModel(renamed)).toThrow(/featureNames\[5\] is "other"/);
   });
 
   it.skipIf(!existsSync(`${emodbRoot()}/wav`))("matches what today's DSP computes", () => {
