@@ -4,6 +4,13 @@
 // holds the broker until Ctrl-C (or SIGTERM), when it is stopped and its data removed.
 // Development only: a broker of one node keeps one copy of each topic.
 import { findBroker } from '../devkit/kafka/find-broker.ts';
+import { noArgs } from '../services/shared/cli-args.ts';
+
+// --help answers without starting anything; any argument is refused (it started a broker).
+noArgs(
+  'broker',
+  'usage: npm run broker   (starts a local Kafka broker, prints the KAFKA_BROKERS line to export, holds it until Ctrl-C)',
+);
 
 if (process.env.KAFKA_BROKERS) {
   // findBroker would hand back that cluster: there is nothing to start, hold or remove.

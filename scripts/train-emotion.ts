@@ -39,7 +39,7 @@ try {
     );
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
-  log(`train:emotion: ${error.message}\n${USAGE.train}`);
+  log(`train:emotion: USAGE: ${error.message}\n${USAGE.train}`);
   process.exit(2);
 }
 if (args.help) {
@@ -49,6 +49,12 @@ if (args.help) {
 const own = args.dataDirs.length > 0;
 const modelPath = args.out ?? (own ? 'models/emotion-own.json' : 'models/emotion-v2.json');
 // Before the fit (minutes): a path that cannot take the model is found now, not after it.
+if (args.check && !existsSync(modelPath)) {
+  log(
+    `train:emotion: USAGE: --check compares with ${modelPath}, which does not exist (--out names the model to compare)\n${USAGE.train}`,
+  );
+  process.exit(2);
+}
 if (!args.check) {
   try {
     writableModelPath(modelPath);
@@ -101,6 +107,7 @@ if (args.check) {
   process.stdout.write(`${JSON.stringify({ reproduced: same, model: modelPath })}\n`);
   process.exit(same ? 0 : 1);
 }
+warnIfChance(model.training.heads, calls);
 writeFileSync(`${modelPath}.partial`, text);
 renameSync(`${modelPath}.partial`, modelPath);
 process.stdout.write(
@@ -113,4 +120,25 @@ function writableModelPath(path: string): void {
   makeFolders(dirname(resolve(path)));
   closeSync(openSync(`${path}.partial`, 'w'));
   rmSync(`${path}.partial`);
+}
+
+/**
+ * A head no better than chance on the speakers it did not train on (its inner UAR; one or two
+ * speakers, a label with few clips) is still written, but said: such a model knows nothing a
+ * contact centre could rely on.
+ */
+function warnIfChance(heads: unknown, trained: readonly SpeakerCall[]): void {
+  const labels = new Set(trained.flatMap((c) => c.clips.map((clip) => clip.label)).filter((l) => l !== null));
+  const chance: Record<string, number> = {
+    emotion: 1 / Math.max(1, labels.size),
+    arousal: 0.5,
+    valence: 0.5,
+  };
+  for (const [head, figures] of Object.entries((heads ?? {}) as Record<string, { innerUar?: number }>)) {
+    const uar = figures.innerUar;
+    if (uar === undefined || chance[head] === undefined || uar > chance[head] + 0.02) continue;
+    log(
+      `train:emotion: warning: the ${head} head scores ${uar.toFixed(3)} on speakers it did not train on, chance is ${chance[head].toFixed(3)}: more speakers (5 or more) and clips per label are needed`,
+    );
+  }
 }

@@ -71,7 +71,10 @@ const STORE_LABELS = [
 ] as const;
 
 export function parseArgs(argv: readonly string[]): ParsedCommand {
-  if (argv.length === 0 || argv.includes('-h') || argv.includes('--help')) return { kind: 'help' };
+  // No command at all is a usage error (exit 2, the usage on stderr): a script that lost its
+  // arguments must not read as a successful run.
+  if (argv.length === 0) throw new AnalyzeError('USAGE', 'no command given (expected "analyze")');
+  if (argv.includes('-h') || argv.includes('--help')) return { kind: 'help' };
   const [command, ...rest] = argv;
   if (command !== 'analyze')
     throw new AnalyzeError('USAGE', `unknown command "${command}" (expected "analyze")`);

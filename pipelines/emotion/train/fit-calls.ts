@@ -391,7 +391,8 @@ export function fitCallModel(calls: readonly TrainingCall[], options: CallFitOpt
       heads: choice,
       rows: rows.length,
       corpora: [...new Set(calls.map((c) => c.corpus))].sort(),
-      speakers: calls.length,
+      // Speakers, not calls: the noise and quiet copies of a speaker's call are calls too.
+      speakers: new Set(calls.map((c) => `${c.corpus}\u0000${c.speaker}`)).size,
     },
   };
 }

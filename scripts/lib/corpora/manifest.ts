@@ -17,6 +17,8 @@ export interface ManifestRow {
   language: string;
   label: string;
   arousal: string;
+  /** Its line in the manifest (errors about the row name it). */
+  line: number;
 }
 
 /**
@@ -49,7 +51,15 @@ export function readManifest(dir: string): ManifestRow[] {
     if (f.length !== HEADER.length) {
       throw new DataError('DATA_MANIFEST', `${at}: expected ${HEADER.length} fields, found ${f.length}`);
     }
-    const row = { corpus: f[0], file: f[1], speaker: f[2], language: f[4], label: f[6], arousal: f[7] };
+    const row = {
+      corpus: f[0],
+      file: f[1],
+      speaker: f[2],
+      language: f[4],
+      label: f[6],
+      arousal: f[7],
+      line: number,
+    };
     for (const column of ['corpus', 'file', 'speaker'] as const) {
       if (!row[column]) throw new DataError('DATA_MANIFEST', `${at}: empty ${column}`);
     }
@@ -70,16 +80,29 @@ export function readManifest(dir: string): ManifestRow[] {
     if (row.label === '' && row.arousal === '') {
       throw new DataError('DATA_MANIFEST', `${at}: neither label nor arousal`);
     }
+    // A row both labelled and levelled must agree (a "sad,high" row taught the arousal head the
+    // opposite of the label, silently).
+    if (row.label !== '' && row.arousal !== '' && labelArousal(row.label) !== columnArousal(row.arousal)) {
+      throw new DataError(
+        'DATA_MANIFEST',
+        `${at}: arousal "${row.arousal}" contradicts label "${row.label}" (a ${labelArousal(row.label)}-arousal label)`,
+      );
+    }
     return row;
   });
 }
 
-/** Arousal of a row: the column, or the label's group; a corpus's 'neutral' level counts as low. */
+/** The arousal group of a label. */
+const labelArousal = (label: string): 'high' | 'low' =>
+  ['angry', 'happy', 'anxious', 'surprise'].includes(label) ? 'high' : 'low';
+/** The arousal column's level; a corpus's 'neutral' level counts as low. */
+const columnArousal = (arousal: string): 'high' | 'low' => (arousal === 'high' ? 'high' : 'low');
+
+/** Arousal of a row: the column, or the label's group. */
 function arousalOf(row: ManifestRow): Clip['arousal'] {
-  if (row.arousal === 'high') return 'high';
-  if (row.arousal === 'low' || row.arousal === 'neutral') return 'low';
+  if (row.arousal !== '') return columnArousal(row.arousal);
   if (row.label === '') return null;
-  return ['angry', 'happy', 'anxious', 'surprise'].includes(row.label) ? 'high' : 'low';
+  return labelArousal(row.label);
 }
 
 export function manifestClip(dir: string, row: ManifestRow): Clip {
@@ -100,17 +123,16 @@ export function manifestCorpus(dir: string, corpus: string): CorpusLoader {
   return {
     name: corpus,
     list() {
-      const clips = readManifest(dir)
-        .filter((r) => r.corpus === corpus)
-        .map((r) => manifestClip(dir, r));
-      if (clips.length === 0) throw new DataError('DATA_MISSING', `no clips of corpus ${corpus} in ${dir}`);
-      const missing = clips.filter((c) => !existsSync(c.path));
+      const rows = readManifest(dir).filter((r) => r.corpus === corpus);
+      if (rows.length === 0) throw new DataError('DATA_MISSING', `no clips of corpus ${corpus} in ${dir}`);
+      const missing = rows.filter((r) => !existsSync(join(dir, r.file)));
       if (missing.length > 0) {
         throw new DataError(
           'DATA_MISSING',
-          `${missing.length} file(s) of ${corpus} listed in the manifest are missing, e.g. ${missing[0].path}`,
+          `${missing.length} file(s) of ${corpus} listed in the manifest are missing, e.g. line ${missing[0].line}: ${join(dir, missing[0].file)}`,
         );
       }
+      const clips = rows.map((r) => manifestClip(dir, r));
       return clips.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
   };

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav, parseWav } from '../../../pipelines/audio/wav.ts';
 import { parseEmotionModel } from '../../../pipelines/emotion/index.ts';
@@ -25,10 +25,10 @@ interface DemoClip {
   endMs: number;
 }
 
-function run(script: string, args: string[]) {
+function run(script: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [join(REPO, 'scripts', script), ...args], {
     cwd: REPO,
-    env: { ...process.env, EMOTION_CACHE_DIR: join(dir, 'cache') },
+    env: { ...process.env, EMOTION_CACHE_DIR: join(dir, 'cache'), ...env },
     encoding: 'utf8',
     timeout: 300_000,
   });
@@ -71,7 +71,9 @@ describe('eval:emotion and train:emotion on a user folder', () => {
     expect(r.stderr).not.toMatch(/Error|at file:/);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(out.loco_model).toBe('shipped: models/emotion-v2.json');
+    expect(out.loco_model).toBe(`shipped: ${resolve('models/emotion-v2.json')}`);
+    // The demo calls' corpus is not one the shipped model names: its loco_* figures stand.
+    expect(out.loco_model_heard).toEqual([]);
     expect(out.loco_call_uar_centre).toEqual(expect.any(Number));
     expect(out.loco_call_arousal_uar_centre).toEqual(expect.any(Number));
     // Three speakers: three within folds, each trained on the other two alone.
@@ -88,6 +90,14 @@ describe('eval:emotion and train:emotion on a user folder', () => {
     expect(json.training.data).toBe('user data (--data)');
     // One recording setup: the one-setup recipe (the mean of the last 3 speech windows as inputs).
     expect(parseEmotionModel(json).inputs.context?.windows).toBe(3);
+    // That model scored on its own training calls: named by its path, and the figures flagged.
+    const self = run('eval-emotion.ts', ['--data', join(dir, 'three'), '--loco-only'], {
+      EMOTION_MODEL_PATH: file,
+    });
+    expect(self.code).toBe(0);
+    const out = JSON.parse(self.stdout) as Record<string, unknown>;
+    expect([out.loco_model, out.loco_model_heard]).toEqual([`EMOTION_MODEL_PATH: ${file}`, ['centre']]);
+    expect(self.stderr).toContain('the model was trained on centre');
   });
 
   it('names a missing folder and what to give instead, without a stack trace; --help prints the usage', () => {
@@ -154,7 +164,19 @@ describe('eval:emotion and train:emotion on a user folder', () => {
     const out = run('train-emotion.ts', ['--data', join(dir, 'three'), '--out', dir]);
     expect([out.code, out.stderr.split('\n')[0]]).toEqual([
       2,
-      `train:emotion: --out ${dir} is a folder: give a file name, e.g. ${dir}/emotion-own.json`,
+      `train:emotion: USAGE: --out ${dir} is a folder: give a file name, e.g. ${dir}/emotion-own.json`,
+    ]);
+    // --check with nothing to compare with: said before fitting, not "reproduced: false" after it.
+    const check = run('train-emotion.ts', [
+      '--data',
+      join(dir, 'three'),
+      '--out',
+      join(dir, 'none.json'),
+      '--check',
+    ]);
+    expect([check.code, check.stderr.split('\n')[0]]).toEqual([
+      2,
+      `train:emotion: USAGE: --check compares with ${join(dir, 'none.json')}, which does not exist (--out names the model to compare)`,
     ]);
   });
 

@@ -48,8 +48,8 @@ describe('parseArgs', () => {
     expect(USAGE).toMatch(/--tenant <id> .*default: default/);
   });
 
-  it('asks for help with no arguments, -h or --help', () => {
-    expect(parseArgs([]).kind).toBe('help');
+  it('asks for help with -h or --help; no arguments at all is a usage error (exit 2)', () => {
+    expect(() => parseArgs([])).toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(parseArgs(['analyze', '-h']).kind).toBe('help');
     expect(parseArgs(['analyze', 'x.wav', '--help']).kind).toBe('help');
   });

@@ -82,6 +82,12 @@ describe('manifest corpora', () => {
       'line 3: ./a.wav is listed already on line 2',
     ],
     [
+      'an arousal level that contradicts the label',
+      HEAD,
+      ['own,a.wav,own-1,f,en,X,angry,high', 'own,b.wav,own-1,f,en,X,sad,high'],
+      'line 3: arousal "high" contradicts label "sad" (a low-arousal label)',
+    ],
+    [
       'a bad label after blank lines',
       HEAD,
       ['', '', 'own,a.wav,own-1,f,en,X,furious,high'],
@@ -99,6 +105,14 @@ describe('manifest corpora', () => {
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).code).toBe('DATA_MANIFEST');
     expect((error as DataError).message).toContain(message);
+  });
+
+  it('names the manifest line of a missing file', () => {
+    const dir = folder(
+      ['own,a.wav,own-1,f,en,ANG,angry,high', 'own,gone.wav,own-1,f,en,SAD,sad,low'],
+      ['a.wav'],
+    );
+    expect(() => manifestCorpus(dir, 'own').list()).toThrow(/missing, e\.g\. line 3: .*gone\.wav/);
   });
 
   it('refuses one corpus name in two --data folders, and a folder that lists no clip', () => {
