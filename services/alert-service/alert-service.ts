@@ -438,9 +438,10 @@ export async function startAlertService(
   });
 
   base.ops.addReadiness('revocations', () => revocations.ready());
-  base.shutdown.add('revocation feed', () => revocations.stop());
   await revocations.start();
   await startConsuming(base, { hub, web, rules, runner, fanout });
+  // After the pages and sockets (shutdown runs in order): revocations apply until they are closed.
+  base.shutdown.add('revocation feed', () => revocations.stop());
   base.markStarted();
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.current().rules.length });
   return {

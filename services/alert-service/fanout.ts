@@ -27,6 +27,7 @@ import {
 import { offsetsRetried, positionsByTime } from '../shared/start-positions.ts';
 import { alertRecordCodec, alertViewOf } from './alert-records.ts';
 import { createCatchUp } from '../shared/catch-up.ts';
+import { watchLogStarts, type CatchUpWatch } from '../shared/catch-up-watch.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { Hub } from './hub.ts';
 
@@ -220,13 +221,23 @@ export function createFanout(options: FanoutOptions): Fanout {
       catchUp.begins(p.topic, p.partition, p.offset);
   }
 
+  let watch: CatchUpWatch | undefined;
   return {
     async start() {
       rebuildFromMs = Date.now() - options.rebuildMs;
       await markHistory();
+      // Records that expire before they are fetched must not hold the rebuild back for good.
+      watch = watchLogStarts(
+        options.kafka,
+        [topics.calls, topics.emotions, topics.features, topics.alerts, topics.erasures],
+        catchUp,
+      );
       await runner.start();
     },
-    stop: () => runner.stop(),
+    async stop() {
+      await watch?.stop();
+      await runner.stop();
+    },
     joined: () => runner.ready(),
     ready: () => runner.ready() && catchUp.done(),
     rebuilt: () => catchUp.done(),

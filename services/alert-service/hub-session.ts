@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { errorCode } from '../../pipelines/errors.ts';
 import { mayAcknowledge, type Principal } from '../shared/auth/roles.ts';
-import type { Auth } from '../shared/auth/tokens.ts';
+import type { Auth, VerifiedToken } from '../shared/auth/tokens.ts';
 import type { CallRegistry } from './call-registry.ts';
 import { frame, newClient, type Client, type ClientOutput } from './hub-client.ts';
 import type { HubEmit, HubOptions } from './hub-options.ts';
@@ -101,17 +101,23 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
    */
   const gone = (client: Client): boolean => client.closing || !clients.has(client);
 
-  async function authenticate(client: Client, token: string, resume: Resume | undefined): Promise<void> {
-    client.authPending = true;
-    let verified;
+  /** The token's verification (revocations included); a failure closes the socket and says so. */
+  async function verifiedOrClosed(client: Client, token: string): Promise<VerifiedToken | null> {
     try {
-      verified = await o.auth.verify(token);
+      return await o.auth.verify(token);
     } catch (error) {
       emit('auth_failed', { code: errorCode(error, 'TOKEN_INVALID') });
       output.close(client, CLOSE.UNAUTHORIZED, errorCode(error, 'TOKEN_INVALID'));
-      return;
+      return null;
     }
-    if (gone(client)) return;
+  }
+
+  async function authenticate(client: Client, token: string, resume: Resume | undefined): Promise<void> {
+    client.authPending = true;
+    let verified = await verifiedOrClosed(client, token);
+    if (verified === null || gone(client)) return;
+    // Known before the wait: a revocation arriving meanwhile closes this socket too (closeRevoked).
+    client.token = verified;
     if (!o.caughtUp()) {
       // Authenticated: no auth deadline while the rebuild lasts; heartbeats tell the page the
       // server is alive (hub-broadcaster.ts), or it gave up on the socket and retried.
@@ -120,9 +126,12 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
       await whenCaughtUp();
       client.awaitingRebuild = false;
       if (gone(client)) return;
+      // Again now that the revocations there were at start are read: a token signed out before
+      // this instance started was let in with a snapshot (review).
+      verified = await verifiedOrClosed(client, token);
+      if (verified === null || gone(client)) return;
     }
     if (!admit(client, verified.principal, verified.expiresAtMs)) return;
-    client.token = verified;
     emit('authenticated', { role: verified.principal.role });
     sendWelcome(o.snapshot, client, verified, resume);
   }

@@ -55,7 +55,9 @@ function renamedProblems(env: Record<string, string | undefined>, schema: z.ZodT
   const readsIt = (renamedTo: string): boolean => shape.length === 0 || shape.includes(renamedTo);
   return Object.entries(RENAMED_VARIABLES)
     .filter(([old]) => env[old] !== undefined && env[old] !== '')
-    .filter(([old, renamedTo]) => old === 'CONSUMER_GROUP' || readsIt(renamedTo))
+    .filter(([old, renamedTo]) =>
+      old === 'CONSUMER_GROUP' ? group !== undefined || shape.length === 0 : readsIt(renamedTo),
+    )
     .map(([old, renamedTo]) => {
       const now = old === 'CONSUMER_GROUP' && shape.length > 0 ? group : renamedTo;
       return now ? `${old}: renamed ${now}; set ${now} instead` : `${old}: no longer read; unset it`;

@@ -97,17 +97,19 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 /**
  * Revokes the stored token on the server (POST /auth/logout): a copy of it stops working too.
- * Best effort: the page forgets the token whatever the answer (an API run without a broker has
- * no sign-out route).
+ * True once the server took it (204; 401: the token works nowhere already; 404: an API run
+ * offline, without sign-outs); false when it did not (a 503, no answer): the page keeps the
+ * token and says so, rather than telling the user they are signed out while it still works.
  */
-export async function revokeToken(): Promise<void> {
+export async function revokeToken(): Promise<boolean> {
   const t = token();
-  if (!t) return;
-  await fetch('/auth/logout', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${t}` },
-    keepalive: true,
-  }).catch(() => undefined);
+  if (!t) return true;
+  try {
+    const r = await fetch('/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${t}` } });
+    return r.status === 204 || r.status === 401 || r.status === 404;
+  } catch {
+    return false;
+  }
 }
 
 /** Fired when the server refused the token; `detail` is its reason. */

@@ -99,7 +99,13 @@ async function route(): Promise<void> {
       {
         type: 'button',
         onclick: () =>
-          void revokeToken().finally(() => {
+          void revokeToken().then((done) => {
+            if (!done) {
+              window.alert(
+                'Sign-out was not recorded on the server, so this sign-in still works: try again in a moment (closing the tab also forgets it here).',
+              );
+              return;
+            }
             setToken(null);
             clearDrafts();
             void route();

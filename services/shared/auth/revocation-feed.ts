@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { createCatchUp } from '../catch-up.ts';
+import { watchLogStarts, type CatchUpWatch } from '../catch-up-watch.ts';
 import { createConsumerRunner, type ConsumerMetrics } from '../consumer-runner.ts';
 import type { Logger } from '../logger.ts';
 import { outRecord, sendRecords } from '../producer.ts';
@@ -73,6 +74,7 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
     },
   });
   let pruner: NodeJS.Timeout | undefined;
+  let watch: CatchUpWatch | undefined;
 
   return {
     list,
@@ -91,10 +93,13 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       }
       pruner = setInterval(() => list.prune(Date.now()), PRUNE_INTERVAL_MS);
       pruner.unref();
+      // Records that expire before they are fetched must not hold readiness back for good.
+      watch = watchLogStarts(options.kafka, [options.topic], catchUp);
       await runner.start();
     },
     async stop() {
       clearInterval(pruner);
+      await watch?.stop();
       await runner.stop();
     },
     ready: () => catchUp.done(),

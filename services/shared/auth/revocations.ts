@@ -2,7 +2,8 @@
 // sign-out) and every token of a user issued up to a moment (a revoked user). Tokens are
 // stateless JWTs, so without this a copied token kept working after its user signed out, or was
 // removed, until it expired. Entries are dropped once no token they name can still be valid:
-// a token's own expiry, or the verifiers' 7-day ceiling after a user's revocation. Pure.
+// a token's own expiry, or the verifiers' 7-day ceiling after a user's revocation. Pure apart
+// from the clock it is given.
 import type { TokenRevoked } from '../records.ts';
 import { MAX_TOKEN_LIFETIME_S } from './token-lifetime.ts';
 import { AuthError, type Auth, type VerifiedToken } from './tokens.ts';
@@ -20,20 +21,34 @@ export interface RevocationList {
 
 const userKey = (tenant: string, userId: string): string => `${tenant}\u0000${userId}`;
 
-export function createRevocationList(): RevocationList {
-  /** Token id → its revocation. */
-  const tokens = new Map<string, TokenRevoked>();
+/**
+ * Single-token revocations kept per user before they are folded into one revocation of all the
+ * user's tokens up to the newest of them (fail closed: it also signs out the user's other
+ * sessions of that time). A user signing in and out in a loop grew every instance's memory.
+ */
+export const MAX_REVOKED_TOKENS_PER_USER = 200;
+
+const CEILING_MS = MAX_TOKEN_LIFETIME_S * 1000;
+/** When no token the revocation names can still be valid. */
+const moot = (r: TokenRevoked): number =>
+  r.tokenId && r.expiresAtMs > 0 ? r.expiresAtMs : r.revokedAtMs + CEILING_MS;
+
+export function createRevocationList(now: () => number = Date.now): RevocationList {
+  /** tenant + user → that user's revoked token ids (ids are the issuer's: keyed under the user). */
+  const tokens = new Map<string, Map<string, TokenRevoked>>();
   /** tenant + user → the latest revocation of all their tokens. */
   const users = new Map<string, TokenRevoked>();
 
+  function revokeUser(key: string, revocation: TokenRevoked): void {
+    const known = users.get(key);
+    if (!known || known.revokedAtMs < revocation.revokedAtMs) users.set(key, revocation);
+  }
+
   function revokes(token: VerifiedToken): TokenRevoked | null {
-    const { tenant, userId } = token.principal;
-    if (token.tokenId !== null) {
-      const single = tokens.get(token.tokenId);
-      // A token id names its user's token only: another user's record cannot revoke it.
-      if (single && single.tenant === tenant && single.userId === userId) return single;
-    }
-    const user = users.get(userKey(tenant, userId));
+    const key = userKey(token.principal.tenant, token.principal.userId);
+    const single = token.tokenId === null ? undefined : tokens.get(key)?.get(token.tokenId);
+    if (single) return single;
+    const user = users.get(key);
     // `iat` has whole seconds: a token of the revocation's own second is refused (fail closed; a
     // new sign-in a second later is fine).
     if (user && token.issuedAtMs <= Math.floor(user.revokedAtMs / 1000) * 1000) return user;
@@ -42,13 +57,17 @@ export function createRevocationList(): RevocationList {
 
   return {
     add(revocation) {
-      if (revocation.tokenId) {
-        tokens.set(revocation.tokenId, revocation);
-        return;
-      }
+      // Read again at every start for 8 days: what no token can match any more is not kept.
+      if (moot(revocation) < now()) return;
       const key = userKey(revocation.tenant, revocation.userId);
-      const known = users.get(key);
-      if (!known || known.revokedAtMs < revocation.revokedAtMs) users.set(key, revocation);
+      if (!revocation.tokenId) return revokeUser(key, revocation);
+      const mine = tokens.get(key) ?? new Map<string, TokenRevoked>();
+      tokens.set(key, mine);
+      mine.set(revocation.tokenId, revocation);
+      if (mine.size <= MAX_REVOKED_TOKENS_PER_USER) return;
+      const newest = [...mine.values()].reduce((a, b) => (a.revokedAtMs >= b.revokedAtMs ? a : b));
+      tokens.delete(key);
+      revokeUser(key, { ...newest, tokenId: '', expiresAtMs: 0 });
     },
     revokes,
     check(token) {
@@ -56,12 +75,13 @@ export function createRevocationList(): RevocationList {
       return token;
     },
     prune(nowMs) {
-      const ceilingMs = MAX_TOKEN_LIFETIME_S * 1000;
-      for (const [id, r] of tokens)
-        if ((r.expiresAtMs > 0 ? r.expiresAtMs : r.revokedAtMs + ceilingMs) < nowMs) tokens.delete(id);
-      for (const [key, r] of users) if (r.revokedAtMs + ceilingMs < nowMs) users.delete(key);
+      for (const [key, mine] of tokens) {
+        for (const [id, r] of mine) if (moot(r) < nowMs) mine.delete(id);
+        if (mine.size === 0) tokens.delete(key);
+      }
+      for (const [key, r] of users) if (moot(r) < nowMs) users.delete(key);
     },
-    size: () => tokens.size + users.size,
+    size: () => [...tokens.values()].reduce((n, mine) => n + mine.size, 0) + users.size,
   };
 }
 

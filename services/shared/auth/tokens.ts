@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { CodedError } from '../../../pipelines/errors.ts';
 import { verifyWithKeys } from './key-rotation.ts';
 import { ROLES, type Principal } from './roles.ts';
-import { lifetimeProblem, REQUIRED_CLAIMS } from './token-lifetime.ts';
+import { lifetimeProblem, MAX_TOKEN_LIFETIME_S, REQUIRED_CLAIMS } from './token-lifetime.ts';
 import { TENANT_CLAIM } from './tenant-claim.ts';
 
 export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID' | 'TOKEN_REVOKED';
@@ -175,6 +175,7 @@ function principalOf({ payload, externalIssuer }: Verified): VerifiedToken {
     throw new AuthError('CLAIMS_INVALID', 'supervisor token without teams ([] for the whole tenant)');
   if (c.data.tenant === '*' && (c.data.role !== 'admin' || externalIssuer !== null))
     throw new AuthError('CLAIMS_INVALID', 'tenant * is for admins signed in by this product only');
+  checkIssuedAt(c.data.iat, c.data.exp, externalIssuer !== null);
   return {
     principal: {
       userId: externalIssuer === null ? c.data.sub : `${issuerName(externalIssuer)}#${c.data.sub}`,
@@ -189,6 +190,26 @@ function principalOf({ payload, externalIssuer }: Verified): VerifiedToken {
     tokenId: c.data.jti ?? null,
   };
 }
+
+/**
+ * What a revocation needs of `iat` (revocations.ts): an external issuer's token must have one (a
+ * sign-out without it revoked every later token of the user too), none may be issued in the
+ * future beyond clock skew (it would outlive a revocation of its user), and none may live longer
+ * than the ceiling from it (a 30-day token outlived the revocations, kept for the ceiling).
+ */
+function checkIssuedAt(iat: number | undefined, exp: number, external: boolean): void {
+  if (iat === undefined) {
+    if (external) throw new AuthError('CLAIMS_INVALID', 'token of an external issuer without iat');
+    return;
+  }
+  if (iat * 1000 > Date.now() + CLOCK_SKEW_MS)
+    throw new AuthError('TOKEN_INVALID', 'token issued in the future');
+  if (exp - iat > MAX_TOKEN_LIFETIME_S)
+    throw new AuthError('TOKEN_INVALID', 'token lives longer than 7 days');
+}
+
+/** Clocks of issuers and verifiers may differ by this much. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** Verifies one of our HS256 tokens; throws AuthError (expired, invalid, claims invalid). */
 export async function verifyToken(token: string, options: TokenOptions): Promise<VerifiedToken> {

@@ -51,6 +51,7 @@ describe('token verification', () => {
       .setSubject('sup@acme')
       .setIssuer('https://idp.example')
       .setAudience('va')
+      .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
     await expect(auth.verify(external)).resolves.toMatchObject({
@@ -68,6 +69,7 @@ describe('token verification', () => {
         .setSubject('someone')
         .setIssuer('https://idp.example')
         .setAudience('va')
+        .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
     // A provider that drops the group claim must not open the whole tenant; nor may it name
@@ -82,6 +84,29 @@ describe('token verification', () => {
     await expect(
       auth.verify(await externalToken({ role: 'supervisor', tenant: 'acme', teams: [] })),
     ).resolves.toMatchObject({ principal: { tenant: 'acme', teams: [] } });
+    // What a revocation needs (revocations.ts): an iat from an external issuer, none in the
+    // future, and no token living past the 7-day ceiling from it.
+    const signed = (iat: number | null, exp: number) => {
+      const jwt = new SignJWT({ role: 'supervisor', tenant: 'acme', teams: [] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('someone')
+        .setIssuer('https://idp.example')
+        .setAudience('va')
+        .setExpirationTime(exp);
+      return (iat === null ? jwt : jwt.setIssuedAt(iat)).sign(privateKey);
+    };
+    const nowS = Math.floor(Date.now() / 1000);
+    await expect(auth.verify(await signed(null, nowS + 300))).rejects.toMatchObject({
+      code: 'CLAIMS_INVALID',
+    });
+    await expect(auth.verify(await signed(nowS + 3600, nowS + 7200))).rejects.toMatchObject({
+      code: 'TOKEN_INVALID',
+      message: 'token issued in the future',
+    });
+    await expect(auth.verify(await signed(nowS - 30 * 86_400, nowS + 3600))).rejects.toMatchObject({
+      code: 'TOKEN_INVALID',
+      message: 'token lives longer than 7 days',
+    });
 
     await expect(auth.verify(own.slice(0, -3) + 'abc')).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
     const expired = await ownToken(

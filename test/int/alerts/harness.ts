@@ -21,6 +21,7 @@ import {
   featuresOut,
 } from '../../../devkit/records/alert-records.ts';
 import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
 
 export interface Harness {
   service: AlertService;
@@ -193,6 +194,18 @@ export async function connect(
     await client.waitFor((f) => f.type === 'snapshot');
   }
   return client;
+}
+
+/** A socket to a run that is still starting, retried until its port takes connections; not signed in. */
+export async function connectEarly(wsUrl: string): Promise<TestClient> {
+  let page: TestClient | undefined;
+  await waitFor(
+    'the new run to take connections',
+    async () => (page = await connect({ wsUrl }, null).catch(() => undefined)) !== undefined,
+    30_000,
+    20,
+  );
+  return page!;
 }
 
 /** What producing test records needs. */

@@ -11,9 +11,9 @@ import type { AlertView, CallView } from '../../../services/alert-service/protoc
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { freePort } from '../../../devkit/free-port.ts';
-import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   connect,
+  connectEarly,
   emotionRecord,
   login,
   prepareHarness,
@@ -101,13 +101,7 @@ describe('alert service restart', () => {
       return again;
     });
     const early = { wsUrl: `ws://127.0.0.1:${port}/ws` };
-    let page: Awaited<ReturnType<typeof connect>> | undefined;
-    await waitFor(
-      'the new run to take connections',
-      async () => (page = await connect(early, null).catch(() => undefined)) !== undefined,
-      30_000,
-      20,
-    );
+    const page = await connectEarly(early.wsUrl);
     expect(started, 'connected before the service was started').toBe(false);
     // Two pages of the same user authenticate and leave before their welcome.
     for (let i = 0; i < 2; i += 1) {
@@ -117,12 +111,12 @@ describe('alert service restart', () => {
       leaving.ws.close();
       await leaving.closed;
     }
-    page!.send({ type: 'auth', token });
-    const snapshot = await page!.waitFor((f) => f.type === 'snapshot', 30_000);
+    page.send({ type: 'auth', token });
+    const snapshot = await page.waitFor((f) => f.type === 'snapshot', 30_000);
     expect((snapshot.alerts as AlertView[]).map((a) => a.alertId)).toEqual(expect.arrayContaining(ids));
     await starting;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const again = page!.frames.filter(
+    const again = page.frames.filter(
       (f) => f.type === 'alert' && ids.includes((f.alert as AlertView).alertId),
     );
     expect(again).toEqual([]);

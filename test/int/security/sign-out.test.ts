@@ -10,7 +10,16 @@ import { openCallStore } from '../../../services/call-store/store.ts';
 import { createRevocationFeed } from '../../../services/shared/auth/revocation-feed.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { testKafka } from '../../support/kafka.ts';
-import { connect, login, startAnotherInstance, startHarness, type Harness } from '../alerts/harness.ts';
+import { freePort } from '../../../devkit/free-port.ts';
+import {
+  connect,
+  connectEarly,
+  login,
+  startAnotherInstance,
+  startHarness,
+  startInstance,
+  type Harness,
+} from '../alerts/harness.ts';
 
 /** The call store's QA API in this process, reading the harness's revocations topic. */
 async function startCallStore(h: Harness): Promise<string> {
@@ -150,6 +159,24 @@ describe('sign-out is server-side', () => {
     const lead = await login(h, 'lead-billing');
     expect(await signInOutcome(h, lead)).toBe('welcome');
   }, 120_000);
+
+  it('a page signing in while a new instance still reads the revocations is not let in with a signed-out token', async () => {
+    const h = await startHarness();
+    const token = await login(h, 'supervisor');
+    expect((await fetch(`${h.baseUrl}/api/logout`, { method: 'POST', headers: bearer(token) })).status).toBe(
+      204,
+    );
+    await h.service.stop('deploy');
+    // The new run's pages answer before it has read va.revocations.v1: the token was verified
+    // against an empty list, waited for the rebuild, and got its snapshot (review).
+    const port = await freePort();
+    const starting = startInstance({ ...h, config: { ...h.config, ALERT_PORT: port } });
+    const page = await connectEarly(`ws://127.0.0.1:${port}/ws`);
+    page.send({ type: 'auth', token });
+    expect(await page.closed).toEqual({ code: 4001, reason: 'TOKEN_REVOKED' });
+    expect(page.frames.some((f) => f.type === 'snapshot')).toBe(false);
+    await starting;
+  }, 90_000);
 
   it('revoke-user refuses bad arguments with a usage line', async () => {
     const h = await startHarness();

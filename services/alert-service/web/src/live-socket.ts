@@ -36,15 +36,24 @@ export function signOut(reason?: SignInReason): void {
 
 /**
  * "Sign out": revokes the token on the server first (POST /api/logout), so a copy of it stops
- * working too and the other tabs' sockets close. Best effort: the page signs out whatever the answer.
+ * working too and the other tabs' sockets close. Only once the server took it (204, or 401: the
+ * token works nowhere already) does the page forget the token: forgetting it on a 503 told the
+ * user they were signed out while the token still worked.
  */
 export function endSession(): void {
   const t = token();
   if (!t) return signOut();
-  void fetch('/api/logout', { method: 'POST', headers: { authorization: `Bearer ${t}` }, keepalive: true })
-    .catch(() => undefined)
-    .finally(() => signOut());
+  void fetch('/api/logout', { method: 'POST', headers: { authorization: `Bearer ${t}` } })
+    .then((r) => r.status === 204 || r.status === 401)
+    .catch(() => false)
+    .then((done) => {
+      if (done) signOut();
+      else window.alert(SIGN_OUT_NOT_RECORDED);
+    });
 }
+
+export const SIGN_OUT_NOT_RECORDED =
+  'Sign-out was not recorded on the server, so this sign-in still works: try again in a moment (closing the tab also forgets it here).';
 
 export interface LiveSocket {
   /** Sends when connected; false when not (the caller tells the user, nothing is queued). */

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { logout } from '../../../../../services/alert-service/logout.ts';
 import { signOut } from '../../../../../services/call-store/http/logout.ts';
-import { createRevocationList, refusingRevoked } from '../../../../../services/shared/auth/revocations.ts';
+import {
+  createRevocationList,
+  MAX_REVOKED_TOKENS_PER_USER,
+  refusingRevoked,
+} from '../../../../../services/shared/auth/revocations.ts';
 import { signOutRevocation } from '../../../../../services/shared/auth/sign-out.ts';
 import { MAX_TOKEN_LIFETIME_S } from '../../../../../services/shared/auth/token-lifetime.ts';
 import { createAuth, type VerifiedToken } from '../../../../../services/shared/auth/tokens.ts';
@@ -25,7 +29,7 @@ function token(userId: string, tokenId: string | null, issuedAtMs: number, tenan
 
 describe('revocation list', () => {
   it('a sign-out refuses that token only, and only for its own user', () => {
-    const list = createRevocationList();
+    const list = createRevocationList(() => T0);
     const sam = token('sam', 'id-1', T0);
     list.add(signOutRevocation(sam, false, T0 + 5_000));
     expect(list.revokes(sam)).not.toBeNull();
@@ -37,7 +41,7 @@ describe('revocation list', () => {
   });
 
   it('a revoked user: every token up to the revocation second, not a later sign-in', () => {
-    const list = createRevocationList();
+    const list = createRevocationList(() => T0);
     list.add({ tenant: 'acme', userId: 'sam', tokenId: '', revokedAtMs: T0 + 500, expiresAtMs: 0 });
     expect(list.revokes(token('sam', 'a', T0 - 3_600_000))).not.toBeNull();
     expect(list.revokes(token('sam', 'b', T0))).not.toBeNull(); // same second: fail closed
@@ -50,7 +54,7 @@ describe('revocation list', () => {
   });
 
   it('forgets what no valid token can match', () => {
-    const list = createRevocationList();
+    const list = createRevocationList(() => T0);
     const sam = token('sam', 'id-1', T0);
     list.add(signOutRevocation(sam, false, T0));
     list.add({ tenant: 'acme', userId: 'kim', tokenId: '', revokedAtMs: T0, expiresAtMs: 0 });
@@ -60,6 +64,24 @@ describe('revocation list', () => {
     expect(list.size()).toBe(1);
     list.prune(T0 + MAX_TOKEN_LIFETIME_S * 1000 + 1);
     expect(list.size()).toBe(0);
+  });
+
+  it("folds a user's many sign-outs into one revocation of the user, and skips what is moot", () => {
+    const list = createRevocationList(() => T0);
+    for (let i = 0; i <= MAX_REVOKED_TOKENS_PER_USER; i++)
+      list.add(signOutRevocation(token('sam', `id-${i}`, T0 + i * 1000), false, T0 + i * 1000 + 500));
+    expect(list.size()).toBe(1); // one user-wide revocation up to the newest sign-out
+    expect(list.revokes(token('sam', 'other-session', T0 + 60_000))).not.toBeNull();
+    expect(list.revokes(token('sam', 'later', T0 + (MAX_REVOKED_TOKENS_PER_USER + 2) * 1000))).toBeNull();
+    // A revocation whose token expired before it was read (an old record at start) is not kept.
+    list.add({
+      tenant: 'acme',
+      userId: 'kim',
+      tokenId: 'old',
+      revokedAtMs: T0 - 7_200_000,
+      expiresAtMs: T0 - 3_600_000,
+    });
+    expect(list.size()).toBe(1);
   });
 
   it('a sign-out "everywhere", or of a token without an id, revokes the user', () => {
