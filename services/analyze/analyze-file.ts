@@ -7,7 +7,7 @@ import type { EmotionModel } from '../../pipelines/emotion/index.ts';
 import { analyzeAudio } from './analyze-audio.ts';
 import type { ChannelMap } from './args.ts';
 import { AnalyzeError, describeError } from './errors.ts';
-import { checkFileSize, checkSampleRate, DEFAULT_MAX_FILE_BYTES } from './limits.ts';
+import { checkFileSize, checkSampleRate, DEFAULT_MAX_FILE_BYTES, TELEPHONE_RATE_HZ } from './limits.ts';
 import type { FileResult } from './types.ts';
 
 /** The whole file, refused before reading when larger than the cap (size from the open file). */
@@ -80,6 +80,13 @@ export function analyzeFile(
     if (peakOf(wav.channels) < DIGITAL_SILENCE)
       notes.push(
         'silent recording: every sample is below -80 dBFS (digital silence: check the recording path)',
+      );
+    // Accepted down to 4 kHz, but such a file lacks the upper half of the telephone band the
+    // model was trained on (spectral shape, tension, formant energy above Nyquist): said, so its
+    // states are not read as a call's.
+    if (wav.sampleRateHz < TELEPHONE_RATE_HZ)
+      notes.push(
+        `narrow band: recorded at ${wav.sampleRateHz} Hz, below the 8000 Hz of a phone call; no audio above ${wav.sampleRateHz / 2} Hz, so spectral features and states are less reliable`,
       );
     return notes.length > 0 ? { ...result, notes } : result;
   } catch (err) {

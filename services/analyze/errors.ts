@@ -14,6 +14,7 @@ export type AnalyzeErrorCode =
   | 'STORE_OPEN_FAILED'
   | 'STORE_FAILED'
   | 'PATH_NOT_FOUND'
+  | 'NOT_A_FILE'
   | 'NO_WAV_FILES'
   | 'MODEL_NOT_FOUND'
   | 'BAD_MODEL'

@@ -24,7 +24,10 @@ export function findWavFiles(
   // A single file is analysed whatever its name: the WAV reader says if it is not a WAV.
   if (stat.isFile()) return [input];
   if (!stat.isDirectory())
-    throw new AnalyzeError('PATH_NOT_FOUND', `${input} is neither a file nor a folder`);
+    throw new AnalyzeError(
+      'NOT_A_FILE',
+      `${input} is neither a file nor a folder (a device, pipe or socket)`,
+    );
   const found: string[] = [];
   walk(input, found, new Set(), onUnreadable);
   if (found.length === 0) throw new AnalyzeError('NO_WAV_FILES', `no .wav files under ${input}`);

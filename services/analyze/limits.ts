@@ -6,6 +6,8 @@ import { AnalyzeError } from './errors.ts';
 /** Below 4 kHz there is no telephone band to analyse; above 384 kHz no recorder writes calls. */
 export const MIN_SAMPLE_RATE_HZ = 4_000;
 export const MAX_SAMPLE_RATE_HZ = 384_000;
+/** A phone call's rate (G.711): below it, `analyze` says the file is narrower than a call. */
+export const TELEPHONE_RATE_HZ = 8_000;
 
 /** 512 MiB: ~4.6 h of 16-bit stereo at 8 kHz; a file is read and decoded whole. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;

@@ -136,6 +136,8 @@ describe('voice-analytics analyze', () => {
       ),
     );
     writeFileSync(join(edge, 'nan.wav'), encodeWav({ sampleRateHz: 8000, channels: [nan] }, 'float32'));
+    const narrow = new Float32Array(20000).map((_, i) => 0.3 * Math.sin(i / 3));
+    writeFileSync(join(edge, 'narrow.wav'), encodeWav({ sampleRateHz: 4000, channels: [narrow] }, 'pcm16'));
     const r = cli(['analyze', edge, '--model', model, '--jobs', '1']);
     // A header without samples is a failed recording: skipped and said, so a batch job hears of it.
     expect(r.stderr).toContain('empty.wav: skipped (EMPTY_AUDIO');
@@ -145,7 +147,9 @@ describe('voice-analytics analyze', () => {
     );
     // Digital zeros are analysed (dead air is a call), with a note about the recording path.
     expect(r.stdout).toMatch(/zeros\.wav[^]*note: silent recording/);
-    expect(r.stdout).toContain('3 files analysed, 1 skipped');
+    // Below a phone call's 8 kHz the upper telephone band is missing: analysed, and said.
+    expect(r.stdout).toMatch(/narrow\.wav[^]*note: narrow band: recorded at 4000 Hz/);
+    expect(r.stdout).toContain('4 files analysed, 1 skipped');
   });
 
   it('skips a mono file when --channels asks for a right channel', () => {
@@ -170,6 +174,10 @@ describe('voice-analytics analyze', () => {
 
   it('exits 2 on a missing path, an empty folder or a missing model', () => {
     expect(cli(['analyze', join(dir, 'nope.wav'), '--model', model]).stderr).toMatch(/PATH_NOT_FOUND/);
+    // A device is there, but is not a recording (it was reported as "not found").
+    expect(cli(['analyze', '/dev/null', '--model', model]).stderr).toMatch(
+      /NOT_A_FILE: \/dev\/null is neither/,
+    );
     mkdirSync(join(dir, 'empty'));
     expect(cli(['analyze', join(dir, 'empty'), '--model', model]).code).toBe(2);
     const r = cli(['analyze', calls, '--model', join(dir, 'no-model.json')]);
