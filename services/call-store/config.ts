@@ -36,6 +36,8 @@ export const callStoreEnv = z.object({
   DATABASE_ALLOW_PLAINTEXT: boolVar(false),
   STORE_DATA_DIR: z.string().min(1).default('.data/call-store'),
   DATABASE_POOL_SIZE: intVar({ min: 1, max: 100, def: 8 }),
+  /** false: the schema migrations ran before (`npm run migrate`); start only on a current schema. */
+  STORE_MIGRATE_AT_START: boolVar(true),
   /** Port of the QA API and review page; 0 = any free port. */
   API_PORT: intVar({ min: 0, max: 65535, def: 8090 }),
   API_HOST: z.string().min(1).default('127.0.0.1'),

@@ -22,6 +22,7 @@ export type StoreErrorCode =
   | 'STORE_LOCKED'
   | 'ERASURE_NOT_ANNOUNCED'
   | 'SCHEMA_TOO_NEW'
+  | 'SCHEMA_BEHIND'
   | 'REVOCATIONS_NOT_READ'
   | 'SIGN_OUT_NOT_RECORDED';
 

@@ -69,6 +69,7 @@ const store = await openCallStore({
         }),
       ),
     ),
+  migrateAtStart: config.STORE_MIGRATE_AT_START,
   onMigrated: (versions) => {
     if (versions.length > 0) logger.info('schema migrated', { applied: versions });
   },

@@ -45,12 +45,7 @@ export async function migrate(backend: SqlBackend, migrations = listMigrations()
     );
     return Number(rows[0]?.version ?? 0);
   });
-  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
-  if (newest > known)
-    throw new StoreError(
-      'SCHEMA_TOO_NEW',
-      `the database's schema is at version ${newest}, this release knows up to ${known}: a newer release migrated it; run that release (README, "Rolling back")`,
-    );
+  refuseNewerSchema(newest, migrations);
   const applied: number[] = [];
   for (const migration of migrations) {
     // One transaction per migration; the advisory lock serialises concurrent starters.
@@ -68,6 +63,65 @@ export async function migrate(backend: SqlBackend, migrations = listMigrations()
     if (done) applied.push(migration.version);
   }
   return applied;
+}
+
+export interface SchemaStatus {
+  /** The newest migration the database records (0: none, a new database). */
+  version: number;
+  /** The newest this release ships. */
+  known: number;
+  /** This release's migrations the database has not had, in order. */
+  pending: number[];
+}
+
+/**
+ * Where the database's schema stands, changing nothing (no table created, no lock taken): for
+ * `npm run migrate -- --status` and a service told not to migrate (STORE_MIGRATE_AT_START=false).
+ */
+export async function schemaStatus(
+  backend: SqlBackend,
+  migrations = listMigrations(),
+): Promise<SchemaStatus> {
+  const table = await backend.query<{ present: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
+  );
+  const applied = table[0]?.present
+    ? (await backend.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) =>
+        Number(r.version),
+      )
+    : [];
+  const done = new Set(applied);
+  return {
+    version: applied.reduce((max, v) => Math.max(max, v), 0),
+    known: migrations.reduce((max, m) => Math.max(max, m.version), 0),
+    pending: migrations.filter((m) => !done.has(m.version)).map((m) => m.version),
+  };
+}
+
+/**
+ * For a service that does not migrate: the schema must be exactly what this release expects
+ * (behind: its queries name columns that do not exist yet; ahead: as `migrate` refuses).
+ */
+export async function requireCurrentSchema(
+  backend: SqlBackend,
+  migrations = listMigrations(),
+): Promise<void> {
+  const status = await schemaStatus(backend, migrations);
+  refuseNewerSchema(status.version, migrations);
+  if (status.pending.length > 0)
+    throw new StoreError(
+      'SCHEMA_BEHIND',
+      `the database's schema lacks migrations ${status.pending.join(', ')} of this release (STORE_MIGRATE_AT_START=false): run \`npm run migrate\` first (README, "Upgrading and rolling back")`,
+    );
+}
+
+function refuseNewerSchema(newest: number, migrations: readonly Migration[]): void {
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (newest > known)
+    throw new StoreError(
+      'SCHEMA_TOO_NEW',
+      `the database's schema is at version ${newest}, this release knows up to ${known}: a newer release migrated it; run that release (README, "Rolling back")`,
+    );
 }
 
 /** Our migrations are plain DDL: split on `;` at line ends, dropping `--` comments. */

@@ -4,7 +4,7 @@
 import { openBackend, type BackendOptions, type SqlBackend } from './backend/backend.ts';
 import { parseStoreEvent, type StoreEvent } from './events.ts';
 import type { StoreError } from './errors.ts';
-import { migrate } from './migrate.ts';
+import { migrate, requireCurrentSchema } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { addReview, getCall } from './store/calls.ts';
 import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
@@ -125,15 +125,23 @@ export interface StoreHooks {
   announceErasure?: AnnounceErasure;
   /** The migrations this start applied (the service logs them), called once the schema is current. */
   onMigrated?: (versions: readonly number[]) => void;
+  /**
+   * false: apply nothing, refuse a schema that is not this release's (SCHEMA_BEHIND): the
+   * migrations ran before, by `npm run migrate` (a pre-deploy job; a database user without DDL).
+   */
+  migrateAtStart?: boolean;
 }
 
 /** Opens the configured backend and applies pending migrations. */
 export async function openCallStore(options: BackendOptions & StoreHooks): Promise<CallStore> {
   const backend = await openBackend(options);
   try {
-    // Not inside `onMigrated?.(…)`: an absent hook would skip evaluating (running) the migration.
-    const applied = await migrate(backend);
-    options.onMigrated?.(applied);
+    if (options.migrateAtStart === false) await requireCurrentSchema(backend);
+    else {
+      // Not inside `onMigrated?.(…)`: an absent hook would skip evaluating (running) the migration.
+      const applied = await migrate(backend);
+      options.onMigrated?.(applied);
+    }
   } catch (error) {
     await backend.close();
     throw error;

@@ -2,7 +2,11 @@
 // come up (the first one's bookkeeping table was created outside the advisory lock, and the other
 // failed with a duplicate key in the catalogue), and a release refuses a schema that a newer
 // release migrated (rolled back over it, it wrote rows the newer migrations had backfilled).
+// `npm run migrate` applies them before a release starts, and a service told not to migrate
+// (STORE_MIGRATE_AT_START=false) refuses a schema behind its release.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
@@ -11,6 +15,19 @@ import { listMigrations, migrate } from '../../../services/call-store/migrate.ts
 import { openCallStore } from '../../../services/call-store/store.ts';
 
 let server: FoundPostgres;
+
+const MIGRATE = join(import.meta.dirname, '..', '..', '..', 'services', 'call-store', 'migrate-main.ts');
+
+/** `npm run migrate` as an operator runs it: its exit code and its one JSON line. */
+function migrateCli(url: string, ...args: string[]): { code: number | null; out: Record<string, unknown> } {
+  const r = spawnSync(process.execPath, [MIGRATE, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: url, VA_MODE: 'development' },
+  });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`migrate exited ${r.status}: ${r.stderr}`);
+  expect(r.stdout).not.toContain(new URL(url).password || '\u0000');
+  return { code: r.status, out: JSON.parse(r.stdout) as Record<string, unknown> };
+}
 const created: string[] = [];
 
 async function admin(sql: string): Promise<void> {
@@ -71,5 +88,25 @@ describe('call-store migrations on PostgreSQL', () => {
       code: 'SCHEMA_TOO_NEW',
       message: expect.stringContaining(`version 999, this release knows up to ${newest}`),
     });
+  }, 60_000);
+
+  it('npm run migrate: --status changes nothing, then applies every migration once, then says current', async () => {
+    const url = await freshDatabase();
+    const known = listMigrations().map((m) => m.version);
+    const before = migrateCli(url, '--status');
+    expect(before).toMatchObject({ code: 1, out: { backend: 'postgres', schemaVersion: 0, pending: known } });
+    // A service that must not migrate refuses the empty schema, naming the command.
+    await expect(
+      openCallStore({ databaseUrl: url, poolSize: 2, migrateAtStart: false }),
+    ).rejects.toMatchObject({
+      code: 'SCHEMA_BEHIND',
+      message: expect.stringContaining('npm run migrate'),
+    });
+    expect(migrateCli(url)).toMatchObject({ code: 0, out: { applied: known, pending: [] } });
+    expect(migrateCli(url)).toMatchObject({ code: 0, out: { applied: [], pending: [] } });
+    expect(migrateCli(url, '--status').code).toBe(0);
+    const store = await openCallStore({ databaseUrl: url, poolSize: 2, migrateAtStart: false });
+    expect(await store.backend.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await store.close();
   }, 60_000);
 });

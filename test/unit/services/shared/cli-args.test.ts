@@ -17,6 +17,7 @@ describe('script command lines', () => {
     ['services/simulator/main.ts', 'simulate'],
     ['scripts/eval-music.ts', 'eval:music'],
     ['scripts/render-benchmarks.ts', 'benchmarks:render'],
+    ['services/call-store/migrate-main.ts', 'migrate'],
   ])('%s: --help, and an unknown flag refused in one line', (script, name) => {
     const help = run(script, '--help');
     expect([help.status, help.stdout.startsWith('usage:')]).toEqual([0, true]);
