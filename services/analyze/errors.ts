@@ -17,7 +17,7 @@ export type AnalyzeErrorCode =
   | 'NOT_A_FILE'
   | 'NO_WAV_FILES'
   | 'MODEL_NOT_FOUND'
-  | 'BAD_MODEL'
+  | 'MODEL_INVALID'
   | 'CHANNEL_OUT_OF_RANGE'
   | 'READ_FAILED'
   | 'FILE_TOO_LARGE'

@@ -25,7 +25,7 @@ export function readModelJson(path: string = DEFAULT_MODEL_PATH): unknown {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new AnalyzeError('BAD_MODEL', `emotion model ${path} is not JSON`, { cause: err });
+    throw new AnalyzeError('MODEL_INVALID', `emotion model ${path} is not JSON`, { cause: err });
   }
   toModel(json, path);
   return json;
@@ -35,7 +35,7 @@ export function toModel(json: unknown, path = 'emotion model'): EmotionModel {
   try {
     return parseDspEmotionModel(json);
   } catch (err) {
-    throw new AnalyzeError('BAD_MODEL', `${path}: ${err instanceof Error ? err.message : String(err)}`, {
+    throw new AnalyzeError('MODEL_INVALID', `${path}: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err,
     });
   }
