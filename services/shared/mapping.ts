@@ -41,7 +41,9 @@ export function audioArrivalMs(chunk: AudioChunk, audioMs: number): number {
   if (span <= 0 || audioMs >= chunk.audioEndMs) return chunk.receivedAtMs;
   if (audioMs <= chunk.audioStartMs) return chunk.firstReceivedAtMs;
   const share = (audioMs - chunk.audioStartMs) / span;
-  return chunk.firstReceivedAtMs + share * (chunk.receivedAtMs - chunk.firstReceivedAtMs);
+  // Whole ms: the field is an int64 on the wire (a fraction, e.g. inside a chunk whose span
+  // includes gap-filled silence, failed to encode and the window was dead-lettered).
+  return Math.round(chunk.firstReceivedAtMs + share * (chunk.receivedAtMs - chunk.firstReceivedAtMs));
 }
 
 export interface EventMeta {

@@ -1,6 +1,7 @@
 // The dsp-worker against the real broker, run as a child process: a worker SIGKILLed mid-call is
 // replaced with no gap in the call's windows, a corrupt record goes to the dead-letter topic while
-// the worker keeps going, and a call that never ends is freed after the idle timeout.
+// the worker keeps going, a chunk spanning gap-filled silence loses no window, and a call that
+// never ends is freed after the idle timeout.
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCallAnalyzer } from '../../../pipelines/dsp/index.ts';
@@ -21,6 +22,8 @@ import {
   waitUntilReady,
 } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callKey } from '../../../services/shared/call-key.ts';
 
 /** The ids pipelines/dsp gives the same audio in one process: what the live pipeline must match. */
 function expectedIds(call: TelephoneCall, ended: boolean): string[] {
@@ -235,6 +238,46 @@ describe('dsp-worker, bad input and abandoned calls', () => {
       expect(
         metricValue(await scrape(port), 'va_errors_total', { code: 'DECODE_FAILED' }),
       ).toBeGreaterThanOrEqual(1);
+    } finally {
+      await letters.stop();
+      await features.stop();
+    }
+  });
+
+  it('analyses every window of a chunk whose audio outlasts its arrival (a gap filled with silence)', async () => {
+    // The gateway fills a sequence gap with silence: one chunk then spans seconds of audio time
+    // that arrived within milliseconds. The windows ending inside it got a fractional arrival
+    // time, which failed to encode (ENCODE_FAILED): real speech lost to the dead-letter topic.
+    const letters = await collectTopic(kafka, ctx.topics.deadletter, (v, h) => deadLetterCodec.decode(v, h));
+    const features = await collectTopic(kafka, ctx.topics.features, decodeFeatureIds);
+    try {
+      const call = toTelephoneCall(uniqueName('gap-filled'), syntheticCall(4, 7));
+      const now = Date.now();
+      // The call's 4 s in one chunk per channel, then each channel's (empty) final chunk.
+      const chunk = (channel: 'agent' | 'customer', final: boolean) =>
+        outRecord(ctx.topics.audio, audioChunkCodec, callKey(HARNESS_TENANT, call.callId), {
+          callId: call.callId,
+          channel,
+          codec: 'pcmu',
+          sampleRateHz: 8000,
+          firstSequence: final ? 200 : 0,
+          lastSequence: 199,
+          audioStartMs: final ? 4000 : 0,
+          audioEndMs: 4000,
+          payload: final ? new Uint8Array(0) : call[channel],
+          firstReceivedAtMs: now - 7,
+          receivedAtMs: now,
+          final,
+          tenant: HARNESS_TENANT,
+          chunkIndex: final ? 1 : 0,
+        });
+      await sendRecords(ctx.producer, [chunk('agent', false), chunk('customer', false)]);
+      await sendRecords(ctx.producer, [chunk('agent', true), chunk('customer', true)]);
+      const expected = expectedIds(call, true);
+      await waitFor('every window of the call', () =>
+        expected.every((id) => features.records.some((r) => r.value === id)),
+      );
+      expect(letters.records.filter((r) => r.value.reasonCode === 'ENCODE_FAILED')).toEqual([]);
     } finally {
       await letters.stop();
       await features.stop();

@@ -114,14 +114,29 @@ describe('pipeline <-> record mapping', () => {
   });
 
   it('interpolates the arrival time of audio inside a chunk', () => {
-    const chunk = {
-      audioStartMs: 1000,
-      audioEndMs: 1100,
-      firstReceivedAtMs: 5000,
-      receivedAtMs: 5080,
-    } as AudioChunk;
-    expect(audioArrivalMs(chunk, 1000)).toBe(5000);
-    expect(audioArrivalMs(chunk, 1050)).toBe(5040);
-    expect(audioArrivalMs(chunk, 1200)).toBe(5080);
+    // [audio start, audio end, first frame received, last frame received] → [audio ms, arrival].
+    const cases: [number[], [number, number][]][] = [
+      [
+        [1000, 1100, 5000, 5080],
+        [
+          [1000, 5000],
+          [1050, 5040],
+          [1200, 5080],
+        ],
+      ],
+      // Gap-filled silence: 3 s of audio time over 7 ms of arrivals. Whole ms, an int64 on the
+      // wire (5002.33 failed to encode and the window was dead-lettered).
+      [
+        [0, 3000, 5000, 5007],
+        [
+          [1000, 5002],
+          [2000, 5005],
+        ],
+      ],
+    ];
+    for (const [[audioStartMs, audioEndMs, firstReceivedAtMs, receivedAtMs], points] of cases) {
+      const chunk = { audioStartMs, audioEndMs, firstReceivedAtMs, receivedAtMs } as AudioChunk;
+      for (const [audioMs, arrival] of points) expect(audioArrivalMs(chunk, audioMs)).toBe(arrival);
+    }
   });
 });
