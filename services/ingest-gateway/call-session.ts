@@ -88,6 +88,14 @@ export interface CallSession {
   /** The client went away (cancel, error, half-close without CallEnd): flush and end the call. */
   abandon(reason: string): void;
   /**
+   * The stream dropped mid-call (cancelled or reset: a network drop, a crashed client). Handed
+   * over as for UNAVAILABLE: what it sent is flushed without final markers or the ended event and
+   * the call released, so a new stream with the call id and the audio time where it left off
+   * continues the same call. Returns `end`, which sends the ended event when no stream came
+   * back; null when the call was not live (nothing to resume).
+   */
+  drop(reason: string): { end(): void } | null;
+  /**
    * The client half-closed: it has sent everything. The call still ends once the transport has
    * told a half-close from a cancel; a shutdown or outage that ends it meanwhile ends it as the
    * client's hang-up (`client-closed`), not as a call to resume elsewhere.
@@ -441,6 +449,21 @@ export function createCallSession(deps: SessionDeps): CallSession {
     },
     clientDone() {
       clientDone = true;
+    },
+    drop(reason) {
+      clearTimeout(startDeadline);
+      if (state !== 'live') return null;
+      log.info('stream dropped', { reason });
+      const flushed = handOver();
+      state = 'ended';
+      void flushed.finally(() => release(true));
+      return {
+        end: () => {
+          log.info('call abandoned', { reason });
+          metrics.calls.inc({ outcome: 'abandoned' });
+          if (analysed) void send([callEvent('ended', reason)]);
+        },
+      };
     },
     abandon(reason) {
       clearTimeout(startDeadline);

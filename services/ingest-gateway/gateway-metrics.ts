@@ -47,7 +47,7 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
     ),
     streamDrops: metric.counter(
       'va_ingest_stream_drops_total',
-      'Adapter sockets dropped mid-call, by outcome: resumed (reconnect within RECONNECT_GRACE_MS) or ended',
+      'gRPC streams and adapter sockets dropped mid-call, by outcome: resumed (reconnect within RECONNECT_GRACE_MS) or ended',
       ['adapter', 'outcome'],
     ),
   };

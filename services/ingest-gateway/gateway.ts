@@ -92,6 +92,7 @@ export async function startGateway(
     idleTimeoutMs: config.idleTimeoutMs,
     maxFrameBytes: config.settings.maxFrameBytes,
     maxWaitingStreams: config.maxWaitingStreams,
+    reconnectGraceMs: config.reconnectGraceMs,
   });
   const adapters = await startAdapters(config, base, intake);
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');

@@ -9,6 +9,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { TokenStore } from './auth.ts';
 import {
   createCallSession,
+  type CallSession,
   type IngestAckOut,
   type RawCallAudio,
   type SessionSettings,
@@ -17,6 +18,7 @@ import { endCallsAfterLongOutage } from './broker-outage.ts';
 import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import { createWaitingStreams } from './waiting-streams.ts';
+import { createParkedCalls } from './reconnect-grace.ts';
 import { createHealthService, type HealthService } from './health.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
@@ -37,6 +39,8 @@ export interface GrpcServerOptions {
   liveCalls: LiveCalls;
   /** Streams waiting for their CallStart: at most this many, in all and per tenant. */
   maxWaitingStreams: { total: number; perTenant: number };
+  /** RECONNECT_GRACE_MS: how long a call whose stream dropped waits for a new stream of its id. */
+  reconnectGraceMs: number;
   logger: Logger;
   metrics: GatewayMetrics;
 }
@@ -79,6 +83,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // clocks restart once it drains (overload must not turn into lost calls).
   let heldBack = false;
   const waiting = createWaitingStreams(options.maxWaitingStreams);
+  // Calls whose stream dropped mid-call (a network drop: cancelled, reset), handed over and kept
+  // RECONNECT_GRACE_MS for a new stream of the same id, which continues them; else ended then.
+  // They had been ended at once, and the client's resumed stream was acknowledged as a new call
+  // whose audio the dsp-worker dropped (it had seen the call's final markers).
+  const dropped = createParkedCalls<{ end(): void }>(options.reconnectGraceMs);
 
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
@@ -142,8 +151,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       },
     );
     call.on('data', (message: RawCallAudio) => {
+      const starting = session.state() === 'awaiting-start';
       session.handle(message);
       if (session.state() !== 'awaiting-start') stopWaiting();
+      if (starting && session.state() === 'live') resumeDropped(tenant, session.callId());
       checkBackpressure();
     });
     // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept). A
@@ -169,12 +180,27 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       clearTimeout(halfClose);
       closed = true;
       stopWaiting();
-      session.abandon('cancelled');
+      dropCall(tenant, session, 'cancelled');
     });
     call.on('error', () => {
       stopWaiting();
-      session.abandon('stream-error');
+      dropCall(tenant, session, 'stream-error');
     });
+  };
+
+  const dropCall = (tenant: string, session: CallSession, reason: string): void => {
+    const callId = session.callId();
+    const drop = options.reconnectGraceMs > 0 && callId !== null ? session.drop(reason) : null;
+    if (drop === null || callId === null) return session.abandon(reason);
+    dropped.park(tenant, callId, drop, () => {
+      metrics.streamDrops.inc({ adapter: 'grpc', outcome: 'ended' });
+      drop.end();
+    });
+  };
+
+  const resumeDropped = (tenant: string, callId: string | null): void => {
+    if (callId !== null && dropped.take(tenant, callId) !== null)
+      metrics.streamDrops.inc({ adapter: 'grpc', outcome: 'resumed' });
   };
 
   const services = grpcServices();
@@ -238,6 +264,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       clearInterval(sweeper);
       for (const call of liveCalls.all())
         call.terminate(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+      // A dropped call's client may still resume it, on another gateway: handed over, not ended.
+      dropped.drain();
       await sink.idle();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

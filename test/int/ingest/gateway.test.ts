@@ -62,6 +62,7 @@ const suite = gatewayForFile(
     TENANT_TOKENS: `acme=${TOKEN},beta=beta-token-0123456789`,
     TOPIC_PARTITIONS: '1',
     BATCH_MAX_DELAY_MS: '40',
+    RECONNECT_GRACE_MS: '1500',
   },
 );
 
@@ -252,15 +253,22 @@ describe('ingest gateway, interleaved stereo frames', () => {
   });
 });
 
+/** Streams the call's first second (agent frames 0–49), then cancels: a dropped connection. */
+async function dropAfterOneSecond(message: { start: CallStartMessage }): Promise<number> {
+  const stream = openCallStream(suite.client, TOKEN);
+  await stream.write(message);
+  for (let seq = 0; seq < 50; seq += 1) await stream.write(frame('CHANNEL_AGENT', seq));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const cancelledAtMs = Date.now();
+  stream.cancel();
+  return cancelledAtMs;
+}
+
 describe('ingest gateway operations', () => {
-  it('ends a call whose client cancels its stream as cancelled, not as a half-close, keeping what it sent', async () => {
+  it('ends a call whose client cancels its stream and does not come back as cancelled, once RECONNECT_GRACE_MS passed', async () => {
     const message = start();
     const { callId } = message.start;
-    const stream = openCallStream(suite.client, TOKEN);
-    await stream.write(message);
-    for (let seq = 0; seq < 50; seq += 1) await stream.write(frame('CHANNEL_AGENT', seq));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    stream.cancel();
+    const cancelledAtMs = await dropAfterOneSecond(message);
     const events = await collectUntil(
       kafka,
       callsTopic,
@@ -269,6 +277,48 @@ describe('ingest gateway operations', () => {
     );
     const ended = events.find((e) => e.callId === callId && e.type === 'ended') as CallEvent;
     expect(ended).toMatchObject({ endReason: 'cancelled', framesAccepted: 50 });
+    // Not before the grace period: a new stream of the call could still have continued it.
+    expect(ended.endTimeMs - cancelledAtMs).toBeGreaterThanOrEqual(1_400);
+  });
+
+  it('continues a call whose stream dropped when a new stream of its id resumes it within the grace period', async () => {
+    // A network drop (the stream reset), then the client's retry with the same call id and the
+    // audio time where it left off, as the README says: one call. It had been ended at the drop,
+    // with final markers, and the dsp-worker dropped everything the resumed stream sent.
+    const message = start();
+    const { callId } = message.start;
+    await dropAfterOneSecond(message);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = openCallStream(suite.client, TOKEN);
+    await second.write(message);
+    for (let seq = 50; seq < 100; seq += 1) await second.write(frame('CHANNEL_AGENT', seq));
+    await second.write({ end: { reason: 'hangup' } });
+    expect((await second.finish()).code).toBe(grpc.status.OK);
+    // Past the grace period: the dropped stream's call must not be ended as well.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const events = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+    );
+    const ends = events.filter((e) => e.callId === callId && e.type === 'ended');
+    expect(ends.map((e) => e.endReason)).toEqual(['hangup']);
+    const chunks = (
+      await collectUntil(
+        kafka,
+        audioTopic,
+        (m) => audioChunkCodec.decode(m.value, m.headers),
+        (all) => all.some((c) => c.callId === callId && c.final),
+      )
+    ).filter((c) => c.callId === callId);
+    // One timeline, 0 to 2 s, and a final marker only at its end.
+    expect(chunks.filter((c) => c.final).map((c) => c.audioEndMs)).toEqual([2000]);
+    expect(chunks.filter((c) => !c.final).reduce((ms, c) => ms + (c.audioEndMs - c.audioStartMs), 0)).toBe(
+      2000,
+    );
+    const metrics = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
+    expect(metrics).toMatch(/va_ingest_stream_drops_total\{adapter="grpc",outcome="resumed"[^}]*\} [1-9]/);
   });
 
   it('ends a call whose client half-closed just before the gateway stops as hung up, not to resume', async () => {
