@@ -8,7 +8,7 @@ import { migrate, requireCurrentSchema } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { addReview, getCall } from './store/calls.ts';
 import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
-import { eraseCustomer, type AnnounceErasure, type ErasureResult } from './store/erasure.ts';
+import { eraseCall, eraseCustomer, type AnnounceErasure, type ErasureResult } from './store/erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { customerCalls, historySummary } from './store/history.ts';
 import {
@@ -60,6 +60,8 @@ export interface CallStore {
   ): ReturnType<typeof historySummary>;
   /** Deletes every row held about the customer in the tenant; audited without the reference. */
   eraseCustomer(tenant: string, ref: string, requestedBy: string): Promise<ErasureResult>;
+  /** One call of the tenant, every row of it (NOT_FOUND when the store holds none). */
+  eraseCall(tenant: string, callId: string, requestedBy: string): Promise<ErasureResult>;
   /** Upserts validated survey rows of calls in the scope; bad rows come back with their place. */
   importSurveys(
     scope: Scope,
@@ -110,6 +112,8 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
     historySummary: (tenant, ref, options) => historySummary(backend, tenant, ref, options),
     eraseCustomer: (tenant, ref, requestedBy) =>
       eraseCustomer(backend, tenant, ref, requestedBy, hooks.announceErasure),
+    eraseCall: (tenant, callId, requestedBy) =>
+      eraseCall(backend, tenant, callId, requestedBy, hooks.announceErasure),
     importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
     csatReport: (scope, options) => surveyReport(backend, scope, options),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),

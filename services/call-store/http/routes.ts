@@ -27,6 +27,16 @@ function retentionTenant(req: ApiRequest, tenant: string): void {
   scopeOf(req.principal, tenant);
 }
 
+/** The erasure routes' checks: admins only, of one tenant (named by an admin of every tenant). */
+function erasureTenant(req: ApiRequest, what: 'customers' | 'calls'): string {
+  if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', `only admins erase ${what}`);
+  const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
+  const tenant = scopeOf(req.principal, q.tenant).tenant;
+  if (tenant === null)
+    throw new StoreError('INVALID_QUERY', 'invalid query', ['tenant: required for an admin of every tenant']);
+  return tenant;
+}
+
 export interface ApiRequest {
   method: string;
   path: string;
@@ -126,6 +136,16 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
       const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
       const call = await store.getCall(scopeOf(req.principal, q.tenant), callId);
       return { status: 200, body: callForViewer(req.principal, call) };
+    },
+  },
+  {
+    // One call, whoever it was with (a call without a customer reference, a recording made in
+    // error): only customers could be erased, and such a call waited for the retention purge.
+    method: 'DELETE',
+    pattern: new RegExp(`^/calls/${ID}$`),
+    handler: async (req, [callId], store) => {
+      const tenant = erasureTenant(req, 'calls');
+      return { status: 200, body: await store.eraseCall(tenant, callId, req.principal.userId) };
     },
   },
   {
@@ -258,13 +278,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
     method: 'DELETE',
     pattern: new RegExp(`^/customers/${ID}$`),
     handler: async (req, [ref], store) => {
-      if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', 'only admins erase customers');
-      const q = parseWith(customerQuery, req.query, 'INVALID_QUERY');
-      const tenant = scopeOf(req.principal, q.tenant).tenant;
-      if (tenant === null)
-        throw new StoreError('INVALID_QUERY', 'invalid query', [
-          'tenant: required for an admin of every tenant',
-        ]);
+      const tenant = erasureTenant(req, 'customers');
       return { status: 200, body: await store.eraseCustomer(tenant, ref, req.principal.userId) };
     },
   },

@@ -1,7 +1,8 @@
-// Erasure of everything the store holds about one customer of one tenant: one
-// call deletes every row of every call linked to the customer's pseudonym, table by table, in one
-// transaction, and records an audit row that names the tenant, the requester and the row counts —
-// never the reference. A new table with rows of a call joins by adding one line to ERASURE_STEPS.
+// Erasure of everything the store holds about one customer of one tenant, or about one call: one
+// request deletes every row of every call linked to the customer's pseudonym (or of the call),
+// table by table, in one transaction, and records an audit row that names the tenant, the
+// requester, the scope and the row counts — never the reference or the call id. A new table with
+// rows of a call joins by adding one line to CHILD_TABLES (store/retention.ts).
 // The erased calls are remembered (erased_calls, migration 009): a call still live at the erasure
 // kept arriving, and its later windows, emotions and alerts were stored as orphans (privacy probe).
 // So is the customer (erased_customers, migration 010: a digest): a call that started before the
@@ -10,7 +11,7 @@
 // their alerts, evidence included, to every supervisor for as long as va.alerts.v1 kept them.
 // I/O: database.
 import { randomUUID } from 'node:crypto';
-import type { SqlBackend } from '../backend/backend.ts';
+import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 import { parseCustomerRef } from './history.ts';
 import { lockCalls, lockCustomers } from './call-locks.ts';
@@ -82,6 +83,12 @@ export async function announceWithin(
   }
 }
 
+/** One call's rows, children first (as ERASURE_STEPS), keyed by ($1 tenant, $2 call id). */
+const CALL_ERASURE_STEPS: readonly { table: string; where: string }[] = [
+  ...CHILD_TABLES.map((table) => ({ table, where: 'tenant = $1 AND call_id = $2' })),
+  { table: 'calls', where: 'tenant = $1 AND call_id = $2' },
+];
+
 /**
  * `announce` runs inside the transaction, after the deletes: when it fails (Kafka unreachable)
  * nothing is erased and the caller retries; announced but not committed (the database failed at
@@ -96,7 +103,6 @@ export async function eraseCustomer(
 ): Promise<ErasureResult> {
   const pseudonym = parseCustomerRef(ref);
   return db.transaction(async (tx) => {
-    const rows: Record<string, number> = {};
     // First: it waits for the ingest batches in flight with these calls, and theirs wait for this
     // commit (call-locks.ts).
     // The customer's lock before the calls' (call-locks.ts): a batch with a start of theirs in
@@ -117,24 +123,73 @@ export async function eraseCustomer(
       [tenant, pseudonym],
     );
     await rememberErasedCustomer(tx, tenant, pseudonym);
-    for (const step of ERASURE_STEPS) {
-      const [{ n }] = await tx.query<{ n: number }>(
-        `WITH gone AS (DELETE FROM ${step.table} WHERE ${step.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
-        [tenant, pseudonym],
-      );
-      rows[step.table] = n;
-    }
-    const result = { erasureId: randomUUID(), tenant, calls: rows.calls, rows };
-    await announceWithin(announce, {
-      erasureId: result.erasureId,
-      tenant,
-      callIds: calls.map((c) => c.call_id),
-    });
-    await tx.query(
-      `INSERT INTO customer_erasures (erasure_id, tenant, requested_by, calls, rows_deleted)
-       VALUES ($1, $2, $3, $4, $5::text::jsonb)`,
-      [result.erasureId, tenant, requestedBy, result.calls, JSON.stringify(rows)],
-    );
-    return result;
+    const erasure = { tenant, requestedBy, scope: 'customer', callIds: calls.map((c) => c.call_id) } as const;
+    return deleteAndAudit(tx, ERASURE_STEPS, [tenant, pseudonym], erasure, announce);
   });
+}
+
+/**
+ * One call of the tenant, whoever it was with (a call without a customer reference, a recording
+ * made in error): NOT_FOUND when the store holds no such call. Remembered in erased_calls, so its
+ * records still on their way (a live call, a replay) are dropped at ingest; announced as a
+ * customer's erasure is.
+ */
+export async function eraseCall(
+  db: SqlBackend,
+  tenant: string,
+  callId: string,
+  requestedBy: string,
+  announce?: AnnounceErasure,
+): Promise<ErasureResult> {
+  return db.transaction(async (tx) => {
+    await lockCalls(tx, [{ tenant, callId }], 'exclusive');
+    const found = await tx.query('SELECT 1 FROM calls WHERE tenant = $1 AND call_id = $2 FOR UPDATE', [
+      tenant,
+      callId,
+    ]);
+    if (found.length === 0) throw new StoreError('NOT_FOUND', `call ${callId} not found`);
+    await tx.query(
+      `INSERT INTO erased_calls (tenant, call_id) VALUES ($1, $2) ON CONFLICT (tenant, call_id) DO UPDATE SET erased_at = now()`,
+      [tenant, callId],
+    );
+    const erasure = { tenant, requestedBy, scope: 'call', callIds: [callId] } as const;
+    return deleteAndAudit(tx, CALL_ERASURE_STEPS, [tenant, callId], erasure, announce);
+  });
+}
+
+/** The deletes, the announcement, then the audit row (which names neither reference nor call). */
+async function deleteAndAudit(
+  tx: SqlExecutor,
+  steps: readonly { table: string; where: string }[],
+  params: readonly string[],
+  erasure: { tenant: string; requestedBy: string; scope: 'customer' | 'call'; callIds: readonly string[] },
+  announce: AnnounceErasure | undefined,
+): Promise<ErasureResult> {
+  const rows: Record<string, number> = {};
+  for (const step of steps) {
+    const [{ n }] = await tx.query<{ n: number }>(
+      `WITH gone AS (DELETE FROM ${step.table} WHERE ${step.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      [...params],
+    );
+    rows[step.table] = n;
+  }
+  const result = { erasureId: randomUUID(), tenant: erasure.tenant, calls: rows.calls, rows };
+  await announceWithin(announce, {
+    erasureId: result.erasureId,
+    tenant: erasure.tenant,
+    callIds: erasure.callIds,
+  });
+  await tx.query(
+    `INSERT INTO customer_erasures (erasure_id, tenant, requested_by, calls, rows_deleted, scope)
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)`,
+    [
+      result.erasureId,
+      erasure.tenant,
+      erasure.requestedBy,
+      result.calls,
+      JSON.stringify(rows),
+      erasure.scope,
+    ],
+  );
+  return result;
 }

@@ -1,7 +1,8 @@
 // The customer routes of the QA API and the internal history route over a real socket and a real
 // (embedded) database: responses match openapi.yaml, reads are scoped, only admins erase, a raw
-// reference is refused, and the internal route takes a service token and nothing else (a page
-// token, even an admin's, is refused), while a service token opens no QA route.
+// reference is refused, one call is erased alone, and the internal route takes a service token
+// and nothing else (a page token, even an admin's, is refused), while a service token opens no
+// QA route.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../services/shared/auth/roles.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
@@ -85,6 +86,65 @@ describe('customer routes', () => {
     expect(raw.body).toMatchObject({ error: { code: 'INVALID_QUERY' } });
     expect(routes.filter((r) => r.includes('cref1_') || r.includes('555'))).toEqual([]);
     expect(routes).toContain('GET /customers/:id/calls');
+  });
+
+  it('erases one call without a customer reference: admins only, that call alone, audited as a call', async () => {
+    // Only customers could be erased: a call without a reference waited for the retention purge.
+    const now = Date.now();
+    for (const [callId, tenant] of [
+      ['solo', 'acme'],
+      ['solo', 'beta'],
+    ] as const)
+      await store.write(
+        syntheticEvents(
+          syntheticStoreCall({
+            callId,
+            tenant,
+            agentId: 'agent-1',
+            startedAt: new Date(now - 600_000),
+            durationS: 30,
+            angryFromS: 10,
+            angryToS: 30,
+            alert: true,
+          }),
+        ),
+      );
+    await store.finalizePending(0);
+    for (const user of ['qa', 'agent1'] as const) {
+      const refused = await as(user, '/calls/solo', 'DELETE');
+      expect(refused.status).toBe(403);
+      expectDocumented('/calls/{callId}', 'DELETE', 403, refused.body);
+    }
+    expect((await as('root', '/calls/solo', 'DELETE')).status).toBe(400);
+    const erased = await as('admin', '/calls/solo', 'DELETE');
+    expect(erased.status).toBe(200);
+    expectDocumented('/calls/{callId}', 'DELETE', 200, erased.body);
+    expect(erased.body).toMatchObject({ tenant: 'acme', calls: 1 });
+    expect((erased.body.rows as Record<string, number>).alerts).toBe(1);
+    expect((await as('qa', '/calls/solo')).status).toBe(404);
+    const again = await as('admin', '/calls/solo', 'DELETE');
+    expect(again.status).toBe(404);
+    expectDocumented('/calls/{callId}', 'DELETE', 404, again.body);
+    // The other tenant's call of the same id, and the customer's calls, are untouched.
+    expect((await as('root', '/calls/solo?tenant=beta')).status).toBe(200);
+    expect((await as('qa', '/calls/c-1')).status).toBe(200);
+    const audit = await store.backend.query<{ scope: string; requested_by: string }>(
+      "SELECT scope, requested_by FROM customer_erasures WHERE tenant = 'acme'",
+    );
+    expect(audit).toEqual([{ scope: 'call', requested_by: 'admin-1' }]);
+    // Records of the call still on their way (a replay) are dropped, not stored again.
+    await store.write(
+      syntheticEvents(
+        syntheticStoreCall({
+          callId: 'solo',
+          agentId: 'agent-1',
+          startedAt: new Date(now - 600_000),
+          durationS: 30,
+        }),
+      ),
+    );
+    await store.finalizePending(0);
+    expect((await as('qa', '/calls/solo')).status).toBe(404);
   });
 
   it('lets only admins erase, and an every-tenant admin only naming the tenant', async () => {
