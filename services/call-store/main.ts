@@ -80,6 +80,13 @@ const database = startPeriodicProbe(() => store.backend.query('SELECT 1'), { ini
 base.ops.addReadiness('database', () => database.ready());
 
 const metric = metricBuilders(metrics.registry);
+// The same probe as a series, for an alert: readiness alone paged no one while the database was
+// away (batches failed as CONSUMER_CRASH below the error-rate rule's threshold).
+metric.gaugeReading(
+  'va_store_database_up',
+  '1 while the database answered the last probe (SELECT 1 every 5 s), else 0',
+  () => (database.ready() ? 1 : 0),
+);
 const rows = metric.counter(
   'va_store_rows_total',
   'Rows written / duplicates dropped / rows of erased calls dropped',

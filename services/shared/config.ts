@@ -182,10 +182,16 @@ export const brokersVar = z
       .array(
         z
           .string()
-          .regex(/^[\w.-]+:\d{1,5}$/, { error: 'each entry must be host:port' })
-          .refine((entry) => Number(entry.slice(entry.lastIndexOf(':') + 1)) <= 65535, {
-            error: 'each port must be 0..65535',
-          }),
+          // One message per entry: a port check after a failed shape named a port in "not-a-host".
+          // Port 0 listens anywhere but connects nowhere (it failed 29 s later as unreachable).
+          .refine((entry) => /^[\w.-]+:\d{1,5}$/.test(entry), { error: 'each entry must be host:port' })
+          .refine(
+            (entry) => {
+              const port = Number(entry.slice(entry.lastIndexOf(':') + 1));
+              return !/^[\w.-]+:\d{1,5}$/.test(entry) || (port >= 1 && port <= 65535);
+            },
+            { error: 'each port must be 1..65535' },
+          ),
       )
       .min(1, { error: 'is required (comma-separated host:port list)' }),
   );

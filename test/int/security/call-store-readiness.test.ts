@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { startLocalBroker, type LocalBroker } from '../../../devkit/kafka/local-broker.ts';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
+  metricValue,
+  scrape,
   startServiceProcess,
   waitUntilReady,
   type ServiceProcess,
@@ -64,6 +66,7 @@ describe('call store readiness', () => {
       return { status: response.status, body: await response.text() };
     };
     await waitUntilReady(store);
+    expect(metricValue(await scrape(port), 'va_store_database_up')).toBe(1);
     await postgres.stop();
     postgres = undefined;
     const down = await waitFor(
@@ -75,6 +78,8 @@ describe('call store readiness', () => {
       30_000,
     );
     expect(down.body).toMatch(/not ready: .*database/);
+    // The series VaStoreDatabaseDown pages on (readiness alone paged no one).
+    expect(metricValue(await scrape(port), 'va_store_database_up')).toBe(0);
     expect(store.child.exitCode, store.output()).toBeNull(); // still running
   }, 150_000);
 

@@ -35,10 +35,15 @@ describe('config values refused at start', () => {
     ).toMatch(/^ALERT_HISTORY_URL: must be an http\(s\) URL/);
   });
 
-  it('refuses a broker port past 65535 and an empty gRPC host', () => {
-    expect(problems(() => loadRoutingServiceConfig({ KAFKA_BROKERS: 'b:99999' }))[0]).toMatch(
-      /^KAFKA_BROKERS.*: each port must be 0\.\.65535/,
-    );
+  it('refuses a broker port of 0 or past 65535, a bad entry once, and an empty gRPC host', () => {
+    for (const brokers of ['b:99999', 'b:0'])
+      expect(problems(() => loadRoutingServiceConfig({ KAFKA_BROKERS: brokers }))[0]).toMatch(
+        /^KAFKA_BROKERS.*: each port must be 1\.\.65535/,
+      );
+    // Not also a port problem for an entry that has no port.
+    expect(problems(() => loadRoutingServiceConfig({ KAFKA_BROKERS: 'not-a-host-port' }))).toEqual([
+      expect.stringMatching(/^KAFKA_BROKERS.*: each entry must be host:port/),
+    ]);
     const gateway = { ...base, TENANT_TOKENS: 'acme=aaaaaaaaaaaaaaaaaaaa', GRPC_HOST: '' };
     expect(problems(() => loadGatewayConfig(gateway))[0]).toMatch(/^GRPC_HOST: must not be empty/);
   });
