@@ -60,12 +60,17 @@ function text(value: string | undefined, field: CallMetadataField): string {
   return out;
 }
 
-/** 0 = now; otherwise a wall-clock time retention can expire (services/shared/wall-clock.ts). */
+/**
+ * 0 = now; otherwise a wall-clock time retention can expire (services/shared/wall-clock.ts). A
+ * time ahead of the gateway's clock (a platform clock running fast) is the gateway's now: the
+ * call cannot have started later than its CallStart arrived, and kept as sent, a call ended
+ * before it started (negative durations in the QA pages).
+ */
 function startTime(ms: number, nowMs: number): number {
   if (ms === 0) return nowMs;
   const problem = ms < 0 ? 'is negative' : wallTimeProblem(ms, nowMs);
   if (problem) throw new IngestError('BAD_START_TIME', `start_time_ms ${problem}`);
-  return ms;
+  return Math.min(ms, nowMs);
 }
 
 export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs: number): CallSpec {

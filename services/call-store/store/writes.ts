@@ -221,7 +221,7 @@ export async function writeEvents(
   for (const end of ends) {
     const rows = await tx.query(
       `UPDATE calls SET status = 'ended', ended_at = $2,
-         duration_ms = coalesce($3, (extract(epoch FROM ($2::timestamptz - started_at)) * 1000)::int),
+         duration_ms = greatest(0, coalesce($3, (extract(epoch FROM ($2::timestamptz - started_at)) * 1000)::int)),
          needs_summary = true, updated_at = now()
        WHERE tenant = $4 AND call_id = $1 AND status = 'live' RETURNING 1`,
       [end.callId, end.endedAt, end.durationMs, end.tenant],

@@ -36,6 +36,15 @@ describe('validateCallStart', () => {
     });
   });
 
+  it("takes a start time ahead of the gateway's clock as the gateway's now (a call never ends before it starts)", () => {
+    const now = Date.UTC(2026, 11, 7, 9, 0, 0);
+    for (const aheadMs of [60_000, 3_600_000])
+      expect(validateCallStart({ ...raw, startTimeMs: now + aheadMs }, 'acme', now).startTimeMs).toBe(now);
+    expect(validateCallStart({ ...raw, startTimeMs: now - 5_000 }, 'acme', now).startTimeMs).toBe(
+      now - 5_000,
+    );
+  });
+
   it('generates a call id when none is given', () => {
     expect(validateCallStart({ ...raw, callId: '' }, 'acme', 0).callId).toMatch(/^[0-9a-f-]{36}$/);
   });
