@@ -1,0 +1,52 @@
+// `npm run pseudonym`: the pseudonym of each reference on stdin is the one the gateway stores (so
+// an erasure request finds the customer's calls), one line out per line in, and a tenant without
+// a key in production is refused in one line.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pseudonymiseCustomerRef } from '../../../../services/ingest-gateway/customer-ref.ts';
+
+const SCRIPT = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'services',
+  'ingest-gateway',
+  'pseudonym-main.ts',
+);
+const KEY = 'pseudonym-cli-test-key-0123456789abcdef';
+
+const run = (input: string, env: Record<string, string>, ...args: string[]) =>
+  spawnSync(process.execPath, [SCRIPT, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+
+describe('npm run pseudonym', () => {
+  it("prints the gateway's pseudonym of each line, in order, an empty line empty", () => {
+    const refs = ['+48600111222', '', '0048600111222', ' crm-7 '];
+    const r = run(
+      refs.join('\n') + '\n',
+      { CUSTOMER_REF_KEYS: `acme=${KEY}`, VA_MODE: 'production' },
+      '--tenant',
+      'acme',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual(
+      refs.map((ref) => pseudonymiseCustomerRef(KEY, 'acme', ref)),
+    );
+  });
+
+  it('refuses a tenant without a key in production, and no --tenant, in one line (exit 2)', () => {
+    const noKey = run('x\n', { CUSTOMER_REF_KEYS: `acme=${KEY}`, VA_MODE: 'production' }, '--tenant', 'beta');
+    expect([noKey.status, noKey.stderr.split('\n')[0]]).toEqual([
+      2,
+      'pseudonym: USAGE: CUSTOMER_REF_KEYS: no key for tenant beta',
+    ]);
+    expect(noKey.stdout).toBe('');
+    expect(run('x\n', {}).stderr.split('\n')[0]).toBe('pseudonym: USAGE: --tenant is required');
+  });
+});
