@@ -15,6 +15,7 @@ import { createRenewingProducer } from './renewing-producer.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import type { TopicReplication } from './topic-replication.ts';
 import { provisionTopics, topicConfigs, TOPICS } from './topics.ts';
+import { warnOfLongerRetention } from './topic-retention.ts';
 import { misspeltSettings } from './setting-names.ts';
 
 /** The fields of `commonEnv` (config.ts) after loadConfig. */
@@ -90,22 +91,21 @@ async function connectKafka(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const created = await provisionTopics(
-      admin,
-      topicConfigs(
-        {
-          partitions: config.TOPIC_PARTITIONS,
-          replicationFactor: config.topicReplication.replicationFactor,
-          minInsyncReplicas: config.topicReplication.minInsyncReplicas,
-          audioRetentionMs: config.AUDIO_RETENTION_MS,
-          eventRetentionMs: config.EVENT_RETENTION_MS,
-        },
-        options.topics ?? Object.values(TOPICS),
-        options.audioTopic,
-        options.revocationsTopic,
-      ),
+    const configs = topicConfigs(
+      {
+        partitions: config.TOPIC_PARTITIONS,
+        replicationFactor: config.topicReplication.replicationFactor,
+        minInsyncReplicas: config.topicReplication.minInsyncReplicas,
+        audioRetentionMs: config.AUDIO_RETENTION_MS,
+        eventRetentionMs: config.EVENT_RETENTION_MS,
+      },
+      options.topics ?? Object.values(TOPICS),
+      options.audioTopic,
+      options.revocationsTopic,
     );
+    const created = await provisionTopics(admin, configs);
     if (created.length > 0) logger.info('topics created', { topics: created });
+    await warnOfLongerRetention(admin, configs, options.audioTopic, logger);
   } finally {
     await admin.disconnect();
   }
