@@ -156,6 +156,9 @@ const api = await startQaServer({
   loginLimiter: createLoginLimiter(loginLimitsOf(config)),
   trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
+  // The access audit: who read, exported, reviewed, erased or changed what (staff user ids and
+  // call ids; never a customer's pseudonym, a token or a call's content).
+  audit: (entry) => logger.info('qa access', { ...entry }),
   // A database error's message may quote the caller's text (a time, an id): its SQLSTATE only.
   onError: (error) => {
     const sqlState = sqlStateOf(error);

@@ -55,7 +55,25 @@ export interface QaServerOptions {
   trustedProxies?: readonly string[];
   /** Called once per API request (metrics). */
   observe?: (route: string, status: number, seconds: number) => void;
+  /**
+   * Called once per authenticated API request: who read or changed what (the access audit the
+   * service logs as `qa access`). The call id is given for /calls/{id} routes; a customer route's
+   * pseudonym never.
+   */
+  audit?: (entry: AccessAudit) => void;
   onError?: (error: unknown) => void;
+}
+
+export interface AccessAudit {
+  userId: string;
+  role: string;
+  /** The tenant the request is scoped to: the caller's, or the one an every-tenant admin named. */
+  tenant: string;
+  method: string;
+  /** The route template (`GET /calls/:id/export`), as the metrics label it. */
+  route: string;
+  callId?: string;
+  status: number;
 }
 
 export interface QaServer {
@@ -326,11 +344,21 @@ async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
   const started = performance.now();
   let route = 'unmatched';
   let status = 500;
+  let audit: Omit<AccessAudit, 'status'> | null = null;
   try {
     const { handler, params, bodyLimit } = matchRoute(method, path);
     route = routeLabel(method, path);
     const principal = await verifyBearer(req.headers.authorization, options.tokens, options.revocations);
     const query = parseQuery(url.searchParams);
+    audit = {
+      userId: principal.userId,
+      role: principal.role,
+      // The caller's own, or (an admin of every tenant) the one named, as the scope check reads it.
+      tenant: principal.tenant === '*' ? (query.tenant ?? '*').slice(0, 64) : principal.tenant,
+      method,
+      route,
+      ...(path.startsWith('/calls/') && params[0] !== undefined ? { callId: params[0] } : {}),
+    };
     const body =
       method === 'POST' || method === 'PUT'
         ? await readBody(req, bodyLimit?.maxBytes ?? context.maxBody, bodyLimit?.acceptsCsv)
@@ -349,6 +377,7 @@ async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
     }
   } finally {
     options.observe?.(route, status, (performance.now() - started) / 1000);
+    if (audit) options.audit?.({ ...audit, status });
   }
 }
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../services/shared/auth/roles.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
-import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
+import { startQaServer, type AccessAudit, type QaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
@@ -29,6 +29,7 @@ const who: Record<string, Principal> = {
 let store: CallStore;
 let server: QaServer;
 const routes: string[] = [];
+const audits: AccessAudit[] = [];
 
 async function call(auth: string | null, path: string, method = 'GET') {
   const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
@@ -59,7 +60,13 @@ beforeAll(async () => {
     await store.write(events);
   }
   await store.finalizePending(0);
-  server = await startQaServer({ store, tokens, port: 0, observe: (route) => routes.push(route) });
+  server = await startQaServer({
+    store,
+    tokens,
+    port: 0,
+    observe: (route) => routes.push(route),
+    audit: (entry) => audits.push(entry),
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -132,6 +139,24 @@ describe('customer routes', () => {
       "SELECT scope, requested_by FROM customer_erasures WHERE tenant = 'acme'",
     );
     expect(audit).toEqual([{ scope: 'call', requested_by: 'admin-1' }]);
+    // The access audit names who erased which call, and who was refused.
+    expect(audits).toContainEqual({
+      userId: 'admin-1',
+      role: 'admin',
+      tenant: 'acme',
+      method: 'DELETE',
+      route: 'DELETE /calls/:id',
+      callId: 'solo',
+      status: 200,
+    });
+    expect(audits).toContainEqual(
+      expect.objectContaining({ userId: 'qa-1', route: 'DELETE /calls/:id', status: 403 }),
+    );
+    expect(audits).toContainEqual(
+      expect.objectContaining({ userId: 'root', tenant: 'beta', callId: 'solo', status: 200 }),
+    );
+    // A customer route's pseudonym is never in it.
+    expect(JSON.stringify(audits)).not.toContain('cref1_');
     // Records of the call still on their way (a replay) are dropped, not stored again.
     await store.write(
       syntheticEvents(
