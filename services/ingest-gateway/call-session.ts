@@ -91,10 +91,10 @@ export interface CallSession {
    * The stream dropped mid-call (cancelled or reset: a network drop, a crashed client). Handed
    * over as for UNAVAILABLE: what it sent is flushed without final markers or the ended event and
    * the call released, so a new stream with the call id and the audio time where it left off
-   * continues the same call. Returns `end`, which sends the ended event when no stream came
-   * back; null when the call was not live (nothing to resume).
+   * continues the same call, on this gateway or another; a client that does not come back is
+   * ended downstream by the idle timeouts. False when the call was not live (nothing to resume).
    */
-  drop(reason: string): { end(): void } | null;
+  drop(reason: string): boolean;
   /**
    * The client half-closed: it has sent everything. The call still ends once the transport has
    * told a half-close from a cancel; a shutdown or outage that ends it meanwhile ends it as the
@@ -452,18 +452,14 @@ export function createCallSession(deps: SessionDeps): CallSession {
     },
     drop(reason) {
       clearTimeout(startDeadline);
-      if (state !== 'live') return null;
+      if (state !== 'live') return false;
       log.info('stream dropped', { reason });
+      metrics.calls.inc({ outcome: 'handed_over' });
+      if (entry) entry.handingOver = true;
       const flushed = handOver();
       state = 'ended';
       void flushed.finally(() => release(true));
-      return {
-        end: () => {
-          log.info('call abandoned', { reason });
-          metrics.calls.inc({ outcome: 'abandoned' });
-          if (analysed) void send([callEvent('ended', reason)]);
-        },
-      };
+      return true;
     },
     abandon(reason) {
       clearTimeout(startDeadline);

@@ -46,6 +46,8 @@ export type IngestErrorCode =
   /** Too many of the tenant's (or all) gRPC streams are waiting for their CallStart. */
   | 'TOO_MANY_WAITING'
   | 'SHUTTING_DOWN'
+  /** A new stream of a call whose dropped stream's audio is still being flushed: retry shortly. */
+  | 'CALL_HANDING_OVER'
   | 'BROKER_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
@@ -77,6 +79,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   IDLE_TIMEOUT: 'DEADLINE_EXCEEDED',
   CALL_START_TIMEOUT: 'DEADLINE_EXCEEDED',
   SHUTTING_DOWN: 'UNAVAILABLE',
+  CALL_HANDING_OVER: 'UNAVAILABLE',
   BROKER_UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL',
 };

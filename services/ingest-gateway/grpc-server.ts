@@ -83,11 +83,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // clocks restart once it drains (overload must not turn into lost calls).
   let heldBack = false;
   const waiting = createWaitingStreams(options.maxWaitingStreams);
-  // Calls whose stream dropped mid-call (a network drop: cancelled, reset), handed over and kept
-  // RECONNECT_GRACE_MS for a new stream of the same id, which continues them; else ended then.
-  // They had been ended at once, and the client's resumed stream was acknowledged as a new call
-  // whose audio the dsp-worker dropped (it had seen the call's final markers).
-  const dropped = createParkedCalls<{ end(): void }>(options.reconnectGraceMs);
+  // Calls whose stream dropped mid-call (a network drop: cancelled, reset) are handed over, not
+  // ended (call-session.ts `drop`): they had been ended at once, and the client's resumed stream
+  // was acknowledged as a new call whose audio the dsp-worker dropped (it had seen the call's final
+  // markers). Remembered RECONNECT_GRACE_MS to count resumes on this gateway; never ended here: a
+  // resume may land on another replica, which an ended event would have cut.
+  const dropped = createParkedCalls<true>(options.reconnectGraceMs);
 
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
@@ -190,12 +191,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
 
   const dropCall = (tenant: string, session: CallSession, reason: string): void => {
     const callId = session.callId();
-    const drop = options.reconnectGraceMs > 0 && callId !== null ? session.drop(reason) : null;
-    if (drop === null || callId === null) return session.abandon(reason);
-    dropped.park(tenant, callId, drop, () => {
-      metrics.streamDrops.inc({ adapter: 'grpc', outcome: 'ended' });
-      drop.end();
-    });
+    // RECONNECT_GRACE_MS=0: ended at once, as before (final markers, the ended event).
+    if (options.reconnectGraceMs <= 0 || callId === null || !session.drop(reason))
+      return session.abandon(reason);
+    dropped.park(tenant, callId, true, () => metrics.streamDrops.inc({ adapter: 'grpc', outcome: 'ended' }));
   };
 
   const resumeDropped = (tenant: string, callId: string | null): void => {

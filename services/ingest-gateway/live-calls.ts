@@ -17,6 +17,12 @@ export interface LiveCall {
    * it is never idle then (overload must not turn into lost calls).
    */
   held?: boolean;
+  /**
+   * Its stream dropped and its audio is being flushed for a resume (call-session.ts `drop`): a new
+   * stream of the call is told to retry in a moment (UNAVAILABLE) rather than that the call is
+   * live (ALREADY_EXISTS, final), which cut the call of a client that reconnected at once.
+   */
+  handingOver?: boolean;
   /** Ends the call from outside (idle timeout, shutdown). */
   terminate(error: IngestError): void;
 }
@@ -29,6 +35,9 @@ export interface LiveCalls {
   all(): LiveCall[];
   idle(nowMs: number, idleTimeoutMs: number): LiveCall[];
 }
+
+/** A dropped stream's flush is one produce round trip: a retry after this finds the call free. */
+const HANDING_OVER_RETRY_MS = 500;
 
 /**
  * `onReleased` hears each call the registry lets go: the session releases a call once its last
@@ -45,14 +54,19 @@ export function createLiveCalls(
   return {
     claim(call) {
       const key = callKey(call.tenant, call.callId);
-      if (calls.has(key)) {
-        throw new IngestError('CALL_ALREADY_LIVE', `call ${call.callId} is already streaming`);
-      }
+      const held = calls.get(key);
+      if (held?.handingOver)
+        throw new IngestError(
+          'CALL_HANDING_OVER',
+          `call ${call.callId} is being handed over from its dropped stream: retry`,
+          HANDING_OVER_RETRY_MS,
+        );
+      if (held) throw new IngestError('CALL_ALREADY_LIVE', `call ${call.callId} is already streaming`);
       // The tenant's quota first: a tenant at its quota learns about its own limit, not the
       // gateway's, and cannot fill the gateway for the others.
-      const held = perTenant.get(call.tenant) ?? 0;
+      const tenantCalls = perTenant.get(call.tenant) ?? 0;
       const quota = quotas.of(call.tenant);
-      if (held >= quota) {
+      if (tenantCalls >= quota) {
         throw new IngestError(
           'TENANT_QUOTA_EXCEEDED',
           `tenant ${call.tenant} is at its quota of ${quota} live calls (${quotas.sourceOf(call.tenant)})`,
@@ -62,7 +76,7 @@ export function createLiveCalls(
         throw new IngestError('TOO_MANY_CALLS', `this gateway carries its maximum of ${maxCalls} calls`);
       }
       calls.set(key, call);
-      perTenant.set(call.tenant, held + 1);
+      perTenant.set(call.tenant, tenantCalls + 1);
     },
     release(tenant, callId, handedOver = false) {
       const key = callKey(tenant, callId);

@@ -34,13 +34,18 @@ function tenantKey(): string {
   }
   const key = keys.get(tenant);
   if (key) return key;
-  // The gateway's own fallback: development tenants without a key use the published one.
-  if (runModeOf() !== 'production') return DEVELOPMENT_CUSTOMER_REF_KEY;
+  // The gateway's own fallback, for development without any key: then every tenant uses the
+  // published one. With keys set, a tenant without one is a typo (a pseudonym that matches nothing).
+  if (runModeOf() !== 'production' && keys.size === 0) return DEVELOPMENT_CUSTOMER_REF_KEY;
   return usageExit(NAME, USAGE, `${variable}: no key for tenant ${tenant}`);
 }
 
 const key = tenantKey();
-for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+let first = true;
+for await (const read of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  // A byte-order mark (a file saved by a spreadsheet) is not part of the first reference.
+  const line = first ? read.replace(/^\uFEFF/, '') : read;
+  first = false;
   // As sent, not trimmed (the gateway hashes the field as it came); one line out per line in, so
   // the output pairs with the input: an empty line stays empty.
   process.stdout.write(`${pseudonymiseCustomerRef(key, tenant, line)}\n`);

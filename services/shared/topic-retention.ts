@@ -5,7 +5,7 @@
 // a word (data protection review). Kubernetes sets retention in the KafkaTopic resources
 // (deploy/k8s/strimzi/topics.yaml); a user without DescribeConfigs there gets no answer, and the
 // check is skipped. I/O: Kafka admin (DescribeConfigs).
-import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
+import type { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import { errorText } from './error-text.ts';
 import type { Logger } from './logger.ts';
 import { TOPICS } from './topics.ts';
@@ -18,6 +18,12 @@ export interface LongerRetention {
   configuredMs: number;
 }
 
+/**
+ * ConfigResourceTypes.TOPIC. kafkajs is CommonJS, and Node finds only the named exports its
+ * lexer can read: importing the enum itself stopped every service at start under plain node.
+ */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
+
 const retentionOf = (entries: readonly { name?: string; configName?: string; value?: string }[] = []) =>
   Number(entries.find((e) => (e.name ?? e.configName) === 'retention.ms')?.value ?? NaN);
 
@@ -26,24 +32,25 @@ export async function longerRetention(
   admin: Admin,
   configs: readonly ITopicConfig[],
 ): Promise<LongerRetention[]> {
-  const described = await admin.describeConfigs({
-    resources: configs.map((c) => ({
-      type: ConfigResourceTypes.TOPIC,
-      name: c.topic,
-      configNames: ['retention.ms'],
-    })),
-    includeSynonyms: false,
-  });
   const longer: LongerRetention[] = [];
-  for (const resource of described.resources) {
-    // Not allowed to look (no DescribeConfigs ACL) or gone meanwhile: nothing to say.
-    if (resource.errorCode !== 0) continue;
-    const entry = resource.configEntries.find((e) => e.configName === 'retention.ms');
-    const configured = retentionOf(configs.find((c) => c.topic === resource.resourceName)?.configEntries);
-    const actual = Number(entry?.configValue ?? NaN);
+  // One request per topic: kafkajs throws when any resource of a reply has an error, so one topic
+  // this user may not describe hid the others (the audio topic with them).
+  for (const config of configs) {
+    let entries;
+    try {
+      const described = await admin.describeConfigs({
+        resources: [{ type: TOPIC_RESOURCE, name: config.topic, configNames: ['retention.ms'] }],
+        includeSynonyms: false,
+      });
+      entries = described.resources[0]?.configEntries ?? [];
+    } catch {
+      continue; // not allowed to look (no DescribeConfigs ACL) or gone meanwhile
+    }
+    const actual = Number(entries.find((e) => e.configName === 'retention.ms')?.configValue ?? NaN);
+    const configured = retentionOf(config.configEntries);
     if (!Number.isFinite(actual) || !Number.isFinite(configured)) continue;
     if (actual === -1 || actual > configured)
-      longer.push({ topic: resource.resourceName, retentionMs: actual, configuredMs: configured });
+      longer.push({ topic: config.topic, retentionMs: actual, configuredMs: configured });
   }
   return longer;
 }

@@ -73,6 +73,8 @@ export interface AccessAudit {
   /** The route template (`GET /calls/:id/export`), as the metrics label it. */
   route: string;
   callId?: string;
+  /** The tenant a /tenants/{tenant} route changes (retention). */
+  targetTenant?: string;
   status: number;
 }
 
@@ -349,16 +351,19 @@ async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
     const { handler, params, bodyLimit } = matchRoute(method, path);
     route = routeLabel(method, path);
     const principal = await verifyBearer(req.headers.authorization, options.tokens, options.revocations);
-    const query = parseQuery(url.searchParams);
+    // Before the query is checked: a refused query is audited too.
     audit = {
       userId: principal.userId,
       role: principal.role,
       // The caller's own, or (an admin of every tenant) the one named, as the scope check reads it.
-      tenant: principal.tenant === '*' ? (query.tenant ?? '*').slice(0, 64) : principal.tenant,
+      tenant:
+        principal.tenant === '*' ? (url.searchParams.get('tenant') ?? '*').slice(0, 64) : principal.tenant,
       method,
       route,
       ...(path.startsWith('/calls/') && params[0] !== undefined ? { callId: params[0] } : {}),
+      ...(path.startsWith('/tenants/') && params[0] !== undefined ? { targetTenant: params[0] } : {}),
     };
+    const query = parseQuery(url.searchParams);
     const body =
       method === 'POST' || method === 'PUT'
         ? await readBody(req, bodyLimit?.maxBytes ?? context.maxBody, bodyLimit?.acceptsCsv)

@@ -254,8 +254,11 @@ describe('ingest gateway, interleaved stereo frames', () => {
 });
 
 /** Streams the call's first second (agent frames 0–49), then cancels: a dropped connection. */
-async function dropAfterOneSecond(message: { start: CallStartMessage }): Promise<number> {
-  const stream = openCallStream(suite.client, TOKEN);
+async function dropAfterOneSecond(
+  message: { start: CallStartMessage },
+  client = suite.client,
+): Promise<number> {
+  const stream = openCallStream(client, TOKEN);
   await stream.write(message);
   for (let seq = 0; seq < 50; seq += 1) await stream.write(frame('CHANNEL_AGENT', seq));
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -265,20 +268,55 @@ async function dropAfterOneSecond(message: { start: CallStartMessage }): Promise
 }
 
 describe('ingest gateway operations', () => {
-  it('ends a call whose client cancels its stream and does not come back as cancelled, once RECONNECT_GRACE_MS passed', async () => {
+  it('hands over a call whose stream drops and does not come back: no final marker, no ended event', async () => {
+    // A resume may land on another replica: an ended event from this one would cut the call there.
+    // The idle timeouts downstream end a call whose client never returns.
     const message = start();
     const { callId } = message.start;
-    const cancelledAtMs = await dropAfterOneSecond(message);
+    await dropAfterOneSecond(message);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // past RECONNECT_GRACE_MS (1.5 s)
     const events = await collectUntil(
       kafka,
       callsTopic,
       (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+      (all) => all.some((e) => e.callId === callId && e.type === 'started'),
     );
-    const ended = events.find((e) => e.callId === callId && e.type === 'ended') as CallEvent;
-    expect(ended).toMatchObject({ endReason: 'cancelled', framesAccepted: 50 });
-    // Not before the grace period: a new stream of the call could still have continued it.
-    expect(ended.endTimeMs - cancelledAtMs).toBeGreaterThanOrEqual(1_400);
+    const chunks = await collectUntil(
+      kafka,
+      audioTopic,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) =>
+        all.filter((c) => c.callId === callId).reduce((ms, c) => ms + c.audioEndMs - c.audioStartMs, 0) >=
+        1000,
+    );
+    expect(events.filter((e) => e.callId === callId).map((e) => e.type)).toEqual(['started']);
+    expect(chunks.filter((c) => c.callId === callId && c.final)).toEqual([]);
+    const metrics = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
+    expect(metrics).toMatch(/va_ingest_stream_drops_total\{adapter="grpc",outcome="ended"[^}]*\} [1-9]/);
+  });
+
+  it('ends a dropped call at once as cancelled, keeping what it sent, when RECONNECT_GRACE_MS is 0', async () => {
+    const own = await startTestGateway(
+      { audio: audioTopic, calls: callsTopic },
+      { TENANT_TOKENS: `acme=${TOKEN}`, TOPIC_PARTITIONS: '1', RECONNECT_GRACE_MS: '0' },
+    );
+    const client = createIngestClient(`127.0.0.1:${own.grpc.port}`);
+    try {
+      const message = start();
+      const { callId } = message.start;
+      await dropAfterOneSecond(message, client);
+      const events = await collectUntil(
+        kafka,
+        callsTopic,
+        (m) => callEventCodec.decode(m.value, m.headers),
+        (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+      );
+      const ended = events.find((e) => e.callId === callId && e.type === 'ended') as CallEvent;
+      expect(ended).toMatchObject({ endReason: 'cancelled', framesAccepted: 50 });
+    } finally {
+      client.close();
+      await own.stop();
+    }
   });
 
   it('continues a call whose stream dropped when a new stream of its id resumes it within the grace period', async () => {

@@ -155,6 +155,15 @@ describe('customer routes', () => {
     expect(audits).toContainEqual(
       expect.objectContaining({ userId: 'root', tenant: 'beta', callId: 'solo', status: 200 }),
     );
+    // A refused query is audited too, and a retention change names the tenant it changed.
+    expect((await as('admin', '/calls/solo?tenant=acme&tenant=beta')).status).toBe(400);
+    expect(audits).toContainEqual(
+      expect.objectContaining({ userId: 'admin-1', callId: 'solo', status: 400 }),
+    );
+    await as('root', '/tenants/beta/retention', 'GET');
+    expect(audits).toContainEqual(
+      expect.objectContaining({ userId: 'root', route: 'GET /tenants/:id/retention', targetTenant: 'beta' }),
+    );
     // A customer route's pseudonym is never in it.
     expect(JSON.stringify(audits)).not.toContain('cref1_');
     // Records of the call still on their way (a replay) are dropped, not stored again.

@@ -34,6 +34,20 @@ describe('live calls', () => {
     expect(calls.all().map((c) => `${c.tenant}/${c.callId}`)).toEqual(['tenant-a/X']);
   });
 
+  it('tells a new stream of a call being handed over to retry (UNAVAILABLE), not that it is live', () => {
+    // A client that reconnects before its dropped stream's audio is flushed: ALREADY_EXISTS is final
+    // and had cut the call; the retry after the delay finds the call released.
+    const calls = createLiveCalls(10);
+    const dropped = call('X', 0);
+    calls.claim(dropped);
+    dropped.handingOver = true;
+    expect(() => calls.claim(call('X', 0))).toThrow(
+      expect.objectContaining({ code: 'CALL_HANDING_OVER', status: 'UNAVAILABLE', retryAfterMs: 500 }),
+    );
+    calls.release('acme', 'X', true);
+    expect(() => calls.claim(call('X', 0))).not.toThrow();
+  });
+
   it('tells its listener each call it lets go, once, by key (the audio placement is freed with it)', () => {
     const released: string[] = [];
     const calls = createLiveCalls(10, undefined, (key) => released.push(key));

@@ -1,6 +1,6 @@
 // `npm run pseudonym`: the pseudonym of each reference on stdin is the one the gateway stores (so
 // an erasure request finds the customer's calls), one line out per line in, and a tenant without
-// a key in production is refused in one line.
+// a key is refused in one line.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,25 @@ describe('npm run pseudonym', () => {
     ]);
     expect(noKey.stdout).toBe('');
     expect(run('x\n', {}).stderr.split('\n')[0]).toBe('pseudonym: USAGE: --tenant is required');
+    // Outside production too, once keys are set: a mistyped tenant would get the development key.
+    const typo = run(
+      'x\n',
+      { CUSTOMER_REF_KEYS: `acme=${KEY}`, VA_MODE: 'development' },
+      '--tenant',
+      'acmee',
+    );
+    expect([typo.status, typo.stdout]).toEqual([2, '']);
+  });
+
+  it('does not hash the byte-order mark of a file saved by a spreadsheet', () => {
+    const r = run(
+      '\uFEFF+48600111222\r\n+48600111223',
+      { CUSTOMER_REF_KEYS: `acme=${KEY}` },
+      '--tenant',
+      'acme',
+    );
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual(
+      ['+48600111222', '+48600111223'].map((ref) => pseudonymiseCustomerRef(KEY, 'acme', ref)),
+    );
   });
 });
