@@ -8,7 +8,14 @@ import { migrate, requireCurrentSchema } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { addReview, getCall } from './store/calls.ts';
 import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
-import { eraseCall, eraseCustomer, type AnnounceErasure, type ErasureResult } from './store/erasure.ts';
+import {
+  eraseCall,
+  eraseCustomer,
+  listErasures,
+  type AnnounceErasure,
+  type ErasureAuditEntry,
+  type ErasureResult,
+} from './store/erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { customerCalls, historySummary } from './store/history.ts';
 import {
@@ -62,6 +69,8 @@ export interface CallStore {
   eraseCustomer(tenant: string, ref: string, requestedBy: string): Promise<ErasureResult>;
   /** One call of the tenant, every row of it (NOT_FOUND when the store holds none). */
   eraseCall(tenant: string, callId: string, requestedBy: string): Promise<ErasureResult>;
+  /** The tenant's erasure audit, newest first. */
+  listErasures(tenant: string, limit: number): Promise<ErasureAuditEntry[]>;
   /** Upserts validated survey rows of calls in the scope; bad rows come back with their place. */
   importSurveys(
     scope: Scope,
@@ -114,6 +123,7 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
       eraseCustomer(backend, tenant, ref, requestedBy, hooks.announceErasure),
     eraseCall: (tenant, callId, requestedBy) =>
       eraseCall(backend, tenant, callId, requestedBy, hooks.announceErasure),
+    listErasures: (tenant, limit) => listErasures(backend, tenant, limit),
     importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
     csatReport: (scope, options) => surveyReport(backend, scope, options),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),

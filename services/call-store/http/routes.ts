@@ -27,9 +27,13 @@ function retentionTenant(req: ApiRequest, tenant: string): void {
   scopeOf(req.principal, tenant);
 }
 
-/** The erasure routes' checks: admins only, of one tenant (named by an admin of every tenant). */
-function erasureTenant(req: ApiRequest, what: 'customers' | 'calls'): string {
-  if (req.principal.role !== 'admin') throw new StoreError('FORBIDDEN', `only admins erase ${what}`);
+/** The erasure routes' checks (and the audit's): admins only, of one tenant (named by an admin of every tenant). */
+function erasureTenant(req: ApiRequest, what: 'customers' | 'calls' | 'audit'): string {
+  if (req.principal.role !== 'admin')
+    throw new StoreError(
+      'FORBIDDEN',
+      what === 'audit' ? 'only admins read the erasure audit' : `only admins erase ${what}`,
+    );
   const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
   const tenant = scopeOf(req.principal, q.tenant).tenant;
   if (tenant === null)
@@ -84,6 +88,12 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 'INVALI
 }
 
 const tenantOnly = z.object({ tenant: z.string().min(1).max(200).optional() }).strict();
+const erasuresQuery = z
+  .object({
+    tenant: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
 const timelineQuery = z
   .object({
     maxPoints: z.coerce.number().int().min(10).max(10_000).optional(),
@@ -283,6 +293,19 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
     },
   },
   {
+    // The erasure audit (customer_erasures), readable without SQL: who erased how much, when.
+    method: 'GET',
+    pattern: /^\/erasures$/,
+    handler: async (req, _params, store) => {
+      const q = parseWith(erasuresQuery, req.query, 'INVALID_QUERY');
+      const tenant = erasureTenant(
+        { ...req, query: q.tenant === undefined ? {} : { tenant: q.tenant } },
+        'audit',
+      );
+      return { status: 200, body: { erasures: await store.listErasures(tenant, q.limit ?? 100) } };
+    },
+  },
+  {
     method: 'GET',
     pattern: new RegExp(`^/agents/${ID}/summary$`),
     handler: async (req, [agentId], store) => {
@@ -324,7 +347,13 @@ export function matchRoute(
 }
 
 export function isApiPath(path: string): boolean {
-  return path === '/calls' || path === '/surveys' || path === '/reports/csat' || API_PREFIX.test(path);
+  return (
+    path === '/calls' ||
+    path === '/surveys' ||
+    path === '/reports/csat' ||
+    path === '/erasures' ||
+    API_PREFIX.test(path)
+  );
 }
 
 const API_PREFIX = /^\/(calls|agents|tenants|customers)\//;

@@ -193,3 +193,42 @@ async function deleteAndAudit(
   );
   return result;
 }
+
+export interface ErasureAuditEntry {
+  erasureId: string;
+  tenant: string;
+  scope: 'customer' | 'call';
+  requestedBy: string;
+  calls: number;
+  rows: Record<string, number>;
+  erasedAt: string;
+}
+
+/** The tenant's erasure audit, newest first: who erased how much, when (no reference, no call id). */
+export async function listErasures(
+  db: SqlBackend,
+  tenant: string,
+  limit: number,
+): Promise<ErasureAuditEntry[]> {
+  const rows = await db.query<{
+    erasure_id: string;
+    scope: 'customer' | 'call';
+    requested_by: string;
+    calls: number;
+    rows_deleted: Record<string, number> | string;
+    erased_at: Date | string;
+  }>(
+    `SELECT erasure_id, scope, requested_by, calls, rows_deleted, erased_at FROM customer_erasures
+     WHERE tenant = $1 ORDER BY erased_at DESC, erasure_id LIMIT $2`,
+    [tenant, limit],
+  );
+  return rows.map((r) => ({
+    erasureId: r.erasure_id,
+    tenant,
+    scope: r.scope,
+    requestedBy: r.requested_by,
+    calls: Number(r.calls),
+    rows: typeof r.rows_deleted === 'string' ? JSON.parse(r.rows_deleted) : r.rows_deleted,
+    erasedAt: new Date(r.erased_at).toISOString(),
+  }));
+}

@@ -164,6 +164,17 @@ describe('customer routes', () => {
     expect(audits).toContainEqual(
       expect.objectContaining({ userId: 'root', route: 'GET /tenants/:id/retention', targetTenant: 'beta' }),
     );
+    // The erasure audit is readable over the API by admins, without the call id.
+    const log = await as('admin', '/erasures');
+    expect(log.status).toBe(200);
+    expectDocumented('/erasures', 'GET', 200, log.body);
+    expect(log.body.erasures).toEqual([
+      expect.objectContaining({ tenant: 'acme', scope: 'call', requestedBy: 'admin-1', calls: 1 }),
+    ]);
+    expect(JSON.stringify(log.body)).not.toContain('solo');
+    expect((await as('qa', '/erasures')).status).toBe(403);
+    expect((await as('root', '/erasures')).status).toBe(400);
+    expect((await as('root', '/erasures?tenant=beta')).body).toEqual({ erasures: [] });
     // A customer route's pseudonym is never in it.
     expect(JSON.stringify(audits)).not.toContain('cref1_');
     // Records of the call still on their way (a replay) are dropped, not stored again.
