@@ -39,7 +39,7 @@ export interface GrpcServerOptions {
   liveCalls: LiveCalls;
   /** Streams waiting for their CallStart: at most this many, in all and per tenant. */
   maxWaitingStreams: { total: number; perTenant: number };
-  /** RECONNECT_GRACE_MS: how long a call whose stream dropped waits for a new stream of its id. */
+  /** RECONNECT_GRACE_MS: how long a resume of a dropped stream's call counts as `resumed` here; 0 = a drop ends the call. */
   reconnectGraceMs: number;
   logger: Logger;
   metrics: GatewayMetrics;
@@ -161,8 +161,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept). A
     // cancelled or reset stream ends its reading side too (Node's http2 ends it before closing
     // the stream), and grpc-js reports the cancel a few ms after that 'end': a half-close is only
-    // taken as one once CANCEL_GRACE_MS passed without a cancel, so a dropped call is abandoned as
-    // `cancelled` instead of passing for a client that hung up.
+    // taken as one once CANCEL_GRACE_MS passed without a cancel, so a dropped call is handed over
+    // (or, RECONNECT_GRACE_MS=0, ended `cancelled`) instead of passing for a client that hung up.
     let halfClose: NodeJS.Timeout | undefined;
     call.on('end', () => {
       session.clientDone();

@@ -24,8 +24,9 @@ export interface LongerRetention {
  */
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
-const retentionOf = (entries: readonly { name?: string; configName?: string; value?: string }[] = []) =>
-  Number(entries.find((e) => (e.name ?? e.configName) === 'retention.ms')?.value ?? NaN);
+/** The retention.ms a topic config asks for (NaN when it names none). */
+const retentionOf = (entries: readonly { name: string; value: string }[] = []) =>
+  Number(entries.find((e) => e.name === 'retention.ms')?.value ?? NaN);
 
 /** The topics among `configs` whose retention.ms is longer than their config's (or unlimited). */
 export async function longerRetention(
