@@ -34,6 +34,31 @@ describe('wallboard connections', () => {
     await wallboard.waitFor((f) => f.type === 'pong');
   });
 
+  it('keeps a wallboard that reads through a state push larger than the send-buffer limit', async () => {
+    // 3 000 calls starting within one state interval give one state frame as large as their
+    // snapshot; it was taken for a slow client and every wallboard seeing them was cut (4008).
+    const h = await startHarness();
+    const wallboard = await connect(h, await login(h, 'supervisor'));
+    const prefix = uniqueName('burst').replace('.', '-');
+    const ids = Array.from({ length: CALLS }, (_, k) => `${prefix}-${k}`);
+    const startedAtMs = Date.now();
+    for (const callId of ids)
+      h.service.registry.start({
+        callId,
+        tenant: 'demo',
+        agentId: `agent-${callId}`,
+        team: 'billing',
+        queue: 'a-queue-name-of-some-length',
+        startedAtMs,
+      });
+    const burst = await wallboard.waitFor((f) => f.type === 'state');
+    expect(JSON.stringify(burst).length).toBeGreaterThan(h.config.ALERT_MAX_BUFFERED_BYTES);
+    expect(new Set((burst.calls as { callId: string }[]).map((c) => c.callId))).toEqual(new Set(ids));
+    wallboard.send({ type: 'ping', t: 1 });
+    await wallboard.waitFor((f) => f.type === 'pong');
+    expect(h.service.hub.droppedSlowClients()).toBe(0);
+  });
+
   it('closes sockets over the unauthenticated and per-user caps with 4029', async () => {
     const h = await startHarness({
       ALERT_WS_MAX_UNAUTHENTICATED_PER_ADDRESS: '3',
