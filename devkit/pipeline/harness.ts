@@ -50,7 +50,7 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs = 90_000
 
 /**
  * Starts services/<name>/main.ts on this Node (process.execPath) with the given environment. With
- * HTTP_PORT=0 the port is read from the service's "service started" log line (LOG_LEVEL info).
+ * HTTP_PORT=0 the port is read from the service's "connected to Kafka" log line (LOG_LEVEL info).
  */
 export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
   // VA_CPU_PROFILE_DIR=dir: each service writes a V8 CPU profile there when it exits (where the

@@ -167,7 +167,10 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
     'Whether the last metadata request to the brokers (every 5 s) was answered: 1 yes, 0 no',
     () => (broker.ready() ? 1 : 0),
   );
-  logger.info('service started', { httpPort: ops.port, brokers: config.KAFKA_BROKERS.length });
+  // Not yet "started": the service's own start (database, schema, rules, listener) follows, and
+  // may refuse; `service started` comes from markStarted, once it is ready (on call read the first
+  // line as a start that then failed).
+  logger.info('connected to Kafka', { httpPort: ops.port, brokers: config.KAFKA_BROKERS.length });
 
   // After the service's own steps (stop intake, finish in-flight, commit): close the clients.
   shutdown.addFinal('broker-probe', () => broker.stop());
@@ -182,6 +185,7 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
     producer,
     markStarted: () => {
       started = true;
+      logger.info('service started', { httpPort: ops.port });
     },
   };
 }
