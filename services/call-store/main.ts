@@ -14,6 +14,7 @@ import { createStoreIngest } from './ingest/consumer.ts';
 import { exitOnStartError } from '../shared/start-error.ts';
 import { loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
+import type { RetentionPolicy } from './store/retention.ts';
 import { storeOpenError } from './store-open-error.ts';
 import { settingNames } from '../shared/setting-names.ts';
 import { callStoreEnv } from './config.ts';
@@ -52,6 +53,11 @@ const { logger, metrics, shutdown } = base;
 // After the ops server (migrations may take a while: /healthz answers meanwhile, /readyz says
 // not ready). A database that cannot be reached, or a data folder that cannot be written, is one
 // STORE_OPEN_FAILED line naming it, not a driver's stack.
+const retentionPolicy: RetentionPolicy = {
+  defaultDays: config.RETENTION_KEEP_FOREVER ? null : config.DEFAULT_RETENTION_DAYS,
+  tenantDays: config.TENANT_RETENTION_DAYS,
+  orphanGraceMs: config.ORPHAN_GRACE_HOURS * 3_600_000,
+};
 const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
@@ -70,6 +76,7 @@ const store = await openCallStore({
       ),
     ),
   migrateAtStart: config.STORE_MIGRATE_AT_START,
+  retention: retentionPolicy,
   onMigrated: (versions) => {
     if (versions.length > 0) logger.info('schema migrated', { applied: versions });
   },
@@ -89,7 +96,7 @@ metric.gaugeReading(
 );
 const rows = metric.counter(
   'va_store_rows_total',
-  'Rows written / duplicates dropped / rows of erased calls dropped',
+  'Rows written / duplicates dropped / rows of erased calls, or of calls a replay brought back past retention, dropped',
   ['result'],
 );
 const batchSeconds = metric.histogram(
@@ -185,11 +192,7 @@ const abandoned = setInterval(() => {
 }, ABANDONED_SWEEP_MS);
 const retention = setInterval(() => {
   store
-    .purgeExpired({
-      defaultDays: config.RETENTION_KEEP_FOREVER ? null : config.DEFAULT_RETENTION_DAYS,
-      tenantDays: config.TENANT_RETENTION_DAYS,
-      orphanGraceMs: config.ORPHAN_GRACE_HOURS * 3_600_000,
-    })
+    .purgeExpired(retentionPolicy)
     .then((purged) => {
       if (Object.keys(purged.calls).length + Object.keys(purged.orphanRows).length > 0)
         logger.info('retention purge', { ...purged });

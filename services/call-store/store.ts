@@ -90,7 +90,7 @@ export interface CallStore {
 
 export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): CallStore {
   const writeValid = (events: readonly StoreEvent[]) =>
-    backend.transaction((tx) => writeEvents(tx, events, hooks.announceErasure));
+    backend.transaction((tx) => writeEvents(tx, events, hooks.announceErasure, hooks.retention));
   return {
     backend,
     async write(events) {
@@ -144,6 +144,11 @@ export interface StoreHooks {
    * migrations ran before, by `npm run migrate` (a pre-deploy job; a database user without DDL).
    */
   migrateAtStart?: boolean;
+  /**
+   * The service's retention (the purge's): a call start already past it is not written, so a
+   * replay of the topics does not bring back what the purge deleted. Absent: every start is kept.
+   */
+  retention?: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>;
 }
 
 /** Opens the configured backend and applies pending migrations. */

@@ -1,7 +1,8 @@
 // Per-tenant retention: settings (days) and the scheduled purge that deletes calls older than their
 // tenant's retention together with every row that belongs to them, and child rows that belong to
 // no call. I/O: database.
-import type { SqlBackend } from '../backend/backend.ts';
+import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
+import { callKey } from '../../shared/call-key.ts';
 import { StoreError } from '../errors.ts';
 
 /** Every table whose rows belong to one call (tenant, call id); erasure.ts deletes the same. */
@@ -83,6 +84,43 @@ const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
 export const ERASED_CALL_DAYS = 400;
 
 /**
+ * A tenant's retention in days (NULL: forever), for a row with a `tenant` column under `alias`:
+ * the API's setting (tenant_settings joined as `t`), else TENANT_RETENTION_DAYS (`$tenantDays`,
+ * JSON), else the default (`$defaultDays`). One expression for the purge and for the writes.
+ */
+function retentionDaysSql(alias: string, defaultDays: string, tenantDays: string): string {
+  return `coalesce(t.retention_days, (${tenantDays}::text::jsonb ->> ${alias}.tenant)::int, ${defaultDays}::int)`;
+}
+
+/**
+ * The (tenant, call id) keys of call starts already past their tenant's retention: a replay of the
+ * topics (a consumer-group reset, a new store) must not bring back what the purge deleted, and
+ * such a call would be purged at the next run anyway. A reused id starts now, so it is not one.
+ */
+export async function expiredStarts(
+  db: SqlExecutor,
+  policy: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>,
+  starts: readonly { tenant: string; callId: string; startedAt: string }[],
+  now: Date = new Date(),
+): Promise<Set<string>> {
+  if (starts.length === 0) return new Set();
+  const rows = await db.query<{ tenant: string; call_id: string }>(
+    `SELECT x.tenant, x."callId" AS call_id
+     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "startedAt" timestamptz)
+     LEFT JOIN tenant_settings t ON t.tenant = x.tenant
+     CROSS JOIN LATERAL (SELECT ${retentionDaysSql('x', '$2', '$3')} AS days) r
+     WHERE r.days IS NOT NULL AND x."startedAt" < $4::timestamptz - r.days * interval '1 day'`,
+    [
+      JSON.stringify(starts.map(({ tenant, callId, startedAt }) => ({ tenant, callId, startedAt }))),
+      policy.defaultDays,
+      JSON.stringify(policy.tenantDays ?? {}),
+      now.toISOString(),
+    ],
+  );
+  return new Set(rows.map((row) => callKey(row.tenant, row.call_id)));
+}
+
+/**
  * Deletes the calls whose start is older than their tenant's retention, with every row that
  * belongs to them, then the orphans: child rows whose (tenant, call id) has no call — it never
  * arrived (rows from before migration 004 with tenant ''), or it was purged before they came — once
@@ -104,7 +142,7 @@ export async function purgeExpired(
   return db.transaction(async (tx) => {
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant
-       CROSS JOIN LATERAL (SELECT coalesce(t.retention_days, ($3::text::jsonb ->> c.tenant)::int, $1::int) AS days) r
+       CROSS JOIN LATERAL (SELECT ${retentionDaysSql('c', '$1', '$3')} AS days) r
        WHERE r.days IS NOT NULL AND c.started_at < $2::timestamptz - r.days * interval '1 day'
        ORDER BY c.tenant, c.call_id FOR UPDATE OF c`,
       [policy.defaultDays, now.toISOString(), JSON.stringify(policy.tenantDays ?? {})],

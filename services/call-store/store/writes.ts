@@ -9,6 +9,7 @@ import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from '
 import { jsonParam } from './rows.ts';
 import { announceWithin, type AnnounceErasure } from './erasure.ts';
 import { ALERT_COUNTS } from './finalize.ts';
+import { expiredStarts, type RetentionPolicy } from './retention.ts';
 
 export interface WriteResult {
   /** Rows that were new. */
@@ -16,8 +17,9 @@ export interface WriteResult {
   /** Events already stored (replays) or of calls already ended. */
   duplicates: number;
   /**
-   * Events of calls a customer erasure deleted, dropped (a live call's or a replay's records): not
-   * duplicates (they read as a replay storm after every erasure).
+   * Events of calls a customer erasure deleted, dropped (a live call's or a replay's records), and
+   * of calls a replay brings back past their tenant's retention: not duplicates (they read as a
+   * replay storm after every erasure).
    */
   erased: number;
 }
@@ -175,12 +177,32 @@ async function withoutErased(
   return events.filter((e) => !gone.has(callKey(e.tenant, e.callId)));
 }
 
+/**
+ * The events of calls whose start in this batch is past their tenant's retention, dropped: a replay
+ * brought back what the purge deleted (the rest of such a call's records, in other batches, have
+ * no call and leave with the purge's orphans).
+ */
+async function withoutExpired(
+  tx: SqlExecutor,
+  events: readonly StoreEvent[],
+  retention: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'> | undefined,
+): Promise<readonly StoreEvent[]> {
+  if (retention === undefined) return events;
+  const expired = await expiredStarts(
+    tx,
+    retention,
+    events.filter((e) => e.kind === 'call-start'),
+  );
+  return expired.size === 0 ? events : events.filter((e) => !expired.has(callKey(e.tenant, e.callId)));
+}
+
 export async function writeEvents(
   tx: SqlExecutor,
   batch: readonly StoreEvent[],
   announce?: AnnounceErasure,
+  retention?: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>,
 ): Promise<WriteResult> {
-  const events = await withoutErased(tx, batch, announce);
+  const events = await withoutExpired(tx, await withoutErased(tx, batch, announce), retention);
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;

@@ -1,10 +1,11 @@
 // After retention nothing of an expired call is left in any table, child rows
 // whose call never arrived (or came after the purge; legacy rows with tenant '') go once older
-// than the grace, and a client reusing the id starts from an empty call. Real database (PGlite).
+// than the grace, a client reusing the id starts from an empty call, and a replay of the topics
+// does not bring an expired call back. Real database (PGlite).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { CHILD_TABLES, ERASED_CALL_DAYS } from '../../../services/call-store/store/retention.ts';
-import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { createCallStore, openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 
 const DAY = 86_400_000;
@@ -101,6 +102,37 @@ describe('retention', () => {
     const timeline = await store.getTimeline(acme, 'expired-1', null);
     expect(timeline.speakers.customer.windows.startMs).toEqual([]);
     expect(timeline.alerts).toEqual([]);
+  });
+
+  it('does not bring back a call past retention when the topics are replayed', async () => {
+    // A replay (a consumer-group reset, a new store) sends the calls the purge deleted again; the
+    // service's store drops them at the write instead of keeping them until the next purge.
+    const retaining = createCallStore(store.backend, { retention: policy });
+    const replayed = syntheticEvents(
+      syntheticStoreCall({
+        callId: 'replayed-1',
+        startedAt: new Date(Date.now() - 120 * DAY),
+        durationS: 20,
+        seed: 4,
+      }),
+    );
+    const written = await retaining.write(replayed);
+    expect([written.inserted, written.erased]).toEqual([0, replayed.length]);
+    expect(await rowsOf('replayed-1')).toEqual({});
+
+    // Within its tenant's retention (the API's 200 days win over the 90 of the configuration): kept.
+    await store.setRetention('acme', 200);
+    try {
+      expect((await retaining.write(replayed)).inserted).toBeGreaterThan(0);
+      expect((await rowsOf('replayed-1')).calls).toBe(1);
+    } finally {
+      await store.clearRetention('acme');
+    }
+    // A reused id starts now: written.
+    const fresh = syntheticEvents(
+      syntheticStoreCall({ callId: 'replayed-2', startedAt: new Date(), durationS: 10, seed: 5 }),
+    );
+    expect((await retaining.write(fresh)).erased).toBe(0);
   });
 
   it('deletes child rows whose call never arrived once they are older than the grace', async () => {
