@@ -234,7 +234,12 @@ describe('WebSocket robustness', () => {
     writeFileSync(file, original.replace(holdOfFirstRule, 'minDurationMs: 2000'));
     const callId = uniqueName('call');
     await startCall(h, callId, 'agent-1');
-    await new Promise((r) => setTimeout(r, 800)); // the watcher debounces 200 ms
+    // The watcher (200 ms debounce) has loaded the valid file: not a fixed wait (a loaded machine).
+    const reloadedOk = async () =>
+      (
+        await h.service.base.metrics.registry.getSingleMetric('va_alert_rule_reloads_total')!.get()
+      ).values.find((v) => v.labels.outcome === 'ok')?.value ?? 0;
+    await expect.poll(reloadedOk, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await sendEmotion(h, emotionRecord(callId, 'customer', 0, 'angry'));
     const alert = await client.waitFor(
       (f) => f.type === 'alert' && (f.alert as AlertView).ruleId === 'customer-frustration',

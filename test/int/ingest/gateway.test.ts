@@ -326,7 +326,13 @@ describe('ingest gateway operations', () => {
     const message = start();
     const { callId } = message.start;
     await dropAfterOneSecond(message);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once the dropped stream is flushed (a resume before then is refused CALL_HANDING_OVER, for
+    // the client to retry): not a fixed wait, which a broker pause on a loaded machine outlasts.
+    const liveCalls = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
+      return Number(/va_ingest_live_calls\{service="ingest-gateway"\} (\d+)/.exec(text)?.[1] ?? -1);
+    };
+    await expect.poll(liveCalls, { timeout: 10_000, interval: 50 }).toBe(0);
     const second = openCallStream(suite.client, TOKEN);
     await second.write(message);
     for (let seq = 50; seq < 100; seq += 1) await second.write(frame('CHANNEL_AGENT', seq));

@@ -16,7 +16,7 @@ describe('routing-service idle calls', () => {
   it('frees a call whose end never came and lets the commits move on', async () => {
     const kafka = testKafka();
     const { topics, config } = await routingTestConfig(kafka, uniqueName('ri'), {
-      ROUTING_CALL_IDLE_MS: '3000',
+      ROUTING_CALL_IDLE_MS: '6000', // well past the held-commit check below on a loaded machine
     });
     const service = await startRoutingService(config, {
       handleSignals: false,

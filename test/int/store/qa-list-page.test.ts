@@ -105,26 +105,49 @@ describe('QA call list in a real browser', () => {
   it('fetches one page at a time and drops the answer to a search another one overtook', async () => {
     const page = await qa.context.newPage();
     await signInToQa(page, qa.origin, 'supervisor');
-    // Every search answer takes 300 ms (the real server's, delayed on the way).
+    // Every search answer is held until the test lets it go: the order is the test's, not the
+    // machine's (a fixed delay raced a loaded CI machine).
+    const held: { url: string; release: () => void }[] = [];
     await page.route('**/calls?**', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise<void>((release) => held.push({ url: route.request().url(), release }));
       await route.continue();
     });
+    const isMore = (url: string) => new URL(url).searchParams.has('cursor');
+    const agentIs = (agent: string) => (url: string) =>
+      !isMore(url) && new URL(url).searchParams.get('agentId') === agent;
+    /** Lets the held request that matches go on; resolves once its answer reached the page. */
+    const answer = async (match: (url: string) => boolean) => {
+      await expect.poll(() => held.some((h) => match(h.url))).toBe(true);
+      const done = page.waitForResponse((response) => match(response.url()));
+      held
+        .splice(
+          held.findIndex((h) => match(h.url)),
+          1,
+        )[0]
+        .release();
+      await done;
+    };
     await page.locator('#f-agentId').fill('agent-1');
     await page.getByRole('button', { name: 'Search' }).click();
+    await answer(agentIs('agent-1'));
     await expect.poll(() => agentsListed(page)).toHaveLength(50);
     const more = page.getByRole('button', { name: 'More' });
     await more.click();
-    await expect(more.isDisabled()).resolves.toBe(true);
+    await expect(more.isDisabled()).resolves.toBe(true); // its answer is still held
+    await answer(isMore);
     await expect.poll(() => agentsListed(page)).toHaveLength(52);
     // A More, overtaken by a Search for another agent: the table is that search's alone.
     await page.locator('#f-agentId').fill('agent-1');
     await page.getByRole('button', { name: 'Search' }).click();
+    await answer(agentIs('agent-1'));
     await expect.poll(() => agentsListed(page)).toHaveLength(50);
     await more.click();
     await page.locator('#f-agentId').fill('agent-2');
     await page.getByRole('button', { name: 'Search' }).click();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await answer(agentIs('agent-2'));
+    await expect.poll(() => agentsListed(page)).toEqual(Array(3).fill('agent-2'));
+    await answer(isMore); // the overtaken More's answer comes last
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     expect(await agentsListed(page)).toEqual(Array(3).fill('agent-2'));
     await page.close();
   });
