@@ -12,6 +12,7 @@ import { loadAlertServiceConfig, type AlertServiceConfig } from '../../../servic
 import { createLogger } from '../../../services/shared/logger.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import type { EmotionEventRecord } from '../../../services/shared/records.ts';
+import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { alertRecordCodec } from '../../../services/alert-service/alert-records.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import {
@@ -263,4 +264,34 @@ export async function alertIdsInTopic(topic: string, waitMs: number): Promise<st
     await consumer.disconnect();
   }
   return ids;
+}
+
+/** A customer-frustration alert of a demo call as the hub publishes it (`hub.publishAlert`). */
+export function fakeAlert(
+  callId: string,
+  n: number,
+  evidenceBytes = 0,
+  agentId = 'agent-1',
+): Omit<AlertView, 'seq'> {
+  return {
+    alertId: `${callId}:customer:${n}:customer-frustration`,
+    callId,
+    ruleId: 'customer-frustration',
+    ruleName: 'Customer frustration sustained',
+    kind: 'raised',
+    subject: 'customer',
+    severity: 'critical',
+    audience: 'both',
+    message: 'Customer frustrated',
+    cue: null,
+    evidence: evidenceBytes ? ['x'.repeat(evidenceBytes)] : [],
+    audioMs: n * 1000,
+    firedAtMs: Date.now(),
+    tenant: 'demo',
+    agentId,
+    team: 'billing',
+    queue: 'q',
+    acknowledgedBy: null,
+    acknowledgedAtMs: null,
+  };
 }

@@ -10,6 +10,7 @@ import { uniqueName } from '../../support/kafka.ts';
 import {
   connect,
   emotionRecord,
+  fakeAlert,
   login,
   sendEmotion,
   startCall,
@@ -17,30 +18,6 @@ import {
   startInstance,
   type Harness,
 } from './harness.ts';
-
-function fakeAlert(callId: string, n: number, evidenceBytes = 0): Omit<AlertView, 'seq'> {
-  return {
-    alertId: `${callId}:customer:${n}:customer-frustration`,
-    callId,
-    ruleId: 'customer-frustration',
-    ruleName: 'Customer frustration sustained',
-    kind: 'raised',
-    subject: 'customer',
-    severity: 'critical',
-    audience: 'both',
-    message: 'Customer frustrated',
-    cue: null,
-    evidence: evidenceBytes ? ['x'.repeat(evidenceBytes)] : [],
-    audioMs: n * 1000,
-    firedAtMs: Date.now(),
-    tenant: 'demo',
-    agentId: 'agent-1',
-    team: 'billing',
-    queue: 'q',
-    acknowledgedBy: null,
-    acknowledgedAtMs: null,
-  };
-}
 
 describe('WebSocket robustness', () => {
   it('authenticates by the first message only: a token in the URL does not count, a bad token closes 4001', async () => {

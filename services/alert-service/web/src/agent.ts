@@ -4,6 +4,7 @@
 // trend, own pace and tension, the current cue in plain words, and this call's alerts.
 import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
+import { setAttr, setStyle, setText } from './dom-writes.ts';
 import { endSession, openLive } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
@@ -36,41 +37,55 @@ function render(): void {
   const info = document.getElementById('call-info')!;
   const historyLine = document.getElementById('customer-history')!;
   historyLine.hidden = !call?.history;
-  historyLine.textContent = call?.history ? `Customer history: ${call.history}` : '';
+  setText(historyLine, call?.history ? `Customer history: ${call.history}` : '');
   if (!call) {
     // The agent view follows the signed-in agent's own calls: anyone else waited here for ever.
-    info.textContent =
+    setText(
+      info,
       role === null || role === 'agent'
         ? 'waiting for a call'
-        : `this page shows an agent's own call: as ${role}, open the wallboard (/wallboard.html)`;
+        : `this page shows an agent's own call: as ${role}, open the wallboard (/wallboard.html)`,
+    );
     return;
   }
-  info.textContent = `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : ''}`;
+  setText(
+    info,
+    `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : ''}`,
+  );
   const m = mood(call.customer);
   const marker = document.getElementById('mood-marker')!;
   // On the side of the word beside it (mood-value.ts); silent: in the middle (no side, grey).
   const markerAt = call.customer.speaking ? moodValue(call.customer.state, call.customer.valence) : null;
-  marker.style.left = `${Math.round((markerAt ?? 0.5) * 100)}%`;
-  marker.className = `mood-marker ${m.cls}`;
+  setStyle(marker, 'left', `${Math.round((markerAt ?? 0.5) * 100)}%`);
+  setAttr(marker, 'class', `mood-marker ${m.cls}`);
   const label = document.getElementById('mood-label')!;
-  label.textContent = `${m.icon} ${m.word}`;
-  label.className = `big-label ${m.cls}`;
+  setText(label, `${m.icon} ${m.word}`);
+  setAttr(label, 'class', `big-label ${m.cls}`);
   drawTrend(document.getElementById('mood-trend') as unknown as SVGSVGElement, call.moodTrend);
   const pace = call.agent.pace;
-  document.getElementById('pace')!.textContent = `${fixed(pace)} syl/s`;
-  document.getElementById('pace-note')!.textContent =
-    pace === null ? '' : pace > AGENT_PACE_LIMIT ? '▲ too fast: slow down' : 'good pace';
+  setText(document.getElementById('pace')!, `${fixed(pace)} syl/s`);
+  setText(
+    document.getElementById('pace-note')!,
+    pace === null ? '' : pace > AGENT_PACE_LIMIT ? '▲ too fast: slow down' : 'good pace',
+  );
   const s = stress(call.agent.tensionRise, call.agent.tensionFrom);
   const fill = document.getElementById('tension-bar')!;
-  fill.style.width = `${Math.round(s.fill * 100)}%`;
-  fill.className = `bar-fill ${s.high ? 'bar-high' : ''}`;
-  document.getElementById('tension')!.textContent = s.word;
-  document.getElementById('cue')!.textContent = call.cue ?? 'No cue right now.';
+  setStyle(fill, 'width', `${Math.round(s.fill * 100)}%`);
+  setAttr(fill, 'class', `bar-fill ${s.high ? 'bar-high' : ''}`);
+  setText(document.getElementById('tension')!, s.word);
+  // A live region: written only when the cue changes, or a screen reader reads it every second.
+  setText(document.getElementById('cue')!, call.cue ?? 'No cue right now.');
   renderHistory();
 }
 
+/** The list as last drawn (alert ids): redrawn only when it changes. */
+let drawnHistory = '';
+
 function renderHistory(): void {
   const mine = alerts.filter((a) => callKey(a.tenant, a.callId) === current);
+  const drawn = mine.map((a) => a.alertId).join('\n');
+  if (drawn === drawnHistory) return;
+  drawnHistory = drawn;
   history.replaceChildren(
     ...mine.map((a) => {
       const s = severityLabel(a.severity);

@@ -10,6 +10,7 @@ import {
 import { shownState } from '../../../../pipelines/emotion/shown-state.ts';
 import { TENSION_RISE_TENSE } from '../../../../pipelines/alerts/tension-rise.ts';
 import type { CallView, SpeakerView } from '../../protocol.ts';
+import { setAttr } from './dom-writes.ts';
 
 export type MoodClass = 'mood-positive' | 'mood-neutral' | 'mood-negative' | 'mood-unknown';
 
@@ -62,7 +63,8 @@ export function drawTrend(svg: SVGSVGElement, points: number[]): void {
   }
   const line = svg.lastChild as SVGPolylineElement;
   const n = Math.max(points.length - 1, 1);
-  line.setAttribute(
+  setAttr(
+    line,
     'points',
     points.map((v, i) => `${((i / n) * 200).toFixed(1)},${(38 - v * 36).toFixed(1)}`).join(' '),
   );

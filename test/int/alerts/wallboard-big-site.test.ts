@@ -1,0 +1,94 @@
+// A big site's wallboard in a real browser (headless Chromium) against the real service: with
+// 2 000 live calls an idle page touches only the tiles on screen (it rewrote every tile's clock
+// each second: a 0.8 s freeze every second at 3 000 calls); a new alert is said to a screen reader;
+// acknowledging one by keyboard keeps the focus on its alert and says so.
+import { existsSync, rmSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { uniqueName } from '../../support/kafka.ts';
+import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
+import { fakeAlert, startHarness } from './harness.ts';
+
+const CALLS = 2_000;
+
+describe('a big site wallboard', () => {
+  it('touches only the tiles on screen when idle, announces alerts, and keeps the focus on an acknowledged one', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    const pages = await buildPages('services/alert-service/web/vite.config.ts');
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+    const h = await startHarness({ ALERT_WEB_DIR: pages });
+    const prefix = uniqueName('big').replace('.', '-');
+    const startedAtMs = Date.now();
+    for (let k = 0; k < CALLS; k += 1)
+      h.service.registry.start({
+        callId: `${prefix}-${k}`,
+        tenant: 'demo',
+        agentId: `agent-${k}`,
+        team: 'billing',
+        queue: 'billing-queue',
+        startedAtMs,
+      });
+    const browser = await launchChromium({ width: 1600, height: 900 });
+    onTestFinished(browser.close);
+    const board = await browser.context.newPage();
+    await signInToWallboard(board, h.baseUrl, 'supervisor', '**/wallboard.html');
+    await expect
+      .poll(() => board.locator('#call-count').textContent(), { timeout: 30_000 })
+      .toBe(`${CALLS} live calls`);
+
+    // Idle for 3 s (the clock ticks): which tiles changed?
+    const touched = await board.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const tiles = new Set<Element>();
+          const observer = new MutationObserver((records) => {
+            for (const r of records) {
+              const tile = (r.target instanceof Element ? r.target : r.target.parentElement)?.closest(
+                '.tile',
+              );
+              if (tile) tiles.add(tile);
+            }
+          });
+          observer.observe(document.getElementById('calls')!, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+            attributes: true,
+          });
+          setTimeout(() => {
+            observer.disconnect();
+            resolve(tiles.size);
+          }, 3_000);
+        }),
+    );
+    const onScreen = await board.evaluate(() => {
+      const height = window.innerHeight;
+      return [...document.querySelectorAll('.tile')].filter((t) => {
+        const r = t.getBoundingClientRect();
+        return r.bottom > 0 && r.top < height;
+      }).length;
+    });
+    expect(onScreen).toBeGreaterThan(0);
+    expect(touched).toBeGreaterThan(0); // the clocks on screen do tick
+    expect(touched).toBeLessThanOrEqual(onScreen);
+
+    // A new alert is said to a screen reader.
+    const callId = `${prefix}-0`;
+    const alert = fakeAlert(callId, 1, 0, 'agent-0');
+    h.service.hub.publishAlert(alert);
+    await expect
+      .poll(() => board.locator('#alert-announcer').textContent())
+      .toBe("Critical alert: Customer frustration sustained on agent-0's call");
+
+    // Acknowledged by keyboard: the focus stays on the alert, and the acknowledgement is said.
+    const item = board.locator(`li[data-alert-id="${alert.alertId}"]`);
+    await item.locator('button.ack').focus();
+    await board.keyboard.press('Enter');
+    await item.getByText('✓ Acknowledged by').waitFor();
+    expect(await board.evaluate(() => document.activeElement?.getAttribute('data-alert-id'))).toBe(
+      alert.alertId,
+    );
+    await expect
+      .poll(() => board.locator('#ack-announcer').textContent())
+      .toBe('Acknowledged: Customer frustration sustained');
+  }, 120_000);
+});
