@@ -84,7 +84,24 @@ function signIn(reason = refusalReason()): void {
   app.replaceChildren(form, tokenForm);
 }
 
-async function route(): Promise<void> {
+const TITLE = 'QA review · voice-analytics';
+
+/**
+ * The view's name in the tab's title, and, after a navigation, the keyboard focus on its heading:
+ * a screen-reader user heard nothing of a new view, and Tab started again at the page's top (the
+ * whole app was one live region, read out in full at every change: no longer).
+ */
+function settleView(focusHeading: boolean): void {
+  const heading = app.querySelector('h1');
+  document.title = heading?.textContent ? `${heading.textContent} · ${TITLE}` : TITLE;
+  if (heading && focusHeading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+}
+
+/** `navigated`: the reviewer moved to this view (a link, back), not the page's first load. */
+async function route(navigated = false): Promise<void> {
   cleanup();
   cleanup = () => undefined;
   const who = document.getElementById('who') as HTMLElement;
@@ -133,6 +150,7 @@ async function route(): Promise<void> {
       loading();
       await showCsatReport(app);
     } else showList(app);
+    settleView(navigated);
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 401) return signIn((error as Error).message);
@@ -154,7 +172,7 @@ async function route(): Promise<void> {
   }
 }
 
-window.addEventListener('hashchange', () => void route());
+window.addEventListener('hashchange', () => void route(true));
 // A view that caught its own 401 (the call list) still leaves for the sign-in form.
 window.addEventListener(SIGNED_OUT_EVENT, (event) => {
   cleanup();

@@ -5,9 +5,9 @@
 // I/O: DOM only.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { shownState } from '../../../pipelines/emotion/shown-state.ts';
 import { EMOTION_COLORS, SPEAKER_COLORS, UNCERTAIN_OUTLINE } from './colors.ts';
 import { clock, el } from './dom.ts';
+import { emotionSpansTable, shownAt } from './emotion-spans.ts';
 import { laneValues, PACE_WHILE_SPEAKING, type Col } from './lane-values.ts';
 export interface TimelineData {
   durationMs: number | null;
@@ -95,15 +95,6 @@ function emotionBand(data: TimelineData): uPlot.Plugin {
       },
     },
   };
-}
-
-/**
- * The state as the wallboard, the agent view and the demo showed it (shown-state.ts): an
- * `uncertain` window with confidently high arousal reads "tense" there, and read `uncertain` here.
- */
-function shownAt(e: Record<string, (number | string | null)[]>, i: number): string {
-  const arousal = e.arousal[i];
-  return shownState(String(e.state[i]), typeof arousal === 'number' ? arousal : null);
 }
 
 const two = (v: number | string | null): string => (typeof v === 'number' ? v.toFixed(2) : '—');
@@ -243,8 +234,16 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
           // The button's text is "▼": its name for keyboard and screen-reader users.
           'aria-label': `Alert at ${name}`,
           style: `left:${left}px`,
-          onclick: () =>
-            document.getElementById(`alert-${alert.alertId}`)?.scrollIntoView({ behavior: 'smooth' }),
+          onclick: () => {
+            // The alert itself takes the focus (it stayed on the marker, now off screen), without
+            // motion for those who asked for less.
+            const target = document.getElementById(`alert-${alert.alertId}`);
+            if (!target) return;
+            const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+            target.scrollIntoView({ behavior: still ? 'auto' : 'smooth' });
+            target.tabIndex = -1;
+            target.focus({ preventScroll: true });
+          },
         },
         '▼',
       );
@@ -258,7 +257,12 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
     [mid(customer), ...LANES.map((l) => laneValues(customer, l.key, l.speechOnly))],
   ] as uPlot.AlignedData[]);
   LANES.forEach((lane, i) => {
-    const wrap = el('div', { class: 'lane', 'data-testid': `lane-${lane.key}` });
+    const wrap = el('div', {
+      class: 'lane',
+      'data-testid': `lane-${lane.key}`,
+      role: 'group',
+      'aria-label': lane.label,
+    });
     container.append(wrap);
     const series: uPlot.Series[] = [
       { label: 'time', value: (_u, v) => (v === null ? '—' : clock(v)) },
@@ -270,6 +274,9 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
       new uPlot({ ...base(150, lane.label), series, plugins: [alertLines(data.alerts)] }, data3, wrap),
     );
   });
-  container.append(el('p', { class: 'hint' }, 'Drag across a lane to zoom; double-click to reset.'));
+  container.append(
+    el('p', { class: 'hint' }, 'Drag across a lane to zoom; double-click to reset.'),
+    emotionSpansTable({ agent: data.speakers.agent.emotions, customer: data.speakers.customer.emotions }),
+  );
   return () => charts.forEach((chart) => chart.destroy());
 }

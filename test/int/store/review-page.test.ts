@@ -52,6 +52,7 @@ describe('QA review page in a real browser', () => {
 
     await page.getByRole('link', { name: 'qa-call-angry' }).click();
     await page.getByTestId('timeline').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     for (const lane of ['pitchHz', 'loudnessDbfs', 'paceWhileSpeaking', 'tension']) {
       await expect.poll(() => page.getByTestId(`lane-${lane}`).locator('canvas').count()).toBeGreaterThan(0);
     }
@@ -91,6 +92,19 @@ describe('QA review page in a real browser', () => {
     }
     // Named for keyboard and screen-reader users (its text is "▼").
     expect(await marker.getAttribute('aria-label')).toMatch(/^Alert at .*frustration/i);
+    // Pressed, it hands the focus to its alert (it stayed on the marker, scrolled off screen).
+    await marker.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/^alert-/);
+    // A view of its own for assistive technology: named in the title, its heading focused after
+    // the click, and not one live region that reads the whole app out at every change.
+    expect(await page.title()).toBe('Call qa-call-angry · QA review · voice-analytics');
+    expect(await page.locator('#app').getAttribute('aria-live')).toBeNull();
+    // The emotion band as text: the customer's angry stretch is readable without a mouse.
+    await page.getByText('The emotion band as text').click();
+    const spans = page.getByTestId('emotion-spans-customer');
+    expect(await spans.locator('tbody tr').count()).toBeGreaterThan(1);
+    expect(await spans.textContent()).toMatch(/angry/);
     await expect.poll(() => page.getByTestId('scorecard').textContent()).toMatch(/\d+ \/ 100/);
     // Parts are named for people, not by their API identifiers.
     expect(await page.getByTestId('scorecard').textContent()).toMatch(/Customer mood trend.*De-escalation/s);
