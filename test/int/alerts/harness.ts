@@ -243,23 +243,35 @@ export async function sendFeatures(
 
 export { emotionRecord };
 
-/** Alert ids in an alerts topic, in order (acknowledgements skipped), read from the beginning. */
-export async function alertIdsInTopic(topic: string, waitMs: number): Promise<string[]> {
-  const consumer = testKafka().consumer({ groupId: uniqueName('alert-ids') });
+/**
+ * Alert ids in an alerts topic, in order (acknowledgements skipped), read from the beginning to the
+ * end the topic had when called (not for a fixed time, which a slow group join could cut short).
+ */
+export async function alertIdsInTopic(topic: string): Promise<string[]> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  /** Per partition, the offset still to reach; reached partitions leave the map. */
+  const pending = new Map(ends.filter((e) => e.high !== '0').map((e) => [e.partition, BigInt(e.high) - 1n]));
   const ids: string[] = [];
+  if (pending.size === 0) return ids;
+  const consumer = kafka.consumer({ groupId: uniqueName('alert-ids') });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
         try {
           ids.push(alertRecordCodec.decode(message.value, message.headers as RecordHeaders).alertId);
         } catch {
           // an acknowledgement, or another test's probe record
         }
+        const last = pending.get(partition);
+        if (last !== undefined && BigInt(message.offset) >= last) pending.delete(partition);
       },
     });
-    await new Promise((r) => setTimeout(r, waitMs));
+    await waitFor('the alerts topic read to its end', () => pending.size === 0, 30_000);
   } finally {
     await consumer.disconnect();
   }

@@ -58,7 +58,7 @@ describe('alert evaluator restart', () => {
       45_000,
     );
     await new Promise((r) => setTimeout(r, 2_000));
-    const ids = await alertIdsInTopic(prepared.topics.alerts, 2_000);
+    const ids = await alertIdsInTopic(prepared.topics.alerts);
     expect(ids.filter((id) => id === frustration(callId))).toHaveLength(1);
     const pushed = supervisor.frames
       .filter((f) => f.type === 'alert')
@@ -73,10 +73,10 @@ describe('alert evaluator restart', () => {
     await sendWindows(h, callId, 0, 9);
     await waitFor(
       'the alert in the topic',
-      async () => (await alertIdsInTopic(h.topics.alerts, 1_000)).includes(frustration(callId)),
+      async () => (await alertIdsInTopic(h.topics.alerts)).includes(frustration(callId)),
       30_000,
     );
-    const before = await alertIdsInTopic(h.topics.alerts, 1_000);
+    const before = await alertIdsInTopic(h.topics.alerts);
     await h.service.stop('restart');
 
     const second = await startInstance(h);
@@ -86,7 +86,7 @@ describe('alert evaluator restart', () => {
     await new Promise((r) => setTimeout(r, 8_000));
     // Nothing produced before the restart is produced again (alerts the new windows earn, e.g. a
     // mood drop that only now has lasted long enough, are new and welcome).
-    const after = await alertIdsInTopic(h.topics.alerts, 2_000);
+    const after = await alertIdsInTopic(h.topics.alerts);
     expect(after.filter((id) => before.includes(id))).toEqual(before);
     const pushedAgain = supervisor.frames.filter(
       (f) => f.type === 'alert' && before.includes((f.alert as { alertId: string }).alertId),
