@@ -1,7 +1,8 @@
 // A big site's wallboard in a real browser (headless Chromium) against the real service: with
 // 2 000 live calls an idle page touches only the tiles on screen (it rewrote every tile's clock
 // each second: a 0.8 s freeze every second at 3 000 calls); a new alert is said to a screen reader;
-// acknowledging one by keyboard keeps the focus on its alert and says so.
+// acknowledging one by keyboard keeps the focus on its alert and says so; on a phone the alerts
+// come first and names are not cut.
 import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
@@ -90,5 +91,18 @@ describe('a big site wallboard', () => {
     await expect
       .poll(() => board.locator('#ack-announcer').textContent())
       .toBe('Acknowledged: Customer frustration sustained');
+
+    // On a phone (320 px): the alerts come first, and an agent's name is not cut to "age…".
+    await board.setViewportSize({ width: 320, height: 640 });
+    const layout = await board.evaluate(() => {
+      const agent = document.querySelector('.tile .tile-agent') as HTMLElement;
+      return {
+        nameFits: agent.scrollWidth <= agent.clientWidth,
+        alertsFirst:
+          document.querySelector('.alerts-panel')!.getBoundingClientRect().top <
+          document.getElementById('calls')!.getBoundingClientRect().top,
+      };
+    });
+    expect(layout).toEqual({ nameFits: true, alertsFirst: true });
   }, 120_000);
 });
