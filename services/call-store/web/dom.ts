@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // Tiny DOM helpers for the review page: element builder with text content only (no innerHTML of
-// data, so stored strings can never inject markup), time formatting. Pure apart from the DOM.
+// data, so stored strings can never inject markup), time formatting, a sign-out's clean-up of
+// sessionStorage. Pure apart from the DOM and sessionStorage.
 
 type Attrs = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
 
@@ -47,4 +48,14 @@ export function localZone(): string {
       .formatToParts(new Date())
       .find((part) => part.type === 'timeZoneName')?.value ?? 'local time'
   );
+}
+
+/** Forgets every sessionStorage entry whose key starts with `prefix` (a sign-out's clean-up). */
+export function removeSessionKeys(prefix: string): void {
+  const keys: string[] = [];
+  for (let i = 0; i < sessionStorage.length; i++) {
+    const key = sessionStorage.key(i);
+    if (key?.startsWith(prefix)) keys.push(key);
+  }
+  for (const key of keys) sessionStorage.removeItem(key);
 }

@@ -3,6 +3,7 @@
 // sorting, and "more" through the API's cursor. I/O: QA API, DOM.
 import { api, callHref, describeError, seesEveryTenant } from './api.ts';
 import { clock, el, fmt, localZone, when } from './dom.ts';
+import { restoreListFilters, saveListFilters } from './list-filters.ts';
 
 interface CallItem {
   callId: string;
@@ -142,8 +143,10 @@ export function showList(root: HTMLElement): void {
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    saveListFilters(form);
     void load(false);
   });
+  restoreListFilters(form);
   more.addEventListener('click', () => void load(true));
   root.replaceChildren(
     el('h1', {}, 'Calls'),

@@ -18,6 +18,7 @@ import { showCsatReport } from './csat-report-view.ts';
 import { showCustomer } from './customer-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
+import { clearListFilters } from './list-filters.ts';
 import { clearDrafts } from './review-draft.ts';
 import './style.css';
 
@@ -125,6 +126,7 @@ async function route(navigated = false): Promise<void> {
             }
             setToken(null);
             clearDrafts();
+            clearListFilters();
             void route();
           }),
       },

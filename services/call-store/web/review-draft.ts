@@ -3,6 +3,7 @@
 // probe). Kept per user (another user signing in on the tab after an expiry never sees it), and
 // an explicit sign-out clears every draft. I/O: sessionStorage.
 import { claims } from './api.ts';
+import { removeSessionKeys } from './dom.ts';
 
 const PREFIX = 'va.review-draft:';
 
@@ -19,10 +20,5 @@ export function saveDraft(callId: string, tenant: string | null, notes: string):
 }
 
 export function clearDrafts(): void {
-  const keys: string[] = [];
-  for (let i = 0; i < sessionStorage.length; i++) {
-    const key = sessionStorage.key(i);
-    if (key?.startsWith(PREFIX)) keys.push(key);
-  }
-  for (const key of keys) sessionStorage.removeItem(key);
+  removeSessionKeys(PREFIX);
 }

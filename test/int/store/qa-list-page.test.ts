@@ -1,5 +1,6 @@
 // Real browser (headless Chromium via playwright-core) on the QA call list, served by the real QA
-// server over a real database: "More" goes on with the search the table lists even after the
+// server over a real database: a search survives a visit to a call; "More" goes on with the
+// search the table lists even after the
 // form was edited (it had mixed the new filter with the old search's cursor), a time the browser
 // takes but the API does not gets the API's message instead of an uncaught error, and an admin of
 // every tenant sees whose each row is and opens a call id two tenants use.
@@ -61,6 +62,11 @@ describe('QA call list in a real browser', () => {
     await expect.poll(() => agentsListed(page)).toEqual(Array(52).fill('agent-1'));
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => agentsListed(page)).toEqual(Array(3).fill('agent-2'));
+    // Into a call and back: the search is still the one the reviewer made (it was emptied).
+    await page.locator('tr.call-row a').first().click();
+    await page.getByRole('link', { name: '← all calls' }).click();
+    await expect.poll(() => agentsListed(page)).toEqual(Array(3).fill('agent-2'));
+    expect(await page.locator('#f-agentId').inputValue()).toBe('agent-2');
 
     // The browser takes years up to 275760; the API 1970 to 9999.
     await page.locator('#f-from').fill('275760-09-13T00:00');
