@@ -117,6 +117,15 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     groups: [],
     holdsCommits: false,
   },
+  // services/shared/deadletters-main.ts (`npm run deadletters`, on call's tool): reads the dead
+  // letters in a throwaway group it deletes at the end (Delete on its groups).
+  deadletters: {
+    user: 'va-deadletters',
+    reads: [TOPICS.deadletter],
+    writes: [],
+    groups: [{ name: 'va-deadletters-', patternType: 'prefix' }],
+    holdsCommits: false,
+  },
 };
 
 const SCHEMAS: Record<string, z.ZodObject> = {

@@ -1,8 +1,10 @@
 // What `npm run deadletters` prints of one dead letter: a JSON line an operator can read (the
 // record on va.deadletter.v1 is protobuf, which kafka-console-consumer shows as bytes), and the
 // filters it takes. A dead letter never carries the refused value (dead-letter.ts); the line
-// names where that record still is (topic, partition, offset) while its topic keeps it. Pure.
-import type { DeadLetterRecord } from './records.ts';
+// names where that record still is (topic, partition, offset) while its topic keeps it. A record
+// that is not a dead letter is never shown (it may hold anything). Pure.
+import { schemaOf, type RecordHeaders } from './codec.ts';
+import { deadLetterCodec, type DeadLetterRecord } from './records.ts';
 
 export interface DeadLetterLine {
   failedAt: string;
@@ -34,6 +36,24 @@ function keyText(key: Uint8Array): string {
   if (Buffer.from(text, 'utf8').equals(bytes) && !/[\u0000-\u001f\u007f]/.test(text)) return text;
   const hex = bytes.subarray(0, KEY_HEX_BYTES).toString('hex');
   return `hex:${hex}${bytes.byteLength > KEY_HEX_BYTES ? `…(${bytes.byteLength} bytes)` : ''}`;
+}
+
+/**
+ * The dead letter a record holds, or null when it is not one a service wrote: it must name the
+ * DeadLetter schema in its header and say who refused what. Protobuf decodes most byte strings, so
+ * a stray record without the header (a person's name, a card number) printed as a `message`.
+ */
+export function asDeadLetter(
+  value: Buffer | null | undefined,
+  headers: RecordHeaders | undefined,
+): DeadLetterRecord | null {
+  if (schemaOf(headers) !== deadLetterCodec.schema) return null;
+  try {
+    const letter = deadLetterCodec.decode(value, headers);
+    return letter.reasonCode && letter.service && Number(letter.failedAtMs) > 0 ? letter : null;
+  } catch {
+    return null;
+  }
 }
 
 export function deadLetterLine(
@@ -73,8 +93,11 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
  */
 export function sinceMs(text: string, nowMs: number): number | null {
   const span = /^(\d{1,6})([mhd])$/.exec(text.trim());
-  if (span) return nowMs - Number(span[1]) * UNIT_MS[span[2] as keyof typeof UNIT_MS];
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return null;
-  const at = Date.parse(text);
-  return Number.isFinite(at) && at <= nowMs ? at : null;
+  // Before 1970 is no time a dead letter has (the broker refused the offset request).
+  const at = span
+    ? nowMs - Number(span[1]) * UNIT_MS[span[2] as keyof typeof UNIT_MS]
+    : /^\d{4}-\d{2}-\d{2}/.test(text.trim())
+      ? Date.parse(text)
+      : Number.NaN;
+  return Number.isFinite(at) && at >= 0 && at <= nowMs ? at : null;
 }

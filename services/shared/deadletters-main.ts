@@ -9,9 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { intArg, parseCli, usageExit } from './cli-args.ts';
 import { commonEnv, topicVar } from './config.ts';
-import { deadLetterLine, matchesFilter, sinceMs, type DeadLetterFilter } from './dead-letter-view.ts';
+import {
+  asDeadLetter,
+  deadLetterLine,
+  matchesFilter,
+  sinceMs,
+  type DeadLetterFilter,
+} from './dead-letter-view.ts';
 import { createKafka } from './kafka-client.ts';
-import { deadLetterCodec } from './records.ts';
 import { offsetsRetried } from './start-positions.ts';
 import { startOrExit } from './start-error.ts';
 import { toolSettingsOrExit } from './tool-settings.ts';
@@ -85,6 +90,7 @@ const pending = await startOrExit('va-deadletters', ranges);
 const counts: Record<string, number> = {};
 let printed = 0;
 let undecodable = 0;
+let interrupted = false;
 
 if (pending.size > 0) {
   const groupId = `va-deadletters-${randomUUID()}`;
@@ -96,36 +102,44 @@ if (pending.size > 0) {
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let idle = setTimeout(finish, IDLE_TIMEOUT_MS);
-  // Seeks once the group has assigned the partitions (before it, kafkajs has no group to seek in).
+  // Ctrl-C: stop reading, print the summary and delete the throwaway group (it stayed behind).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      interrupted = true;
+      finish();
+    });
+  // Seeks once the group has assigned the partitions (before it, kafkajs has no group to seek in),
+  // and again after a rejoin, to the first record not read yet (not the start: lines twice).
   consumer.on(consumer.events.GROUP_JOIN, () => {
     for (const [partition, { from }] of pending) consumer.seek({ topic, partition, offset: String(from) });
   });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      const range = pending.get(partition);
-      if (range === undefined || BigInt(message.offset) < range.from) return;
-      clearTimeout(idle);
-      idle = setTimeout(finish, IDLE_TIMEOUT_MS);
-      if (printed < limit) {
-        try {
-          const line = deadLetterLine(deadLetterCodec.decode(message.value, message.headers), {
-            partition,
-            offset: message.offset,
-          });
-          if (matchesFilter(line, filter)) {
-            process.stdout.write(`${JSON.stringify(line)}\n`);
-            printed += 1;
-            counts[line.reasonCode] = (counts[line.reasonCode] ?? 0) + 1;
+  await startOrExit('va-deadletters', () =>
+    consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        const range = pending.get(partition);
+        if (range === undefined || BigInt(message.offset) < range.from) return;
+        range.from = BigInt(message.offset) + 1n;
+        clearTimeout(idle);
+        idle = setTimeout(finish, IDLE_TIMEOUT_MS);
+        if (printed < limit) {
+          // Only what a service dead-lettered: another record on the topic may hold anything.
+          const letter = asDeadLetter(message.value, message.headers);
+          if (letter === null) undecodable += 1;
+          else {
+            const line = deadLetterLine(letter, { partition, offset: message.offset });
+            if (matchesFilter(line, filter)) {
+              process.stdout.write(`${JSON.stringify(line)}\n`);
+              printed += 1;
+              counts[line.reasonCode] = (counts[line.reasonCode] ?? 0) + 1;
+            }
           }
-        } catch {
-          undecodable += 1; // not a dead letter (another producer on the topic): counted, not shown
         }
-      }
-      if (BigInt(message.offset) + 1n >= range.end) pending.delete(partition);
-      if (pending.size === 0 || printed >= limit) finish();
-    },
-  });
+        if (range.from >= range.end) pending.delete(partition);
+        if (pending.size === 0 || printed >= limit) finish();
+      },
+    }),
+  );
   await finished;
   clearTimeout(idle);
   await consumer.disconnect();
@@ -146,6 +160,9 @@ const summary = {
   byCode: counts,
   ...(printed >= limit ? { limitReached: limit } : {}),
   ...(undecodable > 0 ? { undecodable } : {}),
-  ...(pending.size > 0 && printed < limit ? { incomplete: `no record for ${IDLE_TIMEOUT_MS / 1000} s` } : {}),
+  ...(interrupted ? { interrupted: true } : {}),
+  ...(pending.size > 0 && printed < limit && !interrupted
+    ? { incomplete: `no record for ${IDLE_TIMEOUT_MS / 1000} s` }
+    : {}),
 };
 process.stderr.write(`${JSON.stringify(summary)}\n`);

@@ -404,8 +404,8 @@ describe.each(Object.entries(KAFKA_OF))('the Kafka of %s (%s)', (overlay, dir) =
 describe("the Kafka access table matches the services' code", () => {
   it('names exactly the topic variables and consumer groups of each config schema', () => {
     expect(accessTableProblems()).toEqual([]);
-    // Every service, and the operator's tool that writes to Kafka (`npm run revoke-user`).
-    expect(Object.keys(KAFKA_ACCESS).sort()).toEqual([...SERVICES, 'revoke-user'].sort());
+    // Every service, and the operators' tools that use Kafka (`npm run revoke-user`, `deadletters`).
+    expect(Object.keys(KAFKA_ACCESS).sort()).toEqual([...SERVICES, 'revoke-user', 'deadletters'].sort());
   });
 
   it('fails a table that forgets a topic or names one the service never touches', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetterLine, matchesFilter, sinceMs } from '../../../../services/shared/dead-letter-view.ts';
+import {
+  asDeadLetter,
+  deadLetterLine,
+  matchesFilter,
+  sinceMs,
+} from '../../../../services/shared/dead-letter-view.ts';
+import { deadLetterCodec } from '../../../../services/shared/records.ts';
 import type { DeadLetterRecord } from '../../../../services/shared/records.ts';
 
 const record = (key: Uint8Array): DeadLetterRecord => ({
@@ -60,7 +66,38 @@ describe('--since', () => {
     expect(sinceMs('2026-12-07T10:00:00Z', now)).toBe(Date.UTC(2026, 11, 7, 10, 0, 0));
   });
   it('refuses anything else', () => {
-    for (const bad of ['', '6', 'h', '-1h', '1.5h', '6w', 'yesterday', '2026-13-45', '2027-01-01T00:00:00Z'])
+    for (const bad of [
+      '',
+      '6',
+      'h',
+      '-1h',
+      '1.5h',
+      '6w',
+      'yesterday',
+      '2026-13-45',
+      '2027-01-01T00:00:00Z',
+      '999999d',
+    ])
       expect(sinceMs(bad, now), bad).toBeNull();
+  });
+});
+
+describe('what counts as a dead letter', () => {
+  const letter = record(Buffer.from('acme/call-7'));
+  it('is a record a service wrote: the DeadLetter schema header, who refused what', () => {
+    expect(asDeadLetter(deadLetterCodec.encode(letter), deadLetterCodec.headers())).toMatchObject({
+      reasonCode: 'SCHEMA_MISMATCH',
+      service: 'emotion-classifier',
+    });
+  });
+  it('is never a stray record, though protobuf decodes it (it printed its text as a message)', () => {
+    const text = Buffer.from('2#Jane Doe 07700 900123 card 41111111');
+    expect(() => deadLetterCodec.decode(text)).not.toThrow(); // why the header is required
+    expect(asDeadLetter(text, {})).toBeNull();
+    expect(asDeadLetter(text, deadLetterCodec.headers())).toBeNull(); // no reason, no service
+    expect(
+      asDeadLetter(deadLetterCodec.encode(letter), { 'va-schema': 'va.events.v1.AudioChunk' }),
+    ).toBeNull();
+    expect(asDeadLetter(null, deadLetterCodec.headers())).toBeNull();
   });
 });
