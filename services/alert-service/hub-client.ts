@@ -22,9 +22,10 @@ export interface Client {
   awaitingRebuild: boolean;
   slot: SocketSlot | null;
   /**
-   * Bytes of the snapshot that may still sit in the send buffer: they do not count against the
-   * slow-client limit, or a wallboard seeing more than ~1 460 calls (a snapshot over 1 MiB) could
-   * never connect. Shrinks with the buffer, so a client that then stops reading is still dropped.
+   * Bytes of the snapshot, or of the newest frame if larger, that may still sit in the send buffer:
+   * they do not count against the slow-client limit, or a wallboard seeing more than ~1 460 calls
+   * (a snapshot over 1 MiB) could never connect. Shrinks with the buffer, so a client that then
+   * stops reading is still dropped.
    */
   snapshotAllowance: number;
 }
@@ -84,16 +85,20 @@ export function createClientOutput(maxBufferedBytes: number, emit: HubEmit): Cli
     send(client, data) {
       const { ws } = client;
       if (client.closing || ws.readyState !== WebSocket.OPEN) return false;
-      // What is still buffered of the snapshot is at most what is buffered at all.
+      // What is still buffered of the snapshot or the newest frame is at most what is buffered.
       client.snapshotAllowance = Math.min(client.snapshotAllowance, ws.bufferedAmount);
-      // Slow is a backlog the client has not read, never one large frame: a state push of a burst
-      // of 3 000 call starts is as large as their snapshot, and counting it cut every wallboard
-      // that saw them (close 4008). The buffer stays bounded by the limit plus one frame.
+      // Slow is a backlog the client has not read, never one large frame it is still reading: a
+      // state push of a burst of 3 000 call starts is as large as their snapshot, and counting it
+      // cut every wallboard that saw them (close 4008), as did the next frame while a slow link
+      // still carried it. The newest frame is allowed for like the snapshot (the larger of the
+      // two, never their sum, or a client that never reads would never be dropped): the buffer
+      // stays bounded by the limit plus the largest frame.
       if (ws.bufferedAmount - client.snapshotAllowance > maxBufferedBytes) {
         dropSlow(client, `send buffer over ${maxBufferedBytes} bytes: client too slow`);
         return false;
       }
       ws.send(data, { binary: false });
+      client.snapshotAllowance = Math.max(client.snapshotAllowance, data.length);
       return true;
     },
     sendSnapshot(client, data) {

@@ -93,9 +93,11 @@ function retentionDaysSql(alias: string, defaultDays: string, tenantDays: string
 }
 
 /**
- * The (tenant, call id) keys of call starts already past their tenant's retention: a replay of the
- * topics (a consumer-group reset, a new store) must not bring back what the purge deleted, and
- * such a call would be purged at the next run anyway. A reused id starts now, so it is not one.
+ * The (tenant, call id) keys of call starts already past their tenant's retention, of calls the
+ * store does not hold: a replay of the topics (a consumer-group reset, a new store) must not bring
+ * back what the purge deleted, and such a call would be purged at the next run anyway. A reused id
+ * starts now, so it is not one. A call still stored (a live call longer than its retention, until
+ * the purge) keeps its records: its resumed start may narrow its consent, its end must land.
  */
 export async function expiredStarts(
   db: SqlExecutor,
@@ -109,7 +111,8 @@ export async function expiredStarts(
      FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "startedAt" timestamptz)
      LEFT JOIN tenant_settings t ON t.tenant = x.tenant
      CROSS JOIN LATERAL (SELECT ${retentionDaysSql('x', '$2', '$3')} AS days) r
-     WHERE r.days IS NOT NULL AND x."startedAt" < $4::timestamptz - r.days * interval '1 day'`,
+     WHERE r.days IS NOT NULL AND x."startedAt" < $4::timestamptz - r.days * interval '1 day'
+       AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.tenant = x.tenant AND c.call_id = x."callId")`,
     [
       JSON.stringify(starts.map(({ tenant, callId, startedAt }) => ({ tenant, callId, startedAt }))),
       policy.defaultDays,

@@ -22,16 +22,23 @@ export interface EmotionSpan {
   state: string;
 }
 
-/** Consecutive windows of one shown state, merged (a window runs until the next one starts). */
+/**
+ * Consecutive windows of one shown state, merged, as the band paints them: a window runs until the
+ * next one starts or its own end, whichever is first; a gap (windows missing) starts a new span.
+ */
 export function emotionSpans(e: EmotionColumns): EmotionSpan[] {
   const spans: EmotionSpan[] = [];
   for (let i = 0; i < e.startMs.length; i++) {
     const fromMs = e.startMs[i] as number;
-    const toMs = i + 1 < e.startMs.length ? (e.startMs[i + 1] as number) : (e.endMs[i] as number);
+    const ownEnd = e.endMs[i] as number;
+    const toMs = Math.max(
+      fromMs,
+      i + 1 < e.startMs.length ? Math.min(e.startMs[i + 1] as number, ownEnd) : ownEnd,
+    );
     const state = shownAt(e, i);
     const last = spans.at(-1);
-    if (last && last.state === state) last.toMs = Math.max(last.toMs, toMs);
-    else spans.push({ fromMs, toMs: Math.max(fromMs, toMs), state });
+    if (last && last.state === state && last.toMs >= fromMs) last.toMs = Math.max(last.toMs, toMs);
+    else spans.push({ fromMs, toMs, state });
   }
   return spans;
 }

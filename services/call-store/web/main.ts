@@ -26,7 +26,11 @@ const app = document.getElementById('app') as HTMLElement;
 let cleanup: () => void = () => undefined;
 
 /** The sign-in form; `reason` says why it is back (a refused or expired token). */
+/** The tab's title; a view's name goes before it (settleView). */
+const TITLE = 'QA review · voice-analytics';
+
 function signIn(reason = refusalReason()): void {
+  document.title = `Sign in · ${TITLE}`;
   const username = el('input', { id: 'username', autocomplete: 'username', required: true });
   const password = el('input', {
     id: 'password',
@@ -84,8 +88,6 @@ function signIn(reason = refusalReason()): void {
   });
   app.replaceChildren(form, tokenForm);
 }
-
-const TITLE = 'QA review · voice-analytics';
 
 /**
  * The view's name in the tab's title, and, after a navigation, the keyboard focus on its heading:
@@ -162,15 +164,17 @@ async function route(navigated = false): Promise<void> {
         ? new Error('This link is damaged: the call or customer it names is not readable')
         : error;
     // With a way back: a call that is not there (or not in scope) left the reviewer on a dead end.
-    app.replaceChildren(
-      el(
-        'p',
-        { class: 'card error', role: 'alert' },
-        describeError(shown),
-        ' ',
-        el('a', { href: '#/' }, 'Back to the calls'),
-      ),
+    const card = el(
+      'p',
+      { class: 'card error', role: 'alert', tabindex: -1 },
+      describeError(shown),
+      ' ',
+      el('a', { href: '#/' }, 'Back to the calls'),
     );
+    app.replaceChildren(card);
+    // Not the previous view's name on a page that says it failed; the focus on what it says.
+    document.title = `Error · ${TITLE}`;
+    if (navigated) card.focus({ preventScroll: true });
   }
 }
 

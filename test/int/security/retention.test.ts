@@ -128,6 +128,22 @@ describe('retention', () => {
     } finally {
       await store.clearRetention('acme');
     }
+    // A call still stored (longer than a 1-day retention, the purge not run yet): its resumed
+    // start and the rest of its records are written, not dropped with the start.
+    const long = createCallStore(store.backend, { retention: { defaultDays: 90, tenantDays: { acme: 1 } } });
+    const longCall = syntheticEvents(
+      syntheticStoreCall({
+        callId: 'long-1',
+        startedAt: new Date(Date.now() - 24.5 * 3_600_000),
+        durationS: 20,
+        seed: 6,
+      }),
+    );
+    const start = longCall.filter((e) => e.kind === 'call-start');
+    await store.write(start);
+    const rest = await long.write(longCall);
+    expect(rest.erased).toBe(0);
+    expect((await store.getCall(acme, 'long-1')).status).toBe('ended');
     // A reused id starts now: written.
     const fresh = syntheticEvents(
       syntheticStoreCall({ callId: 'replayed-2', startedAt: new Date(), durationS: 10, seed: 5 }),

@@ -130,6 +130,8 @@ describe('QA review page in a real browser', () => {
     // A damaged link says so in words (it showed the browser's "URI malformed").
     await page.evaluate(() => (location.hash = '#/calls/%E0%A4%A'));
     await expect.poll(() => page.locator('.error').textContent()).toMatch(/^This link is damaged/);
+    // Not the previous call's name in the title of a page that says it failed.
+    expect(await page.title()).toBe('Error · QA review · voice-analytics');
     expect(failures).toEqual([]);
   });
 

@@ -55,8 +55,15 @@ const onScreen = new Set<string>();
 const visibility = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     const key = (entry.target as HTMLElement).dataset.key ?? '';
-    if (entry.isIntersecting) onScreen.add(key);
-    else onScreen.delete(key);
+    if (!entry.isIntersecting) {
+      onScreen.delete(key);
+      continue;
+    }
+    onScreen.add(key);
+    // Its clock stopped off screen: right at once, not at the next tick.
+    const call = calls.get(key);
+    const tile = tiles.get(key);
+    if (call && tile) setText(tile.dur, duration(call, Date.now()));
   }
 });
 
