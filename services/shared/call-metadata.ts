@@ -21,11 +21,14 @@ export type CallMetadataField = keyof typeof CALL_METADATA_LIMITS;
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /**
- * Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, Unicode TR #36 §2.1): in a
- * shown agent id or queue they make it read as another ("agent-1\u202e7"). Refused in call
+ * Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, Unicode TR #36 §2.1), the
+ * bidirectional marks (U+061C ALM, U+200E LRM, U+200F RLM) and invisible characters (U+200B zero
+ * width space, U+2060 word joiner, U+FEFF): in a shown agent id or queue they make it read as
+ * another ("agent-1\u202e7"; "agent\u061c1-2" is drawn "agent2-1": locale probe) or two ids
+ * look the same. Zero-width (non-)joiners stay: emoji and Persian need them. Refused in call
  * metadata only: search text and reasons may carry isolates from right-to-left text.
  */
-export const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+export const BIDI_CONTROL = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 /** Why `value` cannot be kept as the call's `field`, or null when it can. */
 export function callMetadataProblem(field: CallMetadataField, value: string): string | null {
