@@ -4,7 +4,7 @@
 import { CUSTOMER_PSEUDONYM } from '../shared/customer-pseudonym.ts';
 import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
-import { callMetadataProblem, type CallMetadataField } from '../shared/call-metadata.ts';
+import { callMetadataProblem, canonicalName, type CallMetadataField } from '../shared/call-metadata.ts';
 import { MAX_CHUNK_AUDIO_TIME_MS } from '../shared/audio-chunk-limits.ts';
 import { MAX_ALERT_MESSAGE_CHARS } from '../shared/records.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
@@ -28,10 +28,13 @@ const num = z.number().nullable();
 const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
 /** A CallStart field under the limits the gateway enforces too (one shared definition). */
 const metadata = (field: CallMetadataField) =>
-  z.string().superRefine((value, ctx) => {
-    const problem = callMetadataProblem(field, value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  z
+    .string()
+    .transform((value) => (field === 'customerRef' ? value : canonicalName(value)))
+    .superRefine((value, ctx) => {
+      const problem = callMetadataProblem(field, value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 export const callStartSchema = z.object({
   kind: z.literal('call-start'),

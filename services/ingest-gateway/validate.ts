@@ -3,7 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import { CALL_ID_PATTERN, MAX_FRAME_AUDIO_TIME_MS, SAMPLE_RATES_HZ } from '../shared/audio-chunk-limits.ts';
-import { callMetadataProblem, CONTROL_CHARACTER, type CallMetadataField } from '../shared/call-metadata.ts';
+import {
+  callMetadataProblem,
+  canonicalName,
+  CONTROL_CHARACTER,
+  type CallMetadataField,
+} from '../shared/call-metadata.ts';
 import type { CallEvent, WireCodec } from '../shared/records.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { IngestError } from './errors.ts';
@@ -54,7 +59,8 @@ const MAX_END_REASON_LENGTH = 200;
 
 /** The store's limits (services/shared/call-metadata.ts): what passes here, the store keeps. */
 function text(value: string | undefined, field: CallMetadataField): string {
-  const out = value ?? '';
+  // Names in NFC (canonicalName); a customer reference as sent (its pseudonym hashes it).
+  const out = field === 'customerRef' ? (value ?? '') : canonicalName(value ?? '');
   const problem = callMetadataProblem(field, out);
   if (problem) throw new IngestError('BAD_METADATA', problem);
   return out;

@@ -30,6 +30,17 @@ export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
  */
 export const BIDI_CONTROL = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
+/**
+ * A name as the product keeps and compares it: Unicode NFC. "René" typed with a combining accent
+ * (NFD, as some platforms and keyboards send it) was another agent than "René" (NFC): its calls
+ * missing from its agent page, its summary split in two (locale probe). Applied to agent ids,
+ * teams and queues wherever they enter (ingest, store records, users file, QA queries); not to
+ * customer references, whose pseudonym is a hash of the reference as sent.
+ */
+export function canonicalName(value: string): string {
+  return value.normalize('NFC');
+}
+
 /** Why `value` cannot be kept as the call's `field`, or null when it can. */
 export function callMetadataProblem(field: CallMetadataField, value: string): string | null {
   const { min, max } = CALL_METADATA_LIMITS[field];

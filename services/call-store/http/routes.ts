@@ -10,7 +10,7 @@ import type { CallStore } from '../store.ts';
 import { callForViewer, seesReviews, timelineForViewer, visibleAlerts } from './audience.ts';
 import { mayReview, type Principal } from '../../shared/auth/roles.ts';
 import { scopeOf } from './auth.ts';
-import { CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
+import { canonicalName, CONTROL_CHARACTER } from '../../shared/call-metadata.ts';
 
 /** A tenant name as every record carries it (services/shared/audio-chunk-limits.ts), never empty. */
 const TENANT_NAME = /^[\w.-]{1,64}$/;
@@ -308,7 +308,8 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
   {
     method: 'GET',
     pattern: new RegExp(`^/agents/${ID}/summary$`),
-    handler: async (req, [agentId], store) => {
+    handler: async (req, [rawAgentId], store) => {
+      const agentId = canonicalName(rawAgentId);
       const q = parseAgentSummaryQuery(req.query);
       const scope = scopeOf(req.principal, q.tenant);
       if (scope.agentId !== null && scope.agentId !== agentId) {

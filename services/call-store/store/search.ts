@@ -5,6 +5,7 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso, num, round } from './rows.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import { canonicalName } from '../../shared/call-metadata.ts';
 
 /** |end − start valence| at or above this is an improved / worsened trajectory. */
 export const TRAJECTORY_CHANGE = 0.1;
@@ -34,10 +35,10 @@ export const searchQuerySchema = z
     from: queryTime.optional(),
     to: queryTime.optional(),
     tenant: z.string().min(1).max(200).optional(),
-    agentId: z.string().min(1).max(200).optional(),
-    queue: z.string().min(1).max(200).optional(),
+    agentId: z.string().min(1).max(200).transform(canonicalName).optional(),
+    queue: z.string().min(1).max(200).transform(canonicalName).optional(),
     /** The call's team (a team lead's review list); within the caller's scope like every filter. */
-    team: z.string().min(1).max(64).optional(),
+    team: z.string().min(1).max(64).transform(canonicalName).optional(),
     status: z.enum(['live', 'ended']).optional(),
     // Bounded to what the real column holds (a larger number was a database error: 500).
     minCustomerAngerS: z.coerce.number().min(0).max(1e9).optional(),

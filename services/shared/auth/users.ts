@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CodedError } from '../../../pipelines/errors.ts';
 import { ROLES, type Principal } from './roles.ts';
 import { TENANT_CLAIM, TENANT_CLAIM_RULE } from './tenant-claim.ts';
+import { canonicalName } from '../call-metadata.ts';
 
 /** The repository's demo users (development only; production refuses them: users-policy.ts). */
 export const DEMO_USERS_FILE = join(import.meta.dirname, '../../../config/demo-users.json');
@@ -37,9 +38,9 @@ const userSchema = z.strictObject({
     .refine(saneParams, 'scrypt parameters must be N a power of two from 2^10 to 2^20, r 1-32, p 1-16'),
   role: z.enum(ROLES),
   tenant: z.string().regex(TENANT_CLAIM, TENANT_CLAIM_RULE),
-  agentId: z.string().min(1).max(64).optional(),
+  agentId: z.string().min(1).max(64).transform(canonicalName).optional(),
   /** Required of a supervisor (`[]`: the whole tenant), so a forgotten line never widens access. */
-  teams: z.array(z.string().min(1).max(64)).optional(),
+  teams: z.array(z.string().min(1).max(64).transform(canonicalName)).optional(),
 });
 const fileSchema = z.strictObject({ note: z.string().optional(), users: z.array(userSchema).min(1) });
 

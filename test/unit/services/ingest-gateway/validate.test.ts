@@ -36,6 +36,17 @@ describe('validateCallStart', () => {
     });
   });
 
+  it('keeps names in NFC (one agent however the platform composed "René"), a customer reference as sent', () => {
+    const nfd = 'Rene\u0301';
+    const spec = validateCallStart(
+      { ...raw, agentId: nfd, team: `Équipe ${nfd}`, queue: nfd, customerRef: nfd },
+      'acme',
+      1,
+    );
+    expect([spec.agentId, spec.team, spec.queue]).toEqual(['Ren\u00e9', `Équipe Ren\u00e9`, 'Ren\u00e9']);
+    expect(spec.customerRef).toBe(nfd);
+  });
+
   it("takes a start time ahead of the gateway's clock as the gateway's now (a call never ends before it starts)", () => {
     const now = Date.UTC(2026, 11, 7, 9, 0, 0);
     for (const aheadMs of [60_000, 3_600_000])
