@@ -2,7 +2,7 @@
 // 2 000 live calls an idle page touches only the tiles on screen (it rewrote every tile's clock
 // each second: a 0.8 s freeze every second at 3 000 calls); a new alert is said to a screen reader;
 // acknowledging one by keyboard keeps the focus on its alert and says so; on a phone the alerts
-// come first and names are not cut.
+// come first and names are not cut; right-to-left names keep the line's order.
 import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
@@ -91,6 +91,25 @@ describe('a big site wallboard', () => {
     await expect
       .poll(() => board.locator('#ack-announcer').textContent())
       .toBe('Acknowledged: Customer frustration sustained');
+
+    // Right-to-left names read in the line's order: time · agent · queue (an Arabic agent and
+    // queue were drawn swapped).
+    const arabic = { ...fakeAlert(`${prefix}-1`, 1, 0, 'محمد'), queue: 'قائمة الانتظار' };
+    h.service.hub.publishAlert(arabic);
+    const meta = board.locator(`li[data-alert-id="${arabic.alertId}"] .alert-meta`);
+    await meta.waitFor();
+    const order = await meta.evaluate((node) => {
+      const text = node.firstChild!;
+      const x = (word: string) => {
+        const range = document.createRange();
+        const at = text.textContent!.indexOf(word);
+        range.setStart(text, at);
+        range.setEnd(text, at + word.length);
+        return range.getBoundingClientRect().x;
+      };
+      return x('محمد') < x('قائمة الانتظار');
+    });
+    expect(order).toBe(true);
 
     // On a phone (320 px): the alerts come first, and an agent's name is not cut to "age…".
     await board.setViewportSize({ width: 320, height: 640 });

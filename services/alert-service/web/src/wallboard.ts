@@ -4,7 +4,18 @@
 // shape and word with a trend line, agent stress and pace) and the alerts, newest first, with an
 // acknowledge button; filters by team and queue. Tiles are fixed-size and updated in place.
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
-import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
+import {
+  clock,
+  drawTrend,
+  duration,
+  el,
+  fixed,
+  isolate,
+  mergeTrend,
+  mood,
+  severityLabel,
+  stress,
+} from './format.ts';
 import { setAttr, setStyle, setText } from './dom-writes.ts';
 import { endSession, openLive } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
@@ -127,7 +138,7 @@ function tileFor(call: CallView): Tile {
 function renderCall(call: CallView): void {
   const t = tileFor(call);
   const agent = call.agentId || 'unknown agent';
-  const queue = [call.team, call.queue].filter(Boolean).join(' · ');
+  const queue = [call.team, call.queue].filter(Boolean).map(isolate).join(' · ');
   setText(t.agent, agent);
   setText(t.queue, queue);
   // Long ids are cut to the tile's width: the whole of each, and the call id, on hover.
@@ -217,7 +228,7 @@ function renderAlert(view: AlertView, announce = false): void {
   const meta = el(
     'span',
     'alert-meta num',
-    `${clock(view.firedAtMs)} · ${view.agentId || 'unknown agent'} · ${view.queue}`,
+    `${clock(view.firedAtMs)} · ${isolate(view.agentId || 'unknown agent')} · ${isolate(view.queue)}`,
   );
   const message = el('p', 'alert-message', view.message);
   title.title = title.textContent ?? '';
