@@ -53,8 +53,10 @@ function row(call: CallItem): HTMLElement {
     el('td', {}, el('a', { href: callHref(call.callId, call.tenant) }, call.callId)),
     // Two tenants may use one call id: an admin of every tenant sees whose each row is.
     seesEveryTenant() ? el('td', { class: 'tenant' }, call.tenant) : null,
-    el('td', {}, call.agentId),
-    el('td', {}, call.queue),
+    // Cut to a width (the whole name on hover): one 200-character agent id pushed every other
+    // column off screen for every row (locale probe).
+    el('td', { class: 'name', title: call.agentId }, call.agentId),
+    el('td', { class: 'name', title: call.queue }, call.queue),
     el('td', {}, when(call.startedAt)),
     el('td', {}, call.durationMs === null ? call.status : clock(call.durationMs / 1000)),
     el('td', {}, fmt(call.customerAngerS, 0)),

@@ -31,7 +31,13 @@ const TITLE = 'QA review · voice-analytics';
 
 function signIn(reason = refusalReason()): void {
   document.title = `Sign in · ${TITLE}`;
-  const username = el('input', { id: 'username', autocomplete: 'username', required: true });
+  const username = el('input', {
+    id: 'username',
+    autocomplete: 'username',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    required: true,
+  });
   const password = el('input', {
     id: 'password',
     type: 'password',

@@ -42,7 +42,10 @@ export async function attemptLogin(
   limiter: LoginLimiter,
   attempt: { username: string; password: string; address: string },
 ): Promise<LoginOutcome> {
-  const { username, password, address } = attempt;
+  const { password, address } = attempt;
+  // Usernames are lower case (users.ts): "Supervisor", as a phone's keyboard capitalises it, is
+  // the same account, for the check and for the limiter alike (it was refused as unknown).
+  const username = attempt.username.toLowerCase();
   const verdict = limiter.begin(username, address);
   if (verdict.retryAfterMs > 0 && verdict.limitedBy !== null) {
     return { kind: 'rate_limited', retryAfterMs: verdict.retryAfterMs, limitedBy: verdict.limitedBy };

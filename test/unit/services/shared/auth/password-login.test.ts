@@ -55,6 +55,21 @@ describe('password login', () => {
     });
   });
 
+  it('takes a username in capitals as its account, for the check and the limiter alike', async () => {
+    const check = passwordCheck(await users());
+    const limiter = createLoginLimiter({ ...DEFAULT_LOGIN_LIMITS, accountFreeFailures: 1 });
+    const attempt = (username: string, password: string) =>
+      attemptLogin(check, limiter, { username, password, address: '192.0.2.3' });
+    expect(await attempt('Lead', 'right-password')).toMatchObject({ kind: 'ok' });
+    // Capitals are not a second account to guess on: LEAD and lead share one lock.
+    await attempt('LEAD', 'wrong');
+    await attempt('lead', 'wrong');
+    expect(await attempt('Lead', 'right-password')).toMatchObject({
+      kind: 'rate_limited',
+      limitedBy: 'account',
+    });
+  });
+
   it('denies a wrong password and an unknown user alike', async () => {
     const check = passwordCheck(await users());
     const limiter = createLoginLimiter();
