@@ -5,6 +5,7 @@ import { api, claims, describeError, seesEveryTenant, tenantParam } from './api.
 import { clock, el, fmt, when } from './dom.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
 import { loadDraft, saveDraft } from './review-draft.ts';
+import { isolate } from '../../shared/bidi-isolate.ts';
 
 interface Part {
   name: string;
@@ -239,7 +240,7 @@ export async function showCall(
     el(
       'p',
       { class: 'meta' },
-      `agent ${call.agentId} · queue ${call.queue || '—'} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
+      `agent ${isolate(call.agentId)} · queue ${isolate(call.queue || '—')} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
       `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}`,
       call.customerRef
         ? el(

@@ -6,6 +6,7 @@
 import { api, callHref, tenantParam } from './api.ts';
 import { EMOTION_COLORS } from './colors.ts';
 import { clock, el, fmt, when } from './dom.ts';
+import { isolate } from '../../shared/bidi-isolate.ts';
 
 interface MoodEnd {
   state: string | null;
@@ -101,7 +102,7 @@ function callItem(call: HistoryCall): HTMLElement {
     'li',
     { class: 'customer-call', 'data-call-id': call.callId },
     el('a', { href: callHref(call.callId, call.tenant) }, when(call.startedAt)),
-    ` · ${call.queue || '—'} · agent ${call.agentId} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · mood `,
+    ` · ${isolate(call.queue || '—')} · agent ${isolate(call.agentId)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · mood `,
     moodChip(call.moodAtStart),
     ' → ',
     moodChip(call.moodAtEnd),

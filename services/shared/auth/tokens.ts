@@ -19,6 +19,7 @@ import { verifyWithKeys } from './key-rotation.ts';
 import { ROLES, type Principal } from './roles.ts';
 import { lifetimeProblem, MAX_TOKEN_LIFETIME_S, REQUIRED_CLAIMS } from './token-lifetime.ts';
 import { TENANT_CLAIM } from './tenant-claim.ts';
+import { canonicalName } from '../call-metadata.ts';
 
 export type AuthErrorCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'CLAIMS_INVALID' | 'TOKEN_REVOKED';
 
@@ -181,8 +182,10 @@ function principalOf({ payload, externalIssuer }: Verified): VerifiedToken {
       userId: externalIssuer === null ? c.data.sub : `${issuerName(externalIssuer)}#${c.data.sub}`,
       role: c.data.role,
       tenant: c.data.tenant,
-      agentId: c.data.agent_id || null,
-      teams: c.data.teams ?? [],
+      // As the calls and the users file keep them (an external issuer's, or an older token's, NFD
+      // agent id saw none of its calls and was refused its own summary: review).
+      agentId: c.data.agent_id ? canonicalName(c.data.agent_id) : null,
+      teams: (c.data.teams ?? []).map(canonicalName),
     },
     displayName: c.data.name ?? c.data.sub,
     expiresAtMs: c.data.exp * 1000,

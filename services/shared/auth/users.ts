@@ -38,9 +38,9 @@ const userSchema = z.strictObject({
     .refine(saneParams, 'scrypt parameters must be N a power of two from 2^10 to 2^20, r 1-32, p 1-16'),
   role: z.enum(ROLES),
   tenant: z.string().regex(TENANT_CLAIM, TENANT_CLAIM_RULE),
-  agentId: z.string().min(1).max(64).transform(canonicalName).optional(),
+  agentId: z.string().transform(canonicalName).pipe(z.string().min(1).max(64)).optional(),
   /** Required of a supervisor (`[]`: the whole tenant), so a forgotten line never widens access. */
-  teams: z.array(z.string().min(1).max(64).transform(canonicalName)).optional(),
+  teams: z.array(z.string().transform(canonicalName).pipe(z.string().min(1).max(64))).optional(),
 });
 const fileSchema = z.strictObject({ note: z.string().optional(), users: z.array(userSchema).min(1) });
 

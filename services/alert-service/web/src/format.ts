@@ -70,13 +70,6 @@ export function drawTrend(svg: SVGSVGElement, points: number[]): void {
   );
 }
 
-/**
- * A name from a call (agent, team, queue) isolated for the bidi algorithm (FSI … PDI, Unicode
- * UAX #9 §2.7) where several are joined in one line: an Arabic agent and queue were drawn in
- * swapped order ("time · queue · agent" to an English reader: locale probe).
- */
-export const isolate = (text: string): string => `\u2068${text}\u2069`;
-
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   cls = '',

@@ -4,22 +4,12 @@
 // shape and word with a trend line, agent stress and pace) and the alerts, newest first, with an
 // acknowledge button; filters by team and queue. Tiles are fixed-size and updated in place.
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
-import {
-  clock,
-  drawTrend,
-  duration,
-  el,
-  fixed,
-  isolate,
-  mergeTrend,
-  mood,
-  severityLabel,
-  stress,
-} from './format.ts';
+import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
 import { setAttr, setStyle, setText } from './dom-writes.ts';
 import { endSession, openLive } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 import { callKey } from '../../../shared/call-key.ts';
+import { isolate } from '../../../shared/bidi-isolate.ts';
 
 interface Tile {
   root: HTMLElement;

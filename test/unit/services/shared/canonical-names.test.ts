@@ -15,6 +15,13 @@ describe('canonical names', () => {
     expect(canonicalName('agent-7')).toBe('agent-7');
   });
 
+  it('lose bidirectional marks and invisible characters ("agent\\u061c1-2" was drawn "agent2-1"), keep joiners', () => {
+    for (const mark of ['\u061c', '\u200e', '\u200f', '\u200b', '\u2060', '\ufeff'])
+      expect(canonicalName(`agent${mark}1-2`)).toBe('agent1-2');
+    expect(canonicalName('👨\u200d👩')).toBe('👨\u200d👩');
+    expect(canonicalName('می\u200cخواهم')).toBe('می\u200cخواهم');
+  });
+
   it("in the users file: an agent's id and a supervisor's teams", async () => {
     const passwordHash = await hashPassword('x7!Qp9#long-real');
     const users = parseUsers({
