@@ -25,10 +25,10 @@ import './style.css';
 const app = document.getElementById('app') as HTMLElement;
 let cleanup: () => void = () => undefined;
 
-/** The sign-in form; `reason` says why it is back (a refused or expired token). */
 /** The tab's title; a view's name goes before it (settleView). */
 const TITLE = 'QA review · voice-analytics';
 
+/** The sign-in form; `reason` says why it is back (a refused or expired token). */
 function signIn(reason = refusalReason()): void {
   document.title = `Sign in · ${TITLE}`;
   const username = el('input', {
