@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The call timeline: four uPlot lanes (pitch, loudness, pace, tension) with agent and customer
 // series, an emotion band per speaker coloured by label, alert markers on every lane, synced
-// cursor and drag-to-zoom across lanes (double-click resets), hover values in each legend.
+// cursor and drag-to-zoom across lanes (double-click resets; buttons for the keyboard,
+// timeline-zoom.ts), hover values in each legend.
 // I/O: DOM only.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -9,6 +10,7 @@ import { EMOTION_COLORS, SPEAKER_COLORS, UNCERTAIN_OUTLINE } from './colors.ts';
 import { clock, el } from './dom.ts';
 import { emotionSpansTable, shownAt } from './emotion-spans.ts';
 import { laneValues, PACE_WHILE_SPEAKING, type Col } from './lane-values.ts';
+import { zoomControls } from './timeline-zoom.ts';
 export interface TimelineData {
   durationMs: number | null;
   speakers: Record<
@@ -142,6 +144,7 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
       for (const other of charts)
         if (other !== u) other.setScale('x', { min: min as number, max: max as number });
       placeMarkers();
+      zoom.update();
       syncing = false;
     },
   ];
@@ -153,7 +156,19 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
     width,
     height,
     scales: { x: { time: false, min: 0, max: endS } },
-    cursor: { sync: { key: 'call-timeline' }, drag: { x: true, y: false } },
+    cursor: {
+      sync: { key: 'call-timeline' },
+      drag: { x: true, y: false },
+      // A double-click shows the whole call, as the zoom buttons' "Whole call" does: uPlot's own
+      // reset fitted each chart to its data, and a lane's first and last window centres are not
+      // the call's start and end.
+      bind: {
+        dblclick: () => (event) => {
+          if (event.button === 0) band.setScale('x', { min: 0, max: endS });
+          return null;
+        },
+      },
+    },
     axes: axes(label),
     hooks: { setScale: syncZoom },
   });
@@ -165,7 +180,17 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
     { class: 'band-hover', 'data-testid': 'band-hover' },
     'Hover the timeline for the emotion at that moment.',
   );
-  container.append(el('h3', {}, 'Emotion (agent row above, customer row below)'), hover, bandWrap);
+  const zoom = zoomControls(
+    endS,
+    () => ({ min: band.scales.x.min ?? 0, max: band.scales.x.max ?? endS }),
+    (range) => band.setScale('x', range),
+  );
+  container.append(
+    el('h3', {}, 'Emotion (agent row above, customer row below)'),
+    zoom.element,
+    hover,
+    bandWrap,
+  );
   const bandX = Array.from({ length: Math.max(2, Math.ceil(endS) + 1) }, (_, i) => i);
   const band = new uPlot(
     {
@@ -199,6 +224,7 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
     bandWrap,
   );
   charts.push(band);
+  zoom.update();
   const legend = el(
     'p',
     { class: 'legend' },
@@ -275,7 +301,11 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
     );
   });
   container.append(
-    el('p', { class: 'hint' }, 'Drag across a lane to zoom; double-click to reset.'),
+    el(
+      'p',
+      { class: 'hint' },
+      'Drag across a lane to zoom, or use the buttons above the band; double-click to reset.',
+    ),
     emotionSpansTable({ agent: data.speakers.agent.emotions, customer: data.speakers.customer.emotions }),
   );
   return () => charts.forEach((chart) => chart.destroy());

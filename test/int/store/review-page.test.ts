@@ -86,10 +86,28 @@ describe('QA review page in a real browser', () => {
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
           await page.evaluate(() => window.innerWidth),
         );
+        // The range a mouse zoom chose is said in words too.
+        await expect
+          .poll(() => page.getByTestId('zoom-status').textContent())
+          .toMatch(/^Showing 0:(09|10|11)–0:(29|30|31) of 4:00$/);
         await page.mouse.dblclick(pitch.x + pitch.width / 2, pitch.y + pitch.height / 2);
         await expect.poll(() => marker.count()).toBe(1);
       }
     }
+    // Zoom and pan from the keyboard (dragging reached no keyboard user): the same shared range.
+    const zoomIn = page.getByRole('button', { name: 'Zoom in' });
+    await zoomIn.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('zoom-status').textContent()).toBe('Showing 1:30–2:30 of 4:00');
+    await expect.poll(() => marker.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Zoom in');
+    await page.getByRole('button', { name: 'Earlier' }).press('Enter');
+    await expect.poll(() => page.getByTestId('zoom-status').textContent()).toBe('Showing 1:00–2:00 of 4:00');
+    await expect.poll(() => marker.count()).toBe(1);
+    await page.getByRole('button', { name: 'Whole call' }).press('Enter');
+    await expect.poll(() => page.getByTestId('zoom-status').textContent()).toBe('Showing 0:00–4:00 of 4:00');
+    expect(await page.getByRole('button', { name: 'Zoom out' }).getAttribute('aria-disabled')).toBe('true');
     // Named for keyboard and screen-reader users (its text is "▼").
     expect(await marker.getAttribute('aria-label')).toMatch(/^Alert at .*frustration/i);
     // Pressed, it hands the focus to its alert (it stayed on the marker, scrolled off screen).
