@@ -4,7 +4,7 @@
 import { evaluate, spanOf } from './conditions.ts';
 import { formatValue, metricOf } from './metrics.ts';
 import { maxLookbackMs } from './rule-config.ts';
-import type { AlertEvent, AlertRule, Observation, RuleSet, Severity, Subject } from './types.ts';
+import type { AlertEvent, AlertRule, CallScope, Observation, RuleSet, Severity, Subject } from './types.ts';
 import { nextPlace, WindowJumpError, type WindowPlace } from '../window-place.ts';
 import { newTensionBaseline, tensionRise, type TensionBaseline } from './tension-rise.ts';
 
@@ -126,6 +126,14 @@ export function renderMessage(
     const def = metricOf(name);
     return def ? formatValue(def.read(obs), def.unit) : whole;
   });
+}
+
+/** Whether a rule judges a call: an unscoped rule every call, a scoped one only calls it names. */
+function inScope(rule: AlertRule, call: CallScope | undefined): boolean {
+  if (!rule.scope) return true;
+  if (!call) return false;
+  const { tenants, queues } = rule.scope;
+  return (!tenants || tenants.includes(call.tenant)) && (!queues || queues.includes(call.queue));
 }
 
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
@@ -282,6 +290,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         obs = { ...obs, tensionRise: tensionRise(stream.tension, obs.window.tensionIndex) };
       const out: AlertEvent[] = [];
       for (const rule of byStream.get(key) ?? []) {
+        if (!inScope(rule, obs.scope)) continue;
         let st = call.rules.get(rule.id);
         if (!st) {
           st = newRuleState();

@@ -7,8 +7,14 @@ export interface MetricDef {
   /** Plain words for evidence ("customer valence"). */
   label: string;
   unit: string;
+  /** The values the metric can take, where bounded: a threshold outside them can never hold. */
+  range?: readonly [number, number];
   read(obs: Observation): number;
 }
+
+const SHARE = [0, 1] as const;
+/** The same metric, declared bounded (probabilities, confidences, shares: 0..1). */
+const bounded = (def: MetricDef, range: readonly [number, number] = SHARE): MetricDef => ({ ...def, range });
 
 function emotion(label: string, read: (o: Extract<Observation, { source: 'emotion' }>) => number): MetricDef {
   return { source: 'emotion', label, unit: '', read: (o) => (o.source === 'emotion' ? read(o) : NaN) };
@@ -31,35 +37,42 @@ function dynamics(
 }
 
 export const METRICS: Readonly<Record<string, MetricDef>> = {
-  arousal: emotion('arousal', (o) => o.event.arousal),
-  valence: emotion('valence', (o) => o.event.valence),
-  confidence: emotion('confidence', (o) => o.event.confidence),
-  arousalConfidence: emotion('arousal confidence', (o) => o.event.arousalConfidence),
-  valenceConfidence: emotion('valence confidence', (o) => o.event.valenceConfidence),
-  'prob.neutral': emotion('probability of neutral', (o) => o.event.probabilities.neutral),
-  'prob.happy': emotion('probability of happy', (o) => o.event.probabilities.happy),
-  'prob.angry': emotion('probability of angry', (o) => o.event.probabilities.angry),
-  'prob.sad': emotion('probability of sad', (o) => o.event.probabilities.sad),
-  'prob.anxious': emotion('probability of anxious', (o) => o.event.probabilities.anxious),
-  'prob.bored': emotion('probability of bored', (o) => o.event.probabilities.bored),
-  'prob.disgust': emotion('probability of disgust', (o) => o.event.probabilities.disgust),
-  tensionIndex: features('vocal tension', '', (o) => o.window.tensionIndex),
-  tensionRise: features('vocal tension above the call start', '', (o) => o.tensionRise ?? NaN),
+  arousal: bounded(emotion('arousal', (o) => o.event.arousal)),
+  valence: bounded(emotion('valence', (o) => o.event.valence)),
+  confidence: bounded(emotion('confidence', (o) => o.event.confidence)),
+  arousalConfidence: bounded(emotion('arousal confidence', (o) => o.event.arousalConfidence)),
+  valenceConfidence: bounded(emotion('valence confidence', (o) => o.event.valenceConfidence)),
+  'prob.neutral': bounded(emotion('probability of neutral', (o) => o.event.probabilities.neutral)),
+  'prob.happy': bounded(emotion('probability of happy', (o) => o.event.probabilities.happy)),
+  'prob.angry': bounded(emotion('probability of angry', (o) => o.event.probabilities.angry)),
+  'prob.sad': bounded(emotion('probability of sad', (o) => o.event.probabilities.sad)),
+  'prob.anxious': bounded(emotion('probability of anxious', (o) => o.event.probabilities.anxious)),
+  'prob.bored': bounded(emotion('probability of bored', (o) => o.event.probabilities.bored)),
+  'prob.disgust': bounded(emotion('probability of disgust', (o) => o.event.probabilities.disgust)),
+  tensionIndex: bounded(features('vocal tension', '', (o) => o.window.tensionIndex)),
+  tensionRise: bounded(
+    features('vocal tension above the call start', '', (o) => o.tensionRise ?? NaN),
+    [-1, 1],
+  ),
   syllableRate: features('pace', 'syllables/s', (o) => o.window.pace.syllableRate),
   articulationRate: features('pace while speaking', 'syllables/s', (o) => o.window.pace.articulationRate),
-  pauseRatio: features('pause share', '', (o) => o.window.pace.pauseRatio),
-  speechFraction: features('speech share', '', (o) => o.window.speechFraction),
+  pauseRatio: bounded(features('pause share', '', (o) => o.window.pace.pauseRatio)),
+  speechFraction: bounded(features('speech share', '', (o) => o.window.speechFraction)),
   pitchMedianHz: features('median pitch', 'Hz', (o) => o.window.pitch.medianHz),
   pitchRangeSt: features('pitch range', 'st', (o) => o.window.pitch.rangeSt),
   loudnessDbfs: features('loudness', 'dBFS', (o) => o.window.loudness.meanDbfs),
   overtalkCount: dynamics('overtalks', '', (o) => o.window.overtalkCount),
   overtalkMs: dynamics('overtalk', 'ms', (o) => o.window.overtalkMs),
   mutualSilenceMs: dynamics('mutual silence', 'ms', (o) => o.window.mutualSilenceMs),
-  mutualSilenceFraction: dynamics('mutual silence share', '', (o) =>
-    o.window.endMs > o.window.startMs ? o.window.mutualSilenceMs / (o.window.endMs - o.window.startMs) : NaN,
+  mutualSilenceFraction: bounded(
+    dynamics('mutual silence share', '', (o) =>
+      o.window.endMs > o.window.startMs
+        ? o.window.mutualSilenceMs / (o.window.endMs - o.window.startMs)
+        : NaN,
+    ),
   ),
   longestMutualSilenceMs: dynamics('longest mutual silence', 'ms', (o) => o.window.longestMutualSilenceMs),
-  talkRatioAgent: dynamics('agent talk share', '', (o) => o.window.talkRatioAgent),
+  talkRatioAgent: bounded(dynamics('agent talk share', '', (o) => o.window.talkRatioAgent)),
 };
 
 /**

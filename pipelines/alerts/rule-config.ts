@@ -1,17 +1,31 @@
 // Validates an alert rule file (already parsed from YAML/JSON) into a RuleSet. Every error names
 // the rule and the field. Pure, no I/O: the service reads the file and calls parseRuleSet.
-import { parse as parseYaml } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { RuleFileError } from '../errors.ts';
 import { lookbackOf, metricsOf, usesState } from './conditions.ts';
 import { METRICS, metricOf } from './metrics.ts';
 import { AUDIENCES, SEVERITIES } from './types.ts';
-import type { AlertRule, Condition, RuleSet, Source } from './types.ts';
+import type { AlertRule, Condition, RuleScope, RuleSet, Source } from './types.ts';
+import { impossibleCondition } from './rule-sanity.ts';
 import { EMOTION_LABELS } from '../emotion/types.ts';
 
 export type RuleErrorCode = 'RULES_SYNTAX' | 'RULES_INVALID' | 'RULE_INVALID';
 
-export class AlertRuleError extends RuleFileError<RuleErrorCode> {}
+export class AlertRuleError extends RuleFileError<RuleErrorCode> {
+  /** Where in the file (keys and indexes from the root), for the line number; null when unknown. */
+  location: (string | number)[] | null = null;
+}
+
+/**
+ * Bounds of one file. 22 654 generated rules (5 MB) blocked the service's event loop for 8 s at
+ * reload, and one window's alerts then outgrew the broker's largest message, which stopped the
+ * partition's alerts for every tenant (admin probe). A contact centre's file needs tens of rules.
+ */
+export const MAX_RULES = 200;
+export const MAX_FILE_CHARS = 1_048_576;
+/** A rule fires again on the same call no sooner than this: a cooldown of 0 on a flapping condition gave 17 warnings in one 100 s call. */
+export const MIN_COOLDOWN_MS = 10_000;
 
 const STATES = [...EMOTION_LABELS, 'no-speech', 'uncertain'] as const;
 const ms = z.number().int().min(0).max(3_600_000);
@@ -54,8 +68,20 @@ const condition: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
+const cooldown = ms.min(
+  MIN_COOLDOWN_MS,
+  `must be at least ${MIN_COOLDOWN_MS} ms (one alert of a rule per call per 10 s)`,
+);
+const tenantName = z.string().regex(/^[\w.-]{1,64}$/, 'must be a tenant id (1-64 of A-Z a-z 0-9 _ . -)');
+const queueName = z
+  .string()
+  .min(1)
+  .max(200)
+  // Queues are stored in Unicode NFC (the gateway's canonical names): "René" typed either way matches.
+  .transform((q) => q.normalize('NFC'));
+
 const defaultsSchema = z.strictObject({
-  cooldownMs: ms.default(60_000),
+  cooldownMs: cooldown.default(60_000),
   escalateAfterMs: ms.nullable().default(30_000),
   maxGapMs: ms.default(10_000),
 });
@@ -73,8 +99,12 @@ const ruleSchema = z.strictObject({
   after: z.strictObject({ when: condition, minDurationMs: ms.default(0), withinMs: ms.min(1) }).optional(),
   audience: z.enum(AUDIENCES),
   severity: z.enum(SEVERITIES),
-  cooldownMs: ms.optional(),
+  cooldownMs: cooldown.optional(),
   escalateAfterMs: ms.nullable().optional(),
+  /** Only these tenants' calls; absent = every tenant's. */
+  tenants: z.array(tenantName).min(1).max(1000).optional(),
+  /** Only calls on these queues; absent = every queue. */
+  queues: z.array(queueName).min(1).max(1000).optional(),
   message: z.string().min(1).max(500),
   cue: z.string().min(1).max(200).optional(),
   enabled: z.boolean().default(true),
@@ -83,11 +113,23 @@ const ruleSchema = z.strictObject({
 const fileSchema = z.strictObject({
   version: z.union([z.string(), z.number()]).transform(String),
   defaults: defaultsSchema.default({ cooldownMs: 60_000, escalateAfterMs: 30_000, maxGapMs: 10_000 }),
-  rules: z.array(z.unknown()).min(1),
+  rules: z.array(z.unknown()).min(1).max(MAX_RULES, `at most ${MAX_RULES} rules in one file`),
 });
 
 const PLACEHOLDER = /\{([A-Za-z.]+)\}/g;
 const BUILTIN_PLACEHOLDERS = new Set(['durationS', 'evidence', 'subject']);
+
+function ruleError(
+  code: RuleErrorCode,
+  message: string,
+  ruleId: string | null,
+  field: string,
+  location: readonly PropertyKey[],
+): AlertRuleError {
+  const error = new AlertRuleError(code, message, ruleId, field);
+  error.location = location.filter((k): k is string | number => typeof k !== 'symbol');
+  return error;
+}
 
 function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
@@ -148,6 +190,10 @@ function nestedTooDeep(value: unknown, depth = 0): boolean {
   return Object.values(value).some((item) => nestedTooDeep(item, depth + 1));
 }
 
+function scopeOf(tenants: string[] | undefined, queues: string[] | undefined): RuleScope | null {
+  return tenants || queues ? { tenants: tenants ?? null, queues: queues ?? null } : null;
+}
+
 /** Validates a parsed rule file. Disabled rules are dropped; ids must be unique. */
 export function parseRuleSet(raw: unknown): RuleSet {
   if (nestedTooDeep(raw)) {
@@ -160,7 +206,7 @@ export function parseRuleSet(raw: unknown): RuleSet {
   if (!file.success) {
     const issue = deepestIssue(file.error);
     const field = fieldPath(issue.path) || '(root)';
-    throw new AlertRuleError('RULES_INVALID', `rule file field ${field}: ${issue.message}`, null, field);
+    throw ruleError('RULES_INVALID', `rule file field ${field}: ${issue.message}`, null, field, issue.path);
   }
   const { defaults } = file.data;
   const rules: AlertRule[] = [];
@@ -172,16 +218,18 @@ export function parseRuleSet(raw: unknown): RuleSet {
     if (!parsed.success) {
       const issue = deepestIssue(parsed.error);
       const field = fieldPath(issue.path) || '(rule)';
-      throw new AlertRuleError(
+      throw ruleError(
         'RULE_INVALID',
         `rule "${ruleName}" field ${field}: ${issue.message}`,
         ruleName,
         field,
+        ['rules', index, ...issue.path],
       );
     }
     const r = parsed.data;
+    const at = (field: string, ...path: PropertyKey[]) => ['rules', index, field, ...path];
     if (seen.has(r.id))
-      throw new AlertRuleError('RULE_INVALID', `rule "${r.id}" field id: duplicate id`, r.id, 'id');
+      throw ruleError('RULE_INVALID', `rule "${r.id}" field id: duplicate id`, r.id, 'id', at('id'));
     seen.add(r.id);
     for (const match of r.message.matchAll(PLACEHOLDER)) {
       if (!BUILTIN_PLACEHOLDERS.has(match[1]) && !metricOf(match[1])) {
@@ -196,6 +244,31 @@ export function parseRuleSet(raw: unknown): RuleSet {
     const source = sourceOf(r.id, r.when, r.after?.when, r.subject);
     // Only a speech-basis rule on a speaker's features skips windows by their speech share: set
     // anywhere else it was accepted and did nothing.
+    for (const [field, tree] of [
+      ['when', r.when],
+      ['after.when', r.after?.when],
+    ] as const) {
+      const impossible = tree && impossibleCondition(tree);
+      if (impossible) {
+        const where = fieldPath([...field.split('.'), ...impossible.path]);
+        throw ruleError(
+          'RULE_INVALID',
+          `rule "${r.id}" field ${where}: ${impossible.why}, so it can never hold`,
+          r.id,
+          where,
+          ['rules', index, ...field.split('.'), ...impossible.path],
+        );
+      }
+    }
+    // Escalation moves an agent-only alert to supervisors; on another audience it was dropped unsaid.
+    if (r.escalateAfterMs !== undefined && r.audience !== 'agent')
+      throw ruleError(
+        'RULE_INVALID',
+        `rule "${r.id}" field escalateAfterMs: only for audience agent (a supervisor already sees the alert)`,
+        r.id,
+        'escalateAfterMs',
+        at('escalateAfterMs'),
+      );
     if (r.minSpeechFraction !== undefined && (source !== 'features' || r.durationBasis !== 'speech'))
       throw new AlertRuleError(
         'RULE_INVALID',
@@ -228,20 +301,45 @@ export function parseRuleSet(raw: unknown): RuleSet {
           : null,
       message: r.message,
       cue: r.cue ?? null,
+      scope: scopeOf(r.tenants, r.queues),
     });
   });
   return { version: file.data.version, rules };
 }
 
-/** Parses rule file text (YAML, which includes JSON) and validates it. */
+/** Parses rule file text (YAML, which includes JSON) and validates it; errors name the line. */
 export function parseRuleSetText(text: string): RuleSet {
+  if (text.length > MAX_FILE_CHARS)
+    throw new AlertRuleError('RULES_INVALID', `rule file is larger than ${MAX_FILE_CHARS} characters`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    if (doc.errors.length > 0) throw doc.errors[0];
+    raw = doc.toJS();
   } catch (error) {
     throw new AlertRuleError('RULES_SYNTAX', `rule file is not valid YAML/JSON: ${(error as Error).message}`);
   }
-  return parseRuleSet(raw);
+  // Blank or comments only: said so (it read "field (root): expected object, received null").
+  if (raw === null || raw === undefined) throw new AlertRuleError('RULES_INVALID', 'rule file is empty');
+  try {
+    return parseRuleSet(raw);
+  } catch (error) {
+    if (error instanceof AlertRuleError && error.location) {
+      const line = lineOf(doc, lines, error.location);
+      if (line !== null) error.message += ` (line ${line})`;
+    }
+    throw error;
+  }
+}
+
+/** The line of the deepest node of `location` the file has (a missing field: its parent's). */
+function lineOf(doc: Document, lines: LineCounter, location: (string | number)[]): number | null {
+  for (let depth = location.length; depth > 0; depth--) {
+    const node = doc.getIn(location.slice(0, depth), true);
+    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return null;
 }
 
 /** Longest history any rule needs, for trimming the engine's per-stream history. */

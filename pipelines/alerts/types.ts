@@ -84,6 +84,20 @@ export interface AlertRule {
   message: string;
   /** Plain-words cue shown to the agent, or null. */
   cue: string | null;
+  /** The calls the rule judges: null = every call. */
+  scope: RuleScope | null;
+}
+
+/** Tenants and queues a rule is limited to; null in a field = any. */
+export interface RuleScope {
+  tenants: string[] | null;
+  queues: string[] | null;
+}
+
+/** Whose call an observation belongs to, for scoped rules (unknown: scoped rules do not judge it). */
+export interface CallScope {
+  tenant: string;
+  queue: string;
 }
 
 export interface RuleSet {
@@ -103,7 +117,7 @@ export type Observation = (
       tensionRise?: number;
     }
   | { source: 'dynamics'; callId: string; window: DynamicsWindow }
-) & { arrivalMs?: number };
+) & { arrivalMs?: number; scope?: CallScope };
 
 export type AlertKind = 'raised' | 'escalated';
 

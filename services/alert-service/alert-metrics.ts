@@ -1,7 +1,7 @@
 // The alert-service's Prometheus metrics (prom-client), defined in one place: WebSocket hub
 // events, alerts raised, logins, rule reloads, the live gauges, and the history-line metrics
 // (registered only when history lines are on). Registers into the service's registry; no I/O.
-import type { Counter, Histogram, Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { metricBuilders } from '../shared/metric-builders.ts';
 import { LATENCY_BUCKETS_S } from '../shared/metrics.ts';
 import type { CallRegistry } from './call-registry.ts';
@@ -14,6 +14,7 @@ export interface AlertMetrics {
   raised: Counter<'rule' | 'kind'>;
   logins: Counter<'outcome'>;
   reloads: Counter<'outcome'>;
+  rulesFileValid: Gauge;
 }
 
 export function createAlertMetrics(registry: Registry): AlertMetrics {
@@ -32,6 +33,10 @@ export function createAlertMetrics(registry: Registry): AlertMetrics {
     ),
     logins: metric.counter('va_alert_logins_total', 'Login attempts by outcome', ['outcome']),
     reloads: metric.counter('va_alert_rule_reloads_total', 'Rule file reloads by outcome', ['outcome']),
+    rulesFileValid: metric.gauge(
+      'va_alert_rules_file_valid',
+      '1 while the rule file on disk is the rules in force; 0 after a rejected change (the previous rules run, and a restart would refuse the file)',
+    ),
   };
   // At 0 from the start: a series born at its first push reads no increase for it (alerts.yml).
   metrics.wsEvents.inc({ event: 'alert_pushed', code: '' }, 0);

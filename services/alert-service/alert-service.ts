@@ -240,6 +240,15 @@ interface RulesWiring {
   handleSignals: boolean;
 }
 
+/**
+ * Each rule's count at 0 from the start, and from the reload that adds it: a series born at its
+ * first alert reads no increase for it, and VaAlertsNotPushed (deploy/prometheus/alerts.yml)
+ * missed the first alerts.
+ */
+function zeroRuleCounts(counters: AlertMetrics, rules: RuleSet): void {
+  for (const rule of rules.rules) counters.raised.inc({ rule: rule.id, kind: 'fired' }, 0);
+}
+
 /** The rules in force (reloaded on change or SIGHUP) and the evaluator that applies them. */
 function rulesAndEvaluator(
   config: AlertServiceConfig,
@@ -249,8 +258,12 @@ function rulesAndEvaluator(
   const rules = keepRulesInForce({
     path: config.ALERT_RULES_FILE,
     initial,
-    onApplied: (next) => evaluator.setRules(next),
+    onApplied: (next) => {
+      evaluator.setRules(next);
+      zeroRuleCounts(counters, next);
+    },
     reloads: counters.reloads,
+    fileValid: counters.rulesFileValid,
     logger,
     handleSignals,
   });
@@ -396,9 +409,7 @@ export async function startAlertService(
   });
   closeRevoked = () => void hub.closeRevoked((token) => revocations.list.revokes(token) !== null);
   registerLiveGauges(metrics.registry, hub, registry);
-  // Each rule's count at 0 from the start: a series born at its first alert reads no increase
-  // for it, and VaAlertsNotPushed (deploy/prometheus/alerts.yml) missed the first alerts.
-  for (const rule of initialRules.rules) counters.raised.inc({ rule: rule.id, kind: 'fired' }, 0);
+  zeroRuleCounts(counters, initialRules);
 
   const { rules, evaluator } = rulesAndEvaluator(config, initialRules, {
     registry,

@@ -28,17 +28,22 @@ export interface RulesWatcher {
 
 export function watchRulesFile(
   path: string,
-  onRules: (rules: RuleSet) => void,
+  onRules: (rules: RuleSet, text: string) => void,
   onError: (error: Error) => void,
   debounceMs = 200,
 ): RulesWatcher {
   let timer: NodeJS.Timeout | null = null;
+  /**
+   * The content last judged, accepted or rejected: a rejected file put back as it was before is
+   * judged again (accepted, it says so; compared with the accepted text only, nothing confirmed
+   * the fix and the file read as rejected).
+   */
   let last = '';
   async function reload(): Promise<RuleSet> {
     const text = await readFile(path, 'utf8');
-    const rules = parseRuleSetText(text);
     last = text;
-    onRules(rules);
+    const rules = parseRuleSetText(text);
+    onRules(rules, text);
     return rules;
   }
   let watcher: FSWatcher | null = null;

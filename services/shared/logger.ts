@@ -17,9 +17,15 @@ export interface Logger {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEYS = /^(payload|audio|samples|value)$|token|authorization|secret|password|customer_?ref/i;
 
+/** What every line says itself: a field of the same name is kept as `<name>_field`, never over it. */
+const RESERVED = new Set(['time', 'level', 'service', 'msg']);
+
 function clean(fields: LogFields): LogFields {
   const out: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) {
+  for (const [name, value] of Object.entries(fields)) {
+    // A field named `msg` replaced the line's message: "alert rule file rejected; previous rules
+    // stay" was never printed, only the error's text (admin probe).
+    const key = RESERVED.has(name) ? `${name}_field` : name;
     if (SECRET_KEYS.test(key)) out[key] = '[redacted]';
     else if (value instanceof Error) {
       out[key] = { name: value.name, message: value.message, code: errorCode(value) };

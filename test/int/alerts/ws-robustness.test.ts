@@ -207,6 +207,14 @@ describe('WebSocket robustness', () => {
     const holdOfFirstRule = /minDurationMs: \d+/;
     writeFileSync(file, original.replace(holdOfFirstRule, 'minDurationMs: "seven"'));
     await expect(h.service.reloadRules()).rejects.toThrow('rule "customer-frustration" field minDurationMs');
+    // Flagged for the admin's alert (a restart would refuse this file), and cleared when the file
+    // is put back as it was: the same text as the rules in force is judged again.
+    const fileValid = async () =>
+      (await h.service.base.metrics.registry.getSingleMetric('va_alert_rules_file_valid')!.get()).values[0]
+        ?.value;
+    expect(await fileValid()).toBe(0);
+    writeFileSync(file, original);
+    await expect.poll(fileValid, { timeout: 10_000 }).toBe(1);
 
     writeFileSync(file, original.replace(holdOfFirstRule, 'minDurationMs: 2000'));
     const callId = uniqueName('call');
@@ -216,7 +224,7 @@ describe('WebSocket robustness', () => {
       (
         await h.service.base.metrics.registry.getSingleMetric('va_alert_rule_reloads_total')!.get()
       ).values.find((v) => v.labels.outcome === 'ok')?.value ?? 0;
-    await expect.poll(reloadedOk, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(reloadedOk, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await sendEmotion(h, emotionRecord(callId, 'customer', 0, 'angry'));
     const alert = await client.waitFor(
       (f) => f.type === 'alert' && (f.alert as AlertView).ruleId === 'customer-frustration',

@@ -62,7 +62,10 @@ describe('alert rule file', () => {
   it('rejects duplicate ids, a missing threshold and YAML syntax errors', () => {
     const rule =
       '  - { id: a, name: A, subject: agent, when: { state: [angry] }, audience: agent, severity: info, message: m }\n';
-    expect(errorOf(`version: 1\nrules:\n${rule}${rule}`).message).toBe('rule "a" field id: duplicate id');
+    // The line of the second rule's id: where the admin looks.
+    expect(errorOf(`version: 1\nrules:\n${rule}${rule}`).message).toBe(
+      'rule "a" field id: duplicate id (line 4)',
+    );
     expect(errorOf(ruleFile('    subject: agent\n    when: { metric: tensionIndex }\n')).field).toBe('when');
     expect(errorOf('rules: [').code).toBe('RULES_SYNTAX');
     expect(errorOf('version: 1\nrules: []\n').field).toBe('rules');
@@ -70,12 +73,98 @@ describe('alert rule file', () => {
 
   it('applies file defaults and drops disabled rules', () => {
     const set = parseRuleSetText(
-      'version: 2\ndefaults: { cooldownMs: 5000, escalateAfterMs: 7000, maxGapMs: 3000 }\nrules:\n' +
+      'version: 2\ndefaults: { cooldownMs: 15000, escalateAfterMs: 7000, maxGapMs: 3000 }\nrules:\n' +
         '  - { id: a, name: A, subject: agent, when: { state: [angry] }, audience: agent, severity: info, message: m }\n' +
         '  - { id: b, name: B, subject: agent, when: { state: [sad] }, audience: agent, severity: info, message: m, enabled: false }\n',
     );
     expect(set.rules.map((r) => [r.id, r.cooldownMs, r.escalateAfterMs, r.maxGapMs])).toEqual([
-      ['a', 5000, 7000, 3000],
+      ['a', 15000, 7000, 3000],
     ]);
+  });
+
+  // What an admin gets wrong (admin probe): each a clear error with the field and the line.
+  it('names the line of a field error and of a YAML syntax error', () => {
+    const e = errorOf(ruleFile('    subject: someone\n    when: { state: [angry] }\n'));
+    expect(e.message).toMatch(/field subject: .*\(line 8\)$/);
+    const tab = errorOf(ruleFile('    subject: agent\n\twhen: { state: [angry] }\n'));
+    expect(tab.code).toBe('RULES_SYNTAX');
+    expect(tab.message).toMatch(/line 9/);
+    expect(errorOf('').message).toBe('rule file is empty');
+    expect(errorOf('  \n# only a comment\n').message).toBe('rule file is empty');
+  });
+
+  it('refuses thresholds a metric can never reach and empty intervals', () => {
+    const outOfRange = errorOf(
+      ruleFile(
+        '    subject: customer\n    when: { all: [{ state: [angry] }, { metric: arousal, gte: 7 }] }\n',
+      ),
+    );
+    expect(outOfRange.field).toBe('when.all[1].gte');
+    expect(outOfRange.message).toMatch(
+      /gte 7 is out of range \(arousal is 0\.\.1\), so it can never hold \(line 9\)/,
+    );
+    expect(
+      errorOf(ruleFile('    subject: agent\n    when: { metric: loudnessDbfs, gt: 0, lt: -100 }\n')).message,
+    ).toMatch(/no loudnessDbfs is both gt 0 and lt -100/);
+    expect(
+      errorOf(ruleFile('    subject: customer\n    when: { not: { metric: prob.angry, lt: 0 } }\n')).field,
+    ).toBe('when.not.lt');
+    expect(
+      errorOf(ruleFile('    subject: customer\n    when: { metric: valence, dropBy: 1.5, withinMs: 5000 }\n'))
+        .field,
+    ).toBe('when.dropBy');
+    expect(
+      errorOf(ruleFile('    subject: agent\n    when: { metric: speechFraction, gte: 1, lt: 1 }\n')).field,
+    ).toBe('when');
+    // The edges themselves are reachable; unbounded metrics take any threshold.
+    for (const when of [
+      '{ metric: arousal, gte: 1 }',
+      '{ metric: arousal, lte: 0 }',
+      '{ metric: pitchMedianHz, gte: 5000 }',
+    ])
+      expect(
+        parseRuleSetText(
+          ruleFile(
+            `    subject: customer\n    when: ${when}\n`.replace(
+              'customer',
+              when.includes('pitch') ? 'agent' : 'customer',
+            ),
+          ),
+        ).rules,
+      ).toHaveLength(1);
+  });
+
+  it('refuses escalation on a rule supervisors already see, a cooldown under 10 s and more than 200 rules', () => {
+    const escalate = errorOf(
+      ruleFile('    subject: customer\n    when: { state: [angry] }\n    escalateAfterMs: 5000\n'),
+    );
+    expect(escalate.field).toBe('escalateAfterMs');
+    expect(escalate.message).toMatch(/only for audience agent/);
+    expect(
+      errorOf(ruleFile('    subject: customer\n    when: { state: [angry] }\n    cooldownMs: 0\n')).field,
+    ).toBe('cooldownMs');
+    const rule = (i: number) =>
+      `  - { id: r${i}, name: R, subject: agent, when: { state: [angry] }, audience: agent, severity: info, message: m }\n`;
+    const many = `version: 1\nrules:\n${Array.from({ length: 201 }, (_, i) => rule(i)).join('')}`;
+    expect(errorOf(many).message).toMatch(/at most 200 rules/);
+    expect(errorOf(`# ${'x'.repeat(1_048_577)}\n`).message).toMatch(/larger than 1048576 characters/);
+  });
+
+  it('limits a rule to tenants and queues (queue names in Unicode NFC, as stored)', () => {
+    const set = parseRuleSetText(
+      ruleFile(
+        '    subject: customer\n    when: { state: [angry] }\n    tenants: [acme]\n    queues: ["Rene\u0301-billing"]\n',
+      ),
+    );
+    expect(set.rules[0]!.scope).toEqual({ tenants: ['acme'], queues: ['Ren\u00e9-billing'] });
+    expect(
+      parseRuleSetText(ruleFile('    subject: customer\n    when: { state: [angry] }\n')).rules[0]!.scope,
+    ).toBeNull();
+    expect(
+      errorOf(ruleFile('    subject: customer\n    when: { state: [angry] }\n    tenants: ["a b"]\n')).field,
+    ).toBe('tenants[0]');
+    expect(
+      errorOf(ruleFile('    subject: customer\n    when: { state: [angry] }\n    queues: []\n')).field,
+    ).toBe('queues');
   });
 });

@@ -1,0 +1,48 @@
+// `npm run check-rules` judges a rule file before it is deployed, as the service would: the shipped
+// file passes; an admin's mistake is one JSON line with the code, rule, field and line, exit 2.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+
+const run = promisify(execFile);
+
+async function checkRules(...files: string[]): Promise<{ code: number; lines: Record<string, unknown>[] }> {
+  const out = await run(process.execPath, ['services/alert-service/check-rules-main.ts', ...files]).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
+  return {
+    code: out.code,
+    lines: out.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+describe('check-rules', () => {
+  it('accepts the shipped rules and names what is wrong in a bad file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-check-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'version: 1\nrules:\n  - id: loud\n    name: Loud\n    subject: customer\n    when: { metric: arousal, gte: 7 }\n    audience: both\n    severity: warning\n    message: loud\n',
+    );
+    const good = await checkRules('config/alert-rules.yaml');
+    expect(good.code).toBe(0);
+    expect(good.lines[0]).toMatchObject({ ok: true, version: '1' });
+    expect(good.lines[0]!.rules).toContain('customer-frustration');
+
+    const both = await checkRules('config/alert-rules.yaml', bad, join(dir, 'missing.yaml'));
+    expect(both.code).toBe(2);
+    expect(both.lines.map((l) => l.ok)).toEqual([true, false, false]);
+    expect(both.lines[1]).toMatchObject({ code: 'RULE_INVALID' });
+    expect(both.lines[1]!.error).toMatch(/rule "loud" field when\.gte: .*out of range.*\(line 6\)/);
+    expect(both.lines[2]!.error).toMatch(/cannot read file .*missing\.yaml.*ENOENT/);
+  });
+});
