@@ -168,6 +168,13 @@ export function createCallSession(deps: SessionDeps): CallSession {
   };
 
   const reachedAudioMs = (): number => Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
+  /** The furthest audio time of the call's channels other than `channel` (asked at a gap only). */
+  const furthestOtherMs = (channel: Channel): number => {
+    let furthest = 0;
+    for (const [other, batcher] of batchers)
+      if (other !== channel) furthest = Math.max(furthest, batcher.audioMs());
+    return furthest;
+  };
 
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
     outRecord(settings.topics.audio, audioChunkCodec, callKey(chunk.tenant, chunk.callId), chunk);
@@ -347,6 +354,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
             sampleRateHz: current.sampleRateHz,
             maxChunkMs: settings.maxChunkMs,
             maxGapFillMs: settings.maxGapFillMs,
+            otherChannelsMs: () => furthestOtherMs(channel),
           }),
         );
       }

@@ -14,7 +14,7 @@ import {
   type CallStream,
 } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, deleteTopics, startTestGateway, stereoCallStart } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const PARTITIONS = 12;
@@ -47,15 +47,7 @@ async function stopRunning(running: Running | undefined): Promise<void> {
 /** One stereo call: started, then `send` writes 20 ms frames of both channels from its sequence on. */
 async function openCall(running: Running, callId: string) {
   const stream: CallStream = openCallStream(running.client, TOKEN);
-  await stream.write({
-    start: {
-      callId,
-      agentId: 'agent-7',
-      codec: 'CODEC_PCMU',
-      sampleRateHz: 8000,
-      consent: { analytics: true, storeFeatures: true },
-    },
-  });
+  await stream.write(stereoCallStart(callId));
   let sequence = 0;
   return {
     callId,

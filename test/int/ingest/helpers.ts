@@ -6,7 +6,7 @@ import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { waitForLeaders } from '../../../services/shared/topics.ts';
-import { createIngestClient } from '../../../services/simulator/ingest-client.ts';
+import { createIngestClient, type CallStartMessage } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 
 /**
@@ -153,5 +153,22 @@ export function simulationOptions<T extends object>(target: string, token: strin
     staggerMs: 0,
     analytics: true,
     ...own,
+  };
+}
+
+/** The CallStart of a plain stereo µ-law call with analytics consent, as most ingest tests send it. */
+export function stereoCallStart(
+  callId: string,
+  over: Partial<CallStartMessage> = {},
+): { start: CallStartMessage } {
+  return {
+    start: {
+      callId,
+      agentId: 'agent-7',
+      codec: 'CODEC_PCMU',
+      sampleRateHz: 8000,
+      consent: { analytics: true, storeFeatures: true },
+      ...over,
+    },
   };
 }

@@ -63,6 +63,27 @@ describe('channel batcher', () => {
     expect(batcher.flush(40, false)?.payload.byteLength).toBe(160 + 800 + 160);
   });
 
+  it("fills an outage of one channel up to where the call's other channels are, past the cap", () => {
+    // The agent went on for 12 s while the customer's leg was out (600 frames missing).
+    let agentMs = 12_020;
+    const batcher = createChannelBatcher({
+      ...options,
+      maxChunkMs: 100_000,
+      maxGapFillMs: 5000,
+      otherChannelsMs: () => agentMs,
+    });
+    batcher.add(frame(1), 0, 0);
+    batcher.add(frame(2), 601, 12_020);
+    expect(batcher.audioMs()).toBe(12_040);
+    // Never more than the frames missing, and the cap still holds when the others are not ahead.
+    agentMs = 0;
+    batcher.add(frame(3), 2000, 40_000);
+    expect(batcher.audioMs()).toBe(12_040 + 5000 + 20);
+    agentMs = 100_000;
+    batcher.add(frame(4), 2002, 40_060);
+    expect(batcher.audioMs()).toBe(12_040 + 5000 + 20 + 20 + 20);
+  });
+
   it('drops duplicate and late frames', () => {
     const batcher = createChannelBatcher(options);
     batcher.add(frame(1), 5, 0);

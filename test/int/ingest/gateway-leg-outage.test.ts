@@ -1,0 +1,56 @@
+// One leg of a stereo call drops out for longer than MAX_GAP_FILL_MS while the other goes on (a
+// customer's mobile in a tunnel, a media server's one-way outage): the gap is filled up to where
+// the other channel is, so the channels stay aligned on the audio topic. Filled only to the cap,
+// the customer ran 7 s early for the rest of the call: false overtalk and an overtalk alert on a
+// calm call (telephony probe). Real gRPC, real broker.
+import * as grpc from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
+import { openCallStream } from '../../../services/simulator/ingest-client.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
+
+const TOKEN = 'acme-token-0123456789';
+const topics = { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') };
+const suite = gatewayForFile(topics, {
+  TENANT_TOKENS: `acme=${TOKEN}`,
+  TOPIC_PARTITIONS: '1',
+  BATCH_MAX_DELAY_MS: '40',
+  MAX_GAP_FILL_MS: '2000',
+  // Streamed faster than real time: the pace limit is not what this test is about.
+  MAX_STREAM_SPEED: '0',
+});
+
+const frame = (channel: 'CHANNEL_AGENT' | 'CHANNEL_CUSTOMER', sequence: number) => ({
+  frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160).fill(0x10) },
+});
+
+describe('a one-leg outage longer than MAX_GAP_FILL_MS', () => {
+  it('keeps the two channels aligned', async () => {
+    const callId = uniqueName('call').replace('.', '-');
+    const stream = openCallStream(suite.client, TOKEN);
+    await stream.write(stereoCallStart(callId));
+    // 8 s per channel; the customer's frames 50..399 (7 s) are lost... up to frame 400.
+    const frames = 450;
+    for (let seq = 0; seq < frames; seq += 1) {
+      await stream.write(frame('CHANNEL_AGENT', seq));
+      if (seq < 50 || seq >= 400) await stream.write(frame('CHANNEL_CUSTOMER', seq));
+    }
+    await stream.write({ end: { reason: 'hangup' } });
+    const result = await stream.finish();
+    expect(result.code).toBe(grpc.status.OK);
+    expect(result.acks.at(-1)).toMatchObject({ state: 'CALL_STATE_ENDED', gaps: 1, framesMissing: 350 });
+
+    const chunks = await collectUntil(
+      testKafka(),
+      topics.audio,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) => all.filter((c) => c.callId === callId && c.final).length === 2,
+    );
+    const endOf = (channel: AudioChunk['channel']) =>
+      chunks.filter((c) => c.callId === callId && c.channel === channel).at(-1)!.audioEndMs;
+    expect(endOf('agent')).toBeCloseTo(frames * 20, 6);
+    // Aligned with the agent, not 5 s early (2 s of the 7 s filled).
+    expect(endOf('customer')).toBeCloseTo(frames * 20, 6);
+  });
+});
