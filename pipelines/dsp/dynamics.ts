@@ -88,13 +88,88 @@ function recentPeakDb(t: VadTrack, frame: number): number {
   return peak;
 }
 
-/** Both speak at this frame, at comparable levels (neither channel only the other's echo). */
-function overlapsAt(agent: VadTrack, customer: VadTrack, frame: number): boolean {
+/**
+ * A copy of the other channel rather than a second voice: over the last COPY_SPAN_FRAMES (300
+ * ms) the quieter channel's frame levels follow the louder one's, delayed 0-80 ms (Pearson r of
+ * the two level tracks ≥ COPY_MIN_R, the louder one's syllables moving it by a standard deviation
+ * of at least COPY_MIN_SWING_DB). That is a mono call on both channels (0 dB apart, which the
+ * balance test cannot tell from two voices: every word was "overtalk") or a speakerphone's
+ * acoustic echo 15-20 dB down (within the balance test's reach: 16-35 overtalks per call and an
+ * overtalk alert, telephony probe). Two voices talking at once move with their own syllables.
+ * The 0-80 ms delays cover a mono duplicate and a handset's acoustic echo path as the two legs
+ * show it (ITU-T G.168 sizes echo tails from 64 ms; longer network echo is at least 20 dB down
+ * and left to the balance test).
+ */
+const COPY_SPAN_FRAMES = 30;
+/**
+ * Judged over the overlap's own frames, from the 10th on (before, it counts as an overlap): a span
+ * reaching back before the overlap held the quieter channel's own last words, and every turn the
+ * other speaker took over an echo began with 300 ms of "overtalk".
+ */
+const COPY_MIN_FRAMES = 10;
+const COPY_MAX_LAG_FRAMES = 8;
+const COPY_MIN_R = 0.9;
+/** An echo this much quieter than its source at least (a speakerphone's acoustic coupling: 15-30 dB). */
+const COPY_MIN_LOSS_DB = 6;
+/** At the same level, only a near-exact copy is one: a mono call duplicated on both channels. */
+const COPY_SAME_LEVEL_R = 0.99;
+const COPY_MIN_SWING_DB = 2;
+
+function copies(quieter: VadTrack, louder: VadTrack, frame: number, span: number): boolean {
+  for (let lag = 0; lag <= COPY_MAX_LAG_FRAMES; lag++) {
+    let n = 0;
+    let sq = 0;
+    let sl = 0;
+    let sqq = 0;
+    let sll = 0;
+    let sql = 0;
+    for (let j = frame - span + 1; j <= frame; j++) {
+      // Frames where both speak only: the louder one's silence before its onset (-120 dBFS) paired
+      // with the quieter one's last own word read as no copy for the whole span.
+      if (vadAt(quieter, j) !== 1 || vadAt(louder, j - lag) !== 1) continue;
+      const q = levelAt(quieter, j);
+      const l = levelAt(louder, j - lag);
+      if (!Number.isFinite(q) || !Number.isFinite(l)) continue;
+      n++;
+      sq += q;
+      sl += l;
+      sqq += q * q;
+      sll += l * l;
+      sql += q * l;
+    }
+    // Most of the span seen.
+    if (n < (span * 2) / 3) continue;
+    const varL = sll / n - (sl / n) ** 2;
+    const varQ = sqq / n - (sq / n) ** 2;
+    // A steady level (a hum, a held vowel) matches anything: no judgement from it.
+    if (varL < COPY_MIN_SWING_DB ** 2 || varQ <= 0) continue;
+    const r = (sql / n - (sq / n) * (sl / n)) / Math.sqrt(varL * varQ);
+    const lossDb = (sl - sq) / n;
+    // An echo is quieter than its source; a copy at the same level is one only when exact (a mono
+    // duplicate): two voices at one level can follow each other's syllables for a moment.
+    if (r >= COPY_MIN_R && (lossDb >= COPY_MIN_LOSS_DB || (lossDb < 1 && r >= COPY_SAME_LEVEL_R))) return true;
+  }
+  return false;
+}
+
+/** Both speak at this frame at comparable levels (neither channel only the other's distant echo). */
+function bothAt(agent: VadTrack, customer: VadTrack, frame: number): boolean {
   return (
     vadAt(agent, frame) === 1 &&
     vadAt(customer, frame) === 1 &&
     Math.abs(recentPeakDb(agent, frame) - recentPeakDb(customer, frame)) <= OVERTALK_BALANCE_DB
   );
+}
+
+/** Both speak at this frame, at comparable levels, and neither channel is a copy of the other. */
+function overlapsAt(agent: VadTrack, customer: VadTrack, frame: number): boolean {
+  if (!bothAt(agent, customer, frame)) return false;
+  let span = 1;
+  while (span < COPY_SPAN_FRAMES && bothAt(agent, customer, frame - span)) span++;
+  if (span < COPY_MIN_FRAMES) return true;
+  return recentPeakDb(agent, frame) >= recentPeakDb(customer, frame)
+    ? !copies(customer, agent, frame, span)
+    : !copies(agent, customer, frame, span);
 }
 
 /** Latency of a turn onset of `me` at frame i after `other` spoke last, or -1 when it is none. */

@@ -119,6 +119,34 @@ describe('what is not overtalk', () => {
     expect(total(run(agent, talk([[2, 2.6]], 8, 210, 2), 160), 'overtalkCount')).toBe(1);
   });
 
+  /** A voice whose level moves with its syllables (4-5 per second), as speech does. */
+  function syllabic(turns: [number, number][], seconds: number, f0: number, seed: number, rateHz: number) {
+    const v = voice(turns, seconds, f0, seed);
+    return v.map((x, i) => x * (0.15 + 0.85 * Math.abs(Math.sin((Math.PI * rateHz * i) / 8000))));
+  }
+  /** `source` delayed by `delayMs` and attenuated by `lossDb`. */
+  const echoOf = (source: Float32Array, lossDb: number, delayMs: number) => {
+    const shift = (delayMs * 8000) / 1000;
+    const gain = Math.pow(10, -lossDb / 20);
+    return source.map((_, i) => (i >= shift ? gain * source[i - shift] : 0));
+  };
+
+  it('a mono call on both channels and a speakerphone echo 15-20 dB down are not overtalk; two voices are', () => {
+    const agentVoice = syllabic(agentTurns, 12, 120, 1, 4);
+    // The same audio on both channels (a platform that duplicates mono): every word was overtalk.
+    expect(total(run(encodeMuLaw(agentVoice), encodeMuLaw(agentVoice), 160), 'overtalkCount')).toBe(0);
+    const customerVoice = syllabic([...customerTurns, [6.5, 7.3]], 12, 210, 2, 5); // one 800 ms overlap
+    for (const [lossDb, delayMs] of [
+      [15, 40],
+      [20, 20],
+      [15, 0],
+    ]) {
+      const echo = echoOf(agentVoice, lossDb, delayMs);
+      const d = run(encodeMuLaw(agentVoice), encodeMuLaw(customerVoice.map((v, i) => v + echo[i])), 160);
+      expect(total(d, 'overtalkCount'), `${lossDb} dB, ${delayMs} ms`).toBe(1);
+    }
+  });
+
   it("the other speaker's echo on a channel is not a second voice, a real overlap still counts", () => {
     const agentVoice = voice(agentTurns, 12, 120, 1);
     const customerVoice = voice([...customerTurns, [6.5, 7.3]], 12, 210, 2); // one 800 ms overlap
