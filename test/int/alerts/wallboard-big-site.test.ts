@@ -92,6 +92,27 @@ describe('a big site wallboard', () => {
       .poll(() => board.locator('#ack-announcer').textContent())
       .toBe('Acknowledged: Customer frustration sustained');
 
+    // A critical alert nobody acknowledged stays in the list when 120 later warnings come (the
+    // list keeps 100: it was pushed out), and a button leads to it.
+    const critical = fakeAlert(`${prefix}-2`, 1, 0, 'agent-2');
+    h.service.hub.publishAlert(critical);
+    await board.locator(`li[data-alert-id="${critical.alertId}"]`).waitFor();
+    for (let n = 0; n < 120; n++)
+      h.service.hub.publishAlert({
+        ...fakeAlert(`${prefix}-3`, n + 10, 0, 'agent-3'),
+        severity: 'warning',
+        ruleId: 'agent-too-fast',
+        alertId: `${prefix}-3:agent:${n + 10}:agent-too-fast`,
+      });
+    await expect.poll(() => board.locator('#alerts > li').count()).toBe(100);
+    expect(await board.locator(`li[data-alert-id="${critical.alertId}"]`).count()).toBe(1);
+    const openCritical = board.locator('#open-critical');
+    expect(await openCritical.textContent()).toBe('⚠ 1 critical not acknowledged: show the oldest');
+    await openCritical.click();
+    expect(await board.evaluate(() => document.activeElement?.getAttribute('data-alert-id'))).toBe(
+      critical.alertId,
+    );
+
     // Right-to-left names read in the line's order: time · agent · queue (an Arabic agent and
     // queue were drawn swapped).
     const arabic = { ...fakeAlert(`${prefix}-1`, 1, 0, 'محمد'), queue: 'قائمة الانتظار' };

@@ -29,6 +29,7 @@ interface Tile {
 
 const grid = document.getElementById('calls')!;
 const alertList = document.getElementById('alerts')!;
+const openCriticalButton = document.getElementById('open-critical') as HTMLButtonElement;
 const teamFilter = document.getElementById('filter-team') as HTMLSelectElement;
 const queueFilter = document.getElementById('filter-queue') as HTMLSelectElement;
 const statusEl = document.getElementById('status')!;
@@ -227,15 +228,56 @@ function renderAlert(view: AlertView, announce = false): void {
   alerts.set(view.alertId, { view, item });
   renderAck(view);
   alertList.prepend(item);
-  while (alertList.children.length > MAX_ALERTS) {
-    const last = alertList.lastElementChild as HTMLElement;
-    alerts.delete(last.dataset.alertId ?? '');
-    last.remove();
-  }
+  trimAlerts();
+  showOpenCritical();
   offerTileAlert(view);
   renderTileAlert(keyOf(view));
   if (announce)
     alertAnnouncer.textContent = `${s.word} alert: ${title.textContent} on ${view.agentId || 'an unknown agent'}'s call`;
+}
+
+const openCritical = (entry: { view: AlertView }): boolean =>
+  entry.view.severity === 'critical' && entry.view.acknowledgedBy === null;
+
+/**
+ * Keeps MAX_ALERTS in the list, the oldest going first, but never a critical alert nobody has
+ * acknowledged while another can go: on a big site a hundred later warnings pushed it out within
+ * minutes, and its call's tile could be anywhere among thousands (admin probe).
+ */
+function trimAlerts(): void {
+  while (alertList.children.length > MAX_ALERTS) {
+    let victim = alertList.lastElementChild as HTMLElement;
+    for (let item = victim; item; item = item.previousElementSibling as HTMLElement) {
+      const entry = alerts.get(item.dataset.alertId ?? '');
+      if (!entry || !openCritical(entry)) {
+        victim = item;
+        break;
+      }
+    }
+    alerts.delete(victim.dataset.alertId ?? '');
+    victim.remove();
+  }
+}
+
+/** "N critical not acknowledged": a way to the oldest of them, however far down the list it is. */
+function showOpenCritical(): void {
+  let count = 0;
+  let oldest: HTMLElement | null = null;
+  for (const entry of alerts.values())
+    if (openCritical(entry)) {
+      count++;
+      if (!oldest || entry.item.compareDocumentPosition(oldest) & Node.DOCUMENT_POSITION_PRECEDING)
+        oldest = entry.item;
+    }
+  openCriticalButton.hidden = count === 0;
+  setText(openCriticalButton, `⚠ ${count} critical not acknowledged: show the oldest`);
+  openCriticalButton.onclick = () => {
+    if (!oldest) return;
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    oldest.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center' });
+    oldest.tabIndex = -1;
+    oldest.focus({ preventScroll: true });
+  };
 }
 
 /**
@@ -307,6 +349,7 @@ function onAck(ack: AckView): void {
   entry.view.acknowledgedBy = ack.acknowledgedBy;
   entry.view.acknowledgedAtMs = ack.acknowledgedAtMs;
   renderAck(entry.view);
+  showOpenCritical();
   if (mine) ackAnnouncer.textContent = `Acknowledged: ${entry.view.ruleName}`;
   renderTileAlert(keyOf(entry.view));
 }
@@ -348,6 +391,7 @@ function onFrame(frame: ServerFrame): void {
         entry.item.remove();
         alerts.delete(id);
       }
+      showOpenCritical();
     }
     for (const a of [...frame.alerts].reverse()) {
       // An alert already listed may have been acknowledged meanwhile.
@@ -372,6 +416,7 @@ function onFrame(frame: ServerFrame): void {
       alerts.get(id)?.item.remove();
       alerts.delete(id);
     }
+    showOpenCritical();
     refreshCount();
   } else if (frame.type === 'error') {
     for (const button of alertList.querySelectorAll<HTMLButtonElement>('button.ack[aria-disabled="true"]')) {
