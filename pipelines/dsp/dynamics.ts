@@ -147,7 +147,8 @@ function copies(quieter: VadTrack, louder: VadTrack, frame: number, span: number
     const lossDb = (sl - sq) / n;
     // An echo is quieter than its source; a copy at the same level is one only when exact (a mono
     // duplicate): two voices at one level can follow each other's syllables for a moment.
-    if (r >= COPY_MIN_R && (lossDb >= COPY_MIN_LOSS_DB || (lossDb < 1 && r >= COPY_SAME_LEVEL_R))) return true;
+    if (r >= COPY_MIN_R && (lossDb >= COPY_MIN_LOSS_DB || (lossDb < 1 && r >= COPY_SAME_LEVEL_R)))
+      return true;
   }
   return false;
 }
