@@ -93,7 +93,65 @@ export function createStreamResampler(fromHz: number, toHz: number): StreamResam
     filled += input.length;
   }
 
+  // Integer decimation (16 -> 8 kHz, 48 -> 8 kHz, the product's usual rates since everything is
+  // analysed at 8 kHz): every output instant is an input sample, table phase 0, so one row serves
+  // every output and `decimate` computes them four at a time.
+  const step = fromHz % toHz === 0 ? fromHz / toHz : 0;
+
   function produce(limitInput: number): Float32Array {
+    return step > 0 ? decimate(limitInput) : interpolate(limitInput);
+  }
+
+  /**
+   * Four outputs per pass over the taps: independent sums the processor overlaps, each in the
+   * one-output order, so every value is bit-identical to `interpolate`'s (phase 0, weight 0 on the
+   * next row); about three times as fast.
+   */
+  function decimate(limitInput: number): Float32Array {
+    // Room for every output of the input held in buf.
+    const most = Math.ceil((limitInput - base) / step) + 1;
+    if (out.length < most) out = new Float32Array(Math.max(out.length * 2, most));
+    // Locals, not the closure's variables, in the hot loop.
+    const x = buf;
+    const h = table;
+    const y = out;
+    const n = taps;
+    let k = 0;
+    let i0 = nextOut * step;
+    while (i0 + 3 * step + half < limitInput) {
+      const s0 = i0 - half + 1 - base;
+      const s1 = s0 + step;
+      const s2 = s1 + step;
+      const s3 = s2 + step;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let j = 0; j < n; j++) {
+        const c = h[j];
+        a0 += x[s0 + j] * c;
+        a1 += x[s1 + j] * c;
+        a2 += x[s2 + j] * c;
+        a3 += x[s3 + j] * c;
+      }
+      y[k++] = a0;
+      y[k++] = a1;
+      y[k++] = a2;
+      y[k++] = a3;
+      i0 += 4 * step;
+    }
+    while (i0 + half < limitInput) {
+      const s0 = i0 - half + 1 - base;
+      let a0 = 0;
+      for (let j = 0; j < n; j++) a0 += x[s0 + j] * h[j];
+      y[k++] = a0;
+      i0 += step;
+    }
+    nextOut += k;
+    return y.subarray(0, k);
+  }
+
+  function interpolate(limitInput: number): Float32Array {
     let k = 0;
     for (;;) {
       const num = nextOut * fromHz;
