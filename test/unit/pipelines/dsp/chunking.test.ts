@@ -27,7 +27,7 @@ describe('chunking invariance', () => {
       format: { codec: 'linear16' as const, sampleRateHz: 8000 },
     },
     {
-      name: 'float32 16 kHz',
+      name: 'float32 16 kHz (resampled to 8 kHz)',
       bytes: floatBytes(speech(16000, 2.4)),
       format: { codec: 'float32' as const, sampleRateHz: 16000 },
     },

@@ -3,8 +3,12 @@
 // and the live tracker with the committed model, as the platform sent it (8 kHz µ-law), 20 dB
 // quieter, at 16 kHz linear PCM, and with white noise at 20 dB SNR. The decision "high arousal"
 // (arousal ≥ 0.5) on the speech windows of the original may change on at most 10 % of them,
-// pooled over the eight channels (about 500 windows: one call alone is ~70, where one window is
-// 1.4 points). Reads only assets/ and models/.
+// pooled over the eight channels (389 speech windows: one call alone is ~70, where one window is
+// 1.4 points). 16 kHz input is analysed at 8 kHz, the rate the models were fitted on
+// (pipelines/dsp/options.ts analysisRateFor), so the 16 kHz copy may change at most 5 %: it
+// changed 7.5 % (29 windows) when 16 kHz was analysed at 16 kHz, 3.1 % (12) since; what is left
+// is the resampler's band edge (3.7 kHz) taking the top of the µ-law band away on the way back
+// to 8 kHz. Reads only assets/ and models/.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -22,6 +26,8 @@ import { readDemoCalls, readShippedCall } from '../../../support/nemo-calls.ts';
 
 const HIGH_AROUSAL_AT = 0.5;
 const MAX_CHANGED_SHARE = 0.1;
+/** The 16 kHz copy is resampled back to the 8 kHz the models were fitted on: a tighter bound. */
+const MAX_CHANGED_SHARE_16K = 0.05;
 const NOISE_SEED = 12;
 const PCMU_8K: AudioFormat = { codec: 'pcmu', sampleRateHz: 8000 };
 const VARIANTS = ['20 dB quieter', '16 kHz linear PCM', 'white noise at 20 dB SNR'] as const;
@@ -106,9 +112,10 @@ describe('arousal decision under level, rate, codec and noise changes (shipped c
   });
 
   for (const v of VARIANTS) {
-    it(`${v} changes the decision on at most 10 % of speech windows`, () => {
+    const max = v === '16 kHz linear PCM' ? MAX_CHANGED_SHARE_16K : MAX_CHANGED_SHARE;
+    it(`${v} changes the decision on at most ${max * 100} % of speech windows`, () => {
       expect(windowCountsMatch[v]).toBe(true);
-      expect(changed[v] / speech).toBeLessThanOrEqual(MAX_CHANGED_SHARE);
+      expect(changed[v] / speech).toBeLessThanOrEqual(max);
     });
   }
 });
