@@ -20,6 +20,9 @@ export async function loadRulesFile(path: string): Promise<RuleSet> {
   return parseRuleSetText(text);
 }
 
+/** Longest a change waits for the folder to go quiet before it is read. */
+export const MAX_DEBOUNCE_MS = 1000;
+
 export interface RulesWatcher {
   /** Re-reads the file now; resolves with the new set or rejects with the validation error. */
   reload(): Promise<RuleSet>;
@@ -33,6 +36,7 @@ export function watchRulesFile(
   debounceMs = 200,
 ): RulesWatcher {
   let timer: NodeJS.Timeout | null = null;
+  let pendingSince: number | null = null;
   /**
    * The content last judged, accepted or rejected: a rejected file put back as it was before is
    * judged again (accepted, it says so; compared with the accepted text only, nothing confirmed
@@ -52,8 +56,15 @@ export function watchRulesFile(
     // place, and a mounted ConfigMap changes only its `..data` link (the file itself is a link
     // to `..data/alert-rules.yaml`, and no event names it). The content is compared below.
     watcher = watch(dirname(path), () => {
+      // Debounced, but never put off for longer than MAX_DEBOUNCE_MS: another file of the folder
+      // written every 100 ms held a rule change back until those writes stopped (admin probe).
+      const at = Date.now();
+      if (timer && pendingSince !== null && at - pendingSince >= MAX_DEBOUNCE_MS) return;
       if (timer) clearTimeout(timer);
+      pendingSince ??= at;
       timer = setTimeout(() => {
+        timer = null;
+        pendingSince = null;
         readFile(path, 'utf8')
           .then((text) => (text === last ? undefined : reload()))
           .catch((error: Error) => onError(error));

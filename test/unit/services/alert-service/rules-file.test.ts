@@ -60,4 +60,31 @@ describe('loadRulesFile', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads a change within a second while another file of the folder keeps changing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-rules-'));
+    const file = join(dir, 'alert-rules.yaml');
+    const original = readFileSync('config/alert-rules.yaml', 'utf8');
+    writeFileSync(file, original);
+    const loaded: RuleSet[] = [];
+    const watcher = watchRulesFile(
+      file,
+      (rules) => loaded.push(rules),
+      () => {},
+      200,
+    );
+    // A log or lock file beside it, written every 50 ms (each write restarted the debounce).
+    const noise = setInterval(() => writeFileSync(join(dir, 'noise.log'), String(Date.now())), 50);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      writeFileSync(file, original.slice(0, original.lastIndexOf('\n  - id:')) + '\n');
+      const t0 = Date.now();
+      await waitFor('the changed rules to load', () => loaded.length > 0, 5000, 20);
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      clearInterval(noise);
+      watcher.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
