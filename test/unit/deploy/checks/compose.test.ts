@@ -87,7 +87,9 @@ describe('docker-compose.yml', () => {
   it('gives every named volume a folder the image makes for its non-root user', () => {
     // Docker creates a named volume's mount point root-owned when the image lacks it.
     const dockerfile = readFileSync('deploy/Dockerfile', 'utf8');
-    const beforeUser = dockerfile.slice(0, dockerfile.indexOf('USER node'));
+    // A numeric user: Kubernetes' runAsNonRoot cannot verify a named one (`USER node`).
+    expect(dockerfile).toMatch(/^USER 1000:1000$/m);
+    const beforeUser = dockerfile.slice(0, dockerfile.indexOf('USER 1000:1000'));
     const mounts = Object.values(compose.services).flatMap((service) =>
       (service.volumes ?? [])
         .filter((volume) => service.build && /^[\w-]+:/.test(volume))
@@ -95,7 +97,7 @@ describe('docker-compose.yml', () => {
     );
     expect(mounts).toContain('/data');
     for (const path of mounts)
-      expect(beforeUser).toMatch(new RegExp(`mkdir -p ${path} && chown node:node ${path}`));
+      expect(beforeUser).toMatch(new RegExp(`mkdir -p ${path} && chown 1000:1000 ${path}`));
   });
 
   it('names the JWT key the same in both services that verify tokens', () => {
