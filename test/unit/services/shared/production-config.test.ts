@@ -11,6 +11,7 @@ import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts
 import { loadRoutingServiceConfig } from '../../../../services/routing-service/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { runModeOf } from '../../../../services/shared/run-mode.ts';
+import { trackedSourceFiles } from '../../../../scripts/lib/tracked-files.ts';
 import { thrownError } from '../../../support/thrown.ts';
 
 const COMPOSE_SECRET = 'change-me-a-shared-secret-of-32-chars-or-more';
@@ -406,6 +407,22 @@ describe('container image', () => {
       'COPY config/alert-rules.yaml ./config/alert-rules.yaml',
       'COPY config/routing-rules.yaml ./config/routing-rules.yaml',
     ]);
+  });
+
+  it('ships no service that needs devkit/, which the image lacks (the simulator stays out)', () => {
+    const ignored = readFileSync('.dockerignore', 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    expect(ignored).toContain('services/simulator');
+    const shipped = trackedSourceFiles().filter(
+      (file) =>
+        /^(services|pipelines)\//.test(file) &&
+        !ignored.some((path) => file === path || file.startsWith(`${path}/`)),
+    );
+    expect(shipped).toContain('services/emotion-classifier/main.ts');
+    const needDevkit = shipped.filter((file) => /['"](\.\.\/)+devkit\//.test(readFileSync(file, 'utf8')));
+    expect(needDevkit).toEqual([]);
   });
 
   it('compose has no default secrets to fall back on', () => {
