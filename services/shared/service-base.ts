@@ -152,6 +152,7 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
     clientId: service,
     brokers: config.KAFKA_BROKERS,
     security: kafkaSecurity.security,
+    logger,
   });
   // A start that fails (no broker) closes the ops port: a caller that goes on (a test) finds it free.
   const producer = await connectKafka(options, kafka, logger, metrics).catch(async (error: unknown) => {

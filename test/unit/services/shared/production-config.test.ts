@@ -425,6 +425,10 @@ describe('container image', () => {
     expect(needDevkit).toEqual([]);
   });
 
+  it('carries the kafkajs patch script, whose check every service runs at start', () => {
+    expect(runtime).toContain('COPY scripts/patch-kafkajs.js ./scripts/patch-kafkajs.js');
+  });
+
   it('compose has no default secrets to fall back on', () => {
     const compose = readFileSync('docker-compose.yml', 'utf8');
     expect(compose).not.toContain(COMPOSE_SECRET);
