@@ -409,20 +409,47 @@ describe('container image', () => {
     ]);
   });
 
-  it('ships no service that needs devkit/, which the image lacks (the simulator stays out)', () => {
-    const ignored = readFileSync('.dockerignore', 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '' && !line.startsWith('#'));
-    expect(ignored).toContain('services/simulator');
-    const shipped = trackedSourceFiles().filter(
+  const ignored = readFileSync('.dockerignore', 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  /** The source files the runtime stage copies (services/ and pipelines/, less .dockerignore). */
+  const shipped = (): string[] =>
+    trackedSourceFiles().filter(
       (file) =>
         /^(services|pipelines)\//.test(file) &&
         !ignored.some((path) => file === path || file.startsWith(`${path}/`)),
     );
-    expect(shipped).toContain('services/emotion-classifier/main.ts');
-    const needDevkit = shipped.filter((file) => /['"](\.\.\/)+devkit\//.test(readFileSync(file, 'utf8')));
+
+  it('ships no service that needs devkit/, which the image lacks (the simulator stays out)', () => {
+    expect(ignored).toContain('services/simulator');
+    const files = shipped();
+    expect(files).toContain('services/emotion-classifier/main.ts');
+    const needDevkit = files.filter((file) => /['"](\.\.\/)+devkit\//.test(readFileSync(file, 'utf8')));
     expect(needDevkit).toEqual([]);
+  });
+
+  it('runs no code that imports a dev dependency, which npm ci --omit=dev leaves out', () => {
+    const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const packageOf = (name: string) =>
+      name
+        .split('/')
+        .slice(0, name.startsWith('@') ? 2 : 1)
+        .join('/');
+    // Value imports and re-exports of packages (type-only ones are erased at run time); the pages
+    // (services/*/web) are bundled by Vite in the web stage, uPlot with them.
+    const statement = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'".][^'"]*)['"]/gm;
+    const imports = shipped()
+      .filter((file) => !file.includes('/web/'))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(statement)].map(([, name]) => `${file}: ${packageOf(name)}`),
+      );
+    expect(imports).toContain('services/shared/kafka-client.ts: kafkajs');
+    expect(imports.filter((line) => !/: node:/.test(line) && !(line.split(': ')[1] in dependencies))).toEqual(
+      [],
+    );
   });
 
   it('carries the kafkajs patch script, whose check every service runs at start', () => {
