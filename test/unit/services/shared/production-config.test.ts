@@ -11,6 +11,7 @@ import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts
 import { loadRoutingServiceConfig } from '../../../../services/routing-service/config.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { runModeOf } from '../../../../services/shared/run-mode.ts';
+import { packageImports } from '../../../../scripts/lib/third-party.ts';
 import { trackedSourceFiles } from '../../../../scripts/lib/tracked-files.ts';
 import { thrownError } from '../../../support/thrown.ts';
 
@@ -433,27 +434,20 @@ describe('container image', () => {
     const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8')) as {
       dependencies: Record<string, string>;
     };
-    const packageOf = (name: string) =>
-      name
-        .split('/')
-        .slice(0, name.startsWith('@') ? 2 : 1)
-        .join('/');
-    // Value imports and re-exports of packages (type-only ones are erased at run time); the pages
-    // (services/*/web) are bundled by Vite in the web stage, uPlot with them.
-    const statement = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'".][^'"]*)['"]/gm;
+    // The pages (services/*/web) are bundled by Vite in the web stage, uPlot with them.
     const imports = shipped()
       .filter((file) => !file.includes('/web/'))
-      .flatMap((file) =>
-        [...readFileSync(file, 'utf8').matchAll(statement)].map(([, name]) => `${file}: ${packageOf(name)}`),
-      );
+      .flatMap((file) => packageImports(readFileSync(file, 'utf8')).map((name) => `${file}: ${name}`));
     expect(imports).toContain('services/shared/kafka-client.ts: kafkajs');
-    expect(imports.filter((line) => !/: node:/.test(line) && !(line.split(': ')[1] in dependencies))).toEqual(
-      [],
-    );
+    expect(imports.filter((line) => !(line.split(': ')[1] in dependencies))).toEqual([]);
   });
 
   it('carries the kafkajs patch script, whose check every service runs at start', () => {
     expect(runtime).toContain('COPY scripts/patch-kafkajs.js ./scripts/patch-kafkajs.js');
+  });
+
+  it('carries NOTICE.md: the licences of the model, its data and the bundled code', () => {
+    expect(runtime).toContain('COPY NOTICE.md ./NOTICE.md');
   });
 
   it('compose has no default secrets to fall back on', () => {
