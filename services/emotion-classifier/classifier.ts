@@ -46,6 +46,7 @@ export async function startEmotionClassifier(
   });
   const { logger, metrics } = base;
   const metric = metricBuilders(metrics.registry);
+  for (const warning of config.warnings) logger.warn(warning);
   // Which model judges the calls: a retrained one changes every state, and nothing said so.
   logger.info('emotion model', {
     path: config.EMOTION_MODEL_PATH,

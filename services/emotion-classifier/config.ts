@@ -1,9 +1,9 @@
 // The emotion-classifier's options, validated from the environment. Pure.
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commonEnv, intVar, loadConfig, topicVar } from '../shared/config.ts';
-import { runModeOf } from '../shared/run-mode.ts';
+import { runModeOf, type RunMode } from '../shared/run-mode.ts';
 import { topicReplicationOf, type TopicReplication } from '../shared/topic-replication.ts';
 import { TOPICS } from '../shared/topics.ts';
 
@@ -39,11 +39,30 @@ export const emotionClassifierEnv = z.object({
 
 export type EmotionClassifierConfig = z.infer<typeof emotionClassifierEnv> & {
   topicReplication: TopicReplication;
+  /** Said once at start. */
+  warnings: string[];
 };
+
+export const SHIPPED_MODEL_WARNING =
+  'the shipped emotion model is trained on corpora under non-commercial terms (NOTICE.md); ' +
+  'mount your own with EMOTION_MODEL_PATH';
+
+/**
+ * Production running the committed model: by its path (resolved from the working folder, as the
+ * file is read), not its content, so a retrained model is never taken for it.
+ */
+function runsShippedModel(modelPath: string, mode: RunMode): boolean {
+  return mode === 'production' && resolve(modelPath) === DEFAULT_MODEL_PATH;
+}
 
 export function loadEmotionClassifierConfig(
   env: Record<string, string | undefined> = process.env,
 ): EmotionClassifierConfig {
   const config = loadConfig(emotionClassifierEnv, env);
-  return { ...config, topicReplication: topicReplicationOf(config, runModeOf(env)) };
+  const mode = runModeOf(env);
+  return {
+    ...config,
+    topicReplication: topicReplicationOf(config, mode),
+    warnings: runsShippedModel(config.EMOTION_MODEL_PATH, mode) ? [SHIPPED_MODEL_WARNING] : [],
+  };
 }
