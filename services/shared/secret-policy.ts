@@ -1,7 +1,9 @@
 // What production accepts as a shared secret (JWT keys, tenant tokens): long enough, not one of
 // the defaults published in this repository (compose file, READMEs, tests), not an obvious
-// placeholder. Returns problems as "NAME: reason" lines for ConfigError; never echoes the value.
+// placeholder; and as a TLS certificate or key: not one of the test pairs this repository
+// publishes. Returns problems as "NAME: reason" lines for ConfigError; never echoes the value.
 // Pure.
+import { createHash, createPublicKey } from 'node:crypto';
 
 /** Defaults that appear in this repository: anyone can read them, so they sign nothing real. */
 export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
@@ -76,4 +78,34 @@ function repeatsPattern(value: string): boolean {
     if (repeats) return true;
   }
   return false;
+}
+
+/**
+ * The TLS test pairs of this repository (test/int/ingest/fixtures: test-tls, test-tls-renewed),
+ * by the sha256 of their public key (DER SubjectPublicKeyInfo): their private keys are published,
+ * so whoever reads the repository can pose as the gateway that presents them. By public key, not
+ * file bytes: the key re-encoded (PKCS#8, SEC1, CRLF line ends) or a certificate re-issued for it
+ * is still the published key.
+ */
+export const PUBLISHED_TLS_PUBLIC_KEYS: ReadonlySet<string> = new Set([
+  '993e9c9051e651ac37c566511b238fbeb5ceb1b9d0b17fbec55cbe54f5e15014', // test-tls.crt / .key
+  'ac74202ea9727c0fce25af94a3802b32dfb1964f3e52ffe462c9b877e5de577b', // test-tls-renewed.crt / .key
+]);
+
+/** sha256 (hex) of the public key of a PEM certificate (a chain's first), private or public key; null if none. */
+export function publicKeyFingerprint(pem: string | Buffer): string | null {
+  try {
+    const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+    return createHash('sha256').update(der).digest('hex');
+  } catch {
+    return null; // not PEM, or an encrypted key: the caller's own checks name it
+  }
+}
+
+/** A certificate or key file of a TLS pair this repository publishes (production refuses it). */
+export function publishedTlsProblems(variable: string, pem: string | Buffer): string[] {
+  const fingerprint = publicKeyFingerprint(pem);
+  return fingerprint !== null && PUBLISHED_TLS_PUBLIC_KEYS.has(fingerprint)
+    ? [`${variable}: the certificate or key is a published test pair of this repository; use your own`]
+    : [];
 }

@@ -1,9 +1,19 @@
 // The production secret policy refuses typed sequences and repeated patterns that pass the length
-// and distinct-character checks, and never a random key (base64url or hex, as the checklist makes).
-import { randomBytes } from 'node:crypto';
+// and distinct-character checks, and never a random key (base64url or hex, as the checklist makes);
+// and the TLS test pairs this repository publishes, by public key, however they are encoded.
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEVELOPMENT_CUSTOMER_REF_KEY } from '../../../../services/ingest-gateway/customer-ref.ts';
-import { secretProblems } from '../../../../services/shared/secret-policy.ts';
+import {
+  PUBLISHED_TLS_PUBLIC_KEYS,
+  publicKeyFingerprint,
+  publishedTlsProblems,
+  secretProblems,
+} from '../../../../services/shared/secret-policy.ts';
+
+const FIXTURES = join(import.meta.dirname, '../../../int/ingest/fixtures');
 
 describe('secretProblems', () => {
   it('refuses runs and repeated patterns, naming neither value', () => {
@@ -57,5 +67,41 @@ describe('secretProblems', () => {
       expect(secretProblems('K', randomBytes(36).toString('base64url'))).toEqual([]);
       expect(secretProblems('K', randomBytes(32).toString('hex'))).toEqual([]);
     }
+  });
+});
+
+describe('publishedTlsProblems', () => {
+  const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+  const refused = (variable: string) => [
+    `${variable}: the certificate or key is a published test pair of this repository; use your own`,
+  ];
+
+  it("knows the fixtures' public keys (a regenerated pair must be added to the list)", () => {
+    const fingerprints = ['test-tls.crt', 'test-tls.key', 'test-tls-renewed.crt', 'test-tls-renewed.key'].map(
+      (name) => publicKeyFingerprint(fixture(name)),
+    );
+    expect(new Set(fingerprints)).toEqual(PUBLISHED_TLS_PUBLIC_KEYS);
+  });
+
+  it('refuses the test certificates and keys, re-encoded or at the head of a chain', () => {
+    for (const name of ['test-tls.crt', 'test-tls.key', 'test-tls-renewed.crt', 'test-tls-renewed.key'])
+      expect(publishedTlsProblems('TLS_CERT_FILE', fixture(name)), name).toEqual(refused('TLS_CERT_FILE'));
+    const key = createPrivateKey(fixture('test-tls.key'));
+    const sec1 = key.export({ type: 'sec1', format: 'pem' });
+    expect(publishedTlsProblems('TLS_KEY_FILE', sec1)).toEqual(refused('TLS_KEY_FILE'));
+    expect(publishedTlsProblems('TLS_KEY_FILE', fixture('test-tls.key').replace(/\n/g, '\r\n'))).toEqual(
+      refused('TLS_KEY_FILE'),
+    );
+    const chain = fixture('test-tls.crt') + fixture('test-tls-renewed.crt');
+    expect(publishedTlsProblems('TLS_CERT_FILE', Buffer.from(chain))).toEqual(refused('TLS_CERT_FILE'));
+  });
+
+  it('accepts a key of your own and leaves what is not PEM to the format checks', () => {
+    const own = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    expect(publishedTlsProblems('TLS_KEY_FILE', own)).toEqual([]);
+    expect(publishedTlsProblems('TLS_KEY_FILE', 'not a key')).toEqual([]);
   });
 });
