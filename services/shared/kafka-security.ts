@@ -2,11 +2,13 @@
 // optional CA / client certificate files, KAFKA_SASL_MECHANISM with a username and a password (or
 // a password file). Every service validates them at start; in production a plaintext connection
 // (no TLS, so SASL passwords and audio cross the network in clear) is refused unless
-// KAFKA_ALLOW_PLAINTEXT=true says the network is private. I/O: reads the files named.
+// KAFKA_ALLOW_PLAINTEXT=true says the network is private, and the repository's published test
+// TLS pair is refused as CA, certificate or key (secret-policy.ts). I/O: reads the files named.
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { z } from 'zod';
 import { boolVar, collectProblems, ConfigError, loadConfig, readConfigFile } from './config.ts';
 import { runModeOf } from './run-mode.ts';
+import { publishedTlsProblems } from './secret-policy.ts';
 
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
@@ -51,7 +53,7 @@ export function kafkaSecurityOf(env: Record<string, string | undefined>): KafkaS
   const c = loadConfig(z.object(kafkaSecurityEnv), env);
   const problems = checkedProblems(c, env);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { security: securityOf(c), warnings: warningsOf(c, env) };
+  return { security: securityOf(c, runModeOf(env) === 'production'), warnings: warningsOf(c, env) };
 }
 
 function checkedProblems(c: KafkaSecurityEnv, env: Record<string, string | undefined>): string[] {
@@ -83,8 +85,8 @@ function checkedProblems(c: KafkaSecurityEnv, env: Record<string, string | undef
   return problems;
 }
 
-/** What createKafka gets, reading the files the variables name. */
-function securityOf(c: KafkaSecurityEnv): KafkaSecurity {
+/** What createKafka gets, reading the files the variables name (throws ConfigError). */
+function securityOf(c: KafkaSecurityEnv, production: boolean): KafkaSecurity {
   const security: KafkaSecurity = {};
   if (c.KAFKA_SSL) {
     const read = (variable: string, path: string | undefined) =>
@@ -92,6 +94,11 @@ function securityOf(c: KafkaSecurityEnv): KafkaSecurity {
     const ca = read('KAFKA_SSL_CA_FILE', c.KAFKA_SSL_CA_FILE);
     const cert = read('KAFKA_SSL_CERT_FILE', c.KAFKA_SSL_CERT_FILE);
     const key = read('KAFKA_SSL_KEY_FILE', c.KAFKA_SSL_KEY_FILE);
+    const files = { KAFKA_SSL_CA_FILE: ca, KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key };
+    const published = production
+      ? Object.entries(files).flatMap(([variable, pem]) => (pem ? publishedTlsProblems(variable, pem) : []))
+      : [];
+    if (published.length > 0) throw new ConfigError(published);
     security.ssl = ca || cert ? { ca: ca ? [ca] : undefined, cert, key } : true;
   }
   if (c.KAFKA_SASL_MECHANISM) {

@@ -56,6 +56,24 @@ describe('Kafka TLS and SASL settings', () => {
     expect(security.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'va-gateway', password: SECRET });
   });
 
+  it("refuse the repository's published test pair as CA, certificate or key in production", () => {
+    const files = {
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: join(FIXTURES, 'test-tls.crt'),
+      KAFKA_SSL_CERT_FILE: join(FIXTURES, 'test-tls-renewed.crt'),
+      KAFKA_SSL_KEY_FILE: join(FIXTURES, 'test-tls-renewed.key'),
+    };
+    const error = thrownError(() => kafkaSecurityOf({ ...files, VA_MODE: 'production' }), ConfigError);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.problems).toEqual(
+      ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'].map(
+        (variable) =>
+          `${variable}: the certificate or key is a published test pair of this repository; use your own`,
+      ),
+    );
+    expect(kafkaSecurityOf(files).security.ssl).toMatchObject({ cert: expect.stringContaining('BEGIN') });
+  });
+
   it.each<[string, Record<string, string>, RegExp]>([
     ['an unknown mechanism', { KAFKA_SASL_MECHANISM: 'gssapi' }, /^KAFKA_SASL_MECHANISM/],
     ['a mechanism without a user', { KAFKA_SASL_MECHANISM: 'plain' }, /^KAFKA_SASL_MECHANISM: needs/],
