@@ -29,14 +29,15 @@ import { SERVICE_ENV, serviceOfCommand } from '../../../../deploy/checks/service
 import { dspWorkerEnv } from '../../../../services/dsp-worker/config.ts';
 import { emotionClassifierEnv } from '../../../../services/emotion-classifier/config.ts';
 import { TOPICS } from '../../../../services/shared/topics.ts';
+import { selfSignedTlsPair } from '../../../support/tls-pair.ts';
 
 const OVERLAYS = ['deploy/k8s/overlays/dev', 'deploy/k8s/overlays/prod'];
-/** Mounted files the services parse at start (the gateway's TLS pair): a real one each. */
-const TLS_FIXTURES = 'test/int/ingest/fixtures';
-const MOUNTED_CONTENT: Record<string, string> = {
-  TLS_CERT_FILE: readFileSync(join(TLS_FIXTURES, 'test-tls.crt'), 'utf8'),
-  TLS_KEY_FILE: readFileSync(join(TLS_FIXTURES, 'test-tls.key'), 'utf8'),
-};
+/**
+ * Mounted files the services parse at start (the gateway's TLS pair): a real one each, made here
+ * (production refuses the committed test pair, whose key is published).
+ */
+const tlsPair = selfSignedTlsPair();
+const MOUNTED_CONTENT: Record<string, string> = { TLS_CERT_FILE: tlsPair.cert, TLS_KEY_FILE: tlsPair.key };
 const secrets = documentedSecrets(readFileSync('deploy/k8s/README.md', 'utf8'));
 const rendered = Object.fromEntries(OVERLAYS.map((dir) => [dir, renderKustomization(dir)]));
 const SERVICES = [

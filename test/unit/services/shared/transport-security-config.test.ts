@@ -10,6 +10,7 @@ import { loadGatewayConfig } from '../../../../services/ingest-gateway/config.ts
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { kafkaSecurityOf } from '../../../../services/shared/kafka-security.ts';
 import { thrownError } from '../../../support/thrown.ts';
+import { selfSignedTlsPair } from '../../../support/tls-pair.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../int/ingest/fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'va-kafka-sec-'));
@@ -112,6 +113,12 @@ describe('Kafka TLS and SASL settings', () => {
 });
 
 describe('gRPC TLS of the gateway', () => {
+  // A pair of its own: production refuses the committed fixtures, whose keys are published.
+  const own = selfSignedTlsPair();
+  const ownCert = join(dir, 'own.crt');
+  const ownKey = join(dir, 'own.key');
+  writeFileSync(ownCert, own.cert);
+  writeFileSync(ownKey, own.key);
   const production = {
     KAFKA_BROKERS: '127.0.0.1:9092',
     NODE_ENV: 'production',
@@ -143,11 +150,7 @@ describe('gRPC TLS of the gateway', () => {
   });
 
   it('loads the certificate and key files', () => {
-    const config = loadGatewayConfig({
-      ...production,
-      TLS_CERT_FILE: join(FIXTURES, 'test-tls.crt'),
-      TLS_KEY_FILE: join(FIXTURES, 'test-tls.key'),
-    });
+    const config = loadGatewayConfig({ ...production, TLS_CERT_FILE: ownCert, TLS_KEY_FILE: ownKey });
     expect(config.tls?.certChain.toString()).toContain('BEGIN CERTIFICATE');
     expect(config.warnings).toEqual([]);
   });
@@ -164,10 +167,11 @@ describe('gRPC TLS of the gateway', () => {
     );
     const tls = (cert: string, key: string) =>
       problems(() => loadGatewayConfig({ ...production, TLS_CERT_FILE: cert, TLS_KEY_FILE: key }));
-    const cert = join(FIXTURES, 'test-tls.crt');
-    expect(tls(cert, notPem)).toEqual(['TLS_KEY_FILE: not an unencrypted PEM private key']);
-    expect(tls(notPem, join(FIXTURES, 'test-tls.key'))).toEqual(['TLS_CERT_FILE: not a PEM certificate']);
-    expect(tls(cert, otherKey)).toEqual(["TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate"]);
+    expect(tls(ownCert, notPem)).toEqual(['TLS_KEY_FILE: not an unencrypted PEM private key']);
+    expect(tls(notPem, ownKey)).toEqual(['TLS_CERT_FILE: not a PEM certificate']);
+    expect(tls(ownCert, otherKey)).toEqual([
+      "TLS_KEY_FILE: not the private key of TLS_CERT_FILE's certificate",
+    ]);
   });
 
   it('stays optional outside production', () => {
