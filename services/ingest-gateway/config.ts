@@ -12,7 +12,7 @@ import {
   topicVar,
 } from '../shared/config.ts';
 import { runModeOf } from '../shared/run-mode.ts';
-import { secretProblems } from '../shared/secret-policy.ts';
+import { publishedTlsProblems, secretProblems } from '../shared/secret-policy.ts';
 import { resolveTopicReplication } from '../shared/topic-replication.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
@@ -165,7 +165,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     ifTenants(() => customerRefKeysOf(c, tenantTokens, production, problems)) ?? new Map<string, string>();
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
-  const tls = collectProblems(problems, () => tlsOf(c, problems), null);
+  const tls = collectProblems(problems, () => tlsOf(c, problems, production), null);
   const l16ws = ifTenants(() => loadL16WsConfig(env, production, tenants));
   const audiohook = ifTenants(() => loadAudioHookConfig(env, tenants, production));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -253,11 +253,17 @@ function productionSecretProblems(
  * The TLS files, parsed here so a bad one is a CONFIG_INVALID naming its variable: gRPC's own
  * error on a non-PEM key read "cannot listen … (in use?)" after the topics were made.
  */
-function tlsOf(c: GatewayEnv, problems: string[]): GatewayConfig['tls'] {
+function tlsOf(c: GatewayEnv, problems: string[], production: boolean): GatewayConfig['tls'] {
   if (!c.TLS_CERT_FILE || !c.TLS_KEY_FILE) return null;
   const certChain = Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE));
   const privateKey = Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE));
   problems.push(...tlsPairProblems({ certChain, privateKey }));
+  // The repository's test pair: its private key is public (secret-policy.ts).
+  if (production)
+    problems.push(
+      ...publishedTlsProblems('TLS_CERT_FILE', certChain),
+      ...publishedTlsProblems('TLS_KEY_FILE', privateKey),
+    );
   return {
     certChain,
     privateKey,

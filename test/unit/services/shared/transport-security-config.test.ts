@@ -174,6 +174,20 @@ describe('gRPC TLS of the gateway', () => {
     ]);
   });
 
+  it("refuses the repository's published test pair in production, by its public key", () => {
+    const fixtures = {
+      TLS_CERT_FILE: join(FIXTURES, 'test-tls.crt'),
+      TLS_KEY_FILE: join(FIXTURES, 'test-tls.key'),
+    };
+    expect(problems(() => loadGatewayConfig({ ...production, ...fixtures }))).toEqual(
+      ['TLS_CERT_FILE', 'TLS_KEY_FILE'].map(
+        (variable) =>
+          `${variable}: the certificate or key is a published test pair of this repository; use your own`,
+      ),
+    );
+    expect(loadGatewayConfig({ ...production, ...fixtures, NODE_ENV: 'test' }).tls).not.toBeNull();
+  });
+
   it('stays optional outside production', () => {
     expect(loadGatewayConfig({ ...production, NODE_ENV: 'test' }).warnings).toEqual([]);
   });
