@@ -26,6 +26,9 @@ import {
   type RawCallStart,
 } from './validate.ts';
 
+/** Longest silence one gap is filled with to meet the call's other channel (a one-leg outage). */
+export const ALIGN_FILL_MAX_MS = 120_000;
+
 export type AckState = 'CALL_STATE_ACTIVE' | 'CALL_STATE_NOT_ANALYSED' | 'CALL_STATE_ENDED';
 
 export interface IngestAckOut {
@@ -169,11 +172,18 @@ export function createCallSession(deps: SessionDeps): CallSession {
 
   const reachedAudioMs = (): number => Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
   /** The furthest audio time of the call's channels other than `channel` (asked at a gap only). */
+  /**
+   * How far a gap of `channel` may be filled to meet the call's other channels (asked at a gap
+   * only): their furthest audio time, but no further than this channel may go within the pace
+   * limit and ALIGN_FILL_MAX_MS. A channel's timeline may start anywhere up to a day on (a resumed
+   * call's first frame): unbounded, two frames made the gateway build 691 MB of silence (review).
+   */
   const furthestOtherMs = (channel: Channel): number => {
     let furthest = 0;
     for (const [other, batcher] of batchers)
       if (other !== channel) furthest = Math.max(furthest, batcher.audioMs());
-    return furthest;
+    const own = batchers.get(channel)?.audioMs() ?? 0;
+    return Math.min(furthest, own + Math.min(ALIGN_FILL_MAX_MS, pace?.room(channel, now()) ?? Infinity));
   };
 
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
@@ -369,17 +379,17 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const gapsBefore = batcher.stats.gaps;
     const audioBefore = batcher.audioMs();
     const first = batcher.stats.frames === 0;
-    const chunk = batcher.add(payload, raw.sequence, now(), raw.audioTimeMs);
+    const chunks = batcher.add(payload, raw.sequence, now(), raw.audioTimeMs);
     if (batcher.stats.gaps !== gapsBefore) {
       metrics.gaps.inc();
       // Filled silence is audio sent downstream too: gaps must not lift the pace limit. (The
       // first frame's timeline offset is not audio received, so only later frames count.)
       if (!first) pace?.add(channel, batcher.audioMs() - audioBefore - frameMs(payload.byteLength, 1));
     }
-    if (chunk) {
+    if (chunks.length > 0) {
       clearTimeout(timers.get(channel));
       timers.delete(channel);
-      sendChunk(chunk);
+      for (const chunk of chunks) sendChunk(chunk);
     }
     armTimer(channel, batcher);
   };

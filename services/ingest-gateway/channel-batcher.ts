@@ -20,9 +20,10 @@ export interface ChannelBatcherOptions {
    */
   maxGapFillMs: number;
   /**
-   * Audio time the call's other channels have reached (asked only at a gap). A 12 s outage of the
-   * customer's leg alone, filled only 5 s, put the customer 7 s early against the agent for the
-   * rest of the call: 18 false overtalks and an overtalk alert on a calm call (telephony probe).
+   * Audio time the call's other channels have reached, as far as this channel may follow (asked
+   * only at a gap; the caller bounds it by the pace limit). A 12 s outage of the customer's leg
+   * alone, filled only 5 s, put the customer 7 s early against the agent for the rest of the call:
+   * 18 false overtalks and an overtalk alert on a calm call (telephony probe).
    */
   otherChannelsMs?: () => number;
 }
@@ -36,11 +37,12 @@ export interface ChannelStats {
 
 export interface ChannelBatcher {
   /**
-   * Adds a validated frame; returns a full chunk when the size cap is reached. The first frame's
-   * `audioTimeMs` starts the channel's timeline (0 for a new call; later for a call resumed on
-   * another gateway), after which audio time follows the sample count.
+   * Adds a validated frame; returns the chunks it fills to the size cap (usually none or one; a
+   * long gap's silence is cut into chunks of the cap too). The first frame's `audioTimeMs` starts
+   * the channel's timeline (0 for a new call; later for a call resumed on another gateway), after
+   * which audio time follows the sample count.
    */
-  add(payload: Uint8Array, sequence: number, nowMs: number, audioTimeMs?: number): AudioChunk | null;
+  add(payload: Uint8Array, sequence: number, nowMs: number, audioTimeMs?: number): readonly AudioChunk[];
   /** Chunk of everything buffered (or an empty final marker); null when nothing to send. */
   flush(nowMs: number, final: boolean): AudioChunk | null;
   /** Wall clock of the oldest buffered frame, or null when empty. */
@@ -50,6 +52,9 @@ export interface ChannelBatcher {
   nextSequence(): number | null;
   readonly stats: ChannelStats;
 }
+
+/** What add() returns when it completes no chunk: one shared empty list, no allocation per frame. */
+const NO_CHUNKS: readonly AudioChunk[] = [];
 
 /** Half the uint32 range: a sequence this far or further "ahead" is behind (RFC 1982). */
 const SERIAL_HALF = 2 ** 31;
@@ -115,12 +120,13 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       if (expected === null && audioTimeMs > 0) {
         totalBytes = Math.round((audioTimeMs * options.sampleRateHz) / 1000) * sampleBytes;
       }
+      let out: AudioChunk[] | null = null;
       // Sequences are uint32 and may start anywhere (ingest.proto), so they wrap: compare them as
       // serial numbers (RFC 1982), where 0 follows 4294967295 and half the range ahead is "later".
       const ahead = expected === null ? 0 : (sequence - expected) >>> 0;
       if (ahead >= SERIAL_HALF) {
         stats.duplicates += 1;
-        return null;
+        return NO_CHUNKS;
       }
       if (ahead > 0) {
         const missing = ahead;
@@ -130,14 +136,19 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
           ? Math.round((options.otherChannelsMs() * options.sampleRateHz) / 1000) * sampleBytes -
             (totalBytes + bufferedBytes)
           : 0;
-        const fill = Math.min(missing * lastFrameBytes, Math.max(maxGapBytes, behindOthers));
-        if (fill > 0) {
+        let fill = Math.min(missing * lastFrameBytes, Math.max(maxGapBytes, behindOthers));
+        // Cut at the chunk cap like audio: one record of a long fill outgrew the broker's largest
+        // message (a 40 s outage at 16 kHz LINEAR16 is 1.28 MB) and its audio was lost (review).
+        while (fill > 0) {
           if (firstArrival === null) {
             firstArrival = nowMs;
             firstSequence = sequence;
           }
-          parts.push(silenceBlock(options.codec, fill));
-          bufferedBytes += fill;
+          const piece = Math.min(fill, Math.max(sampleBytes, maxChunkBytes - bufferedBytes));
+          parts.push(silenceBlock(options.codec, piece));
+          bufferedBytes += piece;
+          fill -= piece;
+          if (bufferedBytes >= maxChunkBytes) (out ??= []).push(flush(nowMs, false) as AudioChunk);
         }
       }
       if (firstArrival === null) {
@@ -151,7 +162,8 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       lastArrival = nowMs;
       expected = (sequence + 1) >>> 0;
       stats.frames += 1;
-      return bufferedBytes >= maxChunkBytes ? flush(nowMs, false) : null;
+      if (bufferedBytes >= maxChunkBytes) (out ??= []).push(flush(nowMs, false) as AudioChunk);
+      return out ?? NO_CHUNKS;
     },
   };
 }

@@ -17,6 +17,8 @@ export interface StreamPace {
   check(channel: Channel, ms: number, nowMs: number): void;
   /** Counts audio the channel received (frames and filled gaps). */
   add(channel: Channel, ms: number): void;
+  /** Audio the channel may still receive now without exceeding the limit (Infinity: no limit). */
+  room(channel: Channel, nowMs: number): number;
 }
 
 /**
@@ -36,12 +38,15 @@ export function paceClockStart(callStartMs: number, nowMs: number): number {
 
 export function createStreamPace(settings: PaceSettings, startedAtMs: number): StreamPace {
   const audioMs = new Map<Channel, number>();
+  const room = (channel: Channel, nowMs: number): number =>
+    settings.maxSpeed <= 0
+      ? Infinity
+      : settings.maxSpeed * Math.max(0, nowMs - startedAtMs) + settings.burstMs - (audioMs.get(channel) ?? 0);
   return {
+    room,
     check(channel, ms, nowMs) {
-      if (settings.maxSpeed <= 0) return;
-      const allowed = settings.maxSpeed * Math.max(0, nowMs - startedAtMs) + settings.burstMs;
-      const received = (audioMs.get(channel) ?? 0) + ms;
-      if (received > allowed) {
+      if (room(channel, nowMs) < ms) {
+        const received = (audioMs.get(channel) ?? 0) + ms;
         throw new IngestError(
           'FASTER_THAN_REAL_TIME',
           `${Math.round(received)} ms of audio after ${nowMs - startedAtMs} ms: more than ` +

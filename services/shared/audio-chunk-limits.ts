@@ -4,7 +4,7 @@
 // allocate ~9 GB on every restart. Pure.
 import type { AudioChunk } from './records.ts';
 
-/** The rates the gateway accepts; the DSP analyses at exactly these, so it never resamples. */
+/** The rates the gateway accepts; the DSP analyses both at 8 kHz (16 kHz is resampled once). */
 export const SAMPLE_RATES_HZ: readonly number[] = [8000, 16000];
 
 /** A frame's audio time since call start stays under a day (the gateway's frame bound). */
@@ -14,8 +14,9 @@ export const MAX_FRAME_AUDIO_TIME_MS = 86_400_000;
 export const MAX_CHUNK_AUDIO_TIME_MS = 2 * MAX_FRAME_AUDIO_TIME_MS;
 
 /**
- * The gateway's largest chunk: CHUNK_MAX_MS (≤ 2 s), one gap fill (MAX_GAP_FILL_MS ≤ 60 s) and
- * one frame (MAX_FRAME_BYTES ≤ 1 MiB) at 16 kHz linear16 (32 bytes per ms) is under 3.1 MB.
+ * The gateway's largest chunk: CHUNK_MAX_MS (≤ 2 s) of audio and gap fill (a longer fill is cut
+ * into chunks of that size) plus one frame (MAX_FRAME_BYTES ≤ 1 MiB) at 16 kHz linear16 (32 bytes
+ * per ms) is under 1.2 MB; the bound leaves room.
  */
 export const MAX_CHUNK_PAYLOAD_BYTES = 4 * 1024 * 1024;
 

@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
+import { ALIGN_FILL_MAX_MS } from '../../../services/ingest-gateway/call-session.ts';
 import { openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
@@ -52,5 +53,30 @@ describe('a one-leg outage longer than MAX_GAP_FILL_MS', () => {
     expect(endOf('agent')).toBeCloseTo(frames * 20, 6);
     // Aligned with the agent, not 5 s early (2 s of the 7 s filled).
     expect(endOf('customer')).toBeCloseTo(frames * 20, 6);
+  });
+
+  it('fills no more than ALIGN_FILL_MAX_MS to meet a channel whose timeline starts a day on', async () => {
+    // The agent's first frame says "a day into the call" (allowed: a resumed call); the customer
+    // then jumps its sequence by 2^31 - 1. Unbounded, the gateway built 691 MB of silence (review).
+    const callId = uniqueName('call').replace('.', '-');
+    const stream = openCallStream(suite.client, TOKEN);
+    await stream.write(stereoCallStart(callId));
+    const agentFirst = frame('CHANNEL_AGENT', 0);
+    await stream.write({ frame: { ...agentFirst.frame, audioTimeMs: 86_400_000 } });
+    await stream.write(frame('CHANNEL_CUSTOMER', 0));
+    const jump = frame('CHANNEL_CUSTOMER', 2 ** 31 - 1);
+    await stream.write({ frame: { ...jump.frame, audioTimeMs: 0 } });
+    await stream.write({ end: { reason: 'hangup' } });
+    expect((await stream.finish()).code).toBe(grpc.status.OK);
+    const chunks = await collectUntil(
+      testKafka(),
+      topics.audio,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) => all.filter((c) => c.callId === callId && c.final).length === 2,
+    );
+    const customer = chunks.filter((c) => c.callId === callId && c.channel === 'customer');
+    expect(customer.at(-1)!.audioEndMs).toBeCloseTo(20 + ALIGN_FILL_MAX_MS + 20, 6);
+    // Cut into chunks of CHUNK_MAX_MS like audio, never one record of the whole fill.
+    expect(Math.max(...customer.map((c) => c.payload.byteLength))).toBeLessThanOrEqual(2 * 8000 + 160);
   });
 });

@@ -22,8 +22,7 @@ describe('channel batcher', () => {
     const batcher = createChannelBatcher(options);
     const out = [];
     for (let seq = 0; seq < 12; seq += 1) {
-      const chunk = batcher.add(frame(seq), seq, 1000 + seq * 20);
-      if (chunk) out.push(chunk);
+      out.push(...batcher.add(frame(seq), seq, 1000 + seq * 20));
     }
     expect(
       out.map((c) => [c.chunkIndex, c.firstSequence, c.lastSequence, c.audioStartMs, c.audioEndMs]),
@@ -82,6 +81,24 @@ describe('channel batcher', () => {
     agentMs = 100_000;
     batcher.add(frame(4), 2002, 40_060);
     expect(batcher.audioMs()).toBe(12_040 + 5000 + 20 + 20 + 20);
+  });
+
+  it('cuts a long gap fill into chunks of the cap, none larger', () => {
+    // 16 kHz LINEAR16, 2 s chunks: a 40 s outage in one record was 1.28 MB, past the broker's limit.
+    const batcher = createChannelBatcher({
+      ...options,
+      codec: 'linear16',
+      sampleRateHz: 16000,
+      maxChunkMs: 2000,
+      maxGapFillMs: 60_000,
+    });
+    batcher.add(new Uint8Array(640), 0, 0);
+    const chunks = batcher.add(new Uint8Array(640), 2001, 40_020);
+    expect(chunks.length).toBe(20);
+    expect(Math.max(...chunks.map((c) => c.payload.byteLength))).toBe(64_000);
+    for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.audioStartMs).toBe(chunks[i - 1]!.audioEndMs);
+    expect(batcher.audioMs()).toBe(40_040);
+    expect(batcher.add(new Uint8Array(640), 2002, 40_040)).toHaveLength(0);
   });
 
   it('drops duplicate and late frames', () => {
