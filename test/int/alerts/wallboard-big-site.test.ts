@@ -113,6 +113,17 @@ describe('a big site wallboard', () => {
       critical.alertId,
     );
 
+    // With 100 open critical alerts, a new warning is still listed (it was dropped at once).
+    for (let n = 0; n < 100; n++) h.service.hub.publishAlert(fakeAlert(`${prefix}-4`, n + 10, 0, 'agent-4'));
+    const late = {
+      ...fakeAlert(`${prefix}-5`, 1, 0, 'agent-5'),
+      severity: 'warning' as const,
+      alertId: `${prefix}-5:agent:1:agent-too-fast`,
+    };
+    h.service.hub.publishAlert(late);
+    await board.locator(`li[data-alert-id="${late.alertId}"]`).waitFor();
+    expect(await board.locator('#alerts > li').count()).toBe(100);
+
     // Right-to-left names read in the line's order: time · agent · queue (an Arabic agent and
     // queue were drawn swapped).
     const arabic = { ...fakeAlert(`${prefix}-1`, 1, 0, 'محمد'), queue: 'قائمة الانتظار' };

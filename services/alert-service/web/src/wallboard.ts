@@ -246,8 +246,11 @@ const openCritical = (entry: { view: AlertView }): boolean =>
  */
 function trimAlerts(): void {
   while (alertList.children.length > MAX_ALERTS) {
+    // The newest item never goes (with 100 open critical alerts, the one just added did, after it
+    // had been announced); past it, the oldest that is not an open critical, else the oldest.
+    const newest = alertList.firstElementChild;
     let victim = alertList.lastElementChild as HTMLElement;
-    for (let item = victim; item; item = item.previousElementSibling as HTMLElement) {
+    for (let item = victim; item && item !== newest; item = item.previousElementSibling as HTMLElement) {
       const entry = alerts.get(item.dataset.alertId ?? '');
       if (!entry || !openCritical(entry)) {
         victim = item;
@@ -262,21 +265,21 @@ function trimAlerts(): void {
 /** "N critical not acknowledged": a way to the oldest of them, however far down the list it is. */
 function showOpenCritical(): void {
   let count = 0;
-  let oldest: HTMLElement | null = null;
+  let oldest: { view: AlertView; item: HTMLElement } | null = null;
+  // By when it fired, not by place: a reconnect's snapshot lists older alerts above newer ones.
   for (const entry of alerts.values())
     if (openCritical(entry)) {
       count++;
-      if (!oldest || entry.item.compareDocumentPosition(oldest) & Node.DOCUMENT_POSITION_PRECEDING)
-        oldest = entry.item;
+      if (!oldest || entry.view.firedAtMs < oldest.view.firedAtMs) oldest = entry;
     }
   openCriticalButton.hidden = count === 0;
   setText(openCriticalButton, `⚠ ${count} critical not acknowledged: show the oldest`);
   openCriticalButton.onclick = () => {
     if (!oldest) return;
     const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-    oldest.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center' });
-    oldest.tabIndex = -1;
-    oldest.focus({ preventScroll: true });
+    oldest.item.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'center' });
+    oldest.item.tabIndex = -1;
+    oldest.item.focus({ preventScroll: true });
   };
 }
 
