@@ -102,11 +102,14 @@ function recentPeakDb(t: VadTrack, frame: number): number {
  */
 const COPY_SPAN_FRAMES = 30;
 /**
- * Judged over the overlap's own frames, from the 10th on (before, it counts as an overlap): a span
- * reaching back before the overlap held the quieter channel's own last words, and every turn the
- * other speaker took over an echo began with 300 ms of "overtalk".
+ * Judged over the overlap's own frames once it has COPY_SPAN_FRAMES of them (before, it counts
+ * as an overlap): a span reaching back before the overlap held the quieter channel's own last
+ * words, and every turn the other speaker took over an echo began with 300 ms of "overtalk". And
+ * judged until it has counted as overtalk, not after: re-judged at every frame over 10-30 frames,
+ * two real voices followed each other by chance now and then, and real overtalk was cut short and
+ * split (EmoDB speakers mixed over each other: 30 overtalks read 27, review).
  */
-const COPY_MIN_FRAMES = 10;
+const COPY_MIN_FRAMES = COPY_SPAN_FRAMES;
 const COPY_MAX_LAG_FRAMES = 8;
 const COPY_MIN_R = 0.9;
 /** An echo this much quieter than its source at least (a speakerphone's acoustic coupling: 15-30 dB). */
@@ -147,7 +150,7 @@ function copies(quieter: VadTrack, louder: VadTrack, frame: number, span: number
     const lossDb = (sl - sq) / n;
     // An echo is quieter than its source; a copy at the same level is one only when exact (a mono
     // duplicate): two voices at one level can follow each other's syllables for a moment.
-    if (r >= COPY_MIN_R && (lossDb >= COPY_MIN_LOSS_DB || (lossDb < 1 && r >= COPY_SAME_LEVEL_R)))
+    if (r >= COPY_MIN_R && (lossDb >= COPY_MIN_LOSS_DB || (Math.abs(lossDb) < 1 && r >= COPY_SAME_LEVEL_R)))
       return true;
   }
   return false;
@@ -162,15 +165,30 @@ function bothAt(agent: VadTrack, customer: VadTrack, frame: number): boolean {
   );
 }
 
-/** Both speak at this frame, at comparable levels, and neither channel is a copy of the other. */
-function overlapsAt(agent: VadTrack, customer: VadTrack, frame: number): boolean {
-  if (!bothAt(agent, customer, frame)) return false;
+/** One channel is a copy of the other at this frame of a both-speaking run (judged from its COPY_MIN_FRAMES-th frame). */
+function copyAt(agent: VadTrack, customer: VadTrack, frame: number): boolean {
   let span = 1;
   while (span < COPY_SPAN_FRAMES && bothAt(agent, customer, frame - span)) span++;
-  if (span < COPY_MIN_FRAMES) return true;
+  if (span < COPY_MIN_FRAMES) return false;
   return recentPeakDb(agent, frame) >= recentPeakDb(customer, frame)
-    ? !copies(customer, agent, frame, span)
-    : !copies(agent, customer, frame, span);
+    ? copies(customer, agent, frame, span)
+    : copies(agent, customer, frame, span);
+}
+
+/**
+ * The overlap's length after this frame: 0 unless both speak at comparable levels; a copy of the
+ * other channel is no overlap until the run has counted as overtalk, after which it runs on.
+ */
+function nextOverlap(
+  agent: VadTrack,
+  customer: VadTrack,
+  frame: number,
+  overlap: number,
+  min: number,
+): number {
+  if (!bothAt(agent, customer, frame)) return 0;
+  if (overlap >= min) return overlap + 1;
+  return copyAt(agent, customer, frame) ? 0 : overlap + 1;
 }
 
 /** Latency of a turn onset of `me` at frame i after `other` spoke last, or -1 when it is none. */
@@ -203,26 +221,25 @@ export function computeDynamics(
   const maxBack = Math.round(MAX_RESPONSE_LATENCY_MS / hopMs);
   const minOverlap = Math.max(1, Math.round(MIN_OVERTALK_MS / hopMs));
   // The overlap going on when the window starts (its frames so far; counted before when long enough).
+  // Played forward from the start of the both-speaking run it is in, as the frames before did.
+  let runStart = first;
+  while (runStart > Math.max(agent.offset, customer.offset) && bothAt(agent, customer, runStart - 1))
+    runStart--;
   let overlap = 0;
-  for (let j = first - 1; j >= Math.max(agent.offset, customer.offset); j--) {
-    if (!overlapsAt(agent, customer, j)) break;
-    overlap++;
-  }
+  for (let j = runStart; j < first; j++) overlap = nextOverlap(agent, customer, j, overlap, minOverlap);
   for (let i = first; i < end; i++) {
     const a = vadAt(agent, i);
     const c = vadAt(customer, i);
     agentFrames += a;
     customerFrames += c;
-    if (overlapsAt(agent, customer, i)) {
-      overlap++;
+    overlap = nextOverlap(agent, customer, i, overlap, minOverlap);
+    if (overlap > 0) {
       if (overlap > minOverlap) overtalkFrames++;
       else if (overlap === minOverlap) {
         // Counted where it became overtalk, with the part of it already in this window.
         overtalkCount++;
         overtalkFrames += Math.min(overlap, i - first + 1);
       }
-    } else {
-      overlap = 0;
     }
     if (a === 0 && c === 0) {
       silence++;
