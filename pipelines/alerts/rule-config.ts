@@ -261,7 +261,7 @@ export function parseRuleSet(raw: unknown): RuleSet {
       }
     }
     // Escalation moves an agent-only alert to supervisors; on another audience it was dropped unsaid.
-    if (r.escalateAfterMs !== undefined && r.audience !== 'agent')
+    if (r.escalateAfterMs !== undefined && r.escalateAfterMs !== null && r.audience !== 'agent')
       throw ruleError(
         'RULE_INVALID',
         `rule "${r.id}" field escalateAfterMs: only for audience agent (a supervisor already sees the alert)`,

@@ -191,12 +191,14 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       if (!afterEnd) lane.hold.note(record.partition, obs.callId, offset);
       // The record's tenant is authoritative (the gateway took it from the stream's token); the
       // queue is the call start's (unknown before it: rules limited to queues wait for it).
-      const owner = { ...(options.ownerOf(tenant, callId) ?? { agentId: '', team: '', queue: '' }), tenant };
-      const alerts = lane.engine.push({ ...obs, scope: { tenant, queue: owner.queue } });
+      const known = options.ownerOf(tenant, callId);
+      obs.scope = { tenant, queue: known?.queue ?? '' };
+      const alerts = lane.engine.push(obs);
       if (afterEnd) lane.engine.endCall(obs.callId);
       if (alerts.length === 0 || options.isErased?.(tenant, callId)) return [];
       // Rebuilding state over records whose alerts the previous owner produced: not twice.
       if (offset < (replayUntil.get(tpKey(record.topic, record.partition)) ?? -1)) return [];
+      const owner = { ...(known ?? { agentId: '', team: '', queue: '' }), tenant };
       return alerts.map((alert) => {
         const rec = { ...toAlertRecord(alert, owner, { firedAtMs: now(), audioCompletedAtMs }), callId };
         options.onAlert(rec);

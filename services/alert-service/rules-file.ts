@@ -42,9 +42,16 @@ export function watchRulesFile(
    * judged again (accepted, it says so; compared with the accepted text only, nothing confirmed
    * the fix and the file read as rejected).
    */
-  let last = '';
+  let last: string | null = '';
   async function reload(): Promise<RuleSet> {
-    const text = await readFile(path, 'utf8');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      // Gone or unreadable: the file put back as it was is judged again (the flag stayed 0).
+      last = null;
+      throw error;
+    }
     last = text;
     const rules = parseRuleSetText(text);
     onRules(rules, text);
@@ -66,7 +73,13 @@ export function watchRulesFile(
         timer = null;
         pendingSince = null;
         readFile(path, 'utf8')
-          .then((text) => (text === last ? undefined : reload()))
+          .then(
+            (text) => (text === last ? undefined : reload()),
+            (error: Error) => {
+              last = null;
+              throw error;
+            },
+          )
           .catch((error: Error) => onError(error));
       }, debounceMs);
     });

@@ -24,6 +24,8 @@ export function stepRange(range: TimeRange, action: ZoomAction, endS: number): T
   const whole = { min: 0, max: endS };
   if (action === 'all') return whole;
   const span = range.max - range.min;
+  // Already narrower than a zoom in reaches (a mouse zoom): it stays, and the button says so.
+  if (action === 'in' && span <= MIN_SPAN_S) return range;
   const centre = (range.min + range.max) / 2;
   const nextSpan =
     action === 'in' ? Math.max(Math.min(MIN_SPAN_S, endS), span / 2) : action === 'out' ? span * 2 : span;

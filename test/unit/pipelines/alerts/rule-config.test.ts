@@ -140,6 +140,12 @@ describe('alert rule file', () => {
     );
     expect(escalate.field).toBe('escalateAfterMs');
     expect(escalate.message).toMatch(/only for audience agent/);
+    // null (never escalate) says nothing a supervisor rule does not already do: accepted.
+    expect(
+      parseRuleSetText(
+        ruleFile('    subject: customer\n    when: { state: [angry] }\n    escalateAfterMs: null\n'),
+      ).rules,
+    ).toHaveLength(1);
     expect(
       errorOf(ruleFile('    subject: customer\n    when: { state: [angry] }\n    cooldownMs: 0\n')).field,
     ).toBe('cooldownMs');

@@ -30,6 +30,11 @@ describe('timeline zoom steps (keyboard zoom of the QA timeline)', () => {
     expect(stepChanges(whole, 'all', 240)).toBe(false);
   });
 
+  it('never widens a range a mouse zoom made narrower than two windows', () => {
+    expect(stepRange({ min: 10, max: 10.5 }, 'in', 240)).toEqual({ min: 10, max: 10.5 });
+    expect(stepChanges({ min: 10, max: 10.5 }, 'in', 240)).toBe(false);
+  });
+
   it('keeps a call shorter than two windows whole', () => {
     expect(stepRange({ min: 0, max: 0.1 }, 'in', 0.1)).toEqual({ min: 0, max: 0.1 });
     expect(stepChanges({ min: 0, max: 0.1 }, 'in', 0.1)).toBe(false);
