@@ -43,10 +43,11 @@ export async function startEmotionClassifier(
     topics: [config.FEATURES_TOPIC, config.EMOTIONS_TOPIC, config.DEADLETTER_TOPIC],
     handleSignals: options.handleSignals,
     logger: options.logger,
+    // Before the broker: during an outage the start waits for it, and the warning waited too.
+    warnings: config.warnings,
   });
   const { logger, metrics } = base;
   const metric = metricBuilders(metrics.registry);
-  for (const warning of config.warnings) logger.warn(warning);
   // Which model judges the calls: a retrained one changes every state, and nothing said so.
   logger.info('emotion model', {
     path: config.EMOTION_MODEL_PATH,

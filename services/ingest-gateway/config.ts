@@ -100,7 +100,8 @@ export interface GatewayConfig {
   grpcHost: string;
   grpcPort: number;
   /** The certificate and key at start, their files (watched for renewals) and how often. */
-  tls: (TlsPair & TlsFiles & { reloadIntervalMs: number }) | null;
+  /** refusePublished: production, where a renewal to the repository's test pair is not used either. */
+  tls: (TlsPair & TlsFiles & { reloadIntervalMs: number; refusePublished: boolean }) | null;
   /** Each tenant's stream tokens: one, or two while rotating (TOKENS_PER_TENANT). */
   tenantTokens: Map<string, string[]>;
   settings: SessionSettings;
@@ -258,19 +259,23 @@ function tlsOf(c: GatewayEnv, problems: string[], production: boolean): GatewayC
   const certChain = Buffer.from(readConfigFile('TLS_CERT_FILE', c.TLS_CERT_FILE));
   const privateKey = Buffer.from(readConfigFile('TLS_KEY_FILE', c.TLS_KEY_FILE));
   problems.push(...tlsPairProblems({ certChain, privateKey }));
-  // The repository's test pair: its private key is public (secret-policy.ts).
-  if (production)
-    problems.push(
-      ...publishedTlsProblems('TLS_CERT_FILE', certChain),
-      ...publishedTlsProblems('TLS_KEY_FILE', privateKey),
-    );
+  if (production) problems.push(...publishedPairProblems({ certChain, privateKey }));
   return {
     certChain,
     privateKey,
     certFile: c.TLS_CERT_FILE,
     keyFile: c.TLS_KEY_FILE,
     reloadIntervalMs: c.TLS_RELOAD_INTERVAL_MS,
+    refusePublished: production,
   };
+}
+
+/** The repository's test pair: its private key is public (secret-policy.ts). At start and renewal. */
+export function publishedPairProblems(pair: TlsPair): string[] {
+  return [
+    ...publishedTlsProblems('TLS_CERT_FILE', pair.certChain),
+    ...publishedTlsProblems('TLS_KEY_FILE', pair.privateKey),
+  ];
 }
 
 /** What every call session obeys, whichever intake carried it. */

@@ -8,7 +8,7 @@ import { createAudioHookMetrics } from './audiohook/metrics.ts';
 import { startAudioHookServer, type AudioHookServer } from './audiohook/server.ts';
 import { createTokenStore } from './auth.ts';
 import { createBalancedPartitioner } from './balanced-partitioner.ts';
-import { gatewayEnv, type GatewayConfig } from './config.ts';
+import { gatewayEnv, publishedPairProblems, type GatewayConfig } from './config.ts';
 import { createGatewayMetrics, watchPlacement, watchSink } from './gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink, type KafkaSink } from './kafka-sink.ts';
@@ -178,6 +178,7 @@ function tlsIdentityOf(config: GatewayConfig, base: ServiceBase): TlsIdentity | 
   const identity = watchTlsIdentity(config.tls, config.tls, {
     intervalMs: config.tls.reloadIntervalMs,
     onProblem: (problem) => base.logger.error(problem, { code: 'TLS_RELOAD_FAILED' }),
+    refuse: config.tls.refusePublished ? publishedPairProblems : undefined,
   });
   const expiry = new Gauge({
     name: 'va_tls_certificate_expiry_timestamp_seconds',

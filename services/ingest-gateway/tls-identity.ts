@@ -68,7 +68,12 @@ const samePair = (a: TlsPair, b: TlsPair): boolean =>
 export function watchTlsIdentity(
   files: TlsFiles,
   initial: TlsPair,
-  options: { intervalMs: number; onProblem: (problem: string) => void },
+  options: {
+    intervalMs: number;
+    onProblem: (problem: string) => void;
+    /** More reasons to refuse a renewal (production: the repository's published test pair). */
+    refuse?: (pair: TlsPair) => string[];
+  },
 ): TlsIdentity {
   let pair = initial;
   let notAfterMs = notAfterOf(initial);
@@ -85,7 +90,7 @@ export function watchTlsIdentity(
       return;
     }
     if (samePair(next, pair) || (refused && samePair(next, refused))) return;
-    const problems = tlsPairProblems(next);
+    const problems = [...tlsPairProblems(next), ...(options.refuse?.(next) ?? [])];
     if (problems.length > 0) {
       refused = next; // said once per bad pair, not every tick
       options.onProblem(

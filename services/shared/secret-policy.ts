@@ -24,13 +24,15 @@ export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
  * inside about one random 48-character key in 10 000, which was then refused as a placeholder.
  */
 const PLACEHOLDER =
-  /change.?me|example|placeholder|password|secret|^(demo|test)|[^a-z0-9](demo|test)([^a-z0-9]|$)|^<.*>$|\$\{|\$\(|qwerty|asdfgh|zxcvbn/i;
+  /change.?me|example|placeholder|password|secret|[^a-z0-9](demo|test)([^a-z0-9]|$)|^<.*>$|\$\{|\$\(|qwerty|asdfgh|zxcvbn/i;
 
 /**
  * "your_…" and "…_here" as people write them, in one case: in any case ("yOur_") they turn up
  * inside about one random base64url key in a million, which was refused at start (a flaky test).
+ * So does "demo…" / "test…" at the start: in any case ("dEMO…") one key in 500 000.
  */
-const PLACEHOLDER_WORDS = /(your|YOUR|Your)[_-]|[_-](here|HERE|Here)([^A-Za-z0-9]|$)/;
+const PLACEHOLDER_WORDS =
+  /(your|YOUR|Your)[_-]|[_-](here|HERE|Here)([^A-Za-z0-9]|$)|^(demo|DEMO|Demo|test|TEST|Test)/;
 
 /** A random 32-character secret has ~20+ distinct characters; "aaaa…" or "abab…" is not a key. */
 const MIN_DISTINCT_CHARACTERS = 10;
@@ -104,8 +106,11 @@ export function publicKeyFingerprint(pem: string | Buffer): string | null {
 
 /** A certificate or key file of a TLS pair this repository publishes (production refuses it). */
 export function publishedTlsProblems(variable: string, pem: string | Buffer): string[] {
-  const fingerprint = publicKeyFingerprint(pem);
-  return fingerprint !== null && PUBLISHED_TLS_PUBLIC_KEYS.has(fingerprint)
+  // Every block of the file: a CA bundle trusts all its certificates, and createPublicKey reads
+  // only the first (the published one second in a bundle was accepted, review).
+  const text = typeof pem === 'string' ? pem : pem.toString('latin1');
+  const blocks = text.match(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g) ?? [text];
+  return blocks.some((block) => PUBLISHED_TLS_PUBLIC_KEYS.has(publicKeyFingerprint(block) ?? ''))
     ? [`${variable}: the certificate or key is a published test pair of this repository; use your own`]
     : [];
 }

@@ -59,6 +59,8 @@ export interface BootOptions {
   /** Tests: no signal handlers, no process.exit. */
   handleSignals?: boolean;
   logger?: Logger;
+  /** The service's own configuration warnings: logged at start, before the broker is reached. */
+  warnings?: readonly string[];
   /** Time between two broker reachability probes of /readyz (default 5 s). */
   brokerProbeIntervalMs?: number;
   /**
@@ -140,7 +142,7 @@ export async function bootService(options: BootOptions): Promise<ServiceBase> {
   // First: a bad TLS / SASL setting (or plaintext in production) stops the start (ConfigError).
   const kafkaSecurity = options.kafkaSecurity ?? kafkaSecurityOf(process.env);
   const logger = options.logger ?? createLogger({ service, level: config.LOG_LEVEL });
-  for (const warning of kafkaSecurity.warnings) logger.warn(warning);
+  for (const warning of [...kafkaSecurity.warnings, ...(options.warnings ?? [])]) logger.warn(warning);
   if (options.settings)
     for (const warning of misspeltSettings(service, options.settings, process.env)) logger.warn(warning);
   const metrics = createServiceMetrics(service);

@@ -5,7 +5,9 @@ import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { publishedPairProblems } from '../../../../services/ingest-gateway/config.ts';
 import { watchTlsIdentity, type TlsPair } from '../../../../services/ingest-gateway/tls-identity.ts';
+import { selfSignedTlsPair } from '../../../support/tls-pair.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../int/ingest/fixtures');
 const read = (name: string) => readFileSync(join(FIXTURES, name));
@@ -58,5 +60,26 @@ describe('watchTlsIdentity', () => {
       privateKey: read('test-tls-renewed.key'),
     });
     expect(identity.notAfterMs()).toBeGreaterThan(Date.now());
+  });
+
+  it('in production, keeps its pair when the files are renewed to the published test pair', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-tls-unit-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const files = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+    const own = selfSignedTlsPair();
+    writeFileSync(files.certFile, own.cert);
+    writeFileSync(files.keyFile, own.key);
+    const problems: string[] = [];
+    const identity = watchTlsIdentity(
+      files,
+      { certChain: Buffer.from(own.cert), privateKey: Buffer.from(own.key) },
+      { intervalMs: 20, onProblem: (p) => problems.push(p), refuse: publishedPairProblems },
+    );
+    onTestFinished(() => identity.stop());
+    // A Secret overwritten with the repository's pair: the gateway switched to it, unsaid.
+    copyFileSync(join(FIXTURES, 'test-tls.key'), files.keyFile);
+    copyFileSync(join(FIXTURES, 'test-tls.crt'), files.certFile);
+    await expect.poll(() => problems.some((p) => /published test pair/.test(p))).toBe(true);
+    expect(identity.current().certChain.toString()).toBe(own.cert);
   });
 });
