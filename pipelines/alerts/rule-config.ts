@@ -2,6 +2,7 @@
 // the rule and the field. Pure, no I/O: the service reads the file and calls parseRuleSet.
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { canonicalName } from '../canonical-name.ts';
 import { RuleFileError } from '../errors.ts';
 import { lookbackOf, metricsOf, usesState } from './conditions.ts';
 import { METRICS, metricOf } from './metrics.ts';
@@ -77,8 +78,9 @@ const queueName = z
   .string()
   .min(1)
   .max(200)
-  // Queues are stored in Unicode NFC (the gateway's canonical names): "René" typed either way matches.
-  .transform((q) => q.normalize('NFC'));
+  // Queues are stored as canonical names (NFC, no bidirectional marks or invisible characters):
+  // "René" typed either way, or with a stray zero-width space, matches.
+  .transform(canonicalName);
 
 const defaultsSchema = z.strictObject({
   cooldownMs: cooldown.default(60_000),

@@ -163,6 +163,10 @@ describe('alert rule file', () => {
       ),
     );
     expect(set.rules[0]!.scope).toEqual({ tenants: ['acme'], queues: ['Ren\u00e9-billing'] });
+    const marked = parseRuleSetText(
+      ruleFile('    subject: customer\n    when: { state: [angry] }\n    queues: ["billing\u200b"]\n'),
+    );
+    expect(marked.rules[0]!.scope?.queues).toEqual(['billing']);
     expect(
       parseRuleSetText(ruleFile('    subject: customer\n    when: { state: [angry] }\n')).rules[0]!.scope,
     ).toBeNull();
