@@ -7,6 +7,7 @@
 // I/O: reads and rewrites node_modules/kafkajs/src/network/requestQueue/index.js.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,22 @@ const PATCHED = `      if (this.pending.length > 0) {
       this.throttleCheckTimeoutId = setTimeout(() => {`;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const KAFKAJS_DIR = join(root, 'node_modules', 'kafkajs');
+
+/**
+ * The kafkajs the project's code loads, found as Node finds it from the project's root (a
+ * node_modules above it too, as a workspace hoists it); its own node_modules when none resolves, so
+ * the state says "missing". Looking only beside scripts/ warned about a patched kafkajs installed
+ * higher up and could not patch it.
+ */
+function kafkajsDir() {
+  try {
+    return dirname(createRequire(join(root, 'package.json')).resolve('kafkajs/package.json'));
+  } catch {
+    return join(root, 'node_modules', 'kafkajs');
+  }
+}
+
+export const KAFKAJS_DIR = kafkajsDir();
 const TARGET = join(KAFKAJS_DIR, 'src', 'network', 'requestQueue', 'index.js');
 
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');

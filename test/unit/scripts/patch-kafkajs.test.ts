@@ -1,7 +1,12 @@
 // kafkajs 2.2.4 as installed here carries scripts/patch-kafkajs.js (npm postinstall): an idle
 // connection's RequestQueue arms no timer, so no 1 ms loop and no TimeoutNegativeWarning on Node 24
 // (tulios/kafkajs#1704, #1751). Fails when the install skipped the patch (e.g. --ignore-scripts).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 interface RequestQueue {
@@ -60,5 +65,31 @@ describe('kafkajs RequestQueue patch (scripts/patch-kafkajs.js)', () => {
     queue.throttledUntil = Date.now() + 50;
     queue.checkPendingRequests();
     expect(queue.throttleCheckTimeoutId).not.toBeNull();
+  });
+
+  it('checks the kafkajs Node loads, also one hoisted above the project (a workspace)', () => {
+    const top = mkdtempSync(join(tmpdir(), 'va-patch-layout-'));
+    try {
+      const project = join(top, 'packages', 'voice-analytics');
+      mkdirSync(join(project, 'scripts'), { recursive: true });
+      mkdirSync(join(top, 'node_modules'), { recursive: true });
+      writeFileSync(join(project, 'package.json'), '{"type":"module"}');
+      copyFileSync(fileURLToPath(patchScript), join(project, 'scripts', 'patch-kafkajs.js'));
+      const installed = dirname(require.resolve('kafkajs/package.json'));
+      symlinkSync(installed, join(top, 'node_modules', 'kafkajs'), 'dir');
+      const state = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { patchState } from ${JSON.stringify(join(project, 'scripts', 'patch-kafkajs.js'))}; console.log(patchState());`,
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+      // Looking only in the project's own node_modules said "missing (is kafkajs installed?)".
+      expect(state).toBe('patched');
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 });
