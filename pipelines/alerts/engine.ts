@@ -59,6 +59,8 @@ interface RuleState {
 interface CallState {
   streams: Map<string, StreamState>;
   rules: Map<string, RuleState>;
+  /** The call's tenant and queue as last seen: which rules still judge it after a reload. */
+  scope: CallScope | undefined;
 }
 
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'warning', 'critical'];
@@ -131,8 +133,10 @@ export function renderMessage(
 /** Whether a rule judges a call: an unscoped rule every call, a scoped one only calls it names. */
 function inScope(rule: AlertRule, call: CallScope | undefined): boolean {
   if (!rule.scope) return true;
-  if (!call) return false;
-  const { tenants, queues } = rule.scope;
+  const { tenants, queues, exceptTenants } = rule.scope;
+  // A rule a tenant's file replaced still judges calls of unknown tenant (none in the service).
+  if (!call) return !tenants && !queues;
+  if (exceptTenants?.includes(call.tenant)) return false;
   return (!tenants || tenants.includes(call.tenant)) && (!queues || queues.includes(call.queue));
 }
 
@@ -268,9 +272,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       let obs = pushed;
       let call = calls.get(obs.callId);
       if (!call) {
-        call = { streams: new Map(), rules: new Map() };
+        call = { streams: new Map(), rules: new Map(), scope: undefined };
         calls.set(obs.callId, call);
       }
+      if (obs.scope) call.scope = obs.scope;
       const subject = subjectOf(obs);
       const key = `${obs.source}:${subject}`;
       let stream = call.streams.get(key);
@@ -314,9 +319,13 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       ruleSet = rules;
       byStream = indexRules(rules);
       keepMs = maxLookbackMs(rules) + 5_000;
-      const ids = new Set(rules.rules.map((r) => r.id));
+      // A rule's state stays while a rule of its id still judges the call (changed or not): one
+      // id may name a global rule and a tenant's replacement of it, never both for one call.
+      const byId = new Map<string, AlertRule[]>();
+      for (const rule of rules.rules) byId.set(rule.id, [...(byId.get(rule.id) ?? []), rule]);
       for (const call of calls.values())
-        for (const id of call.rules.keys()) if (!ids.has(id)) call.rules.delete(id);
+        for (const id of call.rules.keys())
+          if (!byId.get(id)?.some((rule) => inScope(rule, call.scope))) call.rules.delete(id);
     },
     callCount() {
       return calls.size;

@@ -1,6 +1,14 @@
 // Public entry of the alert stage: rule validation and the rules engine. Pure, no I/O. (Who may
 // see what is services/shared/auth/; the wallboard's live call state, services/alert-service.)
-export { AlertRuleError, parseRuleSet, parseRuleSetText, maxLookbackMs } from './rule-config.ts';
+export {
+  AlertRuleError,
+  parseRuleSet,
+  parseRuleSetText,
+  parseTenantRuleSet,
+  parseTenantRuleSetText,
+  maxLookbackMs,
+} from './rule-config.ts';
+export { mergeTenantRules, unmatchedSwitchOffs } from './tenant-rules.ts';
 export type { RuleErrorCode } from './rule-config.ts';
 export { createAlertEngine, renderMessage, WindowJumpError } from './engine.ts';
 export type { AlertEngine, AlertEngineOptions } from './engine.ts';

@@ -7,7 +7,7 @@ import { RuleFileError } from '../errors.ts';
 import { lookbackOf, metricsOf, usesState } from './conditions.ts';
 import { METRICS, metricOf } from './metrics.ts';
 import { AUDIENCES, SEVERITIES } from './types.ts';
-import type { AlertRule, Condition, RuleScope, RuleSet, Source } from './types.ts';
+import type { AlertRule, Condition, RuleScope, RuleSet, Source, TenantRuleSet } from './types.ts';
 import { impossibleCondition } from './rule-sanity.ts';
 import { EMOTION_LABELS } from '../emotion/types.ts';
 
@@ -88,8 +88,12 @@ const defaultsSchema = z.strictObject({
   maxGapMs: ms.default(10_000),
 });
 
+const ruleId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must match [a-z0-9-]{1,64}');
+/** A tenant file's way to switch a global rule off for the tenant, without copying the rule. */
+const switchOffSchema = z.strictObject({ id: ruleId, enabled: z.literal(false) });
+
 const ruleSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must match [a-z0-9-]{1,64}'),
+  id: ruleId,
   name: z.string().min(1).max(120),
   subject: z.enum(['agent', 'customer', 'call']),
   when: condition,
@@ -198,6 +202,21 @@ function scopeOf(tenants: string[] | undefined, queues: string[] | undefined): R
 
 /** Validates a parsed rule file. Disabled rules are dropped; ids must be unique. */
 export function parseRuleSet(raw: unknown): RuleSet {
+  const { version, rules } = parseRules(raw, null);
+  return { version, rules };
+}
+
+/**
+ * Validates a parsed tenant rule file (ALERT_TENANT_RULES_DIR/<tenant>.yaml) with the checks of
+ * parseRuleSet: each rule is limited to the tenant (a `tenants:` naming another is refused: the
+ * file's editor may edit only that tenant's rules); `enabled: false`, alone with the id or on a
+ * whole rule, switches the rule of that id off for the tenant.
+ */
+export function parseTenantRuleSet(raw: unknown, tenant: string): TenantRuleSet {
+  return { ...parseRules(raw, tenant), tenant };
+}
+
+function parseRules(raw: unknown, tenant: string | null): RuleSet & { disabled: string[] } {
   if (nestedTooDeep(raw)) {
     throw new AlertRuleError(
       'RULES_INVALID',
@@ -212,10 +231,23 @@ export function parseRuleSet(raw: unknown): RuleSet {
   }
   const { defaults } = file.data;
   const rules: AlertRule[] = [];
+  const disabled: string[] = [];
   const seen = new Set<string>();
   file.data.rules.forEach((rawRule, index) => {
     const label = (rawRule as { id?: unknown } | null)?.id;
     const ruleName = typeof label === 'string' ? label : `rules[${index}]`;
+    const off = tenant === null ? null : switchOffSchema.safeParse(rawRule);
+    if (off?.success) {
+      if (seen.has(off.data.id))
+        throw ruleError('RULE_INVALID', `rule "${ruleName}" field id: duplicate id`, ruleName, 'id', [
+          'rules',
+          index,
+          'id',
+        ]);
+      seen.add(off.data.id);
+      disabled.push(off.data.id);
+      return;
+    }
     const parsed = ruleSchema.safeParse(rawRule);
     if (!parsed.success) {
       const issue = deepestIssue(parsed.error);
@@ -278,7 +310,18 @@ export function parseRuleSet(raw: unknown): RuleSet {
         r.id,
         'minSpeechFraction',
       );
-    if (!r.enabled) return;
+    if (tenant !== null && r.tenants?.some((t) => t !== tenant))
+      throw ruleError(
+        'RULE_INVALID',
+        `rule "${r.id}" field tenants: the file of tenant "${tenant}" may name only "${tenant}" (its rules apply to that tenant only)`,
+        r.id,
+        'tenants',
+        at('tenants'),
+      );
+    if (!r.enabled) {
+      disabled.push(r.id);
+      return;
+    }
     rules.push({
       id: r.id,
       name: r.name,
@@ -303,14 +346,23 @@ export function parseRuleSet(raw: unknown): RuleSet {
           : null,
       message: r.message,
       cue: r.cue ?? null,
-      scope: scopeOf(r.tenants, r.queues),
+      scope: scopeOf(tenant === null ? r.tenants : [tenant], r.queues),
     });
   });
-  return { version: file.data.version, rules };
+  return { version: file.data.version, rules, disabled };
 }
 
 /** Parses rule file text (YAML, which includes JSON) and validates it; errors name the line. */
 export function parseRuleSetText(text: string): RuleSet {
+  return parseText(text, parseRuleSet);
+}
+
+/** A tenant's rule file text, as parseRuleSetText (same limits, errors with the line). */
+export function parseTenantRuleSetText(text: string, tenant: string): TenantRuleSet {
+  return parseText(text, (raw) => parseTenantRuleSet(raw, tenant));
+}
+
+function parseText<T>(text: string, parse: (raw: unknown) => T): T {
   if (text.length > MAX_FILE_CHARS)
     throw new AlertRuleError('RULES_INVALID', `rule file is larger than ${MAX_FILE_CHARS} characters`);
   const lines = new LineCounter();
@@ -325,7 +377,7 @@ export function parseRuleSetText(text: string): RuleSet {
   // Blank or comments only: said so (it read "field (root): expected object, received null").
   if (raw === null || raw === undefined) throw new AlertRuleError('RULES_INVALID', 'rule file is empty');
   try {
-    return parseRuleSet(raw);
+    return parse(raw);
   } catch (error) {
     if (error instanceof AlertRuleError && error.location) {
       const line = lineOf(doc, lines, error.location);

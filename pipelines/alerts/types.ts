@@ -92,6 +92,17 @@ export interface AlertRule {
 export interface RuleScope {
   tenants: string[] | null;
   queues: string[] | null;
+  /** Tenants whose own rule file replaces or switches off this rule (tenant-rules.ts). */
+  exceptTenants?: string[];
+}
+
+/**
+ * One tenant's rule file (ALERT_TENANT_RULES_DIR/<tenant>.yaml): its rules, each limited to the
+ * tenant, and the ids it switches off for the tenant (`enabled: false`).
+ */
+export interface TenantRuleSet extends RuleSet {
+  tenant: string;
+  disabled: string[];
 }
 
 /** Whose call an observation belongs to, for scoped rules (unknown: scoped rules do not judge it). */

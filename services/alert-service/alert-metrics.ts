@@ -15,6 +15,8 @@ export interface AlertMetrics {
   logins: Counter<'outcome'>;
   reloads: Counter<'outcome'>;
   rulesFileValid: Gauge;
+  /** One series per tenant rule file in ALERT_TENANT_RULES_DIR (removed with the file). */
+  tenantRulesFileValid: Gauge<'tenant'>;
 }
 
 export function createAlertMetrics(registry: Registry): AlertMetrics {
@@ -32,10 +34,19 @@ export function createAlertMetrics(registry: Registry): AlertMetrics {
       { buckets: LATENCY_BUCKETS_S },
     ),
     logins: metric.counter('va_alert_logins_total', 'Login attempts by outcome', ['outcome']),
-    reloads: metric.counter('va_alert_rule_reloads_total', 'Rule file reloads by outcome', ['outcome']),
+    reloads: metric.counter(
+      'va_alert_rule_reloads_total',
+      'Rule file reloads by outcome (the global file and each tenant file)',
+      ['outcome'],
+    ),
     rulesFileValid: metric.gauge(
       'va_alert_rules_file_valid',
       '1 while the rule file on disk is the rules in force; 0 after a rejected change (the previous rules run, and a restart would refuse the file)',
+    ),
+    tenantRulesFileValid: metric.gauge(
+      'va_alert_tenant_rules_file_valid',
+      "1 while a tenant's rule file (ALERT_TENANT_RULES_DIR) is that tenant's rules in force; 0 after it was rejected (the tenant keeps its previous rules; at start, the global rules only)",
+      ['tenant'],
     ),
   };
   // At 0 from the start: a series born at its first push reads no increase for it (alerts.yml).

@@ -27,8 +27,7 @@ import { createFanout, type Fanout, type FanoutOptions } from './fanout.ts';
 import { createHub, type Hub, type HubOptions } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { startHistoryLines } from './history-lines.ts';
-import { loadRulesFile } from './rules-file.ts';
-import { keepRulesInForce, type RulesInForce } from './rules-in-force.ts';
+import { keepRuleSources, loadInitialRules, type InitialRules, type RuleSources } from './rule-sources.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 import { waitFor } from '../shared/wait-for.ts';
 import { settingNames } from '../shared/setting-names.ts';
@@ -48,6 +47,8 @@ export interface AlertService {
   readonly instanceId: string;
   /** Re-reads the rule file (what SIGHUP does); rejects with the validation error. */
   reloadRules(): Promise<RuleSet>;
+  /** Re-reads the tenants' rule folder (ALERT_TENANT_RULES_DIR; SIGHUP does, too). */
+  reloadTenantRules(): Promise<void>;
   stop(reason?: string): Promise<void>;
 }
 
@@ -252,18 +253,17 @@ function zeroRuleCounts(counters: AlertMetrics, rules: RuleSet): void {
 /** The rules in force (reloaded on change or SIGHUP) and the evaluator that applies them. */
 function rulesAndEvaluator(
   config: AlertServiceConfig,
-  initial: RuleSet,
+  initial: InitialRules,
   { registry, counters, metrics, logger, handleSignals }: RulesWiring,
-): { rules: RulesInForce; evaluator: Evaluator } {
-  const rules = keepRulesInForce({
-    path: config.ALERT_RULES_FILE,
+): { rules: RuleSources; evaluator: Evaluator } {
+  const rules = keepRuleSources({
+    config,
     initial,
     onApplied: (next) => {
       evaluator.setRules(next);
       zeroRuleCounts(counters, next);
     },
-    reloads: counters.reloads,
-    fileValid: counters.rulesFileValid,
+    counters,
     logger,
     handleSignals,
   });
@@ -281,7 +281,7 @@ function rulesAndEvaluator(
 interface Running {
   hub: Hub;
   web: WebServer;
-  rules: RulesInForce;
+  rules: RuleSources;
   runner: ConsumerRunner;
   fanout: Fanout;
 }
@@ -349,7 +349,7 @@ export async function startAlertService(
   options: StartOptions = {},
 ): Promise<AlertService> {
   // Files first: a bad rule or users file is a configuration error, before touching Kafka.
-  const initialRules = await loadRulesFile(config.ALERT_RULES_FILE);
+  const initialRules = await loadInitialRules(config);
   const users = await loadServiceUsers('ALERT_USERS_FILE', config.ALERT_USERS_FILE, config.runMode);
   const base = await bootService({
     service: SERVICE,
@@ -409,8 +409,6 @@ export async function startAlertService(
   });
   closeRevoked = () => void hub.closeRevoked((token) => revocations.list.revokes(token) !== null);
   registerLiveGauges(metrics.registry, hub, registry);
-  zeroRuleCounts(counters, initialRules);
-
   const { rules, evaluator } = rulesAndEvaluator(config, initialRules, {
     registry,
     counters,
@@ -418,6 +416,7 @@ export async function startAlertService(
     logger,
     handleSignals: options.handleSignals ?? true,
   });
+  zeroRuleCounts(counters, rules.current());
   const runner = evaluatorRunner(config, base, evaluator, options.fromBeginning ?? false);
   // The commit a freed call held moves on now, not at its partition's next record (the classifier
   // does the same): on a quiet partition the lag looked stuck and a restart replayed the call.
@@ -465,6 +464,7 @@ export async function startAlertService(
     fanout,
     instanceId,
     reloadRules: rules.reload,
+    reloadTenantRules: rules.reloadTenants,
     stop: (reason = 'stop') => base.shutdown.run(reason),
   };
 }

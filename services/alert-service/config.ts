@@ -36,6 +36,11 @@ export const alertServiceEnv = z.object({
   ALERT_PORT: intVar({ min: 0, max: 65535, def: 8080 }),
   ALERT_HOST: z.string().min(1).default('0.0.0.0'),
   ALERT_RULES_FILE: z.string().min(1).default(DEFAULT_RULES_FILE),
+  /**
+   * Optional folder of per-tenant rule files, `<tenant>.yaml` each: rules for that tenant only, which
+   * replace or switch off (`enabled: false`) the global rule of the same id for it. Unset = none.
+   */
+  ALERT_TENANT_RULES_DIR: z.string().min(1).optional(),
   ALERT_USERS_FILE: z.string().min(1).default(DEMO_USERS_FILE),
   ALERT_WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
   /**
