@@ -31,8 +31,14 @@ interface PodSpec {
   volumes?: {
     name: string;
     secret?: { secretName: string; items?: { key: string }[] };
-    configMap?: { name: string; items?: { key: string }[] };
+    configMap?: ConfigMapSource;
+    projected?: { sources: { configMap?: ConfigMapSource }[] };
   }[];
+}
+interface ConfigMapSource {
+  name: string;
+  items?: { key: string }[];
+  optional?: boolean;
 }
 type Workload = K8sObject & {
   spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
@@ -138,9 +144,13 @@ function checkDeployment(deployment: Workload, objects: readonly K8sObject[], re
     checkContainer(`Deployment/${deployment.metadata.name}`, container, refs);
   for (const volume of pod.volumes ?? []) {
     const where = `Deployment/${deployment.metadata.name} volume ${volume.name}`;
-    if (volume.configMap) {
-      refs.configKey(where, volume.configMap.name);
-      for (const item of volume.configMap.items ?? []) refs.configKey(where, volume.configMap.name, item.key);
+    const sources = [volume.configMap, ...(volume.projected?.sources ?? []).map((p) => p.configMap)];
+    for (const source of sources) {
+      if (!source) continue;
+      // An optional ConfigMap may be absent (a tenant's rules before it has any); present, its keys count.
+      if (source.optional && !refs.configMaps.has(source.name)) continue;
+      refs.configKey(where, source.name);
+      for (const item of source.items ?? []) refs.configKey(where, source.name, item.key);
     }
     if (volume.secret) {
       refs.secretKey(where, volume.secret.secretName);

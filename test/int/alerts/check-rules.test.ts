@@ -45,4 +45,37 @@ describe('check-rules', () => {
     expect(both.lines[1]!.error).toMatch(/rule "loud" field when\.gte: .*out of range.*\(line 6\)/);
     expect(both.lines[2]!.error).toMatch(/cannot read file .*missing\.yaml.*ENOENT/);
   });
+
+  it('judges a tenant file as the service would, the tenant from a flag or the file name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-check-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const acme = join(dir, 'acme.yaml');
+    writeFileSync(acme, 'version: 2\nrules:\n  - { id: long-silence, enabled: false }\n');
+    const other = join(dir, 'globex.yaml');
+    writeFileSync(
+      other,
+      'version: 1\nrules:\n  - id: x\n    name: X\n    subject: customer\n    when: { state: [angry] }\n    tenants: [acme]\n    audience: both\n    severity: info\n    message: m\n',
+    );
+    const byName = await checkRules('--tenant-files', acme, other, 'config/alert-rules.yaml');
+    expect(byName.code).toBe(2);
+    expect(byName.lines[0]).toMatchObject({
+      ok: true,
+      tenant: 'acme',
+      rules: [],
+      switchedOff: ['long-silence'],
+    });
+    expect(byName.lines[1]).toMatchObject({ ok: false, code: 'RULE_INVALID' });
+    expect(byName.lines[1]!.error).toMatch(
+      /field tenants: the file of tenant "globex" may name only "globex".*\(line 7\)/,
+    );
+    // The global file, named alert-rules.yaml, is a valid tenant name: judged as that tenant's.
+    expect(byName.lines[2]).toMatchObject({ ok: true, tenant: 'alert-rules' });
+
+    const flagged = await checkRules('--tenant', 'acme', other);
+    expect(flagged).toMatchObject({ code: 0, lines: [{ ok: true, tenant: 'acme', rules: ['x'] }] });
+    const badName = await checkRules('--tenant-files', join(dir, 'acme.yml'));
+    expect(badName.lines[0]).toMatchObject({ ok: false, code: 'TENANT_FILE_NAME' });
+    // The shorthand switch-off is a tenant file's only.
+    expect((await checkRules(acme)).lines[0]).toMatchObject({ ok: false, code: 'RULE_INVALID' });
+  });
 });

@@ -170,6 +170,26 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     expect(env.ALERT_RULES_FILE).toBe('/etc/va/rules/alert-rules.yaml');
   });
 
+  it("projects each tenant's own rules ConfigMap into ALERT_TENANT_RULES_DIR, pinned to its file name", () => {
+    const env = configMap(objects, 'va-alert-service').data;
+    const pod = find(objects, 'Deployment', 'alert-service').spec.template.spec;
+    const mount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'tenant-rules');
+    expect(mount.mountPath).toBe(env.ALERT_TENANT_RULES_DIR);
+    const volume = pod.volumes.find((v: { name: string }) => v.name === 'tenant-rules');
+    const sources = volume.projected.sources as {
+      configMap: { name: string; optional: boolean; items: { key: string; path: string }[] };
+    }[];
+    expect(sources.length).toBeGreaterThan(0);
+    for (const { configMap: source } of sources) {
+      // A key naming another tenant, added to this tenant's ConfigMap, must not be projected.
+      const tenant = /^va-alert-rules-([\w.-]+)$/.exec(source.name)![1];
+      expect(source).toMatchObject({
+        optional: true,
+        items: [{ key: `${tenant}.yaml`, path: `${tenant}.yaml` }],
+      });
+    }
+  });
+
   it('mounts the routing rules from a ConfigMap identical to config/routing-rules.yaml', () => {
     const rules = configMap(objects, 'va-routing-rules').data['routing-rules.yaml'];
     expect(rules).toBe(readFileSync('config/routing-rules.yaml', 'utf8'));
