@@ -130,14 +130,20 @@ export function renderMessage(
   });
 }
 
+/** Whether a rule may judge a tenant's calls (its queues aside). */
+function tenantInScope(rule: AlertRule, tenant: string): boolean {
+  if (!rule.scope) return true;
+  const { tenants, exceptTenants } = rule.scope;
+  return !exceptTenants?.includes(tenant) && (!tenants || tenants.includes(tenant));
+}
+
 /** Whether a rule judges a call: an unscoped rule every call, a scoped one only calls it names. */
 function inScope(rule: AlertRule, call: CallScope | undefined): boolean {
   if (!rule.scope) return true;
-  const { tenants, queues, exceptTenants } = rule.scope;
+  const { tenants, queues } = rule.scope;
   // A rule a tenant's file replaced still judges calls of unknown tenant (none in the service).
   if (!call) return !tenants && !queues;
-  if (exceptTenants?.includes(call.tenant)) return false;
-  return (!tenants || tenants.includes(call.tenant)) && (!queues || queues.includes(call.queue));
+  return tenantInScope(rule, call.tenant) && (!queues || queues.includes(call.queue));
 }
 
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
@@ -145,6 +151,28 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const calls = new Map<string, CallState>();
   let ruleSet = options.rules;
   let byStream = indexRules(ruleSet);
+  /**
+   * Per tenant, the rules of each stream that may judge its calls (tenant scope only; queues are
+   * checked per observation): with many tenants' own files, a call walks its tenant's rules, not
+   * every tenant's. Filled on first use, emptied by setRules; one entry per tenant seen.
+   */
+  let byTenant = new Map<string, Map<string, AlertRule[]>>();
+
+  function rulesFor(key: string, tenant: string | undefined): AlertRule[] {
+    const all = byStream.get(key) ?? [];
+    if (tenant === undefined) return all;
+    let streams = byTenant.get(tenant);
+    if (!streams) {
+      streams = new Map();
+      byTenant.set(tenant, streams);
+    }
+    let rules = streams.get(key);
+    if (!rules) {
+      rules = all.filter((rule) => tenantInScope(rule, tenant));
+      streams.set(key, rules);
+    }
+    return rules;
+  }
   let keepMs = maxLookbackMs(ruleSet) + 5_000;
 
   function indexRules(set: RuleSet): Map<string, AlertRule[]> {
@@ -294,7 +322,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (obs.source === 'features' && speech)
         obs = { ...obs, tensionRise: tensionRise(stream.tension, obs.window.tensionIndex) };
       const out: AlertEvent[] = [];
-      for (const rule of byStream.get(key) ?? []) {
+      for (const rule of rulesFor(key, obs.scope?.tenant)) {
         if (!inScope(rule, obs.scope)) continue;
         let st = call.rules.get(rule.id);
         if (!st) {
@@ -318,6 +346,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     setRules(rules) {
       ruleSet = rules;
       byStream = indexRules(rules);
+      byTenant = new Map();
       keepMs = maxLookbackMs(rules) + 5_000;
       // A rule's state stays while a rule of its id still judges the call (changed or not): one
       // id may name a global rule and a tenant's replacement of it, never both for one call.

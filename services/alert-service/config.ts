@@ -1,6 +1,6 @@
 // The alert-service's options, validated from the environment (names, units and defaults below;
 // README "Alert service" documents them). Pure.
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
@@ -270,6 +270,15 @@ export function loadAlertServiceConfig(
     serviceKey: key.value,
     warnings: [...secret.warnings, ...historyUrl.warnings],
   };
+  if (
+    config.ALERT_TENANT_RULES_DIR &&
+    resolve(config.ALERT_TENANT_RULES_DIR) === resolve(dirname(config.ALERT_RULES_FILE))
+  ) {
+    // Its global file would be read as the rules of a tenant named after it ("alert-rules").
+    throw new ConfigError([
+      'ALERT_TENANT_RULES_DIR: must not be the folder of ALERT_RULES_FILE (give the tenant files a folder of their own)',
+    ]);
+  }
   const jwks = [config.ALERT_JWKS_URL, config.ALERT_JWKS_ISSUER, config.ALERT_JWKS_AUDIENCE];
   if (jwks.some(Boolean) && !jwks.every(Boolean)) {
     throw new ConfigError([

@@ -44,8 +44,12 @@ export async function readTenantFolder(dir: string): Promise<TenantFolder> {
     try {
       files.set(tenant, { file, text: await readFile(file, 'utf8') });
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Gone since the listing (deleted, or a ConfigMap link to a key removed): no file, as the
+      // next listing will say; judged unreadable, its tenant was flagged until another change.
+      if (code === 'ENOENT') continue;
       // A folder named acme.yaml is not a rule file either.
-      if ((error as NodeJS.ErrnoException).code === 'EISDIR') ignored.push(name);
+      if (code === 'EISDIR') ignored.push(name);
       else files.set(tenant, { file, error: error as Error });
     }
   }

@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseRuleSetText } from '../../../../pipelines/alerts/index.ts';
 import { createAlertMetrics } from '../../../../services/alert-service/alert-metrics.ts';
+import { loadAlertServiceConfig } from '../../../../services/alert-service/config.ts';
 import { loadTenantFolder, tenantOfFile } from '../../../../services/alert-service/tenant-rules-dir.ts';
 import { keepTenantRulesInForce } from '../../../../services/alert-service/tenant-rules-in-force.ts';
 import { createLogger } from '../../../../services/shared/logger.ts';
@@ -139,5 +140,16 @@ describe('the tenant rules folder', () => {
       code: 'CONFIG_INVALID',
       problems: ['ALERT_TENANT_RULES_DIR: cannot read folder "/nonexistent/tenant-rules" (ENOENT)'],
     });
+  });
+
+  it('may not be the folder of the global rule file, whose file would be read as a tenant', () => {
+    const env = { KAFKA_BROKERS: '127.0.0.1:9092', ALERT_RULES_FILE: '/etc/va/rules/alert-rules.yaml' };
+    expect(() => loadAlertServiceConfig({ ...env, ALERT_TENANT_RULES_DIR: '/etc/va/rules/' })).toThrow(
+      /ALERT_TENANT_RULES_DIR: must not be the folder of ALERT_RULES_FILE/,
+    );
+    expect(loadAlertServiceConfig({ ...env, ALERT_TENANT_RULES_DIR: '/etc/va/tenant-rules' })).toMatchObject({
+      ALERT_TENANT_RULES_DIR: '/etc/va/tenant-rules',
+    });
+    expect(loadAlertServiceConfig(env).ALERT_TENANT_RULES_DIR).toBeUndefined();
   });
 });
