@@ -2,11 +2,36 @@
 import pg from 'pg';
 import type { SqlBackend, SqlExecutor } from './backend.ts';
 
+/**
+ * A session idle inside a transaction this long is ended by the server, releasing its locks: the
+ * store's transactions run statement after statement (an erasure's Kafka announcement holds one
+ * 5 s at most), so only a stuck or lost client gets there. Without it such a session held its row
+ * and advisory locks (ingest of the calls in its buckets waited) and the vacuum horizon until the
+ * process died (DBA review, 2026-12-07).
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
 export async function openPostgresBackend(url: string, poolSize: number): Promise<SqlBackend> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    // TCP keepalives: a server gone without a word (a failover, a dropped NAT entry) is noticed by
+    // the kernel instead of leaving a query waiting on a dead socket.
+    keepAlive: true,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  });
   // An idle client whose server went away emits 'error' on the pool; unhandled, that would kill
   // the process. The pool drops that client; the next query fails and /readyz says `database`.
   pool.on('error', () => undefined);
+  // A client checked out for a transaction has no pool listener: its connection ending between
+  // two statements (a server restart or crash, a terminated backend, the idle-in-transaction
+  // timeout) emitted an unhandled 'error' and ended the process (DBA review: 4 of 4 ingest
+  // transactions in flight at a server crash). The transaction's next statement fails instead, it
+  // rolls back, and the pool discards the client on release (it is no longer queryable).
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   // A dead server must fail here, at start, not on the first write.
   const probe = await pool.connect();
   probe.release();
