@@ -53,6 +53,14 @@ export const callStartSchema = z.object({
     .nullable()
     .default(null)
     .transform((ref) => (ref !== null && CUSTOMER_PSEUDONYM.test(ref) ? ref : null)),
+  /**
+   * During a key rotation, the customer's pseudonym under the tenant's previous key: its history
+   * moves to customerRef (store/customer-relink.ts). Anything but a pseudonym is dropped as
+   * customerRef is (the codec refuses one on the topic already).
+   */
+  previousCustomerRef: metadata('customerRef')
+    .transform((ref) => (CUSTOMER_PSEUDONYM.test(ref) ? ref : undefined))
+    .optional(),
   startedAt: isoTime,
   /**
    * When the gateway announced the start (the record's producedAtMs: the gateway's own clock, not

@@ -12,7 +12,8 @@ export interface TokenStore {
   readonly tenants: string[];
 }
 
-const MIN_TOKEN_LENGTH = 16;
+/** Shortest token or key any mode accepts (production asks for more: secret-policy.ts). */
+export const MIN_TOKEN_LENGTH = 16;
 const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** How many tokens a tenant may have at once: the current one and the next, during a rotation. */

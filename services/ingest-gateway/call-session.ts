@@ -9,7 +9,8 @@ import { outRecord, type OutRecord } from '../shared/producer.ts';
 import { audioChunkCodec, callEventCodec, type AudioChunk, type CallEvent } from '../shared/records.ts';
 import { refuseWhileBrokerDown, type BrokerOutagePolicy } from './broker-outage.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
-import { pseudonymiseCustomerRef } from './customer-ref.ts';
+import { callPseudonyms } from './customer-ref.ts';
+import type { CustomerRefKeys } from './customer-ref-keys.ts';
 import { deinterleave } from './deinterleave.ts';
 import { IngestError } from './errors.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
@@ -48,8 +49,8 @@ export interface RawCallAudio {
 }
 
 export interface SessionSettings {
-  /** Per tenant, the key of its customer-reference pseudonyms (customer-ref.ts). */
-  customerRefKeys: ReadonlyMap<string, string>;
+  /** Per tenant, the keys of its customer-reference pseudonyms (customer-ref-keys.ts). */
+  customerRefKeys: ReadonlyMap<string, CustomerRefKeys>;
   maxFrameBytes: number;
   batchMaxDelayMs: number;
   maxChunkMs: number;
@@ -130,6 +131,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let state: State = 'awaiting-start';
   let clientDone = false;
   let spec: CallSpec | null = null;
+  /** The customer's pseudonym under the tenant's previous key, while rotating (else ''): on the start only. */
+  let previousCustomerRef = '';
   let analysed = false;
   const batchers = new Map<Channel, ChannelBatcher>();
   const timers = new Map<Channel, NodeJS.Timeout>();
@@ -200,6 +203,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
       queue: current.queue,
       team: current.team,
       customerRef: current.customerRef,
+      // The start is what the store relinks on (and what a replay or a hand-over sends again).
+      ...(type === 'started' && previousCustomerRef !== '' ? { previousCustomerRef } : {}),
       startTimeMs: current.startTimeMs,
       endTimeMs: type === 'ended' ? now() : 0,
       codec: current.codec,
@@ -318,13 +323,16 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const validated = validateCallStart(raw, deps.tenant, now());
     refuseWhileBrokerDown(sink, settings.brokerOutage);
     // The customer reference leaves in clear nowhere: only its keyed pseudonym (customer-ref.ts).
-    const refKey = settings.customerRefKeys.get(validated.tenant);
-    if (validated.customerRef !== '' && refKey === undefined)
+    const refKeys = settings.customerRefKeys.get(validated.tenant);
+    if (validated.customerRef !== '' && refKeys === undefined)
       throw new IngestError('INTERNAL_ERROR', 'no customer-reference key for this tenant');
-    const current: CallSpec = {
-      ...validated,
-      customerRef: pseudonymiseCustomerRef(refKey ?? '', validated.tenant, validated.customerRef),
-    };
+    const pseudonyms = callPseudonyms(
+      refKeys ?? { current: '', previous: null },
+      validated.tenant,
+      validated.customerRef,
+    );
+    const current: CallSpec = { ...validated, customerRef: pseudonyms.customerRef };
+    previousCustomerRef = pseudonyms.previousCustomerRef;
     clearTimeout(startDeadline);
     const claimed: LiveCall = {
       tenant: current.tenant,

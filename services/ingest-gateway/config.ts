@@ -17,9 +17,10 @@ import { resolveTopicReplication } from '../shared/topic-replication.ts';
 import type { CommonConfig } from '../shared/service-base.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { loadAudioHookConfig, type AudioHookConfig } from './audiohook/config.ts';
-import { parseTenantTokenLists, parseTenantTokens, TOKENS_PER_TENANT } from './auth.ts';
+import { parseTenantTokenLists, TOKENS_PER_TENANT } from './auth.ts';
 import type { AudioPartitioner } from './balanced-partitioner.ts';
 import { DEVELOPMENT_CUSTOMER_REF_KEY } from './customer-ref.ts';
+import { parseCustomerRefKeys, type CustomerRefKeys } from './customer-ref-keys.ts';
 import type { SessionSettings } from './call-session.ts';
 import { loadL16WsConfig, type L16WsConfig } from './l16ws/config.ts';
 import { parseTenantQuotas, type TenantQuotas } from './tenant-quotas.ts';
@@ -40,7 +41,8 @@ export const gatewayEnv = z.object({
   GRPC_ALLOW_PLAINTEXT: boolVar(false),
   TENANT_TOKENS: z.string().optional(),
   TENANT_TOKENS_FILE: z.string().optional(),
-  /** Per-tenant keys of the customer-reference pseudonyms (customer-ref.ts), `tenant=key,…`. */
+  /** Per-tenant keys of the customer-reference pseudonyms (customer-ref.ts), `tenant=key,…`, and
+   * while rotating `tenant:previous=key` (customer-ref-keys.ts). */
   CUSTOMER_REF_KEYS: z.string().optional(),
   CUSTOMER_REF_KEYS_FILE: z.string().optional(),
   /** Batching may add at most this much delay to a frame (at most 100 ms). The maximum by
@@ -163,7 +165,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const twilio = ifTenants(() => loadTwilioConfig(env, tenants, production));
   if (production) problems.push(...productionSecretProblems(env, c, entryOf, twilio));
   const customerRefKeys =
-    ifTenants(() => customerRefKeysOf(c, tenantTokens, production, problems)) ?? new Map<string, string>();
+    ifTenants(() => customerRefKeysOf(c, tenantTokens, production, problems)) ??
+    new Map<string, CustomerRefKeys>();
   const topics = resolveTopicReplication(c, runMode);
   problems.push(...topics.problems);
   const tls = collectProblems(problems, () => tlsOf(c, problems, production), null);
@@ -279,7 +282,10 @@ export function publishedPairProblems(pair: TlsPair): string[] {
 }
 
 /** What every call session obeys, whichever intake carried it. */
-function sessionSettingsOf(c: GatewayEnv, customerRefKeys: ReadonlyMap<string, string>): SessionSettings {
+function sessionSettingsOf(
+  c: GatewayEnv,
+  customerRefKeys: ReadonlyMap<string, CustomerRefKeys>,
+): SessionSettings {
   return {
     customerRefKeys,
     maxFrameBytes: c.MAX_FRAME_BYTES,
@@ -299,15 +305,16 @@ function sessionSettingsOf(c: GatewayEnv, customerRefKeys: ReadonlyMap<string, s
 }
 
 /**
- * The key of every tenant's customer-reference pseudonyms (customer-ref.ts). Production needs each
- * tenant's own key, as strong as a token; development falls back to a published key.
+ * The keys of every tenant's customer-reference pseudonyms (customer-ref-keys.ts): the current one
+ * and, while rotating, the previous one. Production needs each tenant's own keys, each as strong as
+ * a token; development falls back to a published key.
  */
 function customerRefKeysOf(
   c: { CUSTOMER_REF_KEYS?: string; CUSTOMER_REF_KEYS_FILE?: string },
   tenantTokens: ReadonlyMap<string, readonly string[]>,
   production: boolean,
   problems: string[],
-): Map<string, string> {
+): Map<string, CustomerRefKeys> {
   const variable = c.CUSTOMER_REF_KEYS_FILE ? 'CUSTOMER_REF_KEYS_FILE' : 'CUSTOMER_REF_KEYS';
   if (c.CUSTOMER_REF_KEYS_FILE && c.CUSTOMER_REF_KEYS) {
     problems.push('CUSTOMER_REF_KEYS, CUSTOMER_REF_KEYS_FILE: set one, not both');
@@ -316,24 +323,33 @@ function customerRefKeysOf(
   const text = c.CUSTOMER_REF_KEYS_FILE
     ? readConfigFile('CUSTOMER_REF_KEYS_FILE', c.CUSTOMER_REF_KEYS_FILE)
     : c.CUSTOMER_REF_KEYS;
-  const own = text ? parseTenantTokens(text, variable, 'key') : new Map<string, string>();
-  const keys = new Map<string, string>();
+  const own = text ? parseCustomerRefKeys(text, variable) : new Map<string, CustomerRefKeys>();
+  const keys = new Map<string, CustomerRefKeys>();
+  const tokens = new Set([...tenantTokens.values()].flat());
   // Tenants named by their TENANT_TOKENS entry, never by name: an entry written the wrong way
   // round makes the token the "tenant" (a hex token passes the name check).
   [...tenantTokens.keys()].forEach((tenant, i) => {
     const whose = `the tenant of TENANT_TOKENS entry ${i + 1}`;
-    const key = own.get(tenant);
-    if (key) {
-      keys.set(tenant, key);
-      if (production) problems.push(...secretProblems(variable, key, `key of ${whose}`));
-      // Whoever holds an ingest token (a telephony platform) could test guessed numbers against
-      // pseudonyms made with that same value: a key is never a tenant token.
-      if ([...tenantTokens.values()].flat().includes(key))
-        problems.push(`${variable}: the key of ${whose} is also a tenant token: use a key of its own`);
+    const tenantKeys = own.get(tenant);
+    if (tenantKeys) {
+      keys.set(tenant, tenantKeys);
+      // The previous key too: its pseudonyms still travel (on every start of the rotation).
+      const named: [string, string | null][] = [
+        [`key of ${whose}`, tenantKeys.current],
+        [`previous key of ${whose}`, tenantKeys.previous],
+      ];
+      for (const [what, key] of named) {
+        if (key === null) continue;
+        if (production) problems.push(...secretProblems(variable, key, what));
+        // Whoever holds an ingest token (a telephony platform) could test guessed numbers against
+        // pseudonyms made with that same value: a key is never a tenant token.
+        if (tokens.has(key))
+          problems.push(`${variable}: the ${what} is also a tenant token: use a key of its own`);
+      }
     } else if (production) {
       problems.push(`${variable}: no key for ${whose} (customer references are pseudonymised per tenant)`);
     } else {
-      keys.set(tenant, DEVELOPMENT_CUSTOMER_REF_KEY);
+      keys.set(tenant, { current: DEVELOPMENT_CUSTOMER_REF_KEY, previous: null });
     }
   });
   return keys;

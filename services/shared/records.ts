@@ -6,6 +6,7 @@ import { emotionEventProblem, featureWindowProblem, windowTimesProblem } from '.
 import type { EmotionScores } from '../../pipelines/emotion/types.ts';
 import { audioChunkProblem } from './audio-chunk-limits.ts';
 import { createCodec, createMultiDecoder } from './codec.ts';
+import { previousCustomerRefProblem } from './customer-pseudonym.ts';
 
 /** Codecs accepted at the gRPC edge and carried on va.audio.v1 ('float32' is internal only). */
 export type WireCodec = 'linear16' | 'pcmu' | 'pcma';
@@ -46,6 +47,11 @@ export interface CallEvent {
   queue: string;
   team: string;
   customerRef: string;
+  /**
+   * The customer's pseudonym under the tenant's previous key, on a start during a key rotation
+   * (else absent, or '' decoded): the store moves that pseudonym's history to customerRef.
+   */
+  previousCustomerRef?: string;
   startTimeMs: number;
   endTimeMs: number;
   codec: WireCodec | 'unspecified';
@@ -181,7 +187,8 @@ export const tokenRevokedCodec = createCodec<TokenRevoked>('va.events.v1.TokenRe
         : null,
 });
 export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
-  check: (v) => needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : null),
+  check: (v) =>
+    needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : previousCustomerRefProblem(v)),
 });
 export const featureWindowCodec = createCodec<FeatureWindowRecord>('va.events.v1.FeatureWindow', {
   check: (v) => needsIds(v) ?? needsChannel(v) ?? featureWindowProblem(v),

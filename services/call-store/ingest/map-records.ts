@@ -31,6 +31,7 @@ function callEvent(value: CallEvent): unknown | null {
       queue: value.queue,
       team: value.team,
       customerRef: value.customerRef || null,
+      previousCustomerRef: value.previousCustomerRef || undefined,
       startedAt: isoOf(value.startTimeMs),
       announcedAt: isoOf(value.producedAtMs || value.startTimeMs),
       consent: value.consent ?? { analytics: true, storeFeatures: true },

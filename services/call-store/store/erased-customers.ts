@@ -15,19 +15,21 @@ export function customerDigest(customerRef: string): string {
 }
 
 /**
- * Notes the erasure of a customer (again: the newest erasure counts), at the time it holds its
- * locks (clock_timestamp, not now(): the transaction's start, before it waited for them).
+ * Notes the erasure of a customer, by the digests of their pseudonyms (two across a key rotation:
+ * customer-relink.ts), again: the newest erasure counts; at the time it holds its locks
+ * (clock_timestamp, not now(): the transaction's start, before it waited for them).
  */
-export async function rememberErasedCustomer(
+export async function rememberErasedDigests(
   tx: SqlExecutor,
   tenant: string,
-  customerRef: string,
+  digests: readonly string[],
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO erased_customers (tenant, customer_digest, erased_at) VALUES ($1, $2, clock_timestamp())
-     ON CONFLICT (tenant, customer_digest) DO UPDATE SET erased_at = excluded.erased_at`,
-    [tenant, customerDigest(customerRef)],
-  );
+  for (const digest of [...new Set(digests)].sort())
+    await tx.query(
+      `INSERT INTO erased_customers (tenant, customer_digest, erased_at) VALUES ($1, $2, clock_timestamp())
+       ON CONFLICT (tenant, customer_digest) DO UPDATE SET erased_at = excluded.erased_at`,
+      [tenant, digest],
+    );
 }
 
 export interface CallStartOfCustomer {

@@ -9,17 +9,24 @@
 // erasure but reaches the store after it is dropped too (erased-customers.ts). The erased calls
 // are announced on va.erasures.v1 before the commit: the alert service's wallboards kept showing
 // their alerts, evidence included, to every supervisor for as long as va.alerts.v1 kept them.
+// Across a rotation of the tenant's customer-reference key, a customer has two pseudonyms, linked
+// (customer-relink.ts): erasing either erases the calls of both and remembers both.
 // I/O: database.
 import { randomUUID } from 'node:crypto';
 import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 import { parseCustomerRef } from './history.ts';
 import { lockCalls, lockCustomers } from './call-locks.ts';
-import { rememberErasedCustomer } from './erased-customers.ts';
+import { customerDigest, rememberErasedDigests } from './erased-customers.ts';
+import { forgetLinks, linkedPseudonyms } from './customer-relink.ts';
 import { CHILD_TABLES } from './retention.ts';
 
-/** The customer's calls, as the (tenant, call id) rows every per-call table is keyed by. */
-const CUSTOMER_CALLS = 'SELECT tenant, call_id FROM calls WHERE tenant = $1 AND customer_ref = $2';
+/**
+ * The customer's calls, as the (tenant, call id) rows every per-call table is keyed by: $2 holds
+ * their pseudonyms (two while a key rotation has not moved all their calls yet).
+ */
+const CUSTOMER_CALLS =
+  'SELECT tenant, call_id FROM calls WHERE tenant = $1 AND customer_ref = ANY($2::text[])';
 
 /**
  * One DELETE per table, children first, the calls last (children find their calls through them).
@@ -27,7 +34,7 @@ const CUSTOMER_CALLS = 'SELECT tenant, call_id FROM calls WHERE tenant = $1 AND 
  */
 export const ERASURE_STEPS: readonly { table: string; where: string }[] = [
   ...CHILD_TABLES.map((table) => ({ table, where: `(tenant, call_id) IN (${CUSTOMER_CALLS})` })),
-  { table: 'calls', where: 'tenant = $1 AND customer_ref = $2' },
+  { table: 'calls', where: 'tenant = $1 AND customer_ref = ANY($2::text[])' },
 ];
 
 export interface ErasureResult {
@@ -103,12 +110,20 @@ export async function eraseCustomer(
 ): Promise<ErasureResult> {
   const pseudonym = parseCustomerRef(ref);
   return db.transaction(async (tx) => {
+    // Read before the locks to lock the linked pseudonym too, then again under them.
+    const guessed = await linkedPseudonyms(tx, tenant, pseudonym);
     // First: it waits for the ingest batches in flight with these calls, and theirs wait for this
     // commit (call-locks.ts).
-    // The customer's lock before the calls' (call-locks.ts): a batch with a start of theirs in
+    // The customer's locks before the calls' (call-locks.ts): a batch with a start of theirs in
     // flight commits first, and a later one sees erased_customers.
-    await lockCustomers(tx, [{ tenant, customerRef: pseudonym }], 'exclusive');
-    const calls = await tx.query<{ tenant: string; call_id: string }>(CUSTOMER_CALLS, [tenant, pseudonym]);
+    await lockCustomers(
+      tx,
+      [pseudonym, guessed.current].map((customerRef) => ({ tenant, customerRef })),
+      'exclusive',
+    );
+    const { current, previousDigests } = await linkedPseudonyms(tx, tenant, pseudonym);
+    const pseudonyms = [...new Set([pseudonym, current])];
+    const calls = await tx.query<{ tenant: string; call_id: string }>(CUSTOMER_CALLS, [tenant, pseudonyms]);
     await lockCalls(
       tx,
       calls.map((c) => ({ tenant: c.tenant, callId: c.call_id })),
@@ -117,14 +132,16 @@ export async function eraseCustomer(
     // Then the calls' rows, before their children: the order finalize.ts takes them in (call,
     // then timeline). Children first deadlocked with a summary in progress, or left its new
     // timeline behind (review).
-    await tx.query(`${CUSTOMER_CALLS} ORDER BY call_id FOR UPDATE`, [tenant, pseudonym]);
+    await tx.query(`${CUSTOMER_CALLS} ORDER BY call_id FOR UPDATE`, [tenant, pseudonyms]);
     await tx.query(
       `INSERT INTO erased_calls (tenant, call_id) ${CUSTOMER_CALLS} ON CONFLICT (tenant, call_id) DO UPDATE SET erased_at = now()`,
-      [tenant, pseudonym],
+      [tenant, pseudonyms],
     );
-    await rememberErasedCustomer(tx, tenant, pseudonym);
+    // Every pseudonym of the customer: a start still carrying any of them is dropped (writes.ts).
+    await rememberErasedDigests(tx, tenant, [...pseudonyms.map(customerDigest), ...previousDigests]);
+    await forgetLinks(tx, tenant, current);
     const erasure = { tenant, requestedBy, scope: 'customer', callIds: calls.map((c) => c.call_id) } as const;
-    return deleteAndAudit(tx, ERASURE_STEPS, [tenant, pseudonym], erasure, announce);
+    return deleteAndAudit(tx, ERASURE_STEPS, [tenant, pseudonyms], erasure, announce);
   });
 }
 
@@ -161,7 +178,7 @@ export async function eraseCall(
 async function deleteAndAudit(
   tx: SqlExecutor,
   steps: readonly { table: string; where: string }[],
-  params: readonly string[],
+  params: readonly unknown[],
   erasure: { tenant: string; requestedBy: string; scope: 'customer' | 'call'; callIds: readonly string[] },
   announce: AnnounceErasure | undefined,
 ): Promise<ErasureResult> {

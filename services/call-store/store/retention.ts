@@ -75,8 +75,8 @@ const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
 };
 
 /**
- * How long an erased call's id (erased_calls) and an erased customer's digest (erased_customers)
- * are remembered: past the longest the topics may keep
+ * How long an erased call's id (erased_calls), an erased customer's digest (erased_customers) and
+ * a key rotation's link (customer_ref_links, from its last start) are remembered: past the longest the topics may keep
  * a call's records for a replay (EVENT_RETENTION_MS up to 365 days; Kafka deletes a segment only
  * once its newest record is that old, and a quiet topic's segment rolls after 7 days) and the two
  * days a call may last. Ids and digests only; 9 days fell short of a 7-day topic's segments (review).
@@ -136,8 +136,14 @@ export async function purgeExpired(
   now: Date = new Date(),
 ): Promise<PurgeResult> {
   // In statements of their own, before the rest (they need nothing of the purge's transaction).
-  for (const table of ['erased_calls', 'erased_customers']) {
-    await db.query(`DELETE FROM ${table} WHERE erased_at < $1::timestamptz - $2::int * interval '1 day'`, [
+  // A key rotation's links (customer-relink.ts) as long: a replay may bring a start that carries
+  // the previous pseudonym alone for as long, refreshed by every start of the rotation.
+  for (const [table, column] of [
+    ['erased_calls', 'erased_at'],
+    ['erased_customers', 'erased_at'],
+    ['customer_ref_links', 'linked_at'],
+  ]) {
+    await db.query(`DELETE FROM ${table} WHERE ${column} < $1::timestamptz - $2::int * interval '1 day'`, [
       now.toISOString(),
       ERASED_CALL_DAYS,
     ]);

@@ -7,6 +7,7 @@ import { eventIdOf } from '../events.ts';
 import { lockCalls, lockCustomers } from './call-locks.ts';
 import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from './erased-customers.ts';
 import { jsonParam } from './rows.ts';
+import { relinkCustomers, withCurrentPseudonyms } from './customer-relink.ts';
 import { announceWithin, type AnnounceErasure } from './erasure.ts';
 import { ALERT_COUNTS } from './finalize.ts';
 import { expiredStarts, type RetentionPolicy } from './retention.ts';
@@ -202,7 +203,12 @@ export async function writeEvents(
   announce?: AnnounceErasure,
   retention?: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>,
 ): Promise<WriteResult> {
-  const events = await withoutExpired(tx, await withoutErased(tx, batch, announce), retention);
+  // Customers first: a start of a key rotation carries an erasure of its previous pseudonym over
+  // to the current one, which the erasure check then sees; the starts kept are then relinked
+  // (customer-relink.ts).
+  const current = await withCurrentPseudonyms(tx, batch);
+  const events = await withoutExpired(tx, await withoutErased(tx, current, announce), retention);
+  await relinkCustomers(tx, events);
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;

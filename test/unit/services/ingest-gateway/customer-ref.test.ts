@@ -1,8 +1,8 @@
 // The customer-reference pseudonym (services/ingest-gateway/customer-ref.ts): keyed, per tenant,
-// stable, and holding nothing of the reference.
+// stable, and holding nothing of the reference; during a key rotation, the previous key's too.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { pseudonymiseCustomerRef } from '../../../../services/ingest-gateway/customer-ref.ts';
+import { callPseudonyms, pseudonymiseCustomerRef } from '../../../../services/ingest-gateway/customer-ref.ts';
 
 describe('pseudonymiseCustomerRef', () => {
   const key = 'k'.repeat(40);
@@ -21,5 +21,24 @@ describe('pseudonymiseCustomerRef', () => {
 
   it('keeps "no reference" empty', () => {
     expect(pseudonymiseCustomerRef(key, 'acme', '')).toBe('');
+  });
+});
+
+describe('callPseudonyms during a key rotation', () => {
+  const current = 'c'.repeat(40);
+  const previous = 'p'.repeat(40);
+  it('makes the call pseudonym under the current key, and the previous key only for relinking', () => {
+    const both = callPseudonyms({ current, previous }, 'acme', '+15551234567');
+    expect(both.customerRef).toBe(pseudonymiseCustomerRef(current, 'acme', '+15551234567'));
+    expect(both.previousCustomerRef).toBe(pseudonymiseCustomerRef(previous, 'acme', '+15551234567'));
+    expect(both.previousCustomerRef).not.toBe(both.customerRef);
+  });
+
+  it('has no previous pseudonym without a previous key or without a reference', () => {
+    expect(callPseudonyms({ current, previous: null }, 'acme', 'crm-1').previousCustomerRef).toBe('');
+    expect(callPseudonyms({ current, previous }, 'acme', '')).toEqual({
+      customerRef: '',
+      previousCustomerRef: '',
+    });
   });
 });

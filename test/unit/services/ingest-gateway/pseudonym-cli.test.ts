@@ -70,3 +70,33 @@ describe('npm run pseudonym', () => {
     );
   });
 });
+
+describe('npm run pseudonym during a key rotation', () => {
+  const PREVIOUS = 'pseudonym-cli-previous-key-0123456789ab';
+  const env = { CUSTOMER_REF_KEYS: `acme=${KEY}\nacme:previous=${PREVIOUS}`, VA_MODE: 'production' };
+
+  it('prints the current key pseudonym, and with --previous the previous key one', () => {
+    const current = run('crm-7\n', env, '--tenant', 'acme');
+    expect([current.status, current.stdout]).toEqual([
+      0,
+      `${pseudonymiseCustomerRef(KEY, 'acme', 'crm-7')}\n`,
+    ]);
+    const old = run('crm-7\n', env, '--tenant', 'acme', '--previous');
+    expect([old.status, old.stdout]).toEqual([0, `${pseudonymiseCustomerRef(PREVIOUS, 'acme', 'crm-7')}\n`]);
+  });
+
+  it('refuses --previous for a tenant that is not rotating (exit 2)', () => {
+    const r = run(
+      'x\n',
+      { CUSTOMER_REF_KEYS: `acme=${KEY}`, VA_MODE: 'production' },
+      '--tenant',
+      'acme',
+      '--previous',
+    );
+    expect([r.status, r.stdout, r.stderr.split('\n')[0]]).toEqual([
+      2,
+      '',
+      'pseudonym: USAGE: CUSTOMER_REF_KEYS: no previous key for tenant acme',
+    ]);
+  });
+});
