@@ -17,7 +17,7 @@ export interface Migration {
 }
 
 export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((file) => /^\d{3}_[\w-]+\.sql$/.test(file))
     .sort()
     .map((file) => ({
@@ -25,6 +25,17 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
       name: file.slice(4, -4),
       sql: readFileSync(join(dir, file), 'utf8'),
     }));
+  // Two files of one version (two branches each adding "the next" migration) would apply the
+  // first and skip the second for good, as already applied: refused, naming both.
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i].version === migrations[i - 1].version) {
+      throw new StoreError(
+        'MIGRATION_VERSION_TAKEN',
+        `migrations ${migrations[i - 1].name} and ${migrations[i].name} share version ${migrations[i].version}: renumber one`,
+      );
+    }
+  }
+  return migrations;
 }
 
 /** Serialises every starter's schema work (transaction-scoped: released at commit or rollback). */

@@ -1,6 +1,6 @@
 // A customer's pseudonyms across a rotation of their tenant's customer-reference key: a call start
 // carrying the pseudonym under the previous key (previousCustomerRef) links it to the current one
-// (customer_ref_links, migration 013), moves every call of the previous pseudonym to the current
+// (customer_ref_links, migration 014), moves every call of the previous pseudonym to the current
 // one, and carries an erasure of the previous one over (erased_customers): an erasure is never
 // undone by a rotation. Once linked, a start that still carries the previous pseudonym alone (a
 // gateway not yet rotated, a replay of the topics) is stored under the current one, and an erasure
