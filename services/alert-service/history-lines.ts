@@ -36,10 +36,14 @@ export function startHistoryLines(
     // The fan-out re-reads va.calls.v1 from the beginning after a restart: only calls that may
     // still be live are looked up, not every call the topic still holds.
     if (Date.now() - (e.startTimeMs || Date.now()) > config.ALERT_CALL_IDLE_MS) return;
-    void client.lookup(e.tenant, e.customerRef, e.callId).then(({ line, outcome }) => {
-      lookups.inc({ outcome });
-      if (line !== null && hub.publishHistory(e.tenant, e.callId, line) && e.producedAtMs > 0)
-        shown.observe(Math.max(0, Date.now() - e.producedAtMs) / 1000);
-    });
+    // During a key rotation the previous pseudonym's calls count too (the store may not have
+    // moved them yet).
+    void client
+      .lookup(e.tenant, e.customerRef, e.callId, undefined, e.previousCustomerRef)
+      .then(({ line, outcome }) => {
+        lookups.inc({ outcome });
+        if (line !== null && hub.publishHistory(e.tenant, e.callId, line) && e.producedAtMs > 0)
+          shown.observe(Math.max(0, Date.now() - e.producedAtMs) / 1000);
+      });
   };
 }

@@ -23,6 +23,8 @@ export interface HistorySource {
     customerRef: string,
     signal: AbortSignal,
     callId?: string,
+    /** The start's pseudonym under the previous key, during a key rotation (customer-history-client.ts). */
+    previousRef?: string,
   ): Promise<CustomerHistory | null>;
 }
 
@@ -33,9 +35,15 @@ const END_STATES: readonly string[] = [...EMOTION_LABELS, 'no-speech', 'uncertai
 /** The call store's summary as the rules read it; an unknown end state reads as unknown. */
 export function callStoreHistory(client: HistoryClient, windowDays: number): HistorySource {
   return {
-    async lookup(tenant, customerRef, signal, callId) {
+    async lookup(tenant, customerRef, signal, callId, previousRef) {
       // The store may already hold this call's start: it is not part of its own history.
-      const { summary, outcome } = await client.lookup(tenant, customerRef, callId ?? '', signal);
+      const { summary, outcome } = await client.lookup(
+        tenant,
+        customerRef,
+        callId ?? '',
+        signal,
+        previousRef,
+      );
       // No answer is not "no history": counted as the failure it is (a refused token, a store
       // that answers 400 to the window asked, one that is down).
       if (outcome === 'error' || outcome === 'busy' || outcome === 'timeout')
@@ -60,6 +68,7 @@ export async function historyWithin(
   customerRef: string,
   timeoutMs: number,
   callId?: string,
+  previousRef?: string,
 ): Promise<{ history: CustomerHistory | null; outcome: 'found' | 'none' | 'timeout' | 'error' }> {
   if (!customerRef) return { history: null, outcome: 'none' };
   const controller = new AbortController();
@@ -72,7 +81,7 @@ export async function historyWithin(
   });
   try {
     const answer = await Promise.race([
-      source.lookup(tenant, customerRef, controller.signal, callId),
+      source.lookup(tenant, customerRef, controller.signal, callId, previousRef),
       timeout,
     ]);
     if (answer === 'timeout') return { history: null, outcome: 'timeout' };

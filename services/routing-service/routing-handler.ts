@@ -80,6 +80,7 @@ export function createRoutingHandler(
             call.customerRef,
             config.ROUTING_HISTORY_TIMEOUT_MS,
             call.callId,
+            call.previousCustomerRef,
           );
     if (found.outcome !== 'opted_out' && found.outcome !== 'skipped') breaker.record(found.outcome);
     if (!replayed) o.lookups.inc({ outcome: found.outcome });

@@ -6,6 +6,8 @@
 // and every alert-service instance asks the same source. The live path never waits for it: the
 // lookup runs beside the call (fire and forget), is bounded by a timeout, and answers are cached
 // briefly per customer (dropped when a call of that customer ends, so a callback sees its last call).
+// During a key rotation the start's previous pseudonym is asked too: the store may not have moved
+// the customer's calls to the new one yet when their first call of the rotation starts.
 // I/O: HTTP (fetch).
 import { pseudonymOrNone } from './customer-pseudonym.ts';
 import type { HistorySummary } from '../../pipelines/history/history-line.ts';
@@ -54,8 +56,17 @@ export interface HistoryAnswer {
 }
 
 export interface HistoryClient {
-  /** The history of this customer (pseudonym) as a call of theirs starts. */
-  lookup(tenant: string, customerRef: string, callId: string, signal?: AbortSignal): Promise<HistoryAnswer>;
+  /**
+   * The history of this customer (pseudonym) as a call of theirs starts; with `previousRef` (the
+   * start's previous_customer_ref, a key rotation's) the calls under that pseudonym count too.
+   */
+  lookup(
+    tenant: string,
+    customerRef: string,
+    callId: string,
+    signal?: AbortSignal,
+    previousRef?: string,
+  ): Promise<HistoryAnswer>;
   /** A call of this customer ended: its next call must see it. */
   invalidate(tenant: string, customerRef: string): void;
 }
@@ -88,7 +99,7 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
 
   let refusedSaid = false;
   return {
-    async lookup(tenant, customerRef, callId, signal) {
+    async lookup(tenant, customerRef, callId, signal, previousRef = '') {
       const key = keyOf(tenant, customerRef);
       const hit = cache.get(key);
       if (hit && hit.untilMs > now()) return { ...answerOf(hit.summary), outcome: 'cached' };
@@ -99,6 +110,8 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
         tenant,
         excludeCallId: callId,
         windowDays: String(options.windowDays),
+        // Only a pseudonym travels (customer-pseudonym.ts), and only when it is another customer id.
+        ...(pseudonymOrNone(previousRef) !== '' && previousRef !== customerRef ? { previousRef } : {}),
       }).toString();
       try {
         const response = await doFetch(url, {

@@ -35,6 +35,7 @@ export async function handleInternal(
   const summary = await store.historySummary(q.tenant, match[1], {
     excludeCallId: q.excludeCallId,
     windowDays: q.windowDays,
+    previousRef: q.previousRef,
   });
   return { status: 200, body: summary };
 }

@@ -102,6 +102,11 @@ export const historySummaryQuery = z
     tenant: z.string().min(1).max(200),
     /** The call being started: never part of its own history. */
     excludeCallId: z.string().min(1).max(200).optional(),
+    /**
+     * The start's pseudonym under the tenant's previous key, during a key rotation: its calls count
+     * too, as the store may not have moved them to the current one yet (customer-relink.ts).
+     */
+    previousRef: z.string().regex(CUSTOMER_PSEUDONYM, 'must be a customer pseudonym').optional(),
     windowDays: z.coerce
       .number()
       .int()
@@ -127,15 +132,18 @@ export async function historySummary(
   db: SqlExecutor,
   tenant: string,
   ref: string,
-  options: { excludeCallId?: string; windowDays: number },
+  options: { excludeCallId?: string; windowDays: number; previousRef?: string },
   now: Date = new Date(),
 ) {
   const since = new Date(now.getTime() - options.windowDays * 86_400_000);
+  const refs = [parseCustomerRef(ref)];
+  if (options.previousRef !== undefined) refs.push(parseCustomerRef(options.previousRef));
   const rows = await db.query<Record<string, unknown>>(
     `SELECT call_id, tenant, started_at, status, customer_mood FROM calls
-     WHERE tenant = $1 AND customer_ref = $2 AND in_history AND call_id <> $3 AND started_at <= $4::timestamptz
+     WHERE tenant = $1 AND customer_ref = ANY($2::text[]) AND in_history AND call_id <> $3
+       AND started_at <= $4::timestamptz
      ORDER BY started_at DESC, call_id DESC LIMIT 200`,
-    [tenant, parseCustomerRef(ref), options.excludeCallId ?? '', now.toISOString()],
+    [tenant, refs, options.excludeCallId ?? '', now.toISOString()],
   );
   const recent = rows.filter((r) => new Date(iso(r.started_at) as string).getTime() >= since.getTime());
   let escalations = 0;

@@ -105,6 +105,15 @@ describe('history client', () => {
     });
   });
 
+  it("asks during a key rotation for the previous pseudonym's calls too, never for a raw reference", async () => {
+    const seen = await serve(async () => ({ status: 200, body: { ...SUMMARY, line: null } }));
+    const previous = `cref1_${'P'.repeat(43)}`;
+    await client().lookup('acme', REF, 'call-1', undefined, previous);
+    await client().lookup('acme', REF, 'call-2', undefined, '+15551234567');
+    await client().lookup('acme', REF, 'call-3', undefined, REF);
+    expect(seen.map((url) => url.searchParams.get('previousRef'))).toEqual([previous, null, null]);
+  });
+
   it("asks about each tenant with that tenant's own token, reused while it is fresh", async () => {
     const asked: string[] = [];
     await serve(async (url, auth) => {
