@@ -22,8 +22,8 @@ export const TOKENS_PER_TENANT = 2;
 /**
  * `tenant=token` entries, a tenant listed at most `perTenant` times. Problems name an entry by its
  * position, never by its text: an entry written the wrong way round (`token=tenant`) would
- * otherwise print the secret as a "tenant". `secret` words the value in messages
- * (CUSTOMER_REF_KEYS holds keys, not tokens). `entryOf`, when given, gets each token's entry
+ * otherwise print the secret as a "tenant". `secret` words the value in messages. (Customer-
+ * reference keys have a format of their own: customer-ref-keys.ts.) `entryOf`, when given, gets each token's entry
  * number (1-based), for later problems to name the entry as written.
  */
 export function parseTenantTokenLists(
@@ -62,12 +62,6 @@ export function parseTenantTokenLists(
   });
   if (tokens.size === 0) throw new ConfigError([`${variable}: no tenant ${secret}s`]);
   return tokens;
-}
-
-/** `tenant=secret` entries with one secret per tenant (CUSTOMER_REF_KEYS: a pseudonym has one key). */
-export function parseTenantTokens(text: string, variable: string, secret = 'token'): Map<string, string> {
-  const lists = parseTenantTokenLists(text, variable, secret, 1);
-  return new Map([...lists].map(([tenant, [token]]) => [tenant, token]));
 }
 
 /** Each tenant's tokens (two while rotating: streams with either are the tenant's). */

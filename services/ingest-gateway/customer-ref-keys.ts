@@ -47,7 +47,8 @@ export function parseCustomerRefKeys(text: string, variable: string): Map<string
       throw new ConfigError([
         isPrevious
           ? `${entry}: names the same previous key as entry ${same + 1} (a tenant has one current and at most one previous key)`
-          : `${entry}: names the same tenant as entry ${same + 1}: while rotating, mark the old key ${tenant}${PREVIOUS_KEY_SUFFIX}=… (the unmarked one is current)`,
+          : // Not named: an entry written the wrong way round would print its key as the tenant.
+            `${entry}: names the same tenant as entry ${same + 1}: while rotating, mark the old key <tenant>${PREVIOUS_KEY_SUFFIX}=… (the unmarked one is current)`,
       ]);
     const sameKey = entryOfKey.get(key);
     if (sameKey !== undefined) throw new ConfigError([`${entry}: has the same key as entry ${sameKey + 1}`]);

@@ -1,12 +1,12 @@
 // Tenant tokens: parsing from env or file content, lookup, and UNAUTHENTICATED errors.
 import { describe, expect, it } from 'vitest';
-import {
-  createTokenStore,
-  parseTenantTokenLists,
-  parseTenantTokens,
-} from '../../../../services/ingest-gateway/auth.ts';
+import { createTokenStore, parseTenantTokenLists } from '../../../../services/ingest-gateway/auth.ts';
 import { ConfigError } from '../../../../services/shared/config.ts';
 import { thrownError } from '../../../support/thrown.ts';
+
+/** One token per tenant, as a plain map. */
+const parseTenantTokens = (text: string, variable: string, secret = 'token') =>
+  new Map([...parseTenantTokenLists(text, variable, secret, 1)].map(([tenant, [token]]) => [tenant, token]));
 
 describe('tenant tokens', () => {
   it('parses tenant=token lists and JSON objects', () => {

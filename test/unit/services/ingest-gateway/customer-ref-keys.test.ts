@@ -36,7 +36,7 @@ describe('parseCustomerRefKeys', () => {
     const cases: [string, RegExp][] = [
       [
         `acme=${a},acme=${b}`,
-        /entry 2 of 2 .*same tenant as entry 1: while rotating, mark the old key acme:previous=/,
+        /entry 2 of 2 .*same tenant as entry 1: while rotating, mark the old key <tenant>:previous=/,
       ],
       [
         `acme=${a},acme:previous=${b},acme:previous=${c}`,
@@ -46,6 +46,11 @@ describe('parseCustomerRefKeys', () => {
       [`acme=${a},acme:previous=${a}`, /entry 2 of 2 .*has the same key as entry 1/],
       [`acme=${a},acme:prev=${b}`, /entry 2 of 2 .*tenant name is not/],
       [`acme=${a},acme:previous=short`, /entry 2 of 2 .*the key is shorter than 16/],
+      // Written the wrong way round, twice: the "tenant" is a key, and is not printed.
+      [
+        `${a}=beta-corporation-eu,${a}=acme-corporation-eu`,
+        /entry 2 of 2 .*names the same tenant as entry 1/,
+      ],
     ];
     for (const [text, problem] of cases) {
       const problems = problemsOf(() => parseCustomerRefKeys(text, 'CUSTOMER_REF_KEYS'));
