@@ -27,7 +27,7 @@ import {
   type RetentionPolicy,
 } from './store/retention.ts';
 import { searchCalls, type SearchQuery } from './store/search.ts';
-import { surveyReport } from './store/survey-report.ts';
+import { surveyReport, type ReportPeriod } from './store/survey-report.ts';
 import { importSurveys, type SurveyImportResult } from './store/surveys.ts';
 import type { CsatReport, CsatReportOptions } from '../../pipelines/surveys/index.ts';
 import type { Scope } from '../shared/auth/call-access.ts';
@@ -77,8 +77,8 @@ export interface CallStore {
     rows: Parameters<typeof importSurveys>[2],
     source: 'api' | 'csv',
   ): Promise<SurveyImportResult>;
-  /** The CSAT/NPS report over the surveyed calls in the scope. */
-  csatReport(scope: Scope, options?: Partial<CsatReportOptions>): Promise<CsatReport>;
+  /** The CSAT/NPS report over the surveyed calls in the scope (started in `period`, if given). */
+  csatReport(scope: Scope, options?: Partial<CsatReportOptions>, period?: ReportPeriod): Promise<CsatReport>;
   setRetention(tenant: string, days: number): Promise<void>;
   /** The days set over the API, or null (the configuration's or the default apply). */
   getRetention(tenant: string): Promise<number | null>;
@@ -125,7 +125,7 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
       eraseCall(backend, tenant, callId, requestedBy, hooks.announceErasure),
     listErasures: (tenant, limit) => listErasures(backend, tenant, limit),
     importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
-    csatReport: (scope, options) => surveyReport(backend, scope, options),
+    csatReport: (scope, options, period) => surveyReport(backend, scope, options, period),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
     getRetention: (tenant) => getRetention(backend, tenant),
     clearRetention: (tenant) => clearRetention(backend, tenant),

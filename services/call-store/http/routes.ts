@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { StoreError, issueLines } from '../errors.ts';
 import { parseAgentSummaryQuery } from '../store/agents.ts';
-import { parseSearchQuery } from '../store/search.ts';
+import { parseSearchQuery, queryTime } from '../store/search.ts';
 import { parseSurveyCsv } from '../store/survey-csv.ts';
 import { csvSurveyRows, jsonSurveyRows } from '../store/surveys.ts';
 import type { CallStore } from '../store.ts';
@@ -115,8 +115,12 @@ const reportQuery = z
       .min(0)
       .max(2 ** 31)
       .optional(),
+    /** Calls started at or after `from` and before `to`, as the search's period. */
+    from: queryTime.optional(),
+    to: queryTime.optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { error: 'must not be after `to`', path: ['from'] });
 
 /** CSV of 20 000 surveys with long call ids fits; the JSON API's default stays small. */
 const SURVEY_BODY: BodyLimit = { maxBytes: 4 * 1024 * 1024, acceptsCsv: true };
@@ -232,11 +236,14 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
       if (!mayReview(req.principal))
         throw new StoreError('FORBIDDEN', 'agents cannot read the survey report');
       const q = parseWith(reportQuery, req.query, 'INVALID_QUERY');
+      const period = { from: q.from, to: q.to };
       const report = await store.csatReport(
         scopeOf(req.principal, q.tenant),
         q.seed === undefined ? {} : { seed: q.seed },
+        period,
       );
-      return { status: 200, body: report };
+      // The period read, beside the figures: a saved report says which calls it counted.
+      return { status: 200, body: { ...report, from: q.from ?? null, to: q.to ?? null } };
     },
   },
   {

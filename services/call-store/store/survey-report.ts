@@ -1,6 +1,6 @@
 // Reads what the CSAT/NPS report needs from the store — every surveyed, summarised call in the
 // caller's scope with its summary, scorecard and median agent response latency — and runs the pure
-// report (pipelines/surveys). I/O: database.
+// report (pipelines/surveys), over the calls started in a period when one is given. I/O: database.
 import {
   csatReport,
   readMeasures,
@@ -13,10 +13,26 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { num } from './rows.ts';
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
-export async function loadSurveyedCalls(db: SqlExecutor, scope: Scope): Promise<SurveyedCall[]> {
+/**
+ * Calls started at or after `from` and before `to` (ISO times; either may be left open), as the
+ * search's period. Without one the report reads every surveyed call the store keeps: 0.5 s for
+ * 6 000 surveyed calls, about 36 s at 90 days of a 2 000-seat centre (DBA probe), in one request.
+ */
+export interface ReportPeriod {
+  from?: string;
+  to?: string;
+}
+
+export async function loadSurveyedCalls(
+  db: SqlExecutor,
+  scope: Scope,
+  period: ReportPeriod = {},
+): Promise<SurveyedCall[]> {
   const params: unknown[] = [];
   const where = ['c.summary IS NOT NULL'];
   scopeSql(scope, params, where);
+  if (period.from) where.push(`c.started_at >= $${params.push(period.from)}::timestamptz`);
+  if (period.to) where.push(`c.started_at < $${params.push(period.to)}::timestamptz`);
   // Latency rows exist only while the call's detail rows are kept (consent, retention).
   const rows = await db.query<Record<string, unknown>>(
     `SELECT s.csat, s.nps, c.summary, c.scorecard,
@@ -43,6 +59,7 @@ export async function surveyReport(
   db: SqlExecutor,
   scope: Scope,
   options: Partial<CsatReportOptions> = {},
+  period: ReportPeriod = {},
 ): Promise<CsatReport> {
-  return csatReport(await loadSurveyedCalls(db, scope), options);
+  return csatReport(await loadSurveyedCalls(db, scope, period), options);
 }

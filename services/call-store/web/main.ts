@@ -14,7 +14,7 @@ import {
   revokeToken,
 } from './api.ts';
 import { showCall } from './call-view.ts';
-import { showCsatReport } from './csat-report-view.ts';
+import { reportDays, showCsatReport } from './csat-report-view.ts';
 import { showCustomer } from './customer-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
@@ -144,6 +144,7 @@ async function route(navigated = false): Promise<void> {
   // `?tenant=` names the call's tenant for an admin of every tenant (api.ts callHref).
   const match = /^#\/calls\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
   const customer = /^#\/customers\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
+  const report = /^#\/reports\/csat(?:\?days=([^&]*))?$/.exec(location.hash);
   const tenantOf = (m: RegExpExecArray): string | null => (m[2] ? decodeURIComponent(m[2]) : null);
   // A call, a customer or the report is one request away: say so at once (the list stayed on the
   // screen for the whole request after a call was clicked).
@@ -156,9 +157,9 @@ async function route(navigated = false): Promise<void> {
     } else if (customer) {
       loading();
       await showCustomer(app, decodeURIComponent(customer[1]), tenantOf(customer));
-    } else if (location.hash === '#/reports/csat') {
+    } else if (report) {
       loading();
-      await showCsatReport(app);
+      await showCsatReport(app, reportDays(report[1]));
     } else showList(app);
     settleView(navigated);
   } catch (error) {

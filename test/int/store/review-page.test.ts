@@ -167,6 +167,13 @@ describe('QA review page in a real browser', () => {
     await signInToQa(page, qa.origin, 'supervisor');
     await page.getByRole('link', { name: 'What moves CSAT' }).click();
     await page.getByTestId('csat-report').waitFor();
+    // The last 90 days unless another period is picked (every call of a big site's 90 days took 36 s).
+    expect(await page.locator('#csat-period').inputValue()).toBe('90');
+    expect(await page.locator('.card .meta').nth(1).textContent()).toMatch(/^Calls started since /);
+    // The planted calls start on 2026-11-20: any time, so that the test holds on later dates too.
+    await page.locator('#csat-period').selectOption('all');
+    await page.waitForURL(/#\/reports\/csat\?days=all$/);
+    await expect.poll(() => page.locator('.card .meta').nth(1).textContent()).toMatch(/^Every call kept: /);
     const anger = page.locator('tr[data-measure="customerAngerS"] td');
     expect(await anger.nth(1).getAttribute('class')).toBe('evidence');
     expect(await anger.nth(1).textContent()).toMatch(/ρ -0\.\d+ \[-0\.\d+, -0\.\d+\] n 120 ✱/);

@@ -232,6 +232,23 @@ describe('survey import and report over the QA API', () => {
     server = await startQaServer({ store, tokens, port: 0 });
   });
 
+  it('reads the calls started in a period (from inclusive, to exclusive) and says which', async () => {
+    // survey-i started at 09:00:i on 2026-11-20 (survey-data.ts): 60 before 09:01, 90 from it.
+    const since = await api('qa', '/reports/csat?from=2026-11-20T10:01:00%2B01:00');
+    expect(since.status).toBe(200);
+    expectDocumented('/reports/csat', 'GET', 200, since.body);
+    expect(since.body).toMatchObject({ from: '2026-11-20T09:01:00.000Z', to: null, withCsat: 90 });
+    const before = await api('qa', '/reports/csat?to=2026-11-20T09:01:00Z');
+    expect(before.body).toMatchObject({ from: null, to: '2026-11-20T09:01:00.000Z', withCsat: 60 });
+    const all = await api('qa', '/reports/csat');
+    expect(all.body).toMatchObject({ from: null, to: null, withCsat: 150 });
+    const reversed = await api('qa', '/reports/csat?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z');
+    expect(reversed.status).toBe(400);
+    expectDocumented('/reports/csat', 'GET', 400, reversed.body);
+    expect(reversed.body.error.details).toEqual(['from: must not be after `to`']);
+    expect((await api('qa', '/reports/csat?from=yesterday')).status).toBe(400);
+  });
+
   it('report:csat refuses a missing store and an unknown option with one line, exit 2', () => {
     const run = (args: string[], env: NodeJS.ProcessEnv) =>
       spawnSync('sh', ['scripts/node24.sh', 'scripts/report-csat.ts', ...args], {
@@ -251,6 +268,18 @@ describe('survey import and report over the QA API', () => {
     expect([empty.status, empty.stderr.trim()]).toEqual([
       2,
       'report:csat: --seed must be an integer >= 0 and --resamples an integer >= 100',
+    ]);
+    const day = run(['--from', '2026-11-20'], { STORE_DATA_DIR: dataDir });
+    expect([day.status, day.stderr.trim()]).toEqual([
+      2,
+      'report:csat: --from must be an ISO 8601 time with its offset (2026-11-01T00:00:00Z)',
+    ]);
+    const reversed = run(['--from', '2026-11-21T00:00:00Z', '--to', '2026-11-20T00:00:00Z'], {
+      STORE_DATA_DIR: dataDir,
+    });
+    expect([reversed.status, reversed.stderr.trim()]).toEqual([
+      2,
+      'report:csat: --from must not be after --to',
     ]);
     // The folder held by the call-store service (this test's open store holds its lock): one
     // line naming the holder, not a stack, and the lock stays.
