@@ -63,6 +63,12 @@ interface CallState {
   scope: CallScope | undefined;
 }
 
+interface TenantIndex {
+  streams: Map<string, AlertRule[]>;
+  keepMs: number;
+}
+const NO_RULES: readonly AlertRule[] = [];
+
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'warning', 'critical'];
 
 function subjectOf(obs: Observation): Subject {
@@ -156,24 +162,20 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
    * checked per observation): with many tenants' own files, a call walks its tenant's rules, not
    * every tenant's. Filled on first use, emptied by setRules; one entry per tenant seen.
    */
-  let byTenant = new Map<string, Map<string, AlertRule[]>>();
+  let byTenant = new Map<string, TenantIndex>();
+  let everyTenant: TenantIndex = { streams: byStream, keepMs: maxLookbackMs(ruleSet) + 5_000 };
 
-  function rulesFor(key: string, tenant: string | undefined): AlertRule[] {
-    const all = byStream.get(key) ?? [];
-    if (tenant === undefined) return all;
-    let streams = byTenant.get(tenant);
-    if (!streams) {
-      streams = new Map();
-      byTenant.set(tenant, streams);
+  /** A tenant's rules by stream and the history they need: another tenant's file sizes neither. */
+  function indexOf(tenant: string | undefined): TenantIndex {
+    if (tenant === undefined) return everyTenant;
+    let index = byTenant.get(tenant);
+    if (!index) {
+      const own = { ...ruleSet, rules: ruleSet.rules.filter((rule) => tenantInScope(rule, tenant)) };
+      index = { streams: indexRules(own), keepMs: maxLookbackMs(own) + 5_000 };
+      byTenant.set(tenant, index);
     }
-    let rules = streams.get(key);
-    if (!rules) {
-      rules = all.filter((rule) => tenantInScope(rule, tenant));
-      streams.set(key, rules);
-    }
-    return rules;
+    return index;
   }
-  let keepMs = maxLookbackMs(ruleSet) + 5_000;
 
   function indexRules(set: RuleSet): Map<string, AlertRule[]> {
     const map = new Map<string, AlertRule[]>();
@@ -322,8 +324,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (obs.source === 'features' && speech)
         obs = { ...obs, tensionRise: tensionRise(stream.tension, obs.window.tensionIndex) };
       const out: AlertEvent[] = [];
-      for (const rule of rulesFor(key, obs.scope?.tenant)) {
-        if (!inScope(rule, obs.scope)) continue;
+      const index = indexOf(obs.scope?.tenant);
+      for (const rule of index.streams.get(key) ?? NO_RULES) {
+        // Its tenant's index left other tenants' rules out: only a rule's queues remain to check.
+        const queues = rule.scope?.queues;
+        if (obs.scope ? queues && !queues.includes(obs.scope.queue) : !inScope(rule, undefined)) continue;
         let st = call.rules.get(rule.id);
         if (!st) {
           st = newRuleState();
@@ -335,7 +340,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (speech) {
         stream.history.push(obs);
         let drop = 0;
-        while (drop < stream.history.length && spanOf(stream.history[drop]).endMs < endMs - keepMs) drop += 1;
+        while (drop < stream.history.length && spanOf(stream.history[drop]).endMs < endMs - index.keepMs)
+          drop += 1;
         if (drop > 0) stream.history.splice(0, drop);
       }
       return out;
@@ -347,7 +353,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       ruleSet = rules;
       byStream = indexRules(rules);
       byTenant = new Map();
-      keepMs = maxLookbackMs(rules) + 5_000;
+      everyTenant = { streams: byStream, keepMs: maxLookbackMs(rules) + 5_000 };
       // A rule's state stays while a rule of its id still judges the call (changed or not): one
       // id may name a global rule and a tenant's replacement of it, never both for one call.
       const byId = new Map<string, AlertRule[]>();

@@ -24,6 +24,13 @@ export class AlertRuleError extends RuleFileError<RuleErrorCode> {
  * partition's alerts for every tenant (admin probe). A contact centre's file needs tens of rules.
  */
 export const MAX_RULES = 200;
+/**
+ * Longest look-back (withinMs) of a rule in a tenant's own file: every call keeps that much of its
+ * history and each window re-reads it, on the evaluator all tenants share (one tenant's 200 rules
+ * of an hour each cost 3.4 ms per window of its calls: review, 2026-12-07). The global file, the
+ * platform's own, is not capped.
+ */
+export const MAX_TENANT_LOOKBACK_MS = 300_000;
 export const MAX_FILE_CHARS = 1_048_576;
 /** A rule fires again on the same call no sooner than this: a cooldown of 0 on a flapping condition gave 17 warnings in one 100 s call. */
 export const MIN_COOLDOWN_MS = 10_000;
@@ -309,6 +316,19 @@ function parseRules(raw: unknown, tenant: string | null): RuleSet & { disabled: 
         `rule "${r.id}" field minSpeechFraction: only for a speaker-features rule with durationBasis speech`,
         r.id,
         'minSpeechFraction',
+      );
+    // A tenant's rules run on the evaluator every tenant shares: their history (per call) and
+    // their cost (per observation) are bounded for all of them, not by the platform's global file.
+    const afterLookback = r.after ? Math.max(r.after.withinMs, lookbackOf(r.after.when)) : 0;
+    const [field, lookback] =
+      afterLookback > lookbackOf(r.when) ? ['after', afterLookback] : ['when', lookbackOf(r.when)];
+    if (tenant !== null && lookback > MAX_TENANT_LOOKBACK_MS)
+      throw ruleError(
+        'RULE_INVALID',
+        `rule "${r.id}" field ${field}: looks back ${lookback} ms; a tenant's file may look back at most ${MAX_TENANT_LOOKBACK_MS} ms`,
+        r.id,
+        field,
+        at(field),
       );
     if (tenant !== null && r.tenants?.some((t) => t !== tenant))
       throw ruleError(

@@ -31,6 +31,8 @@ export function watchRulesFile(
   onRules: (rules: RuleSet, text: string) => void,
   onError: (error: Error) => void,
   debounceMs = 200,
+  /** The rules read at start, before the watch began (the service boots in between). */
+  initial?: RuleSet,
 ): RulesWatcher {
   /**
    * The content last judged, accepted or rejected: a rejected file put back as it was before is
@@ -67,12 +69,27 @@ export function watchRulesFile(
     onError,
     debounceMs,
   );
+  // The file was read at start, before the service booted (Kafka may take minutes): a change made
+  // meanwhile raised no event this watch could see, and ran unnoticed with the flag at 1 (review).
+  // Judged now, unless it still holds the rules read then.
   void readFile(path, 'utf8').then(
-    (text) => (last = text),
+    (text) => {
+      if (initial === undefined || holdsRules(text, initial)) last = text;
+      else reload().catch((error: Error) => onError(error));
+    },
     () => undefined,
   );
   return {
     reload,
     close: () => watcher.close(),
   };
+}
+
+/** Whether `text` parses to `rules` (a text that does not parse holds none). */
+function holdsRules(text: string, rules: RuleSet): boolean {
+  try {
+    return JSON.stringify(parseRuleSetText(text)) === JSON.stringify(rules);
+  } catch {
+    return false;
+  }
 }

@@ -74,7 +74,7 @@ export function keepRulesInForce(o: RulesInForceOptions): RulesInForce {
       version: rules.version,
     });
   };
-  const watcher = watchRulesFile(o.path, applyRules, rejectRules);
+  const watcher = watchRulesFile(o.path, applyRules, rejectRules, undefined, o.initial);
   const reload = () =>
     watcher.reload().catch((error: Error) => {
       rejectRules(error);

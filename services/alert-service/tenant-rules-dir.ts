@@ -22,8 +22,9 @@ export interface TenantFolder {
 export function tenantOfFile(name: string): string | null {
   if (!name.endsWith(TENANT_FILE_SUFFIX)) return null;
   const tenant = name.slice(0, -TENANT_FILE_SUFFIX.length);
-  // "." and ".." are valid ids by the characters, but never a tenant anyone named.
-  return TENANT_ID.test(tenant) && !/^\.+$/.test(tenant) ? tenant : null;
+  // A hidden file (".acme.yaml": an editor's or a sync tool's copy) is nobody's rules; "." and
+  // ".." are valid ids by the characters, but never a tenant anyone named.
+  return TENANT_ID.test(tenant) && !tenant.startsWith('.') ? tenant : null;
 }
 
 /** The kubelet's entries in a ConfigMap volume: expected, never a mistake to warn about. */

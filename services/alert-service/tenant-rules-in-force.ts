@@ -43,7 +43,7 @@ export interface TenantRulesOptions {
 interface Tenant {
   /** The rules in force: null while no file of the tenant was ever accepted. */
   rules: TenantRuleSet | null;
-  /** The text last judged (null: unreadable); the same text again is not judged twice. */
+  /** The text last judged, or NUL + the code it was unreadable with: not judged twice. */
   judged: string | null;
 }
 
@@ -58,9 +58,10 @@ export function keepTenantRulesInForce(o: TenantRulesOptions): TenantRulesInForc
   const judge = (tenant: string, file: string, read: { text: string } | { error: Error }): boolean => {
     const known = tenants.get(tenant) ?? { rules: null, judged: null };
     tenants.set(tenant, known);
-    const text = 'text' in read ? read.text : null;
-    if (text !== null && text === known.judged) return false;
-    known.judged = text;
+    // An unreadable file is judged again only when why it is unreadable changes.
+    const seen = 'text' in read ? read.text : `\u0000${errorCode(read.error, 'RULES_UNREADABLE')}`;
+    if (seen === known.judged) return false;
+    known.judged = seen;
     try {
       if ('error' in read) throw read.error;
       const next = parseTenantRuleSetText(read.text, tenant);
@@ -159,6 +160,9 @@ export function keepTenantRulesInForce(o: TenantRulesOptions): TenantRulesInForc
     (error) => logger.error('tenant rules folder watch failed', { dir: o.dir, error: error.message }),
     o.debounceMs ?? 200,
   );
+  // The folder was read before the service booted (Kafka may take minutes): a file changed since
+  // then raised no event this watch could see. Unchanged files are not judged again.
+  void serialReload();
   const onHup = (): void => void serialReload();
   if (o.handleSignals) process.on('SIGHUP', onHup);
   return {

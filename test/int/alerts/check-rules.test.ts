@@ -73,6 +73,19 @@ describe('check-rules', () => {
 
     const flagged = await checkRules('--tenant', 'acme', other);
     expect(flagged).toMatchObject({ code: 0, lines: [{ ok: true, tenant: 'acme', rules: ['x'] }] });
+    // The service would read globex.yaml as globex's (and refuse its `tenants: [acme]`): said.
+    expect(flagged.lines[0]!.warning).toMatch(/judged as acme's; .* reads globex\.yaml as globex's/);
+    // A switch-off of an id the global file lacks (a typo) is named, as the service warns of it.
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, 'version: 1\nrules:\n  - { id: long-silnce, enabled: false }\n');
+    const matched = await checkRules('--tenant', 'typo', '--global', 'config/alert-rules.yaml', typo, acme);
+    expect(matched.lines.map((l) => l.unmatchedSwitchOffs)).toEqual([['long-silnce'], []]);
+    const noGlobal = await checkRules('--tenant', 'acme', '--global', join(dir, 'none.yaml'), acme);
+    expect(noGlobal).toMatchObject({ code: 2, lines: [{ ok: false, code: 'CONFIG_INVALID' }] });
+    // A hidden file is an editor's or a sync tool's copy, nobody's rules.
+    expect((await checkRules('--tenant-files', join(dir, '.acme.yaml'))).lines[0]).toMatchObject({
+      code: 'TENANT_FILE_NAME',
+    });
     const badName = await checkRules('--tenant-files', join(dir, 'acme.yml'));
     expect(badName.lines[0]).toMatchObject({ ok: false, code: 'TENANT_FILE_NAME' });
     // The shorthand switch-off is a tenant file's only.

@@ -101,6 +101,21 @@ describe('a tenant rule file', () => {
     expect(own.rules[0]!.scope).toEqual({ tenants: ['acme'], queues: null });
   });
 
+  it('refuses a look-back over 5 minutes in a tenant file, not in the global file', () => {
+    const sum = (withinMs: number) =>
+      `version: 1\nrules:\n  - id: loud-hour\n    name: Loud\n    subject: customer\n    when: { metric: arousal, sumGte: 100, withinMs: ${withinMs} }\n    audience: both\n    severity: info\n    message: m\n`;
+    expect(parseTenantRuleSetText(sum(300_000), 'acme').rules).toHaveLength(1);
+    expect(() => parseTenantRuleSetText(sum(3_600_000), 'acme')).toThrow(
+      expect.objectContaining({
+        code: 'RULE_INVALID',
+        message: expect.stringMatching(
+          /rule "loud-hour" field when: looks back 3600000 ms; .* at most 300000 ms.*\(line 6\)/,
+        ),
+      }),
+    );
+    expect(parseRuleSetText(sum(3_600_000)).rules).toHaveLength(1);
+  });
+
   it('is judged with the checks and limits of the global file', () => {
     const bad = (text: string) => () => parseTenantRuleSetText(text, 'acme');
     expect(bad('version: 1\nrules: [')).toThrow(expect.objectContaining({ code: 'RULES_SYNTAX' }));
