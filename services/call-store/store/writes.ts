@@ -44,12 +44,17 @@ const SQL = {
     FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, tenant text, "agentId" text, queue text,
       team text, "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text,
       "inHistory" boolean)`,
+  /**
+   * The measures the readers use (timeline, CSV, scorecard, import) in columns of their own; the
+   * whole feature object is no longer kept (features is NULL, migration 015): it was 628 of a
+   * 728-byte row and nothing read it.
+   */
   windows: `INSERT INTO speaker_windows (tenant, call_id, channel, window_index, start_ms, end_ms, speech_fraction,
-      voiced_fraction, pitch_hz, pitch_st, loudness_dbfs, syllable_rate, tension, features)
+      voiced_fraction, pitch_hz, pitch_st, loudness_dbfs, syllable_rate, tension)
     SELECT tenant, "callId", channel, "windowIndex", "startMs", "endMs", "speechFraction", "voicedFraction",
       (features->'pitch'->>'medianHz')::real, (features->'pitch'->>'medianSt')::real,
       (features->'loudness'->>'meanDbfs')::real, (features->'pace'->>'syllableRate')::real,
-      "tensionIndex", features
+      "tensionIndex"
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, channel text, "windowIndex" int,
       "startMs" int, "endMs" int, "speechFraction" real, "voicedFraction" real, "tensionIndex" real,
       features jsonb)`,
@@ -226,7 +231,8 @@ export async function writeEvents(
       speechFraction: e.speechFraction,
       voicedFraction: e.voicedFraction,
       tensionIndex: e.tensionIndex,
-      features: { pace: e.pace, pitch: e.pitch, loudness: e.loudness, voiceQuality: e.voiceQuality },
+      // Only what the columns above take (voice quality has no column: nothing reads it).
+      features: { pace: e.pace, pitch: e.pitch, loudness: e.loudness },
     })),
   );
   inserted += await insertCount(tx, SQL.emotions, by('emotion'));
