@@ -16,6 +16,7 @@ import { loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
 import type { RetentionPolicy } from './store/retention.ts';
 import { storeOpenError } from './store-open-error.ts';
+import { createPurgeSchedule } from './retention-schedule.ts';
 import { settingNames } from '../shared/setting-names.ts';
 import { callStoreEnv } from './config.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
@@ -190,15 +191,9 @@ const abandoned = setInterval(() => {
     })
     .catch((error) => logger.error('closing abandoned calls failed', { error }));
 }, ABANDONED_SWEEP_MS);
-const retention = setInterval(() => {
-  store
-    .purgeExpired(retentionPolicy)
-    .then((purged) => {
-      if (Object.keys(purged.calls).length + Object.keys(purged.orphanRows).length > 0)
-        logger.info('retention purge', { ...purged });
-    })
-    .catch((error) => logger.error('retention purge failed', { error }));
-}, config.RETENTION_INTERVAL_MS);
+// One purge at a time: a tick while the last one still runs is skipped (retention-schedule.ts).
+const purges = createPurgeSchedule(() => store.purgeExpired(retentionPolicy), logger);
+const retention = setInterval(() => void purges.tick(), config.RETENTION_INTERVAL_MS);
 
 shutdown.add('stop intake', async () => {
   clearInterval(summaries);

@@ -5,17 +5,10 @@ import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { callKey } from '../../shared/call-key.ts';
 import { StoreError } from '../errors.ts';
 
-/** Every table whose rows belong to one call (tenant, call id); erasure.ts deletes the same. */
-export const CHILD_TABLES = [
-  'speaker_windows',
-  'emotion_events',
-  'dynamics_windows',
-  'alerts',
-  'alert_acks',
-  'reviews',
-  'call_timelines',
-  'surveys',
-] as const;
+import { CHILD_TABLES } from './child-tables.ts';
+import { purgeOrphans } from './orphans.ts';
+
+export { CHILD_TABLES } from './child-tables.ts';
 
 export async function setRetention(db: SqlBackend, tenant: string, days: number): Promise<void> {
   if (!Number.isInteger(days) || days < 1 || days > 36_500) {
@@ -61,18 +54,6 @@ export interface PurgeResult {
   /** Child rows of no stored call deleted, per table. */
   orphanRows: Record<string, number>;
 }
-
-/** When a child row reached the store: the orphan purge's clock. */
-const RECEIVED_AT: Record<(typeof CHILD_TABLES)[number], string> = {
-  speaker_windows: 'received_at',
-  emotion_events: 'received_at',
-  dynamics_windows: 'received_at',
-  alerts: 'received_at',
-  alert_acks: 'received_at',
-  reviews: 'created_at',
-  call_timelines: 'built_at',
-  surveys: 'received_at',
-};
 
 /**
  * How long an erased call's id (erased_calls), an erased customer's digest (erased_customers) and
@@ -123,19 +104,30 @@ export async function expiredStarts(
   return new Set(rows.map((row) => callKey(row.tenant, row.call_id)));
 }
 
+/** Expired calls per purge transaction: a tenant moving from 365 to 90 days is many of them. */
+export const PURGE_BATCH_CALLS = 500;
+
+export interface PurgeOptions {
+  /** Calls per transaction (PURGE_BATCH_CALLS; tests make it small). */
+  batchCalls?: number;
+  /** Pages per statement of the orphan check's first pass (orphans.ts). */
+  firstPassBlocks?: number;
+}
+
 /**
  * Deletes the calls whose start is older than their tenant's retention, with every row that
- * belongs to them, then the orphans: child rows whose (tenant, call id) has no call — it never
- * arrived (rows from before migration 004 with tenant ''), or it was purged before they came — once
- * they are older than the grace (their call start may still be on its way). Nothing of an expired
- * call stays, so a client reusing its id starts from nothing.
+ * belongs to them, then the orphans (orphans.ts): child rows whose (tenant, call id) has no call —
+ * it never arrived (rows from before migration 004 with tenant ''), or it was purged before they
+ * came — once they are older than the grace (their call start may still be on its way). Nothing of
+ * an expired call stays, so a client reusing its id starts from nothing.
  */
 export async function purgeExpired(
   db: SqlBackend,
   policy: RetentionPolicy,
   now: Date = new Date(),
+  options: PurgeOptions = {},
 ): Promise<PurgeResult> {
-  // In statements of their own, before the rest (they need nothing of the purge's transaction).
+  // In statements of their own, before the rest (they need nothing of the purge's transactions).
   // A key rotation's links (customer-relink.ts) as long: a replay may bring a start that carries
   // the previous pseudonym alone for as long, refreshed by every start of the rotation.
   for (const [table, column] of [
@@ -148,39 +140,57 @@ export async function purgeExpired(
       ERASED_CALL_DAYS,
     ]);
   }
+  const result: PurgeResult = { calls: {}, orphanRows: {} };
+  // A batch per transaction, until none is left: one transaction for every expired call held
+  // their locks, and the WAL of all their rows, for as long as the whole purge took.
+  let after: { tenant: string; call_id: string } | null = null;
+  for (;;) {
+    const batch = await purgeBatch(db, policy, now, after, options.batchCalls ?? PURGE_BATCH_CALLS);
+    if (batch.length === 0) break;
+    for (const row of batch) result.calls[row.tenant] = (result.calls[row.tenant] ?? 0) + 1;
+    after = batch[batch.length - 1];
+  }
+  result.orphanRows = await purgeOrphans(db, policy.orphanGraceMs, now, options);
+  return result;
+}
+
+/**
+ * One transaction: the next `limit` expired calls after `after` in (tenant, call id) order, locked
+ * in that order, then their rows and the calls deleted. Returns the calls deleted.
+ */
+async function purgeBatch(
+  db: SqlBackend,
+  policy: RetentionPolicy,
+  now: Date,
+  after: { tenant: string; call_id: string } | null,
+  limit: number,
+): Promise<{ tenant: string; call_id: string }[]> {
   return db.transaction(async (tx) => {
+    // The expired calls' rows are locked first, in one order, then their children deleted: the
+    // order an erasure and a summary take them in (erasure.ts, finalize.ts), so neither deadlocks
+    // with the purge. After the previous batch's last call: each batch goes on where it stopped.
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant
        CROSS JOIN LATERAL (SELECT ${retentionDaysSql('c', '$1', '$3')} AS days) r
        WHERE r.days IS NOT NULL AND c.started_at < $2::timestamptz - r.days * interval '1 day'
-       ORDER BY c.tenant, c.call_id FOR UPDATE OF c`,
-      [policy.defaultDays, now.toISOString(), JSON.stringify(policy.tenantDays ?? {})],
+         AND ($4::text IS NULL OR (c.tenant, c.call_id) > ($4::text, $5::text))
+       ORDER BY c.tenant, c.call_id LIMIT $6 FOR UPDATE OF c`,
+      [
+        policy.defaultDays,
+        now.toISOString(),
+        JSON.stringify(policy.tenantDays ?? {}),
+        after?.tenant ?? null,
+        after?.call_id ?? null,
+        limit,
+      ],
     );
-    // The expired calls' rows are locked first (above), in one order, then their children deleted:
-    // the order an erasure and a summary take them in (erasure.ts, finalize.ts), so neither
-    // deadlocks with the purge.
-    const result: PurgeResult = { calls: {}, orphanRows: {} };
-    if (expired.length > 0) {
-      // A call is (tenant, call id): purging one tenant's call never touches another's with the same id.
-      const pairs = JSON.stringify(expired.map((row) => ({ tenant: row.tenant, callId: row.call_id })));
-      const expiredPairs = `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`;
-      for (const table of [...CHILD_TABLES, 'calls']) {
-        await tx.query(`DELETE FROM ${table} WHERE (tenant, call_id) IN (${expiredPairs})`, [pairs]);
-      }
-      for (const row of expired) result.calls[row.tenant] = (result.calls[row.tenant] ?? 0) + 1;
+    if (expired.length === 0) return expired;
+    // A call is (tenant, call id): purging one tenant's call never touches another's with the same id.
+    const pairs = JSON.stringify(expired.map((row) => ({ tenant: row.tenant, callId: row.call_id })));
+    const expiredPairs = `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`;
+    for (const table of [...CHILD_TABLES, 'calls']) {
+      await tx.query(`DELETE FROM ${table} WHERE (tenant, call_id) IN (${expiredPairs})`, [pairs]);
     }
-    const cutoff = new Date(now.getTime() - policy.orphanGraceMs).toISOString();
-    for (const table of CHILD_TABLES) {
-      const [{ n }] = await tx.query<{ n: number }>(
-        `WITH gone AS (
-           DELETE FROM ${table} o WHERE o.${RECEIVED_AT[table]} < $1::timestamptz
-             AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.tenant = o.tenant AND c.call_id = o.call_id)
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM gone`,
-        [cutoff],
-      );
-      if (n > 0) result.orphanRows[table] = n;
-    }
-    return result;
+    return expired;
   });
 }
