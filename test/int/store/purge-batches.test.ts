@@ -16,8 +16,8 @@ import { BACKENDS } from './backends.ts';
 const DAY = 86_400_000;
 const policy = { defaultDays: 90, orphanGraceMs: DAY };
 
-function callEvents(callId: string, startedAt: Date, seed = 1): StoreEvent[] {
-  return syntheticEvents(syntheticStoreCall({ callId, startedAt, durationS: 6, seed }));
+function callEvents(callId: string, startedAt: Date, seed = 1, durationS = 6): StoreEvent[] {
+  return syntheticEvents(syntheticStoreCall({ callId, startedAt, durationS, seed }));
 }
 
 /** The call's child events without its start and end: what arrives when the start is lost. */
@@ -100,15 +100,29 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     });
 
     it('deletes the orphans received after the previous check, and never the rows of a stored call', async () => {
-      // The first check passes over every table (in small page ranges here) and sets the horizon.
-      await purgeExpired(store.backend, policy, new Date(), { firstPassBlocks: 2 });
+      // The first check after migration 015 (the purge above made one: forgotten here) passes over
+      // every table, in small page ranges here, to the last page (the old orphan written last is
+      // there), and sets the horizon.
+      await store.write(callEvents('kept-1', new Date(Date.now() - 2 * DAY), 1, 240));
+      await store.backend.query('DELETE FROM orphan_checks');
+      await store.backend.query(
+        `INSERT INTO speaker_windows (tenant, call_id, channel, window_index, start_ms, end_ms, speech_fraction,
+           voiced_fraction, received_at)
+         VALUES ('', 'legacy-orphan', 'customer', 0, 0, 2000, 0.9, 0.7, now() - interval '400 days')`,
+      );
+      const [{ pages }] = await store.backend.query<{ pages: number }>(
+        `SELECT (pg_relation_size('speaker_windows') / 8192)::int AS pages`,
+      );
+      expect(pages).toBeGreaterThan(4);
+      const first = await purgeExpired(store.backend, policy, new Date(), { firstPassBlocks: 2 });
+      expect(first.orphanRows).toEqual({ speaker_windows: 1 });
+      expect(await rowsOf(store.backend, 'legacy-orphan')).toBe(0);
       const [{ n: tables }] = await store.backend.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM orphan_checks',
       );
       expect(tables).toBe(8);
 
       await store.write(orphanEvents('ghost-1'));
-      await store.write(callEvents('kept-1', new Date(Date.now() - 2 * DAY)));
       const ghost = await rowsOf(store.backend, 'ghost-1');
       const kept = await rowsOf(store.backend, 'kept-1');
       expect(ghost).toBeGreaterThan(0);
