@@ -6,8 +6,11 @@
 // tenant's ingest wait behind an erasure and whatever row lock the erasure waited on (review).
 // Customer locks do the same for call starts the store has not read yet: a batch holds the locks
 // of its starts' customers shared, an erasure its customer's exclusive, so a start in flight is
-// either stored before the erasure looks (and erased) or sees the erasure (and is dropped).
-// Both take customer locks before call locks, each in ascending key order: they cannot deadlock.
+// either stored before the erasure looks (and erased) or sees the erasure (and is dropped). A
+// batch about to move a previous pseudonym's calls (customer-relink.ts) holds its lock exclusive,
+// so a start under it alone is stored before the move (and moved) or reads the link.
+// Both take customer locks before call locks, each in ascending key order: they cannot deadlock
+// (but for a relink whose links changed between its read and its locks: customer-relink.ts).
 // I/O: database.
 import { createHash } from 'node:crypto';
 import { callKey } from '../../shared/call-key.ts';
@@ -28,6 +31,7 @@ const CUSTOMER_NAMESPACE = 0x7663n << 32n;
 
 type LockMode = 'shared' | 'exclusive';
 type Call = { tenant: string; callId: string };
+type Customer = { tenant: string; customerRef: string };
 
 /** 64-bit advisory lock key of the bucket `text` hashes into, in a namespace. */
 function bucketKey(namespace: bigint, buckets: number, text: string): string {
@@ -57,20 +61,19 @@ export async function lockCalls(
 
 /**
  * Takes the customers' locks (tenant and pseudonym) until the transaction ends: shared (a batch's
- * call starts) or exclusive (erasure). Before any call lock of the same transaction.
+ * call starts) or exclusive (erasure), and `exclusive` ones exclusive whatever the mode (a batch
+ * moving a previous pseudonym's calls: customer-relink.ts), in one ascending pass. Before any call
+ * lock of the same transaction.
  */
 export async function lockCustomers(
   tx: SqlExecutor,
-  customers: readonly { tenant: string; customerRef: string }[],
+  customers: readonly Customer[],
   mode: LockMode,
+  exclusive: readonly Customer[] = [],
 ): Promise<void> {
-  await lockKeys(
-    tx,
-    customers.map((c) =>
-      bucketKey(CUSTOMER_NAMESPACE, CUSTOMER_LOCK_BUCKETS, `${c.tenant}\n${c.customerRef}`),
-    ),
-    mode,
-  );
+  const keyOf = (c: Customer) =>
+    bucketKey(CUSTOMER_NAMESPACE, CUSTOMER_LOCK_BUCKETS, `${c.tenant}\n${c.customerRef}`);
+  await lockKeys(tx, customers.map(keyOf), mode, exclusive.map(keyOf));
 }
 
 async function lockKeys(

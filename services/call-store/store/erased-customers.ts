@@ -9,9 +9,12 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { CHILD_TABLES } from './retention.ts';
 import { jsonParam } from './rows.ts';
 
-/** One-way digest of a pseudonym (a prefix keeps it apart from any other use of SHA-256). */
+/** Keeps the digests apart from any other use of SHA-256 (erasure.ts computes them in SQL too). */
+export const CUSTOMER_DIGEST_PREFIX = 'va-erased-customer\n';
+
+/** One-way digest of a pseudonym. */
 export function customerDigest(customerRef: string): string {
-  return createHash('sha256').update(`va-erased-customer\n${customerRef}`).digest('hex');
+  return createHash('sha256').update(`${CUSTOMER_DIGEST_PREFIX}${customerRef}`).digest('hex');
 }
 
 /**

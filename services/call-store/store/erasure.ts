@@ -17,7 +17,7 @@ import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 import { parseCustomerRef } from './history.ts';
 import { lockCalls, lockCustomers } from './call-locks.ts';
-import { customerDigest, rememberErasedDigests } from './erased-customers.ts';
+import { CUSTOMER_DIGEST_PREFIX, customerDigest, rememberErasedDigests } from './erased-customers.ts';
 import { forgetLinks, linkedPseudonyms } from './customer-relink.ts';
 import { CHILD_TABLES } from './retention.ts';
 
@@ -109,6 +109,25 @@ export async function eraseCustomer(
   announce?: AnnounceErasure,
 ): Promise<ErasureResult> {
   const pseudonym = parseCustomerRef(ref);
+  for (;;) {
+    const done = await eraseCustomerOnce(db, tenant, pseudonym, requestedBy, announce);
+    if (done !== null) return done;
+  }
+}
+
+/**
+ * The erasure, or null when the customer was relinked to another current pseudonym between the
+ * first read of the links and the locks: its lock was not taken, so a start under it could commit
+ * after the erasure (review); the caller starts again, with it. Each retry needs another relink
+ * of the customer meanwhile, so the loop ends.
+ */
+function eraseCustomerOnce(
+  db: SqlBackend,
+  tenant: string,
+  pseudonym: string,
+  requestedBy: string,
+  announce: AnnounceErasure | undefined,
+): Promise<ErasureResult | null> {
   return db.transaction(async (tx) => {
     // Read before the locks to lock the linked pseudonym too, then again under them.
     const guessed = await linkedPseudonyms(tx, tenant, pseudonym);
@@ -122,7 +141,10 @@ export async function eraseCustomer(
       'exclusive',
     );
     const { current, previousDigests } = await linkedPseudonyms(tx, tenant, pseudonym);
-    const pseudonyms = [...new Set([pseudonym, current])];
+    if (current !== guessed.current) return null;
+    const pseudonyms = [
+      ...new Set([pseudonym, current, ...(await strandedPseudonyms(tx, tenant, previousDigests))]),
+    ];
     const calls = await tx.query<{ tenant: string; call_id: string }>(CUSTOMER_CALLS, [tenant, pseudonyms]);
     await lockCalls(
       tx,
@@ -143,6 +165,28 @@ export async function eraseCustomer(
     const erasure = { tenant, requestedBy, scope: 'customer', callIds: calls.map((c) => c.call_id) } as const;
     return deleteAndAudit(tx, ERASURE_STEPS, [tenant, pseudonyms], erasure, announce);
   });
+}
+
+/**
+ * The tenant's pseudonyms still on calls whose digest is one of these linked previous ones: none,
+ * as the relink orders itself with the starts (customer-relink.ts), but an erasure must not rest
+ * on that alone — a call left under a previous pseudonym would escape an erasure by the current
+ * one, which knows only its digest. One digest per distinct pseudonym of the tenant (an index-only
+ * scan of calls_by_customer), and only for a customer relinked by a rotation.
+ */
+async function strandedPseudonyms(
+  tx: SqlExecutor,
+  tenant: string,
+  previousDigests: readonly string[],
+): Promise<string[]> {
+  if (previousDigests.length === 0) return [];
+  const rows = await tx.query<{ customer_ref: string }>(
+    `SELECT customer_ref FROM (
+       SELECT DISTINCT customer_ref FROM calls WHERE tenant = $1 AND customer_ref IS NOT NULL) AS refs
+     WHERE encode(sha256(convert_to($3 || customer_ref, 'UTF8')), 'hex') = ANY($2::text[])`,
+    [tenant, previousDigests, CUSTOMER_DIGEST_PREFIX],
+  );
+  return rows.map((r) => r.customer_ref);
 }
 
 /**

@@ -212,8 +212,8 @@ export async function writeEvents(
   // to the current one, which the erasure check then sees; the starts kept are then relinked
   // (customer-relink.ts).
   const current = await withCurrentPseudonyms(tx, batch);
-  const events = await withoutExpired(tx, await withoutErased(tx, current, announce), retention);
-  await relinkCustomers(tx, events);
+  const events = await withoutExpired(tx, await withoutErased(tx, current.events, announce), retention);
+  await relinkCustomers(tx, current.moves, events);
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;
