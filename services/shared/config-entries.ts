@@ -1,9 +1,46 @@
-// The entries of a list-valued variable or file: a JSON object's (key, value) pairs, or
-// `key=value` items one a line or comma-separated (blank lines and # comments skipped), and each
-// entry checked against its schema. Pure; errors are ConfigError naming the variable, never the
-// values.
+// The entries of a list-valued variable or file: a JSON object's (key, value) pairs (one naming an
+// entry twice is refused), or `key=value` items one a line or comma-separated (blank lines and #
+// comments skipped), and each entry checked against its schema. Pure; errors are ConfigError
+// naming the variable and positions, never the names or values.
 import type { z } from 'zod';
 import { ConfigError } from './config.ts';
+
+/**
+ * The names of a JSON object's own entries as written, repeats included (JSON.parse keeps the last
+ * of a repeated name and says nothing: `{"acme": "<new>", "acme": "<old>"}` made the old key
+ * current, review). `text` is valid JSON (parsed before); names of nested objects are skipped.
+ */
+export function topLevelNames(text: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+    else if (char === '"') {
+      const start = at;
+      for (at++; text[at] !== '"'; at++) if (text[at] === '\\') at++;
+      let next = at + 1;
+      while (/\s/.test(text[next] ?? '')) next++;
+      if (depth === 1 && text[next] === ':') names.push(JSON.parse(text.slice(start, at + 1)) as string);
+    }
+  }
+  return names;
+}
+
+/** Refuses an object that names an entry twice, by the entries' positions (never their names). */
+function refuseRepeatedNames(text: string, variable: string): void {
+  const names = topLevelNames(text);
+  const first = new Map<string, number>();
+  names.forEach((name, i) => {
+    const same = first.get(name);
+    if (same !== undefined)
+      throw new ConfigError([
+        `${variable}: entry ${i + 1} of ${names.length}: has the same name as entry ${same + 1} (JSON keeps only the last: write each once)`,
+      ]);
+    first.set(name, i);
+  });
+}
 
 /** A variable that must hold a JSON object (`{id: {…}, …}`, described by `shape`): its entries. */
 export function jsonObjectEntries(text: string, variable: string, shape: string): [string, unknown][] {
@@ -15,6 +52,7 @@ export function jsonObjectEntries(text: string, variable: string, shape: string)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new ConfigError([`${variable}: must be a JSON object ${shape}`]);
+  refuseRepeatedNames(text, variable);
   return Object.entries(parsed);
 }
 
@@ -46,6 +84,7 @@ export function configEntries(text: string, variable: string, itemShape: string)
     } catch {
       throw new ConfigError([`${variable}: not valid JSON`]);
     }
+    refuseRepeatedNames(trimmed, variable);
     return Object.entries(parsed as Record<string, unknown>);
   }
   const entries: [string, unknown][] = [];

@@ -46,6 +46,16 @@ describe('parseCustomerRefKeys', () => {
       [`acme=${a},acme:previous=${a}`, /entry 2 of 2 .*has the same key as entry 1/],
       [`acme=${a},acme:prev=${b}`, /entry 2 of 2 .*tenant name is not/],
       [`acme=${a},acme:previous=short`, /entry 2 of 2 .*the key is shorter than 16/],
+      // JSON keeps the last of a repeated name: the old key would have been current (review).
+      [`{"acme": "${b}", "acme": "${a}"}`, /entry 2 of 2: has the same name as entry 1/],
+      [
+        `{"acme": "${c}", "acme:previous": "${a}", "acme:previous": "${b}"}`,
+        /entry 3 of 3: has the same name as entry 2/,
+      ],
+      [
+        `{"${a}": "acme-corporation-eu", "\\u00${a.charCodeAt(0).toString(16)}${a.slice(1)}": "x"}`,
+        /entry 2 of 2: has the same name as entry 1/,
+      ],
       // Written the wrong way round, twice: the "tenant" is a key, and is not printed.
       [
         `${a}=beta-corporation-eu,${a}=acme-corporation-eu`,
