@@ -22,6 +22,7 @@ import {
   clearRetention,
   getRetention,
   purgeExpired,
+  purgeUnusedLinks,
   setRetention,
   type PurgeResult,
   type RetentionPolicy,
@@ -84,6 +85,7 @@ export interface CallStore {
   getRetention(tenant: string): Promise<number | null>;
   /** Forgets the API's setting; false when there was none. */
   clearRetention(tenant: string): Promise<boolean>;
+  /** Expired calls, then the key rotation's links no call needs any more (purgeUnusedLinks). */
   purgeExpired(policy: RetentionPolicy, now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
 }
@@ -129,7 +131,11 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
     getRetention: (tenant) => getRetention(backend, tenant),
     clearRetention: (tenant) => clearRetention(backend, tenant),
-    purgeExpired: (policy, now) => purgeExpired(backend, policy, now),
+    purgeExpired: async (policy, now) => {
+      const purged = await purgeExpired(backend, policy, now);
+      await purgeUnusedLinks(backend, policy, now);
+      return purged;
+    },
     close: () => backend.close(),
   };
 }

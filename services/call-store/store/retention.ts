@@ -194,3 +194,35 @@ async function purgeBatch(
     return expired;
   });
 }
+
+/**
+ * Deletes a key rotation's links (customer_ref_links) older than their tenant's retention whose
+ * current pseudonym has no call left; returns how many. A link holds the new pseudonym in clear,
+ * so it must not outlive the calls it exists for (it was kept ERASED_CALL_DAYS, which still caps
+ * it: purgeExpired). What a replay needs of a link: a start carrying the previous pseudonym alone
+ * is stored under the current one. Such a start is of a call either still stored (its start is
+ * then a no-op: ON CONFLICT keeps its pseudonym), erased (erased_calls drops it, ERASED_CALL_DAYS)
+ * or started longer ago than the retention (expiredStarts drops it): with no call left under the
+ * current pseudonym and no start of the rotation within the retention, no replay needs the link.
+ * A tenant kept forever keeps its links up to ERASED_CALL_DAYS. Its own statement, after the
+ * purge of the calls (store.ts): a link of calls purged now goes in the same run.
+ */
+export async function purgeUnusedLinks(
+  db: SqlBackend,
+  policy: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>,
+  now: Date = new Date(),
+): Promise<number> {
+  const [{ n }] = await db.query<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM customer_ref_links l
+       WHERE l.linked_at < $1::timestamptz - (
+           SELECT ${retentionDaysSql('l', '$2', '$3')}
+           FROM (SELECT 1) AS one LEFT JOIN tenant_settings t ON t.tenant = l.tenant
+         ) * interval '1 day'
+         AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.tenant = l.tenant AND c.customer_ref = l.current_ref)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [now.toISOString(), policy.defaultDays, JSON.stringify(policy.tenantDays ?? {})],
+  );
+  return n;
+}

@@ -2,7 +2,8 @@
 // PostgreSQL; store/customer-relink.ts): a start carrying the previous pseudonym moves that
 // customer's calls of that tenant only; once linked, a start under the previous pseudonym alone is
 // stored under the current one; the live summary counts the previous pseudonym's calls before the
-// relink; an erasure by either pseudonym covers both and leaves no pseudonym of the customer.
+// relink; an erasure by either pseudonym covers both and leaves no pseudonym of the customer; the
+// purge drops a link no call needs any more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticStoreCall } from '../../../devkit/records/store-call.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
@@ -119,6 +120,31 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('key rotatio
     // Calling again after the erasure: stored as usual, under the current pseudonym.
     await store.write(callOf('cy-3', cy.current, new Date(), cy.old));
     expect(await refOf('cy-3')).toBe(cy.current);
+  });
+
+  it("purges a link once no call under its current pseudonym is left and it is older than the tenant's retention", async () => {
+    await store.setRetention('brief', 1);
+    const [dot, eli] = [refs('+44 7700 900304'), refs('+44 7700 900305')];
+    const linksOf = async () =>
+      (
+        await store.backend.query<{ current_ref: string }>(
+          'SELECT current_ref FROM customer_ref_links WHERE tenant = $1 ORDER BY 1',
+          ['brief'],
+        )
+      ).map((r) => r.current_ref);
+    await store.write(callOf('dot-1', dot.current, minutesAgo(20), dot.old, 'brief'));
+    await store.write(callOf('eli-1', eli.current, minutesAgo(20), eli.old, 'brief'));
+    // Eli calls again a day later, through a gateway not yet rotated: stored under the current one.
+    const later = new Date(NOW + 86_400_000);
+    await store.write(callOf('eli-2', eli.old, later, undefined, 'brief'));
+    const policy = { defaultDays: 90, orphanGraceMs: 86_400_000 };
+    // Within the retention: both kept.
+    await store.purgeExpired(policy, new Date(NOW + 3_600_000));
+    expect(await linksOf()).toEqual([dot.current, eli.current].sort());
+    // Two days on: Dot's only call is purged and the link with it; Eli's second call still needs it.
+    await store.purgeExpired(policy, new Date(NOW + 2 * 86_400_000));
+    expect(await refOf('dot-1', 'brief')).toBeUndefined();
+    expect(await linksOf()).toEqual([eli.current]);
   });
 
   it('takes only a pseudonym as the previous reference of a history lookup', () => {
