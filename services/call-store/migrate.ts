@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlBackend } from './backend/backend.ts';
+import { sqlStateOf } from './backend/sql-state.ts';
 import { StoreError } from './errors.ts';
+import { errorText } from '../shared/error-text.ts';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
@@ -51,10 +53,11 @@ export async function migrate(backend: SqlBackend, migrations = listMigrations()
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const rows = await tx.query<{ version: number | null }>(
-      'SELECT max(version) AS version FROM schema_migrations',
+    const rows = await tx.query<{ version: number; name: string }>(
+      'SELECT version, name FROM schema_migrations',
     );
-    return Number(rows[0]?.version ?? 0);
+    refuseRenamedVersions(rows, migrations);
+    return rows.reduce((max, r) => Math.max(max, Number(r.version)), 0);
   });
   refuseNewerSchema(newest, migrations);
   const applied: number[] = [];
@@ -64,7 +67,11 @@ export async function migrate(backend: SqlBackend, migrations = listMigrations()
       await tx.query(MIGRATION_LOCK);
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (seen.length > 0) return false;
-      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      try {
+        for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      } catch (error) {
+        throw migrationFailed(migration, error);
+      }
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         migration.version,
         migration.name,
@@ -74,6 +81,45 @@ export async function migrate(backend: SqlBackend, migrations = listMigrations()
     if (done) applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * A version the database records under another file's name: two files of one version on some
+ * commit applied the first and skipped the second for good, and the renumbered twin would now run
+ * again (review: "relation already exists", the store never starting). Refused, naming both.
+ */
+function refuseRenamedVersions(
+  recorded: readonly { version: number; name: string }[],
+  migrations: readonly Migration[],
+): void {
+  for (const row of recorded) {
+    const file = migrations.find((m) => m.version === Number(row.version));
+    if (file && file.name !== row.name)
+      throw new StoreError(
+        'MIGRATION_NAME_MISMATCH',
+        `schema_migrations records version ${row.version} as ${row.name}, this release's file is ${file.name}: repair schema_migrations first (services/call-store/README.md, "Writing a migration")`,
+      );
+  }
+}
+
+/** PostgreSQL's lock_not_available: a migration's lock_timeout ran out. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * A migration's failure, naming it: a lock timeout read "cannot open the PostgreSQL database",
+ * which sent an operator looking at the network (review).
+ */
+function migrationFailed(migration: Migration, error: unknown): StoreError {
+  const waited =
+    sqlStateOf(error) === LOCK_NOT_AVAILABLE
+      ? '; another session holds a lock on a table it changes (a running purge, a long query): the next start tries again'
+      : '';
+  return new StoreError(
+    'MIGRATION_FAILED',
+    `migration ${migration.version} (${migration.name}) failed: ${errorText(error)}${waited}`,
+    [],
+    { cause: error },
+  );
 }
 
 export interface SchemaStatus {

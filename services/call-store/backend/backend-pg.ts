@@ -19,6 +19,9 @@ export async function openPostgresBackend(url: string, poolSize: number): Promis
     // TCP keepalives: a server gone without a word (a failover, a dropped NAT entry) is noticed by
     // the kernel instead of leaving a query waiting on a dead socket.
     keepAlive: true,
+    // The kernel's default first probe comes after 2 h (tcp_keepalive_time 7200): a vanished server
+    // held a purge's query that long (review). The first probe after 10 s idle instead.
+    keepAliveInitialDelayMillis: 10_000,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, that would kill

@@ -105,6 +105,8 @@ const STATUS: Record<StoreErrorCode, number> = {
   SCHEMA_TOO_NEW: 503, // start-up only, as STORE_OPEN_FAILED
   SCHEMA_BEHIND: 503, // start-up only, as STORE_OPEN_FAILED
   MIGRATION_VERSION_TAKEN: 503, // start-up only, as STORE_OPEN_FAILED
+  MIGRATION_NAME_MISMATCH: 503, // start-up only, as STORE_OPEN_FAILED
+  MIGRATION_FAILED: 503, // start-up only, as STORE_OPEN_FAILED
   ERASURE_NOT_ANNOUNCED: 503,
   REVOCATIONS_NOT_READ: 503, // just started: the revoked tokens are still being read
   SIGN_OUT_NOT_RECORDED: 503, // the broker did not take the revocation: the token still works

@@ -3,7 +3,8 @@
 --   timeline, CSV export, scorecard and import read the extracted columns (pitch_hz, pitch_st,
 --   loudness_dbfs, syllable_rate, tension). The store now writes NULL there. DROP NOT NULL is
 --   catalogue-only; the rows stored before keep theirs (no UPDATE of a detail table) and age out
---   with retention. The column stays so a rolled-back release can still write it.
+--   with retention. Last in the file: its ACCESS EXCLUSIVE lock, held until the file commits, also
+--   stops readers of speaker_windows (timelines, QA pages), so it is taken after the index builds.
 -- * the retention purge's orphan check reads only the child rows received since its previous
 --   check (store/orphans.ts): a BRIN index on each child table's received column (RECEIVED_AT in
 --   store/retention.ts) finds them. BRIN suits append-ordered timestamps and is tiny (a few pages
@@ -12,7 +13,6 @@
 --   these statements find them there. The watermark table remembers how far the check got, so a
 --   restart does not read every child table again.
 SET LOCAL lock_timeout = '5s';
-ALTER TABLE speaker_windows ALTER COLUMN features DROP NOT NULL;
 CREATE INDEX IF NOT EXISTS speaker_windows_received_brin ON speaker_windows USING brin (received_at);
 CREATE INDEX IF NOT EXISTS emotion_events_received_brin ON emotion_events USING brin (received_at);
 CREATE INDEX IF NOT EXISTS dynamics_windows_received_brin ON dynamics_windows USING brin (received_at);
@@ -26,3 +26,4 @@ CREATE TABLE orphan_checks (
   checked_to timestamptz NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE speaker_windows ALTER COLUMN features DROP NOT NULL;

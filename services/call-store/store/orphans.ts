@@ -17,8 +17,8 @@
 // (retention.ts, erasure.ts; erased-customers.ts forgets rows of calls the store does not hold),
 // finalize.ts deletes a call's details but never the call, and no statement changes a call's
 // tenant or id. So every orphan was received after the previous check's horizon, less the time a
-// write transaction takes to commit: ORPHAN_OVERLAP_MS covers that and a clock difference between
-// this process and the database. What is older than the first check (rows from before migration
+// write transaction takes to commit: ORPHAN_OVERLAP_MS covers that (at the window's lower edge;
+// the grace at its upper edge is counted on this process's clock, below). What is older than the first check (rows from before migration
 // 004 with tenant '') is found by the first run's full pass.
 import type { SqlBackend } from '../backend/backend.ts';
 import { CHILD_TABLES, RECEIVED_AT, type ChildTable } from './child-tables.ts';
@@ -115,7 +115,11 @@ export async function purgeOrphans(
   options: OrphanCheckOptions = {},
 ): Promise<Record<string, number>> {
   // The horizon is never past the database's own clock: a row received after this check has a
-  // later received time, whatever `now` the caller passed (a test's clock runs ahead).
+  // later received time, whatever `now` the caller passed (a test's clock runs ahead). The grace
+  // itself is counted on the caller's clock (the service's): an app clock ahead of the database's
+  // shortens it by the difference (30 min ahead of a 1 h grace: rows received 40 min ago by the
+  // database may go while their call start is still on its way). Keep the clocks in step (NTP);
+  // the overlap below protects only the window's lower edge.
   const [{ dbNow }] = await db.query<{ dbNow: Date | string }>('SELECT now() AS "dbNow"');
   const horizon = new Date(Math.min(now.getTime() - graceMs, new Date(dbNow).getTime()));
   const marks = await db.query<{ child_table: string; checked_to: Date | string }>(

@@ -2,6 +2,7 @@
 // tenant's retention together with every row that belongs to them, and child rows that belong to
 // no call. I/O: database.
 import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
+import { sqlStateOf } from '../backend/sql-state.ts';
 import { callKey } from '../../shared/call-key.ts';
 import { StoreError } from '../errors.ts';
 
@@ -145,13 +146,35 @@ export async function purgeExpired(
   // their locks, and the WAL of all their rows, for as long as the whole purge took.
   let after: { tenant: string; call_id: string } | null = null;
   for (;;) {
-    const batch = await purgeBatch(db, policy, now, after, options.batchCalls ?? PURGE_BATCH_CALLS);
+    const batch = await retryDeadlock(() =>
+      purgeBatch(db, policy, now, after, options.batchCalls ?? PURGE_BATCH_CALLS),
+    );
     if (batch.length === 0) break;
     for (const row of batch) result.calls[row.tenant] = (result.calls[row.tenant] ?? 0) + 1;
     after = batch[batch.length - 1];
   }
   result.orphanRows = await purgeOrphans(db, policy.orphanGraceMs, now, options);
   return result;
+}
+
+/** PostgreSQL's deadlock_detected: it rolled one of the two transactions back. */
+const DEADLOCK_DETECTED = '40P01';
+const DEADLOCK_TRIES = 3;
+
+/**
+ * A batch PostgreSQL chose as a deadlock's victim, run again (at most 3 tries): ingest of a late
+ * record for a call that has expired and is not yet purged touches its timeline before the call
+ * row, the purge the other way round (review: the victim aborted the whole purge and its orphan
+ * check until the next hour). The batch is whole or nothing, so running it again is safe.
+ */
+async function retryDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= DEADLOCK_TRIES || sqlStateOf(error) !== DEADLOCK_DETECTED) throw error;
+    }
+  }
 }
 
 /**

@@ -26,20 +26,35 @@ export function reportDays(value: string | undefined): number | null {
   return PERIODS.some((p) => p.days === days) ? days : DEFAULT_DAYS;
 }
 
+/**
+ * The period, chosen with a button: a select that navigated on `change` sent a report request for
+ * each period a keyboard user's arrow keys passed on the way (365 days on the way to "any time",
+ * the costly case) and took their focus away (review).
+ */
 function periodPicker(days: number | null): HTMLElement {
   const select = el(
     'select',
-    {
-      id: 'csat-period',
-      onchange: (event: Event) => {
-        const value = (event.target as HTMLSelectElement).value;
-        location.hash = `#/reports/csat?days=${value}`;
-      },
-    },
+    { id: 'csat-period', name: 'days' },
     ...PERIODS.map((p) => el('option', { value: p.days ?? 'all', selected: p.days === days }, p.label)),
   );
-  return el('label', { class: 'meta' }, 'Calls started in ', select);
+  return el(
+    'form',
+    {
+      class: 'meta',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        location.hash = `#/reports/csat?days=${select.value}`;
+      },
+    },
+    el('label', { for: 'csat-period' }, 'Calls started in '),
+    select,
+    ' ',
+    el('button', { type: 'submit' }, 'Show'),
+  );
 }
+
+/** The newest report asked for: an earlier, slower answer must not replace it (review). */
+let latestRequest = 0;
 
 /** The interval as a band on −1..1 with the point estimate; 0 marked. */
 function intervalBar(c: Correlation): HTMLElement {
@@ -86,9 +101,11 @@ function modelCard(report: CsatReport): HTMLElement {
 
 export async function showCsatReport(root: HTMLElement, days: number | null = DEFAULT_DAYS): Promise<void> {
   const from = days === null ? null : new Date(Date.now() - days * DAY_MS).toISOString();
+  const request = ++latestRequest;
   const report = await api<CsatReport>(
     from ? `/reports/csat?from=${encodeURIComponent(from)}` : '/reports/csat',
   );
+  if (request !== latestRequest) return;
   const rows = report.measures.map((m) =>
     el(
       'tr',
