@@ -87,7 +87,12 @@ export interface CallRegistry {
    */
   erase(tenant: string, callId: string, erasedAtMs?: number): ErasedCall | null;
   isErased(tenant: string, callId: string): boolean;
-  /** Calls changed since the last call, and calls purged. */
+  /**
+   * Calls changed since the last call, and calls gone from a client's sight: purged, or handed to
+   * another agent or team by a resumed start (a transfer), named with the owner they had, so the
+   * previous agent's and team's pages drop the tile (a page that still sees the call under its new
+   * owner gets it in `changed` and keeps it: state-frames.ts).
+   */
   takeChanges(nowMs: number): { changed: CallLive[]; removed: RemovedCall[] };
   size(): number;
 }
@@ -146,6 +151,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const calls = new Map<string, CallLive>();
   const lastUpdate = new Map<string, number>();
   const dirty = new Set<string>();
+  /** Live calls whose owner a resumed start changed since the last takeChanges: their previous owner. */
+  const handedOver: RemovedCall[] = [];
   const alerts = new Map<string, AlertView>();
   /** Newest first (by firing time), every tenant's. */
   const recent: AlertView[] = [];
@@ -200,8 +207,14 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         endedCalls.delete(key);
       }
       const call = live(meta.tenant, meta.callId, meta.startedAtMs)!;
+      const team = meta.team || options.teamOfAgent?.get(agentTeamKey(meta.tenant, meta.agentId)) || '';
+      // A resumed start naming another agent or team (a transfer on the same call id): the call
+      // moves to them, and the pages of the owner it had are told it is gone from them (they kept
+      // a frozen live tile, its customer angry, until reloaded: transfer probe).
+      if ((call.agentId !== '' || call.team !== '') && (call.agentId !== meta.agentId || call.team !== team))
+        handedOver.push({ callId: call.callId, tenant: call.tenant, agentId: call.agentId, team: call.team });
       call.agentId = meta.agentId;
-      call.team = meta.team || options.teamOfAgent?.get(agentTeamKey(meta.tenant, meta.agentId)) || '';
+      call.team = team;
       call.queue = meta.queue;
       call.startedAtMs = meta.startedAtMs;
       lastUpdate.set(callKey(meta.tenant, meta.callId), Date.now());
@@ -317,7 +330,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       return erasedCalls.has(callKey(tenant, callId));
     },
     takeChanges(nowMs) {
-      const removed: RemovedCall[] = [];
+      const removed: RemovedCall[] = handedOver.splice(0, handedOver.length);
       for (const [key, call] of calls) {
         const last = lastUpdate.get(key) ?? 0;
         const gone =

@@ -1,7 +1,8 @@
 // The `state` frames of one push: each changed call serialised once, and each distinct frame
 // (which changed calls and purged ids a client may see) built once, so clients that see the same
 // calls (e.g. all supervisors of a tenant) share one buffer. Purged calls (tenant and id) too go
-// only to clients that could see the call (no other tenant's call ids). Pure.
+// only to clients that could see the call (no other tenant's call ids), as do calls handed to
+// another agent or team, to the clients that saw them and no longer do. Pure.
 import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
 import { callView, type CallRegistry } from './call-registry.ts';
@@ -23,7 +24,12 @@ export function createStateFrames({ changed, removed }: StateChanges): (p: Princ
     });
     const gone: number[] = [];
     removed.forEach((call, i) => {
-      if (canSeeCall(p, call)) gone.push(i);
+      // A call handed to another owner that this client still sees (a whole-tenant supervisor)
+      // stays: it is in this frame's calls, and the pages apply `removed` after them.
+      const stillSeen = visible.some(
+        (j) => parts[j].call.callId === call.callId && parts[j].call.tenant === call.tenant,
+      );
+      if (canSeeCall(p, call) && !stillSeen) gone.push(i);
     });
     const key = `${visible.join(',')}|${gone.join(',')}`;
     let data = frames.get(key);

@@ -69,4 +69,31 @@ describe('purged call ids in state frames', () => {
     const frameFor = createStateFrames(r.takeChanges(100));
     expect(removedOf(frameFor({ ...supervisor('*'), role: 'admin' }))).toEqual(['acme/twin']);
   });
+
+  it('tell the previous agent and team that a call transferred on a resumed start is gone from them', () => {
+    // Transfer probe: a resumed CallStart with the same call id and agent-3 of team support moved
+    // the call to agent-3, and agent-1's page and billing's supervisor kept a live tile of it
+    // (its customer angry, audio time frozen) until reloaded: no frame ever named the call to them.
+    const r = createCallRegistry({ teamOfAgent: new Map() });
+    r.start({ callId: 'c', tenant: 'acme', agentId: 'agent-1', team: 'billing', queue: 'q', startedAtMs: 5 });
+    r.takeChanges(10);
+    r.start({ callId: 'c', tenant: 'acme', agentId: 'agent-3', team: 'support', queue: 'q', startedAtMs: 5 });
+    const frameFor = createStateFrames(r.takeChanges(20));
+    const callsOf = (frame: Buffer | null): string[] =>
+      frame === null
+        ? []
+        : (JSON.parse(frame.toString()) as { calls: { agentId: string }[] }).calls.map((c) => c.agentId);
+
+    expect(removedOf(frameFor(agent('acme', 'agent-1')))).toEqual(['acme/c']);
+    expect(removedOf(frameFor(supervisor('acme', ['billing'])))).toEqual(['acme/c']);
+    // The new owner and a whole-tenant supervisor get the call under agent-3, not its removal.
+    expect(callsOf(frameFor(agent('acme', 'agent-3')))).toEqual(['agent-3']);
+    expect(removedOf(frameFor(agent('acme', 'agent-3')))).toEqual([]);
+    expect(callsOf(frameFor(supervisor('acme', ['support'])))).toEqual(['agent-3']);
+    expect(removedOf(frameFor(supervisor('acme')))).toEqual([]);
+    expect(callsOf(frameFor(supervisor('acme')))).toEqual(['agent-3']);
+    // Told once; a repeated start with the same owner (at-least-once) hands nothing over.
+    r.start({ callId: 'c', tenant: 'acme', agentId: 'agent-3', team: 'support', queue: 'q', startedAtMs: 5 });
+    expect(r.takeChanges(30).removed).toEqual([]);
+  });
 });
