@@ -7,12 +7,15 @@ import type { Principal } from '../shared/auth/roles.ts';
 import { callView, type CallRegistry, type ErasedCall } from './call-registry.ts';
 import type { AlertView, ErasedView } from './protocol.ts';
 
-/** Alerts carry their call's owner, so they are routed even before the call record arrived. */
+/**
+ * Alerts carry their call's owner, so they are routed even before the call record arrived. A cue
+ * for the agent alone ("Slow down") stays with the agent it was fired to when the call moves to
+ * another agent (a transfer on a resumed start): it is that agent's coaching, not the new one's.
+ */
 export function seesAlert(registry: CallRegistry, p: Principal, alert: AlertView): boolean {
-  return (
-    canSeeCall(p, registry.owner(alert.tenant, alert.callId) ?? alert) &&
-    audienceIncludes(p, alert.audience as Audience)
-  );
+  if (!audienceIncludes(p, alert.audience as Audience)) return false;
+  if (p.role === 'agent' && alert.audience === 'agent' && alert.agentId !== '') return canSeeCall(p, alert);
+  return canSeeCall(p, registry.owner(alert.tenant, alert.callId) ?? alert);
 }
 
 export function visibleCalls(registry: CallRegistry, p: Principal) {
