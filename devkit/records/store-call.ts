@@ -92,6 +92,7 @@ export function syntheticStoreCall(options: SyntheticStoreCallOptions): Syntheti
       tenant: plan.tenant,
       endedAt: new Date(plan.startedAt.getTime() + durationS * 1000).toISOString(),
       durationMs: durationS * 1000,
+      endReason: 'hangup',
     },
   };
 }

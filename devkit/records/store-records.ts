@@ -106,6 +106,7 @@ function callRecord(e: CallStartEvent | CallEndEvent, eventId: string, now: numb
     endTimeMs: started ? 0 : Date.parse(e.endedAt),
     consent: started ? e.consent : { analytics: true, storeFeatures: true },
     audioDurationMs: started ? 0 : (e.durationMs ?? 0),
+    endReason: started ? '' : e.endReason,
     producedAtMs: now,
   });
 }

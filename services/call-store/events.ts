@@ -83,6 +83,8 @@ export const callEndSchema = z.object({
   tenant: id,
   endedAt: isoTime,
   durationMs: ms.nullable().default(null),
+  /** CallEnd.reason as sent ("hangup", "transfer"), or the gateway's; '' when none was given. */
+  endReason: z.string().max(200).default(''),
 });
 
 /** Which speaker window of which call an event describes (features and emotion events). */

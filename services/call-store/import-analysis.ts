@@ -125,6 +125,7 @@ export async function importAnalysis(
       tenant,
       endedAt: new Date(startedAt + durationMs).toISOString(),
       durationMs,
+      endReason: '', // a recording analysed offline: no telephony end
     });
     let rejected = 0;
     for (let i = 0; i < events.length; i += 2000)

@@ -45,6 +45,7 @@ function callEvent(value: CallEvent): unknown | null {
       tenant: value.tenant,
       endedAt: isoOf(value.endTimeMs || value.producedAtMs),
       durationMs: value.audioDurationMs > 0 ? Math.round(value.audioDurationMs) : null,
+      endReason: value.endReason,
     };
   }
   return null;

@@ -27,7 +27,8 @@ export async function closeAbandonedCalls(
      )
      UPDATE calls SET status = 'ended',
        ended_at = stale.started_at + (stale.last_ms * interval '1 millisecond'),
-       duration_ms = least(stale.last_ms, 2147483647)::int, needs_summary = true, updated_at = now()
+       duration_ms = least(stale.last_ms, 2147483647)::int, end_reason = 'abandoned', needs_summary = true,
+       updated_at = now()
      FROM stale
      WHERE calls.tenant = stale.tenant AND calls.call_id = stale.call_id AND calls.status = 'live'
        AND stale.started_at + ((stale.last_ms + $2::bigint) * interval '1 millisecond') < $1::timestamptz

@@ -124,6 +124,8 @@ export function callListItem(r: Record<string, unknown>) {
     team: String(r.team ?? ''),
     startedAt: iso(r.started_at) as string,
     endedAt: iso(r.ended_at),
+    /** Why it ended ("hangup", "transfer", "abandoned", …); null while live or when none was given. */
+    endReason: (r.end_reason ?? null) as string | null,
     durationMs: num(r.duration_ms),
     status: r.status as 'live' | 'ended',
     source: r.source as 'live' | 'import',
@@ -149,7 +151,7 @@ export function alertCountColumns(scope: Scope): { count: string; unacked: strin
 /** The columns of a call list item, with the scope's alert counts. */
 export function listColumns(scope: Scope): string {
   const alerts = alertCountColumns(scope);
-  return `c.call_id, c.tenant, c.agent_id, c.queue, c.team, c.started_at, c.ended_at, c.duration_ms,
+  return `c.call_id, c.tenant, c.agent_id, c.queue, c.team, c.started_at, c.ended_at, c.end_reason, c.duration_ms,
   c.status, c.source, c.customer_anger_s, ${alerts.count} AS alerts_count, ${alerts.unacked} AS unacked_alerts,
   c.trajectory, c.score,
   (SELECT r.score_override FROM reviews r

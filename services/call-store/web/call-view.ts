@@ -30,6 +30,7 @@ interface CallDetail {
   startedAt: string;
   durationMs: number | null;
   status: string;
+  endReason: string | null;
   source: string;
   score: number | null;
   reviewScore: number | null;
@@ -241,7 +242,7 @@ export async function showCall(
       'p',
       { class: 'meta' },
       `agent ${isolate(call.agentId)} · queue ${isolate(call.queue || '—')} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
-      `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}`,
+      `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}${call.endReason ? ` (${call.endReason})` : ''}`,
       call.customerRef
         ? el(
             'a',

@@ -99,6 +99,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await store.finalizePending(0);
         const stored = await store.getCall({ tenant: 'acme', agentId: null, teams: null }, call.start.callId);
         expect(stored.status).toBe('ended');
+        // Why it ended, from the call's end record (a QA reviewer tells a transfer from a hang-up).
+        expect(stored.endReason).toBe('hangup');
         expect(stored.alerts).toHaveLength(1);
         expect(stored.alerts[0].acknowledgement).not.toBeNull();
         // The customer's angry windows in 30-60 s, each owning its time up to the next event (a

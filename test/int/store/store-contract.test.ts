@@ -21,7 +21,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
 
   it('migrations are versioned and a second run applies nothing', async () => {
     expect(listMigrations().map((m) => m.version)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
     ]);
     expect(await migrate(store.backend)).toEqual([]);
   });
@@ -208,7 +208,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     expect(closed).toContainEqual(lost); // (and the earlier tests' calls left without an end)
     await store.finalizePending(0);
     const stored = await store.getCall(tenantScope, 'lost-end-1');
-    expect(stored).toMatchObject({ status: 'ended', durationMs: 30_000, storeFeatures: false });
+    expect(stored).toMatchObject({
+      status: 'ended',
+      durationMs: 30_000,
+      storeFeatures: false,
+      endReason: 'abandoned',
+    });
     expect(stored.summary).not.toBeNull();
     const timeline = await store.getTimeline(tenantScope, 'lost-end-1', null);
     expect(timeline.speakers.customer.windows.startMs).toEqual([]);
