@@ -28,6 +28,37 @@ export function topLevelNames(text: string): string[] {
   return names;
 }
 
+/**
+ * The position (1-based) of the top-level entry holding a nested object that names a field twice,
+ * or null: `{"src": {"tenant": "acme", "secret": "…", "tenant": "beta"}}` kept the last tenant too.
+ * `text` is valid JSON.
+ */
+export function nestedRepeat(text: string): number | null {
+  const objects: (Set<string> | null)[] = [];
+  let entry = 0;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (char === '{') objects.push(new Set());
+    else if (char === '[') objects.push(null);
+    else if (char === '}' || char === ']') objects.pop();
+    else if (char === '"') {
+      const start = at;
+      for (at++; text[at] !== '"'; at++) if (text[at] === '\\') at++;
+      let next = at + 1;
+      while (/\s/.test(text[next] ?? '')) next++;
+      if (text[next] !== ':') continue;
+      if (objects.length === 1) entry++;
+      const names = objects[objects.length - 1];
+      const name = JSON.parse(text.slice(start, at + 1)) as string;
+      if (objects.length > 1 && names) {
+        if (names.has(name)) return entry;
+        names.add(name);
+      }
+    }
+  }
+  return null;
+}
+
 /** Refuses an object that names an entry twice, by the entries' positions (never their names). */
 function refuseRepeatedNames(text: string, variable: string): void {
   const names = topLevelNames(text);
@@ -40,6 +71,11 @@ function refuseRepeatedNames(text: string, variable: string): void {
       ]);
     first.set(name, i);
   });
+  const nested = nestedRepeat(text);
+  if (nested !== null)
+    throw new ConfigError([
+      `${variable}: entry ${nested} of ${names.length}: names a field twice (JSON keeps only the last: write each once)`,
+    ]);
 }
 
 /** A variable that must hold a JSON object (`{id: {…}, …}`, described by `shape`): its entries. */

@@ -163,7 +163,9 @@ function lockPlan(
  * an erasure of any of them commits before, or waits. The links are read before the locks to
  * know which to take, then again under them; when they changed meanwhile (a concurrent relink,
  * erasure or purge) the locks still missing are taken in another pass — out of the ascending
- * order, so a rare deadlock is possible, which PostgreSQL breaks by failing one batch, retried.
+ * order, so a rare deadlock is possible, which PostgreSQL breaks by failing one side: a batch is
+ * run again by the consumer runner, an erasure starts again (erasure.ts). The calls about to move
+ * are locked in one (tenant, call id) run, the purge's order (relinkCustomers).
  */
 export async function withCurrentPseudonyms(
   tx: SqlExecutor,
@@ -215,7 +217,18 @@ export async function relinkCustomers(
   kept: readonly StoreEvent[],
 ): Promise<void> {
   const stored = new Set(kept.filter(startWithCustomer).map((s) => keyOf(s.tenant, s.customerRef)));
-  for (const move of moves) if (stored.has(keyOf(move.tenant, move.to))) await relink(tx, move);
+  const due = moves.filter((move) => stored.has(keyOf(move.tenant, move.to)));
+  if (due.length === 0) return;
+  // Every call about to move, locked in one (tenant, call id) run before any move: the retention
+  // purge's order (retention.ts). One run per move deadlocked with a purge batch (review).
+  await tx.query(
+    `SELECT c.call_id FROM calls c
+     JOIN jsonb_to_recordset($1::text::jsonb) AS m(tenant text, ref text)
+       ON c.tenant = m.tenant AND c.customer_ref = m.ref
+     ORDER BY c.tenant, c.call_id FOR UPDATE OF c`,
+    [jsonParam(due.map((m) => ({ tenant: m.tenant, ref: m.from })))],
+  );
+  for (const move of due) await relink(tx, move);
 }
 
 /**

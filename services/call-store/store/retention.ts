@@ -8,6 +8,7 @@ import { StoreError } from '../errors.ts';
 
 import { CHILD_TABLES } from './child-tables.ts';
 import { purgeOrphans } from './orphans.ts';
+import { lockCustomers } from './call-locks.ts';
 
 export { CHILD_TABLES } from './child-tables.ts';
 
@@ -190,8 +191,10 @@ async function purgeBatch(
 ): Promise<{ tenant: string; call_id: string }[]> {
   return db.transaction(async (tx) => {
     // The expired calls' rows are locked first, in one order, then their children deleted: the
-    // order an erasure and a summary take them in (erasure.ts, finalize.ts), so neither deadlocks
-    // with the purge. After the previous batch's last call: each batch goes on where it stopped.
+    // order an erasure, a summary and a relink take them in (erasure.ts, finalize.ts,
+    // customer-relink.ts). A late record's ingest locks the timeline first, so it can deadlock with
+    // a batch: retryDeadlock runs the batch again. After the previous batch's last call: each
+    // batch goes on where it stopped.
     const expired = await tx.query<{ call_id: string; tenant: string }>(
       `SELECT c.call_id, c.tenant FROM calls c LEFT JOIN tenant_settings t ON t.tenant = c.tenant
        CROSS JOIN LATERAL (SELECT ${retentionDaysSql('c', '$1', '$3')} AS days) r
@@ -235,17 +238,48 @@ export async function purgeUnusedLinks(
   policy: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>,
   now: Date = new Date(),
 ): Promise<number> {
-  const [{ n }] = await db.query<{ n: number }>(
-    `WITH gone AS (
-       DELETE FROM customer_ref_links l
-       WHERE l.linked_at < $1::timestamptz - (
+  const unused = `l.linked_at < $1::timestamptz - (
            SELECT ${retentionDaysSql('l', '$2', '$3')}
            FROM (SELECT 1) AS one LEFT JOIN tenant_settings t ON t.tenant = l.tenant
          ) * interval '1 day'
-         AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.tenant = l.tenant AND c.customer_ref = l.current_ref)
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
-    [now.toISOString(), policy.defaultDays, JSON.stringify(policy.tenantDays ?? {})],
-  );
-  return n;
+         AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.tenant = l.tenant AND c.customer_ref = l.current_ref)`;
+  const params = [now.toISOString(), policy.defaultDays, JSON.stringify(policy.tenantDays ?? {})];
+  let total = 0;
+  let after: { tenant: string; previous_digest: string } | null = null;
+  for (;;) {
+    const step: { last: { tenant: string; previous_digest: string } | null; n: number } =
+      await db.transaction(async (tx) => {
+        const found = await tx.query<{ tenant: string; previous_digest: string; current_ref: string }>(
+          `SELECT l.tenant, l.previous_digest, l.current_ref FROM customer_ref_links l WHERE ${unused}
+             AND ($4::text IS NULL OR (l.tenant, l.previous_digest) > ($4::text, $5::text))
+           ORDER BY l.tenant, l.previous_digest LIMIT 500`,
+          [...params, after?.tenant ?? null, after?.previous_digest ?? null],
+        );
+        if (found.length === 0) return { last: null, n: 0 };
+        // A batch that resolved a start through one of these links holds its current pseudonym's
+        // customer lock (shared) until it commits (customer-relink.ts): wait for it, then check again
+        // (a new statement sees its call). Deleted under a batch in flight, the link was gone with a
+        // call stored under the current pseudonym, and the next start under the old one split the
+        // customer (review).
+        await lockCustomers(
+          tx,
+          found.map((f) => ({ tenant: f.tenant, customerRef: f.current_ref })),
+          'exclusive',
+        );
+        const [{ n }] = await tx.query<{ n: number }>(
+          `WITH gone AS (
+             DELETE FROM customer_ref_links l
+             WHERE (l.tenant, l.previous_digest) IN (
+                 SELECT tenant, digest FROM jsonb_to_recordset($4::text::jsonb) AS x(tenant text, digest text))
+               AND ${unused}
+             RETURNING 1)
+           SELECT count(*)::int AS n FROM gone`,
+          [...params, JSON.stringify(found.map((f) => ({ tenant: f.tenant, digest: f.previous_digest })))],
+        );
+        return { last: found[found.length - 1], n };
+      });
+    if (step.last === null) return total;
+    total += step.n;
+    after = step.last;
+  }
 }

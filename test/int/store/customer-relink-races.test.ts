@@ -4,11 +4,11 @@
 // two current ones, and a call left under a linked previous pseudonym. Each ends with the customer
 // under one pseudonym, and an erasure by any of theirs reaching every call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticStoreCall } from '../../../devkit/records/store-call.ts';
 import type { SqlExecutor } from '../../../services/call-store/backend/backend.ts';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { BACKENDS, postgresFixture } from './backends.ts';
+import { rotationCall } from './rotation-call.ts';
 
 const [OLD_KEY, NEW_KEY] = ['races-test-old-key-0123456789ab', 'races-test-new-key-ba9876543210'];
 const ABANDONED_KEY = 'races-test-abandoned-key-000000';
@@ -21,14 +21,7 @@ const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
 
 /** A call's start (and end), as the gateway sends it during the rotation when `previous` is set. */
 function callOf(callId: string, customerRef: string, startedAt: Date, previous?: string) {
-  const { start, end } = syntheticStoreCall({
-    callId,
-    tenant: 'acme',
-    customerRef,
-    startedAt,
-    durationS: 30,
-  });
-  return [{ ...start, ...(previous ? { previousCustomerRef: previous } : {}) }, end];
+  return rotationCall('acme', callId, customerRef, startedAt, previous);
 }
 
 function openStore(make: () => ReturnType<typeof postgresFixture>): () => CallStore {
