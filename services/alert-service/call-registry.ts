@@ -52,7 +52,8 @@ export interface RegistryOptions {
 /** An erased call: its last owner and the alerts it had (ids and audiences only: no evidence kept). */
 export interface ErasedCall {
   owner: { agentId: string; team: string };
-  alerts: { alertId: string; audience: string }[];
+  /** The owner each alert was fired to (absent in a test's hand-made record: the call's owner only). */
+  alerts: { alertId: string; audience: string; agentId?: string; team?: string }[];
 }
 
 /** A purged call: its owner, so each client is told only of calls it could see. */
@@ -213,6 +214,12 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       // a frozen live tile, its customer angry, until reloaded: transfer probe).
       if ((call.agentId !== '' || call.team !== '') && (call.agentId !== meta.agentId || call.team !== team))
         handedOver.push({ callId: call.callId, tenant: call.tenant, agentId: call.agentId, team: call.team });
+      if (call.agentId !== '' && call.agentId !== meta.agentId && call.cue !== null) {
+        // The previous agent's cue is theirs (hub-visibility.ts): not shown to the new agent.
+        call.cue = null;
+        call.cueAlertId = null;
+        call.version += 1;
+      }
       call.agentId = meta.agentId;
       call.team = team;
       call.queue = meta.queue;
@@ -277,7 +284,14 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       }
       const key = callKey(view.tenant, view.callId);
       const call = calls.get(key);
-      if (call) {
+      // An agent's own cue fired to another agent (before a transfer, re-read at a start) is not
+      // the call's current cue for whoever has it now.
+      const othersCue =
+        view.audience === 'agent' &&
+        view.agentId !== '' &&
+        call?.agentId !== '' &&
+        view.agentId !== call?.agentId;
+      if (call && !othersCue) {
         applyAlert(call, {
           alertId: view.alertId,
           audience: view.audience as 'agent',
@@ -323,14 +337,23 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       if (call) options.onPurged?.(key);
       return {
         owner: { agentId: owner?.agentId ?? '', team: owner?.team ?? '' },
-        alerts: gone.map((a) => ({ alertId: a.alertId, audience: a.audience })),
+        alerts: gone.map((a) => ({
+          alertId: a.alertId,
+          audience: a.audience,
+          agentId: a.agentId,
+          team: a.team,
+        })),
       };
     },
     isErased(tenant, callId) {
       return erasedCalls.has(callKey(tenant, callId));
     },
     takeChanges(nowMs) {
-      const removed: RemovedCall[] = handedOver.splice(0, handedOver.length);
+      const seen = new Set<string>();
+      const removed: RemovedCall[] = handedOver.splice(0, handedOver.length).filter((r) => {
+        const k = `${callKey(r.tenant, r.callId)}\u0000${r.agentId}\u0000${r.team}`;
+        return !seen.has(k) && (seen.add(k), true);
+      });
       for (const [key, call] of calls) {
         const last = lastUpdate.get(key) ?? 0;
         const gone =

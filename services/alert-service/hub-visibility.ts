@@ -14,7 +14,10 @@ import type { AlertView, ErasedView } from './protocol.ts';
  */
 export function seesAlert(registry: CallRegistry, p: Principal, alert: AlertView): boolean {
   if (!audienceIncludes(p, alert.audience as Audience)) return false;
-  if (p.role === 'agent' && alert.audience === 'agent' && alert.agentId !== '') return canSeeCall(p, alert);
+  // Whoever it was fired to keeps it (a transfer moved the call on: the previous agent's cues, the
+  // previous team's open alerts stay theirs in a snapshot, a replay and an acknowledgement).
+  if (canSeeCall(p, alert)) return true;
+  if (p.role === 'agent' && alert.audience === 'agent' && alert.agentId !== '') return false;
   return canSeeCall(p, registry.owner(alert.tenant, alert.callId) ?? alert);
 }
 
@@ -31,9 +34,14 @@ export function visibleCalls(registry: CallRegistry, p: Principal) {
  * alert).
  */
 export function erasedViewFor(p: Principal, view: ErasedView, erased: ErasedCall): ErasedView | null {
-  if (!canSeeCall(p, { tenant: view.tenant, ...erased.owner })) return null;
+  // The call's owner when erased, or the owner an alert was fired to (a transfer moved the call
+  // on, and the previous agent's page still holds that agent's cues).
+  const sawCall = canSeeCall(p, { tenant: view.tenant, ...erased.owner });
+  const sawAlert = (a: ErasedCall['alerts'][number]) =>
+    sawCall || canSeeCall(p, { tenant: view.tenant, agentId: a.agentId ?? '', team: a.team ?? '' });
+  if (!sawCall && !erased.alerts.some(sawAlert)) return null;
   const alertIds = erased.alerts
-    .filter((a) => audienceIncludes(p, a.audience as Audience))
+    .filter((a) => audienceIncludes(p, a.audience as Audience) && sawAlert(a))
     .map((a) => a.alertId);
   return { ...view, alertIds };
 }

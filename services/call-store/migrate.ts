@@ -45,7 +45,7 @@ const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(7277001)';
 
 /** Returns the versions applied by this call. Safe to run from several instances at once. */
 export async function migrate(backend: SqlBackend, migrations = listMigrations()): Promise<number[]> {
-  const newest = await backend.transaction(async (tx) => {
+  await backend.transaction(async (tx) => {
     // Under the lock: two instances creating it at once on a new database collided in the
     // catalogue (duplicate key in pg_type_typname_nsp_index) and one of them failed to start.
     await tx.query(MIGRATION_LOCK);
@@ -56,10 +56,13 @@ export async function migrate(backend: SqlBackend, migrations = listMigrations()
     const rows = await tx.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations',
     );
+    // A newer release's schema first: its rows may name files this release has under other names.
+    refuseNewerSchema(
+      rows.reduce((max, r) => Math.max(max, Number(r.version)), 0),
+      migrations,
+    );
     refuseRenamedVersions(rows, migrations);
-    return rows.reduce((max, r) => Math.max(max, Number(r.version)), 0);
   });
-  refuseNewerSchema(newest, migrations);
   const applied: number[] = [];
   for (const migration of migrations) {
     // One transaction per migration; the advisory lock serialises concurrent starters.

@@ -20,7 +20,9 @@ export async function openPostgresBackend(url: string, poolSize: number): Promis
     // the kernel instead of leaving a query waiting on a dead socket.
     keepAlive: true,
     // The kernel's default first probe comes after 2 h (tcp_keepalive_time 7200): a vanished server
-    // held a purge's query that long (review). The first probe after 10 s idle instead.
+    // held a purge's query that long (review). The first probe after 10 s idle instead; with the
+    // kernel's default interval and count a dead server is noticed in about 11 min (a statement
+    // timeout would bound it further: left open).
     keepAliveInitialDelayMillis: 10_000,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });

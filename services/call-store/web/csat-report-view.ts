@@ -34,7 +34,17 @@ export function reportDays(value: string | undefined): number | null {
 function periodPicker(days: number | null): HTMLElement {
   const select = el(
     'select',
-    { id: 'csat-period', name: 'days' },
+    {
+      id: 'csat-period',
+      name: 'days',
+      // Enter on a select does not submit its form in browsers (implicit submission is for text
+      // inputs): a keyboard user who chose a period with the arrows pressed Enter and got nothing.
+      onkeydown: (event: Event) => {
+        if ((event as KeyboardEvent).key !== 'Enter') return;
+        event.preventDefault();
+        (event.currentTarget as HTMLSelectElement).form?.requestSubmit();
+      },
+    },
     ...PERIODS.map((p) => el('option', { value: p.days ?? 'all', selected: p.days === days }, p.label)),
   );
   return el(
@@ -52,9 +62,6 @@ function periodPicker(days: number | null): HTMLElement {
     el('button', { type: 'submit' }, 'Show'),
   );
 }
-
-/** The newest report asked for: an earlier, slower answer must not replace it (review). */
-let latestRequest = 0;
 
 /** The interval as a band on −1..1 with the point estimate; 0 marked. */
 function intervalBar(c: Correlation): HTMLElement {
@@ -99,13 +106,17 @@ function modelCard(report: CsatReport): HTMLElement {
   );
 }
 
-export async function showCsatReport(root: HTMLElement, days: number | null = DEFAULT_DAYS): Promise<void> {
+/** `current`: false once the reviewer went elsewhere (another period, a call): the answer is dropped. */
+export async function showCsatReport(
+  root: HTMLElement,
+  days: number | null = DEFAULT_DAYS,
+  current: () => boolean = () => true,
+): Promise<void> {
   const from = days === null ? null : new Date(Date.now() - days * DAY_MS).toISOString();
-  const request = ++latestRequest;
   const report = await api<CsatReport>(
     from ? `/reports/csat?from=${encodeURIComponent(from)}` : '/reports/csat',
   );
-  if (request !== latestRequest) return;
+  if (!current()) return;
   const rows = report.measures.map((m) =>
     el(
       'tr',

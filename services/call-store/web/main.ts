@@ -109,8 +109,13 @@ function settleView(focusHeading: boolean): void {
   }
 }
 
+/** Bumped by each route(): a view whose request answers after the reviewer moved on is dropped. */
+let routeSeq = 0;
+
 /** `navigated`: the reviewer moved to this view (a link, back), not the page's first load. */
 async function route(navigated = false): Promise<void> {
+  const mine = ++routeSeq;
+  const current = (): boolean => mine === routeSeq;
   cleanup();
   cleanup = () => undefined;
   const who = document.getElementById('who') as HTMLElement;
@@ -159,10 +164,12 @@ async function route(navigated = false): Promise<void> {
       await showCustomer(app, decodeURIComponent(customer[1]), tenantOf(customer));
     } else if (report) {
       loading();
-      await showCsatReport(app, reportDays(report[1]));
+      await showCsatReport(app, reportDays(report[1]), current);
     } else showList(app);
+    if (!current()) return;
     settleView(navigated);
   } catch (error) {
+    if (!current()) return; // a failure of a view the reviewer already left
     const status = (error as { status?: number }).status;
     if (status === 401) return signIn((error as Error).message);
     // `#/calls/%E0%A4%A`: the browser's "URI malformed" said nothing to a reviewer.

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
+import { createStateFrames } from '../../../../services/alert-service/state-frames.ts';
+import { erasedViewFor, seesAlert, visibleCalls } from '../../../../services/alert-service/hub-visibility.ts';
+import type { AlertView } from '../../../../services/alert-service/protocol.ts';
+import type { Principal } from '../../../../services/shared/auth/roles.ts';
+
+const agent = (agentId: string): Principal => ({
+  userId: agentId,
+  role: 'agent',
+  tenant: 'demo',
+  agentId,
+  teams: [],
+});
+const sup = (teams: string[] = []): Principal => ({
+  userId: 's',
+  role: 'supervisor',
+  tenant: 'demo',
+  agentId: null,
+  teams,
+});
+const alert = (alertId: string, audience: string, audioMs = 1000): AlertView => ({
+  seq: 0,
+  alertId,
+  callId: 'c',
+  ruleId: 'r',
+  ruleName: 'r',
+  kind: 'fired',
+  subject: 'agent',
+  severity: 'info',
+  audience,
+  message: 'm',
+  cue: 'Slow down',
+  evidence: [],
+  audioMs,
+  firedAtMs: 1,
+  tenant: 'demo',
+  agentId: 'agent-1',
+  team: 'billing',
+  queue: 'q',
+  acknowledgedBy: null,
+  acknowledgedAtMs: null,
+});
+const start = (agentId: string, team: string, startedAtMs = 0) => ({
+  callId: 'c',
+  tenant: 'demo',
+  agentId,
+  team,
+  queue: 'q',
+  startedAtMs,
+});
+
+describe('a transfer on a resumed start (same call id, another agent)', () => {
+  it('the previous agent cue is not shown to the new agent through the call view (cue field)', () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    r.addAlert(alert('cue', 'agent'));
+    r.takeChanges(10);
+    r.start(start('agent-3', 'support'));
+    expect(seesAlert(r, agent('agent-3'), alert('cue', 'agent'))).toBe(false);
+    // snapshot
+    expect(visibleCalls(r, agent('agent-3'))[0].cue).toBeNull();
+    // live state frame
+    const f = createStateFrames(r.takeChanges(20))(agent('agent-3'))!;
+    expect(JSON.parse(f.toString()).calls[0].cue).toBeNull();
+  });
+
+  it('an erasure after a transfer reaches the previous agent that still holds the cue', () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    r.addAlert(alert('cue', 'agent'));
+    r.start(start('agent-3', 'support'));
+    expect(seesAlert(r, agent('agent-1'), alert('cue', 'agent'))).toBe(true);
+    const erased = r.erase('demo', 'c')!;
+    const view = { seq: 1, tenant: 'demo', callId: 'c', alertIds: [] };
+    expect(erasedViewFor(agent('agent-1'), view, erased)).not.toBeNull();
+  });
+
+  it('handed back and forth: removed names the call once per frame', () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    r.takeChanges(10);
+    for (let i = 0; i < 5; i++) {
+      r.start(start('agent-3', 'support'));
+      r.start(start('agent-2', 'x'));
+    }
+    const { removed } = r.takeChanges(20);
+    const f = createStateFrames({ changed: [], removed })(agent('agent-3'))!;
+    expect(removed.length).toBeLessThanOrEqual(3);
+    expect(JSON.parse(f.toString()).removed.length).toBe(1);
+  });
+
+  it('previous team supervisor can still acknowledge/see the open alert of the team it saw', () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    const a = alert('crit', 'supervisor');
+    r.addAlert(a);
+    r.start(start('agent-3', 'support'));
+    expect(seesAlert(r, sup(['billing']), a)).toBe(true);
+  });
+
+  it('whole-tenant supervisor and every-tenant admin keep the call', () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    r.takeChanges(10);
+    r.start(start('agent-3', 'support'));
+    const ff = createStateFrames(r.takeChanges(20));
+    const admin: Principal = { userId: 'a', role: 'admin', tenant: '*', agentId: null, teams: [] };
+    for (const p of [sup(), sup(['billing', 'support']), admin]) {
+      const j = JSON.parse(ff(p)!.toString());
+      expect(j.removed).toEqual([]);
+      expect(j.calls.length).toBe(1);
+    }
+  });
+});
