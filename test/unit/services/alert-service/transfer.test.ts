@@ -1,3 +1,5 @@
+// A transfer on a resumed CallStart (same call id, another agent or team): who keeps seeing the
+// call, its cues and its alerts, and who is told it is gone (transfer probe and review, 2026-12-07).
 import { describe, expect, it } from 'vitest';
 import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
 import { createStateFrames } from '../../../../services/alert-service/state-frames.ts';
@@ -111,5 +113,24 @@ describe('a transfer on a resumed start (same call id, another agent)', () => {
       expect(j.removed).toEqual([]);
       expect(j.calls.length).toBe(1);
     }
+  });
+
+  it("keeps an agent's own cues with that agent, and the call's alerts with its new owner", () => {
+    // Transfer probe: the call moved to agent-3, and a reconnecting page of agent-3 got agent-1's
+    // coaching cue ("Slow down") for agent-1's leg, while agent-1's page lost it.
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    const cue = alert('cue', 'agent');
+    const both = alert('both', 'both');
+    r.addAlert(cue);
+    r.addAlert(both);
+    r.start(start('agent-3', 'support'));
+    expect(seesAlert(r, agent('agent-1'), cue)).toBe(true);
+    expect(seesAlert(r, agent('agent-3'), cue)).toBe(false);
+    // What the customer went through is the new agent's business (and the call's team's).
+    expect(seesAlert(r, agent('agent-3'), both)).toBe(true);
+    expect(seesAlert(r, sup(['support']), both)).toBe(true);
+    // An agent cue fired before the start record named the agent (agentId '') follows the call.
+    expect(seesAlert(r, agent('agent-3'), { ...cue, agentId: '' })).toBe(true);
   });
 });

@@ -3,8 +3,7 @@
 // second call came with 1 point, the third with 2 (UX probe: wallboard tiles showed a stub).
 import { describe, expect, it } from 'vitest';
 import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
-import { erasedViewFor, seesAlert, visibleCalls } from '../../../../services/alert-service/hub-visibility.ts';
-import type { AlertView } from '../../../../services/alert-service/protocol.ts';
+import { erasedViewFor, visibleCalls } from '../../../../services/alert-service/hub-visibility.ts';
 import type { Principal } from '../../../../services/shared/auth/roles.ts';
 
 describe('visible calls (snapshot)', () => {
@@ -62,61 +61,5 @@ describe('who is told of an erased call', () => {
     expect(erasedViewFor(who('agent', { agentId: 'agent-1' }), view, erased)?.alertIds).toEqual(['a-both']);
     expect(erasedViewFor(who('agent', { agentId: 'agent-2' }), view, erased)).toBeNull();
     expect(erasedViewFor(who('supervisor', { tenant: 'other' }), view, erased)).toBeNull();
-  });
-
-  it("keeps an agent's own cues with that agent when the call is transferred on a resumed start", () => {
-    // Transfer probe: the call moved to agent-3, and a reconnecting page of agent-3 got agent-1's
-    // coaching cue ("Slow down") for agent-1's leg, while agent-1's page lost it.
-    const r = createCallRegistry();
-    r.start({ callId: 'c', tenant: 'demo', agentId: 'agent-1', team: 'billing', queue: 'q', startedAtMs: 0 });
-    const alert = (alertId: string, audience: string): AlertView => ({
-      seq: 0,
-      alertId,
-      callId: 'c',
-      ruleId: 'r',
-      ruleName: 'r',
-      kind: 'fired',
-      subject: 'agent',
-      severity: 'info',
-      audience,
-      message: 'm',
-      cue: 'Slow down',
-      evidence: [],
-      audioMs: 1000,
-      firedAtMs: 1,
-      tenant: 'demo',
-      agentId: 'agent-1',
-      team: 'billing',
-      queue: 'q',
-      acknowledgedBy: null,
-      acknowledgedAtMs: null,
-    });
-    const cue = alert('cue', 'agent');
-    const both = alert('both', 'both');
-    r.addAlert(cue);
-    r.addAlert(both);
-    r.start({ callId: 'c', tenant: 'demo', agentId: 'agent-3', team: 'support', queue: 'q', startedAtMs: 0 });
-    const agent = (agentId: string): Principal => ({
-      userId: agentId,
-      role: 'agent',
-      tenant: 'demo',
-      agentId,
-      teams: [],
-    });
-    const supervisor: Principal = {
-      userId: 's',
-      role: 'supervisor',
-      tenant: 'demo',
-      agentId: null,
-      teams: ['support'],
-    };
-
-    expect(seesAlert(r, agent('agent-1'), cue)).toBe(true);
-    expect(seesAlert(r, agent('agent-3'), cue)).toBe(false);
-    // What the customer went through is the new agent's business (and the call's team's).
-    expect(seesAlert(r, agent('agent-3'), both)).toBe(true);
-    expect(seesAlert(r, supervisor, both)).toBe(true);
-    // An agent cue fired before the start record named the agent (agentId '') follows the call.
-    expect(seesAlert(r, agent('agent-3'), { ...cue, agentId: '' })).toBe(true);
   });
 });
