@@ -4,7 +4,13 @@
 import { CUSTOMER_PSEUDONYM } from '../shared/customer-pseudonym.ts';
 import { z } from 'zod';
 import { EMOTION_LABELS } from '../../pipelines/emotion/types.ts';
-import { callMetadataProblem, canonicalName, type CallMetadataField } from '../shared/call-metadata.ts';
+import {
+  BIDI_CONTROL,
+  callMetadataProblem,
+  canonicalName,
+  CONTROL_CHARACTER,
+  type CallMetadataField,
+} from '../shared/call-metadata.ts';
 import { MAX_CHUNK_AUDIO_TIME_MS } from '../shared/audio-chunk-limits.ts';
 import { MAX_ALERT_MESSAGE_CHARS } from '../shared/records.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
@@ -84,7 +90,13 @@ export const callEndSchema = z.object({
   endedAt: isoTime,
   durationMs: ms.nullable().default(null),
   /** CallEnd.reason as sent ("hangup", "transfer"), or the gateway's; '' when none was given. */
-  endReason: z.string().max(200).default(''),
+  // One the gateway would refuse (control characters, bidirectional overrides: it is shown on the
+  // QA page) is dropped, not the call's end with it.
+  endReason: z
+    .string()
+    .max(200)
+    .default('')
+    .transform((v) => (CONTROL_CHARACTER.test(v) || BIDI_CONTROL.test(v) ? '' : v)),
 });
 
 /** Which speaker window of which call an event describes (features and emotion events). */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import { CALL_ID_PATTERN, MAX_FRAME_AUDIO_TIME_MS, SAMPLE_RATES_HZ } from '../shared/audio-chunk-limits.ts';
 import {
+  BIDI_CONTROL,
   callMetadataProblem,
   canonicalName,
   CONTROL_CHARACTER,
@@ -168,10 +169,11 @@ export function validateFrame(frame: RawAudioFrame, spec: CallSpec, maxFrameByte
 
 /** CallEnd's reason, bounded like the call's metadata (it is stored with the call). */
 export function validateEndReason(reason: string): string {
-  if (reason.length > MAX_END_REASON_LENGTH || CONTROL_CHARACTER.test(reason)) {
+  // Shown on the QA page beside the agent and queue: no bidirectional override may reorder it.
+  if (reason.length > MAX_END_REASON_LENGTH || CONTROL_CHARACTER.test(reason) || BIDI_CONTROL.test(reason)) {
     throw new IngestError(
       'BAD_METADATA',
-      `end reason must be at most ${MAX_END_REASON_LENGTH} characters without control characters`,
+      `end reason must be at most ${MAX_END_REASON_LENGTH} characters without control characters or bidirectional overrides`,
     );
   }
   return reason;

@@ -71,9 +71,12 @@ export async function lockCustomers(
   mode: LockMode,
   exclusive: readonly Customer[] = [],
 ): Promise<void> {
-  const keyOf = (c: Customer) =>
-    bucketKey(CUSTOMER_NAMESPACE, CUSTOMER_LOCK_BUCKETS, `${c.tenant}\n${c.customerRef}`);
-  await lockKeys(tx, customers.map(keyOf), mode, exclusive.map(keyOf));
+  await lockKeys(tx, customers.map(customerLockKey), mode, exclusive.map(customerLockKey));
+}
+
+/** The lock a customer's work takes (one of CUSTOMER_LOCK_BUCKETS): who else waits with them. */
+export function customerLockKey(c: Customer): string {
+  return bucketKey(CUSTOMER_NAMESPACE, CUSTOMER_LOCK_BUCKETS, `${c.tenant}\n${c.customerRef}`);
 }
 
 async function lockKeys(

@@ -8,7 +8,7 @@ import { StoreError } from '../errors.ts';
 
 import { CHILD_TABLES } from './child-tables.ts';
 import { purgeOrphans } from './orphans.ts';
-import { lockCustomers } from './call-locks.ts';
+import { customerLockKey, lockCustomers } from './call-locks.ts';
 
 export { CHILD_TABLES } from './child-tables.ts';
 
@@ -244,42 +244,59 @@ export async function purgeUnusedLinks(
          ) * interval '1 day'
          AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.tenant = l.tenant AND c.customer_ref = l.current_ref)`;
   const params = [now.toISOString(), policy.defaultDays, JSON.stringify(policy.tenantDays ?? {})];
+  type Link = { tenant: string; previous_digest: string; current_ref: string };
   let total = 0;
-  let after: { tenant: string; previous_digest: string } | null = null;
+  let after: Link | null = null;
   for (;;) {
-    const step: { last: { tenant: string; previous_digest: string } | null; n: number } =
-      await db.transaction(async (tx) => {
-        const found = await tx.query<{ tenant: string; previous_digest: string; current_ref: string }>(
-          `SELECT l.tenant, l.previous_digest, l.current_ref FROM customer_ref_links l WHERE ${unused}
-             AND ($4::text IS NULL OR (l.tenant, l.previous_digest) > ($4::text, $5::text))
-           ORDER BY l.tenant, l.previous_digest LIMIT 500`,
-          [...params, after?.tenant ?? null, after?.previous_digest ?? null],
-        );
-        if (found.length === 0) return { last: null, n: 0 };
-        // A batch that resolved a start through one of these links holds its current pseudonym's
-        // customer lock (shared) until it commits (customer-relink.ts): wait for it, then check again
-        // (a new statement sees its call). Deleted under a batch in flight, the link was gone with a
-        // call stored under the current pseudonym, and the next start under the old one split the
-        // customer (review).
-        await lockCustomers(
-          tx,
-          found.map((f) => ({ tenant: f.tenant, customerRef: f.current_ref })),
-          'exclusive',
-        );
-        const [{ n }] = await tx.query<{ n: number }>(
-          `WITH gone AS (
-             DELETE FROM customer_ref_links l
-             WHERE (l.tenant, l.previous_digest) IN (
-                 SELECT tenant, digest FROM jsonb_to_recordset($4::text::jsonb) AS x(tenant text, digest text))
-               AND ${unused}
-             RETURNING 1)
-           SELECT count(*)::int AS n FROM gone`,
-          [...params, JSON.stringify(found.map((f) => ({ tenant: f.tenant, digest: f.previous_digest })))],
-        );
-        return { last: found[found.length - 1], n };
-      });
-    if (step.last === null) return total;
-    total += step.n;
-    after = step.last;
+    const found: Link[] = await db.query<Link>(
+      `SELECT l.tenant, l.previous_digest, l.current_ref FROM customer_ref_links l WHERE ${unused}
+         AND ($4::text IS NULL OR (l.tenant, l.previous_digest) > ($4::text, $5::text))
+       ORDER BY l.tenant, l.previous_digest LIMIT 500`,
+      [...params, after?.tenant ?? null, after?.previous_digest ?? null],
+    );
+    if (found.length === 0) return total;
+    // One customer lock bucket per transaction: 500 links span all 64, and holding them all
+    // exclusive stopped every tenant's batches with a call start at each step (review).
+    const byBucket = new Map<string, Link[]>();
+    for (const link of found) {
+      const key = customerLockKey({ tenant: link.tenant, customerRef: link.current_ref });
+      byBucket.set(key, [...(byBucket.get(key) ?? []), link]);
+    }
+    for (const links of byBucket.values())
+      total += await retryDeadlock(() => purgeLinks(db, links, unused, params));
+    after = found[found.length - 1];
   }
+}
+
+/**
+ * Deletes these links while still unused, under their current pseudonyms' customer locks. A batch
+ * that resolved a start through one of them holds that lock (shared) until it commits
+ * (customer-relink.ts): the purge waits for it, then checks again (a new statement sees its call).
+ * Deleted under a batch in flight, the link was gone with a call stored under the current
+ * pseudonym, and the next start under the old one split the customer (review).
+ */
+function purgeLinks(
+  db: SqlBackend,
+  links: readonly { tenant: string; previous_digest: string; current_ref: string }[],
+  unused: string,
+  params: unknown[],
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    await lockCustomers(
+      tx,
+      links.map((l) => ({ tenant: l.tenant, customerRef: l.current_ref })),
+      'exclusive',
+    );
+    const [{ n }] = await tx.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM customer_ref_links l
+         WHERE (l.tenant, l.previous_digest) IN (
+             SELECT tenant, digest FROM jsonb_to_recordset($4::text::jsonb) AS x(tenant text, digest text))
+           AND ${unused}
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [...params, JSON.stringify(links.map((l) => ({ tenant: l.tenant, digest: l.previous_digest })))],
+    );
+    return n;
+  });
 }

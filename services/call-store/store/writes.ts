@@ -257,7 +257,9 @@ export async function writeEvents(
       `UPDATE calls SET status = 'ended', ended_at = $2,
          duration_ms = greatest(0, coalesce($3, (extract(epoch FROM ($2::timestamptz - started_at)) * 1000)::int)),
          end_reason = nullif($5, ''), needs_summary = true, updated_at = now()
-       WHERE tenant = $4 AND call_id = $1 AND status = 'live' RETURNING 1`,
+       WHERE tenant = $4 AND call_id = $1
+         AND (status = 'live' OR (end_reason = 'abandoned' AND nullif($5, '') IS DISTINCT FROM 'abandoned'))
+       RETURNING 1`,
       [end.callId, end.endedAt, end.durationMs, end.tenant, end.endReason],
     );
     inserted += rows.length;

@@ -242,7 +242,7 @@ export async function showCall(
       'p',
       { class: 'meta' },
       `agent ${isolate(call.agentId)} · queue ${isolate(call.queue || '—')} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
-      `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}${call.endReason ? ` (${call.endReason})` : ''}`,
+      `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}${call.endReason ? ` (${isolate(call.endReason)})` : ''}`,
       call.customerRef
         ? el(
             'a',

@@ -217,9 +217,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
     expect(stored.summary).not.toBeNull();
     const timeline = await store.getTimeline(tenantScope, 'lost-end-1', null);
     expect(timeline.speakers.customer.windows.startMs).toEqual([]);
-    // The end arriving late changes nothing.
-    await store.write([call.end]);
-    expect((await store.getCall(tenantScope, 'lost-end-1')).durationMs).toBe(30_000);
+    // The end arriving late (a lagging calls topic) replaces the sweep's guess: its reason, its
+    // duration (the same here), and the summary stays.
+    await store.write([{ ...call.end, endReason: 'transfer' }]);
+    await store.finalizePending(0);
+    const ended = await store.getCall(tenantScope, 'lost-end-1');
+    expect(ended).toMatchObject({ status: 'ended', durationMs: 30_000, endReason: 'transfer' });
+    expect(ended.summary).not.toBeNull();
   });
 
   it('serves a timeline per speaker, downsampled on request', async () => {

@@ -118,6 +118,8 @@ describe('the gateway edge', () => {
   it('refuses a CallEnd reason over 200 characters or with control characters', () => {
     expect(code(() => validateEndReason('r'.repeat(201)))).toBe('BAD_METADATA');
     expect(code(() => validateEndReason('hang\u0000up'))).toBe('BAD_METADATA');
+    // Shown on the QA page: no override may reorder it (review).
+    expect(code(() => validateEndReason('transfer\u202e'))).toBe('BAD_METADATA');
     expect(validateEndReason('r'.repeat(200))).toHaveLength(200);
   });
 });
