@@ -22,6 +22,7 @@ import { tokenTtlEnv } from '../shared/auth/token-lifetime.ts';
 import { resolveSecretFiles } from '../shared/secret-files.ts';
 import { databaseTlsProblem } from './database-tls.ts';
 import { previousKeyProblems } from '../shared/auth/key-rotation.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './backend/backend.ts';
 import { SERVICE_KEY_REQUIRED, serviceKeyOf } from '../shared/auth/service-key.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
 
@@ -36,6 +37,10 @@ export const callStoreEnv = z.object({
   DATABASE_ALLOW_PLAINTEXT: boolVar(false),
   STORE_DATA_DIR: z.string().min(1).default('.data/call-store'),
   DATABASE_POOL_SIZE: intVar({ min: 1, max: 100, def: 8 }),
+  /** PostgreSQL statement_timeout of the service's sessions; 0 = none (backend/backend.ts). */
+  DATABASE_STATEMENT_TIMEOUT_MS: intVar({ min: 0, max: 3_600_000, def: DEFAULT_STATEMENT_TIMEOUT_MS }),
+  /** Longest wait for a PostgreSQL connection, new or from the full pool. */
+  DATABASE_CONNECT_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: DEFAULT_CONNECT_TIMEOUT_MS }),
   /** false: the schema migrations ran before (`npm run migrate`); start only on a current schema. */
   STORE_MIGRATE_AT_START: boolVar(true),
   /** Port of the QA API and review page; 0 = any free port. */

@@ -27,7 +27,8 @@ export type StoreErrorCode =
   | 'MIGRATION_NAME_MISMATCH'
   | 'MIGRATION_FAILED'
   | 'REVOCATIONS_NOT_READ'
-  | 'SIGN_OUT_NOT_RECORDED';
+  | 'SIGN_OUT_NOT_RECORDED'
+  | 'DATABASE_BUSY';
 
 export class StoreError extends CodedError<StoreErrorCode> {
   /** RATE_LIMITED: how long to wait (the 429's Retry-After). */
@@ -47,7 +48,8 @@ export class StoreError extends CodedError<StoreErrorCode> {
         code === 'RATE_LIMITED' ||
         code === 'ERASURE_NOT_ANNOUNCED' ||
         code === 'REVOCATIONS_NOT_READ' ||
-        code === 'SIGN_OUT_NOT_RECORDED',
+        code === 'SIGN_OUT_NOT_RECORDED' ||
+        code === 'DATABASE_BUSY',
     });
     this.retryAfterMs = options?.retryAfterMs;
     this.allow = options?.allow;

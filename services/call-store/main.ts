@@ -63,6 +63,8 @@ const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
   poolSize: config.DATABASE_POOL_SIZE,
+  statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
   // The alert service forgets the erased calls' alerts and live state (wallboard snapshots).
   announceErasure: ({ erasureId, tenant, callIds }) =>
     sendRecords(

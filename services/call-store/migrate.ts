@@ -5,7 +5,7 @@
 // folder, database.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SqlBackend } from './backend/backend.ts';
+import type { SqlBackend, SqlExecutor } from './backend/backend.ts';
 import { sqlStateOf } from './backend/sql-state.ts';
 import { StoreError } from './errors.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -43,12 +43,22 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 /** Serialises every starter's schema work (transaction-scoped: released at commit or rollback). */
 const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(7277001)';
 
+/**
+ * Schema work is not held to the pool's statement_timeout (backend.ts): an index built over 90 days
+ * of calls takes longer than a minute, and a second starter waits on MIGRATION_LOCK for as long as
+ * the first one's migration runs. Transaction-scoped, so the pool's sessions keep their limit.
+ */
+async function takeMigrationLock(tx: SqlExecutor): Promise<void> {
+  await tx.query('SET LOCAL statement_timeout = 0');
+  await tx.query(MIGRATION_LOCK);
+}
+
 /** Returns the versions applied by this call. Safe to run from several instances at once. */
 export async function migrate(backend: SqlBackend, migrations = listMigrations()): Promise<number[]> {
   await backend.transaction(async (tx) => {
     // Under the lock: two instances creating it at once on a new database collided in the
     // catalogue (duplicate key in pg_type_typname_nsp_index) and one of them failed to start.
-    await tx.query(MIGRATION_LOCK);
+    await takeMigrationLock(tx);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -67,7 +77,7 @@ export async function migrate(backend: SqlBackend, migrations = listMigrations()
   for (const migration of migrations) {
     // One transaction per migration; the advisory lock serialises concurrent starters.
     const done = await backend.transaction(async (tx) => {
-      await tx.query(MIGRATION_LOCK);
+      await takeMigrationLock(tx);
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (seen.length > 0) return false;
       try {

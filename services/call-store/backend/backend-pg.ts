@@ -1,6 +1,11 @@
 // PostgreSQL implementation of SqlBackend through a `pg` connection pool. I/O: network.
 import pg from 'pg';
-import type { SqlBackend, SqlExecutor } from './backend.ts';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  type SqlBackend,
+  type SqlExecutor,
+} from './backend.ts';
 
 /**
  * A session idle inside a transaction this long is ended by the server, releasing its locks: the
@@ -11,18 +16,28 @@ import type { SqlBackend, SqlExecutor } from './backend.ts';
  */
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
-export async function openPostgresBackend(url: string, poolSize: number): Promise<SqlBackend> {
+export interface PostgresPoolOptions {
+  poolSize: number;
+  /** Server-side statement_timeout of every session; 0 = none. Migrations lift it (migrate.ts). */
+  statementTimeoutMs?: number;
+  /** A new connection, or a free one from a full pool, within this or an error (http/database-busy.ts). */
+  connectTimeoutMs?: number;
+}
+
+export async function openPostgresBackend(url: string, options: PostgresPoolOptions): Promise<SqlBackend> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     // TCP keepalives: a server gone without a word (a failover, a dropped NAT entry) is noticed by
     // the kernel instead of leaving a query waiting on a dead socket.
     keepAlive: true,
     // The kernel's default first probe comes after 2 h (tcp_keepalive_time 7200): a vanished server
     // held a purge's query that long (review). The first probe after 10 s idle instead; with the
-    // kernel's default interval and count a dead server is noticed in about 11 min (a statement
-    // timeout would bound it further: left open).
+    // kernel's default interval and count a dead server is noticed in about 11 min; a live server
+    // cancels a statement at statement_timeout.
     keepAliveInitialDelayMillis: 10_000,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });

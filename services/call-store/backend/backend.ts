@@ -15,18 +15,38 @@ export interface SqlBackend extends SqlExecutor {
   close(): Promise<void>;
 }
 
+/**
+ * A statement still running after a minute is a scan nothing here should need (the API's reads are
+ * indexed, writes go call by call): it is cancelled instead of holding a connection and its locks
+ * while the pool's other users queue (DBA review, 2026-12-07: the limit had been left open).
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
+/**
+ * Without it a connection attempt to a server that drops packets waits the kernel's connect
+ * timeout (about 2 min), and a request waits for a free pool client without bound.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 export interface BackendOptions {
   /** PostgreSQL connection string; when absent the embedded PGlite is used. */
   databaseUrl?: string;
   /** PGlite data folder; absent = in memory. */
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL: longest a statement may run (server-side statement_timeout); 0 = no limit. */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: longest wait for a connection, new or from the full pool. */
+  connectTimeoutMs?: number;
 }
 
 export async function openBackend(options: BackendOptions): Promise<SqlBackend> {
   if (options.databaseUrl) {
     const { openPostgresBackend } = await import('./backend-pg.ts');
-    return openPostgresBackend(options.databaseUrl, options.poolSize ?? 8);
+    return openPostgresBackend(options.databaseUrl, {
+      poolSize: options.poolSize ?? 8,
+      statementTimeoutMs: options.statementTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+    });
   }
   const { openPgliteBackend } = await import('./backend-pglite.ts');
   return openPgliteBackend(options.dataDir);

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listen } from '../../shared/listen.ts';
 import { join, normalize, sep } from 'node:path';
+import { databaseBusy } from './database-busy.ts';
 import { StoreError, type StoreErrorCode } from '../errors.ts';
 import type { CallStore } from '../store.ts';
 import {
@@ -110,6 +111,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   ERASURE_NOT_ANNOUNCED: 503,
   REVOCATIONS_NOT_READ: 503, // just started: the revoked tokens are still being read
   SIGN_OUT_NOT_RECORDED: 503, // the broker did not take the revocation: the token still works
+  DATABASE_BUSY: 503, // statement or connection timeout (database-busy.ts)
 };
 
 /** The QA pages set style attributes (dom.ts): inline styles allowed, nothing else inline. */
@@ -137,6 +139,11 @@ function errorHeaders(error: StoreError): Record<string, string> {
   if (error.retryAfterMs) headers['retry-after'] = retryAfterSeconds(error.retryAfterMs);
   if (STATUS[error.code] === 401) headers['www-authenticate'] = 'Bearer';
   return headers;
+}
+
+/** The API's own errors, and a database timeout as one (database-busy.ts); null = a defect (500). */
+function answerable(error: unknown): StoreError | null {
+  return error instanceof StoreError ? error : databaseBusy(error);
 }
 
 function errorBody(error: StoreError) {
@@ -263,8 +270,9 @@ async function serveLogin(context: QaContext, ex: Exchange, check: PasswordCheck
     );
     const input = await readBody(req, 4096);
     sendJson(res, 200, await login(check, options.tokens, input, { limiter: context.loginLimiter, address }));
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
+  } catch (caught) {
+    const error = answerable(caught);
+    if (!error) throw caught;
     sendJson(res, STATUS[error.code] ?? 400, errorBody(error), errorHeaders(error));
   }
 }
@@ -286,8 +294,9 @@ async function serveLogout(
     const body = bare ? undefined : await readBody(req, 1024);
     await signOut(req.headers.authorization, body, tokens, revocations);
     res.writeHead(204).end();
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
+  } catch (caught) {
+    const error = answerable(caught);
+    if (!error) throw caught;
     sendJson(res, STATUS[error.code] ?? 400, errorBody(error), errorHeaders(error));
   }
 }
@@ -314,8 +323,9 @@ async function serveInternal(options: QaServerOptions, ex: Exchange): Promise<vo
     );
     status = result.status;
     sendJson(res, status, result.body);
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
+  } catch (caught) {
+    const error = answerable(caught);
+    if (!error) throw caught;
     status = STATUS[error.code] ?? 400;
     sendJson(res, status, errorBody(error), errorHeaders(error));
   } finally {
@@ -374,13 +384,14 @@ async function serveApi(context: QaContext, ex: Exchange): Promise<void> {
     const result = await handler({ method, path, query, body, principal }, params, options.store);
     status = result.status;
     sendApiResult(res, result);
-  } catch (error) {
-    if (error instanceof StoreError) {
+  } catch (caught) {
+    const error = answerable(caught);
+    if (error) {
       status = STATUS[error.code] ?? 400;
       sendJson(res, status, errorBody(error), errorHeaders(error));
     } else {
       status = 500;
-      options.onError?.(error);
+      options.onError?.(caught);
       sendInternalError(res);
     }
   } finally {

@@ -62,7 +62,7 @@ describe('call-store migrations on PostgreSQL', () => {
     const known = listMigrations().map((m) => m.version);
     for (let round = 0; round < 4; round++) {
       const url = await freshDatabase();
-      const backends = await Promise.all([1, 2, 3].map(() => openPostgresBackend(url, 2)));
+      const backends = await Promise.all([1, 2, 3].map(() => openPostgresBackend(url, { poolSize: 2 })));
       try {
         const applied = await Promise.all(backends.map((b) => migrate(b)));
         expect(applied.flat().sort((a, b) => a - b)).toEqual(known);

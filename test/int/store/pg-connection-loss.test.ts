@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe('PostgreSQL backend: a session ended under a transaction', () => {
   it('fails that transaction only; the process and the pool go on', async () => {
-    const backend = await openPostgresBackend(url, 2);
+    const backend = await openPostgresBackend(url, { poolSize: 2 });
     try {
       const outcome = backend.transaction(async (tx) => {
         const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
@@ -58,7 +58,7 @@ describe('PostgreSQL backend: a session ended under a transaction', () => {
   });
 
   it('sets the idle-in-transaction timeout on its sessions', async () => {
-    const backend = await openPostgresBackend(url, 1);
+    const backend = await openPostgresBackend(url, { poolSize: 1 });
     try {
       const [row] = await backend.query<{ ms: string }>(
         "SELECT setting AS ms FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout'",
