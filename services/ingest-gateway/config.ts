@@ -62,6 +62,8 @@ export const gatewayEnv = z.object({
   /** gRPC streams waiting for their CallStart, in all and per tenant (grpc-server.ts, waiting-streams.ts). */
   GRPC_MAX_WAITING: intVar({ min: 1, max: 1_000_000, def: 1_000 }),
   GRPC_MAX_WAITING_PER_TENANT: intVar({ min: 1, max: 1_000_000, def: 100 }),
+  /** A gRPC connection with no stream this long is closed (GOAWAY; clients reconnect by themselves). */
+  GRPC_MAX_CONNECTION_IDLE_MS: intVar({ min: 100, max: 86_400_000, def: 300_000 }),
   /** A call's audio may arrive at most this many times faster than real time (0 = no limit:
    * benchmarks and tests that replay recordings), plus STREAM_BURST_MS. */
   MAX_STREAM_SPEED: intVar({ min: 0, max: 1_000, def: 2 }),
@@ -113,6 +115,8 @@ export interface GatewayConfig {
   maxLiveCalls: number;
   /** gRPC streams waiting for their CallStart: at most this many, in all and per tenant. */
   maxWaitingStreams: { total: number; perTenant: number };
+  /** gRPC connections without a stream are closed after this long (grpc-server.ts). */
+  maxConnectionIdleMs: number;
   tenantQuotas: TenantQuotas;
   backpressureHighBytes: number;
   produceLanes: number;
@@ -185,6 +189,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     reconnectGraceMs: c.RECONNECT_GRACE_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
     maxWaitingStreams: { total: c.GRPC_MAX_WAITING, perTenant: c.GRPC_MAX_WAITING_PER_TENANT },
+    maxConnectionIdleMs: c.GRPC_MAX_CONNECTION_IDLE_MS,
     tenantQuotas: parseTenantQuotas(c.TENANT_LIVE_CALL_QUOTAS, c.MAX_LIVE_CALLS_PER_TENANT, [
       ...tenantTokens.keys(),
     ]),

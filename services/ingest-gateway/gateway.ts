@@ -92,6 +92,7 @@ export async function startGateway(
     idleTimeoutMs: config.idleTimeoutMs,
     maxFrameBytes: config.settings.maxFrameBytes,
     maxWaitingStreams: config.maxWaitingStreams,
+    maxConnectionIdleMs: config.maxConnectionIdleMs,
     reconnectGraceMs: config.reconnectGraceMs,
   });
   const adapters = await startAdapters(config, base, intake);

@@ -39,6 +39,8 @@ export interface GrpcServerOptions {
   liveCalls: LiveCalls;
   /** Streams waiting for their CallStart: at most this many, in all and per tenant. */
   maxWaitingStreams: { total: number; perTenant: number };
+  /** GRPC_MAX_CONNECTION_IDLE_MS: a connection without a stream this long gets GOAWAY. */
+  maxConnectionIdleMs: number;
   /** RECONNECT_GRACE_MS: how long a resume of a dropped stream's call counts as `resumed` here; 0 = a drop ends the call. */
   reconnectGraceMs: number;
   logger: Logger;
@@ -208,6 +210,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     // instead of grpc-js's own RESOURCE_EXHAUSTED; still bounds one message's memory.
     'grpc.max_receive_message_length': Math.max(4 * 1024 * 1024, options.maxFrameBytes * 4 + 1024),
     'grpc.keepalive_time_ms': 30_000,
+    // Streams are capped (maxWaitingStreams, quotas) but connections were not: each one a client
+    // opened and left without a stream (a leaked channel, a scan) held its socket and HTTP/2
+    // session for good, grpc-js's default being no limit. Closed with GOAWAY, which gRPC clients
+    // answer by reconnecting when they next need the channel.
+    'grpc.max_connection_idle_ms': options.maxConnectionIdleMs,
   });
   server.addService(services.Ingest.service, { StreamCall: streamCall });
   server.addService(services.Health.service, health.implementation);

@@ -104,6 +104,35 @@ describe('ingest gateway limits', () => {
     expect(events.find((e) => e.callId === callId && e.type === 'ended')?.endReason).toBe('idle_timeout');
   });
 
+  it('closes a connection that carries no stream after GRPC_MAX_CONNECTION_IDLE_MS; the client reconnects for its next call', async () => {
+    // Streams were capped, connections not: a channel left open without a stream held its socket.
+    const idle = await gateway({ GRPC_MAX_CONNECTION_IDLE_MS: '300' });
+    const client = createIngestClient(`127.0.0.1:${idle.grpc.port}`);
+    try {
+      await new Promise<void>((resolve, reject) =>
+        client.waitForReady(Date.now() + 5_000, (error) => (error ? reject(error) : resolve())),
+      );
+      const channel = client.getChannel();
+      const ready = performance.now();
+      const state = await new Promise<grpc.connectivityState>((resolve) =>
+        channel.watchConnectivityState(grpc.connectivityState.READY, Date.now() + 5_000, () =>
+          resolve(channel.getConnectivityState(false)),
+        ),
+      );
+      // The server's GOAWAY, not the client's own idle timer (grpc-js: 30 min).
+      expect(state).not.toBe(grpc.connectivityState.READY);
+      expect(performance.now() - ready).toBeLessThan(4_000);
+      const stream = openCallStream(client, TOKEN);
+      await stream.write(start('after-idle-close'));
+      await stream.write({ end: { reason: 'hangup' } });
+      const result = await stream.finish();
+      expect(result.code).toBe(grpc.status.OK);
+      expect(result.acks.map((a) => a.state)).toContain('CALL_STATE_ACTIVE');
+    } finally {
+      client.close();
+    }
+  });
+
   it('caps the streams waiting for their CallStart per tenant and in all, with a retry delay', async () => {
     // Counted by nothing else: one tenant's silent streams grew the gateway past its memory limit.
     const other = 'limits-other-token-0123456789';
