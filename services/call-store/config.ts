@@ -132,6 +132,8 @@ export type CallStoreConfig = z.infer<typeof callStoreEnv> & {
   serviceKey: string;
   /** The key it replaced during a rotation: SERVICE_TOKEN_PREVIOUS_SECRET, else JWT_PREVIOUS_SECRET. */
   servicePreviousKey: string | undefined;
+  /** DATABASE_URL_FILE: read again for each new connection's password (backend/rotating-password.ts). */
+  databaseUrlFile: string | undefined;
 };
 
 /** The previous keys beside the current ones: a key's rules, and no key of the other role. */
@@ -222,5 +224,6 @@ export function loadCallStoreConfig(
     servicePreviousKey:
       (config.SERVICE_TOKEN_SECRET ? config.SERVICE_TOKEN_PREVIOUS_SECRET : config.JWT_PREVIOUS_SECRET) ||
       undefined,
+    databaseUrlFile: (config.DATABASE_URL && environment.DATABASE_URL_FILE) || undefined,
   };
 }

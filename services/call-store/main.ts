@@ -65,6 +65,16 @@ const store = await openCallStore({
   poolSize: config.DATABASE_POOL_SIZE,
   statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  // A rotated password in DATABASE_URL_FILE is used by the next connection, no restart.
+  passwordFile: config.databaseUrlFile
+    ? {
+        path: config.databaseUrlFile,
+        report: (code) => {
+          metrics.errors.inc({ code });
+          logger.warn('DATABASE_URL_FILE not applied: new connections keep the previous password', { code });
+        },
+      }
+    : undefined,
   // The alert service forgets the erased calls' alerts and live state (wallboard snapshots).
   announceErasure: ({ erasureId, tenant, callIds }) =>
     sendRecords(

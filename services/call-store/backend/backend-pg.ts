@@ -1,5 +1,7 @@
 // PostgreSQL implementation of SqlBackend through a `pg` connection pool. I/O: network.
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import { passwordFromFile, type PasswordFileProblem } from './rotating-password.ts';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_STATEMENT_TIMEOUT_MS,
@@ -22,11 +24,21 @@ export interface PostgresPoolOptions {
   statementTimeoutMs?: number;
   /** A new connection, or a free one from a full pool, within this or an error (http/database-busy.ts). */
   connectTimeoutMs?: number;
+  /** DATABASE_URL_FILE: each new connection's password is read from it again (rotating-password.ts). */
+  passwordFile?: { path: string; report: (problem: PasswordFileProblem) => void };
 }
 
 export async function openPostgresBackend(url: string, options: PostgresPoolOptions): Promise<SqlBackend> {
+  // pg lets a connection string's password override a `password` function: the URL is parsed here
+  // so that a rotating password (a function called at each connect) is the one used.
+  const target = options.passwordFile
+    ? {
+        ...parseIntoClientConfig(url),
+        password: passwordFromFile(options.passwordFile.path, url, options.passwordFile.report),
+      }
+    : { connectionString: url };
   const pool = new pg.Pool({
-    connectionString: url,
+    ...target,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,

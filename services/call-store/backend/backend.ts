@@ -1,5 +1,6 @@
 // The SQL backend the call store talks to: one small interface with a PGlite (embedded) and a
 // PostgreSQL (`pg`) implementation, chosen by `openBackend` from the config. I/O: database.
+import type { PostgresPoolOptions } from './backend-pg.ts';
 
 export interface SqlExecutor {
   /** One statement with $1.. parameters; returns the rows. */
@@ -37,6 +38,8 @@ export interface BackendOptions {
   statementTimeoutMs?: number;
   /** PostgreSQL: longest wait for a connection, new or from the full pool. */
   connectTimeoutMs?: number;
+  /** PostgreSQL: DATABASE_URL_FILE, read again for each new connection's password. */
+  passwordFile?: PostgresPoolOptions['passwordFile'];
 }
 
 export async function openBackend(options: BackendOptions): Promise<SqlBackend> {
@@ -46,6 +49,7 @@ export async function openBackend(options: BackendOptions): Promise<SqlBackend> 
       poolSize: options.poolSize ?? 8,
       statementTimeoutMs: options.statementTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
+      passwordFile: options.passwordFile,
     });
   }
   const { openPgliteBackend } = await import('./backend-pglite.ts');

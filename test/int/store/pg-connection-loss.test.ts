@@ -3,8 +3,8 @@
 // pool goes on with a new connection. The process used to die of an unhandled 'error' event of the
 // checked-out client (DBA review, 2026-12-07: every ingest transaction in flight at a server crash).
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery } from './pg-admin.ts';
 import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
 import {
   IDLE_IN_TRANSACTION_TIMEOUT_MS,
@@ -15,15 +15,7 @@ let server: FoundPostgres;
 let url: string;
 const name = `va_loss_${randomUUID().slice(0, 8)}`;
 
-async function admin<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(sql: string, params: unknown[] = []) => adminQuery<T>(server.url, sql, params);
 
 beforeAll(async () => {
   server = await findPostgres();
