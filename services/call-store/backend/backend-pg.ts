@@ -2,12 +2,7 @@
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { passwordFromFile, type PasswordFileProblem } from './rotating-password.ts';
-import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
-  type SqlBackend,
-  type SqlExecutor,
-} from './backend.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type SqlBackend, type SqlExecutor } from './backend.ts';
 
 /**
  * A session idle inside a transaction this long is ended by the server, releasing its locks: the
@@ -20,7 +15,11 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
 export interface PostgresPoolOptions {
   poolSize: number;
-  /** Server-side statement_timeout of every session; 0 = none. Migrations lift it (migrate.ts). */
+  /**
+   * Server-side statement_timeout of every session; 0 or absent = none (the server's own setting):
+   * the service sets DATABASE_STATEMENT_TIMEOUT_MS, the CLI tools (a CSAT report over a year,
+   * `analyze --store`) run unbounded. Migrations lift it (migrate.ts).
+   */
   statementTimeoutMs?: number;
   /** A new connection, or a free one from a full pool, within this or an error (http/database-busy.ts). */
   connectTimeoutMs?: number;
@@ -41,7 +40,7 @@ export async function openPostgresBackend(url: string, options: PostgresPoolOpti
     ...target,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    statement_timeout: options.statementTimeoutMs ?? 0,
     idleTimeoutMillis: 30_000,
     // TCP keepalives: a server gone without a word (a failover, a dropped NAT entry) is noticed by
     // the kernel instead of leaving a query waiting on a dead socket.

@@ -17,9 +17,10 @@ export interface SqlBackend extends SqlExecutor {
 }
 
 /**
- * A statement still running after a minute is a scan nothing here should need (the API's reads are
- * indexed, writes go call by call): it is cancelled instead of holding a connection and its locks
- * while the pool's other users queue (DBA review, 2026-12-07: the limit had been left open).
+ * The service's default DATABASE_STATEMENT_TIMEOUT_MS. A statement still running after a minute is
+ * a scan nothing the service does should need (the API's reads are indexed, writes go call by
+ * call): it is cancelled instead of holding a connection and its locks while the pool's other
+ * users queue (DBA review, 2026-12-07: the limit had been left open).
  */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 /**
@@ -34,7 +35,7 @@ export interface BackendOptions {
   /** PGlite data folder; absent = in memory. */
   dataDir?: string;
   poolSize?: number;
-  /** PostgreSQL: longest a statement may run (server-side statement_timeout); 0 = no limit. */
+  /** PostgreSQL: longest a statement may run (server-side statement_timeout); 0 or absent = no limit. */
   statementTimeoutMs?: number;
   /** PostgreSQL: longest wait for a connection, new or from the full pool. */
   connectTimeoutMs?: number;
