@@ -133,6 +133,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let spec: CallSpec | null = null;
   /** The customer's pseudonym under the tenant's previous key, while rotating (else ''): on the start only. */
   let previousCustomerRef = '';
+  /**
+   * The start record waits for the stream's first frame, whose audio time says where this leg of
+   * the call starts (a call resumed after a transfer goes on where it left off): the call store
+   * files the new agent's leg from there. Sent at the end or hand-over when no frame came.
+   */
+  let startPending = false;
   let analysed = false;
   const batchers = new Map<Channel, ChannelBatcher>();
   const timers = new Map<Channel, NodeJS.Timeout>();
@@ -192,7 +198,11 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
     outRecord(settings.topics.audio, audioChunkCodec, callKey(chunk.tenant, chunk.callId), chunk);
 
-  const callEvent = (type: 'started' | 'ended', endReason = ''): OutRecord => {
+  const callEvent = (
+    type: 'started' | 'ended',
+    endReason = '',
+    legStartMs: number | null = null,
+  ): OutRecord => {
     const current = spec as CallSpec;
     const event: CallEvent = {
       eventId: tenantEventId(current.tenant, `${current.callId}:call:${type}`),
@@ -205,6 +215,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
       customerRef: current.customerRef,
       // The start is what the store relinks on (and what a replay or a hand-over sends again).
       ...(type === 'started' && previousCustomerRef !== '' ? { previousCustomerRef } : {}),
+      ...(type === 'started' && legStartMs !== null
+        ? { legStartAudioMs: legStartMs, legStartKnown: true }
+        : {}),
       startTimeMs: current.startTimeMs,
       endTimeMs: type === 'ended' ? now() : 0,
       codec: current.codec,
@@ -276,12 +289,19 @@ export function createCallSession(deps: SessionDeps): CallSession {
     return records;
   };
 
+  /** The start record while it still waits for a first frame (then none): `legStartMs` null = no frame came. */
+  const pendingStart = (legStartMs: number | null): OutRecord[] => {
+    if (!startPending) return [];
+    startPending = false;
+    return [callEvent('started', '', legStartMs)];
+  };
+
   /** Flushes what is buffered with final markers and the ended event; resolves when acked. */
   const finish = async (reason: string): Promise<boolean> => {
     state = 'ending';
     clearTimers();
     if (!analysed) return true;
-    return send([...flushAll(true), callEvent('ended', reason)]);
+    return send([...pendingStart(null), ...flushAll(true), callEvent('ended', reason)]);
   };
 
   /**
@@ -294,7 +314,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     state = 'ending';
     clearTimers();
     if (!analysed) return true;
-    const records = flushAll(false);
+    const records = [...pendingStart(null), ...flushAll(false)];
     return records.length === 0 ? true : send(records);
   };
 
@@ -376,7 +396,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
           }),
         );
       }
-      void send([callEvent('started')]);
+      startPending = true;
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
@@ -415,6 +435,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       pace?.add(c, audioMs);
     }
     metrics.frames.inc(frames);
+    if (startPending) void send(pendingStart(raw.audioTimeMs));
     const keptBefore = keptFrames();
     if (analysed && channel !== null) addToChannel(channel, raw.payload, raw);
     else if (analysed) {

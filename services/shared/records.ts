@@ -52,6 +52,10 @@ export interface CallEvent {
    * (else absent, or '' decoded): the store moves that pseudonym's history to customerRef.
    */
   previousCustomerRef?: string;
+  /** On a start: the audio time (ms since call start) where this stream's leg starts (proto). */
+  legStartAudioMs?: number;
+  /** legStartAudioMs was set; false (decoded) in records from before. */
+  legStartKnown?: boolean;
   startTimeMs: number;
   endTimeMs: number;
   codec: WireCodec | 'unspecified';

@@ -267,6 +267,22 @@ async function dropAfterOneSecond(
   return cancelledAtMs;
 }
 
+/** Live calls of the gateway (its metric): 0 once a dropped stream's audio is flushed for a resume. */
+async function liveCalls(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
+  return Number(/va_ingest_live_calls\{service="ingest-gateway"\} (\d+)/.exec(text)?.[1] ?? -1);
+}
+
+/**
+ * Drops the call's stream at 1 s and waits until it is flushed (a resume before then is refused
+ * CALL_HANDING_OVER, for the client to retry): not a fixed wait, which a broker pause on a loaded
+ * machine outlasts.
+ */
+async function dropAndHandOver(message: { start: CallStartMessage }): Promise<void> {
+  await dropAfterOneSecond(message);
+  await expect.poll(liveCalls, { timeout: 10_000, interval: 50 }).toBe(0);
+}
+
 describe('ingest gateway operations', () => {
   it('hands over a call whose stream drops and does not come back: no final marker, no ended event', async () => {
     // A resume may land on another replica: an ended event from this one would cut the call there.
@@ -325,14 +341,7 @@ describe('ingest gateway operations', () => {
     // with final markers, and the dsp-worker dropped everything the resumed stream sent.
     const message = start();
     const { callId } = message.start;
-    await dropAfterOneSecond(message);
-    // Once the dropped stream is flushed (a resume before then is refused CALL_HANDING_OVER, for
-    // the client to retry): not a fixed wait, which a broker pause on a loaded machine outlasts.
-    const liveCalls = async () => {
-      const text = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
-      return Number(/va_ingest_live_calls\{service="ingest-gateway"\} (\d+)/.exec(text)?.[1] ?? -1);
-    };
-    await expect.poll(liveCalls, { timeout: 10_000, interval: 50 }).toBe(0);
+    await dropAndHandOver(message);
     const second = openCallStream(suite.client, TOKEN);
     await second.write(message);
     for (let seq = 50; seq < 100; seq += 1) await second.write(frame('CHANNEL_AGENT', seq));
@@ -363,6 +372,30 @@ describe('ingest gateway operations', () => {
     );
     const metrics = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
     expect(metrics).toMatch(/va_ingest_stream_drops_total\{adapter="grpc",outcome="resumed"[^}]*\} [1-9]/);
+  });
+
+  it("sends a transfer's resumed start at its first frame, saying where the new agent's leg starts", async () => {
+    // The first agent's stream is cancelled at 1 s; the call resumes on a new stream naming the
+    // new agent and team, its audio going on at 1 000 ms: the call store files the leg from there.
+    const message = start();
+    const { callId } = message.start;
+    await dropAndHandOver(message);
+    const second = openCallStream(suite.client, TOKEN);
+    await second.write({ start: { ...message.start, agentId: 'agent-8', team: 'green' } });
+    for (let seq = 50; seq < 60; seq += 1) await second.write(frame('CHANNEL_CUSTOMER', seq));
+    await second.write({ end: { reason: 'hangup' } });
+    expect((await second.finish()).code).toBe(grpc.status.OK);
+    const events = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+    );
+    const starts = events.filter((e) => e.callId === callId && e.type === 'started');
+    expect(starts.map((e) => [e.agentId, e.team, e.legStartAudioMs, e.legStartKnown])).toEqual([
+      ['agent-7', 'blue', 0, true],
+      ['agent-8', 'green', 1000, true],
+    ]);
   });
 
   it('ends a call whose client half-closed just before the gateway stops as hung up, not to resume', async () => {

@@ -76,11 +76,19 @@ describe('record codecs', () => {
       audioDurationMs: 0,
       producedAtMs: 1_795_000_000_001,
     };
-    // A start outside a key rotation carries no previous pseudonym: it decodes as ''.
+    // A start outside a key rotation carries no previous pseudonym: it decodes as ''. One from
+    // before the leg fields (019) decodes as leg start unknown.
     expect(callEventCodec.decode(callEventCodec.encode(event))).toEqual({
       ...event,
       previousCustomerRef: '',
+      legStartAudioMs: 0,
+      legStartKnown: false,
     });
+    // A resumed leg's start says where in the call's audio it starts.
+    const resumed = callEventCodec.decode(
+      callEventCodec.encode({ ...event, legStartAudioMs: 61_240, legStartKnown: true }),
+    );
+    expect([resumed.legStartAudioMs, resumed.legStartKnown]).toEqual([61_240, true]);
   });
 
   it('keeps NaN functionals and fills absent sub-messages with defaults', () => {
