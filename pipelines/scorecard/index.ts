@@ -2,3 +2,4 @@
 export { computeScorecard, combine, scoreParts, WEIGHTS } from './scorecard.ts';
 export { computeMeasures, FRUSTRATION_RULE_WORD } from './measures.ts';
 export type * from './types.ts';
+export { legMeasures, legSpans, type LegMeasures, type LegSpan, type LegStart } from './legs.ts';

@@ -81,6 +81,12 @@ export const callStartSchema = z.object({
     historyOptOut: z.boolean().optional(),
   }),
   source: z.enum(['live', 'import']).default('live'),
+  /**
+   * Where this start's leg of the call starts, in audio time (CallEvent leg_start_audio_ms; a call
+   * resumed after a transfer names its new agent there). null: not known (records from before
+   * it, imports) or absent: store/legs.ts bounds it.
+   */
+  legStartMs: ms.nullable().optional(),
 });
 
 export const callEndSchema = z.object({

@@ -36,6 +36,7 @@ function callEvent(value: CallEvent): unknown | null {
       announcedAt: isoOf(value.producedAtMs || value.startTimeMs),
       consent: value.consent ?? { analytics: true, storeFeatures: true },
       source: 'live',
+      legStartMs: value.legStartKnown ? value.legStartAudioMs : null,
     };
   }
   if (value.type === 'ended') {

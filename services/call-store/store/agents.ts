@@ -5,9 +5,11 @@ import { z } from 'zod';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { num, round } from './rows.ts';
-import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import type { Scope } from '../../shared/auth/call-access.ts';
+import { agentLegsJoin, agentShareColumns } from './agent-legs.ts';
+import { anyLegSql, legScopeSql } from './leg-scope.ts';
 import { soleTenant } from './sole-tenant.ts';
-import { alertCountColumns, queryTime } from './search.ts';
+import { queryTime } from './search.ts';
 
 export const agentSummaryQuerySchema = z
   .object({
@@ -32,8 +34,13 @@ const f = (key: string) => `(c.summary->>'${key}')::float8`;
 
 export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: string, from: string, to: string) {
   const params: unknown[] = [agentId, from, to];
-  const where = ['c.agent_id = $1', 'c.started_at >= $2::timestamptz', 'c.started_at < $3::timestamptz'];
-  scopeSql(scope, params, where);
+  // Every call on which the agent had a leg; the agent-side figures are those of their legs.
+  const where = [
+    anyLegSql('c', 'agent_id', '= $1'),
+    'c.started_at >= $2::timestamptz',
+    'c.started_at < $3::timestamptz',
+  ];
+  legScopeSql(scope, params, where);
   // Agent ids are a tenant's own: over every tenant, two tenants' agent-7 summed into one
   // summary would be nobody's, so such an admin names the tenant (as for a call id).
   const tenant = await soleTenant(db, scope, where, params, () => {
@@ -42,23 +49,23 @@ export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: strin
       `agent ${agentId} exists in several tenants: name the tenant (?tenant=…)`,
     );
   });
-  const { count: alerts, unacked } = alertCountColumns(scope);
+  const share = agentShareColumns(scope);
   const rows = await db.query<Record<string, unknown>>(
     `SELECT count(*)::int AS calls,
        count(c.summary)::int AS summarised,
-       coalesce(sum(c.duration_ms), 0)::float8 AS duration_ms,
+       coalesce(sum(${share.durationMs}), 0)::float8 AS duration_ms,
        avg(${f('customerStartValence')}) AS start_valence,
        avg(${f('customerEndValence')}) AS end_valence,
        avg(c.trajectory) AS trajectory,
        coalesce(sum(${f('customerNegativeS')}), 0) AS negative_s,
        coalesce(sum(c.customer_anger_s), 0)::float8 AS anger_s,
-       avg(${f('agentPaceCompliance')}) AS pace,
-       avg(${f('agentTensionCompliance')}) AS tension,
-       coalesce(sum(${f('overtalkCount')}), 0) AS overtalk,
-       coalesce(sum(${alerts}), 0)::int AS alerts,
-       coalesce(sum(${alerts} - ${unacked}), 0)::int AS acked,
+       avg(${share.pace}) AS pace,
+       avg(${share.tension}) AS tension,
+       coalesce(sum(${share.overtalk}), 0) AS overtalk,
+       coalesce(sum(${share.alerts}), 0)::int AS alerts,
+       coalesce(sum(${share.acked}), 0)::int AS acked,
        avg(c.score) AS score
-     FROM calls c WHERE ${where.join(' AND ')}`,
+     FROM calls c ${agentLegsJoin(scope, '$1')} WHERE ${where.join(' AND ')}`,
     params,
   );
   const r = rows[0];

@@ -7,7 +7,9 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso, num } from './rows.ts';
 import { callListItem, listColumns } from './search.ts';
-import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import type { Scope } from '../../shared/auth/call-access.ts';
+import { legScopeSql } from './leg-scope.ts';
+import { readLegs } from './legs.ts';
 
 /**
  * Loads the call row inside the scope; unknown and out-of-scope calls are both NOT_FOUND. A scope
@@ -16,7 +18,7 @@ import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string) {
   const params: unknown[] = [callId];
   const where = ['c.call_id = $1'];
-  scopeSql(scope, params, where);
+  legScopeSql(scope, params, where);
   const rows = await db.query<Record<string, unknown>>(
     `SELECT ${listColumns(scope)}, c.store_features, c.summary, c.scorecard, c.customer_ref, c.in_history
      FROM calls c WHERE ${where.join(' AND ')}
@@ -75,9 +77,10 @@ export async function listReviews(db: SqlExecutor, tenant: string, callId: strin
 
 export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
   const row = await loadCallRow(db, scope, callId);
-  const [alerts, reviews] = await Promise.all([
+  const [alerts, reviews, legs] = await Promise.all([
     listAlerts(db, row.tenant, callId),
     listReviews(db, row.tenant, callId),
+    callLegs(db, scope, row),
   ]);
   return {
     ...callListItem(row),
@@ -86,9 +89,38 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
     customerRef: row.in_history && row.customer_ref ? String(row.customer_ref) : null,
     summary: row.summary ?? null,
     scorecard: row.scorecard ?? null,
+    legs,
     alerts,
     reviews,
   };
+}
+
+/**
+ * The call's legs with each leg's agent figures; a call stored before migration 019 is one leg,
+ * its row's. An agent gets the figures of their own legs only (another agent's are that agent's
+ * and their supervisors').
+ */
+async function callLegs(db: SqlExecutor, scope: Scope, row: Record<string, unknown> & { tenant: string }) {
+  const durationMs = num(row.duration_ms);
+  const stored = await readLegs(db, row.tenant, String(row.call_id), durationMs);
+  const legs =
+    stored.length > 0
+      ? stored
+      : [
+          {
+            startMs: 0,
+            fromMs: 0,
+            toMs: durationMs,
+            agentId: String(row.agent_id),
+            team: String(row.team ?? ''),
+            queue: String(row.queue),
+            measures: null,
+          },
+        ];
+  return legs.map(({ startMs: _s, ...leg }) => ({
+    ...leg,
+    measures: scope.agentId === null || scope.agentId === leg.agentId ? leg.measures : null,
+  }));
 }
 
 export const reviewBodySchema = z

@@ -11,6 +11,8 @@ export const CHILD_TABLES = [
   'reviews',
   'call_timelines',
   'surveys',
+  // A call's legs (migration 019): erased and purged with it, like its other rows.
+  'call_legs',
 ] as const;
 
 export type ChildTable = (typeof CHILD_TABLES)[number];
@@ -25,4 +27,5 @@ export const RECEIVED_AT: Record<ChildTable, string> = {
   reviews: 'created_at',
   call_timelines: 'built_at',
   surveys: 'received_at',
+  call_legs: 'received_at',
 };

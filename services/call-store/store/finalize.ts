@@ -2,17 +2,18 @@
 // the search columns, and honours consent (store_features=false: the detail rows are deleted once
 // summarised, only the summary stays). Every row is read and written by (tenant, call id). I/O: database.
 import { customerMood } from '../../../pipelines/history/index.ts';
-import { computeScorecard } from '../../../pipelines/scorecard/index.ts';
+import { computeScorecard, legMeasures } from '../../../pipelines/scorecard/index.ts';
 import type { ScorecardInput } from '../../../pipelines/scorecard/index.ts';
 import type { EmotionState } from '../../../pipelines/emotion/types.ts';
 import type { Channel } from '../../../pipelines/dsp/types.ts';
 import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { jsonParam, num } from './rows.ts';
+import { readLegs, writeLegMeasures } from './legs.ts';
 import { buildTimelineJson } from './timeline.ts';
 
 /** An alert an agent's socket showed: its audience lists 'agent' (shared/auth/alert-audience.ts). */
-const AGENT_DIRECTED = `'agent' = ANY (string_to_array(a.audience, ','))`;
-const UNACKED = `NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.tenant = a.tenant AND k.alert_id = a.alert_id)`;
+export const AGENT_DIRECTED = `'agent' = ANY (string_to_array(a.audience, ','))`;
+export const UNACKED = `NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.tenant = a.tenant AND k.alert_id = a.alert_id)`;
 /** Alerts of the call ($1 tenant, $2 call id) that also meet `condition`. */
 const countAlerts = (condition = 'true') =>
   `(SELECT count(*) FROM alerts a WHERE a.tenant = $1 AND a.call_id = $2 AND ${condition})`;
@@ -140,6 +141,18 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       ],
     );
     await tx.query(`UPDATE calls SET ${ALERT_COUNTS} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
+    // Each agent's figures over their own leg (the call's stay whole-call), while the details exist.
+    const legs = await readLegs(tx, tenant, callId, input.durationMs);
+    await writeLegMeasures(
+      tx,
+      tenant,
+      callId,
+      legs.map((leg) => ({
+        startMs: leg.startMs,
+        // The span goes with the figures: the agent reports count the alerts inside it (agent-legs.ts).
+        measures: { ...legMeasures(input, leg), fromMs: leg.fromMs, toMs: leg.toMs ?? input.durationMs },
+      })),
+    );
     if (!call.store_features) {
       await deleteDetails(tx, tenant, callId);
     } else {

@@ -12,7 +12,8 @@ import { StoreError, issueLines } from '../errors.ts';
 import { iso } from './rows.ts';
 import { callListItem, listColumns } from './search.ts';
 import { soleTenant } from './sole-tenant.ts';
-import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import type { Scope } from '../../shared/auth/call-access.ts';
+import { legScopeSql } from './leg-scope.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../../shared/customer-history-client.ts';
 
 /** Earlier calls counted by the live line ("3rd call in 7 days"). */
@@ -63,7 +64,7 @@ const nullableInt = (v: unknown): number | null => (v === null || v === undefine
 export async function customerCalls(db: SqlExecutor, scope: Scope, ref: string) {
   const params: unknown[] = [parseCustomerRef(ref)];
   const where = ['c.customer_ref = $1', 'c.in_history'];
-  scopeSql(scope, params, where);
+  legScopeSql(scope, params, where);
   // A reference is pseudonymised with its tenant's key: two tenants' calls under one reference
   // are two customers (or a shared key), never one history.
   await soleTenant(db, scope, where, params, () => {

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso, num, round } from './rows.ts';
-import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import type { Scope } from '../../shared/auth/call-access.ts';
+import { anyLegSql, legScopeSql } from './leg-scope.ts';
 import { canonicalName } from '../../shared/call-metadata.ts';
 
 /** |end − start valence| at or above this is an improved / worsened trajectory. */
@@ -162,16 +163,17 @@ export function listColumns(scope: Scope): string {
 export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery) {
   const params: unknown[] = [];
   const where: string[] = [];
-  scopeSql(scope, params, where);
+  legScopeSql(scope, params, where);
   const add = (condition: (p: string) => string, value: unknown) => {
     params.push(value);
     where.push(condition(`$${params.length}`));
   };
   if (q.from) add((p) => `c.started_at >= ${p}::timestamptz`, q.from);
   if (q.to) add((p) => `c.started_at < ${p}::timestamptz`, q.to);
-  if (q.agentId) add((p) => `c.agent_id = ${p}`, q.agentId);
+  // By any leg: a transferred call is found under each of its agents and teams.
+  if (q.agentId) add((p) => anyLegSql('c', 'agent_id', `= ${p}`), q.agentId);
   if (q.queue) add((p) => `c.queue = ${p}`, q.queue);
-  if (q.team) add((p) => `c.team = ${p}`, q.team);
+  if (q.team) add((p) => anyLegSql('c', 'team', `= ${p}`), q.team);
   if (q.status) add((p) => `c.status = ${p}`, q.status);
   if (q.minCustomerAngerS !== undefined) add((p) => `c.customer_anger_s >= ${p}`, q.minCustomerAngerS);
   const alerts = alertCountColumns(scope);

@@ -11,7 +11,8 @@ import {
 } from '../../../pipelines/surveys/index.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import { num } from './rows.ts';
-import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import type { Scope } from '../../shared/auth/call-access.ts';
+import { legScopeSql } from './leg-scope.ts';
 
 /**
  * Calls started at or after `from` and before `to` (ISO times; either may be left open), as the
@@ -30,7 +31,7 @@ export async function loadSurveyedCalls(
 ): Promise<SurveyedCall[]> {
   const params: unknown[] = [];
   const where = ['c.summary IS NOT NULL'];
-  scopeSql(scope, params, where);
+  legScopeSql(scope, params, where);
   if (period.from) where.push(`c.started_at >= $${params.push(period.from)}::timestamptz`);
   if (period.to) where.push(`c.started_at < $${params.push(period.to)}::timestamptz`);
   // Latency rows exist only while the call's detail rows are kept (consent, retention).

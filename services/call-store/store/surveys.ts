@@ -6,7 +6,8 @@ import { CodedError } from '../../../pipelines/errors.ts';
 import type { SqlBackend } from '../backend/backend.ts';
 import { StoreError } from '../errors.ts';
 import { jsonParam } from './rows.ts';
-import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
+import type { Scope } from '../../shared/auth/call-access.ts';
+import { legScopeSql } from './leg-scope.ts';
 import type { CsvRecord } from './survey-csv.ts';
 import { wallTimeProblem } from '../../shared/wall-clock.ts';
 
@@ -156,7 +157,7 @@ export async function importSurveys(
   }
   const params: unknown[] = [valid.map((v) => v.row.callId)];
   const where = ['c.call_id = ANY($1::text[])'];
-  scopeSql(scope, params, where);
+  legScopeSql(scope, params, where);
   const known = new Set(
     (
       await db.query<{ call_id: string }>(

@@ -8,6 +8,7 @@ import { lockCalls, lockCustomers } from './call-locks.ts';
 import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from './erased-customers.ts';
 import { jsonParam } from './rows.ts';
 import { relinkCustomers, withCurrentPseudonyms } from './customer-relink.ts';
+import { keepLegacyFirstLegs, writeLegs } from './legs.ts';
 import { announceWithin, type AnnounceErasure } from './erasure.ts';
 import { ALERT_COUNTS } from './finalize.ts';
 import { expiredStarts, type RetentionPolicy } from './retention.ts';
@@ -217,7 +218,10 @@ export async function writeEvents(
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;
-  inserted += await writeStarts(tx, events.filter((e) => e.kind === 'call-start') as Of<'call-start'>[]);
+  const starts = events.filter((e) => e.kind === 'call-start') as Of<'call-start'>[];
+  await keepLegacyFirstLegs(tx, starts);
+  inserted += await writeStarts(tx, starts);
+  await writeLegs(tx, starts);
   inserted += await insertCount(
     tx,
     SQL.windows,

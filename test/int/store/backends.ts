@@ -3,6 +3,7 @@
 // else a loud failure). Each `open()` gets a fresh database.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 
@@ -63,3 +64,20 @@ export function postgresFixture(): BackendFixture {
 }
 
 export const BACKENDS: (() => BackendFixture)[] = [pgliteFixture, postgresFixture];
+
+/**
+ * One describe per backend (`title` with %s for its name) over one fresh store, opened before its
+ * tests and dropped after them; the tests reach it through `store()`.
+ */
+export function describeEachBackend(title: string, body: (store: () => CallStore) => void): void {
+  describe.each(BACKENDS.map((make) => [make().name, make] as const))(title, (_name, make) => {
+    const fixture = make();
+    let opened: CallStore;
+    beforeAll(async () => {
+      await fixture.setup();
+      opened = await fixture.open();
+    });
+    afterAll(() => fixture.teardown());
+    body(() => opened);
+  });
+}

@@ -1,0 +1,103 @@
+// The QA API over a real socket for a call transferred on the same call id (ann, then bob): the
+// second leg's agent opens, finds and summarises it; an agent without a leg, or of another tenant
+// with the same agent id, gets 404 as for an unknown call. Responses validated against openapi.yaml.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../../services/shared/auth/roles.ts';
+import { issueToken } from '../../../services/shared/auth/tokens.ts';
+import { startQaServer, type QaServer } from '../../../services/call-store/http/server.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import type { StoreEvent } from '../../../services/call-store/events.ts';
+import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
+import { expectDocumented } from './openapi.ts';
+
+const tokens = {
+  secret: new TextEncoder().encode('test-secret-of-at-least-32-bytes!!'),
+  issuer: 'va-test',
+  audience: 'va-test',
+  tokenTtlS: 900,
+};
+const agent = (agentId: string, tenant = 'acme'): Principal => ({
+  userId: `u-${agentId}-${tenant}`,
+  role: 'agent',
+  tenant,
+  agentId,
+  teams: [],
+});
+const who = {
+  ann: agent('ann'),
+  bob: agent('bob'),
+  cy: agent('cy'),
+  globexBob: agent('bob', 'globex'),
+  southLead: {
+    userId: 'sup-s',
+    role: 'supervisor',
+    tenant: 'acme',
+    agentId: null,
+    teams: ['south'],
+  } as Principal,
+  eastLead: {
+    userId: 'sup-e',
+    role: 'supervisor',
+    tenant: 'acme',
+    agentId: null,
+    teams: ['east'],
+  } as Principal,
+};
+let store: CallStore;
+let server: QaServer;
+
+async function api(as: keyof typeof who, path: string) {
+  const headers = { authorization: `Bearer ${await issueToken(tokens, who[as])}` };
+  const response = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers });
+  return { status: response.status, body: (await response.json()) as ReturnType<typeof JSON.parse> };
+}
+
+beforeAll(async () => {
+  store = await openCallStore({});
+  const call = syntheticStoreCall({ callId: 'moved-1', agentId: 'ann', team: 'north', durationS: 90 });
+  const second = { ...call.start, agentId: 'bob', team: 'south', legStartMs: 45_000 } as StoreEvent;
+  await store.write([...syntheticEvents(call), second]);
+  // Another tenant's call of its own agent "bob": same agent id, never this call.
+  await store.write(syntheticEvents(syntheticStoreCall({ callId: 'g-1', tenant: 'globex', agentId: 'bob' })));
+  await store.finalizePending(0);
+  server = await startQaServer({ store, tokens, port: 0 });
+});
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+});
+
+describe('QA API for a call with two legs', () => {
+  it("opens the call for the second leg's agent and team, with the legs and their own figures", async () => {
+    const call = await api('bob', '/calls/moved-1');
+    expect(call.status).toBe(200);
+    expectDocumented('/calls/{callId}', 'GET', 200, call.body);
+    expect(call.body.legs.map((l: { agentId: string; fromMs: number }) => [l.agentId, l.fromMs])).toEqual([
+      ['ann', 0],
+      ['bob', 45_000],
+    ]);
+    expect(call.body.legs[0].measures).toBeNull();
+    expect(call.body.legs[1].measures.durationMs).toBe(45_000);
+    expect((await api('ann', '/calls/moved-1')).status).toBe(200);
+    expect((await api('southLead', '/calls/moved-1')).status).toBe(200);
+  });
+
+  it('answers 404 to an agent with no leg on it and to an agent of another tenant', async () => {
+    for (const as of ['cy', 'globexBob', 'eastLead'] as const) {
+      const answer = await api(as, '/calls/moved-1');
+      expect([as, answer.status, answer.body.error?.code]).toEqual([as, 404, 'NOT_FOUND']);
+    }
+    const list = await api('globexBob', '/calls');
+    expect(list.body.calls.map((c: { callId: string }) => c.callId)).toEqual(['g-1']);
+  });
+
+  it("lists and summarises the call for the second leg's agent, over their own leg", async () => {
+    const list = await api('bob', '/calls');
+    expectDocumented('/calls', 'GET', 200, list.body);
+    expect(list.body.calls.map((c: { callId: string }) => c.callId)).toEqual(['moved-1']);
+    const summary = await api('bob', '/agents/bob/summary?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z');
+    expect(summary.status).toBe(200);
+    expectDocumented('/agents/{agentId}/summary', 'GET', 200, summary.body);
+    expect([summary.body.calls, summary.body.talkMinutes]).toEqual([1, 0.8]);
+  });
+});
