@@ -3,6 +3,7 @@
 // their acknowledgements, the reviewers' notes and the form to add one. I/O: QA API, DOM.
 import { api, claims, describeError, seesEveryTenant, tenantParam } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
+import { legsCard, type Leg } from './legs-view.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
 import { loadDraft, saveDraft } from './review-draft.ts';
 import { isolate } from '../../shared/bidi-isolate.ts';
@@ -38,6 +39,8 @@ interface CallDetail {
   storeFeatures: boolean;
   customerRef: string | null;
   scorecard: { score: number | null; unscored?: string | null; parts: Part[] } | null;
+  /** Absent from a store older than migration 019. */
+  legs?: Leg[];
   alerts: (TimelineData['alerts'][number] & { audience: string; evidence: string[] })[];
   reviews: Review[];
 }
@@ -262,6 +265,7 @@ export async function showCall(
           'The caller did not consent to storing features: only the summary is kept.',
         ),
     scorecard(call),
+    legsCard(call.legs ?? []),
     alertList(call),
     reviews(call, tenant, () => void showCall(root, callId, tenant)),
   );
