@@ -8,9 +8,32 @@ import { FRUSTRATION_RULE_WORD } from '../../../pipelines/scorecard/index.ts';
 import { audienceIncludes, audienceOf } from '../../shared/auth/alert-audience.ts';
 import type { Principal } from '../../shared/auth/roles.ts';
 
-/** The call store keeps an alert's audience list comma-joined (`agent,supervisor`). */
-export function seesAlert(p: Principal, alert: { audience: string }): boolean {
-  return p.role !== 'agent' || audienceIncludes(p, audienceOf(alert.audience.split(',')));
+/** Where one agent had a transferred call (GET /calls/{id} `legs`). */
+export interface ViewerLeg {
+  agentId: string;
+  fromMs: number;
+  toMs: number | null;
+}
+
+/** The alert fired (audio time) inside a leg of the agent `p`. */
+const inOwnLeg = (p: Principal, startMs: number, legs: readonly ViewerLeg[]) =>
+  legs.some((l) => l.agentId === p.agentId && startMs >= l.fromMs && (l.toMs === null || startMs < l.toMs));
+
+/**
+ * The call store keeps an alert's audience list comma-joined (`agent,supervisor`). On a call with
+ * several legs an agent gets the cues of their own legs only: the alert service sent a cue to the
+ * agent it was fired to, and the previous agent's stayed theirs (`legs` absent: one agent).
+ */
+export function seesAlert(
+  p: Principal,
+  alert: { audience: string; startMs?: number },
+  legs?: readonly ViewerLeg[],
+): boolean {
+  if (p.role !== 'agent') return true;
+  if (!audienceIncludes(p, audienceOf(alert.audience.split(',')))) return false;
+  return (
+    legs === undefined || legs.length < 2 || alert.startMs === undefined || inOwnLeg(p, alert.startMs, legs)
+  );
 }
 
 /** Reviews are supervisor-directed: agents do not read their reviewers' notes. */
@@ -18,12 +41,17 @@ export function seesReviews(p: Principal): boolean {
   return audienceIncludes(p, 'supervisor');
 }
 
-export function visibleAlerts<A extends { audience: string }>(p: Principal, alerts: A[]): A[] {
-  return alerts.filter((alert) => seesAlert(p, alert));
+export function visibleAlerts<A extends { audience: string; startMs?: number }>(
+  p: Principal,
+  alerts: A[],
+  legs?: readonly ViewerLeg[],
+): A[] {
+  return alerts.filter((alert) => seesAlert(p, alert, legs));
 }
 
 interface ViewedAlert {
   audience: string;
+  startMs?: number;
   ruleId?: string;
   firedAt: string;
   acknowledgement: { at: string } | null;
@@ -84,16 +112,19 @@ export function callForViewer<
     reviews?: unknown[];
     summary?: unknown;
     scorecard?: unknown;
+    legs?: readonly ViewerLeg[];
   },
 >(p: Principal, call: C): C {
-  if (seesReviews(p) && (!call.alerts || call.alerts.every((alert) => seesAlert(p, alert)))) return call;
+  const legs = call.legs;
+  if (seesReviews(p) && (!call.alerts || call.alerts.every((alert) => seesAlert(p, alert, legs))))
+    return call;
   const out = { ...call };
   if (!seesReviews(p)) {
     out.reviewScore = null;
     if (out.reviews) out.reviews = [];
   }
   if (out.alerts) {
-    out.alerts = visibleAlerts(p, out.alerts);
+    out.alerts = visibleAlerts(p, out.alerts, legs);
     const all = call.alerts as ViewedAlert[];
     if (out.alerts.length < all.length) {
       const shown = out.alerts;
@@ -113,14 +144,17 @@ const ALERTS_KEY = ',"alerts":';
  * and the text is rebuilt only when an alert must go. Inside JSON strings every quote is escaped,
  * so `,"alerts":` can only be the key itself.
  */
-export function timelineForViewer(p: Principal, json: string): string {
+export function timelineForViewer(p: Principal, json: string, legs?: readonly ViewerLeg[]): string {
   const at = json.indexOf(ALERTS_KEY);
   if (at < 0 || !json.endsWith(']}')) {
-    const timeline = JSON.parse(json) as { alerts: { audience: string }[] };
-    return JSON.stringify({ ...timeline, alerts: visibleAlerts(p, timeline.alerts) });
+    const timeline = JSON.parse(json) as { alerts: { audience: string; startMs?: number }[] };
+    return JSON.stringify({ ...timeline, alerts: visibleAlerts(p, timeline.alerts, legs) });
   }
-  const alerts = JSON.parse(json.slice(at + ALERTS_KEY.length, -1)) as { audience: string }[];
-  const visible = visibleAlerts(p, alerts);
+  const alerts = JSON.parse(json.slice(at + ALERTS_KEY.length, -1)) as {
+    audience: string;
+    startMs?: number;
+  }[];
+  const visible = visibleAlerts(p, alerts, legs);
   return visible.length === alerts.length
     ? json
     : `${json.slice(0, at)}${ALERTS_KEY}${JSON.stringify(visible)}}`;

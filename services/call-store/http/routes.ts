@@ -169,7 +169,13 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
       const q = parseWith(timelineQuery, req.query, 'INVALID_QUERY');
       const scope = scopeOf(req.principal, q.tenant);
       const body = await store.getTimelineJson(scope, callId, q.maxPoints ?? null);
-      return { status: 200, body: timelineForViewer(req.principal, body), contentType: 'application/json' };
+      // An agent's cues are those of their own legs (audience.ts): the legs only for agents.
+      const legs = req.principal.role === 'agent' ? (await store.getCall(scope, callId)).legs : undefined;
+      return {
+        status: 200,
+        body: timelineForViewer(req.principal, body, legs),
+        contentType: 'application/json',
+      };
     },
   },
   {
@@ -194,7 +200,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
         status: 200,
         body: {
           call: callForViewer(req.principal, call),
-          timeline: { ...timeline, alerts: visibleAlerts(req.principal, timeline.alerts) },
+          timeline: { ...timeline, alerts: visibleAlerts(req.principal, timeline.alerts, call.legs) },
         },
         filename: `${callId}.json`,
       };

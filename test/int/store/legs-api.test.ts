@@ -56,7 +56,22 @@ beforeAll(async () => {
   store = await openCallStore({});
   const call = syntheticStoreCall({ callId: 'moved-1', agentId: 'ann', team: 'north', durationS: 90 });
   const second = { ...call.start, agentId: 'bob', team: 'south', legStartMs: 45_000 } as StoreEvent;
-  await store.write([...syntheticEvents(call), second]);
+  // A pace cue to ann at 20 s (her leg) and one to bob at 70 s (his).
+  const cue = (alertId: string, startMs: number) =>
+    ({
+      kind: 'alert',
+      alertId,
+      callId: 'moved-1',
+      tenant: 'acme',
+      ruleId: 'agent-pace',
+      severity: 'info',
+      audience: 'agent',
+      channel: 'agent',
+      startMs,
+      firedAt: new Date(Date.parse('2026-11-20T09:00:00Z') + startMs).toISOString(),
+      message: 'Slow down a little',
+    }) as StoreEvent;
+  await store.write([...syntheticEvents(call), second, cue('cue-ann', 20_000), cue('cue-bob', 70_000)]);
   // Another tenant's call of its own agent "bob": same agent id, never this call.
   await store.write(syntheticEvents(syntheticStoreCall({ callId: 'g-1', tenant: 'globex', agentId: 'bob' })));
   await store.finalizePending(0);
@@ -89,6 +104,21 @@ describe('QA API for a call with two legs', () => {
     }
     const list = await api('globexBob', '/calls');
     expect(list.body.calls.map((c: { callId: string }) => c.callId)).toEqual(['g-1']);
+  });
+
+  it('gives each agent the cues of their own leg only, on the call, its timeline and its export', async () => {
+    const cues = async (as: 'ann' | 'bob' | 'southLead') => {
+      const call = await api(as, '/calls/moved-1');
+      const timeline = await api(as, '/calls/moved-1/timeline');
+      const exported = await api(as, '/calls/moved-1/export?format=json');
+      expectDocumented('/calls/{callId}/timeline', 'GET', 200, timeline.body);
+      const ids = (alerts: { alertId: string }[]) => alerts.map((a) => a.alertId);
+      return [ids(call.body.alerts), ids(timeline.body.alerts), ids(exported.body.timeline.alerts)];
+    };
+    expect(await cues('ann')).toEqual([['cue-ann'], ['cue-ann'], ['cue-ann']]);
+    expect(await cues('bob')).toEqual([['cue-bob'], ['cue-bob'], ['cue-bob']]);
+    // Staff read every alert of the call.
+    expect((await cues('southLead'))[0]).toEqual(['cue-ann', 'cue-bob']);
   });
 
   it("lists and summarises the call for the second leg's agent, over their own leg", async () => {

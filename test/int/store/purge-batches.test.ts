@@ -9,7 +9,7 @@ import type { SqlBackend } from '../../../services/call-store/backend/backend.ts
 import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { ORPHAN_OVERLAP_MS } from '../../../services/call-store/store/orphans.ts';
-import { purgeExpired } from '../../../services/call-store/store/retention.ts';
+import { CHILD_TABLES, purgeExpired } from '../../../services/call-store/store/retention.ts';
 import { syntheticStoreCall, syntheticEvents } from '../../../devkit/records/store-call.ts';
 import { BACKENDS } from './backends.ts';
 
@@ -120,7 +120,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const [{ n: tables }] = await store.backend.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM orphan_checks',
       );
-      expect(tables).toBe(8);
+      expect(tables).toBe(CHILD_TABLES.length);
 
       await store.write(orphanEvents('ghost-1'));
       const ghost = await rowsOf(store.backend, 'ghost-1');
@@ -172,7 +172,7 @@ describe('the orphan check across a restart (PGlite in a folder)', () => {
       const [{ n: saved }] = await store.backend.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM orphan_checks',
       );
-      expect(saved).toBe(8);
+      expect(saved).toBe(CHILD_TABLES.length);
       // An orphan older than the saved horizon: a full pass (a lost horizon) would delete it.
       await store.backend.query(
         `INSERT INTO speaker_windows (tenant, call_id, channel, window_index, start_ms, end_ms, speech_fraction,

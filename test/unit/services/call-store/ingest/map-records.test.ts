@@ -34,4 +34,10 @@ describe('call-store record mapping: call starts', () => {
   it('takes the start time when a record has no announcement time', () => {
     expect(start({})).toMatchObject({ announcedAt: '2026-12-06T10:10:00.000Z' });
   });
+
+  it("keeps where a transfer's resumed start says its leg starts, and no place for a record from before", () => {
+    expect(start({ legStartAudioMs: 61_240, legStartKnown: true })).toMatchObject({ legStartMs: 61_240 });
+    expect(start({ legStartAudioMs: 0, legStartKnown: true })).toMatchObject({ legStartMs: 0 });
+    expect(start({})).toMatchObject({ legStartMs: null });
+  });
 });
