@@ -36,7 +36,7 @@ export async function agentSummary(db: SqlExecutor, scope: Scope, agentId: strin
   const params: unknown[] = [agentId, from, to];
   // Every call on which the agent had a leg; the agent-side figures are those of their legs.
   const where = [
-    anyLegSql('c', 'agent_id', '= $1'),
+    anyLegSql('c', 'agent_id', '$1'),
     'c.started_at >= $2::timestamptz',
     'c.started_at < $3::timestamptz',
   ];

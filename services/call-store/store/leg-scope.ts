@@ -5,10 +5,15 @@
 // calls.agent_id / team are always the first leg's). Pure (SQL text).
 import { scopeSql, type Scope } from '../../shared/auth/call-access.ts';
 
-/** `column test` holds for the call row (its first leg) or for any of its leg rows. */
-export function anyLegSql(alias: string, column: 'agent_id' | 'team', test: string): string {
-  return `(${alias}.${column} ${test} OR EXISTS (SELECT 1 FROM call_legs l
-    WHERE l.tenant = ${alias}.tenant AND l.call_id = ${alias}.call_id AND l.${column} ${test}))`;
+/**
+ * The call's first leg (its row) or any other leg (leg_agents / leg_teams, set on calls of several
+ * legs) is the agent `param` (a text parameter), or one of the teams `param` (a text[] one): two
+ * index searches (migration 019), not a probe of call_legs per call of the tenant.
+ */
+export function anyLegSql(alias: string, column: 'agent_id' | 'team', param: string): string {
+  return column === 'agent_id'
+    ? `(${alias}.agent_id = ${param} OR ${alias}.leg_agents @> ARRAY[${param}]::text[])`
+    : `(${alias}.team = ANY(${param}::text[]) OR ${alias}.leg_teams && ${param}::text[])`;
 }
 
 /** scopeSql over the calls table, an agent's and a team's condition met by any leg. */
@@ -16,11 +21,11 @@ export function legScopeSql(scope: Scope, params: unknown[], where: string[], al
   scopeSql({ tenant: scope.tenant, agentId: null, teams: null }, params, where, alias);
   if (scope.agentId !== null) {
     params.push(scope.agentId);
-    where.push(anyLegSql(alias, 'agent_id', `= $${params.length}`));
+    where.push(anyLegSql(alias, 'agent_id', `$${params.length}`));
   }
   if (scope.teams !== null) {
     // An empty list matches no row, as the shared rule's.
     params.push(scope.teams);
-    where.push(anyLegSql(alias, 'team', `= ANY($${params.length}::text[])`));
+    where.push(anyLegSql(alias, 'team', `$${params.length}`));
   }
 }

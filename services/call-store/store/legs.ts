@@ -63,14 +63,21 @@ export async function writeLegs(tx: SqlExecutor, starts: readonly CallStartEvent
     [jsonParam(rows)],
   );
   // A later leg's start may arrive first (the topic is not ordered across gateways): the row
-  // always names the earliest leg, whatever came first.
+  // always names the earliest leg, whatever came first, and a call of several legs lists every
+  // leg's agents and teams for the scope's index searches (leg-scope.ts).
   await tx.query(
-    `UPDATE calls c SET agent_id = f.agent_id, team = f.team, queue = f.queue, updated_at = now()
-     FROM (SELECT DISTINCT ON (l.tenant, l.call_id) l.tenant, l.call_id, l.agent_id, l.team, l.queue
+    `UPDATE calls c SET agent_id = f.agent_id, team = f.team, queue = f.queue,
+       leg_agents = f.agents, leg_teams = f.teams, updated_at = now()
+     FROM (SELECT l.tenant, l.call_id, (array_agg(l.agent_id ORDER BY l.start_ms))[1] AS agent_id,
+             (array_agg(l.team ORDER BY l.start_ms))[1] AS team,
+             (array_agg(l.queue ORDER BY l.start_ms))[1] AS queue,
+             CASE WHEN count(*) > 1 THEN array_agg(DISTINCT l.agent_id ORDER BY l.agent_id) END AS agents,
+             CASE WHEN count(*) > 1 THEN array_agg(DISTINCT l.team ORDER BY l.team) END AS teams
            FROM call_legs l WHERE (l.tenant, l.call_id) IN (${PAIRS})
-           ORDER BY l.tenant, l.call_id, l.start_ms) f
+           GROUP BY l.tenant, l.call_id) f
      WHERE c.tenant = f.tenant AND c.call_id = f.call_id
-       AND (c.agent_id, c.team, c.queue) IS DISTINCT FROM (f.agent_id, f.team, f.queue)`,
+       AND (c.agent_id, c.team, c.queue, c.leg_agents, c.leg_teams)
+         IS DISTINCT FROM (f.agent_id, f.team, f.queue, f.agents, f.teams)`,
     [jsonParam(rows)],
   );
 }

@@ -171,9 +171,9 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   if (q.from) add((p) => `c.started_at >= ${p}::timestamptz`, q.from);
   if (q.to) add((p) => `c.started_at < ${p}::timestamptz`, q.to);
   // By any leg: a transferred call is found under each of its agents and teams.
-  if (q.agentId) add((p) => anyLegSql('c', 'agent_id', `= ${p}`), q.agentId);
+  if (q.agentId) add((p) => anyLegSql('c', 'agent_id', p), q.agentId);
   if (q.queue) add((p) => `c.queue = ${p}`, q.queue);
-  if (q.team) add((p) => anyLegSql('c', 'team', `= ${p}`), q.team);
+  if (q.team) add((p) => anyLegSql('c', 'team', p), [q.team]);
   if (q.status) add((p) => `c.status = ${p}`, q.status);
   if (q.minCustomerAngerS !== undefined) add((p) => `c.customer_anger_s >= ${p}`, q.minCustomerAngerS);
   const alerts = alertCountColumns(scope);
