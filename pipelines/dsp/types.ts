@@ -72,6 +72,11 @@ export interface SpeakerWindow extends WindowMeasures {
    * pipelines/dsp/functionals.ts). NaN where a value is undefined (e.g. no voiced frames).
    */
   functionals: Float64Array;
+  /**
+   * Some of the window's audio was on hold (the platform's CallHold): music or silence on hold,
+   * not this speaker. Absent = not on hold.
+   */
+  onHold?: boolean;
 }
 
 /** Conversational dynamics of a two-speaker call over one window. */
@@ -88,4 +93,9 @@ export interface DynamicsWindow {
   /** Latencies (ms) of turns taken in this window after the other speaker stopped. */
   agentResponseLatencyMs: number[];
   customerResponseLatencyMs: number[];
+  /**
+   * Audio of the window on hold (ms; either channel's frames on hold). Hold is not mutual
+   * silence: those frames count in neither mutualSilenceMs nor longestMutualSilenceMs. Absent = 0.
+   */
+  holdMs?: number;
 }

@@ -46,4 +46,9 @@ export interface EmotionEvent extends EmotionScores {
    * so far (the model's `probabilitySmoothing`; 1 = this window alone), what `state` rests on.
    */
   probabilities: Record<EmotionLabel, number>;
+  /**
+   * The window was on hold (SpeakerWindow.onHold): state "uncertain", confidence 0, nothing
+   * learnt from it (pipelines/emotion/README.md, "Hold"). Absent = not on hold.
+   */
+  onHold?: boolean;
 }

@@ -42,10 +42,11 @@ export interface IngestAckOut {
 
 /** va.ingest.v1.CallAudio as decoded by proto-loader with { oneofs: true }. */
 export interface RawCallAudio {
-  message?: 'start' | 'frame' | 'end';
+  message?: 'start' | 'frame' | 'end' | 'hold';
   start?: RawCallStart | null;
   frame?: RawAudioFrame | null;
   end?: { reason: string } | null;
+  hold?: { onHold: boolean } | null;
 }
 
 export interface SessionSettings {
@@ -147,6 +148,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let log = logger;
   let entry: LiveCall | null = null;
   let pace: StreamPace | null = null;
+  /** CallHold's state: a new stream (also a resumed one) starts off hold (ingest.proto). */
+  let callOnHold = false;
   // The live-call registry and its idle sweep only know calls that started: without this
   // deadline an authenticated stream that never sends CallStart would hold its socket forever.
   const startDeadline = setTimeout(() => {
@@ -451,6 +454,26 @@ export function createCallSession(deps: SessionDeps): CallSession {
       ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
 
+  /**
+   * CallHold: every channel goes on hold (or off it) where its timeline is now; the audio buffered
+   * before leaves in the state it was sent in. A repeat of the current state changes nothing.
+   */
+  const setOnHold = (onHold: boolean): void => {
+    if (state === 'awaiting-start')
+      throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
+    if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallHold after CallEnd');
+    if (onHold === callOnHold) return;
+    callOnHold = onHold;
+    log.info(onHold ? 'call on hold' : 'call off hold', { audioMs: reachedAudioMs() });
+    for (const [channel, batcher] of batchers) {
+      const before = batcher.setOnHold(onHold, now());
+      if (before === null) continue;
+      clearTimeout(timers.get(channel));
+      timers.delete(channel);
+      sendChunk(before);
+    }
+  };
+
   const end = (reason: string): void => {
     if (state === 'awaiting-start')
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
@@ -482,6 +505,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
         if (message.message === 'start' && message.start) start(message.start);
         else if (message.message === 'frame' && message.frame) frame(message.frame);
         else if (message.message === 'end') end(message.end?.reason ?? '');
+        else if (message.message === 'hold') setOnHold(message.hold?.onHold === true);
         else throw new IngestError('BAD_FRAME', 'empty CallAudio message');
       } catch (error) {
         if (!(error instanceof IngestError)) log.error('unexpected error', { error });

@@ -1,6 +1,7 @@
 // Batches one channel's frames into AudioChunk records: keeps the channel's audio timeline from
 // sample counts (starting at the first frame's audio time), counts sequence gaps and fills them with codec silence (so audio time stays
-// exact downstream), drops duplicate or late frames. Pure: the caller owns timers and sending.
+// exact downstream), drops duplicate or late frames, and marks each chunk on hold or not (a hold
+// change closes the chunk: none straddles it). Pure: the caller owns timers and sending.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AudioChunk, WireCodec } from '../shared/records.ts';
 import { silenceBlock } from './silence.ts';
@@ -45,6 +46,12 @@ export interface ChannelBatcher {
   add(payload: Uint8Array, sequence: number, nowMs: number, audioTimeMs?: number): readonly AudioChunk[];
   /** Chunk of everything buffered (or an empty final marker); null when nothing to send. */
   flush(nowMs: number, final: boolean): AudioChunk | null;
+  /**
+   * Puts the channel on hold or off it from its current audio time: what is buffered leaves first,
+   * in the state it was sent in (returned, null when nothing was buffered or the state is unchanged).
+   */
+  setOnHold(onHold: boolean, nowMs: number): AudioChunk | null;
+  onHold(): boolean;
   /** Wall clock of the oldest buffered frame, or null when empty. */
   oldestMs(): number | null;
   audioMs(): number;
@@ -75,6 +82,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
   let firstArrival: number | null = null;
   let lastArrival = 0;
   let chunkIndex = 0;
+  let onHold = false;
 
   const toMs = (bytes: number): number => (bytes / sampleBytes / options.sampleRateHz) * 1000;
 
@@ -102,6 +110,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       final,
       tenant: options.tenant,
       chunkIndex,
+      onHold,
     };
     chunkIndex += 1;
     totalBytes += bufferedBytes;
@@ -116,6 +125,13 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
     audioMs: () => toMs(totalBytes + bufferedBytes),
     nextSequence: () => expected,
     flush,
+    onHold: () => onHold,
+    setOnHold(next, nowMs) {
+      if (next === onHold) return null;
+      const before = flush(nowMs, false);
+      onHold = next;
+      return before;
+    },
     add(payload, sequence, nowMs, audioTimeMs = 0) {
       if (expected === null && audioTimeMs > 0) {
         totalBytes = Math.round((audioTimeMs * options.sampleRateHz) / 1000) * sampleBytes;

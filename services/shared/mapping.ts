@@ -78,6 +78,7 @@ export function toFeatureWindowRecord(
     audioCompletedAtMs: meta.audioCompletedAtMs,
     tenant: meta.tenant ?? '',
     final: meta.final ?? false,
+    onHold: window.onHold === true,
   };
 }
 
@@ -114,6 +115,7 @@ export function fromFeatureWindowRecord(record: FeatureWindowRecord): FeatureWin
       voiceQuality: { ...record.voiceQuality },
       tensionIndex: record.tensionIndex,
       functionals: Float64Array.from(record.functionals),
+      ...(record.onHold === true ? { onHold: true } : {}),
     },
   };
 }
@@ -125,6 +127,8 @@ export function toDynamicsWindowRecord(window: DynamicsWindow, meta: EventMeta):
     ...window,
     agentResponseLatencyMs: [...window.agentResponseLatencyMs],
     customerResponseLatencyMs: [...window.customerResponseLatencyMs],
+    holdMs: window.holdMs ?? 0,
+    onHold: (window.holdMs ?? 0) > 0,
     producedAtMs: meta.producedAtMs,
     audioCompletedAtMs: meta.audioCompletedAtMs,
     tenant: meta.tenant ?? '',
@@ -143,6 +147,7 @@ export function fromDynamicsWindowRecord(record: DynamicsWindowRecord): Dynamics
     talkRatioAgent: record.talkRatioAgent,
     agentResponseLatencyMs: [...record.agentResponseLatencyMs],
     customerResponseLatencyMs: [...record.customerResponseLatencyMs],
+    ...((record.holdMs ?? 0) > 0 ? { holdMs: record.holdMs } : {}),
   };
 }
 
@@ -197,6 +202,7 @@ export function fromEmotionEventRecord(record: EmotionEventRecord): EmotionEvent
       valenceConfidence: record.valenceConfidence || Math.max(record.valence, 1 - record.valence),
       confidence: record.confidence,
       evidence: [...record.evidence],
+      ...(record.onHold === true ? { onHold: true } : {}),
     },
     tenant: record.tenant,
     producedAtMs: record.producedAtMs,

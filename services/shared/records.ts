@@ -34,6 +34,8 @@ export interface AudioChunk {
   final: boolean;
   tenant: string;
   chunkIndex: number;
+  /** The call was on hold for all of this chunk (va.ingest.v1.CallHold); false from older gateways. */
+  onHold?: boolean;
 }
 
 export type CallEventType = 'started' | 'ended' | 'unspecified';
@@ -90,12 +92,16 @@ export interface FeatureWindowRecord extends WindowEventBase, EventTimes, Window
   functionals: number[];
   /** The speaker's last window of the call (absent from older producers: decodes as false). */
   final?: boolean;
+  /** Some of the window was on hold (absent from older producers: false). */
+  onHold?: boolean;
 }
 
 /** DynamicsWindow of pipelines/dsp/types.ts plus ids and times. */
 export interface DynamicsWindowRecord extends DynamicsWindow, EventTimes {
   eventId: string;
   callId: string;
+  /** holdMs > 0, for readers that only ask whether (absent from older producers: false). */
+  onHold?: boolean;
 }
 
 /** The emotion event on the wire: labels as strings (a newer producer may know more of them). */
@@ -104,6 +110,8 @@ export interface EmotionEventRecord extends WindowEventBase, EventTimes, Emotion
   changed: boolean;
   rawLabel: string;
   probabilities: Record<string, number>;
+  /** The window was on hold: not judged, not learnt (absent from older producers: false). */
+  onHold?: boolean;
 }
 
 export type AlertSeverity = 'info' | 'warning' | 'critical' | 'unspecified';

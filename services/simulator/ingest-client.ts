@@ -44,7 +44,10 @@ export interface FrameMessage {
 }
 
 export type CallAudioMessage =
-  { start: CallStartMessage } | { frame: FrameMessage } | { end: { reason: string } };
+  | { start: CallStartMessage }
+  | { frame: FrameMessage }
+  | { end: { reason: string } }
+  | { hold: { onHold: boolean } };
 
 export interface CallStream {
   /** Resolves when the message is handed to the transport (waits on flow control). */

@@ -214,6 +214,8 @@ export function serveConnection(deps: ConnectionDeps): Connection {
         return;
       }
       case 'paused':
+        // Not a call on hold (CallHold): a pause is audio the client does not send (a secure
+        // pause, say) while the conversation may go on; session.hold only keeps the call from idling.
         checkPosition(message);
         if (phase === 'active') {
           phase = 'paused';

@@ -1,0 +1,80 @@
+// CallHold through the gateway over real gRPC and the real broker: the audio records carry hold,
+// cut at the hold's boundaries, repeats change nothing, and a hold before CallStart is refused as
+// a frame before it is.
+import * as grpc from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { audioChunkCodec } from '../../../services/shared/records.ts';
+import { openCallStream, type CallResult } from '../../../services/simulator/ingest-client.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
+
+const TOKEN = 'acme-token-0123456789';
+const audioTopic = uniqueName('test.audio');
+const kafka = testKafka();
+const suite = gatewayForFile(
+  { audio: audioTopic, calls: uniqueName('test.calls') },
+  { TENANT_TOKENS: `acme=${TOKEN}`, TOPIC_PARTITIONS: '1', BATCH_MAX_DELAY_MS: '40' },
+);
+
+const frame = (channel: 'CHANNEL_AGENT' | 'CHANNEL_CUSTOMER', sequence: number) => ({
+  frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160).fill(0x7f) },
+});
+
+describe('ingest gateway: CallHold', () => {
+  it('refuses a hold before CallStart with MISSING_CALL_START', async () => {
+    const stream = openCallStream(suite.client, TOKEN);
+    await stream.write({ hold: { onHold: true } });
+    const result = await Promise.race([
+      stream.result,
+      new Promise<CallResult>((r) => setTimeout(() => r(stream.finish()), 2_000)),
+    ]);
+    expect([result.code, result.details]).toEqual([
+      grpc.status.FAILED_PRECONDITION,
+      expect.stringMatching(/MISSING_CALL_START/),
+    ]);
+  });
+
+  it('marks the chunks between hold and resume on hold, none straddling a boundary', async () => {
+    const callId = uniqueName('hold').replace('.', '-');
+    const stream = openCallStream(suite.client, TOKEN);
+    await stream.write(stereoCallStart(callId));
+    let seq = 0;
+    const both = async (frames: number) => {
+      for (const end = seq + frames; seq < end; seq += 1) {
+        await stream.write(frame('CHANNEL_AGENT', seq));
+        await stream.write(frame('CHANNEL_CUSTOMER', seq));
+      }
+    };
+    await both(50); // 0-1 s
+    await stream.write({ hold: { onHold: true } });
+    await both(25); // 1-1.5 s on hold
+    await stream.write({ hold: { onHold: true } }); // a repeat: nothing changes
+    await both(25); // 1.5-2 s on hold
+    await stream.write({ hold: { onHold: false } });
+    await both(50); // 2-3 s
+    await stream.write({ end: { reason: 'hangup' } });
+    expect((await stream.finish()).code).toBe(grpc.status.OK);
+
+    const chunks = await collectUntil(
+      kafka,
+      audioTopic,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) => all.filter((c) => c.callId === callId && c.final).length === 2,
+    );
+    for (const channel of ['agent', 'customer'] as const) {
+      const own = chunks.filter((c) => c.callId === callId && c.channel === channel && !c.final);
+      const held = own.filter((c) => c.onHold);
+      expect(held.length).toBeGreaterThan(0);
+      expect(held[0].audioStartMs).toBeCloseTo(1000, 6);
+      expect(held.at(-1)?.audioEndMs).toBeCloseTo(2000, 6);
+      for (const c of own) {
+        const inside = c.audioStartMs >= 1000 - 1e-6 && c.audioEndMs <= 2000 + 1e-6;
+        expect(c.onHold, `${channel} ${c.audioStartMs}-${c.audioEndMs}`).toBe(inside);
+      }
+      expect(own.reduce((ms, c) => ms + (c.onHold ? c.audioEndMs - c.audioStartMs : 0), 0)).toBeCloseTo(
+        1000,
+        6,
+      );
+    }
+  });
+});
