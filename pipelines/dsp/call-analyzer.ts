@@ -1,6 +1,7 @@
 // Two-speaker call analyzer: one ChannelAnalyzer per channel (agent, customer) plus the
 // DynamicsWindow of both, on the same window grid. Pure, no I/O. A dynamics window is emitted
 // once both channels have passed its end (or at flush, missing audio counting as silence).
+// Audio pushed on hold marks the windows it falls in (`onHold`, `holdMs`): hold is not silence.
 
 import { createChannelAnalyzerWithHook, type ChannelAnalyzerInternal } from './channel-analyzer.ts';
 import {
@@ -11,7 +12,9 @@ import {
   trimVad,
   type VadTrack,
 } from './dynamics.ts';
+import { bytesPerSample } from './codecs.ts';
 import { DspError } from './errors.ts';
+import { HoldSpans } from './hold-spans.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from './types.ts';
 
 export interface CallOutput {
@@ -20,7 +23,8 @@ export interface CallOutput {
 }
 
 export interface CallAnalyzer {
-  push(channel: Channel, chunk: Uint8Array): CallOutput;
+  /** `onHold`: the call was on hold for all of this chunk (va.ingest.v1.CallHold). */
+  push(channel: Channel, chunk: Uint8Array, onHold?: boolean): CallOutput;
   flush(): CallOutput;
 }
 
@@ -48,6 +52,17 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
   const wh = Math.max(1, Math.round(o.windowHopMs / hopMs));
   const keepBack = Math.round(MAX_RESPONSE_LATENCY_MS / hopMs) + 1;
   let nextWindow = 0;
+  // Hold by audio position, not by the frame hook: frames are final a few frames after their
+  // audio arrived (pitch lag), by which time the next chunk's hold state may apply.
+  const holds: Record<Channel, HoldSpans> = { agent: new HoldSpans(), customer: new HoldSpans() };
+  const pushedBytes: Record<Channel, number> = { agent: 0, customer: 0 };
+  const bytesPerMs = (bytesPerSample(options.format.codec) * options.format.sampleRateHz) / 1000;
+  const heldAt = (frame: number): boolean => holds.agent.heldAt(frame) || holds.customer.heldAt(frame);
+  const windowOnHold = (channel: Channel, window: SpeakerWindow): SpeakerWindow => {
+    const first = Math.round(window.startMs / hopMs);
+    const held = holds[channel].framesIn(first, Math.max(first + 1, Math.round(window.endMs / hopMs)));
+    return held > 0 ? { ...window, onHold: true } : window;
+  };
 
   function dynamicsUpTo(frames: number, final: boolean): DynamicsWindow[] {
     const res: DynamicsWindow[] = [];
@@ -58,27 +73,46 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
       const end = Math.min(full, frames);
       const startMs = first * hopMs;
       res.push(
-        computeDynamics(tracks.agent, tracks.customer, nextWindow, first, end, hopMs, startMs, end * hopMs),
+        computeDynamics(
+          tracks.agent,
+          tracks.customer,
+          nextWindow,
+          first,
+          end,
+          hopMs,
+          startMs,
+          end * hopMs,
+          heldAt,
+        ),
       );
       nextWindow++;
       const keepFrom = nextWindow * wh - keepBack;
       trimVad(tracks.agent, keepFrom);
       trimVad(tracks.customer, keepFrom);
+      // Speaker windows may lag the dynamics by a window (the other channel ahead): kept that long.
+      holds.agent.trimBefore(keepFrom - wf);
+      holds.customer.trimBefore(keepFrom - wf);
     }
     return res;
   }
 
   return {
-    push(channel, chunk) {
+    push(channel, chunk, onHold = false) {
       const a = analyzers[channel];
       if (!a) throw new DspError('UNKNOWN_CHANNEL', `unknown channel ${String(channel)}`);
-      const windows = a.push(chunk).map((window) => ({ channel, window }));
+      holds[channel].mark(Math.round(pushedBytes[channel] / bytesPerMs / hopMs), onHold);
+      pushedBytes[channel] += chunk.byteLength;
+      const windows = a.push(chunk).map((window) => ({ channel, window: windowOnHold(channel, window) }));
       return { windows, dynamics: dynamicsUpTo(Math.min(done.agent, done.customer), false) };
     },
     flush() {
       const windows = [
-        ...analyzers.agent.flush().map((window) => ({ channel: 'agent' as const, window })),
-        ...analyzers.customer.flush().map((window) => ({ channel: 'customer' as const, window })),
+        ...analyzers.agent
+          .flush()
+          .map((window) => ({ channel: 'agent' as const, window: windowOnHold('agent', window) })),
+        ...analyzers.customer
+          .flush()
+          .map((window) => ({ channel: 'customer' as const, window: windowOnHold('customer', window) })),
       ];
       return { windows, dynamics: dynamicsUpTo(Math.max(done.agent, done.customer), true) };
     },

@@ -208,8 +208,11 @@ export function computeDynamics(
   hopMs: number,
   startMs: number,
   endMs: number,
+  /** Frames on hold (either channel): hold time, not mutual silence (absent: none). */
+  heldAt?: (frame: number) => boolean,
 ): DynamicsWindow {
   let overtalkCount = 0;
+  let heldFrames = 0;
   let overtalkFrames = 0;
   let silence = 0;
   let longest = 0;
@@ -241,7 +244,12 @@ export function computeDynamics(
         overtalkFrames += Math.min(overlap, i - first + 1);
       }
     }
-    if (a === 0 && c === 0) {
+    if (heldAt?.(i) === true) {
+      // Hold is not silence: music or nothing played to the customer while the agent is away. It
+      // also ends a silence run, so a hold between two pauses does not join them.
+      heldFrames++;
+      run = 0;
+    } else if (a === 0 && c === 0) {
       silence++;
       run++;
       if (run > longest) longest = run;
@@ -266,5 +274,6 @@ export function computeDynamics(
     talkRatioAgent: talk > 0 ? agentFrames / talk : NaN,
     agentResponseLatencyMs: agentLat,
     customerResponseLatencyMs: customerLat,
+    ...(heldFrames > 0 ? { holdMs: heldFrames * hopMs } : {}),
   };
 }

@@ -15,7 +15,7 @@ export interface CallOutputLike {
 }
 
 export interface CallAnalyzerLike {
-  push(channel: Channel, chunk: Uint8Array): CallOutputLike;
+  push(channel: Channel, chunk: Uint8Array, onHold?: boolean): CallOutputLike;
   flush(): CallOutputLike;
 }
 
@@ -89,6 +89,8 @@ export interface AudioRecord {
   receivedLastMs?: number;
   format: AudioFormat;
   payload: Uint8Array;
+  /** The call was on hold for all of this record (AudioChunk.on_hold); absent = not. */
+  onHold?: boolean;
 }
 
 const CHANNELS: readonly Channel[] = ['agent', 'customer'];
@@ -170,10 +172,13 @@ export class CallStates {
     const piece = cursor.align(record.startMs, record.payload);
     if (piece === null) return out;
     state.ledger.add(record.channel, record.offset, cursor.endMs);
+    // Silence padding a gap before the record takes the record's hold state (the gateway fills its
+    // own gaps the same way: ingest.proto, CallHold).
+    const onHold = record.onHold === true;
     for (const silence of piece.silence)
-      this.collect(state, state.analyzer.push(record.channel, silence), out);
+      this.collect(state, state.analyzer.push(record.channel, silence, onHold), out);
     if (piece.audio.byteLength > 0)
-      this.collect(state, state.analyzer.push(record.channel, piece.audio), out);
+      this.collect(state, state.analyzer.push(record.channel, piece.audio, onHold), out);
     this.trimLedger(state);
     return out;
   }

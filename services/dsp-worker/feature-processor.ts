@@ -109,6 +109,7 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
           receivedLastMs: chunk.receivedAtMs,
           format: { codec: chunk.codec, sampleRateHz: chunk.sampleRateHz },
           payload: chunk.payload,
+          onHold: chunk.onHold === true,
         },
         now(),
       );
