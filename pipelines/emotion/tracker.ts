@@ -3,12 +3,14 @@
 import { SpeakerBaseline } from './baseline.ts';
 import { CallBaseline } from './call-baseline.ts';
 import { EmotionError } from './errors.ts';
+import { eventHead } from './event-head.ts';
 import { describeEvidence, EVIDENCE_MEASURES, EVIDENCE_MIN_STD, evidenceMeasures } from './evidence.ts';
 import type { EmotionModel } from './model-file.ts';
 import { ProbabilityAverage } from './probability-average.ts';
 import { createScorer } from './scorer.ts';
 import { candidateState, StateSmoother } from './smoothing.ts';
 import type { CandidateThresholds } from './smoothing.ts';
+import { holdEvent } from './hold-event.ts';
 import type { EmotionEvent, EmotionLabel } from './types.ts';
 import type { Channel, SpeakerWindow } from '../dsp/types.ts';
 
@@ -60,6 +62,8 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
   const evidenceZ = new Float64Array(EVIDENCE_MEASURES.length);
   const order = new Int32Array(EVIDENCE_MEASURES.length);
   const warmup = options.warmupWindows ?? WARMUP_WINDOWS;
+  /** The previous event was a hold window's ("uncertain"), shown instead of the smoothed state. */
+  let lastOnHold = false;
 
   return {
     push(window) {
@@ -68,6 +72,14 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
           'FEATURE_MISMATCH',
           `window has ${window.functionals.length} functionals, the model expects ${nf}`,
         );
+      }
+      // On hold the channel carries hold music or nobody: nothing judged, nothing learnt (baselines,
+      // averaged evidence and smoothed state stay as before the hold, and go on after it).
+      if (window.onHold === true) {
+        const changed = !lastOnHold && (smoother.current ?? 'uncertain') !== 'uncertain';
+        lastOnHold = true;
+        const evidence = average.count > 0 ? average.mean : null;
+        return holdEvent({ callId, channel, window, labels, evidence, changed });
       }
       // Judged against the baseline of EARLIER windows; the call's calm start is then learnt.
       const learntBefore = baseline.windows;
@@ -85,7 +97,9 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
       // Hysteresis against the state before a pause, so a turn of the other side does not reset it.
       const judged = candidateState(smoother.spoken, window.speechFraction, rawLabel, confidence, thresholds);
       const candidate = judged !== 'no-speech' && learntBefore < warmup ? 'uncertain' : judged;
-      const changed = smoother.next(candidate);
+      const smoothedChanged = smoother.next(candidate);
+      const changed = lastOnHold ? (smoother.current ?? candidate) !== 'uncertain' : smoothedChanged;
+      lastOnHold = false;
       evidenceMeasures(window, measures);
       const evidence = isSpeech
         ? describeEvidence(measures, evidenceBaseline, evidenceZ, order)
@@ -96,12 +110,7 @@ export function createEmotionTracker(options: EmotionTrackerOptions): EmotionTra
       const probabilities = {} as Record<EmotionLabel, number>;
       for (let k = 0; k < labels.length; k++) probabilities[labels[k]] = probs[k];
       return {
-        eventId: `${callId}:${channel}:${window.windowIndex}:emotion`,
-        callId,
-        channel,
-        windowIndex: window.windowIndex,
-        startMs: window.startMs,
-        endMs: window.endMs,
+        ...eventHead(callId, channel, window),
         state: smoother.current ?? candidate,
         changed,
         rawLabel,
