@@ -186,9 +186,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return map;
   }
 
+  /**
+   * A window on hold is nobody's speech (hold music the gate missed is not the speaker): for a
+   * speech-time rule it neither holds nor breaks an episode, and no tension baseline learns it.
+   */
   function isSpeech(obs: Observation): boolean {
-    if (obs.source === 'emotion') return obs.event.state !== 'no-speech';
-    if (obs.source === 'features') return obs.window.speechFraction >= minSpeech;
+    if (obs.source === 'emotion') return obs.event.state !== 'no-speech' && obs.event.onHold !== true;
+    if (obs.source === 'features')
+      return obs.window.speechFraction >= minSpeech && obs.window.onHold !== true;
     return true;
   }
 

@@ -73,6 +73,13 @@ export const METRICS: Readonly<Record<string, MetricDef>> = {
   ),
   longestMutualSilenceMs: dynamics('longest mutual silence', 'ms', (o) => o.window.longestMutualSilenceMs),
   talkRatioAgent: bounded(dynamics('agent talk share', '', (o) => o.window.talkRatioAgent)),
+  // Hold time is not silence (the dsp-worker leaves it out of the silence metrics above).
+  holdMs: dynamics('on hold', 'ms', (o) => o.window.holdMs ?? 0),
+  holdFraction: bounded(
+    dynamics('on-hold share', '', (o) =>
+      o.window.endMs > o.window.startMs ? (o.window.holdMs ?? 0) / (o.window.endMs - o.window.startMs) : NaN,
+    ),
+  ),
 };
 
 /**

@@ -135,6 +135,7 @@ export function callView(c: CallLive, trendTail = Infinity): CallView {
     talkRatioAgent: c.talkRatioAgent === null ? null : num(c.talkRatioAgent),
     cue: c.cue,
     history: c.history,
+    onHold: c.onHold,
   };
 }
 

@@ -150,6 +150,7 @@ export function createFanout(options: FanoutOptions): Fanout {
             tensionIndex: f.tensionIndex,
             speechFraction: f.speechFraction,
             endMs: f.endMs,
+            onHold: f.onHold === true,
           },
           nowMs,
         );

@@ -59,6 +59,8 @@ export interface CallLive extends CallMeta {
   cueAudioMs: number;
   /** The customer's one-line history from earlier calls (pipelines/history); null = none to show. */
   history: string | null;
+  /** The newest window applied (any stream) overlapped a hold (the platform's CallHold). */
+  onHold: boolean;
   version: number;
 }
 
@@ -97,6 +99,7 @@ export function newCallLive(meta: CallMeta): CallLive {
     cueAlertId: null,
     cueAudioMs: 0,
     history: null,
+    onHold: false,
     version: 0,
   };
 }
@@ -109,14 +112,17 @@ export interface EmotionSample {
   valence: number;
   confidence: number;
   endMs: number;
+  /** On hold: not the speaker (not judged), no mood trend point. */
+  onHold?: boolean;
 }
 
 export function applyEmotion(call: CallLive, e: EmotionSample): void {
   const s = call[e.channel];
   if (e.windowIndex <= s.lastEmotionWindow) return;
   s.lastEmotionWindow = e.windowIndex;
+  call.onHold = e.onHold === true;
   s.state = e.state;
-  s.speaking = e.state !== 'no-speech';
+  s.speaking = e.state !== 'no-speech' && !call.onHold;
   if (s.speaking) {
     s.arousal = e.arousal;
     s.valence = e.valence;
@@ -139,6 +145,8 @@ export interface FeatureSample {
   tensionIndex: number;
   speechFraction: number;
   endMs: number;
+  /** On hold: hold music is not the speaker's pace or tension (nor their tension baseline). */
+  onHold?: boolean;
 }
 
 /** A speaker's first features window seen after this one: the instance joined after the call start. */
@@ -149,6 +157,8 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   if (f.windowIndex <= s.lastFeatureWindow) return;
   if (s.lastFeatureWindow < 0 && f.windowIndex > JOINED_LATE_AFTER_WINDOW) s.tensionFrom = 'unknown';
   s.lastFeatureWindow = f.windowIndex;
+  call.onHold = f.onHold === true;
+  if (call.onHold) return advance(call, f.endMs);
   // Pace while speaking over little speech is no pace (agent-pace.ts): the last one judged stays.
   if (f.speechFraction >= PACE_MIN_SPEECH_FRACTION) s.pace = f.articulationRate;
   if (f.speechFraction >= minSpeechFraction) {
@@ -161,9 +171,13 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   advance(call, f.endMs);
 }
 
-export function applyDynamics(call: CallLive, d: { talkRatioAgent: number; endMs: number }): void {
+export function applyDynamics(
+  call: CallLive,
+  d: { talkRatioAgent: number; endMs: number; holdMs?: number },
+): void {
   if (d.endMs <= call.dynamicsEndMs) return;
   call.dynamicsEndMs = d.endMs;
+  call.onHold = (d.holdMs ?? 0) > 0;
   if (Number.isFinite(d.talkRatioAgent)) call.talkRatioAgent = d.talkRatioAgent;
   advance(call, d.endMs);
 }

@@ -110,6 +110,8 @@ export interface CallView extends CallMeta {
   cue: string | null;
   /** "3rd call in 7 days · last call ended angry · 2 escalations"; null when none or opted out. */
   history: string | null;
+  /** The call is on hold (the platform's CallHold): the pages show "On hold". */
+  onHold: boolean;
 }
 
 export interface AlertView {

@@ -50,7 +50,7 @@ function render(): void {
   }
   setText(
     info,
-    `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : ''}`,
+    `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : call.onHold ? ' · On hold' : ''}`,
   );
   const m = mood(call.customer);
   const marker = document.getElementById('mood-marker')!;

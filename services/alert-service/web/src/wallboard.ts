@@ -24,6 +24,8 @@ interface Tile {
   stress: HTMLElement;
   pace: HTMLElement;
   history: HTMLElement;
+  /** "On hold" while the platform holds the call (CallHold). */
+  hold: HTMLElement;
   alert: HTMLElement;
 }
 
@@ -81,6 +83,9 @@ function tileFor(call: CallView): Tile {
   const queue = el('span', 'tile-queue');
   const dur = el('span', 'num tile-dur');
   head.append(agent, queue, dur);
+  // Its own line (the head's three columns are full): shown only while the call is on hold.
+  const hold = el('p', 'tile-hold', 'On hold');
+  hold.hidden = true;
   const moodRow = el('div', 'tile-mood mood-unknown');
   const moodIcon = el('span', 'mood-icon');
   const moodWord = el('span', 'mood-word');
@@ -99,7 +104,7 @@ function tileFor(call: CallView): Tile {
   metrics.append(el('span', 'label', 'Agent voice stress'), bar, stress, el('span', 'label', 'Pace'), pace);
   const history = el('p', 'tile-history');
   const alert = el('p', 'tile-alert');
-  root.append(head, history, moodRow, metrics, alert);
+  root.append(head, hold, history, moodRow, metrics, alert);
   grid.append(root);
   visibility.observe(root);
   tile = {
@@ -115,6 +120,7 @@ function tileFor(call: CallView): Tile {
     stress,
     pace,
     history,
+    hold,
     alert,
   };
   tiles.set(keyOf(call), tile);
@@ -136,6 +142,7 @@ function renderCall(call: CallView): void {
   setAttr(t.agent, 'title', `${agent} · call ${call.callId}`);
   setAttr(t.queue, 'title', queue);
   setText(t.dur, duration(call, Date.now()));
+  t.hold.hidden = !call.onHold;
   setText(t.history, call.history ?? '');
   setAttr(t.history, 'title', call.history ?? '');
   t.history.hidden = !call.history;

@@ -23,7 +23,7 @@ export function emotion(
   i: number,
   channel: Channel,
   state: EmotionState,
-  over: Partial<Pick<EmotionEvent, 'arousal' | 'valence'>> = {},
+  over: Partial<Pick<EmotionEvent, 'arousal' | 'valence' | 'onHold'>> = {},
 ): Observation {
   const probabilities = Object.fromEntries(
     EMOTION_LABELS.map((l) => [l, l === state ? 0.7 : 0.05]),
@@ -40,6 +40,7 @@ export function emotion(
     arousalConfidence: 0.8,
     valenceConfidence: 0.8,
     confidence: 0.7,
+    ...(over.onHold ? { onHold: true } : {}),
     evidence: state === 'angry' ? ['pitch +3.1 st over baseline'] : [],
   };
   return { source: 'emotion', callId: CALL, channel, event };
@@ -53,7 +54,10 @@ export function features(
   return { source: 'features', callId: CALL, channel, window: speakerWindow(i, over) };
 }
 
-export function dynamics(i: number, over: { silenceMs?: number; overtalks?: number } = {}): Observation {
+export function dynamics(
+  i: number,
+  over: { silenceMs?: number; overtalks?: number; holdMs?: number } = {},
+): Observation {
   const window: DynamicsWindow = {
     ...gridWindow(i),
     overtalkCount: over.overtalks ?? 0,
@@ -63,6 +67,7 @@ export function dynamics(i: number, over: { silenceMs?: number; overtalks?: numb
     talkRatioAgent: 0.5,
     agentResponseLatencyMs: [],
     customerResponseLatencyMs: [],
+    ...(over.holdMs ? { holdMs: over.holdMs } : {}),
   };
   return { source: 'dynamics', callId: CALL, window };
 }

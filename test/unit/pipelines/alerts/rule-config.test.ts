@@ -11,13 +11,14 @@ function ruleFile(rule: string): string {
 const errorOf = (text: string) => thrownError(() => parseRuleSetText(text), AlertRuleError);
 
 describe('alert rule file', () => {
-  it('ships the seven default rules', () => {
+  it('ships the eight default rules', () => {
     expect(defaultRules().rules.map((r) => r.id)).toEqual([
       'customer-frustration',
       'customer-mood-dropping',
       'agent-stress-rising',
       'agent-too-fast',
       'long-silence',
+      'long-hold',
       'repeated-overtalk',
       'customer-recovered',
     ]);
