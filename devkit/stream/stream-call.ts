@@ -22,6 +22,11 @@ export interface StreamCallOptions {
   interleaved?: boolean;
   metadata?: Partial<CallStartMessage>;
   signal?: AbortSignal;
+  /**
+   * Spans of audio time (ms, on the frame grid) the call is on hold: CallHold { on_hold: true }
+   * before the frame at `fromMs`, { on_hold: false } before the frame at `toMs`.
+   */
+  holds?: readonly { fromMs: number; toMs: number }[];
   /** Called after each tick with the wall clock and audio time sent (benchmarks). */
   onFramesSent?: (audioMs: number, wallMs: number) => void;
 }
@@ -95,6 +100,10 @@ export async function streamCall(options: StreamCallOptions): Promise<StreamCall
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
       else maxLateMs = Math.max(maxLateMs, -wait);
+    }
+    for (const hold of options.holds ?? []) {
+      if (hold.fromMs === k * frameMs) await stream.write({ hold: { onHold: true } });
+      if (hold.toMs === k * frameMs) await stream.write({ hold: { onHold: false } });
     }
     if (options.interleaved) {
       const both = interleavedOf(audio);

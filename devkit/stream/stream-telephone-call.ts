@@ -18,6 +18,8 @@ export async function streamTelephoneCall(
     agentId?: string;
     /** Consent to keep the windows after the summary (default false: summary only). */
     storeFeatures?: boolean;
+    /** Spans of audio time on hold (CallHold), on the 20 ms frame grid. */
+    holds?: readonly { fromMs: number; toMs: number }[];
   } = {},
 ): Promise<CallResult> {
   const wholeFrames = Math.floor(Math.min(call.agent.length, call.customer.length) / FRAME_BYTES);
@@ -37,6 +39,7 @@ export async function streamTelephoneCall(
         durationMs: wholeFrames * 20,
       },
       speed: options.speed ?? 1,
+      ...(options.holds ? { holds: options.holds } : {}),
       metadata: {
         agentId: options.agentId ?? 'agent-7',
         queue: 'billing',
