@@ -17,6 +17,9 @@ export interface SyntheticStoreCallOptions {
   /** Customer is angry from this second to `angryToS` (none when absent). */
   angryFromS?: number;
   angryToS?: number;
+  /** On hold (CallHold) from this second to `holdToS`: the dynamics windows carry holdMs (none when absent). */
+  holdFromS?: number;
+  holdToS?: number;
   /** Fire a frustration alert when the anger starts (+6 s), acknowledged after `ackAfterS`. */
   alert?: boolean;
   ackAfterS?: number | null;
@@ -48,6 +51,8 @@ interface CallPlan {
   hopMs: number;
   angryFrom: number;
   angryTo: number;
+  holdFrom: number;
+  holdTo: number;
 }
 
 /** A window's position, shared by the features and emotion events of one speaker. */
@@ -77,6 +82,8 @@ export function syntheticStoreCall(options: SyntheticStoreCallOptions): Syntheti
     hopMs: options.hopMs ?? 1000,
     angryFrom: (options.angryFromS ?? -1) * 1000,
     angryTo: (options.angryToS ?? -1) * 1000,
+    holdFrom: (options.holdFromS ?? -1) * 1000,
+    holdTo: (options.holdToS ?? -1) * 1000,
   };
   const { durationS, windowMs, hopMs } = plan;
   const windows = Math.max(1, Math.floor((durationS * 1000 - windowMs) / hopMs) + 1);
@@ -132,6 +139,7 @@ function pushWindowEvents(body: StoreEvent[], plan: CallPlan, i: number, random:
     talkRatioAgent: 0.5,
     agentResponseLatencyMs: [],
     customerResponseLatencyMs: [],
+    holdMs: Math.max(0, Math.min(endMs, plan.holdTo) - Math.max(startMs, plan.holdFrom)),
   });
 }
 

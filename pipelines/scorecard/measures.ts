@@ -151,8 +151,18 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
   let longestSilence = 0;
   let talkWeight = 0;
   let talkSum = 0;
+  let holdMs = 0;
+  let holdCount = 0;
   dynamics.forEach((d, i) => {
+    // Overlapping windows hold the same hold twice: the owned share of each window's hold. A
+    // hold is a run of windows with hold time, touching each other (a new hold: a gap before it).
+    const held = d.holdMs ?? 0;
     const length = d.endMs - d.startMs;
+    if (held > 0) {
+      holdMs += length > 0 ? (held * dynOwned[i]) / length : 0;
+      const before = dynamics[i - 1];
+      if (!before || (before.holdMs ?? 0) === 0 || before.endMs < d.startMs) holdCount += 1;
+    }
     // Overlapping windows see the same overtalk twice: count the owned share only.
     overtalk += length > 0 ? (d.overtalkCount * dynOwned[i]) / length : 0;
     longestSilence = Math.max(longestSilence, d.longestMutualSilenceMs);
@@ -182,6 +192,8 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     overtalkPerMin: minutes > 0 ? overtalk / minutes : 0,
     longestMutualSilenceMs: longestSilence,
     talkRatioAgent: talkWeight > 0 ? talkSum / talkWeight : null,
+    holdS: holdMs / 1000,
+    holdCount,
     alertsCount: input.alerts.length,
     alertsAcknowledged: acked.length,
     ackDelaysS: acked.map((a) => Math.max(0, ((a.ackedAtMs as number) - a.firedAtMs) / 1000)),

@@ -29,6 +29,8 @@ export interface ScoreDynamics {
   longestMutualSilenceMs: number;
   /** Agent share of speech in the window, null when nobody spoke. */
   talkRatioAgent: number | null;
+  /** Time of the window on hold (CallHold); hold is not in longestMutualSilenceMs. Absent = 0. */
+  holdMs?: number;
 }
 
 export interface ScoreAlert {
@@ -91,8 +93,12 @@ export interface CallMeasures {
   agentTensionCompliance: number | null;
   overtalkCount: number;
   overtalkPerMin: number;
+  /** The longest mutual silence outside hold (the dsp-worker leaves hold out of silence). */
   longestMutualSilenceMs: number;
   talkRatioAgent: number | null;
+  /** Time on hold, s, and how many holds (absent from summaries made before hold existed). */
+  holdS?: number;
+  holdCount?: number;
   alertsCount: number;
   alertsAcknowledged: number;
   ackDelaysS: number[];

@@ -131,6 +131,8 @@ export const dynamicsSchema = z.object({
   overtalkMs: z.number().min(0),
   mutualSilenceMs: z.number().min(0),
   longestMutualSilenceMs: z.number().min(0),
+  /** Time of the window on hold (0 from producers before hold existed). */
+  holdMs: z.number().min(0).optional(),
   talkRatioAgent: num,
   agentResponseLatencyMs: z.array(z.number()),
   customerResponseLatencyMs: z.array(z.number()),

@@ -48,7 +48,7 @@ export async function loadScorecardInput(
     [tenant, callId],
   );
   const dynamics = await tx.query<Record<string, unknown>>(
-    `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent
+    `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent, hold_ms
        FROM dynamics_windows WHERE tenant = $1 AND call_id = $2`,
     [tenant, callId],
   );
@@ -82,6 +82,7 @@ export async function loadScorecardInput(
       overtalkCount: Number(r.overtalk_count),
       longestMutualSilenceMs: Number(r.longest_mutual_silence_ms),
       talkRatioAgent: num(r.talk_ratio_agent),
+      holdMs: Number(r.hold_ms ?? 0),
     })),
     alerts: alerts.map((r) => ({
       alertId: String(r.alert_id),

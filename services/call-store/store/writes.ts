@@ -67,14 +67,15 @@ const SQL = {
       "startMs" int, "endMs" int, state text, "rawLabel" text, arousal real, valence real, confidence real,
       probabilities jsonb, evidence jsonb)`,
   dynamics: `INSERT INTO dynamics_windows (tenant, call_id, window_index, start_ms, end_ms, overtalk_count, overtalk_ms,
-      mutual_silence_ms, longest_mutual_silence_ms, talk_ratio_agent, agent_latencies_ms, customer_latencies_ms)
+      mutual_silence_ms, longest_mutual_silence_ms, talk_ratio_agent, agent_latencies_ms, customer_latencies_ms,
+      hold_ms)
     SELECT tenant, "callId", "windowIndex", "startMs", "endMs", "overtalkCount", round("overtalkMs"),
       round("mutualSilenceMs"), round("longestMutualSilenceMs"), "talkRatioAgent",
-      "agentResponseLatencyMs", "customerResponseLatencyMs"
+      "agentResponseLatencyMs", "customerResponseLatencyMs", round("holdMs")
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "windowIndex" int,
       "startMs" int, "endMs" int, "overtalkCount" int, "overtalkMs" float8, "mutualSilenceMs" float8,
       "longestMutualSilenceMs" float8, "talkRatioAgent" real, "agentResponseLatencyMs" jsonb,
-      "customerResponseLatencyMs" jsonb)`,
+      "customerResponseLatencyMs" jsonb, "holdMs" float8)`,
   alerts: `INSERT INTO alerts (alert_id, call_id, tenant, rule_id, severity, audience, channel, start_ms, fired_at,
       message, evidence)
     SELECT "alertId", "callId", tenant, "ruleId", severity, audience, channel, "startMs", "firedAt", message,

@@ -41,6 +41,8 @@ interface CallDetail {
   scorecard: { score: number | null; unscored?: string | null; parts: Part[] } | null;
   /** Absent from a store older than migration 019. */
   legs?: Leg[];
+  /** The call's measures (absent while live); holdS / holdCount only in summaries since hold. */
+  summary: { holdS?: number; holdCount?: number } | null;
   alerts: (TimelineData['alerts'][number] & { audience: string; evidence: string[] })[];
   reviews: Review[];
 }
@@ -57,6 +59,13 @@ const PART_LABELS: Record<string, string> = {
   talkRatio: 'Talk ratio',
   alertHandling: 'Alert handling',
 };
+
+/** "on hold 20 s (1 hold) · " when the call was on hold; its silence measures leave hold out. */
+function onHold(call: CallDetail): string {
+  const count = call.summary?.holdCount ?? 0;
+  if (count === 0) return '';
+  return `on hold ${fmt(call.summary?.holdS ?? 0, 0)} s (${count} ${count === 1 ? 'hold' : 'holds'}) · `;
+}
 
 /** A part's measured value; a de-escalation with no time measured never happened ("— s" said nothing). */
 function measured(p: Part): string {
@@ -245,7 +254,7 @@ export async function showCall(
       'p',
       { class: 'meta' },
       `agent ${isolate(call.agentId)} · queue ${isolate(call.queue || '—')} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
-      `customer anger ${fmt(call.customerAngerS, 0)} s · source: ${call.source} · ${call.status}${call.endReason ? ` (${isolate(call.endReason)})` : ''}`,
+      `customer anger ${fmt(call.customerAngerS, 0)} s · ${onHold(call)}source: ${call.source} · ${call.status}${call.endReason ? ` (${isolate(call.endReason)})` : ''}`,
       call.customerRef
         ? el(
             'a',

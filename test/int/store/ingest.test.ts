@@ -43,6 +43,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         angryToS: 60,
         alert: true,
         ackAfterS: 5,
+        holdFromS: 70,
+        holdToS: 80,
       });
       const events = syntheticEvents(call);
       const windows = call.body.filter((e) => e.kind === 'features').length;
@@ -101,6 +103,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         expect(stored.status).toBe('ended');
         // Why it ended, from the call's end record (a QA reviewer tells a transfer from a hang-up).
         expect(stored.endReason).toBe('hangup');
+        // Its 10 s on hold, once across the overlapping windows, as one hold (migration 017).
+        expect(stored.summary).toMatchObject({ holdS: 10, holdCount: 1 });
         expect(stored.alerts).toHaveLength(1);
         expect(stored.alerts[0].acknowledgement).not.toBeNull();
         // The customer's angry windows in 30-60 s, each owning its time up to the next event (a

@@ -22,6 +22,8 @@ async function twoReviewedCalls(store: CallStore): Promise<void> {
       angryToS: i === 0 ? 130 : undefined,
       alert: i === 0,
       ackAfterS: 9,
+      holdFromS: i === 0 ? 150 : undefined,
+      holdToS: i === 0 ? 170 : undefined,
       seed: 7 + i,
       tenant: 'demo',
     });
@@ -53,6 +55,8 @@ describe('QA review page in a real browser', () => {
     await page.getByRole('link', { name: 'qa-call-angry' }).click();
     await page.getByTestId('timeline').waitFor();
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // The call's 20 s on hold (CallHold) beside its measures.
+    expect(await page.locator('p.meta').first().textContent()).toContain('on hold 20 s (1 hold)');
     for (const lane of ['pitchHz', 'loudnessDbfs', 'paceWhileSpeaking', 'tension']) {
       await expect.poll(() => page.getByTestId(`lane-${lane}`).locator('canvas').count()).toBeGreaterThan(0);
     }
