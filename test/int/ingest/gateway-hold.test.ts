@@ -20,6 +20,18 @@ const frame = (channel: 'CHANNEL_AGENT' | 'CHANNEL_CUSTOMER', sequence: number) 
   frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160).fill(0x7f) },
 });
 
+/** Ends the call and reads the audio topic until `finals` final chunks of it are there. */
+async function endAndCollect(stream: ReturnType<typeof openCallStream>, callId: string, finals: number) {
+  await stream.write({ end: { reason: 'hangup' } });
+  expect((await stream.finish()).code).toBe(grpc.status.OK);
+  return collectUntil(
+    kafka,
+    audioTopic,
+    (m) => audioChunkCodec.decode(m.value, m.headers),
+    (all) => all.filter((c) => c.callId === callId && c.final).length >= finals,
+  );
+}
+
 describe('ingest gateway: CallHold', () => {
   it('refuses a hold before CallStart with MISSING_CALL_START', async () => {
     const stream = openCallStream(suite.client, TOKEN);
@@ -52,15 +64,7 @@ describe('ingest gateway: CallHold', () => {
     await both(25); // 1.5-2 s on hold
     await stream.write({ hold: { onHold: false } });
     await both(50); // 2-3 s
-    await stream.write({ end: { reason: 'hangup' } });
-    expect((await stream.finish()).code).toBe(grpc.status.OK);
-
-    const chunks = await collectUntil(
-      kafka,
-      audioTopic,
-      (m) => audioChunkCodec.decode(m.value, m.headers),
-      (all) => all.filter((c) => c.callId === callId && c.final).length === 2,
-    );
+    const chunks = await endAndCollect(stream, callId, 2);
     for (const channel of ['agent', 'customer'] as const) {
       const own = chunks.filter((c) => c.callId === callId && c.channel === channel && !c.final);
       const held = own.filter((c) => c.onHold);
@@ -76,5 +80,29 @@ describe('ingest gateway: CallHold', () => {
         6,
       );
     }
+  });
+
+  it('starts a resumed stream of the call off hold (its client sends CallHold again to stay on hold)', async () => {
+    const callId = uniqueName('resumed').replace('.', '-');
+    const first = openCallStream(suite.client, TOKEN);
+    await first.write(stereoCallStart(callId));
+    for (let seq = 0; seq < 25; seq += 1) await first.write(frame('CHANNEL_AGENT', seq));
+    await first.write({ hold: { onHold: true } });
+    for (let seq = 25; seq < 50; seq += 1) await first.write(frame('CHANNEL_AGENT', seq));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    first.cancel(); // a dropped connection: the call is handed over, not ended
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const second = openCallStream(suite.client, TOKEN);
+    await second.write(stereoCallStart(callId));
+    for (let seq = 50; seq < 75; seq += 1) await second.write(frame('CHANNEL_AGENT', seq));
+    const chunks = await endAndCollect(second, callId, 2);
+    const own = chunks.filter((c) => c.callId === callId && c.payload.byteLength > 0);
+    const heldMs = (from: number, to: number) =>
+      own
+        .filter((c) => c.onHold && c.audioStartMs >= from - 1e-6 && c.audioEndMs <= to + 1e-6)
+        .reduce((ms, c) => ms + c.audioEndMs - c.audioStartMs, 0);
+    expect(heldMs(500, 1000)).toBeCloseTo(500, 6); // the first stream's hold
+    expect(own.filter((c) => c.audioStartMs >= 1000 - 1e-6).every((c) => !c.onHold)).toBe(true);
+    expect(own.some((c) => c.audioStartMs >= 1000 - 1e-6)).toBe(true);
   });
 });
