@@ -1,14 +1,23 @@
 // One call's stream through the gateway: CallStart -> frames -> CallEnd as a small state machine.
 // Validates each message, batches audio per channel (timer bounded by batchMaxDelayMs), sends
 // AudioChunk and CallEvent records through the sink, and answers acks. Consent analytics=false:
-// acknowledged, nothing forwarded. I/O: only through the injected sink, ack writer and timers.
+// acknowledged, nothing forwarded; a ConsentChange narrows it mid-call (consent-change.ts). I/O:
+// only through the injected sink, ack writer and timers.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { callKey, tenantEventId } from '../shared/call-key.ts';
 import { outRecord, type OutRecord } from '../shared/producer.ts';
-import { audioChunkCodec, callEventCodec, type AudioChunk, type CallEvent } from '../shared/records.ts';
+import {
+  audioChunkCodec,
+  callEventCodec,
+  type AudioChunk,
+  type CallEvent,
+  type CallEventType,
+  type Consent,
+} from '../shared/records.ts';
 import { refuseWhileBrokerDown, type BrokerOutagePolicy } from './broker-outage.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
+import { consentEventSuffix, consentOf, consentStep, type RawConsent } from './consent-change.ts';
 import { callPseudonyms } from './customer-ref.ts';
 import type { CustomerRefKeys } from './customer-ref-keys.ts';
 import { deinterleave } from './deinterleave.ts';
@@ -42,11 +51,12 @@ export interface IngestAckOut {
 
 /** va.ingest.v1.CallAudio as decoded by proto-loader with { oneofs: true }. */
 export interface RawCallAudio {
-  message?: 'start' | 'frame' | 'end' | 'hold';
+  message?: 'start' | 'frame' | 'end' | 'hold' | 'consentChange';
   start?: RawCallStart | null;
   frame?: RawAudioFrame | null;
   end?: { reason: string } | null;
   hold?: { onHold: boolean } | null;
+  consentChange?: { consent: RawConsent } | null;
 }
 
 export interface SessionSettings {
@@ -82,6 +92,11 @@ export interface SessionDeps {
    * ending it. Adapters whose client cannot do that (Twilio) end the call.
    */
   resumesElsewhere?: boolean;
+  /**
+   * The consent of this call's dropped stream, while the gateway still remembers it (gRPC:
+   * RECONNECT_GRACE_MS): a resumed CallStart may not widen it (CONSENT_WIDENED).
+   */
+  droppedConsent?: (tenant: string, callId: string) => Consent | null;
   now?: () => number;
 }
 
@@ -107,6 +122,8 @@ export interface CallSession {
    */
   clientDone(): void;
   callId(): string | null;
+  /** The call's consent now (narrowed by ConsentChange), null before CallStart. */
+  consent(): Consent | null;
   state(): SessionState;
   /** Audio time the call has reached (its longest channel), ms: where a resumed stream goes on. */
   audioMs(): number;
@@ -141,6 +158,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
    */
   let startPending = false;
   let analysed = false;
+  /** The started event went out (analytics at start): the call's later events go out too. */
+  let announced = false;
   const batchers = new Map<Channel, ChannelBatcher>();
   const timers = new Map<Channel, NodeJS.Timeout>();
   let framesAccepted = 0;
@@ -201,14 +220,11 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
     outRecord(settings.topics.audio, audioChunkCodec, callKey(chunk.tenant, chunk.callId), chunk);
 
-  const callEvent = (
-    type: 'started' | 'ended',
-    endReason = '',
-    legStartMs: number | null = null,
-  ): OutRecord => {
+  const callEvent = (type: CallEventType, endReason = '', legStartMs: number | null = null): OutRecord => {
     const current = spec as CallSpec;
+    const suffix = type === 'consent-changed' ? consentEventSuffix(current.consent) : `call:${type}`;
     const event: CallEvent = {
-      eventId: tenantEventId(current.tenant, `${current.callId}:call:${type}`),
+      eventId: tenantEventId(current.tenant, `${current.callId}:${suffix}`),
       callId: current.callId,
       type,
       tenant: current.tenant,
@@ -232,6 +248,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       gaps: counts().gaps,
       audioDurationMs: reachedAudioMs(),
       producedAtMs: now(),
+      ...(type === 'consent-changed' ? { consentAudioMs: reachedAudioMs() } : {}),
     };
     return outRecord(settings.topics.calls, callEventCodec, callKey(current.tenant, current.callId), event);
   };
@@ -285,6 +302,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
   /** Every channel's buffered audio as chunk records (`final`: the call's last ones). */
   const flushAll = (final: boolean): OutRecord[] => {
     const records: OutRecord[] = [];
+    // Analytics withdrawn: the batchers sent their final chunks then, and keep only the timeline.
+    if (!analysed) return records;
     for (const batcher of batchers.values()) {
       const chunk = batcher.flush(now(), final);
       if (chunk) records.push(chunkRecord(chunk));
@@ -303,7 +322,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const finish = async (reason: string): Promise<boolean> => {
     state = 'ending';
     clearTimers();
-    if (!analysed) return true;
+    if (!announced) return true;
     return send([...pendingStart(null), ...flushAll(true), callEvent('ended', reason)]);
   };
 
@@ -316,7 +335,6 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const handOver = async (): Promise<boolean> => {
     state = 'ending';
     clearTimers();
-    if (!analysed) return true;
     const records = [...pendingStart(null), ...flushAll(false)];
     return records.length === 0 ? true : send(records);
   };
@@ -344,6 +362,10 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (state !== 'awaiting-start')
       throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
     const validated = validateCallStart(raw, deps.tenant, now());
+    // A resume may not give back what the dropped stream withdrew (where this gateway still
+    // knows it; elsewhere the services downstream keep the narrowest consent they saw).
+    const dropped = deps.droppedConsent?.(validated.tenant, validated.callId);
+    if (dropped) consentStep(dropped, validated.consent);
     refuseWhileBrokerDown(sink, settings.brokerOutage);
     // The customer reference leaves in clear nowhere: only its keyed pseudonym (customer-ref.ts).
     const refKeys = settings.customerRefKeys.get(validated.tenant);
@@ -376,6 +398,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     metrics.calls.inc({ outcome: 'started' });
     pace = createStreamPace(settings.pace, paceClockStart(current.startTimeMs, now()));
     analysed = current.consent.analytics;
+    announced = analysed;
     metrics.liveCalls.set(deps.liveCalls.size());
     log = logger.child({ callId: current.callId, tenant: current.tenant });
     log.info('call started', {
@@ -474,6 +497,34 @@ export function createCallSession(deps: SessionDeps): CallSession {
     }
   };
 
+  /**
+   * A ConsentChange: the same consent changes nothing; a narrower one goes downstream as a
+   * consent-changed event at the audio time reached. Analytics withdrawn: what the batchers hold
+   * is flushed with each channel's final chunk first (the dsp-worker closes the call and drops
+   * any later audio of it), and nothing after leaves the gateway.
+   */
+  const changeConsent = (raw: RawConsent): void => {
+    if (state === 'awaiting-start')
+      throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
+    if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'ConsentChange after CallEnd');
+    const current = spec as CallSpec;
+    const next = consentOf(raw);
+    if (consentStep(current.consent, next) === 'same') {
+      ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
+      return;
+    }
+    current.consent = next;
+    metrics.consentChanges.inc({ analytics: String(next.analytics) });
+    log.info('consent narrowed', { ...next });
+    if (announced) {
+      clearTimers();
+      const records = next.analytics ? [] : flushAll(true);
+      analysed = next.analytics;
+      void send([...pendingStart(null), ...records, callEvent('consent-changed')]);
+    }
+    ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
+  };
+
   const end = (reason: string): void => {
     if (state === 'awaiting-start')
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
@@ -495,6 +546,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
 
   return {
     callId: () => spec?.callId ?? null,
+    consent: () => (spec ? { ...spec.consent } : null),
     state: () => state,
     audioMs: reachedAudioMs,
     nextSequence: () => Math.max(0, ...[...batchers.values()].map((b) => b.nextSequence() ?? 0)),
@@ -506,6 +558,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
         else if (message.message === 'frame' && message.frame) frame(message.frame);
         else if (message.message === 'end') end(message.end?.reason ?? '');
         else if (message.message === 'hold') setOnHold(message.hold?.onHold === true);
+        else if (message.message === 'consentChange') changeConsent(message.consentChange?.consent ?? null);
         else throw new IngestError('BAD_FRAME', 'empty CallAudio message');
       } catch (error) {
         if (!(error instanceof IngestError)) log.error('unexpected error', { error });

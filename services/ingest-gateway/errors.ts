@@ -41,6 +41,8 @@ export type IngestErrorCode =
   | 'OUT_OF_ORDER'
   | 'BAD_START_TIME'
   | 'FRAME_AFTER_END'
+  /** A ConsentChange (or a resumed CallStart) that widens the call's consent: consent only narrows. */
+  | 'CONSENT_WIDENED'
   | 'IDLE_TIMEOUT'
   | 'CALL_START_TIMEOUT'
   /** Too many of the tenant's (or all) gRPC streams are waiting for their CallStart. */
@@ -58,6 +60,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   MISSING_CALL_START: 'FAILED_PRECONDITION',
   DUPLICATE_CALL_START: 'FAILED_PRECONDITION',
   FRAME_AFTER_END: 'FAILED_PRECONDITION',
+  CONSENT_WIDENED: 'FAILED_PRECONDITION',
   BAD_CALL_ID: 'INVALID_ARGUMENT',
   UNSUPPORTED_CODEC: 'INVALID_ARGUMENT',
   UNSUPPORTED_SAMPLE_RATE: 'INVALID_ARGUMENT',

@@ -22,6 +22,8 @@ export interface GatewayMetrics {
   readonly streamsPaused: Counter;
   /** WebSocket adapters: sockets that dropped mid-call, resumed by a reconnect or ended. */
   readonly streamDrops: Counter<'adapter' | 'outcome'>;
+  /** Consents narrowed mid-call (ConsentChange), by whether analytics is still given. */
+  readonly consentChanges: Counter<'analytics'>;
 }
 
 export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
@@ -49,6 +51,11 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
       'va_ingest_stream_drops_total',
       'gRPC streams and adapter sockets dropped mid-call, by outcome: resumed (reconnect within RECONNECT_GRACE_MS) or ended',
       ['adapter', 'outcome'],
+    ),
+    consentChanges: metric.counter(
+      'va_ingest_consent_changes_total',
+      'Consents narrowed mid-call (ConsentChange), by analytics still given (false: withdrawn)',
+      ['analytics'],
     ),
   };
   // At 0 from the start: a series born at its first count reads no increase for that count, and

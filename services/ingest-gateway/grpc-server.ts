@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CodedError } from '../../pipelines/errors.ts';
 import { grpcServices } from '../shared/grpc-protos.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { Consent } from '../shared/records.ts';
 import type { TokenStore } from './auth.ts';
 import {
   createCallSession,
@@ -90,7 +91,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // was acknowledged as a new call whose audio the dsp-worker dropped (it had seen the call's final
   // markers). Remembered RECONNECT_GRACE_MS to count resumes on this gateway; never ended here: a
   // resume may land on another replica, which an ended event would have cut.
-  const dropped = createParkedCalls<true>(options.reconnectGraceMs);
+  // Each with the consent it had at the drop: a resume may not widen it (consent-change.ts).
+  const dropped = createParkedCalls<Consent>(options.reconnectGraceMs);
 
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
@@ -139,6 +141,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       metrics,
       // A gRPC client resumes a call refused UNAVAILABLE on another gateway (README).
       resumesElsewhere: true,
+      droppedConsent: (t, id) => dropped.peek(t, id),
       writeAck: (ack) => {
         if (!closed) call.write(ack);
       },
@@ -194,9 +197,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const dropCall = (tenant: string, session: CallSession, reason: string): void => {
     const callId = session.callId();
     // RECONNECT_GRACE_MS=0: ended at once, as before (final markers, the ended event).
-    if (options.reconnectGraceMs <= 0 || callId === null || !session.drop(reason))
+    const consent = session.consent();
+    if (options.reconnectGraceMs <= 0 || callId === null || consent === null || !session.drop(reason))
       return session.abandon(reason);
-    dropped.park(tenant, callId, true, () => metrics.streamDrops.inc({ adapter: 'grpc', outcome: 'ended' }));
+    dropped.park(tenant, callId, consent, () =>
+      metrics.streamDrops.inc({ adapter: 'grpc', outcome: 'ended' }),
+    );
   };
 
   const resumeDropped = (tenant: string, callId: string | null): void => {

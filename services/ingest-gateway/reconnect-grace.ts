@@ -19,6 +19,8 @@ export interface ParkedCalls<T> {
    * format) stays parked, and the new socket is then refused as a second live call of that id.
    */
   take(tenant: string, callId: string, fits?: (call: T) => boolean): ParkedCall<T> | null;
+  /** The parked call of this id, left parked (null when none). */
+  peek(tenant: string, callId: string): T | null;
   /** Every parked call, its timer cleared (shutdown ends them itself). */
   drain(): T[];
   size(): number;
@@ -48,6 +50,7 @@ export function createParkedCalls<T>(graceMs: number, now: () => number = Date.n
       parked.delete(key);
       return { call: entry.call, droppedAtMs: entry.droppedAtMs };
     },
+    peek: (tenant, callId) => parked.get(callKey(tenant, callId))?.call ?? null,
     drain() {
       const calls = [...parked.values()].map((entry) => {
         clearTimeout(entry.timer);

@@ -38,7 +38,7 @@ export interface AudioChunk {
   onHold?: boolean;
 }
 
-export type CallEventType = 'started' | 'ended' | 'unspecified';
+export type CallEventType = 'started' | 'ended' | 'consent-changed' | 'unspecified';
 
 export interface CallEvent {
   eventId: string;
@@ -69,6 +69,8 @@ export interface CallEvent {
   gaps: number;
   audioDurationMs: number;
   producedAtMs: number;
+  /** On 'consent-changed': the audio time (ms since call start) from which `consent` holds. */
+  consentAudioMs?: number;
 }
 
 /** Fields of every per-speaker window event (features, emotions). */

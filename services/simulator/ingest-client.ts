@@ -43,11 +43,17 @@ export interface FrameMessage {
   payload: Uint8Array;
 }
 
+/** The call's whole consent from now on (va.ingest.v1.ConsentChange): only narrower. */
+export interface ConsentChangeMessage {
+  consent: NonNullable<CallStartMessage['consent']>;
+}
+
 export type CallAudioMessage =
   | { start: CallStartMessage }
   | { frame: FrameMessage }
   | { end: { reason: string } }
-  | { hold: { onHold: boolean } };
+  | { hold: { onHold: boolean } }
+  | { consentChange: ConsentChangeMessage };
 
 export interface CallStream {
   /** Resolves when the message is handed to the transport (waits on flow control). */
