@@ -13,7 +13,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { createMultiDecoder, DecodeError, type RecordHeaders } from '../shared/codec.ts';
 import { createConsumerRunner, type ConsumerMetrics } from '../shared/consumer-runner.ts';
 import type { Logger } from '../shared/logger.ts';
-import { callKey, keyMatches } from '../shared/call-key.ts';
+import { keyMatches } from '../shared/call-key.ts';
 import { asChannel } from '../shared/mapping.ts';
 import {
   alertAckCodec,
@@ -28,6 +28,7 @@ import { offsetsRetried, positionsByTime } from '../shared/start-positions.ts';
 import { alertRecordCodec, alertViewOf } from './alert-records.ts';
 import { createCatchUp } from '../shared/catch-up.ts';
 import { watchLogStarts, type CatchUpWatch } from '../shared/catch-up-watch.ts';
+import { applyCallEvent } from './call-lifecycle.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { Hub } from './hub.ts';
 
@@ -119,19 +120,7 @@ export function createFanout(options: FanoutOptions): Fanout {
       hub.eraseCall(record.value.tenant, record.value.callId, record.value.erasedAtMs || nowMs);
     } else if (record.topic === 'calls') {
       const e = record.value;
-      if (e.type === 'started') {
-        registry.start({
-          callId: e.callId,
-          tenant: e.tenant,
-          agentId: e.agentId,
-          team: e.team,
-          queue: e.queue,
-          startedAtMs: e.startTimeMs || nowMs,
-        });
-      } else if (e.type === 'ended') {
-        registry.end(e.tenant, e.callId, e.endTimeMs || nowMs);
-        options.onCallEnded(callKey(e.tenant, e.callId));
-      }
+      applyCallEvent(e, options, nowMs);
       options.onCallEvent?.(e);
     } else if (record.topic === 'emotions') {
       const e = record.value;

@@ -1,11 +1,16 @@
 // The customer history line of each starting call (shared/customer-history-client.ts): looked up
 // beside the live path, pushed to the call's viewers when it comes. I/O: HTTP to the call store.
+import { callKey } from '../shared/call-key.ts';
+import { RecentKeys } from '../shared/recent-keys.ts';
 import type { ServiceBase } from '../shared/service-base.ts';
 import { createHistoryClient, HISTORY_REFUSED, historyAllowed } from '../shared/customer-history-client.ts';
 import type { CallEvent } from '../shared/records.ts';
 import { createHistoryMetrics } from './alert-metrics.ts';
 import type { AlertServiceConfig } from './config.ts';
 import type { Hub } from './hub.ts';
+
+/** Calls remembered as gone from the history mid-call, for their lookups still in flight. */
+const MAX_LEFT_HISTORY_CALLS = 10_000;
 
 /** Returns the fan-out's call-event hook, or undefined when history lines are off. */
 export function startHistoryLines(
@@ -30,8 +35,19 @@ export function startHistoryLines(
     windowDays: config.ALERT_HISTORY_WINDOW_DAYS,
     onRefused: (status) => base.logger.error(HISTORY_REFUSED, { code: 'HISTORY_REFUSED', status }),
   });
+  /** Calls whose consent left the history mid-call: a lookup still in flight shows nothing. */
+  const leftHistory = new RecentKeys(MAX_LEFT_HISTORY_CALLS);
   return (e) => {
     if (e.type === 'ended' && e.customerRef) client.invalidate(e.tenant, e.customerRef);
+    if (e.type === 'consent-changed' && !historyAllowed(e)) {
+      // history_opt_out set (or analytics withdrawn) mid-call: the call leaves the customer's
+      // history (the store drops it from the timeline; the cached lines that counted it go), and
+      // its own line goes as for a call that started opted out (whose past is not looked up).
+      leftHistory.add(callKey(e.tenant, e.callId));
+      if (e.customerRef) client.invalidate(e.tenant, e.customerRef);
+      hub.publishHistory(e.tenant, e.callId, '');
+      return;
+    }
     if (e.type !== 'started' || !historyAllowed(e)) return;
     // The fan-out re-reads va.calls.v1 from the beginning after a restart: only calls that may
     // still be live are looked up, not every call the topic still holds.
@@ -42,6 +58,7 @@ export function startHistoryLines(
       .lookup(e.tenant, e.customerRef, e.callId, undefined, e.previousCustomerRef)
       .then(({ line, outcome }) => {
         lookups.inc({ outcome });
+        if (leftHistory.has(callKey(e.tenant, e.callId))) return;
         if (line !== null && hub.publishHistory(e.tenant, e.callId, line) && e.producedAtMs > 0)
           shown.observe(Math.max(0, Date.now() - e.producedAtMs) / 1000);
       });

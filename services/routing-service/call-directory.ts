@@ -23,7 +23,8 @@ export function createCallDirectory(
   return {
     apply(event) {
       const key = callKey(event.tenant, event.callId);
-      if (event.type === 'ended') {
+      // Analytics withdrawn mid-call ends the call here as its end does: no more hints for it.
+      if (event.type === 'ended' || (event.type === 'consent-changed' && !event.consent.analytics)) {
         live.delete(key);
         onEnded(event.tenant, event.callId);
         return;

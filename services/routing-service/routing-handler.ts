@@ -60,6 +60,13 @@ export function createRoutingHandler(
       engine.end(call.tenant, call.callId);
       return [];
     }
+    if (call.type === 'consent-changed') {
+      // Analytics withdrawn: closed to the engine as at the end (no hint after it, late emotions
+      // and alerts dropped). A narrower store or history consent changes nothing for the live
+      // hints; a history looked up at the start is not looked up again.
+      if (!call.consent.analytics) engine.end(call.tenant, call.callId);
+      return [];
+    }
     // No analytics without consent: such a call gets no history lookup and no hint, live ones
     // included: closed to the engine at once, so its emotions and alerts (which the pipeline does
     // not send for it, but a replay or another producer might) are dropped, not a blank new call.

@@ -22,7 +22,11 @@ function isoOf(ms: number): string {
 }
 
 function callEvent(value: CallEvent): unknown | null {
-  if (value.type === 'started') {
+  // A consent narrowed mid-call is the call's start again with the narrower consent: the store
+  // keeps the narrowest consent it saw (writes.ts), so the call is treated from then on as one
+  // that started so (store_features=false: details deleted at its summary, alerts and summary
+  // kept; history_opt_out or analytics withdrawn: out of the customer's history).
+  if (value.type === 'started' || value.type === 'consent-changed') {
     return {
       kind: 'call-start',
       callId: value.callId,

@@ -96,6 +96,29 @@ describe('routing handler on replayed records', () => {
     expect(await handle(frustrationFired('loud'), { replayed: false })).toHaveLength(1);
   });
 
+  it('stops hinting a call whose analytics consent is withdrawn mid-call, and only then', async () => {
+    const { engine, handle, looked } = setup();
+    const changed = (callId: string, consent: object) => {
+      const call = callEventRecord(callId, { customerRef: pseudonymOf(callId), agentId: 'agent-1' });
+      return {
+        schema: 'call' as const,
+        value: { ...call, type: 'consent-changed' as const, consent: { ...call.consent, ...consent } },
+      };
+    };
+    for (const callId of ['narrowed', 'withdrawn']) {
+      await handle(start(callId), { replayed: false });
+      // Narrower storage or history consent: no new lookup, no hint of its own.
+      const narrower = changed(callId, { storeFeatures: false, historyOptOut: true });
+      expect(await handle(narrower, { replayed: false })).toEqual([]);
+    }
+    expect(await handle(changed('withdrawn', { analytics: false }), { replayed: false })).toEqual([]);
+    expect(engine.hasEnded('demo', 'withdrawn')).toBe(true);
+    expect(await handle(frustrationFired('withdrawn'), { replayed: false })).toEqual([]);
+    // The call that only narrowed what is kept is still hinted.
+    expect(await handle(frustrationFired('narrowed'), { replayed: false })).toHaveLength(1);
+    expect(looked).toEqual([pseudonymOf('narrowed'), pseudonymOf('withdrawn')]);
+  });
+
   it('takes a raw customer reference (a sender that bypassed the gateway) for no customer: no lookup, none in the hint', async () => {
     const { handle, looked } = setup();
     const raw = {

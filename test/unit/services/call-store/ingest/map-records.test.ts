@@ -41,3 +41,21 @@ describe('call-store record mapping: call starts', () => {
     expect(start({})).toMatchObject({ legStartMs: null });
   });
 });
+
+describe('call-store record mapping: a consent narrowed mid-call', () => {
+  it('is the call start again with the narrower consent (the store keeps the narrowest)', () => {
+    const narrowed = start({
+      type: 'consent-changed',
+      eventId: 'acme/call-1:call:consent:001',
+      consent: { analytics: false, storeFeatures: false, historyOptOut: true },
+      consentAudioMs: 12_000,
+      producedAtMs: Date.parse('2026-12-06T10:11:00Z'),
+    });
+    expect(narrowed).toMatchObject({
+      kind: 'call-start',
+      callId: 'call-1',
+      startedAt: '2026-12-06T10:10:00.000Z',
+      consent: { analytics: false, storeFeatures: false, historyOptOut: true },
+    });
+  });
+});
