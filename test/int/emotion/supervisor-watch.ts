@@ -5,7 +5,7 @@ import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { TOPICS } from '../../../services/shared/topics.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import type { RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
-import { connect, login, startHarness, type TestClient } from '../alerts/harness.ts';
+import { connect, login, startHarness, type Harness, type TestClient } from '../alerts/harness.ts';
 
 /** After the last window reached the supervisor: time for an alert still on its way (Kafka hop). */
 export const SETTLE_MS = 4_000;
@@ -16,14 +16,19 @@ export interface ReceivedAlert {
 }
 
 /** The alert service on the pipeline's topics (its harness's own topics stay unused). */
-export async function supervisorClient(pipeline: RunningPipeline, suffix: string): Promise<TestClient> {
-  const h = await startHarness({
+export function alertServiceOn(pipeline: RunningPipeline, suffix: string): Promise<Harness> {
+  return startHarness({
     CALLS_TOPIC: pipeline.topics.calls,
     EMOTIONS_TOPIC: pipeline.topics.emotions,
     FEATURES_TOPIC: pipeline.topics.features,
     ALERTS_TOPIC: `${TOPICS.alerts}.${suffix}`,
     DEADLETTER_TOPIC: pipeline.topics.deadletter,
   });
+}
+
+/** A supervisor signed in to the alert service on the pipeline's topics. */
+export async function supervisorClient(pipeline: RunningPipeline, suffix: string): Promise<TestClient> {
+  const h = await alertServiceOn(pipeline, suffix);
   return connect(h, await login(h, 'supervisor'));
 }
 
