@@ -93,11 +93,20 @@ export interface SessionDeps {
    */
   resumesElsewhere?: boolean;
   /**
-   * The consent of this call's dropped stream, while the gateway still remembers it (gRPC:
-   * RECONNECT_GRACE_MS): a resumed CallStart may not widen it (CONSENT_WIDENED).
+   * This call's dropped stream, while the gateway still remembers it (gRPC: RECONNECT_GRACE_MS):
+   * a resumed CallStart may not widen its consent (CONSENT_WIDENED).
    */
-  droppedConsent?: (tenant: string, callId: string) => Consent | null;
+  droppedCall?: (tenant: string, callId: string) => DroppedCall | null;
   now?: () => number;
+}
+
+/** What a resume of a dropped stream's call must respect and carry on. */
+export interface DroppedCall {
+  consent: Consent;
+  /** Its started event went out: downstream knows the call, so its end and changes go out too. */
+  announced: boolean;
+  /** Audio time it reached: where a consent narrowed by the resume takes effect. */
+  audioMs: number;
 }
 
 export interface CallSession {
@@ -122,8 +131,8 @@ export interface CallSession {
    */
   clientDone(): void;
   callId(): string | null;
-  /** The call's consent now (narrowed by ConsentChange), null before CallStart. */
-  consent(): Consent | null;
+  /** What a resume of this call must respect (its consent now), null before CallStart. */
+  resumeState(): DroppedCall | null;
   state(): SessionState;
   /** Audio time the call has reached (its longest channel), ms: where a resumed stream goes on. */
   audioMs(): number;
@@ -220,7 +229,17 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const chunkRecord = (chunk: AudioChunk): OutRecord =>
     outRecord(settings.topics.audio, audioChunkCodec, callKey(chunk.tenant, chunk.callId), chunk);
 
-  const callEvent = (type: CallEventType, endReason = '', legStartMs: number | null = null): OutRecord => {
+  /**
+   * One call event. `legStartMs`: a start's leg position (pendingStart); `changeAudioMs`: where a
+   * consent change takes effect (a resume's is where the dropped stream reached).
+   */
+  const callEvent = (
+    type: CallEventType,
+    endReason = '',
+    at: { legStartMs?: number | null; changeAudioMs?: number } = {},
+  ): OutRecord => {
+    const legStartMs = at.legStartMs ?? null;
+    const changeAudioMs = at.changeAudioMs ?? reachedAudioMs();
     const current = spec as CallSpec;
     const suffix = type === 'consent-changed' ? consentEventSuffix(current.consent) : `call:${type}`;
     const event: CallEvent = {
@@ -248,7 +267,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       gaps: counts().gaps,
       audioDurationMs: reachedAudioMs(),
       producedAtMs: now(),
-      ...(type === 'consent-changed' ? { consentAudioMs: reachedAudioMs() } : {}),
+      ...(type === 'consent-changed' ? { consentAudioMs: changeAudioMs } : {}),
     };
     return outRecord(settings.topics.calls, callEventCodec, callKey(current.tenant, current.callId), event);
   };
@@ -315,7 +334,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const pendingStart = (legStartMs: number | null): OutRecord[] => {
     if (!startPending) return [];
     startPending = false;
-    return [callEvent('started', '', legStartMs)];
+    return [callEvent('started', '', { legStartMs })];
   };
 
   /** Flushes what is buffered with final markers and the ended event; resolves when acked. */
@@ -364,8 +383,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const validated = validateCallStart(raw, deps.tenant, now());
     // A resume may not give back what the dropped stream withdrew (where this gateway still
     // knows it; elsewhere the services downstream keep the narrowest consent they saw).
-    const dropped = deps.droppedConsent?.(validated.tenant, validated.callId);
-    if (dropped) consentStep(dropped, validated.consent);
+    const dropped = deps.droppedCall?.(validated.tenant, validated.callId) ?? null;
+    const resumeStep = dropped ? consentStep(dropped.consent, validated.consent) : 'same';
     refuseWhileBrokerDown(sink, settings.brokerOutage);
     // The customer reference leaves in clear nowhere: only its keyed pseudonym (customer-ref.ts).
     const refKeys = settings.customerRefKeys.get(validated.tenant);
@@ -398,7 +417,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
     metrics.calls.inc({ outcome: 'started' });
     pace = createStreamPace(settings.pace, paceClockStart(current.startTimeMs, now()));
     analysed = current.consent.analytics;
-    announced = analysed;
+    // A resume of an announced call is that call downstream: its end goes out, and a consent it
+    // narrows is announced as a change at the audio time the dropped stream reached.
+    announced = analysed || dropped?.announced === true;
     metrics.liveCalls.set(deps.liveCalls.size());
     log = logger.child({ callId: current.callId, tenant: current.tenant });
     log.info('call started', {
@@ -424,6 +445,10 @@ export function createCallSession(deps: SessionDeps): CallSession {
       }
       startPending = true;
     }
+    // The started event waits for the first frame (pendingStart); a consent the resume narrows is
+    // announced now, at the audio time the dropped stream reached.
+    if (dropped?.announced && resumeStep === 'narrowed')
+      void send([callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs })]);
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
 
@@ -546,7 +571,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
 
   return {
     callId: () => spec?.callId ?? null,
-    consent: () => (spec ? { ...spec.consent } : null),
+    resumeState: () => (spec ? { consent: { ...spec.consent }, announced, audioMs: reachedAudioMs() } : null),
     state: () => state,
     audioMs: reachedAudioMs,
     nextSequence: () => Math.max(0, ...[...batchers.values()].map((b) => b.nextSequence() ?? 0)),

@@ -6,11 +6,11 @@ import * as grpc from '@grpc/grpc-js';
 import { CodedError } from '../../pipelines/errors.ts';
 import { grpcServices } from '../shared/grpc-protos.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Consent } from '../shared/records.ts';
 import type { TokenStore } from './auth.ts';
 import {
   createCallSession,
   type CallSession,
+  type DroppedCall,
   type IngestAckOut,
   type RawCallAudio,
   type SessionSettings,
@@ -92,7 +92,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // markers). Remembered RECONNECT_GRACE_MS to count resumes on this gateway; never ended here: a
   // resume may land on another replica, which an ended event would have cut.
   // Each with the consent it had at the drop: a resume may not widen it (consent-change.ts).
-  const dropped = createParkedCalls<Consent>(options.reconnectGraceMs);
+  const dropped = createParkedCalls<DroppedCall>(options.reconnectGraceMs);
 
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
@@ -141,7 +141,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       metrics,
       // A gRPC client resumes a call refused UNAVAILABLE on another gateway (README).
       resumesElsewhere: true,
-      droppedConsent: (t, id) => dropped.peek(t, id),
+      droppedCall: (t, id) => dropped.peek(t, id),
       writeAck: (ack) => {
         if (!closed) call.write(ack);
       },
@@ -197,10 +197,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const dropCall = (tenant: string, session: CallSession, reason: string): void => {
     const callId = session.callId();
     // RECONNECT_GRACE_MS=0: ended at once, as before (final markers, the ended event).
-    const consent = session.consent();
-    if (options.reconnectGraceMs <= 0 || callId === null || consent === null || !session.drop(reason))
+    const resume = session.resumeState();
+    if (options.reconnectGraceMs <= 0 || callId === null || resume === null || !session.drop(reason))
       return session.abandon(reason);
-    dropped.park(tenant, callId, consent, () =>
+    dropped.park(tenant, callId, resume, () =>
       metrics.streamDrops.inc({ adapter: 'grpc', outcome: 'ended' }),
     );
   };

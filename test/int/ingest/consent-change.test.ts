@@ -41,6 +41,17 @@ async function stereoFrames(stream: ReturnType<typeof openCallStream>, from: num
   }
 }
 
+/** The call's va.calls.v1 events, once its end is in. */
+async function callEventsOf(callId: string) {
+  const events = await collectUntil(
+    kafka,
+    callsTopic,
+    (m) => callEventCodec.decode(m.value, m.headers),
+    (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+  );
+  return events.filter((e) => e.callId === callId);
+}
+
 const ended = (stream: ReturnType<typeof openCallStream>): Promise<CallResult> =>
   Promise.race([stream.result, pause(3_000).then(() => stream.finish())]);
 
@@ -66,13 +77,7 @@ describe('consent withdrawn mid-call (gRPC)', () => {
     expect(states.length - changedAt).toBeGreaterThanOrEqual(2); // the change and its repeat
     expect(result.acks.at(-1)).toMatchObject({ state: 'CALL_STATE_ENDED', framesAccepted: 100 });
 
-    const events = await collectUntil(
-      kafka,
-      callsTopic,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-    );
-    const own = events.filter((e) => e.callId === callId);
+    const own = await callEventsOf(callId);
     expect(own.map((e) => e.type)).toEqual(['started', 'consent-changed', 'ended']);
     expect(own[1]).toMatchObject({
       eventId: `acme/${callId}:call:consent:000`,
@@ -140,5 +145,31 @@ describe('consent withdrawn mid-call (gRPC)', () => {
     await expect.poll(() => same.acks[0]?.state).toBe('CALL_STATE_ACTIVE');
     await same.write({ end: { reason: 'hangup' } });
     expect((await same.finish()).code).toBe(grpc.status.OK);
+  });
+
+  it('announces a consent a resumed stream narrows, at the audio time the dropped one reached, and the end', async () => {
+    const callId = newCallId();
+    const first = openCallStream(suite.client, TOKEN);
+    await first.write(stereoCallStart(callId, { consent: ALL }));
+    await stereoFrames(first, 0, 10); // 200 ms per channel
+    await expect.poll(() => first.acks.length).toBeGreaterThanOrEqual(1);
+    await pause(200); // the batch is sent before the drop
+    first.cancel();
+    await pause(600);
+
+    const resumed = openCallStream(suite.client, TOKEN);
+    await resumed.write(stereoCallStart(callId, { consent: { analytics: false, storeFeatures: true } }));
+    await stereoFrames(resumed, 10, 20);
+    await resumed.write({ end: { reason: 'hangup' } });
+    const result = await resumed.finish();
+    expect(result.code).toBe(grpc.status.OK);
+    expect(result.acks[0].state).toBe('CALL_STATE_NOT_ANALYSED');
+    expect(result.acks.at(-1)).toMatchObject({ state: 'CALL_STATE_ENDED', framesAccepted: 20 });
+
+    const own = await callEventsOf(callId);
+    expect(own.map((e) => e.type)).toEqual(['started', 'consent-changed', 'ended']);
+    expect(own[1].eventId).toBe(`acme/${callId}:call:consent:010`);
+    expect(own[1].consentAudioMs).toBeCloseTo(200, 6);
+    expect(own[2].consent).toMatchObject({ analytics: false, storeFeatures: true });
   });
 });
