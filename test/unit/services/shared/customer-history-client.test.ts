@@ -6,21 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHistoryClient, historyAllowed } from '../../../../services/shared/customer-history-client.ts';
 import { verifyServiceToken } from '../../../../services/shared/auth/service-token.ts';
 import { listen } from '../../../../services/shared/listen.ts';
+import { HISTORY_SUMMARY } from '../../../../devkit/records/history-summary.ts';
 
 const tokens = {
   secret: new TextEncoder().encode('history-client-test-key-0123456789'),
   issuer: 'va-alert-service',
 };
 const REF = `cref1_${'A'.repeat(43)}`;
-const SUMMARY = {
-  recentCalls: 2,
-  windowDays: 7,
-  totalCalls: 3,
-  lastEndState: 'angry',
-  lastCallAt: '2026-12-01T10:00:00.000Z',
-  escalations: 1,
-  frustrationEpisodes: 2,
-};
+const SUMMARY = HISTORY_SUMMARY;
 let server: { port: number; close(): Promise<void> } | undefined;
 
 async function serve(
