@@ -78,10 +78,19 @@ describe('record codecs', () => {
       audioDurationMs: 0,
       producedAtMs: 1_795_000_000_001,
     };
-    // A start outside a key rotation carries no previous pseudonym: it decodes as ''. One from
-    // before the leg fields (019) decodes as leg start unknown.
+    // A start outside a key rotation carries no previous pseudonym: it decodes as ''; a start
+    // has no consent change, whose audio time decodes as 0. One from before the leg fields (019)
+    // decodes as leg start unknown.
     expect(callEventCodec.decode(callEventCodec.encode(event))).toEqual({
       ...event,
+      previousCustomerRef: '',
+      consentAudioMs: 0,
+      legStartAudioMs: 0,
+      legStartKnown: false,
+    });
+    const change = { ...event, type: 'consent-changed' as const, consentAudioMs: 12_340.5 };
+    expect(callEventCodec.decode(callEventCodec.encode(change))).toEqual({
+      ...change,
       previousCustomerRef: '',
       legStartAudioMs: 0,
       legStartKnown: false,
