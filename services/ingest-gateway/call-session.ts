@@ -167,7 +167,10 @@ export function createCallSession(deps: SessionDeps): CallSession {
    */
   let startPending = false;
   let analysed = false;
-  /** The started event went out (analytics at start): the call's later events go out too. */
+  /**
+   * Downstream knows the call (its started event went out: analytics at its start, or at the start
+   * of the dropped stream it resumes): its consent changes and its end go out too.
+   */
   let announced = false;
   const batchers = new Map<Channel, ChannelBatcher>();
   const timers = new Map<Channel, NodeJS.Timeout>();
