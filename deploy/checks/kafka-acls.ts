@@ -61,7 +61,8 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
   // alert-service.ts: the evaluator reads emotions and features (ALERT_GROUP_ID) and writes alerts;
   // the per-pod fan-out (ALERT_FANOUT_GROUP_PREFIX-<id>) reads calls, emotions, features, alerts, erasures;
   // acknowledgements are written to va.alerts.v1; each process reads revoked tokens
-  // (ALERT_REVOCATIONS_GROUP_PREFIX-<id>, revocation-feed.ts) and writes sign-outs.
+  // (ALERT_REVOCATIONS_GROUP_PREFIX-<id>, revocation-feed.ts) and writes sign-outs; login attempts
+  // are written and read back (ALERT_LOGIN_FAILURES_GROUP_PREFIX-<id>, login-failure-feed.ts).
   'alert-service': {
     user: 'va-alert-service',
     reads: [
@@ -71,26 +72,37 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
       TOPICS.alerts,
       TOPICS.erasures,
       TOPICS.revocations,
+      TOPICS.loginFailures,
     ],
-    writes: [TOPICS.alerts, TOPICS.deadletter, TOPICS.revocations],
+    writes: [TOPICS.alerts, TOPICS.deadletter, TOPICS.revocations, TOPICS.loginFailures],
     groups: [
       { name: 'va-alert-service', patternType: 'literal' },
       { name: 'va-alert-fanout-', patternType: 'prefix' },
       { name: 'va-alert-revocations-', patternType: 'prefix' },
+      { name: 'va-alert-login-failures-', patternType: 'prefix' },
     ],
     // evaluator.ts commitOffset (up to ALERT_COMMIT_HOLD_MAX_RECORDS held); the fan-out never commits.
     holdsCommits: true,
   },
   // call-store main.ts / ingest/consumer.ts: stores four topics (STORE_GROUP_ID); poison dead-lettered;
   // a customer's erased calls announced (store/erasure.ts); revoked tokens read
-  // (STORE_REVOCATIONS_GROUP_PREFIX-<id>) and sign-outs written.
+  // (STORE_REVOCATIONS_GROUP_PREFIX-<id>) and sign-outs written; login attempts written and read
+  // back (STORE_LOGIN_FAILURES_GROUP_PREFIX-<id>).
   'call-store': {
     user: 'va-call-store',
-    reads: [TOPICS.calls, TOPICS.features, TOPICS.emotions, TOPICS.alerts, TOPICS.revocations],
-    writes: [TOPICS.deadletter, TOPICS.erasures, TOPICS.revocations],
+    reads: [
+      TOPICS.calls,
+      TOPICS.features,
+      TOPICS.emotions,
+      TOPICS.alerts,
+      TOPICS.revocations,
+      TOPICS.loginFailures,
+    ],
+    writes: [TOPICS.deadletter, TOPICS.erasures, TOPICS.revocations, TOPICS.loginFailures],
     groups: [
       { name: 'call-store', patternType: 'literal' },
       { name: 'va-call-store-revocations-', patternType: 'prefix' },
+      { name: 'va-call-store-login-failures-', patternType: 'prefix' },
     ],
     // ingest/consumer.ts: each chunk committed as soon as it is written.
     holdsCommits: false,

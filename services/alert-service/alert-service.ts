@@ -12,7 +12,8 @@ import type { Logger } from '../shared/logger.ts';
 import type { ServiceMetrics } from '../shared/metrics.ts';
 import { outRecord, sendRecords } from '../shared/producer.ts';
 import { alertAckCodec, decodeFeaturesTopic, emotionEventCodec } from '../shared/records.ts';
-import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
+import { loginLimitsOf } from '../shared/auth/login-limiter.ts';
+import { createLoginFailureFeed, type LoginFailureFeed } from '../shared/auth/login-failure-feed.ts';
 import { keyBytes } from '../shared/auth/key-rotation.ts';
 import { createAuth, type Auth } from '../shared/auth/tokens.ts';
 import { teamsOfAgents } from '../shared/auth/users.ts';
@@ -45,6 +46,8 @@ export interface AlertService {
   readonly runner: ConsumerRunner;
   readonly fanout: Fanout;
   readonly instanceId: string;
+  /** Failed logins shared with every instance of both login services. */
+  readonly loginFailures: LoginFailureFeed;
   /** Re-reads the rule file (what SIGHUP does); rejects with the validation error. */
   reloadRules(): Promise<RuleSet>;
   /** Re-reads the tenants' rule folder (ALERT_TENANT_RULES_DIR; SIGHUP does, too). */
@@ -124,18 +127,36 @@ function alertServiceTopics(config: AlertServiceConfig): string[] {
     config.DEADLETTER_TOPIC,
     config.ERASURES_TOPIC,
     config.REVOCATIONS_TOPIC,
+    config.LOGIN_FAILURES_TOPIC,
   ];
 }
 
-/** The page server's address, files and login limits from the service config. */
+/** The page server's address, files and login proxies from the service config. */
 function webSettingsOf(config: AlertServiceConfig) {
   return {
     host: config.ALERT_HOST,
     port: config.ALERT_PORT,
     webDir: config.ALERT_WEB_DIR,
-    loginLimiter: createLoginLimiter(loginLimitsOf(config)),
     trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   };
+}
+
+/**
+ * Failed logins counted with every instance of both login services. Without JWT_SECRET (a random
+ * token key) the digests are this process's own: nothing another instance writes matches them.
+ */
+function loginFailureFeed(config: AlertServiceConfig, base: ServiceBase): LoginFailureFeed {
+  return createLoginFailureFeed({
+    kafka: base.kafka,
+    producer: base.producer,
+    service: SERVICE,
+    groupPrefix: config.ALERT_LOGIN_FAILURES_GROUP_PREFIX,
+    topic: config.LOGIN_FAILURES_TOPIC,
+    logger: base.logger,
+    metrics: base.metrics,
+    limits: loginLimitsOf(config),
+    jwtSecret: config.jwtSecret ?? randomBytes(32),
+  });
 }
 
 /** Token issue and verification; without JWT_SECRET a random key, so tokens end with the process. */
@@ -368,6 +389,7 @@ export async function startAlertService(
     settings: settingNames(alertServiceEnv),
     topics: alertServiceTopics(config),
     revocationsTopic: config.REVOCATIONS_TOPIC,
+    loginFailures: { topic: config.LOGIN_FAILURES_TOPIC, retentionMs: loginLimitsOf(config).forgetAfterMs },
     handleSignals: options.handleSignals,
     logger: options.logger,
   });
@@ -447,8 +469,10 @@ export async function startAlertService(
   // Latched: in a Kafka outage (consumer rejoining) the view kept in memory is still whole.
   fanoutCaughtUp = fanout.rebuilt;
 
+  const loginFailures = loginFailureFeed(config, base);
   const web = await startWebServer({
     ...webSettingsOf(config),
+    loginLimiter: loginFailures.limiter,
     users,
     auth,
     hub,
@@ -458,10 +482,15 @@ export async function startAlertService(
   });
 
   base.ops.addReadiness('revocations', () => revocations.ready());
+  // Not ready before it has read the failures there were: a new or restarted instance would give
+  // a locked account its free failures again (SECURITY.md "Logins").
+  base.ops.addReadiness('login-failures', () => loginFailures.ready());
   await revocations.start();
+  await loginFailures.start();
   await startConsuming(base, { hub, web, rules, runner, fanout });
   // After the pages and sockets (shutdown runs in order): revocations apply until they are closed.
   base.shutdown.add('revocation feed', () => revocations.stop());
+  base.shutdown.add('login-failure feed', () => loginFailures.stop());
   base.markStarted();
   logger.info('alert-service ready', { port: web.port, instanceId, rules: rules.current().rules.length });
   return {
@@ -473,6 +502,7 @@ export async function startAlertService(
     runner,
     fanout,
     instanceId,
+    loginFailures,
     reloadRules: rules.reload,
     reloadTenantRules: rules.reloadTenants,
     stop: (reason = 'stop') => base.shutdown.run(reason),

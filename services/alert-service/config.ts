@@ -155,6 +155,10 @@ export const alertServiceEnv = z.object({
   REVOCATIONS_TOPIC: topicVar(TOPICS.revocations),
   /** Each instance reads the revocations in a group of its own, `<prefix>-<random id>`, never committed. */
   ALERT_REVOCATIONS_GROUP_PREFIX: z.string().min(1).default('va-alert-revocations'),
+  /** Every login attempt of every instance of both login services (login-failure-feed.ts). */
+  LOGIN_FAILURES_TOPIC: topicVar(TOPICS.loginFailures),
+  /** Each instance reads the login attempts in a group of its own, `<prefix>-<random id>`, never committed. */
+  ALERT_LOGIN_FAILURES_GROUP_PREFIX: z.string().min(1).default('va-alert-login-failures'),
 });
 
 export type AlertServiceConfig = z.infer<typeof alertServiceEnv> & {

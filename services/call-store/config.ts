@@ -80,6 +80,10 @@ export const callStoreEnv = z.object({
   REVOCATIONS_TOPIC: topicVar(TOPICS.revocations),
   /** Each instance reads the revocations in a group of its own, `<prefix>-<random id>`, never committed. */
   STORE_REVOCATIONS_GROUP_PREFIX: z.string().min(1).default('va-call-store-revocations'),
+  /** Every login attempt of every instance of both login services (login-failure-feed.ts). */
+  LOGIN_FAILURES_TOPIC: topicVar(TOPICS.loginFailures),
+  /** Each instance reads the login attempts in a group of its own, `<prefix>-<random id>`, never committed. */
+  STORE_LOGIN_FAILURES_GROUP_PREFIX: z.string().min(1).default('va-call-store-login-failures'),
   STORE_GROUP_ID: z.string().min(1).default('call-store'),
   STORE_BATCH_RECORDS: intVar({ min: 1, max: 50_000, def: 2000 }),
   /** An ended call is summarised once it got no new event for this long. */

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bootService } from '../shared/index.ts';
 import { keyBytes } from '../shared/auth/key-rotation.ts';
-import { createLoginLimiter, loginLimitsOf } from '../shared/auth/login-limiter.ts';
+import { createLoginFailureFeed } from '../shared/auth/login-failure-feed.ts';
+import { loginLimitsOf } from '../shared/auth/login-limiter.ts';
 import { metricBuilders } from '../shared/metric-builders.ts';
 import { sqlStateOf } from './backend/sql-state.ts';
 import { startPeriodicProbe } from '../shared/periodic-probe.ts';
@@ -43,8 +44,10 @@ const base = await bootService({
     config.DEADLETTER_TOPIC,
     config.ERASURES_TOPIC,
     config.REVOCATIONS_TOPIC,
+    config.LOGIN_FAILURES_TOPIC,
   ],
   revocationsTopic: config.REVOCATIONS_TOPIC,
+  loginFailures: { topic: config.LOGIN_FAILURES_TOPIC, retentionMs: loginLimitsOf(config).forgetAfterMs },
   // The QA API answers from the database in a Kafka outage: reviewers keep working
   // (va_kafka_broker_reachable and the consumer lag say the broker is gone).
   brokerReadiness: false,
@@ -153,6 +156,21 @@ const revocations = createRevocationFeed({
 });
 await revocations.start();
 base.ops.addReadiness('revocations', () => revocations.ready());
+// Failed logins counted with every instance of both login services; not ready before it has read
+// the ones there were (a restart would give a locked account its free failures again).
+const loginFailures = createLoginFailureFeed({
+  kafka: base.kafka,
+  producer: base.producer,
+  service: 'call-store',
+  groupPrefix: config.STORE_LOGIN_FAILURES_GROUP_PREFIX,
+  topic: config.LOGIN_FAILURES_TOPIC,
+  logger,
+  metrics,
+  limits: loginLimitsOf(config),
+  jwtSecret: config.JWT_SECRET,
+});
+await loginFailures.start();
+base.ops.addReadiness('login-failures', () => loginFailures.ready());
 
 const webRoot = resolve(config.STORE_WEB_ROOT);
 if (config.SERVE_WEB && !existsSync(webRoot))
@@ -173,7 +191,7 @@ const api = await startQaServer({
   webRoot: config.SERVE_WEB ? webRoot : undefined,
   login,
   revocations,
-  loginLimiter: createLoginLimiter(loginLimitsOf(config)),
+  loginLimiter: loginFailures.limiter,
   trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   observe: (route, status, seconds) => apiSeconds.observe({ route, status: String(status) }, seconds),
   // The access audit: who read, exported, reviewed, erased or changed what (staff user ids and
@@ -213,6 +231,7 @@ shutdown.add('stop intake', async () => {
   clearInterval(retention);
   await api.close();
   await revocations.stop();
+  await loginFailures.stop();
   await ingest.stop();
 });
 shutdown.add('close store', async () => {

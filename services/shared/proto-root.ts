@@ -31,6 +31,7 @@ export const EVENT_PROTO_FILES = [
   'va/events/v1/routing_hint.proto',
   'va/events/v1/call_erased.proto',
   'va/events/v1/token_revoked.proto',
+  'va/events/v1/login_attempt.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

@@ -200,6 +200,33 @@ export const tokenRevokedCodec = createCodec<TokenRevoked>('va.events.v1.TokenRe
         ? 'revokedAtMs is not set'
         : null,
 });
+/** One password login at either endpoint (va.login-failures.v1, proto/va/events/v1/login_attempt.proto). */
+export interface LoginAttempt {
+  attemptId: string;
+  outcome: 'failed' | 'succeeded' | 'unspecified';
+  /** Keyed digests (login-digest.ts), never the username or the address themselves. */
+  accountDigest: string;
+  addressDigest: string;
+  attemptedAtMs: number;
+  writerId: string;
+}
+
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+
+export const loginAttemptCodec = createCodec<LoginAttempt>('va.events.v1.LoginAttempt', {
+  check: (v) =>
+    !v.attemptId || !v.writerId
+      ? 'attemptId and writerId are required'
+      : v.outcome === 'unspecified'
+        ? 'outcome is unspecified'
+        : !HEX_DIGEST.test(v.accountDigest)
+          ? 'accountDigest is not a hex SHA-256 digest'
+          : v.outcome === 'failed' && !HEX_DIGEST.test(v.addressDigest)
+            ? 'addressDigest is not a hex SHA-256 digest'
+            : v.attemptedAtMs <= 0
+              ? 'attemptedAtMs is not set'
+              : null,
+});
 export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
   check: (v) =>
     needsIds(v) ?? (v.type === 'unspecified' ? 'type is unspecified' : previousCustomerRefProblem(v)),

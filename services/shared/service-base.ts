@@ -56,6 +56,11 @@ export interface BootOptions {
   audioTopic?: string;
   /** The name of the revocations topic among `topics` (REVOCATIONS_TOPIC): kept longer than tokens live. */
   revocationsTopic?: string;
+  /**
+   * The login attempts topic among `topics` (LOGIN_FAILURES_TOPIC) and its retention, the login
+   * limiter's forget window (loginLimitsOf(config).forgetAfterMs).
+   */
+  loginFailures?: { topic: string; retentionMs: number };
   /** Tests: no signal handlers, no process.exit. */
   handleSignals?: boolean;
   logger?: Logger;
@@ -100,14 +105,16 @@ async function connectKafka(
         minInsyncReplicas: config.topicReplication.minInsyncReplicas,
         audioRetentionMs: config.AUDIO_RETENTION_MS,
         eventRetentionMs: config.EVENT_RETENTION_MS,
+        loginFailuresRetentionMs: options.loginFailures?.retentionMs,
       },
       options.topics ?? Object.values(TOPICS),
       options.audioTopic,
       options.revocationsTopic,
+      options.loginFailures?.topic,
     );
     const created = await provisionTopics(admin, configs);
     if (created.length > 0) logger.info('topics created', { topics: created });
-    await warnOfLongerRetention(admin, configs, options.audioTopic, logger);
+    await warnOfLongerRetention(admin, configs, options.audioTopic, logger, options.loginFailures?.topic);
   } finally {
     await admin.disconnect();
   }

@@ -65,6 +65,7 @@ export async function warnOfLongerRetention(
   configs: readonly ITopicConfig[],
   audioTopic: string = TOPICS.audio,
   logger: Logger,
+  loginFailuresTopic: string = TOPICS.loginFailures,
 ): Promise<void> {
   let longer: LongerRetention[];
   try {
@@ -78,7 +79,12 @@ export async function warnOfLongerRetention(
       topic,
       retentionMs,
       configuredMs,
-      setting: topic === audioTopic ? 'AUDIO_RETENTION_MS' : 'EVENT_RETENTION_MS',
+      setting:
+        topic === audioTopic
+          ? 'AUDIO_RETENTION_MS'
+          : topic === loginFailuresTopic
+            ? 'LOGIN_MAX_LOCK_MS (1 h at least)'
+            : 'EVENT_RETENTION_MS',
       fix: `kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config retention.ms=${configuredMs} (or the KafkaTopic's retention.ms)`,
     });
 }

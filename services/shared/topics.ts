@@ -13,6 +13,7 @@ export const TOPICS = {
   routing: 'va.routing.v1',
   erasures: 'va.erasures.v1',
   revocations: 'va.revocations.v1',
+  loginFailures: 'va.login-failures.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -25,6 +26,11 @@ export interface TopicSettings {
   /** Audio only transits: short retention by default. */
   audioRetentionMs: number;
   eventRetentionMs: number;
+  /**
+   * va.login-failures.v1: the login limiter's forget window (loginLimitsOf: 1 h, at least
+   * LOGIN_MAX_LOCK_MS); older attempts no longer count, so keeping them longer only keeps digests.
+   */
+  loginFailuresRetentionMs?: number;
 }
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
@@ -43,9 +49,12 @@ export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
  */
 export const REVOCATION_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 
+/** The login limiter's default forget window (DEFAULT_LOGIN_LIMITS.forgetAfterMs). */
+export const LOGIN_FAILURES_RETENTION_MS = 60 * 60 * 1000;
+
 /**
- * `audioTopic` / `revocationsTopic` are the names those topics have where these services run
- * (AUDIO_TOPIC, REVOCATIONS_TOPIC): compared with the default names instead, a renamed audio
+ * `audioTopic` / `revocationsTopic` / `loginFailuresTopic` are the names those topics have where
+ * these services run (AUDIO_TOPIC, REVOCATIONS_TOPIC, LOGIN_FAILURES_TOPIC): compared with the default names instead, a renamed audio
  * topic was created with the events' 7 days.
  */
 export function topicConfigs(
@@ -53,13 +62,16 @@ export function topicConfigs(
   names: readonly string[] = Object.values(TOPICS),
   audioTopic: string = TOPICS.audio,
   revocationsTopic: string = TOPICS.revocations,
+  loginFailuresTopic: string = TOPICS.loginFailures,
 ): ITopicConfig[] {
   const retentionOf = (topic: string): number =>
     topic === audioTopic
       ? settings.audioRetentionMs
       : topic === revocationsTopic
         ? Math.max(settings.eventRetentionMs, REVOCATION_RETENTION_MS)
-        : settings.eventRetentionMs;
+        : topic === loginFailuresTopic
+          ? (settings.loginFailuresRetentionMs ?? LOGIN_FAILURES_RETENTION_MS)
+          : settings.eventRetentionMs;
   return names.map((topic) => ({
     topic,
     numPartitions: settings.partitions,

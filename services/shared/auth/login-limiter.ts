@@ -5,8 +5,9 @@
 // The client address is the socket's, or X-Forwarded-For's when the socket is a trusted proxy
 // (a load balancer otherwise makes every user one address). An attempt whose password is still
 // being checked (scrypt takes a while) counts against the free failures until it ends: otherwise
-// a burst of concurrent guesses is checked in full before the first failure is counted. Pure apart
-// from the clock.
+// a burst of concurrent guesses is checked in full before the first failure is counted. Attempts
+// at other instances (login-failure-feed.ts) are applied with `failedElsewhere`/`succeededElsewhere`
+// at their own time, into the same entries: the keys may be digests. Pure apart from the clock.
 import { BlockList, isIP } from 'node:net';
 import { addressKey } from '../address-key.ts';
 import { z } from 'zod';
@@ -44,6 +45,8 @@ export const loginLimitEnv = {
     def: DEFAULT_LOGIN_LIMITS.addressFreeFailures,
   }),
   LOGIN_MAX_LOCK_MS: intVar({ min: 1_000, max: 86_400_000, def: DEFAULT_LOGIN_LIMITS.maxLockMs }),
+  /** The first lock-out past the free failures (doubles from there, up to LOGIN_MAX_LOCK_MS). */
+  LOGIN_BASE_LOCK_MS: intVar({ min: 100, max: 86_400_000, def: DEFAULT_LOGIN_LIMITS.baseLockMs }),
   /**
    * Proxies whose X-Forwarded-For names the client: comma-separated IPs or CIDR ranges (an
    * ingress controller's pods change address: give their network, e.g. 10.0.0.0/8).
@@ -61,6 +64,7 @@ export interface LoginLimitVars {
   LOGIN_ACCOUNT_FREE_FAILURES: number;
   LOGIN_ADDRESS_FREE_FAILURES: number;
   LOGIN_MAX_LOCK_MS: number;
+  LOGIN_BASE_LOCK_MS?: number;
 }
 
 export function loginLimitsOf(vars: LoginLimitVars): LoginLimits {
@@ -69,6 +73,7 @@ export function loginLimitsOf(vars: LoginLimitVars): LoginLimits {
     accountFreeFailures: vars.LOGIN_ACCOUNT_FREE_FAILURES,
     addressFreeFailures: vars.LOGIN_ADDRESS_FREE_FAILURES,
     maxLockMs: vars.LOGIN_MAX_LOCK_MS,
+    baseLockMs: Math.min(vars.LOGIN_BASE_LOCK_MS ?? DEFAULT_LOGIN_LIMITS.baseLockMs, vars.LOGIN_MAX_LOCK_MS),
     forgetAfterMs: Math.max(DEFAULT_LOGIN_LIMITS.forgetAfterMs, vars.LOGIN_MAX_LOCK_MS),
   };
 }
@@ -93,6 +98,14 @@ export interface LoginLimiter {
   failed(username: string, address: string): void;
   /** A successful login clears the account's failures (not the address's) and ends the attempt. */
   succeeded(username: string, address?: string): void;
+  /**
+   * A failure at another instance at `atMs` (its clock): counted as of then, so a replayed failure
+   * 50 min old does not start a lock-out now, and one older than forgetAfterMs not at all. Ends no
+   * attempt in progress here.
+   */
+  failedElsewhere(account: string, address: string, atMs: number): void;
+  /** A success at another instance: clears the account's failures, keeps attempts in progress here. */
+  succeededElsewhere(account: string): void;
   /** Entries held (accounts, addresses): bounded by maxEntries each. */
   size(): { accounts: number; addresses: number };
 }
@@ -173,25 +186,37 @@ function createCounter(freeFailures: number, limits: LoginLimits, now: () => num
       const entry = entries.get(key);
       if (entry && entry.inProgress > 0) entry.inProgress -= 1;
     },
-    fail(key: string): void {
+    /** `atMs`: when it failed (another instance's, replayed), never later than now. */
+    fail(key: string, atMs?: number): void {
       const nowMs = now();
+      const failedAtMs = Math.min(atMs ?? nowMs, nowMs);
       prune(nowMs);
       const seen = entries.get(key);
       const entry =
-        seen && !expired(seen, nowMs) ? seen : { ...fresh(nowMs), inProgress: seen?.inProgress ?? 0 };
+        seen && !expired(seen, failedAtMs)
+          ? seen
+          : { ...fresh(failedAtMs), inProgress: seen?.inProgress ?? 0 };
       entries.delete(key);
       entry.failures += 1;
-      entry.lastFailureMs = nowMs;
+      // Failures of other instances may arrive out of order (an address's come from every account's
+      // partition): the latest failure and the longest lock stand.
+      entry.lastFailureMs = Math.max(entry.lastFailureMs, failedAtMs);
       const beyond = entry.failures - freeFailures;
       if (beyond > 0) {
         const lockMs = Math.min(limits.maxLockMs, limits.baseLockMs * 2 ** Math.min(beyond - 1, 30));
-        entry.lockedUntilMs = nowMs + lockMs;
+        entry.lockedUntilMs = Math.max(entry.lockedUntilMs, failedAtMs + lockMs);
       }
       entries.set(key, entry);
       evictOverflow(nowMs, key);
     },
     clear(key: string): void {
       entries.delete(key);
+    },
+    /** Failures and lock gone, attempts in progress kept (they end here, not elsewhere). */
+    reset(key: string): void {
+      const entry = entries.get(key);
+      if (!entry || entry.inProgress === 0) entries.delete(key);
+      else Object.assign(entry, { failures: 0, lockedUntilMs: 0 });
     },
   };
 }
@@ -233,6 +258,14 @@ export function createLoginLimiter(
     succeeded(username, address) {
       accounts.clear(username);
       if (address !== undefined) addresses.end(address);
+    },
+    failedElsewhere(account, address, atMs) {
+      if (now() - atMs >= limits.forgetAfterMs) return;
+      accounts.fail(account, atMs);
+      addresses.fail(address, atMs);
+    },
+    succeededElsewhere(account) {
+      accounts.reset(account);
     },
     size: () => ({ accounts: accounts.entries.size, addresses: addresses.entries.size }),
   };

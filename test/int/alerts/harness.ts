@@ -35,6 +35,7 @@ export interface Harness {
     deadletter: string;
     erasures: string;
     revocations: string;
+    loginFailures: string;
   };
   baseUrl: string;
   wsUrl: string;
@@ -72,6 +73,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     deadletter: `${p}.dl`,
     erasures: `${p}.erasures`,
     revocations: `${p}.revocations`,
+    loginFailures: `${p}.login-failures`,
   };
   await createTestTopicsSettled(kafka, Object.values(topics), 3);
   const env = {
@@ -89,6 +91,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     DEADLETTER_TOPIC: topics.deadletter,
     ERASURES_TOPIC: topics.erasures,
     REVOCATIONS_TOPIC: topics.revocations,
+    LOGIN_FAILURES_TOPIC: topics.loginFailures,
     ALERT_WEB_DIR: emptyWebDir(),
     ...overrides,
   };

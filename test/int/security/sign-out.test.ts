@@ -8,8 +8,7 @@ import { inject, describe, expect, it, onTestFinished } from 'vitest';
 import { startQaServer } from '../../../services/call-store/http/server.ts';
 import { openCallStore } from '../../../services/call-store/store.ts';
 import { createRevocationFeed } from '../../../services/shared/auth/revocation-feed.ts';
-import { createLogger } from '../../../services/shared/logger.ts';
-import { testKafka } from '../../support/kafka.ts';
+import { storeFeedConnection, storeTokens } from './store-fixture.ts';
 import { freePort } from '../../../devkit/free-port.ts';
 import {
   connect,
@@ -23,26 +22,13 @@ import {
 
 /** The call store's QA API in this process, reading the harness's revocations topic. */
 async function startCallStore(h: Harness): Promise<string> {
-  const kafka = testKafka('va-test-store');
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const revocations = createRevocationFeed({
-    kafka,
-    producer,
-    service: 'call-store-test',
-    groupPrefix: `${h.topics.revocations}.store`,
-    topic: h.topics.revocations,
-    logger: createLogger({ service: 'call-store', level: 'warn' }),
-  });
+  const connection = await storeFeedConnection(h.topics.revocations, 'call-store-test');
+  const revocations = createRevocationFeed(connection);
   await revocations.start();
   const store = await openCallStore({});
   const server = await startQaServer({
     store,
-    tokens: {
-      secret: new TextEncoder().encode(h.config.jwtSecret!),
-      issuer: h.config.JWT_ISSUER,
-      audience: h.config.JWT_AUDIENCE,
-    },
+    tokens: storeTokens(h.config),
     port: 0,
     revocations,
   });
@@ -50,7 +36,7 @@ async function startCallStore(h: Harness): Promise<string> {
     await server.close();
     await store.close();
     await revocations.stop();
-    await producer.disconnect();
+    await connection.producer.disconnect();
   });
   return `http://127.0.0.1:${server.port}`;
 }

@@ -1,0 +1,171 @@
+// Failed logins shared between instances (login-failure-feed.ts): other instances' failures count
+// in the same entries as local ones, at their own time (a replayed failure does not start a lock-out
+// now, an expired one counts not at all), without ending attempts in progress here; the keys are
+// keyed digests that name neither the user nor the address; the record refuses anything else.
+import { describe, expect, it } from 'vitest';
+import {
+  digestKeyedLimiter,
+  type EndedAttempt,
+} from '../../../../../services/shared/auth/digest-login-limiter.ts';
+import { loginDigestKey, loginDigests } from '../../../../../services/shared/auth/login-digest.ts';
+import {
+  createLoginLimiter,
+  DEFAULT_LOGIN_LIMITS,
+} from '../../../../../services/shared/auth/login-limiter.ts';
+import { loginAttemptCodec, type LoginAttempt } from '../../../../../services/shared/records.ts';
+import { DEFAULT_TOPIC_SETTINGS, TOPICS, topicConfigs } from '../../../../../services/shared/topics.ts';
+
+const SECRET = 'test-secret-test-secret-test-secret-0123';
+const FREE = DEFAULT_LOGIN_LIMITS.accountFreeFailures;
+
+function clock(start = 10_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+function sharedLimiter(time = clock()) {
+  const digests = loginDigests(loginDigestKey(SECRET));
+  const ended: EndedAttempt[] = [];
+  const inner = createLoginLimiter(DEFAULT_LOGIN_LIMITS, time.now);
+  const limiter = digestKeyedLimiter(inner, digests, (attempt) => ended.push(attempt));
+  return { limiter, digests, ended, time };
+}
+
+describe('shared login limits', () => {
+  it('counts failures of other instances with local ones: the shared allowance, not one each', () => {
+    const { limiter, digests, time } = sharedLimiter();
+    const account = digests.account('supervisor');
+    for (let i = 0; i < FREE - 1; i += 1)
+      limiter.failedElsewhere(account, digests.address(`10.0.0.${i}`), time.now());
+    limiter.failed('supervisor', '10.1.1.1');
+    expect(limiter.check('supervisor', '10.2.2.2').retryAfterMs).toBe(0);
+    limiter.failedElsewhere(account, digests.address('10.3.3.3'), time.now());
+    expect(limiter.check('supervisor', '10.2.2.2')).toEqual({
+      retryAfterMs: DEFAULT_LOGIN_LIMITS.baseLockMs,
+      limitedBy: 'account',
+    });
+  });
+
+  it('tells each attempt that ends here by digests only', () => {
+    const { limiter, digests, ended } = sharedLimiter();
+    limiter.begin('qa', '203.0.113.9');
+    limiter.failed('qa', '203.0.113.9');
+    limiter.begin('qa', '203.0.113.9');
+    limiter.succeeded('qa', '203.0.113.9');
+    expect(ended).toEqual([
+      {
+        outcome: 'failed',
+        accountDigest: digests.account('qa'),
+        addressDigest: digests.address('203.0.113.9'),
+      },
+      { outcome: 'succeeded', accountDigest: digests.account('qa'), addressDigest: '' },
+    ]);
+    expect(JSON.stringify(ended)).not.toMatch(/qa|203\.0\.113/);
+  });
+
+  it('counts a replayed failure at its own time: an old lock-out is not started again now', () => {
+    const { limiter, digests, time } = sharedLimiter();
+    const account = digests.account('supervisor');
+    const fiftyMinutesAgo = time.now() - 50 * 60_000;
+    for (let i = 0; i <= FREE + 3; i += 1) {
+      limiter.failedElsewhere(account, digests.address(`10.0.0.${i}`), fiftyMinutesAgo + i);
+    }
+    // Its lock-out (8 s) ended 50 minutes ago ...
+    expect(limiter.check('supervisor', '10.9.9.9').retryAfterMs).toBe(0);
+    // ... but the failures still count: the next one locks for 16 s, not 1 s.
+    limiter.failed('supervisor', '10.9.9.9');
+    expect(limiter.check('supervisor', '10.9.9.9').retryAfterMs).toBe(16 * DEFAULT_LOGIN_LIMITS.baseLockMs);
+  });
+
+  it('ignores failures older than the forget window, and takes no time from the future', () => {
+    const { limiter, digests, time } = sharedLimiter();
+    const account = digests.account('supervisor');
+    const address = digests.address('10.0.0.1');
+    const old = time.now() - DEFAULT_LOGIN_LIMITS.forgetAfterMs;
+    for (let i = 0; i < 50; i += 1) limiter.failedElsewhere(account, address, old);
+    expect(limiter.size()).toEqual({ accounts: 0, addresses: 0 });
+    // A writer's clock a day ahead: counted as now, its lock-out not a day long.
+    for (let i = 0; i <= FREE; i += 1) limiter.failedElsewhere(account, address, time.now() + 86_400_000);
+    expect(limiter.check('supervisor', '10.0.0.1').retryAfterMs).toBe(DEFAULT_LOGIN_LIMITS.baseLockMs);
+  });
+
+  it('a success elsewhere clears the account but not an attempt in progress here', () => {
+    const time = clock();
+    const limits = { ...DEFAULT_LOGIN_LIMITS, accountFreeFailures: 2 };
+    const limiter = createLoginLimiter(limits, time.now);
+    limiter.failed('acct', 'addr-0');
+    limiter.failed('acct', 'addr-1');
+    limiter.failed('acct', 'addr-2');
+    expect(limiter.check('acct', 'addr-9').limitedBy).toBe('account');
+    limiter.succeededElsewhere('acct');
+    expect(limiter.check('acct', 'addr-9').limitedBy).toBe(null);
+    // Two attempts in progress use up the two free failures ...
+    expect(limiter.begin('acct', 'addr-3').limitedBy).toBe(null);
+    expect(limiter.begin('acct', 'addr-4').limitedBy).toBe(null);
+    expect(limiter.begin('acct', 'addr-5').limitedBy).toBe('account');
+    // ... and neither a success nor a failure elsewhere ends them.
+    limiter.succeededElsewhere('acct');
+    limiter.failedElsewhere('acct', 'addr-6', time.now());
+    expect(limiter.begin('acct', 'addr-5').limitedBy).toBe('account');
+    limiter.failed('acct', 'addr-3');
+    limiter.failed('acct', 'addr-4');
+    // Three failures (two here, one elsewhere) past two free ones: locked.
+    expect(limiter.check('acct', 'addr-7').limitedBy).toBe('account');
+  });
+});
+
+describe('login digests', () => {
+  it('are keyed, per kind, and name neither the user nor the address', () => {
+    const digests = loginDigests(loginDigestKey(SECRET));
+    expect(digests.account('supervisor')).toBe(loginDigests(loginDigestKey(SECRET)).account('supervisor'));
+    expect(digests.account('supervisor')).toMatch(/^[0-9a-f]{64}$/);
+    expect(digests.account('x')).not.toBe(digests.address('x'));
+    const other = loginDigests(loginDigestKey(SECRET.replace('0123', '4567')));
+    expect(other.account('supervisor')).not.toBe(digests.account('supervisor'));
+    // The digest key is derived with its own label: not the token key itself.
+    expect(loginDigestKey(SECRET).equals(Buffer.from(SECRET))).toBe(false);
+    expect(loginDigestKey(SECRET)).toHaveLength(32);
+  });
+});
+
+describe('login attempt record', () => {
+  const digests = loginDigests(loginDigestKey(SECRET));
+  const attempt: LoginAttempt = {
+    attemptId: 'a-1',
+    outcome: 'failed',
+    accountDigest: digests.account('qa'),
+    addressDigest: digests.address('198.51.100.7'),
+    attemptedAtMs: 1_700_000_000_000,
+    writerId: 'call-store@host/1234abcd',
+  };
+
+  it('round-trips', () => {
+    expect(loginAttemptCodec.decode(loginAttemptCodec.encode(attempt), loginAttemptCodec.headers())).toEqual(
+      attempt,
+    );
+  });
+
+  it.each([
+    ['a plain username', { accountDigest: 'qa' }],
+    ['a plain address', { addressDigest: '198.51.100.7' }],
+    ['no time', { attemptedAtMs: 0 }],
+    ['no outcome', { outcome: 'unspecified' as const }],
+    ['no writer', { writerId: '' }],
+  ])('refuses %s', (_name, change) => {
+    expect(() => loginAttemptCodec.decode(loginAttemptCodec.encode({ ...attempt, ...change }))).toThrow();
+  });
+});
+
+describe('login attempts topic', () => {
+  const retention = (settings = DEFAULT_TOPIC_SETTINGS, names?: string[], topic?: string) =>
+    topicConfigs(settings, names, undefined, undefined, topic)
+      .find((c) => c.topic === (topic ?? TOPICS.loginFailures))
+      ?.configEntries?.find((e) => e.name === 'retention.ms')?.value;
+
+  it('keeps records for the forget window (1 h), or the one a service configures', () => {
+    expect(retention()).toBe(String(DEFAULT_LOGIN_LIMITS.forgetAfterMs));
+    expect(
+      retention({ ...DEFAULT_TOPIC_SETTINGS, loginFailuresRetentionMs: 7_200_000 }, ['t.logins'], 't.logins'),
+    ).toBe('7200000');
+  });
+});
