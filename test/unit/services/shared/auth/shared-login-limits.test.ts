@@ -11,6 +11,7 @@ import { loginDigestKey, loginDigests } from '../../../../../services/shared/aut
 import {
   createLoginLimiter,
   DEFAULT_LOGIN_LIMITS,
+  loginLimitsOf,
 } from '../../../../../services/shared/auth/login-limiter.ts';
 import { loginAttemptCodec, type LoginAttempt } from '../../../../../services/shared/records.ts';
 import { DEFAULT_TOPIC_SETTINGS, TOPICS, topicConfigs } from '../../../../../services/shared/topics.ts';
@@ -167,5 +168,15 @@ describe('login attempts topic', () => {
     expect(
       retention({ ...DEFAULT_TOPIC_SETTINGS, loginFailuresRetentionMs: 7_200_000 }, ['t.logins'], 't.logins'),
     ).toBe('7200000');
+  });
+});
+
+describe('login limits from the environment', () => {
+  const vars = { LOGIN_ACCOUNT_FREE_FAILURES: 5, LOGIN_ADDRESS_FREE_FAILURES: 20, LOGIN_MAX_LOCK_MS: 60_000 };
+
+  it('takes LOGIN_BASE_LOCK_MS as the first lock-out, never past the maximum', () => {
+    expect(loginLimitsOf(vars).baseLockMs).toBe(DEFAULT_LOGIN_LIMITS.baseLockMs);
+    expect(loginLimitsOf({ ...vars, LOGIN_BASE_LOCK_MS: 5_000 }).baseLockMs).toBe(5_000);
+    expect(loginLimitsOf({ ...vars, LOGIN_BASE_LOCK_MS: 120_000 }).baseLockMs).toBe(60_000);
   });
 });
