@@ -166,6 +166,15 @@ export function createCallSession(deps: SessionDeps): CallSession {
    * files the new agent's leg from there. Sent at the end or hand-over when no frame came.
    */
   let startPending = false;
+  /**
+   * When CallStart came (this gateway's clock): the start record's producedAtMs even though it
+   * leaves at the first frame. The call store dates the start by it ("announced at"): a call whose
+   * customer is erased after it is forgotten (erased-customers.ts), and a start without a frame
+   * bounds its leg by it (store/legs.ts). Stamped at the first frame, a call started before an
+   * erasure whose audio began after it was kept, and a transfer ended before its first frame got
+   * a leg from the call's end.
+   */
+  let announcedAtMs = 0;
   let analysed = false;
   /**
    * Downstream knows the call (its started event went out: analytics at its start, or at the start
@@ -269,7 +278,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       framesAccepted,
       gaps: counts().gaps,
       audioDurationMs: reachedAudioMs(),
-      producedAtMs: now(),
+      producedAtMs: type === 'started' ? announcedAtMs : now(),
       ...(type === 'consent-changed' ? { consentAudioMs: changeAudioMs } : {}),
     };
     return outRecord(settings.topics.calls, callEventCodec, callKey(current.tenant, current.callId), event);
@@ -447,6 +456,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
         );
       }
       startPending = true;
+      announcedAtMs = now();
     }
     // The started event waits for the first frame (pendingStart); a consent the resume narrows is
     // announced now, at the audio time the dropped stream reached.

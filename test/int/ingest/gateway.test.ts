@@ -398,6 +398,31 @@ describe('ingest gateway operations', () => {
     ]);
   });
 
+  it('announces a start at its CallStart, not at its first frame (the store dates erasures and leg bounds by it)', async () => {
+    // The start record waits for the first frame (leg_start_audio_ms), but its producedAtMs is
+    // the store's "announced at": a call started before a customer's erasure is forgotten only
+    // when it was announced before it (erased-customers.ts). Stamped at the first frame, a call
+    // whose audio began after the erasure was kept.
+    const message = start();
+    const { callId } = message.start;
+    const stream = openCallStream(suite.client, TOKEN);
+    const startedAt = Date.now();
+    await stream.write(message);
+    await new Promise((r) => setTimeout(r, 1_500));
+    for (let seq = 0; seq < 5; seq += 1) await stream.write(frame('CHANNEL_CUSTOMER', seq));
+    await stream.write({ end: { reason: 'hangup' } });
+    expect((await stream.finish()).code).toBe(grpc.status.OK);
+    const events = await collectUntil(
+      kafka,
+      callsTopic,
+      (m) => callEventCodec.decode(m.value, m.headers),
+      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+    );
+    const started = events.find((e) => e.callId === callId && e.type === 'started');
+    expect([started?.legStartAudioMs, started?.legStartKnown]).toEqual([0, true]);
+    expect(started!.producedAtMs - startedAt).toBeLessThan(1_000);
+  });
+
   it('ends a call whose client half-closed just before the gateway stops as hung up, not to resume', async () => {
     const own = await startTestGateway(
       { audio: audioTopic, calls: callsTopic },
