@@ -5,7 +5,7 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import { StoreError, issueLines } from '../errors.ts';
 import { iso, num, round } from './rows.ts';
 import type { Scope } from '../../shared/auth/call-access.ts';
-import { anyLegSql, legScopeSql } from './leg-scope.ts';
+import { anyLegParts, anyLegSql, legScopeSql, type LegParts } from './leg-scope.ts';
 import { canonicalName } from '../../shared/call-metadata.ts';
 
 /** |end − start valence| at or above this is an improved / worsened trajectory. */
@@ -163,17 +163,27 @@ export function listColumns(scope: Scope): string {
 export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery) {
   const params: unknown[] = [];
   const where: string[] = [];
-  legScopeSql(scope, params, where);
+  // The first any-leg condition (scope or filter) and where it is: the list is read per part.
+  let split: { at: number; parts: LegParts } | null = null;
+  const onLeg = (at: number, parts: LegParts) => {
+    split ??= { at, parts };
+  };
+  legScopeSql(scope, params, where, 'c', onLeg);
   const add = (condition: (p: string) => string, value: unknown) => {
     params.push(value);
     where.push(condition(`$${params.length}`));
   };
+  const addLeg = (column: 'agent_id' | 'team', value: unknown) => {
+    params.push(value);
+    onLeg(where.length, anyLegParts('c', column, `$${params.length}`));
+    where.push(anyLegSql('c', column, `$${params.length}`));
+  };
   if (q.from) add((p) => `c.started_at >= ${p}::timestamptz`, q.from);
   if (q.to) add((p) => `c.started_at < ${p}::timestamptz`, q.to);
   // By any leg: a transferred call is found under each of its agents and teams.
-  if (q.agentId) add((p) => anyLegSql('c', 'agent_id', p), q.agentId);
+  if (q.agentId) addLeg('agent_id', q.agentId);
   if (q.queue) add((p) => `c.queue = ${p}`, q.queue);
-  if (q.team) add((p) => anyLegSql('c', 'team', p), [q.team]);
+  if (q.team) addLeg('team', [q.team]);
   if (q.status) add((p) => `c.status = ${p}`, q.status);
   if (q.minCustomerAngerS !== undefined) add((p) => `c.customer_anger_s >= ${p}`, q.minCustomerAngerS);
   const alerts = alertCountColumns(scope);
@@ -206,12 +216,22 @@ export async function searchCalls(db: SqlExecutor, scope: Scope, q: SearchQuery)
   }
   params.push(q.limit + 1);
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';
-  const rows = await db.query<Record<string, unknown>>(
+  const select = (conditions: readonly string[]) =>
     `SELECT ${listColumns(scope)}, ${sort.sql} AS sort_value FROM calls c
-     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY ${[sort.sql, ...tieBreakers].map((key) => `${key} ${dir}`).join(', ')} LIMIT $${params.length}`,
-    params,
-  );
+     ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ORDER BY ${[sort.sql, ...tieBreakers].map((key) => `${key} ${dir}`).join(', ')} LIMIT $${params.length}`;
+  const legSplit = split as { at: number; parts: LegParts } | null;
+  // An any-leg condition: the first legs (their btree, in order) and the other legs (GIN), each
+  // limited, merged; one OR made the planner walk the tenant's time index (leg-scope.ts).
+  const sql =
+    legSplit === null
+      ? select(where)
+      : `SELECT * FROM ((${select(where.map((w, i) => (i === legSplit.at ? legSplit.parts.firstLeg : w)))})
+         UNION ALL (${select(where.map((w, i) => (i === legSplit.at ? legSplit.parts.otherLegs : w)))})) u
+         ORDER BY ${['sort_value', ...tieBreakers.map((key) => key.replace('c.', ''))]
+           .map((key) => `u.${key} ${dir}`)
+           .join(', ')} LIMIT $${params.length}`;
+  const rows = await db.query<Record<string, unknown>>(sql, params);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const lastValue = last?.sort_value instanceof Date ? last.sort_value.toISOString() : last?.sort_value;

@@ -143,6 +143,52 @@ describeEachBackend('call legs on %s', (opened) => {
     expect(stored.legs.map((l) => [l.agentId, l.fromMs, l.toMs])).toEqual([['ann', 0, 120_000]]);
   });
 
+  it("pages an agent's list across first and later legs in order, each call once", async () => {
+    // bob's own calls (first leg) and calls transferred to him (second leg), interleaved in time:
+    // the list reads the two apart (leg-scope.ts) and must merge them in order across pages.
+    const at = (minutes: number) => new Date(Date.parse('2026-11-21T09:00:00Z') + minutes * 60_000);
+    for (let k = 0; k < 6; k += 1) {
+      const own = syntheticStoreCall({
+        callId: `page-${k}`,
+        agentId: k % 2 === 0 ? 'bob' : 'ann',
+        startedAt: at(k),
+        durationS: 10,
+      });
+      const events: StoreEvent[] = [own.start];
+      if (k % 2 === 1) events.push({ ...own.start, agentId: 'bob', legStartMs: 5_000 } as StoreEvent);
+      await store.write(events);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.searchCalls(agent('bob'), {
+        limit: 2,
+        sort: 'startedAt',
+        order: 'desc',
+        from: '2026-11-21T00:00:00Z',
+        ...(cursor ? { cursor } : {}),
+      } as never);
+      seen.push(...page.calls.map((c) => c.callId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(['page-5', 'page-4', 'page-3', 'page-2', 'page-1', 'page-0']);
+    const staffFound = await store.searchCalls(staff, {
+      limit: 10,
+      sort: 'startedAt',
+      order: 'asc',
+      agentId: 'bob',
+      from: '2026-11-21T00:00:00Z',
+    } as never);
+    expect(staffFound.calls.map((c) => c.callId)).toEqual([
+      'page-0',
+      'page-1',
+      'page-2',
+      'page-3',
+      'page-4',
+      'page-5',
+    ]);
+  });
+
   it("erases a call's legs with the call", async () => {
     await store.eraseCall('acme', 'legs-1', 'admin-1');
     const rows = await store.backend.query<{ n: number }>(
