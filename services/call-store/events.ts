@@ -87,6 +87,11 @@ export const callStartSchema = z.object({
    * it, imports) or absent: store/legs.ts bounds it.
    */
   legStartMs: ms.nullable().optional(),
+  /**
+   * A va.calls.v1 consent change read as a start (map-records.ts): it narrows the call's consent
+   * but starts no leg (it has no leg position: placed by its wall clock it split another agent's leg).
+   */
+  consentChange: z.boolean().optional(),
 });
 
 export const callEndSchema = z.object({

@@ -41,6 +41,7 @@ function callEvent(value: CallEvent): unknown | null {
       consent: value.consent ?? { analytics: true, storeFeatures: true },
       source: 'live',
       legStartMs: value.legStartKnown ? value.legStartAudioMs : null,
+      ...(value.type === 'consent-changed' ? { consentChange: true } : {}),
     };
   }
   if (value.type === 'ended') {

@@ -220,9 +220,11 @@ export async function writeEvents(
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
   let inserted = 0;
   const starts = events.filter((e) => e.kind === 'call-start') as Of<'call-start'>[];
-  await keepLegacyFirstLegs(tx, starts);
+  // A consent change narrows the call's consent (writeStarts) but starts no leg.
+  const legStarts = starts.filter((s) => s.consentChange !== true);
+  await keepLegacyFirstLegs(tx, legStarts);
   inserted += await writeStarts(tx, starts);
-  await writeLegs(tx, starts);
+  await writeLegs(tx, legStarts);
   inserted += await insertCount(
     tx,
     SQL.windows,
