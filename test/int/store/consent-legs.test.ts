@@ -18,10 +18,21 @@ describeEachBackend('consent change of a transferred call on %s', (opened) => {
   });
 
   it("adds no leg, and gives none of bob's leg to ann", async () => {
-    const call = syntheticStoreCall({ callId: 'consent-legs-1', agentId: 'ann', team: 'north', durationS: 120 });
+    const call = syntheticStoreCall({
+      callId: 'consent-legs-1',
+      agentId: 'ann',
+      team: 'north',
+      durationS: 120,
+    });
     const startedAt = (call.start as { startedAt: string }).startedAt;
     const first = { ...call.start, legStartMs: 0 } as StoreEvent;
-    const second = { ...call.start, agentId: 'bob', team: 'south', queue: 'retention', legStartMs: 60_000 } as StoreEvent;
+    const second = {
+      ...call.start,
+      agentId: 'bob',
+      team: 'south',
+      queue: 'retention',
+      legStartMs: 60_000,
+    } as StoreEvent;
     // Ann's stream narrows store_features at audio 50 s; a 30 s network drop earlier put the wall
     // clock 30 s ahead of the audio, so the record is produced 80 s after the call's start.
     const record = callEventCodec.encode({
