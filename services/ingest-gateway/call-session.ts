@@ -190,6 +190,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let pace: StreamPace | null = null;
   /** CallHold's state: a new stream (also a resumed one) starts off hold (ingest.proto). */
   let callOnHold = false;
+  /**
+   * Where a resume of a dropped stream this gateway remembers goes on (0 for a new call): the
+   * audio time of a consent change or a leg start before this stream's first frame.
+   */
+  let resumedAtMs = 0;
+  let resumed = false;
   // The live-call registry and its idle sweep only know calls that started: without this
   // deadline an authenticated stream that never sends CallStart would hold its socket forever.
   const startDeadline = setTimeout(() => {
@@ -222,7 +228,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
     return kept;
   };
 
-  const reachedAudioMs = (): number => Math.max(0, ...[...batchers.values()].map((b) => b.audioMs()));
+  const reachedAudioMs = (): number =>
+    Math.max(resumedAtMs, ...[...batchers.values()].map((b) => b.audioMs()));
   /** The furthest audio time of the call's channels other than `channel` (asked at a gap only). */
   /**
    * How far a gap of `channel` may be filled to meet the call's other channels (asked at a gap
@@ -432,6 +439,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
     // A resume of an announced call is that call downstream: its end goes out, and a consent it
     // narrows is announced as a change at the audio time the dropped stream reached.
     announced = analysed || dropped?.announced === true;
+    resumed = dropped !== null;
+    resumedAtMs = dropped?.audioMs ?? 0;
     metrics.liveCalls.set(deps.liveCalls.size());
     log = logger.child({ callId: current.callId, tenant: current.tenant });
     log.info('call started', {
@@ -460,8 +469,34 @@ export function createCallSession(deps: SessionDeps): CallSession {
     }
     // The started event waits for the first frame (pendingStart); a consent the resume narrows is
     // announced now, at the audio time the dropped stream reached.
-    if (dropped?.announced && resumeStep === 'narrowed')
-      void send([callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs })]);
+    if (dropped?.announced && resumeStep === 'narrowed') {
+      // Analytics withdrawn by the resume: the dropped stream was handed over without final
+      // chunks, so each channel's final marker goes now (at the audio time reached), as a
+      // ConsentChange sends it: the dsp-worker closes the call and drops any later audio of it.
+      const finals: OutRecord[] =
+        dropped.consent.analytics && !current.consent.analytics
+          ? current.channels.map((channel) =>
+              chunkRecord({
+                callId: current.callId,
+                tenant: current.tenant,
+                channel,
+                codec: current.codec,
+                sampleRateHz: current.sampleRateHz,
+                firstSequence: 0,
+                lastSequence: 0,
+                audioStartMs: dropped.audioMs,
+                audioEndMs: dropped.audioMs,
+                payload: new Uint8Array(0),
+                firstReceivedAtMs: now(),
+                receivedAtMs: now(),
+                final: true,
+                chunkIndex: 0,
+                onHold: false,
+              }),
+            )
+          : [];
+      void send([...finals, callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs })]);
+    }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
 
@@ -554,11 +589,18 @@ export function createCallSession(deps: SessionDeps): CallSession {
     current.consent = next;
     metrics.consentChanges.inc({ analytics: String(next.analytics) });
     log.info('consent narrowed', { ...next });
-    if (announced) {
+    if (announced && next.analytics) {
+      // Analytics kept: the audio and its batching go on (timers included), and a start still
+      // waiting for its first frame keeps waiting, so it still says where this leg starts.
+      void send([callEvent('consent-changed')]);
+    } else if (announced) {
       clearTimers();
-      const records = next.analytics ? [] : flushAll(true);
-      analysed = next.analytics;
-      void send([...pendingStart(null), ...records, callEvent('consent-changed')]);
+      const records = flushAll(true);
+      analysed = false;
+      // No frame will place a start still pending: a new call's leg starts at 0, a resume's where
+      // it goes on; a stream resumed from another gateway cannot tell (unknown).
+      const legStartMs = resumed ? resumedAtMs : null;
+      void send([...pendingStart(legStartMs), ...records, callEvent('consent-changed')]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
