@@ -349,6 +349,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
     return records;
   };
 
+  /**
+   * Where a leg whose stream sent no frame starts: a resume this gateway remembers goes on where
+   * its dropped stream reached; otherwise unknown (a new call, or a resume from another gateway).
+   */
+  const unplacedLegMs = (): number | null => (resumed ? resumedAtMs : null);
+
   /** The start record while it still waits for a first frame (then none): `legStartMs` null = no frame came. */
   const pendingStart = (legStartMs: number | null): OutRecord[] => {
     if (!startPending) return [];
@@ -361,7 +367,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     state = 'ending';
     clearTimers();
     if (!announced) return true;
-    return send([...pendingStart(null), ...flushAll(true), callEvent('ended', reason)]);
+    return send([...pendingStart(unplacedLegMs()), ...flushAll(true), callEvent('ended', reason)]);
   };
 
   /**
@@ -373,7 +379,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const handOver = async (): Promise<boolean> => {
     state = 'ending';
     clearTimers();
-    const records = [...pendingStart(null), ...flushAll(false)];
+    const records = [...pendingStart(unplacedLegMs()), ...flushAll(false)];
     return records.length === 0 ? true : send(records);
   };
 
@@ -599,8 +605,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       analysed = false;
       // No frame will place a start still pending: a new call's leg starts at 0, a resume's where
       // it goes on; a stream resumed from another gateway cannot tell (unknown).
-      const legStartMs = resumed ? resumedAtMs : null;
-      void send([...pendingStart(legStartMs), ...records, callEvent('consent-changed')]);
+      void send([...pendingStart(unplacedLegMs()), ...records, callEvent('consent-changed')]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };

@@ -195,4 +195,22 @@ describe('call session: consent change merged with per-leg starts and hold', () 
     expect(chunks(out).length).toBe(before);
     expect(events(out).map((e) => e.type)).toEqual(['started', 'consent-changed']);
   });
+
+  it('a resumed leg that ends or drops before its first frame starts where the resume goes on', async () => {
+    for (const finish of ['end', 'drop'] as const) {
+      const { session, out } = harness({
+        consent: { analytics: true, storeFeatures: true },
+        announced: true,
+        audioMs: 60_000,
+      });
+      session.handle(start({ analytics: true, storeFeatures: true }, 'agent-b'));
+      if (finish === 'end') session.handle({ message: 'end', end: { reason: 'hangup' } });
+      else session.drop('network');
+      await settle();
+      expect(events(out).find((e) => e.type === 'started')).toMatchObject({
+        legStartKnown: true,
+        legStartAudioMs: 60_000,
+      });
+    }
+  });
 });
