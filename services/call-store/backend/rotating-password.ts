@@ -5,16 +5,25 @@
 // the store kept connecting with the password of its start and every new connection was refused
 // (28P01) once the old password was revoked. Only the password is taken from the file: another
 // host, port, user or database is a different server and needs a restart (reported, not applied).
-// I/O: reads the file.
+// The URL is read as pg reads it (pg-connection-string), so a Unix socket URL
+// (postgres://user:pw@/db?host=/cloudsql/...) works as it does without the file. I/O: reads the file.
 import { readFileSync } from 'node:fs';
+import { parse } from 'pg-connection-string';
 
 /** Why the file's password was not taken (the connection then uses the last one that was). */
 export type PasswordFileProblem =
   'DATABASE_URL_FILE_UNREADABLE' | 'DATABASE_URL_FILE_NOT_A_URL' | 'DATABASE_URL_FILE_OTHER_SERVER';
 
-/** Host, port, user and database of a postgres:// URL: what a password change must keep. */
-function serverOf(url: URL): string {
-  return JSON.stringify([url.hostname, url.port, url.username, url.pathname, url.searchParams.get('host')]);
+/**
+ * Host, port, user, database and password of a postgres:// URL as pg reads it (pg-connection-string:
+ * a Unix socket's `postgres://user:pw@/db?host=/cloudsql/...`, which WHATWG URL refuses, included).
+ */
+function parsed(text: string): { server: string; password: string } {
+  const config = parse(text);
+  return {
+    server: JSON.stringify([config.host ?? '', config.port ?? '', config.user ?? '', config.database ?? '']),
+    password: config.password ?? '',
+  };
 }
 
 /**
@@ -26,8 +35,8 @@ export function passwordFromFile(
   startUrl: string,
   report: (problem: PasswordFileProblem) => void,
 ): () => string {
-  const start = new URL(startUrl);
-  let password = decodeURIComponent(start.password);
+  const start = parsed(startUrl);
+  let password = start.password;
   let lastReported: string | null = null;
   const problem = (code: PasswordFileProblem, content: string) => {
     if (lastReported === `${code}:${content}`) return;
@@ -42,20 +51,20 @@ export function passwordFromFile(
       problem('DATABASE_URL_FILE_UNREADABLE', '');
       return password;
     }
-    let url: URL;
+    let url: ReturnType<typeof parsed>;
     try {
-      url = new URL(content);
-      if (!/^postgres(ql)?:$/.test(url.protocol)) throw new TypeError('not postgres');
+      if (!/^postgres(ql)?:\/\//.test(content)) throw new TypeError('not postgres');
+      url = parsed(content);
     } catch {
       problem('DATABASE_URL_FILE_NOT_A_URL', content);
       return password;
     }
-    if (serverOf(url) !== serverOf(start)) {
+    if (url.server !== start.server) {
       problem('DATABASE_URL_FILE_OTHER_SERVER', content);
       return password;
     }
     lastReported = null;
-    password = decodeURIComponent(url.password);
+    password = url.password;
     return password;
   };
 }

@@ -71,3 +71,21 @@ describe('passwordFromFile', () => {
     expect(reported).toHaveLength(4);
   });
 });
+
+describe('passwordFromFile, a Unix-socket URL (pg form: empty host, ?host=/path)', () => {
+  // Cloud SQL's and libpq's socket form: pg connects with it; WHATWG URL refuses it.
+  const SOCKET = 'postgres://store:first@/calls?host=/cloudsql/proj:region:db';
+  it('opens with it and takes the rotated password', () => {
+    writeFileSync(file, SOCKET);
+    const fromSocket = passwordFromFile(file, SOCKET, (problem) => reported.push(problem));
+    expect(fromSocket()).toBe('first');
+    writeFileSync(file, SOCKET.replace(':first@', ':second@'));
+    expect(fromSocket()).toBe('second');
+    writeFileSync(
+      file,
+      SOCKET.replace('/cloudsql/proj:region:db', '/cloudsql/proj:region:other').replace(':first@', ':third@'),
+    );
+    expect(fromSocket()).toBe('second');
+    expect(reported).toEqual(['DATABASE_URL_FILE_OTHER_SERVER']);
+  });
+});
