@@ -53,6 +53,14 @@ export const REVOCATION_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 export const LOGIN_FAILURES_RETENTION_MS = 60 * 60 * 1000;
 
 /**
+ * va.login-failures.v1's segments close this often (10 min, or the retention when shorter), so a
+ * record is deleted at most this (and the broker's retention check, 5 min) after its retention.
+ */
+export function loginFailuresSegmentMs(retentionMs: number): number {
+  return Math.min(retentionMs, 10 * 60 * 1000);
+}
+
+/**
  * `audioTopic` / `revocationsTopic` / `loginFailuresTopic` are the names those topics have where
  * these services run (AUDIO_TOPIC, REVOCATIONS_TOPIC, LOGIN_FAILURES_TOPIC): compared with the default names instead, a renamed audio
  * topic was created with the events' 7 days.
@@ -82,6 +90,11 @@ export function topicConfigs(
         value: String(retentionOf(topic)),
       },
       { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
+      // A time retention deletes closed segments only: with the default segment.ms (7 days) a
+      // partition written now and then never closes one, and the login attempts stayed a week.
+      ...(topic === loginFailuresTopic
+        ? [{ name: 'segment.ms', value: String(loginFailuresSegmentMs(retentionOf(topic))) }]
+        : []),
     ],
   }));
 }
