@@ -32,6 +32,48 @@ function sharedLimiter(time = clock()) {
   return { limiter, digests, ended, time };
 }
 
+describe('shared login limits: what sharing does not bound (SECURITY.md Known gaps)', () => {
+  /** Instances wired as the topic wires them, at once (zero latency: the best case). */
+  function instances(secrets: string[]) {
+    const inners = secrets.map(() => createLoginLimiter(DEFAULT_LOGIN_LIMITS));
+    return secrets.map((secret, i) =>
+      digestKeyedLimiter(inners[i], loginDigests(loginDigestKey(secret)), (attempt) => {
+        for (const [j, other] of inners.entries()) {
+          if (j === i) continue;
+          if (attempt.outcome === 'failed')
+            other.failedElsewhere(attempt.accountDigest, attempt.addressDigest, Date.now());
+          else other.succeededElsewhere(attempt.accountDigest);
+        }
+      }),
+    );
+  }
+
+  it('a burst of concurrent guesses gets the free failures at each instance, not once', () => {
+    const all = instances([SECRET, SECRET, SECRET]);
+    const begun: [number, string][] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const address = `198.51.100.${i}`;
+      if (all[i % 3].begin('supervisor', address).limitedBy === null) begun.push([i % 3, address]);
+    }
+    for (const [at, address] of begun) all[at].failed('supervisor', address);
+    expect(begun).toHaveLength(3 * FREE);
+    for (const limiter of all) expect(limiter.check('supervisor', '203.0.113.1').limitedBy).toBe('account');
+  });
+
+  it('instances on different JWT_SECRETs (a rotation rolling out) count apart: one allowance each', () => {
+    const [old, rolled] = instances([SECRET, SECRET.replace('0123', '4567')]);
+    let checked = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const limiter = i % 2 === 0 ? old : rolled;
+      const address = `198.51.100.${i}`;
+      if (limiter.begin('supervisor', address).limitedBy !== null) continue;
+      checked += 1;
+      limiter.failed('supervisor', address);
+    }
+    expect(checked).toBe(2 * (FREE + 1));
+  });
+});
+
 describe('shared login limits', () => {
   it('counts failures of other instances with local ones: the shared allowance, not one each', () => {
     const { limiter, digests, time } = sharedLimiter();
