@@ -156,6 +156,7 @@ function loginFailureFeed(config: AlertServiceConfig, base: ServiceBase): LoginF
     metrics: base.metrics,
     limits: loginLimitsOf(config),
     jwtSecret: config.jwtSecret ?? randomBytes(32),
+    previousJwtSecret: config.jwtSecret ? config.JWT_PREVIOUS_SECRET : undefined,
   });
 }
 

@@ -168,6 +168,7 @@ const loginFailures = createLoginFailureFeed({
   metrics,
   limits: loginLimitsOf(config),
   jwtSecret: config.JWT_SECRET,
+  previousJwtSecret: config.JWT_PREVIOUS_SECRET,
 });
 await loginFailures.start();
 base.ops.addReadiness('login-failures', () => loginFailures.ready());

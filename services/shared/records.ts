@@ -209,6 +209,12 @@ export interface LoginAttempt {
   addressDigest: string;
   attemptedAtMs: number;
   writerId: string;
+  /** The digest key's id (login-digest.ts digestKeyId); '' in records written before it. */
+  keyId: string;
+  /** The same attempt under the writer's JWT_PREVIOUS_SECRET during a rotation; '' otherwise. */
+  otherKeyId: string;
+  otherAccountDigest: string;
+  otherAddressDigest: string;
 }
 
 const HEX_DIGEST = /^[0-9a-f]{64}$/;
@@ -225,7 +231,11 @@ export const loginAttemptCodec = createCodec<LoginAttempt>('va.events.v1.LoginAt
             ? 'addressDigest is not a hex SHA-256 digest'
             : v.attemptedAtMs <= 0
               ? 'attemptedAtMs is not set'
-              : null,
+              : v.otherKeyId &&
+                  (!HEX_DIGEST.test(v.otherAccountDigest) ||
+                    (v.outcome === 'failed' && !HEX_DIGEST.test(v.otherAddressDigest)))
+                ? 'otherAccountDigest/otherAddressDigest are not hex SHA-256 digests'
+                : null,
 });
 export const callEventCodec = createCodec<CallEvent>('va.events.v1.CallEvent', {
   check: (v) =>

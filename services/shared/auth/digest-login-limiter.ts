@@ -10,12 +10,20 @@ export interface EndedAttempt {
   outcome: 'failed' | 'succeeded';
   accountDigest: string;
   addressDigest: string;
+  /** Under the other digest key (JWT_PREVIOUS_SECRET's) during a rotation; '' without one. */
+  otherAccountDigest: string;
+  otherAddressDigest: string;
 }
 
+/**
+ * `other`: the digests under JWT_PREVIOUS_SECRET's key while a rotation is under way, told along
+ * (instances still on that key count the attempt under it); the limiter keys by `digests` only.
+ */
 export function digestKeyedLimiter(
   inner: LoginLimiter,
   digests: LoginDigests,
   onEnded: (attempt: EndedAttempt) => void,
+  other?: LoginDigests,
 ): LoginLimiter {
   return {
     check: (username, address) => inner.check(digests.account(username), digests.address(address)),
@@ -24,12 +32,24 @@ export function digestKeyedLimiter(
       const accountDigest = digests.account(username);
       const addressDigest = digests.address(address);
       inner.failed(accountDigest, addressDigest);
-      onEnded({ outcome: 'failed', accountDigest, addressDigest });
+      onEnded({
+        outcome: 'failed',
+        accountDigest,
+        addressDigest,
+        otherAccountDigest: other?.account(username) ?? '',
+        otherAddressDigest: other?.address(address) ?? '',
+      });
     },
     succeeded(username, address) {
       const accountDigest = digests.account(username);
       inner.succeeded(accountDigest, address === undefined ? undefined : digests.address(address));
-      onEnded({ outcome: 'succeeded', accountDigest, addressDigest: '' });
+      onEnded({
+        outcome: 'succeeded',
+        accountDigest,
+        addressDigest: '',
+        otherAccountDigest: other?.account(username) ?? '',
+        otherAddressDigest: '',
+      });
     },
     // Already digests (the feed applies other instances' attempts).
     failedElsewhere: (account, address, atMs) => inner.failedElsewhere(account, address, atMs),

@@ -19,6 +19,14 @@ export function loginDigestKey(jwtSecret: Uint8Array | string): Buffer {
   return createHmac('sha256', jwtSecret).update(DIGEST_KEY_LABEL).digest();
 }
 
+/**
+ * Names a digest key on the topic without revealing it (the first 16 hex of HMAC(key, 'key id')):
+ * a reader takes the digests written under its own key.
+ */
+export function digestKeyId(key: Uint8Array): string {
+  return createHmac('sha256', key).update('key id').digest('hex').slice(0, 16);
+}
+
 /** Account and address digests differ for the same text (a kind prefix): the maps stay apart. */
 export function loginDigests(key: Uint8Array): LoginDigests {
   const digest = (kind: string, text: string): string =>

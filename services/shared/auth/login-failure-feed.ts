@@ -11,13 +11,34 @@ import { outRecord, sendRecords } from '../producer.ts';
 import { loginAttemptCodec, type LoginAttempt } from '../records.ts';
 import { createReplayFeed, type ReplayFeed, type ReplayFeedConnection } from '../replay-feed.ts';
 import { digestKeyedLimiter, type EndedAttempt } from './digest-login-limiter.ts';
-import { loginDigestKey, loginDigests } from './login-digest.ts';
+import { digestKeyId, loginDigestKey, loginDigests } from './login-digest.ts';
 import { createLoginLimiter, type LoginLimiter, type LoginLimits } from './login-limiter.ts';
 
 export interface LoginFailureFeedOptions extends ReplayFeedConnection {
   limits: LoginLimits;
   /** JWT_SECRET: every login service has the same, so their digests match (login-digest.ts). */
   jwtSecret: Uint8Array | string;
+  /**
+   * JWT_PREVIOUS_SECRET during a rotation: each attempt is written under both keys, so instances
+   * on either side of the roll count it (SECURITY.md "Logins").
+   */
+  previousJwtSecret?: Uint8Array | string;
+}
+
+/**
+ * The digests of a record under the digest key `keyId`: its own, or its other ones when written
+ * during a rotation by an instance on the other side; null when it holds none under that key.
+ * Records written before key ids ('') are taken as they are.
+ */
+export function digestsUnder(
+  attempt: LoginAttempt,
+  keyId: string,
+): { accountDigest: string; addressDigest: string } | null {
+  if (attempt.keyId === '' || attempt.keyId === keyId)
+    return { accountDigest: attempt.accountDigest, addressDigest: attempt.addressDigest };
+  if (attempt.otherKeyId === keyId)
+    return { accountDigest: attempt.otherAccountDigest, addressDigest: attempt.otherAddressDigest };
+  return null;
 }
 
 export interface LoginFailureFeed extends ReplayFeed {
@@ -35,11 +56,22 @@ export function createLoginFailureFeed(options: LoginFailureFeedOptions): LoginF
   // Per process, not per instance name: a restarted instance must apply what it wrote before.
   const writerId = `${options.service}@${hostname()}/${randomUUID().slice(0, 8)}`;
   const inner = createLoginLimiter(options.limits);
+  const key = loginDigestKey(options.jwtSecret);
+  const keyId = digestKeyId(key);
+  const otherKey = options.previousJwtSecret ? loginDigestKey(options.previousJwtSecret) : undefined;
+  const otherKeyId = otherKey ? digestKeyId(otherKey) : '';
   const seen = new Set<string>();
   let sharing = true;
 
   const produce = (ended: EndedAttempt): void => {
-    const attempt: LoginAttempt = { ...ended, attemptId: randomUUID(), attemptedAtMs: Date.now(), writerId };
+    const attempt: LoginAttempt = {
+      ...ended,
+      attemptId: randomUUID(),
+      attemptedAtMs: Date.now(),
+      writerId,
+      keyId,
+      otherKeyId,
+    };
     const record = outRecord(options.topic, loginAttemptCodec, ended.accountDigest, attempt);
     // Not awaited: the login answers at once, whatever the broker does.
     sendRecords(options.producer, [record]).then(
@@ -64,9 +96,11 @@ export function createLoginFailureFeed(options: LoginFailureFeedOptions): LoginF
     if (attempt.writerId === writerId || seen.has(attempt.attemptId)) return;
     seen.add(attempt.attemptId);
     if (seen.size > SEEN_IDS_MAX) seen.delete(seen.values().next().value!);
+    const mine = digestsUnder(attempt, keyId);
+    if (mine === null) return;
     if (attempt.outcome === 'failed') {
-      inner.failedElsewhere(attempt.accountDigest, attempt.addressDigest, attempt.attemptedAtMs);
-    } else if (attempt.outcome === 'succeeded') inner.succeededElsewhere(attempt.accountDigest);
+      inner.failedElsewhere(mine.accountDigest, mine.addressDigest, attempt.attemptedAtMs);
+    } else if (attempt.outcome === 'succeeded') inner.succeededElsewhere(mine.accountDigest);
   };
 
   const feed = createReplayFeed<LoginAttempt>({
@@ -74,6 +108,11 @@ export function createLoginFailureFeed(options: LoginFailureFeedOptions): LoginF
     decode: (value, headers) => loginAttemptCodec.decode(value, headers),
     apply,
   });
-  const limiter = digestKeyedLimiter(inner, loginDigests(loginDigestKey(options.jwtSecret)), produce);
+  const limiter = digestKeyedLimiter(
+    inner,
+    loginDigests(key),
+    produce,
+    otherKey ? loginDigests(otherKey) : undefined,
+  );
   return { ...feed, limiter };
 }

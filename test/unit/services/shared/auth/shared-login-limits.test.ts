@@ -7,7 +7,12 @@ import {
   digestKeyedLimiter,
   type EndedAttempt,
 } from '../../../../../services/shared/auth/digest-login-limiter.ts';
-import { loginDigestKey, loginDigests } from '../../../../../services/shared/auth/login-digest.ts';
+import {
+  digestKeyId,
+  loginDigestKey,
+  loginDigests,
+} from '../../../../../services/shared/auth/login-digest.ts';
+import { digestsUnder } from '../../../../../services/shared/auth/login-failure-feed.ts';
 import {
   createLoginLimiter,
   DEFAULT_LOGIN_LIMITS,
@@ -60,17 +65,61 @@ describe('shared login limits: what sharing does not bound (SECURITY.md Known ga
     for (const limiter of all) expect(limiter.check('supervisor', '203.0.113.1').limitedBy).toBe('account');
   });
 
-  it('instances on different JWT_SECRETs (a rotation rolling out) count apart: one allowance each', () => {
-    const [old, rolled] = instances([SECRET, SECRET.replace('0123', '4567')]);
+  it('instances on either side of a JWT_SECRET rotation count together: each attempt is written under both keys', () => {
+    const [oldSecret, newSecret] = [SECRET, SECRET.replace('0123', '4567')];
+    // Step 2 of "Rotating secrets" rolling out: one instance not yet swapped, one swapped.
+    const sides = [
+      { secret: oldSecret, previous: newSecret },
+      { secret: newSecret, previous: oldSecret },
+    ].map(({ secret, previous }) => {
+      const key = loginDigestKey(secret);
+      const otherKey = loginDigestKey(previous);
+      return { inner: createLoginLimiter(DEFAULT_LOGIN_LIMITS), key, keyId: digestKeyId(key), otherKey };
+    });
+    const limiters = sides.map((side, i) =>
+      digestKeyedLimiter(
+        side.inner,
+        loginDigests(side.key),
+        (ended) => {
+          // What the feed writes, and what the other side reads from it.
+          const attempt: LoginAttempt = {
+            ...ended,
+            attemptId: `a-${Math.random()}`,
+            attemptedAtMs: Date.now(),
+            writerId: `w${i}`,
+            keyId: side.keyId,
+            otherKeyId: digestKeyId(side.otherKey),
+          };
+          const reader = sides[1 - i];
+          const mine = digestsUnder(attempt, reader.keyId);
+          expect(mine).not.toBe(null);
+          if (attempt.outcome === 'failed')
+            reader.inner.failedElsewhere(mine!.accountDigest, mine!.addressDigest, attempt.attemptedAtMs);
+        },
+        loginDigests(side.otherKey),
+      ),
+    );
     let checked = 0;
     for (let i = 0; i < 40; i += 1) {
-      const limiter = i % 2 === 0 ? old : rolled;
+      const limiter = limiters[i % 2];
       const address = `198.51.100.${i}`;
       if (limiter.begin('supervisor', address).limitedBy !== null) continue;
       checked += 1;
       limiter.failed('supervisor', address);
     }
-    expect(checked).toBe(2 * (FREE + 1));
+    expect(checked).toBe(FREE + 1);
+  });
+
+  it('a record under a key the reader does not hold is not applied; one written before key ids is', () => {
+    const base = { attemptId: 'a', outcome: 'failed' as const, attemptedAtMs: 1, writerId: 'w' };
+    const digests = { accountDigest: 'a'.repeat(64), addressDigest: 'b'.repeat(64) };
+    const other = { otherAccountDigest: 'c'.repeat(64), otherAddressDigest: 'd'.repeat(64) };
+    expect(digestsUnder({ ...base, ...digests, ...other, keyId: 'k1', otherKeyId: 'k2' }, 'k2')).toEqual({
+      accountDigest: 'c'.repeat(64),
+      addressDigest: 'd'.repeat(64),
+    });
+    expect(digestsUnder({ ...base, ...digests, ...other, keyId: 'k1', otherKeyId: 'k2' }, 'k3')).toBe(null);
+    expect(digestsUnder({ ...base, ...digests, ...other, keyId: '', otherKeyId: '' }, 'k3')).toEqual(digests);
   });
 });
 
@@ -100,8 +149,16 @@ describe('shared login limits', () => {
         outcome: 'failed',
         accountDigest: digests.account('qa'),
         addressDigest: digests.address('203.0.113.9'),
+        otherAccountDigest: '',
+        otherAddressDigest: '',
       },
-      { outcome: 'succeeded', accountDigest: digests.account('qa'), addressDigest: '' },
+      {
+        outcome: 'succeeded',
+        accountDigest: digests.account('qa'),
+        addressDigest: '',
+        otherAccountDigest: '',
+        otherAddressDigest: '',
+      },
     ]);
     expect(JSON.stringify(ended)).not.toMatch(/qa|203\.0\.113/);
   });
@@ -180,6 +237,10 @@ describe('login attempt record', () => {
     addressDigest: digests.address('198.51.100.7'),
     attemptedAtMs: 1_700_000_000_000,
     writerId: 'call-store@host/1234abcd',
+    keyId: '0123456789abcdef',
+    otherKeyId: '',
+    otherAccountDigest: '',
+    otherAddressDigest: '',
   };
 
   it('round-trips', () => {
@@ -194,6 +255,7 @@ describe('login attempt record', () => {
     ['no time', { attemptedAtMs: 0 }],
     ['no outcome', { outcome: 'unspecified' as const }],
     ['no writer', { writerId: '' }],
+    ['a plain username under the other key', { otherKeyId: 'fedcba9876543210', otherAccountDigest: 'qa' }],
   ])('refuses %s', (_name, change) => {
     expect(() => loginAttemptCodec.decode(loginAttemptCodec.encode({ ...attempt, ...change }))).toThrow();
   });
