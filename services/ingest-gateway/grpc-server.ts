@@ -217,9 +217,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     'grpc.max_receive_message_length': Math.max(4 * 1024 * 1024, options.maxFrameBytes * 4 + 1024),
     'grpc.keepalive_time_ms': 30_000,
     // Streams are capped (maxWaitingStreams, quotas) but connections were not: each one a client
-    // opened and left without a stream (a leaked channel, a scan) held its socket and HTTP/2
-    // session for good, grpc-js's default being no limit. Closed with GOAWAY, which gRPC clients
-    // answer by reconnecting when they next need the channel.
+    // opened and left without a stream (a leaked channel) held its socket and HTTP/2 session for
+    // good, grpc-js's default being no limit. Closed with GOAWAY, which gRPC clients answer by
+    // reconnecting when they next need the channel. Only sessions past the HTTP/2 preface: a bare
+    // TCP connection is not timed by grpc-js (review, README).
     'grpc.max_connection_idle_ms': options.maxConnectionIdleMs,
   });
   server.addService(services.Ingest.service, { StreamCall: streamCall });
