@@ -83,6 +83,12 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
   let lastArrival = 0;
   let chunkIndex = 0;
   let onHold = false;
+  /**
+   * The channel was on hold at some time since its last frame: a sequence gap then (DTX while on
+   * hold: no frames until after the call is off hold again) is hold, not the silence of whichever
+   * state the frame ending it comes in.
+   */
+  let heldSinceFrame = false;
 
   const toMs = (bytes: number): number => (bytes / sampleBytes / options.sampleRateHz) * 1000;
 
@@ -130,6 +136,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       if (next === onHold) return null;
       const before = flush(nowMs, false);
       onHold = next;
+      if (next) heldSinceFrame = true;
       return before;
     },
     add(payload, sequence, nowMs, audioTimeMs = 0) {
@@ -153,6 +160,13 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
             (totalBytes + bufferedBytes)
           : 0;
         let fill = Math.min(missing * lastFrameBytes, Math.max(maxGapBytes, behindOthers));
+        // Off hold now, on hold during the gap: the fill goes out on hold, in chunks of its own.
+        const frameHold = onHold;
+        if (heldSinceFrame && !onHold) {
+          const before = flush(nowMs, false);
+          if (before) (out ??= []).push(before);
+          onHold = true;
+        }
         // Cut at the chunk cap like audio: one record of a long fill outgrew the broker's largest
         // message (a 40 s outage at 16 kHz LINEAR16 is 1.28 MB) and its audio was lost (review).
         while (fill > 0) {
@@ -166,7 +180,13 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
           fill -= piece;
           if (bufferedBytes >= maxChunkBytes) (out ??= []).push(flush(nowMs, false) as AudioChunk);
         }
+        if (onHold !== frameHold) {
+          const held = flush(nowMs, false);
+          if (held) (out ??= []).push(held);
+          onHold = frameHold;
+        }
       }
+      heldSinceFrame = onHold;
       if (firstArrival === null) {
         firstArrival = nowMs;
         firstSequence = sequence;
