@@ -1,6 +1,7 @@
 // Deterministic synthetic calls as store events (call start, windows and emotion events of both
 // speakers, dynamics, an optional frustration alert with its acknowledgement, call end), for the
 // tests, the benchmark and the demo seed. Pure: a seeded generator, no I/O.
+import { HOLD_EVIDENCE } from '../../pipelines/emotion/hold-event.ts';
 import type { StoreEvent } from '../../services/call-store/events.ts';
 import { mulberry32 } from '../../pipelines/emotion/train/rng.ts';
 import { syntheticAffect, type SyntheticAnger } from './synthetic-affect.ts';
@@ -116,13 +117,16 @@ function pushWindowEvents(body: StoreEvent[], plan: CallPlan, i: number, random:
     const speech = turn ? 0.6 + 0.3 * random() : 0.05 * random();
     const place: WindowPlace = { callId, tenant, channel, windowIndex: i, startMs, endMs };
     body.push(featuresEvent(place, speech, angry, random));
+    // A window overlapping the hold is the classifier's hold event: not judged (hold-event.ts).
+    const held = endMs > plan.holdFrom && startMs < plan.holdTo;
     body.push({
       kind: 'emotion',
       ...place,
-      state: speech < 0.3 ? 'no-speech' : angry ? 'angry' : 'neutral',
+      state: held ? 'uncertain' : speech < 0.3 ? 'no-speech' : angry ? 'angry' : 'neutral',
       rawLabel: angry ? 'angry' : 'neutral',
       probabilities: { neutral: angry ? 0.1 : 0.8, angry: angry ? 0.8 : 0.05 },
       ...syntheticAffect(angry, STORE_ANGER),
+      ...(held ? { arousal: 0.5, valence: 0.5, confidence: 0, evidence: [HOLD_EVIDENCE] } : {}),
     });
   }
   body.push({

@@ -20,6 +20,11 @@ export interface ScoreEmotion {
   state: EmotionState;
   valence: number;
   arousal: number;
+  /**
+   * The window was on hold (EmotionEvent.on_hold: "uncertain", not judged): not the customer's
+   * speech, left out as a no-speech window is. Absent = not on hold.
+   */
+  onHold?: boolean;
 }
 
 export interface ScoreDynamics {

@@ -2,6 +2,7 @@
 // the search columns, and honours consent (store_features=false: the detail rows are deleted once
 // summarised, only the summary stays). Every row is read and written by (tenant, call id). I/O: database.
 import { customerMood } from '../../../pipelines/history/index.ts';
+import { HOLD_EVIDENCE } from '../../../pipelines/emotion/hold-event.ts';
 import { computeScorecard, legMeasures } from '../../../pipelines/scorecard/index.ts';
 import type { ScorecardInput } from '../../../pipelines/scorecard/index.ts';
 import type { EmotionState } from '../../../pipelines/emotion/types.ts';
@@ -43,9 +44,11 @@ export async function loadScorecardInput(
     [tenant, callId],
   );
   const emotions = await tx.query<Record<string, unknown>>(
-    `SELECT channel, start_ms, end_ms, state, valence, arousal FROM emotion_events
-       WHERE tenant = $1 AND call_id = $2`,
-    [tenant, callId],
+    // A window on hold says so in its evidence (the store keeps no on_hold column): not the
+    // customer's speech to the scorecard.
+    `SELECT channel, start_ms, end_ms, state, valence, arousal, evidence @> $3::jsonb AS on_hold
+       FROM emotion_events WHERE tenant = $1 AND call_id = $2`,
+    [tenant, callId, JSON.stringify([HOLD_EVIDENCE])],
   );
   const dynamics = await tx.query<Record<string, unknown>>(
     `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent, hold_ms
@@ -75,6 +78,7 @@ export async function loadScorecardInput(
       state: r.state as EmotionState,
       valence: Number(r.valence),
       arousal: Number(r.arousal),
+      ...(r.on_hold === true ? { onHold: true } : {}),
     })),
     dynamics: dynamics.map((r) => ({
       startMs: Number(r.start_ms),

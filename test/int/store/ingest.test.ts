@@ -105,6 +105,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         expect(stored.endReason).toBe('hangup');
         // Its 10 s on hold, once across the overlapping windows, as one hold (migration 017).
         expect(stored.summary).toMatchObject({ holdS: 10, holdCount: 1 });
+        // The customer's speech is their turns 10-20, 30-40, 50-60 s: the windows on hold (their
+        // turn 70-80 s, "uncertain", not judged) are not (41 s, and a calmer call, before: review).
+        expect(stored.summary).toMatchObject({ customerEmotionS: 30 });
         expect(stored.alerts).toHaveLength(1);
         expect(stored.alerts[0].acknowledgement).not.toBeNull();
         // The customer's angry windows in 30-60 s, each owning its time up to the next event (a
