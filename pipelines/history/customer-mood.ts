@@ -19,6 +19,8 @@ export interface MoodEmotion {
   state: EmotionState;
   arousal: number;
   valence: number;
+  /** A window on hold (not judged, "uncertain"): not the customer's speech. Absent = not on hold. */
+  onHold?: boolean;
 }
 
 export interface MoodEnd {
@@ -65,7 +67,8 @@ export function customerMood(
   alerts: readonly { alertId: string; ruleId: string }[],
 ): CustomerMood {
   const speech = customerEmotions
-    .filter((e) => e.state !== 'no-speech')
+    // Hold windows are not speech either: a call left on hold read no mood at its end (review).
+    .filter((e) => e.state !== 'no-speech' && e.onHold !== true)
     .sort((a, b) => a.startMs - b.startMs);
   const owned = ownedMs(speech);
   const escalations = alerts.filter((a) => a.alertId.endsWith(ESCALATION_SUFFIX)).length;

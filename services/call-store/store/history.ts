@@ -4,6 +4,7 @@
 // Calls whose CallStart opted out of the history (in_history = false) are never part of it.
 // I/O: database.
 import { z } from 'zod';
+import { HOLD_EVIDENCE } from '../../../pipelines/emotion/hold-event.ts';
 import { customerMood, historyLine, type CustomerMood } from '../../../pipelines/history/index.ts';
 import type { EmotionState } from '../../../pipelines/emotion/types.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
@@ -33,9 +34,9 @@ export function parseCustomerRef(ref: string): string {
 /** The customer's mood of a call not summarised yet, from its rows (summaries store it, finalize.ts). */
 async function moodFromRows(db: SqlExecutor, tenant: string, callId: string): Promise<CustomerMood> {
   const emotions = await db.query<Record<string, unknown>>(
-    `SELECT start_ms, end_ms, state, arousal, valence FROM emotion_events
+    `SELECT start_ms, end_ms, state, arousal, valence, evidence @> $3::jsonb AS on_hold FROM emotion_events
      WHERE tenant = $1 AND call_id = $2 AND channel = 'customer'`,
-    [tenant, callId],
+    [tenant, callId, JSON.stringify([HOLD_EVIDENCE])],
   );
   const alerts = await db.query<{ alert_id: string; rule_id: string }>(
     'SELECT alert_id, rule_id FROM alerts WHERE tenant = $1 AND call_id = $2',
@@ -48,6 +49,7 @@ async function moodFromRows(db: SqlExecutor, tenant: string, callId: string): Pr
       state: r.state as EmotionState,
       arousal: Number(r.arousal),
       valence: Number(r.valence),
+      ...(r.on_hold === true ? { onHold: true } : {}),
     })),
     alerts.map((a) => ({ alertId: a.alert_id, ruleId: a.rule_id })),
   );
