@@ -61,6 +61,8 @@ export interface CallLive extends CallMeta {
   history: string | null;
   /** The newest window applied (any stream) overlapped a hold (the platform's CallHold). */
   onHold: boolean;
+  /** End (audio ms) of the window that set onHold: an older window of a lagging stream does not. */
+  holdAtMs: number;
   version: number;
 }
 
@@ -100,6 +102,7 @@ export function newCallLive(meta: CallMeta): CallLive {
     cueAudioMs: 0,
     history: null,
     onHold: false,
+    holdAtMs: -1,
     version: 0,
   };
 }
@@ -120,9 +123,9 @@ export function applyEmotion(call: CallLive, e: EmotionSample): void {
   const s = call[e.channel];
   if (e.windowIndex <= s.lastEmotionWindow) return;
   s.lastEmotionWindow = e.windowIndex;
-  call.onHold = e.onHold === true;
+  setOnHold(call, e.onHold === true, e.endMs);
   s.state = e.state;
-  s.speaking = e.state !== 'no-speech' && !call.onHold;
+  s.speaking = e.state !== 'no-speech' && e.onHold !== true;
   if (s.speaking) {
     s.arousal = e.arousal;
     s.valence = e.valence;
@@ -157,8 +160,8 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   if (f.windowIndex <= s.lastFeatureWindow) return;
   if (s.lastFeatureWindow < 0 && f.windowIndex > JOINED_LATE_AFTER_WINDOW) s.tensionFrom = 'unknown';
   s.lastFeatureWindow = f.windowIndex;
-  call.onHold = f.onHold === true;
-  if (call.onHold) return advance(call, f.endMs);
+  setOnHold(call, f.onHold === true, f.endMs);
+  if (f.onHold === true) return advance(call, f.endMs);
   // Pace while speaking over little speech is no pace (agent-pace.ts): the last one judged stays.
   if (f.speechFraction >= PACE_MIN_SPEECH_FRACTION) s.pace = f.articulationRate;
   if (f.speechFraction >= minSpeechFraction) {
@@ -177,7 +180,7 @@ export function applyDynamics(
 ): void {
   if (d.endMs <= call.dynamicsEndMs) return;
   call.dynamicsEndMs = d.endMs;
-  call.onHold = (d.holdMs ?? 0) > 0;
+  setOnHold(call, (d.holdMs ?? 0) > 0, d.endMs);
   if (Number.isFinite(d.talkRatioAgent)) call.talkRatioAgent = d.talkRatioAgent;
   advance(call, d.endMs);
 }
@@ -192,6 +195,17 @@ export function applyDynamics(
 export const CUE_HOLD_MS = 30_000;
 
 /** The call's audio reached `endMs`: a cue older than CUE_HOLD_MS goes. */
+/**
+ * Whether the call is on hold, from the newest window in audio time of any stream: the dynamics,
+ * features and emotion topics each lag on their own, and an older window put a call back on hold
+ * after a newer one had taken it off (the pages flickered "On hold" after the hold).
+ */
+function setOnHold(call: CallLive, onHold: boolean, endMs: number): void {
+  if (endMs < call.holdAtMs) return;
+  call.holdAtMs = endMs;
+  call.onHold = onHold;
+}
+
 function advance(call: CallLive, endMs: number): void {
   call.audioMs = Math.max(call.audioMs, endMs);
   if (call.cue !== null && call.audioMs - call.cueAudioMs > CUE_HOLD_MS) {

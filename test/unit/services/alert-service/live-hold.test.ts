@@ -48,4 +48,17 @@ describe('live call on hold', () => {
     const view = visibleCalls(r, admin)[0];
     expect([view.onHold, view.moodPoints, view.customer.speaking]).toEqual([true, 1, false]);
   });
+
+  it('is not put back on hold by a window of another stream older than the newest one (review)', () => {
+    // Dynamics, features and emotions arrive on three topics, each at its own lag: the emotion
+    // windows of the hold's end come after the dynamics past it.
+    const r = started();
+    r.dynamics('demo', 'c1', dynamics(10, 2000), 0);
+    r.dynamics('demo', 'c1', dynamics(30, 0), 1);
+    expect(visibleCalls(r, admin)[0].onHold).toBe(false);
+    r.emotion('demo', 'c1', emotion(20, true), 2);
+    expect(visibleCalls(r, admin)[0].onHold).toBe(false);
+    r.emotion('demo', 'c1', emotion(31, true), 3);
+    expect(visibleCalls(r, admin)[0].onHold).toBe(true);
+  });
 });
