@@ -10,7 +10,14 @@ import { computeScorecard, type ScoreEmotion } from '../../../../pipelines/score
 function emotions(hold: 'hold-events' | 'none'): ScoreEmotion[] {
   const out: ScoreEmotion[] = [];
   for (let s = 0; s < 40; s++)
-    out.push({ channel: 'customer', startMs: s * 1000, endMs: s * 1000 + 2000, state: 'angry', valence: 0.2, arousal: 0.8 });
+    out.push({
+      channel: 'customer',
+      startMs: s * 1000,
+      endMs: s * 1000 + 2000,
+      state: 'angry',
+      valence: 0.2,
+      arousal: 0.8,
+    });
   for (let s = 40; s < 160; s++)
     out.push({
       channel: 'customer',
@@ -27,7 +34,7 @@ const card = (hold: 'hold-events' | 'none') =>
   computeScorecard({ durationMs: 160_000, windows: [], emotions: emotions(hold), dynamics: [], alerts: [] });
 
 describe('scorecard: customer emotions on hold', () => {
-  it('does not count two minutes on hold as the customer\'s (calm) speech', () => {
+  it("does not count two minutes on hold as the customer's (calm) speech", () => {
     const held = card('hold-events');
     const plain = card('none');
     expect(held.measures.customerEmotionS).toBeCloseTo(plain.measures.customerEmotionS, 6);
