@@ -152,6 +152,9 @@ export interface CallSession {
 export type SessionState = 'awaiting-start' | 'live' | 'ending' | 'ended';
 type State = SessionState;
 
+/** Hold changes of one stream that are logged; later ones are not (a toggling client flooded the log). */
+const HOLD_CHANGES_LOGGED = 20;
+
 export function createCallSession(deps: SessionDeps): CallSession {
   const { settings, sink, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
@@ -196,6 +199,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
    */
   let resumedAtMs = 0;
   let resumed = false;
+  let holdChanges = 0;
   // The live-call registry and its idle sweep only know calls that started: without this
   // deadline an authenticated stream that never sends CallStart would hold its socket forever.
   const startDeadline = setTimeout(() => {
@@ -566,7 +570,14 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallHold after CallEnd');
     if (onHold === callOnHold) return;
     callOnHold = onHold;
-    log.info(onHold ? 'call on hold' : 'call off hold', { audioMs: reachedAudioMs() });
+    // Logged up to HOLD_CHANGES_LOGGED per stream: a client toggling hold with no audio between
+    // wrote a line per message (20 000 lines in 2 s from one stream, review).
+    holdChanges += 1;
+    if (holdChanges <= HOLD_CHANGES_LOGGED)
+      log.info(onHold ? 'call on hold' : 'call off hold', {
+        audioMs: reachedAudioMs(),
+        ...(holdChanges === HOLD_CHANGES_LOGGED ? { further: 'not logged' } : {}),
+      });
     for (const [channel, batcher] of batchers) {
       const before = batcher.setOnHold(onHold, now());
       if (before === null) continue;
