@@ -135,7 +135,9 @@ export function callView(c: CallLive, trendTail = Infinity): CallView {
     talkRatioAgent: c.talkRatioAgent === null ? null : num(c.talkRatioAgent),
     cue: c.cue,
     history: c.history,
-    onHold: c.onHold,
+    // A call that ended on hold (the customer hung up waiting) is ended, not on hold: its tile
+    // kept "On hold" beside "call ended" (the agent view already put "ended" first).
+    onHold: c.onHold && c.endedAtMs === null,
   };
 }
 

@@ -61,4 +61,13 @@ describe('live call on hold', () => {
     r.emotion('demo', 'c1', emotion(31, true), 3);
     expect(visibleCalls(r, admin)[0].onHold).toBe(true);
   });
+
+  it('is not on hold once the call ended, also when it ended on hold (review)', () => {
+    const r = started();
+    r.dynamics('demo', 'c1', dynamics(5, 2000), 0);
+    expect(visibleCalls(r, admin)[0].onHold).toBe(true);
+    r.end('demo', 'c1', 10_000);
+    const view = visibleCalls(r, admin).find((c) => c.callId === 'c1');
+    expect([view?.endedAtMs, view?.onHold]).toEqual([10_000, false]);
+  });
 });
