@@ -231,6 +231,16 @@ export function computeDynamics(
   let overlap = 0;
   for (let j = runStart; j < first; j++) overlap = nextOverlap(agent, customer, j, overlap, minOverlap);
   for (let i = first; i < end; i++) {
+    if (heldAt?.(i) === true) {
+      // Hold is not silence: music or nothing played to the customer while the agent is away. It
+      // also ends a silence run, so a hold between two pauses does not join them. Nor is it the
+      // conversation: hold music the speech gate misses is no one's talk or overtalk (it read as
+      // the agent's talk, and as overtalk with a customer talking in the room: review).
+      heldFrames++;
+      run = 0;
+      overlap = 0;
+      continue;
+    }
     const a = vadAt(agent, i);
     const c = vadAt(customer, i);
     agentFrames += a;
@@ -244,12 +254,7 @@ export function computeDynamics(
         overtalkFrames += Math.min(overlap, i - first + 1);
       }
     }
-    if (heldAt?.(i) === true) {
-      // Hold is not silence: music or nothing played to the customer while the agent is away. It
-      // also ends a silence run, so a hold between two pauses does not join them.
-      heldFrames++;
-      run = 0;
-    } else if (a === 0 && c === 0) {
+    if (a === 0 && c === 0) {
       silence++;
       run++;
       if (run > longest) longest = run;
