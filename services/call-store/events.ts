@@ -92,6 +92,11 @@ export const callStartSchema = z.object({
    * but starts no leg (it has no leg position: placed by its wall clock it split another agent's leg).
    */
   consentChange: z.boolean().optional(),
+  /**
+   * Analytics withdrawn by this consent change from this audio time on (its consent_audio_ms):
+   * analysis of audio at or after it is not kept (store/analytics-window.ts).
+   */
+  analyticsUntilMs: ms.optional(),
 });
 
 export const callEndSchema = z.object({

@@ -21,6 +21,16 @@ function isoOf(ms: number): string {
   return date.toISOString();
 }
 
+/**
+ * Where a consent change ends the call's analytics, in whole audio ms (rounded down: a window
+ * starting in the withdrawn millisecond is not kept). None when analytics stays, or no time was sent.
+ */
+function analyticsUntil(value: CallEvent): { analyticsUntilMs?: number } {
+  const at = value.consentAudioMs;
+  if (value.consent?.analytics !== false || at === undefined || !Number.isFinite(at)) return {};
+  return { analyticsUntilMs: Math.max(0, Math.floor(at)) };
+}
+
 function callEvent(value: CallEvent): unknown | null {
   // A consent narrowed mid-call is the call's start again with the narrower consent: the store
   // keeps the narrowest consent it saw (writes.ts), so the call is treated from then on as one
@@ -41,7 +51,7 @@ function callEvent(value: CallEvent): unknown | null {
       consent: value.consent ?? { analytics: true, storeFeatures: true },
       source: 'live',
       legStartMs: value.legStartKnown ? value.legStartAudioMs : null,
-      ...(value.type === 'consent-changed' ? { consentChange: true } : {}),
+      ...(value.type === 'consent-changed' ? { consentChange: true, ...analyticsUntil(value) } : {}),
     };
   }
   if (value.type === 'ended') {

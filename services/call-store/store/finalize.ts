@@ -11,6 +11,7 @@ import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
 import { jsonParam, num } from './rows.ts';
 import { readLegs, writeLegMeasures } from './legs.ts';
 import { buildTimelineJson } from './timeline.ts';
+import { deleteAfterAnalyticsWithdrawn } from './analytics-window.ts';
 
 /** An alert an agent's socket showed: its audience lists 'agent' (shared/auth/alert-audience.ts). */
 export const AGENT_DIRECTED = `'agent' = ANY (string_to_array(a.audience, ','))`;
@@ -110,6 +111,9 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
     );
     if (calls.length === 0) return false;
     const call = calls[0];
+    // Analysis of audio after analytics was withdrawn is neither summarised nor kept (the write
+    // drops and deletes it already: this holds for rows written by a release from before 018).
+    await deleteAfterAnalyticsWithdrawn(tx, tenant, callId);
     if (!call.store_features && call.summarised) {
       // Consent withheld and already summarised: late detail rows are dropped, the summary stays;
       // so is the timeline of a call whose consent was narrowed after its summary (writes.ts).

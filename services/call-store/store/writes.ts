@@ -11,6 +11,7 @@ import { relinkCustomers, withCurrentPseudonyms } from './customer-relink.ts';
 import { keepLegacyFirstLegs, writeLegs } from './legs.ts';
 import { announceWithin, type AnnounceErasure } from './erasure.ts';
 import { ALERT_COUNTS } from './finalize.ts';
+import { BEFORE_ANALYTICS_WITHDRAWN, deleteAfterAnalyticsWithdrawn } from './analytics-window.ts';
 import { expiredStarts, type RetentionPolicy } from './retention.ts';
 
 export interface WriteResult {
@@ -39,12 +40,12 @@ async function insertCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promi
 
 const SQL = {
   start: `INSERT INTO calls (call_id, tenant, agent_id, queue, team, customer_ref, started_at, store_features,
-      source, in_history)
+      source, in_history, analytics_until_ms)
     SELECT "callId", tenant, "agentId", queue, coalesce(team, ''), "customerRef", "startedAt", "storeFeatures",
-      source, "inHistory"
+      source, "inHistory", "analyticsUntilMs"
     FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, tenant text, "agentId" text, queue text,
       team text, "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text,
-      "inHistory" boolean)`,
+      "inHistory" boolean, "analyticsUntilMs" int)`,
   /**
    * The measures the readers use (timeline, CSV, scorecard, import) in columns of their own; the
    * whole feature object is no longer kept (features is NULL, migration 015): it was 628 of a
@@ -58,14 +59,16 @@ const SQL = {
       "tensionIndex"
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, channel text, "windowIndex" int,
       "startMs" int, "endMs" int, "speechFraction" real, "voicedFraction" real, "tensionIndex" real,
-      features jsonb)`,
+      features jsonb)
+    ${BEFORE_ANALYTICS_WITHDRAWN}`,
   emotions: `INSERT INTO emotion_events (tenant, call_id, channel, window_index, start_ms, end_ms, state, raw_label,
       arousal, valence, confidence, probabilities, evidence)
     SELECT tenant, "callId", channel, "windowIndex", "startMs", "endMs", state, "rawLabel", arousal, valence,
       confidence, probabilities, evidence
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, channel text, "windowIndex" int,
       "startMs" int, "endMs" int, state text, "rawLabel" text, arousal real, valence real, confidence real,
-      probabilities jsonb, evidence jsonb)`,
+      probabilities jsonb, evidence jsonb)
+    ${BEFORE_ANALYTICS_WITHDRAWN}`,
   dynamics: `INSERT INTO dynamics_windows (tenant, call_id, window_index, start_ms, end_ms, overtalk_count, overtalk_ms,
       mutual_silence_ms, longest_mutual_silence_ms, talk_ratio_agent, agent_latencies_ms, customer_latencies_ms,
       hold_ms)
@@ -75,14 +78,16 @@ const SQL = {
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "windowIndex" int,
       "startMs" int, "endMs" int, "overtalkCount" int, "overtalkMs" float8, "mutualSilenceMs" float8,
       "longestMutualSilenceMs" float8, "talkRatioAgent" real, "agentResponseLatencyMs" jsonb,
-      "customerResponseLatencyMs" jsonb, "holdMs" float8)`,
+      "customerResponseLatencyMs" jsonb, "holdMs" float8)
+    ${BEFORE_ANALYTICS_WITHDRAWN}`,
   alerts: `INSERT INTO alerts (alert_id, call_id, tenant, rule_id, severity, audience, channel, start_ms, fired_at,
       message, evidence)
     SELECT "alertId", "callId", tenant, "ruleId", severity, audience, channel, "startMs", "firedAt", message,
       evidence
     FROM jsonb_to_recordset($1::text::jsonb) AS x("alertId" text, "callId" text, tenant text, "ruleId" text,
       severity text, audience text, channel text, "startMs" int, "firedAt" timestamptz, message text,
-      evidence jsonb)`,
+      evidence jsonb)
+    ${BEFORE_ANALYTICS_WITHDRAWN}`,
   acks: `INSERT INTO alert_acks (tenant, alert_id, call_id, acked_by, acked_at)
     SELECT tenant, "alertId", "callId", "ackedBy", "ackedAt"
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "alertId" text, "callId" text,
@@ -98,7 +103,10 @@ const SQL = {
  * features" after its end is summarised again, which deletes its details (finalize.ts).
  */
 async function writeStarts(tx: SqlExecutor, starts: Of<'call-start'>[]): Promise<number> {
-  const rows = new Map<string, Of<'call-start'> & { storeFeatures: boolean; inHistory: boolean }>();
+  const rows = new Map<
+    string,
+    Of<'call-start'> & { storeFeatures: boolean; inHistory: boolean; analyticsUntilMs?: number }
+  >();
   for (const e of starts) {
     const storeFeatures = e.consent.storeFeatures;
     // Opted out, or no analytics consent (then there is no mood to show either): not in the history.
@@ -108,6 +116,7 @@ async function writeStarts(tx: SqlExecutor, starts: Of<'call-start'>[]): Promise
       ...(seen ?? e),
       storeFeatures: storeFeatures && (seen?.storeFeatures ?? true),
       inHistory: inHistory && (seen?.inHistory ?? true),
+      analyticsUntilMs: earliest(e.analyticsUntilMs, seen?.analyticsUntilMs),
     });
   }
   if (rows.size === 0) return 0;
@@ -116,14 +125,22 @@ async function writeStarts(tx: SqlExecutor, starts: Of<'call-start'>[]): Promise
        ON CONFLICT (tenant, call_id) DO UPDATE SET
          store_features = calls.store_features AND excluded.store_features,
          in_history = calls.in_history AND excluded.in_history,
+         analytics_until_ms = least(calls.analytics_until_ms, excluded.analytics_until_ms),
          needs_summary = calls.needs_summary OR calls.status = 'ended', updated_at = now()
        WHERE (calls.store_features AND NOT excluded.store_features)
          OR (calls.in_history AND NOT excluded.in_history)
+         OR excluded.analytics_until_ms < coalesce(calls.analytics_until_ms, 2147483647)
        RETURNING xmax = 0 AS inserted)
      SELECT count(*) FILTER (WHERE inserted)::int AS n FROM up`,
     [jsonParam([...rows.values()])],
   );
   return result[0].n;
+}
+
+/** The earlier of two withdrawal times (the narrowest consent wins); undefined: none. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
 }
 
 /** Drops repeats inside one batch (the database drops repeats across batches). */
@@ -225,6 +242,11 @@ export async function writeEvents(
   await keepLegacyFirstLegs(tx, legStarts);
   inserted += await writeStarts(tx, starts);
   await writeLegs(tx, legStarts);
+  // Analysis of audio after a withdrawal that reached the store first (the topics are not ordered)
+  // goes now; what arrives after it is not inserted (BEFORE_ANALYTICS_WITHDRAWN). The alert counts
+  // move below with the starts'.
+  for (const e of unique(starts.filter((s) => s.analyticsUntilMs !== undefined)))
+    await deleteAfterAnalyticsWithdrawn(tx, e.tenant, e.callId);
   inserted += await insertCount(
     tx,
     SQL.windows,
