@@ -46,6 +46,8 @@ interface Reason {
   risk: number;
   suggested: RoutingRule['suggested'];
   text: string;
+  /** Found in the customer's history at the call's start (a call-start rule), not live. */
+  fromHistory: boolean;
 }
 
 interface CallState {
@@ -66,6 +68,11 @@ export interface RoutingEngine {
   emotion(event: EmotionInput): RoutingHint | null;
   alert(alert: AlertInput): RoutingHint | null;
   end(tenant: string, callId: string): void;
+  /**
+   * Drops the call's reasons found in the customer's history: the customer opted out of history
+   * mid-call ("live hints only"), so the reason must not weigh in a later hint's risk or text.
+   */
+  dropHistory(tenant: string, callId: string): void;
   /**
    * Frees a call that went quiet (no record for the service's idle time; its end never came) at
    * `atMs` (Unix ms): as `end` for every record made until then (a late or replayed one makes no
@@ -181,7 +188,13 @@ export function createRoutingEngine(
     const fresh = matched.filter((m) => !state.reasons.some((r) => r.ruleId === m.rule.id));
     if (fresh.length === 0) return null;
     for (const m of fresh)
-      state.reasons.push({ ruleId: m.rule.id, risk: m.rule.risk, suggested: m.rule.suggested, text: m.text });
+      state.reasons.push({
+        ruleId: m.rule.id,
+        risk: m.rule.risk,
+        suggested: m.rule.suggested,
+        text: m.text,
+        fromHistory: trigger.kind === 'call-start',
+      });
     const risk = combinedRisk(state.reasons.map((r) => r.risk));
     if (state.lastHintRisk !== null && risk < state.lastHintRisk + rules.minRiskRise) return null;
     state.lastHintRisk = risk;
@@ -291,6 +304,14 @@ export function createRoutingEngine(
     hasEnded: (tenant, callId) => ended.has(keyOf(tenant, callId)),
     forget(keys) {
       for (const key of keys) calls.delete(key);
+    },
+    dropHistory(tenant, callId) {
+      const state = calls.get(keyOf(tenant, callId));
+      if (!state || !state.reasons.some((r) => r.fromHistory)) return;
+      state.reasons = state.reasons.filter((r) => !r.fromHistory);
+      // The next hint is measured from what is left (none left: the next reason hints at once, as
+      // a first one), not from a risk the history raised.
+      state.lastHintRisk = state.reasons.length > 0 ? combinedRisk(state.reasons.map((r) => r.risk)) : null;
     },
     end(tenant, callId) {
       const key = keyOf(tenant, callId);

@@ -62,9 +62,11 @@ export function createRoutingHandler(
     }
     if (call.type === 'consent-changed') {
       // Analytics withdrawn: closed to the engine as at the end (no hint after it, late emotions
-      // and alerts dropped). A narrower store or history consent changes nothing for the live
-      // hints; a history looked up at the start is not looked up again.
+      // and alerts dropped). History opted out: the reasons found in the customer's history at the
+      // start leave the call's later hints (live hints only); a narrower store consent changes
+      // nothing for the hints.
       if (!call.consent.analytics) engine.end(call.tenant, call.callId);
+      else if (call.consent.historyOptOut === true) engine.dropHistory(call.tenant, call.callId);
       return [];
     }
     // No analytics without consent: such a call gets no history lookup and no hint, live ones
@@ -90,6 +92,8 @@ export function createRoutingHandler(
             call.previousCustomerRef,
           );
     if (found.outcome !== 'opted_out' && found.outcome !== 'skipped') breaker.record(found.outcome);
+    // A stream resumed with history opted out: what an earlier start found in the history goes.
+    if (call.consent.historyOptOut === true) engine.dropHistory(call.tenant, call.callId);
     if (!replayed) o.lookups.inc({ outcome: found.outcome });
     return produce(
       engine.start(

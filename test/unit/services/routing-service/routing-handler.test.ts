@@ -119,6 +119,37 @@ describe('routing handler on replayed records', () => {
     expect(looked).toEqual([pseudonymOf('narrowed'), pseudonymOf('withdrawn')]);
   });
 
+  it('drops the history reason from later hints once the customer opts out of history mid-call', async () => {
+    const { handle } = setup();
+    const hintOf = (records: Awaited<ReturnType<typeof handle>>) =>
+      records.map((r) => routingHintCodec.decode(r.message.value as Buffer, r.message.headers as never));
+    const call = callEventRecord('opted', { customerRef: pseudonymOf('opted'), agentId: 'agent-1' });
+    const [atStart] = hintOf(await handle(start('opted'), { replayed: false }));
+    expect(atStart.ruleIds).toEqual(['last-call-ended-angry', 'repeat-caller']);
+    const optedOut = {
+      ...call,
+      type: 'consent-changed' as const,
+      consent: { ...call.consent, historyOptOut: true },
+    };
+    expect(await handle({ schema: 'call', value: optedOut }, { replayed: false })).toEqual([]);
+    // The live hint weighs the live reason only ("live hints only"), and is made at once, as a first.
+    const [live] = hintOf(await handle(frustrationFired('opted'), { replayed: false }));
+    expect([live.ruleIds, live.risk, live.reasons]).toEqual([
+      ['frustration-sustained'],
+      0.7,
+      ['Customer frustrated'],
+    ]);
+    // A stream resumed with the opt-out (a start again) drops them as well.
+    await handle(start('resumed'), { replayed: false });
+    const resumed = callEventRecord('resumed', { customerRef: pseudonymOf('resumed'), agentId: 'agent-1' });
+    await handle(
+      { schema: 'call', value: { ...resumed, consent: { ...resumed.consent, historyOptOut: true } } },
+      { replayed: false },
+    );
+    const [resumedLive] = hintOf(await handle(frustrationFired('resumed'), { replayed: false }));
+    expect(resumedLive.ruleIds).toEqual(['frustration-sustained']);
+  });
+
   it('takes a raw customer reference (a sender that bypassed the gateway) for no customer: no lookup, none in the hint', async () => {
     const { handle, looked } = setup();
     const raw = {
