@@ -10,6 +10,12 @@ import { callListItem, listColumns } from './search.ts';
 import type { Scope } from '../../shared/auth/call-access.ts';
 import { legScopeSql } from './leg-scope.ts';
 import { readLegs } from './legs.ts';
+import {
+  hiddenOutsideOwnLegs,
+  scorecardWithoutOtherLegs,
+  summaryWithoutOtherLegs,
+  type OwnSpan,
+} from './own-legs.ts';
 
 /**
  * Loads the call row inside the scope; unknown and out-of-scope calls are both NOT_FOUND. A scope
@@ -82,13 +88,14 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
     listReviews(db, row.tenant, callId),
     callLegs(db, scope, row),
   ]);
+  const hidden = hiddenOutsideOwnLegs(scope, legs) !== null;
   return {
     ...callListItem(row),
     storeFeatures: Boolean(row.store_features),
     /** The customer's pseudonym, for the customer page; null without one or when opted out of history. */
     customerRef: row.in_history && row.customer_ref ? String(row.customer_ref) : null,
-    summary: row.summary ?? null,
-    scorecard: row.scorecard ?? null,
+    summary: hidden ? summaryWithoutOtherLegs(row.summary ?? null) : (row.summary ?? null),
+    scorecard: hidden ? scorecardWithoutOtherLegs(row.scorecard ?? null) : (row.scorecard ?? null),
     legs,
     alerts,
     reviews,
@@ -101,6 +108,23 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
  * and their supervisors').
  */
 async function callLegs(db: SqlExecutor, scope: Scope, row: Record<string, unknown> & { tenant: string }) {
+  const legs = await legsOfRow(db, row);
+  return legs.map(({ startMs: _s, ...leg }) => ({
+    ...leg,
+    measures: scope.agentId === null || scope.agentId === leg.agentId ? leg.measures : null,
+  }));
+}
+
+/** The reader's own legs when the rest of the call is another agent's (own-legs.ts), else null. */
+export async function ownLegsToKeep(
+  db: SqlExecutor,
+  scope: Scope,
+  row: Record<string, unknown> & { tenant: string },
+): Promise<OwnSpan[] | null> {
+  return scope.agentId === null ? null : hiddenOutsideOwnLegs(scope, await legsOfRow(db, row));
+}
+
+async function legsOfRow(db: SqlExecutor, row: Record<string, unknown> & { tenant: string }) {
   const durationMs = num(row.duration_ms);
   const stored = await readLegs(db, row.tenant, String(row.call_id), durationMs);
   const legs =
@@ -117,10 +141,7 @@ async function callLegs(db: SqlExecutor, scope: Scope, row: Record<string, unkno
             measures: null,
           },
         ];
-  return legs.map(({ startMs: _s, ...leg }) => ({
-    ...leg,
-    measures: scope.agentId === null || scope.agentId === leg.agentId ? leg.measures : null,
-  }));
+  return legs;
 }
 
 export const reviewBodySchema = z

@@ -2,8 +2,9 @@
 // tension) and emotion events as columns (compact, what uPlot draws), dynamics, alerts; optional
 // downsampling to `maxPoints` buckets per lane. Rows are read by (tenant, call id). I/O: database.
 import type { SqlExecutor } from '../backend/backend.ts';
-import { listAlerts, loadCallRow } from './calls.ts';
-import { num, round } from './rows.ts';
+import { listAlerts, loadCallRow, ownLegsToKeep } from './calls.ts';
+import { jsonParam, num, round } from './rows.ts';
+import { insideOwnLegs, insideOwnLegsSql, type OwnSpan } from './own-legs.ts';
 import type { Scope } from '../../shared/auth/call-access.ts';
 
 const CHANNELS = ['agent', 'customer'] as const;
@@ -82,7 +83,8 @@ const emptyLane = (spec: Record<string, string>): string =>
 /**
  * Column arrays built by the database (json_agg) rather than row by row in JavaScript: a 30-minute
  * call is ~9 000 rows, and per-row driver parsing dominated the timeline's latency. Returned as
- * JSON text, so a full-resolution timeline is passed through without parse + stringify.
+ * JSON text, so a full-resolution timeline is passed through without parse + stringify. `own`:
+ * the reader's legs, outside which the agent channel (and the call's dynamics) are left out.
  */
 async function lanes(
   db: SqlExecutor,
@@ -91,6 +93,7 @@ async function lanes(
   tenant: string,
   callId: string,
   perChannel: boolean,
+  own: readonly OwnSpan[] | null,
 ) {
   const cols = Object.entries(spec)
     .map(([name, sql]) => `'${name}', json_agg(${sql})`)
@@ -99,14 +102,21 @@ async function lanes(
   // subquery's order into the aggregates when nothing re-sorts in between).
   const rows = await db.query<{ channel: string; cols: string }>(
     `SELECT ${perChannel ? 'channel' : "'call' AS channel"}, json_build_object(${cols})::text AS cols
-     FROM (SELECT * FROM ${table} WHERE tenant = $1 AND call_id = $2
+     FROM (SELECT * FROM ${table} WHERE tenant = $1 AND call_id = $2 ${ownRows(own, perChannel)}
        ORDER BY ${perChannel ? 'channel, ' : ''}window_index) AS t
      ${perChannel ? 'GROUP BY channel' : ''}`,
-    [tenant, callId],
+    own === null ? [tenant, callId] : [tenant, callId, jsonParam(own)],
   );
   const empty = emptyLane(spec);
   const byChannel = new Map(rows.map((r) => [r.channel, r.cols]));
   return (channel: string) => byChannel.get(channel) ?? empty;
+}
+
+/** The condition keeping the reader's rows (parameter $3: their legs); empty for every row. */
+function ownRows(own: readonly OwnSpan[] | null, perChannel: boolean): string {
+  if (own === null) return '';
+  const inside = insideOwnLegsSql('start_ms', '$3');
+  return perChannel ? `AND (channel <> 'agent' OR ${inside})` : `AND ${inside}`;
 }
 
 /** No rows of any channel: what a call without feature consent shows. */
@@ -126,16 +136,17 @@ export async function buildTimelineJson(
   tenant: string,
   callId: string,
   maxPoints: number | null,
+  own: readonly OwnSpan[] | null = null,
 ): Promise<string> {
   const consented = Boolean(call.store_features);
   const windows = consented
-    ? await lanes(db, 'speaker_windows', WINDOW_COLUMNS, tenant, callId, true)
+    ? await lanes(db, 'speaker_windows', WINDOW_COLUMNS, tenant, callId, true, own)
     : noLanes(WINDOW_COLUMNS);
   const emotions = consented
-    ? await lanes(db, 'emotion_events', EMOTION_COLUMNS, tenant, callId, true)
+    ? await lanes(db, 'emotion_events', EMOTION_COLUMNS, tenant, callId, true, own)
     : noLanes(EMOTION_COLUMNS);
   const dynamics = consented
-    ? await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, tenant, callId, false)
+    ? await lanes(db, 'dynamics_windows', DYNAMICS_COLUMNS, tenant, callId, false, own)
     : noLanes(DYNAMICS_COLUMNS);
   const alerts = await listAlerts(db, tenant, callId);
   // Full resolution: the database's JSON as it is; downsampled: parsed, bucketed, re-serialised.
@@ -163,16 +174,18 @@ export async function getTimelineJson(
   maxPoints: number | null,
 ): Promise<string> {
   const call = await loadCallRow(db, scope, callId);
+  const own = await ownLegsToKeep(db, scope, call);
   // Not for a call without feature consent: consent narrowed after its summary (a resumed stream)
-  // leaves the stored body until the next summary run deletes it.
-  if (maxPoints === null && call.store_features) {
+  // leaves the stored body until the next summary run deletes it; nor for an agent reading a call
+  // another agent had a leg of (the stored body is the whole call's).
+  if (maxPoints === null && call.store_features && own === null) {
     const stored = await db.query<{ body: string }>(
       'SELECT body FROM call_timelines WHERE tenant = $1 AND call_id = $2',
       [call.tenant, callId],
     );
     if (stored.length > 0) return stored[0].body;
   }
-  return buildTimelineJson(db, call, call.tenant, callId, maxPoints);
+  return buildTimelineJson(db, call, call.tenant, callId, maxPoints, own);
 }
 
 export interface Timeline {
@@ -254,7 +267,11 @@ export async function exportCsv(db: SqlExecutor, scope: Scope, callId: string): 
     [tenant, callId],
   );
   const eventOf = new Map(events.map((e) => [`${String(e.channel)}:${String(e.window_index)}`, e]));
-  const rows = windows.map((w) => ({
+  // An agent reading a call another agent had a leg of: that agent's voice is left out.
+  const own = await ownLegsToKeep(db, scope, call);
+  const readable = (w: Record<string, unknown>) =>
+    own === null || w.channel !== 'agent' || insideOwnLegs(Number(w.start_ms), own);
+  const rows = windows.filter(readable).map((w) => ({
     ...w,
     ...pickEvent(eventOf.get(`${String(w.channel)}:${String(w.window_index)}`)),
   }));

@@ -1,6 +1,7 @@
 // The QA API over a real socket for a call transferred on the same call id (ann, then bob): the
 // second leg's agent opens, finds and summarises it; an agent without a leg, or of another tenant
-// with the same agent id, gets 404 as for an unknown call. Responses validated against openapi.yaml.
+// with the same agent id, gets 404 as for an unknown call; each agent reads the voice analysis of
+// their own leg only. Responses validated against openapi.yaml.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../services/shared/auth/roles.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
@@ -119,6 +120,35 @@ describe('QA API for a call with two legs', () => {
     expect(await cues('bob')).toEqual([['cue-bob'], ['cue-bob'], ['cue-bob']]);
     // Staff read every alert of the call.
     expect((await cues('southLead'))[0]).toEqual(['cue-ann', 'cue-bob']);
+  });
+
+  it("gives an agent no voice analysis of the other agent's leg: timeline, exports, summary", async () => {
+    const before = (starts: number[]) => starts.filter((s) => s < 45_000);
+    const timeline = await api('bob', '/calls/moved-1/timeline');
+    const exported = await api('bob', '/calls/moved-1/export?format=json');
+    expectDocumented('/calls/{callId}', 'GET', 200, exported.body.call);
+    for (const t of [timeline.body, exported.body.timeline]) {
+      expect(t.speakers.agent.windows.startMs.length).toBeGreaterThan(0);
+      expect(before(t.speakers.agent.windows.startMs)).toEqual([]);
+      expect(before(t.speakers.agent.emotions.startMs)).toEqual([]);
+      expect(before(t.dynamics.startMs)).toEqual([]);
+    }
+    expect(exported.body.call.summary.agentSpeechS).toBeNull();
+    const headers = { authorization: `Bearer ${await issueToken(tokens, who.bob)}` };
+    const csv = await (
+      await fetch(`http://127.0.0.1:${server.port}/calls/moved-1/export?format=csv`, { headers })
+    ).text();
+    const agentStarts = csv
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','))
+      .filter((cells) => cells[1] === 'agent')
+      .map((cells) => Number(cells[3]));
+    expect(agentStarts.length).toBeGreaterThan(0);
+    expect(before(agentStarts)).toEqual([]);
+    // Staff read both legs.
+    const lead = await api('southLead', '/calls/moved-1/timeline');
+    expect(before(lead.body.speakers.agent.windows.startMs).length).toBeGreaterThan(0);
   });
 
   it("lists and summarises the call for the second leg's agent, over their own leg", async () => {
