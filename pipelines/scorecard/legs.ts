@@ -10,6 +10,12 @@ export interface LegStart {
   agentId: string;
   team: string;
   queue: string;
+  /**
+   * When the start was announced (epoch ms; null unknown: before migration 019's column, an
+   * import). Orders starts at the same audio time: a transfer before a resumed stream's second
+   * frame starts where that resume started.
+   */
+  announcedAtMs?: number | null;
 }
 
 /** A leg as shown: from where it starts to where the next starts (null: the live call's end). */
@@ -34,12 +40,16 @@ const sameAgent = (a: LegStart, b: LegStart) =>
   a.agentId === b.agentId && a.team === b.team && a.queue === b.queue;
 
 /**
- * Sorted by start; a start naming the agent, team and queue of the leg before it (a stream resumed
+ * Sorted by start, then by announcement; a start naming the agent, team and queue of the leg before it (a stream resumed
  * on another gateway after a crash, not a transfer) continues that leg. The first leg covers the
  * call from 0 (a start's bound from before migration 019 may lie a little after it).
  */
 export function legSpans(starts: readonly LegStart[], durationMs: number | null): LegSpan[] {
-  const sorted = [...starts].sort((a, b) => a.startMs - b.startMs);
+  const announced = (start: LegStart) => start.announcedAtMs ?? -Infinity;
+  const sorted = [...starts].sort(
+    (a, b) =>
+      a.startMs - b.startMs || (announced(a) < announced(b) ? -1 : announced(a) > announced(b) ? 1 : 0),
+  );
   const legs: LegSpan[] = [];
   for (const start of sorted) {
     const last = legs[legs.length - 1];

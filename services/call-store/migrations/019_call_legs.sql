@@ -10,6 +10,10 @@
 -- calls probing call_legs per row (20 000 PGlite calls: agent search 9.8 ms that way, 4.8 ms
 -- with these columns, 4.2 ms before legs; the agent summary 1.1 s, 6.2 ms, 1.3 ms).
 -- Calls stored before 019 have no leg rows: their calls row is their one leg (store/leg-scope.ts).
+-- The key is the start's audio time and whom it names: a transfer before a resumed stream's
+-- second frame starts at that resume's audio time, and a key of the time alone dropped it (review
+-- revlegs). announced_at (the CallStart's producedAtMs; NULL when unknown) orders starts at the
+-- same audio time. A replayed start is the same row.
 -- The new table and the nullable columns are cheap at any size. The GIN indexes over calls block
 -- its writes while they build (not measured at 7 M rows; the columns are all NULL then): on a
 -- big store build them by hand with CREATE INDEX CONCURRENTLY first (README, "Writing a
@@ -23,9 +27,10 @@ CREATE TABLE call_legs (
   team text NOT NULL DEFAULT '',
   queue text NOT NULL DEFAULT '',
   start_known boolean NOT NULL,
+  announced_at timestamptz,
   measures jsonb,
   received_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (tenant, call_id, start_ms)
+  PRIMARY KEY (tenant, call_id, start_ms, agent_id, team, queue)
 );
 CREATE INDEX call_legs_by_agent ON call_legs (tenant, agent_id);
 CREATE INDEX call_legs_by_team ON call_legs (tenant, team);

@@ -158,6 +158,9 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       callId,
       legs.map((leg) => ({
         startMs: leg.startMs,
+        agentId: leg.agentId,
+        team: leg.team,
+        queue: leg.queue,
         // The span goes with the figures: the agent reports count the alerts inside it (agent-legs.ts).
         measures: { ...legMeasures(input, leg), fromMs: leg.fromMs, toMs: leg.toMs ?? input.durationMs },
       })),

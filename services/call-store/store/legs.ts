@@ -2,7 +2,12 @@
 // and whom it names. Written with the starts (idempotent: a start seen twice is one leg, in any
 // order); the calls row keeps the first leg's agent, team and queue. Read back as spans for the
 // API, and summarised per leg at call end (finalize.ts). I/O: database.
-import { legSpans, type LegMeasures, type LegSpan } from '../../../pipelines/scorecard/index.ts';
+import {
+  legSpans,
+  type LegMeasures,
+  type LegSpan,
+  type LegStart,
+} from '../../../pipelines/scorecard/index.ts';
 import { MAX_CHUNK_AUDIO_TIME_MS } from '../../shared/audio-chunk-limits.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import type { CallStartEvent } from '../events.ts';
@@ -52,25 +57,28 @@ export async function writeLegs(tx: SqlExecutor, starts: readonly CallStartEvent
       team: s.team,
       queue: s.queue,
       known,
+      announcedAt: s.announcedAt ?? null,
     };
   });
   await tx.query(
-    `INSERT INTO call_legs (tenant, call_id, start_ms, agent_id, team, queue, start_known)
-     SELECT tenant, "callId", "startMs", "agentId", coalesce(team, ''), coalesce(queue, ''), known
+    `INSERT INTO call_legs (tenant, call_id, start_ms, agent_id, team, queue, start_known, announced_at)
+     SELECT tenant, "callId", "startMs", "agentId", coalesce(team, ''), coalesce(queue, ''), known,
+       "announcedAt"
      FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "startMs" int,
-       "agentId" text, team text, queue text, known boolean)
+       "agentId" text, team text, queue text, known boolean, "announcedAt" timestamptz)
      ON CONFLICT DO NOTHING`,
     [jsonParam(rows)],
   );
   // A later leg's start may arrive first (the topic is not ordered across gateways): the row
-  // always names the earliest leg, whatever came first, and a call of several legs lists every
+  // always names the earliest leg (by audio time, then announcement: legSpans' order), whatever
+  // came first, and a call of several legs lists every
   // leg's agents and teams for the scope's index searches (leg-scope.ts).
   await tx.query(
     `UPDATE calls c SET agent_id = f.agent_id, team = f.team, queue = f.queue,
        leg_agents = f.agents, leg_teams = f.teams, updated_at = now()
-     FROM (SELECT l.tenant, l.call_id, (array_agg(l.agent_id ORDER BY l.start_ms))[1] AS agent_id,
-             (array_agg(l.team ORDER BY l.start_ms))[1] AS team,
-             (array_agg(l.queue ORDER BY l.start_ms))[1] AS queue,
+     FROM (SELECT l.tenant, l.call_id, (array_agg(l.agent_id ORDER BY l.start_ms, l.announced_at NULLS FIRST))[1] AS agent_id,
+             (array_agg(l.team ORDER BY l.start_ms, l.announced_at NULLS FIRST))[1] AS team,
+             (array_agg(l.queue ORDER BY l.start_ms, l.announced_at NULLS FIRST))[1] AS queue,
              CASE WHEN count(*) > 1 THEN array_agg(DISTINCT l.agent_id ORDER BY l.agent_id) END AS agents,
              CASE WHEN count(*) > 1 THEN array_agg(DISTINCT l.team ORDER BY l.team) END AS teams
            FROM call_legs l WHERE (l.tenant, l.call_id) IN (${PAIRS})
@@ -87,8 +95,12 @@ interface LegRow {
   agent_id: string;
   team: string;
   queue: string;
+  announced_at: unknown;
   measures: LegMeasures | null;
 }
+
+/** A leg row's key (migration 019): its start's audio time and whom it names. */
+const legKey = (leg: LegStart) => JSON.stringify([leg.startMs, leg.agentId, leg.team, leg.queue]);
 
 /** A call's legs as spans (consecutive starts of one agent are one leg), with their figures. */
 export async function readLegs(
@@ -98,15 +110,22 @@ export async function readLegs(
   durationMs: number | null,
 ): Promise<(LegSpan & { measures: LegMeasures | null })[]> {
   const rows = await db.query<LegRow>(
-    `SELECT start_ms, agent_id, team, queue, measures FROM call_legs
+    `SELECT start_ms, agent_id, team, queue, announced_at, measures FROM call_legs
      WHERE tenant = $1 AND call_id = $2 ORDER BY start_ms`,
     [tenant, callId],
   );
-  const measuresAt = new Map(rows.map((r) => [Number(r.start_ms), r.measures ?? null]));
-  return legSpans(
-    rows.map((r) => ({ startMs: Number(r.start_ms), agentId: r.agent_id, team: r.team, queue: r.queue })),
-    durationMs,
-  ).map((leg) => ({ ...leg, measures: measuresAt.get(leg.startMs) ?? null }));
+  const starts = rows.map((r) => ({
+    startMs: Number(r.start_ms),
+    agentId: r.agent_id,
+    team: r.team,
+    queue: r.queue,
+    announcedAtMs: r.announced_at == null ? null : new Date(r.announced_at as string).getTime(),
+  }));
+  const measuresOf = new Map(starts.map((start, i) => [legKey(start), rows[i].measures ?? null]));
+  return legSpans(starts, durationMs).map(({ announcedAtMs: _a, ...leg }) => ({
+    ...leg,
+    measures: measuresOf.get(legKey(leg)) ?? null,
+  }));
 }
 
 /** Stores each leg's figures on the row that starts it (the rows it merged keep none). */
@@ -114,15 +133,17 @@ export async function writeLegMeasures(
   tx: SqlExecutor,
   tenant: string,
   callId: string,
-  legs: readonly { startMs: number; measures: LegMeasures & { fromMs: number; toMs: number } }[],
+  legs: readonly (LegStart & { measures: LegMeasures & { fromMs: number; toMs: number } })[],
 ): Promise<void> {
   await tx.query(
     `UPDATE call_legs l SET measures = m.measures
-     FROM (SELECT r.start_ms, x.measures FROM call_legs r
-           LEFT JOIN jsonb_to_recordset($3::text::jsonb) AS x("startMs" int, measures jsonb)
-             ON x."startMs" = r.start_ms
+     FROM (SELECT r.start_ms, r.agent_id, r.team, r.queue, x.measures FROM call_legs r
+           LEFT JOIN jsonb_to_recordset($3::text::jsonb)
+               AS x("startMs" int, "agentId" text, team text, queue text, measures jsonb)
+             ON (x."startMs", x."agentId", x.team, x.queue) = (r.start_ms, r.agent_id, r.team, r.queue)
            WHERE r.tenant = $1 AND r.call_id = $2) m
-     WHERE l.tenant = $1 AND l.call_id = $2 AND l.start_ms = m.start_ms`,
+     WHERE l.tenant = $1 AND l.call_id = $2
+       AND (l.start_ms, l.agent_id, l.team, l.queue) = (m.start_ms, m.agent_id, m.team, m.queue)`,
     [tenant, callId, jsonParam(legs)],
   );
 }

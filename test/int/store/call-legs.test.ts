@@ -143,6 +143,33 @@ describeEachBackend('call legs on %s', (opened) => {
     expect(stored.legs.map((l) => [l.agentId, l.fromMs, l.toMs])).toEqual([['ann', 0, 120_000]]);
   });
 
+  it('keeps a transfer that starts at the same audio time as the start before it, ordered by announcement', async () => {
+    // ann's stream resumed at 30 s (first frame at 30 000) and was handed to bob before its
+    // second frame: bob's resumed stream starts at 30 000 too. Review revlegs: bob's leg was lost.
+    const announced = (s: number) => new Date(Date.parse('2026-11-20T09:00:00Z') + s * 1000).toISOString();
+    for (const bobFirst of [false, true]) {
+      const callId = `legs-same-time-${bobFirst}`;
+      const call = transferredCall(callId);
+      const first = { ...call.first, announcedAt: announced(0) } as StoreEvent;
+      const resumed = { ...call.first, legStartMs: 30_000, announcedAt: announced(40) } as StoreEvent;
+      const moved = { ...call.second, legStartMs: 30_000, announcedAt: announced(41) } as StoreEvent;
+      // In the order sent, or bob's start first (another gateway): the announcement orders them.
+      const batches = bobFirst ? [[moved], [resumed, first]] : [[first], [resumed], [moved]];
+      for (const batch of batches) await store.write(batch);
+      await store.write([call.end]);
+      const stored = await store.getCall(agent('bob'), callId);
+      expect(stored.legs.map((l) => [l.agentId, l.fromMs, l.toMs])).toEqual([
+        ['ann', 0, 30_000],
+        ['bob', 30_000, 120_000],
+      ]);
+      expect([stored.agentId, stored.team]).toEqual(['ann', 'north']);
+      // Each leg gets its own figures at call end (a row per start, keyed by whom it names).
+      expect(await store.finalizeCall('acme', callId)).toBe(true);
+      const summarised = await store.getCall(staff, callId);
+      expect(summarised.legs.map((l) => l.measures?.durationMs)).toEqual([30_000, 90_000]);
+    }
+  });
+
   it("pages an agent's list across first and later legs in order, each call once", async () => {
     // bob's own calls (first leg) and calls transferred to him (second leg), interleaved in time:
     // the list reads the two apart (leg-scope.ts) and must merge them in order across pages.

@@ -23,6 +23,26 @@ describe('legSpans', () => {
     ]);
   });
 
+  it('orders starts at the same audio time by when they were announced (unknown first)', () => {
+    // ann resumed at 30 s, transferred to bob before the resumed stream's second frame.
+    const at = (startMs: number, agentId: string, announcedAtMs: number | null) => ({
+      ...leg(startMs, agentId),
+      announcedAtMs,
+    });
+    for (const starts of [
+      [at(0, 'ann', 1_000), at(30_000, 'ann', 31_000), at(30_000, 'bob', 32_000)],
+      [at(30_000, 'bob', 32_000), at(30_000, 'ann', 31_000), at(0, 'ann', 1_000)],
+    ])
+      expect(spans(legSpans(starts, 90_000))).toEqual([
+        ['ann', 0, 30_000],
+        ['bob', 30_000, 90_000],
+      ]);
+    expect(spans(legSpans([at(30_000, 'bob', 5), at(30_000, 'ann', null)], 90_000))).toEqual([
+      ['ann', 0, 30_000],
+      ['bob', 30_000, 90_000],
+    ]);
+  });
+
   it('starts the first leg at 0 (a bound from before may lie after it) and leaves a live call open', () => {
     expect(spans(legSpans([leg(35, 'ann'), leg(50_000, 'bob')], null))).toEqual([
       ['ann', 0, 50_000],
