@@ -66,3 +66,23 @@ export function scorecardWithoutOtherLegs(scorecard: unknown): unknown {
     ),
   };
 }
+
+/** A text as an SQL literal (standard_conforming_strings, on by default since PostgreSQL 9.1). */
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * The agent-directed alerts of call `c` fired inside the legs of agent `agentId` that meet
+ * `condition` (over alert `a`). An alert is in the leg whose start is the latest at or before it
+ * (by audio time, then announcement: legSpans' order), the first leg's before any. Read on calls
+ * of several legs only (leg_agents set), each a probe of its alerts and legs by (tenant, call id):
+ * the call-level counts stay for every other call, and the list reads only the scope's calls.
+ */
+export function ownLegAlertCountSql(agentId: string, condition: string): string {
+  const legs = `FROM call_legs l WHERE l.tenant = a.tenant AND l.call_id = a.call_id`;
+  const legOf = `coalesce(
+      (SELECT l.agent_id ${legs} AND l.start_ms <= a.start_ms
+       ORDER BY l.start_ms DESC, l.announced_at DESC NULLS LAST LIMIT 1),
+      (SELECT l.agent_id ${legs} ORDER BY l.start_ms, l.announced_at NULLS FIRST LIMIT 1))`;
+  return `(SELECT count(*) FROM alerts a WHERE a.tenant = c.tenant AND a.call_id = c.call_id
+    AND ${condition} AND ${legOf} = ${literal(agentId)})`;
+}

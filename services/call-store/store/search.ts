@@ -7,6 +7,8 @@ import { iso, num, round } from './rows.ts';
 import type { Scope } from '../../shared/auth/call-access.ts';
 import { anyLegParts, anyLegSql, legScopeSql, type LegParts } from './leg-scope.ts';
 import { canonicalName } from '../../shared/call-metadata.ts';
+import { AGENT_DIRECTED, UNACKED } from './finalize.ts';
+import { ownLegAlertCountSql } from './own-legs.ts';
 
 /** |end − start valence| at or above this is an improved / worsened trajectory. */
 export const TRAJECTORY_CHANGE = 0.1;
@@ -144,9 +146,15 @@ export function callListItem(r: Record<string, unknown>) {
  * directed at agents, as its live socket showed them (migration 008); staff count every alert.
  */
 export function alertCountColumns(scope: Scope): { count: string; unacked: string } {
-  return scope.agentId === null
-    ? { count: 'c.alerts_count', unacked: 'c.unacked_alerts' }
-    : { count: 'c.agent_alerts_count', unacked: 'c.agent_unacked_alerts' };
+  if (scope.agentId === null) return { count: 'c.alerts_count', unacked: 'c.unacked_alerts' };
+  // On a call of several legs, the cues of the agent's own legs (what the call page shows them).
+  const agentId = scope.agentId;
+  const perLeg = (column: string, condition: string) =>
+    `(CASE WHEN c.leg_agents IS NULL THEN ${column} ELSE ${ownLegAlertCountSql(agentId, condition)} END)`;
+  return {
+    count: perLeg('c.agent_alerts_count', AGENT_DIRECTED),
+    unacked: perLeg('c.agent_unacked_alerts', `${AGENT_DIRECTED} AND ${UNACKED}`),
+  };
 }
 
 /** The columns of a call list item, with the scope's alert counts. */

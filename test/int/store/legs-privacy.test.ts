@@ -1,7 +1,8 @@
 // Between the agents of a transferred call: each reads the voice analysis of their own legs only
 // (README, "Legs of a transferred call"). The timeline (stored and downsampled), the JSON and CSV
-// exports and the summary's agent-side figures leave out the other agent's leg; the customer's
-// channel and the score stay whole-call, and staff read everything. From review revlegs (582e006).
+// exports and the summary's agent-side figures leave out the other agent's leg, and an agent's
+// list counts the cues of their own legs; the customer's channel and the score stay whole-call,
+// and staff read everything. From review revlegs (582e006).
 // On both backends.
 import { beforeAll, expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
@@ -23,10 +24,25 @@ describeEachBackend('legs privacy on %s', (opened) => {
     // ann 0–45 s, bob 45–90 s, both channels analysed throughout.
     const call = syntheticStoreCall({ callId: 'p1', agentId: 'ann', team: 'north', durationS: 90 });
     const second = { ...call.start, agentId: 'bob', team: 'south', legStartMs: HANDOVER_MS } as StoreEvent;
+    // One pace cue, to ann in her leg (20 s).
+    const cue = {
+      kind: 'alert',
+      alertId: 'cue-ann',
+      callId: 'p1',
+      tenant: 'acme',
+      ruleId: 'agent-pace',
+      severity: 'info',
+      audience: 'agent',
+      channel: 'agent',
+      startMs: 20_000,
+      firedAt: '2026-11-20T09:00:20.000Z',
+      message: 'Slow down',
+    } as StoreEvent;
     await store.write([
       { ...call.start, legStartMs: 0 } as StoreEvent,
       ...syntheticEvents(call).slice(1),
       second,
+      cue,
     ]);
     expect(await store.finalizeCall('acme', 'p1')).toBe(true);
   });
@@ -88,5 +104,22 @@ describeEachBackend('legs privacy on %s', (opened) => {
       );
     expect(part(bob, 'agentPace')?.measure).toBeNull();
     expect(part(whole, 'agentPace')).toBeDefined();
+  });
+
+  it("counts in an agent's list the cues of their own legs, as the call page shows them", async () => {
+    const list = async (scope: ReturnType<typeof agent> | typeof staff, alerts?: string) =>
+      (
+        await store.searchCalls(scope, { limit: 50, sort: 'startedAt', order: 'desc', alerts } as never)
+      ).calls.map((c) => [c.callId, c.alertsCount, c.unacknowledgedAlerts]);
+    expect(await list(agent('ann'))).toEqual([['p1', 1, 1]]);
+    expect(await list(agent('bob'))).toEqual([['p1', 0, 0]]);
+    expect(await list(staff)).toEqual([['p1', 1, 1]]);
+    // The alerts= filter reads the same counts.
+    expect(await list(agent('bob'), 'fired')).toEqual([]);
+    expect(await list(agent('bob'), 'unacknowledged')).toEqual([]);
+    expect(await list(agent('bob'), 'none')).toEqual([['p1', 0, 0]]);
+    expect(await list(agent('ann'), 'unacknowledged')).toEqual([['p1', 1, 1]]);
+    // The call itself, as loaded for an agent, carries the same counts.
+    expect((await store.getCall(agent('bob'), 'p1')).alertsCount).toBe(0);
   });
 });
