@@ -67,8 +67,13 @@ export function scorecardWithoutOtherLegs(scorecard: unknown): unknown {
   };
 }
 
-/** A text as an SQL literal (standard_conforming_strings, on by default since PostgreSQL 9.1). */
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+/**
+ * A text as an SQL escape-string literal (E'…': backslashes and quotes doubled), safe whatever
+ * standard_conforming_strings says: a plain '…' with quotes doubled is not when a DBA turned it
+ * off (a backslash then escapes the closing quote). The agent id comes from a token, so it is
+ * quoted here, not trusted.
+ */
+export const sqlTextLiteral = (text: string) => `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 
 /**
  * The agent-directed alerts of call `c` fired inside the legs of agent `agentId` that meet
@@ -84,5 +89,5 @@ export function ownLegAlertCountSql(agentId: string, condition: string): string 
        ORDER BY l.start_ms DESC, l.announced_at DESC NULLS LAST LIMIT 1),
       (SELECT l.agent_id ${legs} ORDER BY l.start_ms, l.announced_at NULLS FIRST LIMIT 1))`;
   return `(SELECT count(*) FROM alerts a WHERE a.tenant = c.tenant AND a.call_id = c.call_id
-    AND ${condition} AND ${legOf} = ${literal(agentId)})`;
+    AND ${condition} AND ${legOf} = ${sqlTextLiteral(agentId)})`;
 }
