@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { findBroker } from '../../devkit/kafka/find-broker.ts';
 import { createKafka } from '../../services/shared/kafka-client.ts';
+import { waitForLeaders } from '../../services/shared/topics.ts';
 import { waitFor } from '../../services/shared/wait-for.ts';
 
 export interface AlertBench {
@@ -43,8 +44,10 @@ export async function startAlertBench(clientId: string): Promise<AlertBench> {
       replicationFactor: broker.replication.replicationFactor,
       configEntries: [{ name: 'min.insync.replicas', value: String(broker.replication.minInsyncReplicas) }],
     })),
-    waitForLeaders: true,
+    // Awaited below: kafkajs' own wait gives up on a loaded broker's "does not host this topic-partition".
+    waitForLeaders: false,
   });
+  await waitForLeaders(admin, Object.values(topics));
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const env = {

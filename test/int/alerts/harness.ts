@@ -21,7 +21,7 @@ import {
   emotionRecord,
   featuresOut,
 } from '../../../devkit/records/alert-records.ts';
-import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 
 export interface Harness {
@@ -75,7 +75,7 @@ export async function prepareHarness(overrides: Record<string, string> = {}): Pr
     revocations: `${p}.revocations`,
     loginFailures: `${p}.login-failures`,
   };
-  await createTestTopicsSettled(kafka, Object.values(topics), 3);
+  await createTestTopics(kafka, Object.values(topics), 3);
   const env = {
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     HTTP_PORT: '0',

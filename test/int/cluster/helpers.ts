@@ -4,6 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { startLocalCluster, type LocalCluster } from '../../../devkit/kafka/local-cluster.ts';
 import { createKafka } from '../../../services/shared/kafka-client.ts';
+import { waitForLeaders } from '../../../services/shared/topics.ts';
 
 /** Starts a cluster before the file's tests and stops it after; the getter holds it meanwhile. */
 export function useLocalCluster(clientId: string): () => { cluster: LocalCluster; kafka: Kafka } {
@@ -35,6 +36,8 @@ export async function createPlacedTopic(admin: Admin, topic: string, replicas: n
     topics: [
       { topic, replicaAssignment: replicas.map((nodes, partition) => ({ partition, replicas: nodes })) },
     ],
-    waitForLeaders: true,
+    // Awaited below: kafkajs' own wait gives up on a loaded broker's "does not host this topic-partition".
+    waitForLeaders: false,
   });
+  await waitForLeaders(admin, [topic]);
 }

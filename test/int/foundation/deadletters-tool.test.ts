@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it, inject } from 'vitest';
 import { deadLetterRecord } from '../../../services/shared/dead-letter.ts';
-import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 
 const run = (topic: string, ...args: string[]) =>
   spawnSync(process.execPath, ['services/shared/deadletters-main.ts', ...args], {
@@ -30,7 +30,7 @@ describe('npm run deadletters', () => {
   it('prints the dead letters since a time, filtered by code, and a summary', async () => {
     const kafka = testKafka('deadletters-test');
     const topic = uniqueName('dead');
-    await createTestTopicsSettled(kafka, [topic], 2);
+    await createTestTopics(kafka, [topic], 2);
     const producer = kafka.producer();
     await producer.connect();
     try {

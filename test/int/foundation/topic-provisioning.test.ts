@@ -71,6 +71,8 @@ describe('topic provisioning', () => {
         { topic: names[0], configEntries: [{ name: 'retention.ms', value: '604800000' }] },
         { topic: names[1], configEntries: [{ name: 'retention.ms', value: '3600000' }] },
       ],
+      // provisionTopics below waits for the leaders (kafkajs' own wait fails on a loaded broker).
+      waitForLeaders: false,
     });
     const settings = { ...DEFAULT_TOPIC_SETTINGS, audioRetentionMs: 3_600_000, eventRetentionMs: 3_600_000 };
     const configs = topicConfigs(settings, names, names[0]);

@@ -24,8 +24,7 @@ import { createIngestClient, openCallStream } from '../../../services/simulator/
 import { startServiceProcess, type ServiceProcess } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { createTopicsAndWait } from '../ingest/helpers.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { receiver, signatureValid } from '../routing/webhook-receiver.ts';
 import { hasHistoryLine, percentile, rawRecords, tableTexts, topicMessages } from './evidence.ts';
 import {
@@ -80,7 +79,7 @@ describe('customer history live, across the real services', () => {
     const { topics } = prepared;
     const audioTopic = `${topics.calls}.audio`;
     const routingTopic = `${topics.calls}.routing`;
-    await createTopicsAndWait(kafka, [audioTopic, routingTopic], 3);
+    await createTestTopics(kafka, [audioTopic, routingTopic], 3);
     onTestFinished(async () => {
       const admin = kafka.admin();
       await admin.connect();

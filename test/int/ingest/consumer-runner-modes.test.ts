@@ -13,8 +13,8 @@ import {
 import { createLogger } from '../../../services/shared/logger.ts';
 import { createServiceMetrics } from '../../../services/shared/metrics.ts';
 import { callEventCodec, deadLetterCodec } from '../../../services/shared/records.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collect, createTopicsAndWait, idempotentProducer } from './helpers.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { collect, idempotentProducer } from './helpers.ts';
 
 /** A call-started record whose event id is `id` (the runner does not look inside). */
 const record = (id: string) => ({
@@ -83,7 +83,7 @@ describe('consumer runner modes', () => {
   it('a batch handler: a failing chunk commits nothing and comes again, refused records are dead-lettered', async () => {
     const kafka = testKafka();
     const [input, dead] = [uniqueName('t.in'), uniqueName('t.dlq')];
-    await createTopicsAndWait(kafka, [input, dead], 1);
+    await createTestTopics(kafka, [input, dead], 1);
     const producer = await idempotentProducer(kafka);
     await producer.send({
       topic: input,
@@ -139,7 +139,7 @@ describe('consumer runner modes', () => {
   it('a view that never commits: skips poison without writing, reads one topic from the start, the other from now', async () => {
     const kafka = testKafka();
     const [history, live, dead] = [uniqueName('t.history'), uniqueName('t.live'), uniqueName('t.dlq')];
-    await createTopicsAndWait(kafka, [history, live, dead], 1);
+    await createTestTopics(kafka, [history, live, dead], 1);
     const producer = await idempotentProducer(kafka);
     await producer.send({ topic: history, messages: [record('h0'), poison, record('h2')] });
     await producer.send({ topic: live, messages: [record('old')] });
@@ -181,7 +181,7 @@ describe('consumer runner modes', () => {
   it('a view that never commits: starts a topic at a time, and goes on from where it got across a rejoin (no re-read, no gap)', async () => {
     const kafka = testKafka();
     const [history, timed] = [uniqueName('t.history'), uniqueName('t.timed')];
-    await createTopicsAndWait(kafka, [history, timed], 1);
+    await createTestTopics(kafka, [history, timed], 1);
     const producer = await idempotentProducer(kafka);
     const now = Date.now();
     await producer.send({ topic: history, messages: [record('h0'), record('h1')] });

@@ -12,8 +12,8 @@ import { runConsumerKeptRunning } from '../../../services/shared/consumer-keep-r
 import { outRecord } from '../../../services/shared/producer.ts';
 import { callEventCodec } from '../../../services/shared/records.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collect, createTopicsAndWait, idempotentProducer } from './helpers.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { collect, idempotentProducer } from './helpers.ts';
 
 const started = (callId: string) => ({ eventId: `${callId}:started`, callId, type: 'started' }) as never;
 
@@ -21,7 +21,7 @@ const started = (callId: string) => ({ eventId: `${callId}:started`, callId, typ
 async function runnerOn(handleBatch: ConsumerRunnerOptions<unknown>['handleBatch']) {
   const kafka = testKafka();
   const [input, output, dead] = [uniqueName('t.in'), uniqueName('t.out'), uniqueName('t.dlq')];
-  await createTopicsAndWait(kafka, [input, output, dead], 1);
+  await createTestTopics(kafka, [input, output, dead], 1);
   const producer = await idempotentProducer(kafka);
   onTestFinished(() => producer.disconnect());
   const lines: string[] = [];
@@ -96,7 +96,7 @@ describe('consumer runner after a crash kafkajs does not restart', () => {
   it('waits longer after each crash of a consumer that fails again as soon as it joins', async () => {
     const kafka = testKafka();
     const topic = uniqueName('t.in');
-    await createTopicsAndWait(kafka, [topic], 1);
+    await createTestTopics(kafka, [topic], 1);
     const producer = await idempotentProducer(kafka);
     onTestFinished(() => producer.disconnect());
     await producer.send({ topic, messages: [{ key: 'c1', value: 'x' }] });

@@ -12,8 +12,8 @@ import {
   deadLetterCodec,
   type AudioChunk,
 } from '../../../services/shared/records.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collect, createTopicsAndWait, idempotentProducer } from './helpers.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { collect, idempotentProducer } from './helpers.ts';
 
 const chunk = (callId: string, index: number): AudioChunk => ({
   callId,
@@ -53,7 +53,7 @@ describe('consumer runner', () => {
   it('produces outputs, dead-letters a poison record and commits past both', async () => {
     const kafka = testKafka();
     const [input, output, dead] = [uniqueName('t.in'), uniqueName('t.out'), uniqueName('t.dlq')];
-    await createTopicsAndWait(kafka, [input, output, dead], 1);
+    await createTestTopics(kafka, [input, output, dead], 1);
     const producer = await idempotentProducer(kafka);
     await producer.send({
       topic: input,
@@ -121,7 +121,7 @@ describe('consumer runner', () => {
   it('reports the backlog as lag while a batch is stuck, and lowers it as records are handled', async () => {
     const kafka = testKafka();
     const [input, output] = [uniqueName('t.lag.in'), uniqueName('t.lag.out')];
-    await createTopicsAndWait(kafka, [input, output], 1);
+    await createTestTopics(kafka, [input, output], 1);
     const producer = await idempotentProducer(kafka);
     onTestFinished(() => producer.disconnect());
     await producer.send({
@@ -171,7 +171,7 @@ describe('consumer runner', () => {
   it('does not dead-letter a poison record again when a successor replays it under its replay mark', async () => {
     const kafka = testKafka();
     const [input, output, dead] = [uniqueName('t.rp.in'), uniqueName('t.rp.out'), uniqueName('t.rp.dlq')];
-    await createTopicsAndWait(kafka, [input, output, dead], 1);
+    await createTestTopics(kafka, [input, output, dead], 1);
     const producer = await idempotentProducer(kafka);
     onTestFinished(() => producer.disconnect());
     await producer.send({
@@ -221,7 +221,7 @@ describe('consumer runner', () => {
   it('revokes every partition at a rebalance and replays kept ones from their commit', async () => {
     const kafka = testKafka();
     const [input, output] = [uniqueName('t.in'), uniqueName('t.out')];
-    await createTopicsAndWait(kafka, [input, output], 2);
+    await createTestTopics(kafka, [input, output], 2);
     const producer = await idempotentProducer(kafka);
     const messages = [0, 1].flatMap((partition) =>
       [0, 1, 2].map((i) => ({

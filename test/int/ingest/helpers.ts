@@ -5,7 +5,6 @@ import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import { waitForLeaders } from '../../../services/shared/topics.ts';
 import { createIngestClient, type CallStartMessage } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 
@@ -86,25 +85,6 @@ export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void
   await admin.connect();
   await admin.deleteTopics({ topics }).catch(() => undefined);
   await admin.disconnect();
-}
-
-/**
- * Creates topics for one test (deleted when it finishes) and waits until every partition has a
- * leader. Unlike createTestTopics' waitForLeaders, tolerates the broker briefly answering
- * UNKNOWN_TOPIC_OR_PARTITION for a just-created topic (seen on a loaded machine).
- */
-export async function createTopicsAndWait(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  onTestFinished(async () => {
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  await admin.createTopics({
-    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-    waitForLeaders: false,
-  });
-  await waitForLeaders(admin, topics);
 }
 
 /** How many frames a gateway has taken in so far: its va_ingest_frames_total, read from /metrics. */

@@ -3,7 +3,7 @@
 import type { Kafka } from 'kafkajs';
 import { inject } from 'vitest';
 import { loadRoutingServiceConfig } from '../../../services/routing-service/config.ts';
-import { createTestTopicsSettled } from '../../support/kafka.ts';
+import { createTestTopics } from '../../support/kafka.ts';
 
 export async function routingTestConfig(kafka: Kafka, prefix: string, extraEnv: Record<string, string>) {
   const topics = {
@@ -13,7 +13,7 @@ export async function routingTestConfig(kafka: Kafka, prefix: string, extraEnv: 
     routing: `${prefix}.routing`,
     dl: `${prefix}.dl`,
   };
-  await createTestTopicsSettled(kafka, Object.values(topics), 3);
+  await createTestTopics(kafka, Object.values(topics), 3);
   const config = loadRoutingServiceConfig({
     KAFKA_BROKERS: inject('kafkaBrokers').join(','),
     HTTP_PORT: '0',

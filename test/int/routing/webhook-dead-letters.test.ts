@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { loadRoutingServiceConfig } from '../../../services/routing-service/config.ts';
 import { routingWebhookOf } from '../../../services/routing-service/routing-webhook.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
-import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { topicMessages } from '../history/evidence.ts';
 import { receiver } from './webhook-receiver.ts';
 import { sampleHint } from './sample-hint.ts';
@@ -30,7 +30,7 @@ describe('routing webhook dead letters at a stop', () => {
   it('are on the dead-letter topic when close resolves, before the producer disconnects', async () => {
     const kafka = testKafka();
     const dl = uniqueName('va.deadletter.stop');
-    await createTestTopicsSettled(kafka, [dl], 1);
+    await createTestTopics(kafka, [dl], 1);
     const hook = await receiver(() => ({ status: 200, delayMs: 3_000 }));
     const config = loadRoutingServiceConfig({
       KAFKA_BROKERS: inject('kafkaBrokers').join(','),

@@ -5,13 +5,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createCatchUp } from '../../../services/shared/catch-up.ts';
 import { watchLogStarts } from '../../../services/shared/catch-up-watch.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
-import { createTestTopicsSettled, testKafka, uniqueName } from '../../support/kafka.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 
 describe('catch-up of a log whose records expire', () => {
   it('is done once the deleted records leave nothing to read', async () => {
     const kafka = testKafka();
     const topic = uniqueName('t.expire');
-    await createTestTopicsSettled(kafka, [topic], 1);
+    await createTestTopics(kafka, [topic], 1);
     const producer = kafka.producer();
     await producer.connect();
     onTestFinished(() => producer.disconnect());
