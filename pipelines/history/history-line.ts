@@ -16,6 +16,13 @@ export interface HistorySummary {
   escalations: number;
   /** Frustration episodes over the recent calls. */
   frustrationEpisodes: number;
+  /**
+   * The call continues an earlier one (a transfer given a new call id: previous_call_id). That
+   * earlier call is the same contact: it is not counted above, and its end is said on its own.
+   */
+  transferred?: boolean;
+  /** The customer's state at the end of the call this one continues; null when unknown. */
+  previousLegEndState?: string | null;
 }
 
 /** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st. */
@@ -29,8 +36,13 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The line, or null when the customer has no earlier call (nothing to say). */
 export function historyLine(s: HistorySummary, nowMs: number): string | null {
-  if (s.totalCalls === 0) return null;
   const parts: string[] = [];
+  // What the agent taking a transfer needs first: how the customer left the previous agent.
+  if (s.transferred === true)
+    parts.push(
+      s.previousLegEndState ? `transferred: last leg ended ${s.previousLegEndState}` : 'transferred',
+    );
+  if (s.totalCalls === 0) return parts.length > 0 ? parts.join(' · ') : null;
   if (s.recentCalls > 0) parts.push(`${ordinal(s.recentCalls + 1)} call in ${plural(s.windowDays, 'day')}`);
   else if (s.lastCallAt !== null) {
     const days = Math.max(1, Math.floor((nowMs - Date.parse(s.lastCallAt)) / 86_400_000));

@@ -53,9 +53,9 @@ export function startHistoryLines(
     // still be live are looked up, not every call the topic still holds.
     if (Date.now() - (e.startTimeMs || Date.now()) > config.ALERT_CALL_IDLE_MS) return;
     // During a key rotation the previous pseudonym's calls count too (the store may not have
-    // moved them yet).
+    // moved them yet). A transfer given a new call id: the call it continues is its last leg.
     void client
-      .lookup(e.tenant, e.customerRef, e.callId, undefined, e.previousCustomerRef)
+      .lookup(e.tenant, e.customerRef, e.callId, undefined, e.previousCustomerRef, e.previousCallId)
       .then(({ line, outcome }) => {
         lookups.inc({ outcome });
         if (leftHistory.has(callKey(e.tenant, e.callId))) return;

@@ -11,7 +11,7 @@ import {
   CONTROL_CHARACTER,
   type CallMetadataField,
 } from '../shared/call-metadata.ts';
-import { MAX_CHUNK_AUDIO_TIME_MS } from '../shared/audio-chunk-limits.ts';
+import { CALL_ID_PATTERN, MAX_CHUNK_AUDIO_TIME_MS } from '../shared/audio-chunk-limits.ts';
 import { MAX_ALERT_MESSAGE_CHARS } from '../shared/records.ts';
 import { wallTimeProblem } from '../shared/wall-clock.ts';
 import { StoreError, issueLines } from './errors.ts';
@@ -87,6 +87,14 @@ export const callStartSchema = z.object({
    * it, imports) or absent: store/legs.ts bounds it.
    */
   legStartMs: ms.nullable().optional(),
+  /**
+   * The call this one continues (CallEvent previous_call_id: a transfer the platform gave a new
+   * call id). One that is not a call id is dropped, not the start with it (the gateway refuses it).
+   */
+  previousCallId: z
+    .string()
+    .transform((v) => (CALL_ID_PATTERN.test(v) ? v : undefined))
+    .optional(),
   /**
    * A va.calls.v1 consent change read as a start (map-records.ts): it narrows the call's consent
    * but starts no leg (it has no leg position: placed by its wall clock it split another agent's leg).

@@ -64,7 +64,7 @@ export interface CallStore {
   historySummary(
     tenant: string,
     ref: string,
-    options: { excludeCallId?: string; windowDays: number; previousRef?: string },
+    options: { excludeCallId?: string; windowDays: number; previousRef?: string; previousCallId?: string },
   ): ReturnType<typeof historySummary>;
   /** Deletes every row held about the customer in the tenant; audited without the reference. */
   eraseCustomer(tenant: string, ref: string, requestedBy: string): Promise<ErasureResult>;

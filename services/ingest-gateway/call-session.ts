@@ -276,6 +276,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
       customerRef: current.customerRef,
       // The start is what the store relinks on (and what a replay or a hand-over sends again).
       ...(type === 'started' && previousCustomerRef !== '' ? { previousCustomerRef } : {}),
+      ...(type === 'started' && current.previousCallId !== ''
+        ? { previousCallId: current.previousCallId }
+        : {}),
       ...(type === 'started' && legStartMs !== null
         ? { legStartAudioMs: legStartMs, legStartKnown: true }
         : {}),

@@ -56,6 +56,8 @@ export const TWILIO_PARAMETERS = {
   consentStoreFeatures: 'consentStoreFeatures',
   /** `false` keeps the call out of the customer's history (Consent.history_opt_out). */
   history: 'history',
+  /** The call this one continues (CallStart.previous_call_id): the first call's CallSid on a transfer. */
+  previousCallId: 'previousCallId',
 } as const;
 
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
@@ -210,6 +212,7 @@ export function toCallStart(start: TwilioStart, tenant: string): RawCallStart {
       historyOptOut: p[TWILIO_PARAMETERS.history] !== undefined && !flag(p, TWILIO_PARAMETERS.history),
     },
     interleaved: false,
+    previousCallId: p[TWILIO_PARAMETERS.previousCallId] ?? '',
   };
 }
 

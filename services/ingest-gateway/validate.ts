@@ -28,6 +28,7 @@ export interface RawCallStart {
   consent: { analytics: boolean; storeFeatures: boolean; historyOptOut?: boolean } | null;
   team: string;
   interleaved?: boolean;
+  previousCallId?: string;
 }
 
 export interface RawAudioFrame {
@@ -47,6 +48,8 @@ export interface CallSpec extends Pick<
   channels: Channel[];
   /** Frames carry every channel, interleaved sample by sample in `channels` order. */
   interleaved: boolean;
+  /** The call this one continues (CallStart.previous_call_id); '' when none. */
+  previousCallId: string;
 }
 
 const CODECS: Record<string, WireCodec> = {
@@ -85,6 +88,13 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
   if (!CALL_ID_PATTERN.test(callId)) {
     throw new IngestError('BAD_CALL_ID', 'call id must be 1-128 characters of A-Z a-z 0-9 . _ -');
   }
+  const previousCallId = raw.previousCallId ?? '';
+  if (previousCallId !== '' && (!CALL_ID_PATTERN.test(previousCallId) || previousCallId === callId)) {
+    throw new IngestError(
+      'BAD_PREVIOUS_CALL_ID',
+      'previous_call_id must be another call id (1-128 characters of A-Z a-z 0-9 . _ -) or empty',
+    );
+  }
   if (raw.tenant !== '' && raw.tenant !== tokenTenant) {
     throw new IngestError('TENANT_MISMATCH', 'the call names another tenant than its token');
   }
@@ -114,6 +124,7 @@ export function validateCallStart(raw: RawCallStart, tokenTenant: string, nowMs:
     sampleRateHz: raw.sampleRateHz as CallSpec['sampleRateHz'],
     channels,
     interleaved: raw.interleaved === true,
+    previousCallId,
     consent: {
       analytics: raw.consent?.analytics ?? false,
       storeFeatures: raw.consent?.storeFeatures ?? false,

@@ -58,7 +58,9 @@ export interface HistoryAnswer {
 export interface HistoryClient {
   /**
    * The history of this customer (pseudonym) as a call of theirs starts; with `previousRef` (the
-   * start's previous_customer_ref, a key rotation's) the calls under that pseudonym count too.
+   * start's previous_customer_ref, a key rotation's) the calls under that pseudonym count too;
+   * with `previousCallId` (the start's previous_call_id: a transfer given a new call id) that call
+   * is this contact's last leg, not an earlier call (stores from before 022 answer no line).
    */
   lookup(
     tenant: string,
@@ -66,6 +68,7 @@ export interface HistoryClient {
     callId: string,
     signal?: AbortSignal,
     previousRef?: string,
+    previousCallId?: string,
   ): Promise<HistoryAnswer>;
   /** A call of this customer ended: its next call must see it. */
   invalidate(tenant: string, customerRef: string): void;
@@ -99,9 +102,12 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
 
   let refusedSaid = false;
   return {
-    async lookup(tenant, customerRef, callId, signal, previousRef = '') {
+    async lookup(tenant, customerRef, callId, signal, previousRef = '', previousCallId = '') {
       const key = keyOf(tenant, customerRef);
-      const hit = cache.get(key);
+      // A transferred call's answer is its own (its earlier legs are not earlier calls): neither
+      // read from the customer's cached answer nor kept as it.
+      const cacheable = previousCallId === '';
+      const hit = cacheable ? cache.get(key) : undefined;
       if (hit && hit.untilMs > now()) return { ...answerOf(hit.summary), outcome: 'cached' };
       if (inFlight >= maxInFlight) return { line: null, summary: null, outcome: 'busy' };
       inFlight += 1;
@@ -112,6 +118,7 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
         windowDays: String(options.windowDays),
         // Only a pseudonym travels (customer-pseudonym.ts), and only when it is another customer id.
         ...(pseudonymOrNone(previousRef) !== '' && previousRef !== customerRef ? { previousRef } : {}),
+        ...(previousCallId !== '' && previousCallId !== callId ? { previousCallId } : {}),
       }).toString();
       try {
         const response = await doFetch(url, {
@@ -129,9 +136,11 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
           return { line: null, summary: null, outcome: 'error' };
         }
         const summary = summaryOf(await response.json());
-        cache.delete(key);
-        cache.set(key, { summary, untilMs: now() + options.cacheMs });
-        if (cache.size > maxCached) cache.delete(cache.keys().next().value as string);
+        if (cacheable) {
+          cache.delete(key);
+          cache.set(key, { summary, untilMs: now() + options.cacheMs });
+          if (cache.size > maxCached) cache.delete(cache.keys().next().value as string);
+        }
         const answer = answerOf(summary);
         return { ...answer, outcome: answer.line === null ? 'none' : 'line' };
       } catch (error) {
@@ -166,6 +175,8 @@ function summaryOf(body: unknown): CustomerHistorySummary | null {
     lastCallAt: text(b.lastCallAt, 40),
     escalations: count(b.escalations),
     frustrationEpisodes: count(b.frustrationEpisodes),
+    transferred: b.transferred === true,
+    previousLegEndState: text(b.previousLegEndState, 40),
     line,
   };
 }

@@ -58,6 +58,8 @@ export interface CallEvent {
   legStartAudioMs?: number;
   /** legStartAudioMs was set; false (decoded) in records from before. */
   legStartKnown?: boolean;
+  /** On a start: the call this one continues (a transfer given a new call id); '' or absent: none. */
+  previousCallId?: string;
   startTimeMs: number;
   endTimeMs: number;
   codec: WireCodec | 'unspecified';

@@ -34,6 +34,8 @@ export interface CallStartMessage {
   channels?: string[];
   consent?: { analytics: boolean; storeFeatures: boolean; historyOptOut?: boolean };
   interleaved?: boolean;
+  /** The call this one continues (a transfer given a new call id). */
+  previousCallId?: string;
 }
 
 export interface FrameMessage {

@@ -36,6 +36,7 @@ export async function handleInternal(
     excludeCallId: q.excludeCallId,
     windowDays: q.windowDays,
     previousRef: q.previousRef,
+    previousCallId: q.previousCallId,
   });
   return { status: 200, body: summary };
 }

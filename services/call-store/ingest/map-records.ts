@@ -51,6 +51,7 @@ function callEvent(value: CallEvent): unknown | null {
       consent: value.consent ?? { analytics: true, storeFeatures: true },
       source: 'live',
       legStartMs: value.legStartKnown ? value.legStartAudioMs : null,
+      ...(value.type === 'started' && value.previousCallId ? { previousCallId: value.previousCallId } : {}),
       ...(value.type === 'consent-changed' ? { consentChange: true, ...analyticsUntil(value) } : {}),
     };
   }

@@ -10,6 +10,7 @@ import { callListItem, listColumns } from './search.ts';
 import type { Scope } from '../../shared/auth/call-access.ts';
 import { legScopeSql } from './leg-scope.ts';
 import { readLegs } from './legs.ts';
+import { callLinks } from './call-links.ts';
 import {
   hiddenOutsideOwnLegs,
   scorecardWithoutOtherLegs,
@@ -26,7 +27,8 @@ export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string)
   const where = ['c.call_id = $1'];
   legScopeSql(scope, params, where);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${listColumns(scope)}, c.store_features, c.summary, c.scorecard, c.customer_ref, c.in_history
+    `SELECT ${listColumns(scope)}, c.store_features, c.summary, c.scorecard, c.customer_ref, c.in_history,
+       c.previous_call_id
      FROM calls c WHERE ${where.join(' AND ')}
      LIMIT 2`,
     params,
@@ -83,10 +85,11 @@ export async function listReviews(db: SqlExecutor, tenant: string, callId: strin
 
 export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
   const row = await loadCallRow(db, scope, callId);
-  const [alerts, reviews, legs] = await Promise.all([
+  const [alerts, reviews, legs, links] = await Promise.all([
     listAlerts(db, row.tenant, callId),
     listReviews(db, row.tenant, callId),
     callLegs(db, scope, row),
+    callLinks(db, scope, row.tenant, callId, (row.previous_call_id as string | null) ?? null),
   ]);
   const hidden = hiddenOutsideOwnLegs(scope, legs) !== null;
   return {
@@ -97,6 +100,7 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
     summary: hidden ? summaryWithoutOtherLegs(row.summary ?? null) : (row.summary ?? null),
     scorecard: hidden ? scorecardWithoutOtherLegs(row.scorecard ?? null) : (row.scorecard ?? null),
     legs,
+    ...links,
     alerts,
     reviews,
   };

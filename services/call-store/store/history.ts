@@ -16,6 +16,8 @@ import { soleTenant } from './sole-tenant.ts';
 import type { Scope } from '../../shared/auth/call-access.ts';
 import { legScopeSql } from './leg-scope.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../../shared/customer-history-client.ts';
+import { CALL_ID_PATTERN } from '../../shared/audio-chunk-limits.ts';
+import { contactEnds, sameContact } from './contact-chain.ts';
 
 /** Earlier calls counted by the live line ("3rd call in 7 days"). */
 export const DEFAULT_HISTORY_WINDOW_DAYS = 7;
@@ -110,6 +112,8 @@ export const historySummaryQuery = z
      * too, as the store may not have moved them to the current one yet (customer-relink.ts).
      */
     previousRef: z.string().regex(CUSTOMER_PSEUDONYM, 'must be a customer pseudonym').optional(),
+    /** The call the starting one continues (a transfer given a new call id): the same contact. */
+    previousCallId: z.string().regex(CALL_ID_PATTERN, 'must be a call id').optional(),
     windowDays: z.coerce
       .number()
       .int()
@@ -129,26 +133,36 @@ export function parseHistorySummaryQuery(input: Record<string, string>) {
 /**
  * What the live line says about a customer's earlier calls of one tenant. Reads the newest calls
  * through calls_by_customer; the previous call's mood comes from its summary, or from its rows when
- * it ended seconds ago and is not summarised yet (a customer calling straight back).
+ * it ended seconds ago and is not summarised yet (a customer calling straight back). A contact of
+ * several calls (transfers given new call ids) counts once; a transferred call's own earlier legs
+ * are not earlier calls: the line says how the last leg ended instead.
  */
 export async function historySummary(
   db: SqlExecutor,
   tenant: string,
   ref: string,
-  options: { excludeCallId?: string; windowDays: number; previousRef?: string },
+  options: { excludeCallId?: string; windowDays: number; previousRef?: string; previousCallId?: string },
   now: Date = new Date(),
 ) {
   const since = new Date(now.getTime() - options.windowDays * 86_400_000);
   const refs = [parseCustomerRef(ref)];
   if (options.previousRef !== undefined) refs.push(parseCustomerRef(options.previousRef));
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT call_id, tenant, started_at, status, customer_mood FROM calls
+  const fetched = await db.query<Record<string, unknown>>(
+    `SELECT call_id, tenant, started_at, status, customer_mood, previous_call_id FROM calls
      WHERE tenant = $1 AND customer_ref = ANY($2::text[]) AND in_history AND call_id <> $3
        AND started_at <= $4::timestamptz
      ORDER BY started_at DESC, call_id DESC LIMIT 200`,
     [tenant, refs, options.excludeCallId ?? '', now.toISOString()],
   );
-  const recent = rows.filter((r) => new Date(iso(r.started_at) as string).getTime() >= since.getTime());
+  // Only a leg of this customer's history is said (another customer's call, or one out of the
+  // history, is not in `fetched`).
+  const legs = sameContact(fetched, options.excludeCallId, options.previousCallId);
+  const previousLeg = fetched.find((r) => r.call_id === options.previousCallId);
+  const rows = fetched.filter((r) => !legs.has(String(r.call_id)));
+  const isRecent = (r: Record<string, unknown>) =>
+    new Date(iso(r.started_at) as string).getTime() >= since.getTime();
+  const recent = rows.filter(isRecent);
+  const contacts = contactEnds(rows);
   let escalations = 0;
   let frustrationEpisodes = 0;
   for (const r of recent) {
@@ -156,16 +170,18 @@ export async function historySummary(
     escalations += mood.escalations;
     frustrationEpisodes += mood.frustrationEpisodes;
   }
-  const last = rows.find((r) => r.status === 'ended');
+  const last = contacts.find((r) => r.status === 'ended');
   const lastMood = last ? await moodOf(db, last) : null;
   const summary = {
-    recentCalls: recent.length,
+    recentCalls: contacts.filter(isRecent).length,
     windowDays: options.windowDays,
-    totalCalls: rows.length,
+    totalCalls: contacts.length,
     lastEndState: lastMood?.end.state ?? null,
     lastCallAt: rows.length > 0 ? iso(rows[0].started_at) : null,
     escalations,
     frustrationEpisodes,
+    transferred: options.previousCallId !== undefined,
+    previousLegEndState: previousLeg ? (await moodOf(db, previousLeg)).end.state : null,
   };
   return { ...summary, line: historyLine(summary, now.getTime()) };
 }

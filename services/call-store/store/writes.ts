@@ -40,12 +40,12 @@ async function insertCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promi
 
 const SQL = {
   start: `INSERT INTO calls (call_id, tenant, agent_id, queue, team, customer_ref, started_at, store_features,
-      source, in_history, analytics_until_ms)
+      source, in_history, analytics_until_ms, previous_call_id)
     SELECT "callId", tenant, "agentId", queue, coalesce(team, ''), "customerRef", "startedAt", "storeFeatures",
-      source, "inHistory", "analyticsUntilMs"
+      source, "inHistory", "analyticsUntilMs", nullif("previousCallId", "callId")
     FROM jsonb_to_recordset($1::text::jsonb) AS x("callId" text, tenant text, "agentId" text, queue text,
       team text, "customerRef" text, "startedAt" timestamptz, "storeFeatures" boolean, source text,
-      "inHistory" boolean, "analyticsUntilMs" int)`,
+      "inHistory" boolean, "analyticsUntilMs" int, "previousCallId" text)`,
   /**
    * The measures the readers use (timeline, CSV, scorecard, import) in columns of their own; the
    * whole feature object is no longer kept (features is NULL, migration 015): it was 628 of a
@@ -117,6 +117,8 @@ async function writeStarts(tx: SqlExecutor, starts: Of<'call-start'>[]): Promise
       storeFeatures: storeFeatures && (seen?.storeFeatures ?? true),
       inHistory: inHistory && (seen?.inHistory ?? true),
       analyticsUntilMs: earliest(e.analyticsUntilMs, seen?.analyticsUntilMs),
+      // The first link seen stays (a resumed stream's start repeats it; a call continues one call).
+      previousCallId: seen?.previousCallId ?? e.previousCallId,
     });
   }
   if (rows.size === 0) return 0;
@@ -126,10 +128,12 @@ async function writeStarts(tx: SqlExecutor, starts: Of<'call-start'>[]): Promise
          store_features = calls.store_features AND excluded.store_features,
          in_history = calls.in_history AND excluded.in_history,
          analytics_until_ms = least(calls.analytics_until_ms, excluded.analytics_until_ms),
+         previous_call_id = coalesce(calls.previous_call_id, excluded.previous_call_id),
          needs_summary = calls.needs_summary OR calls.status = 'ended', updated_at = now()
        WHERE (calls.store_features AND NOT excluded.store_features)
          OR (calls.in_history AND NOT excluded.in_history)
          OR excluded.analytics_until_ms < coalesce(calls.analytics_until_ms, 2147483647)
+         OR (calls.previous_call_id IS NULL AND excluded.previous_call_id IS NOT NULL)
        RETURNING xmax = 0 AS inserted)
      SELECT count(*) FILTER (WHERE inserted)::int AS n FROM up`,
     [jsonParam([...rows.values()])],

@@ -4,6 +4,7 @@
 import { api, claims, describeError, seesEveryTenant, tenantParam } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 import { legsCard, type Leg } from './legs-view.ts';
+import { callLinksLine, type CallLinks } from './call-links-view.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
 import { loadDraft, saveDraft } from './review-draft.ts';
 import { isolate } from '../../shared/bidi-isolate.ts';
@@ -23,7 +24,7 @@ interface Review {
   scoreOverride: number | null;
   createdAt: string;
 }
-interface CallDetail {
+interface CallDetail extends CallLinks {
   callId: string;
   agentId: string;
   queue: string;
@@ -266,6 +267,7 @@ export async function showCall(
           )
         : '',
     ),
+    callLinksLine(call),
     call.storeFeatures
       ? timelineBox
       : el(

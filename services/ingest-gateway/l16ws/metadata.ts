@@ -104,5 +104,6 @@ export function callStartFromMetadata(meta: Record<string, unknown>, source: L16
     channels: channelsFor(mixType, source),
     consent: consentOf(meta.consent, source),
     interleaved: true,
+    previousCallId: text(meta, 'previousCallId'),
   };
 }

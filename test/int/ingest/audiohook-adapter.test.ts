@@ -12,12 +12,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNASSIGNED_AGENT } from '../../../services/ingest-gateway/audiohook/open.ts';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import {
-  audioChunkCodec,
-  callEventCodec,
-  type AudioChunk,
-  type CallEvent,
-} from '../../../services/shared/records.ts';
+import { audioChunkCodec, type AudioChunk, type CallEvent } from '../../../services/shared/records.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
@@ -29,7 +24,13 @@ import {
   type AudioHookOrgAuth,
   type PlayedCall,
 } from './audiohook-client.ts';
-import { collectUntil, deleteTopics, framesIngested, startTestGateway } from './helpers.ts';
+import {
+  callEventsUntilEnded,
+  collectUntil,
+  deleteTopics,
+  framesIngested,
+  startTestGateway,
+} from './helpers.ts';
 import { downstreamOf } from './downstream.ts';
 import { channelView } from './record-views.ts';
 
@@ -95,15 +96,7 @@ async function chunksOf(callId: string): Promise<AudioChunk[]> {
 }
 
 async function eventsOf(callId: string): Promise<CallEvent[]> {
-  return (
-    await collectUntil(
-      kafka,
-      callsTopic,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-      30_000,
-    )
-  ).filter((e) => e.callId === callId);
+  return (await callEventsUntilEnded(kafka, callsTopic, callId, 30_000)).filter((e) => e.callId === callId);
 }
 
 /** The same frames through gRPC: interleaved stereo, one frame per 200 ms slot, `skip` not sent. */

@@ -5,10 +5,10 @@
 // stream's CallStart, is refused CONSENT_WIDENED.
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { audioChunkCodec, callEventCodec } from '../../../services/shared/records.ts';
+import { audioChunkCodec } from '../../../services/shared/records.ts';
 import { openCallStream, type CallResult } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
+import { callEventsUntilEnded, collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -43,12 +43,7 @@ async function stereoFrames(stream: ReturnType<typeof openCallStream>, from: num
 
 /** The call's va.calls.v1 events, once its end is in. */
 async function callEventsOf(callId: string) {
-  const events = await collectUntil(
-    kafka,
-    callsTopic,
-    (m) => callEventCodec.decode(m.value, m.headers),
-    (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-  );
+  const events = await callEventsUntilEnded(kafka, callsTopic, callId);
   return events.filter((e) => e.callId === callId);
 }
 

@@ -5,11 +5,17 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import { audioChunkCodec, callEventCodec } from '../../../services/shared/records.ts';
+import { audioChunkCodec } from '../../../services/shared/records.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { prepareAudio, runSimulation } from '../../../services/simulator/simulate.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway, simulationOptions } from './helpers.ts';
+import {
+  callEventsUntilEnded,
+  collectUntil,
+  deleteTopics,
+  startTestGateway,
+  simulationOptions,
+} from './helpers.ts';
 
 const TOKEN = 'limits-token-0123456789';
 const topics = { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') };
@@ -95,12 +101,7 @@ describe('ingest gateway limits', () => {
       grpc.status.DEADLINE_EXCEEDED,
       expect.stringMatching(/IDLE_TIMEOUT/),
     ]);
-    const events = await collectUntil(
-      testKafka(),
-      topics.calls,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-    );
+    const events = await callEventsUntilEnded(testKafka(), topics.calls, callId);
     expect(events.find((e) => e.callId === callId && e.type === 'ended')?.endReason).toBe('idle_timeout');
   });
 
@@ -212,12 +213,7 @@ describe('ingest gateway limits', () => {
     expect(own.filter((c) => c.final).map((c) => c.audioEndMs)).toEqual([
       Math.max(...own.map((c) => c.audioEndMs)),
     ]);
-    const events = await collectUntil(
-      testKafka(),
-      topics.calls,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-    );
+    const events = await callEventsUntilEnded(testKafka(), topics.calls, callId);
     expect(events.filter((e) => e.callId === callId && e.type === 'ended').map((e) => e.endReason)).toEqual([
       'hangup',
     ]);

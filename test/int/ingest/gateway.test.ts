@@ -17,7 +17,7 @@ import {
   type CallStartMessage,
 } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, gatewayForFile, startTestGateway } from './helpers.ts';
+import { callEventsUntilEnded, collectUntil, gatewayForFile, startTestGateway } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -321,12 +321,7 @@ describe('ingest gateway operations', () => {
       const message = start();
       const { callId } = message.start;
       await dropAfterOneSecond(message, client);
-      const events = await collectUntil(
-        kafka,
-        callsTopic,
-        (m) => callEventCodec.decode(m.value, m.headers),
-        (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-      );
+      const events = await callEventsUntilEnded(kafka, callsTopic, callId);
       const ended = events.find((e) => e.callId === callId && e.type === 'ended') as CallEvent;
       expect(ended).toMatchObject({ endReason: 'cancelled', framesAccepted: 50 });
     } finally {
@@ -349,12 +344,7 @@ describe('ingest gateway operations', () => {
     expect((await second.finish()).code).toBe(grpc.status.OK);
     // Past the grace period: the dropped stream's call must not be ended as well.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const events = await collectUntil(
-      kafka,
-      callsTopic,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-    );
+    const events = await callEventsUntilEnded(kafka, callsTopic, callId);
     const ends = events.filter((e) => e.callId === callId && e.type === 'ended');
     expect(ends.map((e) => e.endReason)).toEqual(['hangup']);
     const chunks = (
@@ -385,12 +375,7 @@ describe('ingest gateway operations', () => {
     for (let seq = 50; seq < 60; seq += 1) await second.write(frame('CHANNEL_CUSTOMER', seq));
     await second.write({ end: { reason: 'hangup' } });
     expect((await second.finish()).code).toBe(grpc.status.OK);
-    const events = await collectUntil(
-      kafka,
-      callsTopic,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-    );
+    const events = await callEventsUntilEnded(kafka, callsTopic, callId);
     const starts = events.filter((e) => e.callId === callId && e.type === 'started');
     expect(starts.map((e) => [e.agentId, e.team, e.legStartAudioMs, e.legStartKnown])).toEqual([
       ['agent-7', 'blue', 0, true],
@@ -412,12 +397,7 @@ describe('ingest gateway operations', () => {
     for (let seq = 0; seq < 5; seq += 1) await stream.write(frame('CHANNEL_CUSTOMER', seq));
     await stream.write({ end: { reason: 'hangup' } });
     expect((await stream.finish()).code).toBe(grpc.status.OK);
-    const events = await collectUntil(
-      kafka,
-      callsTopic,
-      (m) => callEventCodec.decode(m.value, m.headers),
-      (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-    );
+    const events = await callEventsUntilEnded(kafka, callsTopic, callId);
     const started = events.find((e) => e.callId === callId && e.type === 'started');
     expect([started?.legStartAudioMs, started?.legStartKnown]).toEqual([0, true]);
     expect(started!.producedAtMs - startedAt).toBeLessThan(1_000);
@@ -441,12 +421,7 @@ describe('ingest gateway operations', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       await own.stop();
       expect((await result).code).toBe(grpc.status.OK);
-      const events = await collectUntil(
-        kafka,
-        callsTopic,
-        (m) => callEventCodec.decode(m.value, m.headers),
-        (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
-      );
+      const events = await callEventsUntilEnded(kafka, callsTopic, callId);
       expect(events.find((e) => e.callId === callId && e.type === 'ended')).toMatchObject({
         endReason: 'client-closed',
         framesAccepted: 20,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { createIngestClient, type CallStartMessage } from '../../../services/simulator/ingest-client.ts';
+import { callEventCodec, type CallEvent } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 
 /**
@@ -28,6 +29,22 @@ export function collect<T>(
   timeoutMs = 20_000,
 ): Promise<T[]> {
   return collectUntil(kafka, topic, map, (items) => items.length >= count, timeoutMs);
+}
+
+/** The call events of a calls topic, read until the call `callId` has ended (every call's, in order). */
+export function callEventsUntilEnded(
+  kafka: Kafka,
+  topic: string,
+  callId: string | undefined,
+  timeoutMs?: number,
+): Promise<CallEvent[]> {
+  return collectUntil(
+    kafka,
+    topic,
+    (m) => callEventCodec.decode(m.value, m.headers),
+    (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
+    timeoutMs,
+  );
 }
 
 /** Reads a topic from the beginning until `done(all so far)` is true. */

@@ -39,6 +39,17 @@ describe('history line', () => {
     ).toBeNull();
   });
 
+  it('leads a transferred call with how the previous leg ended, and counts it as no earlier call', () => {
+    const first = { ...base, recentCalls: 0, totalCalls: 0, lastEndState: null, lastCallAt: null };
+    expect(historyLine({ ...first, transferred: true, previousLegEndState: 'angry' }, NOW)).toBe(
+      'transferred: last leg ended angry',
+    );
+    expect(historyLine({ ...first, transferred: true, previousLegEndState: null }, NOW)).toBe('transferred');
+    expect(historyLine({ ...base, transferred: true, previousLegEndState: 'neutral' }, NOW)).toBe(
+      'transferred: last leg ended neutral · 3rd call in 7 days · last call ended angry · 2 escalations',
+    );
+  });
+
   it('writes English ordinals', () => {
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual([
       '1st',

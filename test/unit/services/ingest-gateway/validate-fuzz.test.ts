@@ -15,6 +15,7 @@ import { FUZZ, settle } from '../../../support/fuzz/typed-error.ts';
 
 const START_CODES: IngestErrorCode[] = [
   'BAD_CALL_ID',
+  'BAD_PREVIOUS_CALL_ID',
   'TENANT_MISMATCH',
   'UNSUPPORTED_CODEC',
   'UNSUPPORTED_SAMPLE_RATE',
@@ -45,6 +46,7 @@ const rawCallStart: fc.Arbitrary<RawCallStart> = fc.record({
   channels: fc.array(either(fc.constantFrom(...CHANNEL_NAMES), text), { maxLength: 4 }),
   consent: fc.option(fc.record({ analytics: fc.boolean(), storeFeatures: fc.boolean() })),
   interleaved: fc.option(fc.boolean(), { nil: undefined }),
+  previousCallId: fc.option(either(fc.stringMatching(/^[A-Za-z0-9._-]{0,130}$/), text), { nil: undefined }),
 });
 
 const rawFrame: fc.Arbitrary<RawAudioFrame> = fc.record({
@@ -67,6 +69,11 @@ describe('fuzz: gRPC frame validator', () => {
         expect(out.value.callId).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
         expect([8000, 16000]).toContain(out.value.sampleRateHz);
         expect(out.value.channels.length).toBeGreaterThan(0);
+        // A link names another call, by the same rules (event ids and store keys carry it).
+        if (out.value.previousCallId !== '') {
+          expect(out.value.previousCallId).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
+          expect(out.value.previousCallId).not.toBe(out.value.callId);
+        }
       }),
       FUZZ,
     );
@@ -89,6 +96,7 @@ describe('fuzz: gRPC frame validator', () => {
         customerRef: '',
         startTimeMs: NOW_MS,
         sampleRateHz: 8000,
+        previousCallId: '',
         consent: { analytics: true, storeFeatures: true },
       }));
     fc.assert(

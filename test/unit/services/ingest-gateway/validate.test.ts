@@ -56,6 +56,15 @@ describe('validateCallStart', () => {
     );
   });
 
+  it('keeps the call a transfer continues (previous_call_id), never the call itself', () => {
+    expect(validateCallStart({ ...raw, previousCallId: 'connect-7f3a' }, 'acme', 0).previousCallId).toBe(
+      'connect-7f3a',
+    );
+    expect(validateCallStart(raw, 'acme', 0).previousCallId).toBe('');
+    const itself = error(() => validateCallStart({ ...raw, previousCallId: raw.callId }, 'acme', 0));
+    expect(itself.code).toBe('BAD_PREVIOUS_CALL_ID');
+  });
+
   it('generates a call id when none is given', () => {
     expect(validateCallStart({ ...raw, callId: '' }, 'acme', 0).callId).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -64,6 +73,8 @@ describe('validateCallStart', () => {
     [{ codec: 'CODEC_UNSPECIFIED' }, 'UNSUPPORTED_CODEC', 'INVALID_ARGUMENT'],
     [{ sampleRateHz: 44100 }, 'UNSUPPORTED_SAMPLE_RATE', 'INVALID_ARGUMENT'],
     [{ callId: 'a:b' }, 'BAD_CALL_ID', 'INVALID_ARGUMENT'],
+    [{ previousCallId: 'a:b' }, 'BAD_PREVIOUS_CALL_ID', 'INVALID_ARGUMENT'],
+    [{ previousCallId: 'x'.repeat(129) }, 'BAD_PREVIOUS_CALL_ID', 'INVALID_ARGUMENT'],
     [{ channels: ['CHANNEL_AGENT', 'CHANNEL_AGENT'] }, 'BAD_CHANNEL_LAYOUT', 'INVALID_ARGUMENT'],
     [{ channels: ['CHANNEL_UNSPECIFIED'] }, 'BAD_CHANNEL_LAYOUT', 'INVALID_ARGUMENT'],
     [{ tenant: 'other' }, 'TENANT_MISMATCH', 'PERMISSION_DENIED'],

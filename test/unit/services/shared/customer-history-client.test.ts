@@ -81,7 +81,7 @@ describe('history client', () => {
     const history = client();
     expect(await history.lookup('acme', REF, 'call-2')).toEqual({
       line: 'answer 1',
-      summary: { ...SUMMARY, line: 'answer 1' },
+      summary: { ...SUMMARY, transferred: false, previousLegEndState: null, line: 'answer 1' },
       outcome: 'line',
     });
     expect(seen[0].pathname).toBe(`/internal/customers/${REF}/history`);
@@ -96,6 +96,15 @@ describe('history client', () => {
       line: 'answer 2',
       outcome: 'line',
     });
+    // A transferred call (previous_call_id) asks with its earlier leg, past the customer's cached
+    // answer, and its own answer is not kept for the customer's next call.
+    expect(await history.lookup('acme', REF, 'call-4', undefined, '', 'call-3')).toMatchObject({
+      line: 'answer 3',
+      outcome: 'line',
+    });
+    expect(seen[2].searchParams.get('previousCallId')).toBe('call-3');
+    expect((await history.lookup('acme', REF, 'call-5')).outcome).toBe('cached');
+    expect((await history.lookup('acme', REF, 'call-5')).line).toBe('answer 2');
   });
 
   it("asks during a key rotation for the previous pseudonym's calls too, never for a raw reference", async () => {

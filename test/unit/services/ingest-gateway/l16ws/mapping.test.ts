@@ -93,11 +93,13 @@ describe('l16ws first frame -> CallStart', () => {
           team: 't',
           customerRef: 'crm-1',
           consent: { analytics: true },
+          previousCallId: 'a1-b2',
         }),
       ),
       jambonz,
     );
     expect(start).toEqual({
+      previousCallId: 'a1-b2',
       callId: 'b2c3-d4',
       tenant: '',
       agentId: 'a-1',
