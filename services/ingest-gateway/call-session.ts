@@ -17,6 +17,7 @@ import {
 } from '../shared/records.ts';
 import { refuseWhileBrokerDown, type BrokerOutagePolicy } from './broker-outage.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
+import { agentLegOf } from './agent-leg.ts';
 import { consentEventSuffix, consentOf, consentStep, type RawConsent } from './consent-change.ts';
 import { callPseudonyms } from './customer-ref.ts';
 import type { CustomerRefKeys } from './customer-ref-keys.ts';
@@ -474,6 +475,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
             maxChunkMs: settings.maxChunkMs,
             maxGapFillMs: settings.maxGapFillMs,
             otherChannelsMs: () => furthestOtherMs(channel),
+            agentLeg: agentLegOf(current),
           }),
         );
       }

@@ -1,7 +1,7 @@
 // Batches one channel's frames into AudioChunk records: keeps the channel's audio timeline from
 // sample counts (starting at the first frame's audio time), counts sequence gaps and fills them with codec silence (so audio time stays
 // exact downstream), drops duplicate or late frames, and marks each chunk on hold or not (a hold
-// change closes the chunk: none straddles it). Pure: the caller owns timers and sending.
+// change closes the chunk: none straddles it), each with the stream's agent-leg marker. Pure: the caller owns timers and sending.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AudioChunk, WireCodec } from '../shared/records.ts';
 import { silenceBlock } from './silence.ts';
@@ -27,6 +27,8 @@ export interface ChannelBatcherOptions {
    * 18 false overtalks and an overtalk alert on a calm call (telephony probe).
    */
   otherChannelsMs?: () => number;
+  /** The stream's agent-leg marker (agent-leg.ts) on every chunk; absent = 0, unknown. */
+  agentLeg?: number;
 }
 
 export interface ChannelStats {
@@ -117,6 +119,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       tenant: options.tenant,
       chunkIndex,
       onHold,
+      agentLeg: options.agentLeg ?? 0,
     };
     chunkIndex += 1;
     totalBytes += bufferedBytes;

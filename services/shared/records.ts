@@ -36,6 +36,8 @@ export interface AudioChunk {
   chunkIndex: number;
   /** The call was on hold for all of this chunk (va.ingest.v1.CallHold); false from older gateways. */
   onHold?: boolean;
+  /** Digest of the leg's agent (proto AudioChunk.agent_leg, never the agent id); 0/absent = unknown. */
+  agentLeg?: number;
 }
 
 export type CallEventType = 'started' | 'ended' | 'consent-changed' | 'unspecified';
@@ -98,6 +100,8 @@ export interface FeatureWindowRecord extends WindowEventBase, EventTimes, Window
   final?: boolean;
   /** Some of the window was on hold (absent from older producers: false). */
   onHold?: boolean;
+  /** The agent leg of the window's newest audio (proto FeatureWindow.agent_leg); 0/absent = unknown. */
+  agentLeg?: number;
 }
 
 /** DynamicsWindow of pipelines/dsp/types.ts plus ids and times. */

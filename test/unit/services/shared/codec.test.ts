@@ -46,10 +46,11 @@ describe('record codecs', () => {
   it('round-trips an audio chunk with Unix-ms timestamps as numbers', () => {
     const bytes = audioChunkCodec.encode(chunk);
     const back = audioChunkCodec.decode(bytes, audioChunkCodec.headers());
-    // A chunk written without on_hold (an older gateway) reads as not on hold.
+    // A chunk written without on_hold or agent_leg (an older gateway) reads as not on hold, leg unknown.
     expect({ ...back, payload: Array.from(back.payload) }).toEqual({
       ...chunk,
       onHold: false,
+      agentLeg: 0,
       payload: Array.from(chunk.payload),
     });
     expect(typeof back.receivedAtMs).toBe('number');
