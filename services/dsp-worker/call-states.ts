@@ -7,6 +7,7 @@ import { CodedError } from '../../pipelines/errors.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import { AudioTimeError, ChannelCursor, msToSamples } from './audio-cursor.ts';
 import { OffsetLedger } from './offset-ledger.ts';
+import { AgentLegSpans } from './agent-leg-spans.ts';
 import { gatewayElapsedMs, knownClockMs, maxAudioJumpMs } from '../shared/audio-pace.ts';
 
 export interface CallOutputLike {
@@ -54,7 +55,8 @@ export interface CallStatesOptions {
 /** The windows one step completed, already stamped with call-relative indices and times. */
 export interface CallWindows {
   callId: string;
-  windows: { channel: Channel; window: SpeakerWindow }[];
+  /** `agentLeg`: the agent leg of the window's newest audio (agent-leg-spans.ts; 0 = unknown). */
+  windows: { channel: Channel; window: SpeakerWindow; agentLeg: number }[];
   dynamics: DynamicsWindow[];
 }
 
@@ -67,6 +69,8 @@ interface CallState {
   readonly originMs: number;
   readonly baseIndex: number;
   readonly cursors: Partial<Record<Channel, ChannelCursor>>;
+  /** Where each agent leg starts on each channel's timeline (AudioChunk.agent_leg). */
+  readonly legs: Record<Channel, AgentLegSpans>;
   readonly ledger: OffsetLedger;
   /** Next window index not yet emitted, per speaker and for dynamics. */
   nextIndex: Record<Channel | 'dynamics', number>;
@@ -91,6 +95,8 @@ export interface AudioRecord {
   payload: Uint8Array;
   /** The call was on hold for all of this record (AudioChunk.on_hold); absent = not. */
   onHold?: boolean;
+  /** The record's agent leg (AudioChunk.agent_leg, a digest); absent or 0 = unknown. */
+  agentLeg?: number;
 }
 
 const CHANNELS: readonly Channel[] = ['agent', 'customer'];
@@ -169,8 +175,11 @@ export class CallStates {
       cursor = new ChannelCursor(state.format, msToSamples(state.originMs, state.format), maxGapMs);
       state.cursors[record.channel] = cursor;
     }
+    // Silence padding a gap before the record is the record's leg too (as its hold state, below).
+    const legFromMs = cursor.endMs;
     const piece = cursor.align(record.startMs, record.payload);
     if (piece === null) return out;
+    state.legs[record.channel].mark(legFromMs, record.agentLeg);
     state.ledger.add(record.channel, record.offset, cursor.endMs);
     // Silence padding a gap before the record takes the record's hold state (the gateway fills its
     // own gaps the same way: ingest.proto, CallHold).
@@ -272,6 +281,7 @@ export class CallStates {
       originMs,
       baseIndex,
       cursors: {},
+      legs: { agent: new AgentLegSpans(), customer: new AgentLegSpans() },
       lastReceivedMs: 0,
       ledger: new OffsetLedger(),
       nextIndex: { agent: baseIndex, customer: baseIndex, dynamics: baseIndex },
@@ -286,7 +296,8 @@ export class CallStates {
     for (const { channel, window } of output.windows) {
       const stamped = this.stamp(state, window);
       state.nextIndex[channel] = stamped.windowIndex + 1;
-      out.windows.push({ channel, window: stamped });
+      const agentLeg = state.legs[channel].legOfWindowEnding(stamped.endMs);
+      out.windows.push({ channel, window: stamped, agentLeg });
     }
     for (const dynamics of output.dynamics) {
       const stamped = this.stamp(state, dynamics);

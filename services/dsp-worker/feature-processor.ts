@@ -61,10 +61,11 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
     const key = callKey(tenant, callId);
     const producedAtMs = now();
     const records: OutRecord[] = [];
-    const speaker = (channel: Channel, window: SpeakerWindow): OutRecord => {
+    const speaker = (channel: Channel, window: SpeakerWindow, agentLeg: number): OutRecord => {
       const meta = {
         callId,
         channel,
+        agentLeg,
         tenant,
         producedAtMs,
         audioCompletedAtMs: arrivalOf(window.endMs),
@@ -82,7 +83,7 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
       record.eventId = tenantEventId(tenant, record.eventId);
       return outRecord(featuresTopic, dynamicsWindowCodec, key, record);
     };
-    for (const { channel, window } of out.windows) records.push(speaker(channel, window));
+    for (const { channel, window, agentLeg } of out.windows) records.push(speaker(channel, window, agentLeg));
     for (const window of out.dynamics) records.push(dynamics(window));
     return records;
   };
@@ -110,6 +111,7 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
           format: { codec: chunk.codec, sampleRateHz: chunk.sampleRateHz },
           payload: chunk.payload,
           onHold: chunk.onHold === true,
+          agentLeg: chunk.agentLeg ?? 0,
         },
         now(),
       );

@@ -57,7 +57,7 @@ export interface EventMeta {
 
 export function toFeatureWindowRecord(
   window: SpeakerWindow,
-  meta: EventMeta & { channel: Channel; final?: boolean },
+  meta: EventMeta & { channel: Channel; final?: boolean; agentLeg?: number },
 ): FeatureWindowRecord {
   return {
     eventId: eventId(meta.callId, meta.channel, window.windowIndex, 'features'),
@@ -79,6 +79,7 @@ export function toFeatureWindowRecord(
     tenant: meta.tenant ?? '',
     final: meta.final ?? false,
     onHold: window.onHold === true,
+    agentLeg: meta.agentLeg ?? 0,
   };
 }
 
@@ -91,6 +92,8 @@ export interface FeatureWindowEvent {
   audioCompletedAtMs: number;
   /** The speaker's last window of the call: its tracker can be freed once this is processed. */
   final: boolean;
+  /** Whose agent leg the window's newest audio is (FeatureWindow.agent_leg, a digest); 0 = unknown. */
+  agentLeg: number;
   window: SpeakerWindow;
 }
 
@@ -103,6 +106,7 @@ export function fromFeatureWindowRecord(record: FeatureWindowRecord): FeatureWin
     producedAtMs: record.producedAtMs,
     audioCompletedAtMs: record.audioCompletedAtMs,
     final: record.final ?? false,
+    agentLeg: record.agentLeg ?? 0,
     window: {
       windowIndex: record.windowIndex,
       startMs: record.startMs,
