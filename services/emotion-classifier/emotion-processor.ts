@@ -40,6 +40,7 @@ export function createEmotionProcessor(options: EmotionProcessorOptions) {
           window: features.window,
           arrivalMs: features.audioCompletedAtMs,
           final: features.final,
+          agentLeg: features.agentLeg,
         },
         now(),
       );

@@ -3,13 +3,16 @@
 // an idle timeout, dropped on revocation and rebuilt on assignment by replaying the call's feature
 // windows from the committed offset, which never passes the first window of a call still held.
 // `callId` here is the call's key (`${tenant}/${callId}`, services/shared/call-key.ts): calls of
-// two tenants with the same client id never share a baseline. Pure, no I/O.
+// two tenants with the same client id never share a baseline. A transfer to another agent (the
+// window's agent leg changes: pipelines/agent-leg.ts) gives the agent channel a new tracker, so the
+// new voice warms up `uncertain` as at a call's start; the customer's tracker goes on. Pure, no I/O.
 import { CodedError } from '../../pipelines/errors.ts';
 import type { Channel, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import type { EmotionEvent } from '../../pipelines/emotion/types.ts';
 import { heldCommitOffset } from '../shared/offset-hold.ts';
 import { windowJumpProblem } from '../shared/audio-pace.ts';
 import { nextPlace, type WindowPlace } from '../../pipelines/window-place.ts';
+import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../../pipelines/agent-leg.ts';
 
 export interface TrackerLike {
   push(window: SpeakerWindow): EmotionEvent;
@@ -43,6 +46,8 @@ export interface FeatureRecord {
   arrivalMs?: number;
   /** The speaker's last window of the call: its tracker is freed once this is pushed. */
   final?: boolean;
+  /** The agent leg of the window (FeatureWindow.agent_leg, a digest); absent or 0 = unknown. */
+  agentLeg?: number;
 }
 
 export interface TrackedEvent {
@@ -56,6 +61,8 @@ interface Speaker {
   nextIndex: number;
   /** The last window pushed: where the next may be (services/shared/audio-pace.ts). */
   last: WindowPlace | null;
+  /** The agent leg the tracker learnt its baseline in (agent channel; 0 = not known yet). */
+  agentLeg: number;
 }
 
 interface CallSpeakers {
@@ -114,6 +121,7 @@ export class SpeakerTrackers {
         tracker: this.options.createTracker(record.callId, record.channel),
         nextIndex: 0,
         last: null,
+        agentLeg: UNKNOWN_AGENT_LEG,
       };
       call.speakers[record.channel] = speaker;
     }
@@ -130,7 +138,14 @@ export class SpeakerTrackers {
       // (dead-lettered) without moving the speaker on.
       const jump = speaker.last && windowJumpProblem(speaker.last, place, nowMs);
       if (jump) throw new SpeakerStateError(jump, 'WINDOW_JUMP');
-      event = speaker.tracker.push(record.window);
+      // Another agent's voice: judged against its own calm start, never the first agent's. Taken
+      // only once the window is (a refused one leaves the speaker as it was).
+      const tracker =
+        record.channel === 'agent' && isNewAgentLeg(speaker.agentLeg, record.agentLeg)
+          ? this.options.createTracker(record.callId, record.channel)
+          : speaker.tracker;
+      event = tracker.push(record.window);
+      speaker.tracker = tracker;
     } catch (error) {
       // A refused window (FEATURE_MISMATCH: dead-lettered) leaves no trace: a call it opened held
       // the partition's commit at it until the idle timeout, and counted as active.
@@ -140,6 +155,7 @@ export class SpeakerTrackers {
     }
     speaker.nextIndex = record.window.windowIndex + 1;
     speaker.last = nextPlace(speaker.last, place);
+    speaker.agentLeg = agentLegAfter(speaker.agentLeg, record.agentLeg);
     const until = this.replayUntil.get(record.partition);
     if (record.final === true) this.endSpeaker(call, record.channel, speakerKey);
     return { event, replayed: until !== undefined && record.offset < until };
