@@ -7,6 +7,7 @@ import { maxLookbackMs } from './rule-config.ts';
 import type { AlertEvent, AlertRule, CallScope, Observation, RuleSet, Severity, Subject } from './types.ts';
 import { nextPlace, WindowJumpError, type WindowPlace } from '../window-place.ts';
 import { newTensionBaseline, tensionRise, type TensionBaseline } from './tension-rise.ts';
+import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../agent-leg.ts';
 
 export interface AlertEngineOptions {
   rules: RuleSet;
@@ -37,8 +38,10 @@ interface StreamState {
   lastWindowIndex: number;
   last: WindowPlace | null;
   history: Observation[];
-  /** A speaker's tension at the call start (features streams). */
+  /** A speaker's tension at the call start (features streams), or at their leg's start (agent). */
   tension: TensionBaseline;
+  /** The agent leg the tension baseline was learnt in (features stream of the agent; 0 = unknown). */
+  agentLeg: number;
 }
 
 interface RuleState {
@@ -315,7 +318,13 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const key = `${obs.source}:${subject}`;
       let stream = call.streams.get(key);
       if (!stream) {
-        stream = { lastWindowIndex: -1, last: null, history: [], tension: newTensionBaseline() };
+        stream = {
+          lastWindowIndex: -1,
+          last: null,
+          history: [],
+          tension: newTensionBaseline(),
+          agentLeg: UNKNOWN_AGENT_LEG,
+        };
         call.streams.set(key, stream);
       }
       const { windowIndex, startMs, endMs } = spanOf(obs);
@@ -326,6 +335,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       stream.lastWindowIndex = windowIndex;
       stream.last = nextPlace(stream.last, place);
       const speech = isSpeech(obs);
+      // A transfer to another agent: their tension is measured against their own start, not the
+      // first agent's voice (a higher voice read as a tension rise). The customer's carries on.
+      if (obs.source === 'features' && obs.channel === 'agent') {
+        if (isNewAgentLeg(stream.agentLeg, obs.agentLeg)) stream.tension = newTensionBaseline();
+        stream.agentLeg = agentLegAfter(stream.agentLeg, obs.agentLeg);
+      }
       if (obs.source === 'features' && speech)
         obs = { ...obs, tensionRise: tensionRise(stream.tension, obs.window.tensionIndex) };
       const out: AlertEvent[] = [];

@@ -10,7 +10,8 @@
 // than the rest of the call (a subdued opening) makes ordinary speech read raised (7 of 78 calm
 // blocks flagged with a baseline learnt from sad or bored speech); line noise that starts after
 // a clean start does too (7 of 91), and a noisy start hides real rises (27 → 6 of 294 high-arousal
-// blocks). The baseline is the speaker's first ~10 s whatever they were: it is never relearnt.
+// blocks). The baseline is the speaker's first ~10 s whatever they were: it is never relearnt,
+// except the agent's after a transfer to another agent (engine.ts, pipelines/agent-leg.ts).
 // Pure, no I/O, no allocation per window.
 
 /** A window counts as speech (and teaches the baseline) from this speech fraction on, as in the engine. */

@@ -124,6 +124,8 @@ export type Observation = (
       callId: string;
       channel: Channel;
       window: SpeakerWindow;
+      /** The window's agent leg (FeatureWindow.agent_leg, pipelines/agent-leg.ts); absent/0 = unknown. */
+      agentLeg?: number;
       /** Set by the engine: the tension's rise over the speaker's call start (tension-rise.ts). */
       tensionRise?: number;
     }

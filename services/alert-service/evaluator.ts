@@ -121,6 +121,7 @@ function observationOf(input: EvaluatorInput): {
         callId: callKey(f.tenant, f.callId),
         channel: f.channel,
         window: f.window,
+        agentLeg: f.agentLeg,
         arrivalMs: f.audioCompletedAtMs,
       },
       tenant: f.tenant,

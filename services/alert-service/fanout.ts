@@ -140,6 +140,7 @@ export function createFanout(options: FanoutOptions): Fanout {
             speechFraction: f.speechFraction,
             endMs: f.endMs,
             onHold: f.onHold === true,
+            agentLeg: f.agentLeg ?? 0,
           },
           nowMs,
         );

@@ -9,6 +9,7 @@ import {
   tensionRise,
   type TensionBaseline,
 } from '../../pipelines/alerts/tension-rise.ts';
+import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../../pipelines/agent-leg.ts';
 import { moodValue } from '../../pipelines/emotion/mood-value.ts';
 import { PACE_MIN_SPEECH_FRACTION } from '../../pipelines/alerts/agent-pace.ts';
 import type { CallMeta } from './protocol.ts';
@@ -30,6 +31,8 @@ export interface SpeakerLive {
    * from its start, has the true one; a page learning from mid-call would contradict its alerts).
    */
   tensionFrom: 'learning' | 'call-start' | 'unknown';
+  /** The agent leg the tension baseline learns (agent channel; pipelines/agent-leg.ts; 0 = unknown). */
+  agentLeg: number;
   /** The newest features window applied: repeats (a replay) would teach the baseline twice. */
   lastFeatureWindow: number;
   /** The newest emotion window applied: a repeat (a replay, a rejoin) would add trend points twice. */
@@ -79,6 +82,7 @@ function speaker(): SpeakerLive {
     tensionRise: NaN,
     tensionBaseline: newTensionBaseline(),
     tensionFrom: 'learning',
+    agentLeg: UNKNOWN_AGENT_LEG,
     lastFeatureWindow: -1,
     lastEmotionWindow: -1,
     speaking: false,
@@ -150,6 +154,8 @@ export interface FeatureSample {
   endMs: number;
   /** On hold: hold music is not the speaker's pace or tension (nor their tension baseline). */
   onHold?: boolean;
+  /** The window's agent leg (FeatureWindow.agent_leg); absent or 0 = unknown. */
+  agentLeg?: number;
 }
 
 /** A speaker's first features window seen after this one: the instance joined after the call start. */
@@ -160,6 +166,14 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   if (f.windowIndex <= s.lastFeatureWindow) return;
   if (s.lastFeatureWindow < 0 && f.windowIndex > JOINED_LATE_AFTER_WINDOW) s.tensionFrom = 'unknown';
   s.lastFeatureWindow = f.windowIndex;
+  // Another agent after a transfer: their voice stress is read against their own start, as the
+  // engine's agent-stress rule reads it (pipelines/alerts/engine.ts); seen from its start, so known.
+  if (f.channel === 'agent' && isNewAgentLeg(s.agentLeg, f.agentLeg)) {
+    s.tensionBaseline = newTensionBaseline();
+    s.tensionRise = NaN;
+    s.tensionFrom = 'learning';
+  }
+  if (f.channel === 'agent') s.agentLeg = agentLegAfter(s.agentLeg, f.agentLeg);
   setOnHold(call, f.onHold === true, f.endMs);
   if (f.onHold === true) return advance(call, f.endMs);
   // Pace while speaking over little speech is no pace (agent-pace.ts): the last one judged stays.
