@@ -46,6 +46,7 @@ function render(): void {
         ? 'waiting for a call'
         : `this page shows an agent's own call: as ${role}, open the wallboard (/wallboard.html)`,
     );
+    clearCall();
     return;
   }
   setText(
@@ -74,7 +75,33 @@ function render(): void {
   setAttr(fill, 'class', `bar-fill ${s.high ? 'bar-high' : ''}`);
   setText(document.getElementById('tension')!, s.word);
   // A live region: written only when the cue changes, or a screen reader reads it every second.
-  setText(document.getElementById('cue')!, call.cue ?? 'No cue right now.');
+  // A cue addresses the live call: on an ended one "acknowledge the feeling" speaks to nobody.
+  setText(document.getElementById('cue')!, (call.endedAtMs === null && call.cue) || NO_CUE);
+  renderHistory();
+}
+
+const NO_CUE = 'No cue right now.';
+
+/**
+ * No call to show (it ended and went, moved to another agent, was erased): nothing of it stays
+ * under "waiting for a call" (its cue, the customer's mood and its alerts had stayed until the
+ * next call).
+ */
+function clearCall(): void {
+  setText(document.getElementById('cue')!, NO_CUE);
+  const marker = document.getElementById('mood-marker')!;
+  setStyle(marker, 'left', '50%');
+  setAttr(marker, 'class', 'mood-marker mood-unknown');
+  const label = document.getElementById('mood-label')!;
+  setText(label, '—');
+  setAttr(label, 'class', 'big-label');
+  drawTrend(document.getElementById('mood-trend') as unknown as SVGSVGElement, []);
+  setText(document.getElementById('pace')!, '—');
+  setText(document.getElementById('pace-note')!, '');
+  const fill = document.getElementById('tension-bar')!;
+  setStyle(fill, 'width', '0%');
+  setAttr(fill, 'class', 'bar-fill');
+  setText(document.getElementById('tension')!, '—');
   renderHistory();
 }
 

@@ -1,0 +1,55 @@
+// The agent's page between calls, in a real browser against the real service and broker: a cue
+// addresses the live call, so an ended call shows none, and a call that left the page (moved to
+// another agent, erased, purged after its end) takes its cue, mood, voice figures and alert list
+// with it instead of leaving them under "waiting for a call" until the next call.
+import { existsSync, rmSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { uniqueName } from '../../support/kafka.ts';
+import { emotionRecord, sendEmotion, sendFeatures, startCall, startHarness } from './harness.ts';
+import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
+import { callEnded } from '../../../devkit/records/alert-records.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
+
+const ALERT_PAGES = 'services/alert-service/web/vite.config.ts';
+const CUE = 'Customer frustration rising: acknowledge the feeling before the fix';
+
+describe("the agent's page between calls", () => {
+  it('shows no cue on an ended call, and nothing of a call handed to another agent', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    const pages = await buildPages(ALERT_PAGES);
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+    const h = await startHarness({ ALERT_WEB_DIR: pages });
+    const browser = await launchChromium({ width: 1280, height: 800 });
+    onTestFinished(browser.close);
+    const page = await browser.context.newPage();
+    await signInToWallboard(page, h.baseUrl, 'agent-1', '**/agent.html');
+    await page.getByText('● live').waitFor();
+
+    const angryCall = async (callId: string) => {
+      await startCall(h, callId, 'agent-1', '', 'billing-queue');
+      for (let i = 0; i < 8; i += 1) {
+        await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+        await sendFeatures(h, callId, 'agent', i, { tension: 0.3, rate: 4 });
+      }
+      await expect.poll(() => page.locator('#cue').textContent(), { timeout: 10_000 }).toBe(CUE);
+      await expect(page.locator('#history li.alert').count()).resolves.toBe(1);
+    };
+
+    // Moved to agent-2 (a transfer): the call leaves agent-1's page, and all of it with it.
+    const moved = uniqueName('moved');
+    await angryCall(moved);
+    await startCall(h, moved, 'agent-2', '', 'billing-queue');
+    await expect.poll(() => page.locator('#call-info').textContent()).toBe('waiting for a call');
+    await expect(page.locator('#cue').textContent()).resolves.toBe('No cue right now.');
+    await expect(page.locator('#history li.alert').count()).resolves.toBe(0);
+    await expect(page.locator('#mood-label').textContent()).resolves.toBe('—');
+    await expect(page.locator('#pace').textContent()).resolves.toBe('—');
+
+    // Ended: the agent hung up; "acknowledge the feeling" addresses nobody now.
+    const ended = uniqueName('ended');
+    await angryCall(ended);
+    await sendRecords(h.producer, [callEnded(h.topics.calls, ended)]);
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('ended');
+    await expect(page.locator('#cue').textContent()).resolves.toBe('No cue right now.');
+  });
+});
