@@ -207,6 +207,16 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       const endedAtMs = calls.get(key)?.endedAtMs ?? endedCalls.get(key);
       if (endedAtMs != null) {
         if (meta.startedAtMs <= endedAtMs) return;
+        // Its owner's pages still show it (ended): no purge names it any more, so they are told
+        // now (clients that see the new call too keep it: state-frames.ts).
+        const ended = calls.get(key);
+        if (ended && (ended.agentId !== '' || ended.team !== ''))
+          handedOver.push({
+            callId: ended.callId,
+            tenant: ended.tenant,
+            agentId: ended.agentId,
+            team: ended.team,
+          });
         calls.delete(key);
         endedCalls.delete(key);
       }

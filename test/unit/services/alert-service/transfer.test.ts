@@ -133,4 +133,19 @@ describe('a transfer on a resumed start (same call id, another agent)', () => {
     // An agent cue fired before the start record named the agent (agentId '') follows the call.
     expect(seesAlert(r, agent('agent-3'), { ...cue, agentId: '' })).toBe(true);
   });
+
+  it("tells the previous agent an ended call is gone from its page when its id starts another agent's call", () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    r.end('demo', 'c', 10_000);
+    r.takeChanges(11_000);
+    // Within the ended call's retention, the id starts a new call for agent-3.
+    r.start(start('agent-3', 'support', 12_000));
+    const frame = createStateFrames(r.takeChanges(12_001))(agent('agent-1'));
+    // Without it, agent-1's page kept the ended call (no purge names it later: the new call has
+    // another owner) and showed it, "ended", whenever agent-1 had no live call, until a reload.
+    expect(frame && JSON.parse(frame.toString()).removed).toEqual([{ tenant: 'demo', callId: 'c' }]);
+    const forNew = JSON.parse(createStateFrames(r.takeChanges(12_002))(agent('agent-3'))?.toString() ?? '{}');
+    expect(forNew.removed ?? []).toEqual([]);
+  });
 });
