@@ -1,20 +1,24 @@
 // The agent's page between calls, in a real browser against the real service and broker: a cue
 // addresses the live call, so an ended call shows none, and a call that left the page (moved to
-// another agent, erased, purged after its end) takes its cue, mood, voice figures and alert list
-// with it instead of leaving them under "waiting for a call" until the next call.
+// another agent, its analytics consent withdrawn or erased, purged after its end) takes its cue,
+// mood, voice figures and alert list with it instead of leaving them under "waiting for a call"
+// until the next call.
 import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
 import { emotionRecord, sendEmotion, sendFeatures, startCall, startHarness } from './harness.ts';
 import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
-import { sendRecords } from '../../../services/shared/producer.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callEventRecord } from '../../../devkit/records/call-event.ts';
+import { callKey } from '../../../services/shared/call-key.ts';
+import { callEventCodec } from '../../../services/shared/records.ts';
 
 const ALERT_PAGES = 'services/alert-service/web/vite.config.ts';
 const CUE = 'Customer frustration rising: acknowledge the feeling before the fix';
 
 describe("the agent's page between calls", () => {
-  it('shows no cue on an ended call, and nothing of a call handed to another agent', async () => {
+  it('shows no cue on an ended call, and nothing of a call handed to another agent or withdrawn', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     const pages = await buildPages(ALERT_PAGES);
     onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
@@ -44,6 +48,24 @@ describe("the agent's page between calls", () => {
     await expect(page.locator('#history li.alert').count()).resolves.toBe(0);
     await expect(page.locator('#mood-label').textContent()).resolves.toBe('—');
     await expect(page.locator('#pace').textContent()).resolves.toBe('—');
+
+    // Analytics consent withdrawn mid-call: "nothing of it may stay on a screen"
+    // (call-lifecycle.ts), its cue, mood and alerts included.
+    const withdrawn = uniqueName('withdrawn');
+    await angryCall(withdrawn);
+    const consent = callEventRecord(withdrawn, {
+      type: 'consent-changed',
+      eventId: `${withdrawn}:consent`,
+      agentId: 'agent-1',
+      consent: { analytics: false, storeFeatures: false },
+    });
+    await sendRecords(h.producer, [
+      outRecord(h.topics.calls, callEventCodec, callKey('demo', withdrawn), consent),
+    ]);
+    await expect.poll(() => page.locator('#call-info').textContent()).toBe('waiting for a call');
+    await expect(page.locator('#cue').textContent()).resolves.toBe('No cue right now.');
+    await expect(page.locator('#history li.alert').count()).resolves.toBe(0);
+    await expect(page.locator('#mood-label').textContent()).resolves.toBe('—');
 
     // Ended: the agent hung up; "acknowledge the feeling" addresses nobody now.
     const ended = uniqueName('ended');
