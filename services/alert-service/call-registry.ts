@@ -310,6 +310,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
           audience: view.audience as 'agent',
           cue: view.cue,
           audioMs: view.audioMs,
+          severity: view.severity,
+          subject: view.subject,
         });
         dirty.add(key);
       }

@@ -60,6 +60,9 @@ export interface CallLive extends CallMeta {
   cueAlertId: string | null;
   /** Audio time of the cue's alert: the cue goes CUE_HOLD_MS later. */
   cueAudioMs: number;
+  /** The cue's alert's severity and subject: a lesser cue about something else waits (applyAlert). */
+  cueSeverity: string;
+  cueSubject: string;
   /** The customer's one-line history from earlier calls (pipelines/history); null = none to show. */
   history: string | null;
   /** The newest window applied (any stream) overlapped a hold (the platform's CallHold). */
@@ -104,6 +107,8 @@ export function newCallLive(meta: CallMeta): CallLive {
     cue: null,
     cueAlertId: null,
     cueAudioMs: 0,
+    cueSeverity: '',
+    cueSubject: '',
     history: null,
     onHold: false,
     holdAtMs: -1,
@@ -229,16 +234,29 @@ function advance(call: CallLive, endMs: number): void {
   call.version += 1;
 }
 
-/** Agent-directed alerts with a cue become the call's current cue for CUE_HOLD_MS of audio. */
+const SEVERITY_RANK: Record<string, number> = { info: 0, warning: 1, critical: 2 };
+const rank = (severity: string): number => SEVERITY_RANK[severity] ?? 0;
+
+/**
+ * Agent-directed alerts with a cue become the call's current cue for CUE_HOLD_MS of audio. A
+ * lesser cue about another subject does not replace one still held ("Slow down" two seconds after
+ * "Customer frustration rising: acknowledge the feeling" hid it for the rest of its hold; the
+ * wallboard's tiles rank the same way); news of the same subject (the customer recovered) does.
+ */
 export function applyAlert(
   call: CallLive,
-  alert: Pick<AlertEvent, 'alertId' | 'audience' | 'cue' | 'audioMs'>,
+  alert: Pick<AlertEvent, 'alertId' | 'audience' | 'cue' | 'audioMs'> & { severity: string; subject: string },
 ): void {
   // An older alert read late (a restart re-reads them) neither replaces a newer cue nor comes back.
   if (!alert.cue || alert.audience === 'supervisor' || alert.audioMs < call.cueAudioMs) return;
   if (call.audioMs - alert.audioMs > CUE_HOLD_MS) return;
+  const outranked =
+    call.cue !== null && alert.subject !== call.cueSubject && rank(alert.severity) < rank(call.cueSeverity);
+  if (outranked) return;
   call.cue = alert.cue;
   call.cueAlertId = alert.alertId;
   call.cueAudioMs = alert.audioMs;
+  call.cueSeverity = alert.severity;
+  call.cueSubject = alert.subject;
   call.version += 1;
 }
