@@ -57,7 +57,8 @@ export interface ErasedCall {
 }
 
 /** A purged call: its owner, so each client is told only of calls it could see. */
-export type RemovedCall = CallOwner & { callId: string };
+/** `ended`: an ended call whose id a new call took (not the same call handed over). */
+export type RemovedCall = CallOwner & { callId: string; ended?: true };
 
 export interface CallRegistry {
   start(meta: CallMeta): void;
@@ -216,6 +217,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
             tenant: ended.tenant,
             agentId: ended.agentId,
             team: ended.team,
+            ended: true,
           });
         calls.delete(key);
         endedCalls.delete(key);

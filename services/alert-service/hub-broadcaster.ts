@@ -11,6 +11,7 @@ import { erasedViewFor, seesAlert } from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
+import { createHandoverAlerts } from './hub-handover.ts';
 
 /** Clients served per slice of a state push before yielding to the event loop. */
 const STATE_CHUNK = 200;
@@ -51,11 +52,15 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
     const { changed, removed } = registry.takeChanges(now());
     if (changed.length === 0 && removed.length === 0) return;
     const frameFor = createStateFrames({ changed, removed });
+    const handedOver = createHandoverAlerts(registry, { changed, removed });
     let sent = 0;
     for (const client of [...clients]) {
       // Yield every few hundred clients so an alert arriving meanwhile is not held up.
       if (++sent % STATE_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
       sendPerPrincipal(frameFor, client);
+      if (client.principal)
+        for (const alert of handedOver(client.principal))
+          output.send(client, frame({ type: 'alert', alert }));
     }
   }
 

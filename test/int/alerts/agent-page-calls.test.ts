@@ -6,7 +6,14 @@
 import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
-import { emotionRecord, sendEmotion, sendFeatures, startCall, startHarness } from './harness.ts';
+import {
+  alertIdsInTopic,
+  emotionRecord,
+  sendEmotion,
+  sendFeatures,
+  startCall,
+  startHarness,
+} from './harness.ts';
 import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
@@ -73,5 +80,30 @@ describe("the agent's page between calls", () => {
     await sendRecords(h.producer, [callEnded(h.topics.calls, ended)]);
     await expect.poll(() => page.locator('#call-info').textContent()).toContain('ended');
     await expect(page.locator('#cue').textContent()).resolves.toBe('No cue right now.');
+  });
+
+  it("shows the agent a transferred call's earlier alerts live, as a reload does", async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    const pages = await buildPages(ALERT_PAGES);
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+    const h = await startHarness({ ALERT_WEB_DIR: pages });
+    const browser = await launchChromium({ width: 1280, height: 800 });
+    onTestFinished(browser.close);
+    const page = await browser.context.newPage();
+    await signInToWallboard(page, h.baseUrl, 'agent-2', '**/agent.html');
+    await page.getByText('● live').waitFor();
+    const callId = uniqueName('transferred');
+    await startCall(h, callId, 'agent-1', '', 'billing-queue');
+    for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    // The frustration alert (audience both) is on the topic before the call moves on.
+    await expect
+      .poll(async () => (await alertIdsInTopic(h.topics.alerts)).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await startCall(h, callId, 'agent-2', '', 'billing-queue');
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('billing-queue');
+    await expect.poll(() => page.locator('#history li.alert').count(), { timeout: 5_000 }).toBe(1);
+    await page.reload();
+    await page.getByText('● live').waitFor();
+    await expect.poll(() => page.locator('#history li.alert').count()).toBe(1);
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
 import { createStateFrames } from '../../../../services/alert-service/state-frames.ts';
+import { createHandoverAlerts } from '../../../../services/alert-service/hub-handover.ts';
 import { erasedViewFor, seesAlert, visibleCalls } from '../../../../services/alert-service/hub-visibility.ts';
 import type { AlertView } from '../../../../services/alert-service/protocol.ts';
 import type { Principal } from '../../../../services/shared/auth/roles.ts';
@@ -147,5 +148,26 @@ describe('a transfer on a resumed start (same call id, another agent)', () => {
     expect(frame && JSON.parse(frame.toString()).removed).toEqual([{ tenant: 'demo', callId: 'c' }]);
     const forNew = JSON.parse(createStateFrames(r.takeChanges(12_002))(agent('agent-3'))?.toString() ?? '{}');
     expect(forNew.removed ?? []).toEqual([]);
+  });
+
+  it("gives the new owner the call's earlier alerts it may see, never those of an ended call whose id was reused", () => {
+    const both = { ...alert('frustrated', 'both'), agentId: 'agent-1' };
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing'));
+    r.addAlert(both);
+    r.addAlert(alert('own-cue', 'agent'));
+    r.takeChanges(1);
+    r.start(start('agent-3', 'support'));
+    const handed = createHandoverAlerts(r, r.takeChanges(2));
+    expect(handed(agent('agent-3')).map((a) => a.alertId)).toEqual(['frustrated']);
+    expect(handed(agent('agent-1'))).toEqual([]); // had them already
+
+    const reused = createCallRegistry();
+    reused.start(start('agent-1', 'billing'));
+    reused.addAlert(both);
+    reused.end('demo', 'c', 10_000);
+    reused.takeChanges(11_000);
+    reused.start(start('agent-3', 'support', 12_000));
+    expect(createHandoverAlerts(reused, reused.takeChanges(12_001))(agent('agent-3'))).toEqual([]);
   });
 });
