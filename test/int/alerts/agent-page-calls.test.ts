@@ -24,17 +24,23 @@ import { callEventCodec } from '../../../services/shared/records.ts';
 const ALERT_PAGES = 'services/alert-service/web/vite.config.ts';
 const CUE = 'Customer frustration rising: acknowledge the feeling before the fix';
 
+/** The service (built pages, real broker) and `username`'s agent page on it, live. */
+async function agentPage(username: string) {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const pages = await buildPages(ALERT_PAGES);
+  onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+  const h = await startHarness({ ALERT_WEB_DIR: pages });
+  const browser = await launchChromium({ width: 1280, height: 800 });
+  onTestFinished(browser.close);
+  const page = await browser.context.newPage();
+  await signInToWallboard(page, h.baseUrl, username, '**/agent.html');
+  await page.getByText('● live').waitFor();
+  return { h, page };
+}
+
 describe("the agent's page between calls", () => {
   it('shows no cue on an ended call, and nothing of a call handed to another agent or withdrawn', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    const pages = await buildPages(ALERT_PAGES);
-    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
-    const h = await startHarness({ ALERT_WEB_DIR: pages });
-    const browser = await launchChromium({ width: 1280, height: 800 });
-    onTestFinished(browser.close);
-    const page = await browser.context.newPage();
-    await signInToWallboard(page, h.baseUrl, 'agent-1', '**/agent.html');
-    await page.getByText('● live').waitFor();
+    const { h, page } = await agentPage('agent-1');
 
     const angryCall = async (callId: string) => {
       await startCall(h, callId, 'agent-1', '', 'billing-queue');
@@ -83,15 +89,7 @@ describe("the agent's page between calls", () => {
   });
 
   it("shows the agent a transferred call's earlier alerts live, as a reload does", async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    const pages = await buildPages(ALERT_PAGES);
-    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
-    const h = await startHarness({ ALERT_WEB_DIR: pages });
-    const browser = await launchChromium({ width: 1280, height: 800 });
-    onTestFinished(browser.close);
-    const page = await browser.context.newPage();
-    await signInToWallboard(page, h.baseUrl, 'agent-2', '**/agent.html');
-    await page.getByText('● live').waitFor();
+    const { h, page } = await agentPage('agent-2');
     const callId = uniqueName('transferred');
     await startCall(h, callId, 'agent-1', '', 'billing-queue');
     for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
