@@ -81,13 +81,14 @@ describe('record codecs', () => {
     };
     // A start outside a key rotation carries no previous pseudonym: it decodes as ''; a start
     // has no consent change, whose audio time decodes as 0. One from before the leg fields (019)
-    // decodes as leg start unknown.
+    // decodes as leg start unknown; one continuing no earlier call has no previous call id.
     expect(callEventCodec.decode(callEventCodec.encode(event))).toEqual({
       ...event,
       previousCustomerRef: '',
       consentAudioMs: 0,
       legStartAudioMs: 0,
       legStartKnown: false,
+      previousCallId: '',
     });
     const change = { ...event, type: 'consent-changed' as const, consentAudioMs: 12_340.5 };
     expect(callEventCodec.decode(callEventCodec.encode(change))).toEqual({
@@ -95,7 +96,11 @@ describe('record codecs', () => {
       previousCustomerRef: '',
       legStartAudioMs: 0,
       legStartKnown: false,
+      previousCallId: '',
     });
+    // A transfer given a new call id names the call it continues.
+    const linked = callEventCodec.decode(callEventCodec.encode({ ...event, previousCallId: 'connect-1' }));
+    expect(linked.previousCallId).toBe('connect-1');
     // A resumed leg's start says where in the call's audio it starts.
     const resumed = callEventCodec.decode(
       callEventCodec.encode({ ...event, legStartAudioMs: 61_240, legStartKnown: true }),
