@@ -16,6 +16,7 @@ import {
   type Consent,
 } from '../shared/records.ts';
 import { refuseWhileBrokerDown, type BrokerOutagePolicy } from './broker-outage.ts';
+import { createCallHold } from './call-hold.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
 import { agentLegOf } from './agent-leg.ts';
 import { consentEventSuffix, consentOf, consentStep, type RawConsent } from './consent-change.ts';
@@ -153,9 +154,6 @@ export interface CallSession {
 export type SessionState = 'awaiting-start' | 'live' | 'ending' | 'ended';
 type State = SessionState;
 
-/** Hold changes of one stream that are logged; later ones are not (a toggling client flooded the log). */
-const HOLD_CHANGES_LOGGED = 20;
-
 export function createCallSession(deps: SessionDeps): CallSession {
   const { settings, sink, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
@@ -192,15 +190,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let log = logger;
   let entry: LiveCall | null = null;
   let pace: StreamPace | null = null;
-  /** CallHold's state: a new stream (also a resumed one) starts off hold (ingest.proto). */
-  let callOnHold = false;
   /**
    * Where a resume of a dropped stream this gateway remembers goes on (0 for a new call): the
    * audio time of a consent change or a leg start before this stream's first frame.
    */
   let resumedAtMs = 0;
   let resumed = false;
-  let holdChanges = 0;
   // The live-call registry and its idle sweep only know calls that started: without this
   // deadline an authenticated stream that never sends CallStart would hold its socket forever.
   const startDeadline = setTimeout(() => {
@@ -565,31 +560,23 @@ export function createCallSession(deps: SessionDeps): CallSession {
       ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
 
-  /**
-   * CallHold: every channel goes on hold (or off it) where its timeline is now; the audio buffered
-   * before leaves in the state it was sent in. A repeat of the current state changes nothing.
-   */
+  /** CallHold (call-hold.ts): a chunk a hold change closed leaves at once. */
+  const callHold = createCallHold({
+    batchers,
+    logger: () => log,
+    audioMs: reachedAudioMs,
+    nowMs: now,
+    closed: (channel, chunk) => {
+      clearTimeout(timers.get(channel));
+      timers.delete(channel);
+      sendChunk(chunk);
+    },
+  });
   const setOnHold = (onHold: boolean): void => {
     if (state === 'awaiting-start')
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
     if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallHold after CallEnd');
-    if (onHold === callOnHold) return;
-    callOnHold = onHold;
-    // Logged up to HOLD_CHANGES_LOGGED per stream: a client toggling hold with no audio between
-    // wrote a line per message (20 000 lines in 2 s from one stream, review).
-    holdChanges += 1;
-    if (holdChanges <= HOLD_CHANGES_LOGGED)
-      log.info(onHold ? 'call on hold' : 'call off hold', {
-        audioMs: reachedAudioMs(),
-        ...(holdChanges === HOLD_CHANGES_LOGGED ? { further: 'not logged' } : {}),
-      });
-    for (const [channel, batcher] of batchers) {
-      const before = batcher.setOnHold(onHold, now());
-      if (before === null) continue;
-      clearTimeout(timers.get(channel));
-      timers.delete(channel);
-      sendChunk(before);
-    }
+    callHold.set(onHold);
   };
 
   /**
