@@ -19,6 +19,7 @@ import { refuseWhileBrokerDown, type BrokerOutagePolicy } from './broker-outage.
 import { createCallHold } from './call-hold.ts';
 import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
 import { agentLegOf } from './agent-leg.ts';
+import { createHeldTimeline, DEFAULT_HOLD_MAX_MS } from './held-timeline.ts';
 import { consentEventSuffix, consentOf, consentStep, type RawConsent } from './consent-change.ts';
 import { callPseudonyms } from './customer-ref.ts';
 import type { CustomerRefKeys } from './customer-ref-keys.ts';
@@ -68,6 +69,8 @@ export interface SessionSettings {
   batchMaxDelayMs: number;
   maxChunkMs: number;
   maxGapFillMs: number;
+  /** A call on hold is not idle for at most this long, then ends HOLD_TOO_LONG (default 1 h). */
+  maxHoldMs?: number;
   ackEveryFrames: number;
   /** A stream that has not sent CallStart after this long is ended (CALL_START_TIMEOUT). */
   callStartTimeoutMs: number;
@@ -368,6 +371,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   /** Flushes what is buffered with final markers and the ended event; resolves when acked. */
   const finish = async (reason: string): Promise<boolean> => {
     state = 'ending';
+    heldTimeline.stop();
     clearTimers();
     if (!announced) return true;
     return send([...pendingStart(unplacedLegMs()), ...flushAll(true), callEvent('ended', reason)]);
@@ -381,6 +385,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
    */
   const handOver = async (): Promise<boolean> => {
     state = 'ending';
+    heldTimeline.stop();
     clearTimers();
     const records = [...pendingStart(unplacedLegMs()), ...flushAll(false)];
     return records.length === 0 ? true : send(records);
@@ -539,6 +544,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const channel = validateFrame(raw, current, settings.maxFrameBytes);
     const frames = channel === null ? current.channels.length : 1;
     const audioMs = frameMs(raw.payload.byteLength, frames);
+    heldTimeline.checkFrame(channel === null ? current.channels : [channel], raw.audioTimeMs);
     for (const c of channel === null ? current.channels : [channel]) {
       pace?.check(c, audioMs, now());
       pace?.add(c, audioMs);
@@ -572,11 +578,28 @@ export function createCallSession(deps: SessionDeps): CallSession {
       sendChunk(chunk);
     },
   });
+  /** A frameless hold keeps the call alive and its timeline moving (held-timeline.ts). */
+  const heldTimeline = createHeldTimeline({
+    maxHoldMs: settings.maxHoldMs ?? DEFAULT_HOLD_MAX_MS,
+    batchers,
+    nowMs: now,
+    analysed: () => analysed,
+    filled: (channel, chunks) => {
+      clearTimeout(timers.get(channel));
+      timers.delete(channel);
+      for (const chunk of chunks) sendChunk(chunk);
+      armTimer(channel, batchers.get(channel) as ChannelBatcher);
+    },
+    tooLong: (error) => fail(error),
+  });
   const setOnHold = (onHold: boolean): void => {
     if (state === 'awaiting-start')
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
     if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallHold after CallEnd');
-    callHold.set(onHold);
+    if (!callHold.set(onHold)) return;
+    if (onHold) heldTimeline.start(reachedAudioMs());
+    else heldTimeline.stop();
+    if (entry) entry.onCallHold = onHold;
   };
 
   /**

@@ -53,6 +53,14 @@ export interface ChannelBatcher {
    * in the state it was sent in (returned, null when nothing was buffered or the state is unchanged).
    */
   setOnHold(onHold: boolean, nowMs: number): AudioChunk | null;
+  /**
+   * A frameless hold (DTX through it): on-hold silence in whole frames of the channel's last
+   * frame size up to `toMs`, each taking the sequence slot its frame would have had, so a frame
+   * the client sends after the hold fills only what is still missing and one already covered
+   * counts as a repeat (dropped). Nothing before the channel's first frame (no timeline yet) or
+   * off hold. Returns the chunks it completes.
+   */
+  fillHold(toMs: number, nowMs: number): readonly AudioChunk[];
   onHold(): boolean;
   /** Wall clock of the oldest buffered frame, or null when empty. */
   oldestMs(): number | null;
@@ -93,6 +101,23 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
   let heldSinceFrame = false;
 
   const toMs = (bytes: number): number => (bytes / sampleBytes / options.sampleRateHz) * 1000;
+
+  /** Appends `bytes` of codec silence at `sequence`, cut at the chunk cap into `out`. */
+  const pushSilence = (bytes: number, sequence: number, nowMs: number, out: AudioChunk[]): void => {
+    // Cut at the chunk cap like audio: one record of a long fill outgrew the broker's largest
+    // message (a 40 s outage at 16 kHz LINEAR16 is 1.28 MB) and its audio was lost (review).
+    while (bytes > 0) {
+      if (firstArrival === null) {
+        firstArrival = nowMs;
+        firstSequence = sequence;
+      }
+      const piece = Math.min(bytes, Math.max(sampleBytes, maxChunkBytes - bufferedBytes));
+      parts.push(silenceBlock(options.codec, piece));
+      bufferedBytes += piece;
+      bytes -= piece;
+      if (bufferedBytes >= maxChunkBytes) out.push(flush(nowMs, false) as AudioChunk);
+    }
+  };
 
   const flush = (nowMs: number, final: boolean): AudioChunk | null => {
     if (bufferedBytes === 0 && !final) return null;
@@ -142,6 +167,19 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       if (next) heldSinceFrame = true;
       return before;
     },
+    fillHold(toMs, nowMs) {
+      if (!onHold || expected === null || lastFrameBytes === 0) return NO_CHUNKS;
+      const frames = Math.floor(
+        (Math.round((toMs * options.sampleRateHz) / 1000) * sampleBytes - (totalBytes + bufferedBytes)) /
+          lastFrameBytes,
+      );
+      if (frames <= 0) return NO_CHUNKS;
+      const out: AudioChunk[] = [];
+      pushSilence(frames * lastFrameBytes, expected, nowMs, out);
+      lastSequence = (expected + frames - 1) >>> 0;
+      expected = (expected + frames) >>> 0;
+      return out;
+    },
     add(payload, sequence, nowMs, audioTimeMs = 0) {
       if (expected === null && audioTimeMs > 0) {
         totalBytes = Math.round((audioTimeMs * options.sampleRateHz) / 1000) * sampleBytes;
@@ -162,7 +200,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
           ? Math.round((options.otherChannelsMs() * options.sampleRateHz) / 1000) * sampleBytes -
             (totalBytes + bufferedBytes)
           : 0;
-        let fill = Math.min(missing * lastFrameBytes, Math.max(maxGapBytes, behindOthers));
+        const fill = Math.min(missing * lastFrameBytes, Math.max(maxGapBytes, behindOthers));
         // Off hold now, on hold during the gap: the fill goes out on hold, in chunks of its own.
         const frameHold = onHold;
         if (heldSinceFrame && !onHold) {
@@ -170,19 +208,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
           if (before) (out ??= []).push(before);
           onHold = true;
         }
-        // Cut at the chunk cap like audio: one record of a long fill outgrew the broker's largest
-        // message (a 40 s outage at 16 kHz LINEAR16 is 1.28 MB) and its audio was lost (review).
-        while (fill > 0) {
-          if (firstArrival === null) {
-            firstArrival = nowMs;
-            firstSequence = sequence;
-          }
-          const piece = Math.min(fill, Math.max(sampleBytes, maxChunkBytes - bufferedBytes));
-          parts.push(silenceBlock(options.codec, piece));
-          bufferedBytes += piece;
-          fill -= piece;
-          if (bufferedBytes >= maxChunkBytes) (out ??= []).push(flush(nowMs, false) as AudioChunk);
-        }
+        pushSilence(fill, sequence, nowMs, (out ??= []));
         if (onHold !== frameHold) {
           const held = flush(nowMs, false);
           if (held) (out ??= []).push(held);

@@ -57,6 +57,8 @@ export const gatewayEnv = z.object({
   MAX_LIVE_CALLS_PER_TENANT: intVar({ min: 1, max: 100_000, def: 1_000 }),
   TENANT_LIVE_CALL_QUOTAS: z.string().optional(),
   IDLE_TIMEOUT_MS: intVar({ min: 100, max: 3_600_000, def: 30_000 }),
+  /** A call on hold (CallHold) is not idle, for at most this long (held-timeline.ts); at most a day. */
+  HOLD_MAX_MS: intVar({ min: 100, max: 86_400_000, def: 3_600_000 }),
   /** An authenticated stream must send CallStart within this time. */
   CALL_START_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: 10_000 }),
   /** gRPC streams waiting for their CallStart, in all and per tenant (grpc-server.ts, waiting-streams.ts). */
@@ -143,6 +145,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const problems: string[] = [];
   if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE))
     problems.push('TLS_CERT_FILE, TLS_KEY_FILE: set both (TLS) or neither (plaintext)');
+  // A hold shorter than the idle timeout would end a frameless hold before a silent stream off
+  // hold is ended: the hold limit is there to bound a longer silence, not to shorten it.
+  if (c.HOLD_MAX_MS < c.IDLE_TIMEOUT_MS)
+    problems.push(
+      `HOLD_MAX_MS: ${c.HOLD_MAX_MS} is below IDLE_TIMEOUT_MS (${c.IDLE_TIMEOUT_MS}): a call on hold may stay silent at least as long as one off hold`,
+    );
   const before = problems.length;
   /** Each token's entry number as written (a rotation's second token of a tenant comes later). */
   const entryOf = new Map<string, number>();
@@ -297,6 +305,7 @@ function sessionSettingsOf(
     batchMaxDelayMs: c.BATCH_MAX_DELAY_MS,
     maxChunkMs: c.CHUNK_MAX_MS,
     maxGapFillMs: c.MAX_GAP_FILL_MS,
+    maxHoldMs: c.HOLD_MAX_MS,
     ackEveryFrames: c.ACK_EVERY_FRAMES,
     callStartTimeoutMs: c.CALL_START_TIMEOUT_MS,
     pace: { maxSpeed: c.MAX_STREAM_SPEED, burstMs: c.STREAM_BURST_MS },

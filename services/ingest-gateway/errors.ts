@@ -40,11 +40,15 @@ export type IngestErrorCode =
   | 'BAD_POSITION'
   /** A message numbered before one already received (Twilio `sequenceNumber`). */
   | 'OUT_OF_ORDER'
+  /** A frame on hold whose audio time is before the channel's previous frame's (hold fill places frames by it). */
+  | 'AUDIO_TIME_BACKWARDS'
   | 'BAD_START_TIME'
   | 'FRAME_AFTER_END'
   /** A ConsentChange (or a resumed CallStart) that widens the call's consent: consent only narrows. */
   | 'CONSENT_WIDENED'
   | 'IDLE_TIMEOUT'
+  /** A call on hold longer than HOLD_MAX_MS (its idle timeout is off while on hold). */
+  | 'HOLD_TOO_LONG'
   | 'CALL_START_TIMEOUT'
   /** Too many of the tenant's (or all) gRPC streams are waiting for their CallStart. */
   | 'TOO_MANY_WAITING'
@@ -75,6 +79,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   BAD_SEQUENCE: 'INVALID_ARGUMENT',
   BAD_POSITION: 'INVALID_ARGUMENT',
   OUT_OF_ORDER: 'INVALID_ARGUMENT',
+  AUDIO_TIME_BACKWARDS: 'INVALID_ARGUMENT',
   BAD_START_TIME: 'INVALID_ARGUMENT',
   CALL_ALREADY_LIVE: 'ALREADY_EXISTS',
   TOO_MANY_CALLS: 'RESOURCE_EXHAUSTED',
@@ -83,6 +88,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   TOO_MANY_WAITING: 'RESOURCE_EXHAUSTED',
   IDLE_TIMEOUT: 'DEADLINE_EXCEEDED',
   CALL_START_TIMEOUT: 'DEADLINE_EXCEEDED',
+  HOLD_TOO_LONG: 'DEADLINE_EXCEEDED',
   SHUTTING_DOWN: 'UNAVAILABLE',
   CALL_HANDING_OVER: 'UNAVAILABLE',
   BROKER_UNAVAILABLE: 'UNAVAILABLE',

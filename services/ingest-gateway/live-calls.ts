@@ -18,6 +18,11 @@ export interface LiveCall {
    */
   held?: boolean;
   /**
+   * The client put the call on hold (CallHold): it may send nothing until it takes it off (DTX
+   * through the hold), so it is not idle then; the session bounds the hold (HOLD_MAX_MS).
+   */
+  onCallHold?: boolean;
+  /**
    * Its stream dropped and its audio is being flushed for a resume (call-session.ts `drop`): a new
    * stream of the call is told to retry in a moment (UNAVAILABLE) rather than that the call is
    * live (ALREADY_EXISTS, final), which cut the call of a client that reconnected at once.
@@ -89,6 +94,8 @@ export function createLiveCalls(
     size: () => calls.size,
     all: () => [...calls.values()],
     idle: (nowMs, idleTimeoutMs) =>
-      [...calls.values()].filter((call) => !call.held && nowMs - call.lastActivityMs > idleTimeoutMs),
+      [...calls.values()].filter(
+        (call) => !call.held && !call.onCallHold && nowMs - call.lastActivityMs > idleTimeoutMs,
+      ),
   };
 }

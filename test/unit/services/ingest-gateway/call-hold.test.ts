@@ -3,28 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../../../pipelines/dsp/types.ts';
 import { createCallHold } from '../../../../services/ingest-gateway/call-hold.ts';
-import {
-  createChannelBatcher,
-  type ChannelBatcher,
-} from '../../../../services/ingest-gateway/channel-batcher.ts';
 import { createLogger } from '../../../../services/shared/logger.ts';
 import type { AudioChunk } from '../../../../services/shared/records.ts';
+import { stereoBatchers } from './stereo-batchers.ts';
 
 function harness() {
-  const batchers = new Map<Channel, ChannelBatcher>();
-  for (const channel of ['agent', 'customer'] as const)
-    batchers.set(
-      channel,
-      createChannelBatcher({
-        callId: 'c',
-        tenant: 't',
-        channel,
-        codec: 'pcmu',
-        sampleRateHz: 8000,
-        maxChunkMs: 1_000,
-        maxGapFillMs: 5_000,
-      }),
-    );
+  const batchers = stereoBatchers();
   const lines: string[] = [];
   const closed: [Channel, AudioChunk][] = [];
   const hold = createCallHold({

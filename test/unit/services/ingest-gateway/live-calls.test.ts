@@ -23,6 +23,16 @@ describe('live calls', () => {
     expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['quiet', 'held']);
   });
 
+  it('never reports a call on hold (CallHold) as idle: its client may send nothing through the hold', () => {
+    const calls = createLiveCalls(10);
+    const onHold = call('on-hold', 0);
+    onHold.onCallHold = true;
+    calls.claim(onHold);
+    expect(calls.idle(10_000, 5_000)).toEqual([]);
+    onHold.onCallHold = false;
+    expect(calls.idle(10_000, 5_000).map((c) => c.callId)).toEqual(['on-hold']);
+  });
+
   it('lets two tenants stream the same call id, and refuses only a tenant reusing its own live id', () => {
     const calls = createLiveCalls(10);
     calls.claim(call('X', 0, 'tenant-a'));

@@ -48,6 +48,20 @@ describe('config values refused at start', () => {
     expect(problems(() => loadGatewayConfig(gateway))[0]).toMatch(/^GRPC_HOST: must not be empty/);
   });
 
+  it('takes HOLD_MAX_MS (default 1 h) at or above IDLE_TIMEOUT_MS only, and not past a day', () => {
+    const gateway = { ...base, TENANT_TOKENS: 'acme=aaaaaaaaaaaaaaaaaaaa' };
+    expect(loadGatewayConfig(gateway).settings.maxHoldMs).toBe(3_600_000);
+    expect(problems(() => loadGatewayConfig({ ...gateway, HOLD_MAX_MS: '5000' }))).toEqual([
+      expect.stringMatching(/^HOLD_MAX_MS: 5000 is below IDLE_TIMEOUT_MS \(30000\)/),
+    ]);
+    expect(problems(() => loadGatewayConfig({ ...gateway, HOLD_MAX_MS: '86400001' }))[0]).toMatch(
+      /^HOLD_MAX_MS/,
+    );
+    expect(problems(() => loadGatewayConfig({ ...gateway, HOLD_MAX_MS: 'an hour' }))[0]).toMatch(
+      /^HOLD_MAX_MS/,
+    );
+  });
+
   it('refuses a webhook backoff cap below the first backoff', () => {
     const env = { ...base, ROUTING_WEBHOOK_BACKOFF_MS: '5000', ROUTING_WEBHOOK_MAX_BACKOFF_MS: '1000' };
     expect(problems(() => loadRoutingServiceConfig(env))).toEqual([

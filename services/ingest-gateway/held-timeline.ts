@@ -1,0 +1,122 @@
+// A call on hold whose client sends no audio through the hold (DTX: SIP platforms stop RTP while a
+// media server plays the customer its music). The gateway keeps the held call alive and its
+// timeline moving: every tick, each channel that lags is filled with on-hold silence up to where
+// the hold has reached (its wall-clock length since CallHold, or the furthest channel when one
+// leg still sends), less HOLD_FILL_LAG_MS, so the dsp-worker sees hold time as it passes
+// (`long-hold` fires during the hold) and windows after it line up in audio time. Bounded by
+// HOLD_MAX_MS: then the call ends HOLD_TOO_LONG. Pure apart from the injected clock and timer.
+import type { Channel } from '../../pipelines/dsp/types.ts';
+import type { AudioChunk } from '../shared/records.ts';
+import type { ChannelBatcher } from './channel-batcher.ts';
+import { IngestError } from './errors.ts';
+
+/**
+ * How far behind the hold's own clock the fill stays: a client that does send through the hold
+ * (or comes back from it) with some jitter or latency never finds its frames already covered by
+ * fill (they would be dropped as repeats). Small against the 2-minute `long-hold`.
+ */
+export const HOLD_FILL_LAG_MS = 2_000;
+
+/** HOLD_MAX_MS's default: longer than any hold a contact centre means to keep. */
+export const DEFAULT_HOLD_MAX_MS = 3_600_000;
+
+/** How often a held call's channels are filled: dsp-worker windows are 1 s apart. */
+export const HOLD_FILL_INTERVAL_MS = 1_000;
+
+export interface HeldTimelineDeps {
+  maxHoldMs: number;
+  batchers: ReadonlyMap<Channel, ChannelBatcher>;
+  nowMs: () => number;
+  /** Whether fill leaves the gateway (analytics on); the hold limit holds either way. */
+  analysed: () => boolean;
+  filled: (channel: Channel, chunks: readonly AudioChunk[]) => void;
+  /** The hold outlasted HOLD_MAX_MS: the caller ends the call with this error. */
+  tooLong: (error: IngestError) => void;
+  /** Timer injection for tests. */
+  every?: (fn: () => void, ms: number) => { stop(): void };
+}
+
+export interface HeldTimeline {
+  /** The call went on hold at audio time `audioMs` (the furthest channel's). */
+  start(audioMs: number): void;
+  /** Off hold, or the call is over. */
+  stop(): void;
+  /** One fill step (the timer's; tests call it). */
+  tick(): void;
+  /** Since when (wall clock) the call is on hold, null off hold. */
+  since(): number | null;
+  /**
+   * A frame's audio time on `channels`: on hold, one before the channel's previous frame's is
+   * AUDIO_TIME_BACKWARDS (the fill places the hold by the client's clock, and a clock that runs
+   * back would have its audio dropped as repeats of the fill without a word).
+   */
+  checkFrame(channels: readonly Channel[], audioTimeMs: number): void;
+}
+
+const realEvery = (fn: () => void, ms: number) => {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+};
+
+/** Where the hold's timeline has reached: its wall-clock length, or the furthest channel, less the lag. */
+export function heldTargetMs(
+  hold: { atWallMs: number; atAudioMs: number },
+  nowMs: number,
+  furthestMs: number,
+): number {
+  return Math.max(hold.atAudioMs + (nowMs - hold.atWallMs), furthestMs) - HOLD_FILL_LAG_MS;
+}
+
+export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
+  const every = deps.every ?? realEvery;
+  let hold: { atWallMs: number; atAudioMs: number } | null = null;
+  let timer: { stop(): void } | null = null;
+  const lastFrameAudioMs = new Map<Channel, number>();
+
+  const tick = (): void => {
+    if (!hold) return;
+    const now = deps.nowMs();
+    if (now - hold.atWallMs > deps.maxHoldMs) {
+      const error = new IngestError('HOLD_TOO_LONG', `on hold for more than ${deps.maxHoldMs} ms`);
+      stop();
+      deps.tooLong(error);
+      return;
+    }
+    if (!deps.analysed()) return;
+    const furthest = Math.max(0, ...[...deps.batchers.values()].map((b) => b.audioMs()));
+    const target = heldTargetMs(hold, now, furthest);
+    for (const [channel, batcher] of deps.batchers) {
+      const chunks = batcher.fillHold(target, now);
+      if (chunks.length > 0) deps.filled(channel, chunks);
+    }
+  };
+
+  const stop = (): void => {
+    hold = null;
+    timer?.stop();
+    timer = null;
+  };
+
+  return {
+    start(audioMs) {
+      stop();
+      hold = { atWallMs: deps.nowMs(), atAudioMs: audioMs };
+      timer = every(tick, HOLD_FILL_INTERVAL_MS);
+    },
+    stop,
+    tick,
+    since: () => hold?.atWallMs ?? null,
+    checkFrame(channels, audioTimeMs) {
+      for (const channel of channels) {
+        const last = lastFrameAudioMs.get(channel);
+        if (hold && last !== undefined && audioTimeMs < last)
+          throw new IngestError(
+            'AUDIO_TIME_BACKWARDS',
+            `a ${channel} frame on hold at ${audioTimeMs} ms, before the previous one at ${last} ms`,
+          );
+      }
+      for (const channel of channels) lastFrameAudioMs.set(channel, audioTimeMs);
+    },
+  };
+}
