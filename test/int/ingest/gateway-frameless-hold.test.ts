@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { audioChunkCodec, callEventCodec, type AudioChunk } from '../../../services/shared/records.ts';
 import { openCallStream, type CallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
+import { createIngestClient } from '../../../services/simulator/ingest-client.ts';
+import { collectUntil, gatewayForFile, startTestGateway, stereoCallStart } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const topics = { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') };
@@ -139,5 +140,70 @@ describe('ingest gateway: a frameless (DTX) hold', () => {
     await besideStream.write({ end: { reason: 'hangup' } });
     expect((await besideStream.finish()).code).toBe(grpc.status.OK);
     expect(await endReasonOf(beside)).toBe('hangup');
+  });
+
+  it('loses and repeats nothing when its gateway stops mid-hold and the client resumes the hold on another', async () => {
+    const env = {
+      TENANT_TOKENS: `acme=${TOKEN}`,
+      TOPIC_PARTITIONS: '1',
+      IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
+    };
+    const leaving = await startTestGateway(topics, env);
+    const staying = await startTestGateway(topics, env);
+    const [leavingClient, stayingClient] = [leaving, staying].map((g) =>
+      createIngestClient(`127.0.0.1:${g.grpc.port}`),
+    );
+    const callId = uniqueName('dtx-restart').replace('.', '-');
+    try {
+      const first = openCallStream(leavingClient, TOKEN);
+      await first.write(stereoCallStart(callId));
+      await both(first, 0, 50); // 0-1 s
+      await first.write({ hold: { onHold: true } });
+      const holdStart = Date.now();
+      await sleep(4_000);
+      await leaving.stop(); // stopping twice is a no-op (finally)
+      // a rolling restart: the call is handed over (UNAVAILABLE), its fill flushed
+      expect((await first.result).code).toBe(grpc.status.UNAVAILABLE);
+      // The client resumes on the other gateway, still on hold: CallStart, CallHold, one frame per
+      // channel at its own clock (where the timeline goes on from), then nothing until the hold ends.
+      const second = openCallStream(stayingClient, TOKEN);
+      await second.write(stereoCallStart(callId));
+      await second.write({ hold: { onHold: true } });
+      const resumedAt = Math.round((1_000 + (Date.now() - holdStart)) / 20);
+      await both(second, resumedAt, resumedAt + 1);
+      await sleep(4_000);
+      await second.write({ hold: { onHold: false } });
+      const back = Math.round((1_000 + (Date.now() - holdStart)) / 20);
+      await both(second, back, back + 50);
+      await second.write({ end: { reason: 'hangup' } });
+      expect((await second.finish()).code).toBe(grpc.status.OK);
+      const chunks = await chunksOf(callId, (own) => own.filter((c) => c.final).length === 2);
+      for (const channel of ['agent', 'customer']) {
+        const own = chunks
+          .filter((c) => c.channel === channel && c.payload.byteLength > 0)
+          .sort((a, b) => a.audioStartMs - b.audioStartMs);
+        // No audio time twice: no chunk overlaps the one before (a replay would).
+        for (let k = 1; k < own.length; k += 1)
+          expect(own[k].audioStartMs, `${channel} chunk ${k}`).toBeGreaterThanOrEqual(
+            own[k - 1].audioEndMs - 1e-6,
+          );
+        // Nothing lost: all the client's audio off hold (1 s before, 1 s after) is there once,
+        // and the hold on both gateways' sides is hold.
+        const offHold = own.filter((c) => !c.onHold).reduce((ms, c) => ms + c.audioEndMs - c.audioStartMs, 0);
+        expect(offHold).toBeCloseTo(2_000, 6);
+        expect(own.filter((c) => c.onHold && c.audioEndMs <= resumedAt * 20).length).toBeGreaterThan(0);
+        expect(heldMs(own, channel)).toBeGreaterThan(back * 20 - 1_000 - 2 * 2_000 - 1_000);
+        // The only hole is where the first gateway's fill stopped (its 2 s lag and the time away)
+        // up to the resumed frame: the dsp-worker pads it (MAX_AUDIO_GAP_MS, 10 s).
+        const holes = own.slice(1).map((c, k) => c.audioStartMs - own[k].audioEndMs);
+        expect(holes.filter((ms) => ms > 1e-6).length).toBeLessThanOrEqual(1);
+        expect(Math.max(0, ...holes)).toBeLessThan(5_000);
+      }
+      expect(await endReasonOf(callId)).toBe('hangup');
+    } finally {
+      leavingClient.close();
+      stayingClient.close();
+      await Promise.all([leaving.stop(), staying.stop()]);
+    }
   });
 });

@@ -20,10 +20,10 @@ import { readShippedCall } from '../../support/nemo-calls.ts';
 import { connect, login, type Frame } from '../alerts/harness.ts';
 import { alertServiceOn } from '../emotion/supervisor-watch.ts';
 import { collectUntil } from '../ingest/helpers.ts';
+import { FRAME_BYTES, writeStereoFrame } from './stereo-frames.ts';
 
 const CALL_MS = 20_000;
 const CHANGE_AT_MS = 10_000;
-const FRAME_BYTES = 160; // 20 ms of 8 kHz µ-law
 const JWT_SECRET = 'consent-withdrawn-secret-32-bytes!!';
 
 /**
@@ -56,19 +56,7 @@ async function streamCall(
         changedAtMs = Date.now();
         await stream.write({ consentChange: { consent: { analytics: false, storeFeatures: false } } });
       }
-      const at = seq * FRAME_BYTES;
-      for (const [channel, audio] of [
-        ['CHANNEL_AGENT', agent],
-        ['CHANNEL_CUSTOMER', customer],
-      ] as const)
-        await stream.write({
-          frame: {
-            channel,
-            sequence: seq,
-            audioTimeMs: seq * 20,
-            payload: audio.subarray(at, at + FRAME_BYTES),
-          },
-        });
+      await writeStereoFrame(stream, seq, seq * FRAME_BYTES, { agent, customer });
       if (seq % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await stream.write({ end: { reason: 'hangup' } });
