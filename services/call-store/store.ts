@@ -16,6 +16,7 @@ import {
   type ErasureAuditEntry,
   type ErasureResult,
 } from './store/erasure.ts';
+import { eraseAgent, type AgentErasureResult } from './store/agent-erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
 import { customerCalls, historySummary } from './store/history.ts';
 import {
@@ -70,6 +71,11 @@ export interface CallStore {
   eraseCustomer(tenant: string, ref: string, requestedBy: string): Promise<ErasureResult>;
   /** One call of the tenant, every row of it (NOT_FOUND when the store holds none). */
   eraseCall(tenant: string, callId: string, requestedBy: string): Promise<ErasureResult>;
+  /**
+   * An agent of the tenant: their voice analysis and scorecards deleted, their id replaced by a
+   * tombstone on every call and leg; audited by the id's digest (never the id).
+   */
+  eraseAgent(tenant: string, agentId: string, requestedBy: string): Promise<AgentErasureResult>;
   /** The tenant's erasure audit, newest first. */
   listErasures(tenant: string, limit: number): Promise<ErasureAuditEntry[]>;
   /** Upserts validated survey rows of calls in the scope; bad rows come back with their place. */
@@ -125,6 +131,7 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
       eraseCustomer(backend, tenant, ref, requestedBy, hooks.announceErasure),
     eraseCall: (tenant, callId, requestedBy) =>
       eraseCall(backend, tenant, callId, requestedBy, hooks.announceErasure),
+    eraseAgent: (tenant, agentId, requestedBy) => eraseAgent(backend, tenant, agentId, requestedBy),
     listErasures: (tenant, limit) => listErasures(backend, tenant, limit),
     importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
     csatReport: (scope, options, period) => surveyReport(backend, scope, options, period),

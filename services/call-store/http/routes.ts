@@ -28,7 +28,7 @@ function retentionTenant(req: ApiRequest, tenant: string): void {
 }
 
 /** The erasure routes' checks (and the audit's): admins only, of one tenant (named by an admin of every tenant). */
-function erasureTenant(req: ApiRequest, what: 'customers' | 'calls' | 'audit'): string {
+function erasureTenant(req: ApiRequest, what: 'customers' | 'calls' | 'agents' | 'audit'): string {
   if (req.principal.role !== 'admin')
     throw new StoreError(
       'FORBIDDEN',
@@ -316,6 +316,16 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
         'audit',
       );
       return { status: 200, body: { erasures: await store.listErasures(tenant, q.limit ?? 100) } };
+    },
+  },
+  {
+    // An agent (a departing employee's request): their voice analysis, scorecards and id on calls.
+    // Any length reaches the handler (ID's 200 would answer 404): the id's own limits say 400.
+    method: 'DELETE',
+    pattern: /^\/agents\/([^/]*)$/,
+    handler: async (req, [agentId], store) => {
+      const tenant = erasureTenant(req, 'agents');
+      return { status: 200, body: await store.eraseAgent(tenant, agentId, req.principal.userId) };
     },
   },
   {

@@ -9,7 +9,10 @@
 // either stored before the erasure looks (and erased) or sees the erasure (and is dropped). A
 // batch about to move a previous pseudonym's calls (customer-relink.ts) holds its lock exclusive,
 // so a start under it alone is stored before the move (and moved) or reads the link.
-// Both take customer locks before call locks, each in ascending key order: they cannot deadlock
+// Agent locks do the same for an agent's erasure (agent-erasure.ts): a batch holds its starts'
+// agents' locks shared, the erasure its agent's exclusive, so a start of the agent in flight is
+// stored before the erasure looks (and its id replaced) or sees erased_agents (erased-agents.ts).
+// All take customer locks, then agent locks, then call locks, each in ascending key order: they cannot deadlock
 // (but for a relink whose links changed between its read and its locks: customer-relink.ts).
 // I/O: database.
 import { createHash } from 'node:crypto';
@@ -28,10 +31,14 @@ export const CUSTOMER_LOCK_BUCKETS = 64;
 /** The advisory-lock key spaces of these locks ("va", "vc" in the high 32 bits): apart from any other. */
 const CALL_NAMESPACE = 0x7661n << 32n;
 const CUSTOMER_NAMESPACE = 0x7663n << 32n;
+const AGENT_NAMESPACE = 0x7667n << 32n;
+/** Agents share this many (only a batch's call starts take them, as customers'). */
+export const AGENT_LOCK_BUCKETS = 64;
 
 type LockMode = 'shared' | 'exclusive';
 type Call = { tenant: string; callId: string };
 type Customer = { tenant: string; customerRef: string };
+type Agent = { tenant: string; agentId: string };
 
 /** 64-bit advisory lock key of the bucket `text` hashes into, in a namespace. */
 function bucketKey(namespace: bigint, buckets: number, text: string): string {
@@ -77,6 +84,16 @@ export async function lockCustomers(
 /** The lock a customer's work takes (one of CUSTOMER_LOCK_BUCKETS): who else waits with them. */
 export function customerLockKey(c: Customer): string {
   return bucketKey(CUSTOMER_NAMESPACE, CUSTOMER_LOCK_BUCKETS, `${c.tenant}\n${c.customerRef}`);
+}
+
+/**
+ * Takes the agents' locks (tenant and agent id) until the transaction ends: shared (a batch's call
+ * starts) or exclusive (an agent's erasure: agent-erasure.ts), in one ascending pass. After the
+ * customers' locks and before the calls' in every transaction that takes them, so none deadlock.
+ */
+export async function lockAgents(tx: SqlExecutor, agents: readonly Agent[], mode: LockMode): Promise<void> {
+  const keyOf = (a: Agent) => bucketKey(AGENT_NAMESPACE, AGENT_LOCK_BUCKETS, `${a.tenant}\n${a.agentId}`);
+  await lockKeys(tx, agents.map(keyOf), mode);
 }
 
 async function lockKeys(

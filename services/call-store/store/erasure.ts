@@ -273,14 +273,19 @@ async function deleteAndAudit(
 export interface ErasureAuditEntry {
   erasureId: string;
   tenant: string;
-  scope: 'customer' | 'call';
+  scope: 'customer' | 'call' | 'agent';
+  /** An agent erasure's digest of the agent id (erased-agents.ts), else null. */
+  subjectDigest: string | null;
   requestedBy: string;
   calls: number;
   rows: Record<string, number>;
   erasedAt: string;
 }
 
-/** The tenant's erasure audit, newest first: who erased how much, when (no reference, no call id). */
+/**
+ * The tenant's erasure audit, newest first: who erased how much, when (no reference, no call id, no
+ * agent id: an agent's erasure names the id's digest, which a DPO who knows the id recomputes).
+ */
 export async function listErasures(
   db: SqlBackend,
   tenant: string,
@@ -288,13 +293,14 @@ export async function listErasures(
 ): Promise<ErasureAuditEntry[]> {
   const rows = await db.query<{
     erasure_id: string;
-    scope: 'customer' | 'call';
+    scope: 'customer' | 'call' | 'agent';
+    subject_digest: string | null;
     requested_by: string;
     calls: number;
     rows_deleted: Record<string, number> | string;
     erased_at: Date | string;
   }>(
-    `SELECT erasure_id, scope, requested_by, calls, rows_deleted, erased_at FROM customer_erasures
+    `SELECT erasure_id, scope, subject_digest, requested_by, calls, rows_deleted, erased_at FROM customer_erasures
      WHERE tenant = $1 ORDER BY erased_at DESC, erasure_id LIMIT $2`,
     [tenant, limit],
   );
@@ -302,6 +308,7 @@ export async function listErasures(
     erasureId: r.erasure_id,
     tenant,
     scope: r.scope,
+    subjectDigest: r.subject_digest ?? null,
     requestedBy: r.requested_by,
     calls: Number(r.calls),
     rows: typeof r.rows_deleted === 'string' ? JSON.parse(r.rows_deleted) : r.rows_deleted,

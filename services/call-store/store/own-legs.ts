@@ -36,7 +36,7 @@ export function insideOwnLegsSql(startMs: string, param: string): string {
 }
 
 /** The summary's agent-side figures (and the mutual silence, which spans both agents' audio). */
-const AGENT_SIDE_MEASURES = [
+export const AGENT_SIDE_MEASURES = [
   'agentSpeechS',
   'agentPaceCompliance',
   'agentTensionCompliance',

@@ -58,7 +58,8 @@ export interface PurgeResult {
 }
 
 /**
- * How long an erased call's id (erased_calls), an erased customer's digest (erased_customers) and
+ * How long an erased call's id (erased_calls), an erased customer's or agent's digest
+ * (erased_customers, erased_agents) and
  * a key rotation's link (customer_ref_links, from its last start) are remembered: past the longest the topics may keep
  * a call's records for a replay (EVENT_RETENTION_MS up to 365 days; Kafka deletes a segment only
  * once its newest record is that old, and a quiet topic's segment rolls after 7 days) and the two
@@ -135,6 +136,7 @@ export async function purgeExpired(
   for (const [table, column] of [
     ['erased_calls', 'erased_at'],
     ['erased_customers', 'erased_at'],
+    ['erased_agents', 'erased_at'],
     ['customer_ref_links', 'linked_at'],
   ]) {
     await db.query(`DELETE FROM ${table} WHERE ${column} < $1::timestamptz - $2::int * interval '1 day'`, [

@@ -4,7 +4,8 @@ import { callKey } from '../../shared/call-key.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import type { StoreEvent } from '../events.ts';
 import { eventIdOf } from '../events.ts';
-import { lockCalls, lockCustomers } from './call-locks.ts';
+import { lockAgents, lockCalls, lockCustomers } from './call-locks.ts';
+import { withErasedAgentsReplaced, withoutErasedAgentsVoice } from './erased-agents.ts';
 import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from './erased-customers.ts';
 import { jsonParam } from './rows.ts';
 import { relinkCustomers, withCurrentPseudonyms } from './customer-relink.ts';
@@ -183,6 +184,12 @@ async function withoutErased(
   // (and is deleted here) or waits and sees it in erased_calls (review).
   await lockCustomers(tx, starts, 'shared');
   const late = await startsOfErasedCustomers(tx, starts);
+  // Then the agents of every start (an agent's erasure: agent-erasure.ts), then the calls.
+  await lockAgents(
+    tx,
+    events.filter((e) => e.kind === 'call-start').map((e) => ({ tenant: e.tenant, agentId: e.agentId })),
+    'shared',
+  );
   const lateCalls = [...late].map((key) => calls.get(key)!);
   await lockCalls(tx, [...calls.values()], 'shared', lateCalls);
   if (lateCalls.length > 0) {
@@ -235,7 +242,11 @@ export async function writeEvents(
   // to the current one, which the erasure check then sees; the starts kept are then relinked
   // (customer-relink.ts).
   const current = await withCurrentPseudonyms(tx, batch);
-  const events = await withoutExpired(tx, await withoutErased(tx, current.events, announce), retention);
+  // A start naming an erased agent, announced before the erasure, takes its call's tombstone.
+  let events = await withErasedAgentsReplaced(
+    tx,
+    await withoutExpired(tx, await withoutErased(tx, current.events, announce), retention),
+  );
   await relinkCustomers(tx, current.moves, events);
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
@@ -246,6 +257,9 @@ export async function writeEvents(
   await keepLegacyFirstLegs(tx, legStarts);
   inserted += await writeStarts(tx, starts);
   await writeLegs(tx, legStarts);
+  // What a call live at an agent's erasure still sends of their voice is not stored (the legs
+  // written above say whose it is).
+  events = await withoutErasedAgentsVoice(tx, events);
   // Analysis of audio after a withdrawal that reached the store first (the topics are not ordered)
   // goes now; what arrives after it is not inserted (BEFORE_ANALYTICS_WITHDRAWN). The alert counts
   // move below with the starts'.

@@ -1,0 +1,193 @@
+// Erasure of an agent of one tenant (DELETE /agents/{id}; agents are data subjects too, GDPR Art.
+// 17): their voice analysis goes (the agent channel's windows, emotions and alerts inside their
+// legs, the agent side of the dynamics windows there, the calls' summary figures and scorecards
+// of the agent side), reviews of calls that were theirs alone go, and their id is replaced on every
+// call and leg by the call's tombstone (erased-agents.ts) — the calls, their customer channel and
+// the customer's figures stay: they are the company's and the customer's records. One transaction,
+// audited in customer_erasures (scope 'agent', row counts, the id's digest, never the id); the
+// agent is remembered (erased_agents) so a live call's later start does not bring the id back.
+// I/O: database.
+import { randomUUID } from 'node:crypto';
+import type { SqlBackend, SqlExecutor } from '../backend/backend.ts';
+import { StoreError } from '../errors.ts';
+import { callMetadataProblem, canonicalName } from '../../shared/call-metadata.ts';
+import { lockAgents, lockCalls } from './call-locks.ts';
+import {
+  agentDigest,
+  erasedSpans,
+  newTombstone,
+  rememberErasedAgent,
+  tombstonesOf,
+  TOMBSTONE_PREFIX,
+} from './erased-agents.ts';
+import { ALERT_COUNTS } from './finalize.ts';
+import { AGENT_SIDE_MEASURES, insideOwnLegsSql } from './own-legs.ts';
+import { jsonParam } from './rows.ts';
+import { callKey } from '../../shared/call-key.ts';
+
+export interface AgentErasureResult {
+  erasureId: string;
+  tenant: string;
+  /** Calls the agent's id was on (their id replaced there). */
+  calls: number;
+  /** Rows per table: `table` deleted, `table:column` changed in place (see README). */
+  rows: Record<string, number>;
+}
+
+/** The id as calls carry it (canonicalName), or INVALID_QUERY: empty, too long, controls, a tombstone. */
+export function parseAgentId(raw: string): string {
+  const agentId = canonicalName(raw);
+  const problem =
+    callMetadataProblem('agentId', agentId) ??
+    (agentId.startsWith(TOMBSTONE_PREFIX) ? 'agentId is an erased agent already' : null);
+  if (problem) throw new StoreError('INVALID_QUERY', 'invalid agent id', [`agentId: ${problem}`]);
+  return agentId;
+}
+
+/** The tenant's calls the agent had a leg of (or, from before legs, the row's agent). */
+const AGENT_CALLS = `SELECT call_id FROM calls WHERE tenant = $1 AND agent_id = $2
+  UNION SELECT call_id FROM call_legs WHERE tenant = $1 AND agent_id = $2`;
+
+export async function eraseAgent(
+  db: SqlBackend,
+  tenant: string,
+  rawAgentId: string,
+  requestedBy: string,
+): Promise<AgentErasureResult> {
+  const agentId = parseAgentId(rawAgentId);
+  const digest = agentDigest(agentId);
+  return db.transaction(async (tx) => {
+    // First the agent's lock: a batch with a start of theirs in flight commits before this reads
+    // the calls (and is renamed here), a later one sees erased_agents (call-locks.ts).
+    await lockAgents(tx, [{ tenant, agentId }], 'exclusive');
+    await rememberErasedAgent(tx, tenant, digest);
+    const found = await tx.query<{ call_id: string }>(AGENT_CALLS, [tenant, agentId]);
+    const calls = found.map((r) => ({ tenant, callId: r.call_id }));
+    await lockCalls(tx, calls, 'exclusive');
+    // The calls' rows before their children, in key order: as finalize.ts and the erasures take them.
+    await tx.query(
+      `SELECT 1 FROM calls WHERE tenant = $1 AND call_id = ANY($2::text[]) ORDER BY call_id FOR UPDATE`,
+      [tenant, found.map((r) => r.call_id)],
+    );
+    const tombstones = await tombstonesOf(tx, calls);
+    const rows: Record<string, number> = {};
+    const add = (key: string, n: number) => (rows[key] = (rows[key] ?? 0) + n);
+    for (const { callId } of [...calls].sort((a, b) => a.callId.localeCompare(b.callId))) {
+      const tombstone = tombstones.get(callKey(tenant, callId)) ?? newTombstone();
+      for (const [key, n] of Object.entries(await eraseFromCall(tx, tenant, callId, agentId, tombstone)))
+        add(key, n);
+    }
+    // Their id as the one who acknowledged an alert or wrote a review (any call of the tenant).
+    for (const [table, column] of [
+      ['alert_acks', 'acked_by'],
+      ['reviews', 'reviewer'],
+    ])
+      add(
+        `${table}:${column}`,
+        await changed(
+          tx,
+          `UPDATE ${table} SET ${column} = '${TOMBSTONE_PREFIX}' || gen_random_uuid()::text
+           WHERE tenant = $1 AND ${column} = $2`,
+          [tenant, agentId],
+        ),
+      );
+    const result = { erasureId: randomUUID(), tenant, calls: calls.length, rows: withZeros(rows) };
+    await tx.query(
+      `INSERT INTO customer_erasures (erasure_id, tenant, requested_by, calls, rows_deleted, scope, subject_digest)
+       VALUES ($1, $2, $3, $4, $5::text::jsonb, 'agent', $6)`,
+      [result.erasureId, tenant, requestedBy, result.calls, jsonParam(result.rows), digest],
+    );
+    return result;
+  });
+}
+
+/** Every key an agent erasure reports, so a second one reads as zeros everywhere. */
+const ROW_KEYS = [
+  'speaker_windows',
+  'emotion_events',
+  'alerts',
+  'alert_acks',
+  'reviews',
+  'call_timelines',
+  'dynamics_windows:agent_side',
+  'calls:agent_id',
+  'call_legs:agent_id',
+  'alert_acks:acked_by',
+  'reviews:reviewer',
+] as const;
+
+function withZeros(rows: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(ROW_KEYS.map((key) => [key, rows[key] ?? 0]));
+}
+
+async function changed(tx: SqlExecutor, sql: string, params: unknown[]): Promise<number> {
+  const [{ n }] = await tx.query<{ n: number }>(
+    `WITH c AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM c`,
+    params,
+  );
+  return n;
+}
+
+/** The summary's agent-side figures, null (merged over the stored summary). */
+const AGENT_SIDE_NULLS = jsonParam(Object.fromEntries(AGENT_SIDE_MEASURES.map((key) => [key, null])));
+
+/** One call: the agent's voice inside their legs, then their id, then the figures made of them. */
+async function eraseFromCall(
+  tx: SqlExecutor,
+  tenant: string,
+  callId: string,
+  agentId: string,
+  tombstone: string,
+): Promise<Record<string, number>> {
+  const spans = await erasedSpans(tx, tenant, callId, agentId);
+  const inside = insideOwnLegsSql('start_ms', '$3');
+  const p = [tenant, callId, jsonParam(spans)];
+  const agentRows = `tenant = $1 AND call_id = $2 AND channel = 'agent' AND ${inside}`;
+  const n: Record<string, number> = {};
+  n.speaker_windows = await changed(tx, `DELETE FROM speaker_windows WHERE ${agentRows}`, p);
+  n.emotion_events = await changed(tx, `DELETE FROM emotion_events WHERE ${agentRows}`, p);
+  n.alert_acks = await changed(
+    tx,
+    `DELETE FROM alert_acks WHERE tenant = $1 AND alert_id IN (SELECT alert_id FROM alerts WHERE ${agentRows})`,
+    p,
+  );
+  n.alerts = await changed(tx, `DELETE FROM alerts WHERE ${agentRows}`, p);
+  n['dynamics_windows:agent_side'] = await changed(
+    tx,
+    `UPDATE dynamics_windows SET talk_ratio_agent = NULL, agent_latencies_ms = '[]'::jsonb
+     WHERE tenant = $1 AND call_id = $2 AND ${inside}
+       AND (talk_ratio_agent IS NOT NULL OR agent_latencies_ms <> '[]'::jsonb)`,
+    p,
+  );
+  // Reviews judge the agent of the call: gone where every leg was theirs (a transferred call's
+  // review may be of the other agent, and stays).
+  const others = await tx.query(
+    `SELECT 1 FROM call_legs WHERE tenant = $1 AND call_id = $2 AND agent_id <> $3 AND agent_id NOT LIKE '${TOMBSTONE_PREFIX}%' LIMIT 1`,
+    [tenant, callId, agentId],
+  );
+  n.reviews =
+    others.length > 0
+      ? 0
+      : await changed(tx, 'DELETE FROM reviews WHERE tenant = $1 AND call_id = $2', [tenant, callId]);
+  n['call_legs:agent_id'] = await changed(
+    tx,
+    `UPDATE call_legs SET agent_id = $4, measures = NULL WHERE tenant = $1 AND call_id = $2 AND agent_id = $3`,
+    [tenant, callId, agentId, tombstone],
+  );
+  // The scorecard judged the agent side too: it goes with the summary's agent-side figures; the
+  // customer's figures (mood, anger, trajectory) stay. The stored timeline held their windows.
+  n['calls:agent_id'] = await changed(
+    tx,
+    `UPDATE calls SET agent_id = CASE WHEN agent_id = $3 THEN $4 ELSE agent_id END,
+       leg_agents = (SELECT array_agg(DISTINCT a ORDER BY a) FROM unnest(array_replace(leg_agents, $3, $4)) AS a),
+       summary = CASE WHEN summary IS NULL THEN NULL ELSE summary || $5::text::jsonb END,
+       scorecard = NULL, score = NULL, ${ALERT_COUNTS}, updated_at = now()
+     WHERE tenant = $1 AND call_id = $2`,
+    [tenant, callId, agentId, tombstone, AGENT_SIDE_NULLS],
+  );
+  n.call_timelines = await changed(tx, 'DELETE FROM call_timelines WHERE tenant = $1 AND call_id = $2', [
+    tenant,
+    callId,
+  ]);
+  return n;
+}
