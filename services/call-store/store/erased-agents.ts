@@ -9,7 +9,7 @@ import { callKey } from '../../shared/call-key.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import type { StoreEvent } from '../events.ts';
 import { readLegs } from './legs.ts';
-import { insideOwnLegs, type OwnSpan } from './own-legs.ts';
+import { insideOwnLegs, insideOwnLegsSql, type OwnSpan } from './own-legs.ts';
 import { jsonParam } from './rows.ts';
 
 /** Keeps the digests apart from any other use of SHA-256. */
@@ -173,4 +173,32 @@ export async function erasedSpans(
     return row.length > 0 && erased(row[0].agent_id) ? [{ fromMs: 0, toMs: null }] : [];
   }
   return legs.filter((l) => erased(l.agentId)).map(({ fromMs, toMs }) => ({ fromMs, toMs }));
+}
+
+/**
+ * For starts renamed to a tombstone in this batch (after their legs are written): what of the
+ * agent's voice reached the store before the start did (the topics are not ordered, so windows of
+ * a call the erasure could not see yet were stored without a call) is deleted now.
+ */
+export async function deleteErasedAgentsVoice(tx: SqlExecutor, starts: readonly Start[]): Promise<void> {
+  const calls = new Map<string, { tenant: string; callId: string }>();
+  for (const s of starts)
+    if (s.agentId.startsWith(TOMBSTONE_PREFIX)) calls.set(callKey(s.tenant, s.callId), s);
+  for (const { tenant, callId } of calls.values()) {
+    const p = [tenant, callId, jsonParam(await erasedSpans(tx, tenant, callId, null))];
+    const inside = insideOwnLegsSql('start_ms', '$3');
+    const agentRows = `tenant = $1 AND call_id = $2 AND channel = 'agent' AND ${inside}`;
+    await tx.query(`DELETE FROM speaker_windows WHERE ${agentRows}`, p);
+    await tx.query(`DELETE FROM emotion_events WHERE ${agentRows}`, p);
+    await tx.query(
+      `DELETE FROM alert_acks WHERE tenant = $1 AND alert_id IN (SELECT alert_id FROM alerts WHERE ${agentRows})`,
+      p,
+    );
+    await tx.query(`DELETE FROM alerts WHERE ${agentRows}`, p);
+    await tx.query(
+      `UPDATE dynamics_windows SET talk_ratio_agent = NULL, agent_latencies_ms = '[]'::jsonb
+       WHERE tenant = $1 AND call_id = $2 AND ${inside}`,
+      p,
+    );
+  }
 }

@@ -5,7 +5,11 @@ import type { SqlExecutor } from '../backend/backend.ts';
 import type { StoreEvent } from '../events.ts';
 import { eventIdOf } from '../events.ts';
 import { lockAgents, lockCalls, lockCustomers } from './call-locks.ts';
-import { withErasedAgentsReplaced, withoutErasedAgentsVoice } from './erased-agents.ts';
+import {
+  deleteErasedAgentsVoice,
+  withErasedAgentsReplaced,
+  withoutErasedAgentsVoice,
+} from './erased-agents.ts';
 import { forgetCalls, startsOfErasedCustomers, type CallStartOfCustomer } from './erased-customers.ts';
 import { jsonParam } from './rows.ts';
 import { relinkCustomers, withCurrentPseudonyms } from './customer-relink.ts';
@@ -260,6 +264,7 @@ export async function writeEvents(
   // What a call live at an agent's erasure still sends of their voice is not stored (the legs
   // written above say whose it is).
   events = await withoutErasedAgentsVoice(tx, events);
+  await deleteErasedAgentsVoice(tx, legStarts);
   // Analysis of audio after a withdrawal that reached the store first (the topics are not ordered)
   // goes now; what arrives after it is not inserted (BEFORE_ANALYTICS_WITHDRAWN). The alert counts
   // move below with the starts'.

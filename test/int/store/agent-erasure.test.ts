@@ -199,6 +199,17 @@ describeEachBackend('an agent erased while a call of theirs is live, on %s', (op
     expect(await channelRows(store, 'acme', 'late-1', 'agent')).toBe(0);
   });
 
+  it('deletes what of the agent reached the store before such a late start', async () => {
+    // The topics are not ordered: the call's windows first (stored without a call), its start later.
+    const early = syntheticStoreCall({ callId: 'early-1', agentId: 'cy', durationS: 30 });
+    await store.write(early.body);
+    expect(await channelRows(store, 'acme', 'early-1', 'agent')).toBeGreaterThan(0);
+    await store.write([early.start, early.end]);
+    expect(await channelRows(store, 'acme', 'early-1', 'agent')).toBe(0);
+    expect(await channelRows(store, 'acme', 'early-1', 'customer')).toBeGreaterThan(0);
+    expect((await store.getCall(staff, 'early-1')).agentId).toMatch(/^erased-agent:/);
+  });
+
   it('stores a call the agent starts after the erasure as usual (they work again)', async () => {
     const next = syntheticStoreCall({ callId: 'next-1', agentId: 'cy', durationS: 30 });
     const start = { ...next.start, announcedAt: new Date(Date.now() + 1_000).toISOString() } as StoreEvent;
