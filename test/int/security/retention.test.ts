@@ -181,19 +181,21 @@ describe('retention', () => {
     expect(await rowsOf('ghost-1')).toEqual({});
   });
 
-  it("forgets an erased call id and an erased customer's digest after ERASED_CALL_DAYS, not before", async () => {
+  it("forgets an erased call id and an erased customer's or agent's digest after ERASED_CALL_DAYS, not before", async () => {
     await store.backend.query(`INSERT INTO erased_calls (tenant, call_id) VALUES ('acme', 'erased-1')`);
     await store.backend.query(
       `INSERT INTO erased_customers (tenant, customer_digest) VALUES ('acme', 'digest-1')`,
     );
+    await store.backend.query(`INSERT INTO erased_agents (tenant, agent_digest) VALUES ('acme', 'digest-2')`);
     const remembered = async () => [
       (await store.backend.query(`SELECT 1 FROM erased_calls WHERE call_id = 'erased-1'`)).length,
       (await store.backend.query(`SELECT 1 FROM erased_customers WHERE customer_digest = 'digest-1'`)).length,
+      (await store.backend.query(`SELECT 1 FROM erased_agents WHERE agent_digest = 'digest-2'`)).length,
     ];
     await store.purgeExpired(policy, new Date(Date.now() + (ERASED_CALL_DAYS - 1) * DAY));
-    expect(await remembered()).toEqual([1, 1]);
+    expect(await remembered()).toEqual([1, 1, 1]);
     await store.purgeExpired(policy, new Date(Date.now() + (ERASED_CALL_DAYS + 1) * DAY));
-    expect(await remembered()).toEqual([0, 0]);
+    expect(await remembered()).toEqual([0, 0, 0]);
   });
 
   it('keeps the children of a call that is still in the store', async () => {
