@@ -17,6 +17,7 @@ import {
 } from '../../services/shared/index.ts';
 import { callKey } from '../../services/shared/call-key.ts';
 import type {
+  AlertEndEvent,
   AlertStoreEvent,
   CallEndEvent,
   CallStartEvent,
@@ -44,6 +45,7 @@ const TOPIC_OF: Record<StoreEvent['kind'], keyof StoreTopics> = {
   emotion: 'emotions',
   alert: 'alerts',
   ack: 'alerts',
+  'alert-end': 'alerts',
 };
 
 function record<T>(codec: RecordCodec<T>, key: string, value: T): Message {
@@ -90,6 +92,8 @@ function toMessage(e: StoreEvent, now: number): Message {
         acknowledgedAtMs: Date.parse(e.ackedAt),
         tenant: e.tenant,
       });
+    case 'alert-end':
+      return record(alertEventCodec, key, alertEndRecord(e, stamp));
   }
 }
 
@@ -135,6 +139,31 @@ function emotionRecord(e: EmotionStoreEvent, eventId: string, stamp: EventTimes)
     eventId,
     changed: false,
     ...stamp,
+  };
+}
+
+/** The alert service's resolution of an alert closed early (alert-service withdrawn-alerts.ts). */
+function alertEndRecord(e: AlertEndEvent, stamp: EventTimes): AlertEventRecord {
+  const endedAtMs = Date.parse(e.endedAt);
+  return {
+    eventId: `${e.alertId}:resolved`,
+    alertId: e.alertId,
+    callId: e.callId,
+    ruleId: '',
+    severity: 'unspecified',
+    audience: [],
+    message: '',
+    evidence: [],
+    state: 'resolved',
+    channel: 'unspecified',
+    windowIndex: 0,
+    audioMs: 0,
+    firedAtMs: 0,
+    ...stamp,
+    updatedAtMs: endedAtMs,
+    agentId: '',
+    team: '',
+    resolutionReason: e.reason,
   };
 }
 

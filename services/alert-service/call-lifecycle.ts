@@ -1,7 +1,8 @@
 // A va.calls.v1 record applied to this instance's view of the call: a start registers (or moves)
 // the call, an end ends it, analytics withdrawn mid-call takes it off every page as an erasure
-// does. The rule engine hears of ends and withdrawals through `onCallEnded`. Pure apart from what
-// the registry and hub do.
+// does (its pages told why: `CONSENT_WITHDRAWN`). The rule engine hears of ends and withdrawals
+// through `onCallEnded`; the alerts it raised are closed by withdrawn-alert-closer.ts. Pure apart
+// from what the registry and hub do.
 import { callKey } from '../shared/call-key.ts';
 import type { CallEvent } from '../shared/records.ts';
 import type { CallRegistry } from './call-registry.ts';
@@ -32,7 +33,7 @@ export function applyCallEvent(e: CallEvent, targets: CallLifecycleTargets, nowM
     // call does (its pages get `erased`: nothing of it may stay on a screen), and whatever of it
     // still arrives is dropped and raises nothing (a late emotion of the audio before the change
     // included); its rule state is freed as at an end. Idempotent: an erased call stays erased.
-    hub.eraseCall(e.tenant, e.callId, e.producedAtMs || nowMs);
+    hub.eraseCall(e.tenant, e.callId, e.producedAtMs || nowMs, 'CONSENT_WITHDRAWN');
     onCallEnded(callKey(e.tenant, e.callId));
   }
 }

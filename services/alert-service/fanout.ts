@@ -2,7 +2,8 @@
 // call lifecycle events, alerts (with their acknowledgements) and erasures from the beginning and emotions
 // and features from `rebuildMs` ago, and feeds the call registry and the WebSocket hub. Several
 // instances each fan out to their own clients. Every record is applied to the call of its
-// (tenant, call id). Runs on the shared consumer runner, producing nothing and never committing:
+// (tenant, call id). Runs on the shared consumer runner, never committing, and producing only the
+// records that close the open alerts of a call withdrawn or erased mid-call (withdrawn-alerts.ts):
 // the group id is stable across restarts and each start must re-read va.calls.v1 and va.alerts.v1
 // from the beginning (the alerts, so a wallboard's snapshot after a restart or deploy still lists
 // the alerts nobody acknowledged yet; read from now on, they vanished from every wallboard at each
@@ -29,6 +30,7 @@ import { alertRecordCodec, alertViewOf } from './alert-records.ts';
 import { createCatchUp } from '../shared/catch-up.ts';
 import { watchLogStarts, type CatchUpWatch } from '../shared/catch-up-watch.ts';
 import { applyCallEvent } from './call-lifecycle.ts';
+import { closeWithdrawnAlerts, type AlertCloser } from './withdrawn-alert-closer.ts';
 import type { CallRegistry } from './call-registry.ts';
 import type { Hub } from './hub.ts';
 
@@ -43,7 +45,7 @@ export interface FanoutTopics {
 
 export interface FanoutOptions {
   kafka: Kafka;
-  /** Never used to produce (the runner's contract): the fan-out writes nothing to Kafka. */
+  /** Produces the resolutions of withdrawn calls' open alerts (withdrawn-alert-closer.ts). */
   producer: Producer;
   service: string;
   groupId: string;
@@ -106,6 +108,13 @@ function callOf(record: FanoutRecord): { tenant: string; callId: string } {
 export function createFanout(options: FanoutOptions): Fanout {
   const { registry, hub, topics } = options;
   const catchUp = createCatchUp();
+  const closer: AlertCloser = closeWithdrawnAlerts({
+    producer: options.producer,
+    alertsTopic: topics.alerts,
+    logger: options.logger,
+    errors: options.metrics.errors,
+    caughtUp: () => catchUp.done(),
+  });
   /** Emotions and features are read from the rebuild window's start (0: from now, their log end). */
   const timed = (topic: string): boolean =>
     options.rebuildMs > 0 && (topic === topics.emotions || topic === topics.features);
@@ -117,9 +126,12 @@ export function createFanout(options: FanoutOptions): Fanout {
   function apply(record: FanoutRecord): void {
     const nowMs = Date.now();
     if (record.topic === 'erasures') {
-      hub.eraseCall(record.value.tenant, record.value.callId, record.value.erasedAtMs || nowMs);
+      const { tenant, callId, erasedAtMs } = record.value;
+      closer.tracker.withdrawn(tenant, callId, 'ERASED', erasedAtMs || nowMs);
+      hub.eraseCall(tenant, callId, erasedAtMs || nowMs, 'ERASED');
     } else if (record.topic === 'calls') {
       const e = record.value;
+      closer.callEvent(e, nowMs);
       applyCallEvent(e, options, nowMs);
       options.onCallEvent?.(e);
     } else if (record.topic === 'emotions') {
@@ -149,7 +161,12 @@ export function createFanout(options: FanoutOptions): Fanout {
       }
     } else {
       const d = record.value;
-      if (d.schema === 'alert') hub.publishAlert(alertViewOf(d.value));
+      if (d.schema === 'alert') {
+        // Seen before the registry, which drops the alerts of an erased call. A resolution is no
+        // new alert: the pages dropped the call and its alerts at the withdrawal.
+        closer.tracker.alertSeen(d.value);
+        if (d.value.state !== 'resolved') hub.publishAlert(alertViewOf(d.value));
+      }
       // An ack applies to its own tenant's alert only (alert ids carry the tenant; this says so).
       else if (options.registry.findAlert(d.value.alertId)?.tenant === d.value.tenant)
         hub.publishAck({
@@ -224,8 +241,10 @@ export function createFanout(options: FanoutOptions): Fanout {
         catchUp,
       );
       await runner.start();
+      closer.start();
     },
     async stop() {
+      await closer.stop();
       await watch?.stop();
       await runner.stop();
     },

@@ -8,7 +8,7 @@ import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import type { HubEmit } from './hub-options.ts';
 import type { Replayed } from './hub-snapshot.ts';
 import { erasedViewFor, seesAlert } from './hub-visibility.ts';
-import type { AckView, AlertView, ErasedView } from './protocol.ts';
+import type { AckView, AlertView, ErasedReason, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
 import { createHandoverAlerts } from './hub-handover.ts';
@@ -34,7 +34,7 @@ export interface Broadcaster {
   publishAck(ack: Omit<AckView, 'seq'>): boolean;
   publishHistory(tenant: string, callId: string, line: string): boolean;
   /** Forgets a call whose customer was erased and tells the clients that could see it; idempotent. */
-  eraseCall(tenant: string, callId: string, erasedAtMs?: number): boolean;
+  eraseCall(tenant: string, callId: string, erasedAtMs: number | undefined, reason: ErasedReason): boolean;
   /** Stops the state push and the heartbeat. */
   stop(): void;
 }
@@ -129,11 +129,11 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       emit('history_pushed');
       return true;
     },
-    eraseCall(tenant, callId, erasedAtMs) {
+    eraseCall(tenant, callId, erasedAtMs, reason) {
       const erased = registry.erase(tenant, callId, erasedAtMs);
       if (!erased) return false;
       const log = replay.of(tenant);
-      const view: ErasedView = { seq: log.lastSeq() + 1, tenant, callId, alertIds: [] };
+      const view: ErasedView = { seq: log.lastSeq() + 1, tenant, callId, alertIds: [], reason };
       log.append({ kind: 'erased', erased: view, call: erased });
       emit('call_erased');
       for (const client of clients) {

@@ -13,7 +13,7 @@ import { createClientOutput, type Client } from './hub-client.ts';
 import type { HubOptions } from './hub-options.ts';
 import { createSessionHandler } from './hub-session.ts';
 import type { Replayed } from './hub-snapshot.ts';
-import { CLOSE, type AckView, type AlertView } from './protocol.ts';
+import { CLOSE, type AckView, type AlertView, type ErasedReason } from './protocol.ts';
 import { createTenantReplay } from './tenant-replay.ts';
 import { createSocketLimits } from '../shared/socket-limits.ts';
 import type { VerifiedToken } from '../shared/auth/tokens.ts';
@@ -28,8 +28,11 @@ export interface Hub {
   publishAck(ack: Omit<AckView, 'seq'>): boolean;
   /** Pushes a live call's customer history line now to every client that sees the call. */
   publishHistory(tenant: string, callId: string, line: string): boolean;
-  /** Forgets a call whose customer the store erased, and tells the clients that saw it. */
-  eraseCall(tenant: string, callId: string, erasedAtMs?: number): boolean;
+  /**
+   * Forgets a call whose customer the store erased (or whose analytics consent was withdrawn), and
+   * tells the clients that saw it why.
+   */
+  eraseCall(tenant: string, callId: string, erasedAtMs: number | undefined, reason: ErasedReason): boolean;
   /** Closes (4001 TOKEN_REVOKED) every client signed in with a token the predicate says is revoked. */
   closeRevoked(isRevoked: (token: VerifiedToken) => boolean): number;
   clientCount(): number;

@@ -154,15 +154,20 @@ export interface RemovedCallView {
   callId: string;
 }
 
+/** Why a call left the pages: a stable code the pages turn into a neutral line. */
+export type ErasedReason = 'ERASED' | 'CONSENT_WITHDRAWN';
+
 /**
- * A call whose customer the store erased: drop its tile and these alerts (the ones this page may
- * hold; the frame names no customer). Numbered in the tenant's replay log like alerts and acks.
+ * A call whose customer the store erased, or whose caller withdrew analytics consent mid-call:
+ * drop its tile and these alerts (the ones this page may hold; the frame names no customer).
+ * Numbered in the tenant's replay log like alerts and acks.
  */
 export interface ErasedView {
   seq: number;
   tenant: string;
   callId: string;
   alertIds: string[];
+  reason: ErasedReason;
 }
 
 export type ServerFrame =

@@ -197,6 +197,19 @@ export const ackSchema = z.object({
   ackedAt: isoTime,
 });
 
+/**
+ * An alert closed before its call ended (a va.alerts.v1 resolution): the caller withdrew analytics
+ * consent mid-call, or the live call's customer was erased.
+ */
+export const alertEndSchema = z.object({
+  kind: z.literal('alert-end'),
+  alertId: id,
+  callId: id,
+  tenant: id,
+  endedAt: isoTime,
+  reason: z.enum(['CONSENT_WITHDRAWN', 'ERASED']),
+});
+
 export const storeEventSchema = z.discriminatedUnion('kind', [
   callStartSchema,
   callEndSchema,
@@ -205,6 +218,7 @@ export const storeEventSchema = z.discriminatedUnion('kind', [
   emotionSchema,
   alertSchema,
   ackSchema,
+  alertEndSchema,
 ]);
 
 export type CallStartEvent = z.infer<typeof callStartSchema>;
@@ -214,6 +228,7 @@ export type DynamicsEvent = z.infer<typeof dynamicsSchema>;
 export type EmotionStoreEvent = z.infer<typeof emotionSchema>;
 export type AlertStoreEvent = z.infer<typeof alertSchema>;
 export type AckEvent = z.infer<typeof ackSchema>;
+export type AlertEndEvent = z.infer<typeof alertEndSchema>;
 export type StoreEvent = z.infer<typeof storeEventSchema>;
 
 /** Replaces NaN/±Infinity anywhere in a plain object with null (JSON and zod both need that). */
@@ -246,6 +261,8 @@ function wallTimesOf(event: StoreEvent): [string, string][] {
       return [['firedAt', event.firedAt]];
     case 'ack':
       return [['ackedAt', event.ackedAt]];
+    case 'alert-end':
+      return [['endedAt', event.endedAt]];
     default:
       return [];
   }
@@ -292,5 +309,7 @@ function callEventIdOf(event: StoreEvent): string {
       return event.alertId;
     case 'ack':
       return `${event.alertId}:ack`;
+    case 'alert-end':
+      return `${event.alertId}:end`;
   }
 }

@@ -145,6 +145,11 @@ export interface AlertEventRecord {
   tenant: string;
   agentId: string;
   team: string;
+  /**
+   * On a resolution only (field 27): why the alert closed early, `CONSENT_WITHDRAWN` or `ERASED`
+   * (alert-service withdrawn-alerts.ts); '' otherwise (absent when produced).
+   */
+  resolutionReason?: string;
 }
 
 export interface AlertAckRecord {

@@ -70,7 +70,7 @@ function callEvent(value: CallEvent): unknown | null {
 
 /**
  * Decodes one record of a consumed topic into an unvalidated store event (validated later in the
- * batch), or null for record types the store ignores (e.g. an alert's "resolved" update).
+ * batch), or null for record types the store ignores (an alert's later states but its end).
  */
 export type StoreTopic = 'calls' | 'features' | 'emotions' | 'alerts';
 
@@ -121,6 +121,17 @@ export function decodeStoreRecord(
         };
       }
       const alert = record.value;
+      // An alert closed early (alert-service withdrawn-alerts.ts) gets its end; a resolution with
+      // another reason is refused by the schema (dead-lettered), not taken for one of these.
+      if (alert.state === 'resolved')
+        return {
+          kind: 'alert-end',
+          alertId: alert.alertId,
+          callId: alert.callId,
+          tenant: alert.tenant,
+          endedAt: isoOf(alert.updatedAtMs || alert.producedAtMs),
+          reason: alert.resolutionReason,
+        };
       // One alert row per alert id, from its first record; later state updates add nothing here.
       if (alert.state !== 'fired' && alert.state !== 'escalated') return null;
       return {

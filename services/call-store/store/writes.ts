@@ -43,6 +43,16 @@ async function insertCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promi
   return result[0].n;
 }
 
+/** Rows an UPDATE over `rows` (as $1) changed. */
+async function updateCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await tx.query<{ n: number }>(
+    `WITH up AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM up`,
+    [jsonParam(rows)],
+  );
+  return result[0].n;
+}
+
 const SQL = {
   start: `INSERT INTO calls (call_id, tenant, agent_id, queue, team, customer_ref, started_at, store_features,
       source, in_history, analytics_until_ms, previous_call_id)
@@ -97,6 +107,11 @@ const SQL = {
     SELECT tenant, "alertId", "callId", "ackedBy", "ackedAt"
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "alertId" text, "callId" text,
       "ackedBy" text, "ackedAt" timestamptz)`,
+  /** The first end of an alert is kept (a replayed or repeated resolution changes nothing). */
+  alertEnds: `UPDATE alerts SET ended_at = x."endedAt", end_reason = x.reason
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "alertId" text, "endedAt" timestamptz,
+      reason text)
+    WHERE alerts.tenant = x.tenant AND alerts.alert_id = x."alertId" AND alerts.ended_at IS NULL`,
   /** The (tenant, call id) pairs of a batch, as rows to join with. */
   pairs: `SELECT tenant, "callId" FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text)`,
 };
@@ -291,6 +306,8 @@ export async function writeEvents(
   inserted += await insertCount(tx, SQL.dynamics, by('dynamics'));
   inserted += await insertCount(tx, SQL.alerts, by('alert'));
   inserted += await insertCount(tx, SQL.acks, by('ack'));
+  // After the inserts: a batch may hold an alert and its end (one key, one partition, in order).
+  inserted += await updateCount(tx, SQL.alertEnds, by('alert-end'));
   // A live call's list counts move with its alerts (they were filled at the summary only: a live
   // call with an open alert listed 0 and `alerts=unacknowledged` could not find it); a start
   // counts the alerts that reached the store before it (the topics are not ordered). In key

@@ -13,6 +13,7 @@ import {
   startCall,
   startHarness,
   type Harness,
+  withdrawAnalytics,
 } from './harness.ts';
 import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
 import { callEventRecord } from '../../../devkit/records/call-event.ts';
@@ -257,5 +258,38 @@ describe('pages in a real browser', () => {
     await expect(tile(back).locator('.tile-alert').textContent()).resolves.not.toContain(
       'Customer frustration sustained',
     );
+  });
+
+  it('tells the agent and the supervisor in one neutral line that a call left because consent was withdrawn', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const pages = await buildPages(ALERT_PAGES);
+    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
+    const h = await startHarness({ ALERT_WEB_DIR: pages });
+    const context = await launch();
+    const board = await context.newPage();
+    await signInToWallboard(board, h.baseUrl, 'supervisor', '**/wallboard.html');
+    await board.getByText('● live').waitFor();
+    const agentPage = await context.newPage();
+    await signInToWallboard(agentPage, h.baseUrl, 'agent-1', '**/agent.html');
+    const callId = uniqueName('withdrawn');
+    await startCall(h, callId, 'agent-1', '', 'billing-queue');
+    for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    const alertItem = board.locator(`[data-alert-id^="demo/${callId}:"]`);
+    await alertItem.first().waitFor({ timeout: 10_000 });
+    await agentPage.getByText('acknowledge the feeling before the fix').first().waitFor();
+    expect(await board.locator('#removed-note').isVisible()).toBe(false);
+
+    await withdrawAnalytics(h, callId);
+    for (const page of [board, agentPage]) {
+      const note = page.locator('#removed-note');
+      await note.waitFor({ state: 'visible', timeout: 10_000 });
+      // The reason only: no call id, agent or customer in the line.
+      await expect(note.textContent()).resolves.toBe('Call removed: consent withdrawn');
+    }
+    await expect.poll(() => board.locator(`[data-call-id="${callId}"]`).count()).toBe(0);
+    expect(await alertItem.count()).toBe(0);
+    await board.screenshot({ path: `${SCREENSHOTS}/wallboard-call-removed.png` });
+    await agentPage.screenshot({ path: `${SCREENSHOTS}/agent-view-call-removed.png` });
   });
 });

@@ -4,16 +4,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Producer } from 'kafkajs';
+import type { KafkaMessage, Producer } from 'kafkajs';
 import { inject, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { startAlertService, type AlertService } from '../../../services/alert-service/alert-service.ts';
 import { loadAlertServiceConfig, type AlertServiceConfig } from '../../../services/alert-service/config.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
-import { sendRecords } from '../../../services/shared/producer.ts';
-import type { EmotionEventRecord } from '../../../services/shared/records.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
+import { callEventRecord } from '../../../devkit/records/call-event.ts';
 import type { AlertView } from '../../../services/alert-service/protocol.ts';
-import { alertRecordCodec } from '../../../services/alert-service/alert-records.ts';
+import { alertRecordCodec, type AlertRecord } from '../../../services/alert-service/alert-records.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import {
   callStarted,
@@ -247,38 +248,64 @@ export async function sendFeatures(
 export { emotionRecord };
 
 /**
- * Alert ids in an alerts topic, in order (acknowledgements skipped), read from the beginning to the
- * end the topic had when called (not for a fixed time, which a slow group join could cut short).
+ * Every record of a topic, in order per partition, read from the beginning to the end the topic had
+ * when called (not for a fixed time, which a slow group join could cut short).
  */
-export async function alertIdsInTopic(topic: string): Promise<string[]> {
+export async function recordsInTopic(topic: string): Promise<KafkaMessage[]> {
   const kafka = testKafka();
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
   /** Per partition, the offset still to reach; reached partitions leave the map. */
   const pending = new Map(ends.filter((e) => e.high !== '0').map((e) => [e.partition, BigInt(e.high) - 1n]));
-  const ids: string[] = [];
-  if (pending.size === 0) return ids;
-  const consumer = kafka.consumer({ groupId: uniqueName('alert-ids') });
+  const records: KafkaMessage[] = [];
+  if (pending.size === 0) return records;
+  const consumer = kafka.consumer({ groupId: uniqueName('topic-read') });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        try {
-          ids.push(alertRecordCodec.decode(message.value, message.headers as RecordHeaders).alertId);
-        } catch {
-          // an acknowledgement, or another test's probe record
-        }
+        records.push(message);
         const last = pending.get(partition);
         if (last !== undefined && BigInt(message.offset) >= last) pending.delete(partition);
       },
     });
-    await waitFor('the alerts topic read to its end', () => pending.size === 0, 30_000);
+    await waitFor(`${topic} read to its end`, () => pending.size === 0, 30_000);
   } finally {
     await consumer.disconnect();
   }
-  return ids;
+  return records;
+}
+
+/** The alert records of an alerts topic, in order (acknowledgements and probe records skipped). */
+export async function alertRecordsInTopic(topic: string): Promise<AlertRecord[]> {
+  const alerts: AlertRecord[] = [];
+  for (const message of await recordsInTopic(topic)) {
+    try {
+      alerts.push(alertRecordCodec.decode(message.value, message.headers as RecordHeaders));
+    } catch {
+      // an acknowledgement, or another test's probe record
+    }
+  }
+  return alerts;
+}
+
+/** Alert ids in an alerts topic, in order (acknowledgements skipped). */
+export async function alertIdsInTopic(topic: string): Promise<string[]> {
+  return (await alertRecordsInTopic(topic)).map((a) => a.alertId);
+}
+
+/** The gateway's record of the caller withdrawing analytics (and storage) consent mid-call. */
+export async function withdrawAnalytics(h: Producing, callId: string): Promise<void> {
+  const change = callEventRecord(callId, {
+    eventId: `demo/${callId}:call:consent:000`,
+    type: 'consent-changed',
+    agentId: 'agent-1',
+    consent: { analytics: false, storeFeatures: false },
+    consentAudioMs: 60_000,
+  });
+  await sendRecords(h.producer, [outRecord(h.topics.calls, callEventCodec, callId, change)]);
 }
 
 /** A customer-frustration alert of a demo call as the hub publishes it (`hub.publishAlert`). */

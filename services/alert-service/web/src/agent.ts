@@ -9,6 +9,7 @@ import { endSession, openLive } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
 import { AGENT_PACE_LIMIT } from '../../../../pipelines/alerts/agent-pace.ts';
+import { showRemovedCall } from './removed-call.ts';
 
 // Keyed by (tenant, call id), as the wallboard: the server scopes an agent to its tenant, but a
 // call id alone names a call only within one.
@@ -150,7 +151,9 @@ function onFrame(frame: ServerFrame): void {
   } else if (frame.type === 'alert') {
     if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);
   } else if (frame.type === 'erased') {
-    // The customer was erased: the call and its alerts leave the page.
+    // The customer was erased, or withdrew analytics consent: the call and its alerts leave the
+    // page, and a neutral line says so (why, never whose).
+    showRemovedCall(document.getElementById('removed-note')!, frame.erased);
     calls.delete(callKey(frame.erased.tenant, frame.erased.callId));
     const gone = new Set(frame.erased.alertIds);
     alerts.splice(0, alerts.length, ...alerts.filter((a) => !gone.has(a.alertId)));

@@ -10,6 +10,7 @@ import { endSession, openLive } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { isolate } from '../../../shared/bidi-isolate.ts';
+import { showRemovedCall } from './removed-call.ts';
 
 interface Tile {
   root: HTMLElement;
@@ -420,7 +421,9 @@ function onFrame(frame: ServerFrame): void {
   } else if (frame.type === 'alert') renderAlert(frame.alert, true);
   else if (frame.type === 'ack') onAck(frame.ack);
   else if (frame.type === 'erased') {
-    // The customer was erased: the call and its alerts leave the page (and the server's memory).
+    // The customer was erased, or withdrew analytics consent: the call and its alerts leave the
+    // page (and the server's memory), and a neutral line says so (why, never whose).
+    showRemovedCall(document.getElementById('removed-note')!, frame.erased);
     removeCall(keyOf(frame.erased));
     for (const id of frame.erased.alertIds) {
       alerts.get(id)?.item.remove();

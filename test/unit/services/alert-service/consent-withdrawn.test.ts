@@ -10,11 +10,15 @@ import { callEventRecord } from '../../../../devkit/records/call-event.ts';
 function setup() {
   const registry = createCallRegistry({});
   const ended: string[] = [];
-  // The hub's erasure is the registry's (hub-broadcaster.ts), which then tells the pages.
+  const reasons: string[] = [];
+  // The hub's erasure is the registry's (hub-broadcaster.ts), which then tells the pages why.
   const targets = {
     registry,
     hub: {
-      eraseCall: (tenant: string, callId: string, at?: number) => registry.erase(tenant, callId, at) !== null,
+      eraseCall: (tenant: string, callId: string, at: number | undefined, reason: string) => {
+        reasons.push(reason);
+        return registry.erase(tenant, callId, at) !== null;
+      },
     },
     onCallEnded: (key: string) => ended.push(key),
   };
@@ -25,14 +29,14 @@ function setup() {
       Date.now(),
     );
   const live = () => registry.calls().map((c) => c.callId);
-  return { registry, ended, apply, live };
+  return { registry, ended, reasons, apply, live };
 }
 
 const consent = (over: object) => ({ analytics: true, storeFeatures: true, historyOptOut: false, ...over });
 
 describe('alert service: consent withdrawn mid-call', () => {
   it('takes the call and its alerts off the live view and frees its rule state', () => {
-    const { registry, ended, apply, live } = setup();
+    const { registry, ended, reasons, apply, live } = setup();
     apply('c-1');
     registry.addAlert({ alertId: 'demo/c-1:a', callId: 'c-1', tenant: 'demo' } as AlertView);
     expect(live()).toEqual(['c-1']);
@@ -40,6 +44,7 @@ describe('alert service: consent withdrawn mid-call', () => {
     expect(live()).toEqual([]);
     expect(registry.findAlert('demo/c-1:a')).toBeUndefined();
     expect(ended).toEqual(['demo/c-1']);
+    expect(reasons).toEqual(['CONSENT_WITHDRAWN']);
     // A late emotion (audio before the change, still in flight) brings nothing back.
     registry.emotion('demo', 'c-1', { channel: 'customer', state: 'angry' } as never, Date.now());
     expect(live()).toEqual([]);

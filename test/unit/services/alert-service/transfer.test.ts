@@ -75,7 +75,7 @@ describe('a transfer on a resumed start (same call id, another agent)', () => {
     r.start(start('agent-3', 'support'));
     expect(seesAlert(r, agent('agent-1'), alert('cue', 'agent'))).toBe(true);
     const erased = r.erase('demo', 'c')!;
-    const view = { seq: 1, tenant: 'demo', callId: 'c', alertIds: [] };
+    const view = { seq: 1, tenant: 'demo', callId: 'c', alertIds: [], reason: 'ERASED' as const };
     expect(erasedViewFor(agent('agent-1'), view, erased)).not.toBeNull();
   });
 

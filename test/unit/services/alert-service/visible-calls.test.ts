@@ -51,7 +51,7 @@ describe('who is told of an erased call', () => {
       { alertId: 'a-sup', audience: 'supervisor' },
     ],
   };
-  const view = { seq: 7, tenant: 'demo', callId: 'c1', alertIds: [] };
+  const view = { seq: 7, tenant: 'demo', callId: 'c1', alertIds: [], reason: 'ERASED' as const };
   const who = (role: string, extra: Record<string, unknown> = {}) =>
     ({ userId: role, role, tenant: 'demo', agentId: null, teams: [], ...extra }) as unknown as Principal;
 
