@@ -289,6 +289,10 @@ describe('pages in a real browser', () => {
     }
     await expect.poll(() => board.locator(`[data-call-id="${callId}"]`).count()).toBe(0);
     expect(await alertItem.count()).toBe(0);
+    // Nothing of the call stays on the agent's screen: its alerts, cue and mood leave with it.
+    await expect.poll(() => agentPage.locator('#history li').count()).toBe(0);
+    await expect(agentPage.locator('#cue').textContent()).resolves.toBe('No cue right now.');
+    await expect(agentPage.locator('#mood-label').textContent()).resolves.toBe('—');
     await board.screenshot({ path: `${SCREENSHOTS}/wallboard-call-removed.png` });
     await agentPage.screenshot({ path: `${SCREENSHOTS}/agent-view-call-removed.png` });
   });
