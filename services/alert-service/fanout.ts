@@ -114,6 +114,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     logger: options.logger,
     errors: options.metrics.errors,
     caughtUp: () => catchUp.done(),
+    isLive: (tenant, callId) => registry.owner(tenant, callId) !== undefined,
   });
   /** Emotions and features are read from the rebuild window's start (0: from now, their log end). */
   const timed = (topic: string): boolean =>

@@ -24,6 +24,8 @@ export interface AlertCloserOptions {
   errors?: { inc(labels: { code: string }): void };
   /** The fan-out has read what its topics held at start. */
   caughtUp: () => boolean;
+  /** The call is in progress (the registry has it): its alerts are kept, however old. */
+  isLive: (tenant: string, callId: string) => boolean;
 }
 
 export interface AlertCloser {
@@ -43,7 +45,7 @@ export function closeWithdrawnAlerts(options: AlertCloserOptions): AlertCloser {
 
   async function produceDue(): Promise<void> {
     if (!options.caughtUp()) return;
-    const due = tracker.due(Date.now());
+    const due = tracker.due(Date.now(), options.isLive);
     if (due.length === 0) return;
     try {
       await sendRecords(

@@ -19,8 +19,12 @@ export interface WithdrawnAlerts {
   withdrawn(tenant: string, callId: string, reason: ClosingReason, atMs: number): void;
   /** The call ended at `atMs`: an erasure after it closes nothing (its alerts ended with it). */
   ended(tenant: string, callId: string, atMs: number): void;
-  /** The resolution records to produce now; each is handed out once until `failed` gives it back. */
-  due(nowMs: number): AlertRecord[];
+  /**
+   * The resolution records to produce now; each is handed out once until `failed` gives it back.
+   * `isLive`: the call is still in progress here (a live call is never forgotten, however long
+   * ago its alerts fired).
+   */
+  due(nowMs: number, isLive?: (tenant: string, callId: string) => boolean): AlertRecord[];
   /** Produced: the broker has them. */
   produced(records: AlertRecord[]): void;
   /** Not produced: due again at the next call. */
@@ -30,6 +34,8 @@ export interface WithdrawnAlerts {
 }
 
 interface CallAlerts {
+  tenant: string;
+  callId: string;
   /** Open alerts by id, as last seen (an escalation replaces nothing: it has its own id). */
   open: Map<string, AlertRecord>;
   /** Alerts whose resolution is on the topic (read back, or produced by this run). */
@@ -76,7 +82,14 @@ export function createWithdrawnAlerts(forgetAfterMs: number): WithdrawnAlerts {
     const key = callKey(tenant, callId);
     let call = calls.get(key);
     if (!call) {
-      call = { open: new Map(), resolved: new Set(), inFlight: new Set(), lastSeenMs: seenMs };
+      call = {
+        tenant,
+        callId,
+        open: new Map(),
+        resolved: new Set(),
+        inFlight: new Set(),
+        lastSeenMs: seenMs,
+      };
       calls.set(key, call);
     }
     call.lastSeenMs = Math.max(call.lastSeenMs, seenMs);
@@ -96,10 +109,11 @@ export function createWithdrawnAlerts(forgetAfterMs: number): WithdrawnAlerts {
     );
   }
 
-  function forgettable(call: CallAlerts, nowMs: number): boolean {
+  function forgettable(call: CallAlerts, nowMs: number, isLive: (t: string, c: string) => boolean): boolean {
     if (call.inFlight.size > 0) return false;
     if (closes(call) && pending(call).length > 0) return false;
-    return call.endedAtMs !== undefined || nowMs - call.lastSeenMs > forgetAfterMs;
+    if (call.endedAtMs !== undefined) return true;
+    return nowMs - call.lastSeenMs > forgetAfterMs && !isLive(call.tenant, call.callId);
   }
 
   return {
@@ -124,7 +138,7 @@ export function createWithdrawnAlerts(forgetAfterMs: number): WithdrawnAlerts {
       const call = calls.get(callKey(tenant, callId));
       if (call && call.endedAtMs === undefined) call.endedAtMs = atMs;
     },
-    due(nowMs) {
+    due(nowMs, isLive = () => false) {
       const out: AlertRecord[] = [];
       for (const [key, call] of calls) {
         if (closes(call))
@@ -132,9 +146,10 @@ export function createWithdrawnAlerts(forgetAfterMs: number): WithdrawnAlerts {
             call.inFlight.add(alert.alertId);
             out.push(resolutionOf(alert, call.reason!, nowMs));
           }
-        else if (forgettable(call, nowMs)) calls.delete(key);
+        else if (forgettable(call, nowMs, isLive)) calls.delete(key);
       }
-      for (const [key, call] of calls) if (closes(call) && forgettable(call, nowMs)) calls.delete(key);
+      for (const [key, call] of calls)
+        if (closes(call) && forgettable(call, nowMs, isLive)) calls.delete(key);
       return out;
     },
     produced(records) {

@@ -43,6 +43,7 @@ function setup() {
     logger: createLogger({ service: 'test', level: 'error' }),
     errors: { inc: (labels) => errors.push(labels.code) },
     caughtUp: () => caughtUp,
+    isLive: () => true,
   });
   return { closer, sent, errors, catchUp: () => (caughtUp = true), failOnce: () => (failNext = true) };
 }

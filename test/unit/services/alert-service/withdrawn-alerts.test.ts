@@ -105,10 +105,21 @@ describe('withdrawn alerts', () => {
     t.alertSeen(alert('old', 1));
     t.due(T0 + 1_000);
     expect(t.size()).toBe(1);
-    t.due(T0 + 61_000);
+    // A call still in progress keeps its alert however old: a withdrawal may come late in a call.
+    t.due(T0 + 61_000, () => true);
+    expect(t.size()).toBe(1);
+    t.due(T0 + 61_000, () => false);
     expect(t.size()).toBe(0);
     // A resolution of a forgotten call brings nothing back.
     t.alertSeen({ ...alert('old', 1), state: 'resolved' });
     expect(t.size()).toBe(0);
+  });
+
+  it('closes an alert fired long before the withdrawal of a call still in progress', () => {
+    const t = createWithdrawnAlerts(60_000);
+    t.alertSeen(alert('long', 1));
+    t.due(T0 + 30 * 60_000, () => true);
+    t.withdrawn('demo', 'long', 'CONSENT_WITHDRAWN', T0 + 31 * 60_000);
+    expect(t.due(T0 + 31 * 60_000, () => true).map((r) => r.callId)).toEqual(['long']);
   });
 });
