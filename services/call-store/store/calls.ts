@@ -45,7 +45,7 @@ export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string)
 export async function listAlerts(db: SqlExecutor, tenant: string, callId: string) {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT a.alert_id, a.rule_id, a.severity, a.audience, a.channel, a.start_ms, a.fired_at, a.message,
-       a.evidence, k.acked_by, k.acked_at
+       a.evidence, k.acked_by, k.acked_at, a.ended_at, a.end_reason
      FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
      WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
     [tenant, callId],
@@ -61,6 +61,9 @@ export async function listAlerts(db: SqlExecutor, tenant: string, callId: string
     message: String(r.message),
     evidence: (r.evidence ?? []) as string[],
     acknowledgement: r.acked_at ? { by: String(r.acked_by), at: iso(r.acked_at) as string } : null,
+    // Closed before the call ended (consent withdrawn, erased live; migration 021); null: it
+    // ended with the call.
+    end: r.ended_at ? { at: iso(r.ended_at) as string, reason: String(r.end_reason) } : null,
   }));
 }
 

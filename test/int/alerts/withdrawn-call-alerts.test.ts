@@ -10,6 +10,7 @@ import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { parseStoreEvent, type StoreEvent } from '../../../services/call-store/events.ts';
 import { decodeStoreRecord, type StoreTopic } from '../../../services/call-store/ingest/map-records.ts';
 import { openCallStore } from '../../../services/call-store/store.ts';
+import { listAlerts } from '../../../services/call-store/store/calls.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { callErasedCodec } from '../../../services/shared/records.ts';
@@ -127,6 +128,10 @@ describe('alerts of a call withdrawn mid-call', () => {
           { alert_id: leftAlone.alert.alertId, ended: false, end_reason: null },
         ].sort((a, b) => (a.alert_id < b.alert_id ? -1 : 1)),
       );
+      // As the API serves it (GET /calls/{id}: the alert's `end`).
+      const served = await listAlerts(store.backend, 'demo', withdrawn.callId);
+      expect(served.map((a) => a.end?.reason ?? null)).toEqual(['CONSENT_WITHDRAWN']);
+      expect((await listAlerts(store.backend, 'demo', leftAlone.callId)).map((a) => a.end)).toEqual([null]);
     } finally {
       await store.close();
     }
