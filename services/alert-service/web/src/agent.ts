@@ -5,7 +5,7 @@
 import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
 import { setAttr, setStyle, setText } from './dom-writes.ts';
-import { endSession, openLive } from './live-socket.ts';
+import { endSession, openLive, statusText } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
 import { AGENT_PACE_LIMIT } from '../../../../pipelines/alerts/agent-pace.ts';
@@ -162,8 +162,7 @@ function onFrame(frame: ServerFrame): void {
 }
 
 openLive(onFrame, (status) => {
-  statusEl.textContent =
-    status === 'live' ? '● live' : status === 'connecting' ? '○ connecting' : '◌ reconnecting';
+  statusEl.textContent = statusText(status);
   statusEl.className = `status status-${status}`;
 });
 setInterval(render, 1000);

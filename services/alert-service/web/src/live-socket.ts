@@ -5,10 +5,30 @@
 // detects a silent server by missing heartbeats, and returns to sign-in on an auth close.
 import type { ServerFrame } from '../../protocol.ts';
 
-export type Status = 'connecting' | 'live' | 'reconnecting';
+/** `refused`: the server is over a connection cap (CLOSE.TOO_MANY_SOCKETS); the page retries. */
+export type Status = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
 const TOKEN_KEY = 'va.token';
 const UNAUTHORIZED = 4001;
+const TOO_MANY_SOCKETS = 4029;
+
+/**
+ * What a refused connection tells the person (the cap's code is the close reason, hub-client.ts):
+ * "reconnecting" for ever hid that closing a tab (or asking an administrator) is what helps.
+ */
+const REFUSED_BECAUSE: Record<string, string> = {
+  TOO_MANY_FOR_USER: 'too many pages open for this sign-in: close one (retrying)',
+  TOO_MANY_FROM_ADDRESS: 'too many connections from this network: ask your administrator (retrying)',
+};
+let refusedBecause = '';
+
+/** The status line of a page (agent view and wallboard alike). */
+export function statusText(status: Status): string {
+  if (status === 'live') return '● live';
+  if (status === 'connecting') return '○ connecting';
+  if (status === 'refused') return `◌ ${REFUSED_BECAUSE[refusedBecause] ?? 'server busy (retrying)'}`;
+  return '◌ reconnecting';
+}
 
 export function token(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -114,13 +134,14 @@ export function openLive(
         );
         return;
       }
-      reconnectLater();
+      refusedBecause = event.code === TOO_MANY_SOCKETS ? event.reason : '';
+      reconnectLater(event.code === TOO_MANY_SOCKETS ? 'refused' : 'reconnecting');
     };
   }
 
-  function reconnectLater(): void {
+  function reconnectLater(status: Status = 'reconnecting'): void {
     attempt += 1;
-    onStatus('reconnecting');
+    onStatus(status);
     setTimeout(connect, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5)));
   }
 

@@ -6,7 +6,7 @@
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
 import { setAttr, setStyle, setText } from './dom-writes.ts';
-import { endSession, openLive } from './live-socket.ts';
+import { endSession, openLive, statusText } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { isolate } from '../../../shared/bidi-isolate.ts';
@@ -440,8 +440,7 @@ function onFrame(frame: ServerFrame): void {
 }
 
 const live = openLive(onFrame, (status) => {
-  statusEl.textContent =
-    status === 'live' ? '● live' : status === 'connecting' ? '○ connecting' : '◌ reconnecting';
+  statusEl.textContent = statusText(status);
   statusEl.className = `status status-${status}`;
 });
 
