@@ -90,6 +90,11 @@ export interface CallRegistry {
   erase(tenant: string, callId: string, erasedAtMs?: number): ErasedCall | null;
   isErased(tenant: string, callId: string): boolean;
   /**
+   * The alert was fired on an earlier call whose id a new call took (start after end): it is not
+   * the new call's, so it does not follow the call to the new call's owner (hub-visibility.ts).
+   */
+  ofEarlierCall(alertId: string): boolean;
+  /**
    * Calls changed since the last call, and calls gone from a client's sight: purged, or handed to
    * another agent or team by a resumed start (a transfer), named with the owner they had, so the
    * previous agent's and team's pages drop the tile (a page that still sees the call under its new
@@ -168,6 +173,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
    * of an acknowledgement.
    */
   const recentOf = new Map<string, AlertView[]>();
+  /** Alerts of an ended call whose id a new call took (ofEarlierCall). */
+  const earlierCall = new Set<string>();
 
   /** Inserts newest first by firing time (a tie: the later arrival first). */
   function insertByTime(list: AlertView[], view: AlertView): void {
@@ -178,6 +185,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
 
   function forget(view: AlertView): void {
     alerts.delete(view.alertId);
+    earlierCall.delete(view.alertId);
     const at = recent.indexOf(view);
     if (at >= 0) recent.splice(at, 1);
   }
@@ -219,6 +227,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
             team: ended.team,
             ended: true,
           });
+        // Its alerts stay theirs (acknowledgements, the ended call's owner) but not the new call's.
+        for (const a of recentOf.get(meta.tenant) ?? []) if (a.callId === meta.callId) earlierCall.add(a.alertId);
         calls.delete(key);
         endedCalls.delete(key);
       }
@@ -361,6 +371,9 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
           team: a.team,
         })),
       };
+    },
+    ofEarlierCall(alertId) {
+      return earlierCall.has(alertId);
     },
     isErased(tenant, callId) {
       return erasedCalls.has(callKey(tenant, callId));

@@ -18,6 +18,8 @@ export function seesAlert(registry: CallRegistry, p: Principal, alert: AlertView
   // previous team's open alerts stay theirs in a snapshot, a replay and an acknowledgement).
   if (canSeeCall(p, alert)) return true;
   if (p.role === 'agent' && alert.audience === 'agent' && alert.agentId !== '') return false;
+  // An ended call's alerts do not follow its id to the new call that took it (another customer).
+  if (registry.ofEarlierCall(alert.alertId)) return false;
   return canSeeCall(p, registry.owner(alert.tenant, alert.callId) ?? alert);
 }
 

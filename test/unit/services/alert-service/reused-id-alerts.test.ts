@@ -1,0 +1,44 @@
+// A call id reused for another customer's call (after the first call ended): the ended call's
+// alerts are not the new call's, neither in a snapshot (seesAlert) nor at a later handover.
+import { describe, expect, it } from 'vitest';
+import { createCallRegistry } from '../../../../services/alert-service/call-registry.ts';
+import { createHandoverAlerts } from '../../../../services/alert-service/hub-handover.ts';
+import { seesAlert } from '../../../../services/alert-service/hub-visibility.ts';
+import type { AlertView } from '../../../../services/alert-service/protocol.ts';
+import type { Principal } from '../../../../services/shared/auth/roles.ts';
+
+const agent = (agentId: string): Principal => ({ userId: agentId, role: 'agent', tenant: 'demo', agentId, teams: [] });
+const frustrated: AlertView = {
+  seq: 0, alertId: 'frustrated', callId: 'c', ruleId: 'r', ruleName: 'r', kind: 'fired', subject: 'customer',
+  severity: 'warning', audience: 'both', message: 'Customer frustration rising', cue: 'acknowledge the feeling',
+  evidence: [], audioMs: 1000, firedAtMs: 5_000, tenant: 'demo', agentId: 'agent-1', team: 'billing', queue: 'q',
+  acknowledgedBy: null, acknowledgedAtMs: null,
+};
+const start = (agentId: string, team: string, startedAtMs: number) => ({
+  callId: 'c', tenant: 'demo', agentId, team, queue: 'q', startedAtMs,
+});
+
+describe('a call id reused for another call', () => {
+  it("the ended call's alerts are not shown to the new call's agent in a snapshot", () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing', 0));
+    r.addAlert(frustrated);
+    r.end('demo', 'c', 10_000);
+    r.takeChanges(11_000);
+    r.start(start('agent-3', 'support', 12_000)); // another customer's call, same id
+    expect(seesAlert(r, agent('agent-3'), frustrated)).toBe(false);
+    expect(seesAlert(r, agent('agent-1'), frustrated)).toBe(true); // fired to agent-1: theirs
+  });
+
+  it("nor handed to the agent the new call is transferred to", () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing', 0));
+    r.addAlert(frustrated);
+    r.end('demo', 'c', 10_000);
+    r.takeChanges(11_000);
+    r.start(start('agent-3', 'support', 12_000));
+    r.takeChanges(12_001);
+    r.start(start('agent-4', 'support', 12_000)); // transfer of the new call
+    expect(createHandoverAlerts(r, r.takeChanges(12_002))(agent('agent-4'))).toEqual([]);
+  });
+});
