@@ -250,8 +250,13 @@ export function applyAlert(
   // An older alert read late (a restart re-reads them) neither replaces a newer cue nor comes back.
   if (!alert.cue || alert.audience === 'supervisor' || alert.audioMs < call.cueAudioMs) return;
   if (call.audioMs - alert.audioMs > CUE_HOLD_MS) return;
+  // Held by the alert's own audio time: one past the held cue's hold (read before the window that
+  // moves the call's audio on, which comes on another topic) is not outranked by it.
   const outranked =
-    call.cue !== null && alert.subject !== call.cueSubject && rank(alert.severity) < rank(call.cueSeverity);
+    call.cue !== null &&
+    alert.audioMs - call.cueAudioMs <= CUE_HOLD_MS &&
+    alert.subject !== call.cueSubject &&
+    rank(alert.severity) < rank(call.cueSeverity);
   if (outranked) return;
   call.cue = alert.cue;
   call.cueAlertId = alert.alertId;

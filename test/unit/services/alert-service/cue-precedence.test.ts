@@ -71,4 +71,16 @@ describe("the agent's current cue", () => {
     );
     expect(cue(r)).toBe(calmer);
   });
+
+  it("shows a minor cue that comes after the critical cue's hold, though the call's windows have not reached it yet", () => {
+    // The pace alert goes engine → va.alerts.v1 → fan-out; its features window comes on another
+    // topic and may be applied after it. At 84 s the critical cue of 53 s is over (31 s old).
+    const r = angryCall();
+    r.dynamics('demo', 'c', { talkRatioAgent: 0.5, endMs: 82_000 }, 2);
+    r.addAlert(
+      view('pace', 84_000, { severity: 'info', subject: 'agent', audience: 'agent', cue: 'Slow down' }),
+    );
+    r.dynamics('demo', 'c', { talkRatioAgent: 0.5, endMs: 84_000 }, 3);
+    expect(cue(r)).toBe('Slow down');
+  });
 });
