@@ -147,6 +147,10 @@ export function callView(c: CallLive, trendTail = Infinity): CallView {
   };
 }
 
+/** Clock skew allowed between a call's start (gateway) and its alerts' firing (this service). */
+const START_SKEW_MS = 60_000;
+const firedBefore = (a: { firedAtMs: number }, startedAtMs: number) => a.firedAtMs < startedAtMs - START_SKEW_MS;
+
 export function createCallRegistry(options: RegistryOptions = {}): CallRegistry {
   const maxPerCall = options.maxAlertsPerCall ?? 50;
   const maxRecent = options.maxRecentAlerts ?? 300;
@@ -175,6 +179,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const recentOf = new Map<string, AlertView[]>();
   /** Alerts of an ended call whose id a new call took (ofEarlierCall). */
   const earlierCall = new Set<string>();
+  /** Each kept call's first start time (not moved by a resumed start): older alerts are not its own. */
+  const bornAt = new Map<string, number>();
 
   /** Inserts newest first by firing time (a tie: the later arrival first). */
   function insertByTime(list: AlertView[], view: AlertView): void {
@@ -227,10 +233,19 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
             team: ended.team,
             ended: true,
           });
-        // Its alerts stay theirs (acknowledgements, the ended call's owner) but not the new call's.
+        // Its alerts stay theirs (their owner, acknowledgements) but are not the new call's.
         for (const a of recentOf.get(meta.tenant) ?? []) if (a.callId === meta.callId) earlierCall.add(a.alertId);
         calls.delete(key);
         endedCalls.delete(key);
+        bornAt.delete(key);
+      }
+      if (!bornAt.has(key)) {
+        // The call's first start: alerts of its id fired well before it are an earlier call's
+        // (one ended and purged long ago is no longer in endedCalls). The margin allows for the
+        // gateway's clock (start) against this service's (firing).
+        bornAt.set(key, meta.startedAtMs);
+        for (const a of recentOf.get(meta.tenant) ?? [])
+          if (a.callId === meta.callId && firedBefore(a, meta.startedAtMs)) earlierCall.add(a.alertId);
       }
       const call = live(meta.tenant, meta.callId, meta.startedAtMs)!;
       const team = meta.team || options.teamOfAgent?.get(agentTeamKey(meta.tenant, meta.agentId)) || '';
@@ -288,6 +303,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     addAlert(view) {
       if (alerts.has(view.alertId) || erasedCalls.has(callKey(view.tenant, view.callId))) return false;
       alerts.set(view.alertId, view);
+      const born = bornAt.get(callKey(view.tenant, view.callId));
+      if (born !== undefined && firedBefore(view, born)) earlierCall.add(view.alertId);
       insertByTime(recent, view);
       let mine = recentOf.get(view.tenant);
       if (!mine) recentOf.set(view.tenant, (mine = []));
@@ -316,7 +333,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         view.agentId !== '' &&
         call?.agentId !== '' &&
         view.agentId !== call?.agentId;
-      if (call && !othersCue) {
+      if (call && !othersCue && !earlierCall.has(view.alertId)) {
         applyAlert(call, {
           alertId: view.alertId,
           audience: view.audience as 'agent',
@@ -357,6 +374,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         forget(view);
       }
       calls.delete(key);
+      bornAt.delete(key);
       lastUpdate.delete(key);
       dirty.delete(key);
       endedCalls.delete(key);
@@ -392,6 +410,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
           if (call.endedAtMs !== null && nowMs - call.endedAtMs <= endedRememberedMs)
             endedCalls.set(key, call.endedAtMs);
           calls.delete(key);
+          bornAt.delete(key);
           lastUpdate.delete(key);
           dirty.delete(key);
           removed.push({ callId: call.callId, tenant: call.tenant, agentId: call.agentId, team: call.team });

@@ -42,3 +42,27 @@ describe('a call id reused for another call', () => {
     expect(createHandoverAlerts(r, r.takeChanges(12_002))(agent('agent-4'))).toEqual([]);
   });
 });
+
+describe('a call id reused long after the first call was purged', () => {
+  it("the old call's alerts are still not the new call's (snapshot, cue, handover)", () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing', 0));
+    r.addAlert(frustrated);
+    r.end('demo', 'c', 10_000);
+    r.takeChanges(11_000);
+    r.takeChanges(3_600_000); // purged, and no longer remembered as ended
+    r.start(start('agent-3', 'support', 3_700_000));
+    expect(seesAlert(r, agent('agent-3'), frustrated)).toBe(false);
+    r.takeChanges(3_700_001);
+    r.start(start('agent-4', 'support', 3_700_000));
+    expect(createHandoverAlerts(r, r.takeChanges(3_700_002))(agent('agent-4'))).toEqual([]);
+  });
+
+  it("an old alert re-read after the new call's start (a restart) is not its cue", () => {
+    const r = createCallRegistry();
+    r.start(start('agent-3', 'support', 3_700_000));
+    r.addAlert(frustrated); // fired at 5 000, long before this call started
+    expect(r.calls()[0].cue).toBeNull();
+    expect(seesAlert(r, agent('agent-3'), frustrated)).toBe(false);
+  });
+});
