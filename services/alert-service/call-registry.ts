@@ -149,7 +149,8 @@ export function callView(c: CallLive, trendTail = Infinity): CallView {
 
 /** Clock skew allowed between a call's start (gateway) and its alerts' firing (this service). */
 const START_SKEW_MS = 60_000;
-const firedBefore = (a: { firedAtMs: number }, startedAtMs: number) => a.firedAtMs < startedAtMs - START_SKEW_MS;
+const firedBefore = (a: { firedAtMs: number }, startedAtMs: number) =>
+  a.firedAtMs < startedAtMs - START_SKEW_MS;
 
 export function createCallRegistry(options: RegistryOptions = {}): CallRegistry {
   const maxPerCall = options.maxAlertsPerCall ?? 50;
@@ -234,7 +235,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
             ended: true,
           });
         // Its alerts stay theirs (their owner, acknowledgements) but are not the new call's.
-        for (const a of recentOf.get(meta.tenant) ?? []) if (a.callId === meta.callId) earlierCall.add(a.alertId);
+        for (const a of recentOf.get(meta.tenant) ?? [])
+          if (a.callId === meta.callId) earlierCall.add(a.alertId);
         calls.delete(key);
         endedCalls.delete(key);
         bornAt.delete(key);

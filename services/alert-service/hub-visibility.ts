@@ -14,6 +14,9 @@ import type { AlertView, ErasedView } from './protocol.ts';
  */
 export function seesAlert(registry: CallRegistry, p: Principal, alert: AlertView): boolean {
   if (!audienceIncludes(p, alert.audience as Audience)) return false;
+  // An agent's page lists its call's alerts by call id: an ended call's, whose id a new call took,
+  // would be listed as the new call's (another customer's), so agents no longer get them.
+  if (p.role === 'agent' && registry.ofEarlierCall(alert.alertId)) return false;
   // Whoever it was fired to keeps it (a transfer moved the call on: the previous agent's cues, the
   // previous team's open alerts stay theirs in a snapshot, a replay and an acknowledgement).
   if (canSeeCall(p, alert)) return true;

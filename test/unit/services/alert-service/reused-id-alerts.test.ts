@@ -7,15 +7,42 @@ import { seesAlert } from '../../../../services/alert-service/hub-visibility.ts'
 import type { AlertView } from '../../../../services/alert-service/protocol.ts';
 import type { Principal } from '../../../../services/shared/auth/roles.ts';
 
-const agent = (agentId: string): Principal => ({ userId: agentId, role: 'agent', tenant: 'demo', agentId, teams: [] });
+const agent = (agentId: string): Principal => ({
+  userId: agentId,
+  role: 'agent',
+  tenant: 'demo',
+  agentId,
+  teams: [],
+});
 const frustrated: AlertView = {
-  seq: 0, alertId: 'frustrated', callId: 'c', ruleId: 'r', ruleName: 'r', kind: 'fired', subject: 'customer',
-  severity: 'warning', audience: 'both', message: 'Customer frustration rising', cue: 'acknowledge the feeling',
-  evidence: [], audioMs: 1000, firedAtMs: 5_000, tenant: 'demo', agentId: 'agent-1', team: 'billing', queue: 'q',
-  acknowledgedBy: null, acknowledgedAtMs: null,
+  seq: 0,
+  alertId: 'frustrated',
+  callId: 'c',
+  ruleId: 'r',
+  ruleName: 'r',
+  kind: 'fired',
+  subject: 'customer',
+  severity: 'warning',
+  audience: 'both',
+  message: 'Customer frustration rising',
+  cue: 'acknowledge the feeling',
+  evidence: [],
+  audioMs: 1000,
+  firedAtMs: 5_000,
+  tenant: 'demo',
+  agentId: 'agent-1',
+  team: 'billing',
+  queue: 'q',
+  acknowledgedBy: null,
+  acknowledgedAtMs: null,
 };
 const start = (agentId: string, team: string, startedAtMs: number) => ({
-  callId: 'c', tenant: 'demo', agentId, team, queue: 'q', startedAtMs,
+  callId: 'c',
+  tenant: 'demo',
+  agentId,
+  team,
+  queue: 'q',
+  startedAtMs,
 });
 
 describe('a call id reused for another call', () => {
@@ -27,10 +54,17 @@ describe('a call id reused for another call', () => {
     r.takeChanges(11_000);
     r.start(start('agent-3', 'support', 12_000)); // another customer's call, same id
     expect(seesAlert(r, agent('agent-3'), frustrated)).toBe(false);
-    expect(seesAlert(r, agent('agent-1'), frustrated)).toBe(true); // fired to agent-1: theirs
+    // The ended call left agent-1's page ('removed'); its team's supervisors keep the alert.
+    expect(
+      seesAlert(
+        r,
+        { userId: 's', role: 'supervisor', tenant: 'demo', agentId: null, teams: ['billing'] },
+        frustrated,
+      ),
+    ).toBe(true);
   });
 
-  it("nor handed to the agent the new call is transferred to", () => {
+  it('nor handed to the agent the new call is transferred to', () => {
     const r = createCallRegistry();
     r.start(start('agent-1', 'billing', 0));
     r.addAlert(frustrated);
@@ -64,5 +98,23 @@ describe('a call id reused long after the first call was purged', () => {
     r.addAlert(frustrated); // fired at 5 000, long before this call started
     expect(r.calls()[0].cue).toBeNull();
     expect(seesAlert(r, agent('agent-3'), frustrated)).toBe(false);
+  });
+});
+
+describe('a call id reused for the same agent', () => {
+  it("the agent's page does not list the ended call's alerts under the new call (snapshot)", () => {
+    const r = createCallRegistry();
+    r.start(start('agent-1', 'billing', 0));
+    r.addAlert(frustrated);
+    r.end('demo', 'c', 10_000);
+    r.takeChanges(11_000);
+    r.start(start('agent-1', 'billing', 12_000)); // another customer, same agent, same id
+    // The agent page lists the alerts of its call by (tenant, call id): the old customer's
+    // "frustration rising" would head the new call's list.
+    expect(seesAlert(r, agent('agent-1'), frustrated)).toBe(false);
+    // A supervisor's wallboard keeps it (open alerts stay acknowledgeable).
+    expect(
+      seesAlert(r, { userId: 's', role: 'supervisor', tenant: 'demo', agentId: null, teams: [] }, frustrated),
+    ).toBe(true);
   });
 });
