@@ -145,7 +145,13 @@ function onFrame(frame: ServerFrame): void {
   } else if (frame.type === 'state') {
     for (const c of frame.calls) {
       const key = callKey(c.tenant, c.callId);
-      calls.set(key, { ...c, moodTrend: mergeTrend(calls.get(key), c) });
+      const before = calls.get(key);
+      // An ended call live again is a new call that took its id (nothing else un-ends a call):
+      // the ended call's alerts are another customer's, not this call's.
+      const reused = before !== undefined && before.endedAtMs !== null && c.endedAtMs === null;
+      if (reused)
+        alerts.splice(0, alerts.length, ...alerts.filter((a) => callKey(a.tenant, a.callId) !== key));
+      calls.set(key, { ...c, moodTrend: reused ? c.moodTrend : mergeTrend(before, c) });
     }
     for (const gone of frame.removed) calls.delete(callKey(gone.tenant, gone.callId));
   } else if (frame.type === 'alert') {
