@@ -41,6 +41,18 @@ export function sameContact(
 
 /** The calls that end a contact: none of `calls` continues them (a contact is counted by its last call). */
 export function contactEnds<T extends LinkedCall>(calls: readonly T[]): T[] {
-  const continued = new Set(calls.map((c) => idOf(c.previous_call_id)).filter((id) => id !== null));
+  const byId = new Map(calls.map((c) => [String(c.call_id), c]));
+  const continued = new Set<string>();
+  for (const c of calls) {
+    const previous = idOf(c.previous_call_id);
+    const before = previous === null ? undefined : byId.get(previous);
+    // A continuation starts after the call it continues: a link back in time (a loop of two
+    // calls naming each other, bad data) does not make both vanish from the count.
+    if (before && !(startOf(c) < startOf(before))) continued.add(previous!);
+  }
   return calls.filter((c) => !continued.has(String(c.call_id)));
 }
+
+/** A row's started_at in ms (a Date or an ISO string by backend); NaN when not read. */
+const startOf = (c: LinkedCall): number =>
+  c.started_at === undefined || c.started_at === null ? NaN : new Date(c.started_at as string).getTime();

@@ -31,4 +31,12 @@ describe('contact chain', () => {
   it('counts a contact by its last call: a call another continues is not one', () => {
     expect(contactEnds(calls).map((c) => c.call_id)).toEqual(['c', 'x', 'later']);
   });
+
+  it('counts a loop of two calls naming each other once, by the later one', () => {
+    const loop = [
+      { call_id: 'p', previous_call_id: 'q', started_at: '2026-12-01T10:00:00Z' },
+      { call_id: 'q', previous_call_id: 'p', started_at: '2026-12-01T10:05:00Z' },
+    ];
+    expect(contactEnds(loop).map((c) => c.call_id)).toEqual(['q']);
+  });
 });
