@@ -584,10 +584,18 @@ export function createCallSession(deps: SessionDeps): CallSession {
     batchers,
     nowMs: now,
     analysed: () => analysed,
+    fillLimitMs: (channel) => {
+      const own = batchers.get(channel)?.audioMs() ?? 0;
+      return own + Math.min(ALIGN_FILL_MAX_MS, pace?.room(channel, now()) ?? Infinity);
+    },
     filled: (channel, chunks) => {
       clearTimeout(timers.get(channel));
       timers.delete(channel);
-      for (const chunk of chunks) sendChunk(chunk);
+      for (const chunk of chunks) {
+        // Filled silence is audio sent downstream, as a gap's: it does not lift the pace limit.
+        pace?.add(channel, chunk.audioEndMs - chunk.audioStartMs);
+        sendChunk(chunk);
+      }
       armTimer(channel, batchers.get(channel) as ChannelBatcher);
     },
     tooLong: (error) => fail(error),

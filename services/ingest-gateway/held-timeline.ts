@@ -30,6 +30,13 @@ export interface HeldTimelineDeps {
   /** Whether fill leaves the gateway (analytics on); the hold limit holds either way. */
   analysed: () => boolean;
   filled: (channel: Channel, chunks: readonly AudioChunk[]) => void;
+  /**
+   * How far `channel` may be filled now (as a gap's fill: its audio time plus ALIGN_FILL_MAX_MS
+   * and the pace room). Without it a channel whose other one started a day on (a first frame may
+   * place its channel anywhere up to a day) was filled up to it in one tick: 691 MB of silence at
+   * 8 kHz µ-law, 2.8 GB at 16 kHz LINEAR16 (review).
+   */
+  fillLimitMs?: (channel: Channel) => number;
   /** The hold outlasted HOLD_MAX_MS: the caller ends the call with this error. */
   tooLong: (error: IngestError) => void;
   /** Timer injection for tests. */
@@ -87,7 +94,7 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
     const furthest = Math.max(0, ...[...deps.batchers.values()].map((b) => b.audioMs()));
     const target = heldTargetMs(hold, now, furthest);
     for (const [channel, batcher] of deps.batchers) {
-      const chunks = batcher.fillHold(target, now);
+      const chunks = batcher.fillHold(Math.min(target, deps.fillLimitMs?.(channel) ?? Infinity), now);
       if (chunks.length > 0) deps.filled(channel, chunks);
     }
   };

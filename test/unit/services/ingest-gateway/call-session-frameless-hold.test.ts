@@ -1,0 +1,107 @@
+// Review (frameless hold): the session's held timeline against a fake sink and clock. The fill
+// runs on the session's real 1 s timer; the clock it reads is the fake one.
+import { describe, expect, it } from 'vitest';
+import { createCallSession, type RawCallAudio } from '../../../../services/ingest-gateway/call-session.ts';
+import { createGatewayMetrics } from '../../../../services/ingest-gateway/gateway-metrics.ts';
+import type { KafkaSink } from '../../../../services/ingest-gateway/kafka-sink.ts';
+import { createLiveCalls } from '../../../../services/ingest-gateway/live-calls.ts';
+import { createLogger } from '../../../../services/shared/logger.ts';
+import { createServiceMetrics } from '../../../../services/shared/metrics.ts';
+import type { OutRecord } from '../../../../services/shared/producer.ts';
+import { audioChunkCodec, type AudioChunk } from '../../../../services/shared/records.ts';
+
+function harness(settings: { maxHoldMs?: number; pace?: { maxSpeed: number; burstMs: number } } = {}) {
+  const chunks: AudioChunk[] = [];
+  let clock = 1_700_000_000_000;
+  const sink: KafkaSink = {
+    send: async (_key: string, records: OutRecord[]) => {
+      for (const r of records)
+        if (r.topic === 'audio') chunks.push(audioChunkCodec.decode(r.message.value as Buffer, undefined));
+    },
+    isBehind: () => false,
+    onceDrained: () => {},
+    pendingBytes: () => 0,
+    stalledForMs: () => 0,
+    idle: async () => {},
+  };
+  const closed: { code?: string }[] = [];
+  const session = createCallSession({
+    tenant: 'acme',
+    settings: {
+      customerRefKeys: new Map(),
+      maxFrameBytes: 64_000,
+      batchMaxDelayMs: 40,
+      maxChunkMs: 1_000,
+      maxGapFillMs: 5_000,
+      maxHoldMs: settings.maxHoldMs ?? 3_600_000,
+      ackEveryFrames: 1_000,
+      callStartTimeoutMs: 10_000,
+      pace: settings.pace ?? { maxSpeed: 2, burstMs: 5_000 },
+      topics: { audio: 'audio', calls: 'calls' },
+      brokerOutage: { shedAfterMs: 60_000, holdMaxMs: 120_000, retryPushbackMs: 1_000 },
+    },
+    liveCalls: createLiveCalls(100),
+    sink,
+    logger: createLogger({ service: 'test', write: () => {} }),
+    metrics: createGatewayMetrics(createServiceMetrics('test', { defaultMetrics: false })),
+    writeAck: () => {},
+    close: (e) => closed.push((e as { code?: string }) ?? {}),
+    resumesElsewhere: true,
+    now: () => clock,
+  });
+  session.handle({
+    message: 'start',
+    start: {
+      callId: 'call-1',
+      tenant: 'acme',
+      agentId: 'agent-a',
+      queue: 'q',
+      customerRef: '',
+      startTimeMs: 0,
+      codec: 'CODEC_PCMU',
+      sampleRateHz: 8000,
+      channels: ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'],
+      consent: { analytics: true, storeFeatures: true },
+      team: 't',
+    },
+  } as RawCallAudio);
+  const frame = (
+    channel: 'CHANNEL_AGENT' | 'CHANNEL_CUSTOMER',
+    sequence: number,
+    audioTimeMs = sequence * 20,
+  ) =>
+    session.handle({
+      message: 'frame',
+      frame: { channel, sequence, audioTimeMs, payload: Buffer.alloc(160, 0x55) },
+    });
+  const pair = (sequence: number) => {
+    frame('CHANNEL_AGENT', sequence);
+    frame('CHANNEL_CUSTOMER', sequence);
+  };
+  const hold = (onHold: boolean) => session.handle({ message: 'hold', hold: { onHold } });
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  const msOf = (channel: string, held: boolean) =>
+    chunks
+      .filter((c) => c.channel === channel && c.onHold === held)
+      .reduce((ms, c) => ms + c.audioEndMs - c.audioStartMs, 0);
+  return { session, chunks, closed, frame, pair, hold, advance, msOf };
+}
+
+/** Lets the session's 1 s fill timer fire once (and the 40 ms batch timers after it). */
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1_150));
+
+describe('call session: a frameless hold (review)', () => {
+  it('does not fill a channel an hour of silence in one tick because the other channel started an hour on', async () => {
+    const h = harness();
+    h.frame('CHANNEL_AGENT', 0, 0);
+    h.frame('CHANNEL_CUSTOMER', 0, 3_600_000); // a first frame may place its channel up to a day on
+    h.hold(true);
+    h.advance(1_000);
+    await tick();
+    // The gap path bounds the same alignment (ALIGN_FILL_MAX_MS and the pace room); the hold fill did not.
+    expect(h.msOf('agent', true)).toBeLessThanOrEqual(10_000);
+    expect(h.chunks.filter((c) => c.channel === 'agent').length).toBeLessThanOrEqual(12);
+  });
+});
