@@ -686,6 +686,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     },
     reject: (error) => fail(error),
     hold(held) {
+      heldTimeline.pause(held);
       if (!entry) return;
       entry.held = held;
       entry.lastActivityMs = now();

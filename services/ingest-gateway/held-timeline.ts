@@ -50,6 +50,13 @@ export interface HeldTimeline {
   stop(): void;
   /** One fill step (the timer's; tests call it). */
   tick(): void;
+  /**
+   * The gateway stopped (true) or resumed (false) reading the stream (backpressure, stream-hold.ts):
+   * the client's messages wait in the transport meanwhile, so the hold's clock stops with it and
+   * nothing is filled. Filling on, the fill took the slots of the frames waiting (the client's
+   * speech after a CallHold off among them) and they were dropped as repeats (review).
+   */
+  pause(paused: boolean): void;
   /** Since when (wall clock) the call is on hold, null off hold. */
   since(): number | null;
   /**
@@ -79,6 +86,9 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
   const every = deps.every ?? realEvery;
   let hold: { atWallMs: number; atAudioMs: number } | null = null;
   let timer: { stop(): void } | null = null;
+  /** Wall-clock time the stream was not read during this hold (ended pauses), and the current pause's start. */
+  let pausedMs = 0;
+  let pausedAt: number | null = null;
   const lastFrameAudioMs = new Map<Channel, number>();
 
   const tick = (): void => {
@@ -90,9 +100,9 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
       deps.tooLong(error);
       return;
     }
-    if (!deps.analysed()) return;
+    if (!deps.analysed() || pausedAt !== null) return;
     const furthest = Math.max(0, ...[...deps.batchers.values()].map((b) => b.audioMs()));
-    const target = heldTargetMs(hold, now, furthest);
+    const target = heldTargetMs({ ...hold, atWallMs: hold.atWallMs + pausedMs }, now, furthest);
     for (const [channel, batcher] of deps.batchers) {
       const chunks = batcher.fillHold(Math.min(target, deps.fillLimitMs?.(channel) ?? Infinity), now);
       if (chunks.length > 0) deps.filled(channel, chunks);
@@ -109,10 +119,19 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
     start(audioMs) {
       stop();
       hold = { atWallMs: deps.nowMs(), atAudioMs: audioMs };
+      pausedMs = 0;
+      if (pausedAt !== null) pausedAt = hold.atWallMs;
       timer = every(tick, HOLD_FILL_INTERVAL_MS);
     },
     stop,
     tick,
+    pause(paused) {
+      if (paused && pausedAt === null) pausedAt = deps.nowMs();
+      else if (!paused && pausedAt !== null) {
+        if (hold) pausedMs += deps.nowMs() - Math.max(pausedAt, hold.atWallMs);
+        pausedAt = null;
+      }
+    },
     since: () => hold?.atWallMs ?? null,
     checkFrame(channels, audioTimeMs) {
       for (const channel of channels) {

@@ -104,4 +104,24 @@ describe('call session: a frameless hold (review)', () => {
     expect(h.msOf('agent', true)).toBeLessThanOrEqual(10_000);
     expect(h.chunks.filter((c) => c.channel === 'agent').length).toBeLessThanOrEqual(12);
   });
+
+  it("keeps the client's speech after the hold when its messages reach the gateway late (backpressure pause)", async () => {
+    const h = harness();
+    for (let seq = 0; seq < 50; seq += 1) h.pair(seq); // 0-1 s
+    h.hold(true);
+    // The sink falls behind: the gateway stops reading the stream (stream-hold.ts). Meanwhile the
+    // client takes the call off hold 3 s into it and talks; its messages wait in the transport.
+    h.session.hold(true);
+    h.advance(10_000);
+    await tick();
+    // The sink drains, the stream is read again: CallHold off and 6 s of speech from 4 s on.
+    h.session.hold(false);
+    h.hold(false);
+    for (let seq = 200; seq < 500; seq += 1) h.pair(seq);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    h.hold(true); // close the last chunk (a hold change flushes)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // All 6 s of speech off hold reach Kafka, besides the 1 s before the hold.
+    expect([h.msOf('agent', false), h.msOf('customer', false)]).toEqual([7_000, 7_000]);
+  });
 });
