@@ -41,7 +41,6 @@ export type IngestErrorCode =
   /** A message numbered before one already received (Twilio `sequenceNumber`). */
   | 'OUT_OF_ORDER'
   /** A frame on hold whose audio time is before the channel's previous frame's (hold fill places frames by it). */
-  | 'AUDIO_TIME_BACKWARDS'
   | 'BAD_START_TIME'
   | 'FRAME_AFTER_END'
   /** A ConsentChange (or a resumed CallStart) that widens the call's consent: consent only narrows. */
@@ -79,7 +78,6 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   BAD_SEQUENCE: 'INVALID_ARGUMENT',
   BAD_POSITION: 'INVALID_ARGUMENT',
   OUT_OF_ORDER: 'INVALID_ARGUMENT',
-  AUDIO_TIME_BACKWARDS: 'INVALID_ARGUMENT',
   BAD_START_TIME: 'INVALID_ARGUMENT',
   CALL_ALREADY_LIVE: 'ALREADY_EXISTS',
   TOO_MANY_CALLS: 'RESOURCE_EXHAUSTED',

@@ -59,12 +59,6 @@ export interface HeldTimeline {
   pause(paused: boolean): void;
   /** Since when (wall clock) the call is on hold, null off hold. */
   since(): number | null;
-  /**
-   * A frame's audio time on `channels`: on hold, one before the channel's previous frame's is
-   * AUDIO_TIME_BACKWARDS (the fill places the hold by the client's clock, and a clock that runs
-   * back would have its audio dropped as repeats of the fill without a word).
-   */
-  checkFrame(channels: readonly Channel[], audioTimeMs: number): void;
 }
 
 const realEvery = (fn: () => void, ms: number) => {
@@ -89,7 +83,6 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
   /** Wall-clock time the stream was not read during this hold (ended pauses), and the current pause's start. */
   let pausedMs = 0;
   let pausedAt: number | null = null;
-  const lastFrameAudioMs = new Map<Channel, number>();
 
   const tick = (): void => {
     if (!hold) return;
@@ -133,16 +126,5 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
       }
     },
     since: () => hold?.atWallMs ?? null,
-    checkFrame(channels, audioTimeMs) {
-      for (const channel of channels) {
-        const last = lastFrameAudioMs.get(channel);
-        if (hold && last !== undefined && audioTimeMs < last)
-          throw new IngestError(
-            'AUDIO_TIME_BACKWARDS',
-            `a ${channel} frame on hold at ${audioTimeMs} ms, before the previous one at ${last} ms`,
-          );
-      }
-      for (const channel of channels) lastFrameAudioMs.set(channel, audioTimeMs);
-    },
   };
 }

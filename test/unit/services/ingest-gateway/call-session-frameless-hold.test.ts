@@ -124,4 +124,23 @@ describe('call session: a frameless hold (review)', () => {
     // All 6 s of speech off hold reach Kafka, besides the 1 s before the hold.
     expect([h.msOf('agent', false), h.msOf('customer', false)]).toEqual([7_000, 7_000]);
   });
+
+  it('drops a reordered frame on hold as late, as off hold, rather than ending the call', async () => {
+    const h = harness();
+    for (let seq = 0; seq < 50; seq += 1) h.pair(seq);
+    h.hold(true);
+    h.frame('CHANNEL_AGENT', 51);
+    h.frame('CHANNEL_AGENT', 50); // RTP reordering: the late packet arrives second
+    expect(h.closed).toEqual([]);
+    expect(h.session.state()).toBe('live');
+  });
+
+  it('reads audio_time_ms from the first frame only (ingest.proto): a resumed stream sending 0 after it is not refused on hold', async () => {
+    const h = harness();
+    h.frame('CHANNEL_AGENT', 3_000, 60_000);
+    h.frame('CHANNEL_CUSTOMER', 3_000, 60_000);
+    h.hold(true);
+    h.frame('CHANNEL_AGENT', 3_001, 0);
+    expect(h.closed).toEqual([]);
+  });
 });
