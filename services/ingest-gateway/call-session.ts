@@ -544,6 +544,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const channel = validateFrame(raw, current, settings.maxFrameBytes);
     const frames = channel === null ? current.channels.length : 1;
     const audioMs = frameMs(raw.payload.byteLength, frames);
+    heldTimeline.frameArrived();
     for (const c of channel === null ? current.channels : [channel]) {
       pace?.check(c, audioMs, now());
       pace?.add(c, audioMs);

@@ -57,6 +57,12 @@ export interface HeldTimeline {
    * speech after a CallHold off among them) and they were dropped as repeats (review).
    */
   pause(paused: boolean): void;
+  /**
+   * A frame came (any channel): the hold limit bounds a frameless stretch of the hold only. A
+   * client sending its hold music was ended HOLD_TOO_LONG an hour into a hold although sending the
+   * hold's audio "works as before" (no limit) and such a call is not idle (review).
+   */
+  frameArrived(): void;
   /** Since when (wall clock) the call is on hold, null off hold. */
   since(): number | null;
 }
@@ -83,12 +89,17 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
   /** Wall-clock time the stream was not read during this hold (ended pauses), and the current pause's start. */
   let pausedMs = 0;
   let pausedAt: number | null = null;
+  /** Wall clock of the stream's latest frame. */
+  let lastFrameWallMs = -Infinity;
 
   const tick = (): void => {
     if (!hold) return;
     const now = deps.nowMs();
-    if (now - hold.atWallMs > deps.maxHoldMs) {
-      const error = new IngestError('HOLD_TOO_LONG', `on hold for more than ${deps.maxHoldMs} ms`);
+    if (now - Math.max(hold.atWallMs, lastFrameWallMs) > deps.maxHoldMs) {
+      const error = new IngestError(
+        'HOLD_TOO_LONG',
+        `on hold without audio for more than ${deps.maxHoldMs} ms`,
+      );
       stop();
       deps.tooLong(error);
       return;
@@ -118,6 +129,9 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
     },
     stop,
     tick,
+    frameArrived() {
+      lastFrameWallMs = deps.nowMs();
+    },
     pause(paused) {
       if (paused && pausedAt === null) pausedAt = deps.nowMs();
       else if (!paused && pausedAt !== null) {

@@ -143,4 +143,27 @@ describe('call session: a frameless hold (review)', () => {
     h.frame('CHANNEL_AGENT', 3_001, 0);
     expect(h.closed).toEqual([]);
   });
+
+  it('does not end a call that streams its hold music (frames) after HOLD_MAX_MS: "works as before"', async () => {
+    const h = harness({ maxHoldMs: 3_000 });
+    for (let seq = 0; seq < 50; seq += 1) h.pair(seq);
+    h.hold(true);
+    for (let s = 1; s <= 5; s += 1) {
+      h.advance(1_000);
+      for (let seq = 50 * s; seq < 50 * (s + 1); seq += 1) h.pair(seq); // real-time hold music
+    }
+    await tick();
+    expect(h.closed).toEqual([]);
+  });
+
+  it('still ends a frameless stretch of a hold past HOLD_MAX_MS HOLD_TOO_LONG', async () => {
+    const h = harness({ maxHoldMs: 3_000 });
+    for (let seq = 0; seq < 50; seq += 1) h.pair(seq);
+    h.hold(true);
+    h.advance(1_000);
+    h.pair(50);
+    h.advance(3_500);
+    await tick();
+    expect(h.closed.map((e) => e.code)).toEqual(['HOLD_TOO_LONG']);
+  });
 });
