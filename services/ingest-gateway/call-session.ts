@@ -557,6 +557,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       const parts = deinterleave(raw.payload, frames, bytesPerSample(current.codec));
       current.channels.forEach((c, k) => addToChannel(c, parts[k], raw));
     }
+    if (analysed) heldTimeline.place(reachedAudioMs());
     // Accepted = kept: a repeated or late frame the batcher dropped is not (acks told the client
     // otherwise). A call without analytics keeps nothing and counts what it was sent.
     const accepted = analysed ? keptFrames() - keptBefore : frames;
@@ -605,7 +606,11 @@ export function createCallSession(deps: SessionDeps): CallSession {
       throw new IngestError('MISSING_CALL_START', 'the first message must be CallStart');
     if (state !== 'live') throw new IngestError('FRAME_AFTER_END', 'CallHold after CallEnd');
     if (!callHold.set(onHold)) return;
-    if (onHold) heldTimeline.start(reachedAudioMs());
+    if (onHold)
+      heldTimeline.start(
+        reachedAudioMs(),
+        [...batchers.values()].some((b) => b.nextSequence() !== null),
+      );
     else heldTimeline.stop();
     if (entry) entry.onCallHold = onHold;
   };

@@ -44,8 +44,14 @@ export interface HeldTimelineDeps {
 }
 
 export interface HeldTimeline {
-  /** The call went on hold at audio time `audioMs` (the furthest channel's). */
-  start(audioMs: number): void;
+  /**
+   * The call went on hold at audio time `audioMs` (the furthest channel's). `placed` false: no
+   * channel has had a frame yet (a stream resumed on hold: CallStart, CallHold, then a frame at
+   * the client's clock), so the hold's timeline starts at the first frame (`place`), not at 0.
+   */
+  start(audioMs: number, placed?: boolean): void;
+  /** A frame was added: a hold started before any frame moves on from `audioMs`, from now. */
+  place(audioMs: number): void;
   /** Off hold, or the call is over. */
   stop(): void;
   /** One fill step (the timer's; tests call it). */
@@ -84,7 +90,8 @@ export function heldTargetMs(
 
 export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
   const every = deps.every ?? realEvery;
-  let hold: { atWallMs: number; atAudioMs: number } | null = null;
+  /** atWallMs: the hold's start (its limit); fillFromWallMs and atAudioMs: where the fill moves on from. */
+  let hold: { atWallMs: number; atAudioMs: number; fillFromWallMs: number; placed: boolean } | null = null;
   let timer: { stop(): void } | null = null;
   /** Wall-clock time the stream was not read during this hold (ended pauses), and the current pause's start. */
   let pausedMs = 0;
@@ -104,9 +111,13 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
       deps.tooLong(error);
       return;
     }
-    if (!deps.analysed() || pausedAt !== null) return;
+    if (!deps.analysed() || pausedAt !== null || !hold.placed) return;
     const furthest = Math.max(0, ...[...deps.batchers.values()].map((b) => b.audioMs()));
-    const target = heldTargetMs({ ...hold, atWallMs: hold.atWallMs + pausedMs }, now, furthest);
+    const target = heldTargetMs(
+      { atAudioMs: hold.atAudioMs, atWallMs: hold.fillFromWallMs + pausedMs },
+      now,
+      furthest,
+    );
     for (const [channel, batcher] of deps.batchers) {
       const chunks = batcher.fillHold(Math.min(target, deps.fillLimitMs?.(channel) ?? Infinity), now);
       if (chunks.length > 0) deps.filled(channel, chunks);
@@ -120,22 +131,30 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
   };
 
   return {
-    start(audioMs) {
+    start(audioMs, placed = true) {
       stop();
-      hold = { atWallMs: deps.nowMs(), atAudioMs: audioMs };
+      const now = deps.nowMs();
+      hold = { atWallMs: now, atAudioMs: audioMs, fillFromWallMs: now, placed };
       pausedMs = 0;
       if (pausedAt !== null) pausedAt = hold.atWallMs;
       timer = every(tick, HOLD_FILL_INTERVAL_MS);
     },
     stop,
     tick,
+    place(audioMs) {
+      if (!hold || hold.placed) return;
+      const now = deps.nowMs();
+      hold = { ...hold, atAudioMs: audioMs, fillFromWallMs: now, placed: true };
+      pausedMs = 0;
+      if (pausedAt !== null) pausedAt = now;
+    },
     frameArrived() {
       lastFrameWallMs = deps.nowMs();
     },
     pause(paused) {
       if (paused && pausedAt === null) pausedAt = deps.nowMs();
       else if (!paused && pausedAt !== null) {
-        if (hold) pausedMs += deps.nowMs() - Math.max(pausedAt, hold.atWallMs);
+        if (hold) pausedMs += deps.nowMs() - Math.max(pausedAt, hold.fillFromWallMs);
         pausedAt = null;
       }
     },

@@ -166,4 +166,15 @@ describe('call session: a frameless hold (review)', () => {
     await tick();
     expect(h.closed.map((e) => e.code)).toEqual(['HOLD_TOO_LONG']);
   });
+
+  it('moves a hold resumed on another gateway on from the frame that places it (README: CallStart, CallHold, one frame per channel)', async () => {
+    const h = harness();
+    // This gateway does not know the call: the client resumes it 5 min in, still on hold.
+    h.hold(true);
+    h.pair(15_000); // 300 s at its own clock
+    h.advance(30_000); // 30 s of the hold on this gateway, no frame
+    await tick();
+    // The dsp-worker ends a call with no audio for CALL_IDLE_TIMEOUT_MS (30 s): the fill must move.
+    expect(h.msOf('agent', true)).toBeGreaterThanOrEqual(30_000 - 2_000 - 20);
+  });
 });
