@@ -1,21 +1,13 @@
 // A page refused by a connection cap says why, in a real browser against the real service: the
 // agent who opened more pages than ALERT_WS_MAX_PER_USER allows is told to close one, instead of
 // "reconnecting" for ever; the page keeps retrying and goes live once a page is closed.
-import { existsSync, rmSync } from 'node:fs';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { startHarness } from './harness.ts';
-import { buildPages, CHROMIUM, launchChromium, signInToWallboard } from '../../support/browser.ts';
-
-const ALERT_PAGES = 'services/alert-service/web/vite.config.ts';
+import { describe, expect, it } from 'vitest';
+import { startPagesWithBrowser } from './pages-harness.ts';
+import { signInToWallboard } from '../../support/browser.ts';
 
 describe('a page over the connection cap', () => {
   it('names the cap and goes live once another page of the same sign-in closes', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    const pages = await buildPages(ALERT_PAGES);
-    onTestFinished(() => rmSync(pages, { recursive: true, force: true }));
-    const h = await startHarness({ ALERT_WEB_DIR: pages, ALERT_WS_MAX_PER_USER: '1' });
-    const browser = await launchChromium({ width: 1280, height: 800 });
-    onTestFinished(browser.close);
+    const { h, browser } = await startPagesWithBrowser({ ALERT_WS_MAX_PER_USER: '1' });
     const first = await browser.context.newPage();
     await signInToWallboard(first, h.baseUrl, 'agent-1', '**/agent.html');
     await first.getByText('● live').waitFor();

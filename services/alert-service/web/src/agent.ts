@@ -10,6 +10,7 @@ import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
 import { AGENT_PACE_LIMIT } from '../../../../pipelines/alerts/agent-pace.ts';
 import { showRemovedCall } from './removed-call.ts';
+import { watchSignInExpiry } from './sign-in-expiry.ts';
 
 // Keyed by (tenant, call id), as the wallboard: the server scopes an agent to its tenant, but a
 // call id alone names a call only within one.
@@ -167,6 +168,7 @@ function onFrame(frame: ServerFrame): void {
   render();
 }
 
+watchSignInExpiry(document.getElementById('sign-in-note')!);
 openLive(onFrame, (status) => {
   statusEl.textContent = statusText(status);
   statusEl.className = `status status-${status}`;

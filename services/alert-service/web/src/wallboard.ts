@@ -11,6 +11,7 @@ import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { isolate } from '../../../shared/bidi-isolate.ts';
 import { showRemovedCall } from './removed-call.ts';
+import { watchSignInExpiry } from './sign-in-expiry.ts';
 
 interface Tile {
   root: HTMLElement;
@@ -439,6 +440,7 @@ function onFrame(frame: ServerFrame): void {
   }
 }
 
+watchSignInExpiry(document.getElementById('sign-in-note')!);
 const live = openLive(onFrame, (status) => {
   statusEl.textContent = statusText(status);
   statusEl.className = `status status-${status}`;
