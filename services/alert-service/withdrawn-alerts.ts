@@ -53,9 +53,17 @@ export const RESOLVED_SUFFIX = ':resolved';
 
 /**
  * The record that closes `alert`: its ids, rule, audience and owner, as the alert itself carried
- * them; no message, evidence or cue (what the customer sounded like is not repeated).
+ * them; no message, evidence or cue (what the customer sounded like is not repeated). Its
+ * `updatedAtMs` (the call store's `ended_at`) is when the alert ended, the withdrawal (or its own
+ * firing, for an alert raised after it), not when the record happens to be produced: a service
+ * down at the withdrawal, or first started after the upgrade, produced it hours or days later.
  */
-export function resolutionOf(alert: AlertRecord, reason: ClosingReason, nowMs: number): AlertRecord {
+export function resolutionOf(
+  alert: AlertRecord,
+  reason: ClosingReason,
+  nowMs: number,
+  endedAtMs: number = nowMs,
+): AlertRecord {
   return {
     ...alert,
     eventId: `${alert.alertId}${RESOLVED_SUFFIX}`,
@@ -63,7 +71,7 @@ export function resolutionOf(alert: AlertRecord, reason: ClosingReason, nowMs: n
     message: '',
     evidence: [],
     cue: '',
-    updatedAtMs: nowMs,
+    updatedAtMs: Math.max(endedAtMs, alert.firedAtMs),
     producedAtMs: nowMs,
     audioCompletedAtMs: 0,
     resolutionReason: reason,
@@ -144,7 +152,7 @@ export function createWithdrawnAlerts(forgetAfterMs: number): WithdrawnAlerts {
         if (closes(call))
           for (const alert of pending(call)) {
             call.inFlight.add(alert.alertId);
-            out.push(resolutionOf(alert, call.reason!, nowMs));
+            out.push(resolutionOf(alert, call.reason!, nowMs, call.withdrawnAtMs));
           }
         else if (forgettable(call, nowMs, isLive)) calls.delete(key);
       }

@@ -62,7 +62,9 @@ describe('withdrawn alerts', () => {
       evidence: [],
       cue: '',
       firedAtMs: T0,
-      updatedAtMs: T0 + 20,
+      // Ended at the withdrawal (the store's ended_at), produced now.
+      updatedAtMs: T0 + 10,
+      producedAtMs: T0 + 20,
       agentId: 'agent-1',
     });
     // In flight: not handed out again; failed: due again; produced: never again.
@@ -121,5 +123,17 @@ describe('withdrawn alerts', () => {
     t.due(T0 + 30 * 60_000, () => true);
     t.withdrawn('demo', 'long', 'CONSENT_WITHDRAWN', T0 + 31 * 60_000);
     expect(t.due(T0 + 31 * 60_000, () => true).map((r) => r.callId)).toEqual(['long']);
+  });
+});
+
+describe('withdrawn alerts: review revd28', () => {
+  it('dates the end of an alert at the withdrawal, not at the moment the resolution is produced', () => {
+    const t = createWithdrawnAlerts(600_000);
+    t.alertSeen(alert('c1', 5));
+    t.withdrawn('demo', 'c1', 'CONSENT_WITHDRAWN', T0 + 10);
+    // Produced an hour later (the service was down, or first started after an upgrade).
+    const due = t.due(T0 + 3_600_000);
+    expect(due.map((r) => r.updatedAtMs)).toEqual([T0 + 10]);
+    expect(due[0]!.producedAtMs).toBe(T0 + 3_600_000);
   });
 });
