@@ -71,7 +71,8 @@ export function resolutionOf(
     message: '',
     evidence: [],
     cue: '',
-    updatedAtMs: Math.max(endedAtMs, alert.firedAtMs),
+    // Never ahead of now (a gateway's clock gone wrong: the store refuses a time a day ahead).
+    updatedAtMs: Math.min(nowMs, Math.max(endedAtMs, alert.firedAtMs)),
     producedAtMs: nowMs,
     audioCompletedAtMs: 0,
     resolutionReason: reason,

@@ -135,5 +135,9 @@ describe('withdrawn alerts: review revd28', () => {
     const due = t.due(T0 + 3_600_000);
     expect(due.map((r) => r.updatedAtMs)).toEqual([T0 + 10]);
     expect(due[0]!.producedAtMs).toBe(T0 + 3_600_000);
+    // A withdrawal stamped ahead of now (a gateway's clock gone wrong) ends it now.
+    t.alertSeen(alert('c2', 5));
+    t.withdrawn('demo', 'c2', 'CONSENT_WITHDRAWN', T0 + 90_000_000);
+    expect(t.due(T0 + 3_600_001).map((r) => r.updatedAtMs)).toEqual([T0 + 3_600_001]);
   });
 });
