@@ -89,6 +89,8 @@ export interface CallRegistry {
    */
   erase(tenant: string, callId: string, erasedAtMs?: number): ErasedCall | null;
   isErased(tenant: string, callId: string): boolean;
+  /** The call is here and has not ended (not merely remembered as ended, nor unknown). */
+  inProgress(tenant: string, callId: string): boolean;
   /**
    * The alert was fired on an earlier call whose id a new call took (start after end): it is not
    * the new call's, so it does not follow the call to the new call's owner (hub-visibility.ts).
@@ -397,6 +399,10 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     },
     isErased(tenant, callId) {
       return erasedCalls.has(callKey(tenant, callId));
+    },
+    inProgress(tenant, callId) {
+      const call = calls.get(callKey(tenant, callId));
+      return call !== undefined && call.endedAtMs === null;
     },
     takeChanges(nowMs) {
       const seen = new Set<string>();

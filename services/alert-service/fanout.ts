@@ -128,7 +128,11 @@ export function createFanout(options: FanoutOptions): Fanout {
     const nowMs = Date.now();
     if (record.topic === 'erasures') {
       const { tenant, callId, erasedAtMs } = record.value;
-      closer.tracker.withdrawn(tenant, callId, 'ERASED', erasedAtMs || nowMs);
+      // Only a call in progress here has its alerts closed: an erasure after the end closes nothing,
+      // and the tracker cannot tell when it read the end before the alert (an alert of the call's
+      // last windows; a start's catch-up reads va.calls.v1 and va.alerts.v1 in no set order).
+      if (registry.inProgress(tenant, callId))
+        closer.tracker.withdrawn(tenant, callId, 'ERASED', erasedAtMs || nowMs);
       hub.eraseCall(tenant, callId, erasedAtMs || nowMs, 'ERASED');
     } else if (record.topic === 'calls') {
       const e = record.value;

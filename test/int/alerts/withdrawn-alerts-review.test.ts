@@ -1,10 +1,14 @@
-// Review revd28, on a real broker and the real alert service: a resolution produced late (the
-// service was down at the withdrawal, or first started after the upgrade) dates the alert's end at
-// the withdrawal, not at the moment it was produced: the call store's `ended_at` and the API's
-// `end.at` come from it.
+// Review revd28, on a real broker and the real alert service: (1) a customer erased after the end
+// of a call whose alert the fan-out read after the call's end (a late alert; a restart's catch-up
+// reads va.calls.v1 and va.alerts.v1 in no set order) gets no ERASED resolution: the alert ended
+// with its call (alert-service README). (2) A resolution produced late (the service was down at the
+// withdrawal, or first started after the upgrade) dates the alert's end at the withdrawal, not at
+// the moment it was produced: the call store's `ended_at` and the API's `end.at` come from it.
 import { describe, expect, it } from 'vitest';
 import { alertRecordCodec, type AlertRecord } from '../../../services/alert-service/alert-records.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callErasedCodec } from '../../../services/shared/records.ts';
+import { callEnded } from '../../../devkit/records/alert-records.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import {
   alertRecordsInTopic,
@@ -51,6 +55,25 @@ const resolutionsOf = async (h: Harness, callId: string) =>
   (await alertRecordsInTopic(h.topics.alerts)).filter((r) => r.callId === callId && r.state === 'resolved');
 
 describe('review revd28: resolutions of withdrawn or erased calls', () => {
+  it('closes nothing for a customer erased after the end of a call whose alert was read after its end', async () => {
+    const h = await startHarness();
+    const callId = uniqueName('over');
+    await startCall(h, callId, 'agent-1');
+    const endedAtMs = Date.now();
+    await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAtMs)]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the fan-out reads the end
+    // The alert of the call's last windows, read after the end.
+    await sendRecords(h.producer, [
+      outRecord(h.topics.alerts, alertRecordCodec, `demo/${callId}`, firedAlert(callId, endedAtMs - 500)),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The customer asks to be erased after the call.
+    const erasure = { tenant: 'demo', callId, erasureId: uniqueName('erasure'), erasedAtMs: Date.now() };
+    await sendRecords(h.producer, [outRecord(h.topics.erasures, callErasedCodec, `demo/${callId}`, erasure)]);
+    await new Promise((resolve) => setTimeout(resolve, 4_000)); // the closer's ticks
+    expect(await resolutionsOf(h, callId)).toEqual([]);
+  }, 60_000);
+
   it('dates a resolution produced after a restart at the withdrawal', async () => {
     const h = await startHarness();
     const callId = uniqueName('late');
