@@ -44,7 +44,10 @@ export function closeWithdrawnAlerts(options: AlertCloserOptions): AlertCloser {
   let flushing: Promise<void> = Promise.resolve();
 
   async function produceDue(): Promise<void> {
-    if (!options.caughtUp()) return;
+    if (!options.caughtUp()) {
+      tracker.forgetEnded();
+      return;
+    }
     const due = tracker.due(Date.now(), options.isLive);
     if (due.length === 0) return;
     try {

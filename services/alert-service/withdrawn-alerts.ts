@@ -29,6 +29,12 @@ export interface WithdrawnAlerts {
   produced(records: AlertRecord[]): void;
   /** Not produced: due again at the next call. */
   failed(records: AlertRecord[]): void;
+  /**
+   * Forgets the calls that ended with nothing to close, as `due` does, without producing: a start
+   * runs it while it reads the topics' history (before, every alert of va.alerts.v1's retention
+   * was held here until the catch-up was done, 1.3 KB each: hundreds of MB at a restart).
+   */
+  forgetEnded(): void;
   /** Calls tracked (a gauge, and the tests' bound). */
   size(): number;
 }
@@ -170,6 +176,12 @@ export function createWithdrawnAlerts(forgetAfterMs: number): WithdrawnAlerts {
     },
     failed(records) {
       for (const r of records) calls.get(callKey(r.tenant, r.callId))?.inFlight.delete(r.alertId);
+    },
+    forgetEnded() {
+      // Not one withdrawn or erased: a withdrawal precedes the end in va.calls.v1 (one key, one
+      // partition), and an erasure closes a call in progress only (fanout.ts).
+      for (const [key, call] of calls)
+        if (!call.reason && call.endedAtMs !== undefined && call.inFlight.size === 0) calls.delete(key);
     },
     size: () => calls.size,
   };

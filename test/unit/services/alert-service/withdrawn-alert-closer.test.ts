@@ -70,4 +70,29 @@ describe('withdrawn alert closer', () => {
     ]);
     expect(sent[0]!.value).toMatchObject({ message: '', evidence: [] });
   });
+
+  it('forgets the alerts of ended calls while it reads the history, keeping those of withdrawn calls', async () => {
+    const { closer } = setup();
+    for (let i = 0; i < 100; i += 1) {
+      const callId = `old-${i}`;
+      closer.tracker.alertSeen({
+        ...fired,
+        callId,
+        alertId: `demo/${callId}:a`,
+        eventId: `demo/${callId}:a`,
+      });
+      if (i === 0)
+        closer.callEvent(
+          callEventRecord(callId, {
+            type: 'consent-changed',
+            consent: { analytics: false, storeFeatures: false },
+          }),
+          Date.now(),
+        );
+      closer.callEvent(callEventRecord(callId, { type: 'ended', endTimeMs: Date.now() }), Date.now());
+    }
+    // Still catching up: nothing produced, but the 99 ended calls with nothing to close are gone.
+    await closer.flush();
+    expect(closer.tracker.size()).toBe(1);
+  });
 });
