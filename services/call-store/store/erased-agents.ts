@@ -76,8 +76,9 @@ type Start = Extract<StoreEvent, { kind: 'call-start' }>;
  */
 export async function withErasedAgentsReplaced(
   tx: SqlExecutor,
-  events: readonly StoreEvent[],
+  batch: readonly StoreEvent[],
 ): Promise<readonly StoreEvent[]> {
+  const events = await withErasedAckersReplaced(tx, batch);
   const starts = events.filter((e): e is Start => e.kind === 'call-start');
   if (starts.length === 0) return events;
   const rows = await tx.query<{ tenant: string; call_id: string; agent_id: string }>(
@@ -110,6 +111,42 @@ export async function withErasedAgentsReplaced(
     if (!tombstones.has(key)) tombstones.set(key, newTombstone());
     return { ...e, agentId: tombstones.get(key)! };
   });
+}
+
+type Ack = Extract<StoreEvent, { kind: 'ack' }>;
+
+/**
+ * The batch with each acknowledgement by an erased agent made before their erasure (one in flight
+ * at it, or a replay) under a new tombstone, as the erasure renamed the stored ones: it brought the
+ * id back into alert_acks. The caller holds the ackers' agent locks (writes.ts).
+ */
+async function withErasedAckersReplaced(
+  tx: SqlExecutor,
+  events: readonly StoreEvent[],
+): Promise<readonly StoreEvent[]> {
+  const acks = events.filter((e): e is Ack => e.kind === 'ack');
+  if (acks.length === 0) return events;
+  const rows = await tx.query<{ tenant: string; acked_by: string }>(
+    `SELECT DISTINCT x.tenant, x."ackedBy" AS acked_by
+     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "ackedBy" text, digest text, "ackedAt" timestamptz)
+     JOIN erased_agents e ON e.tenant = x.tenant AND e.agent_digest = x.digest
+     WHERE x."ackedAt" <= e.erased_at`,
+    [
+      jsonParam(
+        acks.map((a) => ({
+          tenant: a.tenant,
+          ackedBy: a.ackedBy,
+          digest: agentDigest(a.ackedBy),
+          ackedAt: a.ackedAt,
+        })),
+      ),
+    ],
+  );
+  if (rows.length === 0) return events;
+  const erased = new Set(rows.map((r) => `${r.tenant}\u0000${r.acked_by}`));
+  return events.map((e) =>
+    e.kind === 'ack' && erased.has(`${e.tenant}\u0000${e.ackedBy}`) ? { ...e, ackedBy: newTombstone() } : e,
+  );
 }
 
 /** An agent-channel measurement: what of a call is the agent's voice. */

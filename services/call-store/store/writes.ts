@@ -206,7 +206,13 @@ async function withoutErased(
   // Then the agents of every start (an agent's erasure: agent-erasure.ts), then the calls.
   await lockAgents(
     tx,
-    events.filter((e) => e.kind === 'call-start').map((e) => ({ tenant: e.tenant, agentId: e.agentId })),
+    events.flatMap((e) =>
+      e.kind === 'call-start'
+        ? [{ tenant: e.tenant, agentId: e.agentId }]
+        : e.kind === 'ack'
+          ? [{ tenant: e.tenant, agentId: e.ackedBy }]
+          : [],
+    ),
     'shared',
   );
   const lateCalls = [...late].map((key) => calls.get(key)!);
