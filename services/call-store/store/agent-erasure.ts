@@ -241,12 +241,15 @@ async function eraseFromCalls(
   );
   // The scorecard judged the agent side too: it goes with the summary's agent-side figures; the
   // customer's figures (mood, anger, trajectory) stay. The stored timeline held their windows.
+  // updated_at stays: stamped now() it was the audit row's erased_at on every call of the agent
+  // and on no other, linking the calls the tombstones keep apart (it only paces summaries).
+  // (xmin, the transaction id, still groups them for a reader of system columns: README.)
   n['calls:agent_id'] = await changed(
     tx,
     `UPDATE calls c SET agent_id = CASE WHEN c.agent_id = $3 THEN t.tombstone ELSE c.agent_id END,
        leg_agents = (SELECT array_agg(DISTINCT a ORDER BY a) FROM unnest(array_replace(c.leg_agents, $3, t.tombstone)) AS a),
        summary = CASE WHEN c.summary IS NULL THEN NULL ELSE c.summary || $4::text::jsonb END,
-       scorecard = NULL, score = NULL, updated_at = now()
+       scorecard = NULL, score = NULL
      FROM ${t} WHERE c.tenant = $1 AND c.call_id = t."callId"`,
     [tenant, renamed, agentId, AGENT_SIDE_NULLS],
   );
