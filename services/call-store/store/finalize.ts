@@ -12,6 +12,8 @@ import { jsonParam, num } from './rows.ts';
 import { readLegs, writeLegMeasures } from './legs.ts';
 import { buildTimelineJson } from './timeline.ts';
 import { deleteAfterAnalyticsWithdrawn } from './analytics-window.ts';
+import { erasedSpans, TOMBSTONE_PREFIX } from './erased-agents.ts';
+import { AGENT_SIDE_MEASURES } from './own-legs.ts';
 
 /** An alert an agent's socket showed: its audience lists 'agent' (shared/auth/alert-audience.ts). */
 export const AGENT_DIRECTED = `'agent' = ANY (string_to_array(a.audience, ','))`;
@@ -133,6 +135,12 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       input.emotions.filter((e) => e.channel === 'customer'),
       input.alerts,
     );
+    // A call of an erased agent (a tombstone's leg) is summarised as their erasure left it: no
+    // scorecard, no agent-side figures, no measures of their legs (agent-erasure.ts).
+    const erased = (await erasedSpans(tx, tenant, callId, null)).length > 0;
+    const summary = erased
+      ? { ...m, ...Object.fromEntries(AGENT_SIDE_MEASURES.map((key) => [key, null])) }
+      : m;
     await tx.query(
       `UPDATE calls SET summary = $2::text::jsonb, scorecard = $3::text::jsonb, score = $4,
          customer_anger_s = $5, trajectory = $6, customer_mood = $8::text::jsonb,
@@ -140,9 +148,16 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
        WHERE tenant = $7 AND call_id = $1`,
       [
         callId,
-        jsonParam(m),
-        jsonParam({ version: card.version, score: card.score, unscored: card.unscored, parts: card.parts }),
-        card.score,
+        jsonParam(summary),
+        erased
+          ? null
+          : jsonParam({
+              version: card.version,
+              score: card.score,
+              unscored: card.unscored,
+              parts: card.parts,
+            }),
+        erased ? null : card.score,
         m.customerAngerS,
         m.trajectory,
         tenant,
@@ -156,14 +171,16 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       tx,
       tenant,
       callId,
-      legs.map((leg) => ({
-        startMs: leg.startMs,
-        agentId: leg.agentId,
-        team: leg.team,
-        queue: leg.queue,
-        // The span goes with the figures: the agent reports count the alerts inside it (agent-legs.ts).
-        measures: { ...legMeasures(input, leg), fromMs: leg.fromMs, toMs: leg.toMs ?? input.durationMs },
-      })),
+      legs
+        .filter((leg) => !leg.agentId.startsWith(TOMBSTONE_PREFIX))
+        .map((leg) => ({
+          startMs: leg.startMs,
+          agentId: leg.agentId,
+          team: leg.team,
+          queue: leg.queue,
+          // The span goes with the figures: the agent reports count the alerts inside it (agent-legs.ts).
+          measures: { ...legMeasures(input, leg), fromMs: leg.fromMs, toMs: leg.toMs ?? input.durationMs },
+        })),
     );
     if (!call.store_features) {
       await deleteDetails(tx, tenant, callId);
