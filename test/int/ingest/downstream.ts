@@ -25,8 +25,11 @@ export interface Downstream {
 }
 
 const ENV = { KAFKA_BROKERS: '127.0.0.1:9092' };
-/** Fields that name the call or its wall-clock times: everything else must match. */
-const NAMING = new Set(['callId', 'eventId', 'producedAtMs', 'audioCompletedAtMs']);
+/**
+ * Fields that name the call or its wall-clock times: everything else must match. `agentLeg` is a
+ * digest of the tenant, call id and agent (services/ingest-gateway/agent-leg.ts): it names the call.
+ */
+const NAMING = new Set(['callId', 'eventId', 'producedAtMs', 'audioCompletedAtMs', 'agentLeg']);
 const anonymous = (key: string, value: unknown): unknown => (NAMING.has(key) ? undefined : value);
 
 const valueOf = (record: OutRecord): Buffer => record.message.value as Buffer;
