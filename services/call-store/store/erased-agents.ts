@@ -66,6 +66,29 @@ export async function rememberErasedAgent(tx: SqlExecutor, tenant: string, diges
   );
 }
 
+/**
+ * Which of `items` name an agent erased at or after `at` (the start's announcement, the
+ * acknowledgement's time): their indexes. One query for a batch.
+ */
+async function erasedAtOrAfter(
+  tx: SqlExecutor,
+  items: readonly { tenant: string; agentId: string; at: string }[],
+): Promise<Set<number>> {
+  if (items.length === 0) return new Set();
+  const rows = await tx.query<{ i: number }>(
+    `SELECT DISTINCT x.i FROM jsonb_to_recordset($1::text::jsonb)
+       AS x(i int, tenant text, digest text, at timestamptz)
+     JOIN erased_agents e ON e.tenant = x.tenant AND e.agent_digest = x.digest
+     WHERE x.at <= e.erased_at`,
+    [
+      jsonParam(
+        items.map((item, i) => ({ i, tenant: item.tenant, digest: agentDigest(item.agentId), at: item.at })),
+      ),
+    ],
+  );
+  return new Set(rows.map((r) => Number(r.i)));
+}
+
 type Start = Extract<StoreEvent, { kind: 'call-start' }>;
 
 /**
@@ -81,29 +104,16 @@ export async function withErasedAgentsReplaced(
   const events = await withErasedAckersReplaced(tx, batch);
   const starts = events.filter((e): e is Start => e.kind === 'call-start');
   if (starts.length === 0) return events;
-  const rows = await tx.query<{ tenant: string; call_id: string; agent_id: string }>(
-    `SELECT DISTINCT x.tenant, x."callId" AS call_id, x."agentId" AS agent_id
-     FROM jsonb_to_recordset($1::text::jsonb)
-       AS x(tenant text, "callId" text, "agentId" text, digest text, "announcedAt" timestamptz)
-     JOIN erased_agents e ON e.tenant = x.tenant AND e.agent_digest = x.digest
-     WHERE x."announcedAt" <= e.erased_at`,
-    [
-      jsonParam(
-        starts.map((s) => ({
-          tenant: s.tenant,
-          callId: s.callId,
-          agentId: s.agentId,
-          digest: agentDigest(s.agentId),
-          announcedAt: s.announcedAt ?? s.startedAt,
-        })),
-      ),
-    ],
+  const hits = await erasedAtOrAfter(
+    tx,
+    starts.map((st) => ({ tenant: st.tenant, agentId: st.agentId, at: st.announcedAt ?? st.startedAt })),
   );
-  if (rows.length === 0) return events;
-  const erased = new Set(rows.map((r) => `${callKey(r.tenant, r.call_id)}\u0000${r.agent_id}`));
+  if (hits.size === 0) return events;
+  const named = starts.filter((_, i) => hits.has(i));
+  const erased = new Set(named.map((st) => `${callKey(st.tenant, st.callId)}\u0000${st.agentId}`));
   const tombstones = await tombstonesOf(
     tx,
-    rows.map((r) => ({ tenant: r.tenant, callId: r.call_id })),
+    named.map((st) => ({ tenant: st.tenant, callId: st.callId })),
   );
   return events.map((e) => {
     if (e.kind !== 'call-start' || !erased.has(`${callKey(e.tenant, e.callId)}\u0000${e.agentId}`)) return e;
@@ -126,24 +136,14 @@ async function withErasedAckersReplaced(
 ): Promise<readonly StoreEvent[]> {
   const acks = events.filter((e): e is Ack => e.kind === 'ack');
   if (acks.length === 0) return events;
-  const rows = await tx.query<{ tenant: string; acked_by: string }>(
-    `SELECT DISTINCT x.tenant, x."ackedBy" AS acked_by
-     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "ackedBy" text, digest text, "ackedAt" timestamptz)
-     JOIN erased_agents e ON e.tenant = x.tenant AND e.agent_digest = x.digest
-     WHERE x."ackedAt" <= e.erased_at`,
-    [
-      jsonParam(
-        acks.map((a) => ({
-          tenant: a.tenant,
-          ackedBy: a.ackedBy,
-          digest: agentDigest(a.ackedBy),
-          ackedAt: a.ackedAt,
-        })),
-      ),
-    ],
+  const hits = await erasedAtOrAfter(
+    tx,
+    acks.map((ack) => ({ tenant: ack.tenant, agentId: ack.ackedBy, at: ack.ackedAt })),
   );
-  if (rows.length === 0) return events;
-  const erased = new Set(rows.map((r) => `${r.tenant}\u0000${r.acked_by}`));
+  if (hits.size === 0) return events;
+  const erased = new Set(
+    acks.filter((_, i) => hits.has(i)).map((ack) => `${ack.tenant}\u0000${ack.ackedBy}`),
+  );
   return events.map((e) =>
     e.kind === 'ack' && erased.has(`${e.tenant}\u0000${e.ackedBy}`) ? { ...e, ackedBy: newTombstone() } : e,
   );
