@@ -9,6 +9,18 @@ import { describeEachBackend } from './backends.ts';
 const count = async (store: CallStore, sql: string) =>
   (await store.backend.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS q`))[0].n;
 
+/** A 60-s call of ann's with a frustration alert she acknowledged 5 s after it fired. */
+const annsCall = (callId: string) =>
+  syntheticStoreCall({
+    callId,
+    agentId: 'ann',
+    durationS: 60,
+    angryFromS: 10,
+    angryToS: 40,
+    alert: true,
+    ackAfterS: 5,
+  });
+
 describeEachBackend("an erased agent's late acknowledgement on %s", (opened) => {
   let store: CallStore;
   beforeAll(() => {
@@ -16,15 +28,7 @@ describeEachBackend("an erased agent's late acknowledgement on %s", (opened) => 
   });
 
   it('is stored under a tombstone, not the id', async () => {
-    const live = syntheticStoreCall({
-      callId: 'ack-1',
-      agentId: 'ann',
-      durationS: 60,
-      angryFromS: 10,
-      angryToS: 40,
-      alert: true,
-      ackAfterS: 5,
-    });
+    const live = annsCall('ack-1');
     const ack = live.alerts.find((e) => e.kind === 'ack')!;
     await store.write(syntheticEvents(live).filter((e) => e.kind !== 'ack' && e.kind !== 'call-end'));
     await store.eraseAgent('acme', 'ann', 'admin-1');
@@ -37,15 +41,7 @@ describeEachBackend("an erased agent's late acknowledgement on %s", (opened) => 
   });
 
   it('stores an acknowledgement the agent makes after the erasure (they work again) as usual', async () => {
-    const next = syntheticStoreCall({
-      callId: 'ack-2',
-      agentId: 'ann',
-      durationS: 60,
-      angryFromS: 10,
-      angryToS: 40,
-      alert: true,
-      ackAfterS: 5,
-    });
+    const next = annsCall('ack-2');
     const ack = next.alerts.find((e) => e.kind === 'ack')!;
     const later = {
       ...ack,
