@@ -13,3 +13,11 @@
 export const AGENT_PACE_LIMIT = 7;
 /** A window's pace while speaking counts from this speech fraction on. */
 export const PACE_MIN_SPEECH_FRACTION = 0.5;
+/**
+ * The agent page's "too fast" note waits until pace while speaking has stayed over the limit this
+ * long (audio ms, from the first window over it): 4-13 % of calm speech windows are over 7 on
+ * their own (above), so a note judged on one window flips between "too fast" and "good pace"
+ * during calm speech. The agent-too-fast rule waits 15 s before its "Slow down" cue; the note
+ * warns sooner, on a pace that holds.
+ */
+export const PACE_NOTE_SUSTAIN_MS = 5000;

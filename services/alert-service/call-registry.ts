@@ -14,6 +14,7 @@ import {
   type EmotionSample,
   type FeatureSample,
   type SpeakerLive,
+  paceTooFast,
 } from './live-state.ts';
 import { agentTeamKey } from '../shared/auth/users.ts';
 import { callKey } from '../shared/call-key.ts';
@@ -116,6 +117,7 @@ function speakerView(s: SpeakerLive): SpeakerView {
     arousal: num(s.arousal),
     valence: num(s.valence),
     pace: num(s.pace),
+    paceTooFast: paceTooFast(s),
     tension: num(s.tension),
     tensionRise: num(s.tensionRise),
     tensionFrom: s.tensionFrom,

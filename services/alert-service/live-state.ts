@@ -11,7 +11,11 @@ import {
 } from '../../pipelines/alerts/tension-rise.ts';
 import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../../pipelines/agent-leg.ts';
 import { moodValue } from '../../pipelines/emotion/mood-value.ts';
-import { PACE_MIN_SPEECH_FRACTION } from '../../pipelines/alerts/agent-pace.ts';
+import {
+  AGENT_PACE_LIMIT,
+  PACE_MIN_SPEECH_FRACTION,
+  PACE_NOTE_SUSTAIN_MS,
+} from '../../pipelines/alerts/agent-pace.ts';
 import type { CallMeta } from './protocol.ts';
 
 export interface SpeakerLive {
@@ -21,6 +25,14 @@ export interface SpeakerLive {
   confidence: number;
   /** Syllables per second while speaking (articulation rate). */
   pace: number;
+  /**
+   * Audio ms (window end) of the first judged window of the current run over AGENT_PACE_LIMIT; NaN
+   * when the last judged window was not over it. Windows under PACE_MIN_SPEECH_FRACTION speech
+   * neither hold nor break a run, as for the agent-too-fast rule.
+   */
+  paceOverSinceMs: number;
+  /** The last judged window's end (audio ms). */
+  paceAtMs: number;
   tension: number;
   /** Tension over the speaker's own call start (pipelines/alerts/tension-rise.ts); NaN while learnt. */
   tensionRise: number;
@@ -81,6 +93,8 @@ function speaker(): SpeakerLive {
     valence: NaN,
     confidence: 0,
     pace: NaN,
+    paceOverSinceMs: NaN,
+    paceAtMs: NaN,
     tension: NaN,
     tensionRise: NaN,
     tensionBaseline: newTensionBaseline(),
@@ -182,7 +196,7 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   setOnHold(call, f.onHold === true, f.endMs);
   if (f.onHold === true) return advance(call, f.endMs);
   // Pace while speaking over little speech is no pace (agent-pace.ts): the last one judged stays.
-  if (f.speechFraction >= PACE_MIN_SPEECH_FRACTION) s.pace = f.articulationRate;
+  if (f.speechFraction >= PACE_MIN_SPEECH_FRACTION) applyPace(s, f.articulationRate, f.endMs);
   if (f.speechFraction >= minSpeechFraction) {
     s.tension = f.tensionIndex;
     if (s.tensionFrom !== 'unknown') {
@@ -191,6 +205,18 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
     }
   }
   advance(call, f.endMs);
+}
+
+function applyPace(s: SpeakerLive, pace: number, endMs: number): void {
+  s.pace = pace;
+  s.paceAtMs = endMs;
+  if (!(pace > AGENT_PACE_LIMIT)) s.paceOverSinceMs = NaN;
+  else if (Number.isNaN(s.paceOverSinceMs)) s.paceOverSinceMs = endMs;
+}
+
+/** Pace while speaking has been over AGENT_PACE_LIMIT for PACE_NOTE_SUSTAIN_MS (agent-pace.ts). */
+export function paceTooFast(s: SpeakerLive): boolean {
+  return s.paceAtMs - s.paceOverSinceMs >= PACE_NOTE_SUSTAIN_MS;
 }
 
 export function applyDynamics(

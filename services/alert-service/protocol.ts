@@ -71,6 +71,11 @@ export interface SpeakerView {
   arousal: number | null;
   valence: number | null;
   pace: number | null;
+  /**
+   * Pace while speaking has stayed over the agent-too-fast limit for PACE_NOTE_SUSTAIN_MS
+   * (pipelines/alerts/agent-pace.ts): the agent page's "too fast" note. One fast window is not.
+   */
+  paceTooFast: boolean;
   /** The tension index (0..1): an absolute heuristic, its level set by the voice and microphone. */
   tension: number | null;
   /**

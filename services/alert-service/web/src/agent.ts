@@ -69,7 +69,7 @@ function render(): void {
   setText(document.getElementById('pace')!, `${fixed(pace)} syl/s`);
   setText(
     document.getElementById('pace-note')!,
-    pace === null ? '' : pace > AGENT_PACE_LIMIT ? '▲ too fast: slow down' : 'good pace',
+    pace === null ? '' : call.agent.paceTooFast ? '▲ too fast: slow down' : paceWord(pace),
   );
   const s = stress(call.agent.tensionRise, call.agent.tensionFrom);
   const fill = document.getElementById('tension-bar')!;
@@ -83,6 +83,11 @@ function render(): void {
 }
 
 const NO_CUE = 'No cue right now.';
+
+/** A pace over the limit that has not held yet (agent-pace.ts) is said, without the warning. */
+function paceWord(pace: number): string {
+  return pace > AGENT_PACE_LIMIT ? 'fast for a moment' : 'good pace';
+}
 
 /**
  * No call to show (it ended and went, moved to another agent, was erased): nothing of it stays

@@ -12,6 +12,7 @@ const speaker = (state: string, valence: number | null, arousal: number | null =
   valence,
   arousal,
   pace: null,
+  paceTooFast: false,
   tension: null,
   tensionRise: null,
   tensionFrom: 'learning',
