@@ -218,12 +218,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     // The backlog from the first record not yet handled: this batch counts (offsetLag() is the lag
     // after its last record, so a backlog fetched as one batch read 0 during an incident), and the
     // value holds while the batch is stuck (a database down); each flush lowers it.
+    // Records under the replay mark are a rebuild (their outputs were produced before), not a
+    // backlog: a held commit made every rebalance read as the committed lag, which the autoscalers'
+    // backlog trigger (deploy/k8s) answered with more pods, each one another rebalance.
     const lagLabels = { group: options.groupId, topic, partition: String(partition) };
+    const lagFrom = (next: string | number): number =>
+      Math.max(0, Number(batch.highWatermark) - Math.max(Number(next), replayedUntil.get(key) ?? 0));
     const first = batch.firstOffset();
-    metrics?.consumerLag?.set(
-      lagLabels,
-      first === null ? Number(batch.offsetLag()) : Number(batch.highWatermark) - Number(first),
-    );
+    metrics?.consumerLag?.set(lagLabels, first === null ? Number(batch.offsetLag()) : lagFrom(first));
     let pending: OutRecord[] = [];
     /** Batch handler only: the records decoded since the last flush, and their messages. */
     let chunk: ConsumedRecord<T>[] = [];
@@ -286,7 +288,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       const next = (BigInt(lastOffset) + 1n).toString();
       reached.set(key, next);
       if (!commits) positions.set(key, next);
-      metrics?.consumerLag?.set(lagLabels, Math.max(0, Number(batch.highWatermark) - Number(next)));
+      metrics?.consumerLag?.set(lagLabels, lagFrom(next));
       // Never below the previous owner's mark while replaying under it.
       if (Number(next) > Number(produced.get(key) ?? -1)) produced.set(key, next);
       if (commits) {

@@ -168,6 +168,74 @@ describe('consumer runner', () => {
     await expect.poll(lagNow, { timeout: 30_000 }).toBe(0);
   });
 
+  it("does not report a successor's rebuild under the replay mark as backlog (the autoscalers read it)", async () => {
+    // A consumer that holds its commit (the classifier, the alert evaluator, the routing service)
+    // makes its successor re-read every live call from its first record after any rebalance. Those
+    // records were handled and their outputs produced: counting them as lag made KEDA's backlog
+    // trigger (deploy/k8s/base/*-scaling.yaml) see the committed lag at every rebalance and scale
+    // out, and each pod that joined was another rebalance and another rebuild.
+    const kafka = testKafka();
+    const [input, output] = [uniqueName('t.rl.in'), uniqueName('t.rl.out')];
+    await createTestTopics(kafka, [input, output], 1);
+    const producer = await idempotentProducer(kafka);
+    onTestFinished(() => producer.disconnect());
+    const send = (from: number, count: number) =>
+      producer.send({
+        topic: input,
+        messages: Array.from({ length: count }, (_, i) => ({
+          key: 'c1',
+          value: audioChunkCodec.encode(chunk('c1', from + i)),
+          headers: audioChunkCodec.headers(),
+        })),
+      });
+    await send(0, 50);
+    const groupId = uniqueName('g.rl');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const metrics = createServiceMetrics('test-rebuild-lag', { defaultMetrics: false });
+    const runnerOf = (waitAtFirst: boolean) =>
+      createConsumerRunner({
+        kafka,
+        producer,
+        service: 'test-rebuild-lag',
+        groupId,
+        topics: [input],
+        logger: createLogger({ service: 'test-rebuild-lag', write: () => undefined }),
+        metrics: waitAtFirst ? metrics : undefined,
+        decode: (value, headers) => audioChunkCodec.decode(value, headers),
+        // The successor is still rebuilding (its first replayed record takes long) when read.
+        handle: async (record) => {
+          if (waitAtFirst && record.value.chunkIndex === 0) await gate;
+          return echoTo(output)(record);
+        },
+        // One call open since the first record: the commit stays there.
+        commitOffset: () => '0',
+        onReplayUntil: () => undefined,
+      });
+    const first = runnerOf(false);
+    await first.start();
+    await collect(kafka, output, 50, (m) => callEventCodec.decode(m.value).eventId);
+    await first.stop();
+    // 10 records arrive while no one reads: the real backlog.
+    await send(50, 10);
+    const second = runnerOf(true);
+    onTestFinished(() => second.stop());
+    onTestFinished(() => release());
+    await second.start();
+    const lagNow = async () => {
+      const text = await metrics.registry.metrics();
+      const m = new RegExp(
+        `^va_consumer_lag\\{[^}]*group="${groupId.replace(/\./g, '\\.')}"[^}]*\\} (\\d+)$`,
+        'm',
+      ).exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    await expect.poll(lagNow, { timeout: 30_000 }).not.toBeNull();
+    expect(await lagNow()).toBe(10);
+    release();
+    await expect.poll(lagNow, { timeout: 30_000 }).toBe(0);
+  });
+
   it('does not dead-letter a poison record again when a successor replays it under its replay mark', async () => {
     const kafka = testKafka();
     const [input, output, dead] = [uniqueName('t.rp.in'), uniqueName('t.rp.out'), uniqueName('t.rp.dlq')];
