@@ -354,7 +354,7 @@ function instanceFanout(config: AlertServiceConfig, base: ServiceBase, w: Fanout
   });
 }
 
-/** Readiness, the shutdown order, then the consumers: the fan-out first, the evaluator second. */
+/** Readiness, the shutdown order, then the consumers: the fan-out first, the evaluator once it caught up. */
 async function startConsuming(
   base: ServiceBase,
   { hub, web, rules, runner, fanout }: Running,
@@ -373,6 +373,14 @@ async function startConsuming(
   // longer than a join: /readyz says "fanout" until it has read what the topics held at start.
   await fanout.start();
   await waitFor('the Kafka consumers to join', () => fanout.joined(), 60_000, 50);
+  // The evaluator names each alert's agent, team and queue (and skips erased calls) from what the
+  // fan-out has read: joined before the fan-out had read the calls' starts (a rolling deploy, a
+  // scale-out), it fired the live calls' alerts to no agent or team. No deadline: the catch-up
+  // grows with the topics; the other instances evaluate meanwhile, and a stop ends the wait.
+  while (!fanout.ready()) {
+    if (base.shutdown.signal.aborted) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await runner.start();
   await waitFor('the Kafka consumers to join', () => fanout.joined() && runner.ready(), 60_000, 50);
 }
