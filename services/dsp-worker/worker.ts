@@ -100,6 +100,9 @@ export async function startDspWorker(
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
     decode: (value, headers) => audioChunkCodec.decode(value, headers),
     handle: (record) => processor.handle(record),
+    // Its windows are made again from the replay (dropped by id downstream); the mark is read only
+    // so the audio re-read to rebuild the analyzers is not reported as lag, which KEDA scales on.
+    onReplayUntil: () => undefined,
     onRevoked(partitions) {
       flusher.dropPartitions(partitions.map((p) => p.partition));
       const dropped = states.dropPartitions(partitions.map((p) => p.partition));
