@@ -31,6 +31,7 @@ import { startHistoryLines } from './history-lines.ts';
 import { keepRuleSources, loadInitialRules, type InitialRules, type RuleSources } from './rule-sources.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 import { waitFor } from '../shared/wait-for.ts';
+import { ConfigError } from '../shared/config.ts';
 import { settingNames } from '../shared/setting-names.ts';
 import { createRevocationFeed } from '../shared/auth/revocation-feed.ts';
 import { refusingRevoked } from '../shared/auth/revocations.ts';
@@ -379,6 +380,13 @@ async function startConsuming(
   // grows with the topics; the other instances evaluate meanwhile, and a stop ends the wait.
   while (!fanout.ready()) {
     if (base.shutdown.signal.aborted) return;
+    if (fanout.shared()) {
+      // The running instance that has this id keeps its pages; this one must not split them.
+      await base.shutdown.run('fan-out group shared');
+      throw new ConfigError([
+        'ALERT_INSTANCE_ID: another running instance uses this id, so both would read in one fan-out group and each show only part of the calls: give every instance its own (or leave it unset)',
+      ]);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   await runner.start();

@@ -73,6 +73,8 @@ export interface Fanout {
   ready(): boolean;
   /** Has read what the topics held at start, once (latched: a later rejoin keeps the live view). */
   rebuilt(): boolean;
+  /** Another process reads in this fan-out group (one ALERT_INSTANCE_ID for several instances). */
+  shared(): boolean;
 }
 
 const decodeAlerts = createMultiDecoder({ alert: alertRecordCodec, ack: alertAckCodec });
@@ -183,6 +185,29 @@ export function createFanout(options: FanoutOptions): Fanout {
     }
   }
 
+  /** Partitions of each topic at start: this instance's own group must be assigned all of them. */
+  const partitionsAtStart = new Map<string, number[]>();
+  /**
+   * Another process reads in this instance's fan-out group (ALERT_INSTANCE_ID set to one value for
+   * several instances): Kafka split the calls between them and each one's pages missed the rest.
+   */
+  let sharedGroup = false;
+  const checkSole = (): void => {
+    const owned = new Set(runner.assigned().map((tp) => `${tp.topic}\u0000${tp.partition}`));
+    const missing = [...partitionsAtStart].flatMap(([topic, partitions]) =>
+      partitions.filter((partition) => !owned.has(`${topic}\u0000${partition}`)),
+    );
+    const shared = missing.length > 0;
+    if (shared && !sharedGroup) {
+      options.metrics.errors?.inc({ code: 'FANOUT_GROUP_SHARED' });
+      options.logger.error(
+        'another process reads with this instance\'s fan-out group: its pages would miss the calls of the partitions it was not given; give every instance its own ALERT_INSTANCE_ID (not ready until then)',
+        { code: 'FANOUT_GROUP_SHARED', groupId: options.groupId, missingPartitions: missing.length },
+      );
+    }
+    sharedGroup = shared;
+  };
+
   const runner = createConsumerRunner<FanoutRecord>({
     kafka: options.kafka,
     producer: options.producer,
@@ -200,6 +225,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     fromBeginning: (topic) => fromBeginning(topic),
     startTimeOf: (topic) => (timed(topic) ? rebuildFromMs : undefined),
     onFlushed: (report) => catchUp.reached(report.topic, report.partition, report.nextOffset),
+    onAssigned: () => checkSole(),
     commitOffsets: false,
     poison: 'skip',
     decode: (value, headers, topic) => decodeFanoutRecord(topics, topic, value, headers),
@@ -221,6 +247,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     try {
       for (const topic of [topics.calls, topics.emotions, topics.features, topics.alerts, topics.erasures])
         for (const { partition, low, high } of await offsetsRetried(() => admin.fetchTopicOffsets(topic))) {
+          partitionsAtStart.set(topic, [...(partitionsAtStart.get(topic) ?? []), partition]);
           catchUp.endsAt(topic, partition, high);
           // Calls and alerts from the beginning; emotions and features from now (their end), or
           // from the rebuild's start (below).
@@ -254,7 +281,8 @@ export function createFanout(options: FanoutOptions): Fanout {
       await runner.stop();
     },
     joined: () => runner.ready(),
-    ready: () => runner.ready() && catchUp.done(),
+    ready: () => runner.ready() && catchUp.done() && !sharedGroup,
     rebuilt: () => catchUp.done(),
+    shared: () => sharedGroup,
   };
 }
