@@ -1,37 +1,26 @@
 // One call's stream through the gateway: CallStart -> frames -> CallEnd as a small state machine.
-// Validates each message, batches audio per channel (timer bounded by batchMaxDelayMs), sends
-// AudioChunk and CallEvent records through the sink, and answers acks. Consent analytics=false:
-// acknowledged, nothing forwarded; a ConsentChange narrows it mid-call (consent-change.ts). I/O:
-// only through the injected sink, ack writer and timers.
-import type { Channel } from '../../pipelines/dsp/types.ts';
-import type { Logger } from '../shared/logger.ts';
-import { callKey, tenantEventId } from '../shared/call-key.ts';
-import { outRecord, type OutRecord } from '../shared/producer.ts';
-import {
-  audioChunkCodec,
-  callEventCodec,
-  type AudioChunk,
-  type CallEvent,
-  type CallEventType,
-  type Consent,
-} from '../shared/records.ts';
-import { refuseWhileBrokerDown, type BrokerOutagePolicy } from './broker-outage.ts';
+// Validates each message, batches audio per channel (call-channels.ts: timer bounded by
+// batchMaxDelayMs), sends AudioChunk and CallEvent (call-event.ts) records through the sink, and
+// answers acks. A CallStart is checked in call-start.ts. Consent analytics=false: acknowledged,
+// nothing forwarded; a ConsentChange narrows it mid-call (consent-change.ts). The types the
+// adapters use are in call-session-types.ts. I/O: only through the injected sink, ack writer and
+// timers.
+import { callKey } from '../shared/call-key.ts';
+import type { OutRecord } from '../shared/producer.ts';
+import type { CallEventType } from '../shared/records.ts';
+import { createCallChannels } from './call-channels.ts';
+import { callEventRecord } from './call-event.ts';
 import { createCallHold } from './call-hold.ts';
-import { createChannelBatcher, type ChannelBatcher } from './channel-batcher.ts';
-import { agentLegOf } from './agent-leg.ts';
+import type { AckState, CallSession, SessionDeps, SessionState } from './call-session-types.ts';
+import { acceptCallStart, resumeFinalChunks } from './call-start.ts';
 import { createHeldTimeline, DEFAULT_HOLD_MAX_MS } from './held-timeline.ts';
-import { consentEventSuffix, consentOf, consentStep, type RawConsent } from './consent-change.ts';
-import { callPseudonyms } from './customer-ref.ts';
-import type { CustomerRefKeys } from './customer-ref-keys.ts';
+import { consentOf, consentStep, type RawConsent } from './consent-change.ts';
 import { deinterleave } from './deinterleave.ts';
 import { IngestError } from './errors.ts';
-import type { GatewayMetrics } from './gateway-metrics.ts';
-import type { KafkaSink } from './kafka-sink.ts';
-import type { LiveCall, LiveCalls } from './live-calls.ts';
-import { createStreamPace, paceClockStart, type PaceSettings, type StreamPace } from './stream-pace.ts';
+import type { LiveCall } from './live-calls.ts';
+import { createStreamPace, paceClockStart, type StreamPace } from './stream-pace.ts';
 import {
   bytesPerSample,
-  validateCallStart,
   validateEndReason,
   validateFrame,
   type CallSpec,
@@ -39,122 +28,19 @@ import {
   type RawCallStart,
 } from './validate.ts';
 
-/** Longest silence one gap is filled with to meet the call's other channel (a one-leg outage). */
-export const ALIGN_FILL_MAX_MS = 120_000;
+export type {
+  AckState,
+  CallSession,
+  DroppedCall,
+  IngestAckOut,
+  RawCallAudio,
+  SessionDeps,
+  SessionSettings,
+  SessionState,
+} from './call-session-types.ts';
 
-export type AckState = 'CALL_STATE_ACTIVE' | 'CALL_STATE_NOT_ANALYSED' | 'CALL_STATE_ENDED';
+export { ALIGN_FILL_MAX_MS } from './call-channels.ts';
 
-export interface IngestAckOut {
-  callId: string;
-  state: AckState;
-  framesAccepted: number;
-  gaps: number;
-  framesMissing: number;
-}
-
-/** va.ingest.v1.CallAudio as decoded by proto-loader with { oneofs: true }. */
-export interface RawCallAudio {
-  message?: 'start' | 'frame' | 'end' | 'hold' | 'consentChange';
-  start?: RawCallStart | null;
-  frame?: RawAudioFrame | null;
-  end?: { reason: string } | null;
-  hold?: { onHold: boolean } | null;
-  consentChange?: { consent: RawConsent } | null;
-}
-
-export interface SessionSettings {
-  /** Per tenant, the keys of its customer-reference pseudonyms (customer-ref-keys.ts). */
-  customerRefKeys: ReadonlyMap<string, CustomerRefKeys>;
-  maxFrameBytes: number;
-  batchMaxDelayMs: number;
-  maxChunkMs: number;
-  maxGapFillMs: number;
-  /** A call on hold is not idle for at most this long, then ends HOLD_TOO_LONG (default 1 h). */
-  maxHoldMs?: number;
-  ackEveryFrames: number;
-  /** A stream that has not sent CallStart after this long is ended (CALL_START_TIMEOUT). */
-  callStartTimeoutMs: number;
-  /** Real-time rate limit of a call's audio. */
-  pace: PaceSettings;
-  topics: { audio: string; calls: string };
-  /** Refusing and ending calls while the broker does not acknowledge (broker-outage.ts). */
-  brokerOutage: BrokerOutagePolicy;
-}
-
-export interface SessionDeps {
-  tenant: string;
-  settings: SessionSettings;
-  liveCalls: LiveCalls;
-  sink: KafkaSink;
-  logger: Logger;
-  metrics: GatewayMetrics;
-  writeAck(ack: IngestAckOut): void;
-  /** Ends the stream: with an error status, or OK after the last ack. */
-  close(error?: IngestError): void;
-  /**
-   * The client resumes a call refused UNAVAILABLE on another gateway, with the same call id and
-   * the audio time where it left off (gRPC): such a refusal then hands the call over instead of
-   * ending it. Adapters whose client cannot do that (Twilio) end the call.
-   */
-  resumesElsewhere?: boolean;
-  /**
-   * This call's dropped stream, while the gateway still remembers it (gRPC: RECONNECT_GRACE_MS):
-   * a resumed CallStart may not widen its consent (CONSENT_WIDENED).
-   */
-  droppedCall?: (tenant: string, callId: string) => DroppedCall | null;
-  now?: () => number;
-}
-
-/** What a resume of a dropped stream's call must respect and carry on. */
-export interface DroppedCall {
-  consent: Consent;
-  /** Its started event went out: downstream knows the call, so its end and changes go out too. */
-  announced: boolean;
-  /** Audio time it reached: where a consent narrowed by the resume takes effect. */
-  audioMs: number;
-}
-
-export interface CallSession {
-  /** Handles one message; a protocol violation ends the call and closes the stream with its status. */
-  handle(message: RawCallAudio): void;
-  /** Ends the call from outside with an error status (flushing what was accepted). */
-  reject(error: IngestError): void;
-  /** The client went away (cancel, error, half-close without CallEnd): flush and end the call. */
-  abandon(reason: string): void;
-  /**
-   * The stream dropped mid-call (cancelled or reset: a network drop, a crashed client). Handed
-   * over as for UNAVAILABLE: what it sent is flushed without final markers or the ended event and
-   * the call released, so a new stream with the call id and the audio time where it left off
-   * continues the same call, on this gateway or another; a client that does not come back is
-   * ended downstream by the idle timeouts. False when the call was not live (nothing to resume).
-   */
-  drop(reason: string): boolean;
-  /**
-   * The client half-closed: it has sent everything. The call still ends once the transport has
-   * told a half-close from a cancel; a shutdown or outage that ends it meanwhile ends it as the
-   * client's hang-up (`client-closed`), not as a call to resume elsewhere.
-   */
-  clientDone(): void;
-  callId(): string | null;
-  /** What a resume of this call must respect (its consent now), null before CallStart. */
-  resumeState(): DroppedCall | null;
-  state(): SessionState;
-  /** Audio time the call has reached (its longest channel), ms: where a resumed stream goes on. */
-  audioMs(): number;
-  /**
-   * The sequence the call's channels expect next (the furthest; 0 before any frame). Ahead of
-   * audioMs / frame after a gap longer than the silence filled (MAX_GAP_FILL_MS): a stream
-   * resumed by frame slots must start here, or its first frames pass for repeats.
-   */
-  nextSequence(): number;
-  /**
-   * The gateway paused (true) or resumed (false) reading this stream: a held call is not idle,
-   * and its idle clock restarts on resume.
-   */
-  hold(held: boolean): void;
-}
-
-export type SessionState = 'awaiting-start' | 'live' | 'ending' | 'ended';
 type State = SessionState;
 
 export function createCallSession(deps: SessionDeps): CallSession {
@@ -186,8 +72,6 @@ export function createCallSession(deps: SessionDeps): CallSession {
    * of the dropped stream it resumes): its consent changes and its end go out too.
    */
   let announced = false;
-  const batchers = new Map<Channel, ChannelBatcher>();
-  const timers = new Map<Channel, NodeJS.Timeout>();
   let framesAccepted = 0;
   let framesSinceAck = 0;
   let log = logger;
@@ -208,15 +92,18 @@ export function createCallSession(deps: SessionDeps): CallSession {
   }, settings.callStartTimeoutMs);
   startDeadline.unref();
 
-  const counts = () => {
-    let gaps = 0;
-    let framesMissing = 0;
-    for (const batcher of batchers.values()) {
-      gaps += batcher.stats.gaps;
-      framesMissing += batcher.stats.framesMissing;
-    }
-    return { gaps, framesMissing };
-  };
+  /** The call's batchers, flush timers and chunk sends (call-channels.ts). */
+  const channels = createCallChannels({
+    settings,
+    metrics,
+    now,
+    send: (records) => send(records),
+    pace: () => pace,
+    analysed: () => analysed,
+    resumedAtMs: () => resumedAtMs,
+    frameMs: (bytes, count) => frameMs(bytes, count),
+  });
+  const { batchers, counts, keptFrames, reachedAudioMs, chunkRecord, clearTimers, flushAll } = channels;
 
   const ack = (ackState: AckState): void => {
     if (!spec) return;
@@ -224,78 +111,27 @@ export function createCallSession(deps: SessionDeps): CallSession {
     deps.writeAck({ callId: spec.callId, state: ackState, framesAccepted, ...counts() });
   };
 
-  /** Frames the batchers kept, all channels (repeats and late frames are dropped there). */
-  const keptFrames = (): number => {
-    let kept = 0;
-    for (const batcher of batchers.values()) kept += batcher.stats.frames;
-    return kept;
-  };
-
-  const reachedAudioMs = (): number =>
-    Math.max(resumedAtMs, ...[...batchers.values()].map((b) => b.audioMs()));
-  /** The furthest audio time of the call's channels other than `channel` (asked at a gap only). */
-  /**
-   * How far a gap of `channel` may be filled to meet the call's other channels (asked at a gap
-   * only): their furthest audio time, but no further than this channel may go within the pace
-   * limit and ALIGN_FILL_MAX_MS. A channel's timeline may start anywhere up to a day on (a resumed
-   * call's first frame): unbounded, two frames made the gateway build 691 MB of silence (review).
-   */
-  const furthestOtherMs = (channel: Channel): number => {
-    let furthest = 0;
-    for (const [other, batcher] of batchers)
-      if (other !== channel) furthest = Math.max(furthest, batcher.audioMs());
-    const own = batchers.get(channel)?.audioMs() ?? 0;
-    return Math.min(furthest, own + Math.min(ALIGN_FILL_MAX_MS, pace?.room(channel, now()) ?? Infinity));
-  };
-
-  const chunkRecord = (chunk: AudioChunk): OutRecord =>
-    outRecord(settings.topics.audio, audioChunkCodec, callKey(chunk.tenant, chunk.callId), chunk);
-
-  /**
-   * One call event. `legStartMs`: a start's leg position (pendingStart); `changeAudioMs`: where a
-   * consent change takes effect (a resume's is where the dropped stream reached).
-   */
+  /** One call event (call-event.ts) from what the session knows now. */
   const callEvent = (
     type: CallEventType,
     endReason = '',
     at: { legStartMs?: number | null; changeAudioMs?: number } = {},
-  ): OutRecord => {
-    const legStartMs = at.legStartMs ?? null;
-    const changeAudioMs = at.changeAudioMs ?? reachedAudioMs();
-    const current = spec as CallSpec;
-    const suffix = type === 'consent-changed' ? consentEventSuffix(current.consent) : `call:${type}`;
-    const event: CallEvent = {
-      eventId: tenantEventId(current.tenant, `${current.callId}:${suffix}`),
-      callId: current.callId,
+  ): OutRecord =>
+    callEventRecord(
+      {
+        topic: settings.topics.calls,
+        spec: spec as CallSpec,
+        previousCustomerRef,
+        announcedAtMs,
+        framesAccepted,
+        gaps: counts().gaps,
+        reachedAudioMs: reachedAudioMs(),
+        now,
+      },
       type,
-      tenant: current.tenant,
-      agentId: current.agentId,
-      queue: current.queue,
-      team: current.team,
-      customerRef: current.customerRef,
-      // The start is what the store relinks on (and what a replay or a hand-over sends again).
-      ...(type === 'started' && previousCustomerRef !== '' ? { previousCustomerRef } : {}),
-      ...(type === 'started' && current.previousCallId !== ''
-        ? { previousCallId: current.previousCallId }
-        : {}),
-      ...(type === 'started' && legStartMs !== null
-        ? { legStartAudioMs: legStartMs, legStartKnown: true }
-        : {}),
-      startTimeMs: current.startTimeMs,
-      endTimeMs: type === 'ended' ? now() : 0,
-      codec: current.codec,
-      sampleRateHz: current.sampleRateHz,
-      channels: current.channels,
-      consent: current.consent,
       endReason,
-      framesAccepted,
-      gaps: counts().gaps,
-      audioDurationMs: reachedAudioMs(),
-      producedAtMs: type === 'started' ? announcedAtMs : now(),
-      ...(type === 'consent-changed' ? { consentAudioMs: changeAudioMs } : {}),
-    };
-    return outRecord(settings.topics.calls, callEventCodec, callKey(current.tenant, current.callId), event);
-  };
+      at,
+    );
 
   /** Sends records; a broker failure ends the call with UNAVAILABLE. */
   const send = (records: OutRecord[]): Promise<boolean> =>
@@ -307,52 +143,15 @@ export function createCallSession(deps: SessionDeps): CallSession {
       },
     );
 
-  const sendChunk = (chunk: AudioChunk): void => {
-    const firstArrival = chunk.firstReceivedAtMs;
-    void send([chunkRecord(chunk)]).then((ok) => {
-      if (ok) metrics.chunkDelaySeconds.observe((now() - firstArrival) / 1000);
-    });
-  };
-
-  const flushChannel = (channel: Channel): void => {
-    timers.delete(channel);
-    const chunk = batchers.get(channel)?.flush(now(), false);
-    if (chunk) sendChunk(chunk);
-  };
-
-  const armTimer = (channel: Channel, batcher: ChannelBatcher): void => {
-    const oldest = batcher.oldestMs();
-    if (oldest === null || timers.has(channel)) return;
-    const delay = Math.max(0, settings.batchMaxDelayMs - (now() - oldest));
-    timers.set(channel, setTimeout(flushChannel, delay, channel));
-  };
-
-  const clearTimers = (): void => {
-    for (const timer of timers.values()) clearTimeout(timer);
-    timers.clear();
-  };
-
   /** Audio duration of `bytes` carrying `channels` interleaved channels of the call. */
-  const frameMs = (bytes: number, channels: number): number => {
+  const frameMs = (bytes: number, channelCount: number): number => {
     const current = spec as CallSpec;
-    return (bytes / bytesPerSample(current.codec) / channels / current.sampleRateHz) * 1000;
+    return (bytes / bytesPerSample(current.codec) / channelCount / current.sampleRateHz) * 1000;
   };
 
   const release = (handedOver = false): void => {
     if (spec) deps.liveCalls.release(spec.tenant, spec.callId, handedOver);
     metrics.liveCalls.set(deps.liveCalls.size());
-  };
-
-  /** Every channel's buffered audio as chunk records (`final`: the call's last ones). */
-  const flushAll = (final: boolean): OutRecord[] => {
-    const records: OutRecord[] = [];
-    // Analytics withdrawn: the batchers sent their final chunks then, and keep only the timeline.
-    if (!analysed) return records;
-    for (const batcher of batchers.values()) {
-      const chunk = batcher.flush(now(), final);
-      if (chunk) records.push(chunkRecord(chunk));
-    }
-    return records;
   };
 
   /**
@@ -413,23 +212,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const start = (raw: RawCallStart): void => {
     if (state !== 'awaiting-start')
       throw new IngestError('DUPLICATE_CALL_START', 'CallStart was already received');
-    const validated = validateCallStart(raw, deps.tenant, now());
-    // A resume may not give back what the dropped stream withdrew (where this gateway still
-    // knows it; elsewhere the services downstream keep the narrowest consent they saw).
-    const dropped = deps.droppedCall?.(validated.tenant, validated.callId) ?? null;
-    const resumeStep = dropped ? consentStep(dropped.consent, validated.consent) : 'same';
-    refuseWhileBrokerDown(sink, settings.brokerOutage);
-    // The customer reference leaves in clear nowhere: only its keyed pseudonym (customer-ref.ts).
-    const refKeys = settings.customerRefKeys.get(validated.tenant);
-    if (validated.customerRef !== '' && refKeys === undefined)
-      throw new IngestError('INTERNAL_ERROR', 'no customer-reference key for this tenant');
-    const pseudonyms = callPseudonyms(
-      refKeys ?? { current: '', previous: null },
-      validated.tenant,
-      validated.customerRef,
-    );
-    const current: CallSpec = { ...validated, customerRef: pseudonyms.customerRef };
-    previousCustomerRef = pseudonyms.previousCustomerRef;
+    const accepted = acceptCallStart(raw, deps, now);
+    const { spec: current, dropped, resumeStep } = accepted;
+    previousCustomerRef = accepted.previousCustomerRef;
     clearTimeout(startDeadline);
     const claimed: LiveCall = {
       tenant: current.tenant,
@@ -463,77 +248,18 @@ export function createCallSession(deps: SessionDeps): CallSession {
       analytics: analysed,
     });
     if (analysed) {
-      for (const channel of current.channels) {
-        batchers.set(
-          channel,
-          createChannelBatcher({
-            callId: current.callId,
-            tenant: current.tenant,
-            channel,
-            codec: current.codec,
-            sampleRateHz: current.sampleRateHz,
-            maxChunkMs: settings.maxChunkMs,
-            maxGapFillMs: settings.maxGapFillMs,
-            otherChannelsMs: () => furthestOtherMs(channel),
-            agentLeg: agentLegOf(current),
-          }),
-        );
-      }
+      channels.open(current);
       startPending = true;
       announcedAtMs = now();
     }
     // The started event waits for the first frame (pendingStart); a consent the resume narrows is
     // announced now, at the audio time the dropped stream reached.
     if (dropped?.announced && resumeStep === 'narrowed') {
-      // Analytics withdrawn by the resume: the dropped stream was handed over without final
-      // chunks, so each channel's final marker goes now (at the audio time reached), as a
-      // ConsentChange sends it: the dsp-worker closes the call and drops any later audio of it.
-      const finals: OutRecord[] =
-        dropped.consent.analytics && !current.consent.analytics
-          ? current.channels.map((channel) =>
-              chunkRecord({
-                callId: current.callId,
-                tenant: current.tenant,
-                channel,
-                codec: current.codec,
-                sampleRateHz: current.sampleRateHz,
-                firstSequence: 0,
-                lastSequence: 0,
-                audioStartMs: dropped.audioMs,
-                audioEndMs: dropped.audioMs,
-                payload: new Uint8Array(0),
-                firstReceivedAtMs: now(),
-                receivedAtMs: now(),
-                final: true,
-                chunkIndex: 0,
-                onHold: false,
-              }),
-            )
-          : [];
+      // Analytics withdrawn by the resume: each channel's final marker goes now (call-start.ts).
+      const finals = resumeFinalChunks(current, dropped, now).map(chunkRecord);
       void send([...finals, callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs })]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
-  };
-
-  /** One channel's audio of a frame into its batcher; sends the chunk it completes. */
-  const addToChannel = (channel: Channel, payload: Uint8Array, raw: RawAudioFrame): void => {
-    const batcher = batchers.get(channel) as ChannelBatcher;
-    const gapsBefore = batcher.stats.gaps;
-    const audioBefore = batcher.audioMs();
-    const first = batcher.stats.frames === 0;
-    const chunks = batcher.add(payload, raw.sequence, now(), raw.audioTimeMs);
-    if (batcher.stats.gaps !== gapsBefore) {
-      metrics.gaps.inc();
-      // Filled silence is audio sent downstream too: gaps must not lift the pace limit. (The
-      // first frame's timeline offset is not audio received, so only later frames count.)
-      if (!first) pace?.add(channel, batcher.audioMs() - audioBefore - frameMs(payload.byteLength, 1));
-    }
-    if (chunks.length > 0) {
-      clearTimeout(timers.get(channel));
-      timers.delete(channel);
-      for (const chunk of chunks) sendChunk(chunk);
-    }
-    armTimer(channel, batcher);
   };
 
   const frame = (raw: RawAudioFrame): void => {
@@ -552,10 +278,10 @@ export function createCallSession(deps: SessionDeps): CallSession {
     metrics.frames.inc(frames);
     if (startPending) void send(pendingStart(raw.audioTimeMs));
     const keptBefore = keptFrames();
-    if (analysed && channel !== null) addToChannel(channel, raw.payload, raw);
+    if (analysed && channel !== null) channels.add(channel, raw.payload, raw);
     else if (analysed) {
       const parts = deinterleave(raw.payload, frames, bytesPerSample(current.codec));
-      current.channels.forEach((c, k) => addToChannel(c, parts[k], raw));
+      current.channels.forEach((c, k) => channels.add(c, parts[k], raw));
     }
     if (analysed) heldTimeline.place(reachedAudioMs());
     // Accepted = kept: a repeated or late frame the batcher dropped is not (acks told the client
@@ -573,11 +299,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     logger: () => log,
     audioMs: reachedAudioMs,
     nowMs: now,
-    closed: (channel, chunk) => {
-      clearTimeout(timers.get(channel));
-      timers.delete(channel);
-      sendChunk(chunk);
-    },
+    closed: channels.closed,
   });
   /** A frameless hold keeps the call alive and its timeline moving (held-timeline.ts). */
   const heldTimeline = createHeldTimeline({
@@ -585,20 +307,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
     batchers,
     nowMs: now,
     analysed: () => analysed,
-    fillLimitMs: (channel) => {
-      const own = batchers.get(channel)?.audioMs() ?? 0;
-      return own + Math.min(ALIGN_FILL_MAX_MS, pace?.room(channel, now()) ?? Infinity);
-    },
-    filled: (channel, chunks) => {
-      clearTimeout(timers.get(channel));
-      timers.delete(channel);
-      for (const chunk of chunks) {
-        // Filled silence is audio sent downstream, as a gap's: it does not lift the pace limit.
-        pace?.add(channel, chunk.audioEndMs - chunk.audioStartMs);
-        sendChunk(chunk);
-      }
-      armTimer(channel, batchers.get(channel) as ChannelBatcher);
-    },
+    fillLimitMs: channels.fillLimitMs,
+    filled: channels.filled,
     tooLong: (error) => fail(error),
   });
   const setOnHold = (onHold: boolean): void => {
@@ -673,7 +383,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     resumeState: () => (spec ? { consent: { ...spec.consent }, announced, audioMs: reachedAudioMs() } : null),
     state: () => state,
     audioMs: reachedAudioMs,
-    nextSequence: () => Math.max(0, ...[...batchers.values()].map((b) => b.nextSequence() ?? 0)),
+    nextSequence: channels.nextSequence,
     handle(message) {
       if (state === 'ended') return;
       if (entry) entry.lastActivityMs = now();
