@@ -10,15 +10,15 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
 import { followingIdentity } from '../tls-identity.ts';
-import { refuseUpgrade } from '../upgrade-refusal.ts';
 import { createSocketLimits, SocketLimitError, type SocketSlot } from '../../shared/socket-limits.ts';
 import { listen } from '../../shared/listen.ts';
 import { createCallSession, type CallSession } from '../call-session.ts';
-import { IngestError, type IngestStatus } from '../errors.ts';
+import { IngestError } from '../errors.ts';
 import { createParkedCalls } from '../reconnect-grace.ts';
 import { validateCallStart, type CallSpec, type RawCallStart } from '../validate.ts';
 import { callStartFromMetadata, parseMetadata } from './metadata.ts';
 import type { L16WsMetrics } from './metrics.ts';
+import { closeCodeOf, closeReasonOf, refuse, type Refusal } from './refusal.ts';
 import { addressAllowed, createSourceStore, type L16WsSource } from './sources.ts';
 import { addressKey } from '../../shared/address-key.ts';
 
@@ -60,50 +60,6 @@ interface L16Call {
 const CLEAN_CLOSE_CODES = new Set([1000, 1005]);
 
 export type L16WsServer = AdapterServer;
-
-/** An error before or after the upgrade: a stable code, the gRPC-like status it maps from. */
-interface Refusal {
-  code: string;
-  status: IngestStatus | 'BAD_REQUEST';
-  message: string;
-}
-
-const HTTP_STATUS: Record<Refusal['status'], [number, string]> = {
-  BAD_REQUEST: [400, 'Bad Request'],
-  INVALID_ARGUMENT: [400, 'Bad Request'],
-  UNAUTHENTICATED: [401, 'Unauthorized'],
-  PERMISSION_DENIED: [403, 'Forbidden'],
-  FAILED_PRECONDITION: [400, 'Bad Request'],
-  ALREADY_EXISTS: [409, 'Conflict'],
-  RESOURCE_EXHAUSTED: [429, 'Too Many Requests'],
-  DEADLINE_EXCEEDED: [408, 'Request Timeout'],
-  UNAVAILABLE: [503, 'Service Unavailable'],
-  INTERNAL: [500, 'Internal Server Error'],
-};
-
-/** WebSocket close code of an error: 4000 + the HTTP status it would have (registered codes for the rest). */
-export function closeCodeOf(error: Refusal): number {
-  if (error.code === 'SHUTTING_DOWN') return 1001;
-  if (error.status === 'UNAVAILABLE') return 1013;
-  if (error.status === 'INTERNAL') return 1011;
-  if (error.status === 'FAILED_PRECONDITION') return 4412;
-  return 4000 + HTTP_STATUS[error.status][0];
-}
-
-/** Close reasons are at most 123 bytes (RFC 6455 5.5): the code first, then as much message as fits. */
-export function closeReasonOf(error: Refusal): string {
-  let reason = `${error.code}: ${error.message}`;
-  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
-  return reason;
-}
-
-function refuse(socket: Duplex, refusal: Refusal): void {
-  const [status, text] = HTTP_STATUS[refusal.status];
-  refuseUpgrade(socket, status, text, {
-    text: `${refusal.code}: ${refusal.message}\n`,
-    contentType: 'text/plain; charset=utf-8',
-  });
-}
 
 export async function startL16WsServer(options: L16WsServerOptions): Promise<L16WsServer> {
   const { settings, sink, liveCalls, logger, metrics, adapterMetrics } = options;

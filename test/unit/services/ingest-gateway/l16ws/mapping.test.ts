@@ -8,7 +8,7 @@ import {
   parseMetadata,
 } from '../../../../../services/ingest-gateway/l16ws/metadata.ts';
 import { loadL16WsConfig } from '../../../../../services/ingest-gateway/l16ws/config.ts';
-import { closeCodeOf, closeReasonOf } from '../../../../../services/ingest-gateway/l16ws/server.ts';
+import { closeCodeOf, closeReasonOf } from '../../../../../services/ingest-gateway/l16ws/refusal.ts';
 import { IngestError } from '../../../../../services/ingest-gateway/errors.ts';
 import {
   addressAllowed,
