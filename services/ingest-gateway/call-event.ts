@@ -23,7 +23,7 @@ export interface CallEventFacts {
 }
 
 /**
- * One call event. `legStartMs`: a start's leg position (pendingStart); `changeAudioMs`: where a
+ * One call event. `legStartMs`: a start's leg position (leg-start.ts); `changeAudioMs`: where a
  * consent change takes effect (a resume's is where the dropped stream reached).
  */
 export function callEventRecord(

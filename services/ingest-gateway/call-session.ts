@@ -14,6 +14,7 @@ import { createCallHold } from './call-hold.ts';
 import type { AckState, CallSession, SessionDeps, SessionState } from './call-session-types.ts';
 import { acceptCallStart, resumeFinalChunks } from './call-start.ts';
 import { createHeldTimeline, DEFAULT_HOLD_MAX_MS } from './held-timeline.ts';
+import { createLegStart } from './leg-start.ts';
 import { consentOf, consentStep, type RawConsent } from './consent-change.ts';
 import { deinterleave } from './deinterleave.ts';
 import { IngestError } from './errors.ts';
@@ -51,21 +52,6 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let spec: CallSpec | null = null;
   /** The customer's pseudonym under the tenant's previous key, while rotating (else ''): on the start only. */
   let previousCustomerRef = '';
-  /**
-   * The start record waits for the stream's first frame, whose audio time says where this leg of
-   * the call starts (a call resumed after a transfer goes on where it left off): the call store
-   * files the new agent's leg from there. Sent at the end or hand-over when no frame came.
-   */
-  let startPending = false;
-  /**
-   * When CallStart came (this gateway's clock): the start record's producedAtMs even though it
-   * leaves at the first frame. The call store dates the start by it ("announced at"): a call whose
-   * customer is erased after it is forgotten (erased-customers.ts), and a start without a frame
-   * bounds its leg by it (store/legs.ts). Stamped at the first frame, a call started before an
-   * erasure whose audio began after it was kept, and a transfer ended before its first frame got
-   * a leg from the call's end.
-   */
-  let announcedAtMs = 0;
   let analysed = false;
   /**
    * Downstream knows the call (its started event went out: analytics at its start, or at the start
@@ -77,12 +63,6 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let log = logger;
   let entry: LiveCall | null = null;
   let pace: StreamPace | null = null;
-  /**
-   * Where a resume of a dropped stream this gateway remembers goes on (0 for a new call): the
-   * audio time of a consent change or a leg start before this stream's first frame.
-   */
-  let resumedAtMs = 0;
-  let resumed = false;
   // The live-call registry and its idle sweep only know calls that started: without this
   // deadline an authenticated stream that never sends CallStart would hold its socket forever.
   const startDeadline = setTimeout(() => {
@@ -100,7 +80,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     send: (records) => send(records),
     pace: () => pace,
     analysed: () => analysed,
-    resumedAtMs: () => resumedAtMs,
+    resumedAtMs: () => legStart.resumedAtMs(),
     frameMs: (bytes, count) => frameMs(bytes, count),
   });
   const { batchers, counts, keptFrames, reachedAudioMs, chunkRecord, clearTimers, flushAll } = channels;
@@ -122,7 +102,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
         topic: settings.topics.calls,
         spec: spec as CallSpec,
         previousCustomerRef,
-        announcedAtMs,
+        announcedAtMs: legStart.announcedAtMs(),
         framesAccepted,
         gaps: counts().gaps,
         reachedAudioMs: reachedAudioMs(),
@@ -154,18 +134,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
     metrics.liveCalls.set(deps.liveCalls.size());
   };
 
-  /**
-   * Where a leg whose stream sent no frame starts: a resume this gateway remembers goes on where
-   * its dropped stream reached; otherwise unknown (a new call, or a resume from another gateway).
-   */
-  const unplacedLegMs = (): number | null => (resumed ? resumedAtMs : null);
-
-  /** The start record while it still waits for a first frame (then none): `legStartMs` null = no frame came. */
-  const pendingStart = (legStartMs: number | null): OutRecord[] => {
-    if (!startPending) return [];
-    startPending = false;
-    return [callEvent('started', '', { legStartMs })];
-  };
+  /** Where this stream's leg starts and when its started event leaves (leg-start.ts). */
+  const legStart = createLegStart((legStartMs) => callEvent('started', '', { legStartMs }));
 
   /** Flushes what is buffered with final markers and the ended event; resolves when acked. */
   const finish = async (reason: string): Promise<boolean> => {
@@ -173,7 +143,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     heldTimeline.stop();
     clearTimers();
     if (!announced) return true;
-    return send([...pendingStart(unplacedLegMs()), ...flushAll(true), callEvent('ended', reason)]);
+    return send([...legStart.take(legStart.unplacedLegMs()), ...flushAll(true), callEvent('ended', reason)]);
   };
 
   /**
@@ -186,7 +156,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     state = 'ending';
     heldTimeline.stop();
     clearTimers();
-    const records = [...pendingStart(unplacedLegMs()), ...flushAll(false)];
+    const records = [...legStart.take(legStart.unplacedLegMs()), ...flushAll(false)];
     return records.length === 0 ? true : send(records);
   };
 
@@ -238,8 +208,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     // A resume of an announced call is that call downstream: its end goes out, and a consent it
     // narrows is announced as a change at the audio time the dropped stream reached.
     announced = analysed || dropped?.announced === true;
-    resumed = dropped !== null;
-    resumedAtMs = dropped?.audioMs ?? 0;
+    legStart.resume(dropped);
     metrics.liveCalls.set(deps.liveCalls.size());
     log = logger.child({ callId: current.callId, tenant: current.tenant });
     log.info('call started', {
@@ -249,10 +218,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
     });
     if (analysed) {
       channels.open(current);
-      startPending = true;
-      announcedAtMs = now();
+      legStart.announce(now());
     }
-    // The started event waits for the first frame (pendingStart); a consent the resume narrows is
+    // The started event waits for the first frame (leg-start.ts); a consent the resume narrows is
     // announced now, at the audio time the dropped stream reached.
     if (dropped?.announced && resumeStep === 'narrowed') {
       // Analytics withdrawn by the resume: each channel's final marker goes now (call-start.ts).
@@ -276,7 +244,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       pace?.add(c, audioMs);
     }
     metrics.frames.inc(frames);
-    if (startPending) void send(pendingStart(raw.audioTimeMs));
+    if (legStart.pending()) void send(legStart.take(raw.audioTimeMs));
     const keptBefore = keptFrames();
     if (analysed && channel !== null) channels.add(channel, raw.payload, raw);
     else if (analysed) {
@@ -354,7 +322,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       analysed = false;
       // No frame will place a start still pending: a new call's leg starts at 0, a resume's where
       // it goes on; a stream resumed from another gateway cannot tell (unknown).
-      void send([...pendingStart(unplacedLegMs()), ...records, callEvent('consent-changed')]);
+      void send([...legStart.take(legStart.unplacedLegMs()), ...records, callEvent('consent-changed')]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
