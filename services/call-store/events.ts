@@ -186,6 +186,8 @@ export const alertSchema = z.object({
   firedAt: isoTime,
   message: z.string().max(MAX_ALERT_MESSAGE_CHARS),
   evidence: z.array(z.string().max(500)).max(20).default([]),
+  /** An escalation's first alert (AlertEvent escalation_of, state ESCALATED); absent otherwise. */
+  escalationOf: id.optional(),
 });
 
 export const ackSchema = z.object({

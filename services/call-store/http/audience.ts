@@ -7,6 +7,7 @@
 import { FRUSTRATION_RULE_WORD } from '../../../pipelines/scorecard/index.ts';
 import { audienceIncludes, audienceOf } from '../../shared/auth/alert-audience.ts';
 import type { Principal } from '../../shared/auth/roles.ts';
+import { withLifecycles, type CallEndFacts, type StoredAlert } from '../store/alert-lifecycle.ts';
 
 /** Where one agent had a transferred call (GET /calls/{id} `legs`). */
 export interface ViewerLeg {
@@ -131,6 +132,13 @@ export function callForViewer<
       out.summary = summaryOverAlerts(out.summary, all, shown);
       const hiddenFrustration = all.some((alert) => isFrustration(alert) && !shown.includes(alert));
       out.scorecard = scorecardOverAlerts(out.scorecard, hiddenFrustration);
+      // What became of an alert is told from the alerts this reader sees only: an escalation or
+      // a recovery they were not shown is not named (alert-lifecycle.ts).
+      if (shown.some((alert) => 'lifecycle' in alert))
+        out.alerts = withLifecycles(
+          shown as unknown as StoredAlert[],
+          call as unknown as CallEndFacts,
+        ) as unknown as ViewedAlert[];
     }
   }
   return out;

@@ -7,6 +7,7 @@ import {
   decodeAlertsTopic,
   decodeFeaturesTopic,
   emotionEventCodec,
+  type AlertEventRecord,
   type CallEvent,
   type RecordHeaders,
 } from '../../shared/index.ts';
@@ -66,6 +67,14 @@ function callEvent(value: CallEvent): unknown | null {
     };
   }
   return null;
+}
+
+/**
+ * The alert an escalation escalated (AlertEvent field 24, which the alert service fills and the
+ * shared record type leaves out): kept so the QA page can say when an alert went to supervisors.
+ */
+function escalationOf(alert: AlertEventRecord & { escalationOf?: string }): { escalationOf?: string } {
+  return alert.state === 'escalated' && alert.escalationOf ? { escalationOf: alert.escalationOf } : {};
 }
 
 /**
@@ -147,6 +156,7 @@ export function decodeStoreRecord(
         firedAt: isoOf(alert.firedAtMs || alert.producedAtMs),
         message: alert.message,
         evidence: alert.evidence,
+        ...escalationOf(alert),
       };
     }
   }

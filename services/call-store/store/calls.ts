@@ -1,4 +1,4 @@
-// One call: metadata, summary, scorecard, alerts with acknowledgements and the reviewers' notes
+// One call: metadata, summary, scorecard, alerts with what became of them and the reviewers' notes
 // (GET /calls/:id), and adding a review (POST /calls/:id/review). A call is (tenant, call id): the
 // scope picks the tenant, and every child row is read by both. I/O: database.
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import type { Scope } from '../../shared/auth/call-access.ts';
 import { legScopeSql } from './leg-scope.ts';
 import { readLegs } from './legs.ts';
 import { callLinks } from './call-links.ts';
+import { withLifecycles } from './alert-lifecycle.ts';
 import {
   hiddenOutsideOwnLegs,
   scorecardWithoutOtherLegs,
@@ -45,7 +46,7 @@ export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string)
 export async function listAlerts(db: SqlExecutor, tenant: string, callId: string) {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT a.alert_id, a.rule_id, a.severity, a.audience, a.channel, a.start_ms, a.fired_at, a.message,
-       a.evidence, k.acked_by, k.acked_at, a.ended_at, a.end_reason
+       a.evidence, k.acked_by, k.acked_at, a.ended_at, a.end_reason, a.escalation_of
      FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
      WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
     [tenant, callId],
@@ -64,6 +65,8 @@ export async function listAlerts(db: SqlExecutor, tenant: string, callId: string
     // Closed before the call ended (consent withdrawn, erased live; migration 021); null: it
     // ended with the call.
     end: r.ended_at ? { at: iso(r.ended_at) as string, reason: String(r.end_reason) } : null,
+    /** On an escalation: the alert it escalated (migration 023). */
+    escalationOf: (r.escalation_of ?? null) as string | null,
   }));
 }
 
@@ -95,8 +98,9 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
     callLinks(db, scope, row.tenant, callId, (row.previous_call_id as string | null) ?? null),
   ]);
   const hidden = hiddenOutsideOwnLegs(scope, legs) !== null;
+  const item = callListItem(row);
   return {
-    ...callListItem(row),
+    ...item,
     storeFeatures: Boolean(row.store_features),
     /** The customer's pseudonym, for the customer page; null without one or when opted out of history. */
     customerRef: row.in_history && row.customer_ref ? String(row.customer_ref) : null,
@@ -104,7 +108,7 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
     scorecard: hidden ? scorecardWithoutOtherLegs(row.scorecard ?? null) : (row.scorecard ?? null),
     legs,
     ...links,
-    alerts,
+    alerts: withLifecycles(alerts, item),
     reviews,
   };
 }
