@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // One call's review page: metadata, the scorecard with its parts, the timeline, the alerts with
-// their acknowledgements, the reviewers' notes and the form to add one. I/O: QA API, DOM.
+// what became of them, the reviewers' notes and the form to add one. I/O: QA API, DOM.
 import { api, claims, describeError, seesEveryTenant, tenantParam } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 import { legsCard, type Leg } from './legs-view.ts';
@@ -8,6 +8,7 @@ import { callLinksLine, type CallLinks } from './call-links-view.ts';
 import { renderTimeline, type TimelineData } from './timeline.ts';
 import { loadDraft, saveDraft } from './review-draft.ts';
 import { isolate } from '../../shared/bidi-isolate.ts';
+import { lifecycleText, type AlertLifecycle } from './alert-lifecycle-view.ts';
 
 interface Part {
   name: string;
@@ -44,7 +45,12 @@ interface CallDetail extends CallLinks {
   legs?: Leg[];
   /** The call's measures (absent while live); holdS / holdCount only in summaries since hold. */
   summary: { holdS?: number; holdCount?: number } | null;
-  alerts: (TimelineData['alerts'][number] & { audience: string; evidence: string[] })[];
+  alerts: (TimelineData['alerts'][number] & {
+    audience: string;
+    evidence: string[];
+    /** Absent from a store older than the lifecycle. */
+    lifecycle?: AlertLifecycle;
+  })[];
   reviews: Review[];
 }
 
@@ -134,6 +140,20 @@ function scorecard(call: CallDetail): HTMLElement {
   );
 }
 
+/** An alert's life in words (alert-lifecycle-view.ts), over the alerts of the call this reader sees. */
+function lifeOf(call: CallDetail, life: AlertLifecycle): string {
+  const raisedAt = (alertId: string) => call.alerts.find((a) => a.alertId === alertId)?.startMs ?? null;
+  return lifecycleText(life, call.status === 'live', raisedAt);
+}
+
+/** The timeline's alerts (its stored JSON may predate the lifecycle) with each one's life in words. */
+function withLives(call: CallDetail, timeline: TimelineData): TimelineData {
+  const lives = new Map(
+    call.alerts.map((a) => [a.alertId, a.lifecycle ? lifeOf(call, a.lifecycle) : undefined]),
+  );
+  return { ...timeline, alerts: timeline.alerts.map((a) => ({ ...a, life: lives.get(a.alertId) })) };
+}
+
 function alertList(call: CallDetail): HTMLElement {
   return el(
     'section',
@@ -151,10 +171,19 @@ function alertList(call: CallDetail): HTMLElement {
               el('strong', {}, `${clock(a.startMs / 1000)} ${a.severity}`),
               ` ${a.message} `,
               el('span', { class: 'muted' }, `(${a.ruleId}; ${a.evidence.join('; ')})`),
-              ' — ',
-              a.acknowledgement
-                ? `acknowledged by ${a.acknowledgement.by} at ${when(a.acknowledgement.at)}`
-                : el('em', {}, 'not acknowledged'),
+              // Its life on a line of its own (the API's lifecycle; an older store: its acknowledgement).
+              a.lifecycle
+                ? el(
+                    'div',
+                    { class: 'alert-life', 'data-testid': 'alert-lifecycle' },
+                    lifeOf(call, a.lifecycle),
+                  )
+                : ' — ',
+              a.lifecycle
+                ? null
+                : a.acknowledgement
+                  ? `acknowledged by ${a.acknowledgement.by} at ${when(a.acknowledgement.at)}`
+                  : el('em', {}, 'not acknowledged'),
             ),
           ),
         ),
@@ -280,5 +309,5 @@ export async function showCall(
     alertList(call),
     reviews(call, tenant, () => void showCall(root, callId, tenant)),
   );
-  return call.storeFeatures ? renderTimeline(timelineBox, timeline) : () => undefined;
+  return call.storeFeatures ? renderTimeline(timelineBox, withLives(call, timeline)) : () => undefined;
 }

@@ -24,6 +24,8 @@ export interface TimelineData {
     startMs: number;
     message: string;
     acknowledgement: { by: string; at: string } | null;
+    /** What became of it, in words (call-view.ts, from the call's alerts); absent: not known. */
+    life?: string;
   }[];
 }
 
@@ -250,7 +252,10 @@ export function renderTimeline(container: HTMLElement, data: TimelineData): () =
       const at = alert.startMs / 1000;
       if (min !== undefined && max !== undefined && (at < min || at > max)) continue;
       const left = band.valToPos(at, 'x') + band.bbox.left / devicePixelRatio;
-      const name = `${clock(at)} ${alert.message}${alert.acknowledgement ? ` — acknowledged by ${alert.acknowledgement.by}` : ' — not acknowledged'}`;
+      const name = `${clock(at)} ${alert.message} — ${
+        alert.life ??
+        (alert.acknowledgement ? `acknowledged by ${alert.acknowledgement.by}` : 'not acknowledged')
+      }`;
       const marker = el(
         'button',
         {
