@@ -15,6 +15,7 @@ import {
 import { bytesPerSample } from './codecs.ts';
 import { DspError } from './errors.ts';
 import { HoldSpans } from './hold-spans.ts';
+import { none } from './scratch.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from './types.ts';
 
 export interface CallOutput {
@@ -33,6 +34,9 @@ export interface CallOptions {
   windowMs?: number;
   windowHopMs?: number;
 }
+
+/** A push's output when it completed no window (shared; its arrays are frozen). */
+const NOTHING: CallOutput = Object.freeze<CallOutput>({ windows: none(), dynamics: none() });
 
 export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
   const tracks: Record<Channel, VadTrack> = { agent: createVadTrack(), customer: createVadTrack() };
@@ -65,13 +69,14 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
   };
 
   function dynamicsUpTo(frames: number, final: boolean): DynamicsWindow[] {
-    const res: DynamicsWindow[] = [];
+    let res: DynamicsWindow[] = none();
     for (;;) {
       const first = nextWindow * wh;
       const full = first + wf;
       if (full > frames && !(final && first < frames)) break;
       const end = Math.min(full, frames);
       const startMs = first * hopMs;
+      if (res.length === 0) res = [];
       res.push(
         computeDynamics(
           tracks.agent,
@@ -102,8 +107,12 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
       if (!a) throw new DspError('UNKNOWN_CHANNEL', `unknown channel ${String(channel)}`);
       holds[channel].mark(Math.round(pushedBytes[channel] / bytesPerMs / hopMs), onHold);
       pushedBytes[channel] += chunk.byteLength;
-      const windows = a.push(chunk).map((window) => ({ channel, window: windowOnHold(channel, window) }));
-      return { windows, dynamics: dynamicsUpTo(Math.min(done.agent, done.customer), false) };
+      const completed = a.push(chunk);
+      const dynamics = dynamicsUpTo(Math.min(done.agent, done.customer), false);
+      // Most 20-ms pushes complete nothing: the same empty output, no allocation.
+      if (completed.length === 0 && dynamics.length === 0) return NOTHING;
+      const windows = completed.map((window) => ({ channel, window: windowOnHold(channel, window) }));
+      return { windows, dynamics };
     },
     flush() {
       const windows = [

@@ -9,7 +9,7 @@ import { PATH_LAG } from './pitch-path.ts';
 import { resolveOptions, type ChannelOptions, type ResolvedOptions } from './options.ts';
 import { createStreamResampler, type StreamResampler } from './resample.ts';
 import type { SpeakerWindow } from './types.ts';
-import { shared } from './scratch.ts';
+import { none, shared } from './scratch.ts';
 import { computeWindow, createWindowScratch } from './window.ts';
 
 /** Largest slice of a chunk decoded at once. */
@@ -73,6 +73,7 @@ export function createChannelAnalyzerWithHook(
   });
 
   function take(): SpeakerWindow[] {
+    if (out.length === 0) return none();
     const result = out;
     out = [];
     return result;
@@ -84,14 +85,15 @@ export function createChannelAnalyzerWithHook(
     push(chunk) {
       if (!(chunk instanceof Uint8Array) || chunk.length === 0) return [];
       // Bounded slices keep the decoder's and resampler's buffers small whatever the chunk size.
+      // No typed-array views per slice: counts into the decoder's and resampler's own buffers
+      // (decodeRange and pushCount first: each may replace its buffer).
       for (let o = 0; o < chunk.length; o += SLICE_BYTES) {
         const end = Math.min(chunk.length, o + SLICE_BYTES);
-        if (resampler) frames.push(resampler.push(decoder.decode(chunk.subarray(o, end))));
-        else {
-          // No typed-array views per slice; decodeRange first (it may replace the buffer).
-          const n = decoder.decodeRange(chunk, o, end);
-          frames.push(decoder.samples(), n);
-        }
+        const n = decoder.decodeRange(chunk, o, end);
+        if (resampler) {
+          const m = resampler.pushCount(decoder.samples(), n);
+          frames.push(resampler.output(), m);
+        } else frames.push(decoder.samples(), n);
       }
       return take();
     },

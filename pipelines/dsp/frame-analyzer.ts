@@ -155,7 +155,9 @@ export function createFrameAnalyzer(
     const peakRef = Math.max(st[2] * PEAK_DECAY_PER_FRAME, cands.peak);
     st[2] = peakRef;
     const rel = peakRef > 0 ? cands.peak / peakRef : 0;
-    path.add(cands, VOICING_THRESHOLD + Math.max(0, 2 - rel / (SILENCE_THRESHOLD / (1 + VOICING_THRESHOLD))));
+    cands.unvoicedStrength =
+      VOICING_THRESHOLD + Math.max(0, 2 - rel / (SILENCE_THRESHOLD / (1 + VOICING_THRESHOLD)));
+    path.add(cands);
 
     const { sbuf, re, im, amp, hann } = sp;
     const x = ring; // locals, not closure slots (kept in registers)

@@ -19,8 +19,8 @@ export interface PitchDecision {
 }
 
 export interface PitchPath {
-  /** Adds frame `frame` (consecutive from 0). */
-  add(c: PitchCandidates, unvoicedStrength: number): void;
+  /** Adds the next frame's candidates (frames consecutive from 0), the unvoiced one's strength included. */
+  add(c: PitchCandidates): void;
   /** Decides the oldest undecided frame if it is at least PATH_LAG old (or `force`); false if none. */
   decide(force: boolean, out: PitchDecision): boolean;
 }
@@ -37,10 +37,14 @@ export function createPitchPath(): PitchPath {
   let added = 0;
   let decided = 0;
 
-  function add(c: PitchCandidates, unvoicedStrength: number): void {
-    // As a float (x − 0 is exact): a phi of the tagged argument and a float64 load below would
+  function add(c: PitchCandidates): void {
+    // As a float (x − 0 is exact): a phi of the tagged field and a float64 load below would
     // otherwise be kept tagged, boxing a double per state.
-    const uv = unvoicedStrength - 0;
+    const uv = c.unvoicedStrength - 0;
+    // The module's constants likewise: loaded tagged, they kept the `jump` phi tagged, and every
+    // octave-jump cost was boxed (up to 49 per frame).
+    const voicingCost = VOICED_UNVOICED_COST - 0;
+    const octaveCost = OCTAVE_JUMP_COST - 0;
     const slot = added % depth;
     const base = slot * STATES;
     const n = c.count + 1;
@@ -73,10 +77,10 @@ export function createPitchPath(): PitchPath {
           const f1 = freq[pbase + j];
           let jump = 0;
           if (f1 === 0 || f2 === 0) {
-            if (f1 !== f2) jump = VOICED_UNVOICED_COST;
+            if (f1 !== f2) jump = voicingCost;
           } else {
             const dl = logf[pbase + j] - l2;
-            jump = OCTAVE_JUMP_COST * (dl < 0 ? -dl : dl);
+            jump = octaveCost * (dl < 0 ? -dl : dl);
           }
           const v = score[j] - jump;
           if (v > best) {

@@ -29,6 +29,11 @@ export interface PitchCandidates {
   strength: Float64Array;
   /** Peak absolute amplitude of the frame (Praat's silence criterion). */
   peak: number;
+  /**
+   * Strength of the unvoiced candidate (Praat's voicing and silence criteria), set by the frame
+   * analyzer: a field, not an argument of PitchPath.add, whose double argument was boxed per frame.
+   */
+  unvoicedStrength: number;
 }
 
 export function createPitchCandidates(): PitchCandidates {
@@ -38,6 +43,7 @@ export function createPitchCandidates(): PitchCandidates {
     r: new Float64Array(MAX_CANDIDATES),
     strength: new Float64Array(MAX_CANDIDATES),
     peak: 0,
+    unvoicedStrength: 0,
   };
 }
 

@@ -59,6 +59,13 @@ function kernelFor(fromHz: number, toHz: number): Kernel {
 export interface StreamResampler {
   /** Feeds input samples; returns the output samples they complete (a view valid until next call). */
   push(input: Float32Array): Float32Array;
+  /**
+   * Feeds input[0, count) and returns how many output samples it completed, in output()[0, n):
+   * push without a view per call (the channel analyzer's hot path).
+   */
+  pushCount(input: Float32Array, count: number): number;
+  /** The buffer pushCount writes into (replaced when it grows; valid until the next call). */
+  output(): Float32Array;
   /** End of stream: returns the remaining output samples. */
   flush(): Float32Array;
 }
@@ -73,8 +80,8 @@ export function createStreamResampler(fromHz: number, toHz: number): StreamResam
   let nextOut = 0; // index of the next output sample
   let out = new Float32Array(1024);
 
-  function append(input: Float32Array): void {
-    if (filled + input.length > buf.length) {
+  function append(input: Float32Array, count: number): void {
+    if (filled + count > buf.length) {
       // Drop history no output needs any more, then grow if still short.
       const needFrom = Math.floor((nextOut * fromHz) / toHz) - half + 1 - base;
       const drop = Math.max(0, Math.min(needFrom, filled));
@@ -83,14 +90,16 @@ export function createStreamResampler(fromHz: number, toHz: number): StreamResam
         filled -= drop;
         base += drop;
       }
-      if (filled + input.length > buf.length) {
-        const bigger = new Float32Array(Math.max(buf.length * 2, filled + input.length));
+      if (filled + count > buf.length) {
+        const bigger = new Float32Array(Math.max(buf.length * 2, filled + count));
         bigger.set(buf.subarray(0, filled));
         buf = bigger;
       }
     }
-    buf.set(input, filled);
-    filled += input.length;
+    // Element by element, not buf.set(input.subarray(0, count)): no view per push.
+    const b = buf;
+    for (let i = 0; i < count; i++) b[filled + i] = input[i];
+    filled += count;
   }
 
   // Integer decimation (16 -> 8 kHz, 48 -> 8 kHz, the product's usual rates since everything is
@@ -98,7 +107,8 @@ export function createStreamResampler(fromHz: number, toHz: number): StreamResam
   // every output and `decimate` computes them four at a time.
   const step = fromHz % toHz === 0 ? fromHz / toHz : 0;
 
-  function produce(limitInput: number): Float32Array {
+  /** Computes the outputs the input held in buf completes into out[0, n); returns n. */
+  function produce(limitInput: number): number {
     return step > 0 ? decimate(limitInput) : interpolate(limitInput);
   }
 
@@ -107,7 +117,7 @@ export function createStreamResampler(fromHz: number, toHz: number): StreamResam
    * one-output order, so every value is bit-identical to `interpolate`'s (phase 0, weight 0 on the
    * next row); about three times as fast.
    */
-  function decimate(limitInput: number): Float32Array {
+  function decimate(limitInput: number): number {
     // Room for every output of the input held in buf.
     const most = Math.ceil((limitInput - base) / step) + 1;
     if (out.length < most) out = new Float32Array(Math.max(out.length * 2, most));
@@ -148,10 +158,10 @@ export function createStreamResampler(fromHz: number, toHz: number): StreamResam
       i0 += step;
     }
     nextOut += k;
-    return y.subarray(0, k);
+    return k;
   }
 
-  function interpolate(limitInput: number): Float32Array {
+  function interpolate(limitInput: number): number {
     let k = 0;
     for (;;) {
       const num = nextOut * fromHz;
@@ -179,23 +189,31 @@ export function createStreamResampler(fromHz: number, toHz: number): StreamResam
       out[k++] = accA + (accB - accA) * w;
       nextOut++;
     }
-    return out.subarray(0, k);
+    return k;
   }
 
   let total = 0;
+
+  function pushCount(input: Float32Array, count: number): number {
+    append(input, count);
+    total += count;
+    return produce(base + filled);
+  }
+
   return {
     push(input) {
-      append(input);
-      total += input.length;
-      return produce(base + filled);
+      const n = pushCount(input, input.length); // first: it may replace `out`
+      return out.subarray(0, n);
     },
+    pushCount,
+    output: () => out,
     flush() {
       // Zero tail so the last outputs see a full kernel; emit outputs up to the input's end.
       const last = Math.floor((total * toHz) / fromHz); // outputs with instant < total
-      append(new Float32Array(taps + 1));
-      const res = produce(base + filled);
-      const keep = Math.max(0, Math.min(res.length, last - (nextOut - res.length)));
-      return res.subarray(0, keep);
+      append(new Float32Array(taps + 1), taps + 1);
+      const n = produce(base + filled);
+      const keep = Math.max(0, Math.min(n, last - (nextOut - n)));
+      return out.subarray(0, keep);
     },
   };
 }

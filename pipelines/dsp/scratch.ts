@@ -13,3 +13,14 @@ export function shared<T>(key: string, make: () => T): T {
   }
   return v;
 }
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * The one empty array a stage returns when a push completed nothing (most pushes: a window ends
+ * once a second, a push is 20 ms), so "nothing yet" allocates nothing. Frozen: a caller that added
+ * to it would throw rather than hand its items to every other caller.
+ */
+export function none<T>(): T[] {
+  return NONE as unknown as T[];
+}

@@ -27,6 +27,18 @@ export const BENCHMARKS = {
     measures: 'times real time the channel analyzer runs at 8 and 16 kHz, against a naive meyda loop',
     headline: ['x_realtime_8k', 'x_realtime_16k', 'speedup_vs_meyda_naive', 'bytes_per_channel_state'],
   },
+  alloc: {
+    title: 'Allocation in the hot path (steady state)',
+    command: 'npm run bench:alloc',
+    measures: 'bytes allocated per 10-ms frame and per window by the call analyzer and the emotion trackers',
+    headline: [
+      'pcmu8k_dsp_emotion_bytes_per_frame',
+      'pcmu8k_dsp_bytes_per_frame_between_windows',
+      'pcmu8k_dsp_emotion_bytes_per_window',
+      'l16_16k_dsp_bytes_per_frame_between_windows',
+      'cpu_us_per_window',
+    ],
+  },
   'eval-dsp': {
     title: 'DSP accuracy against Praat references',
     command: 'npm run eval:dsp',
