@@ -1,10 +1,11 @@
 // bench:alloc — what the live hot path allocates in steady state: a shipped stereo call (8 kHz
 // µ-law as recorded, and as 16 kHz linear PCM) through the call analyzer alone and with both emotion
-// trackers, counted in bytes (devkit/heap: exact counts from V8's heap statistics, independent of
+// trackers, and as 100-ms records through the dsp-worker's call states, counted in bytes (devkit/heap: exact counts from V8's heap statistics, independent of
 // machine load), the functions that allocate most, and CPU time per window. Prints ONE JSON object.
 import { allocationSites } from '../devkit/heap/allocation-sites.ts';
 import { demoCallAudio, hotPathCall, shippedEmotionModel } from '../devkit/heap/hot-path-call.ts';
 import { steadyAllocation, type SteadyAllocation } from '../devkit/heap/steady-state.ts';
+import { bytesPerRecordBetweenWindows } from '../devkit/heap/worker-records.ts';
 import type { EmotionModel } from '../pipelines/emotion/index.ts';
 import type { EncodedCallAudio } from '../devkit/audio/call-audio.ts';
 import { emitBenchmark } from './lib/benchmarks/store.ts';
@@ -47,6 +48,7 @@ function main(): void {
     ...figures('pcmu8k_dsp_emotion', steadyAllocation(pcmu, model)),
     ...figures('l16_16k_dsp', steadyAllocation(l16, null)),
     ...figures('l16_16k_dsp_emotion', steadyAllocation(l16, model)),
+    worker_bytes_per_record_between_windows: Math.round(bytesPerRecordBetweenWindows(pcmu)),
   };
   log('sampling allocation sites ...');
   const call = hotPathCall(pcmu, model);
@@ -62,6 +64,7 @@ function main(): void {
     cpu_us_per_window: round(cpuUsPerWindow(pcmu, model, 7)),
     call: `${CALL} (assets/nemo-calls), 20-ms packets, both channels`,
     frame: '10 ms of one channel; a window is one speaker window (2 s, 1 s hop) with its dynamics',
+    record: 'a 100-ms va.audio.v1 record through the dsp-worker CallStates (DSP included)',
     counting:
       'JS heap bytes (garbage included) from v8 heap statistics, after a whole call warmed the JIT; sites: sampling heap profiler (estimates, by function)',
     timing:

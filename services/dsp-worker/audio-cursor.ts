@@ -34,11 +34,13 @@ export function msToSamples(ms: number, format: AudioFormat): number {
 
 export interface AlignedPiece {
   /** Silence to push before `audio` (a view on a shared buffer: push it before the next call). */
-  readonly silence: Uint8Array[];
+  readonly silence: readonly Uint8Array[];
   readonly audio: Uint8Array;
 }
 
 const EMPTY = new Uint8Array(0);
+/** No silence before a record (nearly every record): one frozen list, not a new one per record. */
+const NO_SILENCE: readonly Uint8Array[] = Object.freeze([]);
 
 export class ChannelCursor {
   readonly format: AudioFormat;
@@ -70,7 +72,7 @@ export class ChannelCursor {
     const start = msToSamples(startMs, this.format);
     const count = payload.byteLength / this.bytesPerSample;
     if (start + count <= this.nextSample) return null;
-    const silence: Uint8Array[] = [];
+    let silence = NO_SILENCE;
     let audio = payload;
     if (start < this.nextSample) {
       audio = payload.subarray((this.nextSample - start) * this.bytesPerSample);
@@ -81,12 +83,14 @@ export class ChannelCursor {
           `audio jumps ${Math.round((gap * 1000) / this.format.sampleRateHz)} ms ahead`,
         );
       }
+      const pieces: Uint8Array[] = [];
       let left = gap * this.bytesPerSample;
       while (left > 0) {
         const size = Math.min(left, this.silenceChunk.byteLength);
-        silence.push(this.silenceChunk.subarray(0, size));
+        pieces.push(this.silenceChunk.subarray(0, size));
         left -= size;
       }
+      silence = pieces;
     }
     this.nextSample = start + count;
     return { silence, audio: audio.byteLength > 0 ? audio : EMPTY };

@@ -184,8 +184,8 @@ export class CallStates {
     // Silence padding a gap before the record takes the record's hold state (the gateway fills its
     // own gaps the same way: ingest.proto, CallHold).
     const onHold = record.onHold === true;
-    for (const silence of piece.silence)
-      this.collect(state, state.analyzer.push(record.channel, silence, onHold), out);
+    for (let i = 0; i < piece.silence.length; i++)
+      this.collect(state, state.analyzer.push(record.channel, piece.silence[i], onHold), out);
     if (piece.audio.byteLength > 0)
       this.collect(state, state.analyzer.push(record.channel, piece.audio, onHold), out);
     this.trimLedger(state);
@@ -292,15 +292,18 @@ export class CallStates {
     return state;
   }
 
+  // Indexed loops, not for-of: nearly every push completes nothing, and an iterator per call was
+  // the worker's garbage per record.
   private collect(state: CallState, output: CallOutputLike, out: CallWindows): void {
-    for (const { channel, window } of output.windows) {
+    for (let i = 0; i < output.windows.length; i++) {
+      const { channel, window } = output.windows[i];
       const stamped = this.stamp(state, window);
       state.nextIndex[channel] = stamped.windowIndex + 1;
       const agentLeg = state.legs[channel].legOfWindowEnding(stamped.endMs);
       out.windows.push({ channel, window: stamped, agentLeg });
     }
-    for (const dynamics of output.dynamics) {
-      const stamped = this.stamp(state, dynamics);
+    for (let i = 0; i < output.dynamics.length; i++) {
+      const stamped = this.stamp(state, output.dynamics[i]);
       state.nextIndex.dynamics = stamped.windowIndex + 1;
       out.dynamics.push(stamped);
     }
@@ -329,7 +332,8 @@ export class CallStates {
     // Only speakers that sent audio hold windows back; dynamics need both of them.
     let earliest = Number.POSITIVE_INFINITY;
     let speakers = 0;
-    for (const channel of CHANNELS) {
+    for (let i = 0; i < CHANNELS.length; i++) {
+      const channel = CHANNELS[i];
       if (state.cursors[channel] === undefined) continue;
       earliest = Math.min(earliest, state.nextIndex[channel]);
       speakers += 1;

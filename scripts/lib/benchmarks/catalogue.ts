@@ -36,6 +36,7 @@ export const BENCHMARKS = {
       'pcmu8k_dsp_bytes_per_frame_between_windows',
       'pcmu8k_dsp_emotion_bytes_per_window',
       'l16_16k_dsp_bytes_per_frame_between_windows',
+      'worker_bytes_per_record_between_windows',
       'cpu_us_per_window',
     ],
   },
