@@ -83,7 +83,7 @@ export function createChannelAnalyzerWithHook(
     options: o,
     hopMs,
     push(chunk) {
-      if (!(chunk instanceof Uint8Array) || chunk.length === 0) return [];
+      if (!(chunk instanceof Uint8Array) || chunk.length === 0) return none();
       // Bounded slices keep the decoder's and resampler's buffers small whatever the chunk size.
       // No typed-array views per slice: counts into the decoder's and resampler's own buffers
       // (decodeRange and pushCount first: each may replace its buffer).
