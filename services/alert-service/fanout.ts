@@ -201,7 +201,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     if (shared && !sharedGroup) {
       options.metrics.errors?.inc({ code: 'FANOUT_GROUP_SHARED' });
       options.logger.error(
-        'another process reads with this instance\'s fan-out group: its pages would miss the calls of the partitions it was not given; give every instance its own ALERT_INSTANCE_ID (not ready until then)',
+        "another process reads with this instance's fan-out group: its pages would miss the calls of the partitions it was not given; give every instance its own ALERT_INSTANCE_ID (not ready until then)",
         { code: 'FANOUT_GROUP_SHARED', groupId: options.groupId, missingPartitions: missing.length },
       );
     }

@@ -24,7 +24,9 @@ describe('an evaluator joining beside a fan-out still catching up', () => {
     for (let batch = 0; batch < 30; batch += 1) {
       await sendRecords(
         prepared.producer,
-        Array.from({ length: 10_000 }, (_, i) => callEnded(prepared.topics.calls, `${earlier}-${batch}-${i}`)),
+        Array.from({ length: 10_000 }, (_, i) =>
+          callEnded(prepared.topics.calls, `${earlier}-${batch}-${i}`),
+        ),
       );
     }
     const callId = uniqueName('call');

@@ -36,7 +36,9 @@ describe('instances sharing an instance id', () => {
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(ConfigError);
-    expect((refused as ConfigError).problems.join('\n')).toMatch(/^ALERT_INSTANCE_ID: another running instance/);
+    expect((refused as ConfigError).problems.join('\n')).toMatch(
+      /^ALERT_INSTANCE_ID: another running instance/,
+    );
     // Alone in its group again: ready, and its pages see every call.
     await waitFor('the first instance ready again', () => a.service.fanout.ready(), 60_000, 100);
     const token = await login(a, 'supervisor');
@@ -47,7 +49,9 @@ describe('instances sharing an instance id', () => {
       for (let i = 0; i < 6; i += 1) await sendEmotion(a, emotionRecord(callId, 'customer', i, 'angry'));
     }
     const alertCalls = () =>
-      new Set(onA.frames.filter((f) => f.type === 'alert').map((f) => (f.alert as { callId: string }).callId));
+      new Set(
+        onA.frames.filter((f) => f.type === 'alert').map((f) => (f.alert as { callId: string }).callId),
+      );
     await waitFor('every call alert on the first instance', () => alertCalls().size === 9, 60_000, 100);
   }, 180_000);
 });
