@@ -59,7 +59,35 @@ const isRecovery = (a: StoredAlert) => a.channel === 'customer' && a.ruleId.incl
 
 type Ended = NonNullable<AlertLifecycle['ended']>;
 
-function endOf(alert: StoredAlert, recoveries: readonly StoredAlert[], call: CallEndFacts): Ended | null {
+/**
+ * The recovery that ended a customer alert: the first after it, unless the same rule fired again
+ * before that recovery. The rules engine raises one alert per episode (a run of the condition), so
+ * a later alert of the rule is a later episode, and the recovery followed that one, not this.
+ */
+function recoveryOf(
+  alert: StoredAlert,
+  recoveries: readonly StoredAlert[],
+  alerts: readonly StoredAlert[],
+): StoredAlert | undefined {
+  const recovery = recoveries.find((r) => r.startMs > alert.startMs);
+  if (!recovery) return undefined;
+  const laterEpisode = alerts.some(
+    (other) =>
+      other.ruleId === alert.ruleId &&
+      other.channel === alert.channel &&
+      !other.escalationOf &&
+      other.startMs > alert.startMs &&
+      other.startMs < recovery.startMs,
+  );
+  return laterEpisode ? undefined : recovery;
+}
+
+function endOf(
+  alert: StoredAlert,
+  recoveries: readonly StoredAlert[],
+  alerts: readonly StoredAlert[],
+  call: CallEndFacts,
+): Ended | null {
   const candidates: Ended[] = [];
   if (alert.end)
     candidates.push({
@@ -69,7 +97,7 @@ function endOf(alert: StoredAlert, recoveries: readonly StoredAlert[], call: Cal
       alertId: null,
     });
   if (alert.channel === 'customer' && !isRecovery(alert)) {
-    const recovery = recoveries.find((r) => r.startMs > alert.startMs);
+    const recovery = recoveryOf(alert, recoveries, alerts);
     if (recovery)
       candidates.push({
         at: recovery.firedAt,
@@ -119,7 +147,7 @@ export function withLifecycles<A extends StoredAlert>(
           ? { alertId: escalation.alertId, at: escalation.firedAt, audioMs: escalation.startMs }
           : null,
         acknowledged: acknowledgedOf(alert),
-        ended: endOf(alert, recoveries, call),
+        ended: endOf(alert, recoveries, alerts, call),
       },
     };
   });
