@@ -53,6 +53,17 @@ async function updateCount(tx: SqlExecutor, sql: string, rows: unknown[]): Promi
   return result[0].n;
 }
 
+/** One acknowledgement per alert of a batch, the earliest (an upsert may touch a row once). */
+function earliestAcks(acks: Of<'ack'>[]): Of<'ack'>[] {
+  const first = new Map<string, Of<'ack'>>();
+  for (const ack of acks) {
+    const key = `${ack.tenant}\u0000${ack.alertId}`;
+    const seen = first.get(key);
+    if (!seen || Date.parse(ack.ackedAt) < Date.parse(seen.ackedAt)) first.set(key, ack);
+  }
+  return [...first.values()];
+}
+
 const SQL = {
   start: `INSERT INTO calls (call_id, tenant, agent_id, queue, team, customer_ref, started_at, store_features,
       source, in_history, analytics_until_ms, previous_call_id)
@@ -107,7 +118,9 @@ const SQL = {
   acks: `INSERT INTO alert_acks (tenant, alert_id, call_id, acked_by, acked_at)
     SELECT tenant, "alertId", "callId", "ackedBy", "ackedAt"
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "alertId" text, "callId" text,
-      "ackedBy" text, "ackedAt" timestamptz)`,
+      "ackedBy" text, "ackedAt" timestamptz)
+    ON CONFLICT (tenant, alert_id) DO UPDATE SET acked_by = EXCLUDED.acked_by, acked_at = EXCLUDED.acked_at
+    WHERE EXCLUDED.acked_at < alert_acks.acked_at`,
   /** The first end of an alert is kept (a replayed or repeated resolution changes nothing). */
   alertEnds: `UPDATE alerts SET ended_at = x."endedAt", end_reason = x.reason
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "alertId" text, "endedAt" timestamptz,
@@ -312,7 +325,10 @@ export async function writeEvents(
   inserted += await insertCount(tx, SQL.emotions, by('emotion'));
   inserted += await insertCount(tx, SQL.dynamics, by('dynamics'));
   inserted += await insertCount(tx, SQL.alerts, by('alert'));
-  inserted += await insertCount(tx, SQL.acks, by('ack'));
+  // The earliest acknowledgement of an alert is kept, whichever reached the store first: two
+  // supervisors on two alert-service instances may both acknowledge, and the later one's record
+  // can be on the topic first. A replay (the same time) changes nothing.
+  inserted += await updateCount(tx, SQL.acks, earliestAcks(by('ack')));
   // After the inserts: a batch may hold an alert and its end (one key, one partition, in order).
   inserted += await updateCount(tx, SQL.alertEnds, by('alert-end'));
   // A live call's list counts move with its alerts (they were filled at the summary only: a live

@@ -81,4 +81,13 @@ describeEachBackend('alert lifecycles from the alert service records on %s', (op
     // episode began, and the recovery at 3:41 followed that one.
     expect(life['call-1:customer:2:customer-frustration'].ended).not.toMatchObject({ reason: 'RECOVERED' });
   });
+
+  it('keeps the first acknowledgement when two supervisors acknowledged and the later one came first', async () => {
+    const alertId = 'call-1:customer:202:customer-frustration';
+    await store.write([ackEvent(alertId, 'supervisor-2', 206_300)]);
+    await store.write([ackEvent(alertId, 'supervisor-1', 206_000)]);
+    const got = await store.getCall(staff, 'call-1');
+    const life = got.alerts.find((a) => a.alertId === alertId)?.lifecycle;
+    expect(life?.acknowledged).toMatchObject({ by: 'supervisor-1' });
+  });
 });
