@@ -4,7 +4,11 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from './backends.ts';
 import { emotion, engineWith, features, range, run } from '../../unit/pipelines/alerts/helpers.ts';
-import { alertRecordCodec, toAlertRecord, toAckRecord } from '../../../services/alert-service/alert-records.ts';
+import {
+  alertRecordCodec,
+  toAlertRecord,
+  toAckRecord,
+} from '../../../services/alert-service/alert-records.ts';
 import { alertAckCodec } from '../../../services/shared/records.ts';
 import { decodeStoreRecord } from '../../../services/call-store/ingest/map-records.ts';
 import { parseStoreEvent, type StoreEvent } from '../../../services/call-store/events.ts';
@@ -54,7 +58,13 @@ describeEachBackend('alert lifecycles from the alert service records on %s', (op
   let alerts: StoreEvent[];
   beforeAll(async () => {
     store = opened();
-    const call = syntheticStoreCall({ callId: 'call-1', tenant: 'acme', agentId: 'agent-1', startedAt, durationS: 240 });
+    const call = syntheticStoreCall({
+      callId: 'call-1',
+      tenant: 'acme',
+      agentId: 'agent-1',
+      startedAt,
+      durationS: 240,
+    });
     alerts = alertEvents();
     await store.write([call.start, ...alerts, call.end]);
   });
