@@ -1,5 +1,5 @@
-// The hub's pushes to many clients: new alerts and acknowledgements (numbered into their tenant's
-// replay log), a call's history line, the periodic state push of changed calls and the heartbeat
+// The hub's pushes to many clients: new alerts, acknowledgements, erasures and transfers (numbered
+// into their tenant's replay log), a call's history line, the periodic state push of changed calls and the heartbeat
 // that drops clients which stopped answering pings. Each frame is encoded once for all clients.
 // I/O: the clients' sockets (through ClientOutput), two interval timers.
 import { WebSocket } from 'ws';
@@ -11,7 +11,7 @@ import { erasedViewFor, seesAlert } from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedReason, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
-import { createHandoverAlerts } from './hub-handover.ts';
+import { createHandoverAlerts, handoversOf } from './hub-handover.ts';
 
 /** Clients served per slice of a state push before yielding to the event loop. */
 const STATE_CHUNK = 200;
@@ -53,6 +53,9 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
     if (changed.length === 0 && removed.length === 0) return;
     const frameFor = createStateFrames({ changed, removed });
     const handedOver = createHandoverAlerts(registry, { changed, removed });
+    // Numbered, so a page away meanwhile gets the call's earlier alerts at its resume (hub-handover.ts).
+    for (const handover of handoversOf({ changed, removed }))
+      replay.of(handover.tenant).append({ kind: 'handover', handover });
     let sent = 0;
     for (const client of [...clients]) {
       // Yield every few hundred clients so an alert arriving meanwhile is not held up.

@@ -1,17 +1,21 @@
 // What a client gets once authenticated: the welcome, the snapshot of the calls and recent alerts
-// it may see, and, when it resumes on this instance, the alerts and acknowledgements it missed
-// (from its tenant's replay log) instead of the recent alerts. Writes to the one client only.
+// it may see, and, when it resumes on this instance, what it missed (from its tenant's replay log:
+// alerts, acknowledgements, erasures, and the earlier alerts of calls handed to it meanwhile)
+// instead of the recent alerts. Writes to the one client only.
 import type { Principal } from '../shared/auth/roles.ts';
 import type { CallRegistry, ErasedCall } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import { erasedViewFor, seesAlert, visibleCalls } from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedView } from './protocol.ts';
+import { resumedHandoverAlerts, type Handover } from './hub-handover.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 
 export type Replayed =
   | { kind: 'alert'; alert: AlertView }
   | { kind: 'ack'; ack: AckView; alert: AlertView }
-  | { kind: 'erased'; erased: ErasedView; call: ErasedCall };
+  | { kind: 'erased'; erased: ErasedView; call: ErasedCall }
+  /** A call moved to another agent or team (hub-handover.ts); sends nothing by itself. */
+  | { kind: 'handover'; handover: Handover };
 
 export interface Resume {
   instanceId: string;
@@ -60,7 +64,13 @@ export function sendWelcome(
   output.sendSnapshot(client, snapshot);
   if (!missed || !resume) return;
   let replayed = 0;
+  const sent = new Set<string>();
+  const handovers: Handover[] = [];
   for (const { item } of missed) {
+    if (item.kind === 'handover') {
+      handovers.push(item.handover);
+      continue;
+    }
     if (item.kind === 'erased') {
       const view = erasedViewFor(p, item.erased, item.call);
       if (!view) continue;
@@ -72,12 +82,18 @@ export function sendWelcome(
     if (registry.isErased(item.alert.tenant, item.alert.callId) || !seesAlert(registry, p, item.alert))
       continue;
     replayed += 1;
+    if (item.kind === 'alert') sent.add(item.alert.alertId);
     output.send(
       client,
       item.kind === 'alert'
         ? frame({ type: 'alert', alert: item.alert })
         : frame({ type: 'ack', ack: item.ack }),
     );
+  }
+  // After the replay: each carries its acknowledgement, made before or since the page went away.
+  for (const alert of resumedHandoverAlerts(registry, p, handovers, sent)) {
+    replayed += 1;
+    output.send(client, frame({ type: 'alert', alert }));
   }
   output.send(client, frame({ type: 'resumed', fromSeq: resume.lastSeq, replayed }));
 }

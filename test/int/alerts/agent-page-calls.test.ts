@@ -11,6 +11,8 @@ import {
   emotionRecord,
   sendEmotion,
   sendFeatures,
+  startAngryCall,
+  startNextCallWithSameId,
   startCall,
   startHarness,
 } from './harness.ts';
@@ -91,8 +93,7 @@ describe("the agent's page between calls", () => {
   it("shows the agent a transferred call's earlier alerts live, as a reload does", async () => {
     const { h, page } = await agentPage('agent-2');
     const callId = uniqueName('transferred');
-    await startCall(h, callId, 'agent-1', '', 'billing-queue');
-    for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    await startAngryCall(h, callId, 'agent-1');
     // The frustration alert (audience both) is on the topic before the call moves on.
     await expect
       .poll(async () => (await alertIdsInTopic(h.topics.alerts)).length, { timeout: 10_000 })
@@ -108,20 +109,13 @@ describe("the agent's page between calls", () => {
   it("lists none of an ended call's alerts under the agent's next call that took its id", async () => {
     const { h, page } = await agentPage('agent-3');
     const callId = uniqueName('reused');
-    await startCall(h, callId, 'agent-3', '', 'billing-queue');
-    for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+    await startAngryCall(h, callId, 'agent-3');
     await expect.poll(() => page.locator('#history li.alert').count(), { timeout: 10_000 }).toBe(1);
     const endedAt = Date.now();
     await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
     await expect.poll(() => page.locator('#call-info').textContent()).toContain('ended');
     // The platform reuses the id for the agent's next call, another customer's.
-    const next = callEventRecord(callId, {
-      eventId: `${callId}:next:started`,
-      agentId: 'agent-3',
-      queue: 'sales-queue',
-      startTimeMs: endedAt + 1_000,
-    });
-    await sendRecords(h.producer, [outRecord(h.topics.calls, callEventCodec, callId, next)]);
+    await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
     await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
     await expect(page.locator('#history li.alert').count()).resolves.toBe(0);
     await page.reload();

@@ -247,6 +247,17 @@ export async function sendFeatures(
 
 export { emotionRecord };
 
+/** Starts `agentId`'s call and sends 8 angry customer windows: its frustration alert fires. */
+export async function startAngryCall(
+  h: Producing,
+  callId: string,
+  agentId: string,
+  team = '',
+): Promise<void> {
+  await startCall(h, callId, agentId, team);
+  for (let i = 0; i < 8; i += 1) await sendEmotion(h, emotionRecord(callId, 'customer', i, 'angry'));
+}
+
 /**
  * Every record of a topic, in order per partition, read from the beginning to the end the topic had
  * when called (not for a fixed time, which a slow group join could cut short).
@@ -294,6 +305,22 @@ export async function alertRecordsInTopic(topic: string): Promise<AlertRecord[]>
 /** Alert ids in an alerts topic, in order (acknowledgements skipped). */
 export async function alertIdsInTopic(topic: string): Promise<string[]> {
   return (await alertRecordsInTopic(topic)).map((a) => a.alertId);
+}
+
+/** The agent's next call (another customer's, queue sales-queue) under an ended call's id. */
+export async function startNextCallWithSameId(
+  h: Producing,
+  callId: string,
+  agentId: string,
+  endedAtMs: number,
+) {
+  const next = callEventRecord(callId, {
+    eventId: `${callId}:next:started`,
+    agentId,
+    queue: 'sales-queue',
+    startTimeMs: endedAtMs + 1_000,
+  });
+  await sendRecords(h.producer, [outRecord(h.topics.calls, callEventCodec, callId, next)]);
 }
 
 /** The gateway's record of the caller withdrawing analytics (and storage) consent mid-call. */

@@ -5,45 +5,16 @@ import { createCallRegistry } from '../../../../services/alert-service/call-regi
 import { createHandoverAlerts } from '../../../../services/alert-service/hub-handover.ts';
 import { seesAlert } from '../../../../services/alert-service/hub-visibility.ts';
 import type { AlertView } from '../../../../services/alert-service/protocol.ts';
-import type { Principal } from '../../../../services/shared/auth/roles.ts';
+import { agent, alert, start } from './transfer-fixtures.ts';
 
-const agent = (agentId: string): Principal => ({
-  userId: agentId,
-  role: 'agent',
-  tenant: 'demo',
-  agentId,
-  teams: [],
-});
 const frustrated: AlertView = {
-  seq: 0,
-  alertId: 'frustrated',
-  callId: 'c',
-  ruleId: 'r',
-  ruleName: 'r',
-  kind: 'fired',
+  ...alert('frustrated', 'both'),
   subject: 'customer',
   severity: 'warning',
-  audience: 'both',
   message: 'Customer frustration rising',
   cue: 'acknowledge the feeling',
-  evidence: [],
-  audioMs: 1000,
   firedAtMs: 5_000,
-  tenant: 'demo',
-  agentId: 'agent-1',
-  team: 'billing',
-  queue: 'q',
-  acknowledgedBy: null,
-  acknowledgedAtMs: null,
 };
-const start = (agentId: string, team: string, startedAtMs: number) => ({
-  callId: 'c',
-  tenant: 'demo',
-  agentId,
-  team,
-  queue: 'q',
-  startedAtMs,
-});
 
 describe('a call id reused for another call', () => {
   it("the ended call's alerts are not shown to the new call's agent in a snapshot", () => {

@@ -5,53 +5,8 @@ import { createCallRegistry } from '../../../../services/alert-service/call-regi
 import { createStateFrames } from '../../../../services/alert-service/state-frames.ts';
 import { createHandoverAlerts } from '../../../../services/alert-service/hub-handover.ts';
 import { erasedViewFor, seesAlert, visibleCalls } from '../../../../services/alert-service/hub-visibility.ts';
-import type { AlertView } from '../../../../services/alert-service/protocol.ts';
 import type { Principal } from '../../../../services/shared/auth/roles.ts';
-
-const agent = (agentId: string): Principal => ({
-  userId: agentId,
-  role: 'agent',
-  tenant: 'demo',
-  agentId,
-  teams: [],
-});
-const sup = (teams: string[] = []): Principal => ({
-  userId: 's',
-  role: 'supervisor',
-  tenant: 'demo',
-  agentId: null,
-  teams,
-});
-const alert = (alertId: string, audience: string, audioMs = 1000): AlertView => ({
-  seq: 0,
-  alertId,
-  callId: 'c',
-  ruleId: 'r',
-  ruleName: 'r',
-  kind: 'fired',
-  subject: 'agent',
-  severity: 'info',
-  audience,
-  message: 'm',
-  cue: 'Slow down',
-  evidence: [],
-  audioMs,
-  firedAtMs: 1,
-  tenant: 'demo',
-  agentId: 'agent-1',
-  team: 'billing',
-  queue: 'q',
-  acknowledgedBy: null,
-  acknowledgedAtMs: null,
-});
-const start = (agentId: string, team: string, startedAtMs = 0) => ({
-  callId: 'c',
-  tenant: 'demo',
-  agentId,
-  team,
-  queue: 'q',
-  startedAtMs,
-});
+import { agent, alert, start, sup } from './transfer-fixtures.ts';
 
 describe('a transfer on a resumed start (same call id, another agent)', () => {
   it('the previous agent cue is not shown to the new agent through the call view (cue field)', () => {
