@@ -135,6 +135,27 @@ function renderHistory(): void {
   );
 }
 
+/**
+ * An ended call live again is a new call that took its id (nothing else un-ends a call): the
+ * ended call's alerts are another customer's, not this call's.
+ */
+const tookEndedId = (before: CallView | undefined, now: CallView): boolean =>
+  before !== undefined && before.endedAtMs !== null && now.endedAtMs === null;
+
+function dropAlertsOf(key: string): void {
+  alerts.splice(0, alerts.length, ...alerts.filter((a) => callKey(a.tenant, a.callId) !== key));
+}
+
+/**
+ * A call left the page (purged, moved to another agent) with its alerts: kept, they came back
+ * under a later call of the same id. Handed back, the call brings again the ones the agent may
+ * see (hub-handover.ts), as a reload lists them.
+ */
+function dropCall(key: string): void {
+  calls.delete(key);
+  dropAlertsOf(key);
+}
+
 function onFrame(frame: ServerFrame): void {
   if (frame.type === 'welcome') {
     document.getElementById('user')!.textContent = frame.user.displayName;
@@ -142,8 +163,14 @@ function onFrame(frame: ServerFrame): void {
   } else if (frame.type === 'snapshot') {
     // Every call of this agent now: one the snapshot lacks ended while the page was away.
     const present = new Set(frame.calls.map((c) => callKey(c.tenant, c.callId)));
-    for (const key of [...calls.keys()]) if (!present.has(key)) calls.delete(key);
-    for (const c of frame.calls) calls.set(callKey(c.tenant, c.callId), c);
+    for (const key of [...calls.keys()]) if (!present.has(key)) dropCall(key);
+    for (const c of frame.calls) {
+      const key = callKey(c.tenant, c.callId);
+      // Its id taken by the next call while the page was away (a reload lists none of the
+      // ended call's alerts there; the resume's snapshot lists none of the page's: it kept them).
+      if (tookEndedId(calls.get(key), c)) dropAlertsOf(key);
+      calls.set(key, c);
+    }
     // A full snapshot is the whole list (an alert missing from it was erased while away).
     if (frame.full) alerts.splice(0, alerts.length);
     for (const a of frame.alerts) if (!alerts.some((x) => x.alertId === a.alertId)) alerts.push(a);
@@ -152,14 +179,11 @@ function onFrame(frame: ServerFrame): void {
     for (const c of frame.calls) {
       const key = callKey(c.tenant, c.callId);
       const before = calls.get(key);
-      // An ended call live again is a new call that took its id (nothing else un-ends a call):
-      // the ended call's alerts are another customer's, not this call's.
-      const reused = before !== undefined && before.endedAtMs !== null && c.endedAtMs === null;
-      if (reused)
-        alerts.splice(0, alerts.length, ...alerts.filter((a) => callKey(a.tenant, a.callId) !== key));
+      const reused = tookEndedId(before, c);
+      if (reused) dropAlertsOf(key);
       calls.set(key, { ...c, moodTrend: reused ? c.moodTrend : mergeTrend(before, c) });
     }
-    for (const gone of frame.removed) calls.delete(callKey(gone.tenant, gone.callId));
+    for (const gone of frame.removed) dropCall(callKey(gone.tenant, gone.callId));
   } else if (frame.type === 'alert') {
     if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);
   } else if (frame.type === 'erased') {

@@ -1,0 +1,103 @@
+// The agent's page after its connection dropped (laptop asleep, Wi-Fi gone) and came back, in a
+// real browser against the real service and broker: it shows what a reload shows. A call handed to
+// the agent meanwhile comes with its earlier alerts (hub-handover.ts: they were missing until a
+// reload), and an ended call whose id the agent's next call took meanwhile leaves none of its
+// alerts under the new call (they stayed listed there until a reload).
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { uniqueName } from '../../support/kafka.ts';
+import { connect, login, startAngryCall, startCall, startNextCallWithSameId } from './harness.ts';
+import type { CallView } from '../../../services/alert-service/protocol.ts';
+import { startPagesWithBrowser } from './pages-harness.ts';
+import { signInToWallboard } from '../../support/browser.ts';
+import { callEnded } from '../../../devkit/records/alert-records.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
+
+/** `username`'s agent page, live, whose connection the test can drop and give back. */
+async function agentPage(username: string) {
+  const { h, browser } = await startPagesWithBrowser();
+  const page = await browser.context.newPage();
+  // Away: the page's sockets close and its reconnects reach nothing (a port nobody listens on).
+  await page.addInitScript(() => {
+    const Real = window.WebSocket;
+    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
+    w.away = false;
+    w.sockets = [];
+    window.WebSocket = class extends Real {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(w.away ? 'ws://127.0.0.1:9/ws' : url, protocols);
+        w.sockets.push(this);
+      }
+    };
+  });
+  await signInToWallboard(page, h.baseUrl, username, '**/agent.html');
+  await page.getByText('● live').waitFor();
+  return { h, page };
+}
+
+async function goAway(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
+    w.away = true;
+    for (const s of w.sockets) s.close();
+  });
+  await page.getByText('◌ reconnecting').waitFor();
+}
+
+/** Back online: the next retry resumes (within the page's backoff, at most 8 s here). */
+async function comeBack(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { away: boolean }).away = false));
+  await page.getByText('● live').waitFor({ timeout: 15_000 });
+}
+
+const alertCount = (page: Page) => page.locator('#history li.alert').count();
+
+describe("the agent's page after a reconnect", () => {
+  it('lists the earlier alerts of a call handed to the agent while the page was away, as a reload does', async () => {
+    const { h, page } = await agentPage('agent-2');
+    const callId = uniqueName('transferred');
+    await startAngryCall(h, callId, 'agent-1');
+    // The hub has the alert before the page reloads: the page's last number is past it.
+    await expect
+      .poll(() => h.service.registry.recentAlerts().some((a) => a.callId === callId), { timeout: 10_000 })
+      .toBe(true);
+    await page.reload();
+    await page.getByText('● live').waitFor();
+    await goAway(page);
+    // The transfer is pushed (a supervisor's page sees it) before the agent's page is back.
+    const supervisor = await connect(h, await login(h, 'supervisor'));
+    await startCall(h, callId, 'agent-2', '', 'billing-queue');
+    await supervisor.waitFor(
+      (f) =>
+        f.type === 'state' &&
+        (f.calls as CallView[]).some((c) => c.callId === callId && c.agentId === 'agent-2'),
+    );
+    await comeBack(page);
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('billing-queue');
+    await expect.poll(() => alertCount(page), { timeout: 5_000 }).toBe(1);
+    await page.reload();
+    await page.getByText('● live').waitFor();
+    await expect.poll(() => alertCount(page)).toBe(1);
+  });
+
+  it("lists none of an ended call's alerts under the next call that took its id while the page was away", async () => {
+    const { h, page } = await agentPage('agent-3');
+    const callId = uniqueName('reused');
+    await startAngryCall(h, callId, 'agent-3');
+    await expect.poll(() => alertCount(page), { timeout: 10_000 }).toBe(1);
+    const endedAt = Date.now();
+    await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('ended');
+    await goAway(page);
+    await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
+    // The service has the next call before the page is back (else a live state frame brings it).
+    await expect.poll(() => h.service.registry.owner('demo', callId)?.queue).toBe('sales-queue');
+    await comeBack(page);
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
+    await expect(alertCount(page)).resolves.toBe(0);
+    await page.reload();
+    await page.getByText('● live').waitFor();
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
+    await expect(alertCount(page)).resolves.toBe(0);
+  });
+});
