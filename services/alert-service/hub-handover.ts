@@ -54,15 +54,16 @@ export function createHandoverAlerts(
 }
 
 /**
- * At a resume: the alerts of the calls handed over since the page's last number (`missed`, oldest
- * first) that `p` sees now and did not see before the first of them (a call handed away and back
- * while the page was away brings nothing it had), less those the replay sent already (`sent`).
+ * At a resume from `lastSeq`: the alerts of the calls handed over since (`missed`, oldest first)
+ * that `p` sees now and did not see before the first of them (a call handed away and back while
+ * the page was away brings nothing it had), numbered up to `lastSeq`: the replay that follows
+ * sends the later ones.
  */
 export function resumedHandoverAlerts(
   registry: CallRegistry,
   p: Principal,
   missed: Handover[],
-  sent: ReadonlySet<string>,
+  lastSeq: number,
 ): AlertView[] {
   const first = new Map<string, Handover>();
   for (const h of missed) {
@@ -74,5 +75,5 @@ export function resumedHandoverAlerts(
   return [...first.values()]
     .filter((h) => newlyVisible(registry, p, h))
     .flatMap((h) => alertsOfCall(registry, p, h, recent))
-    .filter((a) => !sent.has(a.alertId));
+    .filter((a) => a.seq <= lastSeq);
 }

@@ -64,13 +64,15 @@ export function sendWelcome(
   output.sendSnapshot(client, snapshot);
   if (!missed || !resume) return;
   let replayed = 0;
-  const sent = new Set<string>();
-  const handovers: Handover[] = [];
+  // First, so the page lists them below what the replay brings (newest first, as a reload does),
+  // and an acknowledgement replayed since finds its alert.
+  const handovers = missed.flatMap(({ item }) => (item.kind === 'handover' ? [item.handover] : []));
+  for (const alert of resumedHandoverAlerts(registry, p, handovers, resume.lastSeq)) {
+    replayed += 1;
+    output.send(client, frame({ type: 'alert', alert }));
+  }
   for (const { item } of missed) {
-    if (item.kind === 'handover') {
-      handovers.push(item.handover);
-      continue;
-    }
+    if (item.kind === 'handover') continue;
     if (item.kind === 'erased') {
       const view = erasedViewFor(p, item.erased, item.call);
       if (!view) continue;
@@ -82,18 +84,12 @@ export function sendWelcome(
     if (registry.isErased(item.alert.tenant, item.alert.callId) || !seesAlert(registry, p, item.alert))
       continue;
     replayed += 1;
-    if (item.kind === 'alert') sent.add(item.alert.alertId);
     output.send(
       client,
       item.kind === 'alert'
         ? frame({ type: 'alert', alert: item.alert })
         : frame({ type: 'ack', ack: item.ack }),
     );
-  }
-  // After the replay: each carries its acknowledgement, made before or since the page went away.
-  for (const alert of resumedHandoverAlerts(registry, p, handovers, sent)) {
-    replayed += 1;
-    output.send(client, frame({ type: 'alert', alert }));
   }
   output.send(client, frame({ type: 'resumed', fromSeq: resume.lastSeq, replayed }));
 }

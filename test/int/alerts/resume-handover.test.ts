@@ -107,6 +107,11 @@ describe('a page resuming after a transfer to its user while it was away', () =>
         [...sent.values()].filter((s) => s.count > 1),
         username,
       ).toEqual([]); // nothing twice
+      // Oldest first: a page lists each above the ones before it, newest on top as a reload does.
+      const fired = back.frames.flatMap((f) =>
+        f.type === 'alert' ? [(f.alert as AlertView).firedAtMs] : [],
+      );
+      expect(fired, username).toEqual([...fired].sort((x, y) => x - y));
       expect([...sent.keys()].sort(), username).toEqual(await reloadLists(h, away.token, callId));
     }
   });

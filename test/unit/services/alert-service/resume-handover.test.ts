@@ -10,8 +10,10 @@ import {
 import type { AlertView } from '../../../../services/alert-service/protocol.ts';
 import { agent, alert, start } from './transfer-fixtures.ts';
 
+/** Numbered as fired (the tenant's replay log numbers alerts in the order they come). */
 const alertAt = (alertId: string, audience: string, firedAtMs: number): AlertView => ({
   ...alert(alertId, audience),
+  seq: firedAtMs,
   subject: 'customer',
   cue: null,
   firedAtMs,
@@ -34,24 +36,24 @@ function transfers(...moves: [string, string][]) {
 }
 
 describe('the alerts a page resuming after a transfer gets', () => {
-  it("are the call's alerts the new agent may see, oldest first, less those the replay sent", () => {
+  it("are the call's alerts the new agent may see, oldest first, up to the page's number", () => {
     const { r, missed } = transfers(['agent-3', 'support']);
-    const ids = (sent: string[]) =>
-      resumedHandoverAlerts(r, agent('agent-3'), missed, new Set(sent)).map((a) => a.alertId);
-    expect(ids([])).toEqual(['first', 'second']); // not agent-1's own cue
-    expect(ids(['second'])).toEqual(['first']);
+    const ids = (lastSeq: number) =>
+      resumedHandoverAlerts(r, agent('agent-3'), missed, lastSeq).map((a) => a.alertId);
+    expect(ids(3)).toEqual(['first', 'second']); // not agent-1's own cue
+    expect(ids(2)).toEqual(['first']); // the replay that follows sends 'second'
   });
 
   it('are none for the page that had the call when it went away, handed away and back meanwhile', () => {
     const { r, missed } = transfers(['agent-3', 'support'], ['agent-1', 'billing']);
-    expect(resumedHandoverAlerts(r, agent('agent-1'), missed, new Set())).toEqual([]);
+    expect(resumedHandoverAlerts(r, agent('agent-1'), missed, 3)).toEqual([]);
     // Who had it in between and lost it again gets nothing either.
-    expect(resumedHandoverAlerts(r, agent('agent-3'), missed, new Set())).toEqual([]);
+    expect(resumedHandoverAlerts(r, agent('agent-3'), missed, 3)).toEqual([]);
   });
 
   it("are the new owner's after a chain of transfers through a third agent", () => {
     const { r, missed } = transfers(['agent-3', 'support'], ['agent-2', 'billing']);
-    expect(resumedHandoverAlerts(r, agent('agent-2'), missed, new Set()).map((a) => a.alertId)).toEqual([
+    expect(resumedHandoverAlerts(r, agent('agent-2'), missed, 3).map((a) => a.alertId)).toEqual([
       'first',
       'second',
     ]);
@@ -60,6 +62,6 @@ describe('the alerts a page resuming after a transfer gets', () => {
   it('are none of a call erased since', () => {
     const { r, missed } = transfers(['agent-3', 'support']);
     r.erase('demo', 'c');
-    expect(resumedHandoverAlerts(r, agent('agent-3'), missed, new Set())).toEqual([]);
+    expect(resumedHandoverAlerts(r, agent('agent-3'), missed, 3)).toEqual([]);
   });
 });
