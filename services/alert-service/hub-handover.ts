@@ -54,10 +54,10 @@ export function createHandoverAlerts(
 }
 
 /**
- * At a resume from `lastSeq`: the alerts of the calls handed over since (`missed`, oldest first)
- * that `p` sees now and did not see before the first of them (a call handed away and back while
- * the page was away brings nothing it had), numbered up to `lastSeq`: the replay that follows
- * sends the later ones.
+ * At a resume from `lastSeq`: the alerts of the calls handed over since (`missed`, oldest first,
+ * from the log of `p`'s tenant) that `p` sees now and did not see before the first of them (a
+ * call handed away and back while the page was away brings nothing it had), numbered up to
+ * `lastSeq` (the replay that follows sends the later ones); oldest first.
  */
 export function resumedHandoverAlerts(
   registry: CallRegistry,
@@ -65,15 +65,19 @@ export function resumedHandoverAlerts(
   missed: Handover[],
   lastSeq: number,
 ): AlertView[] {
-  const first = new Map<string, Handover>();
+  const judged = new Set<string>();
+  const wanted = new Set<string>();
   for (const h of missed) {
-    const key = `${h.tenant}\u0000${h.callId}`;
-    if (!first.has(key)) first.set(key, h);
+    if (h.tenant !== p.tenant || judged.has(h.callId)) continue; // the first transfer decides
+    judged.add(h.callId);
+    if (newlyVisible(registry, p, h)) wanted.add(h.callId);
   }
-  if (first.size === 0) return [];
-  const recent = registry.recentAlerts();
-  return [...first.values()]
-    .filter((h) => newlyVisible(registry, p, h))
-    .flatMap((h) => alertsOfCall(registry, p, h, recent))
-    .filter((a) => a.seq <= lastSeq);
+  if (wanted.size === 0) return [];
+  // One pass over the recent alerts (newest first), not one per call.
+  return registry
+    .recentAlerts()
+    .filter(
+      (a) => a.tenant === p.tenant && a.seq <= lastSeq && wanted.has(a.callId) && seesAlert(registry, p, a),
+    )
+    .reverse();
 }
