@@ -21,3 +21,9 @@ export const PACE_MIN_SPEECH_FRACTION = 0.5;
  * warns sooner, on a pace that holds.
  */
 export const PACE_NOTE_SUSTAIN_MS = 5000;
+/**
+ * A run of the page's "too fast" note is broken when no window over the limit was seen for this
+ * long (audio ms), as the agent-too-fast rule's run is (its maxGapMs, the rule file's default): two
+ * fast phrases a minute apart, the customer talking between, are two moments, not a held pace.
+ */
+export const PACE_NOTE_MAX_GAP_MS = 10_000;

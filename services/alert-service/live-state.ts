@@ -14,6 +14,7 @@ import { moodValue } from '../../pipelines/emotion/mood-value.ts';
 import {
   AGENT_PACE_LIMIT,
   PACE_MIN_SPEECH_FRACTION,
+  PACE_NOTE_MAX_GAP_MS,
   PACE_NOTE_SUSTAIN_MS,
 } from '../../pipelines/alerts/agent-pace.ts';
 import type { CallMeta } from './protocol.ts';
@@ -33,6 +34,8 @@ export interface SpeakerLive {
   paceOverSinceMs: number;
   /** The last judged window's end (audio ms). */
   paceAtMs: number;
+  /** End (audio ms) of the last window over AGENT_PACE_LIMIT: a gap over PACE_NOTE_MAX_GAP_MS breaks the run. */
+  paceOverLastMs: number;
   tension: number;
   /** Tension over the speaker's own call start (pipelines/alerts/tension-rise.ts); NaN while learnt. */
   tensionRise: number;
@@ -95,6 +98,7 @@ function speaker(): SpeakerLive {
     pace: NaN,
     paceOverSinceMs: NaN,
     paceAtMs: NaN,
+    paceOverLastMs: NaN,
     tension: NaN,
     tensionRise: NaN,
     tensionBaseline: newTensionBaseline(),
@@ -191,6 +195,8 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
     s.tensionBaseline = newTensionBaseline();
     s.tensionRise = NaN;
     s.tensionFrom = 'learning';
+    // Their pace is their own too: the previous agent's run does not make theirs "too fast".
+    s.paceOverSinceMs = NaN;
   }
   if (f.channel === 'agent') s.agentLeg = agentLegAfter(s.agentLeg, f.agentLeg);
   setOnHold(call, f.onHold === true, f.endMs);
@@ -210,8 +216,13 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
 function applyPace(s: SpeakerLive, pace: number, endMs: number): void {
   s.pace = pace;
   s.paceAtMs = endMs;
-  if (!(pace > AGENT_PACE_LIMIT)) s.paceOverSinceMs = NaN;
-  else if (Number.isNaN(s.paceOverSinceMs)) s.paceOverSinceMs = endMs;
+  if (!(pace > AGENT_PACE_LIMIT)) {
+    s.paceOverSinceMs = NaN;
+    return;
+  }
+  if (Number.isNaN(s.paceOverSinceMs) || endMs - s.paceOverLastMs > PACE_NOTE_MAX_GAP_MS)
+    s.paceOverSinceMs = endMs;
+  s.paceOverLastMs = endMs;
 }
 
 /** Pace while speaking has been over AGENT_PACE_LIMIT for PACE_NOTE_SUSTAIN_MS (agent-pace.ts). */

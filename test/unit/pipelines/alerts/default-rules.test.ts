@@ -2,7 +2,11 @@
 // escalation, dedupe of replays. Windows: 2 s long, 1 s hop (window i covers [i, i+2] s).
 import { describe, expect, it } from 'vitest';
 import { defaultRules, dynamics, emotion, engineWith, features, range, run } from './helpers.ts';
-import { AGENT_PACE_LIMIT, PACE_MIN_SPEECH_FRACTION } from '../../../../pipelines/alerts/agent-pace.ts';
+import {
+  AGENT_PACE_LIMIT,
+  PACE_MIN_SPEECH_FRACTION,
+  PACE_NOTE_MAX_GAP_MS,
+} from '../../../../pipelines/alerts/agent-pace.ts';
 
 const ids = (alerts: { ruleId: string; kind: string }[]) => alerts.map((a) => `${a.ruleId}/${a.kind}`);
 
@@ -166,6 +170,7 @@ describe('agent-too-fast', () => {
     expect(rule).toMatchObject({
       when: { metric: 'articulationRate', gt: AGENT_PACE_LIMIT },
       minSpeechFraction: PACE_MIN_SPEECH_FRACTION,
+      maxGapMs: PACE_NOTE_MAX_GAP_MS,
     });
   });
 
