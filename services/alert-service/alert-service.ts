@@ -355,6 +355,9 @@ function instanceFanout(config: AlertServiceConfig, base: ServiceBase, w: Fanout
   });
 }
 
+/** How long the leader of a shared fan-out group waits for the others to refuse and go. */
+const SHARED_LEADER_WAIT_MS = 60_000;
+
 /** Readiness, the shutdown order, then the consumers: the fan-out first, the evaluator once it caught up. */
 async function startConsuming(
   base: ServiceBase,
@@ -378,9 +381,14 @@ async function startConsuming(
   // fan-out has read: joined before the fan-out had read the calls' starts (a rolling deploy, a
   // scale-out), it fired the live calls' alerts to no agent or team. No deadline: the catch-up
   // grows with the topics; the other instances evaluate meanwhile, and a stop ends the wait.
+  // The group's leader waits for the others to go; one that stays (a running instance that was
+  // out of the group, restarting its consumer, when this one joined and led it) makes it go too.
+  let leadingSharedSince: number | null = null;
   while (!fanout.ready()) {
     if (base.shutdown.signal.aborted) return;
-    if (fanout.shared()) {
+    leadingSharedSince = fanout.sharedLeading() ? (leadingSharedSince ?? Date.now()) : null;
+    const stayed = leadingSharedSince !== null && Date.now() - leadingSharedSince > SHARED_LEADER_WAIT_MS;
+    if (fanout.shared() || stayed) {
       // The running instance that has this id keeps its pages; this one must not split them.
       await base.shutdown.run('fan-out group shared');
       throw new ConfigError([

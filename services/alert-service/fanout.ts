@@ -73,8 +73,13 @@ export interface Fanout {
   ready(): boolean;
   /** Has read what the topics held at start, once (latched: a later rejoin keeps the live view). */
   rebuilt(): boolean;
-  /** Another process reads in this fan-out group (one ALERT_INSTANCE_ID for several instances). */
+  /**
+   * Another process reads in this fan-out group (one ALERT_INSTANCE_ID for several instances) and
+   * this one does not lead it: it must go (the leader is not ready until it is alone).
+   */
   shared(): boolean;
+  /** Another process reads in this fan-out group and this one leads it (it waits for it to go). */
+  sharedLeading(): boolean;
 }
 
 const decodeAlerts = createMultiDecoder({ alert: alertRecordCodec, ack: alertAckCodec });
@@ -192,6 +197,12 @@ export function createFanout(options: FanoutOptions): Fanout {
    * several instances): Kafka split the calls between them and each one's pages missed the rest.
    */
   let sharedGroup = false;
+  /**
+   * This member leads its fan-out group: Kafka keeps the leader across rebalances, so a running
+   * instance stays the leader when a second one joins, and of replicas that start together exactly
+   * one leads. Only the others refuse to start; the leader waits until it is alone again.
+   */
+  let leader = false;
   const checkSole = (): void => {
     const owned = new Set(runner.assigned().map((tp) => `${tp.topic}\u0000${tp.partition}`));
     const missing = [...partitionsAtStart].flatMap(([topic, partitions]) =>
@@ -225,6 +236,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     fromBeginning: (topic) => fromBeginning(topic),
     startTimeOf: (topic) => (timed(topic) ? rebuildFromMs : undefined),
     onFlushed: (report) => catchUp.reached(report.topic, report.partition, report.nextOffset),
+    onJoined: (join) => {
+      leader = join.isLeader;
+    },
     onAssigned: () => checkSole(),
     commitOffsets: false,
     poison: 'skip',
@@ -283,6 +297,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     joined: () => runner.ready(),
     ready: () => runner.ready() && catchUp.done() && !sharedGroup,
     rebuilt: () => catchUp.done(),
-    shared: () => sharedGroup,
+    shared: () => sharedGroup && !leader,
+    sharedLeading: () => sharedGroup && leader,
   };
 }

@@ -74,6 +74,8 @@ interface RunnerSettings<T> {
    * their state is rebuilt by replaying from there.
    */
   onAssigned?: (partitions: TopicPartition[]) => void;
+  /** Each join of the group: whether this member leads it (the one Kafka keeps across rebalances). */
+  onJoined?: (join: { isLeader: boolean }) => void;
   /**
    * Drop per-call state of these partitions now. Called for EVERY assigned partition at each
    * rebalance (kafkajs restarts all of them from the committed offset, kept ones included), on

@@ -116,6 +116,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       for (const partition of partitions) assignment.set(tpKey(topic, partition), { topic, partition });
     }
     joined = true;
+    options.onJoined?.({ isLeader: event.payload.isLeader });
     if (!commits) {
       // Registered now, applied at the partition's next fetch (kafkajs consumerGroup.seekOffsets).
       for (const [key, { topic, partition }] of assignment) {
