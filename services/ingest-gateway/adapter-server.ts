@@ -7,6 +7,7 @@ import type { SessionSettings } from './call-session.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
+import type { Drainable } from './drain.ts';
 
 export interface AdapterServerOptions {
   /** wss:// with this certificate; null = plain ws:// (TLS ends at a proxy). */
@@ -18,7 +19,8 @@ export interface AdapterServerOptions {
   metrics: GatewayMetrics;
 }
 
-export interface AdapterServer {
+/** drain(): new upgrades get 503 (the platform tries another gateway), live calls go on. */
+export interface AdapterServer extends Drainable {
   readonly port: number;
   /** Refuses new connections, ends live calls (flushing their audio), waits for Kafka, closes. */
   stop(): Promise<void>;

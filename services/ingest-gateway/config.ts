@@ -92,6 +92,13 @@ export const gatewayEnv = z.object({
    * grace period (60 s in deploy/k8s). Audio still held after it is lost, logged, exit 1.
    */
   SHUTDOWN_FLUSH_MS: intVar({ min: 1_000, max: 600_000, def: 45_000 }),
+  /**
+   * How long a stop (SIGTERM) lets the WebSocket adapters' live calls go on before it ends them
+   * (drain.ts): their platforms do not move a call to another gateway. 10 minutes: a contact
+   * centre call lasts 4–8 minutes on average, so nearly every call live at the signal ends by
+   * itself meanwhile; at most an hour. 0 = no drain (the calls end at the signal).
+   */
+  DRAIN_MAX_MS: intVar({ min: 0, max: 3_600_000, def: 600_000 }),
   /** The retry delay the refused clients are told (gRPC trailer grpc-retry-pushback-ms). */
   RETRY_PUSHBACK_MS: intVar({ min: 0, max: 600_000, def: 5_000 }),
   /** `balanced`: a new call's audio goes to the partition with the fewest of this gateway's live
@@ -135,6 +142,8 @@ export interface GatewayConfig {
   warnings: string[];
   /** How long a stop keeps flushing accepted audio (SHUTDOWN_FLUSH_MS). */
   shutdownFlushMs: number;
+  /** How long a stop lets the WebSocket adapters' live calls end by themselves (DRAIN_MAX_MS; 0 = not at all). */
+  drainMaxMs: number;
 }
 
 type GatewayEnv = z.infer<typeof gatewayEnv>;
@@ -194,6 +203,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     settings: sessionSettingsOf(c, customerRefKeys),
     idleTimeoutMs: c.IDLE_TIMEOUT_MS,
     shutdownFlushMs: c.SHUTDOWN_FLUSH_MS,
+    drainMaxMs: c.DRAIN_MAX_MS,
     reconnectGraceMs: c.RECONNECT_GRACE_MS,
     maxLiveCalls: c.MAX_LIVE_CALLS,
     maxWaitingStreams: { total: c.GRPC_MAX_WAITING, perTenant: c.GRPC_MAX_WAITING_PER_TENANT },

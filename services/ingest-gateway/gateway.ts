@@ -13,6 +13,8 @@ import { createGatewayMetrics, watchPlacement, watchSink } from './gateway-metri
 import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
 import { createKafkaSink, type KafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
+import { createDrain, type Drainable } from './drain.ts';
+import { metricBuilders } from '../shared/metric-builders.ts';
 import { createL16WsMetrics } from './l16ws/metrics.ts';
 import { startL16WsServer, type L16WsServer, type L16WsServerOptions } from './l16ws/server.ts';
 import { createTwilioMetrics } from './twilio-metrics.ts';
@@ -36,7 +38,7 @@ export interface Gateway {
   readonly audiohook: AudioHookServer | null;
   /** Live calls' audio partitions (AUDIO_PARTITIONER=balanced); null with `hash`. */
   readonly audioPlacement: AudioPlacement | null;
-  /** Same as SIGTERM: stop intake, flush live calls, close. */
+  /** Same as SIGTERM: drain (DRAIN_MAX_MS), end the calls left, flush their audio, close. */
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startGateway(
   });
   const adapters = await startAdapters(config, base, intake);
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
+  addDrain(config, base, [grpc, adapters.l16ws, adapters.twilio, adapters.audiohook]);
   // Every intake ends its calls at once and they share one flush deadline (SHUTDOWN_FLUSH_MS: a
   // broker that is down may need most of the grace period): as steps of their own, each waited on
   // the same sink while the next intake still took audio, and their deadlines added up past the
@@ -125,6 +128,29 @@ export async function startGateway(
     audiohookPort: adapters.audiohook?.port ?? null,
   });
   return { base, grpc, ...adapters, audioPlacement, stop: () => base.shutdown.run('stop') };
+}
+
+/**
+ * The first step of a stop (drain.ts): /readyz fails at once, new calls are refused, the live
+ * WebSocket adapters' calls go on for up to DRAIN_MAX_MS. The step's own bound is a little longer
+ * than the drain's, which ends itself at DRAIN_MAX_MS: reaching it is no failure (exit 0).
+ */
+function addDrain(config: GatewayConfig, base: ServiceBase, intakes: (Drainable | null)[]): void {
+  const drain = createDrain(
+    intakes.filter((intake) => intake !== null),
+    config.drainMaxMs,
+  );
+  base.ops.addReadiness('draining', () => !drain.draining());
+  metricBuilders(base.metrics.registry).gaugeReading(
+    'va_ingest_draining_calls',
+    'WebSocket adapter calls a stop (SIGTERM) still lets run before it ends them (DRAIN_MAX_MS); 0 when not stopping',
+    () => drain.waitingFor(),
+  );
+  base.shutdown.add(
+    'drain: refuse new calls, let live ones end',
+    () => drain.run(),
+    config.drainMaxMs + 1_000,
+  );
 }
 
 /** The Kafka sink with its backpressure watermarks, produce lanes and linger, and its gauges. */

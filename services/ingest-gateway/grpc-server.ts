@@ -24,6 +24,8 @@ import { createHealthService, type HealthService } from './health.ts';
 import type { KafkaSink } from './kafka-sink.ts';
 import type { LiveCalls } from './live-calls.ts';
 import { holdWhileBehind } from './stream-hold.ts';
+import { callKey } from '../shared/call-key.ts';
+import type { Drainable } from './drain.ts';
 
 export const RETRY_PUSHBACK_KEY = 'grpc-retry-pushback-ms';
 
@@ -51,7 +53,12 @@ export interface GrpcServerOptions {
 /** The retry delay told to a stream refused TOO_MANY_WAITING (others' CallStarts free places). */
 const WAITING_RETRY_MS = 1_000;
 
-export interface GrpcServer {
+/**
+ * drain() hands the gRPC calls over at once (UNAVAILABLE SHUTTING_DOWN, the client resumes the
+ * call on another gateway) and refuses new ones: unlike the WebSocket adapters' platforms, a gRPC
+ * client moves its call, so keeping it here for the drain would only delay that. openCalls() is 0.
+ */
+export interface GrpcServer extends Drainable {
   readonly port: number;
   readonly health: HealthService;
   /** Refuses new calls, ends live ones (flushing their audio), waits for Kafka, closes. */
@@ -94,14 +101,20 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // Each with the consent it had at the drop: a resume may not widen it (consent-change.ts).
   const dropped = createParkedCalls<DroppedCall>(options.reconnectGraceMs);
 
+  // This server's own streams (the live-call registry holds every intake's): the drain hands
+  // these over and leaves the WebSocket adapters' calls running.
+  const ownSessions = new Map<CallSession, string>();
+
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
     /** Out of the waiting count once its CallStart came or it ended (set once it is counted). */
     let stopWaiting = (): void => undefined;
+    let forget = (): void => undefined;
     const close = (error?: IngestError): void => {
       if (closed) return;
       closed = true;
       stopWaiting();
+      forget();
       if (error) call.emit('error', toStatus(error));
       else call.end();
     };
@@ -147,6 +160,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       },
       close,
     });
+    ownSessions.set(session, tenant);
+    forget = () => ownSessions.delete(session);
     const checkBackpressure = holdWhileBehind(
       sink,
       metrics,
@@ -186,10 +201,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       clearTimeout(halfClose);
       closed = true;
       stopWaiting();
+      forget();
       dropCall(tenant, session, 'cancelled');
     });
     call.on('error', () => {
       stopWaiting();
+      forget();
       dropCall(tenant, session, 'stream-error');
     });
   };
@@ -271,6 +288,21 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   return {
     port,
     health,
+    drain() {
+      accepting = false;
+      health.set('NOT_SERVING');
+      const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+      const live = new Set<string>();
+      for (const [session, tenant] of ownSessions) {
+        const callId = session.callId();
+        if (callId !== null && session.state() === 'live') live.add(callKey(tenant, callId));
+        else if (session.state() === 'awaiting-start') session.reject(shuttingDown);
+      }
+      // Through the registry, as stop() does: a call whose client already half-closed ends instead.
+      for (const call of liveCalls.all())
+        if (live.has(callKey(call.tenant, call.callId))) call.terminate(shuttingDown);
+    },
+    openCalls: () => 0,
     async stop() {
       accepting = false;
       health.set('NOT_SERVING');

@@ -316,6 +316,10 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
   const listening: ListeningServer = await listen(server, config.port, config.host);
   return {
     port: listening.port,
+    drain() {
+      accepting = false;
+    },
+    openCalls: () => streams.size + parked.size(),
     async stop() {
       accepting = false;
       const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');

@@ -111,6 +111,13 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
   const listening = await listen(server, config.port, config.host);
   return {
     port: listening.port,
+    drain() {
+      accepting = false;
+    },
+    // Sessions open, and conversations whose session dropped waiting for the client's reconnect.
+    openCalls: () =>
+      connections.size +
+      conversations.all().filter((c) => c.attachment === null && c.session.state() === 'live').length,
     async stop() {
       accepting = false;
       stopHeartbeat();

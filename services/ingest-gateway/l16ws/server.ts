@@ -352,6 +352,10 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
 
   return {
     port: listening.port,
+    drain() {
+      accepting = false;
+    },
+    openCalls: () => sockets.size + parked.size(),
     async stop() {
       accepting = false;
       // Each call flushes what it received (reason shutting_down) before its socket closes.

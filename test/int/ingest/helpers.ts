@@ -79,7 +79,7 @@ export async function collectUntil<T>(
   return out;
 }
 
-/** An in-process gateway on loopback (free ports) writing to the given test topics. */
+/** An in-process gateway on loopback (free ports) writing to the given test topics; no drain at stop. */
 export async function startTestGateway(
   topics: { audio: string; calls: string },
   env: Record<string, string>,
@@ -92,6 +92,9 @@ export async function startTestGateway(
     AUDIO_TOPIC: topics.audio,
     CALLS_TOPIC: topics.calls,
     LOG_LEVEL: 'error',
+    // No drain unless a test asks for one: a test's stop() ends its calls at once, as before the
+    // drain (gateway-drain.test.ts drives it through real signals).
+    DRAIN_MAX_MS: '0',
     ...env,
   });
   return startGateway(config, { handleSignals: false });

@@ -25,6 +25,7 @@ import {
   kafkaUserProblems,
   scalerMetricProblems,
 } from '../../../../deploy/checks/kafka-acls.ts';
+import { gatewayGraceProblems } from '../../../../deploy/checks/gateway-drain-grace.ts';
 import { SERVICE_ENV, serviceOfCommand } from '../../../../deploy/checks/service-env.ts';
 import { dspWorkerEnv } from '../../../../services/dsp-worker/config.ts';
 import { emotionClassifierEnv } from '../../../../services/emotion-classifier/config.ts';
@@ -263,6 +264,24 @@ describe.each(OVERLAYS)('overlay %s', (dir) => {
     ).toEqual([
       'Deployment/ingest-gateway: container ingest-gateway serves Service/ingest-gateway but has no preStop sleep',
     ]);
+  });
+
+  it('gives the gateway a grace period longer than its stop: preStop, DRAIN_MAX_MS, SHUTDOWN_FLUSH_MS', () => {
+    expect(gatewayGraceProblems(objects)).toEqual([]);
+    const bad = structuredClone(objects);
+    const gateway = find(bad, 'Deployment', 'ingest-gateway');
+    const settings = gateway.spec.template.spec.containers[0].envFrom
+      .map((source: { configMapRef?: { name: string } }) => source.configMapRef?.name)
+      .map((name: string | undefined) => bad.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name))
+      .find((map: Walkable | undefined) => map?.data?.DRAIN_MAX_MS !== undefined) as Walkable;
+    settings.data.DRAIN_MAX_MS = '900000';
+    expect(gatewayGraceProblems(bad)).toEqual([
+      "Deployment/ingest-gateway: container ingest-gateway: terminationGracePeriodSeconds 670 is under the stop's 965 s (preStop 5 s + DRAIN_MAX_MS 900000 + SHUTDOWN_FLUSH_MS 45000 + 15 s)",
+    ]);
+    // Unset, the variable's default (10 min) counts: the grace must cover it too.
+    delete settings.data.DRAIN_MAX_MS;
+    gateway.spec.template.spec.terminationGracePeriodSeconds = 60;
+    expect(gatewayGraceProblems(bad)).toHaveLength(1);
   });
 
   it('leaves replicas to the HPA or KEDA where one scales the Deployment', () => {

@@ -1,0 +1,59 @@
+// The ingest gateway's grace period covers its whole stop: the preStop sleep, the drain
+// (DRAIN_MAX_MS: live WebSocket adapter calls go on until they end) and the flush of the calls
+// left (SHUTDOWN_FLUSH_MS), plus a margin for closing its clients. A shorter grace lets the
+// kubelet's SIGKILL cut the drained calls and lose the audio being flushed. Pure.
+import { gatewayEnv } from '../../services/ingest-gateway/config.ts';
+import type { K8sObject } from './k8s-schema.ts';
+
+/** Closing the producer, the ops server and the gRPC listener after the flush (each well under this). */
+export const STOP_MARGIN_SECONDS = 15;
+
+interface GatewayPod {
+  terminationGracePeriodSeconds?: number;
+  containers: {
+    name: string;
+    env?: { name: string; value?: string }[];
+    envFrom?: { configMapRef?: { name: string } }[];
+    lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+  }[];
+}
+
+/** A variable of the container as it starts: its own env first, else its ConfigMaps, else unset. */
+function settingOf(
+  objects: readonly K8sObject[],
+  container: GatewayPod['containers'][number],
+  name: string,
+): string | undefined {
+  const own = container.env?.find((e) => e.name === name)?.value;
+  if (own !== undefined) return own;
+  for (const source of container.envFrom ?? []) {
+    const map = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === source.configMapRef?.name);
+    const value = (map as { data?: Record<string, string> } | undefined)?.data?.[name];
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+export function gatewayGraceProblems(objects: readonly K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+    const pod = (deployment.spec as { template: { spec: GatewayPod } }).template.spec;
+    const grace = pod.terminationGracePeriodSeconds ?? 30;
+    for (const container of pod.containers) {
+      const command = (container as { command?: string[] }).command ?? [];
+      if (!command.some((part) => part.endsWith('services/ingest-gateway/main.ts'))) continue;
+      const drainMs = gatewayEnv.shape.DRAIN_MAX_MS.parse(settingOf(objects, container, 'DRAIN_MAX_MS'));
+      const flushMs = gatewayEnv.shape.SHUTDOWN_FLUSH_MS.parse(
+        settingOf(objects, container, 'SHUTDOWN_FLUSH_MS'),
+      );
+      const preStop = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
+      const needed = preStop + Math.ceil((drainMs + flushMs) / 1000) + STOP_MARGIN_SECONDS;
+      if (grace < needed)
+        problems.push(
+          `Deployment/${deployment.metadata.name}: container ${container.name}: terminationGracePeriodSeconds ${grace} ` +
+            `is under the stop's ${needed} s (preStop ${preStop} s + DRAIN_MAX_MS ${drainMs} + SHUTDOWN_FLUSH_MS ${flushMs} + ${STOP_MARGIN_SECONDS} s)`,
+        );
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,201 @@
+// The drain at a stop, through real signals to a real gateway process (services/ingest-gateway/
+// main.ts) with the Twilio and L16 WebSocket adapters on and the real broker: calls live at
+// SIGTERM go on streaming into Kafka until they end by themselves while /readyz fails and new
+// upgrades get 503; at DRAIN_MAX_MS the calls left close as before the drain (4503, their audio
+// flushed); a second signal stops the process at once.
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import {
+  metricValue,
+  startServiceProcess,
+  waitUntilReady,
+  type ServiceProcess,
+} from '../../../devkit/pipeline/harness.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { deleteTopics } from './helpers.ts';
+import { openL16Socket, sendFrames, type Opened } from './l16ws-client.ts';
+import { callSid, endedEvent, jambonzAuth, jambonzMetadata, JAMBONZ_SOURCE } from './l16ws-fixture.ts';
+import {
+  connectTwilio,
+  FRAME_BYTES,
+  twilioMessages,
+  twilioSid,
+  type TwilioCall,
+  type TwilioConnection,
+} from './twilio-client.ts';
+
+const ACCOUNT = twilioSid('AC');
+const AUTH_TOKEN = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80';
+const PUBLIC_URL = 'wss://ingest.example.com';
+const PATH = '/twilio/stream';
+/** 20 ms of 8 kHz 16-bit stereo: one L16 frame, two channel frames. */
+const L16_FRAME_BYTES = 640;
+const audioTopic = uniqueName('test.audio');
+const callsTopic = uniqueName('test.calls');
+let kafka: Kafka;
+
+beforeAll(() => {
+  kafka = testKafka();
+});
+afterAll(() => deleteTopics(kafka, [audioTopic, callsTopic]));
+
+interface GatewayProcess {
+  service: ServiceProcess;
+  opsPort: number;
+  twilioUrl: string;
+  l16Port: number;
+}
+
+/** A gateway process with both adapters on free loopback ports, ready; killed when the test ends. */
+async function startGatewayProcess(drainMaxMs: number): Promise<GatewayProcess> {
+  const service = startServiceProcess('ingest-gateway', {
+    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    AUDIO_TOPIC: audioTopic,
+    CALLS_TOPIC: callsTopic,
+    TOPIC_PARTITIONS: '1',
+    TENANT_TOKENS: 'acme=acme-token-0123456789',
+    MAX_STREAM_SPEED: '0',
+    BATCH_MAX_DELAY_MS: '40',
+    TWILIO_HOST: '127.0.0.1',
+    TWILIO_PORT: '0',
+    TWILIO_PUBLIC_URL: PUBLIC_URL,
+    TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
+    L16WS_HOST: '127.0.0.1',
+    L16WS_PORT: '0',
+    L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE),
+    DRAIN_MAX_MS: String(drainMaxMs),
+  });
+  onTestFinished(() => service.stop('SIGKILL'));
+  const opsPort = await waitUntilReady(service, 60_000);
+  const listening = /"msg":"ingest gateway listening".*/.exec(service.output())?.[0] ?? '';
+  const twilioPort = Number(/"twilioPort":(\d+)/.exec(listening)?.[1]);
+  const l16Port = Number(/"l16wsPort":(\d+)/.exec(listening)?.[1]);
+  return { service, opsPort, twilioUrl: `ws://127.0.0.1:${twilioPort}${PATH}`, l16Port };
+}
+
+const metric = async (gateway: GatewayProcess, name: string): Promise<number> =>
+  metricValue(await (await fetch(`http://127.0.0.1:${gateway.opsPort}/metrics`)).text(), name);
+
+const readyz = async (gateway: GatewayProcess): Promise<{ status: number; body: string }> => {
+  const response = await fetch(`http://127.0.0.1:${gateway.opsPort}/readyz`);
+  return { status: response.status, body: await response.text() };
+};
+
+/** Resolves with the exit code once the process is gone (null: still running after `withinMs`). */
+const exitCode = (service: ServiceProcess, withinMs: number): Promise<number | null> =>
+  new Promise((resolve) => {
+    if (service.child.exitCode !== null) return resolve(service.child.exitCode);
+    const timer = setTimeout(() => resolve(null), withinMs);
+    service.child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+
+/** A Twilio call of `slots` 20 ms slots on both tracks: its messages, `stop` last. */
+function twilioCall(slots: number): { call: TwilioCall; messages: object[] } {
+  const call: TwilioCall = {
+    accountSid: ACCOUNT,
+    callSid: twilioSid('CA'),
+    streamSid: twilioSid('MZ'),
+    customParameters: { agentId: 'agent-7', consentAnalytics: 'true', consentStoreFeatures: 'true' },
+    customer: new Uint8Array(FRAME_BYTES * slots).fill(0x44),
+    agent: new Uint8Array(FRAME_BYTES * slots).fill(0x45),
+  };
+  return { call, messages: twilioMessages(call) };
+}
+
+/** `connected`, `start`, then the media of the first `slots` slots (two tracks each). */
+const firstSlots = (messages: object[], slots: number): object[] => messages.slice(0, 2 + slots * 2);
+
+/** A live Twilio call and a live L16 call, 50 slots each taken in: 200 channel frames in all. */
+async function twoLiveCalls(gateway: GatewayProcess): Promise<{
+  twilio: { call: TwilioCall; messages: object[]; connection: TwilioConnection };
+  l16: { id: string; socket: Opened };
+}> {
+  const twilio = twilioCall(100);
+  const connection = await connectTwilio(gateway.twilioUrl, PUBLIC_URL, AUTH_TOKEN);
+  await connection.send(firstSlots(twilio.messages, 50));
+  const id = callSid();
+  const socket = await openL16Socket(gateway.l16Port, { authorization: jambonzAuth });
+  socket.ws.send(jambonzMetadata(id));
+  await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 50, 1), L16_FRAME_BYTES);
+  await expect.poll(() => metric(gateway, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(200);
+  return { twilio: { ...twilio, connection }, l16: { id, socket } };
+}
+
+describe('ingest gateway drain (SIGTERM)', () => {
+  it('keeps Twilio and L16 calls live at SIGTERM streaming into Kafka until they end, refusing new upgrades with 503', async () => {
+    const gateway = await startGatewayProcess(60_000);
+    const { twilio, l16 } = await twoLiveCalls(gateway);
+    gateway.service.child.kill('SIGTERM');
+
+    // Out of the load balancer at once, the two calls counted as draining.
+    await expect.poll(() => readyz(gateway)).toMatchObject({ status: 503 });
+    expect((await readyz(gateway)).body).toContain('draining');
+    expect(await metric(gateway, 'va_ingest_draining_calls')).toBe(2);
+    // New calls go to another gateway: "try another instance" before the upgrade.
+    await expect(connectTwilio(gateway.twilioUrl, PUBLIC_URL, AUTH_TOKEN)).rejects.toThrow('HTTP 503');
+    expect((await openL16Socket(gateway.l16Port, { authorization: jambonzAuth })).status).toBe(503);
+
+    // The live calls go on: the rest of their audio, then their own end.
+    await twilio.connection.send(twilio.messages.slice(2 + 50 * 2));
+    await sendFrames(l16.socket.ws, Buffer.alloc(L16_FRAME_BYTES * 50, 2), L16_FRAME_BYTES);
+    l16.socket.ws.close(1000);
+    expect((await twilio.connection.closed).code).toBe(1000);
+    expect((await l16.socket.closed).code).toBe(1000);
+    expect(await endedEvent(kafka, callsTopic, twilio.call.callSid)).toMatchObject({
+      endReason: 'twilio-stop',
+      framesAccepted: 200,
+    });
+    expect(await endedEvent(kafka, callsTopic, l16.id)).toMatchObject({
+      endReason: 'hangup',
+      framesAccepted: 200,
+    });
+    // The last call gone, the stop goes on without waiting for DRAIN_MAX_MS: a clean exit.
+    expect(await exitCode(gateway.service, 15_000)).toBe(0);
+  });
+
+  it('closes the calls still live at DRAIN_MAX_MS as a stop without drain does (4503, audio flushed)', async () => {
+    const drainMaxMs = 2_000;
+    const gateway = await startGatewayProcess(drainMaxMs);
+    const { call, messages } = twilioCall(100);
+    const connection = await connectTwilio(gateway.twilioUrl, PUBLIC_URL, AUTH_TOKEN);
+    await connection.send(firstSlots(messages, 50));
+    await expect.poll(() => metric(gateway, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(100);
+    const signalledAt = Date.now();
+    gateway.service.child.kill('SIGTERM');
+    await expect.poll(() => readyz(gateway)).toMatchObject({ status: 503 });
+    // Audio sent during the drain is taken in too.
+    await connection.send(messages.slice(2 + 50 * 2, 2 + 80 * 2));
+    const closed = await connection.closed;
+    const closedAfterMs = Date.now() - signalledAt;
+    expect(closed.code).toBe(4503);
+    expect(closed.reason).toMatch(/^SHUTTING_DOWN: /);
+    expect(closedAfterMs).toBeGreaterThanOrEqual(drainMaxMs - 200);
+    expect(await endedEvent(kafka, callsTopic, call.callSid)).toMatchObject({
+      endReason: 'shutting_down',
+      framesAccepted: 160,
+    });
+    expect(await exitCode(gateway.service, 15_000)).toBe(0);
+  });
+
+  it('stops at once on a second signal during the drain', async () => {
+    const gateway = await startGatewayProcess(60_000);
+    const { l16 } = await twoLiveCalls(gateway);
+    gateway.service.child.kill('SIGTERM');
+    await expect.poll(() => readyz(gateway)).toMatchObject({ status: 503 });
+    // Draining: the process and the call are still there a moment later.
+    expect(await exitCode(gateway.service, 500)).toBeNull();
+    expect(l16.socket.ws.readyState).toBe(l16.socket.ws.OPEN);
+    const signalledAt = Date.now();
+    gateway.service.child.kill('SIGINT');
+    expect(await exitCode(gateway.service, 5_000)).toBe(1);
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    await waitFor('the L16 socket to drop', () => l16.socket.ws.readyState === l16.socket.ws.CLOSED, 5_000);
+    expect(gateway.service.output()).toContain('second signal: exiting now');
+  });
+});
