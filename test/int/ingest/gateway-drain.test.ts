@@ -2,7 +2,9 @@
 // main.ts) with the Twilio and L16 WebSocket adapters on and the real broker: calls live at
 // SIGTERM go on streaming into Kafka until they end by themselves while /readyz fails and new
 // upgrades get 503; at DRAIN_MAX_MS the calls left close as before the drain (4503, their audio
-// flushed); a second signal stops the process at once.
+// flushed); a gRPC call is handed over at once meanwhile (its client resumes it elsewhere); a
+// second signal stops the process at once.
+import * as grpc from '@grpc/grpc-js';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import {
@@ -12,8 +14,9 @@ import {
   type ServiceProcess,
 } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
+import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { deleteTopics } from './helpers.ts';
+import { deleteTopics, stereoCallStart } from './helpers.ts';
 import { openL16Socket, sendFrames, type Opened } from './l16ws-client.ts';
 import { callSid, endedEvent, jambonzAuth, jambonzMetadata, JAMBONZ_SOURCE } from './l16ws-fixture.ts';
 import {
@@ -29,6 +32,7 @@ const ACCOUNT = twilioSid('AC');
 const AUTH_TOKEN = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80';
 const PUBLIC_URL = 'wss://ingest.example.com';
 const PATH = '/twilio/stream';
+const TENANT_TOKEN = 'acme-token-0123456789';
 /** 20 ms of 8 kHz 16-bit stereo: one L16 frame, two channel frames. */
 const L16_FRAME_BYTES = 640;
 const audioTopic = uniqueName('test.audio');
@@ -45,6 +49,7 @@ interface GatewayProcess {
   opsPort: number;
   twilioUrl: string;
   l16Port: number;
+  grpcTarget: string;
 }
 
 /** A gateway process with both adapters on free loopback ports, ready; killed when the test ends. */
@@ -56,7 +61,7 @@ async function startGatewayProcess(drainMaxMs: number): Promise<GatewayProcess> 
     AUDIO_TOPIC: audioTopic,
     CALLS_TOPIC: callsTopic,
     TOPIC_PARTITIONS: '1',
-    TENANT_TOKENS: 'acme=acme-token-0123456789',
+    TENANT_TOKENS: `acme=${TENANT_TOKEN}`,
     MAX_STREAM_SPEED: '0',
     BATCH_MAX_DELAY_MS: '40',
     TWILIO_HOST: '127.0.0.1',
@@ -73,7 +78,8 @@ async function startGatewayProcess(drainMaxMs: number): Promise<GatewayProcess> 
   const listening = /"msg":"ingest gateway listening".*/.exec(service.output())?.[0] ?? '';
   const twilioPort = Number(/"twilioPort":(\d+)/.exec(listening)?.[1]);
   const l16Port = Number(/"l16wsPort":(\d+)/.exec(listening)?.[1]);
-  return { service, opsPort, twilioUrl: `ws://127.0.0.1:${twilioPort}${PATH}`, l16Port };
+  const grpcTarget = `127.0.0.1:${/"grpcPort":(\d+)/.exec(listening)?.[1]}`;
+  return { service, opsPort, twilioUrl: `ws://127.0.0.1:${twilioPort}${PATH}`, l16Port, grpcTarget };
 }
 
 const metric = async (gateway: GatewayProcess, name: string): Promise<number> =>
@@ -179,6 +185,42 @@ describe('ingest gateway drain (SIGTERM)', () => {
     expect(await endedEvent(kafka, callsTopic, call.callSid)).toMatchObject({
       endReason: 'shutting_down',
       framesAccepted: 160,
+    });
+    expect(await exitCode(gateway.service, 15_000)).toBe(0);
+  });
+
+  it('hands a gRPC call over at once (UNAVAILABLE SHUTTING_DOWN) while an L16 call drains', async () => {
+    const gateway = await startGatewayProcess(60_000);
+    const client = createIngestClient(gateway.grpcTarget);
+    onTestFinished(() => client.close());
+    const stream = openCallStream(client, TENANT_TOKEN);
+    await stream.write(stereoCallStart(callSid()));
+    for (let sequence = 0; sequence < 50; sequence += 1)
+      for (const channel of ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'])
+        await stream.write({
+          frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
+        });
+    const id = callSid();
+    const socket = await openL16Socket(gateway.l16Port, { authorization: jambonzAuth });
+    socket.ws.send(jambonzMetadata(id));
+    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 50, 1), L16_FRAME_BYTES);
+    await expect.poll(() => metric(gateway, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(200);
+
+    gateway.service.child.kill('SIGTERM');
+    // The gRPC call moves on now, to resume on another gateway; the drain does not hold it.
+    const result = await stream.result;
+    expect(result.code).toBe(grpc.status.UNAVAILABLE);
+    expect(result.details).toMatch(/^SHUTTING_DOWN: /);
+    const refused = await openCallStream(client, TENANT_TOKEN).result;
+    expect([refused.code, refused.details.split(':')[0]]).toEqual([grpc.status.UNAVAILABLE, 'SHUTTING_DOWN']);
+    // The L16 call, in the same live-call registry, is not ended with it.
+    expect(await metric(gateway, 'va_ingest_draining_calls')).toBe(1);
+    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 10, 2), L16_FRAME_BYTES);
+    socket.ws.close(1000);
+    expect((await socket.closed).code).toBe(1000);
+    expect(await endedEvent(kafka, callsTopic, id)).toMatchObject({
+      endReason: 'hangup',
+      framesAccepted: 120,
     });
     expect(await exitCode(gateway.service, 15_000)).toBe(0);
   });
