@@ -62,6 +62,16 @@ describe('config values refused at start', () => {
     );
   });
 
+  it('takes DRAIN_MAX_MS (default 10 min, 0 = no drain) as whole milliseconds up to an hour', () => {
+    const gateway = { ...base, TENANT_TOKENS: 'acme=aaaaaaaaaaaaaaaaaaaa' };
+    expect(loadGatewayConfig(gateway).drainMaxMs).toBe(600_000);
+    expect(loadGatewayConfig({ ...gateway, DRAIN_MAX_MS: '0' }).drainMaxMs).toBe(0);
+    for (const bad of ['-1', '3600001', '10m', '1e5'])
+      expect(problems(() => loadGatewayConfig({ ...gateway, DRAIN_MAX_MS: bad }))[0]).toMatch(
+        /^DRAIN_MAX_MS/,
+      );
+  });
+
   it('refuses a webhook backoff cap below the first backoff', () => {
     const env = { ...base, ROUTING_WEBHOOK_BACKOFF_MS: '5000', ROUTING_WEBHOOK_MAX_BACKOFF_MS: '1000' };
     expect(problems(() => loadRoutingServiceConfig(env))).toEqual([
