@@ -6,7 +6,8 @@
 // the same call with nothing lost or duplicated; every error path the protocol defines is
 // answered with its own `disconnect`, never a dropped socket: bad or replayed or stale
 // signature (HTTP 401 on the upgrade), unsupported media, out-of-order seq, audio before open,
-// and an abrupt close keeps every frame.
+// and an abrupt close keeps every frame; a stop drains its sessions (DRAIN_MAX_MS) or, without a
+// drain, disconnects them with SHUTTING_DOWN after flushing.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -404,6 +405,30 @@ describe('Genesys Cloud AudioHook adapter', () => {
     expect(ended).toMatchObject({ endReason: 'shutting_down', framesAccepted: 30 });
   });
 
+  it('drains at a stop: a live session goes on to its close with every frame, a new upgrade gets 503', async () => {
+    const own = await hookGateway({ DRAIN_MAX_MS: '30000', MAX_STREAM_SPEED: '0' });
+    const ownUrl = `ws://127.0.0.1:${own.audiohook?.port}/hook`;
+    const call = recorded();
+    const client = await connectAudioHook(ownUrl, ORG);
+    await playCall(client, ORG.orgId, call, { toFrame: 15, noClose: true });
+    await expect.poll(() => framesIngested(own)).toBe(15 * 2);
+    let stopped = false;
+    const stopping = own.stop().then(() => (stopped = true));
+    // Genesys retries a refused upgrade: it reaches another gateway.
+    await expect(connectAudioHook(ownUrl, ORG)).rejects.toThrow('HTTP 503');
+    for (let k = 15; k < 30; k += 1) client.sendAudio(stereoFrame(call, k), 2);
+    await client.flush();
+    client.send('close', { reason: 'end' });
+    await client.next('closed');
+    client.ws.close(); // as Genesys does after `closed`: the drain's last socket
+    expect(client.received.filter((m) => m.type === 'disconnect')).toEqual([]);
+    await stopping;
+    expect(stopped).toBe(true);
+    const ended = (await eventsOf(call.conversationId)).find((e) => e.type === 'ended');
+    expect(ended).toMatchObject({ framesAccepted: 60 });
+    expect(ended?.endReason).not.toBe('shutting_down');
+  });
+
   it('keeps a paused call (not idle) past the idle timeout, and ends a silent unpaused one', async () => {
     const own = await hookGateway({ IDLE_TIMEOUT_MS: '400' });
     const ownUrl = `ws://127.0.0.1:${own.audiohook?.port}/hook`;
@@ -417,7 +442,7 @@ describe('Genesys Cloud AudioHook adapter', () => {
         pause: { at: 3, frames: 8 },
       });
       expect(closed?.type).toBe('closed');
-      expect(client.received.some((m) => m.type === 'disconnect')).toBe(false);
+      expect(client.received.filter((m) => m.type === 'disconnect')).toEqual([]);
       const ended = (await eventsOf(held.conversationId)).find((e) => e.type === 'ended');
       expect(ended).toMatchObject({ endReason: 'audiohook-end', framesAccepted: 2 * 4 });
       // The same silence without `paused`: the sweep ends it.
