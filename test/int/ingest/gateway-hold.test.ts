@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { audioChunkCodec } from '../../../services/shared/records.ts';
 import { openCallStream, type CallResult } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
+import { collectUntil, framesFromNow, gatewayForFile, liveCalls, stereoCallStart } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -84,14 +84,16 @@ describe('ingest gateway: CallHold', () => {
 
   it('starts a resumed stream of the call off hold (its client sends CallHold again to stay on hold)', async () => {
     const callId = uniqueName('resumed').replace('.', '-');
+    const taken = await framesFromNow(suite.gateway);
     const first = openCallStream(suite.client, TOKEN);
     await first.write(stereoCallStart(callId));
     for (let seq = 0; seq < 25; seq += 1) await first.write(frame('CHANNEL_AGENT', seq));
     await first.write({ hold: { onHold: true } });
     for (let seq = 25; seq < 50; seq += 1) await first.write(frame('CHANNEL_AGENT', seq));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await taken.reached(50);
     first.cancel(); // a dropped connection: the call is handed over, not ended
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Flushed for a resume (before that, a new stream is refused CALL_HANDING_OVER).
+    await expect.poll(() => liveCalls(suite.gateway), { timeout: 10_000, interval: 50 }).toBe(0);
     const second = openCallStream(suite.client, TOKEN);
     await second.write(stereoCallStart(callId));
     for (let seq = 50; seq < 75; seq += 1) await second.write(frame('CHANNEL_AGENT', seq));

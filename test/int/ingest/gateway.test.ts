@@ -17,7 +17,15 @@ import {
   type CallStartMessage,
 } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { callEventsUntilEnded, collectUntil, gatewayForFile, startTestGateway } from './helpers.ts';
+import {
+  callEventsUntilEnded,
+  collectUntil,
+  framesFromNow,
+  gatewayForFile,
+  liveCalls,
+  startTestGateway,
+  type FileGateway,
+} from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const audioTopic = uniqueName('test.audio');
@@ -253,24 +261,22 @@ describe('ingest gateway, interleaved stereo frames', () => {
   });
 });
 
-/** Streams the call's first second (agent frames 0–49), then cancels: a dropped connection. */
+/**
+ * Streams the call's first second (agent frames 0–49) and, once the gateway has taken them in,
+ * cancels: a dropped connection.
+ */
 async function dropAfterOneSecond(
   message: { start: CallStartMessage },
-  client = suite.client,
+  on: FileGateway = suite,
 ): Promise<number> {
-  const stream = openCallStream(client, TOKEN);
+  const taken = await framesFromNow(on.gateway);
+  const stream = openCallStream(on.client, TOKEN);
   await stream.write(message);
   for (let seq = 0; seq < 50; seq += 1) await stream.write(frame('CHANNEL_AGENT', seq));
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await taken.reached(50);
   const cancelledAtMs = Date.now();
   stream.cancel();
   return cancelledAtMs;
-}
-
-/** Live calls of the gateway (its metric): 0 once a dropped stream's audio is flushed for a resume. */
-async function liveCalls(): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text();
-  return Number(/va_ingest_live_calls\{service="ingest-gateway"\} (\d+)/.exec(text)?.[1] ?? -1);
 }
 
 /**
@@ -280,7 +286,7 @@ async function liveCalls(): Promise<number> {
  */
 async function dropAndHandOver(message: { start: CallStartMessage }): Promise<void> {
   await dropAfterOneSecond(message);
-  await expect.poll(liveCalls, { timeout: 10_000, interval: 50 }).toBe(0);
+  await expect.poll(() => liveCalls(suite.gateway), { timeout: 10_000, interval: 50 }).toBe(0);
 }
 
 describe('ingest gateway operations', () => {
@@ -320,7 +326,7 @@ describe('ingest gateway operations', () => {
     try {
       const message = start();
       const { callId } = message.start;
-      await dropAfterOneSecond(message, client);
+      await dropAfterOneSecond(message, { gateway: own, client });
       const events = await callEventsUntilEnded(kafka, callsTopic, callId);
       const ended = events.find((e) => e.callId === callId && e.type === 'ended') as CallEvent;
       expect(ended).toMatchObject({ endReason: 'cancelled', framesAccepted: 50 });

@@ -1,8 +1,8 @@
 // Test helpers for the ingest tests: read a topic from the beginning with a fresh consumer group
 // until a condition holds (cleaned up when the test ends), an in-process gateway for a test or a
-// whole file, its ingested-frame count. I/O: Kafka, gRPC, HTTP.
+// whole file, its ingested-frame count and live calls (to wait on, not sleep). I/O: Kafka, gRPC, HTTP.
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, expect, inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { createIngestClient, type CallStartMessage } from '../../../services/simulator/ingest-client.ts';
@@ -112,6 +112,29 @@ export async function framesIngested(gateway: Gateway): Promise<number | undefin
   const metrics = await (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
   const count = /va_ingest_frames_total\{service="ingest-gateway"\} (\d+)/.exec(metrics)?.[1];
   return count === undefined ? undefined : Number(count);
+}
+
+/**
+ * Counts the frames a gateway takes in from now on; its `reached(n)` waits until it has taken at
+ * least n more. A test that drops a connection after sending waits on it, not on a fixed pause: a
+ * test process descheduled on a loaded CI machine runs the pause's timer before it reads the socket,
+ * and frames of a gRPC stream cancelled before the gateway took them are lost (a hold or a call's
+ * whole first second went missing, a call was never started).
+ */
+export async function framesFromNow(gateway: Gateway): Promise<{ reached(count: number): Promise<void> }> {
+  const before = (await framesIngested(gateway)) ?? 0;
+  const since = async () => ((await framesIngested(gateway)) ?? 0) - before;
+  return {
+    reached: async (count) => {
+      await expect.poll(since, { timeout: 15_000, interval: 20 }).toBeGreaterThanOrEqual(count);
+    },
+  };
+}
+
+/** Live calls of a gateway (its va_ingest_live_calls): a dropped call leaves it once flushed for a resume. */
+export async function liveCalls(gateway: Gateway): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text();
+  return Number(/va_ingest_live_calls\{service="ingest-gateway"\} (\d+)/.exec(text)?.[1] ?? -1);
 }
 
 type IngestClient = ReturnType<typeof createIngestClient>;
