@@ -7,8 +7,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
 import { syntheticEvents, syntheticStoreCall } from '../../../devkit/records/store-call.ts';
-import { openCallStore } from '../../../services/call-store/store.ts';
+import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
 import { purgeExpired } from '../../../services/call-store/store/retention.ts';
+
+/** Sessions blocked deleting a timeline: the purge's batch, once it holds its calls' rows. */
+const purgeWaitingForTimeline = (store: CallStore) => async (): Promise<number> => {
+  const [{ n }] = await store.backend.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM call_timelines %'`,
+  );
+  return n;
+};
 
 describe('retention purge against ingest of a late record (PostgreSQL)', () => {
   let server: FoundPostgres;
@@ -35,7 +44,10 @@ describe('retention purge against ingest of a late record (PostgreSQL)', () => {
     await ingest.query('BEGIN');
     await ingest.query(`DELETE FROM call_timelines WHERE tenant = 'acme' AND call_id = 'old-1'`);
     const purge = purgeExpired(store.backend, { defaultDays: 90, orphanGraceMs: 86_400_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500)); // the purge holds the call row
+    // Only once the purge holds the call row and waits for the timeline the ingest deleted does the
+    // ingest's update close the cycle with the purge as the victim. A fixed 500 ms was outrun on a
+    // loaded machine: the update went first and the ingest was the one rolled back.
+    await expect.poll(purgeWaitingForTimeline(store), { timeout: 15_000 }).toBe(1);
     await ingest.query(
       `UPDATE calls SET needs_summary = true, updated_at = now()
        WHERE tenant = 'acme' AND call_id = 'old-1' AND status = 'ended' AND NOT needs_summary`,
