@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { audioChunkCodec } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, deleteTopics, framesFromNow, startTestGateway } from './helpers.ts';
 import { openL16Socket, sendFrames } from './l16ws-client.ts';
 import {
   byChannel,
@@ -44,10 +44,13 @@ describe('l16ws adapter: gateway shutdown', () => {
   it('ends a live call with 1001 SHUTTING_DOWN after flushing every frame it received', async () => {
     const { gateway, port } = await gatewayWith({});
     const id = callSid();
+    const frames = await framesFromNow(gateway);
     const socket = await openL16Socket(port, { authorization: jambonzAuth });
     socket.ws.send(jambonzMetadata(id));
     await sendFrames(socket.ws, Buffer.alloc(640 * 50, 1), 640);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Stopped once the gateway has read every frame (a fixed 200 ms let a loaded run stop it
+    // after 20 of 100): what is under test is that a stop flushes what was received.
+    await frames.reached(100);
     await gateway.stop();
     expect(await socket.closed).toEqual({
       code: 1001,
