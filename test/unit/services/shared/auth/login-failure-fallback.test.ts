@@ -43,7 +43,9 @@ describe('login attempts with the broker down', () => {
       expect(feed.limiter.begin('qa', `10.0.0.${i}`).limitedBy).toBe(null);
       feed.limiter.failed('qa', `10.0.0.${i}`);
     }
-    expect(performance.now() - started).toBeLessThan(100);
+    // Nothing waits for the dead broker (its connection attempts take seconds); 500 ms leaves room
+    // for a loaded CI machine (100 ms read 116 there).
+    expect(performance.now() - started).toBeLessThan(500);
     expect(feed.limiter.check('qa', '10.9.9.9').limitedBy).toBe('account');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const unshared = (await metrics.errors.get()).values.find(
