@@ -44,28 +44,47 @@ function callStates(): CallStates {
   });
 }
 
-/** Bytes per 100-ms record that completes no window, DSP included; the least over `rounds`. */
-export function bytesPerRecordBetweenWindows(
+/** Pushes one record; returns how many windows (speaker and dynamics) it completed. */
+type RecordSink = (record: AudioRecord) => number;
+
+function throughCallStates(): RecordSink {
+  const states = callStates();
+  return (record) => {
+    const out = states.push(record, 0);
+    return out.windows.length + out.dynamics.length;
+  };
+}
+
+/** The same records straight into a call analyzer: the DSP's share of a record, no worker. */
+function throughAnalyzer(audio: EncodedCallAudio): RecordSink {
+  const call = createCallAnalyzer({ format: { codec: audio.codec, sampleRateHz: audio.sampleRateHz } });
+  return (record) => {
+    const out = call.push(record.channel, record.payload);
+    return out.windows.length + out.dynamics.length;
+  };
+}
+
+function leastPerQuietRecord(
   audio: EncodedCallAudio,
-  rounds = 3,
-  skip = 400,
-  count = 600,
+  sink: () => RecordSink,
+  rounds: number,
+  skip: number,
+  count: number,
 ): number {
-  const warm = callStates();
-  for (const record of recordsOf(audio, 'warm')) warm.push(record, 0);
+  const warm = sink();
+  for (const record of recordsOf(audio, 'warm')) warm(record);
   let least = Infinity;
   for (let round = 0; round < rounds; round++) {
     const records = recordsOf(audio, `round-${round}`);
     if (skip + count > records.length) throw new Error(`the call has ${records.length} records`);
-    const states = callStates();
-    for (let i = 0; i < skip; i++) states.push(records[i], 0);
+    const push = sink();
+    for (let i = 0; i < skip; i++) push(records[i]);
     let bytes = 0;
     let quiet = 0;
     for (let i = skip; i < skip + count; i++) {
       let completed = 0;
       const b = allocatedBytes(() => {
-        const out = states.push(records[i], 0);
-        completed = out.windows.length + out.dynamics.length;
+        completed = push(records[i]);
       });
       if (completed > 0) continue;
       bytes += b;
@@ -74,4 +93,23 @@ export function bytesPerRecordBetweenWindows(
     least = Math.min(least, bytes / quiet);
   }
   return least;
+}
+
+/** Bytes per 100-ms record that completes no window, DSP included; the least over `rounds`. */
+export function bytesPerRecordBetweenWindows(
+  audio: EncodedCallAudio,
+  rounds = 3,
+  skip = 400,
+  count = 600,
+): number {
+  return leastPerQuietRecord(audio, throughCallStates, rounds, skip, count);
+}
+
+/**
+ * What the worker adds to the DSP per such record: the figure above less the same records pushed
+ * straight into a call analyzer (so a change in what V8 inlines in the DSP does not move it).
+ */
+export function workerBytesPerRecordBeyondDsp(audio: EncodedCallAudio, rounds = 3): number {
+  const dsp = leastPerQuietRecord(audio, () => throughAnalyzer(audio), rounds, 400, 600);
+  return bytesPerRecordBetweenWindows(audio, rounds) - dsp;
 }
