@@ -18,9 +18,10 @@ import { HoldSpans } from './hold-spans.ts';
 import { none } from './scratch.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from './types.ts';
 
+/** Read-only: a push that completes nothing returns one shared, frozen output (mutating it throws). */
 export interface CallOutput {
-  windows: { channel: Channel; window: SpeakerWindow }[];
-  dynamics: DynamicsWindow[];
+  readonly windows: readonly { channel: Channel; window: SpeakerWindow }[];
+  readonly dynamics: readonly DynamicsWindow[];
 }
 
 export interface CallAnalyzer {

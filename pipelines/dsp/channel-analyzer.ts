@@ -16,8 +16,9 @@ import { computeWindow, createWindowScratch } from './window.ts';
 const SLICE_BYTES = 512;
 
 export interface ChannelAnalyzer {
-  push(chunk: Uint8Array): SpeakerWindow[];
-  flush(): SpeakerWindow[];
+  /** The windows the chunk completed; read-only: most pushes return one shared, frozen empty list. */
+  push(chunk: Uint8Array): readonly SpeakerWindow[];
+  flush(): readonly SpeakerWindow[];
 }
 
 /** Internal hook for the call analyzer: VAD decision and energy (dBFS) of every frame, in order. */

@@ -2,6 +2,7 @@
 // channel analyzer, float32 at the file's rate, resampled first only if the stage refuses the
 // rate) and pipelines/emotion (one tracker per speaker). Pure, no I/O: the caller reads the file.
 import { DspError, createCallAnalyzer, createChannelAnalyzer, resample } from '../../pipelines/dsp/index.ts';
+import type { CallOutput } from '../../pipelines/dsp/index.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../pipelines/dsp/types.ts';
 import { createEmotionTracker } from '../../pipelines/emotion/index.ts';
 import type { EmotionModel } from '../../pipelines/emotion/index.ts';
@@ -84,7 +85,7 @@ function runStage(inputs: SpeakerInput[], format: AudioFormat): StageOutput {
   const chunk = Math.max(1, Math.round(CHUNK_S * format.sampleRateHz));
   const length = inputs[0]?.samples.length ?? 0;
   const output: StageOutput = { windows: [], dynamics: [] };
-  const collect = (out: StageOutput) => {
+  const collect = (out: CallOutput) => {
     for (const w of out.windows) output.windows.push(w);
     for (const d of out.dynamics) output.dynamics.push(d);
   };
@@ -97,7 +98,7 @@ function runStage(inputs: SpeakerInput[], format: AudioFormat): StageOutput {
   } else {
     for (const input of inputs) {
       const analyzer = createChannelAnalyzer({ format });
-      const add = (ws: SpeakerWindow[]) => {
+      const add = (ws: readonly SpeakerWindow[]) => {
         for (const window of ws) output.windows.push({ channel: input.channel, window });
       };
       for (let at = 0; at < length; at += chunk) add(analyzer.push(float32Bytes(input.samples, at, chunk)));

@@ -10,9 +10,10 @@ import { OffsetLedger } from './offset-ledger.ts';
 import { AgentLegSpans } from './agent-leg-spans.ts';
 import { gatewayElapsedMs, knownClockMs, maxAudioJumpMs } from '../shared/audio-pace.ts';
 
+/** Read-only, as the analyzer's (pipelines/dsp CallOutput: often one shared, frozen output). */
 export interface CallOutputLike {
-  windows: { channel: Channel; window: SpeakerWindow }[];
-  dynamics: DynamicsWindow[];
+  readonly windows: readonly { channel: Channel; window: SpeakerWindow }[];
+  readonly dynamics: readonly DynamicsWindow[];
 }
 
 export interface CallAnalyzerLike {

@@ -16,7 +16,7 @@ import { thrownCode } from '../../../support/thrown.ts';
 
 const mu8k = { format: { codec: 'pcmu' as const, sampleRateHz: 8000 } };
 
-function wellFormed(windows: SpeakerWindow[]): void {
+function wellFormed(windows: readonly SpeakerWindow[]): void {
   // No window at all would pass every check below: a stage that swallowed the input must fail.
   expect(windows.length).toBeGreaterThan(0);
   for (const w of windows) {

@@ -51,6 +51,14 @@ describe('steady-state allocation of the hot path', () => {
     expect(channel.push(packet)).toBe(none);
     expect(channel.push(new Uint8Array(0))).toBe(none);
     expect(Object.isFrozen(none)).toBe(true);
+    // The types say so too (npm run typecheck): a caller that added to an output would throw at run time.
+    const mutate = (): void => {
+      // @ts-expect-error read-only: often the shared frozen output
+      first.windows.push({ channel: 'agent', window: none[0] });
+      // @ts-expect-error read-only
+      none.push(none[0]);
+    };
+    expect(typeof mutate).toBe('function');
   });
 
   it('8 kHz µ-law call, DSP and emotion: frames allocate next to nothing, windows a bounded amount', () => {

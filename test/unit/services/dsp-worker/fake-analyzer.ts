@@ -3,7 +3,7 @@
 // window's speechFraction is the mean byte value it covered / 255 (a fraction, as the record
 // bounds ask), so its content is checkable.
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from '../../../../pipelines/dsp/types.ts';
-import type { CallAnalyzerLike, CallOutputLike } from '../../../../services/dsp-worker/call-states.ts';
+import type { CallAnalyzerLike } from '../../../../services/dsp-worker/call-states.ts';
 
 export const FORMAT: AudioFormat = { codec: 'pcmu', sampleRateHz: 8000 };
 const WINDOW = 16_000;
@@ -48,18 +48,24 @@ function dynamicsWindow(index: number): DynamicsWindow {
   };
 }
 
+/** A fresh, mutable output per call (the real analyzer's is read-only). */
+interface Output {
+  windows: { channel: Channel; window: SpeakerWindow }[];
+  dynamics: DynamicsWindow[];
+}
+
 export function createFakeAnalyzer(): CallAnalyzerLike {
   const samples: Record<Channel, number[]> = { agent: [], customer: [] };
   const emitted: Record<Channel, number> = { agent: 0, customer: 0 };
   let dynamicsEmitted = 0;
-  const drain = (out: CallOutputLike): CallOutputLike => {
+  const drain = (out: Output): Output => {
     const both = Math.min(emitted.agent, emitted.customer);
     while (dynamicsEmitted < both) out.dynamics.push(dynamicsWindow(dynamicsEmitted++));
     return out;
   };
   return {
-    push(channel: Channel, chunk: Uint8Array): CallOutputLike {
-      const out: CallOutputLike = { windows: [], dynamics: [] };
+    push(channel: Channel, chunk: Uint8Array): Output {
+      const out: Output = { windows: [], dynamics: [] };
       const buffer = samples[channel];
       for (const byte of chunk) buffer.push(byte);
       while (buffer.length >= emitted[channel] * HOP + WINDOW) {
@@ -71,8 +77,8 @@ export function createFakeAnalyzer(): CallAnalyzerLike {
       }
       return drain(out);
     },
-    flush(): CallOutputLike {
-      const out: CallOutputLike = { windows: [], dynamics: [] };
+    flush(): Output {
+      const out: Output = { windows: [], dynamics: [] };
       for (const channel of ['agent', 'customer'] as const) {
         if (samples[channel].length > emitted[channel] * HOP) {
           out.windows.push({ channel, window: speakerWindow(emitted[channel], 0) });
