@@ -104,6 +104,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // This server's own streams (the live-call registry holds every intake's): the drain hands
   // these over and leaves the WebSocket adapters' calls running.
   const ownSessions = new Map<CallSession, string>();
+  /** The server's close (GOAWAY, no new connections), started by the drain or by stop(). */
+  let closing: Promise<void> | undefined;
 
   const streamCall = (call: grpc.ServerDuplexStream<RawCallAudio, IngestAckOut>): void => {
     let closed = false;
@@ -301,6 +303,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       // Through the registry, as stop() does: a call whose client already half-closed ends instead.
       for (const call of liveCalls.all())
         if (live.has(callKey(call.tenant, call.callId))) call.terminate(shuttingDown);
+      // GOAWAY on every connection and no new ones: a client's channel would otherwise keep its
+      // connection to this gateway for the whole drain and send each resume back here (refused
+      // SHUTTING_DOWN again and again) instead of reconnecting to another gateway. Streams still
+      // open (a half-closed call finishing) complete first.
+      closing ??= new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     },
     openCalls: () => 0,
     async stop() {
@@ -312,12 +319,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       // A dropped call's client may still resume it, on another gateway: handed over, not ended.
       dropped.drain();
       await sink.idle();
+      closing ??= new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.forceShutdown();
           resolve();
         }, 2_000);
-        server.tryShutdown(() => {
+        void closing?.then(() => {
           clearTimeout(timer);
           resolve();
         });

@@ -5,6 +5,7 @@
 // flushed); a gRPC call is handed over at once meanwhile (its client resumes it elsewhere); a
 // second signal stops the process at once.
 import * as grpc from '@grpc/grpc-js';
+import { createServer, connect, type Server } from 'node:net';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import {
@@ -211,8 +212,11 @@ describe('ingest gateway drain (SIGTERM)', () => {
     const result = await stream.result;
     expect(result.code).toBe(grpc.status.UNAVAILABLE);
     expect(result.details).toMatch(/^SHUTTING_DOWN: /);
+    // Its connection is closed (GOAWAY) and no new one is taken: the client's next stream goes
+    // elsewhere (here, with no other gateway, nowhere) instead of back to this one.
     const refused = await openCallStream(client, TENANT_TOKEN).result;
-    expect([refused.code, refused.details.split(':')[0]]).toEqual([grpc.status.UNAVAILABLE, 'SHUTTING_DOWN']);
+    expect(refused.code).toBe(grpc.status.UNAVAILABLE);
+    expect(refused.details).not.toMatch(/^SHUTTING_DOWN/);
     // The L16 call, in the same live-call registry, is not ended with it.
     expect(await metric(gateway, 'va_ingest_draining_calls')).toBe(1);
     await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 10, 2), L16_FRAME_BYTES);
@@ -223,6 +227,63 @@ describe('ingest gateway drain (SIGTERM)', () => {
       framesAccepted: 120,
     });
     expect(await exitCode(gateway.service, 15_000)).toBe(0);
+  });
+
+  it('lets a handed-over gRPC call resume on another gateway while this one drains (no stale connection kept)', async () => {
+    // Two gateways behind one address, as a Kubernetes Service: new connections go to the ready
+    // ones, so the draining gateway's endpoint is gone once it is signalled.
+    const [draining, other] = [await startGatewayProcess(60_000), await startGatewayProcess(0)];
+    let target = Number(draining.grpcTarget.split(':')[1]);
+    const proxy: Server = createServer((inbound) => {
+      const outbound = connect(target, '127.0.0.1');
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('error', () => outbound.destroy());
+      outbound.on('error', () => inbound.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void proxy.close());
+    const address = proxy.address();
+    const client = createIngestClient(`127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    onTestFinished(() => client.close());
+    const id = callSid();
+    const stream = openCallStream(client, TENANT_TOKEN);
+    await stream.write(stereoCallStart(id));
+    for (let sequence = 0; sequence < 50; sequence += 1)
+      for (const channel of ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'])
+        await stream.write({
+          frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
+        });
+    // An L16 call keeps the first gateway draining.
+    const socket = await openL16Socket(draining.l16Port, { authorization: jambonzAuth });
+    socket.ws.send(jambonzMetadata(callSid()));
+    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 10, 1), L16_FRAME_BYTES);
+    await expect.poll(() => metric(draining, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(120);
+
+    draining.service.child.kill('SIGTERM');
+    target = Number(other.grpcTarget.split(':')[1]);
+    const handedOver = await stream.result;
+    expect([handedOver.code, handedOver.details.split(':')[0]]).toEqual([grpc.status.UNAVAILABLE, 'SHUTTING_DOWN']);
+
+    // The client resumes the call as told, after the retry delay: it must reach the other gateway.
+    const outcomes: string[] = [];
+    const deadline = Date.now() + 8_000;
+    let resumed = false;
+    while (!resumed && Date.now() < deadline) {
+      const retry = openCallStream(client, TENANT_TOKEN);
+      await retry.write(stereoCallStart(id)).catch(() => undefined);
+      const ack = await Promise.race([
+        waitFor('an ack', () => retry.acks.length > 0, 2_000).then(() => 'ack', () => 'none'),
+        retry.result.then((r) => `${r.code} ${r.details.split(':')[0]}`),
+      ]);
+      outcomes.push(ack);
+      if (ack === 'ack') {
+        resumed = true;
+        retry.cancel();
+      } else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(outcomes, 'the resume kept landing on the draining gateway').toContain('ack');
+    socket.ws.close(1000);
+    expect(await exitCode(draining.service, 15_000)).toBe(0);
   });
 
   it('stops at once on a second signal during the drain', async () => {
