@@ -100,6 +100,13 @@ export async function startGateway(
   const adapters = await startAdapters(config, base, intake);
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
   addDrain(config, base, [grpc, adapters.l16ws, adapters.twilio, adapters.audiohook]);
+  // A second signal exits at once, skipping the steps below: say what that leaves undone.
+  base.shutdown.onForcedExit(() =>
+    base.logger.error('exiting at once: live calls cut without their end, accepted audio not delivered', {
+      liveCalls: liveCalls.all().length,
+      pendingBytes: sink.pendingBytes(),
+    }),
+  );
   // Every intake ends its calls at once and they share one flush deadline (SHUTDOWN_FLUSH_MS: a
   // broker that is down may need most of the grace period): as steps of their own, each waited on
   // the same sink while the next intake still took audio, and their deadlines added up past the
@@ -148,7 +155,20 @@ function addDrain(config: GatewayConfig, base: ServiceBase, intakes: (Drainable 
   );
   base.shutdown.add(
     'drain: refuse new calls, let live ones end',
-    () => drain.run(),
+    async () => {
+      const started = Date.now();
+      const run = drain.run();
+      const calls = drain.waitingFor();
+      // Said at once: an operator (or a developer's Ctrl-C) otherwise sees a stop that hangs.
+      if (calls > 0)
+        base.logger.warn('draining: live adapter calls go on until they end (DRAIN_MAX_MS); a second signal stops at once', {
+          calls,
+          drainMaxMs: config.drainMaxMs,
+        });
+      await run;
+      if (calls > 0)
+        base.logger.info('drain over', { afterMs: Date.now() - started, callsLeft: drain.waitingFor() });
+    },
     config.drainMaxMs + 1_000,
   );
 }

@@ -13,6 +13,11 @@ export interface Shutdown {
   add(name: string, step: () => Promise<void> | void, timeoutMs?: number): void;
   /** Steps run after every `add` step, in the order added (closing shared clients). */
   addFinal(name: string, step: () => Promise<void> | void): void;
+  /**
+   * Runs (synchronously) when a second signal exits at once, before the exit: says what that exit
+   * leaves undone (calls cut, data not delivered), which no later step will account for.
+   */
+  onForcedExit(report: () => void): void;
   /** Runs the steps once (later calls return the same promise); resolves when all are done. */
   run(reason: string): Promise<void>;
   /** After run(): whether every step finished in time (the exit code is 0 only then). */
@@ -32,6 +37,7 @@ export interface ShutdownOptions {
 export function createShutdown(options: ShutdownOptions): Shutdown {
   const steps: { name: string; step: () => Promise<void> | void; timeoutMs?: number }[] = [];
   const finals: typeof steps = [];
+  const forcedExitReports: (() => void)[] = [];
   const controller = new AbortController();
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const defaultTimeoutMs = options.stepTimeoutMs ?? 10_000;
@@ -66,6 +72,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   const shutdown: Shutdown = {
     add: (name, step, timeoutMs) => void steps.push({ name, step, timeoutMs }),
     addFinal: (name, step) => void finals.push({ name, step }),
+    onForcedExit: (report) => void forcedExitReports.push(report),
     run: (reason) => (running ??= runSteps(reason)),
     get clean() {
       return clean;
@@ -78,6 +85,13 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
       process.on(name, () => {
         if (running) {
           options.logger.warn('second signal: exiting now', { signal: name });
+          for (const report of forcedExitReports) {
+            try {
+              report();
+            } catch (error) {
+              options.logger.error('forced exit report failed', { error });
+            }
+          }
           exit(1);
           return;
         }

@@ -300,5 +300,8 @@ describe('ingest gateway drain (SIGTERM)', () => {
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
     await waitFor('the L16 socket to drop', () => l16.socket.ws.readyState === l16.socket.ws.CLOSED, 5_000);
     expect(gateway.service.output()).toContain('second signal: exiting now');
+    // The stop said it drains (a stop that only hangs reads as a hang), and the forced exit what it cuts.
+    expect(gateway.service.output()).toMatch(/"msg":"draining: [^"]*".*"calls":2,"drainMaxMs":60000/);
+    expect(gateway.service.output()).toMatch(/"msg":"exiting at once: [^"]*".*"liveCalls":2,"pendingBytes":\d+/);
   });
 });
