@@ -12,23 +12,33 @@ interface GatewayPod {
   terminationGracePeriodSeconds?: number;
   containers: {
     name: string;
-    env?: { name: string; value?: string }[];
+    env?: { name: string; value?: string; valueFrom?: { configMapKeyRef?: { name: string; key: string } } }[];
     envFrom?: { configMapRef?: { name: string } }[];
     lifecycle?: { preStop?: { sleep?: { seconds: number } } };
   }[];
 }
 
-/** A variable of the container as it starts: its own env first, else its ConfigMaps, else unset. */
+/**
+ * A variable of the container as it starts, as the kubelet resolves it: its own env first (the
+ * last entry of a name wins, a `configMapKeyRef` read from the ConfigMap), else the LAST of its
+ * envFrom ConfigMaps that has it, else unset.
+ */
 function settingOf(
   objects: readonly K8sObject[],
   container: GatewayPod['containers'][number],
   name: string,
 ): string | undefined {
-  const own = container.env?.find((e) => e.name === name)?.value;
-  if (own !== undefined) return own;
-  for (const source of container.envFrom ?? []) {
-    const map = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === source.configMapRef?.name);
-    const value = (map as { data?: Record<string, string> } | undefined)?.data?.[name];
+  const dataOf = (mapName: string | undefined): Record<string, string> | undefined =>
+    (
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === mapName) as
+        { data?: Record<string, string> } | undefined
+    )?.data;
+  const own = container.env?.findLast((e) => e.name === name);
+  if (own?.value !== undefined) return own.value;
+  const ref = own?.valueFrom?.configMapKeyRef;
+  if (ref) return dataOf(ref.name)?.[ref.key];
+  for (const source of [...(container.envFrom ?? [])].reverse()) {
+    const value = dataOf(source.configMapRef?.name)?.[name];
     if (value !== undefined) return value;
   }
   return undefined;

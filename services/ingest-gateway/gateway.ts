@@ -161,10 +161,13 @@ function addDrain(config: GatewayConfig, base: ServiceBase, intakes: (Drainable 
       const calls = drain.waitingFor();
       // Said at once: an operator (or a developer's Ctrl-C) otherwise sees a stop that hangs.
       if (calls > 0)
-        base.logger.warn('draining: live adapter calls go on until they end (DRAIN_MAX_MS); a second signal stops at once', {
-          calls,
-          drainMaxMs: config.drainMaxMs,
-        });
+        base.logger.warn(
+          'draining: live adapter calls go on until they end (DRAIN_MAX_MS); a second signal stops at once',
+          {
+            calls,
+            drainMaxMs: config.drainMaxMs,
+          },
+        );
       await run;
       if (calls > 0)
         base.logger.info('drain over', { afterMs: Date.now() - started, callsLeft: drain.waitingFor() });

@@ -243,7 +243,9 @@ describe('ingest gateway drain (SIGTERM)', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     onTestFinished(() => void proxy.close());
     const address = proxy.address();
-    const client = createIngestClient(`127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    const client = createIngestClient(
+      `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    );
     onTestFinished(() => client.close());
     const id = callSid();
     const stream = openCallStream(client, TENANT_TOKEN);
@@ -262,7 +264,10 @@ describe('ingest gateway drain (SIGTERM)', () => {
     draining.service.child.kill('SIGTERM');
     target = Number(other.grpcTarget.split(':')[1]);
     const handedOver = await stream.result;
-    expect([handedOver.code, handedOver.details.split(':')[0]]).toEqual([grpc.status.UNAVAILABLE, 'SHUTTING_DOWN']);
+    expect([handedOver.code, handedOver.details.split(':')[0]]).toEqual([
+      grpc.status.UNAVAILABLE,
+      'SHUTTING_DOWN',
+    ]);
 
     // The client resumes the call as told, after the retry delay: it must reach the other gateway.
     const outcomes: string[] = [];
@@ -272,7 +277,10 @@ describe('ingest gateway drain (SIGTERM)', () => {
       const retry = openCallStream(client, TENANT_TOKEN);
       await retry.write(stereoCallStart(id)).catch(() => undefined);
       const ack = await Promise.race([
-        waitFor('an ack', () => retry.acks.length > 0, 2_000).then(() => 'ack', () => 'none'),
+        waitFor('an ack', () => retry.acks.length > 0, 2_000).then(
+          () => 'ack',
+          () => 'none',
+        ),
         retry.result.then((r) => `${r.code} ${r.details.split(':')[0]}`),
       ]);
       outcomes.push(ack);
@@ -302,6 +310,8 @@ describe('ingest gateway drain (SIGTERM)', () => {
     expect(gateway.service.output()).toContain('second signal: exiting now');
     // The stop said it drains (a stop that only hangs reads as a hang), and the forced exit what it cuts.
     expect(gateway.service.output()).toMatch(/"msg":"draining: [^"]*".*"calls":2,"drainMaxMs":60000/);
-    expect(gateway.service.output()).toMatch(/"msg":"exiting at once: [^"]*".*"liveCalls":2,"pendingBytes":\d+/);
+    expect(gateway.service.output()).toMatch(
+      /"msg":"exiting at once: [^"]*".*"liveCalls":2,"pendingBytes":\d+/,
+    );
   });
 });
