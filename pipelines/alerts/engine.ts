@@ -8,10 +8,11 @@ import type { AlertEvent, AlertRule, CallScope, Observation, RuleSet, Severity, 
 import { nextPlace, WindowJumpError, type WindowPlace } from '../window-place.ts';
 import { newTensionBaseline, tensionRise, type TensionBaseline } from './tension-rise.ts';
 import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../agent-leg.ts';
+import { inScope, tenantInScope } from './rule-scope.ts';
 
 export interface AlertEngineOptions {
   rules: RuleSet;
-  /** A features window counts as speech from this speech fraction on (default 0.2). */
+  /** A features window counts as speech from this speech fraction on (default ENGINE_MIN_SPEECH_FRACTION). */
   minSpeechFraction?: number;
   /**
    * Why a window cannot follow its stream's previous one (it jumps too far ahead), or null. A
@@ -23,6 +24,9 @@ export interface AlertEngineOptions {
 }
 
 export { WindowJumpError };
+
+/** A features window counts as speech from this speech fraction on, unless the options say otherwise. */
+export const ENGINE_MIN_SPEECH_FRACTION = 0.2;
 
 export interface AlertEngine {
   /** Returns the alerts this observation completes. Replays (window index not newer) return []. */
@@ -139,24 +143,8 @@ export function renderMessage(
   });
 }
 
-/** Whether a rule may judge a tenant's calls (its queues aside). */
-function tenantInScope(rule: AlertRule, tenant: string): boolean {
-  if (!rule.scope) return true;
-  const { tenants, exceptTenants } = rule.scope;
-  return !exceptTenants?.includes(tenant) && (!tenants || tenants.includes(tenant));
-}
-
-/** Whether a rule judges a call: an unscoped rule every call, a scoped one only calls it names. */
-function inScope(rule: AlertRule, call: CallScope | undefined): boolean {
-  if (!rule.scope) return true;
-  const { tenants, queues } = rule.scope;
-  // A rule a tenant's file replaced still judges calls of unknown tenant (none in the service).
-  if (!call) return !tenants && !queues;
-  return tenantInScope(rule, call.tenant) && (!queues || queues.includes(call.queue));
-}
-
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
-  const minSpeech = options.minSpeechFraction ?? 0.2;
+  const minSpeech = options.minSpeechFraction ?? ENGINE_MIN_SPEECH_FRACTION;
   const calls = new Map<string, CallState>();
   let ruleSet = options.rules;
   let byStream = indexRules(ruleSet);
