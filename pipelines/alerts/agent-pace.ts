@@ -1,5 +1,9 @@
 // The "speaking too fast" line: the default rule (config/alert-rules.yaml, agent-too-fast), the
 // agent's page and the scorecard's agentPace part judge the same measure against the same limit.
+// A tenant's own file (or the global one) may change the rule: the agent's page then judges the
+// rule in force for the call's tenant and queue (pace-line.ts: its limit, minSpeechFraction and
+// maxGapMs; no note where it is switched off or judges other queues), so these constants are the
+// shipped rule's line; the scorecard still judges AGENT_PACE_LIMIT.
 // The measure is pace while speaking (the articulation rate: syllables per second of speech,
 // pipelines/dsp/pace.ts), on windows at least PACE_MIN_SPEECH_FRACTION speech: over less, the
 // syllable count is divided by little speech time and balloons (line noise that hid half of a
@@ -23,7 +27,8 @@ export const PACE_MIN_SPEECH_FRACTION = 0.5;
 export const PACE_NOTE_SUSTAIN_MS = 5000;
 /**
  * A run of the page's "too fast" note is broken when no window over the limit was seen for this
- * long (audio ms), as the agent-too-fast rule's run is (its maxGapMs, the rule file's default): two
+ * long (audio ms), as the agent-too-fast rule's run is (its maxGapMs, the rule file's default; the
+ * page takes the maxGapMs of the rule in force, pace-line.ts): two
  * fast phrases a minute apart, the customer talking between, are two moments, not a held pace.
  */
 export const PACE_NOTE_MAX_GAP_MS = 10_000;

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAlertEngine, type RuleSet } from '../../pipelines/alerts/index.ts';
+import { paceLines, type PaceLineOf } from '../../pipelines/alerts/pace-line.ts';
 import { windowJumpProblem } from '../shared/audio-pace.ts';
 import { callKey } from '../shared/call-key.ts';
 import { createConsumerRunner, type ConsumerRunner, type TopicPartition } from '../shared/consumer-runner.ts';
@@ -262,6 +263,8 @@ interface RulesWiring {
   metrics: ServiceMetrics;
   logger: Logger;
   handleSignals: boolean;
+  /** Called with the merged rules in force at start and after each accepted change. */
+  onRules: (rules: RuleSet) => void;
 }
 
 /**
@@ -286,7 +289,7 @@ function ruleCounts(counters: AlertMetrics): (rules: RuleSet) => void {
 function rulesAndEvaluator(
   config: AlertServiceConfig,
   initial: InitialRules,
-  { registry, counters, metrics, logger, handleSignals }: RulesWiring,
+  { registry, counters, metrics, logger, handleSignals, onRules }: RulesWiring,
 ): { rules: RuleSources; evaluator: Evaluator } {
   const zeroRuleCounts = ruleCounts(counters);
   const rules = keepRuleSources({
@@ -295,12 +298,14 @@ function rulesAndEvaluator(
     onApplied: (next) => {
       evaluator.setRules(next);
       zeroRuleCounts(next);
+      onRules(next);
     },
     counters,
     logger,
     handleSignals,
   });
   zeroRuleCounts(rules.current());
+  onRules(rules.current());
   const evaluator = alertEvaluator({
     config,
     registry,
@@ -439,7 +444,11 @@ export async function startAlertService(
   });
   const auth = refusingRevoked(serviceAuth(config, logger), revocations.list);
 
+  // The agent page's pace note judges the agent-too-fast rule in force for each call (set below,
+  // once the rules are read, and on each reload: live calls follow from their next window).
+  let paceLineOf: PaceLineOf = () => null;
   const registry = createCallRegistry({
+    paceLine: (tenant, queue) => paceLineOf(tenant, queue),
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
     // Its records re-read at a start (produced within ALERT_LIVE_REBUILD_MS) must not bring it
@@ -473,6 +482,7 @@ export async function startAlertService(
     metrics,
     logger,
     handleSignals: options.handleSignals ?? true,
+    onRules: (next) => (paceLineOf = paceLines(next)),
   });
   const runner = evaluatorRunner(config, base, evaluator, options.fromBeginning ?? false);
   // The commit a freed call held moves on now, not at its partition's next record (the classifier

@@ -16,6 +16,7 @@ import {
   type SpeakerLive,
   paceTooFast,
 } from './live-state.ts';
+import { DEFAULT_PACE_LINE, type PaceLineOf } from '../../pipelines/alerts/pace-line.ts';
 import { agentTeamKey } from '../shared/auth/users.ts';
 import { callKey } from '../shared/call-key.ts';
 import type { AlertView, CallMeta, CallView, SpeakerView } from './protocol.ts';
@@ -48,6 +49,12 @@ export interface RegistryOptions {
   erasedRememberedMs?: number;
   /** Called for every purged call (ended and shown long enough, or idle) with its key: free its other state. */
   onPurged?: (key: string) => void;
+  /**
+   * The agent-too-fast rule's line in force for a call's tenant and queue, asked on each agent
+   * window (the service passes the rules in force: pipelines/alerts/pace-line.ts). Default: the
+   * default rule's line for every call.
+   */
+  paceLine?: PaceLineOf;
 }
 
 /** An erased call: its last owner and the alerts it had (ids and audiences only: no evidence kept). */
@@ -118,6 +125,7 @@ function speakerView(s: SpeakerLive): SpeakerView {
     valence: num(s.valence),
     pace: num(s.pace),
     paceTooFast: paceTooFast(s),
+    paceLimit: s.paceLine?.limit ?? null,
     tension: num(s.tension),
     tensionRise: num(s.tensionRise),
     tensionFrom: s.tensionFrom,
@@ -163,6 +171,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const idleMs = options.idleMs ?? 10 * 60_000;
   const endedRememberedMs = options.endedRememberedMs ?? 10 * 60_000;
   const erasedRememberedMs = options.erasedRememberedMs ?? 30 * 24 * 3_600_000;
+  const paceLine = options.paceLine ?? (() => DEFAULT_PACE_LINE);
   /** Calls erased in the store (their keys, when erased): nothing of them is kept or shown again. */
   const erasedCalls = new Map<string, number>();
   /** Purged ended calls by key: when each ended. */
@@ -300,7 +309,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
     },
     features(tenant, callId, sample, nowMs) {
       const call = live(tenant, callId, nowMs);
-      if (call) applyFeatures(call, sample);
+      // The queue the engine judges the call with: '' before its start (evaluator.ts).
+      if (call) applyFeatures(call, sample, paceLine(call.tenant, call.queue));
     },
     dynamics(tenant, callId, sample, nowMs) {
       const call = live(tenant, callId, nowMs);

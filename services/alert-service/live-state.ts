@@ -11,12 +11,8 @@ import {
 } from '../../pipelines/alerts/tension-rise.ts';
 import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../../pipelines/agent-leg.ts';
 import { moodValue } from '../../pipelines/emotion/mood-value.ts';
-import {
-  AGENT_PACE_LIMIT,
-  PACE_MIN_SPEECH_FRACTION,
-  PACE_NOTE_MAX_GAP_MS,
-  PACE_NOTE_SUSTAIN_MS,
-} from '../../pipelines/alerts/agent-pace.ts';
+import { PACE_MIN_SPEECH_FRACTION, PACE_NOTE_SUSTAIN_MS } from '../../pipelines/alerts/agent-pace.ts';
+import { DEFAULT_PACE_LINE, type PaceLine } from '../../pipelines/alerts/pace-line.ts';
 import type { CallMeta } from './protocol.ts';
 
 export interface SpeakerLive {
@@ -27,14 +23,20 @@ export interface SpeakerLive {
   /** Syllables per second while speaking (articulation rate). */
   pace: number;
   /**
-   * Audio ms (window end) of the first judged window of the current run over AGENT_PACE_LIMIT; NaN
-   * when the last judged window was not over it. Windows under PACE_MIN_SPEECH_FRACTION speech
+   * The agent-too-fast rule's line in force for the call at the last agent window
+   * (pipelines/alerts/pace-line.ts); null when no such rule judges the call (switched off, other
+   * queues, not a plain limit), and always for the customer, whom the rule does not judge.
+   */
+  paceLine: PaceLine | null;
+  /**
+   * Audio ms (window end) of the first judged window of the current run over paceLine's limit;
+   * NaN when the last judged window was not over it. Windows under paceLine's minSpeechFraction
    * neither hold nor break a run, as for the agent-too-fast rule.
    */
   paceOverSinceMs: number;
   /** The last judged window's end (audio ms). */
   paceAtMs: number;
-  /** End (audio ms) of the last window over AGENT_PACE_LIMIT: a gap over PACE_NOTE_MAX_GAP_MS breaks the run. */
+  /** End (audio ms) of the last window over the limit: a gap over paceLine's maxGapMs breaks the run. */
   paceOverLastMs: number;
   tension: number;
   /** Tension over the speaker's own call start (pipelines/alerts/tension-rise.ts); NaN while learnt. */
@@ -96,6 +98,7 @@ function speaker(): SpeakerLive {
     valence: NaN,
     confidence: 0,
     pace: NaN,
+    paceLine: null,
     paceOverSinceMs: NaN,
     paceAtMs: NaN,
     paceOverLastMs: NaN,
@@ -184,7 +187,16 @@ export interface FeatureSample {
 /** A speaker's first features window seen after this one: the instance joined after the call start. */
 export const JOINED_LATE_AFTER_WINDOW = 3;
 
-export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFraction = 0.2): void {
+/**
+ * `paceLine`: the agent-too-fast rule's line in force for the call now (null: none judges it), for
+ * an agent window; a rules reload reaches a live call from its next window.
+ */
+export function applyFeatures(
+  call: CallLive,
+  f: FeatureSample,
+  paceLine: PaceLine | null = DEFAULT_PACE_LINE,
+  minSpeechFraction = 0.2,
+): void {
   const s = call[f.channel];
   if (f.windowIndex <= s.lastFeatureWindow) return;
   if (s.lastFeatureWindow < 0 && f.windowIndex > JOINED_LATE_AFTER_WINDOW) s.tensionFrom = 'unknown';
@@ -201,8 +213,9 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   if (f.channel === 'agent') s.agentLeg = agentLegAfter(s.agentLeg, f.agentLeg);
   setOnHold(call, f.onHold === true, f.endMs);
   if (f.onHold === true) return advance(call, f.endMs);
-  // Pace while speaking over little speech is no pace (agent-pace.ts): the last one judged stays.
-  if (f.speechFraction >= PACE_MIN_SPEECH_FRACTION) applyPace(s, f.articulationRate, f.endMs);
+  // Pace while speaking over little speech is no pace (agent-pace.ts): the last one shown stays.
+  if (f.speechFraction >= PACE_MIN_SPEECH_FRACTION) s.pace = f.articulationRate;
+  if (f.channel === 'agent') judgePace(s, f, paceLine);
   if (f.speechFraction >= minSpeechFraction) {
     s.tension = f.tensionIndex;
     if (s.tensionFrom !== 'unknown') {
@@ -213,21 +226,27 @@ export function applyFeatures(call: CallLive, f: FeatureSample, minSpeechFractio
   advance(call, f.endMs);
 }
 
-function applyPace(s: SpeakerLive, pace: number, endMs: number): void {
-  s.pace = pace;
-  s.paceAtMs = endMs;
-  if (!(pace > AGENT_PACE_LIMIT)) {
+/** The run of the pace note, judged as the agent-too-fast rule in force judges it. */
+function judgePace(s: SpeakerLive, f: FeatureSample, line: PaceLine | null): void {
+  s.paceLine = line;
+  if (line === null) {
     s.paceOverSinceMs = NaN;
     return;
   }
-  if (Number.isNaN(s.paceOverSinceMs) || endMs - s.paceOverLastMs > PACE_NOTE_MAX_GAP_MS)
-    s.paceOverSinceMs = endMs;
-  s.paceOverLastMs = endMs;
+  if (f.speechFraction < line.minSpeechFraction) return;
+  s.paceAtMs = f.endMs;
+  if (!(f.articulationRate > line.limit)) {
+    s.paceOverSinceMs = NaN;
+    return;
+  }
+  if (Number.isNaN(s.paceOverSinceMs) || f.endMs - s.paceOverLastMs > line.maxGapMs)
+    s.paceOverSinceMs = f.endMs;
+  s.paceOverLastMs = f.endMs;
 }
 
-/** Pace while speaking has been over AGENT_PACE_LIMIT for PACE_NOTE_SUSTAIN_MS (agent-pace.ts). */
+/** Pace while speaking has been over the rule's limit for PACE_NOTE_SUSTAIN_MS (agent-pace.ts). */
 export function paceTooFast(s: SpeakerLive): boolean {
-  return s.paceAtMs - s.paceOverSinceMs >= PACE_NOTE_SUSTAIN_MS;
+  return s.paceLine !== null && s.paceAtMs - s.paceOverSinceMs >= PACE_NOTE_SUSTAIN_MS;
 }
 
 export function applyDynamics(

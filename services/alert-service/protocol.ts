@@ -76,6 +76,13 @@ export interface SpeakerView {
    * (pipelines/alerts/agent-pace.ts): the agent page's "too fast" note. One fast window is not.
    */
   paceTooFast: boolean;
+  /**
+   * The limit of the agent-too-fast rule in force for the call (a tenant's file may change it,
+   * pipelines/alerts/pace-line.ts): the page's "fast for a moment" is said over it. Null: no such
+   * rule judges the call (switched off, limited to other queues, not a plain limit), so the page
+   * judges no pace. Absent (a service before it): AGENT_PACE_LIMIT.
+   */
+  paceLimit?: number | null;
   /** The tension index (0..1): an absolute heuristic, its level set by the voice and microphone. */
   tension: number | null;
   /**

@@ -69,7 +69,11 @@ function render(): void {
   setText(document.getElementById('pace')!, `${fixed(pace)} syl/s`);
   setText(
     document.getElementById('pace-note')!,
-    pace === null ? '' : call.agent.paceTooFast ? '▲ too fast: slow down' : paceWord(pace),
+    pace === null
+      ? ''
+      : call.agent.paceTooFast
+        ? '▲ too fast: slow down'
+        : paceWord(pace, call.agent.paceLimit),
   );
   const s = stress(call.agent.tensionRise, call.agent.tensionFrom);
   const fill = document.getElementById('tension-bar')!;
@@ -84,9 +88,14 @@ function render(): void {
 
 const NO_CUE = 'No cue right now.';
 
-/** A pace over the limit that has not held yet (agent-pace.ts) is said, without the warning. */
-function paceWord(pace: number): string {
-  return pace > AGENT_PACE_LIMIT ? 'fast for a moment' : 'good pace';
+/**
+ * A pace over the limit that has not held yet (agent-pace.ts) is said, without the warning. The
+ * limit is the call's agent-too-fast rule's; with none in force (null: the tenant switched it off,
+ * or it judges other queues) the page judges no pace and shows the number alone.
+ */
+function paceWord(pace: number, limit: number | null = AGENT_PACE_LIMIT): string {
+  if (limit === null) return '';
+  return pace > limit ? 'fast for a moment' : 'good pace';
 }
 
 /**
