@@ -34,6 +34,29 @@ async function wallboard(username: string, env: Record<string, string> = {}) {
   return { h, page };
 }
 
+async function goAway(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
+    w.away = true;
+    for (const s of w.sockets) s.close();
+  });
+  await page.getByText('◌ reconnecting').waitFor();
+}
+
+async function comeBack(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { away: boolean }).away = false));
+  try {
+    await page.getByText('● live').waitFor({ timeout: 30_000 });
+  } catch (e) {
+    console.log(
+      'STATUS',
+      await page.locator('#status').textContent(),
+      await page.locator('body').innerText(),
+    );
+    throw e;
+  }
+}
+
 async function reload(page: Page): Promise<void> {
   await page.reload();
   await page.getByText('● live').waitFor();
@@ -70,5 +93,31 @@ describe('the wallboard tiles', () => {
     await expect(page.locator('#alerts li.alert').count()).resolves.toBe(1);
     await expect(tileAlert(page, callId)).resolves.toBe('No alerts');
     await expect(tileClass(page, callId)).resolves.not.toContain('sev-critical');
+  });
+
+  it('show no alert a full snapshot dropped from the list, as a reload does', async () => {
+    // A small replay log: the page's number is evicted while it is away, so it gets a full snapshot.
+    const { h, page } = await wallboard('supervisor', { ALERT_REPLAY_CAPACITY: '10' });
+    const callId = uniqueName('noisy');
+    await startCall(h, callId, 'agent-3', 'billing');
+    await tile(page, callId).waitFor({ timeout: 10_000 });
+    publish(h, callId, 0); // critical, open
+    for (let n = 1; n <= 50; n += 1) publish(h, callId, n, { severity: 'info' });
+    // The call's 51st alert pushed its oldest, the critical one, out of the service's memory.
+    expect(h.service.registry.findAlert(`${callId}:customer:0:customer-frustration`)).toBeUndefined();
+    await expect.poll(() => page.locator('#alerts li.alert').count()).toBe(51);
+    await expect.poll(() => tileAlert(page, callId)).toContain('Critical'); // live: kept (README limit)
+    await goAway(page);
+    const other = uniqueName('other');
+    for (let n = 1; n <= 12; n += 1) publish(h, other, n, { severity: 'info' });
+    await comeBack(page);
+    // The full snapshot's list has no critical alert any more...
+    await expect.poll(() => page.locator('#alerts li.sev-critical').count()).toBe(0);
+    await expect.poll(() => page.locator('#alerts li.alert').count()).toBe(62);
+    // ...and neither has the tile.
+    await expect.poll(() => tileAlert(page, callId)).toContain('Info');
+    await expect(tileClass(page, callId)).resolves.not.toContain('sev-critical');
+    await reload(page);
+    await expect.poll(() => tileAlert(page, callId)).toContain('Info');
   });
 });

@@ -431,6 +431,13 @@ function onFrame(frame: ServerFrame): void {
       if (alerts.has(a.alertId) && a.acknowledgedBy !== null) onAck(ackOf(a));
       else renderAlert(a);
     }
+    if (frame.full) {
+      // The tiles too show what a reload shows: each its call's alert among the list's (one the
+      // list dropped stayed on its tile, border and all).
+      latestAlert.clear();
+      for (const a of [...frame.alerts].reverse()) offerTileAlert(alerts.get(a.alertId)?.view ?? a);
+      for (const key of tiles.keys()) renderTileAlert(key);
+    }
     refreshCount();
   } else if (frame.type === 'state') {
     for (const view of frame.calls) {
