@@ -63,7 +63,7 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       sendPerPrincipal(frameFor, client);
       if (client.principal)
         for (const alert of handedOver(client.principal))
-          output.send(client, frame({ type: 'alert', alert }));
+          output.send(client, frame({ type: 'alert', alert, handedOver: true }));
     }
   }
 

@@ -2,6 +2,7 @@
 // it may see, and, when it resumes on this instance, what it missed (from its tenant's replay log:
 // alerts, acknowledgements, erasures, and the earlier alerts of calls handed to it meanwhile)
 // instead of the recent alerts. Writes to the one client only.
+import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
 import type { CallRegistry, ErasedCall } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
@@ -78,7 +79,7 @@ export function sendWelcome(
   const handovers = missed.flatMap(({ item }) => (item.kind === 'handover' ? [item.handover] : []));
   for (const alert of resumedHandoverAlerts(registry, p, handovers, resume.lastSeq)) {
     replayed += 1;
-    output.send(client, frame({ type: 'alert', alert }));
+    output.send(client, frame({ type: 'alert', alert, handedOver: true }));
   }
   for (const { item } of missed) {
     if (item.kind === 'handover') continue;
@@ -96,7 +97,13 @@ export function sendWelcome(
     output.send(
       client,
       item.kind === 'alert'
-        ? frame({ type: 'alert', alert: asListed(registry, item.alert) })
+        ? frame({
+            type: 'alert',
+            alert: asListed(registry, item.alert),
+            // Fired to an owner `p` does not see (p sees it as the call's owner now): a transfer
+            // brought it, as it brings the earlier ones above.
+            ...(canSeeCall(p, item.alert) ? {} : { handedOver: true as const }),
+          })
         : frame({ type: 'ack', ack: item.ack }),
     );
   }

@@ -197,7 +197,11 @@ export type ServerFrame =
   | { type: 'snapshot'; seq: number; full: boolean; calls: CallView[]; alerts: AlertView[] }
   | { type: 'resumed'; fromSeq: number; replayed: number }
   | { type: 'state'; calls: CallView[]; removed: RemovedCallView[] }
-  | { type: 'alert'; alert: AlertView }
+  /**
+   * `handedOver`: an earlier alert of a call just handed to the user (a transfer; live or at a
+   * resume, hub-handover.ts), not a new one: listed as a reload lists it, not announced.
+   */
+  | { type: 'alert'; alert: AlertView; handedOver?: true }
   | { type: 'ack'; ack: AckView }
   | { type: 'erased'; erased: ErasedView }
   | { type: 'heartbeat'; serverTimeMs: number }

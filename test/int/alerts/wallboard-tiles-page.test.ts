@@ -121,3 +121,49 @@ describe('the wallboard tiles', () => {
     await expect.poll(() => tileAlert(page, callId)).toContain('Info');
   });
 });
+
+describe('the wallboard announcer', () => {
+  /** A call of team support with an open critical alert, which a billing lead cannot see. */
+  async function supportCallWithAlert(h: Harness) {
+    const callId = uniqueName('handed');
+    await startCall(h, callId, 'agent-3', 'support');
+    await expect
+      .poll(() => h.service.registry.owner('demo', callId)?.team, { timeout: 10_000 })
+      .toBe('support');
+    publish(h, callId, 1, { team: 'support' });
+    return callId;
+  }
+
+  it("does not announce a call's earlier alerts as new when the call is handed to the lead's team, live", async () => {
+    const { h, page } = await wallboard('lead-billing');
+    const callId = await supportCallWithAlert(h);
+    await startCall(h, callId, 'agent-2', 'billing');
+    await tile(page, callId).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('#alerts li.alert').count()).toBe(1);
+    await expect(page.locator('#alert-announcer').textContent()).resolves.toBe('');
+    // A new alert is still announced.
+    publish(h, callId, 2, { agentId: 'agent-2' });
+    await expect.poll(() => page.locator('#alert-announcer').textContent()).toContain('Critical alert');
+    await reload(page);
+    await expect(page.locator('#alert-announcer').textContent()).resolves.toBe('');
+  });
+
+  it('does not announce them as new at a reconnect either (a reload announces none)', async () => {
+    const { h, page } = await wallboard('lead-billing');
+    // One call alerted before the page's number (the resume's handed-over alerts), one after (the replay).
+    const before = await supportCallWithAlert(h);
+    await reload(page);
+    const after = await supportCallWithAlert(h);
+    await goAway(page);
+    await startCall(h, before, 'agent-2', 'billing');
+    await startCall(h, after, 'agent-2', 'billing');
+    await expect.poll(() => h.service.registry.owner('demo', after)?.team).toBe('billing');
+    // The transfers are numbered (the next state push) before the page comes back.
+    await new Promise((r) => setTimeout(r, 2_500));
+    await comeBack(page);
+    await tile(page, before).waitFor({ timeout: 10_000 });
+    await tile(page, after).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('#alerts li.alert').count()).toBe(2);
+    await expect(page.locator('#alert-announcer').textContent()).resolves.toBe('');
+  });
+});

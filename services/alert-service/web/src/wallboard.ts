@@ -448,7 +448,9 @@ function onFrame(frame: ServerFrame): void {
     }
     for (const gone of frame.removed) removeCall(keyOf(gone));
     refreshCount();
-  } else if (frame.type === 'alert') renderAlert(frame.alert, true);
+  } else if (frame.type === 'alert')
+    // A handed-over call's earlier alerts are not news (a reload announces none of them).
+    renderAlert(frame.alert, !frame.handedOver);
   else if (frame.type === 'ack') onAck(frame.ack);
   else if (frame.type === 'erased') {
     // The customer was erased, or withdrew analytics consent: the call and its alerts leave the
