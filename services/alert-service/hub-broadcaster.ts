@@ -54,8 +54,16 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
     const frameFor = createStateFrames({ changed, removed });
     const handedOver = createHandoverAlerts(registry, { changed, removed });
     // Numbered, so a page away meanwhile gets the call's earlier alerts at its resume (hub-handover.ts).
-    for (const handover of handoversOf({ changed, removed }))
-      replay.of(handover.tenant).append({ kind: 'handover', handover });
+    // Only a call with alerts: a transfer of one without has nothing for a resume to send, and
+    // numbered it took a place in the log (a burst of them pushed the pages' numbers out of it,
+    // and each page away meanwhile got a full snapshot).
+    const handovers = handoversOf({ changed, removed });
+    if (handovers.length > 0) {
+      const withAlerts = new Set(registry.recentAlerts().map((a) => `${a.tenant}\u0000${a.callId}`));
+      for (const handover of handovers)
+        if (withAlerts.has(`${handover.tenant}\u0000${handover.callId}`))
+          replay.of(handover.tenant).append({ kind: 'handover', handover });
+    }
     let sent = 0;
     for (const client of [...clients]) {
       // Yield every few hundred clients so an alert arriving meanwhile is not held up.
