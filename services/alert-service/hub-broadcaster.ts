@@ -58,11 +58,17 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
     // numbered it took a place in the log (a burst of them pushed the pages' numbers out of it,
     // and each page away meanwhile got a full snapshot).
     const handovers = handoversOf({ changed, removed });
-    if (handovers.length > 0) {
+    // An ended call's id taken by a new call: numbered too, so a page that was away then (and so
+    // never saw the call end) is told at its resume which alerts it holds are the ended call's.
+    const reused = removed.filter((r) => r.ended);
+    if (handovers.length > 0 || reused.length > 0) {
       const withAlerts = new Set(registry.recentAlerts().map((a) => `${a.tenant}\u0000${a.callId}`));
       for (const handover of handovers)
         if (withAlerts.has(`${handover.tenant}\u0000${handover.callId}`))
           replay.of(handover.tenant).append({ kind: 'handover', handover });
+      for (const r of reused)
+        if (withAlerts.has(`${r.tenant}\u0000${r.callId}`))
+          replay.of(r.tenant).append({ kind: 'reused', tenant: r.tenant, callId: r.callId });
     }
     let sent = 0;
     for (const client of [...clients]) {

@@ -2,6 +2,8 @@
 // it may see, and, when it resumes on this instance, what it missed (from its tenant's replay log:
 // alerts, acknowledgements, erasures, and the earlier alerts of calls handed to it meanwhile)
 // instead of the recent alerts. Writes to the one client only.
+import type { Audience } from '../../pipelines/alerts/index.ts';
+import { audienceIncludes } from '../shared/auth/alert-audience.ts';
 import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
 import type { CallRegistry, ErasedCall } from './call-registry.ts';
@@ -20,7 +22,9 @@ export type Replayed =
   | { kind: 'ack'; ack: AckView; alert: AlertView }
   | { kind: 'erased'; erased: ErasedView; call: ErasedCall }
   /** A call moved to another agent or team (hub-handover.ts); sends nothing by itself. */
-  | { kind: 'handover'; handover: Handover };
+  | { kind: 'handover'; handover: Handover }
+  /** A new call took an ended call's id: at a resume, the ended call's alerts are sent marked. */
+  | { kind: 'reused'; tenant: string; callId: string };
 
 export interface Resume {
   instanceId: string;
@@ -81,8 +85,26 @@ export function sendWelcome(
     replayed += 1;
     output.send(client, frame({ type: 'alert', alert, handedOver: true }));
   }
+  // The ended calls whose id a new call took while the page was away: the ones it was sent, marked
+  // (a page that did not see the call end would list them under the new call, another customer's).
+  const reused = new Set(
+    missed.flatMap(({ item }) => (item.kind === 'reused' && item.tenant === p.tenant ? [item.callId] : [])),
+  );
+  if (reused.size > 0)
+    for (const a of registry.recentAlerts())
+      if (
+        a.tenant === p.tenant &&
+        reused.has(a.callId) &&
+        a.seq <= resume.lastSeq &&
+        registry.ofEarlierCall(a.alertId) &&
+        audienceIncludes(p, a.audience as Audience) &&
+        canSeeCall(p, a)
+      ) {
+        replayed += 1;
+        output.send(client, frame({ type: 'alert', alert: { ...a, earlierCall: true } }));
+      }
   for (const { item } of missed) {
-    if (item.kind === 'handover') continue;
+    if (item.kind === 'handover' || item.kind === 'reused') continue;
     if (item.kind === 'erased') {
       const view = erasedViewFor(p, item.erased, item.call);
       if (!view) continue;

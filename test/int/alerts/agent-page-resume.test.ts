@@ -17,7 +17,8 @@ import { sendRecords } from '../../../services/shared/producer.ts';
 async function agentPage(username: string) {
   const { h, browser } = await startPagesWithBrowser();
   const page = await browser.context.newPage();
-  // Away: the page's sockets close and its reconnects reach nothing (a port nobody listens on).
+  // Away: the page's sockets close and its reconnects are refused (a path the server does not
+  // upgrade; another host is blocked by the page's CSP, and a blocked socket never retried).
   await page.addInitScript(() => {
     const Real = window.WebSocket;
     const w = window as unknown as { away: boolean; sockets: WebSocket[] };
@@ -25,7 +26,7 @@ async function agentPage(username: string) {
     w.sockets = [];
     window.WebSocket = class extends Real {
       constructor(url: string | URL, protocols?: string | string[]) {
-        super(w.away ? 'ws://127.0.0.1:9/ws' : url, protocols);
+        super(w.away ? `${String(url)}-away` : url, protocols);
         w.sockets.push(this);
       }
     };
@@ -99,5 +100,27 @@ describe("the agent's page after a reconnect", () => {
     await page.getByText('● live').waitFor();
     await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
     await expect(alertCount(page)).resolves.toBe(0);
+  });
+
+  it("lists none of an ended call's alerts under the next call when the page went away before the end", async () => {
+    const { h, page } = await agentPage('agent-3');
+    const callId = uniqueName('reused');
+    await startAngryCall(h, callId, 'agent-3');
+    await expect.poll(() => alertCount(page), { timeout: 10_000 }).toBe(1);
+    // Away before the call ends: the page never sees it ended.
+    await goAway(page);
+    const endedAt = Date.now();
+    await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
+    await expect.poll(() => h.service.registry.inProgress('demo', callId)).toBe(false);
+    await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
+    await expect.poll(() => h.service.registry.owner('demo', callId)?.queue).toBe('sales-queue');
+    await new Promise((r) => setTimeout(r, 2_500)); // the id's reuse is pushed (numbered)
+    await comeBack(page);
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
+    const afterResume = await alertCount(page);
+    await page.reload();
+    await page.getByText('● live').waitFor();
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
+    expect({ afterResume, afterReload: await alertCount(page) }).toEqual({ afterResume: 0, afterReload: 0 });
   });
 });

@@ -95,6 +95,30 @@ describe('the wallboard tiles', () => {
     await expect(tileClass(page, callId)).resolves.not.toContain('sev-critical');
   });
 
+  it("show none of an ended call's alerts on the call that took its id while the page was away", async () => {
+    const { h, page } = await wallboard('supervisor');
+    const callId = uniqueName('reused');
+    await startCall(h, callId, 'agent-3', 'billing');
+    await tile(page, callId).waitFor({ timeout: 10_000 });
+    publish(h, callId, 1);
+    await expect.poll(() => tileAlert(page, callId)).toContain('Critical');
+    // Away before the call ends: the page never sees it ended.
+    await goAway(page);
+    const endedAt = Date.now();
+    await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
+    await expect.poll(() => h.service.registry.inProgress('demo', callId)).toBe(false);
+    await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
+    await expect.poll(() => h.service.registry.owner('demo', callId)?.queue).toBe('sales-queue');
+    await new Promise((r) => setTimeout(r, 2_500)); // the id's reuse is pushed (numbered)
+    await comeBack(page);
+    await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent()).toContain('sales-queue');
+    await expect.poll(() => tileAlert(page, callId)).toBe('No alerts');
+    await expect(page.locator('#alerts li.alert').count()).resolves.toBe(1);
+    await reload(page);
+    await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent()).toContain('sales-queue');
+    await expect(tileAlert(page, callId)).resolves.toBe('No alerts');
+  });
+
   it('show no alert a full snapshot dropped from the list, as a reload does', async () => {
     // A small replay log: the page's number is evicted while it is away, so it gets a full snapshot.
     const { h, page } = await wallboard('supervisor', { ALERT_REPLAY_CAPACITY: '10' });

@@ -194,7 +194,12 @@ function onFrame(frame: ServerFrame): void {
     }
     for (const gone of frame.removed) dropCall(callKey(gone.tenant, gone.callId));
   } else if (frame.type === 'alert') {
-    if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);
+    // Marked at a resume: an ended call's, whose id the agent's next call took while the page was
+    // away (it never saw the call end): not the new call's (a reload lists none of them).
+    if (frame.alert.earlierCall) {
+      const id = frame.alert.alertId;
+      alerts.splice(0, alerts.length, ...alerts.filter((a) => a.alertId !== id));
+    } else if (!alerts.some((x) => x.alertId === frame.alert.alertId)) alerts.unshift(frame.alert);
   } else if (frame.type === 'erased') {
     // The customer was erased, or withdrew analytics consent: the call and its alerts leave the
     // page, and a neutral line says so (why, never whose).

@@ -383,6 +383,16 @@ function takeCall(call: CallView): void {
   latestAlert.delete(key);
 }
 
+/** The alert is an earlier call's: its tile shows the call's alert among the others it has. */
+function forgetTileAlert(view: AlertView): void {
+  const key = keyOf(view);
+  ofEarlierCall.add(view.alertId);
+  latestAlert.delete(key);
+  const listed = [...alerts.values()].map((a) => a.view).filter((v) => keyOf(v) === key);
+  for (const v of listed.sort((a, b) => a.firedAtMs - b.firedAtMs)) offerTileAlert(v);
+  renderTileAlert(key);
+}
+
 function removeCall(key: string): void {
   calls.delete(key);
   const root = tiles.get(key)?.root;
@@ -448,10 +458,13 @@ function onFrame(frame: ServerFrame): void {
     }
     for (const gone of frame.removed) removeCall(keyOf(gone));
     refreshCount();
-  } else if (frame.type === 'alert')
+  } else if (frame.type === 'alert') {
+    // Marked at a resume: an ended call's alert the page holds, whose id a new call took while the
+    // page was away (it never saw the call end): off the new call's tile.
+    if (frame.alert.earlierCall && alerts.has(frame.alert.alertId)) forgetTileAlert(frame.alert);
     // A handed-over call's earlier alerts are not news (a reload announces none of them).
-    renderAlert(frame.alert, !frame.handedOver);
-  else if (frame.type === 'ack') onAck(frame.ack);
+    else renderAlert(frame.alert, !frame.handedOver && !frame.alert.earlierCall);
+  } else if (frame.type === 'ack') onAck(frame.ack);
   else if (frame.type === 'erased') {
     // The customer was erased, or withdrew analytics consent: the call and its alerts leave the
     // page (and the server's memory), and a neutral line says so (why, never whose).
