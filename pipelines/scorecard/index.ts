@@ -3,3 +3,11 @@ export { computeScorecard, combine, scoreParts, WEIGHTS } from './scorecard.ts';
 export { computeMeasures, FRUSTRATION_RULE_WORD } from './measures.ts';
 export type * from './types.ts';
 export { legMeasures, legSpans, type LegMeasures, type LegSpan, type LegStart } from './legs.ts';
+export {
+  alertEpisodes,
+  episodeAckedAt,
+  escalationCues,
+  ESCALATION_ID_SUFFIX,
+  type AlertEpisode,
+  type EpisodeAlert,
+} from './alert-episodes.ts';

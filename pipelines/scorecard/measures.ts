@@ -11,6 +11,7 @@ import {
   newTensionBaseline,
   tensionRise,
 } from '../alerts/tension-rise.ts';
+import { alertEpisodes, episodeAckedAt } from './alert-episodes.ts';
 import { AGENT_PACE_LIMIT, PACE_MIN_SPEECH_FRACTION } from '../alerts/agent-pace.ts';
 
 /** A window counts as speech when at least this share of it is speech. */
@@ -176,7 +177,12 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     }
   });
   const minutes = input.durationMs / 60_000;
-  const acked = input.alerts.filter((a) => a.ackedAtMs !== null);
+  // An escalation is part of its cue's episode: handled when either was acknowledged, timed from the cue.
+  const episodes = alertEpisodes(input.alerts);
+  const ackDelaysS = episodes.flatMap((episode) => {
+    const at = episodeAckedAt(episode, (a) => a.ackedAtMs);
+    return at === null ? [] : [Math.max(0, (at - episode.cue.firedAtMs) / 1000)];
+  });
 
   return {
     durationMs: input.durationMs,
@@ -198,8 +204,8 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     talkRatioAgent: talkWeight > 0 ? talkSum / talkWeight : null,
     holdS: holdMs / 1000,
     holdCount,
-    alertsCount: input.alerts.length,
-    alertsAcknowledged: acked.length,
-    ackDelaysS: acked.map((a) => Math.max(0, ((a.ackedAtMs as number) - a.firedAtMs) / 1000)),
+    alertsCount: episodes.length,
+    alertsAcknowledged: ackDelaysS.length,
+    ackDelaysS,
   };
 }

@@ -46,6 +46,10 @@ export interface ScoreAlert {
   firedAtMs: number;
   /** Wall clock of the acknowledgement, null when never acknowledged. */
   ackedAtMs: number | null;
+  /** The channel it was raised on (links an escalation stored without its link: alert-episodes.ts). */
+  channel?: string | null;
+  /** On an escalation: the alert it escalated. An escalation is part of that alert's episode. */
+  escalationOf?: string | null;
 }
 
 export interface ScorecardInput {
@@ -104,8 +108,11 @@ export interface CallMeasures {
   /** Time on hold, s, and how many holds (absent from summaries made before hold existed). */
   holdS?: number;
   holdCount?: number;
+  /** Alert episodes: a cue and its escalation to supervisors are one (alert-episodes.ts). */
   alertsCount: number;
+  /** Episodes acknowledged on the cue or its escalation. */
   alertsAcknowledged: number;
+  /** Per acknowledged episode: from the cue raised to its first acknowledgement (cue or escalation). */
   ackDelaysS: number[];
 }
 

@@ -174,6 +174,57 @@ describe('scorecard', () => {
     expect(part(input, 'alertHandling')?.measure).toBeCloseTo(2 / 3, 3);
   });
 
+  it('scores an alert and its escalation as one episode, handled by either acknowledgement', () => {
+    // An agent-pace cue at 0:30 nobody acknowledged, escalated at 1:30 and acknowledged by a
+    // supervisor 120 s after the cue; a second cue acknowledged at once, escalated anyway.
+    const alerts = [
+      {
+        alertId: 'c:agent:60:agent-pace',
+        ruleId: 'agent-pace',
+        channel: 'agent',
+        startMs: 30_000,
+        firedAtMs: 30_000,
+        ackedAtMs: null,
+      },
+      {
+        alertId: 'c:agent:180:agent-pace.escalated',
+        ruleId: 'agent-pace',
+        channel: 'agent',
+        startMs: 90_000,
+        firedAtMs: 90_000,
+        ackedAtMs: 150_000,
+        escalationOf: 'c:agent:60:agent-pace',
+      },
+      {
+        alertId: 'c:agent:240:agent-pace',
+        ruleId: 'agent-pace',
+        channel: 'agent',
+        startMs: 120_000,
+        firedAtMs: 120_000,
+        ackedAtMs: 125_000,
+      },
+      {
+        alertId: 'c:agent:300:agent-pace.escalated',
+        ruleId: 'agent-pace',
+        channel: 'agent',
+        startMs: 150_000,
+        firedAtMs: 150_000,
+        ackedAtMs: 151_000,
+        escalationOf: 'c:agent:240:agent-pace',
+      },
+    ];
+    const card = computeScorecard(call({ alerts }));
+    expect(card.measures).toMatchObject({ alertsCount: 2, alertsAcknowledged: 2, ackDelaysS: [120, 5] });
+    // 120 s: (300 - 120) / 240 = 0.75; 5 s: 1 (the escalation's own quick acknowledgement is not its cue's).
+    expect(part(call({ alerts }), 'alertHandling')).toMatchObject({ value: 0.875, measure: 1 });
+    // Escalations stored before their link existed (call-store migration 023): known by their id.
+    const unlinked = alerts.map(({ escalationOf: _link, ...a }) => a);
+    expect(computeScorecard(call({ alerts: unlinked })).measures).toMatchObject({
+      alertsCount: 2,
+      ackDelaysS: [120, 5],
+    });
+  });
+
   it('combines the parts that apply by renormalised weights', () => {
     const parts = [
       { name: 'customerTrajectory' as const, weight: 25, value: 1, measure: 0.6, unit: '', explanation: '' },
