@@ -20,7 +20,7 @@ import {
   tombstonesOf,
   TOMBSTONE_PREFIX,
 } from './erased-agents.ts';
-import { ALERT_COUNTS } from './finalize.ts';
+import { updateAlertCounts } from './alert-counts.ts';
 import { AGENT_SIDE_MEASURES } from './own-legs.ts';
 import { jsonParam } from './rows.ts';
 import { callKey } from '../../shared/call-key.ts';
@@ -255,7 +255,7 @@ async function eraseFromCalls(
   );
   // The list counts of the calls that lost an agent-channel alert.
   for (const callId of [...new Set(alerted.map((r) => r.call_id))].sort())
-    await tx.query(`UPDATE calls SET ${ALERT_COUNTS} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
+    await updateAlertCounts(tx, tenant, callId);
   n.call_timelines = await changed(
     tx,
     'DELETE FROM call_timelines WHERE tenant = $1 AND call_id = ANY($2::text[])',

@@ -3,7 +3,7 @@
 // overtalk, the alerts fired inside their legs); on a call without summarised legs (stored before
 // 019, or not summarised yet) the call's own figures, as before. Pure (SQL text).
 import type { Scope } from '../../shared/auth/call-access.ts';
-import { AGENT_DIRECTED, UNACKED } from './finalize.ts';
+import { AGENT_DIRECTED, UNACKED } from './alert-counts.ts';
 import { alertCountColumns } from './search.ts';
 
 const m = (key: string) => `(l.measures->>'${key}')::float8`;

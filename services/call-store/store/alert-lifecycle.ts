@@ -4,6 +4,7 @@
 // (alerts, alert_acks, the call's end), so a replay, which changes no row, changes nothing, and a
 // reader who may not see an alert gets no fact taken from it (audience.ts derives again over the
 // alerts the reader sees). Pure.
+import { escalationCues } from '../../../pipelines/scorecard/index.ts';
 import { TOMBSTONE_PREFIX } from './erased-agents.ts';
 
 /**
@@ -45,7 +46,10 @@ export interface AlertLifecycle {
   raisedAt: string;
   /** Audio time (ms since the call's start) it was raised at. */
   raisedMs: number;
-  /** On an escalation: the alert it escalated. */
+  /**
+   * On an escalation: the alert it escalated (its stored link, or for one stored before migration
+   * 023 the alert its id and rule name: pipelines/scorecard/alert-episodes.ts).
+   */
   escalationOf: string | null;
   /** Its escalation to supervisors, when one was raised. */
   escalated: { alertId: string; at: string; audioMs: number } | null;
@@ -68,6 +72,7 @@ function recoveryOf(
   alert: StoredAlert,
   recoveries: readonly StoredAlert[],
   alerts: readonly StoredAlert[],
+  cueOfEscalation: ReadonlyMap<string, StoredAlert>,
 ): StoredAlert | undefined {
   const recovery = recoveries.find((r) => r.startMs > alert.startMs);
   if (!recovery) return undefined;
@@ -75,7 +80,7 @@ function recoveryOf(
     (other) =>
       other.ruleId === alert.ruleId &&
       other.channel === alert.channel &&
-      !other.escalationOf &&
+      !cueOfEscalation.has(other.alertId) &&
       other.startMs > alert.startMs &&
       other.startMs < recovery.startMs,
   );
@@ -86,6 +91,7 @@ function endOf(
   alert: StoredAlert,
   recoveries: readonly StoredAlert[],
   alerts: readonly StoredAlert[],
+  cueOfEscalation: ReadonlyMap<string, StoredAlert>,
   call: CallEndFacts,
 ): Ended | null {
   const candidates: Ended[] = [];
@@ -97,7 +103,7 @@ function endOf(
       alertId: null,
     });
   if (alert.channel === 'customer' && !isRecovery(alert)) {
-    const recovery = recoveryOf(alert, recoveries, alerts);
+    const recovery = recoveryOf(alert, recoveries, alerts, cueOfEscalation);
     if (recovery)
       candidates.push({
         at: recovery.firedAt,
@@ -132,9 +138,13 @@ export function withLifecycles<A extends StoredAlert>(
   call: CallEndFacts,
 ): (A & { lifecycle: AlertLifecycle })[] {
   const recoveries = alerts.filter(isRecovery).sort((a, b) => a.startMs - b.startMs);
+  // By escalation id, the cue it escalated; by cue id, its first escalation.
+  const cues = escalationCues(alerts);
   const escalations = new Map<string, A>();
-  for (const a of [...alerts].sort((x, y) => x.startMs - y.startMs))
-    if (a.escalationOf && !escalations.has(a.escalationOf)) escalations.set(a.escalationOf, a);
+  for (const a of [...alerts].sort((x, y) => x.startMs - y.startMs)) {
+    const cue = cues.get(a.alertId);
+    if (cue && !escalations.has(cue.alertId)) escalations.set(cue.alertId, a);
+  }
   return alerts.map((alert) => {
     const escalation = escalations.get(alert.alertId);
     return {
@@ -142,12 +152,12 @@ export function withLifecycles<A extends StoredAlert>(
       lifecycle: {
         raisedAt: alert.firedAt,
         raisedMs: alert.startMs,
-        escalationOf: alert.escalationOf ?? null,
+        escalationOf: cues.get(alert.alertId)?.alertId ?? alert.escalationOf ?? null,
         escalated: escalation
           ? { alertId: escalation.alertId, at: escalation.firedAt, audioMs: escalation.startMs }
           : null,
         acknowledged: acknowledgedOf(alert),
-        ended: endOf(alert, recoveries, alerts, call),
+        ended: endOf(alert, recoveries, alerts, cues, call),
       },
     };
   });

@@ -21,7 +21,7 @@ const AFTER_WITHDRAWAL = `tenant = $1 AND call_id = $2 AND start_ms >= (SELECT a
  * Deletes what describes the call's audio at or after its withdrawal: the detail rows, the alerts
  * and their acknowledgements, and its stored timeline (built from them). Returns the rows deleted.
  * Nothing for a call whose analytics was never withdrawn (NULL compares to nothing). The caller
- * moves the alert counts (ALERT_COUNTS).
+ * moves the alert counts (alert-counts.ts).
  */
 export async function deleteAfterAnalyticsWithdrawn(
   tx: SqlExecutor,

@@ -14,17 +14,7 @@ import { buildTimelineJson } from './timeline.ts';
 import { deleteAfterAnalyticsWithdrawn } from './analytics-window.ts';
 import { erasedSpans, TOMBSTONE_PREFIX } from './erased-agents.ts';
 import { AGENT_SIDE_MEASURES } from './own-legs.ts';
-
-/** An alert an agent's socket showed: its audience lists 'agent' (shared/auth/alert-audience.ts). */
-export const AGENT_DIRECTED = `'agent' = ANY (string_to_array(a.audience, ','))`;
-export const UNACKED = `NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.tenant = a.tenant AND k.alert_id = a.alert_id)`;
-/** Alerts of the call ($1 tenant, $2 call id) that also meet `condition`. */
-const countAlerts = (condition = 'true') =>
-  `(SELECT count(*) FROM alerts a WHERE a.tenant = $1 AND a.call_id = $2 AND ${condition})`;
-/** The counts of the search columns (staff and agents), from the alert rows kept without consent too. */
-export const ALERT_COUNTS = `alerts_count = ${countAlerts()}, unacked_alerts = ${countAlerts(UNACKED)},
-  agent_alerts_count = ${countAlerts(AGENT_DIRECTED)},
-  agent_unacked_alerts = ${countAlerts(`${AGENT_DIRECTED} AND ${UNACKED}`)}`;
+import { updateAlertCounts } from './alert-counts.ts';
 
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
@@ -59,7 +49,7 @@ export async function loadScorecardInput(
     [tenant, callId],
   );
   const alerts = await tx.query<Record<string, unknown>>(
-    `SELECT a.alert_id, a.rule_id, a.start_ms, a.fired_at, k.acked_at
+    `SELECT a.alert_id, a.rule_id, a.channel, a.start_ms, a.fired_at, k.acked_at, a.escalation_of
        FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
        WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
     [tenant, callId],
@@ -97,6 +87,8 @@ export async function loadScorecardInput(
       startMs: Number(r.start_ms),
       firedAtMs: new Date(r.fired_at as string).getTime(),
       ackedAtMs: r.acked_at ? new Date(r.acked_at as string).getTime() : null,
+      channel: (r.channel ?? null) as string | null,
+      escalationOf: (r.escalation_of ?? null) as string | null,
     })),
   };
   return input;
@@ -122,10 +114,11 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       await deleteDetails(tx, tenant, callId);
       await tx.query('DELETE FROM call_timelines WHERE tenant = $1 AND call_id = $2', [tenant, callId]);
       // A late alert or acknowledgement still moves the counts (the alert rows are kept).
-      await tx.query(
-        `UPDATE calls SET ${ALERT_COUNTS}, needs_summary = false WHERE tenant = $1 AND call_id = $2`,
-        [tenant, callId],
-      );
+      await updateAlertCounts(tx, tenant, callId);
+      await tx.query('UPDATE calls SET needs_summary = false WHERE tenant = $1 AND call_id = $2', [
+        tenant,
+        callId,
+      ]);
       return true;
     }
     const input = await loadScorecardInput(tx, tenant, callId, Number(call.duration_ms ?? 0));
@@ -164,7 +157,7 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
         jsonParam(mood),
       ],
     );
-    await tx.query(`UPDATE calls SET ${ALERT_COUNTS} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
+    await updateAlertCounts(tx, tenant, callId);
     // Each agent's figures over their own leg (the call's stay whole-call), while the details exist.
     const legs = await readLegs(tx, tenant, callId, input.durationMs);
     await writeLegMeasures(

@@ -7,7 +7,7 @@ import { iso, num, round } from './rows.ts';
 import type { Scope } from '../../shared/auth/call-access.ts';
 import { anyLegParts, anyLegSql, legScopeSql, type LegParts } from './leg-scope.ts';
 import { canonicalName } from '../../shared/call-metadata.ts';
-import { AGENT_DIRECTED, UNACKED } from './finalize.ts';
+import { AGENT_DIRECTED, UNACKED } from './alert-counts.ts';
 import { ownLegAlertCountSql } from './own-legs.ts';
 
 /** |end − start valence| at or above this is an improved / worsened trajectory. */

@@ -15,7 +15,7 @@ import { jsonParam } from './rows.ts';
 import { relinkCustomers, withCurrentPseudonyms } from './customer-relink.ts';
 import { keepLegacyFirstLegs, writeLegs } from './legs.ts';
 import { announceWithin, type AnnounceErasure } from './erasure.ts';
-import { ALERT_COUNTS } from './finalize.ts';
+import { updateAlertCounts } from './alert-counts.ts';
 import { BEFORE_ANALYTICS_WITHDRAWN, deleteAfterAnalyticsWithdrawn } from './analytics-window.ts';
 import { expiredStarts, type RetentionPolicy } from './retention.ts';
 
@@ -340,7 +340,7 @@ export async function writeEvents(
     counted.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
   for (const key of [...counted.keys()].sort()) {
     const { tenant, callId } = counted.get(key)!;
-    await tx.query(`UPDATE calls SET ${ALERT_COUNTS} WHERE tenant = $1 AND call_id = $2`, [tenant, callId]);
+    await updateAlertCounts(tx, tenant, callId);
   }
 
   const ends = by('call-end');

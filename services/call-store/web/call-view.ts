@@ -154,11 +154,22 @@ function withLives(call: CallDetail, timeline: TimelineData): TimelineData {
   return { ...timeline, alerts: timeline.alerts.map((a) => ({ ...a, life: lives.get(a.alertId) })) };
 }
 
+/**
+ * The call's alerts counted as the QA figures count them (pipelines/scorecard/alert-episodes.ts):
+ * an escalation of a listed alert is part of that alert's episode, not a second alert; it stays in
+ * the list below, as what became of its alert.
+ */
+function episodeCount(call: CallDetail): number {
+  const listed = new Set(call.alerts.map((a) => a.alertId));
+  return call.alerts.filter((a) => !a.lifecycle?.escalationOf || !listed.has(a.lifecycle.escalationOf))
+    .length;
+}
+
 function alertList(call: CallDetail): HTMLElement {
   return el(
     'section',
     { class: 'card', 'data-testid': 'alerts' },
-    el('h2', {}, `Alerts (${call.alerts.length})`),
+    el('h2', {}, `Alerts (${episodeCount(call)})`),
     call.alerts.length === 0
       ? el('p', {}, 'No alerts on this call.')
       : el(

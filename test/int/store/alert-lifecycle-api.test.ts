@@ -1,6 +1,7 @@
 // GET /calls/{id} over a real socket and a real (embedded) database: each alert's `lifecycle` as
 // openapi.yaml documents it, for staff whole; an agent reading their own call learns nothing from
-// alerts they were not shown (the supervisors' escalation of their cue is not named).
+// alerts they were not shown (the supervisors' escalation of their cue is not named). GET /calls
+// and the summary count an escalation as part of its alert's episode, not a second alert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../services/shared/auth/roles.ts';
 import { issueToken } from '../../../services/shared/auth/tokens.ts';
@@ -23,14 +24,35 @@ let store: CallStore;
 let server: QaServer;
 let call: LifecycleCall;
 
-async function getCall(as: keyof typeof who) {
-  const response = await fetch(`http://127.0.0.1:${server.port}/calls/api-life`, {
+async function get(as: keyof typeof who, path: '/calls' | '/calls/{callId}') {
+  const url = path === '/calls' ? '/calls' : '/calls/api-life';
+  const response = await fetch(`http://127.0.0.1:${server.port}${url}`, {
     headers: { authorization: `Bearer ${await issueToken(tokens, who[as])}` },
   });
   const body: ReturnType<typeof JSON.parse> = await response.json();
   expect(response.status).toBe(200);
-  expectDocumented('/calls/{callId}', 'GET', 200, body);
-  return body as { alerts: { alertId: string; lifecycle: Record<string, unknown> }[] };
+  expectDocumented(path, 'GET', 200, body);
+  return body;
+}
+
+async function getCall(as: keyof typeof who) {
+  return (await get(as, '/calls/{callId}')) as {
+    alerts: { alertId: string; lifecycle: Record<string, unknown> }[];
+    summary: { alertsCount: number; alertsAcknowledged: number };
+  };
+}
+
+/** The call's list columns and summary figures: [alerts, unacked] and [alerts, acknowledged]. */
+async function counts(as: keyof typeof who) {
+  const list = (await get(as, '/calls')) as {
+    calls: { callId: string; alertsCount: number; unacknowledgedAlerts: number }[];
+  };
+  const item = list.calls.find((c) => c.callId === 'api-life');
+  const { summary } = await getCall(as);
+  return {
+    list: [item?.alertsCount, item?.unacknowledgedAlerts],
+    summary: [summary.alertsCount, summary.alertsAcknowledged],
+  };
 }
 
 beforeAll(async () => {
@@ -61,6 +83,13 @@ describe('GET /calls/{id}: what became of each alert', () => {
       ended: { audioMs: 240_000, reason: 'CALL_ENDED' },
     });
     expect(life.get(call.ids.escalation)).toMatchObject({ escalationOf: call.ids.stress });
+  });
+
+  it('counts the escalation as part of its alert in the list and the summary', async () => {
+    // 5 records, 4 episodes: the stress cue's is handled by its escalation's acknowledgement.
+    expect(await counts('qa')).toEqual({ list: [4, 2], summary: [4, 2] });
+    // The agent was not shown the escalation: its acknowledgement does not show in their figures.
+    expect(await counts('agent')).toEqual({ list: [4, 3], summary: [4, 1] });
   });
 
   it("does not tell an agent of the supervisors' escalation of their cue", async () => {

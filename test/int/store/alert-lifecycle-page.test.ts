@@ -1,7 +1,8 @@
 // Real browser (headless Chromium) on the review page of a call whose alerts had every kind of
 // life (alert-lifecycle-call.ts): the alert list and the timeline's alert markers say, in words
 // and in the page's call times, when each alert was raised, escalated, acknowledged (by whom,
-// after how long) and how it ended. Screenshot: reports/screenshots/qa-alert-lifecycle.png.
+// after how long) and how it ended; the list and the heading count the escalation as part of its
+// alert, not a second one. Screenshot: reports/screenshots/qa-alert-lifecycle.png.
 import { describe, expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { signInToQa } from '../../support/browser.ts';
@@ -27,8 +28,13 @@ describe('review page: what became of each alert', () => {
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
     await signInToQa(page, qa.origin, 'qa');
+    // An escalation is part of its alert's episode: 4 alerts, the escalated one handled by the
+    // supervisor's acknowledgement of its escalation.
+    const row = page.locator('tr', { has: page.getByRole('link', { name: 'qa-life' }) });
+    expect(await row.textContent()).toContain('4 (2 unacked)');
     await page.getByRole('link', { name: 'qa-life' }).click();
     await page.getByTestId('timeline').waitFor();
+    expect(await page.getByTestId('alerts').locator('h2').textContent()).toBe('Alerts (4)');
     const lineOf = (alertId: string) =>
       page.locator(`[id="alert-${alertId}"] [data-testid="alert-lifecycle"]`);
     expect(await lineOf(call.ids.frustration).textContent()).toBe(
