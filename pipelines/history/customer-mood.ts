@@ -7,11 +7,12 @@
 // (page probe). Pure.
 import type { EmotionState } from '../emotion/types.ts';
 import { FRUSTRATION_RULE_WORD, ownedMs } from '../scorecard/measures.ts';
+import { ESCALATION_ID_SUFFIX } from '../scorecard/alert-episodes.ts';
 
 /** How much customer speech "the start" and "the end" of a call are. */
 export const MOOD_SPAN_MS = 30_000;
-/** The alert engine gives an escalation its own id: the first alert's id plus this suffix. */
-export const ESCALATION_SUFFIX = '.escalated';
+/** The alert engine ends an escalation's own id with this (one definition: alert-episodes.ts). */
+export const ESCALATION_SUFFIX = ESCALATION_ID_SUFFIX;
 
 export interface MoodEmotion {
   startMs: number;
