@@ -42,7 +42,8 @@ export function paceLineOfRule(rule: AlertRule): PaceLine | null {
   if (!plain) return null;
   return {
     limit: when.gt as number,
-    minSpeechFraction: rule.minSpeechFraction ?? ENGINE_MIN_SPEECH_FRACTION,
+    // The engine counts no window under its own line as speech, whatever the rule says.
+    minSpeechFraction: Math.max(rule.minSpeechFraction ?? 0, ENGINE_MIN_SPEECH_FRACTION),
     maxGapMs: rule.maxGapMs,
   };
 }
