@@ -3,6 +3,9 @@
 // that drops clients which stopped answering pings. Each frame is encoded once for all clients.
 // I/O: the clients' sockets (through ClientOutput), two interval timers.
 import { WebSocket } from 'ws';
+import type { Audience } from '../../pipelines/alerts/index.ts';
+import { audienceIncludes } from '../shared/auth/alert-audience.ts';
+import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { CallRegistry } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import type { HubEmit } from './hub-options.ts';
@@ -70,14 +73,29 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
         if (withAlerts.has(`${r.tenant}\u0000${r.callId}`))
           replay.of(r.tenant).append({ kind: 'reused', tenant: r.tenant, callId: r.callId });
     }
+    // The ended call's alerts, marked, to the pages that had them, live too: an end and the next
+    // start within one push (a consumer catching up) never show a page the call ended, and a page
+    // that still sees the id kept them on the new call (the wallboard's tile, the agent's list).
+    const reusedIds = new Set(reused.map((r) => `${r.tenant}\u0000${r.callId}`));
+    const earlier =
+      reusedIds.size === 0
+        ? []
+        : registry
+            .recentAlerts()
+            .filter((a) => reusedIds.has(`${a.tenant}\u0000${a.callId}`) && registry.ofEarlierCall(a.alertId));
     let sent = 0;
     for (const client of [...clients]) {
       // Yield every few hundred clients so an alert arriving meanwhile is not held up.
       if (++sent % STATE_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
       sendPerPrincipal(frameFor, client);
-      if (client.principal)
+      if (client.principal) {
         for (const alert of handedOver(client.principal))
           output.send(client, frame({ type: 'alert', alert, handedOver: true }));
+        const p = client.principal;
+        for (const a of earlier)
+          if (audienceIncludes(p, a.audience as Audience) && canSeeCall(p, a))
+            output.send(client, frame({ type: 'alert', alert: { ...a, earlierCall: true } }));
+      }
     }
   }
 

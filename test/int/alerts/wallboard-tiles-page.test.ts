@@ -10,7 +10,9 @@ import { fakeAlert, startCall, startNextCallWithSameId, type Harness } from './h
 import { startPagesWithBrowser } from './pages-harness.ts';
 import { signInToWallboard } from '../../support/browser.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
-import { sendRecords } from '../../../services/shared/producer.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callEventCodec } from '../../../services/shared/records.ts';
+import { callEventRecord } from '../../../devkit/records/call-event.ts';
 
 /** `username`'s wallboard, live, whose connection the test can drop and give back. */
 async function wallboard(username: string, env: Record<string, string> = {}) {
@@ -189,5 +191,33 @@ describe('the wallboard announcer', () => {
     await tile(page, after).waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('#alerts li.alert').count()).toBe(2);
     await expect(page.locator('#alert-announcer').textContent()).resolves.toBe('');
+  });
+});
+
+describe('the wallboard tiles, an id taken within one state push (review revF29)', () => {
+  it("show none of the ended call's alerts when its end and the next start arrive together", async () => {
+    const { h, page } = await wallboard('supervisor');
+    const callId = uniqueName('reused-fast');
+    await startCall(h, callId, 'agent-3', 'billing');
+    await tile(page, callId).waitFor({ timeout: 10_000 });
+    publish(h, callId, 1);
+    await expect.poll(() => tileAlert(page, callId)).toContain('Critical');
+    const endedAt = Date.now();
+    // The end and the next call's start in one batch (a consumer catching up, a rebalance): the
+    // page never sees the call ended.
+    const next = callEventRecord(callId, {
+      eventId: `${callId}:next:started`,
+      agentId: 'agent-3',
+      queue: 'sales-queue',
+      startTimeMs: endedAt + 1_000,
+    });
+    await sendRecords(h.producer, [
+      callEnded(h.topics.calls, callId, endedAt),
+      outRecord(h.topics.calls, callEventCodec, callId, next),
+    ]);
+    await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent()).toContain('sales-queue');
+    await expect(page.locator('#alerts li.alert').count()).resolves.toBe(1);
+    await expect.poll(() => tileAlert(page, callId), { timeout: 3_000 }).toBe('No alerts');
+    await expect(tileClass(page, callId)).resolves.not.toContain('sev-critical');
   });
 });
