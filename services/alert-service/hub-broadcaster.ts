@@ -3,14 +3,11 @@
 // that drops clients which stopped answering pings. Each frame is encoded once for all clients.
 // I/O: the clients' sockets (through ClientOutput), two interval timers.
 import { WebSocket } from 'ws';
-import type { Audience } from '../../pipelines/alerts/index.ts';
-import { audienceIncludes } from '../shared/auth/alert-audience.ts';
-import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { CallRegistry } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import type { HubEmit } from './hub-options.ts';
 import type { Replayed } from './hub-snapshot.ts';
-import { erasedViewFor, seesAlert } from './hub-visibility.ts';
+import { erasedViewFor, hadEndedCallAlert, seesAlert } from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedReason, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
@@ -71,18 +68,25 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
           replay.of(handover.tenant).append({ kind: 'handover', handover });
       for (const r of reused)
         if (withAlerts.has(`${r.tenant}\u0000${r.callId}`))
-          replay.of(r.tenant).append({ kind: 'reused', tenant: r.tenant, callId: r.callId });
+          replay.of(r.tenant).append({
+            kind: 'reused',
+            tenant: r.tenant,
+            callId: r.callId,
+            agentId: r.agentId,
+            team: r.team,
+          });
     }
     // The ended call's alerts, marked, to the pages that had them, live too: an end and the next
     // start within one push (a consumer catching up) never show a page the call ended, and a page
     // that still sees the id kept them on the new call (the wallboard's tile, the agent's list).
-    const reusedIds = new Set(reused.map((r) => `${r.tenant}\u0000${r.callId}`));
+    const reusedIds = new Map(reused.map((r) => [`${r.tenant}\u0000${r.callId}`, r] as const));
     const earlier =
       reusedIds.size === 0
         ? []
         : registry
             .recentAlerts()
-            .filter((a) => reusedIds.has(`${a.tenant}\u0000${a.callId}`) && registry.ofEarlierCall(a.alertId));
+            .filter((a) => reusedIds.has(`${a.tenant}\u0000${a.callId}`) && registry.ofEarlierCall(a.alertId))
+            .map((a) => ({ a, lastOwner: reusedIds.get(`${a.tenant}\u0000${a.callId}`)! }));
     let sent = 0;
     for (const client of [...clients]) {
       // Yield every few hundred clients so an alert arriving meanwhile is not held up.
@@ -92,8 +96,8 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
         for (const alert of handedOver(client.principal))
           output.send(client, frame({ type: 'alert', alert, handedOver: true }));
         const p = client.principal;
-        for (const a of earlier)
-          if (audienceIncludes(p, a.audience as Audience) && canSeeCall(p, a))
+        for (const { a, lastOwner } of earlier)
+          if (hadEndedCallAlert(p, a, lastOwner))
             output.send(client, frame({ type: 'alert', alert: { ...a, earlierCall: true } }));
       }
     }

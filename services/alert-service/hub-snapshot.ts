@@ -2,13 +2,11 @@
 // it may see, and, when it resumes on this instance, what it missed (from its tenant's replay log:
 // alerts, acknowledgements, erasures, and the earlier alerts of calls handed to it meanwhile)
 // instead of the recent alerts. Writes to the one client only.
-import type { Audience } from '../../pipelines/alerts/index.ts';
-import { audienceIncludes } from '../shared/auth/alert-audience.ts';
 import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
 import type { CallRegistry, ErasedCall } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
-import { erasedViewFor, seesAlert, visibleCalls } from './hub-visibility.ts';
+import { erasedViewFor, hadEndedCallAlert, seesAlert, visibleCalls } from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import { resumedHandoverAlerts, type Handover } from './hub-handover.ts';
 import type { TenantReplay } from './tenant-replay.ts';
@@ -24,7 +22,7 @@ export type Replayed =
   /** A call moved to another agent or team (hub-handover.ts); sends nothing by itself. */
   | { kind: 'handover'; handover: Handover }
   /** A new call took an ended call's id: at a resume, the ended call's alerts are sent marked. */
-  | { kind: 'reused'; tenant: string; callId: string };
+  | { kind: 'reused'; tenant: string; callId: string; agentId: string; team: string };
 
 export interface Resume {
   instanceId: string;
@@ -87,8 +85,13 @@ export function sendWelcome(
   }
   // The ended calls whose id a new call took while the page was away: the ones it was sent, marked
   // (a page that did not see the call end would list them under the new call, another customer's).
-  const reused = new Set(
-    missed.flatMap(({ item }) => (item.kind === 'reused' && item.tenant === p.tenant ? [item.callId] : [])),
+  // Each with the ended call's last owner: the alerts a transfer handed to `p` were sent too.
+  const reused = new Map(
+    missed.flatMap(({ item }) =>
+      item.kind === 'reused' && item.tenant === p.tenant
+        ? [[item.callId, { tenant: item.tenant, agentId: item.agentId, team: item.team }] as const]
+        : [],
+    ),
   );
   if (reused.size > 0)
     for (const a of registry.recentAlerts())
@@ -97,8 +100,7 @@ export function sendWelcome(
         reused.has(a.callId) &&
         a.seq <= resume.lastSeq &&
         registry.ofEarlierCall(a.alertId) &&
-        audienceIncludes(p, a.audience as Audience) &&
-        canSeeCall(p, a)
+        hadEndedCallAlert(p, a, reused.get(a.callId)!)
       ) {
         replayed += 1;
         output.send(client, frame({ type: 'alert', alert: { ...a, earlierCall: true } }));

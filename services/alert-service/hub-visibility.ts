@@ -2,7 +2,7 @@
 // pipelines/alerts applied to the hub's live state. Pure reads of the registry.
 import type { Audience } from '../../pipelines/alerts/index.ts';
 import { audienceIncludes } from '../shared/auth/alert-audience.ts';
-import { canSeeCall } from '../shared/auth/call-access.ts';
+import { canSeeCall, type CallOwner } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
 import { callView, type CallRegistry, type ErasedCall } from './call-registry.ts';
 import type { AlertView, ErasedView } from './protocol.ts';
@@ -24,6 +24,18 @@ export function seesAlert(registry: CallRegistry, p: Principal, alert: AlertView
   // An ended call's alerts do not follow its id to the new call that took it (another customer).
   if (registry.ofEarlierCall(alert.alertId)) return false;
   return canSeeCall(p, registry.owner(alert.tenant, alert.callId) ?? alert);
+}
+
+/**
+ * Whether `p` was sent `alert` of a call that ended under `lastOwner` (its id since taken by a new
+ * call): fired to an owner `p` sees, or handed to `p` with the call (a transfer to `p`'s agent or
+ * team; not the previous agent's own cues), as seesAlert gave it before the reuse.
+ */
+export function hadEndedCallAlert(p: Principal, alert: AlertView, lastOwner: CallOwner): boolean {
+  if (!audienceIncludes(p, alert.audience as Audience)) return false;
+  if (canSeeCall(p, alert)) return true;
+  if (p.role === 'agent' && alert.audience === 'agent' && alert.agentId !== '') return false;
+  return canSeeCall(p, lastOwner);
 }
 
 export function visibleCalls(registry: CallRegistry, p: Principal) {
