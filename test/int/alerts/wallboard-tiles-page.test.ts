@@ -221,3 +221,24 @@ describe('the wallboard tiles, an id taken within one state push (review revF29)
     await expect(tileClass(page, callId)).resolves.not.toContain('sev-critical');
   });
 });
+
+describe('the wallboard tiles, a new call alerting before the push that shows it live (review revF29)', () => {
+  it("keep the new call's own alert on its tile", async () => {
+    const { h, page } = await wallboard('supervisor');
+    const callId = uniqueName('reused-new-alert');
+    await startCall(h, callId, 'agent-3', 'billing');
+    await tile(page, callId).waitFor({ timeout: 10_000 });
+    publish(h, callId, 1, { severity: 'warning' });
+    await expect.poll(() => tileAlert(page, callId)).toContain('Warning');
+    const endedAt = Date.now();
+    await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
+    await expect.poll(() => tileClass(page, callId), { timeout: 10_000 }).toContain('tile-ended');
+    await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
+    // The service has the new call; its first alert goes out at once, before the next state push.
+    await expect.poll(() => h.service.registry.inProgress('demo', callId)).toBe(true);
+    publish(h, callId, 2, { alertId: `${callId}:new`, firedAtMs: Date.now() });
+    await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent(), { timeout: 10_000 }).toContain('sales-queue');
+    await expect(page.locator('#alerts li.alert').count()).resolves.toBe(2);
+    await expect.poll(() => tileAlert(page, callId), { timeout: 3_000 }).toContain('Critical');
+  });
+});

@@ -379,8 +379,12 @@ function takeCall(call: CallView): void {
   const key = keyOf(call);
   const before = calls.get(key);
   if (before === undefined || before.endedAtMs === null || call.endedAtMs !== null) return;
-  for (const { view } of alerts.values()) if (keyOf(view) === key) ofEarlierCall.add(view.alertId);
+  // Only the ones fired by its end: the new call's own first alert may have come before the state
+  // push that shows it live (the service marks the ended call's later ones: earlierCall frames).
+  const listed = [...alerts.values()].map((a) => a.view).filter((v) => keyOf(v) === key);
+  for (const view of listed) if (view.firedAtMs <= before.endedAtMs) ofEarlierCall.add(view.alertId);
   latestAlert.delete(key);
+  for (const v of listed.sort((a, b) => a.firedAtMs - b.firedAtMs)) offerTileAlert(v);
 }
 
 /** The alert is an earlier call's: its tile shows the call's alert among the others it has. */
