@@ -6,12 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uniqueName } from '../../support/kafka.ts';
-import { connect, login, startAngryCall, startCall, startNextCallWithSameId } from './harness.ts';
+import { connect, fakeAlert, login, startAngryCall, startCall, startNextCallWithSameId } from './harness.ts';
 import type { CallView } from '../../../services/alert-service/protocol.ts';
 import { startPagesWithBrowser } from './pages-harness.ts';
 import { signInToWallboard } from '../../support/browser.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
-import { sendRecords } from '../../../services/shared/producer.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callEventCodec } from '../../../services/shared/records.ts';
+import { callEventRecord } from '../../../devkit/records/call-event.ts';
 
 /** `username`'s agent page, live, whose connection the test can drop and give back. */
 async function agentPage(username: string) {
@@ -122,5 +124,45 @@ describe("the agent's page after a reconnect", () => {
     await page.getByText('● live').waitFor();
     await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
     expect({ afterResume, afterReload: await alertCount(page) }).toEqual({ afterResume: 0, afterReload: 0 });
+  });
+});
+
+describe("the agent's page, live, when the next call takes an ended call's id (review revF29)", () => {
+  it("lists none of the ended call's alerts when its end and the next start arrive together", async () => {
+    const { h, page } = await agentPage('agent-3');
+    const callId = uniqueName('reused-fast');
+    await startAngryCall(h, callId, 'agent-3');
+    await expect.poll(() => alertCount(page), { timeout: 10_000 }).toBe(1);
+    const endedAt = Date.now();
+    const next = callEventRecord(callId, {
+      eventId: `${callId}:next:started`,
+      agentId: 'agent-3',
+      queue: 'sales-queue',
+      startTimeMs: endedAt + 1_000,
+    });
+    await sendRecords(h.producer, [
+      callEnded(h.topics.calls, callId, endedAt),
+      outRecord(h.topics.calls, callEventCodec, callId, next),
+    ]);
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
+    await expect.poll(() => alertCount(page), { timeout: 3_000 }).toBe(0);
+  });
+
+  it("keeps the new call's own first alert that came before the push showing it live", async () => {
+    const { h, page } = await agentPage('agent-3');
+    const callId = uniqueName('reused-new-alert');
+    await startAngryCall(h, callId, 'agent-3');
+    await expect.poll(() => alertCount(page), { timeout: 10_000 }).toBe(1);
+    const endedAt = Date.now();
+    await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
+    await expect.poll(() => page.locator('#call-info').textContent()).toContain('ended');
+    await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
+    await expect.poll(() => h.service.registry.owner('demo', callId)?.queue).toBe('sales-queue');
+    h.service.hub.publishAlert({ ...fakeAlert(callId, 2, 0, 'agent-3'), alertId: `${callId}:new`, firedAtMs: Date.now() });
+    await expect.poll(() => page.locator('#call-info').textContent(), { timeout: 10_000 }).toContain('sales-queue');
+    await expect.poll(() => alertCount(page), { timeout: 3_000 }).toBe(1);
+    await page.reload();
+    await page.getByText('● live').waitFor();
+    await expect.poll(() => alertCount(page)).toBe(1);
   });
 });

@@ -151,8 +151,13 @@ function renderHistory(): void {
 const tookEndedId = (before: CallView | undefined, now: CallView): boolean =>
   before !== undefined && before.endedAtMs !== null && now.endedAtMs === null;
 
-function dropAlertsOf(key: string): void {
-  alerts.splice(0, alerts.length, ...alerts.filter((a) => callKey(a.tenant, a.callId) !== key));
+/** `endedAtMs`: only the ones fired by then (the new call's own may have come first: review revF29). */
+function dropAlertsOf(key: string, endedAtMs = Infinity): void {
+  alerts.splice(
+    0,
+    alerts.length,
+    ...alerts.filter((a) => callKey(a.tenant, a.callId) !== key || a.firedAtMs > endedAtMs),
+  );
 }
 
 /**
@@ -189,7 +194,8 @@ function onFrame(frame: ServerFrame): void {
       const key = callKey(c.tenant, c.callId);
       const before = calls.get(key);
       const reused = tookEndedId(before, c);
-      if (reused) dropAlertsOf(key);
+      // The ended call's later alerts (late records) come marked earlierCall from the service.
+      if (reused) dropAlertsOf(key, before!.endedAtMs!);
       calls.set(key, { ...c, moodTrend: reused ? c.moodTrend : mergeTrend(before, c) });
     }
     for (const gone of frame.removed) dropCall(callKey(gone.tenant, gone.callId));
