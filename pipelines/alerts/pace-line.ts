@@ -36,6 +36,8 @@ export function paceLineOfRule(rule: AlertRule): PaceLine | null {
     rule.subject === 'agent' &&
     rule.source === 'features' &&
     rule.after === null &&
+    // Judged on every window (silence and hold too, audio basis): not the note's run.
+    rule.durationBasis === 'speech' &&
     Object.values(when).filter((v) => v !== undefined).length === 2 &&
     when.metric === 'articulationRate' &&
     typeof when.gt === 'number';

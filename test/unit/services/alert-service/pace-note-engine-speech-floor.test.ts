@@ -38,4 +38,10 @@ describe('the pace note and the engine, on windows of little speech', () => {
       );
     expect(visibleCalls(r, admin)[0].agent.paceTooFast).toBe(false);
   });
+
+  it('gives no note for a rule judged on audio time (every window), which the note cannot follow', () => {
+    const yaml = paceRuleYaml(undefined, '\n    durationBasis: audio').replace(/\n    minSpeechFraction: [0-9.]+/, '');
+    const rules = mergeTenantRules(defaultRules(), [parseTenantRuleSetText(`version: t1\nrules:\n${yaml}`, 'lo')]);
+    expect(paceLines(rules)('lo', 'billing')).toBeNull();
+  });
 });
