@@ -148,7 +148,7 @@ export interface AlertView {
   acknowledgedBy: string | null;
   acknowledgedAtMs: number | null;
   /**
-   * Set in a snapshot or a replay when the alert was fired on an earlier call whose id a later
+   * Set in a snapshot, a replay or the state push after an id's reuse when the alert was fired on an earlier call whose id a later
    * call took (call-registry.ts ofEarlierCall): listed, but not the current call's (the
    * wallboard's tile of the new call does not show it).
    */
