@@ -158,8 +158,14 @@ describe("the agent's page, live, when the next call takes an ended call's id (r
     await expect.poll(() => page.locator('#call-info').textContent()).toContain('ended');
     await startNextCallWithSameId(h, callId, 'agent-3', endedAt);
     await expect.poll(() => h.service.registry.owner('demo', callId)?.queue).toBe('sales-queue');
-    h.service.hub.publishAlert({ ...fakeAlert(callId, 2, 0, 'agent-3'), alertId: `${callId}:new`, firedAtMs: Date.now() });
-    await expect.poll(() => page.locator('#call-info').textContent(), { timeout: 10_000 }).toContain('sales-queue');
+    h.service.hub.publishAlert({
+      ...fakeAlert(callId, 2, 0, 'agent-3'),
+      alertId: `${callId}:new`,
+      firedAtMs: Date.now(),
+    });
+    await expect
+      .poll(() => page.locator('#call-info').textContent(), { timeout: 10_000 })
+      .toContain('sales-queue');
     await expect.poll(() => alertCount(page), { timeout: 3_000 }).toBe(1);
     await page.reload();
     await page.getByText('● live').waitFor();

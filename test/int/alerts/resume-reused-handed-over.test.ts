@@ -27,13 +27,17 @@ describe('a resume past an id reuse', () => {
     await startAngryCall(h, callId, 'agent-3', 'support');
     const fired = (
       await supervisor.waitFor(
-        (f) => f.type === 'alert' && (f.alert as AlertView).callId === callId && (f.alert as AlertView).ruleId === 'customer-frustration',
+        (f) =>
+          f.type === 'alert' &&
+          (f.alert as AlertView).callId === callId &&
+          (f.alert as AlertView).ruleId === 'customer-frustration',
       )
     ).alert as AlertView;
     // The call moves to agent-2 of team billing: the lead is handed its earlier alert, live.
     await startCall(h, callId, 'agent-2', 'billing');
     await lead.waitFor(
-      (f: Frame) => f.type === 'alert' && (f.alert as AlertView).alertId === fired.alertId && f.handedOver === true,
+      (f: Frame) =>
+        f.type === 'alert' && (f.alert as AlertView).alertId === fired.alertId && f.handedOver === true,
     );
     const instanceId = lead.frames.find((f) => f.type === 'welcome')!.instanceId as string;
     const lastSeq = Math.max(
@@ -46,17 +50,24 @@ describe('a resume past an id reuse', () => {
     const endedAt = Date.now();
     await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
     await supervisor.waitFor(
-      (f) => f.type === 'state' && (f.calls as CallView[]).some((c) => c.callId === callId && c.endedAtMs !== null),
+      (f) =>
+        f.type === 'state' &&
+        (f.calls as CallView[]).some((c) => c.callId === callId && c.endedAtMs !== null),
     );
     await startNextCallWithSameId(h, callId, 'agent-2', endedAt);
     await supervisor.waitFor(
-      (f) => f.type === 'state' && (f.calls as CallView[]).some((c) => c.callId === callId && c.queue === 'sales-queue'),
+      (f) =>
+        f.type === 'state' &&
+        (f.calls as CallView[]).some((c) => c.callId === callId && c.queue === 'sales-queue'),
     );
     const back = await connect(h, token, { resume: { instanceId, lastSeq } });
     await back.waitFor((f) => f.type === 'resumed');
     expect(back.frames.find((f) => f.type === 'snapshot')?.full).toBe(false);
     const marked = back.frames.filter(
-      (f) => f.type === 'alert' && (f.alert as AlertView).alertId === fired.alertId && (f.alert as AlertView).earlierCall === true,
+      (f) =>
+        f.type === 'alert' &&
+        (f.alert as AlertView).alertId === fired.alertId &&
+        (f.alert as AlertView).earlierCall === true,
     );
     expect(marked.length).toBe(1);
   });

@@ -237,7 +237,9 @@ describe('the wallboard tiles, a new call alerting before the push that shows it
     // The service has the new call; its first alert goes out at once, before the next state push.
     await expect.poll(() => h.service.registry.inProgress('demo', callId)).toBe(true);
     publish(h, callId, 2, { alertId: `${callId}:new`, firedAtMs: Date.now() });
-    await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent(), { timeout: 10_000 }).toContain('sales-queue');
+    await expect
+      .poll(() => tile(page, callId).locator('.tile-queue').textContent(), { timeout: 10_000 })
+      .toContain('sales-queue');
     await expect(page.locator('#alerts li.alert').count()).resolves.toBe(2);
     await expect.poll(() => tileAlert(page, callId), { timeout: 3_000 }).toContain('Critical');
   });

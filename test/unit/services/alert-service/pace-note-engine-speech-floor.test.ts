@@ -22,7 +22,10 @@ describe('the pace note and the engine, on windows of little speech', () => {
     // The engine: 40 s of agent windows at 15 % speech, pace 12: the rule never holds.
     const engine = createAlertEngine({ rules });
     const fired = range(0, 40).flatMap((i) =>
-      engine.push({ ...features(i, 'agent', { rate: 12, speech: 0.15 }), scope: { tenant: 'lo', queue: 'billing' } }),
+      engine.push({
+        ...features(i, 'agent', { rate: 12, speech: 0.15 }),
+        scope: { tenant: 'lo', queue: 'billing' },
+      }),
     );
     expect(fired.filter((a) => a.ruleId === 'agent-too-fast')).toEqual([]);
     // The page, fed the same windows.
@@ -33,15 +36,27 @@ describe('the pace note and the engine, on windows of little speech', () => {
       r.features(
         'lo',
         'c1',
-        { channel: 'agent', windowIndex: i, articulationRate: 12, tensionIndex: 0.4, speechFraction: 0.15, endMs: i * 1000 + 2000 },
+        {
+          channel: 'agent',
+          windowIndex: i,
+          articulationRate: 12,
+          tensionIndex: 0.4,
+          speechFraction: 0.15,
+          endMs: i * 1000 + 2000,
+        },
         i,
       );
     expect(visibleCalls(r, admin)[0].agent.paceTooFast).toBe(false);
   });
 
   it('gives no note for a rule judged on audio time (every window), which the note cannot follow', () => {
-    const yaml = paceRuleYaml(undefined, '\n    durationBasis: audio').replace(/\n    minSpeechFraction: [0-9.]+/, '');
-    const rules = mergeTenantRules(defaultRules(), [parseTenantRuleSetText(`version: t1\nrules:\n${yaml}`, 'lo')]);
+    const yaml = paceRuleYaml(undefined, '\n    durationBasis: audio').replace(
+      /\n {4}minSpeechFraction: [0-9.]+/,
+      '',
+    );
+    const rules = mergeTenantRules(defaultRules(), [
+      parseTenantRuleSetText(`version: t1\nrules:\n${yaml}`, 'lo'),
+    ]);
     expect(paceLines(rules)('lo', 'billing')).toBeNull();
   });
 });
