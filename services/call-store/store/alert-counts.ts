@@ -36,7 +36,13 @@ export function alertCounts(alerts: readonly CountedAlert[]) {
 /** Recounts the call's list columns from its alert rows (kept without consent too). */
 export async function updateAlertCounts(tx: SqlExecutor, tenant: string, callId: string): Promise<void> {
   // The call row first: a concurrent writer of the same call waits, and its rows are read after.
-  await tx.query('SELECT 1 FROM calls WHERE tenant = $1 AND call_id = $2 FOR UPDATE', [tenant, callId]);
+  // NO KEY UPDATE, the lock the UPDATE below takes anyway: FOR UPDATE also conflicts with the FOR
+  // KEY SHARE of a survey import or a review (surveys.ts, calls.ts), which then deadlocked with a
+  // batch recounting the same calls in another order (alert-counts-survey-deadlock.test.ts).
+  await tx.query('SELECT 1 FROM calls WHERE tenant = $1 AND call_id = $2 FOR NO KEY UPDATE', [
+    tenant,
+    callId,
+  ]);
   const rows = await tx.query<Record<string, unknown>>(
     `SELECT a.alert_id, a.rule_id, a.channel, a.start_ms, a.escalation_of, ${AGENT_DIRECTED} AS agent_directed,
        NOT ${UNACKED} AS acked
