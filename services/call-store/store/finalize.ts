@@ -190,11 +190,15 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
   });
 }
 
-/** Summarises every ended call untouched for `settleMs` (late events get a chance to land first). */
+/**
+ * Summarises every ended call untouched for `settleMs` (late events get a chance to land first).
+ * Calls never summarised go first: a backlog of calls queued again (README's upgrade note queues
+ * every old call with an escalation) held back the first summary of every call that ended meanwhile.
+ */
 export async function finalizePending(backend: SqlBackend, settleMs: number, limit = 100): Promise<number> {
   const due = await backend.query<{ tenant: string; call_id: string }>(
     `SELECT tenant, call_id FROM calls WHERE needs_summary AND updated_at <= now() - ($1::int * interval '1 millisecond')
-     ORDER BY updated_at LIMIT $2`,
+     ORDER BY summary IS NOT NULL, updated_at LIMIT $2`,
     [Math.max(0, Math.round(settleMs)), limit],
   );
   let done = 0;
