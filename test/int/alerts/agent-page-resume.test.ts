@@ -8,50 +8,14 @@ import type { Page } from 'playwright-core';
 import { uniqueName } from '../../support/kafka.ts';
 import { connect, fakeAlert, login, startAngryCall, startCall, startNextCallWithSameId } from './harness.ts';
 import type { CallView } from '../../../services/alert-service/protocol.ts';
-import { startPagesWithBrowser } from './pages-harness.ts';
-import { signInToWallboard } from '../../support/browser.ts';
+import { awayablePage, comeBack, goAway } from './page-away.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { callEventCodec } from '../../../services/shared/records.ts';
 import { callEventRecord } from '../../../devkit/records/call-event.ts';
 
 /** `username`'s agent page, live, whose connection the test can drop and give back. */
-async function agentPage(username: string) {
-  const { h, browser } = await startPagesWithBrowser();
-  const page = await browser.context.newPage();
-  // Away: the page's sockets close and its reconnects are refused (a path the server does not
-  // upgrade; another host is blocked by the page's CSP, and a blocked socket never retried).
-  await page.addInitScript(() => {
-    const Real = window.WebSocket;
-    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
-    w.away = false;
-    w.sockets = [];
-    window.WebSocket = class extends Real {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(w.away ? `${String(url)}-away` : url, protocols);
-        w.sockets.push(this);
-      }
-    };
-  });
-  await signInToWallboard(page, h.baseUrl, username, '**/agent.html');
-  await page.getByText('● live').waitFor();
-  return { h, page };
-}
-
-async function goAway(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
-    w.away = true;
-    for (const s of w.sockets) s.close();
-  });
-  await page.getByText('◌ reconnecting').waitFor();
-}
-
-/** Back online: the next retry resumes (within the page's backoff, at most 8 s here). */
-async function comeBack(page: Page): Promise<void> {
-  await page.evaluate(() => ((window as unknown as { away: boolean }).away = false));
-  await page.getByText('● live').waitFor({ timeout: 15_000 });
-}
+const agentPage = (username: string) => awayablePage(username, '**/agent.html');
 
 const alertCount = (page: Page) => page.locator('#history li.alert').count();
 

@@ -7,62 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uniqueName } from '../../support/kafka.ts';
 import { fakeAlert, startCall, startNextCallWithSameId, type Harness } from './harness.ts';
-import { startPagesWithBrowser } from './pages-harness.ts';
-import { signInToWallboard } from '../../support/browser.ts';
+import { awayablePage, comeBack, goAway, reload } from './page-away.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { callEventCodec } from '../../../services/shared/records.ts';
 import { callEventRecord } from '../../../devkit/records/call-event.ts';
 
 /** `username`'s wallboard, live, whose connection the test can drop and give back. */
-async function wallboard(username: string, env: Record<string, string> = {}) {
-  const { h, browser } = await startPagesWithBrowser(env);
-  const page = await browser.context.newPage();
-  // Away: the page's sockets close and its reconnects are refused (a path the server does not upgrade: the CSP blocks any other host).
-  await page.addInitScript(() => {
-    const Real = window.WebSocket;
-    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
-    w.away = false;
-    w.sockets = [];
-    window.WebSocket = class extends Real {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(w.away ? `${String(url)}-away` : url, protocols);
-        w.sockets.push(this);
-      }
-    };
-  });
-  await signInToWallboard(page, h.baseUrl, username, '**/wallboard.html');
-  await page.getByText('● live').waitFor();
-  return { h, page };
-}
-
-async function goAway(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { away: boolean; sockets: WebSocket[] };
-    w.away = true;
-    for (const s of w.sockets) s.close();
-  });
-  await page.getByText('◌ reconnecting').waitFor();
-}
-
-async function comeBack(page: Page): Promise<void> {
-  await page.evaluate(() => ((window as unknown as { away: boolean }).away = false));
-  try {
-    await page.getByText('● live').waitFor({ timeout: 30_000 });
-  } catch (e) {
-    console.log(
-      'STATUS',
-      await page.locator('#status').textContent(),
-      await page.locator('body').innerText(),
-    );
-    throw e;
-  }
-}
-
-async function reload(page: Page): Promise<void> {
-  await page.reload();
-  await page.getByText('● live').waitFor();
-}
+const wallboard = (username: string, env: Record<string, string> = {}) =>
+  awayablePage(username, '**/wallboard.html', env);
 
 const tile = (page: Page, callId: string) => page.locator(`article.tile[data-call-id="${callId}"]`);
 const tileAlert = (page: Page, callId: string) => tile(page, callId).locator('.tile-alert').textContent();
