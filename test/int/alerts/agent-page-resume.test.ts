@@ -6,13 +6,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uniqueName } from '../../support/kafka.ts';
-import { connect, fakeAlert, login, startAngryCall, startCall, startNextCallWithSameId } from './harness.ts';
+import {
+  connect,
+  fakeAlert,
+  login,
+  startAngryCall,
+  startCall,
+  endAndStartNextTogether,
+  startNextCallWithSameId,
+} from './harness.ts';
 import type { CallView } from '../../../services/alert-service/protocol.ts';
 import { awayablePage, comeBack, goAway } from './page-away.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
-import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
-import { callEventCodec } from '../../../services/shared/records.ts';
-import { callEventRecord } from '../../../devkit/records/call-event.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
 
 /** `username`'s agent page, live, whose connection the test can drop and give back. */
 const agentPage = (username: string) => awayablePage(username, '**/agent.html');
@@ -98,16 +104,7 @@ describe("the agent's page, live, when the next call takes an ended call's id (r
     await startAngryCall(h, callId, 'agent-3');
     await expect.poll(() => alertCount(page), { timeout: 10_000 }).toBe(1);
     const endedAt = Date.now();
-    const next = callEventRecord(callId, {
-      eventId: `${callId}:next:started`,
-      agentId: 'agent-3',
-      queue: 'sales-queue',
-      startTimeMs: endedAt + 1_000,
-    });
-    await sendRecords(h.producer, [
-      callEnded(h.topics.calls, callId, endedAt),
-      outRecord(h.topics.calls, callEventCodec, callId, next),
-    ]);
+    await endAndStartNextTogether(h, callId, 'agent-3', endedAt);
     await expect.poll(() => page.locator('#call-info').textContent()).toContain('sales-queue');
     await expect.poll(() => alertCount(page), { timeout: 3_000 }).toBe(0);
   });

@@ -13,6 +13,7 @@ import { createLogger } from '../../../services/shared/logger.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { callEventCodec, type EmotionEventRecord } from '../../../services/shared/records.ts';
 import { callEventRecord } from '../../../devkit/records/call-event.ts';
+import { callEnded } from '../../../devkit/records/alert-records.ts';
 import type { AlertView } from '../../../services/alert-service/protocol.ts';
 import { alertRecordCodec, type AlertRecord } from '../../../services/alert-service/alert-records.ts';
 import type { RecordHeaders } from '../../../services/shared/codec.ts';
@@ -314,13 +315,34 @@ export async function startNextCallWithSameId(
   agentId: string,
   endedAtMs: number,
 ) {
+  await sendRecords(h.producer, [nextCallStart(h, callId, agentId, endedAtMs)]);
+}
+
+/**
+ * The call's end and the next call's start under its id in one batch (a consumer catching up, a
+ * rebalance): a page never sees the call ended.
+ */
+export async function endAndStartNextTogether(
+  h: Producing,
+  callId: string,
+  agentId: string,
+  endedAtMs: number,
+) {
+  await sendRecords(h.producer, [
+    callEnded(h.topics.calls, callId, endedAtMs),
+    nextCallStart(h, callId, agentId, endedAtMs),
+  ]);
+}
+
+/** The start of the next call (queue sales-queue) that takes an ended call's id 1 s after its end. */
+function nextCallStart(h: Producing, callId: string, agentId: string, endedAtMs: number) {
   const next = callEventRecord(callId, {
     eventId: `${callId}:next:started`,
     agentId,
     queue: 'sales-queue',
     startTimeMs: endedAtMs + 1_000,
   });
-  await sendRecords(h.producer, [outRecord(h.topics.calls, callEventCodec, callId, next)]);
+  return outRecord(h.topics.calls, callEventCodec, callId, next);
 }
 
 /** The gateway's record of the caller withdrawing analytics (and storage) consent mid-call. */

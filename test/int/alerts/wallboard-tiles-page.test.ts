@@ -6,12 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uniqueName } from '../../support/kafka.ts';
-import { fakeAlert, startCall, startNextCallWithSameId, type Harness } from './harness.ts';
+import {
+  fakeAlert,
+  startCall,
+  endAndStartNextTogether,
+  startNextCallWithSameId,
+  type Harness,
+} from './harness.ts';
 import { awayablePage, comeBack, goAway, reload } from './page-away.ts';
 import { callEnded } from '../../../devkit/records/alert-records.ts';
-import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
-import { callEventCodec } from '../../../services/shared/records.ts';
-import { callEventRecord } from '../../../devkit/records/call-event.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
 
 /** `username`'s wallboard, live, whose connection the test can drop and give back. */
 const wallboard = (username: string, env: Record<string, string> = {}) =>
@@ -25,14 +29,19 @@ function publish(h: Harness, callId: string, n: number, over: Record<string, unk
   h.service.hub.publishAlert({ ...fakeAlert(callId, n, 0, 'agent-3'), firedAtMs: Date.now() + n, ...over });
 }
 
+/** agent-3's billing call on the wallboard, its tile showing a critical alert. */
+async function startCallWithCriticalAlert(h: Harness, page: Page, callId: string): Promise<void> {
+  await startCall(h, callId, 'agent-3', 'billing');
+  await tile(page, callId).waitFor({ timeout: 10_000 });
+  publish(h, callId, 1);
+  await expect.poll(() => tileAlert(page, callId)).toContain('Critical');
+}
+
 describe('the wallboard tiles', () => {
   it("show none of an ended call's alerts on the call that took its id, live and after a reload", async () => {
     const { h, page } = await wallboard('supervisor');
     const callId = uniqueName('reused');
-    await startCall(h, callId, 'agent-3', 'billing');
-    await tile(page, callId).waitFor({ timeout: 10_000 });
-    publish(h, callId, 1);
-    await expect.poll(() => tileAlert(page, callId)).toContain('Critical');
+    await startCallWithCriticalAlert(h, page, callId);
     const endedAt = Date.now();
     await sendRecords(h.producer, [callEnded(h.topics.calls, callId, endedAt)]);
     await expect.poll(() => tileClass(page, callId)).toContain('tile-ended');
@@ -53,10 +62,7 @@ describe('the wallboard tiles', () => {
   it("show none of an ended call's alerts on the call that took its id while the page was away", async () => {
     const { h, page } = await wallboard('supervisor');
     const callId = uniqueName('reused');
-    await startCall(h, callId, 'agent-3', 'billing');
-    await tile(page, callId).waitFor({ timeout: 10_000 });
-    publish(h, callId, 1);
-    await expect.poll(() => tileAlert(page, callId)).toContain('Critical');
+    await startCallWithCriticalAlert(h, page, callId);
     // Away before the call ends: the page never sees it ended.
     await goAway(page);
     const endedAt = Date.now();
@@ -151,23 +157,11 @@ describe('the wallboard tiles, an id taken within one state push (review revF29)
   it("show none of the ended call's alerts when its end and the next start arrive together", async () => {
     const { h, page } = await wallboard('supervisor');
     const callId = uniqueName('reused-fast');
-    await startCall(h, callId, 'agent-3', 'billing');
-    await tile(page, callId).waitFor({ timeout: 10_000 });
-    publish(h, callId, 1);
-    await expect.poll(() => tileAlert(page, callId)).toContain('Critical');
+    await startCallWithCriticalAlert(h, page, callId);
     const endedAt = Date.now();
     // The end and the next call's start in one batch (a consumer catching up, a rebalance): the
     // page never sees the call ended.
-    const next = callEventRecord(callId, {
-      eventId: `${callId}:next:started`,
-      agentId: 'agent-3',
-      queue: 'sales-queue',
-      startTimeMs: endedAt + 1_000,
-    });
-    await sendRecords(h.producer, [
-      callEnded(h.topics.calls, callId, endedAt),
-      outRecord(h.topics.calls, callEventCodec, callId, next),
-    ]);
+    await endAndStartNextTogether(h, callId, 'agent-3', endedAt);
     await expect.poll(() => tile(page, callId).locator('.tile-queue').textContent()).toContain('sales-queue');
     await expect(page.locator('#alerts li.alert').count()).resolves.toBe(1);
     await expect.poll(() => tileAlert(page, callId), { timeout: 3_000 }).toBe('No alerts');
