@@ -31,7 +31,6 @@ describe('replicas sharing an instance id, started together', () => {
       );
     };
     const outcomes = await Promise.all([start(), start()]);
-    console.log('outcomes', outcomes);
     expect(outcomes).toContain('started');
     // Alone in its group once the other went: ready, reading every partition.
     await waitFor('the remaining instance ready', () => running[0].fanout.ready(), 60_000, 100);
