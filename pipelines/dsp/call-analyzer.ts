@@ -2,17 +2,26 @@
 // DynamicsWindow of both, on the same window grid. Pure, no I/O. A dynamics window is emitted
 // once both channels have passed its end (or at flush, missing audio counting as silence).
 // Audio pushed on hold marks the windows it falls in (`onHold`, `holdMs`): hold is not silence.
+// The customer channel is echo-gated (echo-gate.ts): frames that are the agent's line echo are
+// not the customer's speech, in the dynamics nor in the customer's windows, which therefore wait
+// ECHO_DECISION_LAG_FRAMES (290 ms) for each frame's decision and for the agent's audio up to it.
 
-import { createChannelAnalyzerWithHook, type ChannelAnalyzerInternal } from './channel-analyzer.ts';
+import {
+  createChannelAnalyzerWithHook,
+  type ChannelAnalyzerInternal,
+  type FrameRelease,
+} from './channel-analyzer.ts';
 import {
   appendVad,
   computeDynamics,
   createVadTrack,
+  echoAt,
   MAX_RESPONSE_LATENCY_MS,
   trimVad,
   type VadTrack,
 } from './dynamics.ts';
 import { bytesPerSample } from './codecs.ts';
+import { ECHO_DECISION_LAG_FRAMES, judgeEcho } from './echo-gate.ts';
 import { DspError } from './errors.ts';
 import { HoldSpans } from './hold-spans.ts';
 import { none } from './scratch.ts';
@@ -36,21 +45,50 @@ export interface CallOptions {
   windowHopMs?: number;
 }
 
+/**
+ * Customer frames held for the agent's audio at most, beyond the echo decision's own lag: the
+ * gateway interleaves the two channels' 20-ms packets, a record batches 100 ms of them, so 1 s
+ * behind is an agent leg that stopped sending (no echo to gate then: the frames go on unjudged).
+ */
+const ECHO_WAIT_FRAMES = 100;
+
 /** A push's output when it completed no window (shared; its arrays are frozen). */
 const NOTHING: CallOutput = Object.freeze<CallOutput>({ windows: none(), dynamics: none() });
 
 export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
   const tracks: Record<Channel, VadTrack> = { agent: createVadTrack(), customer: createVadTrack() };
   const done: Record<Channel, number> = { agent: 0, customer: 0 };
-  const mk = (ch: Channel): ChannelAnalyzerInternal =>
-    createChannelAnalyzerWithHook(options, (frame, speech, energyDb) => {
-      appendVad(tracks[ch], frame, speech, energyDb);
-      done[ch] = frame + 1;
-    });
+  const mk = (ch: Channel, release?: FrameRelease): ChannelAnalyzerInternal =>
+    createChannelAnalyzerWithHook(
+      options,
+      (frame, speech, energyDb) => {
+        appendVad(tracks[ch], frame, speech, energyDb);
+        done[ch] = frame + 1;
+      },
+      release,
+    );
+  // The customer's frames judged for the agent's echo so far (each once the agent's audio up to it is in).
+  let judged = 0;
+  const customerEchoGate: FrameRelease = {
+    maxHeldFrames: ECHO_DECISION_LAG_FRAMES + ECHO_WAIT_FRAMES,
+    releasableUpTo(finalFrames) {
+      // Frames released unjudged (the agent's audio missing) stay as they were.
+      const floor = released('customer');
+      judged = Math.max(judged, floor);
+      const upTo = Math.min(finalFrames, done.agent);
+      for (; judged < upTo; judged++) judgeEcho(tracks.customer, tracks.agent, judged, floor);
+      return judged - ECHO_DECISION_LAG_FRAMES;
+    },
+    silenced: (frame) => echoAt(tracks.customer, frame),
+  };
   const analyzers: Record<Channel, ChannelAnalyzerInternal> = {
     agent: mk('agent'),
-    customer: mk('customer'),
+    customer: mk('customer', customerEchoGate),
   };
+  /** Frames of a channel its windows and the dynamics may use (the customer's once echo-judged). */
+  function released(ch: Channel): number {
+    return analyzers[ch].framesReleased();
+  }
   const hopMs = analyzers.agent.hopMs;
   const o = analyzers.agent.options;
   const wf = Math.max(1, Math.round(o.windowMs / hopMs));
@@ -109,10 +147,14 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
       holds[channel].mark(Math.round(pushedBytes[channel] / bytesPerMs / hopMs), onHold);
       pushedBytes[channel] += chunk.byteLength;
       const completed = a.push(chunk);
-      const dynamics = dynamicsUpTo(Math.min(done.agent, done.customer), false);
+      // The agent's audio lets the customer's held frames be judged for its echo.
+      const freed = channel === 'agent' ? analyzers.customer.releaseReady() : none<SpeakerWindow>();
+      const dynamics = dynamicsUpTo(Math.min(released('agent'), released('customer')), false);
       // Most 20-ms pushes complete nothing: the same empty output, no allocation.
-      if (completed.length === 0 && dynamics.length === 0) return NOTHING;
+      if (completed.length === 0 && freed.length === 0 && dynamics.length === 0) return NOTHING;
       const windows = completed.map((window) => ({ channel, window: windowOnHold(channel, window) }));
+      for (const window of freed)
+        windows.push({ channel: 'customer', window: windowOnHold('customer', window) });
       return { windows, dynamics };
     },
     flush() {
@@ -124,7 +166,7 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
           .flush()
           .map((window) => ({ channel: 'customer' as const, window: windowOnHold('customer', window) })),
       ];
-      return { windows, dynamics: dynamicsUpTo(Math.max(done.agent, done.customer), true) };
+      return { windows, dynamics: dynamicsUpTo(Math.max(released('agent'), released('customer')), true) };
     },
   };
 }

@@ -24,10 +24,28 @@ export interface ChannelAnalyzer {
 /** Internal hook for the call analyzer: VAD decision and energy (dBFS) of every frame, in order. */
 export type FrameHook = (frame: number, speech: boolean, energyDb: number) => void;
 
+/**
+ * Holds final frames back from the windows until another stage has judged them (the call
+ * analyzer's echo gate, echo-gate.ts). Frames are released in order; a released frame the gate
+ * calls the other speaker's echo is no speech and no pitch in this speaker's windows.
+ */
+export interface FrameRelease {
+  /** Final frames held back at most: past it they are released unjudged (the other channel's audio is missing). */
+  readonly maxHeldFrames: number;
+  /** Judges what it can of the first `finalFrames` frames; frames before the returned one may be released. */
+  releasableUpTo(finalFrames: number): number;
+  /** A released frame that is the other speaker's echo. */
+  silenced(frame: number): boolean;
+}
+
 export interface ChannelAnalyzerInternal extends ChannelAnalyzer {
   readonly options: ResolvedOptions;
   /** Effective frame hop in ms (hop samples / analysis rate). */
   readonly hopMs: number;
+  /** Frames released to the windows (all final frames without a FrameRelease). */
+  framesReleased(): number;
+  /** Releases the frames the FrameRelease allows now (the other channel moved on); the windows they complete. */
+  releaseReady(): readonly SpeakerWindow[];
 }
 
 export function createChannelAnalyzer(options: ChannelOptions): ChannelAnalyzer {
@@ -37,6 +55,7 @@ export function createChannelAnalyzer(options: ChannelOptions): ChannelAnalyzer 
 export function createChannelAnalyzerWithHook(
   options: ChannelOptions,
   hook: FrameHook | undefined,
+  release?: FrameRelease,
 ): ChannelAnalyzerInternal {
   const o = resolveOptions(options);
   const rate = o.analysisRateHz;
@@ -44,14 +63,18 @@ export function createChannelAnalyzerWithHook(
   const hopMs = (hop * 1000) / rate;
   const windowFrames = Math.max(1, Math.round(o.windowMs / hopMs));
   const windowHopFrames = Math.max(1, Math.round(o.windowHopMs / hopMs));
-  // Frames are analysed up to PATH_LAG + 1 frames before they are final (pitch decision lag).
-  const store = createFrameStore(windowFrames + PATH_LAG + 2);
+  // Frames are analysed up to PATH_LAG + 1 frames before they are final (pitch decision lag), and
+  // held back up to maxHeldFrames after that.
+  const held = release?.maxHeldFrames ?? 0;
+  const store = createFrameStore(windowFrames + PATH_LAG + 2 + held);
   // Window scratch is shared by all analyzers (each window is computed synchronously).
   const scratch = shared(`window-scratch:${windowFrames + 1}`, () => createWindowScratch(windowFrames + 1));
   const decoder = createStreamDecoder(o.format.codec);
   const resampler: StreamResampler | null =
     o.format.sampleRateHz === rate ? null : createStreamResampler(o.format.sampleRateHz, rate);
   let nextWindow = 0;
+  let released = 0;
+  let final = 0;
   let out: SpeakerWindow[] = [];
 
   function emit(w: number, end: number, audioMs: number): void {
@@ -64,13 +87,34 @@ export function createChannelAnalyzerWithHook(
     out.push(computeWindow(store, { windowIndex: w, startMs, endMs, first, end }, hopMs, scratch));
   }
 
+  /** Releases frames [released, upTo): the other's echo loses its speech and pitch; full windows are emitted. */
+  function releaseTo(upTo: number): void {
+    for (; released < upTo; released++) {
+      const r = released;
+      if (release?.silenced(r) === true) {
+        store.data[store.at(r, FRAME_FIELD.speech)] = 0;
+        store.data[store.at(r, FRAME_FIELD.f0)] = 0;
+        store.data[store.at(r, FRAME_FIELD.voicing)] = 0;
+        store.data[store.at(r, FRAME_FIELD.hnrDb)] = NaN;
+      }
+      if (r === nextWindow * windowHopFrames + windowFrames - 1) {
+        emit(nextWindow, r + 1, Infinity);
+        nextWindow++;
+      }
+    }
+  }
+
+  function releaseAllowed(): void {
+    if (!release) return releaseTo(final);
+    // Never more than maxHeldFrames behind: the store holds no more.
+    releaseTo(Math.min(final, Math.max(release.releasableUpTo(final), final - held)));
+  }
+
   const frames = createFrameAnalyzer(frameConfigOf(o), store, (i) => {
     if (hook)
       hook(i, store.data[store.at(i, FRAME_FIELD.speech)] > 0, store.data[store.at(i, FRAME_FIELD.energyDb)]);
-    if (i === nextWindow * windowHopFrames + windowFrames - 1) {
-      emit(nextWindow, i + 1, Infinity);
-      nextWindow++;
-    }
+    final = i + 1;
+    releaseAllowed();
   });
 
   function take(): SpeakerWindow[] {
@@ -83,6 +127,11 @@ export function createChannelAnalyzerWithHook(
   return {
     options: o,
     hopMs,
+    framesReleased: () => released,
+    releaseReady() {
+      releaseAllowed();
+      return take();
+    },
     push(chunk) {
       if (!(chunk instanceof Uint8Array) || chunk.length === 0) return none();
       // Bounded slices keep the decoder's and resampler's buffers small whatever the chunk size.
@@ -103,6 +152,9 @@ export function createChannelAnalyzerWithHook(
       const audioMs = (frames.samplesIn() * 1000) / rate;
       frames.flush();
       const total = frames.framesDone();
+      // The call is over: what can be judged is, and every frame goes to the windows.
+      release?.releasableUpTo(total);
+      releaseTo(total);
       while (nextWindow * windowHopFrames < total) {
         emit(nextWindow, Math.min(total, nextWindow * windowHopFrames + windowFrames), audioMs);
         nextWindow++;

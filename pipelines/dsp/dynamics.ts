@@ -29,13 +29,22 @@ export const OVERTALK_BALANCE_DB = 20;
 export interface VadTrack {
   offset: number;
   length: number;
+  /** The VAD as heard: 1 for speech, whoever's (the other's echo included). */
   data: Uint8Array;
   /** Frame energy (dBFS), parallel to `data`. */
   level: Float32Array;
+  /** 1 where the heard speech is the other channel's echo (echo-gate.ts), parallel to `data`. */
+  echo: Uint8Array;
 }
 
 export function createVadTrack(): VadTrack {
-  return { offset: 0, length: 0, data: new Uint8Array(1024), level: new Float32Array(1024) };
+  return {
+    offset: 0,
+    length: 0,
+    data: new Uint8Array(1024),
+    level: new Float32Array(1024),
+    echo: new Uint8Array(1024),
+  };
 }
 
 export function appendVad(t: VadTrack, frame: number, speech: boolean, levelDb: number): void {
@@ -49,19 +58,42 @@ export function appendVad(t: VadTrack, frame: number, speech: boolean, levelDb: 
     const louder = new Float32Array(size);
     louder.set(t.level.subarray(0, t.length));
     t.level = louder;
+    const echo = new Uint8Array(size);
+    echo.set(t.echo.subarray(0, t.length));
+    t.echo = echo;
   }
   for (let k = t.length; k < idx; k++) {
     t.data[k] = 0;
     t.level[k] = -Infinity;
+    t.echo[k] = 0;
   }
   t.data[idx] = speech ? 1 : 0;
   t.level[idx] = levelDb;
+  t.echo[idx] = 0;
   t.length = Math.max(t.length, idx + 1);
 }
 
+/** The speaker's own speech at this frame: 1 when heard and not the other's echo. */
 export function vadAt(t: VadTrack, frame: number): number {
   const idx = frame - t.offset;
+  return idx >= 0 && idx < t.length ? t.data[idx] & (1 - t.echo[idx]) : 0;
+}
+
+/** Speech heard on the channel at this frame, whoever's: what the copy test compares. */
+export function heardAt(t: VadTrack, frame: number): number {
+  const idx = frame - t.offset;
   return idx >= 0 && idx < t.length ? t.data[idx] : 0;
+}
+
+/** Marks the heard speech at this frame as the other channel's echo (no-op outside the track). */
+export function markEcho(t: VadTrack, frame: number): void {
+  const idx = frame - t.offset;
+  if (idx >= 0 && idx < t.length) t.echo[idx] = t.data[idx];
+}
+
+export function echoAt(t: VadTrack, frame: number): boolean {
+  const idx = frame - t.offset;
+  return idx >= 0 && idx < t.length && t.echo[idx] === 1;
 }
 
 function levelAt(t: VadTrack, frame: number): number {
@@ -75,6 +107,7 @@ export function trimVad(t: VadTrack, frame: number): void {
   if (drop <= 0) return;
   t.data.copyWithin(0, drop, t.length);
   t.level.copyWithin(0, drop, t.length);
+  t.echo.copyWithin(0, drop, t.length);
   t.length -= drop;
   t.offset += drop;
 }
@@ -100,7 +133,7 @@ function recentPeakDb(t: VadTrack, frame: number): number {
  * show it (ITU-T G.168 sizes echo tails from 64 ms; longer network echo is at least 20 dB down
  * and left to the balance test).
  */
-const COPY_SPAN_FRAMES = 30;
+export const COPY_SPAN_FRAMES = 30;
 /**
  * Judged over the overlap's own frames once it has COPY_SPAN_FRAMES of them (before, it counts
  * as an overlap): a span reaching back before the overlap held the quieter channel's own last
@@ -110,7 +143,7 @@ const COPY_SPAN_FRAMES = 30;
  * split (EmoDB speakers mixed over each other: 30 overtalks read 27, review).
  */
 const COPY_MIN_FRAMES = COPY_SPAN_FRAMES;
-const COPY_MAX_LAG_FRAMES = 8;
+export const COPY_MAX_LAG_FRAMES = 8;
 const COPY_MIN_R = 0.9;
 /** An echo this much quieter than its source at least (a speakerphone's acoustic coupling: 15-30 dB). */
 const COPY_MIN_LOSS_DB = 6;
@@ -118,7 +151,19 @@ const COPY_MIN_LOSS_DB = 6;
 const COPY_SAME_LEVEL_R = 0.99;
 const COPY_MIN_SWING_DB = 2;
 
-function copies(quieter: VadTrack, louder: VadTrack, frame: number, span: number): boolean {
+/**
+ * The lag (frames) at which the quieter channel's levels over [frame - span + 1, frame] copy the
+ * louder one's, or -1 when they do not. `sameLevel`: a copy at the same level counts (a mono
+ * duplicate: for overtalk, where either channel may be the copy); the echo gate, which drops the
+ * quieter channel's frames, takes only an echo quieter than its source.
+ */
+export function copyLag(
+  quieter: VadTrack,
+  louder: VadTrack,
+  frame: number,
+  span: number,
+  sameLevel: boolean,
+): number {
   for (let lag = 0; lag <= COPY_MAX_LAG_FRAMES; lag++) {
     let n = 0;
     let sq = 0;
@@ -128,8 +173,9 @@ function copies(quieter: VadTrack, louder: VadTrack, frame: number, span: number
     let sql = 0;
     for (let j = frame - span + 1; j <= frame; j++) {
       // Frames where both speak only: the louder one's silence before its onset (-120 dBFS) paired
-      // with the quieter one's last own word read as no copy for the whole span.
-      if (vadAt(quieter, j) !== 1 || vadAt(louder, j - lag) !== 1) continue;
+      // with the quieter one's last own word read as no copy for the whole span. Speech as heard:
+      // an echo the gate has marked is still a copy.
+      if (heardAt(quieter, j) !== 1 || heardAt(louder, j - lag) !== 1) continue;
       const q = levelAt(quieter, j);
       const l = levelAt(louder, j - lag);
       if (!Number.isFinite(q) || !Number.isFinite(l)) continue;
@@ -150,10 +196,15 @@ function copies(quieter: VadTrack, louder: VadTrack, frame: number, span: number
     const lossDb = (sl - sq) / n;
     // An echo is quieter than its source; a copy at the same level is one only when exact (a mono
     // duplicate): two voices at one level can follow each other's syllables for a moment.
-    if (r >= COPY_MIN_R && (lossDb >= COPY_MIN_LOSS_DB || (Math.abs(lossDb) < 1 && r >= COPY_SAME_LEVEL_R)))
-      return true;
+    if (r < COPY_MIN_R) continue;
+    if (lossDb >= COPY_MIN_LOSS_DB || (sameLevel && Math.abs(lossDb) < 1 && r >= COPY_SAME_LEVEL_R))
+      return lag;
   }
-  return false;
+  return -1;
+}
+
+function copies(quieter: VadTrack, louder: VadTrack, frame: number, span: number): boolean {
+  return copyLag(quieter, louder, frame, span, true) >= 0;
 }
 
 /** Both speak at this frame at comparable levels (neither channel only the other's distant echo). */

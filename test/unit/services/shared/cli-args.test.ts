@@ -16,6 +16,7 @@ describe('script command lines', () => {
     ['scripts/bench-dsp.ts', 'bench:dsp'],
     ['services/simulator/main.ts', 'simulate'],
     ['scripts/eval-music.ts', 'eval:music'],
+    ['scripts/eval-echo.ts', 'eval:echo'],
     ['scripts/render-benchmarks.ts', 'benchmarks:render'],
     ['services/call-store/migrate-main.ts', 'migrate'],
   ])('%s: --help, and an unknown flag refused in one line', (script, name) => {
