@@ -1,5 +1,5 @@
-// `npm run eval:echo [-- --calls id,id]`: the shipped demo calls
-// (assets/nemo-calls) with a line echo of the agent added to the customer channel, as ITU-T G.168
+// `npm run eval:echo [-- --calls id,id] [--noise-dbfs=-55]`: the shipped demo calls
+// (assets/nemo-calls), optionally with white line noise on both channels, with a line echo of the agent added to the customer channel, as ITU-T G.168
 // tests echo cancellers (devkit/audio/line-echo.ts: delay 8-64 ms, echo return loss 15/20/30 dB,
 // one dispersive path), each run in-process through the call analyzer, both emotion trackers and
 // the alert engine with the shipped model and rules (devkit/pipeline/in-process-call.ts). Prints
@@ -12,6 +12,7 @@ import { parseRuleSetText } from '../pipelines/alerts/index.ts';
 import { decodeMuLaw, encodeMuLaw } from '../pipelines/dsp/index.ts';
 import { demoCallAudio, shippedEmotionModel } from '../devkit/heap/hot-path-call.ts';
 import { withLineEcho, type LineEcho } from '../devkit/audio/line-echo.ts';
+import { gauss, rng } from '../devkit/audio/test-signals.ts';
 import {
   runCallInProcess,
   shownAgreement,
@@ -21,12 +22,23 @@ import {
 import { parseCli, usageExit } from '../services/shared/cli-args.ts';
 import type { DemoCall, DemoCallsFile } from './lib/demo-calls/calls-file.ts';
 
-const USAGE = 'usage: npm run eval:echo [-- --calls id,id,...]';
-const { values } = parseCli('eval:echo', USAGE, { options: { calls: { type: 'string' } } });
+const USAGE =
+  'usage: npm run eval:echo [-- --calls id,id,...] [--noise-dbfs=N (e.g. -55: line noise on both channels)]';
+const { values } = parseCli('eval:echo', USAGE, {
+  options: { calls: { type: 'string' }, 'noise-dbfs': { type: 'string' } },
+});
+const noiseDbfs = values['noise-dbfs'] === undefined ? null : Number(values['noise-dbfs']);
+if (noiseDbfs !== null && !(noiseDbfs < 0 && noiseDbfs >= -100))
+  usageExit(
+    'eval:echo',
+    USAGE,
+    `--noise-dbfs must be a level in dBFS in [-100, 0) (got "${values['noise-dbfs']}")`,
+  );
 const REPO = join(import.meta.dirname, '..');
 const model = shippedEmotionModel();
 const rules = parseRuleSetText(readFileSync(join(REPO, 'config/alert-rules.yaml'), 'utf8'));
 const FORMAT = { codec: 'pcmu', sampleRateHz: 8000 } as const;
+const NOISE_SEED = 3;
 const round = (v: number, d = 3): number => Math.round(v * 10 ** d) / 10 ** d;
 
 const CONDITIONS: (LineEcho & { name: string })[] = [
@@ -108,13 +120,22 @@ const out: Record<string, unknown> = {};
 for (const call of demoCalls.calls) {
   if (wanted && !wanted.includes(call.id)) continue;
   const shipped = demoCallAudio(call.id);
-  const clean = measure(call, shipped);
-  const agent = decodeMuLaw(shipped.agent);
-  const customer = decodeMuLaw(shipped.customer);
+  // The demo calls hold digital silence between turns; a line has noise: white noise on both
+  // channels (seeded), in the clean reference as in the echoed calls.
+  const rand = rng(NOISE_SEED);
+  const noisy = (x: Float32Array): Float32Array =>
+    noiseDbfs === null ? x : x.map((v) => v + 10 ** (noiseDbfs / 20) * gauss(rand));
+  const agent = noisy(decodeMuLaw(shipped.agent));
+  const customer = noisy(decodeMuLaw(shipped.customer));
+  const agentBytes = noiseDbfs === null ? shipped.agent : encodeMuLaw(agent);
+  const clean = measure(call, {
+    agent: agentBytes,
+    customer: noiseDbfs === null ? shipped.customer : encodeMuLaw(customer),
+  });
   const conditions: Record<string, unknown> = {};
   for (const c of CONDITIONS) {
     const echoed = encodeMuLaw(withLineEcho(customer, agent, c, FORMAT.sampleRateHz));
-    const f = measure(call, { agent: shipped.agent, customer: echoed });
+    const f = measure(call, { agent: agentBytes, customer: echoed });
     // Agreement: the clean call's customer speech windows whose shown state the echoed call repeats.
     const { shownByWindow, ...rest } = f;
     conditions[c.name] = {
@@ -123,6 +144,6 @@ for (const call of demoCalls.calls) {
     };
     process.stderr.write(`${call.id} ${c.name} done\n`);
   }
-  out[call.id] = { clean: { ...clean, shownByWindow: undefined }, echo: conditions };
+  out[call.id] = { noiseDbfs, clean: { ...clean, shownByWindow: undefined }, echo: conditions };
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);

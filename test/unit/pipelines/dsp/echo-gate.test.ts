@@ -2,7 +2,7 @@
 // is not the customer's voice: the shipped demo calls with the echo 20 dB down at 32 ms through the
 // call analyzer, both emotion trackers and the alert engine with the shipped model and rules
 // (devkit/pipeline/in-process-call.ts) read as the clean calls do. Without the gate the angry call
-// lost its frustration alert and half its customer states, and the customer's talk grew by 40 %
+// lost its frustration alert and half its customer states, and the customer's talk grew by 12-70 %
 // (`npm run eval:echo`). Real double-talk (another real voice over the agent) is kept.
 // Reads only assets/, models/ and config/.
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { parseRuleSetText } from '../../../../pipelines/alerts/index.ts';
 import { createCallAnalyzer, decodeMuLaw, encodeMuLaw } from '../../../../pipelines/dsp/index.ts';
 import type { AudioFormat, SpeakerWindow } from '../../../../pipelines/dsp/index.ts';
 import { withLineEcho } from '../../../../devkit/audio/line-echo.ts';
+import { gauss, rng } from '../../../../devkit/audio/test-signals.ts';
 import { shippedEmotionModel } from '../../../../devkit/heap/hot-path-call.ts';
 import {
   runCallInProcess,
@@ -130,6 +131,22 @@ describe('the agent line echo on the customer channel (20 dB down, 32 ms)', () =
       return out.sort();
     };
     expect(windowsOf(8000)).toEqual(windowsOf(160));
+  });
+});
+
+describe('the same echo over line noise (white, -55 dBFS on both channels)', () => {
+  it("keeps the angry call's frustration alert and most of its states (agreement 0.82 measured; 0.37 without the gate)", () => {
+    const { agent, customer } = readShippedCall('call-2-angry-recovers');
+    const rand = rng(3);
+    const noisy = (x: Float32Array) => x.map((v) => v + 10 ** (-55 / 20) * gauss(rand));
+    const a = noisy(decodeMuLaw(agent));
+    const c = noisy(decodeMuLaw(customer));
+    const clean = run(encodeMuLaw(a), encodeMuLaw(c));
+    const echoed = run(encodeMuLaw(a), encodeMuLaw(withLineEcho(c, a, ECHO, 8000)));
+    expect(raised(echoed)).toEqual(raised(clean));
+    expect(raised(clean).map((x) => x.rule)).toEqual(['customer-frustration']);
+    const shown = shownStates(clean.events.customer);
+    expect(shownAgreement(shown, shownStates(echoed.events.customer))).toBeGreaterThanOrEqual(0.75);
   });
 });
 
