@@ -65,8 +65,12 @@ export interface ErasedCall {
 }
 
 /** A purged call: its owner, so each client is told only of calls it could see. */
-/** `ended`: an ended call whose id a new call took (not the same call handed over). */
-export type RemovedCall = CallOwner & { callId: string; ended?: true };
+/**
+ * `ended`: an ended call whose id a new call took (not the same call handed over), with the ids of
+ * its own alerts (`endedCallAlertIds`): not those of calls before it under the id, which other
+ * owners had (a page is told of the ended call's alerts by the ended call's owner).
+ */
+export type RemovedCall = CallOwner & { callId: string; ended?: true; endedCallAlertIds?: readonly string[] };
 
 export interface CallRegistry {
   start(meta: CallMeta): void;
@@ -236,6 +240,15 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       const endedAtMs = calls.get(key)?.endedAtMs ?? endedCalls.get(key);
       if (endedAtMs != null) {
         if (meta.startedAtMs <= endedAtMs) return;
+        // Its alerts stay theirs (their owner, acknowledgements) but are not the new call's. Those
+        // marked before are of calls before it (another owner's: a second reuse judged them by this
+        // call's owner and sent its pages another agent's and team's alerts).
+        const ownAlertIds: string[] = [];
+        for (const a of recentOf.get(meta.tenant) ?? [])
+          if (a.callId === meta.callId && !earlierCall.has(a.alertId)) {
+            earlierCall.add(a.alertId);
+            ownAlertIds.push(a.alertId);
+          }
         // Its owner's pages still show it (ended): no purge names it any more, so they are told
         // now (clients that see the new call too keep it: state-frames.ts).
         const ended = calls.get(key);
@@ -246,10 +259,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
             agentId: ended.agentId,
             team: ended.team,
             ended: true,
+            endedCallAlertIds: ownAlertIds,
           });
-        // Its alerts stay theirs (their owner, acknowledgements) but are not the new call's.
-        for (const a of recentOf.get(meta.tenant) ?? [])
-          if (a.callId === meta.callId) earlierCall.add(a.alertId);
         calls.delete(key);
         endedCalls.delete(key);
         bornAt.delete(key);

@@ -7,7 +7,13 @@ import type { CallRegistry } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
 import type { HubEmit } from './hub-options.ts';
 import type { Replayed } from './hub-snapshot.ts';
-import { erasedViewFor, hadEndedCallAlert, seesAlert } from './hub-visibility.ts';
+import {
+  endedCallAlerts,
+  erasedViewFor,
+  hadEndedCallAlert,
+  reusedEntry,
+  seesAlert,
+} from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedReason, ErasedView } from './protocol.ts';
 import type { TenantReplay } from './tenant-replay.ts';
 import { createStateFrames } from './state-frames.ts';
@@ -60,33 +66,18 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
     const handovers = handoversOf({ changed, removed });
     // An ended call's id taken by a new call: numbered too, so a page that was away then (and so
     // never saw the call end) is told at its resume which alerts it holds are the ended call's.
-    const reused = removed.filter((r) => r.ended);
-    if (handovers.length > 0 || reused.length > 0) {
+    const reused = removed.flatMap((r) => (r.ended ? [reusedEntry(r)] : []));
+    if (handovers.length > 0) {
       const withAlerts = new Set(registry.recentAlerts().map((a) => `${a.tenant}\u0000${a.callId}`));
       for (const handover of handovers)
         if (withAlerts.has(`${handover.tenant}\u0000${handover.callId}`))
           replay.of(handover.tenant).append({ kind: 'handover', handover });
-      for (const r of reused)
-        if (withAlerts.has(`${r.tenant}\u0000${r.callId}`))
-          replay.of(r.tenant).append({
-            kind: 'reused',
-            tenant: r.tenant,
-            callId: r.callId,
-            agentId: r.agentId,
-            team: r.team,
-          });
     }
+    for (const r of reused) if (r.alertIds.length > 0) replay.of(r.tenant).append(r);
     // The ended call's alerts, marked, to the pages that had them, live too: an end and the next
     // start within one push (a consumer catching up) never show a page the call ended, and a page
     // that still sees the id kept them on the new call (the wallboard's tile, the agent's list).
-    const reusedIds = new Map(reused.map((r) => [`${r.tenant}\u0000${r.callId}`, r] as const));
-    const earlier =
-      reusedIds.size === 0
-        ? []
-        : registry
-            .recentAlerts()
-            .filter((a) => reusedIds.has(`${a.tenant}\u0000${a.callId}`) && registry.ofEarlierCall(a.alertId))
-            .map((a) => ({ a, lastOwner: reusedIds.get(`${a.tenant}\u0000${a.callId}`)! }));
+    const earlier = reused.flatMap((r) => endedCallAlerts(registry, r).map((a) => ({ a, lastOwner: r })));
     let sent = 0;
     for (const client of [...clients]) {
       // Yield every few hundred clients so an alert arriving meanwhile is not held up.

@@ -6,7 +6,14 @@ import { canSeeCall } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
 import type { CallRegistry, ErasedCall } from './call-registry.ts';
 import { frame, type Client, type ClientOutput } from './hub-client.ts';
-import { erasedViewFor, hadEndedCallAlert, seesAlert, visibleCalls } from './hub-visibility.ts';
+import {
+  endedCallAlerts,
+  erasedViewFor,
+  hadEndedCallAlert,
+  seesAlert,
+  visibleCalls,
+  type ReusedCall,
+} from './hub-visibility.ts';
 import type { AckView, AlertView, ErasedView } from './protocol.ts';
 import { resumedHandoverAlerts, type Handover } from './hub-handover.ts';
 import type { TenantReplay } from './tenant-replay.ts';
@@ -22,7 +29,7 @@ export type Replayed =
   /** A call moved to another agent or team (hub-handover.ts); sends nothing by itself. */
   | { kind: 'handover'; handover: Handover }
   /** A new call took an ended call's id: at a resume, the ended call's alerts are sent marked. */
-  | { kind: 'reused'; tenant: string; callId: string; agentId: string; team: string };
+  | ReusedCall;
 
 export interface Resume {
   instanceId: string;
@@ -85,26 +92,16 @@ export function sendWelcome(
   }
   // The ended calls whose id a new call took while the page was away: the ones it was sent, marked
   // (a page that did not see the call end would list them under the new call, another customer's).
-  // Each with the ended call's last owner: the alerts a transfer handed to `p` were sent too.
-  const reused = new Map(
-    missed.flatMap(({ item }) =>
-      item.kind === 'reused' && item.tenant === p.tenant
-        ? [[item.callId, { tenant: item.tenant, agentId: item.agentId, team: item.team }] as const]
-        : [],
-    ),
-  );
-  if (reused.size > 0)
-    for (const a of registry.recentAlerts())
-      if (
-        a.tenant === p.tenant &&
-        reused.has(a.callId) &&
-        a.seq <= resume.lastSeq &&
-        registry.ofEarlierCall(a.alertId) &&
-        hadEndedCallAlert(p, a, reused.get(a.callId)!)
-      ) {
+  // Each judged by its own call's last owner (the alerts a transfer handed to `p` were sent too):
+  // an id taken twice meanwhile has two ended calls, each its own owner's.
+  for (const { item } of missed) {
+    if (item.kind !== 'reused' || item.tenant !== p.tenant) continue;
+    for (const a of endedCallAlerts(registry, item))
+      if (a.seq <= resume.lastSeq && hadEndedCallAlert(p, a, item)) {
         replayed += 1;
         output.send(client, frame({ type: 'alert', alert: { ...a, earlierCall: true } }));
       }
+  }
   for (const { item } of missed) {
     if (item.kind === 'handover' || item.kind === 'reused') continue;
     if (item.kind === 'erased') {

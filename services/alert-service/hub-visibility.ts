@@ -4,7 +4,7 @@ import type { Audience } from '../../pipelines/alerts/index.ts';
 import { audienceIncludes } from '../shared/auth/alert-audience.ts';
 import { canSeeCall, type CallOwner } from '../shared/auth/call-access.ts';
 import type { Principal } from '../shared/auth/roles.ts';
-import { callView, type CallRegistry, type ErasedCall } from './call-registry.ts';
+import { callView, type CallRegistry, type ErasedCall, type RemovedCall } from './call-registry.ts';
 import type { AlertView, ErasedView } from './protocol.ts';
 
 /**
@@ -36,6 +36,33 @@ export function hadEndedCallAlert(p: Principal, alert: AlertView, lastOwner: Cal
   if (canSeeCall(p, alert)) return true;
   if (p.role === 'agent' && alert.audience === 'agent' && alert.agentId !== '') return false;
   return canSeeCall(p, lastOwner);
+}
+
+/**
+ * An ended call whose id a new call took (a replay log entry): its last owner and its own alerts,
+ * not those of calls before it under the id (their owners were told at their own reuse).
+ */
+export interface ReusedCall extends CallOwner {
+  kind: 'reused';
+  callId: string;
+  alertIds: readonly string[];
+}
+
+export const reusedEntry = (r: RemovedCall): ReusedCall => ({
+  kind: 'reused',
+  tenant: r.tenant,
+  callId: r.callId,
+  agentId: r.agentId,
+  team: r.team,
+  alertIds: r.endedCallAlertIds ?? [],
+});
+
+/** The ended call's own alerts still listed (an erasure since forgot them). */
+export function endedCallAlerts(registry: CallRegistry, r: ReusedCall): AlertView[] {
+  return r.alertIds.flatMap((id) => {
+    const a = registry.findAlert(id);
+    return a && a.tenant === r.tenant && registry.ofEarlierCall(id) ? [a] : [];
+  });
 }
 
 export function visibleCalls(registry: CallRegistry, p: Principal) {
