@@ -31,6 +31,14 @@ export type Replayed =
   /** A new call took an ended call's id: at a resume, the ended call's alerts are sent marked. */
   | ReusedCall;
 
+/**
+ * A resume that missed more of its tenant's log than this gets the full snapshot (what a reload
+ * gets, at most the tenant's newest 300 alerts) instead of the replay: replaying a full log (5 000
+ * entries by default, ALERT_REPLAY_CAPACITY) cost ~16 times a snapshot, and ten sockets of one
+ * user resuming from its start held the event loop of every tenant's pages for 650-950 ms.
+ */
+export const MAX_RESUME_ENTRIES = 300;
+
 export interface Resume {
   instanceId: string;
   lastSeq: number;
@@ -66,7 +74,8 @@ export function sendWelcome(
   // Numbers count the principal's tenant only (tenant-replay.ts). An admin of every tenant has no
   // one log to resume from: it gets the full snapshot each time, numbered 0.
   const log = p.tenant === '*' ? null : replay.of(p.tenant);
-  const missed = log && resume && resume.instanceId === src.instanceId ? log.since(resume.lastSeq) : null;
+  const since = log && resume && resume.instanceId === src.instanceId ? log.since(resume.lastSeq) : null;
+  const missed = since && since.length <= MAX_RESUME_ENTRIES ? since : null;
   const alerts = missed
     ? []
     : registry
