@@ -8,6 +8,7 @@ export type StoreErrorCode =
   | 'INVALID_BODY'
   | 'INVALID_CURSOR'
   | 'NOT_FOUND'
+  | 'UNKNOWN_ALERT'
   | 'AMBIGUOUS_CALL'
   | 'AMBIGUOUS_AGENT'
   | 'AMBIGUOUS_CUSTOMER'

@@ -6,6 +6,8 @@ import { parseStoreEvent, type StoreEvent } from './events.ts';
 import type { StoreError } from './errors.ts';
 import { migrate, requireCurrentSchema } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
+import { alertPrecision, type AlertPrecisionReport } from './store/alert-precision.ts';
+import { putVerdict } from './store/put-verdict.ts';
 import { addReview, getCall } from './store/calls.ts';
 import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
 import {
@@ -59,6 +61,16 @@ export interface CallStore {
   exportCsv(scope: Scope, callId: string): Promise<string>;
   agentSummary(scope: Scope, agentId: string, from: string, to: string): ReturnType<typeof agentSummary>;
   addReview(scope: Scope, callId: string, reviewer: string, body: unknown): ReturnType<typeof addReview>;
+  /** The reviewer's verdict on one alert of the call, replacing any earlier one (store/put-verdict.ts). */
+  putVerdict(
+    scope: Scope,
+    callId: string,
+    alertId: string,
+    reviewer: string,
+    body: unknown,
+  ): ReturnType<typeof putVerdict>;
+  /** Per rule, the alerts raised and their verdicts, with precision (store/alert-precision.ts). */
+  alertPrecision(scope: Scope, period?: ReportPeriod & { team?: string }): Promise<AlertPrecisionReport>;
   /** A customer's calls (by pseudonym) inside the scope, newest first, with mood at start and end. */
   customerCalls(scope: Scope, ref: string): ReturnType<typeof customerCalls>;
   /** What the live history line says about a customer's earlier calls (internal route). */
@@ -125,6 +137,9 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
     exportCsv: (scope, callId) => exportCsv(backend, scope, callId),
     agentSummary: (scope, agentId, from, to) => agentSummary(backend, scope, agentId, from, to),
     addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),
+    putVerdict: (scope, callId, alertId, reviewer, body) =>
+      putVerdict(backend, scope, callId, alertId, reviewer, body),
+    alertPrecision: (scope, period) => alertPrecision(backend, scope, period),
     customerCalls: (scope, ref) => customerCalls(backend, scope, ref),
     historySummary: (tenant, ref, options) => historySummary(backend, tenant, ref, options),
     eraseCustomer: (tenant, ref, requestedBy) =>

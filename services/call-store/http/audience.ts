@@ -1,6 +1,6 @@
 // What of a readable call a principal gets: the alert service's audience rule
 // (services/shared/auth/alert-audience.ts, the one the WebSocket applies) over the call's alerts, and reviewers'
-// notes and review scores only for those who get supervisor-directed alerts. An agent reading its
+// notes, review scores and alert verdicts only for those who get supervisor-directed alerts. An agent reading its
 // own call here sees what its live socket showed: its cues, no supervisor alerts, no reviews.
 // Staff (supervisors, QA reviewers, admins) read every alert of a call they may read, agent-only
 // cues included: whether the agent heard and followed its cues is what a QA review checks. Pure.
@@ -140,6 +140,9 @@ export function callForViewer<
           call as unknown as CallEndFacts,
         ) as unknown as ViewedAlert[];
     }
+    // Verdicts are reviewers' judgements, with their reasons: as the notes, not for agents.
+    if (!seesReviews(p))
+      out.alerts = out.alerts.map((alert) => ('verdict' in alert ? { ...alert, verdict: null } : alert));
   }
   return out;
 }

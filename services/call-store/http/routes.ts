@@ -125,6 +125,17 @@ const reportQuery = z
 /** CSV of 20 000 surveys with long call ids fits; the JSON API's default stays small. */
 const SURVEY_BODY: BodyLimit = { maxBytes: 4 * 1024 * 1024, acceptsCsv: true };
 
+/** The precision report's period (the CSAT report's) and, for a team lead's view, one team. */
+const precisionQuery = z
+  .object({
+    tenant: z.string().min(1).max(200).optional(),
+    from: queryTime.optional(),
+    to: queryTime.optional(),
+    team: z.string().min(1).max(64).transform(canonicalName).optional(),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { error: 'must not be after `to`', path: ['from'] });
+
 const retentionBody = z.object({ retentionDays: z.number().int().min(1).max(36_500) }).strict();
 
 const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLimit }[] = [
@@ -219,6 +230,38 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
         req.body,
       );
       return { status: 201, body: review };
+    },
+  },
+  {
+    // Idempotent: the same verdict again changes nothing; another replaces it (one per alert).
+    method: 'PUT',
+    pattern: new RegExp(`^/calls/${ID}/alerts/${ID}/verdict$`),
+    handler: async (req, [callId, alertId], store) => {
+      if (!mayReview(req.principal)) throw new StoreError('FORBIDDEN', 'agents cannot judge alerts');
+      const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
+      const scope = scopeOf(req.principal, q.tenant);
+      return {
+        status: 200,
+        body: await store.putVerdict(scope, callId, alertId, req.principal.userId, req.body),
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/reports\/alert-precision$/,
+    handler: async (req, _params, store) => {
+      if (!mayReview(req.principal))
+        throw new StoreError('FORBIDDEN', 'agents cannot read the alert precision report');
+      const q = parseWith(precisionQuery, req.query, 'INVALID_QUERY');
+      const report = await store.alertPrecision(scopeOf(req.principal, q.tenant), {
+        from: q.from,
+        to: q.to,
+        team: q.team,
+      });
+      return {
+        status: 200,
+        body: { ...report, from: q.from ?? null, to: q.to ?? null, team: q.team ?? null },
+      };
     },
   },
   {
@@ -375,6 +418,7 @@ export function isApiPath(path: string): boolean {
     path === '/calls' ||
     path === '/surveys' ||
     path === '/reports/csat' ||
+    path === '/reports/alert-precision' ||
     path === '/erasures' ||
     API_PREFIX.test(path)
   );
@@ -384,5 +428,9 @@ const API_PREFIX = /^\/(calls|agents|tenants|customers)\//;
 
 /** The route as a metrics label: ids (call ids, customer pseudonyms) never become label values. */
 export function routeLabel(method: string, path: string): string {
-  return `${method} ${path.replace(/^\/(calls|agents|tenants|customers)\/[^/]+/, '/$1/:id')}`;
+  // An alert id names its call: `:alertId` too.
+  const ids = path
+    .replace(/^\/(calls|agents|tenants|customers)\/[^/]+/, '/$1/:id')
+    .replace(/^(\/calls\/:id\/alerts)\/[^/]+/, '$1/:alertId');
+  return `${method} ${ids}`;
 }

@@ -94,6 +94,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  UNKNOWN_ALERT: 404, // a call the reader may see, without that alert
   AMBIGUOUS_CALL: 409,
   AMBIGUOUS_AGENT: 409,
   AMBIGUOUS_CUSTOMER: 409,

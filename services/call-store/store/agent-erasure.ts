@@ -90,6 +90,7 @@ export async function eraseAgent(
     for (const [table, column] of [
       ['alert_acks', 'acked_by'],
       ['reviews', 'reviewer'],
+      ['alert_verdicts', 'reviewer'],
     ])
       add(
         `${table}:${column}`,
@@ -120,12 +121,15 @@ const ROW_KEYS = [
   'alerts',
   'alert_acks',
   'reviews',
+  'alert_verdicts',
   'call_timelines',
   'dynamics_windows:agent_side',
   'calls:agent_id',
   'call_legs:agent_id',
   'alert_acks:acked_by',
   'reviews:reviewer',
+  'alert_verdicts:reason',
+  'alert_verdicts:reviewer',
 ] as const;
 
 function withZeros(rows: Record<string, number>): Record<string, number> {
@@ -198,6 +202,12 @@ async function eraseFromCalls(
     `DELETE FROM alert_acks WHERE tenant = $1 AND alert_id IN (SELECT alert_id FROM alerts WHERE ${agentRows})`,
     p,
   );
+  // Their alerts' verdicts go with them (the foreign key would take them unseen: counted here).
+  n.alert_verdicts = await changed(
+    tx,
+    `DELETE FROM alert_verdicts WHERE tenant = $1 AND alert_id IN (SELECT alert_id FROM alerts WHERE ${agentRows})`,
+    p,
+  );
   const alerted = await tx.query<{ call_id: string }>(
     `DELETE FROM alerts WHERE ${agentRows} RETURNING call_id`,
     p,
@@ -216,6 +226,13 @@ async function eraseFromCalls(
     tenant,
     whole,
   ]);
+  // The verdicts on the other alerts of those calls judge the rule, not the agent, and stay; their
+  // free-text reasons may speak of the agent, as the reviews did, and go.
+  n['alert_verdicts:reason'] = await changed(
+    tx,
+    'UPDATE alert_verdicts SET reason = NULL WHERE tenant = $1 AND call_id = ANY($2::text[]) AND reason IS NOT NULL',
+    [tenant, whole],
+  );
   const tombstones = await tombstonesOf(tx, calls);
   const renamed = jsonParam(
     calls.map((c) => ({

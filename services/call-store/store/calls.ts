@@ -1,4 +1,4 @@
-// One call: metadata, summary, scorecard, alerts with what became of them and the reviewers' notes
+// One call: metadata, summary, scorecard, alerts with what became of them and their verdicts, the reviewers' notes
 // (GET /calls/:id), and adding a review (POST /calls/:id/review). A call is (tenant, call id): the
 // scope picks the tenant, and every child row is read by both. I/O: database.
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import { legScopeSql } from './leg-scope.ts';
 import { readLegs } from './legs.ts';
 import { callLinks } from './call-links.ts';
 import { withLifecycles } from './alert-lifecycle.ts';
+import { listVerdicts } from './alert-verdicts.ts';
 import {
   hiddenOutsideOwnLegs,
   scorecardWithoutOtherLegs,
@@ -91,8 +92,9 @@ export async function listReviews(db: SqlExecutor, tenant: string, callId: strin
 
 export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
   const row = await loadCallRow(db, scope, callId);
-  const [alerts, reviews, legs, links] = await Promise.all([
+  const [alerts, verdicts, reviews, legs, links] = await Promise.all([
     listAlerts(db, row.tenant, callId),
+    listVerdicts(db, row.tenant, callId),
     listReviews(db, row.tenant, callId),
     callLegs(db, scope, row),
     callLinks(db, scope, row.tenant, callId, (row.previous_call_id as string | null) ?? null),
@@ -108,7 +110,8 @@ export async function getCall(db: SqlExecutor, scope: Scope, callId: string) {
     scorecard: hidden ? scorecardWithoutOtherLegs(row.scorecard ?? null) : (row.scorecard ?? null),
     legs,
     ...links,
-    alerts: withLifecycles(alerts, item),
+    // Each alert's QA verdict (migration 024; null: not judged), a reviewer's like the notes.
+    alerts: withLifecycles(alerts, item).map((a) => ({ ...a, verdict: verdicts.get(a.alertId) ?? null })),
     reviews,
   };
 }

@@ -6,6 +6,9 @@ export const CHILD_TABLES = [
   'speaker_windows',
   'emotion_events',
   'dynamics_windows',
+  // An alert's QA verdict (migration 024), before its alert (the foreign key would take it along
+  // unseen: erasures count each table's rows).
+  'alert_verdicts',
   'alerts',
   'alert_acks',
   'reviews',
@@ -22,6 +25,7 @@ export const RECEIVED_AT: Record<ChildTable, string> = {
   speaker_windows: 'received_at',
   emotion_events: 'received_at',
   dynamics_windows: 'received_at',
+  alert_verdicts: 'judged_at',
   alerts: 'received_at',
   alert_acks: 'received_at',
   reviews: 'created_at',

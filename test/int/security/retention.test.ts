@@ -43,7 +43,7 @@ async function rowsOf(callId: string): Promise<Record<string, number>> {
   return counts;
 }
 
-/** A finished call with windows, emotions, dynamics, an acknowledged alert, a review, a timeline. */
+/** A finished call with windows, emotions, dynamics, an acknowledged and judged alert, a review, a timeline. */
 async function storeCall(callId: string, startedAt: Date): Promise<void> {
   const call = syntheticStoreCall({
     callId,
@@ -57,6 +57,8 @@ async function storeCall(callId: string, startedAt: Date): Promise<void> {
   });
   await store.write(syntheticEvents(call));
   await store.addReview(acme, callId, 'qa-1', { notes: 'check the tone', scoreOverride: 55 });
+  const alert = call.alerts.find((e) => e.kind === 'alert') as unknown as { alertId: string };
+  await store.putVerdict(acme, callId, alert.alertId, 'qa-1', { verdict: 'right', reason: 'she was angry' });
   await store.finalizePending(0);
 }
 
