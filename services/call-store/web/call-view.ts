@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // One call's review page: metadata, the scorecard with its parts, the timeline, the alerts with
-// what became of them, the reviewers' notes and the form to add one. I/O: QA API, DOM.
+// what became of them and their verdicts, the reviewers' notes and the form to add one. I/O: QA API, DOM.
 import { api, claims, describeError, seesEveryTenant, tenantParam } from './api.ts';
 import { clock, el, fmt, when } from './dom.ts';
 import { legsCard, type Leg } from './legs-view.ts';
@@ -9,6 +9,7 @@ import { renderTimeline, type TimelineData } from './timeline.ts';
 import { loadDraft, saveDraft } from './review-draft.ts';
 import { isolate } from '../../shared/bidi-isolate.ts';
 import { lifecycleText, type AlertLifecycle } from './alert-lifecycle-view.ts';
+import { verdictBlock, type AlertVerdict } from './alert-verdict-view.ts';
 
 interface Part {
   name: string;
@@ -50,6 +51,8 @@ interface CallDetail extends CallLinks {
     evidence: string[];
     /** Absent from a store older than the lifecycle. */
     lifecycle?: AlertLifecycle;
+    /** The QA verdict (null: not judged; absent: a store older than migration 024). */
+    verdict?: AlertVerdict | null;
   })[];
   reviews: Review[];
 }
@@ -165,7 +168,7 @@ function episodeCount(call: CallDetail): number {
     .length;
 }
 
-function alertList(call: CallDetail): HTMLElement {
+function alertList(call: CallDetail, tenant: string | null, reload: () => void): HTMLElement {
   return el(
     'section',
     { class: 'card', 'data-testid': 'alerts' },
@@ -175,7 +178,7 @@ function alertList(call: CallDetail): HTMLElement {
       : el(
           'ul',
           {},
-          ...call.alerts.map((a) =>
+          ...call.alerts.map((a, index) =>
             el(
               'li',
               { id: `alert-${a.alertId}` },
@@ -195,6 +198,7 @@ function alertList(call: CallDetail): HTMLElement {
                 : a.acknowledgement
                   ? `acknowledged by ${a.acknowledgement.by} at ${when(a.acknowledgement.at)}`
                   : el('em', {}, 'not acknowledged'),
+              verdictBlock(call, a, index, tenant, reload),
             ),
           ),
         ),
@@ -317,7 +321,7 @@ export async function showCall(
         ),
     scorecard(call),
     legsCard(call.legs ?? []),
-    alertList(call),
+    alertList(call, tenant, () => void showCall(root, callId, tenant)),
     reviews(call, tenant, () => void showCall(root, callId, tenant)),
   );
   return call.storeFeatures ? renderTimeline(timelineBox, withLives(call, timeline)) : () => undefined;

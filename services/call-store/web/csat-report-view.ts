@@ -2,66 +2,11 @@
 // "What moves CSAT": the survey report of GET /reports/csat — per measure the rank correlation with
 // CSAT and NPS, its 95 % interval drawn on a −1..1 scale, n, and whether it survives testing every
 // measure; then the cross-validated model against the predict-the-mean baseline; over the calls
-// started in the chosen period (#/reports/csat?days=N, `all`; 90 days when none is named: every
-// call of 90 days at a big site took 36 s to read, DBA probe). I/O: QA API, DOM.
+// started in the chosen period (#/reports/csat?days=N, `all`; report-period.ts). I/O: QA API, DOM.
 import type { Correlation, CsatReport } from '../../../pipelines/surveys/report.ts';
 import { api } from './api.ts';
 import { el, fmt, when } from './dom.ts';
-
-/** The periods offered, in days (null: every call the store keeps). */
-const PERIODS: readonly { days: number | null; label: string }[] = [
-  { days: 7, label: 'the last 7 days' },
-  { days: 30, label: 'the last 30 days' },
-  { days: 90, label: 'the last 90 days' },
-  { days: 365, label: 'the last 365 days' },
-  { days: null, label: 'any time' },
-];
-const DEFAULT_DAYS = 90;
-const DAY_MS = 86_400_000;
-
-/** The period of the hash's `days` (a number of days or `all`); one not offered reads as the default. */
-export function reportDays(value: string | undefined): number | null {
-  if (value === 'all') return null;
-  const days = Number(value);
-  return PERIODS.some((p) => p.days === days) ? days : DEFAULT_DAYS;
-}
-
-/**
- * The period, chosen with a button: a select that navigated on `change` sent a report request for
- * each period a keyboard user's arrow keys passed on the way (365 days on the way to "any time",
- * the costly case) and took their focus away (review).
- */
-function periodPicker(days: number | null): HTMLElement {
-  const select = el(
-    'select',
-    {
-      id: 'csat-period',
-      name: 'days',
-      // Enter on a select does not submit its form in browsers (implicit submission is for text
-      // inputs): a keyboard user who chose a period with the arrows pressed Enter and got nothing.
-      onkeydown: (event: Event) => {
-        if ((event as KeyboardEvent).key !== 'Enter') return;
-        event.preventDefault();
-        (event.currentTarget as HTMLSelectElement).form?.requestSubmit();
-      },
-    },
-    ...PERIODS.map((p) => el('option', { value: p.days ?? 'all', selected: p.days === days }, p.label)),
-  );
-  return el(
-    'form',
-    {
-      class: 'meta',
-      onsubmit: (event: Event) => {
-        event.preventDefault();
-        location.hash = `#/reports/csat?days=${select.value}`;
-      },
-    },
-    el('label', { for: 'csat-period' }, 'Calls started in '),
-    select,
-    ' ',
-    el('button', { type: 'submit' }, 'Show'),
-  );
-}
+import { DEFAULT_DAYS, periodPicker, periodStart } from './report-period.ts';
 
 /** The interval as a band on −1..1 with the point estimate; 0 marked. */
 function intervalBar(c: Correlation): HTMLElement {
@@ -112,7 +57,7 @@ export async function showCsatReport(
   days: number | null = DEFAULT_DAYS,
   current: () => boolean = () => true,
 ): Promise<void> {
-  const from = days === null ? null : new Date(Date.now() - days * DAY_MS).toISOString();
+  const from = periodStart(days);
   const report = await api<CsatReport>(
     from ? `/reports/csat?from=${encodeURIComponent(from)}` : '/reports/csat',
   );
@@ -131,7 +76,7 @@ export async function showCsatReport(
       'section',
       { class: 'card' },
       el('h1', {}, 'What moves CSAT and NPS'),
-      periodPicker(days),
+      periodPicker(days, '#/reports/csat', 'csat-period'),
       el(
         'p',
         { class: 'meta' },

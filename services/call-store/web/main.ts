@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // Entry of the QA review page: hash routes (#/ = search, #/calls/<id> = one call, #/customers/<ref>
-// = one customer's calls, #/reports/csat = what moves CSAT) and the token panel when no token is
+// = one customer's calls, #/reports/csat = what moves CSAT, #/reports/alert-precision = how often
+// each rule was right) and the token panel when no token is
 // stored. I/O: DOM, QA API.
 import {
   api,
@@ -14,7 +15,9 @@ import {
   revokeToken,
 } from './api.ts';
 import { showCall } from './call-view.ts';
-import { reportDays, showCsatReport } from './csat-report-view.ts';
+import { showCsatReport } from './csat-report-view.ts';
+import { showAlertPrecision } from './alert-precision-view.ts';
+import { reportDays } from './report-period.ts';
 import { showCustomer } from './customer-view.ts';
 import { el } from './dom.ts';
 import { showList } from './list-view.ts';
@@ -123,6 +126,7 @@ async function route(navigated = false): Promise<void> {
   const c = claims();
   // The survey report is staff's (the API refuses agents): an agent saw the link and got a 403.
   (document.getElementById('nav-csat') as HTMLElement).hidden = c?.role === 'agent';
+  (document.getElementById('nav-precision') as HTMLElement).hidden = c?.role === 'agent';
   who.replaceChildren(
     `${c?.sub ?? '?'} (${c?.role ?? '?'}, ${c?.tenant ?? '?'}) `,
     el(
@@ -150,6 +154,7 @@ async function route(navigated = false): Promise<void> {
   const match = /^#\/calls\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
   const customer = /^#\/customers\/([^?]+)(?:\?tenant=(.+))?$/.exec(location.hash);
   const report = /^#\/reports\/csat(?:\?days=([^&]*))?$/.exec(location.hash);
+  const precision = /^#\/reports\/alert-precision(?:\?days=([^&]*))?$/.exec(location.hash);
   const tenantOf = (m: RegExpExecArray): string | null => (m[2] ? decodeURIComponent(m[2]) : null);
   // A call, a customer or the report is one request away: say so at once (the list stayed on the
   // screen for the whole request after a call was clicked).
@@ -165,6 +170,9 @@ async function route(navigated = false): Promise<void> {
     } else if (report) {
       loading();
       await showCsatReport(app, reportDays(report[1]), current);
+    } else if (precision) {
+      loading();
+      await showAlertPrecision(app, reportDays(precision[1]), current);
     } else showList(app);
     if (!current()) return;
     settleView(navigated);
