@@ -203,6 +203,13 @@ describeEachBackend('alert verdicts (%s)', (store) => {
     await store().purgeExpired({ defaultDays: 90, orphanGraceMs: 24 * HOUR });
     expect(await left(expired.callId)).toBe(0);
     // An alert deleted on its own (here by hand, as a consent withdrawal deletes it) takes its verdict.
+    await store().putVerdict(staff, 'v-life', life.ids.moodDrop, 'qa-1', {
+      verdict: 'unsure',
+      reason: 'private words',
+    });
+    expect(
+      await count(store(), 'SELECT 1 FROM alert_verdicts WHERE alert_id = $1', [life.ids.moodDrop]),
+    ).toBe(1);
     await store().backend.query('DELETE FROM alerts WHERE tenant = $1 AND alert_id = $2', [
       'acme',
       life.ids.moodDrop,
