@@ -31,6 +31,13 @@ export interface AlertPrecisionReport {
  */
 const IS_ESCALATION = `(a.escalation_of IS NOT NULL OR a.alert_id LIKE '%.escalated')`;
 
+/**
+ * The alert's own verdict, else its escalation's (the engine escalates an episode once, so the
+ * join adds no row). Joins, not a subquery per alert: 2 000 calls of 4 alerts took 139 ms with a
+ * LATERAL lookup per alert on PGlite (README, "Alert verdicts and rule precision").
+ */
+const VERDICT = 'COALESCE(v.verdict, ve.verdict)';
+
 export async function alertPrecision(
   db: SqlExecutor,
   scope: Scope,
@@ -45,17 +52,14 @@ export async function alertPrecision(
   if (period.team) where.push(anyLegSql('c', 'team', `$${params.push([period.team])}`));
   const rows = await db.query<Record<string, unknown>>(
     `SELECT a.rule_id, a.channel, count(*)::int AS raised,
-       count(*) FILTER (WHERE j.verdict = 'right')::int AS right_n,
-       count(*) FILTER (WHERE j.verdict = 'wrong')::int AS wrong_n,
-       count(*) FILTER (WHERE j.verdict = 'unsure')::int AS unsure_n
+       count(*) FILTER (WHERE ${VERDICT} = 'right')::int AS right_n,
+       count(*) FILTER (WHERE ${VERDICT} = 'wrong')::int AS wrong_n,
+       count(*) FILTER (WHERE ${VERDICT} = 'unsure')::int AS unsure_n
      FROM calls c
      JOIN alerts a ON a.tenant = c.tenant AND a.call_id = c.call_id AND NOT ${IS_ESCALATION}
-     LEFT JOIN LATERAL (
-       SELECT v.verdict FROM alert_verdicts v
-       WHERE v.tenant = a.tenant AND v.call_id = a.call_id AND (v.alert_id = a.alert_id OR v.alert_id IN (
-         SELECT e.alert_id FROM alerts e
-         WHERE e.tenant = a.tenant AND e.call_id = a.call_id AND e.escalation_of = a.alert_id))
-       ORDER BY (v.alert_id = a.alert_id) DESC LIMIT 1) j ON true
+     LEFT JOIN alert_verdicts v ON v.tenant = a.tenant AND v.alert_id = a.alert_id
+     LEFT JOIN alerts e ON e.tenant = a.tenant AND e.call_id = a.call_id AND e.escalation_of = a.alert_id
+     LEFT JOIN alert_verdicts ve ON ve.tenant = e.tenant AND ve.alert_id = e.alert_id
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      GROUP BY a.rule_id, a.channel
      ORDER BY a.rule_id, a.channel NULLS FIRST`,

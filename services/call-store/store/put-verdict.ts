@@ -38,9 +38,11 @@ export async function putVerdict(
     [row.tenant, callId, alertId, verdict, reason, reviewer],
   );
   if (rows.length > 0) return { alertId, ...verdictItem(rows[0]) };
-  // Nothing written: the same verdict again, or no such alert on the call.
+  // Nothing written: the same verdict again, no such alert on the call, or the call erased
+  // meanwhile (then NOT_FOUND, as for the call itself).
   const same = (await listVerdicts(db, row.tenant, callId)).get(alertId);
   if (same) return { alertId, ...same };
+  await loadCallRow(db, scope, callId);
   throw new StoreError('UNKNOWN_ALERT', `the call has no alert ${alertId}`, [
     'alertId: not an alert of this call',
   ]);
