@@ -61,7 +61,10 @@ const WAITING_RETRY_MS = 1_000;
 export interface GrpcServer extends Drainable {
   readonly port: number;
   readonly health: HealthService;
-  /** Refuses new calls, ends live ones (flushing their audio), waits for Kafka, closes. */
+  /**
+   * Refuses new calls, ends its own live ones (flushing their audio; the adapters' calls in the
+   * shared registry are theirs to end), waits for Kafka, closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -287,22 +290,31 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   sweeper.unref();
   health.set('SERVING');
 
+  /**
+   * Ends this server's own streams (SHUTTING_DOWN: handed over, the client resumes the call
+   * elsewhere), never the WebSocket adapters' calls in the shared registry: a stop of the gRPC
+   * server (the drain, or stop() after it) had ended every live call of the process with them.
+   */
+  const endOwnCalls = (): void => {
+    const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+    const live = new Set<string>();
+    for (const [session, tenant] of ownSessions) {
+      const callId = session.callId();
+      if (callId !== null && session.state() === 'live') live.add(callKey(tenant, callId));
+      else if (session.state() === 'awaiting-start') session.reject(shuttingDown);
+    }
+    // Through the registry: a call whose client already half-closed ends instead.
+    for (const call of liveCalls.all())
+      if (live.has(callKey(call.tenant, call.callId))) call.terminate(shuttingDown);
+  };
+
   return {
     port,
     health,
     drain() {
       accepting = false;
       health.set('NOT_SERVING');
-      const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
-      const live = new Set<string>();
-      for (const [session, tenant] of ownSessions) {
-        const callId = session.callId();
-        if (callId !== null && session.state() === 'live') live.add(callKey(tenant, callId));
-        else if (session.state() === 'awaiting-start') session.reject(shuttingDown);
-      }
-      // Through the registry, as stop() does: a call whose client already half-closed ends instead.
-      for (const call of liveCalls.all())
-        if (live.has(callKey(call.tenant, call.callId))) call.terminate(shuttingDown);
+      endOwnCalls();
       // GOAWAY on every connection and no new ones: a client's channel would otherwise keep its
       // connection to this gateway for the whole drain and send each resume back here (refused
       // SHUTTING_DOWN again and again) instead of reconnecting to another gateway. Streams still
@@ -314,8 +326,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       accepting = false;
       health.set('NOT_SERVING');
       clearInterval(sweeper);
-      for (const call of liveCalls.all())
-        call.terminate(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+      endOwnCalls();
       // A dropped call's client may still resume it, on another gateway: handed over, not ended.
       dropped.drain();
       await sink.idle();

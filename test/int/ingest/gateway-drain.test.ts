@@ -17,9 +17,17 @@ import {
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { deleteTopics, stereoCallStart } from './helpers.ts';
+import { deleteTopics, stereoCallStart, writeStereoFrames } from './helpers.ts';
 import { openL16Socket, sendFrames, type Opened } from './l16ws-client.ts';
-import { callSid, endedEvent, jambonzAuth, jambonzMetadata, JAMBONZ_SOURCE } from './l16ws-fixture.ts';
+import {
+  callSid,
+  endedEvent,
+  hangUpAfter,
+  jambonzAuth,
+  jambonzMetadata,
+  JAMBONZ_SOURCE,
+  L16_FRAME_BYTES,
+} from './l16ws-fixture.ts';
 import {
   connectTwilio,
   FRAME_BYTES,
@@ -34,8 +42,6 @@ const AUTH_TOKEN = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80';
 const PUBLIC_URL = 'wss://ingest.example.com';
 const PATH = '/twilio/stream';
 const TENANT_TOKEN = 'acme-token-0123456789';
-/** 20 ms of 8 kHz 16-bit stereo: one L16 frame, two channel frames. */
-const L16_FRAME_BYTES = 640;
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
 let kafka: Kafka;
@@ -196,11 +202,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
     onTestFinished(() => client.close());
     const stream = openCallStream(client, TENANT_TOKEN);
     await stream.write(stereoCallStart(callSid()));
-    for (let sequence = 0; sequence < 50; sequence += 1)
-      for (const channel of ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'])
-        await stream.write({
-          frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
-        });
+    await writeStereoFrames(stream, 50);
     const id = callSid();
     const socket = await openL16Socket(gateway.l16Port, { authorization: jambonzAuth });
     socket.ws.send(jambonzMetadata(id));
@@ -219,13 +221,9 @@ describe('ingest gateway drain (SIGTERM)', () => {
     expect(refused.details).not.toMatch(/^SHUTTING_DOWN/);
     // The L16 call, in the same live-call registry, is not ended with it.
     expect(await metric(gateway, 'va_ingest_draining_calls')).toBe(1);
-    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 10, 2), L16_FRAME_BYTES);
-    socket.ws.close(1000);
-    expect((await socket.closed).code).toBe(1000);
-    expect(await endedEvent(kafka, callsTopic, id)).toMatchObject({
-      endReason: 'hangup',
-      framesAccepted: 120,
-    });
+    const { closeCode, ended } = await hangUpAfter(socket, 10, kafka, callsTopic, id);
+    expect(closeCode).toBe(1000);
+    expect(ended).toMatchObject({ endReason: 'hangup', framesAccepted: 120 });
     expect(await exitCode(gateway.service, 15_000)).toBe(0);
   });
 
@@ -250,11 +248,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
     const id = callSid();
     const stream = openCallStream(client, TENANT_TOKEN);
     await stream.write(stereoCallStart(id));
-    for (let sequence = 0; sequence < 50; sequence += 1)
-      for (const channel of ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'])
-        await stream.write({
-          frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
-        });
+    await writeStereoFrames(stream, 50);
     // An L16 call keeps the first gateway draining.
     const socket = await openL16Socket(draining.l16Port, { authorization: jambonzAuth });
     socket.ws.send(jambonzMetadata(callSid()));

@@ -5,7 +5,11 @@ import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, inject, onTestFinished } from 'vitest';
 import { loadGatewayConfig } from '../../../services/ingest-gateway/config.ts';
 import { startGateway, type Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import { createIngestClient, type CallStartMessage } from '../../../services/simulator/ingest-client.ts';
+import {
+  createIngestClient,
+  type CallStartMessage,
+  type CallStream,
+} from '../../../services/simulator/ingest-client.ts';
 import { callEventCodec, type CallEvent } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 
@@ -194,4 +198,13 @@ export function stereoCallStart(
       ...over,
     },
   };
+}
+
+/** `frames` 20 ms µ-law frames of silence on both channels of a stereo call, sequences from 0. */
+export async function writeStereoFrames(stream: CallStream, frames: number): Promise<void> {
+  for (let sequence = 0; sequence < frames; sequence += 1)
+    for (const channel of ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'])
+      await stream.write({
+        frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
+      });
 }

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { callEventCodec, type AudioChunk, type CallEvent } from '../../../services/shared/records.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { collectUntil } from './helpers.ts';
-import { basicAuth } from './l16ws-client.ts';
+import { basicAuth, sendFrames, type Opened } from './l16ws-client.ts';
 
 export const TOKEN = 'acme-token-0123456789';
 export const JAMBONZ_SECRET = 'jambonz-secret-0123456789';
@@ -69,4 +69,21 @@ export async function endedEvent(
     (all) => all.some((e) => e.callId === callId && e.type === 'ended'),
   );
   return events.find((e) => e.callId === callId && e.type === 'ended');
+}
+
+/** 20 ms of 8 kHz 16-bit stereo: one L16 frame, two channel frames. */
+export const L16_FRAME_BYTES = 640;
+
+/** Sends `frames` more stereo frames, hangs up (close 1000) and returns the call's `ended` event. */
+export async function hangUpAfter(
+  socket: Opened,
+  frames: number,
+  kafka: Kafka,
+  callsTopic: string,
+  callId: string,
+): Promise<{ closeCode: number; ended: CallEvent | undefined }> {
+  await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * frames, 2), L16_FRAME_BYTES);
+  socket.ws.close(1000);
+  const closeCode = (await socket.closed).code;
+  return { closeCode, ended: await endedEvent(kafka, callsTopic, callId) };
 }
