@@ -21,13 +21,15 @@ export interface ParkedCalls<T> {
   take(tenant: string, callId: string, fits?: (call: T) => boolean): ParkedCall<T> | null;
   /** The parked call of this id, left parked (null when none). */
   peek(tenant: string, callId: string): T | null;
+  /** Whether a call of `tenant` (any tenant when null) waits for its reconnect. */
+  holdsCallOf(tenant: string | null): boolean;
   /** Every parked call, its timer cleared (shutdown ends them itself). */
   drain(): T[];
   size(): number;
 }
 
 export function createParkedCalls<T>(graceMs: number, now: () => number = Date.now): ParkedCalls<T> {
-  const parked = new Map<string, ParkedCall<T> & { timer: NodeJS.Timeout }>();
+  const parked = new Map<string, ParkedCall<T> & { tenant: string; timer: NodeJS.Timeout }>();
   return {
     park(tenant, callId, call, expire) {
       if (graceMs <= 0) {
@@ -40,7 +42,7 @@ export function createParkedCalls<T>(graceMs: number, now: () => number = Date.n
         expire();
       }, graceMs);
       timer.unref();
-      parked.set(key, { call, droppedAtMs: now(), timer });
+      parked.set(key, { call, tenant, droppedAtMs: now(), timer });
     },
     take(tenant, callId, fits = () => true) {
       const key = callKey(tenant, callId);
@@ -51,6 +53,11 @@ export function createParkedCalls<T>(graceMs: number, now: () => number = Date.n
       return { call: entry.call, droppedAtMs: entry.droppedAtMs };
     },
     peek: (tenant, callId) => parked.get(callKey(tenant, callId))?.call ?? null,
+    holdsCallOf(tenant) {
+      if (tenant === null) return parked.size > 0;
+      for (const entry of parked.values()) if (entry.tenant === tenant) return true;
+      return false;
+    },
     drain() {
       const calls = [...parked.values()].map((entry) => {
         clearTimeout(entry.timer);

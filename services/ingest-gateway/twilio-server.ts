@@ -18,6 +18,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AdapterServer, AdapterServerOptions } from './adapter-server.ts';
 import { followingIdentity } from './tls-identity.ts';
 import { refuseUpgrade } from './upgrade-refusal.ts';
+import { admitsUpgrade, newCallWhileDraining, shuttingDown } from './drain-reconnect.ts';
 import { listen, type ListeningServer } from '../shared/listen.ts';
 import { createCallSession, type CallSession } from './call-session.ts';
 import { IngestError } from './errors.ts';
@@ -107,16 +108,19 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (!accepting) {
+    // Draining: only the reconnect of a call that waits for one (drain-reconnect.ts).
+    const refuseDraining = (): void => {
       refused('SHUTTING_DOWN');
-      return refuseUpgrade(socket, 503, 'Service Unavailable');
-    }
+      refuseUpgrade(socket, 503, 'Service Unavailable');
+    };
+    if (!admitsUpgrade(accepting, null, parked.holdsCallOf)) return refuseDraining();
     const auth = authenticate(request, config);
     if ('refuse' in auth) {
       refused(auth.code);
       log.warn('stream refused', { code: auth.code });
       return refuseUpgrade(socket, auth.refuse, auth.refuse === 401 ? 'Unauthorized' : 'Forbidden');
     }
+    if (!admitsUpgrade(accepting, auth.tenant, parked.holdsCallOf)) return refuseDraining();
     let slot: SocketSlot;
     try {
       slot = waiting.open(addressKey(request.socket.remoteAddress ?? 'unknown'));
@@ -229,6 +233,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
           const consent = JSON.stringify(raw.consent);
           started(); // no longer waiting: its place in the waiting caps is free
           if (call.session.state() === 'awaiting-start' && resume(message.start, consent)) return;
+          if (!accepting) throw newCallWhileDraining();
           call.channels = raw.channels;
           call.consent = consent;
           call.session.handle({ message: 'start', start: raw });
@@ -322,9 +327,9 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
     openCalls: () => streams.size + parked.size(),
     async stop() {
       accepting = false;
-      const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+      const error = shuttingDown();
       for (const call of [...[...streams.values()].map((current) => current()), ...parked.drain()])
-        call.session.reject(shuttingDown);
+        call.session.reject(error);
       await sink.idle();
       wss.close();
       await listening.close();

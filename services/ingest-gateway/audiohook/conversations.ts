@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { callKey } from '../../shared/call-key.ts';
 import { createCallSession, type CallSession, type SessionSettings } from '../call-session.ts';
 import { IngestError } from '../errors.ts';
+import { newCallWhileDraining } from '../drain-reconnect.ts';
 import type { GatewayMetrics } from '../gateway-metrics.ts';
 import type { KafkaSink } from '../kafka-sink.ts';
 import type { LiveCalls } from '../live-calls.ts';
@@ -27,6 +28,7 @@ export interface Attachment {
 export interface Conversation {
   /** callKey(tenant, conversation id). */
   readonly key: string;
+  readonly tenant: string;
   readonly session: CallSession;
   readonly timeline: ConversationTimeline;
   readonly channels: number;
@@ -48,6 +50,8 @@ export interface ConversationsDeps {
   logger: Logger;
   metrics: GatewayMetrics;
   reconnectGraceMs: number;
+  /** False while the gateway drains: only sessions continuing a live conversation are taken. */
+  acceptsNewCalls: () => boolean;
 }
 
 export interface Conversations {
@@ -58,6 +62,12 @@ export interface Conversations {
    * metric already counted it (the session counts its own).
    */
   open(tenant: string, start: RawCallStart, attachment: Attachment, continues: readonly string[]): OpenResult;
+  /**
+   * Whether `tenant` (any tenant when null) has a live conversation here whose session dropped
+   * (a reconnect may come). One still attached does not count: a draining gateway refuses other
+   * upgrades before they complete (503), the answer platforms retry elsewhere on.
+   */
+  holdsCallOf(tenant: string | null): boolean;
   /** The channel layout of a live conversation (a reconnect must keep it), or null. */
   layoutOf(tenant: string, callId: string): readonly string[] | null;
   /** The attachment's socket closed (or `close` reason reconnect): wait for a reconnect. */
@@ -101,6 +111,7 @@ export function createConversations(deps: ConversationsDeps): Conversations {
     });
     conversation = {
       key,
+      tenant,
       session,
       timeline: createConversationTimeline(AUDIOHOOK_RATE_HZ),
       channels: start.channels.length,
@@ -124,7 +135,10 @@ export function createConversations(deps: ConversationsDeps): Conversations {
     open(tenant, start, attachment, continues) {
       const key = callKey(tenant, start.callId);
       const existing = live.get(key);
-      if (!existing) return create(tenant, start, attachment);
+      if (!existing)
+        return deps.acceptsNewCalls()
+          ? create(tenant, start, attachment)
+          : { ok: false, error: newCallWhileDraining(), counted: false };
       const previous = existing.attachment;
       const refuse = (error: IngestError): OpenResult => ({ ok: false, error, counted: false });
       if (previous && !continues.includes(previous.sessionId))
@@ -146,6 +160,12 @@ export function createConversations(deps: ConversationsDeps): Conversations {
       existing.session.hold(false);
       previous?.superseded();
       return { ok: true, conversation: existing, continued: true };
+    },
+    holdsCallOf(tenant) {
+      for (const conversation of live.values())
+        if (conversation.attachment === null && (tenant === null || conversation.tenant === tenant))
+          return true;
+      return false;
     },
     layoutOf(tenant, callId) {
       return live.get(callKey(tenant, callId))?.layout ?? null;

@@ -11,8 +11,8 @@ import { WebSocketServer } from 'ws';
 import type { AdapterServer, AdapterServerOptions } from '../adapter-server.ts';
 import { followingIdentity } from '../tls-identity.ts';
 import { refuseUpgrade } from '../upgrade-refusal.ts';
+import { admitsUpgrade, shuttingDown } from '../drain-reconnect.ts';
 import { listen } from '../../shared/listen.ts';
-import { IngestError } from '../errors.ts';
 import { INGEST_CLOSE_CODES } from '../ingest-close-codes.ts';
 import type { AudioHookConfig } from './config.ts';
 import { serveConnection, type Connection } from './connection.ts';
@@ -48,6 +48,7 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
   const now = options.now ?? Date.now;
   const log = options.logger.child({ adapter: 'audiohook' });
   const replays = createReplayGuard();
+  let accepting = true;
   const conversations = createConversations({
     settings: options.settings,
     sink,
@@ -55,9 +56,9 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
     logger: options.logger,
     metrics,
     reconnectGraceMs: config.reconnectGraceMs,
+    acceptsNewCalls: () => accepting,
   });
   const connections = new Set<Connection>();
-  let accepting = true;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
@@ -85,9 +86,13 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (!accepting) return refused(socket, 503, 'SHUTTING_DOWN', 'the gateway is shutting down');
+    // Draining: only a session continuing a live conversation (drain-reconnect.ts), whose `open`
+    // must name one (conversations.ts).
+    const draining = (): void => refused(socket, 503, 'SHUTTING_DOWN', 'the gateway is shutting down');
+    if (!admitsUpgrade(accepting, null, conversations.holdsCallOf)) return draining();
     const auth = authenticateUpgrade(request, config, replays, now());
     if ('status' in auth) return refused(socket, auth.status, auth.code, auth.reason);
+    if (!admitsUpgrade(accepting, auth.org.tenant, conversations.holdsCallOf)) return draining();
     wss.handleUpgrade(request, socket, head, (ws) => {
       adapterMetrics.sessions.inc();
       adapterMetrics.openSessions.inc();
@@ -124,8 +129,7 @@ export async function startAudioHookServer(options: AudioHookServerOptions): Pro
       for (const connection of connections) connection.shutdown();
       // Conversations waiting for a reconnect have no socket to tell: end them, flushing.
       for (const conversation of conversations.all())
-        if (conversation.session.state() === 'live')
-          conversation.session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+        if (conversation.session.state() === 'live') conversation.session.reject(shuttingDown());
       await sink.idle();
       // The documented close (README-audiohook, as the other adapters): 4503, after `disconnect`.
       for (const client of wss.clients)

@@ -15,6 +15,7 @@ import { listen } from '../../shared/listen.ts';
 import { createCallSession, type CallSession } from '../call-session.ts';
 import { IngestError } from '../errors.ts';
 import { createParkedCalls } from '../reconnect-grace.ts';
+import { admitsUpgrade, newCallWhileDraining, shuttingDown } from '../drain-reconnect.ts';
 import { validateCallStart, type CallSpec, type RawCallStart } from '../validate.ts';
 import { callStartFromMetadata, parseMetadata } from './metadata.ts';
 import type { L16WsMetrics } from './metrics.ts';
@@ -92,7 +93,8 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
 
   /** The source of an upgrade; null when its secret comes in the first frame. */
   const checkUpgrade = (req: IncomingMessage): L16WsSource | null => {
-    if (!accepting) throw new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+    // Draining: only the reconnect of a call that waits for one (drain-reconnect.ts).
+    if (!admitsUpgrade(accepting, null, parked.holdsCallOf)) throw shuttingDown();
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!offered.some((p) => (L16WS_SUBPROTOCOLS as readonly string[]).includes(p))) {
       throw {
@@ -104,6 +106,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     if (!req.headers.authorization && store.metadataTokens) return null;
     const source = store.fromHeader(req.headers.authorization);
     if (!addressAllowed(source, req.socket.remoteAddress)) throw sourceNotAllowed();
+    if (!admitsUpgrade(accepting, source.tenant, parked.holdsCallOf)) throw shuttingDown();
     return source;
   };
 
@@ -129,7 +132,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
     slot: SocketSlot,
   ): void => {
     sockets.set(ws, () => {
-      const error = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
+      const error = shuttingDown();
       if (call) call.session.reject(error);
       else close(error);
     });
@@ -210,6 +213,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       waiting.authenticate(slot, source.tenant);
       call = raw.callId ? resume(source.tenant, raw, checked.consent) : null;
       if (call) return;
+      if (!accepting) throw newCallWhileDraining();
       const own: L16Call = {
         tenant: source.tenant,
         sequence: 0,
@@ -360,8 +364,8 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       accepting = false;
       // Each call flushes what it received (reason shutting_down) before its socket closes.
       for (const end of sockets.values()) end();
-      const shuttingDown = new IngestError('SHUTTING_DOWN', 'the gateway is shutting down');
-      for (const call of parked.drain()) call.session.reject(shuttingDown);
+      const error = shuttingDown();
+      for (const call of parked.drain()) call.session.reject(error);
       await sink.idle();
       for (const ws of sockets.keys()) ws.terminate();
       await listening.close();

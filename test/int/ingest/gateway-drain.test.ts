@@ -1,23 +1,15 @@
 // The drain at a stop, through real signals to a real gateway process (services/ingest-gateway/
-// main.ts) with the Twilio and L16 WebSocket adapters on and the real broker: calls live at
+// main.ts, gateway-process.ts) with the Twilio and L16 WebSocket adapters on and the real broker: calls live at
 // SIGTERM go on streaming into Kafka until they end by themselves while /readyz fails and new
 // upgrades get 503; at DRAIN_MAX_MS the calls left close as before the drain (4503, their audio
 // flushed); a gRPC call is handed over at once meanwhile (its client resumes it elsewhere); a
 // second signal stops the process at once.
 import * as grpc from '@grpc/grpc-js';
 import { createServer, connect, type Server } from 'node:net';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import {
-  metricValue,
-  startServiceProcess,
-  waitUntilReady,
-  type ServiceProcess,
-} from '../../../devkit/pipeline/harness.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { deleteTopics, stereoCallStart, writeStereoFrames } from './helpers.ts';
+import { stereoCallStart, writeStereoFrames } from './helpers.ts';
 import { openL16Socket, sendFrames, type Opened } from './l16ws-client.ts';
 import {
   callSid,
@@ -25,101 +17,24 @@ import {
   hangUpAfter,
   jambonzAuth,
   jambonzMetadata,
-  JAMBONZ_SOURCE,
   L16_FRAME_BYTES,
 } from './l16ws-fixture.ts';
 import {
-  connectTwilio,
-  FRAME_BYTES,
-  twilioMessages,
-  twilioSid,
-  type TwilioCall,
-  type TwilioConnection,
-} from './twilio-client.ts';
+  exitCode,
+  metric,
+  readyz,
+  fileTopics,
+  startGatewayProcess,
+  TENANT_TOKEN,
+  twilioCall,
+  TWILIO_AUTH_TOKEN,
+  TWILIO_PUBLIC_URL,
+  type GatewayProcess,
+} from './gateway-process.ts';
+import { connectTwilio, type TwilioCall, type TwilioConnection } from './twilio-client.ts';
 
-const ACCOUNT = twilioSid('AC');
-const AUTH_TOKEN = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80';
-const PUBLIC_URL = 'wss://ingest.example.com';
-const PATH = '/twilio/stream';
-const TENANT_TOKEN = 'acme-token-0123456789';
-const audioTopic = uniqueName('test.audio');
-const callsTopic = uniqueName('test.calls');
-let kafka: Kafka;
-
-beforeAll(() => {
-  kafka = testKafka();
-});
-afterAll(() => deleteTopics(kafka, [audioTopic, callsTopic]));
-
-interface GatewayProcess {
-  service: ServiceProcess;
-  opsPort: number;
-  twilioUrl: string;
-  l16Port: number;
-  grpcTarget: string;
-}
-
-/** A gateway process with both adapters on free loopback ports, ready; killed when the test ends. */
-async function startGatewayProcess(drainMaxMs: number): Promise<GatewayProcess> {
-  const service = startServiceProcess('ingest-gateway', {
-    KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    AUDIO_TOPIC: audioTopic,
-    CALLS_TOPIC: callsTopic,
-    TOPIC_PARTITIONS: '1',
-    TENANT_TOKENS: `acme=${TENANT_TOKEN}`,
-    MAX_STREAM_SPEED: '0',
-    BATCH_MAX_DELAY_MS: '40',
-    TWILIO_HOST: '127.0.0.1',
-    TWILIO_PORT: '0',
-    TWILIO_PUBLIC_URL: PUBLIC_URL,
-    TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
-    L16WS_HOST: '127.0.0.1',
-    L16WS_PORT: '0',
-    L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE),
-    DRAIN_MAX_MS: String(drainMaxMs),
-  });
-  onTestFinished(() => service.stop('SIGKILL'));
-  const opsPort = await waitUntilReady(service, 60_000);
-  const listening = /"msg":"ingest gateway listening".*/.exec(service.output())?.[0] ?? '';
-  const twilioPort = Number(/"twilioPort":(\d+)/.exec(listening)?.[1]);
-  const l16Port = Number(/"l16wsPort":(\d+)/.exec(listening)?.[1]);
-  const grpcTarget = `127.0.0.1:${/"grpcPort":(\d+)/.exec(listening)?.[1]}`;
-  return { service, opsPort, twilioUrl: `ws://127.0.0.1:${twilioPort}${PATH}`, l16Port, grpcTarget };
-}
-
-const metric = async (gateway: GatewayProcess, name: string): Promise<number> =>
-  metricValue(await (await fetch(`http://127.0.0.1:${gateway.opsPort}/metrics`)).text(), name);
-
-const readyz = async (gateway: GatewayProcess): Promise<{ status: number; body: string }> => {
-  const response = await fetch(`http://127.0.0.1:${gateway.opsPort}/readyz`);
-  return { status: response.status, body: await response.text() };
-};
-
-/** Resolves with the exit code once the process is gone (null: still running after `withinMs`). */
-const exitCode = (service: ServiceProcess, withinMs: number): Promise<number | null> =>
-  new Promise((resolve) => {
-    if (service.child.exitCode !== null) return resolve(service.child.exitCode);
-    const timer = setTimeout(() => resolve(null), withinMs);
-    service.child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-
-/** A Twilio call of `slots` 20 ms slots on both tracks: its messages, `stop` last. */
-function twilioCall(slots: number): { call: TwilioCall; messages: object[] } {
-  const call: TwilioCall = {
-    accountSid: ACCOUNT,
-    callSid: twilioSid('CA'),
-    streamSid: twilioSid('MZ'),
-    customParameters: { agentId: 'agent-7', consentAnalytics: 'true', consentStoreFeatures: 'true' },
-    customer: new Uint8Array(FRAME_BYTES * slots).fill(0x44),
-    agent: new Uint8Array(FRAME_BYTES * slots).fill(0x45),
-  };
-  return { call, messages: twilioMessages(call) };
-}
+const { topics, kafka: testKafkaOf } = fileTopics();
+const callsTopic = topics.calls;
 
 /** `connected`, `start`, then the media of the first `slots` slots (two tracks each). */
 const firstSlots = (messages: object[], slots: number): object[] => messages.slice(0, 2 + slots * 2);
@@ -130,7 +45,7 @@ async function twoLiveCalls(gateway: GatewayProcess): Promise<{
   l16: { id: string; socket: Opened };
 }> {
   const twilio = twilioCall(100);
-  const connection = await connectTwilio(gateway.twilioUrl, PUBLIC_URL, AUTH_TOKEN);
+  const connection = await connectTwilio(gateway.twilioUrl, TWILIO_PUBLIC_URL, TWILIO_AUTH_TOKEN);
   await connection.send(firstSlots(twilio.messages, 50));
   const id = callSid();
   const socket = await openL16Socket(gateway.l16Port, { authorization: jambonzAuth });
@@ -142,7 +57,7 @@ async function twoLiveCalls(gateway: GatewayProcess): Promise<{
 
 describe('ingest gateway drain (SIGTERM)', () => {
   it('keeps Twilio and L16 calls live at SIGTERM streaming into Kafka until they end, refusing new upgrades with 503', async () => {
-    const gateway = await startGatewayProcess(60_000);
+    const gateway = await startGatewayProcess(topics, 60_000);
     const { twilio, l16 } = await twoLiveCalls(gateway);
     gateway.service.child.kill('SIGTERM');
 
@@ -151,7 +66,9 @@ describe('ingest gateway drain (SIGTERM)', () => {
     expect((await readyz(gateway)).body).toContain('draining');
     expect(await metric(gateway, 'va_ingest_draining_calls')).toBe(2);
     // New calls go to another gateway: "try another instance" before the upgrade.
-    await expect(connectTwilio(gateway.twilioUrl, PUBLIC_URL, AUTH_TOKEN)).rejects.toThrow('HTTP 503');
+    await expect(connectTwilio(gateway.twilioUrl, TWILIO_PUBLIC_URL, TWILIO_AUTH_TOKEN)).rejects.toThrow(
+      'HTTP 503',
+    );
     expect((await openL16Socket(gateway.l16Port, { authorization: jambonzAuth })).status).toBe(503);
 
     // The live calls go on: the rest of their audio, then their own end.
@@ -160,11 +77,11 @@ describe('ingest gateway drain (SIGTERM)', () => {
     l16.socket.ws.close(1000);
     expect((await twilio.connection.closed).code).toBe(1000);
     expect((await l16.socket.closed).code).toBe(1000);
-    expect(await endedEvent(kafka, callsTopic, twilio.call.callSid)).toMatchObject({
+    expect(await endedEvent(testKafkaOf(), callsTopic, twilio.call.callSid)).toMatchObject({
       endReason: 'twilio-stop',
       framesAccepted: 200,
     });
-    expect(await endedEvent(kafka, callsTopic, l16.id)).toMatchObject({
+    expect(await endedEvent(testKafkaOf(), callsTopic, l16.id)).toMatchObject({
       endReason: 'hangup',
       framesAccepted: 200,
     });
@@ -174,9 +91,9 @@ describe('ingest gateway drain (SIGTERM)', () => {
 
   it('closes the calls still live at DRAIN_MAX_MS as a stop without drain does (4503, audio flushed)', async () => {
     const drainMaxMs = 2_000;
-    const gateway = await startGatewayProcess(drainMaxMs);
+    const gateway = await startGatewayProcess(topics, drainMaxMs);
     const { call, messages } = twilioCall(100);
-    const connection = await connectTwilio(gateway.twilioUrl, PUBLIC_URL, AUTH_TOKEN);
+    const connection = await connectTwilio(gateway.twilioUrl, TWILIO_PUBLIC_URL, TWILIO_AUTH_TOKEN);
     await connection.send(firstSlots(messages, 50));
     await expect.poll(() => metric(gateway, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(100);
     const signalledAt = Date.now();
@@ -189,7 +106,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
     expect(closed.code).toBe(4503);
     expect(closed.reason).toMatch(/^SHUTTING_DOWN: /);
     expect(closedAfterMs).toBeGreaterThanOrEqual(drainMaxMs - 200);
-    expect(await endedEvent(kafka, callsTopic, call.callSid)).toMatchObject({
+    expect(await endedEvent(testKafkaOf(), callsTopic, call.callSid)).toMatchObject({
       endReason: 'shutting_down',
       framesAccepted: 160,
     });
@@ -197,7 +114,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
   });
 
   it('hands a gRPC call over at once (UNAVAILABLE SHUTTING_DOWN) while an L16 call drains', async () => {
-    const gateway = await startGatewayProcess(60_000);
+    const gateway = await startGatewayProcess(topics, 60_000);
     const client = createIngestClient(gateway.grpcTarget);
     onTestFinished(() => client.close());
     const stream = openCallStream(client, TENANT_TOKEN);
@@ -221,7 +138,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
     expect(refused.details).not.toMatch(/^SHUTTING_DOWN/);
     // The L16 call, in the same live-call registry, is not ended with it.
     expect(await metric(gateway, 'va_ingest_draining_calls')).toBe(1);
-    const { closeCode, ended } = await hangUpAfter(socket, 10, kafka, callsTopic, id);
+    const { closeCode, ended } = await hangUpAfter(socket, 10, testKafkaOf(), callsTopic, id);
     expect(closeCode).toBe(1000);
     expect(ended).toMatchObject({ endReason: 'hangup', framesAccepted: 120 });
     expect(await exitCode(gateway.service, 15_000)).toBe(0);
@@ -230,7 +147,10 @@ describe('ingest gateway drain (SIGTERM)', () => {
   it('lets a handed-over gRPC call resume on another gateway while this one drains (no stale connection kept)', async () => {
     // Two gateways behind one address, as a Kubernetes Service: new connections go to the ready
     // ones, so the draining gateway's endpoint is gone once it is signalled.
-    const [draining, other] = [await startGatewayProcess(60_000), await startGatewayProcess(0)];
+    const [draining, other] = [
+      await startGatewayProcess(topics, 60_000),
+      await startGatewayProcess(topics, 0),
+    ];
     let target = Number(draining.grpcTarget.split(':')[1]);
     const proxy: Server = createServer((inbound) => {
       const outbound = connect(target, '127.0.0.1');
@@ -289,7 +209,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
   });
 
   it('stops at once on a second signal during the drain', async () => {
-    const gateway = await startGatewayProcess(60_000);
+    const gateway = await startGatewayProcess(topics, 60_000);
     const { l16 } = await twoLiveCalls(gateway);
     gateway.service.child.kill('SIGTERM');
     await expect.poll(() => readyz(gateway)).toMatchObject({ status: 503 });

@@ -1,6 +1,6 @@
 // The adapters' parked calls: a dropped call waits the grace period for a reconnect, is taken by
 // the first new socket of its tenant and id that fits it, ends when the period passes, ends at once
-// with a grace period of 0, and is handed back at shutdown.
+// with a grace period of 0, and is handed back at shutdown; it says whose calls wait.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createParkedCalls } from '../../../../services/ingest-gateway/reconnect-grace.ts';
 
@@ -48,5 +48,18 @@ describe('parked calls (reconnect grace period)', () => {
     expect(parked.drain()).toEqual([{ rate: 8000 }]);
     vi.advanceTimersByTime(10_000);
     expect(expired).not.toHaveBeenCalled(); // shutdown ends drained calls itself
+  });
+
+  it("says whose calls wait for a reconnect (a draining gateway's upgrade check)", () => {
+    const parked = createParkedCalls<string>(5_000);
+    expect(parked.holdsCallOf(null)).toBe(false);
+    parked.park('acme', 'call-1', 'the call', vi.fn());
+    expect([parked.holdsCallOf('acme'), parked.holdsCallOf('beta'), parked.holdsCallOf(null)]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    parked.take('acme', 'call-1');
+    expect(parked.holdsCallOf('acme')).toBe(false);
   });
 });
