@@ -19,6 +19,8 @@ export interface Drain {
   draining(): boolean;
   /** Calls the drain still waits for (0 when not draining). */
   waitingFor(): number;
+  /** How long the drain has run (0 when not draining): at `maxMs` the calls left are cut. */
+  elapsedMs(): number;
   /** Refuses new calls, then resolves when no call is open or after `maxMs`, whichever first. */
   run(): Promise<void>;
 }
@@ -28,12 +30,15 @@ const POLL_MS = 200;
 
 export function createDrain(intakes: readonly Drainable[], maxMs: number): Drain {
   let draining = false;
+  let startedAt = 0;
   const open = (): number => intakes.reduce((sum, intake) => sum + intake.openCalls(), 0);
   return {
     draining: () => draining,
     waitingFor: () => (draining ? open() : 0),
+    elapsedMs: () => (draining ? Date.now() - startedAt : 0),
     run() {
       draining = true;
+      startedAt = Date.now();
       for (const intake of intakes) intake.drain();
       const deadline = Date.now() + maxMs;
       return new Promise<void>((resolve) => {

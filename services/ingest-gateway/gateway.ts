@@ -153,6 +153,19 @@ function addDrain(config: GatewayConfig, base: ServiceBase, intakes: (Drainable 
     'WebSocket adapter calls a stop (SIGTERM) still lets run before it ends them (DRAIN_MAX_MS); 0 when not stopping',
     () => drain.waitingFor(),
   );
+  // Together they tell a drain about to cut calls (alert VaIngestDrainLong) while it still runs:
+  // a counter bumped at the cut would rarely be scraped from a process that exits right after.
+  const gauge = metricBuilders(base.metrics.registry);
+  gauge.gaugeReading(
+    'va_ingest_drain_elapsed_seconds',
+    'How long the running drain has lasted (0 when not stopping); at va_ingest_drain_max_seconds the calls left are cut',
+    () => drain.elapsedMs() / 1000,
+  );
+  gauge.gaugeReading(
+    'va_ingest_drain_max_seconds',
+    'DRAIN_MAX_MS in seconds: how long a stop lets the adapter calls run',
+    () => config.drainMaxMs / 1000,
+  );
   base.shutdown.add(
     'drain: refuse new calls, let live ones end',
     async () => {

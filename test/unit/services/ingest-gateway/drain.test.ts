@@ -1,5 +1,6 @@
 // The drain's own bookkeeping (drain.ts): every intake stops taking calls at once, the drain ends
-// as soon as no call is open, or at its limit, and counts what it waits for only while draining.
+// as soon as no call is open, or at its limit, and counts what it waits for (and how long it has
+// run) only while draining.
 // The drain through real sockets and signals: test/int/ingest/gateway-drain.test.ts.
 import { describe, expect, it } from 'vitest';
 import { createDrain, type Drainable } from '../../../../services/ingest-gateway/drain.ts';
@@ -32,7 +33,14 @@ describe('drain', () => {
 
   it('ends at its limit with calls still open, and at once with a limit of 0', async () => {
     const started = performance.now();
-    await createDrain([intake(1)], 400).run();
+    const drain = createDrain([intake(1)], 400);
+    expect(drain.elapsedMs()).toBe(0);
+    const running = drain.run();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // What alert VaIngestDrainLong reads while the drain still runs (va_ingest_drain_elapsed_seconds).
+    expect(drain.elapsedMs()).toBeGreaterThanOrEqual(190);
+    expect(drain.elapsedMs()).toBeLessThan(400);
+    await running;
     expect(performance.now() - started).toBeGreaterThanOrEqual(390);
     const again = performance.now();
     await createDrain([intake(1)], 0).run();
