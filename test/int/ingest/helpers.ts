@@ -200,9 +200,12 @@ export function stereoCallStart(
   };
 }
 
-/** `frames` 20 ms µ-law frames of silence on both channels of a stereo call, sequences from 0. */
-export async function writeStereoFrames(stream: CallStream, frames: number): Promise<void> {
-  for (let sequence = 0; sequence < frames; sequence += 1)
+/**
+ * 20 ms µ-law frames on both channels of a stereo call, sequences `from` (0: a new call; a resumed
+ * stream goes on where the call left off) up to `to`.
+ */
+export async function writeStereoFrames(stream: CallStream, to: number, from = 0): Promise<void> {
+  for (let sequence = from; sequence < to; sequence += 1)
     for (const channel of ['CHANNEL_AGENT', 'CHANNEL_CUSTOMER'])
       await stream.write({
         frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
