@@ -9,6 +9,7 @@ import { nextPlace, WindowJumpError, type WindowPlace } from '../window-place.ts
 import { newTensionBaseline, tensionRise, type TensionBaseline } from './tension-rise.ts';
 import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../agent-leg.ts';
 import { inScope, tenantInScope } from './rule-scope.ts';
+import { endsEarlierAlerts } from './recovery-rule.ts';
 
 export interface AlertEngineOptions {
   rules: RuleSet;
@@ -242,6 +243,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       cue: rule.cue,
       evidence,
       escalationOf: escalated ? st.firedAlertId : null,
+      // An escalation is of an agent-only alert: never a recovery.
+      endsEarlierAlerts: !escalated && endsEarlierAlerts(rule),
     };
   }
 

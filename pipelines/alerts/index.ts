@@ -9,6 +9,12 @@ export {
   maxLookbackMs,
 } from './rule-config.ts';
 export { mergeTenantRules, unmatchedSwitchOffs } from './tenant-rules.ts';
+export {
+  endsEarlierAlerts,
+  isRecoveryByName,
+  recoveryByNameWarnings,
+  RECOVERY_RULE_WORD,
+} from './recovery-rule.ts';
 export type { RuleErrorCode } from './rule-config.ts';
 export { createAlertEngine, renderMessage, WindowJumpError } from './engine.ts';
 export type { AlertEngine, AlertEngineOptions } from './engine.ts';

@@ -121,6 +121,8 @@ const ruleSchema = z.strictObject({
   message: z.string().min(1).max(500),
   cue: z.string().min(1).max(200).optional(),
   enabled: z.boolean().default(true),
+  /** A recovery: its alerts end the customer's earlier alerts (recovery-rule.ts); absent: by its id. */
+  endsEarlierAlerts: z.boolean().optional(),
 });
 
 const fileSchema = z.strictObject({
@@ -310,6 +312,16 @@ function parseRules(raw: unknown, tenant: string | null): RuleSet & { disabled: 
         'escalateAfterMs',
         at('escalateAfterMs'),
       );
+    // The call store ends the customer's alerts by a recovery of the customer's: on another
+    // subject the field would be accepted and do nothing.
+    if (r.endsEarlierAlerts === true && r.subject !== 'customer')
+      throw ruleError(
+        'RULE_INVALID',
+        `rule "${r.id}" field endsEarlierAlerts: only for subject customer (a recovery ends the customer's earlier alerts)`,
+        r.id,
+        'endsEarlierAlerts',
+        at('endsEarlierAlerts'),
+      );
     if (r.minSpeechFraction !== undefined && (source !== 'features' || r.durationBasis !== 'speech'))
       throw new AlertRuleError(
         'RULE_INVALID',
@@ -367,6 +379,7 @@ function parseRules(raw: unknown, tenant: string | null): RuleSet & { disabled: 
       message: r.message,
       cue: r.cue ?? null,
       scope: scopeOf(tenant === null ? r.tenants : [tenant], r.queues),
+      endsEarlierAlerts: r.endsEarlierAlerts ?? null,
     });
   });
   return { version: file.data.version, rules, disabled };

@@ -86,6 +86,11 @@ export interface AlertRule {
   cue: string | null;
   /** The calls the rule judges: null = every call. */
   scope: RuleScope | null;
+  /**
+   * A recovery (customer rules only): its alerts end the customer's alerts raised before it (the
+   * QA call page). null: the file does not say, read by the rule's id (recovery-rule.ts).
+   */
+  endsEarlierAlerts: boolean | null;
 }
 
 /** Tenants and queues a rule is limited to; null in a field = any. */
@@ -156,4 +161,6 @@ export interface AlertEvent {
   evidence: string[];
   /** For escalations: the alert id that was escalated. */
   escalationOf: string | null;
+  /** Its rule is a recovery: it ends the customer's earlier alerts (recovery-rule.ts). */
+  endsEarlierAlerts: boolean;
 }

@@ -8,7 +8,7 @@ import { createCodec } from '../shared/codec.ts';
 import type { AlertAckRecord, AlertEventRecord, WireChannel } from '../shared/records.ts';
 import type { AckView, AlertView } from './protocol.ts';
 
-/** AlertEvent with the fields the alert-service added to the proto (numbers 20-26; 27 is in AlertEventRecord). */
+/** AlertEvent with the fields the alert-service added to the proto (numbers 20-26; 27-28 are in AlertEventRecord). */
 export interface AlertRecord extends AlertEventRecord {
   ruleName: string;
   cue: string;
@@ -68,6 +68,7 @@ export function toAlertRecord(
     escalationOf: alert.escalationOf ?? '',
     queue: owner.queue,
     subject: alert.subject,
+    ruleRole: alert.endsEarlierAlerts ? 'recovery' : 'condition',
   };
 }
 

@@ -5,14 +5,16 @@
 // tenant's alerts down at the next rollout (admin probe); a bad tenant file leaves that tenant on
 // the global rules alone at a restart. A tenant file (ALERT_TENANT_RULES_DIR) is judged as that
 // tenant's: --tenant names the tenant, --tenant-files takes it from each file's name as the service
-// does. One JSON line per file on stdout: ok, version, rule ids, sha256 (as the service logs it);
-// or the stable code and the error naming the rule, field and line. Exit 0 when every file is
-// accepted, 2 otherwise. I/O: reads the files, stdout, process exit.
+// does. One JSON line per file on stdout: ok, version, rule ids, sha256 (as the service logs it),
+// warnings on what is accepted but fragile (a recovery told by its id only); or the stable code
+// and the error naming the rule, field and line. Exit 0 when every file is accepted, 2 otherwise.
+// I/O: reads the files, stdout, process exit.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   parseRuleSetText,
   parseTenantRuleSetText,
+  recoveryByNameWarnings,
   unmatchedSwitchOffs,
   type RuleSet,
   type TenantRuleSet,
@@ -93,6 +95,8 @@ async function judge(file: string): Promise<Record<string, unknown>> {
   const warning = nameWarning(file, forTenant);
   const rules: RuleSet =
     forTenant === null ? parseRuleSetText(text) : parseTenantRuleSetText(text, forTenant);
+  // Accepted, but what a rule does hangs on its id: a rename would change it unsaid.
+  const warnings = recoveryByNameWarnings(rules.rules);
   return {
     file,
     ok: true,
@@ -105,6 +109,7 @@ async function judge(file: string): Promise<Record<string, unknown>> {
       : {}),
     sha256: rulesDigest(text),
     ...(warning === null ? {} : { warning }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 

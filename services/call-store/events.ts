@@ -188,6 +188,11 @@ export const alertSchema = z.object({
   evidence: z.array(z.string().max(500)).max(20).default([]),
   /** An escalation's first alert (AlertEvent escalation_of, state ESCALATED); absent otherwise. */
   escalationOf: id.optional(),
+  /**
+   * A recovery: it ends the customer's earlier alerts (AlertEvent rule_role, field 28); absent on
+   * a record without the field, read by the rule id (pipelines/alerts/recovery-rule.ts).
+   */
+  endsEarlierAlerts: z.boolean().optional(),
 });
 
 export const ackSchema = z.object({

@@ -150,7 +150,14 @@ export interface AlertEventRecord {
    * (alert-service withdrawn-alerts.ts); '' otherwise (absent when produced).
    */
   resolutionReason?: string;
+  /**
+   * Whether the alert's rule is a recovery, ending the customer's earlier alerts (field 28, from
+   * the rule's `endsEarlierAlerts`); 'unspecified' (or absent) on records from before it.
+   */
+  ruleRole?: AlertRuleRole;
 }
+
+export type AlertRuleRole = 'condition' | 'recovery' | 'unspecified';
 
 export interface AlertAckRecord {
   alertId: string;

@@ -77,6 +77,12 @@ function escalationOf(alert: AlertEventRecord & { escalationOf?: string }): { es
   return alert.state === 'escalated' && alert.escalationOf ? { escalationOf: alert.escalationOf } : {};
 }
 
+/** Whether the alert is a recovery, as its record says (field 28); nothing when it does not say. */
+function endsEarlierAlerts(alert: AlertEventRecord): { endsEarlierAlerts?: boolean } {
+  if (alert.ruleRole === 'recovery') return { endsEarlierAlerts: true };
+  return alert.ruleRole === 'condition' ? { endsEarlierAlerts: false } : {};
+}
+
 /**
  * Decodes one record of a consumed topic into an unvalidated store event (validated later in the
  * batch), or null for record types the store ignores (an alert's later states but its end).
@@ -157,6 +163,7 @@ export function decodeStoreRecord(
         message: alert.message,
         evidence: alert.evidence,
         ...escalationOf(alert),
+        ...endsEarlierAlerts(alert),
       };
     }
   }

@@ -4,15 +4,9 @@
 // (alerts, alert_acks, the call's end), so a replay, which changes no row, changes nothing, and a
 // reader who may not see an alert gets no fact taken from it (audience.ts derives again over the
 // alerts the reader sees). Pure.
+import { isRecoveryByName } from '../../../pipelines/alerts/recovery-rule.ts';
 import { escalationCues } from '../../../pipelines/scorecard/index.ts';
 import { TOMBSTONE_PREFIX } from './erased-agents.ts';
-
-/**
- * A rule id with this word, on the customer's channel, is a recovery ("customer-recovered",
- * config/alert-rules.yaml: calm after anger): it ends the customer's alerts raised before it. The
- * same convention as a rule id with "frustration" for the scorecard.
- */
-export const RECOVERY_RULE_WORD = 'recovered';
 
 /**
  * Why an alert ended, as the API names it. RECOVERED: a recovery alert on the customer's channel
@@ -33,6 +27,8 @@ export interface StoredAlert {
   end: { at: string; reason: string } | null;
   /** The alert this one escalated (migration 023); null or absent otherwise. */
   escalationOf?: string | null;
+  /** A recovery, as its record said (migration 026); null or absent: not said, read by its rule id. */
+  endsEarlierAlerts?: boolean | null;
 }
 
 /** What of the call's own end the lifecycle needs (a call list item has it). */
@@ -59,7 +55,13 @@ export interface AlertLifecycle {
   ended: { at: string; audioMs: number | null; reason: AlertEndReason; alertId: string | null } | null;
 }
 
-const isRecovery = (a: StoredAlert) => a.channel === 'customer' && a.ruleId.includes(RECOVERY_RULE_WORD);
+/**
+ * A recovery ("customer-recovered", config/alert-rules.yaml: calm after anger) ends the customer's
+ * alerts raised before it. Its rule says so (endsEarlierAlerts, on the record); an alert whose
+ * record did not say is read by its rule id as before (pipelines/alerts/recovery-rule.ts).
+ */
+const isRecovery = (a: StoredAlert) =>
+  a.channel === 'customer' && (a.endsEarlierAlerts ?? isRecoveryByName(a.channel, a.ruleId));
 
 type Ended = NonNullable<AlertLifecycle['ended']>;
 

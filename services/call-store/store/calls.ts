@@ -47,7 +47,8 @@ export async function loadCallRow(db: SqlExecutor, scope: Scope, callId: string)
 export async function listAlerts(db: SqlExecutor, tenant: string, callId: string) {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT a.alert_id, a.rule_id, a.severity, a.audience, a.channel, a.start_ms, a.fired_at, a.message,
-       a.evidence, k.acked_by, k.acked_at, a.ended_at, a.end_reason, a.escalation_of
+       a.evidence, k.acked_by, k.acked_at, a.ended_at, a.end_reason, a.escalation_of,
+       a.ends_earlier_alerts
      FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
      WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
     [tenant, callId],
@@ -68,6 +69,8 @@ export async function listAlerts(db: SqlExecutor, tenant: string, callId: string
     end: r.ended_at ? { at: iso(r.ended_at) as string, reason: String(r.end_reason) } : null,
     /** On an escalation: the alert it escalated (migration 023). */
     escalationOf: (r.escalation_of ?? null) as string | null,
+    /** A recovery (migration 026); null: the record did not say (read by the rule id). */
+    endsEarlierAlerts: (r.ends_earlier_alerts ?? null) as boolean | null,
   }));
 }
 

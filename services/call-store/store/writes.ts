@@ -106,14 +106,17 @@ const SQL = {
       "longestMutualSilenceMs" float8, "talkRatioAgent" real, "agentResponseLatencyMs" jsonb,
       "customerResponseLatencyMs" jsonb, "holdMs" float8)
     ${BEFORE_ANALYTICS_WITHDRAWN}`,
-  /** An escalation's link (escalation_of) comes with its row: a replay changes nothing. */
+  /**
+   * An escalation's link (escalation_of) and whether it is a recovery (ends_earlier_alerts, NULL
+   * when the record does not say) come with its row: a replay changes nothing.
+   */
   alerts: `INSERT INTO alerts (alert_id, call_id, tenant, rule_id, severity, audience, channel, start_ms, fired_at,
-      message, evidence, escalation_of)
+      message, evidence, escalation_of, ends_earlier_alerts)
     SELECT "alertId", "callId", tenant, "ruleId", severity, audience, channel, "startMs", "firedAt", message,
-      evidence, "escalationOf"
+      evidence, "escalationOf", "endsEarlierAlerts"
     FROM jsonb_to_recordset($1::text::jsonb) AS x("alertId" text, "callId" text, tenant text, "ruleId" text,
       severity text, audience text, channel text, "startMs" int, "firedAt" timestamptz, message text,
-      evidence jsonb, "escalationOf" text)
+      evidence jsonb, "escalationOf" text, "endsEarlierAlerts" boolean)
     ${BEFORE_ANALYTICS_WITHDRAWN}`,
   acks: `INSERT INTO alert_acks (tenant, alert_id, call_id, acked_by, acked_at)
     SELECT tenant, "alertId", "callId", "ackedBy", "ackedAt"

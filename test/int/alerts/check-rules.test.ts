@@ -1,7 +1,7 @@
 // `npm run check-rules` judges a rule file before it is deployed, as the service would: the shipped
 // file passes; an admin's mistake is one JSON line with the code, rule, field and line, exit 2.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,20 @@ async function checkRules(...files: string[]): Promise<{ code: number; lines: Re
 }
 
 describe('check-rules', () => {
+  it('warns of a recovery told by its id only: accepted, but a rename would change what it does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-check-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const byName = join(dir, 'acme.yaml');
+    const shipped = readFileSync('config/alert-rules.yaml', 'utf8');
+    writeFileSync(byName, shipped.replace('    endsEarlierAlerts: true\n', ''));
+    const got = await checkRules('--tenant', 'acme', byName);
+    expect(got.code).toBe(0);
+    expect(got.lines[0]).toMatchObject({ ok: true, tenant: 'acme' });
+    expect(got.lines[0]!.warnings).toEqual([
+      expect.stringMatching(/rule "customer-recovered" is read as a recovery .*add endsEarlierAlerts: true/),
+    ]);
+  });
+
   it('accepts the shipped rules and names what is wrong in a bad file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'va-check-rules-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +51,7 @@ describe('check-rules', () => {
     expect(good.code).toBe(0);
     expect(good.lines[0]).toMatchObject({ ok: true, version: '1' });
     expect(good.lines[0]!.rules).toContain('customer-frustration');
+    expect(good.lines[0]!.warnings).toBeUndefined();
 
     const both = await checkRules('config/alert-rules.yaml', bad, join(dir, 'missing.yaml'));
     expect(both.code).toBe(2);
