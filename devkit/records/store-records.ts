@@ -186,5 +186,9 @@ function alertRecord(e: AlertStoreEvent, eventId: string, stamp: EventTimes): Al
     ...stamp,
     agentId: '',
     team: '',
+    // Said only when the event says (an alert service before field 28 did not).
+    ...(e.endsEarlierAlerts === undefined
+      ? {}
+      : { ruleRole: e.endsEarlierAlerts ? ('recovery' as const) : ('condition' as const) }),
   };
 }

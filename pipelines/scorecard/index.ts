@@ -1,5 +1,13 @@
 // Public entry of the scorecard stage: post-call measures and the 0..100 score with its parts. Pure.
-export { computeScorecard, combine, scoreParts, WEIGHTS } from './scorecard.ts';
+export {
+  alertHandlingPart,
+  computeScorecard,
+  combine,
+  scoreParts,
+  unscoredReason,
+  WEIGHTS,
+} from './scorecard.ts';
+export { alertMeasures, type AlertMeasures } from './alert-measures.ts';
 export { computeMeasures, FRUSTRATION_RULE_WORD } from './measures.ts';
 export type * from './types.ts';
 export { legMeasures, legSpans, type LegMeasures, type LegSpan, type LegStart } from './legs.ts';

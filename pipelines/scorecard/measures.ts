@@ -11,7 +11,7 @@ import {
   newTensionBaseline,
   tensionRise,
 } from '../alerts/tension-rise.ts';
-import { alertEpisodes, episodeAckedAt } from './alert-episodes.ts';
+import { alertMeasures } from './alert-measures.ts';
 import { AGENT_PACE_LIMIT, PACE_MIN_SPEECH_FRACTION } from '../alerts/agent-pace.ts';
 
 /** A window counts as speech when at least this share of it is speech. */
@@ -177,12 +177,6 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     }
   });
   const minutes = input.durationMs / 60_000;
-  // An escalation is part of its cue's episode: handled when either was acknowledged, timed from the cue.
-  const episodes = alertEpisodes(input.alerts);
-  const ackDelaysS = episodes.flatMap((episode) => {
-    const at = episodeAckedAt(episode, (a) => a.ackedAtMs);
-    return at === null ? [] : [Math.max(0, (at - episode.cue.firedAtMs) / 1000)];
-  });
 
   return {
     durationMs: input.durationMs,
@@ -204,8 +198,6 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     talkRatioAgent: talkWeight > 0 ? talkSum / talkWeight : null,
     holdS: holdMs / 1000,
     holdCount,
-    alertsCount: episodes.length,
-    alertsAcknowledged: ackDelaysS.length,
-    ackDelaysS,
+    ...alertMeasures(input.alerts),
   };
 }

@@ -37,7 +37,6 @@ function part(name: ScorePartName, value: number | null, measure: number | null,
 export function scoreParts(m: CallMeasures): ScorePart[] {
   const negativeShare = m.customerEmotionS > 0 ? m.customerNegativeS / m.customerEmotionS : null;
   const deEsc = m.deEscalationS.map((s) => (s === null ? 0 : falling(s, 30, 120)));
-  const ack = m.ackDelaysS.map((s) => falling(s, 60, 300));
   const talk = m.talkRatioAgent;
   // The slowest return; "never" (null) when any frustration never calmed (the page showed the
   // slowest of those that did).
@@ -99,14 +98,22 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
       'agent share',
       'agent share of speech (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)',
     ),
-    part(
-      'alertHandling',
-      m.alertsCount > 0 ? ack.reduce((a, b) => a + b, 0) / m.alertsCount : null,
-      m.alertsCount > 0 ? m.alertsAcknowledged / m.alertsCount : null,
-      'share acknowledged',
-      'per alert: acknowledged within 60 s = 1, falling to 0 at 300 s; never acknowledged = 0',
-    ),
+    alertHandlingPart(m),
   ];
+}
+
+/** The part over the alerts alone (the call store recomputes it when an acknowledgement is late). */
+export function alertHandlingPart(
+  m: Pick<CallMeasures, 'alertsCount' | 'alertsAcknowledged' | 'ackDelaysS'>,
+) {
+  const ack = m.ackDelaysS.map((s) => falling(s, 60, 300));
+  return part(
+    'alertHandling',
+    m.alertsCount > 0 ? ack.reduce((a, b) => a + b, 0) / m.alertsCount : null,
+    m.alertsCount > 0 ? m.alertsAcknowledged / m.alertsCount : null,
+    'share acknowledged',
+    'per alert: acknowledged within 60 s = 1, falling to 0 at 300 s; never acknowledged = 0',
+  );
 }
 
 /** Σ weight·value / Σ weight over the parts that apply, scaled to 0..100 and rounded. */

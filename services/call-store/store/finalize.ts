@@ -15,6 +15,7 @@ import { deleteAfterAnalyticsWithdrawn } from './analytics-window.ts';
 import { erasedSpans, TOMBSTONE_PREFIX } from './erased-agents.ts';
 import { AGENT_SIDE_MEASURES } from './own-legs.ts';
 import { updateAlertCounts } from './alert-counts.ts';
+import { loadScoreAlerts, resummariseAlerts } from './alert-resummary.ts';
 
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
@@ -48,12 +49,6 @@ export async function loadScorecardInput(
        FROM dynamics_windows WHERE tenant = $1 AND call_id = $2`,
     [tenant, callId],
   );
-  const alerts = await tx.query<Record<string, unknown>>(
-    `SELECT a.alert_id, a.rule_id, a.channel, a.start_ms, a.fired_at, k.acked_at, a.escalation_of
-       FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
-       WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
-    [tenant, callId],
-  );
   const input: ScorecardInput = {
     durationMs,
     windows: windows.map((r) => ({
@@ -81,15 +76,7 @@ export async function loadScorecardInput(
       talkRatioAgent: num(r.talk_ratio_agent),
       holdMs: Number(r.hold_ms ?? 0),
     })),
-    alerts: alerts.map((r) => ({
-      alertId: String(r.alert_id),
-      ruleId: String(r.rule_id),
-      startMs: Number(r.start_ms),
-      firedAtMs: new Date(r.fired_at as string).getTime(),
-      ackedAtMs: r.acked_at ? new Date(r.acked_at as string).getTime() : null,
-      channel: (r.channel ?? null) as string | null,
-      escalationOf: (r.escalation_of ?? null) as string | null,
-    })),
+    alerts: await loadScoreAlerts(tx, tenant, callId),
   };
   return input;
 }
@@ -113,8 +100,10 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       // so is the timeline of a call whose consent was narrowed after its summary (writes.ts).
       await deleteDetails(tx, tenant, callId);
       await tx.query('DELETE FROM call_timelines WHERE tenant = $1 AND call_id = $2', [tenant, callId]);
-      // A late alert or acknowledgement still moves the counts (the alert rows are kept).
+      // A late alert or acknowledgement still moves the counts and the summary's alert figures
+      // (the alert rows are kept): an earlier acknowledgement shortens ackDelaysS.
       await updateAlertCounts(tx, tenant, callId);
+      await resummariseAlerts(tx, tenant, callId);
       await tx.query('UPDATE calls SET needs_summary = false WHERE tenant = $1 AND call_id = $2', [
         tenant,
         callId,

@@ -330,8 +330,13 @@ export async function writeEvents(
   inserted += await insertCount(tx, SQL.alerts, by('alert'));
   // The earliest acknowledgement of an alert is kept, whichever reached the store first: two
   // supervisors on two alert-service instances may both acknowledge, and the later one's record
-  // can be on the topic first. A replay (the same time) changes nothing.
-  inserted += await updateCount(tx, SQL.acks, earliestAcks(by('ack')));
+  // can be on the topic first. A replay (the same time) changes nothing. Not by('ack'): its
+  // dedupe by event id (one per alert) kept the first of the batch, the earlier one dropped.
+  inserted += await updateCount(
+    tx,
+    SQL.acks,
+    earliestAcks(events.filter((e): e is Of<'ack'> => e.kind === 'ack')),
+  );
   // After the inserts: a batch may hold an alert and its end (one key, one partition, in order).
   inserted += await updateCount(tx, SQL.alertEnds, by('alert-end'));
   // A live call's list counts move with its alerts (they were filled at the summary only: a live
