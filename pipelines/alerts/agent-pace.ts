@@ -1,9 +1,9 @@
 // The "speaking too fast" line: the default rule (config/alert-rules.yaml, agent-too-fast), the
 // agent's page and the scorecard's agentPace part judge the same measure against the same limit.
-// A tenant's own file (or the global one) may change the rule: the agent's page then judges the
-// rule in force for the call's tenant and queue (pace-line.ts: its limit, minSpeechFraction and
-// maxGapMs; no note where it is switched off or judges other queues), so these constants are the
-// shipped rule's line; the scorecard still judges AGENT_PACE_LIMIT.
+// A tenant's own file (or the global one) may change the rule: the agent's page and the
+// scorecard's agentPace then judge the rule in force for the call's tenant and queue (pace-line.ts:
+// its limit and minSpeechFraction, and for the page its maxGapMs; no note and no pace part where it
+// is switched off or judges other queues), so these constants are the shipped rule's line.
 // The measure is pace while speaking (the articulation rate: syllables per second of speech,
 // pipelines/dsp/pace.ts), on windows at least PACE_MIN_SPEECH_FRACTION speech: over less, the
 // syllable count is divided by little speech time and balloons (line noise that hid half of a

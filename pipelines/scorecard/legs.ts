@@ -71,6 +71,7 @@ function sliceInput(input: ScorecardInput, fromMs: number, toMs: number): Scorec
     emotions: input.emotions.filter(inside),
     dynamics: input.dynamics.filter(inside),
     alerts: input.alerts.filter(inside),
+    ...(input.paceLine === undefined ? {} : { paceLine: input.paceLine }),
   };
 }
 

@@ -12,7 +12,7 @@ import {
   tensionRise,
 } from '../alerts/tension-rise.ts';
 import { alertMeasures } from './alert-measures.ts';
-import { AGENT_PACE_LIMIT, PACE_MIN_SPEECH_FRACTION } from '../alerts/agent-pace.ts';
+import { DEFAULT_PACE_LINE, type PaceLine } from '../alerts/pace-line.ts';
 
 /** A window counts as speech when at least this share of it is speech. */
 export const SPEECH_MIN_FRACTION = 0.3;
@@ -20,10 +20,22 @@ export const SPEECH_MIN_FRACTION = 0.3;
 export const NEGATIVE_STATES: ReadonlySet<EmotionState> = new Set(['angry', 'sad', 'anxious', 'disgust']);
 /** States that end a de-escalation after a frustration alert. */
 export const CALM_STATES: ReadonlySet<EmotionState> = new Set(['neutral', 'happy']);
-/** Pace while speaking (the rule's articulation rate: syllables over the window's speech time). */
-function paceWhileSpeaking(w: ScoreWindow): number | null {
-  if (w.syllableRate === null || w.speechFraction < PACE_MIN_SPEECH_FRACTION) return null;
+/**
+ * Pace while speaking (the rule's articulation rate: syllables over the window's speech time), on
+ * windows with at least the line's share of speech (the others are silence to the rule).
+ */
+function paceWhileSpeaking(w: ScoreWindow, line: PaceLine): number | null {
+  if (w.syllableRate === null || w.speechFraction < line.minSpeechFraction) return null;
   return w.syllableRate / w.speechFraction;
+}
+
+/** The share of agent speech within the line, the line's limit; both null without a line. */
+function agentPace(agentWindows: ScoreWindow[], line: PaceLine | null) {
+  if (line === null) return { agentPaceCompliance: null, agentPaceLimit: null };
+  return {
+    agentPaceCompliance: complianceShare(agentWindows, (w) => paceWhileSpeaking(w, line), line.limit),
+    agentPaceLimit: line.limit,
+  };
 }
 /**
  * Agent tension counts as tense from this rise over the agent's own call start (pipelines/alerts/
@@ -189,7 +201,8 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     customerEndValence: endValence,
     trajectory: startValence !== null && endValence !== null ? endValence - startValence : null,
     deEscalationS,
-    agentPaceCompliance: complianceShare(agentWindows, paceWhileSpeaking, AGENT_PACE_LIMIT),
+    // The line of the agent-too-fast rule in force for the call, as the agent's page judges it.
+    ...agentPace(agentWindows, input.paceLine === undefined ? DEFAULT_PACE_LINE : input.paceLine),
     // Compliant: not tense (0 ≤ 0); tense from the rule's own line on (≥, as the rule and pages).
     agentTensionCompliance: complianceShare(agentWindows, (_w, i) => agentTense[i], 0),
     overtalkCount: Math.round(overtalk),

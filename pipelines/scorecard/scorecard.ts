@@ -1,6 +1,7 @@
 // The post-call scorecard: nine parts, each a 0..1 value from a measured quantity, combined into a
 // 0..100 score by fixed weights (renormalised over the parts that apply). Pure and deterministic.
 // The formula is documented in pipelines/scorecard/README.md; constants live in measures.ts.
+import { AGENT_PACE_LIMIT } from '../alerts/agent-pace.ts';
 import { computeMeasures } from './measures.ts';
 import type { CallMeasures, Scorecard, ScorecardInput, ScorePart, ScorePartName } from './types.ts';
 
@@ -68,7 +69,9 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
       m.agentPaceCompliance,
       m.agentPaceCompliance,
       'share',
-      'share of agent speech at or below 7 syllables per second of speech',
+      m.agentPaceLimit === null
+        ? 'no agent-too-fast rule judges this call: pace not scored'
+        : `share of agent speech at or below ${m.agentPaceLimit ?? AGENT_PACE_LIMIT} syllables per second of speech (the agent-too-fast rule in force for the call)`,
     ),
     part(
       'agentTension',

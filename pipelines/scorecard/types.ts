@@ -1,6 +1,7 @@
 // Inputs and output of the post-call scorecard. Pure types, no I/O.
 import type { Channel } from '../dsp/types.ts';
 import type { EmotionState } from '../emotion/types.ts';
+import type { PaceLine } from '../alerts/pace-line.ts';
 
 /** The parts of a speaker window the scorecard reads (a subset of SpeakerWindow). */
 export interface ScoreWindow {
@@ -58,6 +59,12 @@ export interface ScorecardInput {
   emotions: ScoreEmotion[];
   dynamics: ScoreDynamics[];
   alerts: ScoreAlert[];
+  /**
+   * The agent-too-fast line in force for the call's tenant and queue, the one the agent's page
+   * judges (pipelines/alerts/pace-line.ts); null: no such rule judges the call (agentPace is not
+   * measured); absent: the shipped rule's line (DEFAULT_PACE_LINE).
+   */
+  paceLine?: PaceLine | null;
 }
 
 export type ScorePartName =
@@ -99,6 +106,11 @@ export interface CallMeasures {
   /** Per frustration alert, seconds until the customer was calm again; null = never. */
   deEscalationS: (number | null)[];
   agentPaceCompliance: number | null;
+  /**
+   * The pace line agentPaceCompliance was judged against (syllables per second of speech); null:
+   * none judged the call; absent from summaries made before the line followed the tenant's rule (7).
+   */
+  agentPaceLimit?: number | null;
   agentTensionCompliance: number | null;
   overtalkCount: number;
   overtalkPerMin: number;

@@ -2,6 +2,7 @@
 // Kafka, database (DATABASE_URL → PostgreSQL, else PGlite in STORE_DATA_DIR), API port, tokens,
 // batching, summaries and retention. Pure (env passed in).
 import { z } from 'zod';
+import { DEFAULT_RULES_FILE } from '../alert-service/config.ts';
 import { existsSync } from 'node:fs';
 import {
   boolVar,
@@ -43,6 +44,13 @@ export const callStoreEnv = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: intVar({ min: 100, max: 600_000, def: DEFAULT_CONNECT_TIMEOUT_MS }),
   /** false: the schema migrations ran before (`npm run migrate`); start only on a current schema. */
   STORE_MIGRATE_AT_START: boolVar(true),
+  /**
+   * The alert service's rule files, read at start for the scorecard's agentPace line (the
+   * agent-too-fast rule in force for each call's tenant and queue: pace-rules.ts). Set them as
+   * on the alert service.
+   */
+  ALERT_RULES_FILE: z.string().min(1).default(DEFAULT_RULES_FILE),
+  ALERT_TENANT_RULES_DIR: z.string().min(1).optional(),
   /** Port of the QA API and review page; 0 = any free port. */
   API_PORT: intVar({ min: 0, max: 65535, def: 8090 }),
   API_HOST: z.string().min(1).default('127.0.0.1'),

@@ -15,6 +15,7 @@ import { createStoreIngest } from './ingest/consumer.ts';
 import { exitOnStartError } from '../shared/start-error.ts';
 import { loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
+import { loadPaceLines } from './pace-rules.ts';
 import type { RetentionPolicy } from './store/retention.ts';
 import { storeOpenError } from './store-open-error.ts';
 import { createPurgeSchedule } from './retention-schedule.ts';
@@ -62,6 +63,10 @@ const retentionPolicy: RetentionPolicy = {
   tenantDays: config.TENANT_RETENTION_DAYS,
   orphanGraceMs: config.ORPHAN_GRACE_HOURS * 3_600_000,
 };
+// The scorecard's pace line per tenant and queue, from the alert service's rule files.
+const paceLineOf = await loadPaceLines(config, logger).catch((error: unknown) =>
+  exitOnStartError('call-store', error),
+);
 const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
@@ -93,6 +98,7 @@ const store = await openCallStore({
     ),
   migrateAtStart: config.STORE_MIGRATE_AT_START,
   retention: retentionPolicy,
+  paceLineOf,
   onMigrated: (versions) => {
     if (versions.length > 0) logger.info('schema migrated', { applied: versions });
   },

@@ -20,6 +20,7 @@ import {
 } from './store/erasure.ts';
 import { eraseAgent, type AgentErasureResult } from './store/agent-erasure.ts';
 import { finalizeCall, finalizePending } from './store/finalize.ts';
+import { DEFAULT_PACE_LINE, type PaceLineOf } from '../../pipelines/alerts/pace-line.ts';
 import { customerCalls, historySummary } from './store/history.ts';
 import {
   clearRetention,
@@ -109,6 +110,7 @@ export interface CallStore {
 }
 
 export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): CallStore {
+  const paceLineOf = hooks.paceLineOf ?? (() => DEFAULT_PACE_LINE);
   const writeValid = (events: readonly StoreEvent[]) =>
     backend.transaction((tx) => writeEvents(tx, events, hooks.announceErasure, hooks.retention));
   return {
@@ -127,8 +129,8 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
       return { ...result, rejected };
     },
     writeValid,
-    finalizeCall: (tenant, callId) => finalizeCall(backend, tenant, callId),
-    finalizePending: (settleMs) => finalizePending(backend, settleMs),
+    finalizeCall: (tenant, callId) => finalizeCall(backend, tenant, callId, paceLineOf),
+    finalizePending: (settleMs) => finalizePending(backend, settleMs, undefined, paceLineOf),
     closeAbandoned: (idleMs, now) => closeAbandonedCalls(backend, idleMs, now),
     searchCalls: (scope, query) => searchCalls(backend, scope, query),
     getCall: (scope, callId) => getCall(backend, scope, callId),
@@ -177,6 +179,11 @@ export interface StoreHooks {
    * replay of the topics does not bring back what the purge deleted. Absent: every start is kept.
    */
   retention?: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>;
+  /**
+   * The agent-too-fast line of a call's tenant and queue, as the alert service's rules say
+   * (pace-rules.ts): the scorecard's agentPace judges it. Absent: the shipped rule's line.
+   */
+  paceLineOf?: PaceLineOf;
 }
 
 /** Opens the configured backend and applies pending migrations. */

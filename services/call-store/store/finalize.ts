@@ -16,6 +16,7 @@ import { erasedSpans, TOMBSTONE_PREFIX } from './erased-agents.ts';
 import { AGENT_SIDE_MEASURES } from './own-legs.ts';
 import { updateAlertCounts } from './alert-counts.ts';
 import { loadScoreAlerts, resummariseAlerts } from './alert-resummary.ts';
+import { DEFAULT_PACE_LINE, type PaceLineOf } from '../../../pipelines/alerts/pace-line.ts';
 
 const DETAIL_TABLES = ['speaker_windows', 'emotion_events', 'dynamics_windows'] as const;
 
@@ -82,11 +83,16 @@ export async function loadScorecardInput(
 }
 
 /** Summarises one ended call. Returns false when the call is unknown or still live. */
-export async function finalizeCall(backend: SqlBackend, tenant: string, callId: string): Promise<boolean> {
+export async function finalizeCall(
+  backend: SqlBackend,
+  tenant: string,
+  callId: string,
+  paceLineOf: PaceLineOf,
+): Promise<boolean> {
   return backend.transaction(async (tx) => {
     // The row lock makes a concurrent writer's "needs_summary = true" wait for this commit.
     const calls = await tx.query<Record<string, unknown>>(
-      `SELECT duration_ms, store_features, summary IS NOT NULL AS summarised FROM calls
+      `SELECT duration_ms, store_features, queue, summary IS NOT NULL AS summarised FROM calls
        WHERE tenant = $1 AND call_id = $2 AND status = 'ended' FOR UPDATE`,
       [tenant, callId],
     );
@@ -110,7 +116,12 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
       ]);
       return true;
     }
-    const input = await loadScorecardInput(tx, tenant, callId, Number(call.duration_ms ?? 0));
+    // The pace line the agent's page judged this call by: the agent-too-fast rule in force for
+    // its tenant and queue now (each leg its own queue's, below).
+    const input = {
+      ...(await loadScorecardInput(tx, tenant, callId, Number(call.duration_ms ?? 0))),
+      paceLine: paceLineOf(tenant, String(call.queue ?? '')),
+    };
     const card = computeScorecard(input);
     const m = card.measures;
     const mood = customerMood(
@@ -161,7 +172,11 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
           team: leg.team,
           queue: leg.queue,
           // The span goes with the figures: the agent reports count the alerts inside it (agent-legs.ts).
-          measures: { ...legMeasures(input, leg), fromMs: leg.fromMs, toMs: leg.toMs ?? input.durationMs },
+          measures: {
+            ...legMeasures({ ...input, paceLine: paceLineOf(tenant, leg.queue) }, leg),
+            fromMs: leg.fromMs,
+            toMs: leg.toMs ?? input.durationMs,
+          },
         })),
     );
     if (!call.store_features) {
@@ -184,13 +199,18 @@ export async function finalizeCall(backend: SqlBackend, tenant: string, callId: 
  * Calls never summarised go first: a backlog of calls queued again (README's upgrade note queues
  * every old call with an escalation) held back the first summary of every call that ended meanwhile.
  */
-export async function finalizePending(backend: SqlBackend, settleMs: number, limit = 100): Promise<number> {
+export async function finalizePending(
+  backend: SqlBackend,
+  settleMs: number,
+  limit = 100,
+  paceLineOf: PaceLineOf = () => DEFAULT_PACE_LINE,
+): Promise<number> {
   const due = await backend.query<{ tenant: string; call_id: string }>(
     `SELECT tenant, call_id FROM calls WHERE needs_summary AND updated_at <= now() - ($1::int * interval '1 millisecond')
      ORDER BY summary IS NOT NULL, updated_at LIMIT $2`,
     [Math.max(0, Math.round(settleMs)), limit],
   );
   let done = 0;
-  for (const row of due) if (await finalizeCall(backend, row.tenant, row.call_id)) done++;
+  for (const row of due) if (await finalizeCall(backend, row.tenant, row.call_id, paceLineOf)) done++;
   return done;
 }

@@ -25,6 +25,20 @@ function call(overrides: Partial<ScorecardInput>): ScorecardInput {
   return { durationMs: 180_000, windows: [], emotions: [], dynamics: [], alerts: [], ...overrides };
 }
 
+/**
+ * 20 agent windows at 5 over 0.9 of speech (5.6 while speaking: not fast), 40 at 4.5 over 0.6
+ * (7.5: fast), 40 at 4 over 0.4 (10, on too little speech for the shipped line to judge).
+ */
+const paceWindows = () =>
+  Array.from({ length: 100 }, (_, i) => ({
+    channel: 'agent' as const,
+    startMs: i * 1000,
+    endMs: i * 1000 + 2000,
+    speechFraction: i < 20 ? 0.9 : i < 60 ? 0.6 : 0.4,
+    syllableRate: i < 20 ? 5 : i < 60 ? 4.5 : 4,
+    tensionIndex: 0.5,
+  }));
+
 const part = (input: ScorecardInput, name: string) =>
   computeScorecard(input).parts.find((p) => p.name === name);
 
@@ -120,17 +134,22 @@ describe('scorecard', () => {
   });
 
   it('judges pace as the "speaking too fast" rule does: per second of speech, windows at least half speech', () => {
-    const windows = Array.from({ length: 100 }, (_, i) => ({
-      channel: 'agent' as const,
-      startMs: i * 1000,
-      endMs: i * 1000 + 2000,
-      // 20 windows at 5 over 0.9 of speech (5.6 while speaking: not fast), 40 at 4.5 over 0.6
-      // (7.5: fast), 40 at 4 over 0.4 (too little speech to judge a pace).
-      speechFraction: i < 20 ? 0.9 : i < 60 ? 0.6 : 0.4,
-      syllableRate: i < 20 ? 5 : i < 60 ? 4.5 : 4,
-      tensionIndex: 0.5,
-    }));
-    expect(part(call({ windows }), 'agentPace')?.value).toBeCloseTo(20 / 60, 3);
+    expect(part(call({ windows: paceWindows() }), 'agentPace')?.value).toBeCloseTo(20 / 60, 3);
+  });
+
+  it('judges pace against the line it is given: its limit and its share of speech, none without one', () => {
+    const windows = paceWindows();
+    const raised = call({ windows, paceLine: { limit: 8, minSpeechFraction: 0.5, maxGapMs: 10_000 } });
+    expect(part(raised, 'agentPace')?.value).toBeCloseTo(1, 3);
+    expect(part(raised, 'agentPace')?.explanation).toMatch(/at or below 8 syllables/);
+    expect(computeScorecard(raised).measures.agentPaceLimit).toBe(8);
+    // A rule judging windows from 0.35 of speech counts the 0.4 ones too (10 while speaking: fast).
+    const wider = call({ windows, paceLine: { limit: 8, minSpeechFraction: 0.35, maxGapMs: 10_000 } });
+    // (the last window owns its whole 2 s)
+    expect(part(wider, 'agentPace')?.value).toBeCloseTo(60 / 101, 3);
+    const none = computeScorecard(call({ windows, paceLine: null }));
+    expect(none.measures).toMatchObject({ agentPaceCompliance: null, agentPaceLimit: null });
+    expect(none.parts.find((p) => p.name === 'agentPace')?.value).toBeNull();
   });
 
   it('never counts a voice whose tension index reads high from the start as tense', () => {
