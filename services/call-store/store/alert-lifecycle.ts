@@ -27,7 +27,7 @@ export interface StoredAlert {
   end: { at: string; reason: string } | null;
   /** The alert this one escalated (migration 023); null or absent otherwise. */
   escalationOf?: string | null;
-  /** A recovery, as its record said (migration 026); null or absent: not said, read by its rule id. */
+  /** A recovery, as its record said (migration 025); null or absent: not said, read by its rule id. */
   endsEarlierAlerts?: boolean | null;
 }
 

@@ -69,7 +69,7 @@ export async function listAlerts(db: SqlExecutor, tenant: string, callId: string
     end: r.ended_at ? { at: iso(r.ended_at) as string, reason: String(r.end_reason) } : null,
     /** On an escalation: the alert it escalated (migration 023). */
     escalationOf: (r.escalation_of ?? null) as string | null,
-    /** A recovery (migration 026); null: the record did not say (read by the rule id). */
+    /** A recovery (migration 025); null: the record did not say (read by the rule id). */
     endsEarlierAlerts: (r.ends_earlier_alerts ?? null) as boolean | null,
   }));
 }
