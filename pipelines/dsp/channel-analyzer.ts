@@ -29,6 +29,17 @@ export type FrameHook = (frame: number, speech: boolean, energyDb: number) => vo
  * analyzer's echo gate, echo-gate.ts). Frames are released in order; a released frame the gate
  * calls the other speaker's echo is no speech and no pitch in this speaker's windows.
  */
+/** The period-mark sums a window's jitter and shimmer are summed from (window-voice-quality.ts). */
+const PERIOD_FIELDS = [
+  FRAME_FIELD.pN,
+  FRAME_FIELD.pSumT,
+  FRAME_FIELD.pSumAbsDT,
+  FRAME_FIELD.pPairs,
+  FRAME_FIELD.pSumA,
+  FRAME_FIELD.pSumAbsDA,
+  FRAME_FIELD.pSumAbsDbA,
+] as const;
+
 export interface FrameRelease {
   /** Final frames held back at most: past it they are released unjudged (the other channel's audio is missing). */
   readonly maxHeldFrames: number;
@@ -96,6 +107,8 @@ export function createChannelAnalyzerWithHook(
         store.data[store.at(r, FRAME_FIELD.f0)] = 0;
         store.data[store.at(r, FRAME_FIELD.voicing)] = 0;
         store.data[store.at(r, FRAME_FIELD.hnrDb)] = NaN;
+        // Its glottal periods are the other speaker's too: no jitter or shimmer from them.
+        for (let k = 0; k < PERIOD_FIELDS.length; k++) store.data[store.at(r, PERIOD_FIELDS[k])] = 0;
       }
       if (r === nextWindow * windowHopFrames + windowFrames - 1) {
         emit(nextWindow, r + 1, Infinity);

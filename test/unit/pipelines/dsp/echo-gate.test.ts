@@ -113,6 +113,23 @@ describe('the agent line echo on the customer channel (20 dB down, 32 ms)', () =
     }
   });
 
+  it("reads no jitter or shimmer from the echo: a customer window without her speech has none", () => {
+    // The period marks (jitter, shimmer) of the echo's frames were summed into her windows: 21-27
+    // windows per call with no speech of hers read the agent's jitter and shimmer (review).
+    const echoOnly = (r: InProcessCall) =>
+      r.windows.customer.filter(
+        (w) => w.speechFraction === 0 && Number.isFinite(w.voiceQuality.jitterPct),
+      ).length;
+    for (const [clean, echoed] of [
+      [angryClean, angryEcho],
+      [calmClean, calmEcho],
+    ]) {
+      expect(echoOnly(clean)).toBe(0);
+      // A few voiced echo frames the speech gate did not take as speech are not marked (measured 2-3).
+      expect(echoOnly(echoed)).toBeLessThanOrEqual(4);
+    }
+  });
+
   it('gives the same windows whatever the packet size (20 ms or 1 s)', () => {
     const customer = echoOnCustomer(angry.agent, angry.customer);
     const windowsOf = (bytes: number) => {
