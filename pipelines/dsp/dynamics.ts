@@ -96,7 +96,7 @@ export function echoAt(t: VadTrack, frame: number): boolean {
   return idx >= 0 && idx < t.length && t.echo[idx] === 1;
 }
 
-function levelAt(t: VadTrack, frame: number): number {
+export function levelAt(t: VadTrack, frame: number): number {
   const idx = frame - t.offset;
   return idx >= 0 && idx < t.length ? t.level[idx] : -Infinity;
 }

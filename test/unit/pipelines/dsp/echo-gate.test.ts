@@ -8,7 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRuleSetText } from '../../../../pipelines/alerts/index.ts';
-import { createCallAnalyzer, decodeMuLaw, encodeMuLaw } from '../../../../pipelines/dsp/index.ts';
+import {
+  createCallAnalyzer,
+  createChannelAnalyzer,
+  decodeMuLaw,
+  encodeMuLaw,
+} from '../../../../pipelines/dsp/index.ts';
 import type { AudioFormat, SpeakerWindow } from '../../../../pipelines/dsp/index.ts';
 import { withLineEcho } from '../../../../devkit/audio/line-echo.ts';
 import { gauss, rng } from '../../../../devkit/audio/test-signals.ts';
@@ -113,13 +118,12 @@ describe('the agent line echo on the customer channel (20 dB down, 32 ms)', () =
     }
   });
 
-  it("reads no jitter or shimmer from the echo: a customer window without her speech has none", () => {
+  it('reads no jitter or shimmer from the echo: a customer window without her speech has none', () => {
     // The period marks (jitter, shimmer) of the echo's frames were summed into her windows: 21-27
     // windows per call with no speech of hers read the agent's jitter and shimmer (review).
     const echoOnly = (r: InProcessCall) =>
-      r.windows.customer.filter(
-        (w) => w.speechFraction === 0 && Number.isFinite(w.voiceQuality.jitterPct),
-      ).length;
+      r.windows.customer.filter((w) => w.speechFraction === 0 && Number.isFinite(w.voiceQuality.jitterPct))
+        .length;
     for (const [clean, echoed] of [
       [angryClean, angryEcho],
       [calmClean, calmEcho],
@@ -200,6 +204,47 @@ describe('double-talk: a customer talking over the agent is the customer', () =>
     expect(shownAgreement(clean, shownStates(withEcho.events.customer))).toBeGreaterThanOrEqual(
       MIN_AGREEMENT,
     );
+  });
+});
+
+describe('a mono call on both legs, the customer leg at a lower gain', () => {
+  // The same mix on both channels is no echo: nothing of it is delayed. With the customer's leg
+  // 6 dB down, every frame of it read as the agent's echo and the customer was gone (talk ratio 1).
+  const { agent, customer } = readShippedCall('call-2-angry-recovers');
+  const a = decodeMuLaw(agent);
+  const c = decodeMuLaw(customer);
+  const mix = a.map((v, i) => v + (c[i] ?? 0));
+
+  function customerSpeech(gainDb: number): { gated: number; ungated: number } {
+    const leg = encodeMuLaw(mix.map((v) => v * 10 ** (gainDb / 20)));
+    const both = encodeMuLaw(mix);
+    const call = createCallAnalyzer({ format: PCMU_8K });
+    const alone = createChannelAnalyzer({ format: PCMU_8K });
+    let gated = 0;
+    let ungated = 0;
+    const take = (o: ReturnType<typeof call.flush>) => {
+      for (const { channel, window } of o.windows) if (channel === 'customer') gated += window.speechFraction;
+    };
+    for (let at = 0; at < leg.length; at += 160) {
+      take(call.push('agent', both.subarray(at, at + 160)));
+      take(call.push('customer', leg.subarray(at, at + 160)));
+      for (const w of alone.push(leg.subarray(at, at + 160))) ungated += w.speechFraction;
+    }
+    take(call.flush());
+    for (const w of alone.flush()) ungated += w.speechFraction;
+    return { gated, ungated };
+  }
+
+  it('keeps the customer leg (at the same level, 3 dB and 6 dB down)', () => {
+    for (const [gainDb, min] of [
+      [0, 0.99],
+      [-3, 0.99],
+      // Measured 0.88 (0.02 before): its quietest syllables' μ-law steps spread the levels.
+      [-6, 0.8],
+    ]) {
+      const { gated, ungated } = customerSpeech(gainDb);
+      expect(gated / ungated, `customer leg ${gainDb} dB`).toBeGreaterThanOrEqual(min);
+    }
   });
 });
 
