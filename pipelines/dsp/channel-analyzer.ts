@@ -24,11 +24,6 @@ export interface ChannelAnalyzer {
 /** Internal hook for the call analyzer: VAD decision and energy (dBFS) of every frame, in order. */
 export type FrameHook = (frame: number, speech: boolean, energyDb: number) => void;
 
-/**
- * Holds final frames back from the windows until another stage has judged them (the call
- * analyzer's echo gate, echo-gate.ts). Frames are released in order; a released frame the gate
- * calls the other speaker's echo is no speech and no pitch in this speaker's windows.
- */
 /** The period-mark sums a window's jitter and shimmer are summed from (window-voice-quality.ts). */
 const PERIOD_FIELDS = [
   FRAME_FIELD.pN,
@@ -40,6 +35,11 @@ const PERIOD_FIELDS = [
   FRAME_FIELD.pSumAbsDbA,
 ] as const;
 
+/**
+ * Holds final frames back from the windows until another stage has judged them (the call
+ * analyzer's echo gate, echo-gate.ts). Frames are released in order; a released frame the gate
+ * calls the other speaker's echo is no speech and no pitch in this speaker's windows.
+ */
 export interface FrameRelease {
   /** Final frames held back at most: past it they are released unjudged (the other channel's audio is missing). */
   readonly maxHeldFrames: number;
