@@ -243,9 +243,12 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         // Its alerts stay theirs (their owner, acknowledgements) but are not the new call's. Those
         // marked before are of calls before it (another owner's: a second reuse judged them by this
         // call's owner and sent its pages another agent's and team's alerts).
+        // Not one fired after the new call started: a start's catch-up reads va.alerts.v1 and
+        // va.calls.v1 in no set order, so the alerts of the calls after it may be here already
+        // (marked, the live call's own were hidden from its agent and sent to this call's owner).
         const ownAlertIds: string[] = [];
         for (const a of recentOf.get(meta.tenant) ?? [])
-          if (a.callId === meta.callId && !earlierCall.has(a.alertId)) {
+          if (a.callId === meta.callId && !earlierCall.has(a.alertId) && a.firedAtMs <= meta.startedAtMs) {
             earlierCall.add(a.alertId);
             ownAlertIds.push(a.alertId);
           }

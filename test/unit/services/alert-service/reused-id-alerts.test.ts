@@ -89,3 +89,34 @@ describe('a call id reused for the same agent', () => {
     ).toBe(true);
   });
 });
+
+// Review revgw30: a start's catch-up reads va.calls.v1 and va.alerts.v1 in no set order (fanout.ts),
+// so after a restart the alerts of every call under an id can be in the registry before the starts
+// that reuse it. Each reuse must take only the ended call's alerts, never those of calls after it.
+describe('a call id reused twice, its alerts read before its starts (a restart)', () => {
+  const fired = (alertId: string, agentId: string, team: string, firedAtMs: number): AlertView => ({
+    ...alert(alertId, 'both'),
+    agentId,
+    team,
+    firedAtMs,
+  });
+  it("each reuse carries only the ended call's alerts; the live call's own stay its", () => {
+    const r = createCallRegistry();
+    const a1 = fired('a1', 'agent-3', 'support', 5_000);
+    const a2 = fired('a2', 'agent-2', 'billing', 15_000);
+    const a3 = fired('a3', 'agent-1', 'sales', 25_000);
+    for (const a of [a1, a2, a3]) r.addAlert(a); // the alerts partition first
+    r.start(start('agent-3', 'support', 0));
+    r.end('demo', 'c', 10_000);
+    r.start(start('agent-2', 'billing', 12_000));
+    const first = r.takeChanges(12_001).removed.find((x) => x.ended);
+    r.end('demo', 'c', 20_000);
+    r.start(start('agent-1', 'sales', 22_000));
+    const second = r.takeChanges(22_001).removed.find((x) => x.ended);
+    expect(first?.endedCallAlertIds).toEqual(['a1']);
+    expect(second?.endedCallAlertIds).toEqual(['a2']);
+    // The live call's own alert: its agent sees it (was hidden as an earlier call's).
+    expect(r.ofEarlierCall('a3')).toBe(false);
+    expect(seesAlert(r, agent('agent-1'), a3)).toBe(true);
+  });
+});
