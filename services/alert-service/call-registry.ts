@@ -199,6 +199,13 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const earlierCall = new Set<string>();
   /** Each kept call's first start time (not moved by a resumed start): older alerts are not its own. */
   const bornAt = new Map<string, number>();
+  /**
+   * Kept calls that took an ended call's id: when that call ended. An alert of the id fired by then
+   * is the ended call's, however late it is read (a consumer catching up, another instance's
+   * evaluator): within START_SKEW_MS it was taken as the new call's and sent to its agent (another
+   * customer's). Not the new start: the gateway's clock may run ahead of this service's.
+   */
+  const tookIdAt = new Map<string, number>();
 
   /** Inserts newest first by firing time (a tie: the later arrival first). */
   function insertByTime(list: AlertView[], view: AlertView): void {
@@ -267,6 +274,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
         calls.delete(key);
         endedCalls.delete(key);
         bornAt.delete(key);
+        tookIdAt.set(key, endedAtMs);
       }
       if (!bornAt.has(key)) {
         // The call's first start: alerts of its id fired well before it are an earlier call's
@@ -335,6 +343,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       alerts.set(view.alertId, view);
       const born = bornAt.get(callKey(view.tenant, view.callId));
       if (born !== undefined && firedBefore(view, born)) earlierCall.add(view.alertId);
+      const took = tookIdAt.get(callKey(view.tenant, view.callId));
+      if (took !== undefined && view.firedAtMs <= took) earlierCall.add(view.alertId);
       insertByTime(recent, view);
       let mine = recentOf.get(view.tenant);
       if (!mine) recentOf.set(view.tenant, (mine = []));
@@ -405,6 +415,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       }
       calls.delete(key);
       bornAt.delete(key);
+      tookIdAt.delete(key);
       lastUpdate.delete(key);
       dirty.delete(key);
       endedCalls.delete(key);
@@ -445,6 +456,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
             endedCalls.set(key, call.endedAtMs);
           calls.delete(key);
           bornAt.delete(key);
+          tookIdAt.delete(key);
           lastUpdate.delete(key);
           dirty.delete(key);
           removed.push({ callId: call.callId, tenant: call.tenant, agentId: call.agentId, team: call.team });

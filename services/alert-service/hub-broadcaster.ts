@@ -124,7 +124,11 @@ export function createBroadcaster(o: BroadcasterOptions): Broadcaster {
       const full: AlertView = { ...view, seq: log.lastSeq() + 1 };
       if (!registry.addAlert(full)) return false;
       log.append({ kind: 'alert', alert: full });
-      const text = frame({ type: 'alert', alert: full });
+      // Marked as a snapshot and a replay list it: an ended call's read after its id was taken.
+      const text = frame({
+        type: 'alert',
+        alert: registry.ofEarlierCall(full.alertId) ? { ...full, earlierCall: true } : full,
+      });
       let pushed = 0;
       for (const client of clients) {
         // Counted when sent: a closing socket or a client dropped as too slow got nothing.
