@@ -52,6 +52,8 @@ export type TwilioServer = AdapterServer;
 
 /** One call across the streams that carried it: a reconnect moves it to the new socket. */
 interface TwilioCall {
+  /** The account that started it: only a stream signed by the same account continues it. */
+  accountSid: string;
   session: CallSession;
   channels: string[];
   /** The consent the call started with: a reconnect that says otherwise is not this call. */
@@ -162,6 +164,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       } else ws.close(CLOSE_NORMAL, 'ENDED');
     };
     const ownCall: TwilioCall = {
+      accountSid,
       channels: [],
       consent: '',
       close,
@@ -187,7 +190,12 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       const found = parked.take(
         tenant,
         start.callSid,
-        (c) => c.session.state() === 'live' && c.channels.join() === channels.join() && c.consent === consent,
+        // Another account of the same tenant (a subaccount) is not this call going on.
+        (c) =>
+          c.accountSid === accountSid &&
+          c.session.state() === 'live' &&
+          c.channels.join() === channels.join() &&
+          c.consent === consent,
       );
       if (!found) return false;
       ownCall.session.abandon('resumed'); // never started: only its CallStart deadline to clear

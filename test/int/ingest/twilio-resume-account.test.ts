@@ -1,0 +1,70 @@
+// Review revgw30: a Twilio call's reconnect must come from the account that started it. Two
+// accounts of one tenant (subaccounts): account B's signed stream naming account A's CallSid took
+// over A's dropped call (during a drain too, where the README says "same account, tracks and
+// consent"), its audio appended to A's call. Real gateway, broker and sockets.
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { deleteTopics, startTestGateway } from './helpers.ts';
+import { TOKEN } from './l16ws-fixture.ts';
+import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid } from './twilio-client.ts';
+
+const ACCOUNT_A = twilioSid('AC');
+const ACCOUNT_B = twilioSid('AC');
+const TOKEN_A = 'a0ffee00c0ffee00c0ffee00c0ffee00';
+const TOKEN_B = 'b0ffee00c0ffee00c0ffee00c0ffee00';
+const PUBLIC_URL = 'wss://ingest.example.com';
+const audioTopic = uniqueName('test.audio');
+const callsTopic = uniqueName('test.calls');
+let gateway: Gateway;
+let kafka: Kafka;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  gateway = await startTestGateway(
+    { audio: audioTopic, calls: callsTopic },
+    {
+      TENANT_TOKENS: `acme=${TOKEN}`,
+      TOPIC_PARTITIONS: '1',
+      MAX_STREAM_SPEED: '0',
+      RECONNECT_GRACE_MS: '5000',
+      TWILIO_HOST: '127.0.0.1',
+      TWILIO_PORT: '0',
+      TWILIO_PUBLIC_URL: PUBLIC_URL,
+      TWILIO_ACCOUNTS: `${ACCOUNT_A}=acme:${TOKEN_A},${ACCOUNT_B}=acme:${TOKEN_B}`,
+    },
+  );
+  kafka = testKafka();
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await deleteTopics(kafka, [audioTopic, callsTopic]);
+});
+
+describe("Twilio: a dropped call's reconnect", () => {
+  it('from another account of the same tenant does not continue the call', async () => {
+    const callSid = twilioSid('CA');
+    const audio = new Uint8Array(50 * FRAME_BYTES).fill(0x7f);
+    const part = (accountSid: string) => ({
+      accountSid,
+      callSid,
+      streamSid: twilioSid('MZ'),
+      customParameters: { agentId: 'agent-7', consentAnalytics: 'true', consentStoreFeatures: 'true' },
+      customer: audio,
+      agent: audio,
+    });
+    const url = `ws://127.0.0.1:${gateway.twilio?.port}/twilio`;
+    const first = await connectTwilio(url, PUBLIC_URL, TOKEN_A);
+    await first.send(twilioMessages(part(ACCOUNT_A)).slice(0, -1)); // no `stop`: the socket dies
+    await sleep(200);
+    first.ws.terminate();
+    await sleep(300);
+    const other = await connectTwilio(url, PUBLIC_URL, TOKEN_B);
+    await other.send(twilioMessages(part(ACCOUNT_B)));
+    const closed = await other.closed;
+    // Continued, it ended the call with B's `stop` (1000 ENDED).
+    expect(closed.code).not.toBe(1000);
+  });
+});
