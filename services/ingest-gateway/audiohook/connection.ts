@@ -92,6 +92,7 @@ export function serveConnection(deps: ConnectionDeps): Connection {
 
   const attachment: Attachment = {
     sessionId,
+    orgId: org.id,
     callEnded(error) {
       if (error) return signal(error, true);
       if (phase === 'closing') send('closed');

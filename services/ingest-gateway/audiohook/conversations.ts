@@ -19,6 +19,8 @@ import { createConversationTimeline, type ConversationTimeline } from './timelin
 /** The AudioHook session currently carrying a conversation. */
 export interface Attachment {
   readonly sessionId: string;
+  /** The organisation whose signed upgrade opened the session: only its sessions continue its calls. */
+  readonly orgId: string;
   /** The call ended: after an error (`disconnect` it) or cleanly (answer the pending `close`). */
   callEnded(error?: IngestError): void;
   /** A newer session of the conversation took over: this one carries nothing any more. */
@@ -29,6 +31,7 @@ export interface Conversation {
   /** callKey(tenant, conversation id). */
   readonly key: string;
   readonly tenant: string;
+  readonly orgId: string;
   readonly session: CallSession;
   readonly timeline: ConversationTimeline;
   readonly channels: number;
@@ -112,6 +115,7 @@ export function createConversations(deps: ConversationsDeps): Conversations {
     conversation = {
       key,
       tenant,
+      orgId: attachment.orgId,
       session,
       timeline: createConversationTimeline(AUDIOHOOK_RATE_HZ),
       channels: start.channels.length,
@@ -141,6 +145,11 @@ export function createConversations(deps: ConversationsDeps): Conversations {
           : { ok: false, error: newCallWhileDraining(), counted: false };
       const previous = existing.attachment;
       const refuse = (error: IngestError): OpenResult => ({ ok: false, error, counted: false });
+      // Another organisation of the same tenant is not this conversation going on.
+      if (existing.orgId !== attachment.orgId)
+        return refuse(
+          new IngestError('CALL_ALREADY_LIVE', `conversation ${start.callId} is already streaming`),
+        );
       if (previous && !continues.includes(previous.sessionId))
         return refuse(
           new IngestError('CALL_ALREADY_LIVE', `conversation ${start.callId} is already streaming`),

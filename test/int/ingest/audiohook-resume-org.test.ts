@@ -1,0 +1,77 @@
+// Review revgw30: a dropped AudioHook conversation's reconnect must come from the organisation that
+// started it. Two Genesys organisations of one tenant: org B's signed session naming org A's
+// conversation took over A's dropped call (during a drain too, where README-audiohook says "a
+// conversation of the organisation"), B's audio appended to A's call. Real gateway and broker.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { connectAudioHook, playCall, type AudioHookOrgAuth } from './audiohook-client.ts';
+import { deleteTopics, startTestGateway } from './helpers.ts';
+
+const org = (): AudioHookOrgAuth => ({
+  orgId: randomUUID(),
+  apiKey: `api-${randomBytes(16).toString('hex')}`,
+  clientSecret: randomBytes(32).toString('base64'),
+});
+const [A, B] = [org(), org()];
+const audioTopic = uniqueName('test.audio');
+const callsTopic = uniqueName('test.calls');
+let gateway: Gateway;
+let kafka: Kafka;
+let url: string;
+
+beforeAll(async () => {
+  const entry = (o: AudioHookOrgAuth) => ({
+    tenant: 'acme',
+    apiKey: o.apiKey,
+    clientSecret: o.clientSecret,
+    consent: { analytics: true, storeFeatures: true },
+  });
+  gateway = await startTestGateway(
+    { audio: audioTopic, calls: callsTopic },
+    {
+      TENANT_TOKENS: 'acme=acme-token-0123456789',
+      AUDIOHOOK_HOST: '127.0.0.1',
+      AUDIOHOOK_PORT: '0',
+      AUDIOHOOK_ORGS: JSON.stringify({ [A.orgId]: entry(A), [B.orgId]: entry(B) }),
+      TOPIC_PARTITIONS: '1',
+      MAX_STREAM_SPEED: '0',
+      AUDIOHOOK_RECONNECT_GRACE_MS: '5000',
+      AUDIOHOOK_CLOSE_TIMEOUT_MS: '300',
+    },
+  );
+  url = `ws://127.0.0.1:${gateway.audiohook?.port}/api/v1/audiohook/ws`;
+  kafka = testKafka();
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await deleteTopics(kafka, [audioTopic, callsTopic]);
+});
+
+describe("AudioHook: a dropped conversation's reconnect", () => {
+  it('from another organisation of the same tenant does not continue the call', async () => {
+    const call = {
+      conversationId: randomUUID(),
+      customer: new Uint8Array(8000).fill(0x7f),
+      agent: new Uint8Array(8000).fill(0x7f),
+    };
+    const first = await connectAudioHook(url, A);
+    await playCall(first, A.orgId, call, { toFrame: 3, noClose: true });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    first.ws.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const other = await connectAudioHook(url, B);
+    other.send('open', {
+      organizationId: B.orgId,
+      conversationId: call.conversationId,
+      participant: { id: randomUUID(), ani: '+15551234567', aniName: 'A Caller', dnis: '+15557654321' },
+      media: [{ type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 }],
+      language: 'en-US',
+    });
+    const answer = await Promise.race([other.next('opened'), other.next('disconnect')]);
+    expect(answer.type).toBe('disconnect');
+  });
+});
