@@ -7,14 +7,7 @@ import type { AlertView, CallView } from '../../../services/alert-service/protoc
 import { callEnded } from '../../../devkit/records/alert-records.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
 import { uniqueName } from '../../support/kafka.ts';
-import {
-  connect,
-  fakeAlert,
-  login,
-  startCall,
-  startHarness,
-  startNextCallWithSameId,
-} from './harness.ts';
+import { connect, fakeAlert, login, startCall, startHarness, startNextCallWithSameId } from './harness.ts';
 
 describe('a late alert of a call whose id a new call took', () => {
   it("goes to no page of the new call's agent, and to the others marked earlierCall", async () => {
