@@ -268,8 +268,14 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     );
   });
 
+  /** stop() ran: the sweep goes on for the adapters' calls in the shared registry until none is left. */
+  let stopped = false;
   const sweeper = setInterval(
     () => {
+      if (stopped && liveCalls.all().length === 0) {
+        clearInterval(sweeper);
+        return;
+      }
       const now = Date.now();
       endCallsAfterLongOutage(sink, options.settings.brokerOutage, liveCalls);
       if (sink.isBehind()) {
@@ -325,7 +331,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     async stop() {
       accepting = false;
       health.set('NOT_SERVING');
-      clearInterval(sweeper);
+      // Not the sweep: it ends the idle calls (and cuts them after a long broker outage) of the
+      // whole registry, the WebSocket adapters' too, which outlive this stop.
+      stopped = true;
       endOwnCalls();
       // A dropped call's client may still resume it, on another gateway: handed over, not ended.
       dropped.drain();
