@@ -32,9 +32,13 @@ export interface AlertPrecisionReport {
 const IS_ESCALATION = `(a.escalation_of IS NOT NULL OR a.alert_id LIKE '%.escalated')`;
 
 /**
- * The alert's own verdict, else its escalation's (the engine escalates an episode once, so the
- * join adds no row). Joins, not a subquery per alert: 2 000 calls of 4 alerts took 139 ms with a
- * LATERAL lookup per alert on PGlite (README, "Alert verdicts and rule precision").
+ * The alert's own verdict, else its latest judged escalation's. One row per cue whatever the
+ * number of its escalations: the engine escalates an episode once, but a replay after a rebalance
+ * can store a second escalation of the same cue under another window's id (alert-episodes.ts
+ * reads them as one episode), and a plain join counted that cue, and its verdict, twice. The
+ * escalations' verdicts are read from the verdicts (few: each one a reviewer's click).
+ * Joins, not a subquery per alert: 2 000 calls of 4 alerts took 139 ms with a LATERAL lookup per
+ * alert on PGlite (README, "Alert verdicts and rule precision").
  */
 const VERDICT = 'COALESCE(v.verdict, ve.verdict)';
 
@@ -58,8 +62,12 @@ export async function alertPrecision(
      FROM calls c
      JOIN alerts a ON a.tenant = c.tenant AND a.call_id = c.call_id AND NOT ${IS_ESCALATION}
      LEFT JOIN alert_verdicts v ON v.tenant = a.tenant AND v.alert_id = a.alert_id
-     LEFT JOIN alerts e ON e.tenant = a.tenant AND e.call_id = a.call_id AND e.escalation_of = a.alert_id
-     LEFT JOIN alert_verdicts ve ON ve.tenant = e.tenant AND ve.alert_id = e.alert_id
+     LEFT JOIN (
+       SELECT DISTINCT ON (e.tenant, e.escalation_of) e.tenant, e.escalation_of, ev.verdict
+       FROM alert_verdicts ev JOIN alerts e ON e.tenant = ev.tenant AND e.alert_id = ev.alert_id
+       WHERE e.escalation_of IS NOT NULL
+       ORDER BY e.tenant, e.escalation_of, ev.judged_at DESC, ev.alert_id
+     ) ve ON ve.tenant = a.tenant AND ve.escalation_of = a.alert_id
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      GROUP BY a.rule_id, a.channel
      ORDER BY a.rule_id, a.channel NULLS FIRST`,
