@@ -75,6 +75,12 @@ export interface BodyLimit {
 }
 
 const ID = '([^/]{1,200})';
+/**
+ * An alert id as the page sends it (encodeURIComponent): `<tenant>/<call id>:<subject>:<window>:
+ * <rule>[.escalated]`, up to 64 + 128 + 64 characters and the separators (pipelines/alerts/
+ * engine.ts; the `/` and `:` encoded to 3 characters each): 200 refused a valid call's alert.
+ */
+const ALERT_ID = '([^/]{1,400})';
 
 function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 'INVALID_QUERY' | 'INVALID_BODY') {
   const parsed = schema.safeParse(input);
@@ -235,7 +241,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler; body?: BodyLi
   {
     // Idempotent: the same verdict again changes nothing; another replaces it (one per alert).
     method: 'PUT',
-    pattern: new RegExp(`^/calls/${ID}/alerts/${ID}/verdict$`),
+    pattern: new RegExp(`^/calls/${ID}/alerts/${ALERT_ID}/verdict$`),
     handler: async (req, [callId, alertId], store) => {
       if (!mayReview(req.principal)) throw new StoreError('FORBIDDEN', 'agents cannot judge alerts');
       const q = parseWith(tenantOnly, req.query, 'INVALID_QUERY');
