@@ -41,3 +41,18 @@ describeEachBackend('alert precision under replayed escalations (%s)', (store) =
     expect(stress).toMatchObject({ raised: 1, judged: 1, right: 1 });
   });
 });
+
+describeEachBackend('alert precision report, one at a time (%s)', (store) => {
+  it('answers a second report meanwhile DATABASE_BUSY, holding no connection ingest needs', async () => {
+    const life = lifecycleCall({ callId: 'v-busy', tenant: 'acme', startedAt: new Date(Date.now() - HOUR) });
+    await store().write(life.events);
+    const both = await Promise.allSettled([
+      store().alertPrecision(staff, {}),
+      store().alertPrecision(staff, {}),
+    ]);
+    expect(both[0].status).toBe('fulfilled');
+    expect(both[1]).toMatchObject({ status: 'rejected', reason: { code: 'DATABASE_BUSY' } });
+    // Free again once the first one is done.
+    expect((await store().alertPrecision(staff, {})).rules.length).toBeGreaterThan(0);
+  });
+});
