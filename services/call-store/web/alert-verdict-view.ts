@@ -36,7 +36,6 @@ export function verdictBlock(
   alert: { alertId: string; verdict?: AlertVerdict | null },
   index: number,
   tenant: string | null,
-  reload: () => void,
 ): HTMLElement | null {
   // An agent's read has no verdicts and may not judge; a store older than migration 024 has none.
   if (claims()?.role === 'agent' || alert.verdict === undefined) return null;
@@ -61,6 +60,7 @@ export function verdictBlock(
   });
   reason.value = current?.reason ?? '';
   const status = el('span', { class: 'form-status', role: 'status' });
+  const line = el('p', { class: 'verdict-line', 'data-testid': 'verdict-line' }, verdictText(current));
   const form = el(
     'form',
     { class: 'verdict-form', 'data-testid': 'verdict-form' },
@@ -83,11 +83,15 @@ export function verdictBlock(
     if (!chosen) return;
     status.textContent = 'Saving…';
     try {
-      await api(
+      const saved = await api<AlertVerdict>(
         `/calls/${encodeURIComponent(call.callId)}/alerts/${encodeURIComponent(alert.alertId)}/verdict${tenantParam(tenant)}`,
         { method: 'PUT', body: JSON.stringify({ verdict: chosen.value, reason: reason.value || null }) },
       );
-      reload();
+      // This alert's line only: reloading the page dropped what the reviewer had typed in the
+      // other alerts' forms and their keyboard focus (review).
+      line.textContent = verdictText(saved);
+      reason.value = saved.reason ?? '';
+      status.textContent = 'Saved.';
     } catch (error) {
       status.textContent = describeError(error);
     }
@@ -95,7 +99,7 @@ export function verdictBlock(
   return el(
     'div',
     { class: 'alert-verdict' },
-    el('p', { class: 'verdict-line', 'data-testid': 'verdict-line' }, verdictText(current)),
+    line,
     form,
   );
 }

@@ -168,7 +168,7 @@ function episodeCount(call: CallDetail): number {
     .length;
 }
 
-function alertList(call: CallDetail, tenant: string | null, reload: () => void): HTMLElement {
+function alertList(call: CallDetail, tenant: string | null): HTMLElement {
   return el(
     'section',
     { class: 'card', 'data-testid': 'alerts' },
@@ -198,7 +198,7 @@ function alertList(call: CallDetail, tenant: string | null, reload: () => void):
                 : a.acknowledgement
                   ? `acknowledged by ${a.acknowledgement.by} at ${when(a.acknowledgement.at)}`
                   : el('em', {}, 'not acknowledged'),
-              verdictBlock(call, a, index, tenant, reload),
+              verdictBlock(call, a, index, tenant),
             ),
           ),
         ),
@@ -321,7 +321,7 @@ export async function showCall(
         ),
     scorecard(call),
     legsCard(call.legs ?? []),
-    alertList(call, tenant, () => void showCall(root, callId, tenant)),
+    alertList(call, tenant),
     reviews(call, tenant, () => void showCall(root, callId, tenant)),
   );
   return call.storeFeatures ? renderTimeline(timelineBox, withLives(call, timeline)) : () => undefined;
