@@ -96,10 +96,5 @@ export function verdictBlock(
       status.textContent = describeError(error);
     }
   });
-  return el(
-    'div',
-    { class: 'alert-verdict' },
-    line,
-    form,
-  );
+  return el('div', { class: 'alert-verdict' }, line, form);
 }

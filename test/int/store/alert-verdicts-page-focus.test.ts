@@ -8,7 +8,11 @@ import { qaPagesForFile } from './qa-pages.ts';
 import { lifecycleCall } from './alert-lifecycle-call.ts';
 
 async function fill(store: CallStore): Promise<void> {
-  const life = lifecycleCall({ callId: 'focus-1', tenant: 'demo', startedAt: new Date(Date.now() - 3_600_000) });
+  const life = lifecycleCall({
+    callId: 'focus-1',
+    tenant: 'demo',
+    startedAt: new Date(Date.now() - 3_600_000),
+  });
   await store.write(life.events);
   await store.finalizePending(0);
 }
@@ -34,7 +38,9 @@ describe('review page: judging several alerts', () => {
       document.querySelector('[data-testid="verdict-line"]')?.textContent?.startsWith('Judged right'),
     );
     expect(await forms.nth(1).getByLabel('Reason (optional)').inputValue()).toBe('half typed');
-    const focused = await page.evaluate(() => document.activeElement?.closest('[data-testid="verdict-form"]') !== null);
+    const focused = await page.evaluate(
+      () => document.activeElement?.closest('[data-testid="verdict-form"]') !== null,
+    );
     expect(focused).toBe(true);
     await page.close();
   }, 90_000);
