@@ -54,6 +54,8 @@ export async function alertPrecision(
   if (period.to) where.push(`c.started_at < $${params.push(period.to)}::timestamptz`);
   // A team lead's own report inside their scope: a call any leg of which was the team's.
   if (period.team) where.push(anyLegSql('c', 'team', `$${params.push([period.team])}`));
+  // The escalations' verdicts of the reader's tenant only (every tenant's for an all-tenant admin).
+  const escalationTenant = scope.tenant === null ? '' : `AND ev.tenant = $${params.push(scope.tenant)}`;
   const rows = await db.query<Record<string, unknown>>(
     `SELECT a.rule_id, a.channel, count(*)::int AS raised,
        count(*) FILTER (WHERE ${VERDICT} = 'right')::int AS right_n,
@@ -65,7 +67,7 @@ export async function alertPrecision(
      LEFT JOIN (
        SELECT DISTINCT ON (e.tenant, e.escalation_of) e.tenant, e.escalation_of, ev.verdict
        FROM alert_verdicts ev JOIN alerts e ON e.tenant = ev.tenant AND e.alert_id = ev.alert_id
-       WHERE e.escalation_of IS NOT NULL
+       WHERE e.escalation_of IS NOT NULL ${escalationTenant}
        ORDER BY e.tenant, e.escalation_of, ev.judged_at DESC, ev.alert_id
      ) ve ON ve.tenant = a.tenant AND ve.escalation_of = a.alert_id
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
