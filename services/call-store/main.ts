@@ -15,7 +15,7 @@ import { createStoreIngest } from './ingest/consumer.ts';
 import { exitOnStartError } from '../shared/start-error.ts';
 import { loadCallStoreStartup } from './startup.ts';
 import { openCallStore } from './store.ts';
-import { loadPaceLines } from './pace-rules.ts';
+import { keepPaceLines } from './pace-rules.ts';
 import type { RetentionPolicy } from './store/retention.ts';
 import { storeOpenError } from './store-open-error.ts';
 import { createPurgeSchedule } from './retention-schedule.ts';
@@ -64,9 +64,11 @@ const retentionPolicy: RetentionPolicy = {
   orphanGraceMs: config.ORPHAN_GRACE_HOURS * 3_600_000,
 };
 // The scorecard's pace line per tenant and queue, from the alert service's rule files.
-const paceLineOf = await loadPaceLines(config, logger).catch((error: unknown) =>
+// Kept in force as the files change (a tenant's edit applies to the next summaries, as on the page).
+const paceLines = await keepPaceLines(config, logger).catch((error: unknown) =>
   exitOnStartError('call-store', error),
 );
+const paceLineOf = paceLines.paceLineOf;
 const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
@@ -236,6 +238,7 @@ shutdown.add('stop intake', async () => {
   clearInterval(summaries);
   clearInterval(abandoned);
   clearInterval(retention);
+  paceLines.close();
   await api.close();
   await revocations.stop();
   await loginFailures.stop();

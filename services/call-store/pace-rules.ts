@@ -1,8 +1,8 @@
 // The agent-too-fast line of each call, from the alert service's own rule files: the global file
 // (ALERT_RULES_FILE) merged with the tenants' (ALERT_TENANT_RULES_DIR), read as the alert service
 // reads them (rule-sources.ts) and judged by the same pace-line.ts the agent's page uses, so the
-// scorecard's agentPace judges the line the agent was warned against. Read once at start (a
-// changed file applies from the next start); a tenant file that does not validate leaves that
+// scorecard's agentPace judges the line the agent was warned against. loadPaceLines reads them
+// once; keepPaceLines (main.ts) keeps them in force as they change; a tenant file that does not validate leaves that
 // tenant on the global rules, as the alert service does. I/O: reads the files.
 import {
   mergeTenantRules,
@@ -10,7 +10,9 @@ import {
   type TenantRuleSet,
 } from '../../pipelines/alerts/index.ts';
 import { paceLines, type PaceLineOf } from '../../pipelines/alerts/pace-line.ts';
-import { loadInitialRules } from '../alert-service/rule-sources.ts';
+import { Counter, Gauge } from 'prom-client';
+import type { AlertMetrics } from '../alert-service/alert-metrics.ts';
+import { keepRuleSources, loadInitialRules } from '../alert-service/rule-sources.ts';
 import type { Logger } from '../shared/logger.ts';
 
 export interface PaceRulesConfig {
@@ -37,4 +39,49 @@ export async function loadPaceLines(
     }
   }
   return paceLines(mergeTenantRules(global, own));
+}
+
+/** The pace lines kept in force as the files change (keepPaceLines). */
+export interface PaceLinesInForce {
+  /** The line of a call now: the rules as last accepted. */
+  paceLineOf: PaceLineOf;
+  close(): void;
+}
+
+/**
+ * The files read at start as loadPaceLines, then watched as the alert service watches them
+ * (rule-sources.ts): an accepted change (a tenant's administrator editing their ConfigMap) applies
+ * to the calls summarised next, as it applies to the agents' page at once; a rejected one keeps the
+ * lines in force, as there. Read once only, a tenant's raised limit was judged on the page and not
+ * in the scorecard until someone restarted the call store. The global file refuses the start.
+ */
+export async function keepPaceLines(config: PaceRulesConfig, logger: Logger): Promise<PaceLinesInForce> {
+  const initial = await loadInitialRules(config);
+  let lines: PaceLineOf = () => null;
+  // The alert service's reload counters and file gauges are its own series: not registered here.
+  const counters = {
+    reloads: new Counter({
+      name: 'va_store_pace_rule_reloads_total',
+      help: 'unused',
+      labelNames: ['outcome'],
+      registers: [],
+    }),
+    rulesFileValid: new Gauge({ name: 'va_store_pace_rules_file_valid', help: 'unused', registers: [] }),
+    tenantRulesFileValid: new Gauge({
+      name: 'va_store_pace_tenant_rules_file_valid',
+      help: 'unused',
+      labelNames: ['tenant'],
+      registers: [],
+    }),
+  } as unknown as AlertMetrics;
+  const sources = keepRuleSources({
+    config,
+    initial,
+    onApplied: (rules) => (lines = paceLines(rules)),
+    counters,
+    logger,
+    handleSignals: false,
+  });
+  lines = paceLines(sources.current());
+  return { paceLineOf: (tenant, queue) => lines(tenant, queue), close: () => sources.close() };
 }
