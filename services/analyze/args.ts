@@ -21,7 +21,8 @@ options:
                                           .data/call-store). PGlite allows one process at a time:
                                           while the call-store service runs, set DATABASE_URL.
                                           Re-importing a file changes nothing (its call id is
-                                          derived from the file path).
+                                          derived from the file path). The pace score follows
+                                          ALERT_RULES_FILE / ALERT_TENANT_RULES_DIR.
   --tenant <id>                           tenant of the stored calls (default: default)
   --agent <id>                            agent id of the stored calls (default: unknown)
   --queue <name>                          queue of the stored calls (default: import)

@@ -39,6 +39,8 @@ export interface AnalysisStore {
 export type OpenAnalysisStore = (location: {
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The alert rule files the scorecard's pace line comes from (as the call-store service's). */
+  rules: { ALERT_RULES_FILE?: string; ALERT_TENANT_RULES_DIR?: string };
 }) => Promise<AnalysisStore>;
 
 export const DEFAULT_STORE_DATA_DIR = '.data/call-store';
@@ -84,7 +86,11 @@ export async function openStoreSink(
   }
   let store: AnalysisStore;
   try {
-    store = await openStore({ databaseUrl, dataDir });
+    const rules = {
+      ALERT_RULES_FILE: env.ALERT_RULES_FILE?.trim() || undefined,
+      ALERT_TENANT_RULES_DIR: env.ALERT_TENANT_RULES_DIR?.trim() || undefined,
+    };
+    store = await openStore({ databaseUrl, dataDir, rules });
   } catch (err) {
     if (err instanceof PgliteFolderLockedError) {
       throw new AnalyzeError(

@@ -78,6 +78,41 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('voice-analytics analyze --store', () => {
+  it("scores the agent's pace on the tenant's own agent-too-fast rule (ALERT_TENANT_RULES_DIR)", async () => {
+    // initech switched the rule off in its own file: the live pages never judge its agents' pace,
+    // so an imported call must not be scored on the shipped 7 either (review, 2026-12-07).
+    const tenants = join(dir, 'tenant-rules');
+    const store = join(dir, 'store-rules');
+    mkdirSync(tenants, { recursive: true });
+    writeFileSync(
+      join(tenants, 'initech.yaml'),
+      'version: 1\nrules:\n  - { id: agent-too-fast, enabled: false }\n',
+    );
+    const args = ['analyze', calls, '--model', model, '--store', '--agent', 'a-7'];
+    for (const tenant of ['initech', 'acme']) {
+      const run = cliIn([...args, '--tenant', tenant], {
+        STORE_DATA_DIR: store,
+        ALERT_TENANT_RULES_DIR: tenants,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+    const limits = await withStore(async (opened) => {
+      const found: Record<string, (number | null)[]> = {};
+      for (const tenant of ['initech', 'acme']) {
+        const scope = { tenant, agentId: null, teams: null };
+        const listed = await opened.searchCalls(scope, parseSearchQuery({ tenant }));
+        found[tenant] = [];
+        for (const call of listed.calls) {
+          const got = await opened.getCall(scope, call.callId);
+          found[tenant].push((got.summary as { agentPaceLimit: number | null }).agentPaceLimit);
+        }
+      }
+      return found;
+    }, store);
+    expect(limits).toEqual({ initech: [null, null], acme: [7, 7] });
+  });
+
   it('stores both calls with every window, and a second run adds no rows', async () => {
     const out = join(dir, 'out.json');
     const args = ['analyze', calls, '--model', model, '--store', '--tenant', 'acme', '--agent', 'a-7'];
