@@ -106,6 +106,8 @@ function callRecord(e: CallStartEvent | CallEndEvent, eventId: string, now: numb
     agentId: started ? e.agentId : '',
     queue: started ? e.queue : '',
     team: started ? e.team : '',
+    // The customer's pseudonym, as the gateway sends it (history, erasure by customer).
+    customerRef: started ? (e.customerRef ?? '') : '',
     startTimeMs: started ? Date.parse(e.startedAt) : 0,
     endTimeMs: started ? 0 : Date.parse(e.endedAt),
     consent: started ? e.consent : { analytics: true, storeFeatures: true },

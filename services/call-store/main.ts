@@ -120,7 +120,7 @@ metric.gaugeReading(
 );
 const rows = metric.counter(
   'va_store_rows_total',
-  'Rows written / duplicates dropped / rows of erased calls, or of calls a replay brought back past retention, dropped',
+  'Rows written / duplicates dropped / rows of erased calls, or of calls a replay brought back past retention, dropped / records of a later call under an ended call id dropped (call_id_reused)',
   ['result'],
 );
 const batchSeconds = metric.histogram(
@@ -146,6 +146,7 @@ const ingest = createStoreIngest({
     rows.inc({ result: 'inserted' }, stats.inserted);
     rows.inc({ result: 'duplicate' }, stats.duplicates);
     rows.inc({ result: 'erased' }, stats.erased);
+    rows.inc({ result: 'call_id_reused' }, stats.reused);
     metrics.recordsIn.inc({ topic: 'all' }, stats.records);
     batchSeconds.observe(seconds);
   },

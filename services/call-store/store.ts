@@ -135,7 +135,8 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
           rejected.push({ index, error: error as StoreError });
         }
       });
-      const result = valid.length > 0 ? await writeValid(valid) : { inserted: 0, duplicates: 0, erased: 0 };
+      const result =
+        valid.length > 0 ? await writeValid(valid) : { inserted: 0, duplicates: 0, erased: 0, reused: 0 };
       return { ...result, rejected };
     },
     writeValid,

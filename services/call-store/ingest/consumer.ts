@@ -20,6 +20,7 @@ import { writeIsolatingPoison } from './isolate-poison.ts';
 import { decodeStoreRecord, type StoreTopic } from './map-records.ts';
 import { keyMatches } from '../../shared/call-key.ts';
 import { StoreError } from '../errors.ts';
+import { CALL_ID_REUSED } from '../store/later-calls.ts';
 
 /** Topics whose records are keyed by their call (tenant/call id); alerts are keyed otherwise. */
 const KEYED_BY_CALL: ReadonlySet<StoreTopic> = new Set(['calls', 'features', 'emotions']);
@@ -39,6 +40,8 @@ export interface IngestStats {
   duplicates: number;
   /** Records of calls a customer erasure deleted, dropped. */
   erased: number;
+  /** Records of a later call under an ended call's id (a recycled id), dropped: CALL_ID_REUSED. */
+  reused: number;
   deadLettered: number;
   ignored: number;
 }
@@ -75,7 +78,7 @@ export interface StoreIngest {
 
 /** A store event, or null for a record the store does not keep. */
 type StoreInput = StoreEvent | null;
-type Written = Pick<IngestStats, 'inserted' | 'duplicates' | 'erased' | 'ignored'>;
+type Written = Pick<IngestStats, 'inserted' | 'duplicates' | 'erased' | 'reused' | 'ignored'>;
 
 export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
   const topics = options.topics ?? STORE_TOPICS;
@@ -85,6 +88,7 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
     inserted: 0,
     duplicates: 0,
     erased: 0,
+    reused: 0,
     deadLettered: 0,
     ignored: 0,
   };
@@ -108,8 +112,15 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
       inserted: written.inserted,
       duplicates: written.duplicates,
       erased: written.erased,
+      reused: written.reused,
       ignored: records.length - events.length,
     });
+    // Counts only, never the call, agent or customer (the tenant and topic say where to look).
+    if (written.reused > 0)
+      options.logger.warn(
+        'records of a later call under an ended call id dropped: call ids must be unique per tenant',
+        { code: CALL_ID_REUSED, topic, partition, records: written.reused },
+      );
     return {
       outputs: [],
       refused: written.refused.map(({ index, error }) => ({ index: positions[index], error })),
@@ -155,6 +166,7 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
         inserted: 0,
         duplicates: 0,
         erased: 0,
+        reused: 0,
         ignored: 0,
       };
       writtenBy.delete(`${topic}/${partition}`);

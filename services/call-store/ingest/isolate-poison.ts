@@ -35,7 +35,7 @@ export async function writeIsolatingPoison(
   store: Pick<CallStore, 'writeValid'>,
   events: readonly StoreEvent[],
 ): Promise<IsolatedWrite> {
-  if (events.length === 0) return { inserted: 0, duplicates: 0, erased: 0, refused: [] };
+  if (events.length === 0) return { inserted: 0, duplicates: 0, erased: 0, reused: 0, refused: [] };
   try {
     return { ...(await store.writeValid(events)), refused: [] };
   } catch (error) {
@@ -46,18 +46,20 @@ export async function writeIsolatingPoison(
         inserted: 0,
         duplicates: 0,
         erased: 0,
+        reused: 0,
         refused: [{ index: 0, error: new RecordRefusedError(state, { cause: error }) }],
       };
     }
   }
   // Rare path (a poison record in the batch): one transaction per record, same idempotent writes.
-  const out: IsolatedWrite = { inserted: 0, duplicates: 0, erased: 0, refused: [] };
+  const out: IsolatedWrite = { inserted: 0, duplicates: 0, erased: 0, reused: 0, refused: [] };
   for (const [index, event] of events.entries()) {
     try {
       const written = await store.writeValid([event]);
       out.inserted += written.inserted;
       out.duplicates += written.duplicates;
       out.erased += written.erased;
+      out.reused += written.reused;
     } catch (error) {
       const state = refusedForData(error);
       if (state === null) throw error;

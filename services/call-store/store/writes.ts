@@ -18,6 +18,7 @@ import { announceWithin, type AnnounceErasure } from './erasure.ts';
 import { updateAlertCounts } from './alert-counts.ts';
 import { BEFORE_ANALYTICS_WITHDRAWN, deleteAfterAnalyticsWithdrawn } from './analytics-window.ts';
 import { expiredStarts, type RetentionPolicy } from './retention.ts';
+import { markReused, withoutLaterCallStarts, withoutReusedCallsData } from './later-calls.ts';
 
 export interface WriteResult {
   /** Rows that were new. */
@@ -30,6 +31,11 @@ export interface WriteResult {
    * replay storm after every erasure).
    */
   erased: number;
+  /**
+   * Records of a later call under an id whose call ended (a recycled id), dropped: the stored call
+   * keeps its own (later-calls.ts, CALL_ID_REUSED).
+   */
+  reused: number;
 }
 
 type Of<K extends StoreEvent['kind']> = Extract<StoreEvent, { kind: K }>;
@@ -280,15 +286,22 @@ export async function writeEvents(
   announce?: AnnounceErasure,
   retention?: Pick<RetentionPolicy, 'defaultDays' | 'tenantDays'>,
 ): Promise<WriteResult> {
+  // A later call under an ended call's id first: nothing of its start (customer, agent, consent,
+  // erasures of its customer) may reach the first call.
+  const later = await withoutLaterCallStarts(tx, batch);
   // Customers first: a start of a key rotation carries an erasure of its previous pseudonym over
   // to the current one, which the erasure check then sees; the starts kept are then relinked
   // (customer-relink.ts).
-  const current = await withCurrentPseudonyms(tx, batch);
-  // A start naming an erased agent, announced before the erasure, takes its call's tombstone.
-  let events = await withErasedAgentsReplaced(
+  const current = await withCurrentPseudonyms(tx, later.events);
+  // Under the calls' locks (withoutErased): the data of ids a later call took.
+  const ownData = await withoutReusedCallsData(
     tx,
-    await withoutExpired(tx, await withoutErased(tx, current.events, announce), retention),
+    await withoutErased(tx, current.events, announce),
+    later.after,
   );
+  const reused = later.dropped + ownData.dropped;
+  // A start naming an erased agent, announced before the erasure, takes its call's tombstone.
+  let events = await withErasedAgentsReplaced(tx, await withoutExpired(tx, ownData.events, retention));
   await relinkCustomers(tx, current.moves, events);
   const by = <K extends StoreEvent['kind']>(kind: K) =>
     unique(events.filter((e) => e.kind === kind) as Of<K>[]);
@@ -364,6 +377,7 @@ export async function writeEvents(
     );
     inserted += rows.length;
   }
+  await markReused(tx, later.reused);
   // Late events of an ended call: summarise it again.
   const touched = new Map<string, { tenant: string; callId: string }>();
   for (const e of events) {
@@ -379,5 +393,10 @@ export async function writeEvents(
       [pairs],
     );
   }
-  return { inserted, duplicates: events.length - inserted, erased: batch.length - events.length };
+  return {
+    inserted,
+    duplicates: events.length - inserted,
+    erased: batch.length - reused - events.length,
+    reused,
+  };
 }

@@ -6,6 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
 import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import type { Kafka, Producer } from 'kafkajs';
+import { testKafka } from '../../support/kafka.ts';
 
 export interface BackendFixture {
   name: 'pglite' | 'postgres';
@@ -79,5 +81,38 @@ export function describeEachBackend(title: string, body: (store: () => CallStore
     });
     afterAll(() => fixture.teardown());
     body(() => opened);
+  });
+}
+
+/** What the ingest tests of a backend use: its store, a Kafka client and a connected producer. */
+export interface StoreOnKafka {
+  store: CallStore;
+  kafka: Kafka;
+  producer: Producer;
+}
+
+/**
+ * One describe per backend with a fresh store, a Kafka client named `clientId` and its producer,
+ * opened before the tests and closed after them; the tests reach them through `deps()`.
+ */
+export function describeEachBackendOnKafka(
+  title: string,
+  clientId: string,
+  body: (deps: () => StoreOnKafka) => void,
+): void {
+  describe.each(BACKENDS.map((make) => [make().name, make] as const))(title, (_name, make) => {
+    const fixture = make();
+    let deps: StoreOnKafka;
+    beforeAll(async () => {
+      await fixture.setup();
+      const kafka = testKafka(clientId);
+      deps = { store: await fixture.open(), kafka, producer: kafka.producer() };
+      await deps.producer.connect();
+    });
+    afterAll(async () => {
+      await deps?.producer.disconnect();
+      await fixture.teardown();
+    });
+    body(() => deps);
   });
 }

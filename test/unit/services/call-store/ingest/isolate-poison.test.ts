@@ -21,7 +21,7 @@ function fakeStore(bad: Set<string>, failure: () => Error) {
       if (events.some((e) => bad.has(e.callId))) throw failure();
       // A record of call "e" belongs to an erased call: dropped, counted as erased.
       const erased = events.filter((e) => e.callId === 'e').length;
-      return { inserted: events.length - erased, duplicates: 0, erased };
+      return { inserted: events.length - erased, duplicates: 0, erased, reused: 0 };
     },
   };
 }
