@@ -33,7 +33,9 @@ describe('migration 008: alert counts an agent may read', () => {
   beforeAll(async () => {
     const upgraded = await upgradeFrom(8, OLD_ROWS);
     backend = upgraded.backend;
-    expect(upgraded.applied).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26]);
+    expect(upgraded.applied).toEqual([
+      8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+    ]);
     store = createCallStore(backend);
   });
   afterAll(() => backend.close());
