@@ -32,13 +32,14 @@ export interface KafkaAccess {
 
 /** From services/<name>/*.ts: the consumers' topics and groups, the producers' outputs. */
 export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
-  // gateway.ts / call-session.ts: audio chunks and call events; no consumer.
+  // gateway.ts / call-session.ts: audio chunks and call events; each process reads every gateway's
+  // consent changes back (CONSENT_GROUP_PREFIX-<id>, consent-feed.ts, never committed).
   'ingest-gateway': {
     user: 'va-ingest-gateway',
-    reads: [],
+    reads: [TOPICS.calls],
     writes: [TOPICS.audio, TOPICS.calls],
-    groups: [],
-    holdsCommits: false,
+    groups: [{ name: 'va-ingest-consent-', patternType: 'prefix' }],
+    holdsCommits: true,
   },
   // worker.ts: va.audio.v1 in (DSP_GROUP_ID), feature windows out, poison to the dead letters.
   'dsp-worker': {

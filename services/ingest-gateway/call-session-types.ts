@@ -73,6 +73,11 @@ export interface SessionDeps {
    * a resumed CallStart may not widen its consent (CONSENT_WIDENED).
    */
   droppedCall?: (tenant: string, callId: string) => DroppedCall | null;
+  /**
+   * The narrowest consent a change of this call set on any gateway (consent-memory.ts), or null:
+   * a resumed CallStart may not widen it either (CONSENT_WIDENED).
+   */
+  narrowedConsent?: (tenant: string, callId: string) => Consent | null;
   now?: () => number;
 }
 

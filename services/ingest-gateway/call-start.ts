@@ -25,15 +25,17 @@ export interface AcceptedStart {
 /** Throws the IngestError that refuses the start (before anything of the call is claimed). */
 export function acceptCallStart(
   raw: RawCallStart,
-  deps: Pick<SessionDeps, 'tenant' | 'settings' | 'sink' | 'droppedCall'>,
+  deps: Pick<SessionDeps, 'tenant' | 'settings' | 'sink' | 'droppedCall' | 'narrowedConsent'>,
   now: () => number,
 ): AcceptedStart {
   const { settings, sink } = deps;
   const validated = validateCallStart(raw, deps.tenant, now());
   // A resume may not give back what the dropped stream withdrew (where this gateway still
-  // knows it; elsewhere the services downstream keep the narrowest consent they saw).
+  // knows it), nor what a consent change withdrew on any gateway (va.calls.v1, consent-feed.ts).
   const dropped = deps.droppedCall?.(validated.tenant, validated.callId) ?? null;
   const resumeStep = dropped ? consentStep(dropped.consent, validated.consent) : 'same';
+  const narrowed = deps.narrowedConsent?.(validated.tenant, validated.callId) ?? null;
+  if (narrowed) consentStep(narrowed, validated.consent);
   refuseWhileBrokerDown(sink, settings.brokerOutage);
   // The customer reference leaves in clear nowhere: only its keyed pseudonym (customer-ref.ts).
   const refKeys = settings.customerRefKeys.get(validated.tenant);

@@ -73,6 +73,14 @@ export const gatewayEnv = z.object({
   /** A WebSocket adapter's call whose socket drops without ending it (no Twilio `stop`, no close
    * frame) stays live this long for the platform to reconnect and continue it; 0 = ends at once. */
   RECONNECT_GRACE_MS: intVar({ min: 0, max: 60_000, def: 5_000 }),
+  /** How long every gateway remembers a call's consent change (any gateway's, consent-memory.ts) and
+   * how far back a start re-reads them: at least the longest call; 0 = off (own dropped streams only). */
+  CONSENT_MEMORY_MS: intVar({ min: 0, max: 7 * 86_400_000, def: 86_400_000 }),
+  CONSENT_MEMORY_MAX_CALLS: intVar({ min: 1, max: 10_000_000, def: 1_000_000 }),
+  /** How long a CallStart with analytics may wait for the consent changes before it (then CONSENT_UNCONFIRMED). */
+  CONSENT_CHECK_MAX_MS: intVar({ min: 100, max: 60_000, def: 3_000 }),
+  /** Each process reads the consent changes in a group of its own, `<prefix>-<random id>`. */
+  CONSENT_GROUP_PREFIX: z.string().min(1).default('va-ingest-consent'),
   ACK_EVERY_FRAMES: intVar({ min: 1, max: 100_000, def: 50 }),
   /** Pause streams while more than this many bytes wait for Kafka. */
   BACKPRESSURE_HIGH_BYTES: intVar({ min: 1024, max: 1024 * 1024 * 1024, def: 8 * 1024 * 1024 }),
@@ -121,6 +129,8 @@ export interface GatewayConfig {
   idleTimeoutMs: number;
   /** How long the WebSocket adapters keep a dropped call for a reconnect (reconnect-grace.ts). */
   reconnectGraceMs: number;
+  /** The consent changes of every gateway (consent-feed.ts); memoryMs 0 = not read. */
+  consentChanges: { memoryMs: number; maxCalls: number; checkMaxMs: number; groupPrefix: string };
   maxLiveCalls: number;
   /** gRPC streams waiting for their CallStart: at most this many, in all and per tenant. */
   maxWaitingStreams: { total: number; perTenant: number };
@@ -205,6 +215,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     shutdownFlushMs: c.SHUTDOWN_FLUSH_MS,
     drainMaxMs: c.DRAIN_MAX_MS,
     reconnectGraceMs: c.RECONNECT_GRACE_MS,
+    consentChanges: {
+      memoryMs: c.CONSENT_MEMORY_MS,
+      maxCalls: c.CONSENT_MEMORY_MAX_CALLS,
+      checkMaxMs: c.CONSENT_CHECK_MAX_MS,
+      groupPrefix: c.CONSENT_GROUP_PREFIX,
+    },
     maxLiveCalls: c.MAX_LIVE_CALLS,
     maxWaitingStreams: { total: c.GRPC_MAX_WAITING, perTenant: c.GRPC_MAX_WAITING_PER_TENANT },
     maxConnectionIdleMs: c.GRPC_MAX_CONNECTION_IDLE_MS,

@@ -54,6 +54,11 @@ export type IngestErrorCode =
   | 'SHUTTING_DOWN'
   /** A new stream of a call whose dropped stream's audio is still being flushed: retry shortly. */
   | 'CALL_HANDING_OVER'
+  /**
+   * A CallStart with analytics whose call may have had its consent withdrawn on another gateway,
+   * while this one has not read the consent changes published before it in time: retry shortly.
+   */
+  | 'CONSENT_UNCONFIRMED'
   | 'BROKER_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
@@ -89,6 +94,7 @@ const STATUS: Record<IngestErrorCode, IngestStatus> = {
   HOLD_TOO_LONG: 'DEADLINE_EXCEEDED',
   SHUTTING_DOWN: 'UNAVAILABLE',
   CALL_HANDING_OVER: 'UNAVAILABLE',
+  CONSENT_UNCONFIRMED: 'UNAVAILABLE',
   BROKER_UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL',
 };

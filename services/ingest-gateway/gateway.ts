@@ -10,7 +10,9 @@ import { createTokenStore } from './auth.ts';
 import { createBalancedPartitioner } from './balanced-partitioner.ts';
 import { gatewayEnv, publishedPairProblems, type GatewayConfig } from './config.ts';
 import { createGatewayMetrics, watchPlacement, watchSink } from './gateway-metrics.ts';
-import { startGrpcServer, type GrpcServer } from './grpc-server.ts';
+import { startGrpcServer, type ConsentChanges, type GrpcServer } from './grpc-server.ts';
+import { createConsentFeed } from './consent-feed.ts';
+import { createConsentMemory } from './consent-memory.ts';
 import { createKafkaSink, type KafkaSink } from './kafka-sink.ts';
 import { createLiveCalls } from './live-calls.ts';
 import { createDrain, type Drainable } from './drain.ts';
@@ -77,6 +79,7 @@ export async function startGateway(
   const liveCalls = createLiveCalls(config.maxLiveCalls, config.tenantQuotas, (key, handedOver) =>
     audioPlacement?.release(key, handedOver),
   );
+  const consentChanges = await startConsentFeed(config, base);
   const tls = tlsIdentityOf(config, base);
   const intake: Intake = {
     tls,
@@ -96,6 +99,7 @@ export async function startGateway(
     maxWaitingStreams: config.maxWaitingStreams,
     maxConnectionIdleMs: config.maxConnectionIdleMs,
     reconnectGraceMs: config.reconnectGraceMs,
+    consentChanges,
   });
   const adapters = await startAdapters(config, base, intake);
   base.ops.addReadiness('grpc', () => grpc.health.get() === 'SERVING');
@@ -187,6 +191,36 @@ function addDrain(config: GatewayConfig, base: ServiceBase, intakes: (Drainable 
     },
     config.drainMaxMs + 1_000,
   );
+}
+
+/**
+ * Every gateway's consent changes, read from va.calls.v1 (consent-feed.ts) until the stop: the
+ * gateway is not ready before it has re-read CONSENT_MEMORY_MS of them. Null when that is 0.
+ */
+async function startConsentFeed(config: GatewayConfig, base: ServiceBase): Promise<ConsentChanges | null> {
+  const { memoryMs, maxCalls, checkMaxMs, groupPrefix } = config.consentChanges;
+  if (memoryMs <= 0) return null;
+  const memory = createConsentMemory({ memoryMs, maxCalls });
+  const feed = createConsentFeed({
+    kafka: base.kafka,
+    producer: base.producer,
+    topic: config.settings.topics.calls,
+    memory,
+    lookbackMs: memoryMs,
+    checkMaxMs,
+    groupPrefix,
+    logger: base.logger,
+    metrics: base.metrics,
+  });
+  await feed.start();
+  base.shutdown.addFinal('consent-feed', () => feed.stop());
+  base.ops.addReadiness('consent-changes', () => feed.rebuilt());
+  metricBuilders(base.metrics.registry).gaugeReading(
+    'va_ingest_consent_memory_calls',
+    'Calls whose consent change (on any gateway) this gateway remembers, so a resume here cannot widen it',
+    () => memory.size(),
+  );
+  return { confirm: () => feed.confirm(), narrowed: (tenant, callId) => memory.narrowed(tenant, callId) };
 }
 
 /** The Kafka sink with its backpressure watermarks, produce lanes and linger, and its gauges. */

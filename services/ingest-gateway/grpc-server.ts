@@ -26,6 +26,8 @@ import type { LiveCalls } from './live-calls.ts';
 import { holdWhileBehind } from './stream-hold.ts';
 import { callKey } from '../shared/call-key.ts';
 import type { Drainable } from './drain.ts';
+import type { ConsentFeed } from './consent-feed.ts';
+import type { ConsentMemory } from './consent-memory.ts';
 
 export const RETRY_PUSHBACK_KEY = 'grpc-retry-pushback-ms';
 
@@ -46,9 +48,29 @@ export interface GrpcServerOptions {
   maxConnectionIdleMs: number;
   /** RECONNECT_GRACE_MS: how long a resume of a dropped stream's call counts as `resumed` here; 0 = a drop ends the call. */
   reconnectGraceMs: number;
+  /**
+   * The consent changes of every gateway (consent-feed.ts): a CallStart with analytics waits until
+   * they are read and may not widen its call's; null = this gateway's own dropped streams only.
+   */
+  consentChanges: ConsentChanges | null;
   logger: Logger;
   metrics: GatewayMetrics;
 }
+
+/** What the gRPC server asks of the consent changes published by every gateway. */
+export interface ConsentChanges {
+  confirm: ConsentFeed['confirm'];
+  narrowed: ConsentMemory['narrowed'];
+}
+
+/**
+ * Whether a stream's message is a CallStart that could send the call's audio on: a resume may come
+ * from another gateway, where the call's consent was withdrawn just before the hand-over.
+ */
+const startWithAnalytics = (session: CallSession, message: RawCallAudio): boolean =>
+  session.state() === 'awaiting-start' &&
+  message.message === 'start' &&
+  message.start?.consent?.analytics === true;
 
 /** The retry delay told to a stream refused TOO_MANY_WAITING (others' CallStarts free places). */
 const WAITING_RETRY_MS = 1_000;
@@ -160,6 +182,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       // A gRPC client resumes a call refused UNAVAILABLE on another gateway (README).
       resumesElsewhere: true,
       droppedCall: (t, id) => dropped.peek(t, id),
+      narrowedConsent: (t, id) => options.consentChanges?.narrowed(t, id) ?? null,
       writeAck: (ack) => {
         if (!closed) call.write(ack);
       },
@@ -176,12 +199,34 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         heldBack = true;
       },
     );
-    call.on('data', (message: RawCallAudio) => {
+    const handle = (message: RawCallAudio): void => {
       const starting = session.state() === 'awaiting-start';
       session.handle(message);
       if (session.state() !== 'awaiting-start') stopWaiting();
       if (starting && session.state() === 'live') resumeDropped(tenant, session.callId());
       checkBackpressure();
+    };
+    /** Messages that came while the CallStart waited for the consent check, in order. */
+    let confirming: RawCallAudio[] | null = null;
+    call.on('data', (message: RawCallAudio) => {
+      if (confirming) return void confirming.push(message);
+      if (!options.consentChanges || !startWithAnalytics(session, message)) return handle(message);
+      // The start waits (the stream paused) until this gateway has read every consent change
+      // published before it: one made on the gateway that handed the call over is then known.
+      const queued: RawCallAudio[] = (confirming = []);
+      call.pause();
+      void options.consentChanges.confirm().then(
+        () => {
+          confirming = null;
+          if (closed) return;
+          for (const next of [message, ...queued]) handle(next);
+          call.resume();
+        },
+        (error: unknown) => {
+          confirming = null;
+          session.reject(error as IngestError);
+        },
+      );
     });
     // Half-close without CallEnd: end the call as if CallEnd came (what was sent is kept). A
     // cancelled or reset stream ends its reading side too (Node's http2 ends it before closing

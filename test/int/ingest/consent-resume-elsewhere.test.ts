@@ -1,8 +1,9 @@
 // Consent across gateways: a gRPC call whose analytics consent was withdrawn (ConsentChange) on one
 // gateway process, handed over by that gateway's stop (a rolling deploy: SIGTERM, UNAVAILABLE
-// SHUTTING_DOWN) and resumed on a second gateway process, through the real broker. What the
-// consent state of the call is on the second gateway decides whether the audio after the
-// withdrawal leaves it (va.audio.v1) for analysis.
+// SHUTTING_DOWN) and resumed on a second gateway process, through the real broker. The second
+// gateway knows the withdrawal from the consent-changed event the first published on va.calls.v1
+// (consent-feed.ts), whether it was running then or started after it: a resume claiming the
+// original consent is refused, so none of the audio after the withdrawal reaches va.audio.v1.
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
@@ -35,11 +36,13 @@ const streamTo = (gateway: GatewayProcess): CallStream => {
 };
 
 /**
- * A call withdrawn on gateway A, moved by A's stop; returns the second gateway, B. A's final
- * chunks (at the withdrawal) are in Kafka by then: A flushes before it exits.
+ * A call withdrawn on gateway A, moved by A's stop; returns the second gateway, B, running all
+ * along or (`bStartsAfter`) started once A has exited. A's final chunks (at the withdrawal) are in
+ * Kafka by then: A flushes before it exits.
  */
-async function withdrawnThenMoved(callId: string): Promise<GatewayProcess> {
-  const [a, b] = [await startGatewayProcess(topics, 60_000), await startGatewayProcess(topics, 0)];
+async function withdrawnThenMoved(callId: string, bStartsAfter = false): Promise<GatewayProcess> {
+  const a = await startGatewayProcess(topics, 60_000);
+  const running = bStartsAfter ? null : await startGatewayProcess(topics, 0);
   const first = streamTo(a);
   await first.write(stereoCallStart(callId, { consent: ALL }));
   await writeStereoFrames(first, BEFORE);
@@ -51,7 +54,7 @@ async function withdrawnThenMoved(callId: string): Promise<GatewayProcess> {
   const moved = await first.result;
   expect([moved.code, moved.details.split(':')[0]]).toEqual([grpc.status.UNAVAILABLE, 'SHUTTING_DOWN']);
   expect(await exitCode(a.service, 15_000)).toBe(0);
-  return b;
+  return running ?? (await startGatewayProcess(topics, 0));
 }
 
 /** Resumes the call on `gateway` with `consent`, the rest of its audio, its end; the final status. */
@@ -100,21 +103,27 @@ describe('consent withdrawn on one gateway, the call resumed on another', () => 
     expect(audioAfterWithdrawal(chunks)).toBe(0);
   });
 
-  // KNOWN GAP (not fixed here; ingest-gateway README, "Consent withdrawn mid-call"): the second
-  // gateway has no record of the withdrawal (the dropped stream's consent lives in the first
-  // gateway's memory only), so a resume that claims the original consent is taken as a new leg
-  // and its audio goes to va.audio.v1 again (downstream, the dsp-worker drops audio of a call whose
-  // final chunks it saw, and the call store keeps the narrowest consent). `it.fails`: this test
-  // fails the day the gateway refuses such a resume (CONSENT_WIDENED) or forwards nothing.
-  it.fails(
-    'refuses a resume on another gateway that claims the consent withdrawn before the move',
-    async () => {
-      const callId = callSid();
-      const b = await withdrawnThenMoved(callId);
-      const result = await resumeWith(b, callId, ALL);
-      const chunks = await chunksOf(b, callId);
-      expect(audioAfterWithdrawal(chunks)).toBe(0);
-      expect(result.code).toBe(grpc.status.FAILED_PRECONDITION);
-    },
-  );
+  it('refuses a resume on another gateway that claims the consent withdrawn before the move', async () => {
+    const callId = callSid();
+    const b = await withdrawnThenMoved(callId);
+    const result = await resumeWith(b, callId, ALL);
+    expect([result.code, result.details.split(':')[0]]).toEqual([
+      grpc.status.FAILED_PRECONDITION,
+      'CONSENT_WIDENED',
+    ]);
+    const chunks = await chunksOf(b, callId);
+    expect(chunks.filter((c) => c.final).map((c) => c.audioEndMs)).toEqual([BEFORE * 20, BEFORE * 20]);
+    expect(audioAfterWithdrawal(chunks)).toBe(0);
+  });
+
+  it('refuses it on a gateway started after the withdrawal (read back from va.calls.v1)', async () => {
+    const callId = callSid();
+    const b = await withdrawnThenMoved(callId, true);
+    const result = await resumeWith(b, callId, ALL);
+    expect([result.code, result.details.split(':')[0]]).toEqual([
+      grpc.status.FAILED_PRECONDITION,
+      'CONSENT_WIDENED',
+    ]);
+    expect(audioAfterWithdrawal(await chunksOf(b, callId))).toBe(0);
+  });
 });
