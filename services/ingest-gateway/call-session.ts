@@ -13,6 +13,7 @@ import { callEventRecord } from './call-event.ts';
 import { createCallHold } from './call-hold.ts';
 import type { AckState, CallSession, SessionDeps, SessionState } from './call-session-types.ts';
 import { acceptCallStart, resumeFinalChunks } from './call-start.ts';
+import { afterAnnounced } from './handover-consent.ts';
 import { createHeldTimeline, DEFAULT_HOLD_MAX_MS } from './held-timeline.ts';
 import { createLegStart } from './leg-start.ts';
 import { consentOf, consentStep, type RawConsent } from './consent-change.ts';
@@ -60,6 +61,11 @@ export function createCallSession(deps: SessionDeps): CallSession {
   let announced = false;
   let framesAccepted = 0;
   let framesSinceAck = 0;
+  /**
+   * The last consent-changed event sent, until the broker acknowledged it: a hand-over tells its
+   * client to move only after it, so the gateway it resumes on reads the change (consent-feed.ts).
+   */
+  let consentAnnounced: Promise<unknown> | null = null;
   let log = logger;
   let entry: LiveCall | null = null;
   let pace: StreamPace | null = null;
@@ -176,7 +182,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (wasLive) metrics.calls.inc({ outcome: resumable ? 'handed_over' : 'failed' });
     state = 'ended';
     if (!flushing) void done.finally(() => release(wasLive && resumable));
-    deps.close(error);
+    if (wasLive && resumable && consentAnnounced)
+      void afterAnnounced(consentAnnounced, () => deps.close(error));
+    else deps.close(error);
   };
 
   const start = (raw: RawCallStart): void => {
@@ -225,7 +233,10 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (dropped?.announced && resumeStep === 'narrowed') {
       // Analytics withdrawn by the resume: each channel's final marker goes now (call-start.ts).
       const finals = resumeFinalChunks(current, dropped, now).map(chunkRecord);
-      void send([...finals, callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs })]);
+      consentAnnounced = send([
+        ...finals,
+        callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs }),
+      ]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
@@ -315,14 +326,18 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (announced && next.analytics) {
       // Analytics kept: the audio and its batching go on (timers included), and a start still
       // waiting for its first frame keeps waiting, so it still says where this leg starts.
-      void send([callEvent('consent-changed')]);
+      consentAnnounced = send([callEvent('consent-changed')]);
     } else if (announced) {
       clearTimers();
       const records = flushAll(true);
       analysed = false;
       // No frame will place a start still pending: a new call's leg starts at 0, a resume's where
       // it goes on; a stream resumed from another gateway cannot tell (unknown).
-      void send([...legStart.take(legStart.unplacedLegMs()), ...records, callEvent('consent-changed')]);
+      consentAnnounced = send([
+        ...legStart.take(legStart.unplacedLegMs()),
+        ...records,
+        callEvent('consent-changed'),
+      ]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };

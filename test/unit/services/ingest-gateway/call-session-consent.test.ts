@@ -6,7 +6,9 @@ import {
   type DroppedCall,
   type RawCallAudio,
 } from '../../../../services/ingest-gateway/call-session.ts';
+import { IngestError } from '../../../../services/ingest-gateway/errors.ts';
 import { createGatewayMetrics } from '../../../../services/ingest-gateway/gateway-metrics.ts';
+import { afterAnnounced } from '../../../../services/ingest-gateway/handover-consent.ts';
 import type { KafkaSink } from '../../../../services/ingest-gateway/kafka-sink.ts';
 import { createLiveCalls } from '../../../../services/ingest-gateway/live-calls.ts';
 import { createLogger } from '../../../../services/shared/logger.ts';
@@ -21,11 +23,13 @@ import {
 
 type Out = { kind: 'chunk'; chunk: AudioChunk } | { kind: 'event'; event: CallEvent };
 
-function harness(droppedCall?: DroppedCall) {
+/** `brokerAcksEvents`: the broker acknowledges call events once it resolves (audio at once). */
+function harness(droppedCall?: DroppedCall, brokerAcksEvents: Promise<void> = Promise.resolve()) {
   const out: Out[] = [];
   let clock = 1_700_000_000_000;
   const sink: KafkaSink = {
     send: async (_key: string, records: OutRecord[]) => {
+      if (records.some((r) => r.topic === 'calls')) await brokerAcksEvents;
       for (const r of records) {
         const value = r.message.value as Buffer;
         if (r.topic === 'audio') out.push({ kind: 'chunk', chunk: audioChunkCodec.decode(value, undefined) });
@@ -212,5 +216,35 @@ describe('call session: consent change merged with per-leg starts and hold', () 
         legStartAudioMs: 60_000,
       });
     }
+  });
+
+  it('hands a call over (UNAVAILABLE) only once its consent-changed event is acknowledged', async () => {
+    let acknowledge = () => {};
+    const acked = new Promise<void>((resolve) => (acknowledge = resolve));
+    const { session, closed } = harness(undefined, acked);
+    session.handle(start({ analytics: true, storeFeatures: true }));
+    session.handle(frame('CHANNEL_AGENT', 0));
+    session.handle(consentChange({ analytics: false, storeFeatures: false }));
+    session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+    await settle();
+    // Told now, the client could resume elsewhere before that gateway can read the withdrawal.
+    expect(closed).toEqual([]);
+    acknowledge();
+    await settle();
+    expect(closed).toMatchObject([{ code: 'SHUTTING_DOWN' }]);
+
+    // Without a consent change, the hand-over is told at once, as before.
+    const plain = harness(undefined, new Promise(() => {}));
+    plain.session.handle(start({ analytics: true, storeFeatures: true }));
+    plain.session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+    expect(plain.closed).toMatchObject([{ code: 'SHUTTING_DOWN' }]);
+  });
+
+  it('does not keep a handed-over client waiting for an event the broker never acknowledges', async () => {
+    const told: number[] = [];
+    const started = Date.now();
+    await afterAnnounced(new Promise(() => {}), () => told.push(Date.now() - started), 50);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toBeGreaterThanOrEqual(45);
   });
 });
