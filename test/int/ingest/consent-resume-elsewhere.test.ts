@@ -29,10 +29,14 @@ const NONE = { analytics: false, storeFeatures: false };
 /** Frames per channel before the withdrawal (20 ms each: it comes at 500 ms of audio). */
 const BEFORE = 25;
 
-const streamTo = (gateway: GatewayProcess): CallStream => {
+/** A second tenant on both gateways: its call of the same id is another call. */
+const GLOBEX_TOKEN = 'globex-token-0123456789';
+const TWO_TENANTS = { TENANT_TOKENS: `acme=${TENANT_TOKEN},globex=${GLOBEX_TOKEN}` };
+
+const streamTo = (gateway: GatewayProcess, token = TENANT_TOKEN): CallStream => {
   const client = createIngestClient(gateway.grpcTarget);
   onTestFinished(() => client.close());
-  return openCallStream(client, TENANT_TOKEN);
+  return openCallStream(client, token);
 };
 
 /**
@@ -41,8 +45,8 @@ const streamTo = (gateway: GatewayProcess): CallStream => {
  * Kafka by then: A flushes before it exits.
  */
 async function withdrawnThenMoved(callId: string, bStartsAfter = false): Promise<GatewayProcess> {
-  const a = await startGatewayProcess(topics, 60_000);
-  const running = bStartsAfter ? null : await startGatewayProcess(topics, 0);
+  const a = await startGatewayProcess(topics, 60_000, TWO_TENANTS);
+  const running = bStartsAfter ? null : await startGatewayProcess(topics, 0, TWO_TENANTS);
   const first = streamTo(a);
   await first.write(stereoCallStart(callId, { consent: ALL }));
   await writeStereoFrames(first, BEFORE);
@@ -54,12 +58,17 @@ async function withdrawnThenMoved(callId: string, bStartsAfter = false): Promise
   const moved = await first.result;
   expect([moved.code, moved.details.split(':')[0]]).toEqual([grpc.status.UNAVAILABLE, 'SHUTTING_DOWN']);
   expect(await exitCode(a.service, 15_000)).toBe(0);
-  return running ?? (await startGatewayProcess(topics, 0));
+  return running ?? (await startGatewayProcess(topics, 0, TWO_TENANTS));
 }
 
 /** Resumes the call on `gateway` with `consent`, the rest of its audio, its end; the final status. */
-async function resumeWith(gateway: GatewayProcess, callId: string, consent: typeof ALL) {
-  const resumed = streamTo(gateway);
+async function resumeWith(
+  gateway: GatewayProcess,
+  callId: string,
+  consent: typeof ALL,
+  token = TENANT_TOKEN,
+) {
+  const resumed = streamTo(gateway, token);
   await resumed.write(stereoCallStart(callId, { consent }));
   await writeStereoFrames(resumed, 2 * BEFORE, BEFORE);
   await resumed.write({ end: { reason: 'hangup' } });
@@ -125,5 +134,15 @@ describe('consent withdrawn on one gateway, the call resumed on another', () => 
       'CONSENT_WIDENED',
     ]);
     expect(audioAfterWithdrawal(await chunksOf(b, callId))).toBe(0);
+  });
+
+  it('takes another tenant’s call of the same id on that gateway with its full consent', async () => {
+    const callId = callSid();
+    const b = await withdrawnThenMoved(callId);
+    const result = await resumeWith(b, callId, ALL, GLOBEX_TOKEN);
+    expect(result.code).toBe(grpc.status.OK);
+    expect(new Set(result.acks.slice(0, -1).map((ack) => ack.state))).toEqual(new Set(['CALL_STATE_ACTIVE']));
+    const globex = (await chunksOf(b, callId)).filter((c) => c.tenant === 'globex');
+    expect(audioAfterWithdrawal(globex)).toBe(BEFORE * 20 * 8 * 2);
   });
 });
