@@ -51,6 +51,8 @@ export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
   let admin: Admin | null = null;
   let startEnds: Map<number, bigint> | null = null;
   let rebuilt = false;
+  /** Where the reading begins: one time for the consumer and the positions counted as read. */
+  let readFromMs = 0;
   const runner = createConsumerRunner<CallEvent>({
     kafka: options.kafka,
     producer: options.producer,
@@ -64,7 +66,7 @@ export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
     consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
     maxFlushDelayMs: 0,
     commitOffsets: false,
-    startTimeOf: () => Date.now() - options.lookbackMs,
+    startTimeOf: () => readFromMs,
     poison: 'skip',
     onFlushed: (report) => positions.reached(report.partition, BigInt(report.nextOffset)),
     decode: (value, headers) => callEventCodec.decode(value, headers),
@@ -98,8 +100,10 @@ export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
 
   return {
     async start() {
-      // Where the reading begins counts as read: a partition with nothing newer is caught up.
-      for (const p of await positionsByTime(options.kafka, [topic], () => Date.now() - options.lookbackMs))
+      // Where the reading begins counts as read: a partition with nothing newer is caught up. The
+      // consumer starts at the same time, so it reads on from exactly these offsets.
+      readFromMs = Date.now() - options.lookbackMs;
+      for (const p of await positionsByTime(options.kafka, [topic], () => readFromMs))
         positions.reached(p.partition, BigInt(p.offset));
       admin = options.kafka.admin();
       await admin.connect();

@@ -219,8 +219,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         () => {
           confirming = null;
           if (closed) return;
-          for (const next of [message, ...queued]) handle(next);
+          // Resumed first: handling them may pause the stream again (Kafka behind).
           call.resume();
+          for (const next of [message, ...queued]) handle(next);
         },
         (error: unknown) => {
           confirming = null;
