@@ -76,7 +76,7 @@ export const gatewayEnv = z.object({
   /** How long every gateway remembers a call's consent change (any gateway's, consent-memory.ts) and
    * how far back a start re-reads them: at least the longest call; 0 = off (own dropped streams only). */
   CONSENT_MEMORY_MS: intVar({ min: 0, max: 7 * 86_400_000, def: 86_400_000 }),
-  CONSENT_MEMORY_MAX_CALLS: intVar({ min: 1, max: 10_000_000, def: 1_000_000 }),
+  CONSENT_MEMORY_MAX_CALLS: intVar({ min: 1, max: 10_000_000, def: 100_000 }),
   /** How long a CallStart with analytics may wait for the consent changes before it (then CONSENT_UNCONFIRMED). */
   CONSENT_CHECK_MAX_MS: intVar({ min: 100, max: 60_000, def: 3_000 }),
   /** Each process reads the consent changes in a group of its own, `<prefix>-<random id>`. */
