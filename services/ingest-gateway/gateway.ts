@@ -215,10 +215,17 @@ async function startConsentFeed(config: GatewayConfig, base: ServiceBase): Promi
   await feed.start();
   base.shutdown.addFinal('consent-feed', () => feed.stop());
   base.ops.addReadiness('consent-changes', () => feed.rebuilt());
-  metricBuilders(base.metrics.registry).gaugeReading(
+  const gauges = metricBuilders(base.metrics.registry);
+  gauges.gaugeReading(
     'va_ingest_consent_memory_calls',
     'Calls whose consent change (on any gateway) this gateway remembers, so a resume here cannot widen it',
     () => memory.size(),
+  );
+  // Above 0, CONSENT_MEMORY_MAX_CALLS is too small: those calls' resumes are no longer checked.
+  gauges.gaugeReading(
+    'va_ingest_consent_memory_evicted_calls',
+    'Consent changes forgotten for room (CONSENT_MEMORY_MAX_CALLS) since the start: resumes of those calls are not checked',
+    () => memory.evicted(),
   );
   return { confirm: () => feed.confirm(), narrowed: (tenant, callId) => memory.narrowed(tenant, callId) };
 }
