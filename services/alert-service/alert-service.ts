@@ -29,7 +29,12 @@ import { createFanout, type Fanout, type FanoutOptions } from './fanout.ts';
 import { createHub, type Hub, type HubOptions } from './hub.ts';
 import { defaultInstanceId } from './instance-id.ts';
 import { startHistoryLines } from './history-lines.ts';
-import { keepRuleSources, loadInitialRules, type InitialRules, type RuleSources } from './rule-sources.ts';
+import {
+  keepRuleSources,
+  loadInitialRules,
+  type InitialRules,
+  type RuleSources,
+} from '../shared/alert-rules/rule-sources.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 import { waitFor } from '../shared/wait-for.ts';
 import { ConfigError } from '../shared/config.ts';

@@ -22,8 +22,8 @@ import {
 import { CodedError, errorCode } from '../../pipelines/errors.ts';
 import { TENANT_ID } from '../shared/auth/tenant-claim.ts';
 import { parseCli, usageExit } from '../shared/cli-args.ts';
-import { rulesDigest } from './rules-in-force.ts';
-import { tenantOfFile } from './tenant-rules-dir.ts';
+import { rulesDigest } from '../shared/alert-rules/rules-in-force.ts';
+import { tenantOfFile } from '../shared/alert-rules/tenant-rules-dir.ts';
 
 const NAME = 'check-rules';
 const USAGE = `usage: npm run -s check-rules -- [--tenant <id> | --tenant-files] [--global <alert-rules.yaml>] <rules.yaml> [<more.yaml>…]

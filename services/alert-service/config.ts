@@ -22,12 +22,13 @@ import { secretProblems } from '../shared/secret-policy.ts';
 import { tokenTtlEnv } from '../shared/auth/token-lifetime.ts';
 import { resolveSecretFiles } from '../shared/secret-files.ts';
 import { resolveTopicReplication, type TopicReplication } from '../shared/topic-replication.ts';
+import { DEFAULT_RULES_FILE } from '../shared/alert-rules/default-file.ts';
 import { TOPICS } from '../shared/topics.ts';
 import { MAX_HISTORY_WINDOW_DAYS } from '../shared/customer-history-client.ts';
 import { checkHistoryUrl } from '../shared/history-url-policy.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_RULES_FILE = join(here, '../../config/alert-rules.yaml');
+export { DEFAULT_RULES_FILE };
 export const DEFAULT_WEB_DIR = join(here, '../../dist/alert-web');
 
 export const alertServiceEnv = z.object({

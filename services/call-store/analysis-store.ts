@@ -2,7 +2,7 @@
 // URL or a PGlite folder, one analysis document imported at a time. The command's entry
 // (bin/analyze.ts) hands this opener to the command, so services/analyze imports no call-store
 // code. I/O: database.
-import { DEFAULT_RULES_FILE } from '../alert-service/config.ts';
+import { DEFAULT_RULES_FILE } from '../shared/alert-rules/default-file.ts';
 import { importAnalysis, type ImportOptions, type ImportResult } from './import-analysis.ts';
 import { loadPaceLines } from './pace-rules.ts';
 import { openCallStore } from './store.ts';

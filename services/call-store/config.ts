@@ -2,7 +2,7 @@
 // Kafka, database (DATABASE_URL → PostgreSQL, else PGlite in STORE_DATA_DIR), API port, tokens,
 // batching, summaries and retention. Pure (env passed in).
 import { z } from 'zod';
-import { DEFAULT_RULES_FILE } from '../alert-service/config.ts';
+import { DEFAULT_RULES_FILE } from '../shared/alert-rules/default-file.ts';
 import { existsSync } from 'node:fs';
 import {
   boolVar,

@@ -65,7 +65,7 @@ const retentionPolicy: RetentionPolicy = {
 };
 // The scorecard's pace line per tenant and queue, from the alert service's rule files.
 // Kept in force as the files change (a tenant's edit applies to the next summaries, as on the page).
-const paceLines = await keepPaceLines(config, logger).catch((error: unknown) =>
+const paceLines = await keepPaceLines(config, logger, metrics.registry).catch((error: unknown) =>
   exitOnStartError('call-store', error),
 );
 const paceLineOf = paceLines.paceLineOf;

@@ -10,9 +10,13 @@ import {
   type TenantRuleSet,
 } from '../../pipelines/alerts/index.ts';
 import { paceLines, type PaceLineOf } from '../../pipelines/alerts/pace-line.ts';
-import { Counter, Gauge } from 'prom-client';
-import type { AlertMetrics } from '../alert-service/alert-metrics.ts';
-import { keepRuleSources, loadInitialRules } from '../alert-service/rule-sources.ts';
+import type { Registry } from 'prom-client';
+import { metricBuilders } from '../shared/metric-builders.ts';
+import {
+  keepRuleSources,
+  loadInitialRules,
+  type RuleFileMetrics,
+} from '../shared/alert-rules/rule-sources.ts';
 import type { Logger } from '../shared/logger.ts';
 
 export interface PaceRulesConfig {
@@ -55,33 +59,46 @@ export interface PaceLinesInForce {
  * lines in force, as there. Read once only, a tenant's raised limit was judged on the page and not
  * in the scorecard until someone restarted the call store. The global file refuses the start.
  */
-export async function keepPaceLines(config: PaceRulesConfig, logger: Logger): Promise<PaceLinesInForce> {
+export async function keepPaceLines(
+  config: PaceRulesConfig,
+  logger: Logger,
+  registry: Registry,
+): Promise<PaceLinesInForce> {
   const initial = await loadInitialRules(config);
   let lines: PaceLineOf = () => null;
-  // The alert service's reload counters and file gauges are its own series: not registered here.
-  const counters = {
-    reloads: new Counter({
-      name: 'va_store_pace_rule_reloads_total',
-      help: 'unused',
-      labelNames: ['outcome'],
-      registers: [],
-    }),
-    rulesFileValid: new Gauge({ name: 'va_store_pace_rules_file_valid', help: 'unused', registers: [] }),
-    tenantRulesFileValid: new Gauge({
-      name: 'va_store_pace_tenant_rules_file_valid',
-      help: 'unused',
-      labelNames: ['tenant'],
-      registers: [],
-    }),
-  } as unknown as AlertMetrics;
   const sources = keepRuleSources({
     config,
     initial,
     onApplied: (rules) => (lines = paceLines(rules)),
-    counters,
+    counters: paceRuleMetrics(registry),
     logger,
     handleSignals: false,
   });
   lines = paceLines(sources.current());
   return { paceLineOf: (tenant, queue) => lines(tenant, queue), close: () => sources.close() };
+}
+
+/**
+ * The call store's own view of the rule files (the alert service's series are its own): a file
+ * the alert service accepts and this store rejects would otherwise go unseen, its scorecards on
+ * the lines before.
+ */
+function paceRuleMetrics(registry: Registry): RuleFileMetrics {
+  const metric = metricBuilders(registry);
+  return {
+    reloads: metric.counter(
+      'va_store_pace_rule_reloads_total',
+      "Reloads of the alert rule files the scorecard's pace line comes from, by outcome",
+      ['outcome'],
+    ),
+    rulesFileValid: metric.gauge(
+      'va_store_pace_rules_file_valid',
+      '1 while the global alert rule file last read was accepted, 0 while a rejected one is kept out',
+    ),
+    tenantRulesFileValid: metric.gauge(
+      'va_store_pace_tenant_rules_file_valid',
+      "1 while a tenant's rule file last read was accepted, 0 while rejected",
+      ['tenant'],
+    ),
+  };
 }

@@ -5,6 +5,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { afterAll, expect, it } from 'vitest';
 import { keepPaceLines, type PaceLinesInForce } from '../../../services/call-store/pace-rules.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
@@ -16,6 +17,9 @@ const TENANTS = join(dir, 'tenants');
 const acmeAt = (limit: number) =>
   `version: 1\nrules:\n  - id: agent-too-fast\n    name: Agent speaking too fast\n    subject: agent\n    when: { metric: articulationRate, gt: ${limit} }\n    minSpeechFraction: 0.5\n    minDurationMs: 15000\n    audience: agent\n    severity: info\n    message: 'Agent pace {articulationRate}'\n`;
 let kept: PaceLinesInForce | undefined;
+const registry = new Registry();
+const gauge = async (name: string, tenant: string) =>
+  (await registry.getSingleMetric(name)?.get())?.values.find((v) => v.labels.tenant === tenant)?.value;
 afterAll(() => {
   kept?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -28,6 +32,7 @@ it('applies a tenant’s accepted edit to the next summaries, and keeps the line
   kept = await keepPaceLines(
     { ALERT_RULES_FILE: GLOBAL, ALERT_TENANT_RULES_DIR: TENANTS },
     createLogger({ service: 'pace-reload-test', level: 'error' }),
+    registry,
   );
   expect(kept.paceLineOf('acme', '')?.limit).toBe(9);
   expect(kept.paceLineOf('globex', '')?.limit).toBe(7);
@@ -40,4 +45,6 @@ it('applies a tenant’s accepted edit to the next summaries, and keeps the line
   await new Promise((r) => setTimeout(r, 1500));
   expect(kept.paceLineOf('acme', '')?.limit).toBe(10);
   expect(kept.paceLineOf('globex', '')?.limit).toBe(7);
+  // The store's own series says so (the alert service's are its own).
+  expect(await gauge('va_store_pace_tenant_rules_file_valid', 'acme')).toBe(0);
 });

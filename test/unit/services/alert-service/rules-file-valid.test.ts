@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseRuleSetText } from '../../../../pipelines/alerts/index.ts';
 import { createAlertMetrics } from '../../../../services/alert-service/alert-metrics.ts';
-import { keepRulesInForce } from '../../../../services/alert-service/rules-in-force.ts';
+import { keepRulesInForce } from '../../../../services/shared/alert-rules/rules-in-force.ts';
 import { createLogger } from '../../../../services/shared/logger.ts';
 
 describe('va_alert_rules_file_valid', () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RuleSet } from '../../../../pipelines/alerts/index.ts';
-import { loadRulesFile, watchRulesFile } from '../../../../services/alert-service/rules-file.ts';
+import { loadRulesFile, watchRulesFile } from '../../../../services/shared/alert-rules/rules-file.ts';
 import { waitFor } from '../../../../services/shared/wait-for.ts';
 
 describe('loadRulesFile', () => {

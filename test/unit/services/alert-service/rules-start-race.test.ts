@@ -9,10 +9,10 @@ import { Registry } from 'prom-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseRuleSetText, type RuleSet } from '../../../../pipelines/alerts/index.ts';
 import { createAlertMetrics } from '../../../../services/alert-service/alert-metrics.ts';
-import { loadRulesFile } from '../../../../services/alert-service/rules-file.ts';
-import { keepRulesInForce } from '../../../../services/alert-service/rules-in-force.ts';
-import { loadTenantFolder } from '../../../../services/alert-service/tenant-rules-dir.ts';
-import { keepTenantRulesInForce } from '../../../../services/alert-service/tenant-rules-in-force.ts';
+import { loadRulesFile } from '../../../../services/shared/alert-rules/rules-file.ts';
+import { keepRulesInForce } from '../../../../services/shared/alert-rules/rules-in-force.ts';
+import { loadTenantFolder } from '../../../../services/shared/alert-rules/tenant-rules-dir.ts';
+import { keepTenantRulesInForce } from '../../../../services/shared/alert-rules/tenant-rules-in-force.ts';
 import { createLogger } from '../../../../services/shared/logger.ts';
 
 const rule = (id: string) =>

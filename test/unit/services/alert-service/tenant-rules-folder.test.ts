@@ -10,8 +10,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseRuleSetText } from '../../../../pipelines/alerts/index.ts';
 import { createAlertMetrics } from '../../../../services/alert-service/alert-metrics.ts';
 import { loadAlertServiceConfig } from '../../../../services/alert-service/config.ts';
-import { loadTenantFolder, tenantOfFile } from '../../../../services/alert-service/tenant-rules-dir.ts';
-import { keepTenantRulesInForce } from '../../../../services/alert-service/tenant-rules-in-force.ts';
+import { loadTenantFolder, tenantOfFile } from '../../../../services/shared/alert-rules/tenant-rules-dir.ts';
+import { keepTenantRulesInForce } from '../../../../services/shared/alert-rules/tenant-rules-in-force.ts';
 import { createLogger } from '../../../../services/shared/logger.ts';
 
 const rule = (id: string) =>

@@ -3,8 +3,8 @@
 // I/O: reads and watches the file.
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseRuleSetText, type RuleSet } from '../../pipelines/alerts/index.ts';
-import { ConfigError } from '../shared/config.ts';
+import { parseRuleSetText, type RuleSet } from '../../../pipelines/alerts/index.ts';
+import { ConfigError } from '../config.ts';
 import { watchFolder } from './folder-watch.ts';
 
 /** The rules at start: a file that cannot be read is a CONFIG_INVALID naming it (exit 2), as the routing service's. */

@@ -10,9 +10,9 @@ import {
   unmatchedSwitchOffs,
   type RuleSet,
   type TenantRuleSet,
-} from '../../pipelines/alerts/index.ts';
-import { errorCode } from '../../pipelines/errors.ts';
-import type { Logger } from '../shared/logger.ts';
+} from '../../../pipelines/alerts/index.ts';
+import { errorCode } from '../../../pipelines/errors.ts';
+import type { Logger } from '../logger.ts';
 import { watchFolder } from './folder-watch.ts';
 import { ruleChanges, rulesDigest } from './rules-in-force.ts';
 import { readTenantFolder, type TenantFolder } from './tenant-rules-dir.ts';

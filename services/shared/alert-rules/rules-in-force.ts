@@ -4,9 +4,9 @@
 // rules stay. I/O: watches the rule file, a SIGHUP listener.
 import { createHash } from 'node:crypto';
 import type { Counter, Gauge } from 'prom-client';
-import type { AlertRule, RuleSet } from '../../pipelines/alerts/index.ts';
-import { errorCode } from '../../pipelines/errors.ts';
-import type { Logger } from '../shared/logger.ts';
+import type { AlertRule, RuleSet } from '../../../pipelines/alerts/index.ts';
+import { errorCode } from '../../../pipelines/errors.ts';
+import type { Logger } from '../logger.ts';
 import { watchRulesFile } from './rules-file.ts';
 
 export interface RulesInForce {

@@ -4,8 +4,8 @@
 // (`..data`, `..2026_12_07_…`, which start with two dots). I/O: reads the folder and its files.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TENANT_ID } from '../shared/auth/tenant-claim.ts';
-import { ConfigError } from '../shared/config.ts';
+import { TENANT_ID } from '../auth/tenant-claim.ts';
+import { ConfigError } from '../config.ts';
 
 export const TENANT_FILE_SUFFIX = '.yaml';
 

@@ -2,10 +2,9 @@
 // tenants' own files when ALERT_TENANT_RULES_DIR is set (tenant-rules-in-force.ts,
 // pipelines/alerts/tenant-rules.ts). Either side's accepted change gives the engine the merged set
 // again; neither side's rejection touches the other. I/O: through the two watchers.
-import { mergeTenantRules, type RuleSet } from '../../pipelines/alerts/index.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { AlertMetrics } from './alert-metrics.ts';
-import type { AlertServiceConfig } from './config.ts';
+import { mergeTenantRules, type RuleSet } from '../../../pipelines/alerts/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Counter, Gauge } from 'prom-client';
 import { loadRulesFile } from './rules-file.ts';
 import { keepRulesInForce } from './rules-in-force.ts';
 import { loadTenantFolder, type TenantFolder } from './tenant-rules-dir.ts';
@@ -18,7 +17,18 @@ export interface InitialRules {
   tenants: TenantFolder | null;
 }
 
-type RulesConfig = Pick<AlertServiceConfig, 'ALERT_RULES_FILE' | 'ALERT_TENANT_RULES_DIR'>;
+/** Where the rules are (the alert service's settings; the call store reads the same, pace-rules.ts). */
+export interface RulesConfig {
+  ALERT_RULES_FILE: string;
+  ALERT_TENANT_RULES_DIR?: string;
+}
+
+/** The series a reader of the files keeps: reloads by outcome, whether each file is in force. */
+export interface RuleFileMetrics {
+  reloads: Counter<'outcome'>;
+  rulesFileValid: Gauge;
+  tenantRulesFileValid: Gauge<'tenant'>;
+}
 
 /**
  * A global file the service cannot run is CONFIG_INVALID (exit 2), as before; so is a tenant folder
@@ -46,7 +56,7 @@ export interface RuleSourcesOptions {
   initial: InitialRules;
   /** Called with the merged set after any accepted change. */
   onApplied: (rules: RuleSet) => void;
-  counters: AlertMetrics;
+  counters: RuleFileMetrics;
   logger: Logger;
   handleSignals: boolean;
 }
