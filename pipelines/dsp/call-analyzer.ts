@@ -22,6 +22,7 @@ import {
 } from './dynamics.ts';
 import { bytesPerSample } from './codecs.ts';
 import { ECHO_DECISION_LAG_FRAMES, judgeEcho } from './echo-gate.ts';
+import { createEchoPath } from './echo-path.ts';
 import { DspError } from './errors.ts';
 import { HoldSpans } from './hold-spans.ts';
 import { none } from './scratch.ts';
@@ -69,6 +70,8 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
     );
   // The customer's frames judged for the agent's echo so far (each once the agent's audio up to it is in).
   let judged = 0;
+  // The line's echo path, learnt from the customer's frames in order (echo-gate.ts).
+  const echoPath = createEchoPath();
   const customerEchoGate: FrameRelease = {
     maxHeldFrames: ECHO_DECISION_LAG_FRAMES + ECHO_WAIT_FRAMES,
     releasableUpTo(finalFrames) {
@@ -76,7 +79,7 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
       const floor = released('customer');
       judged = Math.max(judged, floor);
       const upTo = Math.min(finalFrames, done.agent);
-      for (; judged < upTo; judged++) judgeEcho(tracks.customer, tracks.agent, judged, floor);
+      for (; judged < upTo; judged++) judgeEcho(tracks.customer, tracks.agent, echoPath, judged, floor);
       return judged - ECHO_DECISION_LAG_FRAMES;
     },
     silenced: (frame) => echoAt(tracks.customer, frame),

@@ -164,42 +164,56 @@ export function copyLag(
   span: number,
   sameLevel: boolean,
 ): number {
-  for (let lag = 0; lag <= COPY_MAX_LAG_FRAMES; lag++) {
-    let n = 0;
-    let sq = 0;
-    let sl = 0;
-    let sqq = 0;
-    let sll = 0;
-    let sql = 0;
-    for (let j = frame - span + 1; j <= frame; j++) {
-      // Frames where both speak only: the louder one's silence before its onset (-120 dBFS) paired
-      // with the quieter one's last own word read as no copy for the whole span. Speech as heard:
-      // an echo the gate has marked is still a copy.
-      if (heardAt(quieter, j) !== 1 || heardAt(louder, j - lag) !== 1) continue;
-      const q = levelAt(quieter, j);
-      const l = levelAt(louder, j - lag);
-      if (!Number.isFinite(q) || !Number.isFinite(l)) continue;
-      n++;
-      sq += q;
-      sl += l;
-      sqq += q * q;
-      sll += l * l;
-      sql += q * l;
-    }
-    // Most of the span seen.
-    if (n < (span * 2) / 3) continue;
-    const varL = sll / n - (sl / n) ** 2;
-    const varQ = sqq / n - (sq / n) ** 2;
-    // A steady level (a hum, a held vowel) matches anything: no judgement from it.
-    if (varL < COPY_MIN_SWING_DB ** 2 || varQ <= 0) continue;
-    const r = (sql / n - (sq / n) * (sl / n)) / Math.sqrt(varL * varQ);
-    const lossDb = (sl - sq) / n;
-    // An echo is quieter than its source; a copy at the same level is one only when exact (a mono
-    // duplicate): two voices at one level can follow each other's syllables for a moment.
-    if (r < COPY_MIN_R) continue;
-    if (lossDb >= COPY_MIN_LOSS_DB || (sameLevel && Math.abs(lossDb) < 1 && r >= COPY_SAME_LEVEL_R))
-      return lag;
+  for (let lag = 0; lag <= COPY_MAX_LAG_FRAMES; lag++)
+    if (copyR(quieter, louder, frame, span, lag, sameLevel) > 0) return lag;
+  return -1;
+}
+
+/**
+ * Pearson r of the quieter channel's levels over [frame - span + 1, frame] with the louder one's
+ * `lag` frames earlier when they are a copy at that lag (as copyLag judges it), else -1.
+ */
+export function copyR(
+  quieter: VadTrack,
+  louder: VadTrack,
+  frame: number,
+  span: number,
+  lag: number,
+  sameLevel: boolean,
+): number {
+  let n = 0;
+  let sq = 0;
+  let sl = 0;
+  let sqq = 0;
+  let sll = 0;
+  let sql = 0;
+  for (let j = frame - span + 1; j <= frame; j++) {
+    // Frames where both speak only: the louder one's silence before its onset (-120 dBFS) paired
+    // with the quieter one's last own word read as no copy for the whole span. Speech as heard:
+    // an echo the gate has marked is still a copy.
+    if (heardAt(quieter, j) !== 1 || heardAt(louder, j - lag) !== 1) continue;
+    const q = levelAt(quieter, j);
+    const l = levelAt(louder, j - lag);
+    if (!Number.isFinite(q) || !Number.isFinite(l)) continue;
+    n++;
+    sq += q;
+    sl += l;
+    sqq += q * q;
+    sll += l * l;
+    sql += q * l;
   }
+  // Most of the span seen.
+  if (n < (span * 2) / 3) return -1;
+  const varL = sll / n - (sl / n) ** 2;
+  const varQ = sqq / n - (sq / n) ** 2;
+  // A steady level (a hum, a held vowel) matches anything: no judgement from it.
+  if (varL < COPY_MIN_SWING_DB ** 2 || varQ <= 0) return -1;
+  const r = (sql / n - (sq / n) * (sl / n)) / Math.sqrt(varL * varQ);
+  const lossDb = (sl - sq) / n;
+  // An echo is quieter than its source; a copy at the same level is one only when exact (a mono
+  // duplicate): two voices at one level can follow each other's syllables for a moment.
+  if (r < COPY_MIN_R) return -1;
+  if (lossDb >= COPY_MIN_LOSS_DB || (sameLevel && Math.abs(lossDb) < 1 && r >= COPY_SAME_LEVEL_R)) return r;
   return -1;
 }
 

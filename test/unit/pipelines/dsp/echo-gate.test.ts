@@ -49,6 +49,32 @@ const raised = (r: InProcessCall) =>
 /** Seconds of speech in a channel's windows (2-s windows, 1-s hop: each second counted twice). */
 const speechS = (windows: SpeakerWindow[]): number => windows.reduce((s, w) => s + w.speechFraction, 0);
 
+/** The customer channel's windows through its own analyzer: no echo gate, the reference for what the gate keeps. */
+function ungated(customer: Uint8Array): SpeakerWindow[] {
+  const alone = createChannelAnalyzer({ format: PCMU_8K });
+  const out: SpeakerWindow[] = [];
+  for (let at = 0; at < customer.length; at += 160) out.push(...alone.push(customer.subarray(at, at + 160)));
+  out.push(...alone.flush());
+  return out;
+}
+
+/**
+ * The share of her speech (per `reference`, her voice alone, ungated) the gated call keeps in the
+ * windows where the agent talks too (speech fraction ≥ 0.3) and she does (≥ `minOwn`); a window
+ * counts no more than the reference has (the echo left in it is not her speech).
+ */
+function keptWhereBothTalk(reference: SpeakerWindow[], gated: InProcessCall, minOwn = 0.3): number {
+  let both = 0;
+  let kept = 0;
+  reference.forEach((w, i) => {
+    if (w.speechFraction < minOwn || (gated.windows.agent[i]?.speechFraction ?? 0) < 0.3) return;
+    both += w.speechFraction;
+    kept += Math.min(w.speechFraction, gated.windows.customer[i].speechFraction);
+  });
+  expect(both).toBeGreaterThan(3);
+  return kept / both;
+}
+
 /** Shown-state shares of the customer's speech windows whose middle is in [startMs, endMs). */
 function shares(r: InProcessCall, startMs: number, endMs: number): Record<string, number> {
   const shown = shownStates(r.events.customer);
@@ -181,16 +207,49 @@ describe('double-talk: a customer talking over the agent is the customer', () =>
   const alone = run(agent.subarray(0, n), own);
   const withEcho = run(agent.subarray(0, n), echoOnCustomer(agent.subarray(0, n), own));
 
-  it("keeps the customer's speech where both talk (at least 95 % of it; 96 % measured)", () => {
-    let both = 0;
-    let kept = 0;
-    alone.windows.customer.forEach((w, i) => {
-      if (w.speechFraction < 0.3 || (alone.windows.agent[i]?.speechFraction ?? 0) < 0.3) return;
-      both += w.speechFraction;
-      kept += withEcho.windows.customer[i].speechFraction;
-    });
-    expect(both).toBeGreaterThan(10);
-    expect(kept / both).toBeGreaterThanOrEqual(0.95);
+  it("keeps the customer's speech where both talk, against her voice ungated (97 / 95 / 89 / 77 % measured)", () => {
+    // Her voice 0 / 10 / 15 / 20 dB down under the same echo (at 20 dB she is as loud as the echo).
+    // Before the echo path (echo-gate.ts): 96 / 87 / 78 / 72 % against this reference.
+    const agentF = decodeMuLaw(agent.subarray(0, n));
+    for (const [downDb, min] of [
+      [0, 0.95],
+      [10, 0.93],
+      [15, 0.85],
+      [20, 0.74],
+    ]) {
+      const voice = decodeMuLaw(own).map((v) => v * 10 ** (-downDb / 20));
+      const echoed = encodeMuLaw(withLineEcho(voice, agentF, ECHO, 8000));
+      const kept = keptWhereBothTalk(ungated(encodeMuLaw(voice)), run(agent.subarray(0, n), echoed));
+      expect(kept, `her voice ${downDb} dB down`).toBeGreaterThanOrEqual(min);
+    }
+  });
+
+  it('keeps short interjections over the agent with the echo on the line (72 % measured, 50 % before the path)', () => {
+    // 250 ms of her speech (6 dB down) in each 2 s, put where the agent talks loudest: "yes", "no",
+    // "but" over the agent's turn. Re-judged at every frame, each chance copy took the whole 300 ms.
+    const her = decodeMuLaw(own);
+    const agentF = decodeMuLaw(agent.subarray(0, n));
+    const burst = 2000;
+    const loudest = (x: Float32Array, from: number): [number, number] => {
+      let at = from;
+      let best = 0;
+      for (let k = from; k < from + 16000 - burst; k += 400) {
+        let e = 0;
+        for (let i = k; i < k + burst; i++) e += x[i] * x[i];
+        if (e > best) [at, best] = [k, e];
+      }
+      return [at, best];
+    };
+    const bursts = new Float32Array(n);
+    for (let s = 0; s + 16000 < n; s += 16000) {
+      const [src, e] = loudest(her, s);
+      const [dst, eAgent] = loudest(agentF, s);
+      if (e < burst * 1e-4 || eAgent < burst * 1e-4) continue;
+      for (let i = 0; i < burst; i++) bursts[dst + i] = her[src + i] * 10 ** (-6 / 20);
+    }
+    const echoed = encodeMuLaw(withLineEcho(bursts, agentF, ECHO, 8000));
+    const kept = keptWhereBothTalk(ungated(encodeMuLaw(bursts)), run(agent.subarray(0, n), echoed), 0.05);
+    expect(kept).toBeGreaterThanOrEqual(0.65);
   });
 
   it('still hears the anger and the overtalk over the echo', () => {
@@ -207,30 +266,19 @@ describe('double-talk: a customer talking over the agent is the customer', () =>
   });
 });
 
-describe('double-talk with no echo on the line (known defect, review)', () => {
-  // KD0 over SM0 as above, no echo at all, her voice 10 dB down (about 5 dB below the agent): the
-  // gate, re-judging at every frame, finds chance level copies of the agent in her overlapping
-  // speech and takes 8 % of it where both talk (15 dB down: 11 %, 20 dB: 10 %). The double-talk
-  // test above compares against this same gated run, so it cannot see it. Flip to \`it\` once fixed.
-  it.fails("keeps all of a quieter customer's speech where both talk", () => {
+describe('double-talk with no echo on the line', () => {
+  // KD0 over SM0 as above, no echo at all, her voice 10 / 15 / 20 dB down (about 5-15 dB below the
+  // agent). Re-judging every frame, the gate found chance level copies of the agent in her
+  // overlapping speech and took 8 / 11 / 10 % of it (review); chance copies establish no echo path.
+  it("keeps all of a quieter customer's speech where both talk (at least 99 %, against her voice ungated)", () => {
     const agent = readShippedCall('call-1-calm').agent;
     const own = readShippedCall('call-2-angry-recovers').customer;
     const n = Math.min(agent.length, own.length);
-    const quiet = encodeMuLaw(decodeMuLaw(own.subarray(0, n)).map((v) => v * 10 ** (-10 / 20)));
-    const gated = run(agent.subarray(0, n), quiet);
-    const alone = createChannelAnalyzer({ format: PCMU_8K });
-    const ungated: SpeakerWindow[] = [];
-    for (let at = 0; at < n; at += 160) ungated.push(...alone.push(quiet.subarray(at, at + 160)));
-    ungated.push(...alone.flush());
-    let both = 0;
-    let kept = 0;
-    ungated.forEach((w, i) => {
-      if (w.speechFraction < 0.3 || (gated.windows.agent[i]?.speechFraction ?? 0) < 0.3) return;
-      both += w.speechFraction;
-      kept += gated.windows.customer[i].speechFraction;
-    });
-    expect(both).toBeGreaterThan(10);
-    expect(kept / both).toBeGreaterThanOrEqual(0.99);
+    for (const downDb of [10, 15, 20]) {
+      const quiet = encodeMuLaw(decodeMuLaw(own.subarray(0, n)).map((v) => v * 10 ** (-downDb / 20)));
+      const kept = keptWhereBothTalk(ungated(quiet), run(agent.subarray(0, n), quiet));
+      expect(kept, `her voice ${downDb} dB down`).toBeGreaterThanOrEqual(0.99);
+    }
   });
 });
 
