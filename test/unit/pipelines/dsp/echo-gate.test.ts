@@ -282,6 +282,23 @@ describe('double-talk with no echo on the line', () => {
   });
 });
 
+describe('a call transferred to another line: the echo path changes', () => {
+  it('learns the new path: the second half gains no echo speech (0.2 s measured; 11.4 s keeping the first path)', () => {
+    // The angry call's echo 20 dB down at 8 ms for its first half, then 15 dB down at 64 ms.
+    const { agent, customer } = readShippedCall('call-2-angry-recovers');
+    const a = decodeMuLaw(agent);
+    const c = decodeMuLaw(customer);
+    const half = Math.floor(c.length / 2);
+    const first = withLineEcho(c, a, { delayMs: 8, erlDb: 20 }, 8000);
+    const second = withLineEcho(c, a, { delayMs: 64, erlDb: 15 }, 8000);
+    const transferred = encodeMuLaw(first.map((v, i) => (i < half ? v : second[i])));
+    const secondHalfS = (r: InProcessCall) =>
+      speechS(r.windows.customer.filter((w) => w.startMs >= half / 8));
+    const clean = secondHalfS(run(agent, customer));
+    expect(secondHalfS(run(agent, transferred)) - clean).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('a mono call on both legs, the customer leg at a lower gain', () => {
   // The same mix on both channels is no echo: nothing of it is delayed. With the customer's leg
   // 6 dB down, every frame of it read as the agent's echo and the customer was gone (talk ratio 1).
