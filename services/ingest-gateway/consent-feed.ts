@@ -63,7 +63,9 @@ export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
     logger: options.logger,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     // A CallStart waits on this reading: a fetch returns at the first record.
-    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100 },
+    // A partition added to the topic is assigned at the next metadata refresh (kafkajs default:
+    // 5 min, every analytics start refused CONSENT_UNCONFIRMED meanwhile once it holds a record).
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100, metadataMaxAge: 10_000 },
     maxFlushDelayMs: 0,
     commitOffsets: false,
     startTimeOf: () => readFromMs,

@@ -21,8 +21,10 @@ interface Waiter {
 export function createReadPositions(): ReadPositions {
   const positions = new Map<number, bigint>();
   const waiters = new Set<Waiter>();
+  // A partition never reported (one added to the topic after the start) has nothing read: caught
+  // up while it is empty. Was -1: an empty new partition held every wait until its deadline.
   const caughtUp = (ends: ReadonlyMap<number, bigint>): boolean => {
-    for (const [partition, end] of ends) if ((positions.get(partition) ?? -1n) < end) return false;
+    for (const [partition, end] of ends) if ((positions.get(partition) ?? 0n) < end) return false;
     return true;
   };
   return {

@@ -1,0 +1,129 @@
+// Review checks of the consent feed against the real broker: partitions added to va.calls.v1 while
+// gateways run, and the start-up re-read of a big site's 24 h of call events.
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createConsentFeed } from '../../../services/ingest-gateway/consent-feed.ts';
+import { createConsentMemory } from '../../../services/ingest-gateway/consent-memory.ts';
+import { callKey } from '../../../services/shared/call-key.ts';
+import { createLogger } from '../../../services/shared/logger.ts';
+import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
+import { callEventCodec, type CallEvent } from '../../../services/shared/records.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
+import { idempotentProducer } from './helpers.ts';
+
+const kafka = testKafka();
+const NONE = { analytics: false, storeFeatures: false, historyOptOut: false };
+const ALL = { analytics: true, storeFeatures: true, historyOptOut: false };
+
+const event = (topic: string, callId: string, type: CallEvent['type'], consent = ALL) =>
+  outRecord(topic, callEventCodec, callKey('acme', callId), {
+    eventId: `acme/${callId}:call:${type}:000`,
+    callId,
+    type,
+    tenant: 'acme',
+    agentId: 'agent-00017',
+    queue: 'billing',
+    team: 'team-a',
+    customerRef: 'c'.repeat(43),
+    startTimeMs: Date.now(),
+    endTimeMs: type === 'ended' ? Date.now() : 0,
+    codec: 'linear16',
+    sampleRateHz: 8000,
+    channels: ['agent', 'customer'],
+    consent,
+    endReason: type === 'ended' ? 'hangup' : '',
+    framesAccepted: 12_000,
+    gaps: 0,
+    audioDurationMs: 240_000,
+    producedAtMs: Date.now(),
+    ...(type === 'consent-changed' ? { consentAudioMs: 500 } : {}),
+  } as CallEvent);
+
+function feedOn(topic: string, producer: Awaited<ReturnType<typeof idempotentProducer>>, checkMaxMs = 3_000) {
+  const memory = createConsentMemory({ memoryMs: 86_400_000, maxCalls: 100_000 });
+  const feed = createConsentFeed({
+    kafka,
+    producer,
+    topic,
+    memory,
+    lookbackMs: 86_400_000,
+    checkMaxMs,
+    groupPrefix: uniqueName('test-consent'),
+    logger: createLogger({ service: 'consent-feed-review', write: () => undefined }),
+  });
+  onTestFinished(() => feed.stop());
+  return { feed, memory };
+}
+
+describe('consent feed (review)', () => {
+  it('still confirms starts after a partition is added to the calls topic', async () => {
+    const topic = uniqueName('test.calls');
+    await createTestTopics(kafka, [topic], 1);
+    const producer = await idempotentProducer(kafka);
+    await sendRecords(producer, [event(topic, 'call-0', 'started')]);
+    const { feed } = feedOn(topic, producer);
+    await feed.start();
+    await feed.confirm();
+    const admin = kafka.admin();
+    await admin.connect();
+    onTestFinished(() => admin.disconnect());
+    await admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] });
+    // Nothing was written to the new partition yet: nothing there to wait for.
+    await expect(feed.confirm()).resolves.toBeUndefined();
+  }, 30_000);
+
+  it('reads a change written to a partition added after its start', async () => {
+    const topic = uniqueName('test.calls');
+    await createTestTopics(kafka, [topic], 1);
+    const producer = await idempotentProducer(kafka);
+    const { feed, memory } = feedOn(topic, producer, 1_000);
+    await feed.start();
+    const admin = kafka.admin();
+    await admin.connect();
+    onTestFinished(() => admin.disconnect());
+    await admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] });
+    const withdrawal = event(topic, 'moved', 'consent-changed', NONE);
+    await sendRecords(producer, [{ ...withdrawal, message: { ...withdrawal.message, partition: 1 } }]);
+    const started = performance.now();
+    for (;;) {
+      try {
+        await feed.confirm();
+        break;
+      } catch (error) {
+        if (performance.now() - started > 40_000) throw error;
+      }
+    }
+    expect(memory.narrowed('acme', 'moved')).toEqual(NONE);
+    console.info(`new partition read after ${(performance.now() - started).toFixed(0)} ms`);
+  }, 60_000);
+
+  it.runIf(process.env.REVIEW_CALLS !== undefined)('re-reads a big site’s day of call events at start (measured)', async () => {
+    const calls = Number(process.env.REVIEW_CALLS);
+    const topic = uniqueName('test.calls');
+    await createTestTopics(kafka, [topic], 3);
+    const producer = await idempotentProducer(kafka);
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i += 500) {
+      const batch = [];
+      for (let j = i; j < Math.min(calls, i + 500); j += 1) {
+        const id = `call-${j.toString().padStart(28, '0')}`;
+        // Two legs' started events, one ended; one call in 100 changes its consent.
+        batch.push(event(topic, id, 'started'), event(topic, id, 'started'));
+        if (j % 100 === 0) batch.push(event(topic, id, 'consent-changed', NONE));
+        batch.push(event(topic, id, 'ended'));
+      }
+      await sendRecords(producer, batch);
+    }
+    const produced = performance.now() - t0;
+    const { feed } = feedOn(topic, producer);
+    const t1 = performance.now();
+    await feed.start();
+    while (!feed.rebuilt()) await new Promise((r) => setTimeout(r, 50));
+    const rebuilt = performance.now() - t1;
+    const t2 = performance.now();
+    await feed.confirm();
+    console.info(
+      `${calls} calls (${calls * 3 + calls / 100} records): produced in ${(produced / 1000).toFixed(1)} s, ` +
+        `re-read (ready) in ${(rebuilt / 1000).toFixed(1)} s, first confirm ${(performance.now() - t2).toFixed(0)} ms`,
+    );
+  }, 600_000);
+});
