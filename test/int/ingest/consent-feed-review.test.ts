@@ -96,6 +96,27 @@ describe('consent feed (review)', () => {
     console.info(`new partition read after ${(performance.now() - started).toFixed(0)} ms`);
   }, 60_000);
 
+  it('confirms a burst of resumes (a stopped gateway’s calls moving here at once)', async () => {
+    const n = Number(process.env.REVIEW_BURST ?? 2_000);
+    const topic = uniqueName('test.calls');
+    await createTestTopics(kafka, [topic], 3);
+    const producer = await idempotentProducer(kafka);
+    const { feed } = feedOn(topic, producer);
+    await feed.start();
+    await feed.confirm();
+    const started = performance.now();
+    const outcomes: Promise<string>[] = [];
+    for (let i = 0; i < n; i += 1) {
+      // Each CallStart comes in its own turn of the event loop, as gRPC messages do.
+      await new Promise((r) => setImmediate(r));
+      outcomes.push(feed.confirm().then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'));
+    }
+    const settled = await Promise.all(outcomes);
+    const refused = settled.filter((o) => o !== 'ok').length;
+    console.info(`${n} checks in ${(performance.now() - started).toFixed(0)} ms: ${refused} refused`);
+    expect(refused).toBe(0);
+  }, 120_000);
+
   it.runIf(process.env.REVIEW_CALLS !== undefined)('re-reads a big site’s day of call events at start (measured)', async () => {
     const calls = Number(process.env.REVIEW_CALLS);
     const topic = uniqueName('test.calls');
