@@ -7,7 +7,6 @@
 import { callKey } from '../../shared/call-key.ts';
 import type { SqlExecutor } from '../backend/backend.ts';
 import type { StoreEvent } from '../events.ts';
-import { lockCalls } from './call-locks.ts';
 import { jsonParam } from './rows.ts';
 
 /** Stable code of the later call's dropped records (metric result, log line). */
@@ -107,12 +106,13 @@ export async function withoutLaterCallStarts(
 
 /**
  * Marks the ids a later call reached (after the batch's own starts and ends are written). Their
- * locks exclusive: a batch of windows or alerts in flight commits first (it read no mark), one
+ * locks exclusive (taken by writes.ts): a batch of windows or alerts in flight commits first (it read no mark), one
  * after waits and reads the mark (withoutReusedCallsData, under its shared locks).
  */
 export async function markReused(tx: SqlExecutor, reused: LaterCallStarts['reused']): Promise<void> {
   if (reused.length === 0) return;
-  await lockCalls(tx, reused, 'shared', reused);
+  // Their locks are held exclusive already: taken with the batch's others in one ascending pass
+  // (writes.ts withoutErased), as a second pass here deadlocked with an erasure (review).
   await tx.query(
     `UPDATE calls SET reused_at = least(coalesce(calls.reused_at, x."reusedAt"), x."reusedAt"), updated_at = now()
      FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "reusedAt" timestamptz)

@@ -205,10 +205,11 @@ async function withoutErased(
   tx: SqlExecutor,
   events: readonly StoreEvent[],
   announce: AnnounceErasure | undefined,
+  reusedIds: readonly { tenant: string; callId: string }[] = [],
 ): Promise<readonly StoreEvent[]> {
   const calls = new Map<string, { tenant: string; callId: string }>();
   for (const e of events) calls.set(callKey(e.tenant, e.callId), { tenant: e.tenant, callId: e.callId });
-  if (calls.size === 0) return events;
+  if (calls.size === 0 && reusedIds.length === 0) return events;
   const starts: CallStartOfCustomer[] = [];
   for (const e of events) {
     if (e.kind === 'call-start' && e.customerRef !== null)
@@ -239,7 +240,9 @@ async function withoutErased(
     'shared',
   );
   const lateCalls = [...late].map((key) => calls.get(key)!);
-  await lockCalls(tx, [...calls.values()], 'shared', lateCalls);
+  // Ids a later call's start took (later-calls.ts: markReused) exclusive in this one ascending
+  // pass: a second pass for them deadlocked with an erasure holding one and waiting for another.
+  await lockCalls(tx, [...calls.values(), ...reusedIds], 'shared', [...lateCalls, ...reusedIds]);
   if (lateCalls.length > 0) {
     // The alert service saw the calls forgotten now (it reads va.calls.v1 itself): its wallboards
     // forget them too. Before the commit: a failure fails the batch, which is retried; a replay of
@@ -296,7 +299,7 @@ export async function writeEvents(
   // Under the calls' locks (withoutErased): the data of ids a later call took.
   const ownData = await withoutReusedCallsData(
     tx,
-    await withoutErased(tx, current.events, announce),
+    await withoutErased(tx, current.events, announce, later.reused),
     later.after,
   );
   const reused = later.dropped + ownData.dropped;
