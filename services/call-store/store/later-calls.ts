@@ -83,12 +83,13 @@ export async function withoutLaterCallStarts(
     if (e.kind === 'call-start') {
       const atMs = Date.parse(e.startedAt);
       // A leg starting past audio 0 resumes the call where it left off (a transfer or a hand-over,
-      // dated by its gateway's clock): the call's own, even after an end the store swept
-      // `abandoned` (a long hold); a later call's first leg starts at 0 (review).
-      // Not once a later call took the id: then its own transfer (after its leg-0 start, which the
-      // calls partition orders first) would file its agent's leg under the first call.
+      // dated by its gateway's clock), and a consent change is the call's own too (dated by the
+      // start of the leg it came on): even after an end the store swept `abandoned` (a long hold).
+      // Not once a later call took the id: its leg-0 start, which the calls partition orders before
+      // its own transfers and consent changes, marked it (review).
       const resumed =
-        e.legStartMs != null && e.legStartMs > 0 && (state?.reusedAtMs == null || atMs < state.reusedAtMs);
+        (e.consentChange === true || (e.legStartMs != null && e.legStartMs > 0)) &&
+        (state?.reusedAtMs == null || atMs < state.reusedAtMs);
       if (!resumed && state?.endedAtMs != null && atMs > state.endedAtMs) {
         if (state.reusedAtMs === null || atMs < state.reusedAtMs) {
           state.reusedAtMs = atMs;

@@ -38,8 +38,18 @@ describeEachBackend('a swept call resumed after a hold on %s', (store) => {
       endedAt: new Date(T0 + 320_000).toISOString(),
       endReason: 'hangup',
     };
-    const written = await store().write([resumed, ...afterHold, end]);
+    const written = await store().write([resumed, ...afterHold]);
     expect(written.reused).toBe(0);
+    // The customer then withdraws storage consent on bea's leg (dated by that leg's start).
+    const withdrawal: StoreEvent = {
+      ...(resumed as Extract<StoreEvent, { kind: 'call-start' }>),
+      consent: { analytics: true, storeFeatures: false },
+      consentChange: true,
+      legStartMs: null,
+    };
+    expect((await store().write([withdrawal])).reused).toBe(0);
+    expect((await store().getCall(ADMIN, 'held-transfer')).storeFeatures).toBe(false);
+    expect((await store().write([end])).reused).toBe(0);
     const call = await store().getCall(ADMIN, 'held-transfer');
     expect(call).toMatchObject({ status: 'ended', endReason: 'hangup' });
     const [{ n }] = await store().backend.query<{ n: number }>(
