@@ -24,6 +24,8 @@ export interface GatewayMetrics {
   readonly streamDrops: Counter<'adapter' | 'outcome'>;
   /** Consents narrowed mid-call (ConsentChange), by whether analytics is still given. */
   readonly consentChanges: Counter<'analytics'>;
+  /** New calls taken while the consent changes could not be confirmed read (unconfirmed-start.ts). */
+  readonly unconfirmedStarts: Counter;
 }
 
 export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
@@ -51,6 +53,10 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
       'va_ingest_stream_drops_total',
       'gRPC streams and adapter sockets dropped mid-call, by outcome: resumed (reconnect within RECONNECT_GRACE_MS) or ended',
       ['adapter', 'outcome'],
+    ),
+    unconfirmedStarts: metric.counter(
+      'va_ingest_unconfirmed_starts_total',
+      'New calls (start time within 5 s) taken while the consent changes of other gateways could not be confirmed read (broker away); resumes stay refused CONSENT_UNCONFIRMED',
     ),
     consentChanges: metric.counter(
       'va_ingest_consent_changes_total',

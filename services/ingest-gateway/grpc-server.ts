@@ -17,6 +17,7 @@ import {
 } from './call-session.ts';
 import { endCallsAfterLongOutage } from './broker-outage.ts';
 import { IngestError } from './errors.ts';
+import { startMayGoOnUnconfirmed } from './unconfirmed-start.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import { createWaitingStreams } from './waiting-streams.ts';
 import { createParkedCalls } from './reconnect-grace.ts';
@@ -225,7 +226,14 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         },
         (error: unknown) => {
           confirming = null;
-          session.reject(error as IngestError);
+          if (closed) return;
+          const startTimeMs = Number(message.start?.startTimeMs ?? 0);
+          if (!startMayGoOnUnconfirmed(error as IngestError, startTimeMs, Date.now())) {
+            return session.reject(error as IngestError);
+          }
+          metrics.unconfirmedStarts.inc();
+          call.resume();
+          for (const next of [message, ...queued]) handle(next);
         },
       );
     });
