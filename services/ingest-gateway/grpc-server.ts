@@ -215,6 +215,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       // The start waits (the stream paused) until this gateway has read every consent change
       // published before it: one made on the gateway that handed the call over is then known.
       const queued: RawCallAudio[] = (confirming = []);
+      // The start's age is judged as it came: after the wait (CONSENT_CHECK_MAX_MS) a new call's
+      // start would be that much older, and none at all would pass with a wait of 5 s or more.
+      const arrivedMs = Date.now();
       call.pause();
       void options.consentChanges.confirm().then(
         () => {
@@ -228,7 +231,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
           confirming = null;
           if (closed) return;
           const startTimeMs = Number(message.start?.startTimeMs ?? 0);
-          if (!startMayGoOnUnconfirmed(error as IngestError, startTimeMs, Date.now())) {
+          if (!startMayGoOnUnconfirmed(error as IngestError, startTimeMs, arrivedMs)) {
             return session.reject(error as IngestError);
           }
           metrics.unconfirmedStarts.inc();
