@@ -107,6 +107,9 @@ export function toStatus(error: IngestError): Partial<grpc.StatusObject> {
   return status;
 }
 
+/** How long an unconfirmed start waits for its stream's first frame (unconfirmed-start.ts). */
+const FIRST_FRAME_WAIT_MS = 1_000;
+
 /** How long after a stream's reading side ends a cancel may still be reported (grpc-js: a few ms). */
 const CANCEL_GRACE_MS = 200;
 
@@ -209,8 +212,14 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     };
     /** Messages that came while the CallStart waited for the consent check, in order. */
     let confirming: RawCallAudio[] | null = null;
+    /** Set while an unconfirmed start waits for its first frame (a resume's goes on where it left off). */
+    let onFirstFrame: (() => void) | null = null;
     call.on('data', (message: RawCallAudio) => {
-      if (confirming) return void confirming.push(message);
+      if (confirming) {
+        confirming.push(message);
+        if (onFirstFrame && message.message === 'frame') onFirstFrame();
+        return;
+      }
       if (!options.consentChanges || !startWithAnalytics(session, message)) return handle(message);
       // The start waits (the stream paused) until this gateway has read every consent change
       // published before it: one made on the gateway that handed the call over is then known.
@@ -219,24 +228,44 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       // start would be that much older, and none at all would pass with a wait of 5 s or more.
       const arrivedMs = Date.now();
       call.pause();
+      const goOn = (): void => {
+        confirming = null;
+        // Resumed first: handling them may pause the stream again (Kafka behind).
+        call.resume();
+        for (const next of [message, ...queued]) handle(next);
+      };
       void options.consentChanges.confirm().then(
         () => {
-          confirming = null;
-          if (closed) return;
-          // Resumed first: handling them may pause the stream again (Kafka behind).
-          call.resume();
-          for (const next of [message, ...queued]) handle(next);
+          if (closed) return void (confirming = null);
+          goOn();
         },
         (error: unknown) => {
-          confirming = null;
-          if (closed) return;
+          if (closed) return void (confirming = null);
           const startTimeMs = Number(message.start?.startTimeMs ?? 0);
-          if (!startMayGoOnUnconfirmed(error as IngestError, startTimeMs, arrivedMs)) {
-            return session.reject(error as IngestError);
-          }
-          metrics.unconfirmedStarts.inc();
+          const decide = (): void => {
+            onFirstFrame = null;
+            clearTimeout(firstFrameTimer);
+            if (closed) return void (confirming = null);
+            const firstFrame = queued.find((m) => m.message === 'frame' && m.frame)?.frame;
+            const firstAudioMs = firstFrame ? Number(firstFrame.audioTimeMs ?? 0) : null;
+            if (!startMayGoOnUnconfirmed(error as IngestError, startTimeMs, arrivedMs, firstAudioMs)) {
+              confirming = null;
+              return session.reject(error as IngestError);
+            }
+            metrics.unconfirmedStarts.inc();
+            goOn();
+          };
+          let firstFrameTimer: NodeJS.Timeout | undefined;
+          if (
+            !startMayGoOnUnconfirmed(error as IngestError, startTimeMs, arrivedMs) ||
+            queued.some((m) => m.message === 'frame')
+          )
+            return decide();
+          // The stream was paused: its first frame, which tells a resume from a new call, is read
+          // before the start goes on (at most FIRST_FRAME_WAIT_MS; none by then: a new call).
+          onFirstFrame = decide;
+          firstFrameTimer = setTimeout(decide, FIRST_FRAME_WAIT_MS);
           call.resume();
-          for (const next of [message, ...queued]) handle(next);
         },
       );
     });

@@ -13,7 +13,19 @@ import type { IngestError } from './errors.ts';
 /** A start at most this old is a new call's: covers clock skew between platform and gateway. */
 export const NEW_CALL_START_MAX_AGE_MS = 5_000;
 
-export function startMayGoOnUnconfirmed(error: IngestError, startTimeMs: number, nowMs: number): boolean {
+/**
+ * `firstAudioMs`: the audio time of the stream's first frame, when one came during the wait. A
+ * resume's frames go on where its call left off (audio_time_ms, "ms since call start"), whatever
+ * start time it sends: a client resuming with start_time_ms 0 (as the README's transfer and the
+ * test helpers do) is told apart by it.
+ */
+export function startMayGoOnUnconfirmed(
+  error: IngestError,
+  startTimeMs: number,
+  nowMs: number,
+  firstAudioMs: number | null = null,
+): boolean {
   if (error.code !== 'CONSENT_UNCONFIRMED') return false;
+  if (firstAudioMs !== null && firstAudioMs > NEW_CALL_START_MAX_AGE_MS) return false;
   return startTimeMs === 0 || nowMs - startTimeMs <= NEW_CALL_START_MAX_AGE_MS;
 }

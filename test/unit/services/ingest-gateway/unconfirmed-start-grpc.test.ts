@@ -126,6 +126,19 @@ it('keeps a resume (its call began 10 min ago) refused CONSENT_UNCONFIRMED', asy
   expect(result.details).toMatch(/CONSENT_UNCONFIRMED/);
 }, 20_000);
 
+it('keeps a resume sent with start_time_ms 0 refused: its frames go on where the call left off', async () => {
+  const { chunks } = await gateway();
+  const stream = openCallStream(client!, 'tok-acme');
+  await stream.write(start('moved-call', 0));
+  for (let sequence = 3_000; sequence < 3_010; sequence++)
+    await stream.write({
+      frame: { channel: 'CHANNEL_AGENT', sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
+    });
+  const result = await stream.result;
+  expect(result.details).toMatch(/CONSENT_UNCONFIRMED/);
+  expect(chunks).toEqual([]);
+}, 20_000);
+
 it('leaves nothing behind when the stream is cancelled during the wait', async () => {
   const { liveCalls } = await gateway();
   const stream = openCallStream(client!, 'tok-acme');

@@ -18,6 +18,11 @@ it('lets a new call go on and keeps a resumed one refused while the consent chan
   expect(startMayGoOnUnconfirmed(unconfirmed, NOW - 600_000, NOW)).toBe(false);
 });
 
+it('keeps a resume refused by its first frame when it sends start_time_ms 0', () => {
+  expect(startMayGoOnUnconfirmed(unconfirmed, 0, NOW, 0)).toBe(true);
+  expect(startMayGoOnUnconfirmed(unconfirmed, 0, NOW, 60_000)).toBe(false);
+});
+
 it('never waves through another refusal', () => {
   expect(startMayGoOnUnconfirmed(new IngestError('CONSENT_WIDENED', 'wider'), 0, NOW)).toBe(false);
   expect(startMayGoOnUnconfirmed(new IngestError('SHUTTING_DOWN', 'stop'), 0, NOW)).toBe(false);
