@@ -19,6 +19,14 @@ export const PATH_LOSS_TOLERANCE_DB = 3;
  */
 export const PATH_CONFIRM_GAP_FRAMES = 30;
 /**
+ * A candidate not found again within this many frames (2 s) is forgotten: a hybrid's echo copies
+ * the agent at every loud syllable, so its path is found again within a turn, while two chance
+ * copies of a real voice in double-talk minutes apart matched by chance (review: on a 5.5-min call
+ * with no echo, two chance copies 13.5 s apart established a path, and her speech in three windows
+ * was then gated as its echo).
+ */
+export const PATH_CANDIDATE_MAX_AGE_FRAMES = 200;
+/**
  * Weight of one path copy's loss in the path's (per judged frame of a copy span): the loss follows
  * slowly, since a dispersive hybrid's moves with the speech's spectrum (25-29 dB between spans of
  * the 20 dB path in eval:echo).
@@ -61,7 +69,11 @@ export function followPath(path: EchoPath, lossDb: number): void {
  * (the call was transferred to another line). A copy of another path starts a new candidate.
  */
 export function learnPath(path: EchoPath, lag: number, lossDb: number, frame: number): void {
-  if (path.candidateLag >= 0 && samePath(path.candidateLag, path.candidateLossDb, lag, lossDb)) {
+  if (
+    path.candidateLag >= 0 &&
+    frame - path.candidateFrame <= PATH_CANDIDATE_MAX_AGE_FRAMES &&
+    samePath(path.candidateLag, path.candidateLossDb, lag, lossDb)
+  ) {
     path.candidateCopies++;
     path.candidateLossDb += (lossDb - path.candidateLossDb) / path.candidateCopies;
     if (frame - path.candidateFrame < PATH_CONFIRM_GAP_FRAMES) return;
