@@ -244,7 +244,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
           const startTimeMs = Number(message.start?.startTimeMs ?? 0);
           const decide = (): void => {
             onFirstFrame = null;
-            clearTimeout(firstFrameTimer);
+            clearTimeout(firstFrameTimer.id);
             if (closed) return void (confirming = null);
             const firstFrame = queued.find((m) => m.message === 'frame' && m.frame)?.frame;
             const firstAudioMs = firstFrame ? Number(firstFrame.audioTimeMs ?? 0) : null;
@@ -255,7 +255,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
             metrics.unconfirmedStarts.inc();
             goOn();
           };
-          let firstFrameTimer: NodeJS.Timeout | undefined;
+          const firstFrameTimer: { id?: NodeJS.Timeout } = {};
           if (
             !startMayGoOnUnconfirmed(error as IngestError, startTimeMs, arrivedMs) ||
             queued.some((m) => m.message === 'frame')
@@ -264,7 +264,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
           // The stream was paused: its first frame, which tells a resume from a new call, is read
           // before the start goes on (at most FIRST_FRAME_WAIT_MS; none by then: a new call).
           onFirstFrame = decide;
-          firstFrameTimer = setTimeout(decide, FIRST_FRAME_WAIT_MS);
+          firstFrameTimer.id = setTimeout(decide, FIRST_FRAME_WAIT_MS);
           call.resume();
         },
       );

@@ -63,7 +63,10 @@ async function gateway() {
     consentChanges: {
       confirm: () =>
         new Promise((_, reject) =>
-          setTimeout(() => reject(new IngestError('CONSENT_UNCONFIRMED', 'not confirmed', 1_000)), CHECK_MAX_MS),
+          setTimeout(
+            () => reject(new IngestError('CONSENT_UNCONFIRMED', 'not confirmed', 1_000)),
+            CHECK_MAX_MS,
+          ),
         ),
       narrowed: () => null,
     },
@@ -91,7 +94,12 @@ it('takes a new call whose start came 2.5 s after the call began (within 5 s whe
   await stream.write(start('new-call', Date.now() - 2_500));
   for (let sequence = 0; sequence < 50; sequence++)
     await stream.write({
-      frame: { channel: 'CHANNEL_AGENT', sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160).fill(sequence) },
+      frame: {
+        channel: 'CHANNEL_AGENT',
+        sequence,
+        audioTimeMs: sequence * 20,
+        payload: new Uint8Array(160).fill(sequence),
+      },
     });
   await stream.write({ end: { reason: 'done' } });
   const result = await stream.finish();
@@ -108,7 +116,12 @@ it('takes a new call with start_time_ms 0, its frames queued during the wait in 
   await stream.write(start('zero-call', 0));
   for (let sequence = 0; sequence < 50; sequence++)
     await stream.write({
-      frame: { channel: 'CHANNEL_AGENT', sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160).fill(sequence) },
+      frame: {
+        channel: 'CHANNEL_AGENT',
+        sequence,
+        audioTimeMs: sequence * 20,
+        payload: new Uint8Array(160).fill(sequence),
+      },
     });
   await stream.write({ end: { reason: 'done' } });
   const result = await stream.finish();
