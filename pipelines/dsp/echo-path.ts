@@ -23,7 +23,7 @@ export const PATH_CONFIRM_GAP_FRAMES = 30;
  * the agent at every loud syllable, so its path is found again within a turn, while two chance
  * copies of a real voice in double-talk minutes apart matched by chance (review: on a 5.5-min call
  * with no echo, two chance copies 13.5 s apart established a path, and her speech in three windows
- * was then gated as its echo).
+ * was then gated as its echo: 99.2 % of it kept instead of 100 %).
  */
 export const PATH_CANDIDATE_MAX_AGE_FRAMES = 200;
 /**
