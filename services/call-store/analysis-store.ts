@@ -27,7 +27,9 @@ export async function openAnalysisStore(location: {
     },
     {
       warn: (message, fields) =>
-        void process.stderr.write(`voice-analytics: ${message} (tenant ${String(fields?.tenant)})\n`),
+        void process.stderr.write(
+          `voice-analytics: ${message} (tenant ${String(fields?.tenant)}: ${String(fields?.error)})\n`,
+        ),
     },
   );
   const store = await openCallStore({
