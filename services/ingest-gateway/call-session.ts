@@ -14,6 +14,7 @@ import { createCallHold } from './call-hold.ts';
 import type { AckState, CallSession, SessionDeps, SessionState } from './call-session-types.ts';
 import { acceptCallStart, resumeFinalChunks } from './call-start.ts';
 import { afterAnnounced } from './handover-consent.ts';
+import { createHeldAcks } from './held-acks.ts';
 import { createHeldTimeline, DEFAULT_HOLD_MAX_MS } from './held-timeline.ts';
 import { createLegStart } from './leg-start.ts';
 import { consentOf, consentStep, type RawConsent } from './consent-change.ts';
@@ -65,7 +66,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
    * The last consent-changed event sent, until the broker acknowledged it: a hand-over tells its
    * client to move only after it, so the gateway it resumes on reads the change (consent-feed.ts).
    */
-  let consentAnnounced: Promise<unknown> | null = null;
+  let consentAnnounced: Promise<boolean> | null = null;
   let log = logger;
   let entry: LiveCall | null = null;
   let pace: StreamPace | null = null;
@@ -91,10 +92,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
   });
   const { batchers, counts, keptFrames, reachedAudioMs, chunkRecord, clearTimers, flushAll } = channels;
 
+  /** Acks wait for a consent change the broker has not acknowledged yet (held-acks.ts). */
+  const heldAcks = createHeldAcks(deps.writeAck);
   const ack = (ackState: AckState): void => {
     if (!spec) return;
     framesSinceAck = 0;
-    deps.writeAck({ callId: spec.callId, state: ackState, framesAccepted, ...counts() });
+    heldAcks.write({ callId: spec.callId, state: ackState, framesAccepted, ...counts() });
   };
 
   /** One call event (call-event.ts) from what the session knows now. */
@@ -128,6 +131,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
         return false;
       },
     );
+
+  /** Sends a consent change's records: a hand-over's status and every ack wait for them. */
+  const announceConsent = (records: OutRecord[]): void => {
+    consentAnnounced = send(records);
+    heldAcks.holdUntil(consentAnnounced);
+  };
 
   /** Audio duration of `bytes` carrying `channels` interleaved channels of the call. */
   const frameMs = (bytes: number, channelCount: number): number => {
@@ -233,10 +242,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (dropped?.announced && resumeStep === 'narrowed') {
       // Analytics withdrawn by the resume: each channel's final marker goes now (call-start.ts).
       const finals = resumeFinalChunks(current, dropped, now).map(chunkRecord);
-      consentAnnounced = send([
-        ...finals,
-        callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs }),
-      ]);
+      announceConsent([...finals, callEvent('consent-changed', '', { changeAudioMs: dropped.audioMs })]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
@@ -326,18 +332,14 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (announced && next.analytics) {
       // Analytics kept: the audio and its batching go on (timers included), and a start still
       // waiting for its first frame keeps waiting, so it still says where this leg starts.
-      consentAnnounced = send([callEvent('consent-changed')]);
+      announceConsent([callEvent('consent-changed')]);
     } else if (announced) {
       clearTimers();
       const records = flushAll(true);
       analysed = false;
       // No frame will place a start still pending: a new call's leg starts at 0, a resume's where
       // it goes on; a stream resumed from another gateway cannot tell (unknown).
-      consentAnnounced = send([
-        ...legStart.take(legStart.unplacedLegMs()),
-        ...records,
-        callEvent('consent-changed'),
-      ]);
+      announceConsent([...legStart.take(legStart.unplacedLegMs()), ...records, callEvent('consent-changed')]);
     }
     ack(analysed ? 'CALL_STATE_ACTIVE' : 'CALL_STATE_NOT_ANALYSED');
   };
