@@ -111,6 +111,11 @@ export interface CallSession {
    * client's hang-up (`client-closed`), not as a call to resume elsewhere.
    */
   clientDone(): void;
+  /**
+   * The CallStart came but is held before handle() (the consent check, grpc-server.ts): the
+   * CALL_START_TIMEOUT deadline is met. The hold has deadlines of its own (CONSENT_CHECK_MAX_MS).
+   */
+  startHeld(): void;
   callId(): string | null;
   /** What a resume of this call must respect (its consent now), null before CallStart. */
   resumeState(): DroppedCall | null;

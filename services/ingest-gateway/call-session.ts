@@ -394,6 +394,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
     clientDone() {
       clientDone = true;
     },
+    startHeld() {
+      clearTimeout(startDeadline);
+    },
     drop(reason) {
       clearTimeout(startDeadline);
       if (state !== 'live') return false;

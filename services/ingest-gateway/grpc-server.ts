@@ -224,6 +224,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       // The start waits (the stream paused) until this gateway has read every consent change
       // published before it: one made on the gateway that handed the call over is then known.
       const queued: RawCallAudio[] = (confirming = []);
+      // The CallStart came: a check longer than what is left of CALL_START_TIMEOUT_MS had refused
+      // it CALL_START_TIMEOUT (DEADLINE_EXCEEDED, "no CallStart") instead of deciding on it.
+      session.startHeld();
       // The start's age is judged as it came: after the wait (CONSENT_CHECK_MAX_MS) a new call's
       // start would be that much older, and none at all would pass with a wait of 5 s or more.
       const arrivedMs = Date.now();
