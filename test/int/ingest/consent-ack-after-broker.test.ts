@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { gatewayForFile, stereoCallStart, writeStereoFrames } from './helpers.ts';
+import { gatewayForFile, stereoCallStart, topicAway, writeStereoFrames } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const topics = { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') };
@@ -27,18 +27,6 @@ async function callEventsHeld(admin: ReturnType<Kafka['admin']>): Promise<number
   return Number(high);
 }
 
-/** Creates the calls topic again (one partition, as the gateway provisioned it). */
-async function recreateCalls(admin: ReturnType<Kafka['admin']>): Promise<void> {
-  await expect
-    .poll(
-      () => admin.createTopics({ topics: [{ topic: topics.calls, numPartitions: 1 }] }).catch(() => false),
-      {
-        timeout: 10_000,
-      },
-    )
-    .toBe(true);
-}
-
 describe('the ack of a consent change', () => {
   it('says NOT_ANALYSED only once the broker acknowledged the consent-changed event', async () => {
     const admin = kafka.admin();
@@ -50,13 +38,12 @@ describe('the ack of a consent change', () => {
     await writeStereoFrames(stream, 10);
     // The started event (sent at the first frame) is in before the topic refuses writes.
     await expect.poll(() => callEventsHeld(admin), { timeout: 10_000 }).toBe(1);
-    await admin.deleteTopics({ topics: [topics.calls] });
-    await expect.poll(async () => (await admin.listTopics()).includes(topics.calls)).toBe(false);
+    const callsTopic = await topicAway(kafka, topics.calls);
     await stream.write({ consentChange: { consent: { analytics: false, storeFeatures: false } } });
     await pause(1_500);
     expect(stream.acks.map((a) => a.state)).not.toContain('CALL_STATE_NOT_ANALYSED');
 
-    await recreateCalls(admin);
+    await callsTopic.restore();
     await expect
       .poll(() => stream.acks.map((a) => a.state), { timeout: 15_000 })
       .toContain('CALL_STATE_NOT_ANALYSED');

@@ -5,11 +5,10 @@
 // CONSENT_UNCONFIRMED (retryable), a new call goes on. Both had been refused DEADLINE_EXCEEDED
 // CALL_START_TIMEOUT ("no CallStart") when the stream's start deadline passed during the check.
 import * as grpc from '@grpc/grpc-js';
-import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { gatewayForFile, stereoCallStart, writeStereoFrames } from './helpers.ts';
+import { gatewayForFile, stereoCallStart, topicAway, writeStereoFrames } from './helpers.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const topics = { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') };
@@ -22,65 +21,43 @@ const suite = gatewayForFile(topics, {
   CONSENT_CHECK_MAX_MS: '2000',
 });
 
-async function withCallsTopicDeleted<T>(
-  admin: ReturnType<Kafka['admin']>,
-  run: () => Promise<T>,
-): Promise<T> {
-  await admin.deleteTopics({ topics: [topics.calls] });
-  await expect.poll(async () => (await admin.listTopics()).includes(topics.calls)).toBe(false);
+/** Runs `run` while the calls topic is away (the check's log-end request retries it). */
+async function withCallsTopicAway<T>(run: () => Promise<T>): Promise<T> {
+  const callsTopic = await topicAway(kafka, topics.calls);
   try {
     return await run();
   } finally {
-    await expect
-      .poll(
-        () => admin.createTopics({ topics: [{ topic: topics.calls, numPartitions: 1 }] }).catch(() => false),
-        {
-          timeout: 10_000,
-        },
-      )
-      .toBe(true);
+    await callsTopic.restore();
   }
 }
 
 describe('a CallStart held by a consent check longer than CALL_START_TIMEOUT_MS', () => {
   it('refuses a resume CONSENT_UNCONFIRMED, not CALL_START_TIMEOUT', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const result = await withCallsTopicDeleted(admin, async () => {
-        const stream = openCallStream(suite.client, TOKEN);
-        // A resume: its call began 10 minutes ago.
-        await stream.write(
-          stereoCallStart(uniqueName('resume').replace('.', '-'), { startTimeMs: Date.now() - 600_000 }),
-        );
-        return stream.result;
-      });
-      expect([result.code, result.details]).toEqual([
-        grpc.status.UNAVAILABLE,
-        expect.stringMatching(/^CONSENT_UNCONFIRMED/),
-      ]);
-    } finally {
-      await admin.disconnect();
-    }
+    const result = await withCallsTopicAway(async () => {
+      const stream = openCallStream(suite.client, TOKEN);
+      // A resume: its call began 10 minutes ago.
+      await stream.write(
+        stereoCallStart(uniqueName('resume').replace('.', '-'), { startTimeMs: Date.now() - 600_000 }),
+      );
+      return stream.result;
+    });
+    expect([result.code, result.details]).toEqual([
+      grpc.status.UNAVAILABLE,
+      expect.stringMatching(/^CONSENT_UNCONFIRMED/),
+    ]);
   }, 30_000);
 
   it('takes a new call once the check gave up', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const stream = openCallStream(suite.client, TOKEN);
-      await withCallsTopicDeleted(admin, async () => {
-        await stream.write(stereoCallStart(uniqueName('new').replace('.', '-')));
-        await writeStereoFrames(stream, 10);
-        // Past the start deadline (1 s) and the check (2 s) while the topic is away.
-        await new Promise((resolve) => setTimeout(resolve, 2_500));
-      });
-      await stream.write({ end: { reason: 'hangup' } });
-      const result = await stream.finish();
-      expect([result.code, result.details]).toEqual([grpc.status.OK, expect.anything()]);
-      expect(result.acks.at(-1)).toMatchObject({ state: 'CALL_STATE_ENDED', framesAccepted: 20 });
-    } finally {
-      await admin.disconnect();
-    }
+    const stream = openCallStream(suite.client, TOKEN);
+    await withCallsTopicAway(async () => {
+      await stream.write(stereoCallStart(uniqueName('new').replace('.', '-')));
+      await writeStereoFrames(stream, 10);
+      // Past the start deadline (1 s) and the check (2 s) while the topic is away.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+    });
+    await stream.write({ end: { reason: 'hangup' } });
+    const result = await stream.finish();
+    expect([result.code, result.details]).toEqual([grpc.status.OK, expect.anything()]);
+    expect(result.acks.at(-1)).toMatchObject({ state: 'CALL_STATE_ENDED', framesAccepted: 20 });
   }, 30_000);
 });

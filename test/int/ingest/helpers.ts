@@ -211,3 +211,23 @@ export async function writeStereoFrames(stream: CallStream, to: number, from = 0
         frame: { channel, sequence, audioTimeMs: sequence * 20, payload: new Uint8Array(160) },
       });
 }
+
+/**
+ * Deletes a one-partition topic of the gateway's, so the real broker holds back what the gateway
+ * sends to it and the offsets it asks for (UNKNOWN_TOPIC_OR_PARTITION: kafkajs retries them), for
+ * this topic only; `restore()` creates it again (empty) and they go through. The admin is
+ * disconnected when the test ends.
+ */
+export async function topicAway(kafka: Kafka, topic: string): Promise<{ restore(): Promise<void> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  onTestFinished(() => admin.disconnect());
+  await admin.deleteTopics({ topics: [topic] });
+  await expect.poll(async () => (await admin.listTopics()).includes(topic)).toBe(false);
+  const create = () => admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }).catch(() => false);
+  return {
+    restore: async () => {
+      await expect.poll(create, { timeout: 10_000 }).toBe(true);
+    },
+  };
+}
