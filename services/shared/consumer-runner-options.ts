@@ -103,6 +103,13 @@ interface RunnerSettings<T> {
   onProduced?: (outputs: readonly OutRecord[]) => void;
   /** After each flush's commit: per-batch accounting of a consumer (rows, batch seconds). */
   onFlushed?: (report: FlushReport) => void;
+  /**
+   * A fetched batch handled to its end, control records included: `nextOffset` is past a
+   * transaction's commit or abort marker, which no record reports, and is also called for a
+   * batch of such markers alone. For a reader that waits to reach a log end (consent-feed.ts):
+   * the log end counts the markers, so the last flush's offset stayed one short of it.
+   */
+  onBatchRead?: (topic: string, partition: number, nextOffset: bigint) => void;
   /** Produce + commit at least every N inputs within a batch (latency bound). Default 100. */
   maxRecordsPerFlush?: number;
   /** ... or when this many ms passed since the last flush. Default 50. */

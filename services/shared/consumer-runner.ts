@@ -140,6 +140,11 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       options.onAssigned?.(added);
     }
   });
+  // kafkajs hands no batch of markers alone (a transaction's commit) to eachBatch: it skips it.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize === 0)
+      options.onBatchRead?.(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
+  });
   consumer.on(consumer.events.CRASH, (event) => {
     joined = false;
     // kafkajs restarts the consumer itself after a retriable error, such as "the coordinator is
@@ -308,8 +313,12 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     };
 
     const started = performance.now();
+    let readToEnd = true;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale() || !current()) break;
+      if (!isRunning() || isStale() || !current()) {
+        readToEnd = false;
+        break;
+      }
       metrics?.recordsIn?.inc({ topic });
       let record: ConsumedRecord<T> | null = null;
       try {
@@ -334,7 +343,8 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         if (!(await flush())) return;
       }
     }
-    await flush();
+    if ((await flush()) && readToEnd)
+      options.onBatchRead?.(topic, partition, BigInt(batch.lastOffset()) + 1n);
     metrics?.processingSeconds?.observe({ stage: 'batch' }, (performance.now() - started) / 1000);
   };
 

@@ -6,26 +6,15 @@ import type { Producer } from 'kafkajs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createConsentFeed, type ConsentFeed } from '../../../services/ingest-gateway/consent-feed.ts';
 import { createConsentMemory, type ConsentMemory } from '../../../services/ingest-gateway/consent-memory.ts';
-import { callKey } from '../../../services/shared/call-key.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
-import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
-import { callEventCodec, type CallEvent } from '../../../services/shared/records.ts';
+import { sendRecords } from '../../../services/shared/producer.ts';
 import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
-import { idempotentProducer } from './helpers.ts';
+import { consentWithdrawal, idempotentProducer } from './helpers.ts';
 
 const kafka = testKafka();
 const NONE = { analytics: false, storeFeatures: false, historyOptOut: false };
 
-const withdrawal = (topic: string, callId: string) =>
-  outRecord(topic, callEventCodec, callKey('acme', callId), {
-    eventId: `acme/${callId}:call:consent:000`,
-    callId,
-    type: 'consent-changed',
-    tenant: 'acme',
-    consent: NONE,
-    producedAtMs: Date.now(),
-    consentAudioMs: 500,
-  } as CallEvent);
+const withdrawal = consentWithdrawal;
 
 /** A calls topic of its own holding one withdrawal of `callId`, and the producer that wrote it. */
 async function topicWithdrawing(callId: string, partitions: number) {

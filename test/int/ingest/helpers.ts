@@ -10,6 +10,8 @@ import {
   type CallStartMessage,
   type CallStream,
 } from '../../../services/simulator/ingest-client.ts';
+import { callKey } from '../../../services/shared/call-key.ts';
+import { outRecord, type OutRecord } from '../../../services/shared/producer.ts';
 import { callEventCodec, type CallEvent } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 
@@ -231,3 +233,15 @@ export async function topicAway(kafka: Kafka, topic: string): Promise<{ restore(
     },
   };
 }
+
+/** Tenant acme's `consent-changed` event withdrawing every consent of `callId`, at audio 500 ms. */
+export const consentWithdrawal = (topic: string, callId: string): OutRecord =>
+  outRecord(topic, callEventCodec, callKey('acme', callId), {
+    eventId: `acme/${callId}:call:consent:000`,
+    callId,
+    type: 'consent-changed',
+    tenant: 'acme',
+    consent: { analytics: false, storeFeatures: false, historyOptOut: false },
+    producedAtMs: Date.now(),
+    consentAudioMs: 500,
+  } as CallEvent);
