@@ -3,10 +3,11 @@
 // I/O: database.
 import { openBackend, type BackendOptions, type SqlBackend } from './backend/backend.ts';
 import { parseStoreEvent, type StoreEvent } from './events.ts';
-import { StoreError } from './errors.ts';
+import type { StoreError } from './errors.ts';
 import { migrate, requireCurrentSchema } from './migrate.ts';
 import { agentSummary } from './store/agents.ts';
 import { alertPrecision, type AlertPrecisionReport } from './store/alert-precision.ts';
+import { createReportGate } from './store/report-gate.ts';
 import { putVerdict } from './store/put-verdict.ts';
 import { addReview, getCall } from './store/calls.ts';
 import { closeAbandonedCalls, type ClosedCall } from './store/abandoned.ts';
@@ -109,18 +110,10 @@ export interface CallStore {
   close(): Promise<void>;
 }
 
-/**
- * Alert precision reports one at a time per process: one reads every alert of the period's calls
- * (~3 µs an alert on PostgreSQL, minutes at a big site's 90 days, cut at the statement timeout),
- * and the pool (DATABASE_POOL_SIZE, 8) is ingest's too: eight reports opened at once (reviewers,
- * or one pressing "Show" again) held every connection and ingest batches waited for one. Another
- * report meanwhile answers 503 DATABASE_BUSY with Retry-After, holding no connection.
- */
-export const CONCURRENT_PRECISION_REPORTS = 1;
-
 export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): CallStore {
   const paceLineOf = hooks.paceLineOf ?? (() => DEFAULT_PACE_LINE);
-  let precisionReports = 0;
+  // The heavy reports, one per tenant and two in all at a time (store/report-gate.ts).
+  const reports = createReportGate();
   const writeValid = (events: readonly StoreEvent[]) =>
     backend.transaction((tx) => writeEvents(tx, events, hooks.announceErasure, hooks.retention));
   return {
@@ -152,18 +145,8 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
     addReview: (scope, callId, reviewer, body) => addReview(backend, scope, callId, reviewer, body),
     putVerdict: (scope, callId, alertId, reviewer, body) =>
       putVerdict(backend, scope, callId, alertId, reviewer, body),
-    async alertPrecision(scope, period) {
-      if (precisionReports >= CONCURRENT_PRECISION_REPORTS)
-        throw new StoreError('DATABASE_BUSY', 'another alert precision report is running', [], {
-          retryAfterMs: 10_000,
-        });
-      precisionReports++;
-      try {
-        return await alertPrecision(backend, scope, period);
-      } finally {
-        precisionReports--;
-      }
-    },
+    alertPrecision: (scope, period) =>
+      reports.run(scope.tenant, () => alertPrecision(backend, scope, period)),
     customerCalls: (scope, ref) => customerCalls(backend, scope, ref),
     historySummary: (tenant, ref, options) => historySummary(backend, tenant, ref, options),
     eraseCustomer: (tenant, ref, requestedBy) =>
@@ -173,7 +156,8 @@ export function createCallStore(backend: SqlBackend, hooks: StoreHooks = {}): Ca
     eraseAgent: (tenant, agentId, requestedBy) => eraseAgent(backend, tenant, agentId, requestedBy),
     listErasures: (tenant, limit) => listErasures(backend, tenant, limit),
     importSurveys: (scope, rows, source) => importSurveys(backend, scope, rows, source),
-    csatReport: (scope, options, period) => surveyReport(backend, scope, options, period),
+    csatReport: (scope, options, period) =>
+      reports.run(scope.tenant, () => surveyReport(backend, scope, options, period)),
     setRetention: (tenant, days) => setRetention(backend, tenant, days),
     getRetention: (tenant) => getRetention(backend, tenant),
     clearRetention: (tenant) => clearRetention(backend, tenant),
