@@ -94,7 +94,6 @@ function hubSettingsOf(config: AlertServiceConfig) {
 interface HubWiring {
   registry: CallRegistry;
   auth: Auth;
-  instanceId: string;
   producer: ServiceBase['producer'];
   onEvent: NonNullable<HubOptions['onEvent']>;
   onAlertPushed: NonNullable<HubOptions['onAlertPushed']>;
@@ -107,7 +106,6 @@ function alertHub(config: AlertServiceConfig, w: HubWiring): Hub {
     ...hubSettingsOf(config),
     registry: w.registry,
     auth: w.auth,
-    instanceId: w.instanceId,
     caughtUp: w.caughtUp,
     persistAck: async (ack, alert) => {
       await sendRecords(w.producer, [
@@ -469,7 +467,6 @@ export async function startAlertService(
   const hub = alertHub(config, {
     registry,
     auth,
-    instanceId,
     producer,
     // Welcomes wait for the revoked tokens too: a signed-out token must not get a snapshot.
     caughtUp: () => fanoutCaughtUp() && revocations.ready(),

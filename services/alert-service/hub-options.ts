@@ -8,7 +8,6 @@ import type { SocketCaps } from '../shared/socket-limits.ts';
 export interface HubOptions {
   registry: CallRegistry;
   auth: Auth;
-  instanceId: string;
   /** Allowed Origin values; empty = same host as the request's Host header. */
   allowedOrigins: string[];
   maxMessageBytes: number;

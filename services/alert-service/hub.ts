@@ -5,6 +5,7 @@
 // This file wires the parts: hub-session.ts (one client's session), hub-snapshot.ts (what an
 // authenticated client gets first), hub-broadcaster.ts (pushes to many clients), hub-client.ts
 // (how bytes reach one client). I/O: WebSocket sockets (ws), timers.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -90,7 +91,11 @@ export function createHub(options: HubOptions): Hub {
       registry,
       replay,
       output,
-      instanceId: options.instanceId,
+      // The id a page resumes with (`welcome.instanceId`): random per run, so it names neither the
+      // host nor the port, nor ALERT_INSTANCE_ID (it was the fan-out group's id, `<host>-<port>`,
+      // sent to every signed-in user of every tenant). A restart answers a resume with the full
+      // snapshot anyway (its replay log is in memory), so nothing needs it stable.
+      instanceId: randomUUID(),
       heartbeatMs: options.heartbeatMs,
       now,
     },
