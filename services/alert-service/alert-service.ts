@@ -87,6 +87,7 @@ function hubSettingsOf(config: AlertServiceConfig) {
       maxPerAddress: config.ALERT_WS_MAX_PER_ADDRESS,
       maxPerUser: config.ALERT_WS_MAX_PER_USER,
     },
+    maxSessionsPerUserPerMin: config.ALERT_WS_MAX_SESSIONS_PER_USER_PER_MIN,
     trustedProxies: config.LOGIN_TRUSTED_PROXIES,
   };
 }

@@ -99,6 +99,8 @@ export const alertServiceEnv = z.object({
   /** Every socket of one address; behind a proxy all clients share its address: raise or 0. */
   ALERT_WS_MAX_PER_ADDRESS: intVar({ min: 0, max: 1_000_000, def: 500 }),
   ALERT_WS_MAX_PER_USER: intVar({ min: 0, max: 1_000_000, def: 10 }),
+  /** Sessions (welcomes, each a full snapshot) one user may open a minute, in bursts of as many (session-rate.ts). */
+  ALERT_WS_MAX_SESSIONS_PER_USER_PER_MIN: intVar({ min: 0, max: 1_000_000, def: 30 }),
   ALERT_REPLAY_CAPACITY: intVar({ min: 10, max: 1_000_000, def: 5_000 }),
   /** Failed-login throttling per account and per address (LOGIN_*, shared with the call store). */
   ...loginLimitEnv,

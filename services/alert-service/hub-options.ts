@@ -21,6 +21,8 @@ export interface HubOptions {
   replayCapacity: number;
   /** Connection caps (unauthenticated, per address, per user); refused with CLOSE.TOO_MANY_SOCKETS. */
   socketCaps: SocketCaps;
+  /** Sessions one user may open a minute (ALERT_WS_MAX_SESSIONS_PER_USER_PER_MIN, 0 = no limit); over: 4029 TOO_MANY_RECONNECTS. */
+  maxSessionsPerUserPerMin: number;
   /**
    * Proxies (addresses or CIDR ranges, LOGIN_TRUSTED_PROXIES) whose X-Forwarded-For names the client
    * the per-address caps count: behind an ingress every page would otherwise be one address.

@@ -15,6 +15,7 @@ import { CLOSE, parseClientMessage, type AckView } from './protocol.ts';
 import { SocketLimitError, type SocketLimits } from '../shared/socket-limits.ts';
 import { clientAddress } from '../shared/auth/login-limiter.ts';
 import { createMessageBudget, type MessageBudget } from './message-budget.ts';
+import type { SessionRate } from './session-rate.ts';
 
 /** A client may send this many seconds' worth of its message rate at once. */
 const BURST_SECONDS = 5;
@@ -24,6 +25,8 @@ export interface SessionOptions {
   registry: CallRegistry;
   auth: Auth;
   limits: SocketLimits;
+  /** Sessions per user and minute (session-rate.ts). */
+  sessionRate: SessionRate;
   trustedProxies: readonly string[];
   output: ClientOutput;
   snapshot: SnapshotSource;
@@ -75,8 +78,12 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
 
   /** Binds the principal to the client, swaps the auth timeout for the token's expiry. */
   function admit(client: Client, principal: Principal, expiresAtMs: number): boolean {
+    const user = `${principal.tenant}/${principal.userId}`;
     try {
-      if (client.slot) limits.authenticate(client.slot, `${principal.tenant}/${principal.userId}`);
+      // The rate first: a session refused for it takes no per-user slot.
+      if (!o.sessionRate.spend(user, now()))
+        throw new SocketLimitError('TOO_MANY_RECONNECTS', 'too many sessions of this user this minute');
+      if (client.slot) limits.authenticate(client.slot, user);
     } catch (error) {
       if (!(error instanceof SocketLimitError)) throw error;
       output.refuse(client, error);

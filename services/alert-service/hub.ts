@@ -17,6 +17,7 @@ import type { Replayed } from './hub-snapshot.ts';
 import { CLOSE, type AckView, type AlertView, type ErasedReason } from './protocol.ts';
 import { createTenantReplay } from './tenant-replay.ts';
 import { createSocketLimits } from '../shared/socket-limits.ts';
+import { createSessionRate } from './session-rate.ts';
 import type { VerifiedToken } from '../shared/auth/tokens.ts';
 
 export type { HubEventName, HubOptions } from './hub-options.ts';
@@ -85,6 +86,7 @@ export function createHub(options: HubOptions): Hub {
     registry,
     auth: options.auth,
     limits: createSocketLimits(options.socketCaps),
+    sessionRate: createSessionRate(options.maxSessionsPerUserPerMin),
     trustedProxies: options.trustedProxies ?? [],
     output,
     snapshot: {

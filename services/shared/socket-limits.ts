@@ -12,7 +12,12 @@ export interface SocketCaps {
   maxPerUser: number;
 }
 
-export type SocketLimitCode = 'TOO_MANY_UNAUTHENTICATED' | 'TOO_MANY_FROM_ADDRESS' | 'TOO_MANY_FOR_USER';
+export type SocketLimitCode =
+  | 'TOO_MANY_UNAUTHENTICATED'
+  | 'TOO_MANY_FROM_ADDRESS'
+  | 'TOO_MANY_FOR_USER'
+  /** The alert hub's sessions of one user per minute (alert-service/session-rate.ts). */
+  | 'TOO_MANY_RECONNECTS';
 
 export class SocketLimitError extends CodedError<SocketLimitCode> {}
 

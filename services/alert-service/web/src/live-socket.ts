@@ -19,6 +19,7 @@ const TOO_MANY_SOCKETS = 4029;
 const REFUSED_BECAUSE: Record<string, string> = {
   TOO_MANY_FOR_USER: 'too many pages open for this sign-in: close one (retrying)',
   TOO_MANY_FROM_ADDRESS: 'too many connections from this network: ask your administrator (retrying)',
+  TOO_MANY_RECONNECTS: 'reconnecting too often for this sign-in: waiting (retrying)',
 };
 let refusedBecause = '';
 
