@@ -69,6 +69,17 @@ const paceLines = await keepPaceLines(config, logger, metrics.registry).catch((e
   exitOnStartError('call-store', error),
 );
 const paceLineOf = paceLines.paceLineOf;
+// PGlite runs each statement to its end on this process's one thread: statement_timeout is
+// accepted and never applied, and while a statement runs nothing else does (ingest, the API,
+// /healthz). Said once at start, so an operator of a site with heavy reports knows to move to
+// PostgreSQL (SECURITY.md, Known gaps).
+if (!config.DATABASE_URL && config.DATABASE_STATEMENT_TIMEOUT_MS > 0)
+  logger.warn(
+    'DATABASE_STATEMENT_TIMEOUT_MS is not enforced on PGlite: a slow statement holds the whole process',
+    {
+      code: 'STATEMENT_TIMEOUT_NOT_ENFORCED',
+    },
+  );
 const store = await openCallStore({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATABASE_URL ? undefined : resolve(config.STORE_DATA_DIR),
