@@ -4,8 +4,8 @@
 // record never applies to another tenant's call of the same id. Consent only narrows, so a replay
 // or a duplicate (at-least-once) changes nothing and the narrowest consent seen is kept. Bounded:
 // an entry lives `memoryMs` from its change, is forgotten at the call's `ended` event, and past
-// `maxCalls` the oldest goes first. Pure apart from the injected clock.
-import { callKey } from '../shared/call-key.ts';
+// `maxCalls` the oldest change of the tenant holding the most goes first (one tenant's flood makes
+// room from its own). Pure apart from the injected clock.
 import type { CallEvent, Consent } from '../shared/records.ts';
 
 export interface ConsentMemory {
@@ -27,29 +27,52 @@ export function createConsentMemory(
   options: { memoryMs: number; maxCalls: number },
   now: () => number = Date.now,
 ): ConsentMemory {
-  // Insertion order = change order: the first entries are the oldest (for expiry and eviction).
-  const entries = new Map<string, Entry>();
+  // Per tenant, in insertion order = change order: each map's first entries are its oldest.
+  const byTenant = new Map<string, Map<string, Entry>>();
+  let total = 0;
   let evicted = 0;
+  const remove = (tenant: string, calls: Map<string, Entry>, callId: string): void => {
+    if (!calls.delete(callId)) return;
+    total -= 1;
+    if (calls.size === 0) byTenant.delete(tenant);
+  };
+  /** The tenant holding the most entries: the one room is made from. */
+  const largest = (): [string, Map<string, Entry>] | undefined => {
+    let found: [string, Map<string, Entry>] | undefined;
+    for (const pair of byTenant) if (!found || pair[1].size > found[1].size) found = pair;
+    return found;
+  };
   const prune = (): void => {
     const at = now();
-    for (const [key, entry] of entries) {
-      if (entry.expiresAtMs > at && entries.size <= options.maxCalls) break;
-      if (entry.expiresAtMs > at) evicted += 1;
-      entries.delete(key);
+    for (const [tenant, calls] of byTenant)
+      for (const [callId, entry] of calls) {
+        if (entry.expiresAtMs > at) break;
+        remove(tenant, calls, callId);
+      }
+    // Past maxCalls, room is made from the tenant that holds the most: the oldest first went
+    // across tenants, so one tenant's flood of changes (calls dropped after a withdrawal, each
+    // kept CONSENT_MEMORY_MS) pushed another tenant's withdrawals out, and that tenant's resumed
+    // calls were no longer checked (pen-test pen31).
+    while (total > options.maxCalls) {
+      const [tenant, calls] = largest()!;
+      remove(tenant, calls, calls.keys().next().value!);
+      evicted += 1;
     }
   };
   return {
     apply(event) {
-      const key = callKey(event.tenant, event.callId);
+      const calls = byTenant.get(event.tenant);
       if (event.type === 'ended') {
-        entries.delete(key);
+        if (calls) remove(event.tenant, calls, event.callId);
         return;
       }
       if (event.type !== 'consent-changed') return;
-      const before = entries.get(key)?.consent;
+      const before = calls?.get(event.callId)?.consent;
       const next = event.consent;
-      entries.delete(key);
-      entries.set(key, {
+      if (calls) remove(event.tenant, calls, event.callId);
+      const into = byTenant.get(event.tenant) ?? new Map<string, Entry>();
+      byTenant.set(event.tenant, into);
+      into.set(event.callId, {
         // The narrowest of both: a replayed older change never widens a later one.
         consent: {
           analytics: next.analytics && (before?.analytics ?? true),
@@ -59,14 +82,15 @@ export function createConsentMemory(
         // From the change's own time: a restart re-reading it does not make it live longer.
         expiresAtMs: (event.producedAtMs > 0 ? event.producedAtMs : now()) + options.memoryMs,
       });
+      total += 1;
       prune();
     },
     narrowed(tenant, callId) {
       prune();
-      const entry = entries.get(callKey(tenant, callId));
+      const entry = byTenant.get(tenant)?.get(callId);
       return entry && entry.expiresAtMs > now() ? { ...entry.consent } : null;
     },
-    size: () => entries.size,
+    size: () => total,
     evicted: () => evicted,
   };
 }

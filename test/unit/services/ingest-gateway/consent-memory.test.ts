@@ -62,4 +62,18 @@ describe('consent memory (consent changes of every gateway)', () => {
     expect(memory.narrowed('acme', 'c')).toEqual(NONE);
     expect([memory.size(), memory.evicted()]).toEqual([2, 1]);
   });
+
+  it("makes room from the tenant holding the most: one tenant's flood never pushes out another's withdrawal", () => {
+    // Pen-test pen31: the oldest change went first whatever its tenant, so a tenant dropping
+    // calls after a consent change (each kept CONSENT_MEMORY_MS) evicted a competitor's
+    // withdrawals, and the competitor's resumed calls could claim analytics back.
+    const memory = createConsentMemory({ memoryMs: 60_000, maxCalls: 10 }, () => 2_000);
+    memory.apply(event('consent-changed', 'victim-call', NONE, 1_000, 'globex'));
+    for (let i = 0; i < 50; i += 1) memory.apply(event('consent-changed', `flood-${i}`, NONE, 1_000, 'acme'));
+    expect(memory.narrowed('globex', 'victim-call')).toEqual(NONE);
+    expect(memory.size()).toBe(10);
+    expect(memory.narrowed('acme', 'flood-49')).toEqual(NONE);
+    expect(memory.narrowed('acme', 'flood-0')).toBeNull();
+    expect(memory.evicted()).toBe(41);
+  });
 });
