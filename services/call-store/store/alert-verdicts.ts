@@ -13,6 +13,14 @@ export type VerdictValue = (typeof VERDICTS)[number];
 /** A reason is a line, not notes: the page's table shows it beside the alert (migration 024's CHECK). */
 export const MAX_REASON_CHARS = 500;
 
+/**
+ * What breaks a line besides the C0 controls (Unicode line breaking, UAX #14, class BK): the C1
+ * controls (NEL, U+0085, among them) and the line and paragraph separators. They passed the check
+ * and drew a second line under the verdict ("…\u2028Judged right by qa-lead, …"), one that reads
+ * as the page's own (pen-test pen31).
+ */
+const LINE_BREAKING = /[\u0080-\u009f\u2028\u2029]/;
+
 export const verdictBodySchema = z
   .object({
     verdict: z.enum(VERDICTS),
@@ -21,7 +29,7 @@ export const verdictBodySchema = z
       .trim()
       .max(MAX_REASON_CHARS)
       // One line of text: a newline or a bidirectional override would reorder what the table shows.
-      .refine((v) => !CONTROL_CHARACTER.test(v) && !BIDI_CONTROL.test(v), {
+      .refine((v) => !CONTROL_CHARACTER.test(v) && !LINE_BREAKING.test(v) && !BIDI_CONTROL.test(v), {
         error: 'must not contain control characters',
       })
       .nullable()

@@ -120,6 +120,13 @@ describe('alert verdicts over the QA API', () => {
         detail: /^reason: /,
       },
       { body: { verdict: 'wrong', extra: 1 }, status: 400, code: 'INVALID_BODY', detail: /extra/ },
+      // A line break by another name: the C1 NEL, the line and paragraph separators (pen-test pen31).
+      ...['\u0085', '\u2028', '\u2029'].map((brk) => ({
+        body: { verdict: 'wrong', reason: `Jane${brk}Judged right by qa-lead` },
+        status: 400,
+        code: 'INVALID_BODY',
+        detail: /^reason: /,
+      })),
       { body: {}, status: 400, code: 'INVALID_BODY', detail: /^verdict: / },
     ];
     for (const c of cases) {
