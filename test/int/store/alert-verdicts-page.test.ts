@@ -111,4 +111,29 @@ describe('review page: alert verdicts and the precision report', () => {
     expect(await page.getByTestId('verdict-line').count()).toBe(0);
     await page.close();
   }, 60_000);
+
+  it("shows a reviewer's reason written as markup as text, running nothing (pen-test pen31)", async () => {
+    const page = await qa.context.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    await signInToQa(page, qa.origin, 'qa');
+    await page.evaluate(() => {
+      location.hash = '#/calls/verdict-8';
+    });
+    const alerts = page.getByTestId('alerts');
+    await alerts.locator('[data-testid="verdict-form"]').waitFor();
+    const markup = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+    await alerts.getByRole('radio', { name: 'Right' }).check();
+    await alerts.getByLabel('Reason (optional)').fill(markup);
+    await alerts.getByRole('button', { name: 'Save verdict' }).click();
+    await alerts.getByText('Saved.').waitFor();
+    // Read back from the API, as every later reader gets it.
+    await page.reload();
+    await alerts.locator('[data-testid="verdict-form"]').waitFor();
+    expect(await alerts.getByTestId('verdict-line').textContent()).toContain(markup);
+    expect(await alerts.locator('img, b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
