@@ -51,6 +51,11 @@ export interface KafkaSinkOptions {
    * Kafka producer's linger.ms, fewer and larger requests for at most this much more latency.
    */
   lingerMs?: number;
+  /**
+   * A monotonic clock in ms (default `performance.now`): it times only the stall. On the wall
+   * clock, an NTP step forward of BROKER_HOLD_MAX_MS while any request was out read as a broker
+   * that had not answered for that long, and the next sweep ended every live call UNAVAILABLE.
+   */
   now?: () => number;
 }
 
@@ -106,7 +111,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
     inFlightSinceMs: 0,
     lingering: null,
   }));
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const retryDelayMs = options.retryDelayMs ?? 1_000;
   const lingerMs = options.lingerMs ?? 0;
   const maxBatch = options.maxBatchRecords ?? 5_000;

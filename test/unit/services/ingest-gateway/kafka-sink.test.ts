@@ -2,7 +2,7 @@
 // records in order, batches growing while a request is out, an idle lane lingering for more,
 // behind/drained signals, failures.
 import type { Producer, ProducerBatch } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createKafkaSink, type KafkaSinkOptions } from '../../../../services/ingest-gateway/kafka-sink.ts';
 import { createLogger } from '../../../../services/shared/logger.ts';
 import type { OutRecord } from '../../../../services/shared/producer.ts';
@@ -166,6 +166,24 @@ describe('kafka sink', () => {
     await sink.idle();
     expect(acked).toEqual(['a1', 'a2']);
     expect([sink.pendingBytes(), sink.stalledForMs()]).toEqual([0, 0]);
+  });
+
+  it('reads a wall clock stepped a minute forward (NTP) as no broker stall', async () => {
+    // Before: the stall was timed on Date.now, so the step alone passed BROKER_HOLD_MAX_MS and
+    // the gateway's next sweep ended every live call with BROKER_UNAVAILABLE.
+    const wall = Date.now();
+    let stepMs = 0;
+    const hostClock = vi.spyOn(Date, 'now').mockImplementation(() => wall + stepMs);
+    try {
+      const { sink, requests } = scriptedSink();
+      const acked = sink.send('a', [record('a1')]);
+      stepMs = 60_000;
+      expect(sink.stalledForMs()).toBeLessThan(1_000);
+      requests[0].done();
+      await acked;
+    } finally {
+      hostClock.mockRestore();
+    }
   });
 
   it('does not send again what replaying cannot fix (a non-retriable protocol error)', async () => {
