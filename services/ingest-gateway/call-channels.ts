@@ -21,6 +21,8 @@ export interface CallChannelsDeps {
   settings: Pick<SessionSettings, 'batchMaxDelayMs' | 'maxChunkMs' | 'maxGapFillMs' | 'topics'>;
   metrics: Pick<GatewayMetrics, 'gaps' | 'chunkDelaySeconds'>;
   now: () => number;
+  /** The session's monotonic clock: the pace limit's room is measured on it. */
+  monotonicNow: () => number;
   /** Sends records; false when the broker failed them (the session ends the call). */
   send: (records: OutRecord[]) => Promise<boolean>;
   /** The call's real-time rate limit (null before CallStart). */
@@ -96,7 +98,7 @@ export function createCallChannels(deps: CallChannelsDeps): CallChannels {
     const own = batchers.get(channel)?.audioMs() ?? 0;
     return Math.min(
       furthest,
-      own + Math.min(ALIGN_FILL_MAX_MS, deps.pace()?.room(channel, now()) ?? Infinity),
+      own + Math.min(ALIGN_FILL_MAX_MS, deps.pace()?.room(channel, deps.monotonicNow()) ?? Infinity),
     );
   };
 
@@ -191,7 +193,7 @@ export function createCallChannels(deps: CallChannelsDeps): CallChannels {
     },
     fillLimitMs(channel) {
       const own = batchers.get(channel)?.audioMs() ?? 0;
-      return own + Math.min(ALIGN_FILL_MAX_MS, deps.pace()?.room(channel, now()) ?? Infinity);
+      return own + Math.min(ALIGN_FILL_MAX_MS, deps.pace()?.room(channel, deps.monotonicNow()) ?? Infinity);
     },
     flushAll(final) {
       const records: OutRecord[] = [];

@@ -78,7 +78,14 @@ export interface SessionDeps {
    * a resumed CallStart may not widen it either (CONSENT_WIDENED).
    */
   narrowedConsent?: (tenant: string, callId: string) => Consent | null;
+  /** The wall clock (default Date.now): the times records carry. */
   now?: () => number;
+  /**
+   * A monotonic clock in ms (default performance.now): the real-time rate limit and the idle
+   * sweep's last activity. On the wall clock an NTP step back ended live calls
+   * FASTER_THAN_REAL_TIME, and a step forward past IDLE_TIMEOUT_MS ended silent ones IDLE_TIMEOUT.
+   */
+  monotonicNow?: () => number;
 }
 
 /** What a resume of a dropped stream's call must respect and carry on. */

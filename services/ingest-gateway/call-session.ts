@@ -49,6 +49,7 @@ type State = SessionState;
 export function createCallSession(deps: SessionDeps): CallSession {
   const { settings, sink, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
+  const monotonicNow = deps.monotonicNow ?? (() => performance.now());
   let state: State = 'awaiting-start';
   let clientDone = false;
   let spec: CallSpec | null = null;
@@ -84,6 +85,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     settings,
     metrics,
     now,
+    monotonicNow,
     send: (records) => send(records),
     pace: () => pace,
     analysed: () => analysed,
@@ -206,7 +208,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const claimed: LiveCall = {
       tenant: current.tenant,
       callId: current.callId,
-      lastActivityMs: now(),
+      lastActivityMs: monotonicNow(),
       terminate: (error) => {
         if (clientDone && state === 'live') end('client-closed');
         // Already ending (CallEnd or a hang-up; a second sweep of an outage): its final records
@@ -220,7 +222,12 @@ export function createCallSession(deps: SessionDeps): CallSession {
     spec = current;
     state = 'live';
     metrics.calls.inc({ outcome: 'started' });
-    pace = createStreamPace(settings.pace, paceClockStart(current.startTimeMs, now()));
+    // Backdated on the wall clock (the client's start time is one), then run on the monotonic one.
+    const wallNow = now();
+    pace = createStreamPace(
+      settings.pace,
+      monotonicNow() - (wallNow - paceClockStart(current.startTimeMs, wallNow)),
+    );
     analysed = current.consent.analytics;
     // A resume of an announced call is that call downstream: its end goes out, and a consent it
     // narrows is announced as a change at the audio time the dropped stream reached.
@@ -257,7 +264,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     const audioMs = frameMs(raw.payload.byteLength, frames);
     heldTimeline.frameArrived();
     for (const c of channel === null ? current.channels : [channel]) {
-      pace?.check(c, audioMs, now());
+      pace?.check(c, audioMs, monotonicNow());
       pace?.add(c, audioMs);
     }
     metrics.frames.inc(frames);
@@ -371,7 +378,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     nextSequence: channels.nextSequence,
     handle(message) {
       if (state === 'ended') return;
-      if (entry) entry.lastActivityMs = now();
+      if (entry) entry.lastActivityMs = monotonicNow();
       try {
         if (message.message === 'start' && message.start) start(message.start);
         else if (message.message === 'frame' && message.frame) frame(message.frame);
@@ -389,7 +396,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
       heldTimeline.pause(held);
       if (!entry) return;
       entry.held = held;
-      entry.lastActivityMs = now();
+      entry.lastActivityMs = monotonicNow();
     },
     clientDone() {
       clientDone = true;

@@ -365,7 +365,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         clearInterval(sweeper);
         return;
       }
-      const now = Date.now();
+      // Monotonic, as the sessions' last activity: an NTP step of the wall clock idles no call.
+      const now = performance.now();
       endCallsAfterLongOutage(sink, options.settings.brokerOutage, liveCalls);
       if (sink.isBehind()) {
         heldBack = true;

@@ -10,7 +10,7 @@ import { NO_TENANT_QUOTAS, type TenantQuotas } from './tenant-quotas.ts';
 export interface LiveCall {
   readonly tenant: string;
   readonly callId: string;
-  /** Wall clock of the last message on the stream. */
+  /** Monotonic clock (performance.now) of the last message on the stream: NTP steps move it not. */
   lastActivityMs: number;
   /**
    * True while the gateway itself holds the stream back (backpressure): its silence is ours, so

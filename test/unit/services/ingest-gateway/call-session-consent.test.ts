@@ -66,6 +66,7 @@ function harness(droppedCall?: DroppedCall, brokerAcksEvents: Promise<void> = Pr
     resumesElsewhere: true,
     droppedCall: droppedCall ? () => droppedCall : undefined,
     now: () => clock,
+    monotonicNow: () => clock,
   });
   const advance = (ms: number) => {
     clock += ms;

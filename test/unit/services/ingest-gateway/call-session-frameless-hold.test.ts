@@ -48,6 +48,7 @@ function harness(settings: { maxHoldMs?: number; pace?: { maxSpeed: number; burs
     close: (e) => closed.push((e as { code?: string }) ?? {}),
     resumesElsewhere: true,
     now: () => clock,
+    monotonicNow: () => clock,
   });
   session.handle({
     message: 'start',
