@@ -5,6 +5,7 @@
 import type { AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
 import { setAttr, setStyle, setText } from './dom-writes.ts';
+import { serverNow } from './server-clock.ts';
 import { endSession, openLive, statusText } from './live-socket.ts';
 import { callKey } from '../../../shared/call-key.ts';
 import { moodValue } from '../../../../pipelines/emotion/mood-value.ts';
@@ -53,7 +54,7 @@ function render(): void {
   }
   setText(
     info,
-    `${call.queue || 'call'} · ${duration(call, Date.now())}${call.endedAtMs !== null ? ' · ended' : call.onHold ? ' · On hold' : ''}`,
+    `${call.queue || 'call'} · ${duration(call, serverNow())}${call.endedAtMs !== null ? ' · ended' : call.onHold ? ' · On hold' : ''}`,
   );
   const m = mood(call.customer);
   const marker = document.getElementById('mood-marker')!;

@@ -4,6 +4,7 @@
 // the URL), keeps the last event sequence and resumes from it after a reconnect (with backoff),
 // detects a silent server by missing heartbeats, and returns to sign-in on an auth close.
 import type { ServerFrame } from '../../protocol.ts';
+import { heardServerTime } from './server-clock.ts';
 
 /** `refused`: the server is over a connection cap (CLOSE.TOO_MANY_SOCKETS); the page retries. */
 export type Status = 'connecting' | 'live' | 'reconnecting' | 'refused';
@@ -95,21 +96,23 @@ export function openLive(
   let lastSeq = -1;
   let attempt = 0;
   let heartbeatMs = 15_000;
-  let lastFrameAt = Date.now();
+  // Monotonic: a laptop's clock stepped forward is no silent server.
+  let lastFrameAt = performance.now();
 
   function connect(): void {
     onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
     ws = socket;
     socket.onopen = () => {
-      lastFrameAt = Date.now(); // a new socket: the old one's silence is not this one's
+      lastFrameAt = performance.now(); // a new socket: the old one's silence is not this one's
       const resume = instanceId && lastSeq >= 0 ? { instanceId, lastSeq } : undefined;
       socket.send(JSON.stringify({ type: 'auth', token: t, ...(resume ? { resume } : {}) }));
     };
     socket.onmessage = (event) => {
       if (ws !== socket) return; // a socket given up on (heartbeat) that still delivers
-      lastFrameAt = Date.now();
+      lastFrameAt = performance.now();
       const frame = JSON.parse(String(event.data)) as ServerFrame;
+      if ('serverTimeMs' in frame) heardServerTime(frame.serverTimeMs);
       if (frame.type === 'welcome') {
         instanceId = frame.instanceId;
         heartbeatMs = frame.heartbeatMs;
@@ -150,7 +153,7 @@ export function openLive(
   // socket is dropped at once: its close completes only when the browser gives up on the closing
   // handshake (about a minute in Chromium), and until then the page said "live" over frozen data.
   setInterval(() => {
-    if (ws && ws.readyState === WebSocket.OPEN && Date.now() - lastFrameAt > 2.5 * heartbeatMs) {
+    if (ws && ws.readyState === WebSocket.OPEN && performance.now() - lastFrameAt > 2.5 * heartbeatMs) {
       const stale = ws;
       ws = null; // its late close event is ignored (onclose checks ws)
       stale.close();

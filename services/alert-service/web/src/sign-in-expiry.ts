@@ -5,6 +5,7 @@
 // ends, from WARN_BEFORE_MS before, so the person signs in again between calls. Reads the token's
 // `exp` claim (not a secret: it is in the token the page already holds). Pure apart from the DOM.
 import { token } from './live-socket.ts';
+import { onServerClockChange, serverNow } from './server-clock.ts';
 
 export const WARN_BEFORE_MS = 15 * 60_000;
 
@@ -34,11 +35,12 @@ export function expiryLine(expiresAtMs: number | null, nowMs: number): string | 
 export function watchSignInExpiry(note: HTMLElement): void {
   const expiresAtMs = expiryOf(token());
   const show = () => {
-    const line = expiryLine(expiresAtMs, Date.now());
+    const line = expiryLine(expiresAtMs, serverNow());
     // Written only when it changes: a live region re-read every 30 s is noise.
     if (line !== null && note.textContent !== line) note.textContent = line;
     note.hidden = line === null;
   };
   show();
   setInterval(show, 30_000);
+  onServerClockChange(show);
 }

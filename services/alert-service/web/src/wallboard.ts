@@ -6,6 +6,7 @@
 import type { AckView, AlertView, CallView, ServerFrame } from '../../protocol.ts';
 import { clock, drawTrend, duration, el, fixed, mergeTrend, mood, severityLabel, stress } from './format.ts';
 import { setAttr, setStyle, setText } from './dom-writes.ts';
+import { serverNow } from './server-clock.ts';
 import { endSession, openLive, statusText } from './live-socket.ts';
 import { mayAcknowledge } from '../../../shared/auth/roles.ts';
 import { callKey } from '../../../shared/call-key.ts';
@@ -75,7 +76,7 @@ const visibility = new IntersectionObserver((entries) => {
     // Its clock stopped off screen: right at once, not at the next tick.
     const call = calls.get(key);
     const tile = tiles.get(key);
-    if (call && tile) setText(tile.dur, duration(call, Date.now()));
+    if (call && tile) setText(tile.dur, duration(call, serverNow()));
   }
 });
 
@@ -149,7 +150,7 @@ function renderCall(call: CallView): void {
   // Long ids are cut to the tile's width: the whole of each, and the call id, on hover.
   setAttr(t.agent, 'title', `${agent} · call ${call.callId}`);
   setAttr(t.queue, 'title', queue);
-  setText(t.dur, duration(call, Date.now()));
+  setText(t.dur, duration(call, serverNow()));
   t.hold.hidden = !call.onHold;
   setText(t.history, call.history ?? '');
   setAttr(t.history, 'title', call.history ?? '');
@@ -501,7 +502,7 @@ for (const select of [teamFilter, queueFilter])
     refreshCount();
   });
 setInterval(() => {
-  const now = Date.now();
+  const now = serverNow();
   for (const key of onScreen) {
     const call = calls.get(key);
     const t = tiles.get(key);
