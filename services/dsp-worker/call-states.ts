@@ -75,6 +75,7 @@ interface CallState {
   readonly ledger: OffsetLedger;
   /** Next window index not yet emitted, per speaker and for dynamics. */
   nextIndex: Record<Channel | 'dynamics', number>;
+  /** The idle clock (push's `seenMs`) of the call's latest record. */
   lastSeenMs: number;
   /** Channels whose last record (the gateway's `final` chunk) arrived. */
   readonly finals: Set<Channel>;
@@ -127,13 +128,17 @@ export class CallStates {
     return this.calls.has(callId);
   }
 
-  /** Pushes one audio record; returns the windows it completed (none for stale records). */
-  push(record: AudioRecord, nowMs: number): CallWindows {
+  /**
+   * Pushes one audio record; returns the windows it completed (none for stale records). `nowMs`
+   * is the wall clock (judged against the gateway's); `seenMs` the idle clock `idleCalls` reads,
+   * monotonic in the worker (feature-processor.ts), `nowMs` when not given.
+   */
+  push(record: AudioRecord, nowMs: number, seenMs: number = nowMs): CallWindows {
     if (!(record.startMs >= 0 && record.startMs <= MAX_AUDIO_TIME_MS)) {
       throw new AudioTimeError(`audio time ${record.startMs} ms is outside 0..${MAX_AUDIO_TIME_MS}`);
     }
     const out: CallWindows = { callId: record.callId, windows: [], dynamics: [] };
-    let state = this.stateFor(record, nowMs);
+    let state = this.stateFor(record, seenMs);
     if (state === null) return out;
     if (
       state.format.codec !== record.format.codec ||
@@ -162,9 +167,9 @@ export class CallStates {
       // outage): finish the windows so far and start again on the grid; ids stay audio-time based.
       this.collect(state, state.analyzer.flush(), out);
       this.calls.delete(record.callId);
-      state = this.stateFor(record, nowMs) as CallState;
+      state = this.stateFor(record, seenMs) as CallState;
     }
-    state.lastSeenMs = nowMs;
+    state.lastSeenMs = seenMs;
     state.lastReceivedMs = Math.max(
       state.lastReceivedMs,
       knownClockMs(record.receivedLastMs ?? record.receivedFirstMs, nowMs),
@@ -220,11 +225,14 @@ export class CallStates {
     return out;
   }
 
-  /** Calls with no record for idleTimeoutMs (free them with `end` once their output is produced). */
-  idleCalls(nowMs: number): string[] {
+  /**
+   * Calls with no record for idleTimeoutMs on the idle clock (push's `seenMs`): free them with
+   * `end` once their output is produced.
+   */
+  idleCalls(seenMs: number): string[] {
     const idle: string[] = [];
     for (const state of this.calls.values()) {
-      if (nowMs - state.lastSeenMs >= this.options.idleTimeoutMs) idle.push(state.callId);
+      if (seenMs - state.lastSeenMs >= this.options.idleTimeoutMs) idle.push(state.callId);
     }
     return idle;
   }
@@ -262,7 +270,7 @@ export class CallStates {
     return safe;
   }
 
-  private stateFor(record: AudioRecord, nowMs: number): CallState | null {
+  private stateFor(record: AudioRecord, seenMs: number): CallState | null {
     const existing = this.calls.get(record.callId);
     if (existing !== undefined) return existing;
     if (this.ended.has(record.callId)) return null;
@@ -286,7 +294,7 @@ export class CallStates {
       lastReceivedMs: 0,
       ledger: new OffsetLedger(),
       nextIndex: { agent: baseIndex, customer: baseIndex, dynamics: baseIndex },
-      lastSeenMs: nowMs,
+      lastSeenMs: seenMs,
       finals: new Set(),
     };
     this.calls.set(record.callId, state);

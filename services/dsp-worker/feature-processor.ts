@@ -21,7 +21,13 @@ import type { CallStates, CallWindows } from './call-states.ts';
 export interface FeatureProcessorOptions {
   states: CallStates;
   featuresTopic: string;
+  /** The wall clock (default Date.now): records' produced times, the gateway clock's bounds. */
   now?: () => number;
+  /**
+   * A monotonic clock in ms (default performance.now): the idle sweep (CALL_IDLE_TIMEOUT_MS). On
+   * the wall clock a worker host stepped forward past the timeout flushed and freed every live call.
+   */
+  monotonicNow?: () => number;
   /** Called per window produced: for the window count and the end-to-end latency metrics. */
   onWindow?: (kind: 'features' | 'dynamics', audioCompletedAtMs: number, producedAtMs: number) => void;
   /** Called when a call's final chunks ended it and its state was freed (with the call's key). */
@@ -48,6 +54,7 @@ export interface FeatureProcessor {
 export function createFeatureProcessor(options: FeatureProcessorOptions): FeatureProcessor {
   const { states, featuresTopic } = options;
   const now = options.now ?? Date.now;
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
   /** Call key → (tenant, call id): the states only know the key. */
   const identities = new Map<string, { tenant: string; callId: string }>();
 
@@ -114,6 +121,7 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
           agentLeg: chunk.agentLeg ?? 0,
         },
         now(),
+        monotonicNow(),
       );
       // A window ending further before this chunk than the worker pads with silence was not
       // completed by it: the call jumped here, and the windows before the jump, flushed now, came
@@ -135,7 +143,7 @@ export function createFeatureProcessor(options: FeatureProcessorOptions): Featur
     },
     flushIdle() {
       const flushed: IdleFlush[] = [];
-      for (const key of states.idleCalls(now())) {
+      for (const key of states.idleCalls(monotonicNow())) {
         const held = states.describe(key);
         const call = identities.get(key);
         if (held === null || call === undefined) continue;

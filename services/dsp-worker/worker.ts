@@ -27,7 +27,8 @@ export interface DspWorker {
 
 export async function startDspWorker(
   config: DspWorkerConfig,
-  options: { handleSignals?: boolean; logger?: Logger } = {},
+  /** `now`: the worker's wall clock (default Date.now), for tests that skew this worker alone. */
+  options: { handleSignals?: boolean; logger?: Logger; now?: () => number } = {},
 ): Promise<DspWorker> {
   const base = await bootService({
     service: SERVICE,
@@ -59,6 +60,7 @@ export async function startDspWorker(
   const processor = createFeatureProcessor({
     states,
     featuresTopic: config.FEATURES_TOPIC,
+    now: options.now,
     onWindow(kind, audioCompletedAtMs, producedAtMs) {
       windows.inc({ kind });
       metrics.observeLatency(kind, audioCompletedAtMs, producedAtMs);

@@ -4,46 +4,16 @@
 // backlog trigger reads (deploy/k8s/base/dsp-worker-scaling.yaml; at 250 calls a pod it read ~98 000
 // against a target of 10 000 after every rebalance).
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { inject } from 'vitest';
-import { loadDspWorkerConfig } from '../../../services/dsp-worker/config.ts';
 import { startDspWorker, type DspWorker } from '../../../services/dsp-worker/worker.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
-import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
+import { audioChunkCodec } from '../../../services/shared/records.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
 import { idempotentProducer } from '../ingest/helpers.ts';
-
-const chunk = (callId: string, channel: 'agent' | 'customer', index: number, at: number): AudioChunk => ({
-  callId,
-  channel,
-  codec: 'pcmu',
-  sampleRateHz: 8000,
-  firstSequence: index * 5,
-  lastSequence: index * 5 + 4,
-  audioStartMs: index * 100,
-  audioEndMs: index * 100 + 100,
-  payload: new Uint8Array(800).map((_, i) => (i * 37 + index) & 0x7f),
-  firstReceivedAtMs: at,
-  receivedAtMs: at,
-  final: false,
-  tenant: 't',
-  chunkIndex: index,
-});
+import { dspWorkerTopics, testAudioChunk as chunk } from '../../support/dsp-worker-input.ts';
 
 describe('dsp-worker lag after a rebalance', () => {
   it('does not count the audio it re-reads to rebuild a live call as backlog', async () => {
-    const kafka = testKafka();
-    const p = uniqueName('t.dl');
-    const topics = { audio: `${p}.audio`, features: `${p}.features`, deadletter: `${p}.dl` };
-    await createTestTopics(kafka, Object.values(topics), 1);
-    const config = loadDspWorkerConfig({
-      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-      HTTP_PORT: '0',
-      AUDIO_TOPIC: topics.audio,
-      FEATURES_TOPIC: topics.features,
-      DEADLETTER_TOPIC: topics.deadletter,
-      DSP_GROUP_ID: `${p}.group`,
-    });
+    const { kafka, topics, config } = await dspWorkerTopics('t.dl');
     const start = async (): Promise<DspWorker> => {
       const worker = await startDspWorker(config, {
         handleSignals: false,
