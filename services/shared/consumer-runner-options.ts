@@ -29,7 +29,10 @@ export interface TopicPartition {
  * batch seconds, lag by group, errors by code. A consumer leaves out those another one counts.
  */
 export type ConsumerMetrics = Partial<
-  Pick<ServiceMetrics, 'recordsIn' | 'recordsOut' | 'processingSeconds' | 'consumerLag' | 'errors'>
+  Pick<
+    ServiceMetrics,
+    'recordsIn' | 'recordsOut' | 'processingSeconds' | 'consumerLag' | 'errors' | 'recordClockAheadSeconds'
+  >
 >;
 
 /** What a batch handler made of a chunk: records to produce, and the inputs it refused. */

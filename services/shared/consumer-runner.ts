@@ -320,6 +320,8 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
         break;
       }
       metrics?.recordsIn?.inc({ topic });
+      const aheadMs = Number(message.timestamp) - Date.now();
+      if (aheadMs > 0) metrics?.recordClockAheadSeconds?.observe({ topic }, aheadMs / 1000);
       let record: ConsumedRecord<T> | null = null;
       try {
         record = consumedRecord(options.decode, topic, partition, message);

@@ -12,6 +12,9 @@ export const LATENCY_BUCKETS_S = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.35, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, 30, 60, 300,
 ];
 
+/** 10 ms .. 1 h: NTP keeps hosts within milliseconds; seconds and more is a broken clock. */
+export const CLOCK_AHEAD_BUCKETS_S = [0.01, 0.1, 0.5, 1, 5, 30, 120, 600, 3600];
+
 export interface ServiceMetrics {
   readonly registry: Registry;
   readonly recordsIn: Counter<'topic'>;
@@ -23,6 +26,12 @@ export interface ServiceMetrics {
   readonly errors: Counter<'code'>;
   /** Audio arrival at the gateway -> this service produced the event; label = output kind. */
   readonly e2eLatencySeconds: Histogram<'kind'>;
+  /**
+   * Consumed records whose Kafka timestamp (CreateTime: the producing host's clock) is ahead of
+   * this host's clock, by how far. No record arrives before it was written: any count here is
+   * clock skew between two hosts, which the latency histograms clamp to 0 and so hide.
+   */
+  readonly recordClockAheadSeconds: Histogram<'topic'>;
   /** Convenience: observe from wall-clock ms. */
   observeLatency(kind: string, audioCompletedAtMs: number, producedAtMs?: number): void;
 }
@@ -65,6 +74,11 @@ export function createServiceMetrics(
       ['code'],
     ),
     e2eLatencySeconds,
+    recordClockAheadSeconds: metric.histogram(
+      'va_record_clock_ahead_seconds',
+      "How far a consumed record's timestamp (its producer host's clock) was ahead of this host's clock, by topic; only records from the future are counted",
+      { labelNames: ['topic'], buckets: CLOCK_AHEAD_BUCKETS_S },
+    ),
     observeLatency(kind, audioCompletedAtMs, producedAtMs = Date.now()) {
       if (audioCompletedAtMs > 0)
         e2eLatencySeconds.observe({ kind }, Math.max(0, producedAtMs - audioCompletedAtMs) / 1000);

@@ -59,9 +59,10 @@ export interface StoreIngestOptions {
   partitionsConsumedConcurrently?: number;
   /**
    * Dead letters by code (errors) and by topic (recordsOut: its only output, on the dashboards'
-   * "dead letters / s" panel) and lag by partition (consumerLag) of the service's metrics.
+   * "dead letters / s" panel), lag by partition (consumerLag) and records from a clock ahead of
+   * this host's (recordClockAheadSeconds) of the service's metrics.
    */
-  metrics?: Pick<ConsumerMetrics, 'errors' | 'consumerLag' | 'recordsOut'>;
+  metrics?: Pick<ConsumerMetrics, 'errors' | 'consumerLag' | 'recordsOut' | 'recordClockAheadSeconds'>;
   /** After each chunk was written and committed. */
   onBatch?: (stats: IngestStats, seconds: number) => void;
   /** Team of a call started without one, by `agentTeamKey(tenant, agent)` (the users file's). */
@@ -136,11 +137,12 @@ export function createStoreIngest(options: StoreIngestOptions): StoreIngest {
     topics: Object.values(topics),
     deadLetterTopic: options.deadLetterTopic,
     logger: options.logger,
-    // Only these two: records in and batch seconds are counted per chunk by the service (onBatch).
+    // Not records in and batch seconds: counted per chunk by the service (onBatch).
     metrics: options.metrics && {
       errors: options.metrics.errors,
       consumerLag: options.metrics.consumerLag,
       recordsOut: options.metrics.recordsOut,
+      recordClockAheadSeconds: options.metrics.recordClockAheadSeconds,
     },
     consumerConfig: { sessionTimeout: 30_000, heartbeatInterval: 3_000, minBytes: 1, maxWaitTimeInMs: 200 },
     partitionsConsumedConcurrently:
