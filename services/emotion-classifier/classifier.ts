@@ -111,7 +111,8 @@ export async function startEmotionClassifier(
   const sweepEveryMs = Math.max(50, Math.min(1000, Math.floor(config.SPEAKER_IDLE_TIMEOUT_MS / 4)));
   const timer = setInterval(() => {
     const partitions = new Set<number>();
-    for (const callId of trackers.idleCalls(Date.now())) {
+    // Monotonic, as the processor's last-window times: a wall-clock step idles no call.
+    for (const callId of trackers.idleCalls(performance.now())) {
       const partition = trackers.partitionOf(callId);
       if (partition !== null) partitions.add(partition);
       trackers.end(callId);

@@ -16,7 +16,14 @@ export type FeaturesTopicRecord = Decoded<{ features: FeatureWindowRecord; dynam
 export interface EmotionProcessorOptions {
   trackers: SpeakerTrackers;
   emotionsTopic: string;
+  /** The wall clock (default Date.now): events' produced times, the gateway clock's bounds. */
   now?: () => number;
+  /**
+   * A monotonic clock in ms (default performance.now): a speaker's last window, for the idle
+   * sweep (SPEAKER_IDLE_TIMEOUT_MS). On the wall clock a host stepped forward past the timeout
+   * freed every live call's baselines, which then were learnt again mid-call.
+   */
+  monotonicNow?: () => number;
   /** Called per event produced (latency metric), and per duplicate window dropped. */
   onEvent?: (audioCompletedAtMs: number, producedAtMs: number) => void;
   onDuplicate?: () => void;
@@ -24,6 +31,7 @@ export interface EmotionProcessorOptions {
 
 export function createEmotionProcessor(options: EmotionProcessorOptions) {
   const now = options.now ?? Date.now;
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
   return {
     handle(record: ConsumedRecord<FeaturesTopicRecord>): OutRecord[] {
       if (record.value.schema !== 'features') return [];
@@ -43,6 +51,7 @@ export function createEmotionProcessor(options: EmotionProcessorOptions) {
           agentLeg: features.agentLeg,
         },
         now(),
+        monotonicNow(),
       );
       if (tracked === null) {
         options.onDuplicate?.();

@@ -95,8 +95,12 @@ export class SpeakerTrackers {
     this.replayUntil.set(partition, offset);
   }
 
-  /** Feeds one window; null for a window this speaker already had (a duplicate from a replay). */
-  push(record: FeatureRecord, nowMs: number): TrackedEvent | null {
+  /**
+   * Feeds one window; null for a window this speaker already had (a duplicate from a replay).
+   * `nowMs` is the wall clock (judged against the gateway's); `seenMs` the idle clock `idleCalls`
+   * reads, monotonic in the service (emotion-processor.ts), `nowMs` when not given.
+   */
+  push(record: FeatureRecord, nowMs: number, seenMs: number = nowMs): TrackedEvent | null {
     const speakerKey = `${record.callId}:${record.channel}`;
     if (this.ended.has(speakerKey)) return null;
     let call = this.calls.get(record.callId);
@@ -109,11 +113,11 @@ export class SpeakerTrackers {
         partition: record.partition,
         firstOffset: record.offset,
         speakers: {},
-        lastSeenMs: nowMs,
+        lastSeenMs: seenMs,
       };
       this.calls.set(record.callId, call);
     }
-    call.lastSeenMs = nowMs;
+    call.lastSeenMs = seenMs;
     let speaker = call.speakers[record.channel];
     const newSpeaker = speaker === undefined;
     if (speaker === undefined) {
@@ -170,10 +174,10 @@ export class SpeakerTrackers {
     return this.calls.delete(callId);
   }
 
-  idleCalls(nowMs: number): string[] {
+  idleCalls(seenMs: number): string[] {
     const idle: string[] = [];
     for (const call of this.calls.values()) {
-      if (nowMs - call.lastSeenMs >= this.options.idleTimeoutMs) idle.push(call.callId);
+      if (seenMs - call.lastSeenMs >= this.options.idleTimeoutMs) idle.push(call.callId);
     }
     return idle;
   }

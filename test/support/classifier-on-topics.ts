@@ -14,7 +14,8 @@ export interface ClassifierOnTopics {
   start(): ReturnType<typeof startEmotionClassifier>;
 }
 
-export async function classifierOnTopics(): Promise<ClassifierOnTopics> {
+/** `env`: settings over the defaults below. */
+export async function classifierOnTopics(env: Record<string, string> = {}): Promise<ClassifierOnTopics> {
   const kafka = testKafka();
   const topics = {
     features: uniqueName('t.features'),
@@ -31,6 +32,7 @@ export async function classifierOnTopics(): Promise<ClassifierOnTopics> {
     DEADLETTER_TOPIC: topics.dl,
     TOPIC_PARTITIONS: '1',
     EMOTION_GROUP_ID: uniqueName('g.emotion'),
+    ...env,
   });
   const logger = createLogger({ service: 'emotion-classifier', level: 'warn' });
   return {
