@@ -2,19 +2,16 @@
 // where they run side by side): the batch holds the agent's lock shared until it commits, the
 // erasure takes it exclusive first, so the erasure sees the batch's call and renames it. Without
 // the lock the erasure read the calls before the batch committed, and the call kept the id.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticEvents, syntheticStoreCall } from '../../../devkit/records/store-call.ts';
 import { aroundNextTransaction, untilWaiting } from './rotation-call.ts';
-import { postgresFixture } from './backends.ts';
+import { postgresStoreForFile } from './backends.ts';
 
-const fixture = postgresFixture();
 let store: CallStore;
-beforeAll(async () => {
-  await fixture.setup();
-  store = await fixture.open();
+postgresStoreForFile((opened) => {
+  store = opened;
 });
-afterAll(() => fixture.teardown());
 
 const WAITING_ON_ADVISORY = `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`;
 

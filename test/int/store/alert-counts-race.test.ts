@@ -3,20 +3,17 @@
 // before it reads the alert rows, so whichever commits last counts the other's rows: the call
 // lists one alert, acknowledged. Without the lock, the batch that waited counted what it read
 // before the wait, and its update left the list at 0 alerts.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import type { StoreEvent } from '../../../services/call-store/events.ts';
 import { aroundNextTransaction, untilWaiting } from './rotation-call.ts';
-import { postgresFixture } from './backends.ts';
+import { postgresStoreForFile } from './backends.ts';
 import { lifecycleCall } from './alert-lifecycle-call.ts';
 
-const fixture = postgresFixture();
 let store: CallStore;
-beforeAll(async () => {
-  await fixture.setup();
-  store = await fixture.open();
+postgresStoreForFile((opened) => {
+  store = opened;
 });
-afterAll(() => fixture.teardown());
 
 const WAITING_ON_ROW = `SELECT count(*)::int AS n FROM pg_locks WHERE locktype IN ('transactionid', 'tuple') AND NOT granted`;
 

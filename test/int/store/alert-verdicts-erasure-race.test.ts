@@ -2,30 +2,16 @@
 // deleting the call's verdicts and deleting its alerts. The PUT held the alert and waited for the
 // verdict row the erasure had deleted; the erasure waited for the alert: a deadlock, the PUT
 // answered 500. It now waits for the erasure, then answers the call's 404.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import pg from 'pg';
-import { findPostgres, type FoundPostgres } from '../../../devkit/postgres/local-postgres.ts';
-import { openCallStore, type CallStore } from '../../../services/call-store/store.ts';
+import { expect, it } from 'vitest';
+import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticEvents, syntheticStoreCall } from '../../../devkit/records/store-call.ts';
+import { postgresStoreForFile } from './backends.ts';
 
-let server: FoundPostgres;
 let store: CallStore;
-const staff = { tenant: 'acme', agentId: null, teams: null };
-
-beforeAll(async () => {
-  server = await findPostgres();
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE va_verdict_race');
-  await admin.end();
-  const url = new URL(server.url);
-  url.pathname = '/va_verdict_race';
-  store = await openCallStore({ databaseUrl: url.toString(), poolSize: 4 });
-}, 60_000);
-afterAll(async () => {
-  await store?.close();
-  await server?.stop();
+postgresStoreForFile((opened) => {
+  store = opened;
 });
+const staff = { tenant: 'acme', agentId: null, teams: null };
 
 it('answers a PUT racing an erasure NOT_FOUND, without a deadlock', async () => {
   const call = syntheticStoreCall({

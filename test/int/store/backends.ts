@@ -65,6 +65,20 @@ export function postgresFixture(): BackendFixture {
   };
 }
 
+/**
+ * One PostgreSQL store for every test of a file (the race and deadlock tests, which need sessions
+ * side by side): a fresh database opened before the tests and handed to `opened` (which may seed
+ * it), closed and dropped after them.
+ */
+export function postgresStoreForFile(opened: (store: CallStore) => void | Promise<void>): void {
+  const fixture = postgresFixture();
+  beforeAll(async () => {
+    await fixture.setup();
+    await opened(await fixture.open());
+  });
+  afterAll(() => fixture.teardown());
+}
+
 export const BACKENDS: (() => BackendFixture)[] = [pgliteFixture, postgresFixture];
 
 /**

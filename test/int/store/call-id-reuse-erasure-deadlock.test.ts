@@ -2,21 +2,18 @@
 // after the batch's shared pass (and out of key order: the later call's start is dropped before
 // that pass, so its id's lock is not among them). An erasure of the first call's customer that
 // took that id's lock and waits for one the batch holds deadlocks with it.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { syntheticStoreCall } from '../../../devkit/records/store-call.ts';
 import { callLockKey } from '../../../services/call-store/store/call-locks.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { aroundNextTransaction, untilWaiting } from './rotation-call.ts';
-import { postgresFixture } from './backends.ts';
+import { postgresStoreForFile } from './backends.ts';
 
-const fixture = postgresFixture();
 let store: CallStore;
-beforeAll(async () => {
-  await fixture.setup();
-  store = await fixture.open();
+postgresStoreForFile((opened) => {
+  store = opened;
 });
-afterAll(() => fixture.teardown());
 
 /** Two call ids whose locks differ, the recycled one's first (the erasure takes it first). */
 function ids(): { reused: string; other: string } {

@@ -1,11 +1,11 @@
 // Review, 2026-12-07: the second, out-of-order customer-lock pass of withCurrentPseudonyms deadlocks with an
 // erasure (or a batch) that holds the newly needed lock and waits for one the relinking batch holds.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { aroundNextTransaction, rotationCall, untilWaiting } from './rotation-call.ts';
-import { postgresFixture } from './backends.ts';
+import { postgresStoreForFile } from './backends.ts';
 
 const [K_OLD, K_ABANDONED, K_NEW] = [
   'dl-old-key-0123456789abcdef',
@@ -28,13 +28,10 @@ function customer() {
   }
 }
 
-const fixture = postgresFixture();
 let store: CallStore;
-beforeAll(async () => {
-  await fixture.setup();
-  store = await fixture.open();
+postgresStoreForFile((opened) => {
+  store = opened;
 });
-afterAll(() => fixture.teardown());
 
 async function race(third: (c: ReturnType<typeof customer>) => Promise<unknown>) {
   const c = customer();

@@ -2,12 +2,12 @@
 // through it is in flight: the call is stored under the current pseudonym with no link left, the
 // customer's next previous-only start is stored under the old one, and an erasure by the current
 // pseudonym leaves that call.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { purgeUnusedLinks } from '../../../services/call-store/store/retention.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { aroundNextTransaction, rotationCall } from './rotation-call.ts';
-import { postgresFixture } from './backends.ts';
+import { postgresStoreForFile } from './backends.ts';
 
 const [K_OLD, K_NEW] = ['lp-old-key-0123456789abcdef01', 'lp-new-key-fedcba9876543210fe'];
 const NOW = Date.now();
@@ -15,13 +15,10 @@ const DAY = 86_400_000;
 function callOf(callId: string, customerRef: string, at: number, previous?: string) {
   return rotationCall('brief', callId, customerRef, new Date(at), previous);
 }
-const fixture = postgresFixture();
 let store: CallStore;
-beforeAll(async () => {
-  await fixture.setup();
-  store = await fixture.open();
+postgresStoreForFile((opened) => {
+  store = opened;
 });
-afterAll(() => fixture.teardown());
 
 it('a link purge racing a previous-only start leaves the customer under one pseudonym for an erasure', async () => {
   await store.setRetention('brief', 1);

@@ -1,10 +1,10 @@
 // Review, 2026-12-07: a batch relinking two customers locks their old calls in two ascending runs (one per
 // move); the retention purge locks the same expired calls in one ascending run: deadlock (40P01).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CallStore } from '../../../services/call-store/store.ts';
 import { pseudonymiseCustomerRef } from '../../../services/ingest-gateway/customer-ref.ts';
 import { aroundNextTransaction, rotationCall, untilWaiting } from './rotation-call.ts';
-import { postgresFixture } from './backends.ts';
+import { postgresStoreForFile } from './backends.ts';
 
 const [K_OLD, K_NEW] = ['pd-old-key-0123456789abcdef01', 'pd-new-key-fedcba9876543210fe'];
 const NOW = Date.now();
@@ -16,13 +16,10 @@ const who = (phone: string) => ({
   cur: pseudonymiseCustomerRef(K_NEW, 'acme', phone),
 });
 
-const fixture = postgresFixture();
 let store: CallStore;
-beforeAll(async () => {
-  await fixture.setup();
-  store = await fixture.open();
+postgresStoreForFile((opened) => {
+  store = opened;
 });
-afterAll(() => fixture.teardown());
 
 it('a batch relinking two customers does not deadlock with the retention purge', async () => {
   // The customer moved first (lower old pseudonym) owns the later call id.
