@@ -4,20 +4,18 @@
 // callSid) continues it: one call (one `started`, one `ended`), every frame received kept once,
 // the time the call was gone filled as silence, and downstream the same feature windows and
 // emotion events as the same audio, with the same gap, sent over gRPC. Real broker, real sockets.
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { describe, expect, it } from 'vitest';
 import {
   audioChunkCodec,
   callEventCodec,
   type AudioChunk,
   type CallEvent,
 } from '../../../services/shared/records.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
 import { downstreamOf } from './downstream.ts';
 import { sendGrpcTwin } from './grpc-twin.ts';
-import { collectUntil, deleteTopics, startTestGateway } from './helpers.ts';
+import { collectUntil, gatewayForFile } from './helpers.ts';
 import { interleavedL16, openL16Socket, sendFrames } from './l16ws-client.ts';
 import {
   byChannel,
@@ -39,47 +37,36 @@ const AWAY_MS = 400;
 const CUT_SLOT = 1000;
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
-let gateway: Gateway;
-let kafka: Kafka;
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    {
-      TENANT_TOKENS: `acme=${TOKEN}`,
-      TOPIC_PARTITIONS: '1',
-      MAX_STREAM_SPEED: '0',
-      RECONNECT_GRACE_MS: '5000',
-      L16WS_PORT: '0',
-      L16WS_HOST: '127.0.0.1',
-      L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE),
-      TWILIO_HOST: '127.0.0.1',
-      TWILIO_PORT: '0',
-      TWILIO_PUBLIC_URL: PUBLIC_URL,
-      TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
-    },
-  );
-  kafka = testKafka();
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await deleteTopics(kafka, [audioTopic, callsTopic]);
-});
+const suite = gatewayForFile(
+  { audio: audioTopic, calls: callsTopic },
+  {
+    TENANT_TOKENS: `acme=${TOKEN}`,
+    TOPIC_PARTITIONS: '1',
+    MAX_STREAM_SPEED: '0',
+    RECONNECT_GRACE_MS: '5000',
+    L16WS_PORT: '0',
+    L16WS_HOST: '127.0.0.1',
+    L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE),
+    TWILIO_HOST: '127.0.0.1',
+    TWILIO_PORT: '0',
+    TWILIO_PUBLIC_URL: PUBLIC_URL,
+    TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
+  },
+);
 
 /** A call's chunks (once both channels' final ones are in) and its call events, in topic order. */
 async function recordsOf(callIds: string[]): Promise<{ chunks: AudioChunk[]; events: CallEvent[] }> {
   const chunks = await collectUntil(
-    kafka,
+    suite.kafka,
     audioTopic,
     (m) => audioChunkCodec.decode(m.value, m.headers),
     (all) => callIds.every((id) => finals(all, id) === 2),
     60_000,
   );
   const events = await collectUntil(
-    kafka,
+    suite.kafka,
     callsTopic,
     (m) => callEventCodec.decode(m.value, m.headers),
     (all) => callIds.every((id) => all.some((e) => e.callId === id && e.type === 'ended')),
@@ -101,7 +88,7 @@ function expectResumed(got: Buffer, before: Uint8Array, after: Uint8Array, silen
 }
 
 const dropsMetric = async (adapter: string): Promise<string | undefined> =>
-  (await (await fetch(`http://127.0.0.1:${gateway.base.ops.port}/metrics`)).text()).match(
+  (await (await fetch(`http://127.0.0.1:${suite.gateway.base.ops.port}/metrics`)).text()).match(
     new RegExp(`va_ingest_stream_drops_total\\{adapter="${adapter}",outcome="resumed"[^}]*\\} (\\d+)`),
   )?.[1];
 
@@ -129,7 +116,7 @@ describe('Twilio: a new stream with the same CallSid continues a dropped call', 
       customer: customer.subarray(from, to),
       agent: agent.subarray(from, to),
     });
-    const url = `ws://127.0.0.1:${gateway.twilio?.port}/twilio`;
+    const url = `ws://127.0.0.1:${suite.gateway.twilio?.port}/twilio`;
     const first = await connectTwilio(url, PUBLIC_URL, AUTH_TOKEN);
     await first.send(twilioMessages(part(0, cut)).slice(0, -1)); // no `stop`: the socket dies
     await sleep(200);
@@ -170,7 +157,7 @@ describe('Twilio: a new stream with the same CallSid continues a dropped call', 
       channels: ['CHANNEL_CUSTOMER', 'CHANNEL_AGENT'],
       consent: { analytics: true, storeFeatures: true },
     };
-    expect(await sendGrpcTwin(gateway.grpc.port, TOKEN, start, frames())).toBe(0);
+    expect(await sendGrpcTwin(suite.gateway.grpc.port, TOKEN, start, frames())).toBe(0);
     const twin = await recordsOf([twinId]);
     const viaTwilio = downstreamOf(twilioChunks);
     expect(viaTwilio.emotions.length).toBeGreaterThan(100);
@@ -189,13 +176,13 @@ describe('L16 WebSocket: a new socket with the same call id continues a dropped 
     const all = pcm.subarray(0, Math.floor(pcm.byteLength / frameBytes) * frameBytes);
     const cut = CUT_SLOT * frameBytes;
     const callId = callSid();
-    const first = await openL16Socket(gateway.l16ws?.port as number, { authorization: jambonzAuth });
+    const first = await openL16Socket(suite.gateway.l16ws?.port as number, { authorization: jambonzAuth });
     first.ws.send(jambonzMetadata(callId));
     await sendFrames(first.ws, all.subarray(0, cut), frameBytes);
     await sleep(200);
     first.ws.terminate(); // no close frame: the network dropped
     await sleep(AWAY_MS);
-    const second = await openL16Socket(gateway.l16ws?.port as number, { authorization: jambonzAuth });
+    const second = await openL16Socket(suite.gateway.l16ws?.port as number, { authorization: jambonzAuth });
     second.ws.send(jambonzMetadata(callId));
     await sendFrames(second.ws, all.subarray(cut), frameBytes);
     second.ws.close(1000);
@@ -240,7 +227,7 @@ describe('L16 WebSocket: a new socket with the same call id continues a dropped 
       interleaved: true,
       consent: { analytics: true, storeFeatures: true },
     };
-    expect(await sendGrpcTwin(gateway.grpc.port, TOKEN, start, twinFrames())).toBe(0);
+    expect(await sendGrpcTwin(suite.gateway.grpc.port, TOKEN, start, twinFrames())).toBe(0);
     const twin = await recordsOf([twinId]);
     const viaWs = downstreamOf(wsChunks);
     expect(viaWs.emotions.length).toBeGreaterThan(100);

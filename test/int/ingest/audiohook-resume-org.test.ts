@@ -3,12 +3,10 @@
 // conversation took over A's dropped call (during a drain too, where README-audiohook says "a
 // conversation of the organisation"), B's audio appended to A's call. Real gateway and broker.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../support/kafka.ts';
 import { connectAudioHook, playCall, type AudioHookOrgAuth } from './audiohook-client.ts';
-import { deleteTopics, startTestGateway } from './helpers.ts';
+import { gatewayForFile } from './helpers.ts';
 
 const org = (): AudioHookOrgAuth => ({
   orgId: randomUUID(),
@@ -16,40 +14,25 @@ const org = (): AudioHookOrgAuth => ({
   clientSecret: randomBytes(32).toString('base64'),
 });
 const [A, B] = [org(), org()];
-const audioTopic = uniqueName('test.audio');
-const callsTopic = uniqueName('test.calls');
-let gateway: Gateway;
-let kafka: Kafka;
-let url: string;
-
-beforeAll(async () => {
-  const entry = (o: AudioHookOrgAuth) => ({
-    tenant: 'acme',
-    apiKey: o.apiKey,
-    clientSecret: o.clientSecret,
-    consent: { analytics: true, storeFeatures: true },
-  });
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    {
-      TENANT_TOKENS: 'acme=acme-token-0123456789',
-      AUDIOHOOK_HOST: '127.0.0.1',
-      AUDIOHOOK_PORT: '0',
-      AUDIOHOOK_ORGS: JSON.stringify({ [A.orgId]: entry(A), [B.orgId]: entry(B) }),
-      TOPIC_PARTITIONS: '1',
-      MAX_STREAM_SPEED: '0',
-      AUDIOHOOK_RECONNECT_GRACE_MS: '5000',
-      AUDIOHOOK_CLOSE_TIMEOUT_MS: '300',
-    },
-  );
-  url = `ws://127.0.0.1:${gateway.audiohook?.port}/api/v1/audiohook/ws`;
-  kafka = testKafka();
+const entry = (o: AudioHookOrgAuth) => ({
+  tenant: 'acme',
+  apiKey: o.apiKey,
+  clientSecret: o.clientSecret,
+  consent: { analytics: true, storeFeatures: true },
 });
-
-afterAll(async () => {
-  await gateway?.stop();
-  await deleteTopics(kafka, [audioTopic, callsTopic]);
-});
+const suite = gatewayForFile(
+  { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') },
+  {
+    TENANT_TOKENS: 'acme=acme-token-0123456789',
+    AUDIOHOOK_HOST: '127.0.0.1',
+    AUDIOHOOK_PORT: '0',
+    AUDIOHOOK_ORGS: JSON.stringify({ [A.orgId]: entry(A), [B.orgId]: entry(B) }),
+    TOPIC_PARTITIONS: '1',
+    MAX_STREAM_SPEED: '0',
+    AUDIOHOOK_RECONNECT_GRACE_MS: '5000',
+    AUDIOHOOK_CLOSE_TIMEOUT_MS: '300',
+  },
+);
 
 describe("AudioHook: a dropped conversation's reconnect", () => {
   it('from another organisation of the same tenant does not continue the call', async () => {
@@ -58,6 +41,7 @@ describe("AudioHook: a dropped conversation's reconnect", () => {
       customer: new Uint8Array(8000).fill(0x7f),
       agent: new Uint8Array(8000).fill(0x7f),
     };
+    const url = `ws://127.0.0.1:${suite.gateway.audiohook?.port}/api/v1/audiohook/ws`;
     const first = await connectAudioHook(url, A);
     await playCall(first, A.orgId, call, { toFrame: 3, noClose: true });
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -267,7 +267,7 @@ describe('ingest gateway, interleaved stereo frames', () => {
  */
 async function dropAfterOneSecond(
   message: { start: CallStartMessage },
-  on: FileGateway = suite,
+  on: Pick<FileGateway, 'gateway' | 'client'> = suite,
 ): Promise<number> {
   const taken = await framesFromNow(on.gateway);
   const stream = openCallStream(on.client, TOKEN);

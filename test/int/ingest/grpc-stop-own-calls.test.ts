@@ -2,18 +2,10 @@
 // registry is shared by every intake, and stop() had terminated every call in it, the L16
 // adapter's too. Real gRPC stream, real L16 socket, real broker.
 import * as grpc from '@grpc/grpc-js';
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
+import { describe, expect, it } from 'vitest';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import {
-  deleteTopics,
-  framesFromNow,
-  startTestGateway,
-  stereoCallStart,
-  writeStereoFrames,
-} from './helpers.ts';
+import { uniqueName } from '../../support/kafka.ts';
+import { framesFromNow, gatewayForFile, stereoCallStart, writeStereoFrames } from './helpers.ts';
 import { openL16Socket, sendFrames } from './l16ws-client.ts';
 import {
   callSid,
@@ -26,43 +18,32 @@ import {
   TOKEN,
 } from './l16ws-fixture.ts';
 
-const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
-let gateway: Gateway;
-let kafka: Kafka;
-
-beforeAll(async () => {
-  kafka = testKafka();
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    { ...L16_GATEWAY_ENV, BATCH_MAX_DELAY_MS: '40', L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE) },
-  );
-});
-afterAll(async () => {
-  await gateway?.stop();
-  await deleteTopics(kafka, [audioTopic, callsTopic]);
-});
+const suite = gatewayForFile(
+  { audio: uniqueName('test.audio'), calls: callsTopic },
+  { ...L16_GATEWAY_ENV, BATCH_MAX_DELAY_MS: '40', L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE) },
+);
 
 describe('gRPC server stop', () => {
   it('hands over its own streams and leaves an L16 call of the same process live', async () => {
-    const frames = await framesFromNow(gateway);
-    const client = createIngestClient(`127.0.0.1:${gateway.grpc.port}`);
+    const frames = await framesFromNow(suite.gateway);
+    const client = createIngestClient(`127.0.0.1:${suite.gateway.grpc.port}`);
     const stream = openCallStream(client, TOKEN);
     await stream.write(stereoCallStart(callSid()));
     await writeStereoFrames(stream, 10);
     const id = callSid();
-    const socket = await openL16Socket(gateway.l16ws?.port ?? 0, { authorization: jambonzAuth });
+    const socket = await openL16Socket(suite.gateway.l16ws?.port ?? 0, { authorization: jambonzAuth });
     socket.ws.send(jambonzMetadata(id));
     await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 30, 1), L16_FRAME_BYTES);
     await frames.reached(80);
 
-    await gateway.grpc.stop();
+    await suite.gateway.grpc.stop();
     const result = await stream.result;
     client.close();
     expect([result.code, result.details.split(':')[0]]).toEqual([grpc.status.UNAVAILABLE, 'SHUTTING_DOWN']);
 
     // The L16 call goes on to its own hang-up, every frame kept.
-    const { closeCode, ended } = await hangUpAfter(socket, 20, kafka, callsTopic, id);
+    const { closeCode, ended } = await hangUpAfter(socket, 20, suite.kafka, callsTopic, id);
     expect(closeCode).toBe(1000);
     expect(ended).toMatchObject({ endReason: 'hangup', framesAccepted: 100 });
   });

@@ -149,6 +149,8 @@ export interface FileGateway {
   gateway: Gateway;
   /** A gRPC client of the gateway, closed with it. */
   client: IngestClient;
+  /** A client of the test broker, to read the file's topics. */
+  kafka: Kafka;
 }
 
 /**
@@ -163,11 +165,12 @@ export function gatewayForFile(
   beforeAll(async () => {
     started.gateway = await startTestGateway(topics, env);
     started.client = createIngestClient(`127.0.0.1:${started.gateway.grpc.port}`);
+    started.kafka = testKafka();
   });
   afterAll(async () => {
     started.client?.close();
     await started.gateway?.stop();
-    await deleteTopics(testKafka(), Object.values(topics));
+    await deleteTopics(started.kafka ?? testKafka(), Object.values(topics));
   });
   return started;
 }

@@ -2,11 +2,9 @@
 // accounts of one tenant (subaccounts): account B's signed stream naming account A's CallSid took
 // over A's dropped call (during a drain too, where the README says "same account, tracks and
 // consent"), its audio appended to A's call. Real gateway, broker and sockets.
-import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
-import { testKafka, uniqueName } from '../../support/kafka.ts';
-import { deleteTopics, startTestGateway } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../support/kafka.ts';
+import { gatewayForFile } from './helpers.ts';
 import { TOKEN } from './l16ws-fixture.ts';
 import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid } from './twilio-client.ts';
 
@@ -15,33 +13,21 @@ const ACCOUNT_B = twilioSid('AC');
 const TOKEN_A = 'a0ffee00c0ffee00c0ffee00c0ffee00';
 const TOKEN_B = 'b0ffee00c0ffee00c0ffee00c0ffee00';
 const PUBLIC_URL = 'wss://ingest.example.com';
-const audioTopic = uniqueName('test.audio');
-const callsTopic = uniqueName('test.calls');
-let gateway: Gateway;
-let kafka: Kafka;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  gateway = await startTestGateway(
-    { audio: audioTopic, calls: callsTopic },
-    {
-      TENANT_TOKENS: `acme=${TOKEN}`,
-      TOPIC_PARTITIONS: '1',
-      MAX_STREAM_SPEED: '0',
-      RECONNECT_GRACE_MS: '5000',
-      TWILIO_HOST: '127.0.0.1',
-      TWILIO_PORT: '0',
-      TWILIO_PUBLIC_URL: PUBLIC_URL,
-      TWILIO_ACCOUNTS: `${ACCOUNT_A}=acme:${TOKEN_A},${ACCOUNT_B}=acme:${TOKEN_B}`,
-    },
-  );
-  kafka = testKafka();
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await deleteTopics(kafka, [audioTopic, callsTopic]);
-});
+const suite = gatewayForFile(
+  { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') },
+  {
+    TENANT_TOKENS: `acme=${TOKEN}`,
+    TOPIC_PARTITIONS: '1',
+    MAX_STREAM_SPEED: '0',
+    RECONNECT_GRACE_MS: '5000',
+    TWILIO_HOST: '127.0.0.1',
+    TWILIO_PORT: '0',
+    TWILIO_PUBLIC_URL: PUBLIC_URL,
+    TWILIO_ACCOUNTS: `${ACCOUNT_A}=acme:${TOKEN_A},${ACCOUNT_B}=acme:${TOKEN_B}`,
+  },
+);
 
 describe("Twilio: a dropped call's reconnect", () => {
   it('from another account of the same tenant does not continue the call', async () => {
@@ -55,7 +41,7 @@ describe("Twilio: a dropped call's reconnect", () => {
       customer: audio,
       agent: audio,
     });
-    const url = `ws://127.0.0.1:${gateway.twilio?.port}/twilio`;
+    const url = `ws://127.0.0.1:${suite.gateway.twilio?.port}/twilio`;
     const first = await connectTwilio(url, PUBLIC_URL, TOKEN_A);
     await first.send(twilioMessages(part(ACCOUNT_A)).slice(0, -1)); // no `stop`: the socket dies
     await sleep(200);
