@@ -7,19 +7,15 @@ import {
   type RawCallAudio,
 } from '../../../../services/ingest-gateway/call-session.ts';
 import { IngestError } from '../../../../services/ingest-gateway/errors.ts';
-import { createGatewayMetrics } from '../../../../services/ingest-gateway/gateway-metrics.ts';
 import { afterAnnounced } from '../../../../services/ingest-gateway/handover-consent.ts';
-import type { KafkaSink } from '../../../../services/ingest-gateway/kafka-sink.ts';
 import { createLiveCalls } from '../../../../services/ingest-gateway/live-calls.ts';
-import { createLogger } from '../../../../services/shared/logger.ts';
-import { createServiceMetrics } from '../../../../services/shared/metrics.ts';
-import type { OutRecord } from '../../../../services/shared/producer.ts';
 import {
   audioChunkCodec,
   callEventCodec,
   type AudioChunk,
   type CallEvent,
 } from '../../../../services/shared/records.ts';
+import { fakeSink, quietLogger, sessionSettings, testGatewayMetrics } from './fake-sink.ts';
 
 type Out = { kind: 'chunk'; chunk: AudioChunk } | { kind: 'event'; event: CallEvent };
 
@@ -27,40 +23,22 @@ type Out = { kind: 'chunk'; chunk: AudioChunk } | { kind: 'event'; event: CallEv
 function harness(droppedCall?: DroppedCall, brokerAcksEvents: Promise<void> = Promise.resolve()) {
   const out: Out[] = [];
   let clock = 1_700_000_000_000;
-  const sink: KafkaSink = {
-    send: async (_key: string, records: OutRecord[]) => {
-      if (records.some((r) => r.topic === 'calls')) await brokerAcksEvents;
-      for (const r of records) {
-        const value = r.message.value as Buffer;
-        if (r.topic === 'audio') out.push({ kind: 'chunk', chunk: audioChunkCodec.decode(value, undefined) });
-        else out.push({ kind: 'event', event: callEventCodec.decode(value, undefined) });
-      }
-    },
-    isBehind: () => false,
-    onceDrained: () => {},
-    pendingBytes: () => 0,
-    stalledForMs: () => 0,
-    idle: async () => {},
-  };
+  const sink = fakeSink(async (records) => {
+    if (records.some((r) => r.topic === 'calls')) await brokerAcksEvents;
+    for (const r of records) {
+      const value = r.message.value as Buffer;
+      if (r.topic === 'audio') out.push({ kind: 'chunk', chunk: audioChunkCodec.decode(value, undefined) });
+      else out.push({ kind: 'event', event: callEventCodec.decode(value, undefined) });
+    }
+  });
   const closed: unknown[] = [];
   const session = createCallSession({
     tenant: 'acme',
-    settings: {
-      customerRefKeys: new Map(),
-      maxFrameBytes: 64_000,
-      batchMaxDelayMs: 40,
-      maxChunkMs: 1_000,
-      maxGapFillMs: 5_000,
-      ackEveryFrames: 1_000,
-      callStartTimeoutMs: 10_000,
-      pace: { maxSpeed: 0, burstMs: 0 },
-      topics: { audio: 'audio', calls: 'calls' },
-      brokerOutage: { shedAfterMs: 60_000, holdMaxMs: 120_000, retryPushbackMs: 1_000 },
-    },
+    settings: sessionSettings(),
     liveCalls: createLiveCalls(100),
     sink,
-    logger: createLogger({ service: 'test', write: () => {} }),
-    metrics: createGatewayMetrics(createServiceMetrics('test', { defaultMetrics: false })),
+    logger: quietLogger(),
+    metrics: testGatewayMetrics(),
     writeAck: () => {},
     close: (e) => closed.push(e ?? 'ok'),
     resumesElsewhere: true,

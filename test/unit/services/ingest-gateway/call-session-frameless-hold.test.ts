@@ -2,48 +2,29 @@
 // runs on the session's real 1 s timer; the clock it reads is the fake one.
 import { describe, expect, it } from 'vitest';
 import { createCallSession, type RawCallAudio } from '../../../../services/ingest-gateway/call-session.ts';
-import { createGatewayMetrics } from '../../../../services/ingest-gateway/gateway-metrics.ts';
-import type { KafkaSink } from '../../../../services/ingest-gateway/kafka-sink.ts';
 import { createLiveCalls } from '../../../../services/ingest-gateway/live-calls.ts';
-import { createLogger } from '../../../../services/shared/logger.ts';
-import { createServiceMetrics } from '../../../../services/shared/metrics.ts';
-import type { OutRecord } from '../../../../services/shared/producer.ts';
 import { audioChunkCodec, type AudioChunk } from '../../../../services/shared/records.ts';
+import { fakeSink, quietLogger, sessionSettings, testGatewayMetrics } from './fake-sink.ts';
 
 function harness(settings: { maxHoldMs?: number; pace?: { maxSpeed: number; burstMs: number } } = {}) {
   const chunks: AudioChunk[] = [];
   let clock = 1_700_000_000_000;
-  const sink: KafkaSink = {
-    send: async (_key: string, records: OutRecord[]) => {
-      for (const r of records)
-        if (r.topic === 'audio') chunks.push(audioChunkCodec.decode(r.message.value as Buffer, undefined));
-    },
-    isBehind: () => false,
-    onceDrained: () => {},
-    pendingBytes: () => 0,
-    stalledForMs: () => 0,
-    idle: async () => {},
-  };
+  const sink = fakeSink((records) => {
+    for (const r of records)
+      if (r.topic === 'audio') chunks.push(audioChunkCodec.decode(r.message.value as Buffer, undefined));
+  });
   const closed: { code?: string }[] = [];
   const session = createCallSession({
     tenant: 'acme',
     settings: {
-      customerRefKeys: new Map(),
-      maxFrameBytes: 64_000,
-      batchMaxDelayMs: 40,
-      maxChunkMs: 1_000,
-      maxGapFillMs: 5_000,
+      ...sessionSettings(),
       maxHoldMs: settings.maxHoldMs ?? 3_600_000,
-      ackEveryFrames: 1_000,
-      callStartTimeoutMs: 10_000,
       pace: settings.pace ?? { maxSpeed: 2, burstMs: 5_000 },
-      topics: { audio: 'audio', calls: 'calls' },
-      brokerOutage: { shedAfterMs: 60_000, holdMaxMs: 120_000, retryPushbackMs: 1_000 },
     },
     liveCalls: createLiveCalls(100),
     sink,
-    logger: createLogger({ service: 'test', write: () => {} }),
-    metrics: createGatewayMetrics(createServiceMetrics('test', { defaultMetrics: false })),
+    logger: quietLogger(),
+    metrics: testGatewayMetrics(),
     writeAck: () => {},
     close: (e) => closed.push((e as { code?: string }) ?? {}),
     resumesElsewhere: true,

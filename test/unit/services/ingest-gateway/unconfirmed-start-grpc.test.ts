@@ -4,14 +4,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { createTokenStore } from '../../../../services/ingest-gateway/auth.ts';
 import { IngestError } from '../../../../services/ingest-gateway/errors.ts';
-import { createGatewayMetrics } from '../../../../services/ingest-gateway/gateway-metrics.ts';
 import { startGrpcServer, type GrpcServer } from '../../../../services/ingest-gateway/grpc-server.ts';
-import type { KafkaSink } from '../../../../services/ingest-gateway/kafka-sink.ts';
 import { createLiveCalls } from '../../../../services/ingest-gateway/live-calls.ts';
-import { createLogger } from '../../../../services/shared/logger.ts';
-import { createServiceMetrics } from '../../../../services/shared/metrics.ts';
 import { audioChunkCodec, type AudioChunk } from '../../../../services/shared/records.ts';
 import { createIngestClient, openCallStream } from '../../../../services/simulator/ingest-client.ts';
+import { fakeSink, quietLogger, sessionSettings, testGatewayMetrics } from './fake-sink.ts';
 
 const CHECK_MAX_MS = 3_000;
 let server: GrpcServer | undefined;
@@ -23,35 +20,17 @@ afterEach(async () => {
 
 async function gateway() {
   const chunks: AudioChunk[] = [];
-  const sink: KafkaSink = {
-    send: async (_key, records) => {
-      for (const r of records)
-        if (r.topic === 'audio') chunks.push(audioChunkCodec.decode(r.message.value as Buffer, undefined));
-    },
-    isBehind: () => false,
-    onceDrained: () => {},
-    pendingBytes: () => 0,
-    stalledForMs: () => 0,
-    idle: async () => {},
-  };
+  const sink = fakeSink((records) => {
+    for (const r of records)
+      if (r.topic === 'audio') chunks.push(audioChunkCodec.decode(r.message.value as Buffer, undefined));
+  });
   const liveCalls = createLiveCalls(100);
   server = await startGrpcServer({
     host: '127.0.0.1',
     port: 0,
     tls: null,
     tokens: createTokenStore(new Map([['acme', ['tok-acme']]])),
-    settings: {
-      customerRefKeys: new Map(),
-      maxFrameBytes: 64_000,
-      batchMaxDelayMs: 40,
-      maxChunkMs: 1_000,
-      maxGapFillMs: 5_000,
-      ackEveryFrames: 1_000,
-      callStartTimeoutMs: 10_000,
-      pace: { maxSpeed: 0, burstMs: 0 },
-      topics: { audio: 'audio', calls: 'calls' },
-      brokerOutage: { shedAfterMs: 60_000, holdMaxMs: 120_000, retryPushbackMs: 1_000 },
-    },
+    settings: sessionSettings(),
     idleTimeoutMs: 30_000,
     maxFrameBytes: 64_000,
     sink,
@@ -70,8 +49,8 @@ async function gateway() {
         ),
       narrowed: () => null,
     },
-    logger: createLogger({ service: 'test', write: () => {} }),
-    metrics: createGatewayMetrics(createServiceMetrics('test', { defaultMetrics: false })),
+    logger: quietLogger(),
+    metrics: testGatewayMetrics(),
   });
   client = createIngestClient(`127.0.0.1:${server.port}`);
   return { chunks, liveCalls };
@@ -88,10 +67,8 @@ const start = (callId: string, startTimeMs: number) => ({
   },
 });
 
-it('takes a new call whose start came 2.5 s after the call began (within 5 s when it came), its frames in order', async () => {
-  const { chunks } = await gateway();
-  const stream = openCallStream(client!, 'tok-acme');
-  await stream.write(start('new-call', Date.now() - 2_500));
+/** 50 agent frames, each payload filled with its sequence number, then the stream's end. */
+async function writeNumberedFrames(stream: ReturnType<typeof openCallStream>): Promise<void> {
   for (let sequence = 0; sequence < 50; sequence++)
     await stream.write({
       frame: {
@@ -102,33 +79,34 @@ it('takes a new call whose start came 2.5 s after the call began (within 5 s whe
       },
     });
   await stream.write({ end: { reason: 'done' } });
-  const result = await stream.finish();
-  expect(result.details).not.toMatch(/CONSENT_UNCONFIRMED/);
-  expect(result.code).toBe(0);
+}
+
+/** The agent audio that left is those 50 frames, whole and in sequence order. */
+function expectNumberedFramesInOrder(chunks: AudioChunk[]): void {
   const bytes = Buffer.concat(chunks.filter((c) => c.channel === 'agent').map((c) => Buffer.from(c.payload)));
   expect(bytes.length).toBe(50 * 160);
   for (let s = 0; s < 50; s++) expect(bytes[s * 160]).toBe(s);
+}
+
+it('takes a new call whose start came 2.5 s after the call began (within 5 s when it came), its frames in order', async () => {
+  const { chunks } = await gateway();
+  const stream = openCallStream(client!, 'tok-acme');
+  await stream.write(start('new-call', Date.now() - 2_500));
+  await writeNumberedFrames(stream);
+  const result = await stream.finish();
+  expect(result.details).not.toMatch(/CONSENT_UNCONFIRMED/);
+  expect(result.code).toBe(0);
+  expectNumberedFramesInOrder(chunks);
 }, 20_000);
 
 it('takes a new call with start_time_ms 0, its frames queued during the wait in order', async () => {
   const { chunks } = await gateway();
   const stream = openCallStream(client!, 'tok-acme');
   await stream.write(start('zero-call', 0));
-  for (let sequence = 0; sequence < 50; sequence++)
-    await stream.write({
-      frame: {
-        channel: 'CHANNEL_AGENT',
-        sequence,
-        audioTimeMs: sequence * 20,
-        payload: new Uint8Array(160).fill(sequence),
-      },
-    });
-  await stream.write({ end: { reason: 'done' } });
+  await writeNumberedFrames(stream);
   const result = await stream.finish();
   expect(result.code).toBe(0);
-  const bytes = Buffer.concat(chunks.filter((c) => c.channel === 'agent').map((c) => Buffer.from(c.payload)));
-  expect(bytes.length).toBe(50 * 160);
-  for (let s = 0; s < 50; s++) expect(bytes[s * 160]).toBe(s);
+  expectNumberedFramesInOrder(chunks);
 }, 20_000);
 
 it('keeps a resume (its call began 10 min ago) refused CONSENT_UNCONFIRMED', async () => {
