@@ -26,7 +26,7 @@ import {
   JAMBONZ_SOURCE,
   TOKEN,
 } from './l16ws-fixture.ts';
-import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid } from './twilio-client.ts';
+import { connectTwilio, FRAME_BYTES, twilioAdapterEnv, twilioMessages, twilioSid } from './twilio-client.ts';
 
 const ACCOUNT = twilioSid('AC');
 const AUTH_TOKEN = 'c0ffee00c0ffee00c0ffee00c0ffee00';
@@ -49,10 +49,7 @@ const suite = gatewayForFile(
     L16WS_PORT: '0',
     L16WS_HOST: '127.0.0.1',
     L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE),
-    TWILIO_HOST: '127.0.0.1',
-    TWILIO_PORT: '0',
-    TWILIO_PUBLIC_URL: PUBLIC_URL,
-    TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
+    ...twilioAdapterEnv(PUBLIC_URL, [{ sid: ACCOUNT, tenant: 'acme', authToken: AUTH_TOKEN }]),
   },
 );
 

@@ -18,8 +18,10 @@ import { createIngestClient, openCallStream } from '../../../services/simulator/
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
 import {
+  audioHookAdapterEnv,
   connectAudioHook,
   frameCount,
+  newAudioHookOrg,
   playCall,
   stereoFrame,
   type AudioHookOrgAuth,
@@ -36,11 +38,7 @@ import { downstreamOf } from './downstream.ts';
 import { channelView } from './record-views.ts';
 
 const TOKEN = 'acme-token-0123456789';
-const ORG: AudioHookOrgAuth = {
-  orgId: randomUUID(),
-  apiKey: `api-${randomBytes(16).toString('hex')}`,
-  clientSecret: randomBytes(32).toString('base64'),
-};
+const ORG: AudioHookOrgAuth = newAudioHookOrg();
 const FRAME_BYTES = 1600 * 2; // 200 ms of stereo 8 kHz PCMU
 const audioTopic = uniqueName('test.audio');
 const callsTopic = uniqueName('test.calls');
@@ -54,16 +52,7 @@ const hookGateway = (env: Record<string, string> = {}): Promise<Gateway> =>
     { audio: audioTopic, calls: callsTopic },
     {
       TENANT_TOKENS: `acme=${TOKEN}`,
-      AUDIOHOOK_HOST: '127.0.0.1',
-      AUDIOHOOK_PORT: '0',
-      AUDIOHOOK_ORGS: JSON.stringify({
-        [ORG.orgId]: {
-          tenant: 'acme',
-          apiKey: ORG.apiKey,
-          clientSecret: ORG.clientSecret,
-          consent: { analytics: true, storeFeatures: true },
-        },
-      }),
+      ...audioHookAdapterEnv('acme', [ORG]),
       ...env,
     },
   );

@@ -21,6 +21,38 @@ export interface AudioHookOrgAuth {
   clientSecret: string;
 }
 
+/** A Genesys organisation with credentials of its own. */
+export const newAudioHookOrg = (): AudioHookOrgAuth => ({
+  orgId: randomUUID(),
+  apiKey: `api-${randomBytes(16).toString('hex')}`,
+  clientSecret: randomBytes(32).toString('base64'),
+});
+
+/**
+ * The gateway's AudioHook adapter on loopback (`port` 0: a free one) for these organisations of
+ * `tenant`, each consenting to analytics and stored features.
+ */
+export function audioHookAdapterEnv(
+  tenant: string,
+  orgs: AudioHookOrgAuth[],
+  port = 0,
+): Record<string, string> {
+  const entries = orgs.map((org) => [
+    org.orgId,
+    {
+      tenant,
+      apiKey: org.apiKey,
+      clientSecret: org.clientSecret,
+      consent: { analytics: true, storeFeatures: true },
+    },
+  ]);
+  return {
+    AUDIOHOOK_HOST: '127.0.0.1',
+    AUDIOHOOK_PORT: String(port),
+    AUDIOHOOK_ORGS: JSON.stringify(Object.fromEntries(entries)),
+  };
+}
+
 export interface ConnectOptions {
   sessionId?: string;
   /** Override signature parameters (stale `created`, a reused nonce) or headers. */

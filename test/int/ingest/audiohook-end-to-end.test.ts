@@ -3,34 +3,25 @@
 // external = customer and internal = agent, pings, paced); the session dies without a close
 // transaction late in the call, and Genesys' new session for the same conversation continues it
 // (continuedSessions, position carried on, the last 400 ms sent again), then close -> closed.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { describeAdapterEndToEnd } from './adapter-end-to-end.ts';
-import { connectAudioHook, playCall, type AudioHookOrgAuth } from './audiohook-client.ts';
+import {
+  audioHookAdapterEnv,
+  connectAudioHook,
+  newAudioHookOrg,
+  playCall,
+  type AudioHookOrgAuth,
+} from './audiohook-client.ts';
 
-const ORG: AudioHookOrgAuth = {
-  orgId: randomUUID(),
-  apiKey: `api-${randomBytes(16).toString('hex')}`,
-  clientSecret: randomBytes(32).toString('base64'),
-};
+const ORG: AudioHookOrgAuth = newAudioHookOrg();
 const FRAME_MS = 200;
 /** Frames the new session sends again: Genesys resumes from a position at or before the last sent. */
 const RESENT_FRAMES = 2;
 
 describeAdapterEndToEnd({
   name: 'Genesys AudioHook',
-  gatewayEnv: (port) => ({
-    AUDIOHOOK_HOST: '127.0.0.1',
-    AUDIOHOOK_PORT: String(port),
-    AUDIOHOOK_ORGS: JSON.stringify({
-      [ORG.orgId]: {
-        tenant: 'demo',
-        apiKey: ORG.apiKey,
-        clientSecret: ORG.clientSecret,
-        consent: { analytics: true, storeFeatures: true },
-      },
-    }),
-  }),
+  gatewayEnv: (port) => audioHookAdapterEnv('demo', [ORG], port),
   async stream(shipped, plan) {
     const url = `ws://127.0.0.1:${plan.port}/audiohook`;
     const call = {

@@ -2,31 +2,18 @@
 // started it. Two Genesys organisations of one tenant: org B's signed session naming org A's
 // conversation took over A's dropped call (during a drain too, where README-audiohook says "a
 // conversation of the organisation"), B's audio appended to A's call. Real gateway and broker.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
-import { connectAudioHook, playCall, type AudioHookOrgAuth } from './audiohook-client.ts';
+import { audioHookAdapterEnv, connectAudioHook, newAudioHookOrg, playCall } from './audiohook-client.ts';
 import { gatewayForFile } from './helpers.ts';
 
-const org = (): AudioHookOrgAuth => ({
-  orgId: randomUUID(),
-  apiKey: `api-${randomBytes(16).toString('hex')}`,
-  clientSecret: randomBytes(32).toString('base64'),
-});
-const [A, B] = [org(), org()];
-const entry = (o: AudioHookOrgAuth) => ({
-  tenant: 'acme',
-  apiKey: o.apiKey,
-  clientSecret: o.clientSecret,
-  consent: { analytics: true, storeFeatures: true },
-});
+const [A, B] = [newAudioHookOrg(), newAudioHookOrg()];
 const suite = gatewayForFile(
   { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') },
   {
     TENANT_TOKENS: 'acme=acme-token-0123456789',
-    AUDIOHOOK_HOST: '127.0.0.1',
-    AUDIOHOOK_PORT: '0',
-    AUDIOHOOK_ORGS: JSON.stringify({ [A.orgId]: entry(A), [B.orgId]: entry(B) }),
+    ...audioHookAdapterEnv('acme', [A, B]),
     TOPIC_PARTITIONS: '1',
     MAX_STREAM_SPEED: '0',
     AUDIOHOOK_RECONNECT_GRACE_MS: '5000',

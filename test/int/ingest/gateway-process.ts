@@ -2,7 +2,6 @@
 // gRPC, the Twilio, L16 and AudioHook adapters on free loopback ports, the real broker; with its
 // metrics, readiness and exit code read from outside, as an orchestrator sees them.
 // I/O: a child process, HTTP.
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import {
@@ -12,11 +11,17 @@ import {
   type ServiceProcess,
 } from '../../../devkit/pipeline/harness.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
-import type { AudioHookOrgAuth } from './audiohook-client.ts';
+import { audioHookAdapterEnv, newAudioHookOrg, type AudioHookOrgAuth } from './audiohook-client.ts';
 import { JAMBONZ_SOURCE } from './l16ws-fixture.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { deleteTopics } from './helpers.ts';
-import { FRAME_BYTES, twilioMessages, twilioSid, type TwilioCall } from './twilio-client.ts';
+import {
+  FRAME_BYTES,
+  twilioAdapterEnv,
+  twilioMessages,
+  twilioSid,
+  type TwilioCall,
+} from './twilio-client.ts';
 
 export const TENANT_TOKEN = 'acme-token-0123456789';
 export const TWILIO_ACCOUNT = twilioSid('AC');
@@ -24,11 +29,7 @@ export const TWILIO_AUTH_TOKEN = 'f3c1a2b4d5e6f708192a3b4c5d6e7f80';
 export const TWILIO_PUBLIC_URL = 'wss://ingest.example.com';
 const TWILIO_PATH = '/twilio/stream';
 /** The AudioHook organisation of tenant acme (consenting). */
-export const AUDIOHOOK_ORG: AudioHookOrgAuth = {
-  orgId: randomUUID(),
-  apiKey: `api-${randomBytes(16).toString('hex')}`,
-  clientSecret: randomBytes(32).toString('base64'),
-};
+export const AUDIOHOOK_ORG: AudioHookOrgAuth = newAudioHookOrg();
 
 export interface GatewayProcess {
   service: ServiceProcess;
@@ -55,23 +56,13 @@ export async function startGatewayProcess(
     TENANT_TOKENS: `acme=${TENANT_TOKEN}`,
     MAX_STREAM_SPEED: '0',
     BATCH_MAX_DELAY_MS: '40',
-    TWILIO_HOST: '127.0.0.1',
-    TWILIO_PORT: '0',
-    TWILIO_PUBLIC_URL,
-    TWILIO_ACCOUNTS: `${TWILIO_ACCOUNT}=acme:${TWILIO_AUTH_TOKEN}`,
+    ...twilioAdapterEnv(TWILIO_PUBLIC_URL, [
+      { sid: TWILIO_ACCOUNT, tenant: 'acme', authToken: TWILIO_AUTH_TOKEN },
+    ]),
     L16WS_HOST: '127.0.0.1',
     L16WS_PORT: '0',
     L16WS_SOURCES: JSON.stringify(JAMBONZ_SOURCE),
-    AUDIOHOOK_HOST: '127.0.0.1',
-    AUDIOHOOK_PORT: '0',
-    AUDIOHOOK_ORGS: JSON.stringify({
-      [AUDIOHOOK_ORG.orgId]: {
-        tenant: 'acme',
-        apiKey: AUDIOHOOK_ORG.apiKey,
-        clientSecret: AUDIOHOOK_ORG.clientSecret,
-        consent: { analytics: true, storeFeatures: true },
-      },
-    }),
+    ...audioHookAdapterEnv('acme', [AUDIOHOOK_ORG]),
     DRAIN_MAX_MS: String(drainMaxMs),
     ...env,
   });

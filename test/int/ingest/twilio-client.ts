@@ -12,6 +12,23 @@ export const FRAME_BYTES = 160; // 20 ms of 8 kHz µ-law: what Twilio sends per 
 
 export const twilioSid = (prefix: string): string => prefix + randomBytes(16).toString('hex');
 
+/** A Twilio account whose streams the gateway takes: its sid, its tenant and its auth token. */
+export interface TwilioAccount {
+  sid: string;
+  tenant: string;
+  authToken: string;
+}
+
+/** The gateway's Twilio adapter on a free loopback port, signed for `publicUrl`, for these accounts. */
+export function twilioAdapterEnv(publicUrl: string, accounts: TwilioAccount[]): Record<string, string> {
+  return {
+    TWILIO_HOST: '127.0.0.1',
+    TWILIO_PORT: '0',
+    TWILIO_PUBLIC_URL: publicUrl,
+    TWILIO_ACCOUNTS: accounts.map((a) => `${a.sid}=${a.tenant}:${a.authToken}`).join(','),
+  };
+}
+
 export interface TwilioCall {
   accountSid: string;
   callSid: string;

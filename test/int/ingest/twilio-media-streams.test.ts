@@ -21,7 +21,14 @@ import { downstreamOf } from './downstream.ts';
 import { sendGrpcTwin } from './grpc-twin.ts';
 import { collectUntil, deleteTopics, framesIngested, startTestGateway } from './helpers.ts';
 import { channelView } from './record-views.ts';
-import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid, type TwilioCall } from './twilio-client.ts';
+import {
+  connectTwilio,
+  FRAME_BYTES,
+  twilioAdapterEnv,
+  twilioMessages,
+  twilioSid,
+  type TwilioCall,
+} from './twilio-client.ts';
 
 const TOKEN = 'acme-token-0123456789';
 const ACCOUNT = twilioSid('AC');
@@ -68,10 +75,10 @@ const GATEWAY_ENV = {
   BATCH_MAX_DELAY_MS: '40',
   MAX_STREAM_SPEED: '0',
   RECONNECT_GRACE_MS: String(GRACE_MS),
-  TWILIO_HOST: '127.0.0.1',
-  TWILIO_PORT: '0',
-  TWILIO_PUBLIC_URL: PUBLIC_URL,
-  TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN},${OTHER_ACCOUNT}=beta:${OTHER_AUTH_TOKEN}`,
+  ...twilioAdapterEnv(PUBLIC_URL, [
+    { sid: ACCOUNT, tenant: 'acme', authToken: AUTH_TOKEN },
+    { sid: OTHER_ACCOUNT, tenant: 'beta', authToken: OTHER_AUTH_TOKEN },
+  ]),
 };
 
 beforeAll(async () => {
@@ -474,10 +481,7 @@ describe('Twilio Media Streams adapter', () => {
         TENANT_TOKENS: `acme=${TOKEN}`,
         TOPIC_PARTITIONS: '1',
         MAX_STREAM_SPEED: '0',
-        TWILIO_HOST: '127.0.0.1',
-        TWILIO_PORT: '0',
-        TWILIO_PUBLIC_URL: PUBLIC_URL,
-        TWILIO_ACCOUNTS: `${ACCOUNT}=acme:${AUTH_TOKEN}`,
+        ...twilioAdapterEnv(PUBLIC_URL, [{ sid: ACCOUNT, tenant: 'acme', authToken: AUTH_TOKEN }]),
       },
     );
     const live = call({

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
 import { gatewayForFile } from './helpers.ts';
 import { TOKEN } from './l16ws-fixture.ts';
-import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid } from './twilio-client.ts';
+import { connectTwilio, FRAME_BYTES, twilioAdapterEnv, twilioMessages, twilioSid } from './twilio-client.ts';
 
 const ACCOUNT_A = twilioSid('AC');
 const ACCOUNT_B = twilioSid('AC');
@@ -22,10 +22,10 @@ const suite = gatewayForFile(
     TOPIC_PARTITIONS: '1',
     MAX_STREAM_SPEED: '0',
     RECONNECT_GRACE_MS: '5000',
-    TWILIO_HOST: '127.0.0.1',
-    TWILIO_PORT: '0',
-    TWILIO_PUBLIC_URL: PUBLIC_URL,
-    TWILIO_ACCOUNTS: `${ACCOUNT_A}=acme:${TOKEN_A},${ACCOUNT_B}=acme:${TOKEN_B}`,
+    ...twilioAdapterEnv(PUBLIC_URL, [
+      { sid: ACCOUNT_A, tenant: 'acme', authToken: TOKEN_A },
+      { sid: ACCOUNT_B, tenant: 'acme', authToken: TOKEN_B },
+    ]),
   },
 );
 
