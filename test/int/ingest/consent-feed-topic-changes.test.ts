@@ -1,15 +1,13 @@
 // The consent feed against the real broker as va.calls.v1 and its load change: a partition added
 // while gateways run (every analytics start was refused CONSENT_UNCONFIRMED until a restart: review),
 // and a burst of resumes (a stopped gateway's calls arriving here at once) all confirmed.
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { createConsentFeed } from '../../../services/ingest-gateway/consent-feed.ts';
-import { createConsentMemory } from '../../../services/ingest-gateway/consent-memory.ts';
+import type { Producer } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
 import { callKey } from '../../../services/shared/call-key.ts';
-import { createLogger } from '../../../services/shared/logger.ts';
 import { outRecord, sendRecords } from '../../../services/shared/producer.ts';
 import { callEventCodec, type CallEvent } from '../../../services/shared/records.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
-import { idempotentProducer } from './helpers.ts';
+import { testKafka } from '../../support/kafka.ts';
+import { callsTopicOfOwn, consentFeedOn, growPartitions } from './consent-feed-fixture.ts';
 
 const kafka = testKafka();
 const NONE = { analytics: false, storeFeatures: false, historyOptOut: false };
@@ -39,49 +37,26 @@ const event = (topic: string, callId: string, type: CallEvent['type'], consent =
     ...(type === 'consent-changed' ? { consentAudioMs: 500 } : {}),
   } as CallEvent);
 
-function feedOn(topic: string, producer: Awaited<ReturnType<typeof idempotentProducer>>, checkMaxMs = 3_000) {
-  const memory = createConsentMemory({ memoryMs: 86_400_000, maxCalls: 100_000 });
-  const feed = createConsentFeed({
-    kafka,
-    producer,
-    topic,
-    memory,
-    lookbackMs: 86_400_000,
-    checkMaxMs,
-    groupPrefix: uniqueName('test-consent'),
-    logger: createLogger({ service: 'consent-feed-review', write: () => undefined }),
-  });
-  onTestFinished(() => feed.stop());
-  return { feed, memory };
-}
+const feedOn = (topic: string, producer: Producer, checkMaxMs = 3_000) =>
+  consentFeedOn(kafka, topic, producer, { checkMaxMs, memoryMs: 86_400_000, maxCalls: 100_000 });
 
 describe('the consent feed as the calls topic and its load change', () => {
   it('still confirms starts after a partition is added to the calls topic', async () => {
-    const topic = uniqueName('test.calls');
-    await createTestTopics(kafka, [topic], 1);
-    const producer = await idempotentProducer(kafka);
+    const { topic, producer } = await callsTopicOfOwn(kafka, 1);
     await sendRecords(producer, [event(topic, 'call-0', 'started')]);
     const { feed } = feedOn(topic, producer);
     await feed.start();
     await feed.confirm();
-    const admin = kafka.admin();
-    await admin.connect();
-    onTestFinished(() => admin.disconnect());
-    await admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] });
+    await growPartitions(kafka, topic, 2);
     // Nothing was written to the new partition yet: nothing there to wait for.
     await expect(feed.confirm()).resolves.toBeUndefined();
   }, 30_000);
 
   it('reads a change written to a partition added after its start', async () => {
-    const topic = uniqueName('test.calls');
-    await createTestTopics(kafka, [topic], 1);
-    const producer = await idempotentProducer(kafka);
+    const { topic, producer } = await callsTopicOfOwn(kafka, 1);
     const { feed, memory } = feedOn(topic, producer, 1_000);
     await feed.start();
-    const admin = kafka.admin();
-    await admin.connect();
-    onTestFinished(() => admin.disconnect());
-    await admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] });
+    await growPartitions(kafka, topic, 2);
     const withdrawal = event(topic, 'moved', 'consent-changed', NONE);
     await sendRecords(producer, [{ ...withdrawal, message: { ...withdrawal.message, partition: 1 } }]);
     const started = performance.now();
@@ -98,9 +73,7 @@ describe('the consent feed as the calls topic and its load change', () => {
 
   it('confirms a burst of resumes (a stopped gateway’s calls moving here at once)', async () => {
     const n = 2_000;
-    const topic = uniqueName('test.calls');
-    await createTestTopics(kafka, [topic], 3);
-    const producer = await idempotentProducer(kafka);
+    const { topic, producer } = await callsTopicOfOwn(kafka, 3);
     const { feed } = feedOn(topic, producer);
     await feed.start();
     await feed.confirm();

@@ -3,13 +3,11 @@
 // over) returns only once that change is known here, with no wait to speak of; one that cannot
 // catch up in time fails closed (CONSENT_UNCONFIRMED, retryable), never answering "no change".
 import type { Producer } from 'kafkajs';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { createConsentFeed, type ConsentFeed } from '../../../services/ingest-gateway/consent-feed.ts';
-import { createConsentMemory, type ConsentMemory } from '../../../services/ingest-gateway/consent-memory.ts';
-import { createLogger } from '../../../services/shared/logger.ts';
+import { describe, expect, it } from 'vitest';
 import { sendRecords } from '../../../services/shared/producer.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../support/kafka.ts';
-import { consentWithdrawal, idempotentProducer } from './helpers.ts';
+import { testKafka } from '../../support/kafka.ts';
+import { callsTopicOfOwn, consentFeedOn } from './consent-feed-fixture.ts';
+import { consentWithdrawal } from './helpers.ts';
 
 const kafka = testKafka();
 const NONE = { analytics: false, storeFeatures: false, historyOptOut: false };
@@ -18,32 +16,13 @@ const withdrawal = consentWithdrawal;
 
 /** A calls topic of its own holding one withdrawal of `callId`, and the producer that wrote it. */
 async function topicWithdrawing(callId: string, partitions: number) {
-  const topic = uniqueName('test.calls');
-  await createTestTopics(kafka, [topic], partitions);
-  const producer = await idempotentProducer(kafka);
+  const { topic, producer } = await callsTopicOfOwn(kafka, partitions);
   await sendRecords(producer, [withdrawal(topic, callId)]);
   return { topic, producer };
 }
 
-async function feedOn(
-  topic: string,
-  producer: Producer,
-  checkMaxMs: number,
-): Promise<{ feed: ConsentFeed; memory: ConsentMemory }> {
-  const memory = createConsentMemory({ memoryMs: 60_000, maxCalls: 1_000 });
-  const feed = createConsentFeed({
-    kafka,
-    producer,
-    topic,
-    memory,
-    lookbackMs: 60_000,
-    checkMaxMs,
-    groupPrefix: uniqueName('test-consent'),
-    logger: createLogger({ service: 'consent-feed-test', write: () => undefined }),
-  });
-  onTestFinished(() => feed.stop());
-  return { feed, memory };
-}
+const feedOn = (topic: string, producer: Producer, checkMaxMs: number) =>
+  consentFeedOn(kafka, topic, producer, { checkMaxMs, memoryMs: 60_000, maxCalls: 1_000 });
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -52,7 +31,7 @@ describe('consent feed (every gateway’s consent changes)', () => {
   it('knows a change published just before a check once the check returns', async () => {
     // A change made before this gateway started is read back at its start.
     const { topic, producer } = await topicWithdrawing('before-start', 3);
-    const { feed, memory } = await feedOn(topic, producer, 3_000);
+    const { feed, memory } = feedOn(topic, producer, 3_000);
     await feed.start();
     await feed.confirm();
     expect(memory.narrowed('acme', 'before-start')).toEqual(NONE);
@@ -78,7 +57,7 @@ describe('consent feed (every gateway’s consent changes)', () => {
   it('fails closed when its reading cannot catch up in time', async () => {
     const { topic, producer } = await topicWithdrawing('call-1', 1);
     // Its consumer never started: a reading stuck behind the change it would need.
-    const { feed, memory } = await feedOn(topic, producer, 300);
+    const { feed, memory } = feedOn(topic, producer, 300);
     const started = performance.now();
     await expect(feed.confirm()).rejects.toMatchObject({
       code: 'CONSENT_UNCONFIRMED',

@@ -1,0 +1,58 @@
+// The consent feed (services/ingest-gateway/consent-feed.ts) on a calls topic of a test's own,
+// against the real broker: the topic with the idempotent producer that writes its changes, a feed
+// and its memory reading it (stopped when the test ends), a partition added while it runs.
+// I/O: Kafka.
+import type { Kafka, Producer } from 'kafkajs';
+import { onTestFinished } from 'vitest';
+import { createConsentFeed, type ConsentFeed } from '../../../services/ingest-gateway/consent-feed.ts';
+import { createConsentMemory, type ConsentMemory } from '../../../services/ingest-gateway/consent-memory.ts';
+import { createLogger } from '../../../services/shared/logger.ts';
+import { createTestTopics, uniqueName } from '../../support/kafka.ts';
+import { idempotentProducer } from './helpers.ts';
+
+/** A new calls topic of `partitions` partitions and an idempotent producer to it. */
+export async function callsTopicOfOwn(
+  kafka: Kafka,
+  partitions: number,
+): Promise<{ topic: string; producer: Producer }> {
+  const topic = uniqueName('test.calls');
+  await createTestTopics(kafka, [topic], partitions);
+  return { topic, producer: await idempotentProducer(kafka) };
+}
+
+export interface FeedSettings {
+  checkMaxMs: number;
+  /** How long changes are remembered, and so how far back a start reads them. */
+  memoryMs: number;
+  maxCalls: number;
+}
+
+/** A consent feed (not started) and its memory on `topic`, stopped when the test ends. */
+export function consentFeedOn(
+  kafka: Kafka,
+  topic: string,
+  producer: Producer,
+  { checkMaxMs, memoryMs, maxCalls }: FeedSettings,
+): { feed: ConsentFeed; memory: ConsentMemory } {
+  const memory = createConsentMemory({ memoryMs, maxCalls });
+  const feed = createConsentFeed({
+    kafka,
+    producer,
+    topic,
+    memory,
+    lookbackMs: memoryMs,
+    checkMaxMs,
+    groupPrefix: uniqueName('test-consent'),
+    logger: createLogger({ service: 'consent-feed-test', write: () => undefined }),
+  });
+  onTestFinished(() => feed.stop());
+  return { feed, memory };
+}
+
+/** Grows `topic` to `count` partitions, as an operator does while the gateways run. */
+export async function growPartitions(kafka: Kafka, topic: string, count: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  onTestFinished(() => admin.disconnect());
+  await admin.createPartitions({ topicPartitions: [{ topic, count }] });
+}
