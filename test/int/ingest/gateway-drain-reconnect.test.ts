@@ -19,14 +19,14 @@ import {
   TWILIO_PUBLIC_URL,
   type GatewayProcess,
 } from './gateway-process.ts';
-import { openL16Socket, sendFrames } from './l16ws-client.ts';
+import { openL16Socket } from './l16ws-client.ts';
 import {
   callSid,
   endedEvent,
   hangUpAfter,
   jambonzAuth,
   jambonzMetadata,
-  L16_FRAME_BYTES,
+  liveL16Call,
 } from './l16ws-fixture.ts';
 import { connectTwilio, FRAME_BYTES, twilioMessages, twilioSid } from './twilio-client.ts';
 
@@ -53,9 +53,7 @@ describe('a draining gateway takes the reconnect of its own calls', () => {
     const id = callSid();
     let first: Awaited<ReturnType<typeof openL16Socket>> | undefined;
     const gateway = await drainingGateway(async (g) => {
-      first = await openL16Socket(g.l16Port, { authorization: jambonzAuth });
-      first.ws.send(jambonzMetadata(id));
-      await sendFrames(first.ws, Buffer.alloc(L16_FRAME_BYTES * 50, 1), L16_FRAME_BYTES);
+      first = await liveL16Call(g.l16Port, id, 50);
       await expect.poll(() => metric(g, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(100);
     });
     // Nothing waits for a reconnect yet: a new socket is refused before its upgrade, as before.

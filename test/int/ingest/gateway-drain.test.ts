@@ -16,8 +16,8 @@ import {
   endedEvent,
   hangUpAfter,
   jambonzAuth,
-  jambonzMetadata,
   L16_FRAME_BYTES,
+  liveL16Call,
 } from './l16ws-fixture.ts';
 import {
   exitCode,
@@ -48,9 +48,7 @@ async function twoLiveCalls(gateway: GatewayProcess): Promise<{
   const connection = await connectTwilio(gateway.twilioUrl, TWILIO_PUBLIC_URL, TWILIO_AUTH_TOKEN);
   await connection.send(firstSlots(twilio.messages, 50));
   const id = callSid();
-  const socket = await openL16Socket(gateway.l16Port, { authorization: jambonzAuth });
-  socket.ws.send(jambonzMetadata(id));
-  await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 50, 1), L16_FRAME_BYTES);
+  const socket = await liveL16Call(gateway.l16Port, id, 50);
   await expect.poll(() => metric(gateway, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(200);
   return { twilio: { ...twilio, connection }, l16: { id, socket } };
 }
@@ -121,9 +119,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
     await stream.write(stereoCallStart(callSid()));
     await writeStereoFrames(stream, 50);
     const id = callSid();
-    const socket = await openL16Socket(gateway.l16Port, { authorization: jambonzAuth });
-    socket.ws.send(jambonzMetadata(id));
-    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 50, 1), L16_FRAME_BYTES);
+    const socket = await liveL16Call(gateway.l16Port, id, 50);
     await expect.poll(() => metric(gateway, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(200);
 
     gateway.service.child.kill('SIGTERM');
@@ -170,9 +166,7 @@ describe('ingest gateway drain (SIGTERM)', () => {
     await stream.write(stereoCallStart(id));
     await writeStereoFrames(stream, 50);
     // An L16 call keeps the first gateway draining.
-    const socket = await openL16Socket(draining.l16Port, { authorization: jambonzAuth });
-    socket.ws.send(jambonzMetadata(callSid()));
-    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 10, 1), L16_FRAME_BYTES);
+    const socket = await liveL16Call(draining.l16Port, callSid(), 10);
     await expect.poll(() => metric(draining, 'va_ingest_frames_total'), { timeout: 10_000 }).toBe(120);
 
     draining.service.child.kill('SIGTERM');

@@ -4,15 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
 import { gatewayForFile } from './helpers.ts';
-import { openL16Socket, sendFrames } from './l16ws-client.ts';
-import {
-  callSid,
-  jambonzAuth,
-  jambonzMetadata,
-  JAMBONZ_SOURCE,
-  L16_FRAME_BYTES,
-  L16_GATEWAY_ENV,
-} from './l16ws-fixture.ts';
+import { callSid, JAMBONZ_SOURCE, L16_GATEWAY_ENV, liveL16Call } from './l16ws-fixture.ts';
 
 const suite = gatewayForFile(
   { audio: uniqueName('test.audio'), calls: uniqueName('test.calls') },
@@ -25,9 +17,7 @@ const suite = gatewayForFile(
 
 describe('after a gRPC-only stop', () => {
   it('an adapter call that goes silent still ends at IDLE_TIMEOUT_MS', async () => {
-    const socket = await openL16Socket(suite.gateway.l16ws?.port ?? 0, { authorization: jambonzAuth });
-    socket.ws.send(jambonzMetadata(callSid()));
-    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 5, 1), L16_FRAME_BYTES);
+    const socket = await liveL16Call(suite.gateway.l16ws?.port ?? 0, callSid(), 5);
     await suite.gateway.grpc.stop();
     const closed = await Promise.race([
       socket.closed,

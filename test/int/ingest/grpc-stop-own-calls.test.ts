@@ -6,15 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { createIngestClient, openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { framesFromNow, gatewayForFile, stereoCallStart, writeStereoFrames } from './helpers.ts';
-import { openL16Socket, sendFrames } from './l16ws-client.ts';
 import {
   callSid,
   hangUpAfter,
-  jambonzAuth,
-  jambonzMetadata,
   JAMBONZ_SOURCE,
-  L16_FRAME_BYTES,
   L16_GATEWAY_ENV,
+  liveL16Call,
   TOKEN,
 } from './l16ws-fixture.ts';
 
@@ -32,9 +29,7 @@ describe('gRPC server stop', () => {
     await stream.write(stereoCallStart(callSid()));
     await writeStereoFrames(stream, 10);
     const id = callSid();
-    const socket = await openL16Socket(suite.gateway.l16ws?.port ?? 0, { authorization: jambonzAuth });
-    socket.ws.send(jambonzMetadata(id));
-    await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * 30, 1), L16_FRAME_BYTES);
+    const socket = await liveL16Call(suite.gateway.l16ws?.port ?? 0, id, 30);
     await frames.reached(80);
 
     await suite.gateway.grpc.stop();

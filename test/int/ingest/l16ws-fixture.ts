@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { callEventCodec, type AudioChunk, type CallEvent } from '../../../services/shared/records.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { collectUntil } from './helpers.ts';
-import { basicAuth, sendFrames, type Opened } from './l16ws-client.ts';
+import { basicAuth, openL16Socket, sendFrames, type Opened } from './l16ws-client.ts';
 
 export const TOKEN = 'acme-token-0123456789';
 export const JAMBONZ_SECRET = 'jambonz-secret-0123456789';
@@ -73,6 +73,17 @@ export async function endedEvent(
 
 /** 20 ms of 8 kHz 16-bit stereo: one L16 frame, two channel frames. */
 export const L16_FRAME_BYTES = 640;
+
+/**
+ * A jambonz call live on the gateway's L16 port: the socket of the source, the call's metadata and
+ * its first `frames` stereo frames (sent, not yet all taken in: wait on the gateway for that).
+ */
+export async function liveL16Call(port: number, callId: string, frames: number): Promise<Opened> {
+  const socket = await openL16Socket(port, { authorization: jambonzAuth });
+  socket.ws.send(jambonzMetadata(callId));
+  await sendFrames(socket.ws, Buffer.alloc(L16_FRAME_BYTES * frames, 1), L16_FRAME_BYTES);
+  return socket;
+}
 
 /** Sends `frames` more stereo frames, hangs up (close 1000) and returns the call's `ended` event. */
 export async function hangUpAfter(
