@@ -1,13 +1,7 @@
 // Public entry of the alert stage: rule validation and the rules engine. Pure, no I/O. (Who may
 // see what is services/shared/auth/; the wallboard's live call state, services/alert-service.)
-export {
-  AlertRuleError,
-  parseRuleSet,
-  parseRuleSetText,
-  parseTenantRuleSet,
-  parseTenantRuleSetText,
-  maxLookbackMs,
-} from './rule-config.ts';
+export { AlertRuleError, parseRuleSet, parseTenantRuleSet, maxLookbackMs } from './rule-config.ts';
+export { parseRuleSetText, parseTenantRuleSetText } from './rule-file-text.ts';
 export { mergeTenantRules, unmatchedSwitchOffs } from './tenant-rules.ts';
 export {
   endsEarlierAlerts,

@@ -1,15 +1,13 @@
 // Validates an alert rule file (already parsed from YAML/JSON) into a RuleSet. Every error names
-// the rule and the field. Pure, no I/O: the service reads the file and calls parseRuleSet.
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
-import { canonicalName } from '../canonical-name.ts';
+// the rule and the field. Pure, no I/O: the service reads the file and calls parseRuleSet (its
+// text: rule-file-text.ts; the shape it must have: rule-file-schema.ts).
+import type { z } from 'zod';
 import { RuleFileError } from '../errors.ts';
 import { lookbackOf, metricsOf, usesState } from './conditions.ts';
 import { METRICS, metricOf } from './metrics.ts';
-import { AUDIENCES, SEVERITIES } from './types.ts';
 import type { AlertRule, Condition, RuleScope, RuleSet, Source, TenantRuleSet } from './types.ts';
 import { impossibleCondition } from './rule-sanity.ts';
-import { EMOTION_LABELS } from '../emotion/types.ts';
+import { fileSchema, ruleSchema, switchOffSchema } from './rule-file-schema.ts';
 
 export type RuleErrorCode = 'RULES_SYNTAX' | 'RULES_INVALID' | 'RULE_INVALID';
 
@@ -18,12 +16,8 @@ export class AlertRuleError extends RuleFileError<RuleErrorCode> {
   location: (string | number)[] | null = null;
 }
 
-/**
- * Bounds of one file. 22 654 generated rules (5 MB) blocked the service's event loop for 8 s at
- * reload, and one window's alerts then outgrew the broker's largest message, which stopped the
- * partition's alerts for every tenant (admin probe). A contact centre's file needs tens of rules.
- */
-export const MAX_RULES = 200;
+export { MAX_RULES, MIN_COOLDOWN_MS } from './rule-file-schema.ts';
+
 /**
  * Longest look-back (withinMs) of a rule in a tenant's own file: every call keeps that much of its
  * history and each window re-reads it, on the evaluator all tenants share (one tenant's 200 rules
@@ -32,104 +26,6 @@ export const MAX_RULES = 200;
  */
 export const MAX_TENANT_LOOKBACK_MS = 300_000;
 export const MAX_FILE_CHARS = 1_048_576;
-/** A rule fires again on the same call no sooner than this: a cooldown of 0 on a flapping condition gave 17 warnings in one 100 s call. */
-export const MIN_COOLDOWN_MS = 10_000;
-
-const STATES = [...EMOTION_LABELS, 'no-speech', 'uncertain'] as const;
-const ms = z.number().int().min(0).max(3_600_000);
-const metric = z.string().superRefine((m, ctx) => {
-  if (!metricOf(m))
-    ctx.addIssue({
-      code: 'custom',
-      message: `unknown metric "${m}" (known: ${Object.keys(METRICS).join(', ')})`,
-    });
-});
-
-const condition: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    z.strictObject({ all: z.array(condition).min(1) }),
-    z.strictObject({ any: z.array(condition).min(1) }),
-    z.strictObject({ not: condition }),
-    z.strictObject({ state: z.array(z.enum(STATES)).min(1) }),
-    z.strictObject({ metric, sumGte: z.number(), withinMs: ms.min(1) }),
-    z
-      .strictObject({
-        metric,
-        dropBy: z.number().positive().optional(),
-        riseBy: z.number().positive().optional(),
-        withinMs: ms.min(1),
-      })
-      .refine((c) => (c.dropBy === undefined) !== (c.riseBy === undefined), {
-        message: 'give exactly one of dropBy, riseBy',
-      }),
-    z
-      .strictObject({
-        metric,
-        gt: z.number().optional(),
-        gte: z.number().optional(),
-        lt: z.number().optional(),
-        lte: z.number().optional(),
-      })
-      .refine((c) => [c.gt, c.gte, c.lt, c.lte].some((v) => v !== undefined), {
-        message: 'needs gt, gte, lt or lte',
-      }),
-  ]),
-);
-
-const cooldown = ms.min(
-  MIN_COOLDOWN_MS,
-  `must be at least ${MIN_COOLDOWN_MS} ms (one alert of a rule per call per 10 s)`,
-);
-const tenantName = z.string().regex(/^[\w.-]{1,64}$/, 'must be a tenant id (1-64 of A-Z a-z 0-9 _ . -)');
-const queueName = z
-  .string()
-  .min(1)
-  .max(200)
-  // Queues are stored as canonical names (NFC, no bidirectional marks or invisible characters):
-  // "René" typed either way, or with a stray zero-width space, matches.
-  .transform(canonicalName);
-
-const defaultsSchema = z.strictObject({
-  cooldownMs: cooldown.default(60_000),
-  escalateAfterMs: ms.nullable().default(30_000),
-  maxGapMs: ms.default(10_000),
-});
-
-const ruleId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must match [a-z0-9-]{1,64}');
-/** A tenant file's way to switch a global rule off for the tenant, without copying the rule. */
-const switchOffSchema = z.strictObject({ id: ruleId, enabled: z.literal(false) });
-
-const ruleSchema = z.strictObject({
-  id: ruleId,
-  name: z.string().min(1).max(120),
-  subject: z.enum(['agent', 'customer', 'call']),
-  when: condition,
-  minDurationMs: ms.default(0),
-  durationBasis: z.enum(['speech', 'audio']).default('speech'),
-  /** Speech basis on the features stream: windows under this share of speech are silence here. */
-  minSpeechFraction: z.number().min(0).max(1).optional(),
-  maxGapMs: ms.optional(),
-  after: z.strictObject({ when: condition, minDurationMs: ms.default(0), withinMs: ms.min(1) }).optional(),
-  audience: z.enum(AUDIENCES),
-  severity: z.enum(SEVERITIES),
-  cooldownMs: cooldown.optional(),
-  escalateAfterMs: ms.nullable().optional(),
-  /** Only these tenants' calls; absent = every tenant's. */
-  tenants: z.array(tenantName).min(1).max(1000).optional(),
-  /** Only calls on these queues; absent = every queue. */
-  queues: z.array(queueName).min(1).max(1000).optional(),
-  message: z.string().min(1).max(500),
-  cue: z.string().min(1).max(200).optional(),
-  enabled: z.boolean().default(true),
-  /** A recovery: its alerts end the customer's earlier alerts (recovery-rule.ts); absent: by its id. */
-  endsEarlierAlerts: z.boolean().optional(),
-});
-
-const fileSchema = z.strictObject({
-  version: z.union([z.string(), z.number()]).transform(String),
-  defaults: defaultsSchema.default({ cooldownMs: 60_000, escalateAfterMs: 30_000, maxGapMs: 10_000 }),
-  rules: z.array(z.unknown()).min(1).max(MAX_RULES, `at most ${MAX_RULES} rules in one file`),
-});
 
 const PLACEHOLDER = /\{([A-Za-z.]+)\}/g;
 const BUILTIN_PLACEHOLDERS = new Set(['durationS', 'evidence', 'subject']);
@@ -383,50 +279,6 @@ function parseRules(raw: unknown, tenant: string | null): RuleSet & { disabled: 
     });
   });
   return { version: file.data.version, rules, disabled };
-}
-
-/** Parses rule file text (YAML, which includes JSON) and validates it; errors name the line. */
-export function parseRuleSetText(text: string): RuleSet {
-  return parseText(text, parseRuleSet);
-}
-
-/** A tenant's rule file text, as parseRuleSetText (same limits, errors with the line). */
-export function parseTenantRuleSetText(text: string, tenant: string): TenantRuleSet {
-  return parseText(text, (raw) => parseTenantRuleSet(raw, tenant));
-}
-
-function parseText<T>(text: string, parse: (raw: unknown) => T): T {
-  if (text.length > MAX_FILE_CHARS)
-    throw new AlertRuleError('RULES_INVALID', `rule file is larger than ${MAX_FILE_CHARS} characters`);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
-  let raw: unknown;
-  try {
-    if (doc.errors.length > 0) throw doc.errors[0];
-    raw = doc.toJS();
-  } catch (error) {
-    throw new AlertRuleError('RULES_SYNTAX', `rule file is not valid YAML/JSON: ${(error as Error).message}`);
-  }
-  // Blank or comments only: said so (it read "field (root): expected object, received null").
-  if (raw === null || raw === undefined) throw new AlertRuleError('RULES_INVALID', 'rule file is empty');
-  try {
-    return parse(raw);
-  } catch (error) {
-    if (error instanceof AlertRuleError && error.location) {
-      const line = lineOf(doc, lines, error.location);
-      if (line !== null) error.message += ` (line ${line})`;
-    }
-    throw error;
-  }
-}
-
-/** The line of the deepest node of `location` the file has (a missing field: its parent's). */
-function lineOf(doc: Document, lines: LineCounter, location: (string | number)[]): number | null {
-  for (let depth = location.length; depth > 0; depth--) {
-    const node = doc.getIn(location.slice(0, depth), true);
-    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
-  }
-  return null;
 }
 
 /** Longest history any rule needs, for trimming the engine's per-stream history. */

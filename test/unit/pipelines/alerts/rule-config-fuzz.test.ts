@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import {
   AlertRuleError,
   parseRuleSet,
-  parseRuleSetText,
   type RuleErrorCode,
 } from '../../../../pipelines/alerts/rule-config.ts';
+import { parseRuleSetText } from '../../../../pipelines/alerts/rule-file-text.ts';
 import { oneValueReplaced, quietYamlWarnings, splicedText } from '../../../support/fuzz/mutate-parsed.ts';
 import { FUZZ, settle } from '../../../support/fuzz/typed-error.ts';
 
