@@ -59,8 +59,8 @@ export const KAFKA_ACCESS: Readonly<Record<string, KafkaAccess>> = {
     // classifier.ts commitOffset: held at each live call's first window.
     holdsCommits: true,
   },
-  // alert-service.ts: the evaluator reads emotions and features (ALERT_GROUP_ID) and writes alerts;
-  // the per-pod fan-out (ALERT_FANOUT_GROUP_PREFIX-<id>) reads calls, emotions, features, alerts, erasures;
+  // evaluator-runner.ts: the evaluator reads emotions and features (ALERT_GROUP_ID) and writes alerts;
+  // instance-fanout.ts: the per-pod fan-out (ALERT_FANOUT_GROUP_PREFIX-<id>) reads calls, emotions, features, alerts, erasures;
   // acknowledgements are written to va.alerts.v1; each process reads revoked tokens
   // (ALERT_REVOCATIONS_GROUP_PREFIX-<id>, revocation-feed.ts) and writes sign-outs; login attempts
   // are written and read back (ALERT_LOGIN_FAILURES_GROUP_PREFIX-<id>, login-failure-feed.ts).
