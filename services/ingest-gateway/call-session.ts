@@ -366,7 +366,8 @@ export function createCallSession(deps: SessionDeps): CallSession {
       }
       log.info('call ended', { framesAccepted, ...counts() });
       ack('CALL_STATE_ENDED');
-      deps.close();
+      // Held acks (a consent change acknowledged with this end) go out before the status.
+      heldAcks.settled(() => deps.close());
     });
   };
 

@@ -9,6 +9,11 @@ export interface HeldAcks<A> {
   holdUntil(announced: Promise<boolean>): void;
   /** Writes `ack` now, or once every change announced before it is acknowledged. */
   write(ack: A): void;
+  /**
+   * Runs `then` once every ack written so far went out (or was dropped with its refused change):
+   * a stream closed before that lost them (the CallEnd's ENDED ack behind two changes).
+   */
+  settled(then: () => void): void;
 }
 
 export function createHeldAcks<A>(writeAck: (ack: A) => void): HeldAcks<A> {
@@ -28,6 +33,10 @@ export function createHeldAcks<A>(writeAck: (ack: A) => void): HeldAcks<A> {
       void held.then((acknowledged) => {
         if (acknowledged) writeAck(ack);
       });
+    },
+    settled(then) {
+      if (!held) return then();
+      void held.then(() => then());
     },
   };
 }
