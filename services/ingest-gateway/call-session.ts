@@ -193,8 +193,9 @@ export function createCallSession(deps: SessionDeps): CallSession {
     if (wasLive) metrics.calls.inc({ outcome: resumable ? 'handed_over' : 'failed' });
     state = 'ended';
     if (!flushing) void done.finally(() => release(wasLive && resumable));
+    // The held acks first (they wait on every change, not only the last): then the status.
     if (wasLive && resumable && consentAnnounced)
-      void afterAnnounced(consentAnnounced, () => deps.close(error));
+      void afterAnnounced(heldAcks.pending() ?? consentAnnounced, () => deps.close(error));
     else deps.close(error);
   };
 

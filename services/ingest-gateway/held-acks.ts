@@ -14,6 +14,8 @@ export interface HeldAcks<A> {
    * a stream closed before that lost them (the CallEnd's ENDED ack behind two changes).
    */
   settled(then: () => void): void;
+  /** What the held acks wait for (null when none is held): a hand-over's status waits for it too. */
+  pending(): Promise<boolean> | null;
 }
 
 export function createHeldAcks<A>(writeAck: (ack: A) => void): HeldAcks<A> {
@@ -34,6 +36,7 @@ export function createHeldAcks<A>(writeAck: (ack: A) => void): HeldAcks<A> {
         if (acknowledged) writeAck(ack);
       });
     },
+    pending: () => held,
     settled(then) {
       if (!held) return then();
       void held.then(() => then());

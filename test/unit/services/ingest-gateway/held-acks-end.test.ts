@@ -2,6 +2,7 @@
 // reach the stream before it is closed, however the broker's acknowledgements are batched.
 import { describe, expect, it } from 'vitest';
 import { createCallSession, type RawCallAudio } from '../../../../services/ingest-gateway/call-session.ts';
+import { IngestError } from '../../../../services/ingest-gateway/errors.ts';
 import { createGatewayMetrics } from '../../../../services/ingest-gateway/gateway-metrics.ts';
 import type { KafkaSink } from '../../../../services/ingest-gateway/kafka-sink.ts';
 import { createLiveCalls } from '../../../../services/ingest-gateway/live-calls.ts';
@@ -109,5 +110,24 @@ describe('held acks and CallEnd', () => {
     release();
     await settle();
     expect(log.slice(-3)).toEqual(["CALL_STATE_NOT_ANALYSED", "CALL_STATE_ENDED", "close ok"]);
+  });
+});
+
+describe('held acks and a hand-over', () => {
+  it('writes the acknowledged change\'s NOT_ANALYSED ack before the UNAVAILABLE status', async () => {
+    const { session, log, release } = harness();
+    session.handle(start);
+    session.handle(frame);
+    release();
+    await settle();
+    session.handle({ message: 'consentChange', consentChange: { consent: { analytics: true, storeFeatures: false } } });
+    session.handle({ message: 'consentChange', consentChange: { consent: { analytics: false, storeFeatures: false } } });
+    // A drain: SHUTTING_DOWN hands the call over once its change is acknowledged (handover-consent.ts).
+    session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
+    release();
+    await settle();
+    release();
+    await settle();
+    expect(log.slice(-2)).toEqual(['CALL_STATE_NOT_ANALYSED', 'close SHUTTING_DOWN']);
   });
 });
