@@ -87,14 +87,20 @@ describe('held acks and CallEnd', () => {
     session.handle(frame);
     release();
     await settle();
-    session.handle({ message: 'consentChange', consentChange: { consent: { analytics: true, storeFeatures: false } } });
-    session.handle({ message: 'consentChange', consentChange: { consent: { analytics: false, storeFeatures: false } } });
+    session.handle({
+      message: 'consentChange',
+      consentChange: { consent: { analytics: true, storeFeatures: false } },
+    });
+    session.handle({
+      message: 'consentChange',
+      consentChange: { consent: { analytics: false, storeFeatures: false } },
+    });
     session.handle({ message: 'end', end: { reason: 'hangup' } });
     release();
     await settle();
     release();
     await settle();
-    expect(log.slice(-3)).toEqual(["CALL_STATE_NOT_ANALYSED", "CALL_STATE_ENDED", "close ok"]);
+    expect(log.slice(-3)).toEqual(['CALL_STATE_NOT_ANALYSED', 'CALL_STATE_ENDED', 'close ok']);
   });
 
   it('writes the ENDED ack before closing after one change', async () => {
@@ -103,25 +109,34 @@ describe('held acks and CallEnd', () => {
     session.handle(frame);
     release();
     await settle();
-    session.handle({ message: 'consentChange', consentChange: { consent: { analytics: false, storeFeatures: false } } });
+    session.handle({
+      message: 'consentChange',
+      consentChange: { consent: { analytics: false, storeFeatures: false } },
+    });
     session.handle({ message: 'end', end: { reason: 'hangup' } });
     release();
     await settle();
     release();
     await settle();
-    expect(log.slice(-3)).toEqual(["CALL_STATE_NOT_ANALYSED", "CALL_STATE_ENDED", "close ok"]);
+    expect(log.slice(-3)).toEqual(['CALL_STATE_NOT_ANALYSED', 'CALL_STATE_ENDED', 'close ok']);
   });
 });
 
 describe('held acks and a hand-over', () => {
-  it('writes the acknowledged change\'s NOT_ANALYSED ack before the UNAVAILABLE status', async () => {
+  it("writes the acknowledged change's NOT_ANALYSED ack before the UNAVAILABLE status", async () => {
     const { session, log, release } = harness();
     session.handle(start);
     session.handle(frame);
     release();
     await settle();
-    session.handle({ message: 'consentChange', consentChange: { consent: { analytics: true, storeFeatures: false } } });
-    session.handle({ message: 'consentChange', consentChange: { consent: { analytics: false, storeFeatures: false } } });
+    session.handle({
+      message: 'consentChange',
+      consentChange: { consent: { analytics: true, storeFeatures: false } },
+    });
+    session.handle({
+      message: 'consentChange',
+      consentChange: { consent: { analytics: false, storeFeatures: false } },
+    });
     // A drain: SHUTTING_DOWN hands the call over once its change is acknowledged (handover-consent.ts).
     session.reject(new IngestError('SHUTTING_DOWN', 'the gateway is shutting down'));
     release();
