@@ -5,14 +5,10 @@
 // (consent-feed.ts), whether it was running then or started after it: a resume claiming the
 // original consent is refused, so none of the audio after the withdrawal reaches va.audio.v1.
 import * as grpc from '@grpc/grpc-js';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
-import {
-  createIngestClient,
-  openCallStream,
-  type CallStream,
-} from '../../../services/simulator/ingest-client.ts';
+import { describe, expect, it } from 'vitest';
+import type { AudioChunk } from '../../../services/shared/records.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
+import { ALL, chunksOf as chunksIn, NONE, streamTo } from './consent-streams.ts';
 import {
   exitCode,
   fileTopics,
@@ -20,24 +16,16 @@ import {
   TENANT_TOKEN,
   type GatewayProcess,
 } from './gateway-process.ts';
-import { collectUntil, stereoCallStart, writeStereoFrames } from './helpers.ts';
+import { stereoCallStart, writeStereoFrames } from './helpers.ts';
 import { callSid } from './l16ws-fixture.ts';
 
 const { topics, kafka } = fileTopics();
-const ALL = { analytics: true, storeFeatures: true };
-const NONE = { analytics: false, storeFeatures: false };
 /** Frames per channel before the withdrawal (20 ms each: it comes at 500 ms of audio). */
 const BEFORE = 25;
 
 /** A second tenant on both gateways: its call of the same id is another call. */
 const GLOBEX_TOKEN = 'globex-token-0123456789';
 const TWO_TENANTS = { TENANT_TOKENS: `acme=${TENANT_TOKEN},globex=${GLOBEX_TOKEN}` };
-
-const streamTo = (gateway: GatewayProcess, token = TENANT_TOKEN): CallStream => {
-  const client = createIngestClient(gateway.grpcTarget);
-  onTestFinished(() => client.close());
-  return openCallStream(client, token);
-};
 
 /**
  * A call withdrawn on gateway A, moved by A's stop; returns the second gateway, B, running all
@@ -75,22 +63,9 @@ async function resumeWith(
   return resumed.finish();
 }
 
-/** The call's chunks in the audio topic, once a later call of B (one partition) is there too. */
-async function chunksOf(gateway: GatewayProcess, callId: string): Promise<AudioChunk[]> {
-  const sentinel = callSid();
-  const stream = streamTo(gateway);
-  await stream.write(stereoCallStart(sentinel, { consent: ALL }));
-  await writeStereoFrames(stream, 2);
-  await stream.write({ end: { reason: 'hangup' } });
-  expect((await stream.finish()).code).toBe(grpc.status.OK);
-  const all = await collectUntil(
-    kafka(),
-    topics.audio,
-    (m) => audioChunkCodec.decode(m.value, m.headers),
-    (chunks) => chunks.filter((c) => c.callId === sentinel && c.final).length === 2,
-  );
-  return all.filter((c) => c.callId === callId);
-}
+/** The call's chunks in this file's audio topic. */
+const chunksOf = (gateway: GatewayProcess, callId: string): Promise<AudioChunk[]> =>
+  chunksIn(kafka(), topics.audio, gateway, callId);
 
 /** Audio of the call after the withdrawal that reached Kafka (bytes, final markers aside). */
 const audioAfterWithdrawal = (chunks: AudioChunk[]): number =>
