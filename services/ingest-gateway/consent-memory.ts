@@ -3,13 +3,14 @@
 // back what was withdrawn elsewhere (CONSENT_WIDENED). Keyed by tenant and call id, so a tenant's
 // record never applies to another tenant's call of the same id. Consent only narrows, so a replay
 // or a duplicate (at-least-once) changes nothing and the narrowest consent seen is kept. Bounded:
-// an entry lives `memoryMs` from its change, is forgotten at the call's `ended` event, and past
-// `maxCalls` the oldest change of the tenant holding the most goes first (one tenant's flood makes
-// room from its own). Pure apart from the injected clock.
+// an entry lives `memoryMs` from its change, and past `maxCalls` the oldest change of the tenant
+// holding the most goes first (one tenant's flood makes room from its own). A call's `ended` does
+// not forget it: it ends one gateway's stream of the call, not the call (see `apply`).
+// Pure apart from the injected clock.
 import type { CallEvent, Consent } from '../shared/records.ts';
 
 export interface ConsentMemory {
-  /** Applies one va.calls.v1 call event: a consent change is kept (narrowest), an end forgets. */
+  /** Applies one va.calls.v1 call event: a consent change is kept (narrowest), others ignored. */
   apply(event: Pick<CallEvent, 'type' | 'tenant' | 'callId' | 'consent' | 'producedAtMs'>): void;
   /** The narrowest consent a change of this call set (on any gateway), or null: none known. */
   narrowed(tenant: string, callId: string): Consent | null;
@@ -61,12 +62,13 @@ export function createConsentMemory(
   };
   return {
     apply(event) {
-      const calls = byTenant.get(event.tenant);
-      if (event.type === 'ended') {
-        if (calls) remove(event.tenant, calls, event.callId);
-        return;
-      }
+      // An `ended` is not a reason to forget: it says that one gateway's stream of the call ended
+      // (its reconnect grace ran out, RECONNECT_GRACE_MS=0, a second stream of the id closed),
+      // while the call may live on, handed over to another gateway, and resume there later. It
+      // had cleared the withdrawal on every gateway, and such a resume got analytics back
+      // (security review; test/int/ingest/consent-ended-elsewhere.test.ts).
       if (event.type !== 'consent-changed') return;
+      const calls = byTenant.get(event.tenant);
       const before = calls?.get(event.callId)?.consent;
       const next = event.consent;
       if (calls) remove(event.tenant, calls, event.callId);

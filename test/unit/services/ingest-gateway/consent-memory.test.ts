@@ -34,14 +34,14 @@ describe('consent memory (consent changes of every gateway)', () => {
     expect(memory.narrowed('acme', 'call-1')).toEqual(NONE);
   });
 
-  it('ignores starts, forgets a call at its end', () => {
+  it('ignores starts, and keeps a withdrawal past an ended of the call (one gateway’s stream ended, not the call)', () => {
     const memory = createConsentMemory({ memoryMs: 60_000, maxCalls: 10 }, () => 2_000);
     memory.apply(event('started', 'call-1', ALL));
     expect(memory.narrowed('acme', 'call-1')).toBeNull();
     memory.apply(event('consent-changed', 'call-1', NONE));
-    memory.apply(event('ended', 'call-1', NONE));
-    expect(memory.narrowed('acme', 'call-1')).toBeNull();
-    expect(memory.size()).toBe(0);
+    memory.apply(event('ended', 'call-1', ALL));
+    expect(memory.narrowed('acme', 'call-1')).toEqual(NONE);
+    expect(memory.size()).toBe(1);
   });
 
   it('forgets a change memoryMs after it was made (not after it was read back), and the oldest past maxCalls', () => {
