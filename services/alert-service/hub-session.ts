@@ -83,7 +83,14 @@ export function createSessionHandler(o: SessionOptions): (ws: WebSocket, request
       // The rate first: a session refused for it takes no per-user slot.
       if (!o.sessionRate.spend(user, now()))
         throw new SocketLimitError('TOO_MANY_RECONNECTS', 'too many sessions of this user this minute');
-      if (client.slot) limits.authenticate(client.slot, user);
+      try {
+        if (client.slot) limits.authenticate(client.slot, user);
+      } catch (error) {
+        // Refused for the per-user cap: no snapshot is sent, so no welcome is spent (a tab over
+        // the cap, retried by its page every 10 s, drained the budget of the live tabs).
+        o.sessionRate.refund(user);
+        throw error;
+      }
     } catch (error) {
       if (!(error instanceof SocketLimitError)) throw error;
       output.refuse(client, error);

@@ -12,6 +12,8 @@
 export interface SessionRate {
   /** Spends one welcome of `user` at `nowMs`; false when it has none left (refuse the session). */
   spend(user: string, nowMs: number): boolean;
+  /** Gives back the welcome just spent: the session was refused for another reason, no snapshot sent. */
+  refund(user: string): void;
   size(): number;
 }
 
@@ -48,6 +50,10 @@ export function createSessionRate(perMinute: number, maxUsers = MAX_USERS): Sess
       buckets.delete(user);
       buckets.set(user, { tokens: tokens >= 1 ? tokens - 1 : tokens, lastMs: nowMs });
       return tokens >= 1;
+    },
+    refund(user) {
+      const b = buckets.get(user);
+      if (b) b.tokens = Math.min(perMinute, b.tokens + 1);
     },
     size: () => buckets.size,
   };
