@@ -5,6 +5,7 @@
 // stored. I/O: DOM, QA API.
 import {
   api,
+  ApiError,
   claims,
   describeError,
   LOGIN_PATH,
@@ -115,6 +116,34 @@ function settleView(focusHeading: boolean): void {
 /** Bumped by each route(): a view whose request answers after the reviewer moved on is dropped. */
 let routeSeq = 0;
 
+/** How long a report refused as busy waits before it is asked again. */
+const BUSY_RETRY_MS = 5_000;
+
+/**
+ * A heavy report (CSAT, alert precision) runs one per tenant at a time (store/report-gate.ts): one
+ * refused 503 DATABASE_BUSY is asked again while the reviewer stays, saying so. The report the page
+ * had just dropped (another period picked before it answered) still holds the tenant's slot on the
+ * server, and its refusal was shown as an error card, nothing retried (review revpen31).
+ */
+async function untilNotBusy(show: () => Promise<void>, current: () => boolean): Promise<void> {
+  for (;;) {
+    try {
+      return await show();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== 'DATABASE_BUSY' || !current()) throw error;
+      app.replaceChildren(
+        el(
+          'p',
+          { class: 'card muted', role: 'status' },
+          'Another report of your organisation is running: this one is asked again in a few seconds…',
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+      if (!current()) return;
+    }
+  }
+}
+
 /** `navigated`: the reviewer moved to this view (a link, back), not the page's first load. */
 async function route(navigated = false): Promise<void> {
   const mine = ++routeSeq;
@@ -169,10 +198,10 @@ async function route(navigated = false): Promise<void> {
       await showCustomer(app, decodeURIComponent(customer[1]), tenantOf(customer));
     } else if (report) {
       loading();
-      await showCsatReport(app, reportDays(report[1]), current);
+      await untilNotBusy(() => showCsatReport(app, reportDays(report[1]), current), current);
     } else if (precision) {
       loading();
-      await showAlertPrecision(app, reportDays(precision[1]), current);
+      await untilNotBusy(() => showAlertPrecision(app, reportDays(precision[1]), current), current);
     } else showList(app);
     if (!current()) return;
     settleView(navigated);
