@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseRuleSetText } from '../pipelines/alerts/index.ts';
 import { decodeMuLaw, encodeMuLaw } from '../pipelines/dsp/index.ts';
 import { demoCallAudio, shippedEmotionModel } from '../devkit/heap/hot-path-call.ts';
-import { withLineEcho, type LineEcho } from '../devkit/audio/line-echo.ts';
+import { G168_CONDITIONS, withLineEcho } from '../devkit/audio/line-echo.ts';
 import { gauss, rng } from '../devkit/audio/test-signals.ts';
 import {
   runCallInProcess,
@@ -41,12 +41,7 @@ const FORMAT = { codec: 'pcmu', sampleRateHz: 8000 } as const;
 const NOISE_SEED = 3;
 const round = (v: number, d = 3): number => Math.round(v * 10 ** d) / 10 ** d;
 
-const CONDITIONS: (LineEcho & { name: string })[] = [
-  ...[8, 32, 64].flatMap((delayMs) =>
-    [15, 20, 30].map((erlDb) => ({ name: `${erlDb}dB-${delayMs}ms`, delayMs, erlDb })),
-  ),
-  { name: '20dB-32ms-dispersive4ms', delayMs: 32, erlDb: 20, dispersionMs: 4 },
-];
+const CONDITIONS = G168_CONDITIONS;
 
 interface CallFigures {
   segments: {

@@ -50,3 +50,14 @@ export function withLineEcho(
   }
   return out;
 }
+
+/**
+ * The echo conditions the evals run (eval:echo, eval:line): delays 8/32/64 ms by echo return
+ * losses 15/20/30 dB, and one dispersive path.
+ */
+export const G168_CONDITIONS: readonly (LineEcho & { name: string })[] = [
+  ...[8, 32, 64].flatMap((delayMs) =>
+    [15, 20, 30].map((erlDb) => ({ name: `${erlDb}dB-${delayMs}ms`, delayMs, erlDb })),
+  ),
+  { name: '20dB-32ms-dispersive4ms', delayMs: 32, erlDb: 20, dispersionMs: 4 },
+];
