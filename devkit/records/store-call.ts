@@ -21,6 +21,12 @@ export interface SyntheticStoreCallOptions {
   /** On hold (CallHold) from this second to `holdToS`: the dynamics windows carry holdMs (none when absent). */
   holdFromS?: number;
   holdToS?: number;
+  /**
+   * The customer's line suspected one-way (pipelines/dsp/line-watch.ts) from this second to
+   * `lineFaultToS`: those dynamics windows carry customerLineFaultMs and no talk ratio (none when absent).
+   */
+  lineFaultFromS?: number;
+  lineFaultToS?: number;
   /** Fire a frustration alert when the anger starts (+6 s), acknowledged after `ackAfterS`. */
   alert?: boolean;
   ackAfterS?: number | null;
@@ -54,6 +60,8 @@ interface CallPlan {
   angryTo: number;
   holdFrom: number;
   holdTo: number;
+  lineFaultFrom: number;
+  lineFaultTo: number;
 }
 
 /** A window's position, shared by the features and emotion events of one speaker. */
@@ -85,6 +93,8 @@ export function syntheticStoreCall(options: SyntheticStoreCallOptions): Syntheti
     angryTo: (options.angryToS ?? -1) * 1000,
     holdFrom: (options.holdFromS ?? -1) * 1000,
     holdTo: (options.holdToS ?? -1) * 1000,
+    lineFaultFrom: (options.lineFaultFromS ?? -1) * 1000,
+    lineFaultTo: (options.lineFaultToS ?? -1) * 1000,
   };
   const { durationS, windowMs, hopMs } = plan;
   const windows = Math.max(1, Math.floor((durationS * 1000 - windowMs) / hopMs) + 1);
@@ -129,6 +139,7 @@ function pushWindowEvents(body: StoreEvent[], plan: CallPlan, i: number, random:
       ...(held ? { arousal: 0.5, valence: 0.5, confidence: 0, evidence: [HOLD_EVIDENCE] } : {}),
     });
   }
+  const lineFaultMs = Math.max(0, Math.min(endMs, plan.lineFaultTo) - Math.max(startMs, plan.lineFaultFrom));
   body.push({
     kind: 'dynamics',
     callId,
@@ -144,6 +155,8 @@ function pushWindowEvents(body: StoreEvent[], plan: CallPlan, i: number, random:
     agentResponseLatencyMs: [],
     customerResponseLatencyMs: [],
     holdMs: Math.max(0, Math.min(endMs, plan.holdTo) - Math.max(startMs, plan.holdFrom)),
+    // The dsp-worker leaves a faulty window's talk ratio unknown (NaN, stored null).
+    ...(lineFaultMs > 0 ? { customerLineFaultMs: lineFaultMs, talkRatioAgent: null } : {}),
   });
 }
 

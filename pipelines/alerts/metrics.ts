@@ -80,6 +80,8 @@ export const METRICS: Readonly<Record<string, MetricDef>> = {
       o.window.endMs > o.window.startMs ? (o.window.holdMs ?? 0) / (o.window.endMs - o.window.startMs) : NaN,
     ),
   ),
+  // One-way audio suspected on the customer's leg (pipelines/dsp/line-watch.ts): a line fault.
+  customerLineFaultMs: dynamics('customer line silent', 'ms', (o) => o.window.customerLineFaultMs ?? 0),
 };
 
 /**

@@ -5,6 +5,8 @@
 // The customer channel is echo-gated (echo-gate.ts): frames that are the agent's line echo are
 // not the customer's speech, in the dynamics nor in the customer's windows, which therefore wait
 // ECHO_DECISION_LAG_FRAMES (290 ms) for each frame's decision and for the agent's audio up to it.
+// The customer's line is watched for one-way audio (line-watch.ts): its windows carry
+// `customerLineFaultMs` and no talk ratio (unknown, not the agent's share of a one-sided line).
 
 import {
   createChannelAnalyzerWithHook,
@@ -18,6 +20,7 @@ import {
   echoAt,
   MAX_RESPONSE_LATENCY_MS,
   trimVad,
+  vadAt,
   type VadTrack,
 } from './dynamics.ts';
 import { bytesPerSample } from './codecs.ts';
@@ -25,6 +28,7 @@ import { ECHO_DECISION_LAG_FRAMES, judgeEcho } from './echo-gate.ts';
 import { createEchoPath } from './echo-path.ts';
 import { DspError } from './errors.ts';
 import { HoldSpans } from './hold-spans.ts';
+import { createLineWatch, watchLine } from './line-watch.ts';
 import { none } from './scratch.ts';
 import type { AudioFormat, Channel, DynamicsWindow, SpeakerWindow } from './types.ts';
 
@@ -110,6 +114,27 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
     return held > 0 ? { ...window, onHold: true } : window;
   };
 
+  // One-way audio on the customer's leg: fed each frame once, in order, as the windows reach it.
+  const lineWatch = createLineWatch();
+  let lineFed = 0;
+  // The last fault episode's frames [faultFrom, faultEnd): episodes are 20 s apart at least, so a
+  // window meets one at most.
+  let faultFrom = -1;
+  let faultEnd = Infinity;
+  function lineFaultFrames(first: number, end: number): number {
+    for (; lineFed < end; lineFed++) {
+      const was = lineWatch.faultFrom;
+      const a = vadAt(tracks.agent, lineFed);
+      const c = vadAt(tracks.customer, lineFed);
+      watchLine(lineWatch, lineFed, a, c, heldAt(lineFed));
+      if (was < 0 && lineWatch.faultFrom >= 0) {
+        faultFrom = lineWatch.faultFrom;
+        faultEnd = Infinity;
+      } else if (was >= 0 && lineWatch.faultFrom < 0) faultEnd = lineFed;
+    }
+    return faultFrom < 0 ? 0 : Math.max(0, Math.min(end, faultEnd) - Math.max(first, faultFrom));
+  }
+
   function dynamicsUpTo(frames: number, final: boolean): DynamicsWindow[] {
     let res: DynamicsWindow[] = none();
     for (;;) {
@@ -119,18 +144,22 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
       const end = Math.min(full, frames);
       const startMs = first * hopMs;
       if (res.length === 0) res = [];
+      const faultFrames = lineFaultFrames(first, end);
+      const window = computeDynamics(
+        tracks.agent,
+        tracks.customer,
+        nextWindow,
+        first,
+        end,
+        hopMs,
+        startMs,
+        end * hopMs,
+        heldAt,
+      );
       res.push(
-        computeDynamics(
-          tracks.agent,
-          tracks.customer,
-          nextWindow,
-          first,
-          end,
-          hopMs,
-          startMs,
-          end * hopMs,
-          heldAt,
-        ),
+        faultFrames > 0
+          ? { ...window, talkRatioAgent: NaN, customerLineFaultMs: faultFrames * hopMs }
+          : window,
       );
       nextWindow++;
       const keepFrom = nextWindow * wh - keepBack;

@@ -98,4 +98,11 @@ export interface DynamicsWindow {
    * silence: those frames count in neither mutualSilenceMs nor longestMutualSilenceMs. Absent = 0.
    */
   holdMs?: number;
+  /**
+   * Audio of the window during which the customer's line is suspected one-way (ms): she has not
+   * been heard for 20 s while the agent spoke and paused for answers (line-watch.ts). Such a
+   * window has no talk ratio (NaN): who talked more is unknown on a line that carries one side.
+   * Absent = 0.
+   */
+  customerLineFaultMs?: number;
 }

@@ -170,6 +170,7 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
   let talkSum = 0;
   let holdMs = 0;
   let holdCount = 0;
+  let lineFaultMs = 0;
   dynamics.forEach((d, i) => {
     // Overlapping windows hold the same hold twice: the owned share of each window's hold. A
     // hold is a run of windows with hold time, touching each other (a new hold: a gap before it).
@@ -180,6 +181,8 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
       const before = dynamics[i - 1];
       if (!before || (before.holdMs ?? 0) === 0 || before.endMs < d.startMs) holdCount += 1;
     }
+    const fault = d.customerLineFaultMs ?? 0;
+    if (fault > 0 && length > 0) lineFaultMs += (fault * dynOwned[i]) / length;
     // Overlapping windows see the same overtalk twice: count the owned share only.
     overtalk += length > 0 ? (d.overtalkCount * dynOwned[i]) / length : 0;
     longestSilence = Math.max(longestSilence, d.longestMutualSilenceMs);
@@ -211,6 +214,7 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     talkRatioAgent: talkWeight > 0 ? talkSum / talkWeight : null,
     holdS: holdMs / 1000,
     holdCount,
+    ...(lineFaultMs > 0 ? { customerLineFaultS: lineFaultMs / 1000 } : {}),
     ...alertMeasures(input.alerts),
   };
 }

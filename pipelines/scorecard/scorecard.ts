@@ -35,10 +35,18 @@ function part(name: ScorePartName, value: number | null, measure: number | null,
   return out;
 }
 
+/** "customer's line suspected one-way for 46 s" (the summary's customerLineFaultS). */
+function lineFaultText(m: Pick<CallMeasures, 'customerLineFaultS'>): string {
+  return `customer's line suspected one-way for ${Math.round(m.customerLineFaultS ?? 0)} s`;
+}
+
 export function scoreParts(m: CallMeasures): ScorePart[] {
   const negativeShare = m.customerEmotionS > 0 ? m.customerNegativeS / m.customerEmotionS : null;
   const deEsc = m.deEscalationS.map((s) => (s === null ? 0 : falling(s, 30, 120)));
   const talk = m.talkRatioAgent;
+  // A one-way line (the customer unheard while the agent talks): the silence and the agent's share
+  // are the line's, not the agent's (they read talk ratio 1.0, scored 0, against the agent).
+  const lineFault = (m.customerLineFaultS ?? 0) > 0;
   // The slowest return; "never" (null) when any frustration never calmed (the page showed the
   // slowest of those that did).
   const slowestDeEsc = m.deEscalationS.includes(null) ? null : Math.max(...(m.deEscalationS as number[]));
@@ -89,17 +97,25 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
     ),
     part(
       'mutualSilence',
-      m.durationMs > 0 ? falling(m.longestMutualSilenceMs / 1000, 8, 30) : null,
+      m.durationMs > 0 && !lineFault ? falling(m.longestMutualSilenceMs / 1000, 8, 30) : null,
       m.longestMutualSilenceMs / 1000,
       's',
-      'longest mutual silence (≤ 8 s = 1, ≥ 30 s = 0)',
+      lineFault
+        ? `${lineFaultText(m)}: the agent's pauses for an answer are not the agent's silence, not scored`
+        : 'longest mutual silence (≤ 8 s = 1, ≥ 30 s = 0)',
     ),
     part(
       'talkRatio',
-      talk === null ? null : talk < 0.35 ? falling(0.35 - talk, 0, 0.3) : falling(talk - 0.65, 0, 0.3),
+      talk === null || lineFault
+        ? null
+        : talk < 0.35
+          ? falling(0.35 - talk, 0, 0.3)
+          : falling(talk - 0.65, 0, 0.3),
       talk,
       'agent share',
-      'agent share of speech (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)',
+      lineFault
+        ? `${lineFaultText(m)}: who talked more is unknown, not scored`
+        : 'agent share of speech (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)',
     ),
     alertHandlingPart(m),
   ];
@@ -144,6 +160,9 @@ export const MIN_SCORED_WEIGHT = 50;
  */
 export function unscoredReason(m: CallMeasures, parts: readonly ScorePart[]): string | null {
   const s = (x: number) => `${Math.round(x * 10) / 10} s`;
+  // The customer too little heard because her line carried nothing: a line fault, not a short call.
+  if (m.customerSpeechS < MIN_SCORED_SPEECH_S && (m.customerLineFaultS ?? 0) > 0)
+    return `${lineFaultText(m)} (customer ${s(m.customerSpeechS)} heard): a line fault, not judged`;
   if (m.customerSpeechS < MIN_SCORED_SPEECH_S || m.agentSpeechS < MIN_SCORED_SPEECH_S)
     return (
       `too little speech to judge (customer ${s(m.customerSpeechS)}, agent ${s(m.agentSpeechS)}; ` +

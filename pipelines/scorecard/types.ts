@@ -37,6 +37,8 @@ export interface ScoreDynamics {
   talkRatioAgent: number | null;
   /** Time of the window on hold (CallHold); hold is not in longestMutualSilenceMs. Absent = 0. */
   holdMs?: number;
+  /** Time of the window the customer's line was suspected one-way (DynamicsWindow). Absent = 0. */
+  customerLineFaultMs?: number;
 }
 
 export interface ScoreAlert {
@@ -120,6 +122,11 @@ export interface CallMeasures {
   /** Time on hold, s, and how many holds (absent from summaries made before hold existed). */
   holdS?: number;
   holdCount?: number;
+  /**
+   * Time the customer's line was suspected one-way, s (pipelines/dsp/line-watch.ts); present only
+   * when there was some: talk ratio and mutual silence are then not judged.
+   */
+  customerLineFaultS?: number;
   /** Alert episodes: a cue and its escalation to supervisors are one (alert-episodes.ts). */
   alertsCount: number;
   /** Episodes acknowledged on the cue or its escalation. */

@@ -83,7 +83,7 @@ export interface CallRegistry {
   dynamics(
     tenant: string,
     callId: string,
-    sample: { talkRatioAgent: number; endMs: number },
+    sample: { talkRatioAgent: number; endMs: number; holdMs?: number; customerLineFaultMs?: number },
     nowMs: number,
   ): void;
   /** Records an alert; returns false when the id is already known (duplicate). */

@@ -251,12 +251,14 @@ export function paceTooFast(s: SpeakerLive): boolean {
 
 export function applyDynamics(
   call: CallLive,
-  d: { talkRatioAgent: number; endMs: number; holdMs?: number },
+  d: { talkRatioAgent: number; endMs: number; holdMs?: number; customerLineFaultMs?: number },
 ): void {
   if (d.endMs <= call.dynamicsEndMs) return;
   call.dynamicsEndMs = d.endMs;
   setOnHold(call, (d.holdMs ?? 0) > 0, d.endMs);
-  if (Number.isFinite(d.talkRatioAgent)) call.talkRatioAgent = d.talkRatioAgent;
+  // A one-way customer line: who talks more is unknown (its last share was the agent alone).
+  if ((d.customerLineFaultMs ?? 0) > 0) call.talkRatioAgent = null;
+  else if (Number.isFinite(d.talkRatioAgent)) call.talkRatioAgent = d.talkRatioAgent;
   advance(call, d.endMs);
 }
 

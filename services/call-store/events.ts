@@ -151,6 +151,8 @@ export const dynamicsSchema = z.object({
   longestMutualSilenceMs: z.number().min(0),
   /** Time of the window on hold (0 from producers before hold existed). */
   holdMs: z.number().min(0).optional(),
+  /** Time of the window the customer's line was suspected one-way (0/absent: none). */
+  customerLineFaultMs: z.number().min(0).optional(),
   talkRatioAgent: num,
   agentResponseLatencyMs: z.array(z.number()),
   customerResponseLatencyMs: z.array(z.number()),

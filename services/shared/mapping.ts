@@ -152,6 +152,7 @@ export function fromDynamicsWindowRecord(record: DynamicsWindowRecord): Dynamics
     agentResponseLatencyMs: [...record.agentResponseLatencyMs],
     customerResponseLatencyMs: [...record.customerResponseLatencyMs],
     ...((record.holdMs ?? 0) > 0 ? { holdMs: record.holdMs } : {}),
+    ...((record.customerLineFaultMs ?? 0) > 0 ? { customerLineFaultMs: record.customerLineFaultMs } : {}),
   };
 }
 

@@ -46,7 +46,8 @@ export async function loadScorecardInput(
     [tenant, callId, JSON.stringify([HOLD_EVIDENCE])],
   );
   const dynamics = await tx.query<Record<string, unknown>>(
-    `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent, hold_ms
+    `SELECT start_ms, end_ms, overtalk_count, longest_mutual_silence_ms, talk_ratio_agent, hold_ms,
+         customer_line_fault_ms
        FROM dynamics_windows WHERE tenant = $1 AND call_id = $2`,
     [tenant, callId],
   );
@@ -76,6 +77,9 @@ export async function loadScorecardInput(
       longestMutualSilenceMs: Number(r.longest_mutual_silence_ms),
       talkRatioAgent: num(r.talk_ratio_agent),
       holdMs: Number(r.hold_ms ?? 0),
+      ...(Number(r.customer_line_fault_ms ?? 0) > 0
+        ? { customerLineFaultMs: Number(r.customer_line_fault_ms) }
+        : {}),
     })),
     alerts: await loadScoreAlerts(tx, tenant, callId),
   };

@@ -103,14 +103,15 @@ const SQL = {
     ${BEFORE_ANALYTICS_WITHDRAWN}`,
   dynamics: `INSERT INTO dynamics_windows (tenant, call_id, window_index, start_ms, end_ms, overtalk_count, overtalk_ms,
       mutual_silence_ms, longest_mutual_silence_ms, talk_ratio_agent, agent_latencies_ms, customer_latencies_ms,
-      hold_ms)
+      hold_ms, customer_line_fault_ms)
     SELECT tenant, "callId", "windowIndex", "startMs", "endMs", "overtalkCount", round("overtalkMs"),
       round("mutualSilenceMs"), round("longestMutualSilenceMs"), "talkRatioAgent",
-      "agentResponseLatencyMs", "customerResponseLatencyMs", round("holdMs")
+      "agentResponseLatencyMs", "customerResponseLatencyMs", round("holdMs"),
+      NULLIF(round("customerLineFaultMs"), 0)
     FROM jsonb_to_recordset($1::text::jsonb) AS x(tenant text, "callId" text, "windowIndex" int,
       "startMs" int, "endMs" int, "overtalkCount" int, "overtalkMs" float8, "mutualSilenceMs" float8,
       "longestMutualSilenceMs" float8, "talkRatioAgent" real, "agentResponseLatencyMs" jsonb,
-      "customerResponseLatencyMs" jsonb, "holdMs" float8)
+      "customerResponseLatencyMs" jsonb, "holdMs" float8, "customerLineFaultMs" float8)
     ${BEFORE_ANALYTICS_WITHDRAWN}`,
   /**
    * An escalation's link (escalation_of) and whether it is a recovery (ends_earlier_alerts, NULL

@@ -45,7 +45,7 @@ interface CallDetail extends CallLinks {
   /** Absent from a store older than migration 019. */
   legs?: Leg[];
   /** The call's measures (absent while live); holdS / holdCount only in summaries since hold. */
-  summary: { holdS?: number; holdCount?: number } | null;
+  summary: { holdS?: number; holdCount?: number; customerLineFaultS?: number } | null;
   alerts: (TimelineData['alerts'][number] & {
     audience: string;
     evidence: string[];
@@ -75,6 +75,15 @@ function onHold(call: CallDetail): string {
   const count = call.summary?.holdCount ?? 0;
   if (count === 0) return '';
   return `on hold ${fmt(call.summary?.holdS ?? 0, 0)} s (${count} ${count === 1 ? 'hold' : 'holds'}) · `;
+}
+
+/**
+ * "customer line silent 46 s (one-way audio?) · " when the customer's line was suspected one-way:
+ * a line fault, not a silent customer (talk ratio and silence are then not scored).
+ */
+function lineFault(call: CallDetail): string {
+  const seconds = call.summary?.customerLineFaultS ?? 0;
+  return seconds > 0 ? `customer line silent ${fmt(seconds, 0)} s (one-way audio?) · ` : '';
 }
 
 /** A part's measured value; a de-escalation with no time measured never happened ("— s" said nothing). */
@@ -299,7 +308,7 @@ export async function showCall(
       'p',
       { class: 'meta' },
       `agent ${isolate(call.agentId)} · queue ${isolate(call.queue || '—')} · ${when(call.startedAt)} · ${call.durationMs === null ? 'live' : clock(call.durationMs / 1000)} · `,
-      `customer anger ${fmt(call.customerAngerS, 0)} s · ${onHold(call)}source: ${call.source} · ${call.status}${call.endReason ? ` (${isolate(call.endReason)})` : ''}`,
+      `customer anger ${fmt(call.customerAngerS, 0)} s · ${onHold(call)}${lineFault(call)}source: ${call.source} · ${call.status}${call.endReason ? ` (${isolate(call.endReason)})` : ''}`,
       call.customerRef
         ? el(
             'a',

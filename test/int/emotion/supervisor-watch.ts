@@ -15,14 +15,22 @@ export interface ReceivedAlert {
   receivedAtMs: number;
 }
 
-/** The alert service on the pipeline's topics (its harness's own topics stay unused). */
-export function alertServiceOn(pipeline: RunningPipeline, suffix: string): Promise<Harness> {
+/**
+ * The alert service on the pipeline's topics (its harness's own topics stay unused); `env` adds to
+ * or overrides its settings (e.g. ALERT_RULES_FILE).
+ */
+export function alertServiceOn(
+  pipeline: RunningPipeline,
+  suffix: string,
+  env: Record<string, string> = {},
+): Promise<Harness> {
   return startHarness({
     CALLS_TOPIC: pipeline.topics.calls,
     EMOTIONS_TOPIC: pipeline.topics.emotions,
     FEATURES_TOPIC: pipeline.topics.features,
     ALERTS_TOPIC: `${TOPICS.alerts}.${suffix}`,
     DEADLETTER_TOPIC: pipeline.topics.deadletter,
+    ...env,
   });
 }
 

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertView } from '../../../services/alert-service/protocol.ts';
-import { TOPICS } from '../../../services/shared/topics.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
 import {
   createIngestClient,
@@ -21,7 +20,8 @@ import {
 import { startPipeline, type RunningPipeline } from '../../../devkit/pipeline/pipeline-procs.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { readShippedCall } from '../../support/nemo-calls.ts';
-import { connect, login, startHarness, type TestClient } from '../alerts/harness.ts';
+import { connect, login, type TestClient } from '../alerts/harness.ts';
+import { alertServiceOn } from '../emotion/supervisor-watch.ts';
 import { stereoCallStart } from '../ingest/helpers.ts';
 import { FRAME_BYTES, writeStereoFrame } from './stereo-frames.ts';
 
@@ -86,14 +86,7 @@ describe('a frameless (DTX) hold: gRPC → Kafka → dsp-worker → emotion-clas
 
   it('keeps a 40 s frameless hold past a 3 s idle timeout and cues long-hold during it; off hold the silence is IDLE_TIMEOUT', async () => {
     // The harness stops the alert service when the test finishes.
-    const alerts = await startHarness({
-      CALLS_TOPIC: pipeline.topics.calls,
-      EMOTIONS_TOPIC: pipeline.topics.emotions,
-      FEATURES_TOPIC: pipeline.topics.features,
-      ALERTS_TOPIC: `${TOPICS.alerts}.${suffix}`,
-      DEADLETTER_TOPIC: pipeline.topics.deadletter,
-      ALERT_RULES_FILE: longHoldRulesFile(),
-    });
+    const alerts = await alertServiceOn(pipeline, suffix, { ALERT_RULES_FILE: longHoldRulesFile() });
     // The cue goes to the call's agent; the supervisor sees its escalation.
     const agent = await connect(alerts, await login(alerts, 'agent-1'));
     const supervisor = await connect(alerts, await login(alerts, 'supervisor'));

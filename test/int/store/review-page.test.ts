@@ -24,6 +24,9 @@ async function twoReviewedCalls(store: CallStore): Promise<void> {
       ackAfterS: 9,
       holdFromS: i === 0 ? 150 : undefined,
       holdToS: i === 0 ? 170 : undefined,
+      // Its customer line suspected one-way for 30 s (the dsp-worker's customerLineFaultMs).
+      lineFaultFromS: i === 0 ? 190 : undefined,
+      lineFaultToS: i === 0 ? 220 : undefined,
       seed: 7 + i,
       tenant: 'demo',
     });
@@ -57,6 +60,10 @@ describe('QA review page in a real browser', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     // The call's 20 s on hold (CallHold) beside its measures.
     expect(await page.locator('p.meta').first().textContent()).toContain('on hold 20 s (1 hold)');
+    // Its one-way customer line beside them, and the talk ratio not judged for it.
+    expect(await page.locator('p.meta').first().textContent()).toContain(
+      'customer line silent 30 s (one-way audio?)',
+    );
     for (const lane of ['pitchHz', 'loudnessDbfs', 'paceWhileSpeaking', 'tension']) {
       await expect.poll(() => page.getByTestId(`lane-${lane}`).locator('canvas').count()).toBeGreaterThan(0);
     }
@@ -130,6 +137,9 @@ describe('QA review page in a real browser', () => {
     await expect.poll(() => page.getByTestId('scorecard').textContent()).toMatch(/\d+ \/ 100/);
     // Parts are named for people, not by their API identifiers.
     expect(await page.getByTestId('scorecard').textContent()).toMatch(/Customer mood trend.*De-escalation/s);
+    expect(await page.getByTestId('scorecard').textContent()).toMatch(
+      /Talk ratio.*n\/a.*customer's line suspected one-way for 30 s: who talked more is unknown/s,
+    );
 
     await page.locator('#review-notes').fill('Agent acknowledged the frustration\nand recovered the call.');
     await page.locator('#review-score').fill('78');

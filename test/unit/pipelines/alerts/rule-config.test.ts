@@ -11,7 +11,7 @@ function ruleFile(rule: string): string {
 const errorOf = (text: string) => thrownError(() => parseRuleSetText(text), AlertRuleError);
 
 describe('alert rule file', () => {
-  it('ships the eight default rules', () => {
+  it('ships the nine default rules', () => {
     expect(defaultRules().rules.map((r) => r.id)).toEqual([
       'customer-frustration',
       'customer-mood-dropping',
@@ -19,6 +19,7 @@ describe('alert rule file', () => {
       'agent-too-fast',
       'long-silence',
       'long-hold',
+      'customer-line-fault',
       'repeated-overtalk',
       'customer-recovered',
     ]);

@@ -1,0 +1,80 @@
+// A call whose customer line was suspected one-way (the dsp-worker's customerLineFaultMs,
+// pipelines/dsp/line-watch.ts) through the call store's Kafka ingest into both databases: the
+// windows keep the fault (migration 030), the summary says how long (once across overlapping
+// windows), and the scorecard judges neither talk ratio nor mutual silence, saying why; the same
+// call without the fault is judged on both as before.
+import { expect, it } from 'vitest';
+import { syntheticEvents, syntheticStoreCall } from '../../../devkit/records/store-call.ts';
+import { toKafka } from '../../../devkit/records/store-records.ts';
+import { waitFor } from '../../../services/shared/wait-for.ts';
+import { uniqueName } from '../../support/kafka.ts';
+import { createStoreTopics, storeIngestOn } from '../../support/store-ingest.ts';
+import { describeEachBackendOnKafka } from './backends.ts';
+
+describeEachBackendOnKafka('call-store line fault on %s', 'call-store-line-fault', (deps) => {
+  it('stores a one-way customer line and leaves talk ratio and silence unjudged', async () => {
+    const { store, kafka, producer } = deps();
+    const on = await createStoreTopics(kafka);
+    const faulty = syntheticStoreCall({
+      callId: `oneway-${uniqueName('c')}`,
+      durationS: 90,
+      lineFaultFromS: 40,
+      lineFaultToS: 70,
+    });
+    const clean = syntheticStoreCall({ callId: `clean-${uniqueName('c')}`, durationS: 90 });
+    for (const call of [faulty, clean])
+      for (const batch of toKafka(syntheticEvents(call), on.topics)) await producer.send(batch);
+    const ingest = storeIngestOn(on, { kafka, producer, store }, 'call-store-line-fault');
+    await ingest.start();
+    try {
+      const ended = async (callId: string) =>
+        (
+          await store.backend.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM calls WHERE call_id = $1 AND status = 'ended'`,
+            [callId],
+          )
+        )[0].n === 1;
+      await waitFor(
+        'both calls ended',
+        async () => (await ended(faulty.start.callId)) && (await ended(clean.start.callId)),
+        60_000,
+      );
+      await waitFor(
+        'every dynamics window',
+        async () =>
+          (
+            await store.backend.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM dynamics_windows WHERE call_id = $1`,
+              [faulty.start.callId],
+            )
+          )[0].n === faulty.body.filter((e) => e.kind === 'dynamics').length,
+        60_000,
+      );
+      const rows = await store.backend.query<{ ms: number; talk: number | null }>(
+        `SELECT sum(customer_line_fault_ms)::int AS ms, count(talk_ratio_agent)::int AS talk FROM dynamics_windows
+          WHERE call_id = $1 AND customer_line_fault_ms > 0`,
+        [faulty.start.callId],
+      );
+      // 30 s in 2-s windows with a 1-s hop: each second in two of them; none with a talk ratio.
+      expect(rows[0]).toEqual({ ms: 60_000, talk: 0 });
+      await store.finalizePending(0);
+      const all = { tenant: 'acme', agentId: null, teams: null };
+      const stored = await store.getCall(all, faulty.start.callId);
+      expect((stored.summary as { customerLineFaultS?: number }).customerLineFaultS).toBe(30);
+      type Parts = { parts: { name: string; value: number | null; explanation: string }[] };
+      const part = (call: typeof stored, name: string) =>
+        (call.scorecard as Parts | null)?.parts.find((p) => p.name === name);
+      expect(part(stored, 'talkRatio')).toMatchObject({
+        value: null,
+        explanation: expect.stringMatching(/one-way for 30 s/),
+      });
+      expect(part(stored, 'mutualSilence')?.value).toBeNull();
+      const plain = await store.getCall(all, clean.start.callId);
+      expect('customerLineFaultS' in (plain.summary as object)).toBe(false);
+      expect(part(plain, 'talkRatio')?.value).toBe(1);
+      expect(part(plain, 'mutualSilence')?.value).toBe(1);
+    } finally {
+      await ingest.stop();
+    }
+  });
+});
