@@ -34,7 +34,7 @@ describe('migration 008: alert counts an agent may read', () => {
     const upgraded = await upgradeFrom(8, OLD_ROWS);
     backend = upgraded.backend;
     expect(upgraded.applied).toEqual([
-      8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+      8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
     ]);
     store = createCallStore(backend);
   });

@@ -26,7 +26,7 @@ describe('migration 012: canonical names', () => {
       call('nfc-1', NFC, 'billing', 'q'),
     ]);
     backend = upgraded.backend;
-    expect(upgraded.applied).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26]);
+    expect(upgraded.applied).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]);
     store = createCallStore(backend);
   });
   afterAll(() => backend.close());

@@ -1,6 +1,6 @@
 // A call whose customer line was suspected one-way (the dsp-worker's customerLineFaultMs,
 // pipelines/dsp/line-watch.ts) through the call store's Kafka ingest into both databases: the
-// windows keep the fault (migration 030), the summary says how long (once across overlapping
+// windows keep the fault (migration 027), the summary says how long (once across overlapping
 // windows), and the scorecard judges neither talk ratio nor mutual silence, saying why; the same
 // call without the fault is judged on both as before.
 import { expect, it } from 'vitest';

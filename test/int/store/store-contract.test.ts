@@ -21,7 +21,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('call store 
 
   it('migrations are versioned and a second run applies nothing', async () => {
     expect(listMigrations().map((m) => m.version)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
     ]);
     expect(await migrate(store.backend)).toEqual([]);
   });

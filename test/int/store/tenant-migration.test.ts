@@ -34,7 +34,7 @@ describe('migration 004: tenant in every key', () => {
     const upgraded = await upgradeFrom(4, OLD_ROWS);
     backend = upgraded.backend;
     expect(upgraded.applied).toEqual([
-      4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+      4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
     ]);
     store = createCallStore(backend);
   });
