@@ -299,6 +299,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     maxHoldMs: settings.maxHoldMs ?? DEFAULT_HOLD_MAX_MS,
     batchers,
     nowMs: now,
+    monotonicNowMs: monotonicNow,
     analysed: () => analysed,
     fillLimitMs: channels.fillLimitMs,
     filled: channels.filled,

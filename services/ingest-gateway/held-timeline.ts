@@ -26,7 +26,15 @@ export const HOLD_FILL_INTERVAL_MS = 1_000;
 export interface HeldTimelineDeps {
   maxHoldMs: number;
   batchers: ReadonlyMap<Channel, ChannelBatcher>;
+  /** The wall clock: the arrival time the filled chunks carry. */
   nowMs: () => number;
+  /**
+   * A monotonic clock in ms (default `nowMs`): the hold's length, its limit and its fill. On the
+   * wall clock a step forward of the gateway host's clock mid-hold filled silence that far past
+   * the hold's real length (the client's audio after the hold then dropped as repeats), and one
+   * past HOLD_MAX_MS ended the call HOLD_TOO_LONG.
+   */
+  monotonicNowMs?: () => number;
   /** Whether fill leaves the gateway (analytics on); the hold limit holds either way. */
   analysed: () => boolean;
   filled: (channel: Channel, chunks: readonly AudioChunk[]) => void;
@@ -90,18 +98,21 @@ export function heldTargetMs(
 
 export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
   const every = deps.every ?? realEvery;
-  /** atWallMs: the hold's start (its limit); fillFromWallMs and atAudioMs: where the fill moves on from. */
+  /** The hold's own clock (monotonic): every time kept below is on it, but `sinceWallMs`. */
+  const clockMs = deps.monotonicNowMs ?? deps.nowMs;
+  let sinceWallMs: number | null = null;
+  /** On the hold clock (`clockMs`): atWallMs the hold's start (its limit); fillFromWallMs and atAudioMs: where the fill moves on from. */
   let hold: { atWallMs: number; atAudioMs: number; fillFromWallMs: number; placed: boolean } | null = null;
   let timer: { stop(): void } | null = null;
-  /** Wall-clock time the stream was not read during this hold (ended pauses), and the current pause's start. */
+  /** Time (hold clock) the stream was not read during this hold (ended pauses), and the current pause's start. */
   let pausedMs = 0;
   let pausedAt: number | null = null;
-  /** Wall clock of the stream's latest frame. */
+  /** Hold clock of the stream's latest frame. */
   let lastFrameWallMs = -Infinity;
 
   const tick = (): void => {
     if (!hold) return;
-    const now = deps.nowMs();
+    const now = clockMs();
     if (now - Math.max(hold.atWallMs, lastFrameWallMs) > deps.maxHoldMs) {
       const error = new IngestError(
         'HOLD_TOO_LONG',
@@ -119,13 +130,17 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
       furthest,
     );
     for (const [channel, batcher] of deps.batchers) {
-      const chunks = batcher.fillHold(Math.min(target, deps.fillLimitMs?.(channel) ?? Infinity), now);
+      const chunks = batcher.fillHold(
+        Math.min(target, deps.fillLimitMs?.(channel) ?? Infinity),
+        deps.nowMs(),
+      );
       if (chunks.length > 0) deps.filled(channel, chunks);
     }
   };
 
   const stop = (): void => {
     hold = null;
+    sinceWallMs = null;
     timer?.stop();
     timer = null;
   };
@@ -133,7 +148,8 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
   return {
     start(audioMs, placed = true) {
       stop();
-      const now = deps.nowMs();
+      const now = clockMs();
+      sinceWallMs = deps.nowMs();
       hold = { atWallMs: now, atAudioMs: audioMs, fillFromWallMs: now, placed };
       pausedMs = 0;
       if (pausedAt !== null) pausedAt = hold.atWallMs;
@@ -143,21 +159,21 @@ export function createHeldTimeline(deps: HeldTimelineDeps): HeldTimeline {
     tick,
     place(audioMs) {
       if (!hold || hold.placed) return;
-      const now = deps.nowMs();
+      const now = clockMs();
       hold = { ...hold, atAudioMs: audioMs, fillFromWallMs: now, placed: true };
       pausedMs = 0;
       if (pausedAt !== null) pausedAt = now;
     },
     frameArrived() {
-      lastFrameWallMs = deps.nowMs();
+      lastFrameWallMs = clockMs();
     },
     pause(paused) {
-      if (paused && pausedAt === null) pausedAt = deps.nowMs();
+      if (paused && pausedAt === null) pausedAt = clockMs();
       else if (!paused && pausedAt !== null) {
-        if (hold) pausedMs += deps.nowMs() - Math.max(pausedAt, hold.fillFromWallMs);
+        if (hold) pausedMs += clockMs() - Math.max(pausedAt, hold.fillFromWallMs);
         pausedAt = null;
       }
     },
-    since: () => hold?.atWallMs ?? null,
+    since: () => sinceWallMs,
   };
 }
