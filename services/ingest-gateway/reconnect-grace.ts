@@ -7,7 +7,12 @@ import { callKey } from '../shared/call-key.ts';
 
 export interface ParkedCall<T> {
   call: T;
-  /** Wall-clock time the socket dropped: the gap the resumed audio must leave (filled as silence). */
+  /**
+   * When the socket dropped, on the registry's clock (monotonic: performance.now by default): the
+   * gap the resumed audio must leave (filled as silence) is the adapter's `parkedClockMs()` less it.
+   * On the wall clock an NTP step back while the platform reconnected made the gap negative and
+   * ended the resumed call BAD_FRAME (audio time -57600 ms); a step forward filled a minute.
+   */
   droppedAtMs: number;
 }
 
@@ -28,7 +33,10 @@ export interface ParkedCalls<T> {
   size(): number;
 }
 
-export function createParkedCalls<T>(graceMs: number, now: () => number = Date.now): ParkedCalls<T> {
+/** The clock parked calls are timed on (ParkedCall.droppedAtMs): monotonic. */
+export const parkedClockMs = (): number => performance.now();
+
+export function createParkedCalls<T>(graceMs: number, now: () => number = parkedClockMs): ParkedCalls<T> {
   const parked = new Map<string, ParkedCall<T> & { tenant: string; timer: NodeJS.Timeout }>();
   return {
     park(tenant, callId, call, expire) {

@@ -23,7 +23,7 @@ import { listen, type ListeningServer } from '../shared/listen.ts';
 import { createCallSession, type CallSession } from './call-session.ts';
 import { IngestError } from './errors.ts';
 import { CLOSE_NORMAL, closeFrameFor } from './ingest-close-codes.ts';
-import { createParkedCalls } from './reconnect-grace.ts';
+import { createParkedCalls, parkedClockMs } from './reconnect-grace.ts';
 import { holdWhileBehind } from './stream-hold.ts';
 import type { TwilioConfig } from './twilio-config.ts';
 import type { TwilioMetrics } from './twilio-metrics.ts';
@@ -201,7 +201,7 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<T
       ownCall.session.abandon('resumed'); // never started: only its CallStart deadline to clear
       call = found.call;
       call.close = close;
-      const goneMs = Date.now() - found.droppedAtMs;
+      const goneMs = parkedClockMs() - found.droppedAtMs;
       // By frame slots, where the call's frames stand: its audio time lags them after a long gap.
       offsetMs = resumeOffsetMs(call.session.nextSequence() * TWILIO_FRAME_MS, goneMs);
       call.session.hold(false);

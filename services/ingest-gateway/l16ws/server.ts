@@ -14,7 +14,7 @@ import { createSocketLimits, SocketLimitError, type SocketSlot } from '../../sha
 import { listen } from '../../shared/listen.ts';
 import { createCallSession, type CallSession } from '../call-session.ts';
 import { IngestError } from '../errors.ts';
-import { createParkedCalls } from '../reconnect-grace.ts';
+import { createParkedCalls, parkedClockMs } from '../reconnect-grace.ts';
 import { admitsUpgrade, newCallWhileDraining, shuttingDown } from '../drain-reconnect.ts';
 import { validateCallStart, type CallSpec, type RawCallStart } from '../validate.ts';
 import { callStartFromMetadata, parseMetadata } from './metadata.ts';
@@ -183,7 +183,7 @@ export async function startL16WsServer(options: L16WsServerOptions): Promise<L16
       );
       if (!found) return null;
       const resumed = found.call;
-      const goneMs = Date.now() - found.droppedAtMs;
+      const goneMs = parkedClockMs() - found.droppedAtMs;
       // The frames the platform would have sent meanwhile are skipped: the gateway fills them
       // with silence (sequence gap), so the timeline stays the wall clock's.
       const missed =
