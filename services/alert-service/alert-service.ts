@@ -107,6 +107,8 @@ export async function startAlertService(
     paceLine: (tenant, queue) => paceLineOf(tenant, queue),
     teamOfAgent: teamsOfAgents(users),
     idleMs: config.ALERT_CALL_IDLE_MS,
+    // Monotonic: an NTP step of this host's wall clock drops no live call.
+    idleClock: () => performance.now(),
     // Its records re-read at a start (produced within ALERT_LIVE_REBUILD_MS) must not bring it
     // back, nor late ones: a worker up to ALERT_CALL_IDLE_MS behind produces windows that long
     // after the call's end (a record re-read at a start was produced up to the rebuild window ago,

@@ -33,6 +33,12 @@ export interface RegistryOptions {
   /** Calls with no update for this long are dropped (a call end that never came). */
   idleMs?: number;
   /**
+   * The clock `idleMs` is timed on (the service passes performance.now); the wall-clock `nowMs`
+   * the registry is given when not set. On the wall clock a host stepped forward past `idleMs`
+   * dropped every live call at the next push, and its next record brought it back with no agent.
+   */
+  idleClock?: () => number;
+  /**
    * A purged ended call's records are ignored this long after its end (the last windows of a slow
    * worker; at a start, the fan-out's re-read of the last minutes, chosen by when the records were
    * produced, which for a worker behind is well after the end): each brought it back as a call in
@@ -173,6 +179,8 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
   const maxRecent = options.maxRecentAlerts ?? 300;
   const endedRetentionMs = options.endedRetentionMs ?? 60_000;
   const idleMs = options.idleMs ?? 10 * 60_000;
+  /** Now on the idle clock, given now on the wall clock. */
+  const idleNow = (wallMs: number): number => options.idleClock?.() ?? wallMs;
   const endedRememberedMs = options.endedRememberedMs ?? 10 * 60_000;
   const erasedRememberedMs = options.erasedRememberedMs ?? 30 * 24 * 3_600_000;
   const paceLine = options.paceLine ?? (() => DEFAULT_PACE_LINE);
@@ -232,7 +240,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       call = newCallLive({ callId, tenant, agentId: '', team: '', queue: '', startedAtMs: nowMs });
       calls.set(key, call);
     }
-    lastUpdate.set(key, nowMs);
+    lastUpdate.set(key, idleNow(nowMs));
     dirty.add(key);
     return call;
   }
@@ -301,7 +309,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       call.team = team;
       call.queue = meta.queue;
       call.startedAtMs = meta.startedAtMs;
-      lastUpdate.set(callKey(meta.tenant, meta.callId), Date.now());
+      lastUpdate.set(callKey(meta.tenant, meta.callId), idleNow(Date.now()));
     },
     end(tenant, callId, atMs) {
       const key = callKey(tenant, callId);
@@ -312,7 +320,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       call.endedAtMs = Math.min(atMs, Date.now());
       call.version += 1;
       dirty.add(key);
-      lastUpdate.set(key, atMs);
+      lastUpdate.set(key, idleNow(atMs));
     },
     owner(tenant, callId) {
       return calls.get(callKey(tenant, callId));
@@ -450,7 +458,7 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       for (const [key, call] of calls) {
         const last = lastUpdate.get(key) ?? 0;
         const gone =
-          call.endedAtMs !== null ? nowMs - call.endedAtMs > endedRetentionMs : nowMs - last > idleMs;
+          call.endedAtMs !== null ? nowMs - call.endedAtMs > endedRetentionMs : idleNow(nowMs) - last > idleMs;
         if (gone) {
           if (call.endedAtMs !== null && nowMs - call.endedAtMs <= endedRememberedMs)
             endedCalls.set(key, call.endedAtMs);
