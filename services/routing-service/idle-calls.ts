@@ -5,7 +5,7 @@
 // call with no record here for ROUTING_CALL_IDLE_MS is freed: its state goes (expired in the
 // engine: its late records make no hint and hold nothing), and the commits it held move on.
 // A live call is never idle that long: hold music and silence still make emotion windows
-// ('no-speech') every second. Idle is on the wall clock of arrival (when a record of the call was
+// ('no-speech') every second. Idle is on the (monotonic) clock of arrival (when a record of the call was
 // last handled here), as in the classifier and the alert service, not on the records' own times:
 // a consumer behind (a backlog after an outage) or replaying after a restart reads old records of
 // calls still live, and judged by record time it would free them while it catches up; by arrival
@@ -39,20 +39,28 @@ export function createIdleCalls(
   idleMs: number,
   engine: Pick<RoutingEngine, 'expire'>,
   replay: Pick<RoutingReplay, 'release'>,
+  /**
+   * The clock idleness is timed on (the service passes performance.now; the `nowMs` given when
+   * not set). On the wall clock a host stepped forward past `idleMs` freed every live call,
+   * expired at the stepped time, and their next windows (made before it) were dropped as late.
+   */
+  idleClock?: () => number,
 ): IdleCalls {
-  /** Last record per call (wall clock), least recently seen first. */
+  const idleNow = (wallMs: number): number => idleClock?.() ?? wallMs;
+  /** Last record per call (on the idle clock), least recently seen first. */
   const calls = new Map<string, { tenant: string; callId: string; lastSeenMs: number }>();
   return {
     seen(tenant, callId, nowMs) {
       const key = callKey(tenant, callId);
       calls.delete(key); // the newest last: a sweep stops at the first call still live
-      calls.set(key, { tenant, callId, lastSeenMs: nowMs });
+      calls.set(key, { tenant, callId, lastSeenMs: idleNow(nowMs) });
     },
     forget: (key) => void calls.delete(key),
     sweep(nowMs) {
       const freed = new Map<string, TopicPartition>();
+      const idleAt = idleNow(nowMs);
       for (const [key, call] of calls) {
-        if (nowMs - call.lastSeenMs < idleMs) break;
+        if (idleAt - call.lastSeenMs < idleMs) break;
         calls.delete(key);
         // Expired at the sweep's time: a record made before it is late (its call is gone).
         engine.expire(call.tenant, call.callId, nowMs);
@@ -61,7 +69,8 @@ export function createIdleCalls(
       return [...freed.values()];
     },
     stalled(nowMs) {
-      for (const call of calls.values()) call.lastSeenMs = nowMs;
+      const idleAt = idleNow(nowMs);
+      for (const call of calls.values()) call.lastSeenMs = idleAt;
     },
     get size() {
       return calls.size;

@@ -89,7 +89,8 @@ export async function startRoutingService(
     callOf: directory.callOf,
     windowJump: (prev, next) => windowJumpProblem(prev, next, Date.now()),
   });
-  const idle = createIdleCalls(config.ROUTING_CALL_IDLE_MS, engine, replay);
+  // Idleness on the monotonic clock (an NTP step frees no call); expiries stay wall-clock times.
+  const idle = createIdleCalls(config.ROUTING_CALL_IDLE_MS, engine, replay, () => performance.now());
   const counters = createRoutingMetrics(metrics.registry, engine);
   const webhook = routingWebhookOf(config, {
     producer,
