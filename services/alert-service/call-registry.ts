@@ -458,7 +458,9 @@ export function createCallRegistry(options: RegistryOptions = {}): CallRegistry 
       for (const [key, call] of calls) {
         const last = lastUpdate.get(key) ?? 0;
         const gone =
-          call.endedAtMs !== null ? nowMs - call.endedAtMs > endedRetentionMs : idleNow(nowMs) - last > idleMs;
+          call.endedAtMs !== null
+            ? nowMs - call.endedAtMs > endedRetentionMs
+            : idleNow(nowMs) - last > idleMs;
         if (gone) {
           if (call.endedAtMs !== null && nowMs - call.endedAtMs <= endedRememberedMs)
             endedCalls.set(key, call.endedAtMs);

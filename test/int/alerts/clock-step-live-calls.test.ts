@@ -6,7 +6,15 @@
 // Date.now of the process is stepped, as NTP steps it for every reader on the host.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
-import { connect, emotionRecord, login, sendEmotion, startCall, startHarness, type Frame } from './harness.ts';
+import {
+  connect,
+  emotionRecord,
+  login,
+  sendEmotion,
+  startCall,
+  startHarness,
+  type Frame,
+} from './harness.ts';
 
 const systemNow = Date.now;
 let stepMs = 0;
