@@ -45,7 +45,11 @@ export interface AudioPlacement {
  */
 export const RECENT_MS = 30_000;
 
-export function createAudioPlacement(now: () => number = Date.now): AudioPlacement {
+/**
+ * `now`: the clock RECENT_MS is timed on, monotonic by default: on the wall clock an NTP step
+ * forward during a hand-over placed the resumed call anew (the loss above).
+ */
+export function createAudioPlacement(now: () => number = () => performance.now()): AudioPlacement {
   const placed = new Map<string, number>();
   const load = new Map<number, number>();
   /** Ended calls' partitions by key, oldest first (insertion order), with when they ended. */

@@ -2,7 +2,7 @@
 // keeps its partition for its life (leader lost, partitions added), places are freed at call end,
 // and every other topic keeps kafkajs' key hash.
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createAudioPlacement,
   RECENT_MS,
@@ -84,6 +84,29 @@ describe('call-balanced audio partitioner', () => {
     expect([placement.size(), placement.callsPerPartition().size]).toEqual([0, 0]);
     placement.release('acme/never-placed');
     expect(placement.size()).toBe(0);
+  });
+
+  it('puts a handed-over call back on its partition when the wall clock stepped a minute forward meanwhile', () => {
+    // RECENT_MS was timed on Date.now: a gateway host's NTP step forward during a hand-over placed
+    // the resumed call anew, on another partition than its first records (the loss below).
+    const systemNow = Date.now;
+    let stepMs = 0;
+    const step = vi.spyOn(Date, 'now').mockImplementation(() => systemNow() + stepMs);
+    try {
+      const placement = createAudioPlacement();
+      const states: PartitionState[] = Array.from({ length: 4 }, (_, partitionId) => ({
+        partitionId,
+        hasLeader: true,
+      }));
+      for (const key of ['a', 'b', 'c', 'd']) placement.place(key, states, 0);
+      const first = placement.partitionOf('b')!;
+      placement.release('b', true);
+      placement.place('e', states, 0); // takes b's emptied partition
+      stepMs = 60_000;
+      expect(placement.place('b', states, 0)).toBe(first);
+    } finally {
+      step.mockRestore();
+    }
   });
 
   it('puts a handed-over call back on its partition for 30 s, then by load; an ended call by load', () => {
