@@ -42,6 +42,12 @@ export interface CallAnalyzer {
   /** `onHold`: the call was on hold for all of this chunk (va.ingest.v1.CallHold). */
   push(channel: Channel, chunk: Uint8Array, onHold?: boolean): CallOutput;
   flush(): CallOutput;
+  /**
+   * Audio time (ms) of the first frame of the customer's current unheard run in the line watch
+   * once the agent has spoken in it (null: none such): a replay must start before it to rebuild a
+   * line fault (a run without the agent's speech holds none yet).
+   */
+  lineQuietFromMs(): number | null;
 }
 
 export interface CallOptions {
@@ -199,6 +205,9 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
           .map((window) => ({ channel: 'customer' as const, window: windowOnHold('customer', window) })),
       ];
       return { windows, dynamics: dynamicsUpTo(Math.max(released('agent'), released('customer')), true) };
+    },
+    lineQuietFromMs() {
+      return lineWatch.runFrom < 0 || lineWatch.agentFrames === 0 ? null : lineWatch.runFrom * hopMs;
     },
   };
 }

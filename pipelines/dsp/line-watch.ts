@@ -30,12 +30,17 @@ export interface LineWatch {
   unanswered: number;
   /** Mutual-silence frames since the agent last spoke (-1: she has not spoken in the run). */
   sinceAgent: number;
-  /** The frame the fault was recognised at (-1: none now). */
+  /** The fault's recognised frame (-1: none now). */
   faultFrom: number;
+  /**
+   * The run's first frame (-1: she was just heard): a dsp-worker replaying from before it after a
+   * restart rebuilds this state (services/dsp-worker/call-states.ts holds its commit back to it).
+   */
+  runFrom: number;
 }
 
 export function createLineWatch(): LineWatch {
-  return { quietFrames: 0, agentFrames: 0, unanswered: 0, sinceAgent: -1, faultFrom: -1 };
+  return { quietFrames: 0, agentFrames: 0, unanswered: 0, sinceAgent: -1, faultFrom: -1, runFrom: -1 };
 }
 
 /** A fault holds at this point of the run (checked after each frame). */
@@ -66,8 +71,10 @@ export function watchLine(
     w.unanswered = 0;
     w.sinceAgent = -1;
     w.faultFrom = -1;
+    w.runFrom = -1;
     return false;
   }
+  if (w.runFrom < 0) w.runFrom = frame;
   w.quietFrames++;
   if (agent === 1) {
     w.agentFrames++;

@@ -19,6 +19,8 @@ export interface CallOutputLike {
 export interface CallAnalyzerLike {
   push(channel: Channel, chunk: Uint8Array, onHold?: boolean): CallOutputLike;
   flush(): CallOutputLike;
+  /** Where the customer's current unheard run began (pipelines/dsp/line-watch.ts), ms; null: none. */
+  lineQuietFromMs?(): number | null;
 }
 
 export type AnalyzerFactory = (format: AudioFormat) => CallAnalyzerLike;
@@ -38,6 +40,13 @@ export class CallStateError extends CodedError<
  * them).
  */
 const ANALYZER_HISTORY_MS = 20_000;
+
+/**
+ * How far back, at most, the commit is held for the line watch (pipelines/dsp/line-watch.ts): a
+ * replay from before the customer's current unheard run rebuilds a fault in progress; started
+ * after it, the fault was lost for the 20 s and three unanswered pauses the watch needs again.
+ */
+export const LINE_REPLAY_MAX_MS = 300_000;
 
 export interface CallStatesOptions {
   createAnalyzer: AnalyzerFactory;
@@ -348,8 +357,16 @@ export class CallStates {
       speakers += 1;
     }
     if (speakers === CHANNELS.length) earliest = Math.min(earliest, state.nextIndex.dynamics);
-    if (Number.isFinite(earliest))
-      state.ledger.trimBefore(earliest * this.options.windowHopMs - ANALYZER_HISTORY_MS);
+    if (!Number.isFinite(earliest)) return;
+    const from = earliest * this.options.windowHopMs;
+    let keep = from - ANALYZER_HISTORY_MS;
+    const quiet = state.analyzer.lineQuietFromMs?.() ?? null;
+    if (quiet !== null)
+      keep = Math.min(
+        keep,
+        Math.max(quiet + state.originMs - ANALYZER_HISTORY_MS, from - LINE_REPLAY_MAX_MS),
+      );
+    state.ledger.trimBefore(keep);
   }
 
   private rememberEnded(callId: string, partition: number): void {
