@@ -138,7 +138,11 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
         faultEnd = Infinity;
       } else if (was >= 0 && lineWatch.faultFrom < 0) faultEnd = lineFed;
     }
-    return faultFrom < 0 ? 0 : Math.max(0, Math.min(end, faultEnd) - Math.max(first, faultFrom));
+    if (faultFrom < 0) return 0;
+    // Hold frames are hold (holdMs), not the line's silence: the watch does not count them either.
+    let n = 0;
+    for (let i = Math.max(first, faultFrom), to = Math.min(end, faultEnd); i < to; i++) if (!heldAt(i)) n++;
+    return n;
   }
 
   function dynamicsUpTo(frames: number, final: boolean): DynamicsWindow[] {
