@@ -22,7 +22,7 @@ const card = (alerts: ScoreAlert[]) =>
         channel,
         startMs: i * 1000,
         endMs: i * 1000 + 2000,
-        state: 'neutral',
+        state: 'neutral' as const,
         valence: 0.5,
         arousal: 0.3,
       })),
