@@ -30,7 +30,11 @@ describe('the consent check behind an open transaction', () => {
     await feed.start();
     await expect.poll(() => feed.rebuilt(), { timeout: 15_000 }).toBe(true);
 
-    const mirror = kafka.producer({ transactionalId: uniqueName('test-mirror'), idempotent: true, maxInFlightRequests: 1 });
+    const mirror = kafka.producer({
+      transactionalId: uniqueName('test-mirror'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await mirror.connect();
     onTestFinished(() => mirror.disconnect());
     const open = await mirror.transaction();
