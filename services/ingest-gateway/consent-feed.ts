@@ -4,10 +4,16 @@
 // just before it handed the call over is known here. A consumer group of its own per process that
 // never commits, re-reading the last CONSENT_MEMORY_MS at each start. The check fails closed: not
 // caught up within CONSENT_CHECK_MAX_MS, the start is refused UNAVAILABLE CONSENT_UNCONFIRMED (the
-// client retries, on any gateway). I/O: Kafka (a consumer and admin offset requests).
+// client retries, on any gateway). The reading is read_uncommitted and the check waits for the
+// high watermark, not the last stable offset: a transaction open on the topic (a MirrorMaker 2
+// copy, a crashed transactional producer's until its timeout) hid every withdrawal acknowledged
+// after it, while the checks, waiting only for what read_committed could see, confirmed at once.
+// Records of a transaction later aborted are applied too: they can only narrow a consent.
+// I/O: Kafka (a consumer and ListOffsets requests, high-watermarks.ts).
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { createConsumerRunner, type ConsumerMetrics } from '../shared/consumer-runner.ts';
+import { createHighWatermarks } from '../shared/high-watermarks.ts';
 import type { Logger } from '../shared/logger.ts';
 import { callEventCodec, type CallEvent } from '../shared/records.ts';
 import { offsetsRetried, positionsByTime } from '../shared/start-positions.ts';
@@ -48,7 +54,7 @@ const UNCONFIRMED_RETRY_MS = 1_000;
 export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
   const { topic, memory } = options;
   const positions = createReadPositions();
-  let admin: Admin | null = null;
+  const highWatermarks = createHighWatermarks(options.kafka);
   let startEnds: Map<number, bigint> | null = null;
   let rebuilt = false;
   /** Where the reading begins: one time for the consumer and the positions counted as read. */
@@ -65,7 +71,10 @@ export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
     // A CallStart waits on this reading: a fetch returns at the first record.
     // A partition added to the topic is assigned at the next metadata refresh (kafkajs default:
     // 5 min, every analytics start refused CONSENT_UNCONFIRMED meanwhile once it holds a record).
-    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100, metadataMaxAge: 10_000 },
+    // read_uncommitted: a withdrawal acknowledged behind an open transaction is read at once (the
+    // check waits for it: the high watermark counts it). A record of a transaction later aborted
+    // is read too; consent only narrows, so it can withdraw, never widen (gateway README).
+    consumerConfig: { minBytes: 1, maxWaitTimeInMs: 100, metadataMaxAge: 10_000, readUncommitted: true },
     maxFlushDelayMs: 0,
     commitOffsets: false,
     startTimeOf: () => readFromMs,
@@ -81,17 +90,15 @@ export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
     },
   });
 
-  /** The topic's log ends now (one request shared by the checks that arrive while none is sent). */
+  /**
+   * The topic's high watermarks now (one request shared by the checks that arrive while none is
+   * sent): every record acknowledged before, an open transaction's and those after it included.
+   */
   let nextEnds: Promise<Map<number, bigint>> | null = null;
   const logEnds = (): Promise<Map<number, bigint>> => {
-    nextEnds ??= Promise.resolve().then(async () => {
+    nextEnds ??= Promise.resolve().then(() => {
       nextEnds = null;
-      admin ??= options.kafka.admin();
-      await admin.connect();
-      const ends = new Map<number, bigint>();
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        ends.set(partition, BigInt(high));
-      return ends;
+      return highWatermarks.of(topic);
     });
     return nextEnds;
   };
@@ -110,18 +117,14 @@ export function createConsentFeed(options: ConsentFeedOptions): ConsentFeed {
       readFromMs = Date.now() - options.lookbackMs;
       for (const p of await positionsByTime(options.kafka, [topic], () => readFromMs))
         positions.reached(p.partition, BigInt(p.offset));
-      admin = options.kafka.admin();
-      await admin.connect();
-      const ends = new Map<number, bigint>();
-      for (const { partition, high } of await offsetsRetried(() => admin!.fetchTopicOffsets(topic)))
-        ends.set(partition, BigInt(high));
-      startEnds = ends;
+      // The same ends a check waits for (consent-feed-open-transaction.test.ts reads them here).
+      startEnds = await offsetsRetried(logEnds);
       await runner.start();
     },
     async stop() {
       positions.cancelAll();
       await runner.stop();
-      await admin?.disconnect();
+      await highWatermarks.disconnect();
     },
     rebuilt() {
       rebuilt ||= startEnds !== null && positions.caughtUp(startEnds);

@@ -8,7 +8,7 @@ import { createConsentFeed, type ConsentFeed } from '../../../services/ingest-ga
 import { createConsentMemory, type ConsentMemory } from '../../../services/ingest-gateway/consent-memory.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { createTestTopics, uniqueName } from '../../support/kafka.ts';
-import { idempotentProducer } from './helpers.ts';
+import { consentWithdrawal, idempotentProducer } from './helpers.ts';
 
 /** A new calls topic of `partitions` partitions and an idempotent producer to it. */
 export async function callsTopicOfOwn(
@@ -55,4 +55,26 @@ export async function growPartitions(kafka: Kafka, topic: string, count: number)
   await admin.connect();
   onTestFinished(() => admin.disconnect());
   await admin.createPartitions({ topicPartitions: [{ topic, count }] });
+}
+
+/** A transactional producer, as a MirrorMaker 2 copy with exactly-once delivery writes; disconnected at the end. */
+export async function mirrorProducer(kafka: Kafka): Promise<Producer> {
+  const mirror = kafka.producer({
+    transactionalId: uniqueName('test-mirror'),
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await mirror.connect();
+  onTestFinished(() => mirror.disconnect());
+  return mirror;
+}
+
+/**
+ * A transaction left open on `topic` holding a withdrawal of `callId`, as a mirror's copy (or a
+ * crashed transactional producer's) holds one; aborted at the test's end.
+ */
+export async function openTransactionOn(kafka: Kafka, topic: string, callId: string): Promise<void> {
+  const open = await (await mirrorProducer(kafka)).transaction();
+  onTestFinished(() => open.abort().catch(() => undefined));
+  await open.send({ topic, messages: [consentWithdrawal(topic, callId).message] });
 }
