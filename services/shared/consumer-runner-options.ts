@@ -132,6 +132,12 @@ interface RunnerSettings<T> {
    * it re-read every call from the beginning and skipped the emotions of the gap.
    */
   commitOffsets?: boolean;
+  /**
+   * How often `metrics.consumerLag` is also set between batches, from the log end asked of the
+   * broker and the position reached (consumer-lag-sampler.ts), so a reading that stops fetching
+   * shows its lag growing. Default 5000 ms; 0: set at each batch only.
+   */
+  lagSampleIntervalMs?: number;
   /** Partitions processed concurrently (produce I/O overlaps processing). Default 3. */
   partitionsConsumedConcurrently?: number;
   /** Where a topic without a committed offset starts; a function decides per topic. Default true. */

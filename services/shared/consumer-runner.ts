@@ -14,6 +14,7 @@ import { consumedRecord, poisonOutput, subscribeTopics } from './consumer-record
 import { countByTopic, sendRecords, type OutRecord } from './producer.ts';
 import { fetchReplayMarks, replayMark } from './replay-marks.ts';
 import { runConsumerKeptRunning, type KeptRunning } from './consumer-keep-running.ts';
+import { startLagSampler, type LagSampler } from './consumer-lag-sampler.ts';
 import { positionsByTime } from './start-positions.ts';
 
 export type * from './consumer-runner-options.ts';
@@ -47,6 +48,14 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   const lastCommitAt = new Map<string, number>();
   let commitTimer: NodeJS.Timeout | null = null;
   let assignment = new Map<string, TopicPartition>();
+  /**
+   * The partitions whose lag is sampled between batches. A consumer that never commits is a group
+   * of its own (consent feed, fan-out): after a crash its partitions stay its own to report, their
+   * lag growing until it joins again (the crash removed the series). Otherwise the assignment: a
+   * revoked partition's lag is its next owner's to report.
+   */
+  let lastAssignment = new Map<string, TopicPartition>();
+  let lagSampler: LagSampler | null = null;
   /** Offset each partition restarts from after a failed produce: the last commit we made. */
   const committed = new Map<string, string>();
   /** Next offset whose predecessors' outputs were produced, per partition (the replay mark). */
@@ -116,6 +125,7 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       for (const partition of partitions) assignment.set(tpKey(topic, partition), { topic, partition });
     }
     joined = true;
+    lastAssignment = new Map(assignment);
     options.onJoined?.({ isLeader: event.payload.isLeader });
     if (!commits) {
       // Registered now, applied at the partition's next fetch (kafkajs consumerGroup.seekOffsets).
@@ -377,6 +387,22 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
       }
       await subscribeTopics(consumer, options.topics, options.fromBeginning);
       running = true;
+      const lagSampleMs = options.lagSampleIntervalMs ?? 5_000;
+      if (metrics?.consumerLag && lagSampleMs > 0)
+        lagSampler = startLagSampler({
+          kafka: options.kafka,
+          gauge: metrics.consumerLag,
+          groupId: options.groupId,
+          intervalMs: lagSampleMs,
+          logger,
+          partitions: () => [...(commits ? assignment : lastAssignment).values()],
+          positionOf: (topic, partition) => {
+            const key = tpKey(topic, partition);
+            const next = commits ? (reached.get(key) ?? committed.get(key)) : positions.get(key);
+            // As a batch counts it: records under the replay mark are a rebuild, not a backlog.
+            return next === undefined ? undefined : Math.max(Number(next), replayedUntil.get(key) ?? 0);
+          },
+        });
       if (commits && commitIntervalMs > 0) {
         commitTimer = setInterval(() => void commitDeferred(), commitIntervalMs);
         commitTimer.unref();
@@ -392,6 +418,9 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
     async stop() {
       running = false;
       stopping.abort();
+      // Before the revocations below remove the lag series: no sample sets one again after them.
+      await lagSampler?.stop();
+      lastAssignment = new Map();
       // A restart joining the group now would start fetching after consumer.stop(): let it finish.
       await kept?.settled();
       if (commitTimer) clearInterval(commitTimer);
