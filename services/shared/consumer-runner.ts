@@ -398,7 +398,9 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
           partitions: () => [...(commits ? assignment : lastAssignment).values()],
           positionOf: (topic, partition) => {
             const key = tpKey(topic, partition);
-            const next = commits ? (reached.get(key) ?? committed.get(key)) : positions.get(key);
+            // After a flush only: before it, a successor's replay mark may not be read yet, and
+            // its rebuild would count as backlog (the first batch sets the gauge itself).
+            const next = commits ? reached.get(key) : positions.get(key);
             // As a batch counts it: records under the replay mark are a rebuild, not a backlog.
             return next === undefined ? undefined : Math.max(Number(next), replayedUntil.get(key) ?? 0);
           },
