@@ -74,7 +74,9 @@ describe('fuzz: alert-rule loader', () => {
       }),
       FUZZ,
     );
-  });
+    // Each run parses the whole default rule file (nine rules now): 15–20 s alone, and past the
+    // unit suite's 30 s on a loaded 2-core machine.
+  }, 90_000);
 
   it('parseRuleSet: conditions nested to any depth load or throw a typed AlertRuleError', () => {
     fc.assert(
