@@ -17,7 +17,9 @@
 // freed (freeEndedCalls, on the service's timer); its later records are still evaluated (their
 // alerts are produced) but keep no rule state and hold no commit, which nothing would free again
 // (the fan-out's registry may have purged the call, and a replayed record never reaches it).
-// Pure apart from callbacks.
+// The grace is timed on the monotonic clock: on the wall clock, an NTP step of the host forward
+// past it freed every call within its grace at the next sweep (their late windows judged alone
+// again), and a step back held their commits that much longer. Pure apart from callbacks.
 import type { AlertEngine, Observation, RuleSet } from '../../pipelines/alerts/index.ts';
 import { callKey, keyMatches } from '../shared/call-key.ts';
 import { DecodeError } from '../shared/codec.ts';
@@ -63,7 +65,10 @@ export interface EvaluatorOptions {
   endGraceMs?: number;
   /** Called with every new alert before it is produced (metrics, log): not a push to clients. */
   onAlert: (record: AlertRecord) => void;
+  /** Wall clock: the alerts' firing times (shown). */
   now?: () => number;
+  /** Monotonic clock (default performance.now): the end grace's deadlines. */
+  monotonicNow?: () => number;
 }
 
 export interface Evaluator {
@@ -150,12 +155,16 @@ interface Lane {
 
 export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const now = options.now ?? Date.now;
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
   const lanes = new Map<string, Lane>();
   const replayUntil = new Map<string, number>();
   const ended = new RecentKeys(options.maxEndedCalls);
   const graceMs = options.endGraceMs ?? 0;
-  /** Ended calls still judged with their state, until when (insertion order is deadline order). */
-  const ending = new Map<string, number>();
+  /**
+   * Ended calls still judged with their state, until when on the monotonic clock (insertion order
+   * is deadline order).
+   */
+  const endingUntilMonoMs = new Map<string, number>();
   let rules: RuleSet | null = null;
   const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
   const laneOf = (topic: string): Lane => {
@@ -216,19 +225,19 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     },
     endCall(key) {
       if (graceMs > 0 && !ended.has(key)) {
-        if (!ending.has(key)) ending.set(key, now() + graceMs);
+        if (!endingUntilMonoMs.has(key)) endingUntilMonoMs.set(key, monotonicNow() + graceMs);
         return [];
       }
-      ending.delete(key);
+      endingUntilMonoMs.delete(key);
       ended.add(key);
       return free(key);
     },
     freeEndedCalls() {
       const held: TopicPartition[] = [];
-      const at = now();
-      for (const [key, until] of ending) {
-        if (until > at) break;
-        ending.delete(key);
+      const atMonoMs = monotonicNow();
+      for (const [key, untilMonoMs] of endingUntilMonoMs) {
+        if (untilMonoMs > atMonoMs) break;
+        endingUntilMonoMs.delete(key);
         ended.add(key);
         for (const tp of free(key))
           if (!held.some((h) => h.topic === tp.topic && h.partition === tp.partition)) held.push(tp);
@@ -238,7 +247,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     forgetCall(key) {
       // Not remembered as ended: an idle call purged by the registry may still be live. One that
       // had ended (purged during its grace) is: else its replayed records held the commit for good.
-      if (ending.delete(key)) ended.add(key);
+      if (endingUntilMonoMs.delete(key)) ended.add(key);
       return free(key);
     },
     commitOffset(topic, partition, nextOffset) {

@@ -34,6 +34,7 @@ function setup(maxEndedCalls = 100, endGraceMs = 0, now = () => 0) {
     maxEndedCalls,
     endGraceMs,
     now,
+    monotonicNow: now,
     ownerOf: () => undefined,
     onAlert: () => undefined,
   });
