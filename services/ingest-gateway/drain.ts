@@ -4,7 +4,9 @@
 // at once (the load balancer, seeing /readyz fail, sends them to another gateway) and lets the
 // adapters' live calls go on until they end or DRAIN_MAX_MS passes; the stop then ends what is
 // left as before. gRPC calls are handed over at once instead: their clients resume them on
-// another gateway (README "Rolling deploys"). I/O: a timer.
+// another gateway (README "Rolling deploys"). DRAIN_MAX_MS is timed on the monotonic clock: on the
+// wall clock, an NTP step forward during a drain ended it at once and cut the calls it waits for,
+// and a step back made it outlast the stop's own limit. I/O: a timer.
 
 /** What the drain needs of an intake. */
 export interface Drainable {
@@ -30,21 +32,21 @@ const POLL_MS = 200;
 
 export function createDrain(intakes: readonly Drainable[], maxMs: number): Drain {
   let draining = false;
-  let startedAt = 0;
+  let startedAtMonoMs = 0;
   const open = (): number => intakes.reduce((sum, intake) => sum + intake.openCalls(), 0);
   return {
     draining: () => draining,
     waitingFor: () => (draining ? open() : 0),
-    elapsedMs: () => (draining ? Date.now() - startedAt : 0),
+    elapsedMs: () => (draining ? performance.now() - startedAtMonoMs : 0),
     run() {
       draining = true;
-      startedAt = Date.now();
+      startedAtMonoMs = performance.now();
       for (const intake of intakes) intake.drain();
-      const deadline = Date.now() + maxMs;
+      const deadlineMonoMs = startedAtMonoMs + maxMs;
       return new Promise<void>((resolve) => {
         const look = (): void => {
-          if (open() === 0 || Date.now() >= deadline) resolve();
-          else setTimeout(look, Math.min(POLL_MS, deadline - Date.now()));
+          if (open() === 0 || performance.now() >= deadlineMonoMs) resolve();
+          else setTimeout(look, Math.min(POLL_MS, deadlineMonoMs - performance.now()));
         };
         look();
       });

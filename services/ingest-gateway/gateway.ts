@@ -173,7 +173,7 @@ function addDrain(config: GatewayConfig, base: ServiceBase, intakes: (Drainable 
   base.shutdown.add(
     'drain: refuse new calls, let live ones end',
     async () => {
-      const started = Date.now();
+      const startedMonoMs = performance.now();
       const run = drain.run();
       const calls = drain.waitingFor();
       // Said at once: an operator (or a developer's Ctrl-C) otherwise sees a stop that hangs.
@@ -187,7 +187,10 @@ function addDrain(config: GatewayConfig, base: ServiceBase, intakes: (Drainable 
         );
       await run;
       if (calls > 0)
-        base.logger.info('drain over', { afterMs: Date.now() - started, callsLeft: drain.waitingFor() });
+        base.logger.info('drain over', {
+          afterMs: Math.round(performance.now() - startedMonoMs),
+          callsLeft: drain.waitingFor(),
+        });
     },
     config.drainMaxMs + 1_000,
   );
