@@ -125,6 +125,7 @@ function figures(run: InProcessCall, durationMs: number): Record<string, unknown
         startMs: a.audioMs,
         firedAtMs: a.audioMs,
         ackedAtMs: null,
+        audience: a.audience,
       })),
   });
   const talkPart = card.parts.find((p) => p.name === 'talkRatio');

@@ -30,6 +30,12 @@ export interface SyntheticStoreCallOptions {
   /** Fire a frustration alert when the anger starts (+6 s), acknowledged after `ackAfterS`. */
   alert?: boolean;
   ackAfterS?: number | null;
+  /**
+   * The frustration alert's audience as the store keeps it: 'supervisor' unless given; the shipped
+   * customer-frustration rule's is both ('agent,supervisor'), which alertHandling judges (a
+   * supervisor-only alert is not the agent's to acknowledge).
+   */
+  alertAudience?: string;
   storeFeatures?: boolean;
   /** The customer's pseudonym (`cref1_…`); null when absent. */
   customerRef?: string | null;
@@ -103,7 +109,10 @@ export function syntheticStoreCall(options: SyntheticStoreCallOptions): Syntheti
   return {
     start: callStartEvent(plan, options),
     body,
-    alerts: options.alert && plan.angryFrom >= 0 ? frustrationAlert(plan, options.ackAfterS) : [],
+    alerts:
+      options.alert && plan.angryFrom >= 0
+        ? frustrationAlert(plan, options.ackAfterS, options.alertAudience)
+        : [],
     end: {
       kind: 'call-end',
       callId: plan.callId,
@@ -196,7 +205,11 @@ function featuresEvent(place: WindowPlace, speech: number, angry: boolean, rando
 }
 
 /** A customer-frustration alert 6 s into the anger, and its acknowledgement when `ackAfterS` is set. */
-function frustrationAlert(plan: CallPlan, ackAfterS: number | null | undefined): StoreEvent[] {
+function frustrationAlert(
+  plan: CallPlan,
+  ackAfterS: number | null | undefined,
+  audience = 'supervisor',
+): StoreEvent[] {
   const { callId, tenant, angryFrom } = plan;
   const alertId = `${tenant}/${callId}:customer:${Math.round((angryFrom + 6000) / plan.hopMs)}:customer-frustration`;
   const firedAt = new Date(plan.startedAt.getTime() + angryFrom + 6000);
@@ -208,7 +221,7 @@ function frustrationAlert(plan: CallPlan, ackAfterS: number | null | undefined):
       tenant,
       ruleId: 'customer-frustration',
       severity: 'warning',
-      audience: 'supervisor',
+      audience,
       channel: 'customer',
       startMs: angryFrom + 6000,
       firedAt: firedAt.toISOString(),

@@ -26,6 +26,9 @@ export interface EpisodeAlert {
 
 const looksEscalated = (a: EpisodeAlert) => !a.escalationOf && a.alertId.endsWith(ESCALATION_ID_SUFFIX);
 
+/** An escalation to supervisors: linked to its cue, or (stored before 023) told by its id. */
+export const isEscalation = (a: EpisodeAlert) => Boolean(a.escalationOf) || looksEscalated(a);
+
 /**
  * The cue an unlinked escalation (stored before 023) escalated: the latest cue of its rule on its
  * channel raised no later than it. The engine escalates only the episode still holding, which is

@@ -7,7 +7,12 @@ export {
   unscoredReason,
   WEIGHTS,
 } from './scorecard.ts';
-export { alertMeasures, type AlertMeasures } from './alert-measures.ts';
+export {
+  agentAlertMeasures,
+  alertMeasures,
+  type AgentAlertMeasures,
+  type AlertMeasures,
+} from './alert-measures.ts';
 export { computeMeasures, FRUSTRATION_RULE_WORD } from './measures.ts';
 export type * from './types.ts';
 export { legMeasures, legSpans, type LegMeasures, type LegSpan, type LegStart } from './legs.ts';

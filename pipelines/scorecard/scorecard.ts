@@ -3,6 +3,7 @@
 // The formula is documented in pipelines/scorecard/README.md; constants live in measures.ts.
 import { AGENT_PACE_LIMIT } from '../alerts/agent-pace.ts';
 import { computeMeasures } from './measures.ts';
+import { agentAlertMeasures, type AgentAlertMeasures } from './alert-measures.ts';
 import type { CallMeasures, Scorecard, ScorecardInput, ScorePart, ScorePartName } from './types.ts';
 
 /** Weights out of 100 (sum = 100). */
@@ -40,7 +41,8 @@ function lineFaultText(m: Pick<CallMeasures, 'customerLineFaultS'>): string {
   return `customer's line suspected one-way for ${Math.round(m.customerLineFaultS ?? 0)} s`;
 }
 
-export function scoreParts(m: CallMeasures): ScorePart[] {
+/** The parts, alertHandling over the alerts the agent was shown (`agentAlertMeasures`). */
+export function scoreParts(m: CallMeasures, shownToAgent: AgentAlertMeasures): ScorePart[] {
   const negativeShare = m.customerEmotionS > 0 ? m.customerNegativeS / m.customerEmotionS : null;
   const deEsc = m.deEscalationS.map((s) => (s === null ? 0 : falling(s, 30, 120)));
   const talk = m.talkRatioAgent;
@@ -117,21 +119,26 @@ export function scoreParts(m: CallMeasures): ScorePart[] {
         ? `${lineFaultText(m)}: who talked more is unknown, not scored`
         : 'agent share of speech (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)',
     ),
-    alertHandlingPart(m),
+    alertHandlingPart(shownToAgent),
   ];
 }
 
-/** The part over the alerts alone (the call store recomputes it when an acknowledgement is late). */
-export function alertHandlingPart(
-  m: Pick<CallMeasures, 'alertsCount' | 'alertsAcknowledged' | 'ackDelaysS'>,
-) {
+/**
+ * The part over the alerts alone (the call store recomputes it when an acknowledgement is late),
+ * those the agent was shown: a supervisor-only alert is not the agent's to acknowledge.
+ */
+export function alertHandlingPart(m: AgentAlertMeasures) {
   const ack = m.ackDelaysS.map((s) => falling(s, 60, 300));
+  const left =
+    m.supervisorOnly > 0
+      ? `; ${m.supervisorOnly} supervisor-only alert(s) not counted (not shown to the agent)`
+      : '';
   return part(
     'alertHandling',
     m.alertsCount > 0 ? ack.reduce((a, b) => a + b, 0) / m.alertsCount : null,
     m.alertsCount > 0 ? m.alertsAcknowledged / m.alertsCount : null,
     'share acknowledged',
-    'per alert: acknowledged within 60 s = 1, falling to 0 at 300 s; never acknowledged = 0',
+    `per alert shown to the agent: acknowledged within 60 s = 1, falling to 0 at 300 s; never acknowledged = 0${left}`,
   );
 }
 
@@ -176,7 +183,7 @@ export function unscoredReason(m: CallMeasures, parts: readonly ScorePart[]): st
 
 export function computeScorecard(input: ScorecardInput): Scorecard {
   const measures = computeMeasures(input);
-  const parts = scoreParts(measures);
+  const parts = scoreParts(measures, agentAlertMeasures(input.alerts));
   const unscored = unscoredReason(measures, parts);
   return { version: 1, score: unscored === null ? combine(parts) : null, unscored, parts, measures };
 }

@@ -2,6 +2,7 @@
 import type { Channel } from '../dsp/types.ts';
 import type { EmotionState } from '../emotion/types.ts';
 import type { PaceLine } from '../alerts/pace-line.ts';
+import type { Audience } from '../alerts/types.ts';
 
 /** The parts of a speaker window the scorecard reads (a subset of SpeakerWindow). */
 export interface ScoreWindow {
@@ -53,6 +54,12 @@ export interface ScoreAlert {
   channel?: string | null;
   /** On an escalation: the alert it escalated. An escalation is part of that alert's episode. */
   escalationOf?: string | null;
+  /**
+   * Who was shown it (the rule's audience; an escalation's is supervisor). A supervisor-only alert
+   * (the `customer-line-fault` rule) never reached the agent, so alertHandling leaves it out.
+   * Absent: not known, read as shown to the agent.
+   */
+  audience?: Audience;
 }
 
 export interface ScorecardInput {

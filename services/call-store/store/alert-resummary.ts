@@ -3,7 +3,9 @@
 // its summary and its alert rows once summarised, and a late alert or an earlier acknowledgement
 // (records arrive at least once, in no order across topics) left its `ackDelaysS`, counts,
 // `alertHandling` part and score as first summarised. I/O: database.
+import { audienceOf } from '../../shared/auth/alert-audience.ts';
 import {
+  agentAlertMeasures,
   alertHandlingPart,
   alertMeasures,
   combine,
@@ -22,7 +24,7 @@ export async function loadScoreAlerts(
   callId: string,
 ): Promise<ScoreAlert[]> {
   const alerts = await tx.query<Record<string, unknown>>(
-    `SELECT a.alert_id, a.rule_id, a.channel, a.start_ms, a.fired_at, k.acked_at, a.escalation_of
+    `SELECT a.alert_id, a.rule_id, a.channel, a.start_ms, a.fired_at, k.acked_at, a.escalation_of, a.audience
        FROM alerts a LEFT JOIN alert_acks k ON k.tenant = a.tenant AND k.alert_id = a.alert_id
        WHERE a.tenant = $1 AND a.call_id = $2 ORDER BY a.start_ms, a.alert_id`,
     [tenant, callId],
@@ -35,6 +37,8 @@ export async function loadScoreAlerts(
     ackedAtMs: r.acked_at ? new Date(r.acked_at as string).getTime() : null,
     channel: (r.channel ?? null) as string | null,
     escalationOf: (r.escalation_of ?? null) as string | null,
+    // The column is the record's list comma-joined; the QA API reads it the same way (audience.ts).
+    audience: audienceOf(String(r.audience).split(',')),
   }));
 }
 
@@ -55,10 +59,13 @@ export async function resummariseAlerts(tx: SqlExecutor, tenant: string, callId:
   );
   const stored = rows[0]?.summary as CallMeasures | null | undefined;
   if (!stored) return;
-  const summary: CallMeasures = { ...stored, ...alertMeasures(await loadScoreAlerts(tx, tenant, callId)) };
+  const alerts = await loadScoreAlerts(tx, tenant, callId);
+  const summary: CallMeasures = { ...stored, ...alertMeasures(alerts) };
   const card = rows[0].scorecard as StoredScorecard | null;
   // An erased agent's call has no scorecard (finalize.ts): none is made up here.
-  const parts = card?.parts.map((p) => (p.name === 'alertHandling' ? alertHandlingPart(summary) : p));
+  const parts = card?.parts.map((p) =>
+    p.name === 'alertHandling' ? alertHandlingPart(agentAlertMeasures(alerts)) : p,
+  );
   const unscored = parts ? unscoredReason(summary, parts) : null;
   const score = parts && unscored === null ? combine(parts) : null;
   await tx.query(

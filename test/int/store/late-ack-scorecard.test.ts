@@ -19,6 +19,8 @@ function callOf(callId: string, storeFeatures: boolean) {
     angryFromS: 30,
     angryToS: 60,
     alert: true,
+    // The shipped customer-frustration rule's audience: an alert the agent was shown (alertHandling).
+    alertAudience: 'agent,supervisor',
     ackAfterS: 200,
     storeFeatures,
   });
