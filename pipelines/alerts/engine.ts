@@ -10,6 +10,7 @@ import { newTensionBaseline, tensionRise, type TensionBaseline } from './tension
 import { agentLegAfter, isNewAgentLeg, UNKNOWN_AGENT_LEG } from '../agent-leg.ts';
 import { inScope, tenantInScope } from './rule-scope.ts';
 import { endsEarlierAlerts } from './recovery-rule.ts';
+import { pausedByLineFault } from './line-fault-pause.ts';
 
 export interface AlertEngineOptions {
   rules: RuleSet;
@@ -263,6 +264,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       obs.window.speechFraction < rule.minSpeechFraction
     )
       return null;
+    // One-way audio: the silence is the line's; after it the rule judges afresh.
+    if (pausedByLineFault(rule, obs)) {
+      resetRun(st);
+      return null;
+    }
     trackPrior(rule, st, obs, history);
     const evidence: string[] = [];
     if (!evaluate(rule.when, obs, history, evidence)) {

@@ -218,6 +218,16 @@ function parseRules(raw: unknown, tenant: string | null): RuleSet & { disabled: 
         'endsEarlierAlerts',
         at('endsEarlierAlerts'),
       );
+    // The fault is known on the call's dynamics windows only: on another subject the field would
+    // be accepted and do nothing.
+    if (r.pausedOnLineFault === true && r.subject !== 'call')
+      throw ruleError(
+        'RULE_INVALID',
+        `rule "${r.id}" field pausedOnLineFault: only for subject call (the line fault is on the call's dynamics windows)`,
+        r.id,
+        'pausedOnLineFault',
+        at('pausedOnLineFault'),
+      );
     if (r.minSpeechFraction !== undefined && (source !== 'features' || r.durationBasis !== 'speech'))
       throw new AlertRuleError(
         'RULE_INVALID',
@@ -276,6 +286,7 @@ function parseRules(raw: unknown, tenant: string | null): RuleSet & { disabled: 
       cue: r.cue ?? null,
       scope: scopeOf(tenant === null ? r.tenants : [tenant], r.queues),
       endsEarlierAlerts: r.endsEarlierAlerts ?? null,
+      pausedOnLineFault: r.pausedOnLineFault ?? false,
     });
   });
   return { version: file.data.version, rules, disabled };

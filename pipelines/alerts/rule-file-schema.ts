@@ -103,6 +103,8 @@ export const ruleSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** A recovery: its alerts end the customer's earlier alerts (recovery-rule.ts); absent: by its id. */
   endsEarlierAlerts: z.boolean().optional(),
+  /** Not judged while the customer's line is suspected one-way (call rules only; line-fault-pause.ts). */
+  pausedOnLineFault: z.boolean().optional(),
 });
 
 export const fileSchema = z.strictObject({

@@ -91,6 +91,12 @@ export interface AlertRule {
    * QA call page). null: the file does not say, read by the rule's id (recovery-rule.ts).
    */
   endsEarlierAlerts: boolean | null;
+  /**
+   * Call rules that judge the agent against the customer's speech (long-silence): a window whose
+   * customer's line is suspected one-way (customerLineFaultMs) ends the rule's episode and does
+   * not count (line-fault-pause.ts). false: judged on every window.
+   */
+  pausedOnLineFault: boolean;
 }
 
 /** Tenants and queues a rule is limited to; null in a field = any. */

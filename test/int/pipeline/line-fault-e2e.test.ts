@@ -4,6 +4,8 @@
 // digital silence (µ-law 0xFF) while the agent talks and pauses for answers: the supervisor is told
 // `customer-line-fault`, and the live call's talk ratio turns unknown (null) instead of the agent's
 // one-sided 1.0; the same call with the customer heard, streamed alongside, raises no line fault.
+// While the fault holds, the shipped long-silence rule (pausedOnLineFault) raises no "tell the
+// customer what you are doing" cue: unpaused it fired again 18 s after the fault (eval:line, 53 s).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertView, CallView } from '../../../services/alert-service/protocol.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
@@ -20,8 +22,11 @@ import { alertServiceOn } from '../emotion/supervisor-watch.ts';
 import { stereoCallStart } from '../ingest/helpers.ts';
 import { FRAME_BYTES, writeStereoFrame } from './stereo-frames.ts';
 
-/** Seconds of the call sent: the line watch needs 20 s and three unanswered pauses (about 35 s here). */
-const SECONDS = 48;
+/**
+ * Seconds of the call sent: the line watch needs 20 s and three unanswered pauses (about 35 s
+ * here); past 53 s, where long-silence fired during the fault before it was paused.
+ */
+const SECONDS = 60;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,6 +87,28 @@ describe('one-way audio: gRPC → Kafka → dsp-worker → emotion-classifier �
       // (its last alert-relevant window is as old as the faulty one's): give them a second more.
       await sleep(2_000);
       expect(lineFault(heard)).toHaveLength(0);
+      // No silence cue once the line is known faulty (one before it may come: the fault takes 20 s
+      // to show), over the whole call: wait for its last windows to reach the alert service.
+      const lastAudioMs = () =>
+        Math.max(
+          0,
+          ...supervisor.frames.flatMap((f) =>
+            f.type === 'state'
+              ? (f.calls as CallView[]).filter((c) => c.callId === oneWay).map((c) => c.audioMs)
+              : [],
+          ),
+        );
+      await waitFor('the one-way call to its end', () => lastAudioMs() >= (SECONDS - 2) * 1000, 30_000);
+      await sleep(1_000);
+      const silenceAfterFault = () =>
+        supervisor.frames.filter(
+          (f) =>
+            f.type === 'alert' &&
+            (f.alert as AlertView).callId === oneWay &&
+            (f.alert as AlertView).ruleId === 'long-silence' &&
+            (f.alert as AlertView).audioMs > alert.audioMs,
+        );
+      expect(silenceAfterFault()).toHaveLength(0);
       // The live view's talk ratio: the agent alone (1) before the fault, then unknown (null)
       // rather than a one-sided 1.0; the heard call's stays a share once it has one.
       const ratios = (callId: string) =>

@@ -56,7 +56,7 @@ export function features(
 
 export function dynamics(
   i: number,
-  over: { silenceMs?: number; overtalks?: number; holdMs?: number } = {},
+  over: { silenceMs?: number; overtalks?: number; holdMs?: number; lineFaultMs?: number } = {},
 ): Observation {
   const window: DynamicsWindow = {
     ...gridWindow(i),
@@ -64,10 +64,12 @@ export function dynamics(
     overtalkMs: (over.overtalks ?? 0) * 400,
     mutualSilenceMs: over.silenceMs ?? 200,
     longestMutualSilenceMs: over.silenceMs ?? 200,
-    talkRatioAgent: 0.5,
+    // A one-way customer line has no talk ratio (pipelines/dsp/line-watch.ts).
+    talkRatioAgent: over.lineFaultMs ? NaN : 0.5,
     agentResponseLatencyMs: [],
     customerResponseLatencyMs: [],
     ...(over.holdMs ? { holdMs: over.holdMs } : {}),
+    ...(over.lineFaultMs ? { customerLineFaultMs: over.lineFaultMs } : {}),
   };
   return { source: 'dynamics', callId: CALL, window };
 }
