@@ -51,6 +51,8 @@ describe('scorecard: the customer-line-fault alert', () => {
       {
         alertId: 'c:call:40:customer-line-fault',
         ruleId: 'customer-line-fault',
+        // As shipped (config/alert-rules.yaml) and as the call store reads it (alerts.audience).
+        audience: 'supervisor',
         startMs: 40_000,
         firedAtMs: 40_000,
         ackedAtMs: null,
