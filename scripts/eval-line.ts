@@ -2,7 +2,8 @@
 // (assets/nemo-calls): the customer's channel dead (digital silence, or line noise only) from the
 // start or from 30 s on while the agent talks (one-way audio), the two channels swapped, and mains
 // hum (50/60 Hz with odd harmonics) on the customer's channel over her speech or alone
-// (devkit/audio/line-faults.ts). Each runs in-process through the call analyzer, both emotion
+// (devkit/audio/line-faults.ts); and a customer who waits quietly on a live line while the agent
+// looks something up or reads terms (devkit/audio/waiting-customer.ts: no fault expected). Each runs in-process through the call analyzer, both emotion
 // trackers and the alert engine with the shipped model and rules (devkit/pipeline/in-process-call.ts),
 // then the scorecard. Prints ONE JSON object: per call and condition, the customer's shown states,
 // her speech seconds, the alerts raised, talk ratio, overtalks, line-fault seconds and the
@@ -14,6 +15,7 @@ import { decodeMuLaw, encodeMuLaw } from '../pipelines/dsp/index.ts';
 import { computeScorecard } from '../pipelines/scorecard/index.ts';
 import { demoCallAudio, shippedEmotionModel } from '../devkit/heap/hot-path-call.ts';
 import { deadFrom, withHum } from '../devkit/audio/line-faults.ts';
+import { withWaitingCustomer, type AgentTurns } from '../devkit/audio/waiting-customer.ts';
 import { G168_CONDITIONS, withLineEcho } from '../devkit/audio/line-echo.ts';
 import { gauss, rng } from '../devkit/audio/test-signals.ts';
 import { runCallInProcess, shownStates, type InProcessCall } from '../devkit/pipeline/in-process-call.ts';
@@ -37,6 +39,14 @@ const noisy = (a: Audio): Audio => {
   const add = (x: Float32Array): Float32Array => x.map((v) => v + 10 ** (LINE_NOISE_DBFS / 20) * gauss(rand));
   return { agent: add(a.agent), customer: add(a.customer) };
 };
+
+/** A waiting customer's room on a live handset (dBFS): breathing, a room, the microphone. */
+const ROOM_DBFS = -60;
+/** At 30 s, the agent's turns inserted while the customer waits on a live line (`room`: null = digital silence). */
+const waiting =
+  (turns: AgentTurns, room: number | null = ROOM_DBFS) =>
+  (a: Audio): Audio =>
+    withWaitingCustomer(a, RATE, 30, turns, room);
 
 /** Each condition from the clean call's float audio; `clean` names the reference it is compared with. */
 const CONDITIONS: Record<string, { clean: boolean; make: (a: Audio) => Audio }> = {
@@ -77,6 +87,21 @@ const CONDITIONS: Record<string, { clean: boolean; make: (a: Audio) => Audio }> 
       ...a,
       customer: withHum(new Float32Array(a.customer.length), { mainsHz: 60, levelDbfs: -40 }, RATE),
     }),
+  },
+  // "One moment, let me check" (3 s) and a lookup, three times; six times; with line noise.
+  'waiting-lookups-5s': { clean: true, make: waiting({ talkS: 3, pauseS: 5, count: 3 }) },
+  'waiting-lookups-9s': { clean: true, make: waiting({ talkS: 3, pauseS: 9, count: 3 }) },
+  'waiting-lookups-5s-x6': { clean: true, make: waiting({ talkS: 3, pauseS: 5, count: 6 }) },
+  'waiting-lookups-3s-x6-noise-55': {
+    clean: true,
+    make: (a) => noisy(waiting({ talkS: 3, pauseS: 3, count: 6 })(a)),
+  },
+  // Terms read aloud: 10-s stretches with breath pauses of 1.2 s, 50 s in all.
+  'waiting-reading-terms': { clean: true, make: waiting({ talkS: 10, pauseS: 1.2, count: 5 }) },
+  // Her handset sends digital silence while she waits (no comfort noise): the watch's known limit.
+  'waiting-lookups-5s-digital-silence': {
+    clean: true,
+    make: waiting({ talkS: 3, pauseS: 5, count: 3 }, null),
   },
 };
 
@@ -171,7 +196,10 @@ for (const call of demoCalls.calls) {
     const bytes =
       name === 'clean' ? shipped : { agent: encodeMuLaw(a.agent), customer: encodeMuLaw(a.customer) };
     const run = runCallInProcess(bytes, FORMAT, model, rules, call.id);
-    conditions[name] = figures(run, call.durationMs);
+    // The waiting conditions are longer than the call by the turns inserted.
+    const durationMs =
+      a.agent.length === clean.agent.length ? call.durationMs : Math.round((a.agent.length / RATE) * 1000);
+    conditions[name] = figures(run, durationMs);
     process.stderr.write(`${call.id} ${name} done\n`);
   }
   // The line echo conditions of eval:echo, on the clean call and with line noise: no line fault.

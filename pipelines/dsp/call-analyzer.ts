@@ -19,6 +19,7 @@ import {
   createVadTrack,
   echoAt,
   MAX_RESPONSE_LATENCY_MS,
+  levelAt,
   trimVad,
   vadAt,
   type VadTrack,
@@ -132,7 +133,7 @@ export function createCallAnalyzer(options: CallOptions): CallAnalyzer {
       const was = lineWatch.faultFrom;
       const a = vadAt(tracks.agent, lineFed);
       const c = vadAt(tracks.customer, lineFed);
-      watchLine(lineWatch, lineFed, a, c, heldAt(lineFed));
+      watchLine(lineWatch, lineFed, a, c, levelAt(tracks.customer, lineFed), heldAt(lineFed));
       if (was < 0 && lineWatch.faultFrom >= 0) {
         faultFrom = lineWatch.faultFrom;
         faultEnd = Infinity;
