@@ -12,6 +12,7 @@ import {
   tensionRise,
 } from '../alerts/tension-rise.ts';
 import { alertMeasures } from './alert-measures.ts';
+import { outsideLineFaults } from './line-fault-spans.ts';
 import { DEFAULT_PACE_LINE, type PaceLine } from '../alerts/pace-line.ts';
 
 /** A window counts as speech when at least this share of it is speech. */
@@ -164,6 +165,8 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
 
   const dynamics = byStart(input.dynamics);
   const dynOwned = ownedMs(dynamics);
+  // Talk ratio over the windows the customer's line was not suspected in, nor quiet before it.
+  const judged = outsideLineFaults(dynamics, customerWindows);
   let overtalk = 0;
   let longestSilence = 0;
   let talkWeight = 0;
@@ -186,7 +189,7 @@ export function computeMeasures(input: ScorecardInput): CallMeasures {
     // Overlapping windows see the same overtalk twice: count the owned share only.
     overtalk += length > 0 ? (d.overtalkCount * dynOwned[i]) / length : 0;
     longestSilence = Math.max(longestSilence, d.longestMutualSilenceMs);
-    if (d.talkRatioAgent !== null && Number.isFinite(d.talkRatioAgent)) {
+    if (judged[i] && d.talkRatioAgent !== null && Number.isFinite(d.talkRatioAgent)) {
       talkSum += d.talkRatioAgent * dynOwned[i];
       talkWeight += dynOwned[i];
     }

@@ -46,8 +46,8 @@ export function scoreParts(m: CallMeasures, shownToAgent: AgentAlertMeasures): S
   const negativeShare = m.customerEmotionS > 0 ? m.customerNegativeS / m.customerEmotionS : null;
   const deEsc = m.deEscalationS.map((s) => (s === null ? 0 : falling(s, 30, 120)));
   const talk = m.talkRatioAgent;
-  // A one-way line (the customer unheard while the agent talks): the silence and the agent's share
-  // are the line's, not the agent's (they read talk ratio 1.0, scored 0, against the agent).
+  // A one-way line (the customer unheard while the agent talks): the silence is the line's, not the
+  // agent's; the talk ratio is over the rest of the call (measures.ts leaves the fault out).
   const lineFault = (m.customerLineFaultS ?? 0) > 0;
   // The slowest return; "never" (null) when any frustration never calmed (the page showed the
   // slowest of those that did).
@@ -108,16 +108,14 @@ export function scoreParts(m: CallMeasures, shownToAgent: AgentAlertMeasures): S
     ),
     part(
       'talkRatio',
-      talk === null || lineFault
-        ? null
-        : talk < 0.35
-          ? falling(0.35 - talk, 0, 0.3)
-          : falling(talk - 0.65, 0, 0.3),
+      talk === null ? null : talk < 0.35 ? falling(0.35 - talk, 0, 0.3) : falling(talk - 0.65, 0, 0.3),
       talk,
       'agent share',
-      lineFault
-        ? `${lineFaultText(m)}: who talked more is unknown, not scored`
-        : 'agent share of speech (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)',
+      !lineFault
+        ? 'agent share of speech (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)'
+        : talk === null
+          ? `${lineFaultText(m)}: who talked more is unknown, not scored`
+          : `agent share of speech outside the ${Math.round(m.customerLineFaultS ?? 0)} s the customer's line was suspected one-way and the quiet before it (0.35–0.65 = 1, falling to 0 at 0.05 and 0.95)`,
     ),
     alertHandlingPart(shownToAgent),
   ];

@@ -131,7 +131,8 @@ export interface CallMeasures {
   holdCount?: number;
   /**
    * Time the customer's line was suspected one-way, s (pipelines/dsp/line-watch.ts); present only
-   * when there was some: talk ratio and mutual silence are then not judged.
+   * when there was some: mutual silence is then not judged, and talkRatioAgent is over the windows
+   * outside the fault and the quiet before it (line-fault-spans.ts).
    */
   customerLineFaultS?: number;
   /** Alert episodes: a cue and its escalation to supervisors are one (alert-episodes.ts). */

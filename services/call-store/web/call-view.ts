@@ -78,12 +78,14 @@ function onHold(call: CallDetail): string {
 }
 
 /**
- * "customer line silent 46 s (one-way audio?) · " when the customer's line was suspected one-way:
- * a line fault, not a silent customer (talk ratio and silence are then not scored).
+ * "customer line suspected one-way for 46 s · " when the customer's line was suspected one-way: a
+ * line fault, not a silent customer (silence not scored, talk ratio over the rest of the call).
+ * The time counts from the fault's recognition, 20 s or more after the line went quiet: a
+ * suspicion for that long, not the line's silence (which "silent 46 s" undercounted).
  */
 function lineFault(call: CallDetail): string {
   const seconds = call.summary?.customerLineFaultS ?? 0;
-  return seconds > 0 ? `customer line silent ${fmt(seconds, 0)} s (one-way audio?) · ` : '';
+  return seconds > 0 ? `customer line suspected one-way for ${fmt(seconds, 0)} s · ` : '';
 }
 
 /** A part's measured value; a de-escalation with no time measured never happened ("— s" said nothing). */

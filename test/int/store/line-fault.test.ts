@@ -1,10 +1,10 @@
 // A call whose customer line was suspected one-way (the dsp-worker's customerLineFaultMs,
 // pipelines/dsp/line-watch.ts) through the call store's Kafka ingest into both databases: the
 // windows keep the fault (migration 027), the summary says how long (once across overlapping
-// windows), and the scorecard judges neither talk ratio nor mutual silence, saying why; the same
-// call without the fault is judged on both as before. Its supervisor-only customer-line-fault alert,
-// never acknowledged, is left out of the agent's alertHandling (the agent never saw it); the
-// summary still counts it.
+// windows), and the scorecard judges talk ratio over the rest of the call and not mutual silence,
+// saying why; the same call without the fault is judged on both as before. Its supervisor-only
+// customer-line-fault alert, never acknowledged, is left out of the agent's alertHandling (the
+// agent never saw it); the summary still counts it.
 import { expect, it } from 'vitest';
 import {
   syntheticEvents,
@@ -19,7 +19,7 @@ import { createStoreTopics, storeIngestOn } from '../../support/store-ingest.ts'
 import { describeEachBackendOnKafka } from './backends.ts';
 
 describeEachBackendOnKafka('call-store line fault on %s', 'call-store-line-fault', (deps) => {
-  it('stores a one-way customer line and leaves talk ratio and silence unjudged', async () => {
+  it('stores a one-way customer line, judges talk ratio outside it and leaves silence unjudged', async () => {
     const { store, kafka, producer } = deps();
     const on = await createStoreTopics(kafka);
     const faulty = syntheticStoreCall({
@@ -87,9 +87,10 @@ describeEachBackendOnKafka('call-store line fault on %s', 'call-store-line-fault
       type Parts = { parts: { name: string; value: number | null; explanation: string }[] };
       const part = (call: typeof stored, name: string) =>
         (call.scorecard as Parts | null)?.parts.find((p) => p.name === name);
+      // Talk ratio judged over the rest of the call (0.5 there: 1), not dropped for the whole call.
       expect(part(stored, 'talkRatio')).toMatchObject({
-        value: null,
-        explanation: expect.stringMatching(/one-way for 30 s/),
+        value: 1,
+        explanation: expect.stringMatching(/^agent share of speech outside the 30 s .*one-way/),
       });
       expect(part(stored, 'mutualSilence')?.value).toBeNull();
       // The long-silence cue acknowledged in 20 s counts; the line fault, the supervisor's alone, not.

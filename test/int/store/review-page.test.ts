@@ -60,9 +60,9 @@ describe('QA review page in a real browser', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     // The call's 20 s on hold (CallHold) beside its measures.
     expect(await page.locator('p.meta').first().textContent()).toContain('on hold 20 s (1 hold)');
-    // Its one-way customer line beside them, and the talk ratio not judged for it.
+    // Its one-way customer line beside them; the talk ratio judged over the rest of the call.
     expect(await page.locator('p.meta').first().textContent()).toContain(
-      'customer line silent 30 s (one-way audio?)',
+      'customer line suspected one-way for 30 s',
     );
     for (const lane of ['pitchHz', 'loudnessDbfs', 'paceWhileSpeaking', 'tension']) {
       await expect.poll(() => page.getByTestId(`lane-${lane}`).locator('canvas').count()).toBeGreaterThan(0);
@@ -138,7 +138,7 @@ describe('QA review page in a real browser', () => {
     // Parts are named for people, not by their API identifiers.
     expect(await page.getByTestId('scorecard').textContent()).toMatch(/Customer mood trend.*De-escalation/s);
     expect(await page.getByTestId('scorecard').textContent()).toMatch(
-      /Talk ratio.*n\/a.*customer's line suspected one-way for 30 s: who talked more is unknown/s,
+      /Talk ratio.*agent share of speech outside the 30 s the customer's line was suspected one-way/s,
     );
 
     await page.locator('#review-notes').fill('Agent acknowledged the frustration\nand recovered the call.');
