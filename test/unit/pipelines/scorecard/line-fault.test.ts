@@ -74,13 +74,15 @@ describe('scorecard on a one-way customer line', () => {
 
 describe('scorecard talk ratio around a suspected one-way line', () => {
   /**
-   * 90 s: both speak (talk ratio 0.5) until `heardUntilS`, then the agent alone (1.0), the line
-   * suspected from `faultFromS` to `faultToS`, then both again.
+   * 90 s: the customer's windows carry her speech until `heardUntilS`, the dynamics read both
+   * speaking (talk ratio 0.5) until `aloneFromS` (the same unless given), then the agent alone
+   * (1.0), the line suspected from `faultFromS` to `faultToS`, then both again.
    */
-  function around(heardUntilS: number, faultFromS: number, faultToS: number) {
+  function around(heardUntilS: number, faultFromS: number, faultToS: number, aloneFromS = heardUntilS) {
     const inFault = (startMs: number, endMs: number) =>
       Math.max(0, Math.min(endMs, faultToS * 1000) - Math.max(startMs, faultFromS * 1000));
     const heard = (startMs: number) => startMs < heardUntilS * 1000 - 2000 || startMs >= faultToS * 1000;
+    const both = (startMs: number) => startMs < aloneFromS * 1000 - 2000 || startMs >= faultToS * 1000;
     const n = 89;
     return computeScorecard({
       durationMs: 90_000,
@@ -94,7 +96,7 @@ describe('scorecard talk ratio around a suspected one-way line', () => {
           endMs: startMs + 2000,
           overtalkCount: 0,
           longestMutualSilenceMs: 1500,
-          talkRatioAgent: fault > 0 ? null : heard(startMs) ? 0.5 : 1,
+          talkRatioAgent: fault > 0 ? null : both(startMs) ? 0.5 : 1,
           ...(fault > 0 ? { customerLineFaultMs: fault } : {}),
         };
       }),
@@ -113,8 +115,9 @@ describe('scorecard talk ratio around a suspected one-way line', () => {
   });
 
   it('leaves out 20 s before the fault at least, even when she was heard later', () => {
-    // Her windows as heard up to 35 s (a window past the recognised 40 s - 20 s): still 20 s out.
-    const c = around(35, 40, 60);
+    // A murmur of hers up to 35 s (past the recognised 40 s - 20 s), the agent alone from 20 s:
+    // still the 20 s before the fault out.
+    const c = around(35, 40, 60, 22);
     expect(c.measures.talkRatioAgent).toBe(0.5);
   });
 });
