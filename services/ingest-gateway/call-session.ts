@@ -17,6 +17,7 @@ import { afterAnnounced } from './handover-consent.ts';
 import { createHeldAcks } from './held-acks.ts';
 import { createHeldTimeline, DEFAULT_HOLD_MAX_MS } from './held-timeline.ts';
 import { createLegStart } from './leg-start.ts';
+import { createSilentLegs } from './silent-legs.ts';
 import { consentOf, consentStep, type RawConsent } from './consent-change.ts';
 import { deinterleave } from './deinterleave.ts';
 import { IngestError } from './errors.ts';
@@ -158,6 +159,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const finish = async (reason: string): Promise<boolean> => {
     state = 'ending';
     heldTimeline.stop();
+    silentLegs.stop();
     clearTimers();
     if (!announced) return true;
     return send([...legStart.take(legStart.unplacedLegMs()), ...flushAll(true), callEvent('ended', reason)]);
@@ -172,6 +174,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
   const handOver = async (): Promise<boolean> => {
     state = 'ending';
     heldTimeline.stop();
+    silentLegs.stop();
     clearTimers();
     const records = [...legStart.take(legStart.unplacedLegMs()), ...flushAll(false)];
     return records.length === 0 ? true : send(records);
@@ -243,6 +246,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     });
     if (analysed) {
       channels.open(current);
+      silentLegs.start();
       legStart.announce(now());
     }
     // The started event waits for the first frame (leg-start.ts); a consent the resume narrows is
@@ -267,6 +271,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     for (const c of channel === null ? current.channels : [channel]) {
       pace?.check(c, audioMs, monotonicNow());
       pace?.add(c, audioMs);
+      silentLegs.frame(c, raw.audioTimeMs);
     }
     metrics.frames.inc(frames);
     if (legStart.pending()) void send(legStart.take(raw.audioTimeMs));
@@ -304,6 +309,16 @@ export function createCallSession(deps: SessionDeps): CallSession {
     fillLimitMs: channels.fillLimitMs,
     filled: channels.filled,
     tooLong: (error) => fail(error),
+  });
+  /** A leg sending nothing off hold (one-way audio) is filled with silence (silent-legs.ts). */
+  const silentLegs = createSilentLegs({
+    batchers,
+    nowMs: now,
+    monotonicNowMs: monotonicNow,
+    analysed: () => analysed,
+    onHold: callHold.onHold,
+    fillLimitMs: channels.fillLimitMs,
+    filled: channels.filled,
   });
   const setOnHold = (onHold: boolean): void => {
     if (state === 'awaiting-start')
@@ -397,6 +412,7 @@ export function createCallSession(deps: SessionDeps): CallSession {
     reject: (error) => fail(error),
     hold(held) {
       heldTimeline.pause(held);
+      silentLegs.pause(held);
       if (!entry) return;
       entry.held = held;
       entry.lastActivityMs = monotonicNow();

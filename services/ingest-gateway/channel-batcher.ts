@@ -1,7 +1,9 @@
 // Batches one channel's frames into AudioChunk records: keeps the channel's audio timeline from
 // sample counts (starting at the first frame's audio time), counts sequence gaps and fills them with codec silence (so audio time stays
 // exact downstream), drops duplicate or late frames, and marks each chunk on hold or not (a hold
-// change closes the chunk: none straddles it), each with the stream's agent-leg marker. Pure: the caller owns timers and sending.
+// change closes the chunk: none straddles it), each with the stream's agent-leg marker. A held or
+// silent leg is filled with silence on the caller's timer (fillHold, fillSilent). Pure: the caller
+// owns timers and sending.
 import type { Channel } from '../../pipelines/dsp/types.ts';
 import type { AudioChunk, WireCodec } from '../shared/records.ts';
 import { silenceBlock } from './silence.ts';
@@ -36,6 +38,8 @@ export interface ChannelStats {
   gaps: number;
   framesMissing: number;
   duplicates: number;
+  /** Frames that came in slots a silent leg's fill took (placed after it, not dropped): fillSilent. */
+  resequenced: number;
 }
 
 export interface ChannelBatcher {
@@ -61,6 +65,14 @@ export interface ChannelBatcher {
    * off hold. Returns the chunks it completes.
    */
   fillHold(toMs: number, nowMs: number): readonly AudioChunk[];
+  /**
+   * A silent leg off hold (one-way audio: its RTP broken or dropped by a NAT, silent-legs.ts):
+   * plain silence up to `toMs`, in whole frames taking their sequence slots as fillHold's. A
+   * channel with no frame yet starts its timeline at `startMs` (where the stream's first frame
+   * went) and is filled in 20 ms steps without sequence slots: its first frame then goes at its
+   * own audio time (silence up to it) or, when that is already covered, right after the fill.
+   */
+  fillSilent(toMs: number, nowMs: number, startMs: number): readonly AudioChunk[];
   onHold(): boolean;
   /** Wall clock of the oldest buffered frame, or null when empty. */
   oldestMs(): number | null;
@@ -73,6 +85,9 @@ export interface ChannelBatcher {
 /** What add() returns when it completes no chunk: one shared empty list, no allocation per frame. */
 const NO_CHUNKS: readonly AudioChunk[] = [];
 
+/** The step a channel with no frame yet is filled in (fillSilent): a usual RTP packet's audio. */
+const UNPLACED_STEP_MS = 20;
+
 /** Half the uint32 range: a sequence this far or further "ahead" is behind (RFC 1982). */
 const SERIAL_HALF = 2 ** 31;
 
@@ -82,7 +97,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
   const maxChunkBytes = Math.max(sampleBytes, Math.round(options.maxChunkMs * bytesPerMs));
   const maxGapBytes = Math.round(options.maxGapFillMs * bytesPerMs);
   const parts: Uint8Array[] = [];
-  const stats: ChannelStats = { frames: 0, gaps: 0, framesMissing: 0, duplicates: 0 };
+  const stats: ChannelStats = { frames: 0, gaps: 0, framesMissing: 0, duplicates: 0, resequenced: 0 };
   let bufferedBytes = 0;
   let totalBytes = 0; // bytes of audio already in chunks: the timeline
   let expected: number | null = null;
@@ -99,8 +114,22 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
    * state the frame ending it comes in.
    */
   let heldSinceFrame = false;
+  /** Silence filled before the channel's first frame (fillSilent): the first frame goes after it. */
+  let filledUnplaced = false;
+  /**
+   * The first sequence slot fillSilent took since the channel's latest frame (null: none). A frame
+   * in those slots cannot repeat one the channel sent: it is a frame later than the fill's lag, or
+   * a client numbering by packet through DTX. It goes right after the fill, and the channel's
+   * sequences are shifted by as much from then on (`sequenceShift`), rather than its audio dropped.
+   */
+  let silentSlotsFrom: number | null = null;
+  let sequenceShift = 0;
 
   const toMs = (bytes: number): number => (bytes / sampleBytes / options.sampleRateHz) * 1000;
+  const bytesAt = (ms: number): number => Math.round((ms * options.sampleRateHz) / 1000) * sampleBytes;
+  /** How far the call's other channels are ahead of this one (asked at a gap), bytes. */
+  const behindOthers = (): number =>
+    options.otherChannelsMs ? bytesAt(options.otherChannelsMs()) - (totalBytes + bufferedBytes) : 0;
 
   /** Appends `bytes` of codec silence at `sequence`, cut at the chunk cap into `out`. */
   const pushSilence = (bytes: number, sequence: number, nowMs: number, out: AudioChunk[]): void => {
@@ -117,6 +146,18 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       bytes -= piece;
       if (bufferedBytes >= maxChunkBytes) out.push(flush(nowMs, false) as AudioChunk);
     }
+  };
+
+  /** Silence in whole frames of the last frame's size up to `toMs`, each in its frame's sequence slot. */
+  const fillFrames = (toMs: number, nowMs: number): readonly AudioChunk[] => {
+    if (expected === null || lastFrameBytes === 0) return NO_CHUNKS;
+    const frames = Math.floor((bytesAt(toMs) - (totalBytes + bufferedBytes)) / lastFrameBytes);
+    if (frames <= 0) return NO_CHUNKS;
+    const out: AudioChunk[] = [];
+    pushSilence(frames * lastFrameBytes, expected, nowMs, out);
+    lastSequence = (expected + frames - 1) >>> 0;
+    expected = (expected + frames) >>> 0;
+    return out;
   };
 
   const flush = (nowMs: number, final: boolean): AudioChunk | null => {
@@ -168,23 +209,47 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
       return before;
     },
     fillHold(toMs, nowMs) {
-      if (!onHold || expected === null || lastFrameBytes === 0) return NO_CHUNKS;
-      const frames = Math.floor(
-        (Math.round((toMs * options.sampleRateHz) / 1000) * sampleBytes - (totalBytes + bufferedBytes)) /
-          lastFrameBytes,
-      );
-      if (frames <= 0) return NO_CHUNKS;
+      if (!onHold) return NO_CHUNKS;
+      return fillFrames(toMs, nowMs);
+    },
+    fillSilent(toMs, nowMs, startMs) {
+      if (onHold) return NO_CHUNKS;
+      if (expected !== null) {
+        const from = expected;
+        const out = fillFrames(toMs, nowMs);
+        if (expected !== from) silentSlotsFrom ??= from;
+        return out;
+      }
+      if (!filledUnplaced) {
+        totalBytes = bytesAt(startMs);
+        filledUnplaced = true;
+      }
+      const step = bytesAt(UNPLACED_STEP_MS);
+      const steps = Math.floor((bytesAt(toMs) - (totalBytes + bufferedBytes)) / step);
+      if (steps <= 0) return NO_CHUNKS;
       const out: AudioChunk[] = [];
-      pushSilence(frames * lastFrameBytes, expected, nowMs, out);
-      lastSequence = (expected + frames - 1) >>> 0;
-      expected = (expected + frames) >>> 0;
+      pushSilence(steps * step, 0, nowMs, out);
       return out;
     },
-    add(payload, sequence, nowMs, audioTimeMs = 0) {
-      if (expected === null && audioTimeMs > 0) {
-        totalBytes = Math.round((audioTimeMs * options.sampleRateHz) / 1000) * sampleBytes;
-      }
+    add(payload, clientSequence, nowMs, audioTimeMs = 0) {
       let out: AudioChunk[] | null = null;
+      let sequence = (clientSequence + sequenceShift) >>> 0;
+      if (
+        silentSlotsFrom !== null &&
+        expected !== null &&
+        (sequence - silentSlotsFrom) >>> 0 < (expected - silentSlotsFrom) >>> 0
+      ) {
+        sequenceShift = (sequenceShift + ((expected - sequence) >>> 0)) >>> 0;
+        sequence = expected;
+        stats.resequenced += 1;
+      }
+      if (expected === null && filledUnplaced) {
+        // Silence went before this first frame: it goes at its audio time if the fill has not
+        // reached it (bounded as a gap's fill), else straight after the fill.
+        const behind = bytesAt(audioTimeMs) - (totalBytes + bufferedBytes);
+        if (behind > 0)
+          pushSilence(Math.min(behind, Math.max(maxGapBytes, behindOthers())), sequence, nowMs, (out = []));
+      } else if (expected === null && audioTimeMs > 0) totalBytes = bytesAt(audioTimeMs);
       // Sequences are uint32 and may start anywhere (ingest.proto), so they wrap: compare them as
       // serial numbers (RFC 1982), where 0 follows 4294967295 and half the range ahead is "later".
       const ahead = expected === null ? 0 : (sequence - expected) >>> 0;
@@ -196,11 +261,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
         const missing = ahead;
         stats.gaps += 1;
         stats.framesMissing += missing;
-        const behindOthers = options.otherChannelsMs
-          ? Math.round((options.otherChannelsMs() * options.sampleRateHz) / 1000) * sampleBytes -
-            (totalBytes + bufferedBytes)
-          : 0;
-        const fill = Math.min(missing * lastFrameBytes, Math.max(maxGapBytes, behindOthers));
+        const fill = Math.min(missing * lastFrameBytes, Math.max(maxGapBytes, behindOthers()));
         // Off hold now, on hold during the gap: the fill goes out on hold, in chunks of its own.
         const frameHold = onHold;
         if (heldSinceFrame && !onHold) {
@@ -216,6 +277,7 @@ export function createChannelBatcher(options: ChannelBatcherOptions): ChannelBat
         }
       }
       heldSinceFrame = onHold;
+      silentSlotsFrom = null;
       if (firstArrival === null) {
         firstArrival = nowMs;
         firstSequence = sequence;

@@ -6,6 +6,9 @@
 // one-sided 1.0; the same call with the customer heard, streamed alongside, raises no line fault.
 // While the fault holds, the shipped long-silence rule (pausedOnLineFault) raises no "tell the
 // customer what you are doing" cue: unpaused it fired again 18 s after the fault (eval:line, 53 s).
+// The common real case, the customer's leg sending NO frames at all (a broken RTP leg, a NAT
+// dropping one direction) with the stream still open: the gateway fills the silent leg
+// (silent-legs.ts), so the fault shows while the call is live, not only at hang-up.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertView, CallView } from '../../../services/alert-service/protocol.ts';
 import { waitFor } from '../../../services/shared/wait-for.ts';
@@ -30,18 +33,46 @@ const SECONDS = 60;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The call's first SECONDS, both channels, at 4x real time. */
+/**
+ * The call's first SECONDS, both channels, at 4x real time, then CallEnd. With `customerUntilS`
+ * the customer's leg sends its last frame there, the agent's goes on, and the stream stays open.
+ */
 async function sendCall(
   stream: CallStream,
   call: { agent: Uint8Array; customer: Uint8Array },
+  customerUntilS = Infinity,
 ): Promise<void> {
   for (let seq = 0; seq < SECONDS * 50; seq += 1) {
-    await writeStereoFrame(stream, seq, seq * FRAME_BYTES, call);
+    if (seq * 20 < customerUntilS * 1000) await writeStereoFrame(stream, seq, seq * FRAME_BYTES, call);
+    else {
+      const payload = call.agent.subarray(seq * FRAME_BYTES, (seq + 1) * FRAME_BYTES);
+      await stream.write({
+        frame: { channel: 'CHANNEL_AGENT', sequence: seq, audioTimeMs: seq * 20, payload },
+      });
+    }
     if (seq % 10 === 9) await sleep(50); // 200 ms of audio per 50 ms
   }
+  if (customerUntilS !== Infinity) return;
   await stream.write({ end: { reason: 'hangup' } });
   await stream.finish();
 }
+
+/** The `customer-line-fault` alerts the supervisor got for `callId`. */
+const lineFaults = (frames: readonly { type: unknown; alert?: unknown }[], callId: string) =>
+  frames.filter(
+    (f) =>
+      f.type === 'alert' &&
+      (f.alert as AlertView).callId === callId &&
+      (f.alert as AlertView).ruleId === 'customer-line-fault',
+  );
+
+/** The live view's talk ratios of `callId`, in order. */
+const talkRatios = (frames: readonly { type: unknown; calls?: unknown }[], callId: string) =>
+  frames.flatMap((f) =>
+    f.type === 'state'
+      ? (f.calls as CallView[]).filter((c) => c.callId === callId).map((c) => c.talkRatioAgent)
+      : [],
+  );
 
 describe('one-way audio: gRPC → Kafka → dsp-worker → emotion-classifier → alert-service → WebSocket', () => {
   const suffix = uniqueName('oneway').replace('.', '-');
@@ -70,13 +101,7 @@ describe('one-way audio: gRPC → Kafka → dsp-worker → emotion-classifier �
       await oneWayStream.write(stereoCallStart(oneWay, { agentId: 'agent-1' }));
       await heardStream.write(stereoCallStart(heard, { agentId: 'agent-1' }));
       await Promise.all([sendCall(oneWayStream, dead), sendCall(heardStream, shipped)]);
-      const lineFault = (callId: string) =>
-        supervisor.frames.filter(
-          (f) =>
-            f.type === 'alert' &&
-            (f.alert as AlertView).callId === callId &&
-            (f.alert as AlertView).ruleId === 'customer-line-fault',
-        );
+      const lineFault = (callId: string) => lineFaults(supervisor.frames, callId);
       await waitFor('customer-line-fault to the supervisor', () => lineFault(oneWay).length > 0, 30_000);
       const alert = lineFault(oneWay)[0].alert as AlertView;
       expect(alert.message).toMatch(/check the line \(one-way audio\?\)/);
@@ -111,12 +136,7 @@ describe('one-way audio: gRPC → Kafka → dsp-worker → emotion-classifier �
       expect(silenceAfterFault()).toHaveLength(0);
       // The live view's talk ratio: the agent alone (1) before the fault, then unknown (null)
       // rather than a one-sided 1.0; the heard call's stays a share once it has one.
-      const ratios = (callId: string) =>
-        supervisor.frames.flatMap((f) =>
-          f.type === 'state'
-            ? (f.calls as CallView[]).filter((c) => c.callId === callId).map((c) => c.talkRatioAgent)
-            : [],
-        );
+      const ratios = (callId: string) => talkRatios(supervisor.frames, callId);
       const seen = ratios(oneWay);
       expect(seen).toContain(1);
       expect(seen.indexOf(null, seen.indexOf(1))).toBeGreaterThan(0);
@@ -124,6 +144,36 @@ describe('one-way audio: gRPC → Kafka → dsp-worker → emotion-classifier �
       const firstShare = heardRatios.findIndex((r) => r !== null);
       expect(firstShare).toBeGreaterThanOrEqual(0);
       expect(heardRatios.slice(firstShare)).not.toContain(null);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('tells the supervisor while the call is live when the customer leg sends no packets at all', async () => {
+    const alerts = await alertServiceOn(pipeline, suffix);
+    const supervisor = await connect(alerts, await login(alerts, 'supervisor'));
+    const client = createIngestClient(pipeline.gatewayAddress);
+    const callId = uniqueName('silentleg-call').replace('.', '-');
+    try {
+      const stream = openCallStream(client, pipeline.token);
+      await stream.write(stereoCallStart(callId, { agentId: 'agent-1' }));
+      // Her last frame at 5 s; the agent's go on to 48 s; no CallEnd (the call goes on).
+      await sendCall(stream, readShippedCall('call-2-angry-recovers'), 5);
+      await waitFor(
+        'customer-line-fault while the call is live',
+        () => lineFaults(supervisor.frames, callId).length > 0,
+        20_000,
+      );
+      const alert = lineFaults(supervisor.frames, callId)[0].alert as AlertView;
+      expect(alert.message).toMatch(/check the line \(one-way audio\?\)/);
+      expect(alert.audioMs).toBeGreaterThanOrEqual(20_000);
+      expect(alert.audioMs).toBeLessThanOrEqual(SECONDS * 1000);
+      // The live view: the agent alone (1), then unknown (null) rather than a one-sided 1.0.
+      const seen = talkRatios(supervisor.frames, callId);
+      expect(seen).toContain(1);
+      expect(seen.indexOf(null, seen.indexOf(1))).toBeGreaterThan(0);
+      await stream.write({ end: { reason: 'hangup' } });
+      await stream.finish();
     } finally {
       client.close();
     }
