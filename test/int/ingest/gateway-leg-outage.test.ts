@@ -2,11 +2,14 @@
 // customer's mobile in a tunnel, a media server's one-way outage): the gap is filled up to where
 // the other channel is, so the channels stay aligned on the audio topic. Filled only to the cap,
 // the customer ran 7 s early for the rest of the call: false overtalk and an overtalk alert on a
-// calm call (telephony probe). Real gRPC, real broker.
+// calm call (telephony probe). A leg that sends no frames at all (one-way audio: a broken RTP
+// leg, a NAT dropping one direction) goes out as silence behind the other while the call is live,
+// starting where the stream's first frame went (silent-legs.ts). Real gRPC, real broker.
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
 import { ALIGN_FILL_MAX_MS } from '../../../services/ingest-gateway/call-session.ts';
+import { SILENT_LEG_LAG_MS } from '../../../services/ingest-gateway/silent-legs.ts';
 import { openCallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
@@ -78,5 +81,43 @@ describe('a one-leg outage longer than MAX_GAP_FILL_MS', () => {
     expect(customer.at(-1)!.audioEndMs).toBeCloseTo(20 + ALIGN_FILL_MAX_MS + 20, 6);
     // Cut into chunks of CHUNK_MAX_MS like audio, never one record of the whole fill.
     expect(Math.max(...customer.map((c) => c.payload.byteLength))).toBeLessThanOrEqual(2 * 8000 + 160);
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a leg that sends no frames at all', () => {
+  it('goes out as silence behind the other leg while the call is live, from where the stream began', async () => {
+    const callId = uniqueName('call').replace('.', '-');
+    const stream = openCallStream(suite.client, TOKEN);
+    await stream.write(stereoCallStart(callId));
+    const resumedAtMs = 30_000;
+    const seconds = 5;
+    // The agent's leg alone from 30 s on (as a stream resuming the call there), in real time (10
+    // frames every 200 ms); the customer's sends nothing.
+    for (let k = 0; k < seconds * 50; k += 1) {
+      await stream.write({
+        frame: { ...frame('CHANNEL_AGENT', k).frame, audioTimeMs: resumedAtMs + k * 20 },
+      });
+      if (k % 10 === 9) await sleep(200);
+    }
+    const customerOf = (all: { callId: string; channel: string }[]) =>
+      all.filter((c) => c.callId === callId && c.channel === 'customer');
+    // Still live: no CallEnd yet.
+    const live = await collectUntil(
+      testKafka(),
+      topics.audio,
+      (m) => audioChunkCodec.decode(m.value, m.headers),
+      (all) =>
+        customerOf(all).some((c) => c.audioEndMs >= resumedAtMs + seconds * 1000 - SILENT_LEG_LAG_MS - 1_000),
+    );
+    const customer = live.filter((c) => c.callId === callId && c.channel === 'customer');
+    expect(customer[0].audioStartMs).toBe(resumedAtMs);
+    expect(customer.every((c) => !c.final && !c.onHold && c.payload.every((b) => b === 0xff))).toBe(true);
+    for (let k = 1; k < customer.length; k += 1)
+      expect(customer[k].audioStartMs).toBeCloseTo(customer[k - 1].audioEndMs, 6);
+    await stream.write({ end: { reason: 'hangup' } });
+    const result = await stream.finish();
+    expect(result.code).toBe(grpc.status.OK);
   });
 });
