@@ -4,7 +4,7 @@
 // brought it back without its agent: its agent's page lost it for the rest of the call. The README
 // ("Clocks") says an NTP step of a host's wall clock frees no call. Real broker, real sockets;
 // Date.now of the process is stepped, as NTP steps it for every reader on the host.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../../support/kafka.ts';
 import {
   connect,
@@ -15,14 +15,9 @@ import {
   startHarness,
   type Frame,
 } from './harness.ts';
+import { steppableWallClock } from '../../support/wall-clock-step.ts';
 
-const systemNow = Date.now;
-let stepMs = 0;
-beforeEach(() => {
-  stepMs = 0;
-  vi.spyOn(Date, 'now').mockImplementation(() => systemNow() + stepMs);
-});
-afterEach(() => vi.restoreAllMocks());
+const wallClock = steppableWallClock();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const removes = (callId: string) => (f: Frame) =>
   f.type === 'state' && (f.removed as { callId: string }[]).some((r) => r.callId === callId);
@@ -36,7 +31,7 @@ describe('alert service: a live call through a step of the host clock', () => {
     await startCall(h, callId, 'agent-1');
     await sendEmotion(h, emotionRecord(callId, 'customer', 0, 'neutral'));
     await agent.waitFor((f) => f.type === 'state' && JSON.stringify(f).includes(callId));
-    stepMs = 2 * 60_000;
+    wallClock.stepMs = 2 * 60_000;
     await sleep(1_000); // a live call's next window comes within a second
     for (let i = 1; i < 6; i += 1) {
       await sendEmotion(h, emotionRecord(callId, 'customer', i, 'neutral'));

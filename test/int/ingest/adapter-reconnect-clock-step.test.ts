@@ -5,7 +5,7 @@
 // of audio the call already had. Real broker, real sockets; Date.now of the process is stepped, as
 // NTP steps it for every reader on the host.
 import type { Kafka } from 'kafkajs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../services/ingest-gateway/gateway.ts';
 import { audioChunkCodec, callEventCodec } from '../../../services/shared/records.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
@@ -20,6 +20,7 @@ import {
   JAMBONZ_SOURCE,
   L16_GATEWAY_ENV,
 } from './l16ws-fixture.ts';
+import { steppableWallClock } from '../../support/wall-clock-step.ts';
 
 const FRAME_BYTES = 640; // 20 ms of stereo 8 kHz L16
 const audioTopic = uniqueName('test.audio');
@@ -28,13 +29,7 @@ let gateway: Gateway;
 let kafka: Kafka;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const systemNow = Date.now;
-let stepMs = 0;
-beforeEach(() => {
-  stepMs = 0;
-  vi.spyOn(Date, 'now').mockImplementation(() => systemNow() + stepMs);
-});
-afterEach(() => vi.restoreAllMocks());
+const wallClock = steppableWallClock();
 
 beforeAll(async () => {
   gateway = await startTestGateway(
@@ -60,7 +55,7 @@ describe('L16 WebSocket: a dropped call resumed across a step of the gateway clo
     await sleep(200);
     first.ws.terminate(); // no close frame: the network dropped
     await sleep(200);
-    stepMs = -60_000;
+    wallClock.stepMs = -60_000;
     await sleep(200);
     const second = await openL16Socket(gateway.l16ws?.port as number, { authorization: jambonzAuth });
     second.ws.send(jambonzMetadata(callId));

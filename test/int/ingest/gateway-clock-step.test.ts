@@ -5,11 +5,12 @@
 // monotonic clock; the step is made by moving Date.now for the whole process, as NTP moves it for
 // every reader on the host.
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCallStream, type CallStream } from '../../../services/simulator/ingest-client.ts';
 import { uniqueName } from '../../support/kafka.ts';
 import { agentFrame, callStart, FRAME_MS } from '../security/ingest-fixture.ts';
 import { gatewayForFile } from './helpers.ts';
+import { steppableWallClock } from '../../support/wall-clock-step.ts';
 
 const TOKEN = 'clock-step-token-0123456789';
 const topics = { audio: uniqueName('t.audio'), calls: uniqueName('t.calls') };
@@ -22,14 +23,7 @@ const suite = gatewayForFile(topics, {
   IDLE_TIMEOUT_MS: '2000',
 });
 
-const systemNow = Date.now;
-/** How far the host's wall clock has been stepped from the real one. */
-let stepMs = 0;
-beforeEach(() => {
-  stepMs = 0;
-  vi.spyOn(Date, 'now').mockImplementation(() => systemNow() + stepMs);
-});
-afterEach(() => vi.restoreAllMocks());
+const wallClock = steppableWallClock();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,7 +40,7 @@ describe('a live call through a step of the gateway host clock', () => {
     const stream = openCallStream(suite.client, TOKEN);
     await stream.write(callStart('step-back'));
     await streamLive(stream, 0, 50);
-    stepMs = -60_000;
+    wallClock.stepMs = -60_000;
     await streamLive(stream, 50, 150);
     const result = await Promise.race([stream.finish(), stream.result]);
     expect({ code: result.code, details: result.details }).toEqual({ code: grpc.status.OK, details: 'OK' });
@@ -57,7 +51,7 @@ describe('a live call through a step of the gateway host clock', () => {
     const stream = openCallStream(suite.client, TOKEN);
     await stream.write(callStart('step-forward'));
     await streamLive(stream, 0, 25);
-    stepMs = 60_000;
+    wallClock.stepMs = 60_000;
     // Shorter than IDLE_TIMEOUT_MS in real time, but the sweep runs meanwhile.
     await sleep(1_500);
     await streamLive(stream, 25, 50);

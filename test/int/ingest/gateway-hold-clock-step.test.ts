@@ -6,11 +6,12 @@
 // next tick. The step is made by moving Date.now for the whole process, as NTP moves it for every
 // reader on the host (as gateway-clock-step.test.ts).
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { audioChunkCodec, type AudioChunk } from '../../../services/shared/records.ts';
 import { openCallStream, type CallStream } from '../../../services/simulator/ingest-client.ts';
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { collectUntil, gatewayForFile, stereoCallStart } from './helpers.ts';
+import { realNow, steppableWallClock } from '../../support/wall-clock-step.ts';
 
 const TOKEN = 'hold-clock-step-token-0123456789';
 const topics = { audio: uniqueName('t.audio'), calls: uniqueName('t.calls') };
@@ -24,13 +25,7 @@ const suite = gatewayForFile(topics, {
   HOLD_MAX_MS: '30000',
 });
 
-const systemNow = Date.now;
-let stepMs = 0;
-beforeEach(() => {
-  stepMs = 0;
-  vi.spyOn(Date, 'now').mockImplementation(() => systemNow() + stepMs);
-});
-afterEach(() => vi.restoreAllMocks());
+const wallClock = steppableWallClock();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const frame = (channel: 'CHANNEL_AGENT' | 'CHANNEL_CUSTOMER', sequence: number) => ({
@@ -63,13 +58,13 @@ describe('a frameless hold through a step of the gateway host clock', () => {
     await stream.write(stereoCallStart(callId));
     await both(stream, 0, 50); // 0-1 s
     await stream.write({ hold: { onHold: true } });
-    const holdStart = systemNow();
+    const holdStart = realNow();
     await sleep(500);
-    stepMs = 20_000; // under HOLD_MAX_MS: this call is not ended, only its timeline is at stake
+    wallClock.stepMs = 20_000; // under HOLD_MAX_MS: this call is not ended, only its timeline is at stake
     await sleep(4_000);
     await stream.write({ hold: { onHold: false } });
     // The client's clock went on through the hold (real time): its next frame is at 1 s + the hold.
-    const back = Math.round((1_000 + (systemNow() - holdStart)) / 20);
+    const back = Math.round((1_000 + (realNow() - holdStart)) / 20);
     await both(stream, back, back + 50);
     await stream.write({ end: { reason: 'hangup' } });
     const result = await stream.finish();
@@ -89,12 +84,12 @@ describe('a frameless hold through a step of the gateway host clock', () => {
     await stream.write(stereoCallStart(callId));
     await both(stream, 0, 25);
     await stream.write({ hold: { onHold: true } });
-    const holdStart = systemNow();
+    const holdStart = realNow();
     await sleep(300); // the gateway has read CallHold
-    stepMs = 60_000;
+    wallClock.stepMs = 60_000;
     await sleep(2_500);
     await stream.write({ hold: { onHold: false } });
-    const back = Math.round((500 + (systemNow() - holdStart)) / 20);
+    const back = Math.round((500 + (realNow() - holdStart)) / 20);
     await both(stream, back, back + 25);
     await stream.write({ end: { reason: 'hangup' } });
     const result = await Promise.race([stream.finish(), stream.result]);

@@ -101,7 +101,7 @@ describe('a leg that sends no frames at all', () => {
       });
       if (k % 10 === 9) await sleep(200);
     }
-    const customerOf = (all: { callId: string; channel: string }[]) =>
+    const customerOf = <T extends { callId: string; channel: string }>(all: T[]) =>
       all.filter((c) => c.callId === callId && c.channel === 'customer');
     // Still live: no CallEnd yet.
     const live = await collectUntil(

@@ -5,7 +5,7 @@
 // hint for as long as the step. The README ("Clocks") says an NTP step frees no call. Real broker;
 // Date.now of the process is stepped, the records are stamped with the true time (their makers'
 // clocks are right).
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startRoutingService } from '../../../services/routing-service/routing-service.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { sendRecords } from '../../../services/shared/producer.ts';
@@ -13,14 +13,9 @@ import { callStarted, emotionOut, emotionRecord } from '../../../devkit/records/
 import { testKafka, uniqueName } from '../../support/kafka.ts';
 import { pseudonymOf } from '../../support/pseudonym.ts';
 import { routingTestConfig } from './routing-env.ts';
+import { realNow, steppableWallClock } from '../../support/wall-clock-step.ts';
 
-const systemNow = Date.now;
-let stepMs = 0;
-beforeEach(() => {
-  stepMs = 0;
-  vi.spyOn(Date, 'now').mockImplementation(() => systemNow() + stepMs);
-});
-afterEach(() => vi.restoreAllMocks());
+const wallClock = steppableWallClock();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('routing-service: a live call through a step of the host clock', () => {
@@ -41,14 +36,14 @@ describe('routing-service: a live call through a step of the host clock', () => 
     const calls = async () =>
       (await service.base.metrics.registry.getSingleMetric('va_routing_calls')?.get())?.values[0]?.value;
     const window = (i: number) =>
-      emotionOut(topics.emotions, emotionRecord('call-live', 'customer', i, 'sad', systemNow()));
+      emotionOut(topics.emotions, emotionRecord('call-live', 'customer', i, 'sad', realNow()));
 
     await sendRecords(producer, [
       callStarted(topics.calls, 'call-live', 'agent-1', 'billing', 'billing', pseudonymOf('7')),
       window(0),
     ]);
     await expect.poll(calls, { timeout: 30_000 }).toBe(1);
-    stepMs = 2 * 60_000;
+    wallClock.stepMs = 2 * 60_000;
     // The call goes on, a window a second (fewer than ROUTING_CALL_IDLE_MS apart).
     for (let i = 1; i <= 4; i += 1) {
       await sleep(1_000);
