@@ -1,24 +1,31 @@
 // `npm run eval:line [-- --calls id,id]`: telephone line faults on the shipped demo calls
 // (assets/nemo-calls): the customer's channel dead (digital silence, or line noise only) from the
 // start or from 30 s on while the agent talks (one-way audio), the two channels swapped, and mains
-// hum (50/60 Hz with odd harmonics) on the customer's channel over her speech or alone
-// (devkit/audio/line-faults.ts); and a customer who waits quietly on a live line while the agent
-// looks something up or reads terms (devkit/audio/waiting-customer.ts: no fault expected). Each runs in-process through the call analyzer, both emotion
-// trackers and the alert engine with the shipped model and rules (devkit/pipeline/in-process-call.ts),
-// then the scorecard. Prints ONE JSON object: per call and condition, the customer's shown states,
-// her speech seconds, the alerts raised, talk ratio, overtalks, line-fault seconds and the
-// scorecard's score and talk-ratio part. Not shipped at run time. I/O: reads assets/, models/ and config/.
+// hum (50/60 Hz with odd harmonics; also through the telephone band, and on a grid 0.05 Hz off) on
+// the customer's channel over her speech or alone (devkit/audio/line-faults.ts). Each runs
+// in-process through the call analyzer, both emotion trackers and the alert engine with the
+// shipped model and rules (devkit/pipeline/in-process-call.ts), then the scorecard. Prints ONE JSON
+// object: per call and condition, the customer's shown states (and the share of the clean call's
+// she keeps), her speech seconds, the alerts raised, talk ratio, overtalks, line-fault seconds and
+// the scorecard's score and talk-ratio part. Not shipped at run time. I/O: reads assets/, models/
+// and config/. Also a customer who waits quietly on a live line while the agent looks something
+// up or reads terms (devkit/audio/waiting-customer.ts: no fault expected).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRuleSetText } from '../pipelines/alerts/index.ts';
 import { decodeMuLaw, encodeMuLaw } from '../pipelines/dsp/index.ts';
 import { computeScorecard } from '../pipelines/scorecard/index.ts';
 import { demoCallAudio, shippedEmotionModel } from '../devkit/heap/hot-path-call.ts';
-import { deadFrom, withHum } from '../devkit/audio/line-faults.ts';
+import { deadFrom, withHum, type MainsHum } from '../devkit/audio/line-faults.ts';
 import { withWaitingCustomer, type AgentTurns } from '../devkit/audio/waiting-customer.ts';
 import { G168_CONDITIONS, withLineEcho } from '../devkit/audio/line-echo.ts';
 import { gauss, rng } from '../devkit/audio/test-signals.ts';
-import { runCallInProcess, shownStates, type InProcessCall } from '../devkit/pipeline/in-process-call.ts';
+import {
+  runCallInProcess,
+  shownAgreement,
+  shownStates,
+  type InProcessCall,
+} from '../devkit/pipeline/in-process-call.ts';
 import { parseCli } from '../services/shared/cli-args.ts';
 import type { DemoCallsFile } from './lib/demo-calls/calls-file.ts';
 
@@ -48,6 +55,12 @@ const waiting =
   (a: Audio): Audio =>
     withWaitingCustomer(a, RATE, 30, turns, room);
 
+/** Mains hum added under the customer's voice. */
+const overSpeech = (hum: MainsHum): { clean: boolean; make: (a: Audio) => Audio } => ({
+  clean: false,
+  make: (a) => ({ ...a, customer: withHum(a.customer, hum, RATE) }),
+});
+
 /** Each condition from the clean call's float audio; `clean` names the reference it is compared with. */
 const CONDITIONS: Record<string, { clean: boolean; make: (a: Audio) => Audio }> = {
   clean: { clean: true, make: (a) => a },
@@ -66,14 +79,14 @@ const CONDITIONS: Record<string, { clean: boolean; make: (a: Audio) => Audio }> 
     make: (a) => ({ ...noisy(a), customer: deadFrom(a.customer, RATE, 30, -45) }),
   },
   swapped: { clean: false, make: (a) => ({ agent: a.customer, customer: a.agent }) },
-  'hum50-40dB-over-speech': {
-    clean: false,
-    make: (a) => ({ ...a, customer: withHum(a.customer, { mainsHz: 50, levelDbfs: -40 }, RATE) }),
-  },
-  'hum60-30dB-over-speech': {
-    clean: false,
-    make: (a) => ({ ...a, customer: withHum(a.customer, { mainsHz: 60, levelDbfs: -30 }, RATE) }),
-  },
+  'hum50-40dB-over-speech': overSpeech({ mainsHz: 50, levelDbfs: -40 }),
+  'hum60-30dB-over-speech': overSpeech({ mainsHz: 60, levelDbfs: -30 }),
+  'hum50-30dB-over-speech': overSpeech({ mainsHz: 50, levelDbfs: -30 }),
+  'hum60-40dB-over-speech': overSpeech({ mainsHz: 60, levelDbfs: -40 }),
+  // What a telephone line passes of it: its harmonics from 300 Hz on, the fundamental gone.
+  'hum50-30dB-banded-over-speech': overSpeech({ mainsHz: 50, levelDbfs: -30, banded: true }),
+  // The grid 0.05 Hz off its nominal frequency (the edge of Europe's normal band).
+  'hum50.05-30dB-over-speech': overSpeech({ mainsHz: 50, levelDbfs: -30, offHz: 0.05 }),
   'hum50-30dB-alone': {
     clean: false,
     make: (a) => ({
@@ -109,9 +122,14 @@ const CONDITIONS: Record<string, { clean: boolean; make: (a: Audio) => Audio }> 
 const lineFaultS = (run: InProcessCall): number =>
   run.dynamics.reduce((n, d) => n + (d.customerLineFaultMs ?? 0), 0) / 2000;
 
-function figures(run: InProcessCall, durationMs: number): Record<string, unknown> {
+function figures(
+  run: InProcessCall,
+  durationMs: number,
+  cleanShown: Map<number, string> | null,
+): Record<string, unknown> {
   const shown: Record<string, number> = {};
-  for (const state of shownStates(run.events.customer).values()) shown[state] = (shown[state] ?? 0) + 1;
+  const shownByWindow = shownStates(run.events.customer);
+  for (const state of shownByWindow.values()) shown[state] = (shown[state] ?? 0) + 1;
   let agentS = 0;
   let customerS = 0;
   for (const w of run.windows.agent) agentS += w.speechFraction / 2;
@@ -164,6 +182,8 @@ function figures(run: InProcessCall, durationMs: number): Record<string, unknown
   }
   return {
     customerShown: shown,
+    // Share of the clean call's shown customer states this condition repeats, window by window.
+    customerAgreement: cleanShown === null ? 1 : round(shownAgreement(cleanShown, shownByWindow)),
     customerSpeechS: round(customerS, 1),
     agentSpeechS: round(agentS, 1),
     alerts: run.alerts
@@ -190,6 +210,7 @@ for (const call of demoCalls.calls) {
   const shipped = demoCallAudio(call.id);
   const clean = { agent: decodeMuLaw(shipped.agent), customer: decodeMuLaw(shipped.customer) };
   const conditions: Record<string, unknown> = {};
+  let cleanShown: Map<number, string> | null = null;
   for (const [name, c] of Object.entries(CONDITIONS)) {
     const a = c.make(clean);
     // The shipped call exactly as recorded; the others re-encoded.
@@ -199,7 +220,8 @@ for (const call of demoCalls.calls) {
     // The waiting conditions are longer than the call by the turns inserted.
     const durationMs =
       a.agent.length === clean.agent.length ? call.durationMs : Math.round((a.agent.length / RATE) * 1000);
-    conditions[name] = figures(run, durationMs);
+    conditions[name] = figures(run, durationMs, cleanShown);
+    if (name === 'clean') cleanShown = shownStates(run.events.customer);
     process.stderr.write(`${call.id} ${name} done\n`);
   }
   // The line echo conditions of eval:echo, on the clean call and with line noise: no line fault.

@@ -2,6 +2,7 @@
 // audio (a channel that carries digital silence or line noise only, from some point), swapped
 // channels, and mains hum (50/60 Hz and its odd harmonics, as a ground loop on an analogue line
 // couples it). Deterministic (seeded); pure, no I/O. The pipeline never imports devkit/.
+import { telephoneBandPass } from '../../pipelines/dsp/filters.ts';
 import { gauss, rng } from './test-signals.ts';
 
 /** The channel from `fromS` on replaced by white noise at `noiseDbfs` (null: digital silence). */
@@ -26,11 +27,16 @@ export interface MainsHum {
   levelDbfs: number;
   /** Highest harmonic number (odd harmonics 1, 3, 5, ... up to it). */
   harmonics?: number;
+  /** The grid off its nominal frequency (Hz): within ±0.2 Hz (Europe), mostly ±0.05. */
+  offHz?: number;
+  /** Through the telephone band (300-3400 Hz) as a line passes it: the fundamental gone. */
+  banded?: boolean;
 }
 
 /**
  * Mains hum: the fundamental and its odd harmonics at 1/k amplitude (a ground loop's hum is rich
- * in odd harmonics: a transformer core's saturation), with fixed phases. Its RMS is `levelDbfs`.
+ * in odd harmonics: a transformer core's saturation), with fixed phases. Its RMS is `levelDbfs`
+ * (before the telephone band, when `banded`).
  */
 export function mainsHum(hum: MainsHum, sampleRateHz: number, length: number): Float32Array {
   const out = new Float32Array(length);
@@ -39,11 +45,11 @@ export function mainsHum(hum: MainsHum, sampleRateHz: number, length: number): F
   for (let k = 1; k <= top; k += 2) power += 1 / (k * k) / 2;
   const scale = 10 ** (hum.levelDbfs / 20) / Math.sqrt(power);
   for (let k = 1; k <= top; k += 2) {
-    const w = (2 * Math.PI * k * hum.mainsHz) / sampleRateHz;
+    const w = (2 * Math.PI * k * (hum.mainsHz + (hum.offHz ?? 0))) / sampleRateHz;
     const phase = k * 0.7;
     for (let i = 0; i < length; i++) out[i] += (scale / k) * Math.sin(w * i + phase);
   }
-  return out;
+  return hum.banded === true ? telephoneBandPass(out, sampleRateHz) : out;
 }
 
 /** `x` with `hum` added. */
