@@ -1,4 +1,5 @@
-// Frame stage of one speaker: DC-blocked samples in, one record of features per 10 ms hop out
+// Frame stage of one speaker: DC-blocked samples (a steady mains hum subtracted) in, one record of
+// features per 10 ms hop out
 // (pitch + voicing, energy, ZCR, VAD, meyda spectral features from one shared FFT, HNR, period
 // marks for jitter/shimmer) into a FrameStore. Pitch is decided by a fixed-lag Viterbi, so a
 // frame is final PATH_LAG frames after its audio arrived. Pure, no I/O, no allocation per frame.
@@ -18,6 +19,7 @@ import {
 import { shared } from './scratch.ts';
 import { createSpectralExtractor, createSpectralResult } from './spectral.ts';
 import type { ResolvedOptions } from './options.ts';
+import { createMainsHumRemover } from './mains-hum.ts';
 import { createMusicGate } from './music-gate.ts';
 import { createToneGate } from './tone-gate.ts';
 import { createVad } from './vad.ts';
@@ -124,6 +126,7 @@ export function createFrameAnalyzer(
   const periods = createPeriodTracker(maxPeriod);
   const pstats: PeriodStats = { n: 0, sumT: 0, sumAbsDT: 0, pairs: 0, sumA: 0, sumAbsDA: 0, sumAbsDbA: 0 };
   const vad = createVad();
+  const mainsHum = createMainsHumRemover(sr);
   const toneGate = createToneGate();
   const musicGate = createMusicGate(cfg.hopMs);
   const path = createPitchPath();
@@ -270,6 +273,9 @@ export function createFrameAnalyzer(
           x1 = x;
           r[(t0 + j) & m] = y1;
         }
+        // A steady mains hum is taken out before anything is measured (the VAD's noise floor
+        // settled on it and asked her voice for 12 dB more: mains-hum.ts).
+        mainsHum.process(r, m, t0, take);
         if (decimator) decimator.decimate(r, m, t0, take, pitchRing, pitchMask);
         total += take;
         k += take;
