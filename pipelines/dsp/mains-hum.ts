@@ -40,6 +40,10 @@ const STEADY_RATIO = 2;
 /** Checks in a row a hum must be found before it is subtracted, and missed before it no longer is. */
 const ENGAGE_CHECKS = 3;
 const RELEASE_CHECKS = 3;
+/** Their power (linear, re full scale²). */
+const MIN_POWER = 10 ** (HUM_MIN_DBFS / 10);
+/** DFT bins read in one pass over the average. */
+const BINS_PER_PASS = 4;
 /** Mains frequencies looked for (Hz). */
 const MAINS_HZ = [50, 60] as const;
 
@@ -75,80 +79,78 @@ export function createMainsHumRemover(sampleRateHz: number): MainsHumRemover {
   const neighbourPower = new Float64Array(linePower.length);
   // Each mains frequency's outstanding line power at the last check (0: no comb).
   const combPower = new Float64Array(MAINS_HZ.length);
-  // [re, im of the last DFT coefficient, the judged comb's line power, a line's power] (typed: no
-  // boxing)
-  const st = new Float64Array(4);
   let phase = 0; // position of the next sample in the period
   let sinceCheck = 0;
   let found = 0; // checks in a row with a hum (> 0) or without (< 0)
   let engagedHz = 0;
   let runHz = 0; // the mains frequency of the current run of checks
 
-  /**
-   * Power of the average's line at bin j into st[3], its DFT coefficient into st[0], st[1] (a
-   * double returned from a call V8 does not inline is boxed: an allocation). Every sample of the
-   * average: on every second one, a µ-law tone pair's distortion at 3-4 kHz folded onto the comb.
-   */
-  function line(j: number): void {
-    let re = 0;
-    let im = 0;
-    let idx = 0;
-    for (let n = 0; n < period; n++) {
-      re += average[n] * cos[idx];
-      im -= average[n] * sin[idx];
-      idx += j;
-      if (idx >= period) idx -= period;
-    }
-    st[0] = re;
-    st[1] = im;
-    // A sinusoid of amplitude A reads |X| = A·period/2; its power is A²/2.
-    const a = (2 * Math.sqrt(re * re + im * im)) / period;
-    st[3] = (a * a) / 2;
-  }
-
-  /** Lines of `mainsHz` that stand out; leaves their power in st[2]. */
-  function judge(mainsHz: number): number {
+  // Every bin judged (the mains lines of 50 and 60 Hz and their neighbours, each once: 50 and 60
+  // Hz share many), padded to whole groups of BINS_PER_PASS; slotOf[j] is bin j's place, or -1.
+  const slotOf = new Int32Array(period).fill(-1);
+  const judged: number[] = [];
+  for (const mainsHz of MAINS_HZ) {
     const step = Math.round(mainsHz / bin);
-    const lines = linesOf(mainsHz);
-    let strongest = 0;
-    for (let k = 1; k <= lines; k++) {
-      const j = k * step;
-      line(j - 1);
-      neighbourPower[k - 1] = st[3] / 2;
-      line(j + 1);
-      neighbourPower[k - 1] += st[3] / 2;
-      line(j);
-      linePower[k - 1] = st[3];
-      strongest = Math.max(strongest, linePower[k - 1]);
-    }
-    // Lines far below the strongest are a tone's distortion (µ-law), not a hum's harmonics.
-    const least = Math.max(strongest * LINE_SPAN, LINE_FLOOR);
-    let strong = 0;
-    let total = 0;
-    for (let k = 1; k <= lines; k++) {
-      const p = linePower[k - 1];
-      const n = neighbourPower[k - 1];
-      if (p > LINE_OVER_NEIGHBOURS * n && p >= least) {
-        strong++;
-        total += p;
+    for (let k = 1; k <= linesOf(mainsHz); k++) {
+      for (const j of [k * step - 1, k * step, k * step + 1]) {
+        if (slotOf[j] < 0) {
+          slotOf[j] = judged.length;
+          judged.push(j);
+        }
       }
     }
-    st[2] = total;
-    return strong;
   }
+  while (judged.length % BINS_PER_PASS !== 0) judged.push(judged[judged.length - 1]);
+  const bins = Int32Array.from(judged);
+  const binRe = new Float64Array(bins.length);
+  const binIm = new Float64Array(bins.length);
+  const binPower = new Float64Array(bins.length);
+  let binsFresh = false; // the bins hold this check's average
 
   /**
    * The comb found now (50 or 60), or 0: the one whose outstanding lines carry the more power, and
    * carried about as much at the last check (a hum is fed on, in her pauses too; a tone that
-   * stopped fades from the average, 4 dB a second).
+   * stopped fades from the average, 4 dB a second). One function with the DFT's long loops: V8
+   * optimises it at once, where a helper run once a second would stay in the interpreter, which
+   * boxes every double it computes (an allocation each).
    */
   function findComb(): number {
+    binsFresh = false;
+    // Parseval: the lines together cannot carry more than the whole average, so a channel quieter
+    // than a comb needs (at half the bound, for rounding) is no comb: its DFT is skipped.
+    let sum = 0;
+    for (let n = 0; n < period; n++) sum += average[n] * average[n];
+    if (sum / period < MIN_POWER / 2) {
+      combPower.fill(0);
+      return 0;
+    }
+    readBins();
     let best = 0;
     let bestPower = 0;
-    const minPower = 10 ** (HUM_MIN_DBFS / 10);
     for (let m = 0; m < MAINS_HZ.length; m++) {
-      const strong = judge(MAINS_HZ[m]);
-      const total = strong >= MIN_LINES && st[2] >= minPower ? st[2] : 0;
+      // Lines of this mains frequency that stand out, and their power.
+      const step = Math.round(MAINS_HZ[m] / bin);
+      const lines = linesOf(MAINS_HZ[m]);
+      let strongest = 0;
+      for (let k = 1; k <= lines; k++) {
+        const j = k * step;
+        neighbourPower[k - 1] = binPower[slotOf[j - 1]] / 2;
+        neighbourPower[k - 1] += binPower[slotOf[j + 1]] / 2;
+        linePower[k - 1] = binPower[slotOf[j]];
+        if (linePower[k - 1] > strongest) strongest = linePower[k - 1];
+      }
+      // Lines far below the strongest are a tone's distortion (µ-law), not a hum's harmonics.
+      const least = strongest * LINE_SPAN > LINE_FLOOR ? strongest * LINE_SPAN : LINE_FLOOR;
+      let strong = 0;
+      let linesTotal = 0;
+      for (let k = 1; k <= lines; k++) {
+        const p = linePower[k - 1];
+        if (p > LINE_OVER_NEIGHBOURS * neighbourPower[k - 1] && p >= least) {
+          strong++;
+          linesTotal += p;
+        }
+      }
+      const total = strong >= MIN_LINES && linesTotal >= MIN_POWER ? linesTotal : 0;
       const before = combPower[m];
       combPower[m] = total;
       const steady = total > 0 && total <= before * STEADY_RATIO && total * STEADY_RATIO >= before;
@@ -161,6 +163,65 @@ export function createMainsHumRemover(sampleRateHz: number): MainsHumRemover {
   }
 
   /**
+   * The average's DFT at every judged bin, into binRe/binIm and binPower (a sinusoid of amplitude
+   * A reads |X| = A·period/2; its power A²/2). Four bins per pass over the average: eight
+   * independent sums keep the floating-point adder busy where one pair waited on itself (each
+   * bin's sum in the same order as alone: the same bits). Every sample of the average: on every
+   * second one, a µ-law tone pair's distortion at 3-4 kHz folded onto the comb.
+   */
+  function readBins(): void {
+    for (let s = 0; s < bins.length; s += BINS_PER_PASS) readPass(s);
+    for (let s = 0; s < bins.length; s++) {
+      const re = binRe[s];
+      const im = binIm[s];
+      const a = (2 * Math.sqrt(re * re + im * im)) / period;
+      binPower[s] = (a * a) / 2;
+    }
+    binsFresh = true;
+  }
+
+  /**
+   * Bins s to s + 3 (a loop of its own, not nested: V8 optimises a hot loop in place, and leaving
+   * an inner loop so optimised throws that code away).
+   */
+  function readPass(s: number): void {
+    const j0 = bins[s];
+    const j1 = bins[s + 1];
+    const j2 = bins[s + 2];
+    const j3 = bins[s + 3];
+    let re0 = 0, im0 = 0, re1 = 0, im1 = 0, re2 = 0, im2 = 0, re3 = 0, im3 = 0; // prettier-ignore
+    let i0 = 0, i1 = 0, i2 = 0, i3 = 0; // prettier-ignore
+    for (let n = 0; n < period; n++) {
+      const x = average[n];
+      re0 += x * cos[i0];
+      im0 -= x * sin[i0];
+      re1 += x * cos[i1];
+      im1 -= x * sin[i1];
+      re2 += x * cos[i2];
+      im2 -= x * sin[i2];
+      re3 += x * cos[i3];
+      im3 -= x * sin[i3];
+      i0 += j0;
+      if (i0 >= period) i0 -= period;
+      i1 += j1;
+      if (i1 >= period) i1 -= period;
+      i2 += j2;
+      if (i2 >= period) i2 -= period;
+      i3 += j3;
+      if (i3 >= period) i3 -= period;
+    }
+    // Stored here, not returned: a double returned from a call V8 does not inline is boxed.
+    binRe[s] = re0;
+    binIm[s] = im0;
+    binRe[s + 1] = re1;
+    binIm[s + 1] = im1;
+    binRe[s + 2] = re2;
+    binIm[s + 2] = im2;
+    binRe[s + 3] = re3;
+    binIm[s + 3] = im3;
+  }
+
+  /**
    * The hum to subtract: the average projected on every line of `mainsHz` up to TOP_HZ (once a
    * comb is found, a line the voice hides in one check is still the hum's).
    */
@@ -170,10 +231,9 @@ export function createMainsHumRemover(sampleRateHz: number): MainsHumRemover {
     const lines = linesOf(mainsHz);
     for (let k = 1; k <= lines; k++) {
       const j = k * step;
-      line(j);
       // x[n] = (2/N)·(re·cos − im·sin) for the line's coefficient re + i·im (im has sin's minus).
-      const re = (2 * st[0]) / period;
-      const im = (2 * st[1]) / period;
+      const re = (2 * binRe[slotOf[j]]) / period;
+      const im = (2 * binIm[slotOf[j]]) / period;
       let idx = 0;
       for (let n = 0; n < period; n++) {
         hum[n] += re * cos[idx] - im * sin[idx];
@@ -192,7 +252,10 @@ export function createMainsHumRemover(sampleRateHz: number): MainsHumRemover {
     if (hz > 0 && engagedHz === 0) runHz = hz;
     if (engagedHz === 0 && found >= ENGAGE_CHECKS) engagedHz = hz;
     else if (engagedHz > 0 && found <= -RELEASE_CHECKS) engagedHz = 0;
-    if (engagedHz > 0) rebuildHum(engagedHz);
+    if (engagedHz > 0) {
+      if (!binsFresh) readBins();
+      rebuildHum(engagedHz);
+    }
   }
 
   return {
